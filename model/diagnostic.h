@@ -1,0 +1,59 @@
+// Diagnostics as data: importers and validation collect them; only the CLI decides to print or exit.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace exposim::model {
+
+enum class Severity { kNote, kWarning, kError };
+
+/// Where a diagnostic points: a file, and either a line:column (syntax) or a JSON pointer (meaning).
+struct SourceLocation {
+  std::string file;
+  std::string pointer;  // RFC 6901 JSON pointer, e.g. "/0/properties/securityRules/2/properties/priority"
+  int line{0};          // 1-based; 0 when unknown
+  int column{0};        // 1-based; 0 when unknown
+  friend bool operator==(const SourceLocation&, const SourceLocation&) = default;
+  friend auto operator<=>(const SourceLocation&, const SourceLocation&) = default;
+};
+
+/// One finding. `code` is stable (documented in docs/diagnostics.md); `message` is LLVM style:
+/// lowercase, no trailing period, the bad value quoted, what was expected.
+struct Diagnostic {
+  Severity severity{Severity::kError};
+  std::string code;
+  SourceLocation where;
+  std::string message;
+  friend bool operator==(const Diagnostic&, const Diagnostic&) = default;
+};
+
+/// "file: /pointer: message" or "file:3:14: message".
+std::string format_location(const SourceLocation& where);
+/// "file: /pointer: error: message [code]".
+std::string to_string(const Diagnostic& d);
+
+/// A bag of diagnostics; `sorted()` orders by file, line, column, pointer, code and drops duplicates.
+class Diagnostics {
+ public:
+  void add(Diagnostic d) { items_.push_back(std::move(d)); }
+  void error(std::string code, SourceLocation where, std::string message) {
+    add({Severity::kError, std::move(code), std::move(where), std::move(message)});
+  }
+  void warning(std::string code, SourceLocation where, std::string message) {
+    add({Severity::kWarning, std::move(code), std::move(where), std::move(message)});
+  }
+  void append(const Diagnostics& other) { items_.insert(items_.end(), other.items_.begin(), other.items_.end()); }
+  bool has_errors() const;
+  std::size_t size() const { return items_.size(); }
+  const std::vector<Diagnostic>& items() const { return items_; }
+  /// Sorted and de-duplicated copy.
+  std::vector<Diagnostic> sorted() const;
+  /// Turns every warning into an error (`--strict`).
+  void promote_warnings();
+
+ private:
+  std::vector<Diagnostic> items_;
+};
+
+}  // namespace exposim::model

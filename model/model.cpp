@@ -1,0 +1,88 @@
+// Names of model enums, canonical ids and lookups on the Model.
+#include "model/model.h"
+
+namespace exposim::model {
+
+const char* to_string(Protocol p) {
+  switch (p) {
+    case Protocol::kTcp: return "tcp";
+    case Protocol::kUdp: return "udp";
+    case Protocol::kIcmp: return "icmp";
+    case Protocol::kEsp: return "esp";
+    case Protocol::kAh: return "ah";
+  }
+  return "?";
+}
+
+const char* to_string(NextHopType t) {
+  switch (t) {
+    case NextHopType::kVirtualNetworkGateway: return "VirtualNetworkGateway";
+    case NextHopType::kVnetLocal: return "VnetLocal";
+    case NextHopType::kInternet: return "Internet";
+    case NextHopType::kVirtualAppliance: return "VirtualAppliance";
+    case NextHopType::kNone: return "None";
+  }
+  return "?";
+}
+
+const char* to_string(Sku s) { return s == Sku::kBasic ? "Basic" : "Standard"; }
+
+const char* to_string(ResourceKind k) {
+  switch (k) {
+    case ResourceKind::kInternet: return "internet";
+    case ResourceKind::kVirtualNetwork: return "virtual-network";
+    case ResourceKind::kSubnet: return "subnet";
+    case ResourceKind::kNetworkSecurityGroup: return "network-security-group";
+    case ResourceKind::kApplicationSecurityGroup: return "application-security-group";
+    case ResourceKind::kRouteTable: return "route-table";
+    case ResourceKind::kNetworkInterface: return "network-interface";
+    case ResourceKind::kPublicIp: return "public-ip";
+    case ResourceKind::kVirtualMachine: return "virtual-machine";
+  }
+  return "?";
+}
+
+const char* to_string(EdgeKind k) {
+  switch (k) {
+    case EdgeKind::kContains: return "contains";
+    case EdgeKind::kAttachedTo: return "attached-to";
+    case EdgeKind::kSecuredBy: return "secured-by";
+    case EdgeKind::kRoutedBy: return "routed-by";
+    case EdgeKind::kPeeredWith: return "peered-with";
+    case EdgeKind::kMemberOf: return "member-of";
+    case EdgeKind::kReaches: return "reaches";
+  }
+  return "?";
+}
+
+std::string canonical_id(std::string_view id) {
+  std::string out(id);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  while (!out.empty() && out.back() == '/') out.pop_back();
+  return out;
+}
+
+std::optional<GraphVertex> Model::find(std::string_view key) const {
+  auto it = by_key.find(std::string(key));
+  if (it == by_key.end()) return std::nullopt;
+  return graph[it->second];
+}
+
+const ResourceBase* Model::resource(const GraphVertex& v) const {
+  switch (v.kind) {
+    case ResourceKind::kInternet: return nullptr;
+    case ResourceKind::kVirtualNetwork: return &vnets.at(v.index);
+    case ResourceKind::kSubnet: return &subnets.at(v.index);
+    case ResourceKind::kNetworkSecurityGroup: return &nsgs.at(v.index);
+    case ResourceKind::kApplicationSecurityGroup: return &asgs.at(v.index);
+    case ResourceKind::kRouteTable: return &route_tables.at(v.index);
+    case ResourceKind::kNetworkInterface: return &nics.at(v.index);
+    case ResourceKind::kPublicIp: return &public_ips.at(v.index);
+    case ResourceKind::kVirtualMachine: return &vms.at(v.index);
+  }
+  return nullptr;
+}
+
+}  // namespace exposim::model

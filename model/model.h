@@ -1,0 +1,74 @@
+// The estate: every resource by kind, plus a Boost.Graph of how they connect (built by validate()).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include <boost/graph/adjacency_list.hpp>
+
+#include "model/resources.h"
+
+namespace exposim::model {
+
+enum class ResourceKind {
+  kInternet,
+  kVirtualNetwork,
+  kSubnet,
+  kNetworkSecurityGroup,
+  kApplicationSecurityGroup,
+  kRouteTable,
+  kNetworkInterface,
+  kPublicIp,
+  kVirtualMachine,
+};
+/// Stable lowercase names used in every output: "virtual-network", "network-interface", ...
+const char* to_string(ResourceKind k);
+
+enum class EdgeKind {
+  kContains,    // VNet -> subnet, NIC -> (its VM is the reverse: VM -> NIC)
+  kAttachedTo,  // NIC -> subnet, public IP -> NIC
+  kSecuredBy,   // subnet/NIC -> NSG
+  kRoutedBy,    // subnet -> route table
+  kPeeredWith,  // VNet -> VNet (one edge per peering resource)
+  kMemberOf,    // NIC -> ASG
+  kReaches,     // internet -> public IP
+};
+const char* to_string(EdgeKind k);
+
+struct GraphVertex {
+  ResourceKind kind{ResourceKind::kInternet};
+  int index{-1};  // into the Model vector of that kind; -1 for the internet
+};
+struct GraphEdge {
+  EdgeKind kind{EdgeKind::kContains};
+};
+using Graph = boost::adjacency_list<boost::vecS, boost::vecS, boost::bidirectionalS, GraphVertex, GraphEdge>;
+using VertexId = Graph::vertex_descriptor;
+
+/// Canonical form of an Azure resource id: lowercase ASCII, no trailing '/'.
+std::string canonical_id(std::string_view id);
+
+struct Model {
+  std::vector<VirtualNetwork> vnets;
+  std::vector<Subnet> subnets;
+  std::vector<NetworkSecurityGroup> nsgs;
+  std::vector<ApplicationSecurityGroup> asgs;
+  std::vector<RouteTable> route_tables;
+  std::vector<NetworkInterface> nics;
+  std::vector<PublicIp> public_ips;
+  std::vector<VirtualMachine> vms;
+
+  /// Filled by validate(): the topology, and canonical id -> vertex. Vertex 0 is the internet.
+  Graph graph;
+  std::unordered_map<std::string, VertexId> by_key;
+
+  /// The vertex of a resource by canonical id, if present.
+  std::optional<GraphVertex> find(std::string_view key) const;
+  /// The common fields of the resource a vertex stands for (nullptr for the internet).
+  const ResourceBase* resource(const GraphVertex& v) const;
+};
+
+}  // namespace exposim::model

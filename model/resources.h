@@ -1,0 +1,175 @@
+// Vendor-neutral network resources: plain value types, filled by importers, read by the solver.
+// References between resources are `Ref`s: a canonical id (lowercase) set by the importer and an index
+// into the Model's vector of that kind, resolved by model::validate().
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "model/diagnostic.h"
+#include "model/ip.h"
+
+namespace exposim::model {
+
+/// A reference by canonical id; `index` is -1 until resolved (or when the target is absent).
+struct Ref {
+  std::string id;  // canonical: lowercase, no trailing '/'
+  int index{-1};
+  bool set() const { return !id.empty(); }
+  bool resolved() const { return index >= 0; }
+};
+
+/// What every resource has. `id` keeps the input's casing for output; `key` is the canonical id.
+struct ResourceBase {
+  std::string id;
+  std::string key;
+  std::string name;
+  std::string location;
+  SourceLocation where;  // the resource's object in its input file
+};
+
+// ---- Network security groups ----
+
+enum class Protocol : std::uint8_t { kTcp = 0, kUdp = 1, kIcmp = 2, kEsp = 3, kAh = 4 };
+inline constexpr int kProtocolCount = 5;
+/// Bit i set = Protocol(i) included.
+using ProtocolMask = std::uint8_t;
+inline constexpr ProtocolMask kAllProtocols = 0x1f;
+inline constexpr ProtocolMask bit(Protocol p) { return static_cast<ProtocolMask>(1u << static_cast<int>(p)); }
+/// "tcp", "udp", "icmp", "esp", "ah".
+const char* to_string(Protocol p);
+/// True for protocols whose packets carry ports (TCP, UDP).
+inline constexpr bool has_ports(Protocol p) { return p == Protocol::kTcp || p == Protocol::kUdp; }
+
+enum class Access { kAllow, kDeny };
+enum class Direction { kInbound, kOutbound };
+
+/// Service tags the solver resolves. Anything else is kOther with its text kept.
+enum class ServiceTag { kInternet, kVirtualNetwork, kAzureLoadBalancer, kOther };
+
+/// One side (source or destination) of an NSG rule: the union of everything listed.
+struct AddressMatch {
+  bool any{false};                       // "*", "Any", "0.0.0.0/0"+"::/0" are NOT folded here: only "*"/"Any"
+  std::vector<IpPrefix> prefixes;        // IPs and CIDRs (singular and plural fields merged)
+  std::vector<ServiceTag> tags;          // resolved tags
+  std::vector<std::string> other_tags;   // tags the solver cannot resolve, as written (e.g. "AzureCloud")
+  std::vector<Ref> asgs;                 // application security groups
+};
+
+/// A security rule. Unsupported: augmented rules mixing more than one service tag are accepted as the union.
+struct SecurityRule {
+  std::string name;
+  std::string id;
+  int priority{0};
+  Direction direction{Direction::kInbound};
+  Access access{Access::kDeny};
+  ProtocolMask protocols{0};
+  AddressMatch source;
+  AddressMatch destination;
+  PortSet source_ports;       // all() for "*"
+  PortSet destination_ports;  // all() for "*"
+  bool is_default{false};     // one of Azure's six default rules
+  /// Written by Defender for Cloud just-in-time access ("SecurityCenter-JITRule..."); recorded for reports.
+  bool is_jit{false};
+  SourceLocation where;
+};
+
+struct NetworkSecurityGroup : ResourceBase {
+  /// Custom and default rules together, sorted by (direction, priority) after validation.
+  std::vector<SecurityRule> rules;
+  /// Back-references the input may carry (`properties.subnets`, `properties.networkInterfaces`).
+  std::vector<Ref> subnets;
+  std::vector<Ref> network_interfaces;
+};
+
+struct ApplicationSecurityGroup : ResourceBase {};
+
+// ---- Virtual networks ----
+
+enum class NextHopType { kVirtualNetworkGateway, kVnetLocal, kInternet, kVirtualAppliance, kNone };
+const char* to_string(NextHopType t);
+
+struct Route {
+  std::string name;
+  std::optional<IpPrefix> prefix;  // absent when the route names a service tag
+  std::string prefix_text;         // as written
+  NextHopType next_hop{NextHopType::kNone};
+  std::optional<IpAddress> next_hop_ip;
+  SourceLocation where;
+};
+
+struct RouteTable : ResourceBase {
+  std::vector<Route> routes;
+  bool disable_bgp_route_propagation{false};
+  std::vector<Ref> subnets;  // back-references, when the input carries them
+};
+
+struct Peering {
+  std::string name;
+  std::string id;
+  Ref remote_vnet;
+  std::vector<IpPrefix> remote_address_space;  // as recorded on the peering
+  bool allow_virtual_network_access{true};
+  bool allow_forwarded_traffic{false};
+  bool allow_gateway_transit{false};
+  bool use_remote_gateways{false};
+  bool connected{false};  // peeringState == Connected
+  SourceLocation where;
+};
+
+struct VirtualNetwork : ResourceBase {
+  std::vector<IpPrefix> address_space;
+  std::vector<Ref> subnets;  // resolved by validation
+  std::vector<Peering> peerings;
+};
+
+enum class PrivateEndpointPolicy { kDisabled, kEnabled, kNsgOnly, kRouteTableOnly };
+
+struct Subnet : ResourceBase {
+  Ref vnet;  // derived from the id (…/virtualNetworks/v/subnets/s)
+  std::vector<IpPrefix> prefixes;
+  Ref nsg;
+  Ref route_table;
+  PrivateEndpointPolicy private_endpoint_policies{PrivateEndpointPolicy::kDisabled};
+};
+
+// ---- Compute-facing resources ----
+
+enum class Sku { kBasic, kStandard };
+const char* to_string(Sku s);
+
+struct PublicIp : ResourceBase {
+  Sku sku{Sku::kBasic};  // Azure's default when `sku` is absent
+  IpFamily family{IpFamily::kV4};
+  std::optional<IpAddress> address;  // absent until Azure allocates it (dynamic, not yet deployed)
+  bool static_allocation{false};
+  Ref attached_ip_configuration;     // back-reference `properties.ipConfiguration`, when present
+};
+
+struct IpConfiguration {
+  std::string name;
+  std::string id;
+  std::string key;
+  IpFamily family{IpFamily::kV4};
+  std::optional<IpAddress> private_ip;  // absent when dynamic and not yet allocated
+  bool primary{false};
+  Ref subnet;
+  Ref public_ip;
+  std::vector<Ref> asgs;
+  SourceLocation where;
+};
+
+struct NetworkInterface : ResourceBase {
+  std::vector<IpConfiguration> ip_configurations;
+  Ref nsg;
+  Ref virtual_machine;
+  bool enable_ip_forwarding{false};
+};
+
+struct VirtualMachine : ResourceBase {
+  std::vector<Ref> network_interfaces;
+};
+
+}  // namespace exposim::model

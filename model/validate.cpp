@@ -1,0 +1,347 @@
+// The validation pass: reference resolution, platform defaults, consistency checks, graph building.
+#include "model/validate.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <tuple>
+
+#include <fmt/format.h>
+
+namespace exposim::model {
+namespace {
+
+SecurityRule make_default(std::string name, int priority, Direction dir, Access access, AddressMatch src,
+                          AddressMatch dst) {
+  SecurityRule r;
+  r.name = std::move(name);
+  r.priority = priority;
+  r.direction = dir;
+  r.access = access;
+  r.protocols = kAllProtocols;
+  r.source = std::move(src);
+  r.destination = std::move(dst);
+  r.source_ports = PortSet::all();
+  r.destination_ports = PortSet::all();
+  r.is_default = true;
+  return r;
+}
+
+AddressMatch any() {
+  AddressMatch m;
+  m.any = true;
+  return m;
+}
+AddressMatch tag(ServiceTag t) {
+  AddressMatch m;
+  m.tags.push_back(t);
+  return m;
+}
+
+template <typename T>
+void drop_duplicates(std::vector<T>& items, const char* what, Diagnostics& diags, std::set<std::string>& seen) {
+  std::vector<T> kept;
+  kept.reserve(items.size());
+  for (auto& item : items) {
+    if (item.key.empty()) {
+      kept.push_back(std::move(item));
+      continue;
+    }
+    if (!seen.insert(item.key).second) {
+      diags.warning("duplicate-resource", item.where,
+                    fmt::format("{} '{}' is defined more than once; keeping the first definition", what, item.name));
+      continue;
+    }
+    kept.push_back(std::move(item));
+  }
+  items = std::move(kept);
+}
+
+class Validator {
+ public:
+  Validator(Model& m, Diagnostics& d, const ValidateOptions& o) : m_(m), diags_(d), opt_(o) {}
+
+  void run() {
+    std::set<std::string> seen;
+    drop_duplicates(m_.vnets, "virtual network", diags_, seen);
+    drop_duplicates(m_.subnets, "subnet", diags_, seen);
+    drop_duplicates(m_.nsgs, "network security group", diags_, seen);
+    drop_duplicates(m_.asgs, "application security group", diags_, seen);
+    drop_duplicates(m_.route_tables, "route table", diags_, seen);
+    drop_duplicates(m_.nics, "network interface", diags_, seen);
+    drop_duplicates(m_.public_ips, "public IP address", diags_, seen);
+    drop_duplicates(m_.vms, "virtual machine", diags_, seen);
+    build_vertices();
+    resolve_subnets();
+    resolve_back_references();
+    resolve_nics();
+    resolve_vms();
+    resolve_peerings();
+    finish_nsgs();
+    build_edges();
+  }
+
+ private:
+  template <typename T>
+  void add_vertices(std::vector<T>& items, ResourceKind kind) {
+    for (std::size_t i = 0; i < items.size(); ++i) {
+      auto v = boost::add_vertex(GraphVertex{kind, static_cast<int>(i)}, m_.graph);
+      if (!items[i].key.empty()) m_.by_key.emplace(items[i].key, v);
+    }
+  }
+
+  void build_vertices() {
+    m_.graph.clear();
+    m_.by_key.clear();
+    boost::add_vertex(GraphVertex{ResourceKind::kInternet, -1}, m_.graph);
+    add_vertices(m_.vnets, ResourceKind::kVirtualNetwork);
+    add_vertices(m_.subnets, ResourceKind::kSubnet);
+    add_vertices(m_.nsgs, ResourceKind::kNetworkSecurityGroup);
+    add_vertices(m_.asgs, ResourceKind::kApplicationSecurityGroup);
+    add_vertices(m_.route_tables, ResourceKind::kRouteTable);
+    add_vertices(m_.nics, ResourceKind::kNetworkInterface);
+    add_vertices(m_.public_ips, ResourceKind::kPublicIp);
+    add_vertices(m_.vms, ResourceKind::kVirtualMachine);
+    for (std::size_t n = 0; n < m_.nics.size(); ++n) {
+      for (std::size_t c = 0; c < m_.nics[n].ip_configurations.size(); ++c) {
+        const auto& key = m_.nics[n].ip_configurations[c].key;
+        if (!key.empty()) ip_configs_.emplace(key, std::make_pair(static_cast<int>(n), static_cast<int>(c)));
+      }
+    }
+  }
+
+  /// Resolves `ref` to a resource of `kind`. A missing target is an error (a warning with
+  /// allow_missing, when `decides_exposure`), or a warning when it does not change any answer.
+  void resolve(Ref& ref, ResourceKind kind, const SourceLocation& where, std::string_view field,
+               bool decides_exposure = true) {
+    if (!ref.set()) return;
+    auto v = m_.find(ref.id);
+    if (v && v->kind == kind) {
+      ref.index = v->index;
+      return;
+    }
+    ref.index = -1;
+    SourceLocation at = where;
+    at.pointer += std::string(field);
+    const std::string what = v ? fmt::format("'{}' is a {}, expected a {}", ref.id, to_string(v->kind), to_string(kind))
+                               : fmt::format("'{}' is not in the input", ref.id);
+    if (!decides_exposure) {
+      diags_.warning("missing-reference", at, fmt::format("referenced {} {}", to_string(kind), what));
+    } else if (opt_.allow_missing && !v) {
+      diags_.warning("missing-reference", at,
+                     fmt::format("referenced {} {}; assuming it admits everything", to_string(kind), what));
+    } else {
+      diags_.error("dangling-reference", at, fmt::format("referenced {} {}", to_string(kind), what));
+    }
+  }
+
+  void resolve_subnets() {
+    for (std::size_t i = 0; i < m_.subnets.size(); ++i) {
+      auto& s = m_.subnets[i];
+      resolve(s.vnet, ResourceKind::kVirtualNetwork, s.where, "/id");
+      resolve(s.nsg, ResourceKind::kNetworkSecurityGroup, s.where, "/properties/networkSecurityGroup/id");
+      resolve(s.route_table, ResourceKind::kRouteTable, s.where, "/properties/routeTable/id");
+      if (s.vnet.resolved()) {
+        Ref r{s.key, static_cast<int>(i)};
+        m_.vnets[s.vnet.index].subnets.push_back(r);
+      }
+    }
+  }
+
+  /// NSGs and route tables may name their subnets and NICs instead of the other way round.
+  void resolve_back_references() {
+    for (std::size_t i = 0; i < m_.nsgs.size(); ++i) {
+      auto& nsg = m_.nsgs[i];
+      for (auto& ref : nsg.subnets) {
+        auto v = m_.find(ref.id);
+        if (!v || v->kind != ResourceKind::kSubnet) continue;  // partial exports: the subnet may be elsewhere
+        ref.index = v->index;
+        attach(m_.subnets[v->index].nsg, nsg, i, m_.subnets[v->index].where, "network security group");
+      }
+      for (auto& ref : nsg.network_interfaces) {
+        auto v = m_.find(ref.id);
+        if (!v || v->kind != ResourceKind::kNetworkInterface) continue;
+        ref.index = v->index;
+        attach(m_.nics[v->index].nsg, nsg, i, m_.nics[v->index].where, "network security group");
+      }
+    }
+    for (std::size_t i = 0; i < m_.route_tables.size(); ++i) {
+      auto& rt = m_.route_tables[i];
+      for (auto& ref : rt.subnets) {
+        auto v = m_.find(ref.id);
+        if (!v || v->kind != ResourceKind::kSubnet) continue;
+        ref.index = v->index;
+        attach(m_.subnets[v->index].route_table, rt, i, m_.subnets[v->index].where, "route table");
+      }
+    }
+  }
+
+  template <typename R>
+  void attach(Ref& forward, const R& target, std::size_t index, const SourceLocation& where, const char* what) {
+    if (!forward.set()) {
+      forward.id = target.key;
+      forward.index = static_cast<int>(index);
+    } else if (forward.id != target.key) {
+      diags_.warning("inconsistent-reference", where,
+                     fmt::format("{} '{}' lists this resource, but it references '{}'", what, target.name, forward.id));
+    }
+  }
+
+  void resolve_nics() {
+    // Public IPs that name their ip configuration.
+    for (std::size_t p = 0; p < m_.public_ips.size(); ++p) {
+      auto& pip = m_.public_ips[p];
+      if (!pip.attached_ip_configuration.set()) continue;
+      auto it = ip_configs_.find(pip.attached_ip_configuration.id);
+      if (it == ip_configs_.end()) continue;  // attached to something not modelled (LB, gateway) or absent
+      auto& cfg = m_.nics[it->second.first].ip_configurations[it->second.second];
+      if (!cfg.public_ip.set()) cfg.public_ip = Ref{pip.key, static_cast<int>(p)};
+    }
+    for (auto& nic : m_.nics) {
+      resolve(nic.nsg, ResourceKind::kNetworkSecurityGroup, nic.where, "/properties/networkSecurityGroup/id");
+      resolve(nic.virtual_machine, ResourceKind::kVirtualMachine, nic.where, "/properties/virtualMachine/id", false);
+      for (auto& cfg : nic.ip_configurations) {
+        resolve(cfg.subnet, ResourceKind::kSubnet, cfg.where, "/properties/subnet/id");
+        resolve(cfg.public_ip, ResourceKind::kPublicIp, cfg.where, "/properties/publicIPAddress/id");
+        for (std::size_t a = 0; a < cfg.asgs.size(); ++a) {
+          resolve(cfg.asgs[a], ResourceKind::kApplicationSecurityGroup, cfg.where,
+                  fmt::format("/properties/applicationSecurityGroups/{}/id", a));
+        }
+        if (cfg.public_ip.resolved()) {
+          const auto& pip = m_.public_ips[cfg.public_ip.index];
+          if (pip.family != cfg.family) {
+            diags_.error("family-mismatch", cfg.where,
+                         fmt::format("ip configuration '{}' is {} but public IP '{}' is {}", cfg.name,
+                                     cfg.family == IpFamily::kV4 ? "IPv4" : "IPv6", pip.name,
+                                     pip.family == IpFamily::kV4 ? "IPv4" : "IPv6"));
+          }
+        }
+        if (cfg.private_ip && cfg.private_ip->family() != cfg.family) {
+          diags_.error("family-mismatch", cfg.where,
+                       fmt::format("ip configuration '{}' has address '{}' of the other IP version", cfg.name,
+                                   cfg.private_ip->to_string()));
+        }
+      }
+    }
+  }
+
+  void resolve_vms() {
+    for (std::size_t v = 0; v < m_.vms.size(); ++v) {
+      auto& vm = m_.vms[v];
+      for (std::size_t i = 0; i < vm.network_interfaces.size(); ++i) {
+        auto& ref = vm.network_interfaces[i];
+        resolve(ref, ResourceKind::kNetworkInterface, vm.where,
+                fmt::format("/properties/networkProfile/networkInterfaces/{}/id", i), false);
+        if (ref.resolved()) {
+          auto& nic = m_.nics[ref.index];
+          if (!nic.virtual_machine.set()) nic.virtual_machine = Ref{vm.key, static_cast<int>(v)};
+        }
+      }
+    }
+  }
+
+  void resolve_peerings() {
+    for (auto& vnet : m_.vnets) {
+      for (auto& p : vnet.peerings) {
+        auto v = m_.find(p.remote_vnet.id);  // the remote may live in another subscription: absence is normal
+        if (v && v->kind == ResourceKind::kVirtualNetwork) p.remote_vnet.index = v->index;
+      }
+    }
+  }
+
+  void finish_nsgs() {
+    for (auto& nsg : m_.nsgs) {
+      for (auto& rule : nsg.rules) {
+        for (auto* side : {&rule.source, &rule.destination}) {
+          for (std::size_t a = 0; a < side->asgs.size(); ++a) {
+            resolve(side->asgs[a], ResourceKind::kApplicationSecurityGroup, rule.where,
+                    fmt::format("/properties/{}ApplicationSecurityGroups/{}/id",
+                                side == &rule.source ? "source" : "destination", a));
+          }
+        }
+      }
+      const bool has_defaults = std::any_of(nsg.rules.begin(), nsg.rules.end(), [](auto& r) { return r.is_default; });
+      if (!has_defaults) {
+        for (auto& r : default_security_rules()) {
+          r.id = nsg.id + "/defaultSecurityRules/" + r.name;
+          r.where = nsg.where;
+          nsg.rules.push_back(std::move(r));
+        }
+      }
+      std::stable_sort(nsg.rules.begin(), nsg.rules.end(), [](const SecurityRule& a, const SecurityRule& b) {
+        return std::tie(a.direction, a.priority) < std::tie(b.direction, b.priority);
+      });
+      for (std::size_t i = 1; i < nsg.rules.size(); ++i) {
+        const auto& a = nsg.rules[i - 1];
+        const auto& b = nsg.rules[i];
+        if (a.direction == b.direction && a.priority == b.priority) {
+          diags_.error("duplicate-priority", b.where,
+                       fmt::format("rules '{}' and '{}' of network security group '{}' share priority {} in the same "
+                                   "direction",
+                                   a.name, b.name, nsg.name, b.priority));
+        }
+      }
+    }
+  }
+
+  void edge(VertexId from, VertexId to, EdgeKind kind) { boost::add_edge(from, to, GraphEdge{kind}, m_.graph); }
+  VertexId vertex(const Ref& ref) const { return m_.by_key.at(ref.id); }
+
+  void build_edges() {
+    for (const auto& s : m_.subnets) {
+      const VertexId sv = m_.by_key.at(s.key);
+      if (s.vnet.resolved()) edge(vertex(s.vnet), sv, EdgeKind::kContains);
+      if (s.nsg.resolved()) edge(sv, vertex(s.nsg), EdgeKind::kSecuredBy);
+      if (s.route_table.resolved()) edge(sv, vertex(s.route_table), EdgeKind::kRoutedBy);
+    }
+    for (const auto& vnet : m_.vnets) {
+      for (const auto& p : vnet.peerings) {
+        if (p.remote_vnet.resolved()) edge(m_.by_key.at(vnet.key), vertex(p.remote_vnet), EdgeKind::kPeeredWith);
+      }
+    }
+    for (const auto& nic : m_.nics) {
+      const VertexId nv = m_.by_key.at(nic.key);
+      if (nic.nsg.resolved()) edge(nv, vertex(nic.nsg), EdgeKind::kSecuredBy);
+      if (nic.virtual_machine.resolved()) edge(vertex(nic.virtual_machine), nv, EdgeKind::kContains);
+      for (const auto& cfg : nic.ip_configurations) {
+        if (cfg.subnet.resolved()) edge(nv, vertex(cfg.subnet), EdgeKind::kAttachedTo);
+        if (cfg.public_ip.resolved()) {
+          edge(vertex(cfg.public_ip), nv, EdgeKind::kAttachedTo);
+        }
+        for (const auto& a : cfg.asgs) {
+          if (a.resolved()) edge(nv, vertex(a), EdgeKind::kMemberOf);
+        }
+      }
+    }
+    for (const auto& pip : m_.public_ips) edge(0, m_.by_key.at(pip.key), EdgeKind::kReaches);
+  }
+
+  Model& m_;
+  Diagnostics& diags_;
+  const ValidateOptions& opt_;
+  std::map<std::string, std::pair<int, int>> ip_configs_;
+};
+
+}  // namespace
+
+std::vector<SecurityRule> default_security_rules() {
+  using enum Direction;
+  using enum Access;
+  std::vector<SecurityRule> rules;
+  rules.push_back(make_default("AllowVnetInBound", 65000, kInbound, kAllow, tag(ServiceTag::kVirtualNetwork),
+                               tag(ServiceTag::kVirtualNetwork)));
+  rules.push_back(make_default("AllowAzureLoadBalancerInBound", 65001, kInbound, kAllow,
+                               tag(ServiceTag::kAzureLoadBalancer), any()));
+  rules.push_back(make_default("DenyAllInBound", 65500, kInbound, kDeny, any(), any()));
+  rules.push_back(make_default("AllowVnetOutBound", 65000, kOutbound, kAllow, tag(ServiceTag::kVirtualNetwork),
+                               tag(ServiceTag::kVirtualNetwork)));
+  rules.push_back(make_default("AllowInternetOutBound", 65001, kOutbound, kAllow, any(), tag(ServiceTag::kInternet)));
+  rules.push_back(make_default("DenyAllOutBound", 65500, kOutbound, kDeny, any(), any()));
+  return rules;
+}
+
+void validate(Model& model, Diagnostics& diags, const ValidateOptions& options) {
+  Validator(model, diags, options).run();
+}
+
+}  // namespace exposim::model
