@@ -1,0 +1,45 @@
+// What addresses the service tags and ASGs stand for, and what "the internet" is (docs/model.md).
+#pragma once
+
+#include <vector>
+
+#include "model/diagnostic.h"
+#include "model/model.h"
+
+namespace exposim::solver {
+
+using model::IpSet;
+
+/// Public IPv4 space: 0.0.0.0/0 less the ranges that are not globally reachable (RFC 6890 and
+/// successors: 0/8, 10/8, 100.64/10, 127/8, 169.254/16, 172.16/12, 192.0.0/24, 192.0.2/24,
+/// 192.88.99/24, 192.168/16, 198.18/15, 198.51.100/24, 203.0.113/24, 224/4, 240/4) and Azure's
+/// platform address 168.63.129.16.
+IpSet public_ipv4();
+/// Global unicast IPv6 (2000::/3) less the documentation ranges 2001:db8::/32 and 3fff::/20.
+IpSet public_ipv6();
+/// Azure's platform address (the AzureLoadBalancer tag, health probes): 168.63.129.16.
+IpSet azure_platform_address();
+
+/// Address sets derived from one model. Construction records findings (such as a user-defined route
+/// that puts internet space into the VirtualNetwork tag) as warnings in `findings`.
+class AddressSpace {
+ public:
+  AddressSpace(const model::Model& m, model::Diagnostics& findings);
+
+  /// The internet: public IPv4 and IPv6 less every address space of the estate.
+  const IpSet& internet() const { return internet_; }
+  IpSet internet(model::IpFamily f) const;
+  /// The VirtualNetwork tag as seen by NICs in subnet `subnet` (index into model.subnets), or by a NIC
+  /// whose subnet is unknown (-1: the empty set plus the platform address).
+  const IpSet& virtual_network(int subnet) const;
+  /// Private addresses of the ip configurations that are members of ASG `asg`.
+  const IpSet& asg_members(int asg) const;
+
+ private:
+  IpSet internet_;
+  IpSet unknown_subnet_vnet_;
+  std::vector<IpSet> vnet_tag_;  // per subnet
+  std::vector<IpSet> asg_members_;
+};
+
+}  // namespace exposim::solver

@@ -1,0 +1,276 @@
+// The analysis: for every ip configuration with a public IP, the packets that pass the subnet NSG and then
+// the NIC NSG, attributed to the deciding rules. Evaluations are memoised by everything they depend on.
+#include "solver/exposure.h"
+
+#include <algorithm>
+#include <map>
+#include <tuple>
+#include <unordered_map>
+
+#include <fmt/format.h>
+
+#include "solver/address_space.h"
+#include "solver/nsg_eval.h"
+
+namespace exposim::solver {
+
+using model::Access;
+using model::Direction;
+using model::Protocol;
+
+const char* to_string(Via v) {
+  switch (v) {
+    case Via::kPublicIp: return "public-ip";
+  }
+  return "?";
+}
+
+std::vector<PortsAndSources> split_by_ports(const PacketSet& packets, Protocol protocol) {
+  std::vector<const Cube*> cubes;
+  for (const auto& c : packets.cubes()) {
+    if (c.protocols & model::bit(protocol)) cubes.push_back(&c);
+  }
+  if (cubes.empty()) return {};
+  // Elementary source intervals: between consecutive boundaries, every cube either contains all or none.
+  std::vector<model::U128> cuts;
+  for (const Cube* c : cubes) {
+    for (const auto& iv : c->src.intervals()) {
+      cuts.push_back(iv.lo);
+      if (iv.hi != IpSet::kMax) cuts.push_back(iv.hi + 1);
+    }
+  }
+  std::sort(cuts.begin(), cuts.end());
+  cuts.erase(std::unique(cuts.begin(), cuts.end()), cuts.end());
+
+  using Slice = std::vector<std::pair<model::PortSet, model::PortSet>>;  // (source ports, ports), canonical
+  std::map<Slice, IpSet> groups;
+  std::vector<std::pair<const model::PortSet*, const model::PortSet*>> rects;
+  for (std::size_t i = 0; i < cuts.size(); ++i) {
+    const model::U128 lo = cuts[i];
+    const model::U128 hi = i + 1 < cuts.size() ? cuts[i + 1] - 1 : IpSet::kMax;
+    rects.clear();
+    for (const Cube* c : cubes) {
+      if (c->src.contains(lo)) rects.emplace_back(&c->src_ports, &c->dst_ports);
+    }
+    if (rects.empty()) continue;
+    // Canonical form of the union of rectangles: destination-port atoms grouped by their source-port set.
+    std::vector<std::uint32_t> pcuts;
+    for (const auto& r : rects) {
+      for (const auto& iv : r.second->intervals()) {
+        pcuts.push_back(iv.lo);
+        pcuts.push_back(static_cast<std::uint32_t>(iv.hi) + 1);
+      }
+    }
+    std::sort(pcuts.begin(), pcuts.end());
+    pcuts.erase(std::unique(pcuts.begin(), pcuts.end()), pcuts.end());
+    std::map<model::PortSet, model::PortSet> by_source_ports;
+    for (std::size_t k = 0; k + 1 < pcuts.size(); ++k) {
+      const auto plo = static_cast<std::uint16_t>(pcuts[k]);
+      const auto phi = static_cast<std::uint16_t>(pcuts[k + 1] - 1);
+      model::PortSet sports;
+      for (const auto& r : rects) {
+        if (r.second->contains(plo)) sports = sports.unite(*r.first);
+      }
+      if (!sports.empty()) by_source_ports[sports].add(plo, phi);
+    }
+    Slice slice(by_source_ports.begin(), by_source_ports.end());
+    groups[slice].add(lo, hi);
+  }
+  std::vector<PortsAndSources> out;
+  for (const auto& [slice, sources] : groups) {
+    for (const auto& [sports, ports] : slice) out.push_back(PortsAndSources{ports, sports, sources});
+  }
+  std::sort(out.begin(), out.end(), [](const PortsAndSources& a, const PortsAndSources& b) {
+    return std::tie(a.ports, a.source_ports, a.sources) < std::tie(b.ports, b.source_ports, b.sources);
+  });
+  return out;
+}
+
+namespace {
+
+/// An NSG on the path: present (index), referenced but absent (assumed to allow), or none.
+struct NsgSlot {
+  enum class State { kNone, kPresent, kMissing } state{State::kNone};
+  int index{-1};
+};
+
+NsgSlot slot(const model::Ref& ref) {
+  if (!ref.set()) return {};
+  if (ref.resolved()) return {NsgSlot::State::kPresent, ref.index};
+  return {NsgSlot::State::kMissing, -1};
+}
+
+/// What one evaluation yields before it is placed on a concrete target.
+struct Piece {
+  Protocol protocol{Protocol::kTcp};
+  PortsAndSources flows;
+  int subnet_rule{-1};
+  int nic_rule{-1};
+  bool any_source{false};
+};
+
+class Analyzer {
+ public:
+  Analyzer(const model::Model& m, Analysis& out) : m_(m), out_(out), space_(m, out.findings) {}
+
+  void run() {
+    for (std::size_t n = 0; n < m_.nics.size(); ++n) {
+      const auto& nic = m_.nics[n];
+      for (std::size_t c = 0; c < nic.ip_configurations.size(); ++c) {
+        const auto& cfg = nic.ip_configurations[c];
+        if (!cfg.public_ip.set()) continue;  // no public IP: not reachable through this path
+        ++out_.targets_evaluated;
+        target(static_cast<int>(n), static_cast<int>(c));
+      }
+    }
+    sort();
+  }
+
+ private:
+  void target(int n, int c) {
+    const auto& nic = m_.nics[n];
+    const auto& cfg = nic.ip_configurations[c];
+    const int pip = cfg.public_ip.index;
+    const model::Sku sku = pip >= 0 ? m_.public_ips[pip].sku : model::Sku::kBasic;
+    const int subnet = cfg.subnet.index;
+    NsgSlot subnet_nsg;
+    if (cfg.subnet.set() && !cfg.subnet.resolved()) {
+      subnet_nsg.state = NsgSlot::State::kMissing;  // unknown subnet: assume an NSG that admits everything
+    } else if (subnet >= 0) {
+      subnet_nsg = slot(m_.subnets[subnet].nsg);
+    }
+    const NsgSlot nic_nsg = slot(nic.nsg);
+    const Destination dst{cfg.private_ip, subnet, &cfg.asgs};
+
+    std::string key = fmt::format("{}|{}|{}|{}|{}|{}|{}", static_cast<int>(cfg.family), subnet,
+                                  static_cast<int>(subnet_nsg.state), subnet_nsg.index, static_cast<int>(nic_nsg.state),
+                                  nic_nsg.index, static_cast<int>(sku));
+    for (const NsgSlot* s : std::initializer_list<const NsgSlot*>{&subnet_nsg, &nic_nsg}) {
+      key += '|';
+      if (s->state != NsgSlot::State::kPresent) continue;
+      for (const auto& rule : m_.nsgs[s->index].rules) {
+        if (rule.direction == Direction::kInbound) key += destination_matches(rule, dst, space_) ? '1' : '0';
+      }
+    }
+    auto it = cache_.find(key);
+    if (it == cache_.end()) {
+      ++out_.distinct_evaluations;
+      it = cache_.emplace(std::move(key), evaluate(cfg.family, sku, subnet_nsg, nic_nsg, dst)).first;
+    }
+    for (const Piece& p : it->second) {
+      Exposure e;
+      e.nic = n;
+      e.ip_configuration = c;
+      e.vm = nic.virtual_machine.index;
+      e.public_ip = pip;
+      e.via = Via::kPublicIp;
+      e.protocol = p.protocol;
+      e.ports = p.flows.ports;
+      e.source_ports = p.flows.source_ports;
+      e.sources = p.flows.sources;
+      e.any_source = p.any_source;
+      e.path = path(n, pip, subnet, subnet_nsg, p.subnet_rule, nic_nsg, p.nic_rule, sku);
+      e.jit = is_jit(subnet_nsg, p.subnet_rule) || is_jit(nic_nsg, p.nic_rule);
+      out_.exposures.push_back(std::move(e));
+    }
+  }
+
+  bool is_jit(const NsgSlot& s, int rule) const {
+    return s.state == NsgSlot::State::kPresent && rule >= 0 && m_.nsgs[s.index].rules[rule].is_jit;
+  }
+
+  /// The allowed packets of one NSG slot, split by deciding rule (-1 = no rule: none or missing NSG).
+  std::vector<std::pair<int, PacketSet>> pass(const NsgSlot& s, const PacketSet& arriving, const Destination& dst) {
+    if (s.state != NsgSlot::State::kPresent) return {{-1, arriving}};
+    std::vector<std::pair<int, PacketSet>> out;
+    for (auto& d : evaluate_nsg(m_.nsgs[s.index], Direction::kInbound, arriving, dst, space_)) {
+      if (d.access == Access::kAllow) out.emplace_back(d.rule, std::move(d.packets));
+    }
+    return out;
+  }
+
+  std::vector<Piece> evaluate(model::IpFamily family, model::Sku sku, const NsgSlot& subnet_nsg,
+                              const NsgSlot& nic_nsg, const Destination& dst) {
+    const IpSet internet = space_.internet(family);
+    const PacketSet arriving(Cube{internet, IpSet::all(), model::kAllProtocols, PortSet::all(), PortSet::all()});
+    const bool no_nsg = subnet_nsg.state == NsgSlot::State::kNone && nic_nsg.state == NsgSlot::State::kNone;
+    if (no_nsg && sku == model::Sku::kStandard) return {};  // Standard: closed unless an NSG allows
+    std::vector<Piece> out;
+    for (auto& [r1, after_subnet] : pass(subnet_nsg, arriving, dst)) {
+      for (auto& [r2, allowed] : pass(nic_nsg, after_subnet, dst)) {
+        for (int p = 0; p < model::kProtocolCount; ++p) {
+          const auto protocol = static_cast<Protocol>(p);
+          for (auto& flows : split_by_ports(allowed, protocol)) {
+            const bool any = flows.sources == internet;
+            out.push_back(Piece{protocol, std::move(flows), r1, r2, any});
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  std::vector<Hop> path(int nic, int pip, int subnet, const NsgSlot& subnet_nsg, int r1, const NsgSlot& nic_nsg,
+                        int r2, model::Sku sku) const {
+    using K = Hop::Kind;
+    using RK = model::ResourceKind;
+    std::vector<Hop> hops;
+    hops.push_back(Hop{K::kInternet, RK::kInternet, -1, "", -1, ""});
+    hops.push_back(Hop{K::kPublicIp, RK::kPublicIp, pip, "", -1,
+                       pip < 0 ? "public IP not in the input: assumed Basic SKU" : ""});
+    const bool no_nsg = subnet_nsg.state == NsgSlot::State::kNone && nic_nsg.state == NsgSlot::State::kNone;
+    const std::string open_note =
+        no_nsg && sku == model::Sku::kBasic ? "no NSG: a Basic public IP is open where no NSG applies" : "";
+    auto nsg_hop = [&](const NsgSlot& s, int rule, const char* scope, RK owner_kind, int owner) {
+      switch (s.state) {
+        case NsgSlot::State::kPresent: return Hop{K::kNsg, RK::kNetworkSecurityGroup, s.index, scope, rule, ""};
+        case NsgSlot::State::kMissing:
+          return Hop{K::kNsg, RK::kNetworkSecurityGroup, -1, scope, -1,
+                     "not in the input: assumed to admit everything"};
+        case NsgSlot::State::kNone: break;
+      }
+      return Hop{K::kNoNsg, owner_kind, owner, scope, -1, open_note};
+    };
+    hops.push_back(nsg_hop(subnet_nsg, r1, "subnet", RK::kSubnet, subnet));
+    hops.push_back(nsg_hop(nic_nsg, r2, "nic", RK::kNetworkInterface, nic));
+    hops.push_back(Hop{K::kTarget, RK::kNetworkInterface, nic, "", -1, ""});
+    return hops;
+  }
+
+  void sort() {
+    // Keys are computed once: comparisons then copy nothing. Input order breaks remaining ties.
+    using Key = std::tuple<std::string_view, std::string_view, std::string_view, int, int, std::vector<int>>;
+    std::vector<std::pair<Key, std::size_t>> keys;
+    keys.reserve(out_.exposures.size());
+    for (std::size_t i = 0; i < out_.exposures.size(); ++i) {
+      const Exposure& e = out_.exposures[i];
+      const auto& nic = m_.nics[e.nic];
+      std::vector<int> rules;
+      for (const auto& h : e.path) rules.push_back(h.rule);
+      std::string_view name = e.vm >= 0 ? std::string_view(m_.vms[e.vm].name) : std::string_view(nic.name);
+      keys.emplace_back(Key{name, nic.key, nic.ip_configurations[e.ip_configuration].name, e.public_ip,
+                            static_cast<int>(e.protocol), std::move(rules)},
+                        i);
+    }
+    std::stable_sort(keys.begin(), keys.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    std::vector<Exposure> sorted;
+    sorted.reserve(out_.exposures.size());
+    for (const auto& k : keys) sorted.push_back(std::move(out_.exposures[k.second]));
+    out_.exposures = std::move(sorted);
+  }
+
+  const model::Model& m_;
+  Analysis& out_;
+  AddressSpace space_;
+  std::unordered_map<std::string, std::vector<Piece>> cache_;
+};
+
+}  // namespace
+
+Analysis analyze(const model::Model& m, const AnalyzeOptions&) {
+  Analysis out;
+  Analyzer(m, out).run();
+  return out;
+}
+
+}  // namespace exposim::solver

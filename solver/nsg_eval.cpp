@@ -1,0 +1,88 @@
+// NSG rule matching and first-match evaluation over exact packet sets.
+#include "solver/nsg_eval.h"
+
+namespace exposim::solver {
+
+using model::Access;
+using model::ServiceTag;
+
+IpSet resolve_addresses(const model::AddressMatch& m, Access access, int subnet, const AddressSpace& space) {
+  if (m.any) return IpSet::all();
+  IpSet s;
+  for (const auto& p : m.prefixes) s = s.unite(model::to_set(p));
+  for (ServiceTag t : m.tags) {
+    switch (t) {
+      case ServiceTag::kInternet: s = s.unite(space.internet()); break;
+      case ServiceTag::kVirtualNetwork: s = s.unite(space.virtual_network(subnet)); break;
+      case ServiceTag::kAzureLoadBalancer: s = s.unite(azure_platform_address()); break;
+      case ServiceTag::kOther: break;
+    }
+  }
+  if (!m.other_tags.empty() && access == Access::kAllow) s = s.unite(space.internet());
+  for (const auto& a : m.asgs) {
+    if (a.resolved()) s = s.unite(space.asg_members(a.index));
+  }
+  return s;
+}
+
+bool destination_matches(const model::SecurityRule& r, const Destination& dst, const AddressSpace& space) {
+  const auto& m = r.destination;
+  if (m.any) return true;
+  if (!m.asgs.empty() && dst.asgs) {
+    for (const auto& a : m.asgs) {
+      for (const auto& mine : *dst.asgs) {
+        if (!a.id.empty() && a.id == mine.id) return true;
+      }
+    }
+  }
+  if (!m.other_tags.empty() && r.access == Access::kAllow) {
+    // An unresolved tag as destination: assume it covers the target in allow rules (never hides exposure).
+    return true;
+  }
+  if (!dst.ip) {
+    // Address not allocated yet: the VirtualNetwork tag still covers it (the NIC sits in the VNet).
+    for (ServiceTag t : m.tags) {
+      if (t == ServiceTag::kVirtualNetwork) return true;
+    }
+    return false;
+  }
+  const model::U128 ip = dst.ip->value;
+  for (const auto& p : m.prefixes) {
+    if (p.contains(*dst.ip)) return true;
+  }
+  for (ServiceTag t : m.tags) {
+    if (t == ServiceTag::kVirtualNetwork && space.virtual_network(dst.subnet).contains(ip)) return true;
+    if (t == ServiceTag::kInternet && space.internet().contains(ip)) return true;
+  }
+  return false;
+}
+
+PacketSet source_match(const model::SecurityRule& r, int subnet, const AddressSpace& space) {
+  const IpSet src = resolve_addresses(r.source, r.access, subnet, space);
+  if (src.empty()) return {};
+  constexpr model::ProtocolMask kPorted = model::bit(model::Protocol::kTcp) | model::bit(model::Protocol::kUdp);
+  PacketSet out;
+  const auto ported = static_cast<model::ProtocolMask>(r.protocols & kPorted);
+  const auto portless = static_cast<model::ProtocolMask>(r.protocols & ~kPorted);
+  if (ported) out = PacketSet(Cube{src, IpSet::all(), ported, r.source_ports, r.destination_ports});
+  if (portless) out = out.unite(PacketSet(Cube{src, IpSet::all(), portless, PortSet::all(), PortSet::all()}));
+  return out;
+}
+
+std::vector<RuleDecision> evaluate_nsg(const model::NetworkSecurityGroup& nsg, model::Direction direction,
+                                       const PacketSet& arriving, const Destination& dst, const AddressSpace& space) {
+  std::vector<RuleDecision> out;
+  PacketSet remaining = arriving;
+  for (std::size_t i = 0; i < nsg.rules.size() && !remaining.empty(); ++i) {
+    const auto& rule = nsg.rules[i];
+    if (rule.direction != direction || !destination_matches(rule, dst, space)) continue;
+    const PacketSet match = source_match(rule, dst.subnet, space);
+    if (!match.intersects(remaining)) continue;
+    PacketSet decided = remaining.intersect(match);
+    remaining = remaining.subtract(match);
+    out.push_back(RuleDecision{static_cast<int>(i), rule.access, std::move(decided)});
+  }
+  return out;
+}
+
+}  // namespace exposim::solver

@@ -1,0 +1,42 @@
+// Exact NSG evaluation: which packets each rule of an NSG decides, first match wins by priority.
+#pragma once
+
+#include <vector>
+
+#include "model/model.h"
+#include "solver/address_space.h"
+#include "solver/packet_set.h"
+
+namespace exposim::solver {
+
+/// The ip configuration that traffic is destined to, as NSG rules see it (after public-IP translation).
+struct Destination {
+  std::optional<model::IpAddress> ip;   // absent when not yet allocated: address rules then do not match
+  int subnet{-1};                       // index into model.subnets, for the VirtualNetwork tag
+  const std::vector<model::Ref>* asgs{nullptr};  // ASG memberships of the ip configuration
+};
+
+/// The address set one side of a rule stands for. Unresolved Azure service tags (AzureCloud, ...) count
+/// as the whole internet in allow rules and as nothing in deny rules, so that they never hide an exposure.
+IpSet resolve_addresses(const model::AddressMatch& m, model::Access access, int subnet, const AddressSpace& space);
+
+/// True when the rule's destination side covers `dst`.
+bool destination_matches(const model::SecurityRule& r, const Destination& dst, const AddressSpace& space);
+
+/// The packets (source, protocol, ports; destination unconstrained) that a rule matches.
+/// Port ranges constrain TCP and UDP only; ICMP, ESP and AH packets have no ports and match any.
+PacketSet source_match(const model::SecurityRule& r, int subnet, const AddressSpace& space);
+
+/// One rule's share of the traffic: the packets it was the first to match.
+struct RuleDecision {
+  int rule{-1};  // index into nsg.rules
+  model::Access access{model::Access::kDeny};
+  PacketSet packets;
+};
+
+/// Evaluates `arriving` against the inbound (or outbound) rules of `nsg` for traffic to `dst`.
+/// The decisions partition `arriving` (every packet is decided, by DenyAll at the latest).
+std::vector<RuleDecision> evaluate_nsg(const model::NetworkSecurityGroup& nsg, model::Direction direction,
+                                       const PacketSet& arriving, const Destination& dst, const AddressSpace& space);
+
+}  // namespace exposim::solver
