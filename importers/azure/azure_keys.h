@@ -1,0 +1,115 @@
+// The JSON key strings and resource type names of Azure resource JSON, in one place. All lowercase:
+// keys and types are matched case-insensitively. The spelling used in messages is given where it differs.
+#pragma once
+
+#include <string_view>
+
+namespace exposim::importers::azure::keys {
+
+// Resource envelope.
+inline constexpr std::string_view kId = "id";
+inline constexpr std::string_view kName = "name";
+inline constexpr std::string_view kType = "type";
+inline constexpr std::string_view kLocation = "location";
+inline constexpr std::string_view kProperties = "properties";
+inline constexpr std::string_view kSku = "sku";
+
+// Virtual networks, subnets, peerings.
+inline constexpr std::string_view kAddressSpace = "addressspace";
+inline constexpr std::string_view kAddressPrefixes = "addressprefixes";
+inline constexpr std::string_view kAddressPrefix = "addressprefix";
+inline constexpr std::string_view kSubnets = "subnets";
+inline constexpr std::string_view kVirtualNetworkPeerings = "virtualnetworkpeerings";
+inline constexpr std::string_view kNetworkSecurityGroup = "networksecuritygroup";
+inline constexpr std::string_view kRouteTable = "routetable";
+inline constexpr std::string_view kPrivateEndpointNetworkPolicies = "privateendpointnetworkpolicies";
+inline constexpr std::string_view kRemoteVirtualNetwork = "remotevirtualnetwork";
+inline constexpr std::string_view kRemoteAddressSpace = "remoteaddressspace";
+inline constexpr std::string_view kAllowVirtualNetworkAccess = "allowvirtualnetworkaccess";
+inline constexpr std::string_view kAllowForwardedTraffic = "allowforwardedtraffic";
+inline constexpr std::string_view kAllowGatewayTransit = "allowgatewaytransit";
+inline constexpr std::string_view kUseRemoteGateways = "useremotegateways";
+inline constexpr std::string_view kPeeringState = "peeringstate";
+
+// Network security groups and rules.
+inline constexpr std::string_view kSecurityRules = "securityrules";
+inline constexpr std::string_view kDefaultSecurityRules = "defaultsecurityrules";
+inline constexpr std::string_view kNetworkInterfaces = "networkinterfaces";
+inline constexpr std::string_view kProtocol = "protocol";
+inline constexpr std::string_view kAccess = "access";
+inline constexpr std::string_view kPriority = "priority";
+inline constexpr std::string_view kDirection = "direction";
+inline constexpr std::string_view kSourceAddressPrefix = "sourceaddressprefix";
+inline constexpr std::string_view kSourceAddressPrefixes = "sourceaddressprefixes";
+inline constexpr std::string_view kSourceApplicationSecurityGroups = "sourceapplicationsecuritygroups";
+inline constexpr std::string_view kDestinationAddressPrefix = "destinationaddressprefix";
+inline constexpr std::string_view kDestinationAddressPrefixes = "destinationaddressprefixes";
+inline constexpr std::string_view kDestinationApplicationSecurityGroups = "destinationapplicationsecuritygroups";
+inline constexpr std::string_view kSourcePortRange = "sourceportrange";
+inline constexpr std::string_view kSourcePortRanges = "sourceportranges";
+inline constexpr std::string_view kDestinationPortRange = "destinationportrange";
+inline constexpr std::string_view kDestinationPortRanges = "destinationportranges";
+
+// Network interfaces and public IPs.
+inline constexpr std::string_view kIpConfigurations = "ipconfigurations";
+inline constexpr std::string_view kPrivateIpAddress = "privateipaddress";
+inline constexpr std::string_view kPrivateIpAddressVersion = "privateipaddressversion";
+inline constexpr std::string_view kSubnet = "subnet";
+inline constexpr std::string_view kPublicIpAddress = "publicipaddress";
+inline constexpr std::string_view kApplicationSecurityGroups = "applicationsecuritygroups";
+inline constexpr std::string_view kPrimary = "primary";
+inline constexpr std::string_view kVirtualMachine = "virtualmachine";
+inline constexpr std::string_view kEnableIpForwarding = "enableipforwarding";
+inline constexpr std::string_view kPublicIpAddressVersion = "publicipaddressversion";
+inline constexpr std::string_view kIpAddress = "ipaddress";
+inline constexpr std::string_view kPublicIpAllocationMethod = "publicipallocationmethod";
+inline constexpr std::string_view kIpConfiguration = "ipconfiguration";
+
+// Virtual machines.
+inline constexpr std::string_view kNetworkProfile = "networkprofile";
+
+// Route tables.
+inline constexpr std::string_view kRoutes = "routes";
+inline constexpr std::string_view kNextHopType = "nexthoptype";
+inline constexpr std::string_view kNextHopIpAddress = "nexthopipaddress";
+inline constexpr std::string_view kDisableBgpRoutePropagation = "disablebgproutepropagation";
+
+}  // namespace exposim::importers::azure::keys
+
+namespace exposim::importers::azure::types {
+
+inline constexpr std::string_view kVirtualNetwork = "microsoft.network/virtualnetworks";
+inline constexpr std::string_view kSubnet = "microsoft.network/virtualnetworks/subnets";
+inline constexpr std::string_view kPeering = "microsoft.network/virtualnetworks/virtualnetworkpeerings";
+inline constexpr std::string_view kNetworkSecurityGroup = "microsoft.network/networksecuritygroups";
+inline constexpr std::string_view kSecurityRule = "microsoft.network/networksecuritygroups/securityrules";
+inline constexpr std::string_view kDefaultSecurityRule = "microsoft.network/networksecuritygroups/defaultsecurityrules";
+inline constexpr std::string_view kApplicationSecurityGroup = "microsoft.network/applicationsecuritygroups";
+inline constexpr std::string_view kNetworkInterface = "microsoft.network/networkinterfaces";
+inline constexpr std::string_view kIpConfiguration = "microsoft.network/networkinterfaces/ipconfigurations";
+inline constexpr std::string_view kPublicIpAddress = "microsoft.network/publicipaddresses";
+inline constexpr std::string_view kVirtualMachine = "microsoft.compute/virtualmachines";
+inline constexpr std::string_view kRouteTable = "microsoft.network/routetables";
+inline constexpr std::string_view kRoute = "microsoft.network/routetables/routes";
+
+}  // namespace exposim::importers::azure::types
+
+namespace exposim::importers::azure::segments {
+
+// Id segments that separate a child resource from its parent (lowercase; ids are matched case-insensitively).
+inline constexpr std::string_view kSubnets = "/subnets/";
+inline constexpr std::string_view kPeerings = "/virtualnetworkpeerings/";
+inline constexpr std::string_view kSecurityRules = "/securityrules/";
+inline constexpr std::string_view kDefaultSecurityRules = "/defaultsecurityrules/";
+inline constexpr std::string_view kRoutes = "/routes/";
+inline constexpr std::string_view kIpConfigurations = "/ipconfigurations/";
+
+// The spelling used when an inline child without an id gets one composed from its parent's.
+inline constexpr std::string_view kSubnetsAsWritten = "/subnets/";
+inline constexpr std::string_view kPeeringsAsWritten = "/virtualNetworkPeerings/";
+inline constexpr std::string_view kSecurityRulesAsWritten = "/securityRules/";
+inline constexpr std::string_view kDefaultSecurityRulesAsWritten = "/defaultSecurityRules/";
+inline constexpr std::string_view kRoutesAsWritten = "/routes/";
+inline constexpr std::string_view kIpConfigurationsAsWritten = "/ipConfigurations/";
+
+}  // namespace exposim::importers::azure::segments

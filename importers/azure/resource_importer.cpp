@@ -1,0 +1,1449 @@
+// Azure resource JSON to the model: each element the stream yields is parsed with one reused simdjson
+// parser and converted straight into model structs. Keys and enum values are matched case-insensitively;
+// when `properties` is absent (az CLI's flattened output) the fields are read from the object itself.
+#include "importers/azure/resource_importer.h"
+
+#include <fmt/format.h>
+#include <simdjson.h>
+
+#include <algorithm>
+#include <exception>
+#include <new>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <unordered_map>
+#include <unordered_set>
+#include <utility>
+
+#include "importers/azure/azure_keys.h"
+#include "importers/azure/json_stream.h"
+#include "importers/azure/service_tags.h"
+
+namespace exposim::importers::azure {
+namespace {
+
+namespace dom = simdjson::dom;
+using model::IpAddress;
+using model::IpFamily;
+using model::IpPrefix;
+using model::Ref;
+using model::Severity;
+
+static_assert(simdjson::SIMDJSON_PADDING <= kStreamPadding, "the stream must pad elements for simdjson");
+
+// ---- text helpers ----
+
+char lower_ascii(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+
+/// `text` equals `lower` (lowercase ASCII) ignoring ASCII case.
+bool iequals(std::string_view text, std::string_view lower) {
+  if (text.size() != lower.size()) return false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (lower_ascii(text[i]) != lower[i]) return false;
+  }
+  return true;
+}
+
+bool istarts_with(std::string_view text, std::string_view lower) {
+  return text.size() >= lower.size() && iequals(text.substr(0, lower.size()), lower);
+}
+
+/// Last position of `lower` in `text` ignoring ASCII case, or npos.
+std::size_t irfind(std::string_view text, std::string_view lower) {
+  if (lower.size() > text.size()) return std::string_view::npos;
+  for (std::size_t i = text.size() - lower.size() + 1; i-- > 0;) {
+    if (iequals(text.substr(i, lower.size()), lower)) return i;
+  }
+  return std::string_view::npos;
+}
+
+std::string lowercase(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = lower_ascii(c);
+  return out;
+}
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+/// The last segment of a resource id ("…/subnets/web" -> "web").
+std::string_view last_segment(std::string_view id) {
+  while (!id.empty() && id.back() == '/') id.remove_suffix(1);
+  const auto slash = id.rfind('/');
+  return slash == std::string_view::npos ? id : id.substr(slash + 1);
+}
+
+/// Appends "/token" to a JSON pointer, escaped per RFC 6901.
+void append_token(std::string& pointer, std::string_view token) {
+  pointer += '/';
+  for (char c : token) {
+    if (c == '~') {
+      pointer += "~0";
+    } else if (c == '/') {
+      pointer += "~1";
+    } else {
+      pointer += c;
+    }
+  }
+}
+
+const char* kind_name(dom::element_type t) {
+  switch (t) {
+    case dom::element_type::ARRAY:
+      return "an array";
+    case dom::element_type::OBJECT:
+      return "an object";
+    case dom::element_type::INT64:
+    case dom::element_type::UINT64:
+      return "an integer";
+    case dom::element_type::DOUBLE:
+      return "a floating-point number";
+    case dom::element_type::STRING:
+      return "a string";
+    case dom::element_type::BOOL:
+      return "a boolean";
+    case dom::element_type::NULL_VALUE:
+      return "null";
+  }
+  return "a value";
+}
+
+/// Text that looks like an address attempt rather than a service tag name.
+bool looks_like_ip(std::string_view t) {
+  return (!t.empty() && t.front() >= '0' && t.front() <= '9') || t.find(':') != std::string_view::npos ||
+         t.find('/') != std::string_view::npos;
+}
+
+std::optional<model::ProtocolMask> parse_protocol(std::string_view t) {
+  using model::Protocol;
+  if (t == "*" || iequals(t, "any")) return model::kAllProtocols;
+  if (iequals(t, "tcp")) return model::bit(Protocol::kTcp);
+  if (iequals(t, "udp")) return model::bit(Protocol::kUdp);
+  if (iequals(t, "icmp")) return model::bit(Protocol::kIcmp);
+  if (iequals(t, "esp")) return model::bit(Protocol::kEsp);
+  if (iequals(t, "ah")) return model::bit(Protocol::kAh);
+  return std::nullopt;
+}
+
+std::optional<model::NextHopType> parse_next_hop(std::string_view t) {
+  using model::NextHopType;
+  if (iequals(t, "virtualnetworkgateway")) return NextHopType::kVirtualNetworkGateway;
+  if (iequals(t, "vnetlocal")) return NextHopType::kVnetLocal;
+  if (iequals(t, "internet")) return NextHopType::kInternet;
+  if (iequals(t, "virtualappliance")) return NextHopType::kVirtualAppliance;
+  if (iequals(t, "none")) return NextHopType::kNone;
+  return std::nullopt;
+}
+
+std::optional<IpFamily> parse_ip_version(std::string_view t) {
+  if (iequals(t, "ipv4")) return IpFamily::kV4;
+  if (iequals(t, "ipv6")) return IpFamily::kV6;
+  return std::nullopt;
+}
+
+const char* family_name(IpFamily f) { return f == IpFamily::kV4 ? "IPv4" : "IPv6"; }
+
+// ---- JSON access ----
+
+/// A field found in an object: its value and its key as written (for JSON pointers).
+struct Field {
+  dom::element value;
+  std::string_view key;
+};
+
+/// Case-insensitive lookup of `lower`; JSON null counts as absent (the az CLI prints absent fields as null).
+std::optional<Field> find_field(dom::object o, std::string_view lower) {
+  for (dom::key_value_pair kv : o) {
+    if (iequals(kv.key, lower)) {
+      if (kv.value.is_null()) return std::nullopt;
+      return Field{kv.value, kv.key};
+    }
+  }
+  return std::nullopt;
+}
+
+/// Number of items of array field `lower` (0 when absent or not an array; nothing reported).
+std::size_t array_size(dom::object o, std::string_view lower) {
+  auto f = find_field(o, lower);
+  dom::array a;
+  if (!f || f->value.get_array().get(a) != simdjson::SUCCESS) return 0;
+  return a.size();
+}
+
+/// A typed field: `present` when the key is there (not null), true (operator bool) when also well typed.
+template <typename T>
+struct Got {
+  T value{};
+  std::string_view key;
+  bool present{false};
+  bool ok{false};
+  explicit operator bool() const { return ok; }
+  const T& operator*() const { return value; }
+  const T* operator->() const { return &value; }
+};
+
+/// Restores a JSON pointer string to its length at construction.
+class PointerScope {
+ public:
+  PointerScope(std::string& pointer, std::string_view token) : pointer_(pointer), mark_(pointer.size()) {
+    append_token(pointer, token);
+  }
+  PointerScope(std::string& pointer, std::size_t index) : pointer_(pointer), mark_(pointer.size()) {
+    pointer += '/';
+    pointer += std::to_string(index);
+  }
+  PointerScope(const PointerScope&) = delete;
+  PointerScope& operator=(const PointerScope&) = delete;
+  ~PointerScope() { pointer_.resize(mark_); }
+
+ private:
+  std::string& pointer_;
+  std::size_t mark_;
+};
+
+/// What identifies a child (subnet, rule, route, ...), inline or separate.
+struct ChildIds {
+  std::string id;  // as written, or composed from the parent's
+  std::string name;
+};
+
+struct PendingSubnet {
+  std::string key;
+  std::string name;
+  std::string vnet_key;
+  std::string vnet_id;  // as written, for messages
+  model::SourceLocation where;
+};
+
+template <typename T>
+struct PendingChild {
+  std::string parent_key;
+  std::string parent_id;  // as written, for messages
+  std::string child_key;  // canonical identity inside the parent
+  T value;
+};
+
+}  // namespace
+
+struct Importer::Impl {
+  Impl(model::Model& m, model::Diagnostics& d, ImportOptions o) : model(m), diags(d), options(o) {
+    // Elements are never deeper than the document cap, so simdjson's own depth limit never triggers first.
+    // On failure the parser allocates on first use instead.
+    if (parser.allocate(std::size_t{1} << 16, std::max<std::size_t>(options.max_depth + 1, 1024))) {
+    }
+  }
+
+  model::Model& model;
+  model::Diagnostics& diags;
+  ImportOptions options;
+  dom::parser parser;
+
+  // Per file.
+  std::string file;
+  std::string ptr;  // JSON pointer of what is being read
+  std::size_t errors = 0;
+  ImportStats* stats = nullptr;
+
+  // Across files, until finish().
+  std::unordered_map<std::string, bool> subnet_inline;  // subnet key -> first seen inline
+  std::vector<PendingSubnet> pending_subnets;
+  std::vector<PendingChild<model::SecurityRule>> pending_rules;
+  std::vector<PendingChild<model::Peering>> pending_peerings;
+  std::vector<PendingChild<model::Route>> pending_routes;
+  std::vector<PendingChild<model::IpConfiguration>> pending_ip_configs;
+
+  // ---- diagnostics ----
+
+  model::SourceLocation here() const { return {file, ptr, 0, 0}; }
+
+  void report(Severity severity, std::string_view code, std::string pointer, std::string message) {
+    if (severity == Severity::kError) ++errors;
+    diags.add({severity, std::string(code), {file, std::move(pointer), 0, 0}, std::move(message)});
+  }
+  void error(std::string_view code, std::string message) { report(Severity::kError, code, ptr, std::move(message)); }
+  void warning(std::string_view code, std::string message) {
+    report(Severity::kWarning, code, ptr, std::move(message));
+  }
+  void error_at(std::string_view key, std::string_view code, std::string message) {
+    PointerScope s(ptr, key);
+    error(code, std::move(message));
+  }
+
+  // ---- typed access (invalid-type reported at the field) ----
+
+  template <typename T>
+  Got<T> wrong_type(const Field& f, std::string_view expected) {
+    error_at(f.key, "invalid-type", fmt::format("'{}' is {}, expected {}", f.key, kind_name(f.value.type()), expected));
+    return Got<T>{{}, f.key, true, false};
+  }
+
+  Got<std::string_view> get_string(dom::object o, std::string_view name) {
+    auto f = find_field(o, name);
+    if (!f) return {};
+    std::string_view s;
+    if (f->value.get_string().get(s) != simdjson::SUCCESS) return wrong_type<std::string_view>(*f, "a string");
+    return {s, f->key, true, true};
+  }
+
+  Got<bool> get_bool(dom::object o, std::string_view name) {
+    auto f = find_field(o, name);
+    if (!f) return {};
+    bool b = false;
+    if (f->value.get_bool().get(b) != simdjson::SUCCESS) return wrong_type<bool>(*f, "a boolean");
+    return {b, f->key, true, true};
+  }
+
+  Got<dom::object> get_object(dom::object o, std::string_view name) {
+    auto f = find_field(o, name);
+    if (!f) return {};
+    dom::object v;
+    if (f->value.get_object().get(v) != simdjson::SUCCESS) return wrong_type<dom::object>(*f, "an object");
+    return {v, f->key, true, true};
+  }
+
+  Got<dom::array> get_array(dom::object o, std::string_view name) {
+    auto f = find_field(o, name);
+    if (!f) return {};
+    dom::array v;
+    if (f->value.get_array().get(v) != simdjson::SUCCESS) return wrong_type<dom::array>(*f, "an array");
+    return {v, f->key, true, true};
+  }
+
+  /// The object holding a resource's (or child's) fields: `properties`, or the object itself when absent
+  /// (az CLI's flattened shape). `key` is set when `properties` is used. nullopt when `properties` is not an
+  /// object (reported).
+  std::optional<std::pair<dom::object, std::string_view>> properties_of(dom::object o) {
+    auto p = get_object(o, keys::kProperties);
+    if (p) return std::make_pair(*p, p.key);
+    if (p.present) return std::nullopt;
+    return std::make_pair(o, std::string_view{});
+  }
+
+  /// A `{ "id": ... }` reference held by `value`, reported against the current pointer.
+  std::optional<Ref> ref_value(dom::element value, std::string_view what) {
+    dom::object o;
+    if (value.get_object().get(o) != simdjson::SUCCESS) {
+      error("invalid-type", fmt::format("{} is {}, expected an object with an 'id'", what, kind_name(value.type())));
+      return std::nullopt;
+    }
+    auto id = get_string(o, keys::kId);
+    if (!id) {
+      if (!id.present) error("missing-field", fmt::format("{} has no 'id'", what));
+      return std::nullopt;
+    }
+    return Ref{model::canonical_id(*id), -1};
+  }
+
+  /// The reference in field `name` of `o`, if present.
+  Ref get_ref(dom::object o, std::string_view name) {
+    auto f = find_field(o, name);
+    if (!f) return {};
+    PointerScope s(ptr, f->key);
+    auto r = ref_value(f->value, fmt::format("'{}'", f->key));
+    return r ? std::move(*r) : Ref{};
+  }
+
+  /// The references in array field `name` of `o`.
+  std::vector<Ref> get_ref_list(dom::object o, std::string_view name) {
+    std::vector<Ref> out;
+    auto arr = get_array(o, name);
+    if (!arr) return out;
+    out.reserve(arr->size());
+    PointerScope s(ptr, arr.key);
+    std::size_t i = 0;
+    for (dom::element e : *arr) {
+      PointerScope item(ptr, i);
+      if (!e.is_null()) {
+        if (auto r = ref_value(e, fmt::format("item {} of '{}'", i, arr.key))) out.push_back(std::move(*r));
+      }
+      ++i;
+    }
+    return out;
+  }
+
+  /// Calls `fn(text)` with the pointer at each string of a string field and of a string-array field.
+  template <typename Fn>
+  void for_each_text(dom::object o, std::string_view single, std::string_view plural, Fn&& fn) {
+    if (auto s = single.empty() ? Got<std::string_view>{} : get_string(o, single)) {
+      PointerScope scope(ptr, s.key);
+      fn(*s);
+    }
+    if (auto arr = get_array(o, plural)) {
+      PointerScope scope(ptr, arr.key);
+      std::size_t i = 0;
+      for (dom::element e : *arr) {
+        PointerScope item(ptr, i);
+        std::string_view text;
+        if (e.get_string().get(text) == simdjson::SUCCESS) {
+          fn(text);
+        } else if (!e.is_null()) {
+          error("invalid-type",
+                fmt::format("item {} of '{}' is {}, expected a string", i, arr.key, kind_name(e.type())));
+        }
+        ++i;
+      }
+    }
+  }
+
+  /// A CIDR prefix or address (host prefix), reported against the current pointer.
+  std::optional<IpPrefix> prefix_value(std::string_view raw) {
+    const std::string_view text = trim(raw);
+    bool host_bits = false;
+    auto p = IpPrefix::parse(text, &host_bits);
+    if (!p) {
+      error("invalid-value", fmt::format("address prefix '{}' is not an IP address or CIDR prefix", raw));
+      return std::nullopt;
+    }
+    if (host_bits) {
+      warning("host-bits-set",
+              fmt::format("address prefix '{}' has host bits set; read as '{}'", text, p->to_string()));
+    }
+    return p;
+  }
+
+  /// Union of `addressPrefix`-like and `addressPrefixes`-like fields, without repeats.
+  std::vector<IpPrefix> get_prefixes(dom::object o, std::string_view single, std::string_view plural) {
+    std::vector<IpPrefix> out;
+    for_each_text(o, single, plural, [&](std::string_view text) {
+      if (trim(text).empty()) return;
+      if (auto p = prefix_value(text)) {
+        if (std::find(out.begin(), out.end(), *p) == out.end()) out.push_back(*p);
+      }
+    });
+    return out;
+  }
+
+  /// Name and id of a child object; the id is composed from the parent's when absent.
+  std::optional<ChildIds> child_ids(dom::object o, std::string_view parent_id, std::string_view segment,
+                                    std::string_view what) {
+    auto id = get_string(o, keys::kId);
+    auto name = get_string(o, keys::kName);
+    if (id.present && !id) return std::nullopt;
+    if (name.present && !name) return std::nullopt;
+    ChildIds out;
+    if (id && !id->empty()) {
+      out.id = std::string(*id);
+      out.name = name ? std::string(*name) : std::string(last_segment(*id));
+      return out;
+    }
+    if (name && !name->empty()) {
+      out.name = std::string(*name);
+      out.id = fmt::format("{}{}{}", parent_id, segment, *name);
+      return out;
+    }
+    error("missing-field", fmt::format("{} has no 'name' or 'id'", what));
+    return std::nullopt;
+  }
+
+  // ---- security rules ----
+
+  /// Reads one side (source or destination) of a rule. False when nothing at all is listed.
+  bool read_addresses(dom::object props, std::string_view single, std::string_view plural, std::string_view asgs,
+                      model::AddressMatch& out) {
+    bool listed = false;
+    for_each_text(props, single, plural, [&](std::string_view raw) {
+      const std::string_view t = trim(raw);
+      if (t.empty()) return;
+      listed = true;
+      if (t == "*" || iequals(t, "any")) {
+        out.any = true;
+        return;
+      }
+      if (looks_like_ip(t)) {
+        if (auto p = prefix_value(t)) out.prefixes.push_back(*p);
+        return;
+      }
+      auto add_tag = [&](model::ServiceTag tag) {
+        if (std::find(out.tags.begin(), out.tags.end(), tag) == out.tags.end()) out.tags.push_back(tag);
+      };
+      switch (classify_service_tag(t)) {
+        case TagKind::kInternet:
+          add_tag(model::ServiceTag::kInternet);
+          return;
+        case TagKind::kVirtualNetwork:
+          add_tag(model::ServiceTag::kVirtualNetwork);
+          return;
+        case TagKind::kAzureLoadBalancer:
+          add_tag(model::ServiceTag::kAzureLoadBalancer);
+          return;
+        case TagKind::kUnresolved:
+          out.other_tags.emplace_back(t);
+          warning("unresolved-service-tag",
+                  fmt::format("service tag '{}' is not resolved to addresses: allow rules treat it as the whole "
+                              "internet, deny rules as nothing",
+                              t));
+          return;
+        case TagKind::kUnknown:
+          warning("unknown-service-tag", fmt::format("unknown service tag '{}' matches nothing", t));
+          return;
+      }
+    });
+    std::vector<Ref> groups = get_ref_list(props, asgs);
+    if (!groups.empty()) listed = true;
+    for (auto& g : groups) out.asgs.push_back(std::move(g));
+    return listed;
+  }
+
+  /// Adds one port entry (string or integer) at the current pointer. False when nothing was listed.
+  bool add_port(dom::element e, model::PortSet& out, std::string_view field, std::optional<std::size_t> item) {
+    std::string_view text;
+    if (e.get_string().get(text) == simdjson::SUCCESS) {
+      const std::string_view t = trim(text);
+      if (t.empty()) return false;
+      if (t == "*" || iequals(t, "any")) {
+        out = model::PortSet::all();
+        return true;
+      }
+      if (auto r = model::parse_port_range(t)) {
+        out.add(r->lo, r->hi);
+      } else {
+        error("invalid-value", fmt::format("port range '{}' is not a port or range in 0..65535", text));
+      }
+      return true;
+    }
+    std::int64_t n = 0;
+    if (e.get_int64().get(n) == simdjson::SUCCESS) {
+      if (n >= 0 && n <= 65535) {
+        out.add(static_cast<std::uint16_t>(n), static_cast<std::uint16_t>(n));
+      } else {
+        error("invalid-value", fmt::format("port range '{}' is not a port or range in 0..65535", n));
+      }
+      return true;
+    }
+    if (e.is_null()) return false;
+    if (item) {
+      error("invalid-type", fmt::format("item {} of '{}' is {}, expected a string", *item, field, kind_name(e.type())));
+    } else {
+      error("invalid-type", fmt::format("'{}' is {}, expected a string", field, kind_name(e.type())));
+    }
+    return true;
+  }
+
+  bool read_ports(dom::object props, std::string_view single, std::string_view plural, model::PortSet& out) {
+    bool listed = false;
+    if (auto f = find_field(props, single)) {
+      PointerScope s(ptr, f->key);
+      listed |= add_port(f->value, out, f->key, std::nullopt);
+    }
+    if (auto arr = get_array(props, plural)) {
+      PointerScope s(ptr, arr.key);
+      std::size_t i = 0;
+      for (dom::element e : *arr) {
+        PointerScope item(ptr, i);
+        listed |= add_port(e, out, arr.key, i);
+        ++i;
+      }
+    }
+    return listed;
+  }
+
+  /// Fills a security rule; false when it has an error (reported). The pointer is at the rule's object.
+  bool read_rule(dom::object o, ChildIds ids, bool is_default, model::SecurityRule& r) {
+    const std::size_t errors_before = errors;
+    const std::size_t rule_mark = ptr.size();  // the rule's own pointer is ptr.substr(0, rule_mark)
+    r.name = std::move(ids.name);
+    r.id = std::move(ids.id);
+    r.where = here();
+    r.is_default = is_default;
+    r.is_jit = istarts_with(r.name, "securitycenter-jitrule");
+    auto props_or = properties_of(o);
+    if (!props_or) return false;
+    auto [props, props_key] = *props_or;
+    std::optional<PointerScope> props_scope;
+    if (!props_key.empty()) props_scope.emplace(ptr, props_key);
+
+    auto missing = [&](std::string_view field) {
+      report(Severity::kError, "missing-field", ptr.substr(0, rule_mark),
+             fmt::format("security rule '{}' has no '{}'", r.name, field));
+    };
+
+    if (auto f = get_string(props, keys::kProtocol)) {
+      if (auto m = parse_protocol(trim(*f))) {
+        r.protocols = *m;
+      } else {
+        error_at(f.key, "invalid-value", fmt::format("protocol '{}' is not Tcp, Udp, Icmp, Esp, Ah or '*'", *f));
+      }
+    } else if (!f.present) {
+      missing("protocol");
+    }
+
+    if (auto f = get_string(props, keys::kAccess)) {
+      if (iequals(trim(*f), "allow")) {
+        r.access = model::Access::kAllow;
+      } else if (iequals(trim(*f), "deny")) {
+        r.access = model::Access::kDeny;
+      } else {
+        error_at(f.key, "invalid-value", fmt::format("access '{}' is not Allow or Deny", *f));
+      }
+    } else if (!f.present) {
+      missing("access");
+    }
+
+    if (auto f = get_string(props, keys::kDirection)) {
+      if (iequals(trim(*f), "inbound")) {
+        r.direction = model::Direction::kInbound;
+      } else if (iequals(trim(*f), "outbound")) {
+        r.direction = model::Direction::kOutbound;
+      } else {
+        error_at(f.key, "invalid-value", fmt::format("direction '{}' is not Inbound or Outbound", *f));
+      }
+    } else if (!f.present) {
+      missing("direction");
+    }
+
+    if (auto f = find_field(props, keys::kPriority)) {
+      const std::int64_t lo = is_default ? 65000 : 100;
+      const std::int64_t hi = is_default ? 65500 : 4096;
+      std::int64_t v = 0;
+      std::uint64_t big = 0;
+      if (f->value.get_int64().get(v) == simdjson::SUCCESS) {
+        if (v >= lo && v <= hi) {
+          r.priority = static_cast<int>(v);
+        } else {
+          error_at(f->key, "invalid-value", fmt::format("priority {} not in {}..{}", v, lo, hi));
+        }
+      } else if (f->value.get_uint64().get(big) == simdjson::SUCCESS) {
+        error_at(f->key, "invalid-value", fmt::format("priority {} not in {}..{}", big, lo, hi));
+      } else {
+        wrong_type<int>(*f, "an integer");
+      }
+    } else {
+      missing("priority");
+    }
+
+    auto missing_side = [&](std::string_view a, std::string_view b, std::string_view c) {
+      report(Severity::kError, "missing-field", ptr.substr(0, rule_mark),
+             fmt::format("security rule '{}' has no '{}', '{}' or '{}'", r.name, a, b, c));
+    };
+    if (!read_addresses(props, keys::kSourceAddressPrefix, keys::kSourceAddressPrefixes,
+                        keys::kSourceApplicationSecurityGroups, r.source)) {
+      missing_side("sourceAddressPrefix", "sourceAddressPrefixes", "sourceApplicationSecurityGroups");
+    }
+    if (!read_addresses(props, keys::kDestinationAddressPrefix, keys::kDestinationAddressPrefixes,
+                        keys::kDestinationApplicationSecurityGroups, r.destination)) {
+      missing_side("destinationAddressPrefix", "destinationAddressPrefixes", "destinationApplicationSecurityGroups");
+    }
+    auto missing_ports = [&](std::string_view a, std::string_view b) {
+      report(Severity::kError, "missing-field", ptr.substr(0, rule_mark),
+             fmt::format("security rule '{}' has no '{}' or '{}'", r.name, a, b));
+    };
+    if (!read_ports(props, keys::kSourcePortRange, keys::kSourcePortRanges, r.source_ports)) {
+      missing_ports("sourcePortRange", "sourcePortRanges");
+    }
+    if (!read_ports(props, keys::kDestinationPortRange, keys::kDestinationPortRanges, r.destination_ports)) {
+      missing_ports("destinationPortRange", "destinationPortRanges");
+    }
+    return errors == errors_before;
+  }
+
+  /// Reads the rules of array field `name` of an NSG's properties into `out`.
+  void read_rule_list(dom::object props, std::string_view name, std::string_view parent_id, bool is_default,
+                      std::vector<model::SecurityRule>& out) {
+    auto arr = get_array(props, name);
+    if (!arr) return;
+    PointerScope s(ptr, arr.key);
+    const std::string_view segment =
+        is_default ? segments::kDefaultSecurityRulesAsWritten : segments::kSecurityRulesAsWritten;
+    std::size_t i = 0;
+    for (dom::element e : *arr) {
+      PointerScope item(ptr, i++);
+      dom::object o;
+      if (e.get_object().get(o) != simdjson::SUCCESS) {
+        error("invalid-type", fmt::format("security rule is {}, expected an object", kind_name(e.type())));
+        continue;
+      }
+      auto ids = child_ids(o, parent_id, segment, "security rule");
+      if (!ids) continue;
+      // Built in place: rules are large, and a bad one is dropped again.
+      if (!read_rule(o, std::move(*ids), is_default, out.emplace_back())) out.pop_back();
+    }
+  }
+
+  // ---- virtual networks ----
+
+  std::optional<model::Subnet> read_subnet(dom::object o, ChildIds ids, std::string_view vnet_key_hint) {
+    model::Subnet s;
+    s.key = model::canonical_id(ids.id);
+    s.id = std::move(ids.id);
+    s.name = std::move(ids.name);
+    s.where = here();
+    const auto cut = irfind(s.id, segments::kSubnets);
+    s.vnet.id = cut != std::string::npos ? model::canonical_id(std::string_view(s.id).substr(0, cut))
+                                         : std::string(vnet_key_hint);
+    auto props_or = properties_of(o);
+    if (!props_or) return std::nullopt;
+    auto [props, props_key] = *props_or;
+    std::optional<PointerScope> scope;
+    if (!props_key.empty()) scope.emplace(ptr, props_key);
+    s.prefixes = get_prefixes(props, keys::kAddressPrefix, keys::kAddressPrefixes);
+    s.nsg = get_ref(props, keys::kNetworkSecurityGroup);
+    s.route_table = get_ref(props, keys::kRouteTable);
+    if (auto f = get_string(props, keys::kPrivateEndpointNetworkPolicies)) {
+      const std::string_view t = trim(*f);
+      using model::PrivateEndpointPolicy;
+      if (iequals(t, "disabled")) {
+        s.private_endpoint_policies = PrivateEndpointPolicy::kDisabled;
+      } else if (iequals(t, "enabled")) {
+        s.private_endpoint_policies = PrivateEndpointPolicy::kEnabled;
+      } else if (iequals(t, "networksecuritygroupenabled")) {
+        s.private_endpoint_policies = PrivateEndpointPolicy::kNsgOnly;
+      } else if (iequals(t, "routetableenabled")) {
+        s.private_endpoint_policies = PrivateEndpointPolicy::kRouteTableOnly;
+      } else {
+        error_at(f.key, "invalid-value",
+                 fmt::format("private endpoint network policies '{}' is not Disabled, Enabled, "
+                             "NetworkSecurityGroupEnabled or RouteTableEnabled",
+                             *f));
+      }
+    }
+    return s;
+  }
+
+  /// Adds a subnet unless the same subnet came the other way (inline vs separate) before.
+  bool add_subnet(model::Subnet&& s, bool is_inline) {
+    auto [it, inserted] = subnet_inline.try_emplace(s.key, is_inline);
+    if (!inserted && it->second != is_inline) return false;
+    model.subnets.push_back(std::move(s));
+    return true;
+  }
+
+  std::optional<model::Peering> read_peering(dom::object o, ChildIds ids) {
+    model::Peering p;
+    p.name = std::move(ids.name);
+    p.id = std::move(ids.id);
+    p.where = here();
+    auto props_or = properties_of(o);
+    if (!props_or) return std::nullopt;
+    auto [props, props_key] = *props_or;
+    std::optional<PointerScope> scope;
+    if (!props_key.empty()) scope.emplace(ptr, props_key);
+    p.remote_vnet = get_ref(props, keys::kRemoteVirtualNetwork);
+    if (auto space = get_object(props, keys::kRemoteAddressSpace)) {
+      PointerScope s(ptr, space.key);
+      p.remote_address_space = get_prefixes(*space, "", keys::kAddressPrefixes);
+    }
+    if (auto b = get_bool(props, keys::kAllowVirtualNetworkAccess)) p.allow_virtual_network_access = *b;
+    if (auto b = get_bool(props, keys::kAllowForwardedTraffic)) p.allow_forwarded_traffic = *b;
+    if (auto b = get_bool(props, keys::kAllowGatewayTransit)) p.allow_gateway_transit = *b;
+    if (auto b = get_bool(props, keys::kUseRemoteGateways)) p.use_remote_gateways = *b;
+    if (auto st = get_string(props, keys::kPeeringState)) p.connected = iequals(trim(*st), "connected");
+    return p;
+  }
+
+  void read_vnet(model::ResourceBase base, dom::object props) {
+    model::VirtualNetwork v;
+    static_cast<model::ResourceBase&>(v) = std::move(base);
+    if (auto space = get_object(props, keys::kAddressSpace)) {
+      PointerScope s(ptr, space.key);
+      v.address_space = get_prefixes(*space, "", keys::kAddressPrefixes);
+    }
+    if (auto arr = get_array(props, keys::kSubnets)) {
+      PointerScope s(ptr, arr.key);
+      std::size_t i = 0;
+      for (dom::element e : *arr) {
+        PointerScope item(ptr, i++);
+        dom::object o;
+        if (e.get_object().get(o) != simdjson::SUCCESS) {
+          error("invalid-type", fmt::format("subnet is {}, expected an object", kind_name(e.type())));
+          continue;
+        }
+        auto ids = child_ids(o, v.id, segments::kSubnetsAsWritten, "subnet");
+        if (!ids) continue;
+        if (auto sub = read_subnet(o, std::move(*ids), v.key)) {
+          v.subnets.push_back(Ref{sub->key, -1});
+          add_subnet(std::move(*sub), true);
+        }
+      }
+    }
+    if (auto arr = get_array(props, keys::kVirtualNetworkPeerings)) {
+      PointerScope s(ptr, arr.key);
+      std::size_t i = 0;
+      for (dom::element e : *arr) {
+        PointerScope item(ptr, i++);
+        dom::object o;
+        if (e.get_object().get(o) != simdjson::SUCCESS) {
+          error("invalid-type", fmt::format("peering is {}, expected an object", kind_name(e.type())));
+          continue;
+        }
+        auto ids = child_ids(o, v.id, segments::kPeeringsAsWritten, "virtual network peering");
+        if (!ids) continue;
+        if (auto p = read_peering(o, std::move(*ids))) v.peerings.push_back(std::move(*p));
+      }
+    }
+    model.vnets.push_back(std::move(v));
+  }
+
+  // ---- network security groups ----
+
+  void read_nsg(model::ResourceBase base, dom::object props) {
+    model::NetworkSecurityGroup n;
+    static_cast<model::ResourceBase&>(n) = std::move(base);
+    // Rules are large: size the vector once instead of letting it double.
+    n.rules.reserve(array_size(props, keys::kSecurityRules) + array_size(props, keys::kDefaultSecurityRules));
+    read_rule_list(props, keys::kSecurityRules, n.id, false, n.rules);
+    read_rule_list(props, keys::kDefaultSecurityRules, n.id, true, n.rules);
+    n.subnets = get_ref_list(props, keys::kSubnets);
+    n.network_interfaces = get_ref_list(props, keys::kNetworkInterfaces);
+    model.nsgs.push_back(std::move(n));
+  }
+
+  // ---- network interfaces, public IPs, VMs ----
+
+  std::optional<model::IpConfiguration> read_ip_config(dom::object o, ChildIds ids) {
+    model::IpConfiguration c;
+    c.key = model::canonical_id(ids.id);
+    c.id = std::move(ids.id);
+    c.name = std::move(ids.name);
+    c.where = here();
+    auto props_or = properties_of(o);
+    if (!props_or) return std::nullopt;
+    auto [props, props_key] = *props_or;
+    std::optional<PointerScope> scope;
+    if (!props_key.empty()) scope.emplace(ptr, props_key);
+    std::optional<IpFamily> version;
+    if (auto f = get_string(props, keys::kPrivateIpAddressVersion)) {
+      version = parse_ip_version(trim(*f));
+      if (!version) error_at(f.key, "invalid-value", fmt::format("IP version '{}' is not IPv4 or IPv6", *f));
+    }
+    if (auto f = get_string(props, keys::kPrivateIpAddress)) {
+      PointerScope s(ptr, f.key);
+      if (auto a = IpAddress::parse(trim(*f))) {
+        if (version && *version != a->family()) {
+          error("invalid-value", fmt::format("private IP address '{}' is not {}", *f, family_name(*version)));
+        } else {
+          c.private_ip = *a;
+        }
+      } else if (!trim(*f).empty()) {
+        error("invalid-value", fmt::format("private IP address '{}' is not an IP address", *f));
+      }
+    }
+    c.family = version ? *version : c.private_ip ? c.private_ip->family() : IpFamily::kV4;
+    c.subnet = get_ref(props, keys::kSubnet);
+    c.public_ip = get_ref(props, keys::kPublicIpAddress);
+    c.asgs = get_ref_list(props, keys::kApplicationSecurityGroups);
+    if (auto b = get_bool(props, keys::kPrimary)) c.primary = *b;
+    return c;
+  }
+
+  void read_nic(model::ResourceBase base, dom::object props) {
+    model::NetworkInterface n;
+    static_cast<model::ResourceBase&>(n) = std::move(base);
+    if (auto arr = get_array(props, keys::kIpConfigurations)) {
+      PointerScope s(ptr, arr.key);
+      std::size_t i = 0;
+      for (dom::element e : *arr) {
+        PointerScope item(ptr, i++);
+        dom::object o;
+        if (e.get_object().get(o) != simdjson::SUCCESS) {
+          error("invalid-type", fmt::format("ip configuration is {}, expected an object", kind_name(e.type())));
+          continue;
+        }
+        auto ids = child_ids(o, n.id, segments::kIpConfigurationsAsWritten, "ip configuration");
+        if (!ids) continue;
+        if (auto c = read_ip_config(o, std::move(*ids))) n.ip_configurations.push_back(std::move(*c));
+      }
+    }
+    n.nsg = get_ref(props, keys::kNetworkSecurityGroup);
+    n.virtual_machine = get_ref(props, keys::kVirtualMachine);
+    if (auto b = get_bool(props, keys::kEnableIpForwarding)) n.enable_ip_forwarding = *b;
+    model.nics.push_back(std::move(n));
+  }
+
+  void read_public_ip(model::ResourceBase base, dom::object res, dom::object props, std::size_t res_mark) {
+    model::PublicIp p;
+    static_cast<model::ResourceBase&>(p) = std::move(base);
+    {
+      // `sku` sits next to `properties`, not inside.
+      const std::string saved = ptr;
+      ptr.resize(res_mark);
+      if (auto sku = get_object(res, keys::kSku)) {
+        PointerScope s(ptr, sku.key);
+        if (auto name = get_string(*sku, keys::kName)) {
+          if (iequals(trim(*name), "basic")) {
+            p.sku = model::Sku::kBasic;
+          } else if (iequals(trim(*name), "standard")) {
+            p.sku = model::Sku::kStandard;
+          } else {
+            error_at(name.key, "invalid-value", fmt::format("SKU '{}' is not Basic or Standard", *name));
+          }
+        }
+      }
+      ptr = saved;
+    }
+    std::optional<IpFamily> version;
+    if (auto f = get_string(props, keys::kPublicIpAddressVersion)) {
+      version = parse_ip_version(trim(*f));
+      if (!version) error_at(f.key, "invalid-value", fmt::format("IP version '{}' is not IPv4 or IPv6", *f));
+    }
+    if (auto f = get_string(props, keys::kIpAddress)) {
+      PointerScope s(ptr, f.key);
+      if (auto a = IpAddress::parse(trim(*f))) {
+        if (version && *version != a->family()) {
+          error("invalid-value", fmt::format("IP address '{}' is not {}", *f, family_name(*version)));
+        } else {
+          p.address = *a;
+        }
+      } else if (!trim(*f).empty()) {
+        error("invalid-value", fmt::format("IP address '{}' is not an IP address", *f));
+      }
+    }
+    p.family = version ? *version : p.address ? p.address->family() : IpFamily::kV4;
+    if (auto f = get_string(props, keys::kPublicIpAllocationMethod)) {
+      if (iequals(trim(*f), "static")) {
+        p.static_allocation = true;
+      } else if (!iequals(trim(*f), "dynamic")) {
+        error_at(f.key, "invalid-value", fmt::format("allocation method '{}' is not Static or Dynamic", *f));
+      }
+    }
+    p.attached_ip_configuration = get_ref(props, keys::kIpConfiguration);
+    model.public_ips.push_back(std::move(p));
+  }
+
+  void read_vm(model::ResourceBase base, dom::object props) {
+    model::VirtualMachine vm;
+    static_cast<model::ResourceBase&>(vm) = std::move(base);
+    if (auto profile = get_object(props, keys::kNetworkProfile)) {
+      PointerScope s(ptr, profile.key);
+      vm.network_interfaces = get_ref_list(*profile, keys::kNetworkInterfaces);
+    }
+    model.vms.push_back(std::move(vm));
+  }
+
+  // ---- route tables ----
+
+  std::optional<model::Route> read_route(dom::object o, ChildIds ids) {
+    const std::size_t errors_before = errors;
+    const std::size_t route_mark = ptr.size();
+    model::Route r;
+    r.name = std::move(ids.name);
+    r.where = here();
+    auto props_or = properties_of(o);
+    if (!props_or) return std::nullopt;
+    auto [props, props_key] = *props_or;
+    std::optional<PointerScope> scope;
+    if (!props_key.empty()) scope.emplace(ptr, props_key);
+    auto missing = [&](std::string_view field) {
+      report(Severity::kError, "missing-field", ptr.substr(0, route_mark),
+             fmt::format("route '{}' has no '{}'", r.name, field));
+    };
+    if (auto f = get_string(props, keys::kAddressPrefix)) {
+      PointerScope s(ptr, f.key);
+      const std::string_view t = trim(*f);
+      r.prefix_text = std::string(t);
+      if (t.empty()) {
+        error("invalid-value", fmt::format("route '{}' has an empty 'addressPrefix'", r.name));
+      } else if (looks_like_ip(t)) {
+        r.prefix = prefix_value(t);
+      } else if (classify_service_tag(t) == TagKind::kUnknown) {
+        warning("unknown-service-tag", fmt::format("unknown service tag '{}' matches nothing", t));
+      }
+    } else if (!f.present) {
+      missing("addressPrefix");
+    }
+    if (auto f = get_string(props, keys::kNextHopType)) {
+      if (auto t = parse_next_hop(trim(*f))) {
+        r.next_hop = *t;
+      } else {
+        error_at(f.key, "invalid-value",
+                 fmt::format("next hop type '{}' is not VirtualNetworkGateway, VnetLocal, Internet, "
+                             "VirtualAppliance or None",
+                             *f));
+      }
+    } else if (!f.present) {
+      missing("nextHopType");
+    }
+    if (auto f = get_string(props, keys::kNextHopIpAddress)) {
+      if (auto a = IpAddress::parse(trim(*f))) {
+        r.next_hop_ip = *a;
+      } else if (!trim(*f).empty()) {
+        error_at(f.key, "invalid-value", fmt::format("next hop IP address '{}' is not an IP address", *f));
+      }
+    }
+    if (errors != errors_before) return std::nullopt;
+    return r;
+  }
+
+  void read_route_table(model::ResourceBase base, dom::object props) {
+    model::RouteTable t;
+    static_cast<model::ResourceBase&>(t) = std::move(base);
+    if (auto arr = get_array(props, keys::kRoutes)) {
+      PointerScope s(ptr, arr.key);
+      std::size_t i = 0;
+      for (dom::element e : *arr) {
+        PointerScope item(ptr, i++);
+        dom::object o;
+        if (e.get_object().get(o) != simdjson::SUCCESS) {
+          error("invalid-type", fmt::format("route is {}, expected an object", kind_name(e.type())));
+          continue;
+        }
+        auto ids = child_ids(o, t.id, segments::kRoutesAsWritten, "route");
+        if (!ids) continue;
+        if (auto r = read_route(o, std::move(*ids))) t.routes.push_back(std::move(*r));
+      }
+    }
+    if (auto b = get_bool(props, keys::kDisableBgpRoutePropagation)) t.disable_bgp_route_propagation = *b;
+    t.subnets = get_ref_list(props, keys::kSubnets);
+    model.route_tables.push_back(std::move(t));
+  }
+
+  // ---- resources ----
+
+  enum class Kind {
+    kVnet,
+    kSubnet,
+    kPeering,
+    kNsg,
+    kRule,
+    kDefaultRule,
+    kAsg,
+    kNic,
+    kIpConfig,
+    kPublicIp,
+    kVm,
+    kRouteTable,
+    kRoute
+  };
+
+  static std::optional<Kind> kind_of(std::string_view lower_type) {
+    static const std::unordered_map<std::string_view, Kind> kKinds = {
+        {types::kVirtualNetwork, Kind::kVnet},
+        {types::kSubnet, Kind::kSubnet},
+        {types::kPeering, Kind::kPeering},
+        {types::kNetworkSecurityGroup, Kind::kNsg},
+        {types::kSecurityRule, Kind::kRule},
+        {types::kDefaultSecurityRule, Kind::kDefaultRule},
+        {types::kApplicationSecurityGroup, Kind::kAsg},
+        {types::kNetworkInterface, Kind::kNic},
+        {types::kIpConfiguration, Kind::kIpConfig},
+        {types::kPublicIpAddress, Kind::kPublicIp},
+        {types::kVirtualMachine, Kind::kVm},
+        {types::kRouteTable, Kind::kRouteTable},
+        {types::kRoute, Kind::kRoute},
+    };
+    auto it = kKinds.find(lower_type);
+    if (it == kKinds.end()) return std::nullopt;
+    return it->second;
+  }
+
+  /// Splits a separate child's id at its parent segment; reports and returns false when it has none.
+  bool split_child_id(std::string_view id, std::string_view segment, std::string_view what, std::string& parent_id) {
+    const auto cut = irfind(id, segment);
+    if (cut == std::string_view::npos || cut == 0) {
+      error("invalid-value", fmt::format("{} id '{}' has no '{}' segment naming its parent", what, id,
+                                         segment.substr(1, segment.size() - 2)));
+      return false;
+    }
+    parent_id = std::string(id.substr(0, cut));
+    return true;
+  }
+
+  /// False when the child was left out (reported).
+  bool read_separate_child(Kind kind, dom::object res, const model::ResourceBase& base) {
+    ChildIds ids{base.id, base.name};
+    std::string parent_id;
+    switch (kind) {
+      case Kind::kSubnet: {
+        if (!split_child_id(base.id, segments::kSubnets, "subnet", parent_id)) return false;
+        auto s = read_subnet(res, std::move(ids), "");
+        if (!s) return false;
+        PendingSubnet pending{s->key, s->name, s->vnet.id, parent_id, s->where};
+        if (add_subnet(std::move(*s), false)) pending_subnets.push_back(std::move(pending));
+        return true;
+      }
+      case Kind::kRule:
+      case Kind::kDefaultRule: {
+        const bool is_default = kind == Kind::kDefaultRule;
+        const auto seg = is_default ? segments::kDefaultSecurityRules : segments::kSecurityRules;
+        if (!split_child_id(base.id, seg, "security rule", parent_id)) return false;
+        model::SecurityRule r;
+        if (!read_rule(res, std::move(ids), is_default, r)) return false;
+        std::string key = model::canonical_id(r.id);
+        pending_rules.push_back({model::canonical_id(parent_id), std::move(parent_id), std::move(key), std::move(r)});
+        return true;
+      }
+      case Kind::kPeering: {
+        if (!split_child_id(base.id, segments::kPeerings, "virtual network peering", parent_id)) return false;
+        auto p = read_peering(res, std::move(ids));
+        if (!p) return false;
+        std::string key = model::canonical_id(p->id);
+        pending_peerings.push_back(
+            {model::canonical_id(parent_id), std::move(parent_id), std::move(key), std::move(*p)});
+        return true;
+      }
+      case Kind::kRoute: {
+        if (!split_child_id(base.id, segments::kRoutes, "route", parent_id)) return false;
+        auto r = read_route(res, std::move(ids));
+        if (!r) return false;
+        std::string key = lowercase(r->name);
+        pending_routes.push_back({model::canonical_id(parent_id), std::move(parent_id), std::move(key), std::move(*r)});
+        return true;
+      }
+      case Kind::kIpConfig: {
+        if (!split_child_id(base.id, segments::kIpConfigurations, "ip configuration", parent_id)) return false;
+        auto c = read_ip_config(res, std::move(ids));
+        if (!c) return false;
+        std::string key = c->key;
+        pending_ip_configs.push_back(
+            {model::canonical_id(parent_id), std::move(parent_id), std::move(key), std::move(*c)});
+        return true;
+      }
+      default:
+        return false;
+    }
+  }
+
+  /// Converts one element of the resource list; the pointer is at the element.
+  void convert(dom::element root, bool whole_document) {
+    dom::object res;
+    if (root.get_object().get(res) != simdjson::SUCCESS) {
+      error("invalid-type", fmt::format("resource is {}, expected an object", kind_name(root.type())));
+      return;
+    }
+    auto type = get_string(res, keys::kType);
+    if (!type) {
+      if (type.present) return;  // invalid-type reported
+      if (whole_document) {
+        error("unexpected-shape",
+              "the top-level object is not a resource (no 'type') and has no 'value' or 'data' array");
+      } else if (auto id = get_string(res, keys::kId)) {
+        error("missing-field", fmt::format("resource '{}' has no 'type'", *id));
+      } else {
+        error("missing-field", "resource has no 'type'");
+      }
+      return;
+    }
+    std::string lower_type = lowercase(trim(*type));
+    const auto kind = kind_of(lower_type);
+    if (!kind) {
+      ++stats->skipped_types[std::move(lower_type)];
+      return;
+    }
+    auto id = get_string(res, keys::kId);
+    if (!id || trim(*id).empty()) {
+      if (!id.present || id) error("missing-field", fmt::format("resource of type '{}' has no 'id'", *type));
+      return;
+    }
+    model::ResourceBase base;
+    base.id = std::string(trim(*id));
+    base.key = model::canonical_id(base.id);
+    if (auto name = get_string(res, keys::kName)) {
+      base.name = std::string(*name);
+    } else {
+      base.name = std::string(last_segment(base.id));
+    }
+    if (auto loc = get_string(res, keys::kLocation)) base.location = std::string(*loc);
+    base.where = here();
+    const std::size_t res_mark = ptr.size();
+
+    auto props_or = properties_of(res);
+    if (!props_or) return;
+    auto [props, props_key] = *props_or;
+    std::optional<PointerScope> props_scope;
+    if (!props_key.empty()) props_scope.emplace(ptr, props_key);
+
+    switch (*kind) {
+      case Kind::kVnet:
+        read_vnet(std::move(base), props);
+        break;
+      case Kind::kNsg:
+        read_nsg(std::move(base), props);
+        break;
+      case Kind::kAsg: {
+        model::ApplicationSecurityGroup a;
+        static_cast<model::ResourceBase&>(a) = std::move(base);
+        model.asgs.push_back(std::move(a));
+        break;
+      }
+      case Kind::kNic:
+        read_nic(std::move(base), props);
+        break;
+      case Kind::kPublicIp:
+        read_public_ip(std::move(base), res, props, res_mark);
+        break;
+      case Kind::kVm:
+        read_vm(std::move(base), props);
+        break;
+      case Kind::kRouteTable:
+        read_route_table(std::move(base), props);
+        break;
+      case Kind::kSubnet:
+      case Kind::kPeering:
+      case Kind::kRule:
+      case Kind::kDefaultRule:
+      case Kind::kRoute:
+      case Kind::kIpConfig: {
+        // Child readers work from the child's own object, at the resource's pointer.
+        props_scope.reset();
+        if (!read_separate_child(*kind, res, base)) return;
+        break;
+      }
+    }
+    ++stats->resources;
+    ++stats->by_type[std::move(lower_type)];
+  }
+
+  // ---- files ----
+
+  /// Reports a simdjson error in an element at the line:column where a second, slower parser places it.
+  void report_syntax(JsonStream& stream, const StreamElement& el, simdjson::error_code code) {
+    struct Locator : nlohmann::json_sax<nlohmann::json> {
+      std::size_t position = 0;
+      std::string what;
+      bool failed = false;
+      bool null() override { return true; }
+      bool boolean(bool) override { return true; }
+      bool number_integer(number_integer_t) override { return true; }
+      bool number_unsigned(number_unsigned_t) override { return true; }
+      bool number_float(number_float_t, const string_t&) override { return true; }
+      bool string(string_t&) override { return true; }
+      bool binary(binary_t&) override { return true; }
+      bool start_object(std::size_t) override { return true; }
+      bool key(string_t&) override { return true; }
+      bool end_object() override { return true; }
+      bool start_array(std::size_t) override { return true; }
+      bool end_array() override { return true; }
+      bool parse_error(std::size_t pos, const std::string&, const nlohmann::detail::exception& ex) override {
+        position = pos;
+        what = ex.what();
+        failed = true;
+        return false;
+      }
+    };
+    Locator locator;
+    try {
+      nlohmann::json::sax_parse(el.bytes.begin(), el.bytes.end(), &locator);
+    } catch (const std::exception&) {
+      locator.failed = false;
+    }
+    std::uint64_t offset = el.offset;
+    std::string message;
+    if (locator.failed) {
+      // nlohmann counts the bytes read, the offending one included.
+      offset += std::min<std::uint64_t>(locator.position > 0 ? locator.position - 1 : 0, el.bytes.size());
+      message = locator.what;
+      if (auto c = message.find(", column "); c != std::string::npos) {
+        if (auto colon = message.find(": ", c); colon != std::string::npos) message.erase(0, colon + 2);
+      }
+      if (auto last = message.find("; last read:"); last != std::string::npos) message.erase(last);
+    } else {
+      message = std::string("cannot parse: ") + simdjson::error_message(code);
+      if (message.size() > 14) message[14] = lower_ascii(message[14]);
+    }
+    const TextPosition p = stream.position(offset);
+    diags.error("json-syntax", {file, "", p.line, p.column}, std::move(message));
+    ++errors;
+  }
+
+  ImportStats run(ByteSource& source, std::string_view file_name) {
+    ImportStats result;
+    stats = &result;
+    file = std::string(file_name);
+    StreamOptions so;
+    so.chunk_size = options.chunk_bytes;
+    so.max_depth = options.max_depth;
+    so.max_bytes = options.max_file_bytes;
+    JsonStream stream(source, so);
+    StreamElement el;
+    std::string prefix;
+    bool prefix_ready = false;
+    while (stream.next(el)) {
+      if (!prefix_ready) {
+        if (stream.shape() == StreamShape::kValue || stream.shape() == StreamShape::kData) {
+          append_token(prefix, stream.wrapper_key());
+        }
+        prefix_ready = true;
+      }
+      ptr = prefix;
+      const bool whole = stream.shape() == StreamShape::kObject;
+      if (!whole) {
+        ptr += '/';
+        ptr += std::to_string(el.index);
+      }
+      dom::element root;
+      const auto code = parser.parse(el.bytes.data(), el.bytes.size(), false).get(root);
+      if (code != simdjson::SUCCESS) {
+        report_syntax(stream, el, code);
+        continue;
+      }
+      convert(root, whole);
+    }
+    ptr.clear();
+    if (const auto& e = stream.error()) {
+      ++errors;
+      diags.error(e->code, {file, "", e->position.line, e->position.column}, e->message);
+    }
+    result.detected_shape = to_string(stream.shape());
+    if (!result.skipped_types.empty()) {
+      std::size_t total = 0;
+      std::string list;
+      for (const auto& [type, count] : result.skipped_types) {
+        total += count;
+        if (!list.empty()) list += ", ";
+        list += fmt::format("{} ({})", type, count);
+      }
+      diags.warning("unmodelled-types", {file, "", 0, 0},
+                    fmt::format("skipped {} {} of types not modelled yet: {}", total,
+                                total == 1 ? "resource" : "resources", list));
+    }
+    stats = nullptr;
+    return result;
+  }
+
+  template <typename Body>
+  ImportStats guarded(std::string_view file_name, Body&& body) {
+    try {
+      return body();
+    } catch (const std::bad_alloc&) {
+      diags.error("import-failed", {std::string(file_name), "", 0, 0}, "out of memory while importing");
+    } catch (const std::exception& e) {
+      diags.error("import-failed", {std::string(file_name), "", 0, 0},
+                  fmt::format("internal error while importing: {}", e.what()));
+    }
+    stats = nullptr;
+    return {};
+  }
+
+  // ---- attaching separate children ----
+
+  void finish() {
+    if (pending_subnets.empty() && pending_rules.empty() && pending_peerings.empty() && pending_routes.empty() &&
+        pending_ip_configs.empty()) {
+      return;
+    }
+    auto index_by_key = [](const auto& resources) {
+      std::unordered_map<std::string_view, std::size_t> out;
+      for (std::size_t i = 0; i < resources.size(); ++i) out.try_emplace(resources[i].key, i);
+      return out;
+    };
+    auto dangling = [&](const model::SourceLocation& where, std::string_view child, std::string_view name,
+                        std::string_view parent, std::string_view parent_id) {
+      diags.error("dangling-parent", where,
+                  fmt::format("{} '{}' has no parent: {} '{}' is not in the input", child, name, parent, parent_id));
+    };
+
+    if (!pending_subnets.empty()) {
+      const auto vnets = index_by_key(model.vnets);
+      std::unordered_set<std::string> listed;
+      for (const auto& v : model.vnets) {
+        for (const auto& r : v.subnets) listed.insert(r.id);
+      }
+      for (auto& p : pending_subnets) {
+        auto it = vnets.find(p.vnet_key);
+        if (it == vnets.end()) {
+          dangling(p.where, "subnet", p.name, "virtual network", p.vnet_id);
+          continue;
+        }
+        if (listed.insert(p.key).second) model.vnets[it->second].subnets.push_back(Ref{p.key, -1});
+      }
+      pending_subnets.clear();
+    }
+
+    // Attaches children of one kind; `existing(parent)` lists the identities already in a parent.
+    auto attach = [&](auto& pending, auto& parents, auto children_of, auto identity_of, std::string_view child,
+                      std::string_view parent) {
+      if (pending.empty()) return;
+      const auto by_key = index_by_key(parents);
+      std::unordered_map<std::size_t, std::unordered_set<std::string>> present;
+      for (auto& p : pending) {
+        auto it = by_key.find(p.parent_key);
+        if (it == by_key.end()) {
+          dangling(p.value.where, child, p.value.name, parent, p.parent_id);
+          continue;
+        }
+        auto& owner = parents[it->second];
+        auto [seen, fresh] = present.try_emplace(it->second);
+        if (fresh) {
+          for (const auto& c : children_of(owner)) seen->second.insert(identity_of(c));
+        }
+        if (seen->second.insert(p.child_key).second) children_of(owner).push_back(std::move(p.value));
+      }
+      pending.clear();
+    };
+    attach(
+        pending_rules, model.nsgs, [](auto& n) -> auto& { return n.rules; },
+        [](const model::SecurityRule& r) { return model::canonical_id(r.id); }, "security rule",
+        "network security group");
+    attach(
+        pending_peerings, model.vnets, [](auto& v) -> auto& { return v.peerings; },
+        [](const model::Peering& p) { return model::canonical_id(p.id); }, "virtual network peering",
+        "virtual network");
+    attach(
+        pending_routes, model.route_tables, [](auto& t) -> auto& { return t.routes; },
+        [](const model::Route& r) { return lowercase(r.name); }, "route", "route table");
+    attach(
+        pending_ip_configs, model.nics, [](auto& n) -> auto& { return n.ip_configurations; },
+        [](const model::IpConfiguration& c) { return c.key; }, "ip configuration", "network interface");
+  }
+};
+
+// ---- public API ----
+
+Importer::Importer(model::Model& model, model::Diagnostics& diags, ImportOptions options)
+    : impl_(std::make_unique<Impl>(model, diags, options)) {}
+
+Importer::~Importer() = default;
+
+ImportStats Importer::add_file(const std::string& path) {
+  return impl_->guarded(path, [&]() -> ImportStats {
+    FileSource source;
+    std::optional<std::uint64_t> size;
+    if (!source.open(path, &size)) {
+      impl_->diags.error("file-read", {path, "", 0, 0}, fmt::format("cannot open file: {}", source.error()));
+      return {};
+    }
+    if (size && *size > impl_->options.max_file_bytes) {
+      impl_->diags.error(
+          "file-too-large", {path, "", 0, 0},
+          fmt::format("file is {} bytes, larger than the limit of {} bytes", *size, impl_->options.max_file_bytes));
+      return {};
+    }
+    return impl_->run(source, path);
+  });
+}
+
+ImportStats Importer::add_text(std::string_view text, std::string_view file_name) {
+  return impl_->guarded(file_name, [&]() -> ImportStats {
+    MemorySource source(text);
+    return impl_->run(source, file_name);
+  });
+}
+
+void Importer::finish() {
+  try {
+    impl_->finish();
+  } catch (const std::exception& e) {
+    impl_->diags.error("import-failed", {},
+                       fmt::format("internal error while attaching child resources: {}", e.what()));
+  }
+}
+
+ImportStats import_file(const std::string& path, model::Model& model, model::Diagnostics& diags,
+                        const ImportOptions& options) {
+  Importer importer(model, diags, options);
+  ImportStats stats = importer.add_file(path);
+  importer.finish();
+  return stats;
+}
+
+ImportStats import_text(std::string_view text, std::string_view file_name, model::Model& model,
+                        model::Diagnostics& diags, const ImportOptions& options) {
+  Importer importer(model, diags, options);
+  ImportStats stats = importer.add_text(text, file_name);
+  importer.finish();
+  return stats;
+}
+
+std::vector<ImportStats> import_files(const std::vector<std::string>& paths, model::Model& model,
+                                      model::Diagnostics& diags, const ImportOptions& options) {
+  Importer importer(model, diags, options);
+  std::vector<ImportStats> out;
+  out.reserve(paths.size());
+  for (const auto& path : paths) out.push_back(importer.add_file(path));
+  importer.finish();
+  return out;
+}
+
+}  // namespace exposim::importers::azure

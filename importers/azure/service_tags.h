@@ -1,0 +1,126 @@
+// Azure service tag names as they appear in NSG rules: the three the solver resolves (with their classic
+// spellings) and the recognised ones it cannot resolve to addresses. Matching is case-insensitive.
+#pragma once
+
+#include <algorithm>
+#include <array>
+#include <string_view>
+
+namespace exposim::importers::azure {
+
+enum class TagKind {
+  kInternet,
+  kVirtualNetwork,
+  kAzureLoadBalancer,
+  kUnresolved,  // a real Azure service tag whose addresses exposim does not know
+  kUnknown,     // not an Azure service tag
+};
+
+namespace detail {
+
+// Azure service tags exposim recognises but cannot resolve to addresses; anything else is unknown. Lowercase,
+// sorted (checked below) for binary search; extend it as Azure adds tags.
+inline constexpr std::array<std::string_view, 46> kUnresolvedTags = {
+    "actiongroup",
+    "apimanagement",
+    "applicationinsightsavailability",
+    "appservice",
+    "appservicemanagement",
+    "azureactivedirectory",
+    "azurearcinfrastructure",
+    "azurebackup",
+    "azurecloud",
+    "azurecognitivesearch",
+    "azureconnectors",
+    "azurecontainerregistry",
+    "azurecosmosdb",
+    "azuredatalake",
+    "azuredevops",
+    "azurefrontdoor.backend",
+    "azurefrontdoor.firstparty",
+    "azurefrontdoor.frontend",
+    "azurekeyvault",
+    "azuremachinelearning",
+    "azuremonitor",
+    "azureplatformdns",
+    "azureplatformimds",
+    "azureplatformlkm",
+    "azureresourcemanager",
+    "azuresignalr",
+    "azuresiterecovery",
+    "azuretrafficmanager",
+    "azureupdatedelivery",
+    "batchnodemanagement",
+    "cognitiveservicesmanagement",
+    "datafactory",
+    "eventhub",
+    "gatewaymanager",
+    "guestandhybridmanagement",
+    "hdinsight",
+    "logicapps",
+    "microsoftcontainerregistry",
+    "powerbi",
+    "servicebus",
+    "servicefabric",
+    "sql",
+    "sqlmanagement",
+    "storage",
+    "storagesyncservice",
+    "windowsvirtualdesktop",
+};
+
+constexpr bool sorted_unique(const std::array<std::string_view, 46>& a) {
+  for (std::size_t i = 1; i < a.size(); ++i) {
+    if (!(a[i - 1] < a[i])) return false;
+  }
+  return true;
+}
+static_assert(sorted_unique(kUnresolvedTags), "kUnresolvedTags must be sorted for binary search");
+
+inline bool equals_lower(std::string_view text, std::string_view lower) {
+  if (text.size() != lower.size()) return false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    if (c != lower[i]) return false;
+  }
+  return true;
+}
+
+inline bool is_unresolved_name(std::string_view text) {
+  if (text.empty() || text.size() > 64) return false;
+  char buf[64];
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    buf[i] = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+  }
+  const std::string_view lower(buf, text.size());
+  return std::binary_search(kUnresolvedTags.begin(), kUnresolvedTags.end(), lower);
+}
+
+}  // namespace detail
+
+/// What a (trimmed) address text names when it is not `*`, an IP address or a CIDR prefix.
+/// Regional variants (`Storage.WestUS`, `AzureCloud.westeurope`) of unresolved tags are unresolved too.
+inline TagKind classify_service_tag(std::string_view text) {
+  using detail::equals_lower;
+  if (equals_lower(text, "internet")) return TagKind::kInternet;
+  if (equals_lower(text, "virtualnetwork") || equals_lower(text, "virtual_network")) {
+    return TagKind::kVirtualNetwork;
+  }
+  if (equals_lower(text, "azureloadbalancer") || equals_lower(text, "azure_loadbalancer")) {
+    return TagKind::kAzureLoadBalancer;
+  }
+  if (detail::is_unresolved_name(text)) return TagKind::kUnresolved;
+  const auto dot = text.rfind('.');
+  if (dot != std::string_view::npos && dot > 0 && dot + 1 < text.size()) {
+    const std::string_view region = text.substr(dot + 1);
+    const bool region_ok = std::all_of(region.begin(), region.end(), [](char c) {
+      return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+    });
+    if (region_ok && detail::is_unresolved_name(text.substr(0, dot))) return TagKind::kUnresolved;
+  }
+  return TagKind::kUnknown;
+}
+
+}  // namespace exposim::importers::azure
