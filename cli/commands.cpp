@@ -1,0 +1,207 @@
+// Command table, input pipeline (import, validate, diagnostics), analyze, and atomic output.
+#include "cli/commands.h"
+
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <exception>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include "cli/exit_codes.h"
+#include "cli/report.h"
+#include "importers/azure/resource_importer.h"
+#include "model/validate.h"
+#include "solver/exposure.h"
+
+namespace exposim::cli {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+struct InputOptions {
+  std::vector<std::string> files;
+  bool strict{false};
+  bool allow_missing{false};
+  bool verbose{false};
+  bool timings{false};
+};
+
+void add_input_options(CLI::App& cmd, InputOptions& o) {
+  cmd.add_option("files", o.files, "Azure resource JSON files (arrays, {\"value\":[...]}, {\"data\":[...]})")
+      ->required();
+  cmd.add_flag("--strict", o.strict, "Treat warnings (assumptions taken about the input) as errors");
+  cmd.add_flag("--allow-missing", o.allow_missing,
+               "Accept references to resources absent from the input, assuming they admit everything");
+  cmd.add_flag("-v,--verbose", o.verbose, "Say what was detected in each input file");
+  cmd.add_flag("--timings", o.timings, "Print the time spent in each phase to stderr");
+}
+
+void print_diagnostics(std::ostream& err, const std::vector<model::Diagnostic>& diags) {
+  for (const auto& d : diags) err << "exposim: " << model::to_string(d) << '\n';
+}
+
+double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+
+/// Imports and validates the inputs. Returns false (after printing every diagnostic) on errors.
+bool load(const InputOptions& o, std::ostream& err, model::Model& m, model::Diagnostics& diags) {
+  auto t0 = Clock::now();
+  const auto stats = importers::azure::import_files(o.files, m, diags);
+  if (o.verbose) {
+    for (std::size_t i = 0; i < stats.size() && i < o.files.size(); ++i) {
+      const auto& s = stats[i];
+      err << fmt::format("exposim: {}: detected {} shape, {} resources", o.files[i],
+                         s.detected_shape.empty() ? "no" : s.detected_shape, s.resources);
+      for (const auto& [type, n] : s.by_type) err << fmt::format(", {} {}", n, type);
+      err << '\n';
+    }
+  }
+  if (o.timings) err << fmt::format("exposim: timing: import {:.3f} s\n", seconds_since(t0));
+  if (!diags.has_errors()) {
+    t0 = Clock::now();
+    model::validate(m, diags, model::ValidateOptions{o.allow_missing});
+    if (o.timings) err << fmt::format("exposim: timing: validate {:.3f} s\n", seconds_since(t0));
+  }
+  if (o.strict) diags.promote_warnings();
+  if (diags.has_errors()) {
+    print_diagnostics(err, diags.sorted());
+    return false;
+  }
+  return true;
+}
+
+/// Writes to the -o file atomically, or to `out`.
+int emit(const std::string& output, const std::string& text, std::ostream& out, std::ostream& err) {
+  if (output.empty() || output == "-") {
+    out << text;
+    out.flush();
+    return out ? kExitOk : kExitOutputError;
+  }
+  std::string error;
+  if (!write_file_atomically(output, text, error)) {
+    err << "exposim: error: " << error << '\n';
+    return kExitOutputError;
+  }
+  return kExitOk;
+}
+
+struct AnalyzeCommand {
+  InputOptions input;
+  std::string format = "table";
+  std::string output;
+
+  void add(CLI::App& app) {
+    auto* cmd = app.add_subcommand("analyze", "Report everything the internet can reach, with paths and rules");
+    add_input_options(*cmd, input);
+    cmd->add_option("-f,--format", format, "Output format")->check(CLI::IsMember({"table", "json", "csv"}));
+    cmd->add_option("-o,--output", output, "Write the report to this file (atomically) instead of stdout");
+  }
+
+  int run(std::ostream& out, std::ostream& err) {
+    model::Model m;
+    model::Diagnostics diags;
+    if (!load(input, err, m, diags)) return kExitBadInput;
+    auto t0 = Clock::now();
+    solver::Analysis a = solver::analyze(m);
+    if (input.timings) {
+      err << fmt::format("exposim: timing: solve {:.3f} s ({} targets, {} distinct evaluations)\n",
+                         seconds_since(t0), a.targets_evaluated, a.distinct_evaluations);
+    }
+    diags.append(a.findings);
+    const auto sorted = diags.sorted();
+    print_diagnostics(err, sorted);
+    t0 = Clock::now();
+    std::ostringstream text;
+    if (format == "json") {
+      write_json(text, m, a, sorted);
+    } else if (format == "csv") {
+      write_csv(text, m, a);
+    } else {
+      write_table(text, m, a);
+    }
+    const int rc = emit(output, text.str(), out, err);
+    if (input.timings) err << fmt::format("exposim: timing: report {:.3f} s\n", seconds_since(t0));
+    return rc;
+  }
+};
+
+}  // namespace
+
+bool write_file_atomically(const std::string& path, const std::string& content, std::string& error) {
+  namespace fs = std::filesystem;
+  const fs::path target(path);
+  const fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
+  std::string tmpl = (dir / ("." + target.filename().string() + ".tmp.XXXXXX")).string();
+  const int fd = ::mkstemp(tmpl.data());
+  if (fd < 0) {
+    error = fmt::format("{}: cannot create a temporary file in '{}': {}", path, dir.string(), std::strerror(errno));
+    return false;
+  }
+  std::size_t done = 0;
+  while (done < content.size()) {
+    const ssize_t n = ::write(fd, content.data() + done, content.size() - done);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      error = fmt::format("{}: write failed: {}", path, std::strerror(errno));
+      ::close(fd);
+      ::unlink(tmpl.c_str());
+      return false;
+    }
+    done += static_cast<std::size_t>(n);
+  }
+  if (::fsync(fd) != 0 || ::close(fd) != 0) {
+    error = fmt::format("{}: write failed: {}", path, std::strerror(errno));
+    ::unlink(tmpl.c_str());
+    return false;
+  }
+  if (std::rename(tmpl.c_str(), path.c_str()) != 0) {
+    error = fmt::format("{}: cannot replace the file: {}", path, std::strerror(errno));
+    ::unlink(tmpl.c_str());
+    return false;
+  }
+  return true;
+}
+
+int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  try {
+    CLI::App app{"exposim: what the internet can reach in an Azure network, computed before deployment"};
+    app.name("exposim");
+    app.require_subcommand(1);
+    app.set_version_flag("--version", "exposim 0.1.0");
+    AnalyzeCommand analyze;
+    analyze.add(app);
+
+    std::vector<std::string> reversed(args.rbegin(), args.rend());  // CLI11 parses a reversed vector
+    try {
+      app.parse(reversed);
+    } catch (const CLI::CallForHelp&) {
+      out << app.help();
+      return kExitOk;
+    } catch (const CLI::CallForVersion&) {
+      out << "exposim 0.1.0\n";
+      return kExitOk;
+    } catch (const CLI::ParseError& e) {
+      err << "exposim: error: " << e.what() << "\n" << "run 'exposim --help' for usage\n";
+      return kExitUsage;
+    }
+    for (auto* sub : app.get_subcommands()) {
+      if (sub->get_name() == "analyze") return analyze.run(out, err);
+    }
+    return kExitUsage;
+  } catch (const std::bad_alloc&) {
+    err << "exposim: error: out of memory\n";
+    return kExitInternal;
+  } catch (const std::exception& e) {
+    err << "exposim: internal error: " << e.what() << '\n';
+    return kExitInternal;
+  }
+}
+
+}  // namespace exposim::cli

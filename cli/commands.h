@@ -1,0 +1,18 @@
+// The command table of the exposim executable and the shared input pipeline.
+#pragma once
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace exposim::cli {
+
+/// Runs exposim with `args` (without the program name); returns the process exit code (cli/exit_codes.h).
+/// Writes reports to `out` (or the -o file) and diagnostics to `err`. Never throws.
+int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+
+/// Writes `content` to `path` atomically: a temporary file in the same directory, then rename.
+/// On failure the original file is untouched; returns false and sets `error`.
+bool write_file_atomically(const std::string& path, const std::string& content, std::string& error);
+
+}  // namespace exposim::cli
