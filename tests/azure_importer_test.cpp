@@ -1,0 +1,986 @@
+// Tests of the Azure resource JSON importer: input shapes, field semantics and exact diagnostics.
+#include <fmt/format.h>
+
+#include <catch2/catch.hpp>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "importers/azure/resource_importer.h"
+
+namespace {
+
+namespace az = exposim::importers::azure;
+namespace model = exposim::model;
+using model::IpFamily;
+using model::IpPrefix;
+using model::PortSet;
+using model::ServiceTag;
+
+struct Result {
+  model::Model model;
+  std::vector<std::string> diags;  // sorted, as printed
+  az::ImportStats stats;
+};
+
+std::vector<std::string> printed(const model::Diagnostics& d) {
+  std::vector<std::string> out;
+  for (const auto& x : d.sorted()) out.push_back(model::to_string(x));
+  return out;
+}
+
+Result import(std::string_view text, az::ImportOptions options = {}) {
+  Result r;
+  model::Diagnostics d;
+  r.stats = az::import_text(text, "t.json", r.model, d, options);
+  r.diags = printed(d);
+  return r;
+}
+
+std::string data_path(const char* name) { return std::string(EXPOSIM_SOURCE_DIR) + "/tests/data/azure/" + name; }
+
+IpPrefix prefix(const char* text) { return *IpPrefix::parse(text); }
+
+const std::string kSub = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network";
+const std::string kNsgId = kSub + "/networkSecurityGroups/nsg1";
+
+using Fields = std::vector<std::pair<std::string, std::string>>;
+
+/// The properties of a valid rule, with fields replaced, added, or removed (empty value).
+std::string rule_properties(const Fields& overrides) {
+  Fields fields = {
+      {"protocol", R"("Tcp")"},
+      {"access", R"("Allow")"},
+      {"priority", "100"},
+      {"direction", R"("Inbound")"},
+      {"sourceAddressPrefix", R"("*")"},
+      {"sourcePortRange", R"("*")"},
+      {"destinationAddressPrefix", R"("*")"},
+      {"destinationPortRange", R"("22")"},
+  };
+  for (const auto& [key, value] : overrides) {
+    auto it = std::find_if(fields.begin(), fields.end(), [&](const auto& f) { return f.first == key; });
+    if (it == fields.end()) {
+      fields.emplace_back(key, value);
+    } else {
+      it->second = value;
+    }
+  }
+  std::string out = "{";
+  for (const auto& [key, value] : fields) {
+    if (value.empty()) continue;
+    if (out.size() > 1) out += ", ";
+    out += fmt::format(R"("{}": {})", key, value);
+  }
+  return out + "}";
+}
+
+/// One NSG holding the given custom and default rule objects.
+std::string nsg_json(const std::string& rules, const std::string& default_rules = "") {
+  return fmt::format(
+      R"([{{"id": "{}", "name": "nsg1", "type": "Microsoft.Network/networkSecurityGroups", "location": "westeurope",
+          "properties": {{"securityRules": [{}], "defaultSecurityRules": [{}]}}}}])",
+      kNsgId, rules, default_rules);
+}
+
+std::string one_rule(const Fields& overrides, const std::string& name = "r1") {
+  return nsg_json(fmt::format(R"({{"name": "{}", "properties": {}}})", name, rule_properties(overrides)));
+}
+
+const model::SecurityRule& only_rule(const Result& r) {
+  REQUIRE(r.model.nsgs.size() == 1);
+  REQUIRE(r.model.nsgs[0].rules.size() == 1);
+  return r.model.nsgs[0].rules[0];
+}
+
+std::string show(const std::vector<std::string>& lines) {
+  std::string out;
+  for (const auto& l : lines) out += l + "\n";
+  return out;
+}
+
+}  // namespace
+
+// ---- security rules: bad input, exact diagnostics ----
+
+struct RuleCase {
+  Fields overrides;
+  std::vector<std::string> diags;
+  bool kept;  // the rule is in the model
+};
+
+TEST_CASE("azure: security rule errors and warnings", "[azure]") {
+  const std::string p = "t.json: /0/properties/securityRules/0";
+  const std::string f = p + "/properties/";
+  const std::string kUnresolved =
+      "is not resolved to addresses: allow rules treat it as the whole internet, deny rules as nothing "
+      "[unresolved-service-tag]";
+  const RuleCase cases[] = {
+      {{{"priority", ""}}, {p + ": error: security rule 'r1' has no 'priority' [missing-field]"}, false},
+      {{{"priority", "5000"}}, {f + "priority: error: priority 5000 not in 100..4096 [invalid-value]"}, false},
+      {{{"priority", "99"}}, {f + "priority: error: priority 99 not in 100..4096 [invalid-value]"}, false},
+      {{{"priority", "-1"}}, {f + "priority: error: priority -1 not in 100..4096 [invalid-value]"}, false},
+      {{{"priority", "18446744073709551615"}},
+       {f + "priority: error: priority 18446744073709551615 not in 100..4096 [invalid-value]"},
+       false},
+      {{{"priority", R"("100")"}},
+       {f + "priority: error: 'priority' is a string, expected an integer [invalid-type]"},
+       false},
+      {{{"priority", "100.5"}},
+       {f + "priority: error: 'priority' is a floating-point number, expected an integer [invalid-type]"},
+       false},
+      {{{"protocol", R"("Foo")"}},
+       {f + "protocol: error: protocol 'Foo' is not Tcp, Udp, Icmp, Esp, Ah or '*' [invalid-value]"},
+       false},
+      {{{"protocol", ""}}, {p + ": error: security rule 'r1' has no 'protocol' [missing-field]"}, false},
+      {{{"protocol", "6"}}, {f + "protocol: error: 'protocol' is an integer, expected a string [invalid-type]"}, false},
+      {{{"access", R"("Maybe")"}}, {f + "access: error: access 'Maybe' is not Allow or Deny [invalid-value]"}, false},
+      {{{"access", ""}}, {p + ": error: security rule 'r1' has no 'access' [missing-field]"}, false},
+      {{{"direction", R"("Sideways")"}},
+       {f + "direction: error: direction 'Sideways' is not Inbound or Outbound [invalid-value]"},
+       false},
+      {{{"direction", ""}}, {p + ": error: security rule 'r1' has no 'direction' [missing-field]"}, false},
+      {{{"sourceAddressPrefix", R"("10.0.0.300/24")"}},
+       {f + "sourceAddressPrefix: error: address prefix '10.0.0.300/24' is not an IP address or CIDR prefix "
+            "[invalid-value]"},
+       false},
+      {{{"destinationAddressPrefix", R"("10.0.0.0/33")"}},
+       {f + "destinationAddressPrefix: error: address prefix '10.0.0.0/33' is not an IP address or CIDR prefix "
+            "[invalid-value]"},
+       false},
+      {{{"destinationPortRange", R"("70000")"}},
+       {f + "destinationPortRange: error: port range '70000' is not a port or range in 0..65535 [invalid-value]"},
+       false},
+      {{{"destinationPortRange", "70000"}},
+       {f + "destinationPortRange: error: port range '70000' is not a port or range in 0..65535 [invalid-value]"},
+       false},
+      {{{"destinationPortRange", R"("80,443")"}},
+       {f + "destinationPortRange: error: port range '80,443' is not a port or range in 0..65535 [invalid-value]"},
+       false},
+      {{{"destinationPortRange", R"("")"}, {"destinationPortRanges", R"(["80", "2000-1000"])"}},
+       {f + "destinationPortRanges/1: error: port range '2000-1000' is not a port or range in 0..65535 "
+            "[invalid-value]"},
+       false},
+      {{{"destinationPortRange", ""}},
+       {p + ": error: security rule 'r1' has no 'destinationPortRange' or 'destinationPortRanges' [missing-field]"},
+       false},
+      {{{"sourcePortRange", ""}, {"sourcePortRanges", "[]"}},
+       {p + ": error: security rule 'r1' has no 'sourcePortRange' or 'sourcePortRanges' [missing-field]"},
+       false},
+      {{{"sourceAddressPrefix", ""}},
+       {p + ": error: security rule 'r1' has no 'sourceAddressPrefix', 'sourceAddressPrefixes' or "
+            "'sourceApplicationSecurityGroups' [missing-field]"},
+       false},
+      {{{"sourceAddressPrefix", R"("")"}, {"sourceAddressPrefixes", "[]"}},
+       {p + ": error: security rule 'r1' has no 'sourceAddressPrefix', 'sourceAddressPrefixes' or "
+            "'sourceApplicationSecurityGroups' [missing-field]"},
+       false},
+      {{{"destinationAddressPrefix", "null"}},
+       {p + ": error: security rule 'r1' has no 'destinationAddressPrefix', 'destinationAddressPrefixes' or "
+            "'destinationApplicationSecurityGroups' [missing-field]"},
+       false},
+      {{{"priority", ""}, {"protocol", R"("Foo")"}},
+       {p + ": error: security rule 'r1' has no 'priority' [missing-field]",
+        f + "protocol: error: protocol 'Foo' is not Tcp, Udp, Icmp, Esp, Ah or '*' [invalid-value]"},
+       false},
+      {{{"sourceAddressPrefix", ""}, {"sourceAddressPrefixes", R"("10.0.0.0/8")"}},
+       {p + ": error: security rule 'r1' has no 'sourceAddressPrefix', 'sourceAddressPrefixes' or "
+            "'sourceApplicationSecurityGroups' [missing-field]",
+        f + "sourceAddressPrefixes: error: 'sourceAddressPrefixes' is a string, expected an array [invalid-type]"},
+       false},
+      {{{"sourceAddressPrefixes", R"(["10.0.0.0/8", 5])"}},
+       {f + "sourceAddressPrefixes/1: error: item 1 of 'sourceAddressPrefixes' is an integer, expected a string "
+            "[invalid-type]"},
+       false},
+      {{{"sourceApplicationSecurityGroups", R"([{"name": "web"}])"}},
+       {f + "sourceApplicationSecurityGroups/0: error: item 0 of 'sourceApplicationSecurityGroups' has no 'id' "
+            "[missing-field]"},
+       false},
+      // Warnings: the rule is kept.
+      {{{"sourceAddressPrefix", R"("AzureCloud")"}},
+       {f + "sourceAddressPrefix: warning: service tag 'AzureCloud' " + kUnresolved},
+       true},
+      {{{"sourceAddressPrefix", R"("Storage.WestUS")"}},
+       {f + "sourceAddressPrefix: warning: service tag 'Storage.WestUS' " + kUnresolved},
+       true},
+      {{{"sourceAddressPrefix", R"(" azurefrontdoor.backend ")"}},
+       {f + "sourceAddressPrefix: warning: service tag 'azurefrontdoor.backend' " + kUnresolved},
+       true},
+      {{{"sourceAddressPrefix", ""}, {"sourceAddressPrefixes", R"(["Sql.EastUS2", "GatewayManager"])"}},
+       {f + "sourceAddressPrefixes/0: warning: service tag 'Sql.EastUS2' " + kUnresolved,
+        f + "sourceAddressPrefixes/1: warning: service tag 'GatewayManager' " + kUnresolved},
+       true},
+      {{{"sourceAddressPrefix", R"("Foo")"}},
+       {f + "sourceAddressPrefix: warning: unknown service tag 'Foo' matches nothing [unknown-service-tag]"},
+       true},
+      {{{"sourceAddressPrefix", R"("Foo.WestUS")"}},
+       {f + "sourceAddressPrefix: warning: unknown service tag 'Foo.WestUS' matches nothing [unknown-service-tag]"},
+       true},
+      {{{"destinationAddressPrefix", R"("10.0.0.5/24")"}},
+       {f + "destinationAddressPrefix: warning: address prefix '10.0.0.5/24' has host bits set; read as "
+            "'10.0.0.0/24' [host-bits-set]"},
+       true},
+  };
+  for (const auto& c : cases) {
+    const std::string text = one_rule(c.overrides);
+    INFO(text);
+    Result r = import(text);
+    CHECK(show(r.diags) == show(c.diags));
+    REQUIRE(r.model.nsgs.size() == 1);
+    CHECK(r.model.nsgs[0].rules.size() == (c.kept ? 1u : 0u));
+  }
+}
+
+TEST_CASE("azure: a valid rule, field by field", "[azure]") {
+  Result r = import(one_rule({}));
+  CHECK(r.diags.empty());
+  const auto& rule = only_rule(r);
+  CHECK(rule.name == "r1");
+  CHECK(rule.id == kNsgId + "/securityRules/r1");
+  CHECK(rule.priority == 100);
+  CHECK(rule.direction == model::Direction::kInbound);
+  CHECK(rule.access == model::Access::kAllow);
+  CHECK(rule.protocols == model::bit(model::Protocol::kTcp));
+  CHECK(rule.source.any);
+  CHECK(rule.destination.any);
+  CHECK(rule.source_ports == PortSet::all());
+  CHECK(rule.destination_ports == PortSet::single(22));
+  CHECK_FALSE(rule.is_default);
+  CHECK_FALSE(rule.is_jit);
+  CHECK(rule.where.file == "t.json");
+  CHECK(rule.where.pointer == "/0/properties/securityRules/0");
+}
+
+TEST_CASE("azure: protocols, access and direction are case-insensitive", "[azure]") {
+  using model::Protocol;
+  const std::pair<const char*, model::ProtocolMask> protocols[] = {
+      {R"("Tcp")", model::bit(Protocol::kTcp)},   {R"("TCP")", model::bit(Protocol::kTcp)},
+      {R"("tcp")", model::bit(Protocol::kTcp)},   {R"("Udp")", model::bit(Protocol::kUdp)},
+      {R"("Icmp")", model::bit(Protocol::kIcmp)}, {R"("ESP")", model::bit(Protocol::kEsp)},
+      {R"("ah")", model::bit(Protocol::kAh)},     {R"("*")", model::kAllProtocols},
+      {R"("Any")", model::kAllProtocols},
+  };
+  for (const auto& [text, mask] : protocols) {
+    INFO(text);
+    Result r = import(one_rule({{"protocol", text}}));
+    CHECK(r.diags.empty());
+    CHECK(only_rule(r).protocols == mask);
+  }
+  Result r = import(one_rule({{"access", R"("DENY")"}, {"direction", R"("outbound")"}}));
+  CHECK(r.diags.empty());
+  CHECK(only_rule(r).access == model::Access::kDeny);
+  CHECK(only_rule(r).direction == model::Direction::kOutbound);
+}
+
+TEST_CASE("azure: singular and plural fields are unioned", "[azure]") {
+  Result r = import(one_rule({
+      {"sourceAddressPrefix", R"("10.0.0.0/8")"},
+      {"sourceAddressPrefixes", R"(["192.168.1.0/24", " Internet ", "", "2001:db8::/32", "10.1.2.3"])"},
+      {"destinationPortRange", R"("22")"},
+      {"destinationPortRanges", R"(["80", "1000-2000", "65503-65534 ", 8080])"},
+      {"sourcePortRange", R"("")"},
+      {"sourcePortRanges", R"(["1024-65535"])"},
+  }));
+  CHECK(r.diags.empty());
+  const auto& rule = only_rule(r);
+  CHECK_FALSE(rule.source.any);
+  CHECK(rule.source.prefixes == std::vector<IpPrefix>{prefix("10.0.0.0/8"), prefix("192.168.1.0/24"),
+                                                      prefix("2001:db8::/32"), prefix("10.1.2.3/32")});
+  CHECK(rule.source.prefixes[2].family() == IpFamily::kV6);
+  CHECK(rule.source.tags == std::vector<ServiceTag>{ServiceTag::kInternet});
+  CHECK(rule.destination_ports == PortSet{{22, 22}, {80, 80}, {1000, 2000}, {8080, 8080}, {65503, 65534}});
+  CHECK(rule.source_ports == PortSet{{1024, 65535}});
+}
+
+TEST_CASE("azure: service tags with classic spellings", "[azure]") {
+  const std::pair<const char*, ServiceTag> tags[] = {
+      {"Internet", ServiceTag::kInternet},
+      {"INTERNET", ServiceTag::kInternet},
+      {"internet", ServiceTag::kInternet},
+      {"VirtualNetwork", ServiceTag::kVirtualNetwork},
+      {"VIRTUAL_NETWORK", ServiceTag::kVirtualNetwork},
+      {"AzureLoadBalancer", ServiceTag::kAzureLoadBalancer},
+      {"AZURE_LOADBALANCER", ServiceTag::kAzureLoadBalancer},
+  };
+  for (const auto& [text, tag] : tags) {
+    INFO(text);
+    Result r = import(one_rule({{"sourceAddressPrefix", fmt::format(R"("{}")", text)}}));
+    CHECK(r.diags.empty());
+    CHECK(only_rule(r).source.tags == std::vector<ServiceTag>{tag});
+    CHECK(only_rule(r).source.other_tags.empty());
+  }
+  Result unresolved = import(one_rule({{"destinationAddressPrefix", R"("AzureCloud.westeurope")"}}));
+  CHECK(only_rule(unresolved).destination.other_tags == std::vector<std::string>{"AzureCloud.westeurope"});
+  CHECK(only_rule(unresolved).destination.tags.empty());
+  CHECK_FALSE(only_rule(unresolved).destination.any);
+  Result unknown = import(one_rule({{"destinationAddressPrefix", R"("NotATag")"}}));
+  const auto& d = only_rule(unknown).destination;
+  CHECK((!d.any && d.prefixes.empty() && d.tags.empty() && d.other_tags.empty() && d.asgs.empty()));
+  Result any = import(one_rule({{"sourceAddressPrefix", R"("Any")"}}));
+  CHECK(only_rule(any).source.any);
+}
+
+TEST_CASE("azure: application security groups in rules", "[azure]") {
+  Result r = import(one_rule({
+      {"destinationAddressPrefix", ""},
+      {"destinationApplicationSecurityGroups",
+       fmt::format(R"([{{"id": "{}/applicationSecurityGroups/Web-ASG/"}}])", kSub)},
+  }));
+  CHECK(r.diags.empty());
+  const auto& asgs = only_rule(r).destination.asgs;
+  REQUIRE(asgs.size() == 1);
+  CHECK(asgs[0].id ==
+        "/subscriptions/s/resourcegroups/rg/providers/microsoft.network/applicationsecuritygroups/web-asg");
+  CHECK(asgs[0].index == -1);
+}
+
+TEST_CASE("azure: just-in-time rule names", "[azure]") {
+  CHECK(only_rule(import(one_rule({}, "SecurityCenter-JITRule_-1234_abcd"))).is_jit);
+  CHECK(only_rule(import(one_rule({}, "securitycenter-jitrule-5-abcd"))).is_jit);
+  CHECK_FALSE(only_rule(import(one_rule({}, "my-SecurityCenter-JITRule"))).is_jit);
+}
+
+TEST_CASE("azure: default security rules", "[azure]") {
+  const std::string def = fmt::format(R"({{"name": "DenyAllInBound", "properties": {}}})",
+                                      rule_properties({{"priority", "65500"}, {"access", R"("Deny")"}}));
+  Result r = import(nsg_json("", def));
+  CHECK(r.diags.empty());
+  const auto& rule = only_rule(r);
+  CHECK(rule.is_default);
+  CHECK(rule.priority == 65500);
+  CHECK(rule.id == kNsgId + "/defaultSecurityRules/DenyAllInBound");
+  CHECK(rule.where.pointer == "/0/properties/defaultSecurityRules/0");
+
+  const std::string bad = fmt::format(R"({{"name": "x", "properties": {}}})", rule_properties({{"priority", "100"}}));
+  Result low = import(nsg_json("", bad));
+  CHECK(low.diags == std::vector<std::string>{
+                         "t.json: /0/properties/defaultSecurityRules/0/properties/priority: error: priority 100 not in "
+                         "65000..65500 [invalid-value]"});
+  const std::string custom_high =
+      fmt::format(R"({{"name": "x", "properties": {}}})", rule_properties({{"priority", "65000"}}));
+  CHECK(import(nsg_json(custom_high)).diags ==
+        std::vector<std::string>{"t.json: /0/properties/securityRules/0/properties/priority: error: priority 65000 not "
+                                 "in 100..4096 [invalid-value]"});
+}
+
+TEST_CASE("azure: a bad rule does not stop the others", "[azure]") {
+  const std::string rules = fmt::format(R"({{"name": "a", "properties": {}}}, {{"name": "b", "properties": {}}},
+                                           {{"name": "c", "properties": {}}})",
+                                        rule_properties({{"priority", "100"}}), rule_properties({{"priority", "9999"}}),
+                                        rule_properties({{"priority", "300"}}));
+  Result r = import(nsg_json(rules));
+  CHECK(r.diags == std::vector<std::string>{"t.json: /0/properties/securityRules/1/properties/priority: error: "
+                                            "priority 9999 not in 100..4096 [invalid-value]"});
+  REQUIRE(r.model.nsgs.size() == 1);
+  REQUIRE(r.model.nsgs[0].rules.size() == 2);
+  CHECK(r.model.nsgs[0].rules[0].name == "a");
+  CHECK(r.model.nsgs[0].rules[1].name == "c");
+  CHECK(r.model.nsgs[0].rules[1].where.pointer == "/0/properties/securityRules/2");
+}
+
+// ---- files and shapes ----
+
+struct FileCase {
+  const char* text;
+  std::vector<std::string> diags;
+};
+
+TEST_CASE("azure: malformed files and resources", "[azure]") {
+  const FileCase cases[] = {
+      {"", {"t.json: error: file is empty [file-empty]"}},
+      {"  \n ", {"t.json: error: file contains no JSON value [file-empty]"}},
+      {"42",
+       {"t.json: error: the top-level value is a number, expected an array of resources, an object with a 'value' or "
+        "'data' array, or a resource object [unexpected-shape]"}},
+      {R"({"resources": [], "$schema": "x"})",
+       {"t.json: error: the top-level object is not a resource (no 'type') and has no 'value' or 'data' array "
+        "[unexpected-shape]"}},
+      {"[\n  {\"id\": \"x\",\n   \"type\" \"y\"}\n]",
+       {"t.json:3:13: error: syntax error while parsing object separator - unexpected string literal; expected ':' "
+        "[json-syntax]"}},
+      {"[\n  {\"id\": \"x\", \"type\": \"y\",}\n]",
+       {"t.json:2:27: error: syntax error while parsing object key - unexpected '}'; expected string literal "
+        "[json-syntax]"}},
+      {"[{\"a\": tru}]", {"t.json:1:11: error: syntax error while parsing value - invalid literal [json-syntax]"}},
+      {"[{\"a\": \"\xff\"}]",
+       {"t.json:1:9: error: syntax error while parsing value - invalid string: ill-formed UTF-8 byte [json-syntax]"}},
+      {"[\n {\"type\": \"Microsoft.Network/networkSecurityGroups\"",
+       {"t.json:2:52: error: unexpected end of file: '{' at 2:2 is not closed [json-syntax]"}},
+      {"[1, \"x\", [], {}]",
+       {"t.json: /0: error: resource is an integer, expected an object [invalid-type]",
+        "t.json: /1: error: resource is a string, expected an object [invalid-type]",
+        "t.json: /2: error: resource is an array, expected an object [invalid-type]",
+        "t.json: /3: error: resource has no 'type' [missing-field]"}},
+      {R"([{"id": "/x"}, {"type": "Microsoft.Network/networkSecurityGroups", "name": "n"}, {"type": 5}])",
+       {"t.json: /0: error: resource '/x' has no 'type' [missing-field]",
+        "t.json: /1: error: resource of type 'Microsoft.Network/networkSecurityGroups' has no 'id' [missing-field]",
+        "t.json: /2/type: error: 'type' is an integer, expected a string [invalid-type]"}},
+      {R"([{"id": "/a", "type": "Microsoft.Network/networkSecurityGroups", "properties": []}])",
+       {"t.json: /0/properties: error: 'properties' is an array, expected an object [invalid-type]"}},
+  };
+  for (const auto& c : cases) {
+    INFO(c.text);
+    CHECK(show(import(c.text).diags) == show(c.diags));
+  }
+}
+
+TEST_CASE("azure: a syntax error in one resource does not stop the next ones", "[azure]") {
+  const std::string text = fmt::format(R"([
+  {{"id": "/a", "type": "Microsoft.Network/applicationSecurityGroups" "name": "a"}},
+  {{"id": "{}/applicationSecurityGroups/b", "type": "Microsoft.Network/applicationSecurityGroups"}}
+])",
+                                       kSub);
+  Result r = import(text);
+  CHECK(r.diags == std::vector<std::string>{"t.json:2:75: error: syntax error while parsing object - unexpected "
+                                            "string literal; expected '}' [json-syntax]"});
+  REQUIRE(r.model.asgs.size() == 1);
+  CHECK(r.model.asgs[0].name == "b");
+  CHECK(r.model.asgs[0].where.pointer == "/1");
+}
+
+TEST_CASE("azure: nesting and size caps", "[azure]") {
+  az::ImportOptions shallow;
+  shallow.max_depth = 4;
+  CHECK(import(one_rule({}), shallow).diags ==
+        std::vector<std::string>{"t.json:2:44: error: nesting deeper than 4 levels [json-too-deep]"});
+  const std::string deep = "[" + std::string(200, '[') + std::string(200, ']') + "]";
+  CHECK(import(deep).diags ==
+        std::vector<std::string>{"t.json:1:129: error: nesting deeper than 128 levels [json-too-deep]"});
+  az::ImportOptions tiny;
+  tiny.max_file_bytes = 10;
+  CHECK(import(one_rule({}), tiny).diags ==
+        std::vector<std::string>{"t.json: error: file is larger than the limit of 10 bytes [file-too-large]"});
+}
+
+TEST_CASE("azure: resource types not modelled are counted, one warning per file", "[azure]") {
+  Result r = import(R"([
+    {"type": "Microsoft.Storage/storageAccounts", "id": "/a"},
+    {"type": "microsoft.web/sites"},
+    {"type": "MICROSOFT.STORAGE/STORAGEACCOUNTS", "id": "/b"}
+  ])");
+  CHECK(r.diags == std::vector<std::string>{"t.json: warning: skipped 3 resources of types not modelled yet: "
+                                            "microsoft.storage/storageaccounts (2), microsoft.web/sites (1) "
+                                            "[unmodelled-types]"});
+  CHECK(r.stats.resources == 0);
+  CHECK(r.stats.skipped_types ==
+        std::map<std::string, std::size_t>{{"microsoft.storage/storageaccounts", 2}, {"microsoft.web/sites", 1}});
+  Result one = import(R"([{"type": "Microsoft.Web/sites", "id": "/a"}])");
+  CHECK(one.diags == std::vector<std::string>{"t.json: warning: skipped 1 resource of types not modelled yet: "
+                                              "microsoft.web/sites (1) [unmodelled-types]"});
+}
+
+TEST_CASE("azure: file errors", "[azure]") {
+  model::Model m;
+  model::Diagnostics d;
+  az::import_file("/nonexistent/estate.json", m, d);
+  CHECK(printed(d) == std::vector<std::string>{
+                          "/nonexistent/estate.json: error: cannot open file: No such file or directory [file-read]"});
+  model::Diagnostics dir;
+  az::import_file(std::string(EXPOSIM_SOURCE_DIR) + "/tests", m, dir);
+  CHECK(printed(dir) == std::vector<std::string>{std::string(EXPOSIM_SOURCE_DIR) +
+                                                 "/tests: error: cannot open file: Is a directory [file-read]"});
+  model::Diagnostics big;
+  az::ImportOptions options;
+  options.max_file_bytes = 100;
+  const std::string path = data_path("parents.json");
+  az::import_file(path, m, big, options);
+  REQUIRE(big.size() == 1);
+  CHECK(big.items()[0].code == "file-too-large");
+  CHECK(big.items()[0].message.starts_with("file is "));
+  CHECK(big.items()[0].message.ends_with(" bytes, larger than the limit of 100 bytes"));
+}
+
+TEST_CASE("azure: the four top-level shapes", "[azure]") {
+  const std::string asg = fmt::format(R"({{"id": "{}/applicationSecurityGroups/web", "type":
+                                         "Microsoft.Network/applicationSecurityGroups", "location": "westeurope"}})",
+                                      kSub);
+  struct ShapeCase {
+    std::string text;
+    const char* shape;
+    const char* pointer;
+  };
+  const ShapeCase cases[] = {
+      {"[" + asg + "]", "array", "/0"},
+      {R"({"value": [)" + asg + R"(], "nextLink": null})", "value", "/value/0"},
+      {R"({"Value": [)" + asg + "]}", "value", "/Value/0"},
+      {R"({"count": 1, "data": [)" + asg + R"(], "skip_token": null, "totalRecords": 1})", "data", "/data/0"},
+      {asg, "object", ""},
+  };
+  for (const auto& c : cases) {
+    INFO(c.text);
+    Result r = import(c.text);
+    CHECK(r.diags.empty());
+    CHECK(r.stats.detected_shape == c.shape);
+    CHECK(r.stats.resources == 1);
+    CHECK(r.stats.by_type == std::map<std::string, std::size_t>{{"microsoft.network/applicationsecuritygroups", 1}});
+    REQUIRE(r.model.asgs.size() == 1);
+    CHECK(r.model.asgs[0].where.pointer == c.pointer);
+    CHECK(r.model.asgs[0].name == "web");  // from the id when `name` is absent
+    CHECK(r.model.asgs[0].location == "westeurope");
+  }
+  CHECK(import("[]").stats.detected_shape == "array");
+  CHECK(import("[]").diags.empty());
+}
+
+TEST_CASE("azure: case-insensitive keys and types", "[azure]") {
+  const std::string text =
+      fmt::format(R"([{{"ID": "{}", "Name": "nsg1", "TYPE": "MICROSOFT.NETWORK/NETWORKSECURITYGROUPS",
+    "Properties": {{"SecurityRules": [{{"NAME": "r1", "PROPERTIES": {{"Protocol": "udp", "ACCESS": "allow",
+      "Priority": 200, "Direction": "INBOUND", "SourceAddressPrefix": "Internet", "sourceportrange": "*",
+      "DestinationAddressPrefix": "*", "DESTINATIONPORTRANGE": "53"}}}}]}}}}])",
+                  kNsgId);
+  Result r = import(text);
+  CHECK(r.diags.empty());
+  const auto& rule = only_rule(r);
+  CHECK(rule.protocols == model::bit(model::Protocol::kUdp));
+  CHECK(rule.priority == 200);
+  CHECK(rule.destination_ports == PortSet::single(53));
+  CHECK(rule.where.pointer == "/0/Properties/SecurityRules/0");
+  CHECK(r.stats.by_type == std::map<std::string, std::size_t>{{"microsoft.network/networksecuritygroups", 1}});
+  // Field diagnostics keep the key as written.
+  Result bad = import(fmt::format(R"([{{"ID": "{}", "TYPE": "Microsoft.Network/networkSecurityGroups",
+    "Properties": {{"SecurityRules": [{{"NAME": "r1", "PROPERTIES": {}}}]}}}}])",
+                                  kNsgId, rule_properties({{"priority", ""}, {"Priority", "1"}})));
+  CHECK(bad.diags == std::vector<std::string>{"t.json: /0/Properties/SecurityRules/0/PROPERTIES/Priority: error: "
+                                              "priority 1 not in 100..4096 [invalid-value]"});
+}
+
+// ---- resources and references ----
+
+TEST_CASE("azure: az CLI flattened output", "[azure]") {
+  model::Model m;
+  model::Diagnostics d;
+  const auto stats = az::import_file(data_path("az-flattened.json"), m, d);
+  CHECK(printed(d).empty());
+  CHECK(stats.detected_shape == "array");
+  CHECK(stats.resources == 4);
+  const std::string rg = "/subscriptions/00000000-0000-0000-0000-000000000000/resourcegroups/rg/providers/";
+
+  REQUIRE(m.nsgs.size() == 1);
+  const auto& nsg = m.nsgs[0];
+  CHECK(nsg.key == rg + "microsoft.network/networksecuritygroups/web-nsg");
+  CHECK(nsg.id ==
+        "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/"
+        "Microsoft.Network/networkSecurityGroups/web-nsg");
+  CHECK(nsg.where.pointer == "/0");
+  REQUIRE(nsg.rules.size() == 3);
+  CHECK(nsg.rules[0].name == "allow-ssh");
+  CHECK(nsg.rules[0].where.pointer == "/0/securityRules/0");
+  CHECK(nsg.rules[0].source.tags == std::vector<ServiceTag>{ServiceTag::kInternet});
+  CHECK(nsg.rules[0].destination_ports == PortSet::single(22));
+  CHECK(nsg.rules[1].is_jit);
+  CHECK(nsg.rules[1].access == model::Access::kDeny);
+  CHECK(nsg.rules[1].destination.prefixes == std::vector<IpPrefix>{prefix("10.0.1.4/32")});
+  CHECK(nsg.rules[2].name == "AllowVnetInBound");
+  CHECK(nsg.rules[2].is_default);
+  CHECK(nsg.rules[2].where.pointer == "/0/defaultSecurityRules/0");
+  CHECK(nsg.subnets.empty());  // null
+  REQUIRE(nsg.network_interfaces.size() == 1);
+  CHECK(nsg.network_interfaces[0].id == rg + "microsoft.network/networkinterfaces/web-nic");
+
+  REQUIRE(m.vnets.size() == 1);
+  CHECK(m.vnets[0].address_space == std::vector<IpPrefix>{prefix("10.0.0.0/16"), prefix("fd00:db8::/48")});
+  REQUIRE(m.vnets[0].subnets.size() == 1);
+  CHECK(m.vnets[0].subnets[0].id == rg + "microsoft.network/virtualnetworks/vnet1/subnets/web");
+  REQUIRE(m.subnets.size() == 1);
+  const auto& subnet = m.subnets[0];
+  CHECK(subnet.name == "web");
+  CHECK(subnet.key == rg + "microsoft.network/virtualnetworks/vnet1/subnets/web");
+  CHECK(subnet.vnet.id == rg + "microsoft.network/virtualnetworks/vnet1");
+  CHECK(subnet.prefixes == std::vector<IpPrefix>{prefix("10.0.1.0/24"), prefix("fd00:db8:0:1::/64")});
+  CHECK(subnet.nsg.id == nsg.key);
+  CHECK_FALSE(subnet.route_table.set());
+  CHECK(subnet.private_endpoint_policies == model::PrivateEndpointPolicy::kNsgOnly);
+  CHECK(subnet.where.pointer == "/1/subnets/0");
+
+  REQUIRE(m.nics.size() == 1);
+  const auto& nic = m.nics[0];
+  CHECK(nic.enable_ip_forwarding);
+  CHECK(nic.nsg.id == nsg.key);
+  CHECK(nic.virtual_machine.id == rg + "microsoft.compute/virtualmachines/web-vm");
+  REQUIRE(nic.ip_configurations.size() == 2);
+  const auto& v4 = nic.ip_configurations[0];
+  CHECK(v4.name == "ipconfig1");
+  CHECK(v4.key == rg + "microsoft.network/networkinterfaces/web-nic/ipconfigurations/ipconfig1");
+  CHECK(v4.primary);
+  CHECK(v4.family == IpFamily::kV4);
+  CHECK(v4.private_ip == model::IpAddress::parse("10.0.1.4"));
+  CHECK(v4.public_ip.id == rg + "microsoft.network/publicipaddresses/web-pip");
+  CHECK(v4.subnet.id == subnet.key);
+  CHECK(v4.where.pointer == "/2/ipConfigurations/0");
+  const auto& v6 = nic.ip_configurations[1];
+  CHECK_FALSE(v6.primary);
+  CHECK(v6.family == IpFamily::kV6);
+  CHECK(v6.private_ip == model::IpAddress::parse("fd00:db8:0:1::4"));
+  CHECK_FALSE(v6.public_ip.set());
+
+  REQUIRE(m.public_ips.size() == 1);
+  const auto& pip = m.public_ips[0];
+  CHECK(pip.sku == model::Sku::kStandard);
+  CHECK(pip.family == IpFamily::kV4);
+  CHECK(pip.address == model::IpAddress::parse("20.61.1.2"));
+  CHECK(pip.static_allocation);
+  CHECK(pip.attached_ip_configuration.id == v4.key);
+}
+
+TEST_CASE("azure: Resource Graph rows", "[azure]") {
+  model::Model m;
+  model::Diagnostics d;
+  const auto stats = az::import_file(data_path("graph-data.json"), m, d);
+  const std::string file = data_path("graph-data.json");
+  CHECK(printed(d) == std::vector<std::string>{file + ": warning: skipped 1 resource of types not modelled yet: "
+                                                      "microsoft.storage/storageaccounts (1) [unmodelled-types]"});
+  CHECK(stats.detected_shape == "data");
+  CHECK(stats.resources == 3);
+  CHECK(stats.by_type == std::map<std::string, std::size_t>{{"microsoft.compute/virtualmachines", 1},
+                                                            {"microsoft.network/networkinterfaces", 1},
+                                                            {"microsoft.network/publicipaddresses", 1}});
+  const std::string rg = "/subscriptions/00000000-0000-0000-0000-000000000000/resourcegroups/app/providers/";
+  REQUIRE(m.nics.size() == 1);
+  const auto& nic = m.nics[0];
+  CHECK(nic.where.pointer == "/data/0");
+  CHECK(nic.location == "eastus2");
+  REQUIRE(nic.ip_configurations.size() == 2);
+  CHECK(nic.ip_configurations[0].asgs.size() == 1);
+  CHECK(nic.ip_configurations[0].asgs[0].id == rg + "microsoft.network/applicationsecuritygroups/app-servers");
+  CHECK(nic.ip_configurations[1].family == IpFamily::kV6);
+  CHECK(nic.ip_configurations[1].private_ip == model::IpAddress::parse("fd00:1::5"));
+  CHECK(nic.ip_configurations[1].public_ip.id == rg + "microsoft.network/publicipaddresses/app-pip6");
+  CHECK(nic.ip_configurations[1].where.pointer == "/data/0/properties/ipConfigurations/1");
+  REQUIRE(m.public_ips.size() == 1);
+  CHECK(m.public_ips[0].family == IpFamily::kV6);
+  CHECK(m.public_ips[0].address == model::IpAddress::parse("2603:1030:20c:3::1f"));
+  CHECK(m.public_ips[0].sku == model::Sku::kStandard);
+  REQUIRE(m.vms.size() == 1);
+  REQUIRE(m.vms[0].network_interfaces.size() == 1);
+  CHECK(m.vms[0].network_interfaces[0].id == nic.key);
+}
+
+TEST_CASE("azure: public IP defaults and values", "[azure]") {
+  const std::string pip = kSub + "/publicIPAddresses/p";
+  Result basic = import(fmt::format(R"([{{"id": "{}", "type": "Microsoft.Network/publicIPAddresses",
+                                          "properties": {{"publicIPAllocationMethod": "Dynamic"}}}}])",
+                                    pip));
+  CHECK(basic.diags.empty());
+  REQUIRE(basic.model.public_ips.size() == 1);
+  CHECK(basic.model.public_ips[0].sku == model::Sku::kBasic);
+  CHECK_FALSE(basic.model.public_ips[0].address);
+  CHECK_FALSE(basic.model.public_ips[0].static_allocation);
+  CHECK(basic.model.public_ips[0].family == IpFamily::kV4);
+
+  Result bad = import(fmt::format(R"([{{"id": "{}", "type": "Microsoft.Network/publicIPAddresses",
+      "sku": {{"name": "Premium"}}, "properties": {{"ipAddress": "1.2.3.999", "publicIPAddressVersion": "IPv5"}}}}])",
+                                  pip));
+  CHECK(show(bad.diags) ==
+        show({"t.json: /0/properties/ipAddress: error: IP address '1.2.3.999' is not an IP address [invalid-value]",
+              "t.json: /0/properties/publicIPAddressVersion: error: IP version 'IPv5' is not IPv4 or IPv6 "
+              "[invalid-value]",
+              "t.json: /0/sku/name: error: SKU 'Premium' is not Basic or Standard [invalid-value]"}));
+  REQUIRE(bad.model.public_ips.size() == 1);  // kept, with the defaults
+  CHECK(bad.model.public_ips[0].sku == model::Sku::kBasic);
+}
+
+TEST_CASE("azure: network interface fields and errors", "[azure]") {
+  const std::string nic = kSub + "/networkInterfaces/n1";
+  Result r = import(fmt::format(R"([{{"id": "{0}", "type": "Microsoft.Network/networkInterfaces", "properties": {{
+      "enableIPForwarding": "yes",
+      "ipConfigurations": [
+        {{"name": "a", "properties": {{"privateIPAddress": "10.0.0.400", "subnet": "{0}"}}}},
+        {{"properties": {{"privateIPAddress": "10.0.0.5"}}}},
+        {{"name": "c", "properties": {{"privateIPAddress": "10.0.0.6", "privateIPAddressVersion": "IPv6",
+                                     "publicIPAddress": {{"name": "x"}}}}}}
+      ]}}}}])",
+                                nic));
+  CHECK(show(r.diags) ==
+        show({"t.json: /0/properties/enableIPForwarding: error: 'enableIPForwarding' is a string, expected a boolean "
+              "[invalid-type]",
+              "t.json: /0/properties/ipConfigurations/0/properties/privateIPAddress: error: private IP address "
+              "'10.0.0.400' is not an IP address [invalid-value]",
+              "t.json: /0/properties/ipConfigurations/0/properties/subnet: error: 'subnet' is a string, expected an "
+              "object with an 'id' [invalid-type]",
+              "t.json: /0/properties/ipConfigurations/1: error: ip configuration has no 'name' or 'id' "
+              "[missing-field]",
+              "t.json: /0/properties/ipConfigurations/2/properties/privateIPAddress: error: private IP address "
+              "'10.0.0.6' is not IPv6 [invalid-value]",
+              "t.json: /0/properties/ipConfigurations/2/properties/publicIPAddress: error: 'publicIPAddress' has no "
+              "'id' [missing-field]"}));
+  REQUIRE(r.model.nics.size() == 1);
+  const auto& configs = r.model.nics[0].ip_configurations;
+  REQUIRE(configs.size() == 2);
+  CHECK(configs[0].id == nic + "/ipConfigurations/a");
+  CHECK_FALSE(configs[0].private_ip);
+  CHECK_FALSE(configs[0].subnet.set());
+  CHECK(configs[1].name == "c");
+}
+
+TEST_CASE("azure: virtual networks, inline subnets and peerings", "[azure]") {
+  const std::string vnet = kSub + "/virtualNetworks/V1";
+  Result r = import(fmt::format(R"({{"value": [{{"id": "{0}", "name": "V1", "type": "Microsoft.Network/virtualNetworks",
+    "properties": {{
+      "addressSpace": {{"addressPrefixes": ["10.1.0.0/16", "10.2.0.0/16"]}},
+      "subnets": [
+        {{"name": "a", "properties": {{"addressPrefix": "10.1.1.0/24",
+          "addressPrefixes": ["10.1.1.0/24", "10.1.2.0/24"],
+          "routeTable": {{"id": "{1}/routeTables/RT"}}, "privateEndpointNetworkPolicies": "Enabled"}}}},
+        {{"name": "b", "properties": {{"addressPrefix": "10.2.0.0/24", "privateEndpointNetworkPolicies": "Sometimes"}}}}
+      ],
+      "virtualNetworkPeerings": [
+        {{"name": "to-v2", "properties": {{"remoteVirtualNetwork": {{"id": "{1}/virtualNetworks/V2"}},
+          "remoteAddressSpace": {{"addressPrefixes": ["10.9.0.0/16"]}}, "peeringState": "Connected",
+          "allowForwardedTraffic": true}}}},
+        {{"name": "to-v3", "properties": {{"remoteVirtualNetwork": {{"id": "{1}/virtualNetworks/V3"}},
+          "peeringState": "Initiated", "allowVirtualNetworkAccess": false, "allowGatewayTransit": true,
+          "useRemoteGateways": true}}}}
+      ]}}}}]}})",
+                                vnet, kSub));
+  CHECK(r.diags == std::vector<std::string>{
+                       "t.json: /value/0/properties/subnets/1/properties/privateEndpointNetworkPolicies: error: "
+                       "private endpoint network policies 'Sometimes' is not Disabled, Enabled, "
+                       "NetworkSecurityGroupEnabled or RouteTableEnabled [invalid-value]"});
+  REQUIRE(r.model.vnets.size() == 1);
+  const auto& v = r.model.vnets[0];
+  CHECK(v.key == "/subscriptions/s/resourcegroups/rg/providers/microsoft.network/virtualnetworks/v1");
+  CHECK(v.address_space == std::vector<IpPrefix>{prefix("10.1.0.0/16"), prefix("10.2.0.0/16")});
+  REQUIRE(v.subnets.size() == 2);
+  CHECK(v.subnets[0].id == v.key + "/subnets/a");
+  CHECK(v.subnets[0].index == -1);
+  REQUIRE(r.model.subnets.size() == 2);
+  const auto& a = r.model.subnets[0];
+  CHECK(a.id == vnet + "/subnets/a");
+  CHECK(a.vnet.id == v.key);
+  CHECK(a.prefixes == std::vector<IpPrefix>{prefix("10.1.1.0/24"), prefix("10.1.2.0/24")});
+  CHECK(a.route_table.id == "/subscriptions/s/resourcegroups/rg/providers/microsoft.network/routetables/rt");
+  CHECK(a.private_endpoint_policies == model::PrivateEndpointPolicy::kEnabled);
+  CHECK(a.where.pointer == "/value/0/properties/subnets/0");
+  CHECK(r.model.subnets[1].private_endpoint_policies == model::PrivateEndpointPolicy::kDisabled);
+  REQUIRE(v.peerings.size() == 2);
+  const auto& p1 = v.peerings[0];
+  CHECK(p1.id == vnet + "/virtualNetworkPeerings/to-v2");
+  CHECK(p1.remote_vnet.id == "/subscriptions/s/resourcegroups/rg/providers/microsoft.network/virtualnetworks/v2");
+  CHECK(p1.remote_address_space == std::vector<IpPrefix>{prefix("10.9.0.0/16")});
+  CHECK(p1.connected);
+  CHECK(p1.allow_virtual_network_access);
+  CHECK(p1.allow_forwarded_traffic);
+  CHECK_FALSE(p1.allow_gateway_transit);
+  CHECK_FALSE(p1.use_remote_gateways);
+  const auto& p2 = v.peerings[1];
+  CHECK_FALSE(p2.connected);
+  CHECK_FALSE(p2.allow_virtual_network_access);
+  CHECK(p2.allow_gateway_transit);
+  CHECK(p2.use_remote_gateways);
+  CHECK(p2.where.pointer == "/value/0/properties/virtualNetworkPeerings/1");
+}
+
+TEST_CASE("azure: route tables", "[azure]") {
+  Result r = import(fmt::format(R"([{{"id": "{0}/routeTables/rt", "type": "Microsoft.Network/routeTables",
+    "properties": {{"disableBgpRoutePropagation": true, "subnets": [{{"id": "{0}/virtualNetworks/v/subnets/s"}}],
+      "routes": [
+        {{"name": "default", "properties": {{"addressPrefix": "0.0.0.0/0", "nextHopType": "VirtualAppliance",
+                                             "nextHopIpAddress": "10.0.0.4"}}}},
+        {{"name": "to-cloud", "properties": {{"addressPrefix": "AzureCloud", "nextHopType": "internet"}}}},
+        {{"name": "v6", "properties": {{"addressPrefix": "::/0", "nextHopType": "None"}}}},
+        {{"name": "bad-hop", "properties": {{"addressPrefix": "10.0.0.0/8", "nextHopType": "Firewall"}}}},
+        {{"name": "bad-prefix", "properties": {{"addressPrefix": "10.0.0.0/40", "nextHopType": "VnetLocal"}}}},
+        {{"name": "no-hop", "properties": {{"addressPrefix": "10.0.0.0/8"}}}},
+        {{"name": "odd-tag", "properties": {{"addressPrefix": "Nope", "nextHopType": "VirtualNetworkGateway"}}}}
+      ]}}}}])",
+                                kSub));
+  const std::string base = "t.json: /0/properties/routes/";
+  CHECK(show(r.diags) ==
+        show({base + "3/properties/nextHopType: error: next hop type 'Firewall' is not VirtualNetworkGateway, "
+                     "VnetLocal, Internet, VirtualAppliance or None [invalid-value]",
+              base + "4/properties/addressPrefix: error: address prefix '10.0.0.0/40' is not an IP address or CIDR "
+                     "prefix [invalid-value]",
+              base + "5: error: route 'no-hop' has no 'nextHopType' [missing-field]",
+              base + "6/properties/addressPrefix: warning: unknown service tag 'Nope' matches nothing "
+                     "[unknown-service-tag]"}));
+  REQUIRE(r.model.route_tables.size() == 1);
+  const auto& t = r.model.route_tables[0];
+  CHECK(t.disable_bgp_route_propagation);
+  REQUIRE(t.subnets.size() == 1);
+  CHECK(t.subnets[0].id ==
+        "/subscriptions/s/resourcegroups/rg/providers/microsoft.network/virtualnetworks/v/subnets/s");
+  REQUIRE(t.routes.size() == 4);
+  CHECK(t.routes[0].prefix == prefix("0.0.0.0/0"));
+  CHECK(t.routes[0].next_hop == model::NextHopType::kVirtualAppliance);
+  CHECK(t.routes[0].next_hop_ip == model::IpAddress::parse("10.0.0.4"));
+  CHECK(t.routes[0].where.pointer == "/0/properties/routes/0");
+  CHECK_FALSE(t.routes[1].prefix);
+  CHECK(t.routes[1].prefix_text == "AzureCloud");
+  CHECK(t.routes[1].next_hop == model::NextHopType::kInternet);
+  CHECK(t.routes[2].prefix == prefix("::/0"));
+  CHECK(t.routes[2].next_hop == model::NextHopType::kNone);
+  CHECK(t.routes[3].name == "odd-tag");
+}
+
+TEST_CASE("azure: virtual machines and application security groups", "[azure]") {
+  Result r = import(fmt::format(R"([
+    {{"id": "{0}/applicationSecurityGroups/web", "name": "web", "type": "Microsoft.Network/applicationSecurityGroups"}},
+    {{"id": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm1",
+      "type": "Microsoft.Compute/virtualMachines",
+      "properties": {{"networkProfile": {{"networkInterfaces": [{{"id": "{0}/networkInterfaces/N1"}},
+                                                               {{"id": "{0}/networkInterfaces/n2/"}}]}}}}}}])",
+                                kSub));
+  CHECK(r.diags.empty());
+  REQUIRE(r.model.asgs.size() == 1);
+  REQUIRE(r.model.vms.size() == 1);
+  REQUIRE(r.model.vms[0].network_interfaces.size() == 2);
+  CHECK(r.model.vms[0].network_interfaces[0].id ==
+        "/subscriptions/s/resourcegroups/rg/providers/microsoft.network/networkinterfaces/n1");
+  CHECK(r.model.vms[0].network_interfaces[1].id ==
+        "/subscriptions/s/resourcegroups/rg/providers/microsoft.network/networkinterfaces/n2");
+}
+
+// ---- separate child resources ----
+
+TEST_CASE("azure: separate child resources in another file are attached", "[azure]") {
+  model::Model m;
+  model::Diagnostics d;
+  const std::string children = data_path("children.json");
+  const auto stats = az::import_files({children, data_path("parents.json")}, m, d);
+  CHECK(printed(d) == std::vector<std::string>{
+                          children + ": /value/6: error: security rule 'orphan' has no parent: network security group "
+                                     "'/subscriptions/s1/resourceGroups/net/providers/Microsoft.Network/"
+                                     "networkSecurityGroups/gone-nsg' is not in the input [dangling-parent]"});
+  REQUIRE(stats.size() == 2);
+  CHECK(stats[0].detected_shape == "value");
+  CHECK(stats[0].resources == 7);
+  CHECK(stats[0].by_type ==
+        std::map<std::string, std::size_t>{{"microsoft.network/networksecuritygroups/securityrules", 3},
+                                           {"microsoft.network/routetables/routes", 1},
+                                           {"microsoft.network/virtualnetworks/subnets", 2},
+                                           {"microsoft.network/virtualnetworks/virtualnetworkpeerings", 1}});
+  CHECK(stats[1].resources == 3);
+
+  const std::string net = "/subscriptions/s1/resourcegroups/net/providers/microsoft.network/";
+  // Subnets: "web" is both separate (first seen) and inline: kept once.
+  REQUIRE(m.subnets.size() == 2);
+  CHECK(m.subnets[0].key == net + "virtualnetworks/hub/subnets/data");
+  CHECK(m.subnets[0].route_table.id == net + "routetables/hub-rt");
+  CHECK(m.subnets[1].key == net + "virtualnetworks/hub/subnets/web");
+  CHECK(m.subnets[1].where.file == children);
+  REQUIRE(m.vnets.size() == 1);
+  const auto& hub = m.vnets[0];
+  REQUIRE(hub.subnets.size() == 2);
+  CHECK(hub.subnets[0].id == net + "virtualnetworks/hub/subnets/web");
+  CHECK(hub.subnets[1].id == net + "virtualnetworks/hub/subnets/data");
+  REQUIRE(hub.peerings.size() == 1);
+  CHECK(hub.peerings[0].name == "hub-to-spoke");
+  CHECK(hub.peerings[0].connected);
+  CHECK(hub.peerings[0].remote_vnet.id == net + "virtualnetworks/spoke");
+  CHECK(hub.peerings[0].where.pointer == "/value/4");
+
+  // Rules: ALLOW-SSH duplicates the inline allow-ssh (ids differ only in case): the inline one stays.
+  REQUIRE(m.nsgs.size() == 1);
+  const auto& rules = m.nsgs[0].rules;
+  REQUIRE(rules.size() == 2);
+  CHECK(rules[0].name == "allow-ssh");
+  CHECK(rules[0].destination_ports == PortSet::single(22));
+  CHECK(rules[1].name == "allow-https");
+  CHECK(rules[1].where.file == children);
+  CHECK(rules[1].where.pointer == "/value/2");
+
+  REQUIRE(m.route_tables.size() == 1);
+  REQUIRE(m.route_tables[0].routes.size() == 1);
+  CHECK(m.route_tables[0].routes[0].name == "default-to-fw");
+  CHECK(m.route_tables[0].routes[0].next_hop_ip == model::IpAddress::parse("10.10.0.4"));
+}
+
+TEST_CASE("azure: separate children through one session, in either order", "[azure]") {
+  const std::string nsg = fmt::format(R"([{{"id": "{}", "type": "Microsoft.Network/networkSecurityGroups"}}])", kNsgId);
+  const std::string rule = fmt::format(
+      R"([{{"id": "{}/securityRules/late", "type": "Microsoft.Network/networkSecurityGroups/securityRules",
+            "properties": {}}},
+          {{"id": "{}/defaultSecurityRules/DenyAllInBound",
+            "type": "Microsoft.Network/networkSecurityGroups/defaultSecurityRules", "properties": {}}}])",
+      kNsgId, rule_properties({{"priority", "4000"}}), kNsgId, rule_properties({{"priority", "65500"}}));
+  for (bool parent_first : {true, false}) {
+    model::Model m;
+    model::Diagnostics d;
+    az::Importer importer(m, d);
+    importer.add_text(parent_first ? nsg : rule, parent_first ? "a.json" : "b.json");
+    importer.add_text(parent_first ? rule : nsg, parent_first ? "b.json" : "a.json");
+    importer.finish();
+    CHECK(printed(d).empty());
+    REQUIRE(m.nsgs.size() == 1);
+    REQUIRE(m.nsgs[0].rules.size() == 2);
+    CHECK(m.nsgs[0].rules[0].name == "late");
+    CHECK(m.nsgs[0].rules[0].priority == 4000);
+    CHECK_FALSE(m.nsgs[0].rules[0].is_default);
+    CHECK(m.nsgs[0].rules[0].where.file == "b.json");
+    CHECK(m.nsgs[0].rules[1].is_default);
+  }
+  // Alone, the child has no parent.
+  Result alone = import(rule);
+  CHECK(alone.diags == std::vector<std::string>{
+                           "t.json: /0: error: security rule 'late' has no parent: network security group '" + kNsgId +
+                               "' is not in the input [dangling-parent]",
+                           "t.json: /1: error: security rule 'DenyAllInBound' has no parent: network security group '" +
+                               kNsgId + "' is not in the input [dangling-parent]"});
+}
+
+TEST_CASE("azure: dangling children of every kind", "[azure]") {
+  Result r = import(fmt::format(R"([
+    {{"id": "{0}/virtualNetworks/v/subnets/s", "type": "Microsoft.Network/virtualNetworks/subnets",
+      "properties": {{"addressPrefix": "10.0.0.0/24"}}}},
+    {{"id": "{0}/virtualNetworks/v/virtualNetworkPeerings/p",
+      "type": "Microsoft.Network/virtualNetworks/virtualNetworkPeerings"}},
+    {{"id": "{0}/routeTables/t/routes/r", "type": "Microsoft.Network/routeTables/routes",
+      "properties": {{"addressPrefix": "10.0.0.0/8", "nextHopType": "None"}}}},
+    {{"id": "{0}/networkInterfaces/n/ipConfigurations/c",
+      "type": "Microsoft.Network/networkInterfaces/ipConfigurations"}},
+    {{"id": "{0}/subnets/s", "type": "Microsoft.Network/networkSecurityGroups/securityRules"}}
+  ])",
+                                kSub));
+  CHECK(show(r.diags) == show({"t.json: /0: error: subnet 's' has no parent: virtual network '" + kSub +
+                                   "/virtualNetworks/v' is not in the input [dangling-parent]",
+                               "t.json: /1: error: virtual network peering 'p' has no parent: virtual network '" +
+                                   kSub + "/virtualNetworks/v' is not in the input [dangling-parent]",
+                               "t.json: /2: error: route 'r' has no parent: route table '" + kSub +
+                                   "/routeTables/t' is not in the input [dangling-parent]",
+                               "t.json: /3: error: ip configuration 'c' has no parent: network interface '" + kSub +
+                                   "/networkInterfaces/n' is not in the input [dangling-parent]",
+                               "t.json: /4: error: security rule id '" + kSub +
+                                   "/subnets/s' has no 'securityrules' segment naming its parent [invalid-value]"}));
+  CHECK(r.model.subnets.size() == 1);  // kept: it is a resource of its own
+}
+
+TEST_CASE("azure: the chunk size changes nothing", "[azure]") {
+  std::ifstream in(data_path("az-flattened.json"));
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  const std::string text = buffer.str() + "\n";
+  auto summary = [](const Result& r) {
+    std::string out = show(r.diags);
+    for (const auto& n : r.model.nsgs) {
+      out += n.key + " " + n.where.pointer + "\n";
+      for (const auto& rule : n.rules) out += fmt::format("  {} {} {}\n", rule.name, rule.priority, rule.where.pointer);
+    }
+    for (const auto& n : r.model.nics) {
+      for (const auto& c : n.ip_configurations) out += c.key + " " + c.private_ip->to_string() + "\n";
+    }
+    out += fmt::format("{} {} {}\n", r.model.vnets.size(), r.model.subnets.size(), r.model.public_ips.size());
+    return out;
+  };
+  const std::string expected = summary(import(text));
+  for (std::size_t chunk : {1, 2, 3, 17, 4096}) {
+    az::ImportOptions options;
+    options.chunk_bytes = chunk;
+    INFO("chunk " << chunk);
+    CHECK(summary(import(text, options)) == expected);
+  }
+  // A syntax error far into the file keeps its line and column with a tiny chunk.
+  std::string broken = text;
+  const std::string comma = "\"name\": \"web-pip\",";
+  broken.erase(broken.find(comma) + comma.size() - 1, 1);
+  az::ImportOptions options;
+  options.chunk_bytes = 5;
+  const auto first = import(broken).diags;
+  CHECK(import(broken, options).diags == first);
+  REQUIRE(first.size() == 1);
+  CHECK(first[0] ==
+        "t.json:193:23: error: syntax error while parsing object - unexpected string literal; "
+        "expected '}' [json-syntax]");
+}

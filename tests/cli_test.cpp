@@ -1,0 +1,147 @@
+// The command line in-process: exit codes, diagnostics on stderr, and output never half-written.
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "cli/commands.h"
+#include "cli/exit_codes.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Result {
+  int code;
+  std::string out;
+  std::string err;
+};
+
+Result run_exposim(std::vector<std::string> args) {
+  std::ostringstream out, err;
+  const int code = exposim::cli::run(args, out, err);
+  return {code, out.str(), err.str()};
+}
+
+std::string example(const std::string& rel) { return std::string(EXPOSIM_SOURCE_DIR) + "/examples/" + rel; }
+
+fs::path scratch_dir() {
+  fs::path d = fs::temp_directory_path() / ("exposim-cli-test-" + std::to_string(::getpid()));
+  fs::create_directories(d);
+  return d;
+}
+
+void write(const fs::path& p, const std::string& text) { std::ofstream(p, std::ios::binary) << text; }
+
+std::string read(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+}  // namespace
+
+TEST_CASE("usage errors exit 3 and say how to get help", "[cli]") {
+  CHECK(run_exposim({}).code == exposim::cli::kExitUsage);
+  auto r = run_exposim({"frobnicate"});
+  CHECK(r.code == exposim::cli::kExitUsage);
+  CHECK_THAT(r.err, Catch::Contains("exposim --help"));
+  CHECK(run_exposim({"analyze"}).code == exposim::cli::kExitUsage);  // no input file
+  CHECK(run_exposim({"analyze", example("restricted-admin/resource-graph.json"), "--format", "xml"}).code ==
+        exposim::cli::kExitUsage);
+}
+
+TEST_CASE("--help and --version exit 0", "[cli]") {
+  auto r = run_exposim({"--help"});
+  CHECK(r.code == 0);
+  CHECK_THAT(r.out, Catch::Contains("analyze"));
+  r = run_exposim({"analyze", "--help"});
+  CHECK(r.code == 0);
+  CHECK_THAT(r.out, Catch::Contains("--allow-missing"));
+  CHECK(run_exposim({"--version"}).out == "exposim 0.1.0\n");
+}
+
+TEST_CASE("an unreadable or invalid input exits 2 and names the file", "[cli]") {
+  auto r = run_exposim({"analyze", "/nonexistent/estate.json"});
+  CHECK(r.code == exposim::cli::kExitBadInput);
+  CHECK_THAT(r.err, Catch::Contains("/nonexistent/estate.json"));
+  CHECK(r.out.empty());
+
+  const auto dir = scratch_dir();
+  write(dir / "broken.json", "[\n  {\"id\": \"/x\", \"type\": \"Microsoft.Network/networkSecurityGroups\",\n");
+  r = run_exposim({"analyze", (dir / "broken.json").string()});
+  CHECK(r.code == exposim::cli::kExitBadInput);
+  CHECK_THAT(r.err, Catch::Contains("broken.json:"));
+  CHECK_THAT(r.err, Catch::Contains("[json-syntax]"));
+  fs::remove_all(dir);
+}
+
+TEST_CASE("bad input never overwrites the output file; good input replaces it whole", "[cli]") {
+  const auto dir = scratch_dir();
+  const auto report = dir / "report.json";
+  write(report, "previous report\n");
+  write(dir / "empty.json", "");
+  auto r = run_exposim({"analyze", (dir / "empty.json").string(), "-o", report.string()});
+  CHECK(r.code == exposim::cli::kExitBadInput);
+  CHECK(read(report) == "previous report\n");
+
+  r = run_exposim({"analyze", example("restricted-admin/resource-graph.json"), "-f", "json", "-o", report.string()});
+  CHECK(r.code == 0);
+  CHECK(r.out.empty());
+  CHECK(read(report).rfind("{\n  \"format\": \"exposim-analyze\"", 0) == 0);
+  // No temporary files are left behind.
+  std::size_t files = 0;
+  for ([[maybe_unused]] const auto& e : fs::directory_iterator(dir)) ++files;
+  CHECK(files == 2);
+  fs::remove_all(dir);
+}
+
+TEST_CASE("an output path that cannot be written exits 4 and leaves nothing", "[cli]") {
+  auto r = run_exposim({"analyze", example("restricted-admin/resource-graph.json"), "-o", "/nonexistent-dir/out.txt"});
+  CHECK(r.code == exposim::cli::kExitOutputError);
+  CHECK_THAT(r.err, Catch::Contains("/nonexistent-dir/out.txt"));
+  CHECK_FALSE(fs::exists("/nonexistent-dir/out.txt"));
+}
+
+TEST_CASE("--strict turns assumptions into errors", "[cli]") {
+  // The Resource Graph example holds a storage account and a key vault: a warning, fatal with --strict.
+  auto r = run_exposim({"analyze", example("restricted-admin/resource-graph.json")});
+  CHECK(r.code == 0);
+  CHECK_THAT(r.err, Catch::Contains("warning: skipped 2 resources of types not modelled yet"));
+  r = run_exposim({"analyze", example("restricted-admin/resource-graph.json"), "--strict"});
+  CHECK(r.code == exposim::cli::kExitBadInput);
+  CHECK_THAT(r.err, Catch::Contains("error: skipped 2 resources"));
+  CHECK(r.out.empty());
+}
+
+TEST_CASE("a dangling reference is an error unless --allow-missing, which assumes the worst", "[cli]") {
+  // Only the NICs and public IPs of the open-management example: the NSGs and subnets are missing.
+  const std::vector<std::string> partial = {example("open-management/nics.json"),
+                                            example("open-management/public-ips.json")};
+  auto args = std::vector<std::string>{"analyze"};
+  args.insert(args.end(), partial.begin(), partial.end());
+  auto r = run_exposim(args);
+  CHECK(r.code == exposim::cli::kExitBadInput);
+  CHECK_THAT(r.err, Catch::Contains("[dangling-reference]"));
+  CHECK_THAT(r.err, Catch::Contains("/properties/subnet/id"));
+
+  args.push_back("--allow-missing");
+  args.push_back("-f");
+  args.push_back("csv");
+  r = run_exposim(args);
+  CHECK(r.code == 0);
+  // Unknown NSGs are assumed to admit everything: both VMs' NICs are open on every protocol.
+  CHECK_THAT(r.out, Catch::Contains("appVMNic,network-interface,"));
+  CHECK_THAT(r.out, Catch::Contains(",tcp,0-65535,"));
+  CHECK_THAT(r.err, Catch::Contains("assuming it admits everything"));
+}
+
+TEST_CASE("--verbose says what shape each file has", "[cli]") {
+  auto r = run_exposim({"analyze", example("restricted-admin/resource-graph.json"), example("web-https-only/estate.json"),
+                    "--verbose"});
+  CHECK(r.code == 0);
+  CHECK_THAT(r.err, Catch::Contains("resource-graph.json: detected data shape, 5 resources"));
+  CHECK_THAT(r.err, Catch::Contains("estate.json: detected value shape"));
+}

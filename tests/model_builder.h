@@ -1,0 +1,185 @@
+// Test-only helpers that build small models in code, so scenario tests read like topology diagrams.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "model/model.h"
+#include "model/validate.h"
+
+namespace exposim::testing {
+
+inline std::string rid(const std::string& type, const std::string& name) {
+  return "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/" + type + "/" + name;
+}
+
+inline model::IpPrefix prefix(const std::string& text) { return *model::IpPrefix::parse(text); }
+
+/// Parses one address-side token the way the importer does for the tags the tests use.
+inline void add_address(model::AddressMatch& m, const std::string& token) {
+  using model::ServiceTag;
+  if (token == "*") m.any = true;
+  else if (token == "Internet") m.tags.push_back(ServiceTag::kInternet);
+  else if (token == "VirtualNetwork") m.tags.push_back(ServiceTag::kVirtualNetwork);
+  else if (token == "AzureLoadBalancer") m.tags.push_back(ServiceTag::kAzureLoadBalancer);
+  else if (token.rfind("asg:", 0) == 0) m.asgs.push_back(model::Ref{model::canonical_id(rid("Microsoft.Network/applicationSecurityGroups", token.substr(4))), -1});
+  else if (token.find('.') != std::string::npos || token.find(':') != std::string::npos) m.prefixes.push_back(prefix(token));
+  else m.other_tags.push_back(token);
+}
+
+inline model::PortSet ports(const std::vector<std::string>& texts) {
+  model::PortSet s;
+  for (const auto& t : texts) {
+    if (t == "*") return model::PortSet::all();
+    auto r = model::parse_port_range(t);
+    s.add(r->lo, r->hi);
+  }
+  return s;
+}
+
+struct RuleSpec {
+  std::string name;
+  int priority;
+  model::Access access;
+  model::ProtocolMask protocols;
+  std::vector<std::string> sources;
+  std::vector<std::string> destination_ports;
+  std::vector<std::string> destinations = {"*"};
+  std::vector<std::string> source_ports = {"*"};
+};
+
+inline model::ProtocolMask tcp() { return model::bit(model::Protocol::kTcp); }
+inline model::ProtocolMask udp() { return model::bit(model::Protocol::kUdp); }
+inline model::ProtocolMask icmp() { return model::bit(model::Protocol::kIcmp); }
+inline model::ProtocolMask any_protocol() { return model::kAllProtocols; }
+inline constexpr model::Access kAllow = model::Access::kAllow;
+inline constexpr model::Access kDeny = model::Access::kDeny;
+
+/// Builds an estate step by step; names are unique per kind; `done()` validates it.
+class EstateBuilder {
+ public:
+  model::Model m;
+
+  EstateBuilder& vnet(const std::string& name, std::vector<std::string> space) {
+    model::VirtualNetwork v;
+    v.id = rid("Microsoft.Network/virtualNetworks", name);
+    v.key = model::canonical_id(v.id);
+    v.name = name;
+    for (const auto& s : space) v.address_space.push_back(prefix(s));
+    m.vnets.push_back(v);
+    return *this;
+  }
+
+  EstateBuilder& subnet(const std::string& vnet, const std::string& name, const std::string& cidr,
+                        const std::string& nsg = "", const std::string& route_table = "") {
+    model::Subnet s;
+    s.id = rid("Microsoft.Network/virtualNetworks", vnet) + "/subnets/" + name;
+    s.key = model::canonical_id(s.id);
+    s.name = name;
+    s.vnet.id = model::canonical_id(rid("Microsoft.Network/virtualNetworks", vnet));
+    s.prefixes.push_back(prefix(cidr));
+    if (!nsg.empty()) s.nsg.id = model::canonical_id(rid("Microsoft.Network/networkSecurityGroups", nsg));
+    if (!route_table.empty()) s.route_table.id = model::canonical_id(rid("Microsoft.Network/routeTables", route_table));
+    m.subnets.push_back(s);
+    return *this;
+  }
+
+  EstateBuilder& nsg(const std::string& name, const std::vector<RuleSpec>& rules) {
+    model::NetworkSecurityGroup g;
+    g.id = rid("Microsoft.Network/networkSecurityGroups", name);
+    g.key = model::canonical_id(g.id);
+    g.name = name;
+    for (const auto& spec : rules) {
+      model::SecurityRule r;
+      r.name = spec.name;
+      r.id = g.id + "/securityRules/" + spec.name;
+      r.priority = spec.priority;
+      r.direction = model::Direction::kInbound;
+      r.access = spec.access;
+      r.protocols = spec.protocols;
+      for (const auto& s : spec.sources) add_address(r.source, s);
+      for (const auto& d : spec.destinations) add_address(r.destination, d);
+      r.source_ports = ports(spec.source_ports);
+      r.destination_ports = ports(spec.destination_ports);
+      r.is_jit = spec.name.rfind("SecurityCenter-JITRule", 0) == 0;
+      g.rules.push_back(r);
+    }
+    m.nsgs.push_back(g);
+    return *this;
+  }
+
+  EstateBuilder& asg(const std::string& name) {
+    model::ApplicationSecurityGroup a;
+    a.id = rid("Microsoft.Network/applicationSecurityGroups", name);
+    a.key = model::canonical_id(a.id);
+    a.name = name;
+    m.asgs.push_back(a);
+    return *this;
+  }
+
+  EstateBuilder& route_table(const std::string& name, const std::string& prefix_text, model::NextHopType hop) {
+    model::RouteTable rt;
+    rt.id = rid("Microsoft.Network/routeTables", name);
+    rt.key = model::canonical_id(rt.id);
+    rt.name = name;
+    model::Route r;
+    r.name = "route-" + prefix_text;
+    r.prefix = prefix(prefix_text);
+    r.prefix_text = prefix_text;
+    r.next_hop = hop;
+    rt.routes.push_back(r);
+    m.route_tables.push_back(rt);
+    return *this;
+  }
+
+  EstateBuilder& public_ip(const std::string& name, const std::string& address, model::Sku sku) {
+    model::PublicIp p;
+    p.id = rid("Microsoft.Network/publicIPAddresses", name);
+    p.key = model::canonical_id(p.id);
+    p.name = name;
+    p.sku = sku;
+    p.address = model::IpAddress::parse(address);
+    p.family = p.address->family();
+    m.public_ips.push_back(p);
+    return *this;
+  }
+
+  /// A VM with one NIC "<vm>-nic" holding one ip configuration.
+  EstateBuilder& vm(const std::string& name, const std::string& vnet, const std::string& subnet,
+                    const std::string& ip, const std::string& pip = "", const std::string& nic_nsg = "",
+                    std::vector<std::string> asgs = {}) {
+    model::NetworkInterface nic;
+    nic.name = name + "-nic";
+    nic.id = rid("Microsoft.Network/networkInterfaces", nic.name);
+    nic.key = model::canonical_id(nic.id);
+    if (!nic_nsg.empty()) nic.nsg.id = model::canonical_id(rid("Microsoft.Network/networkSecurityGroups", nic_nsg));
+    model::IpConfiguration cfg;
+    cfg.name = "ipconfig1";
+    cfg.id = nic.id + "/ipConfigurations/ipconfig1";
+    cfg.key = model::canonical_id(cfg.id);
+    cfg.private_ip = model::IpAddress::parse(ip);
+    cfg.family = cfg.private_ip->family();
+    cfg.primary = true;
+    cfg.subnet.id = model::canonical_id(rid("Microsoft.Network/virtualNetworks", vnet) + "/subnets/" + subnet);
+    if (!pip.empty()) cfg.public_ip.id = model::canonical_id(rid("Microsoft.Network/publicIPAddresses", pip));
+    for (const auto& a : asgs) cfg.asgs.push_back(model::Ref{model::canonical_id(rid("Microsoft.Network/applicationSecurityGroups", a)), -1});
+    nic.ip_configurations.push_back(cfg);
+    model::VirtualMachine v;
+    v.name = name;
+    v.id = rid("Microsoft.Compute/virtualMachines", name);
+    v.key = model::canonical_id(v.id);
+    v.network_interfaces.push_back(model::Ref{nic.key, -1});
+    m.nics.push_back(nic);
+    m.vms.push_back(v);
+    return *this;
+  }
+
+  model::Model done(model::Diagnostics* diags_out = nullptr) {
+    model::Diagnostics diags;
+    model::validate(m, diags);
+    if (diags_out) *diags_out = diags;
+    return m;
+  }
+};
+
+}  // namespace exposim::testing
