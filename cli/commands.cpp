@@ -1,6 +1,8 @@
 // Command table, input pipeline (import, validate, diagnostics), analyze, and atomic output.
 #include "cli/commands.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -77,15 +79,16 @@ bool load(const InputOptions& o, std::ostream& err, model::Model& m, model::Diag
   return true;
 }
 
-/// Writes to the -o file atomically, or to `out`.
-int emit(const std::string& output, const std::string& text, std::ostream& out, std::ostream& err) {
+/// Streams a report to the -o file (atomically) or to `out`; no copy of the report is held in memory.
+int emit(const std::string& output, const std::function<void(std::ostream&)>& write, std::ostream& out,
+         std::ostream& err) {
   if (output.empty() || output == "-") {
-    out << text;
+    write(out);
     out.flush();
     return out ? kExitOk : kExitOutputError;
   }
   std::string error;
-  if (!write_file_atomically(output, text, error)) {
+  if (!write_file_atomically(output, write, error)) {
     err << "exposim: error: " << error << '\n';
     return kExitOutputError;
   }
@@ -118,15 +121,18 @@ struct AnalyzeCommand {
     const auto sorted = diags.sorted();
     print_diagnostics(err, sorted);
     t0 = Clock::now();
-    std::ostringstream text;
-    if (format == "json") {
-      write_json(text, m, a, sorted);
-    } else if (format == "csv") {
-      write_csv(text, m, a);
-    } else {
-      write_table(text, m, a);
-    }
-    const int rc = emit(output, text.str(), out, err);
+    const int rc = emit(
+        output,
+        [&](std::ostream& o) {
+          if (format == "json") {
+            write_json(o, m, a, sorted);
+          } else if (format == "csv") {
+            write_csv(o, m, a);
+          } else {
+            write_table(o, m, a);
+          }
+        },
+        out, err);
     if (input.timings) err << fmt::format("exposim: timing: report {:.3f} s\n", seconds_since(t0));
     return rc;
   }
@@ -134,38 +140,40 @@ struct AnalyzeCommand {
 
 }  // namespace
 
-bool write_file_atomically(const std::string& path, const std::string& content, std::string& error) {
+bool write_file_atomically(const std::string& path, const std::function<void(std::ostream&)>& write,
+                           std::string& error) {
   namespace fs = std::filesystem;
   const fs::path target(path);
   const fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
-  std::string tmpl = (dir / ("." + target.filename().string() + ".tmp.XXXXXX")).string();
-  const int fd = ::mkstemp(tmpl.data());
+  std::string tmp = (dir / ("." + target.filename().string() + ".tmp.XXXXXX")).string();
+  const int fd = ::mkstemp(tmp.data());
   if (fd < 0) {
     error = fmt::format("{}: cannot create a temporary file in '{}': {}", path, dir.string(), std::strerror(errno));
     return false;
   }
-  std::size_t done = 0;
-  while (done < content.size()) {
-    const ssize_t n = ::write(fd, content.data() + done, content.size() - done);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      error = fmt::format("{}: write failed: {}", path, std::strerror(errno));
-      ::close(fd);
-      ::unlink(tmpl.c_str());
-      return false;
-    }
-    done += static_cast<std::size_t>(n);
-  }
-  if (::fsync(fd) != 0 || ::close(fd) != 0) {
-    error = fmt::format("{}: write failed: {}", path, std::strerror(errno));
-    ::unlink(tmpl.c_str());
+  const mode_t mask = ::umask(0);  // mkstemp creates 0600; give the report the permissions a new file gets
+  ::umask(mask);
+  ::fchmod(fd, 0666 & ~mask);
+  ::close(fd);
+  auto fail = [&](const std::string& what) {
+    error = fmt::format("{}: {}: {}", path, what, std::strerror(errno));
+    ::unlink(tmp.c_str());
     return false;
+  };
+  {
+    std::ofstream file(tmp, std::ios::binary | std::ios::trunc);
+    if (!file) return fail("cannot open the temporary file");
+    write(file);
+    file.flush();
+    if (!file) return fail("write failed");
   }
-  if (std::rename(tmpl.c_str(), path.c_str()) != 0) {
-    error = fmt::format("{}: cannot replace the file: {}", path, std::strerror(errno));
-    ::unlink(tmpl.c_str());
-    return false;
+  const int sync_fd = ::open(tmp.c_str(), O_RDONLY);
+  if (sync_fd < 0 || ::fsync(sync_fd) != 0) {
+    if (sync_fd >= 0) ::close(sync_fd);
+    return fail("cannot flush the file to disk");
   }
+  ::close(sync_fd);
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) return fail("cannot replace the file");
   return true;
 }
 

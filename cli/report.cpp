@@ -2,6 +2,7 @@
 #include "cli/report.h"
 
 #include <algorithm>
+#include <map>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -12,6 +13,7 @@ namespace {
 using nlohmann::ordered_json;
 using solver::Exposure;
 using solver::Hop;
+using solver::IpSet;
 
 const model::IpConfiguration& ip_config(const model::Model& m, const Exposure& e) {
   return m.nics[e.nic].ip_configurations[e.ip_configuration];
@@ -92,7 +94,21 @@ ordered_json hop_json(const model::Model& m, const Hop& h) {
   return j;
 }
 
-ordered_json exposure_json(const model::Model& m, const Exposure& e) {
+/// Serialised source lists, computed once per distinct set (most exposures share "the whole internet").
+class SourcesCache {
+ public:
+  const std::string& json(const IpSet& s) {
+    auto it = cache_.find(s);
+    if (it == cache_.end()) it = cache_.emplace(s, ordered_json(model::to_cidr_strings(s)).dump()).first;
+    return it->second;
+  }
+
+ private:
+  std::map<IpSet, std::string> cache_;
+};
+
+/// One exposure as a single-line JSON object, keys in the documented order.
+void write_exposure_json(std::ostream& out, const model::Model& m, const Exposure& e, SourcesCache& sources) {
   const auto& nic = m.nics[e.nic];
   const auto& cfg = ip_config(m, e);
   ordered_json target;
@@ -117,22 +133,17 @@ ordered_json exposure_json(const model::Model& m, const Exposure& e) {
     entry["id"] = m.public_ips[e.public_ip].id;
     entry["name"] = m.public_ips[e.public_ip].name;
   }
-
-  ordered_json j;
-  j["target"] = std::move(target);
-  j["entry"] = std::move(entry);
-  j["protocol"] = model::to_string(e.protocol);
-  if (ports_apply(e.protocol)) {
-    j["ports"] = ranges_json(e.ports);
-    if (!e.source_ports.is_all()) j["source_ports"] = ranges_json(e.source_ports);
-  }
-  j["sources"] = model::to_cidr_strings(e.sources);
-  j["any_source"] = e.any_source;
-  j["jit"] = e.jit;
   ordered_json path = ordered_json::array();
   for (const auto& h : e.path) path.push_back(hop_json(m, h));
-  j["path"] = std::move(path);
-  return j;
+
+  out << R"({"target":)" << target.dump() << R"(,"entry":)" << entry.dump() << R"(,"protocol":")"
+      << model::to_string(e.protocol) << '"';
+  if (ports_apply(e.protocol)) {
+    out << R"(,"ports":)" << ranges_json(e.ports).dump();
+    if (!e.source_ports.is_all()) out << R"(,"source_ports":)" << ranges_json(e.source_ports).dump();
+  }
+  out << R"(,"sources":)" << sources.json(e.sources) << R"(,"any_source":)" << (e.any_source ? "true" : "false")
+      << R"(,"jit":)" << (e.jit ? "true" : "false") << R"(,"path":)" << path.dump() << '}';
 }
 
 std::string sources_text(const Exposure& e) {
@@ -236,8 +247,10 @@ void write_json(std::ostream& out, const model::Model& m, const solver::Analysis
                 const std::vector<model::Diagnostic>& diagnostics) {
   // Written one exposure at a time so that memory does not grow with the report.
   out << "{\n  \"format\": \"exposim-analyze\",\n  \"version\": 1,\n  \"exposures\": [";
+  SourcesCache sources;
   for (std::size_t i = 0; i < a.exposures.size(); ++i) {
-    out << (i ? ",\n    " : "\n    ") << exposure_json(m, a.exposures[i]).dump();
+    out << (i ? ",\n    " : "\n    ");
+    write_exposure_json(out, m, a.exposures[i], sources);
   }
   out << (a.exposures.empty() ? "]" : "\n  ]") << ",\n  \"summary\": ";
   std::vector<std::pair<int, int>> seen;
