@@ -12,6 +12,7 @@
 #include <exception>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include <CLI/CLI.hpp>
@@ -46,8 +47,22 @@ void add_input_options(CLI::App& cmd, InputOptions& o) {
   cmd.add_flag("--timings", o.timings, "Print the time spent in each phase to stderr");
 }
 
-void print_diagnostics(std::ostream& err, const std::vector<model::Diagnostic>& diags) {
-  for (const auto& d : diags) err << "exposim: " << model::to_string(d) << '\n';
+/// Prints sorted diagnostics. Unless `all`, at most kShownPerCode diagnostics of one code and file are
+/// printed, then one line counting the rest: a large estate can repeat one warning thousands of times.
+void print_diagnostics(std::ostream& err, const std::vector<model::Diagnostic>& diags, bool all) {
+  constexpr std::size_t kShownPerCode = 5;
+  std::map<std::pair<std::string, std::string>, std::size_t> seen;  // (file, code) -> count
+  for (const auto& d : diags) {
+    const std::size_t n = ++seen[{d.where.file.str(), d.code}];
+    if (all || n <= kShownPerCode) err << "exposim: " << model::to_string(d) << '\n';
+  }
+  if (all) return;
+  for (const auto& [key, n] : seen) {
+    if (n <= kShownPerCode) continue;
+    err << fmt::format("exposim: {}{}note: {} more diagnostics [{}] not shown; --verbose shows all, --format json "
+                       "lists all\n",
+                       key.first, key.first.empty() ? "" : ": ", n - kShownPerCode, key.second);
+  }
 }
 
 double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
@@ -73,7 +88,7 @@ bool load(const InputOptions& o, std::ostream& err, model::Model& m, model::Diag
   }
   if (o.strict) diags.promote_warnings();
   if (diags.has_errors()) {
-    print_diagnostics(err, diags.sorted());
+    print_diagnostics(err, diags.sorted(), o.verbose);
     return false;
   }
   return true;
@@ -119,7 +134,7 @@ struct AnalyzeCommand {
     }
     diags.append(a.findings);
     const auto sorted = diags.sorted();
-    print_diagnostics(err, sorted);
+    print_diagnostics(err, sorted, input.verbose);
     t0 = Clock::now();
     const int rc = emit(
         output,

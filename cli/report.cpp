@@ -90,7 +90,7 @@ ordered_json hop_json(const model::Model& m, const Hop& h) {
       break;
     }
   }
-  if (!h.note.empty()) j["note"] = h.note;
+  if (*h.note) j["note"] = h.note;
   return j;
 }
 
@@ -168,7 +168,7 @@ std::string rules_text(const model::Model& m, const Exposure& e) {
   for (const auto& h : e.path) {
     if (h.kind != Hop::Kind::kNsg && h.kind != Hop::Kind::kNoNsg) continue;
     if (!out.empty()) out += " > ";
-    out += h.scope + ": " + describe_hop(m, h);
+    out += std::string(h.scope) + ": " + describe_hop(m, h);
   }
   return out;
 }
@@ -267,7 +267,7 @@ void write_json(std::ostream& out, const model::Model& m, const solver::Analysis
                                    : d.severity == model::Severity::kWarning ? "warning"
                                                                               : "note"},
                       {"code", d.code},
-                      {"file", d.where.file}};
+                      {"file", d.where.file.str()}};
     if (!d.where.pointer.empty()) j["pointer"] = d.where.pointer;
     if (d.where.line > 0) {
       j["line"] = d.where.line;

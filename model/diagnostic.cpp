@@ -2,6 +2,8 @@
 #include "model/diagnostic.h"
 
 #include <algorithm>
+#include <compare>
+#include <string_view>
 #include <tuple>
 
 #include <fmt/format.h>
@@ -9,7 +11,7 @@
 namespace exposim::model {
 
 std::string format_location(const SourceLocation& w) {
-  std::string out = w.file;
+  std::string out = w.file.str();
   if (w.line > 0) {
     out += fmt::format(":{}:{}", w.line, w.column);
   } else if (!w.pointer.empty()) {
@@ -28,12 +30,40 @@ bool Diagnostics::has_errors() const {
   return std::any_of(items_.begin(), items_.end(), [](const Diagnostic& d) { return d.severity == Severity::kError; });
 }
 
+namespace {
+
+/// Orders JSON pointers segment by segment, array indices numerically ("/9" before "/10").
+std::strong_ordering compare_pointers(std::string_view a, std::string_view b) {
+  while (!a.empty() && !b.empty()) {
+    const auto next = [](std::string_view& p) {
+      p.remove_prefix(1);  // the '/'
+      const auto end = p.find('/');
+      std::string_view seg = p.substr(0, end);
+      p = end == std::string_view::npos ? std::string_view() : p.substr(end);
+      return seg;
+    };
+    const std::string_view sa = next(a), sb = next(b);
+    const bool na = !sa.empty() && sa.find_first_not_of("0123456789") == std::string_view::npos;
+    const bool nb = !sb.empty() && sb.find_first_not_of("0123456789") == std::string_view::npos;
+    if (na && nb && sa.size() != sb.size()) return sa.size() <=> sb.size();  // no leading zeros in indices
+    if (auto c = sa.compare(sb); c != 0) return c < 0 ? std::strong_ordering::less : std::strong_ordering::greater;
+  }
+  return !a.empty() ? std::strong_ordering::greater : !b.empty() ? std::strong_ordering::less
+                                                                 : std::strong_ordering::equal;
+}
+
+}  // namespace
+
 std::vector<Diagnostic> Diagnostics::sorted() const {
   std::vector<Diagnostic> out = items_;
-  auto key = [](const Diagnostic& d) {
-    return std::tie(d.where.file, d.where.line, d.where.column, d.where.pointer, d.code, d.message);
-  };
-  std::stable_sort(out.begin(), out.end(), [&](const Diagnostic& a, const Diagnostic& b) { return key(a) < key(b); });
+  std::stable_sort(out.begin(), out.end(), [](const Diagnostic& a, const Diagnostic& b) {
+    if (auto c = std::tie(a.where.file, a.where.line, a.where.column) <=> std::tie(b.where.file, b.where.line, b.where.column);
+        c != 0) {
+      return c < 0;
+    }
+    if (auto c = compare_pointers(a.where.pointer, b.where.pointer); c != 0) return c < 0;
+    return std::tie(a.code, a.message) < std::tie(b.code, b.message);
+  });
   out.erase(std::unique(out.begin(), out.end()), out.end());
   return out;
 }

@@ -1,16 +1,44 @@
 // Diagnostics as data: importers and validation collect them; only the CLI decides to print or exit.
 #pragma once
 
+#include <compare>
+#include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace exposim::model {
 
 enum class Severity { kNote, kWarning, kError };
 
+/// A file name shared by every location in that file: copies share one string, so that the hundreds of
+/// thousands of rules of a large estate do not each hold a copy of their file's path.
+class FileName {
+ public:
+  FileName() = default;
+  FileName(std::string name) : name_(std::make_shared<const std::string>(std::move(name))) {}
+  FileName(std::string_view name) : FileName(std::string(name)) {}
+  FileName(const char* name) : FileName(std::string(name)) {}
+
+  const std::string& str() const {
+    static const std::string kEmpty;
+    return name_ ? *name_ : kEmpty;
+  }
+  operator const std::string&() const { return str(); }
+  bool empty() const { return str().empty(); }
+
+  friend bool operator==(const FileName& a, const FileName& b) { return a.name_ == b.name_ || a.str() == b.str(); }
+  friend std::strong_ordering operator<=>(const FileName& a, const FileName& b) { return a.str() <=> b.str(); }
+  friend bool operator==(const FileName& a, const std::string& b) { return a.str() == b; }
+  friend bool operator==(const FileName& a, const char* b) { return a.str() == b; }
+
+ private:
+  std::shared_ptr<const std::string> name_;
+};
+
 /// Where a diagnostic points: a file, and either a line:column (syntax) or a JSON pointer (meaning).
 struct SourceLocation {
-  std::string file;
+  FileName file;
   std::string pointer;  // RFC 6901 JSON pointer, e.g. "/0/properties/securityRules/2/properties/priority"
   int line{0};          // 1-based; 0 when unknown
   int column{0};        // 1-based; 0 when unknown

@@ -64,8 +64,33 @@ std::string canonical_id(std::string_view id) {
   return out;
 }
 
+Model::Model(const Model& o)
+    : vnets(o.vnets),
+      subnets(o.subnets),
+      nsgs(o.nsgs),
+      asgs(o.asgs),
+      route_tables(o.route_tables),
+      nics(o.nics),
+      public_ips(o.public_ips),
+      vms(o.vms),
+      graph(o.graph) {
+  // The index must view this copy's strings, not the original's.
+  for (const auto& [key, v] : o.by_key) {
+    const ResourceBase* r = resource(graph[v]);
+    if (r != nullptr) by_key.emplace(r->key, v);
+  }
+}
+
+Model& Model::operator=(const Model& o) {
+  if (this != &o) {
+    Model copy(o);
+    *this = std::move(copy);
+  }
+  return *this;
+}
+
 std::optional<GraphVertex> Model::find(std::string_view key) const {
-  auto it = by_key.find(std::string(key));
+  auto it = by_key.find(key);
   if (it == by_key.end()) return std::nullopt;
   return graph[it->second];
 }

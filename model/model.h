@@ -62,8 +62,15 @@ struct Model {
   std::vector<VirtualMachine> vms;
 
   /// Filled by validate(): the topology, and canonical id -> vertex. Vertex 0 is the internet.
+  /// The keys view the resources' own `key` strings (no copies); copying a Model rebuilds the index.
   Graph graph;
-  std::unordered_map<std::string, VertexId> by_key;
+  std::unordered_map<std::string_view, VertexId> by_key;
+
+  Model() = default;
+  Model(Model&&) noexcept = default;
+  Model& operator=(Model&&) noexcept = default;
+  Model(const Model& other);
+  Model& operator=(const Model& other);
 
   /// The vertex of a resource by canonical id, if present.
   std::optional<GraphVertex> find(std::string_view key) const;

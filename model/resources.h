@@ -28,6 +28,7 @@ struct ResourceBase {
   std::string name;
   std::string location;
   SourceLocation where;  // the resource's object in its input file
+  bool flattened{false};  // its fields sit on the object itself, not under "properties" (az CLI output)
 };
 
 // ---- Network security groups ----
@@ -74,6 +75,7 @@ struct SecurityRule {
   /// Written by Defender for Cloud just-in-time access ("SecurityCenter-JITRule..."); recorded for reports.
   bool is_jit{false};
   SourceLocation where;
+  bool flattened{false};  // fields on the rule object itself, not under "properties"
 };
 
 struct NetworkSecurityGroup : ResourceBase {
@@ -159,6 +161,7 @@ struct IpConfiguration {
   Ref public_ip;
   std::vector<Ref> asgs;
   SourceLocation where;
+  bool flattened{false};  // fields on the object itself, not under "properties"
 };
 
 struct NetworkInterface : ResourceBase {

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <map>
+#include <unordered_map>
 #include <set>
 #include <tuple>
 
@@ -86,7 +87,7 @@ class Validator {
   void add_vertices(std::vector<T>& items, ResourceKind kind) {
     for (std::size_t i = 0; i < items.size(); ++i) {
       auto v = boost::add_vertex(GraphVertex{kind, static_cast<int>(i)}, m_.graph);
-      if (!items[i].key.empty()) m_.by_key.emplace(items[i].key, v);
+      if (!items[i].key.empty()) m_.by_key.emplace(std::string_view(items[i].key), v);
     }
   }
 
@@ -112,7 +113,9 @@ class Validator {
 
   /// Resolves `ref` to a resource of `kind`. A missing target is an error (a warning with
   /// allow_missing, when `decides_exposure`), or a warning when it does not change any answer.
-  void resolve(Ref& ref, ResourceKind kind, const SourceLocation& where, std::string_view field,
+  /// `field` is the JSON pointer below the object's property bag ("/networkSecurityGroup/id"); the bag is
+  /// "/properties" unless the object is `flattened` (az CLI output).
+  void resolve(Ref& ref, ResourceKind kind, const SourceLocation& where, bool flattened, std::string_view field,
                bool decides_exposure = true) {
     if (!ref.set()) return;
     auto v = m_.find(ref.id);
@@ -122,7 +125,7 @@ class Validator {
     }
     ref.index = -1;
     SourceLocation at = where;
-    at.pointer += std::string(field);
+    at.pointer += flattened ? std::string(field) : "/properties" + std::string(field);
     const std::string what = v ? fmt::format("'{}' is a {}, expected a {}", ref.id, to_string(v->kind), to_string(kind))
                                : fmt::format("'{}' is not in the input", ref.id);
     if (!decides_exposure) {
@@ -138,9 +141,9 @@ class Validator {
   void resolve_subnets() {
     for (std::size_t i = 0; i < m_.subnets.size(); ++i) {
       auto& s = m_.subnets[i];
-      resolve(s.vnet, ResourceKind::kVirtualNetwork, s.where, "/id");
-      resolve(s.nsg, ResourceKind::kNetworkSecurityGroup, s.where, "/properties/networkSecurityGroup/id");
-      resolve(s.route_table, ResourceKind::kRouteTable, s.where, "/properties/routeTable/id");
+      resolve(s.vnet, ResourceKind::kVirtualNetwork, s.where, true, "/id");
+      resolve(s.nsg, ResourceKind::kNetworkSecurityGroup, s.where, s.flattened, "/networkSecurityGroup/id");
+      resolve(s.route_table, ResourceKind::kRouteTable, s.where, s.flattened, "/routeTable/id");
       if (s.vnet.resolved()) {
         Ref r{s.key, static_cast<int>(i)};
         m_.vnets[s.vnet.index].subnets.push_back(r);
@@ -198,14 +201,15 @@ class Validator {
       if (!cfg.public_ip.set()) cfg.public_ip = Ref{pip.key, static_cast<int>(p)};
     }
     for (auto& nic : m_.nics) {
-      resolve(nic.nsg, ResourceKind::kNetworkSecurityGroup, nic.where, "/properties/networkSecurityGroup/id");
-      resolve(nic.virtual_machine, ResourceKind::kVirtualMachine, nic.where, "/properties/virtualMachine/id", false);
+      resolve(nic.nsg, ResourceKind::kNetworkSecurityGroup, nic.where, nic.flattened, "/networkSecurityGroup/id");
+      resolve(nic.virtual_machine, ResourceKind::kVirtualMachine, nic.where, nic.flattened, "/virtualMachine/id",
+              false);
       for (auto& cfg : nic.ip_configurations) {
-        resolve(cfg.subnet, ResourceKind::kSubnet, cfg.where, "/properties/subnet/id");
-        resolve(cfg.public_ip, ResourceKind::kPublicIp, cfg.where, "/properties/publicIPAddress/id");
+        resolve(cfg.subnet, ResourceKind::kSubnet, cfg.where, cfg.flattened, "/subnet/id");
+        resolve(cfg.public_ip, ResourceKind::kPublicIp, cfg.where, cfg.flattened, "/publicIPAddress/id");
         for (std::size_t a = 0; a < cfg.asgs.size(); ++a) {
-          resolve(cfg.asgs[a], ResourceKind::kApplicationSecurityGroup, cfg.where,
-                  fmt::format("/properties/applicationSecurityGroups/{}/id", a));
+          resolve(cfg.asgs[a], ResourceKind::kApplicationSecurityGroup, cfg.where, cfg.flattened,
+                  fmt::format("/applicationSecurityGroups/{}/id", a));
         }
         if (cfg.public_ip.resolved()) {
           const auto& pip = m_.public_ips[cfg.public_ip.index];
@@ -230,8 +234,8 @@ class Validator {
       auto& vm = m_.vms[v];
       for (std::size_t i = 0; i < vm.network_interfaces.size(); ++i) {
         auto& ref = vm.network_interfaces[i];
-        resolve(ref, ResourceKind::kNetworkInterface, vm.where,
-                fmt::format("/properties/networkProfile/networkInterfaces/{}/id", i), false);
+        resolve(ref, ResourceKind::kNetworkInterface, vm.where, vm.flattened,
+                fmt::format("/networkProfile/networkInterfaces/{}/id", i), false);
         if (ref.resolved()) {
           auto& nic = m_.nics[ref.index];
           if (!nic.virtual_machine.set()) nic.virtual_machine = Ref{vm.key, static_cast<int>(v)};
@@ -254,8 +258,8 @@ class Validator {
       for (auto& rule : nsg.rules) {
         for (auto* side : {&rule.source, &rule.destination}) {
           for (std::size_t a = 0; a < side->asgs.size(); ++a) {
-            resolve(side->asgs[a], ResourceKind::kApplicationSecurityGroup, rule.where,
-                    fmt::format("/properties/{}ApplicationSecurityGroups/{}/id",
+            resolve(side->asgs[a], ResourceKind::kApplicationSecurityGroup, rule.where, rule.flattened,
+                    fmt::format("/{}ApplicationSecurityGroups/{}/id",
                                 side == &rule.source ? "source" : "destination", a));
           }
         }
@@ -319,7 +323,7 @@ class Validator {
   Model& m_;
   Diagnostics& diags_;
   const ValidateOptions& opt_;
-  std::map<std::string, std::pair<int, int>> ip_configs_;
+  std::unordered_map<std::string_view, std::pair<int, int>> ip_configs_;  // views into the model
 };
 
 }  // namespace

@@ -1,6 +1,8 @@
 // Resolution of the internet, the VirtualNetwork tag (per subnet) and ASG membership to address sets.
 #include "solver/address_space.h"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 namespace exposim::solver {
@@ -89,6 +91,25 @@ AddressSpace::AddressSpace(const model::Model& m, model::Diagnostics& findings) 
     vnet_tag_[i] = std::move(tag);
   }
 
+  answerable_.assign(m.subnets.size(), internet_);
+  for (std::size_t i = 0; i < m.subnets.size(); ++i) {
+    const auto& subnet = m.subnets[i];
+    if (!subnet.route_table.resolved()) continue;
+    std::vector<const model::Route*> routes;
+    for (const auto& r : m.route_tables[subnet.route_table.index].routes) {
+      if (r.prefix) routes.push_back(&r);
+    }
+    std::stable_sort(routes.begin(), routes.end(),
+                     [](const model::Route* a, const model::Route* b) { return a->prefix->length > b->prefix->length; });
+    IpSet claimed, diverted;
+    for (const model::Route* r : routes) {
+      const IpSet part = model::to_set(*r->prefix).subtract(claimed);
+      if (r->next_hop != model::NextHopType::kInternet) diverted = diverted.unite(part);
+      claimed = claimed.unite(part);
+    }
+    answerable_[i] = internet_.subtract(diverted);  // unclaimed addresses follow the system route to Internet
+  }
+
   asg_members_.resize(m.asgs.size());
   for (const auto& nic : m.nics) {
     for (const auto& cfg : nic.ip_configurations) {
@@ -106,6 +127,10 @@ IpSet AddressSpace::internet(model::IpFamily f) const {
 
 const IpSet& AddressSpace::virtual_network(int subnet) const {
   return subnet >= 0 ? vnet_tag_.at(static_cast<std::size_t>(subnet)) : unknown_subnet_vnet_;
+}
+
+const IpSet& AddressSpace::internet_answerable(int subnet) const {
+  return subnet >= 0 ? answerable_.at(static_cast<std::size_t>(subnet)) : internet_;
 }
 
 const IpSet& AddressSpace::asg_members(int asg) const { return asg_members_.at(static_cast<std::size_t>(asg)); }

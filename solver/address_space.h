@@ -34,12 +34,19 @@ class AddressSpace {
   const IpSet& virtual_network(int subnet) const;
   /// Private addresses of the ip configurations that are members of ASG `asg`.
   const IpSet& asg_members(int asg) const;
+  /// Internet sources that a NIC in `subnet` can answer directly: those whose return route (longest prefix
+  /// match over the subnet's user-defined routes, then the system default route) has next hop Internet.
+  /// A 0.0.0.0/0 route to a virtual appliance or gateway therefore removes every source (Azure: "you can no
+  /// longer directly access resources in the subnet from the internet"). Routes naming a service tag are
+  /// ignored (their ranges are not known), which never hides an exposure.
+  const IpSet& internet_answerable(int subnet) const;
 
  private:
   IpSet internet_;
   IpSet unknown_subnet_vnet_;
   std::vector<IpSet> vnet_tag_;  // per subnet
   std::vector<IpSet> asg_members_;
+  std::vector<IpSet> answerable_;  // per subnet
 };
 
 }  // namespace exposim::solver

@@ -155,7 +155,7 @@ class Analyzer {
     auto it = cache_.find(key);
     if (it == cache_.end()) {
       ++out_.distinct_evaluations;
-      it = cache_.emplace(std::move(key), evaluate(cfg.family, sku, subnet_nsg, nic_nsg, dst)).first;
+      it = cache_.emplace(std::move(key), evaluate(cfg.family, sku, subnet, subnet_nsg, nic_nsg, dst)).first;
     }
     for (const Piece& p : it->second) {
       Exposure e;
@@ -189,10 +189,12 @@ class Analyzer {
     return out;
   }
 
-  std::vector<Piece> evaluate(model::IpFamily family, model::Sku sku, const NsgSlot& subnet_nsg,
+  std::vector<Piece> evaluate(model::IpFamily family, model::Sku sku, int subnet, const NsgSlot& subnet_nsg,
                               const NsgSlot& nic_nsg, const Destination& dst) {
     const IpSet internet = space_.internet(family);
-    const PacketSet arriving(Cube{internet, IpSet::all(), model::kAllProtocols, PortSet::all(), PortSet::all()});
+    // Only sources the target can answer directly connect: the return route must lead to the internet.
+    const IpSet sources = internet.intersect(space_.internet_answerable(subnet));
+    const PacketSet arriving(Cube{sources, IpSet::all(), model::kAllProtocols, PortSet::all(), PortSet::all()});
     const bool no_nsg = subnet_nsg.state == NsgSlot::State::kNone && nic_nsg.state == NsgSlot::State::kNone;
     if (no_nsg && sku == model::Sku::kStandard) return {};  // Standard: closed unless an NSG allows
     std::vector<Piece> out;
@@ -219,7 +221,7 @@ class Analyzer {
     hops.push_back(Hop{K::kPublicIp, RK::kPublicIp, pip, "", -1,
                        pip < 0 ? "public IP not in the input: assumed Basic SKU" : ""});
     const bool no_nsg = subnet_nsg.state == NsgSlot::State::kNone && nic_nsg.state == NsgSlot::State::kNone;
-    const std::string open_note =
+    const char* open_note =
         no_nsg && sku == model::Sku::kBasic ? "no NSG: a Basic public IP is open where no NSG applies" : "";
     auto nsg_hop = [&](const NsgSlot& s, int rule, const char* scope, RK owner_kind, int owner) {
       switch (s.state) {

@@ -27,10 +27,9 @@ struct Hop {
   Kind kind{Kind::kInternet};
   model::ResourceKind resource_kind{model::ResourceKind::kInternet};
   int resource{-1};
-  std::string scope;  // "subnet" or "nic" for NSG hops
-  int rule{-1};       // index into the NSG's rules for kNsg
-  std::string note;   // an assumption taken at this hop, if any
-  friend bool operator==(const Hop&, const Hop&) = default;
+  const char* scope{""};  // "subnet" or "nic" for NSG hops (static strings: hops are many)
+  int rule{-1};           // index into the NSG's rules for kNsg
+  const char* note{""};   // an assumption taken at this hop, if any (static string)
 };
 
 /// One reachable (target, entry, protocol, path) with exact ports and sources.

@@ -258,12 +258,60 @@ TEST_CASE("a 0.0.0.0/0 user-defined route to Internet puts the internet into Vir
   model::Model m = b.done(&diags);
   auto a = solver::analyze(m);
   std::vector<std::string> expected;
-  // AllowVnetInBound admits every IPv4 internet source on the subnet with the route; vm2 stays closed.
+  // AllowVnetInBound admits every IPv4 internet source on the subnet with the route (next hop Internet, so
+  // replies leave directly); vm2 stays closed.
   for (const auto& p : kAllOpen) expected.push_back("vm " + p + " any nsg/AllowVnetInBound > none");
   CHECK(summary(m, a) == expected);
   REQUIRE(a.findings.size() == 1);
   CHECK(a.findings.items()[0].code == "vnet-tag-includes-internet");
   CHECK_THAT(a.findings.items()[0].message, Catch::Contains("subnet 's'"));
+}
+
+TEST_CASE("return routing: a 0.0.0.0/0 route to an appliance breaks direct inbound access", "[solver][scenario]") {
+  EstateBuilder b;
+  b.vnet("v", {"10.0.0.0/16"})
+      .nsg("nsg", {{"allow-ssh", 100, kAllow, tcp(), {"Internet"}, {"22"}}})
+      .route_table("rt", "0.0.0.0/0", NextHopType::kVirtualAppliance)
+      .subnet("v", "s", "10.0.0.0/24", "nsg", "rt")
+      .public_ip("pip", "20.0.0.1", Sku::kStandard)
+      .vm("vm", "v", "s", "10.0.0.4", "pip");
+  // Replies to any internet source would leave through the appliance, not the public IP: nothing connects,
+  // not even through AllowVnetInBound (the route also put 0.0.0.0/0 into VirtualNetwork).
+  CHECK(analyze(b).empty());
+}
+
+TEST_CASE("return routing: longest prefix decides which sources can be answered", "[solver][scenario]") {
+  EstateBuilder b;
+  b.vnet("v", {"10.0.0.0/16"})
+      .nsg("nsg", {{"allow-ssh", 100, kAllow, tcp(), {"*"}, {"22"}}})
+      .route_table("rt", "52.0.0.0/8", NextHopType::kVirtualAppliance)
+      .route("rt", "52.1.0.0/16", NextHopType::kInternet)
+      .route("rt", "60.0.0.0/8", NextHopType::kNone)
+      .subnet("v", "s", "10.0.0.0/24", "nsg", "rt")
+      .public_ip("pip", "20.0.0.1", Sku::kStandard)
+      .vm("vm", "v", "s", "10.0.0.4", "pip");
+  model::Model m = b.done();
+  const auto a = solver::analyze(m);
+  // The UDR prefixes are also in the VirtualNetwork tag: 52.1.0.0/16 can be answered, so AllowVnetInBound
+  // admits it on everything else (52/8 and 60/8 are in the tag too, but cannot be answered).
+  const auto lines = summary(m, a);
+  REQUIRE(lines.size() == 6);
+  CHECK(lines[1] == "vm tcp 0-21,23-65535 52.1.0.0/16 nsg/AllowVnetInBound > none");
+  CHECK(lines[2] == "vm udp 0-65535 52.1.0.0/16 nsg/AllowVnetInBound > none");
+  CHECK(lines[5] == "vm ah - 52.1.0.0/16 nsg/AllowVnetInBound > none");
+  const auto& e = a.exposures[0];
+  CHECK(lines[0].rfind("vm tcp 22 ", 0) == 0);
+  CHECK_FALSE(e.any_source);
+  // Internet less 52/8 (to the appliance) and 60/8 (dropped), plus 52.1/16 (explicitly back to Internet).
+  CHECK_FALSE(e.sources.contains(model::IpAddress::parse("52.0.0.1")->value));
+  CHECK(e.sources.contains(model::IpAddress::parse("52.1.200.7")->value));
+  CHECK_FALSE(e.sources.contains(model::IpAddress::parse("52.2.0.0")->value));
+  CHECK_FALSE(e.sources.contains(model::IpAddress::parse("60.255.255.255")->value));
+  CHECK(e.sources.contains(model::IpAddress::parse("61.0.0.0")->value));
+  CHECK(e.sources.contains(model::IpAddress::parse("51.255.255.255")->value));
+  const auto cidrs = model::to_cidr_strings(e.sources);
+  CHECK(std::find(cidrs.begin(), cidrs.end(), "52.1.0.0/16") != cidrs.end());
+  CHECK(std::find(cidrs.begin(), cidrs.end(), "61.0.0.0/8") != cidrs.end());
 }
 
 TEST_CASE("application security groups: rules apply only to member NICs", "[solver][scenario]") {

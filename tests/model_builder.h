@@ -132,6 +132,20 @@ class EstateBuilder {
     return *this;
   }
 
+  /// Adds a route to an existing route table.
+  EstateBuilder& route(const std::string& table, const std::string& prefix_text, model::NextHopType hop) {
+    for (auto& rt : m.route_tables) {
+      if (rt.name != table) continue;
+      model::Route r;
+      r.name = "route-" + prefix_text;
+      r.prefix = prefix(prefix_text);
+      r.prefix_text = prefix_text;
+      r.next_hop = hop;
+      rt.routes.push_back(r);
+    }
+    return *this;
+  }
+
   EstateBuilder& public_ip(const std::string& name, const std::string& address, model::Sku sku) {
     model::PublicIp p;
     p.id = rid("Microsoft.Network/publicIPAddresses", name);

@@ -242,7 +242,7 @@ struct Importer::Impl {
   dom::parser parser;
 
   // Per file.
-  std::string file;
+  model::FileName file;  // shared by every location in the file
   std::string ptr;  // JSON pointer of what is being read
   std::size_t errors = 0;
   ImportStats* stats = nullptr;
@@ -552,6 +552,7 @@ struct Importer::Impl {
     auto props_or = properties_of(o);
     if (!props_or) return false;
     auto [props, props_key] = *props_or;
+    r.flattened = props_key.empty();
     std::optional<PointerScope> props_scope;
     if (!props_key.empty()) props_scope.emplace(ptr, props_key);
 
@@ -676,6 +677,7 @@ struct Importer::Impl {
     auto props_or = properties_of(o);
     if (!props_or) return std::nullopt;
     auto [props, props_key] = *props_or;
+    s.flattened = props_key.empty();
     std::optional<PointerScope> scope;
     if (!props_key.empty()) scope.emplace(ptr, props_key);
     s.prefixes = get_prefixes(props, keys::kAddressPrefix, keys::kAddressPrefixes);
@@ -801,6 +803,7 @@ struct Importer::Impl {
     auto props_or = properties_of(o);
     if (!props_or) return std::nullopt;
     auto [props, props_key] = *props_or;
+    c.flattened = props_key.empty();
     std::optional<PointerScope> scope;
     if (!props_key.empty()) scope.emplace(ptr, props_key);
     std::optional<IpFamily> version;
@@ -1141,6 +1144,7 @@ struct Importer::Impl {
     auto props_or = properties_of(res);
     if (!props_or) return;
     auto [props, props_key] = *props_or;
+    base.flattened = props_key.empty();
     std::optional<PointerScope> props_scope;
     if (!props_key.empty()) props_scope.emplace(ptr, props_key);
 

@@ -39,10 +39,12 @@ struct ImportStats {
 /// route, peering and ip configuration. What it leaves to model::validate(): resolving references, NSG
 /// default rules, dangling references, duplicate resource ids.
 ///
-/// Bad input never throws: problems go to `diags` and the import goes on with the next element. A security
-/// rule or route with an error is left out (half a rule could hide or invent an exposure); any other field
-/// with an error is left at its default; a resource without `id` or `type` is skipped. A child that is
-/// both inline in its parent and a separate resource (same canonical id) is kept once, the first seen.
+/// Bad input never throws: problems go to `diags` and the import goes on with the next element. JSON syntax
+/// errors carry the line and byte column where the parser noticed them; a framing error (unbalanced brackets,
+/// truncation, nesting beyond max_depth) ends the file, an error inside one resource skips that resource.
+/// A security rule or route with an error is left out (half a rule could hide or invent an exposure); any
+/// other field with an error is left at its default; a resource without `id` or `type` is skipped. A child
+/// that is both inline in its parent and a separate resource (same canonical id) is kept once, the first seen.
 ///
 /// Unsupported: references given as plain strings instead of `{ "id": ... }`; keys written with JSON
 /// escapes are not matched (Azure never writes them).
