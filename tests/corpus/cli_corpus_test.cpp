@@ -1,0 +1,112 @@
+// Corpus: recorded ARM REST responses from cloud-custodian and Apache jclouds (../shared/corpus/cli),
+// with the exposure ../shared/corpus/SOURCES.md states for them. Only what this version models is
+// asserted: load balancers, application gateways and Bastion arrive with the whole-path solver.
+#include <catch2/catch.hpp>
+
+#include <string>
+#include <vector>
+
+#include "importers/azure/resource_importer.h"
+#include "model/validate.h"
+#include "solver/exposure.h"
+
+namespace {
+
+using namespace exposim;
+
+const std::string kCli = EXPOSIM_SHARED_DIR "/corpus/cli/";
+
+struct Loaded {
+  model::Model model;
+  model::Diagnostics diags;
+};
+
+Loaded load(const std::vector<std::string>& names, bool allow_missing = false) {
+  Loaded l;
+  std::vector<std::string> paths;
+  for (const auto& n : names) paths.push_back(kCli + n);
+  importers::azure::import_files(paths, l.model, l.diags);
+  if (!l.diags.has_errors()) model::validate(l.model, l.diags, {allow_missing});
+  return l;
+}
+
+std::string codes(const model::Diagnostics& d) {
+  std::string out;
+  for (const auto& x : d.sorted()) {
+    if (x.severity == model::Severity::kError) out += x.code + " at " + model::format_location(x.where) + "\n";
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("every recorded resource list imports without error", "[corpus]") {
+  for (const char* name : {"c7n-appgw-list-private.json", "c7n-appgw-list-waf.json", "c7n-appgw-wafpolicy-list.json",
+                           "c7n-bastion-list.json", "c7n-lb-list.json", "c7n-nsg-list.json", "c7n-pip-list.json",
+                           "c7n-routetable-list.json", "jclouds-lb-get.json", "jclouds-nsg-get.json",
+                           "jclouds-pip-get.json"}) {
+    INFO(name);
+    auto l = load({name});
+    CHECK(codes(l.diags).empty());
+  }
+}
+
+TEST_CASE("an effective-route listing is not a resource list and is rejected cleanly", "[corpus]") {
+  auto l = load({"c7n-nic-effective-routes.json"});
+  REQUIRE(l.diags.has_errors());
+  const auto d = l.diags.sorted();
+  CHECK(d.front().code == "missing-field");
+  CHECK(d.front().where.pointer == "/value/0");
+  CHECK(d.front().message == "resource has no 'type'");
+}
+
+TEST_CASE("cloud-custodian NSG, NIC, LB and public IP lists together", "[corpus]") {
+  const std::vector<std::string> files = {"c7n-nsg-list.json", "c7n-nic-list.json", "c7n-lb-list.json",
+                                          "c7n-pip-list.json"};
+  // The recordings hold no VNets: the NICs' subnets are dangling references, an error by default.
+  auto strict = load(files);
+  CHECK(strict.diags.has_errors());
+  CHECK_THAT(codes(strict.diags), Catch::Contains("dangling-reference at " + kCli +
+                                                  "c7n-nic-list.json: /value/0/properties/ipConfigurations/0/"
+                                                  "properties/subnet/id"));
+
+  auto l = load(files, true);
+  REQUIRE_FALSE(l.diags.has_errors());
+  const auto a = solver::analyze(l.model);
+  // SOURCES.md: myVMNic (10.0.0.4) has Basic public IP myPublicIP (23.102.173.223), no NIC NSG, and no NSG in
+  // the list names its subnet: all ports on 23.102.173.223 (unsure only because the subnet is unseen; exposim
+  // assumes the unseen subnet's NSG admits everything, which never hides an exposure).
+  std::vector<std::string> seen;
+  for (const auto& e : a.exposures) {
+    const auto& nic = l.model.nics[e.nic];
+    if (nic.name != "myVMNic") continue;
+    CHECK(e.public_ip >= 0);
+    CHECK(l.model.public_ips[e.public_ip].address->to_string() == "23.102.173.223");
+    CHECK(e.any_source);
+    if (model::has_ports(e.protocol)) CHECK(e.ports.is_all());
+    seen.push_back(model::to_string(e.protocol));
+  }
+  CHECK(seen == std::vector<std::string>{"tcp", "udp", "icmp", "esp", "ah"});
+  // Agent NICs and cctestnic have no public IP and no public load balancer NAT: nothing.
+  for (const auto& e : a.exposures) {
+    const std::string name = l.model.nics[e.nic].name;
+    CHECK(name.find("k8s-agent") == std::string::npos);
+    CHECK(name != "cctestnic");
+  }
+}
+
+TEST_CASE("jclouds fragments: an NSG with defaults listed, a NIC whose subnet is elsewhere", "[corpus]") {
+  auto nsg = load({"jclouds-nsg-get.json"});
+  REQUIRE_FALSE(nsg.diags.has_errors());
+  REQUIRE(nsg.model.nsgs.size() == 1);
+  const auto& rules = nsg.model.nsgs[0].rules;
+  // One custom rule (denyallout, outbound 4095) and Azure's six defaults, listed in the file.
+  REQUIRE(rules.size() == 7);
+  int defaults = 0;
+  for (const auto& r : rules) defaults += r.is_default ? 1 : 0;
+  CHECK(defaults == 6);
+
+  auto nic = load({"jclouds-nic-get.json"});
+  CHECK(nic.diags.has_errors());
+  CHECK_THAT(codes(nic.diags), Catch::Contains("dangling-reference"));
+}
