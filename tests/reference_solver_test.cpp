@@ -1,6 +1,7 @@
 // A brute-force reference evaluator, kept in the tests only, that decides single packets by walking the NSG
-// rules literally (docs/model.md, ../shared/azure-semantics.md §1-2), cross-checked against solver::analyze on
-// random small estates. It uses no packet-set or interval algebra and no solver function to decide.
+// rules literally (docs/model.md; ../shared/azure-semantics.md §1-2, and §5 for the return route), cross-checked
+// against solver::analyze on random small estates. It uses no packet-set or interval algebra and no solver
+// function to decide; the estates are generated from a fixed seed and printed in full on any disagreement.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -8,7 +9,6 @@
 #include <map>
 #include <random>
 #include <set>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -71,9 +71,9 @@ IpAddress addr(const std::string& text) {
 
 /// The internet as docs/model.md lists it, before the estate's own spaces are taken out.
 const std::vector<std::string> kNotInternetV4 = {
-    "0.0.0.0/8",      "10.0.0.0/8",      "100.64.0.0/10",   "127.0.0.0/8",  "169.254.0.0/16", "172.16.0.0/12",
-    "192.0.0.0/24",   "192.0.2.0/24",    "192.88.99.0/24",  "192.168.0.0/16", "198.18.0.0/15", "198.51.100.0/24",
-    "203.0.113.0/24", "224.0.0.0/4",     "240.0.0.0/4",     "168.63.129.16/32"};
+    "0.0.0.0/8",      "10.0.0.0/8",   "100.64.0.0/10",  "127.0.0.0/8",     "169.254.0.0/16", "172.16.0.0/12",
+    "192.0.0.0/24",   "192.0.2.0/24", "192.88.99.0/24", "192.168.0.0/16",  "198.18.0.0/15",  "198.51.100.0/24",
+    "203.0.113.0/24", "224.0.0.0/4",  "240.0.0.0/4",    "168.63.129.16/32"};
 const std::string kGlobalUnicastV6 = "2000::/3";
 const std::vector<std::string> kNotInternetV6 = {"2001:db8::/32", "3fff::/20"};
 const std::string kPlatform = "168.63.129.16";
@@ -114,9 +114,16 @@ struct VmGen {
   int nsg{-1};
   std::vector<IpCfgGen> cfgs;
 };
+/// A peering to a VNet that is not in the input: its recorded remote space and local state decide.
+struct PeeringGen {
+  std::string remote_space;
+  bool connected{true};
+  bool allow_access{true};
+};
 struct EstateGen {
   std::uint32_t seed{0};
   std::vector<std::string> vnet_space;
+  std::vector<PeeringGen> peerings;
   std::vector<NsgGen> nsgs;
   std::vector<SubnetGen> subnets;
   std::vector<VmGen> vms;
@@ -134,6 +141,10 @@ std::string list(const std::vector<std::string>& v) { return "[" + fmt::format("
 
 std::string describe(const EstateGen& e) {
   std::string s = fmt::format("estate seed {}: vnet v {}\n", e.seed, list(e.vnet_space));
+  for (const auto& p : e.peerings) {
+    s += fmt::format("  peering to a remote VNet (not in the input) {} connected={} allowVirtualNetworkAccess={}\n",
+                     p.remote_space, p.connected, p.allow_access);
+  }
   for (const auto& g : e.nsgs) {
     s += fmt::format("  nsg {}\n", g.name);
     for (const auto& r : g.rules) {
@@ -166,7 +177,9 @@ struct Rng {
   int pick(int n) { return static_cast<int>(g() % static_cast<std::uint32_t>(n)); }
   bool chance(int one_in) { return pick(one_in) == 0; }
   template <typename T>
-  const T& of(const std::vector<T>& v) { return v[pick(static_cast<int>(v.size()))]; }
+  const T& of(const std::vector<T>& v) {
+    return v[pick(static_cast<int>(v.size()))];
+  }
 };
 
 constexpr int kEstates = 500;
@@ -182,6 +195,10 @@ EstateGen generate(std::uint32_t seed) {
   e.vnet_space = {"10.0.0.0/16"};
   if (public_space) e.vnet_space.push_back("52.1.2.0/24");
   if (dual) e.vnet_space.push_back(public_v6 ? "2603:1030:7::/48" : "fd00:1::/48");
+  if (r.chance(5)) {
+    e.peerings.push_back(
+        {r.of(std::vector<std::string>{"172.20.0.0/16", "52.1.0.0/16", "20.1.0.0/16"}), !r.chance(3), !r.chance(3)});
+  }
 
   const int subnets = 1 + r.pick(3);
   const int vms = 1 + r.pick(4);
@@ -239,9 +256,9 @@ EstateGen generate(std::uint32_t seed) {
   }
 
   // Rule pools: overlapping public CIDRs, tags, a private CIDR and an ASG.
-  std::vector<std::string> sources = {"*",          "Internet",    "VirtualNetwork", "AzureLoadBalancer",
-                                      "AzureCloud", "52.0.0.0/8",  "52.1.0.0/16",    "52.1.2.3/32",
-                                      "20.0.0.0/6", "10.0.0.0/8",  "asg:asg-b",      "0.0.0.0/0"};
+  std::vector<std::string> sources = {"*",          "Internet",   "VirtualNetwork", "AzureLoadBalancer",
+                                      "AzureCloud", "52.0.0.0/8", "52.1.0.0/16",    "52.1.2.3/32",
+                                      "20.0.0.0/6", "10.0.0.0/8", "asg:asg-b",      "0.0.0.0/0"};
   std::vector<std::string> cidrs = {"52.0.0.0/8", "52.1.0.0/16", "52.1.2.3/32", "20.0.0.0/6", "10.0.0.0/8"};
   if (dual) {
     for (const char* s : {"::/0", "2603:1000::/24", "2001:db8::/32", "2603:1030:7::/48"}) {
@@ -249,8 +266,8 @@ EstateGen generate(std::uint32_t seed) {
       cidrs.push_back(s);
     }
   }
-  std::vector<std::string> destinations = {"*", "*", "asg:asg-a", "VirtualNetwork", "Internet", "10.0.1.99",
-                                           "20.0.0.1"};
+  std::vector<std::string> destinations = {"*",        "*",         "asg:asg-a", "VirtualNetwork",
+                                           "Internet", "10.0.1.99", "20.0.0.1"};
   for (const auto& sn : e.subnets) {
     destinations.push_back(sn.v4);
     if (dual) destinations.push_back(sn.v6);
@@ -261,9 +278,8 @@ EstateGen generate(std::uint32_t seed) {
       if (!c.pip_address.empty()) destinations.push_back(c.pip_address);  // never matches: NSGs see the private IP
     }
   }
-  const std::vector<std::vector<std::string>> dports = {{"*"},  {"*"},        {"22"},          {"80"},
-                                                        {"80-90"}, {"443"},    {"22", "443"},   {"80-90", "443"},
-                                                        {"21-23"}};
+  const std::vector<std::vector<std::string>> dports = {{"*"},   {"*"},         {"22"},           {"80"},   {"80-90"},
+                                                        {"443"}, {"22", "443"}, {"80-90", "443"}, {"21-23"}};
   const std::vector<ProtocolMask> protocols = {tcp(), tcp(), udp(), icmp(), any_protocol(), any_protocol()};
 
   for (int g = 0; g < nsgs; ++g) {
@@ -298,6 +314,16 @@ EstateGen generate(std::uint32_t seed) {
 model::Model build(const EstateGen& e, model::Diagnostics& diags) {
   EstateBuilder b;
   b.vnet("v", e.vnet_space).asg("asg-a").asg("asg-b");
+  for (const auto& p : e.peerings) {
+    model::Peering peering;
+    peering.name = "to-remote";
+    peering.id = b.m.vnets.back().id + "/virtualNetworkPeerings/to-remote";
+    peering.remote_vnet.id = model::canonical_id(rid("Microsoft.Network/virtualNetworks", "remote"));
+    peering.remote_address_space = {prefix(p.remote_space)};
+    peering.connected = p.connected;
+    peering.allow_virtual_network_access = p.allow_access;
+    b.m.vnets.back().peerings.push_back(peering);
+  }
   for (const auto& g : e.nsgs) {
     std::vector<RuleSpec> specs;
     for (const auto& r : g.rules) {
@@ -345,7 +371,8 @@ model::Model build(const EstateGen& e, model::Diagnostics& diags) {
       cfg.primary = false;
       cfg.public_ip = {};
       if (!src.pip_address.empty()) {
-        cfg.public_ip.id = model::canonical_id(rid("Microsoft.Network/publicIPAddresses", fmt::format("{}-pip{}", vm.name, c)));
+        cfg.public_ip.id =
+            model::canonical_id(rid("Microsoft.Network/publicIPAddresses", fmt::format("{}-pip{}", vm.name, c)));
       }
       cfg.asgs.clear();
       for (const auto& a : src.asgs) {
@@ -437,7 +464,7 @@ struct RefRoute {
 /// A target as the reference sees it.
 struct Target {
   int vm{-1}, cfg{-1};
-  int subnet{-1};           // index into EstateGen::subnets
+  int subnet{-1};                   // index into EstateGen::subnets
   int subnet_nsg{-1}, nic_nsg{-1};  // indices into EstateGen::nsgs
   IpFamily family{IpFamily::kV4};
   IpAddress private_ip;
@@ -453,6 +480,7 @@ class Reference {
     for (const auto& t : kNotInternetV4) excluded_.push_back(block_of(t));
     for (const auto& t : kNotInternetV6) excluded_.push_back(block_of(t));
     for (const auto& t : e.vnet_space) excluded_.push_back(block_of(t));
+    for (const auto& p : e.peerings) excluded_.push_back(block_of(p.remote_space));
     for (const auto& sn : e.subnets) {
       excluded_.push_back(block_of(sn.v4));
       if (!sn.v6.empty()) excluded_.push_back(block_of(sn.v6));
@@ -463,6 +491,9 @@ class Reference {
     for (const auto& sn : e.subnets) {
       std::vector<Block> tag;
       for (const auto& t : e.vnet_space) tag.push_back(block_of(t));
+      for (const auto& p : e.peerings) {
+        if (p.connected && p.allow_access) tag.push_back(block_of(p.remote_space));
+      }
       tag.push_back(block_of(kPlatform + "/32"));
       std::vector<RefRoute> routes;
       for (const auto& rt : sn.routes) {
@@ -480,17 +511,30 @@ class Reference {
     // Custom rules as generated, plus Azure's three inbound defaults as the docs list them.
     for (const auto& g : e.nsgs) {
       std::vector<RuleGen> all = g.rules;
-      all.push_back({"AllowVnetInBound", 65000, Access::kAllow, model::kAllProtocols, {"VirtualNetwork"},
-                     {"VirtualNetwork"}, {"*"}, {"*"}});
-      all.push_back({"AllowAzureLoadBalancerInBound", 65001, Access::kAllow, model::kAllProtocols,
-                     {"AzureLoadBalancer"}, {"*"}, {"*"}, {"*"}});
+      all.push_back({"AllowVnetInBound",
+                     65000,
+                     Access::kAllow,
+                     model::kAllProtocols,
+                     {"VirtualNetwork"},
+                     {"VirtualNetwork"},
+                     {"*"},
+                     {"*"}});
+      all.push_back({"AllowAzureLoadBalancerInBound",
+                     65001,
+                     Access::kAllow,
+                     model::kAllProtocols,
+                     {"AzureLoadBalancer"},
+                     {"*"},
+                     {"*"},
+                     {"*"}});
       all.push_back({"DenyAllInBound", 65500, Access::kDeny, model::kAllProtocols, {"*"}, {"*"}, {"*"}, {"*"}});
       const auto& mg = m.nsgs[model_nsg(m, g.name)];
       std::vector<RefRule> rules;
       for (const auto& r : all) {
         RefRule rr;
         for (std::size_t i = 0; i < mg.rules.size(); ++i) {
-          if (mg.rules[i].direction == model::Direction::kInbound && mg.rules[i].name == r.name) rr.model_index = static_cast<int>(i);
+          if (mg.rules[i].direction == model::Direction::kInbound && mg.rules[i].name == r.name)
+            rr.model_index = static_cast<int>(i);
         }
         REQUIRE(rr.model_index >= 0);
         rr.priority = r.priority;
@@ -534,7 +578,10 @@ class Reference {
     for (const auto& b : ex) {
       if (b.hi < cur) continue;
       if (b.lo > cur) out.emplace_back(cur, b.lo - 1);
-      if (b.hi >= all.hi) { done = true; break; }
+      if (b.hi >= all.hi) {
+        done = true;
+        break;
+      }
       cur = b.hi + 1;
     }
     if (!done) out.emplace_back(cur, all.hi);
@@ -571,7 +618,8 @@ class Reference {
     if (s.unresolved && access == Access::kAllow && is_internet(a)) return true;  // deny: matches nothing
     for (const auto& name : s.asgs) {
       auto it = asg_members_.find(name);
-      if (it != asg_members_.end() && std::find(it->second.begin(), it->second.end(), a) != it->second.end()) return true;
+      if (it != asg_members_.end() && std::find(it->second.begin(), it->second.end(), a) != it->second.end())
+        return true;
     }
     return false;
   }
@@ -605,7 +653,7 @@ class Reference {
     Verdict v;
     // Only internet traffic of the public IP's family arrives.
     if (p.source.family() != t.family || !is_internet(p.source)) return v;
-    (void)0;
+    if (!answerable(t.subnet, p.source)) return v;
     if (t.subnet_nsg < 0 && t.nic_nsg < 0) {
       v.allowed = t.sku == Sku::kBasic;  // Basic: open without NSG; Standard: closed
       return v;
@@ -638,12 +686,14 @@ class Reference {
 // Probes: the boundaries of every CIDR in play, the non-internet ranges, a few random addresses.
 
 std::vector<IpAddress> probe_sources(const EstateGen& e, Rng& r) {
-  std::vector<std::string> cidrs = {"0.0.0.0/0", "52.0.0.0/8", "52.1.0.0/16", "52.1.2.3/32", "20.0.0.0/6",
-                                    "10.0.0.0/8", kGlobalUnicastV6, "::/0", "2603:1000::/24", "2001:db8::/32",
-                                    "2603:1030:7::/48", "fd00:1::/48", "2603:1040::/64"};
+  std::vector<std::string> cidrs = {"0.0.0.0/0",      "52.0.0.0/8",    "52.1.0.0/16",      "52.1.2.3/32",
+                                    "20.0.0.0/6",     "10.0.0.0/8",    kGlobalUnicastV6,   "::/0",
+                                    "2603:1000::/24", "2001:db8::/32", "2603:1030:7::/48", "fd00:1::/48",
+                                    "2603:1040::/64"};
   cidrs.insert(cidrs.end(), kNotInternetV4.begin(), kNotInternetV4.end());
   cidrs.insert(cidrs.end(), kNotInternetV6.begin(), kNotInternetV6.end());
   cidrs.insert(cidrs.end(), e.vnet_space.begin(), e.vnet_space.end());
+  for (const auto& p : e.peerings) cidrs.push_back(p.remote_space);
   for (const auto& sn : e.subnets) {
     cidrs.push_back(sn.v4);
     if (!sn.v6.empty()) cidrs.push_back(sn.v6);
@@ -733,6 +783,8 @@ std::string describe(const model::Model& m, const Verdict& v, const Target& t) {
 
 struct Totals {
   std::size_t estates{0}, targets{0}, probes{0}, allowed{0}, exposures{0}, reverse_samples{0};
+  // What the generator exercised (allowed probes by kind, and internet probes lost to return routing).
+  std::size_t allowed_v6{0}, allowed_open_basic{0}, allowed_by_vnet_default{0}, unanswerable{0};
 };
 
 /// Cross-checks one estate; returns the number of disagreements (each reported with the full context).
@@ -785,7 +837,8 @@ int cross_check(const EstateGen& e, Totals& totals) {
   }
   for (const auto& x : analysis.exposures) {
     if (!with_public_ip.count({x.nic, x.ip_configuration})) {
-      fail(fmt::format("exposure of nic {} ipconfig {} without a public IP: {}", x.nic, x.ip_configuration, describe(m, x)));
+      fail(fmt::format("exposure of nic {} ipconfig {} without a public IP: {}", x.nic, x.ip_configuration,
+                       describe(m, x)));
     }
   }
 
@@ -797,8 +850,8 @@ int cross_check(const EstateGen& e, Totals& totals) {
     }
     std::string solver_text;
     for (const auto* x : mine) solver_text += "\n    " + describe(m, *x);
-    const std::string target_text = fmt::format("target {} ipconfig {} ({})", e.vms[t.vm].name, t.cfg,
-                                                e.vms[t.vm].cfgs[t.cfg].ip);
+    const std::string target_text =
+        fmt::format("target {} ipconfig {} ({})", e.vms[t.vm].name, t.cfg, e.vms[t.vm].cfgs[t.cfg].ip);
 
     // Structure of each exposure: non-empty, any_source exact, portless protocols unconstrained, path shape.
     const auto internet = ref.internet_ranges(t.family);
@@ -810,13 +863,16 @@ int cross_check(const EstateGen& e, Totals& totals) {
       ok = ok && x->any_source == (got == internet);
       ok = ok && (model::has_ports(x->protocol) || (x->ports.is_all() && x->source_ports.is_all()));
       ok = ok && x->public_ip == t.model_pip && x->path.size() == 5 && x->path.front().kind == Hop::Kind::kInternet &&
-           x->path[1].kind == Hop::Kind::kPublicIp && std::string_view(x->path[2].scope) == "subnet" && std::string_view(x->path[3].scope) == "nic" &&
-           x->path[4].kind == Hop::Kind::kTarget;
-      ok = ok && (t.model_subnet_nsg < 0 ? x->path[2].kind == Hop::Kind::kNoNsg
-                                         : x->path[2].kind == Hop::Kind::kNsg && x->path[2].resource == t.model_subnet_nsg);
+           x->path[1].kind == Hop::Kind::kPublicIp && std::string_view(x->path[2].scope) == "subnet" &&
+           std::string_view(x->path[3].scope) == "nic" && x->path[4].kind == Hop::Kind::kTarget;
+      ok = ok &&
+           (t.model_subnet_nsg < 0 ? x->path[2].kind == Hop::Kind::kNoNsg
+                                   : x->path[2].kind == Hop::Kind::kNsg && x->path[2].resource == t.model_subnet_nsg);
       ok = ok && (t.model_nic_nsg < 0 ? x->path[3].kind == Hop::Kind::kNoNsg
                                       : x->path[3].kind == Hop::Kind::kNsg && x->path[3].resource == t.model_nic_nsg);
-      if (!ok) fail(fmt::format("{}: malformed exposure {}\n  internet has {} ranges", target_text, describe(m, *x), internet.size()));
+      if (!ok)
+        fail(fmt::format("{}: malformed exposure {}\n  internet has {} ranges", target_text, describe(m, *x),
+                         internet.size()));
     }
     // No packet in two exposures of one target.
     for (std::size_t i = 0; i < mine.size(); ++i) {
@@ -833,7 +889,17 @@ int cross_check(const EstateGen& e, Totals& totals) {
     auto compare = [&](const Packet& p) {
       ++totals.probes;
       const Verdict want = ref.decide(t, p);
-      if (want.allowed) ++totals.allowed;
+      if (want.allowed) {
+        ++totals.allowed;
+        if (t.family == IpFamily::kV6) ++totals.allowed_v6;
+        if (t.model_subnet_nsg < 0 && t.model_nic_nsg < 0) ++totals.allowed_open_basic;
+        if ((want.subnet_rule >= 0 && m.nsgs[t.model_subnet_nsg].rules[want.subnet_rule].name == "AllowVnetInBound") ||
+            (want.nic_rule >= 0 && m.nsgs[t.model_nic_nsg].rules[want.nic_rule].name == "AllowVnetInBound")) {
+          ++totals.allowed_by_vnet_default;
+        }
+      } else if (p.source.family() == t.family && ref.is_internet(p.source) && !ref.answerable(t.subnet, p.source)) {
+        ++totals.unanswerable;
+      }
       const solver::Exposure* found = nullptr;
       for (const auto* x : mine) {
         if (holds(*x, p)) {
@@ -884,9 +950,10 @@ int cross_check(const EstateGen& e, Totals& totals) {
             ++totals.reverse_samples;
             const Verdict want = ref.decide(t, p);
             if (!(want.allowed && path_rules(*x) == want)) {
-              fail(fmt::format("{}\n  packet {} (a corner of a reported exposure)\n  reference: {}\n  solver: allowed "
-                               "by {}\n  exposures of the target:{}",
-                               target_text, describe(p), describe(m, want, t), describe(m, *x), solver_text));
+              fail(
+                  fmt::format("{}\n  packet {} (a corner of a reported exposure)\n  reference: {}\n  solver: allowed "
+                              "by {}\n  exposures of the target:{}",
+                              target_text, describe(p), describe(m, want, t), describe(m, *x), solver_text));
             }
           }
         }
@@ -926,6 +993,57 @@ TEST_CASE("reference: the internet of docs/model.md is the solver's public space
   CHECK_FALSE(ref.is_internet(addr("fd00::1")));
 }
 
+TEST_CASE("reference: hand-worked verdicts on a tiny estate", "[solver][reference]") {
+  // The reference is only as good as its own reading of the rules: check it against verdicts worked out by hand.
+  EstateGen e;
+  e.vnet_space = {"10.0.0.0/16"};
+  // Fields: name, priority, access, protocols, sources, destinations, destination ports, source ports.
+  e.nsgs = {{"sub",
+             {{"deny-52-ssh", 100, Access::kDeny, tcp(), {"52.0.0.0/8"}, {"*"}, {"22"}, {"*"}},
+              {"allow-all", 200, Access::kAllow, any_protocol(), {"*"}, {"*"}, {"22", "80-90"}, {"*"}}}},
+            {"nic",
+             {{"deny-cloud", 100, Access::kDeny, tcp(), {"AzureCloud"}, {"*"}, {"*"}, {"*"}},
+              {"web-asg", 110, Access::kAllow, tcp(), {"Internet"}, {"asg:asg-a"}, {"80"}, {"1024-65535"}},
+              {"ssh-ip", 120, Access::kAllow, tcp(), {"20.0.0.0/6"}, {"10.0.1.4"}, {"22"}, {"*"}}}}};
+  e.subnets = {{"s0", "10.0.1.0/24", "", 0, {{"52.1.0.0/16", NextHopType::kVirtualAppliance}}}};
+  e.vms = {{"vm0", 0, 1, {{IpFamily::kV4, "10.0.1.4", "20.0.0.1", Sku::kStandard, {"asg-a"}}}}};
+  model::Diagnostics diags;
+  const model::Model m = build(e, diags);
+  REQUIRE_FALSE(diags.has_errors());
+  const Reference ref(e, m);
+  Target t;
+  t.subnet = 0;
+  t.subnet_nsg = 0;
+  t.nic_nsg = 1;
+  t.private_ip = addr("10.0.1.4");
+  t.sku = Sku::kStandard;
+  t.asgs = {"asg-a"};
+  auto verdict = [&](const char* src, Protocol p, int sport, int dport) {
+    const Verdict v =
+        ref.decide(t, Packet{addr(src), p, static_cast<std::uint16_t>(sport), static_cast<std::uint16_t>(dport)});
+    auto name = [&m](int nsg, int r) { return r < 0 ? std::string("-") : m.nsgs[nsg].rules[r].name; };
+    return fmt::format("{} {} {}", v.allowed ? "allow" : "deny", name(0, v.subnet_rule), name(1, v.nic_rule));
+  };
+  CHECK(verdict("52.9.9.9", Protocol::kTcp, 5000, 22) == "deny deny-52-ssh -");
+  CHECK(verdict("21.0.0.1", Protocol::kTcp, 5000, 22) == "allow allow-all ssh-ip");
+  CHECK(verdict("24.0.0.1", Protocol::kTcp, 5000, 22) == "deny allow-all DenyAllInBound");  // outside 20.0.0.0/6
+  CHECK(verdict("24.0.0.1", Protocol::kTcp, 5000, 80) == "allow allow-all web-asg");        // AzureCloud deny: nothing
+  CHECK(verdict("24.0.0.1", Protocol::kTcp, 1000, 80) == "deny allow-all DenyAllInBound");  // source port
+  CHECK(verdict("24.0.0.1", Protocol::kUdp, 1000, 85) == "deny allow-all DenyAllInBound");
+  CHECK(verdict("24.0.0.1", Protocol::kTcp, 5000, 91) == "deny DenyAllInBound -");
+  CHECK(verdict("24.0.0.1", Protocol::kIcmp, 0, 0) == "deny allow-all DenyAllInBound");  // ports do not bind ICMP
+  CHECK(verdict("52.1.0.9", Protocol::kTcp, 5000, 80) == "deny - -");  // reply would go to the appliance
+  CHECK(verdict("10.1.0.1", Protocol::kTcp, 5000, 80) == "deny - -");  // not internet
+  CHECK(verdict("168.63.129.16", Protocol::kTcp, 5000, 80) == "deny - -");
+  CHECK(verdict("2603:1000::1", Protocol::kTcp, 5000, 80) == "deny - -");  // other family
+  t.subnet_nsg = -1;
+  t.nic_nsg = -1;
+  CHECK(verdict("24.0.0.1", Protocol::kEsp, 0, 0) == "deny - -");  // Standard without NSG: closed
+  t.sku = Sku::kBasic;
+  CHECK(verdict("24.0.0.1", Protocol::kEsp, 0, 0) == "allow - -");  // Basic without NSG: open
+  CHECK(verdict("52.1.0.9", Protocol::kEsp, 0, 0) == "deny - -");
+}
+
 TEST_CASE("reference: random small estates agree with the solver packet by packet", "[solver][reference]") {
   Totals totals;
   int failing_estates = 0;
@@ -934,13 +1052,19 @@ TEST_CASE("reference: random small estates agree with the solver packet by packe
     CAPTURE(e.seed);
     if (cross_check(e, totals) > 0) ++failing_estates;
   }
+  INFO(fmt::format(
+      "{} estates, {} targets, {} exposures, {} probes ({} allowed: {} IPv6, {} open Basic, {} by "
+      "AllowVnetInBound; {} unanswerable), {} reverse samples",
+      totals.estates, totals.targets, totals.exposures, totals.probes, totals.allowed, totals.allowed_v6,
+      totals.allowed_open_basic, totals.allowed_by_vnet_default, totals.unanswerable, totals.reverse_samples));
   CHECK(totals.estates == static_cast<std::size_t>(kEstates));
-  // The generator must exercise both verdicts substantially.
+  // The generator must exercise both verdicts and every feature substantially.
   CHECK(totals.allowed > totals.probes / 50);
   CHECK(totals.allowed < totals.probes / 2);
-  WARN(fmt::format("reference: {} estates, {} targets, {} exposures, {} probes ({} allowed), {} reverse samples",
-                   totals.estates, totals.targets, totals.exposures, totals.probes, totals.allowed,
-                   totals.reverse_samples));
+  CHECK(totals.allowed_v6 > totals.allowed / 100);
+  CHECK(totals.allowed_open_basic > totals.allowed / 100);
+  CHECK(totals.allowed_by_vnet_default > totals.allowed / 100);
+  CHECK(totals.unanswerable > totals.probes / 100);
 }
 
 }  // namespace exposim
