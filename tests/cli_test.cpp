@@ -53,7 +53,7 @@ TEST_CASE("usage errors exit 3 and say how to get help", "[cli]") {
         exposim::cli::kExitUsage);
 }
 
-TEST_CASE("--help and --version exit 0", "[cli]") {
+TEST_CASE("help (--help) and version (--version) exit 0", "[cli]") {
   auto r = run_exposim({"--help"});
   CHECK(r.code == 0);
   CHECK_THAT(r.out, Catch::Contains("analyze"));
@@ -105,7 +105,7 @@ TEST_CASE("an output path that cannot be written exits 4 and leaves nothing", "[
   CHECK_FALSE(fs::exists("/nonexistent-dir/out.txt"));
 }
 
-TEST_CASE("--strict turns assumptions into errors", "[cli]") {
+TEST_CASE("strict mode (--strict) turns assumptions into errors", "[cli]") {
   // The Resource Graph example holds a storage account and a key vault: a warning, fatal with --strict.
   auto r = run_exposim({"analyze", example("restricted-admin/resource-graph.json")});
   CHECK(r.code == 0);
@@ -140,7 +140,7 @@ TEST_CASE("a dangling reference is an error unless --allow-missing, which assume
   CHECK_THAT(r.err, Catch::Contains("assuming it admits everything"));
 }
 
-TEST_CASE("--verbose says what shape each file has", "[cli]") {
+TEST_CASE("verbose mode (--verbose) says what shape each file has", "[cli]") {
   auto r = run_exposim({"analyze", example("restricted-admin/resource-graph.json"), example("web-https-only/estate.json"),
                     "--verbose"});
   CHECK(r.code == 0);

@@ -571,29 +571,25 @@ struct Importer::Impl {
       missing("protocol");
     }
 
-    if (auto f = get_string(props, keys::kAccess)) {
-      if (iequals(trim(*f), "allow")) {
-        r.access = model::Access::kAllow;
-      } else if (iequals(trim(*f), "deny")) {
-        r.access = model::Access::kDeny;
-      } else {
-        error_at(f.key, "invalid-value", fmt::format("access '{}' is not Allow or Deny", *f));
+    // A required field with two spellings allowed (case-insensitive, spaces trimmed).
+    auto read_choice = [&](std::string_view key, std::string_view field, std::string_view a, auto value_a,
+                           std::string_view b, auto value_b, auto& out, std::string_view expected) {
+      if (auto f = get_string(props, key)) {
+        if (iequals(trim(*f), a)) {
+          out = value_a;
+        } else if (iequals(trim(*f), b)) {
+          out = value_b;
+        } else {
+          error_at(f.key, "invalid-value", fmt::format("{} '{}' is not {}", field, *f, expected));
+        }
+      } else if (!f.present) {
+        missing(field);
       }
-    } else if (!f.present) {
-      missing("access");
-    }
-
-    if (auto f = get_string(props, keys::kDirection)) {
-      if (iequals(trim(*f), "inbound")) {
-        r.direction = model::Direction::kInbound;
-      } else if (iequals(trim(*f), "outbound")) {
-        r.direction = model::Direction::kOutbound;
-      } else {
-        error_at(f.key, "invalid-value", fmt::format("direction '{}' is not Inbound or Outbound", *f));
-      }
-    } else if (!f.present) {
-      missing("direction");
-    }
+    };
+    read_choice(keys::kAccess, "access", "allow", model::Access::kAllow, "deny", model::Access::kDeny, r.access,
+                "Allow or Deny");
+    read_choice(keys::kDirection, "direction", "inbound", model::Direction::kInbound, "outbound",
+                model::Direction::kOutbound, r.direction, "Inbound or Outbound");
 
     if (auto f = find_field(props, keys::kPriority)) {
       const std::int64_t lo = is_default ? 65000 : 100;
