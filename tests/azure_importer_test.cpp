@@ -404,6 +404,8 @@ TEST_CASE("azure: malformed files and resources", "[azure]") {
        {"t.json:2:27: error: syntax error while parsing object key - unexpected '}'; expected string literal "
         "[json-syntax]"}},
       {"[{\"a\": tru}]", {"t.json:1:11: error: syntax error while parsing value - invalid literal [json-syntax]"}},
+      // A number beyond double range (columns 8-12; errors point at the token's last byte): no internal tag.
+      {"[{\"a\": 1e400}]", {"t.json:1:12: error: number overflow parsing '1e400' [json-syntax]"}},
       {"[{\"a\": \"\xff\"}]",
        {"t.json:1:9: error: syntax error while parsing value - invalid string: ill-formed UTF-8 byte [json-syntax]"}},
       {"[\n {\"type\": \"Microsoft.Network/networkSecurityGroups\"",

@@ -1228,6 +1228,10 @@ struct Importer::Impl {
         if (auto colon = message.find(": ", c); colon != std::string::npos) message.erase(0, colon + 2);
       }
       if (auto last = message.find("; last read:"); last != std::string::npos) message.erase(last);
+      // Other nlohmann errors ("[json.exception.out_of_range.406] number overflow ...") carry an internal tag.
+      if (message.rfind("[json.exception.", 0) == 0) {
+        if (auto close = message.find("] "); close != std::string::npos) message.erase(0, close + 2);
+      }
     } else {
       message = std::string("cannot parse: ") + simdjson::error_message(code);
       if (message.size() > 14) message[14] = lower_ascii(message[14]);
