@@ -196,6 +196,10 @@ std::string ports_text(const Exposure& e) {
 std::string rules_text(const model::Model& m, const Exposure& e) {
   std::string out;
   for (const auto& h : e.path) {
+    if (h.kind == Hop::Kind::kLoadBalancer) {
+      out += "lb: " + describe_hop(m, h);
+      continue;
+    }
     if (h.kind != Hop::Kind::kNsg && h.kind != Hop::Kind::kNoNsg) continue;
     if (!out.empty()) out += " > ";
     out += std::string(h.scope) + ": " + describe_hop(m, h);
