@@ -218,7 +218,9 @@ class Analyzer {
     const auto& cfg = nic.ip_configurations[c];
     const int pip = entry.public_ip;
     const model::Sku sku = entry.sku;
-    if (pip >= 0 && m_.public_ips[pip].family != cfg.family) return;  // a frontend serves its own IP version
+    // A load balancer frontend serves backends of its own IP version (an instance public IP of the other
+    // version is a validation error, `family-mismatch`).
+    if (entry.via != Via::kPublicIp && pip >= 0 && m_.public_ips[pip].family != cfg.family) return;
     evaluated_.insert(model::IpConfigIndex{n, c});
     const int subnet = cfg.subnet.index;
     NsgSlot subnet_nsg;

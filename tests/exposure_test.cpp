@@ -592,4 +592,18 @@ TEST_CASE("a NIC in a pool of a load balancer absent from the input", "[model][v
   CHECK_THAT(d.message, Catch::StartsWith("referenced backend address pool '/subscriptions/"));
 }
 
+TEST_CASE("a rule naming another load balancer's frontend is an error", "[model][validate][lb]") {
+  auto b = lb_estate(Sku::kBasic);
+  b.public_ip("pip-2", "52.0.0.20", Sku::kBasic).load_balancer("lb2", Sku::kBasic, "pip-2");
+  b.lb_rule("lb", "http", tcp(), 80, 80);
+  b.lb_named("lb").rules[0].frontend.id = b.lb_named("lb2").frontends[0].key;
+  model::Diagnostics diags;
+  b.done(&diags);
+  REQUIRE(diags.size() == 1);
+  const auto& d = diags.items()[0];
+  CHECK(d.code == "dangling-reference");
+  CHECK(d.where.pointer == "/properties/frontendIPConfiguration/id");
+  CHECK_THAT(d.message, Catch::EndsWith("/loadbalancers/lb2/frontendipconfigurations/fe' belongs to another load balancer"));
+}
+
 }  // namespace exposim
