@@ -31,9 +31,18 @@ std::string entry_ip(const model::Model& m, const Exposure& e) {
 }
 
 std::string entry_label(const model::Model& m, const Exposure& e) {
-  if (e.public_ip < 0) return "(unknown public IP)";
-  const auto& pip = m.public_ips[e.public_ip];
-  return pip.address ? pip.address->to_string() : pip.name + " (unallocated)";
+  std::string label;
+  if (e.public_ip < 0) {
+    label = "(unknown public IP)";
+  } else {
+    const auto& pip = m.public_ips[e.public_ip];
+    label = pip.address ? pip.address->to_string() : pip.name + " (unallocated)";
+  }
+  // A load balancer may translate the port: show the port the client connects to.
+  if (e.via != solver::Via::kPublicIp && model::has_ports(e.protocol) && e.entry_ports != e.ports) {
+    label += ":" + model::to_string(e.entry_ports);
+  }
+  return label;
 }
 
 const model::SecurityRule* hop_rule(const model::Model& m, const Hop& h) {
@@ -79,6 +88,20 @@ ordered_json hop_json(const model::Model& m, const Hop& h) {
                      {"default", r->is_default},
                      {"jit", r->is_jit}};
       }
+      break;
+    }
+    case Hop::Kind::kLoadBalancer: {
+      j["hop"] = "load-balancer";
+      const auto& lb = m.load_balancers[h.resource];
+      j["id"] = lb.id;
+      j["name"] = lb.name;
+      const bool nat = std::string_view(h.scope) == "inbound-nat";
+      const std::string& name = nat ? lb.nat_rules[h.rule].name : lb.rules[h.rule].name;
+      const int backend = nat ? lb.nat_rules[h.rule].backend_port : lb.rules[h.rule].backend_port;
+      j["rule"] = {{"name", name},
+                   {"kind", nat ? "inbound-nat" : "load-balancing"},
+                   {"frontend_port", h.port >= 0 ? ordered_json(h.port) : ordered_json(nullptr)},
+                   {"backend_port", h.port >= 0 ? ordered_json(backend) : ordered_json(nullptr)}};
       break;
     }
     case Hop::Kind::kNoNsg: j["hop"] = "no-nsg"; j["scope"] = h.scope; break;
@@ -133,6 +156,13 @@ void write_exposure_json(std::ostream& out, const model::Model& m, const Exposur
     entry["id"] = m.public_ips[e.public_ip].id;
     entry["name"] = m.public_ips[e.public_ip].name;
   }
+  if (e.via != solver::Via::kPublicIp) {
+    // Through a load balancer the client's port may differ from the target's (public-ip entries omit
+    // `ports`: there they equal the exposure's `ports`).
+    if (ports_apply(e.protocol)) entry["ports"] = ranges_json(e.entry_ports);
+    const auto& lb = m.load_balancers[e.load_balancer];
+    entry["load_balancer"] = {{"id", lb.id}, {"name", lb.name}, {"frontend", lb.frontends[e.frontend].name}};
+  }
   ordered_json path = ordered_json::array();
   for (const auto& h : e.path) path.push_back(hop_json(m, h));
 
@@ -166,6 +196,10 @@ std::string ports_text(const Exposure& e) {
 std::string rules_text(const model::Model& m, const Exposure& e) {
   std::string out;
   for (const auto& h : e.path) {
+    if (h.kind == Hop::Kind::kLoadBalancer) {
+      out += "lb: " + describe_hop(m, h);
+      continue;
+    }
     if (h.kind != Hop::Kind::kNsg && h.kind != Hop::Kind::kNoNsg) continue;
     if (!out.empty()) out += " > ";
     out += std::string(h.scope) + ": " + describe_hop(m, h);
@@ -201,6 +235,11 @@ std::string describe_hop(const model::Model& m, const Hop& h) {
     case Hop::Kind::kPublicIp:
       return h.resource >= 0 ? m.public_ips[h.resource].name : "public IP not in input";
     case Hop::Kind::kTarget: return m.nics[h.resource].name;
+    case Hop::Kind::kLoadBalancer: {
+      const auto& lb = m.load_balancers[h.resource];
+      const bool nat = std::string_view(h.scope) == "inbound-nat";
+      return lb.name + "/" + (nat ? lb.nat_rules[h.rule].name : lb.rules[h.rule].name);
+    }
     case Hop::Kind::kInternet: return "internet";
   }
   return "";

@@ -38,6 +38,7 @@ const char* to_string(ResourceKind k) {
     case ResourceKind::kNetworkInterface: return "network-interface";
     case ResourceKind::kPublicIp: return "public-ip";
     case ResourceKind::kVirtualMachine: return "virtual-machine";
+    case ResourceKind::kLoadBalancer: return "load-balancer";
   }
   return "?";
 }
@@ -51,6 +52,7 @@ const char* to_string(EdgeKind k) {
     case EdgeKind::kPeeredWith: return "peered-with";
     case EdgeKind::kMemberOf: return "member-of";
     case EdgeKind::kReaches: return "reaches";
+    case EdgeKind::kBalancesTo: return "balances-to";
   }
   return "?";
 }
@@ -73,6 +75,7 @@ Model::Model(const Model& o)
       nics(o.nics),
       public_ips(o.public_ips),
       vms(o.vms),
+      load_balancers(o.load_balancers),
       graph(o.graph) {
   // The index must view this copy's strings, not the original's.
   for (const auto& [key, v] : o.by_key) {
@@ -106,6 +109,7 @@ const ResourceBase* Model::resource(const GraphVertex& v) const {
     case ResourceKind::kNetworkInterface: return &nics.at(v.index);
     case ResourceKind::kPublicIp: return &public_ips.at(v.index);
     case ResourceKind::kVirtualMachine: return &vms.at(v.index);
+    case ResourceKind::kLoadBalancer: return &load_balancers.at(v.index);
   }
   return nullptr;
 }

@@ -23,6 +23,7 @@ enum class ResourceKind {
   kNetworkInterface,
   kPublicIp,
   kVirtualMachine,
+  kLoadBalancer,
 };
 /// Stable lowercase names used in every output: "virtual-network", "network-interface", ...
 const char* to_string(ResourceKind k);
@@ -35,6 +36,7 @@ enum class EdgeKind {
   kPeeredWith,  // VNet -> VNet (one edge per peering resource)
   kMemberOf,    // NIC -> ASG
   kReaches,     // internet -> public IP
+  kBalancesTo,  // load balancer -> NIC (backend pool or inbound NAT rule membership)
 };
 const char* to_string(EdgeKind k);
 
@@ -60,6 +62,7 @@ struct Model {
   std::vector<NetworkInterface> nics;
   std::vector<PublicIp> public_ips;
   std::vector<VirtualMachine> vms;
+  std::vector<LoadBalancer> load_balancers;
 
   /// Filled by validate(): the topology, and canonical id -> vertex. Vertex 0 is the internet.
   /// The keys view the resources' own `key` strings (no copies); copying a Model rebuilds the index.

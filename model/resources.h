@@ -17,6 +17,9 @@ namespace exposim::model {
 struct Ref {
   std::string id;  // canonical: lowercase, no trailing '/'
   int index{-1};
+  /// For a reference to a child of a resource (a load balancer's frontend, backend pool or inbound NAT
+  /// rule): `index` is the parent's and `child` the child's position within it; -1 otherwise.
+  int child{-1};
   bool set() const { return !id.empty(); }
   bool resolved() const { return index >= 0; }
 };
@@ -160,6 +163,8 @@ struct IpConfiguration {
   Ref subnet;
   Ref public_ip;
   std::vector<Ref> asgs;
+  std::vector<Ref> lb_backend_pools;      // child refs: index = load balancer, child = pool
+  std::vector<Ref> lb_inbound_nat_rules;  // child refs: index = load balancer, child = NAT rule
   SourceLocation where;
   bool flattened{false};  // fields on the object itself, not under "properties"
 };
@@ -173,6 +178,79 @@ struct NetworkInterface : ResourceBase {
 
 struct VirtualMachine : ResourceBase {
   std::vector<Ref> network_interfaces;
+};
+
+// ---- Load balancers (§3) ----
+// Unsupported, and kept out with a warning `unmodelled-feature` by the importer: inbound NAT pools (scale
+// sets), IP-address-based backend pools (`loadBalancerBackendAddresses`), outbound rules (outbound only).
+
+/// An ip configuration of a NIC, by position: (index into Model::nics, index into its ip_configurations).
+struct IpConfigIndex {
+  int nic{-1};
+  int ip_configuration{-1};
+  auto operator<=>(const IpConfigIndex&) const = default;
+};
+
+struct LbFrontend {
+  std::string name;
+  std::string id;
+  std::string key;
+  Ref public_ip;                        // set: a public frontend
+  std::optional<IpAddress> private_ip;  // set with `subnet`: an internal frontend
+  Ref subnet;
+  SourceLocation where;
+  bool flattened{false};
+};
+
+struct LbBackendPool {
+  std::string name;
+  std::string id;
+  std::string key;
+  /// Filled by validation: the ip configurations listing this pool, sorted by NIC key, then ip configuration
+  /// name (the order in which v2 inbound NAT rules hand out frontend ports).
+  std::vector<IpConfigIndex> members;
+  SourceLocation where;
+};
+
+struct LbRule {
+  std::string name;
+  std::string id;
+  Ref frontend;                    // child ref
+  std::vector<Ref> backend_pools;  // child refs (`backendAddressPool` and `backendAddressPools`, merged)
+  bool backend_pool_singular{false};  // backend_pools[0] came from `backendAddressPool` (for messages)
+  ProtocolMask protocols{0};       // Tcp, Udp, or All = tcp + udp
+  std::uint16_t frontend_port{0};  // 0 with backend_port 0: HA ports (every port; internal LBs only)
+  std::uint16_t backend_port{0};
+  bool enable_floating_ip{false};
+  SourceLocation where;
+  bool flattened{false};
+};
+
+struct LbNatRule {
+  std::string name;
+  std::string id;
+  std::string key;
+  Ref frontend;  // child ref
+  ProtocolMask protocols{0};
+  std::uint16_t frontend_port{0};
+  std::uint16_t backend_port{0};
+  /// The v2 form: a frontend port range and a backend pool; the i-th pool member gets range_start + i.
+  std::optional<std::uint16_t> frontend_port_range_start;
+  std::optional<std::uint16_t> frontend_port_range_end;
+  Ref backend_pool;  // child ref
+  bool enable_floating_ip{false};
+  /// Filled by validation: the ip configurations that list this rule (Azure allows one).
+  std::vector<IpConfigIndex> targets;
+  SourceLocation where;
+  bool flattened{false};
+};
+
+struct LoadBalancer : ResourceBase {
+  Sku sku{Sku::kBasic};  // Azure's default when `sku` is absent
+  std::vector<LbFrontend> frontends;
+  std::vector<LbBackendPool> backend_pools;
+  std::vector<LbRule> rules;
+  std::vector<LbNatRule> nat_rules;
 };
 
 }  // namespace exposim::model

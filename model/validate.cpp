@@ -72,11 +72,13 @@ class Validator {
     drop_duplicates(m_.nics, "network interface", diags_, seen);
     drop_duplicates(m_.public_ips, "public IP address", diags_, seen);
     drop_duplicates(m_.vms, "virtual machine", diags_, seen);
+    drop_duplicates(m_.load_balancers, "load balancer", diags_, seen);
     build_vertices();
     resolve_subnets();
     resolve_back_references();
     resolve_nics();
     resolve_vms();
+    resolve_load_balancers();
     resolve_peerings();
     finish_nsgs();
     build_edges();
@@ -103,6 +105,20 @@ class Validator {
     add_vertices(m_.nics, ResourceKind::kNetworkInterface);
     add_vertices(m_.public_ips, ResourceKind::kPublicIp);
     add_vertices(m_.vms, ResourceKind::kVirtualMachine);
+    add_vertices(m_.load_balancers, ResourceKind::kLoadBalancer);
+    for (std::size_t l = 0; l < m_.load_balancers.size(); ++l) {
+      const auto& lb = m_.load_balancers[l];
+      const int li = static_cast<int>(l);
+      for (std::size_t i = 0; i < lb.frontends.size(); ++i) {
+        if (!lb.frontends[i].key.empty()) frontends_.emplace(lb.frontends[i].key, std::make_pair(li, static_cast<int>(i)));
+      }
+      for (std::size_t i = 0; i < lb.backend_pools.size(); ++i) {
+        if (!lb.backend_pools[i].key.empty()) pools_.emplace(lb.backend_pools[i].key, std::make_pair(li, static_cast<int>(i)));
+      }
+      for (std::size_t i = 0; i < lb.nat_rules.size(); ++i) {
+        if (!lb.nat_rules[i].key.empty()) nat_rules_.emplace(lb.nat_rules[i].key, std::make_pair(li, static_cast<int>(i)));
+      }
+    }
     for (std::size_t n = 0; n < m_.nics.size(); ++n) {
       for (std::size_t c = 0; c < m_.nics[n].ip_configurations.size(); ++c) {
         const auto& key = m_.nics[n].ip_configurations[c].key;
@@ -244,6 +260,105 @@ class Validator {
     }
   }
 
+  using ChildIndex = std::unordered_map<std::string_view, std::pair<int, int>>;
+
+  /// Resolves a reference to a child of a load balancer (frontend, backend pool, inbound NAT rule) to the
+  /// load balancer (`index`) and the child (`child`). `owner` >= 0 requires the child to belong to that
+  /// load balancer. A missing child is an error, or with allow_missing a warning: exposure through it cannot
+  /// be computed (its frontend is unknown) and is not reported.
+  void resolve_child(Ref& ref, const ChildIndex& children, const char* what, int owner, const SourceLocation& where,
+                     bool flattened, std::string_view field) {
+    if (!ref.set()) return;
+    auto it = children.find(ref.id);
+    if (it != children.end() && (owner < 0 || it->second.first == owner)) {
+      ref.index = it->second.first;
+      ref.child = it->second.second;
+      return;
+    }
+    ref.index = -1;
+    ref.child = -1;
+    SourceLocation at = where;
+    at.pointer += flattened ? std::string(field) : "/properties" + std::string(field);
+    if (it != children.end()) {
+      diags_.error("dangling-reference", at,
+                   fmt::format("referenced {} '{}' belongs to another load balancer", what, ref.id));
+    } else if (opt_.allow_missing) {
+      diags_.warning("missing-reference", at,
+                     fmt::format("referenced {} '{}' is not in the input; exposure through it is not reported", what,
+                                 ref.id));
+    } else {
+      diags_.error("dangling-reference", at, fmt::format("referenced {} '{}' is not in the input", what, ref.id));
+    }
+  }
+
+  void resolve_load_balancers() {
+    // Public IPs that name the frontend they serve (the back-reference): never a NIC ip configuration.
+    for (std::size_t p = 0; p < m_.public_ips.size(); ++p) {
+      const auto& pip = m_.public_ips[p];
+      if (!pip.attached_ip_configuration.set()) continue;
+      auto it = frontends_.find(pip.attached_ip_configuration.id);
+      if (it == frontends_.end()) continue;
+      auto& fe = m_.load_balancers[it->second.first].frontends[it->second.second];
+      if (!fe.public_ip.set()) fe.public_ip = Ref{pip.key, static_cast<int>(p)};
+    }
+    for (std::size_t l = 0; l < m_.load_balancers.size(); ++l) {
+      auto& lb = m_.load_balancers[l];
+      const int li = static_cast<int>(l);
+      for (auto& fe : lb.frontends) {
+        resolve(fe.public_ip, ResourceKind::kPublicIp, fe.where, fe.flattened, "/publicIPAddress/id");
+        resolve(fe.subnet, ResourceKind::kSubnet, fe.where, fe.flattened, "/subnet/id", false);
+      }
+      for (auto& r : lb.rules) {
+        resolve_child(r.frontend, frontends_, "frontend IP configuration", li, r.where, r.flattened,
+                      "/frontendIPConfiguration/id");
+        for (std::size_t i = 0; i < r.backend_pools.size(); ++i) {
+          const std::string field = i == 0 && r.backend_pool_singular
+                                        ? std::string("/backendAddressPool/id")
+                                        : fmt::format("/backendAddressPools/{}/id", i - (r.backend_pool_singular ? 1 : 0));
+          resolve_child(r.backend_pools[i], pools_, "backend address pool", li, r.where, r.flattened, field);
+        }
+      }
+      for (auto& r : lb.nat_rules) {
+        resolve_child(r.frontend, frontends_, "frontend IP configuration", li, r.where, r.flattened,
+                      "/frontendIPConfiguration/id");
+        resolve_child(r.backend_pool, pools_, "backend address pool", li, r.where, r.flattened,
+                      "/backendAddressPool/id");
+      }
+    }
+    for (std::size_t n = 0; n < m_.nics.size(); ++n) {
+      auto& nic = m_.nics[n];
+      for (std::size_t c = 0; c < nic.ip_configurations.size(); ++c) {
+        auto& cfg = nic.ip_configurations[c];
+        const IpConfigIndex at{static_cast<int>(n), static_cast<int>(c)};
+        for (std::size_t i = 0; i < cfg.lb_backend_pools.size(); ++i) {
+          auto& ref = cfg.lb_backend_pools[i];
+          resolve_child(ref, pools_, "backend address pool", -1, cfg.where, cfg.flattened,
+                        fmt::format("/loadBalancerBackendAddressPools/{}/id", i));
+          if (ref.child >= 0) m_.load_balancers[ref.index].backend_pools[ref.child].members.push_back(at);
+        }
+        for (std::size_t i = 0; i < cfg.lb_inbound_nat_rules.size(); ++i) {
+          auto& ref = cfg.lb_inbound_nat_rules[i];
+          resolve_child(ref, nat_rules_, "inbound NAT rule", -1, cfg.where, cfg.flattened,
+                        fmt::format("/loadBalancerInboundNatRules/{}/id", i));
+          if (ref.child >= 0) m_.load_balancers[ref.index].nat_rules[ref.child].targets.push_back(at);
+        }
+      }
+    }
+    // Deterministic member order: NIC key, then ip configuration name; one entry per ip configuration.
+    auto order = [this](std::vector<IpConfigIndex>& v) {
+      auto key = [this](const IpConfigIndex& x) {
+        const auto& nic = m_.nics[x.nic];
+        return std::tie(nic.key, nic.ip_configurations[x.ip_configuration].name);
+      };
+      std::sort(v.begin(), v.end(), [&](const IpConfigIndex& a, const IpConfigIndex& b) { return key(a) < key(b); });
+      v.erase(std::unique(v.begin(), v.end()), v.end());
+    };
+    for (auto& lb : m_.load_balancers) {
+      for (auto& pool : lb.backend_pools) order(pool.members);
+      for (auto& r : lb.nat_rules) order(r.targets);
+    }
+  }
+
   void resolve_peerings() {
     for (auto& vnet : m_.vnets) {
       for (auto& p : vnet.peerings) {
@@ -318,12 +433,29 @@ class Validator {
       }
     }
     for (const auto& pip : m_.public_ips) edge(0, m_.by_key.at(pip.key), EdgeKind::kReaches);
+    for (const auto& lb : m_.load_balancers) {
+      const VertexId lv = m_.by_key.at(lb.key);
+      for (const auto& fe : lb.frontends) {
+        if (fe.public_ip.resolved()) edge(vertex(fe.public_ip), lv, EdgeKind::kAttachedTo);
+      }
+      std::set<int> nics;
+      for (const auto& pool : lb.backend_pools) {
+        for (const auto& x : pool.members) nics.insert(x.nic);
+      }
+      for (const auto& r : lb.nat_rules) {
+        for (const auto& x : r.targets) nics.insert(x.nic);
+      }
+      for (int n : nics) edge(lv, m_.by_key.at(m_.nics[n].key), EdgeKind::kBalancesTo);
+    }
   }
 
   Model& m_;
   Diagnostics& diags_;
   const ValidateOptions& opt_;
   std::unordered_map<std::string_view, std::pair<int, int>> ip_configs_;  // views into the model
+  ChildIndex frontends_;  // frontend key -> (load balancer, frontend)
+  ChildIndex pools_;      // backend pool key -> (load balancer, pool)
+  ChildIndex nat_rules_;  // inbound NAT rule key -> (load balancer, rule)
 };
 
 }  // namespace

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 #include <tuple>
 #include <unordered_map>
 
@@ -21,6 +22,8 @@ using model::Protocol;
 const char* to_string(Via v) {
   switch (v) {
     case Via::kPublicIp: return "public-ip";
+    case Via::kLoadBalancer: return "load-balancer";
+    case Via::kLoadBalancerNat: return "load-balancer-nat";
   }
   return "?";
 }
@@ -109,6 +112,20 @@ struct Piece {
   bool any_source{false};
 };
 
+/// How the flows to one ip configuration enter: the public IP, and for load balancers the rule and ports.
+struct Entry {
+  Via via{Via::kPublicIp};
+  int public_ip{-1};
+  model::Sku sku{model::Sku::kBasic};  // of the public IP, or of the load balancer
+  int load_balancer{-1};
+  int frontend{-1};
+  int rule{-1};                                      // into rules (kLoadBalancer) or nat_rules (kLoadBalancerNat)
+  model::ProtocolMask protocols{model::kAllProtocols};
+  PortSet ports{PortSet::all()};                     // destination ports at the target, as NSGs see them
+  int frontend_port{-1};                             // -1: the entry ports are the target ports
+  bool floating_ip{false};                           // NSGs see the frontend's address as the destination
+};
+
 class Analyzer {
  public:
   Analyzer(const model::Model& m, Analysis& out) : m_(m), out_(out), space_(m, out.findings) {}
@@ -119,19 +136,92 @@ class Analyzer {
       for (std::size_t c = 0; c < nic.ip_configurations.size(); ++c) {
         const auto& cfg = nic.ip_configurations[c];
         if (!cfg.public_ip.set()) continue;  // no public IP: not reachable through this path
-        ++out_.targets_evaluated;
-        target(static_cast<int>(n), static_cast<int>(c));
+        Entry entry;
+        entry.public_ip = cfg.public_ip.index;
+        entry.sku = entry.public_ip >= 0 ? m_.public_ips[entry.public_ip].sku : model::Sku::kBasic;
+        target(static_cast<int>(n), static_cast<int>(c), entry);
       }
     }
+    for (std::size_t l = 0; l < m_.load_balancers.size(); ++l) load_balancer(static_cast<int>(l));
+    out_.targets_evaluated = evaluated_.size();
     sort();
   }
 
  private:
-  void target(int n, int c) {
+  /// The frontend a child reference names, when it is public (has a public IP); nullptr otherwise.
+  const model::LbFrontend* public_frontend(const model::LoadBalancer& lb, const model::Ref& ref) const {
+    if (ref.child < 0) return nullptr;
+    const auto& fe = lb.frontends[ref.child];
+    return fe.public_ip.set() ? &fe : nullptr;  // internal frontends are never reached from the internet
+  }
+
+  void load_balancer(int l) {
+    const auto& lb = m_.load_balancers[l];
+    auto base = [&](Via via, const model::Ref& frontend, int rule, model::ProtocolMask protocols,
+                    std::uint16_t frontend_port, std::uint16_t backend_port, bool floating) {
+      Entry e;
+      e.via = via;
+      e.public_ip = lb.frontends[frontend.child].public_ip.index;
+      e.sku = lb.sku;
+      e.load_balancer = l;
+      e.frontend = frontend.child;
+      e.rule = rule;
+      e.protocols = protocols;
+      if (frontend_port == 0) {
+        e.ports = PortSet::all();  // HA ports: every port, unchanged
+      } else {
+        e.ports = PortSet{};
+        e.ports.add(backend_port, backend_port);
+        e.frontend_port = frontend_port;
+      }
+      e.floating_ip = floating;
+      return e;
+    };
+    for (std::size_t r = 0; r < lb.rules.size(); ++r) {
+      const auto& rule = lb.rules[r];
+      if (public_frontend(lb, rule.frontend) == nullptr) continue;
+      const Entry e = base(Via::kLoadBalancer, rule.frontend, static_cast<int>(r), rule.protocols, rule.frontend_port,
+                           rule.backend_port, rule.enable_floating_ip);
+      std::set<model::IpConfigIndex> done;  // a member of two of the rule's pools is reached once
+      for (const auto& pool : rule.backend_pools) {
+        if (pool.child < 0) continue;
+        for (const auto& x : lb.backend_pools[pool.child].members) {
+          if (done.insert(x).second) target(x.nic, x.ip_configuration, e);
+        }
+      }
+    }
+    for (std::size_t r = 0; r < lb.nat_rules.size(); ++r) {
+      const auto& rule = lb.nat_rules[r];
+      if (public_frontend(lb, rule.frontend) == nullptr) continue;
+      if (rule.backend_pool.set()) {
+        // v2 form: the i-th member (NIC id, then ip configuration name) gets frontend_port_range_start + i.
+        if (rule.backend_pool.child < 0 || !rule.frontend_port_range_start || !rule.frontend_port_range_end) continue;
+        const auto& members = lb.backend_pools[rule.backend_pool.child].members;
+        const int start = *rule.frontend_port_range_start;
+        const int end = *rule.frontend_port_range_end;
+        for (std::size_t i = 0; i < members.size() && start + static_cast<int>(i) <= end; ++i) {
+          const auto port = static_cast<std::uint16_t>(start + static_cast<int>(i));
+          target(members[i].nic, members[i].ip_configuration,
+                 base(Via::kLoadBalancerNat, rule.frontend, static_cast<int>(r), rule.protocols,
+                      port, rule.backend_port, rule.enable_floating_ip));
+        }
+        continue;
+      }
+      const Entry e = base(Via::kLoadBalancerNat, rule.frontend, static_cast<int>(r), rule.protocols,
+                           rule.frontend_port, rule.backend_port, rule.enable_floating_ip);
+      for (const auto& x : rule.targets) target(x.nic, x.ip_configuration, e);
+    }
+  }
+
+  void target(int n, int c, const Entry& entry) {
     const auto& nic = m_.nics[n];
     const auto& cfg = nic.ip_configurations[c];
-    const int pip = cfg.public_ip.index;
-    const model::Sku sku = pip >= 0 ? m_.public_ips[pip].sku : model::Sku::kBasic;
+    const int pip = entry.public_ip;
+    const model::Sku sku = entry.sku;
+    // A load balancer frontend serves backends of its own IP version (an instance public IP of the other
+    // version is a validation error, `family-mismatch`).
+    if (entry.via != Via::kPublicIp && pip >= 0 && m_.public_ips[pip].family != cfg.family) return;
+    evaluated_.insert(model::IpConfigIndex{n, c});
     const int subnet = cfg.subnet.index;
     NsgSlot subnet_nsg;
     if (cfg.subnet.set() && !cfg.subnet.resolved()) {
@@ -140,11 +230,14 @@ class Analyzer {
       subnet_nsg = slot(m_.subnets[subnet].nsg);
     }
     const NsgSlot nic_nsg = slot(nic.nsg);
-    const Destination dst{cfg.private_ip, subnet, &cfg.asgs};
+    // With floating IP the packet keeps the frontend's address as its destination (docs/model.md).
+    const std::optional<model::IpAddress> dst_ip =
+        entry.floating_ip ? (pip >= 0 ? m_.public_ips[pip].address : std::nullopt) : cfg.private_ip;
+    const Destination dst{dst_ip, subnet, &cfg.asgs};
 
-    std::string key = fmt::format("{}|{}|{}|{}|{}|{}|{}", static_cast<int>(cfg.family), subnet,
+    std::string key = fmt::format("{}|{}|{}|{}|{}|{}|{}|{}|{}", static_cast<int>(cfg.family), subnet,
                                   static_cast<int>(subnet_nsg.state), subnet_nsg.index, static_cast<int>(nic_nsg.state),
-                                  nic_nsg.index, static_cast<int>(sku));
+                                  nic_nsg.index, static_cast<int>(sku), entry.protocols, model::to_string(entry.ports));
     for (const NsgSlot* s : std::initializer_list<const NsgSlot*>{&subnet_nsg, &nic_nsg}) {
       key += '|';
       if (s->state != NsgSlot::State::kPresent) continue;
@@ -155,7 +248,7 @@ class Analyzer {
     auto it = cache_.find(key);
     if (it == cache_.end()) {
       ++out_.distinct_evaluations;
-      it = cache_.emplace(std::move(key), evaluate(cfg.family, sku, subnet, subnet_nsg, nic_nsg, dst)).first;
+      it = cache_.emplace(std::move(key), evaluate(cfg.family, sku, subnet, subnet_nsg, nic_nsg, dst, entry)).first;
     }
     for (const Piece& p : it->second) {
       Exposure e;
@@ -163,13 +256,21 @@ class Analyzer {
       e.ip_configuration = c;
       e.vm = nic.virtual_machine.index;
       e.public_ip = pip;
-      e.via = Via::kPublicIp;
+      e.via = entry.via;
+      e.load_balancer = entry.load_balancer;
+      e.frontend = entry.frontend;
       e.protocol = p.protocol;
       e.ports = p.flows.ports;
+      if (entry.frontend_port >= 0) {
+        e.entry_ports.add(static_cast<std::uint16_t>(entry.frontend_port),
+                          static_cast<std::uint16_t>(entry.frontend_port));
+      } else {
+        e.entry_ports = p.flows.ports;
+      }
       e.source_ports = p.flows.source_ports;
       e.sources = p.flows.sources;
       e.any_source = p.any_source;
-      e.path = path(n, pip, subnet, subnet_nsg, p.subnet_rule, nic_nsg, p.nic_rule, sku);
+      e.path = path(n, entry, subnet, subnet_nsg, p.subnet_rule, nic_nsg, p.nic_rule);
       e.jit = is_jit(subnet_nsg, p.subnet_rule) || is_jit(nic_nsg, p.nic_rule);
       out_.exposures.push_back(std::move(e));
     }
@@ -190,11 +291,11 @@ class Analyzer {
   }
 
   std::vector<Piece> evaluate(model::IpFamily family, model::Sku sku, int subnet, const NsgSlot& subnet_nsg,
-                              const NsgSlot& nic_nsg, const Destination& dst) {
+                              const NsgSlot& nic_nsg, const Destination& dst, const Entry& entry) {
     const IpSet internet = space_.internet(family);
     // Only sources the target can answer directly connect: the return route must lead to the internet.
     const IpSet sources = internet.intersect(space_.internet_answerable(subnet));
-    const PacketSet arriving(Cube{sources, IpSet::all(), model::kAllProtocols, PortSet::all(), PortSet::all()});
+    const PacketSet arriving(Cube{sources, IpSet::all(), entry.protocols, PortSet::all(), entry.ports});
     const bool no_nsg = subnet_nsg.state == NsgSlot::State::kNone && nic_nsg.state == NsgSlot::State::kNone;
     if (no_nsg && sku == model::Sku::kStandard) return {};  // Standard: closed unless an NSG allows
     std::vector<Piece> out;
@@ -212,17 +313,28 @@ class Analyzer {
     return out;
   }
 
-  std::vector<Hop> path(int nic, int pip, int subnet, const NsgSlot& subnet_nsg, int r1, const NsgSlot& nic_nsg,
-                        int r2, model::Sku sku) const {
+  std::vector<Hop> path(int nic, const Entry& entry, int subnet, const NsgSlot& subnet_nsg, int r1,
+                        const NsgSlot& nic_nsg, int r2) const {
     using K = Hop::Kind;
     using RK = model::ResourceKind;
+    const int pip = entry.public_ip;
+    const bool lb = entry.via != Via::kPublicIp;
     std::vector<Hop> hops;
     hops.push_back(Hop{K::kInternet, RK::kInternet, -1, "", -1, ""});
     hops.push_back(Hop{K::kPublicIp, RK::kPublicIp, pip, "", -1,
-                       pip < 0 ? "public IP not in the input: assumed Basic SKU" : ""});
+                       pip >= 0 ? ""
+                       : lb     ? "public IP not in the input: address unknown"
+                                : "public IP not in the input: assumed Basic SKU"});
+    if (lb) {
+      Hop h{K::kLoadBalancer, RK::kLoadBalancer, entry.load_balancer,
+            entry.via == Via::kLoadBalancer ? "load-balancing" : "inbound-nat", entry.rule, ""};
+      h.port = entry.frontend_port;
+      hops.push_back(h);
+    }
     const bool no_nsg = subnet_nsg.state == NsgSlot::State::kNone && nic_nsg.state == NsgSlot::State::kNone;
-    const char* open_note =
-        no_nsg && sku == model::Sku::kBasic ? "no NSG: a Basic public IP is open where no NSG applies" : "";
+    const char* open_note = !no_nsg || entry.sku != model::Sku::kBasic ? ""
+                            : lb ? "no NSG: a Basic load balancer is open where no NSG applies"
+                                 : "no NSG: a Basic public IP is open where no NSG applies";
     auto nsg_hop = [&](const NsgSlot& s, int rule, const char* scope, RK owner_kind, int owner) {
       switch (s.state) {
         case NsgSlot::State::kPresent: return Hop{K::kNsg, RK::kNetworkSecurityGroup, s.index, scope, rule, ""};
@@ -241,7 +353,7 @@ class Analyzer {
 
   void sort() {
     // Keys are computed once: comparisons then copy nothing. Input order breaks remaining ties.
-    using Key = std::tuple<std::string_view, std::string_view, std::string_view, int, int, std::vector<int>>;
+    using Key = std::tuple<std::string_view, std::string_view, std::string_view, int, int, int, std::vector<int>>;
     std::vector<std::pair<Key, std::size_t>> keys;
     keys.reserve(out_.exposures.size());
     for (std::size_t i = 0; i < out_.exposures.size(); ++i) {
@@ -251,7 +363,7 @@ class Analyzer {
       for (const auto& h : e.path) rules.push_back(h.rule);
       std::string_view name = e.vm >= 0 ? std::string_view(m_.vms[e.vm].name) : std::string_view(nic.name);
       keys.emplace_back(Key{name, nic.key, nic.ip_configurations[e.ip_configuration].name, e.public_ip,
-                            static_cast<int>(e.protocol), std::move(rules)},
+                            static_cast<int>(e.via), static_cast<int>(e.protocol), std::move(rules)},
                         i);
     }
     std::stable_sort(keys.begin(), keys.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
@@ -265,6 +377,7 @@ class Analyzer {
   Analysis& out_;
   AddressSpace space_;
   std::unordered_map<std::string, std::vector<Piece>> cache_;
+  std::set<model::IpConfigIndex> evaluated_;  // ip configurations with at least one entry
 };
 
 }  // namespace

@@ -11,8 +11,9 @@
 
 namespace exposim::solver {
 
-/// How a flow enters the estate. Issue-2 scope: a public IP on the target's own ip configuration.
-enum class Via { kPublicIp };
+/// How a flow enters the estate: a public IP on the target's own ip configuration, a load-balancing rule
+/// of a public load balancer, or an inbound NAT rule of one.
+enum class Via { kPublicIp, kLoadBalancer, kLoadBalancerNat };
 const char* to_string(Via v);
 
 /// One step of a path. Writers resolve names through the model.
@@ -20,6 +21,8 @@ struct Hop {
   enum class Kind {
     kInternet,
     kPublicIp,     // resource = public IP
+    kLoadBalancer, // resource = load balancer; rule = index into its rules (scope "load-balancing") or
+                   // nat_rules (scope "inbound-nat"); port = the frontend port the flow entered on
     kNsg,          // resource = NSG (or -1 when the NSG is referenced but absent from the input)
     kNoNsg,        // no NSG at this scope
     kTarget,       // resource = NIC
@@ -30,6 +33,7 @@ struct Hop {
   const char* scope{""};  // "subnet" or "nic" for NSG hops (static strings: hops are many)
   int rule{-1};           // index into the NSG's rules for kNsg
   const char* note{""};   // an assumption taken at this hop, if any (static string)
+  int port{-1};           // kLoadBalancer: the frontend port (-1: every port, HA ports)
 };
 
 /// One reachable (target, entry, protocol, path) with exact ports and sources.
@@ -39,6 +43,9 @@ struct Exposure {
   int vm{-1};
   int public_ip{-1};
   Via via{Via::kPublicIp};
+  int load_balancer{-1};  // load-balancer vias: the load balancer and the frontend entered
+  int frontend{-1};
+  model::PortSet entry_ports;   // ports at the entry (the frontend port for load balancers; == ports otherwise)
   model::Protocol protocol{model::Protocol::kTcp};
   model::PortSet ports;         // destination ports at the target (full for portless protocols)
   model::PortSet source_ports;  // almost always full

@@ -986,3 +986,169 @@ TEST_CASE("azure: the chunk size changes nothing", "[azure]") {
         "t.json:193:23: error: syntax error while parsing object - unexpected string literal; "
         "expected '}' [json-syntax]");
 }
+
+// ---- load balancers ----
+
+namespace {
+
+const std::string kLbId = kSub + "/loadBalancers/lb1";
+const std::string kLbKey = model::canonical_id(kLbId);
+
+}  // namespace
+
+TEST_CASE("azure: a load balancer with inline children, keys in other casings", "[azure]") {
+  // `frontendIpConfigurations` and `FrontendPort` as the az CLI and hand-written files spell them.
+  Result r = import(fmt::format(R"([{{"id": "{0}", "name": "lb1", "type": "Microsoft.Network/loadBalancers",
+      "sku": {{"name": "Standard"}},
+      "properties": {{
+        "frontendIpConfigurations": [
+          {{"name": "fe", "properties": {{"publicIPAddress": {{"id": "{1}/publicIPAddresses/pip1"}}}}}},
+          {{"name": "internal", "properties": {{"privateIPAddress": "10.0.0.9",
+                                              "subnet": {{"id": "{1}/virtualNetworks/v/subnets/s"}}}}}}
+        ],
+        "BackendAddressPools": [{{"name": "pool"}}],
+        "loadBalancingRules": [{{"name": "https", "properties": {{
+          "frontendIPConfiguration": {{"id": "{0}/frontendIPConfigurations/fe"}},
+          "backendAddressPool": {{"id": "{0}/backendAddressPools/pool"}},
+          "protocol": "all", "FrontendPort": 443, "backendPort": 8443, "enableFloatingIP": true}}}}],
+        "inboundNatRules": [
+          {{"name": "rdp", "properties": {{"frontendIPConfiguration": {{"id": "{0}/frontendIPConfigurations/fe"}},
+            "protocol": "Tcp", "frontendPort": 50001, "backendPort": 3389}}}},
+          {{"name": "ssh", "properties": {{"frontendIPConfiguration": {{"id": "{0}/frontendIPConfigurations/fe"}},
+            "protocol": "TCP", "frontendPort": 0, "backendPort": 22, "frontendPortRangeStart": 50000,
+            "frontendPortRangeEnd": 50099, "backendAddressPool": {{"id": "{0}/backendAddressPools/pool"}}}}}}
+        ],
+        "inboundNatPools": []
+      }}}}])",
+                                kLbId, kSub));
+  CHECK(r.diags.empty());
+  REQUIRE(r.model.load_balancers.size() == 1);
+  const auto& lb = r.model.load_balancers[0];
+  CHECK(lb.sku == model::Sku::kStandard);
+  REQUIRE(lb.frontends.size() == 2);
+  CHECK(lb.frontends[0].key == kLbKey + "/frontendipconfigurations/fe");
+  CHECK(lb.frontends[0].public_ip.id == model::canonical_id(kSub + "/publicIPAddresses/pip1"));
+  CHECK_FALSE(lb.frontends[1].public_ip.set());
+  CHECK(lb.frontends[1].private_ip == model::IpAddress::parse("10.0.0.9"));
+  REQUIRE(lb.backend_pools.size() == 1);
+  CHECK(lb.backend_pools[0].key == kLbKey + "/backendaddresspools/pool");
+  REQUIRE(lb.rules.size() == 1);
+  const auto& rule = lb.rules[0];
+  CHECK(rule.protocols == (model::bit(model::Protocol::kTcp) | model::bit(model::Protocol::kUdp)));
+  CHECK(rule.frontend_port == 443);
+  CHECK(rule.backend_port == 8443);
+  CHECK(rule.enable_floating_ip);
+  CHECK(rule.frontend.id == kLbKey + "/frontendipconfigurations/fe");
+  REQUIRE(rule.backend_pools.size() == 1);
+  CHECK(rule.backend_pools[0].id == kLbKey + "/backendaddresspools/pool");
+  REQUIRE(lb.nat_rules.size() == 2);
+  CHECK(lb.nat_rules[0].key == kLbKey + "/inboundnatrules/rdp");
+  CHECK(lb.nat_rules[0].frontend_port == 50001);
+  CHECK(lb.nat_rules[0].backend_port == 3389);
+  CHECK_FALSE(lb.nat_rules[0].frontend_port_range_start);
+  CHECK(lb.nat_rules[1].frontend_port_range_start == 50000);
+  CHECK(lb.nat_rules[1].frontend_port_range_end == 50099);
+  CHECK(lb.nat_rules[1].backend_pool.id == kLbKey + "/backendaddresspools/pool");
+}
+
+TEST_CASE("azure: a load balancer without sku is Basic; NIC pool and NAT memberships", "[azure]") {
+  const std::string nic = kSub + "/networkInterfaces/n1";
+  Result r = import(fmt::format(R"([{{"id": "{0}", "type": "Microsoft.Network/loadBalancers", "properties": {{}}}},
+      {{"id": "{1}", "type": "Microsoft.Network/networkInterfaces", "properties": {{"ipConfigurations": [
+        {{"name": "ipconfig1", "properties": {{
+          "LoadBalancerBackendAddressPools": [{{"id": "{0}/backendAddressPools/POOL"}}],
+          "loadBalancerInboundNatRules": [{{"id": "{0}/inboundNatRules/rdp"}}]}}}}]}}}}])",
+                                kLbId, nic));
+  CHECK(r.diags.empty());
+  REQUIRE(r.model.load_balancers.size() == 1);
+  CHECK(r.model.load_balancers[0].sku == model::Sku::kBasic);
+  const auto& cfg = r.model.nics.at(0).ip_configurations.at(0);
+  REQUIRE(cfg.lb_backend_pools.size() == 1);
+  CHECK(cfg.lb_backend_pools[0].id == kLbKey + "/backendaddresspools/pool");
+  REQUIRE(cfg.lb_inbound_nat_rules.size() == 1);
+  CHECK(cfg.lb_inbound_nat_rules[0].id == kLbKey + "/inboundnatrules/rdp");
+}
+
+TEST_CASE("azure: separate inbound NAT rules and backend pools are attached to their load balancer", "[azure]") {
+  const std::string rule = fmt::format(
+      R"({{"id": "{0}/inboundNatRules/late", "type": "Microsoft.Network/loadBalancers/inboundNatRules",
+           "properties": {{"frontendIPConfiguration": {{"id": "{0}/frontendIPConfigurations/fe"}},
+                           "protocol": "Udp", "frontendPort": 5000, "backendPort": 500}}}})",
+      kLbId);
+  const std::string pool = fmt::format(
+      R"({{"id": "{0}/backendAddressPools/extra", "type": "Microsoft.Network/loadBalancers/backendAddressPools",
+           "properties": {{}}}})",
+      kLbId);
+  const std::string lb = fmt::format(R"({{"id": "{0}", "type": "Microsoft.Network/loadBalancers", "properties": {{
+      "inboundNatRules": [{{"name": "LATE", "properties": {{
+        "frontendIPConfiguration": {{"id": "{0}/frontendIPConfigurations/fe"}},
+        "protocol": "Udp", "frontendPort": 5000, "backendPort": 500}}}}]}}}})",
+                                     kLbId);
+  const std::string orphan = fmt::format(
+      R"({{"id": "{0}/loadBalancers/gone/inboundNatRules/x", "type": "Microsoft.Network/loadBalancers/inboundNatRules",
+           "properties": {{"protocol": "Tcp", "frontendIPConfiguration": {{"id": "{0}/loadBalancers/gone/frontendIPConfigurations/fe"}},
+                           "frontendPort": 1, "backendPort": 1}}}})",
+      kSub);
+  model::Model m;
+  model::Diagnostics d;
+  az::Importer importer(m, d);
+  importer.add_text("[" + rule + "," + pool + "," + orphan + "]", "children.json");
+  importer.add_text("[" + lb + "]", "lb.json");
+  importer.finish();
+  CHECK(printed(d) == std::vector<std::string>{
+                          "children.json: /2: error: inbound NAT rule 'x' has no parent: load balancer '" + kSub +
+                          "/loadBalancers/gone' is not in the input [dangling-parent]"});
+  REQUIRE(m.load_balancers.size() == 1);
+  const auto& l = m.load_balancers[0];
+  // The separate "late" rule has the same id as the inline "LATE" one (ids are case-insensitive): kept once.
+  REQUIRE(l.nat_rules.size() == 1);
+  CHECK(l.nat_rules[0].name == "LATE");
+  CHECK(l.nat_rules[0].protocols == model::bit(model::Protocol::kUdp));
+  REQUIRE(l.backend_pools.size() == 1);
+  CHECK(l.backend_pools[0].name == "extra");
+  CHECK(l.backend_pools[0].where.file == "children.json");
+}
+
+TEST_CASE("azure: load balancer errors and unmodelled features", "[azure]") {
+  Result r = import(fmt::format(R"([{{"id": "{0}", "name": "lb1", "type": "Microsoft.Network/loadBalancers",
+      "sku": {{"name": "Premium"}},
+      "properties": {{
+        "backendAddressPools": [{{"name": "ips", "properties": {{"loadBalancerBackendAddresses": [
+          {{"name": "a", "properties": {{"ipAddress": "10.0.0.7"}}}},
+          {{"name": "b", "properties": {{"networkInterfaceIPConfiguration": {{"id": "{1}/networkInterfaces/n/ipConfigurations/c"}}}}}}]}}}}],
+        "loadBalancingRules": [
+          {{"name": "big", "properties": {{"frontendIPConfiguration": {{"id": "{0}/frontendIPConfigurations/fe"}},
+            "protocol": "Tcp", "frontendPort": 70000, "backendPort": "80"}}}},
+          {{"name": "icmp", "properties": {{"frontendIPConfiguration": {{"id": "{0}/frontendIPConfigurations/fe"}},
+            "protocol": "Icmp", "frontendPort": 1}}}},
+          {{"name": "ok", "properties": {{"frontendIPConfiguration": {{"id": "{0}/frontendIPConfigurations/fe"}},
+            "protocol": "Udp", "frontendPort": 53, "backendPort": 53}}}}
+        ],
+        "inboundNatRules": [{{"name": "nat", "properties": {{"protocol": "Tcp", "frontendPort": 0, "backendPort": 22,
+            "frontendIPConfiguration": {{"id": "{0}/frontendIPConfigurations/fe"}}}}}}],
+        "inboundNatPools": [{{"name": "vmss"}}]
+      }}}}])",
+                                kLbId, kSub));
+  CHECK(show(r.diags) ==
+        show({"t.json: /0/properties/backendAddressPools/0/properties/loadBalancerBackendAddresses: warning: load "
+              "balancer 'lb1': backend pool 'ips' has 1 IP-address-based backend, not modelled: exposure through it is "
+              "not reported [unmodelled-feature]",
+              "t.json: /0/properties/inboundNatPools: warning: load balancer 'lb1' has 1 inbound NAT pool (scale "
+              "sets), not modelled: exposure through it is not reported [unmodelled-feature]",
+              "t.json: /0/properties/inboundNatRules/0/properties/frontendPort: error: frontendPort 0 not in 1..65535 "
+              "[invalid-value]",
+              "t.json: /0/properties/loadBalancingRules/0/properties/backendPort: error: 'backendPort' is a string, "
+              "expected an integer [invalid-type]",
+              "t.json: /0/properties/loadBalancingRules/0/properties/frontendPort: error: frontendPort 70000 not in "
+              "0..65535 [invalid-value]",
+              "t.json: /0/properties/loadBalancingRules/1: error: load-balancing rule 'icmp' has no 'backendPort' "
+              "[missing-field]",
+              "t.json: /0/properties/loadBalancingRules/1/properties/protocol: error: protocol 'Icmp' is not Tcp, Udp "
+              "or All [invalid-value]",
+              "t.json: /0/sku/name: error: SKU 'Premium' is not Basic, Standard or Gateway [invalid-value]"}));
+  REQUIRE(r.model.load_balancers.size() == 1);
+  const auto& lb = r.model.load_balancers[0];
+  REQUIRE(lb.rules.size() == 1);  // bad rules are left out; the others stay
+  CHECK(lb.rules[0].name == "ok");
+  CHECK(lb.nat_rules.empty());
+}

@@ -1,6 +1,7 @@
 // Test-only helpers that build small models in code, so scenario tests read like topology diagrams.
 #pragma once
 
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -185,6 +186,107 @@ class EstateBuilder {
     v.network_interfaces.push_back(model::Ref{nic.key, -1});
     m.nics.push_back(nic);
     m.vms.push_back(v);
+    return *this;
+  }
+
+  /// A load balancer with one frontend "fe" (public when `pip` is given, else internal at 10.0.0.100 in
+  /// `internal_subnet`) and one backend pool "pool".
+  EstateBuilder& load_balancer(const std::string& name, model::Sku sku, const std::string& pip,
+                               const std::string& internal_subnet = "") {
+    model::LoadBalancer lb;
+    lb.id = rid("Microsoft.Network/loadBalancers", name);
+    lb.key = model::canonical_id(lb.id);
+    lb.name = name;
+    lb.sku = sku;
+    model::LbFrontend fe;
+    fe.name = "fe";
+    fe.id = lb.id + "/frontendIPConfigurations/fe";
+    fe.key = model::canonical_id(fe.id);
+    if (!pip.empty()) {
+      fe.public_ip.id = model::canonical_id(rid("Microsoft.Network/publicIPAddresses", pip));
+    } else {
+      fe.private_ip = model::IpAddress::parse("10.0.0.100");
+      fe.subnet.id = model::canonical_id(internal_subnet);
+    }
+    lb.frontends.push_back(fe);
+    model::LbBackendPool pool;
+    pool.name = "pool";
+    pool.id = lb.id + "/backendAddressPools/pool";
+    pool.key = model::canonical_id(pool.id);
+    lb.backend_pools.push_back(pool);
+    m.load_balancers.push_back(lb);
+    return *this;
+  }
+
+  model::LoadBalancer& lb_named(const std::string& name) {
+    for (auto& lb : m.load_balancers) {
+      if (lb.name == name) return lb;
+    }
+    throw std::runtime_error("no load balancer " + name);
+  }
+
+  model::IpConfiguration& config_of(const std::string& vm_name) {
+    for (auto& nic : m.nics) {
+      if (nic.name == vm_name + "-nic") return nic.ip_configurations.front();
+    }
+    throw std::runtime_error("no VM " + vm_name);
+  }
+
+  /// A load-balancing rule from frontend "fe" to pool "pool".
+  EstateBuilder& lb_rule(const std::string& lb_name, const std::string& name, model::ProtocolMask protocols,
+                         std::uint16_t frontend_port, std::uint16_t backend_port, bool floating_ip = false) {
+    auto& lb = lb_named(lb_name);
+    model::LbRule r;
+    r.name = name;
+    r.id = lb.id + "/loadBalancingRules/" + name;
+    r.frontend.id = lb.frontends.front().key;
+    r.backend_pools.push_back(model::Ref{lb.backend_pools.front().key, -1});
+    r.protocols = protocols;
+    r.frontend_port = frontend_port;
+    r.backend_port = backend_port;
+    r.enable_floating_ip = floating_ip;
+    lb.rules.push_back(r);
+    return *this;
+  }
+
+  /// An inbound NAT rule on frontend "fe", listed by the ip configuration of `target_vm` (classic form).
+  EstateBuilder& lb_nat_rule(const std::string& lb_name, const std::string& name, model::ProtocolMask protocols,
+                             std::uint16_t frontend_port, std::uint16_t backend_port, const std::string& target_vm) {
+    auto& lb = lb_named(lb_name);
+    model::LbNatRule r;
+    r.name = name;
+    r.id = lb.id + "/inboundNatRules/" + name;
+    r.key = model::canonical_id(r.id);
+    r.frontend.id = lb.frontends.front().key;
+    r.protocols = protocols;
+    r.frontend_port = frontend_port;
+    r.backend_port = backend_port;
+    lb.nat_rules.push_back(r);
+    config_of(target_vm).lb_inbound_nat_rules.push_back(model::Ref{r.key, -1});
+    return *this;
+  }
+
+  /// An inbound NAT rule of the v2 form: frontend ports start..end over the members of pool "pool".
+  EstateBuilder& lb_nat_range(const std::string& lb_name, const std::string& name, model::ProtocolMask protocols,
+                              std::uint16_t start, std::uint16_t end, std::uint16_t backend_port) {
+    auto& lb = lb_named(lb_name);
+    model::LbNatRule r;
+    r.name = name;
+    r.id = lb.id + "/inboundNatRules/" + name;
+    r.key = model::canonical_id(r.id);
+    r.frontend.id = lb.frontends.front().key;
+    r.protocols = protocols;
+    r.backend_port = backend_port;
+    r.frontend_port_range_start = start;
+    r.frontend_port_range_end = end;
+    r.backend_pool.id = lb.backend_pools.front().key;
+    lb.nat_rules.push_back(r);
+    return *this;
+  }
+
+  /// Puts the ip configuration of `vm_name` into pool "pool" of the load balancer.
+  EstateBuilder& lb_member(const std::string& lb_name, const std::string& vm_name) {
+    config_of(vm_name).lb_backend_pools.push_back(model::Ref{lb_named(lb_name).backend_pools.front().key, -1});
     return *this;
   }
 

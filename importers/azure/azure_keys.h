@@ -65,6 +65,25 @@ inline constexpr std::string_view kIpAddress = "ipaddress";
 inline constexpr std::string_view kPublicIpAllocationMethod = "publicipallocationmethod";
 inline constexpr std::string_view kIpConfiguration = "ipconfiguration";
 
+// Load balancers and the NIC side of their pools and NAT rules.
+inline constexpr std::string_view kFrontendIpConfigurations = "frontendipconfigurations";
+inline constexpr std::string_view kBackendAddressPools = "backendaddresspools";
+inline constexpr std::string_view kLoadBalancingRules = "loadbalancingrules";
+inline constexpr std::string_view kInboundNatRules = "inboundnatrules";
+inline constexpr std::string_view kInboundNatPools = "inboundnatpools";
+inline constexpr std::string_view kLoadBalancerBackendAddresses = "loadbalancerbackendaddresses";
+inline constexpr std::string_view kNetworkInterfaceIpConfiguration = "networkinterfaceipconfiguration";
+inline constexpr std::string_view kPublicIpPrefix = "publicipprefix";
+inline constexpr std::string_view kFrontendIpConfiguration = "frontendipconfiguration";
+inline constexpr std::string_view kBackendAddressPool = "backendaddresspool";
+inline constexpr std::string_view kFrontendPort = "frontendport";
+inline constexpr std::string_view kBackendPort = "backendport";
+inline constexpr std::string_view kEnableFloatingIp = "enablefloatingip";
+inline constexpr std::string_view kFrontendPortRangeStart = "frontendportrangestart";
+inline constexpr std::string_view kFrontendPortRangeEnd = "frontendportrangeend";
+inline constexpr std::string_view kLoadBalancerBackendAddressPools = "loadbalancerbackendaddresspools";
+inline constexpr std::string_view kLoadBalancerInboundNatRules = "loadbalancerinboundnatrules";
+
 // Virtual machines.
 inline constexpr std::string_view kNetworkProfile = "networkprofile";
 
@@ -91,6 +110,9 @@ inline constexpr std::string_view kPublicIpAddress = "microsoft.network/publicip
 inline constexpr std::string_view kVirtualMachine = "microsoft.compute/virtualmachines";
 inline constexpr std::string_view kRouteTable = "microsoft.network/routetables";
 inline constexpr std::string_view kRoute = "microsoft.network/routetables/routes";
+inline constexpr std::string_view kLoadBalancer = "microsoft.network/loadbalancers";
+inline constexpr std::string_view kLbInboundNatRule = "microsoft.network/loadbalancers/inboundnatrules";
+inline constexpr std::string_view kLbBackendAddressPool = "microsoft.network/loadbalancers/backendaddresspools";
 
 }  // namespace exposim::importers::azure::types
 
@@ -103,6 +125,8 @@ inline constexpr std::string_view kSecurityRules = "/securityrules/";
 inline constexpr std::string_view kDefaultSecurityRules = "/defaultsecurityrules/";
 inline constexpr std::string_view kRoutes = "/routes/";
 inline constexpr std::string_view kIpConfigurations = "/ipconfigurations/";
+inline constexpr std::string_view kLbInboundNatRules = "/inboundnatrules/";
+inline constexpr std::string_view kLbBackendAddressPools = "/backendaddresspools/";
 
 // The spelling used when an inline child without an id gets one composed from its parent's.
 inline constexpr std::string_view kSubnetsAsWritten = "/subnets/";
@@ -111,5 +135,9 @@ inline constexpr std::string_view kSecurityRulesAsWritten = "/securityRules/";
 inline constexpr std::string_view kDefaultSecurityRulesAsWritten = "/defaultSecurityRules/";
 inline constexpr std::string_view kRoutesAsWritten = "/routes/";
 inline constexpr std::string_view kIpConfigurationsAsWritten = "/ipConfigurations/";
+inline constexpr std::string_view kLbFrontendsAsWritten = "/frontendIPConfigurations/";
+inline constexpr std::string_view kLbBackendAddressPoolsAsWritten = "/backendAddressPools/";
+inline constexpr std::string_view kLbRulesAsWritten = "/loadBalancingRules/";
+inline constexpr std::string_view kLbInboundNatRulesAsWritten = "/inboundNatRules/";
 
 }  // namespace exposim::importers::azure::segments

@@ -254,6 +254,8 @@ struct Importer::Impl {
   std::vector<PendingChild<model::Peering>> pending_peerings;
   std::vector<PendingChild<model::Route>> pending_routes;
   std::vector<PendingChild<model::IpConfiguration>> pending_ip_configs;
+  std::vector<PendingChild<model::LbNatRule>> pending_nat_rules;
+  std::vector<PendingChild<model::LbBackendPool>> pending_pools;
 
   // ---- diagnostics ----
 
@@ -823,6 +825,8 @@ struct Importer::Impl {
     c.subnet = get_ref(props, keys::kSubnet);
     c.public_ip = get_ref(props, keys::kPublicIpAddress);
     c.asgs = get_ref_list(props, keys::kApplicationSecurityGroups);
+    c.lb_backend_pools = get_ref_list(props, keys::kLoadBalancerBackendAddressPools);
+    c.lb_inbound_nat_rules = get_ref_list(props, keys::kLoadBalancerInboundNatRules);
     if (auto b = get_bool(props, keys::kPrimary)) c.primary = *b;
     return c;
   }
@@ -988,6 +992,285 @@ struct Importer::Impl {
     model.route_tables.push_back(std::move(t));
   }
 
+  // ---- load balancers ----
+
+  /// `sku.name` of a resource (next to `properties`); false when it is present but not one of `allowed`.
+  /// `res_mark` is the length of the resource's pointer.
+  std::optional<std::string_view> read_sku_name(dom::object res, std::size_t res_mark) {
+    const std::string saved = ptr;
+    ptr.resize(res_mark);
+    std::optional<std::string_view> out;
+    if (auto sku = get_object(res, keys::kSku)) {
+      PointerScope s(ptr, sku.key);
+      if (auto name = get_string(*sku, keys::kName)) out = trim(*name);
+    }
+    ptr = saved;
+    return out;
+  }
+
+  /// A port field of a load balancer rule: an integer in lo..65535. nullopt when absent (reported when
+  /// `required`) or bad (reported).
+  std::optional<std::uint16_t> read_lb_port(dom::object props, std::string_view key, std::string_view field,
+                                            std::int64_t lo, std::string_view what, std::string_view name,
+                                            std::size_t mark, bool required) {
+    auto f = find_field(props, key);
+    if (!f) {
+      if (required) {
+        report(Severity::kError, "missing-field", ptr.substr(0, mark), fmt::format("{} '{}' has no '{}'", what, name, field));
+      }
+      return std::nullopt;
+    }
+    std::int64_t v = 0;
+    std::uint64_t big = 0;
+    if (f->value.get_int64().get(v) == simdjson::SUCCESS) {
+      if (v >= lo && v <= 65535) return static_cast<std::uint16_t>(v);
+      error_at(f->key, "invalid-value", fmt::format("{} {} not in {}..65535", field, v, lo));
+    } else if (f->value.get_uint64().get(big) == simdjson::SUCCESS) {
+      error_at(f->key, "invalid-value", fmt::format("{} {} not in {}..65535", field, big, lo));
+    } else {
+      wrong_type<int>(*f, "an integer");
+    }
+    return std::nullopt;
+  }
+
+  /// `protocol` of a load balancer rule: Tcp, Udp or All (= TCP and UDP).
+  void read_lb_protocol(dom::object props, std::string_view what, std::string_view name, std::size_t mark,
+                        model::ProtocolMask& out) {
+    using model::Protocol;
+    if (auto f = get_string(props, keys::kProtocol)) {
+      const std::string_view t = trim(*f);
+      if (iequals(t, "tcp")) {
+        out = model::bit(Protocol::kTcp);
+      } else if (iequals(t, "udp")) {
+        out = model::bit(Protocol::kUdp);
+      } else if (iequals(t, "all")) {
+        out = model::bit(Protocol::kTcp) | model::bit(Protocol::kUdp);
+      } else {
+        error_at(f.key, "invalid-value", fmt::format("protocol '{}' is not Tcp, Udp or All", *f));
+      }
+    } else if (!f.present) {
+      report(Severity::kError, "missing-field", ptr.substr(0, mark), fmt::format("{} '{}' has no 'protocol'", what, name));
+    }
+  }
+
+  /// Opens a child object's property bag; nullopt when `properties` is not an object (reported).
+  template <typename T>
+  std::optional<dom::object> open_child(dom::object o, T& child, std::optional<PointerScope>& scope) {
+    auto props_or = properties_of(o);
+    if (!props_or) return std::nullopt;
+    auto [props, props_key] = *props_or;
+    child.flattened = props_key.empty();
+    if (!props_key.empty()) scope.emplace(ptr, props_key);
+    return props;
+  }
+
+  std::optional<model::LbFrontend> read_lb_frontend(dom::object o, ChildIds ids, std::string_view lb_name) {
+    model::LbFrontend fe;
+    fe.key = model::canonical_id(ids.id);
+    fe.id = std::move(ids.id);
+    fe.name = std::move(ids.name);
+    fe.where = here();
+    std::optional<PointerScope> scope;
+    auto props = open_child(o, fe, scope);
+    if (!props) return std::nullopt;
+    fe.public_ip = get_ref(*props, keys::kPublicIpAddress);
+    fe.subnet = get_ref(*props, keys::kSubnet);
+    if (auto f = get_string(*props, keys::kPrivateIpAddress)) {
+      if (auto a = IpAddress::parse(trim(*f))) {
+        fe.private_ip = *a;
+      } else if (!trim(*f).empty()) {
+        error_at(f.key, "invalid-value", fmt::format("private IP address '{}' is not an IP address", *f));
+      }
+    }
+    if (auto prefix = find_field(*props, keys::kPublicIpPrefix)) {
+      PointerScope s(ptr, prefix->key);
+      warning("unmodelled-feature",
+              fmt::format("load balancer '{}': frontend '{}' uses a public IP prefix, not modelled: exposure through "
+                          "it is not reported",
+                          lb_name, fe.name));
+    }
+    return fe;
+  }
+
+  std::optional<model::LbBackendPool> read_lb_pool(dom::object o, ChildIds ids, std::string_view lb_name) {
+    model::LbBackendPool pool;
+    pool.key = model::canonical_id(ids.id);
+    pool.id = std::move(ids.id);
+    pool.name = std::move(ids.name);
+    pool.where = here();
+    auto props_or = properties_of(o);
+    if (!props_or) return std::nullopt;
+    auto [props, props_key] = *props_or;
+    std::optional<PointerScope> scope;
+    if (!props_key.empty()) scope.emplace(ptr, props_key);
+    // Backends given by IP address (not by a NIC ip configuration) are not modelled: say so, never drop silently.
+    if (auto arr = get_array(props, keys::kLoadBalancerBackendAddresses)) {
+      std::size_t by_address = 0;
+      for (dom::element e : *arr) {
+        dom::object a;
+        if (e.get_object().get(a) != simdjson::SUCCESS) continue;
+        auto bag = properties_of(a);
+        if (!bag) continue;
+        if (!find_field(bag->first, keys::kNetworkInterfaceIpConfiguration)) ++by_address;
+      }
+      if (by_address > 0) {
+        PointerScope s(ptr, arr.key);
+        warning("unmodelled-feature",
+                fmt::format("load balancer '{}': backend pool '{}' has {} IP-address-based {}, not modelled: exposure "
+                            "through {} is not reported",
+                            lb_name, pool.name, by_address, by_address == 1 ? "backend" : "backends",
+                            by_address == 1 ? "it" : "them"));
+      }
+    }
+    return pool;
+  }
+
+  std::optional<model::LbRule> read_lb_rule(dom::object o, ChildIds ids) {
+    const std::size_t errors_before = errors;
+    const std::size_t mark = ptr.size();
+    model::LbRule r;
+    r.id = std::move(ids.id);
+    r.name = std::move(ids.name);
+    r.where = here();
+    std::optional<PointerScope> scope;
+    auto props = open_child(o, r, scope);
+    if (!props) return std::nullopt;
+    constexpr std::string_view what = "load-balancing rule";
+    r.frontend = get_ref(*props, keys::kFrontendIpConfiguration);
+    if (!r.frontend.set() && !find_field(*props, keys::kFrontendIpConfiguration)) {
+      report(Severity::kError, "missing-field", ptr.substr(0, mark),
+             fmt::format("{} '{}' has no 'frontendIPConfiguration'", what, r.name));
+    }
+    if (auto pool = get_ref(*props, keys::kBackendAddressPool); pool.set()) {
+      r.backend_pools.push_back(std::move(pool));
+      r.backend_pool_singular = true;
+    }
+    // Both fields may name the same pool (newer API versions fill both); the solver reaches a member once.
+    for (auto& pool : get_ref_list(*props, keys::kBackendAddressPools)) r.backend_pools.push_back(std::move(pool));
+    read_lb_protocol(*props, what, r.name, mark, r.protocols);
+    if (auto p = read_lb_port(*props, keys::kFrontendPort, "frontendPort", 0, what, r.name, mark, true)) r.frontend_port = *p;
+    if (auto p = read_lb_port(*props, keys::kBackendPort, "backendPort", 0, what, r.name, mark, true)) r.backend_port = *p;
+    if (auto b = get_bool(*props, keys::kEnableFloatingIp)) r.enable_floating_ip = *b;
+    if (errors != errors_before) return std::nullopt;
+    return r;
+  }
+
+  std::optional<model::LbNatRule> read_lb_nat_rule(dom::object o, ChildIds ids) {
+    const std::size_t errors_before = errors;
+    const std::size_t mark = ptr.size();
+    model::LbNatRule r;
+    r.key = model::canonical_id(ids.id);
+    r.id = std::move(ids.id);
+    r.name = std::move(ids.name);
+    r.where = here();
+    std::optional<PointerScope> scope;
+    auto props = open_child(o, r, scope);
+    if (!props) return std::nullopt;
+    constexpr std::string_view what = "inbound NAT rule";
+    r.frontend = get_ref(*props, keys::kFrontendIpConfiguration);
+    if (!r.frontend.set() && !find_field(*props, keys::kFrontendIpConfiguration)) {
+      report(Severity::kError, "missing-field", ptr.substr(0, mark),
+             fmt::format("{} '{}' has no 'frontendIPConfiguration'", what, r.name));
+    }
+    r.backend_pool = get_ref(*props, keys::kBackendAddressPool);
+    read_lb_protocol(*props, what, r.name, mark, r.protocols);
+    r.frontend_port_range_start =
+        read_lb_port(*props, keys::kFrontendPortRangeStart, "frontendPortRangeStart", 1, what, r.name, mark, false);
+    r.frontend_port_range_end =
+        read_lb_port(*props, keys::kFrontendPortRangeEnd, "frontendPortRangeEnd", 1, what, r.name, mark, false);
+    const bool ranged = r.backend_pool.set();  // the v2 form maps a port range over a pool
+    if (auto p = read_lb_port(*props, keys::kFrontendPort, "frontendPort", ranged ? 0 : 1, what, r.name, mark, !ranged)) {
+      r.frontend_port = *p;
+    }
+    if (auto p = read_lb_port(*props, keys::kBackendPort, "backendPort", 1, what, r.name, mark, true)) r.backend_port = *p;
+    if (ranged && errors == errors_before) {
+      if (!r.frontend_port_range_start || !r.frontend_port_range_end) {
+        report(Severity::kError, "missing-field", ptr.substr(0, mark),
+               fmt::format("{} '{}' has a 'backendAddressPool' but no 'frontendPortRangeStart' and "
+                           "'frontendPortRangeEnd'",
+                           what, r.name));
+      } else if (*r.frontend_port_range_start > *r.frontend_port_range_end) {
+        report(Severity::kError, "invalid-value", ptr.substr(0, mark),
+               fmt::format("{} '{}': frontend port range {}-{} is empty", what, r.name, *r.frontend_port_range_start,
+                           *r.frontend_port_range_end));
+      }
+    }
+    if (auto b = get_bool(*props, keys::kEnableFloatingIp)) r.enable_floating_ip = *b;
+    if (errors != errors_before) return std::nullopt;
+    return r;
+  }
+
+  /// Calls `read(object, ids)` for every object of array field `key` of a load balancer's properties.
+  template <typename Read>
+  void for_each_lb_child(dom::object props, std::string_view key, std::string_view parent_id,
+                         std::string_view segment, std::string_view what, Read&& read) {
+    auto arr = get_array(props, key);
+    if (!arr) return;
+    PointerScope s(ptr, arr.key);
+    std::size_t i = 0;
+    for (dom::element e : *arr) {
+      PointerScope item(ptr, i++);
+      dom::object o;
+      if (e.get_object().get(o) != simdjson::SUCCESS) {
+        error("invalid-type", fmt::format("{} is {}, expected an object", what, kind_name(e.type())));
+        continue;
+      }
+      auto ids = child_ids(o, parent_id, segment, what);
+      if (!ids) continue;
+      read(o, std::move(*ids));
+    }
+  }
+
+  void read_load_balancer(model::ResourceBase base, dom::object res, dom::object props, std::size_t res_mark) {
+    model::LoadBalancer lb;
+    static_cast<model::ResourceBase&>(lb) = std::move(base);
+    if (auto sku = read_sku_name(res, res_mark)) {
+      if (iequals(*sku, "basic")) {
+        lb.sku = model::Sku::kBasic;
+      } else if (iequals(*sku, "standard")) {
+        lb.sku = model::Sku::kStandard;
+      } else if (iequals(*sku, "gateway")) {
+        const std::string saved = ptr;
+        ptr.resize(res_mark);
+        warning("unmodelled-feature",
+                fmt::format("gateway load balancer '{}' is not modelled: exposure through it is not reported", lb.name));
+        ptr = saved;
+        return;
+      } else {
+        const std::string saved = ptr;
+        ptr.resize(res_mark);
+        ptr += "/sku/name";
+        error("invalid-value", fmt::format("SKU '{}' is not Basic, Standard or Gateway", *sku));
+        ptr = saved;
+      }
+    }
+    for_each_lb_child(props, keys::kFrontendIpConfigurations, lb.id, segments::kLbFrontendsAsWritten,
+                      "frontend IP configuration", [&](dom::object o, ChildIds ids) {
+                        if (auto fe = read_lb_frontend(o, std::move(ids), lb.name)) lb.frontends.push_back(std::move(*fe));
+                      });
+    for_each_lb_child(props, keys::kBackendAddressPools, lb.id, segments::kLbBackendAddressPoolsAsWritten,
+                      "backend address pool", [&](dom::object o, ChildIds ids) {
+                        if (auto p = read_lb_pool(o, std::move(ids), lb.name)) lb.backend_pools.push_back(std::move(*p));
+                      });
+    for_each_lb_child(props, keys::kLoadBalancingRules, lb.id, segments::kLbRulesAsWritten, "load-balancing rule",
+                      [&](dom::object o, ChildIds ids) {
+                        if (auto r = read_lb_rule(o, std::move(ids))) lb.rules.push_back(std::move(*r));
+                      });
+    for_each_lb_child(props, keys::kInboundNatRules, lb.id, segments::kLbInboundNatRulesAsWritten, "inbound NAT rule",
+                      [&](dom::object o, ChildIds ids) {
+                        if (auto r = read_lb_nat_rule(o, std::move(ids))) lb.nat_rules.push_back(std::move(*r));
+                      });
+    if (auto pools = get_array(props, keys::kInboundNatPools); pools && pools->size() > 0) {
+      PointerScope s(ptr, pools.key);
+      warning("unmodelled-feature",
+              fmt::format("load balancer '{}' has {} inbound NAT {} (scale sets), not modelled: exposure through {} is "
+                          "not reported",
+                          lb.name, pools->size(), pools->size() == 1 ? "pool" : "pools",
+                          pools->size() == 1 ? "it" : "them"));
+    }
+    model.load_balancers.push_back(std::move(lb));
+  }
+
   // ---- resources ----
 
   enum class Kind {
@@ -1003,7 +1286,10 @@ struct Importer::Impl {
     kPublicIp,
     kVm,
     kRouteTable,
-    kRoute
+    kRoute,
+    kLoadBalancer,
+    kLbNatRule,
+    kLbPool
   };
 
   static std::optional<Kind> kind_of(std::string_view lower_type) {
@@ -1021,6 +1307,9 @@ struct Importer::Impl {
         {types::kVirtualMachine, Kind::kVm},
         {types::kRouteTable, Kind::kRouteTable},
         {types::kRoute, Kind::kRoute},
+        {types::kLoadBalancer, Kind::kLoadBalancer},
+        {types::kLbInboundNatRule, Kind::kLbNatRule},
+        {types::kLbBackendAddressPool, Kind::kLbPool},
     };
     auto it = kKinds.find(lower_type);
     if (it == kKinds.end()) return std::nullopt;
@@ -1087,6 +1376,22 @@ struct Importer::Impl {
         std::string key = c->key;
         pending_ip_configs.push_back(
             {model::canonical_id(parent_id), std::move(parent_id), std::move(key), std::move(*c)});
+        return true;
+      }
+      case Kind::kLbNatRule: {
+        if (!split_child_id(base.id, segments::kLbInboundNatRules, "inbound NAT rule", parent_id)) return false;
+        auto r = read_lb_nat_rule(res, std::move(ids));
+        if (!r) return false;
+        std::string key = r->key;
+        pending_nat_rules.push_back({model::canonical_id(parent_id), std::move(parent_id), std::move(key), std::move(*r)});
+        return true;
+      }
+      case Kind::kLbPool: {
+        if (!split_child_id(base.id, segments::kLbBackendAddressPools, "backend address pool", parent_id)) return false;
+        auto p = read_lb_pool(res, std::move(ids), last_segment(parent_id));
+        if (!p) return false;
+        std::string key = p->key;
+        pending_pools.push_back({model::canonical_id(parent_id), std::move(parent_id), std::move(key), std::move(*p)});
         return true;
       }
       default:
@@ -1169,12 +1474,17 @@ struct Importer::Impl {
       case Kind::kRouteTable:
         read_route_table(std::move(base), props);
         break;
+      case Kind::kLoadBalancer:
+        read_load_balancer(std::move(base), res, props, res_mark);
+        break;
       case Kind::kSubnet:
       case Kind::kPeering:
       case Kind::kRule:
       case Kind::kDefaultRule:
       case Kind::kRoute:
-      case Kind::kIpConfig: {
+      case Kind::kIpConfig:
+      case Kind::kLbNatRule:
+      case Kind::kLbPool: {
         // Child readers work from the child's own object, at the resource's pointer.
         props_scope.reset();
         if (!read_separate_child(*kind, res, base)) return;
@@ -1314,7 +1624,7 @@ struct Importer::Impl {
 
   void finish() {
     if (pending_subnets.empty() && pending_rules.empty() && pending_peerings.empty() && pending_routes.empty() &&
-        pending_ip_configs.empty()) {
+        pending_ip_configs.empty() && pending_nat_rules.empty() && pending_pools.empty()) {
       return;
     }
     auto index_by_key = [](const auto& resources) {
@@ -1380,6 +1690,12 @@ struct Importer::Impl {
     attach(
         pending_ip_configs, model.nics, [](auto& n) -> auto& { return n.ip_configurations; },
         [](const model::IpConfiguration& c) { return c.key; }, "ip configuration", "network interface");
+    attach(
+        pending_nat_rules, model.load_balancers, [](auto& l) -> auto& { return l.nat_rules; },
+        [](const model::LbNatRule& r) { return r.key; }, "inbound NAT rule", "load balancer");
+    attach(
+        pending_pools, model.load_balancers, [](auto& l) -> auto& { return l.backend_pools; },
+        [](const model::LbBackendPool& p) { return p.key; }, "backend address pool", "load balancer");
   }
 };
 
