@@ -428,8 +428,10 @@ FlowTrace explain(const model::Model& m, const FlowQuery& q) {
     h.reason = "no NSG at this scope: nothing is filtered here";
     if (no_nsg && target->via_public) {
       if (sku == model::Sku::kStandard) {
-        h.passes = std::string_view(scope) != "nic";  // the packet stops once both scopes are known empty
-        h.reason = "no NSG on the subnet or the NIC: a Standard public IP admits nothing unless an NSG allows it";
+        if (std::string_view(scope) == "nic") {  // the packet stops once both scopes are known to have none
+          h.passes = false;
+          h.reason = "no NSG on the subnet or the NIC: a Standard public IP admits nothing unless an NSG allows it";
+        }
       } else {
         h.reason = "no NSG on the subnet or the NIC: a Basic public IP is open on every port where no NSG applies";
       }
