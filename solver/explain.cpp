@@ -355,7 +355,7 @@ FlowTrace explain(const model::Model& m, const FlowQuery& q) {
   const std::string cfg_text = fmt::format("ip configuration '{}' of NIC '{}' ({})", cfg.name, nic.name, private_ip);
   model::Sku sku = model::Sku::kBasic;
   if (target->via_public) {
-    std::string pip_text = "public IP not in the input, assumed Basic SKU";
+    std::string pip_text = "a public IP not in the input (assumed Basic SKU)";
     if (cfg.public_ip.resolved()) {
       const auto& pip = m.public_ips[cfg.public_ip.index];
       sku = pip.sku;
