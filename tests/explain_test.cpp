@@ -384,6 +384,19 @@ TEST_CASE("explain agrees with analyze on every example and on random packets", 
       .vm("vm", "v", "s", "10.0.0.4", "pip")
       .vm("basic", "v", "open", "10.0.1.4", "pip-basic");
   cross_check(b.done(), rng, 400);
+
+  // --allow-missing: NSGs, subnets and a public IP absent from the input are assumed to admit everything.
+  const auto dir = fs::path(EXPOSIM_SOURCE_DIR) / "examples" / "open-management";
+  model::Model partial;
+  model::Diagnostics diags;
+  importers::azure::import_files({(dir / "nics.json").string()}, partial, diags);
+  model::validate(partial, diags, model::ValidateOptions{true});
+  REQUIRE_FALSE(diags.has_errors());
+  cross_check(partial, rng, 200);
+  const auto t = solver::explain(partial, query("52.10.20.30", "jumpboxVMNic", 0, Protocol::kUdp));
+  CHECK(hops(partial, t) == std::vector<std::string>{"source pass", "entry pass", "nsg(subnet) pass", "nsg(nic) pass",
+                                                     "route pass system"});
+  CHECK_THAT(t.hops[1].reason, Catch::StartsWith("a public IP not in the input (assumed Basic SKU) maps to"));
 }
 
 }  // namespace exposim
