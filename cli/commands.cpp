@@ -1,4 +1,4 @@
-// Command table, input pipeline (import, validate, diagnostics), analyze, and atomic output.
+// Command table, input pipeline (import, validate, diagnostics), analyze, explain, and atomic output.
 #include "cli/commands.h"
 
 #include <fcntl.h>
@@ -19,9 +19,11 @@
 #include <fmt/format.h>
 
 #include "cli/exit_codes.h"
+#include "cli/explain_report.h"
 #include "cli/report.h"
 #include "importers/azure/resource_importer.h"
 #include "model/validate.h"
+#include "solver/explain.h"
 #include "solver/exposure.h"
 
 namespace exposim::cli {
@@ -153,6 +155,77 @@ struct AnalyzeCommand {
   }
 };
 
+
+struct ExplainCommand {
+  InputOptions input;
+  std::string from;
+  std::string to;
+  int port = -1;
+  CLI::Option* port_option{nullptr};
+  std::string protocol = "tcp";
+  int source_port = 49152;
+  std::string format = "table";
+  std::string output;
+
+  void add(CLI::App& app) {
+    auto* cmd = app.add_subcommand("explain", "Follow one packet hop by hop: what each hop decides and why");
+    add_input_options(*cmd, input);
+    cmd->add_option("--from", from, "Source (client) IP address")->required();
+    cmd->add_option("--to", to,
+                    "Target: public or private IP address, or the name or id of a public IP, NIC or VM")
+        ->required();
+    port_option = cmd->add_option("--port", port, "Destination port (required for tcp and udp)")->check(CLI::Range(0, 65535));
+    cmd->add_option("--protocol", protocol, "tcp (default), udp, icmp, esp or ah")
+        ->transform(CLI::IsMember({"tcp", "udp", "icmp", "esp", "ah"}, CLI::ignore_case));
+    cmd->add_option("--source-port", source_port, "Source port (default 49152)")->check(CLI::Range(0, 65535));
+    cmd->add_option("-f,--format", format, "Output format")->check(CLI::IsMember({"table", "json"}));
+    cmd->add_option("-o,--output", output, "Write the report to this file (atomically) instead of stdout");
+  }
+
+  int run(std::ostream& out, std::ostream& err) {
+    solver::FlowQuery q;
+    const auto source = model::IpAddress::parse(from);
+    if (!source) {
+      err << fmt::format("exposim: error: --from: '{}' is not an IP address\n", from);
+      return kExitUsage;
+    }
+    q.source = *source;
+    q.target = to;
+    for (int p = 0; p < model::kProtocolCount; ++p) {
+      if (protocol == model::to_string(static_cast<model::Protocol>(p))) q.protocol = static_cast<model::Protocol>(p);
+    }
+    if (model::has_ports(q.protocol)) {
+      if (port_option->count() == 0) {
+        err << fmt::format("exposim: error: --port is required for {}\n", protocol);
+        return kExitUsage;
+      }
+      q.destination_port = static_cast<std::uint16_t>(port);
+      q.source_port = static_cast<std::uint16_t>(source_port);
+    }
+    model::Model m;
+    model::Diagnostics diags;
+    if (!load(input, err, m, diags)) return kExitBadInput;
+    const solver::FlowTrace t = solver::explain(m, q);
+    if (t.status != solver::FlowTrace::Status::kOk) {
+      err << "exposim: error: " << t.error << '\n';
+      for (const auto& c : t.candidates) err << "exposim: note: candidate: " << c << '\n';
+      return kExitBadInput;
+    }
+    const auto sorted = diags.sorted();
+    print_diagnostics(err, sorted, input.verbose);
+    return emit(
+        output,
+        [&](std::ostream& o) {
+          if (format == "json") {
+            write_explain_json(o, m, t, sorted);
+          } else {
+            write_explain_table(o, m, t);
+          }
+        },
+        out, err);
+  }
+};
+
 }  // namespace
 
 bool write_file_atomically(const std::string& path, const std::function<void(std::ostream&)>& write,
@@ -200,6 +273,8 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
     app.set_version_flag("--version", "exposim 0.1.0");
     AnalyzeCommand analyze;
     analyze.add(app);
+    ExplainCommand explain;
+    explain.add(app);
 
     std::vector<std::string> reversed(args.rbegin(), args.rend());  // CLI11 parses a reversed vector
     try {
@@ -216,6 +291,7 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
     }
     for (auto* sub : app.get_subcommands()) {
       if (sub->get_name() == "analyze") return analyze.run(out, err);
+      if (sub->get_name() == "explain") return explain.run(out, err);
     }
     return kExitUsage;
   } catch (const std::bad_alloc&) {

@@ -5,6 +5,8 @@
 #include <fstream>
 #include <sstream>
 
+#include <nlohmann/json.hpp>
+
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
 
@@ -146,4 +148,68 @@ TEST_CASE("verbose mode (--verbose) says what shape each file has", "[cli]") {
   CHECK(r.code == 0);
   CHECK_THAT(r.err, Catch::Contains("resource-graph.json: detected data shape, 5 resources"));
   CHECK_THAT(r.err, Catch::Contains("estate.json: detected value shape"));
+}
+
+TEST_CASE("explain prints one line per hop, then the verdict; exit 0 whatever the verdict", "[cli]") {
+  const std::vector<std::string> inputs = {
+      example("open-management/nics.json"), example("open-management/nsgs.json"),
+      example("open-management/public-ips.json"), example("open-management/vms.json"),
+      example("open-management/vnets.json")};
+  auto args = [&](std::vector<std::string> extra) {
+    std::vector<std::string> a = {"explain"};
+    a.insert(a.end(), inputs.begin(), inputs.end());
+    a.insert(a.end(), extra.begin(), extra.end());
+    return a;
+  };
+  auto r = run_exposim(args({"--from", "52.10.20.30", "--to", "app", "--port", "3389"}));
+  CHECK(r.code == 0);
+  CHECK(r.out ==
+        "flow: tcp 52.10.20.30:49152 -> app (52.169.20.12) port 3389\n"
+        "HOP           RESULT        AT            WHY\n"
+        "source        pass          52.10.20.30   52.10.20.30 is an internet address\n"
+        "entry         pass          appPublicIP   public IP 'appPublicIP' 52.169.20.12 (Standard) maps to ip "
+        "configuration 'ipconfigapp' of NIC 'appVMNic' (10.30.1.4)\n"
+        "nsg (subnet)  pass          nsg-apps      allow-rdp-from-internet (100, allow): source tag 'Internet' "
+        "contains 52.10.20.30, port 3389 in '3389', protocol tcp\n"
+        "nsg (nic)     stop          nsg-app-nic   deny-rdp (100, deny): source '*', port 3389 in '3389', protocol tcp\n"
+        "route         (would pass)  system route  the reply to 52.10.20.30 takes the system default route "
+        "(0.0.0.0/0 -> Internet): replies leave through the public IP and reach the client\n"
+        "verdict: denied at nsg (nic): deny-rdp (100, deny): source '*', port 3389 in '3389', protocol tcp\n");
+
+  r = run_exposim(args({"--from", "52.10.20.30", "--to", "JUMPBOX", "--port", "22", "--format", "json"}));
+  CHECK(r.code == 0);
+  const auto j = nlohmann::json::parse(r.out);
+  CHECK(j["format"] == "exposim-explain");
+  CHECK(j["verdict"]["allowed"] == true);
+  CHECK(j["verdict"]["stopped_at"].is_null());
+  CHECK(j["flow"]["destination"] == "52.169.20.11");
+  CHECK(j["target"]["name"] == "jumpbox");
+  REQUIRE(j["hops"].size() == 5);
+  CHECK(j["hops"][2]["hop"] == "no-nsg");
+  CHECK(j["hops"][3]["rule"]["name"] == "default-allow-ssh");
+  CHECK(j["hops"][3]["rule"]["priority"] == 1000);
+  CHECK(j["hops"][4]["next_hop"] == "Internet");
+
+  // A documentation address is not internet traffic: still exit 0, the verdict says so.
+  r = run_exposim(args({"--from", "203.0.113.9", "--to", "10.30.0.4", "--port", "22", "-f", "json"}));
+  CHECK(r.code == 0);
+  const auto k = nlohmann::json::parse(r.out);
+  CHECK(k["verdict"]["allowed"] == false);
+  CHECK(k["verdict"]["internet_source"] == false);
+  CHECK(k["verdict"]["hop"] == "source");
+  CHECK(k["hops"][1]["via"].is_null());
+  CHECK(k["hops"][3]["rule"]["name"] == "default-allow-ssh");
+
+  // Usage errors exit 3; unknown targets exit 2 and say what was expected.
+  CHECK(run_exposim(args({"--from", "not-an-ip", "--to", "app", "--port", "22"})).code == exposim::cli::kExitUsage);
+  CHECK(run_exposim(args({"--from", "52.10.20.30", "--to", "app", "--port", "70000"})).code ==
+        exposim::cli::kExitUsage);
+  CHECK(run_exposim(args({"--from", "52.10.20.30", "--to", "app", "--port", "22", "--protocol", "gre"})).code ==
+        exposim::cli::kExitUsage);
+  CHECK(run_exposim(args({"--from", "52.10.20.30", "--to", "app"})).code == exposim::cli::kExitUsage);
+  CHECK(run_exposim(args({"--from", "52.10.20.30", "--to", "app", "--protocol", "ICMP"})).code == 0);
+  r = run_exposim(args({"--from", "52.10.20.30", "--to", "nope", "--port", "22"}));
+  CHECK(r.code == exposim::cli::kExitBadInput);
+  CHECK_THAT(r.err, Catch::Contains("error: unknown target 'nope'"));
+  CHECK(r.out.empty());
 }

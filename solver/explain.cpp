@@ -1,0 +1,483 @@
+// explain(): one packet through the modelled path, with the reason at every hop. The decisions reuse
+// the analysis' own rules (AddressSpace, evaluate_nsg, the Basic/Standard rule, the return route).
+#include "solver/explain.h"
+
+#include <algorithm>
+#include <optional>
+#include <set>
+#include <utility>
+
+#include <fmt/format.h>
+
+#include "solver/address_space.h"
+#include "solver/nsg_eval.h"
+
+namespace exposim::solver {
+namespace {
+
+using model::Access;
+using model::Direction;
+using model::IpAddress;
+
+struct Candidate {
+  int nic{-1};
+  int cfg{-1};
+  bool via_public{false};
+  friend auto operator<=>(const Candidate&, const Candidate&) = default;
+};
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
+bool named(const model::ResourceBase& r, const std::string& canonical, const std::string& lowered) {
+  return r.key == canonical || lower(r.name) == lowered;
+}
+
+/// The ip configurations a NIC stands for as a target: those with a public IP, else all of them.
+void nic_candidates(const model::Model& m, int n, std::set<Candidate>& out) {
+  const auto& cfgs = m.nics[n].ip_configurations;
+  bool any_public = false;
+  for (const auto& c : cfgs) any_public = any_public || c.public_ip.set();
+  for (std::size_t c = 0; c < cfgs.size(); ++c) {
+    if (!any_public || cfgs[c].public_ip.set()) out.insert({n, static_cast<int>(c), cfgs[c].public_ip.set()});
+  }
+}
+
+/// The ip configurations a public IP is attached to (normally one).
+std::vector<Candidate> attached_to(const model::Model& m, int pip) {
+  std::vector<Candidate> out;
+  for (std::size_t n = 0; n < m.nics.size(); ++n) {
+    const auto& cfgs = m.nics[n].ip_configurations;
+    for (std::size_t c = 0; c < cfgs.size(); ++c) {
+      if (cfgs[c].public_ip.index == pip) out.push_back({static_cast<int>(n), static_cast<int>(c), true});
+    }
+  }
+  return out;
+}
+
+std::string candidate_label(const model::Model& m, const Candidate& c) {
+  const auto& nic = m.nics[c.nic];
+  const auto& cfg = nic.ip_configurations[c.cfg];
+  std::string label = cfg.id.empty() ? nic.id + "/ipConfigurations/" + cfg.name : cfg.id;
+  label += fmt::format(" (private {}", cfg.private_ip ? cfg.private_ip->to_string() : "unallocated");
+  if (c.via_public && cfg.public_ip.resolved()) {
+    const auto& pip = m.public_ips[cfg.public_ip.index];
+    label += fmt::format(", public {}", pip.address ? pip.address->to_string() : pip.name + " (unallocated)");
+  }
+  return label + ")";
+}
+
+/// Resolves the target text to ip configurations; fills the error fields of `t` when it cannot.
+std::optional<Candidate> resolve_target(const model::Model& m, const std::string& text, model::IpFamily family,
+                                       FlowTrace& t) {
+  std::set<Candidate> found;
+  std::vector<std::string> unattached;  // public IPs that matched but lead nowhere
+  auto add_pip = [&](int p) {
+    const auto to = attached_to(m, p);
+    if (to.empty()) unattached.push_back(m.public_ips[p].name);
+    found.insert(to.begin(), to.end());
+  };
+  if (const auto ip = IpAddress::parse(text)) {
+    for (std::size_t p = 0; p < m.public_ips.size(); ++p) {
+      if (m.public_ips[p].address == ip) add_pip(static_cast<int>(p));
+    }
+    for (std::size_t n = 0; n < m.nics.size(); ++n) {
+      const auto& cfgs = m.nics[n].ip_configurations;
+      for (std::size_t c = 0; c < cfgs.size(); ++c) {
+        if (cfgs[c].private_ip == ip) found.insert({static_cast<int>(n), static_cast<int>(c), false});
+      }
+    }
+  } else {
+    const std::string canonical = model::canonical_id(text);
+    const std::string lowered = lower(text);
+    for (std::size_t p = 0; p < m.public_ips.size(); ++p) {
+      if (named(m.public_ips[p], canonical, lowered)) add_pip(static_cast<int>(p));
+    }
+    for (std::size_t n = 0; n < m.nics.size(); ++n) {
+      if (named(m.nics[n], canonical, lowered)) nic_candidates(m, static_cast<int>(n), found);
+      const auto& cfgs = m.nics[n].ip_configurations;
+      for (std::size_t c = 0; c < cfgs.size(); ++c) {
+        if (cfgs[c].key == canonical) found.insert({static_cast<int>(n), static_cast<int>(c), cfgs[c].public_ip.set()});
+      }
+    }
+    for (const auto& vm : m.vms) {
+      if (!named(vm, canonical, lowered)) continue;
+      for (const auto& ref : vm.network_interfaces) {
+        if (ref.resolved()) nic_candidates(m, ref.index, found);
+      }
+    }
+  }
+  if (found.size() == 1) return *found.begin();
+  if (found.size() > 1) {
+    // A dual-stack NIC or VM: the ip configuration of the client's IP version is the one it can reach.
+    std::vector<Candidate> same;
+    for (const auto& c : found) {
+      if (m.nics[c.nic].ip_configurations[c.cfg].family == family) same.push_back(c);
+    }
+    if (same.size() == 1) return same.front();
+  }
+  if (found.empty()) {
+    if (!unattached.empty()) {
+      t.status = FlowTrace::Status::kBadTarget;
+      t.error = fmt::format("public IP '{}' is not attached to any ip configuration in the input", unattached.front());
+      // A load balancer frontend: analyze follows it, explain does not yet (say so rather than mislead).
+      for (const auto& lb : m.load_balancers) {
+        for (const auto& fe : lb.frontends) {
+          if (!fe.public_ip.resolved() || m.public_ips[fe.public_ip.index].name != unattached.front()) continue;
+          t.error = fmt::format("public IP '{}' is frontend '{}' of load balancer '{}': explain does not trace flows "
+                                "through load balancers yet; give a backend's name or private IP to see its NSGs, "
+                                "and see 'exposim analyze' for what the load balancer exposes",
+                                unattached.front(), fe.name, lb.name);
+        }
+      }
+    } else {
+      t.status = FlowTrace::Status::kUnknownTarget;
+      t.error = fmt::format("unknown target '{}': expected a public or private IP address, or the name or id of a "
+                            "public IP, network interface or virtual machine in the input",
+                            text);
+    }
+    return std::nullopt;
+  }
+  t.status = FlowTrace::Status::kAmbiguousTarget;
+  for (const auto& c : found) t.candidates.push_back(candidate_label(m, c));
+  std::sort(t.candidates.begin(), t.candidates.end());
+  t.error = fmt::format("ambiguous target '{}': it names {} ip configurations; give an id or an IP address", text,
+                        found.size());
+  return std::nullopt;
+}
+
+/// Why an address is not in the internet (docs/model.md): the estate's space first, then the special ranges.
+std::string not_internet_because(const model::Model& m, const IpAddress& a) {
+  for (const auto& vnet : m.vnets) {
+    for (const auto& p : vnet.address_space) {
+      if (p.contains(a)) return fmt::format("inside {}, address space of VNet '{}'", p.to_string(), vnet.name);
+    }
+    for (const auto& peering : vnet.peerings) {
+      for (const auto& p : peering.remote_address_space) {
+        if (p.contains(a)) return fmt::format("inside {}, peered to VNet '{}'", p.to_string(), vnet.name);
+      }
+    }
+  }
+  for (const auto& s : m.subnets) {
+    for (const auto& p : s.prefixes) {
+      if (p.contains(a)) return fmt::format("inside {}, prefix of subnet '{}'", p.to_string(), s.name);
+    }
+  }
+  static const std::pair<const char*, const char*> kRanges[] = {
+      {"168.63.129.16/32", "Azure's platform address"},
+      {"0.0.0.0/8", "'this network'"},
+      {"10.0.0.0/8", "a private range"},
+      {"100.64.0.0/10", "shared address space (carrier-grade NAT)"},
+      {"127.0.0.0/8", "loopback"},
+      {"169.254.0.0/16", "link-local"},
+      {"172.16.0.0/12", "a private range"},
+      {"192.0.0.0/24", "IETF protocol assignments"},
+      {"192.0.2.0/24", "a documentation range"},
+      {"192.88.99.0/24", "the deprecated 6to4 relay range"},
+      {"192.168.0.0/16", "a private range"},
+      {"198.18.0.0/15", "the benchmarking range"},
+      {"198.51.100.0/24", "a documentation range"},
+      {"203.0.113.0/24", "a documentation range"},
+      {"224.0.0.0/4", "multicast"},
+      {"240.0.0.0/4", "reserved"},
+      {"2001:db8::/32", "a documentation range"},
+      {"3fff::/20", "a documentation range"},
+  };
+  for (const auto& [text, what] : kRanges) {
+    const auto p = *model::IpPrefix::parse(text);
+    if (p.contains(a)) return fmt::format("{} {}", what, p.to_string());
+  }
+  return a.family() == model::IpFamily::kV6 ? "not global unicast IPv6 (outside 2000::/3)" : "not a public address";
+}
+
+/// Which part of one side of a rule contains `a`, for the reason text.
+std::string address_reason(const char* side, const model::AddressMatch& mt, Access access, int subnet,
+                           const IpAddress& a, const model::Model& m, const AddressSpace& space) {
+  const std::string addr = a.to_string();
+  if (mt.any) return fmt::format("{} '*'", side);
+  for (const auto& p : mt.prefixes) {
+    if (p.contains(a)) return fmt::format("{} '{}' contains {}", side, p.to_string(), addr);
+  }
+  for (model::ServiceTag tag : mt.tags) {
+    switch (tag) {
+      case model::ServiceTag::kInternet:
+        if (space.internet().contains(a.value)) return fmt::format("{} tag 'Internet' contains {}", side, addr);
+        break;
+      case model::ServiceTag::kVirtualNetwork:
+        if (space.virtual_network(subnet).contains(a.value)) {
+          return fmt::format("{} tag 'VirtualNetwork' (as seen from the target's subnet) contains {}", side, addr);
+        }
+        break;
+      case model::ServiceTag::kAzureLoadBalancer:
+        if (azure_platform_address().contains(a.value)) return fmt::format("{} tag 'AzureLoadBalancer' is {}", side, addr);
+        break;
+      case model::ServiceTag::kOther: break;
+    }
+  }
+  if (!mt.other_tags.empty() && access == Access::kAllow && space.internet().contains(a.value)) {
+    return fmt::format("{} tag '{}' (unresolved: assumed to be the whole internet in an allow rule) contains {}", side,
+                       mt.other_tags.front(), addr);
+  }
+  for (const auto& ref : mt.asgs) {
+    if (ref.resolved() && space.asg_members(ref.index).contains(a.value)) {
+      return fmt::format("{} ASG '{}' has member {}", side, m.asgs[ref.index].name, addr);
+    }
+  }
+  return fmt::format("{} matches {}", side, addr);
+}
+
+std::string protocol_reason(const model::SecurityRule& r, model::Protocol p) {
+  if (r.protocols == model::kAllProtocols) return fmt::format("protocol '*' covers {}", model::to_string(p));
+  return fmt::format("protocol {}", model::to_string(p));
+}
+
+std::string rule_reason(const model::SecurityRule& r, const FlowQuery& q, const Destination& dst,
+                        const model::Model& m, const AddressSpace& space) {
+  std::vector<std::string> parts;
+  parts.push_back(address_reason("source", r.source, r.access, dst.subnet, q.source, m, space));
+  if (model::has_ports(q.protocol)) {
+    if (!r.source_ports.is_all()) {
+      parts.push_back(fmt::format("source port {} in '{}'", q.source_port, model::to_string(r.source_ports)));
+    }
+    if (r.destination_ports.is_all()) {
+      parts.push_back(fmt::format("port {} in '*'", q.destination_port));
+    } else {
+      parts.push_back(fmt::format("port {} in '{}'", q.destination_port, model::to_string(r.destination_ports)));
+    }
+  } else {
+    parts.push_back(fmt::format("{} has no ports", model::to_string(q.protocol)));
+  }
+  parts.push_back(protocol_reason(r, q.protocol));
+  if (!r.destination.any) {
+    parts.push_back(dst.ip ? fmt::format("destination covers {}", dst.ip->to_string()) : "destination covers the target");
+  }
+  std::string out = fmt::format("{} ({}, {}{}): ", r.name, r.priority, r.access == Access::kAllow ? "allow" : "deny",
+                                r.is_default ? ", default rule" : "");
+  for (std::size_t i = 0; i < parts.size(); ++i) out += (i ? ", " : "") + parts[i];
+  return out;
+}
+
+/// As in the analysis: an NSG on the path is present, referenced but absent (assumed to allow), or none.
+struct NsgSlot {
+  enum class State { kNone, kPresent, kMissing } state{State::kNone};
+  int index{-1};
+};
+
+NsgSlot slot(const model::Ref& ref) {
+  if (!ref.set()) return {};
+  if (ref.resolved()) return {NsgSlot::State::kPresent, ref.index};
+  return {NsgSlot::State::kMissing, -1};
+}
+
+TraceHop route_hop(const model::Model& m, int subnet, const IpAddress& client) {
+  TraceHop h;
+  h.kind = TraceHop::Kind::kRoute;
+  h.resource_kind = model::ResourceKind::kSubnet;
+  h.resource = subnet;
+  const model::Route* best = nullptr;
+  if (subnet >= 0 && m.subnets[subnet].route_table.resolved()) {
+    const int rt = m.subnets[subnet].route_table.index;
+    const auto& routes = m.route_tables[rt].routes;
+    for (std::size_t i = 0; i < routes.size(); ++i) {
+      const auto& r = routes[i];
+      // Longest prefix wins; among equal prefixes the first listed (as in AddressSpace::internet_answerable).
+      if (!r.prefix || !r.prefix->contains(client)) continue;
+      if (best && best->prefix->length >= r.prefix->length) continue;
+      best = &r;
+      h.route_table = rt;
+      h.route = static_cast<int>(i);
+    }
+  }
+  const std::string to = client.to_string();
+  if (best) {
+    h.next_hop = best->next_hop;
+    const auto& rt = m.route_tables[h.route_table];
+    std::string hop = model::to_string(best->next_hop);
+    if (best->next_hop_ip) hop = fmt::format("{} {}", hop, best->next_hop_ip->to_string());
+    h.reason = fmt::format("the reply to {} takes route '{}' ({} -> {}) of route table '{}'", to, best->name,
+                           best->prefix->to_string(), hop, rt.name);
+  } else {
+    h.next_hop = model::NextHopType::kInternet;
+    h.reason = fmt::format("the reply to {} takes the system default route ({} -> Internet)", to,
+                           client.family() == model::IpFamily::kV4 ? "0.0.0.0/0" : "::/0");
+    if (subnet < 0) h.reason += " (the subnet is not in the input)";
+  }
+  h.passes = h.next_hop == model::NextHopType::kInternet;
+  h.reason += h.passes ? ": replies leave through the public IP and reach the client"
+                       : ": replies do not leave through the public IP, so the client never gets an answer";
+  return h;
+}
+
+}  // namespace
+
+const char* to_string(TraceHop::Kind k) {
+  switch (k) {
+    case TraceHop::Kind::kSource: return "source";
+    case TraceHop::Kind::kEntry: return "entry";
+    case TraceHop::Kind::kNsg: return "nsg";
+    case TraceHop::Kind::kNoNsg: return "no-nsg";
+    case TraceHop::Kind::kRoute: return "route";
+  }
+  return "?";
+}
+
+FlowTrace explain(const model::Model& m, const FlowQuery& q) {
+  FlowTrace t;
+  t.query = q;
+  if (!model::has_ports(q.protocol)) t.query.destination_port = t.query.source_port = 0;
+  const auto target = resolve_target(m, q.target, q.source.family(), t);
+  if (!target) return t;
+
+  model::Diagnostics scratch;  // findings about the estate are analyze's to report
+  const AddressSpace space(m, scratch);
+  const auto& nic = m.nics[target->nic];
+  const auto& cfg = nic.ip_configurations[target->cfg];
+  t.nic = target->nic;
+  t.ip_configuration = target->cfg;
+  t.vm = nic.virtual_machine.index;
+  t.via_public_ip = target->via_public;
+  t.public_ip = cfg.public_ip.index;
+  const int subnet = cfg.subnet.index;
+  const IpAddress& src = q.source;
+
+  // source: only internet addresses are attackers' packets (docs/model.md, "The internet").
+  TraceHop source;
+  source.kind = TraceHop::Kind::kSource;
+  t.internet_source = space.internet().contains(src.value);
+  source.passes = t.internet_source;
+  source.reason = t.internet_source
+                      ? fmt::format("{} is an internet address", src.to_string())
+                      : fmt::format("{} is not an internet address ({}): such a packet does not come from the internet",
+                                    src.to_string(), not_internet_because(m, src));
+  t.hops.push_back(source);
+
+  // entry: the public IP of the target's ip configuration.
+  TraceHop entry;
+  entry.kind = TraceHop::Kind::kEntry;
+  entry.resource_kind = model::ResourceKind::kPublicIp;
+  entry.resource = cfg.public_ip.index;
+  const std::string private_ip = cfg.private_ip ? cfg.private_ip->to_string() : "an unallocated private IP";
+  const std::string cfg_text = fmt::format("ip configuration '{}' of NIC '{}' ({})", cfg.name, nic.name, private_ip);
+  model::Sku sku = model::Sku::kBasic;
+  if (target->via_public) {
+    std::string pip_text = "a public IP not in the input (assumed Basic SKU)";
+    if (cfg.public_ip.resolved()) {
+      const auto& pip = m.public_ips[cfg.public_ip.index];
+      sku = pip.sku;
+      pip_text = fmt::format("public IP '{}' {} ({})", pip.name,
+                             pip.address ? pip.address->to_string() : "(unallocated)", model::to_string(pip.sku));
+    }
+    entry.passes = src.family() == cfg.family;
+    entry.reason = entry.passes ? fmt::format("{} maps to {}", pip_text, cfg_text)
+                                : fmt::format("{} maps to {}, but the client is {} and the target {}", pip_text, cfg_text,
+                                              src.family() == model::IpFamily::kV4 ? "IPv4" : "IPv6",
+                                              cfg.family == model::IpFamily::kV4 ? "IPv4" : "IPv6");
+  } else if (cfg.public_ip.set()) {
+    std::string pip = "its public IP";
+    if (cfg.public_ip.resolved() && m.public_ips[cfg.public_ip.index].address) {
+      pip = fmt::format("{} {}", pip, m.public_ips[cfg.public_ip.index].address->to_string());
+    }
+    entry.reason = fmt::format("no internet entry: {} is the private address of {}; the internet reaches it only "
+                               "through {}",
+                               private_ip, cfg_text, pip);
+  } else {
+    entry.reason = fmt::format("no internet entry: {} has no public IP", cfg_text);
+  }
+  t.hops.push_back(entry);
+
+  // nsg: the subnet's, then the NIC's (§1), decided by the same first-match evaluation as the analysis.
+  NsgSlot subnet_nsg;
+  if (cfg.subnet.set() && !cfg.subnet.resolved()) {
+    subnet_nsg.state = NsgSlot::State::kMissing;
+  } else if (subnet >= 0) {
+    subnet_nsg = slot(m.subnets[subnet].nsg);
+  }
+  const NsgSlot nic_nsg = slot(nic.nsg);
+  const bool no_nsg = subnet_nsg.state == NsgSlot::State::kNone && nic_nsg.state == NsgSlot::State::kNone;
+  const Destination dst{cfg.private_ip, subnet, &cfg.asgs};
+  const bool ported = model::has_ports(q.protocol);
+  const PacketSet packet(Cube{model::to_set(src), IpSet::all(), model::bit(q.protocol),
+                              ported ? PortSet::single(q.source_port) : PortSet::all(),
+                              ported ? PortSet::single(q.destination_port) : PortSet::all()});
+  auto nsg_hop = [&](const NsgSlot& s, const char* scope, model::ResourceKind owner_kind, int owner) {
+    TraceHop h;
+    h.scope = scope;
+    switch (s.state) {
+      case NsgSlot::State::kPresent: {
+        h.kind = TraceHop::Kind::kNsg;
+        h.resource_kind = model::ResourceKind::kNetworkSecurityGroup;
+        h.resource = s.index;
+        const auto& nsg = m.nsgs[s.index];
+        const auto decisions = evaluate_nsg(nsg, Direction::kInbound, packet, dst, space);
+        if (decisions.empty()) {
+          h.reason = "no inbound rule matches: denied";
+        } else {
+          h.rule = decisions.front().rule;
+          h.passes = decisions.front().access == Access::kAllow;
+          h.reason = rule_reason(nsg.rules[h.rule], t.query, dst, m, space);
+        }
+        return h;
+      }
+      case NsgSlot::State::kMissing:
+        h.kind = TraceHop::Kind::kNsg;
+        h.resource_kind = model::ResourceKind::kNetworkSecurityGroup;
+        h.passes = true;
+        h.reason = "NSG referenced but not in the input: assumed to admit everything";
+        return h;
+      case NsgSlot::State::kNone: break;
+    }
+    h.kind = TraceHop::Kind::kNoNsg;
+    h.resource_kind = owner_kind;
+    h.resource = owner;
+    h.passes = true;
+    h.reason = "no NSG at this scope: nothing is filtered here";
+    if (no_nsg && target->via_public) {
+      if (sku == model::Sku::kStandard) {
+        if (std::string_view(scope) == "nic") {  // the packet stops once both scopes are known to have none
+          h.passes = false;
+          h.reason = "no NSG on the subnet or the NIC: a Standard public IP admits nothing unless an NSG allows it";
+        }
+      } else {
+        h.reason = "no NSG on the subnet or the NIC: a Basic public IP is open on every port where no NSG applies";
+      }
+    }
+    return h;
+  };
+  t.hops.push_back(nsg_hop(subnet_nsg, "subnet", model::ResourceKind::kSubnet, subnet));
+  t.hops.push_back(nsg_hop(nic_nsg, "nic", model::ResourceKind::kNetworkInterface, target->nic));
+
+  // route: the reply must go back out through the public IP (docs/model.md, "Return routing").
+  t.hops.push_back(route_hop(m, subnet, src));
+
+  bool stopped = false;
+  for (std::size_t i = 0; i < t.hops.size(); ++i) {
+    t.hops[i].reached = !stopped;
+    if (!stopped && !t.hops[i].passes) {
+      stopped = true;
+      t.stopped_at = static_cast<int>(i);
+    }
+  }
+  t.allowed = !stopped;
+  const std::string flow =
+      ported ? fmt::format("{} {}:{} -> port {}", model::to_string(q.protocol),
+                           src.family() == model::IpFamily::kV4 ? src.to_string() : "[" + src.to_string() + "]",
+                           q.source_port, q.destination_port)
+             : fmt::format("{} from {}", model::to_string(q.protocol), src.to_string());
+  if (t.allowed) {
+    t.reason = fmt::format("allowed: {} reaches {} through its public IP, and replies return", flow, cfg_text);
+  } else {
+    const TraceHop& h = t.hops[t.stopped_at];
+    std::string where = to_string(h.kind);
+    if (*h.scope) where += fmt::format(" ({})", h.scope);
+    t.reason = fmt::format("denied at {}: {}", where, h.reason);
+    if (h.kind == TraceHop::Kind::kSource) t.reason = "not internet traffic; " + t.reason;
+  }
+  return t;
+}
+
+}  // namespace exposim::solver

@@ -1,0 +1,73 @@
+// One flow, hop by hop: what happens to a single packet from a client to a target, and why it stops.
+// The counterpart of Network Watcher's IP flow verify and next hop; it agrees with analyze() by construction.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "model/model.h"
+
+namespace exposim::solver {
+
+/// The packet to explain. `target` is a public IP address, a public IP name or id, a private IP address,
+/// or a NIC or VM name or id (names and ids case-insensitive).
+struct FlowQuery {
+  model::IpAddress source;
+  std::string target;
+  model::Protocol protocol{model::Protocol::kTcp};
+  std::uint16_t source_port{49152};
+  std::uint16_t destination_port{0};  // ignored for ICMP, ESP and AH
+};
+
+/// One step of the trace. Every hop is evaluated, even after the packet stopped (`reached` is then
+/// false), so that the user sees what each filter would decide. Writers resolve names through the model.
+struct TraceHop {
+  enum class Kind {
+    kSource,  // is the client an internet address?
+    kEntry,   // how the packet enters the estate: the public IP and its ip configuration
+    kNsg,     // an NSG at `scope`: resource = NSG (-1 when referenced but absent), rule = deciding rule
+    kNoNsg,   // no NSG at `scope`: resource = the subnet or NIC
+    kRoute,   // the return route from the target's subnet to the client
+  };
+  // Load balancers will add an entry kind (frontend, rule, backend) between kEntry and the first kNsg.
+  Kind kind{Kind::kSource};
+  bool passes{false};   // the packet goes on after this hop
+  bool reached{false};  // no earlier hop stopped the packet
+  const char* scope{""};  // "subnet" or "nic" for NSG hops
+  model::ResourceKind resource_kind{model::ResourceKind::kInternet};
+  int resource{-1};
+  int rule{-1};         // kNsg: index into the NSG's rules
+  int route_table{-1};  // kRoute: the route table whose route was chosen (-1: the system route)
+  int route{-1};        // kRoute: index into its routes
+  model::NextHopType next_hop{model::NextHopType::kInternet};  // kRoute
+  std::string reason;   // one line: why the hop decided as it did
+};
+
+struct FlowTrace {
+  enum class Status { kOk, kUnknownTarget, kAmbiguousTarget, kBadTarget };
+  Status status{Status::kOk};
+  std::string error;                   // when status != kOk: a message in the LLVM style
+  std::vector<std::string> candidates;  // kAmbiguousTarget: the ids it could mean, sorted
+
+  FlowQuery query;
+  bool internet_source{false};  // the source is in the internet as docs/model.md defines it
+  int nic{-1};
+  int ip_configuration{-1};
+  int vm{-1};
+  int public_ip{-1};      // the entry's public IP (-1: none, or not in the input)
+  bool via_public_ip{false};  // the packet is sent to the public IP (false: to the private IP)
+  std::vector<TraceHop> hops;
+  bool allowed{false};
+  int stopped_at{-1};  // index into hops of the first hop that stops the packet; -1 when allowed
+  std::string reason;  // the verdict in one line
+};
+
+/// Traces one packet through a validated model. Pure; never throws on any model or query.
+/// `allowed` is true exactly when analyze() reports an exposure of the target's ip configuration whose
+/// protocol, ports and sources contain the packet, and the deciding rules are the same.
+FlowTrace explain(const model::Model& m, const FlowQuery& q);
+
+const char* to_string(TraceHop::Kind k);
+
+}  // namespace exposim::solver

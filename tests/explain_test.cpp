@@ -1,0 +1,420 @@
+// explain(): hop lists worked out by hand on the examples and on tiny estates, target resolution, and a
+// cross-check that every verdict and deciding rule agrees with analyze().
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <filesystem>
+#include <random>
+
+#include <fmt/format.h>
+
+#include "importers/azure/resource_importer.h"
+#include "model_builder.h"
+#include "solver/explain.h"
+#include "solver/exposure.h"
+
+namespace exposim {
+namespace {
+
+namespace fs = std::filesystem;
+using model::NextHopType;
+using model::Protocol;
+using model::Sku;
+using solver::FlowQuery;
+using solver::FlowTrace;
+using solver::TraceHop;
+using namespace exposim::testing;
+
+model::Model load_example(const std::string& name) {
+  std::vector<std::string> files;
+  for (const auto& e : fs::directory_iterator(fs::path(EXPOSIM_SOURCE_DIR) / "examples" / name)) {
+    if (e.is_regular_file() && e.path().extension() == ".json") files.push_back(e.path().string());
+  }
+  std::sort(files.begin(), files.end());
+  model::Model m;
+  model::Diagnostics diags;
+  importers::azure::import_files(files, m, diags);
+  model::validate(m, diags);
+  REQUIRE_FALSE(diags.has_errors());
+  return m;
+}
+
+FlowQuery query(const std::string& from, const std::string& to, int port, Protocol p = Protocol::kTcp) {
+  FlowQuery q;
+  q.source = *model::IpAddress::parse(from);
+  q.target = to;
+  q.protocol = p;
+  q.destination_port = static_cast<std::uint16_t>(port);
+  return q;
+}
+
+/// "nsg(nic) stop nsg-app-nic/deny-rdp": one line per hop; " (unreached)" after the packet stopped.
+std::vector<std::string> hops(const model::Model& m, const FlowTrace& t) {
+  std::vector<std::string> out;
+  for (const auto& h : t.hops) {
+    std::string s = solver::to_string(h.kind);
+    if (*h.scope) s += fmt::format("({})", h.scope);
+    s += h.passes ? " pass" : " stop";
+    switch (h.kind) {
+      case TraceHop::Kind::kEntry:
+        if (t.via_public_ip && h.resource >= 0) s += " " + m.public_ips[h.resource].name;
+        break;
+      case TraceHop::Kind::kNsg:
+        if (h.resource >= 0) s += " " + m.nsgs[h.resource].name + "/" + m.nsgs[h.resource].rules[h.rule].name;
+        break;
+      case TraceHop::Kind::kRoute:
+        s += h.route_table >= 0 ? " " + m.route_tables[h.route_table].routes[h.route].name : " system";
+        break;
+      default: break;
+    }
+    if (!h.reached) s += " (unreached)";
+    out.push_back(s);
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("explain: RDP to app is allowed by the subnet NSG and denied by deny-rdp on the NIC", "[solver][explain]") {
+  const auto m = load_example("open-management");
+  const auto t = solver::explain(m, query("52.10.20.30", "app", 3389));
+  REQUIRE(t.status == FlowTrace::Status::kOk);
+  CHECK(hops(m, t) == std::vector<std::string>{
+                          "source pass",
+                          "entry pass appPublicIP",
+                          "nsg(subnet) pass nsg-apps/allow-rdp-from-internet",
+                          "nsg(nic) stop nsg-app-nic/deny-rdp",
+                          "route pass system (unreached)",
+                      });
+  CHECK_FALSE(t.allowed);
+  CHECK(t.stopped_at == 3);
+  CHECK(t.hops[2].reason ==
+        "allow-rdp-from-internet (100, allow): source tag 'Internet' contains 52.10.20.30, port 3389 in '3389', "
+        "protocol tcp");
+  CHECK(t.hops[3].reason == "deny-rdp (100, deny): source '*', port 3389 in '3389', protocol tcp");
+  CHECK(t.reason == "denied at nsg (nic): deny-rdp (100, deny): source '*', port 3389 in '3389', protocol tcp");
+  CHECK_THAT(t.hops[1].reason, Catch::Contains("public IP 'appPublicIP' 52.169.20.12 (Standard) maps to ip "
+                                               "configuration 'ipconfigapp' of NIC 'appVMNic' (10.30.1.4)"));
+}
+
+TEST_CASE("explain: SSH to jumpbox is allowed by default-allow-ssh; WinRM to app by allow-winrm and allow-rest",
+          "[solver][explain]") {
+  const auto m = load_example("open-management");
+  auto t = solver::explain(m, query("52.10.20.30", "jumpbox", 22));
+  CHECK(hops(m, t) == std::vector<std::string>{
+                          "source pass",
+                          "entry pass jumpboxPublicIP",
+                          "no-nsg(subnet) pass",
+                          "nsg(nic) pass jumpboxNSG/default-allow-ssh",
+                          "route pass system",
+                      });
+  CHECK(t.allowed);
+  CHECK(t.stopped_at == -1);
+  CHECK(t.hops[2].reason == "no NSG at this scope: nothing is filtered here");
+  CHECK(t.hops[4].reason == "the reply to 52.10.20.30 takes the system default route (0.0.0.0/0 -> Internet): "
+                            "replies leave through the public IP and reach the client");
+
+  t = solver::explain(m, query("52.10.20.30", "app", 5986));
+  CHECK(hops(m, t) == std::vector<std::string>{
+                          "source pass",
+                          "entry pass appPublicIP",
+                          "nsg(subnet) pass nsg-apps/allow-winrm",
+                          "nsg(nic) pass nsg-app-nic/allow-rest",
+                          "route pass system",
+                      });
+  CHECK(t.allowed);
+  CHECK(t.hops[3].reason == "allow-rest (200, allow): source '*', port 5986 in '*', protocol '*' covers tcp");
+
+  // 8080 is not allowed at the subnet: DenyAllInBound decides, and the NIC NSG would allow it.
+  t = solver::explain(m, query("52.10.20.30", "app", 8080));
+  CHECK(hops(m, t)[2] == "nsg(subnet) stop nsg-apps/DenyAllInBound");
+  CHECK(hops(m, t)[3] == "nsg(nic) pass nsg-app-nic/allow-rest (unreached)");
+  CHECK_THAT(t.reason, Catch::Contains("DenyAllInBound (65500, deny, default rule)"));
+}
+
+TEST_CASE("explain: sources outside the internet are said to be so, and the NSGs are still evaluated",
+          "[solver][explain]") {
+  const auto m = load_example("open-management");
+  auto t = solver::explain(m, query("203.0.113.7", "jumpbox", 22));
+  CHECK(hops(m, t) == std::vector<std::string>{
+                          "source stop",
+                          "entry pass jumpboxPublicIP (unreached)",
+                          "no-nsg(subnet) pass (unreached)",
+                          "nsg(nic) pass jumpboxNSG/default-allow-ssh (unreached)",
+                          "route pass system (unreached)",
+                      });
+  CHECK_FALSE(t.allowed);
+  CHECK_FALSE(t.internet_source);
+  CHECK(t.reason == "not internet traffic; denied at source: 203.0.113.7 is not an internet address (a documentation "
+                    "range 203.0.113.0/24): such a packet does not come from the internet");
+
+  // The estate's own space: AllowVnetInBound admits it at the subnet of app, allow-rest at the NIC.
+  t = solver::explain(m, query("10.30.0.4", "app", 8080));
+  CHECK_THAT(t.hops[0].reason, Catch::Contains("inside 10.30.0.0/16, address space of VNet 'vnet-ops'"));
+  CHECK(hops(m, t)[2] == "nsg(subnet) pass nsg-apps/AllowVnetInBound (unreached)");
+  CHECK_THAT(t.hops[2].reason, Catch::Contains("source tag 'VirtualNetwork' (as seen from the target's subnet) "
+                                               "contains 10.30.0.4"));
+  CHECK_FALSE(t.allowed);
+
+  t = solver::explain(m, query("168.63.129.16", "jumpbox", 22));
+  CHECK_THAT(t.reason, Catch::Contains("Azure's platform address 168.63.129.16/32"));
+  t = solver::explain(m, query("192.168.1.1", "jumpbox", 22));
+  CHECK_THAT(t.reason, Catch::Contains("a private range 192.168.0.0/16"));
+}
+
+TEST_CASE("explain: a target by public IP, VM, NIC, public IP name or id, or private IP", "[solver][explain]") {
+  const auto m = load_example("open-management");
+  const std::string pip_id =
+      "/SUBSCRIPTIONS/11111111-2222-3333-4444-555555555555/resourceGroups/rg-ops/providers/Microsoft.Network/"
+      "publicIPAddresses/APPPUBLICIP";
+  for (const std::string target : {"52.169.20.12", "app", "APP", "appvmnic", "appPublicIP", pip_id.c_str()}) {
+    INFO(target);
+    const auto t = solver::explain(m, query("52.10.20.30", target, 5986));
+    REQUIRE(t.status == FlowTrace::Status::kOk);
+    CHECK(m.nics[t.nic].name == "appVMNic");
+    CHECK(t.via_public_ip);
+    CHECK(t.allowed);
+  }
+  // The private IP: the same ip configuration, but no internet entry; the NSGs still say what they decide.
+  const auto t = solver::explain(m, query("52.10.20.30", "10.30.1.4", 5986));
+  REQUIRE(t.status == FlowTrace::Status::kOk);
+  CHECK(m.nics[t.nic].name == "appVMNic");
+  CHECK(hops(m, t) == std::vector<std::string>{
+                          "source pass",
+                          "entry stop",
+                          "nsg(subnet) pass nsg-apps/allow-winrm (unreached)",
+                          "nsg(nic) pass nsg-app-nic/allow-rest (unreached)",
+                          "route pass system (unreached)",
+                      });
+  CHECK(t.reason == "denied at entry: no internet entry: 10.30.1.4 is the private address of ip configuration "
+                    "'ipconfigapp' of NIC 'appVMNic' (10.30.1.4); the internet reaches it only through its public IP "
+                    "52.169.20.12");
+}
+
+TEST_CASE("explain: unknown and ambiguous targets are errors listing the candidates", "[solver][explain]") {
+  EstateBuilder b;
+  b.vnet("a", {"10.0.0.0/16"})
+      .vnet("b", {"10.0.0.0/16"})
+      .subnet("a", "s", "10.0.0.0/24")
+      .subnet("b", "s", "10.0.0.0/24")
+      .public_ip("pip-web", "20.0.0.1", Sku::kStandard)
+      .public_ip("web", "20.0.0.2", Sku::kStandard)
+      .public_ip("loose", "20.0.0.3", Sku::kStandard)
+      .vm("web", "a", "s", "10.0.0.4", "pip-web")
+      .vm("other", "b", "s", "10.0.0.4", "web");
+  const auto m = b.done();
+  auto t = solver::explain(m, query("52.1.2.3", "nothing-here", 22));
+  CHECK(t.status == FlowTrace::Status::kUnknownTarget);
+  CHECK(t.error == "unknown target 'nothing-here': expected a public or private IP address, or the name or id of a "
+                   "public IP, network interface or virtual machine in the input");
+  CHECK(solver::explain(m, query("52.1.2.3", "10.9.9.9", 22)).status == FlowTrace::Status::kUnknownTarget);
+
+  t = solver::explain(m, query("52.1.2.3", "WEB", 22));  // the VM web, and the public IP web of VM other
+  CHECK(t.status == FlowTrace::Status::kAmbiguousTarget);
+  CHECK(t.error == "ambiguous target 'WEB': it names 2 ip configurations; give an id or an IP address");
+  CHECK(t.candidates == std::vector<std::string>{
+                            rid("Microsoft.Network/networkInterfaces", "other-nic") +
+                                "/ipConfigurations/ipconfig1 (private 10.0.0.4, public 20.0.0.2)",
+                            rid("Microsoft.Network/networkInterfaces", "web-nic") +
+                                "/ipConfigurations/ipconfig1 (private 10.0.0.4, public 20.0.0.1)",
+                        });
+  CHECK(solver::explain(m, query("52.1.2.3", "10.0.0.4", 22)).status == FlowTrace::Status::kAmbiguousTarget);
+  t = solver::explain(m, query("52.1.2.3", "loose", 22));
+  CHECK(t.status == FlowTrace::Status::kBadTarget);
+  CHECK(t.error == "public IP 'loose' is not attached to any ip configuration in the input");
+  // By id, each is unambiguous.
+  CHECK(solver::explain(m, query("52.1.2.3", rid("Microsoft.Compute/virtualMachines", "web"), 22)).status ==
+        FlowTrace::Status::kOk);
+}
+
+TEST_CASE("explain: a load balancer frontend is named as such, not as an unattached public IP", "[solver][explain]") {
+  const auto m = load_example("web-behind-lb");
+  const auto t = solver::explain(m, query("52.10.20.30", "20.71.8.10", 443));
+  CHECK(t.status == FlowTrace::Status::kBadTarget);
+  CHECK(t.error == "public IP 'pip-lb-web' is frontend 'fe-public' of load balancer 'lb-web': explain does not trace "
+                   "flows through load balancers yet; give a backend's name or private IP to see its NSGs, and see "
+                   "'exposim analyze' for what the load balancer exposes");
+  // A backend by name has no internet entry of its own; its NSGs are still shown.
+  const auto b = solver::explain(m, query("52.10.20.30", "vm-web-1", 8443));
+  CHECK(b.status == FlowTrace::Status::kOk);
+  CHECK_FALSE(b.allowed);
+}
+
+TEST_CASE("explain: a return route to an appliance stops the flow at the route hop", "[solver][explain]") {
+  EstateBuilder b;
+  b.vnet("v", {"10.0.0.0/16"})
+      .nsg("nsg", {{"allow-ssh", 100, kAllow, tcp(), {"*"}, {"22"}}})
+      .route_table("rt", "0.0.0.0/0", NextHopType::kInternet)
+      .route("rt", "52.0.0.0/8", NextHopType::kVirtualAppliance)
+      .subnet("v", "s", "10.0.0.0/24", "nsg", "rt")
+      .public_ip("pip", "20.0.0.1", Sku::kStandard)
+      .vm("vm", "v", "s", "10.0.0.4", "pip");
+  const auto m = b.done();
+  auto t = solver::explain(m, query("52.1.2.3", "vm", 22));
+  CHECK(hops(m, t) == std::vector<std::string>{
+                          "source pass",
+                          "entry pass pip",
+                          "nsg(subnet) pass nsg/allow-ssh",
+                          "no-nsg(nic) pass",
+                          "route stop route-52.0.0.0/8",
+                      });
+  CHECK(t.reason == "denied at route: the reply to 52.1.2.3 takes route 'route-52.0.0.0/8' (52.0.0.0/8 -> "
+                    "VirtualAppliance) of route table 'rt': replies do not leave through the public IP, so the "
+                    "client never gets an answer");
+  t = solver::explain(m, query("20.1.2.3", "vm", 22));
+  CHECK(hops(m, t).back() == "route pass route-0.0.0.0/0");
+  CHECK(t.allowed);
+}
+
+TEST_CASE("explain: Standard and Basic public IPs without any NSG", "[solver][explain]") {
+  EstateBuilder b;
+  b.vnet("v", {"10.0.0.0/16"})
+      .subnet("v", "s", "10.0.0.0/24")
+      .public_ip("pip-std", "20.0.0.1", Sku::kStandard)
+      .public_ip("pip-basic", "20.0.0.2", Sku::kBasic)
+      .vm("std", "v", "s", "10.0.0.4", "pip-std")
+      .vm("basic", "v", "s", "10.0.0.5", "pip-basic");
+  const auto m = b.done();
+  auto t = solver::explain(m, query("52.1.2.3", "std", 22));
+  CHECK(hops(m, t) == std::vector<std::string>{"source pass", "entry pass pip-std", "no-nsg(subnet) pass",
+                                               "no-nsg(nic) stop", "route pass system (unreached)"});
+  CHECK(t.reason == "denied at no-nsg (nic): no NSG on the subnet or the NIC: a Standard public IP admits nothing "
+                    "unless an NSG allows it");
+  t = solver::explain(m, query("52.1.2.3", "basic", 0, Protocol::kIcmp));
+  CHECK(t.allowed);
+  CHECK(t.hops[3].reason == "no NSG on the subnet or the NIC: a Basic public IP is open on every port where no NSG "
+                            "applies");
+}
+
+namespace {
+
+/// For `probes` random packets to the ip configurations with a public IP: explain's verdict is membership
+/// in analyze()'s exposures, and the deciding rules at both NSG scopes are the exposure's path.
+/// Cross-checks the public-IP entries of `m` (explain does not trace load balancers yet); returns false
+/// when `m` has no ip configuration with a public IP of its own.
+bool cross_check(const model::Model& m, std::mt19937_64& rng, int probes) {
+  const auto analysis = solver::analyze(m);
+  std::vector<std::pair<int, int>> targets;
+  for (std::size_t n = 0; n < m.nics.size(); ++n) {
+    for (std::size_t c = 0; c < m.nics[n].ip_configurations.size(); ++c) {
+      if (m.nics[n].ip_configurations[c].public_ip.set()) targets.emplace_back(n, c);
+    }
+  }
+  if (targets.empty()) return false;
+  std::vector<model::IpAddress> sources;
+  for (const char* a : {"52.10.20.30", "203.0.113.7", "10.30.0.4", "168.63.129.16", "52.233.10.7", "81.2.69.200",
+                        "81.2.69.129", "2a01:111::1", "2001:db8::1", "20.1.2.3", "52.1.2.3"}) {
+    sources.push_back(*model::IpAddress::parse(a));
+  }
+  for (const auto& nsg : m.nsgs) {  // addresses at the edges of every rule's source prefixes
+    for (const auto& r : nsg.rules) {
+      for (const auto& p : r.source.prefixes) {
+        sources.push_back(p.address);
+        sources.push_back(model::IpAddress{p.last()});
+        sources.push_back(model::IpAddress{p.last() + 1});
+      }
+    }
+  }
+  const std::vector<int> ports = {22, 80, 443, 3389, 5985, 5986, 8080, 0, 65535};
+  const std::vector<Protocol> protocols = {Protocol::kTcp, Protocol::kTcp, Protocol::kTcp, Protocol::kUdp,
+                                           Protocol::kIcmp, Protocol::kEsp};
+  auto pick = [&](std::size_t n) { return static_cast<std::size_t>(rng() % n); };
+  // Mostly sources of the target's family: a random address, or one from the pool.
+  auto random_source = [&](model::IpFamily family) {
+    if (rng() % 4 == 0) {
+      if (family == model::IpFamily::kV4) return model::IpAddress::v4(static_cast<std::uint32_t>(rng()));
+      return model::IpAddress{(static_cast<model::U128>(0x2000 | (rng() & 0x1fff)) << 112) | rng()};
+    }
+    for (;;) {
+      const auto& a = sources[pick(sources.size())];
+      if (a.family() == family || rng() % 8 == 0) return a;
+    }
+  };
+  int allowed = 0;
+  for (int i = 0; i < probes; ++i) {
+    const auto [n, c] = targets[pick(targets.size())];
+    const auto& cfg = m.nics[n].ip_configurations[c];
+    FlowQuery q;
+    q.source = random_source(cfg.family);
+    q.target = cfg.id;
+    q.protocol = protocols[pick(protocols.size())];
+    q.destination_port = static_cast<std::uint16_t>(rng() % 3 == 0 ? rng() % 65536 : ports[pick(ports.size())]);
+    q.source_port = static_cast<std::uint16_t>(rng() % 4 == 0 ? rng() % 65536 : 49152);
+    const auto t = solver::explain(m, q);
+    REQUIRE(t.status == FlowTrace::Status::kOk);
+    REQUIRE(t.nic == n);
+    REQUIRE(t.ip_configuration == c);
+    const solver::Exposure* hit = nullptr;
+    for (const auto& e : analysis.exposures) {
+      if (e.nic != n || e.ip_configuration != c || e.protocol != q.protocol || !e.sources.contains(q.source.value)) continue;
+      if (model::has_ports(q.protocol) &&
+          (!e.ports.contains(q.destination_port) || !e.source_ports.contains(q.source_port))) {
+        continue;
+      }
+      REQUIRE(hit == nullptr);  // a packet lies in at most one exposure
+      hit = &e;
+    }
+    INFO(fmt::format("{} {} -> {} port {} sport {}", model::to_string(q.protocol), q.source.to_string(), q.target,
+                     q.destination_port, q.source_port));
+    INFO(t.reason);
+    REQUIRE(t.allowed == (hit != nullptr));
+    if (!hit) continue;
+    ++allowed;
+    std::vector<std::pair<int, int>> want, got;  // (NSG or -1, rule) at subnet and NIC
+    for (const auto& h : hit->path) {
+      if (h.kind == solver::Hop::Kind::kNsg || h.kind == solver::Hop::Kind::kNoNsg) {
+        want.emplace_back(h.kind == solver::Hop::Kind::kNsg ? h.resource : -2, h.rule);
+      }
+    }
+    for (const auto& h : t.hops) {
+      if (h.kind == TraceHop::Kind::kNsg || h.kind == TraceHop::Kind::kNoNsg) {
+        got.emplace_back(h.kind == TraceHop::Kind::kNsg ? h.resource : -2, h.rule);
+      }
+    }
+    CHECK(got == want);
+    CHECK(hit->public_ip == t.public_ip);
+  }
+  CHECK(allowed > 0);
+  return true;
+}
+
+}  // namespace
+
+TEST_CASE("explain agrees with analyze on every example and on random packets", "[solver][explain]") {
+  std::mt19937_64 rng(20261122);
+  int checked = 0;
+  for (const auto& e : fs::directory_iterator(fs::path(EXPOSIM_SOURCE_DIR) / "examples")) {
+    if (!e.is_directory()) continue;
+    INFO(e.path().filename().string());
+    checked += cross_check(load_example(e.path().filename().string()), rng, 400) ? 1 : 0;
+  }
+  CHECK(checked >= 3);
+  EstateBuilder b;
+  b.vnet("v", {"10.0.0.0/16"})
+      .nsg("nsg", {{"deny-office", 100, kDeny, any_protocol(), {"52.233.10.0/24"}, {"*"}},
+                   {"allow-ssh", 110, kAllow, tcp(), {"52.0.0.0/8", "20.0.0.0/8"}, {"22"}},
+                   {"allow-web", 120, kAllow, tcp(), {"Internet"}, {"80", "443"}}})
+      .route_table("rt", "52.1.0.0/16", NextHopType::kVirtualAppliance)
+      .subnet("v", "s", "10.0.0.0/24", "nsg", "rt")
+      .subnet("v", "open", "10.0.1.0/24")
+      .public_ip("pip", "20.0.0.1", Sku::kStandard)
+      .public_ip("pip-basic", "20.0.0.2", Sku::kBasic)
+      .vm("vm", "v", "s", "10.0.0.4", "pip")
+      .vm("basic", "v", "open", "10.0.1.4", "pip-basic");
+  CHECK(cross_check(b.done(), rng, 400));
+
+  // --allow-missing: NSGs, subnets and a public IP absent from the input are assumed to admit everything.
+  const auto dir = fs::path(EXPOSIM_SOURCE_DIR) / "examples" / "open-management";
+  model::Model partial;
+  model::Diagnostics diags;
+  importers::azure::import_files({(dir / "nics.json").string()}, partial, diags);
+  model::validate(partial, diags, model::ValidateOptions{true});
+  REQUIRE_FALSE(diags.has_errors());
+  CHECK(cross_check(partial, rng, 200));
+  const auto t = solver::explain(partial, query("52.10.20.30", "jumpboxVMNic", 0, Protocol::kUdp));
+  CHECK(hops(partial, t) == std::vector<std::string>{"source pass", "entry pass", "nsg(subnet) pass", "nsg(nic) pass",
+                                                     "route pass system"});
+  CHECK_THAT(t.hops[1].reason, Catch::StartsWith("a public IP not in the input (assumed Basic SKU) maps to"));
+}
+
+}  // namespace exposim
