@@ -1,5 +1,6 @@
 // Writers for explain traces. Names are resolved through the model; the solver's reasons are printed as is.
 #include "cli/explain_report.h"
+#include "cli/json_parts.h"
 
 #include <algorithm>
 #include <string>
@@ -152,8 +153,6 @@ void write_explain_table(std::ostream& out, const model::Model& m, const FlowTra
 void write_explain_json(std::ostream& out, const model::Model& m, const FlowTrace& t,
                         const std::vector<model::Diagnostic>& diagnostics) {
   const auto& q = t.query;
-  const auto& nic = m.nics[t.nic];
-  const auto& cfg = ip_config(m, t);
   ordered_json doc;
   doc["format"] = "exposim-explain";
   doc["version"] = 1;
@@ -167,20 +166,7 @@ void write_explain_json(std::ostream& out, const model::Model& m, const FlowTrac
     flow["destination_port"] = q.destination_port;
   }
   doc["flow"] = flow;
-  ordered_json target;
-  if (t.vm >= 0) {
-    target["id"] = m.vms[t.vm].id;
-    target["name"] = m.vms[t.vm].name;
-    target["type"] = "virtual-machine";
-  } else {
-    target["id"] = nic.id;
-    target["name"] = nic.name;
-    target["type"] = "network-interface";
-  }
-  target["ip"] = cfg.private_ip ? ordered_json(cfg.private_ip->to_string()) : ordered_json(nullptr);
-  target["nic"] = {{"id", nic.id}, {"name", nic.name}};
-  target["ip_configuration"] = cfg.name;
-  doc["target"] = target;
+  doc["target"] = target_json(m, t.nic, t.ip_configuration, t.vm);
   ordered_json hops = ordered_json::array();
   for (const auto& h : t.hops) hops.push_back(hop_json(m, t, h));
   doc["hops"] = hops;

@@ -1,5 +1,6 @@
 // Writers for analyze results. Output is deterministic: the solver sorts exposures, writers keep order.
 #include "cli/report.h"
+#include "cli/json_parts.h"
 
 #include <algorithm>
 #include <map>
@@ -132,21 +133,7 @@ class SourcesCache {
 
 /// One exposure as a single-line JSON object, keys in the documented order.
 void write_exposure_json(std::ostream& out, const model::Model& m, const Exposure& e, SourcesCache& sources) {
-  const auto& nic = m.nics[e.nic];
-  const auto& cfg = ip_config(m, e);
-  ordered_json target;
-  if (e.vm >= 0) {
-    target["id"] = m.vms[e.vm].id;
-    target["name"] = m.vms[e.vm].name;
-    target["type"] = "virtual-machine";
-  } else {
-    target["id"] = nic.id;
-    target["name"] = nic.name;
-    target["type"] = "network-interface";
-  }
-  target["ip"] = cfg.private_ip ? ordered_json(cfg.private_ip->to_string()) : ordered_json(nullptr);
-  target["nic"] = {{"id", nic.id}, {"name", nic.name}};
-  target["ip_configuration"] = cfg.name;
+  const ordered_json target = target_json(m, e.nic, e.ip_configuration, e.vm);
 
   ordered_json entry;
   const std::string eip = entry_ip(m, e);
@@ -218,6 +205,25 @@ std::string csv_cell(const std::string& s) {
 }
 
 }  // namespace
+
+ordered_json target_json(const model::Model& m, int nic_index, int ip_configuration, int vm) {
+  const auto& nic = m.nics[nic_index];
+  const auto& cfg = nic.ip_configurations[ip_configuration];
+  ordered_json target;
+  if (vm >= 0) {
+    target["id"] = m.vms[vm].id;
+    target["name"] = m.vms[vm].name;
+    target["type"] = "virtual-machine";
+  } else {
+    target["id"] = nic.id;
+    target["name"] = nic.name;
+    target["type"] = "network-interface";
+  }
+  target["ip"] = cfg.private_ip ? ordered_json(cfg.private_ip->to_string()) : ordered_json(nullptr);
+  target["nic"] = {{"id", nic.id}, {"name", nic.name}};
+  target["ip_configuration"] = cfg.name;
+  return target;
+}
 
 std::string target_name(const model::Model& m, const Exposure& e) {
   return e.vm >= 0 ? m.vms[e.vm].name : m.nics[e.nic].name;

@@ -262,17 +262,6 @@ std::string rule_reason(const model::SecurityRule& r, const FlowQuery& q, const 
   return out;
 }
 
-/// As in the analysis: an NSG on the path is present, referenced but absent (assumed to allow), or none.
-struct NsgSlot {
-  enum class State { kNone, kPresent, kMissing } state{State::kNone};
-  int index{-1};
-};
-
-NsgSlot slot(const model::Ref& ref) {
-  if (!ref.set()) return {};
-  if (ref.resolved()) return {NsgSlot::State::kPresent, ref.index};
-  return {NsgSlot::State::kMissing, -1};
-}
 
 TraceHop route_hop(const model::Model& m, int subnet, const IpAddress& client) {
   TraceHop h;
@@ -395,9 +384,9 @@ FlowTrace explain(const model::Model& m, const FlowQuery& q) {
   if (cfg.subnet.set() && !cfg.subnet.resolved()) {
     subnet_nsg.state = NsgSlot::State::kMissing;
   } else if (subnet >= 0) {
-    subnet_nsg = slot(m.subnets[subnet].nsg);
+    subnet_nsg = nsg_slot(m.subnets[subnet].nsg);
   }
-  const NsgSlot nic_nsg = slot(nic.nsg);
+  const NsgSlot nic_nsg = nsg_slot(nic.nsg);
   const bool no_nsg = subnet_nsg.state == NsgSlot::State::kNone && nic_nsg.state == NsgSlot::State::kNone;
   const Destination dst{cfg.private_ip, subnet, &cfg.asgs};
   const bool ported = model::has_ports(q.protocol);

@@ -91,17 +91,6 @@ std::vector<PortsAndSources> split_by_ports(const PacketSet& packets, Protocol p
 
 namespace {
 
-/// An NSG on the path: present (index), referenced but absent (assumed to allow), or none.
-struct NsgSlot {
-  enum class State { kNone, kPresent, kMissing } state{State::kNone};
-  int index{-1};
-};
-
-NsgSlot slot(const model::Ref& ref) {
-  if (!ref.set()) return {};
-  if (ref.resolved()) return {NsgSlot::State::kPresent, ref.index};
-  return {NsgSlot::State::kMissing, -1};
-}
 
 /// What one evaluation yields before it is placed on a concrete target.
 struct Piece {
@@ -227,9 +216,9 @@ class Analyzer {
     if (cfg.subnet.set() && !cfg.subnet.resolved()) {
       subnet_nsg.state = NsgSlot::State::kMissing;  // unknown subnet: assume an NSG that admits everything
     } else if (subnet >= 0) {
-      subnet_nsg = slot(m_.subnets[subnet].nsg);
+      subnet_nsg = nsg_slot(m_.subnets[subnet].nsg);
     }
-    const NsgSlot nic_nsg = slot(nic.nsg);
+    const NsgSlot nic_nsg = nsg_slot(nic.nsg);
     // With floating IP the packet keeps the frontend's address as its destination (docs/model.md).
     const std::optional<model::IpAddress> dst_ip =
         entry.floating_ip ? (pip >= 0 ? m_.public_ips[pip].address : std::nullopt) : cfg.private_ip;

@@ -6,6 +6,12 @@ namespace exposim::solver {
 using model::Access;
 using model::ServiceTag;
 
+NsgSlot nsg_slot(const model::Ref& ref) {
+  if (!ref.set()) return {};
+  if (ref.resolved()) return {NsgSlot::State::kPresent, ref.index};
+  return {NsgSlot::State::kMissing, -1};
+}
+
 IpSet resolve_addresses(const model::AddressMatch& m, Access access, int subnet, const AddressSpace& space) {
   if (m.any) return IpSet::all();
   IpSet s;

@@ -27,6 +27,15 @@ bool destination_matches(const model::SecurityRule& r, const Destination& dst, c
 /// Port ranges constrain TCP and UDP only; ICMP, ESP and AH packets have no ports and match any.
 PacketSet source_match(const model::SecurityRule& r, int subnet, const AddressSpace& space);
 
+/// An NSG on a path: present (index into model.nsgs), referenced but absent from the input (assumed to admit
+/// everything, which never hides an exposure), or none.
+struct NsgSlot {
+  enum class State { kNone, kPresent, kMissing } state{State::kNone};
+  int index{-1};
+};
+/// The slot a subnet's or NIC's `nsg` reference stands for.
+NsgSlot nsg_slot(const model::Ref& ref);
+
 /// One rule's share of the traffic: the packets it was the first to match.
 struct RuleDecision {
   int rule{-1};  // index into nsg.rules

@@ -641,24 +641,12 @@ struct Importer::Impl {
   /// Reads the rules of array field `name` of an NSG's properties into `out`.
   void read_rule_list(dom::object props, std::string_view name, std::string_view parent_id, bool is_default,
                       std::vector<model::SecurityRule>& out) {
-    auto arr = get_array(props, name);
-    if (!arr) return;
-    PointerScope s(ptr, arr.key);
     const std::string_view segment =
         is_default ? segments::kDefaultSecurityRulesAsWritten : segments::kSecurityRulesAsWritten;
-    std::size_t i = 0;
-    for (dom::element e : *arr) {
-      PointerScope item(ptr, i++);
-      dom::object o;
-      if (e.get_object().get(o) != simdjson::SUCCESS) {
-        error("invalid-type", fmt::format("security rule is {}, expected an object", kind_name(e.type())));
-        continue;
-      }
-      auto ids = child_ids(o, parent_id, segment, "security rule");
-      if (!ids) continue;
+    for_each_child(props, name, parent_id, segment, "security rule", [&](dom::object o, ChildIds ids) {
       // Built in place: rules are large, and a bad one is dropped again.
-      if (!read_rule(o, std::move(*ids), is_default, out.emplace_back())) out.pop_back();
-    }
+      if (!read_rule(o, std::move(ids), is_default, out.emplace_back())) out.pop_back();
+    });
   }
 
   // ---- virtual networks ----
@@ -740,39 +728,16 @@ struct Importer::Impl {
       PointerScope s(ptr, space.key);
       v.address_space = get_prefixes(*space, "", keys::kAddressPrefixes);
     }
-    if (auto arr = get_array(props, keys::kSubnets)) {
-      PointerScope s(ptr, arr.key);
-      std::size_t i = 0;
-      for (dom::element e : *arr) {
-        PointerScope item(ptr, i++);
-        dom::object o;
-        if (e.get_object().get(o) != simdjson::SUCCESS) {
-          error("invalid-type", fmt::format("subnet is {}, expected an object", kind_name(e.type())));
-          continue;
-        }
-        auto ids = child_ids(o, v.id, segments::kSubnetsAsWritten, "subnet");
-        if (!ids) continue;
-        if (auto sub = read_subnet(o, std::move(*ids), v.key)) {
-          v.subnets.push_back(Ref{sub->key, -1});
-          add_subnet(std::move(*sub), true);
-        }
+    for_each_child(props, keys::kSubnets, v.id, segments::kSubnetsAsWritten, "subnet", [&](dom::object o, ChildIds ids) {
+      if (auto sub = read_subnet(o, std::move(ids), v.key)) {
+        v.subnets.push_back(Ref{sub->key, -1});
+        add_subnet(std::move(*sub), true);
       }
-    }
-    if (auto arr = get_array(props, keys::kVirtualNetworkPeerings)) {
-      PointerScope s(ptr, arr.key);
-      std::size_t i = 0;
-      for (dom::element e : *arr) {
-        PointerScope item(ptr, i++);
-        dom::object o;
-        if (e.get_object().get(o) != simdjson::SUCCESS) {
-          error("invalid-type", fmt::format("peering is {}, expected an object", kind_name(e.type())));
-          continue;
-        }
-        auto ids = child_ids(o, v.id, segments::kPeeringsAsWritten, "virtual network peering");
-        if (!ids) continue;
-        if (auto p = read_peering(o, std::move(*ids))) v.peerings.push_back(std::move(*p));
-      }
-    }
+    });
+    for_each_child(props, keys::kVirtualNetworkPeerings, v.id, segments::kPeeringsAsWritten, "virtual network peering",
+                   [&](dom::object o, ChildIds ids) {
+                     if (auto p = read_peering(o, std::move(ids))) v.peerings.push_back(std::move(*p));
+                   });
     model.vnets.push_back(std::move(v));
   }
 
@@ -834,21 +799,10 @@ struct Importer::Impl {
   void read_nic(model::ResourceBase base, dom::object props) {
     model::NetworkInterface n;
     static_cast<model::ResourceBase&>(n) = std::move(base);
-    if (auto arr = get_array(props, keys::kIpConfigurations)) {
-      PointerScope s(ptr, arr.key);
-      std::size_t i = 0;
-      for (dom::element e : *arr) {
-        PointerScope item(ptr, i++);
-        dom::object o;
-        if (e.get_object().get(o) != simdjson::SUCCESS) {
-          error("invalid-type", fmt::format("ip configuration is {}, expected an object", kind_name(e.type())));
-          continue;
-        }
-        auto ids = child_ids(o, n.id, segments::kIpConfigurationsAsWritten, "ip configuration");
-        if (!ids) continue;
-        if (auto c = read_ip_config(o, std::move(*ids))) n.ip_configurations.push_back(std::move(*c));
-      }
-    }
+    for_each_child(props, keys::kIpConfigurations, n.id, segments::kIpConfigurationsAsWritten, "ip configuration",
+                   [&](dom::object o, ChildIds ids) {
+                     if (auto c = read_ip_config(o, std::move(ids))) n.ip_configurations.push_back(std::move(*c));
+                   });
     n.nsg = get_ref(props, keys::kNetworkSecurityGroup);
     n.virtual_machine = get_ref(props, keys::kVirtualMachine);
     if (auto b = get_bool(props, keys::kEnableIpForwarding)) n.enable_ip_forwarding = *b;
@@ -972,21 +926,9 @@ struct Importer::Impl {
   void read_route_table(model::ResourceBase base, dom::object props) {
     model::RouteTable t;
     static_cast<model::ResourceBase&>(t) = std::move(base);
-    if (auto arr = get_array(props, keys::kRoutes)) {
-      PointerScope s(ptr, arr.key);
-      std::size_t i = 0;
-      for (dom::element e : *arr) {
-        PointerScope item(ptr, i++);
-        dom::object o;
-        if (e.get_object().get(o) != simdjson::SUCCESS) {
-          error("invalid-type", fmt::format("route is {}, expected an object", kind_name(e.type())));
-          continue;
-        }
-        auto ids = child_ids(o, t.id, segments::kRoutesAsWritten, "route");
-        if (!ids) continue;
-        if (auto r = read_route(o, std::move(*ids))) t.routes.push_back(std::move(*r));
-      }
-    }
+    for_each_child(props, keys::kRoutes, t.id, segments::kRoutesAsWritten, "route", [&](dom::object o, ChildIds ids) {
+      if (auto r = read_route(o, std::move(ids))) t.routes.push_back(std::move(*r));
+    });
     if (auto b = get_bool(props, keys::kDisableBgpRoutePropagation)) t.disable_bgp_route_propagation = *b;
     t.subnets = get_ref_list(props, keys::kSubnets);
     model.route_tables.push_back(std::move(t));
@@ -1200,9 +1142,10 @@ struct Importer::Impl {
     return r;
   }
 
-  /// Calls `read(object, ids)` for every object of array field `key` of a load balancer's properties.
+  /// Calls `read(object, ids)` for every object of array field `key` of `props` (a parent's properties),
+  /// reporting elements that are not objects or lack a usable name.
   template <typename Read>
-  void for_each_lb_child(dom::object props, std::string_view key, std::string_view parent_id,
+  void for_each_child(dom::object props, std::string_view key, std::string_view parent_id,
                          std::string_view segment, std::string_view what, Read&& read) {
     auto arr = get_array(props, key);
     if (!arr) return;
@@ -1244,19 +1187,19 @@ struct Importer::Impl {
         ptr = saved;
       }
     }
-    for_each_lb_child(props, keys::kFrontendIpConfigurations, lb.id, segments::kLbFrontendsAsWritten,
+    for_each_child(props, keys::kFrontendIpConfigurations, lb.id, segments::kLbFrontendsAsWritten,
                       "frontend IP configuration", [&](dom::object o, ChildIds ids) {
                         if (auto fe = read_lb_frontend(o, std::move(ids), lb.name)) lb.frontends.push_back(std::move(*fe));
                       });
-    for_each_lb_child(props, keys::kBackendAddressPools, lb.id, segments::kLbBackendAddressPoolsAsWritten,
+    for_each_child(props, keys::kBackendAddressPools, lb.id, segments::kLbBackendAddressPoolsAsWritten,
                       "backend address pool", [&](dom::object o, ChildIds ids) {
                         if (auto p = read_lb_pool(o, std::move(ids), lb.name)) lb.backend_pools.push_back(std::move(*p));
                       });
-    for_each_lb_child(props, keys::kLoadBalancingRules, lb.id, segments::kLbRulesAsWritten, "load-balancing rule",
+    for_each_child(props, keys::kLoadBalancingRules, lb.id, segments::kLbRulesAsWritten, "load-balancing rule",
                       [&](dom::object o, ChildIds ids) {
                         if (auto r = read_lb_rule(o, std::move(ids))) lb.rules.push_back(std::move(*r));
                       });
-    for_each_lb_child(props, keys::kInboundNatRules, lb.id, segments::kLbInboundNatRulesAsWritten, "inbound NAT rule",
+    for_each_child(props, keys::kInboundNatRules, lb.id, segments::kLbInboundNatRulesAsWritten, "inbound NAT rule",
                       [&](dom::object o, ChildIds ids) {
                         if (auto r = read_lb_nat_rule(o, std::move(ids))) lb.nat_rules.push_back(std::move(*r));
                       });
