@@ -59,6 +59,12 @@ std::vector<std::string> hops(const model::Model& m, const FlowTrace& t) {
       case TraceHop::Kind::kEntry:
         if (t.via_public_ip && h.resource >= 0) s += " " + m.public_ips[h.resource].name;
         break;
+      case TraceHop::Kind::kLoadBalancer: {
+        const auto& lb = m.load_balancers[h.resource];
+        s += " " + lb.name;
+        if (h.lb_rule >= 0) s += "/" + (h.lb_nat ? lb.nat_rules[h.lb_rule].name : lb.rules[h.lb_rule].name);
+        break;
+      }
       case TraceHop::Kind::kNsg:
         if (h.resource >= 0) s += " " + m.nsgs[h.resource].name + "/" + m.nsgs[h.resource].rules[h.rule].name;
         break;
@@ -227,17 +233,126 @@ TEST_CASE("explain: unknown and ambiguous targets are errors listing the candida
         FlowTrace::Status::kOk);
 }
 
-TEST_CASE("explain: a load balancer frontend is named as such, not as an unattached public IP", "[solver][explain]") {
+TEST_CASE("explain: through lb-web, rule https to 8443 is allowed by allow-app; http 80 is denied", "[solver][explain]") {
   const auto m = load_example("web-behind-lb");
-  const auto t = solver::explain(m, query("52.10.20.30", "20.71.8.10", 443));
-  CHECK(t.status == FlowTrace::Status::kBadTarget);
-  CHECK(t.error == "public IP 'pip-lb-web' is frontend 'fe-public' of load balancer 'lb-web': explain does not trace "
-                   "flows through load balancers yet; give a backend's name or private IP to see its NSGs, and see "
-                   "'exposim analyze' for what the load balancer exposes");
-  // A backend by name has no internet entry of its own; its NSGs are still shown.
+  auto t = solver::explain(m, query("52.10.20.30", "20.71.8.10", 443));
+  REQUIRE(t.status == FlowTrace::Status::kOk);
+  CHECK(hops(m, t) == std::vector<std::string>{
+                          "source pass",
+                          "entry pass pip-lb-web",
+                          "load-balancer pass lb-web/https",
+                          "nsg(subnet) pass nsg-web/allow-app",
+                          "no-nsg(nic) pass",
+                          "route pass system",
+                      });
+  CHECK(t.allowed);
+  CHECK(m.vms[t.vm].name == "vm-web-1");  // the first member in NIC-id order
+  const auto& lbh = t.hops[2];
+  CHECK_FALSE(lbh.lb_nat);
+  CHECK(lbh.frontend_port == 443);
+  CHECK(lbh.backend_port == 8443);
+  REQUIRE(lbh.backends.size() == 2);
+  CHECK(lbh.reason == "tcp port 443 matches load-balancing rule 'https' (443 -> 8443) of 'lb-web'; pool 'pool-web' "
+                      "spreads flows over 2 members: traced the first in the documented order (NIC id, then ip "
+                      "configuration name), vm-web-1 (10.50.1.4); other members: vm-web-2 (10.50.1.5); choose one "
+                      "with --backend");
+  CHECK(t.hops[1].reason == "public IP 'pip-lb-web' 20.71.8.10 (Standard) is frontend 'fe-public' of load balancer "
+                            "'lb-web' (Standard)");
+  // The NSG sees the backend port.
+  CHECK_THAT(t.hops[3].reason, Catch::Contains("port 8443 in '8443'"));
+
+  // --backend picks another member, by name or private IP; one not in the pool is an error listing the members.
+  auto q = query("52.10.20.30", "pip-lb-web", 443);
+  q.backend = "10.50.1.5";
+  t = solver::explain(m, q);
+  REQUIRE(t.status == FlowTrace::Status::kOk);
+  CHECK(m.vms[t.vm].name == "vm-web-2");
+  CHECK(t.allowed);
+  CHECK_THAT(t.hops[2].reason, Catch::EndsWith("traced vm-web-2 (10.50.1.5), chosen with --backend"));
+  q.backend = "vm-mgmt";
+  t = solver::explain(m, q);
+  CHECK(t.status == FlowTrace::Status::kBadBackend);
+  CHECK(t.error == "--backend 'vm-mgmt' is not a member of pool 'pool-web' of load balancer 'lb-web' (rule 'https')");
+  CHECK(t.candidates == std::vector<std::string>{"vm-web-1 (10.50.1.4)", "vm-web-2 (10.50.1.5)"});
+
+  // http: no NSG rule allows 80, and DenyAllInBound decides (Standard).
+  t = solver::explain(m, query("52.10.20.30", "20.71.8.10", 80));
+  CHECK(hops(m, t) == std::vector<std::string>{
+                          "source pass",
+                          "entry pass pip-lb-web",
+                          "load-balancer pass lb-web/http",
+                          "nsg(subnet) stop nsg-web/DenyAllInBound",
+                          "no-nsg(nic) pass (unreached)",
+                          "route pass system (unreached)",
+                      });
+  CHECK_FALSE(t.allowed);
+  CHECK(t.stopped_at == 3);
+}
+
+TEST_CASE("explain: through lb-web's inbound NAT rules, and a port no rule matches", "[solver][explain]") {
+  const auto m = load_example("web-behind-lb");
+  auto t = solver::explain(m, query("52.233.10.7", "20.71.8.10", 50001));
+  CHECK(hops(m, t) == std::vector<std::string>{
+                          "source pass",
+                          "entry pass pip-lb-web",
+                          "load-balancer pass lb-web/ssh-web-1",
+                          "nsg(subnet) pass nsg-web/allow-ssh-office",
+                          "no-nsg(nic) pass",
+                          "route pass system",
+                      });
+  CHECK(t.allowed);
+  CHECK(m.vms[t.vm].name == "vm-web-1");
+  CHECK(t.hops[2].lb_nat);
+  CHECK(t.hops[2].backend_port == 22);
+  CHECK(t.hops[2].reason ==
+        "tcp port 50001 matches inbound NAT rule 'ssh-web-1' (50001 -> 22) of 'lb-web', which forwards to vm-web-1 "
+        "(10.50.1.4)");
+
+  t = solver::explain(m, query("52.10.20.30", "20.71.8.10", 50001));
+  CHECK(hops(m, t)[3] == "nsg(subnet) stop nsg-web/DenyAllInBound");
+  CHECK_FALSE(t.allowed);
+  CHECK(t.reason == "denied at nsg (subnet): DenyAllInBound (65500, deny, default rule): source '*', port 22 in '*', "
+                    "protocol '*' covers tcp");
+
+  // v2: the range's only port goes to the first member in NIC-id order.
+  t = solver::explain(m, query("52.10.20.30", "20.71.8.10", 60000));
+  CHECK(t.allowed);
+  CHECK(m.vms[t.vm].name == "vm-web-1");
+  CHECK(hops(m, t)[3] == "nsg(subnet) pass nsg-web/allow-admin");
+
+  t = solver::explain(m, query("52.10.20.30", "20.71.8.10", 81));
+  REQUIRE(t.status == FlowTrace::Status::kOk);
+  CHECK(hops(m, t) == std::vector<std::string>{"source pass", "entry pass pip-lb-web", "load-balancer stop lb-web"});
+  CHECK(t.nic == -1);
+  CHECK(t.stopped_at == 2);
+  CHECK(t.reason == "denied at load-balancer: no load-balancing or inbound NAT rule of 'lb-web' on frontend "
+                    "'fe-public' matches tcp port 81");
+}
+
+TEST_CASE("explain: through the Basic lb-mgmt, the mgmt subnet's route to the appliance stops RDP",
+          "[solver][explain]") {
+  const auto m = load_example("web-behind-lb");
+  const auto t = solver::explain(m, query("52.10.20.30", "20.71.8.20", 3389));
+  CHECK(hops(m, t) == std::vector<std::string>{
+                          "source pass",
+                          "entry pass pip-lb-mgmt",
+                          "load-balancer pass lb-mgmt/rdp",
+                          "no-nsg(subnet) pass",
+                          "no-nsg(nic) pass",
+                          "route stop default-to-appliance",
+                      });
+  CHECK(m.vms[t.vm].name == "vm-mgmt");
+  CHECK(t.hops[4].reason == "no NSG on the subnet or the NIC: a Basic load balancer is open on every port where no "
+                            "NSG applies");
+  CHECK_THAT(t.reason, Catch::StartsWith("denied at route: the reply to 52.10.20.30 takes route "
+                                         "'default-to-appliance' (0.0.0.0/0 -> VirtualAppliance 10.50.3.4)"));
+  // A backend by name has no internet entry of its own; its NSGs are still shown. --backend is for frontends.
   const auto b = solver::explain(m, query("52.10.20.30", "vm-web-1", 8443));
   CHECK(b.status == FlowTrace::Status::kOk);
   CHECK_FALSE(b.allowed);
+  auto q = query("52.10.20.30", "vm-web-1", 8443);
+  q.backend = "vm-web-1";
+  CHECK(solver::explain(m, q).status == FlowTrace::Status::kBadBackend);
 }
 
 TEST_CASE("explain: a return route to an appliance stops the flow at the route hop", "[solver][explain]") {
