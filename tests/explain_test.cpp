@@ -493,6 +493,112 @@ bool cross_check(const model::Model& m, std::mt19937_64& rng, int probes) {
   return true;
 }
 
+
+/// For `probes` random packets to the public load balancer frontends of `m`: explain's verdict is membership in
+/// analyze()'s load-balancer exposures with the same entry public IP, entry port, rule, target and backend port,
+/// and the deciding rules at both NSG scopes are the exposure's path. Returns false when `m` has no public
+/// frontend with an address.
+bool cross_check_lb(const model::Model& m, std::mt19937_64& rng, int probes) {
+  const auto analysis = solver::analyze(m);
+  std::vector<std::pair<int, int>> frontends;
+  for (std::size_t l = 0; l < m.load_balancers.size(); ++l) {
+    const auto& fes = m.load_balancers[l].frontends;
+    for (std::size_t f = 0; f < fes.size(); ++f) {
+      if (fes[f].public_ip.resolved() && m.public_ips[fes[f].public_ip.index].address) frontends.emplace_back(l, f);
+    }
+  }
+  if (frontends.empty()) return false;
+  auto pick = [&](std::size_t n) { return static_cast<std::size_t>(rng() % n); };
+  std::vector<model::IpAddress> sources;
+  for (const char* a : {"52.10.20.30", "52.233.10.7", "52.233.10.255", "52.233.11.0", "203.0.113.7", "10.50.1.9",
+                        "20.1.2.3", "52.1.2.3", "81.2.69.200", "2a01:111::1"}) {
+    sources.push_back(*model::IpAddress::parse(a));
+  }
+  const std::vector<Protocol> protocols = {Protocol::kTcp, Protocol::kTcp, Protocol::kTcp, Protocol::kUdp,
+                                           Protocol::kIcmp};
+  int allowed = 0;
+  int nat = 0;
+  int stopped_at_lb = 0;
+  for (int i = 0; i < probes; ++i) {
+    const auto [l, f] = frontends[pick(frontends.size())];
+    const auto& lb = m.load_balancers[l];
+    const auto& pip = m.public_ips[lb.frontends[f].public_ip.index];
+    std::vector<int> ports = {22, 80, 443, 81};
+    for (const auto& r : lb.rules) ports.insert(ports.end(), {r.frontend_port, r.frontend_port + 1});
+    for (const auto& r : lb.nat_rules) {
+      ports.push_back(r.frontend_port);
+      if (r.frontend_port_range_start) {
+        for (int p = *r.frontend_port_range_start; p <= *r.frontend_port_range_end + 1; ++p) ports.push_back(p);
+      }
+    }
+    FlowQuery q;
+    q.source = rng() % 4 == 0 ? model::IpAddress::v4(static_cast<std::uint32_t>(rng())) : sources[pick(sources.size())];
+    q.target = rng() % 2 ? pip.address->to_string() : pip.name;
+    q.protocol = protocols[pick(protocols.size())];
+    q.destination_port = static_cast<std::uint16_t>(ports[pick(ports.size())] % 65536);
+    q.source_port = static_cast<std::uint16_t>(rng() % 4 == 0 ? rng() % 65536 : 49152);
+    auto t = solver::explain(m, q);
+    REQUIRE(t.status == FlowTrace::Status::kOk);
+    REQUIRE(t.hops.size() >= 3);
+    REQUIRE(t.hops[2].kind == TraceHop::Kind::kLoadBalancer);
+    if (t.hops[2].backends.size() > 1 && rng() % 2) {  // another member, chosen with --backend
+      const auto x = t.hops[2].backends[pick(t.hops[2].backends.size())];  // a copy: t is replaced
+      q.backend = m.nics[x.nic].ip_configurations[x.ip_configuration].private_ip->to_string();
+      t = solver::explain(m, q);
+      REQUIRE(t.status == FlowTrace::Status::kOk);
+      REQUIRE(t.nic == x.nic);
+    }
+    const TraceHop& h = t.hops[2];
+    INFO(fmt::format("{} {} -> {} port {} sport {} backend '{}'", model::to_string(q.protocol), q.source.to_string(),
+                     q.target, q.destination_port, q.source_port, q.backend));
+    INFO(t.reason);
+    const bool ported = model::has_ports(q.protocol);
+    auto same_flow = [&](const solver::Exposure& e) {
+      return e.load_balancer == l && e.frontend == f && e.public_ip == lb.frontends[f].public_ip.index &&
+             e.protocol == q.protocol && e.sources.contains(q.source.value) &&
+             (!ported || (e.entry_ports.contains(q.destination_port) && e.source_ports.contains(q.source_port)));
+    };
+    if (h.lb_rule < 0 || t.nic < 0) {  // no rule, or no backend: nothing of this flow is exposed
+      ++stopped_at_lb;
+      CHECK_FALSE(t.allowed);
+      for (const auto& e : analysis.exposures) CHECK_FALSE(same_flow(e));
+      continue;
+    }
+    const auto via = h.lb_nat ? solver::Via::kLoadBalancerNat : solver::Via::kLoadBalancer;
+    const solver::Exposure* hit = nullptr;
+    for (const auto& e : analysis.exposures) {
+      if (!same_flow(e) || e.via != via || e.nic != t.nic || e.ip_configuration != t.ip_configuration) continue;
+      if (ported && !e.ports.contains(static_cast<std::uint16_t>(h.backend_port))) continue;
+      bool same_rule = false;
+      for (const auto& ph : e.path) {
+        if (ph.kind == solver::Hop::Kind::kLoadBalancer) same_rule = ph.rule == h.lb_rule;
+      }
+      if (!same_rule) continue;
+      REQUIRE(hit == nullptr);
+      hit = &e;
+    }
+    REQUIRE(t.allowed == (hit != nullptr));
+    if (!hit) continue;
+    ++allowed;
+    nat += h.lb_nat ? 1 : 0;
+    std::vector<std::pair<int, int>> want, got;
+    for (const auto& ph : hit->path) {
+      if (ph.kind == solver::Hop::Kind::kNsg || ph.kind == solver::Hop::Kind::kNoNsg) {
+        want.emplace_back(ph.kind == solver::Hop::Kind::kNsg ? ph.resource : -2, ph.rule);
+      }
+    }
+    for (const auto& th : t.hops) {
+      if (th.kind == TraceHop::Kind::kNsg || th.kind == TraceHop::Kind::kNoNsg) {
+        got.emplace_back(th.kind == TraceHop::Kind::kNsg ? th.resource : -2, th.rule);
+      }
+    }
+    CHECK(got == want);
+  }
+  CHECK(allowed > 0);
+  CHECK(nat > 0);
+  CHECK(stopped_at_lb > 0);
+  return true;
+}
 }  // namespace
 
 TEST_CASE("explain agrees with analyze on every example and on random packets", "[solver][explain]") {
@@ -530,6 +636,74 @@ TEST_CASE("explain agrees with analyze on every example and on random packets", 
   CHECK(hops(partial, t) == std::vector<std::string>{"source pass", "entry pass", "nsg(subnet) pass", "nsg(nic) pass",
                                                      "route pass system"});
   CHECK_THAT(t.hops[1].reason, Catch::StartsWith("a public IP not in the input (assumed Basic SKU) maps to"));
+}
+
+
+TEST_CASE("explain agrees with analyze through load balancers", "[solver][explain]") {
+  std::mt19937_64 rng(20261123);
+  CHECK(cross_check_lb(load_example("web-behind-lb"), rng, 600));
+  // Standard with NSGs (floating IP matched by a rule on the frontend's address, NAT v1 and v2), Basic without.
+  EstateBuilder b;
+  b.vnet("v", {"10.0.0.0/16"})
+      .nsg("nsg", {{"allow-floating", 100, kAllow, tcp(), {"Internet"}, {"443"}, {"20.0.0.1"}},
+                   {"deny-office", 110, kDeny, any_protocol(), {"52.233.10.0/24"}, {"*"}},
+                   {"allow-web", 120, kAllow, tcp(), {"Internet"}, {"8080"}, {"10.0.0.0/24"}},
+                   {"allow-ssh", 130, kAllow, tcp(), {"52.0.0.0/8"}, {"22"}},
+                   {"allow-dns", 140, kAllow, udp(), {"*"}, {"53"}}})
+      .nsg("nic-nsg", {{"deny-2222", 100, kDeny, tcp(), {"*"}, {"2222"}}})
+      .route_table("rt", "52.1.0.0/16", NextHopType::kVirtualAppliance)
+      .subnet("v", "s", "10.0.0.0/24", "nsg", "rt")
+      .subnet("v", "open", "10.0.1.0/24")
+      .public_ip("pip-std", "20.0.0.1", Sku::kStandard)
+      .public_ip("pip-basic", "20.0.0.2", Sku::kBasic)
+      .vm("a", "v", "s", "10.0.0.4", "", "nic-nsg")
+      .vm("b", "v", "s", "10.0.0.5")
+      .vm("c", "v", "s", "10.0.0.6")
+      .vm("d", "v", "open", "10.0.1.4")
+      .vm("e", "v", "open", "10.0.1.5")
+      .load_balancer("lb-std", Sku::kStandard, "pip-std")
+      .lb_member("lb-std", "a")
+      .lb_member("lb-std", "b")
+      .lb_member("lb-std", "c")
+      .lb_rule("lb-std", "web", tcp(), 80, 8080)
+      .lb_rule("lb-std", "floating", tcp(), 443, 443, true)
+      .lb_rule("lb-std", "dns", udp() | tcp(), 53, 53)
+      .lb_nat_rule("lb-std", "ssh-a", tcp(), 50001, 22, "a")
+      .lb_nat_rule("lb-std", "ssh-b", tcp(), 50002, 2222, "b")
+      .lb_nat_range("lb-std", "ssh-range", tcp(), 60000, 60001, 22)
+      .load_balancer("lb-basic", Sku::kBasic, "pip-basic")
+      .lb_member("lb-basic", "d")
+      .lb_member("lb-basic", "e")
+      .lb_rule("lb-basic", "rdp", tcp(), 3389, 3389)
+      .lb_rule("lb-basic", "any-udp", udp(), 500, 4500)
+      .lb_nat_rule("lb-basic", "ssh-d", tcp(), 50001, 22, "d")
+      .lb_nat_range("lb-basic", "range", tcp(), 61000, 61004, 2200);
+  const auto m = b.done();
+  CHECK(cross_check_lb(m, rng, 1500));
+
+  // Floating IP: allow-floating names the frontend's address, which the NSG sees as the destination.
+  auto q = query("81.2.69.200", "20.0.0.1", 443);
+  q.backend = "b";
+  auto t = solver::explain(m, q);
+  CHECK(hops(m, t) == std::vector<std::string>{"source pass", "entry pass pip-std", "load-balancer pass lb-std/floating",
+                                               "nsg(subnet) pass nsg/allow-floating", "no-nsg(nic) pass",
+                                               "route pass system"});
+  CHECK_THAT(t.hops[3].reason, Catch::Contains("destination covers 20.0.0.1"));
+  // Without floating IP the same address does not match: allow-web names the backend's subnet instead.
+  t = solver::explain(m, query("81.2.69.200", "20.0.0.1", 80));
+  CHECK(hops(m, t)[3] == "nsg(subnet) pass nsg/allow-web");
+  CHECK(m.vms[t.vm].name == "a");
+  // v2 range of two ports over three members: the third gets none, and the trace stops at the load balancer.
+  t = solver::explain(m, query("52.1.2.3", "20.0.0.1", 60001));
+  CHECK(m.vms[t.vm].name == "b");
+  t = solver::explain(m, query("52.1.2.3", "20.0.0.1", 60002));
+  CHECK(hops(m, t).back() == "load-balancer stop lb-std");
+  // A Standard load balancer in front of an NSG-less backend admits nothing; a Basic one admits everything.
+  t = solver::explain(m, query("52.1.2.3", "20.0.0.2", 61001));
+  CHECK(t.allowed);
+  CHECK(m.vms[t.vm].name == "e");
+  CHECK(t.hops[4].reason == "no NSG on the subnet or the NIC: a Basic load balancer is open on every port where no "
+                            "NSG applies");
 }
 
 }  // namespace exposim
