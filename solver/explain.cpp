@@ -264,7 +264,8 @@ NsgSlot slot(const model::Ref& ref) {
   return {NsgSlot::State::kMissing, -1};
 }
 
-TraceHop route_hop(const model::Model& m, int subnet, const IpAddress& client) {
+/// `through`: what the replies must leave through ("the public IP", "the load balancer").
+TraceHop route_hop(const model::Model& m, int subnet, const IpAddress& client, const char* through) {
   TraceHop h;
   h.kind = TraceHop::Kind::kRoute;
   h.resource_kind = model::ResourceKind::kSubnet;
@@ -298,8 +299,8 @@ TraceHop route_hop(const model::Model& m, int subnet, const IpAddress& client) {
     if (subnet < 0) h.reason += " (the subnet is not in the input)";
   }
   h.passes = h.next_hop == model::NextHopType::kInternet;
-  h.reason += h.passes ? ": replies leave through the public IP and reach the client"
-                       : ": replies do not leave through the public IP, so the client never gets an answer";
+  h.reason += h.passes ? fmt::format(": replies leave through {} and reach the client", through)
+                       : fmt::format(": replies do not leave through {}, so the client never gets an answer", through);
   return h;
 }
 
@@ -727,8 +728,8 @@ FlowTrace explain(const model::Model& m, const FlowQuery& q) {
   t.hops.push_back(nsg_hop(subnet_nsg, "subnet", model::ResourceKind::kSubnet, subnet));
   t.hops.push_back(nsg_hop(nic_nsg, "nic", model::ResourceKind::kNetworkInterface, target->nic));
 
-  // route: the reply must go back out through the public IP (docs/model.md, "Return routing").
-  t.hops.push_back(route_hop(m, subnet, src));
+  // route: the reply must go back out through the public IP or load balancer (docs/model.md, "Return routing").
+  t.hops.push_back(route_hop(m, subnet, src, lb ? "the load balancer" : "the public IP"));
 
   if (lb) {
     const auto& balancer = m.load_balancers[t.load_balancer];

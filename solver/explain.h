@@ -10,8 +10,9 @@
 
 namespace exposim::solver {
 
-/// The packet to explain. `target` is a public IP address, a public IP name or id, a private IP address,
-/// or a NIC or VM name or id (names and ids case-insensitive).
+/// The packet to explain. `target` is a public IP address, a public IP name or id (an instance public IP or
+/// a load balancer frontend's), a private IP address, or a NIC or VM name or id (names and ids
+/// case-insensitive).
 struct FlowQuery {
   model::IpAddress source;
   std::string target;
@@ -76,7 +77,8 @@ struct FlowTrace {
 
 /// Traces one packet through a validated model. Pure; never throws on any model or query.
 /// `allowed` is true exactly when analyze() reports an exposure of the target's ip configuration whose
-/// protocol, ports and sources contain the packet, and the deciding rules are the same.
+/// protocol, ports and sources contain the packet, and the deciding rules are the same. For a load balancer
+/// frontend: an exposure via that frontend with the same rule, entry port, backend and backend port.
 FlowTrace explain(const model::Model& m, const FlowQuery& q);
 
 const char* to_string(TraceHop::Kind k);

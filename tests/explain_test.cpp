@@ -346,6 +346,8 @@ TEST_CASE("explain: through the Basic lb-mgmt, the mgmt subnet's route to the ap
                             "NSG applies");
   CHECK_THAT(t.reason, Catch::StartsWith("denied at route: the reply to 52.10.20.30 takes route "
                                          "'default-to-appliance' (0.0.0.0/0 -> VirtualAppliance 10.50.3.4)"));
+  CHECK_THAT(t.reason, Catch::EndsWith("replies do not leave through the load balancer, so the client never gets an "
+                                       "answer"));
   // A backend by name has no internet entry of its own; its NSGs are still shown. --backend is for frontends.
   const auto b = solver::explain(m, query("52.10.20.30", "vm-web-1", 8443));
   CHECK(b.status == FlowTrace::Status::kOk);
@@ -405,7 +407,7 @@ namespace {
 
 /// For `probes` random packets to the ip configurations with a public IP: explain's verdict is membership
 /// in analyze()'s exposures, and the deciding rules at both NSG scopes are the exposure's path.
-/// Cross-checks the public-IP entries of `m` (explain does not trace load balancers yet); returns false
+/// Cross-checks the public-IP entries of `m` (load balancers: cross_check_lb); returns false
 /// when `m` has no ip configuration with a public IP of its own.
 bool cross_check(const model::Model& m, std::mt19937_64& rng, int probes) {
   const auto analysis = solver::analyze(m);
