@@ -166,6 +166,7 @@ struct ExplainCommand {
   int source_port = 49152;
   std::string format = "table";
   std::string output;
+  std::string backend;
 
   void add(CLI::App& app) {
     auto* cmd = app.add_subcommand("explain", "Follow one packet hop by hop: what each hop decides and why");
@@ -178,6 +179,9 @@ struct ExplainCommand {
     cmd->add_option("--protocol", protocol, "tcp (default), udp, icmp, esp or ah")
         ->transform(CLI::IsMember({"tcp", "udp", "icmp", "esp", "ah"}, CLI::ignore_case));
     cmd->add_option("--source-port", source_port, "Source port (default 49152)")->check(CLI::Range(0, 65535));
+    cmd->add_option("--backend", backend,
+                    "Load balancer frontend targets: the backend to trace (NIC or VM name, or private IP); "
+                    "default: the first member of the rule's pool");
     cmd->add_option("-f,--format", format, "Output format")->check(CLI::IsMember({"table", "json"}));
     cmd->add_option("-o,--output", output, "Write the report to this file (atomically) instead of stdout");
   }
@@ -191,6 +195,7 @@ struct ExplainCommand {
     }
     q.source = *source;
     q.target = to;
+    q.backend = backend;
     for (int p = 0; p < model::kProtocolCount; ++p) {
       if (protocol == model::to_string(static_cast<model::Protocol>(p))) q.protocol = static_cast<model::Protocol>(p);
     }
@@ -208,7 +213,8 @@ struct ExplainCommand {
     const solver::FlowTrace t = solver::explain(m, q);
     if (t.status != solver::FlowTrace::Status::kOk) {
       err << "exposim: error: " << t.error << '\n';
-      for (const auto& c : t.candidates) err << "exposim: note: candidate: " << c << '\n';
+      const char* what = t.status == solver::FlowTrace::Status::kBadBackend ? "member" : "candidate";
+      for (const auto& c : t.candidates) err << "exposim: note: " << what << ": " << c << '\n';
       return kExitBadInput;
     }
     const auto sorted = diags.sorted();

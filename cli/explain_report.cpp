@@ -21,15 +21,19 @@ const model::IpConfiguration& ip_config(const model::Model& m, const FlowTrace& 
 
 /// The address the packet is sent to: the public IP, or the private IP when there is no internet entry.
 std::string destination(const model::Model& m, const FlowTrace& t) {
-  const auto& cfg = ip_config(m, t);
   if (t.via_public_ip) {
     if (t.public_ip >= 0 && m.public_ips[t.public_ip].address) return m.public_ips[t.public_ip].address->to_string();
     return "";
   }
+  const auto& cfg = ip_config(m, t);
   return cfg.private_ip ? cfg.private_ip->to_string() : "";
 }
 
 std::string target_name(const model::Model& m, const FlowTrace& t) {
+  if (t.nic < 0) {  // a load balancer frontend that forwards the packet nowhere
+    const auto& lb = m.load_balancers[t.load_balancer];
+    return fmt::format("{}/{}", lb.name, lb.frontends[t.frontend].name);
+  }
   return t.vm >= 0 ? m.vms[t.vm].name : m.nics[t.nic].name;
 }
 
@@ -50,6 +54,7 @@ std::string where_text(const model::Model& m, const FlowTrace& t, const TraceHop
     case TraceHop::Kind::kEntry:
       if (!t.via_public_ip) return "-";
       return h.resource >= 0 ? m.public_ips[h.resource].name : "(public IP not in input)";
+    case TraceHop::Kind::kLoadBalancer: return m.load_balancers[h.resource].name;
     case TraceHop::Kind::kNsg: return h.resource >= 0 ? m.nsgs[h.resource].name : "(NSG not in input)";
     case TraceHop::Kind::kNoNsg: return "no NSG";
     case TraceHop::Kind::kRoute: return h.route_table >= 0 ? m.route_tables[h.route_table].name : "system route";
@@ -76,7 +81,9 @@ ordered_json hop_json(const model::Model& m, const FlowTrace& t, const TraceHop&
       j["internet"] = t.internet_source;
       break;
     case TraceHop::Kind::kEntry:
-      j["via"] = t.via_public_ip ? ordered_json("public-ip") : ordered_json(nullptr);
+      j["via"] = t.load_balancer >= 0 ? ordered_json("load-balancer")
+                 : t.via_public_ip    ? ordered_json("public-ip")
+                                      : ordered_json(nullptr);
       if (t.via_public_ip && h.resource >= 0) {
         const auto& pip = m.public_ips[h.resource];
         j["public_ip"] = {{"id", pip.id},
@@ -85,6 +92,31 @@ ordered_json hop_json(const model::Model& m, const FlowTrace& t, const TraceHop&
                           {"sku", model::to_string(pip.sku)}};
       }
       break;
+    case TraceHop::Kind::kLoadBalancer: {
+      const auto& lb = m.load_balancers[h.resource];
+      j["id"] = lb.id;
+      j["name"] = lb.name;
+      if (h.lb_rule >= 0) {
+        j["rule"] = {{"name", h.lb_nat ? lb.nat_rules[h.lb_rule].name : lb.rules[h.lb_rule].name},
+                     {"kind", h.lb_nat ? "inbound-nat" : "load-balancing"},
+                     {"frontend_port", h.frontend_port},
+                     {"backend_port", h.backend_port}};
+      } else {
+        j["rule"] = nullptr;
+      }
+      ordered_json backends = ordered_json::array();
+      for (const auto& x : h.backends) {
+        const auto& nic = m.nics[x.nic];
+        const auto& cfg = nic.ip_configurations[x.ip_configuration];
+        const int vm = nic.virtual_machine.index;
+        backends.push_back({{"name", vm >= 0 ? m.vms[vm].name : nic.name},
+                            {"nic", {{"id", nic.id}, {"name", nic.name}}},
+                            {"ip_configuration", cfg.name},
+                            {"ip", cfg.private_ip ? ordered_json(cfg.private_ip->to_string()) : ordered_json(nullptr)}});
+      }
+      j["backends"] = backends;
+      break;
+    }
     case TraceHop::Kind::kNsg:
       j["scope"] = h.scope;
       if (h.resource >= 0) {
@@ -166,7 +198,8 @@ void write_explain_json(std::ostream& out, const model::Model& m, const FlowTrac
     flow["destination_port"] = q.destination_port;
   }
   doc["flow"] = flow;
-  doc["target"] = target_json(m, t.nic, t.ip_configuration, t.vm);
+  // null: a load balancer frontend that forwards the packet nowhere
+  doc["target"] = t.nic >= 0 ? target_json(m, t.nic, t.ip_configuration, t.vm) : ordered_json(nullptr);
   ordered_json hops = ordered_json::array();
   for (const auto& h : t.hops) hops.push_back(hop_json(m, t, h));
   doc["hops"] = hops;

@@ -125,16 +125,6 @@ std::optional<Candidate> resolve_target(const model::Model& m, const std::string
     if (!unattached.empty()) {
       t.status = FlowTrace::Status::kBadTarget;
       t.error = fmt::format("public IP '{}' is not attached to any ip configuration in the input", unattached.front());
-      // A load balancer frontend: analyze follows it, explain does not yet (say so rather than mislead).
-      for (const auto& lb : m.load_balancers) {
-        for (const auto& fe : lb.frontends) {
-          if (!fe.public_ip.resolved() || m.public_ips[fe.public_ip.index].name != unattached.front()) continue;
-          t.error = fmt::format("public IP '{}' is frontend '{}' of load balancer '{}': explain does not trace flows "
-                                "through load balancers yet; give a backend's name or private IP to see its NSGs, "
-                                "and see 'exposim analyze' for what the load balancer exposes",
-                                unattached.front(), fe.name, lb.name);
-        }
-      }
     } else {
       t.status = FlowTrace::Status::kUnknownTarget;
       t.error = fmt::format("unknown target '{}': expected a public or private IP address, or the name or id of a "
@@ -263,7 +253,8 @@ std::string rule_reason(const model::SecurityRule& r, const FlowQuery& q, const 
 }
 
 
-TraceHop route_hop(const model::Model& m, int subnet, const IpAddress& client) {
+/// `through`: what the replies must leave through ("the public IP", "the load balancer").
+TraceHop route_hop(const model::Model& m, int subnet, const IpAddress& client, const char* through) {
   TraceHop h;
   h.kind = TraceHop::Kind::kRoute;
   h.resource_kind = model::ResourceKind::kSubnet;
@@ -297,9 +288,203 @@ TraceHop route_hop(const model::Model& m, int subnet, const IpAddress& client) {
     if (subnet < 0) h.reason += " (the subnet is not in the input)";
   }
   h.passes = h.next_hop == model::NextHopType::kInternet;
-  h.reason += h.passes ? ": replies leave through the public IP and reach the client"
-                       : ": replies do not leave through the public IP, so the client never gets an answer";
+  h.reason += h.passes ? fmt::format(": replies leave through {} and reach the client", through)
+                       : fmt::format(": replies do not leave through {}, so the client never gets an answer", through);
   return h;
+}
+
+
+/// The public load balancer frontends whose public IP the target text names (address, name or id).
+std::vector<std::pair<int, int>> frontends_named(const model::Model& m, const std::string& text) {
+  const auto ip = IpAddress::parse(text);
+  const std::string canonical = model::canonical_id(text);
+  const std::string lowered = lower(text);
+  std::vector<std::pair<int, int>> out;
+  for (std::size_t l = 0; l < m.load_balancers.size(); ++l) {
+    const auto& fes = m.load_balancers[l].frontends;
+    for (std::size_t f = 0; f < fes.size(); ++f) {
+      if (!fes[f].public_ip.resolved()) continue;
+      const auto& pip = m.public_ips[fes[f].public_ip.index];
+      if (ip ? pip.address == ip : named(pip, canonical, lowered)) out.emplace_back(l, f);
+    }
+  }
+  return out;
+}
+
+std::string member_label(const model::Model& m, const model::IpConfigIndex& x) {
+  const auto& nic = m.nics[x.nic];
+  const auto& cfg = nic.ip_configurations[x.ip_configuration];
+  const int vm = nic.virtual_machine.index;
+  std::string name = vm >= 0 ? m.vms[vm].name : nic.name;
+  if (nic.ip_configurations.size() > 1) name += "/" + cfg.name;
+  return fmt::format("{} ({})", name, cfg.private_ip ? cfg.private_ip->to_string() : "unallocated");
+}
+
+/// Does the --backend text name this member (NIC or VM name or id, ip configuration id, or private IP)?
+bool names_member(const model::Model& m, const model::IpConfigIndex& x, const std::string& text) {
+  const auto& nic = m.nics[x.nic];
+  const auto& cfg = nic.ip_configurations[x.ip_configuration];
+  if (const auto ip = IpAddress::parse(text)) return cfg.private_ip == ip;
+  const std::string canonical = model::canonical_id(text);
+  const std::string lowered = lower(text);
+  if (named(nic, canonical, lowered) || cfg.key == canonical) return true;
+  const int vm = nic.virtual_machine.index;
+  return vm >= 0 && named(m.vms[vm], canonical, lowered);
+}
+
+/// What a load balancer frontend does with the packet: the rule that matches and the backend it goes to.
+struct LbChoice {
+  TraceHop hop;
+  std::optional<model::IpConfigIndex> backend;  // none: no rule matches, or the rule forwards nowhere
+  bool floating_ip{false};
+};
+
+/// Matches the packet against the frontend's load-balancing rules, then its inbound NAT rules, as analyze()
+/// enumerates them. Fills t's error fields (kBadBackend) when --backend names no member.
+LbChoice load_balancer_hop(const model::Model& m, int l, int f, const FlowQuery& q, FlowTrace& t) {
+  const auto& lb = m.load_balancers[l];
+  const auto& fe = lb.frontends[f];
+  const model::IpFamily family = m.public_ips[fe.public_ip.index].family;
+  LbChoice c;
+  TraceHop& h = c.hop;
+  h.kind = TraceHop::Kind::kLoadBalancer;
+  h.resource_kind = model::ResourceKind::kLoadBalancer;
+  h.resource = l;
+  const bool ported = model::has_ports(q.protocol);
+  const std::string packet = ported ? fmt::format("{} port {}", model::to_string(q.protocol), q.destination_port)
+                                    : std::string(model::to_string(q.protocol));
+  auto of_family = [&](const model::IpConfigIndex& x) {
+    return m.nics[x.nic].ip_configurations[x.ip_configuration].family == family;
+  };
+  auto bad_backend = [&](const std::string& why, const std::vector<model::IpConfigIndex>& members) {
+    t.status = FlowTrace::Status::kBadBackend;
+    t.error = why;
+    for (const auto& x : members) t.candidates.push_back(member_label(m, x));
+  };
+  // Load-balancing rules: the frontend port (0: HA ports, every port unchanged) and the protocol.
+  for (std::size_t r = 0; r < lb.rules.size() && ported; ++r) {
+    const auto& rule = lb.rules[r];
+    if (rule.frontend.child != f || !(rule.protocols & model::bit(q.protocol))) continue;
+    if (rule.frontend_port != 0 && rule.frontend_port != q.destination_port) continue;
+    h.lb_rule = static_cast<int>(r);
+    h.frontend_port = q.destination_port;
+    h.backend_port = rule.frontend_port == 0 ? q.destination_port : rule.backend_port;
+    c.floating_ip = rule.enable_floating_ip;
+    std::set<model::IpConfigIndex> done;  // as analyze: a member of two of the rule's pools once
+    std::vector<std::string> pools;
+    for (const auto& pool : rule.backend_pools) {
+      if (pool.child < 0) continue;
+      pools.push_back(fmt::format("'{}'", lb.backend_pools[pool.child].name));
+      for (const auto& x : lb.backend_pools[pool.child].members) {
+        if (done.insert(x).second && of_family(x)) h.backends.push_back(x);
+      }
+    }
+    std::string pool_text = pools.empty() ? "no backend pool" : "pool " + pools.front();
+    for (std::size_t i = 1; i < pools.size(); ++i) pool_text += " and " + pools[i];
+    h.reason = fmt::format("{} matches load-balancing rule '{}' ({} -> {}) of '{}'", packet, rule.name,
+                           h.frontend_port, h.backend_port, lb.name);
+    if (h.backends.empty()) {
+      h.reason += fmt::format(", but {} has no member of the frontend's IP version: the packet goes nowhere", pool_text);
+      if (!q.backend.empty()) bad_backend(fmt::format("--backend '{}': load-balancing rule '{}' of '{}' has no backend",
+                                                      q.backend, rule.name, lb.name), {});
+      return c;
+    }
+    std::size_t pick = 0;
+    if (!q.backend.empty()) {
+      pick = h.backends.size();
+      for (std::size_t i = 0; i < h.backends.size() && pick == h.backends.size(); ++i) {
+        if (names_member(m, h.backends[i], q.backend)) pick = i;
+      }
+      if (pick == h.backends.size()) {
+        bad_backend(fmt::format("--backend '{}' is not a member of {} of load balancer '{}' (rule '{}')", q.backend,
+                                pool_text, lb.name, rule.name),
+                    h.backends);
+        return c;
+      }
+    }
+    c.backend = h.backends[pick];
+    h.passes = true;
+    if (!q.backend.empty()) {
+      h.reason += fmt::format("; {} spreads flows over its members: traced {}, chosen with --backend", pool_text,
+                              member_label(m, *c.backend));
+    } else if (h.backends.size() == 1) {
+      h.reason += fmt::format(", which forwards to {}, the only member of {}", member_label(m, *c.backend), pool_text);
+    } else {
+      std::string others;
+      for (std::size_t i = 1; i < h.backends.size(); ++i) others += (i > 1 ? ", " : "") + member_label(m, h.backends[i]);
+      h.reason += fmt::format("; {} spreads flows over {} members: traced the first in the documented order (NIC id, "
+                              "then ip configuration name), {}; other members: {}; choose one with --backend",
+                              pool_text, h.backends.size(), member_label(m, *c.backend), others);
+    }
+    return c;
+  }
+  // Inbound NAT rules: one frontend port (or, v2, a range handing port start + i to the i-th member).
+  for (std::size_t r = 0; r < lb.nat_rules.size() && ported; ++r) {
+    const auto& rule = lb.nat_rules[r];
+    if (rule.frontend.child != f || !(rule.protocols & model::bit(q.protocol))) continue;
+    std::vector<model::IpConfigIndex> to;
+    std::string how;
+    if (rule.backend_pool.set()) {
+      if (rule.backend_pool.child < 0 || !rule.frontend_port_range_start || !rule.frontend_port_range_end) continue;
+      const int start = *rule.frontend_port_range_start;
+      if (q.destination_port < start || q.destination_port > *rule.frontend_port_range_end) continue;
+      const auto& pool = lb.backend_pools[rule.backend_pool.child];
+      const auto i = static_cast<std::size_t>(q.destination_port - start);
+      h.reason = fmt::format("{} matches inbound NAT rule '{}' ({}..{} -> {}) of '{}'", packet, rule.name, start,
+                             *rule.frontend_port_range_end, rule.backend_port, lb.name);
+      if (i >= pool.members.size()) {
+        how = fmt::format(", but pool '{}' has {} member{} (NIC id, then ip configuration name): port {} goes to none",
+                          pool.name, pool.members.size(), pool.members.size() == 1 ? "" : "s", q.destination_port);
+      } else if (!of_family(pool.members[i])) {
+        how = fmt::format(": port {} is member {} of pool '{}', {}, not of the frontend's IP version", q.destination_port,
+                          i + 1, pool.name, member_label(m, pool.members[i]));
+      } else {
+        to.push_back(pool.members[i]);
+        how = fmt::format(": port {} goes to member {} of pool '{}' in the documented order (NIC id, then ip "
+                          "configuration name), {}",
+                          q.destination_port, i + 1, pool.name, member_label(m, pool.members[i]));
+      }
+    } else {
+      if (rule.frontend_port != q.destination_port) continue;
+      h.reason = fmt::format("{} matches inbound NAT rule '{}' ({} -> {}) of '{}'", packet, rule.name,
+                             rule.frontend_port, rule.backend_port, lb.name);
+      for (const auto& x : rule.targets) {
+        if (of_family(x)) to.push_back(x);
+      }
+      how = to.empty() ? ", but no ip configuration of the frontend's IP version lists it: the packet goes nowhere"
+                       : fmt::format(", which forwards to {}", member_label(m, to.front()));
+    }
+    h.reason += how;
+    h.lb_rule = static_cast<int>(r);
+    h.lb_nat = true;
+    h.frontend_port = q.destination_port;
+    h.backend_port = rule.backend_port;
+    c.floating_ip = rule.enable_floating_ip;
+    if (to.empty()) {
+      if (!q.backend.empty()) bad_backend(fmt::format("--backend '{}': inbound NAT rule '{}' of '{}' forwards {} to no "
+                                                      "backend", q.backend, rule.name, lb.name, packet), {});
+      return c;
+    }
+    std::size_t pick = 0;
+    if (!q.backend.empty()) {
+      pick = to.size();
+      for (std::size_t i = 0; i < to.size() && pick == to.size(); ++i) {
+        if (names_member(m, to[i], q.backend)) pick = i;
+      }
+      if (pick == to.size()) {
+        bad_backend(fmt::format("--backend '{}': inbound NAT rule '{}' of '{}' forwards {} only to {}", q.backend,
+                                rule.name, lb.name, packet, member_label(m, to.front())),
+                    to);
+        return c;
+      }
+    }
+    c.backend = to[pick];
+    h.passes = true;
+    return c;
+  }
+  h.reason = fmt::format("no load-balancing or inbound NAT rule of '{}' on frontend '{}' matches {}", lb.name, fe.name,
+                         packet);
+  return c;  // a --backend has nothing to choose from: the hop says why the packet stops
 }
 
 }  // namespace
@@ -308,6 +493,7 @@ const char* to_string(TraceHop::Kind k) {
   switch (k) {
     case TraceHop::Kind::kSource: return "source";
     case TraceHop::Kind::kEntry: return "entry";
+    case TraceHop::Kind::kLoadBalancer: return "load-balancer";
     case TraceHop::Kind::kNsg: return "nsg";
     case TraceHop::Kind::kNoNsg: return "no-nsg";
     case TraceHop::Kind::kRoute: return "route";
@@ -319,20 +505,45 @@ FlowTrace explain(const model::Model& m, const FlowQuery& q) {
   FlowTrace t;
   t.query = q;
   if (!model::has_ports(q.protocol)) t.query.destination_port = t.query.source_port = 0;
-  const auto target = resolve_target(m, q.target, q.source.family(), t);
-  if (!target) return t;
+  const bool ported = model::has_ports(q.protocol);
+  std::optional<Candidate> target;
+  std::optional<LbChoice> lb;
+  const auto frontends = frontends_named(m, q.target);
+  if (frontends.size() > 1) {
+    t.status = FlowTrace::Status::kAmbiguousTarget;
+    for (const auto& [l, f] : frontends) t.candidates.push_back(m.load_balancers[l].frontends[f].id);
+    std::sort(t.candidates.begin(), t.candidates.end());
+    t.error = fmt::format("ambiguous target '{}': it names {} load balancer frontends", q.target, frontends.size());
+    return t;
+  }
+  if (frontends.size() == 1) {
+    const auto [l, f] = frontends.front();
+    t.load_balancer = l;
+    t.frontend = f;
+    t.via_public_ip = true;
+    t.public_ip = m.load_balancers[l].frontends[f].public_ip.index;
+    lb = load_balancer_hop(m, l, f, t.query, t);
+    if (t.status != FlowTrace::Status::kOk) return t;
+    if (lb->backend) target = Candidate{lb->backend->nic, lb->backend->ip_configuration, true};
+  } else {
+    if (!q.backend.empty()) {
+      t.status = FlowTrace::Status::kBadBackend;
+      t.error = fmt::format("--backend '{}' applies only when the target is a load balancer frontend's public IP",
+                            q.backend);
+      return t;
+    }
+    target = resolve_target(m, q.target, q.source.family(), t);
+    if (!target) return t;
+  }
+  const IpAddress& src = q.source;
+  const std::string flow =
+      ported ? fmt::format("{} {}:{} -> port {}", model::to_string(q.protocol),
+                           src.family() == model::IpFamily::kV4 ? src.to_string() : "[" + src.to_string() + "]",
+                           q.source_port, q.destination_port)
+             : fmt::format("{} from {}", model::to_string(q.protocol), src.to_string());
 
   model::Diagnostics scratch;  // findings about the estate are analyze's to report
   const AddressSpace space(m, scratch);
-  const auto& nic = m.nics[target->nic];
-  const auto& cfg = nic.ip_configurations[target->cfg];
-  t.nic = target->nic;
-  t.ip_configuration = target->cfg;
-  t.vm = nic.virtual_machine.index;
-  t.via_public_ip = target->via_public;
-  t.public_ip = cfg.public_ip.index;
-  const int subnet = cfg.subnet.index;
-  const IpAddress& src = q.source;
 
   // source: only internet addresses are attackers' packets (docs/model.md, "The internet").
   TraceHop source;
@@ -345,7 +556,63 @@ FlowTrace explain(const model::Model& m, const FlowQuery& q) {
                                     src.to_string(), not_internet_because(m, src));
   t.hops.push_back(source);
 
-  // entry: the public IP of the target's ip configuration.
+  auto finish = [&](const std::string& allowed_reason) {
+    bool stopped = false;
+    for (std::size_t i = 0; i < t.hops.size(); ++i) {
+      t.hops[i].reached = !stopped;
+      if (!stopped && !t.hops[i].passes) {
+        stopped = true;
+        t.stopped_at = static_cast<int>(i);
+      }
+    }
+    t.allowed = !stopped;
+    if (t.allowed) {
+      t.reason = allowed_reason;
+    } else {
+      const TraceHop& h = t.hops[t.stopped_at];
+      std::string where = to_string(h.kind);
+      if (*h.scope) where += fmt::format(" ({})", h.scope);
+      t.reason = fmt::format("denied at {}: {}", where, h.reason);
+      if (h.kind == TraceHop::Kind::kSource) t.reason = "not internet traffic; " + t.reason;
+    }
+  };
+
+  std::string lb_text;  // "frontend 'fe' of load balancer 'lb' (Standard)"
+  auto lb_entry = [&]() {
+    const auto& pip = m.public_ips[t.public_ip];
+    TraceHop entry;
+    entry.kind = TraceHop::Kind::kEntry;
+    entry.resource_kind = model::ResourceKind::kPublicIp;
+    entry.resource = t.public_ip;
+    entry.passes = src.family() == pip.family;
+    entry.reason = fmt::format("public IP '{}' {} ({}) is {}", pip.name,
+                               pip.address ? pip.address->to_string() : "(unallocated)", model::to_string(pip.sku),
+                               lb_text);
+    if (!entry.passes) entry.reason += ", but the client and the frontend are of different IP versions";
+    return entry;
+  };
+  if (lb) {
+    const auto& balancer = m.load_balancers[t.load_balancer];
+    lb_text = fmt::format("frontend '{}' of load balancer '{}' ({})", balancer.frontends[t.frontend].name,
+                          balancer.name, model::to_string(balancer.sku));
+  }
+  if (lb && !target) {  // no rule matches, or the rule forwards nowhere: the trace ends at the load balancer
+    t.hops.push_back(lb_entry());
+    t.hops.push_back(lb->hop);
+    finish("");
+    return t;
+  }
+
+  const auto& nic = m.nics[target->nic];
+  const auto& cfg = nic.ip_configurations[target->cfg];
+  t.nic = target->nic;
+  t.ip_configuration = target->cfg;
+  t.vm = nic.virtual_machine.index;
+  t.via_public_ip = target->via_public;
+  if (!lb) t.public_ip = cfg.public_ip.index;
+  const int subnet = cfg.subnet.index;
+
+  // entry: the public IP of the target's ip configuration (or the load balancer frontend's).
   TraceHop entry;
   entry.kind = TraceHop::Kind::kEntry;
   entry.resource_kind = model::ResourceKind::kPublicIp;
@@ -353,7 +620,10 @@ FlowTrace explain(const model::Model& m, const FlowQuery& q) {
   const std::string private_ip = cfg.private_ip ? cfg.private_ip->to_string() : "an unallocated private IP";
   const std::string cfg_text = fmt::format("ip configuration '{}' of NIC '{}' ({})", cfg.name, nic.name, private_ip);
   model::Sku sku = model::Sku::kBasic;
-  if (target->via_public) {
+  if (lb) {
+    entry = lb_entry();
+    sku = m.load_balancers[t.load_balancer].sku;
+  } else if (target->via_public) {
     std::string pip_text = "a public IP not in the input (assumed Basic SKU)";
     if (cfg.public_ip.resolved()) {
       const auto& pip = m.public_ips[cfg.public_ip.index];
@@ -378,6 +648,7 @@ FlowTrace explain(const model::Model& m, const FlowQuery& q) {
     entry.reason = fmt::format("no internet entry: {} has no public IP", cfg_text);
   }
   t.hops.push_back(entry);
+  if (lb) t.hops.push_back(lb->hop);
 
   // nsg: the subnet's, then the NIC's (§1), decided by the same first-match evaluation as the analysis.
   NsgSlot subnet_nsg;
@@ -388,11 +659,14 @@ FlowTrace explain(const model::Model& m, const FlowQuery& q) {
   }
   const NsgSlot nic_nsg = nsg_slot(nic.nsg);
   const bool no_nsg = subnet_nsg.state == NsgSlot::State::kNone && nic_nsg.state == NsgSlot::State::kNone;
-  const Destination dst{cfg.private_ip, subnet, &cfg.asgs};
-  const bool ported = model::has_ports(q.protocol);
+  // Behind a load balancer the NSGs see the backend port, and with floating IP the frontend's address.
+  FlowQuery at_target = t.query;
+  if (lb) at_target.destination_port = static_cast<std::uint16_t>(lb->hop.backend_port);
+  const std::optional<IpAddress> dst_ip = lb && lb->floating_ip ? m.public_ips[t.public_ip].address : cfg.private_ip;
+  const Destination dst{dst_ip, subnet, &cfg.asgs};
   const PacketSet packet(Cube{model::to_set(src), IpSet::all(), model::bit(q.protocol),
                               ported ? PortSet::single(q.source_port) : PortSet::all(),
-                              ported ? PortSet::single(q.destination_port) : PortSet::all()});
+                              ported ? PortSet::single(at_target.destination_port) : PortSet::all()});
   auto nsg_hop = [&](const NsgSlot& s, const char* scope, model::ResourceKind owner_kind, int owner) {
     TraceHop h;
     h.scope = scope;
@@ -408,7 +682,7 @@ FlowTrace explain(const model::Model& m, const FlowQuery& q) {
         } else {
           h.rule = decisions.front().rule;
           h.passes = decisions.front().access == Access::kAllow;
-          h.reason = rule_reason(nsg.rules[h.rule], t.query, dst, m, space);
+          h.reason = rule_reason(nsg.rules[h.rule], at_target, dst, m, space);
         }
         return h;
       }
@@ -426,13 +700,16 @@ FlowTrace explain(const model::Model& m, const FlowQuery& q) {
     h.passes = true;
     h.reason = "no NSG at this scope: nothing is filtered here";
     if (no_nsg && target->via_public) {
+      const char* what = lb ? "load balancer" : "public IP";
       if (sku == model::Sku::kStandard) {
         if (std::string_view(scope) == "nic") {  // the packet stops once both scopes are known to have none
           h.passes = false;
-          h.reason = "no NSG on the subnet or the NIC: a Standard public IP admits nothing unless an NSG allows it";
+          h.reason = fmt::format("no NSG on the subnet or the NIC: a Standard {} admits nothing unless an NSG allows "
+                                 "it", what);
         }
       } else {
-        h.reason = "no NSG on the subnet or the NIC: a Basic public IP is open on every port where no NSG applies";
+        h.reason = fmt::format("no NSG on the subnet or the NIC: a Basic {} is open on every port where no NSG "
+                               "applies", what);
       }
     }
     return h;
@@ -440,31 +717,17 @@ FlowTrace explain(const model::Model& m, const FlowQuery& q) {
   t.hops.push_back(nsg_hop(subnet_nsg, "subnet", model::ResourceKind::kSubnet, subnet));
   t.hops.push_back(nsg_hop(nic_nsg, "nic", model::ResourceKind::kNetworkInterface, target->nic));
 
-  // route: the reply must go back out through the public IP (docs/model.md, "Return routing").
-  t.hops.push_back(route_hop(m, subnet, src));
+  // route: the reply must go back out through the public IP or load balancer (docs/model.md, "Return routing").
+  t.hops.push_back(route_hop(m, subnet, src, lb ? "the load balancer" : "the public IP"));
 
-  bool stopped = false;
-  for (std::size_t i = 0; i < t.hops.size(); ++i) {
-    t.hops[i].reached = !stopped;
-    if (!stopped && !t.hops[i].passes) {
-      stopped = true;
-      t.stopped_at = static_cast<int>(i);
-    }
-  }
-  t.allowed = !stopped;
-  const std::string flow =
-      ported ? fmt::format("{} {}:{} -> port {}", model::to_string(q.protocol),
-                           src.family() == model::IpFamily::kV4 ? src.to_string() : "[" + src.to_string() + "]",
-                           q.source_port, q.destination_port)
-             : fmt::format("{} from {}", model::to_string(q.protocol), src.to_string());
-  if (t.allowed) {
-    t.reason = fmt::format("allowed: {} reaches {} through its public IP, and replies return", flow, cfg_text);
+  if (lb) {
+    const auto& balancer = m.load_balancers[t.load_balancer];
+    const std::string rule =
+        lb->hop.lb_nat ? balancer.nat_rules[lb->hop.lb_rule].name : balancer.rules[lb->hop.lb_rule].name;
+    finish(fmt::format("allowed: {} reaches {} on port {} through {} (rule '{}'), and replies return", flow, cfg_text,
+                       lb->hop.backend_port, lb_text, rule));
   } else {
-    const TraceHop& h = t.hops[t.stopped_at];
-    std::string where = to_string(h.kind);
-    if (*h.scope) where += fmt::format(" ({})", h.scope);
-    t.reason = fmt::format("denied at {}: {}", where, h.reason);
-    if (h.kind == TraceHop::Kind::kSource) t.reason = "not internet traffic; " + t.reason;
+    finish(fmt::format("allowed: {} reaches {} through its public IP, and replies return", flow, cfg_text));
   }
   return t;
 }

@@ -213,3 +213,46 @@ TEST_CASE("explain prints one line per hop, then the verdict; exit 0 whatever th
   CHECK_THAT(r.err, Catch::Contains("error: unknown target 'nope'"));
   CHECK(r.out.empty());
 }
+
+TEST_CASE("explain through a load balancer: --backend, the load-balancer hop in JSON, a bad --backend", "[cli]") {
+  auto args = [&](std::vector<std::string> extra) {
+    std::vector<std::string> a = {"explain", example("web-behind-lb/estate.json"), "--from", "52.10.20.30",
+                                  "--to", "20.71.8.10"};
+    a.insert(a.end(), extra.begin(), extra.end());
+    return a;
+  };
+  auto r = run_exposim(args({"--port", "443", "--backend", "VM-WEB-2", "-f", "json"}));
+  CHECK(r.code == 0);
+  const auto j = nlohmann::json::parse(r.out);
+  CHECK(j["verdict"]["allowed"] == true);
+  CHECK(j["target"]["name"] == "vm-web-2");
+  CHECK(j["flow"]["destination"] == "20.71.8.10");
+  CHECK(j["flow"]["destination_port"] == 443);
+  CHECK(j["hops"][1]["via"] == "load-balancer");
+  const auto& lb = j["hops"][2];
+  CHECK(lb["hop"] == "load-balancer");
+  CHECK(lb["name"] == "lb-web");
+  CHECK(lb["rule"]["name"] == "https");
+  CHECK(lb["rule"]["kind"] == "load-balancing");
+  CHECK(lb["rule"]["frontend_port"] == 443);
+  CHECK(lb["rule"]["backend_port"] == 8443);
+  REQUIRE(lb["backends"].size() == 2);
+  CHECK(lb["backends"][0]["name"] == "vm-web-1");
+  CHECK(lb["backends"][1]["ip"] == "10.50.1.5");
+  CHECK(j["hops"][3]["rule"]["name"] == "allow-app");
+
+  r = run_exposim(args({"--port", "81", "-f", "json"}));
+  CHECK(r.code == 0);
+  const auto k = nlohmann::json::parse(r.out);
+  CHECK(k["target"].is_null());
+  CHECK(k["hops"].size() == 3);
+  CHECK(k["hops"][2]["rule"].is_null());
+  CHECK(k["verdict"]["hop"] == "load-balancer");
+
+  r = run_exposim(args({"--port", "443", "--backend", "10.50.2.4"}));
+  CHECK(r.code == exposim::cli::kExitBadInput);
+  CHECK(r.out.empty());
+  CHECK_THAT(r.err, Catch::Contains("error: --backend '10.50.2.4' is not a member of pool 'pool-web'"));
+  CHECK_THAT(r.err, Catch::Contains("note: member: vm-web-1 (10.50.1.4)"));
+  CHECK_THAT(r.err, Catch::Contains("note: member: vm-web-2 (10.50.1.5)"));
+}

@@ -59,6 +59,12 @@ std::vector<std::string> hops(const model::Model& m, const FlowTrace& t) {
       case TraceHop::Kind::kEntry:
         if (t.via_public_ip && h.resource >= 0) s += " " + m.public_ips[h.resource].name;
         break;
+      case TraceHop::Kind::kLoadBalancer: {
+        const auto& lb = m.load_balancers[h.resource];
+        s += " " + lb.name;
+        if (h.lb_rule >= 0) s += "/" + (h.lb_nat ? lb.nat_rules[h.lb_rule].name : lb.rules[h.lb_rule].name);
+        break;
+      }
       case TraceHop::Kind::kNsg:
         if (h.resource >= 0) s += " " + m.nsgs[h.resource].name + "/" + m.nsgs[h.resource].rules[h.rule].name;
         break;
@@ -227,17 +233,128 @@ TEST_CASE("explain: unknown and ambiguous targets are errors listing the candida
         FlowTrace::Status::kOk);
 }
 
-TEST_CASE("explain: a load balancer frontend is named as such, not as an unattached public IP", "[solver][explain]") {
+TEST_CASE("explain: through lb-web, rule https to 8443 is allowed by allow-app; http 80 is denied", "[solver][explain]") {
   const auto m = load_example("web-behind-lb");
-  const auto t = solver::explain(m, query("52.10.20.30", "20.71.8.10", 443));
-  CHECK(t.status == FlowTrace::Status::kBadTarget);
-  CHECK(t.error == "public IP 'pip-lb-web' is frontend 'fe-public' of load balancer 'lb-web': explain does not trace "
-                   "flows through load balancers yet; give a backend's name or private IP to see its NSGs, and see "
-                   "'exposim analyze' for what the load balancer exposes");
-  // A backend by name has no internet entry of its own; its NSGs are still shown.
+  auto t = solver::explain(m, query("52.10.20.30", "20.71.8.10", 443));
+  REQUIRE(t.status == FlowTrace::Status::kOk);
+  CHECK(hops(m, t) == std::vector<std::string>{
+                          "source pass",
+                          "entry pass pip-lb-web",
+                          "load-balancer pass lb-web/https",
+                          "nsg(subnet) pass nsg-web/allow-app",
+                          "no-nsg(nic) pass",
+                          "route pass system",
+                      });
+  CHECK(t.allowed);
+  CHECK(m.vms[t.vm].name == "vm-web-1");  // the first member in NIC-id order
+  const auto& lbh = t.hops[2];
+  CHECK_FALSE(lbh.lb_nat);
+  CHECK(lbh.frontend_port == 443);
+  CHECK(lbh.backend_port == 8443);
+  REQUIRE(lbh.backends.size() == 2);
+  CHECK(lbh.reason == "tcp port 443 matches load-balancing rule 'https' (443 -> 8443) of 'lb-web'; pool 'pool-web' "
+                      "spreads flows over 2 members: traced the first in the documented order (NIC id, then ip "
+                      "configuration name), vm-web-1 (10.50.1.4); other members: vm-web-2 (10.50.1.5); choose one "
+                      "with --backend");
+  CHECK(t.hops[1].reason == "public IP 'pip-lb-web' 20.71.8.10 (Standard) is frontend 'fe-public' of load balancer "
+                            "'lb-web' (Standard)");
+  // The NSG sees the backend port.
+  CHECK_THAT(t.hops[3].reason, Catch::Contains("port 8443 in '8443'"));
+
+  // --backend picks another member, by name or private IP; one not in the pool is an error listing the members.
+  auto q = query("52.10.20.30", "pip-lb-web", 443);
+  q.backend = "10.50.1.5";
+  t = solver::explain(m, q);
+  REQUIRE(t.status == FlowTrace::Status::kOk);
+  CHECK(m.vms[t.vm].name == "vm-web-2");
+  CHECK(t.allowed);
+  CHECK_THAT(t.hops[2].reason, Catch::EndsWith("traced vm-web-2 (10.50.1.5), chosen with --backend"));
+  q.backend = "vm-mgmt";
+  t = solver::explain(m, q);
+  CHECK(t.status == FlowTrace::Status::kBadBackend);
+  CHECK(t.error == "--backend 'vm-mgmt' is not a member of pool 'pool-web' of load balancer 'lb-web' (rule 'https')");
+  CHECK(t.candidates == std::vector<std::string>{"vm-web-1 (10.50.1.4)", "vm-web-2 (10.50.1.5)"});
+
+  // http: no NSG rule allows 80, and DenyAllInBound decides (Standard).
+  t = solver::explain(m, query("52.10.20.30", "20.71.8.10", 80));
+  CHECK(hops(m, t) == std::vector<std::string>{
+                          "source pass",
+                          "entry pass pip-lb-web",
+                          "load-balancer pass lb-web/http",
+                          "nsg(subnet) stop nsg-web/DenyAllInBound",
+                          "no-nsg(nic) pass (unreached)",
+                          "route pass system (unreached)",
+                      });
+  CHECK_FALSE(t.allowed);
+  CHECK(t.stopped_at == 3);
+}
+
+TEST_CASE("explain: through lb-web's inbound NAT rules, and a port no rule matches", "[solver][explain]") {
+  const auto m = load_example("web-behind-lb");
+  auto t = solver::explain(m, query("52.233.10.7", "20.71.8.10", 50001));
+  CHECK(hops(m, t) == std::vector<std::string>{
+                          "source pass",
+                          "entry pass pip-lb-web",
+                          "load-balancer pass lb-web/ssh-web-1",
+                          "nsg(subnet) pass nsg-web/allow-ssh-office",
+                          "no-nsg(nic) pass",
+                          "route pass system",
+                      });
+  CHECK(t.allowed);
+  CHECK(m.vms[t.vm].name == "vm-web-1");
+  CHECK(t.hops[2].lb_nat);
+  CHECK(t.hops[2].backend_port == 22);
+  CHECK(t.hops[2].reason ==
+        "tcp port 50001 matches inbound NAT rule 'ssh-web-1' (50001 -> 22) of 'lb-web', which forwards to vm-web-1 "
+        "(10.50.1.4)");
+
+  t = solver::explain(m, query("52.10.20.30", "20.71.8.10", 50001));
+  CHECK(hops(m, t)[3] == "nsg(subnet) stop nsg-web/DenyAllInBound");
+  CHECK_FALSE(t.allowed);
+  CHECK(t.reason == "denied at nsg (subnet): DenyAllInBound (65500, deny, default rule): source '*', port 22 in '*', "
+                    "protocol '*' covers tcp");
+
+  // v2: the range's only port goes to the first member in NIC-id order.
+  t = solver::explain(m, query("52.10.20.30", "20.71.8.10", 60000));
+  CHECK(t.allowed);
+  CHECK(m.vms[t.vm].name == "vm-web-1");
+  CHECK(hops(m, t)[3] == "nsg(subnet) pass nsg-web/allow-admin");
+
+  t = solver::explain(m, query("52.10.20.30", "20.71.8.10", 81));
+  REQUIRE(t.status == FlowTrace::Status::kOk);
+  CHECK(hops(m, t) == std::vector<std::string>{"source pass", "entry pass pip-lb-web", "load-balancer stop lb-web"});
+  CHECK(t.nic == -1);
+  CHECK(t.stopped_at == 2);
+  CHECK(t.reason == "denied at load-balancer: no load-balancing or inbound NAT rule of 'lb-web' on frontend "
+                    "'fe-public' matches tcp port 81");
+}
+
+TEST_CASE("explain: through the Basic lb-mgmt, the mgmt subnet's route to the appliance stops RDP",
+          "[solver][explain]") {
+  const auto m = load_example("web-behind-lb");
+  const auto t = solver::explain(m, query("52.10.20.30", "20.71.8.20", 3389));
+  CHECK(hops(m, t) == std::vector<std::string>{
+                          "source pass",
+                          "entry pass pip-lb-mgmt",
+                          "load-balancer pass lb-mgmt/rdp",
+                          "no-nsg(subnet) pass",
+                          "no-nsg(nic) pass",
+                          "route stop default-to-appliance",
+                      });
+  CHECK(m.vms[t.vm].name == "vm-mgmt");
+  CHECK(t.hops[4].reason == "no NSG on the subnet or the NIC: a Basic load balancer is open on every port where no "
+                            "NSG applies");
+  CHECK_THAT(t.reason, Catch::StartsWith("denied at route: the reply to 52.10.20.30 takes route "
+                                         "'default-to-appliance' (0.0.0.0/0 -> VirtualAppliance 10.50.3.4)"));
+  CHECK_THAT(t.reason, Catch::EndsWith("replies do not leave through the load balancer, so the client never gets an "
+                                       "answer"));
+  // A backend by name has no internet entry of its own; its NSGs are still shown. --backend is for frontends.
   const auto b = solver::explain(m, query("52.10.20.30", "vm-web-1", 8443));
   CHECK(b.status == FlowTrace::Status::kOk);
   CHECK_FALSE(b.allowed);
+  auto q = query("52.10.20.30", "vm-web-1", 8443);
+  q.backend = "vm-web-1";
+  CHECK(solver::explain(m, q).status == FlowTrace::Status::kBadBackend);
 }
 
 TEST_CASE("explain: a return route to an appliance stops the flow at the route hop", "[solver][explain]") {
@@ -290,7 +407,7 @@ namespace {
 
 /// For `probes` random packets to the ip configurations with a public IP: explain's verdict is membership
 /// in analyze()'s exposures, and the deciding rules at both NSG scopes are the exposure's path.
-/// Cross-checks the public-IP entries of `m` (explain does not trace load balancers yet); returns false
+/// Cross-checks the public-IP entries of `m` (load balancers: cross_check_lb); returns false
 /// when `m` has no ip configuration with a public IP of its own.
 bool cross_check(const model::Model& m, std::mt19937_64& rng, int probes) {
   const auto analysis = solver::analyze(m);
@@ -378,6 +495,112 @@ bool cross_check(const model::Model& m, std::mt19937_64& rng, int probes) {
   return true;
 }
 
+
+/// For `probes` random packets to the public load balancer frontends of `m`: explain's verdict is membership in
+/// analyze()'s load-balancer exposures with the same entry public IP, entry port, rule, target and backend port,
+/// and the deciding rules at both NSG scopes are the exposure's path. Returns false when `m` has no public
+/// frontend with an address.
+bool cross_check_lb(const model::Model& m, std::mt19937_64& rng, int probes) {
+  const auto analysis = solver::analyze(m);
+  std::vector<std::pair<int, int>> frontends;
+  for (std::size_t l = 0; l < m.load_balancers.size(); ++l) {
+    const auto& fes = m.load_balancers[l].frontends;
+    for (std::size_t f = 0; f < fes.size(); ++f) {
+      if (fes[f].public_ip.resolved() && m.public_ips[fes[f].public_ip.index].address) frontends.emplace_back(l, f);
+    }
+  }
+  if (frontends.empty()) return false;
+  auto pick = [&](std::size_t n) { return static_cast<std::size_t>(rng() % n); };
+  std::vector<model::IpAddress> sources;
+  for (const char* a : {"52.10.20.30", "52.233.10.7", "52.233.10.255", "52.233.11.0", "203.0.113.7", "10.50.1.9",
+                        "20.1.2.3", "52.1.2.3", "81.2.69.200", "2a01:111::1"}) {
+    sources.push_back(*model::IpAddress::parse(a));
+  }
+  const std::vector<Protocol> protocols = {Protocol::kTcp, Protocol::kTcp, Protocol::kTcp, Protocol::kUdp,
+                                           Protocol::kIcmp};
+  int allowed = 0;
+  int nat = 0;
+  int stopped_at_lb = 0;
+  for (int i = 0; i < probes; ++i) {
+    const auto [l, f] = frontends[pick(frontends.size())];
+    const auto& lb = m.load_balancers[l];
+    const auto& pip = m.public_ips[lb.frontends[f].public_ip.index];
+    std::vector<int> ports = {22, 80, 443, 81};
+    for (const auto& r : lb.rules) ports.insert(ports.end(), {r.frontend_port, r.frontend_port + 1});
+    for (const auto& r : lb.nat_rules) {
+      ports.push_back(r.frontend_port);
+      if (r.frontend_port_range_start) {
+        for (int p = *r.frontend_port_range_start; p <= *r.frontend_port_range_end + 1; ++p) ports.push_back(p);
+      }
+    }
+    FlowQuery q;
+    q.source = rng() % 4 == 0 ? model::IpAddress::v4(static_cast<std::uint32_t>(rng())) : sources[pick(sources.size())];
+    q.target = rng() % 2 ? pip.address->to_string() : pip.name;
+    q.protocol = protocols[pick(protocols.size())];
+    q.destination_port = static_cast<std::uint16_t>(ports[pick(ports.size())] % 65536);
+    q.source_port = static_cast<std::uint16_t>(rng() % 4 == 0 ? rng() % 65536 : 49152);
+    auto t = solver::explain(m, q);
+    REQUIRE(t.status == FlowTrace::Status::kOk);
+    REQUIRE(t.hops.size() >= 3);
+    REQUIRE(t.hops[2].kind == TraceHop::Kind::kLoadBalancer);
+    if (t.hops[2].backends.size() > 1 && rng() % 2) {  // another member, chosen with --backend
+      const auto x = t.hops[2].backends[pick(t.hops[2].backends.size())];  // a copy: t is replaced
+      q.backend = m.nics[x.nic].ip_configurations[x.ip_configuration].private_ip->to_string();
+      t = solver::explain(m, q);
+      REQUIRE(t.status == FlowTrace::Status::kOk);
+      REQUIRE(t.nic == x.nic);
+    }
+    const TraceHop& h = t.hops[2];
+    INFO(fmt::format("{} {} -> {} port {} sport {} backend '{}'", model::to_string(q.protocol), q.source.to_string(),
+                     q.target, q.destination_port, q.source_port, q.backend));
+    INFO(t.reason);
+    const bool ported = model::has_ports(q.protocol);
+    auto same_flow = [&](const solver::Exposure& e) {
+      return e.load_balancer == l && e.frontend == f && e.public_ip == lb.frontends[f].public_ip.index &&
+             e.protocol == q.protocol && e.sources.contains(q.source.value) &&
+             (!ported || (e.entry_ports.contains(q.destination_port) && e.source_ports.contains(q.source_port)));
+    };
+    if (h.lb_rule < 0 || t.nic < 0) {  // no rule, or no backend: nothing of this flow is exposed
+      ++stopped_at_lb;
+      CHECK_FALSE(t.allowed);
+      for (const auto& e : analysis.exposures) CHECK_FALSE(same_flow(e));
+      continue;
+    }
+    const auto via = h.lb_nat ? solver::Via::kLoadBalancerNat : solver::Via::kLoadBalancer;
+    const solver::Exposure* hit = nullptr;
+    for (const auto& e : analysis.exposures) {
+      if (!same_flow(e) || e.via != via || e.nic != t.nic || e.ip_configuration != t.ip_configuration) continue;
+      if (ported && !e.ports.contains(static_cast<std::uint16_t>(h.backend_port))) continue;
+      bool same_rule = false;
+      for (const auto& ph : e.path) {
+        if (ph.kind == solver::Hop::Kind::kLoadBalancer) same_rule = ph.rule == h.lb_rule;
+      }
+      if (!same_rule) continue;
+      REQUIRE(hit == nullptr);
+      hit = &e;
+    }
+    REQUIRE(t.allowed == (hit != nullptr));
+    if (!hit) continue;
+    ++allowed;
+    nat += h.lb_nat ? 1 : 0;
+    std::vector<std::pair<int, int>> want, got;
+    for (const auto& ph : hit->path) {
+      if (ph.kind == solver::Hop::Kind::kNsg || ph.kind == solver::Hop::Kind::kNoNsg) {
+        want.emplace_back(ph.kind == solver::Hop::Kind::kNsg ? ph.resource : -2, ph.rule);
+      }
+    }
+    for (const auto& th : t.hops) {
+      if (th.kind == TraceHop::Kind::kNsg || th.kind == TraceHop::Kind::kNoNsg) {
+        got.emplace_back(th.kind == TraceHop::Kind::kNsg ? th.resource : -2, th.rule);
+      }
+    }
+    CHECK(got == want);
+  }
+  CHECK(allowed > 0);
+  CHECK(nat > 0);
+  CHECK(stopped_at_lb > 0);
+  return true;
+}
 }  // namespace
 
 TEST_CASE("explain agrees with analyze on every example and on random packets", "[solver][explain]") {
@@ -415,6 +638,74 @@ TEST_CASE("explain agrees with analyze on every example and on random packets", 
   CHECK(hops(partial, t) == std::vector<std::string>{"source pass", "entry pass", "nsg(subnet) pass", "nsg(nic) pass",
                                                      "route pass system"});
   CHECK_THAT(t.hops[1].reason, Catch::StartsWith("a public IP not in the input (assumed Basic SKU) maps to"));
+}
+
+
+TEST_CASE("explain agrees with analyze through load balancers", "[solver][explain]") {
+  std::mt19937_64 rng(20261123);
+  CHECK(cross_check_lb(load_example("web-behind-lb"), rng, 600));
+  // Standard with NSGs (floating IP matched by a rule on the frontend's address, NAT v1 and v2), Basic without.
+  EstateBuilder b;
+  b.vnet("v", {"10.0.0.0/16"})
+      .nsg("nsg", {{"allow-floating", 100, kAllow, tcp(), {"Internet"}, {"443"}, {"20.0.0.1"}},
+                   {"deny-office", 110, kDeny, any_protocol(), {"52.233.10.0/24"}, {"*"}},
+                   {"allow-web", 120, kAllow, tcp(), {"Internet"}, {"8080"}, {"10.0.0.0/24"}},
+                   {"allow-ssh", 130, kAllow, tcp(), {"52.0.0.0/8"}, {"22"}},
+                   {"allow-dns", 140, kAllow, udp(), {"*"}, {"53"}}})
+      .nsg("nic-nsg", {{"deny-2222", 100, kDeny, tcp(), {"*"}, {"2222"}}})
+      .route_table("rt", "52.1.0.0/16", NextHopType::kVirtualAppliance)
+      .subnet("v", "s", "10.0.0.0/24", "nsg", "rt")
+      .subnet("v", "open", "10.0.1.0/24")
+      .public_ip("pip-std", "20.0.0.1", Sku::kStandard)
+      .public_ip("pip-basic", "20.0.0.2", Sku::kBasic)
+      .vm("a", "v", "s", "10.0.0.4", "", "nic-nsg")
+      .vm("b", "v", "s", "10.0.0.5")
+      .vm("c", "v", "s", "10.0.0.6")
+      .vm("d", "v", "open", "10.0.1.4")
+      .vm("e", "v", "open", "10.0.1.5")
+      .load_balancer("lb-std", Sku::kStandard, "pip-std")
+      .lb_member("lb-std", "a")
+      .lb_member("lb-std", "b")
+      .lb_member("lb-std", "c")
+      .lb_rule("lb-std", "web", tcp(), 80, 8080)
+      .lb_rule("lb-std", "floating", tcp(), 443, 443, true)
+      .lb_rule("lb-std", "dns", udp() | tcp(), 53, 53)
+      .lb_nat_rule("lb-std", "ssh-a", tcp(), 50001, 22, "a")
+      .lb_nat_rule("lb-std", "ssh-b", tcp(), 50002, 2222, "b")
+      .lb_nat_range("lb-std", "ssh-range", tcp(), 60000, 60001, 22)
+      .load_balancer("lb-basic", Sku::kBasic, "pip-basic")
+      .lb_member("lb-basic", "d")
+      .lb_member("lb-basic", "e")
+      .lb_rule("lb-basic", "rdp", tcp(), 3389, 3389)
+      .lb_rule("lb-basic", "any-udp", udp(), 500, 4500)
+      .lb_nat_rule("lb-basic", "ssh-d", tcp(), 50001, 22, "d")
+      .lb_nat_range("lb-basic", "range", tcp(), 61000, 61004, 2200);
+  const auto m = b.done();
+  CHECK(cross_check_lb(m, rng, 1500));
+
+  // Floating IP: allow-floating names the frontend's address, which the NSG sees as the destination.
+  auto q = query("81.2.69.200", "20.0.0.1", 443);
+  q.backend = "b";
+  auto t = solver::explain(m, q);
+  CHECK(hops(m, t) == std::vector<std::string>{"source pass", "entry pass pip-std", "load-balancer pass lb-std/floating",
+                                               "nsg(subnet) pass nsg/allow-floating", "no-nsg(nic) pass",
+                                               "route pass system"});
+  CHECK_THAT(t.hops[3].reason, Catch::Contains("destination covers 20.0.0.1"));
+  // Without floating IP the same address does not match: allow-web names the backend's subnet instead.
+  t = solver::explain(m, query("81.2.69.200", "20.0.0.1", 80));
+  CHECK(hops(m, t)[3] == "nsg(subnet) pass nsg/allow-web");
+  CHECK(m.vms[t.vm].name == "a");
+  // v2 range of two ports over three members: the third gets none, and the trace stops at the load balancer.
+  t = solver::explain(m, query("52.1.2.3", "20.0.0.1", 60001));
+  CHECK(m.vms[t.vm].name == "b");
+  t = solver::explain(m, query("52.1.2.3", "20.0.0.1", 60002));
+  CHECK(hops(m, t).back() == "load-balancer stop lb-std");
+  // A Standard load balancer in front of an NSG-less backend admits nothing; a Basic one admits everything.
+  t = solver::explain(m, query("52.1.2.3", "20.0.0.2", 61001));
+  CHECK(t.allowed);
+  CHECK(m.vms[t.vm].name == "e");
+  CHECK(t.hops[4].reason == "no NSG on the subnet or the NIC: a Basic load balancer is open on every port where no "
+                            "NSG applies");
 }
 
 }  // namespace exposim
