@@ -1,6 +1,7 @@
 // Writers for explain traces. Names are resolved through the model; the solver's reasons are printed as is.
 #include "cli/explain_report.h"
 #include "cli/json_parts.h"
+#include "cli/text_table.h"
 
 #include <algorithm>
 #include <string>
@@ -164,21 +165,7 @@ void write_explain_table(std::ostream& out, const model::Model& m, const FlowTra
   const std::vector<std::string> header = {"HOP", "RESULT", "AT", "WHY"};
   std::vector<std::vector<std::string>> rows;
   for (const auto& h : t.hops) rows.push_back({hop_label(h), result_text(h), where_text(m, t, h), h.reason});
-  std::vector<std::size_t> width(header.size());
-  for (std::size_t c = 0; c < header.size(); ++c) width[c] = header[c].size();
-  for (const auto& r : rows) {
-    for (std::size_t c = 0; c < r.size(); ++c) width[c] = std::max(width[c], r[c].size());
-  }
-  auto line = [&](const std::vector<std::string>& r) {
-    std::string s;
-    for (std::size_t c = 0; c < r.size(); ++c) {
-      s += r[c];
-      if (c + 1 < r.size()) s += std::string(width[c] - r[c].size() + 2, ' ');
-    }
-    out << s << '\n';
-  };
-  line(header);
-  for (const auto& r : rows) line(r);
+  write_text_table(out, header, rows);
   out << "verdict: " << t.reason << '\n';
 }
 

@@ -1,6 +1,7 @@
 // Writers for analyze results. Output is deterministic: the solver sorts exposures, writers keep order.
 #include "cli/report.h"
 #include "cli/json_parts.h"
+#include "cli/text_table.h"
 
 #include <algorithm>
 #include <map>
@@ -260,19 +261,6 @@ void write_table(std::ostream& out, const model::Model& m, const solver::Analysi
     rows.push_back({target_name(m, e), private_ip(m, e), entry_label(m, e), via, model::to_string(e.protocol),
                     ports_text(e), sources_text(e), rules_text(m, e)});
   }
-  std::vector<std::size_t> width(header.size());
-  for (std::size_t c = 0; c < header.size(); ++c) width[c] = header[c].size();
-  for (const auto& r : rows) {
-    for (std::size_t c = 0; c < r.size(); ++c) width[c] = std::max(width[c], r[c].size());
-  }
-  auto line = [&](const std::vector<std::string>& r) {
-    std::string s;
-    for (std::size_t c = 0; c < r.size(); ++c) {
-      s += r[c];
-      if (c + 1 < r.size()) s += std::string(width[c] - r[c].size() + 2, ' ');
-    }
-    out << s << '\n';
-  };
   std::size_t targets = 0;
   {
     std::vector<std::pair<int, int>> seen;
@@ -281,8 +269,7 @@ void write_table(std::ostream& out, const model::Model& m, const solver::Analysi
     targets = static_cast<std::size_t>(std::unique(seen.begin(), seen.end()) - seen.begin());
   }
   if (!rows.empty()) {
-    line(header);
-    for (const auto& r : rows) line(r);
+    write_text_table(out, header, rows);
   }
   out << fmt::format("{} exposure{} on {} of {} ip configuration{} with a public IP\n", rows.size(),
                      rows.size() == 1 ? "" : "s", targets, a.targets_evaluated, a.targets_evaluated == 1 ? "" : "s");

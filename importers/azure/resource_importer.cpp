@@ -769,24 +769,8 @@ struct Importer::Impl {
     c.flattened = props_key.empty();
     std::optional<PointerScope> scope;
     if (!props_key.empty()) scope.emplace(ptr, props_key);
-    std::optional<IpFamily> version;
-    if (auto f = get_string(props, keys::kPrivateIpAddressVersion)) {
-      version = parse_ip_version(trim(*f));
-      if (!version) error_at(f.key, "invalid-value", fmt::format("IP version '{}' is not IPv4 or IPv6", *f));
-    }
-    if (auto f = get_string(props, keys::kPrivateIpAddress)) {
-      PointerScope s(ptr, f.key);
-      if (auto a = IpAddress::parse(trim(*f))) {
-        if (version && *version != a->family()) {
-          error("invalid-value", fmt::format("private IP address '{}' is not {}", *f, family_name(*version)));
-        } else {
-          c.private_ip = *a;
-        }
-      } else if (!trim(*f).empty()) {
-        error("invalid-value", fmt::format("private IP address '{}' is not an IP address", *f));
-      }
-    }
-    c.family = version ? *version : c.private_ip ? c.private_ip->family() : IpFamily::kV4;
+    c.family = read_address(props, keys::kPrivateIpAddressVersion, keys::kPrivateIpAddress, "private IP address",
+                            c.private_ip);
     c.subnet = get_ref(props, keys::kSubnet);
     c.public_ip = get_ref(props, keys::kPublicIpAddress);
     c.asgs = get_ref_list(props, keys::kApplicationSecurityGroups);
@@ -830,24 +814,7 @@ struct Importer::Impl {
       }
       ptr = saved;
     }
-    std::optional<IpFamily> version;
-    if (auto f = get_string(props, keys::kPublicIpAddressVersion)) {
-      version = parse_ip_version(trim(*f));
-      if (!version) error_at(f.key, "invalid-value", fmt::format("IP version '{}' is not IPv4 or IPv6", *f));
-    }
-    if (auto f = get_string(props, keys::kIpAddress)) {
-      PointerScope s(ptr, f.key);
-      if (auto a = IpAddress::parse(trim(*f))) {
-        if (version && *version != a->family()) {
-          error("invalid-value", fmt::format("IP address '{}' is not {}", *f, family_name(*version)));
-        } else {
-          p.address = *a;
-        }
-      } else if (!trim(*f).empty()) {
-        error("invalid-value", fmt::format("IP address '{}' is not an IP address", *f));
-      }
-    }
-    p.family = version ? *version : p.address ? p.address->family() : IpFamily::kV4;
+    p.family = read_address(props, keys::kPublicIpAddressVersion, keys::kIpAddress, "IP address", p.address);
     if (auto f = get_string(props, keys::kPublicIpAllocationMethod)) {
       if (iequals(trim(*f), "static")) {
         p.static_allocation = true;
@@ -1140,6 +1107,31 @@ struct Importer::Impl {
     if (auto b = get_bool(*props, keys::kEnableFloatingIp)) r.enable_floating_ip = *b;
     if (errors != errors_before) return std::nullopt;
     return r;
+  }
+
+  /// Reads an address field and its IP-version field (`privateIPAddress` + `privateIPAddressVersion`, or
+  /// `ipAddress` + `publicIPAddressVersion`); returns the family: the version given, else the address's,
+  /// else IPv4 (Azure's default). An address of the other version than the one given is reported.
+  IpFamily read_address(dom::object props, std::string_view version_key, std::string_view address_key,
+                        std::string_view what, std::optional<IpAddress>& address) {
+    std::optional<IpFamily> version;
+    if (auto f = get_string(props, version_key)) {
+      version = parse_ip_version(trim(*f));
+      if (!version) error_at(f.key, "invalid-value", fmt::format("IP version '{}' is not IPv4 or IPv6", *f));
+    }
+    if (auto f = get_string(props, address_key)) {
+      PointerScope s(ptr, f.key);
+      if (auto a = IpAddress::parse(trim(*f))) {
+        if (version && *version != a->family()) {
+          error("invalid-value", fmt::format("{} '{}' is not {}", what, *f, family_name(*version)));
+        } else {
+          address = *a;
+        }
+      } else if (!trim(*f).empty()) {
+        error("invalid-value", fmt::format("{} '{}' is not an IP address", what, *f));
+      }
+    }
+    return version ? *version : address ? address->family() : IpFamily::kV4;
   }
 
   /// Calls `read(object, ids)` for every object of array field `key` of `props` (a parent's properties),

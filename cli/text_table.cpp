@@ -1,0 +1,27 @@
+// Aligned text tables.
+#include "cli/text_table.h"
+
+#include <algorithm>
+
+namespace exposim::cli {
+
+void write_text_table(std::ostream& out, const std::vector<std::string>& header,
+                      const std::vector<std::vector<std::string>>& rows) {
+  std::vector<std::size_t> width(header.size());
+  for (std::size_t c = 0; c < header.size(); ++c) width[c] = header[c].size();
+  for (const auto& r : rows) {
+    for (std::size_t c = 0; c < r.size() && c < width.size(); ++c) width[c] = std::max(width[c], r[c].size());
+  }
+  auto line = [&](const std::vector<std::string>& r) {
+    std::string s;
+    for (std::size_t c = 0; c < r.size() && c < width.size(); ++c) {
+      s += r[c];
+      if (c + 1 < r.size()) s += std::string(width[c] - r[c].size() + 2, ' ');
+    }
+    out << s << '\n';
+  };
+  line(header);
+  for (const auto& r : rows) line(r);
+}
+
+}  // namespace exposim::cli

@@ -1,0 +1,15 @@
+// Aligned text tables for terminal reports: columns padded to their widest cell, two spaces apart.
+#pragma once
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace exposim::cli {
+
+/// Writes `header` then `rows`, each cell left-aligned in a column as wide as its widest cell; the last
+/// column is not padded. Rows shorter than the header leave their last columns empty.
+void write_text_table(std::ostream& out, const std::vector<std::string>& header,
+                      const std::vector<std::vector<std::string>>& rows);
+
+}  // namespace exposim::cli
