@@ -203,18 +203,7 @@ void write_explain_json(std::ostream& out, const model::Model& m, const FlowTrac
   doc["verdict"] = verdict;
   ordered_json diags = ordered_json::array();
   for (const auto& d : diagnostics) {
-    ordered_json j = {{"severity", d.severity == model::Severity::kError     ? "error"
-                                   : d.severity == model::Severity::kWarning ? "warning"
-                                                                              : "note"},
-                      {"code", d.code},
-                      {"file", d.where.file.str()}};
-    if (!d.where.pointer.empty()) j["pointer"] = d.where.pointer;
-    if (d.where.line > 0) {
-      j["line"] = d.where.line;
-      j["column"] = d.where.column;
-    }
-    j["message"] = d.message;
-    diags.push_back(j);
+    diags.push_back(diagnostic_json(d));
   }
   doc["diagnostics"] = diags;
   out << doc.dump(2) << '\n';

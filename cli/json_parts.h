@@ -11,4 +11,7 @@ namespace exposim::cli {
 /// private IP, the NIC and the ip configuration (docs/output-format.md).
 nlohmann::ordered_json target_json(const model::Model& m, int nic, int ip_configuration, int vm);
 
+/// One diagnostic as in every output contract: severity, code, file, pointer or line/column, message.
+nlohmann::ordered_json diagnostic_json(const model::Diagnostic& d);
+
 }  // namespace exposim::cli

@@ -207,6 +207,17 @@ std::string csv_cell(const std::string& s) {
 
 }  // namespace
 
+ordered_json diagnostic_json(const model::Diagnostic& d) {
+  ordered_json j = {{"severity", model::to_string(d.severity)}, {"code", d.code}, {"file", d.where.file.str()}};
+  if (!d.where.pointer.empty()) j["pointer"] = d.where.pointer;
+  if (d.where.line > 0) {
+    j["line"] = d.where.line;
+    j["column"] = d.where.column;
+  }
+  j["message"] = d.message;
+  return j;
+}
+
 ordered_json target_json(const model::Model& m, int nic_index, int ip_configuration, int vm) {
   const auto& nic = m.nics[nic_index];
   const auto& cfg = nic.ip_configurations[ip_configuration];
@@ -295,18 +306,7 @@ void write_json(std::ostream& out, const model::Model& m, const solver::Analysis
   out << summary.dump() << ",\n  \"diagnostics\": [";
   for (std::size_t i = 0; i < diagnostics.size(); ++i) {
     const auto& d = diagnostics[i];
-    ordered_json j = {{"severity", d.severity == model::Severity::kError     ? "error"
-                                   : d.severity == model::Severity::kWarning ? "warning"
-                                                                              : "note"},
-                      {"code", d.code},
-                      {"file", d.where.file.str()}};
-    if (!d.where.pointer.empty()) j["pointer"] = d.where.pointer;
-    if (d.where.line > 0) {
-      j["line"] = d.where.line;
-      j["column"] = d.where.column;
-    }
-    j["message"] = d.message;
-    out << (i ? ",\n    " : "\n    ") << j.dump();
+    out << (i ? ",\n    " : "\n    ") << diagnostic_json(d).dump();
   }
   out << (diagnostics.empty() ? "]" : "\n  ]") << "\n}\n";
 }

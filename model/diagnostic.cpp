@@ -20,8 +20,17 @@ std::string format_location(const SourceLocation& w) {
   return out;
 }
 
+const char* to_string(Severity s) {
+  switch (s) {
+    case Severity::kError: return "error";
+    case Severity::kWarning: return "warning";
+    case Severity::kNote: return "note";
+  }
+  return "?";
+}
+
 std::string to_string(const Diagnostic& d) {
-  const char* sev = d.severity == Severity::kError ? "error" : d.severity == Severity::kWarning ? "warning" : "note";
+  const char* sev = to_string(d.severity);
   std::string loc = format_location(d.where);
   return fmt::format("{}{}{}: {} [{}]", loc, loc.empty() ? "" : ": ", sev, d.message, d.code);
 }

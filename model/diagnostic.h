@@ -56,6 +56,8 @@ struct Diagnostic {
   friend bool operator==(const Diagnostic&, const Diagnostic&) = default;
 };
 
+/// "error", "warning", "note".
+const char* to_string(Severity s);
 /// "file: /pointer: message" or "file:3:14: message".
 std::string format_location(const SourceLocation& where);
 /// "file: /pointer: error: message [code]".

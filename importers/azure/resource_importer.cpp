@@ -1034,6 +1034,16 @@ struct Importer::Impl {
     return pool;
   }
 
+  /// The required `frontendIPConfiguration` reference of a load-balancing or inbound NAT rule.
+  Ref read_lb_frontend_ref(dom::object props, std::string_view what, std::string_view name, std::size_t mark) {
+    Ref frontend = get_ref(props, keys::kFrontendIpConfiguration);
+    if (!frontend.set() && !find_field(props, keys::kFrontendIpConfiguration)) {
+      report(Severity::kError, "missing-field", ptr.substr(0, mark),
+             fmt::format("{} '{}' has no 'frontendIPConfiguration'", what, name));
+    }
+    return frontend;
+  }
+
   std::optional<model::LbRule> read_lb_rule(dom::object o, ChildIds ids) {
     const std::size_t errors_before = errors;
     const std::size_t mark = ptr.size();
@@ -1045,11 +1055,7 @@ struct Importer::Impl {
     auto props = open_child(o, r, scope);
     if (!props) return std::nullopt;
     constexpr std::string_view what = "load-balancing rule";
-    r.frontend = get_ref(*props, keys::kFrontendIpConfiguration);
-    if (!r.frontend.set() && !find_field(*props, keys::kFrontendIpConfiguration)) {
-      report(Severity::kError, "missing-field", ptr.substr(0, mark),
-             fmt::format("{} '{}' has no 'frontendIPConfiguration'", what, r.name));
-    }
+    r.frontend = read_lb_frontend_ref(*props, what, r.name, mark);
     if (auto pool = get_ref(*props, keys::kBackendAddressPool); pool.set()) {
       r.backend_pools.push_back(std::move(pool));
       r.backend_pool_singular = true;
@@ -1076,11 +1082,7 @@ struct Importer::Impl {
     auto props = open_child(o, r, scope);
     if (!props) return std::nullopt;
     constexpr std::string_view what = "inbound NAT rule";
-    r.frontend = get_ref(*props, keys::kFrontendIpConfiguration);
-    if (!r.frontend.set() && !find_field(*props, keys::kFrontendIpConfiguration)) {
-      report(Severity::kError, "missing-field", ptr.substr(0, mark),
-             fmt::format("{} '{}' has no 'frontendIPConfiguration'", what, r.name));
-    }
+    r.frontend = read_lb_frontend_ref(*props, what, r.name, mark);
     r.backend_pool = get_ref(*props, keys::kBackendAddressPool);
     read_lb_protocol(*props, what, r.name, mark, r.protocols);
     r.frontend_port_range_start =
