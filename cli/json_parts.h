@@ -10,6 +10,12 @@ namespace exposim::cli {
 /// The `target` object of the output contracts: the VM (or the NIC when it has none in the input), its
 /// private IP, the NIC and the ip configuration (docs/output-format.md).
 nlohmann::ordered_json target_json(const model::Model& m, int nic, int ip_configuration, int vm);
+/// The `target` object for a resource that is not a NIC (firewall, Bastion host, application gateway, PaaS
+/// service): id, name, type, and its address (`ip`, null when it has none in the input).
+nlohmann::ordered_json target_json(const model::Model& m, model::ResourceKind kind, int index);
+/// The address an exposure's target has on its own network (private IP of a NIC; a firewall's private IP; a
+/// PaaS service's host name), empty when unknown.
+std::string target_address(const model::Model& m, model::ResourceKind kind, int index);
 
 /// One diagnostic as in every output contract: severity, code, file, pointer or line/column, message.
 nlohmann::ordered_json diagnostic_json(const model::Diagnostic& d);

@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
+#include <tuple>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -22,8 +24,20 @@ const model::IpConfiguration& ip_config(const model::Model& m, const Exposure& e
 }
 
 std::string private_ip(const model::Model& m, const Exposure& e) {
+  if (e.nic < 0) return target_address(m, e.target_kind, e.target);
   const auto& cfg = ip_config(m, e);
   return cfg.private_ip ? cfg.private_ip->to_string() : "";
+}
+
+/// The model resource a hop or target names, for its id and name (nullptr when absent).
+const model::ResourceBase* resource_of(const model::Model& m, model::ResourceKind kind, int index) {
+  if (index < 0 || kind == model::ResourceKind::kInternet) return nullptr;
+  return m.resource(model::GraphVertex{kind, index});
+}
+
+/// Exposures are grouped by what they reach: (kind, index, ip configuration).
+std::tuple<int, int, int> target_key(const Exposure& e) {
+  return {static_cast<int>(e.target_kind), e.nic >= 0 ? e.nic : e.target, e.ip_configuration};
 }
 
 std::string entry_ip(const model::Model& m, const Exposure& e) {
@@ -58,6 +72,27 @@ ordered_json ranges_json(const model::PortSet& ports) {
   ordered_json a = ordered_json::array();
   for (const auto& iv : ports.intervals()) a.push_back({iv.lo, iv.hi});
   return a;
+}
+
+/// A firewall rule by its position: the policy (absent for classic rules), group, collection and rule.
+ordered_json firewall_rule_json(const model::Model& m, const model::Firewall& fw, const model::FirewallRulePosition& at) {
+  ordered_json j;
+  const model::FirewallRuleCollection* c = nullptr;
+  if (at.policy >= 0) {
+    const auto& policy = m.firewall_policies[at.policy];
+    const auto& group = policy.groups[at.group];
+    j["policy"] = policy.name;
+    j["group"] = group.name;
+    c = &group.collections[at.collection];
+  } else {
+    c = &fw.classic[at.collection];
+  }
+  j["collection"] = c->name;
+  j["priority"] = c->priority;
+  j["action"] = model::to_string(c->action);
+  j["name"] = c->rules[at.rule].name;
+  j["kind"] = model::to_string(c->rules[at.rule].kind);
+  return j;
 }
 
 ordered_json hop_json(const model::Model& m, const Hop& h) {
@@ -109,9 +144,49 @@ ordered_json hop_json(const model::Model& m, const Hop& h) {
     case Hop::Kind::kNoNsg: j["hop"] = "no-nsg"; j["scope"] = h.scope; break;
     case Hop::Kind::kTarget: {
       j["hop"] = "target";
-      const auto& nic = m.nics[h.resource];
-      j["id"] = nic.id;
-      j["name"] = nic.name;
+      if (const auto* r = resource_of(m, h.resource_kind, h.resource)) {
+        j["id"] = r->id;
+        j["name"] = r->name;
+      }
+      j["type"] = model::to_string(h.resource_kind);
+      break;
+    }
+    case Hop::Kind::kFirewall: {
+      j["hop"] = "firewall";
+      const auto& fw = m.firewalls[h.resource];
+      j["id"] = fw.id;
+      j["name"] = fw.name;
+      j["threat_intel_mode"] = model::to_string(fw.threat_intel);
+      if (h.rule >= 0) j["rule"] = firewall_rule_json(m, fw, fw.order[h.rule]);
+      break;
+    }
+    case Hop::Kind::kRoute: {
+      j["hop"] = "route";
+      j["scope"] = h.scope;
+      if (h.resource >= 0) {
+        const auto& rt = m.route_tables[h.resource];
+        j["id"] = rt.id;
+        j["name"] = rt.name;
+        if (h.rule >= 0) {
+          const auto& r = rt.routes[h.rule];
+          j["route"] = {{"name", r.name}, {"prefix", r.prefix_text}, {"next_hop", model::to_string(r.next_hop)}};
+          if (r.next_hop_ip) j["route"]["next_hop_ip"] = r.next_hop_ip->to_string();
+        }
+      } else {
+        j["route"] = {{"name", "system"}};
+      }
+      break;
+    }
+    case Hop::Kind::kBastion:
+    case Hop::Kind::kApplicationGateway:
+    case Hop::Kind::kPaas:
+    case Hop::Kind::kAppliance: {
+      j["hop"] = model::to_string(h.resource_kind);
+      if (*h.scope) j["scope"] = h.scope;
+      if (const auto* r = resource_of(m, h.resource_kind, h.resource)) {
+        j["id"] = r->id;
+        j["name"] = r->name;
+      }
       break;
     }
   }
@@ -134,7 +209,8 @@ class SourcesCache {
 
 /// One exposure as a single-line JSON object, keys in the documented order.
 void write_exposure_json(std::ostream& out, const model::Model& m, const Exposure& e, SourcesCache& sources) {
-  const ordered_json target = target_json(m, e.nic, e.ip_configuration, e.vm);
+  const ordered_json target =
+      e.nic >= 0 ? target_json(m, e.nic, e.ip_configuration, e.vm) : target_json(m, e.target_kind, e.target);
 
   ordered_json entry;
   const std::string eip = entry_ip(m, e);
@@ -145,11 +221,18 @@ void write_exposure_json(std::ostream& out, const model::Model& m, const Exposur
     entry["name"] = m.public_ips[e.public_ip].name;
   }
   if (e.via != solver::Via::kPublicIp) {
-    // Through a load balancer the client's port may differ from the target's (public-ip entries omit
-    // `ports`: there they equal the exposure's `ports`).
+    // Through a load balancer, firewall or gateway the client's port may differ from the target's
+    // (public-ip entries omit `ports`: there they equal the exposure's `ports`).
     if (ports_apply(e.protocol)) entry["ports"] = ranges_json(e.entry_ports);
+  }
+  if (e.load_balancer >= 0) {
     const auto& lb = m.load_balancers[e.load_balancer];
     entry["load_balancer"] = {{"id", lb.id}, {"name", lb.name}, {"frontend", lb.frontends[e.frontend].name}};
+  }
+  if (e.via == solver::Via::kFirewallDnat && e.gateway >= 0) {
+    const auto& fw = m.firewalls[e.gateway];
+    entry["firewall"] = {{"id", fw.id}, {"name", fw.name}};
+    if (e.gateway_rule >= 0) entry["firewall"]["rule"] = firewall_rule_json(m, fw, fw.order[e.gateway_rule]);
   }
   ordered_json path = ordered_json::array();
   for (const auto& h : e.path) path.push_back(hop_json(m, h));
@@ -161,7 +244,9 @@ void write_exposure_json(std::ostream& out, const model::Model& m, const Exposur
     if (!e.source_ports.is_all()) out << R"(,"source_ports":)" << ranges_json(e.source_ports).dump();
   }
   out << R"(,"sources":)" << sources.json(e.sources) << R"(,"any_source":)" << (e.any_source ? "true" : "false")
-      << R"(,"jit":)" << (e.jit ? "true" : "false") << R"(,"path":)" << path.dump() << '}';
+      << R"(,"jit":)" << (e.jit ? "true" : "false");
+  if (*e.broken) out << R"(,"broken":)" << ordered_json(e.broken).dump();
+  out << R"(,"path":)" << path.dump() << '}';
 }
 
 std::string sources_text(const Exposure& e) {
@@ -184,8 +269,9 @@ std::string ports_text(const Exposure& e) {
 std::string rules_text(const model::Model& m, const Exposure& e) {
   std::string out;
   for (const auto& h : e.path) {
-    if (h.kind == Hop::Kind::kLoadBalancer) {
-      out += "lb: " + describe_hop(m, h);
+    if (h.kind == Hop::Kind::kLoadBalancer || h.kind == Hop::Kind::kFirewall) {
+      if (!out.empty()) out += " > ";
+      out += (h.kind == Hop::Kind::kFirewall ? "fw: " : "lb: ") + describe_hop(m, h);
       continue;
     }
     if (h.kind != Hop::Kind::kNsg && h.kind != Hop::Kind::kNoNsg) continue;
@@ -237,7 +323,34 @@ ordered_json target_json(const model::Model& m, int nic_index, int ip_configurat
   return target;
 }
 
+ordered_json target_json(const model::Model& m, model::ResourceKind kind, int index) {
+  ordered_json target;
+  const auto* r = resource_of(m, kind, index);
+  target["id"] = r != nullptr ? r->id : "";
+  target["name"] = r != nullptr ? r->name : "";
+  target["type"] = model::to_string(kind);
+  const std::string ip = target_address(m, kind, index);
+  target["ip"] = ip.empty() ? ordered_json(nullptr) : ordered_json(ip);
+  return target;
+}
+
+std::string target_address(const model::Model& m, model::ResourceKind kind, int index) {
+  if (index < 0) return "";
+  switch (kind) {
+    case model::ResourceKind::kFirewall:
+      for (const auto& c : m.firewalls[index].ip_configurations) {
+        if (c.private_ip) return c.private_ip->to_string();
+      }
+      return "";
+    default: return "";
+  }
+}
+
 std::string target_name(const model::Model& m, const Exposure& e) {
+  if (e.nic < 0) {
+    const auto* r = resource_of(m, e.target_kind, e.target);
+    return r != nullptr ? r->name : "";
+  }
   return e.vm >= 0 ? m.vms[e.vm].name : m.nics[e.nic].name;
 }
 
@@ -252,7 +365,27 @@ std::string describe_hop(const model::Model& m, const Hop& h) {
     case Hop::Kind::kNoNsg: return "no NSG";
     case Hop::Kind::kPublicIp:
       return h.resource >= 0 ? m.public_ips[h.resource].name : "public IP not in input";
-    case Hop::Kind::kTarget: return m.nics[h.resource].name;
+    case Hop::Kind::kTarget:
+    case Hop::Kind::kBastion:
+    case Hop::Kind::kApplicationGateway:
+    case Hop::Kind::kPaas:
+    case Hop::Kind::kAppliance: {
+      const auto* r = resource_of(m, h.resource_kind, h.resource);
+      return r != nullptr ? r->name : "";
+    }
+    case Hop::Kind::kFirewall: {
+      const auto& fw = m.firewalls[h.resource];
+      if (h.rule < 0) return fw.name;
+      const auto& at = fw.order[h.rule];
+      const auto& c = at.policy >= 0 ? m.firewall_policies[at.policy].groups[at.group].collections[at.collection]
+                                     : fw.classic[at.collection];
+      return fmt::format("{}/{}/{} ({})", fw.name, c.name, c.rules[at.rule].name, c.priority);
+    }
+    case Hop::Kind::kRoute: {
+      if (h.resource < 0) return "system route";
+      const auto& rt = m.route_tables[h.resource];
+      return h.rule >= 0 ? rt.name + "/" + rt.routes[h.rule].name : rt.name;
+    }
     case Hop::Kind::kLoadBalancer: {
       const auto& lb = m.load_balancers[h.resource];
       const bool nat = std::string_view(h.scope) == "inbound-nat";
@@ -263,27 +396,57 @@ std::string describe_hop(const model::Model& m, const Hop& h) {
   return "";
 }
 
+namespace {
+
+/// Distinct ip configurations, and distinct other targets, among exposures.
+std::pair<std::size_t, std::size_t> count_targets(const std::vector<Exposure>& exposures) {
+  std::set<std::tuple<int, int, int>> nics;
+  std::set<std::tuple<int, int, int>> others;
+  for (const auto& e : exposures) (e.nic >= 0 ? nics : others).insert(target_key(e));
+  return {nics.size(), others.size()};
+}
+
+std::vector<std::string> table_row(const model::Model& m, const Exposure& e) {
+  std::string via = solver::to_string(e.via);
+  if (e.jit) via += " (jit)";
+  return {target_name(m, e), private_ip(m, e), entry_label(m, e), via, model::to_string(e.protocol),
+          ports_text(e), sources_text(e), rules_text(m, e)};
+}
+
+}  // namespace
+
 void write_table(std::ostream& out, const model::Model& m, const solver::Analysis& a) {
   const std::vector<std::string> header = {"TARGET", "IP", "ENTRY", "VIA", "PROTO", "PORTS", "SOURCES", "RULES"};
   std::vector<std::vector<std::string>> rows;
+  std::size_t on_nics = 0;
   for (const auto& e : a.exposures) {
-    std::string via = solver::to_string(e.via);
-    if (e.jit) via += " (jit)";
-    rows.push_back({target_name(m, e), private_ip(m, e), entry_label(m, e), via, model::to_string(e.protocol),
-                    ports_text(e), sources_text(e), rules_text(m, e)});
+    rows.push_back(table_row(m, e));
+    if (e.nic >= 0) ++on_nics;
   }
-  std::size_t targets = 0;
-  {
-    std::vector<std::pair<int, int>> seen;
-    for (const auto& e : a.exposures) seen.emplace_back(e.nic, e.ip_configuration);
-    std::sort(seen.begin(), seen.end());
-    targets = static_cast<std::size_t>(std::unique(seen.begin(), seen.end()) - seen.begin());
-  }
+  const auto [nic_targets, other_targets] = count_targets(a.exposures);
   if (!rows.empty()) {
     write_text_table(out, header, rows);
   }
-  out << fmt::format("{} exposure{} on {} of {} ip configuration{} with a public IP\n", rows.size(),
-                     rows.size() == 1 ? "" : "s", targets, a.targets_evaluated, a.targets_evaluated == 1 ? "" : "s");
+  out << fmt::format("{} exposure{} on {} of {} ip configuration{} with a public IP\n", on_nics,
+                     on_nics == 1 ? "" : "s", nic_targets, a.targets_evaluated, a.targets_evaluated == 1 ? "" : "s");
+  if (other_targets > 0) {
+    const std::size_t n = a.exposures.size() - on_nics;
+    out << fmt::format("{} exposure{} of {} firewall, Bastion, gateway or PaaS entry point{}\n", n, n == 1 ? "" : "s",
+                       other_targets, other_targets == 1 ? "" : "s");
+  }
+  if (!a.broken.empty()) {
+    out << fmt::format("\n{} broken flow{}: they pass every filter but the reply cannot return (not exposures)\n",
+                       a.broken.size(), a.broken.size() == 1 ? "" : "s");
+    std::vector<std::vector<std::string>> broken;
+    for (const auto& e : a.broken) {
+      auto row = table_row(m, e);
+      row.back() = e.broken;
+      broken.push_back(std::move(row));
+    }
+    auto h = header;
+    h.back() = "WHY";
+    write_text_table(out, h, broken);
+  }
 }
 
 void write_json(std::ostream& out, const model::Model& m, const solver::Analysis& a,
@@ -296,14 +459,23 @@ void write_json(std::ostream& out, const model::Model& m, const solver::Analysis
     write_exposure_json(out, m, a.exposures[i], sources);
   }
   out << (a.exposures.empty() ? "]" : "\n  ]") << ",\n  \"summary\": ";
-  std::vector<std::pair<int, int>> seen;
-  for (const auto& e : a.exposures) seen.emplace_back(e.nic, e.ip_configuration);
-  std::sort(seen.begin(), seen.end());
-  const auto exposed = static_cast<std::size_t>(std::unique(seen.begin(), seen.end()) - seen.begin());
+  const auto [exposed, others] = count_targets(a.exposures);
   ordered_json summary = {{"exposures", a.exposures.size()},
                           {"exposed_ip_configurations", exposed},
                           {"evaluated_ip_configurations", a.targets_evaluated}};
-  out << summary.dump() << ",\n  \"diagnostics\": [";
+  if (others > 0) summary["exposed_other_targets"] = others;
+  if (!a.broken.empty()) summary["broken"] = a.broken.size();
+  out << summary.dump();
+  if (!a.broken.empty()) {
+    // Only when there are some, so that estates without firewalls keep the version 1 shape exactly.
+    out << ",\n  \"broken\": [";
+    for (std::size_t i = 0; i < a.broken.size(); ++i) {
+      out << (i ? ",\n    " : "\n    ");
+      write_exposure_json(out, m, a.broken[i], sources);
+    }
+    out << "\n  ]";
+  }
+  out << ",\n  \"diagnostics\": [";
   for (std::size_t i = 0; i < diagnostics.size(); ++i) {
     const auto& d = diagnostics[i];
     out << (i ? ",\n    " : "\n    ") << diagnostic_json(d).dump();
@@ -325,8 +497,11 @@ void write_csv(std::ostream& out, const model::Model& m, const solver::Analysis&
       if ((h.kind == Hop::Kind::kNsg || h.kind == Hop::Kind::kNoNsg) && k < 2) hops[k++] = describe_hop(m, h);
     }
     const bool vm = e.vm >= 0;
+    const auto* other = e.nic < 0 ? resource_of(m, e.target_kind, e.target) : nullptr;
+    const std::string type = e.nic < 0 ? model::to_string(e.target_kind) : vm ? "virtual-machine" : "network-interface";
+    const std::string id = e.nic < 0 ? (other != nullptr ? other->id : "") : vm ? m.vms[e.vm].id : m.nics[e.nic].id;
     const std::vector<std::string> cells = {
-        target_name(m, e), vm ? "virtual-machine" : "network-interface", vm ? m.vms[e.vm].id : m.nics[e.nic].id,
+        target_name(m, e), type, id,
         private_ip(m, e), entry_ip(m, e), e.public_ip >= 0 ? m.public_ips[e.public_ip].name : "",
         solver::to_string(e.via), model::to_string(e.protocol), ports, sources, e.any_source ? "true" : "false",
         e.jit ? "true" : "false", hops[0], hops[1]};

@@ -25,6 +25,33 @@ const char* to_string(NextHopType t) {
   return "?";
 }
 
+const char* to_string(ThreatIntelMode m) {
+  switch (m) {
+    case ThreatIntelMode::kAlert: return "Alert";
+    case ThreatIntelMode::kDeny: return "Deny";
+    case ThreatIntelMode::kOff: return "Off";
+  }
+  return "?";
+}
+
+const char* to_string(FirewallRuleKind k) {
+  switch (k) {
+    case FirewallRuleKind::kNat: return "dnat";
+    case FirewallRuleKind::kNetwork: return "network";
+    case FirewallRuleKind::kApplication: return "application";
+  }
+  return "?";
+}
+
+const char* to_string(FirewallAction a) {
+  switch (a) {
+    case FirewallAction::kDnat: return "DNAT";
+    case FirewallAction::kAllow: return "Allow";
+    case FirewallAction::kDeny: return "Deny";
+  }
+  return "?";
+}
+
 const char* to_string(Sku s) { return s == Sku::kBasic ? "Basic" : "Standard"; }
 
 const char* to_string(ResourceKind k) {
@@ -39,6 +66,13 @@ const char* to_string(ResourceKind k) {
     case ResourceKind::kPublicIp: return "public-ip";
     case ResourceKind::kVirtualMachine: return "virtual-machine";
     case ResourceKind::kLoadBalancer: return "load-balancer";
+    case ResourceKind::kIpGroup: return "ip-group";
+    case ResourceKind::kFirewallPolicy: return "firewall-policy";
+    case ResourceKind::kFirewall: return "firewall";
+    case ResourceKind::kBastionHost: return "bastion-host";
+    case ResourceKind::kApplicationGateway: return "application-gateway";
+    case ResourceKind::kPaasService: return "paas-service";
+    case ResourceKind::kPrivateEndpoint: return "private-endpoint";
   }
   return "?";
 }
@@ -76,6 +110,13 @@ Model::Model(const Model& o)
       public_ips(o.public_ips),
       vms(o.vms),
       load_balancers(o.load_balancers),
+      ip_groups(o.ip_groups),
+      firewall_policies(o.firewall_policies),
+      firewalls(o.firewalls),
+      bastion_hosts(o.bastion_hosts),
+      application_gateways(o.application_gateways),
+      paas_services(o.paas_services),
+      private_endpoints(o.private_endpoints),
       graph(o.graph) {
   // The index must view this copy's strings, not the original's.
   for (const auto& [key, v] : o.by_key) {
@@ -110,6 +151,13 @@ const ResourceBase* Model::resource(const GraphVertex& v) const {
     case ResourceKind::kPublicIp: return &public_ips.at(v.index);
     case ResourceKind::kVirtualMachine: return &vms.at(v.index);
     case ResourceKind::kLoadBalancer: return &load_balancers.at(v.index);
+    case ResourceKind::kIpGroup: return &ip_groups.at(v.index);
+    case ResourceKind::kFirewallPolicy: return &firewall_policies.at(v.index);
+    case ResourceKind::kFirewall: return &firewalls.at(v.index);
+    case ResourceKind::kBastionHost: return &bastion_hosts.at(v.index);
+    case ResourceKind::kApplicationGateway: return &application_gateways.at(v.index);
+    case ResourceKind::kPaasService: return &paas_services.at(v.index);
+    case ResourceKind::kPrivateEndpoint: return &private_endpoints.at(v.index);
   }
   return nullptr;
 }

@@ -9,6 +9,9 @@
 
 #include <boost/graph/adjacency_list.hpp>
 
+#include "model/firewall.h"
+#include "model/gateways.h"
+#include "model/paas.h"
 #include "model/resources.h"
 
 namespace exposim::model {
@@ -24,6 +27,13 @@ enum class ResourceKind {
   kPublicIp,
   kVirtualMachine,
   kLoadBalancer,
+  kIpGroup,
+  kFirewallPolicy,
+  kFirewall,
+  kBastionHost,
+  kApplicationGateway,
+  kPaasService,
+  kPrivateEndpoint,
 };
 /// Stable lowercase names used in every output: "virtual-network", "network-interface", ...
 const char* to_string(ResourceKind k);
@@ -63,6 +73,13 @@ struct Model {
   std::vector<PublicIp> public_ips;
   std::vector<VirtualMachine> vms;
   std::vector<LoadBalancer> load_balancers;
+  std::vector<IpGroup> ip_groups;
+  std::vector<FirewallPolicy> firewall_policies;
+  std::vector<Firewall> firewalls;
+  std::vector<BastionHost> bastion_hosts;
+  std::vector<ApplicationGateway> application_gateways;
+  std::vector<PaasService> paas_services;
+  std::vector<PrivateEndpoint> private_endpoints;
 
   /// Filled by validate(): the topology, and canonical id -> vertex. Vertex 0 is the internet.
   /// The keys view the resources' own `key` strings (no copies); copying a Model rebuilds the index.

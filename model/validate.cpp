@@ -73,6 +73,13 @@ class Validator {
     drop_duplicates(m_.public_ips, "public IP address", diags_, seen);
     drop_duplicates(m_.vms, "virtual machine", diags_, seen);
     drop_duplicates(m_.load_balancers, "load balancer", diags_, seen);
+    drop_duplicates(m_.ip_groups, "IP group", diags_, seen);
+    drop_duplicates(m_.firewall_policies, "firewall policy", diags_, seen);
+    drop_duplicates(m_.firewalls, "firewall", diags_, seen);
+    drop_duplicates(m_.bastion_hosts, "Bastion host", diags_, seen);
+    drop_duplicates(m_.application_gateways, "application gateway", diags_, seen);
+    drop_duplicates(m_.paas_services, "PaaS service", diags_, seen);
+    drop_duplicates(m_.private_endpoints, "private endpoint", diags_, seen);
     build_vertices();
     resolve_subnets();
     resolve_back_references();
@@ -106,6 +113,13 @@ class Validator {
     add_vertices(m_.public_ips, ResourceKind::kPublicIp);
     add_vertices(m_.vms, ResourceKind::kVirtualMachine);
     add_vertices(m_.load_balancers, ResourceKind::kLoadBalancer);
+    add_vertices(m_.ip_groups, ResourceKind::kIpGroup);
+    add_vertices(m_.firewall_policies, ResourceKind::kFirewallPolicy);
+    add_vertices(m_.firewalls, ResourceKind::kFirewall);
+    add_vertices(m_.bastion_hosts, ResourceKind::kBastionHost);
+    add_vertices(m_.application_gateways, ResourceKind::kApplicationGateway);
+    add_vertices(m_.paas_services, ResourceKind::kPaasService);
+    add_vertices(m_.private_endpoints, ResourceKind::kPrivateEndpoint);
     for (std::size_t l = 0; l < m_.load_balancers.size(); ++l) {
       const auto& lb = m_.load_balancers[l];
       const int li = static_cast<int>(l);

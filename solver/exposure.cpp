@@ -24,6 +24,11 @@ const char* to_string(Via v) {
     case Via::kPublicIp: return "public-ip";
     case Via::kLoadBalancer: return "load-balancer";
     case Via::kLoadBalancerNat: return "load-balancer-nat";
+    case Via::kFirewallDnat: return "firewall-dnat";
+    case Via::kApplicationGateway: return "application-gateway";
+    case Via::kBastion: return "bastion";
+    case Via::kPaasPublic: return "paas-public";
+    case Via::kAppliance: return "appliance";
   }
   return "?";
 }
@@ -241,6 +246,7 @@ class Analyzer {
     }
     for (const Piece& p : it->second) {
       Exposure e;
+      e.target = n;
       e.nic = n;
       e.ip_configuration = c;
       e.vm = nic.virtual_machine.index;

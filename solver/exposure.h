@@ -11,9 +11,21 @@
 
 namespace exposim::solver {
 
-/// How a flow enters the estate: a public IP on the target's own ip configuration, a load-balancing rule
-/// of a public load balancer, or an inbound NAT rule of one.
-enum class Via { kPublicIp, kLoadBalancer, kLoadBalancerNat };
+/// How a flow enters the estate: a public IP on the target's own ip configuration (or, for a firewall,
+/// Bastion host or application gateway, on the resource itself), a load-balancing rule of a public load
+/// balancer, an inbound NAT rule of one, a firewall DNAT rule, an application gateway listener, a Bastion
+/// session (authenticated, mediated access), the public endpoint of a PaaS service, or a network virtual
+/// appliance whose own filtering is unknown.
+enum class Via {
+  kPublicIp,
+  kLoadBalancer,
+  kLoadBalancerNat,
+  kFirewallDnat,
+  kApplicationGateway,
+  kBastion,
+  kPaasPublic,
+  kAppliance,
+};
 const char* to_string(Via v);
 
 /// One step of a path. Writers resolve names through the model.
@@ -25,7 +37,14 @@ struct Hop {
                    // nat_rules (scope "inbound-nat"); port = the frontend port the flow entered on
     kNsg,          // resource = NSG (or -1 when the NSG is referenced but absent from the input)
     kNoNsg,        // no NSG at this scope
-    kTarget,       // resource = NIC
+    kTarget,       // resource = the target (resource_kind says which kind)
+    kFirewall,     // resource = firewall; rule = index into its `order`; scope = "dnat", "network", ...
+    kRoute,        // a route chosen: resource = route table (-1: a system route), rule = index into its routes;
+                   // scope = "return" (the reply's route) or "forward"
+    kBastion,      // resource = Bastion host
+    kApplicationGateway,  // resource = application gateway; rule = listener index
+    kPaas,         // resource = PaaS service; scope = the deciding setting; rule = index of an IP rule
+    kAppliance,    // resource = the appliance's NIC
   };
   Kind kind{Kind::kInternet};
   model::ResourceKind resource_kind{model::ResourceKind::kInternet};
@@ -38,6 +57,10 @@ struct Hop {
 
 /// One reachable (target, entry, protocol, path) with exact ports and sources.
 struct Exposure {
+  /// What is reached: a NIC's ip configuration (nic, ip_configuration, vm), or a firewall, Bastion host,
+  /// application gateway or PaaS service (`target`, an index into the Model vector of `target_kind`).
+  model::ResourceKind target_kind{model::ResourceKind::kNetworkInterface};
+  int target{-1};  // for NICs: == nic
   int nic{-1};
   int ip_configuration{-1};
   int vm{-1};
@@ -45,6 +68,10 @@ struct Exposure {
   Via via{Via::kPublicIp};
   int load_balancer{-1};  // load-balancer vias: the load balancer and the frontend entered
   int frontend{-1};
+  /// kFirewallDnat: the firewall, and the DNAT rule (index into its `order`); kApplicationGateway: the
+  /// gateway and the listener; kBastion: the Bastion host; kAppliance: the appliance NIC.
+  int gateway{-1};
+  int gateway_rule{-1};
   model::PortSet entry_ports;   // ports at the entry (the frontend port for load balancers; == ports otherwise)
   model::Protocol protocol{model::Protocol::kTcp};
   model::PortSet ports;         // destination ports at the target (full for portless protocols)
@@ -53,12 +80,18 @@ struct Exposure {
   bool any_source{false};       // sources == the whole internet of the entry's family
   bool jit{false};              // a rule on the path was written by just-in-time access
   std::vector<Hop> path;
+  /// Set for flows that enter but cannot work (Analysis::broken): why, in one line (static string).
+  const char* broken{""};
 };
 
 struct AnalyzeOptions {};
 
 struct Analysis {
   std::vector<Exposure> exposures;  // sorted: target, entry, protocol, path, ports, sources
+  /// Flows that enter the estate and pass every filter but cannot complete: the reply does not return the
+  /// way the request came (asymmetric routing through a firewall or appliance). Not exposures; reported
+  /// so that a user sees why a path they expect is dead.
+  std::vector<Exposure> broken;
   model::Diagnostics findings;      // warnings about the estate found while solving
   std::size_t targets_evaluated{0};
   std::size_t distinct_evaluations{0};  // after memoisation

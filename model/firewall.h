@@ -1,0 +1,111 @@
+// Azure Firewall (§4): the firewall, its classic rule collections, and firewall policies with rule collection
+// groups. Validation flattens a firewall's rules into the order Azure processes them (`Firewall::order`).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "model/resources.h"
+
+namespace exposim::model {
+
+/// IP groups (`Microsoft.Network/ipGroups`): named address lists that firewall rules reference.
+struct IpGroup : ResourceBase {
+  std::vector<IpPrefix> prefixes;
+};
+
+enum class ThreatIntelMode { kAlert, kDeny, kOff };  // Azure's default is Alert
+const char* to_string(ThreatIntelMode m);
+
+/// The three rule types; Azure processes every DNAT rule before any network rule, and network rules before
+/// application rules, whatever the priorities.
+enum class FirewallRuleKind { kNat, kNetwork, kApplication };
+const char* to_string(FirewallRuleKind k);
+
+enum class FirewallAction { kDnat, kAllow, kDeny };
+const char* to_string(FirewallAction a);
+
+/// A list of addresses in a firewall rule: prefixes, `*`, IP groups, and entries the solver cannot resolve
+/// (service tags, FQDNs), kept as written.
+struct FirewallAddresses {
+  bool any{false};
+  std::vector<IpPrefix> prefixes;
+  std::vector<Ref> ip_groups;
+  std::vector<std::string> unresolved;
+  bool empty() const { return !any && prefixes.empty() && ip_groups.empty() && unresolved.empty(); }
+};
+
+struct FirewallRule {
+  std::string name;
+  FirewallRuleKind kind{FirewallRuleKind::kNetwork};
+  ProtocolMask protocols{0};  // DNAT and network rules (application rules: tcp)
+  FirewallAddresses sources;
+  FirewallAddresses destinations;  // DNAT: the firewall's public addresses the rule listens on
+  PortSet destination_ports;       // DNAT, network; application: the ports of `protocols[]`
+  std::vector<std::string> destination_fqdns;  // network rules; application rules: targetFqdns and fqdnTags
+  // DNAT
+  std::optional<IpAddress> translated_address;
+  std::string translated_fqdn;
+  std::uint16_t translated_port{0};
+  SourceLocation where;
+};
+
+struct FirewallRuleCollection {
+  std::string name;
+  int priority{0};
+  FirewallRuleKind kind{FirewallRuleKind::kNetwork};
+  FirewallAction action{FirewallAction::kAllow};
+  std::vector<FirewallRule> rules;
+  SourceLocation where;
+};
+
+struct FirewallRuleCollectionGroup {
+  std::string name;
+  std::string id;
+  std::string key;
+  int priority{0};
+  std::vector<FirewallRuleCollection> collections;
+  SourceLocation where;
+};
+
+struct FirewallPolicy : ResourceBase {
+  Ref base_policy;
+  ThreatIntelMode threat_intel{ThreatIntelMode::kAlert};
+  std::vector<FirewallRuleCollectionGroup> groups;
+};
+
+struct FirewallIpConfiguration {
+  std::string name;
+  Ref subnet;
+  Ref public_ip;
+  std::optional<IpAddress> private_ip;
+  SourceLocation where;
+};
+
+/// One rule in processing order: `policy` is -1 for the firewall's classic collections, else the index of
+/// the policy (the firewall's own or an ancestor through `basePolicy`) holding `group`.
+struct FirewallRulePosition {
+  int policy{-1};
+  int group{-1};
+  int collection{-1};
+  int rule{-1};
+};
+
+struct Firewall : ResourceBase {
+  std::string sku_name{"AZFW_VNet"};  // AZFW_VNet or AZFW_Hub (secured virtual hub)
+  std::string tier{"Standard"};       // Basic, Standard, Premium
+  ThreatIntelMode threat_intel{ThreatIntelMode::kAlert};
+  std::vector<FirewallIpConfiguration> ip_configurations;
+  std::vector<Ref> hub_public_ips;  // AZFW_Hub: `hubIPAddresses.publicIPs.addresses` are not resources
+  Ref policy;
+  Ref virtual_hub;
+  std::vector<FirewallRuleCollection> classic;  // natRuleCollections, networkRuleCollections, applicationRuleCollections
+  /// Filled by validation: every rule in processing order (DNAT, then network, then application; within a
+  /// type, base policy groups first, then group, collection and rule order). Classic and policy rules do not
+  /// mix (Azure allows one or the other); when both are present the policy's are used, with a warning.
+  std::vector<FirewallRulePosition> order;
+};
+
+}  // namespace exposim::model
