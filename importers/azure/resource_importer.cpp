@@ -1250,7 +1250,22 @@ struct Importer::Impl {
       }
       out.unresolved.emplace_back(t);
     });
-    for (auto& g : get_ref_list(o, groups)) out.ip_groups.push_back(std::move(g));
+    if (groups.empty()) return;
+    // IP groups are listed by id, as strings (the REST shape) or as {id} objects.
+    if (auto arr = get_array(o, groups)) {
+      PointerScope s(ptr, arr.key);
+      std::size_t i = 0;
+      for (dom::element e : *arr) {
+        PointerScope item(ptr, i);
+        std::string_view text;
+        if (e.get_string().get(text) == simdjson::SUCCESS) {
+          if (!trim(text).empty()) out.ip_groups.push_back(Ref{model::canonical_id(trim(text)), -1});
+        } else if (auto r = ref_value(e, fmt::format("item {} of '{}'", i, arr.key))) {
+          out.ip_groups.push_back(std::move(*r));
+        }
+        ++i;
+      }
+    }
   }
 
   /// `protocols` / `ipProtocols` of a DNAT or network rule: TCP, UDP, ICMP, Any.
