@@ -256,22 +256,14 @@ class Analyzer {
 
   /// Why DNAT'ed traffic from firewall `fw` to ip configuration `x` cannot work (empty when it can), and the
   /// route its replies take.
-  std::string dnat_path_breaks(const model::Firewall& fw, int fw_subnet, const model::IpAddress& snat,
-                               const model::IpConfigIndex& x, std::optional<RouteChoice>& reply) {
+  std::string dnat_path_breaks(const model::Firewall& fw, const FirewallSide& side, const model::IpConfigIndex& x,
+                               std::optional<RouteChoice>& reply) {
     const auto& cfg = m_.nics[x.nic].ip_configurations[x.ip_configuration];
     const int subnet = cfg.subnet.index;
-    const int fw_vnet = fw_subnet >= 0 ? m_.subnets[fw_subnet].vnet.index : -1;
-    const int vnet = subnet >= 0 ? m_.subnets[subnet].vnet.index : -1;
-    if (fw_vnet >= 0 && vnet >= 0) {
-      std::string why = peering_blocks(m_, fw_vnet, vnet);
-      if (!why.empty()) return fmt::format("firewall '{}' cannot reach {}: {}", fw.name, cfg.private_ip->to_string(), why);
-    }
-    const RouteChoice forward = choose_route(m_, fw_subnet, *cfg.private_ip);
-    if (fw_subnet >= 0 && forward.next_hop != model::NextHopType::kVnetLocal &&
-        forward.next_hop != model::NextHopType::kVnetPeering) {
-      return fmt::format("the firewall subnet sends {} by {}: the translated packet does not reach the target",
-                         cfg.private_ip->to_string(), describe(m_, forward));
-    }
+    RouteChoice forward;
+    std::string why = dnat_forward_blocks(m_, fw, side, *cfg.private_ip, subnet, forward);
+    if (!why.empty()) return why;
+    const model::IpAddress& snat = *side.address;
     reply = choose_route(m_, subnet, snat);
     if (reply->next_hop == model::NextHopType::kVnetLocal || reply->next_hop == model::NextHopType::kVnetPeering) {
       return "";
@@ -370,22 +362,8 @@ class Analyzer {
                                         fw.name));
       return;
     }
-    // The SNAT addresses: the firewall subnet (any instance may answer); the reply target: its private IP.
-    int fw_subnet = -1;
-    std::optional<model::IpAddress> snat;
-    for (const auto& c : fw.ip_configurations) {
-      if (fw_subnet < 0 && c.subnet.resolved()) fw_subnet = c.subnet.index;
-      if (!snat && c.private_ip) snat = c.private_ip;
-    }
-    IpSet& snat_set = snat_sets_.emplace_back();
-    if (fw_subnet >= 0) {
-      for (const auto& p : m_.subnets[fw_subnet].prefixes) snat_set = snat_set.unite(model::to_set(p));
-      if (!snat && !m_.subnets[fw_subnet].prefixes.empty()) {
-        snat = m_.subnets[fw_subnet].prefixes.front().address;  // the subnet's first address stands for it
-      }
-    } else if (snat) {
-      snat_set.add(snat->value, snat->value);
-    }
+    const FirewallSide side = firewall_side(m_, fw);
+    const IpSet& snat_set = snat_sets_.emplace_back(side.snat);
     const auto pips = firewall_public_ips(m_, fw);
     for (const auto& match : dnat_matches(m_, fw, space_.internet())) {
       const auto& rule = rule_at(m_, fw, fw.order[match.position]);
@@ -404,12 +382,7 @@ class Analyzer {
       }
       std::string broken;
       std::optional<RouteChoice> reply;
-      if (target_cfg && !snat) {
-        broken = fmt::format("firewall '{}' has no subnet or private IP in the input: its path to the target is unknown",
-                             fw.name);
-      } else if (target_cfg) {
-        broken = dnat_path_breaks(fw, fw_subnet, *snat, *target_cfg, reply);
-      }
+      if (target_cfg) broken = dnat_path_breaks(fw, side, *target_cfg, reply);
       for (const auto& [pip, address] : pips) {
         IpSet dst;
         dst.add(address.value, address.value);
