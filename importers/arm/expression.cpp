@@ -1,0 +1,694 @@
+// The ARM expression parser (a hand-written recursive descent with a depth cap) and the evaluator: scope
+// functions (parameters, variables, copyIndex, if, and, or, coalesce, unknown-valued functions) live here,
+// the pure built-ins in functions.cpp.
+#include "importers/arm/expression.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <limits>
+#include <utility>
+
+namespace exposim::importers::arm {
+
+std::string to_string(const Error& e) {
+  return fmt::format("offset {} in '{}': {}", e.offset, e.expression, e.message);
+}
+
+namespace detail {
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return out;
+}
+
+namespace {
+
+bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_ident_start(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == '$'; }
+bool is_ident(char c) { return is_ident_start(c) || is_digit(c); }
+
+std::string shown(char c) {
+  if (c >= 0x20 && c < 0x7f) return fmt::format("'{}'", c);
+  return fmt::format("byte 0x{:02x}", static_cast<unsigned char>(c));
+}
+
+class Parser {
+ public:
+  Parser(std::string_view text, std::size_t begin, std::size_t end, std::size_t max_depth)
+      : s_(text), pos_(begin), end_(end), max_depth_(max_depth) {}
+
+  Result run(std::unique_ptr<Node>& out) {
+    skip();
+    if (pos_ >= end_) return syntax(pos_, "empty expression");
+    Result r = expr(out, 0);
+    if (!r.ok()) return r;
+    skip();
+    if (pos_ < end_) {
+      if (s_[pos_] == ')') return syntax(pos_, "unbalanced parentheses: unexpected ')'");
+      if (s_[pos_] == ']') return syntax(pos_, "unbalanced brackets: unexpected ']'");
+      return syntax(pos_, fmt::format("unexpected {} after the end of the expression", shown(s_[pos_])));
+    }
+    return Result{};
+  }
+
+ private:
+  static Result syntax(std::size_t at, std::string message) {
+    return Result::fail("expression-syntax", std::move(message), at);
+  }
+  void skip() {
+    while (pos_ < end_ && is_space(s_[pos_])) ++pos_;
+  }
+  std::string_view ident() {
+    std::size_t b = pos_;
+    while (pos_ < end_ && is_ident(s_[pos_])) ++pos_;
+    return s_.substr(b, pos_ - b);
+  }
+
+  Result expr(std::unique_ptr<Node>& out, std::size_t depth) {
+    if (depth >= max_depth_)
+      return Result::fail("limit-exceeded", fmt::format("expression nested deeper than {}", max_depth_), pos_);
+    Result r = primary(out, depth);
+    if (!r.ok()) return r;
+    for (;;) {
+      skip();
+      if (pos_ >= end_) return r;
+      char c = s_[pos_];
+      if (c == '.') {
+        std::size_t at = pos_++;
+        skip();
+        if (pos_ >= end_ || !is_ident(s_[pos_]))
+          return syntax(pos_ < end_ ? pos_ : at, "expected a property name after '.'");
+        auto node = std::make_unique<Node>();
+        node->kind = Node::Kind::kProperty;
+        node->offset = at;
+        node->text = std::string(ident());
+        node->children.push_back(std::move(out));
+        out = std::move(node);
+      } else if (c == '[') {
+        std::size_t at = pos_++;
+        auto node = std::make_unique<Node>();
+        node->kind = Node::Kind::kIndex;
+        node->offset = at;
+        std::unique_ptr<Node> index;
+        skip();
+        if (pos_ < end_ && s_[pos_] == ']') return syntax(pos_, "expected an index inside '[]'");
+        if (pos_ >= end_) return syntax(at, "unbalanced brackets: '[' is never closed");
+        Result ir = expr(index, depth + 1);
+        if (!ir.ok()) return ir;
+        skip();
+        if (pos_ >= end_) return syntax(at, "unbalanced brackets: '[' is never closed");
+        if (s_[pos_] != ']') return syntax(pos_, fmt::format("expected ']' to close '[' at offset {}, got {}", at,
+                                                              shown(s_[pos_])));
+        ++pos_;
+        node->children.push_back(std::move(out));
+        node->children.push_back(std::move(index));
+        out = std::move(node);
+      } else {
+        return r;
+      }
+      if (++depth >= max_depth_)
+        return Result::fail("limit-exceeded", fmt::format("expression nested deeper than {}", max_depth_), pos_);
+    }
+  }
+
+  Result primary(std::unique_ptr<Node>& out, std::size_t depth) {
+    skip();
+    if (pos_ >= end_) return syntax(pos_, "unexpected end of expression");
+    char c = s_[pos_];
+    std::size_t at = pos_;
+    out = std::make_unique<Node>();
+    out->offset = at;
+    if (c == '\'') {
+      ++pos_;
+      std::string text;
+      for (;;) {
+        if (pos_ >= end_) return syntax(at, "unterminated string");
+        if (s_[pos_] == '\'') {
+          if (pos_ + 1 < end_ && s_[pos_ + 1] == '\'') {
+            text.push_back('\'');
+            pos_ += 2;
+            continue;
+          }
+          ++pos_;
+          break;
+        }
+        text.push_back(s_[pos_++]);
+      }
+      out->kind = Node::Kind::kString;
+      out->text = std::move(text);
+      return Result{};
+    }
+    if (is_digit(c) || (c == '-' && pos_ + 1 < end_ && is_digit(s_[pos_ + 1]))) {
+      bool negative = c == '-';
+      if (negative) ++pos_;
+      // Accumulate as a negative number so that INT64_MIN is representable.
+      std::int64_t v = 0;
+      while (pos_ < end_ && is_digit(s_[pos_])) {
+        int d = s_[pos_] - '0';
+        if (v < (std::numeric_limits<std::int64_t>::min() + d) / 10)
+          return syntax(at, "integer literal out of range");
+        v = v * 10 - d;
+        ++pos_;
+      }
+      if (pos_ < end_ && s_[pos_] == '.') return syntax(at, "decimal literals are not supported");
+      if (!negative && v == std::numeric_limits<std::int64_t>::min()) return syntax(at, "integer literal out of range");
+      out->kind = Node::Kind::kInt;
+      out->number = negative ? v : -v;
+      return Result{};
+    }
+    if (is_ident_start(c)) {
+      std::string name(ident());
+      // A user-defined function "namespace.name(": kept whole so that it is reported as unknown.
+      if (pos_ + 1 < end_ && s_[pos_] == '.' && is_ident_start(s_[pos_ + 1])) {
+        std::size_t save = pos_;
+        ++pos_;
+        std::string_view member = ident();
+        std::size_t after = pos_;
+        skip();
+        if (pos_ < end_ && s_[pos_] == '(') {
+          name += '.';
+          name += member;
+        } else {
+          pos_ = save;
+        }
+        (void)after;
+      }
+      skip();
+      if (pos_ >= end_ || s_[pos_] != '(')
+        return syntax(pos_ < end_ ? pos_ : at, fmt::format("expected '(' after function name '{}'", name));
+      std::size_t open = pos_++;
+      out->kind = Node::Kind::kCall;
+      out->text = std::move(name);
+      skip();
+      if (pos_ < end_ && s_[pos_] == ')') {
+        ++pos_;
+        return Result{};
+      }
+      for (;;) {
+        std::unique_ptr<Node> arg;
+        skip();
+        if (pos_ >= end_)
+          return syntax(open, fmt::format("unbalanced parentheses: '(' of '{}' is never closed", out->text));
+        if (s_[pos_] == ',' || s_[pos_] == ')') return syntax(pos_, fmt::format("missing argument in '{}'", out->text));
+        Result r = expr(arg, depth + 1);
+        if (!r.ok()) return r;
+        out->children.push_back(std::move(arg));
+        skip();
+        if (pos_ >= end_)
+          return syntax(open, fmt::format("unbalanced parentheses: '(' of '{}' is never closed", out->text));
+        if (s_[pos_] == ',') {
+          ++pos_;
+          continue;
+        }
+        if (s_[pos_] == ')') {
+          ++pos_;
+          return Result{};
+        }
+        if (s_[pos_] == ']')
+          return syntax(pos_, fmt::format("unbalanced brackets: unexpected ']' in the arguments of '{}'", out->text));
+        return syntax(pos_, fmt::format("expected ',' or ')' in the arguments of '{}', got {}", out->text,
+                                        shown(s_[pos_])));
+      }
+    }
+    if (c == ')') return syntax(at, "unbalanced parentheses: unexpected ')'");
+    if (c == ']') return syntax(at, "unbalanced brackets: unexpected ']'");
+    if (c == '"') return syntax(at, "strings are quoted with ' in expressions, not \"");
+    return syntax(at, fmt::format("unexpected {}", shown(c)));
+  }
+
+  std::string_view s_;
+  std::size_t pos_;
+  std::size_t end_;
+  std::size_t max_depth_;
+};
+
+}  // namespace
+
+Result parse(std::string_view expression, std::size_t begin, std::size_t end, std::size_t max_depth,
+             std::unique_ptr<Node>& out) {
+  Parser p(expression, begin, end, max_depth);
+  return p.run(out);
+}
+
+}  // namespace detail
+
+using detail::Node;
+
+namespace {
+
+const char* type_name(const Json& v) {
+  switch (v.type()) {
+    case Json::value_t::null: return "null";
+    case Json::value_t::boolean: return "bool";
+    case Json::value_t::string: return "string";
+    case Json::value_t::array: return "array";
+    case Json::value_t::object: return "object";
+    case Json::value_t::number_integer:
+    case Json::value_t::number_unsigned: return "int";
+    case Json::value_t::number_float: return "float";
+    default: return "value";
+  }
+}
+
+bool as_int(const Json& v, std::int64_t& out) {
+  if (v.is_number_unsigned()) {
+    auto u = v.get<std::uint64_t>();
+    if (u > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) return false;
+    out = static_cast<std::int64_t>(u);
+    return true;
+  }
+  if (v.is_number_integer()) {
+    out = v.get<std::int64_t>();
+    return true;
+  }
+  return false;
+}
+
+/// Case-insensitive key lookup; nullptr when absent.
+const Json* find_key(const Json& obj, std::string_view key, std::string* declared = nullptr) {
+  auto it = obj.find(std::string(key));
+  if (it != obj.end()) {
+    if (declared) *declared = it.key();
+    return &*it;
+  }
+  std::string want = detail::lower(key);
+  for (auto i = obj.begin(); i != obj.end(); ++i) {
+    if (detail::lower(i.key()) == want) {
+      if (declared) *declared = i.key();
+      return &*i;
+    }
+  }
+  return nullptr;
+}
+
+std::string quote_arg(const Json& v) {
+  if (v.is_string()) return fmt::format("'{}'", v.get_ref<const std::string&>());
+  return detail::to_text(v);
+}
+
+Result with_offset(Result r, std::size_t offset) {
+  if (r.error && r.error->offset == 0 && r.error->expression.empty()) r.error->offset = offset;
+  return r;
+}
+
+}  // namespace
+
+Evaluator::Evaluator(Context context, Limits limits) : context_(std::move(context)), limits_(limits) {}
+
+bool Evaluator::charge(std::uint64_t units) {
+  work_ += units;
+  return work_ <= limits_.max_work;
+}
+
+Result Evaluator::evaluate_string(std::string_view text) { return eval_string_at(text, 0); }
+
+Result Evaluator::evaluate_json(const Json& value) { return eval_json(value, 0); }
+
+Result Evaluator::parameter(std::string_view name) {
+  const Json* p = context_.parameters.is_object() ? find_key(context_.parameters, name) : nullptr;
+  if (!p) return Result::fail("undefined-parameter", fmt::format("parameters: parameter '{}' is not defined", name), 0);
+  return Result::of(*p);
+}
+
+Result Evaluator::variable(std::string_view name) { return resolve_variable(name, 0); }
+
+Result Evaluator::eval_string_at(std::string_view text, std::size_t depth) {
+  if (!charge(1 + text.size() / 16))
+    return Result::fail("limit-exceeded", "evaluation exceeded its work limit", 0);
+  if (text.empty() || text.front() != '[') return Result::of(std::string(text));
+  if (text.size() >= 2 && text[1] == '[') return Result::of(std::string(text.substr(1)));
+  if (text.back() != ']' || text.size() < 2) return Result::of(std::string(text));
+  std::unique_ptr<Node> root;
+  Result r = detail::parse(text, 1, text.size() - 1, limits_.max_depth, root);
+  if (r.ok()) r = eval(*root, text, depth);
+  if (r.error && r.error->expression.empty()) r.error->expression = std::string(text);
+  return r;
+}
+
+Result Evaluator::eval_json(const Json& value, std::size_t depth) {
+  if (depth > limits_.max_depth * 4)
+    return Result::fail("limit-exceeded", fmt::format("value nested deeper than {}", limits_.max_depth * 4), 0);
+  if (value.is_string()) return eval_string_at(value.get_ref<const std::string&>(), depth);
+  if (!charge(1)) return Result::fail("limit-exceeded", "evaluation exceeded its work limit", 0);
+  if (value.is_array()) {
+    Json out = Json::array();
+    for (const auto& e : value) {
+      Result r = eval_json(e, depth + 1);
+      if (!r.known()) return r;
+      out.push_back(std::move(r.value));
+    }
+    return Result::of(std::move(out));
+  }
+  if (value.is_object()) {
+    Json out = Json::object();
+    for (auto it = value.begin(); it != value.end(); ++it) {
+      if (detail::lower(it.key()) == "copy" && it.value().is_array()) {
+        for (const auto& spec : it.value()) {
+          std::string name;
+          Result r = eval_copy(spec, depth + 1, name);
+          if (!r.known()) return r;
+          out[name] = std::move(r.value);
+        }
+        continue;
+      }
+      Result r = eval_json(it.value(), depth + 1);
+      if (!r.known()) return r;
+      out[it.key()] = std::move(r.value);
+    }
+    return Result::of(std::move(out));
+  }
+  return Result::of(value);
+}
+
+Result Evaluator::eval_copy(const Json& spec, std::size_t depth, std::string& name_out) {
+  if (!spec.is_object()) return Result::fail("invalid-argument", "copy: each copy entry must be an object", 0);
+  const Json* name = find_key(spec, "name");
+  const Json* count = find_key(spec, "count");
+  const Json* input = find_key(spec, "input");
+  if (!name || !name->is_string() || name->get<std::string>().empty())
+    return Result::fail("invalid-argument", "copy: entry without a string 'name'", 0);
+  name_out = name->get<std::string>();
+  if (!count) return Result::fail("invalid-argument", fmt::format("copy '{}': missing 'count'", name_out), 0);
+  if (!input) return Result::fail("invalid-argument", fmt::format("copy '{}': missing 'input'", name_out), 0);
+  Result c = eval_json(*count, depth + 1);
+  if (!c.known()) return c;
+  std::int64_t n = 0;
+  if (!as_int(c.value, n))
+    return Result::fail("invalid-argument",
+                        fmt::format("copy '{}': count must be an integer, got {}", name_out, type_name(c.value)), 0);
+  if (n < 0 || static_cast<std::uint64_t>(n) > limits_.max_range)
+    return Result::fail("limit-exceeded",
+                        fmt::format("copy '{}': count {} not in 0..{}", name_out, n, limits_.max_range), 0);
+  Json out = Json::array();
+  for (std::int64_t i = 0; i < n; ++i) {
+    loops_.emplace_back(detail::lower(name_out), i);
+    Result r = eval_json(*input, depth + 1);
+    loops_.pop_back();
+    if (!r.known()) return r;
+    out.push_back(std::move(r.value));
+  }
+  return Result::of(std::move(out));
+}
+
+const Json* Evaluator::find_variable_raw(const std::string& lower_name, std::string& declared) const {
+  if (!context_.variables.is_object()) return nullptr;
+  for (auto it = context_.variables.begin(); it != context_.variables.end(); ++it) {
+    if (detail::lower(it.key()) == "copy" && it.value().is_array()) continue;
+    if (detail::lower(it.key()) == lower_name) {
+      declared = it.key();
+      return &*it;
+    }
+  }
+  return nullptr;
+}
+
+Result Evaluator::resolve_variable(std::string_view name, std::size_t depth) {
+  std::string key = detail::lower(name);
+  if (auto it = memo_.find(key); it != memo_.end()) return it->second;
+  for (std::size_t i = 0; i < in_progress_.size(); ++i) {
+    if (detail::lower(in_progress_[i]) != key) continue;
+    std::string chain;
+    for (std::size_t j = i; j < in_progress_.size(); ++j) chain += in_progress_[j] + " -> ";
+    chain += std::string(in_progress_[i]);
+    return Result::fail("circular-variable", fmt::format("variables: circular variable reference {}", chain), 0);
+  }
+  if (in_progress_.size() >= limits_.max_depth)
+    return Result::fail("limit-exceeded", fmt::format("variables: references nested deeper than {}", limits_.max_depth), 0);
+  if (!variables_indexed_) {
+    variables_indexed_ = true;
+    if (context_.variables.is_object()) {
+      for (auto it = context_.variables.begin(); it != context_.variables.end(); ++it) {
+        if (detail::lower(it.key()) != "copy" || !it.value().is_array()) continue;
+        for (const auto& spec : it.value()) {
+          const Json* n = spec.is_object() ? find_key(spec, "name") : nullptr;
+          if (n && n->is_string()) copy_variables_.emplace(detail::lower(n->get<std::string>()), spec);
+        }
+      }
+    }
+  }
+  std::string declared;
+  const Json* raw = find_variable_raw(key, declared);
+  const Json* copy_spec = nullptr;
+  if (!raw) {
+    auto c = copy_variables_.find(key);
+    if (c != copy_variables_.end()) {
+      copy_spec = &c->second;
+      declared = (*find_key(c->second, "name")).get<std::string>();
+    }
+  }
+  if (!raw && !copy_spec)
+    return Result::fail("undefined-variable", fmt::format("variables: variable '{}' is not defined", name), 0);
+
+  in_progress_.push_back(declared);
+  auto saved_loops = std::move(loops_);
+  loops_.clear();
+  Result r;
+  if (copy_spec) {
+    std::string ignored;
+    r = eval_copy(*copy_spec, depth + 1, ignored);
+  } else {
+    r = eval_json(*raw, depth + 1);
+  }
+  loops_ = std::move(saved_loops);
+  in_progress_.pop_back();
+  if (r.error && r.error->code != "circular-variable" && r.error->message.rfind("in variable '", 0) != 0)
+    r.error->message = fmt::format("in variable '{}': {}", declared, r.error->message);
+  memo_[key] = r;
+  return r;
+}
+
+Result Evaluator::copy_index(const std::vector<Json>& args, std::size_t offset) {
+  std::string loop;
+  bool named = false;
+  std::int64_t add = 0;
+  if (args.size() > 2)
+    return Result::fail("invalid-argument", fmt::format("copyIndex: expected 0 to 2 arguments, got {}", args.size()),
+                        offset);
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    if (args[i].is_string() && i == 0) {
+      loop = args[i].get<std::string>();
+      named = true;
+    } else if (!as_int(args[i], add)) {
+      return Result::fail("invalid-argument",
+                          fmt::format("copyIndex: expected a loop name and/or an integer offset, got {} {}",
+                                      type_name(args[i]), quote_arg(args[i])),
+                          offset);
+    }
+  }
+  std::string key = detail::lower(loop);
+  std::optional<std::int64_t> index;
+  for (auto it = loops_.rbegin(); it != loops_.rend(); ++it) {
+    if (named ? it->first == key : false) {
+      index = it->second;
+      break;
+    }
+  }
+  if (!index && in_progress_.empty()) {
+    for (const auto& [k, v] : context_.copy_indices) {
+      if (detail::lower(k) == key) {
+        index = v;
+        break;
+      }
+    }
+  }
+  if (!index) {
+    if (named)
+      return Result::fail("no-copy-loop", fmt::format("copyIndex: no copy loop named '{}' is being evaluated", loop),
+                          offset);
+    return Result::fail("no-copy-loop", "copyIndex: called outside a copy loop", offset);
+  }
+  std::int64_t out = 0;
+  if (__builtin_add_overflow(*index, add, &out))
+    return Result::fail("invalid-argument", "copyIndex: offset overflows", offset);
+  return Result::of(out);
+}
+
+Result Evaluator::eval(const Node& n, std::string_view expr, std::size_t depth) {
+  if (depth > limits_.max_depth * 4)
+    return Result::fail("limit-exceeded", fmt::format("evaluation nested deeper than {}", limits_.max_depth * 4),
+                        n.offset);
+  if (!charge(1)) return Result::fail("limit-exceeded", "evaluation exceeded its work limit", n.offset);
+  switch (n.kind) {
+    case Node::Kind::kString: return Result::of(n.text);
+    case Node::Kind::kInt: return Result::of(n.number);
+    case Node::Kind::kCall: return eval_call(n, expr, depth);
+    case Node::Kind::kProperty: {
+      Result obj = eval(*n.children[0], expr, depth + 1);
+      if (!obj.known()) return obj;
+      if (!obj.value.is_object())
+        return Result::fail("invalid-argument",
+                            fmt::format("cannot read property '{}' of {} {}", n.text, type_name(obj.value),
+                                        quote_arg(obj.value)),
+                            n.offset);
+      const Json* v = find_key(obj.value, n.text);
+      if (!v) return Result::fail("undefined-property", fmt::format("property '{}' does not exist", n.text), n.offset);
+      return Result::of(*v);
+    }
+    case Node::Kind::kIndex: {
+      Result obj = eval(*n.children[0], expr, depth + 1);
+      if (!obj.ok()) return obj;
+      Result idx = eval(*n.children[1], expr, depth + 1);
+      if (!idx.ok()) return idx;
+      if (obj.unknown) return obj;
+      if (idx.unknown) return idx;
+      std::int64_t i = 0;
+      if (obj.value.is_array() && as_int(idx.value, i)) {
+        if (i < 0 || static_cast<std::uint64_t>(i) >= obj.value.size())
+          return Result::fail("index-out-of-range",
+                              fmt::format("index {} out of range for an array of {} elements", i, obj.value.size()),
+                              n.offset);
+        return Result::of(obj.value[static_cast<std::size_t>(i)]);
+      }
+      if (obj.value.is_object() && idx.value.is_string()) {
+        const Json* v = find_key(obj.value, idx.value.get<std::string>());
+        if (!v)
+          return Result::fail("undefined-property",
+                              fmt::format("property '{}' does not exist", idx.value.get<std::string>()), n.offset);
+        return Result::of(*v);
+      }
+      return Result::fail("invalid-argument",
+                          fmt::format("cannot index {} with {} {}", type_name(obj.value), type_name(idx.value),
+                                      quote_arg(idx.value)),
+                          n.offset);
+    }
+  }
+  return Result::fail("expression-syntax", "unknown node", n.offset);
+}
+
+Result Evaluator::eval_call(const Node& n, std::string_view expr, std::size_t depth) {
+  const std::string name = detail::lower(n.text);
+  const std::size_t argc = n.children.size();
+
+  // if(): only the chosen branch is evaluated (Azure does the same).
+  if (name == "if") {
+    if (argc != 3)
+      return Result::fail("invalid-argument", fmt::format("{}: expected 3 arguments, got {}", n.text, argc), n.offset);
+    Result c = eval(*n.children[0], expr, depth + 1);
+    if (!c.known()) return c;
+    if (!c.value.is_boolean())
+      return Result::fail("invalid-argument",
+                          fmt::format("{}: the condition must be a bool, got {} {}", n.text, type_name(c.value),
+                                      quote_arg(c.value)),
+                          n.offset);
+    return eval(*n.children[c.value.get<bool>() ? 1 : 2], expr, depth + 1);
+  }
+
+  std::vector<Result> results;
+  results.reserve(argc);
+  for (const auto& child : n.children) {
+    Result r = eval(*child, expr, depth + 1);
+    if (!r.ok()) return r;
+    results.push_back(std::move(r));
+  }
+  const Result* first_unknown = nullptr;
+  for (const auto& r : results)
+    if (r.unknown && !first_unknown) first_unknown = &r;
+
+  auto arity = [&](std::size_t lo, std::size_t hi) -> std::optional<Result> {
+    if (argc >= lo && argc <= hi) return std::nullopt;
+    std::string want = lo == hi ? std::to_string(lo) : hi == SIZE_MAX ? fmt::format("at least {}", lo)
+                                                                      : fmt::format("{} to {}", lo, hi);
+    return Result::fail("invalid-argument",
+                        fmt::format("{}: expected {} argument{}, got {}", n.text, want, (lo == 1 && hi == 1) ? "" : "s",
+                                    argc),
+                        n.offset);
+  };
+
+  // Values only Azure knows at deployment time.
+  if (name == "reference" || name.rfind("list", 0) == 0 || name == "utcnow" || name == "newguid" ||
+      name == "pickzones") {
+    if (first_unknown) return *first_unknown;
+    std::string reason = n.text;
+    reason += '(';
+    for (std::size_t i = 0; i < argc; ++i) {
+      if (i) reason += ", ";
+      reason += quote_arg(results[i].value);
+    }
+    reason += ')';
+    return Result::make_unknown(std::move(reason));
+  }
+
+  if (name == "parameters" || name == "variables") {
+    if (auto e = arity(1, 1)) return *e;
+    if (first_unknown) return *first_unknown;
+    if (!results[0].value.is_string())
+      return Result::fail("invalid-argument",
+                          fmt::format("{}: expected a name string, got {} {}", n.text, type_name(results[0].value),
+                                      quote_arg(results[0].value)),
+                          n.offset);
+    const std::string& v = results[0].value.get_ref<const std::string&>();
+    Result r = name == "parameters" ? parameter(v) : resolve_variable(v, depth);
+    return with_offset(std::move(r), n.offset);
+  }
+
+  if (name == "copyindex") {
+    if (first_unknown) return *first_unknown;
+    std::vector<Json> args;
+    for (auto& r : results) args.push_back(std::move(r.value));
+    return copy_index(args, n.offset);
+  }
+
+  if (name == "and" || name == "or") {
+    if (auto e = arity(2, SIZE_MAX)) return *e;
+    const bool is_and = name == "and";
+    bool decided = false;
+    for (const auto& r : results) {
+      if (r.unknown) continue;
+      if (!r.value.is_boolean())
+        return Result::fail("invalid-argument",
+                            fmt::format("{}: expected bool arguments, got {} {}", n.text, type_name(r.value),
+                                        quote_arg(r.value)),
+                            n.offset);
+      if (r.value.get<bool>() != is_and) decided = true;
+    }
+    if (decided) return Result::of(!is_and);
+    if (first_unknown) return *first_unknown;
+    return Result::of(is_and);
+  }
+
+  if (name == "coalesce") {
+    if (auto e = arity(1, SIZE_MAX)) return *e;
+    for (const auto& r : results) {
+      if (r.unknown) return r;
+      if (!r.value.is_null()) return Result::of(r.value);
+    }
+    return Result::of(nullptr);
+  }
+
+  const detail::FunctionSpec* spec = detail::find_builtin(name);
+  if (!spec) {
+    if (name.find('.') != std::string::npos)
+      return Result::fail("unknown-function",
+                          fmt::format("unknown function '{}' (user-defined functions are not supported)", n.text),
+                          n.offset);
+    return Result::fail("unknown-function", fmt::format("unknown function '{}'", n.text), n.offset);
+  }
+  if (auto e = arity(static_cast<std::size_t>(spec->min_args),
+                     spec->max_args < 0 ? SIZE_MAX : static_cast<std::size_t>(spec->max_args)))
+    return *e;
+  if (first_unknown) return *first_unknown;
+  std::vector<Json> args;
+  args.reserve(argc);
+  for (auto& r : results) args.push_back(std::move(r.value));
+  detail::Call call{n.text, n.offset, context_, limits_};
+  Result out = spec->fn(call, args);
+  if (out.error) {
+    if (out.error->offset == 0) out.error->offset = n.offset;
+    return out;
+  }
+  std::size_t size = detail::value_size(out.value, limits_.max_string + limits_.max_elements + 1);
+  if (!charge(size)) return Result::fail("limit-exceeded", "evaluation exceeded its work limit", n.offset);
+  if (out.value.is_string() && out.value.get_ref<const std::string&>().size() > limits_.max_string)
+    return Result::fail("limit-exceeded",
+                        fmt::format("{}: result longer than {} characters", n.text, limits_.max_string), n.offset);
+  if ((out.value.is_array() || out.value.is_object()) && out.value.size() > limits_.max_elements)
+    return Result::fail("limit-exceeded",
+                        fmt::format("{}: result larger than {} elements", n.text, limits_.max_elements), n.offset);
+  return out;
+}
+
+}  // namespace exposim::importers::arm

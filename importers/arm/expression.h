@@ -1,0 +1,197 @@
+// The ARM template expression language: "[concat(parameters('prefix'), '-vnet')]" to a JSON value.
+// A lexer and parser to an AST, and an evaluator over a Context (parameters, variables, deployment scope).
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace exposim::importers::arm {
+
+using Json = nlohmann::json;
+
+/// Placeholders for the deployment scope when the caller does not know it (documented in docs/arm-templates.md).
+inline constexpr std::string_view kPlaceholderSubscriptionId = "00000000-0000-0000-0000-000000000000";
+inline constexpr std::string_view kPlaceholderTenantId = "00000000-0000-0000-0000-000000000000";
+inline constexpr std::string_view kPlaceholderResourceGroup = "resource-group";
+inline constexpr std::string_view kPlaceholderLocation = "location";
+inline constexpr std::string_view kPlaceholderDeployment = "deployment";
+
+/// An evaluation error. `code` is stable: expression-syntax, unknown-function, invalid-argument,
+/// undefined-parameter, undefined-variable, undefined-property, circular-variable, division-by-zero,
+/// index-out-of-range, no-copy-loop, limit-exceeded. `offset` is the 0-based character offset in
+/// `expression` (the whole template string, brackets included) of the construct at fault.
+struct Error {
+  std::string code;
+  std::string message;  // LLVM style, names the function or construct, e.g. "toLower: expected a string, got 5"
+  std::size_t offset{0};
+  std::string expression;  // the template string the offset refers to (a variable's own string for its errors)
+  friend bool operator==(const Error&, const Error&) = default;
+};
+
+/// "offset N in '<expression>': message".
+std::string to_string(const Error& e);
+
+/// The value of an expression: a JSON value, or "unknown" (a value only Azure knows at deployment time, such
+/// as `reference()` or `list*()`; `value` is null then and `unknown_reason` names the call, e.g.
+/// "reference('vm1')"), or an error. Unknown propagates: a function with an unknown argument is unknown,
+/// except where the result does not depend on it (`if` with a known condition, `and`/`or` decided by a known
+/// argument, `coalesce` with a known non-null argument before it).
+struct Result {
+  Json value;
+  bool unknown{false};
+  std::string unknown_reason;
+  std::optional<Error> error;
+
+  bool ok() const { return !error.has_value(); }
+  bool known() const { return ok() && !unknown; }
+  static Result of(Json v) {
+    Result r;
+    r.value = std::move(v);
+    return r;
+  }
+  static Result make_unknown(std::string reason) {
+    Result r;
+    r.unknown = true;
+    r.unknown_reason = std::move(reason);
+    return r;
+  }
+  static Result fail(std::string code, std::string message, std::size_t offset) {
+    Result r;
+    r.error = Error{std::move(code), std::move(message), offset, {}};
+    return r;
+  }
+};
+
+/// What an expression can see. Names are matched case-insensitively.
+struct Context {
+  /// Parameter values (already merged from defaults and parameter files): name -> value.
+  Json parameters = Json::object();
+  /// The template's `variables` section, raw: evaluated lazily with memoisation, including the
+  /// `{"copy": [{"name", "count", "input"}]}` form (top level, and as a property inside a variable's object).
+  Json variables = Json::object();
+  std::string subscription_id{kPlaceholderSubscriptionId};
+  std::string tenant_id{kPlaceholderTenantId};
+  std::string resource_group{kPlaceholderResourceGroup};
+  std::string location{kPlaceholderLocation};
+  std::string deployment_name{kPlaceholderDeployment};
+  /// Current copy-loop indices by loop name; the key "" is the unnamed loop that `copyIndex()` refers to.
+  std::map<std::string, std::int64_t> copy_indices;
+};
+
+/// Hard caps against hostile input.
+struct Limits {
+  std::size_t max_depth = 64;                   // nesting of calls/brackets in one expression; variable chains
+  std::size_t max_string = std::size_t{1} << 20;  // characters in any string value
+  std::size_t max_elements = 100000;            // elements of any array, properties of any object
+  std::size_t max_range = 10000;                // range() count and copy count (Azure: 10000 and 800)
+  std::uint64_t max_work = 50'000'000;          // total work units (nodes evaluated + value sizes) per Evaluator
+};
+
+namespace detail {
+/// An expression's syntax tree. Strings, integers, function calls, `.name` property access, `[x]` indexing.
+struct Node {
+  enum class Kind { kString, kInt, kCall, kProperty, kIndex };
+  Kind kind{Kind::kString};
+  std::string text;  // string value, function name (as written), or property name
+  std::int64_t number{0};
+  std::vector<std::unique_ptr<Node>> children;  // call arguments; object (and index) of an access
+  std::size_t offset{0};
+};
+
+/// Parses the inside of an expression; `expression` is the whole template string and [begin, end) the part
+/// between the outer brackets. Errors are `expression-syntax` (or limit-exceeded for depth).
+Result parse(std::string_view expression, std::size_t begin, std::size_t end, std::size_t max_depth,
+             std::unique_ptr<Node>& out);
+
+/// What a built-in function sees: its name as written, the call's offset, the context and the limits.
+struct Call {
+  std::string_view name;
+  std::size_t offset;
+  const Context& context;
+  const Limits& limits;
+};
+
+/// A pure built-in: every argument known. Returns the value or an error (offset filled by the caller when 0).
+using Builtin = Result (*)(const Call& call, std::vector<Json>& args);
+
+struct FunctionSpec {
+  std::string_view name;  // lowercase
+  int min_args;
+  int max_args;  // -1: unbounded
+  Builtin fn;
+};
+
+/// The pure built-in with lowercase name `lower`, or nullptr.
+const FunctionSpec* find_builtin(std::string_view lower);
+
+/// Azure's uniqueString hash (a MurmurHash64 variant) of UTF-8 bytes, and its 13-character base32 text.
+std::uint64_t murmur_hash64(std::string_view data);
+std::string unique_string(std::string_view joined);
+/// RFC 4122 version 5 UUID of `name` in ARM's namespace 11fb06fb-712d-4ddd-98c7-e71bbd588830, lowercase.
+std::string arm_guid(std::string_view joined);
+/// SHA-1 of `data` (20 bytes).
+std::array<std::uint8_t, 20> sha1(std::string_view data);
+
+/// ARM's text of a value for concat/format/string(): strings as is, integers in decimal, booleans "True" and
+/// "False", null empty, arrays and objects compact JSON.
+std::string to_text(const Json& v);
+/// Approximate size of a value (characters plus nodes), counted up to `cap`.
+std::size_t value_size(const Json& v, std::size_t cap);
+std::string lower(std::string_view s);
+}  // namespace detail
+
+/// Evaluates template strings and values against one Context. Not thread-safe (variables are memoised);
+/// create a new Evaluator when parameters or variables change. Never throws on bad input, never recurses
+/// without bound, and stops with `limit-exceeded` when Limits are exceeded.
+///
+/// Unsupported (documented in docs/arm-templates.md): user-defined functions, lambda functions (filter, map,
+/// reduce, sort...), date functions, float arithmetic, `reference()`/`list*()`/`utcNow()`/`newGuid()`
+/// (these are "unknown" values, never errors).
+class Evaluator {
+ public:
+  explicit Evaluator(Context context, Limits limits = {});
+
+  /// A template string: not starting with '[' is a literal; starting with "[[" is the literal without its
+  /// first '['; starting with '[' and ending with ']' is an expression; otherwise a literal (as Azure does).
+  Result evaluate_string(std::string_view text);
+  /// A JSON value: strings evaluated as above, arrays and objects element by element (object keys are kept).
+  Result evaluate_json(const Json& value);
+  /// variables('name'): evaluated once, memoised; cycles are `circular-variable` naming the chain.
+  Result variable(std::string_view name);
+  /// parameters('name').
+  Result parameter(std::string_view name);
+
+  Context& context() { return context_; }
+  const Limits& limits() const { return limits_; }
+
+ private:
+  struct Frame;
+  Result eval(const detail::Node& n, std::string_view expr, std::size_t depth);
+  Result eval_call(const detail::Node& n, std::string_view expr, std::size_t depth);
+  Result eval_json(const Json& value, std::size_t depth);
+  Result eval_copy(const Json& spec, std::size_t depth, std::string& name_out);
+  Result eval_string_at(std::string_view text, std::size_t depth);
+  Result copy_index(const std::vector<Json>& args, std::size_t offset);
+  bool charge(std::uint64_t units);
+  const Json* find_variable_raw(const std::string& lower_name, std::string& declared) const;
+  Result resolve_variable(std::string_view name, std::size_t depth);
+
+  Context context_;
+  Limits limits_;
+  std::uint64_t work_{0};
+  std::map<std::string, Result> memo_;             // lowercase variable name -> value
+  std::vector<std::string> in_progress_;           // variable names being evaluated (declared spelling)
+  std::vector<std::pair<std::string, std::int64_t>> loops_;  // variable copy loops being evaluated
+  std::map<std::string, Json> copy_variables_;     // lowercase name -> copy spec from variables.copy
+  bool variables_indexed_{false};
+};
+
+}  // namespace exposim::importers::arm
