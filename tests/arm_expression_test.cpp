@@ -5,8 +5,10 @@
 #include "importers/arm/expression.h"
 
 #include <chrono>
+#include <initializer_list>
 #include <random>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <catch2/catch.hpp>
@@ -32,6 +34,13 @@ Json val(const std::string& text, Context ctx = {}) {
   REQUIRE(r.ok());
   REQUIRE_FALSE(r.unknown);
   return r.value;
+}
+
+/// Concatenation without `const char* + std::string` (GCC 12 warns falsely about it at -O3).
+std::string cat(std::initializer_list<std::string_view> parts) {
+  std::string out;
+  for (auto p : parts) out.append(p);
+  return out;
 }
 
 Context docs_parameters() {
@@ -333,8 +342,8 @@ TEST_CASE("CIDR functions match the documented examples", "[arm]") {
   const char* h6[] = {"fdad:3236:5555:3000::1", "fdad:3236:5555:3000::2", "fdad:3236:5555:3000::3",
                       "fdad:3236:5555:3000::4", "fdad:3236:5555:3000::5"};
   for (int i = 0; i < 5; ++i) {
-    CHECK(val("[cidrHost('10.144.3.0/24', " + std::to_string(i) + ")]") == h4[i]);
-    CHECK(val("[cidrHost('fdad:3236:5555:3000::/52', " + std::to_string(i) + ")]") == h6[i]);
+    CHECK(val(cat({"[cidrHost('10.144.3.0/24', ", std::to_string(i), ")]"})) == h4[i]);
+    CHECK(val(cat({"[cidrHost('fdad:3236:5555:3000::/52', ", std::to_string(i), ")]"})) == h6[i]);
   }
   // The docs' 192.168.1.0/24: usable .1 to .254, so index 253 is .254 and 254 is out of range.
   CHECK(val("[cidrHost('192.168.1.0/24', 253)]") == "192.168.1.254");
@@ -425,6 +434,50 @@ TEST_CASE("Variables are lazy, memoised, case-insensitive, and cycles are report
   CHECK(r.error->message == "in variable 'bad': toLower: argument 1 must be a string, got int 1");
   CHECK(r.error->offset == 1);
   CHECK(r.error->expression == "[toLower(1)]");
+}
+
+TEST_CASE("Parameter defaults are expressions evaluated lazily; given values win", "[arm]") {
+  Context c;
+  c.location = "westeurope";
+  c.parameters = Json::parse(R"({"Prefix": "given"})");
+  c.parameter_defaults = Json::parse(R"({
+    "prefix": "default-prefix",
+    "location": "[resourceGroup().location]",
+    "vnetName": "[concat(parameters('PREFIX'), '-vnet-', parameters('location'))]",
+    "literal": "[[not an expression]",
+    "tags": {"env": "[toUpper('dev')]"},
+    "p1": "[parameters('p2')]",
+    "p2": "[parameters('p1')]",
+    "bad": "[div(1, 0)]"
+  })");
+  Evaluator e(c);
+  CHECK(e.evaluate_string("[parameters('vnetName')]").value == "given-vnet-westeurope");
+  CHECK(e.evaluate_string("[parameters('literal')]").value == "[not an expression]");
+  CHECK(e.evaluate_string("[parameters('tags').env]").value == "DEV");
+  Result r = e.evaluate_string("[parameters('p1')]");
+  REQUIRE(r.error);
+  CHECK(r.error->code == "circular-parameter");
+  CHECK(r.error->message == "parameters: circular default values p1 -> p2 -> p1");
+  r = e.evaluate_string("[parameters('bad')]");
+  REQUIRE(r.error);
+  CHECK(r.error->code == "division-by-zero");
+  CHECK(r.error->message == "in parameter 'bad': div: division by zero");
+  // A given value is used as is, never evaluated.
+  Context given;
+  given.parameters = Json::parse(R"({"x": "[concat('a', 'b')]"})");
+  CHECK(val("[parameters('x')]", given) == "[concat('a', 'b')]");
+  // deployment() of a linked template: quickstarts default _artifactsLocation to its uri.
+  CHECK(val("[uri(deployment().properties.templateLink.uri, 'nested/x.json')]") ==
+        "https://template.invalid/nested/x.json");
+  // uri: the examples of template-functions-string#uri.
+  CHECK(val("[uri('http://contoso.org/firstpath', 'myscript.sh')]") == "http://contoso.org/myscript.sh");
+  CHECK(val("[uri('http://contoso.org/firstpath/', 'myscript.sh')]") == "http://contoso.org/firstpath/myscript.sh");
+  CHECK(val("[uri('http://contoso.org/firstpath/azuredeploy.json', 'myscript.sh')]") ==
+        "http://contoso.org/firstpath/myscript.sh");
+  CHECK(val("[uri('http://contoso.org/firstpath/azuredeploy.json/', 'myscript.sh')]") ==
+        "http://contoso.org/firstpath/azuredeploy.json/myscript.sh");
+  CHECK(val("[uri('http://contoso.com/resources/', 'nested/azuredeploy.json')]") ==
+        "http://contoso.com/resources/nested/azuredeploy.json");
 }
 
 TEST_CASE("Nested property access and indexing", "[arm]") {
@@ -567,20 +620,21 @@ TEST_CASE("Hostile input hits a limit instead of the stack or the clock", "[arm]
   Context c;
   c.variables["v0"] = "abcdefgh";
   for (int i = 1; i <= 40; ++i)
-    c.variables["v" + std::to_string(i)] =
-        "[concat(variables('v" + std::to_string(i - 1) + "'), variables('v" + std::to_string(i - 1) + "'))]";
+    c.variables[cat({"v", std::to_string(i)})] =
+        cat({"[concat(variables('v", std::to_string(i - 1), "'), variables('v", std::to_string(i - 1), "'))]"});
   r = ev("[length(variables('v40'))]", c);
   REQUIRE(r.error);
   CHECK(r.error->code == "limit-exceeded");
   // Long variable chains.
   Context chain;
-  for (int i = 0; i < 1000; ++i) chain.variables["x" + std::to_string(i)] = "[variables('x" + std::to_string(i + 1) + "')]";
+  for (int i = 0; i < 1000; ++i)
+    chain.variables[cat({"x", std::to_string(i)})] = cat({"[variables('x", std::to_string(i + 1), "')]"});
   chain.variables["x1000"] = "end";
   r = ev("[variables('x0')]", chain);
   REQUIRE(r.error);
   CHECK(r.error->code == "limit-exceeded");
   // Deep JSON.
-  r = ev("[json('" + std::string(1000, '[') + std::string(1000, ']') + "')]");
+  r = ev(cat({"[json('", std::string(1000, '['), std::string(1000, ']'), "')]"}));
   REQUIRE(r.error);
   CHECK(r.error->code == "limit-exceeded");
   // Large outputs.
@@ -604,7 +658,7 @@ TEST_CASE("Every documented function name is in the table", "[arm]") {
                          "resourceId", "subscriptionResourceId", "extensionResourceId", "resourceGroup",
                          "subscription", "deployment", "environment", "uniqueString", "guid", "cidrSubnet",
                          "cidrHost", "parseCidr", "json", "true", "false", "null", "trim", "startsWith", "endsWith",
-                         "indexOf", "lastIndexOf", "padLeft", "intersection", "tenantResourceId", "tenant"};
+                         "indexOf", "lastIndexOf", "padLeft", "intersection", "tenantResourceId", "tenant", "uri"};
   for (const char* n : names) {
     INFO(n);
     CHECK(detail::find_builtin(detail::lower(n)) != nullptr);

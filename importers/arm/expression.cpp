@@ -308,10 +308,37 @@ Result Evaluator::evaluate_string(std::string_view text) { return eval_string_at
 
 Result Evaluator::evaluate_json(const Json& value) { return eval_json(value, 0); }
 
-Result Evaluator::parameter(std::string_view name) {
+Result Evaluator::parameter(std::string_view name) { return resolve_parameter(name, 0); }
+
+Result Evaluator::resolve_parameter(std::string_view name, std::size_t depth) {
   const Json* p = context_.parameters.is_object() ? find_key(context_.parameters, name) : nullptr;
-  if (!p) return Result::fail("undefined-parameter", fmt::format("parameters: parameter '{}' is not defined", name), 0);
-  return Result::of(*p);
+  if (p) return Result::of(*p);
+  std::string declared;
+  const Json* d =
+      context_.parameter_defaults.is_object() ? find_key(context_.parameter_defaults, name, &declared) : nullptr;
+  if (!d) return Result::fail("undefined-parameter", fmt::format("parameters: parameter '{}' is not defined", name), 0);
+  std::string key = detail::lower(name);
+  if (auto it = parameter_memo_.find(key); it != parameter_memo_.end()) return it->second;
+  for (std::size_t i = 0; i < parameters_in_progress_.size(); ++i) {
+    if (detail::lower(parameters_in_progress_[i]) != key) continue;
+    std::string chain;
+    for (std::size_t j = i; j < parameters_in_progress_.size(); ++j) chain += parameters_in_progress_[j] + " -> ";
+    chain += parameters_in_progress_[i];
+    return Result::fail("circular-parameter", fmt::format("parameters: circular default values {}", chain), 0);
+  }
+  if (parameters_in_progress_.size() >= limits_.max_depth)
+    return Result::fail("limit-exceeded",
+                        fmt::format("parameters: default values nested deeper than {}", limits_.max_depth), 0);
+  parameters_in_progress_.push_back(declared);
+  auto saved_loops = std::move(loops_);
+  loops_.clear();
+  Result r = eval_json(*d, depth + 1);
+  loops_ = std::move(saved_loops);
+  parameters_in_progress_.pop_back();
+  if (r.error && r.error->code != "circular-parameter" && r.error->message.rfind("in parameter '", 0) != 0)
+    r.error->message = fmt::format("in parameter '{}': {}", declared, r.error->message);
+  parameter_memo_[key] = r;
+  return r;
 }
 
 Result Evaluator::variable(std::string_view name) { return resolve_variable(name, 0); }
@@ -487,7 +514,7 @@ Result Evaluator::copy_index(const std::vector<Json>& args, std::size_t offset) 
       break;
     }
   }
-  if (!index && in_progress_.empty()) {
+  if (!index && in_progress_.empty() && parameters_in_progress_.empty()) {
     for (const auto& [k, v] : context_.copy_indices) {
       if (detail::lower(k) == key) {
         index = v;
@@ -621,7 +648,7 @@ Result Evaluator::eval_call(const Node& n, std::string_view expr, std::size_t de
                                       quote_arg(results[0].value)),
                           n.offset);
     const std::string& v = results[0].value.get_ref<const std::string&>();
-    Result r = name == "parameters" ? parameter(v) : resolve_variable(v, depth);
+    Result r = name == "parameters" ? resolve_parameter(v, depth) : resolve_variable(v, depth);
     return with_offset(std::move(r), n.offset);
   }
 

@@ -23,9 +23,11 @@ inline constexpr std::string_view kPlaceholderTenantId = "00000000-0000-0000-000
 inline constexpr std::string_view kPlaceholderResourceGroup = "resource-group";
 inline constexpr std::string_view kPlaceholderLocation = "location";
 inline constexpr std::string_view kPlaceholderDeployment = "deployment";
+inline constexpr std::string_view kPlaceholderTemplateUri = "https://template.invalid/azuredeploy.json";
 
 /// An evaluation error. `code` is stable: expression-syntax, unknown-function, invalid-argument,
-/// undefined-parameter, undefined-variable, undefined-property, circular-variable, division-by-zero,
+/// undefined-parameter, undefined-variable, undefined-property, circular-variable, circular-parameter,
+/// division-by-zero,
 /// index-out-of-range, no-copy-loop, limit-exceeded. `offset` is the 0-based character offset in
 /// `expression` (the whole template string, brackets included) of the construct at fault.
 struct Error {
@@ -72,8 +74,12 @@ struct Result {
 
 /// What an expression can see. Names are matched case-insensitively.
 struct Context {
-  /// Parameter values (already merged from defaults and parameter files): name -> value.
+  /// Parameter values given by the caller (a parameter file, the command line): name -> value, used as is.
   Json parameters = Json::object();
+  /// Raw `defaultValue`s of the template's parameters: name -> value, used when `parameters` lacks the name.
+  /// Evaluated lazily with memoisation (defaults may be expressions, e.g. "[resourceGroup().location]",
+  /// and may refer to other parameters); a cycle is `circular-parameter`.
+  Json parameter_defaults = Json::object();
   /// The template's `variables` section, raw: evaluated lazily with memoisation, including the
   /// `{"copy": [{"name", "count", "input"}]}` form (top level, and as a property inside a variable's object).
   Json variables = Json::object();
@@ -166,14 +172,13 @@ class Evaluator {
   Result evaluate_json(const Json& value);
   /// variables('name'): evaluated once, memoised; cycles are `circular-variable` naming the chain.
   Result variable(std::string_view name);
-  /// parameters('name').
+  /// parameters('name'): the caller's value, else the template's default (evaluated once, memoised).
   Result parameter(std::string_view name);
 
   Context& context() { return context_; }
   const Limits& limits() const { return limits_; }
 
  private:
-  struct Frame;
   Result eval(const detail::Node& n, std::string_view expr, std::size_t depth);
   Result eval_call(const detail::Node& n, std::string_view expr, std::size_t depth);
   Result eval_json(const Json& value, std::size_t depth);
@@ -183,12 +188,15 @@ class Evaluator {
   bool charge(std::uint64_t units);
   const Json* find_variable_raw(const std::string& lower_name, std::string& declared) const;
   Result resolve_variable(std::string_view name, std::size_t depth);
+  Result resolve_parameter(std::string_view name, std::size_t depth);
 
   Context context_;
   Limits limits_;
   std::uint64_t work_{0};
   std::map<std::string, Result> memo_;             // lowercase variable name -> value
   std::vector<std::string> in_progress_;           // variable names being evaluated (declared spelling)
+  std::map<std::string, Result> parameter_memo_;   // lowercase parameter name -> evaluated default
+  std::vector<std::string> parameters_in_progress_;  // parameter defaults being evaluated (declared spelling)
   std::vector<std::pair<std::string, std::int64_t>> loops_;  // variable copy loops being evaluated
   std::map<std::string, Json> copy_variables_;     // lowercase name -> copy spec from variables.copy
   bool variables_indexed_{false};

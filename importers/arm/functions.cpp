@@ -453,6 +453,24 @@ Result fn_last_index_of(const Call& c, std::vector<Json>& a) {
   return Result::of(p == std::string::npos ? std::int64_t{-1} : static_cast<std::int64_t>(p));
 }
 
+/// uri(base, relative) per the documented rules (RFC 3986 §5 for the simple cases templates use): a base
+/// ending in '/' is followed by the relative part; otherwise the base's last path segment is replaced; a
+/// relative part starting with '/' replaces the whole path.
+Result fn_uri(const Call& c, std::vector<Json>& a) {
+  if (!a[0].is_string()) return bad_arg(c, 0, "a string", a[0]);
+  if (!a[1].is_string()) return bad_arg(c, 1, "a string", a[1]);
+  const std::string& base = a[0].get_ref<const std::string&>();
+  const std::string& rel = a[1].get_ref<const std::string&>();
+  std::size_t scheme = base.find("://");
+  if (scheme == std::string::npos || scheme == 0) return bad(c, fmt::format("'{}' is not an absolute URI", base));
+  std::size_t path = base.find('/', scheme + 3);
+  std::string authority = base.substr(0, path);
+  if (!rel.empty() && rel[0] == '/') return Result::of(authority + rel);
+  if (path == std::string::npos) return Result::of(fmt::format("{}/{}", base, rel));
+  std::size_t last = base.rfind('/');
+  return Result::of(base.substr(0, last + 1) + rel);
+}
+
 // ---- arrays and objects ----
 
 Result fn_length(const Call& c, std::vector<Json>& a) {
@@ -854,8 +872,12 @@ Result fn_tenant(const Call& c, std::vector<Json>&) {
 }
 
 Result fn_deployment(const Call& c, std::vector<Json>&) {
+  // A linked deployment (quickstart templates default _artifactsLocation to templateLink.uri): a placeholder uri.
   return Result::of(Json{{"name", c.context.deployment_name},
-                         {"properties", {{"mode", "Incremental"}, {"provisioningState", "Accepted"}}}});
+                         {"properties",
+                          {{"mode", "Incremental"},
+                           {"provisioningState", "Accepted"},
+                           {"templateLink", {{"uri", kPlaceholderTemplateUri}, {"contentVersion", "1.0.0.0"}}}}}});
 }
 
 Result fn_environment(const Call&, std::vector<Json>&) {
@@ -1091,6 +1113,7 @@ constexpr FunctionSpec kFunctions[] = {
     {"true", 0, 0, fn_true},
     {"union", 1, -1, fn_union},
     {"uniquestring", 1, -1, fn_unique_string},
+    {"uri", 2, 2, fn_uri},
 };
 
 std::uint32_t rotl(std::uint32_t x, int r) { return (x << r) | (x >> (32 - r)); }
