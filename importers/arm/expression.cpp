@@ -649,6 +649,9 @@ Result Evaluator::eval_call(const Node& n, std::string_view expr, std::size_t de
                           n.offset);
     const std::string& v = results[0].value.get_ref<const std::string&>();
     Result r = name == "parameters" ? resolve_parameter(v, depth) : resolve_variable(v, depth);
+    // Each use copies the memoised value: charge it, so that many uses of a large value stop at the budget.
+    if (r.known() && !charge(detail::value_size(r.value, limits_.max_string + limits_.max_elements + 1)))
+      return Result::fail("limit-exceeded", "evaluation exceeded its work limit", n.offset);
     return with_offset(std::move(r), n.offset);
   }
 

@@ -98,7 +98,7 @@ struct Limits {
   std::size_t max_string = std::size_t{1} << 20;  // characters in any string value
   std::size_t max_elements = 100000;            // elements of any array, properties of any object
   std::size_t max_range = 10000;                // range() count and copy count (Azure: 10000 and 800)
-  std::uint64_t max_work = 50'000'000;          // total work units (nodes evaluated + value sizes) per Evaluator
+  std::uint64_t max_work = 10'000'000;          // total work units (nodes evaluated + value sizes) per Evaluator
 };
 
 namespace detail {
