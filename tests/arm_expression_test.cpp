@@ -529,6 +529,46 @@ TEST_CASE("reference() and list*() are unknown and unknown propagates", "[arm]")
   CHECK(r.error->code == "division-by-zero");
 }
 
+TEST_CASE("evaluate_json keeps known parts and lists unknown leaves by JSON pointer", "[arm]") {
+  Context c;
+  c.parameters = Json::parse(R"({"name": "web"})");
+  const Json resource = Json::parse(R"({
+    "name": "[concat(parameters('name'), '-nic')]",
+    "properties": {
+      "ipConfigurations": [{"name": "ipconfig1",
+                            "properties": {"privateIPAddress": "[reference('other').ip]",
+                                           "subnet": {"id": "[resourceId('Microsoft.Network/virtualNetworks/subnets', 'vnet', 'a')]"}}}],
+      "dnsSettings": {"dnsServers": "[listKeys('x', '1').servers]"},
+      "copy": [{"name": "tags/x", "count": 2, "input": "[copyIndex('tags/x')]"}]
+    }
+  })");
+  Evaluator e(c);
+  std::vector<exposim::importers::arm::UnknownLeaf> unknowns;
+  Result r = e.evaluate_json(resource, &unknowns);
+  REQUIRE(r.known());
+  CHECK(r.value["name"] == "web-nic");
+  CHECK(r.value["properties"]["ipConfigurations"][0]["properties"]["privateIPAddress"].is_null());
+  CHECK(r.value["properties"]["ipConfigurations"][0]["properties"]["subnet"]["id"] ==
+        "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/resource-group/providers/"
+        "Microsoft.Network/virtualNetworks/vnet/subnets/a");
+  CHECK(r.value["properties"]["tags/x"] == Json::parse("[0,1]"));
+  REQUIRE(unknowns.size() == 2);
+  // Object members in nlohmann's (sorted) key order.
+  CHECK(unknowns[0].pointer == "/properties/dnsSettings/dnsServers");
+  CHECK(unknowns[0].reason == "listKeys('x', '1')");
+  CHECK(unknowns[1].pointer == "/properties/ipConfigurations/0/properties/privateIPAddress");
+  CHECK(unknowns[1].reason == "reference('other')");
+  // Without the list, an unknown leaf makes the whole value unknown.
+  r = e.evaluate_json(resource);
+  CHECK((r.ok() && r.unknown));
+  // Errors carry the element's pointer (escaped per RFC 6901).
+  r = e.evaluate_json(Json::parse(R"({"a/b": [1, "[div(1, 0)]"]})"));
+  REQUIRE(r.error);
+  CHECK(r.error->code == "division-by-zero");
+  CHECK(r.error->pointer == "/a~1b/1");
+  CHECK(r.error->expression == "[div(1, 0)]");
+}
+
 TEST_CASE("Bad expressions give one clear error with its offset", "[arm]") {
   struct Case {
     const char* text;

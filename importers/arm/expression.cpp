@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <initializer_list>
 #include <limits>
 #include <utility>
 
@@ -306,7 +307,10 @@ bool Evaluator::charge(std::uint64_t units) {
 
 Result Evaluator::evaluate_string(std::string_view text) { return eval_string_at(text, 0); }
 
-Result Evaluator::evaluate_json(const Json& value) { return eval_json(value, 0); }
+Result Evaluator::evaluate_json(const Json& value, std::vector<UnknownLeaf>* unknowns) {
+  std::string pointer;
+  return eval_json(value, 0, unknowns, &pointer);
+}
 
 Result Evaluator::parameter(std::string_view name) { return resolve_parameter(name, 0); }
 
@@ -356,15 +360,47 @@ Result Evaluator::eval_string_at(std::string_view text, std::size_t depth) {
   return r;
 }
 
-Result Evaluator::eval_json(const Json& value, std::size_t depth) {
+namespace {
+void append_pointer(std::string& pointer, std::string_view token) {
+  pointer.push_back('/');
+  for (char ch : token) {
+    if (ch == '~') pointer += "~0";
+    else if (ch == '/') pointer += "~1";
+    else pointer.push_back(ch);
+  }
+}
+}  // namespace
+
+Result Evaluator::eval_json(const Json& value, std::size_t depth, std::vector<UnknownLeaf>* unknowns,
+                            std::string* pointer) {
+  // One element: an unknown value becomes null and a recorded leaf when the caller asked for them; an error
+  // gets the element's pointer.
+  auto element = [&](const Json& v, std::initializer_list<std::string_view> tokens, auto&& evaluate) -> Result {
+    std::size_t mark = pointer ? pointer->size() : 0;
+    if (pointer)
+      for (auto token : tokens) append_pointer(*pointer, token);
+    Result r = evaluate(v);
+    if (pointer) {
+      if (r.error && r.error->pointer.empty()) r.error->pointer = *pointer;
+      if (r.ok() && r.unknown && unknowns) {
+        unknowns->push_back(UnknownLeaf{*pointer, r.unknown_reason});
+        r = Result::of(nullptr);
+      }
+      pointer->resize(mark);
+    }
+    return r;
+  };
   if (depth > limits_.max_depth * 4)
     return Result::fail("limit-exceeded", fmt::format("value nested deeper than {}", limits_.max_depth * 4), 0);
   if (value.is_string()) return eval_string_at(value.get_ref<const std::string&>(), depth);
   if (!charge(1)) return Result::fail("limit-exceeded", "evaluation exceeded its work limit", 0);
   if (value.is_array()) {
     Json out = Json::array();
+    std::size_t i = 0;
     for (const auto& e : value) {
-      Result r = eval_json(e, depth + 1);
+      std::string index = std::to_string(i++);
+      Result r = element(e, {index},
+                         [&](const Json& v) { return eval_json(v, depth + 1, unknowns, pointer); });
       if (!r.known()) return r;
       out.push_back(std::move(r.value));
     }
@@ -374,15 +410,20 @@ Result Evaluator::eval_json(const Json& value, std::size_t depth) {
     Json out = Json::object();
     for (auto it = value.begin(); it != value.end(); ++it) {
       if (detail::lower(it.key()) == "copy" && it.value().is_array()) {
+        std::size_t i = 0;
         for (const auto& spec : it.value()) {
           std::string name;
-          Result r = eval_copy(spec, depth + 1, name);
+          std::string index = std::to_string(i++);
+          Result r = element(spec, {it.key(), index},
+                             [&](const Json& v) { return eval_copy(v, depth + 1, name); });
           if (!r.known()) return r;
+          if (name.empty()) continue;  // an unknown copy entry without a usable name: recorded, nothing to add
           out[name] = std::move(r.value);
         }
         continue;
       }
-      Result r = eval_json(it.value(), depth + 1);
+      Result r = element(it.value(), {it.key()},
+                         [&](const Json& v) { return eval_json(v, depth + 1, unknowns, pointer); });
       if (!r.known()) return r;
       out[it.key()] = std::move(r.value);
     }

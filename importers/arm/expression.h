@@ -35,7 +35,15 @@ struct Error {
   std::string message;  // LLVM style, names the function or construct, e.g. "toLower: expected a string, got 5"
   std::size_t offset{0};
   std::string expression;  // the template string the offset refers to (a variable's own string for its errors)
+  std::string pointer;     // evaluate_json only: JSON pointer of the failing string in the value ("" = the value)
   friend bool operator==(const Error&, const Error&) = default;
+};
+
+/// An unknown value inside a JSON value (evaluate_json): where, and why (e.g. "reference('vm1')").
+struct UnknownLeaf {
+  std::string pointer;
+  std::string reason;
+  friend bool operator==(const UnknownLeaf&, const UnknownLeaf&) = default;
 };
 
 /// "offset N in '<expression>': message".
@@ -67,7 +75,7 @@ struct Result {
   }
   static Result fail(std::string code, std::string message, std::size_t offset) {
     Result r;
-    r.error = Error{std::move(code), std::move(message), offset, {}};
+    r.error = Error{std::move(code), std::move(message), offset, {}, {}};
     return r;
   }
 };
@@ -168,8 +176,11 @@ class Evaluator {
   /// A template string: not starting with '[' is a literal; starting with "[[" is the literal without its
   /// first '['; starting with '[' and ending with ']' is an expression; otherwise a literal (as Azure does).
   Result evaluate_string(std::string_view text);
-  /// A JSON value: strings evaluated as above, arrays and objects element by element (object keys are kept).
-  Result evaluate_json(const Json& value);
+  /// A JSON value: strings evaluated as above, arrays and objects element by element (object keys are kept;
+  /// `copy` arrays in objects are property iterations). Without `unknowns`, an unknown element makes the whole
+  /// value unknown; with it, each unknown element becomes null and is recorded with its JSON pointer, and the
+  /// value is known. An error carries the JSON pointer of the failing element.
+  Result evaluate_json(const Json& value, std::vector<UnknownLeaf>* unknowns = nullptr);
   /// variables('name'): evaluated once, memoised; cycles are `circular-variable` naming the chain.
   Result variable(std::string_view name);
   /// parameters('name'): the caller's value, else the template's default (evaluated once, memoised).
@@ -181,7 +192,8 @@ class Evaluator {
  private:
   Result eval(const detail::Node& n, std::string_view expr, std::size_t depth);
   Result eval_call(const detail::Node& n, std::string_view expr, std::size_t depth);
-  Result eval_json(const Json& value, std::size_t depth);
+  Result eval_json(const Json& value, std::size_t depth, std::vector<UnknownLeaf>* unknowns = nullptr,
+                   std::string* pointer = nullptr);
   Result eval_copy(const Json& spec, std::size_t depth, std::string& name_out);
   Result eval_string_at(std::string_view text, std::size_t depth);
   Result copy_index(const std::vector<Json>& args, std::size_t offset);
