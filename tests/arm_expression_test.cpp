@@ -113,6 +113,16 @@ TEST_CASE("String functions match the documented examples", "[arm]") {
   // join: template-functions-string#join.
   CHECK(val("[join(createArray('a', 'b', 'c'), ',')]") == "a,b,c");
   CHECK(val("[join(createArray('a', 'b', 'c'), ';')]") == "a;b;c");
+  // base64, base64ToString: template-functions-string#base64 ('one, two, three').
+  CHECK(val("[base64('one, two, three')]") == "b25lLCB0d28sIHRocmVl");
+  CHECK(val("[base64ToString('b25lLCB0d28sIHRocmVl')]") == "one, two, three");
+  CHECK(val("[base64('ab')]") == "YWI=");
+  CHECK(val("[base64ToString(base64('a'))]") == "a");
+  // uriComponent, uriComponentToString: template-functions-string#uricomponent.
+  CHECK(val("[uriComponent('http://contoso.com/resources/nested/azuredeploy.json')]") ==
+        "http%3A%2F%2Fcontoso.com%2Fresources%2Fnested%2Fazuredeploy.json");
+  CHECK(val("[uriComponentToString('http%3A%2F%2Fcontoso.com%2Fresources%2Fnested%2Fazuredeploy.json')]") ==
+        "http://contoso.com/resources/nested/azuredeploy.json");
   // startsWith, endsWith, indexOf, lastIndexOf are case-insensitive (template-functions-string examples).
   CHECK(val("[startsWith('abcdef', 'ab')]") == true);
   CHECK(val("[startsWith('abcdef', 'A')]") == true);
@@ -185,6 +195,10 @@ TEST_CASE("Array and object functions match the documented examples", "[arm]") {
   CHECK(val("[array('efgh')]") == Json::parse(R"(["efgh"])"));
   CHECK(val("[array(createObject('a', 'b'))]") == Json::parse(R"([{"a":"b"}])"));
   CHECK(val("[array(createArray(1, 2))]") == Json::parse("[1,2]"));
+  // items (sorted by key, as documented in template-functions-object#items) and objectKeys.
+  CHECK(val("[items(createObject('item002', 2, 'item001', createObject('enabled', true())))]") ==
+        Json::parse(R"([{"key":"item001","value":{"enabled":true}},{"key":"item002","value":2}])"));
+  CHECK(val("[objectKeys(createObject('a', 1, 'b', 2))]") == Json::parse(R"(["a","b"])"));
   // first, last: template-functions-array#first.
   CHECK(val("[first(createArray('one', 'two', 'three'))]") == "one");
   CHECK(val("[last(createArray('one', 'two', 'three'))]") == "three");
@@ -708,7 +722,8 @@ TEST_CASE("Every documented function name is in the table", "[arm]") {
                          "resourceId", "subscriptionResourceId", "extensionResourceId", "resourceGroup",
                          "subscription", "deployment", "environment", "uniqueString", "guid", "cidrSubnet",
                          "cidrHost", "parseCidr", "json", "true", "false", "null", "trim", "startsWith", "endsWith",
-                         "indexOf", "lastIndexOf", "padLeft", "intersection", "tenantResourceId", "tenant", "uri"};
+                         "indexOf", "lastIndexOf", "padLeft", "intersection", "tenantResourceId", "tenant", "uri",
+                         "base64", "base64ToString", "uriComponent", "uriComponentToString", "items", "objectKeys"};
   for (const char* n : names) {
     INFO(n);
     CHECK(detail::find_builtin(detail::lower(n)) != nullptr);
@@ -787,7 +802,8 @@ TEST_CASE("Random well-formed calls with arguments of every type never crash", "
       "sub", "mul", "div", "mod", "min", "max", "resourceId", "subscriptionResourceId", "extensionResourceId",
       "tenantResourceId", "resourceGroup", "subscription", "deployment", "environment", "uniqueString", "guid",
       "cidrSubnet", "cidrHost", "parseCidr", "json", "true", "false", "null", "trim", "startsWith", "endsWith",
-      "indexOf", "lastIndexOf", "padLeft", "uri", "parameters", "variables", "copyIndex", "if", "and", "or",
+      "indexOf", "lastIndexOf", "padLeft", "uri", "base64", "base64ToString", "uriComponent",
+      "uriComponentToString", "items", "objectKeys", "parameters", "variables", "copyIndex", "if", "and", "or",
       "coalesce", "reference", "listKeys"};
   const std::vector<std::string> atoms = {
       "''", "'a'", "'A,b;c'", "'{0}{1:N2}{2,-3}'", "'10.0.0.0/8'", "'10.1.2.0/31'", "'10.1.2.3/32'", "'::/0'",

@@ -471,6 +471,89 @@ Result fn_uri(const Call& c, std::vector<Json>& a) {
   return Result::of(base.substr(0, last + 1) + rel);
 }
 
+constexpr char kBase64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+Result fn_base64(const Call& c, std::vector<Json>& a) {
+  if (!a[0].is_string()) return bad_arg(c, 0, "a string", a[0]);
+  const std::string& s = a[0].get_ref<const std::string&>();
+  if (s.size() / 3 * 4 + 4 > c.limits.max_string) return too_long(c, c.limits.max_string);
+  std::string out;
+  for (std::size_t i = 0; i < s.size(); i += 3) {
+    std::uint32_t n = static_cast<std::uint32_t>(static_cast<unsigned char>(s[i])) << 16;
+    if (i + 1 < s.size()) n |= static_cast<std::uint32_t>(static_cast<unsigned char>(s[i + 1])) << 8;
+    if (i + 2 < s.size()) n |= static_cast<unsigned char>(s[i + 2]);
+    out.push_back(kBase64[(n >> 18) & 63]);
+    out.push_back(kBase64[(n >> 12) & 63]);
+    out.push_back(i + 1 < s.size() ? kBase64[(n >> 6) & 63] : '=');
+    out.push_back(i + 2 < s.size() ? kBase64[n & 63] : '=');
+  }
+  return Result::of(std::move(out));
+}
+
+Result fn_base64_to_string(const Call& c, std::vector<Json>& a) {
+  if (!a[0].is_string()) return bad_arg(c, 0, "a string", a[0]);
+  const std::string& s = a[0].get_ref<const std::string&>();
+  std::string out;
+  std::uint32_t acc = 0;
+  int bits = 0;
+  std::size_t pad = 0;
+  for (char ch : s) {
+    if (ch == '=') {
+      ++pad;
+      continue;
+    }
+    const char* p = std::strchr(kBase64, ch);
+    if (ch == '\0' || !p || pad) return bad(c, fmt::format("'{}' is not valid base64", s.size() > 60 ? s.substr(0, 57) : s));
+    acc = (acc << 6) | static_cast<std::uint32_t>(p - kBase64);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out.push_back(static_cast<char>((acc >> bits) & 0xff));
+    }
+  }
+  if ((s.size() % 4) != 0 || pad > 2) return bad(c, fmt::format("'{}' is not valid base64", s.size() > 60 ? s.substr(0, 57) : s));
+  return Result::of(std::move(out));
+}
+
+/// uriComponent: .NET Uri.EscapeDataString (RFC 3986 unreserved characters kept, the rest %XX of UTF-8).
+Result fn_uri_component(const Call& c, std::vector<Json>& a) {
+  if (!a[0].is_string()) return bad_arg(c, 0, "a string", a[0]);
+  const std::string& s = a[0].get_ref<const std::string&>();
+  if (s.size() * 3 > c.limits.max_string) return too_long(c, c.limits.max_string);
+  std::string out;
+  for (char ch : s) {
+    unsigned char u = static_cast<unsigned char>(ch);
+    if ((u >= 'A' && u <= 'Z') || (u >= 'a' && u <= 'z') || (u >= '0' && u <= '9') || u == '-' || u == '_' ||
+        u == '.' || u == '~') {
+      out.push_back(ch);
+    } else {
+      out += fmt::format("%{:02X}", u);
+    }
+  }
+  return Result::of(std::move(out));
+}
+
+Result fn_uri_component_to_string(const Call& c, std::vector<Json>& a) {
+  if (!a[0].is_string()) return bad_arg(c, 0, "a string", a[0]);
+  const std::string& s = a[0].get_ref<const std::string&>();
+  std::string out;
+  auto hex = [](char h) -> int {
+    if (h >= '0' && h <= '9') return h - '0';
+    if (h >= 'a' && h <= 'f') return h - 'a' + 10;
+    if (h >= 'A' && h <= 'F') return h - 'A' + 10;
+    return -1;
+  };
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '%' && i + 2 < s.size() && hex(s[i + 1]) >= 0 && hex(s[i + 2]) >= 0) {
+      out.push_back(static_cast<char>(hex(s[i + 1]) * 16 + hex(s[i + 2])));
+      i += 2;
+    } else {
+      out.push_back(s[i]);
+    }
+  }
+  return Result::of(std::move(out));
+}
+
 // ---- arrays and objects ----
 
 Result fn_length(const Call& c, std::vector<Json>& a) {
@@ -566,6 +649,21 @@ Result fn_intersection(const Call& c, std::vector<Json>& a) {
     return Result::of(std::move(out));
   }
   return bad_arg(c, 0, "an array or an object", a[0]);
+}
+
+/// items(object): [{"key", "value"}] in key order (Azure sorts them alphabetically too).
+Result fn_items(const Call& c, std::vector<Json>& a) {
+  if (!a[0].is_object()) return bad_arg(c, 0, "an object", a[0]);
+  Json out = Json::array();
+  for (auto it = a[0].begin(); it != a[0].end(); ++it) out.push_back(Json{{"key", it.key()}, {"value", it.value()}});
+  return Result::of(std::move(out));
+}
+
+Result fn_object_keys(const Call& c, std::vector<Json>& a) {
+  if (!a[0].is_object()) return bad_arg(c, 0, "an object", a[0]);
+  Json out = Json::array();
+  for (auto it = a[0].begin(); it != a[0].end(); ++it) out.push_back(it.key());
+  return Result::of(std::move(out));
 }
 
 Result fn_create_array(const Call&, std::vector<Json>& a) {
@@ -1054,6 +1152,8 @@ Result fn_json(const Call& c, std::vector<Json>& a) {
 constexpr FunctionSpec kFunctions[] = {
     {"add", 2, 2, fn_add},
     {"array", 1, 1, fn_array},
+    {"base64", 1, 1, fn_base64},
+    {"base64tostring", 1, 1, fn_base64_to_string},
     {"bool", 1, 1, fn_bool},
     {"cidrhost", 2, 2, fn_cidr_host},
     {"cidrsubnet", 3, 3, fn_cidr_subnet},
@@ -1077,6 +1177,7 @@ constexpr FunctionSpec kFunctions[] = {
     {"indexof", 2, 2, fn_index_of},
     {"int", 1, 1, fn_int},
     {"intersection", 2, -1, fn_intersection},
+    {"items", 1, 1, fn_items},
     {"join", 2, 2, fn_join},
     {"json", 1, 1, fn_json},
     {"last", 1, 1, fn_last},
@@ -1090,6 +1191,7 @@ constexpr FunctionSpec kFunctions[] = {
     {"mul", 2, 2, fn_mul},
     {"not", 1, 1, fn_not},
     {"null", 0, 0, fn_null},
+    {"objectkeys", 1, 1, fn_object_keys},
     {"padleft", 2, 3, fn_pad_left},
     {"parsecidr", 1, 1, fn_parse_cidr},
     {"range", 2, 2, fn_range},
@@ -1114,6 +1216,8 @@ constexpr FunctionSpec kFunctions[] = {
     {"union", 1, -1, fn_union},
     {"uniquestring", 1, -1, fn_unique_string},
     {"uri", 2, 2, fn_uri},
+    {"uricomponent", 1, 1, fn_uri_component},
+    {"uricomponenttostring", 1, 1, fn_uri_component_to_string},
 };
 
 std::uint32_t rotl(std::uint32_t x, int r) { return (x << r) | (x >> (32 - r)); }
