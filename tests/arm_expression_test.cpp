@@ -495,6 +495,53 @@ TEST_CASE("Parameter defaults are expressions evaluated lazily; given values win
         "http://contoso.com/resources/nested/azuredeploy.json");
 }
 
+TEST_CASE("Lambda functions: filter, map, reduce, sort, toObject", "[arm]") {
+  // The dogs example of template-functions-lambda.
+  Context c;
+  c.variables = Json::parse(R"({"dogs": [
+    {"name": "Evie", "age": 5, "interests": ["Ball", "Frisbee"]},
+    {"name": "Casper", "age": 3, "interests": ["Other dogs"]},
+    {"name": "Indy", "age": 2, "interests": ["Butter"]},
+    {"name": "Kira", "age": 8, "interests": ["Rubs"]}]})");
+  Evaluator e(c);
+  auto names = [&](const std::string& text) {
+    Result r = e.evaluate_string(text);
+    INFO(text);
+    REQUIRE(r.known());
+    Json out = Json::array();
+    for (const auto& d : r.value) out.push_back(d["name"]);
+    return out;
+  };
+  CHECK(names("[filter(variables('dogs'), lambda('dog', greaterOrEquals(lambdaVariables('dog').age, 5)))]") ==
+        Json::parse(R"(["Evie","Kira"])"));
+  CHECK(e.evaluate_string("[map(variables('dogs'), lambda('dog', lambdaVariables('dog').name))]").value ==
+        Json::parse(R"(["Evie","Casper","Indy","Kira"])"));
+  CHECK(e.evaluate_string("[reduce(map(variables('dogs'), lambda('d', lambdaVariables('d').age)), 0, "
+                          "lambda('cur', 'next', add(lambdaVariables('cur'), lambdaVariables('next'))))]")
+            .value == 18);
+  CHECK(names("[sort(variables('dogs'), lambda('a', 'b', less(lambdaVariables('a').age, lambdaVariables('b').age)))]") ==
+        Json::parse(R"(["Indy","Casper","Evie","Kira"])"));
+  CHECK(e.evaluate_string("[toObject(variables('dogs'), lambda('d', lambdaVariables('d').name), "
+                          "lambda('d', lambdaVariables('d').age))]")
+            .value == Json::parse(R"({"Evie":5,"Casper":3,"Indy":2,"Kira":8})"));
+  CHECK(e.evaluate_string("[map(createArray('a', 'b'), lambda('x', 'i', concat(lambdaVariables('x'), "
+                          "string(lambdaVariables('i')))))]")
+            .value == Json::parse(R"(["a0","b1"])"));
+  // A comparator that is not an order still terminates with some permutation.
+  Result r = e.evaluate_string("[sort(range(0, 50), lambda('a', 'b', true()))]");
+  REQUIRE(r.known());
+  CHECK(r.value.size() == 50);
+  r = e.evaluate_string("[filter(variables('dogs'), 'not a lambda')]");
+  REQUIRE(r.error);
+  CHECK(r.error->code == "invalid-argument");
+  CHECK(r.error->message == "filter: argument 2 must be lambda('name', ..., expression)");
+  r = e.evaluate_string("[lambdaVariables('dog')]");
+  REQUIRE(r.error);
+  CHECK(r.error->code == "undefined-variable");
+  r = e.evaluate_string("[map(createArray(1), lambda('x', reference('r')))]");
+  CHECK((r.ok() && r.unknown));
+}
+
 TEST_CASE("Nested property access and indexing", "[arm]") {
   Context c = docs_parameters();
   CHECK(val("[parameters('nested').level1.items[1].name]", c) == "second");
@@ -803,7 +850,8 @@ TEST_CASE("Random well-formed calls with arguments of every type never crash", "
       "tenantResourceId", "resourceGroup", "subscription", "deployment", "environment", "uniqueString", "guid",
       "cidrSubnet", "cidrHost", "parseCidr", "json", "true", "false", "null", "trim", "startsWith", "endsWith",
       "indexOf", "lastIndexOf", "padLeft", "uri", "base64", "base64ToString", "uriComponent",
-      "uriComponentToString", "items", "objectKeys", "parameters", "variables", "copyIndex", "if", "and", "or",
+      "uriComponentToString", "items", "objectKeys", "filter", "map", "reduce", "sort", "toObject", "lambda",
+      "lambdaVariables", "parameters", "variables", "copyIndex", "if", "and", "or",
       "coalesce", "reference", "listKeys"};
   const std::vector<std::string> atoms = {
       "''", "'a'", "'A,b;c'", "'{0}{1:N2}{2,-3}'", "'10.0.0.0/8'", "'10.1.2.0/31'", "'10.1.2.3/32'", "'::/0'",

@@ -336,8 +336,11 @@ Result Evaluator::resolve_parameter(std::string_view name, std::size_t depth) {
   parameters_in_progress_.push_back(declared);
   auto saved_loops = std::move(loops_);
   loops_.clear();
+  auto saved_lambdas = std::move(lambda_vars_);
+  lambda_vars_.clear();
   Result r = eval_json(*d, depth + 1);
   loops_ = std::move(saved_loops);
+  lambda_vars_ = std::move(saved_lambdas);
   parameters_in_progress_.pop_back();
   if (r.error && r.error->code != "circular-parameter" && r.error->message.rfind("in parameter '", 0) != 0)
     r.error->message = fmt::format("in parameter '{}': {}", declared, r.error->message);
@@ -514,6 +517,8 @@ Result Evaluator::resolve_variable(std::string_view name, std::size_t depth) {
   in_progress_.push_back(declared);
   auto saved_loops = std::move(loops_);
   loops_.clear();
+  auto saved_lambdas = std::move(lambda_vars_);
+  lambda_vars_.clear();
   Result r;
   if (copy_spec) {
     std::string ignored;
@@ -522,6 +527,7 @@ Result Evaluator::resolve_variable(std::string_view name, std::size_t depth) {
     r = eval_json(*raw, depth + 1);
   }
   loops_ = std::move(saved_loops);
+  lambda_vars_ = std::move(saved_lambdas);
   in_progress_.pop_back();
   if (r.error && r.error->code != "circular-variable" && r.error->message.rfind("in variable '", 0) != 0)
     r.error->message = fmt::format("in variable '{}': {}", declared, r.error->message);
@@ -627,9 +633,154 @@ Result Evaluator::eval(const Node& n, std::string_view expr, std::size_t depth) 
   return Result::fail("expression-syntax", "unknown node", n.offset);
 }
 
+Result Evaluator::apply_lambda(const Node& lambda, std::vector<Json> values, std::string_view expr,
+                               std::size_t depth) {
+  // lambda('a', ['b',] body): the leading string literals name the parameters.
+  const std::size_t params = lambda.children.size() - 1;
+  const std::size_t mark = lambda_vars_.size();
+  for (std::size_t i = 0; i < params && i < values.size(); ++i)
+    lambda_vars_.emplace_back(detail::lower(lambda.children[i]->text), std::move(values[i]));
+  Result r = eval(*lambda.children.back(), expr, depth + 1);
+  lambda_vars_.resize(mark);
+  return r;
+}
+
+Result Evaluator::eval_lambda_call(const Node& n, std::string_view expr, std::size_t depth) {
+  const std::string name = detail::lower(n.text);
+  const std::size_t argc = n.children.size();
+  const bool is_reduce = name == "reduce";
+  const bool is_to_object = name == "toobject";
+  const std::size_t want_lo = is_reduce ? 3 : 2, want_hi = is_to_object ? 3 : want_lo;
+  if (argc < want_lo || argc > want_hi)
+    return Result::fail("invalid-argument",
+                        fmt::format("{}: expected {} arguments, got {}", n.text,
+                                    want_lo == want_hi ? std::to_string(want_lo) : fmt::format("{} to {}", want_lo, want_hi),
+                                    argc),
+                        n.offset);
+  // The lambdas: every argument after the array (and reduce's initial value).
+  const std::size_t first_lambda = is_reduce ? 2 : 1;
+  const std::size_t params_needed = (is_reduce || name == "sort") ? 2 : 1;
+  for (std::size_t i = first_lambda; i < argc; ++i) {
+    const Node& l = *n.children[i];
+    bool ok = l.kind == Node::Kind::kCall && detail::lower(l.text) == "lambda" && l.children.size() >= 2;
+    for (std::size_t j = 0; ok && j + 1 < l.children.size(); ++j) ok = l.children[j]->kind == Node::Kind::kString;
+    if (!ok)
+      return Result::fail("invalid-argument",
+                          fmt::format("{}: argument {} must be lambda('name', ..., expression)", n.text, i + 1),
+                          l.offset);
+    std::size_t params = l.children.size() - 1;
+    if (params < params_needed || params > params_needed + 1)
+      return Result::fail("invalid-argument",
+                          fmt::format("{}: the lambda takes {} parameter{}, got {}", n.text, params_needed,
+                                      params_needed == 1 ? "" : "s", params),
+                          l.offset);
+  }
+  Result arr = eval(*n.children[0], expr, depth + 1);
+  if (!arr.known()) return arr;
+  if (!arr.value.is_array())
+    return Result::fail("invalid-argument", fmt::format("{}: argument 1 must be an array", n.text), n.offset);
+  const Json& items = arr.value;
+  const Node& fn = *n.children[first_lambda];
+  auto index_value = [](std::size_t i) { return Json(static_cast<std::int64_t>(i)); };
+
+  if (name == "filter" || name == "map") {
+    Json out = Json::array();
+    for (std::size_t i = 0; i < items.size(); ++i) {
+      Result r = apply_lambda(fn, {items[i], index_value(i)}, expr, depth);
+      if (!r.known()) return r;
+      if (name == "map") {
+        out.push_back(std::move(r.value));
+      } else {
+        if (!r.value.is_boolean())
+          return Result::fail("invalid-argument", fmt::format("{}: the lambda must return a bool", n.text), n.offset);
+        if (r.value.get<bool>()) out.push_back(items[i]);
+      }
+    }
+    return Result::of(std::move(out));
+  }
+  if (is_reduce) {
+    Result acc = eval(*n.children[1], expr, depth + 1);
+    if (!acc.known()) return acc;
+    Json value = std::move(acc.value);
+    for (std::size_t i = 0; i < items.size(); ++i) {
+      Result r = apply_lambda(fn, {value, items[i], index_value(i)}, expr, depth);
+      if (!r.known()) return r;
+      if (!charge(detail::value_size(r.value, limits_.max_string + limits_.max_elements + 1)))
+        return Result::fail("limit-exceeded", "evaluation exceeded its work limit", n.offset);
+      value = std::move(r.value);
+    }
+    return Result::of(std::move(value));
+  }
+  if (is_to_object) {
+    Json out = Json::object();
+    for (std::size_t i = 0; i < items.size(); ++i) {
+      Result k = apply_lambda(fn, {items[i]}, expr, depth);
+      if (!k.known()) return k;
+      if (!k.value.is_string())
+        return Result::fail("invalid-argument", fmt::format("{}: the key lambda must return a string", n.text),
+                            n.offset);
+      Json v = items[i];
+      if (argc == 3) {
+        Result r = apply_lambda(*n.children[2], {items[i]}, expr, depth);
+        if (!r.known()) return r;
+        v = std::move(r.value);
+      }
+      out[k.value.get<std::string>()] = std::move(v);
+    }
+    return Result::of(std::move(out));
+  }
+  // sort: a merge sort (well defined whatever the lambda answers), stable.
+  std::vector<Json> v(items.begin(), items.end());
+  std::vector<Json> tmp(v.size());
+  std::optional<Result> failure;
+  auto less = [&](const Json& a, const Json& b) -> bool {
+    if (failure) return false;
+    Result r = apply_lambda(fn, {a, b}, expr, depth);
+    if (!r.known() || !r.value.is_boolean()) {
+      failure = r.known() ? Result::fail("invalid-argument", fmt::format("{}: the lambda must return a bool", n.text),
+                                         n.offset)
+                          : r;
+      return false;
+    }
+    return r.value.get<bool>();
+  };
+  for (std::size_t width = 1; width < v.size() && !failure; width *= 2) {
+    for (std::size_t lo = 0; lo < v.size(); lo += 2 * width) {
+      std::size_t mid = std::min(lo + width, v.size()), hi = std::min(lo + 2 * width, v.size());
+      std::size_t i = lo, j = mid, k = lo;
+      while (i < mid && j < hi) tmp[k++] = less(v[j], v[i]) ? v[j++] : v[i++];
+      while (i < mid) tmp[k++] = v[i++];
+      while (j < hi) tmp[k++] = v[j++];
+    }
+    std::swap(v, tmp);
+  }
+  if (failure) return *failure;
+  return Result::of(Json(std::move(v)));
+}
+
 Result Evaluator::eval_call(const Node& n, std::string_view expr, std::size_t depth) {
   const std::string name = detail::lower(n.text);
   const std::size_t argc = n.children.size();
+
+  if (name == "filter" || name == "map" || name == "reduce" || name == "sort" || name == "toobject")
+    return eval_lambda_call(n, expr, depth);
+  if (name == "lambda")
+    return Result::fail("invalid-argument", "lambda: only allowed as an argument of filter, map, reduce, sort, toObject",
+                        n.offset);
+  if (name == "lambdavariables") {
+    if (argc != 1)
+      return Result::fail("invalid-argument", fmt::format("{}: expected 1 argument, got {}", n.text, argc), n.offset);
+    Result a = eval(*n.children[0], expr, depth + 1);
+    if (!a.known()) return a;
+    if (!a.value.is_string())
+      return Result::fail("invalid-argument", fmt::format("{}: expected a name string", n.text), n.offset);
+    std::string key = detail::lower(a.value.get<std::string>());
+    for (auto it = lambda_vars_.rbegin(); it != lambda_vars_.rend(); ++it)
+      if (it->first == key) return Result::of(it->second);
+    return Result::fail("undefined-variable",
+                        fmt::format("{}: no lambda parameter '{}' in scope", n.text, a.value.get<std::string>()),
+                        n.offset);
+  }
 
   // if(): only the chosen branch is evaluated (Azure does the same).
   if (name == "if") {

@@ -166,8 +166,7 @@ std::string lower(std::string_view s);
 /// create a new Evaluator when parameters or variables change. Never throws on bad input, never recurses
 /// without bound, and stops with `limit-exceeded` when Limits are exceeded.
 ///
-/// Unsupported (documented in docs/arm-templates.md): user-defined functions, lambda functions (filter, map,
-/// reduce, sort...), date functions, float arithmetic, `reference()`/`list*()`/`utcNow()`/`newGuid()`
+/// Unsupported (documented in docs/arm-templates.md): user-defined functions, date functions, float arithmetic, `reference()`/`list*()`/`utcNow()`/`newGuid()`
 /// (these are "unknown" values, never errors).
 class Evaluator {
  public:
@@ -197,6 +196,8 @@ class Evaluator {
   Result eval_copy(const Json& spec, std::size_t depth, std::string& name_out);
   Result eval_string_at(std::string_view text, std::size_t depth);
   Result copy_index(const std::vector<Json>& args, std::size_t offset);
+  Result eval_lambda_call(const detail::Node& n, std::string_view expr, std::size_t depth);
+  Result apply_lambda(const detail::Node& lambda, std::vector<Json> values, std::string_view expr, std::size_t depth);
   bool charge(std::uint64_t units);
   const Json* find_variable_raw(const std::string& lower_name, std::string& declared) const;
   Result resolve_variable(std::string_view name, std::size_t depth);
@@ -210,6 +211,7 @@ class Evaluator {
   std::map<std::string, Result> parameter_memo_;   // lowercase parameter name -> evaluated default
   std::vector<std::string> parameters_in_progress_;  // parameter defaults being evaluated (declared spelling)
   std::vector<std::pair<std::string, std::int64_t>> loops_;  // variable copy loops being evaluated
+  std::vector<std::pair<std::string, Json>> lambda_vars_;    // lowercase lambda parameter -> current value
   std::map<std::string, Json> copy_variables_;     // lowercase name -> copy spec from variables.copy
   bool variables_indexed_{false};
 };
