@@ -488,7 +488,8 @@ Result Evaluator::resolve_variable(std::string_view name, std::size_t depth) {
     return Result::fail("circular-variable", fmt::format("variables: circular variable reference {}", chain), 0);
   }
   if (in_progress_.size() >= limits_.max_depth)
-    return Result::fail("limit-exceeded", fmt::format("variables: references nested deeper than {}", limits_.max_depth), 0);
+    return Result::fail("limit-exceeded", fmt::format("variables: references nested deeper than {}", limits_.max_depth),
+                        0);
   if (!variables_indexed_) {
     variables_indexed_ = true;
     if (context_.variables.is_object()) {
@@ -652,11 +653,11 @@ Result Evaluator::eval_lambda_call(const Node& n, std::string_view expr, std::si
   const bool is_to_object = name == "toobject";
   const std::size_t want_lo = is_reduce ? 3 : 2, want_hi = is_to_object ? 3 : want_lo;
   if (argc < want_lo || argc > want_hi)
-    return Result::fail("invalid-argument",
-                        fmt::format("{}: expected {} arguments, got {}", n.text,
-                                    want_lo == want_hi ? std::to_string(want_lo) : fmt::format("{} to {}", want_lo, want_hi),
-                                    argc),
-                        n.offset);
+    return Result::fail(
+        "invalid-argument",
+        fmt::format("{}: expected {} arguments, got {}", n.text,
+                    want_lo == want_hi ? std::to_string(want_lo) : fmt::format("{} to {}", want_lo, want_hi), argc),
+        n.offset);
   // The lambdas: every argument after the array (and reduce's initial value).
   const std::size_t first_lambda = is_reduce ? 2 : 1;
   const std::size_t params_needed = (is_reduce || name == "sort") ? 2 : 1;
@@ -765,8 +766,8 @@ Result Evaluator::eval_call(const Node& n, std::string_view expr, std::size_t de
   if (name == "filter" || name == "map" || name == "reduce" || name == "sort" || name == "toobject")
     return eval_lambda_call(n, expr, depth);
   if (name == "lambda")
-    return Result::fail("invalid-argument", "lambda: only allowed as an argument of filter, map, reduce, sort, toObject",
-                        n.offset);
+    return Result::fail("invalid-argument",
+                        "lambda: only allowed as an argument of filter, map, reduce, sort, toObject", n.offset);
   if (name == "lambdavariables") {
     if (argc != 1)
       return Result::fail("invalid-argument", fmt::format("{}: expected 1 argument, got {}", n.text, argc), n.offset);

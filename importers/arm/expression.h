@@ -27,12 +27,11 @@ inline constexpr std::string_view kPlaceholderTemplateUri = "https://template.in
 
 /// An evaluation error. `code` is stable: expression-syntax, unknown-function, invalid-argument,
 /// undefined-parameter, undefined-variable, undefined-property, circular-variable, circular-parameter,
-/// division-by-zero,
-/// index-out-of-range, no-copy-loop, limit-exceeded. `offset` is the 0-based character offset in
-/// `expression` (the whole template string, brackets included) of the construct at fault.
+/// division-by-zero, index-out-of-range, no-copy-loop, limit-exceeded. `offset` is the 0-based character
+/// offset in `expression` (the whole template string, brackets included) of the construct at fault.
 struct Error {
   std::string code;
-  std::string message;  // LLVM style, names the function or construct, e.g. "toLower: expected a string, got 5"
+  std::string message;  // LLVM style, naming the function: "toLower: argument 1 must be a string, got int 1"
   std::size_t offset{0};
   std::string expression;  // the template string the offset refers to (a variable's own string for its errors)
   std::string pointer;     // evaluate_json only: JSON pointer of the failing string in the value ("" = the value)
@@ -166,8 +165,8 @@ std::string lower(std::string_view s);
 /// create a new Evaluator when parameters or variables change. Never throws on bad input, never recurses
 /// without bound, and stops with `limit-exceeded` when Limits are exceeded.
 ///
-/// Unsupported (documented in docs/arm-templates.md): user-defined functions, date functions, float arithmetic, `reference()`/`list*()`/`utcNow()`/`newGuid()`
-/// (these are "unknown" values, never errors).
+/// Unsupported (documented in docs/arm-templates.md): user-defined functions, date functions, float
+/// arithmetic. `reference()`, `list*()`, `utcNow()`, `newGuid()` are "unknown" values, never errors.
 class Evaluator {
  public:
   explicit Evaluator(Context context, Limits limits = {});

@@ -210,7 +210,8 @@ Result fn_format(const Call& c, std::vector<Json>& a) {
       bool digits = false;
       while (i < f.size() && f[i] >= '0' && f[i] <= '9') {
         align = align * 10 + (f[i] - '0');
-        if (align > 1000000) return Result::fail("limit-exceeded", fmt::format("{}: alignment too large", c.name), c.offset);
+        if (align > 1000000)
+          return Result::fail("limit-exceeded", fmt::format("{}: alignment too large", c.name), c.offset);
         digits = true;
         ++i;
       }
@@ -275,7 +276,8 @@ Result fn_int(const Call& c, std::vector<Json>& a) {
     acc = acc * 10 - d;
   }
   if (!neg) {
-    if (acc == std::numeric_limits<std::int64_t>::min()) return bad(c, fmt::format("'{}' is out of the integer range", s));
+    if (acc == std::numeric_limits<std::int64_t>::min())
+      return bad(c, fmt::format("'{}' is out of the integer range", s));
     acc = -acc;
   }
   return Result::of(acc);
@@ -503,7 +505,8 @@ Result fn_base64_to_string(const Call& c, std::vector<Json>& a) {
       continue;
     }
     const char* p = std::strchr(kBase64, ch);
-    if (ch == '\0' || !p || pad) return bad(c, fmt::format("'{}' is not valid base64", s.size() > 60 ? s.substr(0, 57) : s));
+    if (ch == '\0' || !p || pad)
+      return bad(c, fmt::format("'{}' is not valid base64", s.size() > 60 ? s.substr(0, 57) : s));
     acc = (acc << 6) | static_cast<std::uint32_t>(p - kBase64);
     bits += 6;
     if (bits >= 8) {
@@ -511,7 +514,8 @@ Result fn_base64_to_string(const Call& c, std::vector<Json>& a) {
       out.push_back(static_cast<char>((acc >> bits) & 0xff));
     }
   }
-  if ((s.size() % 4) != 0 || pad > 2) return bad(c, fmt::format("'{}' is not valid base64", s.size() > 60 ? s.substr(0, 57) : s));
+  if ((s.size() % 4) != 0 || pad > 2)
+    return bad(c, fmt::format("'{}' is not valid base64", s.size() > 60 ? s.substr(0, 57) : s));
   return Result::of(std::move(out));
 }
 
@@ -949,12 +953,13 @@ Result fn_extension_resource_id(const Call& c, std::vector<Json>& a) {
 
 Result fn_resource_group(const Call& c, std::vector<Json>&) {
   const Context& x = c.context;
-  return Result::of(Json{{"id", fmt::format("/subscriptions/{}/resourceGroups/{}", x.subscription_id, x.resource_group)},
-                         {"name", x.resource_group},
-                         {"type", "Microsoft.Resources/resourceGroups"},
-                         {"location", x.location},
-                         {"tags", Json::object()},
-                         {"properties", {{"provisioningState", "Succeeded"}}}});
+  return Result::of(
+      Json{{"id", fmt::format("/subscriptions/{}/resourceGroups/{}", x.subscription_id, x.resource_group)},
+           {"name", x.resource_group},
+           {"type", "Microsoft.Resources/resourceGroups"},
+           {"location", x.location},
+           {"tags", Json::object()},
+           {"properties", {{"provisioningState", "Succeeded"}}}});
 }
 
 Result fn_subscription(const Call& c, std::vector<Json>&) {
@@ -1114,10 +1119,11 @@ Result fn_cidr_host(const Call& c, std::vector<Json>& a) {
   // 192.168.1.0/24 is 192.168.1.1, usable up to .254; index 0 of fdad:3236:5555:3000::/52 is ...::1).
   U128 usable = p.family() == IpFamily::kV4 ? (span >= 2 ? span - 1 : 0) : span;
   if (static_cast<U128>(index) >= usable)
-    return Result::fail("index-out-of-range",
-                        fmt::format("{}: host index {} out of range: '{}' has {} usable host addresses", c.name, index,
-                                    a[0].get<std::string>(), static_cast<std::uint64_t>(std::min<U128>(usable, ~std::uint64_t{0}))),
-                        c.offset);
+    return Result::fail(
+        "index-out-of-range",
+        fmt::format("{}: host index {} out of range: '{}' has {} usable host addresses", c.name, index,
+                    a[0].get<std::string>(), static_cast<std::uint64_t>(std::min<U128>(usable, ~std::uint64_t{0}))),
+        c.offset);
   return Result::of(address_at(p, own_bits(p) + 1 + static_cast<U128>(index)).to_string());
 }
 
@@ -1144,7 +1150,8 @@ Result fn_json(const Call& c, std::vector<Json>& a) {
     return Result::fail("limit-exceeded", fmt::format("{}: JSON nested deeper than {}", c.name, c.limits.max_depth),
                         c.offset);
   Json v = Json::parse(s, nullptr, false);
-  if (v.is_discarded()) return bad(c, fmt::format("'{}' is not valid JSON", s.size() > 60 ? s.substr(0, 57) + "..." : s));
+  if (v.is_discarded())
+    return bad(c, fmt::format("'{}' is not valid JSON", s.size() > 60 ? s.substr(0, 57) + "..." : s));
   if (v.is_number_float()) return bad(c, "floating point numbers are not supported");
   return Result::of(std::move(v));
 }
