@@ -199,6 +199,18 @@ TEST_CASE("Array and object functions match the documented examples", "[arm]") {
   CHECK(val("[items(createObject('item002', 2, 'item001', createObject('enabled', true())))]") ==
         Json::parse(R"([{"key":"item001","value":{"enabled":true}},{"key":"item002","value":2}])"));
   CHECK(val("[objectKeys(createObject('a', 1, 'b', 2))]") == Json::parse(R"(["a","b"])"));
+  // tryGet: null for a missing key or index (worked out by hand from template-functions-object#tryget).
+  CHECK(val("[tryGet(createObject('a', createObject('B', 1)), 'a', 'b')]") == 1);
+  CHECK(val("[tryGet(createObject('a', 1), 'x')]").is_null());
+  CHECK(val("[tryGet(createArray(1, 2), 1)]") == 2);
+  CHECK(val("[tryGet(createArray(1, 2), 5)]").is_null());
+  CHECK(val("[tryGet(createObject('a', 1), 'a', 'deeper')]").is_null());
+  // shallowMerge: template-functions-object#shallowmerge (nested objects are replaced, not merged).
+  CHECK(val("[shallowMerge(createArray(createObject('one', 'a'), createObject('two', 'b'), createObject('two', "
+            "'c')))]") == Json::parse(R"({"one":"a","two":"c"})"));
+  CHECK(val("[shallowMerge(createArray(createObject('one', 'a', 'nested', createObject('level1', 'value', 'level2', "
+            "'value')), createObject('nested', createObject('level1', 'value'))))]") ==
+        Json::parse(R"({"one":"a","nested":{"level1":"value"}})"));
   // first, last: template-functions-array#first.
   CHECK(val("[first(createArray('one', 'two', 'three'))]") == "one");
   CHECK(val("[last(createArray('one', 'two', 'three'))]") == "three");
@@ -770,7 +782,8 @@ TEST_CASE("Every documented function name is in the table", "[arm]") {
                          "subscription", "deployment", "environment", "uniqueString", "guid", "cidrSubnet",
                          "cidrHost", "parseCidr", "json", "true", "false", "null", "trim", "startsWith", "endsWith",
                          "indexOf", "lastIndexOf", "padLeft", "intersection", "tenantResourceId", "tenant", "uri",
-                         "base64", "base64ToString", "uriComponent", "uriComponentToString", "items", "objectKeys"};
+                         "base64", "base64ToString", "uriComponent", "uriComponentToString", "items", "objectKeys",
+                         "tryGet", "shallowMerge"};
   for (const char* n : names) {
     INFO(n);
     CHECK(detail::find_builtin(detail::lower(n)) != nullptr);
@@ -850,7 +863,7 @@ TEST_CASE("Random well-formed calls with arguments of every type never crash", "
       "tenantResourceId", "resourceGroup", "subscription", "deployment", "environment", "uniqueString", "guid",
       "cidrSubnet", "cidrHost", "parseCidr", "json", "true", "false", "null", "trim", "startsWith", "endsWith",
       "indexOf", "lastIndexOf", "padLeft", "uri", "base64", "base64ToString", "uriComponent",
-      "uriComponentToString", "items", "objectKeys", "filter", "map", "reduce", "sort", "toObject", "lambda",
+      "uriComponentToString", "items", "objectKeys", "tryGet", "shallowMerge", "filter", "map", "reduce", "sort", "toObject", "lambda",
       "lambdaVariables", "parameters", "variables", "copyIndex", "if", "and", "or",
       "coalesce", "reference", "listKeys"};
   const std::vector<std::string> atoms = {

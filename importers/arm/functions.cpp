@@ -670,6 +670,37 @@ Result fn_object_keys(const Call& c, std::vector<Json>& a) {
   return Result::of(std::move(out));
 }
 
+/// tryGet(value, key, ...): follows object keys (case-insensitive) and array indices; null when any step is
+/// missing (Bicep compiles its `.?` operator to it).
+Result fn_try_get(const Call& c, std::vector<Json>& a) {
+  const Json* cur = &a[0];
+  for (std::size_t i = 1; i < a.size(); ++i) {
+    std::int64_t index = 0;
+    if (!a[i].is_string() && !as_int(a[i], index)) return bad_arg(c, i, "a string or an int", a[i]);
+    if (cur->is_object() && a[i].is_string()) {
+      cur = find_key_ci(*cur, a[i].get_ref<const std::string&>());
+    } else if (cur->is_array() && !a[i].is_string()) {
+      cur = index >= 0 && static_cast<std::uint64_t>(index) < cur->size() ? &(*cur)[static_cast<std::size_t>(index)]
+                                                                          : nullptr;
+    } else {
+      cur = nullptr;
+    }
+    if (!cur) return Result::of(nullptr);
+  }
+  return Result::of(*cur);
+}
+
+/// shallowMerge(array of objects): top-level properties, later objects win (nested objects are replaced).
+Result fn_shallow_merge(const Call& c, std::vector<Json>& a) {
+  if (!a[0].is_array()) return bad_arg(c, 0, "an array of objects", a[0]);
+  Json out = Json::object();
+  for (const auto& o : a[0]) {
+    if (!o.is_object()) return bad(c, fmt::format("expected an array of objects, got an element {}", shown(o)));
+    for (auto it = o.begin(); it != o.end(); ++it) out[it.key()] = it.value();
+  }
+  return Result::of(std::move(out));
+}
+
 Result fn_create_array(const Call&, std::vector<Json>& a) {
   Json out = Json::array();
   for (auto& v : a) out.push_back(std::move(v));
@@ -1205,6 +1236,7 @@ constexpr FunctionSpec kFunctions[] = {
     {"replace", 3, 3, fn_replace},
     {"resourcegroup", 0, 0, fn_resource_group},
     {"resourceid", 2, -1, fn_resource_id},
+    {"shallowmerge", 1, 1, fn_shallow_merge},
     {"skip", 2, 2, fn_skip},
     {"split", 2, 2, fn_split},
     {"startswith", 2, 2, fn_starts_with},
@@ -1220,6 +1252,7 @@ constexpr FunctionSpec kFunctions[] = {
     {"toupper", 1, 1, fn_to_upper},
     {"trim", 1, 1, fn_trim},
     {"true", 0, 0, fn_true},
+    {"tryget", 2, -1, fn_try_get},
     {"union", 1, -1, fn_union},
     {"uniquestring", 1, -1, fn_unique_string},
     {"uri", 2, 2, fn_uri},
