@@ -72,6 +72,8 @@ TEST_CASE("Template strings: literals, the [[ escape and expressions", "[arm]") 
   // Quotes are doubled inside expression strings.
   CHECK(val("['it''s']") == "it's");
   CHECK(val("[ concat( 'a' ,\t'b' ) ]") == "ab");
+  // Expressions spread over lines (real templates, e.g. Azure Landing Zones, break long union(if(...)) calls).
+  CHECK(val("[\n  union(\r\n    createArray(1),\n    createArray(2))\n]") == Json::parse("[1,2]"));
   CHECK(val("[42]") == 42);
   CHECK(val("[-7]") == -7);
 }
