@@ -12,6 +12,7 @@
 
 #include "solver/address_space.h"
 #include "solver/nsg_eval.h"
+#include "solver/paas.h"
 
 namespace exposim::solver {
 
@@ -138,6 +139,7 @@ class Analyzer {
     }
     for (std::size_t l = 0; l < m_.load_balancers.size(); ++l) load_balancer(static_cast<int>(l));
     out_.targets_evaluated = evaluated_.size();
+    analyze_paas(m_, space_, out_);
     sort();
   }
 
@@ -353,9 +355,16 @@ class Analyzer {
     keys.reserve(out_.exposures.size());
     for (std::size_t i = 0; i < out_.exposures.size(); ++i) {
       const Exposure& e = out_.exposures[i];
-      const auto& nic = m_.nics[e.nic];
       std::vector<int> rules;
       for (const auto& h : e.path) rules.push_back(h.rule);
+      if (e.nic < 0) {  // a target that is not a NIC: its own name and key
+        const model::ResourceBase* r = m_.resource(model::GraphVertex{e.target_kind, e.target});
+        keys.emplace_back(Key{r->name, r->key, "", e.public_ip, static_cast<int>(e.via), static_cast<int>(e.protocol),
+                              std::move(rules)},
+                          i);
+        continue;
+      }
+      const auto& nic = m_.nics[e.nic];
       std::string_view name = e.vm >= 0 ? std::string_view(m_.vms[e.vm].name) : std::string_view(nic.name);
       keys.emplace_back(Key{name, nic.key, nic.ip_configurations[e.ip_configuration].name, e.public_ip,
                             static_cast<int>(e.via), static_cast<int>(e.protocol), std::move(rules)},

@@ -93,6 +93,45 @@ inline constexpr std::string_view kNextHopType = "nexthoptype";
 inline constexpr std::string_view kNextHopIpAddress = "nexthopipaddress";
 inline constexpr std::string_view kDisableBgpRoutePropagation = "disablebgproutepropagation";
 
+// PaaS public endpoints and private endpoints (§7).
+inline constexpr std::string_view kKind = "kind";  // next to `properties`
+inline constexpr std::string_view kPublicNetworkAccess = "publicnetworkaccess";
+inline constexpr std::string_view kNetworkAcls = "networkacls";
+inline constexpr std::string_view kDefaultAction = "defaultaction";
+inline constexpr std::string_view kIpRules = "iprules";
+inline constexpr std::string_view kVirtualNetworkRules = "virtualnetworkrules";
+inline constexpr std::string_view kBypass = "bypass";
+inline constexpr std::string_view kValue = "value";
+inline constexpr std::string_view kAction = "action";
+inline constexpr std::string_view kSupportsHttpsTrafficOnly = "supportshttpstrafficonly";
+inline constexpr std::string_view kPrimaryEndpoints = "primaryendpoints";
+inline constexpr std::string_view kBlob = "blob";
+inline constexpr std::string_view kVaultUri = "vaulturi";
+inline constexpr std::string_view kFullyQualifiedDomainName = "fullyqualifieddomainname";
+inline constexpr std::string_view kStartIpAddress = "startipaddress";
+inline constexpr std::string_view kEndIpAddress = "endipaddress";
+inline constexpr std::string_view kIpAddressOrRange = "ipaddressorrange";
+inline constexpr std::string_view kIpRangeFilter = "iprangefilter";
+inline constexpr std::string_view kIsVirtualNetworkFilterEnabled = "isvirtualnetworkfilterenabled";
+inline constexpr std::string_view kNetworkAclBypass = "networkaclbypass";
+inline constexpr std::string_view kDocumentEndpoint = "documentendpoint";
+inline constexpr std::string_view kHttpsOnly = "httpsonly";
+inline constexpr std::string_view kSiteConfig = "siteconfig";
+inline constexpr std::string_view kIpSecurityRestrictions = "ipsecurityrestrictions";
+inline constexpr std::string_view kIpSecurityRestrictionsDefaultAction = "ipsecurityrestrictionsdefaultaction";
+inline constexpr std::string_view kDefaultHostName = "defaulthostname";
+inline constexpr std::string_view kTag = "tag";
+inline constexpr std::string_view kVnetSubnetResourceId = "vnetsubnetresourceid";
+inline constexpr std::string_view kHeaders = "headers";
+inline constexpr std::string_view kPrivateLinkServiceConnections = "privatelinkserviceconnections";
+inline constexpr std::string_view kManualPrivateLinkServiceConnections = "manualprivatelinkserviceconnections";
+inline constexpr std::string_view kPrivateLinkServiceId = "privatelinkserviceid";
+inline constexpr std::string_view kGroupIds = "groupids";
+inline constexpr std::string_view kPrivateLinkServiceConnectionState = "privatelinkserviceconnectionstate";
+inline constexpr std::string_view kStatus = "status";
+inline constexpr std::string_view kCustomDnsConfigs = "customdnsconfigs";
+inline constexpr std::string_view kIpAddresses = "ipaddresses";
+
 }  // namespace exposim::importers::azure::keys
 
 namespace exposim::importers::azure::types {
@@ -113,6 +152,13 @@ inline constexpr std::string_view kRoute = "microsoft.network/routetables/routes
 inline constexpr std::string_view kLoadBalancer = "microsoft.network/loadbalancers";
 inline constexpr std::string_view kLbInboundNatRule = "microsoft.network/loadbalancers/inboundnatrules";
 inline constexpr std::string_view kLbBackendAddressPool = "microsoft.network/loadbalancers/backendaddresspools";
+inline constexpr std::string_view kStorageAccount = "microsoft.storage/storageaccounts";
+inline constexpr std::string_view kKeyVault = "microsoft.keyvault/vaults";
+inline constexpr std::string_view kSqlServer = "microsoft.sql/servers";
+inline constexpr std::string_view kSqlFirewallRule = "microsoft.sql/servers/firewallrules";
+inline constexpr std::string_view kCosmosDbAccount = "microsoft.documentdb/databaseaccounts";
+inline constexpr std::string_view kWebSite = "microsoft.web/sites";
+inline constexpr std::string_view kPrivateEndpoint = "microsoft.network/privateendpoints";
 
 }  // namespace exposim::importers::azure::types
 
@@ -127,6 +173,7 @@ inline constexpr std::string_view kRoutes = "/routes/";
 inline constexpr std::string_view kIpConfigurations = "/ipconfigurations/";
 inline constexpr std::string_view kLbInboundNatRules = "/inboundnatrules/";
 inline constexpr std::string_view kLbBackendAddressPools = "/backendaddresspools/";
+inline constexpr std::string_view kSqlFirewallRules = "/firewallrules/";
 
 // The spelling used when an inline child without an id gets one composed from its parent's.
 inline constexpr std::string_view kSubnetsAsWritten = "/subnets/";

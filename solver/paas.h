@@ -1,0 +1,21 @@
+// The public endpoints of PaaS services (§7): which internet sources reach a storage account, Key Vault,
+// SQL server, Cosmos DB account or App Service site, decided by public network access and the service's
+// own firewall. Private endpoints never add internet exposure and are only reported alongside.
+#pragma once
+
+#include "model/model.h"
+#include "solver/address_space.h"
+#include "solver/exposure.h"
+
+namespace exposim::solver {
+
+/// Appends to `out.exposures` one exposure (via kPaasPublic, target_kind kPaasService, TCP, the service's
+/// public ports) per service and deciding setting: the default action, or the IP rule that admits the
+/// sources (first match in the service's evaluation order, so that each source is attributed to exactly
+/// one rule). Services with public network access disabled, or whose firewall admits no internet source,
+/// yield none. Counts every service in `out.paas_services_evaluated`; notes in `out.findings` what the
+/// input cannot tell (a SQL server without firewall rules) and when a private endpoint sits beside an open
+/// public endpoint. Public endpoints are IPv4 only (docs/model.md).
+void analyze_paas(const model::Model& m, const AddressSpace& space, Analysis& out);
+
+}  // namespace exposim::solver
