@@ -11,6 +11,8 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "solver/paas.h"
+
 namespace exposim::cli {
 namespace {
 
@@ -505,8 +507,10 @@ void write_table(std::ostream& out, const model::Model& m, const solver::Analysi
   }
   if (a.paas_services_evaluated > 0) {
     std::size_t with_pe = 0;
-    for (const auto& s : m.paas_services) with_pe += s.private_endpoints.empty() ? 0 : 1;
-    out << fmt::format("{} PaaS service{} evaluated, {} with a private endpoint (a private endpoint does not close the "
+    for (std::size_t s = 0; s < m.paas_services.size(); ++s) {
+      with_pe += solver::approved_private_endpoints(m, static_cast<int>(s)) > 0 ? 1 : 0;
+    }
+    out << fmt::format("{} PaaS service{} evaluated, {} with an approved private endpoint (which does not close the "
                        "public endpoint)\n",
                        a.paas_services_evaluated, a.paas_services_evaluated == 1 ? "" : "s", with_pe);
   }

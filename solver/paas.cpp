@@ -57,6 +57,19 @@ std::pair<IpSet, const char*> matched(const model::PaasService& s, const model::
 
 }  // namespace
 
+std::size_t approved_private_endpoints(const model::Model& m, int service) {
+  std::size_t n = 0;
+  for (int p : m.paas_services[service].private_endpoints) {
+    for (const auto& c : m.private_endpoints[p].connections) {
+      if (c.target.index == service && c.status == model::ConnectionStatus::kApproved) {
+        ++n;
+        break;
+      }
+    }
+  }
+  return n;
+}
+
 void analyze_paas(const model::Model& m, const AddressSpace& space, Analysis& out) {
   const IpSet internet = space.internet(model::IpFamily::kV4);
   for (std::size_t i = 0; i < m.paas_services.size(); ++i) {
@@ -116,12 +129,11 @@ void analyze_paas(const model::Model& m, const AddressSpace& space, Analysis& ou
         break;
       }
     }
-    if (exposed && !s.private_endpoints.empty()) {
+    if (const std::size_t approved = approved_private_endpoints(m, index); exposed && approved > 0) {
       out.findings.add({model::Severity::kNote, "public-beside-private-endpoint", s.where,
-                        fmt::format("{} '{}' has {} private endpoint{}, but its public endpoint still admits internet "
-                                    "sources: a private endpoint does not close the public endpoint",
-                                    model::to_string(s.kind), s.name, s.private_endpoints.size(),
-                                    s.private_endpoints.size() == 1 ? "" : "s")});
+                        fmt::format("{} '{}' has {} approved private endpoint{}, but its public endpoint still admits "
+                                    "internet sources: a private endpoint does not close the public endpoint",
+                                    model::to_string(s.kind), s.name, approved, approved == 1 ? "" : "s")});
     }
   }
 }

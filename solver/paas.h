@@ -18,4 +18,8 @@ namespace exposim::solver {
 /// public endpoint. Public endpoints are IPv4 only (docs/model.md).
 void analyze_paas(const model::Model& m, const AddressSpace& space, Analysis& out);
 
+/// The private endpoints of PaaS service `service` (index into Model::paas_services) with an Approved
+/// connection to it: the only ones that pass traffic (§7).
+std::size_t approved_private_endpoints(const model::Model& m, int service);
+
 }  // namespace exposim::solver

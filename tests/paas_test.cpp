@@ -109,6 +109,27 @@ TEST_CASE("paas: storage account fields", "[azure]") {
   CHECK(s.virtual_network_rules[0].id == "/subscriptions/s/x/subnets/a");
 }
 
+TEST_CASE("paas: the az CLI's flattened storage shape (networkRuleSet, ipAddressOrRange)", "[azure]") {
+  auto r = import_and_validate(fmt::format(R"([{{"id": "{}/Microsoft.Storage/storageAccounts/st1", "name": "st1",
+      "type": "Microsoft.Storage/storageAccounts", "kind": "StorageV2", "enableHttpsTrafficOnly": false,
+      "publicNetworkAccess": null,
+      "networkRuleSet": {{"defaultAction": "Deny", "bypass": "AzureServices",
+                          "ipRules": [{{"action": "Allow", "ipAddressOrRange": "52.10.0.0/16"}}]}}}}])",
+                                           kRg));
+  INFO(show(r.diags));
+  CHECK(r.diags.empty());
+  REQUIRE(r.model.paas_services.size() == 1);
+  const auto& s = r.model.paas_services[0];
+  CHECK(s.flattened);
+  CHECK(s.public_network_access == PublicNetworkAccess::kEnabled);  // null = absent
+  CHECK(s.default_action == Access::kDeny);
+  CHECK_FALSE(s.https_only);
+  CHECK(s.tcp_ports == tcp_ports({80, 443, 445}));
+  REQUIRE(s.ip_rules.size() == 1);
+  CHECK(s.ip_rules[0].addresses == set_of({"52.10.0.0/16"}));
+  CHECK(s.ip_rules[0].where.pointer == "/0/networkRuleSet/ipRules/0");
+}
+
 TEST_CASE("paas: defaults when fields are absent", "[azure]") {
   auto r = import_and_validate(list({
       resource("Microsoft.Storage/storageAccounts", "st1", "{}", R"(, "kind": "BlockBlobStorage")"),
@@ -195,6 +216,32 @@ TEST_CASE("paas: App Service restrictions are sorted by priority; implicit deny 
   CHECK(s.ip_rules[2].name == "b");
   CHECK(s.ip_rules[3].name == "fd");
   CHECK(s.ip_rules[3].unresolved);
+}
+
+TEST_CASE("paas: the separate config/web resource replaces a site's access restrictions", "[azure]") {
+  const std::string site = kRg + "/Microsoft.Web/sites/app1";
+  auto r = import_and_validate(list({
+      fmt::format(R"({{"id": "{}/config/web", "name": "web", "type": "Microsoft.Web/sites/config",
+                      "properties": {{"ipSecurityRestrictionsDefaultAction": "Allow", "ipSecurityRestrictions": [
+                        {{"ipAddress": "52.9.0.0/16", "action": "Deny", "priority": 100, "name": "block"}}]}}}})",
+                  site),
+      fmt::format(R"({{"id": "{}/config/appsettings", "name": "appsettings", "type": "Microsoft.Web/sites/config",
+                      "properties": {{"KEY": "value"}}}})",
+                  site),
+      resource("Microsoft.Web/sites", "app1", R"({"siteConfig": {"ipSecurityRestrictions": null}})"),
+      fmt::format(R"({{"id": "{}/Microsoft.Web/sites/gone/config/web", "name": "web", "type": "Microsoft.Web/sites/config",
+                      "properties": {{"ipSecurityRestrictions": []}}}})",
+                  kRg),
+  }));
+  CHECK(r.diags == std::vector<std::string>{"t.json: /3: error: site configuration 'web' has no parent: App Service "
+                                            "site '" + kRg + "/Microsoft.Web/sites/gone' is not in the input "
+                                            "[dangling-parent]"});
+  REQUIRE(r.model.paas_services.size() == 1);
+  const auto& s = r.model.paas_services[0];
+  CHECK(s.default_action == Access::kAllow);
+  REQUIRE(s.ip_rules.size() == 1);
+  CHECK(s.ip_rules[0].name == "block");
+  CHECK(s.ip_rules[0].action == Access::kDeny);
 }
 
 TEST_CASE("paas: private endpoint fields and validation", "[azure]") {

@@ -104,6 +104,8 @@ inline constexpr std::string_view kBypass = "bypass";
 inline constexpr std::string_view kValue = "value";
 inline constexpr std::string_view kAction = "action";
 inline constexpr std::string_view kSupportsHttpsTrafficOnly = "supportshttpstrafficonly";
+inline constexpr std::string_view kEnableHttpsTrafficOnly = "enablehttpstrafficonly";  // az CLI storage output
+inline constexpr std::string_view kNetworkRuleSet = "networkruleset";                  // az CLI storage output
 inline constexpr std::string_view kPrimaryEndpoints = "primaryendpoints";
 inline constexpr std::string_view kBlob = "blob";
 inline constexpr std::string_view kVaultUri = "vaulturi";
@@ -159,6 +161,7 @@ inline constexpr std::string_view kSqlFirewallRule = "microsoft.sql/servers/fire
 inline constexpr std::string_view kCosmosDbAccount = "microsoft.documentdb/databaseaccounts";
 inline constexpr std::string_view kWebSite = "microsoft.web/sites";
 inline constexpr std::string_view kPrivateEndpoint = "microsoft.network/privateendpoints";
+inline constexpr std::string_view kWebSiteConfig = "microsoft.web/sites/config";
 
 }  // namespace exposim::importers::azure::types
 
@@ -174,6 +177,7 @@ inline constexpr std::string_view kIpConfigurations = "/ipconfigurations/";
 inline constexpr std::string_view kLbInboundNatRules = "/inboundnatrules/";
 inline constexpr std::string_view kLbBackendAddressPools = "/backendaddresspools/";
 inline constexpr std::string_view kSqlFirewallRules = "/firewallrules/";
+inline constexpr std::string_view kWebSiteConfig = "/config/";
 
 // The spelling used when an inline child without an id gets one composed from its parent's.
 inline constexpr std::string_view kSubnetsAsWritten = "/subnets/";

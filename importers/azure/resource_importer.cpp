@@ -218,6 +218,15 @@ struct PendingSubnet {
   model::SourceLocation where;
 };
 
+/// An App Service site's access restrictions, from `siteConfig` or the separate `config/web` resource.
+struct SiteRestrictions {
+  std::vector<model::PaasIpRule> rules;
+  std::optional<model::Access> default_action;  // explicit `ipSecurityRestrictionsDefaultAction`
+  bool present{false};
+  std::string name;  // of the separate resource, for messages
+  model::SourceLocation where;
+};
+
 template <typename T>
 struct PendingChild {
   std::string parent_key;
@@ -257,6 +266,7 @@ struct Importer::Impl {
   std::vector<PendingChild<model::LbNatRule>> pending_nat_rules;
   std::vector<PendingChild<model::LbBackendPool>> pending_pools;
   std::vector<PendingChild<model::PaasIpRule>> pending_sql_rules;
+  std::vector<PendingChild<SiteRestrictions>> pending_site_configs;
 
   // ---- diagnostics ----
 
@@ -778,8 +788,9 @@ struct Importer::Impl {
     return true;
   }
 
-  /// The `ipRules` of storage accounts and Key Vaults (`value`) and Cosmos DB accounts (`ipAddressOrRange`):
-  /// allow rules. `zero_is_azure`: "0.0.0.0" stands for Azure datacenters (Cosmos DB).
+  /// The `ipRules` of storage accounts and Key Vaults (`value`; the az CLI's storage shape says
+  /// `ipAddressOrRange`) and Cosmos DB accounts (`ipAddressOrRange`): allow rules. `zero_is_azure`: "0.0.0.0"
+  /// stands for Azure datacenters (Cosmos DB).
   void read_ip_rules(dom::object o, std::string_view field_key, std::string_view field, bool zero_is_azure,
                      model::PaasService& s) {
     auto arr = get_array(o, keys::kIpRules);
@@ -796,6 +807,7 @@ struct Importer::Impl {
       model::PaasIpRule rule;
       rule.where = here();
       auto value = get_string(r, field_key);
+      if (!value.present && field_key == keys::kValue) value = get_string(r, keys::kIpAddressOrRange);
       if (!value) {
         if (!value.present) error("missing-field", fmt::format("IP rule has no '{}'", field));
         continue;
@@ -827,9 +839,10 @@ struct Importer::Impl {
     }
   }
 
-  /// `networkAcls` of storage accounts and Key Vaults.
+  /// `networkAcls` of storage accounts and Key Vaults (`networkRuleSet` in the az CLI's storage output).
   void read_network_acls(dom::object props, model::PaasService& s) {
     auto acls = get_object(props, keys::kNetworkAcls);
+    if (!acls.present) acls = get_object(props, keys::kNetworkRuleSet);
     if (!acls) return;
     PointerScope scope(ptr, acls.key);
     read_paas_action(*acls, keys::kDefaultAction, "default action", s.default_action);
@@ -849,7 +862,9 @@ struct Importer::Impl {
     static_cast<model::ResourceBase&>(s) = std::move(base);
     s.kind = model::PaasKind::kStorage;
     read_public_network_access(props, s);
-    if (auto b = get_bool(props, keys::kSupportsHttpsTrafficOnly)) s.https_only = *b;
+    auto https = get_bool(props, keys::kSupportsHttpsTrafficOnly);
+    if (!https.present) https = get_bool(props, keys::kEnableHttpsTrafficOnly);  // the az CLI's name
+    if (https) s.https_only = *https;
     read_network_acls(props, s);
     if (auto ep = get_object(props, keys::kPrimaryEndpoints)) {
       PointerScope scope(ptr, ep.key);
@@ -1028,6 +1043,48 @@ struct Importer::Impl {
     return r;
   }
 
+  /// The access restrictions of a site's configuration (`siteConfig`, or the properties of the separate
+  /// `Microsoft.Web/sites/config` resource `web`); `present` when it lists restrictions or a default action.
+  SiteRestrictions read_site_restrictions(dom::object config) {
+    SiteRestrictions out;
+    if (auto arr = get_array(config, keys::kIpSecurityRestrictions)) {
+      out.present = true;
+      PointerScope list(ptr, arr.key);
+      std::size_t i = 0;
+      for (dom::element e : *arr) {
+        PointerScope item(ptr, i);
+        dom::object o;
+        if (e.get_object().get(o) == simdjson::SUCCESS) {
+          if (auto r = read_site_restriction(o, i)) out.rules.push_back(std::move(*r));
+        } else if (!e.is_null()) {
+          error("invalid-type", fmt::format("access restriction is {}, expected an object", kind_name(e.type())));
+        }
+        ++i;
+      }
+    }
+    model::Access action = model::Access::kAllow;
+    auto d = get_string(config, keys::kIpSecurityRestrictionsDefaultAction);
+    if (d && (iequals(trim(*d), "allow") || iequals(trim(*d), "deny"))) {
+      read_paas_action(config, keys::kIpSecurityRestrictionsDefaultAction, "default action", action);
+      out.default_action = action;
+      out.present = true;
+    } else if (d) {
+      read_paas_action(config, keys::kIpSecurityRestrictionsDefaultAction, "default action", action);  // reports
+    }
+    return out;
+  }
+
+  /// Applies access restrictions to a site: rules sorted by priority (stable), and the default action.
+  static void apply_site_restrictions(model::PaasService& s, SiteRestrictions r) {
+    s.ip_rules = std::move(r.rules);
+    std::stable_sort(s.ip_rules.begin(), s.ip_rules.end(),
+                     [](const model::PaasIpRule& a, const model::PaasIpRule& b) { return a.priority < b.priority; });
+    // Without an explicit default action, any restriction brings an implicit "deny all" after it.
+    s.default_action = r.default_action ? *r.default_action
+                       : s.ip_rules.empty() ? model::Access::kAllow
+                                            : model::Access::kDeny;
+  }
+
   void read_web_site(model::ResourceBase base, dom::object props) {
     model::PaasService s;
     static_cast<model::ResourceBase&>(s) = std::move(base);
@@ -1036,31 +1093,12 @@ struct Importer::Impl {
     read_public_network_access(props, s);
     if (auto b = get_bool(props, keys::kHttpsOnly)) s.https_only = *b;
     if (auto h = get_string(props, keys::kDefaultHostName)) s.host_name = host_of_url(*h);
-    bool explicit_default = false;
+    SiteRestrictions restrictions;
     if (auto config = get_object(props, keys::kSiteConfig)) {
       PointerScope scope(ptr, config.key);
-      if (auto arr = get_array(*config, keys::kIpSecurityRestrictions)) {
-        PointerScope list(ptr, arr.key);
-        std::size_t i = 0;
-        for (dom::element e : *arr) {
-          PointerScope item(ptr, i);
-          dom::object o;
-          if (e.get_object().get(o) == simdjson::SUCCESS) {
-            if (auto r = read_site_restriction(o, i)) s.ip_rules.push_back(std::move(*r));
-          } else if (!e.is_null()) {
-            error("invalid-type", fmt::format("access restriction is {}, expected an object", kind_name(e.type())));
-          }
-          ++i;
-        }
-      }
-      auto d = get_string(*config, keys::kIpSecurityRestrictionsDefaultAction);
-      explicit_default = d && (iequals(trim(*d), "allow") || iequals(trim(*d), "deny"));
-      read_paas_action(*config, keys::kIpSecurityRestrictionsDefaultAction, "default action", s.default_action);
+      restrictions = read_site_restrictions(*config);
     }
-    // Without an explicit default action, any restriction brings an implicit "deny all" after it.
-    if (!explicit_default) s.default_action = s.ip_rules.empty() ? model::Access::kAllow : model::Access::kDeny;
-    std::stable_sort(s.ip_rules.begin(), s.ip_rules.end(),
-                     [](const model::PaasIpRule& a, const model::PaasIpRule& b) { return a.priority < b.priority; });
+    apply_site_restrictions(s, std::move(restrictions));
     s.tcp_ports = tcp_ports({443});
     if (!s.https_only) s.tcp_ports.add(80, 80);
     model.paas_services.push_back(std::move(s));
@@ -1688,7 +1726,8 @@ struct Importer::Impl {
     kSqlFirewallRule,
     kCosmosDbAccount,
     kWebSite,
-    kPrivateEndpoint
+    kPrivateEndpoint,
+    kWebSiteConfig
   };
 
   static std::optional<Kind> kind_of(std::string_view lower_type) {
@@ -1716,6 +1755,7 @@ struct Importer::Impl {
         {types::kCosmosDbAccount, Kind::kCosmosDbAccount},
         {types::kWebSite, Kind::kWebSite},
         {types::kPrivateEndpoint, Kind::kPrivateEndpoint},
+        {types::kWebSiteConfig, Kind::kWebSiteConfig},
     };
     auto it = kKinds.find(lower_type);
     if (it == kKinds.end()) return std::nullopt;
@@ -1806,6 +1846,21 @@ struct Importer::Impl {
         if (!r) return false;
         std::string key = lowercase(r->name);
         pending_sql_rules.push_back({model::canonical_id(parent_id), std::move(parent_id), std::move(key), std::move(*r)});
+        return true;
+      }
+      case Kind::kWebSiteConfig: {
+        if (!split_child_id(base.id, segments::kWebSiteConfig, "site configuration", parent_id)) return false;
+        // Only the `web` configuration holds access restrictions (others: appsettings, logs, ...).
+        if (!iequals(last_segment(base.id), "web")) return true;
+        auto props_or = properties_of(res);
+        if (!props_or) return false;
+        std::optional<PointerScope> scope;
+        if (!props_or->second.empty()) scope.emplace(ptr, props_or->second);
+        SiteRestrictions r = read_site_restrictions(props_or->first);
+        if (!r.present) return true;
+        r.name = base.name;
+        r.where = base.where;
+        pending_site_configs.push_back({model::canonical_id(parent_id), std::move(parent_id), "web", std::move(r)});
         return true;
       }
       default:
@@ -1917,7 +1972,8 @@ struct Importer::Impl {
       case Kind::kIpConfig:
       case Kind::kLbNatRule:
       case Kind::kLbPool:
-      case Kind::kSqlFirewallRule: {
+      case Kind::kSqlFirewallRule:
+      case Kind::kWebSiteConfig: {
         // Child readers work from the child's own object, at the resource's pointer.
         props_scope.reset();
         if (!read_separate_child(*kind, res, base)) return;
@@ -2058,7 +2114,7 @@ struct Importer::Impl {
   void finish() {
     if (pending_subnets.empty() && pending_rules.empty() && pending_peerings.empty() && pending_routes.empty() &&
         pending_ip_configs.empty() && pending_nat_rules.empty() && pending_pools.empty() &&
-        pending_sql_rules.empty()) {
+        pending_sql_rules.empty() && pending_site_configs.empty()) {
       return;
     }
     auto index_by_key = [](const auto& resources) {
@@ -2133,6 +2189,20 @@ struct Importer::Impl {
     attach(
         pending_sql_rules, model.paas_services, [](auto& s) -> auto& { return s.ip_rules; },
         [](const model::PaasIpRule& r) { return lowercase(r.name); }, "firewall rule", "SQL server");
+    if (!pending_site_configs.empty()) {
+      // The separate `config/web` resource is what Azure enforces; it replaces restrictions read from the
+      // site's own `siteConfig` (which site listings leave empty).
+      const auto sites = index_by_key(model.paas_services);
+      for (auto& p : pending_site_configs) {
+        auto it = sites.find(p.parent_key);
+        if (it == sites.end() || model.paas_services[it->second].kind != model::PaasKind::kAppService) {
+          dangling(p.value.where, "site configuration", p.value.name, "App Service site", p.parent_id);
+          continue;
+        }
+        apply_site_restrictions(model.paas_services[it->second], std::move(p.value));
+      }
+      pending_site_configs.clear();
+    }
   }
 };
 
