@@ -384,9 +384,20 @@ ordered_json target_json(const model::Model& m, model::ResourceKind kind, int in
         connections.push_back({{"name", c.name}, {"group_ids", c.group_ids}, {"status", model::to_string(c.status)}});
       }
       const auto* subnet = pe.subnet.resolved() ? &m.subnets[pe.subnet.index] : nullptr;
+      // The subnet's privateEndpointNetworkPolicies: whether its NSG and route table apply to the endpoint.
+      ordered_json nsg_applies = nullptr;
+      ordered_json routes_apply = nullptr;
+      if (subnet != nullptr) {
+        using P = model::PrivateEndpointPolicy;
+        const P p = subnet->private_endpoint_policies;
+        nsg_applies = p == P::kEnabled || p == P::kNsgOnly;
+        routes_apply = p == P::kEnabled || p == P::kRouteTableOnly;
+      }
       pes.push_back({{"id", pe.id},
                      {"name", pe.name},
                      {"subnet", subnet != nullptr ? ordered_json(subnet->id) : ordered_json(nullptr)},
+                     {"nsg_applies", nsg_applies},
+                     {"routes_apply", routes_apply},
                      {"ips", ips},
                      {"connections", connections}});
     }
