@@ -625,3 +625,30 @@ TEST_CASE("paas solver: a private endpoint beside an open public endpoint gives 
   REQUIRE(s.analysis.findings.sorted().size() == 1);
   CHECK(s.analysis.findings.sorted()[0].code == "public-beside-private-endpoint");
 }
+
+TEST_CASE("paas end to end: imported services, analysed", "[azure][solver]") {
+  const std::string sql = kRg + "/Microsoft.Sql/servers/sql1";
+  auto r = import_and_validate(list({
+      // Restrictions without an explicit default action: Azure's implicit "deny all" follows them.
+      resource("Microsoft.Web/sites", "app1", R"({"httpsOnly": false, "defaultHostName": "app1.azurewebsites.net",
+          "siteConfig": {"ipSecurityRestrictions": [{"ipAddress": "52.40.0.0/16", "action": "Allow", "priority": 100}]}})"),
+      // A firewall rule spanning every IPv4 address admits the whole internet (not the Azure-services rule).
+      resource("Microsoft.Sql/servers", "sql1", R"({"publicNetworkAccess": "Enabled"})"),
+      fmt::format(R"({{"id": "{}/firewallRules/all", "type": "Microsoft.Sql/servers/firewallRules",
+                      "properties": {{"startIpAddress": "0.0.0.0", "endIpAddress": "255.255.255.255"}}}})",
+                  sql),
+      // Cosmos DB with only the virtual network filter on: closed to the internet.
+      resource("Microsoft.DocumentDB/databaseAccounts", "cos1", R"({"isVirtualNetworkFilterEnabled": true,
+          "virtualNetworkRules": [{"id": "/subscriptions/s/x/subnets/a"}]})"),
+      // Key Vault without networkAcls: open.
+      resource("Microsoft.KeyVault/vaults", "kv1", R"({"vaultUri": "https://kv1.vault.azure.net/"})"),
+  }));
+  INFO(show(r.diags));
+  REQUIRE(r.diags.empty());
+  const auto a = solver::analyze(r.model);
+  CHECK(a.paas_services_evaluated == 4);
+  CHECK(summary(r.model, a) == std::vector<std::string>{"app1 tcp 80,443 52.40.0.0/16 access-restrictions#0",
+                                                        "kv1 tcp 443 any default-action#-1",
+                                                        "sql1 tcp 1433 any firewall-rules#0"});
+  CHECK(a.findings.sorted().empty());
+}
