@@ -121,8 +121,8 @@ void analyze_paas(const model::Model& m, const AddressSpace& space, Analysis& ou
         if (s.default_action == Access::kAllow) expose(remaining, "default-action", -1, "");
         if (s.kind == PaasKind::kSqlServer && s.ip_rules.empty()) {
           out.findings.add({model::Severity::kNote, "paas-rules-unknown", s.where,
-                            fmt::format("SQL server '{}' has public network access enabled and no firewall rules in the "
-                                        "input: reported as closed; firewall rules are child resources "
+                            fmt::format("SQL server '{}' has public network access enabled and no firewall rules "
+                                        "in the input: reported as closed; firewall rules are child resources "
                                         "(Microsoft.Sql/servers/firewallRules) that some exports leave out",
                                         s.name)});
         }

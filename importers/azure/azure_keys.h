@@ -190,5 +190,7 @@ inline constexpr std::string_view kLbFrontendsAsWritten = "/frontendIPConfigurat
 inline constexpr std::string_view kLbBackendAddressPoolsAsWritten = "/backendAddressPools/";
 inline constexpr std::string_view kLbRulesAsWritten = "/loadBalancingRules/";
 inline constexpr std::string_view kLbInboundNatRulesAsWritten = "/inboundNatRules/";
+inline constexpr std::string_view kPeConnectionsAsWritten = "/privateLinkServiceConnections/";
+inline constexpr std::string_view kManualPeConnectionsAsWritten = "/manualPrivateLinkServiceConnections/";
 
 }  // namespace exposim::importers::azure::segments

@@ -857,7 +857,7 @@ struct Importer::Impl {
     return out;
   }
 
-  void read_storage_account(model::ResourceBase base, dom::object res, std::size_t res_mark, dom::object props) {
+  void read_storage_account(model::ResourceBase base, dom::object res, dom::object props, std::size_t res_mark) {
     model::PaasService s;
     static_cast<model::ResourceBase&>(s) = std::move(base);
     s.kind = model::PaasKind::kStorage;
@@ -1037,7 +1037,8 @@ struct Importer::Impl {
       r.text = std::string(trim(*subnet));
       r.subnet_only = true;
     } else if (!ip.present && !subnet.present) {
-      error("missing-field", fmt::format("access restriction '{}' has no 'ipAddress' or 'vnetSubnetResourceId'", r.name));
+      error("missing-field",
+            fmt::format("access restriction '{}' has no 'ipAddress' or 'vnetSubnetResourceId'", r.name));
     }
     if (errors != errors_before) return std::nullopt;
     return r;
@@ -1161,10 +1162,10 @@ struct Importer::Impl {
     pe.subnet = get_ref(props, keys::kSubnet);
     for (bool manual : {false, true}) {
       const auto key = manual ? keys::kManualPrivateLinkServiceConnections : keys::kPrivateLinkServiceConnections;
-      for_each_child(props, key, pe.id, manual ? "/manualPrivateLinkServiceConnections/" : "/privateLinkServiceConnections/",
-                     "private link connection", [&](dom::object o, ChildIds ids) {
-                       if (auto c = read_pe_connection(o, std::move(ids), manual)) pe.connections.push_back(std::move(*c));
-                     });
+      const auto segment = manual ? segments::kManualPeConnectionsAsWritten : segments::kPeConnectionsAsWritten;
+      for_each_child(props, key, pe.id, segment, "private link connection", [&](dom::object o, ChildIds ids) {
+        if (auto c = read_pe_connection(o, std::move(ids), manual)) pe.connections.push_back(std::move(*c));
+      });
     }
     auto add_ip = [&](std::string_view raw, std::string_view what) {
       const std::string_view t = trim(raw);
@@ -1182,7 +1183,9 @@ struct Importer::Impl {
         PointerScope item(ptr, i++);
         dom::object o;
         if (e.get_object().get(o) != simdjson::SUCCESS) {
-          if (!e.is_null()) error("invalid-type", fmt::format("ip configuration is {}, expected an object", kind_name(e.type())));
+          if (!e.is_null()) {
+            error("invalid-type", fmt::format("ip configuration is {}, expected an object", kind_name(e.type())));
+          }
           continue;
         }
         auto bag = properties_of(o);
@@ -1202,7 +1205,9 @@ struct Importer::Impl {
         PointerScope item(ptr, i++);
         dom::object o;
         if (e.get_object().get(o) != simdjson::SUCCESS) {
-          if (!e.is_null()) error("invalid-type", fmt::format("DNS configuration is {}, expected an object", kind_name(e.type())));
+          if (!e.is_null()) {
+            error("invalid-type", fmt::format("DNS configuration is {}, expected an object", kind_name(e.type())));
+          }
           continue;
         }
         for_each_text(o, "", keys::kIpAddresses, [&](std::string_view t) { add_ip(t, "IP address"); });
@@ -1845,7 +1850,8 @@ struct Importer::Impl {
         auto r = read_sql_firewall_rule(res, std::move(ids));
         if (!r) return false;
         std::string key = lowercase(r->name);
-        pending_sql_rules.push_back({model::canonical_id(parent_id), std::move(parent_id), std::move(key), std::move(*r)});
+        pending_sql_rules.push_back(
+            {model::canonical_id(parent_id), std::move(parent_id), std::move(key), std::move(*r)});
         return true;
       }
       case Kind::kWebSiteConfig: {
@@ -1947,7 +1953,7 @@ struct Importer::Impl {
         read_load_balancer(std::move(base), res, props, res_mark);
         break;
       case Kind::kStorageAccount:
-        read_storage_account(std::move(base), res, res_mark, props);
+        read_storage_account(std::move(base), res, props, res_mark);
         break;
       case Kind::kKeyVault:
         read_key_vault(std::move(base), props);
