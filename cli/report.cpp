@@ -84,27 +84,6 @@ ordered_json ranges_json(const model::PortSet& ports) {
   return a;
 }
 
-/// A firewall rule by its position: the policy (absent for classic rules), group, collection and rule.
-ordered_json firewall_rule_json(const model::Model& m, const model::Firewall& fw, const model::FirewallRulePosition& at) {
-  ordered_json j;
-  const model::FirewallRuleCollection* c = nullptr;
-  if (at.policy >= 0) {
-    const auto& policy = m.firewall_policies[at.policy];
-    const auto& group = policy.groups[at.group];
-    j["policy"] = policy.name;
-    j["group"] = group.name;
-    c = &group.collections[at.collection];
-  } else {
-    c = &fw.classic[at.collection];
-  }
-  j["collection"] = c->name;
-  j["priority"] = c->priority;
-  j["action"] = model::to_string(c->action);
-  j["name"] = c->rules[at.rule].name;
-  j["kind"] = model::to_string(c->rules[at.rule].kind);
-  return j;
-}
-
 ordered_json hop_json(const model::Model& m, const Hop& h) {
   ordered_json j;
   switch (h.kind) {
@@ -277,18 +256,33 @@ void write_exposure_json(std::ostream& out, const model::Model& m, const Exposur
   }
   out << R"(,"sources":)" << sources.json(e.sources) << R"(,"any_source":)" << (e.any_source ? "true" : "false")
       << R"(,"jit":)" << (e.jit ? "true" : "false");
-  if (*e.broken) out << R"(,"broken":)" << ordered_json(e.broken).dump();
+  if (!e.broken.empty()) out << R"(,"broken":)" << ordered_json(e.broken).dump();
   out << R"(,"path":)" << path.dump() << '}';
 }
 
-std::string sources_text(const Exposure& e) {
-  if (e.any_source) return "any";
-  auto cidrs = model::to_cidr_strings(e.sources);
+std::string cidr_list(const IpSet& s) {
+  auto cidrs = model::to_cidr_strings(s);
   constexpr std::size_t kShown = 3;
   std::string out;
   for (std::size_t i = 0; i < cidrs.size() && i < kShown; ++i) out += (i ? "," : "") + cidrs[i];
   if (cidrs.size() > kShown) out += fmt::format(" +{} more", cidrs.size() - kShown);
   return out;
+}
+
+/// "any", "52.10.0.0/16", or "any except 52.40.0.0/16" when that is shorter.
+std::string sources_text(const Exposure& e, const IpSet& internet) {
+  if (e.any_source) return "any";
+  const IpSet family = e.sources.empty() ? IpSet{}
+                       : model::IpAddress{e.sources.intervals().front().lo}.family() == model::IpFamily::kV4
+                           ? internet.intersect(model::to_set(*model::IpPrefix::parse("0.0.0.0/0")))
+                           : internet.subtract(model::to_set(*model::IpPrefix::parse("0.0.0.0/0")));
+  if (e.sources.subtract(family).empty()) {
+    const IpSet missing = family.subtract(e.sources);
+    if (model::to_cidr_strings(missing).size() < model::to_cidr_strings(e.sources).size()) {
+      return "any except " + cidr_list(missing);
+    }
+  }
+  return cidr_list(e.sources);
 }
 
 std::string ports_text(const Exposure& e) {
@@ -329,6 +323,32 @@ std::string csv_cell(const std::string& s) {
 }
 
 }  // namespace
+
+ordered_json firewall_rule_json(const model::Model& m, const model::Firewall& fw, const model::FirewallRulePosition& at) {
+  ordered_json j;
+  const model::FirewallRuleCollection* c = nullptr;
+  if (at.policy >= 0) {
+    const auto& policy = m.firewall_policies[at.policy];
+    const auto& group = policy.groups[at.group];
+    j["policy"] = policy.name;
+    j["group"] = group.name;
+    c = &group.collections[at.collection];
+  } else {
+    c = &fw.classic[at.collection];
+  }
+  j["collection"] = c->name;
+  j["priority"] = c->priority;
+  j["action"] = model::to_string(c->action);
+  j["name"] = c->rules[at.rule].name;
+  const auto& rule = c->rules[at.rule];
+  j["kind"] = model::to_string(rule.kind);
+  if (rule.kind == model::FirewallRuleKind::kNat) {
+    j["translated_address"] = rule.translated_address ? ordered_json(rule.translated_address->to_string())
+                                                      : ordered_json(rule.translated_fqdn);
+    j["translated_port"] = rule.translated_port != 0 ? ordered_json(rule.translated_port) : ordered_json(nullptr);
+  }
+  return j;
+}
 
 ordered_json diagnostic_json(const model::Diagnostic& d) {
   ordered_json j = {{"severity", model::to_string(d.severity)}, {"code", d.code}, {"file", d.where.file.str()}};
@@ -488,11 +508,11 @@ std::pair<std::size_t, std::size_t> count_targets(const std::vector<Exposure>& e
   return {nics.size(), others.size()};
 }
 
-std::vector<std::string> table_row(const model::Model& m, const Exposure& e) {
+std::vector<std::string> table_row(const model::Model& m, const Exposure& e, const IpSet& internet) {
   std::string via = solver::to_string(e.via);
   if (e.jit) via += " (jit)";
   return {target_name(m, e), private_ip(m, e), entry_label(m, e), via, model::to_string(e.protocol),
-          ports_text(e), sources_text(e), rules_text(m, e)};
+          ports_text(e), sources_text(e, internet), rules_text(m, e)};
 }
 
 }  // namespace
@@ -502,14 +522,14 @@ void write_table(std::ostream& out, const model::Model& m, const solver::Analysi
   std::vector<std::vector<std::string>> rows;
   std::size_t on_nics = 0;
   for (const auto& e : a.exposures) {
-    rows.push_back(table_row(m, e));
+    rows.push_back(table_row(m, e, a.internet));
     if (e.nic >= 0) ++on_nics;
   }
   const auto [nic_targets, other_targets] = count_targets(a.exposures);
   if (!rows.empty()) {
     write_text_table(out, header, rows);
   }
-  out << fmt::format("{} exposure{} on {} of {} ip configuration{} with a public IP\n", on_nics,
+  out << fmt::format("{} exposure{} on {} of {} ip configuration{} with an internet entry\n", on_nics,
                      on_nics == 1 ? "" : "s", nic_targets, a.targets_evaluated, a.targets_evaluated == 1 ? "" : "s");
   if (other_targets > 0) {
     const std::size_t n = a.exposures.size() - on_nics;
@@ -530,7 +550,7 @@ void write_table(std::ostream& out, const model::Model& m, const solver::Analysi
                        a.broken.size(), a.broken.size() == 1 ? "" : "s");
     std::vector<std::vector<std::string>> broken;
     for (const auto& e : a.broken) {
-      auto row = table_row(m, e);
+      auto row = table_row(m, e, a.internet);
       row.back() = e.broken;
       broken.push_back(std::move(row));
     }

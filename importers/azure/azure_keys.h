@@ -102,7 +102,6 @@ inline constexpr std::string_view kIpRules = "iprules";
 inline constexpr std::string_view kVirtualNetworkRules = "virtualnetworkrules";
 inline constexpr std::string_view kBypass = "bypass";
 inline constexpr std::string_view kValue = "value";
-inline constexpr std::string_view kAction = "action";
 inline constexpr std::string_view kSupportsHttpsTrafficOnly = "supportshttpstrafficonly";
 inline constexpr std::string_view kEnableHttpsTrafficOnly = "enablehttpstrafficonly";  // az CLI storage output
 inline constexpr std::string_view kNetworkRuleSet = "networkruleset";                  // az CLI storage output
@@ -132,6 +131,37 @@ inline constexpr std::string_view kGroupIds = "groupids";
 inline constexpr std::string_view kPrivateLinkServiceConnectionState = "privatelinkserviceconnectionstate";
 inline constexpr std::string_view kStatus = "status";
 inline constexpr std::string_view kCustomDnsConfigs = "customdnsconfigs";
+// Azure Firewall, firewall policies, IP groups.
+inline constexpr std::string_view kThreatIntelMode = "threatintelmode";
+inline constexpr std::string_view kTier = "tier";
+inline constexpr std::string_view kFirewallPolicy = "firewallpolicy";
+inline constexpr std::string_view kVirtualHub = "virtualhub";
+inline constexpr std::string_view kHubIpAddresses = "hubipaddresses";
+inline constexpr std::string_view kNatRuleCollections = "natrulecollections";
+inline constexpr std::string_view kNetworkRuleCollections = "networkrulecollections";
+inline constexpr std::string_view kApplicationRuleCollections = "applicationrulecollections";
+inline constexpr std::string_view kAction = "action";
+inline constexpr std::string_view kRules = "rules";
+inline constexpr std::string_view kRuleType = "ruletype";
+inline constexpr std::string_view kRuleCollections = "rulecollections";
+inline constexpr std::string_view kRuleCollectionGroups = "rulecollectiongroups";
+inline constexpr std::string_view kRuleCollectionType = "rulecollectiontype";
+inline constexpr std::string_view kBasePolicy = "basepolicy";
+inline constexpr std::string_view kSourceAddresses = "sourceaddresses";
+inline constexpr std::string_view kSourceIpGroups = "sourceipgroups";
+inline constexpr std::string_view kDestinationAddresses = "destinationaddresses";
+inline constexpr std::string_view kDestinationIpGroups = "destinationipgroups";
+inline constexpr std::string_view kDestinationFqdns = "destinationfqdns";
+inline constexpr std::string_view kDestinationPorts = "destinationports";
+inline constexpr std::string_view kProtocols = "protocols";
+inline constexpr std::string_view kIpProtocols = "ipprotocols";
+inline constexpr std::string_view kProtocolType = "protocoltype";
+inline constexpr std::string_view kPort = "port";
+inline constexpr std::string_view kTargetFqdns = "targetfqdns";
+inline constexpr std::string_view kFqdnTags = "fqdntags";
+inline constexpr std::string_view kTranslatedAddress = "translatedaddress";
+inline constexpr std::string_view kTranslatedFqdn = "translatedfqdn";
+inline constexpr std::string_view kTranslatedPort = "translatedport";
 inline constexpr std::string_view kIpAddresses = "ipaddresses";
 
 }  // namespace exposim::importers::azure::keys
@@ -162,6 +192,10 @@ inline constexpr std::string_view kCosmosDbAccount = "microsoft.documentdb/datab
 inline constexpr std::string_view kWebSite = "microsoft.web/sites";
 inline constexpr std::string_view kPrivateEndpoint = "microsoft.network/privateendpoints";
 inline constexpr std::string_view kWebSiteConfig = "microsoft.web/sites/config";
+inline constexpr std::string_view kAzureFirewall = "microsoft.network/azurefirewalls";
+inline constexpr std::string_view kFirewallPolicy = "microsoft.network/firewallpolicies";
+inline constexpr std::string_view kRuleCollectionGroup = "microsoft.network/firewallpolicies/rulecollectiongroups";
+inline constexpr std::string_view kIpGroup = "microsoft.network/ipgroups";
 
 }  // namespace exposim::importers::azure::types
 
@@ -178,6 +212,7 @@ inline constexpr std::string_view kLbInboundNatRules = "/inboundnatrules/";
 inline constexpr std::string_view kLbBackendAddressPools = "/backendaddresspools/";
 inline constexpr std::string_view kSqlFirewallRules = "/firewallrules/";
 inline constexpr std::string_view kWebSiteConfig = "/config/";
+inline constexpr std::string_view kRuleCollectionGroups = "/rulecollectiongroups/";
 
 // The spelling used when an inline child without an id gets one composed from its parent's.
 inline constexpr std::string_view kSubnetsAsWritten = "/subnets/";
@@ -192,5 +227,7 @@ inline constexpr std::string_view kLbRulesAsWritten = "/loadBalancingRules/";
 inline constexpr std::string_view kLbInboundNatRulesAsWritten = "/inboundNatRules/";
 inline constexpr std::string_view kPeConnectionsAsWritten = "/privateLinkServiceConnections/";
 inline constexpr std::string_view kManualPeConnectionsAsWritten = "/manualPrivateLinkServiceConnections/";
+inline constexpr std::string_view kFirewallIpConfigurationsAsWritten = "/azureFirewallIpConfigurations/";
+inline constexpr std::string_view kRuleCollectionGroupsAsWritten = "/ruleCollectionGroups/";
 
 }  // namespace exposim::importers::azure::segments
