@@ -130,6 +130,31 @@ TEST_CASE("paas: the az CLI's flattened storage shape (networkRuleSet, ipAddress
   CHECK(s.ip_rules[0].where.pointer == "/0/networkRuleSet/ipRules/0");
 }
 
+TEST_CASE("paas: assumptions are warnings (perimeter, Azure datacenters)", "[azure]") {
+  auto r = import_and_validate(list({
+      resource("Microsoft.KeyVault/vaults", "kv1", R"({"publicNetworkAccess": "SecuredByPerimeter"})"),
+      resource("Microsoft.DocumentDB/databaseAccounts", "cos1",
+               R"({"ipRules": [{"ipAddressOrRange": "0.0.0.0"}], "ipRangeFilter": "52.1.0.0/16, 0.0.0.0"})"),
+  }));
+  const std::string azure = "warning: '0.0.0.0' allows connections from Azure datacenters, other customers' "
+                            "resources included; Azure's ranges are not resolved: taken as the whole internet "
+                            "[unresolved-service-tag]";
+  CHECK(r.diags == std::vector<std::string>{
+                       "t.json: /0/properties/publicNetworkAccess: warning: 'kv1' is secured by a network security "
+                       "perimeter, not modelled: its public endpoint is assumed to admit the whole internet "
+                       "[unmodelled-feature]",
+                       "t.json: /1/properties/ipRangeFilter: " + azure,
+                       "t.json: /1/properties/ipRules/0/ipAddressOrRange: " + azure});
+  REQUIRE(r.model.paas_services.size() == 2);
+  CHECK(r.model.paas_services[0].public_network_access == PublicNetworkAccess::kSecuredByPerimeter);
+  const auto& cos = r.model.paas_services[1];
+  REQUIRE(cos.ip_rules.size() == 3);
+  CHECK(cos.ip_rules[0].unresolved);
+  CHECK(cos.ip_rules[1].addresses == set_of({"52.1.0.0/16"}));
+  CHECK(cos.ip_rules[2].unresolved);
+  CHECK(cos.default_action == Access::kDeny);
+}
+
 TEST_CASE("paas: defaults when fields are absent", "[azure]") {
   auto r = import_and_validate(list({
       resource("Microsoft.Storage/storageAccounts", "st1", "{}", R"(, "kind": "BlockBlobStorage")"),
@@ -181,8 +206,10 @@ TEST_CASE("paas: SQL firewall rules are child resources, in this file or another
                       "properties": {{"startIpAddress": "0.0.0.0", "endIpAddress": "0.0.0.0"}}}})",
                   sql),
   }));
-  INFO(show(r.diags));
-  CHECK(r.diags.empty());
+  CHECK(r.diags == std::vector<std::string>{
+                       "t.json: /2: warning: firewall rule 'AllowAllWindowsAzureIps' (0.0.0.0-0.0.0.0) allows all "
+                       "Azure services, other customers' included; Azure's ranges are not resolved: taken as the whole "
+                       "internet [unresolved-service-tag]"});
   REQUIRE(r.model.paas_services.size() == 1);
   const auto& rules = r.model.paas_services[0].ip_rules;
   REQUIRE(rules.size() == 2);
@@ -201,8 +228,10 @@ TEST_CASE("paas: App Service restrictions are sorted by priority; implicit deny 
         {"ipAddress": "52.40.1.0/24,52.41.0.0/16", "action": "Deny", "priority": 100, "name": "a"},
         {"ipAddress": "AzureFrontDoor.Backend", "tag": "ServiceTag", "action": "Allow", "priority": 300, "name": "fd"},
         {"vnetSubnetResourceId": "/subscriptions/s/x/subnets/y", "action": "Allow", "priority": 150, "name": "sub"}]}})")}));
-  INFO(show(r.diags));
-  CHECK(r.diags.empty());
+  CHECK(r.diags == std::vector<std::string>{
+                       "t.json: /0/properties/siteConfig/ipSecurityRestrictions/2/ipAddress: warning: service tag "
+                       "'AzureFrontDoor.Backend' is not resolved to addresses: allow rules treat it as the whole "
+                       "internet, deny rules as nothing [unresolved-service-tag]"});
   REQUIRE(r.model.paas_services.size() == 1);
   const auto& s = r.model.paas_services[0];
   CHECK(s.tcp_ports == tcp_ports({443}));

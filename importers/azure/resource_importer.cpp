@@ -756,6 +756,11 @@ struct Importer::Impl {
       s.public_network_access = PublicNetworkAccess::kDisabled;
     } else if (iequals(t, "securedbyperimeter")) {
       s.public_network_access = PublicNetworkAccess::kSecuredByPerimeter;
+      PointerScope at(ptr, f.key);
+      warning("unmodelled-feature",
+              fmt::format("'{}' is secured by a network security perimeter, not modelled: its public endpoint is "
+                          "assumed to admit the whole internet",
+                          s.name));
     } else {
       error_at(f.key, "invalid-value",
                fmt::format("public network access '{}' is not Enabled, Disabled or SecuredByPerimeter", *f));
@@ -773,6 +778,13 @@ struct Importer::Impl {
     } else {
       error_at(f.key, "invalid-value", fmt::format("{} '{}' is not Allow or Deny", field, *f));
     }
+  }
+
+  /// Cosmos DB's "0.0.0.0": connections from Azure datacenters, reported at the current pointer.
+  void warn_azure_datacenters() {
+    warning("unresolved-service-tag",
+            "'0.0.0.0' allows connections from Azure datacenters, other customers' resources included; Azure's "
+            "ranges are not resolved: taken as the whole internet");
   }
 
   /// Appends an address rule from one address text at the current pointer; false when it is not an
@@ -818,6 +830,7 @@ struct Importer::Impl {
       PointerScope at(ptr, value.key);
       if (zero_is_azure && rule.text == "0.0.0.0") {
         rule.unresolved = true;
+        warn_azure_datacenters();
       } else if (!add_ip_rule_text(rule.text, rule)) {
         continue;
       }
@@ -949,6 +962,10 @@ struct Importer::Impl {
     }
     if (bounds[0]->v4_bits() == 0 && bounds[1]->v4_bits() == 0) {
       r.unresolved = true;  // "allow Azure services and resources to access this server"
+      report(Severity::kWarning, "unresolved-service-tag", ptr.substr(0, mark),
+             fmt::format("firewall rule '{}' (0.0.0.0-0.0.0.0) allows all Azure services, other customers' included; "
+                         "Azure's ranges are not resolved: taken as the whole internet",
+                         r.name));
     } else {
       r.addresses.add(bounds[0]->value, bounds[1]->value);
     }
@@ -974,6 +991,7 @@ struct Importer::Impl {
         rule.text = std::string(item);
         if (item == "0.0.0.0") {
           rule.unresolved = true;
+          warn_azure_datacenters();
         } else if (!add_ip_rule_text(item, rule)) {
           continue;
         }
@@ -1025,6 +1043,10 @@ struct Importer::Impl {
       PointerScope at(ptr, ip.key);
       if (service_tag) {
         r.unresolved = true;
+        warning("unresolved-service-tag",
+                fmt::format("service tag '{}' is not resolved to addresses: allow rules treat it as the whole "
+                            "internet, deny rules as nothing",
+                            r.text));
       } else {
         std::string_view rest = *ip;  // up to 8 comma-separated ranges per rule
         while (!rest.empty()) {
