@@ -188,7 +188,10 @@ ordered_json hop_json(const model::Model& m, const Hop& h) {
     case Hop::Kind::kBastion:
     case Hop::Kind::kApplicationGateway:
     case Hop::Kind::kAppliance: {
-      j["hop"] = model::to_string(h.resource_kind);
+      j["hop"] = h.kind == Hop::Kind::kBastion              ? "bastion"
+                 : h.kind == Hop::Kind::kApplicationGateway ? "application-gateway"
+                 : h.kind == Hop::Kind::kPaas               ? "paas"
+                                                            : "appliance";
       if (*h.scope) j["scope"] = h.scope;
       if (const auto* r = resource_of(m, h.resource_kind, h.resource)) {
         j["id"] = r->id;

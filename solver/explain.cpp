@@ -634,46 +634,25 @@ void explain_dnat(const model::Model& m, FlowTrace& t, int f, int pip) {
   t.ip_configuration = c;
   t.vm = nic.virtual_machine.index;
   const int subnet = cfg.subnet.index;
-  int fw_subnet = -1;
-  std::optional<IpAddress> snat;
-  for (const auto& ic : fw.ip_configurations) {
-    if (fw_subnet < 0 && ic.subnet.resolved()) fw_subnet = ic.subnet.index;
-    if (!snat && ic.private_ip) snat = ic.private_ip;
-  }
-  IpSet snat_set;
-  if (fw_subnet >= 0) {
-    for (const auto& prefix : m.subnets[fw_subnet].prefixes) snat_set = snat_set.unite(model::to_set(prefix));
-    if (!snat && !m.subnets[fw_subnet].prefixes.empty()) snat = m.subnets[fw_subnet].prefixes.front().address;
-  } else if (snat) {
-    snat_set = model::to_set(*snat);
-  }
+  const FirewallSide side = firewall_side(m, fw);
+  const std::optional<IpAddress>& snat = side.address;
+  const IpSet& snat_set = side.snat;
 
   // forward: peering between the firewall's VNet and the target's, and the firewall subnet's route.
   TraceHop forward;
   forward.kind = TraceHop::Kind::kRoute;
   forward.scope = "forward";
   forward.resource_kind = model::ResourceKind::kSubnet;
-  forward.resource = fw_subnet;
-  const int fw_vnet = fw_subnet >= 0 ? m.subnets[fw_subnet].vnet.index : -1;
-  const int vnet = subnet >= 0 ? m.subnets[subnet].vnet.index : -1;
-  const std::string why = fw_vnet >= 0 && vnet >= 0 ? peering_blocks(m, fw_vnet, vnet) : "";
-  const RouteChoice to_target = choose_route(m, fw_subnet, *translated);
+  forward.resource = side.subnet;
+  RouteChoice to_target;
+  forward.reason = dnat_forward_blocks(m, fw, side, *translated, subnet, to_target);
   forward.next_hop = to_target.next_hop;
   if (to_target.user) {
     forward.route_table = to_target.route_table;
     forward.route = to_target.route;
   }
-  if (!snat) {
-    forward.reason = fmt::format("firewall '{}' has no subnet or private IP in the input: its path to the target is "
-                                 "unknown", fw.name);
-  } else if (!why.empty()) {
-    forward.reason = fmt::format("firewall '{}' cannot reach {}: {}", fw.name, translated->to_string(), why);
-  } else if (fw_subnet >= 0 && to_target.next_hop != model::NextHopType::kVnetLocal &&
-             to_target.next_hop != model::NextHopType::kVnetPeering) {
-    forward.reason = fmt::format("the firewall subnet sends {} by {}: the translated packet does not reach the target",
-                                 translated->to_string(), describe(m, to_target));
-  } else {
-    forward.passes = true;
+  forward.passes = forward.reason.empty();
+  if (forward.passes) {
     forward.reason = fmt::format("the firewall reaches {} by {}", translated->to_string(), describe(m, to_target));
   }
   t.hops.push_back(forward);
