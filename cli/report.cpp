@@ -51,7 +51,9 @@ std::string entry_ip(const model::Model& m, const Exposure& e) {
 /// The host name of a PaaS exposure's public endpoint, or its name when the input does not give the host.
 std::string paas_entry(const model::Model& m, const Exposure& e) {
   const auto& s = m.paas_services[e.target];
-  return s.host_name.empty() ? s.name + " (public endpoint)" : s.host_name;
+  const std::string& host = solver::entry_host(s, e);
+  if (!host.empty()) return host;
+  return s.name + (&host == &s.scm_host_name ? " (SCM site)" : " (public endpoint)");
 }
 
 std::string entry_label(const model::Model& m, const Exposure& e) {
@@ -174,9 +176,11 @@ ordered_json hop_json(const model::Model& m, const Hop& h) {
       j["name"] = s.name;
       j["service"] = model::to_string(s.kind);
       j["public_network_access"] = model::to_string(s.public_network_access);
-      j["default_action"] = s.default_action == model::Access::kAllow ? "allow" : "deny";
+      const bool own_scm = solver::is_scm(h) && !s.scm_uses_main;
+      const model::Access default_action = own_scm ? s.scm_default_action : s.default_action;
+      j["default_action"] = default_action == model::Access::kAllow ? "allow" : "deny";
       if (h.rule >= 0) {
-        const auto& r = s.ip_rules[h.rule];
+        const auto& r = solver::hop_rules(s, h)[h.rule];
         j["rule"] = {{"index", h.rule},
                      {"name", r.name},
                      {"address", r.text},
@@ -227,7 +231,7 @@ void write_exposure_json(std::ostream& out, const model::Model& m, const Exposur
   entry["ip"] = eip.empty() ? ordered_json(nullptr) : ordered_json(eip);
   entry["via"] = solver::to_string(e.via);
   if (e.via == solver::Via::kPaasPublic) {
-    const auto& host = m.paas_services[e.target].host_name;
+    const auto& host = solver::entry_host(m.paas_services[e.target], e);
     entry["host"] = host.empty() ? ordered_json(nullptr) : ordered_json(host);
   }
   if (e.public_ip >= 0) {
@@ -466,8 +470,9 @@ std::string describe_hop(const model::Model& m, const Hop& h) {
     case Hop::Kind::kPaas: {
       const auto& s = m.paas_services[h.resource];
       if (h.rule < 0) return fmt::format("{}/{}", s.name, h.scope);
-      const auto& r = s.ip_rules[h.rule];
-      const std::string rule = r.name.empty() ? r.text : fmt::format("{} {}", r.name, r.text);
+      const auto& r = solver::hop_rules(s, h)[h.rule];
+      std::string rule = r.name.empty() ? r.text : fmt::format("{} {}", r.name, r.text);
+      if (solver::is_scm(h)) rule = "scm/" + rule;
       if (s.kind == model::PaasKind::kAppService) return fmt::format("{}/{} ({})", s.name, rule, r.priority);
       return fmt::format("{}/{}", s.name, rule);
     }

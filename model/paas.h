@@ -46,8 +46,7 @@ struct PaasIpRule {
 /// `public_network_access`, then the service's firewall (`default_action` and `ip_rules`).
 /// Recorded but not evaluated: virtual network rules (they admit subnets, never the internet), `bypass`
 /// (trusted Microsoft services, not arbitrary internet sources). Not modelled: network security perimeter
-/// rules (SecuredByPerimeter is assumed to admit the internet), the App Service SCM (Kudu) site's own
-/// restrictions, IPv6 on public endpoints.
+/// rules (SecuredByPerimeter is assumed to admit the internet), IPv6 on public endpoints.
 struct PaasService : ResourceBase {
   PaasKind kind{PaasKind::kStorage};
   PublicNetworkAccess public_network_access{PublicNetworkAccess::kEnabled};
@@ -66,6 +65,15 @@ struct PaasService : ResourceBase {
   /// Filled by validation: the private endpoints with a connection to this service (indices into
   /// Model::private_endpoints, ascending).
   std::vector<int> private_endpoints;
+
+  /// App Service only: the SCM (Kudu) site, a second public endpoint (the same ports) with its own restrictions
+  /// (`scmIpSecurityRestrictions`, `scmIpSecurityRestrictionsDefaultAction`, same rules as the main site's)
+  /// unless `scmIpSecurityRestrictionsUseMain`. `publicNetworkAccess` applies to both.
+  bool has_scm{false};
+  std::string scm_host_name;  // "<app>.scm.azurewebsites.net", derived from the default host name
+  bool scm_uses_main{false};
+  std::vector<PaasIpRule> scm_ip_rules;
+  Access scm_default_action{Access::kAllow};
 };
 
 enum class ConnectionStatus { kApproved, kPending, kRejected, kDisconnected };

@@ -3,6 +3,8 @@
 
 #include <fmt/format.h>
 
+#include <string_view>
+
 namespace exposim::solver {
 namespace {
 
@@ -70,6 +72,19 @@ std::size_t approved_private_endpoints(const model::Model& m, int service) {
   return n;
 }
 
+bool is_scm(const Hop& h) { return h.kind == Hop::Kind::kPaas && std::string_view(h.scope).rfind("scm-", 0) == 0; }
+
+const std::vector<model::PaasIpRule>& hop_rules(const model::PaasService& s, const Hop& h) {
+  return is_scm(h) && !s.scm_uses_main ? s.scm_ip_rules : s.ip_rules;
+}
+
+const std::string& entry_host(const model::PaasService& s, const Exposure& e) {
+  for (const auto& h : e.path) {
+    if (is_scm(h)) return s.scm_host_name;
+  }
+  return s.host_name;
+}
+
 void analyze_paas(const model::Model& m, const AddressSpace& space, Analysis& out) {
   const IpSet internet = space.internet(model::IpFamily::kV4);
   for (std::size_t i = 0; i < m.paas_services.size(); ++i) {
@@ -96,29 +111,47 @@ void analyze_paas(const model::Model& m, const AddressSpace& space, Analysis& ou
       e.path.push_back(Hop{Hop::Kind::kTarget, RK::kPaasService, index, "", -1, ""});
       out.exposures.push_back(std::move(e));
     };
+    // First match over `rules`, then the default action. Storage, Key Vault and Cosmos DB rules only admit,
+    // and only matter when the default is Deny.
+    auto firewall = [&](const std::vector<model::PaasIpRule>& rules, Access default_action, const char* rule_scope_name,
+                        const char* default_scope) {
+      const bool rules_apply = s.kind == PaasKind::kAppService || default_action == Access::kDeny;
+      IpSet remaining = internet;
+      if (rules_apply) {
+        for (std::size_t r = 0; r < rules.size() && !remaining.empty(); ++r) {
+          const auto& rule = rules[r];
+          auto [hit, note] = matched(s, rule, internet);
+          hit = hit.intersect(remaining);
+          if (hit.empty()) continue;
+          remaining = remaining.subtract(hit);
+          if (rule.action == Access::kAllow) expose(hit, rule_scope_name, static_cast<int>(r), note);
+        }
+      }
+      if (default_action == Access::kAllow) expose(remaining, default_scope, -1, "");
+    };
 
     switch (s.public_network_access) {
       case PublicNetworkAccess::kDisabled:
-        continue;  // overrides every firewall rule; private endpoints are the only way in
+        continue;  // overrides every firewall rule (the SCM site's too); private endpoints are the only way in
       case PublicNetworkAccess::kSecuredByPerimeter:
         expose(internet, "public-network-access", -1,
                "secured by a network security perimeter, whose rules are not modelled: assumed to admit the internet");
+        if (s.has_scm) {
+          expose(internet, "scm-public-network-access", -1,
+                 "secured by a network security perimeter, whose rules are not modelled: assumed to admit the "
+                 "internet");
+        }
         break;
       case PublicNetworkAccess::kEnabled: {
-        // Storage, Key Vault and Cosmos DB rules only admit, and only matter when the default is Deny.
-        const bool rules_apply = s.kind == PaasKind::kAppService || s.default_action == Access::kDeny;
-        IpSet remaining = internet;
-        if (rules_apply) {
-          for (std::size_t r = 0; r < s.ip_rules.size() && !remaining.empty(); ++r) {
-            const auto& rule = s.ip_rules[r];
-            auto [hit, note] = matched(s, rule, internet);
-            hit = hit.intersect(remaining);
-            if (hit.empty()) continue;
-            remaining = remaining.subtract(hit);
-            if (rule.action == Access::kAllow) expose(hit, rule_scope(s.kind), static_cast<int>(r), note);
+        firewall(s.ip_rules, s.default_action, rule_scope(s.kind), "default-action");
+        if (s.has_scm) {
+          // The SCM (Kudu) site: its own restrictions, or the main site's with scmIpSecurityRestrictionsUseMain.
+          if (s.scm_uses_main) {
+            firewall(s.ip_rules, s.default_action, "scm-access-restrictions", "scm-default-action");
+          } else {
+            firewall(s.scm_ip_rules, s.scm_default_action, "scm-access-restrictions", "scm-default-action");
           }
         }
-        if (s.default_action == Access::kAllow) expose(remaining, "default-action", -1, "");
         if (s.kind == PaasKind::kSqlServer && s.ip_rules.empty()) {
           out.findings.add({model::Severity::kNote, "paas-rules-unknown", s.where,
                             fmt::format("SQL server '{}' has public network access enabled and no firewall rules "

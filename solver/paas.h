@@ -3,6 +3,9 @@
 // own firewall. Private endpoints never add internet exposure and are only reported alongside.
 #pragma once
 
+#include <string>
+#include <vector>
+
 #include "model/model.h"
 #include "solver/address_space.h"
 #include "solver/exposure.h"
@@ -21,5 +24,12 @@ void analyze_paas(const model::Model& m, const AddressSpace& space, Analysis& ou
 /// The private endpoints of PaaS service `service` (index into Model::paas_services) with an Approved
 /// connection to it: the only ones that pass traffic (§7).
 std::size_t approved_private_endpoints(const model::Model& m, int service);
+
+/// True for a PaaS hop that decided on an App Service's SCM (Kudu) site (scope "scm-...").
+bool is_scm(const Hop& h);
+/// The rules a PaaS hop's `rule` indexes: the SCM site's own, or the main site's.
+const std::vector<model::PaasIpRule>& hop_rules(const model::PaasService& s, const Hop& h);
+/// The host name an exposure of service `s` enters at: the SCM site's for SCM exposures, else the service's.
+const std::string& entry_host(const model::PaasService& s, const Exposure& e);
 
 }  // namespace exposim::solver

@@ -13,6 +13,7 @@
 #include "importers/azure/resource_importer.h"
 #include "model/validate.h"
 #include "solver/exposure.h"
+#include "solver/paas.h"
 
 namespace {
 
@@ -676,8 +677,41 @@ TEST_CASE("paas end to end: imported services, analysed", "[azure][solver]") {
   REQUIRE(r.diags.empty());
   const auto a = solver::analyze(r.model);
   CHECK(a.paas_services_evaluated == 4);
-  CHECK(summary(r.model, a) == std::vector<std::string>{"app1 tcp 80,443 52.40.0.0/16 access-restrictions#0",
+  // The site's SCM (Kudu) site has no restrictions of its own and does not use the main site's: open.
+  CHECK(summary(r.model, a) == std::vector<std::string>{"app1 tcp 80,443 any scm-default-action#-1",
+                                                        "app1 tcp 80,443 52.40.0.0/16 access-restrictions#0",
                                                         "kv1 tcp 443 any default-action#-1",
                                                         "sql1 tcp 1433 any firewall-rules#0"});
   CHECK(a.findings.sorted().empty());
+}
+
+TEST_CASE("paas end to end: the App Service SCM (Kudu) site", "[azure][solver]") {
+  auto r = import_and_validate(list({
+      // Own SCM restrictions: first match by priority, implicit deny after them.
+      resource("Microsoft.Web/sites", "own", R"({"httpsOnly": true, "defaultHostName": "own.azurewebsites.net",
+          "siteConfig": {"ipSecurityRestrictions": [{"ipAddress": "52.40.0.0/16", "action": "Allow", "priority": 100}],
+                         "scmIpSecurityRestrictions": [{"ipAddress": "52.41.0.0/16", "action": "Allow", "priority": 100,
+                                                        "name": "ops"}]}})"),
+      // The SCM site uses the main site's restrictions.
+      resource("Microsoft.Web/sites", "main", R"({"httpsOnly": true, "defaultHostName": "main.azurewebsites.net",
+          "siteConfig": {"scmIpSecurityRestrictionsUseMain": true, "ipSecurityRestrictionsDefaultAction": "Deny",
+                         "ipSecurityRestrictions": [{"ipAddress": "52.42.0.0/16", "action": "Allow", "priority": 100}]}})"),
+      // Public network access Disabled closes the SCM site too.
+      resource("Microsoft.Web/sites", "off", R"({"publicNetworkAccess": "Disabled", "httpsOnly": true})"),
+  }));
+  INFO(show(r.diags));
+  REQUIRE(r.diags.empty());
+  REQUIRE(r.model.paas_services.size() == 3);
+  CHECK(r.model.paas_services[0].scm_host_name == "own.scm.azurewebsites.net");
+  const auto a = solver::analyze(r.model);
+  CHECK(summary(r.model, a) == std::vector<std::string>{"main tcp 443 52.42.0.0/16 access-restrictions#0",
+                                                        "main tcp 443 52.42.0.0/16 scm-access-restrictions#0",
+                                                        "own tcp 443 52.40.0.0/16 access-restrictions#0",
+                                                        "own tcp 443 52.41.0.0/16 scm-access-restrictions#0"});
+  for (const auto& e : a.exposures) {
+    const auto& s = r.model.paas_services[e.target];
+    const bool scm = solver::is_scm(e.path[1]);
+    CHECK(solver::entry_host(s, e) == (scm ? s.scm_host_name : s.host_name));
+    CHECK(solver::hop_rules(s, e.path[1]).size() == 1);
+  }
 }

@@ -222,6 +222,9 @@ struct PendingSubnet {
 struct SiteRestrictions {
   std::vector<model::PaasIpRule> rules;
   std::optional<model::Access> default_action;  // explicit `ipSecurityRestrictionsDefaultAction`
+  std::vector<model::PaasIpRule> scm_rules;
+  std::optional<model::Access> scm_default_action;
+  bool scm_uses_main{false};
   bool present{false};
   std::string name;  // of the separate resource, for messages
   model::SourceLocation where;
@@ -1069,9 +1072,26 @@ struct Importer::Impl {
 
   /// The access restrictions of a site's configuration (`siteConfig`, or the properties of the separate
   /// `Microsoft.Web/sites/config` resource `web`); `present` when it lists restrictions or a default action.
+  /// The SCM site's (`scmIpSecurityRestrictions`, ...) go to `scm`.
   SiteRestrictions read_site_restrictions(dom::object config) {
+    SiteRestrictions out = read_restriction_set(config, keys::kIpSecurityRestrictions,
+                                                keys::kIpSecurityRestrictionsDefaultAction);
+    SiteRestrictions scm = read_restriction_set(config, keys::kScmIpSecurityRestrictions,
+                                                keys::kScmIpSecurityRestrictionsDefaultAction);
+    out.scm_rules = std::move(scm.rules);
+    out.scm_default_action = scm.default_action;
+    out.present |= scm.present;
+    if (auto b = get_bool(config, keys::kScmIpSecurityRestrictionsUseMain)) {
+      out.scm_uses_main = *b;
+      out.present = true;
+    }
+    return out;
+  }
+
+  /// One list of access restrictions and its default action.
+  SiteRestrictions read_restriction_set(dom::object config, std::string_view list_key, std::string_view default_key) {
     SiteRestrictions out;
-    if (auto arr = get_array(config, keys::kIpSecurityRestrictions)) {
+    if (auto arr = get_array(config, list_key)) {
       out.present = true;
       PointerScope list(ptr, arr.key);
       std::size_t i = 0;
@@ -1087,26 +1107,34 @@ struct Importer::Impl {
       }
     }
     model::Access action = model::Access::kAllow;
-    auto d = get_string(config, keys::kIpSecurityRestrictionsDefaultAction);
+    auto d = get_string(config, default_key);
     if (d && (iequals(trim(*d), "allow") || iequals(trim(*d), "deny"))) {
-      read_paas_action(config, keys::kIpSecurityRestrictionsDefaultAction, "default action", action);
+      read_paas_action(config, default_key, "default action", action);
       out.default_action = action;
       out.present = true;
     } else if (d) {
-      read_paas_action(config, keys::kIpSecurityRestrictionsDefaultAction, "default action", action);  // reports
+      read_paas_action(config, default_key, "default action", action);  // reports
     }
     return out;
+  }
+
+  /// Sorts restrictions by priority (stable); the default action when none is given: deny after any
+  /// restriction (Azure's implicit "deny all"), else allow.
+  static model::Access order_restrictions(std::vector<model::PaasIpRule>& rules,
+                                          const std::optional<model::Access>& default_action) {
+    std::stable_sort(rules.begin(), rules.end(),
+                     [](const model::PaasIpRule& a, const model::PaasIpRule& b) { return a.priority < b.priority; });
+    if (default_action) return *default_action;
+    return rules.empty() ? model::Access::kAllow : model::Access::kDeny;
   }
 
   /// Applies access restrictions to a site: rules sorted by priority (stable), and the default action.
   static void apply_site_restrictions(model::PaasService& s, SiteRestrictions r) {
     s.ip_rules = std::move(r.rules);
-    std::stable_sort(s.ip_rules.begin(), s.ip_rules.end(),
-                     [](const model::PaasIpRule& a, const model::PaasIpRule& b) { return a.priority < b.priority; });
-    // Without an explicit default action, any restriction brings an implicit "deny all" after it.
-    s.default_action = r.default_action ? *r.default_action
-                       : s.ip_rules.empty() ? model::Access::kAllow
-                                            : model::Access::kDeny;
+    s.default_action = order_restrictions(s.ip_rules, r.default_action);
+    s.scm_ip_rules = std::move(r.scm_rules);
+    s.scm_default_action = order_restrictions(s.scm_ip_rules, r.scm_default_action);
+    s.scm_uses_main = r.scm_uses_main;
   }
 
   void read_web_site(model::ResourceBase base, dom::object props) {
@@ -1117,6 +1145,11 @@ struct Importer::Impl {
     read_public_network_access(props, s);
     if (auto b = get_bool(props, keys::kHttpsOnly)) s.https_only = *b;
     if (auto h = get_string(props, keys::kDefaultHostName)) s.host_name = host_of_url(*h);
+    // Every site has an SCM (Kudu) site: "<app>.scm.<domain>" next to "<app>.<domain>".
+    s.has_scm = true;
+    if (const auto dot = s.host_name.find('.'); dot != std::string::npos) {
+      s.scm_host_name = s.host_name.substr(0, dot) + ".scm" + s.host_name.substr(dot);
+    }
     SiteRestrictions restrictions;
     if (auto config = get_object(props, keys::kSiteConfig)) {
       PointerScope scope(ptr, config.key);
