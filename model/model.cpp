@@ -73,6 +73,7 @@ const char* to_string(ResourceKind k) {
     case ResourceKind::kApplicationGateway: return "application-gateway";
     case ResourceKind::kPaasService: return "paas-service";
     case ResourceKind::kPrivateEndpoint: return "private-endpoint";
+    case ResourceKind::kScaleSet: return "scale-set";
   }
   return "?";
 }
@@ -117,6 +118,7 @@ Model::Model(const Model& o)
       application_gateways(o.application_gateways),
       paas_services(o.paas_services),
       private_endpoints(o.private_endpoints),
+      scale_sets(o.scale_sets),
       graph(o.graph) {
   // The index must view this copy's strings, not the original's.
   for (const auto& [key, v] : o.by_key) {
@@ -158,6 +160,7 @@ const ResourceBase* Model::resource(const GraphVertex& v) const {
     case ResourceKind::kApplicationGateway: return &application_gateways.at(v.index);
     case ResourceKind::kPaasService: return &paas_services.at(v.index);
     case ResourceKind::kPrivateEndpoint: return &private_endpoints.at(v.index);
+    case ResourceKind::kScaleSet: return &scale_sets.at(v.index);
   }
   return nullptr;
 }

@@ -13,6 +13,7 @@
 #include "model/gateways.h"
 #include "model/paas.h"
 #include "model/resources.h"
+#include "model/scale_set.h"
 
 namespace exposim::model {
 
@@ -34,6 +35,7 @@ enum class ResourceKind {
   kApplicationGateway,
   kPaasService,
   kPrivateEndpoint,
+  kScaleSet,
 };
 /// Stable lowercase names used in every output: "virtual-network", "network-interface", ...
 const char* to_string(ResourceKind k);
@@ -80,6 +82,7 @@ struct Model {
   std::vector<ApplicationGateway> application_gateways;
   std::vector<PaasService> paas_services;
   std::vector<PrivateEndpoint> private_endpoints;
+  std::vector<ScaleSet> scale_sets;
 
   /// Filled by validate(): the topology, and canonical id -> vertex. Vertex 0 is the internet.
   /// The keys view the resources' own `key` strings (no copies); copying a Model rebuilds the index.

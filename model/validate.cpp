@@ -64,6 +64,9 @@ class Validator {
 
   void run() {
     std::set<std::string> seen;
+    // Scale sets first: their synthesised instances are NICs, VMs and public IPs like any other.
+    drop_duplicates(m_.scale_sets, "scale set", diags_, seen);
+    expand_scale_sets(m_, diags_);
     drop_duplicates(m_.vnets, "virtual network", diags_, seen);
     drop_duplicates(m_.subnets, "subnet", diags_, seen);
     drop_duplicates(m_.nsgs, "network security group", diags_, seen);
@@ -86,6 +89,7 @@ class Validator {
     resolve_nics();
     resolve_vms();
     resolve_load_balancers();
+    resolve_scale_sets();
     resolve_peerings();
     finish_nsgs();
     build_edges();
@@ -120,6 +124,7 @@ class Validator {
     add_vertices(m_.application_gateways, ResourceKind::kApplicationGateway);
     add_vertices(m_.paas_services, ResourceKind::kPaasService);
     add_vertices(m_.private_endpoints, ResourceKind::kPrivateEndpoint);
+    add_vertices(m_.scale_sets, ResourceKind::kScaleSet);
     for (std::size_t l = 0; l < m_.load_balancers.size(); ++l) {
       const auto& lb = m_.load_balancers[l];
       const int li = static_cast<int>(l);
@@ -131,6 +136,9 @@ class Validator {
       }
       for (std::size_t i = 0; i < lb.nat_rules.size(); ++i) {
         if (!lb.nat_rules[i].key.empty()) nat_rules_.emplace(lb.nat_rules[i].key, std::make_pair(li, static_cast<int>(i)));
+      }
+      for (std::size_t i = 0; i < lb.nat_pools.size(); ++i) {
+        if (!lb.nat_pools[i].key.empty()) nat_pools_.emplace(lb.nat_pools[i].key, std::make_pair(li, static_cast<int>(i)));
       }
     }
     for (std::size_t n = 0; n < m_.nics.size(); ++n) {
@@ -373,6 +381,77 @@ class Validator {
     }
   }
 
+  /// Inbound NAT pools (scale sets): their frontends, and the instance ip configurations listing them.
+  /// An ip configuration that also lists an inbound NAT rule of the pool's load balancer is reached through
+  /// that rule instead: Azure derives one rule per instance from the pool (`<pool>.<instance>`), and an
+  /// export of instance NICs lists those.
+  void resolve_scale_sets() {
+    // Instance NICs by position after duplicates were dropped.
+    for (auto& s : m_.scale_sets) s.instance_nics.clear();
+    for (std::size_t n = 0; n < m_.nics.size(); ++n) {
+      const int si = m_.nics[n].scale_set;
+      if (si >= 0) m_.scale_sets[si].instance_nics.push_back(static_cast<int>(n));
+    }
+    for (std::size_t l = 0; l < m_.load_balancers.size(); ++l) {
+      for (auto& p : m_.load_balancers[l].nat_pools) {
+        resolve_child(p.frontend, frontends_, "frontend IP configuration", static_cast<int>(l), p.where, p.flattened,
+                      "/frontendIPConfiguration/id");
+      }
+    }
+    for (std::size_t n = 0; n < m_.nics.size(); ++n) {
+      auto& nic = m_.nics[n];
+      for (std::size_t c = 0; c < nic.ip_configurations.size(); ++c) {
+        auto& cfg = nic.ip_configurations[c];
+        for (std::size_t i = 0; i < cfg.lb_inbound_nat_pools.size(); ++i) {
+          auto& ref = cfg.lb_inbound_nat_pools[i];
+          resolve_child(ref, nat_pools_, "inbound NAT pool", -1, cfg.where, cfg.flattened,
+                        fmt::format("/loadBalancerInboundNatPools/{}/id", i));
+          if (ref.child < 0) continue;
+          auto& pool = m_.load_balancers[ref.index].nat_pools[ref.child];
+          if (nic.scale_set_instance < 0) {
+            SourceLocation at = cfg.where;
+            at.pointer += cfg.flattened ? "/loadBalancerInboundNatPools" : "/properties/loadBalancerInboundNatPools";
+            diags_.warning("inconsistent-reference", at,
+                           fmt::format("ip configuration '{}' lists inbound NAT pool '{}', but its NIC is not a scale "
+                                       "set instance (only those can use a pool): no port of the pool reaches it",
+                                       cfg.name, pool.name));
+            continue;
+          }
+          const int lb = ref.index;
+          const bool derived = std::any_of(cfg.lb_inbound_nat_rules.begin(), cfg.lb_inbound_nat_rules.end(),
+                                           [&](const Ref& r) { return r.index == lb; });
+          if (!derived) pool.members.push_back(LbNatPoolMember{{static_cast<int>(n), static_cast<int>(c)},
+                                                               nic.scale_set_instance});
+        }
+      }
+    }
+    for (auto& lb : m_.load_balancers) {
+      for (auto& pool : lb.nat_pools) {
+        auto key = [this](const LbNatPoolMember& x) {
+          const auto& nic = m_.nics[x.target.nic];
+          return std::tie(x.instance, nic.key, nic.ip_configurations[x.target.ip_configuration].name);
+        };
+        std::sort(pool.members.begin(), pool.members.end(),
+                  [&](const LbNatPoolMember& a, const LbNatPoolMember& b) { return key(a) < key(b); });
+        pool.members.erase(std::unique(pool.members.begin(), pool.members.end()), pool.members.end());
+        // Instance i gets start + i: instances past the range get no port (Azure refuses to scale so far).
+        const int size = pool.frontend_port_range_end - pool.frontend_port_range_start + 1;
+        auto first = std::find_if(pool.members.begin(), pool.members.end(),
+                                  [&](const LbNatPoolMember& x) { return x.instance >= size; });
+        if (first != pool.members.end()) {
+          diags_.warning("nat-pool-exhausted", pool.where,
+                         fmt::format("inbound NAT pool '{}' of load balancer '{}' has {} frontend {} ({}-{}): {} "
+                                     "instance ip {} from instance {} on get none and are not reached through it",
+                                     pool.name, lb.name, size, size == 1 ? "port" : "ports",
+                                     pool.frontend_port_range_start, pool.frontend_port_range_end,
+                                     pool.members.end() - first,
+                                     pool.members.end() - first == 1 ? "configuration" : "configurations",
+                                     first->instance));
+        }
+      }
+    }
+  }
+
   void resolve_peerings() {
     for (auto& vnet : m_.vnets) {
       for (auto& p : vnet.peerings) {
@@ -447,6 +526,14 @@ class Validator {
       }
     }
     for (const auto& pip : m_.public_ips) edge(0, m_.by_key.at(pip.key), EdgeKind::kReaches);
+    for (const auto& s : m_.scale_sets) {
+      std::set<VertexId> instances;  // the instance VM when known, else the instance NIC
+      for (int n : s.instance_nics) {
+        const auto& nic = m_.nics[n];
+        instances.insert(nic.virtual_machine.resolved() ? vertex(nic.virtual_machine) : m_.by_key.at(nic.key));
+      }
+      for (VertexId v : instances) edge(m_.by_key.at(s.key), v, EdgeKind::kContains);
+    }
     for (const auto& lb : m_.load_balancers) {
       const VertexId lv = m_.by_key.at(lb.key);
       for (const auto& fe : lb.frontends) {
@@ -459,6 +546,9 @@ class Validator {
       for (const auto& r : lb.nat_rules) {
         for (const auto& x : r.targets) nics.insert(x.nic);
       }
+      for (const auto& p : lb.nat_pools) {
+        for (const auto& x : p.members) nics.insert(x.target.nic);
+      }
       for (int n : nics) edge(lv, m_.by_key.at(m_.nics[n].key), EdgeKind::kBalancesTo);
     }
   }
@@ -470,6 +560,7 @@ class Validator {
   ChildIndex frontends_;  // frontend key -> (load balancer, frontend)
   ChildIndex pools_;      // backend pool key -> (load balancer, pool)
   ChildIndex nat_rules_;  // inbound NAT rule key -> (load balancer, rule)
+  ChildIndex nat_pools_;  // inbound NAT pool key -> (load balancer, pool)
 };
 
 }  // namespace

@@ -93,6 +93,16 @@ inline constexpr std::string_view kNextHopType = "nexthoptype";
 inline constexpr std::string_view kNextHopIpAddress = "nexthopipaddress";
 inline constexpr std::string_view kDisableBgpRoutePropagation = "disablebgproutepropagation";
 
+// Scale sets.
+inline constexpr std::string_view kCapacity = "capacity";
+inline constexpr std::string_view kOrchestrationMode = "orchestrationmode";
+inline constexpr std::string_view kVirtualMachineProfile = "virtualmachineprofile";
+inline constexpr std::string_view kNetworkInterfaceConfigurations = "networkinterfaceconfigurations";
+inline constexpr std::string_view kPublicIpAddressConfiguration = "publicipaddressconfiguration";
+inline constexpr std::string_view kLoadBalancerInboundNatPools = "loadbalancerinboundnatpools";
+inline constexpr std::string_view kApplicationGatewayBackendAddressPools = "applicationgatewaybackendaddresspools";
+inline constexpr std::string_view kVirtualMachineScaleSet = "virtualmachinescaleset";
+
 }  // namespace exposim::importers::azure::keys
 
 namespace exposim::importers::azure::types {
@@ -113,6 +123,7 @@ inline constexpr std::string_view kRoute = "microsoft.network/routetables/routes
 inline constexpr std::string_view kLoadBalancer = "microsoft.network/loadbalancers";
 inline constexpr std::string_view kLbInboundNatRule = "microsoft.network/loadbalancers/inboundnatrules";
 inline constexpr std::string_view kLbBackendAddressPool = "microsoft.network/loadbalancers/backendaddresspools";
+inline constexpr std::string_view kScaleSet = "microsoft.compute/virtualmachinescalesets";
 
 }  // namespace exposim::importers::azure::types
 
@@ -139,5 +150,7 @@ inline constexpr std::string_view kLbFrontendsAsWritten = "/frontendIPConfigurat
 inline constexpr std::string_view kLbBackendAddressPoolsAsWritten = "/backendAddressPools/";
 inline constexpr std::string_view kLbRulesAsWritten = "/loadBalancingRules/";
 inline constexpr std::string_view kLbInboundNatRulesAsWritten = "/inboundNatRules/";
+inline constexpr std::string_view kLbInboundNatPoolsAsWritten = "/inboundNatPools/";
+inline constexpr std::string_view kNicConfigurationsAsWritten = "/networkInterfaceConfigurations/";
 
 }  // namespace exposim::importers::azure::segments
