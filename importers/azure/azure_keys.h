@@ -103,6 +103,39 @@ inline constexpr std::string_view kLoadBalancerInboundNatPools = "loadbalancerin
 inline constexpr std::string_view kApplicationGatewayBackendAddressPools = "applicationgatewaybackendaddresspools";
 inline constexpr std::string_view kVirtualMachineScaleSet = "virtualmachinescaleset";
 
+// Azure Firewall, firewall policies, IP groups.
+inline constexpr std::string_view kThreatIntelMode = "threatintelmode";
+inline constexpr std::string_view kTier = "tier";
+inline constexpr std::string_view kFirewallPolicy = "firewallpolicy";
+inline constexpr std::string_view kVirtualHub = "virtualhub";
+inline constexpr std::string_view kHubIpAddresses = "hubipaddresses";
+inline constexpr std::string_view kNatRuleCollections = "natrulecollections";
+inline constexpr std::string_view kNetworkRuleCollections = "networkrulecollections";
+inline constexpr std::string_view kApplicationRuleCollections = "applicationrulecollections";
+inline constexpr std::string_view kAction = "action";
+inline constexpr std::string_view kRules = "rules";
+inline constexpr std::string_view kRuleType = "ruletype";
+inline constexpr std::string_view kRuleCollections = "rulecollections";
+inline constexpr std::string_view kRuleCollectionGroups = "rulecollectiongroups";
+inline constexpr std::string_view kRuleCollectionType = "rulecollectiontype";
+inline constexpr std::string_view kBasePolicy = "basepolicy";
+inline constexpr std::string_view kSourceAddresses = "sourceaddresses";
+inline constexpr std::string_view kSourceIpGroups = "sourceipgroups";
+inline constexpr std::string_view kDestinationAddresses = "destinationaddresses";
+inline constexpr std::string_view kDestinationIpGroups = "destinationipgroups";
+inline constexpr std::string_view kDestinationFqdns = "destinationfqdns";
+inline constexpr std::string_view kDestinationPorts = "destinationports";
+inline constexpr std::string_view kProtocols = "protocols";
+inline constexpr std::string_view kIpProtocols = "ipprotocols";
+inline constexpr std::string_view kProtocolType = "protocoltype";
+inline constexpr std::string_view kPort = "port";
+inline constexpr std::string_view kTargetFqdns = "targetfqdns";
+inline constexpr std::string_view kFqdnTags = "fqdntags";
+inline constexpr std::string_view kTranslatedAddress = "translatedaddress";
+inline constexpr std::string_view kTranslatedFqdn = "translatedfqdn";
+inline constexpr std::string_view kTranslatedPort = "translatedport";
+inline constexpr std::string_view kIpAddresses = "ipaddresses";
+
 }  // namespace exposim::importers::azure::keys
 
 namespace exposim::importers::azure::types {
@@ -124,6 +157,10 @@ inline constexpr std::string_view kLoadBalancer = "microsoft.network/loadbalance
 inline constexpr std::string_view kLbInboundNatRule = "microsoft.network/loadbalancers/inboundnatrules";
 inline constexpr std::string_view kLbBackendAddressPool = "microsoft.network/loadbalancers/backendaddresspools";
 inline constexpr std::string_view kScaleSet = "microsoft.compute/virtualmachinescalesets";
+inline constexpr std::string_view kAzureFirewall = "microsoft.network/azurefirewalls";
+inline constexpr std::string_view kFirewallPolicy = "microsoft.network/firewallpolicies";
+inline constexpr std::string_view kRuleCollectionGroup = "microsoft.network/firewallpolicies/rulecollectiongroups";
+inline constexpr std::string_view kIpGroup = "microsoft.network/ipgroups";
 
 }  // namespace exposim::importers::azure::types
 
@@ -138,6 +175,7 @@ inline constexpr std::string_view kRoutes = "/routes/";
 inline constexpr std::string_view kIpConfigurations = "/ipconfigurations/";
 inline constexpr std::string_view kLbInboundNatRules = "/inboundnatrules/";
 inline constexpr std::string_view kLbBackendAddressPools = "/backendaddresspools/";
+inline constexpr std::string_view kRuleCollectionGroups = "/rulecollectiongroups/";
 
 // The spelling used when an inline child without an id gets one composed from its parent's.
 inline constexpr std::string_view kSubnetsAsWritten = "/subnets/";
@@ -152,5 +190,7 @@ inline constexpr std::string_view kLbRulesAsWritten = "/loadBalancingRules/";
 inline constexpr std::string_view kLbInboundNatRulesAsWritten = "/inboundNatRules/";
 inline constexpr std::string_view kLbInboundNatPoolsAsWritten = "/inboundNatPools/";
 inline constexpr std::string_view kNicConfigurationsAsWritten = "/networkInterfaceConfigurations/";
+inline constexpr std::string_view kFirewallIpConfigurationsAsWritten = "/azureFirewallIpConfigurations/";
+inline constexpr std::string_view kRuleCollectionGroupsAsWritten = "/ruleCollectionGroups/";
 
 }  // namespace exposim::importers::azure::segments
