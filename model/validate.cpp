@@ -83,6 +83,11 @@ class Validator {
     drop_duplicates(m_.application_gateways, "application gateway", diags_, seen);
     drop_duplicates(m_.paas_services, "PaaS service", diags_, seen);
     drop_duplicates(m_.private_endpoints, "private endpoint", diags_, seen);
+    drop_duplicates(m_.virtual_wans, "virtual WAN", diags_, seen);
+    drop_duplicates(m_.virtual_hubs, "virtual hub", diags_, seen);
+    drop_duplicates(m_.hub_connections, "hub virtual network connection", diags_, seen);
+    drop_duplicates(m_.hub_routing_intents, "routing intent", diags_, seen);
+    drop_duplicates(m_.hub_route_tables, "hub route table", diags_, seen);
     build_vertices();
     resolve_subnets();
     resolve_back_references();
@@ -91,6 +96,7 @@ class Validator {
     resolve_load_balancers();
     resolve_scale_sets();
     resolve_firewalls();
+    resolve_virtual_wans();
     resolve_peerings();
     finish_nsgs();
     build_edges();
@@ -126,6 +132,11 @@ class Validator {
     add_vertices(m_.paas_services, ResourceKind::kPaasService);
     add_vertices(m_.private_endpoints, ResourceKind::kPrivateEndpoint);
     add_vertices(m_.scale_sets, ResourceKind::kScaleSet);
+    add_vertices(m_.virtual_wans, ResourceKind::kVirtualWan);
+    add_vertices(m_.virtual_hubs, ResourceKind::kVirtualHub);
+    add_vertices(m_.hub_connections, ResourceKind::kHubConnection);
+    add_vertices(m_.hub_routing_intents, ResourceKind::kHubRoutingIntent);
+    add_vertices(m_.hub_route_tables, ResourceKind::kHubRouteTable);
     for (std::size_t l = 0; l < m_.load_balancers.size(); ++l) {
       const auto& lb = m_.load_balancers[l];
       const int li = static_cast<int>(l);
@@ -547,6 +558,77 @@ class Validator {
     }
   }
 
+  /// Virtual WAN: hubs, their WAN and firewall, the children that name their hub, spoke networks. None of
+  /// these references decides exposure (hub routing is not applied), so a missing target is a warning; a
+  /// spoke network elsewhere (another subscription) is normal and not reported. Then one warning per hub
+  /// says what is not modelled (docs/model.md, "Virtual WAN").
+  void resolve_virtual_wans() {
+    for (auto& hub : m_.virtual_hubs) {
+      hub.connections.clear();
+      hub.routing_intents.clear();
+      hub.route_tables.clear();
+      resolve(hub.virtual_wan, ResourceKind::kVirtualWan, hub.where, hub.flattened, "/virtualWan/id", false);
+      resolve(hub.azure_firewall, ResourceKind::kFirewall, hub.where, hub.flattened, "/azureFirewall/id", false);
+    }
+    // A hub firewall (AZFW_Hub) may name its hub instead (`virtualHub`).
+    for (std::size_t f = 0; f < m_.firewalls.size(); ++f) {
+      auto v = m_.find(m_.firewalls[f].virtual_hub.id);
+      if (!v || v->kind != ResourceKind::kVirtualHub) continue;
+      auto& hub = m_.virtual_hubs[v->index];
+      if (!hub.azure_firewall.set()) hub.azure_firewall = Ref{m_.firewalls[f].key, static_cast<int>(f)};
+    }
+    auto parent = [&](Ref& hub, const ResourceBase& child, const char* what, std::vector<int> VirtualHub::*list,
+                      int index) {
+      auto v = m_.find(hub.id);
+      if (v && v->kind == ResourceKind::kVirtualHub) {
+        hub.index = v->index;
+        (m_.virtual_hubs[v->index].*list).push_back(index);
+      } else {
+        diags_.warning("missing-reference", child.where,
+                       fmt::format("{} '{}' belongs to virtual hub '{}', which is not in the input", what, child.name,
+                                   hub.id));
+      }
+    };
+    for (std::size_t i = 0; i < m_.hub_connections.size(); ++i) {
+      auto& c = m_.hub_connections[i];
+      parent(c.hub, c, "hub virtual network connection", &VirtualHub::connections, static_cast<int>(i));
+      auto v = m_.find(c.remote_vnet.id);
+      if (v && v->kind == ResourceKind::kVirtualNetwork) c.remote_vnet.index = v->index;
+    }
+    for (std::size_t i = 0; i < m_.hub_routing_intents.size(); ++i) {
+      auto& r = m_.hub_routing_intents[i];
+      parent(r.hub, r, "routing intent", &VirtualHub::routing_intents, static_cast<int>(i));
+      for (auto& p : r.policies) {
+        auto v = m_.find(p.next_hop.id);
+        if (v && v->kind == ResourceKind::kFirewall) p.next_hop.index = v->index;
+      }
+    }
+    for (std::size_t i = 0; i < m_.hub_route_tables.size(); ++i) {
+      auto& t = m_.hub_route_tables[i];
+      parent(t.hub, t, "hub route table", &VirtualHub::route_tables, static_cast<int>(i));
+    }
+    for (const auto& hub : m_.virtual_hubs) {
+      std::size_t spokes_here = 0;
+      for (int c : hub.connections) spokes_here += m_.hub_connections[c].remote_vnet.resolved() ? 1 : 0;
+      std::string intent;
+      for (int r : hub.routing_intents) {
+        for (const auto& p : m_.hub_routing_intents[r].policies) {
+          const std::string hop = p.next_hop.resolved() ? m_.firewalls[p.next_hop.index].name : p.next_hop.id;
+          if (p.internet) intent += fmt::format("; routing intent sends spokes' internet traffic to '{}'", hop);
+          if (p.private_traffic) intent += fmt::format("; routing intent sends spokes' private traffic to '{}'", hop);
+        }
+      }
+      diags_.warning(
+          "unmodelled-feature", hub.where,
+          fmt::format("virtual hub '{}' ({} spoke {}, {} in the input{}{}): hub routing (hub route tables, "
+                      "propagation, inter-hub and branch routes, routing intent) is not applied to exposure, nor is "
+                      "filtering or DNAT by the hub's firewall; spokes are analysed with their own NSGs and route "
+                      "tables only",
+                      hub.name, hub.connections.size(), hub.connections.size() == 1 ? "connection" : "connections",
+                      spokes_here, hub.azure_firewall.set() ? ", secured by a firewall" : "", intent));
+    }
+  }
+
   void resolve_peerings() {
     for (auto& vnet : m_.vnets) {
       for (auto& p : vnet.peerings) {
@@ -639,6 +721,18 @@ class Validator {
     }
     for (const auto& p : m_.firewall_policies) {
       if (p.base_policy.resolved()) edge(m_.by_key.at(p.key), vertex(p.base_policy), EdgeKind::kMemberOf);
+    }
+    for (const auto& hub : m_.virtual_hubs) {
+      const VertexId hv = m_.by_key.at(hub.key);
+      if (hub.virtual_wan.resolved()) edge(vertex(hub.virtual_wan), hv, EdgeKind::kContains);
+      if (hub.azure_firewall.resolved()) edge(hv, vertex(hub.azure_firewall), EdgeKind::kSecuredBy);
+      for (int c : hub.connections) {
+        const auto& conn = m_.hub_connections[c];
+        edge(hv, m_.by_key.at(conn.key), EdgeKind::kContains);
+        if (conn.remote_vnet.resolved()) edge(vertex(conn.remote_vnet), hv, EdgeKind::kConnectedTo);
+      }
+      for (int r : hub.routing_intents) edge(hv, m_.by_key.at(m_.hub_routing_intents[r].key), EdgeKind::kContains);
+      for (int t : hub.route_tables) edge(hv, m_.by_key.at(m_.hub_route_tables[t].key), EdgeKind::kContains);
     }
     for (const auto& lb : m_.load_balancers) {
       const VertexId lv = m_.by_key.at(lb.key);

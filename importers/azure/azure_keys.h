@@ -103,6 +103,15 @@ inline constexpr std::string_view kLoadBalancerInboundNatPools = "loadbalancerin
 inline constexpr std::string_view kApplicationGatewayBackendAddressPools = "applicationgatewaybackendaddresspools";
 inline constexpr std::string_view kVirtualMachineScaleSet = "virtualmachinescaleset";
 
+// Virtual WAN.
+inline constexpr std::string_view kVirtualWan = "virtualwan";
+inline constexpr std::string_view kAzureFirewall = "azurefirewall";
+inline constexpr std::string_view kVirtualNetworkConnections = "virtualnetworkconnections";
+inline constexpr std::string_view kEnableInternetSecurity = "enableinternetsecurity";
+inline constexpr std::string_view kRoutingPolicies = "routingpolicies";
+inline constexpr std::string_view kDestinations = "destinations";
+inline constexpr std::string_view kNextHop = "nexthop";
+
 // Azure Firewall, firewall policies, IP groups.
 inline constexpr std::string_view kThreatIntelMode = "threatintelmode";
 inline constexpr std::string_view kTier = "tier";
@@ -157,6 +166,11 @@ inline constexpr std::string_view kLoadBalancer = "microsoft.network/loadbalance
 inline constexpr std::string_view kLbInboundNatRule = "microsoft.network/loadbalancers/inboundnatrules";
 inline constexpr std::string_view kLbBackendAddressPool = "microsoft.network/loadbalancers/backendaddresspools";
 inline constexpr std::string_view kScaleSet = "microsoft.compute/virtualmachinescalesets";
+inline constexpr std::string_view kVirtualWan = "microsoft.network/virtualwans";
+inline constexpr std::string_view kVirtualHub = "microsoft.network/virtualhubs";
+inline constexpr std::string_view kHubConnection = "microsoft.network/virtualhubs/hubvirtualnetworkconnections";
+inline constexpr std::string_view kHubRoutingIntent = "microsoft.network/virtualhubs/routingintent";
+inline constexpr std::string_view kHubRouteTable = "microsoft.network/virtualhubs/hubroutetables";
 inline constexpr std::string_view kAzureFirewall = "microsoft.network/azurefirewalls";
 inline constexpr std::string_view kFirewallPolicy = "microsoft.network/firewallpolicies";
 inline constexpr std::string_view kRuleCollectionGroup = "microsoft.network/firewallpolicies/rulecollectiongroups";
@@ -190,6 +204,10 @@ inline constexpr std::string_view kLbRulesAsWritten = "/loadBalancingRules/";
 inline constexpr std::string_view kLbInboundNatRulesAsWritten = "/inboundNatRules/";
 inline constexpr std::string_view kLbInboundNatPoolsAsWritten = "/inboundNatPools/";
 inline constexpr std::string_view kNicConfigurationsAsWritten = "/networkInterfaceConfigurations/";
+inline constexpr std::string_view kHubConnections = "/hubvirtualnetworkconnections/";
+inline constexpr std::string_view kHubRoutingIntents = "/routingintent/";
+inline constexpr std::string_view kHubRouteTables = "/hubroutetables/";
+inline constexpr std::string_view kHubConnectionsAsWritten = "/hubVirtualNetworkConnections/";
 inline constexpr std::string_view kFirewallIpConfigurationsAsWritten = "/azureFirewallIpConfigurations/";
 inline constexpr std::string_view kRuleCollectionGroupsAsWritten = "/ruleCollectionGroups/";
 

@@ -1153,6 +1153,122 @@ struct Importer::Impl {
     model.scale_sets.push_back(std::move(s));
   }
 
+  // ---- Virtual WAN ----
+
+  void read_virtual_wan(model::ResourceBase base, dom::object props) {
+    model::VirtualWan w;
+    static_cast<model::ResourceBase&>(w) = std::move(base);
+    // Under `properties`; in flattened output `type` is the resource type, not the WAN's.
+    if (auto t = get_string(props, keys::kType); t && t->find('/') == std::string_view::npos) {
+      w.wan_type = std::string(trim(*t));
+    }
+    model.virtual_wans.push_back(std::move(w));
+  }
+
+  /// A hub virtual network connection's own fields (`remoteVirtualNetwork`, `enableInternetSecurity`).
+  void read_hub_connection_fields(dom::object props, model::HubConnection& c) {
+    c.remote_vnet = get_ref(props, keys::kRemoteVirtualNetwork);
+    if (!c.remote_vnet.set() && !find_field(props, keys::kRemoteVirtualNetwork)) {
+      warning("missing-field", fmt::format("hub virtual network connection '{}' has no 'remoteVirtualNetwork'; it "
+                                           "connects nothing",
+                                           c.name));
+    }
+    if (auto b = get_bool(props, keys::kEnableInternetSecurity)) c.enable_internet_security = *b;
+  }
+
+  void read_virtual_hub(model::ResourceBase base, dom::object props) {
+    model::VirtualHub h;
+    static_cast<model::ResourceBase&>(h) = std::move(base);
+    h.virtual_wan = get_ref(props, keys::kVirtualWan);
+    h.azure_firewall = get_ref(props, keys::kAzureFirewall);
+    if (auto f = get_string(props, keys::kAddressPrefix); f && !trim(*f).empty()) {
+      PointerScope s(ptr, f.key);
+      h.address_prefix = prefix_value(*f);
+    }
+    // Older API versions list the connections inline.
+    for_each_child(props, keys::kVirtualNetworkConnections, h.id, segments::kHubConnectionsAsWritten,
+                   "hub virtual network connection", [&](dom::object o, ChildIds ids) {
+                     model::HubConnection c;
+                     c.key = model::canonical_id(ids.id);
+                     c.id = std::move(ids.id);
+                     c.name = std::move(ids.name);
+                     c.where = here();
+                     c.hub = Ref{h.key, -1};
+                     std::optional<PointerScope> scope;
+                     auto cprops = open_child(o, c, scope);
+                     if (!cprops) return;
+                     read_hub_connection_fields(*cprops, c);
+                     model.hub_connections.push_back(std::move(c));
+                   });
+    model.virtual_hubs.push_back(std::move(h));
+  }
+
+  /// The hub a hub child's id names (…/virtualHubs/h/<segment>/name); false when the id has no such segment.
+  bool hub_of(const model::ResourceBase& base, std::string_view segment, std::string_view what, Ref& hub) {
+    std::string parent_id;
+    const std::string saved = ptr;
+    ptr = base.where.pointer;  // reported at the resource, not its properties
+    const bool ok = split_child_id(base.id, segment, what, parent_id);
+    ptr = saved;
+    if (ok) hub = Ref{model::canonical_id(parent_id), -1};
+    return ok;
+  }
+
+  void read_hub_connection(model::ResourceBase base, dom::object props) {
+    model::HubConnection c;
+    static_cast<model::ResourceBase&>(c) = std::move(base);
+    if (!hub_of(c, segments::kHubConnections, "hub virtual network connection", c.hub)) return;
+    read_hub_connection_fields(props, c);
+    model.hub_connections.push_back(std::move(c));
+  }
+
+  void read_hub_routing_intent(model::ResourceBase base, dom::object props) {
+    model::HubRoutingIntent r;
+    static_cast<model::ResourceBase&>(r) = std::move(base);
+    if (!hub_of(r, segments::kHubRoutingIntents, "routing intent", r.hub)) return;
+    auto arr = get_array(props, keys::kRoutingPolicies);
+    if (arr) {
+      PointerScope s(ptr, arr.key);
+      std::size_t i = 0;
+      for (dom::element e : *arr) {
+        PointerScope item(ptr, i++);
+        dom::object o;
+        if (e.get_object().get(o) != simdjson::SUCCESS) {
+          error("invalid-type", fmt::format("routing policy is {}, expected an object", kind_name(e.type())));
+          continue;
+        }
+        model::HubRoutingPolicy p;
+        p.where = here();
+        if (auto n = get_string(o, keys::kName)) p.name = std::string(*n);
+        const std::size_t errors_before = errors;
+        for_each_text(o, "", keys::kDestinations, [&](std::string_view t) {
+          if (iequals(trim(t), "internet")) {
+            p.internet = true;
+          } else if (iequals(trim(t), "privatetraffic")) {
+            p.private_traffic = true;
+          } else {
+            error("invalid-value", fmt::format("routing policy destination '{}' is not Internet or PrivateTraffic", t));
+          }
+        });
+        if (auto hop = get_string(o, keys::kNextHop)) {
+          p.next_hop = Ref{model::canonical_id(trim(*hop)), -1};
+        } else if (!hop.present) {
+          error("missing-field", fmt::format("routing policy '{}' has no 'nextHop'", p.name));
+        }
+        if (errors == errors_before) r.policies.push_back(std::move(p));
+      }
+    }
+    model.hub_routing_intents.push_back(std::move(r));
+  }
+
+  void read_hub_route_table(model::ResourceBase base, dom::object props) {
+    model::HubRouteTable t;
+    static_cast<model::ResourceBase&>(t) = std::move(base);
+    if (!hub_of(t, segments::kHubRouteTables, "hub route table", t.hub)) return;
+    t.routes = array_size(props, keys::kRoutes);
+    model.hub_route_tables.push_back(std::move(t));
+  }
+
   std::optional<model::LbFrontend> read_lb_frontend(dom::object o, ChildIds ids, std::string_view lb_name) {
     model::LbFrontend fe;
     fe.key = model::canonical_id(ids.id);
@@ -1789,6 +1905,11 @@ struct Importer::Impl {
     kLbNatRule,
     kLbPool,
     kScaleSet,
+    kVirtualWan,
+    kVirtualHub,
+    kHubConnection,
+    kHubRoutingIntent,
+    kHubRouteTable,
     kFirewall,
     kFirewallPolicy,
     kRuleCollectionGroup,
@@ -1814,6 +1935,11 @@ struct Importer::Impl {
         {types::kLbInboundNatRule, Kind::kLbNatRule},
         {types::kLbBackendAddressPool, Kind::kLbPool},
         {types::kScaleSet, Kind::kScaleSet},
+        {types::kVirtualWan, Kind::kVirtualWan},
+        {types::kVirtualHub, Kind::kVirtualHub},
+        {types::kHubConnection, Kind::kHubConnection},
+        {types::kHubRoutingIntent, Kind::kHubRoutingIntent},
+        {types::kHubRouteTable, Kind::kHubRouteTable},
         {types::kAzureFirewall, Kind::kFirewall},
         {types::kFirewallPolicy, Kind::kFirewallPolicy},
         {types::kRuleCollectionGroup, Kind::kRuleCollectionGroup},
@@ -1995,6 +2121,21 @@ struct Importer::Impl {
         break;
       case Kind::kScaleSet:
         read_scale_set(std::move(base), res, props, res_mark);
+        break;
+      case Kind::kVirtualWan:
+        read_virtual_wan(std::move(base), props);
+        break;
+      case Kind::kVirtualHub:
+        read_virtual_hub(std::move(base), props);
+        break;
+      case Kind::kHubConnection:
+        read_hub_connection(std::move(base), props);
+        break;
+      case Kind::kHubRoutingIntent:
+        read_hub_routing_intent(std::move(base), props);
+        break;
+      case Kind::kHubRouteTable:
+        read_hub_route_table(std::move(base), props);
         break;
       case Kind::kFirewall:
         read_firewall(std::move(base), res, props, res_mark);
