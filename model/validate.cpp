@@ -614,16 +614,17 @@ class Validator {
       for (int r : hub.routing_intents) {
         for (const auto& p : m_.hub_routing_intents[r].policies) {
           const std::string hop = p.next_hop.resolved() ? m_.firewalls[p.next_hop.index].name : p.next_hop.id;
-          if (p.internet) intent += fmt::format("; routing intent sends spokes' internet traffic to '{}'", hop);
-          if (p.private_traffic) intent += fmt::format("; routing intent sends spokes' private traffic to '{}'", hop);
+          if (p.internet) intent += fmt::format("; routing intent sends internet traffic to '{}'", hop);
+          if (p.private_traffic) intent += fmt::format("; routing intent sends private traffic to '{}'", hop);
         }
       }
       diags_.warning(
           "unmodelled-feature", hub.where,
-          fmt::format("virtual hub '{}' ({} spoke {}, {} in the input{}{}): hub routing (hub route tables, "
-                      "propagation, inter-hub and branch routes, routing intent) is not applied to exposure, nor is "
-                      "filtering or DNAT by the hub's firewall; spokes are analysed with their own NSGs and route "
-                      "tables only",
+          fmt::format("virtual hub '{}' ({} spoke {}, {} in the input{}{}): only the 0.0.0.0/0 route that routing "
+                      "intent for internet traffic gives spokes with enableInternetSecurity is applied (their replies "
+                      "to internet clients go to the hub); hub route tables, propagation, inter-hub and branch "
+                      "routes, routing intent for private traffic, and the hub firewall's filtering and DNAT are not "
+                      "modelled",
                       hub.name, hub.connections.size(), hub.connections.size() == 1 ? "connection" : "connections",
                       spokes_here, hub.azure_firewall.set() ? ", secured by a firewall" : "", intent));
     }

@@ -57,3 +57,16 @@ struct VirtualHub : ResourceBase {
 };
 
 }  // namespace exposim::model
+
+namespace exposim::model {
+
+struct Model;
+
+/// The virtual hub (index into Model::virtual_hubs) whose routing intent sends the internet traffic of
+/// VNet `vnet` (index into Model::vnets) to the hub: the VNet is connected to the hub with
+/// `enableInternetSecurity` and the hub's routing intent has a policy for `Internet`. -1 otherwise. The hub
+/// then advertises 0.0.0.0/0 to the VNet (next hop VirtualNetworkGateway), which replaces the system default
+/// route; user-defined routes still win (docs/model.md, "Virtual WAN").
+int internet_hub(const Model& m, int vnet);
+
+}  // namespace exposim::model

@@ -281,6 +281,14 @@ TraceHop route_hop(const model::Model& m, int subnet, const IpAddress& client, c
     if (best->next_hop_ip) hop = fmt::format("{} {}", hop, best->next_hop_ip->to_string());
     h.reason = fmt::format("the reply to {} takes route '{}' ({} -> {}) of route table '{}'", to, best->name,
                            best->prefix->to_string(), hop, rt.name);
+  } else if (const int hub = subnet >= 0 && client.family() == model::IpFamily::kV4
+                                  ? model::internet_hub(m, m.subnets[subnet].vnet.index)
+                                  : -1;
+             hub >= 0) {
+    h.next_hop = model::NextHopType::kVirtualNetworkGateway;
+    h.reason = fmt::format("the reply to {} takes route 0.0.0.0/0 -> VirtualNetworkGateway learned from virtual hub "
+                           "'{}' (routing intent)",
+                           to, m.virtual_hubs[hub].name);
   } else {
     h.next_hop = model::NextHopType::kInternet;
     h.reason = fmt::format("the reply to {} takes the system default route ({} -> Internet)", to,

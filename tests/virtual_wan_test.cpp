@@ -81,13 +81,14 @@ TEST_CASE("virtual WAN: hubs, connections, routing intent and route tables are i
   // The firewall is not in the input: the hub's reference to it is a warning (it decides no exposure).
   CHECK(show(l.diags) ==
         show({"t.json: /1: warning: virtual hub 'hub1' (2 spoke connections, 1 in the input, secured by a firewall; "
-              "routing intent sends spokes' internet traffic to "
+              "routing intent sends internet traffic to "
               "'/subscriptions/s/resourcegroups/rg/providers/microsoft.network/azurefirewalls/fw-hub'; routing intent "
-              "sends spokes' private traffic to "
-              "'/subscriptions/s/resourcegroups/rg/providers/microsoft.network/azurefirewalls/fw-hub'): hub routing "
-              "(hub route tables, propagation, inter-hub and branch routes, routing intent) is not applied to "
-              "exposure, nor is filtering or DNAT by the hub's firewall; spokes are analysed with their own NSGs and "
-              "route tables only [unmodelled-feature]",
+              "sends private traffic to "
+              "'/subscriptions/s/resourcegroups/rg/providers/microsoft.network/azurefirewalls/fw-hub'): only the "
+              "0.0.0.0/0 route that routing intent for internet traffic gives spokes with enableInternetSecurity is "
+              "applied (their replies to internet clients go to the hub); hub route tables, propagation, inter-hub "
+              "and branch routes, routing intent for private traffic, and the hub firewall's filtering and DNAT are "
+              "not modelled [unmodelled-feature]",
               "t.json: /1/properties/azureFirewall/id: warning: referenced firewall "
               "'/subscriptions/s/resourcegroups/rg/providers/microsoft.network/azurefirewalls/fw-hub' is not in the "
               "input [missing-reference]"}));
@@ -146,7 +147,7 @@ TEST_CASE("virtual WAN: malformed children name their pointer", "[vwan][azure]")
               "t.json: /0/properties/virtualNetworkConnections/0/properties/enableInternetSecurity: error: "
               "'enableInternetSecurity' is a string, expected a boolean [invalid-type]",
               "t.json: /0/properties/virtualNetworkConnections/1/properties: warning: hub virtual network connection "
-              "'nothing' has no 'remoteVirtualNetwork'; it connects nothing [missing-field]",
+              "'nothing' has no 'remoteVirtualNetwork'; it connects nothing [missing-reference]",
               "t.json: /1: error: hub virtual network connection id "
               "'/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/virtualHubs/hub1/connections/orphan' "
               "has no 'hubvirtualnetworkconnections' segment naming its parent [invalid-value]",
@@ -176,6 +177,74 @@ TEST_CASE("virtual WAN: children of a hub not in the input are warnings", "[vwan
         show({"t.json: /0: warning: hub virtual network connection 'c' belongs to virtual hub "
               "'/subscriptions/s/resourcegroups/rg/providers/microsoft.network/virtualhubs/gone', which is not in the "
               "input [missing-reference]"}));
+}
+
+/// A spoke VM `vm1` (10.1.1.4, Standard public IP 20.2.2.2) whose subnet NSG allows 22 from anywhere, in a
+/// spoke connected to hub1 whose routing intent sends internet traffic to the hub firewall.
+std::string spoke_estate(bool internet_security, bool user_default_route) {
+  const std::string route_table =
+      user_default_route ? R"(, "routeTable": {"id": "$N/routeTables/rt-direct"})" : "";
+  return fmt::format(R"([
+  {{"id": "$N/virtualHubs/hub1", "name": "hub1", "type": "Microsoft.Network/virtualHubs",
+   "properties": {{"addressPrefix": "10.100.0.0/23"}}}},
+  {{"id": "$N/virtualHubs/hub1/hubVirtualNetworkConnections/spoke1", "name": "spoke1",
+   "type": "Microsoft.Network/virtualHubs/hubVirtualNetworkConnections",
+   "properties": {{"remoteVirtualNetwork": {{"id": "$N/virtualNetworks/spoke1"}}, "enableInternetSecurity": {0}}}}},
+  {{"id": "$N/virtualHubs/hub1/routingIntent/intent", "name": "intent", "type": "Microsoft.Network/virtualHubs/routingIntent",
+   "properties": {{"routingPolicies": [{{"name": "Internet", "destinations": ["Internet"], "nextHop": "$N/azureFirewalls/fw-hub"}}]}}}},
+  {{"id": "$N/routeTables/rt-direct", "name": "rt-direct", "type": "Microsoft.Network/routeTables",
+   "properties": {{"routes": [{{"name": "office", "properties": {{"addressPrefix": "52.233.10.0/24", "nextHopType": "Internet"}}}}]}}}},
+  {{"id": "$N/networkSecurityGroups/nsg-vm", "name": "nsg-vm", "type": "Microsoft.Network/networkSecurityGroups",
+   "properties": {{"securityRules": [{{"name": "allow-ssh", "properties": {{"protocol": "Tcp", "access": "Allow",
+     "priority": 100, "direction": "Inbound", "sourceAddressPrefix": "*", "sourcePortRange": "*",
+     "destinationAddressPrefix": "*", "destinationPortRange": "22"}}}}]}}}},
+  {{"id": "$N/virtualNetworks/spoke1", "name": "spoke1", "type": "Microsoft.Network/virtualNetworks",
+   "properties": {{"addressSpace": {{"addressPrefixes": ["10.1.0.0/16"]}}, "subnets": [{{"name": "vms",
+     "properties": {{"addressPrefix": "10.1.1.0/24", "networkSecurityGroup": {{"id": "$N/networkSecurityGroups/nsg-vm"}}{1}}}}}]}}}},
+  {{"id": "$N/publicIPAddresses/pip-vm", "name": "pip-vm", "type": "Microsoft.Network/publicIPAddresses",
+   "sku": {{"name": "Standard"}}, "properties": {{"ipAddress": "20.2.2.2"}}}},
+  {{"id": "$N/networkInterfaces/nic-vm", "name": "nic-vm", "type": "Microsoft.Network/networkInterfaces",
+   "properties": {{"ipConfigurations": [{{"name": "c", "properties": {{"privateIPAddress": "10.1.1.4",
+     "subnet": {{"id": "$N/virtualNetworks/spoke1/subnets/vms"}}, "publicIPAddress": {{"id": "$N/publicIPAddresses/pip-vm"}}}}}}]}}}}
+])",
+                     internet_security ? "true" : "false", route_table);
+}
+
+TEST_CASE("routing intent for internet traffic: a spoke VM's public IP answers nobody", "[vwan][solver][scenario]") {
+  SECTION("enableInternetSecurity: the hub's 0.0.0.0/0 takes the replies, the flow is broken") {
+    auto l = load(spoke_estate(true, false));
+    const auto a = solver::analyze(l.model);
+    CHECK(a.exposures.empty());
+    REQUIRE(a.broken.size() == 1);
+    CHECK(a.broken[0].protocol == model::Protocol::kTcp);
+    CHECK(a.broken[0].ports == model::PortSet::single(22));
+    CHECK(a.broken[0].broken ==
+          "asymmetric routing: replies to these clients take route 0.0.0.0/0 -> VirtualNetworkGateway learned from "
+          "virtual hub 'hub1' (routing intent), not the public IP, so the connection fails");
+  }
+  SECTION("without enableInternetSecurity the spoke keeps the system default route: 22 is exposed") {
+    auto l = load(spoke_estate(false, false));
+    const auto a = solver::analyze(l.model);
+    REQUIRE(a.exposures.size() == 1);
+    CHECK(a.exposures[0].ports == model::PortSet::single(22));
+    CHECK(a.exposures[0].any_source);
+    CHECK(a.broken.empty());
+  }
+  SECTION("a user-defined route to Internet beats the hub's 0.0.0.0/0 for its prefix") {
+    // Only clients in 52.233.10.0/24 get answers. A user route's prefix also joins the VirtualNetwork tag, so
+    // AllowVnetInBound admits them on everything: 22 through allow-ssh, the rest of TCP, UDP, ICMP, ESP and AH
+    // through AllowVnetInBound (6 exposures); the rest of the internet reaches 22 but is never answered.
+    auto l = load(spoke_estate(true, true));
+    const auto a = solver::analyze(l.model);
+    REQUIRE(a.exposures.size() == 6);
+    for (const auto& e : a.exposures) {
+      CHECK(model::to_cidr_strings(e.sources) == std::vector<std::string>{"52.233.10.0/24"});
+    }
+    REQUIRE(a.broken.size() == 1);
+    CHECK(a.broken[0].ports == model::PortSet::single(22));
+    CHECK_FALSE(a.broken[0].sources.contains(model::IpAddress::parse("52.233.10.1")->value));
+    CHECK(a.broken[0].sources.contains(model::IpAddress::parse("8.8.8.8")->value));
+  }
 }
 
 }  // namespace

@@ -1169,9 +1169,9 @@ struct Importer::Impl {
   void read_hub_connection_fields(dom::object props, model::HubConnection& c) {
     c.remote_vnet = get_ref(props, keys::kRemoteVirtualNetwork);
     if (!c.remote_vnet.set() && !find_field(props, keys::kRemoteVirtualNetwork)) {
-      warning("missing-field", fmt::format("hub virtual network connection '{}' has no 'remoteVirtualNetwork'; it "
-                                           "connects nothing",
-                                           c.name));
+      warning("missing-reference", fmt::format("hub virtual network connection '{}' has no 'remoteVirtualNetwork'; "
+                                               "it connects nothing",
+                                               c.name));
     }
     if (auto b = get_bool(props, keys::kEnableInternetSecurity)) c.enable_internet_security = *b;
   }
