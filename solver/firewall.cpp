@@ -1,6 +1,8 @@
 // Azure Firewall DNAT matching (§4).
 #include "solver/firewall.h"
 
+#include <fmt/format.h>
+
 namespace exposim::solver {
 
 IpSet firewall_addresses(const model::Model& m, const model::FirewallAddresses& a, bool* unresolved) {
@@ -60,6 +62,93 @@ std::vector<DnatMatch> dnat_matches(const model::Model& m, const model::Firewall
     out.push_back(DnatMatch{static_cast<int>(i), std::move(share), unresolved});
   }
   return out;
+}
+
+std::vector<FirewallDecision> filter_through_firewall(const model::Model& m, const model::Firewall& fw,
+                                                      const PacketSet& arriving) {
+  std::vector<FirewallDecision> out;
+  PacketSet left = arriving;
+  for (std::size_t i = 0; i < fw.order.size() && !left.empty(); ++i) {
+    const auto& at = fw.order[i];
+    const auto& rule = rule_at(m, fw, at);
+    if (rule.kind == model::FirewallRuleKind::kNat) continue;
+    const bool allow = collection_at(m, fw, at).action == model::FirewallAction::kAllow;
+    const IpSet sources = firewall_addresses(m, rule.sources);
+    IpSet destinations = IpSet::all();
+    bool assumed = false;
+    model::ProtocolMask protocols = rule.protocols;
+    if (rule.kind == model::FirewallRuleKind::kNetwork) {
+      // Destination FQDNs and unresolved entries count as everything in allow rules, nothing in deny rules.
+      bool unresolved = false;
+      destinations = firewall_addresses(m, rule.destinations, &unresolved);
+      if (!rule.destination_fqdns.empty() && rule.destinations.empty()) unresolved = true;
+      if (unresolved && !allow) continue;
+      if (unresolved) destinations = IpSet::all();
+    } else {
+      if (!allow) continue;  // an FQDN deny never hides an exposure by being assumed to match
+      protocols = model::bit(model::Protocol::kTcp);
+      assumed = true;
+    }
+    const model::PortSet ports = rule.destination_ports.empty() ? model::PortSet::all() : rule.destination_ports;
+    PacketSet match = left.intersect(PacketSet(Cube{sources, destinations, protocols, model::PortSet::all(), ports}));
+    // Ports constrain TCP and UDP only; ICMP matches whatever the ports say.
+    if (protocols & model::bit(model::Protocol::kIcmp)) {
+      match = match.unite(left.intersect(PacketSet(Cube{sources, destinations, model::bit(model::Protocol::kIcmp),
+                                                        model::PortSet::all(), model::PortSet::all()})));
+    }
+    if (match.empty()) continue;
+    left = left.subtract(match);
+    out.push_back(FirewallDecision{static_cast<int>(i), allow, std::move(match), assumed});
+  }
+  if (!left.empty()) out.push_back(FirewallDecision{-1, false, std::move(left), false});
+  return out;
+}
+
+int firewall_at(const model::Model& m, const model::IpAddress& address) {
+  for (std::size_t f = 0; f < m.firewalls.size(); ++f) {
+    for (const auto& c : m.firewalls[f].ip_configurations) {
+      if (c.private_ip == address) return static_cast<int>(f);
+    }
+  }
+  return -1;
+}
+
+FirewallSide firewall_side(const model::Model& m, const model::Firewall& fw) {
+  FirewallSide side;
+  for (const auto& c : fw.ip_configurations) {
+    if (side.subnet < 0 && c.subnet.resolved()) side.subnet = c.subnet.index;
+    if (!side.address && c.private_ip) side.address = c.private_ip;
+  }
+  if (side.subnet >= 0) {
+    for (const auto& p : m.subnets[side.subnet].prefixes) side.snat = side.snat.unite(model::to_set(p));
+    if (!side.address && !m.subnets[side.subnet].prefixes.empty()) {
+      side.address = m.subnets[side.subnet].prefixes.front().address;
+    }
+  } else if (side.address) {
+    side.snat = model::to_set(*side.address);
+  }
+  return side;
+}
+
+std::string dnat_forward_blocks(const model::Model& m, const model::Firewall& fw, const FirewallSide& side,
+                                const model::IpAddress& target, int target_subnet, RouteChoice& forward) {
+  forward = choose_route(m, side.subnet, target);
+  if (!side.address) {
+    return fmt::format("firewall '{}' has no subnet or private IP in the input: its path to the target is unknown",
+                       fw.name);
+  }
+  const int fw_vnet = side.subnet >= 0 ? m.subnets[side.subnet].vnet.index : -1;
+  const int vnet = target_subnet >= 0 ? m.subnets[target_subnet].vnet.index : -1;
+  if (fw_vnet >= 0 && vnet >= 0) {
+    const std::string why = peering_blocks(m, fw_vnet, vnet);
+    if (!why.empty()) return fmt::format("firewall '{}' cannot reach {}: {}", fw.name, target.to_string(), why);
+  }
+  if (side.subnet >= 0 && forward.next_hop != model::NextHopType::kVnetLocal &&
+      forward.next_hop != model::NextHopType::kVnetPeering) {
+    return fmt::format("the firewall subnet sends {} by {}: the translated packet does not reach the target",
+                       target.to_string(), describe(m, forward));
+  }
+  return "";
 }
 
 }  // namespace exposim::solver

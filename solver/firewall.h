@@ -6,6 +6,7 @@
 
 #include "model/model.h"
 #include "solver/packet_set.h"
+#include "solver/routing.h"
 
 namespace exposim::solver {
 
@@ -31,9 +32,43 @@ struct DnatMatch {
 /// inbound connections (docs/model.md).
 std::vector<DnatMatch> dnat_matches(const model::Model& m, const model::Firewall& fw, const IpSet& internet);
 
+/// One rule's share of traffic crossing the firewall (network and application rules).
+struct FirewallDecision {
+  int position{-1};  // index into fw.order; -1: no rule matched (Azure denies by default)
+  bool allow{false};
+  PacketSet packets;
+  /// An application rule allowed by its port alone: its FQDN targets cannot be checked for a flow addressed
+  /// by IP, and are assumed to match (which never hides an exposure).
+  bool assumed{false};
+};
+
+/// Traffic that crosses the firewall because a route sends it there (not DNAT): network rules first, then
+/// application rules, first match, deny by default. The decisions partition `arriving`.
+std::vector<FirewallDecision> filter_through_firewall(const model::Model& m, const model::Firewall& fw,
+                                                      const PacketSet& arriving);
+
+/// The firewall whose private address is `address` (a route's next hop), or -1.
+int firewall_at(const model::Model& m, const model::IpAddress& address);
+
 /// The rule at a position of fw.order.
 const model::FirewallRule& rule_at(const model::Model& m, const model::Firewall& fw, const model::FirewallRulePosition& at);
 const model::FirewallRuleCollection& collection_at(const model::Model& m, const model::Firewall& fw,
                                                    const model::FirewallRulePosition& at);
+
+/// Where a firewall's translated packets come from: its subnet (-1 when unknown), its private address
+/// (replies must return to it; the subnet's first address when no private IP is given), and the addresses
+/// a target sees as the source after SNAT (the firewall subnet; any instance may carry the flow).
+struct FirewallSide {
+  int subnet{-1};
+  std::optional<model::IpAddress> address;
+  IpSet snat;
+};
+FirewallSide firewall_side(const model::Model& m, const model::Firewall& fw);
+
+/// Why translated packets from the firewall cannot reach `target` (an address in subnet `target_subnet`),
+/// empty when they can: the VNets must be peered (or the same), and the firewall subnet's route to the
+/// target must be VnetLocal or VNetPeering. `forward` receives that route.
+std::string dnat_forward_blocks(const model::Model& m, const model::Firewall& fw, const FirewallSide& side,
+                                const model::IpAddress& target, int target_subnet, RouteChoice& forward);
 
 }  // namespace exposim::solver
