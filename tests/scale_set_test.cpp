@@ -14,6 +14,7 @@
 #include "cli/report.h"
 #include "importers/azure/resource_importer.h"
 #include "model/validate.h"
+#include "solver/explain.h"
 #include "solver/exposure.h"
 
 namespace exposim {
@@ -202,6 +203,32 @@ TEST_CASE("scale set of 3 behind a Standard load balancer: NAT pool ports 50000,
   CHECK(lb_hop["rule"]["frontend_port"] == 50000);
   CHECK(lb_hop["rule"]["backend_port"] == 22);
   CHECK(cli::describe_hop(m, a.exposures[1].path[2]) == "lb1/ssh (NAT pool)");
+}
+
+TEST_CASE("explain follows a flow through an inbound NAT pool to its instance", "[scaleset][explain]") {
+  auto l = load(list({vnet(true), kNsgSsh, load_balancer("Standard", "50000", "50099"), scale_set("3")}));
+  REQUIRE(show(l.diags) == "");
+  solver::FlowQuery q;
+  q.source = *model::IpAddress::parse("8.8.8.8");
+  q.target = "20.1.1.1";
+  q.destination_port = 50001;
+  const auto t = solver::explain(l.model, q);
+  REQUIRE(t.status == solver::FlowTrace::Status::kOk);
+  CHECK(t.allowed);
+  const solver::TraceHop* lb = nullptr;
+  for (const auto& h : t.hops) {
+    if (h.kind == solver::TraceHop::Kind::kLoadBalancer) lb = &h;
+  }
+  REQUIRE(lb != nullptr);
+  CHECK(lb->lb_nat_pool);
+  CHECK(lb->backend_port == 22);
+  CHECK_THAT(lb->reason, Catch::StartsWith("tcp port 50001 matches inbound NAT pool 'ssh' (50000..50099 -> 22) of "
+                                           "'lb1': port 50001 goes to scale set instance 1, vmss1_1"));
+  CHECK(l.model.nics[static_cast<std::size_t>(t.nic)].scale_set_instance == 1);
+  // Port 50003 belongs to instance 3, which does not exist (capacity 3): the packet goes nowhere.
+  q.destination_port = 50003;
+  const auto none = solver::explain(l.model, q);
+  CHECK_FALSE(none.allowed);
 }
 
 TEST_CASE("scale set behind a Standard load balancer without any NSG is closed", "[scaleset][solver][scenario]") {
