@@ -1,6 +1,7 @@
 // Scale set expansion: the instance NICs (input or synthesised) that stand for a scale set's instances.
 #include "model/scale_set.h"
 
+#include <algorithm>
 #include <charconv>
 #include <set>
 #include <string_view>
@@ -31,17 +32,24 @@ int instance_of(std::string_view key, std::string_view scale_set_key) {
   return i;
 }
 
-void synthesise(Model& m, int si, Diagnostics& diags) {
+/// `budget`: instance ip configurations that may still be synthesised (kMaxSynthesisedIpConfigurations).
+void synthesise(Model& m, int si, Diagnostics& diags, std::size_t& budget) {
   ScaleSet& s = m.scale_sets[si];  // stays put: only other vectors grow below
-  int n = s.capacity;
-  if (n > kMaxScaleSetInstances) {
+  std::size_t per_instance = 0;
+  for (const auto& nc : s.nic_configurations) per_instance += nc.ip_configurations.size();
+  int n = std::min(s.capacity, kMaxScaleSetInstances);
+  if (per_instance > 0) n = static_cast<int>(std::min<std::size_t>(static_cast<std::size_t>(n), budget / per_instance));
+  if (n < s.capacity) {
     SourceLocation at = s.where;
     at.pointer += "/sku/capacity";
     diags.warning("scale-set-capacity-capped", at,
-                  fmt::format("scale set '{}' has capacity {}; only instances 0..{} are analysed", s.name, n,
-                              kMaxScaleSetInstances - 1));
-    n = kMaxScaleSetInstances;
+                  n > 0 ? fmt::format("scale set '{}' has capacity {}; only instances 0..{} are analysed", s.name,
+                                      s.capacity, n - 1)
+                        : fmt::format("scale set '{}' has capacity {}; no instance is analysed (more than {} instance "
+                                      "ip configurations in all)",
+                                      s.name, s.capacity, kMaxSynthesisedIpConfigurations));
   }
+  budget -= static_cast<std::size_t>(n) * per_instance;
   s.synthesised = true;
   for (int i = 0; i < n; ++i) {
     VirtualMachine vm;
@@ -136,8 +144,10 @@ void expand_scale_sets(Model& m, Diagnostics& diags) {
     }
   }
   // Synthesis last: it grows m.nics, which the views in nic_by_key point into.
+  std::size_t budget = kMaxSynthesisedIpConfigurations;
   for (std::size_t si = 0; si < m.scale_sets.size(); ++si) {
-    if (m.scale_sets[si].instance_nics.empty()) synthesise(m, static_cast<int>(si), diags);
+    const auto& s = m.scale_sets[si];
+    if (s.instance_nics.empty() && !s.synthesised) synthesise(m, static_cast<int>(si), diags, budget);
   }
 }
 

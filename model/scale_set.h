@@ -14,6 +14,9 @@ namespace exposim::model {
 /// Instances synthesised per scale set at most; a larger `sku.capacity` is capped with a warning
 /// (`scale-set-capacity-capped`), so hostile input cannot make the analysis unbounded.
 inline constexpr int kMaxScaleSetInstances = 1000;
+/// Instance ip configurations synthesised over all scale sets at most (instances x ip configurations per
+/// instance); scale sets past the budget get fewer instances, with the same warning.
+inline constexpr std::size_t kMaxSynthesisedIpConfigurations = 200000;
 
 /// `publicIPAddressConfiguration` of a scale set ip configuration: every instance gets its own public IP,
 /// whose address Azure allocates at deployment (unknown here).

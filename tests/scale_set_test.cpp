@@ -312,6 +312,20 @@ TEST_CASE("scale set capacity is capped at 1000 instances, and a NAT pool runs o
   CHECK(highest == 50099);
 }
 
+TEST_CASE("synthesised instance ip configurations are bounded over all scale sets", "[scaleset][model]") {
+  // 201 ip configurations per instance: the budget of 200000 holds 995 instances (995 x 201 = 199995).
+  std::string configs;
+  for (int i = 0; i < 201; ++i) configs += fmt::format(R"({}{{"name": "c{}", "properties": {{}}}})", i ? "," : "", i);
+  auto l = load(list({fmt::format(R"({{"id": "$C/virtualMachineScaleSets/wide", "name": "wide",
+      "type": "Microsoft.Compute/virtualMachineScaleSets", "sku": {{"capacity": 1000}},
+      "properties": {{"virtualMachineProfile": {{"networkProfile": {{"networkInterfaceConfigurations": [
+        {{"name": "n", "properties": {{"ipConfigurations": [{}]}}}}]}}}}}}}})",
+                                               configs)}));
+  CHECK(show(l.diags) == show({"t.json: /0/sku/capacity: warning: scale set 'wide' has capacity 1000; only instances "
+                               "0..994 are analysed [scale-set-capacity-capped]"}));
+  CHECK(l.model.nics.size() == 995);
+}
+
 /// NICs of instances 0 and 4 as `az vmss nic list` prints them (flattened), listing `lists`.
 std::string instance_nics(const std::string& lists0, const std::string& lists4) {
   std::string out;
