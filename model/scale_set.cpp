@@ -35,6 +35,8 @@ int instance_of(std::string_view key, std::string_view scale_set_key) {
 /// `budget`: instance ip configurations that may still be synthesised (kMaxSynthesisedIpConfigurations).
 void synthesise(Model& m, int si, Diagnostics& diags, std::size_t& budget) {
   ScaleSet& s = m.scale_sets[si];  // stays put: only other vectors grow below
+  s.synthesised = true;
+  if (s.nic_configurations.empty()) return;  // no network profile: nothing to reach
   std::size_t per_instance = 0;
   for (const auto& nc : s.nic_configurations) per_instance += nc.ip_configurations.size();
   int n = std::min(s.capacity, kMaxScaleSetInstances);
@@ -50,7 +52,6 @@ void synthesise(Model& m, int si, Diagnostics& diags, std::size_t& budget) {
                                       s.name, s.capacity, kMaxSynthesisedIpConfigurations));
   }
   budget -= static_cast<std::size_t>(n) * per_instance;
-  s.synthesised = true;
   for (int i = 0; i < n; ++i) {
     VirtualMachine vm;
     vm.id = fmt::format("{}/virtualMachines/{}", s.id, i);

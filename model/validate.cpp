@@ -574,6 +574,7 @@ class Validator {
     for (std::size_t f = 0; f < m_.firewalls.size(); ++f) {
       auto v = m_.find(m_.firewalls[f].virtual_hub.id);
       if (!v || v->kind != ResourceKind::kVirtualHub) continue;
+      m_.firewalls[f].virtual_hub.index = v->index;
       auto& hub = m_.virtual_hubs[v->index];
       if (!hub.azure_firewall.set()) hub.azure_firewall = Ref{m_.firewalls[f].key, static_cast<int>(f)};
     }
