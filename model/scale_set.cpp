@@ -113,6 +113,30 @@ void synthesise(Model& m, int si, Diagnostics& diags, std::size_t& budget) {
   }
 }
 
+/// Instance NICs from the input (`az vmss nic list`) name a VM `<scale set id>/virtualMachines/<i>` that such
+/// exports lack: it is added (named `<scale set name>_<i>`) unless the input has it, so that reports name the
+/// instance and the NICs' `virtualMachine` references resolve.
+void add_instance_vms(Model& m, int si, std::set<std::string>& vm_keys) {
+  const ScaleSet& s = m.scale_sets[si];
+  for (int n : s.instance_nics) {
+    auto& nic = m.nics[n];
+    if (nic.scale_set_instance < 0) continue;
+    const std::string id = fmt::format("{}/virtualMachines/{}", s.id, nic.scale_set_instance);
+    std::string key = canonical_id(id);
+    if (nic.virtual_machine.set() && nic.virtual_machine.id != key) continue;  // names another VM: keep it
+    nic.virtual_machine = Ref{key};
+    if (!vm_keys.insert(key).second) continue;  // in the input, or added for another NIC of the instance
+    VirtualMachine vm;
+    vm.id = id;
+    vm.key = std::move(key);
+    vm.name = fmt::format("{}_{}", s.name, nic.scale_set_instance);
+    vm.location = s.location;
+    vm.where = nic.where;
+    vm.flattened = nic.flattened;
+    m.vms.push_back(std::move(vm));
+  }
+}
+
 }  // namespace
 
 void expand_scale_sets(Model& m, Diagnostics& diags) {
@@ -146,9 +170,15 @@ void expand_scale_sets(Model& m, Diagnostics& diags) {
   }
   // Synthesis last: it grows m.nics, which the views in nic_by_key point into.
   std::size_t budget = kMaxSynthesisedIpConfigurations;
+  std::set<std::string> vm_keys;
+  for (const auto& vm : m.vms) vm_keys.insert(vm.key);
   for (std::size_t si = 0; si < m.scale_sets.size(); ++si) {
     const auto& s = m.scale_sets[si];
-    if (s.instance_nics.empty() && !s.synthesised) synthesise(m, static_cast<int>(si), diags, budget);
+    if (!s.instance_nics.empty()) {
+      if (!s.synthesised) add_instance_vms(m, static_cast<int>(si), vm_keys);
+    } else if (!s.synthesised) {
+      synthesise(m, static_cast<int>(si), diags, budget);
+    }
   }
 }
 

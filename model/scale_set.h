@@ -68,7 +68,9 @@ struct Model;
 /// Turns every scale set into instance NICs, before validation resolves references:
 /// - When the input holds NICs of the scale set's instances (ids `<scale set id>/virtualMachines/<i>/
 ///   networkInterfaces/<name>`, as `az vmss nic list` prints them), those are the instances: nothing is
-///   synthesised (no double counting); each such NIC records its scale set and instance number.
+///   synthesised (no double counting); each such NIC records its scale set and instance number, and the
+///   instance's VM (`<scale set id>/virtualMachines/<i>`, named `<scale set name>_<i>`) is added when the
+///   input lacks it.
 /// - Likewise when virtual machines in the input name the scale set (`virtualMachineScaleSet`, Flexible
 ///   orchestration): their NICs are the instances, with no instance number.
 /// - Otherwise instances 0..N-1 (N = capacity, capped at kMaxScaleSetInstances) are synthesised: a virtual

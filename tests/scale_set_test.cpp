@@ -333,6 +333,7 @@ std::string instance_nics(const std::string& lists0, const std::string& lists4) 
     if (!out.empty()) out += ',';
     out += fmt::format(R"({{"id": "$C/virtualMachineScaleSets/vmss1/virtualMachines/{0}/networkInterfaces/nic",
         "name": "nic", "type": "Microsoft.Network/networkInterfaces", "primary": true,
+        "virtualMachine": {{"id": "$C/virtualMachineScaleSets/vmss1/virtualMachines/{0}"}},
         "ipConfigurations": [{{"id": "$C/virtualMachineScaleSets/vmss1/virtualMachines/{0}/networkInterfaces/nic/ipConfigurations/ipconfig",
           "name": "ipconfig", "privateIpAddress": "10.0.1.{1}", "subnet": {{"id": "$N/virtualNetworks/vnet1/subnets/web"}},
           {2}}}]}})",
@@ -357,26 +358,30 @@ TEST_CASE("instance NICs in the input are the instances: nothing is synthesised,
         list({vnet(false), load_balancer("Basic", "50000", "50099", derived), scale_set("3"), instance_nics(rule0, rule4)}));
     REQUIRE(show(l.diags) == "");
     CHECK_FALSE(l.model.scale_sets[0].synthesised);
-    CHECK(l.model.vms.empty());
     CHECK(l.model.nics.size() == 2);
+    // The instances' VMs, absent from such exports, are added so that reports name the instances.
+    REQUIRE(l.model.vms.size() == 2);
+    CHECK(l.model.vms[1].id ==
+          "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/virtualMachineScaleSets/vmss1/"
+          "virtualMachines/4");
     CHECK(show(summary(l.model, solver::analyze(l.model))) ==
-          show({"nic#0 load-balancer-nat tcp 22 entry 50000 any lb1/ssh.0 inbound-nat",
-                "nic#4 load-balancer-nat tcp 22 entry 50004 any lb1/ssh.4 inbound-nat"}));
+          show({"vmss1_0 load-balancer-nat tcp 22 entry 50000 any lb1/ssh.0 inbound-nat",
+                "vmss1_4 load-balancer-nat tcp 22 entry 50004 any lb1/ssh.4 inbound-nat"}));
   }
   SECTION("the NICs list the pool only: instance i gets range start + i") {
     auto l = load(list({vnet(false), load_balancer("Basic", "50000", "50099"), scale_set("3"), instance_nics(pool, pool)}));
     REQUIRE(show(l.diags) == "");
     CHECK(show(summary(l.model, solver::analyze(l.model))) ==
-          show({"nic#0 load-balancer-nat tcp 22 entry 50000 any lb1/ssh inbound-nat-pool",
-                "nic#4 load-balancer-nat tcp 22 entry 50004 any lb1/ssh inbound-nat-pool"}));
+          show({"vmss1_0 load-balancer-nat tcp 22 entry 50000 any lb1/ssh inbound-nat-pool",
+                "vmss1_4 load-balancer-nat tcp 22 entry 50004 any lb1/ssh inbound-nat-pool"}));
   }
   SECTION("the NICs list the pool and its derived rules: reached through the rules, once") {
     auto l = load(list({vnet(false), load_balancer("Basic", "50000", "50099", derived), scale_set("3"),
                         instance_nics(fmt::format("{},{}", pool, rule0), fmt::format("{},{}", pool, rule4))}));
     REQUIRE(show(l.diags) == "");
     CHECK(show(summary(l.model, solver::analyze(l.model))) ==
-          show({"nic#0 load-balancer-nat tcp 22 entry 50000 any lb1/ssh.0 inbound-nat",
-                "nic#4 load-balancer-nat tcp 22 entry 50004 any lb1/ssh.4 inbound-nat"}));
+          show({"vmss1_0 load-balancer-nat tcp 22 entry 50000 any lb1/ssh.0 inbound-nat",
+                "vmss1_4 load-balancer-nat tcp 22 entry 50004 any lb1/ssh.4 inbound-nat"}));
   }
 }
 
