@@ -6,7 +6,7 @@
 namespace exposim::model {
 
 int internet_hub(const Model& m, int vnet) {
-  if (vnet < 0) return -1;
+  if (vnet < 0 || m.hub_routing_intents.empty()) return -1;  // the common case costs nothing
   for (const auto& c : m.hub_connections) {
     if (c.remote_vnet.index != vnet || !c.enable_internet_security || !c.hub.resolved()) continue;
     for (int r : m.virtual_hubs[c.hub.index].routing_intents) {
