@@ -14,6 +14,7 @@
 #include "solver/address_space.h"
 #include "solver/firewall.h"
 #include "solver/nsg_eval.h"
+#include "solver/paas.h"
 #include "solver/routing.h"
 
 namespace exposim::solver {
@@ -159,6 +160,7 @@ class Analyzer {
     for (std::size_t f = 0; f < m_.firewalls.size(); ++f) firewall(static_cast<int>(f));
     appliances();
     out_.targets_evaluated = evaluated_.size();
+    analyze_paas(m_, space_, out_);
     out_.internet = space_.internet();
     sort();
   }
