@@ -147,8 +147,8 @@ RouteChoice choose_route(const model::Model& m, int subnet, const IpAddress& des
 }
 
 std::string describe(const model::Model& m, const RouteChoice& r) {
-  std::string hop = model::to_string(r.next_hop);
-  if (r.next_hop_ip) hop += fmt::format(" {}", r.next_hop_ip->to_string());  // (GCC 12 -Wrestrict on " " + s)
+  const std::string hop = r.next_hop_ip ? fmt::format("{} {}", model::to_string(r.next_hop), r.next_hop_ip->to_string())
+                                        : std::string(model::to_string(r.next_hop));
   if (r.user) {
     const auto& rt = m.route_tables[r.route_table];
     return fmt::format("route '{}' ({} -> {}) of route table '{}'", rt.routes[r.route].name, r.prefix.to_string(), hop,
