@@ -22,6 +22,7 @@
 #include "cli/explain_report.h"
 #include "cli/report.h"
 #include "importers/azure/resource_importer.h"
+#include "importers/inputs.h"
 #include "model/validate.h"
 #include "solver/explain.h"
 #include "solver/exposure.h"
@@ -33,6 +34,8 @@ using Clock = std::chrono::steady_clock;
 
 struct InputOptions {
   std::vector<std::string> files;
+  std::vector<std::string> parameter_files;
+  std::vector<std::string> parameters;
   bool strict{false};
   bool allow_missing{false};
   bool verbose{false};
@@ -40,8 +43,12 @@ struct InputOptions {
 };
 
 void add_input_options(CLI::App& cmd, InputOptions& o) {
-  cmd.add_option("files", o.files, "Azure resource JSON files (arrays, {\"value\":[...]}, {\"data\":[...]})")
+  cmd.add_option("files", o.files,
+                 "Azure resource JSON files (arrays, {\"value\":[...]}, {\"data\":[...]}), deployment templates and "
+                 "their parameter files")
       ->required();
+  cmd.add_option("--parameters", o.parameter_files, "A template parameter file (deploymentParameters.json); repeatable");
+  cmd.add_option("--param", o.parameters, "A template parameter as NAME=VALUE, after the parameter files; repeatable");
   cmd.add_flag("--strict", o.strict, "Treat warnings (assumptions taken about the input) as errors");
   cmd.add_flag("--allow-missing", o.allow_missing,
                "Accept references to resources absent from the input, assuming they admit everything");
@@ -72,12 +79,24 @@ double seconds_since(Clock::time_point t) { return std::chrono::duration<double>
 /// Imports and validates the inputs. Returns false (after printing every diagnostic) on errors.
 bool load(const InputOptions& o, std::ostream& err, model::Model& m, model::Diagnostics& diags) {
   auto t0 = Clock::now();
-  const auto stats = importers::azure::import_files(o.files, m, diags);
+  importers::InputOptions io;
+  io.parameter_files = o.parameter_files;
+  io.parameters = o.parameters;
+  const auto reports = importers::import_inputs(o.files, io, m, diags);
   if (o.verbose) {
-    for (std::size_t i = 0; i < stats.size() && i < o.files.size(); ++i) {
-      const auto& s = stats[i];
-      err << fmt::format("exposim: {}: detected {} shape, {} resources", o.files[i],
-                         s.detected_shape.empty() ? "no" : s.detected_shape, s.resources);
+    for (const auto& r : reports) {
+      const auto& s = r.stats;
+      if (r.kind == "parameters") {
+        err << fmt::format("exposim: {}: detected a template parameter file\n", r.path);
+        continue;
+      }
+      if (r.kind == "template") {
+        err << fmt::format("exposim: {}: detected a deployment template, {} resources after expansion, {} modelled",
+                           r.path, r.expanded, s.resources);
+      } else {
+        err << fmt::format("exposim: {}: detected {} shape, {} resources", r.path,
+                           s.detected_shape.empty() ? "no" : s.detected_shape, s.resources);
+      }
       for (const auto& [type, n] : s.by_type) err << fmt::format(", {} {}", n, type);
       err << '\n';
     }

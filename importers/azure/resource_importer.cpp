@@ -258,6 +258,7 @@ struct Importer::Impl {
   std::string ptr;  // JSON pointer of what is being read
   std::size_t errors = 0;
   ImportStats* stats = nullptr;
+  const std::vector<std::string>* element_pointers = nullptr;  // add_text of generated resources
 
   // Across files, until finish().
   std::unordered_map<std::string, bool> subnet_inline;  // subnet key -> first seen inline
@@ -2864,7 +2865,9 @@ struct Importer::Impl {
       }
       ptr = prefix;
       const bool whole = stream.shape() == StreamShape::kObject;
-      if (!whole) {
+      if (element_pointers != nullptr && el.index < element_pointers->size()) {
+        ptr = (*element_pointers)[el.index];  // generated text: locations name the original input
+      } else if (!whole) {
         ptr += '/';
         ptr += std::to_string(el.index);
       }
@@ -3038,12 +3041,18 @@ ImportStats Importer::add_file(const std::string& path) {
   });
 }
 
-ImportStats Importer::add_text(std::string_view text, std::string_view file_name) {
-  return impl_->guarded(file_name, [&]() -> ImportStats {
+ImportStats Importer::add_text(std::string_view text, std::string_view file_name,
+                               const std::vector<std::string>* element_pointers) {
+  impl_->element_pointers = element_pointers;
+  ImportStats stats = impl_->guarded(file_name, [&]() -> ImportStats {
     MemorySource source(text);
     return impl_->run(source, file_name);
   });
+  impl_->element_pointers = nullptr;
+  return stats;
 }
+
+bool Importer::models(std::string_view lower_type) { return Impl::kind_of(lower_type).has_value(); }
 
 void Importer::finish() {
   try {

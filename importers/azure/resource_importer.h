@@ -57,12 +57,17 @@ class Importer {
 
   /// Appends the resources of one file to the model.
   ImportStats add_file(const std::string& path);
-  /// Same from memory; `file_name` is used in diagnostics.
-  ImportStats add_text(std::string_view text, std::string_view file_name);
+  /// Same from memory; `file_name` is used in diagnostics. With `element_pointers` (text generated from
+  /// another input, an array), element i is located at element_pointers[i] instead of "/i".
+  ImportStats add_text(std::string_view text, std::string_view file_name,
+                       const std::vector<std::string>* element_pointers = nullptr);
   /// Attaches the separate child resources added so far to their parents; a child whose parent is not in
   /// the model is reported (`dangling-parent`). Call after the last file; a second call handles the
   /// children added since the first.
   void finish();
+
+  /// True when resources of this type (lowercase, "microsoft.network/virtualnetworks") are read into the model.
+  static bool models(std::string_view lower_type);
 
  private:
   struct Impl;

@@ -1,0 +1,759 @@
+// Expansion of deployment templates into Azure resource JSON (docs/arm-templates.md).
+#include "importers/arm/template.h"
+
+#include <algorithm>
+#include <cctype>
+#include <map>
+#include <optional>
+#include <functional>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "importers/arm/expression.h"
+#include "model/ip.h"
+
+namespace exposim::importers::arm {
+namespace {
+
+using nlohmann::json;
+
+std::string lower(std::string_view s) { return detail::lower(s); }
+
+bool ends_with_ci(std::string_view text, std::string_view suffix) {
+  if (text.size() < suffix.size()) return false;
+  return lower(text.substr(text.size() - suffix.size())) == lower(suffix);
+}
+
+/// The member of `o` named `key` case-insensitively, or nullptr.
+const json* member(const json& o, std::string_view key) {
+  if (!o.is_object()) return nullptr;
+  const std::string k = lower(key);
+  for (auto it = o.begin(); it != o.end(); ++it) {
+    if (lower(it.key()) == k) return &it.value();
+  }
+  return nullptr;
+}
+
+std::string escape_token(std::string_view t) {
+  std::string out;
+  for (char c : t) {
+    if (c == '~') {
+      out += "~0";
+    } else if (c == '/') {
+      out += "~1";
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+std::vector<std::string> split(std::string_view s, char sep) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  for (std::size_t i = 0; i <= s.size(); ++i) {
+    if (i == s.size() || s[i] == sep) {
+      out.emplace_back(s.substr(start, i - start));
+      start = i + 1;
+    }
+  }
+  return out;
+}
+
+std::string trim_slashes(std::string s) {
+  while (!s.empty() && s.back() == '/') s.pop_back();
+  while (!s.empty() && s.front() == '/') s.erase(s.begin());
+  return s;
+}
+
+/// Reads `reference(<resource>[, api][, 'Full']).ipAddress` (or `.properties.ipAddress`): the inside of the
+/// first argument, as an expression, or empty.
+std::string reference_ip_argument(std::string_view expr) {
+  std::string text(expr);
+  std::string l = lower(text);
+  if (l.size() < 2 || l.front() != '[' || l.back() != ']') return "";
+  l = l.substr(1, l.size() - 2);
+  text = text.substr(1, text.size() - 2);
+  const std::string head = "reference(";
+  if (l.rfind(head, 0) != 0) return "";
+  std::string tail;
+  for (const char* t : {").ipaddress", ").properties.ipaddress"}) {
+    if (l.size() > std::string(t).size() && l.compare(l.size() - std::string(t).size(), std::string(t).size(), t) == 0) {
+      tail = t;
+    }
+  }
+  if (tail.empty()) return "";
+  const std::string inside = text.substr(head.size(), text.size() - head.size() - tail.size());
+  // The first top-level argument.
+  int depth = 0;
+  bool quoted = false;
+  for (std::size_t i = 0; i < inside.size(); ++i) {
+    const char c = inside[i];
+    if (c == '\'') quoted = !quoted;
+    if (quoted) continue;
+    if (c == '(' || c == '[') ++depth;
+    if (c == ')' || c == ']') --depth;
+    if (c == ',' && depth == 0) return inside.substr(0, i);
+  }
+  return inside;
+}
+
+constexpr std::string_view kDeferredPip = "\x01pip:";
+
+class Expander {
+ public:
+  Expander(const std::string& file, const TemplateOptions& options, model::Diagnostics& diags)
+      : file_(file), options_(options), diags_(diags) {}
+
+  std::vector<ExpandedResource> run(const json& doc) {
+    Context context;
+    if (!options_.subscription_id.empty()) context.subscription_id = options_.subscription_id;
+    if (!options_.resource_group.empty()) context.resource_group = options_.resource_group;
+    if (!options_.location.empty()) context.location = options_.location;
+    if (!prepare(doc, options_.parameters, "", context)) return {};
+    Evaluator ev(context);
+    if (const json* resources = member(doc, "resources")) expand_list(ev, *resources, "/resources", "", "", 0);
+    finish();
+    return std::move(out_);
+  }
+
+ private:
+  void report(model::Severity s, const std::string& pointer, std::string code, std::string message) {
+    diags_.add({s, std::move(code), {model::FileName(file_), pointer, 0, 0}, std::move(message)});
+  }
+  void error(const std::string& pointer, std::string code, std::string message) {
+    report(model::Severity::kError, pointer, std::move(code), std::move(message));
+  }
+  void warning(const std::string& pointer, std::string code, std::string message) {
+    report(model::Severity::kWarning, pointer, std::move(code), std::move(message));
+  }
+
+  /// Fills `context` with the template's parameters (given values, then defaults) and raw variables.
+  bool prepare(const json& tmpl, const json& given, const std::string& ptr, Context& context) {
+    const json* declared = member(tmpl, "parameters");
+    json values = json::object();
+    std::set<std::string> known;
+    bool ok = true;
+    if (declared != nullptr && declared->is_object()) {
+      std::vector<std::pair<std::string, const json*>> defaults;
+      for (auto it = declared->begin(); it != declared->end(); ++it) {
+        known.insert(lower(it.key()));
+        const json* value = member(given, it.key());
+        if (value != nullptr) {
+          values[it.key()] = coerce(*value, member(it.value(), "type"));
+        } else if (const json* d = member(it.value(), "defaultValue")) {
+          defaults.emplace_back(it.key(), d);
+        } else if (const json* t = member(it.value(), "type");
+                   t != nullptr && t->is_string() && lower(t->get<std::string>()).rfind("secure", 0) == 0) {
+          // Passwords and keys never decide exposure: a placeholder, with a warning.
+          warning(ptr + "/parameters/" + escape_token(it.key()), "missing-parameter",
+                  fmt::format("secure parameter '{}' has no value: a placeholder is used (secrets do not decide "
+                              "exposure)",
+                              it.key()));
+          values[it.key()] = lower(t->get<std::string>()) == "secureobject" ? json::object() : json("placeholder");
+        } else {
+          error(ptr + "/parameters/" + escape_token(it.key()), "missing-parameter",
+                fmt::format("parameter '{}' has no value and no default: give it in a parameter file or with "
+                            "--param {}=VALUE",
+                            it.key(), it.key()));
+          ok = false;
+        }
+      }
+      // Defaults may use other parameters: evaluated in declaration order.
+      for (const auto& [name, d] : defaults) {
+        Context c = context;
+        c.parameters = values;
+        Evaluator ev(c);
+        Result r = ev.evaluate_json(*d);
+        const std::string at = ptr + "/parameters/" + escape_token(name) + "/defaultValue";
+        if (!r.ok()) {
+          expression_error(at, *r.error);
+          ok = false;
+        } else if (r.unknown) {
+          warning(at, "unresolved-expression",
+                  fmt::format("the default of parameter '{}' is only known at deployment ({})", name, r.unknown_reason));
+          values[name] = nullptr;
+        } else {
+          values[name] = std::move(r.value);
+        }
+      }
+    }
+    if (given.is_object()) {
+      for (auto it = given.begin(); it != given.end(); ++it) {
+        if (known.count(lower(it.key())) == 0 && ptr.empty()) {
+          warning("", "unknown-parameter", fmt::format("parameter '{}' is given but the template does not declare it",
+                                                       it.key()));
+        }
+      }
+    }
+    context.parameters = std::move(values);
+    if (const json* v = member(tmpl, "variables"); v != nullptr && v->is_object()) context.variables = *v;
+    return ok;
+  }
+
+  /// A command-line value (a string) as the declared type: ints, bools, arrays and objects parsed.
+  static json coerce(const json& value, const json* type) {
+    if (!value.is_string() || type == nullptr || !type->is_string()) return value;
+    const std::string t = lower(type->get<std::string>());
+    const std::string& s = value.get_ref<const std::string&>();
+    if (t == "int" || t == "bool" || t == "array" || t == "object") {
+      json parsed = json::parse(s, nullptr, false);
+      if (!parsed.is_discarded()) return parsed;
+    }
+    return value;
+  }
+
+  void expression_error(const std::string& pointer, const Error& e) {
+    const std::string code = e.code == "expression-syntax" ? "expression-syntax" : "expression-error";
+    if (soft_) {
+      ++hard_errors_;  // counted so that the resource is left out, reported as a warning
+      warning(pointer, code, to_string(e) + " (in a resource that cannot decide exposure: it is left out)");
+      return;
+    }
+    error(pointer, code, to_string(e));
+  }
+
+  void expand_list(Evaluator& ev, const json& resources, const std::string& ptr, const std::string& parent_type,
+                   const std::string& parent_name, int depth) {
+    if (depth > 8) {
+      error(ptr, "limit-exceeded", "resources nested deeper than 8 levels");
+      return;
+    }
+    auto one = [&](const json& r, const std::string& at) {
+      if (!r.is_object()) {
+        error(at, "invalid-type", "resource is not an object");
+        return;
+      }
+      const json* copy = member(r, "copy");
+      if (copy == nullptr) {
+        expand_one(ev, r, at, parent_type, parent_name, depth);
+        return;
+      }
+      const json* name = member(*copy, "name");
+      const json* count = member(*copy, "count");
+      if (name == nullptr || !name->is_string() || count == nullptr) {
+        error(at + "/copy", "missing-field", "copy has no 'name' or 'count'");
+        return;
+      }
+      Result n = ev.evaluate_json(*count);
+      if (!n.ok()) {
+        expression_error(at + "/copy/count", *n.error);
+        return;
+      }
+      if (n.unknown || !n.value.is_number_integer() || n.value.get<std::int64_t>() < 0 ||
+          n.value.get<std::int64_t>() > 800) {
+        error(at + "/copy/count", "invalid-value",
+              n.unknown ? "copy count is only known at deployment" : "copy count is not an integer in 0..800");
+        return;
+      }
+      const std::string loop = name->get<std::string>();
+      auto& indices = ev.context().copy_indices;
+      const auto saved = indices;
+      for (std::int64_t i = 0; i < n.value.get<std::int64_t>(); ++i) {
+        indices[""] = i;
+        indices[loop] = i;
+        indices[lower(loop)] = i;
+        expand_one(ev, r, fmt::format("{}[{}]", at, i), parent_type, parent_name, depth);
+      }
+      indices = saved;
+    };
+    if (resources.is_array()) {
+      for (std::size_t i = 0; i < resources.size(); ++i) one(resources[i], ptr + "/" + std::to_string(i));
+    } else if (resources.is_object()) {  // languageVersion 2.0: symbolic names
+      for (auto it = resources.begin(); it != resources.end(); ++it) one(it.value(), ptr + "/" + escape_token(it.key()));
+    } else {
+      error(ptr, "invalid-type", "'resources' is not an array or object");
+    }
+  }
+
+  std::optional<std::string> string_field(Evaluator& ev, const json& r, std::string_view key, const std::string& at) {
+    const json* f = member(r, key);
+    if (f == nullptr) {
+      error(at, "missing-field", fmt::format("resource has no '{}'", key));
+      return std::nullopt;
+    }
+    Result v = ev.evaluate_json(*f);
+    if (!v.ok()) {
+      expression_error(at + "/" + std::string(key), *v.error);
+      return std::nullopt;
+    }
+    if (v.unknown || !v.value.is_string()) {
+      error(at + "/" + std::string(key), "invalid-value",
+            v.unknown ? fmt::format("'{}' is only known at deployment ({})", key, v.unknown_reason)
+                      : fmt::format("'{}' is not a string", key));
+      return std::nullopt;
+    }
+    return v.value.get<std::string>();
+  }
+
+  void expand_one(Evaluator& ev, const json& r, const std::string& at, const std::string& parent_type,
+                  const std::string& parent_name, int depth) {
+    if (const json* condition = member(r, "condition")) {
+      Result c = ev.evaluate_json(*condition);
+      if (!c.ok()) {
+        expression_error(at + "/condition", *c.error);
+        return;
+      }
+      if (c.unknown) {
+        warning(at + "/condition", "unresolved-expression",
+                fmt::format("condition is only known at deployment ({}): the resource is kept", c.unknown_reason));
+      } else if (!(c.value.is_boolean() ? c.value.get<bool>() : !c.value.is_null())) {
+        return;
+      }
+    }
+    auto type = string_field(ev, r, "type", at);
+    auto name = string_field(ev, r, "name", at);
+    if (!type || !name) return;
+    std::string full_type = trim_slashes(*type);
+    std::string full_name = trim_slashes(*name);
+    if (!parent_type.empty() && full_type.find('.') == std::string::npos) {
+      full_type = parent_type + "/" + full_type;
+      full_name = parent_name + "/" + full_name;
+    }
+    const auto types = split(full_type, '/');
+    const auto names = split(full_name, '/');
+    if (types.size() < 2 || names.size() + 1 != types.size()) {
+      error(at + "/name", "invalid-value",
+            fmt::format("resource name '{}' has {} segment{}; its type '{}' needs {}", full_name, names.size(),
+                        names.size() == 1 ? "" : "s", full_type, types.size() > 1 ? types.size() - 1 : 1));
+      return;
+    }
+    const std::string ltype = lower(full_type);
+    // Errors inside a resource that cannot decide exposure only leave it out (a warning).
+    struct Soft {
+      Expander& e;
+      bool saved;
+      Soft(Expander& x, bool soft) : e(x), saved(x.soft_) { e.soft_ = soft; }
+      ~Soft() { e.soft_ = saved; }
+    } soft(*this, options_.modelled_type && ltype != "microsoft.resources/deployments" && !options_.modelled_type(ltype));
+    const std::size_t errors_before = hard_errors_;
+    if (ltype == "microsoft.resources/deployments") {
+      nested_deployment(ev, r, at, depth);
+      return;
+    }
+    if (ltype == "microsoft.resources/resourcegroups") return;  // the scope of nested deployments
+    std::string id = fmt::format("/subscriptions/{}/resourceGroups/{}/providers/{}/{}/{}", ev.context().subscription_id,
+                                 ev.context().resource_group, types[0], types[1], names[0]);
+    for (std::size_t k = 2; k < types.size(); ++k) id += "/" + types[k] + "/" + names[k - 1];
+    json res = json::object();
+    res["id"] = id;
+    res["name"] = names.back();
+    res["type"] = full_type;
+    const std::string label = fmt::format("{} '{}'", full_type, full_name);
+    static const std::set<std::string> kSkipped = {"type",     "name",       "apiversion", "copy", "condition",
+                                                   "dependson", "resources", "comments",   "metadata"};
+    for (auto it = r.begin(); it != r.end(); ++it) {
+      if (kSkipped.count(lower(it.key())) != 0) continue;
+      std::optional<json> v = walk(ev, it.value(), at + "/" + escape_token(it.key()), label, 0);
+      if (v) res[it.key()] = std::move(*v);
+    }
+    if (!member(res, "location")) res["location"] = ev.context().location;
+    if (soft_ && hard_errors_ != errors_before) return;  // an unmodelled resource with a bad expression: left out
+    out_.push_back(ExpandedResource{std::move(res), at});
+    if (const json* children = member(r, "resources")) {
+      expand_list(ev, *children, at + "/resources", full_type, full_name, depth + 1);
+    }
+  }
+
+  /// Evaluates a value; fields only known at deployment are left out (nullopt) with a warning.
+  std::optional<json> walk(Evaluator& ev, const json& v, const std::string& at, const std::string& label, int depth) {
+    if (depth > 64) {
+      error(at, "limit-exceeded", "value nested deeper than 64 levels");
+      return std::nullopt;
+    }
+    if (v.is_string()) {
+      const std::string& s = v.get_ref<const std::string&>();
+      Result r = ev.evaluate_string(s);
+      if (!r.ok()) {
+        expression_error(at, *r.error);
+        return std::nullopt;
+      }
+      if (!r.unknown) return std::move(r.value);
+      const std::string arg = reference_ip_argument(s);
+      if (!arg.empty()) {
+        Result target = ev.evaluate_string("[" + arg + "]");
+        if (target.known() && target.value.is_string()) {
+          return json(std::string(kDeferredPip) + target.value.get<std::string>());
+        }
+      }
+      warning(at, "unresolved-expression",
+              fmt::format("'{}' is only known at deployment ({}): left out of {}", s, r.unknown_reason, label));
+      return std::nullopt;
+    }
+    if (v.is_array()) {
+      json out = json::array();
+      for (std::size_t i = 0; i < v.size(); ++i) {
+        if (auto e = walk(ev, v[i], at + "/" + std::to_string(i), label, depth + 1)) out.push_back(std::move(*e));
+      }
+      return out;
+    }
+    if (v.is_object()) {
+      json out = json::object();
+      for (auto it = v.begin(); it != v.end(); ++it) {
+        if (lower(it.key()) == "copy" && it.value().is_array()) {
+          property_copies(ev, it.value(), at + "/copy", label, depth, out);
+          continue;
+        }
+        if (auto e = walk(ev, it.value(), at + "/" + escape_token(it.key()), label, depth + 1)) {
+          out[it.key()] = std::move(*e);
+        }
+      }
+      return out;
+    }
+    return v;
+  }
+
+  /// `"copy": [{"name": "subnets", "count": N, "input": {...}}]` inside properties: property `subnets` becomes
+  /// an array of N evaluated inputs, with copyIndex('subnets').
+  void property_copies(Evaluator& ev, const json& specs, const std::string& at, const std::string& label, int depth,
+                       json& out) {
+    for (std::size_t k = 0; k < specs.size(); ++k) {
+      const std::string here = at + "/" + std::to_string(k);
+      const json& spec = specs[k];
+      const json* name = member(spec, "name");
+      const json* count = member(spec, "count");
+      const json* input = member(spec, "input");
+      if (name == nullptr || !name->is_string() || count == nullptr || input == nullptr) {
+        error(here, "missing-field", "property copy has no 'name', 'count' or 'input'");
+        continue;
+      }
+      Result n = ev.evaluate_json(*count);
+      if (!n.ok()) {
+        expression_error(here + "/count", *n.error);
+        continue;
+      }
+      if (n.unknown || !n.value.is_number_integer() || n.value.get<std::int64_t>() < 0 ||
+          n.value.get<std::int64_t>() > 800) {
+        error(here + "/count", "invalid-value", "copy count is not an integer in 0..800");
+        continue;
+      }
+      const std::string loop = name->get<std::string>();
+      auto& indices = ev.context().copy_indices;
+      const auto saved = indices;
+      json items = json::array();
+      for (std::int64_t i = 0; i < n.value.get<std::int64_t>(); ++i) {
+        indices[loop] = i;
+        indices[lower(loop)] = i;
+        if (auto e = walk(ev, *input, fmt::format("{}/input[{}]", here, i), label, depth + 1)) {
+          // json('null') items (a condition inside a loop) are dropped, as Azure does.
+          if (!e->is_null()) items.push_back(std::move(*e));
+        }
+      }
+      indices = saved;
+      out[loop] = std::move(items);
+    }
+  }
+
+  /// Microsoft.Resources/deployments: an inline template (inner or outer scope) or a template linked by a
+  /// relative path (not fetched: warned).
+  void nested_deployment(Evaluator& ev, const json& r, const std::string& at, int depth) {
+    const json* props = member(r, "properties");
+    const json* tmpl = props != nullptr ? member(*props, "template") : nullptr;
+    if (tmpl == nullptr || !tmpl->is_object()) {
+      warning(at, "unmodelled-feature",
+              "nested deployment without an inline template (templateLink) is not expanded: its resources are not "
+              "analysed");
+      return;
+    }
+    bool inner = false;
+    if (const json* options = member(*props, "expressionEvaluationOptions")) {
+      if (const json* scope = member(*options, "scope"); scope != nullptr && scope->is_string()) {
+        inner = lower(scope->get<std::string>()) == "inner";
+      }
+    }
+    const std::string tat = at + "/properties/template";
+    Context context = ev.context();
+    if (const json* rg = member(r, "resourceGroup")) {
+      Result v = ev.evaluate_json(*rg);
+      if (v.known() && v.value.is_string()) context.resource_group = v.value.get<std::string>();
+    }
+    if (const json* sub = member(r, "subscriptionId")) {
+      Result v = ev.evaluate_json(*sub);
+      if (v.known() && v.value.is_string()) context.subscription_id = v.value.get<std::string>();
+    }
+    if (!inner) {
+      // Outer scope: the nested template's expressions see the parent's parameters and variables.
+      Evaluator outer(context);
+      if (const json* resources = member(*tmpl, "resources")) expand_list(outer, *resources, tat + "/resources", "", "", depth + 1);
+      return;
+    }
+    // Inner scope: its own parameters, given by the deployment's `parameters` evaluated in the parent.
+    json given = json::object();
+    if (const json* params = member(*props, "parameters"); params != nullptr && params->is_object()) {
+      for (auto it = params->begin(); it != params->end(); ++it) {
+        const json* value = member(it.value(), "value");
+        if (value == nullptr) continue;
+        if (auto v = walk(ev, *value, at + "/properties/parameters/" + escape_token(it.key()) + "/value",
+                          "a nested deployment", 0)) {
+          given[it.key()] = std::move(*v);
+        }
+      }
+    }
+    context.copy_indices.clear();
+    context.variables = json::object();
+    if (!prepare(*tmpl, given, tat, context)) return;
+    Evaluator nested(context);
+    if (const json* resources = member(*tmpl, "resources")) expand_list(nested, *resources, tat + "/resources", "", "", depth + 1);
+  }
+
+  /// Deployment-time values: public IP addresses referenced by DNAT rules, and placeholder addresses.
+  void finish() {
+    // Public IPs without an address get a stable placeholder from 240.0.0.0/4 (reserved: never a real
+    // address), in declaration order, so that rules naming `reference(pip).ipAddress` match them.
+    std::map<std::string, std::string> pip_address;  // canonical id -> address
+    std::uint32_t next = 0;
+    for (auto& e : out_) {
+      if (lower(e.resource["type"].get<std::string>()) != "microsoft.network/publicipaddresses") continue;
+      json& props = e.resource["properties"];
+      if (!props.is_object()) props = json::object();
+      const json* version = member(props, "publicIPAddressVersion");
+      if (version != nullptr && version->is_string() && lower(version->get<std::string>()) == "ipv6") continue;
+      if (const json* a = member(props, "ipAddress"); a != nullptr && a->is_string()) {
+        pip_address[lower(e.resource["id"].get<std::string>())] = a->get<std::string>();
+        continue;
+      }
+      ++next;
+      const std::string a = fmt::format("240.{}.{}.{}", (next >> 16) & 0xff, (next >> 8) & 0xff, next & 0xff);
+      props["ipAddress"] = a;
+      pip_address[lower(e.resource["id"].get<std::string>())] = a;
+      placeholders_ = true;
+    }
+    if (placeholders_) {
+      warning("", "placeholder-address",
+              "public IPs without an address get placeholders from 240.0.0.0/4 in declaration order (Azure assigns "
+              "the real ones at deployment)");
+    }
+    assign_private_ips();
+    // Deferred `reference(pip).ipAddress` values: the public IP's address (by id, or by name).
+    std::function<void(json&, const std::string&)> resolve = [&](json& v, const std::string& at) {
+      if (v.is_string()) {
+        const std::string& s = v.get_ref<const std::string&>();
+        if (s.rfind(std::string(kDeferredPip), 0) != 0) return;
+        const std::string target = lower(s.substr(kDeferredPip.size()));
+        std::string found;
+        for (const auto& [id, address] : pip_address) {
+          if (id == target || (target.find('/') == std::string::npos && ends_with_ci(id, "/" + target))) found = address;
+        }
+        if (found.empty()) {
+          warning(at, "unresolved-expression",
+                  fmt::format("reference('{}').ipAddress names no public IP of the template: left as the whole "
+                              "internet-facing address space is unknown",
+                              s.substr(kDeferredPip.size())));
+          v = "*";
+        } else {
+          v = found;
+        }
+        return;
+      }
+      if (v.is_array()) {
+        for (std::size_t i = 0; i < v.size(); ++i) resolve(v[i], at + "/" + std::to_string(i));
+      } else if (v.is_object()) {
+        for (auto it = v.begin(); it != v.end(); ++it) resolve(it.value(), at + "/" + escape_token(it.key()));
+      }
+    };
+    for (auto& e : out_) resolve(e.resource, e.pointer);
+  }
+
+  /// Dynamic private IPs: Azure hands out a subnet's addresses from its fourth (.4) in the order it creates
+  /// the NICs; exposim takes declaration order (so a DNAT rule or route naming 10.0.1.4 finds the first NIC
+  /// of the subnet), skipping static addresses. Deploy-order dependent, hence a warning.
+  void assign_private_ips() {
+    std::map<std::string, model::IpPrefix> subnets;  // canonical subnet id -> prefix
+    auto add_subnet = [&](const std::string& id, const json& props) {
+      const json* p = member(props, "addressPrefix");
+      if (p == nullptr) {
+        const json* list = member(props, "addressPrefixes");
+        if (list != nullptr && list->is_array() && !list->empty()) p = &(*list)[0];
+      }
+      if (p == nullptr || !p->is_string()) return;
+      if (auto prefix = model::IpPrefix::parse(p->get<std::string>())) subnets[lower(id)] = *prefix;
+    };
+    std::set<model::U128> used;
+    std::vector<json*> dynamic;
+    for (auto& e : out_) {
+      const std::string type = lower(e.resource["type"].get<std::string>());
+      const std::string id = e.resource["id"].get<std::string>();
+      json* props = e.resource.contains("properties") ? &e.resource["properties"] : nullptr;
+      if (props == nullptr || !props->is_object()) continue;
+      if (type == "microsoft.network/virtualnetworks") {
+        if (const json* list = member(*props, "subnets"); list != nullptr && list->is_array()) {
+          for (const auto& sn : *list) {
+            const json* name = member(sn, "name");
+            const json* sp = member(sn, "properties");
+            if (name != nullptr && name->is_string() && sp != nullptr) add_subnet(id + "/subnets/" + name->get<std::string>(), *sp);
+          }
+        }
+      } else if (type == "microsoft.network/virtualnetworks/subnets") {
+        add_subnet(id, *props);
+      } else if (type == "microsoft.network/networkinterfaces") {
+        json* configs = nullptr;
+        for (auto it = props->begin(); it != props->end(); ++it) {
+          if (lower(it.key()) == "ipconfigurations") configs = &it.value();
+        }
+        if (configs == nullptr || !configs->is_array()) continue;
+        for (auto& c : *configs) {
+          if (!c.is_object() || !c.contains("properties") || !c["properties"].is_object()) continue;
+          json& cp = c["properties"];
+          if (const json* a = member(cp, "privateIPAddress"); a != nullptr && a->is_string()) {
+            if (auto ip = model::IpAddress::parse(a->get<std::string>())) used.insert(ip->value);
+            continue;
+          }
+          dynamic.push_back(&cp);
+        }
+      }
+    }
+    std::map<std::string, model::U128> next;  // subnet id -> next candidate
+    bool assigned = false;
+    for (json* cp : dynamic) {
+      const json* subnet = member(*cp, "subnet");
+      const json* sid = subnet != nullptr ? member(*subnet, "id") : nullptr;
+      if (sid == nullptr || !sid->is_string()) continue;
+      const std::string key = lower(trim_slashes(sid->get<std::string>()));
+      auto it = subnets.find("/" + key);
+      if (it == subnets.end()) it = subnets.find(key);
+      if (it == subnets.end() || it->second.family() != model::IpFamily::kV4) continue;
+      auto [pos, fresh] = next.try_emplace(it->first, it->second.first() + 4);
+      while (used.count(pos->second) != 0 && pos->second < it->second.last()) ++pos->second;
+      if (pos->second >= it->second.last()) continue;  // the last address is Azure's broadcast
+      (*cp)["privateIPAddress"] = model::IpAddress{pos->second}.to_string();
+      used.insert(pos->second);
+      ++pos->second;
+      assigned = true;
+    }
+    if (assigned) {
+      warning("", "placeholder-address",
+              "dynamic private IPs are assigned from each subnet's fourth address (.4) in declaration order; Azure's "
+              "order depends on the deployment");
+    }
+  }
+
+  std::string file_;
+  const TemplateOptions& options_;
+  model::Diagnostics& diags_;
+  std::vector<ExpandedResource> out_;
+  bool placeholders_{false};
+  bool soft_{false};            // inside a resource of a type that cannot decide exposure
+  std::size_t hard_errors_{0};  // expression errors met while soft_
+};
+
+/// Escapes raw control characters inside JSON strings (ARM accepts multi-line strings).
+std::string escape_raw_controls(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  bool in_string = false;
+  bool escaped = false;
+  bool line_comment = false;
+  bool block_comment = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (line_comment) {
+      if (c == '\n') line_comment = false;
+      out += c;
+      continue;
+    }
+    if (block_comment) {
+      if (c == '*' && i + 1 < text.size() && text[i + 1] == '/') {
+        block_comment = false;
+        out += "*/";
+        ++i;
+        continue;
+      }
+      out += c;
+      continue;
+    }
+    if (!in_string) {
+      if (c == '"') in_string = true;
+      if (c == '/' && i + 1 < text.size() && text[i + 1] == '/') line_comment = true;
+      if (c == '/' && i + 1 < text.size() && text[i + 1] == '*') block_comment = true;
+      out += c;
+      continue;
+    }
+    if (escaped) {
+      escaped = false;
+      out += c;
+      continue;
+    }
+    if (c == '\\') {
+      escaped = true;
+    } else if (c == '"') {
+      in_string = false;
+    } else if (c == '\n') {
+      out += "\\n";
+      continue;
+    } else if (c == '\r') {
+      out += "\\r";
+      continue;
+    } else if (c == '\t') {
+      out += "\\t";
+      continue;
+    }
+    out += c;
+  }
+  return out;
+}
+
+}  // namespace
+
+std::optional<nlohmann::json> parse_arm_json(std::string_view text, const std::string& file, model::Diagnostics& diags) {
+  // A UTF-8 byte order mark is allowed (editors on Windows write one).
+  if (text.size() >= 3 && static_cast<unsigned char>(text[0]) == 0xef && static_cast<unsigned char>(text[1]) == 0xbb &&
+      static_cast<unsigned char>(text[2]) == 0xbf) {
+    text.remove_prefix(3);
+  }
+  const std::string clean = escape_raw_controls(text);
+  try {
+    return json::parse(clean, nullptr, true, true);
+  } catch (const json::parse_error& e) {
+    // The byte offset in `clean` maps back to `text` closely enough for line:column (escapes add bytes only
+    // inside strings with raw line breaks).
+    std::size_t offset = e.byte > 0 ? e.byte - 1 : 0;
+    offset = std::min(offset, text.size());
+    int line = 1;
+    int column = 1;
+    for (std::size_t i = 0; i < offset; ++i) {
+      if (text[i] == '\n') {
+        ++line;
+        column = 1;
+      } else {
+        ++column;
+      }
+    }
+    std::string message = e.what();
+    if (auto c = message.find(": "); c != std::string::npos && message.rfind("[json.exception", 0) == 0) {
+      message.erase(0, c + 2);
+    }
+    diags.error("json-syntax", {model::FileName(file), "", line, column}, message);
+  } catch (const std::exception& e) {
+    diags.error("json-syntax", {model::FileName(file), "", 0, 0}, e.what());
+  }
+  return std::nullopt;
+}
+
+bool is_deployment_template(const nlohmann::json& doc) {
+  const json* schema = member(doc, "$schema");
+  return schema != nullptr && schema->is_string() && ends_with_ci(schema->get<std::string>(), "deploymentTemplate.json#");
+}
+
+bool is_parameters_file(const nlohmann::json& doc) {
+  const json* schema = member(doc, "$schema");
+  return schema != nullptr && schema->is_string() &&
+         ends_with_ci(schema->get<std::string>(), "deploymentParameters.json#");
+}
+
+nlohmann::json parameter_values(const nlohmann::json& doc) {
+  json out = json::object();
+  const json* params = member(doc, "parameters");
+  if (params == nullptr || !params->is_object()) return out;
+  for (auto it = params->begin(); it != params->end(); ++it) {
+    if (const json* v = member(it.value(), "value")) out[it.key()] = *v;
+  }
+  return out;
+}
+
+std::vector<ExpandedResource> expand_template(const nlohmann::json& doc, const std::string& file,
+                                              const TemplateOptions& options, model::Diagnostics& diags) {
+  return Expander(file, options, diags).run(doc);
+}
+
+}  // namespace exposim::importers::arm

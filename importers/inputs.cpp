@@ -1,0 +1,129 @@
+// Detection of each input's kind, and templates expanded into resource JSON for the Azure importer.
+#include "importers/inputs.h"
+
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "importers/arm/template.h"
+
+namespace exposim::importers {
+namespace {
+
+using nlohmann::json;
+
+enum class Kind { kResources, kTemplate, kParameters };
+
+/// The kind of a file from its `$schema` near the top (the first 64 KiB); resource JSON has none.
+Kind sniff(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::string head(64 * 1024, '\0');
+  in.read(head.data(), static_cast<std::streamsize>(head.size()));
+  head.resize(static_cast<std::size_t>(in.gcount()));
+  std::string lower = head;
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const auto schema = lower.find("\"$schema\"");
+  if (schema == std::string::npos) return Kind::kResources;
+  const auto end = lower.find(',', schema);
+  const std::string value = lower.substr(schema, end == std::string::npos ? std::string::npos : end - schema);
+  if (value.find("deploymenttemplate.json#") != std::string::npos) return Kind::kTemplate;
+  if (value.find("deploymentparameters.json#") != std::string::npos) return Kind::kParameters;
+  return Kind::kResources;
+}
+
+/// A whole file, or nullopt (reported) when it cannot be read or is larger than `cap`.
+std::optional<std::string> read_file(const std::string& path, std::uint64_t cap, model::Diagnostics& diags) {
+  std::ifstream in(path, std::ios::binary | std::ios::ate);
+  if (!in) {
+    diags.error("file-read", {model::FileName(path), "", 0, 0}, "cannot open file");
+    return std::nullopt;
+  }
+  const auto size = static_cast<std::uint64_t>(in.tellg());
+  if (size > cap) {
+    diags.error("file-too-large", {model::FileName(path), "", 0, 0},
+                fmt::format("template is {} bytes, larger than the limit of {} bytes", size, cap));
+    return std::nullopt;
+  }
+  in.seekg(0);
+  std::string text(size, '\0');
+  in.read(text.data(), static_cast<std::streamsize>(size));
+  if (static_cast<std::uint64_t>(in.gcount()) != size) {
+    diags.error("file-read", {model::FileName(path), "", 0, 0}, "cannot read file");
+    return std::nullopt;
+  }
+  return text;
+}
+
+}  // namespace
+
+std::vector<InputReport> import_inputs(const std::vector<std::string>& paths, const InputOptions& options,
+                                       model::Model& model, model::Diagnostics& diags) {
+  std::vector<InputReport> reports(paths.size());
+  std::vector<Kind> kinds(paths.size());
+  arm::TemplateOptions template_options;
+  template_options.modelled_type = [](std::string_view lower_type) { return azure::Importer::models(lower_type); };
+  auto add_parameters = [&](const std::string& path, bool positional) {
+    auto text = read_file(path, options.max_template_bytes, diags);
+    if (!text) return;
+    auto doc = arm::parse_arm_json(*text, path, diags);
+    if (!doc) return;
+    if (!arm::is_parameters_file(*doc)) {
+      if (!positional) {
+        diags.error("unexpected-shape", {model::FileName(path), "/$schema", 0, 0},
+                    "not a parameter file: '$schema' does not end in 'deploymentParameters.json#'");
+      }
+      return;
+    }
+    const json values = arm::parameter_values(*doc);
+    for (auto it = values.begin(); it != values.end(); ++it) template_options.parameters[it.key()] = it.value();
+  };
+  for (std::size_t i = 0; i < paths.size(); ++i) {
+    kinds[i] = sniff(paths[i]);
+    reports[i].path = paths[i];
+    reports[i].kind = kinds[i] == Kind::kTemplate ? "template" : kinds[i] == Kind::kParameters ? "parameters" : "resources";
+    if (kinds[i] == Kind::kParameters) add_parameters(paths[i], true);
+  }
+  for (const auto& p : options.parameter_files) add_parameters(p, false);
+  for (const auto& assignment : options.parameters) {
+    const auto eq = assignment.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      diags.error("invalid-value", {model::FileName("--param"), "", 0, 0},
+                  fmt::format("'{}' is not NAME=VALUE", assignment));
+      continue;
+    }
+    template_options.parameters[assignment.substr(0, eq)] = assignment.substr(eq + 1);
+  }
+
+  azure::Importer importer(model, diags, options.import);
+  std::map<std::string, std::vector<std::string>> origins;  // template path -> pointer of each expanded resource
+  for (std::size_t i = 0; i < paths.size(); ++i) {
+    const std::string& path = paths[i];
+    if (kinds[i] == Kind::kParameters) continue;
+    if (kinds[i] == Kind::kResources) {
+      reports[i].stats = importer.add_file(path);
+      continue;
+    }
+    auto text = read_file(path, options.max_template_bytes, diags);
+    if (!text) continue;
+    auto doc = arm::parse_arm_json(*text, path, diags);
+    if (!doc) continue;
+    if (!arm::is_deployment_template(*doc)) continue;
+    auto expanded = arm::expand_template(*doc, path, template_options, diags);
+    json list = json::array();
+    auto& pointers = origins[path];
+    for (auto& e : expanded) {
+      list.push_back(std::move(e.resource));
+      pointers.push_back(std::move(e.pointer));
+    }
+    reports[i].expanded = list.size();
+    reports[i].stats = importer.add_text(list.dump(), path, &pointers);
+    reports[i].stats.detected_shape = "template";
+  }
+  importer.finish();
+  return reports;
+}
+
+}  // namespace exposim::importers

@@ -1,0 +1,35 @@
+// The inputs of a command, whatever their kind: Azure resource JSON (az CLI, REST, Resource Graph),
+// deployment templates (ARM, Bicep compiled by `az bicep build`, "Export template" output) and their
+// parameter files. Each file's kind is detected from its content.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "importers/azure/resource_importer.h"
+#include "model/diagnostic.h"
+#include "model/model.h"
+
+namespace exposim::importers {
+
+struct InputOptions {
+  std::vector<std::string> parameter_files;  // deploymentParameters.json files, in order (later wins)
+  std::vector<std::string> parameters;       // "name=value" overrides, after the files
+  azure::ImportOptions import;
+  std::uint64_t max_template_bytes = std::uint64_t{256} << 20;  // templates are read whole
+};
+
+struct InputReport {
+  std::string path;
+  std::string kind;  // "resources", "template", "parameters"
+  azure::ImportStats stats;
+  std::size_t expanded{0};  // templates: resources after expansion
+};
+
+/// Imports every input into `model`; problems go to `diags` (file and JSON pointer into the input, also for
+/// resources expanded from a template). Parameter files (given with --parameters or among the inputs) apply
+/// to every template of the run. Never throws on bad input.
+std::vector<InputReport> import_inputs(const std::vector<std::string>& paths, const InputOptions& options,
+                                       model::Model& model, model::Diagnostics& diags);
+
+}  // namespace exposim::importers
