@@ -59,7 +59,7 @@ Context docs_parameters() {
 
 }  // namespace
 
-TEST_CASE("Template strings: literals, the [[ escape and expressions", "[arm]") {
+TEST_CASE("Template strings: literals, the double-bracket escape and expressions", "[arm]") {
   CHECK(val("plain text") == "plain text");
   CHECK(val("") == "");
   // A string starting with "[[" is the literal with one '[' removed (template-expressions: escape characters).
