@@ -1007,7 +1007,9 @@ Result fn_tenant(const Call& c, std::vector<Json>&) {
 
 Result fn_deployment(const Call& c, std::vector<Json>&) {
   // A linked deployment (quickstart templates default _artifactsLocation to templateLink.uri): a placeholder uri.
+  // Deployments at subscription and management-group scope have a location (`deployment().location`).
   return Result::of(Json{{"name", c.context.deployment_name},
+                         {"location", c.context.location},
                          {"properties",
                           {{"mode", "Incremental"},
                            {"provisioningState", "Accepted"},

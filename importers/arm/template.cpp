@@ -160,12 +160,15 @@ class Expander {
           ok = false;
         }
       }
-      // Defaults may use other parameters: evaluated in declaration order.
+      // Defaults may use other parameters, declared before or after: evaluated lazily by the evaluator.
+      json raw_defaults = json::object();
+      for (const auto& [name, d] : defaults) raw_defaults[name] = *d;
+      Context c = context;
+      c.parameters = values;
+      c.parameter_defaults = raw_defaults;
+      Evaluator ev(c);
       for (const auto& [name, d] : defaults) {
-        Context c = context;
-        c.parameters = values;
-        Evaluator ev(c);
-        Result r = ev.evaluate_json(*d);
+        Result r = ev.parameter(name);
         const std::string at = ptr + "/parameters/" + escape_token(name) + "/defaultValue";
         if (!r.ok()) {
           expression_error(at, *r.error);

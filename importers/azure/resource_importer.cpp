@@ -733,6 +733,9 @@ struct Importer::Impl {
     if (auto b = get_bool(props, keys::kAllowForwardedTraffic)) p.allow_forwarded_traffic = *b;
     if (auto b = get_bool(props, keys::kAllowGatewayTransit)) p.allow_gateway_transit = *b;
     if (auto b = get_bool(props, keys::kUseRemoteGateways)) p.use_remote_gateways = *b;
+    // Templates never carry `peeringState` (Azure computes it): absent, the peering counts as Connected once
+    // both sides exist, which routing checks (docs/model.md). Exports carry it and it is honoured.
+    p.connected = true;
     if (auto st = get_string(props, keys::kPeeringState)) p.connected = iequals(trim(*st), "connected");
     return p;
   }

@@ -1,0 +1,303 @@
+// Deployment templates expanded into resource JSON (importers/arm/template.h) and imported end to end
+// (importers/inputs.h). Expected values are worked out by hand from ARM's documented composition rules.
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include <catch2/catch.hpp>
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "importers/arm/template.h"
+#include "importers/inputs.h"
+#include "model/validate.h"
+#include "solver/exposure.h"
+
+namespace exposim::testing {
+namespace {
+
+using nlohmann::json;
+namespace fs = std::filesystem;
+using importers::arm::ExpandedResource;
+
+const char* kSchema = "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#";
+
+struct Expansion {
+  std::vector<ExpandedResource> resources;
+  model::Diagnostics diags;
+};
+
+Expansion expand(const json& tmpl, json params = json::object()) {
+  Expansion e;
+  importers::arm::TemplateOptions o;
+  o.parameters = std::move(params);
+  o.subscription_id = "sub";
+  o.resource_group = "rg";
+  e.resources = importers::arm::expand_template(tmpl, "t.json", o, e.diags);
+  return e;
+}
+
+std::vector<std::string> ids(const Expansion& e) {
+  std::vector<std::string> out;
+  for (const auto& r : e.resources) out.push_back(r.resource["id"].get<std::string>());
+  return out;
+}
+
+const model::Diagnostic* find(const model::Diagnostics& d, const std::string& code) {
+  for (const auto& x : d.items()) {
+    if (x.code == code) return &x;
+  }
+  return nullptr;
+}
+
+TEST_CASE("arm template: parameters from defaults, files and overrides; a required one without value",
+          "[arm-template]") {
+  const json tmpl = {{"$schema", kSchema},
+                     {"parameters",
+                      {{"prefix", {{"type", "string"}, {"defaultValue", "web"}}},
+                       {"count", {{"type", "int"}, {"defaultValue", 1}}},
+                       {"Region", {{"type", "string"}}}}},
+                     {"resources",
+                      {{{"type", "Microsoft.Network/networkSecurityGroups"},
+                        {"name", "[concat(parameters('PREFIX'), '-', parameters('count'), '-', parameters('region'))]"},
+                        {"properties", json::object()}}}}};
+  REQUIRE(importers::arm::is_deployment_template(tmpl));
+  auto e = expand(tmpl, {{"region", "westeurope"}, {"count", "3"}});  // "3" as --param gives it: coerced to int
+  REQUIRE(e.resources.size() == 1);
+  CHECK(e.resources[0].resource["name"] == "web-3-westeurope");
+  CHECK(e.resources[0].resource["id"] ==
+        "/subscriptions/sub/resourceGroups/rg/providers/Microsoft.Network/networkSecurityGroups/web-3-westeurope");
+  CHECK(e.resources[0].pointer == "/resources/0");
+  CHECK_FALSE(e.diags.has_errors());
+
+  auto missing = expand(tmpl);
+  CHECK(missing.resources.empty());
+  const auto* d = find(missing.diags, "missing-parameter");
+  REQUIRE(d != nullptr);
+  CHECK(d->severity == model::Severity::kError);
+  CHECK(d->where.pointer == "/parameters/Region");
+  CHECK(d->message == "parameter 'Region' has no value and no default: give it in a parameter file or with --param "
+                      "Region=VALUE");
+
+  auto unknown = expand(tmpl, {{"region", "x"}, {"colour", "blue"}});
+  CHECK(find(unknown.diags, "unknown-parameter") != nullptr);
+}
+
+TEST_CASE("arm template: copy loops on resources and properties, conditions, nested children three deep",
+          "[arm-template]") {
+  const json tmpl = {
+      {"$schema", kSchema},
+      {"variables", {{"vnet", "vnet-a"}}},
+      {"resources",
+       {{{"type", "Microsoft.Network/virtualNetworks"},
+         {"name", "[variables('vnet')]"},
+         {"properties",
+          {{"addressSpace", {{"addressPrefixes", {"10.0.0.0/16"}}}},
+           {"copy",
+            {{{"name", "subnets"},
+              {"count", 2},
+              {"input",
+               {{"name", "[concat('s', copyIndex('subnets'))]"},
+                {"properties", {{"addressPrefix", "[concat('10.0.', copyIndex('subnets'), '.0/24')]"}}}}}}}}}},
+         {"resources",
+          {{{"type", "subnets"},
+            {"name", "extra"},
+            {"properties", {{"addressPrefix", "10.0.9.0/24"}}},
+            {"resources",
+             {{{"type", "Microsoft.Example/virtualNetworks/subnets/things"},
+               {"name", "[concat(variables('vnet'), '/extra/t1')]"},
+               {"properties", json::object()}}}}}}}},
+        {{"type", "Microsoft.Network/publicIPAddresses"},
+         {"name", "[concat('pip-', copyIndex(1))]"},
+         {"copy", {{"name", "pips"}, {"count", 3}}},
+         {"condition", "[not(equals(copyIndex(), 1))]"},
+         {"properties", json::object()}}}}};
+  auto e = expand(tmpl);
+  REQUIRE_FALSE(e.diags.has_errors());
+  const std::string base = "/subscriptions/sub/resourceGroups/rg/providers/";
+  CHECK(ids(e) == std::vector<std::string>{
+                      base + "Microsoft.Network/virtualNetworks/vnet-a",
+                      base + "Microsoft.Network/virtualNetworks/vnet-a/subnets/extra",
+                      base + "Microsoft.Example/virtualNetworks/vnet-a/subnets/extra/things/t1",
+                      base + "Microsoft.Network/publicIPAddresses/pip-1",
+                      base + "Microsoft.Network/publicIPAddresses/pip-3"});
+  const json& subnets = e.resources[0].resource["properties"]["subnets"];
+  REQUIRE(subnets.size() == 2);
+  CHECK(subnets[1]["name"] == "s1");
+  CHECK(subnets[1]["properties"]["addressPrefix"] == "10.0.1.0/24");
+  CHECK(e.resources[1].resource["type"] == "Microsoft.Network/virtualNetworks/subnets");
+  CHECK(e.resources[3].pointer == "/resources/1[0]");
+  CHECK(e.resources[4].pointer == "/resources/1[2]");
+  // Public IPs get placeholder addresses in declaration order.
+  CHECK(e.resources[3].resource["properties"]["ipAddress"] == "240.0.0.1");
+  CHECK(e.resources[4].resource["properties"]["ipAddress"] == "240.0.0.2");
+}
+
+TEST_CASE("arm template: nested deployments with inner and outer scope", "[arm-template]") {
+  auto deployment = [](const std::string& scope, json parameters) {
+    return json{{"type", "Microsoft.Resources/deployments"},
+                {"name", "inner-" + scope},
+                {"resourceGroup", "rg-inner"},
+                {"properties",
+                 {{"mode", "Incremental"},
+                  {"expressionEvaluationOptions", {{"scope", scope}}},
+                  {"parameters", std::move(parameters)},
+                  {"template",
+                   {{"$schema", kSchema},
+                    {"parameters", {{"name", {{"type", "string"}, {"defaultValue", "inner-default"}}}}},
+                    {"variables", {{"suffix", "-inner"}}},
+                    {"resources",
+                     {{{"type", "Microsoft.Network/routeTables"},
+                       {"name", "[concat(parameters('name'), variables('suffix'))]"},
+                       {"properties", json::object()}}}}}}}}};
+  };
+  const json tmpl = {{"$schema", kSchema},
+                     {"parameters", {{"name", {{"type", "string"}, {"defaultValue", "outer"}}}}},
+                     {"variables", {{"suffix", "-outer"}}},
+                     {"resources",
+                      {deployment("inner", {{"name", {{"value", "[concat(parameters('name'), '-given')]"}}}}),
+                       deployment("outer", json::object())}}};
+  auto e = expand(tmpl);
+  REQUIRE_FALSE(e.diags.has_errors());
+  // Inner scope: the nested template's own parameters (given by the parent) and variables.
+  // Outer scope: the parent's parameters and variables. Both in the deployment's resource group.
+  CHECK(ids(e) == std::vector<std::string>{
+                      "/subscriptions/sub/resourceGroups/rg-inner/providers/Microsoft.Network/routeTables/outer-given-inner",
+                      "/subscriptions/sub/resourceGroups/rg-inner/providers/Microsoft.Network/routeTables/outer-outer"});
+  CHECK(e.resources[0].pointer == "/resources/0/properties/template/resources/0");
+}
+
+TEST_CASE("arm template: bad templates are errors that name the place", "[arm-template]") {
+  model::Diagnostics d;
+  CHECK_FALSE(importers::arm::parse_arm_json("{\n  \"a\": 1,\n  \"b\" 2\n}", "bad.json", d).has_value());
+  REQUIRE(d.items().size() == 1);
+  CHECK(d.items()[0].code == "json-syntax");
+  CHECK(d.items()[0].where.line == 3);
+  // Comments and raw line breaks inside strings are ARM JSON.
+  model::Diagnostics ok;
+  auto doc = importers::arm::parse_arm_json("{ // comment\n \"a\": \"x\ny\", /* block */ \"b\": 2 }", "ok.json", ok);
+  REQUIRE(doc.has_value());
+  CHECK((*doc)["a"] == "x\ny");
+
+  const json unbalanced = {{"$schema", kSchema},
+                           {"resources",
+                            {{{"type", "Microsoft.Network/routeTables"}, {"name", "[concat('a', 'b']"},
+                              {"properties", json::object()}}}}};
+  auto e = expand(unbalanced);
+  REQUIRE(e.diags.has_errors());
+  CHECK(e.diags.items()[0].where.pointer == "/resources/0/name");
+  const json circular = {{"$schema", kSchema},
+                         {"variables", {{"a", "[variables('b')]"}, {"b", "[variables('a')]"}}},
+                         {"resources",
+                          {{{"type", "Microsoft.Network/routeTables"}, {"name", "[variables('a')]"},
+                            {"properties", json::object()}}}}};
+  auto c = expand(circular);
+  REQUIRE(c.diags.has_errors());
+  CHECK_THAT(c.diags.items()[0].message, Catch::Contains("circular"));
+  const json arity = {{"$schema", kSchema},
+                      {"resources",
+                       {{{"type", "Microsoft.Network/routeTables"}, {"name", "[toLower()]"},
+                         {"properties", json::object()}}}}};
+  CHECK(expand(arity).diags.has_errors());
+  const json undefined = {{"$schema", kSchema},
+                          {"resources",
+                           {{{"type", "Microsoft.Network/routeTables"}, {"name", "[parameters('nope')]"},
+                             {"properties", json::object()}}}}};
+  CHECK(expand(undefined).diags.has_errors());
+}
+
+/// Writes `text` to a fresh file in a temporary directory and returns its path.
+std::string write_temp(const std::string& name, const std::string& text) {
+  const fs::path dir = fs::temp_directory_path() / "exposim-arm-template-test";
+  fs::create_directories(dir);
+  const fs::path p = dir / name;
+  std::ofstream(p) << text;
+  return p.string();
+}
+
+TEST_CASE("arm template: a firewall DNAT to reference(pip).ipAddress and a dynamic NIC, end to end",
+          "[arm-template]") {
+  // The DNAT destination is the firewall's public IP by reference(); the VM's NIC is dynamic, first in its
+  // subnet: 10.0.2.4 by the documented placeholder rule, which the rule translates to.
+  const json tmpl = {
+      {"$schema", kSchema},
+      {"parameters", {{"port", {{"type", "int"}, {"defaultValue", 2222}}}}},
+      {"resources",
+       {{{"type", "Microsoft.Network/virtualNetworks"},
+         {"name", "vnet"},
+         {"properties",
+          {{"addressSpace", {{"addressPrefixes", {"10.0.0.0/16"}}}},
+           {"subnets",
+            {{{"name", "AzureFirewallSubnet"}, {"properties", {{"addressPrefix", "10.0.1.0/26"}}}},
+             {{"name", "work"}, {"properties", {{"addressPrefix", "10.0.2.0/24"}}}}}}}}},
+        {{"type", "Microsoft.Network/publicIPAddresses"},
+         {"name", "pip-fw"},
+         {"sku", {{"name", "Standard"}}},
+         {"properties", {{"publicIPAllocationMethod", "Static"}}}},
+        {{"type", "Microsoft.Network/networkInterfaces"},
+         {"name", "nic"},
+         {"properties",
+          {{"ipConfigurations",
+            {{{"name", "ipc"},
+              {"properties",
+               {{"privateIPAllocationMethod", "Dynamic"},
+                {"subnet", {{"id", "[resourceId('Microsoft.Network/virtualNetworks/subnets', 'vnet', 'work')]"}}}}}}}}}}},
+        {{"type", "Microsoft.Network/azureFirewalls"},
+         {"name", "fw"},
+         {"properties",
+          {{"ipConfigurations",
+            {{{"name", "ipc"},
+              {"properties",
+               {{"subnet", {{"id", "[resourceId('Microsoft.Network/virtualNetworks/subnets', 'vnet', 'AzureFirewallSubnet')]"}}},
+                {"publicIPAddress", {{"id", "[resourceId('Microsoft.Network/publicIPAddresses/', 'pip-fw')]"}}},
+                {"privateIPAddress", "10.0.1.4"}}}}}},
+           {"natRuleCollections",
+            {{{"name", "dnat"},
+              {"properties",
+               {{"priority", 100},
+                {"action", {{"type", "Dnat"}}},
+                {"rules",
+                 {{{"name", "ssh"},
+                   {"protocols", {"TCP"}},
+                   {"sourceAddresses", {"*"}},
+                   {"destinationAddresses",
+                    {"[reference(resourceId('Microsoft.Network/publicIPAddresses', 'pip-fw')).IpAddress]"}},
+                   {"destinationPorts", {"[string(parameters('port'))]"}},
+                   {"translatedAddress", "10.0.2.4"},
+                   {"translatedPort", "22"}}}}}}}}}}}}}}};
+  const std::string path = write_temp("dnat.json", tmpl.dump(2));
+  const std::string params = write_temp(
+      "dnat.parameters.json",
+      json{{"$schema", "https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#"},
+           {"parameters", {{"port", {{"value", 2200}}}}}}
+          .dump());
+  model::Model m;
+  model::Diagnostics d;
+  importers::InputOptions o;
+  o.parameter_files = {params};
+  o.parameters = {"port=2201"};  // the command line wins over the file
+  const auto reports = importers::import_inputs({path}, o, m, d);
+  model::validate(m, d);
+  REQUIRE_FALSE(d.has_errors());
+  REQUIRE(reports.size() == 1);
+  CHECK(reports[0].kind == "template");
+  CHECK(reports[0].expanded == 4);
+  REQUIRE(m.nics.size() == 1);
+  CHECK(m.nics[0].ip_configurations[0].private_ip->to_string() == "10.0.2.4");
+  const auto a = solver::analyze(m);
+  std::vector<std::string> got;
+  for (const auto& x : a.exposures) {
+    got.push_back(fmt::format("{} {} {}->{}", x.nic >= 0 ? m.nics[x.nic].name : m.firewalls[x.target].name,
+                              solver::to_string(x.via), model::to_string(x.entry_ports), model::to_string(x.ports)));
+  }
+  std::sort(got.begin(), got.end());
+  CHECK(got == std::vector<std::string>{"fw firewall-dnat 2201->2201", "nic firewall-dnat 2201->22"});
+  // A diagnostic about an expanded resource names the template's resource.
+  for (const auto& x : d.items()) {
+    if (x.where.file.str() == path && !x.where.pointer.empty()) CHECK(x.where.pointer.rfind("/resources/", 0) == 0);
+  }
+}
+
+}  // namespace
+}  // namespace exposim::testing
