@@ -21,6 +21,7 @@ const char* to_string(NextHopType t) {
     case NextHopType::kInternet: return "Internet";
     case NextHopType::kVirtualAppliance: return "VirtualAppliance";
     case NextHopType::kNone: return "None";
+    case NextHopType::kVnetPeering: return "VNetPeering";
   }
   return "?";
 }

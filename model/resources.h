@@ -93,7 +93,8 @@ struct ApplicationSecurityGroup : ResourceBase {};
 
 // ---- Virtual networks ----
 
-enum class NextHopType { kVirtualNetworkGateway, kVnetLocal, kInternet, kVirtualAppliance, kNone };
+/// Next hops of routes. kVnetPeering is a system route only (a user-defined route cannot name it).
+enum class NextHopType { kVirtualNetworkGateway, kVnetLocal, kInternet, kVirtualAppliance, kNone, kVnetPeering };
 const char* to_string(NextHopType t);
 
 struct Route {

@@ -147,6 +147,51 @@ class EstateBuilder {
     return *this;
   }
 
+  /// Adds a route to a virtual appliance at `ip` to an existing route table (created when absent).
+  EstateBuilder& route_to_appliance(const std::string& table, const std::string& prefix_text, const std::string& ip) {
+    bool found = false;
+    for (const auto& rt : m.route_tables) found = found || rt.name == table;
+    if (!found) {
+      model::RouteTable rt;
+      rt.id = rid("Microsoft.Network/routeTables", table);
+      rt.key = model::canonical_id(rt.id);
+      rt.name = table;
+      m.route_tables.push_back(rt);
+    }
+    route(table, prefix_text, model::NextHopType::kVirtualAppliance);
+    for (auto& rt : m.route_tables) {
+      if (rt.name == table) rt.routes.back().next_hop_ip = model::IpAddress::parse(ip);
+    }
+    return *this;
+  }
+
+  struct PeeringSpec {
+    bool connected{true};
+    bool access{true};
+    bool forwarded{false};
+  };
+  /// One side of a peering: `from`'s peering to `to` (named "<from>-to-<to>").
+  EstateBuilder& peering(const std::string& from, const std::string& to, PeeringSpec spec) {
+    model::Peering p;
+    p.name = from + "-to-" + to;
+    p.remote_vnet.id = model::canonical_id(rid("Microsoft.Network/virtualNetworks", to));
+    for (const auto& v : m.vnets) {
+      if (v.name == to) p.remote_address_space = v.address_space;
+    }
+    p.connected = spec.connected;
+    p.allow_virtual_network_access = spec.access;
+    p.allow_forwarded_traffic = spec.forwarded;
+    for (auto& v : m.vnets) {
+      if (v.name == from) v.peerings.push_back(p);
+    }
+    return *this;
+  }
+  /// Both sides of a peering with the same settings.
+  EstateBuilder& peer(const std::string& a, const std::string& b, PeeringSpec spec) {
+    return peering(a, b, spec).peering(b, a, spec);
+  }
+  EstateBuilder& peer(const std::string& a, const std::string& b) { return peer(a, b, PeeringSpec{}); }
+
   EstateBuilder& public_ip(const std::string& name, const std::string& address, model::Sku sku) {
     model::PublicIp p;
     p.id = rid("Microsoft.Network/publicIPAddresses", name);

@@ -1,0 +1,154 @@
+// Route selection and peering reachability (§5).
+#include "solver/routing.h"
+
+#include <fmt/format.h>
+
+namespace exposim::solver {
+
+using model::IpAddress;
+using model::IpPrefix;
+using model::NextHopType;
+
+namespace {
+
+IpPrefix must_parse(const char* text) { return *IpPrefix::parse(text); }
+
+/// Precedence among routes of equal prefix length: user-defined routes, then the VNet's own and peered
+/// spaces, then the reserved ranges, then the default route (Azure adds the reserved routes only outside
+/// the VNet space).
+int rank(const RouteChoice& r) {
+  if (r.user) return 3;
+  const std::string_view s = r.system;
+  if (s == "virtual-network" || s == "peering") return 2;
+  return s == "reserved" ? 1 : 0;
+}
+
+}  // namespace
+
+const model::Peering* find_peering(const model::Model& m, int from, int to) {
+  if (from < 0 || to < 0) return nullptr;
+  for (const auto& p : m.vnets[from].peerings) {
+    if (p.remote_vnet.index == to) return &p;
+  }
+  return nullptr;
+}
+
+std::string peering_blocks(const model::Model& m, int from, int to, bool forwarded) {
+  if (from < 0 || to < 0) return "the virtual network is not in the input";
+  if (from == to) return "";
+  const auto& a = m.vnets[from];
+  const auto& b = m.vnets[to];
+  const model::Peering* ab = find_peering(m, from, to);
+  const model::Peering* ba = find_peering(m, to, from);
+  if (ab == nullptr && ba == nullptr) {
+    return fmt::format("virtual networks '{}' and '{}' are not peered (peering is not transitive)", a.name, b.name);
+  }
+  if (ab == nullptr || ba == nullptr) {
+    const auto& has = ab != nullptr ? a : b;
+    const auto& lacks = ab != nullptr ? b : a;
+    return fmt::format("only '{}' has a peering to '{}': both sides must exist", has.name, lacks.name);
+  }
+  if (!ab->connected || !ba->connected) {
+    const auto& p = !ab->connected ? *ab : *ba;
+    return fmt::format("peering '{}' is not Connected", p.name);
+  }
+  if (!ab->allow_virtual_network_access || !ba->allow_virtual_network_access) {
+    const auto& p = !ab->allow_virtual_network_access ? *ab : *ba;
+    return fmt::format("peering '{}' does not allow virtual network access", p.name);
+  }
+  if (forwarded && !ba->allow_forwarded_traffic) {
+    return fmt::format("peering '{}' of '{}' does not allow forwarded traffic (allowForwardedTraffic is false)",
+                       ba->name, b.name);
+  }
+  return "";
+}
+
+int subnet_containing(const model::Model& m, const IpAddress& address) {
+  int best = -1;
+  int best_len = -1;
+  for (std::size_t i = 0; i < m.subnets.size(); ++i) {
+    for (const auto& p : m.subnets[i].prefixes) {
+      if (p.contains(address) && p.length > best_len) {
+        best = static_cast<int>(i);
+        best_len = p.length;
+      }
+    }
+  }
+  return best;
+}
+
+RouteChoice choose_route(const model::Model& m, int subnet, const IpAddress& destination) {
+  RouteChoice best;
+  bool have = false;
+  // Candidates are offered in listing order; a later one wins only when strictly better, so among user
+  // routes of equal prefix the first listed stays.
+  auto offer = [&](const RouteChoice& c) {
+    if (!c.prefix.contains(destination)) return;
+    if (have && (c.prefix.length < best.prefix.length ||
+                 (c.prefix.length == best.prefix.length && rank(c) <= rank(best)))) {
+      return;
+    }
+    best = c;
+    have = true;
+  };
+  auto system = [](const IpPrefix& p, NextHopType hop, const char* what, int peer = -1) {
+    RouteChoice c;
+    c.next_hop = hop;
+    c.system = what;
+    c.prefix = p;
+    c.peer_vnet = peer;
+    return c;
+  };
+  const bool v4 = destination.family() == model::IpFamily::kV4;
+  offer(system(must_parse(v4 ? "0.0.0.0/0" : "::/0"), NextHopType::kInternet, "default"));
+  if (subnet < 0) return best;
+  const auto& s = m.subnets[subnet];
+  if (v4) {
+    for (const char* reserved : {"10.0.0.0/8", "192.168.0.0/16", "100.64.0.0/10"}) {
+      offer(system(must_parse(reserved), NextHopType::kNone, "reserved"));
+    }
+  }
+  for (const auto& p : s.prefixes) offer(system(p, NextHopType::kVnetLocal, "virtual-network"));
+  if (s.vnet.resolved()) {
+    const int v = s.vnet.index;
+    for (const auto& p : m.vnets[v].address_space) offer(system(p, NextHopType::kVnetLocal, "virtual-network"));
+    for (const auto& peering : m.vnets[v].peerings) {
+      if (!peering.connected) continue;
+      const int remote = peering.remote_vnet.index;
+      // Both sides present give the system route; one side alone gives none.
+      if (remote >= 0 && find_peering(m, remote, v) == nullptr) continue;
+      const auto& space = remote >= 0 ? m.vnets[remote].address_space : peering.remote_address_space;
+      for (const auto& p : space) offer(system(p, NextHopType::kVnetPeering, "peering", remote));
+    }
+  }
+  if (s.route_table.resolved()) {
+    const int rt = s.route_table.index;
+    const auto& routes = m.route_tables[rt].routes;
+    for (std::size_t i = 0; i < routes.size(); ++i) {
+      const auto& r = routes[i];
+      if (!r.prefix) continue;
+      RouteChoice c;
+      c.next_hop = r.next_hop;
+      c.user = true;
+      c.route_table = rt;
+      c.route = static_cast<int>(i);
+      c.next_hop_ip = r.next_hop_ip;
+      c.prefix = *r.prefix;
+      offer(c);
+    }
+  }
+  return best;
+}
+
+std::string describe(const model::Model& m, const RouteChoice& r) {
+  std::string hop = model::to_string(r.next_hop);
+  if (r.next_hop_ip) hop += " " + r.next_hop_ip->to_string();
+  if (r.user) {
+    const auto& rt = m.route_tables[r.route_table];
+    return fmt::format("route '{}' ({} -> {}) of route table '{}'", rt.routes[r.route].name, r.prefix.to_string(), hop,
+                       rt.name);
+  }
+  return fmt::format("system route {} -> {}", r.prefix.to_string(), hop);
+}
+
+}  // namespace exposim::solver

@@ -1,0 +1,48 @@
+// Routing inside the estate: the route a subnet chooses for a destination (user-defined and system
+// routes, longest prefix, Azure's tie-breaking), and whether two VNets are connected by peering (§5).
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "model/model.h"
+
+namespace exposim::solver {
+
+/// The route a subnet uses for one destination.
+struct RouteChoice {
+  model::NextHopType next_hop{model::NextHopType::kInternet};
+  bool user{false};        // a user-defined route (else a system route)
+  int route_table{-1};     // user routes: the table and the route's index in it
+  int route{-1};
+  /// System routes: "virtual-network", "peering", "default" (0.0.0.0/0 or ::/0 to Internet), or
+  /// "reserved" (10.0.0.0/8, 192.168.0.0/16, 100.64.0.0/10 to None, where no VNet route is as specific).
+  const char* system{""};
+  std::optional<model::IpAddress> next_hop_ip;  // VirtualAppliance
+  model::IpPrefix prefix;
+  int peer_vnet{-1};  // "peering": the VNet whose space the route leads to
+};
+
+/// The route chosen by subnet `subnet` (index into model.subnets; -1 = unknown subnet: system default only)
+/// for `destination`: longest prefix; on equal prefixes a user-defined route beats a system route, and
+/// among user routes the first listed wins. BGP routes are not modelled (docs/model.md). User routes
+/// naming a service tag are ignored (their ranges are not known).
+RouteChoice choose_route(const model::Model& m, int subnet, const model::IpAddress& destination);
+
+/// The peering of VNet `from` whose remote is VNet `to`, or nullptr.
+const model::Peering* find_peering(const model::Model& m, int from, int to);
+
+/// Why traffic cannot pass between two VNets (empty when it can): the same VNet, or peered with both
+/// sides present and Connected and both allowing virtual network access. Peering is not transitive.
+/// `forwarded`: the packet's source is outside `from`'s address space (an appliance forwarded it), so the
+/// receiving side's peering must also allow forwarded traffic.
+std::string peering_blocks(const model::Model& m, int from, int to, bool forwarded = false);
+
+/// The subnet whose prefix contains `address` (the longest, when they nest), or -1.
+int subnet_containing(const model::Model& m, const model::IpAddress& address);
+
+/// One line for messages: "route 'to-fw' (0.0.0.0/0 -> VirtualAppliance 10.0.1.4) of route table 'rt'",
+/// "system route 10.1.0.0/16 -> VNetPeering".
+std::string describe(const model::Model& m, const RouteChoice& r);
+
+}  // namespace exposim::solver

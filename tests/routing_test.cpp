@@ -1,0 +1,145 @@
+// Route selection (longest prefix, user before system, reserved ranges) and peering reachability (§5),
+// with expectations worked out from Azure's routing overview.
+#include <catch2/catch.hpp>
+
+#include "solver/routing.h"
+#include "tests/model_builder.h"
+
+namespace exposim::testing {
+namespace {
+
+using model::NextHopType;
+using namespace solver;
+
+model::IpAddress ip(const char* text) { return *model::IpAddress::parse(text); }
+
+int subnet_index(const model::Model& m, const std::string& name) {
+  for (std::size_t i = 0; i < m.subnets.size(); ++i) {
+    if (m.subnets[i].name == name) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+/// hub 10.0.0.0/16 peered with spoke1 10.1.0.0/16; spoke2 10.2.0.0/16 peered with the hub only.
+EstateBuilder hub_and_spokes() {
+  EstateBuilder b;
+  b.vnet("hub", {"10.0.0.0/16"})
+      .vnet("spoke1", {"10.1.0.0/16"})
+      .vnet("spoke2", {"10.2.0.0/16"})
+      .subnet("hub", "AzureFirewallSubnet", "10.0.1.0/26")
+      .subnet("spoke1", "workload", "10.1.1.0/24", "", "rt-spoke1")
+      .subnet("spoke2", "workload", "10.2.1.0/24")
+      .route_to_appliance("rt-spoke1", "0.0.0.0/0", "10.0.1.4")
+      .peer("hub", "spoke1")
+      .peer("hub", "spoke2");
+  return b;
+}
+
+TEST_CASE("routing: longest prefix over system and user routes", "[routing]") {
+  auto b = hub_and_spokes();
+  const auto m = b.done();
+  const int s1 = 1;  // spoke1/workload
+  REQUIRE(m.subnets[s1].vnet.index == 1);
+
+  SECTION("an internet address takes the user 0.0.0.0/0 (equal prefix: user beats system)") {
+    const auto r = choose_route(m, s1, ip("52.1.2.3"));
+    CHECK(r.user);
+    CHECK(r.next_hop == NextHopType::kVirtualAppliance);
+    CHECK(r.next_hop_ip->to_string() == "10.0.1.4");
+    CHECK(describe(m, r) == "route 'route-0.0.0.0/0' (0.0.0.0/0 -> VirtualAppliance 10.0.1.4) of route table 'rt-spoke1'");
+  }
+  SECTION("the hub's space is reached over the peering (/16 beats the user /0)") {
+    const auto r = choose_route(m, s1, ip("10.0.1.4"));
+    CHECK_FALSE(r.user);
+    CHECK(r.next_hop == NextHopType::kVnetPeering);
+    CHECK(r.peer_vnet == 0);
+    CHECK(describe(m, r) == "system route 10.0.0.0/16 -> VNetPeering");
+  }
+  SECTION("the VNet's own space is local") {
+    CHECK(choose_route(m, s1, ip("10.1.200.9")).next_hop == NextHopType::kVnetLocal);
+  }
+  SECTION("peering is not transitive: spoke2 from spoke1 falls to the reserved 10.0.0.0/8 -> None") {
+    // spoke1 has a 0.0.0.0/0 user route, but 10.0.0.0/8 (system, None) is longer.
+    const auto r = choose_route(m, s1, ip("10.2.1.4"));
+    CHECK(r.next_hop == NextHopType::kNone);
+    CHECK(std::string(r.system) == "reserved");
+  }
+  SECTION("without a route table the default route leads to the internet") {
+    const int s2 = subnet_index(m, "workload") == s1 ? 2 : subnet_index(m, "workload");
+    const auto r = choose_route(m, s2, ip("52.1.2.3"));
+    CHECK(r.next_hop == NextHopType::kInternet);
+    CHECK(std::string(r.system) == "default");
+  }
+  SECTION("an unknown subnet has the default route only") {
+    CHECK(choose_route(m, -1, ip("10.0.1.4")).next_hop == NextHopType::kInternet);
+  }
+}
+
+TEST_CASE("routing: a user route for the firewall subnet beats the peering route at equal or longer prefix",
+          "[routing]") {
+  auto b = hub_and_spokes();
+  b.route_to_appliance("rt-spoke1", "10.0.1.0/26", "10.0.1.4");
+  const auto m = b.done();
+  const auto r = choose_route(m, 1, ip("10.0.1.10"));
+  CHECK(r.user);
+  CHECK(r.prefix.to_string() == "10.0.1.0/26");
+  // A user route of the same length as the peered space also wins the tie.
+  auto b2 = hub_and_spokes();
+  b2.route("rt-spoke1", "10.0.0.0/16", NextHopType::kNone);
+  const auto m2 = b2.done();
+  const auto r2 = choose_route(m2, 1, ip("10.0.0.5"));
+  CHECK(r2.user);
+  CHECK(r2.next_hop == NextHopType::kNone);
+}
+
+TEST_CASE("routing: a VNet whose space is inside a reserved range keeps its own route", "[routing]") {
+  EstateBuilder b;
+  b.vnet("big", {"10.0.0.0/8"}).subnet("big", "s", "10.5.0.0/24");
+  const auto m = b.done();
+  CHECK(choose_route(m, 0, ip("10.200.0.1")).next_hop == NextHopType::kVnetLocal);
+  CHECK(choose_route(m, 0, ip("192.168.0.1")).next_hop == NextHopType::kNone);
+}
+
+TEST_CASE("peering: both sides, Connected, access allowed; forwarded traffic needs its own flag", "[routing]") {
+  SECTION("two-sided and connected") {
+    auto m = hub_and_spokes().done();
+    CHECK(peering_blocks(m, 0, 1).empty());
+    CHECK(peering_blocks(m, 1, 0).empty());
+    CHECK(peering_blocks(m, 1, 1).empty());
+    CHECK(peering_blocks(m, 1, 2) == "virtual networks 'spoke1' and 'spoke2' are not peered (peering is not transitive)");
+    CHECK(peering_blocks(m, 0, 1, true) ==
+          "peering 'spoke1-to-hub' of 'spoke1' does not allow forwarded traffic (allowForwardedTraffic is false)");
+  }
+  SECTION("one side only") {
+    EstateBuilder b;
+    b.vnet("a", {"10.10.0.0/16"}).vnet("b", {"10.20.0.0/16"}).peering("a", "b", {});
+    auto m = b.done();
+    CHECK(peering_blocks(m, 0, 1) == "only 'a' has a peering to 'b': both sides must exist");
+  }
+  SECTION("not connected, or access not allowed") {
+    EstateBuilder b;
+    b.vnet("a", {"10.10.0.0/16"}).vnet("b", {"10.20.0.0/16"}).peering("a", "b", {}).peering("b", "a", {false, true, false});
+    auto m = b.done();
+    CHECK(peering_blocks(m, 0, 1) == "peering 'b-to-a' is not Connected");
+    EstateBuilder c;
+    c.vnet("a", {"10.10.0.0/16"}).vnet("b", {"10.20.0.0/16"}).peering("a", "b", {true, false, false}).peering("b", "a", {});
+    auto m2 = c.done();
+    CHECK(peering_blocks(m2, 1, 0) == "peering 'a-to-b' does not allow virtual network access");
+  }
+  SECTION("forwarded traffic allowed") {
+    EstateBuilder b;
+    b.vnet("hub", {"10.0.0.0/16"}).vnet("spoke", {"10.1.0.0/16"}).peer("hub", "spoke", {true, true, true});
+    auto m = b.done();
+    CHECK(peering_blocks(m, 0, 1, true).empty());
+  }
+}
+
+TEST_CASE("subnet_containing picks the longest matching prefix", "[routing]") {
+  auto m = hub_and_spokes().done();
+  CHECK(subnet_containing(m, ip("10.0.1.4")) == 0);
+  CHECK(subnet_containing(m, ip("10.2.1.77")) == 2);
+  CHECK(subnet_containing(m, ip("10.0.200.1")) == -1);
+}
+
+}  // namespace
+}  // namespace exposim::testing
