@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "solver/address_space.h"
+#include "solver/gateways.h"
 #include "solver/nsg_eval.h"
 
 namespace exposim::solver {
@@ -118,6 +119,7 @@ struct Entry {
   PortSet ports{PortSet::all()};                     // destination ports at the target, as NSGs see them
   int frontend_port{-1};                             // -1: the entry ports are the target ports
   bool floating_ip{false};                           // NSGs see the frontend's address as the destination
+  const ForwardedFlow* forwarded{nullptr};           // set: a Bastion or application gateway forwards the flow
 };
 
 class Analyzer {
@@ -137,6 +139,7 @@ class Analyzer {
       }
     }
     for (std::size_t l = 0; l < m_.load_balancers.size(); ++l) load_balancer(static_cast<int>(l));
+    gateways();
     out_.targets_evaluated = evaluated_.size();
     sort();
   }
@@ -207,6 +210,55 @@ class Analyzer {
     }
   }
 
+  /// Bastion hosts and application gateways: their own entries, and what they forward to ip configurations.
+  void gateways() {
+    GatewayFlows flows = gateway_flows(m_, space_, out_.findings);
+    for (auto& e : flows.own) out_.exposures.push_back(std::move(e));
+    for (const auto& f : flows.forwarded) {
+      Entry e;
+      e.via = f.via;
+      e.public_ip = f.public_ip;
+      e.protocols = model::bit(Protocol::kTcp);
+      e.ports = f.ports;
+      e.forwarded = &f;
+      target(f.target.nic, f.target.ip_configuration, e);
+    }
+  }
+
+  /// The exposures of a forwarded flow: the target's NSGs saw the entry point's subnet as the source, the
+  /// exposure names the internet sources the entry point admitted. Ports are merged per deciding rules, since
+  /// which instance address of the entry point opens the connection is not known.
+  void forwarded_exposures(int n, int c, const Entry& entry, int subnet, const NsgSlot& subnet_nsg,
+                           const NsgSlot& nic_nsg, const std::vector<Piece>& pieces) {
+    const ForwardedFlow& f = *entry.forwarded;
+    std::map<std::tuple<int, int, int>, PortSet> merged;  // (protocol, subnet rule, NIC rule) -> ports
+    for (const Piece& p : pieces) {
+      auto& ports = merged[{static_cast<int>(p.protocol), p.subnet_rule, p.nic_rule}];
+      ports = ports.unite(p.flows.ports);
+    }
+    for (const auto& [k, ports] : merged) {
+      const auto [protocol, r1, r2] = k;
+      Exposure e;
+      e.target = n;
+      e.nic = n;
+      e.ip_configuration = c;
+      e.vm = m_.nics[n].virtual_machine.index;
+      e.public_ip = f.public_ip;
+      e.via = f.via;
+      e.gateway = f.gateway;
+      e.gateway_rule = f.gateway_rule;
+      e.protocol = static_cast<Protocol>(protocol);
+      e.ports = ports;
+      e.entry_ports = f.entry_ports;
+      e.source_ports = PortSet::all();
+      e.sources = f.sources;
+      e.any_source = f.any_source;
+      e.path = path(n, entry, subnet, subnet_nsg, r1, nic_nsg, r2);
+      e.jit = is_jit(subnet_nsg, r1) || is_jit(nic_nsg, r2);
+      out_.exposures.push_back(std::move(e));
+    }
+  }
+
   void target(int n, int c, const Entry& entry) {
     const auto& nic = m_.nics[n];
     const auto& cfg = nic.ip_configurations[c];
@@ -214,8 +266,9 @@ class Analyzer {
     const model::Sku sku = entry.sku;
     // A load balancer frontend serves backends of its own IP version (an instance public IP of the other
     // version is a validation error, `family-mismatch`).
-    if (entry.via != Via::kPublicIp && pip >= 0 && m_.public_ips[pip].family != cfg.family) return;
-    evaluated_.insert(model::IpConfigIndex{n, c});
+    // (An application gateway connects to backends itself: any frontend version reaches IPv4 backends.)
+    if (!entry.forwarded && entry.via != Via::kPublicIp && pip >= 0 && m_.public_ips[pip].family != cfg.family) return;
+    if (!entry.forwarded) evaluated_.insert(model::IpConfigIndex{n, c});
     const int subnet = cfg.subnet.index;
     NsgSlot subnet_nsg;
     if (cfg.subnet.set() && !cfg.subnet.resolved()) {
@@ -239,10 +292,18 @@ class Analyzer {
         if (rule.direction == Direction::kInbound) key += destination_matches(rule, dst, space_) ? '1' : '0';
       }
     }
+    if (entry.forwarded) {
+      key += "|from";
+      for (const auto& cidr : model::to_cidr_strings(entry.forwarded->inner_sources)) key += ' ' + cidr;
+    }
     auto it = cache_.find(key);
     if (it == cache_.end()) {
       ++out_.distinct_evaluations;
       it = cache_.emplace(std::move(key), evaluate(cfg.family, sku, subnet, subnet_nsg, nic_nsg, dst, entry)).first;
+    }
+    if (entry.forwarded) {
+      forwarded_exposures(n, c, entry, subnet, subnet_nsg, nic_nsg, it->second);
+      return;
     }
     for (const Piece& p : it->second) {
       Exposure e;
@@ -289,10 +350,12 @@ class Analyzer {
                               const NsgSlot& nic_nsg, const Destination& dst, const Entry& entry) {
     const IpSet internet = space_.internet(family);
     // Only sources the target can answer directly connect: the return route must lead to the internet.
-    const IpSet sources = internet.intersect(space_.internet_answerable(subnet));
+    // Forwarded flows come from the entry point's subnet, inside the estate.
+    const IpSet sources =
+        entry.forwarded ? entry.forwarded->inner_sources : internet.intersect(space_.internet_answerable(subnet));
     const PacketSet arriving(Cube{sources, IpSet::all(), entry.protocols, PortSet::all(), entry.ports});
     const bool no_nsg = subnet_nsg.state == NsgSlot::State::kNone && nic_nsg.state == NsgSlot::State::kNone;
-    if (no_nsg && sku == model::Sku::kStandard) return {};  // Standard: closed unless an NSG allows
+    if (no_nsg && sku == model::Sku::kStandard && !entry.forwarded) return {};  // Standard: closed unless an NSG allows
     std::vector<Piece> out;
     for (auto& [r1, after_subnet] : pass(subnet_nsg, arriving, dst)) {
       for (auto& [r2, allowed] : pass(nic_nsg, after_subnet, dst)) {
@@ -315,19 +378,23 @@ class Analyzer {
     const int pip = entry.public_ip;
     const bool lb = entry.via != Via::kPublicIp;
     std::vector<Hop> hops;
-    hops.push_back(Hop{K::kInternet, RK::kInternet, -1, "", -1, ""});
-    hops.push_back(Hop{K::kPublicIp, RK::kPublicIp, pip, "", -1,
-                       pip >= 0 ? ""
-                       : lb     ? "public IP not in the input: address unknown"
-                                : "public IP not in the input: assumed Basic SKU"});
-    if (lb) {
+    if (entry.forwarded) {
+      hops = entry.forwarded->front;
+    } else {
+      hops.push_back(Hop{K::kInternet, RK::kInternet, -1, "", -1, ""});
+      hops.push_back(Hop{K::kPublicIp, RK::kPublicIp, pip, "", -1,
+                         pip >= 0 ? ""
+                         : lb     ? "public IP not in the input: address unknown"
+                                  : "public IP not in the input: assumed Basic SKU"});
+    }
+    if (lb && !entry.forwarded) {
       Hop h{K::kLoadBalancer, RK::kLoadBalancer, entry.load_balancer,
             entry.via == Via::kLoadBalancer ? "load-balancing" : "inbound-nat", entry.rule, ""};
       h.port = entry.frontend_port;
       hops.push_back(h);
     }
     const bool no_nsg = subnet_nsg.state == NsgSlot::State::kNone && nic_nsg.state == NsgSlot::State::kNone;
-    const char* open_note = !no_nsg || entry.sku != model::Sku::kBasic ? ""
+    const char* open_note = !no_nsg || entry.sku != model::Sku::kBasic || entry.forwarded ? ""
                             : lb ? "no NSG: a Basic load balancer is open where no NSG applies"
                                  : "no NSG: a Basic public IP is open where no NSG applies";
     auto nsg_hop = [&](const NsgSlot& s, int rule, const char* scope, RK owner_kind, int owner) {
@@ -353,9 +420,16 @@ class Analyzer {
     keys.reserve(out_.exposures.size());
     for (std::size_t i = 0; i < out_.exposures.size(); ++i) {
       const Exposure& e = out_.exposures[i];
-      const auto& nic = m_.nics[e.nic];
       std::vector<int> rules;
       for (const auto& h : e.path) rules.push_back(h.rule);
+      if (e.nic < 0) {  // a Bastion host, gateway, firewall or PaaS service
+        const auto* r = m_.resource(model::GraphVertex{e.target_kind, e.target});
+        keys.emplace_back(Key{r->name, r->key, "", e.public_ip, static_cast<int>(e.via), static_cast<int>(e.protocol),
+                              std::move(rules)},
+                          i);
+        continue;
+      }
+      const auto& nic = m_.nics[e.nic];
       std::string_view name = e.vm >= 0 ? std::string_view(m_.vms[e.vm].name) : std::string_view(nic.name);
       keys.emplace_back(Key{name, nic.key, nic.ip_configurations[e.ip_configuration].name, e.public_ip,
                             static_cast<int>(e.via), static_cast<int>(e.protocol), std::move(rules)},

@@ -843,24 +843,26 @@ struct Importer::Impl {
   /// `sku.name` and `sku.tier` of a resource (next to `properties`), with the pointer of each for messages.
   struct SkuFields {
     std::optional<std::string_view> name, tier;
-    std::string name_ptr, tier_ptr;
+    std::string name_ptr;  // for messages about the name
   };
   SkuFields read_sku(dom::object res, std::size_t res_mark) {
     const std::string saved = ptr;
     ptr.resize(res_mark);
+    SkuFields out = read_sku_here(res);
+    ptr = saved;
+    return out;
+  }
+  /// `sku.name` and `sku.tier` of object `o`, at the current pointer.
+  SkuFields read_sku_here(dom::object o) {
     SkuFields out;
-    if (auto sku = get_object(res, keys::kSku)) {
+    if (auto sku = get_object(o, keys::kSku)) {
       PointerScope s(ptr, sku.key);
       if (auto name = get_string(*sku, keys::kName)) {
         out.name = trim(*name);
         out.name_ptr = ptr + "/" + std::string(name.key);
       }
-      if (auto tier = get_string(*sku, keys::kTier)) {
-        out.tier = trim(*tier);
-        out.tier_ptr = ptr + "/" + std::string(tier.key);
-      }
+      if (auto tier = get_string(*sku, keys::kTier)) out.tier = trim(*tier);
     }
-    ptr = saved;
     return out;
   }
 
@@ -942,7 +944,9 @@ struct Importer::Impl {
   void read_application_gateway(model::ResourceBase base, dom::object res, dom::object props, std::size_t res_mark) {
     model::ApplicationGateway g;
     static_cast<model::ResourceBase&>(g) = std::move(base);
-    const SkuFields sku = read_sku(res, res_mark);
+    // An application gateway's `sku` sits inside `properties` (next to it in some exports).
+    SkuFields sku = read_sku_here(props);
+    if (!sku.name && !sku.tier) sku = read_sku(res, res_mark);
     if (sku.name) g.sku_name = std::string(*sku.name);
     if (sku.tier) g.tier = std::string(*sku.tier);
     auto ends_v2 = [](std::string_view s) { return s.size() >= 3 && iequals(s.substr(s.size() - 3), "_v2"); };
