@@ -268,7 +268,7 @@ class Analyzer {
     // version is a validation error, `family-mismatch`).
     // (An application gateway connects to backends itself: any frontend version reaches IPv4 backends.)
     if (!entry.forwarded && entry.via != Via::kPublicIp && pip >= 0 && m_.public_ips[pip].family != cfg.family) return;
-    if (!entry.forwarded) evaluated_.insert(model::IpConfigIndex{n, c});
+    evaluated_.insert(model::IpConfigIndex{n, c});
     const int subnet = cfg.subnet.index;
     NsgSlot subnet_nsg;
     if (cfg.subnet.set() && !cfg.subnet.resolved()) {
