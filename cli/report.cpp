@@ -303,18 +303,33 @@ void write_exposure_json(std::ostream& out, const model::Model& m, const Exposur
   }
   out << R"(,"sources":)" << sources.json(e.sources) << R"(,"any_source":)" << (e.any_source ? "true" : "false")
       << R"(,"jit":)" << (e.jit ? "true" : "false");
-  if (*e.broken) out << R"(,"broken":)" << ordered_json(e.broken).dump();
+  if (!e.broken.empty()) out << R"(,"broken":)" << ordered_json(e.broken).dump();
   out << R"(,"path":)" << path.dump() << '}';
 }
 
-std::string sources_text(const Exposure& e) {
-  if (e.any_source) return "any";
-  auto cidrs = model::to_cidr_strings(e.sources);
+std::string cidr_list(const IpSet& s) {
+  auto cidrs = model::to_cidr_strings(s);
   constexpr std::size_t kShown = 3;
   std::string out;
   for (std::size_t i = 0; i < cidrs.size() && i < kShown; ++i) out += (i ? "," : "") + cidrs[i];
   if (cidrs.size() > kShown) out += fmt::format(" +{} more", cidrs.size() - kShown);
   return out;
+}
+
+/// "any", "52.10.0.0/16", or "any except 52.40.0.0/16" when that is shorter.
+std::string sources_text(const Exposure& e, const IpSet& internet) {
+  if (e.any_source) return "any";
+  const IpSet family = e.sources.empty() ? IpSet{}
+                       : model::IpAddress{e.sources.intervals().front().lo}.family() == model::IpFamily::kV4
+                           ? internet.intersect(model::to_set(*model::IpPrefix::parse("0.0.0.0/0")))
+                           : internet.subtract(model::to_set(*model::IpPrefix::parse("0.0.0.0/0")));
+  if (e.sources.subtract(family).empty()) {
+    const IpSet missing = family.subtract(e.sources);
+    if (model::to_cidr_strings(missing).size() < model::to_cidr_strings(e.sources).size()) {
+      return "any except " + cidr_list(missing);
+    }
+  }
+  return cidr_list(e.sources);
 }
 
 std::string ports_text(const Exposure& e) {
@@ -484,11 +499,11 @@ std::pair<std::size_t, std::size_t> count_targets(const std::vector<Exposure>& e
   return {nics.size(), others.size()};
 }
 
-std::vector<std::string> table_row(const model::Model& m, const Exposure& e) {
+std::vector<std::string> table_row(const model::Model& m, const Exposure& e, const IpSet& internet) {
   std::string via = solver::to_string(e.via);
   if (e.jit) via += " (jit)";
   return {target_name(m, e), private_ip(m, e), entry_label(m, e), via, model::to_string(e.protocol),
-          ports_text(e), sources_text(e), rules_text(m, e)};
+          ports_text(e), sources_text(e, internet), rules_text(m, e)};
 }
 
 }  // namespace
@@ -498,14 +513,14 @@ void write_table(std::ostream& out, const model::Model& m, const solver::Analysi
   std::vector<std::vector<std::string>> rows;
   std::size_t on_nics = 0;
   for (const auto& e : a.exposures) {
-    rows.push_back(table_row(m, e));
+    rows.push_back(table_row(m, e, a.internet));
     if (e.nic >= 0) ++on_nics;
   }
   const auto [nic_targets, other_targets] = count_targets(a.exposures);
   if (!rows.empty()) {
     write_text_table(out, header, rows);
   }
-  out << fmt::format("{} exposure{} on {} of {} ip configuration{} with a public IP\n", on_nics,
+  out << fmt::format("{} exposure{} on {} of {} ip configuration{} with an internet entry\n", on_nics,
                      on_nics == 1 ? "" : "s", nic_targets, a.targets_evaluated, a.targets_evaluated == 1 ? "" : "s");
   if (other_targets > 0) {
     const std::size_t n = a.exposures.size() - on_nics;
@@ -517,7 +532,7 @@ void write_table(std::ostream& out, const model::Model& m, const solver::Analysi
                        a.broken.size(), a.broken.size() == 1 ? "" : "s");
     std::vector<std::vector<std::string>> broken;
     for (const auto& e : a.broken) {
-      auto row = table_row(m, e);
+      auto row = table_row(m, e, a.internet);
       row.back() = e.broken;
       broken.push_back(std::move(row));
     }

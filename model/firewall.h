@@ -74,6 +74,8 @@ struct FirewallPolicy : ResourceBase {
   Ref base_policy;
   ThreatIntelMode threat_intel{ThreatIntelMode::kAlert};
   std::vector<FirewallRuleCollectionGroup> groups;
+  /// The groups the policy lists by id (`ruleCollectionGroups`); validation warns for those not in the input.
+  std::vector<Ref> listed_groups;
 };
 
 struct FirewallIpConfiguration {
@@ -82,6 +84,7 @@ struct FirewallIpConfiguration {
   Ref public_ip;
   std::optional<IpAddress> private_ip;
   SourceLocation where;
+  bool flattened{false};
 };
 
 /// One rule in processing order: `policy` is -1 for the firewall's classic collections, else the index of

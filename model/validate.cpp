@@ -86,6 +86,7 @@ class Validator {
     resolve_nics();
     resolve_vms();
     resolve_load_balancers();
+    resolve_firewalls();
     resolve_gateways();
     resolve_peerings();
     finish_nsgs();
@@ -505,6 +506,100 @@ class Validator {
     }
   }
 
+  void resolve_firewalls() {
+    auto resolve_addresses = [&](FirewallAddresses& a, const SourceLocation& where) {
+      for (auto& ref : a.ip_groups) resolve(ref, ResourceKind::kIpGroup, where, true, "", false);
+    };
+    auto resolve_rules = [&](std::vector<FirewallRuleCollection>& collections) {
+      for (auto& c : collections) {
+        for (auto& r : c.rules) {
+          resolve_addresses(r.sources, r.where);
+          resolve_addresses(r.destinations, r.where);
+        }
+      }
+    };
+    for (auto& p : m_.firewall_policies) {
+      resolve(p.base_policy, ResourceKind::kFirewallPolicy, p.where, p.flattened, "/basePolicy/id", false);
+      std::set<std::string> present;
+      for (auto& g : p.groups) {
+        present.insert(g.key);
+        resolve_rules(g.collections);
+      }
+      for (const auto& ref : p.listed_groups) {
+        if (present.count(ref.id) == 0) {
+          diags_.warning("missing-reference", p.where,
+                         fmt::format("firewall policy '{}' lists rule collection group '{}', which is not in the input: "
+                                     "its rules are unknown and exposure through them is not reported",
+                                     p.name, ref.id));
+        }
+      }
+    }
+    for (auto& fw : m_.firewalls) {
+      for (auto& c : fw.ip_configurations) {
+        resolve(c.subnet, ResourceKind::kSubnet, c.where, c.flattened, "/subnet/id", false);
+        resolve(c.public_ip, ResourceKind::kPublicIp, c.where, c.flattened, "/publicIPAddress/id", false);
+      }
+      resolve(fw.policy, ResourceKind::kFirewallPolicy, fw.where, fw.flattened, "/firewallPolicy/id", false);
+      resolve_rules(fw.classic);
+      order_firewall(fw);
+    }
+  }
+
+  /// The policy and its ancestors through `basePolicy`, root first; a cycle is an error and cuts the chain.
+  std::vector<int> policy_chain(const Firewall& fw) {
+    std::vector<int> chain;
+    std::set<int> seen;
+    for (int p = fw.policy.index; p >= 0; p = m_.firewall_policies[p].base_policy.index) {
+      if (!seen.insert(p).second) {
+        const auto& policy = m_.firewall_policies[p];
+        diags_.error("policy-cycle", policy.where,
+                     fmt::format("firewall policy '{}' is its own ancestor through 'basePolicy'", policy.name));
+        break;
+      }
+      chain.push_back(p);
+    }
+    std::reverse(chain.begin(), chain.end());
+    return chain;
+  }
+
+  /// Azure's processing order: every DNAT rule, then network rules, then application rules; within a
+  /// type, a parent policy's groups before the child's, then group, collection and rule order.
+  void order_firewall(Firewall& fw) {
+    fw.order.clear();
+    const bool policy = fw.policy.resolved();
+    if (policy && !fw.classic.empty()) {
+      diags_.warning("firewall-classic-and-policy", fw.where,
+                     fmt::format("firewall '{}' has both a firewall policy and classic rule collections; Azure uses "
+                                 "the policy, and so does exposim",
+                                 fw.name));
+    }
+    const std::vector<int> chain = policy ? policy_chain(fw) : std::vector<int>{};
+    auto by_priority = [](const auto& items) {
+      std::vector<int> idx(items.size());
+      for (std::size_t i = 0; i < idx.size(); ++i) idx[i] = static_cast<int>(i);
+      std::stable_sort(idx.begin(), idx.end(), [&](int a, int b) { return items[a].priority < items[b].priority; });
+      return idx;
+    };
+    for (auto kind : {FirewallRuleKind::kNat, FirewallRuleKind::kNetwork, FirewallRuleKind::kApplication}) {
+      auto add = [&](int p, int g, const std::vector<FirewallRuleCollection>& collections) {
+        for (int c : by_priority(collections)) {
+          const auto& rules = collections[c].rules;
+          for (std::size_t r = 0; r < rules.size(); ++r) {
+            if (rules[r].kind == kind) fw.order.push_back(FirewallRulePosition{p, g, c, static_cast<int>(r)});
+          }
+        }
+      };
+      if (!policy) {
+        add(-1, -1, fw.classic);
+        continue;
+      }
+      for (int p : chain) {
+        const auto& groups = m_.firewall_policies[p].groups;
+        for (int g : by_priority(groups)) add(p, g, groups[g].collections);
+      }
+    }
+  }
+
   void resolve_peerings() {
     for (auto& vnet : m_.vnets) {
       for (auto& p : vnet.peerings) {
@@ -579,6 +674,17 @@ class Validator {
       }
     }
     for (const auto& pip : m_.public_ips) edge(0, m_.by_key.at(pip.key), EdgeKind::kReaches);
+    for (const auto& fw : m_.firewalls) {
+      const VertexId fv = m_.by_key.at(fw.key);
+      for (const auto& c : fw.ip_configurations) {
+        if (c.subnet.resolved()) edge(fv, vertex(c.subnet), EdgeKind::kAttachedTo);
+        if (c.public_ip.resolved()) edge(vertex(c.public_ip), fv, EdgeKind::kAttachedTo);
+      }
+      if (fw.policy.resolved()) edge(fv, vertex(fw.policy), EdgeKind::kSecuredBy);
+    }
+    for (const auto& p : m_.firewall_policies) {
+      if (p.base_policy.resolved()) edge(m_.by_key.at(p.key), vertex(p.base_policy), EdgeKind::kMemberOf);
+    }
     for (const auto& lb : m_.load_balancers) {
       const VertexId lv = m_.by_key.at(lb.key);
       for (const auto& fe : lb.frontends) {

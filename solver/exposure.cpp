@@ -3,6 +3,7 @@
 #include "solver/exposure.h"
 
 #include <algorithm>
+#include <deque>
 #include <map>
 #include <set>
 #include <tuple>
@@ -11,8 +12,10 @@
 #include <fmt/format.h>
 
 #include "solver/address_space.h"
+#include "solver/firewall.h"
 #include "solver/gateways.h"
 #include "solver/nsg_eval.h"
+#include "solver/routing.h"
 
 namespace exposim::solver {
 
@@ -119,6 +122,18 @@ struct Entry {
   PortSet ports{PortSet::all()};                     // destination ports at the target, as NSGs see them
   int frontend_port{-1};                             // -1: the entry ports are the target ports
   bool floating_ip{false};                           // NSGs see the frontend's address as the destination
+  // Firewall DNAT: the ports at the firewall, the rule, the sources NSGs see after SNAT (the firewall's
+  // subnet), the internet sources the rule admits, the return route, and why the flow is broken (if so).
+  std::optional<PortSet> entry_ports;
+  int gateway{-1};
+  int gateway_rule{-1};
+  const IpSet* snat_sources{nullptr};
+  IpSet client_sources;
+  std::optional<RouteChoice> return_route;
+  std::string broken;
+  /// The internet sources whose replies the target's routes send elsewhere (not back through the entry):
+  /// evaluated so that what they would reach is reported as broken.
+  bool diverted{false};
   const ForwardedFlow* forwarded{nullptr};           // set: a Bastion or application gateway forwards the flow
 };
 
@@ -139,8 +154,10 @@ class Analyzer {
       }
     }
     for (std::size_t l = 0; l < m_.load_balancers.size(); ++l) load_balancer(static_cast<int>(l));
+    for (std::size_t f = 0; f < m_.firewalls.size(); ++f) firewall(static_cast<int>(f));
     gateways();
     out_.targets_evaluated = evaluated_.size();
+    out_.internet = space_.internet();
     sort();
   }
 
@@ -259,6 +276,167 @@ class Analyzer {
     }
   }
 
+  /// The route hop of a path (the reply's route, scope "return").
+  static Hop route_hop(const RouteChoice& r) {
+    Hop h{Hop::Kind::kRoute, model::ResourceKind::kRouteTable, r.user ? r.route_table : -1, "return",
+          r.user ? r.route : -1, r.user ? "" : r.system};
+    return h;
+  }
+
+  /// The ip configuration holding private address `a` (the first in input order), or nullopt.
+  std::optional<model::IpConfigIndex> config_with_ip(const model::IpAddress& a) {
+    if (by_private_ip_.empty()) {
+      for (std::size_t n = 0; n < m_.nics.size(); ++n) {
+        const auto& cfgs = m_.nics[n].ip_configurations;
+        for (std::size_t c = 0; c < cfgs.size(); ++c) {
+          if (cfgs[c].private_ip) {
+            by_private_ip_.try_emplace(cfgs[c].private_ip->value,
+                                       model::IpConfigIndex{static_cast<int>(n), static_cast<int>(c)});
+          }
+        }
+      }
+      by_private_ip_.try_emplace(0, model::IpConfigIndex{});  // built
+    }
+    auto it = by_private_ip_.find(a.value);
+    if (it == by_private_ip_.end() || it->second.nic < 0) return std::nullopt;
+    return it->second;
+  }
+
+  /// Why DNAT'ed traffic from firewall `fw` to ip configuration `x` cannot work (empty when it can), and the
+  /// route its replies take.
+  std::string dnat_path_breaks(const model::Firewall& fw, int fw_subnet, const model::IpAddress& snat,
+                               const model::IpConfigIndex& x, std::optional<RouteChoice>& reply) {
+    const auto& cfg = m_.nics[x.nic].ip_configurations[x.ip_configuration];
+    const int subnet = cfg.subnet.index;
+    const int fw_vnet = fw_subnet >= 0 ? m_.subnets[fw_subnet].vnet.index : -1;
+    const int vnet = subnet >= 0 ? m_.subnets[subnet].vnet.index : -1;
+    if (fw_vnet >= 0 && vnet >= 0) {
+      std::string why = peering_blocks(m_, fw_vnet, vnet);
+      if (!why.empty()) return fmt::format("firewall '{}' cannot reach {}: {}", fw.name, cfg.private_ip->to_string(), why);
+    }
+    const RouteChoice forward = choose_route(m_, fw_subnet, *cfg.private_ip);
+    if (fw_subnet >= 0 && forward.next_hop != model::NextHopType::kVnetLocal &&
+        forward.next_hop != model::NextHopType::kVnetPeering) {
+      return fmt::format("the firewall subnet sends {} by {}: the translated packet does not reach the target",
+                         cfg.private_ip->to_string(), describe(m_, forward));
+    }
+    reply = choose_route(m_, subnet, snat);
+    if (reply->next_hop == model::NextHopType::kVnetLocal || reply->next_hop == model::NextHopType::kVnetPeering) {
+      return "";
+    }
+    if (reply->user) {
+      return fmt::format("asymmetric routing: replies to the firewall's address {} take {}, not the firewall instance "
+                         "directly, so the connection fails",
+                         snat.to_string(), describe(m_, *reply));
+    }
+    return fmt::format("replies to the firewall's address {} take {} and are lost", snat.to_string(), describe(m_, *reply));
+  }
+
+  /// A firewall's DNAT rules: the firewall's own entry points, and the targets they translate to.
+  void firewall(int f) {
+    const auto& fw = m_.firewalls[f];
+    if (fw.policy.set() && !fw.policy.resolved()) {
+      out_.findings.warning("firewall-rules-unknown", fw.where,
+                            fmt::format("firewall '{}': its policy is not in the input, so its DNAT rules are unknown and "
+                                        "exposure through them is not reported",
+                                        fw.name));
+      return;
+    }
+    // The SNAT addresses: the firewall subnet (any instance may answer); the reply target: its private IP.
+    int fw_subnet = -1;
+    std::optional<model::IpAddress> snat;
+    for (const auto& c : fw.ip_configurations) {
+      if (fw_subnet < 0 && c.subnet.resolved()) fw_subnet = c.subnet.index;
+      if (!snat && c.private_ip) snat = c.private_ip;
+    }
+    IpSet& snat_set = snat_sets_.emplace_back();
+    if (fw_subnet >= 0) {
+      for (const auto& p : m_.subnets[fw_subnet].prefixes) snat_set = snat_set.unite(model::to_set(p));
+      if (!snat && !m_.subnets[fw_subnet].prefixes.empty()) {
+        snat = m_.subnets[fw_subnet].prefixes.front().address;  // the subnet's first address stands for it
+      }
+    } else if (snat) {
+      snat_set.add(snat->value, snat->value);
+    }
+    const auto pips = firewall_public_ips(m_, fw);
+    for (const auto& match : dnat_matches(m_, fw, space_.internet())) {
+      const auto& rule = rule_at(m_, fw, fw.order[match.position]);
+      std::optional<model::IpConfigIndex> target_cfg;
+      if (rule.translated_address) target_cfg = config_with_ip(*rule.translated_address);
+      if (!rule.translated_address) {
+        out_.findings.warning("dnat-target-unknown", rule.where,
+                              fmt::format("firewall '{}': DNAT rule '{}' translates to FQDN '{}', which is not resolved: "
+                                          "only the firewall's own entry is reported",
+                                          fw.name, rule.name, rule.translated_fqdn));
+      } else if (!target_cfg) {
+        out_.findings.warning("dnat-target-unknown", rule.where,
+                              fmt::format("firewall '{}': DNAT rule '{}' translates to {}, which is no ip configuration in "
+                                          "the input: only the firewall's own entry is reported",
+                                          fw.name, rule.name, rule.translated_address->to_string()));
+      }
+      std::string broken;
+      std::optional<RouteChoice> reply;
+      if (target_cfg && !snat) {
+        broken = fmt::format("firewall '{}' has no subnet or private IP in the input: its path to the target is unknown",
+                             fw.name);
+      } else if (target_cfg) {
+        broken = dnat_path_breaks(fw, fw_subnet, *snat, *target_cfg, reply);
+      }
+      for (const auto& [pip, address] : pips) {
+        IpSet dst;
+        dst.add(address.value, address.value);
+        // Only clients of the address's own IP version reach it.
+        const PacketSet to_pip = match.packets.intersect(PacketSet(
+            Cube{space_.internet(address.family()), dst, model::kAllProtocols, PortSet::all(), PortSet::all()}));
+        for (int p = 0; p < model::kProtocolCount; ++p) {
+          const auto protocol = static_cast<Protocol>(p);
+          for (auto& flows : split_by_ports(to_pip, protocol)) {
+            Exposure e;
+            e.target_kind = model::ResourceKind::kFirewall;
+            e.target = f;
+            e.public_ip = pip;
+            e.via = Via::kFirewallDnat;
+            e.gateway = f;
+            e.gateway_rule = match.position;
+            e.protocol = protocol;
+            e.ports = flows.ports;
+            e.entry_ports = flows.ports;
+            e.source_ports = flows.source_ports;
+            e.sources = flows.sources;
+            e.any_source = flows.sources == space_.internet(address.family());
+            e.path = {Hop{Hop::Kind::kInternet, model::ResourceKind::kInternet, -1, "", -1, ""},
+                      Hop{Hop::Kind::kPublicIp, model::ResourceKind::kPublicIp, pip, "", -1, ""},
+                      Hop{Hop::Kind::kFirewall, model::ResourceKind::kFirewall, f, "dnat", match.position,
+                          match.unresolved_source ? "a source the solver cannot resolve is taken as the whole internet"
+                                                  : ""},
+                      Hop{Hop::Kind::kTarget, model::ResourceKind::kFirewall, f, "", -1, ""}};
+            out_.exposures.push_back(e);
+            if (!target_cfg) continue;
+            Entry entry;
+            entry.via = Via::kFirewallDnat;
+            entry.public_ip = pip;
+            entry.sku = model::Sku::kBasic;  // no NSG on the path: the translated traffic is not filtered
+            entry.protocols = model::bit(protocol);
+            entry.ports = PortSet{};
+            if (rule.translated_port != 0) {
+              entry.ports.add(rule.translated_port, rule.translated_port);
+            } else {
+              entry.ports = flows.ports;
+            }
+            entry.entry_ports = flows.ports;
+            entry.gateway = f;
+            entry.gateway_rule = match.position;
+            entry.snat_sources = &snat_set;
+            entry.client_sources = flows.sources;
+            entry.return_route = reply;
+            entry.broken = broken;
+            target(target_cfg->nic, target_cfg->ip_configuration, entry);
+          }
+        }
+      }
+    }
+  }
+
   void target(int n, int c, const Entry& entry) {
     const auto& nic = m_.nics[n];
     const auto& cfg = nic.ip_configurations[c];
@@ -282,9 +460,10 @@ class Analyzer {
         entry.floating_ip ? (pip >= 0 ? m_.public_ips[pip].address : std::nullopt) : cfg.private_ip;
     const Destination dst{dst_ip, subnet, &cfg.asgs};
 
-    std::string key = fmt::format("{}|{}|{}|{}|{}|{}|{}|{}|{}", static_cast<int>(cfg.family), subnet,
+    std::string key = fmt::format("{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}", entry.diverted, static_cast<int>(cfg.family), subnet,
                                   static_cast<int>(subnet_nsg.state), subnet_nsg.index, static_cast<int>(nic_nsg.state),
-                                  nic_nsg.index, static_cast<int>(sku), entry.protocols, model::to_string(entry.ports));
+                                  nic_nsg.index, static_cast<int>(sku), entry.protocols, model::to_string(entry.ports),
+                                  fmt::ptr(entry.snat_sources));
     for (const NsgSlot* s : std::initializer_list<const NsgSlot*>{&subnet_nsg, &nic_nsg}) {
       key += '|';
       if (s->state != NsgSlot::State::kPresent) continue;
@@ -308,6 +487,8 @@ class Analyzer {
     for (const Piece& p : it->second) {
       Exposure e;
       e.target = n;
+      e.gateway = entry.gateway;
+      e.gateway_rule = entry.gateway_rule;
       e.nic = n;
       e.ip_configuration = c;
       e.vm = nic.virtual_machine.index;
@@ -317,7 +498,9 @@ class Analyzer {
       e.frontend = entry.frontend;
       e.protocol = p.protocol;
       e.ports = p.flows.ports;
-      if (entry.frontend_port >= 0) {
+      if (entry.entry_ports) {
+        e.entry_ports = *entry.entry_ports;
+      } else if (entry.frontend_port >= 0) {
         e.entry_ports.add(static_cast<std::uint16_t>(entry.frontend_port),
                           static_cast<std::uint16_t>(entry.frontend_port));
       } else {
@@ -328,7 +511,31 @@ class Analyzer {
       e.any_source = p.any_source;
       e.path = path(n, entry, subnet, subnet_nsg, p.subnet_rule, nic_nsg, p.nic_rule);
       e.jit = is_jit(subnet_nsg, p.subnet_rule) || is_jit(nic_nsg, p.nic_rule);
+      if (entry.snat_sources != nullptr) {
+        // NSGs saw the firewall's address; the exposure is to the internet sources the DNAT rule admits.
+        e.sources = entry.client_sources;
+        e.any_source = e.sources == space_.internet(cfg.family);
+      }
+      if (!entry.broken.empty()) {
+        e.broken = entry.broken;
+        out_.broken.push_back(std::move(e));
+        continue;
+      }
       out_.exposures.push_back(std::move(e));
+    }
+    if (entry.snat_sources == nullptr && !entry.diverted && entry.broken.empty() && subnet >= 0) {
+      // Sources whose replies leave another way (a 0.0.0.0/0 to an appliance): what they would reach is
+      // reported as broken, with the route that breaks it.
+      const IpSet diverted = space_.internet(cfg.family).subtract(space_.internet_answerable(subnet));
+      if (!diverted.empty()) {
+        Entry d = entry;
+        d.diverted = true;
+        const RouteChoice r = choose_route(m_, subnet, model::IpAddress{diverted.intervals().front().lo});
+        d.return_route = r;
+        d.broken = fmt::format("asymmetric routing: replies to these clients take {}, not {}, so the connection fails",
+                               describe(m_, r), entry.via == Via::kPublicIp ? "the public IP" : "the load balancer");
+        target(n, c, d);
+      }
     }
   }
 
@@ -350,9 +557,13 @@ class Analyzer {
                               const NsgSlot& nic_nsg, const Destination& dst, const Entry& entry) {
     const IpSet internet = space_.internet(family);
     // Only sources the target can answer directly connect: the return route must lead to the internet.
-    // Forwarded flows come from the entry point's subnet, inside the estate.
-    const IpSet sources =
-        entry.forwarded ? entry.forwarded->inner_sources : internet.intersect(space_.internet_answerable(subnet));
+    // After DNAT the firewall's SNAT addresses arrive (their replies return within the VNet); flows forwarded by a
+    // Bastion or application gateway come from its subnet; otherwise only sources the target can answer
+    // directly connect: the return route must lead to the internet.
+    const IpSet sources = entry.forwarded != nullptr    ? entry.forwarded->inner_sources
+                          : entry.snat_sources != nullptr ? *entry.snat_sources
+                          : entry.diverted ? internet.subtract(space_.internet_answerable(subnet))
+                                           : internet.intersect(space_.internet_answerable(subnet));
     const PacketSet arriving(Cube{sources, IpSet::all(), entry.protocols, PortSet::all(), entry.ports});
     const bool no_nsg = subnet_nsg.state == NsgSlot::State::kNone && nic_nsg.state == NsgSlot::State::kNone;
     if (no_nsg && sku == model::Sku::kStandard && !entry.forwarded) return {};  // Standard: closed unless an NSG allows
@@ -379,7 +590,7 @@ class Analyzer {
     const bool lb = entry.via != Via::kPublicIp;
     std::vector<Hop> hops;
     if (entry.forwarded) {
-      hops = entry.forwarded->front;
+      hops = entry.forwarded->front;  // internet -> ... -> the Bastion or application gateway
     } else {
       hops.push_back(Hop{K::kInternet, RK::kInternet, -1, "", -1, ""});
       hops.push_back(Hop{K::kPublicIp, RK::kPublicIp, pip, "", -1,
@@ -387,14 +598,19 @@ class Analyzer {
                          : lb     ? "public IP not in the input: address unknown"
                                   : "public IP not in the input: assumed Basic SKU"});
     }
-    if (lb && !entry.forwarded) {
+    if (entry.via == Via::kFirewallDnat) {
+      hops.push_back(Hop{K::kFirewall, RK::kFirewall, entry.gateway, "dnat", entry.gateway_rule, ""});
+      if (entry.return_route) hops.push_back(route_hop(*entry.return_route));
+    } else if (lb && !entry.forwarded) {
       Hop h{K::kLoadBalancer, RK::kLoadBalancer, entry.load_balancer,
             entry.via == Via::kLoadBalancer ? "load-balancing" : "inbound-nat", entry.rule, ""};
       h.port = entry.frontend_port;
       hops.push_back(h);
     }
+    if (entry.diverted && entry.return_route) hops.push_back(route_hop(*entry.return_route));
     const bool no_nsg = subnet_nsg.state == NsgSlot::State::kNone && nic_nsg.state == NsgSlot::State::kNone;
     const char* open_note = !no_nsg || entry.sku != model::Sku::kBasic || entry.forwarded ? ""
+                            : entry.via == Via::kFirewallDnat ? "no NSG: the translated traffic is not filtered"
                             : lb ? "no NSG: a Basic load balancer is open where no NSG applies"
                                  : "no NSG: a Basic public IP is open where no NSG applies";
     auto nsg_hop = [&](const NsgSlot& s, int rule, const char* scope, RK owner_kind, int owner) {
@@ -414,32 +630,40 @@ class Analyzer {
   }
 
   void sort() {
+    sort(out_.exposures);
+    sort(out_.broken);
+  }
+
+  void sort(std::vector<Exposure>& exposures) const {
     // Keys are computed once: comparisons then copy nothing. Input order breaks remaining ties.
     using Key = std::tuple<std::string_view, std::string_view, std::string_view, int, int, int, std::vector<int>>;
     std::vector<std::pair<Key, std::size_t>> keys;
-    keys.reserve(out_.exposures.size());
-    for (std::size_t i = 0; i < out_.exposures.size(); ++i) {
-      const Exposure& e = out_.exposures[i];
+    keys.reserve(exposures.size());
+    for (std::size_t i = 0; i < exposures.size(); ++i) {
+      const Exposure& e = exposures[i];
       std::vector<int> rules;
       for (const auto& h : e.path) rules.push_back(h.rule);
-      if (e.nic < 0) {  // a Bastion host, gateway, firewall or PaaS service
-        const auto* r = m_.resource(model::GraphVertex{e.target_kind, e.target});
-        keys.emplace_back(Key{r->name, r->key, "", e.public_ip, static_cast<int>(e.via), static_cast<int>(e.protocol),
-                              std::move(rules)},
-                          i);
-        continue;
+      std::string_view name;
+      std::string_view key;
+      std::string_view config;
+      if (e.nic >= 0) {
+        const auto& nic = m_.nics[e.nic];
+        name = e.vm >= 0 ? std::string_view(m_.vms[e.vm].name) : std::string_view(nic.name);
+        key = nic.key;
+        config = nic.ip_configurations[e.ip_configuration].name;
+      } else if (const auto* r = m_.resource(model::GraphVertex{e.target_kind, e.target})) {
+        name = r->name;
+        key = r->key;
       }
-      const auto& nic = m_.nics[e.nic];
-      std::string_view name = e.vm >= 0 ? std::string_view(m_.vms[e.vm].name) : std::string_view(nic.name);
-      keys.emplace_back(Key{name, nic.key, nic.ip_configurations[e.ip_configuration].name, e.public_ip,
-                            static_cast<int>(e.via), static_cast<int>(e.protocol), std::move(rules)},
+      keys.emplace_back(Key{name, key, config, e.public_ip, static_cast<int>(e.via), static_cast<int>(e.protocol),
+                            std::move(rules)},
                         i);
     }
     std::stable_sort(keys.begin(), keys.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
     std::vector<Exposure> sorted;
-    sorted.reserve(out_.exposures.size());
-    for (const auto& k : keys) sorted.push_back(std::move(out_.exposures[k.second]));
-    out_.exposures = std::move(sorted);
+    sorted.reserve(exposures.size());
+    for (const auto& k : keys) sorted.push_back(std::move(exposures[k.second]));
+    exposures = std::move(sorted);
   }
 
   const model::Model& m_;
@@ -447,6 +671,8 @@ class Analyzer {
   AddressSpace space_;
   std::unordered_map<std::string, std::vector<Piece>> cache_;
   std::set<model::IpConfigIndex> evaluated_;  // ip configurations with at least one entry
+  std::map<model::U128, model::IpConfigIndex> by_private_ip_;
+  std::deque<IpSet> snat_sets_;  // stable addresses: entries point at them
 };
 
 }  // namespace

@@ -83,8 +83,8 @@ struct Exposure {
   bool any_source{false};       // sources == the whole internet of the entry's family
   bool jit{false};              // a rule on the path was written by just-in-time access
   std::vector<Hop> path;
-  /// Set for flows that enter but cannot work (Analysis::broken): why, in one line (static string).
-  const char* broken{""};
+  /// Set for flows that enter but cannot work (Analysis::broken): why, in one line.
+  std::string broken;
 };
 
 struct AnalyzeOptions {};
@@ -96,6 +96,7 @@ struct Analysis {
   /// so that a user sees why a path they expect is dead.
   std::vector<Exposure> broken;
   model::Diagnostics findings;      // warnings about the estate found while solving
+  IpSet internet;  // the internet as docs/model.md defines it for this estate (both families)
   std::size_t targets_evaluated{0};
   std::size_t distinct_evaluations{0};  // after memoisation
 };

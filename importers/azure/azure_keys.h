@@ -93,6 +93,39 @@ inline constexpr std::string_view kNextHopType = "nexthoptype";
 inline constexpr std::string_view kNextHopIpAddress = "nexthopipaddress";
 inline constexpr std::string_view kDisableBgpRoutePropagation = "disablebgproutepropagation";
 
+// Azure Firewall, firewall policies, IP groups.
+inline constexpr std::string_view kThreatIntelMode = "threatintelmode";
+inline constexpr std::string_view kTier = "tier";
+inline constexpr std::string_view kFirewallPolicy = "firewallpolicy";
+inline constexpr std::string_view kVirtualHub = "virtualhub";
+inline constexpr std::string_view kHubIpAddresses = "hubipaddresses";
+inline constexpr std::string_view kNatRuleCollections = "natrulecollections";
+inline constexpr std::string_view kNetworkRuleCollections = "networkrulecollections";
+inline constexpr std::string_view kApplicationRuleCollections = "applicationrulecollections";
+inline constexpr std::string_view kAction = "action";
+inline constexpr std::string_view kRules = "rules";
+inline constexpr std::string_view kRuleType = "ruletype";
+inline constexpr std::string_view kRuleCollections = "rulecollections";
+inline constexpr std::string_view kRuleCollectionGroups = "rulecollectiongroups";
+inline constexpr std::string_view kRuleCollectionType = "rulecollectiontype";
+inline constexpr std::string_view kBasePolicy = "basepolicy";
+inline constexpr std::string_view kSourceAddresses = "sourceaddresses";
+inline constexpr std::string_view kSourceIpGroups = "sourceipgroups";
+inline constexpr std::string_view kDestinationAddresses = "destinationaddresses";
+inline constexpr std::string_view kDestinationIpGroups = "destinationipgroups";
+inline constexpr std::string_view kDestinationFqdns = "destinationfqdns";
+inline constexpr std::string_view kDestinationPorts = "destinationports";
+inline constexpr std::string_view kProtocols = "protocols";
+inline constexpr std::string_view kIpProtocols = "ipprotocols";
+inline constexpr std::string_view kProtocolType = "protocoltype";
+inline constexpr std::string_view kPort = "port";
+inline constexpr std::string_view kTargetFqdns = "targetfqdns";
+inline constexpr std::string_view kFqdnTags = "fqdntags";
+inline constexpr std::string_view kTranslatedAddress = "translatedaddress";
+inline constexpr std::string_view kTranslatedFqdn = "translatedfqdn";
+inline constexpr std::string_view kTranslatedPort = "translatedport";
+inline constexpr std::string_view kIpAddresses = "ipaddresses";
+
 // Azure Bastion.
 inline constexpr std::string_view kEnableTunneling = "enabletunneling";
 inline constexpr std::string_view kEnableIpConnect = "enableipconnect";
@@ -101,7 +134,6 @@ inline constexpr std::string_view kEnablePrivateOnlyBastion = "enableprivateonly
 inline constexpr std::string_view kVirtualNetwork = "virtualnetwork";
 
 // Application gateways, their WAF policies, and the NIC side of their backend pools.
-inline constexpr std::string_view kTier = "tier";
 inline constexpr std::string_view kGatewayIpConfigurations = "gatewayipconfigurations";
 inline constexpr std::string_view kFrontendPorts = "frontendports";
 inline constexpr std::string_view kHttpListeners = "httplisteners";
@@ -109,7 +141,6 @@ inline constexpr std::string_view kBackendHttpSettingsCollection = "backendhttps
 inline constexpr std::string_view kRequestRoutingRules = "requestroutingrules";
 inline constexpr std::string_view kUrlPathMaps = "urlpathmaps";
 inline constexpr std::string_view kPathRules = "pathrules";
-inline constexpr std::string_view kPort = "port";
 inline constexpr std::string_view kHostName = "hostname";
 inline constexpr std::string_view kHostNames = "hostnames";
 inline constexpr std::string_view kBackendAddresses = "backendaddresses";
@@ -119,7 +150,6 @@ inline constexpr std::string_view kBackendHttpSettings = "backendhttpsettings";
 inline constexpr std::string_view kUrlPathMap = "urlpathmap";
 inline constexpr std::string_view kDefaultBackendAddressPool = "defaultbackendaddresspool";
 inline constexpr std::string_view kDefaultBackendHttpSettings = "defaultbackendhttpsettings";
-inline constexpr std::string_view kFirewallPolicy = "firewallpolicy";
 inline constexpr std::string_view kWebApplicationFirewallConfiguration = "webapplicationfirewallconfiguration";
 inline constexpr std::string_view kEnabled = "enabled";
 inline constexpr std::string_view kFirewallMode = "firewallmode";
@@ -150,6 +180,10 @@ inline constexpr std::string_view kRoute = "microsoft.network/routetables/routes
 inline constexpr std::string_view kLoadBalancer = "microsoft.network/loadbalancers";
 inline constexpr std::string_view kLbInboundNatRule = "microsoft.network/loadbalancers/inboundnatrules";
 inline constexpr std::string_view kLbBackendAddressPool = "microsoft.network/loadbalancers/backendaddresspools";
+inline constexpr std::string_view kAzureFirewall = "microsoft.network/azurefirewalls";
+inline constexpr std::string_view kFirewallPolicy = "microsoft.network/firewallpolicies";
+inline constexpr std::string_view kRuleCollectionGroup = "microsoft.network/firewallpolicies/rulecollectiongroups";
+inline constexpr std::string_view kIpGroup = "microsoft.network/ipgroups";
 
 inline constexpr std::string_view kBastionHost = "microsoft.network/bastionhosts";
 inline constexpr std::string_view kApplicationGateway = "microsoft.network/applicationgateways";
@@ -167,6 +201,7 @@ inline constexpr std::string_view kRoutes = "/routes/";
 inline constexpr std::string_view kIpConfigurations = "/ipconfigurations/";
 inline constexpr std::string_view kLbInboundNatRules = "/inboundnatrules/";
 inline constexpr std::string_view kLbBackendAddressPools = "/backendaddresspools/";
+inline constexpr std::string_view kRuleCollectionGroups = "/rulecollectiongroups/";
 
 // The spelling used when an inline child without an id gets one composed from its parent's.
 inline constexpr std::string_view kSubnetsAsWritten = "/subnets/";
@@ -179,6 +214,8 @@ inline constexpr std::string_view kLbFrontendsAsWritten = "/frontendIPConfigurat
 inline constexpr std::string_view kLbBackendAddressPoolsAsWritten = "/backendAddressPools/";
 inline constexpr std::string_view kLbRulesAsWritten = "/loadBalancingRules/";
 inline constexpr std::string_view kLbInboundNatRulesAsWritten = "/inboundNatRules/";
+inline constexpr std::string_view kFirewallIpConfigurationsAsWritten = "/azureFirewallIpConfigurations/";
+inline constexpr std::string_view kRuleCollectionGroupsAsWritten = "/ruleCollectionGroups/";
 
 inline constexpr std::string_view kBastionIpConfigurationsAsWritten = "/bastionHostIpConfigurations/";
 inline constexpr std::string_view kAgGatewayIpConfigurationsAsWritten = "/gatewayIPConfigurations/";

@@ -256,6 +256,7 @@ struct Importer::Impl {
   std::vector<PendingChild<model::IpConfiguration>> pending_ip_configs;
   std::vector<PendingChild<model::LbNatRule>> pending_nat_rules;
   std::vector<PendingChild<model::LbBackendPool>> pending_pools;
+  std::vector<PendingChild<model::FirewallRuleCollectionGroup>> pending_groups;
   std::unordered_map<std::string, model::WafMode> waf_policies;  // WAF policy key -> mode, applied in finish()
 
   // ---- diagnostics ----
@@ -1563,6 +1564,391 @@ struct Importer::Impl {
     model.load_balancers.push_back(std::move(lb));
   }
 
+  // ---- Azure Firewall, firewall policies, IP groups (§4) ----
+
+  model::ThreatIntelMode read_threat_intel(dom::object props, model::ThreatIntelMode fallback) {
+    auto f = get_string(props, keys::kThreatIntelMode);
+    if (!f) return fallback;
+    const std::string_view t = trim(*f);
+    if (iequals(t, "alert")) return model::ThreatIntelMode::kAlert;
+    if (iequals(t, "deny")) return model::ThreatIntelMode::kDeny;
+    if (iequals(t, "off")) return model::ThreatIntelMode::kOff;
+    error_at(f.key, "invalid-value", fmt::format("threat intelligence mode '{}' is not Alert, Deny or Off", *f));
+    return fallback;
+  }
+
+  /// The addresses of a firewall rule: `*`, addresses, CIDRs and ranges ("10.0.0.1-10.0.0.9") from the
+  /// string array `field`, IP groups from `groups`; anything else (service tags, FQDNs) kept as written.
+  void read_fw_addresses(dom::object o, std::string_view field, std::string_view groups, model::FirewallAddresses& out) {
+    for_each_text(o, "", field, [&](std::string_view raw) {
+      const std::string_view t = trim(raw);
+      if (t.empty()) return;
+      if (t == "*") {
+        out.any = true;
+        return;
+      }
+      if (const auto dash = t.find('-'); dash != std::string_view::npos && looks_like_ip(t)) {
+        const auto lo = IpAddress::parse(trim(t.substr(0, dash)));
+        const auto hi = IpAddress::parse(trim(t.substr(dash + 1)));
+        if (!lo || !hi || lo->family() != hi->family() || hi->value < lo->value) {
+          error("invalid-value", fmt::format("address range '{}' is not two addresses of one family, low to high", raw));
+          return;
+        }
+        model::IpSet range;
+        range.add(lo->value, hi->value);
+        for (const auto& p : model::to_prefixes(range)) out.prefixes.push_back(p);
+        return;
+      }
+      if (looks_like_ip(t)) {
+        if (auto p = prefix_value(t)) out.prefixes.push_back(*p);
+        return;
+      }
+      out.unresolved.emplace_back(t);
+    });
+    for (auto& g : get_ref_list(o, groups)) out.ip_groups.push_back(std::move(g));
+  }
+
+  /// `protocols` / `ipProtocols` of a DNAT or network rule: TCP, UDP, ICMP, Any.
+  model::ProtocolMask read_fw_protocols(dom::object o) {
+    using model::Protocol;
+    model::ProtocolMask mask = 0;
+    for_each_text(o, "", keys::kIpProtocols, [&](std::string_view raw) { mask |= fw_protocol(raw); });
+    if (auto arr = get_array(o, keys::kProtocols)) {
+      PointerScope s(ptr, arr.key);
+      std::size_t i = 0;
+      for (dom::element e : *arr) {
+        PointerScope item(ptr, i++);
+        std::string_view text;
+        if (e.get_string().get(text) == simdjson::SUCCESS) mask |= fw_protocol(text);
+      }
+    }
+    return mask;
+  }
+
+  model::ProtocolMask fw_protocol(std::string_view raw) {
+    using model::Protocol;
+    const std::string_view t = trim(raw);
+    if (iequals(t, "tcp")) return model::bit(Protocol::kTcp);
+    if (iequals(t, "udp")) return model::bit(Protocol::kUdp);
+    if (iequals(t, "icmp")) return model::bit(Protocol::kIcmp);
+    if (iequals(t, "any")) {
+      return model::bit(Protocol::kTcp) | model::bit(Protocol::kUdp) | model::bit(Protocol::kIcmp);
+    }
+    error("invalid-value", fmt::format("protocol '{}' is not TCP, UDP, ICMP or Any", raw));
+    return 0;
+  }
+
+  /// One rule of a collection of `kind`; nullopt when unusable (reported). The pointer is at the rule.
+  std::optional<model::FirewallRule> read_fw_rule(dom::object o, model::FirewallRuleKind kind, std::size_t index) {
+    model::FirewallRule r;
+    r.kind = kind;
+    r.where = here();
+    if (auto name = get_string(o, keys::kName)) {
+      r.name = std::string(*name);
+    } else if (!name.present) {
+      r.name = fmt::format("rule {}", index);
+    }
+    // Policy rules say their own type; it must agree with the collection.
+    if (auto type = get_string(o, keys::kRuleType)) {
+      const std::string_view t = trim(*type);
+      if (iequals(t, "natrule")) {
+        r.kind = model::FirewallRuleKind::kNat;
+      } else if (iequals(t, "networkrule")) {
+        r.kind = model::FirewallRuleKind::kNetwork;
+      } else if (iequals(t, "applicationrule")) {
+        r.kind = model::FirewallRuleKind::kApplication;
+      } else {
+        error_at(type.key, "invalid-value",
+                 fmt::format("rule type '{}' is not NatRule, NetworkRule or ApplicationRule", *type));
+        return std::nullopt;
+      }
+    }
+    read_fw_addresses(o, keys::kSourceAddresses, keys::kSourceIpGroups, r.sources);
+    read_fw_addresses(o, keys::kDestinationAddresses, keys::kDestinationIpGroups, r.destinations);
+    for_each_text(o, "", keys::kDestinationFqdns, [&](std::string_view t) { r.destination_fqdns.emplace_back(trim(t)); });
+    if (r.kind == model::FirewallRuleKind::kApplication) {
+      r.protocols = model::bit(model::Protocol::kTcp);
+      if (auto arr = get_array(o, keys::kProtocols)) {
+        PointerScope s(ptr, arr.key);
+        std::size_t i = 0;
+        for (dom::element e : *arr) {
+          PointerScope item(ptr, i++);
+          dom::object p;
+          if (e.get_object().get(p) != simdjson::SUCCESS) continue;
+          auto port = find_field(p, keys::kPort);
+          if (port) {
+            PointerScope ps(ptr, port->key);
+            add_port(port->value, r.destination_ports, port->key, std::nullopt);
+          }
+        }
+      }
+      for_each_text(o, "", keys::kTargetFqdns, [&](std::string_view t) { r.destination_fqdns.emplace_back(trim(t)); });
+      for_each_text(o, "", keys::kFqdnTags, [&](std::string_view t) { r.destination_fqdns.emplace_back(trim(t)); });
+      return r;
+    }
+    r.protocols = read_fw_protocols(o);
+    read_ports(o, "", keys::kDestinationPorts, r.destination_ports);
+    if (r.kind == model::FirewallRuleKind::kNat) {
+      if (auto a = get_string(o, keys::kTranslatedAddress); a && !trim(*a).empty()) {
+        if (auto ip = IpAddress::parse(trim(*a))) {
+          r.translated_address = *ip;
+        } else {
+          error_at(a.key, "invalid-value", fmt::format("translated address '{}' is not an IP address", *a));
+        }
+      }
+      if (auto fq = get_string(o, keys::kTranslatedFqdn)) r.translated_fqdn = std::string(trim(*fq));
+      if (auto f = find_field(o, keys::kTranslatedPort)) {
+        PointerScope s(ptr, f->key);
+        model::PortSet port;
+        add_port(f->value, port, f->key, std::nullopt);
+        if (port.intervals().size() == 1 && port.intervals()[0].lo == port.intervals()[0].hi) {
+          r.translated_port = port.intervals()[0].lo;
+        } else if (!port.empty()) {
+          error("invalid-value", "translated port is not a single port");
+        }
+      }
+      if (!r.translated_address && r.translated_fqdn.empty()) {
+        error("missing-field", fmt::format("DNAT rule '{}' has no 'translatedAddress' or 'translatedFqdn'", r.name));
+        return std::nullopt;
+      }
+    }
+    return r;
+  }
+
+  /// A rule collection (classic: the kind is the array's; policy: from `ruleCollectionType` and the rules).
+  std::optional<model::FirewallRuleCollection> read_fw_collection(dom::object o, std::optional<model::FirewallRuleKind> kind,
+                                                                  std::size_t index) {
+    model::FirewallRuleCollection c;
+    c.where = here();
+    if (auto name = get_string(o, keys::kName)) c.name = std::string(*name);
+    if (c.name.empty()) c.name = fmt::format("collection {}", index);
+    std::optional<PointerScope> scope;
+    dom::object props = o;
+    if (kind) {  // classic collections keep their fields under `properties` (or flattened)
+      auto props_or = properties_of(o);
+      if (!props_or) return std::nullopt;
+      props = props_or->first;
+      if (!props_or->second.empty()) scope.emplace(ptr, props_or->second);
+    }
+    if (auto f = find_field(props, keys::kPriority)) {
+      std::int64_t v = 0;
+      if (f->value.get_int64().get(v) == simdjson::SUCCESS && v >= 100 && v <= 65000) {
+        c.priority = static_cast<int>(v);
+      } else {
+        PointerScope s(ptr, f->key);
+        error("invalid-value", fmt::format("rule collection '{}': priority is not an integer in 100..65000", c.name));
+        return std::nullopt;
+      }
+    } else {
+      error("missing-field", fmt::format("rule collection '{}' has no 'priority'", c.name));
+      return std::nullopt;
+    }
+    std::string action_text;
+    if (auto action = get_object(props, keys::kAction)) {
+      PointerScope s(ptr, action.key);
+      if (auto type = get_string(*action, keys::kType)) action_text = std::string(trim(*type));
+    }
+    if (iequals(action_text, "dnat")) {
+      c.action = model::FirewallAction::kDnat;
+    } else if (iequals(action_text, "allow")) {
+      c.action = model::FirewallAction::kAllow;
+    } else if (iequals(action_text, "deny")) {
+      c.action = model::FirewallAction::kDeny;
+    } else {
+      error("invalid-value", fmt::format("rule collection '{}': action '{}' is not Dnat, Allow or Deny", c.name, action_text));
+      return std::nullopt;
+    }
+    if (kind) {
+      c.kind = *kind;
+    } else if (auto type = get_string(props, keys::kRuleCollectionType)) {
+      c.kind = iequals(trim(*type), "firewallpolicynatrulecollection") ? model::FirewallRuleKind::kNat
+                                                                         : model::FirewallRuleKind::kNetwork;
+    }
+    if ((c.kind == model::FirewallRuleKind::kNat) != (c.action == model::FirewallAction::kDnat)) {
+      error("invalid-value", fmt::format("rule collection '{}': action '{}' does not fit a {} collection", c.name,
+                                         action_text, c.kind == model::FirewallRuleKind::kNat ? "DNAT" : "filter"));
+      return std::nullopt;
+    }
+    if (auto arr = get_array(props, keys::kRules)) {
+      PointerScope s(ptr, arr.key);
+      std::size_t i = 0;
+      for (dom::element e : *arr) {
+        PointerScope item(ptr, i);
+        dom::object ro;
+        if (e.get_object().get(ro) != simdjson::SUCCESS) {
+          error("invalid-type", fmt::format("firewall rule is {}, expected an object", kind_name(e.type())));
+          ++i;
+          continue;
+        }
+        auto rule = read_fw_rule(ro, c.kind, i);
+        ++i;
+        if (!rule) continue;
+        if ((rule->kind == model::FirewallRuleKind::kNat) != (c.kind == model::FirewallRuleKind::kNat)) {
+          error("invalid-value", fmt::format("rule '{}' does not fit collection '{}'", rule->name, c.name));
+          continue;
+        }
+        c.rules.push_back(std::move(*rule));
+      }
+    }
+    // A filter collection holds network or application rules; its kind is its first rule's.
+    if (c.kind != model::FirewallRuleKind::kNat && !c.rules.empty() && !kind) c.kind = c.rules.front().kind;
+    return c;
+  }
+
+  void read_fw_collections(dom::object props, std::string_view key, model::FirewallRuleKind kind,
+                           std::vector<model::FirewallRuleCollection>& out) {
+    auto arr = get_array(props, key);
+    if (!arr) return;
+    PointerScope s(ptr, arr.key);
+    std::size_t i = 0;
+    for (dom::element e : *arr) {
+      PointerScope item(ptr, i);
+      dom::object o;
+      if (e.get_object().get(o) != simdjson::SUCCESS) {
+        error("invalid-type", fmt::format("rule collection is {}, expected an object", kind_name(e.type())));
+      } else if (auto c = read_fw_collection(o, kind, i)) {
+        out.push_back(std::move(*c));
+      }
+      ++i;
+    }
+  }
+
+  void read_firewall(model::ResourceBase base, dom::object res, dom::object props, std::size_t res_mark) {
+    model::Firewall fw;
+    static_cast<model::ResourceBase&>(fw) = std::move(base);
+    // `sku` sits under properties for firewalls ({name: AZFW_VNet|AZFW_Hub, tier}); accept it outside too.
+    auto read_sku = [&](dom::object o) {
+      if (auto sku = get_object(o, keys::kSku)) {
+        PointerScope s(ptr, sku.key);
+        if (auto n = get_string(*sku, keys::kName)) fw.sku_name = std::string(trim(*n));
+        if (auto t = get_string(*sku, keys::kTier)) fw.tier = std::string(trim(*t));
+      }
+    };
+    read_sku(props);
+    {
+      const std::string saved = ptr;
+      ptr.resize(res_mark);
+      if (!fw.flattened) read_sku(res);
+      ptr = saved;
+    }
+    fw.threat_intel = read_threat_intel(props, model::ThreatIntelMode::kAlert);
+    fw.policy = get_ref(props, keys::kFirewallPolicy);
+    fw.virtual_hub = get_ref(props, keys::kVirtualHub);
+    for_each_child(props, keys::kIpConfigurations, fw.id, segments::kFirewallIpConfigurationsAsWritten,
+                   "firewall ip configuration", [&](dom::object o, ChildIds ids) {
+                     model::FirewallIpConfiguration c;
+                     c.name = std::move(ids.name);
+                     c.where = here();
+                     auto props_or = properties_of(o);
+                     if (!props_or) return;
+                     std::optional<PointerScope> scope;
+                     if (!props_or->second.empty()) scope.emplace(ptr, props_or->second);
+                     const dom::object p = props_or->first;
+                     c.flattened = props_or->second.empty();
+                     c.subnet = get_ref(p, keys::kSubnet);
+                     c.public_ip = get_ref(p, keys::kPublicIpAddress);
+                     if (auto a = get_string(p, keys::kPrivateIpAddress); a && !trim(*a).empty()) {
+                       if (auto ip = IpAddress::parse(trim(*a))) {
+                         c.private_ip = *ip;
+                       } else {
+                         error_at(a.key, "invalid-value", fmt::format("private IP address '{}' is not an IP address", *a));
+                       }
+                     }
+                     fw.ip_configurations.push_back(std::move(c));
+                   });
+    if (auto hub = get_object(props, keys::kHubIpAddresses); hub && hub->size() > 0) {
+      PointerScope s(ptr, hub.key);
+      warning("unmodelled-feature",
+              fmt::format("firewall '{}' is a secured virtual hub firewall: its hub public addresses are not "
+                          "resources, so DNAT through them is not reported",
+                          fw.name));
+    }
+    read_fw_collections(props, keys::kNatRuleCollections, model::FirewallRuleKind::kNat, fw.classic);
+    read_fw_collections(props, keys::kNetworkRuleCollections, model::FirewallRuleKind::kNetwork, fw.classic);
+    read_fw_collections(props, keys::kApplicationRuleCollections, model::FirewallRuleKind::kApplication, fw.classic);
+    model.firewalls.push_back(std::move(fw));
+  }
+
+  /// A rule collection group (inline in a policy, or a separate resource); the pointer is at its object.
+  std::optional<model::FirewallRuleCollectionGroup> read_fw_group(dom::object o, ChildIds ids) {
+    model::FirewallRuleCollectionGroup g;
+    g.key = model::canonical_id(ids.id);
+    g.id = std::move(ids.id);
+    g.name = std::move(ids.name);
+    g.where = here();
+    auto props_or = properties_of(o);
+    if (!props_or) return std::nullopt;
+    std::optional<PointerScope> scope;
+    if (!props_or->second.empty()) scope.emplace(ptr, props_or->second);
+    const dom::object props = props_or->first;
+    if (auto f = find_field(props, keys::kPriority)) {
+      std::int64_t v = 0;
+      if (f->value.get_int64().get(v) == simdjson::SUCCESS && v >= 100 && v <= 65000) {
+        g.priority = static_cast<int>(v);
+      } else {
+        PointerScope s(ptr, f->key);
+        error("invalid-value", fmt::format("rule collection group '{}': priority is not an integer in 100..65000", g.name));
+        return std::nullopt;
+      }
+    } else {
+      error("missing-field", fmt::format("rule collection group '{}' has no 'priority'", g.name));
+      return std::nullopt;
+    }
+    auto arr = get_array(props, keys::kRuleCollections);
+    if (!arr) return g;  // a reference only (a policy's list of its groups): nothing to read
+    PointerScope s(ptr, arr.key);
+    std::size_t i = 0;
+    for (dom::element e : *arr) {
+      PointerScope item(ptr, i);
+      dom::object c;
+      if (e.get_object().get(c) != simdjson::SUCCESS) {
+        error("invalid-type", fmt::format("rule collection is {}, expected an object", kind_name(e.type())));
+      } else if (auto col = read_fw_collection(c, std::nullopt, i)) {
+        g.collections.push_back(std::move(*col));
+      }
+      ++i;
+    }
+    return g;
+  }
+
+  void read_firewall_policy(model::ResourceBase base, dom::object props) {
+    model::FirewallPolicy p;
+    static_cast<model::ResourceBase&>(p) = std::move(base);
+    p.base_policy = get_ref(props, keys::kBasePolicy);
+    p.threat_intel = read_threat_intel(props, model::ThreatIntelMode::kAlert);
+    // The policy lists its groups by id; groups arrive as separate resources. Inline groups with their
+    // collections (some exports) are read here.
+    if (auto arr = get_array(props, keys::kRuleCollectionGroups)) {
+      PointerScope s(ptr, arr.key);
+      std::size_t i = 0;
+      for (dom::element e : *arr) {
+        PointerScope item(ptr, i++);
+        dom::object o;
+        if (e.get_object().get(o) != simdjson::SUCCESS) continue;
+        if (!find_field(o, keys::kProperties) && !find_field(o, keys::kRuleCollections)) {  // a reference
+          if (auto id = get_string(o, keys::kId)) p.listed_groups.push_back(Ref{model::canonical_id(*id), -1});
+          continue;
+        }
+        auto ids = child_ids(o, p.id, segments::kRuleCollectionGroupsAsWritten, "rule collection group");
+        if (!ids) continue;
+        if (auto g = read_fw_group(o, std::move(*ids))) p.groups.push_back(std::move(*g));
+      }
+    }
+    model.firewall_policies.push_back(std::move(p));
+  }
+
+  void read_ip_group(model::ResourceBase base, dom::object props) {
+    model::IpGroup g;
+    static_cast<model::ResourceBase&>(g) = std::move(base);
+    model::FirewallAddresses a;
+    read_fw_addresses(props, keys::kIpAddresses, "", a);
+    g.prefixes = std::move(a.prefixes);
+    for (const auto& u : a.unresolved) {
+      warning("invalid-value", fmt::format("IP group '{}': '{}' is not an address, range or CIDR; ignored", g.name, u));
+    }
+    model.ip_groups.push_back(std::move(g));
+  }
+
   // ---- resources ----
 
   enum class Kind {
@@ -1582,9 +1968,13 @@ struct Importer::Impl {
     kLoadBalancer,
     kLbNatRule,
     kLbPool,
+    kFirewall,
+    kFirewallPolicy,
+    kRuleCollectionGroup,
+    kIpGroup,
     kBastion,
     kApplicationGateway,
-    kWafPolicy
+    kWafPolicy,
   };
 
   static std::optional<Kind> kind_of(std::string_view lower_type) {
@@ -1605,6 +1995,10 @@ struct Importer::Impl {
         {types::kLoadBalancer, Kind::kLoadBalancer},
         {types::kLbInboundNatRule, Kind::kLbNatRule},
         {types::kLbBackendAddressPool, Kind::kLbPool},
+        {types::kAzureFirewall, Kind::kFirewall},
+        {types::kFirewallPolicy, Kind::kFirewallPolicy},
+        {types::kRuleCollectionGroup, Kind::kRuleCollectionGroup},
+        {types::kIpGroup, Kind::kIpGroup},
         {types::kBastionHost, Kind::kBastion},
         {types::kApplicationGateway, Kind::kApplicationGateway},
         {types::kWafPolicy, Kind::kWafPolicy},
@@ -1692,6 +2086,14 @@ struct Importer::Impl {
         pending_pools.push_back({model::canonical_id(parent_id), std::move(parent_id), std::move(key), std::move(*p)});
         return true;
       }
+      case Kind::kRuleCollectionGroup: {
+        if (!split_child_id(base.id, segments::kRuleCollectionGroups, "rule collection group", parent_id)) return false;
+        auto g = read_fw_group(res, std::move(ids));
+        if (!g) return false;
+        std::string key = g->key;
+        pending_groups.push_back({model::canonical_id(parent_id), std::move(parent_id), std::move(key), std::move(*g)});
+        return true;
+      }
       default:
         return false;
     }
@@ -1775,6 +2177,15 @@ struct Importer::Impl {
       case Kind::kLoadBalancer:
         read_load_balancer(std::move(base), res, props, res_mark);
         break;
+      case Kind::kFirewall:
+        read_firewall(std::move(base), res, props, res_mark);
+        break;
+      case Kind::kFirewallPolicy:
+        read_firewall_policy(std::move(base), props);
+        break;
+      case Kind::kIpGroup:
+        read_ip_group(std::move(base), props);
+        break;
       case Kind::kBastion:
         read_bastion(std::move(base), res, props, res_mark);
         break;
@@ -1791,7 +2202,8 @@ struct Importer::Impl {
       case Kind::kRoute:
       case Kind::kIpConfig:
       case Kind::kLbNatRule:
-      case Kind::kLbPool: {
+      case Kind::kLbPool:
+      case Kind::kRuleCollectionGroup: {
         // Child readers work from the child's own object, at the resource's pointer.
         props_scope.reset();
         if (!read_separate_child(*kind, res, base)) return;
@@ -1932,7 +2344,7 @@ struct Importer::Impl {
   void finish() {
     apply_waf_policies();
     if (pending_subnets.empty() && pending_rules.empty() && pending_peerings.empty() && pending_routes.empty() &&
-        pending_ip_configs.empty() && pending_nat_rules.empty() && pending_pools.empty()) {
+        pending_ip_configs.empty() && pending_nat_rules.empty() && pending_pools.empty() && pending_groups.empty()) {
       return;
     }
     auto index_by_key = [](const auto& resources) {
@@ -2004,6 +2416,10 @@ struct Importer::Impl {
     attach(
         pending_pools, model.load_balancers, [](auto& l) -> auto& { return l.backend_pools; },
         [](const model::LbBackendPool& p) { return p.key; }, "backend address pool", "load balancer");
+    attach(
+        pending_groups, model.firewall_policies, [](auto& p) -> auto& { return p.groups; },
+        [](const model::FirewallRuleCollectionGroup& g) { return g.key; }, "rule collection group",
+        "firewall policy");
   }
 };
 

@@ -1,0 +1,65 @@
+// Azure Firewall DNAT matching (§4).
+#include "solver/firewall.h"
+
+namespace exposim::solver {
+
+IpSet firewall_addresses(const model::Model& m, const model::FirewallAddresses& a, bool* unresolved) {
+  if (a.any) return IpSet::all();
+  IpSet out;
+  bool guessed = !a.unresolved.empty();
+  for (const auto& p : a.prefixes) out = out.unite(model::to_set(p));
+  for (const auto& ref : a.ip_groups) {
+    if (!ref.resolved()) {
+      guessed = true;
+      continue;
+    }
+    for (const auto& p : m.ip_groups[ref.index].prefixes) out = out.unite(model::to_set(p));
+  }
+  if (unresolved != nullptr) *unresolved = guessed;
+  return guessed ? IpSet::all() : out;
+}
+
+std::vector<std::pair<int, model::IpAddress>> firewall_public_ips(const model::Model& m, const model::Firewall& fw) {
+  std::vector<std::pair<int, model::IpAddress>> out;
+  for (const auto& c : fw.ip_configurations) {
+    if (!c.public_ip.resolved()) continue;
+    const auto& pip = m.public_ips[c.public_ip.index];
+    if (pip.address) out.emplace_back(c.public_ip.index, *pip.address);
+  }
+  return out;
+}
+
+const model::FirewallRuleCollection& collection_at(const model::Model& m, const model::Firewall& fw,
+                                                   const model::FirewallRulePosition& at) {
+  if (at.policy < 0) return fw.classic[at.collection];
+  return m.firewall_policies[at.policy].groups[at.group].collections[at.collection];
+}
+
+const model::FirewallRule& rule_at(const model::Model& m, const model::Firewall& fw, const model::FirewallRulePosition& at) {
+  return collection_at(m, fw, at).rules[at.rule];
+}
+
+std::vector<DnatMatch> dnat_matches(const model::Model& m, const model::Firewall& fw, const IpSet& internet) {
+  IpSet own;
+  for (const auto& [pip, address] : firewall_public_ips(m, fw)) own.add(address.value, address.value);
+  std::vector<DnatMatch> out;
+  if (own.empty()) return out;
+  PacketSet taken;
+  for (std::size_t i = 0; i < fw.order.size(); ++i) {
+    const auto& rule = rule_at(m, fw, fw.order[i]);
+    if (rule.kind != model::FirewallRuleKind::kNat) continue;
+    bool unresolved = false;
+    const IpSet sources = firewall_addresses(m, rule.sources, &unresolved).intersect(internet);
+    const IpSet destinations = firewall_addresses(m, rule.destinations).intersect(own);
+    const model::ProtocolMask protocols = rule.protocols & (model::bit(model::Protocol::kTcp) | model::bit(model::Protocol::kUdp));
+    Cube c{sources, destinations, protocols, model::PortSet::all(), rule.destination_ports};
+    if (c.empty()) continue;
+    PacketSet share = PacketSet(c).subtract(taken);
+    taken = taken.unite(share);
+    if (share.empty()) continue;
+    out.push_back(DnatMatch{static_cast<int>(i), std::move(share), unresolved});
+  }
+  return out;
+}
+
+}  // namespace exposim::solver

@@ -1,0 +1,39 @@
+// Azure Firewall rule matching over packet sets (§4): which internet packets each DNAT rule takes, first
+// match in Azure's processing order, and where it sends them.
+#pragma once
+
+#include <vector>
+
+#include "model/model.h"
+#include "solver/packet_set.h"
+
+namespace exposim::solver {
+
+/// The addresses a firewall rule field stands for: prefixes and IP groups; `*` is everything. Entries the
+/// solver cannot resolve (service tags, FQDNs, IP groups not in the input) count as everything, so that
+/// they never hide an exposure (`unresolved` is set).
+IpSet firewall_addresses(const model::Model& m, const model::FirewallAddresses& a, bool* unresolved = nullptr);
+
+/// The firewall's public addresses that are resources in the input (ip configurations' public IPs with an
+/// address), by public IP index.
+std::vector<std::pair<int, model::IpAddress>> firewall_public_ips(const model::Model& m, const model::Firewall& fw);
+
+/// A DNAT rule and the packets it is the first to take.
+struct DnatMatch {
+  int position{-1};      // index into fw.order
+  PacketSet packets;     // internet sources to the firewall's public addresses
+  bool unresolved_source{false};
+};
+
+/// Every DNAT rule of `fw` in processing order with the packets from `internet` it takes first (empty
+/// shares dropped). A packet to a firewall public address that no DNAT rule takes is dropped: network
+/// rules never apply to inbound traffic to the firewall's own addresses, and application rules never to
+/// inbound connections (docs/model.md).
+std::vector<DnatMatch> dnat_matches(const model::Model& m, const model::Firewall& fw, const IpSet& internet);
+
+/// The rule at a position of fw.order.
+const model::FirewallRule& rule_at(const model::Model& m, const model::Firewall& fw, const model::FirewallRulePosition& at);
+const model::FirewallRuleCollection& collection_at(const model::Model& m, const model::Firewall& fw,
+                                                   const model::FirewallRulePosition& at);
+
+}  // namespace exposim::solver
