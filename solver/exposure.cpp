@@ -272,6 +272,11 @@ class Analyzer {
       e.any_source = f.any_source;
       e.path = path(n, entry, subnet, subnet_nsg, r1, nic_nsg, r2);
       e.jit = is_jit(subnet_nsg, r1) || is_jit(nic_nsg, r2);
+      if (!f.broken.empty()) {
+        e.broken = f.broken;
+        out_.broken.push_back(std::move(e));
+        continue;
+      }
       out_.exposures.push_back(std::move(e));
     }
   }

@@ -4,7 +4,9 @@
 // the subnet. Neither choice hides an exposure.
 #include "solver/gateways.h"
 
+#include <optional>
 #include <set>
+#include <string>
 #include <tuple>
 
 #include <fmt/format.h>
@@ -120,6 +122,40 @@ Exposure own_exposure(RK kind, int index, int public_ip, const PortSet& ports, c
   return e;
 }
 
+/// Why a flow that entry point `what` (in VNet `from_vnet`, its subnet represented by `from_address`) opens to
+/// ip configuration `x` cannot work, empty when it can: the VNets are not connected, or the target's replies to
+/// the entry point take a route that does not lead straight back (asymmetric routing). `reply` is that route.
+std::string path_breaks(const model::Model& m, const std::string& what, int from_vnet,
+                        const std::optional<model::IpAddress>& from_address, const model::IpConfigIndex& x,
+                        std::optional<RouteChoice>& reply) {
+  const auto& cfg = m.nics[x.nic].ip_configurations[x.ip_configuration];
+  const int vnet = vnet_of(m, cfg.subnet);
+  if (from_vnet >= 0 && vnet >= 0) {
+    std::string why = peering_blocks(m, from_vnet, vnet);
+    if (!why.empty()) return fmt::format("{} cannot reach {}: {}", what, m.nics[x.nic].name, why);
+  }
+  if (!from_address || !cfg.subnet.resolved()) return "";
+  reply = choose_route(m, cfg.subnet.index, *from_address);
+  if (reply->next_hop == model::NextHopType::kVnetLocal || reply->next_hop == model::NextHopType::kVnetPeering) {
+    reply.reset();
+    return "";
+  }
+  return fmt::format("asymmetric routing: replies to {} ({}) take {}, not the way the connection came, so it fails",
+                     what, from_address->to_string(), describe(m, *reply));
+}
+
+/// The route hop of a broken flow's path (the reply's route, scope "return").
+Hop route_hop(const RouteChoice& r) {
+  return Hop{K::kRoute, RK::kRouteTable, r.user ? r.route_table : -1, "return", r.user ? r.route : -1,
+             r.user ? "" : r.system};
+}
+
+/// The first address of a subnet, standing for its instances (whose addresses are not known).
+std::optional<model::IpAddress> first_address(const model::Model& m, int subnet) {
+  if (subnet < 0 || m.subnets[subnet].prefixes.empty()) return std::nullopt;
+  return m.subnets[subnet].prefixes.front().address;
+}
+
 constexpr const char* kBastionNote =
     "authenticated, mediated access: a session needs Azure sign-in and RBAC rights on the Bastion and the VM";
 constexpr const char* kDeveloperNote =
@@ -167,7 +203,8 @@ class Builder {
       if (vnet < 0) return;
       std::vector<Hop> front = {Hop{K::kInternet, RK::kInternet, -1, "", -1, ""},
                                 Hop{K::kBastion, RK::kBastionHost, bi, "session", -1, kDeveloperNote}};
-      forward_bastion(bi, -1, {vnet}, azure_platform_address(), Admitted{-1, internet}, internet, ports, front);
+      forward_bastion(bi, -1, {vnet}, azure_platform_address(), -1, std::nullopt, Admitted{-1, internet}, internet,
+                      ports, front);
       return;
     }
     if (cfg == nullptr || !cfg->public_ip.set() || b.enable_private_only) return;  // private only: no internet entry
@@ -195,13 +232,17 @@ class Builder {
       std::vector<Hop> front = {Hop{K::kInternet, RK::kInternet, -1, "", -1, ""}, pip_hop,
                                 nsg_hop(slot, a.rule, "bastion-subnet", subnet),
                                 Hop{K::kBastion, RK::kBastionHost, bi, "session", -1, kBastionNote}};
-      forward_bastion(bi, pip, vnets, inner, a, internet, ports, front);
+      forward_bastion(bi, pip, vnets, inner, vnet, first_address(m_, subnet), a, internet, ports, front);
     }
   }
 
-  void forward_bastion(int bi, int pip, const std::set<int>& vnets, const IpSet& inner, const Admitted& a,
-                       const IpSet& internet, const PortSet& ports, const std::vector<Hop>& front) {
+  void forward_bastion(int bi, int pip, const std::set<int>& vnets, const IpSet& inner, int vnet,
+                       const std::optional<model::IpAddress>& from, const Admitted& a, const IpSet& internet,
+                       const PortSet& ports, const std::vector<Hop>& front) {
+    const std::string what = fmt::format("Bastion '{}'", m_.bastion_hosts[bi].name);
     for (const auto& x : ip_configurations_in(vnets)) {
+      std::optional<RouteChoice> reply;
+      std::string broken = path_breaks(m_, what, vnet, from, x, reply);
       ForwardedFlow f;
       f.target = x;
       f.via = Via::kBastion;
@@ -213,6 +254,8 @@ class Builder {
       f.ports = ports;
       f.entry_ports = single(443);
       f.front = front;
+      if (reply) f.front.push_back(route_hop(*reply));
+      f.broken = std::move(broken);
       out_.forwarded.push_back(std::move(f));
     }
   }
@@ -309,6 +352,9 @@ class Builder {
                                             nsg_hop(slot, a.rule, "gateway-subnet", subnet), hop};
             for (const auto& x : backends(gi, t.pool.child, vnet)) {
               if (inner.empty()) continue;  // the gateway subnet is not in the input: the source is unknown
+              std::optional<RouteChoice> reply;
+              std::string broken = path_breaks(m_, fmt::format("application gateway '{}'", g.name), vnet,
+                                               first_address(m_, subnet), x, reply);
               ForwardedFlow f;
               f.target = x;
               f.via = Via::kApplicationGateway;
@@ -321,6 +367,8 @@ class Builder {
               f.ports = single(backend_port);
               f.entry_ports = single(port);
               f.front = front;
+              if (reply) f.front.push_back(route_hop(*reply));
+              f.broken = std::move(broken);
               out_.forwarded.push_back(std::move(f));
             }
           }

@@ -2,6 +2,7 @@
 // from inside the estate to ip configurations, which the analysis then evaluates at the targets' NSGs.
 #pragma once
 
+#include <string>
 #include <vector>
 
 #include "model/diagnostic.h"
@@ -27,6 +28,9 @@ struct ForwardedFlow {
   model::PortSet ports;        // TCP ports at the target
   model::PortSet entry_ports;  // TCP ports the client connects to
   std::vector<Hop> front;
+  /// Set when the flow passes the entry point but cannot work (the target's replies to the entry point's subnet
+  /// take a route elsewhere, or the VNets are not connected): why, in one line (Analysis::broken).
+  std::string broken;
 };
 
 struct GatewayFlows {

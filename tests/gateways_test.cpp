@@ -3,6 +3,7 @@
 // Every expectation is worked out by hand from Azure's documented behaviour (docs/model.md).
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <functional>
 #include <string>
 #include <tuple>
@@ -707,4 +708,67 @@ TEST_CASE("validation: references between a gateway's children, and from NICs to
                                        "gateway backend address pool '" +
                                        model::canonical_id(kGw + "/backendAddressPools/gone") +
                                        "' is not in the input [dangling-reference]"});
+}
+
+TEST_CASE("bastion and gateway flows whose replies take another route are broken, not exposures",
+          "[solver][bastion][application-gateway]") {
+  Estate e;
+  e.vnet("hub", "10.0.0.0/16", {{"AzureBastionSubnet", "10.0.1.0/26", ""}, {"agw", "10.0.2.0/24", ""}}, {{"spoke"}})
+      .vnet("spoke", "10.1.0.0/16", {{"apps", "10.1.0.0/24", ""}}, {{"hub"}})
+      .pip("pip-bastion", "20.0.0.10")
+      .pip("pip-agw", "20.0.0.20")
+      .bastion("Basic", "hub", "pip-bastion")
+      .add(gateway("hub", "agw", "pip-agw", {{"l", 80}}, {{"pool", {}}}, {{"s", 80}}, {{"l", "pool", "s"}}))
+      .nic("nic-app", "spoke", "apps", "10.1.0.4", "", {"pool"});
+  // The spoke's subnet sends the hub (10.0.0.0/16) to an appliance: a user route of the same length as the
+  // system peering route wins, so replies to the Bastion (10.0.1.0) and gateway (10.0.2.0) subnets go to the
+  // appliance, not straight back: both connections fail.
+  auto& spoke_subnet = e.resources[1]["properties"]["subnets"][0]["properties"];
+  spoke_subnet["routeTable"] = id_ref(kS + "/routeTables/rt-apps");
+  e.add({{"id", kS + "/routeTables/rt-apps"},
+         {"name", "rt-apps"},
+         {"type", "Microsoft.Network/routeTables"},
+         {"properties",
+          {{"routes",
+            {{{"name", "hub-via-nva"},
+              {"properties",
+               {{"addressPrefix", "10.0.0.0/16"}, {"nextHopType", "VirtualAppliance"}, {"nextHopIpAddress", "10.1.0.100"}}}}}}}}});
+  const auto r = run(e.resources);
+  REQUIRE_FALSE(r.diags.has_errors());
+  // Only the entry points themselves are exposed.
+  CHECK(lines(r) == std::vector<std::string>{
+                        "agw public-ip 80->tcp 80 any | internet pip:pip-agw no-nsg(subnet) agw(listener):l target",
+                        "bastion public-ip 443->tcp 443 any | internet pip:pip-bastion no-nsg(subnet) bastion(host) target",
+                    });
+  REQUIRE(r.a.broken.size() == 2);
+  std::vector<std::string> why;
+  for (const auto& b : r.a.broken) {
+    why.push_back(b.broken);
+    CHECK(b.path[b.path.size() - 4].kind == Hop::Kind::kRoute);  // the reply's route, before the NSG hops
+  }
+  std::sort(why.begin(), why.end());
+  CHECK(why == std::vector<std::string>{
+                   "asymmetric routing: replies to Bastion 'bastion' (10.0.1.0) take route 'hub-via-nva' (10.0.0.0/16 -> "
+                   "VirtualAppliance 10.1.0.100) of route table 'rt-apps', not the way the connection came, so it fails",
+                   "asymmetric routing: replies to application gateway 'agw' (10.0.2.0) take route 'hub-via-nva' "
+                   "(10.0.0.0/16 -> VirtualAppliance 10.1.0.100) of route table 'rt-apps', not the way the connection "
+                   "came, so it fails",
+               });
+}
+
+TEST_CASE("application gateway: a pool member in a VNet not peered with the gateway's is broken",
+          "[solver][application-gateway]") {
+  Estate e;
+  e.vnet("hub", "10.0.0.0/16", {{"agw", "10.0.2.0/24", ""}})
+      .vnet("other", "10.5.0.0/16", {{"apps", "10.5.0.0/24", ""}})
+      .pip("pip-agw", "20.0.0.20")
+      .add(gateway("hub", "agw", "pip-agw", {{"l", 80}}, {{"pool", {}}}, {{"s", 80}}, {{"l", "pool", "s"}}))
+      .nic("nic-far", "other", "apps", "10.5.0.4", "", {"pool"});
+  const auto r = run(e.resources);
+  REQUIRE_FALSE(r.diags.has_errors());
+  CHECK(lines(r).size() == 1);  // the listener
+  REQUIRE(r.a.broken.size() == 1);
+  CHECK(r.a.broken[0].broken ==
+        "application gateway 'agw' cannot reach nic-far: virtual networks 'hub' and 'other' are not peered (peering is "
+        "not transitive)");
 }
