@@ -4,7 +4,10 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <fstream>
 #include <functional>
+#include <random>
+#include <sstream>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -12,6 +15,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "cli/report.h"
 #include "importers/azure/resource_importer.h"
 #include "model/validate.h"
 #include "solver/exposure.h"
@@ -771,4 +775,58 @@ TEST_CASE("application gateway: a pool member in a VNet not peered with the gate
   CHECK(r.a.broken[0].broken ==
         "application gateway 'agw' cannot reach nic-far: virtual networks 'hub' and 'other' are not peered (peering is "
         "not transitive)");
+}
+
+TEST_CASE("structural mutations of the gateway example never crash", "[azure][robustness][application-gateway]") {
+  // Values replaced by other types, out-of-range numbers, removed keys and references to other children:
+  // import, validation and analysis must report, never throw or crash (the CI runs this under sanitizers).
+  std::ifstream in(std::string(EXPOSIM_SOURCE_DIR) + "/examples/app-gateway-waf/estate.json");
+  const json original = json::parse(in);
+  std::vector<json::json_pointer> pointers;
+  std::vector<std::string> ids;
+  const json flat = original.flatten();
+  for (const auto& [key, value] : flat.items()) {
+    pointers.emplace_back(key);
+    if (value.is_string() && value.get<std::string>().rfind("/subscriptions/", 0) == 0) ids.push_back(value);
+  }
+  const std::vector<json> replacements = {nullptr, 0, -1, 70000, "", "x", json::object(), json::array(), true,
+                                          "10.0.3.5", "Https", 3.5};
+  std::mt19937 rng(20261122);
+  int accepted = 0;
+  for (int round = 0; round < 1000; ++round) {
+    json doc = original;
+    for (int edit = 0; edit < 3; ++edit) {
+      auto at = pointers[rng() % pointers.size()];
+      // Sometimes act on an enclosing object or array instead of the leaf.
+      for (int up = static_cast<int>(rng() % 4); up > 0 && !at.empty(); --up) at = at.parent_pointer();
+      if (at.empty() || !doc.contains(at)) continue;
+      switch (rng() % 3) {
+        case 0: doc[at] = replacements[rng() % replacements.size()]; break;
+        case 1: doc[at] = ids[rng() % ids.size()]; break;  // another resource's or child's id
+        case 2: {
+          auto& parent = doc[at.parent_pointer()];
+          if (parent.is_object()) parent.erase(at.back());
+          break;
+        }
+      }
+    }
+    for (bool allow_missing : {false, true}) {
+      Run r;
+      importers::azure::import_text(doc.dump(), "t.json", r.m, r.diags);
+      if (r.diags.has_errors()) {
+        CHECK_FALSE(printed(r.diags).empty());
+        continue;
+      }
+      model::validate(r.m, r.diags, {allow_missing});
+      if (r.diags.has_errors()) continue;
+      r.a = solver::analyze(r.m);
+      std::ostringstream out;  // the writers follow every hop and entry back into the model
+      cli::write_table(out, r.m, r.a);
+      cli::write_json(out, r.m, r.a, r.diags.sorted());
+      cli::write_csv(out, r.m, r.a);
+      CHECK_FALSE(out.str().empty());
+      ++accepted;
+    }
+  }
+  CHECK(accepted > 0);
 }
