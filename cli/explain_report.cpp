@@ -31,6 +31,7 @@ std::string destination(const model::Model& m, const FlowTrace& t) {
 }
 
 std::string target_name(const model::Model& m, const FlowTrace& t) {
+  if (t.nic < 0 && t.firewall >= 0) return m.firewalls[t.firewall].name;  // no target behind the DNAT rule
   if (t.nic < 0) {  // a load balancer frontend that forwards the packet nowhere
     const auto& lb = m.load_balancers[t.load_balancer];
     return fmt::format("{}/{}", lb.name, lb.frontends[t.frontend].name);
@@ -59,6 +60,7 @@ std::string where_text(const model::Model& m, const FlowTrace& t, const TraceHop
     case TraceHop::Kind::kNsg: return h.resource >= 0 ? m.nsgs[h.resource].name : "(NSG not in input)";
     case TraceHop::Kind::kNoNsg: return "no NSG";
     case TraceHop::Kind::kRoute: return h.route_table >= 0 ? m.route_tables[h.route_table].name : "system route";
+    case TraceHop::Kind::kFirewall: return m.firewalls[h.resource].name;
   }
   return "";
 }
@@ -82,7 +84,8 @@ ordered_json hop_json(const model::Model& m, const FlowTrace& t, const TraceHop&
       j["internet"] = t.internet_source;
       break;
     case TraceHop::Kind::kEntry:
-      j["via"] = t.load_balancer >= 0 ? ordered_json("load-balancer")
+      j["via"] = t.firewall >= 0        ? ordered_json("firewall-dnat")
+                 : t.load_balancer >= 0 ? ordered_json("load-balancer")
                  : t.via_public_ip    ? ordered_json("public-ip")
                                       : ordered_json(nullptr);
       if (t.via_public_ip && h.resource >= 0) {
@@ -130,7 +133,16 @@ ordered_json hop_json(const model::Model& m, const FlowTrace& t, const TraceHop&
     case TraceHop::Kind::kNoNsg:
       j["scope"] = h.scope;
       break;
+    case TraceHop::Kind::kFirewall: {
+      const auto& fw = m.firewalls[h.resource];
+      j["id"] = fw.id;
+      j["name"] = fw.name;
+      j["threat_intel_mode"] = model::to_string(fw.threat_intel);
+      j["rule"] = h.rule >= 0 ? firewall_rule_json(m, fw, fw.order[h.rule]) : ordered_json(nullptr);
+      break;
+    }
     case TraceHop::Kind::kRoute:
+      if (*h.scope) j["scope"] = h.scope;
       j["next_hop"] = model::to_string(h.next_hop);
       if (h.route_table >= 0) {
         const auto& rt = m.route_tables[h.route_table];
@@ -187,6 +199,7 @@ void write_explain_json(std::ostream& out, const model::Model& m, const FlowTrac
   doc["flow"] = flow;
   // null: a load balancer frontend that forwards the packet nowhere
   doc["target"] = t.nic >= 0 ? target_json(m, t.nic, t.ip_configuration, t.vm) : ordered_json(nullptr);
+  if (t.firewall >= 0) doc["firewall"] = {{"id", m.firewalls[t.firewall].id}, {"name", m.firewalls[t.firewall].name}};
   ordered_json hops = ordered_json::array();
   for (const auto& h : t.hops) hops.push_back(hop_json(m, t, h));
   doc["hops"] = hops;

@@ -17,6 +17,11 @@ nlohmann::ordered_json target_json(const model::Model& m, model::ResourceKind ki
 /// PaaS service's host name), empty when unknown.
 std::string target_address(const model::Model& m, model::ResourceKind kind, int index);
 
+/// A firewall rule by its position in the firewall's processing order: policy and group (absent for classic
+/// rules), collection, priority, action, rule name and kind; for DNAT rules the translated address and port.
+nlohmann::ordered_json firewall_rule_json(const model::Model& m, const model::Firewall& fw,
+                                          const model::FirewallRulePosition& at);
+
 /// One diagnostic as in every output contract: severity, code, file, pointer or line/column, message.
 nlohmann::ordered_json diagnostic_json(const model::Diagnostic& d);
 

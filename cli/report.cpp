@@ -81,27 +81,6 @@ ordered_json ranges_json(const model::PortSet& ports) {
   return a;
 }
 
-/// A firewall rule by its position: the policy (absent for classic rules), group, collection and rule.
-ordered_json firewall_rule_json(const model::Model& m, const model::Firewall& fw, const model::FirewallRulePosition& at) {
-  ordered_json j;
-  const model::FirewallRuleCollection* c = nullptr;
-  if (at.policy >= 0) {
-    const auto& policy = m.firewall_policies[at.policy];
-    const auto& group = policy.groups[at.group];
-    j["policy"] = policy.name;
-    j["group"] = group.name;
-    c = &group.collections[at.collection];
-  } else {
-    c = &fw.classic[at.collection];
-  }
-  j["collection"] = c->name;
-  j["priority"] = c->priority;
-  j["action"] = model::to_string(c->action);
-  j["name"] = c->rules[at.rule].name;
-  j["kind"] = model::to_string(c->rules[at.rule].kind);
-  return j;
-}
-
 /// An application gateway listener: name, frontend port, protocol, host names and the WAF in front of it.
 ordered_json listener_json(const model::ApplicationGateway& g, int listener) {
   const auto& l = g.listeners[listener];
@@ -196,7 +175,7 @@ ordered_json hop_json(const model::Model& m, const Hop& h) {
       break;
     }
     case Hop::Kind::kBastion: {
-      j["hop"] = "bastion-host";
+      j["hop"] = "bastion";
       j["scope"] = h.scope;
       const auto& b = m.bastion_hosts[h.resource];
       j["id"] = b.id;
@@ -229,7 +208,10 @@ ordered_json hop_json(const model::Model& m, const Hop& h) {
     }
     case Hop::Kind::kPaas:
     case Hop::Kind::kAppliance: {
-      j["hop"] = model::to_string(h.resource_kind);
+      j["hop"] = h.kind == Hop::Kind::kBastion              ? "bastion"
+                 : h.kind == Hop::Kind::kApplicationGateway ? "application-gateway"
+                 : h.kind == Hop::Kind::kPaas               ? "paas"
+                                                            : "appliance";
       if (*h.scope) j["scope"] = h.scope;
       if (const auto* r = resource_of(m, h.resource_kind, h.resource)) {
         j["id"] = r->id;
@@ -370,6 +352,32 @@ std::string csv_cell(const std::string& s) {
 }
 
 }  // namespace
+
+ordered_json firewall_rule_json(const model::Model& m, const model::Firewall& fw, const model::FirewallRulePosition& at) {
+  ordered_json j;
+  const model::FirewallRuleCollection* c = nullptr;
+  if (at.policy >= 0) {
+    const auto& policy = m.firewall_policies[at.policy];
+    const auto& group = policy.groups[at.group];
+    j["policy"] = policy.name;
+    j["group"] = group.name;
+    c = &group.collections[at.collection];
+  } else {
+    c = &fw.classic[at.collection];
+  }
+  j["collection"] = c->name;
+  j["priority"] = c->priority;
+  j["action"] = model::to_string(c->action);
+  j["name"] = c->rules[at.rule].name;
+  const auto& rule = c->rules[at.rule];
+  j["kind"] = model::to_string(rule.kind);
+  if (rule.kind == model::FirewallRuleKind::kNat) {
+    j["translated_address"] = rule.translated_address ? ordered_json(rule.translated_address->to_string())
+                                                      : ordered_json(rule.translated_fqdn);
+    j["translated_port"] = rule.translated_port != 0 ? ordered_json(rule.translated_port) : ordered_json(nullptr);
+  }
+  return j;
+}
 
 ordered_json diagnostic_json(const model::Diagnostic& d) {
   ordered_json j = {{"severity", model::to_string(d.severity)}, {"code", d.code}, {"file", d.where.file.str()}};

@@ -10,7 +10,9 @@
 #include <fmt/format.h>
 
 #include "solver/address_space.h"
+#include "solver/firewall.h"
 #include "solver/nsg_eval.h"
+#include "solver/routing.h"
 
 namespace exposim::solver {
 namespace {
@@ -487,6 +489,262 @@ LbChoice load_balancer_hop(const model::Model& m, int l, int f, const FlowQuery&
   return c;  // a --backend has nothing to choose from: the hop says why the packet stops
 }
 
+/// Marks the hops reached, the first that stops the packet, and the verdict.
+void finish_trace(FlowTrace& t, const std::string& allowed_reason) {
+  bool stopped = false;
+  for (std::size_t i = 0; i < t.hops.size(); ++i) {
+    t.hops[i].reached = !stopped;
+    if (!stopped && !t.hops[i].passes) {
+      stopped = true;
+      t.stopped_at = static_cast<int>(i);
+    }
+  }
+  t.allowed = !stopped;
+  if (t.allowed) {
+    t.reason = allowed_reason;
+  } else {
+    const TraceHop& h = t.hops[t.stopped_at];
+    std::string where = to_string(h.kind);
+    if (*h.scope) where += fmt::format(" ({})", h.scope);
+    t.reason = fmt::format("denied at {}: {}", where, h.reason);
+    if (h.kind == TraceHop::Kind::kSource) t.reason = "not internet traffic; " + t.reason;
+  }
+}
+
+/// The firewalls whose public IP (address, name or id) or own name or id is `text`: (firewall, public IP).
+std::vector<std::pair<int, int>> firewalls_named(const model::Model& m, const std::string& text) {
+  std::vector<std::pair<int, int>> out;
+  const auto ip = IpAddress::parse(text);
+  const std::string canonical = model::canonical_id(text);
+  const std::string lowered = lower(text);
+  for (std::size_t f = 0; f < m.firewalls.size(); ++f) {
+    const auto pips = firewall_public_ips(m, m.firewalls[f]);
+    const bool itself = !ip && named(m.firewalls[f], canonical, lowered);
+    for (const auto& [p, address] : pips) {
+      if (itself || (ip && address == *ip) || (!ip && named(m.public_ips[p], canonical, lowered))) {
+        out.emplace_back(static_cast<int>(f), p);
+      }
+    }
+  }
+  return out;
+}
+
+TraceHop source_hop(const model::Model& m, const AddressSpace& space, const IpAddress& src, FlowTrace& t) {
+  TraceHop source;
+  source.kind = TraceHop::Kind::kSource;
+  t.internet_source = space.internet().contains(src.value);
+  source.passes = t.internet_source;
+  source.reason = t.internet_source
+                      ? fmt::format("{} is an internet address", src.to_string())
+                      : fmt::format("{} is not an internet address ({}): such a packet does not come from the internet",
+                                    src.to_string(), not_internet_because(m, src));
+  return source;
+}
+
+std::string rule_label(const model::Model& m, const model::Firewall& fw, const model::FirewallRulePosition& at) {
+  const auto& c = collection_at(m, fw, at);
+  std::string where = fmt::format("collection '{}' (priority {})", c.name, c.priority);
+  if (at.policy >= 0) {
+    const auto& policy = m.firewall_policies[at.policy];
+    where += fmt::format(" of group '{}' in policy '{}'", policy.groups[at.group].name, policy.name);
+  }
+  return fmt::format("DNAT rule '{}', {}", c.rules[at.rule].name, where);
+}
+
+/// A packet to firewall `f`'s public IP `pip`: the DNAT rule, then the translated target as analyze() sees it.
+void explain_dnat(const model::Model& m, FlowTrace& t, int f, int pip) {
+  const FlowQuery& q = t.query;
+  const auto& fw = m.firewalls[f];
+  const bool ported = model::has_ports(q.protocol);
+  t.firewall = f;
+  t.public_ip = pip;
+  t.via_public_ip = true;
+  model::Diagnostics scratch;
+  const AddressSpace space(m, scratch);
+  const IpAddress& src = q.source;
+  t.hops.push_back(source_hop(m, space, src, t));
+  const auto& p = m.public_ips[pip];
+  TraceHop entry;
+  entry.kind = TraceHop::Kind::kEntry;
+  entry.resource_kind = model::ResourceKind::kPublicIp;
+  entry.resource = pip;
+  entry.passes = src.family() == p.family;
+  entry.reason = fmt::format("public IP '{}' {} ({}) belongs to firewall '{}'", p.name, p.address->to_string(),
+                             model::to_string(p.sku), fw.name);
+  if (!entry.passes) entry.reason += ", but the client and the address are of different IP versions";
+  t.hops.push_back(entry);
+
+  // firewall: the first DNAT rule (in Azure's order) whose share of the internet holds the packet.
+  TraceHop hop;
+  hop.kind = TraceHop::Kind::kFirewall;
+  hop.resource_kind = model::ResourceKind::kFirewall;
+  hop.resource = f;
+  const Packet packet{src.value, p.address->value, q.protocol, ported ? q.source_port : std::uint16_t{0},
+                             ported ? q.destination_port : std::uint16_t{0}};
+  const model::FirewallRule* rule = nullptr;
+  for (const auto& match : dnat_matches(m, fw, space.internet(p.family))) {
+    if (!match.packets.contains(packet)) continue;
+    t.firewall_rule = hop.rule = match.position;
+    rule = &rule_at(m, fw, fw.order[match.position]);
+    break;
+  }
+  std::string to;
+  std::optional<IpAddress> translated;
+  std::uint16_t port = q.destination_port;
+  if (rule == nullptr) {
+    hop.reason = fmt::format("no DNAT rule of firewall '{}' takes {} {} port {}: the firewall drops it (network and "
+                             "application rules never admit inbound traffic to the firewall's own addresses)",
+                             fw.name, model::to_string(q.protocol), src.to_string(), q.destination_port);
+  } else {
+    hop.passes = true;
+    translated = rule->translated_address;
+    if (rule->translated_port != 0) port = rule->translated_port;
+    to = translated ? fmt::format("{}:{}", translated->to_string(), port)
+                    : fmt::format("FQDN '{}' port {}", rule->translated_fqdn, port);
+    hop.reason = fmt::format("{} translates {}:{} to {}; the source becomes the firewall's own address (SNAT)",
+                             rule_label(m, fw, fw.order[hop.rule]), p.address->to_string(), q.destination_port, to);
+  }
+  t.hops.push_back(hop);
+  const std::string flow = fmt::format("{} {} -> {}:{}", model::to_string(q.protocol), src.to_string(),
+                                       p.address->to_string(), q.destination_port);
+
+  // The target: an ip configuration holding the translated address.
+  std::optional<std::pair<int, int>> target;
+  if (translated) {
+    for (std::size_t n = 0; n < m.nics.size() && !target; ++n) {
+      const auto& cfgs = m.nics[n].ip_configurations;
+      for (std::size_t c = 0; c < cfgs.size(); ++c) {
+        if (cfgs[c].private_ip == translated) {
+          target = std::make_pair(static_cast<int>(n), static_cast<int>(c));
+          break;
+        }
+      }
+    }
+  }
+  if (!target) {
+    finish_trace(t, rule == nullptr ? "" : fmt::format("allowed: {} is accepted by firewall '{}' and sent to {}, which "
+                                                       "is not in the input",
+                                                       flow, fw.name, to));
+    return;
+  }
+  const auto [n, c] = *target;
+  const auto& nic = m.nics[n];
+  const auto& cfg = nic.ip_configurations[c];
+  t.nic = n;
+  t.ip_configuration = c;
+  t.vm = nic.virtual_machine.index;
+  const int subnet = cfg.subnet.index;
+  const FirewallSide side = firewall_side(m, fw);
+  const std::optional<IpAddress>& snat = side.address;
+  const IpSet& snat_set = side.snat;
+
+  // forward: peering between the firewall's VNet and the target's, and the firewall subnet's route.
+  TraceHop forward;
+  forward.kind = TraceHop::Kind::kRoute;
+  forward.scope = "forward";
+  forward.resource_kind = model::ResourceKind::kSubnet;
+  forward.resource = side.subnet;
+  RouteChoice to_target;
+  forward.reason = dnat_forward_blocks(m, fw, side, *translated, subnet, to_target);
+  forward.next_hop = to_target.next_hop;
+  if (to_target.user) {
+    forward.route_table = to_target.route_table;
+    forward.route = to_target.route;
+  }
+  forward.passes = forward.reason.empty();
+  if (forward.passes) {
+    forward.reason = fmt::format("the firewall reaches {} by {}", translated->to_string(), describe(m, to_target));
+  }
+  t.hops.push_back(forward);
+
+  // nsg: subnet, then NIC, seeing the SNAT addresses (any of them passing admits the flow, as in analyze).
+  NsgSlot subnet_nsg;
+  if (cfg.subnet.set() && !cfg.subnet.resolved()) {
+    subnet_nsg.state = NsgSlot::State::kMissing;
+  } else if (subnet >= 0) {
+    subnet_nsg = nsg_slot(m.subnets[subnet].nsg);
+  }
+  const Destination dst{cfg.private_ip, subnet, &cfg.asgs};
+  FlowQuery at_target = q;
+  at_target.destination_port = port;
+  if (snat) at_target.source = *snat;
+  PacketSet arriving(Cube{snat_set, IpSet::all(), model::bit(q.protocol),
+                          ported ? PortSet::single(q.source_port) : PortSet::all(),
+                          ported ? PortSet::single(port) : PortSet::all()});
+  auto nsg_hop = [&](const NsgSlot& s, const char* scope, model::ResourceKind owner_kind, int owner) {
+    TraceHop h;
+    h.scope = scope;
+    if (s.state == NsgSlot::State::kNone) {
+      h.kind = TraceHop::Kind::kNoNsg;
+      h.resource_kind = owner_kind;
+      h.resource = owner;
+      h.passes = true;
+      h.reason = "no NSG at this scope: nothing is filtered here";
+      return h;
+    }
+    h.kind = TraceHop::Kind::kNsg;
+    h.resource_kind = model::ResourceKind::kNetworkSecurityGroup;
+    if (s.state == NsgSlot::State::kMissing) {
+      h.passes = true;
+      h.reason = "NSG referenced but not in the input: assumed to admit everything";
+      return h;
+    }
+    h.resource = s.index;
+    const auto& nsg = m.nsgs[s.index];
+    const auto decisions = evaluate_nsg(nsg, Direction::kInbound, arriving, dst, space);
+    const RuleDecision* decided = decisions.empty() ? nullptr : &decisions.front();
+    for (const auto& d : decisions) {
+      if (d.access == Access::kAllow) {
+        decided = &d;
+        break;
+      }
+    }
+    if (decided == nullptr) {
+      h.reason = "no inbound rule matches: denied";
+      arriving = PacketSet{};
+      return h;
+    }
+    h.rule = decided->rule;
+    h.passes = decided->access == Access::kAllow;
+    h.reason = rule_reason(nsg.rules[h.rule], at_target, dst, m, space) +
+               fmt::format(" (the source is the firewall's SNAT address in {})", model::to_cidr_strings(snat_set).front());
+    if (h.passes) arriving = decided->packets;
+    return h;
+  };
+  t.hops.push_back(nsg_hop(subnet_nsg, "subnet", model::ResourceKind::kSubnet, subnet));
+  t.hops.push_back(nsg_hop(nsg_slot(nic.nsg), "nic", model::ResourceKind::kNetworkInterface, n));
+
+  // route: the replies to the SNAT address must go back to the firewall directly (§4).
+  TraceHop back;
+  back.kind = TraceHop::Kind::kRoute;
+  back.scope = "return";
+  back.resource_kind = model::ResourceKind::kSubnet;
+  back.resource = subnet;
+  if (snat) {
+    const RouteChoice r = choose_route(m, subnet, *snat);
+    back.next_hop = r.next_hop;
+    if (r.user) {
+      back.route_table = r.route_table;
+      back.route = r.route;
+    }
+    back.passes = r.next_hop == model::NextHopType::kVnetLocal || r.next_hop == model::NextHopType::kVnetPeering;
+    back.reason = back.passes ? fmt::format("the reply to the firewall's address {} takes {}: it returns to the firewall",
+                                            snat->to_string(), describe(m, r))
+                  : r.user    ? fmt::format("asymmetric routing: the reply to the firewall's address {} takes {}, not "
+                                            "the firewall instance directly, so the connection fails",
+                                            snat->to_string(), describe(m, r))
+                              : fmt::format("the reply to the firewall's address {} takes {} and is lost",
+                                            snat->to_string(), describe(m, r));
+  } else {
+    back.reason = "the firewall's address is unknown";
+  }
+  t.hops.push_back(back);
+  const std::string cfg_text = fmt::format("ip configuration '{}' of NIC '{}' ({})", cfg.name, nic.name,
+                                           cfg.private_ip->to_string());
+  finish_trace(t, fmt::format("allowed: {} reaches {} on port {} through firewall '{}' ({}), and replies return",
+                              flow, cfg_text, port, fw.name, "DNAT rule '" + rule->name + "'"));
+}
+
 }  // namespace
 
 const char* to_string(TraceHop::Kind k) {
@@ -497,6 +755,7 @@ const char* to_string(TraceHop::Kind k) {
     case TraceHop::Kind::kNsg: return "nsg";
     case TraceHop::Kind::kNoNsg: return "no-nsg";
     case TraceHop::Kind::kRoute: return "route";
+    case TraceHop::Kind::kFirewall: return "firewall";
   }
   return "?";
 }
@@ -508,6 +767,23 @@ FlowTrace explain(const model::Model& m, const FlowQuery& q) {
   const bool ported = model::has_ports(q.protocol);
   std::optional<Candidate> target;
   std::optional<LbChoice> lb;
+  if (const auto fws = firewalls_named(m, q.target); !fws.empty()) {
+    if (fws.size() > 1) {
+      t.status = FlowTrace::Status::kAmbiguousTarget;
+      for (const auto& [f, p] : fws) t.candidates.push_back(m.public_ips[p].id);
+      std::sort(t.candidates.begin(), t.candidates.end());
+      t.error = fmt::format("ambiguous target '{}': it names {} firewall public IPs", q.target, fws.size());
+      return t;
+    }
+    if (!q.backend.empty()) {
+      t.status = FlowTrace::Status::kBadBackend;
+      t.error = fmt::format("--backend '{}' applies only when the target is a load balancer frontend's public IP",
+                            q.backend);
+      return t;
+    }
+    explain_dnat(m, t, fws.front().first, fws.front().second);
+    return t;
+  }
   const auto frontends = frontends_named(m, q.target);
   if (frontends.size() > 1) {
     t.status = FlowTrace::Status::kAmbiguousTarget;
@@ -546,36 +822,9 @@ FlowTrace explain(const model::Model& m, const FlowQuery& q) {
   const AddressSpace space(m, scratch);
 
   // source: only internet addresses are attackers' packets (docs/model.md, "The internet").
-  TraceHop source;
-  source.kind = TraceHop::Kind::kSource;
-  t.internet_source = space.internet().contains(src.value);
-  source.passes = t.internet_source;
-  source.reason = t.internet_source
-                      ? fmt::format("{} is an internet address", src.to_string())
-                      : fmt::format("{} is not an internet address ({}): such a packet does not come from the internet",
-                                    src.to_string(), not_internet_because(m, src));
-  t.hops.push_back(source);
+  t.hops.push_back(source_hop(m, space, src, t));
 
-  auto finish = [&](const std::string& allowed_reason) {
-    bool stopped = false;
-    for (std::size_t i = 0; i < t.hops.size(); ++i) {
-      t.hops[i].reached = !stopped;
-      if (!stopped && !t.hops[i].passes) {
-        stopped = true;
-        t.stopped_at = static_cast<int>(i);
-      }
-    }
-    t.allowed = !stopped;
-    if (t.allowed) {
-      t.reason = allowed_reason;
-    } else {
-      const TraceHop& h = t.hops[t.stopped_at];
-      std::string where = to_string(h.kind);
-      if (*h.scope) where += fmt::format(" ({})", h.scope);
-      t.reason = fmt::format("denied at {}: {}", where, h.reason);
-      if (h.kind == TraceHop::Kind::kSource) t.reason = "not internet traffic; " + t.reason;
-    }
-  };
+  auto finish = [&](const std::string& allowed_reason) { finish_trace(t, allowed_reason); };
 
   std::string lb_text;  // "frontend 'fe' of load balancer 'lb' (Standard)"
   auto lb_entry = [&]() {

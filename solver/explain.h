@@ -33,7 +33,9 @@ struct TraceHop {
     kLoadBalancer,  // resource = load balancer; which rule forwards the packet, to which backend
     kNsg,     // an NSG at `scope`: resource = NSG (-1 when referenced but absent), rule = deciding rule
     kNoNsg,   // no NSG at `scope`: resource = the subnet or NIC
-    kRoute,   // the return route from the target's subnet to the client
+    kRoute,   // a route: the return route from the target's subnet to the client (scope "return"), or the
+              // firewall's route to a DNAT target (scope "forward")
+    kFirewall,  // resource = firewall; rule = index into its `order` of the DNAT rule that takes the packet
   };
   Kind kind{Kind::kSource};
   bool passes{false};   // the packet goes on after this hop
@@ -69,6 +71,8 @@ struct FlowTrace {
   bool via_public_ip{false};  // the packet is sent to the public IP (false: to the private IP)
   int load_balancer{-1};      // the target is this load balancer's frontend (then public_ip is the frontend's)
   int frontend{-1};
+  int firewall{-1};           // the target is this firewall's public IP (then public_ip is the firewall's)
+  int firewall_rule{-1};      // the DNAT rule that took the packet (index into the firewall's `order`)
   std::vector<TraceHop> hops;
   bool allowed{false};
   int stopped_at{-1};  // index into hops of the first hop that stops the packet; -1 when allowed
@@ -78,7 +82,10 @@ struct FlowTrace {
 /// Traces one packet through a validated model. Pure; never throws on any model or query.
 /// `allowed` is true exactly when analyze() reports an exposure of the target's ip configuration whose
 /// protocol, ports and sources contain the packet, and the deciding rules are the same. For a load balancer
-/// frontend: an exposure via that frontend with the same rule, entry port, backend and backend port.
+/// frontend: an exposure via that frontend with the same rule, entry port, backend and backend port. For a
+/// firewall's public IP: the DNAT rule that takes the packet, then (when it translates to an ip configuration
+/// in the input) that target as analyze() sees it: the firewall's route and peering, the NSGs seeing the
+/// firewall's SNAT address, and the route of the replies.
 FlowTrace explain(const model::Model& m, const FlowQuery& q);
 
 const char* to_string(TraceHop::Kind k);

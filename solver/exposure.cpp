@@ -127,7 +127,10 @@ struct Entry {
   std::optional<PortSet> entry_ports;
   int gateway{-1};
   int gateway_rule{-1};
+  /// The sources NSGs see (DNAT: the firewall's SNAT addresses; an appliance: the internet sources it
+  /// forwards); with `translated`, the exposure's sources are `client_sources` instead of what passed.
   const IpSet* snat_sources{nullptr};
+  bool translated{true};
   IpSet client_sources;
   std::optional<RouteChoice> return_route;
   std::string broken;
@@ -155,6 +158,7 @@ class Analyzer {
     }
     for (std::size_t l = 0; l < m_.load_balancers.size(); ++l) load_balancer(static_cast<int>(l));
     for (std::size_t f = 0; f < m_.firewalls.size(); ++f) firewall(static_cast<int>(f));
+    appliances();
     gateways();
     out_.targets_evaluated = evaluated_.size();
     out_.internet = space_.internet();
@@ -309,22 +313,14 @@ class Analyzer {
 
   /// Why DNAT'ed traffic from firewall `fw` to ip configuration `x` cannot work (empty when it can), and the
   /// route its replies take.
-  std::string dnat_path_breaks(const model::Firewall& fw, int fw_subnet, const model::IpAddress& snat,
-                               const model::IpConfigIndex& x, std::optional<RouteChoice>& reply) {
+  std::string dnat_path_breaks(const model::Firewall& fw, const FirewallSide& side, const model::IpConfigIndex& x,
+                               std::optional<RouteChoice>& reply) {
     const auto& cfg = m_.nics[x.nic].ip_configurations[x.ip_configuration];
     const int subnet = cfg.subnet.index;
-    const int fw_vnet = fw_subnet >= 0 ? m_.subnets[fw_subnet].vnet.index : -1;
-    const int vnet = subnet >= 0 ? m_.subnets[subnet].vnet.index : -1;
-    if (fw_vnet >= 0 && vnet >= 0) {
-      std::string why = peering_blocks(m_, fw_vnet, vnet);
-      if (!why.empty()) return fmt::format("firewall '{}' cannot reach {}: {}", fw.name, cfg.private_ip->to_string(), why);
-    }
-    const RouteChoice forward = choose_route(m_, fw_subnet, *cfg.private_ip);
-    if (fw_subnet >= 0 && forward.next_hop != model::NextHopType::kVnetLocal &&
-        forward.next_hop != model::NextHopType::kVnetPeering) {
-      return fmt::format("the firewall subnet sends {} by {}: the translated packet does not reach the target",
-                         cfg.private_ip->to_string(), describe(m_, forward));
-    }
+    RouteChoice forward;
+    std::string why = dnat_forward_blocks(m_, fw, side, *cfg.private_ip, subnet, forward);
+    if (!why.empty()) return why;
+    const model::IpAddress& snat = *side.address;
     reply = choose_route(m_, subnet, snat);
     if (reply->next_hop == model::NextHopType::kVnetLocal || reply->next_hop == model::NextHopType::kVnetPeering) {
       return "";
@@ -337,6 +333,82 @@ class Analyzer {
     return fmt::format("replies to the firewall's address {} take {} and are lost", snat.to_string(), describe(m_, *reply));
   }
 
+  /// Network virtual appliances: a NIC with IP forwarding and a public IP, that the routes of other subnets
+  /// send their internet-bound replies to. What the appliance filters and translates is unknown: it is
+  /// assumed to forward whatever reaches its public IP to the hosts behind it (`via: appliance`). The
+  /// appliance's own NSGs apply (the sources they admit to its public IP on any port are the sources it
+  /// forwards), then the target's, which see the client's address.
+  void appliances() {
+    struct Appliance {
+      int nic;
+      int cfg;
+      int public_ip;
+      model::IpAddress address;
+      IpSet admitted;  // internet sources that reach the appliance's public IP at all
+    };
+    std::vector<Appliance> found;
+    for (std::size_t n = 0; n < m_.nics.size(); ++n) {
+      const auto& nic = m_.nics[n];
+      if (!nic.enable_ip_forwarding) continue;
+      for (std::size_t c = 0; c < nic.ip_configurations.size(); ++c) {
+        const auto& cfg = nic.ip_configurations[c];
+        if (!cfg.public_ip.set() || !cfg.private_ip) continue;
+        IpSet admitted;
+        for (const auto& e : out_.exposures) {
+          if (e.nic == static_cast<int>(n) && e.ip_configuration == static_cast<int>(c) && e.via == Via::kPublicIp) {
+            admitted = admitted.unite(e.sources);
+          }
+        }
+        if (!admitted.empty()) {
+          found.push_back({static_cast<int>(n), static_cast<int>(c), cfg.public_ip.index, *cfg.private_ip, admitted});
+        }
+      }
+    }
+    if (found.empty()) return;
+    for (std::size_t n = 0; n < m_.nics.size(); ++n) {
+      const auto& nic = m_.nics[n];
+      for (std::size_t c = 0; c < nic.ip_configurations.size(); ++c) {
+        const auto& cfg = nic.ip_configurations[c];
+        const int subnet = cfg.subnet.index;
+        if (subnet < 0) continue;
+        const IpSet diverted = space_.internet(cfg.family).subtract(space_.internet_answerable(subnet));
+        if (diverted.empty()) continue;
+        const RouteChoice r = choose_route(m_, subnet, model::IpAddress{diverted.intervals().front().lo});
+        if (r.next_hop != model::NextHopType::kVirtualAppliance || !r.next_hop_ip) continue;
+        for (const auto& a : found) {
+          if (a.address != *r.next_hop_ip || a.nic == static_cast<int>(n)) continue;
+          if (m_.public_ips.size() > static_cast<std::size_t>(std::max(a.public_ip, 0)) && a.public_ip >= 0 &&
+              m_.public_ips[a.public_ip].family != cfg.family) {
+            continue;
+          }
+          Entry entry;
+          entry.via = Via::kAppliance;
+          entry.public_ip = a.public_ip;
+          entry.sku = model::Sku::kBasic;  // the appliance forwards; only the target's NSGs filter here
+          entry.gateway = a.nic;
+          IpSet& sources = snat_sets_.emplace_back(a.admitted.intersect(diverted));
+          if (sources.empty()) continue;
+          entry.snat_sources = &sources;
+          entry.translated = false;
+          entry.return_route = r;
+          // The appliance's VNet must reach the target's; the packets keep internet sources, so a peering
+          // must also allow forwarded traffic.
+          const auto& acfg = m_.nics[a.nic].ip_configurations[a.cfg];
+          const int avnet = acfg.subnet.resolved() ? m_.subnets[acfg.subnet.index].vnet.index : -1;
+          const int vnet = m_.subnets[subnet].vnet.index;
+          if (avnet >= 0 && vnet >= 0) {
+            const std::string why = peering_blocks(m_, avnet, vnet, true);
+            if (!why.empty()) {
+              entry.broken = fmt::format("appliance '{}' cannot forward to {}: {}", m_.nics[a.nic].name,
+                                         cfg.private_ip ? cfg.private_ip->to_string() : cfg.name, why);
+            }
+          }
+          target(static_cast<int>(n), static_cast<int>(c), entry);
+        }
+      }
+    }
+  }
+
   /// A firewall's DNAT rules: the firewall's own entry points, and the targets they translate to.
   void firewall(int f) {
     const auto& fw = m_.firewalls[f];
@@ -347,22 +419,8 @@ class Analyzer {
                                         fw.name));
       return;
     }
-    // The SNAT addresses: the firewall subnet (any instance may answer); the reply target: its private IP.
-    int fw_subnet = -1;
-    std::optional<model::IpAddress> snat;
-    for (const auto& c : fw.ip_configurations) {
-      if (fw_subnet < 0 && c.subnet.resolved()) fw_subnet = c.subnet.index;
-      if (!snat && c.private_ip) snat = c.private_ip;
-    }
-    IpSet& snat_set = snat_sets_.emplace_back();
-    if (fw_subnet >= 0) {
-      for (const auto& p : m_.subnets[fw_subnet].prefixes) snat_set = snat_set.unite(model::to_set(p));
-      if (!snat && !m_.subnets[fw_subnet].prefixes.empty()) {
-        snat = m_.subnets[fw_subnet].prefixes.front().address;  // the subnet's first address stands for it
-      }
-    } else if (snat) {
-      snat_set.add(snat->value, snat->value);
-    }
+    const FirewallSide side = firewall_side(m_, fw);
+    const IpSet& snat_set = snat_sets_.emplace_back(side.snat);
     const auto pips = firewall_public_ips(m_, fw);
     for (const auto& match : dnat_matches(m_, fw, space_.internet())) {
       const auto& rule = rule_at(m_, fw, fw.order[match.position]);
@@ -381,12 +439,7 @@ class Analyzer {
       }
       std::string broken;
       std::optional<RouteChoice> reply;
-      if (target_cfg && !snat) {
-        broken = fmt::format("firewall '{}' has no subnet or private IP in the input: its path to the target is unknown",
-                             fw.name);
-      } else if (target_cfg) {
-        broken = dnat_path_breaks(fw, fw_subnet, *snat, *target_cfg, reply);
-      }
+      if (target_cfg) broken = dnat_path_breaks(fw, side, *target_cfg, reply);
       for (const auto& [pip, address] : pips) {
         IpSet dst;
         dst.add(address.value, address.value);
@@ -516,7 +569,7 @@ class Analyzer {
       e.any_source = p.any_source;
       e.path = path(n, entry, subnet, subnet_nsg, p.subnet_rule, nic_nsg, p.nic_rule);
       e.jit = is_jit(subnet_nsg, p.subnet_rule) || is_jit(nic_nsg, p.nic_rule);
-      if (entry.snat_sources != nullptr) {
+      if (entry.snat_sources != nullptr && entry.translated) {
         // NSGs saw the firewall's address; the exposure is to the internet sources the DNAT rule admits.
         e.sources = entry.client_sources;
         e.any_source = e.sources == space_.internet(cfg.family);
@@ -537,8 +590,12 @@ class Analyzer {
         d.diverted = true;
         const RouteChoice r = choose_route(m_, subnet, model::IpAddress{diverted.intervals().front().lo});
         d.return_route = r;
-        d.broken = fmt::format("asymmetric routing: replies to these clients take {}, not {}, so the connection fails",
-                               describe(m_, r), entry.via == Via::kPublicIp ? "the public IP" : "the load balancer");
+        d.broken = r.next_hop == model::NextHopType::kNone
+                       ? fmt::format("replies to these clients take {}: they are dropped, so the connection fails",
+                                     describe(m_, r))
+                       : fmt::format("asymmetric routing: replies to these clients take {}, not {}, so the connection "
+                                     "fails",
+                                     describe(m_, r), entry.via == Via::kPublicIp ? "the public IP" : "the load balancer");
         target(n, c, d);
       }
     }
@@ -606,6 +663,11 @@ class Analyzer {
     if (entry.via == Via::kFirewallDnat) {
       hops.push_back(Hop{K::kFirewall, RK::kFirewall, entry.gateway, "dnat", entry.gateway_rule, ""});
       if (entry.return_route) hops.push_back(route_hop(*entry.return_route));
+    } else if (entry.via == Via::kAppliance) {
+      hops.push_back(Hop{K::kAppliance, RK::kNetworkInterface, entry.gateway, "", -1,
+                         "assumed: the appliance forwards what reaches its public IP; its own filtering and address "
+                         "translation are unknown"});
+      if (entry.return_route) hops.push_back(route_hop(*entry.return_route));
     } else if (lb && !entry.forwarded) {
       Hop h{K::kLoadBalancer, RK::kLoadBalancer, entry.load_balancer,
             entry.via == Via::kLoadBalancer ? "load-balancing" : "inbound-nat", entry.rule, ""};
@@ -616,6 +678,7 @@ class Analyzer {
     const bool no_nsg = subnet_nsg.state == NsgSlot::State::kNone && nic_nsg.state == NsgSlot::State::kNone;
     const char* open_note = !no_nsg || entry.sku != model::Sku::kBasic || entry.forwarded ? ""
                             : entry.via == Via::kFirewallDnat ? "no NSG: the translated traffic is not filtered"
+                            : entry.via == Via::kAppliance    ? "no NSG: the forwarded traffic is not filtered"
                             : lb ? "no NSG: a Basic load balancer is open where no NSG applies"
                                  : "no NSG: a Basic public IP is open where no NSG applies";
     auto nsg_hop = [&](const NsgSlot& s, int rule, const char* scope, RK owner_kind, int owner) {

@@ -1,6 +1,8 @@
 // Azure Firewall DNAT matching (§4).
 #include "solver/firewall.h"
 
+#include <fmt/format.h>
+
 namespace exposim::solver {
 
 IpSet firewall_addresses(const model::Model& m, const model::FirewallAddresses& a, bool* unresolved) {
@@ -60,6 +62,44 @@ std::vector<DnatMatch> dnat_matches(const model::Model& m, const model::Firewall
     out.push_back(DnatMatch{static_cast<int>(i), std::move(share), unresolved});
   }
   return out;
+}
+
+FirewallSide firewall_side(const model::Model& m, const model::Firewall& fw) {
+  FirewallSide side;
+  for (const auto& c : fw.ip_configurations) {
+    if (side.subnet < 0 && c.subnet.resolved()) side.subnet = c.subnet.index;
+    if (!side.address && c.private_ip) side.address = c.private_ip;
+  }
+  if (side.subnet >= 0) {
+    for (const auto& p : m.subnets[side.subnet].prefixes) side.snat = side.snat.unite(model::to_set(p));
+    if (!side.address && !m.subnets[side.subnet].prefixes.empty()) {
+      side.address = m.subnets[side.subnet].prefixes.front().address;
+    }
+  } else if (side.address) {
+    side.snat = model::to_set(*side.address);
+  }
+  return side;
+}
+
+std::string dnat_forward_blocks(const model::Model& m, const model::Firewall& fw, const FirewallSide& side,
+                                const model::IpAddress& target, int target_subnet, RouteChoice& forward) {
+  forward = choose_route(m, side.subnet, target);
+  if (!side.address) {
+    return fmt::format("firewall '{}' has no subnet or private IP in the input: its path to the target is unknown",
+                       fw.name);
+  }
+  const int fw_vnet = side.subnet >= 0 ? m.subnets[side.subnet].vnet.index : -1;
+  const int vnet = target_subnet >= 0 ? m.subnets[target_subnet].vnet.index : -1;
+  if (fw_vnet >= 0 && vnet >= 0) {
+    const std::string why = peering_blocks(m, fw_vnet, vnet);
+    if (!why.empty()) return fmt::format("firewall '{}' cannot reach {}: {}", fw.name, target.to_string(), why);
+  }
+  if (side.subnet >= 0 && forward.next_hop != model::NextHopType::kVnetLocal &&
+      forward.next_hop != model::NextHopType::kVnetPeering) {
+    return fmt::format("the firewall subnet sends {} by {}: the translated packet does not reach the target",
+                       target.to_string(), describe(m, forward));
+  }
+  return "";
 }
 
 }  // namespace exposim::solver

@@ -6,6 +6,7 @@
 
 #include "model/model.h"
 #include "solver/packet_set.h"
+#include "solver/routing.h"
 
 namespace exposim::solver {
 
@@ -35,5 +36,21 @@ std::vector<DnatMatch> dnat_matches(const model::Model& m, const model::Firewall
 const model::FirewallRule& rule_at(const model::Model& m, const model::Firewall& fw, const model::FirewallRulePosition& at);
 const model::FirewallRuleCollection& collection_at(const model::Model& m, const model::Firewall& fw,
                                                    const model::FirewallRulePosition& at);
+
+/// Where a firewall's translated packets come from: its subnet (-1 when unknown), its private address
+/// (replies must return to it; the subnet's first address when no private IP is given), and the addresses
+/// a target sees as the source after SNAT (the firewall subnet; any instance may carry the flow).
+struct FirewallSide {
+  int subnet{-1};
+  std::optional<model::IpAddress> address;
+  IpSet snat;
+};
+FirewallSide firewall_side(const model::Model& m, const model::Firewall& fw);
+
+/// Why translated packets from the firewall cannot reach `target` (an address in subnet `target_subnet`),
+/// empty when they can: the VNets must be peered (or the same), and the firewall subnet's route to the
+/// target must be VnetLocal or VNetPeering. `forward` receives that route.
+std::string dnat_forward_blocks(const model::Model& m, const model::Firewall& fw, const FirewallSide& side,
+                                const model::IpAddress& target, int target_subnet, RouteChoice& forward);
 
 }  // namespace exposim::solver

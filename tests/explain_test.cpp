@@ -719,3 +719,93 @@ TEST_CASE("explain agrees with analyze through load balancers", "[solver][explai
 }
 
 }  // namespace exposim
+
+namespace exposim::testing {
+namespace {
+
+/// A DNAT exposure (of the firewall itself when `nic` < 0) holding the packet, or nullptr.
+const solver::Exposure* dnat_hit(const std::vector<solver::Exposure>& exposures, int nic, const FlowQuery& q) {
+  const solver::Exposure* hit = nullptr;
+  for (const auto& e : exposures) {
+    if (e.via != solver::Via::kFirewallDnat || e.nic != nic || e.protocol != q.protocol) continue;
+    if (!e.sources.contains(q.source.value) || !e.entry_ports.contains(q.destination_port)) continue;
+    REQUIRE(hit == nullptr);
+    hit = &e;
+  }
+  return hit;
+}
+
+TEST_CASE("explain agrees with analyze through firewall DNAT", "[solver][explain][firewall]") {
+  const auto m = load_example("hub-and-spoke");
+  const auto analysis = solver::analyze(m);
+  std::mt19937_64 rng(20261124);
+  const std::vector<const char*> sources = {"81.2.69.200", "52.30.1.1", "52.40.7.7", "52.29.255.255", "10.1.1.4",
+                                            "198.51.100.9", "2a01:111::1"};
+  const std::vector<int> ports = {2222, 443, 3389, 8080, 22, 25, 80};
+  int allowed = 0;
+  int denied = 0;
+  for (int i = 0; i < 300; ++i) {
+    FlowQuery q;
+    q.source = *model::IpAddress::parse(sources[rng() % sources.size()]);
+    q.target = rng() % 2 ? "20.50.60.70" : "fw-hub";
+    q.protocol = rng() % 5 == 0 ? Protocol::kUdp : Protocol::kTcp;
+    q.destination_port = static_cast<std::uint16_t>(ports[rng() % ports.size()]);
+    const auto t = solver::explain(m, q);
+    REQUIRE(t.status == FlowTrace::Status::kOk);
+    INFO(q.source.to_string() << " port " << q.destination_port << ": " << t.reason);
+    REQUIRE(t.firewall == 0);
+    // The firewall accepts exactly the packets of its own DNAT exposures, by the same rule.
+    const auto* own = dnat_hit(analysis.exposures, -1, q);
+    CHECK((own != nullptr) == (t.firewall_rule >= 0));
+    if (own != nullptr) CHECK(own->gateway_rule == t.firewall_rule);
+    // Behind it, the translated target is reached exactly when analyze reports the DNAT exposure.
+    if (t.nic >= 0) {
+      const auto* hit = dnat_hit(analysis.exposures, t.nic, q);
+      CHECK(t.allowed == (hit != nullptr));
+      if (hit != nullptr) {
+        CHECK(hit->gateway_rule == t.firewall_rule);
+        ++allowed;
+      } else {
+        ++denied;
+      }
+    }
+  }
+  CHECK(allowed > 0);
+  CHECK(denied > 0);
+}
+
+TEST_CASE("explain: an allowed and a denied flow through the hub firewall, hop by hop", "[solver][explain][firewall]") {
+  const auto m = load_example("hub-and-spoke");
+  auto labels = [](const FlowTrace& t) {
+    std::vector<std::string> out;
+    for (const auto& h : t.hops) {
+      out.push_back(std::string(solver::to_string(h.kind)) + (*h.scope ? std::string("(") + h.scope + ")" : "") +
+                    (h.passes ? " pass" : " stop"));
+    }
+    return out;
+  };
+  auto allowed = solver::explain(m, query("81.2.69.200", "20.50.60.70", 2222));
+  CHECK(allowed.allowed);
+  CHECK(labels(allowed) == std::vector<std::string>{"source pass", "entry pass", "firewall pass", "route(forward) pass",
+                                                    "nsg(subnet) pass", "no-nsg(nic) pass", "route(return) pass"});
+  CHECK(allowed.reason ==
+        "allowed: tcp 81.2.69.200 -> 20.50.60.70:2222 reaches ip configuration 'ipconfig1' of NIC 'vm-jump-nic' "
+        "(10.1.1.4) on port 22 through firewall 'fw-hub' (DNAT rule 'ssh-to-jump'), and replies return");
+  // rdp-to-db admits 52.30.0.0/16 at the firewall, but nsg-db denies 3389 from VirtualNetwork (the SNAT source).
+  auto denied = solver::explain(m, query("52.30.1.1", "fw-hub", 3389));
+  CHECK_FALSE(denied.allowed);
+  CHECK(denied.stopped_at == 4);
+  CHECK(m.nsgs[denied.hops[4].resource].rules[denied.hops[4].rule].name == "deny-rdp-from-vnet");
+  // legacy-web: every filter passes, the reply does not return (asymmetric).
+  auto broken = solver::explain(m, query("81.2.69.200", "pip-fw", 8080));
+  CHECK_FALSE(broken.allowed);
+  CHECK(broken.stopped_at == 6);
+  CHECK_THAT(broken.reason, Catch::StartsWith("denied at route (return): asymmetric routing"));
+  // A port no DNAT rule takes stops at the firewall.
+  auto dropped = solver::explain(m, query("81.2.69.200", "20.50.60.70", 25));
+  CHECK(dropped.stopped_at == 2);
+  CHECK(dropped.nic == -1);
+}
+
+}  // namespace
+}  // namespace exposim::testing

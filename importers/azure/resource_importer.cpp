@@ -1605,7 +1605,22 @@ struct Importer::Impl {
       }
       out.unresolved.emplace_back(t);
     });
-    for (auto& g : get_ref_list(o, groups)) out.ip_groups.push_back(std::move(g));
+    if (groups.empty()) return;
+    // IP groups are listed by id, as strings (the REST shape) or as {id} objects.
+    if (auto arr = get_array(o, groups)) {
+      PointerScope s(ptr, arr.key);
+      std::size_t i = 0;
+      for (dom::element e : *arr) {
+        PointerScope item(ptr, i);
+        std::string_view text;
+        if (e.get_string().get(text) == simdjson::SUCCESS) {
+          if (!trim(text).empty()) out.ip_groups.push_back(Ref{model::canonical_id(trim(text)), -1});
+        } else if (auto r = ref_value(e, fmt::format("item {} of '{}'", i, arr.key))) {
+          out.ip_groups.push_back(std::move(*r));
+        }
+        ++i;
+      }
+    }
   }
 
   /// `protocols` / `ipProtocols` of a DNAT or network rule: TCP, UDP, ICMP, Any.
@@ -1715,6 +1730,24 @@ struct Importer::Impl {
     return r;
   }
 
+  /// The `priority` of a firewall rule collection or group: an integer in 100..65000. False when absent
+  /// or bad (reported).
+  bool read_fw_priority(dom::object props, std::string_view what, std::string_view name, int& out) {
+    auto f = find_field(props, keys::kPriority);
+    if (!f) {
+      error("missing-field", fmt::format("{} '{}' has no 'priority'", what, name));
+      return false;
+    }
+    std::int64_t v = 0;
+    if (f->value.get_int64().get(v) == simdjson::SUCCESS && v >= 100 && v <= 65000) {
+      out = static_cast<int>(v);
+      return true;
+    }
+    PointerScope s(ptr, f->key);
+    error("invalid-value", fmt::format("{} '{}': priority is not an integer in 100..65000", what, name));
+    return false;
+  }
+
   /// A rule collection (classic: the kind is the array's; policy: from `ruleCollectionType` and the rules).
   std::optional<model::FirewallRuleCollection> read_fw_collection(dom::object o, std::optional<model::FirewallRuleKind> kind,
                                                                   std::size_t index) {
@@ -1730,19 +1763,7 @@ struct Importer::Impl {
       props = props_or->first;
       if (!props_or->second.empty()) scope.emplace(ptr, props_or->second);
     }
-    if (auto f = find_field(props, keys::kPriority)) {
-      std::int64_t v = 0;
-      if (f->value.get_int64().get(v) == simdjson::SUCCESS && v >= 100 && v <= 65000) {
-        c.priority = static_cast<int>(v);
-      } else {
-        PointerScope s(ptr, f->key);
-        error("invalid-value", fmt::format("rule collection '{}': priority is not an integer in 100..65000", c.name));
-        return std::nullopt;
-      }
-    } else {
-      error("missing-field", fmt::format("rule collection '{}' has no 'priority'", c.name));
-      return std::nullopt;
-    }
+    if (!read_fw_priority(props, "rule collection", c.name, c.priority)) return std::nullopt;
     std::string action_text;
     if (auto action = get_object(props, keys::kAction)) {
       PointerScope s(ptr, action.key);
@@ -1881,19 +1902,7 @@ struct Importer::Impl {
     std::optional<PointerScope> scope;
     if (!props_or->second.empty()) scope.emplace(ptr, props_or->second);
     const dom::object props = props_or->first;
-    if (auto f = find_field(props, keys::kPriority)) {
-      std::int64_t v = 0;
-      if (f->value.get_int64().get(v) == simdjson::SUCCESS && v >= 100 && v <= 65000) {
-        g.priority = static_cast<int>(v);
-      } else {
-        PointerScope s(ptr, f->key);
-        error("invalid-value", fmt::format("rule collection group '{}': priority is not an integer in 100..65000", g.name));
-        return std::nullopt;
-      }
-    } else {
-      error("missing-field", fmt::format("rule collection group '{}' has no 'priority'", g.name));
-      return std::nullopt;
-    }
+    if (!read_fw_priority(props, "rule collection group", g.name, g.priority)) return std::nullopt;
     auto arr = get_array(props, keys::kRuleCollections);
     if (!arr) return g;  // a reference only (a policy's list of its groups): nothing to read
     PointerScope s(ptr, arr.key);

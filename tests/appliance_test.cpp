@@ -1,0 +1,111 @@
+// Network virtual appliances (via: appliance), next hop None, and allowForwardedTraffic (§5), with
+// expectations worked out by hand.
+#include <catch2/catch.hpp>
+
+#include "solver/exposure.h"
+#include "tests/model_builder.h"
+
+namespace exposim::testing {
+namespace {
+
+using model::NextHopType;
+using model::Sku;
+using solver::Via;
+
+std::vector<const solver::Exposure*> via(const std::vector<solver::Exposure>& all, Via v, const std::string& nic,
+                                         const model::Model& m) {
+  std::vector<const solver::Exposure*> out;
+  for (const auto& e : all) {
+    if (e.via == v && e.nic >= 0 && m.nics[e.nic].name == nic) out.push_back(&e);
+  }
+  return out;
+}
+
+/// hub 10.0.0.0/16 with an appliance `nva` (10.0.1.4, IP forwarding, public IP 20.0.0.1 Standard, NSG
+/// allowing 443 from the internet); spoke 10.1.0.0/16 whose subnet sends 0.0.0.0/0 to 10.0.1.4 and whose
+/// NSG allows 8443 from the internet; VM `app` 10.1.1.4 behind it.
+EstateBuilder appliance_estate(bool forwarded) {
+  EstateBuilder b;
+  b.vnet("hub", {"10.0.0.0/16"})
+      .vnet("spoke", {"10.1.0.0/16"})
+      .nsg("nsg-nva", {{"allow-https", 100, kAllow, tcp(), {"Internet"}, {"443"}}})
+      .nsg("nsg-app", {{"allow-8443", 100, kAllow, tcp(), {"Internet"}, {"8443"}},
+                       {"deny-rest", 4000, kDeny, any_protocol(), {"*"}, {"*"}}})
+      .subnet("hub", "nva", "10.0.1.0/24", "nsg-nva")
+      .subnet("spoke", "app", "10.1.1.0/24", "nsg-app", "rt-spoke")
+      .route_to_appliance("rt-spoke", "0.0.0.0/0", "10.0.1.4")
+      .public_ip("pip-nva", "20.0.0.1", Sku::kStandard)
+      .vm("nva", "hub", "nva", "10.0.1.4", "pip-nva")
+      .vm("app", "spoke", "app", "10.1.1.4")
+      .peering("hub", "spoke", {true, true, false})
+      .peering("spoke", "hub", {true, true, forwarded});
+  b.m.nics[0].enable_ip_forwarding = true;
+  return b;
+}
+
+TEST_CASE("appliance: hosts whose replies go to an appliance are reached through it", "[appliance]") {
+  auto b = appliance_estate(true);
+  const auto m = b.done();
+  const auto a = solver::analyze(m);
+  // The appliance itself: 443 from any source (its own NSG).
+  const auto own = via(a.exposures, Via::kPublicIp, "nva-nic", m);
+  REQUIRE(own.size() == 1);
+  CHECK(model::to_string(own[0]->ports) == "443");
+  // Behind it: what app's NSG admits from the sources the appliance admits (all of the internet): 8443.
+  const auto behind = via(a.exposures, Via::kAppliance, "app-nic", m);
+  REQUIRE(behind.size() == 1);
+  CHECK(model::to_string(behind[0]->ports) == "8443");
+  CHECK(behind[0]->any_source);
+  CHECK(m.nics[behind[0]->gateway].name == "nva-nic");
+  bool noted = false;
+  for (const auto& h : behind[0]->path) noted = noted || h.kind == solver::Hop::Kind::kAppliance;
+  CHECK(noted);
+  CHECK(a.broken.empty());
+}
+
+TEST_CASE("appliance: a spoke peering without allowForwardedTraffic drops what the appliance forwards",
+          "[appliance]") {
+  auto b = appliance_estate(false);
+  const auto m = b.done();
+  const auto a = solver::analyze(m);
+  CHECK(via(a.exposures, Via::kAppliance, "app-nic", m).empty());
+  REQUIRE(a.broken.size() == 1);
+  CHECK(a.broken[0].broken ==
+        "appliance 'nva-nic' cannot forward to 10.1.1.4: peering 'spoke-to-hub' of 'spoke' does not allow forwarded "
+        "traffic (allowForwardedTraffic is false)");
+}
+
+TEST_CASE("appliance: the sources an appliance forwards are those its own NSG admits", "[appliance]") {
+  auto b = appliance_estate(true);
+  b.m.nsgs[0].rules[0].source = {};
+  add_address(b.m.nsgs[0].rules[0].source, "52.10.0.0/16");
+  const auto m = b.done();
+  const auto a = solver::analyze(m);
+  const auto behind = via(a.exposures, Via::kAppliance, "app-nic", m);
+  REQUIRE(behind.size() == 1);
+  CHECK(model::to_cidr_strings(behind[0]->sources) == std::vector<std::string>{"52.10.0.0/16"});
+}
+
+TEST_CASE("routing: a route with next hop None drops replies: the public IP's flows are broken", "[appliance]") {
+  EstateBuilder b;
+  b.vnet("v", {"10.0.0.0/16"})
+      // deny-rest: the 0.0.0.0/0 route puts the internet into the VirtualNetwork tag (docs/model.md), so
+      // AllowVnetInBound would otherwise admit everything.
+      .nsg("nsg", {{"allow-ssh", 100, kAllow, tcp(), {"Internet"}, {"22"}},
+                   {"deny-rest", 4000, kDeny, any_protocol(), {"*"}, {"*"}}})
+      .route_table("rt", "0.0.0.0/0", NextHopType::kNone)
+      .subnet("v", "s", "10.0.0.0/24", "nsg", "rt")
+      .public_ip("pip", "20.0.0.9", Sku::kStandard)
+      .vm("vm", "v", "s", "10.0.0.4", "pip");
+  const auto m = b.done();
+  const auto a = solver::analyze(m);
+  CHECK(a.exposures.empty());
+  REQUIRE(a.broken.size() == 1);
+  CHECK(model::to_string(a.broken[0].ports) == "22");
+  CHECK(a.broken[0].broken ==
+        "replies to these clients take route 'route-0.0.0.0/0' (0.0.0.0/0 -> None) of route table 'rt': they are "
+        "dropped, so the connection fails");
+}
+
+}  // namespace
+}  // namespace exposim::testing

@@ -1,0 +1,387 @@
+// Azure Firewall (§4): import of classic and policy rules, Azure's processing order, and DNAT exposures with
+// SNAT, peering and return routes. Expected values are worked out by hand from azure-semantics §4 and §5.
+#include <algorithm>
+#include <string>
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include "importers/azure/resource_importer.h"
+#include "model/validate.h"
+#include "solver/exposure.h"
+
+namespace exposim::testing {
+namespace {
+
+using nlohmann::json;
+using solver::Exposure;
+using solver::Via;
+
+const std::string kSub = "/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg/providers";
+std::string id(const std::string& type, const std::string& name) { return kSub + "/" + type + "/" + name; }
+json id_ref(const std::string& i) { return json{{"id", i}}; }
+
+const std::string kHub = id("Microsoft.Network/virtualNetworks", "hub");
+const std::string kSpoke = id("Microsoft.Network/virtualNetworks", "spoke");
+const std::string kFw = id("Microsoft.Network/azureFirewalls", "fw");
+const std::string kPolicy = id("Microsoft.Network/firewallPolicies", "policy");
+const std::string kBase = id("Microsoft.Network/firewallPolicies", "base");
+
+json peering(const std::string& name, const std::string& remote, bool connected = true) {
+  return {{"name", name},
+          {"properties",
+           {{"remoteVirtualNetwork", id_ref(remote)},
+            {"allowVirtualNetworkAccess", true},
+            {"allowForwardedTraffic", false},
+            {"peeringState", connected ? "Connected" : "Disconnected"}}}};
+}
+
+json nat_rule(const std::string& name, json sources, const std::string& port, const std::string& to,
+              const std::string& to_port) {
+  return {{"ruleType", "NatRule"},       {"name", name},
+          {"ipProtocols", {"TCP"}},      {"sourceAddresses", std::move(sources)},
+          {"destinationAddresses", {"20.1.1.1"}}, {"destinationPorts", {port}},
+          {"translatedAddress", to},     {"translatedPort", to_port}};
+}
+
+/// hub 10.0.0.0/16 (AzureFirewallSubnet 10.0.1.0/26, firewall 10.0.1.4, public IP 20.1.1.1) peered with
+/// spoke 10.1.0.0/16 (subnet `work` 10.1.1.0/24 with NSG `nsg-work` and route table `rt-work`; VM `vm`
+/// at 10.1.1.4). `nsg-work` allows 22 from VirtualNetwork; `rt-work` sends 0.0.0.0/0 to the firewall.
+struct Estate {
+  json resources = json::array();
+  json nsg_rules = json::array({{{"name", "allow-ssh-vnet"},
+                                 {"properties",
+                                  {{"priority", 100}, {"direction", "Inbound"}, {"access", "Allow"}, {"protocol", "Tcp"},
+                                   {"sourceAddressPrefix", "VirtualNetwork"}, {"sourcePortRange", "*"},
+                                   {"destinationAddressPrefix", "*"}, {"destinationPortRange", "22"}}}}});
+  json routes = json::array({{{"name", "default-to-fw"},
+                              {"properties",
+                               {{"addressPrefix", "0.0.0.0/0"}, {"nextHopType", "VirtualAppliance"},
+                                {"nextHopIpAddress", "10.0.1.4"}}}}});
+  json hub_peerings = json::array({peering("hub-to-spoke", kSpoke)});
+  json spoke_peerings = json::array({peering("spoke-to-hub", kHub)});
+  json firewall_props = {{"threatIntelMode", "Deny"}, {"firewallPolicy", id_ref(kPolicy)}};
+  json extra = json::array();
+
+  std::string text() const {
+    json r = json::array();
+    r.push_back({{"id", kHub}, {"name", "hub"}, {"type", "Microsoft.Network/virtualNetworks"},
+                 {"properties",
+                  {{"addressSpace", {{"addressPrefixes", {"10.0.0.0/16"}}}},
+                   {"subnets", {{{"name", "AzureFirewallSubnet"}, {"properties", {{"addressPrefix", "10.0.1.0/26"}}}}}},
+                   {"virtualNetworkPeerings", hub_peerings}}}});
+    r.push_back({{"id", kSpoke}, {"name", "spoke"}, {"type", "Microsoft.Network/virtualNetworks"},
+                 {"properties",
+                  {{"addressSpace", {{"addressPrefixes", {"10.1.0.0/16"}}}},
+                   {"subnets",
+                    {{{"name", "work"},
+                      {"properties",
+                       {{"addressPrefix", "10.1.1.0/24"},
+                        {"networkSecurityGroup", id_ref(id("Microsoft.Network/networkSecurityGroups", "nsg-work"))},
+                        {"routeTable", id_ref(id("Microsoft.Network/routeTables", "rt-work"))}}}}}},
+                   {"virtualNetworkPeerings", spoke_peerings}}}});
+    r.push_back({{"id", id("Microsoft.Network/networkSecurityGroups", "nsg-work")}, {"name", "nsg-work"},
+                 {"type", "Microsoft.Network/networkSecurityGroups"}, {"properties", {{"securityRules", nsg_rules}}}});
+    r.push_back({{"id", id("Microsoft.Network/routeTables", "rt-work")}, {"name", "rt-work"},
+                 {"type", "Microsoft.Network/routeTables"}, {"properties", {{"routes", routes}}}});
+    r.push_back({{"id", id("Microsoft.Network/networkInterfaces", "vm-nic")}, {"name", "vm-nic"},
+                 {"type", "Microsoft.Network/networkInterfaces"},
+                 {"properties",
+                  {{"ipConfigurations",
+                    {{{"name", "ipconfig1"},
+                      {"properties",
+                       {{"privateIPAddress", "10.1.1.4"}, {"subnet", id_ref(kSpoke + "/subnets/work")}}}}}}}}});
+    r.push_back({{"id", id("Microsoft.Network/publicIPAddresses", "pip-fw")}, {"name", "pip-fw"},
+                 {"type", "Microsoft.Network/publicIPAddresses"}, {"sku", {{"name", "Standard"}}},
+                 {"properties", {{"ipAddress", "20.1.1.1"}, {"publicIPAllocationMethod", "Static"}}}});
+    json fw = firewall_props;
+    fw["ipConfigurations"] = {{{"name", "ipc"},
+                               {"properties",
+                                {{"privateIPAddress", "10.0.1.4"},
+                                 {"subnet", id_ref(kHub + "/subnets/AzureFirewallSubnet")},
+                                 {"publicIPAddress", id_ref(id("Microsoft.Network/publicIPAddresses", "pip-fw"))}}}}};
+    r.push_back({{"id", kFw}, {"name", "fw"}, {"type", "Microsoft.Network/azureFirewalls"}, {"properties", fw}});
+    for (const auto& e : extra) r.push_back(e);
+    return json{{"value", r}}.dump();
+  }
+};
+
+json policy(const std::string& pid, const std::string& name, json base = nullptr) {
+  json props = {{"threatIntelMode", "Alert"}};
+  if (!base.is_null()) props["basePolicy"] = std::move(base);
+  return {{"id", pid}, {"name", name}, {"type", "Microsoft.Network/firewallPolicies"}, {"properties", props}};
+}
+
+json group(const std::string& pid, const std::string& name, int priority, json collections) {
+  return {{"id", pid + "/ruleCollectionGroups/" + name},
+          {"name", name},
+          {"type", "Microsoft.Network/firewallPolicies/ruleCollectionGroups"},
+          {"properties", {{"priority", priority}, {"ruleCollections", std::move(collections)}}}};
+}
+
+json nat_collection(const std::string& name, int priority, json rules) {
+  return {{"ruleCollectionType", "FirewallPolicyNatRuleCollection"},
+          {"name", name},
+          {"priority", priority},
+          {"action", {{"type", "DNAT"}}},
+          {"rules", std::move(rules)}};
+}
+
+struct Result {
+  model::Model model;
+  model::Diagnostics diags;
+  solver::Analysis analysis;
+};
+
+Result run(const std::string& text) {
+  Result r;
+  importers::azure::import_text(text, "estate.json", r.model, r.diags);
+  model::validate(r.model, r.diags);
+  r.analysis = solver::analyze(r.model);
+  return r;
+}
+
+/// Exposures of the VM's NIC (`nic` >= 0) or of the firewall, by via.
+std::vector<const Exposure*> of(const std::vector<Exposure>& all, bool firewall) {
+  std::vector<const Exposure*> out;
+  for (const auto& e : all) {
+    if ((e.target_kind == model::ResourceKind::kFirewall) == firewall) out.push_back(&e);
+  }
+  return out;
+}
+
+bool has_code(const model::Diagnostics& d, const std::string& code) {
+  const auto& items = d.items();
+  return std::any_of(items.begin(), items.end(), [&](const model::Diagnostic& x) { return x.code == code; });
+}
+
+std::string rule_name(const Result& r, const Exposure& e) {
+  const auto& fw = r.model.firewalls[e.gateway];
+  const auto& at = fw.order[e.gateway_rule];
+  const auto& c = at.policy >= 0 ? r.model.firewall_policies[at.policy].groups[at.group].collections[at.collection]
+                                  : fw.classic[at.collection];
+  return c.rules[at.rule].name;
+}
+
+Estate with_policy(json nat_rules) {
+  Estate e;
+  e.extra.push_back(policy(kPolicy, "policy"));
+  e.extra.push_back(group(kPolicy, "rcg", 100, json::array({nat_collection("dnat", 100, std::move(nat_rules))})));
+  return e;
+}
+
+TEST_CASE("firewall: DNAT exposes the firewall port and the translated target, seen from the firewall subnet",
+          "[firewall]") {
+  // 20.1.1.1:2222 -> 10.1.1.4:22. The spoke's 0.0.0.0/0 to the firewall is the tutorial's design: replies
+  // to the SNAT address 10.0.1.x take the peering route (10.0.0.0/16 is longer than 0.0.0.0/0).
+  const auto r = run(with_policy(json::array({nat_rule("ssh", {"*"}, "2222", "10.1.1.4", "22")})).text());
+  REQUIRE_FALSE(r.diags.has_errors());
+  const auto fw = of(r.analysis.exposures, true);
+  REQUIRE(fw.size() == 1);
+  CHECK(fw[0]->via == Via::kFirewallDnat);
+  CHECK(model::to_string(fw[0]->ports) == "2222");
+  CHECK(fw[0]->any_source);
+  CHECK(r.model.public_ips[fw[0]->public_ip].name == "pip-fw");
+  const auto vm = of(r.analysis.exposures, false);
+  REQUIRE(vm.size() == 1);
+  CHECK(vm[0]->via == Via::kFirewallDnat);
+  CHECK(model::to_string(vm[0]->ports) == "22");
+  CHECK(model::to_string(vm[0]->entry_ports) == "2222");
+  CHECK(vm[0]->any_source);  // the exposure is to the internet sources the rule admits, not the SNAT address
+  CHECK(rule_name(r, *vm[0]) == "ssh");
+  // internet, public IP, firewall (rule), return route (system, peering), subnet NSG rule, NIC (none), target.
+  std::vector<std::string> hops;
+  for (const auto& h : vm[0]->path) {
+    hops.push_back(std::to_string(static_cast<int>(h.kind)) + (*h.note ? std::string(":") + h.note : ""));
+  }
+  REQUIRE(vm[0]->path.size() == 7);
+  CHECK(vm[0]->path[2].kind == solver::Hop::Kind::kFirewall);
+  CHECK(vm[0]->path[3].kind == solver::Hop::Kind::kRoute);
+  CHECK(std::string(vm[0]->path[3].note) == "peering");
+  CHECK(vm[0]->path[4].kind == solver::Hop::Kind::kNsg);
+  CHECK(r.model.nsgs[vm[0]->path[4].resource].rules[vm[0]->path[4].rule].name == "allow-ssh-vnet");
+  CHECK(r.analysis.broken.empty());
+  CHECK(r.model.firewalls[0].threat_intel == model::ThreatIntelMode::kDeny);
+}
+
+TEST_CASE("firewall: DNAT to a VM whose subnet NSG denies it exposes only the firewall", "[firewall]") {
+  auto e = with_policy(json::array({nat_rule("ssh", {"*"}, "2222", "10.1.1.4", "22")}));
+  e.nsg_rules[0]["properties"]["access"] = "Deny";
+  const auto r = run(e.text());
+  CHECK(of(r.analysis.exposures, true).size() == 1);
+  CHECK(of(r.analysis.exposures, false).empty());
+  CHECK(r.analysis.broken.empty());
+}
+
+TEST_CASE("firewall: an explicit route back to the firewall subnet makes the DNAT flow broken, not exposed",
+          "[firewall]") {
+  auto e = with_policy(json::array({nat_rule("ssh", {"*"}, "2222", "10.1.1.4", "22")}));
+  e.routes.push_back({{"name", "fw-subnet-via-fw"},
+                      {"properties",
+                       {{"addressPrefix", "10.0.1.0/26"}, {"nextHopType", "VirtualAppliance"},
+                        {"nextHopIpAddress", "10.0.1.4"}}}});
+  const auto r = run(e.text());
+  CHECK(of(r.analysis.exposures, false).empty());
+  REQUIRE(r.analysis.broken.size() == 1);
+  CHECK(r.analysis.broken[0].broken ==
+        "asymmetric routing: replies to the firewall's address 10.0.1.4 take route 'fw-subnet-via-fw' (10.0.1.0/26 -> "
+        "VirtualAppliance 10.0.1.4) of route table 'rt-work', not the firewall instance directly, so the connection "
+        "fails");
+  CHECK(model::to_string(r.analysis.broken[0].ports) == "22");
+}
+
+TEST_CASE("firewall: a one-sided or disconnected peering breaks the DNAT path", "[firewall]") {
+  auto e = with_policy(json::array({nat_rule("ssh", {"*"}, "2222", "10.1.1.4", "22")}));
+  e.spoke_peerings = json::array();
+  auto r = run(e.text());
+  CHECK(of(r.analysis.exposures, false).empty());
+  REQUIRE(r.analysis.broken.size() == 1);
+  CHECK(r.analysis.broken[0].broken ==
+        "firewall 'fw' cannot reach 10.1.1.4: only 'hub' has a peering to 'spoke': both sides must exist");
+  auto d = with_policy(json::array({nat_rule("ssh", {"*"}, "2222", "10.1.1.4", "22")}));
+  d.hub_peerings = json::array({peering("hub-to-spoke", kSpoke, false)});
+  r = run(d.text());
+  REQUIRE(r.analysis.broken.size() == 1);
+  CHECK(r.analysis.broken[0].broken == "firewall 'fw' cannot reach 10.1.1.4: peering 'hub-to-spoke' is not Connected");
+}
+
+TEST_CASE("firewall: first match over DNAT rules, parent policy groups first, type order absolute", "[firewall]") {
+  // The child's group (priority 100) holds a network collection denying everything at priority 100 and a
+  // DNAT rule for 443 from anywhere; the parent's group (priority 500) a DNAT rule for 443 from 52.40.0.0/16
+  // to another port. Parent groups precede the child's, and DNAT precedes network rules: the parent's rule
+  // takes 52.40.0.0/16, the child's the rest; the deny-all network rule changes nothing inbound.
+  Estate e;
+  e.extra.push_back(policy(kBase, "base"));
+  e.extra.push_back(policy(kPolicy, "policy", id_ref(kBase)));
+  e.extra.push_back(group(kBase, "rcg-base", 500,
+                          json::array({nat_collection("partner", 500,
+                                                      json::array({nat_rule("partner-web", {"52.40.0.0/16"}, "443",
+                                                                            "10.1.1.4", "8443")}))})));
+  json deny_all = {{"ruleCollectionType", "FirewallPolicyFilterRuleCollection"},
+                   {"name", "deny-all"},
+                   {"priority", 100},
+                   {"action", {{"type", "Deny"}}},
+                   {"rules",
+                    {{{"ruleType", "NetworkRule"}, {"name", "all"}, {"ipProtocols", {"Any"}},
+                      {"sourceAddresses", {"*"}}, {"destinationAddresses", {"*"}}, {"destinationPorts", {"*"}}}}}};
+  e.extra.push_back(group(kPolicy, "rcg", 100,
+                          json::array({deny_all, nat_collection("web", 200, json::array({nat_rule(
+                                                                                  "web", {"*"}, "443", "10.1.1.4",
+                                                                                  "443")}))})));
+  e.nsg_rules[0]["properties"]["destinationPortRange"] = "*";
+  const auto r = run(e.text());
+  REQUIRE_FALSE(r.diags.has_errors());
+  const auto vm = of(r.analysis.exposures, false);
+  REQUIRE(vm.size() == 2);
+  const Exposure* partner = rule_name(r, *vm[0]) == "partner-web" ? vm[0] : vm[1];
+  const Exposure* web = partner == vm[0] ? vm[1] : vm[0];
+  CHECK(rule_name(r, *partner) == "partner-web");
+  CHECK(model::to_cidr_strings(partner->sources) == std::vector<std::string>{"52.40.0.0/16"});
+  CHECK(model::to_string(partner->ports) == "8443");
+  CHECK(rule_name(r, *web) == "web");
+  CHECK_FALSE(web->any_source);
+  CHECK_FALSE(web->sources.intersects(partner->sources));
+  CHECK(web->sources.unite(partner->sources) == r.analysis.internet.intersect(model::to_set(*model::IpPrefix::parse("0.0.0.0/0"))));
+  // The processing order: the two DNAT rules (parent first), then the network rule.
+  const auto& order = r.model.firewalls[0].order;
+  REQUIRE(order.size() == 3);
+  CHECK(r.model.firewall_policies[order[0].policy].name == "base");
+  CHECK(r.model.firewall_policies[order[1].policy].name == "policy");
+  CHECK(r.model.firewall_policies[order[2].policy].groups[order[2].group].collections[order[2].collection].name ==
+        "deny-all");
+}
+
+TEST_CASE("firewall: classic NAT collections and IP groups as sources", "[firewall]") {
+  Estate e;
+  e.firewall_props = {
+      {"natRuleCollections",
+       {{{"name", "classic-dnat"},
+         {"properties",
+          {{"priority", 200},
+           {"action", {{"type", "Dnat"}}},
+           {"rules",
+            {{{"name", "ssh"},
+              {"protocols", {"TCP"}},
+              {"sourceIpGroups", {id("Microsoft.Network/ipGroups", "partners")}},
+              {"destinationAddresses", {"20.1.1.1"}},
+              {"destinationPorts", {"2222"}},
+              {"translatedAddress", "10.1.1.4"},
+              {"translatedPort", "22"}}}}}}}}}};
+  e.extra.push_back({{"id", id("Microsoft.Network/ipGroups", "partners")}, {"name", "partners"},
+                     {"type", "Microsoft.Network/ipGroups"},
+                     {"properties", {{"ipAddresses", {"52.10.0.0/16", "81.2.69.1-81.2.69.2"}}}}});
+  const auto r = run(e.text());
+  REQUIRE_FALSE(r.diags.has_errors());
+  const auto vm = of(r.analysis.exposures, false);
+  REQUIRE(vm.size() == 1);
+  CHECK(model::to_cidr_strings(vm[0]->sources) == std::vector<std::string>{"52.10.0.0/16", "81.2.69.1/32", "81.2.69.2/32"});
+  CHECK(rule_name(r, *vm[0]) == "ssh");
+}
+
+TEST_CASE("firewall: DNAT to an address that is not in the input keeps the firewall's own entry", "[firewall]") {
+  const auto r = run(with_policy(json::array({nat_rule("ssh", {"*"}, "2222", "10.1.1.99", "22")})).text());
+  CHECK(of(r.analysis.exposures, true).size() == 1);
+  CHECK(of(r.analysis.exposures, false).empty());
+  CHECK(has_code(r.analysis.findings, "dnat-target-unknown"));
+}
+
+TEST_CASE("firewall: malformed rules and policies are reported with their pointers", "[firewall]") {
+  SECTION("a DNAT rule without a translated address") {
+    json rule = nat_rule("ssh", {"*"}, "2222", "10.1.1.4", "22");
+    rule.erase("translatedAddress");
+    auto e = with_policy(json::array({rule}));
+    const auto r = run(e.text());
+    REQUIRE(r.diags.has_errors());
+    const auto& d = r.diags.items();
+    const auto it = std::find_if(d.begin(), d.end(), [](const auto& x) { return x.code == "missing-field"; });
+    REQUIRE(it != d.end());
+    CHECK(it->where.pointer == "/value/8/properties/ruleCollections/0/rules/0");
+    CHECK(it->message == "DNAT rule 'ssh' has no 'translatedAddress' or 'translatedFqdn'");
+  }
+  SECTION("a collection priority out of range and a wrong action") {
+    auto e = with_policy(json::array({nat_rule("ssh", {"*"}, "2222", "10.1.1.4", "22")}));
+    e.extra[1]["properties"]["ruleCollections"][0]["priority"] = 50;
+    auto r = run(e.text());
+    const auto& d = r.diags.items();
+    const auto it = std::find_if(d.begin(), d.end(), [](const auto& x) { return x.code == "invalid-value"; });
+    REQUIRE(it != d.end());
+    CHECK(it->where.pointer == "/value/8/properties/ruleCollections/0/priority");
+    CHECK(it->message == "rule collection 'dnat': priority is not an integer in 100..65000");
+    e.extra[1]["properties"]["ruleCollections"][0]["priority"] = 100;
+    e.extra[1]["properties"]["ruleCollections"][0]["action"]["type"] = "Allow";
+    r = run(e.text());
+    CHECK(r.diags.has_errors());
+    CHECK(of(r.analysis.exposures, true).empty());
+  }
+  SECTION("a basePolicy cycle") {
+    Estate e;
+    e.extra.push_back(policy(kPolicy, "policy", id_ref(kBase)));
+    e.extra.push_back(policy(kBase, "base", id_ref(kPolicy)));
+    const auto r = run(e.text());
+    CHECK(has_code(r.diags, "policy-cycle"));
+  }
+  SECTION("a policy that lists a group not in the input") {
+    Estate e;
+    json p = policy(kPolicy, "policy");
+    p["properties"]["ruleCollectionGroups"] = {id_ref(kPolicy + "/ruleCollectionGroups/missing")};
+    e.extra.push_back(p);
+    const auto r = run(e.text());
+    CHECK(has_code(r.diags, "missing-reference"));
+    CHECK_FALSE(r.diags.has_errors());
+  }
+  SECTION("the firewall's policy is not in the input") {
+    Estate e;
+    const auto r = run(e.text());
+    CHECK(has_code(r.analysis.findings, "firewall-rules-unknown"));
+    CHECK(r.analysis.exposures.empty());
+  }
+  SECTION("wrong types never crash") {
+    Estate e;
+    e.firewall_props = {{"natRuleCollections", "nope"}, {"ipConfigurations", 7}, {"threatIntelMode", "Sometimes"}};
+    const auto r = run(e.text());
+    CHECK(r.diags.has_errors());
+  }
+}
+
+}  // namespace
+}  // namespace exposim::testing
