@@ -237,10 +237,10 @@ class Analyzer {
     for (auto& e : flows.own) out_.exposures.push_back(std::move(e));
     for (const auto& f : flows.forwarded) {
       Entry e;
-      e.via = f.via;
-      e.public_ip = f.public_ip;
+      e.via = f.entry->via;
+      e.public_ip = f.entry->public_ip;
       e.protocols = model::bit(Protocol::kTcp);
-      e.ports = f.ports;
+      e.ports = f.entry->ports;
       e.forwarded = &f;
       target(f.target.nic, f.target.ip_configuration, e);
     }
@@ -264,16 +264,16 @@ class Analyzer {
       e.nic = n;
       e.ip_configuration = c;
       e.vm = m_.nics[n].virtual_machine.index;
-      e.public_ip = f.public_ip;
-      e.via = f.via;
-      e.gateway = f.gateway;
-      e.gateway_rule = f.gateway_rule;
+      e.public_ip = f.entry->public_ip;
+      e.via = f.entry->via;
+      e.gateway = f.entry->gateway;
+      e.gateway_rule = f.entry->gateway_rule;
       e.protocol = static_cast<Protocol>(protocol);
       e.ports = ports;
-      e.entry_ports = f.entry_ports;
+      e.entry_ports = f.entry->entry_ports;
       e.source_ports = PortSet::all();
-      e.sources = f.sources;
-      e.any_source = f.any_source;
+      e.sources = f.entry->sources;
+      e.any_source = f.entry->any_source;
       e.path = path(n, entry, subnet, subnet_nsg, r1, nic_nsg, r2);
       e.jit = is_jit(subnet_nsg, r1) || is_jit(nic_nsg, r2);
       if (!f.broken.empty()) {
@@ -531,7 +531,7 @@ class Analyzer {
     }
     if (entry.forwarded) {
       key += "|from";
-      for (const auto& cidr : model::to_cidr_strings(entry.forwarded->inner_sources)) key += ' ' + cidr;
+      key += entry.forwarded->entry->inner_key;
     }
     auto it = cache_.find(key);
     if (it == cache_.end()) {
@@ -622,7 +622,7 @@ class Analyzer {
     // After DNAT the firewall's SNAT addresses arrive (their replies return within the VNet); flows forwarded by a
     // Bastion or application gateway come from its subnet; otherwise only sources the target can answer
     // directly connect: the return route must lead to the internet.
-    const IpSet sources = entry.forwarded != nullptr    ? entry.forwarded->inner_sources
+    const IpSet sources = entry.forwarded != nullptr    ? entry.forwarded->entry->inner_sources
                           : entry.snat_sources != nullptr ? *entry.snat_sources
                           : entry.diverted ? internet.subtract(space_.internet_answerable(subnet))
                                            : internet.intersect(space_.internet_answerable(subnet));
@@ -652,7 +652,8 @@ class Analyzer {
     const bool lb = entry.via != Via::kPublicIp;
     std::vector<Hop> hops;
     if (entry.forwarded) {
-      hops = entry.forwarded->front;  // internet -> ... -> the Bastion or application gateway
+      hops = entry.forwarded->entry->front;  // internet -> ... -> the Bastion or application gateway
+      if (entry.forwarded->reply) hops.push_back(*entry.forwarded->reply);
     } else {
       hops.push_back(Hop{K::kInternet, RK::kInternet, -1, "", -1, ""});
       hops.push_back(Hop{K::kPublicIp, RK::kPublicIp, pip, "", -1,

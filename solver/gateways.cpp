@@ -150,6 +150,13 @@ Hop route_hop(const RouteChoice& r) {
              r.user ? "" : r.system};
 }
 
+/// An address set as text, for memoisation keys.
+std::string key_of(const IpSet& s) {
+  std::string out;
+  for (const auto& cidr : model::to_cidr_strings(s)) out += cidr + ' ';
+  return out;
+}
+
 /// The first address of a subnet, standing for its instances (whose addresses are not known).
 std::optional<model::IpAddress> first_address(const model::Model& m, int subnet) {
   if (subnet < 0 || m.subnets[subnet].prefixes.empty()) return std::nullopt;
@@ -240,22 +247,24 @@ class Builder {
                        const std::optional<model::IpAddress>& from, const Admitted& a, const IpSet& internet,
                        const PortSet& ports, const std::vector<Hop>& front) {
     const std::string what = fmt::format("Bastion '{}'", m_.bastion_hosts[bi].name);
+    auto shared = std::make_shared<ForwardedEntry>();
+    shared->via = Via::kBastion;
+    shared->gateway = bi;
+    shared->public_ip = pip;
+    shared->inner_sources = inner;
+    shared->inner_key = key_of(inner);
+    shared->sources = a.sources;
+    shared->any_source = a.sources == internet;
+    shared->ports = ports;
+    shared->entry_ports = single(443);
+    shared->front = front;
     for (const auto& x : ip_configurations_in(vnets)) {
       std::optional<RouteChoice> reply;
-      std::string broken = path_breaks(m_, what, vnet, from, x, reply);
       ForwardedFlow f;
       f.target = x;
-      f.via = Via::kBastion;
-      f.gateway = bi;
-      f.public_ip = pip;
-      f.inner_sources = inner;
-      f.sources = a.sources;
-      f.any_source = a.sources == internet;
-      f.ports = ports;
-      f.entry_ports = single(443);
-      f.front = front;
-      if (reply) f.front.push_back(route_hop(*reply));
-      f.broken = std::move(broken);
+      f.entry = shared;
+      f.broken = path_breaks(m_, what, vnet, from, x, reply);
+      if (reply) f.reply = route_hop(*reply);
       out_.forwarded.push_back(std::move(f));
     }
   }
@@ -348,27 +357,28 @@ class Builder {
             hop.port = backend_port;
             hop.via_rule = static_cast<int>(ri);
             hop.via_target = static_cast<int>(ti);
-            const std::vector<Hop> front = {Hop{K::kInternet, RK::kInternet, -1, "", -1, ""}, pip_hop,
-                                            nsg_hop(slot, a.rule, "gateway-subnet", subnet), hop};
+            auto shared = std::make_shared<ForwardedEntry>();
+            shared->via = Via::kApplicationGateway;
+            shared->gateway = gi;
+            shared->gateway_rule = static_cast<int>(li);
+            shared->public_ip = pip;
+            shared->inner_sources = inner;
+            shared->inner_key = key_of(inner);
+            shared->sources = a.sources;
+            shared->any_source = a.sources == internet;
+            shared->ports = single(backend_port);
+            shared->entry_ports = single(port);
+            shared->front = {Hop{K::kInternet, RK::kInternet, -1, "", -1, ""}, pip_hop,
+                             nsg_hop(slot, a.rule, "gateway-subnet", subnet), hop};
             for (const auto& x : backends(gi, t.pool.child, vnet)) {
               if (inner.empty()) continue;  // the gateway subnet is not in the input: the source is unknown
               std::optional<RouteChoice> reply;
-              std::string broken = path_breaks(m_, fmt::format("application gateway '{}'", g.name), vnet,
-                                               first_address(m_, subnet), x, reply);
               ForwardedFlow f;
               f.target = x;
-              f.via = Via::kApplicationGateway;
-              f.gateway = gi;
-              f.gateway_rule = static_cast<int>(li);
-              f.public_ip = pip;
-              f.inner_sources = inner;
-              f.sources = a.sources;
-              f.any_source = a.sources == internet;
-              f.ports = single(backend_port);
-              f.entry_ports = single(port);
-              f.front = front;
-              if (reply) f.front.push_back(route_hop(*reply));
-              f.broken = std::move(broken);
+              f.entry = shared;
+              f.broken = path_breaks(m_, fmt::format("application gateway '{}'", g.name), vnet,
+                                     first_address(m_, subnet), x, reply);
+              if (reply) f.reply = route_hop(*reply);
               out_.forwarded.push_back(std::move(f));
             }
           }

@@ -2,6 +2,8 @@
 // from inside the estate to ip configurations, which the analysis then evaluates at the targets' NSGs.
 #pragma once
 
+#include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -12,25 +14,33 @@
 
 namespace exposim::solver {
 
-/// A flow that a Bastion host or an application gateway forwards to one ip configuration: the target's NSGs
-/// see `inner_sources` (the entry point's subnet) on `ports`; the exposure is reported with the internet
-/// `sources` that the entry point admits, and `front` (internet -> ... -> the Bastion or gateway hop) heads
-/// its path.
-struct ForwardedFlow {
-  model::IpConfigIndex target;
+/// What the flows through one entry point share (one per Bastion or listener route and admitting rule): the
+/// target's NSGs see `inner_sources` (the entry point's subnet) on `ports`; the exposure is reported with the
+/// internet `sources` that the entry point admits, and `front` (internet -> ... -> the Bastion or gateway hop)
+/// heads its path.
+struct ForwardedEntry {
   Via via{Via::kBastion};
   int gateway{-1};       // the Bastion host or application gateway
   int gateway_rule{-1};  // application gateways: the listener
   int public_ip{-1};
   IpSet inner_sources;
+  std::string inner_key;  // `inner_sources` as text, for memoisation
   IpSet sources;
   bool any_source{false};
   model::PortSet ports;        // TCP ports at the target
   model::PortSet entry_ports;  // TCP ports the client connects to
   std::vector<Hop> front;
+};
+
+/// A flow that a Bastion host or an application gateway forwards to one ip configuration.
+struct ForwardedFlow {
+  model::IpConfigIndex target;
+  std::shared_ptr<const ForwardedEntry> entry;  // shared: a Bastion reaches every NIC of its VNets
   /// Set when the flow passes the entry point but cannot work (the target's replies to the entry point's subnet
-  /// take a route elsewhere, or the VNets are not connected): why, in one line (Analysis::broken).
+  /// take a route elsewhere, or the VNets are not connected): why, in one line (Analysis::broken), and the
+  /// reply's route.
   std::string broken;
+  std::optional<Hop> reply;
 };
 
 struct GatewayFlows {
