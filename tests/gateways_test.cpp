@@ -18,6 +18,7 @@
 #include "cli/report.h"
 #include "importers/azure/resource_importer.h"
 #include "model/validate.h"
+#include "solver/explain.h"
 #include "solver/exposure.h"
 
 namespace {
@@ -829,4 +830,27 @@ TEST_CASE("structural mutations of the gateway example never crash", "[azure][ro
     }
   }
   CHECK(accepted > 0);
+}
+
+TEST_CASE("explain names the Bastion or gateway that owns a public IP it cannot follow yet", "[solver][bastion]") {
+  Estate e;
+  e.vnet("hub", "10.0.0.0/16", {{"AzureBastionSubnet", "10.0.1.0/26", ""}, {"agw", "10.0.2.0/24", ""}})
+      .pip("pip-bastion", "20.0.0.10")
+      .pip("pip-agw", "20.0.0.20")
+      .bastion("Basic", "hub", "pip-bastion")
+      .add(gateway("hub", "agw", "pip-agw", {{"l", 80}}, {{"pool", {}}}, {{"s", 80}}, {{"l", "pool", "s"}}));
+  const auto r = run(e.resources);
+  REQUIRE_FALSE(r.diags.has_errors());
+  solver::FlowQuery q;
+  q.source = *model::IpAddress::parse("52.1.1.1");
+  q.destination_port = 443;
+  q.target = "20.0.0.10";
+  auto t = solver::explain(r.m, q);
+  CHECK(t.status == solver::FlowTrace::Status::kBadTarget);
+  CHECK(t.error == "public IP 'pip-bastion' belongs to Bastion host 'bastion': explain does not follow Bastion or "
+                   "application gateway entries yet (analyze reports them)");
+  q.target = "pip-agw";
+  t = solver::explain(r.m, q);
+  CHECK(t.error == "public IP 'pip-agw' belongs to application gateway 'agw': explain does not follow Bastion or "
+                   "application gateway entries yet (analyze reports them)");
 }
