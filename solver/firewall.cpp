@@ -64,6 +64,55 @@ std::vector<DnatMatch> dnat_matches(const model::Model& m, const model::Firewall
   return out;
 }
 
+std::vector<FirewallDecision> filter_through_firewall(const model::Model& m, const model::Firewall& fw,
+                                                      const PacketSet& arriving) {
+  std::vector<FirewallDecision> out;
+  PacketSet left = arriving;
+  for (std::size_t i = 0; i < fw.order.size() && !left.empty(); ++i) {
+    const auto& at = fw.order[i];
+    const auto& rule = rule_at(m, fw, at);
+    if (rule.kind == model::FirewallRuleKind::kNat) continue;
+    const bool allow = collection_at(m, fw, at).action == model::FirewallAction::kAllow;
+    const IpSet sources = firewall_addresses(m, rule.sources);
+    IpSet destinations = IpSet::all();
+    bool assumed = false;
+    model::ProtocolMask protocols = rule.protocols;
+    if (rule.kind == model::FirewallRuleKind::kNetwork) {
+      // Destination FQDNs and unresolved entries count as everything in allow rules, nothing in deny rules.
+      bool unresolved = false;
+      destinations = firewall_addresses(m, rule.destinations, &unresolved);
+      if (!rule.destination_fqdns.empty() && rule.destinations.empty()) unresolved = true;
+      if (unresolved && !allow) continue;
+      if (unresolved) destinations = IpSet::all();
+    } else {
+      if (!allow) continue;  // an FQDN deny never hides an exposure by being assumed to match
+      protocols = model::bit(model::Protocol::kTcp);
+      assumed = true;
+    }
+    const model::PortSet ports = rule.destination_ports.empty() ? model::PortSet::all() : rule.destination_ports;
+    PacketSet match = left.intersect(PacketSet(Cube{sources, destinations, protocols, model::PortSet::all(), ports}));
+    // Ports constrain TCP and UDP only; ICMP matches whatever the ports say.
+    if (protocols & model::bit(model::Protocol::kIcmp)) {
+      match = match.unite(left.intersect(PacketSet(Cube{sources, destinations, model::bit(model::Protocol::kIcmp),
+                                                        model::PortSet::all(), model::PortSet::all()})));
+    }
+    if (match.empty()) continue;
+    left = left.subtract(match);
+    out.push_back(FirewallDecision{static_cast<int>(i), allow, std::move(match), assumed});
+  }
+  if (!left.empty()) out.push_back(FirewallDecision{-1, false, std::move(left), false});
+  return out;
+}
+
+int firewall_at(const model::Model& m, const model::IpAddress& address) {
+  for (std::size_t f = 0; f < m.firewalls.size(); ++f) {
+    for (const auto& c : m.firewalls[f].ip_configurations) {
+      if (c.private_ip == address) return static_cast<int>(f);
+    }
+  }
+  return -1;
+}
+
 FirewallSide firewall_side(const model::Model& m, const model::Firewall& fw) {
   FirewallSide side;
   for (const auto& c : fw.ip_configurations) {

@@ -32,6 +32,24 @@ struct DnatMatch {
 /// inbound connections (docs/model.md).
 std::vector<DnatMatch> dnat_matches(const model::Model& m, const model::Firewall& fw, const IpSet& internet);
 
+/// One rule's share of traffic crossing the firewall (network and application rules).
+struct FirewallDecision {
+  int position{-1};  // index into fw.order; -1: no rule matched (Azure denies by default)
+  bool allow{false};
+  PacketSet packets;
+  /// An application rule allowed by its port alone: its FQDN targets cannot be checked for a flow addressed
+  /// by IP, and are assumed to match (which never hides an exposure).
+  bool assumed{false};
+};
+
+/// Traffic that crosses the firewall because a route sends it there (not DNAT): network rules first, then
+/// application rules, first match, deny by default. The decisions partition `arriving`.
+std::vector<FirewallDecision> filter_through_firewall(const model::Model& m, const model::Firewall& fw,
+                                                      const PacketSet& arriving);
+
+/// The firewall whose private address is `address` (a route's next hop), or -1.
+int firewall_at(const model::Model& m, const model::IpAddress& address);
+
 /// The rule at a position of fw.order.
 const model::FirewallRule& rule_at(const model::Model& m, const model::Firewall& fw, const model::FirewallRulePosition& at);
 const model::FirewallRuleCollection& collection_at(const model::Model& m, const model::Firewall& fw,

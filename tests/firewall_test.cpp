@@ -9,6 +9,7 @@
 #include "importers/azure/resource_importer.h"
 #include "model/validate.h"
 #include "solver/exposure.h"
+#include "solver/firewall.h"
 
 namespace exposim::testing {
 namespace {
@@ -20,6 +21,7 @@ using solver::Via;
 const std::string kSub = "/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg/providers";
 std::string id(const std::string& type, const std::string& name) { return kSub + "/" + type + "/" + name; }
 json id_ref(const std::string& i) { return json{{"id", i}}; }
+model::ProtocolMask tcp_udp() { return model::bit(model::Protocol::kTcp) | model::bit(model::Protocol::kUdp); }
 
 const std::string kHub = id("Microsoft.Network/virtualNetworks", "hub");
 const std::string kSpoke = id("Microsoft.Network/virtualNetworks", "spoke");
@@ -381,6 +383,60 @@ TEST_CASE("firewall: malformed rules and policies are reported with their pointe
     const auto r = run(e.text());
     CHECK(r.diags.has_errors());
   }
+}
+
+}  // namespace
+}  // namespace exposim::testing
+
+namespace exposim::testing {
+namespace {
+
+TEST_CASE("firewall: traffic crossing the firewall by a route meets network rules, then application rules",
+          "[firewall]") {
+  // Network collections: deny TCP 22 to the spokes (100), allow TCP 443 and 8443 from the gateway subnet
+  // 10.0.3.0/24 to 10.1.1.0/24 (200). Application collection: allow HTTPS 443 (FQDN) from 10.0.3.0/24, and
+  // HTTP 8080 from the same. Arriving: TCP and UDP on every port from 10.0.3.0/24 to 10.1.1.4.
+  auto net = [](const std::string& name, int priority, const std::string& action, json rules) {
+    return json{{"ruleCollectionType", "FirewallPolicyFilterRuleCollection"},
+                {"name", name},
+                {"priority", priority},
+                {"action", {{"type", action}}},
+                {"rules", std::move(rules)}};
+  };
+  Estate e;
+  e.extra.push_back(policy(kPolicy, "policy"));
+  e.extra.push_back(group(
+      kPolicy, "rcg", 100,
+      json::array(
+          {net("deny-ssh", 100, "Deny",
+               {{{"ruleType", "NetworkRule"}, {"name", "ssh"}, {"ipProtocols", {"TCP"}}, {"sourceAddresses", {"*"}},
+                 {"destinationAddresses", {"10.1.0.0/16"}}, {"destinationPorts", {"22"}}}}),
+           net("allow-web", 200, "Allow",
+               {{{"ruleType", "NetworkRule"}, {"name", "web"}, {"ipProtocols", {"TCP"}},
+                 {"sourceAddresses", {"10.0.3.0/24"}}, {"destinationAddresses", {"10.1.1.0/24"}},
+                 {"destinationPorts", {"443", "8443"}}}}),
+           net("apps", 300, "Allow",
+               {{{"ruleType", "ApplicationRule"}, {"name", "site"}, {"sourceAddresses", {"10.0.3.0/24"}},
+                 {"protocols", {{{"protocolType", "Https"}, {"port", 443}}, {{"protocolType", "Http"}, {"port", 8080}}}},
+                 {"targetFqdns", {"app.contoso.com"}}}})})));
+  const auto r = run(e.text());
+  REQUIRE_FALSE(r.diags.has_errors());
+  const auto& fw = r.model.firewalls[0];
+  REQUIRE(solver::firewall_at(r.model, *model::IpAddress::parse("10.0.1.4")) == 0);
+  CHECK(solver::firewall_at(r.model, *model::IpAddress::parse("10.0.1.5")) == -1);
+  const solver::PacketSet arriving(solver::Cube{model::to_set(*model::IpPrefix::parse("10.0.3.0/24")),
+                                                model::to_set(*model::IpAddress::parse("10.1.1.4")),
+                                                tcp_udp(), model::PortSet::all(), model::PortSet::all()});
+  const auto decisions = solver::filter_through_firewall(r.model, fw, arriving);
+  std::vector<std::string> got;
+  for (const auto& d : decisions) {
+    const std::string name = d.position >= 0 ? solver::rule_at(r.model, fw, fw.order[d.position]).name : "default";
+    got.push_back(name + (d.allow ? " allow " : " deny ") + model::to_string(d.packets.destination_ports()) +
+                  (d.assumed ? " assumed" : ""));
+  }
+  // 443 goes to the network rule (network rules first); the application rule takes 8080 only, by assumption.
+  CHECK(got == std::vector<std::string>{"ssh deny 22", "web allow 443,8443", "site allow 8080 assumed",
+                                        "default deny 0-65535"});
 }
 
 }  // namespace
