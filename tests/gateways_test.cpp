@@ -388,6 +388,20 @@ TEST_CASE("bastion: SKUs decide the ports and the reach", "[solver][bastion]") {
                           "target",
                       });
   }
+  SECTION("Developer: a target NSG that denies 168.63.129.16 (AzureLoadBalancer) shuts the sessions out") {
+    Estate e;
+    e.vnet("hub", "10.0.0.0/16", {{"work", "10.0.2.0/24", "nsg-no-platform"}})
+        .nsg("nsg-no-platform", {{"deny-platform", 100, "Deny", "AzureLoadBalancer", "*"}})
+        .nic("nic-hub", "hub", "work", "10.0.2.4")
+        .add({{"id", kS + "/bastionHosts/bastion"},
+              {"name", "bastion"},
+              {"type", "Microsoft.Network/bastionHosts"},
+              {"sku", {{"name", "Developer"}}},
+              {"properties", {{"virtualNetwork", id_ref(kS + "/virtualNetworks/hub")}}}});
+    const auto r = run(e.resources);
+    REQUIRE_FALSE(r.diags.has_errors());
+    CHECK(lines(r).empty());
+  }
   SECTION("Premium private-only: no internet entry at all") {
     const auto r = estate("Premium", json{{"enablePrivateOnlyBastion", true}}, false);
     CHECK(lines(r).empty());
