@@ -165,6 +165,9 @@ std::optional<model::IpAddress> first_address(const model::Model& m, int subnet)
 
 constexpr const char* kBastionNote =
     "authenticated, mediated access: a session needs Azure sign-in and RBAC rights on the Bastion and the VM";
+constexpr const char* kShareableLinkNote =
+    "mediated access: a session needs Azure sign-in and RBAC rights on the Bastion and the VM, or a shareable link "
+    "(enableShareableLink: whoever holds a link needs no Azure account)";
 constexpr const char* kDeveloperNote =
     "authenticated, mediated access through the Azure portal (Developer SKU: shared Bastion, sessions come from "
     "168.63.129.16)";
@@ -238,7 +241,8 @@ class Builder {
       if (inner.empty()) continue;  // the subnet is not in the input: the sessions' source is unknown
       std::vector<Hop> front = {Hop{K::kInternet, RK::kInternet, -1, "", -1, ""}, pip_hop,
                                 nsg_hop(slot, a.rule, "bastion-subnet", subnet),
-                                Hop{K::kBastion, RK::kBastionHost, bi, "session", -1, kBastionNote}};
+                                Hop{K::kBastion, RK::kBastionHost, bi, "session", -1,
+                                    b.enable_shareable_link ? kShareableLinkNote : kBastionNote}};
       forward_bastion(bi, pip, vnets, inner, vnet, first_address(m_, subnet), a, internet, ports, front);
     }
   }

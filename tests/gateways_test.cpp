@@ -379,6 +379,13 @@ TEST_CASE("bastion: SKUs decide the ports and the reach", "[solver][bastion]") {
     CHECK(r.a.exposures[1].ports.is_all());
     CHECK(r.a.exposures[2].ports.is_all());
   }
+  SECTION("Standard with shareable links: the session note says a link needs no Azure account") {
+    const auto r = estate("Standard", json{{"enableShareableLink", true}}, true);
+    REQUIRE(lines(r).size() == 3);
+    const auto& hop = r.a.exposures[1].path[3];
+    REQUIRE(hop.kind == Hop::Kind::kBastion);
+    CHECK_THAT(std::string(hop.note), Catch::Contains("whoever holds a link needs no Azure account"));
+  }
   SECTION("Developer: the VNet of the VM only, through the portal (no public IP of its own)") {
     const auto r = estate("Developer", json::object(), false);
     // Sessions come from 168.63.129.16, which the default AllowVnetInBound admits (it is in the
