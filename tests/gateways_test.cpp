@@ -875,3 +875,28 @@ TEST_CASE("explain names the Bastion or gateway that owns a public IP it cannot 
   CHECK(t.error == "public IP 'pip-agw' belongs to application gateway 'agw': explain does not follow Bastion or "
                    "application gateway entries yet (analyze reports them)");
 }
+
+TEST_CASE("application gateway: two listeners to one pool give the backend one exposure per listener",
+          "[solver][application-gateway]") {
+  Estate e;
+  e.vnet("hub", "10.0.0.0/16", {{"agw", "10.0.2.0/24", ""}, {"web", "10.0.3.0/24", ""}})
+      .pip("pip-agw", "20.0.0.20")
+      .add(gateway("hub", "agw", "pip-agw", {{"l-http", 80}, {"l-https", 443}}, {{"pool", {}}}, {{"s", 8080}},
+                   {{"l-http", "pool", "s"}, {"l-https", "pool", "s"}}))
+      .nic("nic-web", "hub", "web", "10.0.3.4", "", {"pool"});
+  const auto r = run(e.resources);
+  REQUIRE_FALSE(r.diags.has_errors());
+  // Same backend port, different entries: the client may come in on 80 or on 443.
+  CHECK(lines(r) == std::vector<std::string>{
+                        "agw public-ip 80->tcp 80 any | internet pip:pip-agw no-nsg(subnet) agw(listener):l-http target",
+                        "agw public-ip 443->tcp 443 any | internet pip:pip-agw no-nsg(subnet) agw(listener):l-https target",
+                        "nic-web application-gateway 80->tcp 8080 any | internet pip:pip-agw no-nsg(gateway-subnet) "
+                        "agw(routing):l-http->8080 no-nsg(subnet) no-nsg(nic) target",
+                        "nic-web application-gateway 443->tcp 8080 any | internet pip:pip-agw no-nsg(gateway-subnet) "
+                        "agw(routing):l-https->8080 no-nsg(subnet) no-nsg(nic) target",
+                    });
+  for (const auto& x : r.a.exposures) {
+    CHECK(x.gateway == 0);
+    CHECK(x.gateway_rule == (x.entry_ports.contains(80) ? 0 : 1));
+  }
+}
