@@ -232,6 +232,12 @@ class Builder {
       }
     }
     const IpSet inner = subnet >= 0 ? union_of(m_.subnets[subnet].prefixes) : IpSet{};
+    if (inner.empty()) {
+      findings_.warning("entry-subnet-unknown", b.where,
+                        fmt::format("Bastion '{}': its subnet is not in the input (or has no prefix), so the address "
+                                    "its sessions come from is unknown: the VMs it reaches are not reported",
+                                    b.name));
+    }
     for (const auto& a : admitted(m_, space_, slot, subnet, frontends, internet, single(443))) {
       std::vector<Hop> path = {Hop{K::kInternet, RK::kInternet, -1, "", -1, ""}, pip_hop,
                                nsg_hop(slot, a.rule, "subnet", subnet),
@@ -321,6 +327,12 @@ class Builder {
     const NsgSlot slot = subnet_slot(m_, subnet_ref);
     const int vnet = vnet_of(m_, subnet_ref);
     const IpSet inner = subnet >= 0 ? union_of(m_.subnets[subnet].prefixes) : IpSet{};
+    if (inner.empty() && !g.rules.empty()) {
+      findings_.warning("entry-subnet-unknown", g.where,
+                        fmt::format("application gateway '{}': its subnet is not in the input (or has no prefix), so "
+                                    "the address its backends see is unknown: its backends are not reported",
+                                    g.name));
+    }
     IpSet frontends;
     for (const auto& fe : g.frontends) {
       if (fe.private_ip) frontends = frontends.unite(model::to_set(*fe.private_ip));

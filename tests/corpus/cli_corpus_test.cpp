@@ -82,6 +82,11 @@ TEST_CASE("cloud-custodian Bastion and application gateway lists", "[corpus]") {
                 true);
   REQUIRE_FALSE(l.diags.has_errors());
   const auto a = solver::analyze(l.model);
+  // The subnets are absent, so the address sessions and backends come from is unknown: said once for the Bastion
+  // and once for each of the five gateways (each has a routing rule).
+  int unknown_subnet = 0;
+  for (const auto& d : a.findings.sorted()) unknown_subnet += d.code == "entry-subnet-unknown" ? 1 : 0;
+  CHECK(unknown_subnet == 6);
   std::vector<std::string> seen;
   for (const auto& e : a.exposures) {
     CHECK(e.nic < 0);  // no NIC is in these lists: nothing is forwarded
