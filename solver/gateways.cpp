@@ -210,7 +210,13 @@ class Builder {
     if (b.sku == model::BastionSku::kDeveloper) {
       // A shared Bastion reached through the portal: no public IP of its own, the VM's VNet only.
       const int vnet = b.virtual_network.index;
-      if (vnet < 0) return;
+      if (vnet < 0) {
+        findings_.warning("entry-subnet-unknown", b.where,
+                          fmt::format("Bastion '{}' (Developer SKU): its virtual network is not in the input, so the VMs "
+                                      "it reaches are not reported",
+                                      b.name));
+        return;
+      }
       std::vector<Hop> front = {Hop{K::kInternet, RK::kInternet, -1, "", -1, ""},
                                 Hop{K::kBastion, RK::kBastionHost, bi, "session", -1, kDeveloperNote}};
       forward_bastion(bi, -1, {vnet}, azure_platform_address(), -1, std::nullopt, Admitted{-1, internet}, internet,
