@@ -264,7 +264,8 @@ void write_exposure_json(std::ostream& out, const model::Model& m, const Exposur
     entry["firewall"] = {{"id", fw.id}, {"name", fw.name}};
     if (e.gateway_rule >= 0) entry["firewall"]["rule"] = firewall_rule_json(m, fw, fw.order[e.gateway_rule]);
   }
-  if (e.gateway >= 0 && (e.via == solver::Via::kBastion || (e.nic < 0 && e.target_kind == model::ResourceKind::kBastionHost))) {
+  if (e.gateway >= 0 &&
+      (e.via == solver::Via::kBastion || (e.nic < 0 && e.target_kind == model::ResourceKind::kBastionHost))) {
     const auto& b = m.bastion_hosts[e.gateway];
     entry["bastion"] = {{"id", b.id}, {"name", b.name}, {"sku", model::to_string(b.sku)}};
   }
@@ -597,7 +598,8 @@ void write_csv(std::ostream& out, const model::Model& m, const solver::Analysis&
     for (const auto& h : e.path) {
       // The target's own NSGs: not those of a Bastion's or gateway's subnet on the way.
       const std::string_view scope = h.scope;
-      if ((h.kind == Hop::Kind::kNsg || h.kind == Hop::Kind::kNoNsg) && (scope == "subnet" || scope == "nic") && k < 2) {
+      const bool nsg = h.kind == Hop::Kind::kNsg || h.kind == Hop::Kind::kNoNsg;
+      if (nsg && (scope == "subnet" || scope == "nic") && k < 2) {
         hops[k++] = describe_hop(m, h);
       }
     }

@@ -453,7 +453,8 @@ class Validator {
         }
       }
       for (std::size_t p = 0; p < g.backend_pools.size(); ++p) {
-        if (!g.backend_pools[p].key.empty()) ag_pools_.emplace(g.backend_pools[p].key, std::make_pair(owner, static_cast<int>(p)));
+        if (g.backend_pools[p].key.empty()) continue;
+        ag_pools_.emplace(g.backend_pools[p].key, std::make_pair(owner, static_cast<int>(p)));
       }
     }
     for (std::size_t n = 0; n < m_.nics.size(); ++n) {

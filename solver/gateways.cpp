@@ -212,8 +212,8 @@ class Builder {
       const int vnet = b.virtual_network.index;
       if (vnet < 0) {
         findings_.warning("entry-subnet-unknown", b.where,
-                          fmt::format("Bastion '{}' (Developer SKU): its virtual network is not in the input, so the VMs "
-                                      "it reaches are not reported",
+                          fmt::format("Bastion '{}' (Developer SKU): its virtual network is not in the input, so "
+                                      "the VMs it reaches are not reported",
                                       b.name));
         return;
       }
@@ -227,8 +227,10 @@ class Builder {
     const int pip = cfg->public_ip.index;
     const int subnet = cfg->subnet.index;
     const NsgSlot slot = subnet_slot(m_, cfg->subnet);
-    const IpSet frontends = pip >= 0 && m_.public_ips[pip].address ? model::to_set(*m_.public_ips[pip].address) : IpSet{};
-    const Hop pip_hop{K::kPublicIp, RK::kPublicIp, pip, "", -1, pip >= 0 ? "" : "public IP not in the input: address unknown"};
+    const IpSet frontends =
+        pip >= 0 && m_.public_ips[pip].address ? model::to_set(*m_.public_ips[pip].address) : IpSet{};
+    const Hop pip_hop{K::kPublicIp, RK::kPublicIp, pip, "", -1,
+                      pip >= 0 ? "" : "public IP not in the input: address unknown"};
     const int vnet = vnet_of(m_, cfg->subnet);
     std::set<int> vnets;
     if (vnet >= 0) {
@@ -315,7 +317,8 @@ class Builder {
       findings_.warning("unresolved-backend", pool.where,
                         fmt::format("application gateway '{}': backend pool '{}' lists {}, not the address of any ip "
                                     "configuration in the input: exposure of {} is not reported",
-                                    g.name, pool.name, list, unresolved.size() == 1 ? "that backend" : "those backends"));
+                                    g.name, pool.name, list,
+                                    unresolved.size() == 1 ? "that backend" : "those backends"));
     }
     return {out.begin(), out.end()};
   }

@@ -1092,7 +1092,8 @@ struct Importer::Impl {
                      if (!bag->second.empty()) scope.emplace(ptr, bag->second);
                      auto port = read_lb_port(bag->first, keys::kPort, "port", 1, "backend HTTP settings", bs.name,
                                               mark, true);
-                     const bool proto = read_ag_protocol(bag->first, "backend HTTP settings", bs.name, mark, bs.protocol);
+                     const bool proto =
+                         read_ag_protocol(bag->first, "backend HTTP settings", bs.name, mark, bs.protocol);
                      if (!port || !proto) return;
                      bs.port = *port;
                      g.backend_settings.push_back(std::move(bs));
