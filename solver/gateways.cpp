@@ -289,7 +289,10 @@ class Builder {
 
   /// The ip configurations a backend pool reaches: its NIC members, and ip configurations (in VNets connected
   /// to the gateway's) whose private IP is one of its addresses. Other addresses are reported once per pool.
-  std::vector<model::IpConfigIndex> backends(int gi, int pool_index, int gateway_vnet) {
+  /// Addresses that are an internal load balancer's frontend are returned in `balancers` as (load balancer,
+  /// frontend): the gateway's connection then goes through that load balancer.
+  std::vector<model::IpConfigIndex> backends(int gi, int pool_index, int gateway_vnet,
+                                             std::vector<std::pair<int, int>>& balancers) {
     const auto& g = m_.application_gateways[gi];
     const auto& pool = g.backend_pools[pool_index];
     std::set<model::IpConfigIndex> out(pool.members.begin(), pool.members.end());
@@ -297,6 +300,14 @@ class Builder {
     for (const auto& a : pool.addresses) {
       bool found = false;
       if (a.ip) {
+        for (std::size_t l = 0; l < m_.load_balancers.size(); ++l) {
+          const auto& frontends = m_.load_balancers[l].frontends;
+          for (std::size_t f = 0; f < frontends.size(); ++f) {
+            if (frontends[f].public_ip.set() || frontends[f].private_ip != a.ip) continue;
+            balancers.emplace_back(static_cast<int>(l), static_cast<int>(f));
+            found = true;
+          }
+        }
         for (std::size_t n = 0; n < m_.nics.size(); ++n) {
           const auto& nic = m_.nics[n];
           for (std::size_t c = 0; c < nic.ip_configurations.size(); ++c) {
@@ -316,11 +327,23 @@ class Builder {
       for (const auto& u : unresolved) list += (list.empty() ? "'" : ", '") + u + "'";
       findings_.warning("unresolved-backend", pool.where,
                         fmt::format("application gateway '{}': backend pool '{}' lists {}, not the address of any ip "
-                                    "configuration in the input: exposure of {} is not reported",
+                                    "configuration or internal load balancer frontend in the input: exposure of {} "
+                                    "is not reported",
                                     g.name, pool.name, list,
                                     unresolved.size() == 1 ? "that backend" : "those backends"));
     }
     return {out.begin(), out.end()};
+  }
+
+  void forward_gateway(const std::shared_ptr<const ForwardedEntry>& entry, const model::IpConfigIndex& x,
+                       const std::string& what, int vnet, int subnet) {
+    std::optional<RouteChoice> reply;
+    ForwardedFlow f;
+    f.target = x;
+    f.entry = entry;
+    f.broken = path_breaks(m_, what, vnet, first_address(m_, subnet), x, reply);
+    if (reply) f.reply = route_hop(*reply);
+    out_.forwarded.push_back(std::move(f));
   }
 
   void application_gateway(int gi) {
@@ -395,16 +418,35 @@ class Builder {
             shared->entry_ports = single(port);
             shared->front = {Hop{K::kInternet, RK::kInternet, -1, "", -1, ""}, pip_hop,
                              nsg_hop(slot, a.rule, "gateway-subnet", subnet), hop};
-            for (const auto& x : backends(gi, t.pool.child, vnet)) {
+            std::vector<std::pair<int, int>> balancers;
+            const std::string what = fmt::format("application gateway '{}'", g.name);
+            for (const auto& x : backends(gi, t.pool.child, vnet, balancers)) {
               if (inner.empty()) continue;  // the gateway subnet is not in the input: the source is unknown
-              std::optional<RouteChoice> reply;
-              ForwardedFlow f;
-              f.target = x;
-              f.entry = shared;
-              f.broken = path_breaks(m_, fmt::format("application gateway '{}'", g.name), vnet,
-                                     first_address(m_, subnet), x, reply);
-              if (reply) f.reply = route_hop(*reply);
-              out_.forwarded.push_back(std::move(f));
+              forward_gateway(shared, x, what, vnet, subnet);
+            }
+            if (inner.empty()) continue;
+            // A pool address that is an internal load balancer's frontend: the load balancer's rules for that
+            // frontend and the settings' port (or HA ports) carry the connection on to their pool members.
+            for (const auto& [l, fe] : balancers) {
+              const auto& lb = m_.load_balancers[l];
+              for (std::size_t lr = 0; lr < lb.rules.size(); ++lr) {
+                const auto& rule = lb.rules[lr];
+                if (rule.frontend.child != fe || !(rule.protocols & model::bit(Protocol::kTcp))) continue;
+                const bool ha = rule.frontend_port == 0;
+                if (!ha && rule.frontend_port != backend_port) continue;
+                auto through = std::make_shared<ForwardedEntry>(*shared);
+                through->ports = single(ha ? backend_port : rule.backend_port);
+                Hop lb_hop{K::kLoadBalancer, RK::kLoadBalancer, l, "load-balancing", static_cast<int>(lr), ""};
+                lb_hop.port = ha ? -1 : rule.frontend_port;
+                through->front.push_back(lb_hop);
+                std::set<model::IpConfigIndex> done;
+                for (const auto& pool_ref : rule.backend_pools) {
+                  if (pool_ref.child < 0) continue;
+                  for (const auto& x : lb.backend_pools[pool_ref.child].members) {
+                    if (done.insert(x).second) forward_gateway(through, x, what, vnet, subnet);
+                  }
+                }
+              }
             }
           }
         }

@@ -237,6 +237,10 @@ std::string hop_text(const model::Model& m, const Hop& h) {
       if (h.via_rule >= 0) s += "->" + std::to_string(h.port);
       return s;
     }
+    case Hop::Kind::kLoadBalancer: {
+      const auto& lb = m.load_balancers[h.resource];
+      return "lb:" + lb.name + "/" + lb.rules[h.rule].name;
+    }
     case Hop::Kind::kTarget: return "target";
     default: return "?";
   }
@@ -540,7 +544,8 @@ TEST_CASE("application gateway: backends by host name or unknown address are rep
   CHECK(printed(r.a.findings) ==
         std::vector<std::string>{
             "t.json: /2/properties/backendAddressPools/0: warning: application gateway 'agw': backend pool 'pool' lists "
-            "'backend.contoso.com', '10.9.9.9', not the address of any ip configuration in the input: exposure of those "
+            "'backend.contoso.com', '10.9.9.9', not the address of any ip configuration or internal load balancer "
+            "frontend in the input: exposure of those "
             "backends is not reported [unresolved-backend]"});
 
   // The same gateway with a private frontend: never reached from the internet.
@@ -899,4 +904,48 @@ TEST_CASE("application gateway: two listeners to one pool give the backend one e
     CHECK(x.gateway == 0);
     CHECK(x.gateway_rule == (x.entry_ports.contains(80) ? 0 : 1));
   }
+}
+
+TEST_CASE("application gateway: a pool address that is an internal load balancer's frontend is followed through it",
+          "[solver][application-gateway]") {
+  const std::string lb_id = kS + "/loadBalancers/ilb";
+  auto lb_rule = [&](const std::string& name, int frontend_port, int backend_port) {
+    return json{{"name", name},
+                {"properties",
+                 {{"frontendIPConfiguration", id_ref(lb_id + "/frontendIPConfigurations/fe")},
+                  {"backendAddressPool", id_ref(lb_id + "/backendAddressPools/be")},
+                  {"protocol", "Tcp"},
+                  {"frontendPort", frontend_port},
+                  {"backendPort", backend_port}}}};
+  };
+  Estate e;
+  e.vnet("hub", "10.0.0.0/16", {{"agw", "10.0.2.0/24", ""}, {"app", "10.0.4.0/24", ""}})
+      // The backends admit 80 from the gateway subnet only.
+      .nsg("nsg-app", {{"allow-gw-80", 100, "Allow", "10.0.2.0/24", "80"}, {"deny-rest", 200, "Deny", "*", "*"}})
+      .pip("pip-agw", "20.0.0.20")
+      .add(gateway("hub", "agw", "pip-agw", {{"l-https", 443}}, {{"pool", {"10.0.4.100"}}}, {{"s-8080", 8080}},
+                   {{"l-https", "pool", "s-8080"}}))
+      .add({{"id", lb_id},
+            {"name", "ilb"},
+            {"type", "Microsoft.Network/loadBalancers"},
+            {"sku", {{"name", "Standard"}}},
+            {"properties",
+             {{"frontendIPConfigurations",
+               {{{"id", lb_id + "/frontendIPConfigurations/fe"},
+                 {"name", "fe"},
+                 {"properties", {{"privateIPAddress", "10.0.4.100"}, {"subnet", id_ref(subnet_id("hub", "app"))}}}}}},
+              {"backendAddressPools", {{{"id", lb_id + "/backendAddressPools/be"}, {"name", "be"}}}},
+              // 8080 -> 80 carries the gateway's connections; 9090 is another service the gateway never uses.
+              {"loadBalancingRules", {lb_rule("r-8080", 8080, 80), lb_rule("r-9090", 9090, 9090)}}}}});
+  e.nic("nic-app", "hub", "app", "10.0.4.4", "nsg-app");
+  e.resources.back()["properties"]["ipConfigurations"][0]["properties"]["loadBalancerBackendAddressPools"] = {
+      id_ref(lb_id + "/backendAddressPools/be")};
+  const auto r = run(e.resources);
+  REQUIRE_FALSE(r.diags.has_errors());
+  CHECK(printed(r.a.findings).empty());  // 10.0.4.100 is resolved: no unresolved-backend
+  CHECK(lines(r) == std::vector<std::string>{
+                        "agw public-ip 443->tcp 443 any | internet pip:pip-agw no-nsg(subnet) agw(listener):l-https target",
+                        "nic-app application-gateway 443->tcp 80 any | internet pip:pip-agw no-nsg(gateway-subnet) "
+                        "agw(routing):l-https->8080 lb:ilb/r-8080 no-nsg(subnet) nsg(nic):nsg-app/allow-gw-80 target",
+                    });
 }
