@@ -949,3 +949,18 @@ TEST_CASE("application gateway: a pool address that is an internal load balancer
                         "agw(routing):l-https->8080 lb:ilb/r-8080 no-nsg(subnet) nsg(nic):nsg-app/allow-gw-80 target",
                     });
 }
+
+TEST_CASE("application gateway: an IPv6 frontend reaches IPv4 backends for IPv6 clients", "[solver][application-gateway]") {
+  Estate e;
+  e.vnet("hub", "10.0.0.0/16", {{"agw", "10.0.2.0/24", ""}, {"web", "10.0.3.0/24", ""}})
+      .pip("pip-agw-v6", "2603:1020::10")
+      .add(gateway("hub", "agw", "pip-agw-v6", {{"l", 80}}, {{"pool", {"10.0.3.4"}}}, {{"s", 80}}, {{"l", "pool", "s"}}))
+      .nic("nic-web", "hub", "web", "10.0.3.4");
+  const auto r = run(e.resources);
+  REQUIRE_FALSE(r.diags.has_errors());
+  REQUIRE(lines(r).size() == 2);  // the gateway connects to the backend itself: no family check on the backend
+  for (const auto& x : r.a.exposures) {
+    CHECK(x.any_source);
+    CHECK(model::to_cidr_strings(x.sources).front().find(':') != std::string::npos);  // IPv6 clients only
+  }
+}
