@@ -11,6 +11,8 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "solver/paas.h"
+
 namespace exposim::cli {
 namespace {
 
@@ -46,9 +48,19 @@ std::string entry_ip(const model::Model& m, const Exposure& e) {
   return pip.address ? pip.address->to_string() : "";
 }
 
+/// The host name of a PaaS exposure's public endpoint, or its name when the input does not give the host.
+std::string paas_entry(const model::Model& m, const Exposure& e) {
+  const auto& s = m.paas_services[e.target];
+  const std::string& host = solver::entry_host(s, e);
+  if (!host.empty()) return host;
+  return s.name + (&host == &s.scm_host_name ? " (SCM site)" : " (public endpoint)");
+}
+
 std::string entry_label(const model::Model& m, const Exposure& e) {
   std::string label;
-  if (e.public_ip < 0) {
+  if (e.via == solver::Via::kPaasPublic) {
+    label = paas_entry(m, e);
+  } else if (e.public_ip < 0) {
     label = "(unknown public IP)";
   } else {
     const auto& pip = m.public_ips[e.public_ip];
@@ -206,7 +218,27 @@ ordered_json hop_json(const model::Model& m, const Hop& h) {
       }
       break;
     }
-    case Hop::Kind::kPaas:
+    case Hop::Kind::kPaas: {
+      j["hop"] = model::to_string(h.resource_kind);
+      j["scope"] = h.scope;
+      const auto& s = m.paas_services[h.resource];
+      j["id"] = s.id;
+      j["name"] = s.name;
+      j["service"] = model::to_string(s.kind);
+      j["public_network_access"] = model::to_string(s.public_network_access);
+      const bool own_scm = solver::is_scm(h) && !s.scm_uses_main;
+      const model::Access default_action = own_scm ? s.scm_default_action : s.default_action;
+      j["default_action"] = default_action == model::Access::kAllow ? "allow" : "deny";
+      if (h.rule >= 0) {
+        const auto& r = solver::hop_rules(s, h)[h.rule];
+        j["rule"] = {{"index", h.rule},
+                     {"name", r.name},
+                     {"address", r.text},
+                     {"action", r.action == model::Access::kAllow ? "allow" : "deny"}};
+        if (s.kind == model::PaasKind::kAppService) j["rule"]["priority"] = r.priority;
+      }
+      break;
+    }
     case Hop::Kind::kAppliance: {
       j["hop"] = h.kind == Hop::Kind::kBastion              ? "bastion"
                  : h.kind == Hop::Kind::kApplicationGateway ? "application-gateway"
@@ -246,6 +278,10 @@ void write_exposure_json(std::ostream& out, const model::Model& m, const Exposur
   const std::string eip = entry_ip(m, e);
   entry["ip"] = eip.empty() ? ordered_json(nullptr) : ordered_json(eip);
   entry["via"] = solver::to_string(e.via);
+  if (e.via == solver::Via::kPaasPublic) {
+    const auto& host = solver::entry_host(m.paas_services[e.target], e);
+    entry["host"] = host.empty() ? ordered_json(nullptr) : ordered_json(host);
+  }
   if (e.public_ip >= 0) {
     entry["id"] = m.public_ips[e.public_ip].id;
     entry["name"] = m.public_ips[e.public_ip].name;
@@ -335,6 +371,11 @@ std::string rules_text(const model::Model& m, const Exposure& e) {
       out += (h.kind == Hop::Kind::kBastion ? "bastion: " : "agw: ") + describe_hop(m, h);
       continue;
     }
+    if (h.kind == Hop::Kind::kPaas) {
+      if (!out.empty()) out += " > ";
+      out += "paas: " + describe_hop(m, h);
+      continue;
+    }
     if (h.kind != Hop::Kind::kNsg && h.kind != Hop::Kind::kNoNsg) continue;
     if (!out.empty()) out += " > ";
     out += std::string(h.scope) + ": " + describe_hop(m, h);
@@ -417,6 +458,43 @@ ordered_json target_json(const model::Model& m, model::ResourceKind kind, int in
   target["name"] = r != nullptr ? r->name : "";
   target["type"] = model::to_string(kind);
   const std::string ip = target_address(m, kind, index);
+  if (kind == model::ResourceKind::kPaasService && index >= 0) {
+    // A PaaS public endpoint is known by its host name; its addresses are Azure's to choose.
+    const auto& s = m.paas_services[index];
+    target["ip"] = nullptr;
+    target["host"] = s.host_name.empty() ? ordered_json(nullptr) : ordered_json(s.host_name);
+    target["service"] = model::to_string(s.kind);
+    ordered_json pes = ordered_json::array();
+    for (int p : s.private_endpoints) {
+      const auto& pe = m.private_endpoints[p];
+      ordered_json ips = ordered_json::array();
+      for (const auto& a : pe.private_ips) ips.push_back(a.to_string());
+      ordered_json connections = ordered_json::array();
+      for (const auto& c : pe.connections) {
+        if (c.target.index != index) continue;
+        connections.push_back({{"name", c.name}, {"group_ids", c.group_ids}, {"status", model::to_string(c.status)}});
+      }
+      const auto* subnet = pe.subnet.resolved() ? &m.subnets[pe.subnet.index] : nullptr;
+      // The subnet's privateEndpointNetworkPolicies: whether its NSG and route table apply to the endpoint.
+      ordered_json nsg_applies = nullptr;
+      ordered_json routes_apply = nullptr;
+      if (subnet != nullptr) {
+        using P = model::PrivateEndpointPolicy;
+        const P p = subnet->private_endpoint_policies;
+        nsg_applies = p == P::kEnabled || p == P::kNsgOnly;
+        routes_apply = p == P::kEnabled || p == P::kRouteTableOnly;
+      }
+      pes.push_back({{"id", pe.id},
+                     {"name", pe.name},
+                     {"subnet", subnet != nullptr ? ordered_json(subnet->id) : ordered_json(nullptr)},
+                     {"nsg_applies", nsg_applies},
+                     {"routes_apply", routes_apply},
+                     {"ips", ips},
+                     {"connections", connections}});
+    }
+    target["private_endpoints"] = pes;
+    return target;
+  }
   target["ip"] = ip.empty() ? ordered_json(nullptr) : ordered_json(ip);
   return target;
 }
@@ -429,6 +507,7 @@ std::string target_address(const model::Model& m, model::ResourceKind kind, int 
         if (c.private_ip) return c.private_ip->to_string();
       }
       return "";
+    case model::ResourceKind::kPaasService: return m.paas_services[index].host_name;
     case model::ResourceKind::kApplicationGateway:
       for (const auto& fe : m.application_gateways[index].frontends) {
         if (fe.private_ip) return fe.private_ip->to_string();
@@ -468,9 +547,17 @@ std::string describe_hop(const model::Model& m, const Hop& h) {
       if (waf != model::WafMode::kOff) out += fmt::format(" (WAF {})", model::to_string(waf));
       return out;
     }
+    case Hop::Kind::kPaas: {
+      const auto& s = m.paas_services[h.resource];
+      if (h.rule < 0) return fmt::format("{}/{}", s.name, h.scope);
+      const auto& r = solver::hop_rules(s, h)[h.rule];
+      std::string rule = r.name.empty() ? r.text : fmt::format("{} {}", r.name, r.text);
+      if (solver::is_scm(h)) rule = "scm/" + rule;
+      if (s.kind == model::PaasKind::kAppService) return fmt::format("{}/{} ({})", s.name, rule, r.priority);
+      return fmt::format("{}/{}", s.name, rule);
+    }
     case Hop::Kind::kTarget:
     case Hop::Kind::kBastion:
-    case Hop::Kind::kPaas:
     case Hop::Kind::kAppliance: {
       const auto* r = resource_of(m, h.resource_kind, h.resource);
       return r != nullptr ? r->name : "";
@@ -536,6 +623,15 @@ void write_table(std::ostream& out, const model::Model& m, const solver::Analysi
     out << fmt::format("{} exposure{} of {} firewall, Bastion, gateway or PaaS entry point{}\n", n, n == 1 ? "" : "s",
                        other_targets, other_targets == 1 ? "" : "s");
   }
+  if (a.paas_services_evaluated > 0) {
+    std::size_t with_pe = 0;
+    for (std::size_t s = 0; s < m.paas_services.size(); ++s) {
+      with_pe += solver::approved_private_endpoints(m, static_cast<int>(s)) > 0 ? 1 : 0;
+    }
+    out << fmt::format("{} PaaS service{} evaluated, {} with an approved private endpoint (which does not close the "
+                       "public endpoint)\n",
+                       a.paas_services_evaluated, a.paas_services_evaluated == 1 ? "" : "s", with_pe);
+  }
   if (!a.broken.empty()) {
     out << fmt::format("\n{} broken flow{}: they pass every filter but the reply cannot return (not exposures)\n",
                        a.broken.size(), a.broken.size() == 1 ? "" : "s");
@@ -566,6 +662,7 @@ void write_json(std::ostream& out, const model::Model& m, const solver::Analysis
                           {"exposed_ip_configurations", exposed},
                           {"evaluated_ip_configurations", a.targets_evaluated}};
   if (others > 0) summary["exposed_other_targets"] = others;
+  if (a.paas_services_evaluated > 0) summary["evaluated_paas_services"] = a.paas_services_evaluated;
   if (!a.broken.empty()) summary["broken"] = a.broken.size();
   out << summary.dump();
   if (!a.broken.empty()) {
@@ -609,7 +706,8 @@ void write_csv(std::ostream& out, const model::Model& m, const solver::Analysis&
     const std::string id = e.nic < 0 ? (other != nullptr ? other->id : "") : vm ? m.vms[e.vm].id : m.nics[e.nic].id;
     const std::vector<std::string> cells = {
         target_name(m, e), type, id,
-        private_ip(m, e), entry_ip(m, e), e.public_ip >= 0 ? m.public_ips[e.public_ip].name : "",
+        private_ip(m, e), entry_ip(m, e),
+        e.public_ip >= 0 ? m.public_ips[e.public_ip].name : e.via == solver::Via::kPaasPublic ? paas_entry(m, e) : "",
         solver::to_string(e.via), model::to_string(e.protocol), ports, sources, e.any_source ? "true" : "false",
         e.jit ? "true" : "false", hops[0], hops[1]};
     for (std::size_t i = 0; i < cells.size(); ++i) out << (i ? "," : "") << csv_cell(cells[i]);

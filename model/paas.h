@@ -1,6 +1,7 @@
 // Private endpoints and the public endpoints of PaaS services (§7).
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -8,10 +9,98 @@
 
 namespace exposim::model {
 
-/// A PaaS resource with a public endpoint: storage account, Key Vault, SQL server, Cosmos DB account, App
-/// Service site.
-struct PaasService : ResourceBase {};
+/// The PaaS services whose public endpoint is modelled.
+enum class PaasKind { kStorage, kKeyVault, kSqlServer, kCosmosDb, kAppService };
+/// "storage", "key-vault", "sql-server", "cosmos-db", "app-service".
+const char* to_string(PaasKind k);
 
-struct PrivateEndpoint : ResourceBase {};
+/// `publicNetworkAccess`. Absent means Enabled (Azure's default for every modelled service).
+enum class PublicNetworkAccess { kEnabled, kDisabled, kSecuredByPerimeter };
+/// "enabled", "disabled", "secured-by-perimeter".
+const char* to_string(PublicNetworkAccess a);
+
+/// One address rule of a service's firewall, whatever the service calls it: storage, Key Vault and Cosmos DB
+/// `ipRules`, SQL server firewall rules (`Microsoft.Sql/servers/firewallRules`), App Service
+/// `siteConfig.ipSecurityRestrictions`.
+struct PaasIpRule {
+  std::string name;         // SQL firewall rules and App Service restrictions; "" for ipRules
+  std::string text;         // the address as written ("52.10.0.0/16", "1.2.3.4-1.2.3.9", "Any", a tag)
+  IpSet addresses;          // what the rule matches (IPv4 and IPv6 in the unified space)
+  Access action{Access::kAllow};
+  int priority{0};          // App Service only (lower first); 0 elsewhere
+  /// The rule matches a range the solver cannot resolve: SQL's 0.0.0.0-0.0.0.0 ("allow Azure services"),
+  /// Cosmos DB's 0.0.0.0 (Azure datacenters), an App Service `ServiceTag` restriction. An allow rule of this
+  /// kind is taken as the whole internet, a deny rule as nothing (never hides an exposure).
+  bool unresolved{false};
+  /// An App Service restriction that admits a subnet through a service endpoint (`vnetSubnetResourceId`):
+  /// never internet traffic, matches no internet source.
+  bool subnet_only{false};
+  /// App Service restriction with `headers` (X-Forwarded-For, X-Azure-FDID, ...): allow rules are taken as
+  /// matching on addresses alone, deny rules as matching nothing.
+  bool has_headers{false};
+  SourceLocation where;
+};
+
+/// A PaaS resource with a public endpoint: storage account, Key Vault, SQL server, Cosmos DB account, App
+/// Service site. Which internet sources reach the public endpoint is decided by (docs/model.md):
+/// `public_network_access`, then the service's firewall (`default_action` and `ip_rules`).
+/// Recorded but not evaluated: virtual network rules (they admit subnets, never the internet), `bypass`
+/// (trusted Microsoft services, not arbitrary internet sources). Not modelled: network security perimeter
+/// rules (SecuredByPerimeter is assumed to admit the internet), IPv6 on public endpoints.
+struct PaasService : ResourceBase {
+  PaasKind kind{PaasKind::kStorage};
+  PublicNetworkAccess public_network_access{PublicNetworkAccess::kEnabled};
+  /// Storage and Key Vault `networkAcls.defaultAction`; Cosmos DB: Deny when it has IP rules or the virtual
+  /// network filter on; SQL: always Deny (firewall rules only admit); App Service:
+  /// `ipSecurityRestrictionsDefaultAction`, else Deny when any restriction exists, else Allow.
+  Access default_action{Access::kAllow};
+  /// In evaluation order: App Service restrictions sorted by priority (stable), others as written.
+  std::vector<PaasIpRule> ip_rules;
+  std::vector<Ref> virtual_network_rules;  // subnets, recorded only
+  std::string bypass;                      // as written ("AzureServices, Logging"), recorded only
+  bool virtual_network_filter{false};      // Cosmos DB `isVirtualNetworkFilterEnabled`
+  bool https_only{true};  // storage `supportsHttpsTrafficOnly` (default true), App Service `httpsOnly` (default false)
+  PortSet tcp_ports;      // the TCP ports the public endpoint serves (set by the importer, see docs/model.md)
+  std::string host_name;  // e.g. "acct.blob.core.windows.net"; "" when the input does not say
+  /// Filled by validation: the private endpoints with a connection to this service (indices into
+  /// Model::private_endpoints, ascending).
+  std::vector<int> private_endpoints;
+
+  /// App Service only: the SCM (Kudu) site, a second public endpoint (the same ports) with its own restrictions
+  /// (`scmIpSecurityRestrictions`, `scmIpSecurityRestrictionsDefaultAction`, same rules as the main site's)
+  /// unless `scmIpSecurityRestrictionsUseMain`. `publicNetworkAccess` applies to both.
+  bool has_scm{false};
+  std::string scm_host_name;  // "<app>.scm.azurewebsites.net", derived from the default host name
+  bool scm_uses_main{false};
+  std::vector<PaasIpRule> scm_ip_rules;
+  Access scm_default_action{Access::kAllow};
+};
+
+enum class ConnectionStatus { kApproved, kPending, kRejected, kDisconnected };
+/// "approved", "pending", "rejected", "disconnected".
+const char* to_string(ConnectionStatus s);
+
+/// A private endpoint's connection to a service (`privateLinkServiceConnections[]` and
+/// `manualPrivateLinkServiceConnections[]`).
+struct PrivateLinkConnection {
+  std::string name;
+  Ref target;  // privateLinkServiceId; resolved to a PaasService when it is one
+  std::vector<std::string> group_ids;  // "blob", "vault", "sqlServer", ...
+  ConnectionStatus status{ConnectionStatus::kApproved};
+  bool manual{false};
+  SourceLocation where;
+  bool flattened{false};  // fields on the object itself, not under "properties"
+};
+
+/// A private endpoint: a NIC-like address in a subnet that reaches one service privately. It never adds
+/// internet exposure and never closes the service's public endpoint (§7).
+struct PrivateEndpoint : ResourceBase {
+  Ref subnet;
+  /// Private addresses from `ipConfigurations[].privateIPAddress`, `customDnsConfigs[].ipAddresses` and
+  /// (filled by validation) the ip configurations of the NICs in `network_interfaces`; sorted, unique.
+  std::vector<IpAddress> private_ips;
+  std::vector<Ref> network_interfaces;
+  std::vector<PrivateLinkConnection> connections;
+};
 
 }  // namespace exposim::model

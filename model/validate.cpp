@@ -86,6 +86,7 @@ class Validator {
     resolve_nics();
     resolve_vms();
     resolve_load_balancers();
+    resolve_private_endpoints();
     resolve_firewalls();
     resolve_gateways();
     resolve_peerings();
@@ -507,6 +508,33 @@ class Validator {
     }
   }
 
+  /// Private endpoints: their subnet, NICs and targets. None of these decides internet exposure (a private
+  /// endpoint never adds any, §7), so a missing one is a warning. Fills PaasService::private_endpoints and
+  /// the endpoint's private IPs from its NICs.
+  void resolve_private_endpoints() {
+    for (std::size_t i = 0; i < m_.private_endpoints.size(); ++i) {
+      auto& pe = m_.private_endpoints[i];
+      resolve(pe.subnet, ResourceKind::kSubnet, pe.where, pe.flattened, "/subnet/id", false);
+      for (std::size_t n = 0; n < pe.network_interfaces.size(); ++n) {
+        auto& ref = pe.network_interfaces[n];
+        resolve(ref, ResourceKind::kNetworkInterface, pe.where, pe.flattened,
+                fmt::format("/networkInterfaces/{}/id", n), false);
+        if (!ref.resolved()) continue;
+        for (const auto& cfg : m_.nics[ref.index].ip_configurations) {
+          if (cfg.private_ip) pe.private_ips.push_back(*cfg.private_ip);
+        }
+      }
+      std::sort(pe.private_ips.begin(), pe.private_ips.end());
+      pe.private_ips.erase(std::unique(pe.private_ips.begin(), pe.private_ips.end()), pe.private_ips.end());
+      for (auto& c : pe.connections) {
+        resolve(c.target, ResourceKind::kPaasService, c.where, c.flattened, "/privateLinkServiceId", false);
+        if (!c.target.resolved()) continue;
+        auto& list = m_.paas_services[c.target.index].private_endpoints;
+        if (list.empty() || list.back() != static_cast<int>(i)) list.push_back(static_cast<int>(i));
+      }
+    }
+  }
+
   void resolve_firewalls() {
     auto resolve_addresses = [&](FirewallAddresses& a, const SourceLocation& where) {
       for (auto& ref : a.ip_groups) resolve(ref, ResourceKind::kIpGroup, where, true, "", false);
@@ -699,6 +727,13 @@ class Validator {
         for (const auto& x : r.targets) nics.insert(x.nic);
       }
       for (int n : nics) edge(lv, m_.by_key.at(m_.nics[n].key), EdgeKind::kBalancesTo);
+    }
+    for (const auto& pe : m_.private_endpoints) {
+      const VertexId pv = m_.by_key.at(pe.key);
+      if (pe.subnet.resolved()) edge(pv, vertex(pe.subnet), EdgeKind::kAttachedTo);
+      for (const auto& c : pe.connections) {
+        if (c.target.resolved()) edge(pv, vertex(c.target), EdgeKind::kAttachedTo);
+      }
     }
   }
 

@@ -15,6 +15,7 @@
 #include "solver/firewall.h"
 #include "solver/gateways.h"
 #include "solver/nsg_eval.h"
+#include "solver/paas.h"
 #include "solver/routing.h"
 
 namespace exposim::solver {
@@ -161,6 +162,7 @@ class Analyzer {
     appliances();
     gateways();
     out_.targets_evaluated = evaluated_.size();
+    analyze_paas(m_, space_, out_);
     out_.internet = space_.internet();
     sort();
   }

@@ -99,6 +99,7 @@ struct Analysis {
   IpSet internet;  // the internet as docs/model.md defines it for this estate (both families)
   std::size_t targets_evaluated{0};
   std::size_t distinct_evaluations{0};  // after memoisation
+  std::size_t paas_services_evaluated{0};  // PaaS services whose public endpoint was evaluated (solver/paas.h)
 };
 
 /// Computes every exposure of a validated model.

@@ -458,19 +458,19 @@ TEST_CASE("azure: nesting and size caps", "[azure]") {
 
 TEST_CASE("azure: resource types not modelled are counted, one warning per file", "[azure]") {
   Result r = import(R"([
-    {"type": "Microsoft.Storage/storageAccounts", "id": "/a"},
-    {"type": "microsoft.web/sites"},
-    {"type": "MICROSOFT.STORAGE/STORAGEACCOUNTS", "id": "/b"}
+    {"type": "Microsoft.Compute/disks", "id": "/a"},
+    {"type": "microsoft.insights/components"},
+    {"type": "MICROSOFT.COMPUTE/DISKS", "id": "/b"}
   ])");
   CHECK(r.diags == std::vector<std::string>{"t.json: warning: skipped 3 resources of types not modelled yet: "
-                                            "microsoft.storage/storageaccounts (2), microsoft.web/sites (1) "
+                                            "microsoft.compute/disks (2), microsoft.insights/components (1) "
                                             "[unmodelled-types]"});
   CHECK(r.stats.resources == 0);
   CHECK(r.stats.skipped_types ==
-        std::map<std::string, std::size_t>{{"microsoft.storage/storageaccounts", 2}, {"microsoft.web/sites", 1}});
-  Result one = import(R"([{"type": "Microsoft.Web/sites", "id": "/a"}])");
+        std::map<std::string, std::size_t>{{"microsoft.compute/disks", 2}, {"microsoft.insights/components", 1}});
+  Result one = import(R"([{"type": "Microsoft.Insights/components", "id": "/a"}])");
   CHECK(one.diags == std::vector<std::string>{"t.json: warning: skipped 1 resource of types not modelled yet: "
-                                              "microsoft.web/sites (1) [unmodelled-types]"});
+                                              "microsoft.insights/components (1) [unmodelled-types]"});
 }
 
 TEST_CASE("azure: file errors", "[azure]") {
@@ -632,13 +632,16 @@ TEST_CASE("azure: Resource Graph rows", "[azure]") {
   model::Diagnostics d;
   const auto stats = az::import_file(data_path("graph-data.json"), m, d);
   const std::string file = data_path("graph-data.json");
-  CHECK(printed(d) == std::vector<std::string>{file + ": warning: skipped 1 resource of types not modelled yet: "
-                                                      "microsoft.storage/storageaccounts (1) [unmodelled-types]"});
+  CHECK(printed(d).empty());  // the storage account row is modelled (PaaS public endpoints)
   CHECK(stats.detected_shape == "data");
-  CHECK(stats.resources == 3);
+  CHECK(stats.resources == 4);
   CHECK(stats.by_type == std::map<std::string, std::size_t>{{"microsoft.compute/virtualmachines", 1},
                                                             {"microsoft.network/networkinterfaces", 1},
-                                                            {"microsoft.network/publicipaddresses", 1}});
+                                                            {"microsoft.network/publicipaddresses", 1},
+                                                            {"microsoft.storage/storageaccounts", 1}});
+  REQUIRE(m.paas_services.size() == 1);
+  CHECK(m.paas_services[0].name == "appdata");
+  CHECK(m.paas_services[0].where.pointer == "/data/3");
   const std::string rg = "/subscriptions/00000000-0000-0000-0000-000000000000/resourcegroups/app/providers/";
   REQUIRE(m.nics.size() == 1);
   const auto& nic = m.nics[0];

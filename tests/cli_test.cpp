@@ -108,14 +108,19 @@ TEST_CASE("an output path that cannot be written exits 4 and leaves nothing", "[
 }
 
 TEST_CASE("strict mode (--strict) turns assumptions into errors", "[cli]") {
-  // The Resource Graph example holds a storage account and a key vault: a warning, fatal with --strict.
-  auto r = run_exposim({"analyze", example("restricted-admin/resource-graph.json")});
+  // Resources of a type not modelled: a warning, fatal with --strict.
+  const auto dir = scratch_dir();
+  write(dir / "disks.json",
+        R"([{"id": "/d1", "type": "Microsoft.Compute/disks"}, {"id": "/d2", "type": "Microsoft.Compute/disks"}])");
+  const std::string disks = (dir / "disks.json").string();
+  auto r = run_exposim({"analyze", example("restricted-admin/resource-graph.json"), disks});
   CHECK(r.code == 0);
   CHECK_THAT(r.err, Catch::Contains("warning: skipped 2 resources of types not modelled yet"));
-  r = run_exposim({"analyze", example("restricted-admin/resource-graph.json"), "--strict"});
+  r = run_exposim({"analyze", example("restricted-admin/resource-graph.json"), disks, "--strict"});
   CHECK(r.code == exposim::cli::kExitBadInput);
   CHECK_THAT(r.err, Catch::Contains("error: skipped 2 resources"));
   CHECK(r.out.empty());
+  fs::remove_all(dir);
 }
 
 TEST_CASE("a dangling reference is an error unless --allow-missing, which assumes the worst", "[cli]") {
@@ -146,7 +151,7 @@ TEST_CASE("verbose mode (--verbose) says what shape each file has", "[cli]") {
   auto r = run_exposim({"analyze", example("restricted-admin/resource-graph.json"), example("web-https-only/estate.json"),
                     "--verbose"});
   CHECK(r.code == 0);
-  CHECK_THAT(r.err, Catch::Contains("resource-graph.json: detected data shape, 5 resources"));
+  CHECK_THAT(r.err, Catch::Contains("resource-graph.json: detected data shape, 7 resources"));
   CHECK_THAT(r.err, Catch::Contains("estate.json: detected value shape"));
 }
 

@@ -218,6 +218,18 @@ struct PendingSubnet {
   model::SourceLocation where;
 };
 
+/// An App Service site's access restrictions, from `siteConfig` or the separate `config/web` resource.
+struct SiteRestrictions {
+  std::vector<model::PaasIpRule> rules;
+  std::optional<model::Access> default_action;  // explicit `ipSecurityRestrictionsDefaultAction`
+  std::vector<model::PaasIpRule> scm_rules;
+  std::optional<model::Access> scm_default_action;
+  bool scm_uses_main{false};
+  bool present{false};
+  std::string name;  // of the separate resource, for messages
+  model::SourceLocation where;
+};
+
 template <typename T>
 struct PendingChild {
   std::string parent_key;
@@ -256,6 +268,8 @@ struct Importer::Impl {
   std::vector<PendingChild<model::IpConfiguration>> pending_ip_configs;
   std::vector<PendingChild<model::LbNatRule>> pending_nat_rules;
   std::vector<PendingChild<model::LbBackendPool>> pending_pools;
+  std::vector<PendingChild<model::PaasIpRule>> pending_sql_rules;
+  std::vector<PendingChild<SiteRestrictions>> pending_site_configs;
   std::vector<PendingChild<model::FirewallRuleCollectionGroup>> pending_groups;
   std::unordered_map<std::string, model::WafMode> waf_policies;  // WAF policy key -> mode, applied in finish()
 
@@ -721,6 +735,545 @@ struct Importer::Impl {
     if (auto b = get_bool(props, keys::kUseRemoteGateways)) p.use_remote_gateways = *b;
     if (auto st = get_string(props, keys::kPeeringState)) p.connected = iequals(trim(*st), "connected");
     return p;
+  }
+
+  // ---- PaaS public endpoints and private endpoints (§7) ----
+
+  /// The host of a URL ("https://acct.blob.core.windows.net/" -> "acct.blob.core.windows.net"), or the
+  /// text itself when it has no scheme.
+  static std::string host_of_url(std::string_view url) {
+    std::string_view t = trim(url);
+    if (auto scheme = t.find("://"); scheme != std::string_view::npos) t.remove_prefix(scheme + 3);
+    t = t.substr(0, t.find_first_of("/:?#"));
+    return lowercase(t);
+  }
+
+  /// `publicNetworkAccess` of a PaaS resource (absent: Enabled).
+  void read_public_network_access(dom::object props, model::PaasService& s) {
+    using model::PublicNetworkAccess;
+    auto f = get_string(props, keys::kPublicNetworkAccess);
+    if (!f) return;
+    const std::string_view t = trim(*f);
+    if (iequals(t, "enabled")) {
+      s.public_network_access = PublicNetworkAccess::kEnabled;
+    } else if (iequals(t, "disabled")) {
+      s.public_network_access = PublicNetworkAccess::kDisabled;
+    } else if (iequals(t, "securedbyperimeter")) {
+      s.public_network_access = PublicNetworkAccess::kSecuredByPerimeter;
+      PointerScope at(ptr, f.key);
+      warning("unmodelled-feature",
+              fmt::format("'{}' is secured by a network security perimeter, not modelled: its public endpoint is "
+                          "assumed to admit the whole internet",
+                          s.name));
+    } else {
+      error_at(f.key, "invalid-value",
+               fmt::format("public network access '{}' is not Enabled, Disabled or SecuredByPerimeter", *f));
+    }
+  }
+
+  /// An Allow/Deny field; `out` is left alone when absent or bad (reported).
+  void read_paas_action(dom::object o, std::string_view key, std::string_view field, model::Access& out) {
+    auto f = get_string(o, key);
+    if (!f) return;
+    if (iequals(trim(*f), "allow")) {
+      out = model::Access::kAllow;
+    } else if (iequals(trim(*f), "deny")) {
+      out = model::Access::kDeny;
+    } else {
+      error_at(f.key, "invalid-value", fmt::format("{} '{}' is not Allow or Deny", field, *f));
+    }
+  }
+
+  /// Cosmos DB's "0.0.0.0": connections from Azure datacenters, reported at the current pointer.
+  void warn_azure_datacenters() {
+    warning("unresolved-service-tag",
+            "'0.0.0.0' allows connections from Azure datacenters, other customers' resources included; Azure's "
+            "ranges are not resolved: taken as the whole internet");
+  }
+
+  /// Appends an address rule from one address text at the current pointer; false when it is not an
+  /// address (reported).
+  bool add_ip_rule_text(std::string_view raw, model::PaasIpRule& rule) {
+    const std::string_view t = trim(raw);
+    if (t == "*" || iequals(t, "any")) {
+      rule.addresses = rule.addresses.unite(model::all_v4().unite(model::all_v6()));
+      return true;
+    }
+    auto p = prefix_value(t);
+    if (!p) return false;
+    rule.addresses = rule.addresses.unite(model::to_set(*p));
+    return true;
+  }
+
+  /// The `ipRules` of storage accounts and Key Vaults (`value`; the az CLI's storage shape says
+  /// `ipAddressOrRange`) and Cosmos DB accounts (`ipAddressOrRange`): allow rules. `zero_is_azure`: "0.0.0.0"
+  /// stands for Azure datacenters (Cosmos DB).
+  void read_ip_rules(dom::object o, std::string_view field_key, std::string_view field, bool zero_is_azure,
+                     model::PaasService& s) {
+    auto arr = get_array(o, keys::kIpRules);
+    if (!arr) return;
+    PointerScope scope(ptr, arr.key);
+    std::size_t i = 0;
+    for (dom::element e : *arr) {
+      PointerScope item(ptr, i++);
+      dom::object r;
+      if (e.get_object().get(r) != simdjson::SUCCESS) {
+        if (!e.is_null()) error("invalid-type", fmt::format("IP rule is {}, expected an object", kind_name(e.type())));
+        continue;
+      }
+      model::PaasIpRule rule;
+      rule.where = here();
+      auto value = get_string(r, field_key);
+      if (!value.present && field_key == keys::kValue) value = get_string(r, keys::kIpAddressOrRange);
+      if (!value) {
+        if (!value.present) error("missing-field", fmt::format("IP rule has no '{}'", field));
+        continue;
+      }
+      rule.text = std::string(trim(*value));
+      read_paas_action(r, keys::kAction, "action", rule.action);
+      PointerScope at(ptr, value.key);
+      if (zero_is_azure && rule.text == "0.0.0.0") {
+        rule.unresolved = true;
+        warn_azure_datacenters();
+      } else if (!add_ip_rule_text(rule.text, rule)) {
+        continue;
+      }
+      s.ip_rules.push_back(std::move(rule));
+    }
+  }
+
+  /// `virtualNetworkRules[].id` (storage, Key Vault, Cosmos DB): recorded only.
+  void read_vnet_rules(dom::object o, model::PaasService& s) {
+    auto arr = get_array(o, keys::kVirtualNetworkRules);
+    if (!arr) return;
+    PointerScope scope(ptr, arr.key);
+    std::size_t i = 0;
+    for (dom::element e : *arr) {
+      PointerScope item(ptr, i);
+      if (!e.is_null()) {
+        if (auto r = ref_value(e, fmt::format("item {} of '{}'", i, arr.key))) s.virtual_network_rules.push_back(*r);
+      }
+      ++i;
+    }
+  }
+
+  /// `networkAcls` of storage accounts and Key Vaults (`networkRuleSet` in the az CLI's storage output).
+  void read_network_acls(dom::object props, model::PaasService& s) {
+    auto acls = get_object(props, keys::kNetworkAcls);
+    if (!acls.present) acls = get_object(props, keys::kNetworkRuleSet);
+    if (!acls) return;
+    PointerScope scope(ptr, acls.key);
+    read_paas_action(*acls, keys::kDefaultAction, "default action", s.default_action);
+    if (auto b = get_string(*acls, keys::kBypass)) s.bypass = std::string(trim(*b));
+    read_ip_rules(*acls, keys::kValue, "value", false, s);
+    read_vnet_rules(*acls, s);
+  }
+
+  static model::PortSet tcp_ports(std::initializer_list<std::uint16_t> ports) {
+    model::PortSet out;
+    for (auto p : ports) out.add(p, p);
+    return out;
+  }
+
+  void read_storage_account(model::ResourceBase base, dom::object res, dom::object props, std::size_t res_mark) {
+    model::PaasService s;
+    static_cast<model::ResourceBase&>(s) = std::move(base);
+    s.kind = model::PaasKind::kStorage;
+    read_public_network_access(props, s);
+    auto https = get_bool(props, keys::kSupportsHttpsTrafficOnly);
+    if (!https.present) https = get_bool(props, keys::kEnableHttpsTrafficOnly);  // the az CLI's name
+    if (https) s.https_only = *https;
+    read_network_acls(props, s);
+    if (auto ep = get_object(props, keys::kPrimaryEndpoints)) {
+      PointerScope scope(ptr, ep.key);
+      if (auto blob = get_string(*ep, keys::kBlob)) s.host_name = host_of_url(*blob);
+    }
+    // Blob-only account kinds have no Azure Files share, hence no SMB (445) on the public endpoint.
+    bool files = true;
+    {
+      const std::string saved = ptr;
+      ptr.resize(res_mark);
+      if (auto kind = get_string(res, keys::kKind)) {
+        files = !iequals(trim(*kind), "blobstorage") && !iequals(trim(*kind), "blockblobstorage");
+      }
+      ptr = saved;
+    }
+    s.tcp_ports = tcp_ports({443});
+    if (!s.https_only) s.tcp_ports.add(80, 80);
+    if (files) s.tcp_ports.add(445, 445);
+    model.paas_services.push_back(std::move(s));
+  }
+
+  void read_key_vault(model::ResourceBase base, dom::object props) {
+    model::PaasService s;
+    static_cast<model::ResourceBase&>(s) = std::move(base);
+    s.kind = model::PaasKind::kKeyVault;
+    read_public_network_access(props, s);
+    read_network_acls(props, s);
+    if (auto uri = get_string(props, keys::kVaultUri)) s.host_name = host_of_url(*uri);
+    s.tcp_ports = tcp_ports({443});
+    model.paas_services.push_back(std::move(s));
+  }
+
+  void read_sql_server(model::ResourceBase base, dom::object props) {
+    model::PaasService s;
+    static_cast<model::ResourceBase&>(s) = std::move(base);
+    s.kind = model::PaasKind::kSqlServer;
+    s.default_action = model::Access::kDeny;  // only firewall rules admit
+    read_public_network_access(props, s);
+    if (auto fqdn = get_string(props, keys::kFullyQualifiedDomainName)) s.host_name = host_of_url(*fqdn);
+    s.tcp_ports = tcp_ports({1433});
+    model.paas_services.push_back(std::move(s));
+  }
+
+  /// A SQL server firewall rule (separate child resource); nullopt when it has an error (reported).
+  std::optional<model::PaasIpRule> read_sql_firewall_rule(dom::object res, ChildIds ids) {
+    const std::size_t errors_before = errors;
+    const std::size_t mark = ptr.size();
+    model::PaasIpRule r;
+    r.name = std::move(ids.name);
+    r.where = here();
+    auto props_or = properties_of(res);
+    if (!props_or) return std::nullopt;
+    auto [props, props_key] = *props_or;
+    std::optional<PointerScope> scope;
+    if (!props_key.empty()) scope.emplace(ptr, props_key);
+    std::optional<IpAddress> bounds[2];
+    const std::string_view fields[2] = {"startIpAddress", "endIpAddress"};
+    const std::string_view field_keys[2] = {keys::kStartIpAddress, keys::kEndIpAddress};
+    for (int k = 0; k < 2; ++k) {
+      auto f = get_string(props, field_keys[k]);
+      if (!f) {
+        if (!f.present) {
+          report(Severity::kError, "missing-field", ptr.substr(0, mark),
+                 fmt::format("firewall rule '{}' has no '{}'", r.name, fields[k]));
+        }
+        continue;
+      }
+      auto a = IpAddress::parse(trim(*f));
+      if (!a || a->family() != IpFamily::kV4) {
+        error_at(f.key, "invalid-value", fmt::format("{} '{}' is not an IPv4 address", fields[k], *f));
+        continue;
+      }
+      bounds[k] = a;
+    }
+    if (errors != errors_before) return std::nullopt;
+    r.text = bounds[0]->to_string() + "-" + bounds[1]->to_string();
+    if (bounds[0]->value > bounds[1]->value) {
+      report(Severity::kError, "invalid-value", ptr.substr(0, mark),
+             fmt::format("firewall rule '{}': range {} is empty (start after end)", r.name, r.text));
+      return std::nullopt;
+    }
+    if (bounds[0]->v4_bits() == 0 && bounds[1]->v4_bits() == 0) {
+      r.unresolved = true;  // "allow Azure services and resources to access this server"
+      report(Severity::kWarning, "unresolved-service-tag", ptr.substr(0, mark),
+             fmt::format("firewall rule '{}' (0.0.0.0-0.0.0.0) allows all Azure services, other customers' included; "
+                         "Azure's ranges are not resolved: taken as the whole internet",
+                         r.name));
+    } else {
+      r.addresses.add(bounds[0]->value, bounds[1]->value);
+    }
+    return r;
+  }
+
+  void read_cosmos_account(model::ResourceBase base, dom::object props) {
+    model::PaasService s;
+    static_cast<model::ResourceBase&>(s) = std::move(base);
+    s.kind = model::PaasKind::kCosmosDb;
+    read_public_network_access(props, s);
+    read_ip_rules(props, keys::kIpAddressOrRange, "ipAddressOrRange", true, s);
+    if (auto filter = get_string(props, keys::kIpRangeFilter)) {  // older API versions: "a,b/24,..."
+      PointerScope at(ptr, filter.key);
+      std::string_view rest = *filter;
+      while (!rest.empty()) {
+        const auto comma = rest.find(',');
+        const std::string_view item = trim(rest.substr(0, comma));
+        rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+        if (item.empty()) continue;
+        model::PaasIpRule rule;
+        rule.where = here();
+        rule.text = std::string(item);
+        if (item == "0.0.0.0") {
+          rule.unresolved = true;
+          warn_azure_datacenters();
+        } else if (!add_ip_rule_text(item, rule)) {
+          continue;
+        }
+        s.ip_rules.push_back(std::move(rule));
+      }
+    }
+    if (auto b = get_bool(props, keys::kIsVirtualNetworkFilterEnabled)) s.virtual_network_filter = *b;
+    read_vnet_rules(props, s);
+    if (auto b = get_string(props, keys::kNetworkAclBypass)) s.bypass = std::string(trim(*b));
+    // Cosmos DB has no default action: any IP rule or the virtual network filter closes everything else.
+    s.default_action = s.ip_rules.empty() && !s.virtual_network_filter ? model::Access::kAllow : model::Access::kDeny;
+    if (auto ep = get_string(props, keys::kDocumentEndpoint)) s.host_name = host_of_url(*ep);
+    s.tcp_ports = tcp_ports({443});
+    model.paas_services.push_back(std::move(s));
+  }
+
+  /// One `ipSecurityRestrictions` entry; nullopt when it has an error (reported).
+  std::optional<model::PaasIpRule> read_site_restriction(dom::object o, std::size_t index) {
+    const std::size_t errors_before = errors;
+    model::PaasIpRule r;
+    r.where = here();
+    if (auto n = get_string(o, keys::kName)) r.name = std::string(*n);
+    if (r.name.empty()) r.name = fmt::format("#{}", index);
+    read_paas_action(o, keys::kAction, "action", r.action);
+    if (auto f = find_field(o, keys::kPriority)) {
+      std::int64_t v = 0;
+      if (f->value.get_int64().get(v) != simdjson::SUCCESS) {
+        wrong_type<int>(*f, "an integer");
+      } else if (v < 0 || v > 2147483647) {
+        error_at(f->key, "invalid-value", fmt::format("priority {} not in 0..2147483647", v));
+      } else {
+        r.priority = static_cast<int>(v);
+      }
+    }
+    bool service_tag = false;
+    if (auto tag = get_string(o, keys::kTag)) {
+      const std::string_view t = trim(*tag);
+      if (iequals(t, "servicetag")) {
+        service_tag = true;
+      } else if (!iequals(t, "default") && !iequals(t, "xffproxy")) {
+        error_at(tag.key, "invalid-value", fmt::format("tag '{}' is not Default, XffProxy or ServiceTag", *tag));
+      }
+    }
+    if (auto h = get_object(o, keys::kHeaders)) r.has_headers = h->size() > 0;
+    auto subnet = get_string(o, keys::kVnetSubnetResourceId);
+    auto ip = get_string(o, keys::kIpAddress);
+    if (ip && !trim(*ip).empty()) {
+      r.text = std::string(trim(*ip));
+      PointerScope at(ptr, ip.key);
+      if (service_tag) {
+        r.unresolved = true;
+        warning("unresolved-service-tag",
+                fmt::format("service tag '{}' is not resolved to addresses: allow rules treat it as the whole "
+                            "internet, deny rules as nothing",
+                            r.text));
+      } else {
+        std::string_view rest = *ip;  // up to 8 comma-separated ranges per rule
+        while (!rest.empty()) {
+          const auto comma = rest.find(',');
+          const std::string_view item = trim(rest.substr(0, comma));
+          rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+          if (!item.empty()) add_ip_rule_text(item, r);
+        }
+      }
+    } else if (subnet && !trim(*subnet).empty()) {
+      r.text = std::string(trim(*subnet));
+      r.subnet_only = true;
+    } else if (!ip.present && !subnet.present) {
+      error("missing-field",
+            fmt::format("access restriction '{}' has no 'ipAddress' or 'vnetSubnetResourceId'", r.name));
+    }
+    if (errors != errors_before) return std::nullopt;
+    return r;
+  }
+
+  /// The access restrictions of a site's configuration (`siteConfig`, or the properties of the separate
+  /// `Microsoft.Web/sites/config` resource `web`); `present` when it lists restrictions or a default action.
+  /// The SCM site's (`scmIpSecurityRestrictions`, ...) go to `scm`.
+  SiteRestrictions read_site_restrictions(dom::object config) {
+    SiteRestrictions out = read_restriction_set(config, keys::kIpSecurityRestrictions,
+                                                keys::kIpSecurityRestrictionsDefaultAction);
+    SiteRestrictions scm = read_restriction_set(config, keys::kScmIpSecurityRestrictions,
+                                                keys::kScmIpSecurityRestrictionsDefaultAction);
+    out.scm_rules = std::move(scm.rules);
+    out.scm_default_action = scm.default_action;
+    out.present |= scm.present;
+    if (auto b = get_bool(config, keys::kScmIpSecurityRestrictionsUseMain)) {
+      out.scm_uses_main = *b;
+      out.present = true;
+    }
+    return out;
+  }
+
+  /// One list of access restrictions and its default action.
+  SiteRestrictions read_restriction_set(dom::object config, std::string_view list_key, std::string_view default_key) {
+    SiteRestrictions out;
+    if (auto arr = get_array(config, list_key)) {
+      out.present = true;
+      PointerScope list(ptr, arr.key);
+      std::size_t i = 0;
+      for (dom::element e : *arr) {
+        PointerScope item(ptr, i);
+        dom::object o;
+        if (e.get_object().get(o) == simdjson::SUCCESS) {
+          if (auto r = read_site_restriction(o, i)) out.rules.push_back(std::move(*r));
+        } else if (!e.is_null()) {
+          error("invalid-type", fmt::format("access restriction is {}, expected an object", kind_name(e.type())));
+        }
+        ++i;
+      }
+    }
+    model::Access action = model::Access::kAllow;
+    auto d = get_string(config, default_key);
+    if (d && (iequals(trim(*d), "allow") || iequals(trim(*d), "deny"))) {
+      read_paas_action(config, default_key, "default action", action);
+      out.default_action = action;
+      out.present = true;
+    } else if (d) {
+      read_paas_action(config, default_key, "default action", action);  // reports
+    }
+    return out;
+  }
+
+  /// Sorts restrictions by priority (stable); the default action when none is given: deny after any
+  /// restriction (Azure's implicit "deny all"), else allow.
+  static model::Access order_restrictions(std::vector<model::PaasIpRule>& rules,
+                                          const std::optional<model::Access>& default_action) {
+    std::stable_sort(rules.begin(), rules.end(),
+                     [](const model::PaasIpRule& a, const model::PaasIpRule& b) { return a.priority < b.priority; });
+    if (default_action) return *default_action;
+    return rules.empty() ? model::Access::kAllow : model::Access::kDeny;
+  }
+
+  /// Applies access restrictions to a site: rules sorted by priority (stable), and the default action.
+  static void apply_site_restrictions(model::PaasService& s, SiteRestrictions r) {
+    s.ip_rules = std::move(r.rules);
+    s.default_action = order_restrictions(s.ip_rules, r.default_action);
+    s.scm_ip_rules = std::move(r.scm_rules);
+    s.scm_default_action = order_restrictions(s.scm_ip_rules, r.scm_default_action);
+    s.scm_uses_main = r.scm_uses_main;
+  }
+
+  void read_web_site(model::ResourceBase base, dom::object props) {
+    model::PaasService s;
+    static_cast<model::ResourceBase&>(s) = std::move(base);
+    s.kind = model::PaasKind::kAppService;
+    s.https_only = false;  // Azure's default for sites
+    read_public_network_access(props, s);
+    if (auto b = get_bool(props, keys::kHttpsOnly)) s.https_only = *b;
+    if (auto h = get_string(props, keys::kDefaultHostName)) s.host_name = host_of_url(*h);
+    // Every site has an SCM (Kudu) site: "<app>.scm.<domain>" next to "<app>.<domain>".
+    s.has_scm = true;
+    if (const auto dot = s.host_name.find('.'); dot != std::string::npos) {
+      s.scm_host_name = s.host_name.substr(0, dot) + ".scm" + s.host_name.substr(dot);
+    }
+    SiteRestrictions restrictions;
+    if (auto config = get_object(props, keys::kSiteConfig)) {
+      PointerScope scope(ptr, config.key);
+      restrictions = read_site_restrictions(*config);
+    }
+    apply_site_restrictions(s, std::move(restrictions));
+    s.tcp_ports = tcp_ports({443});
+    if (!s.https_only) s.tcp_ports.add(80, 80);
+    model.paas_services.push_back(std::move(s));
+  }
+
+  /// One private link connection; nullopt when it has an error (reported).
+  std::optional<model::PrivateLinkConnection> read_pe_connection(dom::object o, ChildIds ids, bool manual) {
+    const std::size_t errors_before = errors;
+    const std::size_t mark = ptr.size();
+    model::PrivateLinkConnection c;
+    c.name = std::move(ids.name);
+    c.manual = manual;
+    c.status = manual ? model::ConnectionStatus::kPending : model::ConnectionStatus::kApproved;
+    c.where = here();
+    auto props_or = properties_of(o);
+    if (!props_or) return std::nullopt;
+    auto [props, props_key] = *props_or;
+    c.flattened = props_key.empty();
+    std::optional<PointerScope> scope;
+    if (!props_key.empty()) scope.emplace(ptr, props_key);
+    c.target = get_ref_id(props, keys::kPrivateLinkServiceId);
+    if (!c.target.set() && !find_field(props, keys::kPrivateLinkServiceId)) {
+      report(Severity::kError, "missing-field", ptr.substr(0, mark),
+             fmt::format("private link connection '{}' has no 'privateLinkServiceId'", c.name));
+    }
+    for_each_text(props, "", keys::kGroupIds, [&](std::string_view g) { c.group_ids.emplace_back(trim(g)); });
+    if (auto state = get_object(props, keys::kPrivateLinkServiceConnectionState)) {
+      PointerScope s(ptr, state.key);
+      if (auto st = get_string(*state, keys::kStatus)) {
+        const std::string_view t = trim(*st);
+        using model::ConnectionStatus;
+        if (iequals(t, "approved")) {
+          c.status = ConnectionStatus::kApproved;
+        } else if (iequals(t, "pending")) {
+          c.status = ConnectionStatus::kPending;
+        } else if (iequals(t, "rejected")) {
+          c.status = ConnectionStatus::kRejected;
+        } else if (iequals(t, "disconnected")) {
+          c.status = ConnectionStatus::kDisconnected;
+        } else {
+          error_at(st.key, "invalid-value",
+                   fmt::format("connection status '{}' is not Approved, Pending, Rejected or Disconnected", *st));
+        }
+      }
+    }
+    if (errors != errors_before) return std::nullopt;
+    return c;
+  }
+
+  /// A resource id given as a plain string (`privateLinkServiceId`), reported against the field.
+  Ref get_ref_id(dom::object o, std::string_view name) {
+    auto f = get_string(o, name);
+    if (!f || trim(*f).empty()) return {};
+    return Ref{model::canonical_id(trim(*f)), -1};
+  }
+
+  void read_private_endpoint(model::ResourceBase base, dom::object props) {
+    model::PrivateEndpoint pe;
+    static_cast<model::ResourceBase&>(pe) = std::move(base);
+    pe.subnet = get_ref(props, keys::kSubnet);
+    for (bool manual : {false, true}) {
+      const auto key = manual ? keys::kManualPrivateLinkServiceConnections : keys::kPrivateLinkServiceConnections;
+      const auto segment = manual ? segments::kManualPeConnectionsAsWritten : segments::kPeConnectionsAsWritten;
+      for_each_child(props, key, pe.id, segment, "private link connection", [&](dom::object o, ChildIds ids) {
+        if (auto c = read_pe_connection(o, std::move(ids), manual)) pe.connections.push_back(std::move(*c));
+      });
+    }
+    auto add_ip = [&](std::string_view raw, std::string_view what) {
+      const std::string_view t = trim(raw);
+      if (t.empty()) return;
+      if (auto a = IpAddress::parse(t)) {
+        pe.private_ips.push_back(*a);
+      } else {
+        error("invalid-value", fmt::format("{} '{}' is not an IP address", what, raw));
+      }
+    };
+    if (auto arr = get_array(props, keys::kIpConfigurations)) {
+      PointerScope list(ptr, arr.key);
+      std::size_t i = 0;
+      for (dom::element e : *arr) {
+        PointerScope item(ptr, i++);
+        dom::object o;
+        if (e.get_object().get(o) != simdjson::SUCCESS) {
+          if (!e.is_null()) {
+            error("invalid-type", fmt::format("ip configuration is {}, expected an object", kind_name(e.type())));
+          }
+          continue;
+        }
+        auto bag = properties_of(o);
+        if (!bag) continue;
+        std::optional<PointerScope> scope;
+        if (!bag->second.empty()) scope.emplace(ptr, bag->second);
+        if (auto f = get_string(bag->first, keys::kPrivateIpAddress)) {
+          PointerScope at(ptr, f.key);
+          add_ip(*f, "private IP address");
+        }
+      }
+    }
+    if (auto arr = get_array(props, keys::kCustomDnsConfigs)) {
+      PointerScope list(ptr, arr.key);
+      std::size_t i = 0;
+      for (dom::element e : *arr) {
+        PointerScope item(ptr, i++);
+        dom::object o;
+        if (e.get_object().get(o) != simdjson::SUCCESS) {
+          if (!e.is_null()) {
+            error("invalid-type", fmt::format("DNS configuration is {}, expected an object", kind_name(e.type())));
+          }
+          continue;
+        }
+        for_each_text(o, "", keys::kIpAddresses, [&](std::string_view t) { add_ip(t, "IP address"); });
+      }
+    }
+    std::sort(pe.private_ips.begin(), pe.private_ips.end());
+    pe.private_ips.erase(std::unique(pe.private_ips.begin(), pe.private_ips.end()), pe.private_ips.end());
+    pe.network_interfaces = get_ref_list(props, keys::kNetworkInterfaces);
+    model.private_endpoints.push_back(std::move(pe));
   }
 
   void read_vnet(model::ResourceBase base, dom::object props) {
@@ -1978,6 +2531,14 @@ struct Importer::Impl {
     kLoadBalancer,
     kLbNatRule,
     kLbPool,
+    kStorageAccount,
+    kKeyVault,
+    kSqlServer,
+    kSqlFirewallRule,
+    kCosmosDbAccount,
+    kWebSite,
+    kPrivateEndpoint,
+    kWebSiteConfig,
     kFirewall,
     kFirewallPolicy,
     kRuleCollectionGroup,
@@ -2005,6 +2566,14 @@ struct Importer::Impl {
         {types::kLoadBalancer, Kind::kLoadBalancer},
         {types::kLbInboundNatRule, Kind::kLbNatRule},
         {types::kLbBackendAddressPool, Kind::kLbPool},
+        {types::kStorageAccount, Kind::kStorageAccount},
+        {types::kKeyVault, Kind::kKeyVault},
+        {types::kSqlServer, Kind::kSqlServer},
+        {types::kSqlFirewallRule, Kind::kSqlFirewallRule},
+        {types::kCosmosDbAccount, Kind::kCosmosDbAccount},
+        {types::kWebSite, Kind::kWebSite},
+        {types::kPrivateEndpoint, Kind::kPrivateEndpoint},
+        {types::kWebSiteConfig, Kind::kWebSiteConfig},
         {types::kAzureFirewall, Kind::kFirewall},
         {types::kFirewallPolicy, Kind::kFirewallPolicy},
         {types::kRuleCollectionGroup, Kind::kRuleCollectionGroup},
@@ -2094,6 +2663,30 @@ struct Importer::Impl {
         if (!p) return false;
         std::string key = p->key;
         pending_pools.push_back({model::canonical_id(parent_id), std::move(parent_id), std::move(key), std::move(*p)});
+        return true;
+      }
+      case Kind::kSqlFirewallRule: {
+        if (!split_child_id(base.id, segments::kSqlFirewallRules, "firewall rule", parent_id)) return false;
+        auto r = read_sql_firewall_rule(res, std::move(ids));
+        if (!r) return false;
+        std::string key = lowercase(r->name);
+        pending_sql_rules.push_back(
+            {model::canonical_id(parent_id), std::move(parent_id), std::move(key), std::move(*r)});
+        return true;
+      }
+      case Kind::kWebSiteConfig: {
+        if (!split_child_id(base.id, segments::kWebSiteConfig, "site configuration", parent_id)) return false;
+        // Only the `web` configuration holds access restrictions (others: appsettings, logs, ...).
+        if (!iequals(last_segment(base.id), "web")) return true;
+        auto props_or = properties_of(res);
+        if (!props_or) return false;
+        std::optional<PointerScope> scope;
+        if (!props_or->second.empty()) scope.emplace(ptr, props_or->second);
+        SiteRestrictions r = read_site_restrictions(props_or->first);
+        if (!r.present) return true;
+        r.name = base.name;
+        r.where = base.where;
+        pending_site_configs.push_back({model::canonical_id(parent_id), std::move(parent_id), "web", std::move(r)});
         return true;
       }
       case Kind::kRuleCollectionGroup: {
@@ -2187,6 +2780,24 @@ struct Importer::Impl {
       case Kind::kLoadBalancer:
         read_load_balancer(std::move(base), res, props, res_mark);
         break;
+      case Kind::kStorageAccount:
+        read_storage_account(std::move(base), res, props, res_mark);
+        break;
+      case Kind::kKeyVault:
+        read_key_vault(std::move(base), props);
+        break;
+      case Kind::kSqlServer:
+        read_sql_server(std::move(base), props);
+        break;
+      case Kind::kCosmosDbAccount:
+        read_cosmos_account(std::move(base), props);
+        break;
+      case Kind::kWebSite:
+        read_web_site(std::move(base), props);
+        break;
+      case Kind::kPrivateEndpoint:
+        read_private_endpoint(std::move(base), props);
+        break;
       case Kind::kFirewall:
         read_firewall(std::move(base), res, props, res_mark);
         break;
@@ -2213,6 +2824,8 @@ struct Importer::Impl {
       case Kind::kIpConfig:
       case Kind::kLbNatRule:
       case Kind::kLbPool:
+      case Kind::kSqlFirewallRule:
+      case Kind::kWebSiteConfig:
       case Kind::kRuleCollectionGroup: {
         // Child readers work from the child's own object, at the resource's pointer.
         props_scope.reset();
@@ -2354,7 +2967,8 @@ struct Importer::Impl {
   void finish() {
     apply_waf_policies();
     if (pending_subnets.empty() && pending_rules.empty() && pending_peerings.empty() && pending_routes.empty() &&
-        pending_ip_configs.empty() && pending_nat_rules.empty() && pending_pools.empty() && pending_groups.empty()) {
+        pending_ip_configs.empty() && pending_nat_rules.empty() && pending_pools.empty() &&
+        pending_groups.empty() && pending_sql_rules.empty() && pending_site_configs.empty()) {
       return;
     }
     auto index_by_key = [](const auto& resources) {
@@ -2430,6 +3044,23 @@ struct Importer::Impl {
         pending_groups, model.firewall_policies, [](auto& p) -> auto& { return p.groups; },
         [](const model::FirewallRuleCollectionGroup& g) { return g.key; }, "rule collection group",
         "firewall policy");
+    attach(
+        pending_sql_rules, model.paas_services, [](auto& s) -> auto& { return s.ip_rules; },
+        [](const model::PaasIpRule& r) { return lowercase(r.name); }, "firewall rule", "SQL server");
+    if (!pending_site_configs.empty()) {
+      // The separate `config/web` resource is what Azure enforces; it replaces restrictions read from the
+      // site's own `siteConfig` (which site listings leave empty).
+      const auto sites = index_by_key(model.paas_services);
+      for (auto& p : pending_site_configs) {
+        auto it = sites.find(p.parent_key);
+        if (it == sites.end() || model.paas_services[it->second].kind != model::PaasKind::kAppService) {
+          dangling(p.value.where, "site configuration", p.value.name, "App Service site", p.parent_id);
+          continue;
+        }
+        apply_site_restrictions(model.paas_services[it->second], std::move(p.value));
+      }
+      pending_site_configs.clear();
+    }
   }
 };
 

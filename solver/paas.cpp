@@ -1,0 +1,174 @@
+// PaaS public endpoints: public network access, then the service's firewall, first match (docs/model.md).
+#include "solver/paas.h"
+
+#include <fmt/format.h>
+
+#include <string_view>
+
+namespace exposim::solver {
+namespace {
+
+using model::Access;
+using model::PaasKind;
+using model::PublicNetworkAccess;
+using RK = model::ResourceKind;
+
+/// The scope a rule of this service is reported under ("ip-rules", "firewall-rules", "access-restrictions").
+const char* rule_scope(PaasKind k) {
+  switch (k) {
+    case PaasKind::kSqlServer: return "firewall-rules";
+    case PaasKind::kAppService: return "access-restrictions";
+    case PaasKind::kStorage:
+    case PaasKind::kKeyVault:
+    case PaasKind::kCosmosDb: break;
+  }
+  return "ip-rules";
+}
+
+/// Why an unresolved allow rule is taken as the whole internet.
+const char* unresolved_note(PaasKind k) {
+  switch (k) {
+    case PaasKind::kSqlServer:
+      return "0.0.0.0-0.0.0.0 allows all Azure services, including other customers' resources; Azure's ranges are "
+             "not resolved: taken as the whole internet";
+    case PaasKind::kCosmosDb:
+      return "0.0.0.0 allows connections from Azure datacenters, including other customers' resources; Azure's "
+             "ranges are not resolved: taken as the whole internet";
+    case PaasKind::kAppService:
+      return "service tag not resolved to addresses: taken as the whole internet";
+    case PaasKind::kStorage:
+    case PaasKind::kKeyVault: break;
+  }
+  return "";
+}
+
+/// The internet sources a rule matches (over-approximated for allow rules, under-approximated for deny
+/// rules, so that no exposure is hidden), and the note saying so.
+std::pair<IpSet, const char*> matched(const model::PaasService& s, const model::PaasIpRule& r, const IpSet& internet) {
+  if (r.subnet_only) return {IpSet{}, ""};  // service endpoint traffic from a subnet: never the internet
+  if (r.unresolved) {
+    if (r.action == Access::kAllow) return {internet, unresolved_note(s.kind)};
+    return {IpSet{}, ""};
+  }
+  if (r.has_headers) {
+    if (r.action == Access::kDeny) return {IpSet{}, ""};
+    return {r.addresses.intersect(internet), "HTTP header conditions not evaluated: matched on addresses alone"};
+  }
+  return {r.addresses.intersect(internet), ""};
+}
+
+}  // namespace
+
+std::size_t approved_private_endpoints(const model::Model& m, int service) {
+  std::size_t n = 0;
+  for (int p : m.paas_services[service].private_endpoints) {
+    for (const auto& c : m.private_endpoints[p].connections) {
+      if (c.target.index == service && c.status == model::ConnectionStatus::kApproved) {
+        ++n;
+        break;
+      }
+    }
+  }
+  return n;
+}
+
+bool is_scm(const Hop& h) { return h.kind == Hop::Kind::kPaas && std::string_view(h.scope).rfind("scm-", 0) == 0; }
+
+const std::vector<model::PaasIpRule>& hop_rules(const model::PaasService& s, const Hop& h) {
+  return is_scm(h) && !s.scm_uses_main ? s.scm_ip_rules : s.ip_rules;
+}
+
+const std::string& entry_host(const model::PaasService& s, const Exposure& e) {
+  for (const auto& h : e.path) {
+    if (is_scm(h)) return s.scm_host_name;
+  }
+  return s.host_name;
+}
+
+void analyze_paas(const model::Model& m, const AddressSpace& space, Analysis& out) {
+  const IpSet internet = space.internet(model::IpFamily::kV4);
+  for (std::size_t i = 0; i < m.paas_services.size(); ++i) {
+    const auto& s = m.paas_services[i];
+    const int index = static_cast<int>(i);
+    ++out.paas_services_evaluated;
+    if (s.tcp_ports.empty()) continue;
+    bool exposed = false;
+    auto expose = [&](const IpSet& sources, const char* scope, int rule, const char* note) {
+      if (sources.empty()) return;
+      exposed = true;
+      Exposure e;
+      e.target_kind = RK::kPaasService;
+      e.target = index;
+      e.via = Via::kPaasPublic;
+      e.protocol = model::Protocol::kTcp;
+      e.ports = s.tcp_ports;
+      e.entry_ports = s.tcp_ports;
+      e.source_ports = model::PortSet::all();
+      e.sources = sources;
+      e.any_source = sources == internet;
+      e.path.push_back(Hop{Hop::Kind::kInternet, RK::kInternet, -1, "", -1, ""});
+      e.path.push_back(Hop{Hop::Kind::kPaas, RK::kPaasService, index, scope, rule, note});
+      e.path.push_back(Hop{Hop::Kind::kTarget, RK::kPaasService, index, "", -1, ""});
+      out.exposures.push_back(std::move(e));
+    };
+    // First match over `rules`, then the default action. Storage, Key Vault and Cosmos DB rules only admit,
+    // and only matter when the default is Deny.
+    auto firewall = [&](const std::vector<model::PaasIpRule>& rules, Access default_action, const char* rule_scope_name,
+                        const char* default_scope) {
+      const bool rules_apply = s.kind == PaasKind::kAppService || default_action == Access::kDeny;
+      IpSet remaining = internet;
+      if (rules_apply) {
+        for (std::size_t r = 0; r < rules.size() && !remaining.empty(); ++r) {
+          const auto& rule = rules[r];
+          auto [hit, note] = matched(s, rule, internet);
+          hit = hit.intersect(remaining);
+          if (hit.empty()) continue;
+          remaining = remaining.subtract(hit);
+          if (rule.action == Access::kAllow) expose(hit, rule_scope_name, static_cast<int>(r), note);
+        }
+      }
+      if (default_action == Access::kAllow) expose(remaining, default_scope, -1, "");
+    };
+
+    switch (s.public_network_access) {
+      case PublicNetworkAccess::kDisabled:
+        continue;  // overrides every firewall rule (the SCM site's too); private endpoints are the only way in
+      case PublicNetworkAccess::kSecuredByPerimeter:
+        expose(internet, "public-network-access", -1,
+               "secured by a network security perimeter, whose rules are not modelled: assumed to admit the internet");
+        if (s.has_scm) {
+          expose(internet, "scm-public-network-access", -1,
+                 "secured by a network security perimeter, whose rules are not modelled: assumed to admit the "
+                 "internet");
+        }
+        break;
+      case PublicNetworkAccess::kEnabled: {
+        firewall(s.ip_rules, s.default_action, rule_scope(s.kind), "default-action");
+        if (s.has_scm) {
+          // The SCM (Kudu) site: its own restrictions, or the main site's with scmIpSecurityRestrictionsUseMain.
+          if (s.scm_uses_main) {
+            firewall(s.ip_rules, s.default_action, "scm-access-restrictions", "scm-default-action");
+          } else {
+            firewall(s.scm_ip_rules, s.scm_default_action, "scm-access-restrictions", "scm-default-action");
+          }
+        }
+        if (s.kind == PaasKind::kSqlServer && s.ip_rules.empty()) {
+          out.findings.add({model::Severity::kNote, "paas-rules-unknown", s.where,
+                            fmt::format("SQL server '{}' has public network access enabled and no firewall rules "
+                                        "in the input: reported as closed; firewall rules are child resources "
+                                        "(Microsoft.Sql/servers/firewallRules) that some exports leave out",
+                                        s.name)});
+        }
+        break;
+      }
+    }
+    if (const std::size_t approved = approved_private_endpoints(m, index); exposed && approved > 0) {
+      out.findings.add({model::Severity::kNote, "public-beside-private-endpoint", s.where,
+                        fmt::format("{} '{}' has {} approved private endpoint{}, but its public endpoint still admits "
+                                    "internet sources: a private endpoint does not close the public endpoint",
+                                    model::to_string(s.kind), s.name, approved, approved == 1 ? "" : "s")});
+    }
+  }
+}
+
+}  // namespace exposim::solver
