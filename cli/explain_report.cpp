@@ -101,8 +101,11 @@ ordered_json hop_json(const model::Model& m, const FlowTrace& t, const TraceHop&
       j["id"] = lb.id;
       j["name"] = lb.name;
       if (h.lb_rule >= 0) {
-        j["rule"] = {{"name", h.lb_nat ? lb.nat_rules[h.lb_rule].name : lb.rules[h.lb_rule].name},
-                     {"kind", h.lb_nat ? "inbound-nat" : "load-balancing"},
+        const std::string& name = h.lb_nat_pool ? lb.nat_pools[h.lb_rule].name
+                                  : h.lb_nat    ? lb.nat_rules[h.lb_rule].name
+                                                : lb.rules[h.lb_rule].name;
+        j["rule"] = {{"name", name},
+                     {"kind", h.lb_nat_pool ? "inbound-nat-pool" : h.lb_nat ? "inbound-nat" : "load-balancing"},
                      {"frontend_port", h.frontend_port},
                      {"backend_port", h.backend_port}};
       } else {

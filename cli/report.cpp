@@ -141,11 +141,16 @@ ordered_json hop_json(const model::Model& m, const Hop& h) {
       const auto& lb = m.load_balancers[h.resource];
       j["id"] = lb.id;
       j["name"] = lb.name;
-      const bool nat = std::string_view(h.scope) == "inbound-nat";
-      const std::string& name = nat ? lb.nat_rules[h.rule].name : lb.rules[h.rule].name;
-      const int backend = nat ? lb.nat_rules[h.rule].backend_port : lb.rules[h.rule].backend_port;
+      const std::string_view scope = h.scope;
+      const bool nat = scope == "inbound-nat";
+      const bool pool = scope == "inbound-nat-pool";
+      const std::string& name =
+          pool ? lb.nat_pools[h.rule].name : nat ? lb.nat_rules[h.rule].name : lb.rules[h.rule].name;
+      const int backend = pool  ? lb.nat_pools[h.rule].backend_port
+                          : nat ? lb.nat_rules[h.rule].backend_port
+                                : lb.rules[h.rule].backend_port;
       j["rule"] = {{"name", name},
-                   {"kind", nat ? "inbound-nat" : "load-balancing"},
+                   {"kind", pool ? "inbound-nat-pool" : nat ? "inbound-nat" : "load-balancing"},
                    {"frontend_port", h.port >= 0 ? ordered_json(h.port) : ordered_json(nullptr)},
                    {"backend_port", h.port >= 0 ? ordered_json(backend) : ordered_json(nullptr)}};
       break;
@@ -448,6 +453,14 @@ ordered_json target_json(const model::Model& m, int nic_index, int ip_configurat
   target["ip"] = cfg.private_ip ? ordered_json(cfg.private_ip->to_string()) : ordered_json(nullptr);
   target["nic"] = {{"id", nic.id}, {"name", nic.name}};
   target["ip_configuration"] = cfg.name;
+  if (nic.scale_set >= 0) {
+    const auto& ss = m.scale_sets[nic.scale_set];
+    target["scale_set"] = {{"id", ss.id},
+                           {"name", ss.name},
+                           {"instance", nic.scale_set_instance >= 0 ? ordered_json(nic.scale_set_instance)
+                                                                     : ordered_json(nullptr)},
+                           {"synthesised", ss.synthesised}};
+  }
   return target;
 }
 
@@ -577,7 +590,9 @@ std::string describe_hop(const model::Model& m, const Hop& h) {
     }
     case Hop::Kind::kLoadBalancer: {
       const auto& lb = m.load_balancers[h.resource];
-      const bool nat = std::string_view(h.scope) == "inbound-nat";
+      const std::string_view scope = h.scope;
+      if (scope == "inbound-nat-pool") return lb.name + "/" + lb.nat_pools[h.rule].name + " (NAT pool)";
+      const bool nat = scope == "inbound-nat";
       return lb.name + "/" + (nat ? lb.nat_rules[h.rule].name : lb.rules[h.rule].name);
     }
     case Hop::Kind::kInternet: return "internet";

@@ -74,6 +74,12 @@ const char* to_string(ResourceKind k) {
     case ResourceKind::kApplicationGateway: return "application-gateway";
     case ResourceKind::kPaasService: return "paas-service";
     case ResourceKind::kPrivateEndpoint: return "private-endpoint";
+    case ResourceKind::kScaleSet: return "scale-set";
+    case ResourceKind::kVirtualWan: return "virtual-wan";
+    case ResourceKind::kVirtualHub: return "virtual-hub";
+    case ResourceKind::kHubConnection: return "hub-connection";
+    case ResourceKind::kHubRoutingIntent: return "hub-routing-intent";
+    case ResourceKind::kHubRouteTable: return "hub-route-table";
   }
   return "?";
 }
@@ -88,6 +94,7 @@ const char* to_string(EdgeKind k) {
     case EdgeKind::kMemberOf: return "member-of";
     case EdgeKind::kReaches: return "reaches";
     case EdgeKind::kBalancesTo: return "balances-to";
+    case EdgeKind::kConnectedTo: return "connected-to";
   }
   return "?";
 }
@@ -118,6 +125,12 @@ Model::Model(const Model& o)
       application_gateways(o.application_gateways),
       paas_services(o.paas_services),
       private_endpoints(o.private_endpoints),
+      scale_sets(o.scale_sets),
+      virtual_wans(o.virtual_wans),
+      virtual_hubs(o.virtual_hubs),
+      hub_connections(o.hub_connections),
+      hub_routing_intents(o.hub_routing_intents),
+      hub_route_tables(o.hub_route_tables),
       graph(o.graph) {
   // The index must view this copy's strings, not the original's.
   for (const auto& [key, v] : o.by_key) {
@@ -159,6 +172,12 @@ const ResourceBase* Model::resource(const GraphVertex& v) const {
     case ResourceKind::kApplicationGateway: return &application_gateways.at(v.index);
     case ResourceKind::kPaasService: return &paas_services.at(v.index);
     case ResourceKind::kPrivateEndpoint: return &private_endpoints.at(v.index);
+    case ResourceKind::kScaleSet: return &scale_sets.at(v.index);
+    case ResourceKind::kVirtualWan: return &virtual_wans.at(v.index);
+    case ResourceKind::kVirtualHub: return &virtual_hubs.at(v.index);
+    case ResourceKind::kHubConnection: return &hub_connections.at(v.index);
+    case ResourceKind::kHubRoutingIntent: return &hub_routing_intents.at(v.index);
+    case ResourceKind::kHubRouteTable: return &hub_route_tables.at(v.index);
   }
   return nullptr;
 }

@@ -13,6 +13,8 @@
 #include "model/gateways.h"
 #include "model/paas.h"
 #include "model/resources.h"
+#include "model/scale_set.h"
+#include "model/virtual_wan.h"
 
 namespace exposim::model {
 
@@ -34,6 +36,12 @@ enum class ResourceKind {
   kApplicationGateway,
   kPaasService,
   kPrivateEndpoint,
+  kScaleSet,
+  kVirtualWan,
+  kVirtualHub,
+  kHubConnection,
+  kHubRoutingIntent,
+  kHubRouteTable,
 };
 /// Stable lowercase names used in every output: "virtual-network", "network-interface", ...
 const char* to_string(ResourceKind k);
@@ -47,6 +55,7 @@ enum class EdgeKind {
   kMemberOf,    // NIC -> ASG
   kReaches,     // internet -> public IP
   kBalancesTo,  // load balancer -> NIC (backend pool or inbound NAT rule membership)
+  kConnectedTo, // spoke VNet -> virtual hub (one edge per hub virtual network connection)
 };
 const char* to_string(EdgeKind k);
 
@@ -80,6 +89,12 @@ struct Model {
   std::vector<ApplicationGateway> application_gateways;
   std::vector<PaasService> paas_services;
   std::vector<PrivateEndpoint> private_endpoints;
+  std::vector<ScaleSet> scale_sets;
+  std::vector<VirtualWan> virtual_wans;
+  std::vector<VirtualHub> virtual_hubs;
+  std::vector<HubConnection> hub_connections;
+  std::vector<HubRoutingIntent> hub_routing_intents;
+  std::vector<HubRouteTable> hub_route_tables;
 
   /// Filled by validate(): the topology, and canonical id -> vertex. Vertex 0 is the internet.
   /// The keys view the resources' own `key` strings (no copies); copying a Model rebuilds the index.

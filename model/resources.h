@@ -166,6 +166,7 @@ struct IpConfiguration {
   std::vector<Ref> asgs;
   std::vector<Ref> lb_backend_pools;      // child refs: index = load balancer, child = pool
   std::vector<Ref> lb_inbound_nat_rules;  // child refs: index = load balancer, child = NAT rule
+  std::vector<Ref> lb_inbound_nat_pools;  // child refs: index = load balancer, child = NAT pool (scale sets)
   std::vector<Ref> ag_backend_pools;      // child refs: index = application gateway, child = backend pool
   SourceLocation where;
   bool flattened{false};  // fields on the object itself, not under "properties"
@@ -176,15 +177,21 @@ struct NetworkInterface : ResourceBase {
   Ref nsg;
   Ref virtual_machine;
   bool enable_ip_forwarding{false};
+  /// A scale set instance's NIC (model/scale_set.h): the scale set (index into Model::scale_sets) and the
+  /// instance number; -1 otherwise.
+  int scale_set{-1};
+  int scale_set_instance{-1};
 };
 
 struct VirtualMachine : ResourceBase {
   std::vector<Ref> network_interfaces;
+  /// `virtualMachineScaleSet`: the scale set of a Flexible-orchestration instance (not resolved: a key).
+  Ref scale_set;
 };
 
 // ---- Load balancers (§3) ----
-// Unsupported, and kept out with a warning `unmodelled-feature` by the importer: inbound NAT pools (scale
-// sets), IP-address-based backend pools (`loadBalancerBackendAddresses`), outbound rules (outbound only).
+// Unsupported, and kept out with a warning `unmodelled-feature` by the importer: IP-address-based backend
+// pools (`loadBalancerBackendAddresses`), outbound rules (outbound only).
 
 /// An ip configuration of a NIC, by position: (index into Model::nics, index into its ip_configurations).
 struct IpConfigIndex {
@@ -247,12 +254,38 @@ struct LbNatRule {
   bool flattened{false};
 };
 
+/// A scale set instance reached through an inbound NAT pool: its ip configuration and instance number.
+struct LbNatPoolMember {
+  IpConfigIndex target;
+  int instance{-1};
+  auto operator<=>(const LbNatPoolMember&) const = default;
+};
+
+/// An inbound NAT pool (`inboundNatPools[]`, scale sets): instance i gets frontend port
+/// frontend_port_range_start + i (while that is <= frontend_port_range_end) -> backend_port.
+struct LbNatPool {
+  std::string name;
+  std::string id;
+  std::string key;
+  Ref frontend;  // child ref
+  ProtocolMask protocols{0};
+  std::uint16_t frontend_port_range_start{0};
+  std::uint16_t frontend_port_range_end{0};
+  std::uint16_t backend_port{0};
+  bool enable_floating_ip{false};
+  /// Filled by validation: the instance ip configurations listing this pool, by instance, then NIC key.
+  std::vector<LbNatPoolMember> members;
+  SourceLocation where;
+  bool flattened{false};
+};
+
 struct LoadBalancer : ResourceBase {
   Sku sku{Sku::kBasic};  // Azure's default when `sku` is absent
   std::vector<LbFrontend> frontends;
   std::vector<LbBackendPool> backend_pools;
   std::vector<LbRule> rules;
   std::vector<LbNatRule> nat_rules;
+  std::vector<LbNatPool> nat_pools;
 };
 
 }  // namespace exposim::model

@@ -64,6 +64,9 @@ class Validator {
 
   void run() {
     std::set<std::string> seen;
+    // Scale sets first: their synthesised instances are NICs, VMs and public IPs like any other.
+    drop_duplicates(m_.scale_sets, "scale set", diags_, seen);
+    expand_scale_sets(m_, diags_);
     drop_duplicates(m_.vnets, "virtual network", diags_, seen);
     drop_duplicates(m_.subnets, "subnet", diags_, seen);
     drop_duplicates(m_.nsgs, "network security group", diags_, seen);
@@ -80,15 +83,22 @@ class Validator {
     drop_duplicates(m_.application_gateways, "application gateway", diags_, seen);
     drop_duplicates(m_.paas_services, "PaaS service", diags_, seen);
     drop_duplicates(m_.private_endpoints, "private endpoint", diags_, seen);
+    drop_duplicates(m_.virtual_wans, "virtual WAN", diags_, seen);
+    drop_duplicates(m_.virtual_hubs, "virtual hub", diags_, seen);
+    drop_duplicates(m_.hub_connections, "hub virtual network connection", diags_, seen);
+    drop_duplicates(m_.hub_routing_intents, "routing intent", diags_, seen);
+    drop_duplicates(m_.hub_route_tables, "hub route table", diags_, seen);
     build_vertices();
     resolve_subnets();
     resolve_back_references();
     resolve_nics();
     resolve_vms();
     resolve_load_balancers();
+    resolve_scale_sets();
     resolve_private_endpoints();
     resolve_firewalls();
     resolve_gateways();
+    resolve_virtual_wans();
     resolve_peerings();
     finish_nsgs();
     build_edges();
@@ -123,6 +133,12 @@ class Validator {
     add_vertices(m_.application_gateways, ResourceKind::kApplicationGateway);
     add_vertices(m_.paas_services, ResourceKind::kPaasService);
     add_vertices(m_.private_endpoints, ResourceKind::kPrivateEndpoint);
+    add_vertices(m_.scale_sets, ResourceKind::kScaleSet);
+    add_vertices(m_.virtual_wans, ResourceKind::kVirtualWan);
+    add_vertices(m_.virtual_hubs, ResourceKind::kVirtualHub);
+    add_vertices(m_.hub_connections, ResourceKind::kHubConnection);
+    add_vertices(m_.hub_routing_intents, ResourceKind::kHubRoutingIntent);
+    add_vertices(m_.hub_route_tables, ResourceKind::kHubRouteTable);
     for (std::size_t l = 0; l < m_.load_balancers.size(); ++l) {
       const auto& lb = m_.load_balancers[l];
       const int li = static_cast<int>(l);
@@ -134,6 +150,9 @@ class Validator {
       }
       for (std::size_t i = 0; i < lb.nat_rules.size(); ++i) {
         if (!lb.nat_rules[i].key.empty()) nat_rules_.emplace(lb.nat_rules[i].key, std::make_pair(li, static_cast<int>(i)));
+      }
+      for (std::size_t i = 0; i < lb.nat_pools.size(); ++i) {
+        if (!lb.nat_pools[i].key.empty()) nat_pools_.emplace(lb.nat_pools[i].key, std::make_pair(li, static_cast<int>(i)));
       }
     }
     for (std::size_t n = 0; n < m_.nics.size(); ++n) {
@@ -376,6 +395,271 @@ class Validator {
     }
   }
 
+  /// Inbound NAT pools (scale sets): their frontends, and the instance ip configurations listing them.
+  /// An ip configuration that also lists an inbound NAT rule of the pool's load balancer is reached through
+  /// that rule instead: Azure derives one rule per instance from the pool (`<pool>.<instance>`), and an
+  /// export of instance NICs lists those.
+  void resolve_scale_sets() {
+    // Instance NICs by position after duplicates were dropped.
+    for (auto& s : m_.scale_sets) s.instance_nics.clear();
+    for (std::size_t n = 0; n < m_.nics.size(); ++n) {
+      const int si = m_.nics[n].scale_set;
+      if (si >= 0) m_.scale_sets[si].instance_nics.push_back(static_cast<int>(n));
+    }
+    for (std::size_t l = 0; l < m_.load_balancers.size(); ++l) {
+      for (auto& p : m_.load_balancers[l].nat_pools) {
+        resolve_child(p.frontend, frontends_, "frontend IP configuration", static_cast<int>(l), p.where, p.flattened,
+                      "/frontendIPConfiguration/id");
+      }
+    }
+    for (std::size_t n = 0; n < m_.nics.size(); ++n) {
+      auto& nic = m_.nics[n];
+      for (std::size_t c = 0; c < nic.ip_configurations.size(); ++c) {
+        auto& cfg = nic.ip_configurations[c];
+        for (std::size_t i = 0; i < cfg.lb_inbound_nat_pools.size(); ++i) {
+          auto& ref = cfg.lb_inbound_nat_pools[i];
+          resolve_child(ref, nat_pools_, "inbound NAT pool", -1, cfg.where, cfg.flattened,
+                        fmt::format("/loadBalancerInboundNatPools/{}/id", i));
+          if (ref.child < 0) continue;
+          auto& pool = m_.load_balancers[ref.index].nat_pools[ref.child];
+          if (nic.scale_set_instance < 0) {
+            SourceLocation at = cfg.where;
+            at.pointer += cfg.flattened ? "/loadBalancerInboundNatPools" : "/properties/loadBalancerInboundNatPools";
+            diags_.warning("inconsistent-reference", at,
+                           fmt::format("ip configuration '{}' lists inbound NAT pool '{}', but its NIC is not a scale "
+                                       "set instance (only those can use a pool): no port of the pool reaches it",
+                                       cfg.name, pool.name));
+            continue;
+          }
+          const int lb = ref.index;
+          const bool derived = std::any_of(cfg.lb_inbound_nat_rules.begin(), cfg.lb_inbound_nat_rules.end(),
+                                           [&](const Ref& r) { return r.index == lb; });
+          if (!derived) pool.members.push_back(LbNatPoolMember{{static_cast<int>(n), static_cast<int>(c)},
+                                                               nic.scale_set_instance});
+        }
+      }
+    }
+    for (auto& lb : m_.load_balancers) {
+      for (auto& pool : lb.nat_pools) {
+        auto key = [this](const LbNatPoolMember& x) {
+          const auto& nic = m_.nics[x.target.nic];
+          return std::tie(x.instance, nic.key, nic.ip_configurations[x.target.ip_configuration].name);
+        };
+        std::sort(pool.members.begin(), pool.members.end(),
+                  [&](const LbNatPoolMember& a, const LbNatPoolMember& b) { return key(a) < key(b); });
+        pool.members.erase(std::unique(pool.members.begin(), pool.members.end()), pool.members.end());
+        // Instance i gets start + i: instances past the range get no port (Azure refuses to scale so far).
+        const int size = pool.frontend_port_range_end - pool.frontend_port_range_start + 1;
+        auto first = std::find_if(pool.members.begin(), pool.members.end(),
+                                  [&](const LbNatPoolMember& x) { return x.instance >= size; });
+        if (first != pool.members.end()) {
+          diags_.warning("nat-pool-exhausted", pool.where,
+                         fmt::format("inbound NAT pool '{}' of load balancer '{}' has {} frontend {} ({}-{}): {} "
+                                     "instance ip {} from instance {} on get none and are not reached through it",
+                                     pool.name, lb.name, size, size == 1 ? "port" : "ports",
+                                     pool.frontend_port_range_start, pool.frontend_port_range_end,
+                                     pool.members.end() - first,
+                                     pool.members.end() - first == 1 ? "configuration" : "configurations",
+                                     first->instance));
+        }
+      }
+    }
+  }
+
+  /// Private endpoints: their subnet, NICs and targets. None of these decides internet exposure (a private
+  /// endpoint never adds any, §7), so a missing one is a warning. Fills PaasService::private_endpoints and
+  /// the endpoint's private IPs from its NICs.
+  void resolve_private_endpoints() {
+    for (std::size_t i = 0; i < m_.private_endpoints.size(); ++i) {
+      auto& pe = m_.private_endpoints[i];
+      resolve(pe.subnet, ResourceKind::kSubnet, pe.where, pe.flattened, "/subnet/id", false);
+      for (std::size_t n = 0; n < pe.network_interfaces.size(); ++n) {
+        auto& ref = pe.network_interfaces[n];
+        resolve(ref, ResourceKind::kNetworkInterface, pe.where, pe.flattened,
+                fmt::format("/networkInterfaces/{}/id", n), false);
+        if (!ref.resolved()) continue;
+        for (const auto& cfg : m_.nics[ref.index].ip_configurations) {
+          if (cfg.private_ip) pe.private_ips.push_back(*cfg.private_ip);
+        }
+      }
+      std::sort(pe.private_ips.begin(), pe.private_ips.end());
+      pe.private_ips.erase(std::unique(pe.private_ips.begin(), pe.private_ips.end()), pe.private_ips.end());
+      for (auto& c : pe.connections) {
+        resolve(c.target, ResourceKind::kPaasService, c.where, c.flattened, "/privateLinkServiceId", false);
+        if (!c.target.resolved()) continue;
+        auto& list = m_.paas_services[c.target.index].private_endpoints;
+        if (list.empty() || list.back() != static_cast<int>(i)) list.push_back(static_cast<int>(i));
+      }
+    }
+  }
+
+  void resolve_firewalls() {
+    auto resolve_addresses = [&](FirewallAddresses& a, const SourceLocation& where) {
+      for (auto& ref : a.ip_groups) resolve(ref, ResourceKind::kIpGroup, where, true, "", false);
+    };
+    auto resolve_rules = [&](std::vector<FirewallRuleCollection>& collections) {
+      for (auto& c : collections) {
+        for (auto& r : c.rules) {
+          resolve_addresses(r.sources, r.where);
+          resolve_addresses(r.destinations, r.where);
+        }
+      }
+    };
+    for (auto& p : m_.firewall_policies) {
+      resolve(p.base_policy, ResourceKind::kFirewallPolicy, p.where, p.flattened, "/basePolicy/id", false);
+      std::set<std::string> present;
+      for (auto& g : p.groups) {
+        present.insert(g.key);
+        resolve_rules(g.collections);
+      }
+      for (const auto& ref : p.listed_groups) {
+        if (present.count(ref.id) == 0) {
+          diags_.warning("missing-reference", p.where,
+                         fmt::format("firewall policy '{}' lists rule collection group '{}', which is not in the input: "
+                                     "its rules are unknown and exposure through them is not reported",
+                                     p.name, ref.id));
+        }
+      }
+    }
+    for (auto& fw : m_.firewalls) {
+      for (auto& c : fw.ip_configurations) {
+        resolve(c.subnet, ResourceKind::kSubnet, c.where, c.flattened, "/subnet/id", false);
+        resolve(c.public_ip, ResourceKind::kPublicIp, c.where, c.flattened, "/publicIPAddress/id", false);
+      }
+      resolve(fw.policy, ResourceKind::kFirewallPolicy, fw.where, fw.flattened, "/firewallPolicy/id", false);
+      resolve_rules(fw.classic);
+      order_firewall(fw);
+    }
+  }
+
+  /// The policy and its ancestors through `basePolicy`, root first; a cycle is an error and cuts the chain.
+  std::vector<int> policy_chain(const Firewall& fw) {
+    std::vector<int> chain;
+    std::set<int> seen;
+    for (int p = fw.policy.index; p >= 0; p = m_.firewall_policies[p].base_policy.index) {
+      if (!seen.insert(p).second) {
+        const auto& policy = m_.firewall_policies[p];
+        diags_.error("policy-cycle", policy.where,
+                     fmt::format("firewall policy '{}' is its own ancestor through 'basePolicy'", policy.name));
+        break;
+      }
+      chain.push_back(p);
+    }
+    std::reverse(chain.begin(), chain.end());
+    return chain;
+  }
+
+  /// Azure's processing order: every DNAT rule, then network rules, then application rules; within a
+  /// type, a parent policy's groups before the child's, then group, collection and rule order.
+  void order_firewall(Firewall& fw) {
+    fw.order.clear();
+    const bool policy = fw.policy.resolved();
+    if (policy && !fw.classic.empty()) {
+      diags_.warning("firewall-classic-and-policy", fw.where,
+                     fmt::format("firewall '{}' has both a firewall policy and classic rule collections; Azure uses "
+                                 "the policy, and so does exposim",
+                                 fw.name));
+    }
+    const std::vector<int> chain = policy ? policy_chain(fw) : std::vector<int>{};
+    auto by_priority = [](const auto& items) {
+      std::vector<int> idx(items.size());
+      for (std::size_t i = 0; i < idx.size(); ++i) idx[i] = static_cast<int>(i);
+      std::stable_sort(idx.begin(), idx.end(), [&](int a, int b) { return items[a].priority < items[b].priority; });
+      return idx;
+    };
+    for (auto kind : {FirewallRuleKind::kNat, FirewallRuleKind::kNetwork, FirewallRuleKind::kApplication}) {
+      auto add = [&](int p, int g, const std::vector<FirewallRuleCollection>& collections) {
+        for (int c : by_priority(collections)) {
+          const auto& rules = collections[c].rules;
+          for (std::size_t r = 0; r < rules.size(); ++r) {
+            if (rules[r].kind == kind) fw.order.push_back(FirewallRulePosition{p, g, c, static_cast<int>(r)});
+          }
+        }
+      };
+      if (!policy) {
+        add(-1, -1, fw.classic);
+        continue;
+      }
+      for (int p : chain) {
+        const auto& groups = m_.firewall_policies[p].groups;
+        for (int g : by_priority(groups)) add(p, g, groups[g].collections);
+      }
+    }
+  }
+
+  /// Virtual WAN: hubs, their WAN and firewall, the children that name their hub, spoke networks. None of
+  /// these references decides exposure (hub routing is not applied), so a missing target is a warning; a
+  /// spoke network elsewhere (another subscription) is normal and not reported. Then one warning per hub
+  /// says what is not modelled (docs/model.md, "Virtual WAN").
+  void resolve_virtual_wans() {
+    for (auto& hub : m_.virtual_hubs) {
+      hub.connections.clear();
+      hub.routing_intents.clear();
+      hub.route_tables.clear();
+      resolve(hub.virtual_wan, ResourceKind::kVirtualWan, hub.where, hub.flattened, "/virtualWan/id", false);
+      resolve(hub.azure_firewall, ResourceKind::kFirewall, hub.where, hub.flattened, "/azureFirewall/id", false);
+    }
+    // A hub firewall (AZFW_Hub) may name its hub instead (`virtualHub`).
+    for (std::size_t f = 0; f < m_.firewalls.size(); ++f) {
+      auto v = m_.find(m_.firewalls[f].virtual_hub.id);
+      if (!v || v->kind != ResourceKind::kVirtualHub) continue;
+      m_.firewalls[f].virtual_hub.index = v->index;
+      auto& hub = m_.virtual_hubs[v->index];
+      if (!hub.azure_firewall.set()) hub.azure_firewall = Ref{m_.firewalls[f].key, static_cast<int>(f)};
+    }
+    auto parent = [&](Ref& hub, const ResourceBase& child, const char* what, std::vector<int> VirtualHub::*list,
+                      int index) {
+      auto v = m_.find(hub.id);
+      if (v && v->kind == ResourceKind::kVirtualHub) {
+        hub.index = v->index;
+        (m_.virtual_hubs[v->index].*list).push_back(index);
+      } else {
+        diags_.warning("missing-reference", child.where,
+                       fmt::format("{} '{}' belongs to virtual hub '{}', which is not in the input", what, child.name,
+                                   hub.id));
+      }
+    };
+    for (std::size_t i = 0; i < m_.hub_connections.size(); ++i) {
+      auto& c = m_.hub_connections[i];
+      parent(c.hub, c, "hub virtual network connection", &VirtualHub::connections, static_cast<int>(i));
+      auto v = m_.find(c.remote_vnet.id);
+      if (v && v->kind == ResourceKind::kVirtualNetwork) c.remote_vnet.index = v->index;
+    }
+    for (std::size_t i = 0; i < m_.hub_routing_intents.size(); ++i) {
+      auto& r = m_.hub_routing_intents[i];
+      parent(r.hub, r, "routing intent", &VirtualHub::routing_intents, static_cast<int>(i));
+      for (auto& p : r.policies) {
+        auto v = m_.find(p.next_hop.id);
+        if (v && v->kind == ResourceKind::kFirewall) p.next_hop.index = v->index;
+      }
+    }
+    for (std::size_t i = 0; i < m_.hub_route_tables.size(); ++i) {
+      auto& t = m_.hub_route_tables[i];
+      parent(t.hub, t, "hub route table", &VirtualHub::route_tables, static_cast<int>(i));
+    }
+    for (const auto& hub : m_.virtual_hubs) {
+      std::size_t spokes_here = 0;
+      for (int c : hub.connections) spokes_here += m_.hub_connections[c].remote_vnet.resolved() ? 1 : 0;
+      std::string intent;
+      for (int r : hub.routing_intents) {
+        for (const auto& p : m_.hub_routing_intents[r].policies) {
+          const std::string hop = p.next_hop.resolved() ? m_.firewalls[p.next_hop.index].name : p.next_hop.id;
+          if (p.internet) intent += fmt::format("; routing intent sends internet traffic to '{}'", hop);
+          if (p.private_traffic) intent += fmt::format("; routing intent sends private traffic to '{}'", hop);
+        }
+      }
+      diags_.warning(
+          "unmodelled-feature", hub.where,
+          fmt::format("virtual hub '{}' ({} spoke {}, {} in the input{}{}): only the 0.0.0.0/0 route that routing "
+                      "intent for internet traffic gives spokes with enableInternetSecurity is applied (their replies "
+                      "to internet clients go to the hub); hub route tables, propagation, inter-hub and branch "
+                      "routes, routing intent for private traffic, and the hub firewall's filtering and DNAT are not "
+                      "modelled",
+                      hub.name, hub.connections.size(), hub.connections.size() == 1 ? "connection" : "connections",
+                      spokes_here, hub.azure_firewall.set() ? ", secured by a firewall" : "", intent));
+    }
+  }
+
   /// Resolves a reference between children of one application gateway (`owner`); a missing child is an error.
   void resolve_in_gateway(Ref& ref, const std::unordered_map<std::string_view, int>& children, int owner,
                           const char* what, const SourceLocation& where, bool flattened, std::string_view field) {
@@ -508,127 +792,6 @@ class Validator {
     }
   }
 
-  /// Private endpoints: their subnet, NICs and targets. None of these decides internet exposure (a private
-  /// endpoint never adds any, §7), so a missing one is a warning. Fills PaasService::private_endpoints and
-  /// the endpoint's private IPs from its NICs.
-  void resolve_private_endpoints() {
-    for (std::size_t i = 0; i < m_.private_endpoints.size(); ++i) {
-      auto& pe = m_.private_endpoints[i];
-      resolve(pe.subnet, ResourceKind::kSubnet, pe.where, pe.flattened, "/subnet/id", false);
-      for (std::size_t n = 0; n < pe.network_interfaces.size(); ++n) {
-        auto& ref = pe.network_interfaces[n];
-        resolve(ref, ResourceKind::kNetworkInterface, pe.where, pe.flattened,
-                fmt::format("/networkInterfaces/{}/id", n), false);
-        if (!ref.resolved()) continue;
-        for (const auto& cfg : m_.nics[ref.index].ip_configurations) {
-          if (cfg.private_ip) pe.private_ips.push_back(*cfg.private_ip);
-        }
-      }
-      std::sort(pe.private_ips.begin(), pe.private_ips.end());
-      pe.private_ips.erase(std::unique(pe.private_ips.begin(), pe.private_ips.end()), pe.private_ips.end());
-      for (auto& c : pe.connections) {
-        resolve(c.target, ResourceKind::kPaasService, c.where, c.flattened, "/privateLinkServiceId", false);
-        if (!c.target.resolved()) continue;
-        auto& list = m_.paas_services[c.target.index].private_endpoints;
-        if (list.empty() || list.back() != static_cast<int>(i)) list.push_back(static_cast<int>(i));
-      }
-    }
-  }
-
-  void resolve_firewalls() {
-    auto resolve_addresses = [&](FirewallAddresses& a, const SourceLocation& where) {
-      for (auto& ref : a.ip_groups) resolve(ref, ResourceKind::kIpGroup, where, true, "", false);
-    };
-    auto resolve_rules = [&](std::vector<FirewallRuleCollection>& collections) {
-      for (auto& c : collections) {
-        for (auto& r : c.rules) {
-          resolve_addresses(r.sources, r.where);
-          resolve_addresses(r.destinations, r.where);
-        }
-      }
-    };
-    for (auto& p : m_.firewall_policies) {
-      resolve(p.base_policy, ResourceKind::kFirewallPolicy, p.where, p.flattened, "/basePolicy/id", false);
-      std::set<std::string> present;
-      for (auto& g : p.groups) {
-        present.insert(g.key);
-        resolve_rules(g.collections);
-      }
-      for (const auto& ref : p.listed_groups) {
-        if (present.count(ref.id) == 0) {
-          diags_.warning("missing-reference", p.where,
-                         fmt::format("firewall policy '{}' lists rule collection group '{}', which is not in the input: "
-                                     "its rules are unknown and exposure through them is not reported",
-                                     p.name, ref.id));
-        }
-      }
-    }
-    for (auto& fw : m_.firewalls) {
-      for (auto& c : fw.ip_configurations) {
-        resolve(c.subnet, ResourceKind::kSubnet, c.where, c.flattened, "/subnet/id", false);
-        resolve(c.public_ip, ResourceKind::kPublicIp, c.where, c.flattened, "/publicIPAddress/id", false);
-      }
-      resolve(fw.policy, ResourceKind::kFirewallPolicy, fw.where, fw.flattened, "/firewallPolicy/id", false);
-      resolve_rules(fw.classic);
-      order_firewall(fw);
-    }
-  }
-
-  /// The policy and its ancestors through `basePolicy`, root first; a cycle is an error and cuts the chain.
-  std::vector<int> policy_chain(const Firewall& fw) {
-    std::vector<int> chain;
-    std::set<int> seen;
-    for (int p = fw.policy.index; p >= 0; p = m_.firewall_policies[p].base_policy.index) {
-      if (!seen.insert(p).second) {
-        const auto& policy = m_.firewall_policies[p];
-        diags_.error("policy-cycle", policy.where,
-                     fmt::format("firewall policy '{}' is its own ancestor through 'basePolicy'", policy.name));
-        break;
-      }
-      chain.push_back(p);
-    }
-    std::reverse(chain.begin(), chain.end());
-    return chain;
-  }
-
-  /// Azure's processing order: every DNAT rule, then network rules, then application rules; within a
-  /// type, a parent policy's groups before the child's, then group, collection and rule order.
-  void order_firewall(Firewall& fw) {
-    fw.order.clear();
-    const bool policy = fw.policy.resolved();
-    if (policy && !fw.classic.empty()) {
-      diags_.warning("firewall-classic-and-policy", fw.where,
-                     fmt::format("firewall '{}' has both a firewall policy and classic rule collections; Azure uses "
-                                 "the policy, and so does exposim",
-                                 fw.name));
-    }
-    const std::vector<int> chain = policy ? policy_chain(fw) : std::vector<int>{};
-    auto by_priority = [](const auto& items) {
-      std::vector<int> idx(items.size());
-      for (std::size_t i = 0; i < idx.size(); ++i) idx[i] = static_cast<int>(i);
-      std::stable_sort(idx.begin(), idx.end(), [&](int a, int b) { return items[a].priority < items[b].priority; });
-      return idx;
-    };
-    for (auto kind : {FirewallRuleKind::kNat, FirewallRuleKind::kNetwork, FirewallRuleKind::kApplication}) {
-      auto add = [&](int p, int g, const std::vector<FirewallRuleCollection>& collections) {
-        for (int c : by_priority(collections)) {
-          const auto& rules = collections[c].rules;
-          for (std::size_t r = 0; r < rules.size(); ++r) {
-            if (rules[r].kind == kind) fw.order.push_back(FirewallRulePosition{p, g, c, static_cast<int>(r)});
-          }
-        }
-      };
-      if (!policy) {
-        add(-1, -1, fw.classic);
-        continue;
-      }
-      for (int p : chain) {
-        const auto& groups = m_.firewall_policies[p].groups;
-        for (int g : by_priority(groups)) add(p, g, groups[g].collections);
-      }
-    }
-  }
-
   void resolve_peerings() {
     for (auto& vnet : m_.vnets) {
       for (auto& p : vnet.peerings) {
@@ -703,6 +866,14 @@ class Validator {
       }
     }
     for (const auto& pip : m_.public_ips) edge(0, m_.by_key.at(pip.key), EdgeKind::kReaches);
+    for (const auto& s : m_.scale_sets) {
+      std::set<VertexId> instances;  // the instance VM when known, else the instance NIC
+      for (int n : s.instance_nics) {
+        const auto& nic = m_.nics[n];
+        instances.insert(nic.virtual_machine.resolved() ? vertex(nic.virtual_machine) : m_.by_key.at(nic.key));
+      }
+      for (VertexId v : instances) edge(m_.by_key.at(s.key), v, EdgeKind::kContains);
+    }
     for (const auto& fw : m_.firewalls) {
       const VertexId fv = m_.by_key.at(fw.key);
       for (const auto& c : fw.ip_configurations) {
@@ -713,6 +884,18 @@ class Validator {
     }
     for (const auto& p : m_.firewall_policies) {
       if (p.base_policy.resolved()) edge(m_.by_key.at(p.key), vertex(p.base_policy), EdgeKind::kMemberOf);
+    }
+    for (const auto& hub : m_.virtual_hubs) {
+      const VertexId hv = m_.by_key.at(hub.key);
+      if (hub.virtual_wan.resolved()) edge(vertex(hub.virtual_wan), hv, EdgeKind::kContains);
+      if (hub.azure_firewall.resolved()) edge(hv, vertex(hub.azure_firewall), EdgeKind::kSecuredBy);
+      for (int c : hub.connections) {
+        const auto& conn = m_.hub_connections[c];
+        edge(hv, m_.by_key.at(conn.key), EdgeKind::kContains);
+        if (conn.remote_vnet.resolved()) edge(vertex(conn.remote_vnet), hv, EdgeKind::kConnectedTo);
+      }
+      for (int r : hub.routing_intents) edge(hv, m_.by_key.at(m_.hub_routing_intents[r].key), EdgeKind::kContains);
+      for (int t : hub.route_tables) edge(hv, m_.by_key.at(m_.hub_route_tables[t].key), EdgeKind::kContains);
     }
     for (const auto& lb : m_.load_balancers) {
       const VertexId lv = m_.by_key.at(lb.key);
@@ -725,6 +908,9 @@ class Validator {
       }
       for (const auto& r : lb.nat_rules) {
         for (const auto& x : r.targets) nics.insert(x.nic);
+      }
+      for (const auto& p : lb.nat_pools) {
+        for (const auto& x : p.members) nics.insert(x.target.nic);
       }
       for (int n : nics) edge(lv, m_.by_key.at(m_.nics[n].key), EdgeKind::kBalancesTo);
     }
@@ -745,6 +931,7 @@ class Validator {
   ChildIndex pools_;      // backend pool key -> (load balancer, pool)
   ChildIndex nat_rules_;  // inbound NAT rule key -> (load balancer, rule)
   ChildIndex ag_pools_;   // application gateway backend pool key -> (gateway, pool)
+  ChildIndex nat_pools_;  // inbound NAT pool key -> (load balancer, pool)
 };
 
 }  // namespace

@@ -94,10 +94,14 @@ AddressSpace::AddressSpace(const model::Model& m, model::Diagnostics& findings) 
   answerable_.assign(m.subnets.size(), internet_);
   for (std::size_t i = 0; i < m.subnets.size(); ++i) {
     const auto& subnet = m.subnets[i];
-    if (!subnet.route_table.resolved()) continue;
+    // Routing intent of a Virtual WAN hub replaces the IPv4 system default route (model::internet_hub).
+    const bool hub_default = model::internet_hub(m, subnet.vnet.index) >= 0;
+    if (!subnet.route_table.resolved() && !hub_default) continue;
     std::vector<const model::Route*> routes;
-    for (const auto& r : m.route_tables[subnet.route_table.index].routes) {
-      if (r.prefix) routes.push_back(&r);
+    if (subnet.route_table.resolved()) {
+      for (const auto& r : m.route_tables[subnet.route_table.index].routes) {
+        if (r.prefix) routes.push_back(&r);
+      }
     }
     std::stable_sort(routes.begin(), routes.end(),
                      [](const model::Route* a, const model::Route* b) { return a->prefix->length > b->prefix->length; });
@@ -107,7 +111,9 @@ AddressSpace::AddressSpace(const model::Model& m, model::Diagnostics& findings) 
       if (r->next_hop != model::NextHopType::kInternet) diverted = diverted.unite(part);
       claimed = claimed.unite(part);
     }
-    answerable_[i] = internet_.subtract(diverted);  // unclaimed addresses follow the system route to Internet
+    // Unclaimed addresses follow the system default route to Internet, or the hub's 0.0.0.0/0.
+    if (hub_default) diverted = diverted.unite(model::all_v4().subtract(claimed));
+    answerable_[i] = internet_.subtract(diverted);
   }
 
   asg_members_.resize(m.asgs.size());

@@ -306,6 +306,14 @@ TraceHop route_hop(const model::Model& m, int subnet, const IpAddress& client, c
     if (best->next_hop_ip) hop = fmt::format("{} {}", hop, best->next_hop_ip->to_string());
     h.reason = fmt::format("the reply to {} takes route '{}' ({} -> {}) of route table '{}'", to, best->name,
                            best->prefix->to_string(), hop, rt.name);
+  } else if (const int hub = subnet >= 0 && client.family() == model::IpFamily::kV4
+                                  ? model::internet_hub(m, m.subnets[subnet].vnet.index)
+                                  : -1;
+             hub >= 0) {
+    h.next_hop = model::NextHopType::kVirtualNetworkGateway;
+    h.reason = fmt::format("the reply to {} takes route 0.0.0.0/0 -> VirtualNetworkGateway learned from virtual hub "
+                           "'{}' (routing intent)",
+                           to, m.virtual_hubs[hub].name);
   } else {
     h.next_hop = model::NextHopType::kInternet;
     h.reason = fmt::format("the reply to {} takes the system default route ({} -> Internet)", to,
@@ -499,6 +507,53 @@ LbChoice load_balancer_hop(const model::Model& m, int l, int f, const FlowQuery&
       if (pick == to.size()) {
         bad_backend(fmt::format("--backend '{}': inbound NAT rule '{}' of '{}' forwards {} only to {}", q.backend,
                                 rule.name, lb.name, packet, member_label(m, to.front())),
+                    to);
+        return c;
+      }
+    }
+    c.backend = to[pick];
+    h.passes = true;
+    return c;
+  }
+  // Inbound NAT pools (scale sets): port start + i goes to instance i (docs/model.md, "Scale sets").
+  for (std::size_t r = 0; r < lb.nat_pools.size() && ported; ++r) {
+    const auto& pool = lb.nat_pools[r];
+    if (pool.frontend.child != f || !(pool.protocols & model::bit(q.protocol))) continue;
+    if (q.destination_port < pool.frontend_port_range_start || q.destination_port > pool.frontend_port_range_end) {
+      continue;
+    }
+    const int instance = q.destination_port - pool.frontend_port_range_start;
+    std::vector<model::IpConfigIndex> to;
+    for (const auto& x : pool.members) {
+      if (x.instance == instance && of_family(x.target)) to.push_back(x.target);
+    }
+    h.reason = fmt::format("{} matches inbound NAT pool '{}' ({}..{} -> {}) of '{}'", packet, pool.name,
+                           pool.frontend_port_range_start, pool.frontend_port_range_end, pool.backend_port, lb.name);
+    h.reason += to.empty() ? fmt::format(": port {} belongs to scale set instance {}, which has no ip configuration of "
+                                         "the frontend's IP version listing the pool: the packet goes nowhere",
+                                         q.destination_port, instance)
+                           : fmt::format(": port {} goes to scale set instance {}, {}", q.destination_port, instance,
+                                         member_label(m, to.front()));
+    h.lb_rule = static_cast<int>(r);
+    h.lb_nat = true;
+    h.lb_nat_pool = true;
+    h.frontend_port = q.destination_port;
+    h.backend_port = pool.backend_port;
+    c.floating_ip = pool.enable_floating_ip;
+    if (to.empty()) {
+      if (!q.backend.empty()) bad_backend(fmt::format("--backend '{}': inbound NAT pool '{}' of '{}' forwards {} to no "
+                                                      "backend", q.backend, pool.name, lb.name, packet), {});
+      return c;
+    }
+    std::size_t pick = 0;
+    if (!q.backend.empty()) {
+      pick = to.size();
+      for (std::size_t i = 0; i < to.size() && pick == to.size(); ++i) {
+        if (names_member(m, to[i], q.backend)) pick = i;
+      }
+      if (pick == to.size()) {
+        bad_backend(fmt::format("--backend '{}': inbound NAT pool '{}' of '{}' forwards {} only to {}", q.backend,
+                                pool.name, lb.name, packet, member_label(m, to.front())),
                     to);
         return c;
       }
@@ -995,7 +1050,9 @@ FlowTrace explain(const model::Model& m, const FlowQuery& q) {
   if (lb) {
     const auto& balancer = m.load_balancers[t.load_balancer];
     const std::string rule =
-        lb->hop.lb_nat ? balancer.nat_rules[lb->hop.lb_rule].name : balancer.rules[lb->hop.lb_rule].name;
+        lb->hop.lb_nat_pool ? balancer.nat_pools[lb->hop.lb_rule].name
+        : lb->hop.lb_nat    ? balancer.nat_rules[lb->hop.lb_rule].name
+                            : balancer.rules[lb->hop.lb_rule].name;
     finish(fmt::format("allowed: {} reaches {} on port {} through {} (rule '{}'), and replies return", flow, cfg_text,
                        lb->hop.backend_port, lb_text, rule));
   } else {

@@ -50,6 +50,7 @@ struct TraceHop {
   // kLoadBalancer: the matching rule (-1: none), into rules or nat_rules; ports as forwarded.
   int lb_rule{-1};
   bool lb_nat{false};
+  bool lb_nat_pool{false};  // with lb_nat: lb_rule indexes nat_pools (an inbound NAT pool of a scale set)
   int frontend_port{-1};
   int backend_port{-1};
   std::vector<model::IpConfigIndex> backends;  // a load-balancing rule's members, in the documented order

@@ -123,6 +123,7 @@ struct Entry {
   PortSet ports{PortSet::all()};                     // destination ports at the target, as NSGs see them
   int frontend_port{-1};                             // -1: the entry ports are the target ports
   bool floating_ip{false};                           // NSGs see the frontend's address as the destination
+  bool nat_pool{false};                              // kLoadBalancerNat: `rule` indexes nat_pools
   // Firewall DNAT: the ports at the firewall, the rule, the sources NSGs see after SNAT (the firewall's
   // subnet), the internet sources the rule admits, the return route, and why the flow is broken (if so).
   std::optional<PortSet> entry_ports;
@@ -230,6 +231,19 @@ class Analyzer {
       const Entry e = base(Via::kLoadBalancerNat, rule.frontend, static_cast<int>(r), rule.protocols,
                            rule.frontend_port, rule.backend_port, rule.enable_floating_ip);
       for (const auto& x : rule.targets) target(x.nic, x.ip_configuration, e);
+    }
+    // Inbound NAT pools (scale sets): instance i gets frontend_port_range_start + i (docs/model.md).
+    for (std::size_t r = 0; r < lb.nat_pools.size(); ++r) {
+      const auto& pool = lb.nat_pools[r];
+      if (public_frontend(lb, pool.frontend) == nullptr) continue;
+      for (const auto& x : pool.members) {
+        const int port = pool.frontend_port_range_start + x.instance;
+        if (x.instance < 0 || port > pool.frontend_port_range_end) continue;  // validation warned
+        Entry e = base(Via::kLoadBalancerNat, pool.frontend, static_cast<int>(r), pool.protocols,
+                       static_cast<std::uint16_t>(port), pool.backend_port, pool.enable_floating_ip);
+        e.nat_pool = true;
+        target(x.target.nic, x.target.ip_configuration, e);
+      }
     }
   }
 
@@ -673,7 +687,8 @@ class Analyzer {
       if (entry.return_route) hops.push_back(route_hop(*entry.return_route));
     } else if (lb && !entry.forwarded) {
       Hop h{K::kLoadBalancer, RK::kLoadBalancer, entry.load_balancer,
-            entry.via == Via::kLoadBalancer ? "load-balancing" : "inbound-nat", entry.rule, ""};
+            entry.via == Via::kLoadBalancer ? "load-balancing" : entry.nat_pool ? "inbound-nat-pool" : "inbound-nat",
+            entry.rule, ""};
       h.port = entry.frontend_port;
       hops.push_back(h);
     }

@@ -33,8 +33,9 @@ struct Hop {
   enum class Kind {
     kInternet,
     kPublicIp,     // resource = public IP
-    kLoadBalancer, // resource = load balancer; rule = index into its rules (scope "load-balancing") or
-                   // nat_rules (scope "inbound-nat"); port = the frontend port the flow entered on
+    kLoadBalancer, // resource = load balancer; rule = index into its rules (scope "load-balancing"),
+                   // nat_rules (scope "inbound-nat") or nat_pools (scope "inbound-nat-pool"); port = the
+                   // frontend port the flow entered on
     kNsg,          // resource = NSG (or -1 when the NSG is referenced but absent from the input)
     kNoNsg,        // no NSG at this scope
     kTarget,       // resource = the target (resource_kind says which kind)

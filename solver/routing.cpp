@@ -20,7 +20,7 @@ int rank(const RouteChoice& r) {
   if (r.user) return 3;
   const std::string_view s = r.system;
   if (s == "virtual-network" || s == "peering") return 2;
-  return s == "reserved" ? 1 : 0;
+  return s == "reserved" || s == "virtual-hub" ? 1 : 0;  // a hub's 0.0.0.0/0 beats the default route
 }
 
 }  // namespace
@@ -109,6 +109,12 @@ RouteChoice choose_route(const model::Model& m, int subnet, const IpAddress& des
     }
   }
   for (const auto& p : s.prefixes) offer(system(p, NextHopType::kVnetLocal, "virtual-network"));
+  if (v4 && model::internet_hub(m, s.vnet.index) >= 0) {
+    // Routing intent: the hub advertises 0.0.0.0/0 to the spoke (docs/model.md, "Virtual WAN").
+    RouteChoice c = system(must_parse("0.0.0.0/0"), NextHopType::kVirtualNetworkGateway, "virtual-hub");
+    c.hub = model::internet_hub(m, s.vnet.index);
+    offer(c);
+  }
   if (s.vnet.resolved()) {
     const int v = s.vnet.index;
     for (const auto& p : m.vnets[v].address_space) offer(system(p, NextHopType::kVnetLocal, "virtual-network"));
@@ -141,12 +147,16 @@ RouteChoice choose_route(const model::Model& m, int subnet, const IpAddress& des
 }
 
 std::string describe(const model::Model& m, const RouteChoice& r) {
-  std::string hop = model::to_string(r.next_hop);
-  if (r.next_hop_ip) hop += " " + r.next_hop_ip->to_string();
+  const std::string hop = r.next_hop_ip ? fmt::format("{} {}", model::to_string(r.next_hop), r.next_hop_ip->to_string())
+                                        : std::string(model::to_string(r.next_hop));
   if (r.user) {
     const auto& rt = m.route_tables[r.route_table];
     return fmt::format("route '{}' ({} -> {}) of route table '{}'", rt.routes[r.route].name, r.prefix.to_string(), hop,
                        rt.name);
+  }
+  if (r.hub >= 0) {
+    return fmt::format("route {} -> {} learned from virtual hub '{}' (routing intent)", r.prefix.to_string(), hop,
+                       m.virtual_hubs[r.hub].name);
   }
   return fmt::format("system route {} -> {}", r.prefix.to_string(), hop);
 }

@@ -16,11 +16,13 @@ struct RouteChoice {
   int route_table{-1};     // user routes: the table and the route's index in it
   int route{-1};
   /// System routes: "virtual-network", "peering", "default" (0.0.0.0/0 or ::/0 to Internet), or
-  /// "reserved" (10.0.0.0/8, 192.168.0.0/16, 100.64.0.0/10 to None, where no VNet route is as specific).
+  /// "reserved" (10.0.0.0/8, 192.168.0.0/16, 100.64.0.0/10 to None, where no VNet route is as specific), or
+  /// "virtual-hub" (0.0.0.0/0 to VirtualNetworkGateway from a Virtual WAN hub's routing intent).
   const char* system{""};
   std::optional<model::IpAddress> next_hop_ip;  // VirtualAppliance
   model::IpPrefix prefix;
   int peer_vnet{-1};  // "peering": the VNet whose space the route leads to
+  int hub{-1};        // "virtual-hub": the virtual hub whose routing intent advertises the route
 };
 
 /// The route chosen by subnet `subnet` (index into model.subnets; -1 = unknown subnet: system default only)

@@ -1136,8 +1136,16 @@ TEST_CASE("azure: load balancer errors and unmodelled features", "[azure]") {
         show({"t.json: /0/properties/backendAddressPools/0/properties/loadBalancerBackendAddresses: warning: load "
               "balancer 'lb1': backend pool 'ips' has 1 IP-address-based backend, not modelled: exposure through it is "
               "not reported [unmodelled-feature]",
-              "t.json: /0/properties/inboundNatPools: warning: load balancer 'lb1' has 1 inbound NAT pool (scale "
-              "sets), not modelled: exposure through it is not reported [unmodelled-feature]",
+              "t.json: /0/properties/inboundNatPools/0: error: inbound NAT pool 'vmss' has no 'backendPort' "
+              "[missing-field]",
+              "t.json: /0/properties/inboundNatPools/0: error: inbound NAT pool 'vmss' has no "
+              "'frontendIPConfiguration' [missing-field]",
+              "t.json: /0/properties/inboundNatPools/0: error: inbound NAT pool 'vmss' has no 'frontendPortRangeEnd' "
+              "[missing-field]",
+              "t.json: /0/properties/inboundNatPools/0: error: inbound NAT pool 'vmss' has no "
+              "'frontendPortRangeStart' [missing-field]",
+              "t.json: /0/properties/inboundNatPools/0: error: inbound NAT pool 'vmss' has no 'protocol' "
+              "[missing-field]",
               "t.json: /0/properties/inboundNatRules/0/properties/frontendPort: error: frontendPort 0 not in 1..65535 "
               "[invalid-value]",
               "t.json: /0/properties/loadBalancingRules/0/properties/backendPort: error: 'backendPort' is a string, "
@@ -1154,4 +1162,5 @@ TEST_CASE("azure: load balancer errors and unmodelled features", "[azure]") {
   REQUIRE(lb.rules.size() == 1);  // bad rules are left out; the others stay
   CHECK(lb.rules[0].name == "ok");
   CHECK(lb.nat_rules.empty());
+  CHECK(lb.nat_pools.empty());  // a pool with errors is left out
 }

@@ -93,6 +93,25 @@ inline constexpr std::string_view kNextHopType = "nexthoptype";
 inline constexpr std::string_view kNextHopIpAddress = "nexthopipaddress";
 inline constexpr std::string_view kDisableBgpRoutePropagation = "disablebgproutepropagation";
 
+// Scale sets.
+inline constexpr std::string_view kCapacity = "capacity";
+inline constexpr std::string_view kOrchestrationMode = "orchestrationmode";
+inline constexpr std::string_view kVirtualMachineProfile = "virtualmachineprofile";
+inline constexpr std::string_view kNetworkInterfaceConfigurations = "networkinterfaceconfigurations";
+inline constexpr std::string_view kPublicIpAddressConfiguration = "publicipaddressconfiguration";
+inline constexpr std::string_view kLoadBalancerInboundNatPools = "loadbalancerinboundnatpools";
+inline constexpr std::string_view kApplicationGatewayBackendAddressPools = "applicationgatewaybackendaddresspools";
+inline constexpr std::string_view kVirtualMachineScaleSet = "virtualmachinescaleset";
+
+// Virtual WAN.
+inline constexpr std::string_view kVirtualWan = "virtualwan";
+inline constexpr std::string_view kAzureFirewall = "azurefirewall";
+inline constexpr std::string_view kVirtualNetworkConnections = "virtualnetworkconnections";
+inline constexpr std::string_view kEnableInternetSecurity = "enableinternetsecurity";
+inline constexpr std::string_view kRoutingPolicies = "routingpolicies";
+inline constexpr std::string_view kDestinations = "destinations";
+inline constexpr std::string_view kNextHop = "nexthop";
+
 // PaaS public endpoints and private endpoints (§7).
 inline constexpr std::string_view kKind = "kind";  // next to `properties`
 inline constexpr std::string_view kPublicNetworkAccess = "publicnetworkaccess";
@@ -199,7 +218,6 @@ inline constexpr std::string_view kMode = "mode";
 inline constexpr std::string_view kState = "state";
 inline constexpr std::string_view kListeners = "listeners";
 inline constexpr std::string_view kPrivateLinkConfigurations = "privatelinkconfigurations";
-inline constexpr std::string_view kApplicationGatewayBackendAddressPools = "applicationgatewaybackendaddresspools";
 
 }  // namespace exposim::importers::azure::keys
 
@@ -221,6 +239,12 @@ inline constexpr std::string_view kRoute = "microsoft.network/routetables/routes
 inline constexpr std::string_view kLoadBalancer = "microsoft.network/loadbalancers";
 inline constexpr std::string_view kLbInboundNatRule = "microsoft.network/loadbalancers/inboundnatrules";
 inline constexpr std::string_view kLbBackendAddressPool = "microsoft.network/loadbalancers/backendaddresspools";
+inline constexpr std::string_view kScaleSet = "microsoft.compute/virtualmachinescalesets";
+inline constexpr std::string_view kVirtualWan = "microsoft.network/virtualwans";
+inline constexpr std::string_view kVirtualHub = "microsoft.network/virtualhubs";
+inline constexpr std::string_view kHubConnection = "microsoft.network/virtualhubs/hubvirtualnetworkconnections";
+inline constexpr std::string_view kHubRoutingIntent = "microsoft.network/virtualhubs/routingintent";
+inline constexpr std::string_view kHubRouteTable = "microsoft.network/virtualhubs/hubroutetables";
 inline constexpr std::string_view kStorageAccount = "microsoft.storage/storageaccounts";
 inline constexpr std::string_view kKeyVault = "microsoft.keyvault/vaults";
 inline constexpr std::string_view kSqlServer = "microsoft.sql/servers";
@@ -265,6 +289,12 @@ inline constexpr std::string_view kLbFrontendsAsWritten = "/frontendIPConfigurat
 inline constexpr std::string_view kLbBackendAddressPoolsAsWritten = "/backendAddressPools/";
 inline constexpr std::string_view kLbRulesAsWritten = "/loadBalancingRules/";
 inline constexpr std::string_view kLbInboundNatRulesAsWritten = "/inboundNatRules/";
+inline constexpr std::string_view kLbInboundNatPoolsAsWritten = "/inboundNatPools/";
+inline constexpr std::string_view kNicConfigurationsAsWritten = "/networkInterfaceConfigurations/";
+inline constexpr std::string_view kHubConnections = "/hubvirtualnetworkconnections/";
+inline constexpr std::string_view kHubRoutingIntents = "/routingintent/";
+inline constexpr std::string_view kHubRouteTables = "/hubroutetables/";
+inline constexpr std::string_view kHubConnectionsAsWritten = "/hubVirtualNetworkConnections/";
 inline constexpr std::string_view kPeConnectionsAsWritten = "/privateLinkServiceConnections/";
 inline constexpr std::string_view kManualPeConnectionsAsWritten = "/manualPrivateLinkServiceConnections/";
 inline constexpr std::string_view kFirewallIpConfigurationsAsWritten = "/azureFirewallIpConfigurations/";

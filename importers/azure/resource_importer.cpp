@@ -1331,6 +1331,7 @@ struct Importer::Impl {
     c.asgs = get_ref_list(props, keys::kApplicationSecurityGroups);
     c.lb_backend_pools = get_ref_list(props, keys::kLoadBalancerBackendAddressPools);
     c.lb_inbound_nat_rules = get_ref_list(props, keys::kLoadBalancerInboundNatRules);
+    c.lb_inbound_nat_pools = get_ref_list(props, keys::kLoadBalancerInboundNatPools);
     c.ag_backend_pools = get_ref_list(props, keys::kApplicationGatewayBackendAddressPools);
     if (auto b = get_bool(props, keys::kPrimary)) c.primary = *b;
     return c;
@@ -1389,6 +1390,7 @@ struct Importer::Impl {
       PointerScope s(ptr, profile.key);
       vm.network_interfaces = get_ref_list(*profile, keys::kNetworkInterfaces);
     }
+    vm.scale_set = get_ref(props, keys::kVirtualMachineScaleSet);
     model.vms.push_back(std::move(vm));
   }
 
@@ -1883,6 +1885,299 @@ struct Importer::Impl {
     return props;
   }
 
+  // ---- scale sets and inbound NAT pools ----
+
+  /// One entry of a load balancer's `inboundNatPools`; nullopt when it has an error (reported).
+  std::optional<model::LbNatPool> read_lb_nat_pool(dom::object o, ChildIds ids) {
+    const std::size_t errors_before = errors;
+    const std::size_t mark = ptr.size();
+    model::LbNatPool p;
+    p.key = model::canonical_id(ids.id);
+    p.id = std::move(ids.id);
+    p.name = std::move(ids.name);
+    p.where = here();
+    std::optional<PointerScope> scope;
+    auto props = open_child(o, p, scope);
+    if (!props) return std::nullopt;
+    constexpr std::string_view what = "inbound NAT pool";
+    p.frontend = read_lb_frontend_ref(*props, what, p.name, mark);
+    read_lb_protocol(*props, what, p.name, mark, p.protocols);
+    auto start = read_lb_port(*props, keys::kFrontendPortRangeStart, "frontendPortRangeStart", 1, what, p.name, mark, true);
+    auto end = read_lb_port(*props, keys::kFrontendPortRangeEnd, "frontendPortRangeEnd", 1, what, p.name, mark, true);
+    if (auto b = read_lb_port(*props, keys::kBackendPort, "backendPort", 1, what, p.name, mark, true)) p.backend_port = *b;
+    if (start && end) {
+      if (*start > *end) {
+        report(Severity::kError, "invalid-value", ptr.substr(0, mark),
+               fmt::format("{} '{}': frontend port range {}-{} is empty", what, p.name, *start, *end));
+      }
+      p.frontend_port_range_start = *start;
+      p.frontend_port_range_end = *end;
+    }
+    if (auto b = get_bool(*props, keys::kEnableFloatingIp)) p.enable_floating_ip = *b;
+    if (errors != errors_before) return std::nullopt;
+    return p;
+  }
+
+  /// `sku.name` of an object next to its `properties` (a public IP configuration's): Basic or Standard.
+  model::Sku read_basic_or_standard(dom::object o, model::Sku fallback) {
+    auto sku = get_object(o, keys::kSku);
+    if (!sku) return fallback;
+    PointerScope s(ptr, sku.key);
+    auto name = get_string(*sku, keys::kName);
+    if (!name) return fallback;
+    if (iequals(trim(*name), "basic")) return model::Sku::kBasic;
+    if (iequals(trim(*name), "standard")) return model::Sku::kStandard;
+    error_at(name.key, "invalid-value", fmt::format("SKU '{}' is not Basic or Standard", *name));
+    return fallback;
+  }
+
+  std::optional<model::ScaleSetIpConfig> read_scale_set_ip_config(dom::object o, ChildIds ids) {
+    model::ScaleSetIpConfig c;
+    c.name = std::move(ids.name);
+    c.where = here();
+    std::optional<PointerScope> scope;
+    auto props = open_child(o, c, scope);
+    if (!props) return std::nullopt;
+    if (auto f = get_string(*props, keys::kPrivateIpAddressVersion)) {
+      if (auto v = parse_ip_version(trim(*f))) {
+        c.family = *v;
+      } else {
+        error_at(f.key, "invalid-value", fmt::format("IP version '{}' is not IPv4 or IPv6", *f));
+      }
+    }
+    c.subnet = get_ref(*props, keys::kSubnet);
+    c.asgs = get_ref_list(*props, keys::kApplicationSecurityGroups);
+    c.lb_backend_pools = get_ref_list(*props, keys::kLoadBalancerBackendAddressPools);
+    c.lb_inbound_nat_pools = get_ref_list(*props, keys::kLoadBalancerInboundNatPools);
+    c.appgw_backend_pools = get_ref_list(*props, keys::kApplicationGatewayBackendAddressPools);
+    if (auto b = get_bool(*props, keys::kPrimary)) c.primary = *b;
+    if (auto pub = get_object(*props, keys::kPublicIpAddressConfiguration)) {
+      PointerScope s(ptr, pub.key);
+      model::ScaleSetPublicIpConfig p;
+      p.where = here();
+      if (auto name = get_string(*pub, keys::kName); name && !trim(*name).empty()) {
+        p.name = std::string(trim(*name));
+      } else if (!name.present || name) {
+        error("missing-field", fmt::format("public IP address configuration of ip configuration '{}' has no 'name'",
+                                           c.name));
+        return std::nullopt;
+      } else {
+        return std::nullopt;
+      }
+      p.sku = read_basic_or_standard(*pub, model::Sku::kBasic);
+      c.public_ip = std::move(p);
+    }
+    if (!c.appgw_backend_pools.empty()) {
+      PointerScope s(ptr, "applicationGatewayBackendAddressPools");
+      warning("unmodelled-feature",
+              fmt::format("ip configuration '{}' is in {} application gateway backend {}: scale set instances are not "
+                          "reached through application gateways",
+                          c.name, c.appgw_backend_pools.size(), c.appgw_backend_pools.size() == 1 ? "pool" : "pools"));
+    }
+    return c;
+  }
+
+  std::optional<model::ScaleSetNicConfig> read_scale_set_nic_config(dom::object o, ChildIds ids,
+                                                                    std::string_view scale_set_id) {
+    model::ScaleSetNicConfig n;
+    n.name = std::move(ids.name);
+    n.where = here();
+    std::optional<PointerScope> scope;
+    auto props = open_child(o, n, scope);
+    if (!props) return std::nullopt;
+    if (auto b = get_bool(*props, keys::kPrimary)) n.primary = *b;
+    if (auto b = get_bool(*props, keys::kEnableIpForwarding)) n.enable_ip_forwarding = *b;
+    n.nsg = get_ref(*props, keys::kNetworkSecurityGroup);
+    const std::string nic_id = fmt::format("{}{}{}", scale_set_id, segments::kNicConfigurationsAsWritten, n.name);
+    std::unordered_set<std::string> names;
+    for_each_child(*props, keys::kIpConfigurations, nic_id, segments::kIpConfigurationsAsWritten, "ip configuration",
+                   [&](dom::object c, ChildIds cids) {
+                     if (!names.insert(lowercase(cids.name)).second) {
+                       error("invalid-value", fmt::format("ip configuration name '{}' is used twice", cids.name));
+                       return;
+                     }
+                     if (auto cfg = read_scale_set_ip_config(c, std::move(cids))) {
+                       n.ip_configurations.push_back(std::move(*cfg));
+                     }
+                   });
+    return n;
+  }
+
+  void read_scale_set(model::ResourceBase base, dom::object res, dom::object props, std::size_t res_mark) {
+    model::ScaleSet s;
+    static_cast<model::ResourceBase&>(s) = std::move(base);
+    {
+      // `sku.capacity` sits next to `properties`.
+      const std::string saved = ptr;
+      ptr.resize(res_mark);
+      bool known = false;
+      if (auto sku = get_object(res, keys::kSku)) {
+        PointerScope sk(ptr, sku.key);
+        if (auto f = find_field(*sku, keys::kCapacity)) {
+          std::int64_t v = 0;
+          std::uint64_t big = 0;
+          known = true;
+          if (f->value.get_int64().get(v) == simdjson::SUCCESS) {
+            if (v >= 0) {
+              s.capacity = static_cast<int>(std::min<std::int64_t>(v, std::int64_t{1} << 30));
+            } else {
+              error_at(f->key, "invalid-value", fmt::format("capacity {} is negative", v));
+            }
+          } else if (f->value.get_uint64().get(big) == simdjson::SUCCESS) {
+            s.capacity = 1 << 30;  // capped by the expansion, with a warning
+          } else {
+            wrong_type<int>(*f, "an integer");
+          }
+        }
+      }
+      if (!known) {
+        s.capacity = 1;
+        warning("scale-set-capacity-unknown",
+                fmt::format("scale set '{}' has no 'sku.capacity'; assuming 1 instance", s.name));
+      }
+      ptr = saved;
+    }
+    if (auto mode = get_string(props, keys::kOrchestrationMode)) {
+      if (iequals(trim(*mode), "flexible")) s.flexible = true;
+    }
+    auto profile = get_object(props, keys::kVirtualMachineProfile);
+    if (profile) {
+      PointerScope p(ptr, profile.key);
+      if (auto net = get_object(*profile, keys::kNetworkProfile)) {
+        PointerScope q(ptr, net.key);
+        std::unordered_set<std::string> names;
+        for_each_child(*net, keys::kNetworkInterfaceConfigurations, s.id, segments::kNicConfigurationsAsWritten,
+                       "network interface configuration", [&](dom::object c, ChildIds ids) {
+                         if (!names.insert(lowercase(ids.name)).second) {
+                           error("invalid-value",
+                                 fmt::format("network interface configuration name '{}' is used twice", ids.name));
+                           return;
+                         }
+                         if (auto n = read_scale_set_nic_config(c, std::move(ids), s.id)) {
+                           s.nic_configurations.push_back(std::move(*n));
+                         }
+                       });
+      }
+    }
+    model.scale_sets.push_back(std::move(s));
+  }
+
+  // ---- Virtual WAN ----
+
+  void read_virtual_wan(model::ResourceBase base, dom::object props) {
+    model::VirtualWan w;
+    static_cast<model::ResourceBase&>(w) = std::move(base);
+    // Under `properties`; in flattened output `type` is the resource type, not the WAN's.
+    if (auto t = get_string(props, keys::kType); t && t->find('/') == std::string_view::npos) {
+      w.wan_type = std::string(trim(*t));
+    }
+    model.virtual_wans.push_back(std::move(w));
+  }
+
+  /// A hub virtual network connection's own fields (`remoteVirtualNetwork`, `enableInternetSecurity`).
+  void read_hub_connection_fields(dom::object props, model::HubConnection& c) {
+    c.remote_vnet = get_ref(props, keys::kRemoteVirtualNetwork);
+    if (!c.remote_vnet.set() && !find_field(props, keys::kRemoteVirtualNetwork)) {
+      warning("missing-reference", fmt::format("hub virtual network connection '{}' has no 'remoteVirtualNetwork'; "
+                                               "it connects nothing",
+                                               c.name));
+    }
+    if (auto b = get_bool(props, keys::kEnableInternetSecurity)) c.enable_internet_security = *b;
+  }
+
+  void read_virtual_hub(model::ResourceBase base, dom::object props) {
+    model::VirtualHub h;
+    static_cast<model::ResourceBase&>(h) = std::move(base);
+    h.virtual_wan = get_ref(props, keys::kVirtualWan);
+    h.azure_firewall = get_ref(props, keys::kAzureFirewall);
+    if (auto f = get_string(props, keys::kAddressPrefix); f && !trim(*f).empty()) {
+      PointerScope s(ptr, f.key);
+      h.address_prefix = prefix_value(*f);
+    }
+    // Older API versions list the connections inline.
+    for_each_child(props, keys::kVirtualNetworkConnections, h.id, segments::kHubConnectionsAsWritten,
+                   "hub virtual network connection", [&](dom::object o, ChildIds ids) {
+                     model::HubConnection c;
+                     c.key = model::canonical_id(ids.id);
+                     c.id = std::move(ids.id);
+                     c.name = std::move(ids.name);
+                     c.where = here();
+                     c.hub = Ref{h.key, -1};
+                     std::optional<PointerScope> scope;
+                     auto cprops = open_child(o, c, scope);
+                     if (!cprops) return;
+                     read_hub_connection_fields(*cprops, c);
+                     model.hub_connections.push_back(std::move(c));
+                   });
+    model.virtual_hubs.push_back(std::move(h));
+  }
+
+  /// The hub a hub child's id names (…/virtualHubs/h/<segment>/name); false when the id has no such segment.
+  bool hub_of(const model::ResourceBase& base, std::string_view segment, std::string_view what, Ref& hub) {
+    std::string parent_id;
+    const std::string saved = ptr;
+    ptr = base.where.pointer;  // reported at the resource, not its properties
+    const bool ok = split_child_id(base.id, segment, what, parent_id);
+    ptr = saved;
+    if (ok) hub = Ref{model::canonical_id(parent_id), -1};
+    return ok;
+  }
+
+  void read_hub_connection(model::ResourceBase base, dom::object props) {
+    model::HubConnection c;
+    static_cast<model::ResourceBase&>(c) = std::move(base);
+    if (!hub_of(c, segments::kHubConnections, "hub virtual network connection", c.hub)) return;
+    read_hub_connection_fields(props, c);
+    model.hub_connections.push_back(std::move(c));
+  }
+
+  void read_hub_routing_intent(model::ResourceBase base, dom::object props) {
+    model::HubRoutingIntent r;
+    static_cast<model::ResourceBase&>(r) = std::move(base);
+    if (!hub_of(r, segments::kHubRoutingIntents, "routing intent", r.hub)) return;
+    auto arr = get_array(props, keys::kRoutingPolicies);
+    if (arr) {
+      PointerScope s(ptr, arr.key);
+      std::size_t i = 0;
+      for (dom::element e : *arr) {
+        PointerScope item(ptr, i++);
+        dom::object o;
+        if (e.get_object().get(o) != simdjson::SUCCESS) {
+          error("invalid-type", fmt::format("routing policy is {}, expected an object", kind_name(e.type())));
+          continue;
+        }
+        model::HubRoutingPolicy p;
+        p.where = here();
+        if (auto n = get_string(o, keys::kName)) p.name = std::string(*n);
+        const std::size_t errors_before = errors;
+        for_each_text(o, "", keys::kDestinations, [&](std::string_view t) {
+          if (iequals(trim(t), "internet")) {
+            p.internet = true;
+          } else if (iequals(trim(t), "privatetraffic")) {
+            p.private_traffic = true;
+          } else {
+            error("invalid-value", fmt::format("routing policy destination '{}' is not Internet or PrivateTraffic", t));
+          }
+        });
+        if (auto hop = get_string(o, keys::kNextHop)) {
+          p.next_hop = Ref{model::canonical_id(trim(*hop)), -1};
+        } else if (!hop.present) {
+          error("missing-field", fmt::format("routing policy '{}' has no 'nextHop'", p.name));
+        }
+        if (errors == errors_before) r.policies.push_back(std::move(p));
+      }
+    }
+    model.hub_routing_intents.push_back(std::move(r));
+  }
+
+  void read_hub_route_table(model::ResourceBase base, dom::object props) {
+    model::HubRouteTable t;
+    static_cast<model::ResourceBase&>(t) = std::move(base);
+    if (!hub_of(t, segments::kHubRouteTables, "hub route table", t.hub)) return;
+    t.routes = array_size(props, keys::kRoutes);
+    model.hub_route_tables.push_back(std::move(t));
+  }
+
   std::optional<model::LbFrontend> read_lb_frontend(dom::object o, ChildIds ids, std::string_view lb_name) {
     model::LbFrontend fe;
     fe.key = model::canonical_id(ids.id);
@@ -2107,14 +2402,10 @@ struct Importer::Impl {
                       [&](dom::object o, ChildIds ids) {
                         if (auto r = read_lb_nat_rule(o, std::move(ids))) lb.nat_rules.push_back(std::move(*r));
                       });
-    if (auto pools = get_array(props, keys::kInboundNatPools); pools && pools->size() > 0) {
-      PointerScope s(ptr, pools.key);
-      warning("unmodelled-feature",
-              fmt::format("load balancer '{}' has {} inbound NAT {} (scale sets), not modelled: exposure through {} is "
-                          "not reported",
-                          lb.name, pools->size(), pools->size() == 1 ? "pool" : "pools",
-                          pools->size() == 1 ? "it" : "them"));
-    }
+    for_each_child(props, keys::kInboundNatPools, lb.id, segments::kLbInboundNatPoolsAsWritten, "inbound NAT pool",
+                   [&](dom::object o, ChildIds ids) {
+                     if (auto p = read_lb_nat_pool(o, std::move(ids))) lb.nat_pools.push_back(std::move(*p));
+                   });
     model.load_balancers.push_back(std::move(lb));
   }
 
@@ -2531,6 +2822,12 @@ struct Importer::Impl {
     kLoadBalancer,
     kLbNatRule,
     kLbPool,
+    kScaleSet,
+    kVirtualWan,
+    kVirtualHub,
+    kHubConnection,
+    kHubRoutingIntent,
+    kHubRouteTable,
     kStorageAccount,
     kKeyVault,
     kSqlServer,
@@ -2566,6 +2863,12 @@ struct Importer::Impl {
         {types::kLoadBalancer, Kind::kLoadBalancer},
         {types::kLbInboundNatRule, Kind::kLbNatRule},
         {types::kLbBackendAddressPool, Kind::kLbPool},
+        {types::kScaleSet, Kind::kScaleSet},
+        {types::kVirtualWan, Kind::kVirtualWan},
+        {types::kVirtualHub, Kind::kVirtualHub},
+        {types::kHubConnection, Kind::kHubConnection},
+        {types::kHubRoutingIntent, Kind::kHubRoutingIntent},
+        {types::kHubRouteTable, Kind::kHubRouteTable},
         {types::kStorageAccount, Kind::kStorageAccount},
         {types::kKeyVault, Kind::kKeyVault},
         {types::kSqlServer, Kind::kSqlServer},
@@ -2779,6 +3082,24 @@ struct Importer::Impl {
         break;
       case Kind::kLoadBalancer:
         read_load_balancer(std::move(base), res, props, res_mark);
+        break;
+      case Kind::kScaleSet:
+        read_scale_set(std::move(base), res, props, res_mark);
+        break;
+      case Kind::kVirtualWan:
+        read_virtual_wan(std::move(base), props);
+        break;
+      case Kind::kVirtualHub:
+        read_virtual_hub(std::move(base), props);
+        break;
+      case Kind::kHubConnection:
+        read_hub_connection(std::move(base), props);
+        break;
+      case Kind::kHubRoutingIntent:
+        read_hub_routing_intent(std::move(base), props);
+        break;
+      case Kind::kHubRouteTable:
+        read_hub_route_table(std::move(base), props);
         break;
       case Kind::kStorageAccount:
         read_storage_account(std::move(base), res, props, res_mark);
