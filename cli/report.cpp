@@ -70,6 +70,13 @@ std::string entry_label(const model::Model& m, const Exposure& e) {
   if (e.via != solver::Via::kPublicIp && model::has_ports(e.protocol) && e.entry_ports != e.ports) {
     label += ":" + model::to_string(e.entry_ports);
   }
+  // Bastion and application gateway entries name what the client talks to.
+  if (e.target_kind == model::ResourceKind::kBastionHost) label += " (Bastion)";
+  const bool gateway = e.via == solver::Via::kApplicationGateway ||
+                       (e.nic < 0 && e.target_kind == model::ResourceKind::kApplicationGateway);
+  if (gateway && e.gateway >= 0 && e.gateway_rule >= 0) {
+    label += " (listener " + m.application_gateways[e.gateway].listeners[e.gateway_rule].name + ")";
+  }
   return label;
 }
 
@@ -84,6 +91,17 @@ ordered_json ranges_json(const model::PortSet& ports) {
   ordered_json a = ordered_json::array();
   for (const auto& iv : ports.intervals()) a.push_back({iv.lo, iv.hi});
   return a;
+}
+
+/// An application gateway listener: name, frontend port, protocol, host names and the WAF in front of it.
+ordered_json listener_json(const model::ApplicationGateway& g, int listener) {
+  const auto& l = g.listeners[listener];
+  ordered_json j = {{"name", l.name},
+                    {"port", g.frontend_ports[l.frontend_port.child].port},
+                    {"protocol", model::to_string(l.protocol)},
+                    {"host_names", l.host_names},
+                    {"waf_mode", model::to_string(model::effective_waf_mode(g, l))}};
+  return j;
 }
 
 ordered_json hop_json(const model::Model& m, const Hop& h) {
@@ -173,6 +191,38 @@ ordered_json hop_json(const model::Model& m, const Hop& h) {
       }
       break;
     }
+    case Hop::Kind::kBastion: {
+      j["hop"] = "bastion";
+      j["scope"] = h.scope;
+      const auto& b = m.bastion_hosts[h.resource];
+      j["id"] = b.id;
+      j["name"] = b.name;
+      j["sku"] = model::to_string(b.sku);
+      j["native_client"] = b.enable_tunneling;
+      j["ip_connect"] = b.enable_ip_connect;
+      j["shareable_link"] = b.enable_shareable_link;
+      break;
+    }
+    case Hop::Kind::kApplicationGateway: {
+      j["hop"] = "application-gateway";
+      j["scope"] = h.scope;
+      const auto& g = m.application_gateways[h.resource];
+      j["id"] = g.id;
+      j["name"] = g.name;
+      j["listener"] = listener_json(g, h.rule);
+      if (h.via_rule >= 0) {
+        const auto& r = g.rules[h.via_rule];
+        const auto& t = r.targets[h.via_target];
+        const auto& settings = g.backend_settings[t.settings.child];
+        j["rule"] = {{"name", r.name},
+                     {"path_rule", t.path_rule.empty() ? ordered_json(nullptr) : ordered_json(t.path_rule)},
+                     {"backend_pool", g.backend_pools[t.pool.child].name},
+                     {"backend_settings", settings.name},
+                     {"backend_port", settings.port},
+                     {"backend_protocol", model::to_string(settings.protocol)}};
+      }
+      break;
+    }
     case Hop::Kind::kPaas: {
       j["hop"] = model::to_string(h.resource_kind);
       j["scope"] = h.scope;
@@ -194,8 +244,6 @@ ordered_json hop_json(const model::Model& m, const Hop& h) {
       }
       break;
     }
-    case Hop::Kind::kBastion:
-    case Hop::Kind::kApplicationGateway:
     case Hop::Kind::kAppliance: {
       j["hop"] = h.kind == Hop::Kind::kBastion              ? "bastion"
                  : h.kind == Hop::Kind::kApplicationGateway ? "application-gateway"
@@ -257,6 +305,17 @@ void write_exposure_json(std::ostream& out, const model::Model& m, const Exposur
     entry["firewall"] = {{"id", fw.id}, {"name", fw.name}};
     if (e.gateway_rule >= 0) entry["firewall"]["rule"] = firewall_rule_json(m, fw, fw.order[e.gateway_rule]);
   }
+  if (e.gateway >= 0 &&
+      (e.via == solver::Via::kBastion || (e.nic < 0 && e.target_kind == model::ResourceKind::kBastionHost))) {
+    const auto& b = m.bastion_hosts[e.gateway];
+    entry["bastion"] = {{"id", b.id}, {"name", b.name}, {"sku", model::to_string(b.sku)}};
+  }
+  if (e.gateway >= 0 && e.gateway_rule >= 0 &&
+      (e.via == solver::Via::kApplicationGateway ||
+       (e.nic < 0 && e.target_kind == model::ResourceKind::kApplicationGateway))) {
+    const auto& g = m.application_gateways[e.gateway];
+    entry["application_gateway"] = {{"id", g.id}, {"name", g.name}, {"listener", listener_json(g, e.gateway_rule)}};
+  }
   ordered_json path = ordered_json::array();
   for (const auto& h : e.path) path.push_back(hop_json(m, h));
 
@@ -310,6 +369,11 @@ std::string rules_text(const model::Model& m, const Exposure& e) {
     if (h.kind == Hop::Kind::kLoadBalancer || h.kind == Hop::Kind::kFirewall) {
       if (!out.empty()) out += " > ";
       out += (h.kind == Hop::Kind::kFirewall ? "fw: " : "lb: ") + describe_hop(m, h);
+      continue;
+    }
+    if (h.kind == Hop::Kind::kApplicationGateway || h.kind == Hop::Kind::kBastion) {
+      if (!out.empty()) out += " > ";
+      out += (h.kind == Hop::Kind::kBastion ? "bastion: " : "agw: ") + describe_hop(m, h);
       continue;
     }
     if (h.kind == Hop::Kind::kPaas) {
@@ -457,7 +521,12 @@ std::string target_address(const model::Model& m, model::ResourceKind kind, int 
       }
       return "";
     case model::ResourceKind::kPaasService: return m.paas_services[index].host_name;
-    default: return "";
+    case model::ResourceKind::kApplicationGateway:
+      for (const auto& fe : m.application_gateways[index].frontends) {
+        if (fe.private_ip) return fe.private_ip->to_string();
+      }
+      return "";
+    default: return "";  // a Bastion host's instance addresses are not known
   }
 }
 
@@ -480,6 +549,17 @@ std::string describe_hop(const model::Model& m, const Hop& h) {
     case Hop::Kind::kNoNsg: return "no NSG";
     case Hop::Kind::kPublicIp:
       return h.resource >= 0 ? m.public_ips[h.resource].name : "public IP not in input";
+    case Hop::Kind::kApplicationGateway: {
+      const auto& g = m.application_gateways[h.resource];
+      std::string out = g.name + "/" + g.listeners[h.rule].name;
+      if (h.via_rule >= 0) {
+        const auto& t = g.rules[h.via_rule].targets[h.via_target];
+        out += fmt::format(" -> {}:{}", g.backend_pools[t.pool.child].name, g.backend_settings[t.settings.child].port);
+      }
+      const auto waf = model::effective_waf_mode(g, g.listeners[h.rule]);
+      if (waf != model::WafMode::kOff) out += fmt::format(" (WAF {})", model::to_string(waf));
+      return out;
+    }
     case Hop::Kind::kPaas: {
       const auto& s = m.paas_services[h.resource];
       if (h.rule < 0) return fmt::format("{}/{}", s.name, h.scope);
@@ -491,7 +571,6 @@ std::string describe_hop(const model::Model& m, const Hop& h) {
     }
     case Hop::Kind::kTarget:
     case Hop::Kind::kBastion:
-    case Hop::Kind::kApplicationGateway:
     case Hop::Kind::kAppliance: {
       const auto* r = resource_of(m, h.resource_kind, h.resource);
       return r != nullptr ? r->name : "";
@@ -629,7 +708,12 @@ void write_csv(std::ostream& out, const model::Model& m, const solver::Analysis&
     std::string hops[2];
     int k = 0;
     for (const auto& h : e.path) {
-      if ((h.kind == Hop::Kind::kNsg || h.kind == Hop::Kind::kNoNsg) && k < 2) hops[k++] = describe_hop(m, h);
+      // The target's own NSGs: not those of a Bastion's or gateway's subnet on the way.
+      const std::string_view scope = h.scope;
+      const bool nsg = h.kind == Hop::Kind::kNsg || h.kind == Hop::Kind::kNoNsg;
+      if (nsg && (scope == "subnet" || scope == "nic") && k < 2) {
+        hops[k++] = describe_hop(m, h);
+      }
     }
     const bool vm = e.vm >= 0;
     const auto* other = e.nic < 0 ? resource_of(m, e.target_kind, e.target) : nullptr;

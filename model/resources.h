@@ -167,6 +167,7 @@ struct IpConfiguration {
   std::vector<Ref> lb_backend_pools;      // child refs: index = load balancer, child = pool
   std::vector<Ref> lb_inbound_nat_rules;  // child refs: index = load balancer, child = NAT rule
   std::vector<Ref> lb_inbound_nat_pools;  // child refs: index = load balancer, child = NAT pool (scale sets)
+  std::vector<Ref> ag_backend_pools;      // child refs: index = application gateway, child = backend pool
   SourceLocation where;
   bool flattened{false};  // fields on the object itself, not under "properties"
 };

@@ -97,6 +97,7 @@ class Validator {
     resolve_scale_sets();
     resolve_private_endpoints();
     resolve_firewalls();
+    resolve_gateways();
     resolve_virtual_wans();
     resolve_peerings();
     finish_nsgs();
@@ -659,6 +660,138 @@ class Validator {
     }
   }
 
+  /// Resolves a reference between children of one application gateway (`owner`); a missing child is an error.
+  void resolve_in_gateway(Ref& ref, const std::unordered_map<std::string_view, int>& children, int owner,
+                          const char* what, const SourceLocation& where, bool flattened, std::string_view field) {
+    if (!ref.set()) return;
+    if (auto it = children.find(ref.id); it != children.end()) {
+      ref.index = owner;
+      ref.child = it->second;
+      return;
+    }
+    ref.index = -1;
+    ref.child = -1;
+    SourceLocation at = where;
+    at.pointer += flattened ? std::string(field) : "/properties" + std::string(field);
+    diags_.error("dangling-reference", at,
+                 fmt::format("referenced {} '{}' is not in application gateway '{}'", what, ref.id,
+                             m_.application_gateways[owner].name));
+  }
+
+  void resolve_gateways() {
+    using RK = ResourceKind;
+    for (auto& b : m_.bastion_hosts) {
+      for (auto& c : b.ip_configurations) {
+        resolve(c.subnet, RK::kSubnet, c.where, c.flattened, "/subnet/id");
+        // The public IP resource only supplies the address: its absence changes no answer.
+        resolve(c.public_ip, RK::kPublicIp, c.where, c.flattened, "/publicIPAddress/id", false);
+      }
+      resolve(b.virtual_network, RK::kVirtualNetwork, b.where, b.flattened, "/virtualNetwork/id");
+    }
+    for (std::size_t gi = 0; gi < m_.application_gateways.size(); ++gi) {
+      auto& g = m_.application_gateways[gi];
+      const int owner = static_cast<int>(gi);
+      for (auto& c : g.gateway_ip_configurations) resolve(c.subnet, RK::kSubnet, c.where, c.flattened, "/subnet/id");
+      for (auto& fe : g.frontends) {
+        resolve(fe.public_ip, RK::kPublicIp, fe.where, fe.flattened, "/publicIPAddress/id", false);
+        resolve(fe.subnet, RK::kSubnet, fe.where, fe.flattened, "/subnet/id", false);
+      }
+      auto index = [](const auto& children) {
+        std::unordered_map<std::string_view, int> out;
+        for (std::size_t i = 0; i < children.size(); ++i) out.emplace(children[i].key, static_cast<int>(i));
+        return out;
+      };
+      const auto frontends = index(g.frontends);
+      const auto ports = index(g.frontend_ports);
+      const auto listeners = index(g.listeners);
+      const auto pools = index(g.backend_pools);
+      const auto settings = index(g.backend_settings);
+      const auto maps = index(g.url_path_maps);
+      for (auto& l : g.listeners) {
+        resolve_in_gateway(l.frontend, frontends, owner, "frontend IP configuration", l.where, l.flattened,
+                           "/frontendIPConfiguration/id");
+        resolve_in_gateway(l.frontend_port, ports, owner, "frontend port", l.where, l.flattened, "/frontendPort/id");
+      }
+      auto target = [&](AgBackendTarget& t) {
+        resolve_in_gateway(t.pool, pools, owner, "backend address pool", t.where, true, "/backendAddressPool/id");
+        resolve_in_gateway(t.settings, settings, owner, "backend HTTP settings", t.where, true,
+                           "/backendHttpSettings/id");
+      };
+      for (auto& map : g.url_path_maps) {
+        resolve_in_gateway(map.default_target.pool, pools, owner, "backend address pool", map.default_target.where,
+                           true, "/defaultBackendAddressPool/id");
+        resolve_in_gateway(map.default_target.settings, settings, owner, "backend HTTP settings",
+                           map.default_target.where, true, "/defaultBackendHttpSettings/id");
+        for (auto& t : map.path_targets) target(t);
+      }
+      for (auto& r : g.rules) {
+        resolve_in_gateway(r.listener, listeners, owner, "HTTP listener", r.where, r.flattened, "/httpListener/id");
+        target(r.target);
+        resolve_in_gateway(r.url_path_map, maps, owner, "URL path map", r.where, r.flattened, "/urlPathMap/id");
+        r.targets.clear();
+        if (r.url_path_map.child >= 0) {
+          const auto& map = g.url_path_maps[r.url_path_map.child];
+          r.targets.push_back(map.default_target);
+          r.targets.insert(r.targets.end(), map.path_targets.begin(), map.path_targets.end());
+        } else if (r.target.pool.set() || r.target.settings.set()) {
+          r.targets.push_back(r.target);
+        }
+      }
+      for (std::size_t p = 0; p < g.backend_pools.size(); ++p) {
+        if (g.backend_pools[p].key.empty()) continue;
+        ag_pools_.emplace(g.backend_pools[p].key, std::make_pair(owner, static_cast<int>(p)));
+      }
+    }
+    for (std::size_t n = 0; n < m_.nics.size(); ++n) {
+      auto& nic = m_.nics[n];
+      for (std::size_t c = 0; c < nic.ip_configurations.size(); ++c) {
+        auto& cfg = nic.ip_configurations[c];
+        for (std::size_t i = 0; i < cfg.ag_backend_pools.size(); ++i) {
+          auto& ref = cfg.ag_backend_pools[i];
+          resolve_child(ref, ag_pools_, "application gateway backend address pool", -1, cfg.where, cfg.flattened,
+                        fmt::format("/applicationGatewayBackendAddressPools/{}/id", i));
+          if (ref.child >= 0) {
+            m_.application_gateways[ref.index].backend_pools[ref.child].members.push_back(
+                IpConfigIndex{static_cast<int>(n), static_cast<int>(c)});
+          }
+        }
+      }
+    }
+    for (auto& g : m_.application_gateways) {
+      for (auto& pool : g.backend_pools) {
+        auto& v = pool.members;
+        auto key = [this](const IpConfigIndex& x) {
+          const auto& nic = m_.nics[x.nic];
+          return std::tie(nic.key, nic.ip_configurations[x.ip_configuration].name);
+        };
+        std::sort(v.begin(), v.end(), [&](const IpConfigIndex& a, const IpConfigIndex& b) { return key(a) < key(b); });
+        v.erase(std::unique(v.begin(), v.end()), v.end());
+      }
+    }
+    // Edges: public IP -> entry point, entry point -> its subnet, gateway -> backend NICs.
+    for (const auto& b : m_.bastion_hosts) {
+      const VertexId bv = m_.by_key.at(b.key);
+      for (const auto& c : b.ip_configurations) {
+        if (c.public_ip.resolved()) edge(vertex(c.public_ip), bv, EdgeKind::kAttachedTo);
+        if (c.subnet.resolved()) edge(bv, vertex(c.subnet), EdgeKind::kAttachedTo);
+      }
+    }
+    for (const auto& g : m_.application_gateways) {
+      const VertexId gv = m_.by_key.at(g.key);
+      for (const auto& fe : g.frontends) {
+        if (fe.public_ip.resolved()) edge(vertex(fe.public_ip), gv, EdgeKind::kAttachedTo);
+      }
+      for (const auto& c : g.gateway_ip_configurations) {
+        if (c.subnet.resolved()) edge(gv, vertex(c.subnet), EdgeKind::kAttachedTo);
+      }
+      std::set<int> nics;
+      for (const auto& pool : g.backend_pools) {
+        for (const auto& x : pool.members) nics.insert(x.nic);
+      }
+      for (int n : nics) edge(gv, m_.by_key.at(m_.nics[n].key), EdgeKind::kBalancesTo);
+    }
+  }
+
   void resolve_peerings() {
     for (auto& vnet : m_.vnets) {
       for (auto& p : vnet.peerings) {
@@ -797,6 +930,7 @@ class Validator {
   ChildIndex frontends_;  // frontend key -> (load balancer, frontend)
   ChildIndex pools_;      // backend pool key -> (load balancer, pool)
   ChildIndex nat_rules_;  // inbound NAT rule key -> (load balancer, rule)
+  ChildIndex ag_pools_;   // application gateway backend pool key -> (gateway, pool)
   ChildIndex nat_pools_;  // inbound NAT pool key -> (load balancer, pool)
 };
 

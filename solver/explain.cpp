@@ -74,14 +74,32 @@ std::string candidate_label(const model::Model& m, const Candidate& c) {
   return label + ")";
 }
 
+/// "Bastion host 'b'" or "application gateway 'g'" when public IP `p` is theirs, else empty.
+std::string gateway_owning(const model::Model& m, int p) {
+  if (p < 0) return "";
+  for (const auto& b : m.bastion_hosts) {
+    for (const auto& c : b.ip_configurations) {
+      if (c.public_ip.index == p) return fmt::format("Bastion host '{}'", b.name);
+    }
+  }
+  for (const auto& g : m.application_gateways) {
+    for (const auto& fe : g.frontends) {
+      if (fe.public_ip.index == p) return fmt::format("application gateway '{}'", g.name);
+    }
+  }
+  return "";
+}
+
 /// Resolves the target text to ip configurations; fills the error fields of `t` when it cannot.
 std::optional<Candidate> resolve_target(const model::Model& m, const std::string& text, model::IpFamily family,
                                        FlowTrace& t) {
   std::set<Candidate> found;
   std::vector<std::string> unattached;  // public IPs that matched but lead nowhere
+  int unattached_index = -1;
   auto add_pip = [&](int p) {
     const auto to = attached_to(m, p);
     if (to.empty()) unattached.push_back(m.public_ips[p].name);
+    if (to.empty() && unattached_index < 0) unattached_index = p;
     found.insert(to.begin(), to.end());
   };
   if (const auto ip = IpAddress::parse(text)) {
@@ -127,6 +145,11 @@ std::optional<Candidate> resolve_target(const model::Model& m, const std::string
     if (!unattached.empty()) {
       t.status = FlowTrace::Status::kBadTarget;
       t.error = fmt::format("public IP '{}' is not attached to any ip configuration in the input", unattached.front());
+      if (const std::string owner = gateway_owning(m, unattached_index); !owner.empty()) {
+        t.error = fmt::format("public IP '{}' belongs to {}: explain does not follow Bastion or application gateway "
+                              "entries yet (analyze reports them)",
+                              unattached.front(), owner);
+      }
     } else {
       t.status = FlowTrace::Status::kUnknownTarget;
       t.error = fmt::format("unknown target '{}': expected a public or private IP address, or the name or id of a "

@@ -13,6 +13,7 @@
 
 #include "solver/address_space.h"
 #include "solver/firewall.h"
+#include "solver/gateways.h"
 #include "solver/nsg_eval.h"
 #include "solver/paas.h"
 #include "solver/routing.h"
@@ -138,6 +139,7 @@ struct Entry {
   /// The internet sources whose replies the target's routes send elsewhere (not back through the entry):
   /// evaluated so that what they would reach is reported as broken.
   bool diverted{false};
+  const ForwardedFlow* forwarded{nullptr};           // set: a Bastion or application gateway forwards the flow
 };
 
 class Analyzer {
@@ -159,6 +161,7 @@ class Analyzer {
     for (std::size_t l = 0; l < m_.load_balancers.size(); ++l) load_balancer(static_cast<int>(l));
     for (std::size_t f = 0; f < m_.firewalls.size(); ++f) firewall(static_cast<int>(f));
     appliances();
+    gateways();
     out_.targets_evaluated = evaluated_.size();
     analyze_paas(m_, space_, out_);
     out_.internet = space_.internet();
@@ -241,6 +244,60 @@ class Analyzer {
         e.nat_pool = true;
         target(x.target.nic, x.target.ip_configuration, e);
       }
+    }
+  }
+
+  /// Bastion hosts and application gateways: their own entries, and what they forward to ip configurations.
+  void gateways() {
+    GatewayFlows flows = gateway_flows(m_, space_, out_.findings);
+    for (auto& e : flows.own) out_.exposures.push_back(std::move(e));
+    for (const auto& f : flows.forwarded) {
+      Entry e;
+      e.via = f.entry->via;
+      e.public_ip = f.entry->public_ip;
+      e.protocols = model::bit(Protocol::kTcp);
+      e.ports = f.entry->ports;
+      e.forwarded = &f;
+      target(f.target.nic, f.target.ip_configuration, e);
+    }
+  }
+
+  /// The exposures of a forwarded flow: the target's NSGs saw the entry point's subnet as the source, the
+  /// exposure names the internet sources the entry point admitted. Ports are merged per deciding rules, since
+  /// which instance address of the entry point opens the connection is not known.
+  void forwarded_exposures(int n, int c, const Entry& entry, int subnet, const NsgSlot& subnet_nsg,
+                           const NsgSlot& nic_nsg, const std::vector<Piece>& pieces) {
+    const ForwardedFlow& f = *entry.forwarded;
+    std::map<std::tuple<int, int, int>, PortSet> merged;  // (protocol, subnet rule, NIC rule) -> ports
+    for (const Piece& p : pieces) {
+      auto& ports = merged[{static_cast<int>(p.protocol), p.subnet_rule, p.nic_rule}];
+      ports = ports.unite(p.flows.ports);
+    }
+    for (const auto& [k, ports] : merged) {
+      const auto [protocol, r1, r2] = k;
+      Exposure e;
+      e.target = n;
+      e.nic = n;
+      e.ip_configuration = c;
+      e.vm = m_.nics[n].virtual_machine.index;
+      e.public_ip = f.entry->public_ip;
+      e.via = f.entry->via;
+      e.gateway = f.entry->gateway;
+      e.gateway_rule = f.entry->gateway_rule;
+      e.protocol = static_cast<Protocol>(protocol);
+      e.ports = ports;
+      e.entry_ports = f.entry->entry_ports;
+      e.source_ports = PortSet::all();
+      e.sources = f.entry->sources;
+      e.any_source = f.entry->any_source;
+      e.path = path(n, entry, subnet, subnet_nsg, r1, nic_nsg, r2);
+      e.jit = is_jit(subnet_nsg, r1) || is_jit(nic_nsg, r2);
+      if (!f.broken.empty()) {
+        e.broken = f.broken;
+        out_.broken.push_back(std::move(e));
+        continue;
+      }
+      out_.exposures.push_back(std::move(e));
     }
   }
 
@@ -461,7 +518,8 @@ class Analyzer {
     const model::Sku sku = entry.sku;
     // A load balancer frontend serves backends of its own IP version (an instance public IP of the other
     // version is a validation error, `family-mismatch`).
-    if (entry.via != Via::kPublicIp && pip >= 0 && m_.public_ips[pip].family != cfg.family) return;
+    // (An application gateway connects to backends itself: any frontend version reaches IPv4 backends.)
+    if (!entry.forwarded && entry.via != Via::kPublicIp && pip >= 0 && m_.public_ips[pip].family != cfg.family) return;
     evaluated_.insert(model::IpConfigIndex{n, c});
     const int subnet = cfg.subnet.index;
     NsgSlot subnet_nsg;
@@ -487,10 +545,18 @@ class Analyzer {
         if (rule.direction == Direction::kInbound) key += destination_matches(rule, dst, space_) ? '1' : '0';
       }
     }
+    if (entry.forwarded) {
+      key += "|from";
+      key += entry.forwarded->entry->inner_key;
+    }
     auto it = cache_.find(key);
     if (it == cache_.end()) {
       ++out_.distinct_evaluations;
       it = cache_.emplace(std::move(key), evaluate(cfg.family, sku, subnet, subnet_nsg, nic_nsg, dst, entry)).first;
+    }
+    if (entry.forwarded) {
+      forwarded_exposures(n, c, entry, subnet, subnet_nsg, nic_nsg, it->second);
+      return;
     }
     for (const Piece& p : it->second) {
       Exposure e;
@@ -569,14 +635,16 @@ class Analyzer {
                               const NsgSlot& nic_nsg, const Destination& dst, const Entry& entry) {
     const IpSet internet = space_.internet(family);
     // Only sources the target can answer directly connect: the return route must lead to the internet.
-    // After DNAT the firewall's SNAT addresses arrive (their replies return within the VNet); otherwise only
-    // sources the target can answer directly connect: the return route must lead to the internet.
-    const IpSet sources = entry.snat_sources != nullptr ? *entry.snat_sources
+    // After DNAT the firewall's SNAT addresses arrive (their replies return within the VNet); flows forwarded by a
+    // Bastion or application gateway come from its subnet; otherwise only sources the target can answer
+    // directly connect: the return route must lead to the internet.
+    const IpSet sources = entry.forwarded != nullptr    ? entry.forwarded->entry->inner_sources
+                          : entry.snat_sources != nullptr ? *entry.snat_sources
                           : entry.diverted ? internet.subtract(space_.internet_answerable(subnet))
                                            : internet.intersect(space_.internet_answerable(subnet));
     const PacketSet arriving(Cube{sources, IpSet::all(), entry.protocols, PortSet::all(), entry.ports});
     const bool no_nsg = subnet_nsg.state == NsgSlot::State::kNone && nic_nsg.state == NsgSlot::State::kNone;
-    if (no_nsg && sku == model::Sku::kStandard) return {};  // Standard: closed unless an NSG allows
+    if (no_nsg && sku == model::Sku::kStandard && !entry.forwarded) return {};  // Standard: closed unless an NSG allows
     std::vector<Piece> out;
     for (auto& [r1, after_subnet] : pass(subnet_nsg, arriving, dst)) {
       for (auto& [r2, allowed] : pass(nic_nsg, after_subnet, dst)) {
@@ -599,11 +667,16 @@ class Analyzer {
     const int pip = entry.public_ip;
     const bool lb = entry.via != Via::kPublicIp;
     std::vector<Hop> hops;
-    hops.push_back(Hop{K::kInternet, RK::kInternet, -1, "", -1, ""});
-    hops.push_back(Hop{K::kPublicIp, RK::kPublicIp, pip, "", -1,
-                       pip >= 0 ? ""
-                       : lb     ? "public IP not in the input: address unknown"
-                                : "public IP not in the input: assumed Basic SKU"});
+    if (entry.forwarded) {
+      hops = entry.forwarded->entry->front;  // internet -> ... -> the Bastion or application gateway
+      if (entry.forwarded->reply) hops.push_back(*entry.forwarded->reply);
+    } else {
+      hops.push_back(Hop{K::kInternet, RK::kInternet, -1, "", -1, ""});
+      hops.push_back(Hop{K::kPublicIp, RK::kPublicIp, pip, "", -1,
+                         pip >= 0 ? ""
+                         : lb     ? "public IP not in the input: address unknown"
+                                  : "public IP not in the input: assumed Basic SKU"});
+    }
     if (entry.via == Via::kFirewallDnat) {
       hops.push_back(Hop{K::kFirewall, RK::kFirewall, entry.gateway, "dnat", entry.gateway_rule, ""});
       if (entry.return_route) hops.push_back(route_hop(*entry.return_route));
@@ -612,7 +685,7 @@ class Analyzer {
                          "assumed: the appliance forwards what reaches its public IP; its own filtering and address "
                          "translation are unknown"});
       if (entry.return_route) hops.push_back(route_hop(*entry.return_route));
-    } else if (lb) {
+    } else if (lb && !entry.forwarded) {
       Hop h{K::kLoadBalancer, RK::kLoadBalancer, entry.load_balancer,
             entry.via == Via::kLoadBalancer ? "load-balancing" : entry.nat_pool ? "inbound-nat-pool" : "inbound-nat",
             entry.rule, ""};
@@ -621,7 +694,7 @@ class Analyzer {
     }
     if (entry.diverted && entry.return_route) hops.push_back(route_hop(*entry.return_route));
     const bool no_nsg = subnet_nsg.state == NsgSlot::State::kNone && nic_nsg.state == NsgSlot::State::kNone;
-    const char* open_note = !no_nsg || entry.sku != model::Sku::kBasic ? ""
+    const char* open_note = !no_nsg || entry.sku != model::Sku::kBasic || entry.forwarded ? ""
                             : entry.via == Via::kFirewallDnat ? "no NSG: the translated traffic is not filtered"
                             : entry.via == Via::kAppliance    ? "no NSG: the forwarded traffic is not filtered"
                             : lb ? "no NSG: a Basic load balancer is open where no NSG applies"

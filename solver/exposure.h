@@ -53,7 +53,10 @@ struct Hop {
   const char* scope{""};  // "subnet" or "nic" for NSG hops (static strings: hops are many)
   int rule{-1};           // index into the NSG's rules for kNsg
   const char* note{""};   // an assumption taken at this hop, if any (static string)
-  int port{-1};           // kLoadBalancer: the frontend port (-1: every port, HA ports)
+  int port{-1};           // kLoadBalancer: the frontend port (-1: every port, HA ports); kApplicationGateway:
+                          // the listener's port (scope "listener") or the backend port (scope "routing")
+  int via_rule{-1};       // kApplicationGateway, scope "routing": the request routing rule
+  int via_target{-1};     // ... and the index of the (backend pool, settings) pair in its targets
 };
 
 /// One reachable (target, entry, protocol, path) with exact ports and sources.

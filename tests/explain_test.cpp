@@ -497,7 +497,10 @@ bool cross_check(const model::Model& m, std::mt19937_64& rng, int probes) {
   // Every estate with a public-IP exposure must see some allowed probes (hub-and-spoke has none: its one
   // public IP is behind a route to the firewall).
   const bool any_public = std::any_of(analysis.exposures.begin(), analysis.exposures.end(),
-                                      [](const solver::Exposure& e) { return e.via == solver::Via::kPublicIp; });
+                                      [](const solver::Exposure& e) {
+                                        // An instance public IP: not a Bastion's or gateway's own (no NIC).
+                                        return e.via == solver::Via::kPublicIp && e.nic >= 0;
+                                      });
   CHECK((allowed > 0) == any_public);
   return true;
 }

@@ -186,6 +186,39 @@ inline constexpr std::string_view kTranslatedFqdn = "translatedfqdn";
 inline constexpr std::string_view kTranslatedPort = "translatedport";
 inline constexpr std::string_view kIpAddresses = "ipaddresses";
 
+// Azure Bastion.
+inline constexpr std::string_view kEnableTunneling = "enabletunneling";
+inline constexpr std::string_view kEnableIpConnect = "enableipconnect";
+inline constexpr std::string_view kEnableShareableLink = "enableshareablelink";
+inline constexpr std::string_view kEnablePrivateOnlyBastion = "enableprivateonlybastion";
+inline constexpr std::string_view kVirtualNetwork = "virtualnetwork";
+
+// Application gateways, their WAF policies, and the NIC side of their backend pools.
+inline constexpr std::string_view kGatewayIpConfigurations = "gatewayipconfigurations";
+inline constexpr std::string_view kFrontendPorts = "frontendports";
+inline constexpr std::string_view kHttpListeners = "httplisteners";
+inline constexpr std::string_view kBackendHttpSettingsCollection = "backendhttpsettingscollection";
+inline constexpr std::string_view kRequestRoutingRules = "requestroutingrules";
+inline constexpr std::string_view kUrlPathMaps = "urlpathmaps";
+inline constexpr std::string_view kPathRules = "pathrules";
+inline constexpr std::string_view kHostName = "hostname";
+inline constexpr std::string_view kHostNames = "hostnames";
+inline constexpr std::string_view kBackendAddresses = "backendaddresses";
+inline constexpr std::string_view kFqdn = "fqdn";
+inline constexpr std::string_view kHttpListener = "httplistener";
+inline constexpr std::string_view kBackendHttpSettings = "backendhttpsettings";
+inline constexpr std::string_view kUrlPathMap = "urlpathmap";
+inline constexpr std::string_view kDefaultBackendAddressPool = "defaultbackendaddresspool";
+inline constexpr std::string_view kDefaultBackendHttpSettings = "defaultbackendhttpsettings";
+inline constexpr std::string_view kWebApplicationFirewallConfiguration = "webapplicationfirewallconfiguration";
+inline constexpr std::string_view kEnabled = "enabled";
+inline constexpr std::string_view kFirewallMode = "firewallmode";
+inline constexpr std::string_view kPolicySettings = "policysettings";
+inline constexpr std::string_view kMode = "mode";
+inline constexpr std::string_view kState = "state";
+inline constexpr std::string_view kListeners = "listeners";
+inline constexpr std::string_view kPrivateLinkConfigurations = "privatelinkconfigurations";
+
 }  // namespace exposim::importers::azure::keys
 
 namespace exposim::importers::azure::types {
@@ -225,6 +258,9 @@ inline constexpr std::string_view kFirewallPolicy = "microsoft.network/firewallp
 inline constexpr std::string_view kRuleCollectionGroup = "microsoft.network/firewallpolicies/rulecollectiongroups";
 inline constexpr std::string_view kIpGroup = "microsoft.network/ipgroups";
 
+inline constexpr std::string_view kBastionHost = "microsoft.network/bastionhosts";
+inline constexpr std::string_view kApplicationGateway = "microsoft.network/applicationgateways";
+inline constexpr std::string_view kWafPolicy = "microsoft.network/applicationgatewaywebapplicationfirewallpolicies";
 }  // namespace exposim::importers::azure::types
 
 namespace exposim::importers::azure::segments {
@@ -264,4 +300,14 @@ inline constexpr std::string_view kManualPeConnectionsAsWritten = "/manualPrivat
 inline constexpr std::string_view kFirewallIpConfigurationsAsWritten = "/azureFirewallIpConfigurations/";
 inline constexpr std::string_view kRuleCollectionGroupsAsWritten = "/ruleCollectionGroups/";
 
+inline constexpr std::string_view kBastionIpConfigurationsAsWritten = "/bastionHostIpConfigurations/";
+inline constexpr std::string_view kAgGatewayIpConfigurationsAsWritten = "/gatewayIPConfigurations/";
+inline constexpr std::string_view kAgFrontendsAsWritten = "/frontendIPConfigurations/";
+inline constexpr std::string_view kAgFrontendPortsAsWritten = "/frontendPorts/";
+inline constexpr std::string_view kAgListenersAsWritten = "/httpListeners/";
+inline constexpr std::string_view kAgBackendPoolsAsWritten = "/backendAddressPools/";
+inline constexpr std::string_view kAgBackendSettingsAsWritten = "/backendHttpSettingsCollection/";
+inline constexpr std::string_view kAgUrlPathMapsAsWritten = "/urlPathMaps/";
+inline constexpr std::string_view kAgPathRulesAsWritten = "/pathRules/";
+inline constexpr std::string_view kAgRoutingRulesAsWritten = "/requestRoutingRules/";
 }  // namespace exposim::importers::azure::segments

@@ -272,6 +272,7 @@ struct Importer::Impl {
   std::vector<PendingChild<model::PaasIpRule>> pending_sql_rules;
   std::vector<PendingChild<SiteRestrictions>> pending_site_configs;
   std::vector<PendingChild<model::FirewallRuleCollectionGroup>> pending_groups;
+  std::unordered_map<std::string, model::WafMode> waf_policies;  // WAF policy key -> mode, applied in finish()
 
   // ---- diagnostics ----
 
@@ -1335,6 +1336,7 @@ struct Importer::Impl {
     c.lb_backend_pools = get_ref_list(props, keys::kLoadBalancerBackendAddressPools);
     c.lb_inbound_nat_rules = get_ref_list(props, keys::kLoadBalancerInboundNatRules);
     c.lb_inbound_nat_pools = get_ref_list(props, keys::kLoadBalancerInboundNatPools);
+    c.ag_backend_pools = get_ref_list(props, keys::kApplicationGatewayBackendAddressPools);
     if (auto b = get_bool(props, keys::kPrimary)) c.primary = *b;
     return c;
   }
@@ -1394,6 +1396,360 @@ struct Importer::Impl {
     }
     vm.scale_set = get_ref(props, keys::kVirtualMachineScaleSet);
     model.vms.push_back(std::move(vm));
+  }
+
+  // ---- Azure Bastion and application gateways ----
+
+  /// `sku.name` and `sku.tier` of a resource (next to `properties`), with the pointer of each for messages.
+  struct SkuFields {
+    std::optional<std::string_view> name, tier;
+    std::string name_ptr;  // for messages about the name
+  };
+  SkuFields read_sku(dom::object res, std::size_t res_mark) {
+    const std::string saved = ptr;
+    ptr.resize(res_mark);
+    SkuFields out = read_sku_here(res);
+    ptr = saved;
+    return out;
+  }
+  /// `sku.name` and `sku.tier` of object `o`, at the current pointer.
+  SkuFields read_sku_here(dom::object o) {
+    SkuFields out;
+    if (auto sku = get_object(o, keys::kSku)) {
+      PointerScope s(ptr, sku.key);
+      if (auto name = get_string(*sku, keys::kName)) {
+        out.name = trim(*name);
+        out.name_ptr = ptr + "/" + std::string(name.key);
+      }
+      if (auto tier = get_string(*sku, keys::kTier)) out.tier = trim(*tier);
+    }
+    return out;
+  }
+
+  void read_bastion(model::ResourceBase base, dom::object res, dom::object props, std::size_t res_mark) {
+    model::BastionHost b;
+    static_cast<model::ResourceBase&>(b) = std::move(base);
+    using model::BastionSku;
+    const SkuFields sku = read_sku(res, res_mark);
+    if (sku.name) {
+      const std::string_view n = *sku.name;
+      if (iequals(n, "developer")) b.sku = BastionSku::kDeveloper;
+      else if (iequals(n, "basic")) b.sku = BastionSku::kBasic;
+      else if (iequals(n, "standard")) b.sku = BastionSku::kStandard;
+      else if (iequals(n, "premium")) b.sku = BastionSku::kPremium;
+      else report(Severity::kError, "invalid-value", sku.name_ptr,
+                  fmt::format("SKU '{}' is not Developer, Basic, Standard or Premium", n));
+    }
+    for_each_child(props, keys::kIpConfigurations, b.id, segments::kBastionIpConfigurationsAsWritten,
+                   "ip configuration", [&](dom::object o, ChildIds ids) {
+                     model::BastionIpConfiguration c;
+                     c.name = std::move(ids.name);
+                     c.where = here();
+                     std::optional<PointerScope> scope;
+                     auto p = open_child(o, c, scope);
+                     if (!p) return;
+                     c.subnet = get_ref(*p, keys::kSubnet);
+                     c.public_ip = get_ref(*p, keys::kPublicIpAddress);
+                     b.ip_configurations.push_back(std::move(c));
+                   });
+    b.virtual_network = get_ref(props, keys::kVirtualNetwork);
+    if (auto v = get_bool(props, keys::kEnableTunneling)) b.enable_tunneling = *v;
+    if (auto v = get_bool(props, keys::kEnableIpConnect)) b.enable_ip_connect = *v;
+    if (auto v = get_bool(props, keys::kEnableShareableLink)) b.enable_shareable_link = *v;
+    if (auto v = get_bool(props, keys::kEnablePrivateOnlyBastion)) b.enable_private_only = *v;
+    model.bastion_hosts.push_back(std::move(b));
+  }
+
+  /// `protocol` of a listener or backend settings: Http or Https. False when absent or bad (reported).
+  bool read_ag_protocol(dom::object props, std::string_view what, std::string_view name, std::size_t mark,
+                        model::AgProtocol& out) {
+    auto f = get_string(props, keys::kProtocol);
+    if (!f) {
+      if (!f.present) {
+        report(Severity::kError, "missing-field", ptr.substr(0, mark),
+               fmt::format("{} '{}' has no 'protocol'", what, name));
+      }
+      return false;
+    }
+    if (iequals(trim(*f), "http")) {
+      out = model::AgProtocol::kHttp;
+    } else if (iequals(trim(*f), "https")) {
+      out = model::AgProtocol::kHttps;
+    } else {
+      error_at(f.key, "invalid-value", fmt::format("protocol '{}' is not Http or Https", *f));
+      return false;
+    }
+    return true;
+  }
+
+  /// A backend pool's target pair (pool and settings) from `pool_key` and `settings_key` of `props`.
+  model::AgBackendTarget read_ag_target(dom::object props, std::string_view pool_key, std::string_view settings_key) {
+    model::AgBackendTarget t;
+    t.where = here();
+    t.pool = get_ref(props, pool_key);
+    t.settings = get_ref(props, settings_key);
+    return t;
+  }
+
+  /// `mode` of a WAF: Detection or Prevention; kUnknown when absent, nullopt when bad (reported).
+  std::optional<model::WafMode> read_waf_mode(dom::object o, std::string_view key) {
+    auto f = get_string(o, key);
+    if (!f) return f.present ? std::nullopt : std::optional(model::WafMode::kUnknown);
+    if (iequals(trim(*f), "detection")) return model::WafMode::kDetection;
+    if (iequals(trim(*f), "prevention")) return model::WafMode::kPrevention;
+    error_at(f.key, "invalid-value", fmt::format("WAF mode '{}' is not Detection or Prevention", *f));
+    return std::nullopt;
+  }
+
+  void read_application_gateway(model::ResourceBase base, dom::object res, dom::object props, std::size_t res_mark) {
+    model::ApplicationGateway g;
+    static_cast<model::ResourceBase&>(g) = std::move(base);
+    // An application gateway's `sku` sits inside `properties` (next to it in some exports).
+    SkuFields sku = read_sku_here(props);
+    if (!sku.name && !sku.tier) sku = read_sku(res, res_mark);
+    if (sku.name) g.sku_name = std::string(*sku.name);
+    if (sku.tier) g.tier = std::string(*sku.tier);
+    auto ends_v2 = [](std::string_view s) { return s.size() >= 3 && iequals(s.substr(s.size() - 3), "_v2"); };
+    // v1 SKUs are Standard_Small/Medium/Large and WAF_Medium/Large (tier Standard or WAF); anything else is v2.
+    const bool v1_name = !g.sku_name.empty() && !ends_v2(g.sku_name) && !iequals(g.sku_name, "basic");
+    const bool v1_tier = !g.tier.empty() && !ends_v2(g.tier) && !iequals(g.tier, "basic");
+    g.v2 = !(v1_name || v1_tier);
+    const std::string gw = g.name;
+
+    if (auto waf = get_object(props, keys::kWebApplicationFirewallConfiguration)) {
+      PointerScope s(ptr, waf.key);
+      auto enabled = get_bool(*waf, keys::kEnabled);
+      if (enabled && *enabled) {
+        if (auto m = read_waf_mode(*waf, keys::kFirewallMode)) g.waf_mode = *m;
+      }
+    }
+    g.waf_policy = get_ref(props, keys::kFirewallPolicy);
+    if (g.waf_policy.set()) g.waf_mode = model::WafMode::kUnknown;  // read from the policy in finish()
+
+    for_each_child(props, keys::kGatewayIpConfigurations, g.id, segments::kAgGatewayIpConfigurationsAsWritten,
+                   "gateway ip configuration", [&](dom::object o, ChildIds ids) {
+                     model::AgGatewayIpConfiguration c;
+                     c.name = std::move(ids.name);
+                     c.where = here();
+                     std::optional<PointerScope> scope;
+                     auto p = open_child(o, c, scope);
+                     if (!p) return;
+                     c.subnet = get_ref(*p, keys::kSubnet);
+                     g.gateway_ip_configurations.push_back(std::move(c));
+                   });
+    for_each_child(props, keys::kFrontendIpConfigurations, g.id, segments::kAgFrontendsAsWritten,
+                   "frontend IP configuration", [&](dom::object o, ChildIds ids) {
+                     model::AgFrontend fe;
+                     fe.key = model::canonical_id(ids.id);
+                     fe.id = std::move(ids.id);
+                     fe.name = std::move(ids.name);
+                     fe.where = here();
+                     std::optional<PointerScope> scope;
+                     auto p = open_child(o, fe, scope);
+                     if (!p) return;
+                     fe.public_ip = get_ref(*p, keys::kPublicIpAddress);
+                     fe.subnet = get_ref(*p, keys::kSubnet);
+                     read_address(*p, keys::kPrivateIpAddressVersion, keys::kPrivateIpAddress, "private IP address",
+                                  fe.private_ip);
+                     g.frontends.push_back(std::move(fe));
+                   });
+    for_each_child(props, keys::kFrontendPorts, g.id, segments::kAgFrontendPortsAsWritten, "frontend port",
+                   [&](dom::object o, ChildIds ids) {
+                     const std::size_t mark = ptr.size();
+                     model::AgFrontendPort fp;
+                     fp.key = model::canonical_id(ids.id);
+                     fp.id = std::move(ids.id);
+                     fp.name = std::move(ids.name);
+                     fp.where = here();
+                     auto bag = properties_of(o);
+                     if (!bag) return;
+                     std::optional<PointerScope> scope;
+                     if (!bag->second.empty()) scope.emplace(ptr, bag->second);
+                     auto port = read_lb_port(bag->first, keys::kPort, "port", 1, "frontend port", fp.name, mark, true);
+                     if (!port) return;
+                     fp.port = *port;
+                     g.frontend_ports.push_back(std::move(fp));
+                   });
+    for_each_child(props, keys::kHttpListeners, g.id, segments::kAgListenersAsWritten, "HTTP listener",
+                   [&](dom::object o, ChildIds ids) {
+                     const std::size_t mark = ptr.size();
+                     model::AgListener l;
+                     l.key = model::canonical_id(ids.id);
+                     l.id = std::move(ids.id);
+                     l.name = std::move(ids.name);
+                     l.where = here();
+                     std::optional<PointerScope> scope;
+                     auto p = open_child(o, l, scope);
+                     if (!p) return;
+                     bool ok = read_ag_protocol(*p, "HTTP listener", l.name, mark, l.protocol);
+                     l.frontend = get_ref(*p, keys::kFrontendIpConfiguration);
+                     l.frontend_port = get_ref(*p, keys::kFrontendPort);
+                     for (auto [field, ref] : {std::pair{"frontendIPConfiguration", &l.frontend},
+                                               std::pair{"frontendPort", &l.frontend_port}}) {
+                       if (!ref->set() && !find_field(*p, lowercase(field))) {
+                         report(Severity::kError, "missing-field", ptr.substr(0, mark),
+                                fmt::format("HTTP listener '{}' has no '{}'", l.name, field));
+                         ok = false;
+                       }
+                     }
+                     for_each_text(*p, keys::kHostName, keys::kHostNames, [&](std::string_view h) {
+                       if (!trim(h).empty()) l.host_names.emplace_back(trim(h));
+                     });
+                     l.waf_policy = get_ref(*p, keys::kFirewallPolicy);
+                     if (l.waf_policy.set()) l.waf_mode = model::WafMode::kUnknown;
+                     if (ok) g.listeners.push_back(std::move(l));
+                   });
+    for_each_child(props, keys::kBackendAddressPools, g.id, segments::kAgBackendPoolsAsWritten,
+                   "backend address pool", [&](dom::object o, ChildIds ids) {
+                     model::AgBackendPool pool;
+                     pool.key = model::canonical_id(ids.id);
+                     pool.id = std::move(ids.id);
+                     pool.name = std::move(ids.name);
+                     pool.where = here();
+                     auto bag = properties_of(o);
+                     if (!bag) return;
+                     std::optional<PointerScope> scope;
+                     if (!bag->second.empty()) scope.emplace(ptr, bag->second);
+                     auto arr = get_array(bag->first, keys::kBackendAddresses);
+                     if (arr) {
+                       PointerScope s(ptr, arr.key);
+                       std::size_t i = 0;
+                       for (dom::element e : *arr) {
+                         PointerScope item(ptr, i++);
+                         dom::object a;
+                         if (e.get_object().get(a) != simdjson::SUCCESS) {
+                           error("invalid-type",
+                                 fmt::format("backend address is {}, expected an object", kind_name(e.type())));
+                           continue;
+                         }
+                         model::AgBackendAddress addr;
+                         if (auto ip = get_string(a, keys::kIpAddress)) {
+                           PointerScope at(ptr, ip.key);
+                           if (auto parsed = IpAddress::parse(trim(*ip))) {
+                             addr.ip = *parsed;
+                           } else if (!trim(*ip).empty()) {
+                             error("invalid-value", fmt::format("backend IP address '{}' is not an IP address", *ip));
+                           }
+                         }
+                         if (auto f = get_string(a, keys::kFqdn)) addr.fqdn = std::string(trim(*f));
+                         if (addr.ip || !addr.fqdn.empty()) pool.addresses.push_back(std::move(addr));
+                       }
+                     }
+                     g.backend_pools.push_back(std::move(pool));
+                   });
+    for_each_child(props, keys::kBackendHttpSettingsCollection, g.id, segments::kAgBackendSettingsAsWritten,
+                   "backend HTTP settings", [&](dom::object o, ChildIds ids) {
+                     const std::size_t mark = ptr.size();
+                     model::AgBackendSettings bs;
+                     bs.key = model::canonical_id(ids.id);
+                     bs.id = std::move(ids.id);
+                     bs.name = std::move(ids.name);
+                     bs.where = here();
+                     auto bag = properties_of(o);
+                     if (!bag) return;
+                     std::optional<PointerScope> scope;
+                     if (!bag->second.empty()) scope.emplace(ptr, bag->second);
+                     auto port = read_lb_port(bag->first, keys::kPort, "port", 1, "backend HTTP settings", bs.name,
+                                              mark, true);
+                     const bool proto =
+                         read_ag_protocol(bag->first, "backend HTTP settings", bs.name, mark, bs.protocol);
+                     if (!port || !proto) return;
+                     bs.port = *port;
+                     g.backend_settings.push_back(std::move(bs));
+                   });
+    for_each_child(props, keys::kUrlPathMaps, g.id, segments::kAgUrlPathMapsAsWritten, "URL path map",
+                   [&](dom::object o, ChildIds ids) {
+                     model::AgUrlPathMap map;
+                     map.key = model::canonical_id(ids.id);
+                     map.id = ids.id;
+                     map.name = std::move(ids.name);
+                     map.where = here();
+                     std::optional<PointerScope> scope;
+                     auto p = open_child(o, map, scope);
+                     if (!p) return;
+                     map.default_target = read_ag_target(*p, keys::kDefaultBackendAddressPool,
+                                                         keys::kDefaultBackendHttpSettings);
+                     for_each_child(*p, keys::kPathRules, map.id, segments::kAgPathRulesAsWritten, "path rule",
+                                    [&](dom::object r, ChildIds rids) {
+                                      auto rbag = properties_of(r);
+                                      if (!rbag) return;
+                                      std::optional<PointerScope> rscope;
+                                      if (!rbag->second.empty()) rscope.emplace(ptr, rbag->second);
+                                      auto t = read_ag_target(rbag->first, keys::kBackendAddressPool,
+                                                              keys::kBackendHttpSettings);
+                                      t.path_rule = std::move(rids.name);
+                                      map.path_targets.push_back(std::move(t));
+                                    });
+                     g.url_path_maps.push_back(std::move(map));
+                   });
+    for_each_child(props, keys::kRequestRoutingRules, g.id, segments::kAgRoutingRulesAsWritten,
+                   "request routing rule", [&](dom::object o, ChildIds ids) {
+                     const std::size_t mark = ptr.size();
+                     model::AgRoutingRule r;
+                     r.id = std::move(ids.id);
+                     r.name = std::move(ids.name);
+                     r.where = here();
+                     std::optional<PointerScope> scope;
+                     auto p = open_child(o, r, scope);
+                     if (!p) return;
+                     r.listener = get_ref(*p, keys::kHttpListener);
+                     if (!r.listener.set()) {
+                       if (!find_field(*p, keys::kHttpListener)) {
+                         report(Severity::kError, "missing-field", ptr.substr(0, mark),
+                                fmt::format("request routing rule '{}' has no 'httpListener'", r.name));
+                       }
+                       return;
+                     }
+                     r.target = read_ag_target(*p, keys::kBackendAddressPool, keys::kBackendHttpSettings);
+                     r.url_path_map = get_ref(*p, keys::kUrlPathMap);
+                     g.rules.push_back(std::move(r));
+                   });
+    for (std::string_view key : {keys::kListeners, keys::kPrivateLinkConfigurations}) {
+      if (auto arr = get_array(props, key); arr && arr->size() > 0) {
+        PointerScope s(ptr, arr.key);
+        warning("unmodelled-feature",
+                fmt::format("application gateway '{}': '{}' ({}) not modelled: exposure through {} is not reported", gw,
+                            arr.key,
+                            key == keys::kListeners ? "TCP/TLS proxy listeners" : "private link to the gateway",
+                            arr->size() == 1 ? "it" : "them"));
+      }
+    }
+    model.application_gateways.push_back(std::move(g));
+  }
+
+  /// A WAF policy: only its mode is kept, for the gateways and listeners that reference it (finish()).
+  void read_waf_policy(const model::ResourceBase& base, dom::object props) {
+    model::WafMode mode = model::WafMode::kDetection;  // Azure's default mode
+    if (auto settings = get_object(props, keys::kPolicySettings)) {
+      PointerScope s(ptr, settings.key);
+      if (auto m = read_waf_mode(*settings, keys::kMode)) {
+        mode = *m == model::WafMode::kUnknown ? model::WafMode::kDetection : *m;
+      } else {
+        mode = model::WafMode::kUnknown;
+      }
+      if (auto st = get_string(*settings, keys::kState)) {
+        if (iequals(trim(*st), "disabled")) {
+          mode = model::WafMode::kOff;
+        } else if (!iequals(trim(*st), "enabled")) {
+          error_at(st.key, "invalid-value", fmt::format("WAF policy state '{}' is not Enabled or Disabled", *st));
+        }
+      }
+    }
+    waf_policies.insert_or_assign(base.key, mode);
+  }
+
+  /// Sets the WAF mode of gateways and listeners whose policy was read (in any file).
+  void apply_waf_policies() {
+    for (auto& g : model.application_gateways) {
+      if (auto it = waf_policies.find(g.waf_policy.id); g.waf_policy.set() && it != waf_policies.end()) {
+        g.waf_mode = it->second;
+      }
+      for (auto& l : g.listeners) {
+        if (auto it = waf_policies.find(l.waf_policy.id); l.waf_policy.set() && it != waf_policies.end()) {
+          l.waf_mode = it->second;
+        }
+      }
+    }
   }
 
   // ---- route tables ----
@@ -2488,6 +2844,9 @@ struct Importer::Impl {
     kFirewallPolicy,
     kRuleCollectionGroup,
     kIpGroup,
+    kBastion,
+    kApplicationGateway,
+    kWafPolicy,
   };
 
   static std::optional<Kind> kind_of(std::string_view lower_type) {
@@ -2526,6 +2885,9 @@ struct Importer::Impl {
         {types::kFirewallPolicy, Kind::kFirewallPolicy},
         {types::kRuleCollectionGroup, Kind::kRuleCollectionGroup},
         {types::kIpGroup, Kind::kIpGroup},
+        {types::kBastionHost, Kind::kBastion},
+        {types::kApplicationGateway, Kind::kApplicationGateway},
+        {types::kWafPolicy, Kind::kWafPolicy},
     };
     auto it = kKinds.find(lower_type);
     if (it == kKinds.end()) return std::nullopt;
@@ -2770,6 +3132,15 @@ struct Importer::Impl {
       case Kind::kIpGroup:
         read_ip_group(std::move(base), props);
         break;
+      case Kind::kBastion:
+        read_bastion(std::move(base), res, props, res_mark);
+        break;
+      case Kind::kApplicationGateway:
+        read_application_gateway(std::move(base), res, props, res_mark);
+        break;
+      case Kind::kWafPolicy:
+        read_waf_policy(base, props);
+        break;
       case Kind::kSubnet:
       case Kind::kPeering:
       case Kind::kRule:
@@ -2921,6 +3292,7 @@ struct Importer::Impl {
   // ---- attaching separate children ----
 
   void finish() {
+    apply_waf_policies();
     if (pending_subnets.empty() && pending_rules.empty() && pending_peerings.empty() && pending_routes.empty() &&
         pending_ip_configs.empty() && pending_nat_rules.empty() && pending_pools.empty() &&
         pending_groups.empty() && pending_sql_rules.empty() && pending_site_configs.empty()) {

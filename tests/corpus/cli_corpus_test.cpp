@@ -1,6 +1,6 @@
 // Corpus: recorded ARM REST responses from cloud-custodian and Apache jclouds (../shared/corpus/cli),
-// with the exposure ../shared/corpus/SOURCES.md states for them. Only what this version models is
-// asserted (public IPs and load balancers); application gateways and Bastion arrive later.
+// with the exposure ../shared/corpus/SOURCES.md states for them (public IPs, load balancers, application
+// gateways and Bastion).
 #include <catch2/catch.hpp>
 
 #include <string>
@@ -41,8 +41,7 @@ std::string codes(const model::Diagnostics& d) {
 }  // namespace
 
 TEST_CASE("every recorded resource list imports without error", "[corpus]") {
-  for (const char* name : {"c7n-appgw-list-private.json", "c7n-appgw-list-waf.json", "c7n-appgw-wafpolicy-list.json",
-                           "c7n-bastion-list.json", "c7n-nsg-list.json", "c7n-pip-list.json",
+  for (const char* name : {"c7n-appgw-wafpolicy-list.json", "c7n-nsg-list.json", "c7n-pip-list.json",
                            "c7n-routetable-list.json", "jclouds-nsg-get.json", "jclouds-pip-get.json"}) {
     INFO(name);
     auto l = load({name});
@@ -60,7 +59,56 @@ TEST_CASE("every recorded resource list imports without error", "[corpus]") {
       CHECK_THAT(d.where.pointer, Catch::EndsWith("/properties/publicIPAddress/id"));
       CHECK_THAT(d.where.pointer, Catch::Contains("/frontendIPConfigurations/"));
     }
+  }  // Gateway and Bastion lists alone: their subnets (whose NSGs decide what is admitted) are in no list.
+  for (const char* name : {"c7n-appgw-list-private.json", "c7n-appgw-list-waf.json", "c7n-bastion-list.json"}) {
+    INFO(name);
+    auto l = load({name});
+    REQUIRE(l.diags.has_errors());
+    for (const auto& d : l.diags.sorted()) {
+      if (d.severity != model::Severity::kError) continue;
+      CHECK(d.code == "dangling-reference");
+      CHECK_THAT(d.where.pointer, Catch::EndsWith("/properties/subnet/id"));
+      CHECK_THAT(d.where.pointer, Catch::Contains("ipConfigurations/0/") || Catch::Contains("IPConfigurations/0/"));
+    }
   }
+}
+
+TEST_CASE("cloud-custodian Bastion and application gateway lists", "[corpus]") {
+  // SOURCES.md: Bastion cctestvnet: 443/tcp on its public IP (not in the lists). Application gateways
+  // cfb-rypimkfr-app-gateway(-2, -3, -4): 80/tcp on each gateway's public IP; ccgatewayc129bfa71a47 has a
+  // private frontend only: nothing. Subnets are absent: their NSGs are assumed to admit everything.
+  auto l = load({"c7n-bastion-list.json", "c7n-appgw-list-waf.json", "c7n-appgw-list-private.json",
+                 "c7n-appgw-wafpolicy-list.json"},
+                true);
+  REQUIRE_FALSE(l.diags.has_errors());
+  const auto a = solver::analyze(l.model);
+  // The subnets are absent, so the address sessions and backends come from is unknown: said once for the Bastion
+  // and once for each of the five gateways (each has a routing rule).
+  int unknown_subnet = 0;
+  for (const auto& d : a.findings.sorted()) unknown_subnet += d.code == "entry-subnet-unknown" ? 1 : 0;
+  CHECK(unknown_subnet == 6);
+  std::vector<std::string> seen;
+  for (const auto& e : a.exposures) {
+    CHECK(e.nic < 0);  // no NIC is in these lists: nothing is forwarded
+    const auto* r = l.model.resource(model::GraphVertex{e.target_kind, e.target});
+    std::string waf;
+    if (e.target_kind == model::ResourceKind::kApplicationGateway) {
+      const auto& g = l.model.application_gateways[e.target];
+      waf = std::string(" waf ") + model::to_string(model::effective_waf_mode(g, g.listeners[e.gateway_rule]));
+    }
+    seen.push_back(std::string(model::to_string(e.target_kind)) + " " + r->name + " " + model::to_string(e.protocol) +
+                   " " + model::to_string(e.ports) + (e.any_source ? " any" : " some") + waf);
+  }
+  // WAF: gateway 1 has webApplicationFirewallConfiguration enabled in Detection; 2 and 3 use policy
+  // cfb-rypimkfr-waf-policy, whose policySettings.state is Disabled; 4 is Standard_Small (no WAF).
+  // Sorted by target name.
+  CHECK(seen == std::vector<std::string>{
+                    "bastion-host cctestvnet tcp 443 any",
+                    "application-gateway cfb-rypimkfr-app-gateway tcp 80 any waf detection",
+                    "application-gateway cfb-rypimkfr-app-gateway-2 tcp 80 any waf off",
+                    "application-gateway cfb-rypimkfr-app-gateway-3 tcp 80 any waf off",
+                    "application-gateway cfb-rypimkfr-app-gateway-4 tcp 80 any waf off",
+                });
 }
 
 TEST_CASE("an effective-route listing is not a resource list and is rejected cleanly", "[corpus]") {

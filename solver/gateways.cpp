@@ -1,0 +1,478 @@
+// Bastion and application gateway entries. Their own subnet's NSG filters clients; which instance address
+// a client reaches is not known, so an NSG rule's destination is matched against the whole subnet: an allow
+// rule applies when its destination meets the subnet (or a frontend address), a deny rule only when it covers
+// the subnet. Neither choice hides an exposure.
+#include "solver/gateways.h"
+
+#include <optional>
+#include <set>
+#include <string>
+#include <tuple>
+
+#include <fmt/format.h>
+
+#include "solver/nsg_eval.h"
+#include "solver/routing.h"
+
+namespace exposim::solver {
+namespace {
+
+using model::Protocol;
+using RK = model::ResourceKind;
+using K = Hop::Kind;
+
+IpSet union_of(const std::vector<model::IpPrefix>& prefixes) {
+  IpSet s;
+  for (const auto& p : prefixes) s = s.unite(model::to_set(p));
+  return s;
+}
+
+PortSet single(std::uint16_t port) {
+  PortSet s;
+  s.add(port, port);
+  return s;
+}
+
+/// The NSG as it applies to an entry point somewhere in `subnet_space` (see the file comment): rules keep
+/// their positions; a rule that does not apply gets a source matching nothing.
+model::NetworkSecurityGroup entry_view(const model::NetworkSecurityGroup& nsg, const IpSet& subnet_space,
+                                       const IpSet& frontends) {
+  model::NetworkSecurityGroup view = nsg;
+  for (auto& r : view.rules) {
+    if (r.direction != model::Direction::kInbound) continue;
+    const auto& d = r.destination;
+    const bool allow = r.access == model::Access::kAllow;
+    bool applies = d.any || (allow && !d.other_tags.empty());
+    for (auto t : d.tags) applies = applies || t == model::ServiceTag::kVirtualNetwork;
+    const IpSet listed = union_of(d.prefixes);
+    if (!applies && !listed.empty()) {
+      applies = allow ? listed.intersects(subnet_space) || listed.intersects(frontends)
+                      : !subnet_space.empty() && listed.contains(subnet_space);
+    }
+    if (applies) {
+      r.destination = model::AddressMatch{};
+      r.destination.any = true;
+    } else {
+      r.source = model::AddressMatch{};  // matches nothing
+    }
+  }
+  return view;
+}
+
+/// The internet sources an entry point's subnet NSG admits on TCP `ports`, by deciding rule (-1: no NSG,
+/// or an NSG referenced but absent from the input, assumed to admit everything).
+struct Admitted {
+  int rule{-1};
+  IpSet sources;
+};
+
+std::vector<Admitted> admitted(const model::Model& m, const AddressSpace& space, const NsgSlot& slot, int subnet,
+                               const IpSet& frontends, const IpSet& sources, const PortSet& ports) {
+  if (sources.empty()) return {};
+  if (slot.state != NsgSlot::State::kPresent) return {Admitted{-1, sources}};
+  const IpSet subnet_space = subnet >= 0 ? union_of(m.subnets[subnet].prefixes) : IpSet{};
+  const auto view = entry_view(m.nsgs[slot.index], subnet_space, frontends);
+  const PacketSet arriving(Cube{sources, IpSet::all(), model::bit(Protocol::kTcp), PortSet::all(), ports});
+  std::vector<Admitted> out;
+  for (auto& d : evaluate_nsg(view, model::Direction::kInbound, arriving, Destination{std::nullopt, subnet, nullptr},
+                              space)) {
+    if (d.access != model::Access::kAllow) continue;
+    IpSet s;
+    for (const auto& f : split_by_ports(d.packets, Protocol::kTcp)) s = s.unite(f.sources);
+    if (!s.empty()) out.push_back(Admitted{d.rule, std::move(s)});
+  }
+  return out;
+}
+
+Hop nsg_hop(const NsgSlot& slot, int rule, const char* scope, int subnet) {
+  switch (slot.state) {
+    case NsgSlot::State::kPresent: return Hop{K::kNsg, RK::kNetworkSecurityGroup, slot.index, scope, rule, ""};
+    case NsgSlot::State::kMissing:
+      return Hop{K::kNsg, RK::kNetworkSecurityGroup, -1, scope, -1, "not in the input: assumed to admit everything"};
+    case NsgSlot::State::kNone: break;
+  }
+  return Hop{K::kNoNsg, RK::kSubnet, subnet, scope, -1, ""};
+}
+
+NsgSlot subnet_slot(const model::Model& m, const model::Ref& subnet) {
+  if (subnet.set() && !subnet.resolved()) return {NsgSlot::State::kMissing, -1};
+  if (subnet.resolved()) return nsg_slot(m.subnets[subnet.index].nsg);
+  return {};
+}
+
+int vnet_of(const model::Model& m, const model::Ref& subnet) {
+  return subnet.resolved() ? m.subnets[subnet.index].vnet.index : -1;
+}
+
+Exposure own_exposure(RK kind, int index, int public_ip, const PortSet& ports, const Admitted& a,
+                      const IpSet& internet, std::vector<Hop> path) {
+  Exposure e;
+  e.target_kind = kind;
+  e.target = index;
+  e.public_ip = public_ip;
+  e.via = Via::kPublicIp;
+  e.gateway = index;
+  e.protocol = Protocol::kTcp;
+  e.ports = ports;
+  e.entry_ports = ports;
+  e.source_ports = PortSet::all();
+  e.sources = a.sources;
+  e.any_source = a.sources == internet;
+  e.path = std::move(path);
+  return e;
+}
+
+/// Why a flow that entry point `what` (in VNet `from_vnet`, its subnet represented by `from_address`) opens to
+/// ip configuration `x` cannot work, empty when it can: the VNets are not connected, or the target's replies to
+/// the entry point take a route that does not lead straight back (asymmetric routing). `reply` is that route.
+std::string path_breaks(const model::Model& m, const std::string& what, int from_vnet,
+                        const std::optional<model::IpAddress>& from_address, const model::IpConfigIndex& x,
+                        std::optional<RouteChoice>& reply) {
+  const auto& cfg = m.nics[x.nic].ip_configurations[x.ip_configuration];
+  const int vnet = vnet_of(m, cfg.subnet);
+  if (from_vnet >= 0 && vnet >= 0) {
+    std::string why = peering_blocks(m, from_vnet, vnet);
+    if (!why.empty()) return fmt::format("{} cannot reach {}: {}", what, m.nics[x.nic].name, why);
+  }
+  if (!from_address || !cfg.subnet.resolved()) return "";
+  reply = choose_route(m, cfg.subnet.index, *from_address);
+  if (reply->next_hop == model::NextHopType::kVnetLocal || reply->next_hop == model::NextHopType::kVnetPeering) {
+    reply.reset();
+    return "";
+  }
+  return fmt::format("asymmetric routing: replies to {} ({}) take {}, not the way the connection came, so it fails",
+                     what, from_address->to_string(), describe(m, *reply));
+}
+
+/// The route hop of a broken flow's path (the reply's route, scope "return").
+Hop route_hop(const RouteChoice& r) {
+  return Hop{K::kRoute, RK::kRouteTable, r.user ? r.route_table : -1, "return", r.user ? r.route : -1,
+             r.user ? "" : r.system};
+}
+
+/// An address set as text, for memoisation keys.
+std::string key_of(const IpSet& s) {
+  std::string out;
+  for (const auto& cidr : model::to_cidr_strings(s)) out += cidr + ' ';
+  return out;
+}
+
+/// The first address of a subnet, standing for its instances (whose addresses are not known).
+std::optional<model::IpAddress> first_address(const model::Model& m, int subnet) {
+  if (subnet < 0 || m.subnets[subnet].prefixes.empty()) return std::nullopt;
+  return m.subnets[subnet].prefixes.front().address;
+}
+
+constexpr const char* kBastionNote =
+    "authenticated, mediated access: a session needs Azure sign-in and RBAC rights on the Bastion and the VM";
+constexpr const char* kShareableLinkNote =
+    "mediated access: a session needs Azure sign-in and RBAC rights on the Bastion and the VM, or a shareable link "
+    "(enableShareableLink: whoever holds a link needs no Azure account)";
+constexpr const char* kDeveloperNote =
+    "authenticated, mediated access through the Azure portal (Developer SKU: shared Bastion, sessions come from "
+    "168.63.129.16)";
+
+class Builder {
+ public:
+  Builder(const model::Model& m, const AddressSpace& space, model::Diagnostics& findings)
+      : m_(m), space_(space), findings_(findings) {}
+
+  GatewayFlows run() {
+    for (std::size_t b = 0; b < m_.bastion_hosts.size(); ++b) bastion(static_cast<int>(b));
+    for (std::size_t g = 0; g < m_.application_gateways.size(); ++g) application_gateway(static_cast<int>(g));
+    return std::move(out_);
+  }
+
+ private:
+  /// Every IPv4 ip configuration in `vnets`.
+  std::vector<model::IpConfigIndex> ip_configurations_in(const std::set<int>& vnets) const {
+    std::vector<model::IpConfigIndex> out;
+    for (std::size_t n = 0; n < m_.nics.size(); ++n) {
+      const auto& nic = m_.nics[n];
+      for (std::size_t c = 0; c < nic.ip_configurations.size(); ++c) {
+        const auto& cfg = nic.ip_configurations[c];
+        if (cfg.family != model::IpFamily::kV4 || !cfg.subnet.resolved()) continue;
+        if (vnets.count(m_.subnets[cfg.subnet.index].vnet.index) == 0) continue;
+        out.push_back({static_cast<int>(n), static_cast<int>(c)});
+      }
+    }
+    return out;
+  }
+
+  void bastion(int bi) {
+    const auto& b = m_.bastion_hosts[bi];
+    const model::BastionIpConfiguration* cfg = nullptr;
+    for (const auto& c : b.ip_configurations) {
+      if (cfg == nullptr || (!cfg->public_ip.set() && c.public_ip.set())) cfg = &c;
+    }
+    const PortSet ports = bastion_ports(b);
+    const IpSet internet = space_.internet(model::IpFamily::kV4);
+    if (b.sku == model::BastionSku::kDeveloper) {
+      // A shared Bastion reached through the portal: no public IP of its own, the VM's VNet only.
+      const int vnet = b.virtual_network.index;
+      if (vnet < 0) {
+        findings_.warning("entry-subnet-unknown", b.where,
+                          fmt::format("Bastion '{}' (Developer SKU): its virtual network is not in the input, so "
+                                      "the VMs it reaches are not reported",
+                                      b.name));
+        return;
+      }
+      std::vector<Hop> front = {Hop{K::kInternet, RK::kInternet, -1, "", -1, ""},
+                                Hop{K::kBastion, RK::kBastionHost, bi, "session", -1, kDeveloperNote}};
+      forward_bastion(bi, -1, {vnet}, azure_platform_address(), -1, std::nullopt, Admitted{-1, internet}, internet,
+                      ports, front);
+      return;
+    }
+    if (cfg == nullptr || !cfg->public_ip.set() || b.enable_private_only) return;  // private only: no internet entry
+    const int pip = cfg->public_ip.index;
+    const int subnet = cfg->subnet.index;
+    const NsgSlot slot = subnet_slot(m_, cfg->subnet);
+    const IpSet frontends =
+        pip >= 0 && m_.public_ips[pip].address ? model::to_set(*m_.public_ips[pip].address) : IpSet{};
+    const Hop pip_hop{K::kPublicIp, RK::kPublicIp, pip, "", -1,
+                      pip >= 0 ? "" : "public IP not in the input: address unknown"};
+    const int vnet = vnet_of(m_, cfg->subnet);
+    std::set<int> vnets;
+    if (vnet >= 0) {
+      vnets.insert(vnet);
+      for (std::size_t v = 0; v < m_.vnets.size(); ++v) {
+        if (peering_blocks(m_, vnet, static_cast<int>(v)).empty()) vnets.insert(static_cast<int>(v));
+      }
+    }
+    const IpSet inner = subnet >= 0 ? union_of(m_.subnets[subnet].prefixes) : IpSet{};
+    if (inner.empty()) {
+      findings_.warning("entry-subnet-unknown", b.where,
+                        fmt::format("Bastion '{}': its subnet is not in the input (or has no prefix), so the address "
+                                    "its sessions come from is unknown: the VMs it reaches are not reported",
+                                    b.name));
+    }
+    for (const auto& a : admitted(m_, space_, slot, subnet, frontends, internet, single(443))) {
+      std::vector<Hop> path = {Hop{K::kInternet, RK::kInternet, -1, "", -1, ""}, pip_hop,
+                               nsg_hop(slot, a.rule, "subnet", subnet),
+                               Hop{K::kBastion, RK::kBastionHost, bi, "host", -1, ""},
+                               Hop{K::kTarget, RK::kBastionHost, bi, "", -1, ""}};
+      out_.own.push_back(own_exposure(RK::kBastionHost, bi, pip, single(443), a, internet, std::move(path)));
+      if (inner.empty()) continue;  // the subnet is not in the input: the sessions' source is unknown
+      std::vector<Hop> front = {Hop{K::kInternet, RK::kInternet, -1, "", -1, ""}, pip_hop,
+                                nsg_hop(slot, a.rule, "bastion-subnet", subnet),
+                                Hop{K::kBastion, RK::kBastionHost, bi, "session", -1,
+                                    b.enable_shareable_link ? kShareableLinkNote : kBastionNote}};
+      forward_bastion(bi, pip, vnets, inner, vnet, first_address(m_, subnet), a, internet, ports, front);
+    }
+  }
+
+  void forward_bastion(int bi, int pip, const std::set<int>& vnets, const IpSet& inner, int vnet,
+                       const std::optional<model::IpAddress>& from, const Admitted& a, const IpSet& internet,
+                       const PortSet& ports, const std::vector<Hop>& front) {
+    const std::string what = fmt::format("Bastion '{}'", m_.bastion_hosts[bi].name);
+    auto shared = std::make_shared<ForwardedEntry>();
+    shared->via = Via::kBastion;
+    shared->gateway = bi;
+    shared->public_ip = pip;
+    shared->inner_sources = inner;
+    shared->inner_key = key_of(inner);
+    shared->sources = a.sources;
+    shared->any_source = a.sources == internet;
+    shared->ports = ports;
+    shared->entry_ports = single(443);
+    shared->front = front;
+    for (const auto& x : ip_configurations_in(vnets)) {
+      std::optional<RouteChoice> reply;
+      ForwardedFlow f;
+      f.target = x;
+      f.entry = shared;
+      f.broken = path_breaks(m_, what, vnet, from, x, reply);
+      if (reply) f.reply = route_hop(*reply);
+      out_.forwarded.push_back(std::move(f));
+    }
+  }
+
+  /// The ip configurations a backend pool reaches: its NIC members, and ip configurations (in VNets connected
+  /// to the gateway's) whose private IP is one of its addresses. Other addresses are reported once per pool.
+  /// Addresses that are an internal load balancer's frontend are returned in `balancers` as (load balancer,
+  /// frontend): the gateway's connection then goes through that load balancer.
+  std::vector<model::IpConfigIndex> backends(int gi, int pool_index, int gateway_vnet,
+                                             std::vector<std::pair<int, int>>& balancers) {
+    const auto& g = m_.application_gateways[gi];
+    const auto& pool = g.backend_pools[pool_index];
+    std::set<model::IpConfigIndex> out(pool.members.begin(), pool.members.end());
+    std::vector<std::string> unresolved;
+    for (const auto& a : pool.addresses) {
+      bool found = false;
+      if (a.ip) {
+        for (std::size_t l = 0; l < m_.load_balancers.size(); ++l) {
+          const auto& frontends = m_.load_balancers[l].frontends;
+          for (std::size_t f = 0; f < frontends.size(); ++f) {
+            if (frontends[f].public_ip.set() || frontends[f].private_ip != a.ip) continue;
+            balancers.emplace_back(static_cast<int>(l), static_cast<int>(f));
+            found = true;
+          }
+        }
+        for (std::size_t n = 0; n < m_.nics.size(); ++n) {
+          const auto& nic = m_.nics[n];
+          for (std::size_t c = 0; c < nic.ip_configurations.size(); ++c) {
+            const auto& cfg = nic.ip_configurations[c];
+            if (!cfg.private_ip || *cfg.private_ip != *a.ip) continue;
+            const int v = vnet_of(m_, cfg.subnet);
+            if (gateway_vnet >= 0 && v >= 0 && !peering_blocks(m_, gateway_vnet, v).empty()) continue;
+            out.insert({static_cast<int>(n), static_cast<int>(c)});
+            found = true;
+          }
+        }
+      }
+      if (!found) unresolved.push_back(a.ip ? a.ip->to_string() : a.fqdn);
+    }
+    if (!unresolved.empty() && warned_.insert({gi, pool_index}).second) {
+      std::string list;
+      for (const auto& u : unresolved) list += (list.empty() ? "'" : ", '") + u + "'";
+      findings_.warning("unresolved-backend", pool.where,
+                        fmt::format("application gateway '{}': backend pool '{}' lists {}, not the address of any ip "
+                                    "configuration or internal load balancer frontend in the input: exposure of {} "
+                                    "is not reported",
+                                    g.name, pool.name, list,
+                                    unresolved.size() == 1 ? "that backend" : "those backends"));
+    }
+    return {out.begin(), out.end()};
+  }
+
+  void forward_gateway(const std::shared_ptr<const ForwardedEntry>& entry, const model::IpConfigIndex& x,
+                       const std::string& what, int vnet, int subnet) {
+    std::optional<RouteChoice> reply;
+    ForwardedFlow f;
+    f.target = x;
+    f.entry = entry;
+    f.broken = path_breaks(m_, what, vnet, first_address(m_, subnet), x, reply);
+    if (reply) f.reply = route_hop(*reply);
+    out_.forwarded.push_back(std::move(f));
+  }
+
+  void application_gateway(int gi) {
+    const auto& g = m_.application_gateways[gi];
+    model::Ref subnet_ref;
+    for (const auto& c : g.gateway_ip_configurations) {
+      if (c.subnet.set()) {
+        subnet_ref = c.subnet;
+        break;
+      }
+    }
+    const int subnet = subnet_ref.index;
+    const NsgSlot slot = subnet_slot(m_, subnet_ref);
+    const int vnet = vnet_of(m_, subnet_ref);
+    const IpSet inner = subnet >= 0 ? union_of(m_.subnets[subnet].prefixes) : IpSet{};
+    if (inner.empty() && !g.rules.empty()) {
+      findings_.warning("entry-subnet-unknown", g.where,
+                        fmt::format("application gateway '{}': its subnet is not in the input (or has no prefix), so "
+                                    "the address its backends see is unknown: its backends are not reported",
+                                    g.name));
+    }
+    IpSet frontends;
+    for (const auto& fe : g.frontends) {
+      if (fe.private_ip) frontends = frontends.unite(model::to_set(*fe.private_ip));
+      if (fe.public_ip.resolved() && m_.public_ips[fe.public_ip.index].address) {
+        frontends = frontends.unite(model::to_set(*m_.public_ips[fe.public_ip.index].address));
+      }
+    }
+    for (std::size_t li = 0; li < g.listeners.size(); ++li) {
+      const auto& l = g.listeners[li];
+      if (l.frontend.child < 0 || l.frontend_port.child < 0) continue;
+      const auto& fe = g.frontends[l.frontend.child];
+      if (!fe.public_ip.set()) continue;  // a private frontend is never reached from the internet
+      const int pip = fe.public_ip.index;
+      const auto family = pip >= 0 ? m_.public_ips[pip].family : model::IpFamily::kV4;
+      const IpSet internet = space_.internet(family);
+      const std::uint16_t port = g.frontend_ports[l.frontend_port.child].port;
+      const Hop pip_hop{K::kPublicIp, RK::kPublicIp, pip, "", -1,
+                        pip >= 0 ? "" : "public IP not in the input: address unknown"};
+      for (const auto& a : admitted(m_, space_, slot, subnet, frontends, internet, single(port))) {
+        Hop listener{K::kApplicationGateway, RK::kApplicationGateway, gi, "listener", static_cast<int>(li), ""};
+        listener.port = port;
+        std::vector<Hop> path = {Hop{K::kInternet, RK::kInternet, -1, "", -1, ""}, pip_hop,
+                                 nsg_hop(slot, a.rule, "subnet", subnet), listener,
+                                 Hop{K::kTarget, RK::kApplicationGateway, gi, "", -1, ""}};
+        Exposure own = own_exposure(RK::kApplicationGateway, gi, pip, single(port), a, internet, std::move(path));
+        own.gateway_rule = static_cast<int>(li);
+        out_.own.push_back(std::move(own));
+        for (std::size_t ri = 0; ri < g.rules.size(); ++ri) {
+          const auto& r = g.rules[ri];
+          if (r.listener.child != static_cast<int>(li)) continue;
+          for (std::size_t ti = 0; ti < r.targets.size(); ++ti) {
+            const auto& t = r.targets[ti];
+            if (t.pool.child < 0 || t.settings.child < 0) continue;
+            const std::uint16_t backend_port = g.backend_settings[t.settings.child].port;
+            Hop hop{K::kApplicationGateway, RK::kApplicationGateway, gi, "routing", static_cast<int>(li),
+                    "the gateway opens its own connection to the backend: the backend sees the gateway subnet as "
+                    "the source"};
+            hop.port = backend_port;
+            hop.via_rule = static_cast<int>(ri);
+            hop.via_target = static_cast<int>(ti);
+            auto shared = std::make_shared<ForwardedEntry>();
+            shared->via = Via::kApplicationGateway;
+            shared->gateway = gi;
+            shared->gateway_rule = static_cast<int>(li);
+            shared->public_ip = pip;
+            shared->inner_sources = inner;
+            shared->inner_key = key_of(inner);
+            shared->sources = a.sources;
+            shared->any_source = a.sources == internet;
+            shared->ports = single(backend_port);
+            shared->entry_ports = single(port);
+            shared->front = {Hop{K::kInternet, RK::kInternet, -1, "", -1, ""}, pip_hop,
+                             nsg_hop(slot, a.rule, "gateway-subnet", subnet), hop};
+            std::vector<std::pair<int, int>> balancers;
+            const std::string what = fmt::format("application gateway '{}'", g.name);
+            for (const auto& x : backends(gi, t.pool.child, vnet, balancers)) {
+              if (inner.empty()) continue;  // the gateway subnet is not in the input: the source is unknown
+              forward_gateway(shared, x, what, vnet, subnet);
+            }
+            if (inner.empty()) continue;
+            // A pool address that is an internal load balancer's frontend: the load balancer's rules for that
+            // frontend and the settings' port (or HA ports) carry the connection on to their pool members.
+            for (const auto& [l, fe] : balancers) {
+              const auto& lb = m_.load_balancers[l];
+              for (std::size_t lr = 0; lr < lb.rules.size(); ++lr) {
+                const auto& rule = lb.rules[lr];
+                if (rule.frontend.child != fe || !(rule.protocols & model::bit(Protocol::kTcp))) continue;
+                const bool ha = rule.frontend_port == 0;
+                if (!ha && rule.frontend_port != backend_port) continue;
+                auto through = std::make_shared<ForwardedEntry>(*shared);
+                through->ports = single(ha ? backend_port : rule.backend_port);
+                Hop lb_hop{K::kLoadBalancer, RK::kLoadBalancer, l, "load-balancing", static_cast<int>(lr), ""};
+                lb_hop.port = ha ? -1 : rule.frontend_port;
+                through->front.push_back(lb_hop);
+                std::set<model::IpConfigIndex> done;
+                for (const auto& pool_ref : rule.backend_pools) {
+                  if (pool_ref.child < 0) continue;
+                  for (const auto& x : lb.backend_pools[pool_ref.child].members) {
+                    if (done.insert(x).second) forward_gateway(through, x, what, vnet, subnet);
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+
+  const model::Model& m_;
+  const AddressSpace& space_;
+  model::Diagnostics& findings_;
+  GatewayFlows out_;
+  std::set<std::pair<int, int>> warned_;  // (gateway, pool) already reported as unresolved
+};
+
+}  // namespace
+
+PortSet bastion_ports(const model::BastionHost& b) {
+  if (b.sku == model::BastionSku::kStandard || b.sku == model::BastionSku::kPremium) return PortSet::all();
+  PortSet s;
+  s.add(22, 22);
+  s.add(3389, 3389);
+  return s;
+}
+
+GatewayFlows gateway_flows(const model::Model& m, const AddressSpace& space, model::Diagnostics& findings) {
+  return Builder(m, space, findings).run();
+}
+
+}  // namespace exposim::solver

@@ -1,0 +1,966 @@
+// Azure Bastion and application gateways, end to end from resource JSON: the entry points' own exposure, the
+// flows they forward (via: bastion, via: application-gateway), and the importer's and validation's diagnostics.
+// Every expectation is worked out by hand from Azure's documented behaviour (docs/model.md).
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <fstream>
+#include <functional>
+#include <random>
+#include <sstream>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "cli/report.h"
+#include "importers/azure/resource_importer.h"
+#include "model/validate.h"
+#include "solver/explain.h"
+#include "solver/exposure.h"
+
+namespace {
+
+using namespace exposim;
+using nlohmann::json;
+using solver::Hop;
+
+const std::string kS = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network";
+const std::string kGw = kS + "/applicationGateways/agw";
+
+json id_ref(const std::string& id) { return {{"id", id}}; }
+std::string subnet_id(const std::string& vnet, const std::string& subnet) {
+  return kS + "/virtualNetworks/" + vnet + "/subnets/" + subnet;
+}
+
+struct Rule {
+  std::string name;
+  int priority;
+  std::string access;
+  std::string source;
+  std::string ports;
+};
+
+struct Peer {
+  std::string remote;
+  std::string state = "Connected";
+  bool access = true;
+};
+
+/// A small estate as a resource list; `run()` imports, validates and analyses it.
+struct Estate {
+  json resources = json::array();
+
+  Estate& vnet(const std::string& name, const std::string& space,
+               const std::vector<std::tuple<std::string, std::string, std::string>>& subnets,
+               const std::vector<Peer>& peers = {}) {
+    json subs = json::array();
+    for (const auto& [sname, prefix, nsg] : subnets) {
+      json props = {{"addressPrefix", prefix}};
+      if (!nsg.empty()) props["networkSecurityGroup"] = id_ref(kS + "/networkSecurityGroups/" + nsg);
+      subs.push_back({{"id", subnet_id(name, sname)}, {"name", sname}, {"properties", props}});
+    }
+    json peerings = json::array();
+    for (const auto& p : peers) {
+      peerings.push_back({{"name", name + "-to-" + p.remote},
+                          {"properties",
+                           {{"remoteVirtualNetwork", id_ref(kS + "/virtualNetworks/" + p.remote)},
+                            {"allowVirtualNetworkAccess", p.access},
+                            {"peeringState", p.state}}}});
+    }
+    resources.push_back({{"id", kS + "/virtualNetworks/" + name},
+                         {"name", name},
+                         {"type", "Microsoft.Network/virtualNetworks"},
+                         {"properties",
+                          {{"addressSpace", {{"addressPrefixes", {space}}}},
+                           {"subnets", subs},
+                           {"virtualNetworkPeerings", peerings}}}});
+    return *this;
+  }
+
+  Estate& nsg(const std::string& name, const std::vector<Rule>& rules) {
+    json rs = json::array();
+    for (const auto& r : rules) {
+      rs.push_back({{"name", r.name},
+                    {"properties",
+                     {{"priority", r.priority},
+                      {"access", r.access},
+                      {"direction", "Inbound"},
+                      {"protocol", "*"},
+                      {"sourceAddressPrefix", r.source},
+                      {"sourcePortRange", "*"},
+                      {"destinationAddressPrefix", "*"},
+                      {"destinationPortRange", r.ports}}}});
+    }
+    resources.push_back({{"id", kS + "/networkSecurityGroups/" + name},
+                         {"name", name},
+                         {"type", "Microsoft.Network/networkSecurityGroups"},
+                         {"properties", {{"securityRules", rs}}}});
+    return *this;
+  }
+
+  Estate& pip(const std::string& name, const std::string& ip) {
+    resources.push_back({{"id", kS + "/publicIPAddresses/" + name},
+                         {"name", name},
+                         {"type", "Microsoft.Network/publicIPAddresses"},
+                         {"sku", {{"name", "Standard"}}},
+                         {"properties", {{"ipAddress", ip}, {"publicIPAllocationMethod", "Static"}}}});
+    return *this;
+  }
+
+  Estate& nic(const std::string& name, const std::string& vnet, const std::string& subnet, const std::string& ip,
+              const std::string& nsg = "", const std::vector<std::string>& pools = {}) {
+    json cfg = {{"privateIPAddress", ip}, {"subnet", id_ref(subnet_id(vnet, subnet))}};
+    if (!pools.empty()) {
+      json p = json::array();
+      for (const auto& pool : pools) p.push_back(id_ref(kGw + "/backendAddressPools/" + pool));
+      cfg["applicationGatewayBackendAddressPools"] = p;
+    }
+    json props = {{"ipConfigurations", {{{"name", "ipconfig1"}, {"properties", cfg}}}}};
+    if (!nsg.empty()) props["networkSecurityGroup"] = id_ref(kS + "/networkSecurityGroups/" + nsg);
+    resources.push_back({{"id", kS + "/networkInterfaces/" + name},
+                         {"name", name},
+                         {"type", "Microsoft.Network/networkInterfaces"},
+                         {"properties", props}});
+    return *this;
+  }
+
+  /// A Bastion in `vnet`'s AzureBastionSubnet with public IP `pip` (none when empty); `extra` properties.
+  Estate& bastion(const std::string& sku, const std::string& vnet, const std::string& pip, json extra = json::object()) {
+    json cfg = {{"subnet", id_ref(subnet_id(vnet, "AzureBastionSubnet"))}};
+    if (!pip.empty()) cfg["publicIPAddress"] = id_ref(kS + "/publicIPAddresses/" + pip);
+    json props = {{"ipConfigurations", {{{"name", "IpConf"}, {"properties", cfg}}}}};
+    props.update(extra);
+    resources.push_back({{"id", kS + "/bastionHosts/bastion"},
+                         {"name", "bastion"},
+                         {"type", "Microsoft.Network/bastionHosts"},
+                         {"sku", {{"name", sku}}},
+                         {"properties", props}});
+    return *this;
+  }
+
+  Estate& add(json resource) {
+    resources.push_back(std::move(resource));
+    return *this;
+  }
+};
+
+/// An application gateway `agw` in `vnet`/`subnet`, public frontend `pip`, one listener per (name, port), and
+/// basic rules listener -> (pool, settings). Pools: name -> addresses; settings: name -> port.
+json gateway(const std::string& vnet, const std::string& subnet, const std::string& pip,
+             const std::vector<std::pair<std::string, int>>& listeners,
+             const std::vector<std::pair<std::string, std::vector<std::string>>>& pools,
+             const std::vector<std::pair<std::string, int>>& settings,
+             const std::vector<std::tuple<std::string, std::string, std::string>>& rules) {
+  json ports = json::array(), ls = json::array(), ps = json::array(), ss = json::array(), rs = json::array();
+  for (const auto& [name, port] : listeners) {
+    ports.push_back({{"id", kGw + "/frontendPorts/p-" + name}, {"name", "p-" + name}, {"properties", {{"port", port}}}});
+    ls.push_back({{"id", kGw + "/httpListeners/" + name},
+                  {"name", name},
+                  {"properties",
+                   {{"frontendIPConfiguration", id_ref(kGw + "/frontendIPConfigurations/fe")},
+                    {"frontendPort", id_ref(kGw + "/frontendPorts/p-" + name)},
+                    {"protocol", port == 443 ? "Https" : "Http"}}}});
+  }
+  for (const auto& [name, addresses] : pools) {
+    json a = json::array();
+    for (const auto& x : addresses) a.push_back(x.find('.') != std::string::npos && isdigit(x[0]) ? json{{"ipAddress", x}} : json{{"fqdn", x}});
+    ps.push_back({{"id", kGw + "/backendAddressPools/" + name}, {"name", name}, {"properties", {{"backendAddresses", a}}}});
+  }
+  for (const auto& [name, port] : settings) {
+    ss.push_back({{"id", kGw + "/backendHttpSettingsCollection/" + name},
+                  {"name", name},
+                  {"properties", {{"port", port}, {"protocol", "Http"}}}});
+  }
+  for (const auto& [listener, pool, setting] : rules) {
+    rs.push_back({{"name", "r-" + listener},
+                  {"properties",
+                   {{"httpListener", id_ref(kGw + "/httpListeners/" + listener)},
+                    {"backendAddressPool", id_ref(kGw + "/backendAddressPools/" + pool)},
+                    {"backendHttpSettings", id_ref(kGw + "/backendHttpSettingsCollection/" + setting)}}}});
+  }
+  return {{"id", kGw},
+          {"name", "agw"},
+          {"type", "Microsoft.Network/applicationGateways"},
+          {"properties",
+           {{"sku", {{"name", "WAF_v2"}, {"tier", "WAF_v2"}}},
+            {"gatewayIPConfigurations", {{{"name", "gwip"}, {"properties", {{"subnet", id_ref(subnet_id(vnet, subnet))}}}}}},
+            {"frontendIPConfigurations",
+             {{{"id", kGw + "/frontendIPConfigurations/fe"},
+               {"name", "fe"},
+               {"properties", {{"publicIPAddress", id_ref(kS + "/publicIPAddresses/" + pip)}}}}}},
+            {"frontendPorts", ports},
+            {"httpListeners", ls},
+            {"backendAddressPools", ps},
+            {"backendHttpSettingsCollection", ss},
+            {"requestRoutingRules", rs},
+            {"webApplicationFirewallConfiguration", {{"enabled", true}, {"firewallMode", "Prevention"}}}}}};
+}
+
+struct Run {
+  model::Model m;
+  model::Diagnostics diags;
+  solver::Analysis a;
+};
+
+Run run(const json& resources, bool allow_missing = false) {
+  Run r;
+  importers::azure::import_text(resources.dump(), "t.json", r.m, r.diags);
+  if (!r.diags.has_errors()) model::validate(r.m, r.diags, {allow_missing});
+  if (!r.diags.has_errors()) r.a = solver::analyze(r.m);
+  return r;
+}
+
+std::vector<std::string> printed(const model::Diagnostics& d) {
+  std::vector<std::string> out;
+  for (const auto& x : d.sorted()) out.push_back(model::to_string(x));
+  return out;
+}
+
+/// A hop, briefly: kind, scope and the deciding NSG rule or the listener.
+std::string hop_text(const model::Model& m, const Hop& h) {
+  switch (h.kind) {
+    case Hop::Kind::kInternet: return "internet";
+    case Hop::Kind::kPublicIp: return "pip:" + (h.resource >= 0 ? m.public_ips[h.resource].name : std::string("?"));
+    case Hop::Kind::kNsg: {
+      std::string s = std::string("nsg(") + h.scope + "):";
+      if (h.resource < 0) return s + "missing";
+      return s + m.nsgs[h.resource].name + "/" + (h.rule >= 0 ? m.nsgs[h.resource].rules[h.rule].name : "?");
+    }
+    case Hop::Kind::kNoNsg: return std::string("no-nsg(") + h.scope + ")";
+    case Hop::Kind::kBastion: return std::string("bastion(") + h.scope + ")";
+    case Hop::Kind::kApplicationGateway: {
+      const auto& g = m.application_gateways[h.resource];
+      std::string s = std::string("agw(") + h.scope + "):" + g.listeners[h.rule].name;
+      if (h.via_rule >= 0) s += "->" + std::to_string(h.port);
+      return s;
+    }
+    case Hop::Kind::kLoadBalancer: {
+      const auto& lb = m.load_balancers[h.resource];
+      return "lb:" + lb.name + "/" + lb.rules[h.rule].name;
+    }
+    case Hop::Kind::kTarget: return "target";
+    default: return "?";
+  }
+}
+
+/// One exposure per line: target, via, entry ports -> protocol and ports, sources, path.
+std::vector<std::string> lines(const Run& r) {
+  std::vector<std::string> out;
+  for (const auto& e : r.a.exposures) {
+    const auto* res = e.nic >= 0 ? static_cast<const model::ResourceBase*>(&r.m.nics[e.nic])
+                                 : r.m.resource(model::GraphVertex{e.target_kind, e.target});
+    std::string s = fmt::format("{} {} {}->{} {} {} |", res->name, solver::to_string(e.via),
+                                model::to_string(e.entry_ports), model::to_string(e.protocol),
+                                model::to_string(e.ports), e.any_source ? "any" : "some");
+    for (const auto& h : e.path) s += fmt::format(" {}", hop_text(r.m, h));
+    out.push_back(s);
+  }
+  return out;
+}
+
+}  // namespace
+
+// ---- Bastion ----
+
+TEST_CASE("bastion: its own 443, and sessions to VMs in its VNet and in a VNet peered both ways", "[solver][bastion]") {
+  Estate e;
+  e.vnet("hub", "10.0.0.0/16", {{"AzureBastionSubnet", "10.0.1.0/26", "nsg-bastion"}, {"work", "10.0.2.0/24", ""}},
+         {{"spoke"}, {"far"}, {"solo"}})
+      .vnet("spoke", "10.1.0.0/16", {{"apps", "10.1.0.0/24", ""}}, {{"hub"}})
+      // far peers back, but its side is Disconnected; solo never peers back (one-sided).
+      .vnet("far", "10.2.0.0/16", {{"apps", "10.2.0.0/24", ""}}, {{"hub", "Disconnected"}})
+      .vnet("solo", "10.3.0.0/16", {{"apps", "10.3.0.0/24", ""}})
+      .nsg("nsg-bastion", {{"allow-https", 100, "Allow", "Internet", "443"}})
+      .pip("pip-bastion", "20.0.0.10")
+      .bastion("Basic", "hub", "pip-bastion")
+      .nic("nic-hub", "hub", "work", "10.0.2.4")
+      .nic("nic-spoke", "spoke", "apps", "10.1.0.4")
+      .nic("nic-far", "far", "apps", "10.2.0.4")
+      .nic("nic-solo", "solo", "apps", "10.3.0.4");
+  const auto r = run(e.resources);
+  REQUIRE_FALSE(r.diags.has_errors());
+  // Basic SKU: 22 and 3389 only, from the AzureBastionSubnet; no NSG on the targets filters them. The
+  // exposures name the internet sources of the Bastion's 443 (any) and enter on 443.
+  CHECK(lines(r) == std::vector<std::string>{
+                        "bastion public-ip 443->tcp 443 any | internet pip:pip-bastion nsg(subnet):nsg-bastion/allow-https "
+                        "bastion(host) target",
+                        "nic-hub bastion 443->tcp 22,3389 any | internet pip:pip-bastion "
+                        "nsg(bastion-subnet):nsg-bastion/allow-https bastion(session) no-nsg(subnet) no-nsg(nic) target",
+                        "nic-spoke bastion 443->tcp 22,3389 any | internet pip:pip-bastion "
+                        "nsg(bastion-subnet):nsg-bastion/allow-https bastion(session) no-nsg(subnet) no-nsg(nic) target",
+                    });
+  const auto& own = r.a.exposures[0];
+  CHECK(own.target_kind == model::ResourceKind::kBastionHost);
+  CHECK(own.nic == -1);
+  CHECK(own.gateway == 0);
+  const auto& via = r.a.exposures[1];
+  CHECK(via.gateway == 0);
+  CHECK(via.public_ip == own.public_ip);
+  CHECK(std::string(via.path[3].note).find("authenticated, mediated access") == 0);
+}
+
+TEST_CASE("bastion: target NSGs see the Bastion subnet, not the internet", "[solver][bastion]") {
+  Estate e;
+  e.vnet("hub", "10.0.0.0/16",
+         {{"AzureBastionSubnet", "10.0.1.0/26", ""}, {"a", "10.0.2.0/24", ""}, {"b", "10.0.3.0/24", ""},
+          {"c", "10.0.4.0/24", ""}})
+      // Denies everything from VirtualNetwork (the Bastion subnet included): no session.
+      .nsg("nsg-deny-vnet", {{"deny-vnet", 100, "Deny", "VirtualNetwork", "*"}})
+      // Allows 22 from the internet: irrelevant to sessions, which come from 10.0.1.0/26; the default
+      // AllowVnetInBound (65000) admits those on 22 and 3389.
+      .nsg("nsg-internet-ssh", {{"allow-ssh-internet", 100, "Allow", "Internet", "22"}})
+      // Allows 3389 from half of the Bastion subnet and denies the rest of the VNet: which instance address a
+      // session uses is not known, so the admitted half counts (never hides an exposure).
+      .nsg("nsg-half", {{"allow-rdp-half", 100, "Allow", "10.0.1.0/27", "3389"}, {"deny-vnet", 200, "Deny", "VirtualNetwork", "*"}})
+      .pip("pip-bastion", "20.0.0.10")
+      .bastion("Basic", "hub", "pip-bastion")
+      .nic("nic-a", "hub", "a", "10.0.2.4", "nsg-deny-vnet")
+      .nic("nic-b", "hub", "b", "10.0.3.4", "nsg-internet-ssh")
+      .nic("nic-c", "hub", "c", "10.0.4.4", "nsg-half");
+  const auto r = run(e.resources);
+  REQUIRE_FALSE(r.diags.has_errors());
+  // No NSG on AzureBastionSubnet: the Bastion's 443 is open to every internet source.
+  CHECK(lines(r) == std::vector<std::string>{
+                        "bastion public-ip 443->tcp 443 any | internet pip:pip-bastion no-nsg(subnet) bastion(host) target",
+                        "nic-b bastion 443->tcp 22,3389 any | internet pip:pip-bastion no-nsg(bastion-subnet) "
+                        "bastion(session) no-nsg(subnet) nsg(nic):nsg-internet-ssh/AllowVnetInBound target",
+                        "nic-c bastion 443->tcp 3389 any | internet pip:pip-bastion no-nsg(bastion-subnet) "
+                        "bastion(session) no-nsg(subnet) nsg(nic):nsg-half/allow-rdp-half target",
+                    });
+}
+
+TEST_CASE("bastion: an NSG on AzureBastionSubnet decides who can start a session", "[solver][bastion]") {
+  auto estate = [](const std::vector<Rule>& rules) {
+    Estate e;
+    e.vnet("hub", "10.0.0.0/16", {{"AzureBastionSubnet", "10.0.1.0/26", "nsg-bastion"}, {"work", "10.0.2.0/24", ""}})
+        .nsg("nsg-bastion", rules)
+        .pip("pip-bastion", "20.0.0.10")
+        .bastion("Basic", "hub", "pip-bastion")
+        .nic("nic-work", "hub", "work", "10.0.2.4");
+    return run(e.resources);
+  };
+  SECTION("443 denied from the internet: the host is unreachable, and so is every session") {
+    const auto r = estate({{"deny-https", 100, "Deny", "Internet", "443"}, {"allow-all", 200, "Allow", "*", "*"}});
+    CHECK(lines(r).empty());
+  }
+  SECTION("443 only from one office range: both the host and the sessions name that range") {
+    const auto r = estate({{"allow-office", 100, "Allow", "52.10.0.0/16", "443"}});
+    REQUIRE(r.a.exposures.size() == 2);
+    for (const auto& x : r.a.exposures) {
+      CHECK_FALSE(x.any_source);
+      CHECK(model::to_cidr_strings(x.sources) == std::vector<std::string>{"52.10.0.0/16"});
+    }
+    CHECK(model::to_string(r.a.exposures[1].ports) == "22,3389");
+  }
+}
+
+TEST_CASE("bastion: SKUs decide the ports and the reach", "[solver][bastion]") {
+  auto estate = [](const std::string& sku, json extra, bool with_pip) {
+    Estate e;
+    e.vnet("hub", "10.0.0.0/16", {{"AzureBastionSubnet", "10.0.1.0/26", ""}, {"work", "10.0.2.0/24", ""}},
+           {{"spoke"}})
+        .vnet("spoke", "10.1.0.0/16", {{"apps", "10.1.0.0/24", ""}}, {{"hub"}})
+        .pip("pip-bastion", "20.0.0.10")
+        .nic("nic-hub", "hub", "work", "10.0.2.4")
+        .nic("nic-spoke", "spoke", "apps", "10.1.0.4");
+    if (sku == "Developer") {
+      e.add({{"id", kS + "/bastionHosts/bastion"},
+             {"name", "bastion"},
+             {"type", "Microsoft.Network/bastionHosts"},
+             {"sku", {{"name", "Developer"}}},
+             {"properties", {{"virtualNetwork", id_ref(kS + "/virtualNetworks/hub")}}}});
+    } else {
+      e.bastion(sku, "hub", with_pip ? "pip-bastion" : "", extra);
+    }
+    return run(e.resources);
+  };
+  SECTION("Standard: custom inbound ports make every TCP port reachable") {
+    const auto r = estate("Standard", json::object(), true);
+    REQUIRE(lines(r).size() == 3);
+    CHECK(r.a.exposures[1].ports.is_all());
+    CHECK(r.a.exposures[2].ports.is_all());
+  }
+  SECTION("Standard with shareable links: the session note says a link needs no Azure account") {
+    const auto r = estate("Standard", json{{"enableShareableLink", true}}, true);
+    REQUIRE(lines(r).size() == 3);
+    const auto& hop = r.a.exposures[1].path[3];
+    REQUIRE(hop.kind == Hop::Kind::kBastion);
+    CHECK_THAT(std::string(hop.note), Catch::Contains("whoever holds a link needs no Azure account"));
+  }
+  SECTION("Developer: the VNet of the VM only, through the portal (no public IP of its own)") {
+    const auto r = estate("Developer", json::object(), false);
+    // Sessions come from 168.63.129.16, which the default AllowVnetInBound admits (it is in the
+    // VirtualNetwork tag); the spoke is not reached (no peering for Developer).
+    CHECK(lines(r) == std::vector<std::string>{
+                          "nic-hub bastion 443->tcp 22,3389 any | internet bastion(session) no-nsg(subnet) no-nsg(nic) "
+                          "target",
+                      });
+  }
+  SECTION("Developer: a target NSG that denies 168.63.129.16 (AzureLoadBalancer) shuts the sessions out") {
+    Estate e;
+    e.vnet("hub", "10.0.0.0/16", {{"work", "10.0.2.0/24", "nsg-no-platform"}})
+        .nsg("nsg-no-platform", {{"deny-platform", 100, "Deny", "AzureLoadBalancer", "*"}})
+        .nic("nic-hub", "hub", "work", "10.0.2.4")
+        .add({{"id", kS + "/bastionHosts/bastion"},
+              {"name", "bastion"},
+              {"type", "Microsoft.Network/bastionHosts"},
+              {"sku", {{"name", "Developer"}}},
+              {"properties", {{"virtualNetwork", id_ref(kS + "/virtualNetworks/hub")}}}});
+    const auto r = run(e.resources);
+    REQUIRE_FALSE(r.diags.has_errors());
+    CHECK(lines(r).empty());
+  }
+  SECTION("Premium private-only: no internet entry at all") {
+    const auto r = estate("Premium", json{{"enablePrivateOnlyBastion", true}}, false);
+    CHECK(lines(r).empty());
+  }
+}
+
+// ---- Application gateways ----
+
+TEST_CASE("application gateway: listener 443 to backend NICs on 8080, seen from the gateway subnet",
+          "[solver][application-gateway]") {
+  Estate e;
+  e.vnet("hub", "10.0.0.0/16", {{"agw", "10.0.2.0/24", ""}, {"web", "10.0.3.0/24", ""}})
+      // Admits 8080 from the gateway subnet only.
+      .nsg("nsg-from-gw", {{"allow-gw", 100, "Allow", "10.0.2.0/24", "8080"}, {"deny-8080", 200, "Deny", "*", "8080"}})
+      // Admits 8080 from the internet only: the gateway's connections (from 10.0.2.0/24) are denied.
+      .nsg("nsg-from-internet", {{"allow-internet", 100, "Allow", "Internet", "8080"}, {"deny-8080", 200, "Deny", "*", "8080"}})
+      .pip("pip-agw", "20.0.0.20")
+      .add(gateway("hub", "agw", "pip-agw", {{"l-https", 443}}, {{"pool", {"10.0.3.6"}}}, {{"s-8080", 8080}},
+                   {{"l-https", "pool", "s-8080"}}))
+      .nic("nic-1", "hub", "web", "10.0.3.4", "nsg-from-gw", {"pool"})
+      .nic("nic-2", "hub", "web", "10.0.3.5", "nsg-from-internet", {"pool"})
+      .nic("nic-3", "hub", "web", "10.0.3.6", "nsg-from-gw");  // a member by address
+  const auto r = run(e.resources);
+  REQUIRE_FALSE(r.diags.has_errors());
+  CHECK(lines(r) == std::vector<std::string>{
+                        "agw public-ip 443->tcp 443 any | internet pip:pip-agw no-nsg(subnet) agw(listener):l-https target",
+                        "nic-1 application-gateway 443->tcp 8080 any | internet pip:pip-agw no-nsg(gateway-subnet) "
+                        "agw(routing):l-https->8080 no-nsg(subnet) nsg(nic):nsg-from-gw/allow-gw target",
+                        "nic-3 application-gateway 443->tcp 8080 any | internet pip:pip-agw no-nsg(gateway-subnet) "
+                        "agw(routing):l-https->8080 no-nsg(subnet) nsg(nic):nsg-from-gw/allow-gw target",
+                    });
+}
+
+TEST_CASE("application gateway: a gateway subnet NSG that denies the listener port leaves nothing",
+          "[solver][application-gateway]") {
+  Estate e;
+  e.vnet("hub", "10.0.0.0/16", {{"agw", "10.0.2.0/24", "nsg-agw"}, {"web", "10.0.3.0/24", ""}})
+      // Denies 443 from everyone; GatewayManager's range is allowed, as Azure requires (not an exposure).
+      .nsg("nsg-agw", {{"deny-https", 100, "Deny", "*", "443"}, {"allow-gwm", 110, "Allow", "GatewayManager", "65200-65535"}})
+      .pip("pip-agw", "20.0.0.20")
+      .add(gateway("hub", "agw", "pip-agw", {{"l-https", 443}}, {{"pool", {}}}, {{"s-8080", 8080}},
+                   {{"l-https", "pool", "s-8080"}}))
+      .nic("nic-1", "hub", "web", "10.0.3.4", "", {"pool"});
+  const auto r = run(e.resources);
+  REQUIRE_FALSE(r.diags.has_errors());
+  CHECK(lines(r).empty());
+}
+
+TEST_CASE("application gateway: gateway subnet NSG rules naming a destination", "[solver][application-gateway]") {
+  // Which instance address a client reaches is unknown: an allow rule applies when its destination meets the
+  // subnet, a deny rule only when it covers the whole subnet.
+  auto estate = [](const std::string& deny_destination) {
+    Estate e;
+    e.vnet("hub", "10.0.0.0/16", {{"agw", "10.0.2.0/24", "nsg-agw"}});
+    e.add({{"id", kS + "/networkSecurityGroups/nsg-agw"},
+           {"name", "nsg-agw"},
+           {"type", "Microsoft.Network/networkSecurityGroups"},
+           {"properties",
+            {{"securityRules",
+              {{{"name", "deny-part"},
+                {"properties",
+                 {{"priority", 100}, {"access", "Deny"}, {"direction", "Inbound"}, {"protocol", "Tcp"},
+                  {"sourceAddressPrefix", "*"}, {"sourcePortRange", "*"},
+                  {"destinationAddressPrefix", deny_destination}, {"destinationPortRange", "443"}}}},
+               {{"name", "allow-to-one-address"},
+                {"properties",
+                 {{"priority", 200}, {"access", "Allow"}, {"direction", "Inbound"}, {"protocol", "Tcp"},
+                  {"sourceAddressPrefix", "Internet"}, {"sourcePortRange", "*"},
+                  {"destinationAddressPrefix", "10.0.2.7"}, {"destinationPortRange", "443"}}}}}}}}});
+    e.pip("pip-agw", "20.0.0.20")
+        .add(gateway("hub", "agw", "pip-agw", {{"l-https", 443}}, {{"pool", {}}}, {{"s", 80}}, {{"l-https", "pool", "s"}}));
+    return run(e.resources);
+  };
+  // Denying half the subnet might miss the instance: the allow rule (one address in the subnet) decides.
+  CHECK(lines(estate("10.0.2.0/25")) ==
+        std::vector<std::string>{
+            "agw public-ip 443->tcp 443 any | internet pip:pip-agw nsg(subnet):nsg-agw/allow-to-one-address "
+            "agw(listener):l-https target"});
+  // Denying the whole subnet surely applies.
+  CHECK(lines(estate("10.0.2.0/24")).empty());
+}
+
+TEST_CASE("application gateway: path-based rules reach the default and every path's pool", "[solver][application-gateway]") {
+  json g = gateway("hub", "agw", "pip-agw", {{"l-http", 80}}, {{"pool-web", {"10.0.3.4"}}, {"pool-api", {"10.0.3.5"}}},
+                   {{"s-80", 80}, {"s-9000", 9000}}, {});
+  auto& props = g["properties"];
+  props["urlPathMaps"] = {{{"id", kGw + "/urlPathMaps/paths"},
+                           {"name", "paths"},
+                           {"properties",
+                            {{"defaultBackendAddressPool", id_ref(kGw + "/backendAddressPools/pool-web")},
+                             {"defaultBackendHttpSettings", id_ref(kGw + "/backendHttpSettingsCollection/s-80")},
+                             {"pathRules",
+                              {{{"name", "api"},
+                                {"properties",
+                                 {{"paths", {"/api/*"}},
+                                  {"backendAddressPool", id_ref(kGw + "/backendAddressPools/pool-api")},
+                                  {"backendHttpSettings", id_ref(kGw + "/backendHttpSettingsCollection/s-9000")}}}}}}}}}};
+  props["requestRoutingRules"] = {{{"name", "by-path"},
+                                   {"properties",
+                                    {{"ruleType", "PathBasedRouting"},
+                                     {"httpListener", id_ref(kGw + "/httpListeners/l-http")},
+                                     {"urlPathMap", id_ref(kGw + "/urlPathMaps/paths")}}}}};
+  Estate e;
+  e.vnet("hub", "10.0.0.0/16", {{"agw", "10.0.2.0/24", ""}, {"web", "10.0.3.0/24", ""}})
+      .pip("pip-agw", "20.0.0.20")
+      .add(g)
+      .nic("nic-web", "hub", "web", "10.0.3.4")
+      .nic("nic-api", "hub", "web", "10.0.3.5");
+  const auto r = run(e.resources);
+  REQUIRE_FALSE(r.diags.has_errors());
+  CHECK(lines(r) == std::vector<std::string>{
+                        "agw public-ip 80->tcp 80 any | internet pip:pip-agw no-nsg(subnet) agw(listener):l-http target",
+                        "nic-api application-gateway 80->tcp 9000 any | internet pip:pip-agw no-nsg(gateway-subnet) "
+                        "agw(routing):l-http->9000 no-nsg(subnet) no-nsg(nic) target",
+                        "nic-web application-gateway 80->tcp 80 any | internet pip:pip-agw no-nsg(gateway-subnet) "
+                        "agw(routing):l-http->80 no-nsg(subnet) no-nsg(nic) target",
+                    });
+}
+
+TEST_CASE("application gateway: backends by host name or unknown address are reported, private frontends are not",
+          "[solver][application-gateway]") {
+  json g = gateway("hub", "agw", "pip-agw", {{"l-http", 80}}, {{"pool", {"backend.contoso.com", "10.9.9.9"}}},
+                   {{"s", 80}}, {{"l-http", "pool", "s"}});
+  Estate e;
+  e.vnet("hub", "10.0.0.0/16", {{"agw", "10.0.2.0/24", ""}}).pip("pip-agw", "20.0.0.20").add(g);
+  auto r = run(e.resources);
+  REQUIRE_FALSE(r.diags.has_errors());
+  CHECK(lines(r).size() == 1);  // the listener itself
+  CHECK(printed(r.a.findings) ==
+        std::vector<std::string>{
+            "t.json: /2/properties/backendAddressPools/0: warning: application gateway 'agw': backend pool 'pool' lists "
+            "'backend.contoso.com', '10.9.9.9', not the address of any ip configuration or internal load balancer "
+            "frontend in the input: exposure of those "
+            "backends is not reported [unresolved-backend]"});
+
+  // The same gateway with a private frontend: never reached from the internet.
+  g["properties"]["frontendIPConfigurations"][0]["properties"] = {{"privateIPAddress", "10.0.2.10"},
+                                                                 {"subnet", id_ref(subnet_id("hub", "agw"))}};
+  Estate p;
+  p.vnet("hub", "10.0.0.0/16", {{"agw", "10.0.2.0/24", ""}}).add(g);
+  r = run(p.resources);
+  REQUIRE_FALSE(r.diags.has_errors());
+  CHECK(lines(r).empty());
+}
+
+TEST_CASE("application gateway: WAF mode from the configuration, the gateway's policy, or a listener's policy",
+          "[azure][application-gateway]") {
+  json g = gateway("hub", "agw", "pip-agw", {{"l-a", 80}, {"l-b", 81}}, {{"pool", {}}}, {{"s", 80}}, {});
+  auto policy = [](const std::string& name, const std::string& mode, const std::string& state) {
+    return json{{"id", kS + "/ApplicationGatewayWebApplicationFirewallPolicies/" + name},
+                {"name", name},
+                {"type", "Microsoft.Network/ApplicationGatewayWebApplicationFirewallPolicies"},
+                {"properties", {{"policySettings", {{"mode", mode}, {"state", state}}}}}};
+  };
+  auto modes = [](const json& resources) {
+    const auto r = run(resources, true);  // the gateway alone: its subnet and public IP are elsewhere
+    REQUIRE_FALSE(r.diags.has_errors());
+    const auto& gw = r.m.application_gateways.at(0);
+    return std::string(model::to_string(model::effective_waf_mode(gw, gw.listeners[0]))) + " " +
+           model::to_string(model::effective_waf_mode(gw, gw.listeners[1]));
+  };
+  // webApplicationFirewallConfiguration: enabled, Prevention.
+  CHECK(modes(json::array({g})) == "prevention prevention");
+  // A gateway policy replaces it; absent from the input, its mode is unknown.
+  g["properties"]["firewallPolicy"] = id_ref(kS + "/ApplicationGatewayWebApplicationFirewallPolicies/gw-policy");
+  CHECK(modes(json::array({g})) == "unknown unknown");
+  CHECK(modes(json::array({g, policy("gw-policy", "Detection", "Enabled")})) == "detection detection");
+  CHECK(modes(json::array({policy("gw-policy", "Prevention", "Disabled"), g})) == "off off");
+  // A listener's own policy overrides the gateway's for that listener.
+  g["properties"]["httpListeners"][1]["properties"]["firewallPolicy"] =
+      id_ref(kS + "/ApplicationGatewayWebApplicationFirewallPolicies/l-policy");
+  CHECK(modes(json::array({g, policy("gw-policy", "Detection", "Enabled"), policy("l-policy", "Prevention", "Enabled")})) ==
+        "detection prevention");
+}
+
+// ---- Importer and validation ----
+
+TEST_CASE("azure: Bastion and application gateway fields", "[azure]") {
+  Estate e;
+  e.bastion("standard", "hub", "pip",
+            {{"enableTunneling", true}, {"enableIpConnect", true}, {"enableShareableLink", false}});
+  json g = gateway("hub", "agw", "pip", {{"l-https", 443}}, {{"pool", {"10.0.3.4", "app.contoso.com"}}},
+                   {{"s", 8443}}, {{"l-https", "pool", "s"}});
+  g["properties"]["sku"] = {{"name", "WAF_Medium"}, {"tier", "WAF"}};
+  g["properties"]["httpListeners"][0]["properties"]["hostNames"] = {"a.contoso.com", "b.contoso.com"};
+  e.add(g);
+  model::Model m;
+  model::Diagnostics d;
+  importers::azure::import_text(e.resources.dump(), "t.json", m, d);
+  CHECK(printed(d).empty());
+  REQUIRE(m.bastion_hosts.size() == 1);
+  const auto& b = m.bastion_hosts[0];
+  CHECK(b.sku == model::BastionSku::kStandard);
+  CHECK(b.enable_tunneling);
+  CHECK(b.enable_ip_connect);
+  CHECK_FALSE(b.enable_shareable_link);
+  CHECK_FALSE(b.enable_private_only);
+  REQUIRE(b.ip_configurations.size() == 1);
+  CHECK(b.ip_configurations[0].subnet.id == model::canonical_id(subnet_id("hub", "AzureBastionSubnet")));
+  REQUIRE(m.application_gateways.size() == 1);
+  const auto& gw = m.application_gateways[0];
+  CHECK_FALSE(gw.v2);
+  CHECK(gw.sku_name == "WAF_Medium");
+  CHECK(gw.waf_mode == model::WafMode::kPrevention);
+  REQUIRE(gw.listeners.size() == 1);
+  CHECK(gw.listeners[0].protocol == model::AgProtocol::kHttps);
+  CHECK(gw.listeners[0].host_names == std::vector<std::string>{"a.contoso.com", "b.contoso.com"});
+  REQUIRE(gw.frontend_ports.size() == 1);
+  CHECK(gw.frontend_ports[0].port == 443);
+  REQUIRE(gw.backend_pools.size() == 1);
+  REQUIRE(gw.backend_pools[0].addresses.size() == 2);
+  CHECK(gw.backend_pools[0].addresses[0].ip->to_string() == "10.0.3.4");
+  CHECK(gw.backend_pools[0].addresses[1].fqdn == "app.contoso.com");
+  REQUIRE(gw.backend_settings.size() == 1);
+  CHECK(gw.backend_settings[0].port == 8443);
+  REQUIRE(gw.rules.size() == 1);
+}
+
+TEST_CASE("azure: malformed Bastion and application gateway input", "[azure]") {
+  struct Case {
+    const char* what;
+    std::function<void(json&)> edit;  // applied to the gateway (index 1); the Bastion is index 0
+    std::string expected;
+  };
+  const std::string gw = "t.json: /1/properties/";
+  const std::vector<Case> cases = {
+      {"bastion SKU", [](json& r) { r[0]["sku"]["name"] = "Gold"; },
+       "t.json: /0/sku/name: error: SKU 'Gold' is not Developer, Basic, Standard or Premium [invalid-value]"},
+      {"bastion flag type", [](json& r) { r[0]["properties"]["enableTunneling"] = "yes"; },
+       "t.json: /0/properties/enableTunneling: error: 'enableTunneling' is a string, expected a boolean [invalid-type]"},
+      {"listener protocol", [](json& r) { r[1]["properties"]["httpListeners"][0]["properties"]["protocol"] = "Tcp"; },
+       gw + "httpListeners/0/properties/protocol: error: protocol 'Tcp' is not Http or Https [invalid-value]"},
+      {"listener without port",
+       [](json& r) { r[1]["properties"]["httpListeners"][0]["properties"].erase("frontendPort"); },
+       gw + "httpListeners/0: error: HTTP listener 'l' has no 'frontendPort' [missing-field]"},
+      {"frontend port 0", [](json& r) { r[1]["properties"]["frontendPorts"][0]["properties"]["port"] = 0; },
+       gw + "frontendPorts/0/properties/port: error: port 0 not in 1..65535 [invalid-value]"},
+      {"frontend port as text", [](json& r) { r[1]["properties"]["frontendPorts"][0]["properties"]["port"] = "443"; },
+       gw + "frontendPorts/0/properties/port: error: 'port' is a string, expected an integer [invalid-type]"},
+      {"settings without port",
+       [](json& r) { r[1]["properties"]["backendHttpSettingsCollection"][0]["properties"].erase("port"); },
+       gw + "backendHttpSettingsCollection/0: error: backend HTTP settings 's' has no 'port' [missing-field]"},
+      {"rule without listener",
+       [](json& r) { r[1]["properties"]["requestRoutingRules"][0]["properties"].erase("httpListener"); },
+       gw + "requestRoutingRules/0: error: request routing rule 'r-l' has no 'httpListener' [missing-field]"},
+      {"listeners not an array", [](json& r) { r[1]["properties"]["httpListeners"] = json::object(); },
+       gw + "httpListeners: error: 'httpListeners' is an object, expected an array [invalid-type]"},
+      {"backend address not an object",
+       [](json& r) { r[1]["properties"]["backendAddressPools"][0]["properties"]["backendAddresses"] = {"10.0.0.4"}; },
+       gw + "backendAddressPools/0/properties/backendAddresses/0: error: backend address is a string, expected an "
+            "object [invalid-type]"},
+      {"backend address not an IP",
+       [](json& r) {
+         r[1]["properties"]["backendAddressPools"][0]["properties"]["backendAddresses"] = {{{"ipAddress", "10.0.0.300"}}};
+       },
+       gw + "backendAddressPools/0/properties/backendAddresses/0/ipAddress: error: backend IP address '10.0.0.300' is "
+            "not an IP address [invalid-value]"},
+      {"WAF mode",
+       [](json& r) { r[1]["properties"]["webApplicationFirewallConfiguration"]["firewallMode"] = "Block"; },
+       gw + "webApplicationFirewallConfiguration/firewallMode: error: WAF mode 'Block' is not Detection or Prevention "
+            "[invalid-value]"},
+      {"TCP listeners",
+       [](json& r) { r[1]["properties"]["listeners"] = {{{"name", "tcp"}}}; },
+       gw + "listeners: warning: application gateway 'agw': 'listeners' (TCP/TLS proxy listeners) not modelled: "
+            "exposure through it is not reported [unmodelled-feature]"},
+  };
+  for (const auto& c : cases) {
+    INFO(c.what);
+    Estate e;
+    e.bastion("Basic", "hub", "pip");
+    e.add(gateway("hub", "agw", "pip", {{"l", 80}}, {{"pool", {}}}, {{"s", 80}}, {{"l", "pool", "s"}}));
+    c.edit(e.resources);
+    model::Model m;
+    model::Diagnostics d;
+    importers::azure::import_text(e.resources.dump(), "t.json", m, d);
+    CHECK(printed(d) == std::vector<std::string>{c.expected});
+  }
+}
+
+TEST_CASE("azure: WAF policy state", "[azure]") {
+  model::Model m;
+  model::Diagnostics d;
+  importers::azure::import_text(
+      R"([{"id": "/p/ApplicationGatewayWebApplicationFirewallPolicies/w", "type": "Microsoft.Network/ApplicationGatewayWebApplicationFirewallPolicies",
+           "properties": {"policySettings": {"state": "Off"}}}])",
+      "t.json", m, d);
+  CHECK(printed(d) == std::vector<std::string>{"t.json: /0/properties/policySettings/state: error: WAF policy state "
+                                               "'Off' is not Enabled or Disabled [invalid-value]"});
+}
+
+TEST_CASE("validation: references between a gateway's children, and from NICs to its pools", "[model][application-gateway]") {
+  auto diagnostics = [](const std::function<void(json&)>& edit) {
+    Estate e;
+    e.vnet("hub", "10.0.0.0/16", {{"agw", "10.0.2.0/24", ""}, {"web", "10.0.3.0/24", ""}})
+        .pip("pip", "20.0.0.20")
+        .add(gateway("hub", "agw", "pip", {{"l", 80}}, {{"pool", {}}}, {{"s", 80}}, {{"l", "pool", "s"}}))
+        .nic("nic", "hub", "web", "10.0.3.4", "", {"pool"});
+    edit(e.resources);
+    model::Model m;
+    model::Diagnostics d;
+    importers::azure::import_text(e.resources.dump(), "t.json", m, d);
+    model::validate(m, d, {});
+    return printed(d);
+  };
+  CHECK(diagnostics([](json&) {}).empty());
+  CHECK(diagnostics([](json& r) {
+          r[2]["properties"]["httpListeners"][0]["properties"]["frontendPort"] = id_ref(kGw + "/frontendPorts/nope");
+        }) == std::vector<std::string>{"t.json: /2/properties/httpListeners/0/properties/frontendPort/id: error: "
+                                       "referenced frontend port '" +
+                                       model::canonical_id(kGw + "/frontendPorts/nope") +
+                                       "' is not in application gateway 'agw' [dangling-reference]"});
+  CHECK(diagnostics([](json& r) {
+          r[2]["properties"]["requestRoutingRules"][0]["properties"]["backendHttpSettings"] =
+              id_ref(kS + "/applicationGateways/other/backendHttpSettingsCollection/s");
+        }) == std::vector<std::string>{"t.json: /2/properties/requestRoutingRules/0/properties/backendHttpSettings/id: "
+                                       "error: referenced backend HTTP settings '" +
+                                       model::canonical_id(kS + "/applicationGateways/other/backendHttpSettingsCollection/s") +
+                                       "' is not in application gateway 'agw' [dangling-reference]"});
+  CHECK(diagnostics([](json& r) {
+          r[3]["properties"]["ipConfigurations"][0]["properties"]["applicationGatewayBackendAddressPools"][0] =
+              id_ref(kGw + "/backendAddressPools/gone");
+        }) == std::vector<std::string>{"t.json: /3/properties/ipConfigurations/0/properties/"
+                                       "applicationGatewayBackendAddressPools/0/id: error: referenced application "
+                                       "gateway backend address pool '" +
+                                       model::canonical_id(kGw + "/backendAddressPools/gone") +
+                                       "' is not in the input [dangling-reference]"});
+}
+
+TEST_CASE("bastion and gateway flows whose replies take another route are broken, not exposures",
+          "[solver][bastion][application-gateway]") {
+  Estate e;
+  e.vnet("hub", "10.0.0.0/16", {{"AzureBastionSubnet", "10.0.1.0/26", ""}, {"agw", "10.0.2.0/24", ""}}, {{"spoke"}})
+      .vnet("spoke", "10.1.0.0/16", {{"apps", "10.1.0.0/24", ""}}, {{"hub"}})
+      .pip("pip-bastion", "20.0.0.10")
+      .pip("pip-agw", "20.0.0.20")
+      .bastion("Basic", "hub", "pip-bastion")
+      .add(gateway("hub", "agw", "pip-agw", {{"l", 80}}, {{"pool", {}}}, {{"s", 80}}, {{"l", "pool", "s"}}))
+      .nic("nic-app", "spoke", "apps", "10.1.0.4", "", {"pool"});
+  // The spoke's subnet sends the hub (10.0.0.0/16) to an appliance: a user route of the same length as the
+  // system peering route wins, so replies to the Bastion (10.0.1.0) and gateway (10.0.2.0) subnets go to the
+  // appliance, not straight back: both connections fail.
+  auto& spoke_subnet = e.resources[1]["properties"]["subnets"][0]["properties"];
+  spoke_subnet["routeTable"] = id_ref(kS + "/routeTables/rt-apps");
+  e.add({{"id", kS + "/routeTables/rt-apps"},
+         {"name", "rt-apps"},
+         {"type", "Microsoft.Network/routeTables"},
+         {"properties",
+          {{"routes",
+            {{{"name", "hub-via-nva"},
+              {"properties",
+               {{"addressPrefix", "10.0.0.0/16"}, {"nextHopType", "VirtualAppliance"}, {"nextHopIpAddress", "10.1.0.100"}}}}}}}}});
+  const auto r = run(e.resources);
+  REQUIRE_FALSE(r.diags.has_errors());
+  // Only the entry points themselves are exposed.
+  CHECK(lines(r) == std::vector<std::string>{
+                        "agw public-ip 80->tcp 80 any | internet pip:pip-agw no-nsg(subnet) agw(listener):l target",
+                        "bastion public-ip 443->tcp 443 any | internet pip:pip-bastion no-nsg(subnet) bastion(host) target",
+                    });
+  REQUIRE(r.a.broken.size() == 2);
+  std::vector<std::string> why;
+  for (const auto& b : r.a.broken) {
+    why.push_back(b.broken);
+    CHECK(b.path[b.path.size() - 4].kind == Hop::Kind::kRoute);  // the reply's route, before the NSG hops
+  }
+  std::sort(why.begin(), why.end());
+  CHECK(why == std::vector<std::string>{
+                   "asymmetric routing: replies to Bastion 'bastion' (10.0.1.0) take route 'hub-via-nva' (10.0.0.0/16 -> "
+                   "VirtualAppliance 10.1.0.100) of route table 'rt-apps', not the way the connection came, so it fails",
+                   "asymmetric routing: replies to application gateway 'agw' (10.0.2.0) take route 'hub-via-nva' "
+                   "(10.0.0.0/16 -> VirtualAppliance 10.1.0.100) of route table 'rt-apps', not the way the connection "
+                   "came, so it fails",
+               });
+}
+
+TEST_CASE("application gateway: a pool member in a VNet not peered with the gateway's is broken",
+          "[solver][application-gateway]") {
+  Estate e;
+  e.vnet("hub", "10.0.0.0/16", {{"agw", "10.0.2.0/24", ""}})
+      .vnet("other", "10.5.0.0/16", {{"apps", "10.5.0.0/24", ""}})
+      .pip("pip-agw", "20.0.0.20")
+      .add(gateway("hub", "agw", "pip-agw", {{"l", 80}}, {{"pool", {}}}, {{"s", 80}}, {{"l", "pool", "s"}}))
+      .nic("nic-far", "other", "apps", "10.5.0.4", "", {"pool"});
+  const auto r = run(e.resources);
+  REQUIRE_FALSE(r.diags.has_errors());
+  CHECK(lines(r).size() == 1);  // the listener
+  REQUIRE(r.a.broken.size() == 1);
+  CHECK(r.a.broken[0].broken ==
+        "application gateway 'agw' cannot reach nic-far: virtual networks 'hub' and 'other' are not peered (peering is "
+        "not transitive)");
+}
+
+TEST_CASE("structural mutations of the gateway example never crash", "[azure][robustness][application-gateway]") {
+  // Values replaced by other types, out-of-range numbers, removed keys and references to other children:
+  // import, validation and analysis must report, never throw or crash (the CI runs this under sanitizers).
+  std::ifstream in(std::string(EXPOSIM_SOURCE_DIR) + "/examples/app-gateway-waf/estate.json");
+  const json original = json::parse(in);
+  std::vector<json::json_pointer> pointers;
+  std::vector<std::string> ids;
+  const json flat = original.flatten();
+  for (const auto& [key, value] : flat.items()) {
+    pointers.emplace_back(key);
+    if (value.is_string() && value.get<std::string>().rfind("/subscriptions/", 0) == 0) ids.push_back(value);
+  }
+  const std::vector<json> replacements = {nullptr, 0, -1, 70000, "", "x", json::object(), json::array(), true,
+                                          "10.0.3.5", "Https", 3.5};
+  std::mt19937 rng(20261122);
+  int accepted = 0;
+  for (int round = 0; round < 1000; ++round) {
+    json doc = original;
+    for (int edit = 0; edit < 3; ++edit) {
+      auto at = pointers[rng() % pointers.size()];
+      // Sometimes act on an enclosing object or array instead of the leaf.
+      for (int up = static_cast<int>(rng() % 4); up > 0 && !at.empty(); --up) at = at.parent_pointer();
+      if (at.empty() || !doc.contains(at)) continue;
+      switch (rng() % 3) {
+        case 0: doc[at] = replacements[rng() % replacements.size()]; break;
+        case 1: doc[at] = ids[rng() % ids.size()]; break;  // another resource's or child's id
+        case 2: {
+          auto& parent = doc[at.parent_pointer()];
+          if (parent.is_object()) parent.erase(at.back());
+          break;
+        }
+      }
+    }
+    for (bool allow_missing : {false, true}) {
+      Run r;
+      importers::azure::import_text(doc.dump(), "t.json", r.m, r.diags);
+      if (r.diags.has_errors()) {
+        CHECK_FALSE(printed(r.diags).empty());
+        continue;
+      }
+      model::validate(r.m, r.diags, {allow_missing});
+      if (r.diags.has_errors()) continue;
+      r.a = solver::analyze(r.m);
+      std::ostringstream out;  // the writers follow every hop and entry back into the model
+      cli::write_table(out, r.m, r.a);
+      cli::write_json(out, r.m, r.a, r.diags.sorted());
+      cli::write_csv(out, r.m, r.a);
+      CHECK_FALSE(out.str().empty());
+      ++accepted;
+    }
+  }
+  CHECK(accepted > 0);
+}
+
+TEST_CASE("explain names the Bastion or gateway that owns a public IP it cannot follow yet", "[solver][bastion]") {
+  Estate e;
+  e.vnet("hub", "10.0.0.0/16", {{"AzureBastionSubnet", "10.0.1.0/26", ""}, {"agw", "10.0.2.0/24", ""}})
+      .pip("pip-bastion", "20.0.0.10")
+      .pip("pip-agw", "20.0.0.20")
+      .bastion("Basic", "hub", "pip-bastion")
+      .add(gateway("hub", "agw", "pip-agw", {{"l", 80}}, {{"pool", {}}}, {{"s", 80}}, {{"l", "pool", "s"}}));
+  const auto r = run(e.resources);
+  REQUIRE_FALSE(r.diags.has_errors());
+  solver::FlowQuery q;
+  q.source = *model::IpAddress::parse("52.1.1.1");
+  q.destination_port = 443;
+  q.target = "20.0.0.10";
+  auto t = solver::explain(r.m, q);
+  CHECK(t.status == solver::FlowTrace::Status::kBadTarget);
+  CHECK(t.error == "public IP 'pip-bastion' belongs to Bastion host 'bastion': explain does not follow Bastion or "
+                   "application gateway entries yet (analyze reports them)");
+  q.target = "pip-agw";
+  t = solver::explain(r.m, q);
+  CHECK(t.error == "public IP 'pip-agw' belongs to application gateway 'agw': explain does not follow Bastion or "
+                   "application gateway entries yet (analyze reports them)");
+}
+
+TEST_CASE("application gateway: two listeners to one pool give the backend one exposure per listener",
+          "[solver][application-gateway]") {
+  Estate e;
+  e.vnet("hub", "10.0.0.0/16", {{"agw", "10.0.2.0/24", ""}, {"web", "10.0.3.0/24", ""}})
+      .pip("pip-agw", "20.0.0.20")
+      .add(gateway("hub", "agw", "pip-agw", {{"l-http", 80}, {"l-https", 443}}, {{"pool", {}}}, {{"s", 8080}},
+                   {{"l-http", "pool", "s"}, {"l-https", "pool", "s"}}))
+      .nic("nic-web", "hub", "web", "10.0.3.4", "", {"pool"});
+  const auto r = run(e.resources);
+  REQUIRE_FALSE(r.diags.has_errors());
+  // Same backend port, different entries: the client may come in on 80 or on 443.
+  CHECK(lines(r) == std::vector<std::string>{
+                        "agw public-ip 80->tcp 80 any | internet pip:pip-agw no-nsg(subnet) agw(listener):l-http target",
+                        "agw public-ip 443->tcp 443 any | internet pip:pip-agw no-nsg(subnet) agw(listener):l-https target",
+                        "nic-web application-gateway 80->tcp 8080 any | internet pip:pip-agw no-nsg(gateway-subnet) "
+                        "agw(routing):l-http->8080 no-nsg(subnet) no-nsg(nic) target",
+                        "nic-web application-gateway 443->tcp 8080 any | internet pip:pip-agw no-nsg(gateway-subnet) "
+                        "agw(routing):l-https->8080 no-nsg(subnet) no-nsg(nic) target",
+                    });
+  for (const auto& x : r.a.exposures) {
+    CHECK(x.gateway == 0);
+    CHECK(x.gateway_rule == (x.entry_ports.contains(80) ? 0 : 1));
+  }
+}
+
+TEST_CASE("application gateway: a pool address that is an internal load balancer's frontend is followed through it",
+          "[solver][application-gateway]") {
+  const std::string lb_id = kS + "/loadBalancers/ilb";
+  auto lb_rule = [&](const std::string& name, int frontend_port, int backend_port) {
+    return json{{"name", name},
+                {"properties",
+                 {{"frontendIPConfiguration", id_ref(lb_id + "/frontendIPConfigurations/fe")},
+                  {"backendAddressPool", id_ref(lb_id + "/backendAddressPools/be")},
+                  {"protocol", "Tcp"},
+                  {"frontendPort", frontend_port},
+                  {"backendPort", backend_port}}}};
+  };
+  Estate e;
+  e.vnet("hub", "10.0.0.0/16", {{"agw", "10.0.2.0/24", ""}, {"app", "10.0.4.0/24", ""}})
+      // The backends admit 80 from the gateway subnet only.
+      .nsg("nsg-app", {{"allow-gw-80", 100, "Allow", "10.0.2.0/24", "80"}, {"deny-rest", 200, "Deny", "*", "*"}})
+      .pip("pip-agw", "20.0.0.20")
+      .add(gateway("hub", "agw", "pip-agw", {{"l-https", 443}}, {{"pool", {"10.0.4.100"}}}, {{"s-8080", 8080}},
+                   {{"l-https", "pool", "s-8080"}}))
+      .add({{"id", lb_id},
+            {"name", "ilb"},
+            {"type", "Microsoft.Network/loadBalancers"},
+            {"sku", {{"name", "Standard"}}},
+            {"properties",
+             {{"frontendIPConfigurations",
+               {{{"id", lb_id + "/frontendIPConfigurations/fe"},
+                 {"name", "fe"},
+                 {"properties", {{"privateIPAddress", "10.0.4.100"}, {"subnet", id_ref(subnet_id("hub", "app"))}}}}}},
+              {"backendAddressPools", {{{"id", lb_id + "/backendAddressPools/be"}, {"name", "be"}}}},
+              // 8080 -> 80 carries the gateway's connections; 9090 is another service the gateway never uses.
+              {"loadBalancingRules", {lb_rule("r-8080", 8080, 80), lb_rule("r-9090", 9090, 9090)}}}}});
+  e.nic("nic-app", "hub", "app", "10.0.4.4", "nsg-app");
+  e.resources.back()["properties"]["ipConfigurations"][0]["properties"]["loadBalancerBackendAddressPools"] = {
+      id_ref(lb_id + "/backendAddressPools/be")};
+  const auto r = run(e.resources);
+  REQUIRE_FALSE(r.diags.has_errors());
+  CHECK(printed(r.a.findings).empty());  // 10.0.4.100 is resolved: no unresolved-backend
+  CHECK(lines(r) == std::vector<std::string>{
+                        "agw public-ip 443->tcp 443 any | internet pip:pip-agw no-nsg(subnet) agw(listener):l-https target",
+                        "nic-app application-gateway 443->tcp 80 any | internet pip:pip-agw no-nsg(gateway-subnet) "
+                        "agw(routing):l-https->8080 lb:ilb/r-8080 no-nsg(subnet) nsg(nic):nsg-app/allow-gw-80 target",
+                    });
+}
+
+TEST_CASE("application gateway: an IPv6 frontend reaches IPv4 backends for IPv6 clients", "[solver][application-gateway]") {
+  Estate e;
+  e.vnet("hub", "10.0.0.0/16", {{"agw", "10.0.2.0/24", ""}, {"web", "10.0.3.0/24", ""}})
+      .pip("pip-agw-v6", "2603:1020::10")
+      .add(gateway("hub", "agw", "pip-agw-v6", {{"l", 80}}, {{"pool", {"10.0.3.4"}}}, {{"s", 80}}, {{"l", "pool", "s"}}))
+      .nic("nic-web", "hub", "web", "10.0.3.4");
+  const auto r = run(e.resources);
+  REQUIRE_FALSE(r.diags.has_errors());
+  REQUIRE(lines(r).size() == 2);  // the gateway connects to the backend itself: no family check on the backend
+  for (const auto& x : r.a.exposures) {
+    CHECK(x.any_source);
+    CHECK(model::to_cidr_strings(x.sources).front().find(':') != std::string::npos);  // IPv6 clients only
+  }
+}
