@@ -140,6 +140,18 @@ std::string path_breaks(const model::Model& m, const std::string& what, int from
     reply.reset();
     return "";
   }
+  // Through the same appliance both ways (the entry's subnet routes the target to the next hop the target's
+  // replies take) the connection is symmetric and works as far as routing goes. What the appliance (or an
+  // Azure Firewall's network rules) filters is not applied here: docs/model.md, "Not modelled yet".
+  if (reply->next_hop == model::NextHopType::kVirtualAppliance && reply->next_hop_ip && cfg.private_ip) {
+    const int from_subnet = subnet_containing(m, *from_address);
+    if (from_subnet >= 0) {
+      const RouteChoice forward = choose_route(m, from_subnet, *cfg.private_ip);
+      if (forward.next_hop == model::NextHopType::kVirtualAppliance && forward.next_hop_ip == reply->next_hop_ip) {
+        return "";
+      }
+    }
+  }
   return fmt::format("asymmetric routing: replies to {} ({}) take {}, not the way the connection came, so it fails",
                      what, from_address->to_string(), describe(m, *reply));
 }

@@ -787,6 +787,42 @@ TEST_CASE("bastion and gateway flows whose replies take another route are broken
                });
 }
 
+TEST_CASE("application gateway: through one appliance both ways, the backend is reached (symmetric routing)",
+          "[solver][application-gateway]") {
+  // As the test above, but the gateway subnet also sends the spoke (10.1.0.0/16) to the appliance 10.1.0.100:
+  // requests and replies both cross it, so the connection works; Bastion's subnet takes no routes, so its
+  // sessions stay broken.
+  Estate e;
+  e.vnet("hub", "10.0.0.0/16", {{"AzureBastionSubnet", "10.0.1.0/26", ""}, {"agw", "10.0.2.0/24", ""}}, {{"spoke"}})
+      .vnet("spoke", "10.1.0.0/16", {{"apps", "10.1.0.0/24", ""}}, {{"hub"}})
+      .pip("pip-bastion", "20.0.0.10")
+      .pip("pip-agw", "20.0.0.20")
+      .bastion("Basic", "hub", "pip-bastion")
+      .add(gateway("hub", "agw", "pip-agw", {{"l", 80}}, {{"pool", {}}}, {{"s", 80}}, {{"l", "pool", "s"}}))
+      .nic("nic-app", "spoke", "apps", "10.1.0.4", "", {"pool"});
+  auto route_table = [&](const std::string& name, const std::string& prefix) {
+    e.add({{"id", kS + "/routeTables/" + name},
+           {"name", name},
+           {"type", "Microsoft.Network/routeTables"},
+           {"properties",
+            {{"routes",
+              {{{"name", "via-nva"},
+                {"properties",
+                 {{"addressPrefix", prefix}, {"nextHopType", "VirtualAppliance"}, {"nextHopIpAddress", "10.1.0.100"}}}}}}}}});
+  };
+  e.resources[1]["properties"]["subnets"][0]["properties"]["routeTable"] = id_ref(kS + "/routeTables/rt-apps");
+  e.resources[0]["properties"]["subnets"][1]["properties"]["routeTable"] = id_ref(kS + "/routeTables/rt-agw");
+  route_table("rt-apps", "10.0.0.0/16");
+  route_table("rt-agw", "10.1.0.0/16");
+  const auto r = run(e.resources);
+  REQUIRE_FALSE(r.diags.has_errors());
+  int gateway_flows = 0;
+  for (const auto& x : r.a.exposures) gateway_flows += x.via == solver::Via::kApplicationGateway ? 1 : 0;
+  CHECK(gateway_flows == 1);
+  REQUIRE(r.a.broken.size() == 1);
+  CHECK_THAT(r.a.broken[0].broken, Catch::StartsWith("asymmetric routing: replies to Bastion 'bastion'"));
+}
+
 TEST_CASE("application gateway: a pool member in a VNet not peered with the gateway's is broken",
           "[solver][application-gateway]") {
   Estate e;
