@@ -261,3 +261,43 @@ TEST_CASE("explain through a load balancer: --backend, the load-balancer hop in 
   CHECK_THAT(r.err, Catch::Contains("note: member: vm-web-1 (10.50.1.4)"));
   CHECK_THAT(r.err, Catch::Contains("note: member: vm-web-2 (10.50.1.5)"));
 }
+
+TEST_CASE("templates: a missing parameter, a bad expression and a syntax error exit 2 naming the place", "[cli]") {
+  const auto dir = scratch_dir();
+  const std::string schema = "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#";
+  const std::string tmpl = R"({
+  "$schema": ")" + schema + R"(",
+  // ARM JSON allows comments
+  "parameters": { "rdpPort": { "type": "int" } },
+  "resources": [ {
+    "type": "Microsoft.Network/networkSecurityGroups", "name": "nsg",
+    "properties": { "securityRules": [ { "name": "rdp", "properties": {
+      "priority": 100, "direction": "Inbound", "access": "Allow", "protocol": "Tcp",
+      "sourceAddressPrefix": "*", "sourcePortRange": "*", "destinationAddressPrefix": "*",
+      "destinationPortRange": "[string(parameters('rdpPort'))]" } } ] } } ]
+})";
+  write(dir / "t.json", tmpl);
+  auto r = run_exposim({"analyze", (dir / "t.json").string(), "-o", (dir / "out.txt").string()});
+  CHECK(r.code == exposim::cli::kExitBadInput);
+  CHECK_THAT(r.err, Catch::Contains("t.json: /parameters/rdpPort: error: parameter 'rdpPort' has no value"));
+  CHECK_FALSE(fs::exists(dir / "out.txt"));  // nothing written on bad input
+
+  r = run_exposim({"analyze", (dir / "t.json").string(), "--param", "rdpPort=3389", "--verbose"});
+  CHECK(r.code == 0);
+  CHECK_THAT(r.err, Catch::Contains("detected a deployment template, 1 resources after expansion, 1 modelled"));
+
+  std::string bad = tmpl;
+  bad.replace(bad.find("[string(parameters('rdpPort'))]"), std::string("[string(parameters('rdpPort'))]").size(),
+              "[string(parameters('rdpPort')]");
+  write(dir / "bad-expr.json", bad);
+  r = run_exposim({"analyze", (dir / "bad-expr.json").string(), "--param", "rdpPort=3389"});
+  CHECK(r.code == exposim::cli::kExitBadInput);
+  CHECK_THAT(r.err, Catch::Contains("bad-expr.json: /resources/0/properties/securityRules/0/properties/destinationPortRange"));
+
+  write(dir / "syntax.json", "{\n  \"$schema\": \"" + schema + "\",\n  \"resources\": [ }\n");
+  r = run_exposim({"analyze", (dir / "syntax.json").string()});
+  CHECK(r.code == exposim::cli::kExitBadInput);
+  CHECK_THAT(r.err, Catch::Contains("syntax.json:3:"));
+  CHECK_THAT(r.err, Catch::Contains("[json-syntax]"));
+  fs::remove_all(dir);
+}
