@@ -394,6 +394,36 @@ LbChoice load_balancer_hop(const model::Model& m, int l, int f, const FlowQuery&
     t.error = why;
     for (const auto& x : members) t.candidates.push_back(member_label(m, x));
   };
+  // The position of the member --backend names (0 without --backend), or members.size() when it names none.
+  auto chosen = [&](const std::vector<model::IpConfigIndex>& members) {
+    if (q.backend.empty()) return std::size_t{0};
+    for (std::size_t i = 0; i < members.size(); ++i) {
+      if (names_member(m, members[i], q.backend)) return i;
+    }
+    return members.size();
+  };
+  // An inbound NAT rule or pool (`what` "rule" or "pool") that forwards the packet to `to` (at most one
+  // backend for the packet's port): the backend, or why --backend cannot be it.
+  auto forward_nat = [&](const char* what, const std::string& name, const std::vector<model::IpConfigIndex>& to) {
+    if (to.empty()) {
+      if (!q.backend.empty()) {
+        bad_backend(fmt::format("--backend '{}': inbound NAT {} '{}' of '{}' forwards {} to no backend", q.backend,
+                                what, name, lb.name, packet),
+                    {});
+      }
+      return c;
+    }
+    const std::size_t pick = chosen(to);
+    if (pick == to.size()) {
+      bad_backend(fmt::format("--backend '{}': inbound NAT {} '{}' of '{}' forwards {} only to {}", q.backend, what,
+                              name, lb.name, packet, member_label(m, to.front())),
+                  to);
+      return c;
+    }
+    c.backend = to[pick];
+    h.passes = true;
+    return c;
+  };
   // Load-balancing rules: the frontend port (0: HA ports, every port unchanged) and the protocol.
   for (std::size_t r = 0; r < lb.rules.size() && ported; ++r) {
     const auto& rule = lb.rules[r];
@@ -422,18 +452,12 @@ LbChoice load_balancer_hop(const model::Model& m, int l, int f, const FlowQuery&
                                                       q.backend, rule.name, lb.name), {});
       return c;
     }
-    std::size_t pick = 0;
-    if (!q.backend.empty()) {
-      pick = h.backends.size();
-      for (std::size_t i = 0; i < h.backends.size() && pick == h.backends.size(); ++i) {
-        if (names_member(m, h.backends[i], q.backend)) pick = i;
-      }
-      if (pick == h.backends.size()) {
-        bad_backend(fmt::format("--backend '{}' is not a member of {} of load balancer '{}' (rule '{}')", q.backend,
-                                pool_text, lb.name, rule.name),
-                    h.backends);
-        return c;
-      }
+    const std::size_t pick = chosen(h.backends);
+    if (pick == h.backends.size()) {
+      bad_backend(fmt::format("--backend '{}' is not a member of {} of load balancer '{}' (rule '{}')", q.backend,
+                              pool_text, lb.name, rule.name),
+                  h.backends);
+      return c;
     }
     c.backend = h.backends[pick];
     h.passes = true;
@@ -493,27 +517,7 @@ LbChoice load_balancer_hop(const model::Model& m, int l, int f, const FlowQuery&
     h.frontend_port = q.destination_port;
     h.backend_port = rule.backend_port;
     c.floating_ip = rule.enable_floating_ip;
-    if (to.empty()) {
-      if (!q.backend.empty()) bad_backend(fmt::format("--backend '{}': inbound NAT rule '{}' of '{}' forwards {} to no "
-                                                      "backend", q.backend, rule.name, lb.name, packet), {});
-      return c;
-    }
-    std::size_t pick = 0;
-    if (!q.backend.empty()) {
-      pick = to.size();
-      for (std::size_t i = 0; i < to.size() && pick == to.size(); ++i) {
-        if (names_member(m, to[i], q.backend)) pick = i;
-      }
-      if (pick == to.size()) {
-        bad_backend(fmt::format("--backend '{}': inbound NAT rule '{}' of '{}' forwards {} only to {}", q.backend,
-                                rule.name, lb.name, packet, member_label(m, to.front())),
-                    to);
-        return c;
-      }
-    }
-    c.backend = to[pick];
-    h.passes = true;
-    return c;
+    return forward_nat("rule", rule.name, to);
   }
   // Inbound NAT pools (scale sets): port start + i goes to instance i (docs/model.md, "Scale sets").
   for (std::size_t r = 0; r < lb.nat_pools.size() && ported; ++r) {
@@ -540,27 +544,7 @@ LbChoice load_balancer_hop(const model::Model& m, int l, int f, const FlowQuery&
     h.frontend_port = q.destination_port;
     h.backend_port = pool.backend_port;
     c.floating_ip = pool.enable_floating_ip;
-    if (to.empty()) {
-      if (!q.backend.empty()) bad_backend(fmt::format("--backend '{}': inbound NAT pool '{}' of '{}' forwards {} to no "
-                                                      "backend", q.backend, pool.name, lb.name, packet), {});
-      return c;
-    }
-    std::size_t pick = 0;
-    if (!q.backend.empty()) {
-      pick = to.size();
-      for (std::size_t i = 0; i < to.size() && pick == to.size(); ++i) {
-        if (names_member(m, to[i], q.backend)) pick = i;
-      }
-      if (pick == to.size()) {
-        bad_backend(fmt::format("--backend '{}': inbound NAT pool '{}' of '{}' forwards {} only to {}", q.backend,
-                                pool.name, lb.name, packet, member_label(m, to.front())),
-                    to);
-        return c;
-      }
-    }
-    c.backend = to[pick];
-    h.passes = true;
-    return c;
+    return forward_nat("pool", pool.name, to);
   }
   h.reason = fmt::format("no load-balancing or inbound NAT rule of '{}' on frontend '{}' matches {}", lb.name, fe.name,
                          packet);
