@@ -25,6 +25,37 @@ std::string lower(std::string_view s) {
   return out;
 }
 
+const Json* find_key(const Json& obj, std::string_view key, std::string* declared) {
+  if (!obj.is_object()) return nullptr;
+  auto it = obj.find(std::string(key));
+  if (it != obj.end()) {
+    if (declared) *declared = it.key();
+    return &*it;
+  }
+  std::string want = lower(key);
+  for (auto i = obj.begin(); i != obj.end(); ++i) {
+    if (lower(i.key()) == want) {
+      if (declared) *declared = i.key();
+      return &*i;
+    }
+  }
+  return nullptr;
+}
+
+bool as_int(const Json& v, std::int64_t& out) {
+  if (v.is_number_unsigned()) {
+    auto u = v.get<std::uint64_t>();
+    if (u > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) return false;
+    out = static_cast<std::int64_t>(u);
+    return true;
+  }
+  if (v.is_number_integer()) {
+    out = v.get<std::int64_t>();
+    return true;
+  }
+  return false;
+}
+
 namespace {
 
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
@@ -255,37 +286,6 @@ const char* type_name(const Json& v) {
   }
 }
 
-bool as_int(const Json& v, std::int64_t& out) {
-  if (v.is_number_unsigned()) {
-    auto u = v.get<std::uint64_t>();
-    if (u > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) return false;
-    out = static_cast<std::int64_t>(u);
-    return true;
-  }
-  if (v.is_number_integer()) {
-    out = v.get<std::int64_t>();
-    return true;
-  }
-  return false;
-}
-
-/// Case-insensitive key lookup; nullptr when absent.
-const Json* find_key(const Json& obj, std::string_view key, std::string* declared = nullptr) {
-  auto it = obj.find(std::string(key));
-  if (it != obj.end()) {
-    if (declared) *declared = it.key();
-    return &*it;
-  }
-  std::string want = detail::lower(key);
-  for (auto i = obj.begin(); i != obj.end(); ++i) {
-    if (detail::lower(i.key()) == want) {
-      if (declared) *declared = i.key();
-      return &*i;
-    }
-  }
-  return nullptr;
-}
-
 std::string quote_arg(const Json& v) {
   if (v.is_string()) return fmt::format("'{}'", v.get_ref<const std::string&>());
   return detail::to_text(v);
@@ -315,11 +315,11 @@ Result Evaluator::evaluate_json(const Json& value, std::vector<UnknownLeaf>* unk
 Result Evaluator::parameter(std::string_view name) { return resolve_parameter(name, 0); }
 
 Result Evaluator::resolve_parameter(std::string_view name, std::size_t depth) {
-  const Json* p = context_.parameters.is_object() ? find_key(context_.parameters, name) : nullptr;
+  const Json* p = context_.parameters.is_object() ? detail::find_key(context_.parameters, name) : nullptr;
   if (p) return Result::of(*p);
   std::string declared;
   const Json* d =
-      context_.parameter_defaults.is_object() ? find_key(context_.parameter_defaults, name, &declared) : nullptr;
+      context_.parameter_defaults.is_object() ? detail::find_key(context_.parameter_defaults, name, &declared) : nullptr;
   if (!d) return Result::fail("undefined-parameter", fmt::format("parameters: parameter '{}' is not defined", name), 0);
   std::string key = detail::lower(name);
   if (auto it = parameter_memo_.find(key); it != parameter_memo_.end()) return it->second;
@@ -437,9 +437,9 @@ Result Evaluator::eval_json(const Json& value, std::size_t depth, std::vector<Un
 
 Result Evaluator::eval_copy(const Json& spec, std::size_t depth, std::string& name_out) {
   if (!spec.is_object()) return Result::fail("invalid-argument", "copy: each copy entry must be an object", 0);
-  const Json* name = find_key(spec, "name");
-  const Json* count = find_key(spec, "count");
-  const Json* input = find_key(spec, "input");
+  const Json* name = detail::find_key(spec, "name");
+  const Json* count = detail::find_key(spec, "count");
+  const Json* input = detail::find_key(spec, "input");
   if (!name || !name->is_string() || name->get<std::string>().empty())
     return Result::fail("invalid-argument", "copy: entry without a string 'name'", 0);
   name_out = name->get<std::string>();
@@ -448,7 +448,7 @@ Result Evaluator::eval_copy(const Json& spec, std::size_t depth, std::string& na
   Result c = eval_json(*count, depth + 1);
   if (!c.known()) return c;
   std::int64_t n = 0;
-  if (!as_int(c.value, n))
+  if (!detail::as_int(c.value, n))
     return Result::fail("invalid-argument",
                         fmt::format("copy '{}': count must be an integer, got {}", name_out, type_name(c.value)), 0);
   if (n < 0 || static_cast<std::uint64_t>(n) > limits_.max_range)
@@ -496,7 +496,7 @@ Result Evaluator::resolve_variable(std::string_view name, std::size_t depth) {
       for (auto it = context_.variables.begin(); it != context_.variables.end(); ++it) {
         if (detail::lower(it.key()) != "copy" || !it.value().is_array()) continue;
         for (const auto& spec : it.value()) {
-          const Json* n = spec.is_object() ? find_key(spec, "name") : nullptr;
+          const Json* n = spec.is_object() ? detail::find_key(spec, "name") : nullptr;
           if (n && n->is_string()) copy_variables_.emplace(detail::lower(n->get<std::string>()), spec);
         }
       }
@@ -509,7 +509,7 @@ Result Evaluator::resolve_variable(std::string_view name, std::size_t depth) {
     auto c = copy_variables_.find(key);
     if (c != copy_variables_.end()) {
       copy_spec = &c->second;
-      declared = (*find_key(c->second, "name")).get<std::string>();
+      declared = (*detail::find_key(c->second, "name")).get<std::string>();
     }
   }
   if (!raw && !copy_spec)
@@ -547,7 +547,7 @@ Result Evaluator::copy_index(const std::vector<Json>& args, std::size_t offset) 
     if (args[i].is_string() && i == 0) {
       loop = args[i].get<std::string>();
       named = true;
-    } else if (!as_int(args[i], add)) {
+    } else if (!detail::as_int(args[i], add)) {
       return Result::fail("invalid-argument",
                           fmt::format("copyIndex: expected a loop name and/or an integer offset, got {} {}",
                                       type_name(args[i]), quote_arg(args[i])),
@@ -599,7 +599,7 @@ Result Evaluator::eval(const Node& n, std::string_view expr, std::size_t depth) 
                             fmt::format("cannot read property '{}' of {} {}", n.text, type_name(obj.value),
                                         quote_arg(obj.value)),
                             n.offset);
-      const Json* v = find_key(obj.value, n.text);
+      const Json* v = detail::find_key(obj.value, n.text);
       if (!v) return Result::fail("undefined-property", fmt::format("property '{}' does not exist", n.text), n.offset);
       return Result::of(*v);
     }
@@ -611,7 +611,7 @@ Result Evaluator::eval(const Node& n, std::string_view expr, std::size_t depth) 
       if (obj.unknown) return obj;
       if (idx.unknown) return idx;
       std::int64_t i = 0;
-      if (obj.value.is_array() && as_int(idx.value, i)) {
+      if (obj.value.is_array() && detail::as_int(idx.value, i)) {
         if (i < 0 || static_cast<std::uint64_t>(i) >= obj.value.size())
           return Result::fail("index-out-of-range",
                               fmt::format("index {} out of range for an array of {} elements", i, obj.value.size()),
@@ -619,7 +619,7 @@ Result Evaluator::eval(const Node& n, std::string_view expr, std::size_t depth) 
         return Result::of(obj.value[static_cast<std::size_t>(i)]);
       }
       if (obj.value.is_object() && idx.value.is_string()) {
-        const Json* v = find_key(obj.value, idx.value.get<std::string>());
+        const Json* v = detail::find_key(obj.value, idx.value.get<std::string>());
         if (!v)
           return Result::fail("undefined-property",
                               fmt::format("property '{}' does not exist", idx.value.get<std::string>()), n.offset);

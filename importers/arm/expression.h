@@ -159,6 +159,11 @@ std::string to_text(const Json& v);
 /// Approximate size of a value (characters plus nodes), counted up to `cap`.
 std::size_t value_size(const Json& v, std::size_t cap);
 std::string lower(std::string_view s);
+/// The member of object `obj` named `key`, the exact spelling first, else case-insensitively; nullptr when
+/// absent or when `obj` is not an object. `declared` receives the key as written.
+const Json* find_key(const Json& obj, std::string_view key, std::string* declared = nullptr);
+/// An integer value (signed or unsigned within int64); false otherwise.
+bool as_int(const Json& v, std::int64_t& out);
 }  // namespace detail
 
 /// Evaluates template strings and values against one Context. Not thread-safe (variables are memoised);

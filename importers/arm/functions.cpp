@@ -47,19 +47,6 @@ Result bad_arg(const Call& c, std::size_t i, std::string_view expected, const Js
   return bad(c, fmt::format("argument {} must be {}, got {}", i + 1, expected, shown(got)));
 }
 
-bool as_int(const Json& v, std::int64_t& out) {
-  if (v.is_number_unsigned()) {
-    auto u = v.get<std::uint64_t>();
-    if (u > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) return false;
-    out = static_cast<std::int64_t>(u);
-    return true;
-  }
-  if (v.is_number_integer()) {
-    out = v.get<std::int64_t>();
-    return true;
-  }
-  return false;
-}
 
 bool is_int(const Json& v) {
   std::int64_t ignored = 0;
@@ -79,12 +66,6 @@ std::size_t ifind(std::string_view hay, std::string_view needle, std::size_t fro
   return lower(hay).find(lower(needle), from);
 }
 
-const Json* find_key_ci(const Json& obj, std::string_view key) {
-  std::string want = lower(key);
-  for (auto it = obj.begin(); it != obj.end(); ++it)
-    if (lower(it.key()) == want) return &*it;
-  return nullptr;
-}
 
 Result too_long(const Call& c, std::size_t limit) {
   return Result::fail("limit-exceeded", fmt::format("{}: result longer than {} characters", c.name, limit), c.offset);
@@ -578,7 +559,7 @@ Result fn_contains(const Call& c, std::vector<Json>& a) {
   const Json& item = a[1];
   if (box.is_object()) {
     if (!item.is_string()) return bad_arg(c, 1, "a string key", item);
-    return Result::of(find_key_ci(box, item.get<std::string>()) != nullptr);
+    return Result::of(find_key(box, item.get<std::string>()) != nullptr);
   }
   if (box.is_array()) return Result::of(std::find(box.begin(), box.end(), item) != box.end());
   if (box.is_string()) {
@@ -678,7 +659,7 @@ Result fn_try_get(const Call& c, std::vector<Json>& a) {
     std::int64_t index = 0;
     if (!a[i].is_string() && !as_int(a[i], index)) return bad_arg(c, i, "a string or an int", a[i]);
     if (cur->is_object() && a[i].is_string()) {
-      cur = find_key_ci(*cur, a[i].get_ref<const std::string&>());
+      cur = find_key(*cur, a[i].get_ref<const std::string&>());
     } else if (cur->is_array() && !a[i].is_string()) {
       cur = index >= 0 && static_cast<std::uint64_t>(index) < cur->size() ? &(*cur)[static_cast<std::size_t>(index)]
                                                                           : nullptr;

@@ -25,15 +25,8 @@ bool ends_with_ci(std::string_view text, std::string_view suffix) {
   return lower(text.substr(text.size() - suffix.size())) == lower(suffix);
 }
 
-/// The member of `o` named `key` case-insensitively, or nullptr.
-const json* member(const json& o, std::string_view key) {
-  if (!o.is_object()) return nullptr;
-  const std::string k = lower(key);
-  for (auto it = o.begin(); it != o.end(); ++it) {
-    if (lower(it.key()) == k) return &it.value();
-  }
-  return nullptr;
-}
+/// The member of `o` named `key` (case-insensitively), or nullptr.
+const json* member(const json& o, std::string_view key) { return detail::find_key(o, key); }
 
 std::string escape_token(std::string_view t) {
   std::string out;
