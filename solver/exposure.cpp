@@ -359,44 +359,61 @@ class Analyzer {
       int nic;
       int cfg;
       int public_ip;
-      model::IpAddress address;
       IpSet admitted;  // internet sources that reach the appliance's public IP at all
     };
     std::vector<Appliance> found;
+    std::map<model::IpConfigIndex, std::size_t> candidate;  // ip configuration -> index into found
     for (std::size_t n = 0; n < m_.nics.size(); ++n) {
       const auto& nic = m_.nics[n];
       if (!nic.enable_ip_forwarding) continue;
       for (std::size_t c = 0; c < nic.ip_configurations.size(); ++c) {
         const auto& cfg = nic.ip_configurations[c];
         if (!cfg.public_ip.set() || !cfg.private_ip) continue;
-        IpSet admitted;
-        for (const auto& e : out_.exposures) {
-          if (e.nic == static_cast<int>(n) && e.ip_configuration == static_cast<int>(c) && e.via == Via::kPublicIp) {
-            admitted = admitted.unite(e.sources);
-          }
-        }
-        if (!admitted.empty()) {
-          found.push_back({static_cast<int>(n), static_cast<int>(c), cfg.public_ip.index, *cfg.private_ip, admitted});
-        }
+        candidate.emplace(model::IpConfigIndex{static_cast<int>(n), static_cast<int>(c)}, found.size());
+        found.push_back({static_cast<int>(n), static_cast<int>(c), cfg.public_ip.index, IpSet{}});
       }
     }
     if (found.empty()) return;
+    for (const auto& e : out_.exposures) {  // one pass: the sources each candidate's own exposures admit
+      if (e.via != Via::kPublicIp || e.nic < 0) continue;
+      auto it = candidate.find(model::IpConfigIndex{e.nic, e.ip_configuration});
+      if (it != candidate.end()) found[it->second].admitted = found[it->second].admitted.unite(e.sources);
+    }
+    std::map<model::U128, std::vector<std::size_t>> at;  // private address -> reachable appliances there
+    for (std::size_t i = 0; i < found.size(); ++i) {
+      if (found[i].admitted.empty()) continue;
+      at[m_.nics[found[i].nic].ip_configurations[found[i].cfg].private_ip->value].push_back(i);
+    }
+    if (at.empty()) return;
+    // Per subnet: the internet sources whose replies are diverted, and the route they take.
+    std::map<std::pair<int, model::IpFamily>, std::optional<std::pair<IpSet, RouteChoice>>> diversion;
+    auto diverted_by = [&](int subnet, model::IpFamily family) -> const std::optional<std::pair<IpSet, RouteChoice>>& {
+      auto [it, fresh] = diversion.try_emplace({subnet, family});
+      if (fresh) {
+        IpSet d = space_.internet(family).subtract(space_.internet_answerable(subnet));
+        if (!d.empty()) {
+          RouteChoice r = choose_route(m_, subnet, model::IpAddress{d.intervals().front().lo});
+          it->second.emplace(std::move(d), std::move(r));
+        }
+      }
+      return it->second;
+    };
     for (std::size_t n = 0; n < m_.nics.size(); ++n) {
       const auto& nic = m_.nics[n];
       for (std::size_t c = 0; c < nic.ip_configurations.size(); ++c) {
         const auto& cfg = nic.ip_configurations[c];
         const int subnet = cfg.subnet.index;
         if (subnet < 0) continue;
-        const IpSet diverted = space_.internet(cfg.family).subtract(space_.internet_answerable(subnet));
-        if (diverted.empty()) continue;
-        const RouteChoice r = choose_route(m_, subnet, model::IpAddress{diverted.intervals().front().lo});
+        const auto& d = diverted_by(subnet, cfg.family);
+        if (!d) continue;
+        const auto& [diverted, r] = *d;
         if (r.next_hop != model::NextHopType::kVirtualAppliance || !r.next_hop_ip) continue;
-        for (const auto& a : found) {
-          if (a.address != *r.next_hop_ip || a.nic == static_cast<int>(n)) continue;
-          if (m_.public_ips.size() > static_cast<std::size_t>(std::max(a.public_ip, 0)) && a.public_ip >= 0 &&
-              m_.public_ips[a.public_ip].family != cfg.family) {
-            continue;
-          }
+        auto hit = at.find(r.next_hop_ip->value);
+        if (hit == at.end()) continue;
+        for (const std::size_t i : hit->second) {
+          const auto& a = found[i];
+          if (a.nic == static_cast<int>(n)) continue;
+          if (a.public_ip >= 0 && m_.public_ips[a.public_ip].family != cfg.family) continue;
           Entry entry;
           entry.via = Via::kAppliance;
           entry.public_ip = a.public_ip;
