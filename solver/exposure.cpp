@@ -301,6 +301,20 @@ class Analyzer {
     }
   }
 
+  /// The internet sources (of one IP version) whose replies subnet `subnet` routes elsewhere than to the
+  /// internet, and the route the first of them takes; nullopt when there are none. Computed once per subnet.
+  const std::optional<std::pair<IpSet, RouteChoice>>& diversion(int subnet, model::IpFamily family) {
+    auto [it, fresh] = diversion_.try_emplace({subnet, family});
+    if (fresh) {
+      IpSet d = space_.internet(family).subtract(space_.internet_answerable(subnet));
+      if (!d.empty()) {
+        RouteChoice r = choose_route(m_, subnet, model::IpAddress{d.intervals().front().lo});
+        it->second.emplace(std::move(d), std::move(r));
+      }
+    }
+    return it->second;
+  }
+
   /// The route hop of a path (the reply's route, scope "return").
   static Hop route_hop(const RouteChoice& r) {
     Hop h{Hop::Kind::kRoute, model::ResourceKind::kRouteTable, r.user ? r.route_table : -1, "return",
@@ -385,26 +399,13 @@ class Analyzer {
       at[m_.nics[found[i].nic].ip_configurations[found[i].cfg].private_ip->value].push_back(i);
     }
     if (at.empty()) return;
-    // Per subnet: the internet sources whose replies are diverted, and the route they take.
-    std::map<std::pair<int, model::IpFamily>, std::optional<std::pair<IpSet, RouteChoice>>> diversion;
-    auto diverted_by = [&](int subnet, model::IpFamily family) -> const std::optional<std::pair<IpSet, RouteChoice>>& {
-      auto [it, fresh] = diversion.try_emplace({subnet, family});
-      if (fresh) {
-        IpSet d = space_.internet(family).subtract(space_.internet_answerable(subnet));
-        if (!d.empty()) {
-          RouteChoice r = choose_route(m_, subnet, model::IpAddress{d.intervals().front().lo});
-          it->second.emplace(std::move(d), std::move(r));
-        }
-      }
-      return it->second;
-    };
     for (std::size_t n = 0; n < m_.nics.size(); ++n) {
       const auto& nic = m_.nics[n];
       for (std::size_t c = 0; c < nic.ip_configurations.size(); ++c) {
         const auto& cfg = nic.ip_configurations[c];
         const int subnet = cfg.subnet.index;
         if (subnet < 0) continue;
-        const auto& d = diverted_by(subnet, cfg.family);
+        const auto& d = diversion(subnet, cfg.family);
         if (!d) continue;
         const auto& [diverted, r] = *d;
         if (r.next_hop != model::NextHopType::kVirtualAppliance || !r.next_hop_ip) continue;
@@ -617,11 +618,10 @@ class Analyzer {
     if (entry.snat_sources == nullptr && !entry.diverted && entry.broken.empty() && subnet >= 0) {
       // Sources whose replies leave another way (a 0.0.0.0/0 to an appliance): what they would reach is
       // reported as broken, with the route that breaks it.
-      const IpSet diverted = space_.internet(cfg.family).subtract(space_.internet_answerable(subnet));
-      if (!diverted.empty()) {
+      if (const auto& diverted = diversion(subnet, cfg.family)) {
         Entry d = entry;
         d.diverted = true;
-        const RouteChoice r = choose_route(m_, subnet, model::IpAddress{diverted.intervals().front().lo});
+        const RouteChoice& r = diverted->second;
         d.return_route = r;
         d.broken = r.next_hop == model::NextHopType::kNone
                        ? fmt::format("replies to these clients take {}: they are dropped, so the connection fails",
@@ -776,6 +776,7 @@ class Analyzer {
   std::set<model::IpConfigIndex> evaluated_;  // ip configurations with at least one entry
   std::map<model::U128, model::IpConfigIndex> by_private_ip_;
   std::deque<IpSet> snat_sets_;  // stable addresses: entries point at them
+  std::map<std::pair<int, model::IpFamily>, std::optional<std::pair<IpSet, RouteChoice>>> diversion_;
 };
 
 }  // namespace
