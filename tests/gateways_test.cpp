@@ -741,8 +741,11 @@ TEST_CASE("validation: references between a gateway's children, and from NICs to
                                        "' is not in the input [dangling-reference]"});
 }
 
-TEST_CASE("bastion and gateway flows whose replies take another route are broken, not exposures",
-          "[solver][bastion][application-gateway]") {
+namespace {
+
+/// A hub with a Basic Bastion (AzureBastionSubnet 10.0.1.0/26) and a gateway `agw` (10.0.2.0/24, listener
+/// 80 to pool `pool` on 80), peered with a spoke whose NIC `nic-app` (10.1.0.4) is the pool's member.
+Estate gateway_and_bastion_to_spoke() {
   Estate e;
   e.vnet("hub", "10.0.0.0/16", {{"AzureBastionSubnet", "10.0.1.0/26", ""}, {"agw", "10.0.2.0/24", ""}}, {{"spoke"}})
       .vnet("spoke", "10.1.0.0/16", {{"apps", "10.1.0.0/24", ""}}, {{"hub"}})
@@ -751,19 +754,33 @@ TEST_CASE("bastion and gateway flows whose replies take another route are broken
       .bastion("Basic", "hub", "pip-bastion")
       .add(gateway("hub", "agw", "pip-agw", {{"l", 80}}, {{"pool", {}}}, {{"s", 80}}, {{"l", "pool", "s"}}))
       .nic("nic-app", "spoke", "apps", "10.1.0.4", "", {"pool"});
-  // The spoke's subnet sends the hub (10.0.0.0/16) to an appliance: a user route of the same length as the
-  // system peering route wins, so replies to the Bastion (10.0.1.0) and gateway (10.0.2.0) subnets go to the
-  // appliance, not straight back: both connections fail.
-  auto& spoke_subnet = e.resources[1]["properties"]["subnets"][0]["properties"];
-  spoke_subnet["routeTable"] = id_ref(kS + "/routeTables/rt-apps");
-  e.add({{"id", kS + "/routeTables/rt-apps"},
-         {"name", "rt-apps"},
+  return e;
+}
+
+/// Gives subnet `subnet` of the `vnet`-th resource a route table `table` with one route `route`: `prefix` to
+/// the appliance 10.1.0.100.
+void route_to_nva(Estate& e, std::size_t vnet, std::size_t subnet, const std::string& table, const std::string& route,
+                  const std::string& prefix) {
+  e.resources[vnet]["properties"]["subnets"][subnet]["properties"]["routeTable"] = id_ref(kS + "/routeTables/" + table);
+  e.add({{"id", kS + "/routeTables/" + table},
+         {"name", table},
          {"type", "Microsoft.Network/routeTables"},
          {"properties",
           {{"routes",
-            {{{"name", "hub-via-nva"},
+            {{{"name", route},
               {"properties",
-               {{"addressPrefix", "10.0.0.0/16"}, {"nextHopType", "VirtualAppliance"}, {"nextHopIpAddress", "10.1.0.100"}}}}}}}}});
+               {{"addressPrefix", prefix}, {"nextHopType", "VirtualAppliance"}, {"nextHopIpAddress", "10.1.0.100"}}}}}}}}});
+}
+
+}  // namespace
+
+TEST_CASE("bastion and gateway flows whose replies take another route are broken, not exposures",
+          "[solver][bastion][application-gateway]") {
+  // The spoke's subnet sends the hub (10.0.0.0/16) to an appliance: a user route of the same length as the
+  // system peering route wins, so replies to the Bastion (10.0.1.0) and gateway (10.0.2.0) subnets go to the
+  // appliance, not straight back: both connections fail.
+  Estate e = gateway_and_bastion_to_spoke();
+  route_to_nva(e, 1, 0, "rt-apps", "hub-via-nva", "10.0.0.0/16");
   const auto r = run(e.resources);
   REQUIRE_FALSE(r.diags.has_errors());
   // Only the entry points themselves are exposed.
@@ -792,28 +809,9 @@ TEST_CASE("application gateway: through one appliance both ways, the backend is 
   // As the test above, but the gateway subnet also sends the spoke (10.1.0.0/16) to the appliance 10.1.0.100:
   // requests and replies both cross it, so the connection works; Bastion's subnet takes no routes, so its
   // sessions stay broken.
-  Estate e;
-  e.vnet("hub", "10.0.0.0/16", {{"AzureBastionSubnet", "10.0.1.0/26", ""}, {"agw", "10.0.2.0/24", ""}}, {{"spoke"}})
-      .vnet("spoke", "10.1.0.0/16", {{"apps", "10.1.0.0/24", ""}}, {{"hub"}})
-      .pip("pip-bastion", "20.0.0.10")
-      .pip("pip-agw", "20.0.0.20")
-      .bastion("Basic", "hub", "pip-bastion")
-      .add(gateway("hub", "agw", "pip-agw", {{"l", 80}}, {{"pool", {}}}, {{"s", 80}}, {{"l", "pool", "s"}}))
-      .nic("nic-app", "spoke", "apps", "10.1.0.4", "", {"pool"});
-  auto route_table = [&](const std::string& name, const std::string& prefix) {
-    e.add({{"id", kS + "/routeTables/" + name},
-           {"name", name},
-           {"type", "Microsoft.Network/routeTables"},
-           {"properties",
-            {{"routes",
-              {{{"name", "via-nva"},
-                {"properties",
-                 {{"addressPrefix", prefix}, {"nextHopType", "VirtualAppliance"}, {"nextHopIpAddress", "10.1.0.100"}}}}}}}}});
-  };
-  e.resources[1]["properties"]["subnets"][0]["properties"]["routeTable"] = id_ref(kS + "/routeTables/rt-apps");
-  e.resources[0]["properties"]["subnets"][1]["properties"]["routeTable"] = id_ref(kS + "/routeTables/rt-agw");
-  route_table("rt-apps", "10.0.0.0/16");
-  route_table("rt-agw", "10.1.0.0/16");
+  Estate e = gateway_and_bastion_to_spoke();
+  route_to_nva(e, 1, 0, "rt-apps", "via-nva", "10.0.0.0/16");
+  route_to_nva(e, 0, 1, "rt-agw", "via-nva", "10.1.0.0/16");
   const auto r = run(e.resources);
   REQUIRE_FALSE(r.diags.has_errors());
   int gateway_flows = 0;
