@@ -99,6 +99,22 @@ const char* to_string(EdgeKind k) {
   return "?";
 }
 
+std::string security_rule_id(const NetworkSecurityGroup& nsg, const SecurityRule& rule) {
+  if (!rule.id.empty()) return rule.id;
+  return nsg.id + (rule.is_default ? "/defaultSecurityRules/" : "/securityRules/") + rule.name;
+}
+
+std::string ip_configuration_id(const NetworkInterface& nic, const IpConfiguration& cfg) {
+  return cfg.id.empty() ? nic.id + "/ipConfigurations/" + cfg.name : cfg.id;
+}
+
+void drop_derivable_id(const NetworkInterface& nic, IpConfiguration& cfg) {
+  if (cfg.id.empty() || nic.id.empty()) return;
+  std::string written = std::move(cfg.id);
+  cfg.id = std::string();
+  if (ip_configuration_id(nic, cfg) != written) cfg.id = std::move(written);  // not derivable: kept
+}
+
 std::string canonical_id(std::string_view id) {
   std::string out(id);
   for (char& c : out) {

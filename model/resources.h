@@ -65,6 +65,9 @@ struct AddressMatch {
 /// A security rule. Unsupported: augmented rules mixing more than one service tag are accepted as the union.
 struct SecurityRule {
   std::string name;
+  /// Empty after validation when it is the derivable one (the NSG's id + "/securityRules/" or
+  /// "/defaultSecurityRules/" + name): a large estate has hundreds of thousands of rules. Read it with
+  /// security_rule_id().
   std::string id;
   int priority{0};
   Direction direction{Direction::kInbound};
@@ -88,6 +91,9 @@ struct NetworkSecurityGroup : ResourceBase {
   std::vector<Ref> subnets;
   std::vector<Ref> network_interfaces;
 };
+
+/// A rule's resource id: as written in the input, or derived from its NSG's id and its name.
+std::string security_rule_id(const NetworkSecurityGroup& nsg, const SecurityRule& rule);
 
 struct ApplicationSecurityGroup : ResourceBase {};
 
@@ -156,6 +162,8 @@ struct PublicIp : ResourceBase {
 
 struct IpConfiguration {
   std::string name;
+  /// Empty after validation when it is the derivable one (the NIC's id + "/ipConfigurations/" + name).
+  /// Read it with ip_configuration_id().
   std::string id;
   std::string key;
   IpFamily family{IpFamily::kV4};
@@ -182,6 +190,11 @@ struct NetworkInterface : ResourceBase {
   int scale_set{-1};
   int scale_set_instance{-1};
 };
+
+/// An ip configuration's resource id: as written in the input, or derived from its NIC's id and its name.
+std::string ip_configuration_id(const NetworkInterface& nic, const IpConfiguration& cfg);
+/// Empties `cfg.id` when ip_configuration_id() gives it back.
+void drop_derivable_id(const NetworkInterface& nic, IpConfiguration& cfg);
 
 struct VirtualMachine : ResourceBase {
   std::vector<Ref> network_interfaces;

@@ -65,7 +65,7 @@ std::vector<Candidate> attached_to(const model::Model& m, int pip) {
 std::string candidate_label(const model::Model& m, const Candidate& c) {
   const auto& nic = m.nics[c.nic];
   const auto& cfg = nic.ip_configurations[c.cfg];
-  std::string label = cfg.id.empty() ? nic.id + "/ipConfigurations/" + cfg.name : cfg.id;
+  std::string label = model::ip_configuration_id(nic, cfg);
   label += fmt::format(" (private {}", cfg.private_ip ? cfg.private_ip->to_string() : "unallocated");
   if (c.via_public && cfg.public_ip.resolved()) {
     const auto& pip = m.public_ips[cfg.public_ip.index];

@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include <catch2/catch.hpp>
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -9,6 +10,7 @@
 #include <vector>
 
 #include "importers/azure/resource_importer.h"
+#include "model/validate.h"
 
 namespace {
 
@@ -714,7 +716,8 @@ TEST_CASE("azure: network interface fields and errors", "[azure]") {
   REQUIRE(r.model.nics.size() == 1);
   const auto& configs = r.model.nics[0].ip_configurations;
   REQUIRE(configs.size() == 2);
-  CHECK(configs[0].id == nic + "/ipConfigurations/a");
+  CHECK(configs[0].id.empty());  // derivable: dropped on import
+  CHECK(model::ip_configuration_id(r.model.nics[0], configs[0]) == nic + "/ipConfigurations/a");
   CHECK_FALSE(configs[0].private_ip);
   CHECK_FALSE(configs[0].subnet.set());
   CHECK(configs[1].name == "c");
@@ -1163,4 +1166,45 @@ TEST_CASE("azure: load balancer errors and unmodelled features", "[azure]") {
   CHECK(lb.rules[0].name == "ok");
   CHECK(lb.nat_rules.empty());
   CHECK(lb.nat_pools.empty());  // a pool with errors is left out
+}
+
+TEST_CASE("azure: validation keeps a rule's id only when it is not the derivable one", "[azure]") {
+  // r1's id is its NSG's id + /securityRules/r1: dropped and derived on demand. r2's id differs in case
+  // (Azure compares ids case-insensitively, but output keeps the input's spelling): kept as written.
+  const std::string rules = fmt::format(
+      R"({{"name": "r1", "id": "{0}/securityRules/r1", "properties": {1}}},
+         {{"name": "r2", "id": "{0}/SECURITYRULES/r2", "properties": {2}}})",
+      kNsgId, rule_properties({}), rule_properties({{"priority", "200"}}));
+  Result r = import(nsg_json(rules, ""));
+  REQUIRE(r.diags.empty());
+  model::Diagnostics d;
+  model::validate(r.model, d);
+  const auto& nsg = r.model.nsgs.at(0);
+  const auto named = [&](std::string_view name) -> const model::SecurityRule& {
+    return *std::find_if(nsg.rules.begin(), nsg.rules.end(), [&](const auto& x) { return x.name == name; });
+  };
+  CHECK(named("r1").id.empty());
+  CHECK(model::security_rule_id(nsg, named("r1")) == kNsgId + "/securityRules/r1");
+  CHECK(named("r2").id == kNsgId + "/SECURITYRULES/r2");
+  CHECK(model::security_rule_id(nsg, named("r2")) == kNsgId + "/SECURITYRULES/r2");
+  // Azure's defaults, added by validation, are derived too.
+  CHECK(model::security_rule_id(nsg, named("DenyAllInBound")) == kNsgId + "/defaultSecurityRules/DenyAllInBound");
+}
+
+TEST_CASE("azure: validation keeps an ip configuration's id only when it is not the derivable one", "[azure]") {
+  const std::string nic = kSub + "/networkInterfaces/n1";
+  Result r = import(fmt::format(R"([{{"id": "{0}", "type": "Microsoft.Network/networkInterfaces", "properties": {{
+      "ipConfigurations": [
+        {{"name": "a", "id": "{0}/ipConfigurations/a", "properties": {{"privateIPAddress": "10.0.0.4"}}}},
+        {{"name": "b", "id": "{0}/IPConfigurations/b", "properties": {{"privateIPAddress": "10.0.0.5"}}}}
+      ]}}}}])",
+                                nic));
+  REQUIRE(r.diags.empty());
+  model::Diagnostics d;
+  model::validate(r.model, d);
+  const auto& n = r.model.nics.at(0);
+  REQUIRE(n.ip_configurations.size() == 2);
+  CHECK(n.ip_configurations[0].id.empty());
+  CHECK(model::ip_configuration_id(n, n.ip_configurations[0]) == nic + "/ipConfigurations/a");
+  CHECK(model::ip_configuration_id(n, n.ip_configurations[1]) == nic + "/IPConfigurations/b");
 }

@@ -453,7 +453,7 @@ bool cross_check(const model::Model& m, std::mt19937_64& rng, int probes) {
     const auto& cfg = m.nics[n].ip_configurations[c];
     FlowQuery q;
     q.source = random_source(cfg.family);
-    q.target = cfg.id;
+    q.target = model::ip_configuration_id(m.nics[n], cfg);
     q.protocol = protocols[pick(protocols.size())];
     q.destination_port = static_cast<std::uint16_t>(rng() % 3 == 0 ? rng() % 65536 : ports[pick(ports.size())]);
     q.source_port = static_cast<std::uint16_t>(rng() % 4 == 0 ? rng() % 65536 : 49152);

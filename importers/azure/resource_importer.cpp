@@ -1346,7 +1346,10 @@ struct Importer::Impl {
     static_cast<model::ResourceBase&>(n) = std::move(base);
     for_each_child(props, keys::kIpConfigurations, n.id, segments::kIpConfigurationsAsWritten, "ip configuration",
                    [&](dom::object o, ChildIds ids) {
-                     if (auto c = read_ip_config(o, std::move(ids))) n.ip_configurations.push_back(std::move(*c));
+                     if (auto c = read_ip_config(o, std::move(ids))) {
+                       model::drop_derivable_id(n, *c);  // at once: freed later, it would leave 100k holes
+                       n.ip_configurations.push_back(std::move(*c));
+                     }
                    });
     n.nsg = get_ref(props, keys::kNetworkSecurityGroup);
     n.virtual_machine = get_ref(props, keys::kVirtualMachine);
