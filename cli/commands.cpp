@@ -186,21 +186,30 @@ struct ExplainCommand {
   std::string format = "table";
   std::string output;
   std::string backend;
+  std::string via;
 
   void add(CLI::App& app) {
     auto* cmd = app.add_subcommand("explain", "Follow one packet hop by hop: what each hop decides and why");
     add_input_options(*cmd, input);
     cmd->add_option("--from", from, "Source (client) IP address")->required();
     cmd->add_option("--to", to,
-                    "Target: public or private IP address, or the name or id of a public IP, NIC or VM")
+                    "Target: public or private IP address, or the name or id of a public IP, NIC, VM, firewall, "
+                    "application gateway, Bastion host, private endpoint or PaaS service (or its host name)")
         ->required();
     port_option = cmd->add_option("--port", port, "Destination port (required for tcp and udp)")->check(CLI::Range(0, 65535));
     cmd->add_option("--protocol", protocol, "tcp (default), udp, icmp, esp or ah")
         ->transform(CLI::IsMember({"tcp", "udp", "icmp", "esp", "ah"}, CLI::ignore_case));
     cmd->add_option("--source-port", source_port, "Source port (default 49152)")->check(CLI::Range(0, 65535));
     cmd->add_option("--backend", backend,
-                    "Load balancer frontend targets: the backend to trace (NIC or VM name, or private IP); "
-                    "default: the first member of the rule's pool");
+                    "Load balancer frontend and application gateway targets: the backend to trace (NIC or VM name, "
+                    "or private IP); default: the first member of the rule's pool");
+    cmd->add_option("--via", via,
+                    "bastion or bastion:NAME: a Bastion session to the target (a VM, NIC or private IP) on --port, "
+                    "entering at the Bastion's public IP on 443")
+        ->check([](const std::string& v) {
+          return v == "bastion" || v.rfind("bastion:", 0) == 0 ? std::string()
+                                                               : std::string("expected bastion or bastion:NAME");
+        });
     cmd->add_option("-f,--format", format, "Output format")->check(CLI::IsMember({"table", "json"}));
     cmd->add_option("-o,--output", output, "Write the report to this file (atomically) instead of stdout");
   }
@@ -215,6 +224,14 @@ struct ExplainCommand {
     q.source = *source;
     q.target = to;
     q.backend = backend;
+    if (!via.empty()) {
+      q.via_bastion = true;
+      if (via.size() > 8) q.bastion = via.substr(8);
+      if (!backend.empty()) {
+        err << "exposim: error: --backend does not apply with --via bastion\n";
+        return kExitUsage;
+      }
+    }
     for (int p = 0; p < model::kProtocolCount; ++p) {
       if (protocol == model::to_string(static_cast<model::Protocol>(p))) q.protocol = static_cast<model::Protocol>(p);
     }

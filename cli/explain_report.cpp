@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <string>
+#include <string_view>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -20,18 +21,45 @@ const model::IpConfiguration& ip_config(const model::Model& m, const FlowTrace& 
   return m.nics[t.nic].ip_configurations[t.ip_configuration];
 }
 
-/// The address the packet is sent to: the public IP, or the private IP when there is no internet entry.
+/// The address the packet is sent to: the public IP, or the private IP when there is no internet entry; a PaaS
+/// service's host name; a private endpoint's address.
 std::string destination(const model::Model& m, const FlowTrace& t) {
+  if (t.paas_service >= 0) {
+    const auto& s = m.paas_services[t.paas_service];
+    return t.scm ? s.scm_host_name : s.host_name;
+  }
+  if (t.private_endpoint >= 0) {
+    const auto& pe = m.private_endpoints[t.private_endpoint];
+    if (const auto ip = model::IpAddress::parse(t.query.target)) return ip->to_string();
+    return pe.private_ips.empty() ? "" : pe.private_ips.front().to_string();
+  }
   if (t.via_public_ip) {
     if (t.public_ip >= 0 && m.public_ips[t.public_ip].address) return m.public_ips[t.public_ip].address->to_string();
     return "";
   }
+  if (t.nic < 0) return "";  // a Bastion host without a public IP
   const auto& cfg = ip_config(m, t);
   return cfg.private_ip ? cfg.private_ip->to_string() : "";
 }
 
+/// The resource the trace ends at when no ip configuration is traced (an entry point itself), as a vertex.
+model::GraphVertex entry_point(const FlowTrace& t) {
+  using RK = model::ResourceKind;
+  if (t.paas_service >= 0) return {RK::kPaasService, t.paas_service};
+  if (t.private_endpoint >= 0) return {RK::kPrivateEndpoint, t.private_endpoint};
+  if (t.application_gateway >= 0) return {RK::kApplicationGateway, t.application_gateway};
+  if (t.bastion >= 0) return {RK::kBastionHost, t.bastion};
+  if (t.firewall >= 0) return {RK::kFirewall, t.firewall};
+  return {RK::kInternet, -1};
+}
+
 std::string target_name(const model::Model& m, const FlowTrace& t) {
-  if (t.nic < 0 && t.firewall >= 0) return m.firewalls[t.firewall].name;  // no target behind the DNAT rule
+  if (t.nic < 0 && entry_point(t).index >= 0) {  // an entry point itself, or nothing traced behind it
+    const auto* r = m.resource(entry_point(t));
+    std::string name = r != nullptr ? r->name : "";
+    if (t.scm) name += " (SCM site)";
+    return name;
+  }
   if (t.nic < 0) {  // a load balancer frontend that forwards the packet nowhere
     const auto& lb = m.load_balancers[t.load_balancer];
     return fmt::format("{}/{}", lb.name, lb.frontends[t.frontend].name);
@@ -54,6 +82,10 @@ std::string where_text(const model::Model& m, const FlowTrace& t, const TraceHop
   switch (h.kind) {
     case TraceHop::Kind::kSource: return t.query.source.to_string();
     case TraceHop::Kind::kEntry:
+      if (h.resource_kind != model::ResourceKind::kPublicIp) {  // a private endpoint, a Bastion without public IP
+        const auto* r = h.resource >= 0 ? m.resource(model::GraphVertex{h.resource_kind, h.resource}) : nullptr;
+        return r != nullptr ? r->name : "-";
+      }
       if (!t.via_public_ip) return "-";
       return h.resource >= 0 ? m.public_ips[h.resource].name : "(public IP not in input)";
     case TraceHop::Kind::kLoadBalancer: return m.load_balancers[h.resource].name;
@@ -61,6 +93,12 @@ std::string where_text(const model::Model& m, const FlowTrace& t, const TraceHop
     case TraceHop::Kind::kNoNsg: return "no NSG";
     case TraceHop::Kind::kRoute: return h.route_table >= 0 ? m.route_tables[h.route_table].name : "system route";
     case TraceHop::Kind::kFirewall: return m.firewalls[h.resource].name;
+    case TraceHop::Kind::kApplicationGateway: {
+      const auto& g = m.application_gateways[h.resource];
+      return h.listener >= 0 ? fmt::format("{}/{}", g.name, g.listeners[h.listener].name) : g.name;
+    }
+    case TraceHop::Kind::kBastion: return m.bastion_hosts[h.resource].name;
+    case TraceHop::Kind::kPaas: return m.paas_services[h.resource].name;
   }
   return "";
 }
@@ -84,10 +122,16 @@ ordered_json hop_json(const model::Model& m, const FlowTrace& t, const TraceHop&
       j["internet"] = t.internet_source;
       break;
     case TraceHop::Kind::kEntry:
-      j["via"] = t.firewall >= 0        ? ordered_json("firewall-dnat")
-                 : t.load_balancer >= 0 ? ordered_json("load-balancer")
-                 : t.via_public_ip    ? ordered_json("public-ip")
-                                      : ordered_json(nullptr);
+      j["via"] = t.firewall >= 0              ? ordered_json("firewall-dnat")
+                 : t.load_balancer >= 0       ? ordered_json("load-balancer")
+                 : t.application_gateway >= 0 ? ordered_json("application-gateway")
+                 : t.bastion >= 0 && t.via_public_ip ? ordered_json("bastion")
+                 : t.via_public_ip            ? ordered_json("public-ip")
+                                              : ordered_json(nullptr);
+      if (h.resource_kind == model::ResourceKind::kPrivateEndpoint) {
+        const auto& pe = m.private_endpoints[h.resource];
+        j["private_endpoint"] = {{"id", pe.id}, {"name", pe.name}};
+      }
       if (t.via_public_ip && h.resource >= 0) {
         const auto& pip = m.public_ips[h.resource];
         j["public_ip"] = {{"id", pip.id},
@@ -144,6 +188,76 @@ ordered_json hop_json(const model::Model& m, const FlowTrace& t, const TraceHop&
       j["rule"] = h.rule >= 0 ? firewall_rule_json(m, fw, fw.order[h.rule]) : ordered_json(nullptr);
       break;
     }
+    case TraceHop::Kind::kApplicationGateway: {
+      const auto& g = m.application_gateways[h.resource];
+      j["scope"] = h.scope;
+      j["id"] = g.id;
+      j["name"] = g.name;
+      if (h.listener < 0) {
+        j["listener"] = nullptr;
+        break;
+      }
+      const auto& l = g.listeners[h.listener];
+      if (std::string_view(h.scope) == "listener") {
+        j["listener"] = {{"name", l.name},
+                         {"protocol", model::to_string(l.protocol)},
+                         {"port", h.frontend_port},
+                         {"host_names", l.host_names},
+                         {"waf_mode", model::to_string(h.waf_mode)}};
+        break;
+      }
+      j["listener"] = l.name;
+      if (h.routing_rule < 0) {
+        j["rule"] = nullptr;
+        break;
+      }
+      const auto& rule = g.rules[h.routing_rule];
+      const auto& target = rule.targets[h.routing_target];
+      j["rule"] = {{"name", rule.name},
+                   {"path_rule", target.path_rule.empty() ? ordered_json(nullptr) : ordered_json(target.path_rule)},
+                   {"pool", g.backend_pools[target.pool.child].name},
+                   {"settings", g.backend_settings[target.settings.child].name},
+                   {"backend_port", h.backend_port}};
+      if (h.internal_lb >= 0) {
+        const auto& lb = m.load_balancers[h.internal_lb];
+        j["internal_load_balancer"] = {{"id", lb.id}, {"name", lb.name}, {"rule", lb.rules[h.internal_lb_rule].name}};
+      }
+      ordered_json backends = ordered_json::array();
+      for (const auto& x : h.backends) {
+        const auto& nic = m.nics[x.nic];
+        const auto& cfg = nic.ip_configurations[x.ip_configuration];
+        const int vm = nic.virtual_machine.index;
+        backends.push_back({{"name", vm >= 0 ? m.vms[vm].name : nic.name},
+                            {"nic", {{"id", nic.id}, {"name", nic.name}}},
+                            {"ip_configuration", cfg.name},
+                            {"ip", cfg.private_ip ? ordered_json(cfg.private_ip->to_string()) : ordered_json(nullptr)}});
+      }
+      j["backends"] = backends;
+      break;
+    }
+    case TraceHop::Kind::kBastion: {
+      const auto& b = m.bastion_hosts[h.resource];
+      j["scope"] = h.scope;
+      j["id"] = b.id;
+      j["name"] = b.name;
+      j["sku"] = model::to_string(b.sku);
+      break;
+    }
+    case TraceHop::Kind::kPaas: {
+      const auto& s = m.paas_services[h.resource];
+      j["scope"] = h.scope;
+      j["id"] = s.id;
+      j["name"] = s.name;
+      j["service"] = model::to_string(s.kind);
+      if (h.rule >= 0) {
+        const auto& rules = t.scm && !s.scm_uses_main ? s.scm_ip_rules : s.ip_rules;
+        const auto& r = rules[h.rule];
+        j["rule"] = {{"name", r.name.empty() ? ordered_json(nullptr) : ordered_json(r.name)},
+                     {"address", r.text},
+                     {"action", r.action == model::Access::kAllow ? "allow" : "deny"}};
+      }
+      break;
+    }
     case TraceHop::Kind::kRoute:
       if (*h.scope) j["scope"] = h.scope;
       j["next_hop"] = model::to_string(h.next_hop);
@@ -173,8 +287,25 @@ void write_explain_table(std::ostream& out, const model::Model& m, const FlowTra
                                                       : fmt::format("flow: {} [{}]:{}", model::to_string(q.protocol),
                                                                     q.source.to_string(), q.source_port);
   }
-  flow += fmt::format(" -> {} ({})", target_name(m, t), dst.empty() ? "unallocated" : dst);
-  if (model::has_ports(q.protocol)) flow += fmt::format(" port {}", q.destination_port);
+  if (q.via_bastion && t.bastion >= 0 && t.nic >= 0) {
+    const auto& cfg = ip_config(m, t);
+    flow += fmt::format(" -> {} ({})", target_name(m, t), cfg.private_ip ? cfg.private_ip->to_string() : "unallocated");
+    if (model::has_ports(q.protocol)) flow += fmt::format(" port {}", q.destination_port);
+    flow += fmt::format(" through Bastion '{}' ({}:443)", m.bastion_hosts[t.bastion].name,
+                        dst.empty() ? "no public address" : dst);
+  } else if (t.application_gateway >= 0) {
+    flow += fmt::format(" -> {} ({})", m.application_gateways[t.application_gateway].name,
+                        dst.empty() ? "unallocated" : dst);
+    if (model::has_ports(q.protocol)) flow += fmt::format(" port {}", q.destination_port);
+    if (t.nic >= 0) {
+      const auto& cfg = ip_config(m, t);
+      flow += fmt::format(", backend {} ({})", target_name(m, t),
+                          cfg.private_ip ? cfg.private_ip->to_string() : "unallocated");
+    }
+  } else {
+    flow += fmt::format(" -> {} ({})", target_name(m, t), dst.empty() ? "unallocated" : dst);
+    if (model::has_ports(q.protocol)) flow += fmt::format(" port {}", q.destination_port);
+  }
   out << flow << '\n';
 
   const std::vector<std::string> header = {"HOP", "RESULT", "AT", "WHY"};
@@ -199,15 +330,29 @@ void write_explain_json(std::ostream& out, const model::Model& m, const FlowTrac
     flow["source_port"] = q.source_port;
     flow["destination_port"] = q.destination_port;
   }
+  if (q.via_bastion && t.bastion >= 0) {
+    const auto& b = m.bastion_hosts[t.bastion];
+    flow["via"] = {{"kind", "bastion"}, {"id", b.id}, {"name", b.name}, {"port", 443}};
+  }
   doc["flow"] = flow;
-  // null: a load balancer frontend that forwards the packet nowhere
-  doc["target"] = t.nic >= 0 ? target_json(m, t.nic, t.ip_configuration, t.vm) : ordered_json(nullptr);
+  // an ip configuration; else the entry point the trace ends at; null: a load balancer frontend that forwards the
+  // packet nowhere
+  const model::GraphVertex end = entry_point(t);
+  doc["target"] = t.nic >= 0        ? target_json(m, t.nic, t.ip_configuration, t.vm)
+                  : end.index >= 0 ? target_json(m, end.kind, end.index)
+                                   : ordered_json(nullptr);
   if (t.firewall >= 0) doc["firewall"] = {{"id", m.firewalls[t.firewall].id}, {"name", m.firewalls[t.firewall].name}};
+  if (t.application_gateway >= 0) {
+    const auto& g = m.application_gateways[t.application_gateway];
+    doc["application_gateway"] = {{"id", g.id}, {"name", g.name}};
+  }
+  if (t.bastion >= 0) doc["bastion"] = {{"id", m.bastion_hosts[t.bastion].id}, {"name", m.bastion_hosts[t.bastion].name}};
   ordered_json hops = ordered_json::array();
   for (const auto& h : t.hops) hops.push_back(hop_json(m, t, h));
   doc["hops"] = hops;
   ordered_json verdict;
   verdict["allowed"] = t.allowed;
+  verdict["broken"] = t.broken;
   verdict["internet_source"] = t.internet_source;
   verdict["stopped_at"] = t.stopped_at >= 0 ? ordered_json(t.stopped_at) : ordered_json(nullptr);
   if (t.stopped_at >= 0) {

@@ -10,12 +10,13 @@
 #include <fmt/format.h>
 
 #include "solver/address_space.h"
+#include "solver/explain_internal.h"
 #include "solver/firewall.h"
 #include "solver/nsg_eval.h"
 #include "solver/routing.h"
 
 namespace exposim::solver {
-namespace {
+namespace explain_internal {
 
 using model::Access;
 using model::Direction;
@@ -74,32 +75,14 @@ std::string candidate_label(const model::Model& m, const Candidate& c) {
   return label + ")";
 }
 
-/// "Bastion host 'b'" or "application gateway 'g'" when public IP `p` is theirs, else empty.
-std::string gateway_owning(const model::Model& m, int p) {
-  if (p < 0) return "";
-  for (const auto& b : m.bastion_hosts) {
-    for (const auto& c : b.ip_configurations) {
-      if (c.public_ip.index == p) return fmt::format("Bastion host '{}'", b.name);
-    }
-  }
-  for (const auto& g : m.application_gateways) {
-    for (const auto& fe : g.frontends) {
-      if (fe.public_ip.index == p) return fmt::format("application gateway '{}'", g.name);
-    }
-  }
-  return "";
-}
-
 /// Resolves the target text to ip configurations; fills the error fields of `t` when it cannot.
 std::optional<Candidate> resolve_target(const model::Model& m, const std::string& text, model::IpFamily family,
                                        FlowTrace& t) {
   std::set<Candidate> found;
   std::vector<std::string> unattached;  // public IPs that matched but lead nowhere
-  int unattached_index = -1;
   auto add_pip = [&](int p) {
     const auto to = attached_to(m, p);
     if (to.empty()) unattached.push_back(m.public_ips[p].name);
-    if (to.empty() && unattached_index < 0) unattached_index = p;
     found.insert(to.begin(), to.end());
   };
   if (const auto ip = IpAddress::parse(text)) {
@@ -145,11 +128,6 @@ std::optional<Candidate> resolve_target(const model::Model& m, const std::string
     if (!unattached.empty()) {
       t.status = FlowTrace::Status::kBadTarget;
       t.error = fmt::format("public IP '{}' is not attached to any ip configuration in the input", unattached.front());
-      if (const std::string owner = gateway_owning(m, unattached_index); !owner.empty()) {
-        t.error = fmt::format("public IP '{}' belongs to {}: explain does not follow Bastion or application gateway "
-                              "entries yet (analyze reports them)",
-                              unattached.front(), owner);
-      }
     } else {
       t.status = FlowTrace::Status::kUnknownTarget;
       t.error = fmt::format("unknown target '{}': expected a public or private IP address, or the name or id of a "
@@ -321,6 +299,7 @@ TraceHop route_hop(const model::Model& m, int subnet, const IpAddress& client, c
     if (subnet < 0) h.reason += " (the subnet is not in the input)";
   }
   h.passes = h.next_hop == model::NextHopType::kInternet;
+  h.breaks = true;  // analyze reports such sources as broken (diverted replies)
   h.reason += h.passes ? fmt::format(": replies leave through {} and reach the client", through)
                        : fmt::format(": replies do not leave through {}, so the client never gets an answer", through);
   return h;
@@ -568,7 +547,9 @@ void finish_trace(FlowTrace& t, const std::string& allowed_reason) {
     const TraceHop& h = t.hops[t.stopped_at];
     std::string where = to_string(h.kind);
     if (*h.scope) where += fmt::format(" ({})", h.scope);
-    t.reason = fmt::format("denied at {}: {}", where, h.reason);
+    // Broken: every filter passes, only the path fails (analyze reports such flows under `broken`).
+    t.broken = std::all_of(t.hops.begin(), t.hops.end(), [](const TraceHop& x) { return x.passes || x.breaks; });
+    t.reason = fmt::format("{} at {}: {}", t.broken ? "broken" : "denied", where, h.reason);
     if (h.kind == TraceHop::Kind::kSource) t.reason = "not internet traffic; " + t.reason;
   }
 }
@@ -714,6 +695,7 @@ void explain_dnat(const model::Model& m, FlowTrace& t, int f, int pip) {
     forward.route = to_target.route;
   }
   forward.passes = forward.reason.empty();
+  forward.breaks = true;  // analyze reports the DNAT flow as broken
   if (forward.passes) {
     forward.reason = fmt::format("the firewall reaches {} by {}", translated->to_string(), describe(m, to_target));
   }
@@ -782,6 +764,7 @@ void explain_dnat(const model::Model& m, FlowTrace& t, int f, int pip) {
   back.scope = "return";
   back.resource_kind = model::ResourceKind::kSubnet;
   back.resource = subnet;
+  back.breaks = true;
   if (snat) {
     const RouteChoice r = choose_route(m, subnet, *snat);
     back.next_hop = r.next_hop;
@@ -807,7 +790,9 @@ void explain_dnat(const model::Model& m, FlowTrace& t, int f, int pip) {
                               flow, cfg_text, port, fw.name, "DNAT rule '" + rule->name + "'"));
 }
 
-}  // namespace
+}  // namespace explain_internal
+
+using namespace explain_internal;
 
 const char* to_string(TraceHop::Kind k) {
   switch (k) {
@@ -818,6 +803,9 @@ const char* to_string(TraceHop::Kind k) {
     case TraceHop::Kind::kNoNsg: return "no-nsg";
     case TraceHop::Kind::kRoute: return "route";
     case TraceHop::Kind::kFirewall: return "firewall";
+    case TraceHop::Kind::kApplicationGateway: return "application-gateway";
+    case TraceHop::Kind::kBastion: return "bastion";
+    case TraceHop::Kind::kPaas: return "paas";
   }
   return "?";
 }
@@ -829,6 +817,11 @@ FlowTrace explain(const model::Model& m, const FlowQuery& q) {
   const bool ported = model::has_ports(q.protocol);
   std::optional<Candidate> target;
   std::optional<LbChoice> lb;
+  if (q.via_bastion) {
+    explain_via_bastion(m, t);
+    return t;
+  }
+  if (explain_entry_point(m, t)) return t;
   if (const auto fws = firewalls_named(m, q.target); !fws.empty()) {
     if (fws.size() > 1) {
       t.status = FlowTrace::Status::kAmbiguousTarget;

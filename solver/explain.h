@@ -10,9 +10,10 @@
 
 namespace exposim::solver {
 
-/// The packet to explain. `target` is a public IP address, a public IP name or id (an instance public IP or
-/// a load balancer frontend's), a private IP address, or a NIC or VM name or id (names and ids
-/// case-insensitive).
+/// The packet to explain. `target` is a public IP address, a public IP name or id (an instance public IP, a load
+/// balancer frontend's, a firewall's, an application gateway's or a Bastion host's), a private IP address (of a
+/// NIC or a private endpoint), the name or id of a NIC, VM, firewall, application gateway, Bastion host, private
+/// endpoint or PaaS service, or a PaaS service's host name (names and ids case-insensitive).
 struct FlowQuery {
   model::IpAddress source;
   std::string target;
@@ -22,6 +23,10 @@ struct FlowQuery {
   /// Only for a load balancer frontend: the backend of a load-balancing rule to trace (NIC or VM name or id,
   /// or private IP). Empty: the first member of the rule's pool in the documented order.
   std::string backend;
+  /// Through a Bastion session: the client connects to a Bastion host's public IP on 443, and the Bastion opens
+  /// the session to `target` (a NIC or VM name or id, or a private IP) on `destination_port`.
+  bool via_bastion{false};
+  std::string bastion;  // with via_bastion: the Bastion host's name or id; empty: the one that reaches the target
 };
 
 /// One step of the trace. Every hop is evaluated, even after the packet stopped (`reached` is then
@@ -36,6 +41,11 @@ struct TraceHop {
     kRoute,   // a route: the return route from the target's subnet to the client (scope "return"), or the
               // firewall's route to a DNAT target (scope "forward")
     kFirewall,  // resource = firewall; rule = index into its `order` of the DNAT rule that takes the packet
+    kApplicationGateway,  // resource = gateway; scope "listener" (rule = the listener) or "routing" (the request
+                          // routing rule, its target, the backend chosen)
+    kBastion,   // resource = Bastion host; scope "host" (its own 443) or "session" (a session to a target)
+    kPaas,      // resource = PaaS service; scope "endpoint" (port), "public-network-access", or the deciding
+                // setting as analyze names it ("ip-rules", "default-action", "scm-access-restrictions", ...)
   };
   Kind kind{Kind::kSource};
   bool passes{false};   // the packet goes on after this hop
@@ -54,6 +64,19 @@ struct TraceHop {
   int frontend_port{-1};
   int backend_port{-1};
   std::vector<model::IpConfigIndex> backends;  // a load-balancing rule's members, in the documented order
+  // kApplicationGateway: the listener (scope "listener", also in `rule`), its WAF mode, and (scope "routing")
+  // the request routing rule and the index of its (pool, settings) target; `backends` then lists the members
+  // --backend chooses from, `backend_port` is the settings' port. Through an internal load balancer: which one
+  // and its rule.
+  int listener{-1};
+  model::WafMode waf_mode{model::WafMode::kOff};
+  int routing_rule{-1};
+  int routing_target{-1};
+  int internal_lb{-1};
+  int internal_lb_rule{-1};
+  /// A stop here makes the flow broken rather than denied (analyze reports it under `broken`): every filter
+  /// passes, but the path does not work (VNets not connected, asymmetric routing).
+  bool breaks{false};
   std::string reason;   // one line: why the hop decided as it did
 };
 
@@ -74,8 +97,15 @@ struct FlowTrace {
   int frontend{-1};
   int firewall{-1};           // the target is this firewall's public IP (then public_ip is the firewall's)
   int firewall_rule{-1};      // the DNAT rule that took the packet (index into the firewall's `order`)
+  int application_gateway{-1};  // the target is this application gateway's public IP (then public_ip is its)
+  int listener{-1};             // ... and this listener took the packet
+  int bastion{-1};              // the target is this Bastion host's public IP, or the session goes through it
+  int paas_service{-1};         // the target is this PaaS service's public endpoint
+  bool scm{false};              // ... its App Service SCM (Kudu) site
+  int private_endpoint{-1};     // the target is this private endpoint
   std::vector<TraceHop> hops;
   bool allowed{false};
+  bool broken{false};  // not allowed, and every hop that does not pass `breaks` (see TraceHop::breaks)
   int stopped_at{-1};  // index into hops of the first hop that stops the packet; -1 when allowed
   std::string reason;  // the verdict in one line
 };
@@ -86,7 +116,12 @@ struct FlowTrace {
 /// frontend: an exposure via that frontend with the same rule, entry port, backend and backend port. For a
 /// firewall's public IP: the DNAT rule that takes the packet, then (when it translates to an ip configuration
 /// in the input) that target as analyze() sees it: the firewall's route and peering, the NSGs seeing the
-/// firewall's SNAT address, and the route of the replies.
+/// firewall's SNAT address, and the route of the replies. For an application gateway's public IP: its subnet's
+/// NSG and the listener (analyze's own exposure of the gateway), then one backend (--backend) with the NSGs
+/// seeing the gateway subnet, and the route between them (analyze's `application-gateway` exposures, or
+/// `broken`). For a Bastion host: its subnet's NSG and 443; with `via_bastion`, the session to the target as
+/// analyze's `bastion` exposures. For a PaaS service: its public endpoint's ports, public network access and
+/// firewall, as analyze's `paas-public` exposures. A private endpoint is never reached from the internet.
 FlowTrace explain(const model::Model& m, const FlowQuery& q);
 
 const char* to_string(TraceHop::Kind k);

@@ -70,12 +70,9 @@ std::vector<Admitted> admitted(const model::Model& m, const AddressSpace& space,
                                const IpSet& frontends, const IpSet& sources, const PortSet& ports) {
   if (sources.empty()) return {};
   if (slot.state != NsgSlot::State::kPresent) return {Admitted{-1, sources}};
-  const IpSet subnet_space = subnet >= 0 ? union_of(m.subnets[subnet].prefixes) : IpSet{};
-  const auto view = entry_view(m.nsgs[slot.index], subnet_space, frontends);
   const PacketSet arriving(Cube{sources, IpSet::all(), model::bit(Protocol::kTcp), PortSet::all(), ports});
   std::vector<Admitted> out;
-  for (auto& d : evaluate_nsg(view, model::Direction::kInbound, arriving, Destination{std::nullopt, subnet, nullptr},
-                              space)) {
+  for (auto& d : entry_nsg_decisions(m, space, slot, subnet, frontends, arriving)) {
     if (d.access != model::Access::kAllow) continue;
     IpSet s;
     for (const auto& f : split_by_ports(d.packets, Protocol::kTcp)) s = s.unite(f.sources);
@@ -92,12 +89,6 @@ Hop nsg_hop(const NsgSlot& slot, int rule, const char* scope, int subnet) {
     case NsgSlot::State::kNone: break;
   }
   return Hop{K::kNoNsg, RK::kSubnet, subnet, scope, -1, ""};
-}
-
-NsgSlot subnet_slot(const model::Model& m, const model::Ref& subnet) {
-  if (subnet.set() && !subnet.resolved()) return {NsgSlot::State::kMissing, -1};
-  if (subnet.resolved()) return nsg_slot(m.subnets[subnet.index].nsg);
-  return {};
 }
 
 int vnet_of(const model::Model& m, const model::Ref& subnet) {
@@ -122,40 +113,6 @@ Exposure own_exposure(RK kind, int index, int public_ip, const PortSet& ports, c
   return e;
 }
 
-/// Why a flow that entry point `what` (in VNet `from_vnet`, its subnet represented by `from_address`) opens to
-/// ip configuration `x` cannot work, empty when it can: the VNets are not connected, or the target's replies to
-/// the entry point take a route that does not lead straight back (asymmetric routing). `reply` is that route.
-std::string path_breaks(const model::Model& m, const std::string& what, int from_vnet,
-                        const std::optional<model::IpAddress>& from_address, const model::IpConfigIndex& x,
-                        std::optional<RouteChoice>& reply) {
-  const auto& cfg = m.nics[x.nic].ip_configurations[x.ip_configuration];
-  const int vnet = vnet_of(m, cfg.subnet);
-  if (from_vnet >= 0 && vnet >= 0) {
-    std::string why = peering_blocks(m, from_vnet, vnet);
-    if (!why.empty()) return fmt::format("{} cannot reach {}: {}", what, m.nics[x.nic].name, why);
-  }
-  if (!from_address || !cfg.subnet.resolved()) return "";
-  reply = choose_route(m, cfg.subnet.index, *from_address);
-  if (reply->next_hop == model::NextHopType::kVnetLocal || reply->next_hop == model::NextHopType::kVnetPeering) {
-    reply.reset();
-    return "";
-  }
-  // Through the same appliance both ways (the entry's subnet routes the target to the next hop the target's
-  // replies take) the connection is symmetric and works as far as routing goes. What the appliance (or an
-  // Azure Firewall's network rules) filters is not applied here: docs/model.md, "Not modelled yet".
-  if (reply->next_hop == model::NextHopType::kVirtualAppliance && reply->next_hop_ip && cfg.private_ip) {
-    const int from_subnet = subnet_containing(m, *from_address);
-    if (from_subnet >= 0) {
-      const RouteChoice forward = choose_route(m, from_subnet, *cfg.private_ip);
-      if (forward.next_hop == model::NextHopType::kVirtualAppliance && forward.next_hop_ip == reply->next_hop_ip) {
-        return "";
-      }
-    }
-  }
-  return fmt::format("asymmetric routing: replies to {} ({}) take {}, not the way the connection came, so it fails",
-                     what, from_address->to_string(), describe(m, *reply));
-}
-
 /// The route hop of a broken flow's path (the reply's route, scope "return").
 Hop route_hop(const RouteChoice& r) {
   return Hop{K::kRoute, RK::kRouteTable, r.user ? r.route_table : -1, "return", r.user ? r.route : -1,
@@ -167,12 +124,6 @@ std::string key_of(const IpSet& s) {
   std::string out;
   for (const auto& cidr : model::to_cidr_strings(s)) out += cidr + ' ';
   return out;
-}
-
-/// The first address of a subnet, standing for its instances (whose addresses are not known).
-std::optional<model::IpAddress> first_address(const model::Model& m, int subnet) {
-  if (subnet < 0 || m.subnets[subnet].prefixes.empty()) return std::nullopt;
-  return m.subnets[subnet].prefixes.front().address;
 }
 
 constexpr const char* kBastionNote =
@@ -196,27 +147,9 @@ class Builder {
   }
 
  private:
-  /// Every IPv4 ip configuration in `vnets`.
-  std::vector<model::IpConfigIndex> ip_configurations_in(const std::set<int>& vnets) const {
-    std::vector<model::IpConfigIndex> out;
-    for (std::size_t n = 0; n < m_.nics.size(); ++n) {
-      const auto& nic = m_.nics[n];
-      for (std::size_t c = 0; c < nic.ip_configurations.size(); ++c) {
-        const auto& cfg = nic.ip_configurations[c];
-        if (cfg.family != model::IpFamily::kV4 || !cfg.subnet.resolved()) continue;
-        if (vnets.count(m_.subnets[cfg.subnet.index].vnet.index) == 0) continue;
-        out.push_back({static_cast<int>(n), static_cast<int>(c)});
-      }
-    }
-    return out;
-  }
-
   void bastion(int bi) {
     const auto& b = m_.bastion_hosts[bi];
-    const model::BastionIpConfiguration* cfg = nullptr;
-    for (const auto& c : b.ip_configurations) {
-      if (cfg == nullptr || (!cfg->public_ip.set() && c.public_ip.set())) cfg = &c;
-    }
+    const model::BastionIpConfiguration* cfg = bastion_entry(b);
     const PortSet ports = bastion_ports(b);
     const IpSet internet = space_.internet(model::IpFamily::kV4);
     if (b.sku == model::BastionSku::kDeveloper) {
@@ -231,27 +164,21 @@ class Builder {
       }
       std::vector<Hop> front = {Hop{K::kInternet, RK::kInternet, -1, "", -1, ""},
                                 Hop{K::kBastion, RK::kBastionHost, bi, "session", -1, kDeveloperNote}};
-      forward_bastion(bi, -1, {vnet}, azure_platform_address(), -1, std::nullopt, Admitted{-1, internet}, internet,
-                      ports, front);
+      forward_bastion(bi, -1, bastion_vnets(m_, b), azure_platform_address(), -1, std::nullopt, Admitted{-1, internet},
+                      internet, ports, front);
       return;
     }
     if (cfg == nullptr || !cfg->public_ip.set() || b.enable_private_only) return;  // private only: no internet entry
     const int pip = cfg->public_ip.index;
     const int subnet = cfg->subnet.index;
-    const NsgSlot slot = subnet_slot(m_, cfg->subnet);
+    const NsgSlot slot = entry_subnet_slot(m_, cfg->subnet);
     const IpSet frontends =
         pip >= 0 && m_.public_ips[pip].address ? model::to_set(*m_.public_ips[pip].address) : IpSet{};
     const Hop pip_hop{K::kPublicIp, RK::kPublicIp, pip, "", -1,
                       pip >= 0 ? "" : "public IP not in the input: address unknown"};
     const int vnet = vnet_of(m_, cfg->subnet);
-    std::set<int> vnets;
-    if (vnet >= 0) {
-      vnets.insert(vnet);
-      for (std::size_t v = 0; v < m_.vnets.size(); ++v) {
-        if (peering_blocks(m_, vnet, static_cast<int>(v)).empty()) vnets.insert(static_cast<int>(v));
-      }
-    }
-    const IpSet inner = subnet >= 0 ? union_of(m_.subnets[subnet].prefixes) : IpSet{};
+    const std::set<int> vnets = bastion_vnets(m_, b);
+    const IpSet inner = subnet_space(m_, subnet);
     if (inner.empty()) {
       findings_.warning("entry-subnet-unknown", b.where,
                         fmt::format("Bastion '{}': its subnet is not in the input (or has no prefix), so the address "
@@ -288,52 +215,26 @@ class Builder {
     shared->ports = ports;
     shared->entry_ports = single(443);
     shared->front = front;
-    for (const auto& x : ip_configurations_in(vnets)) {
+    for (const auto& x : ip_configurations_in(m_, vnets)) {
       std::optional<RouteChoice> reply;
       ForwardedFlow f;
       f.target = x;
       f.entry = shared;
-      f.broken = path_breaks(m_, what, vnet, from, x, reply);
+      f.broken = forwarded_path_breaks(m_, what, vnet, from, x, reply);
       if (reply) f.reply = route_hop(*reply);
       out_.forwarded.push_back(std::move(f));
     }
   }
 
-  /// The ip configurations a backend pool reaches: its NIC members, and ip configurations (in VNets connected
-  /// to the gateway's) whose private IP is one of its addresses. Other addresses are reported once per pool.
-  /// Addresses that are an internal load balancer's frontend are returned in `balancers` as (load balancer,
-  /// frontend): the gateway's connection then goes through that load balancer.
+  /// The ip configurations a backend pool reaches (pool_backends); addresses that match nothing are reported once
+  /// per pool.
   std::vector<model::IpConfigIndex> backends(int gi, int pool_index, int gateway_vnet,
                                              std::vector<std::pair<int, int>>& balancers) {
     const auto& g = m_.application_gateways[gi];
     const auto& pool = g.backend_pools[pool_index];
-    std::set<model::IpConfigIndex> out(pool.members.begin(), pool.members.end());
-    std::vector<std::string> unresolved;
-    for (const auto& a : pool.addresses) {
-      bool found = false;
-      if (a.ip) {
-        for (std::size_t l = 0; l < m_.load_balancers.size(); ++l) {
-          const auto& frontends = m_.load_balancers[l].frontends;
-          for (std::size_t f = 0; f < frontends.size(); ++f) {
-            if (frontends[f].public_ip.set() || frontends[f].private_ip != a.ip) continue;
-            balancers.emplace_back(static_cast<int>(l), static_cast<int>(f));
-            found = true;
-          }
-        }
-        for (std::size_t n = 0; n < m_.nics.size(); ++n) {
-          const auto& nic = m_.nics[n];
-          for (std::size_t c = 0; c < nic.ip_configurations.size(); ++c) {
-            const auto& cfg = nic.ip_configurations[c];
-            if (!cfg.private_ip || *cfg.private_ip != *a.ip) continue;
-            const int v = vnet_of(m_, cfg.subnet);
-            if (gateway_vnet >= 0 && v >= 0 && !peering_blocks(m_, gateway_vnet, v).empty()) continue;
-            out.insert({static_cast<int>(n), static_cast<int>(c)});
-            found = true;
-          }
-        }
-      }
-      if (!found) unresolved.push_back(a.ip ? a.ip->to_string() : a.fqdn);
-    }
+    PoolBackends found = pool_backends(m_, g, pool_index, gateway_vnet);
+    balancers = std::move(found.balancers);
+    const auto& unresolved = found.unresolved;
     if (!unresolved.empty() && warned_.insert({gi, pool_index}).second) {
       std::string list;
       for (const auto& u : unresolved) list += (list.empty() ? "'" : ", '") + u + "'";
@@ -344,7 +245,7 @@ class Builder {
                                     g.name, pool.name, list,
                                     unresolved.size() == 1 ? "that backend" : "those backends"));
     }
-    return {out.begin(), out.end()};
+    return std::move(found.configs);
   }
 
   void forward_gateway(const std::shared_ptr<const ForwardedEntry>& entry, const model::IpConfigIndex& x,
@@ -353,37 +254,25 @@ class Builder {
     ForwardedFlow f;
     f.target = x;
     f.entry = entry;
-    f.broken = path_breaks(m_, what, vnet, first_address(m_, subnet), x, reply);
+    f.broken = forwarded_path_breaks(m_, what, vnet, first_address(m_, subnet), x, reply);
     if (reply) f.reply = route_hop(*reply);
     out_.forwarded.push_back(std::move(f));
   }
 
   void application_gateway(int gi) {
     const auto& g = m_.application_gateways[gi];
-    model::Ref subnet_ref;
-    for (const auto& c : g.gateway_ip_configurations) {
-      if (c.subnet.set()) {
-        subnet_ref = c.subnet;
-        break;
-      }
-    }
+    const model::Ref subnet_ref = gateway_subnet(g);
     const int subnet = subnet_ref.index;
-    const NsgSlot slot = subnet_slot(m_, subnet_ref);
+    const NsgSlot slot = entry_subnet_slot(m_, subnet_ref);
     const int vnet = vnet_of(m_, subnet_ref);
-    const IpSet inner = subnet >= 0 ? union_of(m_.subnets[subnet].prefixes) : IpSet{};
+    const IpSet inner = subnet_space(m_, subnet);
     if (inner.empty() && !g.rules.empty()) {
       findings_.warning("entry-subnet-unknown", g.where,
                         fmt::format("application gateway '{}': its subnet is not in the input (or has no prefix), so "
                                     "the address its backends see is unknown: its backends are not reported",
                                     g.name));
     }
-    IpSet frontends;
-    for (const auto& fe : g.frontends) {
-      if (fe.private_ip) frontends = frontends.unite(model::to_set(*fe.private_ip));
-      if (fe.public_ip.resolved() && m_.public_ips[fe.public_ip.index].address) {
-        frontends = frontends.unite(model::to_set(*m_.public_ips[fe.public_ip.index].address));
-      }
-    }
+    const IpSet frontends = gateway_frontend_addresses(m_, g);
     for (std::size_t li = 0; li < g.listeners.size(); ++li) {
       const auto& l = g.listeners[li];
       if (l.frontend.child < 0 || l.frontend_port.child < 0) continue;
@@ -440,24 +329,13 @@ class Builder {
             // A pool address that is an internal load balancer's frontend: the load balancer's rules for that
             // frontend and the settings' port (or HA ports) carry the connection on to their pool members.
             for (const auto& [l, fe] : balancers) {
-              const auto& lb = m_.load_balancers[l];
-              for (std::size_t lr = 0; lr < lb.rules.size(); ++lr) {
-                const auto& rule = lb.rules[lr];
-                if (rule.frontend.child != fe || !(rule.protocols & model::bit(Protocol::kTcp))) continue;
-                const bool ha = rule.frontend_port == 0;
-                if (!ha && rule.frontend_port != backend_port) continue;
+              for (const auto& leg : internal_lb_legs(m_, l, fe, backend_port)) {
                 auto through = std::make_shared<ForwardedEntry>(*shared);
-                through->ports = single(ha ? backend_port : rule.backend_port);
-                Hop lb_hop{K::kLoadBalancer, RK::kLoadBalancer, l, "load-balancing", static_cast<int>(lr), ""};
-                lb_hop.port = ha ? -1 : rule.frontend_port;
+                through->ports = single(leg.backend_port);
+                Hop lb_hop{K::kLoadBalancer, RK::kLoadBalancer, l, "load-balancing", leg.rule, ""};
+                lb_hop.port = leg.frontend_port;
                 through->front.push_back(lb_hop);
-                std::set<model::IpConfigIndex> done;
-                for (const auto& pool_ref : rule.backend_pools) {
-                  if (pool_ref.child < 0) continue;
-                  for (const auto& x : lb.backend_pools[pool_ref.child].members) {
-                    if (done.insert(x).second) forward_gateway(through, x, what, vnet, subnet);
-                  }
-                }
+                for (const auto& x : leg.members) forward_gateway(through, x, what, vnet, subnet);
               }
             }
           }
@@ -474,6 +352,173 @@ class Builder {
 };
 
 }  // namespace
+
+NsgSlot entry_subnet_slot(const model::Model& m, const model::Ref& subnet) {
+  if (subnet.set() && !subnet.resolved()) return {NsgSlot::State::kMissing, -1};
+  if (subnet.resolved()) return nsg_slot(m.subnets[subnet.index].nsg);
+  return {};
+}
+
+std::vector<RuleDecision> entry_nsg_decisions(const model::Model& m, const AddressSpace& space, const NsgSlot& slot,
+                                              int subnet, const IpSet& frontends, const PacketSet& arriving) {
+  if (slot.state != NsgSlot::State::kPresent) return {};
+  const auto view = entry_view(m.nsgs[slot.index], subnet_space(m, subnet), frontends);
+  return evaluate_nsg(view, model::Direction::kInbound, arriving, Destination{std::nullopt, subnet, nullptr}, space);
+}
+
+IpSet subnet_space(const model::Model& m, int subnet) {
+  return subnet >= 0 ? union_of(m.subnets[subnet].prefixes) : IpSet{};
+}
+
+std::optional<model::IpAddress> first_address(const model::Model& m, int subnet) {
+  if (subnet < 0 || m.subnets[subnet].prefixes.empty()) return std::nullopt;
+  return m.subnets[subnet].prefixes.front().address;
+}
+
+const model::BastionIpConfiguration* bastion_entry(const model::BastionHost& b) {
+  const model::BastionIpConfiguration* cfg = nullptr;
+  for (const auto& c : b.ip_configurations) {
+    if (cfg == nullptr || (!cfg->public_ip.set() && c.public_ip.set())) cfg = &c;
+  }
+  return cfg;
+}
+
+std::set<int> bastion_vnets(const model::Model& m, const model::BastionHost& b) {
+  std::set<int> vnets;
+  if (b.sku == model::BastionSku::kDeveloper) {  // a shared Bastion: the VM's VNet only
+    if (b.virtual_network.index >= 0) vnets.insert(b.virtual_network.index);
+    return vnets;
+  }
+  const auto* cfg = bastion_entry(b);
+  const int vnet = cfg != nullptr ? vnet_of(m, cfg->subnet) : -1;
+  if (vnet < 0) return vnets;
+  vnets.insert(vnet);
+  for (std::size_t v = 0; v < m.vnets.size(); ++v) {
+    if (peering_blocks(m, vnet, static_cast<int>(v)).empty()) vnets.insert(static_cast<int>(v));
+  }
+  return vnets;
+}
+
+std::vector<model::IpConfigIndex> ip_configurations_in(const model::Model& m, const std::set<int>& vnets) {
+  std::vector<model::IpConfigIndex> out;
+  for (std::size_t n = 0; n < m.nics.size(); ++n) {
+    const auto& nic = m.nics[n];
+    for (std::size_t c = 0; c < nic.ip_configurations.size(); ++c) {
+      const auto& cfg = nic.ip_configurations[c];
+      if (cfg.family != model::IpFamily::kV4 || !cfg.subnet.resolved()) continue;
+      if (vnets.count(m.subnets[cfg.subnet.index].vnet.index) == 0) continue;
+      out.push_back({static_cast<int>(n), static_cast<int>(c)});
+    }
+  }
+  return out;
+}
+
+model::Ref gateway_subnet(const model::ApplicationGateway& g) {
+  for (const auto& c : g.gateway_ip_configurations) {
+    if (c.subnet.set()) return c.subnet;
+  }
+  return {};
+}
+
+IpSet gateway_frontend_addresses(const model::Model& m, const model::ApplicationGateway& g) {
+  IpSet frontends;
+  for (const auto& fe : g.frontends) {
+    if (fe.private_ip) frontends = frontends.unite(model::to_set(*fe.private_ip));
+    if (fe.public_ip.resolved() && m.public_ips[fe.public_ip.index].address) {
+      frontends = frontends.unite(model::to_set(*m.public_ips[fe.public_ip.index].address));
+    }
+  }
+  return frontends;
+}
+
+PoolBackends pool_backends(const model::Model& m, const model::ApplicationGateway& g, int pool_index,
+                           int gateway_vnet) {
+  const auto& pool = g.backend_pools[pool_index];
+  PoolBackends out;
+  std::set<model::IpConfigIndex> configs(pool.members.begin(), pool.members.end());
+  for (const auto& a : pool.addresses) {
+    bool found = false;
+    if (a.ip) {
+      for (std::size_t l = 0; l < m.load_balancers.size(); ++l) {
+        const auto& frontends = m.load_balancers[l].frontends;
+        for (std::size_t f = 0; f < frontends.size(); ++f) {
+          if (frontends[f].public_ip.set() || frontends[f].private_ip != a.ip) continue;
+          out.balancers.emplace_back(static_cast<int>(l), static_cast<int>(f));
+          found = true;
+        }
+      }
+      for (std::size_t n = 0; n < m.nics.size(); ++n) {
+        const auto& nic = m.nics[n];
+        for (std::size_t c = 0; c < nic.ip_configurations.size(); ++c) {
+          const auto& cfg = nic.ip_configurations[c];
+          if (!cfg.private_ip || *cfg.private_ip != *a.ip) continue;
+          const int v = vnet_of(m, cfg.subnet);
+          if (gateway_vnet >= 0 && v >= 0 && !peering_blocks(m, gateway_vnet, v).empty()) continue;
+          configs.insert({static_cast<int>(n), static_cast<int>(c)});
+          found = true;
+        }
+      }
+    }
+    if (!found) out.unresolved.push_back(a.ip ? a.ip->to_string() : a.fqdn);
+  }
+  out.configs.assign(configs.begin(), configs.end());
+  return out;
+}
+
+std::vector<InternalLbLeg> internal_lb_legs(const model::Model& m, int l, int frontend, std::uint16_t port) {
+  std::vector<InternalLbLeg> out;
+  const auto& lb = m.load_balancers[l];
+  for (std::size_t lr = 0; lr < lb.rules.size(); ++lr) {
+    const auto& rule = lb.rules[lr];
+    if (rule.frontend.child != frontend || !(rule.protocols & model::bit(Protocol::kTcp))) continue;
+    const bool ha = rule.frontend_port == 0;
+    if (!ha && rule.frontend_port != port) continue;
+    InternalLbLeg leg;
+    leg.rule = static_cast<int>(lr);
+    leg.frontend_port = ha ? -1 : rule.frontend_port;
+    leg.backend_port = ha ? port : rule.backend_port;
+    std::set<model::IpConfigIndex> done;  // a member of two of the rule's pools once
+    for (const auto& pool_ref : rule.backend_pools) {
+      if (pool_ref.child < 0) continue;
+      for (const auto& x : lb.backend_pools[pool_ref.child].members) {
+        if (done.insert(x).second) leg.members.push_back(x);
+      }
+    }
+    out.push_back(std::move(leg));
+  }
+  return out;
+}
+
+std::string forwarded_path_breaks(const model::Model& m, const std::string& what, int from_vnet,
+                                  const std::optional<model::IpAddress>& from_address, const model::IpConfigIndex& x,
+                                  std::optional<RouteChoice>& reply) {
+  const auto& cfg = m.nics[x.nic].ip_configurations[x.ip_configuration];
+  const int vnet = vnet_of(m, cfg.subnet);
+  if (from_vnet >= 0 && vnet >= 0) {
+    std::string why = peering_blocks(m, from_vnet, vnet);
+    if (!why.empty()) return fmt::format("{} cannot reach {}: {}", what, m.nics[x.nic].name, why);
+  }
+  if (!from_address || !cfg.subnet.resolved()) return "";
+  reply = choose_route(m, cfg.subnet.index, *from_address);
+  if (reply->next_hop == model::NextHopType::kVnetLocal || reply->next_hop == model::NextHopType::kVnetPeering) {
+    reply.reset();
+    return "";
+  }
+  // Through the same appliance both ways (the entry's subnet routes the target to the next hop the target's
+  // replies take) the connection is symmetric and works as far as routing goes. What the appliance (or an
+  // Azure Firewall's network rules) filters is not applied here: docs/model.md, "Not modelled yet".
+  if (reply->next_hop == model::NextHopType::kVirtualAppliance && reply->next_hop_ip && cfg.private_ip) {
+    const int from_subnet = subnet_containing(m, *from_address);
+    if (from_subnet >= 0) {
+      const RouteChoice forward = choose_route(m, from_subnet, *cfg.private_ip);
+      if (forward.next_hop == model::NextHopType::kVirtualAppliance && forward.next_hop_ip == reply->next_hop_ip) {
+        return "";
+      }
+    }
+  }
+  return fmt::format("asymmetric routing: replies to {} ({}) take {}, not the way the connection came, so it fails",
+                     what, from_address->to_string(), describe(m, *reply));
+}
 
 PortSet bastion_ports(const model::BastionHost& b) {
   if (b.sku == model::BastionSku::kStandard || b.sku == model::BastionSku::kPremium) return PortSet::all();

@@ -4,13 +4,17 @@
 
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "model/diagnostic.h"
 #include "model/model.h"
 #include "solver/address_space.h"
 #include "solver/exposure.h"
+#include "solver/nsg_eval.h"
+#include "solver/routing.h"
 
 namespace exposim::solver {
 
@@ -55,5 +59,67 @@ GatewayFlows gateway_flows(const model::Model& m, const AddressSpace& space, mod
 /// The ports a Bastion session reaches on a target: 22 and 3389 (Developer, Basic), every TCP port (Standard
 /// and Premium: custom inbound ports, native client, IP-based connection).
 model::PortSet bastion_ports(const model::BastionHost& b);
+
+// The pieces of gateway_flows() that explain() follows one packet through (one definition for both).
+
+/// The NSG slot of an entry point's subnet reference: missing when the subnet is not in the input (assumed to
+/// admit everything), else the subnet's NSG.
+NsgSlot entry_subnet_slot(const model::Model& m, const model::Ref& subnet);
+
+/// How an entry point's subnet NSG decides `arriving` (TCP to the entry point): which instance address a client
+/// reaches is not known, so an allow rule applies when its destination meets the subnet (or one of the
+/// `frontends` addresses), a deny rule only when it covers the subnet. Rules keep their positions. The
+/// decisions partition `arriving`; empty when `slot` is not present (no NSG, or one not in the input: the
+/// caller admits everything).
+std::vector<RuleDecision> entry_nsg_decisions(const model::Model& m, const AddressSpace& space, const NsgSlot& slot,
+                                              int subnet, const IpSet& frontends, const PacketSet& arriving);
+
+/// The address space of a subnet (index, -1: empty), and its first address, standing for the instances of an
+/// entry point in it (whose addresses are not known); nullopt for an unknown subnet or one without a prefix.
+IpSet subnet_space(const model::Model& m, int subnet);
+std::optional<model::IpAddress> first_address(const model::Model& m, int subnet);
+
+/// The ip configuration of a Bastion host its clients enter through: the first with a public IP, else the
+/// first; nullptr when it has none.
+const model::BastionIpConfiguration* bastion_entry(const model::BastionHost& b);
+/// The VNets whose ip configurations a Bastion host's sessions reach: its own (a Developer SKU's
+/// `virtualNetwork`) and, except for Developer, every VNet peered with it both ways (routing.h,
+/// peering_blocks). Empty when its VNet is not in the input.
+std::set<int> bastion_vnets(const model::Model& m, const model::BastionHost& b);
+/// The ip configurations a Bastion host's sessions reach: every IPv4 ip configuration in `vnets`.
+std::vector<model::IpConfigIndex> ip_configurations_in(const model::Model& m, const std::set<int>& vnets);
+
+/// The subnet of an application gateway: that of its first gateway ip configuration naming one.
+model::Ref gateway_subnet(const model::ApplicationGateway& g);
+/// The addresses of an application gateway's frontends, private and public.
+IpSet gateway_frontend_addresses(const model::Model& m, const model::ApplicationGateway& g);
+
+/// What one backend pool of application gateway `g` reaches: its NIC members and the ip configurations (in
+/// VNets connected to `gateway_vnet`) whose private IP is one of its addresses, sorted, no repeats; the
+/// internal load balancer frontends among its addresses as (load balancer, frontend); and the addresses that
+/// match neither (as written).
+struct PoolBackends {
+  std::vector<model::IpConfigIndex> configs;
+  std::vector<std::pair<int, int>> balancers;
+  std::vector<std::string> unresolved;
+};
+PoolBackends pool_backends(const model::Model& m, const model::ApplicationGateway& g, int pool, int gateway_vnet);
+
+/// A load-balancing rule of internal load balancer `l` that carries an application gateway's TCP connection to
+/// frontend `frontend` on `port` on to its pools' members (a member of two pools once).
+struct InternalLbLeg {
+  int rule{-1};
+  int frontend_port{-1};  // -1: HA ports
+  std::uint16_t backend_port{0};
+  std::vector<model::IpConfigIndex> members;
+};
+std::vector<InternalLbLeg> internal_lb_legs(const model::Model& m, int l, int frontend, std::uint16_t port);
+
+/// Why a flow that entry point `what` (in VNet `from_vnet`, its subnet represented by `from_address`) opens to
+/// ip configuration `x` cannot work, empty when it can: the VNets are not connected, or the target's replies to
+/// the entry point take a route that does not lead straight back (asymmetric routing). `reply` is that route.
+std::string forwarded_path_breaks(const model::Model& m, const std::string& what, int from_vnet,
+                                  const std::optional<model::IpAddress>& from_address, const model::IpConfigIndex& x,
+                                  std::optional<RouteChoice>& reply);
 
 }  // namespace exposim::solver

@@ -13,8 +13,9 @@ using model::PaasKind;
 using model::PublicNetworkAccess;
 using RK = model::ResourceKind;
 
-/// The scope a rule of this service is reported under ("ip-rules", "firewall-rules", "access-restrictions").
-const char* rule_scope(PaasKind k) {
+}  // namespace
+
+const char* paas_rule_scope(PaasKind k) {
   switch (k) {
     case PaasKind::kSqlServer: return "firewall-rules";
     case PaasKind::kAppService: return "access-restrictions";
@@ -24,6 +25,8 @@ const char* rule_scope(PaasKind k) {
   }
   return "ip-rules";
 }
+
+namespace {
 
 /// Why an unresolved allow rule is taken as the whole internet.
 const char* unresolved_note(PaasKind k) {
@@ -44,20 +47,40 @@ const char* unresolved_note(PaasKind k) {
 
 /// The internet sources a rule matches (over-approximated for allow rules, under-approximated for deny
 /// rules, so that no exposure is hidden), and the note saying so.
-std::pair<IpSet, const char*> matched(const model::PaasService& s, const model::PaasIpRule& r, const IpSet& internet) {
+std::pair<IpSet, const char*> matched(const model::PaasService& s, const model::PaasIpRule& r, const IpSet& universe) {
   if (r.subnet_only) return {IpSet{}, ""};  // service endpoint traffic from a subnet: never the internet
   if (r.unresolved) {
-    if (r.action == Access::kAllow) return {internet, unresolved_note(s.kind)};
+    if (r.action == Access::kAllow) return {universe, unresolved_note(s.kind)};
     return {IpSet{}, ""};
   }
   if (r.has_headers) {
     if (r.action == Access::kDeny) return {IpSet{}, ""};
-    return {r.addresses.intersect(internet), "HTTP header conditions not evaluated: matched on addresses alone"};
+    return {r.addresses.intersect(universe), "HTTP header conditions not evaluated: matched on addresses alone"};
   }
-  return {r.addresses.intersect(internet), ""};
+  return {r.addresses.intersect(universe), ""};
 }
 
 }  // namespace
+
+std::vector<PaasDecision> paas_firewall(const model::PaasService& s, const std::vector<model::PaasIpRule>& rules,
+                                        Access default_action, const IpSet& universe) {
+  // First match over `rules`, then the default action. Storage, Key Vault and Cosmos DB rules only admit, and
+  // only matter when the default is Deny.
+  std::vector<PaasDecision> out;
+  const bool rules_apply = s.kind == PaasKind::kAppService || default_action == Access::kDeny;
+  IpSet remaining = universe;
+  if (rules_apply) {
+    for (std::size_t r = 0; r < rules.size() && !remaining.empty(); ++r) {
+      auto [hit, note] = matched(s, rules[r], universe);
+      hit = hit.intersect(remaining);
+      if (hit.empty()) continue;
+      remaining = remaining.subtract(hit);
+      out.push_back(PaasDecision{std::move(hit), static_cast<int>(r), rules[r].action, note});
+    }
+  }
+  if (!remaining.empty()) out.push_back(PaasDecision{std::move(remaining), -1, default_action, ""});
+  return out;
+}
 
 std::size_t approved_private_endpoints(const model::Model& m, int service) {
   std::size_t n = 0;
@@ -111,23 +134,11 @@ void analyze_paas(const model::Model& m, const AddressSpace& space, Analysis& ou
       e.path.push_back(Hop{Hop::Kind::kTarget, RK::kPaasService, index, "", -1, ""});
       out.exposures.push_back(std::move(e));
     };
-    // First match over `rules`, then the default action. Storage, Key Vault and Cosmos DB rules only admit,
-    // and only matter when the default is Deny.
     auto firewall = [&](const std::vector<model::PaasIpRule>& rules, Access default_action, const char* rule_scope_name,
                         const char* default_scope) {
-      const bool rules_apply = s.kind == PaasKind::kAppService || default_action == Access::kDeny;
-      IpSet remaining = internet;
-      if (rules_apply) {
-        for (std::size_t r = 0; r < rules.size() && !remaining.empty(); ++r) {
-          const auto& rule = rules[r];
-          auto [hit, note] = matched(s, rule, internet);
-          hit = hit.intersect(remaining);
-          if (hit.empty()) continue;
-          remaining = remaining.subtract(hit);
-          if (rule.action == Access::kAllow) expose(hit, rule_scope_name, static_cast<int>(r), note);
-        }
+      for (const auto& d : paas_firewall(s, rules, default_action, internet)) {
+        if (d.access == Access::kAllow) expose(d.sources, d.rule >= 0 ? rule_scope_name : default_scope, d.rule, d.note);
       }
-      if (default_action == Access::kAllow) expose(remaining, default_scope, -1, "");
     };
 
     switch (s.public_network_access) {
@@ -143,7 +154,7 @@ void analyze_paas(const model::Model& m, const AddressSpace& space, Analysis& ou
         }
         break;
       case PublicNetworkAccess::kEnabled: {
-        firewall(s.ip_rules, s.default_action, rule_scope(s.kind), "default-action");
+        firewall(s.ip_rules, s.default_action, paas_rule_scope(s.kind), "default-action");
         if (s.has_scm) {
           // The SCM (Kudu) site: its own restrictions, or the main site's with scmIpSecurityRestrictionsUseMain.
           if (s.scm_uses_main) {

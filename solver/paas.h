@@ -21,6 +21,26 @@ namespace exposim::solver {
 /// public endpoint. Public endpoints are IPv4 only (docs/model.md).
 void analyze_paas(const model::Model& m, const AddressSpace& space, Analysis& out);
 
+/// One share of the sources that a PaaS service's firewall decides: the first rule (in the service's evaluation
+/// order) matching them, or the default action.
+struct PaasDecision {
+  IpSet sources;
+  int rule{-1};  // index into the rules evaluated; -1: the default action
+  model::Access access{model::Access::kDeny};
+  const char* note{""};  // the assumption taken for a rule the solver cannot resolve exactly, if any
+};
+/// How a firewall (`rules` and `default_action`: a service's, or an App Service SCM site's) decides the sources
+/// in `universe` (analyze: the IPv4 internet): a partition of `universe`, rules first, then the default action.
+/// Storage, Key Vault and Cosmos DB rules apply only when the default action is Deny. Rules the solver cannot
+/// resolve count as `universe` when they allow and as nothing when they deny (never hiding an exposure); App
+/// Service subnet rules match nothing. The one evaluation of public endpoints, for analyze and explain.
+std::vector<PaasDecision> paas_firewall(const model::PaasService& s, const std::vector<model::PaasIpRule>& rules,
+                                        model::Access default_action, const IpSet& universe);
+
+/// The scope a rule of a service of kind `k` is reported under: "ip-rules", "firewall-rules" (SQL) or
+/// "access-restrictions" (App Service).
+const char* paas_rule_scope(model::PaasKind k);
+
 /// The private endpoints of PaaS service `service` (index into Model::paas_services) with an Approved
 /// connection to it: the only ones that pass traffic (§7).
 std::size_t approved_private_endpoints(const model::Model& m, int service);

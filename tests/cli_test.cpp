@@ -301,3 +301,55 @@ TEST_CASE("templates: a missing parameter, a bad expression and a syntax error e
   CHECK_THAT(r.err, Catch::Contains("[json-syntax]"));
   fs::remove_all(dir);
 }
+
+TEST_CASE("explain through an application gateway, a Bastion session and a PaaS endpoint", "[cli]") {
+  const std::string estate = example("app-gateway-waf/estate.json");
+  auto r = run_exposim({"explain", estate, "--from", "81.2.69.200", "--to", "agw-edge", "--port", "443", "-f", "json"});
+  CHECK(r.code == 0);
+  auto j = nlohmann::json::parse(r.out);
+  CHECK(j["verdict"]["allowed"] == true);
+  CHECK(j["verdict"]["broken"] == false);
+  CHECK(j["application_gateway"]["name"] == "agw-edge");
+  CHECK(j["target"]["name"] == "vm-web-1");
+  CHECK(j["hops"][1]["via"] == "application-gateway");
+  CHECK(j["hops"][3]["listener"]["name"] == "l-https");
+  CHECK(j["hops"][3]["listener"]["waf_mode"] == "prevention");
+  CHECK(j["hops"][4]["rule"]["pool"] == "web-pool");
+  CHECK(j["hops"][4]["rule"]["backend_port"] == 8080);
+  CHECK(j["hops"][4]["backends"].size() == 2);
+
+  // No listener on 22 (and nsg-appgw denies it): the trace ends at the gateway, whose target object names it.
+  r = run_exposim({"explain", estate, "--from", "81.2.69.200", "--to", "20.50.0.20", "--port", "22", "-f", "json"});
+  j = nlohmann::json::parse(r.out);
+  CHECK(j["target"]["type"] == "application-gateway");
+  CHECK(j["hops"][3]["listener"].is_null());
+
+  r = run_exposim({"explain", estate, "--from", "81.2.69.200", "--to", "vm-web-1", "--port", "22", "--via", "bastion"});
+  CHECK(r.code == 0);
+  CHECK_THAT(r.out, Catch::StartsWith("flow: tcp 81.2.69.200:49152 -> vm-web-1 (10.0.3.4) port 22 through Bastion "
+                                      "'bastion-hub' (20.50.0.10:443)\n"));
+  CHECK_THAT(r.out, Catch::Contains("bastion (session)"));
+  CHECK_THAT(r.out, Catch::EndsWith("and replies return\n"));
+  r = run_exposim({"explain", estate, "--from", "81.2.69.200", "--to", "vm-web-1", "--port", "22", "--via",
+                   "bastion:bastion-hub", "-f", "json"});
+  j = nlohmann::json::parse(r.out);
+  CHECK(j["flow"]["via"]["name"] == "bastion-hub");
+  CHECK(j["flow"]["destination"] == "20.50.0.10");
+  CHECK(j["hops"][3]["hop"] == "bastion");
+  CHECK(j["hops"][3]["sku"] == "Basic");
+  CHECK(run_exposim({"explain", estate, "--from", "81.2.69.200", "--to", "vm-web-1", "--port", "22", "--via", "nat"})
+            .code == exposim::cli::kExitUsage);
+  r = run_exposim({"explain", estate, "--from", "81.2.69.200", "--to", "vm-web-1", "--port", "22", "--via",
+                   "bastion:nope"});
+  CHECK(r.code == exposim::cli::kExitBadInput);
+
+  r = run_exposim({"explain", example("paas-private-link/estate.json"), "--from", "52.20.1.7", "--to", "sql-orders",
+                   "--port", "1433", "-f", "json"});
+  CHECK(r.code == 0);
+  j = nlohmann::json::parse(r.out);
+  CHECK(j["verdict"]["allowed"] == true);
+  CHECK(j["target"]["type"] == "paas-service");
+  CHECK(j["flow"]["destination"] == "sql-orders.database.windows.net");
+  CHECK(j["hops"][3]["scope"] == "firewall-rules");
+  CHECK(j["hops"][3]["rule"]["name"] == "office");
+}

@@ -892,7 +892,7 @@ TEST_CASE("structural mutations of the gateway example never crash", "[azure][ro
   CHECK(accepted > 0);
 }
 
-TEST_CASE("explain names the Bastion or gateway that owns a public IP it cannot follow yet", "[solver][bastion]") {
+TEST_CASE("explain follows a Bastion's or gateway's public IP to the entry point itself", "[solver][bastion]") {
   Estate e;
   e.vnet("hub", "10.0.0.0/16", {{"AzureBastionSubnet", "10.0.1.0/26", ""}, {"agw", "10.0.2.0/24", ""}})
       .pip("pip-bastion", "20.0.0.10")
@@ -906,13 +906,22 @@ TEST_CASE("explain names the Bastion or gateway that owns a public IP it cannot 
   q.destination_port = 443;
   q.target = "20.0.0.10";
   auto t = solver::explain(r.m, q);
-  CHECK(t.status == solver::FlowTrace::Status::kBadTarget);
-  CHECK(t.error == "public IP 'pip-bastion' belongs to Bastion host 'bastion': explain does not follow Bastion or "
-                   "application gateway entries yet (analyze reports them)");
+  REQUIRE(t.status == solver::FlowTrace::Status::kOk);
+  CHECK(t.allowed);  // no NSG on AzureBastionSubnet: 443 is open
+  CHECK(t.bastion == 0);
+  CHECK(t.hops.back().kind == solver::TraceHop::Kind::kBastion);
+  // The gateway's only listener is on 80; its pool is empty, so nothing behind the listener is traced.
   q.target = "pip-agw";
   t = solver::explain(r.m, q);
-  CHECK(t.error == "public IP 'pip-agw' belongs to application gateway 'agw': explain does not follow Bastion or "
-                   "application gateway entries yet (analyze reports them)");
+  CHECK_FALSE(t.allowed);
+  CHECK(t.hops.back().reason == "no listener of application gateway 'agw' on frontend 'fe' port 443: the gateway "
+                                "accepts nothing there");
+  q.destination_port = 80;
+  t = solver::explain(r.m, q);
+  CHECK(t.allowed);
+  CHECK(t.nic == -1);
+  CHECK(t.reason == "allowed: tcp 52.1.1.1:49152 -> 20.0.0.20:80 reaches listener 'l' of application gateway 'agw'; "
+                    "nothing behind it is traced");
 }
 
 TEST_CASE("application gateway: two listeners to one pool give the backend one exposure per listener",

@@ -1,0 +1,36 @@
+// What explain.cpp and explain_entries.cpp share (private to the solver): target-name matching, the source hop,
+// NSG rule reasons and the verdict; the entry points that explain_entries.cpp follows.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "model/model.h"
+#include "solver/address_space.h"
+#include "solver/explain.h"
+#include "solver/nsg_eval.h"
+
+namespace exposim::solver::explain_internal {
+
+std::string lower(std::string_view s);
+/// True when `r`'s canonical id is `canonical` or its lowercased name is `lowered`.
+bool named(const model::ResourceBase& r, const std::string& canonical, const std::string& lowered);
+/// Is the client an internet address? Sets t.internet_source.
+TraceHop source_hop(const model::Model& m, const AddressSpace& space, const model::IpAddress& src, FlowTrace& t);
+/// One line: the deciding NSG rule and which of its fields match the packet `q` to `dst`.
+std::string rule_reason(const model::SecurityRule& r, const FlowQuery& q, const Destination& dst,
+                        const model::Model& m, const AddressSpace& space);
+/// "vm-web-1 (10.0.3.4)": a backend by its VM (else NIC) name and private IP.
+std::string member_label(const model::Model& m, const model::IpConfigIndex& x);
+/// Does the --backend text name this member (NIC or VM name or id, ip configuration id, or private IP)?
+bool names_member(const model::Model& m, const model::IpConfigIndex& x, const std::string& text);
+/// Marks the hops reached, the first that stops the packet, and the verdict (allowed, denied or broken).
+void finish_trace(FlowTrace& t, const std::string& allowed_reason);
+
+/// When t.query.target names an application gateway, a Bastion host, a PaaS service or a private endpoint:
+/// traces the packet (or sets t's error fields) and returns true; otherwise leaves `t` alone and returns false.
+bool explain_entry_point(const model::Model& m, FlowTrace& t);
+/// A Bastion session (t.query.via_bastion) to the ip configuration t.query.target names.
+void explain_via_bastion(const model::Model& m, FlowTrace& t);
+
+}  // namespace exposim::solver::explain_internal
