@@ -36,9 +36,9 @@ struct ForwardedEntry {
 struct ForwardedFlow {
   model::IpConfigIndex target;
   std::shared_ptr<const ForwardedEntry> entry;  // shared: a Bastion reaches every NIC of its VNets
-  /// Set when the flow passes the entry point but cannot work (the target's replies to the entry point's subnet
-  /// take a route elsewhere, or the VNets are not connected): why, in one line (Analysis::broken), and the
-  /// reply's route.
+  /// Set when the flow passes the entry point but cannot work (the request or the target's reply takes a route
+  /// that the other direction does not, or the VNets are not connected): why, in one line (Analysis::broken),
+  /// and that route (scope "forward" or "return").
   std::string broken;
   std::optional<Hop> reply;
 };
