@@ -137,8 +137,18 @@ struct Leg {
   std::optional<model::IpAddress> appliance;  // both ways through the appliance (or firewall) at this address
 };
 
-bool direct(model::NextHopType t) {
-  return t == model::NextHopType::kVnetLocal || t == model::NextHopType::kVnetPeering;
+/// A route that delivers without crossing an appliance: the VNet's, a peering's, or a Virtual WAN hub's route to
+/// another spoke without routing intent for private traffic (the hub's router forwards both ways).
+bool direct(const RouteChoice& r) {
+  if (r.next_hop == model::NextHopType::kVnetLocal || r.next_hop == model::NextHopType::kVnetPeering) return true;
+  return r.next_hop == model::NextHopType::kVirtualNetworkGateway && r.hub >= 0 && !r.next_hop_ip &&
+         r.prefix.length > 0;
+}
+
+/// A route to an appliance at a known address: a user route to VirtualAppliance, or a hub's route to its firewall.
+bool to_appliance(const RouteChoice& r) {
+  return r.next_hop_ip && (r.next_hop == model::NextHopType::kVirtualAppliance ||
+                           (r.next_hop == model::NextHopType::kVirtualNetworkGateway && r.hub >= 0));
 }
 
 /// Why a flow that entry point `what` (in VNet `from_vnet`, its subnet represented by `from_address`) opens to
@@ -155,7 +165,7 @@ Leg path_breaks(const model::Model& m, const std::string& what, int from_vnet,
   const int vnet = vnet_of(m, cfg.subnet);
   if (from_vnet >= 0 && vnet >= 0) {
     std::string why = peering_blocks(m, from_vnet, vnet);
-    if (!why.empty()) {
+    if (!why.empty() && model::hub_between(m, from_vnet, vnet) < 0) {
       leg.broken = fmt::format("{} cannot reach {}: {}", what, m.nics[x.nic].name, why);
       return leg;
     }
@@ -168,19 +178,18 @@ Leg path_breaks(const model::Model& m, const std::string& what, int from_vnet,
     if (from_subnet >= 0) forward = choose_route(m, from_subnet, *destination);
   }
   const RouteChoice reply = choose_route(m, cfg.subnet.index, *from_address);
-  const bool forward_direct = !forward || direct(forward->next_hop);
-  if (direct(reply.next_hop) && forward_direct) return leg;
+  const bool forward_direct = !forward || direct(*forward);
+  if (direct(reply) && forward_direct) return leg;
   // Through the same appliance both ways (the entry's subnet routes the target to the next hop the target's
   // replies take) the connection is symmetric and works as far as routing goes; an Azure Firewall there then
   // filters it (the caller applies its rules).
-  if (!forward_direct && forward->next_hop == model::NextHopType::kVirtualAppliance && forward->next_hop_ip &&
-      reply.next_hop == model::NextHopType::kVirtualAppliance && reply.next_hop_ip == forward->next_hop_ip) {
+  if (!forward_direct && to_appliance(*forward) && to_appliance(reply) && reply.next_hop_ip == forward->next_hop_ip) {
     leg.appliance = forward->next_hop_ip;
     return leg;
   }
-  if (direct(reply.next_hop)) {
+  if (direct(reply)) {
     leg.route = route_hop(*forward, "forward");
-    if (forward->next_hop == model::NextHopType::kVirtualAppliance) {
+    if (to_appliance(*forward)) {
       leg.broken = fmt::format("asymmetric routing: requests from {} ({}) to {} take {}, but replies come straight back, "
                          "so the connection fails",
                          what, from_address->to_string(), destination->to_string(), describe(m, *forward));
@@ -358,7 +367,10 @@ class Builder {
             const auto& cfg = nic.ip_configurations[c];
             if (!cfg.private_ip || *cfg.private_ip != *a.ip) continue;
             const int v = vnet_of(m_, cfg.subnet);
-            if (gateway_vnet >= 0 && v >= 0 && !peering_blocks(m_, gateway_vnet, v).empty()) continue;
+            if (gateway_vnet >= 0 && v >= 0 && !peering_blocks(m_, gateway_vnet, v).empty() &&
+                model::hub_between(m_, gateway_vnet, v) < 0) {
+              continue;
+            }
             out.insert({static_cast<int>(n), static_cast<int>(c)});
             found = true;
           }
