@@ -43,7 +43,7 @@ std::tuple<int, int, int> target_key(const Exposure& e) {
 }
 
 std::string entry_ip(const model::Model& m, const Exposure& e) {
-  if (e.public_ip < 0) return "";
+  if (e.public_ip < 0) return e.entry_address ? e.entry_address->to_string() : "";
   const auto& pip = m.public_ips[e.public_ip];
   return pip.address ? pip.address->to_string() : "";
 }
@@ -61,7 +61,7 @@ std::string entry_label(const model::Model& m, const Exposure& e) {
   if (e.via == solver::Via::kPaasPublic) {
     label = paas_entry(m, e);
   } else if (e.public_ip < 0) {
-    label = "(unknown public IP)";
+    label = e.entry_address ? e.entry_address->to_string() : "(unknown public IP)";
   } else {
     const auto& pip = m.public_ips[e.public_ip];
     label = pip.address ? pip.address->to_string() : pip.name + " (unallocated)";

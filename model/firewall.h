@@ -101,7 +101,10 @@ struct Firewall : ResourceBase {
   std::string tier{"Standard"};       // Basic, Standard, Premium
   ThreatIntelMode threat_intel{ThreatIntelMode::kAlert};
   std::vector<FirewallIpConfiguration> ip_configurations;
-  std::vector<Ref> hub_public_ips;  // AZFW_Hub: `hubIPAddresses.publicIPs.addresses` are not resources
+  /// AZFW_Hub (a secured virtual hub's firewall): `hubIPAddresses.publicIPs.addresses[].address` (not
+  /// resources) and `hubIPAddresses.privateIPAddress` (docs/model.md, "Virtual WAN").
+  std::vector<IpAddress> hub_public_addresses;
+  std::optional<IpAddress> hub_private_ip;
   Ref policy;
   Ref virtual_hub;
   std::vector<FirewallRuleCollection> classic;  // natRuleCollections, networkRuleCollections, applicationRuleCollections

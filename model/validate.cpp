@@ -625,6 +625,9 @@ class Validator {
       parent(c.hub, c, "hub virtual network connection", &VirtualHub::connections, static_cast<int>(i));
       auto v = m_.find(c.remote_vnet.id);
       if (v && v->kind == ResourceKind::kVirtualNetwork) c.remote_vnet.index = v->index;
+      // The associated route table decides the spoke's default route (model::hub_default_route).
+      resolve(c.associated_route_table, ResourceKind::kHubRouteTable, c.where, c.flattened,
+              "/routingConfiguration/associatedRouteTable/id", false);
     }
     for (std::size_t i = 0; i < m_.hub_routing_intents.size(); ++i) {
       auto& r = m_.hub_routing_intents[i];
@@ -651,11 +654,13 @@ class Validator {
       }
       diags_.warning(
           "unmodelled-feature", hub.where,
-          fmt::format("virtual hub '{}' ({} spoke {}, {} in the input{}{}): only the 0.0.0.0/0 route that routing "
-                      "intent for internet traffic gives spokes with enableInternetSecurity is applied (their replies "
-                      "to internet clients go to the hub); hub route tables, propagation, inter-hub and branch "
-                      "routes, routing intent for private traffic, and the hub firewall's filtering and DNAT are not "
-                      "modelled",
+          fmt::format("virtual hub '{}' ({} spoke {}, {} in the input{}{}): applied are the 0.0.0.0/0 that routing "
+                      "intent or a static route of the associated route table gives spokes with "
+                      "enableInternetSecurity, the routes to the hub and between spokes, routing intent for private "
+                      "traffic through the hub's Azure Firewall, and the hub firewall's DNAT; not modelled are route "
+                      "propagation (propagatedRouteTables, labels), static routes other than 0.0.0.0/0, the "
+                      "connections' static routes (vnetRoutes), branch (VPN, ExpressRoute) and BGP routes, and "
+                      "routing intent to appliances other than an Azure Firewall",
                       hub.name, hub.connections.size(), hub.connections.size() == 1 ? "connection" : "connections",
                       spokes_here, hub.azure_firewall.set() ? ", secured by a firewall" : "", intent));
     }

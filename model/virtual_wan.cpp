@@ -1,21 +1,158 @@
-// Virtual WAN lookups on a validated model.
+// Virtual WAN lookups on a validated model: the routes a spoke learns from its hub, and the hub firewalls.
 #include "model/virtual_wan.h"
+
+#include <fmt/format.h>
 
 #include "model/model.h"
 
 namespace exposim::model {
+namespace {
 
-int internet_hub(const Model& m, int vnet) {
-  if (vnet < 0 || m.hub_routing_intents.empty()) return -1;  // the common case costs nothing
-  for (const auto& c : m.hub_connections) {
+bool iequal(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
+    if (lower(a[i]) != lower(b[i])) return false;
+  }
+  return true;
+}
+
+/// The route table a connection is associated with: its own `associatedRouteTable`, else the hub's
+/// `defaultRouteTable` (by name); -1 when that table is not in the input (or is the noneRouteTable).
+int associated_table(const Model& m, const HubConnection& c) {
+  if (c.associated_route_table.set()) return c.associated_route_table.index;
+  if (!c.hub.resolved()) return -1;
+  for (int t : m.virtual_hubs[c.hub.index].route_tables) {
+    if (iequal(m.hub_route_tables[t].name, "defaultRouteTable")) return t;
+  }
+  return -1;
+}
+
+/// The firewall a resource reference names, when it is an Azure Firewall in the input; else -1.
+int firewall_named(const Model& m, const Ref& r) {
+  if (!r.set()) return -1;
+  auto v = m.find(r.id);
+  return v && v->kind == ResourceKind::kFirewall ? v->index : -1;
+}
+
+const IpPrefix& prefix(const char* text) {
+  static const IpPrefix k10 = *IpPrefix::parse("10.0.0.0/8");
+  static const IpPrefix k172 = *IpPrefix::parse("172.16.0.0/12");
+  static const IpPrefix k192 = *IpPrefix::parse("192.168.0.0/16");
+  const std::string_view t = text;
+  return t == "10" ? k10 : t == "172" ? k172 : k192;
+}
+
+}  // namespace
+
+std::optional<HubDefaultRoute> hub_default_route(const Model& m, int vnet) {
+  if (vnet < 0 || m.hub_connections.empty()) return std::nullopt;  // the common case costs nothing
+  for (std::size_t ci = 0; ci < m.hub_connections.size(); ++ci) {
+    const auto& c = m.hub_connections[ci];
     if (c.remote_vnet.index != vnet || !c.enable_internet_security || !c.hub.resolved()) continue;
+    HubDefaultRoute out;
+    out.hub = c.hub.index;
+    out.connection = static_cast<int>(ci);
     for (int r : m.virtual_hubs[c.hub.index].routing_intents) {
       for (const auto& p : m.hub_routing_intents[r].policies) {
-        if (p.internet) return c.hub.index;
+        if (!p.internet) continue;
+        out.intent = r;
+        out.firewall = firewall_named(m, p.next_hop);
+        return out;
+      }
+    }
+    // Without routing intent: a static 0.0.0.0/0 in the route table the connection is associated with.
+    const int t = associated_table(m, c);
+    if (t < 0) continue;
+    const auto& routes = m.hub_route_tables[t].routes;
+    for (std::size_t ri = 0; ri < routes.size(); ++ri) {
+      for (const auto& d : routes[ri].destinations) {
+        if (d.length != 0 || d.address.family() != IpFamily::kV4) continue;
+        out.route_table = t;
+        out.route = static_cast<int>(ri);
+        out.firewall = firewall_named(m, routes[ri].next_hop);
+        return out;
       }
     }
   }
+  return std::nullopt;
+}
+
+int internet_hub(const Model& m, int vnet) {
+  const auto r = hub_default_route(m, vnet);
+  return r ? r->hub : -1;
+}
+
+std::string hub_default_reason(const Model& m, const HubDefaultRoute& r) {
+  if (r.route_table < 0) return "routing intent";
+  const auto& t = m.hub_route_tables[r.route_table];
+  return fmt::format("static route '{}' of hub route table '{}'", t.routes[r.route].name, t.name);
+}
+
+int hub_of_firewall(const Model& m, int fw) {
+  if (fw < 0) return -1;
+  const auto& f = m.firewalls[fw];
+  if (f.virtual_hub.resolved()) return f.virtual_hub.index;
+  for (std::size_t h = 0; h < m.virtual_hubs.size(); ++h) {
+    if (m.virtual_hubs[h].azure_firewall.index == fw) return static_cast<int>(h);
+  }
   return -1;
+}
+
+std::optional<IpAddress> hub_firewall_address(const Model& m, int fw) {
+  if (m.firewalls[fw].hub_private_ip) return m.firewalls[fw].hub_private_ip;
+  const int hub = hub_of_firewall(m, fw);
+  if (hub >= 0 && m.virtual_hubs[hub].address_prefix) return m.virtual_hubs[hub].address_prefix->address;
+  return std::nullopt;
+}
+
+int private_traffic_firewall(const Model& m, int hub) {
+  if (hub < 0) return -1;
+  for (int r : m.virtual_hubs[hub].routing_intents) {
+    for (const auto& p : m.hub_routing_intents[r].policies) {
+      if (p.private_traffic) return firewall_named(m, p.next_hop);
+    }
+  }
+  return -1;
+}
+
+bool reaches_through_hub(const Model& m, int hub, int vnet) {
+  if (hub < 0 || vnet < 0) return false;
+  const int wan = m.virtual_hubs[hub].virtual_wan.index;
+  for (const auto& c : m.hub_connections) {
+    if (c.remote_vnet.index != vnet || !c.hub.resolved()) continue;
+    if (c.hub.index == hub || (wan >= 0 && m.virtual_hubs[c.hub.index].virtual_wan.index == wan)) return true;
+  }
+  return false;
+}
+
+int hub_between(const Model& m, int a, int b) {
+  if (a < 0 || b < 0) return -1;
+  for (const auto& c : m.hub_connections) {
+    if (c.remote_vnet.index == a && c.hub.resolved() && reaches_through_hub(m, c.hub.index, b)) return c.hub.index;
+  }
+  return -1;
+}
+
+std::vector<HubLearnedRoute> hub_learned_routes(const Model& m, int vnet) {
+  std::vector<HubLearnedRoute> out;
+  if (vnet < 0 || m.hub_connections.empty()) return out;
+  for (const auto& c : m.hub_connections) {
+    if (c.remote_vnet.index != vnet || !c.hub.resolved()) continue;
+    const int hub = c.hub.index;
+    const auto& h = m.virtual_hubs[hub];
+    if (h.address_prefix) out.push_back(HubLearnedRoute{*h.address_prefix, hub, -1, true, -1});
+    const int fw = private_traffic_firewall(m, hub);
+    for (const auto& other : m.hub_connections) {
+      const int v = other.remote_vnet.index;
+      if (v < 0 || v == vnet || !other.hub.resolved() || !reaches_through_hub(m, hub, v)) continue;
+      for (const auto& p : m.vnets[v].address_space) out.push_back(HubLearnedRoute{p, hub, fw, false, v});
+    }
+    if (fw >= 0) {
+      for (const char* p : {"10", "172", "192"}) out.push_back(HubLearnedRoute{prefix(p), hub, fw, false, -1});
+    }
+  }
+  return out;
 }
 
 }  // namespace exposim::model

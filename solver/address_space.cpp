@@ -45,6 +45,9 @@ AddressSpace::AddressSpace(const model::Model& m, model::Diagnostics& findings) 
     for (const auto& p : vnet.peerings) estate = estate.unite(union_of(p.remote_address_space));
   }
   for (const auto& s : m.subnets) estate = estate.unite(union_of(s.prefixes));
+  for (const auto& h : m.virtual_hubs) {
+    if (h.address_prefix) estate = estate.unite(model::to_set(*h.address_prefix));
+  }
   internet_ = public_ipv4().unite(public_ipv6()).subtract(estate);
   unknown_subnet_vnet_ = azure_platform_address();
 
@@ -64,6 +67,11 @@ AddressSpace::AddressSpace(const model::Model& m, model::Diagnostics& findings) 
       } else {
         s = s.unite(union_of(p.remote_address_space));
       }
+    }
+    // A spoke of a Virtual WAN hub: the hub's prefix (its connection is a peering with the hub) and the VNets
+    // connected through the hub.
+    for (const auto& r : model::hub_learned_routes(m, static_cast<int>(v))) {
+      if (r.hub_space || r.remote_vnet >= 0) s = s.unite(model::to_set(r.prefix));
     }
     vnet_space[v] = std::move(s);
   }

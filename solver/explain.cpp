@@ -284,14 +284,13 @@ TraceHop route_hop(const model::Model& m, int subnet, const IpAddress& client, c
     if (best->next_hop_ip) hop = fmt::format("{} {}", hop, best->next_hop_ip->to_string());
     h.reason = fmt::format("the reply to {} takes route '{}' ({} -> {}) of route table '{}'", to, best->name,
                            best->prefix->to_string(), hop, rt.name);
-  } else if (const int hub = subnet >= 0 && client.family() == model::IpFamily::kV4
-                                  ? model::internet_hub(m, m.subnets[subnet].vnet.index)
-                                  : -1;
-             hub >= 0) {
+  } else if (const auto hub = subnet >= 0 && client.family() == model::IpFamily::kV4
+                                   ? model::hub_default_route(m, m.subnets[subnet].vnet.index)
+                                   : std::nullopt) {
     h.next_hop = model::NextHopType::kVirtualNetworkGateway;
     h.reason = fmt::format("the reply to {} takes route 0.0.0.0/0 -> VirtualNetworkGateway learned from virtual hub "
-                           "'{}' (routing intent)",
-                           to, m.virtual_hubs[hub].name);
+                           "'{}' ({})",
+                           to, m.virtual_hubs[hub->hub].name, model::hub_default_reason(m, *hub));
   } else {
     h.next_hop = model::NextHopType::kInternet;
     h.reason = fmt::format("the reply to {} takes the system default route ({} -> Internet)", to,
@@ -564,6 +563,7 @@ std::vector<std::pair<int, int>> firewalls_named(const model::Model& m, const st
     const auto pips = firewall_public_ips(m, m.firewalls[f]);
     const bool itself = !ip && named(m.firewalls[f], canonical, lowered);
     for (const auto& [p, address] : pips) {
+      if (p < 0) continue;  // a secured hub's address (not a resource): not followed yet (docs/model.md)
       if (itself || (ip && address == *ip) || (!ip && named(m.public_ips[p], canonical, lowered))) {
         out.emplace_back(static_cast<int>(f), p);
       }

@@ -249,7 +249,7 @@ std::pair<TraceHop, TraceHop> forwarded_route_hops(const model::Model& m, const 
   const auto& cfg = m.nics[x.nic].ip_configurations[x.ip_configuration];
   const std::optional<IpAddress> from = first_address(m, from_subnet);
   std::optional<RouteChoice> reply;
-  const std::string breaks = forwarded_path_breaks(m, what, from_vnet, from, x, reply);
+  const std::string breaks = forwarded_path_breaks(m, what, from_vnet, from, x, reply, unreachable_breaks);
   const int vnet = vnet_of(m, cfg.subnet);
   const std::string peering = from_vnet >= 0 && vnet >= 0 ? peering_blocks(m, from_vnet, vnet) : "";
   TraceHop forward;

@@ -101,6 +101,7 @@ std::vector<PortsAndSources> split_by_ports(const PacketSet& packets, Protocol p
 
 namespace {
 
+constexpr const char* kHubAddressNote = "a secured virtual hub's public address (hubIPAddresses): not a resource";
 
 /// What one evaluation yields before it is placed on a concrete target.
 struct Piece {
@@ -129,6 +130,7 @@ struct Entry {
   std::optional<PortSet> entry_ports;
   int gateway{-1};
   int gateway_rule{-1};
+  std::optional<model::IpAddress> entry_address;  // a secured hub firewall's public address (public_ip -1)
   /// The sources NSGs see (DNAT: the firewall's SNAT addresses; an appliance: the internet sources it
   /// forwards); with `translated`, the exposure's sources are `client_sources` instead of what passed.
   const IpSet* snat_sources{nullptr};
@@ -487,6 +489,7 @@ class Analyzer {
             e.target_kind = model::ResourceKind::kFirewall;
             e.target = f;
             e.public_ip = pip;
+            if (pip < 0) e.entry_address = address;
             e.via = Via::kFirewallDnat;
             e.gateway = f;
             e.gateway_rule = match.position;
@@ -497,7 +500,8 @@ class Analyzer {
             e.sources = flows.sources;
             e.any_source = flows.sources == space_.internet(address.family());
             e.path = {Hop{Hop::Kind::kInternet, model::ResourceKind::kInternet, -1, "", -1, ""},
-                      Hop{Hop::Kind::kPublicIp, model::ResourceKind::kPublicIp, pip, "", -1, ""},
+                      Hop{Hop::Kind::kPublicIp, model::ResourceKind::kPublicIp, pip, "", -1,
+                          pip < 0 ? kHubAddressNote : ""},
                       Hop{Hop::Kind::kFirewall, model::ResourceKind::kFirewall, f, "dnat", match.position,
                           match.unresolved_source ? "a source the solver cannot resolve is taken as the whole internet"
                                                   : ""},
@@ -507,6 +511,7 @@ class Analyzer {
             Entry entry;
             entry.via = Via::kFirewallDnat;
             entry.public_ip = pip;
+            if (pip < 0) entry.entry_address = address;
             entry.sku = model::Sku::kBasic;  // no NSG on the path: the translated traffic is not filtered
             entry.protocols = model::bit(protocol);
             entry.ports = PortSet{};
@@ -585,6 +590,7 @@ class Analyzer {
       e.ip_configuration = c;
       e.vm = nic.virtual_machine.index;
       e.public_ip = pip;
+      e.entry_address = entry.entry_address;
       e.via = entry.via;
       e.load_balancer = entry.load_balancer;
       e.frontend = entry.frontend;
@@ -691,6 +697,7 @@ class Analyzer {
       hops.push_back(Hop{K::kInternet, RK::kInternet, -1, "", -1, ""});
       hops.push_back(Hop{K::kPublicIp, RK::kPublicIp, pip, "", -1,
                          pip >= 0 ? ""
+                         : entry.entry_address ? kHubAddressNote
                          : lb     ? "public IP not in the input: address unknown"
                                   : "public IP not in the input: assumed Basic SKU"});
     }

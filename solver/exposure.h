@@ -2,6 +2,7 @@
 // with the path taken and the deciding rule at every filter (the witness).
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -69,6 +70,8 @@ struct Exposure {
   int ip_configuration{-1};
   int vm{-1};
   int public_ip{-1};
+  /// A secured virtual hub firewall's public address (`hubIPAddresses`, not a resource; public_ip is -1).
+  std::optional<model::IpAddress> entry_address;
   Via via{Via::kPublicIp};
   int load_balancer{-1};  // load-balancer vias: the load balancer and the frontend entered
   int frontend{-1};

@@ -28,6 +28,7 @@ std::vector<std::pair<int, model::IpAddress>> firewall_public_ips(const model::M
     const auto& pip = m.public_ips[c.public_ip.index];
     if (pip.address) out.emplace_back(c.public_ip.index, *pip.address);
   }
+  for (const auto& a : fw.hub_public_addresses) out.emplace_back(-1, a);  // a secured hub's: not resources
   return out;
 }
 
@@ -109,12 +110,30 @@ int firewall_at(const model::Model& m, const model::IpAddress& address) {
     for (const auto& c : m.firewalls[f].ip_configurations) {
       if (c.private_ip == address) return static_cast<int>(f);
     }
+    if (model::hub_of_firewall(m, static_cast<int>(f)) >= 0 &&
+        model::hub_firewall_address(m, static_cast<int>(f)) == address) {
+      return static_cast<int>(f);
+    }
   }
   return -1;
 }
 
 FirewallSide firewall_side(const model::Model& m, const model::Firewall& fw) {
   FirewallSide side;
+  const bool in_model =
+      !m.firewalls.empty() && &fw >= m.firewalls.data() && &fw < m.firewalls.data() + m.firewalls.size();
+  const int index = in_model ? static_cast<int>(&fw - m.firewalls.data()) : -1;
+  if (const int hub = model::hub_of_firewall(m, index); hub >= 0 && fw.ip_configurations.empty()) {
+    // A secured hub's firewall: translated packets come from the hub's address prefix (docs/model.md).
+    side.hub = hub;
+    side.address = model::hub_firewall_address(m, index);
+    if (m.virtual_hubs[hub].address_prefix) {
+      side.snat = model::to_set(*m.virtual_hubs[hub].address_prefix);
+    } else if (side.address) {
+      side.snat = model::to_set(*side.address);
+    }
+    return side;
+  }
   for (const auto& c : fw.ip_configurations) {
     if (side.subnet < 0 && c.subnet.resolved()) side.subnet = c.subnet.index;
     if (!side.address && c.private_ip) side.address = c.private_ip;
@@ -133,6 +152,27 @@ FirewallSide firewall_side(const model::Model& m, const model::Firewall& fw) {
 std::string dnat_forward_blocks(const model::Model& m, const model::Firewall& fw, const FirewallSide& side,
                                 const model::IpAddress& target, int target_subnet, RouteChoice& forward) {
   forward = choose_route(m, side.subnet, target);
+  if (side.hub >= 0) {
+    // The hub routes to the VNets connected to it (or to a hub of the same virtual WAN).
+    const int vnet = target_subnet >= 0 ? m.subnets[target_subnet].vnet.index : -1;
+    if (!model::reaches_through_hub(m, side.hub, vnet)) {
+      return fmt::format("firewall '{}' of virtual hub '{}' cannot reach {}: its virtual network is not connected to "
+                         "a hub of the virtual WAN",
+                         fw.name, m.virtual_hubs[side.hub].name, target.to_string());
+    }
+    if (!side.address) {
+      return fmt::format("firewall '{}' of virtual hub '{}': neither its private address nor the hub's prefix is in "
+                         "the input, so its path to the target is unknown",
+                         fw.name, m.virtual_hubs[side.hub].name);
+    }
+    forward = RouteChoice{};
+    forward.next_hop = model::NextHopType::kVnetPeering;
+    forward.system = "virtual-hub";
+    forward.hub = side.hub;
+    forward.hub_reason = "connected virtual network";
+    forward.prefix = model::IpPrefix{target, target.family() == model::IpFamily::kV4 ? 32 : 128};
+    return "";
+  }
   if (!side.address) {
     return fmt::format("firewall '{}' has no subnet or private IP in the input: its path to the target is unknown",
                        fw.name);

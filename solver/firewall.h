@@ -57,9 +57,11 @@ const model::FirewallRuleCollection& collection_at(const model::Model& m, const 
 
 /// Where a firewall's translated packets come from: its subnet (-1 when unknown), its private address
 /// (replies must return to it; the subnet's first address when no private IP is given), and the addresses
-/// a target sees as the source after SNAT (the firewall subnet; any instance may carry the flow).
+/// a target sees as the source after SNAT (the firewall subnet; any instance may carry the flow). A secured
+/// virtual hub's firewall (no ip configurations): its hub, its hub private address, and the hub's prefix.
 struct FirewallSide {
   int subnet{-1};
+  int hub{-1};  // a secured virtual hub's firewall: the hub (its prefix is the SNAT range)
   std::optional<model::IpAddress> address;
   IpSet snat;
 };
@@ -67,7 +69,8 @@ FirewallSide firewall_side(const model::Model& m, const model::Firewall& fw);
 
 /// Why translated packets from the firewall cannot reach `target` (an address in subnet `target_subnet`),
 /// empty when they can: the VNets must be peered (or the same), and the firewall subnet's route to the
-/// target must be VnetLocal or VNetPeering. `forward` receives that route.
+/// target must be VnetLocal or VNetPeering; a hub firewall's target must be in a VNet connected to its hub
+/// (or to a hub of the same virtual WAN). `forward` receives that route.
 std::string dnat_forward_blocks(const model::Model& m, const model::Firewall& fw, const FirewallSide& side,
                                 const model::IpAddress& target, int target_subnet, RouteChoice& forward);
 

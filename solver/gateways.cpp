@@ -11,6 +11,7 @@
 
 #include <fmt/format.h>
 
+#include "solver/firewall.h"
 #include "solver/nsg_eval.h"
 #include "solver/routing.h"
 
@@ -113,10 +114,89 @@ Exposure own_exposure(RK kind, int index, int public_ip, const PortSet& ports, c
   return e;
 }
 
-/// The route hop of a broken flow's path (the reply's route, scope "return").
-Hop route_hop(const RouteChoice& r) {
-  return Hop{K::kRoute, RK::kRouteTable, r.user ? r.route_table : -1, "return", r.user ? r.route : -1,
+/// The route hop of a broken flow's path: the route that breaks it, scope "forward" (the request's) or "return"
+/// (the reply's).
+Hop route_hop(const RouteChoice& r, const char* scope) {
+  return Hop{K::kRoute, RK::kRouteTable, r.user ? r.route_table : -1, scope, r.user ? r.route : -1,
              r.user ? "" : r.system};
+}
+
+/// How a forwarded flow's request and reply are routed.
+struct Leg {
+  std::string broken;  // why the flow cannot work (empty: it can)
+  std::optional<Hop> route;  // the route that breaks it
+  std::optional<RouteChoice> choice;  // ... as chosen (explain shows it)
+  std::optional<model::IpAddress> appliance;  // both ways through the appliance (or firewall) at this address
+};
+
+/// A route that delivers without crossing an appliance: the VNet's, a peering's, or a Virtual WAN hub's route to
+/// another spoke without routing intent for private traffic (the hub's router forwards both ways).
+bool direct(const RouteChoice& r) {
+  if (r.next_hop == model::NextHopType::kVnetLocal || r.next_hop == model::NextHopType::kVnetPeering) return true;
+  return r.next_hop == model::NextHopType::kVirtualNetworkGateway && r.hub >= 0 && !r.next_hop_ip &&
+         r.prefix.length > 0;
+}
+
+/// A route to an appliance at a known address: a user route to VirtualAppliance, or a hub's route to its firewall.
+bool to_appliance(const RouteChoice& r) {
+  return r.next_hop_ip && (r.next_hop == model::NextHopType::kVirtualAppliance ||
+                           (r.next_hop == model::NextHopType::kVirtualNetworkGateway && r.hub >= 0));
+}
+
+/// Why a flow that entry point `what` (in VNet `from_vnet`, its subnet represented by `from_address`) opens to
+/// ip configuration `x` (addressed as `to`, its own private IP unless an internal load balancer's frontend)
+/// cannot work, empty when it can: the VNets are not connected, or the request and the reply do not take the
+/// same way (asymmetric routing), with the route that breaks it. When both directions cross the same appliance
+/// the flow works and `appliance` is its address. `forward_routes` false ignores the entry subnet's routes
+/// (Azure does not support user-defined routes on the AzureBastionSubnet).
+Leg path_breaks(const model::Model& m, const std::string& what, int from_vnet,
+                const std::optional<model::IpAddress>& from_address, const model::IpConfigIndex& x,
+                const std::optional<model::IpAddress>& to, bool forward_routes) {
+  Leg leg;
+  const auto& cfg = m.nics[x.nic].ip_configurations[x.ip_configuration];
+  const int vnet = vnet_of(m, cfg.subnet);
+  if (from_vnet >= 0 && vnet >= 0) {
+    std::string why = peering_blocks(m, from_vnet, vnet);
+    if (!why.empty() && model::hub_between(m, from_vnet, vnet) < 0) {
+      leg.broken = fmt::format("{} cannot reach {}: {}", what, m.nics[x.nic].name, why);
+      return leg;
+    }
+  }
+  if (!from_address || !cfg.subnet.resolved()) return leg;
+  std::optional<RouteChoice> forward;
+  const std::optional<model::IpAddress> destination = to ? to : cfg.private_ip;
+  if (forward_routes && destination) {
+    const int from_subnet = subnet_containing(m, *from_address);
+    if (from_subnet >= 0) forward = choose_route(m, from_subnet, *destination);
+  }
+  const RouteChoice reply = choose_route(m, cfg.subnet.index, *from_address);
+  const bool forward_direct = !forward || direct(*forward);
+  if (direct(reply) && forward_direct) return leg;
+  // Through the same appliance both ways (the entry's subnet routes the target to the next hop the target's
+  // replies take) the connection is symmetric and works as far as routing goes; an Azure Firewall there then
+  // filters it (the caller applies its rules).
+  if (!forward_direct && to_appliance(*forward) && to_appliance(reply) && reply.next_hop_ip == forward->next_hop_ip) {
+    leg.appliance = forward->next_hop_ip;
+    return leg;
+  }
+  if (direct(reply)) {
+    leg.route = route_hop(*forward, "forward");
+    leg.choice = forward;
+    if (to_appliance(*forward)) {
+      leg.broken = fmt::format("asymmetric routing: requests from {} ({}) to {} take {}, but replies come straight back, "
+                         "so the connection fails",
+                         what, from_address->to_string(), destination->to_string(), describe(m, *forward));
+    } else {
+      leg.broken = fmt::format("requests from {} ({}) to {} take {} and do not reach it", what,
+                               from_address->to_string(), destination->to_string(), describe(m, *forward));
+    }
+    return leg;
+  }
+  leg.route = route_hop(reply, "return");
+  leg.choice = reply;
+  leg.broken = fmt::format("asymmetric routing: replies to {} ({}) take {}, not the way the connection came, so it fails",
+                           what, from_address->to_string(), describe(m, reply));
+  return leg;
 }
 
 /// An address set as text, for memoisation keys.
@@ -126,6 +206,9 @@ std::string key_of(const IpSet& s) {
   return out;
 }
 
+constexpr const char* kAssumedFqdnNote =
+    "application rule allowed by its port: its FQDN targets cannot be checked for a connection addressed by IP and "
+    "are assumed to match";
 constexpr const char* kBastionNote =
     "authenticated, mediated access: a session needs Azure sign-in and RBAC rights on the Bastion and the VM";
 constexpr const char* kShareableLinkNote =
@@ -216,13 +299,8 @@ class Builder {
     shared->entry_ports = single(443);
     shared->front = front;
     for (const auto& x : ip_configurations_in(m_, vnets)) {
-      std::optional<RouteChoice> reply;
-      ForwardedFlow f;
-      f.target = x;
-      f.entry = shared;
-      f.broken = forwarded_path_breaks(m_, what, vnet, from, x, reply);
-      if (reply) f.reply = route_hop(*reply);
-      out_.forwarded.push_back(std::move(f));
+      // Routes on the AzureBastionSubnet are not supported by Azure: only the target's reply route can divert.
+      forward(shared, x, path_breaks(m_, what, vnet, from, x, std::nullopt, false));
     }
   }
 
@@ -248,15 +326,58 @@ class Builder {
     return std::move(found.configs);
   }
 
+  /// `to`, `to_port`: the address and port the gateway connects to, when not the backend's own (an internal load
+  /// balancer's frontend).
   void forward_gateway(const std::shared_ptr<const ForwardedEntry>& entry, const model::IpConfigIndex& x,
-                       const std::string& what, int vnet, int subnet) {
-    std::optional<RouteChoice> reply;
-    ForwardedFlow f;
-    f.target = x;
-    f.entry = entry;
-    f.broken = forwarded_path_breaks(m_, what, vnet, first_address(m_, subnet), x, reply);
-    if (reply) f.reply = route_hop(*reply);
-    out_.forwarded.push_back(std::move(f));
+                       const std::string& what, int vnet, int subnet,
+                       const std::optional<model::IpAddress>& to = std::nullopt, int to_port = -1) {
+    forward(entry, x, path_breaks(m_, what, vnet, first_address(m_, subnet), x, to, true), to, to_port);
+  }
+
+  /// Records the flow from `entry` to `x`. When both ways cross an Azure Firewall (a route to its private
+  /// address), its network rules, then application rules, filter the flow (deny by default): one flow per
+  /// share the firewall allows, with that share's sources and ports and a firewall hop naming the rule.
+  void forward(const std::shared_ptr<const ForwardedEntry>& entry, const model::IpConfigIndex& x, Leg leg,
+               const std::optional<model::IpAddress>& to = std::nullopt, int to_port = -1) {
+    const int fw = leg.appliance ? firewall_at(m_, *leg.appliance) : -1;
+    if (fw < 0) {
+      ForwardedFlow f;
+      f.target = x;
+      f.entry = entry;
+      f.broken = std::move(leg.broken);
+      f.reply = std::move(leg.route);
+      out_.forwarded.push_back(std::move(f));
+      return;
+    }
+    const auto& firewall = m_.firewalls[fw];
+    if (firewall.policy.set() && !firewall.policy.resolved()) {
+      // Its rules are unknown (the analysis warns `firewall-rules-unknown`): assumed to allow, never hiding a flow.
+      auto through = std::make_shared<ForwardedEntry>(*entry);
+      through->front.push_back(Hop{K::kFirewall, RK::kFirewall, fw, "network", -1,
+                                   "the firewall's policy is not in the input: assumed to allow"});
+      out_.forwarded.push_back(ForwardedFlow{x, std::move(through), "", std::nullopt});
+      return;
+    }
+    const auto& cfg = m_.nics[x.nic].ip_configurations[x.ip_configuration];
+    const std::optional<model::IpAddress> destination = to ? to : cfg.private_ip;
+    if (!destination) return;  // an address not allocated: no route and no rule can be decided
+    // Through a load balancer the firewall sees its frontend and port; the backend port then follows from the rule.
+    const PortSet ports = to_port >= 0 ? single(static_cast<std::uint16_t>(to_port)) : entry->ports;
+    const PacketSet arriving(Cube{entry->inner_sources, model::to_set(*destination), model::bit(Protocol::kTcp),
+                                  PortSet::all(), ports});
+    for (const auto& d : filter_through_firewall(m_, firewall, arriving)) {
+      if (!d.allow) continue;
+      const bool network = rule_at(m_, firewall, firewall.order[d.position]).kind == model::FirewallRuleKind::kNetwork;
+      for (const auto& share : split_by_ports(d.packets, Protocol::kTcp)) {
+        auto through = std::make_shared<ForwardedEntry>(*entry);
+        through->inner_sources = share.sources;
+        through->inner_key = key_of(share.sources);
+        if (to_port < 0) through->ports = share.ports;
+        through->front.push_back(Hop{K::kFirewall, RK::kFirewall, fw, network ? "network" : "application",
+                                     d.position, d.assumed ? kAssumedFqdnNote : ""});
+        out_.forwarded.push_back(ForwardedFlow{x, std::move(through), "", std::nullopt});
+      }
+    }
   }
 
   void application_gateway(int gi) {
@@ -335,7 +456,9 @@ class Builder {
                 Hop lb_hop{K::kLoadBalancer, RK::kLoadBalancer, l, "load-balancing", leg.rule, ""};
                 lb_hop.port = leg.frontend_port;
                 through->front.push_back(lb_hop);
-                for (const auto& x : leg.members) forward_gateway(through, x, what, vnet, subnet);
+                for (const auto& x : leg.members) {
+                  forward_gateway(through, x, what, vnet, subnet, m_.load_balancers[l].frontends[fe].private_ip, backend_port);
+                }
               }
             }
           }
@@ -453,7 +576,10 @@ PoolBackends pool_backends(const model::Model& m, const model::ApplicationGatewa
           const auto& cfg = nic.ip_configurations[c];
           if (!cfg.private_ip || *cfg.private_ip != *a.ip) continue;
           const int v = vnet_of(m, cfg.subnet);
-          if (gateway_vnet >= 0 && v >= 0 && !peering_blocks(m, gateway_vnet, v).empty()) continue;
+          if (gateway_vnet >= 0 && v >= 0 && !peering_blocks(m, gateway_vnet, v).empty() &&
+              model::hub_between(m, gateway_vnet, v) < 0) {
+            continue;
+          }
           configs.insert({static_cast<int>(n), static_cast<int>(c)});
           found = true;
         }
@@ -491,33 +617,10 @@ std::vector<InternalLbLeg> internal_lb_legs(const model::Model& m, int l, int fr
 
 std::string forwarded_path_breaks(const model::Model& m, const std::string& what, int from_vnet,
                                   const std::optional<model::IpAddress>& from_address, const model::IpConfigIndex& x,
-                                  std::optional<RouteChoice>& reply) {
-  const auto& cfg = m.nics[x.nic].ip_configurations[x.ip_configuration];
-  const int vnet = vnet_of(m, cfg.subnet);
-  if (from_vnet >= 0 && vnet >= 0) {
-    std::string why = peering_blocks(m, from_vnet, vnet);
-    if (!why.empty()) return fmt::format("{} cannot reach {}: {}", what, m.nics[x.nic].name, why);
-  }
-  if (!from_address || !cfg.subnet.resolved()) return "";
-  reply = choose_route(m, cfg.subnet.index, *from_address);
-  if (reply->next_hop == model::NextHopType::kVnetLocal || reply->next_hop == model::NextHopType::kVnetPeering) {
-    reply.reset();
-    return "";
-  }
-  // Through the same appliance both ways (the entry's subnet routes the target to the next hop the target's
-  // replies take) the connection is symmetric and works as far as routing goes. What the appliance (or an
-  // Azure Firewall's network rules) filters is not applied here: docs/model.md, "Not modelled yet".
-  if (reply->next_hop == model::NextHopType::kVirtualAppliance && reply->next_hop_ip && cfg.private_ip) {
-    const int from_subnet = subnet_containing(m, *from_address);
-    if (from_subnet >= 0) {
-      const RouteChoice forward = choose_route(m, from_subnet, *cfg.private_ip);
-      if (forward.next_hop == model::NextHopType::kVirtualAppliance && forward.next_hop_ip == reply->next_hop_ip) {
-        return "";
-      }
-    }
-  }
-  return fmt::format("asymmetric routing: replies to {} ({}) take {}, not the way the connection came, so it fails",
-                     what, from_address->to_string(), describe(m, *reply));
+                                  std::optional<RouteChoice>& breaking, bool forward_routes) {
+  Leg leg = path_breaks(m, what, from_vnet, from_address, x, std::nullopt, forward_routes);
+  breaking = leg.choice;
+  return leg.broken;
 }
 
 PortSet bastion_ports(const model::BastionHost& b) {

@@ -40,9 +40,9 @@ struct ForwardedEntry {
 struct ForwardedFlow {
   model::IpConfigIndex target;
   std::shared_ptr<const ForwardedEntry> entry;  // shared: a Bastion reaches every NIC of its VNets
-  /// Set when the flow passes the entry point but cannot work (the target's replies to the entry point's subnet
-  /// take a route elsewhere, or the VNets are not connected): why, in one line (Analysis::broken), and the
-  /// reply's route.
+  /// Set when the flow passes the entry point but cannot work (the request or the target's reply takes a route
+  /// that the other direction does not, or the VNets are not connected): why, in one line (Analysis::broken),
+  /// and that route (scope "forward" or "return").
   std::string broken;
   std::optional<Hop> reply;
 };
@@ -116,10 +116,13 @@ struct InternalLbLeg {
 std::vector<InternalLbLeg> internal_lb_legs(const model::Model& m, int l, int frontend, std::uint16_t port);
 
 /// Why a flow that entry point `what` (in VNet `from_vnet`, its subnet represented by `from_address`) opens to
-/// ip configuration `x` cannot work, empty when it can: the VNets are not connected, or the target's replies to
-/// the entry point take a route that does not lead straight back (asymmetric routing). `reply` is that route.
+/// ip configuration `x` cannot work, empty when it can: the VNets are not connected (and no Virtual WAN hub
+/// joins them), or the request and the reply do not take the same way (asymmetric routing). `breaking` is the
+/// route that breaks it (the request's or the reply's). `forward_routes` false ignores the entry subnet's
+/// routes (Azure does not support user-defined routes on the AzureBastionSubnet). analyze's decision exactly;
+/// what an Azure Firewall crossed both ways filters is applied by analyze, not here.
 std::string forwarded_path_breaks(const model::Model& m, const std::string& what, int from_vnet,
                                   const std::optional<model::IpAddress>& from_address, const model::IpConfigIndex& x,
-                                  std::optional<RouteChoice>& reply);
+                                  std::optional<RouteChoice>& breaking, bool forward_routes);
 
 }  // namespace exposim::solver

@@ -20,7 +20,9 @@ int rank(const RouteChoice& r) {
   if (r.user) return 3;
   const std::string_view s = r.system;
   if (s == "virtual-network" || s == "peering") return 2;
-  return s == "reserved" || s == "virtual-hub" ? 1 : 0;  // a hub's 0.0.0.0/0 beats the default route
+  // A hub's 0.0.0.0/0 beats the default route; the prefixes a hub gives beat the reserved ranges.
+  if (s == "virtual-hub") return r.prefix.length == 0 ? 1 : 2;
+  return s == "reserved" ? 1 : 0;
 }
 
 }  // namespace
@@ -109,11 +111,26 @@ RouteChoice choose_route(const model::Model& m, int subnet, const IpAddress& des
     }
   }
   for (const auto& p : s.prefixes) offer(system(p, NextHopType::kVnetLocal, "virtual-network"));
-  if (v4 && model::internet_hub(m, s.vnet.index) >= 0) {
-    // Routing intent: the hub advertises 0.0.0.0/0 to the spoke (docs/model.md, "Virtual WAN").
-    RouteChoice c = system(must_parse("0.0.0.0/0"), NextHopType::kVirtualNetworkGateway, "virtual-hub");
-    c.hub = model::internet_hub(m, s.vnet.index);
-    offer(c);
+  if (v4) {
+    if (const auto d = model::hub_default_route(m, s.vnet.index)) {
+      // Routing intent or a static route of the hub: the hub advertises 0.0.0.0/0 to the spoke (docs/model.md,
+      // "Virtual WAN").
+      RouteChoice c = system(must_parse("0.0.0.0/0"), NextHopType::kVirtualNetworkGateway, "virtual-hub");
+      c.hub = d->hub;
+      c.hub_reason = model::hub_default_reason(m, *d);
+      if (d->firewall >= 0) c.next_hop_ip = model::hub_firewall_address(m, d->firewall);
+      offer(c);
+    }
+    for (const auto& r : model::hub_learned_routes(m, s.vnet.index)) {
+      RouteChoice c = system(r.prefix, r.hub_space ? NextHopType::kVnetPeering : NextHopType::kVirtualNetworkGateway,
+                             "virtual-hub");
+      c.hub = r.hub;
+      c.hub_reason = r.hub_space              ? "hub address space"
+                     : r.firewall >= 0        ? "routing intent for private traffic"
+                                              : "connected virtual network";
+      if (r.firewall >= 0) c.next_hop_ip = model::hub_firewall_address(m, r.firewall);
+      offer(c);
+    }
   }
   if (s.vnet.resolved()) {
     const int v = s.vnet.index;
@@ -155,8 +172,8 @@ std::string describe(const model::Model& m, const RouteChoice& r) {
                        rt.name);
   }
   if (r.hub >= 0) {
-    return fmt::format("route {} -> {} learned from virtual hub '{}' (routing intent)", r.prefix.to_string(), hop,
-                       m.virtual_hubs[r.hub].name);
+    return fmt::format("route {} -> {} learned from virtual hub '{}' ({})", r.prefix.to_string(), hop,
+                       m.virtual_hubs[r.hub].name, r.hub_reason);
   }
   return fmt::format("system route {} -> {}", r.prefix.to_string(), hop);
 }

@@ -17,12 +17,17 @@ struct RouteChoice {
   int route{-1};
   /// System routes: "virtual-network", "peering", "default" (0.0.0.0/0 or ::/0 to Internet), or
   /// "reserved" (10.0.0.0/8, 192.168.0.0/16, 100.64.0.0/10 to None, where no VNet route is as specific), or
-  /// "virtual-hub" (0.0.0.0/0 to VirtualNetworkGateway from a Virtual WAN hub's routing intent).
+  /// "virtual-hub" (learned from a Virtual WAN hub: its 0.0.0.0/0 to VirtualNetworkGateway, the hub's prefix
+  /// like a peering, other spokes to VirtualNetworkGateway; `next_hop_ip` is the hub firewall's address when
+  /// the route leads to it).
   const char* system{""};
   std::optional<model::IpAddress> next_hop_ip;  // VirtualAppliance
   model::IpPrefix prefix;
   int peer_vnet{-1};  // "peering": the VNet whose space the route leads to
-  int hub{-1};        // "virtual-hub": the virtual hub whose routing intent advertises the route
+  int hub{-1};        // "virtual-hub": the virtual hub that gives the route (docs/model.md, "Virtual WAN")
+  /// "virtual-hub": why the hub gives it ("routing intent", "static route 'r' of hub route table 't'",
+  /// "hub address space", "connected virtual network", "routing intent for private traffic").
+  std::string hub_reason;
 };
 
 /// The route chosen by subnet `subnet` (index into model.subnets; -1 = unknown subnet: system default only)

@@ -242,6 +242,17 @@ std::string hop_text(const model::Model& m, const Hop& h) {
       return "lb:" + lb.name + "/" + lb.rules[h.rule].name;
     }
     case Hop::Kind::kTarget: return "target";
+    case Hop::Kind::kFirewall: {
+      const auto& fw = m.firewalls[h.resource];
+      if (h.rule < 0) return std::string("fw(") + h.scope + "):" + fw.name;
+      const auto& at = fw.order[h.rule];
+      const auto& c = m.firewall_policies[at.policy].groups[at.group].collections[at.collection];
+      return std::string("fw(") + h.scope + "):" + c.name + "/" + c.rules[at.rule].name;
+    }
+    case Hop::Kind::kRoute: {
+      const std::string what = h.resource >= 0 ? m.route_tables[h.resource].routes[h.rule].name : "system";
+      return std::string("route(") + h.scope + "):" + what;
+    }
     default: return "?";
   }
 }
@@ -1005,5 +1016,234 @@ TEST_CASE("application gateway: an IPv6 frontend reaches IPv4 backends for IPv6 
   for (const auto& x : r.a.exposures) {
     CHECK(x.any_source);
     CHECK(model::to_cidr_strings(x.sources).front().find(':') != std::string::npos);  // IPv6 clients only
+  }
+}
+
+// ---- Through an Azure Firewall by user-defined routes ----
+
+namespace {
+
+const std::string kFwPolicy = kS + "/firewallPolicies/policy";
+
+/// A network rule collection (`action` Allow or Deny) of TCP rules (name, sources, destinations, ports).
+json network_collection(const std::string& name, int priority, const std::string& action,
+                        const std::vector<std::tuple<std::string, std::string, std::string, std::vector<std::string>>>& rules) {
+  json rs = json::array();
+  for (const auto& [rule, source, destination, ports] : rules) {
+    rs.push_back({{"ruleType", "NetworkRule"}, {"name", rule}, {"ipProtocols", {"TCP"}},
+                  {"sourceAddresses", {source}}, {"destinationAddresses", {destination}}, {"destinationPorts", ports}});
+  }
+  return {{"ruleCollectionType", "FirewallPolicyFilterRuleCollection"}, {"name", name}, {"priority", priority},
+          {"action", {{"type", action}}}, {"rules", rs}};
+}
+
+/// Gives subnet `subnet` of the `vnet`-th resource a route table `table` sending `prefix` to `next_hop`.
+void route_via(Estate& e, std::size_t vnet, std::size_t subnet, const std::string& table, const std::string& prefix,
+               const std::string& next_hop) {
+  e.resources[vnet]["properties"]["subnets"][subnet]["properties"]["routeTable"] = id_ref(kS + "/routeTables/" + table);
+  e.add({{"id", kS + "/routeTables/" + table},
+         {"name", table},
+         {"type", "Microsoft.Network/routeTables"},
+         {"properties",
+          {{"routes",
+            {{{"name", "via-" + next_hop},
+              {"properties",
+               {{"addressPrefix", prefix}, {"nextHopType", "VirtualAppliance"}, {"nextHopIpAddress", next_hop}}}}}}}}});
+}
+
+/// hub 10.0.0.0/16 (AzureBastionSubnet 10.0.1.0/26 with a Basic Bastion, gateway subnet `agw` 10.0.2.0/24,
+/// AzureFirewallSubnet 10.0.3.0/26 with firewall `fw` at 10.0.3.4 and policy `policy` holding `collections`)
+/// peered with spoke 10.1.0.0/16 (`apps` 10.1.0.0/24: `nic-app` 10.1.0.4 and `nic-2` 10.1.0.5, both members of
+/// pool `pool`). The gateway has listener `l` (80) -> `pool` on 8080 and listener `l-443` (443) -> `pool` on 8443.
+/// Routes: the gateway subnet sends the spoke (10.1.0.0/16), and `apps` sends the hub (10.0.0.0/16), to the
+/// firewall: both directions of the gateway's connections cross it.
+Estate gateway_through_firewall(json collections, const std::string& nsg_2 = "") {
+  Estate e;
+  e.vnet("hub", "10.0.0.0/16",
+         {{"AzureBastionSubnet", "10.0.1.0/26", ""}, {"agw", "10.0.2.0/24", ""}, {"AzureFirewallSubnet", "10.0.3.0/26", ""}},
+         {{"spoke"}})
+      .vnet("spoke", "10.1.0.0/16", {{"apps", "10.1.0.0/24", ""}}, {{"hub"}})
+      .pip("pip-bastion", "20.0.0.10")
+      .pip("pip-agw", "20.0.0.20")
+      .bastion("Basic", "hub", "pip-bastion")
+      .add(gateway("hub", "agw", "pip-agw", {{"l", 80}, {"l-443", 443}}, {{"pool", {}}}, {{"s", 8080}, {"s-8443", 8443}},
+                   {{"l", "pool", "s"}, {"l-443", "pool", "s-8443"}}))
+      .nic("nic-app", "spoke", "apps", "10.1.0.4", "", {"pool"})
+      .nic("nic-2", "spoke", "apps", "10.1.0.5", nsg_2, {"pool"})
+      .add({{"id", kS + "/azureFirewalls/fw"},
+            {"name", "fw"},
+            {"type", "Microsoft.Network/azureFirewalls"},
+            {"properties",
+             {{"sku", {{"name", "AZFW_VNet"}, {"tier", "Standard"}}},
+              {"firewallPolicy", id_ref(kFwPolicy)},
+              {"ipConfigurations",
+               {{{"name", "ipc"},
+                 {"properties",
+                  {{"privateIPAddress", "10.0.3.4"}, {"subnet", id_ref(subnet_id("hub", "AzureFirewallSubnet"))}}}}}}}}})
+      .add({{"id", kFwPolicy}, {"name", "policy"}, {"type", "Microsoft.Network/firewallPolicies"}, {"properties", json::object()}})
+      .add({{"id", kFwPolicy + "/ruleCollectionGroups/rcg"},
+            {"name", "rcg"},
+            {"type", "Microsoft.Network/firewallPolicies/ruleCollectionGroups"},
+            {"properties", {{"priority", 200}, {"ruleCollections", std::move(collections)}}}});
+  route_via(e, 0, 1, "rt-agw", "10.1.0.0/16", "10.0.3.4");
+  route_via(e, 1, 0, "rt-apps", "10.0.0.0/16", "10.0.3.4");
+  return e;
+}
+
+/// The exposures of the gateway's backends (not the entry points' own, nor Bastion sessions).
+std::vector<std::string> backend_lines(const Run& r) {
+  std::vector<std::string> out;
+  for (const auto& l : lines(r)) {
+    if (l.find(" application-gateway ") != std::string::npos) out.push_back(l);
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("application gateway: a backend reached through an Azure Firewall both ways is filtered by its rules",
+          "[solver][application-gateway][firewall]") {
+  SECTION("a network rule allows 8080 from the gateway subnet: kept, the firewall hop names the rule") {
+    // 80 -> 8080 is allowed by allow-agw/agw-8080; 443 -> 8443 matches no rule: denied by default.
+    const auto r = run(gateway_through_firewall(json::array(
+        {network_collection("allow-agw", 200, "Allow", {{"agw-8080", "10.0.2.0/24", "10.1.0.0/24", {"8080"}}})})).resources);
+    REQUIRE_FALSE(r.diags.has_errors());
+    CHECK(backend_lines(r) ==
+          std::vector<std::string>{
+              "nic-2 application-gateway 80->tcp 8080 any | internet pip:pip-agw no-nsg(gateway-subnet) "
+              "agw(routing):l->8080 fw(network):allow-agw/agw-8080 no-nsg(subnet) no-nsg(nic) target",
+              "nic-app application-gateway 80->tcp 8080 any | internet pip:pip-agw no-nsg(gateway-subnet) "
+              "agw(routing):l->8080 fw(network):allow-agw/agw-8080 no-nsg(subnet) no-nsg(nic) target",
+          });
+    // The Bastion subnet takes no routes (Azure does not support them there): its sessions go straight to the
+    // spoke, whose replies to 10.0.1.0 take the route to the firewall: broken, for both NICs.
+    REQUIRE(r.a.broken.size() == 2);
+    for (const auto& b : r.a.broken) {
+      CHECK(b.via == solver::Via::kBastion);
+      CHECK(b.broken ==
+            "asymmetric routing: replies to Bastion 'bastion' (10.0.1.0) take route 'via-10.0.3.4' (10.0.0.0/16 -> "
+            "VirtualAppliance 10.0.3.4) of route table 'rt-apps', not the way the connection came, so it fails");
+    }
+  }
+  SECTION("no rule matches: denied by default, no backend exposure and no broken flow") {
+    const auto r = run(gateway_through_firewall(json::array(
+        {network_collection("allow-other", 200, "Allow", {{"web", "10.0.2.0/24", "10.1.0.0/24", {"443"}}})})).resources);
+    REQUIRE_FALSE(r.diags.has_errors());
+    CHECK(backend_lines(r).empty());
+    CHECK(lines(r).size() == 3);  // the Bastion's 443 and the gateway's two listeners
+    for (const auto& b : r.a.broken) CHECK(b.via == solver::Via::kBastion);
+  }
+  SECTION("a deny network rule before the allow takes its share; the rest passes") {
+    // deny-app (100) denies 8080 to 10.1.0.4; allow-all (200) allows 8080 and 8443 to the subnet.
+    const auto r = run(gateway_through_firewall(json::array(
+        {network_collection("deny-app", 100, "Deny", {{"no-app", "*", "10.1.0.4", {"8080"}}}),
+         network_collection("allow-all", 200, "Allow",
+                            {{"agw", "10.0.2.0/24", "10.1.0.0/24", {"8080", "8443"}}})})).resources);
+    REQUIRE_FALSE(r.diags.has_errors());
+    CHECK(backend_lines(r) ==
+          std::vector<std::string>{
+              "nic-2 application-gateway 80->tcp 8080 any | internet pip:pip-agw no-nsg(gateway-subnet) "
+              "agw(routing):l->8080 fw(network):allow-all/agw no-nsg(subnet) no-nsg(nic) target",
+              "nic-2 application-gateway 443->tcp 8443 any | internet pip:pip-agw no-nsg(gateway-subnet) "
+              "agw(routing):l-443->8443 fw(network):allow-all/agw no-nsg(subnet) no-nsg(nic) target",
+              "nic-app application-gateway 443->tcp 8443 any | internet pip:pip-agw no-nsg(gateway-subnet) "
+              "agw(routing):l-443->8443 fw(network):allow-all/agw no-nsg(subnet) no-nsg(nic) target",
+          });
+  }
+  SECTION("an application rule allows by its port, with the FQDN assumption on the hop") {
+    json app = {{"ruleCollectionType", "FirewallPolicyFilterRuleCollection"}, {"name", "apps"}, {"priority", 300},
+                {"action", {{"type", "Allow"}}},
+                {"rules", {{{"ruleType", "ApplicationRule"}, {"name", "site"}, {"sourceAddresses", {"10.0.2.0/24"}},
+                            {"protocols", {{{"protocolType", "Https"}, {"port", 8443}}}},
+                            {"targetFqdns", {"app.contoso.com"}}}}}};
+    const auto r = run(gateway_through_firewall(json::array({app})).resources);
+    REQUIRE_FALSE(r.diags.has_errors());
+    CHECK(backend_lines(r) ==
+          std::vector<std::string>{
+              "nic-2 application-gateway 443->tcp 8443 any | internet pip:pip-agw no-nsg(gateway-subnet) "
+              "agw(routing):l-443->8443 fw(application):apps/site no-nsg(subnet) no-nsg(nic) target",
+              "nic-app application-gateway 443->tcp 8443 any | internet pip:pip-agw no-nsg(gateway-subnet) "
+              "agw(routing):l-443->8443 fw(application):apps/site no-nsg(subnet) no-nsg(nic) target",
+          });
+    const auto& hop = r.a.exposures.back().path[4];
+    REQUIRE(hop.kind == Hop::Kind::kFirewall);
+    CHECK(std::string(hop.note).find("assumed to match") != std::string::npos);
+  }
+}
+
+TEST_CASE("application gateway: the firewall restricts a backend to the ports and gateway addresses it allows",
+          "[solver][application-gateway][firewall]") {
+  // The rule allows 8443 only, and only from the lower half of the gateway subnet (10.0.2.0/25): 80 -> 8080 is
+  // denied by default. nic-2's NSG admits 8080 and 8443 from the upper half (10.0.2.128/25) only, so no address
+  // the firewall lets through is admitted: nic-2 is not exposed (without the firewall it would be, on both).
+  Estate e = gateway_through_firewall(
+      json::array({network_collection("half", 200, "Allow", {{"low-half", "10.0.2.0/25", "10.1.0.0/24", {"8443"}}})}),
+      "nsg-upper");
+  e.nsg("nsg-upper", {{"upper", 100, "Allow", "10.0.2.128/25", "8080-8443"}, {"deny", 200, "Deny", "*", "*"}});
+  const auto r = run(e.resources);
+  REQUIRE_FALSE(r.diags.has_errors());
+  CHECK(backend_lines(r) == std::vector<std::string>{
+                                "nic-app application-gateway 443->tcp 8443 any | internet pip:pip-agw "
+                                "no-nsg(gateway-subnet) agw(routing):l-443->8443 fw(network):half/low-half "
+                                "no-nsg(subnet) no-nsg(nic) target",
+                            });
+  SECTION("without the firewall on the path, nic-2 is exposed on both ports") {
+    Estate direct = gateway_through_firewall(json::array(), "nsg-upper");
+    direct.nsg("nsg-upper", {{"upper", 100, "Allow", "10.0.2.128/25", "8080-8443"}, {"deny", 200, "Deny", "*", "*"}});
+    for (auto& res : direct.resources) {  // drop both route tables' associations
+      if (res["type"] == "Microsoft.Network/virtualNetworks") {
+        for (auto& sub : res["properties"]["subnets"]) sub["properties"].erase("routeTable");
+      }
+    }
+    const auto d = run(direct.resources);
+    REQUIRE_FALSE(d.diags.has_errors());
+    int nic2 = 0;
+    for (const auto& l : backend_lines(d)) nic2 += l.rfind("nic-2 ", 0) == 0 ? 1 : 0;
+    CHECK(nic2 == 2);
+  }
+}
+
+TEST_CASE("application gateway: through a firewall one way only, the backend is broken (asymmetric)",
+          "[solver][application-gateway][firewall]") {
+  SECTION("requests cross the firewall, replies come straight back") {
+    Estate e = gateway_through_firewall(json::array(
+        {network_collection("allow", 200, "Allow", {{"any", "*", "*", {"*"}}})}));
+    e.resources[1]["properties"]["subnets"][0]["properties"].erase("routeTable");  // the spoke answers directly
+    const auto r = run(e.resources);
+    REQUIRE_FALSE(r.diags.has_errors());
+    CHECK(backend_lines(r).empty());
+    std::vector<std::string> why;
+    for (const auto& b : r.a.broken) {
+      CHECK(b.via == solver::Via::kApplicationGateway);
+      why.push_back(b.broken);
+    }
+    std::sort(why.begin(), why.end());
+    why.erase(std::unique(why.begin(), why.end()), why.end());
+    CHECK(why == std::vector<std::string>{
+                     "asymmetric routing: requests from application gateway 'agw' (10.0.2.0) to 10.1.0.4 take route "
+                     "'via-10.0.3.4' (10.1.0.0/16 -> VirtualAppliance 10.0.3.4) of route table 'rt-agw', but replies "
+                     "come straight back, so the connection fails",
+                     "asymmetric routing: requests from application gateway 'agw' (10.0.2.0) to 10.1.0.5 take route "
+                     "'via-10.0.3.4' (10.1.0.0/16 -> VirtualAppliance 10.0.3.4) of route table 'rt-agw', but replies "
+                     "come straight back, so the connection fails",
+                 });
+    REQUIRE_FALSE(r.a.broken.empty());
+    CHECK(hop_text(r.m, r.a.broken[0].path[4]) == "route(forward):via-10.0.3.4");
+  }
+  SECTION("replies cross the firewall, requests go straight") {
+    Estate e = gateway_through_firewall(json::array(
+        {network_collection("allow", 200, "Allow", {{"any", "*", "*", {"*"}}})}));
+    e.resources[0]["properties"]["subnets"][1]["properties"].erase("routeTable");  // the gateway sends directly
+    const auto r = run(e.resources);
+    REQUIRE_FALSE(r.diags.has_errors());
+    CHECK(backend_lines(r).empty());
+    int gateway_broken = 0;
+    for (const auto& b : r.a.broken) {
+      if (b.via != solver::Via::kApplicationGateway) continue;
+      ++gateway_broken;
+      CHECK_THAT(b.broken, Catch::StartsWith("asymmetric routing: replies to application gateway 'agw' (10.0.2.0) take "
+                                             "route 'via-10.0.3.4' (10.0.0.0/16 -> VirtualAppliance 10.0.3.4)"));
+    }
+    CHECK(gateway_broken == 4);  // two NICs, two listeners
   }
 }

@@ -84,11 +84,13 @@ TEST_CASE("virtual WAN: hubs, connections, routing intent and route tables are i
               "routing intent sends internet traffic to "
               "'/subscriptions/s/resourcegroups/rg/providers/microsoft.network/azurefirewalls/fw-hub'; routing intent "
               "sends private traffic to "
-              "'/subscriptions/s/resourcegroups/rg/providers/microsoft.network/azurefirewalls/fw-hub'): only the "
-              "0.0.0.0/0 route that routing intent for internet traffic gives spokes with enableInternetSecurity is "
-              "applied (their replies to internet clients go to the hub); hub route tables, propagation, inter-hub "
-              "and branch routes, routing intent for private traffic, and the hub firewall's filtering and DNAT are "
-              "not modelled [unmodelled-feature]",
+              "'/subscriptions/s/resourcegroups/rg/providers/microsoft.network/azurefirewalls/fw-hub'): applied are "
+              "the 0.0.0.0/0 that routing intent or a static route of the associated route table gives spokes with "
+              "enableInternetSecurity, the routes to the hub and between spokes, routing intent for private traffic "
+              "through the hub's Azure Firewall, and the hub firewall's DNAT; not modelled are route propagation "
+              "(propagatedRouteTables, labels), static routes other than 0.0.0.0/0, the connections' static routes "
+              "(vnetRoutes), branch (VPN, ExpressRoute) and BGP routes, and routing intent to appliances other than "
+              "an Azure Firewall [unmodelled-feature]",
               "t.json: /1/properties/azureFirewall/id: warning: referenced firewall "
               "'/subscriptions/s/resourcegroups/rg/providers/microsoft.network/azurefirewalls/fw-hub' is not in the "
               "input [missing-reference]"}));
@@ -110,7 +112,12 @@ TEST_CASE("virtual WAN: hubs, connections, routing intent and route tables are i
   CHECK(m.hub_routing_intents[0].policies[0].internet);
   CHECK_FALSE(m.hub_routing_intents[0].policies[0].private_traffic);
   CHECK(m.hub_routing_intents[0].policies[1].private_traffic);
-  CHECK(m.hub_route_tables[0].routes == 1);
+  REQUIRE(m.hub_route_tables[0].routes.size() == 1);
+  const auto& route = m.hub_route_tables[0].routes[0];
+  CHECK(route.name == "all");
+  CHECK(route.destinations.size() == 1);
+  CHECK(route.destinations[0].to_string() == "0.0.0.0/0");
+  CHECK(route.next_hop.id == "/subscriptions/s/resourcegroups/rg/providers/microsoft.network/azurefirewalls/fw-hub");
 
   // The graph: spoke1 -> hub1 (connected-to), wan1 -> hub1 (contains), hub1 -> each child (contains).
   const auto spoke = m.by_key.at(m.vnets[0].key);

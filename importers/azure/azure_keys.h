@@ -218,6 +218,19 @@ inline constexpr std::string_view kMode = "mode";
 inline constexpr std::string_view kState = "state";
 inline constexpr std::string_view kListeners = "listeners";
 inline constexpr std::string_view kPrivateLinkConfigurations = "privatelinkconfigurations";
+// Virtual WAN hub routing and secured hub firewalls.
+inline constexpr std::string_view kRoutingConfiguration = "routingconfiguration";
+inline constexpr std::string_view kAssociatedRouteTable = "associatedroutetable";
+inline constexpr std::string_view kPropagatedRouteTables = "propagatedroutetables";
+inline constexpr std::string_view kIds = "ids";
+inline constexpr std::string_view kLabels = "labels";
+inline constexpr std::string_view kVnetRoutes = "vnetroutes";
+inline constexpr std::string_view kStaticRoutes = "staticroutes";
+inline constexpr std::string_view kDestinationType = "destinationtype";
+inline constexpr std::string_view kPublicIps = "publicips";
+inline constexpr std::string_view kAddresses = "addresses";
+inline constexpr std::string_view kAddress = "address";
+inline constexpr std::string_view kCount = "count";
 
 }  // namespace exposim::importers::azure::keys
 

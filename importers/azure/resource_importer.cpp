@@ -2090,6 +2090,42 @@ struct Importer::Impl {
                                                c.name));
     }
     if (auto b = get_bool(props, keys::kEnableInternetSecurity)) c.enable_internet_security = *b;
+    auto rc = get_object(props, keys::kRoutingConfiguration);
+    if (!rc) return;
+    PointerScope s(ptr, rc.key);
+    c.associated_route_table = get_ref(*rc, keys::kAssociatedRouteTable);
+    if (auto pr = get_object(*rc, keys::kPropagatedRouteTables)) {
+      PointerScope sp(ptr, pr.key);
+      c.propagated_route_tables = get_ref_list(*pr, keys::kIds);
+      for_each_text(*pr, "", keys::kLabels, [&](std::string_view t) { c.propagated_labels.emplace_back(trim(t)); });
+    }
+    auto vr = get_object(*rc, keys::kVnetRoutes);
+    if (!vr) return;
+    PointerScope sv(ptr, vr.key);
+    auto arr = get_array(*vr, keys::kStaticRoutes);
+    if (!arr) return;
+    PointerScope sa(ptr, arr.key);
+    std::size_t i = 0;
+    for (dom::element e : *arr) {
+      PointerScope item(ptr, i++);
+      dom::object o;
+      if (e.get_object().get(o) != simdjson::SUCCESS) {
+        error("invalid-type", fmt::format("static route is {}, expected an object", kind_name(e.type())));
+        continue;
+      }
+      model::HubStaticRoute r;
+      r.where = here();
+      if (auto n = get_string(o, keys::kName)) r.name = std::string(*n);
+      r.prefixes = get_prefixes(o, "", keys::kAddressPrefixes);
+      if (auto a = get_string(o, keys::kNextHopIpAddress); a && !trim(*a).empty()) {
+        if (auto ip = IpAddress::parse(trim(*a))) {
+          r.next_hop_ip = *ip;
+        } else {
+          error_at(a.key, "invalid-value", fmt::format("next hop IP address '{}' is not an IP address", *a));
+        }
+      }
+      c.static_routes.push_back(std::move(r));
+    }
   }
 
   void read_virtual_hub(model::ResourceBase base, dom::object props) {
@@ -2181,7 +2217,36 @@ struct Importer::Impl {
     model::HubRouteTable t;
     static_cast<model::ResourceBase&>(t) = std::move(base);
     if (!hub_of(t, segments::kHubRouteTables, "hub route table", t.hub)) return;
-    t.routes = array_size(props, keys::kRoutes);
+    auto arr = get_array(props, keys::kRoutes);
+    if (arr) {
+      PointerScope s(ptr, arr.key);
+      std::size_t i = 0;
+      for (dom::element e : *arr) {
+        PointerScope item(ptr, i++);
+        dom::object o;
+        if (e.get_object().get(o) != simdjson::SUCCESS) {
+          error("invalid-type", fmt::format("hub route is {}, expected an object", kind_name(e.type())));
+          continue;
+        }
+        model::HubRoute r;
+        r.where = here();
+        if (auto n = get_string(o, keys::kName)) r.name = std::string(*n);
+        // `destinationType` CIDR (the default) lists prefixes; ResourceId and Service list other things.
+        bool cidr = true;
+        if (auto dt = get_string(o, keys::kDestinationType)) cidr = iequals(trim(*dt), "cidr");
+        if (cidr) {
+          r.destinations = get_prefixes(o, "", keys::kDestinations);
+        } else {
+          for_each_text(o, "", keys::kDestinations, [&](std::string_view d) { r.other_destinations.emplace_back(trim(d)); });
+        }
+        r.next_hop = get_ref_id(o, keys::kNextHop);
+        if (!r.next_hop.set()) {
+          if (auto h = get_object(o, keys::kNextHop)) r.next_hop = get_ref(o, keys::kNextHop);
+        }
+        if (!r.next_hop.set()) error("missing-field", fmt::format("hub route '{}' has no 'nextHop'", r.name));
+        t.routes.push_back(std::move(r));
+      }
+    }
     model.hub_route_tables.push_back(std::move(t));
   }
 
@@ -2686,6 +2751,51 @@ struct Importer::Impl {
     }
   }
 
+  /// A secured hub firewall's `hubIPAddresses`: `publicIPs` (`addresses[].address`, `count`) and
+  /// `privateIPAddress`. Public addresses are not resources; a count above the listed addresses is a warning.
+  void read_hub_ip_addresses(dom::object hub, std::string_view key, model::Firewall& fw) {
+    PointerScope s(ptr, key);
+    if (auto a = get_string(hub, keys::kPrivateIpAddress); a && !trim(*a).empty()) {
+      if (auto ip = IpAddress::parse(trim(*a))) {
+        fw.hub_private_ip = *ip;
+      } else {
+        error_at(a.key, "invalid-value", fmt::format("private IP address '{}' is not an IP address", *a));
+      }
+    }
+    auto pips = get_object(hub, keys::kPublicIps);
+    if (!pips) return;
+    PointerScope sp(ptr, pips.key);
+    if (auto arr = get_array(*pips, keys::kAddresses)) {
+      PointerScope sa(ptr, arr.key);
+      std::size_t i = 0;
+      for (dom::element e : *arr) {
+        PointerScope item(ptr, i++);
+        dom::object o;
+        if (e.get_object().get(o) != simdjson::SUCCESS) {
+          error("invalid-type", fmt::format("hub public address is {}, expected an object", kind_name(e.type())));
+          continue;
+        }
+        auto a = get_string(o, keys::kAddress);
+        if (!a || trim(*a).empty()) continue;
+        if (auto ip = IpAddress::parse(trim(*a))) {
+          fw.hub_public_addresses.push_back(*ip);
+        } else {
+          error_at(a.key, "invalid-value", fmt::format("public IP address '{}' is not an IP address", *a));
+        }
+      }
+    }
+    const auto count = find_field(*pips, keys::kCount);
+    std::int64_t n = 0;
+    if (count && count->value.get_int64().get(n) == simdjson::SUCCESS && n > 0 &&
+        static_cast<std::size_t>(n) > fw.hub_public_addresses.size()) {
+      PointerScope sc(ptr, count->key);
+      warning("hub-addresses-unknown",
+              fmt::format("firewall '{}' has {} hub public IPs but the input lists {} of their addresses: DNAT through "
+                          "the others is not reported",
+                          fw.name, n, fw.hub_public_addresses.size()));
+    }
+  }
+
   void read_firewall(model::ResourceBase base, dom::object res, dom::object props, std::size_t res_mark) {
     model::Firewall fw;
     static_cast<model::ResourceBase&>(fw) = std::move(base);
@@ -2729,13 +2839,7 @@ struct Importer::Impl {
                      }
                      fw.ip_configurations.push_back(std::move(c));
                    });
-    if (auto hub = get_object(props, keys::kHubIpAddresses); hub && hub->size() > 0) {
-      PointerScope s(ptr, hub.key);
-      warning("unmodelled-feature",
-              fmt::format("firewall '{}' is a secured virtual hub firewall: its hub public addresses are not "
-                          "resources, so DNAT through them is not reported",
-                          fw.name));
-    }
+    if (auto hub = get_object(props, keys::kHubIpAddresses)) read_hub_ip_addresses(*hub, hub.key, fw);
     read_fw_collections(props, keys::kNatRuleCollections, model::FirewallRuleKind::kNat, fw.classic);
     read_fw_collections(props, keys::kNetworkRuleCollections, model::FirewallRuleKind::kNetwork, fw.classic);
     read_fw_collections(props, keys::kApplicationRuleCollections, model::FirewallRuleKind::kApplication, fw.classic);
