@@ -507,3 +507,57 @@ TEST_CASE("arm template: linked template cycles, missing files and unknown outpu
 
 }  // namespace
 }  // namespace exposim::testing
+
+// Linked deployments end to end: copy loops over a link, and diagnostics inside the linked file.
+namespace exposim::testing {
+namespace {
+
+TEST_CASE("arm template: a copy loop over a linked deployment expands the linked template once per iteration",
+          "[arm-template]") {
+  // Three iterations of one link, each giving the linked template its own name: rt-0, rt-1, rt-2.
+  const fs::path dir = linked_dir("copy");
+  write_json(dir / "rt.json", {{"$schema", kSchema},
+                               {"parameters", {{"rtName", {{"type", "string"}}}}},
+                               {"resources",
+                                {{{"type", "Microsoft.Network/routeTables"},
+                                  {"name", "[parameters('rtName')]"},
+                                  {"properties", json::object()}}}}});
+  json loop = linked("[concat('rt', copyIndex())]", {{"relativePath", "rt.json"}},
+                     {{"rtName", {{"value", "[concat('rt-', copyIndex())]"}}}});
+  loop["copy"] = {{"name", "tables"}, {"count", 3}};
+  write_json(dir / "main.json", {{"$schema", kSchema}, {"resources", {loop}}});
+  const auto e = expand_file(dir / "main.json");
+  REQUIRE_FALSE(e.diags.has_errors());
+  CHECK(ids(e) == std::vector<std::string>{kRg + "Microsoft.Network/routeTables/rt-0",
+                                           kRg + "Microsoft.Network/routeTables/rt-1",
+                                           kRg + "Microsoft.Network/routeTables/rt-2"});
+}
+
+TEST_CASE("arm template: an error in a linked template names the linked file and its pointer", "[arm-template]") {
+  const fs::path dir = linked_dir("errors");
+  write_json(dir / "modules/nsg.json",
+             {{"$schema", kSchema},
+              {"resources",
+               {{{"type", "Microsoft.Network/networkSecurityGroups"},
+                 {"name", "nsg"},
+                 {"properties",
+                  {{"securityRules",
+                    {{{"name", "ssh"},
+                      {"properties",
+                       {{"priority", 5000}, {"direction", "Inbound"}, {"access", "Allow"}, {"protocol", "Tcp"},
+                        {"sourceAddressPrefix", "*"}, {"sourcePortRange", "*"}, {"destinationAddressPrefix", "*"},
+                        {"destinationPortRange", "22"}}}}}}}}}}}});
+  write_json(dir / "main.json",
+             {{"$schema", kSchema}, {"resources", {linked("nsg", {{"relativePath", "modules/nsg.json"}})}}});
+  model::Model m;
+  model::Diagnostics d;
+  importers::import_inputs({(dir / "main.json").string()}, {}, m, d);
+  REQUIRE(d.has_errors());
+  const auto* x = find(d, "invalid-value");
+  REQUIRE(x != nullptr);
+  CHECK(x->where.file.str() == (dir / "modules/nsg.json").string());
+  CHECK(x->where.pointer == "/resources/0/properties/securityRules/0/properties/priority");
+}
+
+}  // namespace
+}  // namespace exposim::testing

@@ -612,7 +612,8 @@ class Expander {
     return (std::filesystem::path(file_).parent_path() / std::filesystem::path(relative)).lexically_normal().string();
   }
 
-  /// Reads and parses a linked file (reported when it cannot be read); nullopt then.
+  /// Reads and parses a linked file once (a copy loop may link it many times); nullopt when it cannot be read
+  /// or parsed (reported once).
   std::optional<json> load_linked(const std::string& path, const std::string& at, const std::string& name) {
     if (!options_.read_file) {
       warning(at, "linked-template-skipped",
@@ -621,9 +622,11 @@ class Expander {
                           name, path));
       return std::nullopt;
     }
-    auto text = options_.read_file(path);
-    if (!text) return std::nullopt;
-    return parse_arm_json(*text, path, diags_);
+    auto [it, fresh] = linked_files_.try_emplace(path);
+    if (fresh) {
+      if (auto text = options_.read_file(path)) it->second = parse_arm_json(*text, path, diags_);
+    }
+    return it->second;
   }
 
   /// A deployment of a linked template: read from disk (relativePath), expanded with its own parameters
@@ -827,6 +830,7 @@ class Expander {
   json outputs_ = json::object();  // Context::deployment_outputs
   std::vector<std::string> files_;  // file_key of the templates being expanded, outermost first
   int linked_depth_{0};
+  std::map<std::string, std::optional<json>> linked_files_;  // path -> parsed linked file
   bool soft_{false};            // inside a resource of a type that cannot decide exposure
   std::size_t hard_errors_{0};  // expression errors met while soft_
 };
