@@ -94,8 +94,15 @@ bool load(const InputOptions& o, std::ostream& err, model::Model& m, model::Diag
         err << fmt::format("exposim: {}: detected a deployment template, {} resources after expansion, {} modelled",
                            r.path, r.expanded, s.resources);
       } else {
-        err << fmt::format("exposim: {}: detected {} shape, {} resources", r.path,
-                           s.detected_shape.empty() ? "no" : s.detected_shape, s.resources);
+        // What each shape usually comes from (json_stream.h): the file's content decides, not its name.
+        const std::string& shape = s.detected_shape;
+        const char* source = shape == "array"   ? " (a resource list: az resource list, az CLI output)"
+                             : shape == "value" ? " (an ARM REST list response)"
+                             : shape == "data"  ? " (Resource Graph results)"
+                             : shape == "object" ? " (one resource)"
+                                                 : "";
+        err << fmt::format("exposim: {}: detected {} shape{}, {} resources", r.path, shape.empty() ? "no" : shape,
+                           source, s.resources);
       }
       for (const auto& [type, n] : s.by_type) err << fmt::format(", {} {}", n, type);
       err << '\n';

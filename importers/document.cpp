@@ -9,25 +9,15 @@
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
+#include "model/json_pointer.h"
+
 namespace exposim::importers {
 
 using nlohmann::json;
 
 namespace {
 
-std::string escape_token(std::string_view token) {
-  std::string out;
-  for (char c : token) {
-    if (c == '~') {
-      out += "~0";
-    } else if (c == '/') {
-      out += "~1";
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
+std::string escape_token(std::string_view token) { return model::escape_pointer_token(token); }
 
 /// A plain (unquoted) scalar typed by the YAML 1.2 core schema.
 json plain_scalar(const std::string& s) {

@@ -65,6 +65,7 @@ std::vector<InputReport> import_inputs(const std::vector<std::string>& paths, co
   std::vector<Kind> kinds(paths.size());
   arm::TemplateOptions template_options;
   template_options.modelled_type = [](std::string_view lower_type) { return azure::Importer::models(lower_type); };
+  template_options.read_file = [&](const std::string& path) { return read_file(path, options.max_template_bytes, diags); };
   auto add_parameters = [&](const std::string& path, bool positional) {
     auto text = read_file(path, options.max_template_bytes, diags);
     if (!text) return;
@@ -98,7 +99,6 @@ std::vector<InputReport> import_inputs(const std::vector<std::string>& paths, co
   }
 
   azure::Importer importer(model, diags, options.import);
-  std::map<std::string, std::vector<std::string>> origins;  // template path -> pointer of each expanded resource
   for (std::size_t i = 0; i < paths.size(); ++i) {
     const std::string& path = paths[i];
     if (kinds[i] == Kind::kParameters) continue;
@@ -112,14 +112,22 @@ std::vector<InputReport> import_inputs(const std::vector<std::string>& paths, co
     if (!doc) continue;
     if (!arm::is_deployment_template(*doc)) continue;
     auto expanded = arm::expand_template(*doc, path, template_options, diags);
-    json list = json::array();
-    auto& pointers = origins[path];
-    for (auto& e : expanded) {
-      list.push_back(std::move(e.resource));
-      pointers.push_back(std::move(e.pointer));
+    reports[i].expanded = expanded.size();
+    // Each run of resources from one file (the template, or a linked template) is imported under that file's
+    // name, so that diagnostics point into the file that declares the resource.
+    for (std::size_t k = 0; k < expanded.size();) {
+      const std::string file = expanded[k].file.empty() ? path : expanded[k].file;
+      json list = json::array();
+      std::vector<std::string> pointers;
+      for (; k < expanded.size() && (expanded[k].file.empty() ? path : expanded[k].file) == file; ++k) {
+        list.push_back(std::move(expanded[k].resource));
+        pointers.push_back(std::move(expanded[k].pointer));
+      }
+      const azure::ImportStats stats = importer.add_text(list.dump(), file, &pointers);
+      reports[i].stats.resources += stats.resources;
+      for (const auto& [type, n] : stats.by_type) reports[i].stats.by_type[type] += n;
+      for (const auto& [type, n] : stats.skipped_types) reports[i].stats.skipped_types[type] += n;
     }
-    reports[i].expanded = list.size();
-    reports[i].stats = importer.add_text(list.dump(), path, &pointers);
     reports[i].stats.detected_shape = "template";
   }
   importer.finish();

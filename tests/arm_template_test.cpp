@@ -301,3 +301,263 @@ TEST_CASE("arm template: a firewall DNAT to reference(pip).ipAddress and a dynam
 
 }  // namespace
 }  // namespace exposim::testing
+
+// Linked deployments (`templateLink`): relative paths read from disk, URIs and template specs warned.
+namespace exposim::testing {
+namespace {
+
+/// A fresh directory for one test's files.
+fs::path linked_dir(const std::string& name) {
+  const fs::path dir = fs::temp_directory_path() / "exposim-arm-linked-test" / name;
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  return dir;
+}
+
+void write_json(const fs::path& p, const json& doc) {
+  fs::create_directories(p.parent_path());
+  std::ofstream(p) << doc.dump(2);
+}
+
+/// Expands the template at `path` as import_inputs does (linked files read from disk).
+Expansion expand_file(const fs::path& path, json params = json::object()) {
+  Expansion e;
+  importers::arm::TemplateOptions o;
+  o.parameters = std::move(params);
+  o.subscription_id = "sub";
+  o.resource_group = "rg";
+  o.read_file = [&e](const std::string& p) -> std::optional<std::string> {
+    std::ifstream in(p, std::ios::binary);
+    if (!in) {
+      e.diags.error("file-read", {model::FileName(p), "", 0, 0}, "cannot open file");
+      return std::nullopt;
+    }
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  };
+  std::ifstream in(path);
+  const json doc = json::parse(in);
+  e.resources = importers::arm::expand_template(doc, path.string(), o, e.diags);
+  return e;
+}
+
+json linked(const std::string& name, json link, json parameters = json::object()) {
+  json props = {{"mode", "Incremental"}, {"templateLink", std::move(link)}};
+  if (!parameters.empty()) props["parameters"] = std::move(parameters);
+  return {{"type", "Microsoft.Resources/deployments"}, {"apiVersion", "2022-09-01"}, {"name", name},
+          {"properties", std::move(props)}};
+}
+
+json nsg(const std::string& name) {
+  return {{"type", "Microsoft.Network/networkSecurityGroups"}, {"name", name}, {"properties", json::object()}};
+}
+
+const std::string kRg = "/subscriptions/sub/resourceGroups/rg/providers/";
+
+TEST_CASE("arm template: linked templates by relative path, their parameters and outputs", "[arm-template]") {
+  // main.json links modules/network.json (parameters inline), which links ../shared/rt.json, resolved from
+  // modules/ to shared/rt.json, with its parameters from ../shared/rt.parameters.json. main.json then uses
+  // the network deployment's output by name and by resource id.
+  const fs::path dir = linked_dir("outputs");
+  write_json(dir / "shared/rt.json", {{"$schema", kSchema},
+                                      {"parameters", {{"rtName", {{"type", "string"}}}}},
+                                      {"resources",
+                                       {{{"type", "Microsoft.Network/routeTables"},
+                                         {"name", "[parameters('rtName')]"},
+                                         {"properties", json::object()}}}}});
+  write_json(dir / "shared/rt.parameters.json",
+             {{"$schema", "https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#"},
+              {"parameters", {{"rtName", {{"value", "rt-shared"}}}}}});
+  json rt = linked("rt", {{"relativePath", "../shared/rt.json"}});
+  rt["properties"]["parametersLink"] = {{"relativePath", "../shared/rt.parameters.json"}};
+  write_json(dir / "modules/network.json",
+             {{"$schema", kSchema},
+              {"parameters", {{"name", {{"type", "string"}}}, {"prefix", {{"type", "string"}}}}},
+              {"resources",
+               {{{"type", "Microsoft.Network/virtualNetworks"},
+                 {"name", "[parameters('name')]"},
+                 {"properties", {{"addressSpace", {{"addressPrefixes", {"[parameters('prefix')]"}}}}}}},
+                rt}},
+              {"outputs", {{"vnetName", {{"type", "string"}, {"value", "[parameters('name')]"}}}}}});
+  write_json(dir / "main.json",
+             {{"$schema", kSchema},
+              {"parameters", {{"env", {{"type", "string"}, {"defaultValue", "prod"}}}}},
+              {"resources",
+               {linked("network", {{"relativePath", "modules/network.json"}},
+                       {{"name", {{"value", "[concat(parameters('env'), '-vnet')]"}}},
+                        {"prefix", {{"value", "10.20.0.0/16"}}}}),
+                nsg("[concat('nsg-', reference('network').outputs.vnetName.value)]"),
+                nsg("[concat('by-id-', reference(resourceId('Microsoft.Resources/deployments', 'network'), "
+                    "'2022-09-01').outputs.vnetName.value)]")}}});
+  const auto e = expand_file(dir / "main.json");
+  INFO(e.diags.items().size());
+  REQUIRE_FALSE(e.diags.has_errors());
+  CHECK(ids(e) == std::vector<std::string>{kRg + "Microsoft.Network/virtualNetworks/prod-vnet",
+                                           kRg + "Microsoft.Network/routeTables/rt-shared",
+                                           kRg + "Microsoft.Network/networkSecurityGroups/nsg-prod-vnet",
+                                           kRg + "Microsoft.Network/networkSecurityGroups/by-id-prod-vnet"});
+  REQUIRE(e.resources.size() == 4);
+  // Each resource names the file that declares it and its pointer there.
+  CHECK(e.resources[0].file == (dir / "modules/network.json").string());
+  CHECK(e.resources[0].pointer == "/resources/0");
+  CHECK(e.resources[0].resource["properties"]["addressSpace"]["addressPrefixes"][0] == "10.20.0.0/16");
+  CHECK(e.resources[1].file == (dir / "shared/rt.json").string());
+  CHECK(e.resources[1].pointer == "/resources/0");
+  CHECK(e.resources[2].file == (dir / "main.json").string());
+  CHECK(e.resources[2].pointer == "/resources/1");
+  CHECK(find(e.diags, "unresolved-expression") == nullptr);
+}
+
+TEST_CASE("arm template: linked templates by URI and template specs are skipped with a warning", "[arm-template]") {
+  const fs::path dir = linked_dir("uri");
+  // _artifactsLocation defaults to deployment().properties.templateLink.uri (the placeholder): a URI under it is
+  // a file next to the template, SAS token dropped.
+  write_json(dir / "nested/nsg.json", {{"$schema", kSchema}, {"resources", {nsg("from-artifacts")}}});
+  write_json(dir / "main.json",
+             {{"$schema", kSchema},
+              {"parameters",
+               {{"_artifactsLocation", {{"type", "string"}, {"defaultValue", "[deployment().properties.templateLink.uri]"}}},
+                {"_artifactsLocationSasToken", {{"type", "securestring"}, {"defaultValue", ""}}}}},
+              {"resources",
+               {linked("remote", {{"uri", "https://example.com/templates/vnet.json"}}),
+                linked("spec", {{"id", "/subscriptions/sub/resourceGroups/specs/providers/Microsoft.Resources/"
+                                       "templateSpecs/fw/versions/1.0"}}),
+                linked("artifacts", {{"uri", "[uri(parameters('_artifactsLocation'), concat('nested/nsg.json', "
+                                             "parameters('_artifactsLocationSasToken')))]"}})}}});
+  const auto e = expand_file(dir / "main.json");
+  REQUIRE_FALSE(e.diags.has_errors());
+  std::vector<std::string> skipped;
+  for (const auto& d : e.diags.items()) {
+    if (d.code == "linked-template-skipped") skipped.push_back(d.where.pointer + ": " + d.message);
+  }
+  CHECK(skipped ==
+        std::vector<std::string>{
+            "/resources/0/properties/templateLink/uri: deployment 'remote' links its template by URI "
+            "'https://example.com/templates/vnet.json': exposim does not fetch URIs; its resources are not analysed, "
+            "so exposure they create is not reported",
+            "/resources/1/properties/templateLink/id: deployment 'spec' deploys the template spec "
+            "'/subscriptions/sub/resourceGroups/specs/providers/Microsoft.Resources/templateSpecs/fw/versions/1.0': "
+            "template specs are not read; its resources are not analysed, so exposure they create is not reported"});
+  // Only the template next to main.json is expanded.
+  CHECK(ids(e) == std::vector<std::string>{kRg + "Microsoft.Network/networkSecurityGroups/from-artifacts"});
+  CHECK(e.resources[0].file == (dir / "nested/nsg.json").string());
+}
+
+TEST_CASE("arm template: linked template cycles, missing files and unknown outputs are reported", "[arm-template]") {
+  const fs::path dir = linked_dir("cycle");
+  write_json(dir / "a.json", {{"$schema", kSchema}, {"resources", {nsg("in-a"), linked("to-b", {{"relativePath", "b.json"}})}}});
+  write_json(dir / "b.json",
+             {{"$schema", kSchema}, {"resources", {nsg("in-b"), linked("back-to-a", {{"relativePath", "./a.json"}})}}});
+  auto e = expand_file(dir / "a.json");
+  const auto* d = find(e.diags, "linked-template-cycle");
+  REQUIRE(d != nullptr);
+  CHECK(d->severity == model::Severity::kError);
+  CHECK(d->where.file.str() == (dir / "b.json").string());
+  CHECK(d->where.pointer == "/resources/1/properties/templateLink");
+  CHECK(d->message == fmt::format("deployment 'back-to-a' links '{}', which is already being expanded (a cycle of "
+                                  "linked templates)",
+                                  (dir / "a.json").string()));
+  CHECK(ids(e) == std::vector<std::string>{kRg + "Microsoft.Network/networkSecurityGroups/in-a",
+                                           kRg + "Microsoft.Network/networkSecurityGroups/in-b"});
+
+  write_json(dir / "missing.json", {{"$schema", kSchema}, {"resources", {linked("gone", {{"relativePath", "nope/x.json"}})}}});
+  e = expand_file(dir / "missing.json");
+  d = find(e.diags, "file-read");
+  REQUIRE(d != nullptr);
+  CHECK(d->where.file.str() == (dir / "nope/x.json").string());
+
+  // A linked template that is not a deployment template, and an absolute path.
+  write_json(dir / "params.json",
+             {{"$schema", "https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#"},
+              {"parameters", json::object()}});
+  write_json(dir / "wrong.json", {{"$schema", kSchema},
+                                  {"resources",
+                                   {linked("params", {{"relativePath", "params.json"}}),
+                                    linked("abs", {{"relativePath", "/etc/x.json"}})}}});
+  e = expand_file(dir / "wrong.json");
+  std::vector<std::string> got;
+  for (const auto& x : e.diags.items()) {
+    if (x.severity == model::Severity::kError) got.push_back(x.code + " " + x.where.pointer);
+  }
+  std::sort(got.begin(), got.end());
+  CHECK(got == std::vector<std::string>{"invalid-value /resources/1/properties/templateLink/relativePath",
+                                        "unexpected-shape /$schema"});
+
+  // An output only known at deployment: the reference stays unknown, with a warning where it is used.
+  write_json(dir / "pip.json",
+             {{"$schema", kSchema},
+              {"resources", json::array()},
+              {"outputs", {{"ip", {{"type", "string"}, {"value", "[reference('pip').ipAddress]"}}}}}});
+  json user = {{"type", "Microsoft.Network/routeTables"},
+               {"name", "rt"},
+               {"properties",
+                {{"routes",
+                  {{{"name", "r"},
+                    {"properties",
+                     {{"addressPrefix", "0.0.0.0/0"},
+                      {"nextHopType", "VirtualAppliance"},
+                      {"nextHopIpAddress", "[reference('pipdep').outputs.ip.value]"}}}}}}}}};
+  write_json(dir / "uses.json",
+             {{"$schema", kSchema}, {"resources", {linked("pipdep", {{"relativePath", "pip.json"}}), user}}});
+  e = expand_file(dir / "uses.json");
+  CHECK_FALSE(e.diags.has_errors());
+  d = find(e.diags, "unresolved-expression");
+  REQUIRE(d != nullptr);
+  CHECK(d->where.pointer == "/resources/1/properties/routes/0/properties/nextHopIpAddress");
+}
+
+}  // namespace
+}  // namespace exposim::testing
+
+// Linked deployments end to end: copy loops over a link, and diagnostics inside the linked file.
+namespace exposim::testing {
+namespace {
+
+TEST_CASE("arm template: a copy loop over a linked deployment expands the linked template once per iteration",
+          "[arm-template]") {
+  // Three iterations of one link, each giving the linked template its own name: rt-0, rt-1, rt-2.
+  const fs::path dir = linked_dir("copy");
+  write_json(dir / "rt.json", {{"$schema", kSchema},
+                               {"parameters", {{"rtName", {{"type", "string"}}}}},
+                               {"resources",
+                                {{{"type", "Microsoft.Network/routeTables"},
+                                  {"name", "[parameters('rtName')]"},
+                                  {"properties", json::object()}}}}});
+  json loop = linked("[concat('rt', copyIndex())]", {{"relativePath", "rt.json"}},
+                     {{"rtName", {{"value", "[concat('rt-', copyIndex())]"}}}});
+  loop["copy"] = {{"name", "tables"}, {"count", 3}};
+  write_json(dir / "main.json", {{"$schema", kSchema}, {"resources", {loop}}});
+  const auto e = expand_file(dir / "main.json");
+  REQUIRE_FALSE(e.diags.has_errors());
+  CHECK(ids(e) == std::vector<std::string>{kRg + "Microsoft.Network/routeTables/rt-0",
+                                           kRg + "Microsoft.Network/routeTables/rt-1",
+                                           kRg + "Microsoft.Network/routeTables/rt-2"});
+}
+
+TEST_CASE("arm template: an error in a linked template names the linked file and its pointer", "[arm-template]") {
+  const fs::path dir = linked_dir("errors");
+  write_json(dir / "modules/nsg.json",
+             {{"$schema", kSchema},
+              {"resources",
+               {{{"type", "Microsoft.Network/networkSecurityGroups"},
+                 {"name", "nsg"},
+                 {"properties",
+                  {{"securityRules",
+                    {{{"name", "ssh"},
+                      {"properties",
+                       {{"priority", 5000}, {"direction", "Inbound"}, {"access", "Allow"}, {"protocol", "Tcp"},
+                        {"sourceAddressPrefix", "*"}, {"sourcePortRange", "*"}, {"destinationAddressPrefix", "*"},
+                        {"destinationPortRange", "22"}}}}}}}}}}}});
+  write_json(dir / "main.json",
+             {{"$schema", kSchema}, {"resources", {linked("nsg", {{"relativePath", "modules/nsg.json"}})}}});
+  model::Model m;
+  model::Diagnostics d;
+  importers::import_inputs({(dir / "main.json").string()}, {}, m, d);
+  REQUIRE(d.has_errors());
+  const auto* x = find(d, "invalid-value");
+  REQUIRE(x != nullptr);
+  CHECK(x->where.file.str() == (dir / "modules/nsg.json").string());
+  CHECK(x->where.pointer == "/resources/0/properties/securityRules/0/properties/priority");
+}
+
+}  // namespace
+}  // namespace exposim::testing

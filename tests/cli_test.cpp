@@ -151,8 +151,8 @@ TEST_CASE("verbose mode (--verbose) says what shape each file has", "[cli]") {
   auto r = run_exposim({"analyze", example("restricted-admin/resource-graph.json"), example("web-https-only/estate.json"),
                     "--verbose"});
   CHECK(r.code == 0);
-  CHECK_THAT(r.err, Catch::Contains("resource-graph.json: detected data shape, 7 resources"));
-  CHECK_THAT(r.err, Catch::Contains("estate.json: detected value shape"));
+  CHECK_THAT(r.err, Catch::Contains("resource-graph.json: detected data shape (Resource Graph results), 7 resources"));
+  CHECK_THAT(r.err, Catch::Contains("estate.json: detected value shape (an ARM REST list response)"));
 }
 
 TEST_CASE("explain prints one line per hop, then the verdict; exit 0 whatever the verdict", "[cli]") {

@@ -441,3 +441,221 @@ TEST_CASE("firewall: traffic crossing the firewall by a route meets network rule
 
 }  // namespace
 }  // namespace exposim::testing
+
+// Legacy firewall policy rule groups (`firewallPolicies/ruleGroups`, apiVersion 2019-06-01 to 2020-04-01):
+// each legacy rule is a collection (priority, action), its conditions are rules.
+namespace exposim::testing {
+namespace {
+
+json rule_group(const std::string& pid, const std::string& name, int priority, json rules) {
+  return {{"id", pid + "/ruleGroups/" + name},
+          {"name", name},
+          {"type", "Microsoft.Network/firewallPolicies/ruleGroups"},
+          {"properties", {{"priority", priority}, {"rules", std::move(rules)}}}};
+}
+
+json legacy_nat(const std::string& name, int priority, json sources, const std::string& port, const std::string& to,
+                const std::string& to_port) {
+  return {{"name", name},
+          {"priority", priority},
+          {"ruleType", "FirewallPolicyNatRule"},
+          {"action", {{"type", "Dnat"}}},
+          {"ruleCondition",
+           {{"name", "DNATRule"},
+            {"ruleConditionType", "NetworkRuleCondition"},
+            {"ipProtocols", {"TCP"}},
+            {"sourceAddresses", std::move(sources)},
+            {"destinationAddresses", {"20.1.1.1"}},
+            {"destinationPorts", {port}}}},
+          {"translatedAddress", to},
+          {"translatedPort", to_port}};
+}
+
+json legacy_filter(const std::string& name, int priority, const std::string& action, json conditions) {
+  return {{"name", name},
+          {"priority", priority},
+          {"ruleType", "FirewallPolicyFilterRule"},
+          {"action", {{"type", action}}},
+          {"ruleConditions", std::move(conditions)}};
+}
+
+Estate with_legacy(json rules) {
+  Estate e;
+  e.extra.push_back(policy(kPolicy, "policy"));
+  e.extra.push_back(rule_group(kPolicy, "legacy", 200, std::move(rules)));
+  return e;
+}
+
+TEST_CASE("firewall: legacy rule groups, DNAT in group then rule priority order", "[firewall]") {
+  // Group `legacy` (priority 200): `ssh-partner` (rule priority 300, 52.40.0.0/16, 2222 -> 10.1.1.4:22) declared
+  // before `ssh-all` (priority 100, *, 2222 -> 10.1.1.4:2200). Group `early` (priority 100) holds `early-ssh`
+  // (rule priority 65000, 81.2.69.0/24, 2222 -> 10.1.1.4:2201). Groups go by their priority, then rules by
+  // theirs: early-ssh takes 81.2.69.0/24, ssh-all the rest of the internet, ssh-partner nothing.
+  Estate e = with_legacy(json::array({legacy_nat("ssh-partner", 300, {"52.40.0.0/16"}, "2222", "10.1.1.4", "22"),
+                                      legacy_nat("ssh-all", 100, {"*"}, "2222", "10.1.1.4", "2200")}));
+  e.extra.push_back(rule_group(kPolicy, "early", 100,
+                               json::array({legacy_nat("early-ssh", 65000, {"81.2.69.0/24"}, "2222", "10.1.1.4", "2201")})));
+  e.nsg_rules[0]["properties"]["destinationPortRange"] = "*";
+  const auto r = run(e.text());
+  REQUIRE_FALSE(r.diags.has_errors());
+  const auto& groups = r.model.firewall_policies[0].groups;
+  REQUIRE(groups.size() == 2);
+  CHECK(groups[0].collections.size() == 2);
+  CHECK(groups[0].collections[0].kind == model::FirewallRuleKind::kNat);
+  CHECK(groups[0].collections[0].action == model::FirewallAction::kDnat);
+  CHECK(groups[0].collections[0].rules[0].translated_port == 22);
+  auto vm = of(r.analysis.exposures, false);
+  REQUIRE(vm.size() == 2);
+  std::sort(vm.begin(), vm.end(), [&](const Exposure* a, const Exposure* b) { return rule_name(r, *a) < rule_name(r, *b); });
+  CHECK(rule_name(r, *vm[0]) == "early-ssh");
+  CHECK(model::to_cidr_strings(vm[0]->sources) == std::vector<std::string>{"81.2.69.0/24"});
+  CHECK(model::to_string(vm[0]->entry_ports) == "2222");
+  CHECK(model::to_string(vm[0]->ports) == "2201");
+  CHECK(rule_name(r, *vm[1]) == "ssh-all");
+  CHECK(model::to_string(vm[1]->ports) == "2200");
+  CHECK_FALSE(vm[1]->sources.intersects(vm[0]->sources));
+  CHECK(vm[1]->sources.unite(vm[0]->sources) ==
+        r.analysis.internet.intersect(model::to_set(*model::IpPrefix::parse("0.0.0.0/0"))));
+}
+
+TEST_CASE("firewall: legacy filter rules, network conditions before application conditions", "[firewall]") {
+  // `apps` (priority 100, Allow): an application condition, HTTP 8000 from 10.0.3.0/24. `web` (200, Allow):
+  // TCP 22 and 443 from 10.0.3.0/24 to 10.1.1.0/24. `deny-ssh` (150, Deny): TCP 22 from anywhere to
+  // 10.1.0.0/16. Network rules go first whatever the priorities, and among them deny-ssh (150) before web
+  // (200): 22 is denied, 443 allowed, then 8000 by the application rule (assumed: FQDNs), the rest denied.
+  json app = {{"name", "site"},
+              {"ruleConditionType", "ApplicationRuleCondition"},
+              {"sourceAddresses", {"10.0.3.0/24"}},
+              {"protocols", {{{"protocolType", "Http"}, {"port", 8000}}}},
+              {"targetFqdns", {"app.contoso.com"}}};
+  auto net = [](const std::string& name, json sources, const std::string& to, json ports) {
+    return json{{"name", name},          {"ruleConditionType", "NetworkRuleCondition"},
+                {"ipProtocols", {"TCP"}}, {"sourceAddresses", std::move(sources)},
+                {"destinationAddresses", {to}}, {"destinationPorts", std::move(ports)}};
+  };
+  Estate e = with_legacy(json::array(
+      {legacy_filter("apps", 100, "Allow", json::array({app})),
+       legacy_filter("web", 200, "Allow", json::array({net("web", {"10.0.3.0/24"}, "10.1.1.0/24", {"22", "443"})})),
+       legacy_filter("deny-ssh", 150, "Deny", json::array({net("ssh", {"*"}, "10.1.0.0/16", {"22"})}))}));
+  const auto r = run(e.text());
+  REQUIRE_FALSE(r.diags.has_errors());
+  const auto& fw = r.model.firewalls[0];
+  const solver::PacketSet arriving(solver::Cube{model::to_set(*model::IpPrefix::parse("10.0.3.0/24")),
+                                                model::to_set(*model::IpAddress::parse("10.1.1.4")),
+                                                tcp_udp(), model::PortSet::all(), model::PortSet::all()});
+  std::vector<std::string> got;
+  for (const auto& d : solver::filter_through_firewall(r.model, fw, arriving)) {
+    const std::string name = d.position >= 0 ? solver::rule_at(r.model, fw, fw.order[d.position]).name : "default";
+    got.push_back(name + (d.allow ? " allow " : " deny ") + model::to_string(d.packets.destination_ports()) +
+                  (d.assumed ? " assumed" : ""));
+  }
+  CHECK(got == std::vector<std::string>{"ssh deny 22", "web allow 443", "site allow 8000 assumed",
+                                        "default deny 0-65535"});
+  // No DNAT rule: nothing reaches the VM from the internet through the firewall.
+  CHECK(of(r.analysis.exposures, false).empty());
+}
+
+TEST_CASE("firewall: malformed legacy rule groups are reported with their pointers", "[firewall]") {
+  auto first = [](const model::Diagnostics& d, const std::string& code) -> const model::Diagnostic* {
+    for (const auto& x : d.items()) {
+      if (x.code == code) return &x;
+    }
+    return nullptr;
+  };
+  json ok = legacy_nat("ssh", 100, {"*"}, "2222", "10.1.1.4", "22");
+  SECTION("a NAT rule without a translated address") {
+    json rule = ok;
+    rule.erase("translatedAddress");
+    const auto r = run(with_legacy(json::array({rule})).text());
+    const auto* d = first(r.diags, "missing-field");
+    REQUIRE(d != nullptr);
+    CHECK(d->where.pointer == "/value/8/properties/rules/0");
+    CHECK(d->message == "DNAT rule 'ssh' has no 'translatedAddress' or 'translatedFqdn'");
+  }
+  SECTION("a NAT rule with an application condition") {
+    json rule = ok;
+    rule["ruleCondition"]["ruleConditionType"] = "ApplicationRuleCondition";
+    const auto r = run(with_legacy(json::array({rule})).text());
+    const auto* d = first(r.diags, "invalid-value");
+    REQUIRE(d != nullptr);
+    CHECK(d->where.pointer == "/value/8/properties/rules/0/ruleCondition/ruleConditionType");
+    CHECK(d->message ==
+          "rule condition type 'ApplicationRuleCondition' is not NetworkRuleCondition (a NAT rule's condition)");
+  }
+  SECTION("a NAT rule without its condition") {
+    json rule = ok;
+    rule.erase("ruleCondition");
+    const auto r = run(with_legacy(json::array({rule})).text());
+    const auto* d = first(r.diags, "missing-field");
+    REQUIRE(d != nullptr);
+    CHECK(d->where.pointer == "/value/8/properties/rules/0");
+    CHECK(d->message == "NAT rule 'ssh' has no 'ruleCondition'");
+  }
+  SECTION("a rule type of today's schema") {
+    json rule = ok;
+    rule["ruleType"] = "NatRule";
+    const auto r = run(with_legacy(json::array({rule})).text());
+    const auto* d = first(r.diags, "invalid-value");
+    REQUIRE(d != nullptr);
+    CHECK(d->where.pointer == "/value/8/properties/rules/0/ruleType");
+    CHECK(d->message == "rule type 'NatRule' is not FirewallPolicyNatRule or FirewallPolicyFilterRule");
+  }
+  SECTION("a rule priority out of range") {
+    json rule = ok;
+    rule["priority"] = 99;
+    const auto r = run(with_legacy(json::array({rule})).text());
+    const auto* d = first(r.diags, "invalid-value");
+    REQUIRE(d != nullptr);
+    CHECK(d->where.pointer == "/value/8/properties/rules/0/priority");
+    CHECK(d->message == "firewall policy rule 'ssh': priority is not an integer in 100..65000");
+  }
+  SECTION("a group without a priority") {
+    Estate e = with_legacy(json::array({ok}));
+    e.extra[1]["properties"].erase("priority");
+    const auto r = run(e.text());
+    const auto* d = first(r.diags, "missing-field");
+    REQUIRE(d != nullptr);
+    CHECK(d->where.pointer == "/value/8/properties");
+    CHECK(d->message == "rule group 'legacy' has no 'priority'");
+  }
+  SECTION("a filter condition without its type, and a wrong filter action") {
+    json rule = legacy_filter("web", 200, "Allow", json::array({json{{"name", "c"}, {"ipProtocols", {"TCP"}}}}));
+    auto r = run(with_legacy(json::array({rule})).text());
+    const auto* d = first(r.diags, "missing-field");
+    REQUIRE(d != nullptr);
+    CHECK(d->where.pointer == "/value/8/properties/rules/0/ruleConditions/0");
+    CHECK(d->message == "rule condition has no 'ruleConditionType'");
+    rule["action"]["type"] = "Dnat";
+    r = run(with_legacy(json::array({rule})).text());
+    d = first(r.diags, "invalid-value");
+    REQUIRE(d != nullptr);
+    CHECK(d->where.pointer == "/value/8/properties/rules/0");
+    CHECK(d->message == "filter rule 'web': action 'Dnat' is not Allow, Deny or Alert");
+  }
+  SECTION("SNAT and Alert are warnings; Alert counts as Allow") {
+    json snat = ok;
+    snat["action"]["type"] = "SNAT";
+    json alert = legacy_filter("watch", 300, "Alert ", json::array());
+    const auto r = run(with_legacy(json::array({snat, alert})).text());
+    CHECK_FALSE(r.diags.has_errors());
+    std::vector<std::string> got;
+    for (const auto& x : r.diags.items()) {
+      if (x.code == "unmodelled-feature") got.push_back(x.where.pointer);
+    }
+    CHECK(got == std::vector<std::string>{"/value/8/properties/rules/0", "/value/8/properties/rules/1"});
+    REQUIRE(r.model.firewall_policies[0].groups.size() == 1);
+    REQUIRE(r.model.firewall_policies[0].groups[0].collections.size() == 1);
+    CHECK(r.model.firewall_policies[0].groups[0].collections[0].action == model::FirewallAction::kAllow);
+    CHECK(of(r.analysis.exposures, false).empty());
+  }
+  SECTION("wrong types never crash") {
+    json rule = ok;
+    rule["ruleCondition"] = json::array({1, 2});
+    json bad = legacy_filter("f", 100, "Allow", "nope");
+    const auto r = run(with_legacy(json::array({rule, bad, 7, nullptr})).text());
+    CHECK(r.diags.has_errors());
+  }
+}
+
+}  // namespace
+}  // namespace exposim::testing

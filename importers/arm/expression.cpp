@@ -10,6 +10,8 @@
 #include <limits>
 #include <utility>
 
+#include "model/json_pointer.h"
+
 namespace exposim::importers::arm {
 
 std::string to_string(const Error& e) {
@@ -363,16 +365,6 @@ Result Evaluator::eval_string_at(std::string_view text, std::size_t depth) {
   return r;
 }
 
-namespace {
-void append_pointer(std::string& pointer, std::string_view token) {
-  pointer.push_back('/');
-  for (char ch : token) {
-    if (ch == '~') pointer += "~0";
-    else if (ch == '/') pointer += "~1";
-    else pointer.push_back(ch);
-  }
-}
-}  // namespace
 
 Result Evaluator::eval_json(const Json& value, std::size_t depth, std::vector<UnknownLeaf>* unknowns,
                             std::string* pointer) {
@@ -381,7 +373,7 @@ Result Evaluator::eval_json(const Json& value, std::size_t depth, std::vector<Un
   auto element = [&](const Json& v, std::initializer_list<std::string_view> tokens, auto&& evaluate) -> Result {
     std::size_t mark = pointer ? pointer->size() : 0;
     if (pointer)
-      for (auto token : tokens) append_pointer(*pointer, token);
+      for (auto token : tokens) model::append_pointer_token(*pointer, token);
     Result r = evaluate(v);
     if (pointer) {
       if (r.error && r.error->pointer.empty()) r.error->pointer = *pointer;
@@ -822,6 +814,20 @@ Result Evaluator::eval_call(const Node& n, std::string_view expr, std::size_t de
   if (name == "reference" || name.rfind("list", 0) == 0 || name == "utcnow" || name == "newguid" ||
       name == "pickzones") {
     if (first_unknown) return *first_unknown;
+    if (name == "reference" && argc >= 1 && context_.deployment_outputs != nullptr && results[0].value.is_string()) {
+      // A nested or linked deployment of this expansion whose outputs are known: by name, or by resource id.
+      std::string target = detail::lower(results[0].value.get_ref<const std::string&>());
+      while (!target.empty() && target.back() == '/') target.pop_back();
+      const std::string_view marker = "microsoft.resources/deployments/";
+      if (const auto at = target.rfind(marker); at != std::string::npos) {
+        target.erase(0, at + marker.size());
+      }
+      if (target.find('/') == std::string::npos) {
+        if (const auto it = context_.deployment_outputs->find(target); it != context_.deployment_outputs->end()) {
+          return Result::of(*it);
+        }
+      }
+    }
     std::string reason = n.text;
     reason += '(';
     for (std::size_t i = 0; i < argc; ++i) {

@@ -97,6 +97,10 @@ struct Context {
   std::string deployment_name{kPlaceholderDeployment};
   /// Current copy-loop indices by loop name; the key "" is the unnamed loop that `copyIndex()` refers to.
   std::map<std::string, std::int64_t> copy_indices;
+  /// Nested and linked deployments whose outputs are known: lowercase deployment name -> `{"outputs": {name:
+  /// {"type", "value"}}}`, what `reference(<deployment>)` returns (by name or by resource id). Not owned; may
+  /// grow while evaluators exist. nullptr or a name not listed: `reference()` is unknown as usual.
+  const Json* deployment_outputs = nullptr;
 };
 
 /// Hard caps against hostile input.

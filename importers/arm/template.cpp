@@ -4,14 +4,16 @@
 #include <algorithm>
 #include <cctype>
 #include <map>
-#include <optional>
+#include <filesystem>
 #include <functional>
+#include <optional>
 #include <set>
 
 #include <fmt/format.h>
 
 #include "importers/arm/expression.h"
 #include "model/ip.h"
+#include "model/json_pointer.h"
 
 namespace exposim::importers::arm {
 namespace {
@@ -28,19 +30,7 @@ bool ends_with_ci(std::string_view text, std::string_view suffix) {
 /// The member of `o` named `key` (case-insensitively), or nullptr.
 const json* member(const json& o, std::string_view key) { return detail::find_key(o, key); }
 
-std::string escape_token(std::string_view t) {
-  std::string out;
-  for (char c : t) {
-    if (c == '~') {
-      out += "~0";
-    } else if (c == '/') {
-      out += "~1";
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
+std::string escape_token(std::string_view t) { return model::escape_pointer_token(t); }
 
 std::vector<std::string> split(std::string_view s, char sep) {
   std::vector<std::string> out;
@@ -104,6 +94,8 @@ class Expander {
     if (!options_.subscription_id.empty()) context.subscription_id = options_.subscription_id;
     if (!options_.resource_group.empty()) context.resource_group = options_.resource_group;
     if (!options_.location.empty()) context.location = options_.location;
+    context.deployment_outputs = &outputs_;
+    files_.push_back(file_key(file_));
     if (!prepare(doc, options_.parameters, "", context)) return {};
     Evaluator ev(context);
     if (const json* resources = member(doc, "resources")) expand_list(ev, *resources, "/resources", "", "", 0);
@@ -113,7 +105,11 @@ class Expander {
 
  private:
   void report(model::Severity s, const std::string& pointer, std::string code, std::string message) {
-    diags_.add({s, std::move(code), {model::FileName(file_), pointer, 0, 0}, std::move(message)});
+    report(s, file_, pointer, std::move(code), std::move(message));
+  }
+  void report(model::Severity s, const std::string& file, const std::string& pointer, std::string code,
+              std::string message) {
+    diags_.add({s, std::move(code), {model::FileName(file), pointer, 0, 0}, std::move(message)});
   }
   void error(const std::string& pointer, std::string code, std::string message) {
     report(model::Severity::kError, pointer, std::move(code), std::move(message));
@@ -325,7 +321,7 @@ class Expander {
     } soft(*this, options_.modelled_type && ltype != "microsoft.resources/deployments" && !options_.modelled_type(ltype));
     const std::size_t errors_before = hard_errors_;
     if (ltype == "microsoft.resources/deployments") {
-      nested_deployment(ev, r, at, depth);
+      nested_deployment(ev, r, at, names.back(), depth);
       return;
     }
     if (ltype == "microsoft.resources/resourcegroups") return;  // the scope of nested deployments
@@ -346,7 +342,7 @@ class Expander {
     }
     if (!member(res, "location")) res["location"] = ev.context().location;
     if (soft_ && hard_errors_ != errors_before) return;  // an unmodelled resource with a bad expression: left out
-    out_.push_back(ExpandedResource{std::move(res), at});
+    out_.push_back(ExpandedResource{std::move(res), at, file_});
     if (const json* children = member(r, "resources")) {
       expand_list(ev, *children, at + "/resources", full_type, full_name, depth + 1);
     }
@@ -441,15 +437,20 @@ class Expander {
     }
   }
 
-  /// Microsoft.Resources/deployments: an inline template (inner or outer scope) or a template linked by a
-  /// relative path (not fetched: warned).
-  void nested_deployment(Evaluator& ev, const json& r, const std::string& at, int depth) {
+  /// Microsoft.Resources/deployments: an inline template (inner or outer scope) or a linked one (`templateLink`).
+  void nested_deployment(Evaluator& ev, const json& r, const std::string& at, const std::string& name, int depth) {
     const json* props = member(r, "properties");
     const json* tmpl = props != nullptr ? member(*props, "template") : nullptr;
+    const json* link = props != nullptr ? member(*props, "templateLink") : nullptr;
+    if ((tmpl == nullptr || !tmpl->is_object()) && link != nullptr && link->is_object()) {
+      linked_deployment(ev, r, *props, *link, at, name, depth);
+      return;
+    }
     if (tmpl == nullptr || !tmpl->is_object()) {
       warning(at, "unmodelled-feature",
-              "nested deployment without an inline template (templateLink) is not expanded: its resources are not "
-              "analysed");
+              fmt::format("deployment '{}' has neither an inline 'template' nor a 'templateLink': nothing of it is "
+                          "analysed",
+                          name));
       return;
     }
     bool inner = false;
@@ -459,7 +460,29 @@ class Expander {
       }
     }
     const std::string tat = at + "/properties/template";
+    Context context = deployment_context(ev, r, name);
+    if (!inner) {
+      // Outer scope: the nested template's expressions see the parent's parameters and variables.
+      Evaluator outer(context);
+      if (const json* resources = member(*tmpl, "resources")) expand_list(outer, *resources, tat + "/resources", "", "", depth + 1);
+      record_outputs(outer, *tmpl, tat, name);
+      return;
+    }
+    // Inner scope: its own parameters, given by the deployment's `parameters` evaluated in the parent.
+    json given = inline_parameters(ev, *props, at);
+    context.copy_indices.clear();
+    context.variables = json::object();
+    if (!prepare(*tmpl, given, tat, context)) return;
+    Evaluator nested(context);
+    if (const json* resources = member(*tmpl, "resources")) expand_list(nested, *resources, tat + "/resources", "", "", depth + 1);
+    record_outputs(nested, *tmpl, tat, name);
+  }
+
+  /// The scope of a deployment's resources: the parent's, with the deployment's `resourceGroup` and
+  /// `subscriptionId` when given, and its name for deployment().
+  Context deployment_context(Evaluator& ev, const json& r, const std::string& name) {
     Context context = ev.context();
+    context.deployment_name = name;
     if (const json* rg = member(r, "resourceGroup")) {
       Result v = ev.evaluate_json(*rg);
       if (v.known() && v.value.is_string()) context.resource_group = v.value.get<std::string>();
@@ -468,15 +491,13 @@ class Expander {
       Result v = ev.evaluate_json(*sub);
       if (v.known() && v.value.is_string()) context.subscription_id = v.value.get<std::string>();
     }
-    if (!inner) {
-      // Outer scope: the nested template's expressions see the parent's parameters and variables.
-      Evaluator outer(context);
-      if (const json* resources = member(*tmpl, "resources")) expand_list(outer, *resources, tat + "/resources", "", "", depth + 1);
-      return;
-    }
-    // Inner scope: its own parameters, given by the deployment's `parameters` evaluated in the parent.
+    return context;
+  }
+
+  /// The deployment's `parameters` ({name: {value}}), evaluated in the parent.
+  json inline_parameters(Evaluator& ev, const json& props, const std::string& at) {
     json given = json::object();
-    if (const json* params = member(*props, "parameters"); params != nullptr && params->is_object()) {
+    if (const json* params = member(props, "parameters"); params != nullptr && params->is_object()) {
       for (auto it = params->begin(); it != params->end(); ++it) {
         const json* value = member(it.value(), "value");
         if (value == nullptr) continue;
@@ -486,11 +507,182 @@ class Expander {
         }
       }
     }
+    return given;
+  }
+
+  /// The outputs of a deployment, for `reference(<deployment>).outputs.<name>.value` in what follows it.
+  /// Recorded only when every output is known (otherwise such references stay unknown, with a warning where
+  /// they are used).
+  void record_outputs(Evaluator& ev, const json& tmpl, const std::string& tat, const std::string& name) {
+    json values = json::object();
+    if (const json* outputs = member(tmpl, "outputs"); outputs != nullptr && outputs->is_object()) {
+      for (auto it = outputs->begin(); it != outputs->end(); ++it) {
+        const json* value = member(it.value(), "value");
+        if (value == nullptr || member(it.value(), "copy") != nullptr) return;
+        Result v = ev.evaluate_json(*value);
+        if (!v.ok()) {
+          warning(tat + "/outputs/" + escape_token(it.key()) + "/value", v.error->code,
+                  fmt::format("output '{}' of deployment '{}' cannot be evaluated ({}): references to it are unknown",
+                              it.key(), name, to_string(*v.error)));
+          return;
+        }
+        if (v.unknown) return;
+        json entry = json::object();
+        if (const json* type = member(it.value(), "type")) entry["type"] = *type;
+        entry["value"] = std::move(v.value);
+        values[it.key()] = std::move(entry);
+      }
+    }
+    outputs_[lower(name)] = json{{"outputs", std::move(values)}};
+  }
+
+  /// A key that identifies a file however it is spelled (for cycles between linked templates).
+  static std::string file_key(const std::string& path) {
+    std::error_code ec;
+    auto p = std::filesystem::weakly_canonical(std::filesystem::path(path), ec);
+    if (ec) p = std::filesystem::absolute(std::filesystem::path(path), ec).lexically_normal();
+    return p.string();
+  }
+
+  /// Where a link points on disk: `relativePath` resolved against the directory of the template holding the
+  /// link (as Azure resolves it against the parent's URI), or a `uri` under the placeholder templateLink URI
+  /// (`_artifactsLocation` defaulting to deployment().properties.templateLink.uri means "next to this
+  /// template"). nullopt, with a warning naming the deployment and the link, when it cannot be read.
+  std::optional<std::string> link_path(Evaluator& ev, const json& link, const std::string& lat, const std::string& name,
+                                       std::string_view what) {
+    auto text = [&](std::string_view key) -> std::optional<std::pair<std::string, Result>> {
+      const json* f = member(link, key);
+      if (f == nullptr) return std::nullopt;
+      return std::make_pair(lat + "/" + std::string(key), ev.evaluate_json(*f));
+    };
+    const std::string hidden = "its resources are not analysed, so exposure they create is not reported";
+    if (auto id = text("id")) {
+      const Result& v = id->second;
+      warning(id->first, "linked-template-skipped",
+              fmt::format("deployment '{}' deploys the template spec '{}': template specs are not read; {}", name,
+                          v.known() && v.value.is_string() ? v.value.get<std::string>() : "(only known at deployment)",
+                          hidden));
+      return std::nullopt;
+    }
+    std::string relative;
+    std::string at;
+    if (auto rel = text("relativePath")) {
+      at = rel->first;
+      Result& v = rel->second;
+      if (!v.ok()) {
+        expression_error(at, *v.error);
+        return std::nullopt;
+      }
+      if (v.unknown || !v.value.is_string()) {
+        warning(at, "linked-template-skipped",
+                fmt::format("deployment '{}': the {} path is {}; {}", name, what,
+                            v.unknown ? "only known at deployment (" + v.unknown_reason + ")" : "not a string", hidden));
+        return std::nullopt;
+      }
+      relative = v.value.get<std::string>();
+    } else if (auto uri = text("uri")) {
+      at = uri->first;
+      Result& v = uri->second;
+      if (!v.ok()) {
+        expression_error(at, *v.error);
+        return std::nullopt;
+      }
+      const std::string shown = v.known() && v.value.is_string() ? v.value.get<std::string>()
+                                                                 : "(only known at deployment: " + v.unknown_reason + ")";
+      const std::string base(kPlaceholderTemplateUri.substr(0, kPlaceholderTemplateUri.rfind('/') + 1));
+      if (v.known() && v.value.is_string() && shown.rfind(base, 0) == 0) {
+        relative = shown.substr(base.size());
+        relative = relative.substr(0, relative.find_first_of("?#"));  // a SAS token or fragment
+      } else {
+        warning(at, "linked-template-skipped",
+                fmt::format("deployment '{}' links its {} by URI '{}': exposim does not fetch URIs; {}", name, what,
+                            shown, hidden));
+        return std::nullopt;
+      }
+    } else {
+      warning(lat, "linked-template-skipped",
+              fmt::format("deployment '{}': the {} link has no 'relativePath', 'uri' or 'id'; {}", name, what, hidden));
+      return std::nullopt;
+    }
+    if (relative.empty() || std::filesystem::path(relative).is_absolute() || relative.find("://") != std::string::npos) {
+      error(at, "invalid-value",
+            fmt::format("deployment '{}': '{}' is not a relative path to a {}", name, relative, what));
+      return std::nullopt;
+    }
+    return (std::filesystem::path(file_).parent_path() / std::filesystem::path(relative)).lexically_normal().string();
+  }
+
+  /// Reads and parses a linked file once (a copy loop may link it many times); nullopt when it cannot be read
+  /// or parsed (reported once).
+  std::optional<json> load_linked(const std::string& path, const std::string& at, const std::string& name) {
+    if (!options_.read_file) {
+      warning(at, "linked-template-skipped",
+              fmt::format("deployment '{}' links '{}': linked files are not read here; its resources are not "
+                          "analysed, so exposure they create is not reported",
+                          name, path));
+      return std::nullopt;
+    }
+    auto [it, fresh] = linked_files_.try_emplace(path);
+    if (fresh) {
+      if (auto text = options_.read_file(path)) it->second = parse_arm_json(*text, path, diags_);
+    }
+    return it->second;
+  }
+
+  /// A deployment of a linked template: read from disk (relativePath), expanded with its own parameters
+  /// (inline `parameters`, or a `parametersLink` file), in its own file's diagnostics.
+  void linked_deployment(Evaluator& ev, const json& r, const json& props, const json& link, const std::string& at,
+                         const std::string& name, int depth) {
+    const std::string lat = at + "/properties/templateLink";
+    auto path = link_path(ev, link, lat, name, "template");
+    if (!path) return;
+    if (linked_depth_ >= kMaxLinkedDepth) {
+      error(lat, "limit-exceeded", fmt::format("linked templates nested deeper than {}", kMaxLinkedDepth));
+      return;
+    }
+    const std::string key = file_key(*path);
+    if (std::find(files_.begin(), files_.end(), key) != files_.end()) {
+      error(lat, "linked-template-cycle",
+            fmt::format("deployment '{}' links '{}', which is already being expanded (a cycle of linked templates)",
+                        name, *path));
+      return;
+    }
+    json given = inline_parameters(ev, props, at);
+    if (const json* plink = member(props, "parametersLink"); plink != nullptr && plink->is_object()) {
+      auto ppath = link_path(ev, *plink, at + "/properties/parametersLink", name, "parameter file");
+      if (!ppath) return;
+      auto pdoc = load_linked(*ppath, at + "/properties/parametersLink", name);
+      if (!pdoc) return;
+      if (!is_parameters_file(*pdoc)) {
+        report(model::Severity::kError, *ppath, "/$schema", "unexpected-shape",
+               "not a parameter file: '$schema' does not end in 'deploymentParameters.json#'");
+        return;
+      }
+      const json values = parameter_values(*pdoc);
+      for (auto it = values.begin(); it != values.end(); ++it) given[it.key()] = it.value();
+    }
+    auto doc = load_linked(*path, lat, name);
+    if (!doc) return;
+    if (!is_deployment_template(*doc)) {
+      report(model::Severity::kError, *path, "/$schema", "unexpected-shape",
+             "not a deployment template: '$schema' does not end in 'deploymentTemplate.json#'");
+      return;
+    }
+    Context context = deployment_context(ev, r, name);
     context.copy_indices.clear();
     context.variables = json::object();
-    if (!prepare(*tmpl, given, tat, context)) return;
-    Evaluator nested(context);
-    if (const json* resources = member(*tmpl, "resources")) expand_list(nested, *resources, tat + "/resources", "", "", depth + 1);
+    const std::string saved = file_;
+    file_ = *path;
+    files_.push_back(key);
+    ++linked_depth_;
+    if (prepare(*doc, given, "", context)) {
+      Evaluator linked(context);
+      if (const json* resources = member(*doc, "resources")) expand_list(linked, *resources, "/resources", "", "", depth + 1);
+      record_outputs(linked, *doc, "", name);
+    }
+    --linked_depth_;
+    files_.pop_back();
+    file_ = saved;
   }
 
   /// Deployment-time values: public IP addresses referenced by DNAT rules, and placeholder addresses.
@@ -548,7 +740,12 @@ class Expander {
         for (auto it = v.begin(); it != v.end(); ++it) resolve(it.value(), at + "/" + escape_token(it.key()));
       }
     };
-    for (auto& e : out_) resolve(e.resource, e.pointer);
+    const std::string saved = file_;
+    for (auto& e : out_) {
+      file_ = e.file;
+      resolve(e.resource, e.pointer);
+    }
+    file_ = saved;
   }
 
   /// Dynamic private IPs: Azure hands out a subnet's addresses from its fourth (.4) in the order it creates
@@ -624,11 +821,16 @@ class Expander {
     }
   }
 
-  std::string file_;
+  static constexpr int kMaxLinkedDepth = 8;
+  std::string file_;  // the template being expanded: the given one, or a linked one
   const TemplateOptions& options_;
   model::Diagnostics& diags_;
   std::vector<ExpandedResource> out_;
   bool placeholders_{false};
+  json outputs_ = json::object();  // Context::deployment_outputs
+  std::vector<std::string> files_;  // file_key of the templates being expanded, outermost first
+  int linked_depth_{0};
+  std::map<std::string, std::optional<json>> linked_files_;  // path -> parsed linked file
   bool soft_{false};            // inside a resource of a type that cannot decide exposure
   std::size_t hard_errors_{0};  // expression errors met while soft_
 };

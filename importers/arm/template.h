@@ -27,6 +27,10 @@ struct TemplateOptions {
   /// another type (a VM extension's script URI, a storage account's blob endpoint) is a warning: the resource
   /// is left out. Unset: every type counts.
   std::function<bool(std::string_view)> modelled_type;
+  /// Reads a linked template or parameter file (`templateLink.relativePath`) whole, reporting problems itself
+  /// (`file-read`, `file-too-large`) and returning nullopt then. Unset: linked templates are not read (a
+  /// warning `linked-template-skipped`).
+  std::function<std::optional<std::string>(const std::string& path)> read_file;
 };
 
 /// One resource of the expansion: Azure resource JSON (`id`, `name`, `type`, `location`, `sku`, `properties`,
@@ -34,6 +38,7 @@ struct TemplateOptions {
 struct ExpandedResource {
   nlohmann::json resource;
   std::string pointer;
+  std::string file;  // the template declaring it: the expanded one, or a linked template (relativePath)
 };
 
 /// Parses ARM JSON text as Azure accepts it: `//` and `/* */` comments, and raw line breaks and tabs
@@ -48,7 +53,8 @@ bool is_parameters_file(const nlohmann::json& doc);
 /// secrets never decide exposure).
 nlohmann::json parameter_values(const nlohmann::json& doc);
 
-/// Expands `doc`. Problems go to `diags` with `file` and a JSON pointer into the template: a required
+/// Expands `doc`, read from `file` (linked templates are resolved relative to it). Problems go to `diags`
+/// with the file and a JSON pointer into the template that holds the problem: a required
 /// parameter without a value, expression errors (naming the function and the place), unknown resource
 /// shapes. Values only Azure knows at deployment (`reference()`, `list*()`) leave the field out, with a
 /// warning `unresolved-expression` naming the expression and the resource; `reference(<public IP>).ipAddress`

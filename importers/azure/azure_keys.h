@@ -185,6 +185,11 @@ inline constexpr std::string_view kTranslatedAddress = "translatedaddress";
 inline constexpr std::string_view kTranslatedFqdn = "translatedfqdn";
 inline constexpr std::string_view kTranslatedPort = "translatedport";
 inline constexpr std::string_view kIpAddresses = "ipaddresses";
+// Legacy firewall policy rule groups (apiVersion 2019-06-01 to 2020-04-01).
+inline constexpr std::string_view kRuleGroups = "rulegroups";
+inline constexpr std::string_view kRuleCondition = "rulecondition";
+inline constexpr std::string_view kRuleConditions = "ruleconditions";
+inline constexpr std::string_view kRuleConditionType = "ruleconditiontype";
 
 // Azure Bastion.
 inline constexpr std::string_view kEnableTunneling = "enabletunneling";
@@ -269,6 +274,7 @@ inline constexpr std::string_view kWebSiteConfig = "microsoft.web/sites/config";
 inline constexpr std::string_view kAzureFirewall = "microsoft.network/azurefirewalls";
 inline constexpr std::string_view kFirewallPolicy = "microsoft.network/firewallpolicies";
 inline constexpr std::string_view kRuleCollectionGroup = "microsoft.network/firewallpolicies/rulecollectiongroups";
+inline constexpr std::string_view kRuleGroup = "microsoft.network/firewallpolicies/rulegroups";
 inline constexpr std::string_view kIpGroup = "microsoft.network/ipgroups";
 
 inline constexpr std::string_view kBastionHost = "microsoft.network/bastionhosts";
@@ -290,6 +296,7 @@ inline constexpr std::string_view kLbBackendAddressPools = "/backendaddresspools
 inline constexpr std::string_view kSqlFirewallRules = "/firewallrules/";
 inline constexpr std::string_view kWebSiteConfig = "/config/";
 inline constexpr std::string_view kRuleCollectionGroups = "/rulecollectiongroups/";
+inline constexpr std::string_view kRuleGroups = "/rulegroups/";
 
 // The spelling used when an inline child without an id gets one composed from its parent's.
 inline constexpr std::string_view kSubnetsAsWritten = "/subnets/";
@@ -312,6 +319,7 @@ inline constexpr std::string_view kPeConnectionsAsWritten = "/privateLinkService
 inline constexpr std::string_view kManualPeConnectionsAsWritten = "/manualPrivateLinkServiceConnections/";
 inline constexpr std::string_view kFirewallIpConfigurationsAsWritten = "/azureFirewallIpConfigurations/";
 inline constexpr std::string_view kRuleCollectionGroupsAsWritten = "/ruleCollectionGroups/";
+inline constexpr std::string_view kRuleGroupsAsWritten = "/ruleGroups/";
 
 inline constexpr std::string_view kBastionIpConfigurationsAsWritten = "/bastionHostIpConfigurations/";
 inline constexpr std::string_view kAgGatewayIpConfigurationsAsWritten = "/gatewayIPConfigurations/";

@@ -18,6 +18,7 @@
 #include "importers/azure/azure_keys.h"
 #include "importers/azure/json_stream.h"
 #include "importers/azure/service_tags.h"
+#include "model/json_pointer.h"
 
 namespace exposim::importers::azure {
 namespace {
@@ -77,18 +78,7 @@ std::string_view last_segment(std::string_view id) {
 }
 
 /// Appends "/token" to a JSON pointer, escaped per RFC 6901.
-void append_token(std::string& pointer, std::string_view token) {
-  pointer += '/';
-  for (char c : token) {
-    if (c == '~') {
-      pointer += "~0";
-    } else if (c == '/') {
-      pointer += "~1";
-    } else {
-      pointer += c;
-    }
-  }
-}
+void append_token(std::string& pointer, std::string_view token) { model::append_pointer_token(pointer, token); }
 
 const char* kind_name(dom::element_type t) {
   switch (t) {
@@ -2620,31 +2610,36 @@ struct Importer::Impl {
     }
     r.protocols = read_fw_protocols(o);
     read_ports(o, "", keys::kDestinationPorts, r.destination_ports);
-    if (r.kind == model::FirewallRuleKind::kNat) {
-      if (auto a = get_string(o, keys::kTranslatedAddress); a && !trim(*a).empty()) {
-        if (auto ip = IpAddress::parse(trim(*a))) {
-          r.translated_address = *ip;
-        } else {
-          error_at(a.key, "invalid-value", fmt::format("translated address '{}' is not an IP address", *a));
-        }
-      }
-      if (auto fq = get_string(o, keys::kTranslatedFqdn)) r.translated_fqdn = std::string(trim(*fq));
-      if (auto f = find_field(o, keys::kTranslatedPort)) {
-        PointerScope s(ptr, f->key);
-        model::PortSet port;
-        add_port(f->value, port, f->key, std::nullopt);
-        if (port.intervals().size() == 1 && port.intervals()[0].lo == port.intervals()[0].hi) {
-          r.translated_port = port.intervals()[0].lo;
-        } else if (!port.empty()) {
-          error("invalid-value", "translated port is not a single port");
-        }
-      }
-      if (!r.translated_address && r.translated_fqdn.empty()) {
-        error("missing-field", fmt::format("DNAT rule '{}' has no 'translatedAddress' or 'translatedFqdn'", r.name));
-        return std::nullopt;
+    if (r.kind == model::FirewallRuleKind::kNat && !read_fw_translation(o, r)) return std::nullopt;
+    return r;
+  }
+
+  /// The translation of a DNAT rule (`translatedAddress` or `translatedFqdn`, `translatedPort`) from `o`:
+  /// the rule itself, or a legacy NAT rule around its condition. False when it has neither (reported).
+  bool read_fw_translation(dom::object o, model::FirewallRule& r) {
+    if (auto a = get_string(o, keys::kTranslatedAddress); a && !trim(*a).empty()) {
+      if (auto ip = IpAddress::parse(trim(*a))) {
+        r.translated_address = *ip;
+      } else {
+        error_at(a.key, "invalid-value", fmt::format("translated address '{}' is not an IP address", *a));
       }
     }
-    return r;
+    if (auto fq = get_string(o, keys::kTranslatedFqdn)) r.translated_fqdn = std::string(trim(*fq));
+    if (auto f = find_field(o, keys::kTranslatedPort)) {
+      PointerScope s(ptr, f->key);
+      model::PortSet port;
+      add_port(f->value, port, f->key, std::nullopt);
+      if (port.intervals().size() == 1 && port.intervals()[0].lo == port.intervals()[0].hi) {
+        r.translated_port = port.intervals()[0].lo;
+      } else if (!port.empty()) {
+        error("invalid-value", "translated port is not a single port");
+      }
+    }
+    if (!r.translated_address && r.translated_fqdn.empty()) {
+      error("missing-field", fmt::format("DNAT rule '{}' has no 'translatedAddress' or 'translatedFqdn'", r.name));
+      return false;
+    }
+    return true;
   }
 
   /// The `priority` of a firewall rule collection or group: an integer in 100..65000. False when absent
@@ -2899,7 +2894,165 @@ struct Importer::Impl {
         if (auto g = read_fw_group(o, std::move(*ids))) p.groups.push_back(std::move(*g));
       }
     }
+    // Legacy policies (2019-06-01 to 2020-04-01) list `ruleGroups` the same way.
+    if (auto arr = get_array(props, keys::kRuleGroups)) {
+      PointerScope s(ptr, arr.key);
+      std::size_t i = 0;
+      for (dom::element e : *arr) {
+        PointerScope item(ptr, i++);
+        dom::object o;
+        if (e.get_object().get(o) != simdjson::SUCCESS) continue;
+        if (!find_field(o, keys::kProperties) && !find_field(o, keys::kRules)) {  // a reference
+          if (auto id = get_string(o, keys::kId)) p.listed_groups.push_back(Ref{model::canonical_id(*id), -1});
+          continue;
+        }
+        auto ids = child_ids(o, p.id, segments::kRuleGroupsAsWritten, "rule group");
+        if (!ids) continue;
+        if (auto g = read_fw_rule_group(o, std::move(*ids))) p.groups.push_back(std::move(*g));
+      }
+    }
     model.firewall_policies.push_back(std::move(p));
+  }
+
+  /// A legacy rule group (`firewallPolicies/ruleGroups`, apiVersion 2019-06-01 to 2020-04-01), read into the
+  /// model of rule collection groups: each legacy rule (a priority, an action, conditions) is a rule
+  /// collection, each of its conditions a rule. The pointer is at the group's object.
+  std::optional<model::FirewallRuleCollectionGroup> read_fw_rule_group(dom::object o, ChildIds ids) {
+    model::FirewallRuleCollectionGroup g;
+    g.key = model::canonical_id(ids.id);
+    g.id = std::move(ids.id);
+    g.name = std::move(ids.name);
+    g.where = here();
+    auto props_or = properties_of(o);
+    if (!props_or) return std::nullopt;
+    std::optional<PointerScope> scope;
+    if (!props_or->second.empty()) scope.emplace(ptr, props_or->second);
+    const dom::object props = props_or->first;
+    if (!read_fw_priority(props, "rule group", g.name, g.priority)) return std::nullopt;
+    auto arr = get_array(props, keys::kRules);
+    if (!arr) return g;
+    PointerScope s(ptr, arr.key);
+    std::size_t i = 0;
+    for (dom::element e : *arr) {
+      PointerScope item(ptr, i);
+      dom::object r;
+      if (e.get_object().get(r) != simdjson::SUCCESS) {
+        error("invalid-type", fmt::format("firewall policy rule is {}, expected an object", kind_name(e.type())));
+      } else if (auto c = read_legacy_fw_rule(r, i)) {
+        g.collections.push_back(std::move(*c));
+      }
+      ++i;
+    }
+    return g;
+  }
+
+  /// One legacy rule: `FirewallPolicyNatRule` (action DNAT, one `ruleCondition` of type NetworkRuleCondition,
+  /// `translatedAddress`, `translatedPort`) or `FirewallPolicyFilterRule` (action Allow or Deny,
+  /// `ruleConditions` of type NetworkRuleCondition or ApplicationRuleCondition), as a rule collection.
+  /// nullopt when unusable (reported). The pointer is at the rule.
+  std::optional<model::FirewallRuleCollection> read_legacy_fw_rule(dom::object o, std::size_t index) {
+    model::FirewallRuleCollection c;
+    c.where = here();
+    if (auto name = get_string(o, keys::kName)) c.name = std::string(*name);
+    if (c.name.empty()) c.name = fmt::format("rule {}", index);
+    auto type = get_string(o, keys::kRuleType);
+    if (!type) {
+      if (!type.present) error("missing-field", fmt::format("firewall policy rule '{}' has no 'ruleType'", c.name));
+      return std::nullopt;
+    }
+    const std::string_view t = trim(*type);
+    const bool nat = iequals(t, "firewallpolicynatrule");
+    if (!nat && !iequals(t, "firewallpolicyfilterrule")) {
+      error_at(type.key, "invalid-value",
+               fmt::format("rule type '{}' is not FirewallPolicyNatRule or FirewallPolicyFilterRule", *type));
+      return std::nullopt;
+    }
+    if (!read_fw_priority(o, "firewall policy rule", c.name, c.priority)) return std::nullopt;
+    std::string action;
+    if (auto a = get_object(o, keys::kAction)) {
+      PointerScope s(ptr, a.key);
+      if (auto at = get_string(*a, keys::kType)) action = std::string(trim(*at));
+    }
+    if (nat) {
+      c.kind = model::FirewallRuleKind::kNat;
+      if (iequals(action, "snat")) {
+        warning("unmodelled-feature",
+                fmt::format("firewall policy rule '{}': SNAT rules do not admit inbound traffic; ignored", c.name));
+        return std::nullopt;
+      }
+      if (!iequals(action, "dnat")) {
+        error("invalid-value", fmt::format("NAT rule '{}': action '{}' is not DNAT or SNAT", c.name, action));
+        return std::nullopt;
+      }
+      c.action = model::FirewallAction::kDnat;
+      auto cond = get_object(o, keys::kRuleCondition);
+      if (!cond) {
+        if (!cond.present) error("missing-field", fmt::format("NAT rule '{}' has no 'ruleCondition'", c.name));
+        return std::nullopt;
+      }
+      std::optional<model::FirewallRule> rule;
+      {
+        PointerScope s(ptr, cond.key);
+        rule = read_legacy_fw_condition(*cond, 0, true);
+      }
+      if (!rule) return std::nullopt;
+      rule->kind = model::FirewallRuleKind::kNat;
+      rule->name = c.name;  // the condition's name ("DNATRule") says less than the rule's
+      if (!read_fw_translation(o, *rule)) return std::nullopt;
+      c.rules.push_back(std::move(*rule));
+      return c;
+    }
+    if (iequals(action, "allow")) {
+      c.action = model::FirewallAction::kAllow;
+    } else if (iequals(action, "deny")) {
+      c.action = model::FirewallAction::kDeny;
+    } else if (iequals(action, "alert")) {
+      // The preview schema's third filter action: traffic passes and is logged, so it counts as Allow.
+      c.action = model::FirewallAction::kAllow;
+      warning("unmodelled-feature",
+              fmt::format("firewall policy rule '{}': action 'Alert' is taken as Allow (the traffic passes)", c.name));
+    } else {
+      error("invalid-value", fmt::format("filter rule '{}': action '{}' is not Allow, Deny or Alert", c.name, action));
+      return std::nullopt;
+    }
+    auto arr = get_array(o, keys::kRuleConditions);
+    if (!arr) return c;
+    PointerScope s(ptr, arr.key);
+    std::size_t i = 0;
+    for (dom::element e : *arr) {
+      PointerScope item(ptr, i);
+      dom::object cond;
+      if (e.get_object().get(cond) != simdjson::SUCCESS) {
+        error("invalid-type", fmt::format("rule condition is {}, expected an object", kind_name(e.type())));
+      } else if (auto rule = read_legacy_fw_condition(cond, i, false)) {
+        c.rules.push_back(std::move(*rule));
+      }
+      ++i;
+    }
+    if (!c.rules.empty()) c.kind = c.rules.front().kind;
+    return c;
+  }
+
+  /// A legacy rule condition as a rule: NetworkRuleCondition (a network rule; the addresses of a NAT rule)
+  /// or ApplicationRuleCondition (an application rule; not allowed in a NAT rule). The pointer is at it.
+  std::optional<model::FirewallRule> read_legacy_fw_condition(dom::object o, std::size_t index, bool nat) {
+    auto type = get_string(o, keys::kRuleConditionType);
+    if (!type) {
+      if (!type.present) error("missing-field", "rule condition has no 'ruleConditionType'");
+      return std::nullopt;
+    }
+    const std::string_view t = trim(*type);
+    model::FirewallRuleKind kind = model::FirewallRuleKind::kNetwork;
+    if (iequals(t, "applicationrulecondition") && !nat) {
+      kind = model::FirewallRuleKind::kApplication;
+    } else if (!iequals(t, "networkrulecondition")) {
+      error_at(type.key, "invalid-value",
+               fmt::format("rule condition type '{}' is not {}", *type,
+                           nat ? "NetworkRuleCondition (a NAT rule's condition)"
+                               : "NetworkRuleCondition or ApplicationRuleCondition"));
+      return std::nullopt;
+    }
+    return read_fw_rule(o, kind, index);
   }
 
   void read_ip_group(model::ResourceBase base, dom::object props) {
@@ -2954,6 +3107,7 @@ struct Importer::Impl {
     kBastion,
     kApplicationGateway,
     kWafPolicy,
+    kRuleGroup,
   };
 
   static std::optional<Kind> kind_of(std::string_view lower_type) {
@@ -2995,6 +3149,7 @@ struct Importer::Impl {
         {types::kBastionHost, Kind::kBastion},
         {types::kApplicationGateway, Kind::kApplicationGateway},
         {types::kWafPolicy, Kind::kWafPolicy},
+        {types::kRuleGroup, Kind::kRuleGroup},
     };
     auto it = kKinds.find(lower_type);
     if (it == kKinds.end()) return std::nullopt;
@@ -3106,6 +3261,14 @@ struct Importer::Impl {
       case Kind::kRuleCollectionGroup: {
         if (!split_child_id(base.id, segments::kRuleCollectionGroups, "rule collection group", parent_id)) return false;
         auto g = read_fw_group(res, std::move(ids));
+        if (!g) return false;
+        std::string key = g->key;
+        pending_groups.push_back({model::canonical_id(parent_id), std::move(parent_id), std::move(key), std::move(*g)});
+        return true;
+      }
+      case Kind::kRuleGroup: {
+        if (!split_child_id(base.id, segments::kRuleGroups, "rule group", parent_id)) return false;
+        auto g = read_fw_rule_group(res, std::move(ids));
         if (!g) return false;
         std::string key = g->key;
         pending_groups.push_back({model::canonical_id(parent_id), std::move(parent_id), std::move(key), std::move(*g)});
@@ -3258,7 +3421,8 @@ struct Importer::Impl {
       case Kind::kLbPool:
       case Kind::kSqlFirewallRule:
       case Kind::kWebSiteConfig:
-      case Kind::kRuleCollectionGroup: {
+      case Kind::kRuleCollectionGroup:
+      case Kind::kRuleGroup: {
         // Child readers work from the child's own object, at the resource's pointer.
         props_scope.reset();
         if (!read_separate_child(*kind, res, base)) return;

@@ -99,3 +99,46 @@ TEST_CASE("ARM corpus: the exposure SOURCES.md states", "[corpus]") {
   const Case alz = run("alz-hubspoke-connectivity");
   CHECK(alz.analysis.exposures.empty());
 }
+
+TEST_CASE("ARM corpus: ans-netsec-lab-standard, DNAT through legacy ruleGroups", "[corpus]") {
+  // SOURCES.md: firewall PIP SOCNSFWPIP DNATs, from '*': 33891/tcp -> VM-Win11:3389, 22/tcp -> VM-Kali:22,
+  // 33890/tcp -> VM-Win2019:3389, 443/tcp -> 10.0.25.70:443 (the gateway's private frontend, no listener there);
+  // App GW PIP SOCNSAGPIP: 80/tcp. The rules are legacy `ruleGroups` (2019-06-01) children of the policy; the
+  // spoke NSGs admit the DNAT'ed flows (source: the firewall's private address, VirtualNetwork).
+  const Case c = run("ans-netsec-lab-standard");
+  REQUIRE(errors(c.diags).empty());
+  CHECK(nic_exposures(c) == std::vector<std::string>{"VM-Kali firewall-dnat tcp 22->22",
+                                                      "VM-Win11 firewall-dnat tcp 33891->3389",
+                                                      "VM-Win2019 firewall-dnat tcp 33890->3389"});
+  // The firewall's own entries: the four DNAT ports on its public IP, from the whole internet.
+  std::vector<std::string> firewall;
+  for (const auto& e : c.analysis.exposures) {
+    if (e.target_kind == model::ResourceKind::kFirewall) {
+      firewall.push_back(fmt::format("{} {}", model::to_string(e.protocol), model::to_string(e.entry_ports)));
+      CHECK(e.any_source);
+    }
+  }
+  std::sort(firewall.begin(), firewall.end());
+  CHECK(firewall == std::vector<std::string>{"tcp 22", "tcp 33890", "tcp 33891", "tcp 443"});
+}
+
+TEST_CASE("ARM corpus: qs-fw-policy-legacy-rulegroups, legacy ruleGroups without DNAT", "[corpus]") {
+  // SOURCES.md: 22/tcp on JumpHostPublicIP -> JumpBox; the firewall PIP exposes nothing (the legacy rule groups
+  // hold a network rule and an application rule, no DNAT).
+  const Case c = run("qs-fw-policy-legacy-rulegroups");
+  REQUIRE(errors(c.diags).empty());
+  CHECK(nic_exposures(c) == std::vector<std::string>{"JumpBox public-ip tcp 22->22"});
+  for (const auto& e : c.analysis.exposures) CHECK(e.target_kind != model::ResourceKind::kFirewall);
+  // The legacy groups were read: two groups, a network and an application rule.
+  REQUIRE(c.model.firewall_policies.size() == 1);
+  const auto& groups = c.model.firewall_policies[0].groups;
+  REQUIRE(groups.size() == 2);
+  std::vector<std::string> kinds;
+  for (const auto& g : groups) {
+    for (const auto& col : g.collections) {
+      for (const auto& r : col.rules) kinds.push_back(g.name + "/" + col.name + "/" + model::to_string(r.kind));
+    }
+  }
+  std::sort(kinds.begin(), kinds.end());
+  CHECK(kinds == std::vector<std::string>{"AppRG/AppRule1/application", "NetworkRG/NetworkRule1/network"});
+}
