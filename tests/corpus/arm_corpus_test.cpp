@@ -606,7 +606,7 @@ TEST_CASE("corpus qs-privatelink-service: consumer VM without NSG; the provider 
   // SOURCES.md: all ports on the consumer VM's public IP (Basic, no NSG); provider VM, internal LB and the
   // Private Link service: nothing from the internet. The Private Link service is an unmodelled type
   // (unmodelled-types); its subnet comes from reference() (unresolved-expression) and the private endpoint's
-  // connection to it is a missing-reference warning (a private endpoint never adds exposure).
+  // connection to it is an unmodelled-feature warning (a private endpoint never adds exposure).
   const Case c = run("qs-privatelink-service");
   CHECK(exposures(c) == Lines{
                             "myConsumerVm3as@10.0.0.4 public-ip myConsumerVm3asPublicIP ah any",
@@ -617,7 +617,7 @@ TEST_CASE("corpus qs-privatelink-service: consumer VM without NSG; the provider 
                         });
   CHECK(broken(c).empty());
   CHECK(warning_codes(c) ==
-        Lines{"missing-reference", "placeholder-address", "unmodelled-types", "unresolved-expression"});
+        Lines{"placeholder-address", "unmodelled-feature", "unmodelled-types", "unresolved-expression"});
 }
 
 TEST_CASE("corpus ans-private-ip-dnat: one internet DNAT rule among private-IP DNAT rules", "[corpus]") {
