@@ -486,6 +486,17 @@ class Validator {
       std::sort(pe.private_ips.begin(), pe.private_ips.end());
       pe.private_ips.erase(std::unique(pe.private_ips.begin(), pe.private_ips.end()), pe.private_ips.end());
       for (auto& c : pe.connections) {
+        if (c.target.id.find("/providers/microsoft.network/privatelinkservices/") != std::string::npos) {
+          // A customer's Private Link service (behind an internal load balancer), not a PaaS service: saying
+          // "paas-service ... is not in the input" would be wrong when the template holds it.
+          SourceLocation at = c.where;
+          at.pointer += c.flattened ? "/privateLinkServiceId" : "/properties/privateLinkServiceId";
+          diags_.warning("unmodelled-feature", at,
+                         fmt::format("private endpoint '{}' connects to Private Link service '{}', which is not "
+                                     "modelled; a private endpoint adds no internet exposure",
+                                     pe.name, c.target.id));
+          continue;
+        }
         resolve(c.target, ResourceKind::kPaasService, c.where, c.flattened, "/privateLinkServiceId", false);
         if (!c.target.resolved()) continue;
         auto& list = m_.paas_services[c.target.index].private_endpoints;

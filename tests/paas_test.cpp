@@ -331,6 +331,27 @@ TEST_CASE("paas: a private endpoint's missing subnet or target is a warning", "[
                            "microsoft.network/virtualnetworks/v/subnets/gone' is not in the input [missing-reference]"});
 }
 
+TEST_CASE("paas: a private endpoint to a Private Link service is unmodelled, not missing", "[azure]") {
+  // The service is in the input, but as a type exposim does not model: the warning says that, not that the
+  // service is absent or a PaaS service.
+  auto r = import_and_validate(list({
+      resource("Microsoft.Network/privateLinkServices", "pls1", "{}"),
+      resource("Microsoft.Network/privateEndpoints", "pe1", fmt::format(R"({{
+          "privateLinkServiceConnections": [{{"name": "c1", "properties": {{
+              "privateLinkServiceId": "{}/Microsoft.Network/privateLinkServices/PLS1"}}}}]}})",
+                                                                       kRg)),
+  }));
+  CHECK(r.diags == std::vector<std::string>{
+                       "t.json: warning: skipped 1 resource of types not modelled yet: "
+                       "microsoft.network/privatelinkservices (1) [unmodelled-types]",
+                       "t.json: /1/properties/privateLinkServiceConnections/0/properties/privateLinkServiceId: warning: "
+                       "private endpoint 'pe1' connects to Private Link service '/subscriptions/s/resourcegroups/rg/"
+                       "providers/microsoft.network/privatelinkservices/pls1', which is not modelled; a private endpoint "
+                       "adds no internet exposure [unmodelled-feature]"});
+  REQUIRE(r.model.private_endpoints.size() == 1);
+  CHECK_FALSE(r.model.private_endpoints[0].connections[0].target.resolved());
+}
+
 struct BadCase {
   std::string resources;
   std::vector<std::string> diags;

@@ -195,3 +195,40 @@ TEST_CASE("jclouds fragments: an NSG with defaults listed, a NIC whose subnet is
   CHECK(nic.diags.has_errors());
   CHECK_THAT(codes(nic.diags), Catch::Contains("dangling-reference"));
 }
+
+TEST_CASE("cloud-custodian route tables change nothing for the NSG, NIC, LB and public IP lists", "[corpus]") {
+  // SOURCES.md: k8s-master-C02B7042-routetable (pod CIDR routes to node IPs) and an empty table: no exposure
+  // impact. No 0.0.0.0/0 route, and the tables' subnets are in no list: the exposures are those without them.
+  const std::vector<std::string> files = {"c7n-nsg-list.json", "c7n-nic-list.json", "c7n-lb-list.json",
+                                          "c7n-pip-list.json"};
+  auto without = load(files, true);
+  auto with = files;
+  with.push_back("c7n-routetable-list.json");
+  auto l = load(with, true);
+  REQUIRE_FALSE(without.diags.has_errors());
+  REQUIRE_FALSE(l.diags.has_errors());
+  CHECK(l.model.route_tables.size() == 2);
+  const auto a = solver::analyze(without.model);
+  const auto b = solver::analyze(l.model);
+  auto lines = [](const Loaded& x, const solver::Analysis& an) {
+    std::vector<std::string> out;
+    for (const auto& e : an.exposures) {
+      out.push_back(x.model.nics[e.nic].name + " " + solver::to_string(e.via) + " " + model::to_string(e.protocol) +
+                    " " + model::to_string(e.entry_ports) + "->" + model::to_string(e.ports));
+    }
+    return out;
+  };
+  CHECK(lines(without, a).size() == 7);  // the master's 443 and 22, myVMNic's five protocols
+  CHECK(lines(l, b) == lines(without, a));
+  CHECK(b.broken.empty());
+}
+
+TEST_CASE("jclouds fragments together: nothing is exposed", "[corpus]") {
+  // SOURCES.md: isolated fragments with unrelated ids; no exposure determinable. The load balancer's rule has
+  // no backend pool member and its public IP is not the jclouds public IP fragment; the NIC has no public IP.
+  auto l = load({"jclouds-lb-get.json", "jclouds-pip-get.json", "jclouds-nic-get.json", "jclouds-nsg-get.json"}, true);
+  REQUIRE_FALSE(l.diags.has_errors());
+  const auto a = solver::analyze(l.model);
+  CHECK(a.exposures.empty());
+  CHECK(a.targets_evaluated == 0);
+}
