@@ -12,11 +12,8 @@ namespace exposim::model {
 
 std::string format_location(const SourceLocation& w) {
   std::string out = w.file.str();
-  if (w.line > 0) {
-    out += fmt::format(":{}:{}", w.line, w.column);
-  } else if (!w.pointer.empty()) {
-    out += ": " + w.pointer;
-  }
+  if (w.line > 0) out += fmt::format(":{}:{}", w.line, w.column);
+  if (!w.pointer.empty()) out += ": " + w.pointer;
   return out;
 }
 

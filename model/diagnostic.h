@@ -58,7 +58,7 @@ struct Diagnostic {
 
 /// "error", "warning", "note".
 const char* to_string(Severity s);
-/// "file: /pointer: message" or "file:3:14: message".
+/// "file: /pointer", "file:3:14", or "file:3:14: /pointer" when both are known (YAML documents).
 std::string format_location(const SourceLocation& where);
 /// "file: /pointer: error: message [code]".
 std::string to_string(const Diagnostic& d);

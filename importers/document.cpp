@@ -1,0 +1,239 @@
+// JSON or YAML documents to one JSON value, with the YAML nodes' positions kept by JSON pointer.
+#include "importers/document.h"
+
+#include <charconv>
+#include <fstream>
+#include <regex>
+#include <set>
+
+#include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
+
+namespace exposim::importers {
+
+using nlohmann::json;
+
+namespace {
+
+std::string escape_token(std::string_view token) {
+  std::string out;
+  for (char c : token) {
+    if (c == '~') {
+      out += "~0";
+    } else if (c == '/') {
+      out += "~1";
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+/// A plain (unquoted) scalar typed by the YAML 1.2 core schema.
+json plain_scalar(const std::string& s) {
+  static const std::regex kInt(R"([-+]?[0-9]+)");
+  static const std::regex kFloat(R"([-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?)");
+  if (s.empty() || s == "~" || s == "null" || s == "Null" || s == "NULL") return nullptr;
+  if (s == "true" || s == "True" || s == "TRUE") return true;
+  if (s == "false" || s == "False" || s == "FALSE") return false;
+  if (std::regex_match(s, kInt)) {
+    const char* begin = s.data() + (s[0] == '+' ? 1 : 0);
+    std::int64_t v = 0;
+    if (auto [end, ec] = std::from_chars(begin, s.data() + s.size(), v); ec == std::errc() && end == s.data() + s.size()) {
+      return v;
+    }
+    return s;  // out of range: left as text, for the reader to reject with its own message
+  }
+  if (s.size() > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'o')) {
+    std::int64_t v = 0;
+    const int base = s[1] == 'x' ? 16 : 8;
+    if (auto [end, ec] = std::from_chars(s.data() + 2, s.data() + s.size(), v, base);
+        ec == std::errc() && end == s.data() + s.size()) {
+      return v;
+    }
+    return s;
+  }
+  if (std::regex_match(s, kFloat)) {
+    try {
+      return std::stod(s);
+    } catch (const std::exception&) {
+      return s;
+    }
+  }
+  return s;
+}
+
+class YamlConverter {
+ public:
+  YamlConverter(Document& doc, model::Diagnostics& diags, const DocumentLimits& limits)
+      : doc_(doc), diags_(diags), limits_(limits) {}
+
+  bool convert(const YAML::Node& node, json& out, const std::string& pointer, std::size_t depth) {
+    if (++nodes_ > limits_.max_nodes || depth > limits_.max_depth) {
+      fail("document-too-large", node,
+           fmt::format("the document has more than {} nodes or is nested deeper than {} (after aliases are expanded)",
+                       limits_.max_nodes, limits_.max_depth));
+      return false;
+    }
+    const YAML::Mark mark = node.Mark();
+    if (mark.line >= 0) doc_.positions.emplace(pointer, std::pair{mark.line + 1, mark.column + 1});
+    switch (node.Type()) {
+      case YAML::NodeType::Undefined:
+      case YAML::NodeType::Null:
+        out = nullptr;
+        return true;
+      case YAML::NodeType::Scalar:
+        // "!" is a quoted scalar, "?" a plain one; an explicit tag other than str is typed like a plain one.
+        out = node.Tag() == "!" || node.Tag() == "tag:yaml.org,2002:str" ? json(node.Scalar()) : plain_scalar(node.Scalar());
+        return true;
+      case YAML::NodeType::Sequence: {
+        out = json::array();
+        std::size_t i = 0;
+        for (const YAML::Node& item : node) {
+          json value;
+          if (!convert(item, value, pointer + "/" + std::to_string(i++), depth + 1)) return false;
+          out.push_back(std::move(value));
+        }
+        return true;
+      }
+      case YAML::NodeType::Map: {
+        out = json::object();
+        for (auto it = node.begin(); it != node.end(); ++it) {
+          if (!it->first.IsScalar()) {
+            fail("document-shape", it->first, "a mapping key must be a string");
+            return false;
+          }
+          const std::string key = it->first.Scalar();
+          if (out.contains(key)) {
+            fail("document-shape", it->first, fmt::format("duplicate key '{}'", key));
+            return false;
+          }
+          json value;
+          if (!convert(it->second, value, pointer + "/" + escape_token(key), depth + 1)) return false;
+          out[key] = std::move(value);
+        }
+        return true;
+      }
+    }
+    return true;
+  }
+
+ private:
+  void fail(const char* code, const YAML::Node& node, std::string message) {
+    const YAML::Mark mark = node.Mark();
+    diags_.error(code, {doc_.file, "", mark.line >= 0 ? mark.line + 1 : 0, mark.column >= 0 ? mark.column + 1 : 0},
+                 std::move(message));
+  }
+
+  Document& doc_;
+  model::Diagnostics& diags_;
+  const DocumentLimits& limits_;
+  std::size_t nodes_{0};
+};
+
+/// 1-based line and column of byte `offset` in `text`.
+std::pair<int, int> line_column(std::string_view text, std::size_t offset) {
+  int line = 1;
+  int column = 1;
+  for (std::size_t i = 0; i < offset && i < text.size(); ++i) {
+    if (text[i] == '\n') {
+      ++line;
+      column = 1;
+    } else {
+      ++column;
+    }
+  }
+  return {line, column};
+}
+
+}  // namespace
+
+model::SourceLocation Document::at(const std::string& pointer) const {
+  model::SourceLocation where{file, pointer, 0, 0};
+  if (auto it = positions.find(pointer); it != positions.end()) {
+    where.line = it->second.first;
+    where.column = it->second.second;
+  }
+  return where;
+}
+
+std::optional<Document> parse_document(std::string_view text, const std::string& file, model::Diagnostics& diags,
+                                       const DocumentLimits& limits) {
+  Document doc;
+  doc.file = model::FileName(file);
+  if (text.size() > limits.max_bytes) {
+    diags.error("document-too-large", {doc.file, "", 0, 0},
+                fmt::format("the file has {} bytes; the limit is {}", text.size(), limits.max_bytes));
+    return std::nullopt;
+  }
+  if (text.size() >= 3 && text.substr(0, 3) == "\xef\xbb\xbf") text.remove_prefix(3);
+  const std::size_t first = text.find_first_not_of(" \t\r\n");
+  const bool json_like = first != std::string_view::npos &&
+                         (text[first] == '{' || text[first] == '[' || text.substr(first, 2) == "//" ||
+                          text.substr(first, 2) == "/*");
+  if (json_like) {
+    bool too_deep = false;
+    // The parser itself is iterative, but printing and destroying a value recurse: nesting is bounded here.
+    const json::parser_callback_t depth_guard = [&](int depth, json::parse_event_t, json&) {
+      if (static_cast<std::size_t>(depth) > limits.max_depth) {
+        too_deep = true;
+        throw std::length_error("too deep");
+      }
+      return true;
+    };
+    try {
+      doc.value = json::parse(text, depth_guard, true, true);
+      return doc;
+    } catch (const std::length_error&) {
+      if (!too_deep) throw;
+      diags.error("document-too-large", {doc.file, "", 0, 0},
+                  fmt::format("the document is nested deeper than {}", limits.max_depth));
+      return std::nullopt;
+    } catch (const json::parse_error& e) {
+      auto [line, column] = line_column(text, e.byte > 0 ? e.byte - 1 : 0);
+      std::string message = e.what();
+      if (auto c = message.find(": "); c != std::string::npos && message.rfind("[json.exception", 0) == 0) {
+        message.erase(0, c + 2);
+      }
+      diags.error("document-syntax", {doc.file, "", line, column}, message);
+      return std::nullopt;
+    }
+  }
+  try {
+    const YAML::Node root = YAML::Load(std::string(text));
+    YamlConverter converter(doc, diags, limits);
+    if (!converter.convert(root, doc.value, "", 0)) return std::nullopt;
+    return doc;
+  } catch (const YAML::Exception& e) {
+    diags.error("document-syntax", {doc.file, "", e.mark.line >= 0 ? e.mark.line + 1 : 0, e.mark.column >= 0 ? e.mark.column + 1 : 0},
+                e.msg);
+  } catch (const std::exception& e) {
+    diags.error("document-syntax", {doc.file, "", 0, 0}, e.what());
+  }
+  return std::nullopt;
+}
+
+std::optional<Document> load_document(const std::string& path, model::Diagnostics& diags, const DocumentLimits& limits) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    diags.error("document-read", {model::FileName(path), "", 0, 0}, "cannot open the file");
+    return std::nullopt;
+  }
+  std::string text;
+  char buffer[65536];
+  while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
+    text.append(buffer, static_cast<std::size_t>(in.gcount()));
+    if (text.size() > limits.max_bytes) {
+      diags.error("document-too-large", {model::FileName(path), "", 0, 0},
+                  fmt::format("the file is larger than the limit of {} bytes", limits.max_bytes));
+      return std::nullopt;
+    }
+  }
+  if (in.bad()) {
+    diags.error("document-read", {model::FileName(path), "", 0, 0}, "cannot read the file");
+    return std::nullopt;
+  }
+  return parse_document(text, path, diags, limits);
+}
+
+}  // namespace exposim::importers

@@ -1,0 +1,128 @@
+// JSON and YAML documents (check specs, what-if changes) read into one JSON value.
+#include <catch2/catch.hpp>
+
+#include <fmt/format.h>
+
+#include "importers/document.h"
+
+using exposim::importers::parse_document;
+using exposim::importers::DocumentLimits;
+using nlohmann::json;
+
+namespace {
+
+std::string only_error(const exposim::model::Diagnostics& diags) {
+  REQUIRE(diags.size() == 1);
+  return to_string(diags.items()[0]);
+}
+
+}  // namespace
+
+TEST_CASE("YAML scalars are typed by the core schema and quoted ones stay strings", "[document]") {
+  exposim::model::Diagnostics diags;
+  const auto doc = parse_document(
+      "a: 22\n"
+      "b: '22'\n"
+      "c: true\n"
+      "d: yes\n"          // YAML 1.1 would say true; the core schema says the string "yes"
+      "e: ~\n"
+      "f: 0x1F\n"
+      "g: 1.5\n"
+      "h: 10.0.0.0/8\n"
+      "i: \"443\"\n"
+      "j: 99999999999999999999\n"
+      "k: -3\n",
+      "spec.yaml", diags);
+  REQUIRE(doc);
+  CHECK(diags.size() == 0);
+  const json expected = {{"a", 22}, {"b", "22"}, {"c", true}, {"d", "yes"}, {"e", nullptr}, {"f", 31}, {"g", 1.5},
+                         {"h", "10.0.0.0/8"}, {"i", "443"}, {"j", "99999999999999999999"}, {"k", -3}};
+  CHECK(doc->value == expected);
+}
+
+TEST_CASE("YAML sequences, nested maps and positions by JSON pointer", "[document]") {
+  exposim::model::Diagnostics diags;
+  const auto doc = parse_document(
+      "assertions:\n"
+      "  - name: db closed\n"
+      "    kind: not-exposed\n"
+      "    select: {subnet: db, \"a/b~c\": x}\n",
+      "spec.yaml", diags);
+  REQUIRE(doc);
+  CHECK(doc->value["assertions"][0]["kind"] == "not-exposed");
+  CHECK(doc->value["assertions"][0]["select"]["subnet"] == "db");
+  // Line 3, column 11: where the value of "kind" starts.
+  const auto where = doc->at("/assertions/0/kind");
+  CHECK(where.line == 3);
+  CHECK(where.column == 11);
+  CHECK(doc->at("/assertions/0/select/a~1b~0c").line == 4);
+  CHECK(format_location(where) == "spec.yaml:3:11: /assertions/0/kind");
+  // A pointer with no node keeps the pointer alone.
+  CHECK(format_location(doc->at("/nope")) == "spec.yaml: /nope");
+}
+
+TEST_CASE("JSON documents are read as JSON, comments allowed", "[document]") {
+  exposim::model::Diagnostics diags;
+  const auto doc = parse_document("  // a change\n{\"operations\": [1, 2]}", "change.json", diags);
+  REQUIRE(doc);
+  CHECK(doc->value == json{{"operations", {1, 2}}});
+  CHECK(doc->positions.empty());
+}
+
+TEST_CASE("Bad documents are errors at the file and line, never exceptions", "[document]") {
+  SECTION("YAML syntax") {
+    exposim::model::Diagnostics diags;
+    CHECK_FALSE(parse_document("a: [1, 2\nb: 3\n", "s.yaml", diags));
+    CHECK(diags.items()[0].code == "document-syntax");
+    CHECK(diags.items()[0].where.line >= 1);
+  }
+  SECTION("JSON syntax") {
+    exposim::model::Diagnostics diags;
+    CHECK_FALSE(parse_document("{\n  \"a\": ,\n}", "c.json", diags));
+    CHECK(only_error(diags).rfind("c.json:2:", 0) == 0);
+    CHECK(diags.items()[0].code == "document-syntax");
+  }
+  SECTION("duplicate key") {
+    exposim::model::Diagnostics diags;
+    CHECK_FALSE(parse_document("a: 1\nb: 2\na: 3\n", "s.yaml", diags));
+    CHECK(only_error(diags) == "s.yaml:3:1: error: duplicate key 'a' [document-shape]");
+  }
+  SECTION("non-string key") {
+    exposim::model::Diagnostics diags;
+    CHECK_FALSE(parse_document("? [1, 2]\n: x\n", "s.yaml", diags));
+    CHECK(diags.items()[0].code == "document-shape");
+  }
+  SECTION("alias expansion bomb") {
+    std::string bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\n";
+    char prev = 'a';
+    for (char c = 'b'; c <= 'j'; ++c) {
+      bomb += fmt::format("{}: &{} [*{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}]\n", c, c, fmt::arg("p", prev));
+      prev = c;
+    }
+    exposim::model::Diagnostics diags;
+    CHECK_FALSE(parse_document(bomb, "bomb.yaml", diags));
+    CHECK(diags.items()[0].code == "document-too-large");
+  }
+  SECTION("deep nesting, both syntaxes") {
+    DocumentLimits limits;
+    limits.max_depth = 50;
+    exposim::model::Diagnostics diags;
+    CHECK_FALSE(parse_document(std::string(100, '[') + std::string(100, ']'), "deep.json", diags, limits));
+    CHECK_FALSE(parse_document("a: " + std::string(100, '[') + std::string(100, ']'), "deep.yaml", diags, limits));
+    REQUIRE(diags.size() >= 2);
+    for (const auto& d : diags.items()) CHECK(d.code == "document-too-large");
+  }
+  SECTION("nesting far past the parser's own guard") {
+    exposim::model::Diagnostics diags;
+    CHECK_FALSE(parse_document("a: " + std::string(100000, '[') + std::string(100000, ']'), "deep.yaml", diags));
+    CHECK_FALSE(parse_document(std::string(100000, '[') + std::string(100000, ']'), "deep.json", diags));
+    CHECK(diags.size() == 2);
+  }
+  SECTION("size limit") {
+    DocumentLimits limits;
+    limits.max_bytes = 10;
+    exposim::model::Diagnostics diags;
+    CHECK_FALSE(parse_document("a: 12345678901234567890", "big.yaml", diags, limits));
+    CHECK(diags.items()[0].code == "document-too-large");
+  }
+}
