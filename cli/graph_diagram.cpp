@@ -479,9 +479,17 @@ class Builder {
     for (auto [it, end] = boost::edges(g); it != end; ++it) {
       const auto& from = g[boost::source(*it, g)];
       const auto& to = g[boost::target(*it, g)];
+      const auto kind = g[*it].kind;
+      // Containment is drawn as frames, peerings below, and the internet reaches public IPs by paths.
+      if (kind == model::EdgeKind::kContains || kind == model::EdgeKind::kReaches ||
+          kind == model::EdgeKind::kMemberOf || kind == model::EdgeKind::kPeeredWith ||
+          (kind == model::EdgeKind::kAttachedTo && from.kind != ResourceKind::kPublicIp &&
+           from.kind != ResourceKind::kPrivateEndpoint)) {
+        continue;
+      }
       const std::string a = node(from.kind, from.index);
       const std::string b = node(to.kind, to.index);
-      switch (g[*it].kind) {
+      switch (kind) {
         case model::EdgeKind::kSecuredBy: edge(a, b, "secured-by"); break;
         case model::EdgeKind::kRoutedBy: edge(a, b, "routed-by"); break;
         case model::EdgeKind::kBalancesTo: edge(a, b, "balances-to"); break;
@@ -492,7 +500,7 @@ class Builder {
             edge(a, b, "private-link");
           }
           break;
-        default: break;  // containment is drawn as frames; peerings below; the internet reaches IPs by paths
+        default: break;
       }
     }
     for (std::size_t i = 0; i < m_.bastion_hosts.size(); ++i) {
