@@ -20,6 +20,7 @@
 
 #include "cli/exit_codes.h"
 #include "cli/explain_report.h"
+#include "cli/graph_command.h"
 #include "cli/report.h"
 #include "importers/azure/resource_importer.h"
 #include "importers/inputs.h"
@@ -275,6 +276,40 @@ struct ExplainCommand {
   }
 };
 
+struct GraphCommand {
+  InputOptions input;
+  GraphOptions options;
+
+  void add(CLI::App& app) {
+    auto* cmd = app.add_subcommand("graph", "Draw the estate and every exposed path (DOT, SVG, PNG or JSON)");
+    add_input_options(*cmd, input);
+    cmd->add_option("-f,--format", options.format,
+                    "dot (default), svg or png (rendered by Graphviz's 'dot' from PATH), or json; default: from the "
+                    "-o file's extension")
+        ->check(CLI::IsMember({"dot", "svg", "png", "json"}));
+    cmd->add_option("-o,--output", options.output, "Write the diagram to this file (atomically) instead of stdout");
+    cmd->add_option("--focus", options.diagram.focus,
+                    "Draw one resource (name or id) with its neighbourhood and the exposed paths touching it");
+    cmd->add_flag("--exposed-only", options.diagram.exposed_only, "Draw only what lies on exposed paths");
+    cmd->add_flag("--expand-all", options.diagram.expand_all, "Never collapse private NICs into one node per subnet");
+  }
+
+  int run(std::ostream& out, std::ostream& err) {
+    model::Model m;
+    model::Diagnostics diags;
+    if (!load(input, err, m, diags)) return kExitBadInput;
+    auto t0 = Clock::now();
+    solver::Analysis a = solver::analyze(m);
+    if (input.timings) err << fmt::format("exposim: timing: solve {:.3f} s\n", seconds_since(t0));
+    diags.append(a.findings);
+    print_diagnostics(err, diags.sorted(), input.verbose);
+    t0 = Clock::now();
+    const int rc = run_graph(m, a, options, out, err);
+    if (input.timings) err << fmt::format("exposim: timing: graph {:.3f} s\n", seconds_since(t0));
+    return rc;
+  }
+};
+
 }  // namespace
 
 bool write_file_atomically(const std::string& path, const std::function<void(std::ostream&)>& write,
@@ -324,6 +359,8 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
     analyze.add(app);
     ExplainCommand explain;
     explain.add(app);
+    GraphCommand graph;
+    graph.add(app);
 
     std::vector<std::string> reversed(args.rbegin(), args.rend());  // CLI11 parses a reversed vector
     try {
@@ -341,6 +378,7 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
     for (auto* sub : app.get_subcommands()) {
       if (sub->get_name() == "analyze") return analyze.run(out, err);
       if (sub->get_name() == "explain") return explain.run(out, err);
+      if (sub->get_name() == "graph") return graph.run(out, err);
     }
     return kExitUsage;
   } catch (const std::bad_alloc&) {
