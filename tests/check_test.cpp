@@ -18,6 +18,7 @@
 #include "cli/check_report.h"
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
+#include "importers/azure/resource_importer.h"
 #include "importers/document.h"
 #include "model_builder.h"
 #include "solver/exposure.h"
@@ -309,6 +310,22 @@ TEST_CASE("selectors: name and id globs, tags, subnet, vnet, type; fields combin
   CHECK(check::glob_match("*", ""));
   CHECK_FALSE(check::glob_match("", "x"));
   CHECK(check::glob_match("*a*a*a*a*a*b", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaab"));
+}
+
+TEST_CASE("resource tags are imported for selectors; a tag that is not a string is a warning", "[check]") {
+  model::Model m;
+  model::Diagnostics diags;
+  importers::azure::import_text(
+      R"([{"id": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/networkSecurityGroups/nsg",
+           "name": "nsg", "type": "Microsoft.Network/networkSecurityGroups",
+           "tags": {"Role": "web", "cost": 12, "env": "prod"}, "properties": {"securityRules": []}}])",
+      "tags.json", m, diags);
+  REQUIRE(m.nsgs.size() == 1);
+  using Tags = std::vector<std::pair<std::string, std::string>>;
+  CHECK(m.nsgs[0].tags == Tags{{"Role", "web"}, {"env", "prod"}});
+  REQUIRE(diags.size() == 1);
+  CHECK(model::to_string(diags.items()[0]) ==
+        "tags.json: /0/tags/cost: warning: tag 'cost' is an integer, expected a string; tag ignored [invalid-type]");
 }
 
 TEST_CASE("a selector that matches nothing fails the assertion", "[check]") {
