@@ -18,6 +18,7 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include "cli/check_command.h"
 #include "cli/exit_codes.h"
 #include "cli/explain_report.h"
 #include "cli/graph_command.h"
@@ -310,6 +311,30 @@ struct GraphCommand {
   }
 };
 
+struct CheckCommand {
+  InputOptions input;
+  CheckOptions options;
+
+  void add(CLI::App& app) {
+    auto* cmd = app.add_subcommand("check", "Check a design against a spec of assertions (exit 1 when one fails)");
+    add_input_options(*cmd, input);
+    add_check_options(*cmd, options);
+  }
+
+  int run(std::ostream& out, std::ostream& err) {
+    const auto spec = load_check_spec(options, err);
+    if (!spec) return kExitBadInput;
+    model::Model m;
+    model::Diagnostics diags;
+    if (!load(input, err, m, diags)) return kExitBadInput;
+    const solver::Analysis a = solver::analyze(m);
+    diags.append(a.findings);
+    const auto sorted = diags.sorted();
+    print_diagnostics(err, sorted, input.verbose);
+    return run_check(options, input.files, *spec, m, a, sorted, out, err);
+  }
+};
+
 }  // namespace
 
 bool write_file_atomically(const std::string& path, const std::function<void(std::ostream&)>& write,
@@ -361,6 +386,8 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
     explain.add(app);
     GraphCommand graph;
     graph.add(app);
+    CheckCommand check;
+    check.add(app);
 
     std::vector<std::string> reversed(args.rbegin(), args.rend());  // CLI11 parses a reversed vector
     try {
@@ -379,6 +406,7 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
       if (sub->get_name() == "analyze") return analyze.run(out, err);
       if (sub->get_name() == "explain") return explain.run(out, err);
       if (sub->get_name() == "graph") return graph.run(out, err);
+      if (sub->get_name() == "check") return check.run(out, err);
     }
     return kExitUsage;
   } catch (const std::bad_alloc&) {

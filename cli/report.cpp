@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <sstream>
 #include <tuple>
 
 #include <fmt/format.h>
@@ -728,6 +729,17 @@ void write_csv(std::ostream& out, const model::Model& m, const solver::Analysis&
     for (std::size_t i = 0; i < cells.size(); ++i) out << (i ? "," : "") << csv_cell(cells[i]);
     out << '\n';
   }
+}
+
+std::vector<std::string> exposure_cells(const model::Model& m, const Exposure& e, const IpSet& internet) {
+  return table_row(m, e, internet);
+}
+
+std::string exposure_json(const model::Model& m, const Exposure& e) {
+  std::ostringstream out;
+  SourcesCache sources;
+  write_exposure_json(out, m, e, sources);
+  return out.str();
 }
 
 }  // namespace exposim::cli

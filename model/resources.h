@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "model/diagnostic.h"
@@ -30,6 +31,9 @@ struct ResourceBase {
   std::string key;
   std::string name;
   std::string location;
+  /// `tags` (string values only), sorted by key; keys keep their casing (Azure tag names are case-insensitive,
+  /// selectors compare them so).
+  std::vector<std::pair<std::string, std::string>> tags;
   SourceLocation where;  // the resource's object in its input file
   bool flattened{false};  // its fields sit on the object itself, not under "properties" (az CLI output)
 };

@@ -11,6 +11,7 @@ inline constexpr std::string_view kId = "id";
 inline constexpr std::string_view kName = "name";
 inline constexpr std::string_view kType = "type";
 inline constexpr std::string_view kLocation = "location";
+inline constexpr std::string_view kTags = "tags";
 inline constexpr std::string_view kProperties = "properties";
 inline constexpr std::string_view kSku = "sku";
 

@@ -3279,6 +3279,21 @@ struct Importer::Impl {
     }
   }
 
+  /// `tags`: string values are kept (sorted by key); a value of another type gets a warning and is left out.
+  void read_tags(dom::object tags, model::ResourceBase& base) {
+    PointerScope scope(ptr, keys::kTags);
+    for (auto [key, value] : tags) {
+      std::string_view v;
+      if (value.get_string().get(v) != simdjson::SUCCESS) {
+        PointerScope at(ptr, key);
+        warning("invalid-type", fmt::format("tag '{}' is {}, expected a string; tag ignored", key, kind_name(value.type())));
+        continue;
+      }
+      base.tags.emplace_back(std::string(key), std::string(v));
+    }
+    std::sort(base.tags.begin(), base.tags.end());
+  }
+
   /// Converts one element of the resource list; the pointer is at the element.
   void convert(dom::element root, bool whole_document) {
     dom::object res;
@@ -3319,6 +3334,7 @@ struct Importer::Impl {
       base.name = std::string(last_segment(base.id));
     }
     if (auto loc = get_string(res, keys::kLocation)) base.location = std::string(*loc);
+    if (auto tags = get_object(res, keys::kTags)) read_tags(*tags, base);
     base.where = here();
     const std::size_t res_mark = ptr.size();
 

@@ -1,0 +1,61 @@
+// Evaluation of a check spec against a validated model and its analysis: pass or fail per assertion, with
+// the evidence (the offending part of each exposure, the subnets without an NSG, the entry points, the
+// flow trace). Pure: reads the model and the analysis, never JSON, files or the console.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "check/spec.h"
+#include "model/model.h"
+#include "solver/explain.h"
+#include "solver/exposure.h"
+
+namespace exposim::check {
+
+/// Something a selector can choose: an ip configuration of a NIC (with its VM and scale set), a firewall,
+/// Bastion host, application gateway or PaaS service; or, for every-subnet-has-nsg, a subnet.
+struct Subject {
+  model::ResourceKind kind{model::ResourceKind::kNetworkInterface};
+  int index{-1};             // into the Model vector of `kind` (for NICs: the NIC)
+  int ip_configuration{-1};  // NICs only
+  auto operator<=>(const Subject&) const = default;
+};
+
+/// True when `s` has every attribute `sel` asks for (an empty selector matches everything).
+bool matches(const model::Model& m, const Selector& sel, const Subject& s);
+
+/// The subject an exposure reaches.
+Subject subject_of(const solver::Exposure& e);
+
+/// One piece of evidence against an assertion.
+struct Finding {
+  /// The resource the finding is located at: the exposure's target (the VM when the NIC has one), the public
+  /// IP of an entry point, a subnet without an NSG, or the target of a flow. kInternet/-1: none (a selector
+  /// that chose nothing).
+  model::ResourceKind kind{model::ResourceKind::kInternet};
+  int index{-1};
+  /// The offending part of an exposure (protocol, ports and sources narrowed to what violates the
+  /// assertion; path and rules as analyze() found them). Absent for findings that are not exposures.
+  std::optional<solver::Exposure> exposure;
+  /// max-entry-points: the exposures (indices into Analysis::exposures) that enter through this entry point.
+  std::vector<int> entries;
+  /// Why this is a violation, one line, lowercase: "port 22 is not allowed", "no NSG", ...
+  std::string reason;
+};
+
+struct AssertionResult {
+  const Assertion* assertion{nullptr};
+  bool passed{true};
+  std::size_t selected{0};  // targets (or subnets) the selector chose
+  /// One line: what was found ("3 exposures violate it", "4 entry points, at most 2 allowed").
+  std::string summary;
+  std::vector<Finding> findings;
+  std::optional<solver::FlowTrace> trace;  // flow assertions
+};
+
+/// Evaluates every assertion, in spec order. `a` must be analyze(m).
+std::vector<AssertionResult> evaluate(const Spec& spec, const model::Model& m, const solver::Analysis& a);
+
+}  // namespace exposim::check

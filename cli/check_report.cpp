@@ -1,0 +1,274 @@
+// Writers for check results. Deterministic: assertions in spec order, findings in the evaluator's order.
+#include "cli/check_report.h"
+
+#include <algorithm>
+#include <cctype>
+#include <sstream>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "cli/explain_report.h"
+#include "cli/json_parts.h"
+#include "cli/report.h"
+
+namespace exposim::cli {
+namespace {
+
+using check::AssertionResult;
+using check::Finding;
+using nlohmann::ordered_json;
+
+constexpr const char* kVersion = "0.1.0";
+constexpr const char* kInformationUri = "https://github.com/exposim/exposim/blob/main/docs/check-spec.md";
+
+const model::ResourceBase* resource_of(const model::Model& m, const Finding& f) {
+  if (f.index < 0 || f.kind == model::ResourceKind::kInternet) return nullptr;
+  return m.resource(model::GraphVertex{f.kind, f.index});
+}
+
+/// "vm-web (virtual-machine)", or "" when the finding has no resource.
+std::string resource_label(const model::Model& m, const Finding& f) {
+  const auto* r = resource_of(m, f);
+  if (r == nullptr) return "";
+  std::string label = fmt::format("{} ({})", r->name, model::to_string(f.kind));
+  if (f.kind == model::ResourceKind::kPublicIp && m.public_ips[f.index].address) {
+    label = fmt::format("{} {} (public-ip)", r->name, m.public_ips[f.index].address->to_string());
+  }
+  return label;
+}
+
+/// "tcp 22 from any via public-ip at 52.1.2.3: subnet: no NSG > nic: nsg/allow-ssh (100)" for an exposure.
+std::string exposure_line(const CheckReport& r, const solver::Exposure& e) {
+  const auto c = exposure_cells(r.model, e, r.analysis.internet);
+  // cells: target, ip, entry, via, protocol, ports, sources, rules
+  std::string line = fmt::format("{} {} from {} via {} at {}", c[4], c[5], c[6], c[3], c[2]);
+  if (!c[7].empty()) line += "; rules: " + c[7];
+  return line;
+}
+
+std::string target_label(const CheckReport& r, const solver::Exposure& e) {
+  const auto c = exposure_cells(r.model, e, r.analysis.internet);
+  return c[1].empty() ? c[0] : fmt::format("{} ({})", c[0], c[1]);
+}
+
+/// The evidence of one finding as lines (without indentation).
+std::vector<std::string> evidence_lines(const CheckReport& r, const AssertionResult& res, const Finding& f) {
+  std::vector<std::string> lines;
+  if (f.exposure) {
+    lines.push_back(fmt::format("{}: {}", target_label(r, *f.exposure), f.reason));
+    lines.push_back("  " + exposure_line(r, *f.exposure));
+    return lines;
+  }
+  const std::string label = resource_label(r.model, f);
+  lines.push_back(label.empty() ? f.reason : fmt::format("{}: {}", label, f.reason));
+  for (int i : f.entries) {
+    const auto& e = r.analysis.exposures[static_cast<std::size_t>(i)];
+    lines.push_back(fmt::format("  -> {}: {}", target_label(r, e), exposure_line(r, e)));
+  }
+  if (res.trace && res.trace->status == solver::FlowTrace::Status::kOk) {
+    std::ostringstream trace;
+    write_explain_table(trace, r.model, *res.trace);
+    std::string line;
+    std::istringstream in(trace.str());
+    while (std::getline(in, line)) lines.push_back("  " + line);
+  }
+  return lines;
+}
+
+std::string result_word(const AssertionResult& res) { return res.passed ? "PASS" : "FAIL"; }
+
+std::size_t failed_count(const std::vector<AssertionResult>& results) {
+  return static_cast<std::size_t>(std::count_if(results.begin(), results.end(), [](const auto& x) { return !x.passed; }));
+}
+
+ordered_json resource_json(const model::Model& m, const Finding& f) {
+  const auto* res = resource_of(m, f);
+  if (res == nullptr) return nullptr;
+  return {{"id", res->id}, {"name", res->name}, {"type", model::to_string(f.kind)}};
+}
+
+/// The file and (when known) line a finding is located at: the resource's input file, or the spec.
+model::SourceLocation location_of(const CheckReport& r, const AssertionResult& res, const Finding& f) {
+  if (const auto* res_base = resource_of(r.model, f); res_base != nullptr && !res_base->where.file.empty()) {
+    return res_base->where;
+  }
+  return res.assertion->where;
+}
+
+std::string strip_control(std::string_view s) {
+  std::string out;
+  for (char c : s) out += (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t') ? ' ' : c;
+  return out;
+}
+
+}  // namespace
+
+std::string xml_escape(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    const auto u = static_cast<unsigned char>(c);
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&apos;"; break;
+      default:
+        // XML 1.0 allows no control characters but tab, newline and carriage return.
+        if (u < 0x20 && c != '\t' && c != '\n' && c != '\r') {
+          out += '?';
+        } else {
+          out += c;
+        }
+    }
+  }
+  return out;
+}
+
+std::string file_uri(std::string_view path) {
+  std::string out = path.starts_with('/') ? "file://" : "";
+  for (char c : path) {
+    const auto u = static_cast<unsigned char>(c);
+    if (std::isalnum(u) || c == '-' || c == '.' || c == '_' || c == '~' || c == '/') {
+      out += c;
+    } else {
+      out += fmt::format("%{:02X}", u);
+    }
+  }
+  return out;
+}
+
+void write_check_text(std::ostream& out, const CheckReport& r) {
+  for (const auto& res : r.results) {
+    const auto& a = *res.assertion;
+    out << fmt::format("{}  {} ({}): {}\n", result_word(res), a.name, check::to_string(a.kind), res.summary);
+    if (res.passed) continue;
+    for (const auto& f : res.findings) {
+      const auto lines = evidence_lines(r, res, f);
+      for (std::size_t i = 0; i < lines.size(); ++i) out << (i == 0 ? "      - " : "        ") << lines[i] << '\n';
+    }
+  }
+  const std::size_t failed = failed_count(r.results);
+  out << fmt::format("{} assertion{}: {} passed, {} failed\n", r.results.size(), r.results.size() == 1 ? "" : "s",
+                     r.results.size() - failed, failed);
+}
+
+void write_check_json(std::ostream& out, const CheckReport& r, const std::vector<model::Diagnostic>& diagnostics) {
+  out << "{\n  \"format\": \"exposim-check\",\n  \"version\": 1,\n  \"spec\": " << ordered_json(r.spec.file.str()).dump()
+      << ",\n  \"inputs\": " << ordered_json(r.inputs).dump() << ",\n  \"assertions\": [";
+  for (std::size_t i = 0; i < r.results.size(); ++i) {
+    const auto& res = r.results[i];
+    const auto& a = *res.assertion;
+    ordered_json j;
+    j["name"] = a.name;
+    j["kind"] = check::to_string(a.kind);
+    if (!a.description.empty()) j["description"] = a.description;
+    j["passed"] = res.passed;
+    j["selected"] = res.selected;
+    j["summary"] = res.summary;
+    ordered_json findings = ordered_json::array();
+    for (const auto& f : res.findings) {
+      ordered_json fj;
+      fj["resource"] = resource_json(r.model, f);
+      fj["reason"] = f.reason;
+      if (f.exposure) fj["exposure"] = ordered_json::parse(exposure_json(r.model, *f.exposure));
+      if (!f.entries.empty()) {
+        ordered_json entries = ordered_json::array();
+        for (int e : f.entries) entries.push_back(ordered_json::parse(exposure_json(r.model, r.analysis.exposures[e])));
+        fj["exposures"] = entries;
+      }
+      findings.push_back(fj);
+    }
+    j["findings"] = findings;
+    if (res.trace && res.trace->status == solver::FlowTrace::Status::kOk) {
+      j["flow"] = {{"allowed", res.trace->allowed}, {"reason", res.trace->reason}};
+    }
+    out << (i ? ",\n    " : "\n    ") << j.dump();
+  }
+  const std::size_t failed = failed_count(r.results);
+  ordered_json summary = {{"assertions", r.results.size()}, {"passed", r.results.size() - failed}, {"failed", failed}};
+  out << (r.results.empty() ? "]" : "\n  ]") << ",\n  \"summary\": " << summary.dump() << ",\n  \"diagnostics\": [";
+  for (std::size_t i = 0; i < diagnostics.size(); ++i) {
+    out << (i ? ",\n    " : "\n    ") << diagnostic_json(diagnostics[i]).dump();
+  }
+  out << (diagnostics.empty() ? "]" : "\n  ]") << "\n}\n";
+}
+
+void write_check_junit(std::ostream& out, const CheckReport& r) {
+  const std::size_t n = r.results.size();
+  const std::size_t failed = failed_count(r.results);
+  out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+  out << fmt::format("<testsuites name=\"exposim check\" tests=\"{}\" failures=\"{}\" errors=\"0\">\n", n, failed);
+  out << fmt::format("  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"0\" skipped=\"0\">\n",
+                     xml_escape(r.spec.file.str()), n, failed);
+  for (const auto& res : r.results) {
+    const auto& a = *res.assertion;
+    out << fmt::format("    <testcase name=\"{}\" classname=\"exposim.check.{}\"", xml_escape(a.name),
+                       check::to_string(a.kind));
+    if (res.passed) {
+      out << "/>\n";
+      continue;
+    }
+    out << fmt::format(">\n      <failure message=\"{}\" type=\"{}\">", xml_escape(res.summary), check::to_string(a.kind));
+    std::string text;
+    for (const auto& f : res.findings) {
+      const auto lines = evidence_lines(r, res, f);
+      for (std::size_t i = 0; i < lines.size(); ++i) text += (i == 0 ? "- " : "  ") + lines[i] + "\n";
+    }
+    out << xml_escape(text) << "</failure>\n    </testcase>\n";
+  }
+  out << "  </testsuite>\n</testsuites>\n";
+}
+
+void write_check_sarif(std::ostream& out, const CheckReport& r) {
+  ordered_json rules = ordered_json::array();
+  for (const auto& res : r.results) {
+    const auto& a = *res.assertion;
+    ordered_json rule;
+    rule["id"] = a.name;
+    rule["name"] = check::to_string(a.kind);
+    rule["shortDescription"] = {{"text", a.description.empty() ? fmt::format("{} ({})", a.name, check::to_string(a.kind))
+                                                               : a.description}};
+    rule["helpUri"] = kInformationUri;
+    rule["defaultConfiguration"] = {{"level", "error"}};
+    rule["properties"] = {{"kind", check::to_string(a.kind)}};
+    rules.push_back(rule);
+  }
+  ordered_json results = ordered_json::array();
+  for (std::size_t i = 0; i < r.results.size(); ++i) {
+    const auto& res = r.results[i];
+    for (const auto& f : res.findings) {
+      const auto lines = evidence_lines(r, res, f);
+      std::string text;
+      for (const auto& l : lines) text += (text.empty() ? "" : "\n") + l;
+      ordered_json result;
+      result["ruleId"] = res.assertion->name;
+      result["ruleIndex"] = i;
+      result["level"] = "error";
+      result["message"] = {{"text", strip_control(fmt::format("{}: {}", res.assertion->name, text))}};
+      const auto where = location_of(r, res, f);
+      ordered_json physical = {{"artifactLocation", {{"uri", file_uri(where.file.str())}}}};
+      if (where.line > 0) physical["region"] = {{"startLine", where.line}, {"startColumn", std::max(1, where.column)}};
+      ordered_json location = {{"physicalLocation", physical}};
+      if (const auto* res_base = resource_of(r.model, f)) {
+        location["logicalLocations"] = ordered_json::array(
+            {{{"name", res_base->name}, {"fullyQualifiedName", res_base->id}, {"kind", "resource"}}});
+      }
+      result["locations"] = ordered_json::array({location});
+      results.push_back(result);
+    }
+  }
+  ordered_json driver = {{"name", "exposim"},
+                         {"version", kVersion},
+                         {"semanticVersion", kVersion},
+                         {"informationUri", kInformationUri},
+                         {"rules", rules}};
+  ordered_json log = {{"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
+                      {"version", "2.1.0"},
+                      {"runs", ordered_json::array({{{"tool", {{"driver", driver}}}, {"results", results}}})}};
+  out << log.dump(2) << '\n';
+}
+
+}  // namespace exposim::cli
