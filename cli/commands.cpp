@@ -21,6 +21,7 @@
 #include "cli/exit_codes.h"
 #include "cli/explain_report.h"
 #include "cli/report.h"
+#include "cli/whatif_command.h"
 #include "importers/azure/resource_importer.h"
 #include "importers/inputs.h"
 #include "model/validate.h"
@@ -300,6 +301,8 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
     analyze.add(app);
     ExplainCommand explain;
     explain.add(app);
+    WhatifCommand whatif;
+    whatif.add(app);
 
     std::vector<std::string> reversed(args.rbegin(), args.rend());  // CLI11 parses a reversed vector
     try {
@@ -317,6 +320,7 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
     for (auto* sub : app.get_subcommands()) {
       if (sub->get_name() == "analyze") return analyze.run(out, err);
       if (sub->get_name() == "explain") return explain.run(out, err);
+      if (sub->get_name() == "whatif") return whatif.run(out, err);
     }
     return kExitUsage;
   } catch (const std::bad_alloc&) {

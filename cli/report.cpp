@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <sstream>
 #include <tuple>
 
 #include <fmt/format.h>
@@ -728,6 +729,17 @@ void write_csv(std::ostream& out, const model::Model& m, const solver::Analysis&
     for (std::size_t i = 0; i < cells.size(); ++i) out << (i ? "," : "") << csv_cell(cells[i]);
     out << '\n';
   }
+}
+
+ordered_json exposure_json(const model::Model& m, const solver::Exposure& e) {
+  SourcesCache sources;
+  std::ostringstream s;
+  write_exposure_json(s, m, e, sources);
+  return ordered_json::parse(s.str());
+}
+
+std::vector<std::string> exposure_row(const model::Model& m, const solver::Exposure& e, const IpSet& internet) {
+  return table_row(m, e, internet);
 }
 
 }  // namespace exposim::cli
