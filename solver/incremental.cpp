@@ -38,7 +38,16 @@ class ScopeBuilder {
           if (i < 0) return true;
           std::vector<char> subnets(m.subnets.size(), 0);
           for (std::size_t s = 0; s < m.subnets.size(); ++s) subnets[s] = m.subnets[s].nsg.index == i ? 1 : 0;
-          return nics_of(m, subnets, [&](const model::NetworkInterface& nic) { return nic.nsg.index == i; });
+          // NICs with the NSG on their own: NIC -> NSG edges.
+          return nics_of(m, subnets, [&](const model::Model& mm) {
+            auto v = mm.by_key.find(mm.nsgs[i].key);
+            if (v == mm.by_key.end()) return true;
+            for (auto [e, end] = boost::in_edges(v->second, mm.graph); e != end; ++e) {
+              const auto& from = mm.graph[boost::source(*e, mm.graph)];
+              if (from.kind == model::ResourceKind::kNetworkInterface && !nic(mm, from.index)) return false;
+            }
+            return true;
+          });
         });
       case K::kSubnet:
         return each_model([&](const model::Model& m) {
@@ -46,7 +55,7 @@ class ScopeBuilder {
           if (i < 0) return true;
           std::vector<char> subnets(m.subnets.size(), 0);
           subnets[i] = 1;
-          return nics_of(m, subnets, [](const model::NetworkInterface&) { return false; });
+          return nics_of(m, subnets, [](const model::Model&) { return true; });
         });
       case K::kNetworkInterface:
         return each_model([&](const model::Model& m) { return nic(m, index_of(m, c.key)); });
@@ -60,7 +69,7 @@ class ScopeBuilder {
           if (i < 0) return true;
           std::vector<char> subnets(m.subnets.size(), 0);
           for (std::size_t s = 0; s < m.subnets.size(); ++s) subnets[s] = m.subnets[s].route_table.index == i ? 1 : 0;
-          return nics_of(m, subnets, [](const model::NetworkInterface&) { return false; });
+          return nics_of(m, subnets, [](const model::Model&) { return true; });
         });
       case K::kFirewallPolicy:
       case K::kFirewall:
@@ -106,7 +115,8 @@ class ScopeBuilder {
   }
 
   /// The NICs with an ip configuration in a flagged subnet, or for which `also` holds; not covered when a
-  /// flagged subnet holds a firewall, Bastion host or application gateway. One pass over the NICs.
+  /// flagged subnet holds a firewall, Bastion host or application gateway. The subnets' NICs are found through
+  /// the graph (NIC -> subnet edges), not by a pass over every NIC.
   template <typename Also>
   bool nics_of(const model::Model& m, const std::vector<char>& subnets, Also also) {
     auto flagged = [&](const model::Ref& r) { return r.index >= 0 && subnets[r.index] != 0; };
@@ -125,13 +135,19 @@ class ScopeBuilder {
         if (flagged(c.subnet)) return false;
       }
     }
-    for (std::size_t n = 0; n < m.nics.size(); ++n) {
-      const auto& x = m.nics[n];
-      bool hit = also(x);
-      for (const auto& c : x.ip_configurations) hit = hit || flagged(c.subnet);
-      if (hit && !nic(m, static_cast<int>(n))) return false;
+    for (std::size_t s = 0; s < subnets.size(); ++s) {
+      if (subnets[s] == 0) continue;
+      auto v = m.by_key.find(m.subnets[s].key);
+      if (v == m.by_key.end()) continue;
+      for (auto [e, end] = boost::in_edges(v->second, m.graph); e != end; ++e) {
+        const auto& from = m.graph[boost::source(*e, m.graph)];
+        if (m.graph[*e].kind == model::EdgeKind::kAttachedTo && from.kind == model::ResourceKind::kNetworkInterface &&
+            !nic(m, from.index)) {
+          return false;
+        }
+      }
     }
-    return true;
+    return also(m);
   }
 
   static bool used_beyond_nics(const model::Model& m, const std::string& key) {
