@@ -175,7 +175,7 @@ for n in $sizes; do
   declare -A e2e=() rss=()
   for f in $formats; do
     e2e[$f]=$(echo "${times[$f]}" | median)
-    rss[$f]=$(echo "${peaks[$f]}" | median | awk '{ printf "%.0f", $1 / 1024 }')
+    rss[$f]=$(echo "${peaks[$f]}" | median | awk '{ printf "%.0f", $1 * 1024 / 1e6 }')  # KiB to MB, the file's unit
   done
   e2e_by_size[$n]=${e2e[$first]}
   imp=$(echo "${imports[*]}" | median); val=$(echo "${validates[*]}" | median)

@@ -25,7 +25,8 @@ using Clock = std::chrono::steady_clock;
 
 double seconds(Clock::time_point from, Clock::time_point to) { return std::chrono::duration<double>(to - from).count(); }
 
-/// The process's peak resident set (VmHWM) in MB, or -1 when /proc is unavailable.
+/// The process's peak resident set (VmHWM) in MB (10^6 bytes, the unit of the file sizes), or -1 when /proc is
+/// unavailable.
 double peak_rss_mb() {
   std::ifstream in("/proc/self/status");
   std::string line;
@@ -34,7 +35,7 @@ double peak_rss_mb() {
       std::istringstream fields(line.substr(6));
       double kb = 0;
       fields >> kb;
-      return kb / 1024.0;
+      return kb * 1024.0 / 1e6;  // VmHWM is in KiB
     }
   }
   return -1;

@@ -105,7 +105,7 @@ namespace {
 
 
 /// The order of Analysis::exposures: target name, target id, ip configuration, entry, via, protocol, the rules
-/// of the path.
+/// of the path (Analyzer::sort() sorts by the same fields without building this key; exposure_before() uses it).
 using SortKey = std::tuple<std::string_view, std::string_view, std::string_view, int, int, int, std::vector<int>>;
 
 SortKey sort_key(const model::Model& m, const Exposure& e) {
@@ -790,15 +790,56 @@ class Analyzer {
   }
 
   void sort(std::vector<Exposure>& exposures) const {
-    // Keys are computed once: comparisons then copy nothing. Input order breaks remaining ties.
-    std::vector<std::pair<SortKey, std::size_t>> keys;
+    // Keys are computed once: comparisons then copy nothing; the paths' deciding rules are compared in place.
+    // Input order breaks remaining ties.
+    using Key = std::tuple<std::string_view, std::string_view, std::string_view, int, int, int>;
+    std::vector<std::pair<Key, std::size_t>> keys;
     keys.reserve(exposures.size());
-    for (std::size_t i = 0; i < exposures.size(); ++i) keys.emplace_back(sort_key(m_, exposures[i]), i);
-    std::stable_sort(keys.begin(), keys.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-    std::vector<Exposure> sorted;
-    sorted.reserve(exposures.size());
-    for (const auto& k : keys) sorted.push_back(std::move(exposures[k.second]));
-    exposures = std::move(sorted);
+    for (std::size_t i = 0; i < exposures.size(); ++i) {
+      const Exposure& e = exposures[i];
+      std::string_view name;
+      std::string_view key;
+      std::string_view config;
+      if (e.nic >= 0) {
+        const auto& nic = m_.nics[e.nic];
+        name = e.vm >= 0 ? std::string_view(m_.vms[e.vm].name) : std::string_view(nic.name);
+        key = nic.key;
+        config = nic.ip_configurations[e.ip_configuration].name;
+      } else if (const auto* r = m_.resource(model::GraphVertex{e.target_kind, e.target})) {
+        name = r->name;
+        key = r->key;
+      }
+      keys.emplace_back(Key{name, key, config, e.public_ip, static_cast<int>(e.via), static_cast<int>(e.protocol)}, i);
+    }
+    const auto by_rules = [&](std::size_t a, std::size_t b) {
+      const auto& pa = exposures[a].path;
+      const auto& pb = exposures[b].path;
+      return std::lexicographical_compare(pa.begin(), pa.end(), pb.begin(), pb.end(),
+                                          [](const Hop& x, const Hop& y) { return x.rule < y.rule; });
+    };
+    std::stable_sort(keys.begin(), keys.end(), [&](const auto& a, const auto& b) {
+      if (a.first != b.first) return a.first < b.first;
+      return by_rules(a.second, b.second);
+    });
+    // The permutation is applied in place, cycle by cycle: a second vector of every exposure would be the
+    // largest allocation of the whole run on a large estate.
+    std::vector<std::size_t> order(keys.size());
+    for (std::size_t i = 0; i < keys.size(); ++i) order[i] = keys[i].second;
+    keys = {};
+    for (std::size_t i = 0; i < order.size(); ++i) {
+      if (order[i] == i) continue;
+      Exposure held = std::move(exposures[i]);
+      std::size_t at = i;
+      while (order[at] != i) {
+        const std::size_t from = order[at];
+        exposures[at] = std::move(exposures[from]);
+        order[at] = at;
+        at = from;
+      }
+      exposures[at] = std::move(held);
+      order[at] = at;
+    }
+    exposures.shrink_to_fit();
   }
 
   const model::Model& m_;
