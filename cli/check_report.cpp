@@ -40,7 +40,7 @@ std::string resource_label(const model::Model& m, const Finding& f) {
 
 /// "tcp 22 from any via public-ip at 52.1.2.3: subnet: no NSG > nic: nsg/allow-ssh (100)" for an exposure.
 std::string exposure_line(const CheckReport& r, const solver::Exposure& e) {
-  const auto c = exposure_cells(r.model, e, r.analysis.internet);
+  const auto c = exposure_row(r.model, e, r.analysis.internet);
   // cells: target, ip, entry, via, protocol, ports, sources, rules
   std::string line = fmt::format("{} {} from {} via {} at {}", c[4], c[5], c[6], c[3], c[2]);
   if (!c[7].empty()) line += "; rules: " + c[7];
@@ -48,7 +48,7 @@ std::string exposure_line(const CheckReport& r, const solver::Exposure& e) {
 }
 
 std::string target_label(const CheckReport& r, const solver::Exposure& e) {
-  const auto c = exposure_cells(r.model, e, r.analysis.internet);
+  const auto c = exposure_row(r.model, e, r.analysis.internet);
   return c[1].empty() ? c[0] : fmt::format("{} ({})", c[0], c[1]);
 }
 
@@ -173,10 +173,10 @@ void write_check_json(std::ostream& out, const CheckReport& r, const std::vector
       ordered_json fj;
       fj["resource"] = resource_json(r.model, f);
       fj["reason"] = f.reason;
-      if (f.exposure) fj["exposure"] = ordered_json::parse(exposure_json(r.model, *f.exposure));
+      if (f.exposure) fj["exposure"] = exposure_json(r.model, *f.exposure);
       if (!f.entries.empty()) {
         ordered_json entries = ordered_json::array();
-        for (int e : f.entries) entries.push_back(ordered_json::parse(exposure_json(r.model, r.analysis.exposures[e])));
+        for (int e : f.entries) entries.push_back(exposure_json(r.model, r.analysis.exposures[e]));
         fj["exposures"] = entries;
       }
       findings.push_back(fj);

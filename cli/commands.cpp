@@ -23,6 +23,7 @@
 #include "cli/explain_report.h"
 #include "cli/graph_command.h"
 #include "cli/report.h"
+#include "cli/whatif_command.h"
 #include "importers/azure/resource_importer.h"
 #include "importers/inputs.h"
 #include "model/validate.h"
@@ -388,6 +389,8 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
     graph.add(app);
     CheckCommand check;
     check.add(app);
+    WhatifCommand whatif;
+    whatif.add(app);
 
     std::vector<std::string> reversed(args.rbegin(), args.rend());  // CLI11 parses a reversed vector
     try {
@@ -407,6 +410,7 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
       if (sub->get_name() == "explain") return explain.run(out, err);
       if (sub->get_name() == "graph") return graph.run(out, err);
       if (sub->get_name() == "check") return check.run(out, err);
+      if (sub->get_name() == "whatif") return whatif.run(out, err);
     }
     return kExitUsage;
   } catch (const std::bad_alloc&) {

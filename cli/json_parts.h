@@ -3,7 +3,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include <string>
+#include <vector>
+
 #include "model/model.h"
+#include "solver/exposure.h"
 
 namespace exposim::cli {
 
@@ -24,5 +28,10 @@ nlohmann::ordered_json firewall_rule_json(const model::Model& m, const model::Fi
 
 /// One diagnostic as in every output contract: severity, code, file, pointer or line/column, message.
 nlohmann::ordered_json diagnostic_json(const model::Diagnostic& d);
+
+/// One exposure as in analyze's JSON `exposures[]` (target, entry, protocol, ports, sources, path).
+nlohmann::ordered_json exposure_json(const model::Model& m, const solver::Exposure& e);
+/// One exposure as a row of analyze's table: target, IP, entry, via, protocol, ports, sources, rules.
+std::vector<std::string> exposure_row(const model::Model& m, const solver::Exposure& e, const model::IpSet& internet);
 
 }  // namespace exposim::cli

@@ -731,15 +731,15 @@ void write_csv(std::ostream& out, const model::Model& m, const solver::Analysis&
   }
 }
 
-std::vector<std::string> exposure_cells(const model::Model& m, const Exposure& e, const IpSet& internet) {
-  return table_row(m, e, internet);
+ordered_json exposure_json(const model::Model& m, const solver::Exposure& e) {
+  SourcesCache sources;
+  std::ostringstream s;
+  write_exposure_json(s, m, e, sources);
+  return ordered_json::parse(s.str());
 }
 
-std::string exposure_json(const model::Model& m, const Exposure& e) {
-  std::ostringstream out;
-  SourcesCache sources;
-  write_exposure_json(out, m, e, sources);
-  return out.str();
+std::vector<std::string> exposure_row(const model::Model& m, const solver::Exposure& e, const IpSet& internet) {
+  return table_row(m, e, internet);
 }
 
 }  // namespace exposim::cli

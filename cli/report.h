@@ -26,10 +26,4 @@ std::string target_name(const model::Model& m, const solver::Exposure& e);
 /// "nsg-web/allow-ssh (100)", "no NSG", ... for one hop.
 std::string describe_hop(const model::Model& m, const solver::Hop& h);
 
-/// One exposure as the table's cells: target, IP, entry, via, protocol, ports, sources, rules (for the
-/// reports of other commands that cite exposures).
-std::vector<std::string> exposure_cells(const model::Model& m, const solver::Exposure& e, const solver::IpSet& internet);
-/// One exposure as the JSON object of the analyze contract (docs/output-format.md), on one line.
-std::string exposure_json(const model::Model& m, const solver::Exposure& e);
-
 }  // namespace exposim::cli

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <deque>
 #include <map>
+#include <optional>
 #include <set>
 #include <tuple>
 #include <unordered_map>
@@ -14,6 +15,7 @@
 #include "solver/address_space.h"
 #include "solver/firewall.h"
 #include "solver/gateways.h"
+#include "solver/incremental.h"
 #include "solver/nsg_eval.h"
 #include "solver/paas.h"
 #include "solver/routing.h"
@@ -103,6 +105,30 @@ namespace {
 
 constexpr const char* kHubAddressNote = "a secured virtual hub's public address (hubIPAddresses): not a resource";
 
+/// The order of Analysis::exposures: target name, target id, ip configuration, entry, via, protocol, the rules
+/// of the path (Analyzer::sort() sorts by the same fields without building this key; exposure_before() uses it).
+using SortKey = std::tuple<std::string_view, std::string_view, std::string_view, int, int, int, std::vector<int>>;
+
+SortKey sort_key(const model::Model& m, const Exposure& e) {
+  std::vector<int> rules;
+  rules.reserve(e.path.size());
+  for (const auto& h : e.path) rules.push_back(h.rule);
+  std::string_view name;
+  std::string_view key;
+  std::string_view config;
+  if (e.nic >= 0) {
+    const auto& nic = m.nics[e.nic];
+    name = e.vm >= 0 ? std::string_view(m.vms[e.vm].name) : std::string_view(nic.name);
+    key = nic.key;
+    config = nic.ip_configurations[e.ip_configuration].name;
+  } else if (const auto* r = m.resource(model::GraphVertex{e.target_kind, e.target})) {
+    name = r->name;
+    key = r->key;
+  }
+  return SortKey{name, key, config, e.public_ip, static_cast<int>(e.via), static_cast<int>(e.protocol),
+                 std::move(rules)};
+}
+
 /// What one evaluation yields before it is placed on a concrete target.
 struct Piece {
   Protocol protocol{Protocol::kTcp};
@@ -146,10 +172,16 @@ struct Entry {
 
 class Analyzer {
  public:
-  Analyzer(const model::Model& m, Analysis& out) : m_(m), out_(out), space_(m, out.findings) {}
+  Analyzer(const model::Model& m, Analysis& out) : m_(m), out_(out), own_space_(std::in_place, m, out.findings),
+                                                   space_(*own_space_) {}
+  /// Only what `scope` covers (solver/incremental.h); `previous` supplies what lies outside it.
+  Analyzer(const model::Model& m, Analysis& out, const AddressSpace& space, const AnalysisScope& scope,
+           const Analysis& previous, bool count_only)
+      : m_(m), out_(out), space_(space), scope_(&scope), previous_(&previous), count_only_(count_only) {}
 
   void run() {
     for (std::size_t n = 0; n < m_.nics.size(); ++n) {
+      if (scope_ != nullptr && !scope_->nic(static_cast<int>(n))) continue;
       const auto& nic = m_.nics[n];
       for (std::size_t c = 0; c < nic.ip_configurations.size(); ++c) {
         const auto& cfg = nic.ip_configurations[c];
@@ -165,7 +197,15 @@ class Analyzer {
     appliances();
     gateways();
     out_.targets_evaluated = evaluated_.size();
-    analyze_paas(m_, space_, out_);
+    if (scope_ == nullptr) {
+      analyze_paas(m_, space_, out_);
+    } else if (std::any_of(scope_->paas.begin(), scope_->paas.end(), [](char c) { return c != 0; })) {
+      Analysis paas;
+      analyze_paas(m_, space_, paas);
+      for (auto& e : paas.exposures) {
+        if (scope_->paas_service(e.target)) out_.exposures.push_back(std::move(e));
+      }
+    }
     out_.internet = space_.internet();
     sort();
   }
@@ -252,7 +292,9 @@ class Analyzer {
   /// Bastion hosts and application gateways: their own entries, and what they forward to ip configurations.
   void gateways() {
     GatewayFlows flows = gateway_flows(m_, space_, out_.findings);
-    for (auto& e : flows.own) out_.exposures.push_back(std::move(e));
+    if (scope_ == nullptr || scope_->gateways) {
+      for (auto& e : flows.own) out_.exposures.push_back(std::move(e));
+    }
     for (const auto& f : flows.forwarded) {
       Entry e;
       e.via = f.entry->via;
@@ -395,6 +437,13 @@ class Analyzer {
       auto it = candidate.find(model::IpConfigIndex{e.nic, e.ip_configuration});
       if (it != candidate.end()) found[it->second].admitted = found[it->second].admitted.unite(e.sources);
     }
+    if (scope_ != nullptr) {  // candidates outside the scope: their exposures are the previous analysis's
+      for (const auto& e : previous_->exposures) {
+        if (e.via != Via::kPublicIp || e.nic < 0 || scope_->nic(e.nic)) continue;
+        auto it = candidate.find(model::IpConfigIndex{e.nic, e.ip_configuration});
+        if (it != candidate.end()) found[it->second].admitted = found[it->second].admitted.unite(e.sources);
+      }
+    }
     std::map<model::U128, std::vector<std::size_t>> at;  // private address -> reachable appliances there
     for (std::size_t i = 0; i < found.size(); ++i) {
       if (found[i].admitted.empty()) continue;
@@ -402,6 +451,7 @@ class Analyzer {
     }
     if (at.empty()) return;
     for (std::size_t n = 0; n < m_.nics.size(); ++n) {
+      if (scope_ != nullptr && !scope_->nic(static_cast<int>(n))) continue;
       const auto& nic = m_.nics[n];
       for (std::size_t c = 0; c < nic.ip_configurations.size(); ++c) {
         const auto& cfg = nic.ip_configurations[c];
@@ -506,7 +556,7 @@ class Analyzer {
                           match.unresolved_source ? "a source the solver cannot resolve is taken as the whole internet"
                                                   : ""},
                       Hop{Hop::Kind::kTarget, model::ResourceKind::kFirewall, f, "", -1, ""}};
-            out_.exposures.push_back(e);
+            if (scope_ == nullptr || scope_->firewall(f)) out_.exposures.push_back(e);
             if (!target_cfg) continue;
             Entry entry;
             entry.via = Via::kFirewallDnat;
@@ -535,6 +585,7 @@ class Analyzer {
   }
 
   void target(int n, int c, const Entry& entry) {
+    if (scope_ != nullptr && !scope_->nic(n)) return;
     const auto& nic = m_.nics[n];
     const auto& cfg = nic.ip_configurations[c];
     const int pip = entry.public_ip;
@@ -544,6 +595,7 @@ class Analyzer {
     // (An application gateway connects to backends itself: any frontend version reaches IPv4 backends.)
     if (!entry.forwarded && entry.via != Via::kPublicIp && pip >= 0 && m_.public_ips[pip].family != cfg.family) return;
     evaluated_.insert(model::IpConfigIndex{n, c});
+    if (count_only_) return;
     const int subnet = cfg.subnet.index;
     NsgSlot subnet_nsg;
     if (cfg.subnet.set() && !cfg.subnet.resolved()) {
@@ -799,7 +851,11 @@ class Analyzer {
 
   const model::Model& m_;
   Analysis& out_;
-  AddressSpace space_;
+  std::optional<AddressSpace> own_space_;
+  const AddressSpace& space_;
+  const AnalysisScope* scope_{nullptr};
+  const Analysis* previous_{nullptr};
+  bool count_only_{false};  // only which ip configurations have an entry (targets_evaluated)
   std::unordered_map<std::string, std::vector<Piece>> cache_;
   std::set<model::IpConfigIndex> evaluated_;  // ip configurations with at least one entry
   std::map<model::U128, model::IpConfigIndex> by_private_ip_;
@@ -813,6 +869,17 @@ Analysis analyze(const model::Model& m, const AnalyzeOptions&) {
   Analysis out;
   Analyzer(m, out).run();
   return out;
+}
+
+Analysis analyze_scope(const model::Model& m, const AddressSpace& space, const AnalysisScope& scope,
+                       const Analysis& previous, bool count_only) {
+  Analysis out;
+  Analyzer(m, out, space, scope, previous, count_only).run();
+  return out;
+}
+
+bool exposure_before(const model::Model& m, const Exposure& a, const Exposure& b) {
+  return sort_key(m, a) < sort_key(m, b);
 }
 
 }  // namespace exposim::solver
