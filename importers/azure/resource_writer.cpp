@@ -251,7 +251,7 @@ ordered_json resource_json(const model::Model& m, const model::Changed& c) {
         list("loadBalancerBackendAddressPools", cfg.lb_backend_pools);
         list("loadBalancerInboundNatRules", cfg.lb_inbound_nat_rules);
         list("applicationGatewayBackendAddressPools", cfg.ag_backend_pools);
-        cfgs.push_back({{"id", cfg.id}, {"name", cfg.name}, {"properties", std::move(cp)}});
+        cfgs.push_back({{"id", model::ip_configuration_id(*nic, cfg)}, {"name", cfg.name}, {"properties", std::move(cp)}});
       }
       p["ipConfigurations"] = std::move(cfgs);
       return o;
