@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -25,15 +26,40 @@ struct Ref {
   bool resolved() const { return index >= 0; }
 };
 
+/// A resource's tags: (key, value) pairs sorted by key; keys keep their casing (Azure tag names are
+/// case-insensitive, selectors compare them so). One list is shared by every resource with the same tags (the
+/// importer interns them): a large estate repeats a few tag sets on hundreds of thousands of resources, and a
+/// list per resource cost about 40 MB at 100k NICs.
+class Tags {
+ public:
+  using List = std::vector<std::pair<std::string, std::string>>;
+  Tags() = default;
+  Tags(List list) : list_(list.empty() ? nullptr : std::make_shared<const List>(std::move(list))) {}
+  Tags(std::initializer_list<std::pair<std::string, std::string>> list) : Tags(List(list)) {}
+  explicit Tags(std::shared_ptr<const List> shared) : list_(std::move(shared)) {}
+
+  const List& list() const {
+    static const List kEmpty;
+    return list_ ? *list_ : kEmpty;
+  }
+  List::const_iterator begin() const { return list().begin(); }
+  List::const_iterator end() const { return list().end(); }
+  bool empty() const { return list().empty(); }
+  std::size_t size() const { return list().size(); }
+  friend bool operator==(const Tags& a, const Tags& b) { return a.list() == b.list(); }
+  friend bool operator==(const Tags& a, const List& b) { return a.list() == b; }
+
+ private:
+  std::shared_ptr<const List> list_;
+};
+
 /// What every resource has. `id` keeps the input's casing for output; `key` is the canonical id.
 struct ResourceBase {
   std::string id;
   std::string key;
   std::string name;
   std::string location;
-  /// `tags` (string values only), sorted by key; keys keep their casing (Azure tag names are case-insensitive,
-  /// selectors compare them so).
-  std::vector<std::pair<std::string, std::string>> tags;
+  Tags tags;  // string values only
   SourceLocation where;  // the resource's object in its input file
   bool flattened{false};  // its fields sit on the object itself, not under "properties" (az CLI output)
 };

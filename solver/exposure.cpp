@@ -824,9 +824,13 @@ class Analyzer {
       return std::lexicographical_compare(pa.begin(), pa.end(), pb.begin(), pb.end(),
                                           [](const Hop& x, const Hop& y) { return x.rule < y.rule; });
     };
-    std::stable_sort(keys.begin(), keys.end(), [&](const auto& a, const auto& b) {
+    // Input order as the last key makes the order total: std::sort then gives stable_sort's order without
+    // its buffer of half the keys.
+    std::sort(keys.begin(), keys.end(), [&](const auto& a, const auto& b) {
       if (a.first != b.first) return a.first < b.first;
-      return by_rules(a.second, b.second);
+      if (by_rules(a.second, b.second)) return true;
+      if (by_rules(b.second, a.second)) return false;
+      return a.second < b.second;
     });
     // The permutation is applied in place, cycle by cycle: a second vector of every exposure would be the
     // largest allocation of the whole run on a large estate.

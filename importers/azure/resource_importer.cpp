@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <exception>
+#include <map>
 #include <new>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -3282,6 +3283,7 @@ struct Importer::Impl {
   /// `tags`: string values are kept (sorted by key); a value of another type gets a warning and is left out.
   void read_tags(dom::object tags, model::ResourceBase& base) {
     PointerScope scope(ptr, keys::kTags);
+    model::Tags::List list;
     for (auto [key, value] : tags) {
       std::string_view v;
       if (value.get_string().get(v) != simdjson::SUCCESS) {
@@ -3289,10 +3291,16 @@ struct Importer::Impl {
         warning("invalid-type", fmt::format("tag '{}' is {}, expected a string; tag ignored", key, kind_name(value.type())));
         continue;
       }
-      base.tags.emplace_back(std::string(key), std::string(v));
+      list.emplace_back(std::string(key), std::string(v));
     }
-    std::sort(base.tags.begin(), base.tags.end());
+    if (list.empty()) return;
+    std::sort(list.begin(), list.end());
+    auto [it, fresh] = tag_sets_.try_emplace(std::move(list));
+    if (fresh) it->second = std::make_shared<const model::Tags::List>(it->first);
+    base.tags = model::Tags(it->second);
   }
+
+  std::map<model::Tags::List, std::shared_ptr<const model::Tags::List>> tag_sets_;  // interned (model::Tags)
 
   /// Converts one element of the resource list; the pointer is at the element.
   void convert(dom::element root, bool whole_document) {
