@@ -654,8 +654,8 @@ TEST_CASE("corpus alz-hubspoke-connectivity: nothing by default; a hub with an e
   CHECK(warning_codes(hub) == Lines{"placeholder-address"});
 }
 
-// Not asserted here: ans-netsec-lab-standard and qs-fw-policy-legacy-rulegroups use the legacy firewall
-// policy `ruleGroups` schema (its own work item); Terraform cases are out of scope.
+// ans-netsec-lab-standard and qs-fw-policy-legacy-rulegroups use the legacy firewall policy `ruleGroups`
+// schema: asserted below in a shorter form. Terraform cases are out of scope.
 
 namespace {
 
@@ -673,6 +673,7 @@ std::vector<std::string> nic_exposures(const Case& c) {
 }
 
 }  // namespace
+
 TEST_CASE("ARM corpus: ans-netsec-lab-standard, DNAT through legacy ruleGroups", "[corpus]") {
   // SOURCES.md: firewall PIP SOCNSFWPIP DNATs, from '*': 33891/tcp -> VM-Win11:3389, 22/tcp -> VM-Kali:22,
   // 33890/tcp -> VM-Win2019:3389, 443/tcp -> 10.0.25.70:443 (the gateway's private frontend, no listener there);
