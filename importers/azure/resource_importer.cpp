@@ -322,6 +322,27 @@ struct Importer::Impl {
     return {v, f->key, true, true};
   }
 
+  /// Calls fn(element, index) for each element of array `name` of `o`, the pointer at that element; an element
+  /// that is not an object is an `invalid-type` error naming it as `what`. Nothing when the array is absent (a
+  /// value that is not an array is reported by get_array).
+  template <typename Fn>
+  void for_each_object(dom::object o, std::string_view name, std::string_view what, Fn&& fn) {
+    auto arr = get_array(o, name);
+    if (!arr) return;
+    PointerScope s(ptr, arr.key);
+    std::size_t i = 0;
+    for (dom::element e : *arr) {
+      PointerScope item(ptr, i);
+      dom::object element;
+      if (e.get_object().get(element) != simdjson::SUCCESS) {
+        error("invalid-type", fmt::format("{} is {}, expected an object", what, kind_name(e.type())));
+      } else {
+        fn(element, i);
+      }
+      ++i;
+    }
+  }
+
   /// The object holding a resource's (or child's) fields: `properties`, or the object itself when absent
   /// (az CLI's flattened shape). `key` is set when `properties` is used. nullopt when `properties` is not an
   /// object (reported).
@@ -2093,17 +2114,7 @@ struct Importer::Impl {
     auto vr = get_object(*rc, keys::kVnetRoutes);
     if (!vr) return;
     PointerScope sv(ptr, vr.key);
-    auto arr = get_array(*vr, keys::kStaticRoutes);
-    if (!arr) return;
-    PointerScope sa(ptr, arr.key);
-    std::size_t i = 0;
-    for (dom::element e : *arr) {
-      PointerScope item(ptr, i++);
-      dom::object o;
-      if (e.get_object().get(o) != simdjson::SUCCESS) {
-        error("invalid-type", fmt::format("static route is {}, expected an object", kind_name(e.type())));
-        continue;
-      }
+    for_each_object(*vr, keys::kStaticRoutes, "static route", [&](dom::object o, std::size_t) {
       model::HubStaticRoute r;
       r.where = here();
       if (auto n = get_string(o, keys::kName)) r.name = std::string(*n);
@@ -2116,7 +2127,7 @@ struct Importer::Impl {
         }
       }
       c.static_routes.push_back(std::move(r));
-    }
+    });
   }
 
   void read_virtual_hub(model::ResourceBase base, dom::object props) {
@@ -2208,36 +2219,25 @@ struct Importer::Impl {
     model::HubRouteTable t;
     static_cast<model::ResourceBase&>(t) = std::move(base);
     if (!hub_of(t, segments::kHubRouteTables, "hub route table", t.hub)) return;
-    auto arr = get_array(props, keys::kRoutes);
-    if (arr) {
-      PointerScope s(ptr, arr.key);
-      std::size_t i = 0;
-      for (dom::element e : *arr) {
-        PointerScope item(ptr, i++);
-        dom::object o;
-        if (e.get_object().get(o) != simdjson::SUCCESS) {
-          error("invalid-type", fmt::format("hub route is {}, expected an object", kind_name(e.type())));
-          continue;
-        }
-        model::HubRoute r;
-        r.where = here();
-        if (auto n = get_string(o, keys::kName)) r.name = std::string(*n);
-        // `destinationType` CIDR (the default) lists prefixes; ResourceId and Service list other things.
-        bool cidr = true;
-        if (auto dt = get_string(o, keys::kDestinationType)) cidr = iequals(trim(*dt), "cidr");
-        if (cidr) {
-          r.destinations = get_prefixes(o, "", keys::kDestinations);
-        } else {
-          for_each_text(o, "", keys::kDestinations, [&](std::string_view d) { r.other_destinations.emplace_back(trim(d)); });
-        }
-        r.next_hop = get_ref_id(o, keys::kNextHop);
-        if (!r.next_hop.set()) {
-          if (auto h = get_object(o, keys::kNextHop)) r.next_hop = get_ref(o, keys::kNextHop);
-        }
-        if (!r.next_hop.set()) error("missing-field", fmt::format("hub route '{}' has no 'nextHop'", r.name));
-        t.routes.push_back(std::move(r));
+    for_each_object(props, keys::kRoutes, "hub route", [&](dom::object o, std::size_t) {
+      model::HubRoute r;
+      r.where = here();
+      if (auto n = get_string(o, keys::kName)) r.name = std::string(*n);
+      // `destinationType` CIDR (the default) lists prefixes; ResourceId and Service list other things.
+      bool cidr = true;
+      if (auto dt = get_string(o, keys::kDestinationType)) cidr = iequals(trim(*dt), "cidr");
+      if (cidr) {
+        r.destinations = get_prefixes(o, "", keys::kDestinations);
+      } else {
+        for_each_text(o, "", keys::kDestinations, [&](std::string_view d) { r.other_destinations.emplace_back(trim(d)); });
       }
-    }
+      r.next_hop = get_ref_id(o, keys::kNextHop);
+      if (!r.next_hop.set()) {
+        if (auto h = get_object(o, keys::kNextHop)) r.next_hop = get_ref(o, keys::kNextHop);
+      }
+      if (!r.next_hop.set()) error("missing-field", fmt::format("hub route '{}' has no 'nextHop'", r.name));
+      t.routes.push_back(std::move(r));
+    });
     model.hub_route_tables.push_back(std::move(t));
   }
 
@@ -2761,25 +2761,15 @@ struct Importer::Impl {
     auto pips = get_object(hub, keys::kPublicIps);
     if (!pips) return;
     PointerScope sp(ptr, pips.key);
-    if (auto arr = get_array(*pips, keys::kAddresses)) {
-      PointerScope sa(ptr, arr.key);
-      std::size_t i = 0;
-      for (dom::element e : *arr) {
-        PointerScope item(ptr, i++);
-        dom::object o;
-        if (e.get_object().get(o) != simdjson::SUCCESS) {
-          error("invalid-type", fmt::format("hub public address is {}, expected an object", kind_name(e.type())));
-          continue;
-        }
-        auto a = get_string(o, keys::kAddress);
-        if (!a || trim(*a).empty()) continue;
-        if (auto ip = IpAddress::parse(trim(*a))) {
-          fw.hub_public_addresses.push_back(*ip);
-        } else {
-          error_at(a.key, "invalid-value", fmt::format("public IP address '{}' is not an IP address", *a));
-        }
+    for_each_object(*pips, keys::kAddresses, "hub public address", [&](dom::object o, std::size_t) {
+      auto a = get_string(o, keys::kAddress);
+      if (!a || trim(*a).empty()) return;
+      if (auto ip = IpAddress::parse(trim(*a))) {
+        fw.hub_public_addresses.push_back(*ip);
+      } else {
+        error_at(a.key, "invalid-value", fmt::format("public IP address '{}' is not an IP address", *a));
       }
-    }
+    });
     const auto count = find_field(*pips, keys::kCount);
     std::int64_t n = 0;
     if (count && count->value.get_int64().get(n) == simdjson::SUCCESS && n > 0 &&
@@ -2930,20 +2920,9 @@ struct Importer::Impl {
     if (!props_or->second.empty()) scope.emplace(ptr, props_or->second);
     const dom::object props = props_or->first;
     if (!read_fw_priority(props, "rule group", g.name, g.priority)) return std::nullopt;
-    auto arr = get_array(props, keys::kRules);
-    if (!arr) return g;
-    PointerScope s(ptr, arr.key);
-    std::size_t i = 0;
-    for (dom::element e : *arr) {
-      PointerScope item(ptr, i);
-      dom::object r;
-      if (e.get_object().get(r) != simdjson::SUCCESS) {
-        error("invalid-type", fmt::format("firewall policy rule is {}, expected an object", kind_name(e.type())));
-      } else if (auto c = read_legacy_fw_rule(r, i)) {
-        g.collections.push_back(std::move(*c));
-      }
-      ++i;
-    }
+    for_each_object(props, keys::kRules, "firewall policy rule", [&](dom::object r, std::size_t i) {
+      if (auto c = read_legacy_fw_rule(r, i)) g.collections.push_back(std::move(*c));
+    });
     return g;
   }
 
@@ -3016,20 +2995,9 @@ struct Importer::Impl {
       error("invalid-value", fmt::format("filter rule '{}': action '{}' is not Allow, Deny or Alert", c.name, action));
       return std::nullopt;
     }
-    auto arr = get_array(o, keys::kRuleConditions);
-    if (!arr) return c;
-    PointerScope s(ptr, arr.key);
-    std::size_t i = 0;
-    for (dom::element e : *arr) {
-      PointerScope item(ptr, i);
-      dom::object cond;
-      if (e.get_object().get(cond) != simdjson::SUCCESS) {
-        error("invalid-type", fmt::format("rule condition is {}, expected an object", kind_name(e.type())));
-      } else if (auto rule = read_legacy_fw_condition(cond, i, false)) {
-        c.rules.push_back(std::move(*rule));
-      }
-      ++i;
-    }
+    for_each_object(o, keys::kRuleConditions, "rule condition", [&](dom::object cond, std::size_t i) {
+      if (auto rule = read_legacy_fw_condition(cond, i, false)) c.rules.push_back(std::move(*rule));
+    });
     if (!c.rules.empty()) c.kind = c.rules.front().kind;
     return c;
   }
