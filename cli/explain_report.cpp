@@ -111,6 +111,22 @@ ordered_json rule_json(const model::SecurityRule& r) {
           {"jit", r.is_jit}};
 }
 
+/// The backends a hop could send to (load balancer pools, application gateway pools): VM (or NIC) name, NIC,
+/// ip configuration, private IP.
+ordered_json backends_json(const model::Model& m, const std::vector<model::IpConfigIndex>& list) {
+  ordered_json backends = ordered_json::array();
+  for (const auto& x : list) {
+    const auto& nic = m.nics[x.nic];
+    const auto& cfg = nic.ip_configurations[x.ip_configuration];
+    const int vm = nic.virtual_machine.index;
+    backends.push_back({{"name", vm >= 0 ? m.vms[vm].name : nic.name},
+                        {"nic", {{"id", nic.id}, {"name", nic.name}}},
+                        {"ip_configuration", cfg.name},
+                        {"ip", cfg.private_ip ? ordered_json(cfg.private_ip->to_string()) : ordered_json(nullptr)}});
+  }
+  return backends;
+}
+
 ordered_json hop_json(const model::Model& m, const FlowTrace& t, const TraceHop& h) {
   ordered_json j;
   j["hop"] = solver::to_string(h.kind);
@@ -155,17 +171,7 @@ ordered_json hop_json(const model::Model& m, const FlowTrace& t, const TraceHop&
       } else {
         j["rule"] = nullptr;
       }
-      ordered_json backends = ordered_json::array();
-      for (const auto& x : h.backends) {
-        const auto& nic = m.nics[x.nic];
-        const auto& cfg = nic.ip_configurations[x.ip_configuration];
-        const int vm = nic.virtual_machine.index;
-        backends.push_back({{"name", vm >= 0 ? m.vms[vm].name : nic.name},
-                            {"nic", {{"id", nic.id}, {"name", nic.name}}},
-                            {"ip_configuration", cfg.name},
-                            {"ip", cfg.private_ip ? ordered_json(cfg.private_ip->to_string()) : ordered_json(nullptr)}});
-      }
-      j["backends"] = backends;
+      j["backends"] = backends_json(m, h.backends);
       break;
     }
     case TraceHop::Kind::kNsg:
@@ -222,17 +228,7 @@ ordered_json hop_json(const model::Model& m, const FlowTrace& t, const TraceHop&
         const auto& lb = m.load_balancers[h.internal_lb];
         j["internal_load_balancer"] = {{"id", lb.id}, {"name", lb.name}, {"rule", lb.rules[h.internal_lb_rule].name}};
       }
-      ordered_json backends = ordered_json::array();
-      for (const auto& x : h.backends) {
-        const auto& nic = m.nics[x.nic];
-        const auto& cfg = nic.ip_configurations[x.ip_configuration];
-        const int vm = nic.virtual_machine.index;
-        backends.push_back({{"name", vm >= 0 ? m.vms[vm].name : nic.name},
-                            {"nic", {{"id", nic.id}, {"name", nic.name}}},
-                            {"ip_configuration", cfg.name},
-                            {"ip", cfg.private_ip ? ordered_json(cfg.private_ip->to_string()) : ordered_json(nullptr)}});
-      }
-      j["backends"] = backends;
+      j["backends"] = backends_json(m, h.backends);
       break;
     }
     case TraceHop::Kind::kBastion: {
