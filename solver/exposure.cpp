@@ -105,14 +105,12 @@ namespace {
 
 constexpr const char* kHubAddressNote = "a secured virtual hub's public address (hubIPAddresses): not a resource";
 
-/// The order of Analysis::exposures: target name, target id, ip configuration, entry, via, protocol, the rules
-/// of the path (Analyzer::sort() sorts by the same fields without building this key; exposure_before() uses it).
-using SortKey = std::tuple<std::string_view, std::string_view, std::string_view, int, int, int, std::vector<int>>;
+/// The order of Analysis::exposures: target name, target id, ip configuration, entry, via, protocol
+/// (target_key), then the deciding rules of the path (rules_before). Used by Analyzer::sort() and
+/// exposure_before().
+using TargetKey = std::tuple<std::string_view, std::string_view, std::string_view, int, int, int>;
 
-SortKey sort_key(const model::Model& m, const Exposure& e) {
-  std::vector<int> rules;
-  rules.reserve(e.path.size());
-  for (const auto& h : e.path) rules.push_back(h.rule);
+TargetKey target_key(const model::Model& m, const Exposure& e) {
   std::string_view name;
   std::string_view key;
   std::string_view config;
@@ -125,8 +123,12 @@ SortKey sort_key(const model::Model& m, const Exposure& e) {
     name = r->name;
     key = r->key;
   }
-  return SortKey{name, key, config, e.public_ip, static_cast<int>(e.via), static_cast<int>(e.protocol),
-                 std::move(rules)};
+  return TargetKey{name, key, config, e.public_ip, static_cast<int>(e.via), static_cast<int>(e.protocol)};
+}
+
+bool rules_before(const Exposure& a, const Exposure& b) {
+  return std::lexicographical_compare(a.path.begin(), a.path.end(), b.path.begin(), b.path.end(),
+                                      [](const Hop& x, const Hop& y) { return x.rule < y.rule; });
 }
 
 /// What one evaluation yields before it is placed on a concrete target.
@@ -799,31 +801,10 @@ class Analyzer {
   void sort(std::vector<Exposure>& exposures) const {
     // Keys are computed once: comparisons then copy nothing; the paths' deciding rules are compared in place.
     // Input order breaks remaining ties.
-    using Key = std::tuple<std::string_view, std::string_view, std::string_view, int, int, int>;
-    std::vector<std::pair<Key, std::size_t>> keys;
+    std::vector<std::pair<TargetKey, std::size_t>> keys;
     keys.reserve(exposures.size());
-    for (std::size_t i = 0; i < exposures.size(); ++i) {
-      const Exposure& e = exposures[i];
-      std::string_view name;
-      std::string_view key;
-      std::string_view config;
-      if (e.nic >= 0) {
-        const auto& nic = m_.nics[e.nic];
-        name = e.vm >= 0 ? std::string_view(m_.vms[e.vm].name) : std::string_view(nic.name);
-        key = nic.key;
-        config = nic.ip_configurations[e.ip_configuration].name;
-      } else if (const auto* r = m_.resource(model::GraphVertex{e.target_kind, e.target})) {
-        name = r->name;
-        key = r->key;
-      }
-      keys.emplace_back(Key{name, key, config, e.public_ip, static_cast<int>(e.via), static_cast<int>(e.protocol)}, i);
-    }
-    const auto by_rules = [&](std::size_t a, std::size_t b) {
-      const auto& pa = exposures[a].path;
-      const auto& pb = exposures[b].path;
-      return std::lexicographical_compare(pa.begin(), pa.end(), pb.begin(), pb.end(),
-                                          [](const Hop& x, const Hop& y) { return x.rule < y.rule; });
-    };
+    for (std::size_t i = 0; i < exposures.size(); ++i) keys.emplace_back(target_key(m_, exposures[i]), i);
+    const auto by_rules = [&](std::size_t a, std::size_t b) { return rules_before(exposures[a], exposures[b]); };
     // Input order as the last key makes the order total: std::sort then gives stable_sort's order without
     // its buffer of half the keys.
     std::sort(keys.begin(), keys.end(), [&](const auto& a, const auto& b) {
@@ -883,7 +864,10 @@ Analysis analyze_scope(const model::Model& m, const AddressSpace& space, const A
 }
 
 bool exposure_before(const model::Model& m, const Exposure& a, const Exposure& b) {
-  return sort_key(m, a) < sort_key(m, b);
+  const TargetKey ka = target_key(m, a);
+  const TargetKey kb = target_key(m, b);
+  if (ka != kb) return ka < kb;
+  return rules_before(a, b);
 }
 
 }  // namespace exposim::solver
