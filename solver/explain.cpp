@@ -702,12 +702,7 @@ void explain_dnat(const model::Model& m, FlowTrace& t, int f, int pip) {
   t.hops.push_back(forward);
 
   // nsg: subnet, then NIC, seeing the SNAT addresses (any of them passing admits the flow, as in analyze).
-  NsgSlot subnet_nsg;
-  if (cfg.subnet.set() && !cfg.subnet.resolved()) {
-    subnet_nsg.state = NsgSlot::State::kMissing;
-  } else if (subnet >= 0) {
-    subnet_nsg = nsg_slot(m.subnets[subnet].nsg);
-  }
+  const NsgSlot subnet_nsg = subnet_nsg_slot(m, cfg.subnet);
   const Destination dst{cfg.private_ip, subnet, &cfg.asgs};
   FlowQuery at_target = q;
   at_target.destination_port = port;
@@ -955,12 +950,7 @@ FlowTrace explain(const model::Model& m, const FlowQuery& q) {
   if (lb) t.hops.push_back(lb->hop);
 
   // nsg: the subnet's, then the NIC's (§1), decided by the same first-match evaluation as the analysis.
-  NsgSlot subnet_nsg;
-  if (cfg.subnet.set() && !cfg.subnet.resolved()) {
-    subnet_nsg.state = NsgSlot::State::kMissing;
-  } else if (subnet >= 0) {
-    subnet_nsg = nsg_slot(m.subnets[subnet].nsg);
-  }
+  const NsgSlot subnet_nsg = subnet_nsg_slot(m, cfg.subnet);
   const NsgSlot nic_nsg = nsg_slot(nic.nsg);
   const bool no_nsg = subnet_nsg.state == NsgSlot::State::kNone && nic_nsg.state == NsgSlot::State::kNone;
   // Behind a load balancer the NSGs see the backend port, and with floating IP the frontend's address.

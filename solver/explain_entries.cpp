@@ -116,7 +116,7 @@ TraceHop entry_nsg_hop(const model::Model& m, const AddressSpace& space, const F
                        const IpSet& frontends, std::uint16_t port, const char* scope, const std::string& what) {
   TraceHop h;
   h.scope = scope;
-  const NsgSlot slot = entry_subnet_slot(m, subnet);
+  const NsgSlot slot = subnet_nsg_slot(m, subnet);
   const bool ported = model::has_ports(q.protocol);
   if (slot.state == NsgSlot::State::kNone) {
     h.kind = K::kNoNsg;
@@ -164,12 +164,7 @@ void forwarded_nsg_hops(const model::Model& m, const AddressSpace& space, const 
   const auto& nic = m.nics[x.nic];
   const auto& cfg = nic.ip_configurations[x.ip_configuration];
   const int subnet = cfg.subnet.index;
-  NsgSlot subnet_nsg;
-  if (cfg.subnet.set() && !cfg.subnet.resolved()) {
-    subnet_nsg.state = NsgSlot::State::kMissing;
-  } else if (subnet >= 0) {
-    subnet_nsg = nsg_slot(m.subnets[subnet].nsg);
-  }
+  const NsgSlot subnet_nsg = subnet_nsg_slot(m, cfg.subnet);
   const NsgSlot nic_nsg = nsg_slot(nic.nsg);
   const Destination dst{cfg.private_ip, subnet, &cfg.asgs};
   const PacketSet arriving(Cube{inner, IpSet::all(), model::bit(Protocol::kTcp), PortSet::all(), single(port)});

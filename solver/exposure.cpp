@@ -599,12 +599,7 @@ class Analyzer {
     evaluated_.insert(model::IpConfigIndex{n, c});
     if (count_only_) return;
     const int subnet = cfg.subnet.index;
-    NsgSlot subnet_nsg;
-    if (cfg.subnet.set() && !cfg.subnet.resolved()) {
-      subnet_nsg.state = NsgSlot::State::kMissing;  // unknown subnet: assume an NSG that admits everything
-    } else if (subnet >= 0) {
-      subnet_nsg = nsg_slot(m_.subnets[subnet].nsg);
-    }
+    const NsgSlot subnet_nsg = subnet_nsg_slot(m_, cfg.subnet);  // unknown subnet: an NSG that admits all
     const NsgSlot nic_nsg = nsg_slot(nic.nsg);
     // With floating IP the packet keeps the frontend's address as its destination (docs/model.md).
     const std::optional<model::IpAddress> dst_ip =

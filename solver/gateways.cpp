@@ -254,7 +254,7 @@ class Builder {
     if (cfg == nullptr || !cfg->public_ip.set() || b.enable_private_only) return;  // private only: no internet entry
     const int pip = cfg->public_ip.index;
     const int subnet = cfg->subnet.index;
-    const NsgSlot slot = entry_subnet_slot(m_, cfg->subnet);
+    const NsgSlot slot = subnet_nsg_slot(m_, cfg->subnet);
     const IpSet frontends =
         pip >= 0 && m_.public_ips[pip].address ? model::to_set(*m_.public_ips[pip].address) : IpSet{};
     const Hop pip_hop{K::kPublicIp, RK::kPublicIp, pip, "", -1,
@@ -384,7 +384,7 @@ class Builder {
     const auto& g = m_.application_gateways[gi];
     const model::Ref subnet_ref = gateway_subnet(g);
     const int subnet = subnet_ref.index;
-    const NsgSlot slot = entry_subnet_slot(m_, subnet_ref);
+    const NsgSlot slot = subnet_nsg_slot(m_, subnet_ref);
     const int vnet = vnet_of(m_, subnet_ref);
     const IpSet inner = subnet_space(m_, subnet);
     if (inner.empty() && !g.rules.empty()) {
@@ -475,12 +475,6 @@ class Builder {
 };
 
 }  // namespace
-
-NsgSlot entry_subnet_slot(const model::Model& m, const model::Ref& subnet) {
-  if (subnet.set() && !subnet.resolved()) return {NsgSlot::State::kMissing, -1};
-  if (subnet.resolved()) return nsg_slot(m.subnets[subnet.index].nsg);
-  return {};
-}
 
 std::vector<RuleDecision> entry_nsg_decisions(const model::Model& m, const AddressSpace& space, const NsgSlot& slot,
                                               int subnet, const IpSet& frontends, const PacketSet& arriving) {

@@ -62,9 +62,6 @@ model::PortSet bastion_ports(const model::BastionHost& b);
 
 // The pieces of gateway_flows() that explain() follows one packet through (one definition for both).
 
-/// The NSG slot of an entry point's subnet reference: missing when the subnet is not in the input (assumed to
-/// admit everything), else the subnet's NSG.
-NsgSlot entry_subnet_slot(const model::Model& m, const model::Ref& subnet);
 
 /// How an entry point's subnet NSG decides `arriving` (TCP to the entry point): which instance address a client
 /// reaches is not known, so an allow rule applies when its destination meets the subnet (or one of the

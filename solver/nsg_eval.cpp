@@ -12,6 +12,12 @@ NsgSlot nsg_slot(const model::Ref& ref) {
   return {NsgSlot::State::kMissing, -1};
 }
 
+NsgSlot subnet_nsg_slot(const model::Model& m, const model::Ref& subnet) {
+  if (subnet.set() && !subnet.resolved()) return {NsgSlot::State::kMissing, -1};
+  if (subnet.resolved()) return nsg_slot(m.subnets[subnet.index].nsg);
+  return {};
+}
+
 IpSet resolve_addresses(const model::AddressMatch& m, Access access, int subnet, const AddressSpace& space) {
   if (m.any) return IpSet::all();
   IpSet s;

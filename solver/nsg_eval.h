@@ -35,6 +35,9 @@ struct NsgSlot {
 };
 /// The slot a subnet's or NIC's `nsg` reference stands for.
 NsgSlot nsg_slot(const model::Ref& ref);
+/// The slot of the subnet a `subnet` reference names: missing when the subnet is not in the input (an NSG that
+/// admits everything is assumed), else the subnet's NSG; none when nothing is referenced.
+NsgSlot subnet_nsg_slot(const model::Model& m, const model::Ref& subnet);
 
 /// One rule's share of the traffic: the packets it was the first to match.
 struct RuleDecision {
