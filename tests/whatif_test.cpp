@@ -12,6 +12,7 @@
 // Before the change, hand-worked: vm-web tcp 443 from any (public IP); fw1 tcp 2222 from any (its DNAT entry);
 // vm-app tcp 22 from any (DNAT, no NSG on the path); stwhatif tcp 443 and 445 from any (public endpoint: HTTPS
 // and SMB, docs/model.md).
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -55,9 +56,9 @@ struct WhatifRun {
 };
 
 /// Imports the estate, applies `change` (JSON text), validates and analyses both sides and compares them.
-WhatifRun run_whatif(const std::string& change) {
+WhatifRun run_whatif(const std::string& change, const std::string& estate = kEstate) {
   WhatifRun r;
-  importers::azure::import_file(kEstate, r.before, r.diags);
+  importers::azure::import_file(estate, r.before, r.diags);
   REQUIRE_FALSE(r.diags.has_errors());
   r.after = r.before;
   r.applied = importers::apply_change_text(change, "change.json", r.after, r.diags, r.changed);
@@ -583,6 +584,25 @@ TEST_CASE("whatif --write: a failing write leaves the previous file intact", "[w
   fs::remove_all(dir);
 }
 
+namespace {
+
+/// An incremental result against a full analysis of the same model: exposures and broken flows item by item (in
+/// their JSON form, path included), findings in order, targets_evaluated and the internet.
+void check_same_analysis(const model::Model& m, const solver::Analysis& a, const solver::Analysis& full) {
+  CHECK(a.targets_evaluated == full.targets_evaluated);
+  CHECK(a.internet == full.internet);
+  CHECK(a.findings.items() == full.findings.items());
+  for (const auto* pair : {&a.exposures, &a.broken}) {
+    const auto& want = pair == &a.exposures ? full.exposures : full.broken;
+    REQUIRE(pair->size() == want.size());
+    for (std::size_t i = 0; i < want.size(); ++i) {
+      CHECK(cli::exposure_json(m, (*pair)[i]).dump() == cli::exposure_json(m, want[i]).dump());
+    }
+  }
+}
+
+}  // namespace
+
 TEST_CASE("whatif incremental re-analysis equals a full analysis for every operation type", "[whatif]") {
   const std::vector<std::string> changes = {
       kOpenSsh,
@@ -612,17 +632,7 @@ TEST_CASE("whatif incremental re-analysis equals a full analysis for every opera
     REQUIRE(r.applied);
     solver::IncrementalAnalysis inc(r.before);
     CHECK(inc.update(r.before, r.after, r.changed));  // every operation here stays inside the incremental path
-    const auto& a = inc.analysis();
-    const auto& full = r.a_after;
-    CHECK(a.targets_evaluated == full.targets_evaluated);
-    CHECK(a.internet == full.internet);
-    for (const auto* pair : {&a.exposures, &a.broken}) {
-      const auto& want = pair == &a.exposures ? full.exposures : full.broken;
-      REQUIRE(pair->size() == want.size());
-      for (std::size_t i = 0; i < want.size(); ++i) {
-        CHECK(cli::exposure_json(r.after, (*pair)[i]).dump() == cli::exposure_json(r.after, want[i]).dump());
-      }
-    }
+    check_same_analysis(r.after, inc.analysis(), r.a_after);
   }
 }
 
@@ -666,6 +676,64 @@ changes:
   CHECK(d.code == "change-target-unknown");
   CHECK(d.where.pointer == "/changes/0");
   CHECK(d.where.line == 2);
+}
+
+}  // namespace exposim::testing
+
+namespace exposim::testing {
+namespace {
+
+bool has_finding(const solver::Analysis& a, const std::string& code) {
+  return std::any_of(a.findings.items().begin(), a.findings.items().end(),
+                     [&](const model::Diagnostic& d) { return d.code == code; });
+}
+
+/// The incremental analysis of `r` (one update from its before model), checked against the full analysis.
+void check_incremental(const WhatifRun& r) {
+  solver::IncrementalAnalysis inc(r.before);
+  CHECK(inc.update(r.before, r.after, r.changed));
+  check_same_analysis(r.after, inc.analysis(), r.a_after);
+}
+
+}  // namespace
+
+TEST_CASE("whatif incremental findings: a change that adds a solver warning, then one that removes it", "[whatif]") {
+  // The DNAT rule ssh-app translated to 10.0.2.99, no ip configuration of the estate: the analysis warns
+  // `dnat-target-unknown` (and vm-app loses its DNAT exposure). Translating back to 10.0.2.4 removes the warning.
+  const auto to = [](const std::string& address) {
+    return change_doc(R"({"op": "modify-firewall-rule", "firewallPolicy": "pol1", "ruleCollectionGroup": "grp",
+        "ruleCollection": "dnat", "rule": "ssh-app", "set": {"translatedAddress": ")" + address + R"("}})");
+  };
+  auto r = run_whatif(to("10.0.2.99"));
+  REQUIRE(r.applied);
+  CHECK_FALSE(has_finding(r.a_before, "dnat-target-unknown"));
+  REQUIRE(has_finding(r.a_after, "dnat-target-unknown"));
+  CHECK(flows(delta(r, kApp).closed) == std::vector<std::string>{"tcp 22 any"});
+  solver::IncrementalAnalysis inc(r.before);
+  REQUIRE(inc.update(r.before, r.after, r.changed));
+  check_same_analysis(r.after, inc.analysis(), r.a_after);
+
+  // Second change, from the changed estate: the warning goes, in the incremental result too.
+  model::Model again = r.after;
+  std::vector<model::Changed> changed;
+  REQUIRE(importers::apply_change_text(to("10.0.2.4"), "change2.json", again, r.diags, changed));
+  model::validate(again, r.diags);
+  REQUIRE_FALSE(r.diags.has_errors());
+  const auto full = solver::analyze(again);
+  CHECK_FALSE(has_finding(full, "dnat-target-unknown"));
+  REQUIRE(inc.update(r.after, again, changed));
+  check_same_analysis(again, inc.analysis(), full);
+}
+
+TEST_CASE("whatif incremental findings: a route into internet space warns vnet-tag-includes-internet", "[whatif]") {
+  // 52.40.1.0/24 is internet space: a route for it puts it into subnet web's VirtualNetwork tag (the address
+  // space's finding, rebuilt when routes change).
+  auto r = run_whatif(change_doc(R"({"op": "add-route", "routeTable": "rt-web", "route": {"name": "partner",
+      "properties": {"addressPrefix": "52.40.1.0/24", "nextHopType": "VirtualNetworkGateway"}}})"));
+  REQUIRE(r.applied);
+  CHECK_FALSE(has_finding(r.a_before, "vnet-tag-includes-internet"));
+  CHECK(has_finding(r.a_after, "vnet-tag-includes-internet"));
+  check_incremental(r);
 }
 
 }  // namespace exposim::testing
