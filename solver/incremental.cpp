@@ -8,6 +8,8 @@
 #include <string>
 #include <tuple>
 
+#include "solver/gateways.h"
+
 namespace exposim::solver {
 
 bool AnalysisScope::covers(const Exposure& e) const {
@@ -77,10 +79,15 @@ class ScopeBuilder {
       case K::kFirewallPolicy:
       case K::kFirewall:
         return each_model([&](const model::Model& m) {
+          bool used = false;
           for (std::size_t f = 0; f < m.firewalls.size(); ++f) {
-            if (uses(m, m.firewalls[f], c) && !firewall(m, static_cast<int>(f))) return false;
+            if (!uses(m, m.firewalls[f], c)) continue;
+            used = true;
+            if (!firewall(m, static_cast<int>(f))) return false;
           }
-          return true;
+          // An application gateway whose flows cross the firewall both ways meets its network and application
+          // rules (solver/gateways.cpp): its backends are re-solved. (Bastion subnets take no routes: never.)
+          return !used || gateway_backends(m);
         });
       case K::kPaasService: {
         const int i = index_of(a_, c.key);
@@ -205,6 +212,27 @@ class ScopeBuilder {
     for (std::size_t n = 0; n < m.nics.size(); ++n) {
       for (const auto& c : m.nics[n].ip_configurations) {
         if (c.private_ip && targets.count(c.private_ip->value) != 0 && !nic(m, static_cast<int>(n))) return false;
+      }
+    }
+    return true;
+  }
+
+  /// Every ip configuration an application gateway's backend pools reach, directly or through an internal load
+  /// balancer's frontend (a superset of pool_backends' answer: peering is not checked).
+  bool gateway_backends(const model::Model& m) {
+    for (const auto& g : m.application_gateways) {
+      for (std::size_t p = 0; p < g.backend_pools.size(); ++p) {
+        const PoolBackends found = pool_backends(m, g, static_cast<int>(p), -1);
+        for (const auto& x : found.configs) {
+          if (!nic(m, x.nic)) return false;
+        }
+        for (const auto& [l, f] : found.balancers) {
+          for (const auto& pool : m.load_balancers[l].backend_pools) {
+            for (const auto& x : pool.members) {
+              if (!nic(m, x.nic)) return false;
+            }
+          }
+        }
       }
     }
     return true;

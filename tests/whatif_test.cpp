@@ -736,4 +736,173 @@ TEST_CASE("whatif incremental findings: a route into internet space warns vnet-t
   check_incremental(r);
 }
 
+// ---- Classic Azure Firewall (rule collections on the firewall resource) ----
+//
+// tests/data/whatif/classic-firewall.json: vnet-c 10.1.0.0/16 with AzureFirewallSubnet 10.1.0.0/26, app
+// 10.1.2.0/24 (route table rt-app: 10.1.3.0/24 -> VirtualAppliance 10.1.0.4; no NSG) and agw 10.1.3.0/24 (route
+// table rt-agw: 10.1.2.0/24 -> VirtualAppliance 10.1.0.4; no NSG). Firewall fw-classic (10.1.0.4, pip-fw
+// 20.1.0.10), classic collections: NAT `dnat` (100): ssh-app TCP * -> 20.1.0.10:2222 => 10.1.2.4:22; network
+// `net` (200, Allow): agw-web TCP 10.1.3.0/24 -> 10.1.2.0/24 port 8080; application `apps` (300, Allow): site
+// Https 8443 from 10.1.3.0/24 to app.contoso.com. nic-app 10.1.2.4 and nic-b 10.1.2.5 (no public IP). Application
+// gateway agw (Standard_v2, pip-agw 20.1.0.20) with listeners l80, l443, l9000 to pool [10.1.2.5] on backend
+// ports 8080, 8443, 9000.
+// Hand-worked before any change (azure-semantics §4, §9): fw-classic tcp 2222 from any (its DNAT entry);
+// nic-app tcp 22 from any (DNAT; the firewall's SNAT address is VNet-local for rt-app, no NSG). The gateway
+// reaches 10.1.2.5 through the firewall both ways (rt-agw forward, rt-app reply: the same appliance), so the
+// firewall's rules decide, network rules before application rules, deny by default: l80 -> 8080 allowed by
+// net/agw-web, l443 -> 8443 by apps/site (by its port: the FQDN cannot be checked), l9000 -> 9000 by nothing.
+// So nic-b: tcp 8080 and 8443 from any through agw; agw itself: its listeners' tcp 80, 443 and 9000 from any (its
+// own public IP, no NSG on its subnet).
+
+namespace {
+
+const std::string kClassic = std::string(EXPOSIM_SOURCE_DIR) + "/tests/data/whatif/classic-firewall.json";
+const std::string kClassicFw = "azurefirewalls/fw-classic||firewall-dnat|";
+const std::string kClassicApp = "networkinterfaces/nic-app|ipconfig1|firewall-dnat|";
+const std::string kClassicBDnat = "networkinterfaces/nic-b|ipconfig1|firewall-dnat|";
+const std::string kClassicBAgw = "networkinterfaces/nic-b|ipconfig1|application-gateway|";
+
+WhatifRun run_classic(const std::string& op) {
+  auto r = run_whatif(change_doc(op), kClassic);
+  REQUIRE(r.applied);
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE("whatif classic firewall: the estate before any change", "[whatif][classic-firewall]") {
+  model::Model m;
+  model::Diagnostics diags;
+  importers::azure::import_file(kClassic, m, diags);
+  model::validate(m, diags);
+  REQUIRE_FALSE(diags.has_errors());
+  const auto a = solver::analyze(m);
+  std::multiset<std::string> got;
+  for (const auto& e : a.exposures) {
+    const auto* res = e.nic >= 0 ? static_cast<const model::ResourceBase*>(&m.nics[e.nic])
+                                 : m.resource(model::GraphVertex{e.target_kind, e.target});
+    got.insert(fmt::format("{} {} {}", res->name, solver::to_string(e.via), flow(e)));
+  }
+  CHECK(got == std::multiset<std::string>{"fw-classic firewall-dnat tcp 2222 any", "nic-app firewall-dnat tcp 22 any",
+                                          "nic-b application-gateway tcp 8080 any",
+                                          "nic-b application-gateway tcp 8443 any", "agw public-ip tcp 80 any",
+                                          "agw public-ip tcp 443 any", "agw public-ip tcp 9000 any"});
+  CHECK(a.broken.empty());
+  CHECK(a.findings.items().empty());
+}
+
+TEST_CASE("whatif classic firewall: NAT collection rules added, removed and modified", "[whatif][classic-firewall]") {
+  SECTION("add: RDP from one client to nic-b opens it on the firewall and nic-b") {
+    auto r = run_classic(R"({"op": "add-firewall-rule", "firewall": "fw-classic", "ruleCollection": "dnat",
+        "rule": {"name": "rdp-b", "protocols": ["TCP"], "sourceAddresses": ["52.40.1.7"],
+        "destinationAddresses": ["20.1.0.10"], "destinationPorts": ["3389"], "translatedAddress": "10.1.2.5",
+        "translatedPort": "3389"}})");
+    CHECK(r.diff.grew);
+    REQUIRE(r.diff.deltas.size() == 2);
+    CHECK(delta(r, kClassicFw).kind == WhatifDelta::Kind::kChanged);
+    CHECK(flows(delta(r, kClassicFw).opened) == std::vector<std::string>{"tcp 3389 52.40.1.7/32"});
+    CHECK(delta(r, kClassicBDnat).kind == WhatifDelta::Kind::kOpened);
+    CHECK(flows(delta(r, kClassicBDnat).opened) == std::vector<std::string>{"tcp 3389 52.40.1.7/32"});
+    check_incremental(r);
+  }
+  SECTION("remove: ssh-app closes the firewall's 2222 and nic-app's 22") {
+    auto r = run_classic(R"({"op": "remove-firewall-rule", "firewall": "fw-classic", "ruleCollection": "dnat",
+        "rule": "ssh-app"})");
+    CHECK_FALSE(r.diff.grew);
+    REQUIRE(r.diff.deltas.size() == 2);
+    CHECK(delta(r, kClassicFw).kind == WhatifDelta::Kind::kClosed);
+    CHECK(flows(delta(r, kClassicFw).closed) == std::vector<std::string>{"tcp 2222 any"});
+    CHECK(delta(r, kClassicApp).kind == WhatifDelta::Kind::kClosed);
+    CHECK(flows(delta(r, kClassicApp).closed) == std::vector<std::string>{"tcp 22 any"});
+    check_incremental(r);
+  }
+  SECTION("modify: ssh-app restricted to 52.40.1.0/24 closes every other source") {
+    auto r = run_classic(R"({"op": "modify-firewall-rule", "firewall": "fw-classic", "ruleCollection": "dnat",
+        "rule": "ssh-app", "set": {"sourceAddresses": ["52.40.1.0/24"]}})");
+    CHECK_FALSE(r.diff.grew);
+    REQUIRE(r.diff.deltas.size() == 2);
+    const auto keep = model::to_set(*model::IpPrefix::parse("52.40.1.0/24"));
+    for (const auto* what : {&kClassicFw, &kClassicApp}) {
+      const auto& d = delta(r, *what);
+      CHECK(d.kind == WhatifDelta::Kind::kChanged);
+      CHECK(d.opened.empty());
+      REQUIRE_FALSE(d.closed.empty());
+      for (const auto& e : d.closed) {
+        CHECK(model::to_string(e.ports) == (what == &kClassicFw ? "2222" : "22"));
+        CHECK(e.sources.intersect(keep).empty());
+      }
+    }
+    // What stays: exactly 52.40.1.0/24 on nic-app.
+    std::vector<std::string> after;
+    for (const auto& e : r.a_after.exposures) {
+      if (e.nic >= 0 && r.after.nics[e.nic].name == "nic-app") after.push_back(flow(e));
+    }
+    CHECK(after == std::vector<std::string>{"tcp 22 52.40.1.0/24"});
+    check_incremental(r);
+  }
+}
+
+TEST_CASE("whatif classic firewall: network collection rules decide what the gateway reaches through it",
+          "[whatif][classic-firewall]") {
+  SECTION("add: a network rule for 8443 takes the flow from the application rule (same packets: rerouted)") {
+    auto r = run_classic(R"({"op": "add-firewall-rule", "firewall": "fw-classic", "ruleCollection": "net",
+        "rule": {"name": "agw-tls", "protocols": ["TCP"], "sourceAddresses": ["10.1.3.0/24"],
+        "destinationAddresses": ["10.1.2.5"], "destinationPorts": ["8443"]}})");
+    CHECK_FALSE(r.diff.grew);
+    REQUIRE(r.diff.deltas.size() == 1);
+    const auto& d = delta(r, kClassicBAgw);
+    CHECK(d.kind == WhatifDelta::Kind::kRerouted);
+    check_incremental(r);
+  }
+  SECTION("remove: agw-web goes, 8080 is denied by default and closes on nic-b") {
+    auto r = run_classic(R"({"op": "remove-firewall-rule", "firewall": "fw-classic", "ruleCollection": "net",
+        "rule": "agw-web"})");
+    CHECK_FALSE(r.diff.grew);
+    REQUIRE(r.diff.deltas.size() == 1);
+    CHECK(delta(r, kClassicBAgw).kind == WhatifDelta::Kind::kChanged);
+    CHECK(flows(delta(r, kClassicBAgw).closed) == std::vector<std::string>{"tcp 8080 any"});
+    check_incremental(r);
+  }
+  SECTION("modify: agw-web narrowed to nic-app's address no longer covers nic-b") {
+    auto r = run_classic(R"({"op": "modify-firewall-rule", "firewall": "fw-classic", "ruleCollection": "net",
+        "rule": "agw-web", "set": {"destinationAddresses": ["10.1.2.4"]}})");
+    CHECK_FALSE(r.diff.grew);
+    REQUIRE(r.diff.deltas.size() == 1);
+    CHECK(flows(delta(r, kClassicBAgw).closed) == std::vector<std::string>{"tcp 8080 any"});
+    CHECK(delta(r, kClassicBAgw).opened.empty());
+    check_incremental(r);
+  }
+}
+
+TEST_CASE("whatif classic firewall: application collection rules allow by port", "[whatif][classic-firewall]") {
+  SECTION("add: an HTTP 9000 rule lets listener l9000 reach nic-b") {
+    auto r = run_classic(R"({"op": "add-firewall-rule", "firewall": "fw-classic", "ruleCollection": "apps",
+        "rule": {"name": "jobs", "sourceAddresses": ["10.1.3.0/24"], "protocols": [{"protocolType": "Http", "port": 9000}],
+        "targetFqdns": ["app.contoso.com"]}})");
+    CHECK(r.diff.grew);
+    REQUIRE(r.diff.deltas.size() == 1);
+    CHECK(delta(r, kClassicBAgw).kind == WhatifDelta::Kind::kChanged);
+    CHECK(flows(delta(r, kClassicBAgw).opened) == std::vector<std::string>{"tcp 9000 any"});
+    CHECK(delta(r, kClassicBAgw).closed.empty());
+    check_incremental(r);
+  }
+  SECTION("remove: site goes, 8443 closes on nic-b") {
+    auto r = run_classic(R"({"op": "remove-firewall-rule", "firewall": "fw-classic", "ruleCollection": "apps",
+        "rule": "site"})");
+    CHECK_FALSE(r.diff.grew);
+    REQUIRE(r.diff.deltas.size() == 1);
+    CHECK(flows(delta(r, kClassicBAgw).closed) == std::vector<std::string>{"tcp 8443 any"});
+    check_incremental(r);
+  }
+  SECTION("modify: site moved to 9443, where the gateway sends nothing: 8443 closes") {
+    auto r = run_classic(R"({"op": "modify-firewall-rule", "firewall": "fw-classic", "ruleCollection": "apps",
+        "rule": "site", "set": {"protocols": [{"protocolType": "Https", "port": 9443}]}})");
+    CHECK_FALSE(r.diff.grew);
+    REQUIRE(r.diff.deltas.size() == 1);
+    CHECK(flows(delta(r, kClassicBAgw).closed) == std::vector<std::string>{"tcp 8443 any"});
+    CHECK(delta(r, kClassicBAgw).opened.empty());
+    check_incremental(r);
+  }
+}
+
 }  // namespace exposim::testing
