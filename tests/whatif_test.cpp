@@ -35,6 +35,7 @@
 #include "solver/incremental.h"
 #include "cli/json_parts.h"
 #include "solver/whatif.h"
+#include "tests/model_builder.h"
 
 namespace exposim::testing {
 namespace {
@@ -734,6 +735,55 @@ TEST_CASE("whatif incremental findings: a route into internet space warns vnet-t
   CHECK_FALSE(has_finding(r.a_before, "vnet-tag-includes-internet"));
   CHECK(has_finding(r.a_after, "vnet-tag-includes-internet"));
   check_incremental(r);
+}
+
+TEST_CASE("whatif incremental splice: targets gaining and losing exposures around untouched ones", "[whatif]") {
+  // Subnet s1 (NSG shared: web allows TCP 80 and 443 from any) holds a-vm (NIC NSG: ssh allows 22), c-vm (NIC NSG:
+  // http 80, https 443) and e-vm (no NIC NSG); s2 (NSG other: allows 80) holds b-vm and d-vm. All have Standard
+  // public IPs. Before: a-vm nothing (22 stops at the subnet), c-vm 80 and 443 (two NIC rules: two exposures),
+  // e-vm 80+443 (one exposure), b-vm and d-vm 80 each. Changing shared to allow 22 only: a-vm gains 22 (a target
+  // new to the analysis), c-vm loses both, e-vm keeps one (22), b-vm and d-vm are untouched and sit between the
+  // changed runs: the splice moves b-vm's right and d-vm's left. Then back again (the opposite moves).
+  EstateBuilder b;
+  b.vnet("v", {"10.0.0.0/16"})
+      .subnet("v", "s1", "10.0.1.0/24", "shared")
+      .subnet("v", "s2", "10.0.2.0/24", "other")
+      .nsg("shared", {{"web", 100, kAllow, tcp(), {"*"}, {"80", "443"}}})
+      .nsg("other", {{"http", 100, kAllow, tcp(), {"*"}, {"80"}}})
+      .nsg("nic-a", {{"ssh", 100, kAllow, tcp(), {"*"}, {"22"}}})
+      .nsg("nic-c", {{"http", 100, kAllow, tcp(), {"*"}, {"80"}}, {"https", 110, kAllow, tcp(), {"*"}, {"443"}}});
+  const char* names[] = {"a", "b", "c", "d", "e"};
+  for (int i = 0; i < 5; ++i) b.public_ip(fmt::format("pip-{}", names[i]), fmt::format("20.0.0.{}", i + 1), model::Sku::kStandard);
+  b.vm("a-vm", "v", "s1", "10.0.1.4", "pip-a", "nic-a")
+      .vm("b-vm", "v", "s2", "10.0.2.4", "pip-b")
+      .vm("c-vm", "v", "s1", "10.0.1.5", "pip-c", "nic-c")
+      .vm("d-vm", "v", "s2", "10.0.2.5", "pip-d")
+      .vm("e-vm", "v", "s1", "10.0.1.6", "pip-e");
+  model::Diagnostics diags;
+  const model::Model before = b.done(&diags);
+  REQUIRE_FALSE(diags.has_errors());
+  model::Model after = before;
+  for (auto& g : after.nsgs) {
+    if (g.name == "shared") g.rules[0].destination_ports = model::PortSet::single(22);
+  }
+  const auto per_vm = [](const model::Model& m, const solver::Analysis& a) {
+    std::vector<std::string> out;
+    for (const auto& e : a.exposures) out.push_back(m.vms[e.vm].name + " " + flow(e));
+    return out;
+  };
+  const auto full_before = solver::analyze(before);
+  const auto full_after = solver::analyze(after);
+  REQUIRE(per_vm(before, full_before) == std::vector<std::string>{"b-vm tcp 80 any", "c-vm tcp 80 any",
+                                                                  "c-vm tcp 443 any", "d-vm tcp 80 any",
+                                                                  "e-vm tcp 80,443 any"});
+  REQUIRE(per_vm(after, full_after) ==
+          std::vector<std::string>{"a-vm tcp 22 any", "b-vm tcp 80 any", "d-vm tcp 80 any", "e-vm tcp 22 any"});
+  const std::vector<model::Changed> changed{{model::ResourceKind::kNetworkSecurityGroup, before.nsgs[0].key}};
+  solver::IncrementalAnalysis inc(before);
+  REQUIRE(inc.update(before, after, changed));
+  check_same_analysis(after, inc.analysis(), full_after);
+  REQUIRE(inc.update(after, before, changed));
+  check_same_analysis(before, inc.analysis(), full_before);
 }
 
 // ---- Classic Azure Firewall (rule collections on the firewall resource) ----
