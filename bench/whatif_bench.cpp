@@ -145,7 +145,8 @@ int main(int argc, char** argv) {
             a.ip_configuration != b.ip_configuration || a.public_ip != b.public_ip || a.via != b.via ||
             a.gateway != b.gateway || a.gateway_rule != b.gateway_rule || a.protocol != b.protocol ||
             !(a.ports == b.ports) || !(a.entry_ports == b.entry_ports) || !(a.source_ports == b.source_ports) ||
-            !(a.sources == b.sources) || a.any_source != b.any_source || a.jit != b.jit || a.broken != b.broken || !hops) {
+            !(a.sources == b.sources) || a.any_source != b.any_source || a.jit != b.jit || a.broken != b.broken ||
+            !hops) {
           return false;
         }
       }
@@ -168,7 +169,7 @@ int main(int argc, char** argv) {
   int status = measure(fmt::format("add rule 'bench-open-ssh' (priority {}) to NSG '{}'", priority, nsg.name), change);
   // A change that alters how many exposures there are (the splice then moves the exposures after the NIC's).
   const auto& nic = before.nics[chosen_nic];
-  status = std::max(status, measure(fmt::format("remove the public IP of NIC '{}'", nic.name),
-                                    fmt::format(R"({{"changes": [{{"op": "remove-public-ip", "nic": "{}"}}]}})", nic.id)));
+  const std::string remove = fmt::format(R"({{"changes": [{{"op": "remove-public-ip", "nic": "{}"}}]}})", nic.id);
+  status = std::max(status, measure(fmt::format("remove the public IP of NIC '{}'", nic.name), remove));
   return status;
 }

@@ -113,7 +113,8 @@ TargetId target_id(const model::Model& m, model::ResourceKind kind, int index) {
 
 TargetId target_id(const model::Model& m, const Exposure& e) {
   // A NIC exposure's vm is its NIC's virtual machine (Analyzer::target).
-  return e.nic >= 0 ? target_id(m, model::ResourceKind::kNetworkInterface, e.nic) : target_id(m, e.target_kind, e.target);
+  return e.nic >= 0 ? target_id(m, model::ResourceKind::kNetworkInterface, e.nic)
+                    : target_id(m, e.target_kind, e.target);
 }
 
 namespace {

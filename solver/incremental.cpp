@@ -291,7 +291,9 @@ void splice(const model::Model& m, const AnalysisScope& scope, std::vector<Expos
   }
   if (scope.gateways) {
     for (std::size_t b = 0; b < m.bastion_hosts.size(); ++b) covered(K::kBastionHost, static_cast<int>(b));
-    for (std::size_t g = 0; g < m.application_gateways.size(); ++g) covered(K::kApplicationGateway, static_cast<int>(g));
+    for (std::size_t g = 0; g < m.application_gateways.size(); ++g) {
+      covered(K::kApplicationGateway, static_cast<int>(g));
+    }
   }
   for (std::size_t i = 0; i < fresh.size();) {
     const TargetId id = target_id(m, fresh[i]);
@@ -431,7 +433,9 @@ bool IncrementalAnalysis::update(const model::Model& before, const model::Model&
 
 void IncrementalAnalysis::update(const model::Model&, const model::Model& after, const AnalysisScope& scope) {
   using Clock = std::chrono::steady_clock;
-  const auto ms = [](Clock::time_point t) { return std::chrono::duration<double, std::milli>(Clock::now() - t).count(); };
+  const auto ms = [](Clock::time_point t) {
+    return std::chrono::duration<double, std::milli>(Clock::now() - t).count();
+  };
   times_ = UpdateTimes{};
   auto t0 = Clock::now();
   if (scope.routes) {

@@ -753,7 +753,9 @@ TEST_CASE("whatif incremental splice: targets gaining and losing exposures aroun
       .nsg("nic-a", {{"ssh", 100, kAllow, tcp(), {"*"}, {"22"}}})
       .nsg("nic-c", {{"http", 100, kAllow, tcp(), {"*"}, {"80"}}, {"https", 110, kAllow, tcp(), {"*"}, {"443"}}});
   const char* names[] = {"a", "b", "c", "d", "e"};
-  for (int i = 0; i < 5; ++i) b.public_ip(fmt::format("pip-{}", names[i]), fmt::format("20.0.0.{}", i + 1), model::Sku::kStandard);
+  for (int i = 0; i < 5; ++i) {
+    b.public_ip(fmt::format("pip-{}", names[i]), fmt::format("20.0.0.{}", i + 1), model::Sku::kStandard);
+  }
   b.vm("a-vm", "v", "s1", "10.0.1.4", "pip-a", "nic-a")
       .vm("b-vm", "v", "s2", "10.0.2.4", "pip-b")
       .vm("c-vm", "v", "s1", "10.0.1.5", "pip-c", "nic-c")
@@ -927,8 +929,8 @@ TEST_CASE("whatif classic firewall: network collection rules decide what the gat
 TEST_CASE("whatif classic firewall: application collection rules allow by port", "[whatif][classic-firewall]") {
   SECTION("add: an HTTP 9000 rule lets listener l9000 reach nic-b") {
     auto r = run_classic(R"({"op": "add-firewall-rule", "firewall": "fw-classic", "ruleCollection": "apps",
-        "rule": {"name": "jobs", "sourceAddresses": ["10.1.3.0/24"], "protocols": [{"protocolType": "Http", "port": 9000}],
-        "targetFqdns": ["app.contoso.com"]}})");
+        "rule": {"name": "jobs", "sourceAddresses": ["10.1.3.0/24"],
+        "protocols": [{"protocolType": "Http", "port": 9000}], "targetFqdns": ["app.contoso.com"]}})");
     CHECK(r.diff.grew);
     REQUIRE(r.diff.deltas.size() == 1);
     CHECK(delta(r, kClassicBAgw).kind == WhatifDelta::Kind::kChanged);
