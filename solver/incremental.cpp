@@ -424,10 +424,12 @@ bool IncrementalAnalysis::update(const model::Model& before, const model::Model&
   if (!scope) {
     analyze_fully(after);
     times_ = UpdateTimes{};
+    last_scope_.reset();
     return false;
   }
   update(before, after, *scope);
   times_.scope = scope_ms;
+  last_scope_ = std::move(scope);
   return true;
 }
 

@@ -103,6 +103,9 @@ class IncrementalAnalysis {
   /// Same with a known scope.
   void update(const model::Model& before, const model::Model& after, const AnalysisScope& scope);
   const UpdateTimes& last_update_times() const { return times_; }
+  /// The scope of the last update from a change (nullopt when it fell back to a full analysis): what diff_scoped
+  /// (solver/whatif.h) compares.
+  const std::optional<AnalysisScope>& last_scope() const { return last_scope_; }
 
  private:
   void analyze_fully(const model::Model& m);
@@ -112,6 +115,7 @@ class IncrementalAnalysis {
   Analysis analysis_;
   AnalysisTrace trace_;
   UpdateTimes times_;
+  std::optional<AnalysisScope> last_scope_;
 };
 
 }  // namespace exposim::solver

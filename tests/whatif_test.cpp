@@ -602,6 +602,31 @@ void check_same_analysis(const model::Model& m, const solver::Analysis& a, const
   }
 }
 
+/// A diff of the scope alone (diff_scoped) against the diff of the whole analyses: every delta, its kind and the
+/// JSON of every exposure it lists.
+void check_same_diff(const model::Model& mb, const model::Model& ma, const solver::WhatifDiff& x,
+                     const solver::WhatifDiff& y) {
+  CHECK(x.grew == y.grew);
+  CHECK(x.before_exposures == y.before_exposures);
+  CHECK(x.after_exposures == y.after_exposures);
+  REQUIRE(x.deltas.size() == y.deltas.size());
+  const auto json = [](const model::Model& m, const std::vector<Exposure>& xs) {
+    std::string out;
+    for (const auto& e : xs) out += cli::exposure_json(m, e).dump() + "\n";
+    return out;
+  };
+  for (std::size_t i = 0; i < x.deltas.size(); ++i) {
+    const auto& a = x.deltas[i];
+    const auto& b = y.deltas[i];
+    CHECK(a.key == b.key);
+    CHECK(a.kind == b.kind);
+    CHECK(json(ma, a.opened) == json(ma, b.opened));
+    CHECK(json(mb, a.closed) == json(mb, b.closed));
+    CHECK(json(mb, a.before) == json(mb, b.before));
+    CHECK(json(ma, a.after) == json(ma, b.after));
+  }
+}
+
 }  // namespace
 
 TEST_CASE("whatif incremental re-analysis equals a full analysis for every operation type", "[whatif]") {
@@ -632,8 +657,11 @@ TEST_CASE("whatif incremental re-analysis equals a full analysis for every opera
     auto r = run_whatif(change);
     REQUIRE(r.applied);
     solver::IncrementalAnalysis inc(r.before);
-    CHECK(inc.update(r.before, r.after, r.changed));  // every operation here stays inside the incremental path
+    REQUIRE(inc.update(r.before, r.after, r.changed));  // every operation here stays inside the incremental path
     check_same_analysis(r.after, inc.analysis(), r.a_after);
+    REQUIRE(inc.last_scope().has_value());
+    check_same_diff(r.before, r.after,
+                    solver::diff_scoped(r.before, r.a_before, r.after, inc.analysis(), *inc.last_scope()), r.diff);
   }
 }
 
@@ -689,11 +717,15 @@ bool has_finding(const solver::Analysis& a, const std::string& code) {
                      [&](const model::Diagnostic& d) { return d.code == code; });
 }
 
-/// The incremental analysis of `r` (one update from its before model), checked against the full analysis.
+/// The incremental analysis of `r` (one update from its before model), checked against the full analysis, and
+/// the diff of its scope against the diff of the whole analyses.
 void check_incremental(const WhatifRun& r) {
   solver::IncrementalAnalysis inc(r.before);
-  CHECK(inc.update(r.before, r.after, r.changed));
+  REQUIRE(inc.update(r.before, r.after, r.changed));
   check_same_analysis(r.after, inc.analysis(), r.a_after);
+  REQUIRE(inc.last_scope().has_value());
+  check_same_diff(r.before, r.after,
+                  solver::diff_scoped(r.before, r.a_before, r.after, inc.analysis(), *inc.last_scope()), r.diff);
 }
 
 }  // namespace
