@@ -2,8 +2,8 @@
 #include "cli/whatif_command.h"
 
 #include <chrono>
-#include <optional>
 #include <map>
+#include <optional>
 #include <set>
 
 #include <CLI/CLI.hpp>
