@@ -162,7 +162,9 @@ int WhatifCommand::run(std::ostream& out, std::ostream& err) {
     a_after = inc.take();
     if (o.timings) {
       err << fmt::format("exposim: timing: solve after {:.3f} s ({})\n", seconds_since(t0),
-                         incremental ? "incremental" : "full: the change reaches an appliance, gateway or firewall subnet");
+                         incremental ? "incremental"
+                                     : "full: the change reaches a possible network virtual appliance or a resource "
+                                       "the incremental path does not cover");
     }
   }
   t0 = Clock::now();

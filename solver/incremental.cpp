@@ -65,8 +65,9 @@ class ScopeBuilder {
       case K::kNetworkInterface:
         return each_model([&](const model::Model& m) { return nic(m, index_of(m, c.key)); });
       case K::kPublicIp:
-        // The NICs using it are changed resources too; anything else using it is not covered.
-        return each_model([&](const model::Model& m) { return !used_beyond_nics(m, c.key); });
+        // The NICs using it are changed resources too; a load balancer frontend, firewall, Bastion host or
+        // application gateway using it brings in what it reaches (public_ip_users).
+        return each_model([&](const model::Model& m) { return public_ip_users(m, c.key); });
       case K::kRouteTable:
         scope_.routes = true;
         return each_model([&](const model::Model& m) {
@@ -124,25 +125,33 @@ class ScopeBuilder {
     return v ? v->index : -1;
   }
 
-  /// The NICs with an ip configuration in a flagged subnet, or for which `also` holds; not covered when a
-  /// flagged subnet holds a firewall, Bastion host or application gateway. The subnets' NICs are found through
-  /// the graph (NIC -> subnet edges), not by a pass over every NIC.
+  /// The NICs with an ip configuration in a flagged subnet, or for which `also` holds, and what an entry point in
+  /// a flagged subnet reaches: a firewall's DNAT (its subnet's prefix is the SNAT source its targets' NSGs see,
+  /// its routes carry the translated packets: dnat_forward_blocks), a Bastion host's sessions (its subnet's NSG
+  /// admits the clients, its prefix is the source the targets see), an application gateway's listeners and
+  /// backends (its subnet's NSG, prefix and routes). The subnets' NICs are found through the graph (NIC -> subnet
+  /// edges), not by a pass over every NIC.
   template <typename Also>
   bool nics_of(const model::Model& m, const std::vector<char>& subnets, Also also) {
     auto flagged = [&](const model::Ref& r) { return r.index >= 0 && subnets[r.index] != 0; };
-    for (const auto& fw : m.firewalls) {
-      for (const auto& c : fw.ip_configurations) {
-        if (flagged(c.subnet)) return false;
+    for (std::size_t f = 0; f < m.firewalls.size(); ++f) {
+      const auto& cs = m.firewalls[f].ip_configurations;
+      if (std::any_of(cs.begin(), cs.end(), [&](const auto& c) { return flagged(c.subnet); }) &&
+          !firewall_reach(m, static_cast<int>(f))) {
+        return false;
       }
     }
     for (const auto& b : m.bastion_hosts) {
-      for (const auto& c : b.ip_configurations) {
-        if (flagged(c.subnet)) return false;
+      const auto& cs = b.ip_configurations;
+      if (std::any_of(cs.begin(), cs.end(), [&](const auto& c) { return flagged(c.subnet); }) && !bastion(m, b)) {
+        return false;
       }
     }
     for (const auto& g : m.application_gateways) {
-      for (const auto& c : g.gateway_ip_configurations) {
-        if (flagged(c.subnet)) return false;
+      const auto& cs = g.gateway_ip_configurations;
+      if (std::any_of(cs.begin(), cs.end(), [&](const auto& c) { return flagged(c.subnet); }) &&
+          !application_gateways(m)) {
+        return false;
       }
     }
     for (std::size_t s = 0; s < subnets.size(); ++s) {
@@ -160,28 +169,93 @@ class ScopeBuilder {
     return also(m);
   }
 
-  static bool used_beyond_nics(const model::Model& m, const std::string& key) {
-    for (const auto& lb : m.load_balancers) {
-      for (const auto& fe : lb.frontends) {
-        if (fe.public_ip.id == key) return true;
+  /// A public IP's users other than NICs, with what each reaches. A load balancer frontend: the members of its
+  /// load-balancing rules' pools and its inbound NAT rules' and NAT pools' targets (the public IP's address,
+  /// family and index are all the analysis reads of it there; an application gateway only reaches internal
+  /// frontends, which have no public IP). A firewall: its DNAT entries and targets (firewall_public_ips). A
+  /// Bastion host: its own entry and every ip configuration its sessions reach. An application gateway: the
+  /// gateways' own entries and backends.
+  bool public_ip_users(const model::Model& m, const std::string& key) {
+    for (std::size_t l = 0; l < m.load_balancers.size(); ++l) {
+      const auto& fes = m.load_balancers[l].frontends;
+      for (std::size_t f = 0; f < fes.size(); ++f) {
+        if (fes[f].public_ip.id == key && !frontend(m, static_cast<int>(l), static_cast<int>(f))) return false;
       }
     }
-    for (const auto& fw : m.firewalls) {
-      for (const auto& c : fw.ip_configurations) {
-        if (c.public_ip.id == key) return true;
+    for (std::size_t f = 0; f < m.firewalls.size(); ++f) {
+      const auto& cs = m.firewalls[f].ip_configurations;
+      if (std::any_of(cs.begin(), cs.end(), [&](const auto& c) { return c.public_ip.id == key; }) &&
+          !firewall_reach(m, static_cast<int>(f))) {
+        return false;
       }
     }
     for (const auto& b : m.bastion_hosts) {
-      for (const auto& c : b.ip_configurations) {
-        if (c.public_ip.id == key) return true;
+      const auto& cs = b.ip_configurations;
+      if (std::any_of(cs.begin(), cs.end(), [&](const auto& c) { return c.public_ip.id == key; }) && !bastion(m, b)) {
+        return false;
       }
     }
     for (const auto& g : m.application_gateways) {
-      for (const auto& fe : g.frontends) {
-        if (fe.public_ip.id == key) return true;
+      const auto& fes = g.frontends;
+      if (std::any_of(fes.begin(), fes.end(), [&](const auto& fe) { return fe.public_ip.id == key; }) &&
+          !application_gateways(m)) {
+        return false;
       }
     }
-    return false;
+    return true;
+  }
+
+  /// Every ip configuration that load balancer `l` reaches through frontend `f`: Analyzer::load_balancer's
+  /// targets for it (rules' pool members, NAT rules' targets or v2 pool members, NAT pools' scale set instances).
+  bool frontend(const model::Model& m, int l, int f) {
+    const auto& lb = m.load_balancers[l];
+    const auto pool = [&](int p) {
+      if (p < 0) return true;
+      for (const auto& x : lb.backend_pools[p].members) {
+        if (!nic(m, x.nic)) return false;
+      }
+      return true;
+    };
+    for (const auto& rule : lb.rules) {
+      if (rule.frontend.child != f) continue;
+      for (const auto& p : rule.backend_pools) {
+        if (!pool(p.child)) return false;
+      }
+    }
+    for (const auto& rule : lb.nat_rules) {
+      if (rule.frontend.child != f) continue;
+      if (rule.backend_pool.set() && !pool(rule.backend_pool.child)) return false;
+      for (const auto& x : rule.targets) {
+        if (!nic(m, x.nic)) return false;
+      }
+    }
+    for (const auto& np : lb.nat_pools) {
+      if (np.frontend.child != f) continue;
+      for (const auto& x : np.members) {
+        if (!nic(m, x.target.nic)) return false;
+      }
+    }
+    return true;
+  }
+
+  /// Firewall `f` and what crosses it: its DNAT entries and targets (firewall()), and the application gateway
+  /// backends whose flows it may filter (gateway_backends; Bastion sessions take no routes through it).
+  bool firewall_reach(const model::Model& m, int f) { return firewall(m, f) && gateway_backends(m); }
+
+  /// A Bastion host: every Bastion and gateway entry (scope.gateways) and every ip configuration its sessions
+  /// reach (ip_configurations_in(bastion_vnets): its VNet and the VNets peered with it both ways).
+  bool bastion(const model::Model& m, const model::BastionHost& b) {
+    scope_.gateways = true;
+    for (const auto& x : ip_configurations_in(m, bastion_vnets(m, b))) {
+      if (!nic(m, x.nic)) return false;
+    }
+    return true;
+  }
+
+  /// An application gateway: every Bastion and gateway entry (scope.gateways) and every gateway's backends.
+  bool application_gateways(const model::Model& m) {
+    scope_.gateways = true;
+    return gateway_backends(m);
   }
 
   /// Whether firewall `fw` takes its rules from the changed firewall or policy (directly or as a base policy).

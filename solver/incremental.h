@@ -67,9 +67,12 @@ TargetId target_id(const model::Model& m, model::ResourceKind kind, int index);
 TargetId target_id(const model::Model& m, const Exposure& e);
 
 /// The scope a change can affect, from the resources it changed (model/edit.h), looked up in the models before
-/// and after it (validated, with the same resources at the same indices; new resources at the end). nullopt
-/// when the change reaches something the incremental path does not cover (a network virtual appliance, a
-/// gateway or firewall subnet, a public IP of a load balancer or gateway): analyse fully then.
+/// and after it (validated, with the same resources at the same indices; new resources at the end). A change to
+/// the subnet (its NSG, route table) or public IP of a firewall, Bastion host or application gateway, or to a load
+/// balancer frontend's public IP, brings in what that entry point reaches (docs/whatif.md). nullopt when the
+/// change reaches something the incremental path does not cover (a possible network virtual appliance, a
+/// resource kind other than NSGs, subnets, NICs, public IPs, route tables, firewalls, firewall policies and PaaS
+/// services): analyse fully then.
 std::optional<AnalysisScope> scope_of_change(const model::Model& before, const model::Model& after,
                                              const std::vector<model::Changed>& changed);
 

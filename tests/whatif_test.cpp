@@ -990,3 +990,204 @@ TEST_CASE("whatif classic firewall: application collection rules allow by port",
 }
 
 }  // namespace exposim::testing
+
+// Entry points' subnets and public IPs (solver/incremental.cpp, ScopeBuilder): a change to a firewall's, Bastion
+// host's or application gateway's subnet or public IP, or to a load balancer frontend's public IP, re-solves what
+// that entry point reaches instead of the whole estate; the result equals a full analysis.
+namespace exposim::testing {
+namespace {
+
+const std::string kExamples = std::string(EXPOSIM_SOURCE_DIR) + "/examples/";
+const std::vector<std::string> kHubAndSpoke = {kExamples + "hub-and-spoke/hub.json", kExamples + "hub-and-spoke/spokes.json",
+                                               kExamples + "hub-and-spoke/firewall.json"};
+const std::vector<std::string> kAppGateway = {kExamples + "app-gateway-waf/estate.json"};
+const std::vector<std::string> kWebBehindLb = {kExamples + "web-behind-lb/estate.json"};
+const std::vector<std::string> kScaleSet = {kExamples + "scale-set-nat-pool/estate.json"};
+
+/// run_whatif over several files (import_files); an empty `change` leaves `after` a copy of `before`, validated,
+/// for the caller to change by hand.
+WhatifRun run_on(const std::vector<std::string>& files, const std::string& change) {
+  WhatifRun r;
+  importers::azure::import_files(files, r.before, r.diags);
+  REQUIRE_FALSE(r.diags.has_errors());
+  r.after = r.before;
+  r.applied = change.empty() || importers::apply_change_text(change, "change.json", r.after, r.diags, r.changed);
+  REQUIRE(r.applied);
+  model::validate(r.before, r.diags);
+  model::validate(r.after, r.diags);
+  REQUIRE_FALSE(r.diags.has_errors());
+  return r;
+}
+
+/// Analyses both sides of `r` fully and compares them.
+void solve(WhatifRun& r) {
+  r.a_before = solver::analyze(r.before);
+  r.a_after = solver::analyze(r.after);
+  r.diff = solver::diff_analyses(r.before, r.a_before, r.after, r.a_after);
+}
+
+/// `r` with public IP `name` changed by `edit` in the after model (a change to that resource alone).
+template <typename Edit>
+void change_public_ip(WhatifRun& r, const std::string& name, Edit edit) {
+  auto it = std::find_if(r.after.public_ips.begin(), r.after.public_ips.end(), [&](const auto& p) { return p.name == name; });
+  REQUIRE(it != r.after.public_ips.end());
+  edit(*it);
+  r.changed = {model::Changed{model::ResourceKind::kPublicIp, it->key}};
+  solve(r);
+}
+
+/// The targets (VM name, else NIC name) of the NICs a scope covers, sorted.
+std::vector<std::string> scoped_nics(const model::Model& m, const solver::AnalysisScope& s) {
+  std::vector<std::string> out;
+  for (std::size_t n = 0; n < m.nics.size(); ++n) {
+    if (s.nic(static_cast<int>(n))) {
+      out.emplace_back(solver::target_id(m, model::ResourceKind::kNetworkInterface, static_cast<int>(n)).first);
+    }
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::size_t count_via(const std::vector<Exposure>& xs, solver::Via via) {
+  return static_cast<std::size_t>(std::count_if(xs.begin(), xs.end(), [&](const Exposure& e) { return e.via == via; }));
+}
+
+std::size_t count_target(const model::Model& m, const std::vector<Exposure>& xs, const std::string& name) {
+  return static_cast<std::size_t>(
+      std::count_if(xs.begin(), xs.end(), [&](const Exposure& e) { return solver::target_id(m, e).first == name; }));
+}
+
+/// The incremental update of `r` takes the incremental path; returns its scope (checked against a full analysis).
+solver::AnalysisScope incremental_scope(const WhatifRun& r) {
+  check_incremental(r);
+  auto scope = solver::scope_of_change(r.before, r.after, r.changed);
+  REQUIRE(scope.has_value());
+  return *scope;
+}
+
+}  // namespace
+
+TEST_CASE("whatif incremental scope: the Bastion subnet's NSG re-solves the Bastion and every NIC it reaches", "[whatif]") {
+  // app-gateway-waf: bastion-hub (Basic) in vnet-hub, peered both ways with vnet-spoke; vnet-isolated has no
+  // peering back. Its sessions reach vm-web-1, vm-web-2 (hub) and vm-app-1 (spoke), not vm-lab-1. Removing
+  // AllowHttpsInbound (443 from Internet) alone leaves AllowGatewayManagerInbound (130), whose unresolved tag an
+  // allow rule takes as the whole internet (docs/model.md); removing both leaves no rule of nsg-bastion admitting
+  // internet clients on 443 (AzureLoadBalancer is 168.63.129.16, then the VNet's 8080/5701, then DenyAllInbound),
+  // so the Bastion's own entry and every session close.
+  WhatifRun r = run_on(kAppGateway, change_doc(R"({"op": "remove-nsg-rule", "nsg": "nsg-bastion", "rule": "AllowHttpsInbound"},
+      {"op": "remove-nsg-rule", "nsg": "nsg-bastion", "rule": "AllowGatewayManagerInbound"})"));
+  solve(r);
+  CHECK(count_via(r.a_before.exposures, solver::Via::kBastion) > 0);
+  CHECK(count_target(r.before, r.a_before.exposures, "bastion-hub") == 1);
+  CHECK(count_via(r.a_after.exposures, solver::Via::kBastion) == 0);
+  CHECK(count_target(r.after, r.a_after.exposures, "bastion-hub") == 0);
+  CHECK_FALSE(r.diff.grew);
+  const auto scope = incremental_scope(r);
+  CHECK(scope.gateways);
+  CHECK(scoped_nics(r.after, scope) == std::vector<std::string>{"vm-app-1", "vm-web-1", "vm-web-2"});
+}
+
+TEST_CASE("whatif incremental scope: the application gateway subnet's NSG re-solves the gateways and their backends", "[whatif]") {
+  // nsg-appgw's deny-http (120) turned into an allow: listener l-http (80) admits the internet, so agw-edge opens
+  // 80/tcp and its rule r-http forwards to web-pool (vm-web-1 by NIC, vm-web-2 by address 10.0.3.5) on 8080,
+  // which nsg-web's allow-agw-8080 admits from the gateway subnet: a second gateway row on each backend.
+  WhatifRun r = run_on(kAppGateway, change_doc(R"({"op": "modify-nsg-rule", "nsg": "nsg-appgw", "rule": "deny-http", "set": {"access": "Allow"}})"));
+  solve(r);
+  CHECK(r.diff.grew);
+  CHECK(count_target(r.before, r.a_before.exposures, "agw-edge") == 1);
+  CHECK(count_target(r.after, r.a_after.exposures, "agw-edge") == 2);
+  CHECK(count_via(r.a_after.exposures, solver::Via::kApplicationGateway) ==
+        count_via(r.a_before.exposures, solver::Via::kApplicationGateway) + 2);
+  const auto scope = incremental_scope(r);
+  CHECK(scope.gateways);
+  CHECK(scoped_nics(r.after, scope) == std::vector<std::string>{"vm-web-1", "vm-web-2"});
+}
+
+TEST_CASE("whatif incremental scope: a route on the firewall subnet re-solves the firewall's DNAT targets", "[whatif]") {
+  // hub-and-spoke: rt-firewall (AzureFirewallSubnet) gets 10.2.1.0/24 -> None, longer than the peering's
+  // 10.2.0.0/16: the translated packets of web-to-app and web-to-app-from-partner no longer reach vm-app
+  // (10.2.1.4), whose two DNAT exposures become broken flows. The firewall's own entries do not change.
+  WhatifRun r = run_on(kHubAndSpoke, change_doc(R"({"op": "add-route", "routeTable": "rt-firewall", "route": {"name": "drop-app",
+      "properties": {"addressPrefix": "10.2.1.0/24", "nextHopType": "None"}}})"));
+  solve(r);
+  CHECK(count_target(r.before, r.a_before.exposures, "vm-app") == 2);
+  CHECK(count_target(r.before, r.a_before.broken, "vm-app") == 0);
+  CHECK(count_target(r.after, r.a_after.exposures, "vm-app") == 0);
+  CHECK(count_target(r.after, r.a_after.broken, "vm-app") == 2);
+  CHECK(count_target(r.after, r.a_after.exposures, "fw-hub") == 5);
+  const auto scope = incremental_scope(r);
+  CHECK(scope.routes);
+  CHECK_FALSE(scope.gateways);
+  CHECK(scope.firewall(0));
+  // The DNAT rules translate to vm-jump, vm-app, vm-db and vm-legacy; vm-web is not reached.
+  CHECK(scoped_nics(r.after, scope) == std::vector<std::string>{"vm-app", "vm-db", "vm-jump", "vm-legacy"});
+}
+
+TEST_CASE("whatif incremental scope: a firewall's public IP re-solves its DNAT entries and targets", "[whatif]") {
+  // pip-fw moves from 20.50.60.70 to 20.50.60.71: every DNAT rule names 20.50.60.70, so the firewall's five
+  // entries, vm-jump's and vm-app's DNAT exposures and vm-legacy's broken DNAT flow all go.
+  WhatifRun r = run_on(kHubAndSpoke, "");
+  change_public_ip(r, "pip-fw", [](model::PublicIp& p) { p.address = model::IpAddress::parse("20.50.60.71"); });
+  CHECK(count_target(r.before, r.a_before.exposures, "fw-hub") == 5);
+  CHECK(count_target(r.after, r.a_after.exposures, "fw-hub") == 0);
+  CHECK(count_via(r.a_after.exposures, solver::Via::kFirewallDnat) == 0);
+  CHECK(count_via(r.a_after.broken, solver::Via::kFirewallDnat) == 0);
+  const auto scope = incremental_scope(r);
+  CHECK(scope.firewall(0));
+  CHECK(scoped_nics(r.after, scope) == std::vector<std::string>{"vm-app", "vm-db", "vm-jump", "vm-legacy"});
+}
+
+TEST_CASE("whatif incremental scope: a Bastion host's public IP re-solves every NIC of its peered VNets", "[whatif]") {
+  // pip-bastion's address changes; nsg-bastion's rules name no address of it, so nothing changes, but the
+  // Bastion and its sessions (every VM of the hub and both spokes) are re-solved.
+  WhatifRun r = run_on(kHubAndSpoke, "");
+  change_public_ip(r, "pip-bastion", [](model::PublicIp& p) { p.address = model::IpAddress::parse("20.50.60.81"); });
+  CHECK(r.diff.deltas.empty());
+  const auto scope = incremental_scope(r);
+  CHECK(scope.gateways);
+  CHECK(scoped_nics(r.after, scope) == std::vector<std::string>{"vm-app", "vm-db", "vm-jump", "vm-legacy", "vm-web"});
+}
+
+TEST_CASE("whatif incremental scope: a load balancer frontend's public IP re-solves its pools and NAT targets", "[whatif]") {
+  // web-behind-lb: pip-lb-web (fe-public of lb-web) becomes an IPv6 address: a frontend serves backends of its
+  // own IP version, and vm-web-1 and vm-web-2 are IPv4, so lb-web's six exposures close (rules https and quic on
+  // both, NAT ssh-web-1 and admin-range on vm-web-1). vm-mgmt (lb-mgmt) is not reached.
+  WhatifRun r = run_on(kWebBehindLb, "");
+  change_public_ip(r, "pip-lb-web", [](model::PublicIp& p) {
+    p.family = model::IpFamily::kV6;
+    p.address = model::IpAddress::parse("2603:1030::10");
+  });
+  CHECK(r.a_before.exposures.size() == 6);
+  CHECK(r.a_after.exposures.empty());
+  CHECK_FALSE(r.diff.grew);
+  const auto scope = incremental_scope(r);
+  CHECK_FALSE(scope.gateways);
+  CHECK(scoped_nics(r.after, scope) == std::vector<std::string>{"vm-web-1", "vm-web-2"});
+
+  // A scale set's instances behind a NAT pool and a rule: both instances are in the scope.
+  WhatifRun s = run_on(kScaleSet, "");
+  change_public_ip(s, "pip-lb-app", [](model::PublicIp& p) { p.address = model::IpAddress::parse("20.80.1.11"); });
+  CHECK(s.a_after.exposures.size() == 4);
+  const auto ss = incremental_scope(s);
+  CHECK(scoped_nics(s.after, ss).size() == 2);
+}
+
+TEST_CASE("whatif incremental scope: an entry point reaching a possible network virtual appliance still falls back", "[whatif]") {
+  // vm-web-1 with IP forwarding and a public IP of its own may be an appliance (what it admits decides what it
+  // forwards): a change to the load balancer frontend that reaches it is analysed fully.
+  WhatifRun r = run_on(kWebBehindLb, "");
+  for (auto* m : {&r.before, &r.after}) {
+    for (auto& n : m->nics) {
+      if (n.name != "nic-web-1") continue;
+      n.enable_ip_forwarding = true;
+      n.ip_configurations.front().public_ip = model::Ref{"/subscriptions/x/publicipaddresses/pip-nva", -1};
+    }
+  }
+  change_public_ip(r, "pip-lb-web", [](model::PublicIp& p) { p.address = model::IpAddress::parse("20.71.8.11"); });
+  CHECK_FALSE(solver::scope_of_change(r.before, r.after, r.changed).has_value());
+  solver::IncrementalAnalysis inc(r.before);
+  CHECK_FALSE(inc.update(r.before, r.after, r.changed));
+  check_same_analysis(r.after, inc.analysis(), r.a_after);
+}
+
+}  // namespace exposim::testing
