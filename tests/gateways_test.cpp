@@ -15,6 +15,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "cli/explain_report.h"
 #include "cli/report.h"
 #include "importers/azure/resource_importer.h"
 #include "model/validate.h"
@@ -1322,9 +1323,25 @@ TEST_CASE("explain: a gateway backend leg through an Azure Firewall shows the ru
                     "which connects to nic-app (10.1.0.4) on port 8080 (rule 'r-l', pool 'pool') through firewall "
                     "'fw' (network rule 'agw-8080'), and replies return");
 
+  std::ostringstream out;
+  cli::write_explain_json(out, r.m, t, {});
+  auto j = json::parse(out.str());
+  CHECK(j["hops"][6]["hop"] == "firewall");
+  CHECK(j["hops"][6]["scope"] == "network");
+  CHECK(j["hops"][6]["name"] == "fw");
+  CHECK(j["hops"][6]["rule"]["name"] == "agw-8080");
+  CHECK(j["hops"][6]["rule"]["collection"] == "allow-agw");
+
   t = explain_gateway(r.m, 443, "nic-app");
   REQUIRE(t.status == solver::FlowTrace::Status::kOk);
   CHECK(trace_text(r.m, t)[6] == "firewall(default) stop fw");
+  out.str("");
+  cli::write_explain_json(out, r.m, t, {});
+  j = json::parse(out.str());
+  CHECK(j["hops"][6]["scope"] == "default");
+  CHECK(j["hops"][6]["rule"].is_null());
+  CHECK(j["verdict"]["hop"] == "firewall");
+  CHECK(j["verdict"]["scope"] == "default");
   CHECK_FALSE(t.allowed);
   CHECK_FALSE(t.broken);
   CHECK(t.stopped_at == 6);
