@@ -254,7 +254,9 @@ std::pair<TraceHop, TraceHop> forwarded_route_hops(const model::Model& m, const 
   const std::optional<RouteChoice>& reply = leg.breaking;
   if (appliance != nullptr) *appliance = leg.appliance;
   const int vnet = vnet_of(m, cfg.subnet);
-  const std::string peering = from_vnet >= 0 && vnet >= 0 ? peering_blocks(m, from_vnet, vnet) : "";
+  // Not connected: not peered both ways, and no Virtual WAN hub joins the VNets (as forwarded_leg decides).
+  std::string peering = from_vnet >= 0 && vnet >= 0 ? peering_blocks(m, from_vnet, vnet) : "";
+  if (!peering.empty() && model::hub_between(m, from_vnet, vnet) >= 0) peering.clear();
   TraceHop forward;
   forward.kind = K::kRoute;
   forward.scope = "forward";
@@ -374,9 +376,9 @@ FirewallLeg gateway_firewall_hop(const model::Model& m, const AddressSpace& spac
   h.scope = "network";
   h.resource_kind = RK::kFirewall;
   h.resource = fw;
-  const std::string crossing = fmt::format("the connection and its replies cross firewall '{}' ({}) by user-defined "
-                                           "routes",
-                                           firewall.name, address.to_string());
+  const std::string crossing =
+      fmt::format("the routes send the connection and its replies through firewall '{}' ({})", firewall.name,
+                  address.to_string());
   FirewallLeg out{inner, ""};
   const auto& cfg = m.nics[b.x.nic].ip_configurations[b.x.ip_configuration];
   const std::optional<IpAddress> destination = b.lb_address ? b.lb_address : cfg.private_ip;

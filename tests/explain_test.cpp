@@ -986,6 +986,85 @@ model::Model gateway_backend_firewalled() {
   return load_json(doc);
 }
 
+/// examples/vwan-secured-hub-dnat with an application gateway `agw` in a new subnet `agw` (10.1.2.0/24) of
+/// vnet-spoke1, public IP 20.90.2.2, listener `l` on 80 -> pool 10.2.1.4 (nic-vm2, in vnet-spoke2) on 443. The spokes
+/// are not peered: the hub joins them, and routing intent for private traffic sends both directions through
+/// fw-hub (10.100.0.132). With `allow`, policy-hub gains a network rule `agw-to-vm2` (443 from 10.1.2.0/24 to
+/// 10.2.1.4); without it the policy has DNAT rules only: default deny.
+model::Model gateway_across_hub(bool allow) {
+  auto doc = example_json("vwan-secured-hub-dnat");
+  const std::string rg = "/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg-vwan/providers/"
+                         "Microsoft.Network/";
+  const std::string gw = rg + "applicationGateways/agw";
+  const std::string subnet = rg + "virtualNetworks/vnet-spoke1/subnets/agw";
+  auto ref = [](const std::string& id) { return nlohmann::json{{"id", id}}; };
+  resource(doc, "vnet-spoke1")["properties"]["subnets"].push_back(
+      {{"id", subnet}, {"name", "agw"}, {"properties", {{"addressPrefix", "10.1.2.0/24"}}}});
+  doc["value"].push_back({{"id", rg + "publicIPAddresses/pip-agw"},
+                          {"name", "pip-agw"},
+                          {"type", "Microsoft.Network/publicIPAddresses"},
+                          {"location", "westeurope"},
+                          {"sku", {{"name", "Standard"}}},
+                          {"properties", {{"ipAddress", "20.90.2.2"}, {"publicIPAllocationMethod", "Static"}}}});
+  doc["value"].push_back(
+      {{"id", gw},
+       {"name", "agw"},
+       {"type", "Microsoft.Network/applicationGateways"},
+       {"location", "westeurope"},
+       {"properties",
+        {{"sku", {{"name", "Standard_v2"}, {"tier", "Standard_v2"}}},
+         {"gatewayIPConfigurations", {{{"name", "gwip"}, {"properties", {{"subnet", ref(subnet)}}}}}},
+         {"frontendIPConfigurations",
+          {{{"id", gw + "/frontendIPConfigurations/fe"},
+            {"name", "fe"},
+            {"properties", {{"publicIPAddress", ref(rg + "publicIPAddresses/pip-agw")}}}}}},
+         {"frontendPorts", {{{"id", gw + "/frontendPorts/p80"}, {"name", "p80"}, {"properties", {{"port", 80}}}}}},
+         {"httpListeners",
+          {{{"id", gw + "/httpListeners/l"},
+            {"name", "l"},
+            {"properties",
+             {{"frontendIPConfiguration", ref(gw + "/frontendIPConfigurations/fe")},
+              {"frontendPort", ref(gw + "/frontendPorts/p80")},
+              {"protocol", "Http"}}}}}},
+         {"backendAddressPools",
+          {{{"id", gw + "/backendAddressPools/pool"},
+            {"name", "pool"},
+            {"properties", {{"backendAddresses", {{{"ipAddress", "10.2.1.4"}}}}}}}}},
+         {"backendHttpSettingsCollection",
+          {{{"id", gw + "/backendHttpSettingsCollection/s"},
+            {"name", "s"},
+            {"properties", {{"port", 443}, {"protocol", "Https"}}}}}},
+         {"requestRoutingRules",
+          {{{"name", "r"},
+            {"properties",
+             {{"ruleType", "Basic"},
+              {"priority", 100},
+              {"httpListener", ref(gw + "/httpListeners/l")},
+              {"backendAddressPool", ref(gw + "/backendAddressPools/pool")},
+              {"backendHttpSettings", ref(gw + "/backendHttpSettingsCollection/s")}}}}}}}}});
+  if (allow) {
+    doc["value"].push_back(
+        {{"id", rg + "firewallPolicies/policy-hub/ruleCollectionGroups/net"},
+         {"name", "net"},
+         {"type", "Microsoft.Network/firewallPolicies/ruleCollectionGroups"},
+         {"properties",
+          {{"priority", 300},
+           {"ruleCollections",
+            {{{"ruleCollectionType", "FirewallPolicyFilterRuleCollection"},
+              {"name", "spokes"},
+              {"priority", 100},
+              {"action", {{"type", "Allow"}}},
+              {"rules",
+               {{{"ruleType", "NetworkRule"},
+                 {"name", "agw-to-vm2"},
+                 {"ipProtocols", {"TCP"}},
+                 {"sourceAddresses", {"10.1.2.0/24"}},
+                 {"destinationAddresses", {"10.2.1.4"}},
+                 {"destinationPorts", {"443"}}}}}}}}}}});
+  }
+  return load_json(doc);
+}
+
 }  // namespace
 
 TEST_CASE("explain: through an application gateway to its first backend, hop by hop", "[solver][explain][application-gateway]") {
@@ -1346,6 +1425,27 @@ TEST_CASE("explain agrees with analyze through application gateways", "[solver][
   t = solver::explain(firewalled, q);
   CHECK(hops(firewalled, t)[6] == "firewall(network) stop fw-web/no-vm-web-2");
   CHECK_FALSE(t.allowed);
+
+  // Across a Virtual WAN hub whose routing intent sends spoke-to-spoke traffic through the hub's firewall.
+  const auto denied_hub = gateway_across_hub(false);
+  const auto allowed_hub = gateway_across_hub(true);
+  cross_check_gateways(denied_hub, rng, 100, fw_allowed, fw_denied, fw_broken);
+  cross_check_gateways(allowed_hub, rng, 100, fw_allowed, fw_denied, fw_broken);
+  CHECK(fw_broken == 0);
+  t = solver::explain(denied_hub, query("81.2.69.200", "agw", 80));
+  CHECK(hops(denied_hub, t) == std::vector<std::string>{"source pass", "entry pass pip-agw", "no-nsg(gateway-subnet) pass",
+                                                        "application-gateway(listener) pass",
+                                                        "application-gateway(routing) pass", "route(forward) pass system",
+                                                        "firewall(default) stop fw-hub",
+                                                        "nsg(subnet) pass nsg-spoke2/allow-https (unreached)",
+                                                        "no-nsg(nic) pass (unreached)",
+                                                        "route(return) pass system (unreached)"});
+  CHECK(t.reason == "denied at firewall (default): no rule matched: default deny (no network or application rule of "
+                    "firewall 'fw-hub' takes tcp from 10.1.2.0/24 to 10.2.1.4 port 443); the routes send the connection "
+                    "and its replies through firewall 'fw-hub' (10.100.0.132)");
+  t = solver::explain(allowed_hub, query("81.2.69.200", "agw", 80));
+  CHECK(hops(allowed_hub, t)[6] == "firewall(network) pass fw-hub/agw-to-vm2");
+  CHECK(t.allowed);
 }
 
 TEST_CASE("explain agrees with analyze through PaaS public endpoints", "[solver][explain][paas]") {

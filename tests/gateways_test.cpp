@@ -1298,7 +1298,7 @@ TEST_CASE("explain: a gateway backend leg through an Azure Firewall shows the ru
       {network_collection("allow-agw", 200, "Allow", {{"agw-8080", "10.0.2.0/24", "10.1.0.0/24", {"8080"}}})})).resources);
   REQUIRE_FALSE(r.diags.has_errors());
   const std::string crossing =
-      "the connection and its replies cross firewall 'fw' (10.0.3.4) by user-defined routes";
+      "the routes send the connection and its replies through firewall 'fw' (10.0.3.4)";
 
   auto t = explain_gateway(r.m, 80, "nic-app");
   REQUIRE(t.status == solver::FlowTrace::Status::kOk);
@@ -1391,8 +1391,8 @@ TEST_CASE("explain: the backend's NSGs see only the gateway addresses the firewa
                                   "route(return) pass via-10.0.3.4",
                               });
   CHECK(t.hops[6].reason == "network rule 'low-half', collection 'half' (priority 200) of group 'rcg' in policy "
-                            "'policy' allows tcp from 10.0.2.0/25 to 10.1.0.5 port 8443; the connection and its "
-                            "replies cross firewall 'fw' (10.0.3.4) by user-defined routes");
+                            "'policy' allows tcp from 10.0.2.0/25 to 10.1.0.5 port 8443; the routes send the connection "
+                            "and its replies through firewall 'fw' (10.0.3.4)");
   CHECK(t.reason == "denied at nsg (nic): deny (200, deny): source '*' matches 10.0.2.0/25 (the gateway subnet's "
                     "addresses the firewall lets through, 10.0.2.0/25), port 8443 in '*', protocol '*' covers tcp");
   t = explain_gateway(r.m, 443, "nic-app");
