@@ -1531,6 +1531,23 @@ TEST_CASE("explain: flows to a secured virtual hub firewall's public address, ho
   CHECK(hops(denied, t)[4] == "nsg(subnet) stop nsg-spoke1/deny-hub");
   CHECK_THAT(t.reason, Catch::StartsWith("denied at nsg (subnet): deny-hub (100, deny): source '10.100.0.0/23'"));
   CHECK(solver::analyze(denied).exposures.size() == 3);  // the firewall's own three only
+
+  // Two hub addresses: the firewall's name is ambiguous (the candidates are the addresses), and ssh-vm1 names
+  // 20.50.0.1 only, so the second address drops 2222.
+  doc = example_json("vwan-secured-hub-dnat");
+  auto& hub_ips = resource(doc, "fw-hub")["properties"]["hubIPAddresses"]["publicIPs"];
+  hub_ips["addresses"].push_back({{"address", "20.50.0.2"}});
+  hub_ips["count"] = 2;
+  const auto two = load_json(doc);
+  t = solver::explain(two, query("52.10.1.1", "fw-hub", 2222));
+  CHECK(t.status == FlowTrace::Status::kAmbiguousTarget);
+  CHECK(t.candidates == std::vector<std::string>{"20.50.0.1 (firewall 'fw-hub')", "20.50.0.2 (firewall 'fw-hub')"});
+  t = solver::explain(two, query("52.10.1.1", "20.50.0.2", 2222));
+  REQUIRE(t.status == FlowTrace::Status::kOk);
+  CHECK(t.stopped_at == 2);
+  CHECK(t.firewall_rule == -1);
+  t = solver::explain(two, query("52.10.1.1", "20.50.0.1", 2222));
+  CHECK(t.allowed);
 }
 
 }  // namespace exposim::testing
