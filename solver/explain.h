@@ -42,7 +42,9 @@ struct TraceHop {
     kNoNsg,   // no NSG at `scope`: resource = the subnet or NIC
     kRoute,   // a route: the return route from the target's subnet to the client (scope "return"), or the
               // firewall's route to a DNAT target (scope "forward")
-    kFirewall,  // resource = firewall; rule = index into its `order` of the DNAT rule that takes the packet
+    kFirewall,  // resource = firewall; rule = index into its `order` of the DNAT rule that takes the packet; between
+                // an application gateway and its backend: scope "network" or "application" and the rule that
+                // decides, or scope "default" and rule -1 (no rule matched: default deny)
     kApplicationGateway,  // resource = gateway; scope "listener" (rule = the listener) or "routing" (the request
                           // routing rule, its target, the backend chosen)
     kBastion,   // resource = Bastion host; scope "host" (its own 443) or "session" (a session to a target)
