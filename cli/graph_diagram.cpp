@@ -3,8 +3,10 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <map>
 #include <set>
+#include <string>
 #include <tuple>
 #include <utility>
 
@@ -28,6 +30,7 @@ constexpr std::array kOpenPalette{"#d62728", "#ff7f0e", "#9467bd", "#8c564b",
 constexpr std::array kBastionPalette{"#2ca02c", "#006d2c", "#41ab5d", "#00868b"};
 constexpr std::array kJitPalette{"#1f77b4", "#08519c", "#3182bd", "#4b0082"};
 constexpr const char* kBrokenColor = "#999999";
+
 constexpr const char* kStructureColor = "#7f7f7f";
 
 enum class PathClass { kOpen = 0, kBastion = 1, kJit = 2, kBroken = 3 };
@@ -39,6 +42,49 @@ const char* to_string(PathClass c) {
     case PathClass::kBroken: return "broken";
   }
   return "open";
+}
+
+/// A colour as "#rrggbb" from hue (degrees), saturation and value in [0, 1].
+std::string hsv_colour(double hue, double saturation, double value) {
+  hue = std::fmod(hue, 360.0);
+  if (hue < 0) hue += 360.0;
+  const double c = value * saturation;
+  const double x = c * (1 - std::fabs(std::fmod(hue / 60.0, 2.0) - 1));
+  const double m = value - c;
+  double r = 0, g = 0, b = 0;
+  switch (static_cast<int>(hue / 60.0)) {
+    case 0: r = c, g = x; break;
+    case 1: r = x, g = c; break;
+    case 2: g = c, b = x; break;
+    case 3: g = x, b = c; break;
+    case 4: r = x, b = c; break;
+    default: r = c, b = x; break;
+  }
+  auto byte = [&](double v) { return static_cast<int>(std::lround((v + m) * 255)); };
+  return fmt::format("#{:02x}{:02x}{:02x}", byte(r), byte(g), byte(b));
+}
+
+/// The k-th colour of a class: its palette first, then colours generated in the class's hue band (open: reds
+/// to oranges and magentas, 330 to 50 degrees; Bastion: greens, 90 to 170; JIT: blues, 195 to 265), the hue
+/// stepping by the golden ratio so that neighbours differ, with three saturation and value levels.
+std::string path_colour(PathClass cls, std::size_t k) {
+  auto from = [&](const auto& palette, double hue_from, double hue_width) {
+    if (k < palette.size()) return std::string(palette[k]);
+    const std::size_t j = k - palette.size();
+    constexpr double kGolden = 0.6180339887498949;
+    const double step = static_cast<double>(j) * kGolden;
+    const double hue = hue_from + (step - std::floor(step)) * hue_width;
+    constexpr std::array kSaturation{0.85, 0.65, 1.0};
+    constexpr std::array kValue{0.80, 0.60, 0.95};
+    return hsv_colour(hue, kSaturation[j % 3], kValue[(j / 3) % 3]);
+  };
+  switch (cls) {
+    case PathClass::kOpen: return from(kOpenPalette, 330.0, 80.0);
+    case PathClass::kBastion: return from(kBastionPalette, 90.0, 80.0);
+    case PathClass::kJit: return from(kJitPalette, 195.0, 70.0);
+    case PathClass::kBroken: break;
+  }
+  return kBrokenColor;
 }
 
 /// A name as it can be shown: control characters become visible escapes ("\n" as a backslash and an n), so
@@ -652,6 +698,7 @@ class Builder {
     }
     // Paths: colours by class in order, labels on the last edge (and the entry ports on the first).
     std::array<std::size_t, 4> next_colour{};
+    std::set<std::string> used_colours;
     for (const auto* entry : drawn) {
       const auto cls = static_cast<PathClass>(entry->first.first);
       const auto& g = entry->second;
@@ -664,12 +711,15 @@ class Builder {
       if (p.nodes.size() < 2) continue;
       p.ports = ports_label(g.ports, g.present);
       if (g.translated) p.entry_ports = ports_label(g.entry_ports, g.present);
-      std::size_t& k = next_colour[entry->first.first];
-      switch (cls) {
-        case PathClass::kOpen: p.color = kOpenPalette[k++ % kOpenPalette.size()]; break;
-        case PathClass::kBastion: p.color = kBastionPalette[k++ % kBastionPalette.size()]; break;
-        case PathClass::kJit: p.color = kJitPalette[k++ % kJitPalette.size()]; break;
-        case PathClass::kBroken: p.color = kBrokenColor; break;
+      if (cls == PathClass::kBroken) {
+        p.color = kBrokenColor;
+      } else {
+        // Every path its own colour: skip a generated colour that rounds to one already taken (bounded, so
+        // that an estate with more paths than distinct colours in the band still draws).
+        std::size_t& k = next_colour[entry->first.first];
+        p.color = path_colour(cls, k++);
+        for (int tries = 0; used_colours.count(p.color) && tries < 64; ++tries) p.color = path_colour(cls, k++);
+        used_colours.insert(p.color);
       }
       p.exposures = g.exposures;
       for (const auto& n : p.nodes) {

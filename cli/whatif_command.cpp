@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <map>
+#include <optional>
 #include <set>
 
 #include <CLI/CLI.hpp>
@@ -145,6 +146,7 @@ int WhatifCommand::run(std::ostream& out, std::ostream& err) {
   t0 = Clock::now();
   solver::Analysis a_before;
   solver::Analysis a_after;
+  std::optional<solver::AnalysisScope> scope;  // set when the after model was solved incrementally
   if (o.changes.empty() || o.full) {
     a_before = solver::analyze(before);
     a_after = solver::analyze(after);
@@ -156,6 +158,7 @@ int WhatifCommand::run(std::ostream& out, std::ostream& err) {
     if (o.timings) err << fmt::format("exposim: timing: solve before {:.3f} s\n", seconds_since(t0));
     t0 = Clock::now();
     const bool incremental = inc.update(before, after, changed);
+    scope = inc.last_scope();
     a_after = inc.take();
     if (o.timings) {
       err << fmt::format("exposim: timing: solve after {:.3f} s ({})\n", seconds_since(t0),
@@ -163,7 +166,9 @@ int WhatifCommand::run(std::ostream& out, std::ostream& err) {
     }
   }
   t0 = Clock::now();
-  const solver::WhatifDiff diff = solver::diff_analyses(before, a_before, after, a_after);
+  // Incrementally solved, only the scope's exposures can differ: only they are compared (the same diff).
+  const solver::WhatifDiff diff = scope ? solver::diff_scoped(before, a_before, after, a_after, *scope)
+                                        : solver::diff_analyses(before, a_before, after, a_after);
   if (o.timings) err << fmt::format("exposim: timing: compare {:.3f} s\n", seconds_since(t0));
   all.append(a_before.findings);
   {

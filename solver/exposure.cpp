@@ -101,28 +101,35 @@ std::vector<PortsAndSources> split_by_ports(const PacketSet& packets, Protocol p
   return out;
 }
 
+TargetId target_id(const model::Model& m, model::ResourceKind kind, int index) {
+  if (kind == model::ResourceKind::kNetworkInterface) {
+    const auto& nic = m.nics[index];
+    const int vm = nic.virtual_machine.index;
+    return {vm >= 0 ? std::string_view(m.vms[vm].name) : std::string_view(nic.name), nic.key};
+  }
+  if (const auto* r = m.resource(model::GraphVertex{kind, index})) return {r->name, r->key};
+  return {};
+}
+
+TargetId target_id(const model::Model& m, const Exposure& e) {
+  // A NIC exposure's vm is its NIC's virtual machine (Analyzer::target).
+  return e.nic >= 0 ? target_id(m, model::ResourceKind::kNetworkInterface, e.nic)
+                    : target_id(m, e.target_kind, e.target);
+}
+
 namespace {
 
 constexpr const char* kHubAddressNote = "a secured virtual hub's public address (hubIPAddresses): not a resource";
 
 /// The order of Analysis::exposures: target name, target id, ip configuration, entry, via, protocol
-/// (target_key), then the deciding rules of the path (rules_before). Used by Analyzer::sort() and
-/// exposure_before().
+/// (target_key, whose first two parts are target_id), then the deciding rules of the path (rules_before). Used
+/// by Analyzer::sort(); the incremental splice (solver/incremental.cpp) relies on target_id leading the order.
 using TargetKey = std::tuple<std::string_view, std::string_view, std::string_view, int, int, int>;
 
 TargetKey target_key(const model::Model& m, const Exposure& e) {
-  std::string_view name;
-  std::string_view key;
-  std::string_view config;
-  if (e.nic >= 0) {
-    const auto& nic = m.nics[e.nic];
-    name = e.vm >= 0 ? std::string_view(m.vms[e.vm].name) : std::string_view(nic.name);
-    key = nic.key;
-    config = nic.ip_configurations[e.ip_configuration].name;
-  } else if (const auto* r = m.resource(model::GraphVertex{e.target_kind, e.target})) {
-    name = r->name;
-    key = r->key;
-  }
+  const auto [name, key] = target_id(m, e);
+  const std::string_view config =
+      e.nic >= 0 ? std::string_view(m.nics[e.nic].ip_configurations[e.ip_configuration].name) : std::string_view();
   return TargetKey{name, key, config, e.public_ip, static_cast<int>(e.via), static_cast<int>(e.protocol)};
 }
 
@@ -174,12 +181,12 @@ struct Entry {
 
 class Analyzer {
  public:
-  Analyzer(const model::Model& m, Analysis& out) : m_(m), out_(out), own_space_(std::in_place, m, out.findings),
-                                                   space_(*own_space_) {}
+  Analyzer(const model::Model& m, Analysis& out, AnalysisTrace* trace = nullptr)
+      : m_(m), out_(out), own_space_(std::in_place, m, out.findings), space_(*own_space_), trace_(trace) {}
   /// Only what `scope` covers (solver/incremental.h); `previous` supplies what lies outside it.
   Analyzer(const model::Model& m, Analysis& out, const AddressSpace& space, const AnalysisScope& scope,
-           const Analysis& previous, bool count_only)
-      : m_(m), out_(out), space_(space), scope_(&scope), previous_(&previous), count_only_(count_only) {}
+           const Analysis& previous, AnalysisTrace* trace)
+      : m_(m), out_(out), space_(space), scope_(&scope), previous_(&previous), trace_(trace) {}
 
   void run() {
     for (std::size_t n = 0; n < m_.nics.size(); ++n) {
@@ -199,13 +206,28 @@ class Analyzer {
     appliances();
     gateways();
     out_.targets_evaluated = evaluated_.size();
+    if (trace_ != nullptr) {
+      trace_->evaluated.assign(m_.nics.size(), 0);
+      for (const auto& x : evaluated_) ++trace_->evaluated[x.nic];
+      trace_->paas_solved = false;
+    }
     if (scope_ == nullptr) {
+      const std::size_t from = out_.findings.size();
       analyze_paas(m_, space_, out_);
+      if (trace_ != nullptr) {
+        trace_->paas_findings = model::Diagnostics{};
+        for (std::size_t i = from; i < out_.findings.size(); ++i) trace_->paas_findings.add(out_.findings.items()[i]);
+        trace_->paas_solved = true;
+      }
     } else if (std::any_of(scope_->paas.begin(), scope_->paas.end(), [](char c) { return c != 0; })) {
       Analysis paas;
       analyze_paas(m_, space_, paas);
       for (auto& e : paas.exposures) {
         if (scope_->paas_service(e.target)) out_.exposures.push_back(std::move(e));
+      }
+      if (trace_ != nullptr) {
+        trace_->paas_findings = std::move(paas.findings);
+        trace_->paas_solved = true;
       }
     }
     out_.internet = space_.internet();
@@ -597,7 +619,6 @@ class Analyzer {
     // (An application gateway connects to backends itself: any frontend version reaches IPv4 backends.)
     if (!entry.forwarded && entry.via != Via::kPublicIp && pip >= 0 && m_.public_ips[pip].family != cfg.family) return;
     evaluated_.insert(model::IpConfigIndex{n, c});
-    if (count_only_) return;
     const int subnet = cfg.subnet.index;
     const NsgSlot subnet_nsg = subnet_nsg_slot(m_, cfg.subnet);  // unknown subnet: an NSG that admits all
     const NsgSlot nic_nsg = nsg_slot(nic.nsg);
@@ -835,7 +856,7 @@ class Analyzer {
   const AddressSpace& space_;
   const AnalysisScope* scope_{nullptr};
   const Analysis* previous_{nullptr};
-  bool count_only_{false};  // only which ip configurations have an entry (targets_evaluated)
+  AnalysisTrace* trace_{nullptr};
   std::unordered_map<std::string, std::vector<Piece>> cache_;
   std::set<model::IpConfigIndex> evaluated_;  // ip configurations with at least one entry
   std::map<model::U128, model::IpConfigIndex> by_private_ip_;
@@ -851,18 +872,17 @@ Analysis analyze(const model::Model& m, const AnalyzeOptions&) {
   return out;
 }
 
-Analysis analyze_scope(const model::Model& m, const AddressSpace& space, const AnalysisScope& scope,
-                       const Analysis& previous, bool count_only) {
+Analysis analyze_traced(const model::Model& m, AnalysisTrace& trace) {
   Analysis out;
-  Analyzer(m, out, space, scope, previous, count_only).run();
+  Analyzer(m, out, &trace).run();
   return out;
 }
 
-bool exposure_before(const model::Model& m, const Exposure& a, const Exposure& b) {
-  const TargetKey ka = target_key(m, a);
-  const TargetKey kb = target_key(m, b);
-  if (ka != kb) return ka < kb;
-  return rules_before(a, b);
+Analysis analyze_scope(const model::Model& m, const AddressSpace& space, const AnalysisScope& scope,
+                       const Analysis& previous, AnalysisTrace* trace) {
+  Analysis out;
+  Analyzer(m, out, space, scope, previous, trace).run();
+  return out;
 }
 
 }  // namespace exposim::solver

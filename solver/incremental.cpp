@@ -2,8 +2,13 @@
 #include "solver/incremental.h"
 
 #include <algorithm>
+#include <chrono>
+#include <cstddef>
 #include <set>
 #include <string>
+#include <tuple>
+
+#include "solver/gateways.h"
 
 namespace exposim::solver {
 
@@ -74,10 +79,15 @@ class ScopeBuilder {
       case K::kFirewallPolicy:
       case K::kFirewall:
         return each_model([&](const model::Model& m) {
+          bool used = false;
           for (std::size_t f = 0; f < m.firewalls.size(); ++f) {
-            if (uses(m, m.firewalls[f], c) && !firewall(m, static_cast<int>(f))) return false;
+            if (!uses(m, m.firewalls[f], c)) continue;
+            used = true;
+            if (!firewall(m, static_cast<int>(f))) return false;
           }
-          return true;
+          // An application gateway whose flows cross the firewall both ways meets its network and application
+          // rules (solver/gateways.cpp): its backends are re-solved. (Bastion subnets take no routes: never.)
+          return !used || gateway_backends(m);
         });
       case K::kPaasService: {
         const int i = index_of(a_, c.key);
@@ -207,6 +217,27 @@ class ScopeBuilder {
     return true;
   }
 
+  /// Every ip configuration an application gateway's backend pools reach, directly or through an internal load
+  /// balancer's frontend (a superset of pool_backends' answer: peering is not checked).
+  bool gateway_backends(const model::Model& m) {
+    for (const auto& g : m.application_gateways) {
+      for (std::size_t p = 0; p < g.backend_pools.size(); ++p) {
+        const PoolBackends found = pool_backends(m, g, static_cast<int>(p), -1);
+        for (const auto& x : found.configs) {
+          if (!nic(m, x.nic)) return false;
+        }
+        for (const auto& [l, f] : found.balancers) {
+          for (const auto& pool : m.load_balancers[l].backend_pools) {
+            for (const auto& x : pool.members) {
+              if (!nic(m, x.nic)) return false;
+            }
+          }
+        }
+      }
+    }
+    return true;
+  }
+
   static const model::FirewallRule* rule_of(const model::Model& m, const model::Firewall& fw,
                                             const model::FirewallRulePosition& at) {
     if (at.policy < 0) return &fw.classic[at.collection].rules[at.rule];
@@ -218,28 +249,132 @@ class ScopeBuilder {
   AnalysisScope scope_;
 };
 
-/// Replaces the covered items of `old` (sorted) by `fresh` (sorted, all covered), keeping the order.
-void splice(const model::Model& m, const AnalysisScope& scope, std::vector<Exposure>& old, std::vector<Exposure> fresh) {
-  std::vector<std::size_t> at;  // where each fresh item goes: before old[at[i]]
-  at.reserve(fresh.size());
-  for (const auto& e : fresh) {
-    auto it = std::lower_bound(old.begin(), old.end(), e,
-                               [&](const Exposure& x, const Exposure& y) { return exposure_before(m, x, y); });
-    at.push_back(static_cast<std::size_t>(it - old.begin()));
+/// The room kept at the end of an exposure vector, so that a splice that adds exposures does not reallocate.
+std::size_t with_headroom(std::size_t n) { return n + n / 64 + 64; }
+
+/// One covered target in a splice: its exposures in the old vector [old_begin, old_end) (empty: where it goes)
+/// and in the fresh one [fresh_begin, fresh_end).
+struct Run {
+  std::size_t old_begin{0};
+  std::size_t old_end{0};
+  std::size_t fresh_begin{0};
+  std::size_t fresh_end{0};
+  std::ptrdiff_t delta() const {
+    return static_cast<std::ptrdiff_t>(fresh_end - fresh_begin) - static_cast<std::ptrdiff_t>(old_end - old_begin);
   }
-  // Positions are non-decreasing (fresh is sorted); a target's exposures are contiguous, so fresh items land
-  // where the target's old items were.
-  std::vector<Exposure> out;
-  out.reserve(old.size() + fresh.size());
-  std::size_t k = 0;
-  for (std::size_t j = 0; j <= old.size(); ++j) {
-    while (k < fresh.size() && at[k] == j) out.push_back(std::move(fresh[k++]));
-    if (j < old.size() && !scope.covers(old[j])) out.push_back(std::move(old[j]));
+};
+
+/// Replaces the exposures of the covered targets in `v` (sorted, as analyze() sorts) by `fresh` (sorted, all
+/// covered), keeping the order. The covered targets' runs are found by binary search on the target id (which
+/// leads the order); each is replaced in place. Only when the counts differ do the items between runs move,
+/// each once, by the sum of the count changes before it.
+void splice(const model::Model& m, const AnalysisScope& scope, std::vector<Exposure>& v, std::vector<Exposure> fresh) {
+  const auto range_of = [&](const TargetId& id) {
+    auto lo = std::partition_point(v.begin(), v.end(), [&](const Exposure& e) { return target_id(m, e) < id; });
+    auto hi = std::partition_point(lo, v.end(), [&](const Exposure& e) { return target_id(m, e) == id; });
+    return std::pair{static_cast<std::size_t>(lo - v.begin()), static_cast<std::size_t>(hi - v.begin())};
+  };
+  std::vector<Run> runs;
+  const auto covered = [&](model::ResourceKind kind, int index) {
+    const auto [b, e] = range_of(target_id(m, kind, index));
+    if (b != e) runs.push_back(Run{b, e, 0, 0});
+  };
+  using K = model::ResourceKind;
+  for (std::size_t n = 0; n < scope.nics.size() && n < m.nics.size(); ++n) {
+    if (scope.nics[n] != 0) covered(K::kNetworkInterface, static_cast<int>(n));
   }
-  old = std::move(out);
+  for (std::size_t f = 0; f < scope.firewalls.size() && f < m.firewalls.size(); ++f) {
+    if (scope.firewalls[f] != 0) covered(K::kFirewall, static_cast<int>(f));
+  }
+  for (std::size_t s = 0; s < scope.paas.size() && s < m.paas_services.size(); ++s) {
+    if (scope.paas[s] != 0) covered(K::kPaasService, static_cast<int>(s));
+  }
+  if (scope.gateways) {
+    for (std::size_t b = 0; b < m.bastion_hosts.size(); ++b) covered(K::kBastionHost, static_cast<int>(b));
+    for (std::size_t g = 0; g < m.application_gateways.size(); ++g) {
+      covered(K::kApplicationGateway, static_cast<int>(g));
+    }
+  }
+  for (std::size_t i = 0; i < fresh.size();) {
+    const TargetId id = target_id(m, fresh[i]);
+    std::size_t j = i + 1;
+    while (j < fresh.size() && target_id(m, fresh[j]) == id) ++j;
+    const auto [b, e] = range_of(id);
+    runs.push_back(Run{b, e, i, j});
+    i = j;
+  }
+  // In order; a target new to `v` (empty old run) sorts before the target whose run starts where it goes.
+  std::sort(runs.begin(), runs.end(), [](const Run& x, const Run& y) {
+    return std::tuple(x.old_begin, x.old_end != x.old_begin, x.fresh_begin) <
+           std::tuple(y.old_begin, y.old_end != y.old_begin, y.fresh_begin);
+  });
+  std::vector<Run> merged;  // one run per target: a covered target found both ways is one run
+  for (const Run& r : runs) {
+    if (!merged.empty() && r.old_begin != r.old_end && merged.back().old_begin == r.old_begin &&
+        merged.back().old_end == r.old_end) {
+      if (r.fresh_end != r.fresh_begin) {
+        merged.back().fresh_begin = r.fresh_begin;
+        merged.back().fresh_end = r.fresh_end;
+      }
+      continue;
+    }
+    merged.push_back(r);
+  }
+  std::ptrdiff_t total = 0;
+  bool same_counts = true;
+  for (const Run& r : merged) {
+    total += r.delta();
+    same_counts = same_counts && r.delta() == 0;
+  }
+  const auto put = [&](const Run& r, std::ptrdiff_t shift) {
+    std::move(fresh.begin() + static_cast<std::ptrdiff_t>(r.fresh_begin),
+              fresh.begin() + static_cast<std::ptrdiff_t>(r.fresh_end),
+              v.begin() + static_cast<std::ptrdiff_t>(r.old_begin) + shift);
+  };
+  if (same_counts) {
+    for (const Run& r : merged) put(r, 0);
+    return;
+  }
+  // The items between runs (segment k: from the end of run k-1 to the start of run k; the last one to the end)
+  // move by the sum of the deltas of the runs before them. Segments moving left are moved first, front to back,
+  // then those moving right, back to front: no segment overwrites one not yet moved.
+  const std::size_t n = v.size();
+  if (total > 0) {
+    const std::size_t size = n + static_cast<std::size_t>(total);
+    if (size > v.capacity()) v.reserve(with_headroom(size));
+    v.resize(size);
+  }
+  struct Segment {
+    std::size_t begin;
+    std::size_t end;
+    std::ptrdiff_t shift;
+  };
+  std::vector<Segment> segments;
+  std::vector<std::ptrdiff_t> shift_of_run;
+  std::ptrdiff_t shift = 0;
+  std::size_t from = 0;
+  for (const Run& r : merged) {
+    segments.push_back(Segment{from, r.old_begin, shift});
+    shift_of_run.push_back(shift);
+    shift += r.delta();
+    from = r.old_end;
+  }
+  segments.push_back(Segment{from, n, shift});
+  const auto at = [&](std::size_t i) { return v.begin() + static_cast<std::ptrdiff_t>(i); };
+  for (const Segment& s : segments) {
+    if (s.shift < 0 && s.begin < s.end) std::move(at(s.begin), at(s.end), at(s.begin) + s.shift);
+  }
+  for (auto s = segments.rbegin(); s != segments.rend(); ++s) {
+    if (s->shift > 0 && s->begin < s->end) std::move_backward(at(s->begin), at(s->end), at(s->end) + s->shift);
+  }
+  for (std::size_t k = 0; k < merged.size(); ++k) put(merged[k], shift_of_run[k]);
+  if (total < 0) v.erase(at(n - static_cast<std::size_t>(-total)), v.end());
 }
 
-std::size_t covered_targets(const Analysis& scoped) { return scoped.targets_evaluated; }
+void reserve_headroom(Analysis& a) {
+  a.exposures.reserve(with_headroom(a.exposures.size()));
+  a.broken.reserve(with_headroom(a.broken.size()));
+}
 
 }  // namespace
 
@@ -252,38 +387,86 @@ std::optional<AnalysisScope> scope_of_change(const model::Model& before, const m
   return b.take();
 }
 
-IncrementalAnalysis::IncrementalAnalysis(const model::Model& m) : analysis_(analyze(m)) {
+IncrementalAnalysis::IncrementalAnalysis(const model::Model& m) { analyze_fully(m); }
+
+IncrementalAnalysis::IncrementalAnalysis(const IncrementalAnalysis& other)
+    : space_(other.space_), space_findings_(other.space_findings_), trace_(other.trace_), times_(other.times_) {
+  // Copy-assignment into a vector with room reuses it: the copy keeps the headroom.
+  analysis_.exposures.reserve(other.analysis_.exposures.capacity());
+  analysis_.broken.reserve(other.analysis_.broken.capacity());
+  analysis_.exposures = other.analysis_.exposures;
+  analysis_.broken = other.analysis_.broken;
+  analysis_.findings = other.analysis_.findings;
+  analysis_.internet = other.analysis_.internet;
+  analysis_.targets_evaluated = other.analysis_.targets_evaluated;
+  analysis_.distinct_evaluations = other.analysis_.distinct_evaluations;
+  analysis_.paas_services_evaluated = other.analysis_.paas_services_evaluated;
+}
+
+IncrementalAnalysis& IncrementalAnalysis::operator=(const IncrementalAnalysis& other) {
+  if (this != &other) *this = IncrementalAnalysis(other);
+  return *this;
+}
+
+void IncrementalAnalysis::analyze_fully(const model::Model& m) {
+  analysis_ = analyze_traced(m, trace_);
+  reserve_headroom(analysis_);
+  space_.reset();
+  space_findings_ = model::Diagnostics{};
   space_.emplace(m, space_findings_);
 }
 
 bool IncrementalAnalysis::update(const model::Model& before, const model::Model& after,
                                  const std::vector<model::Changed>& changed) {
+  const auto t0 = std::chrono::steady_clock::now();
   auto scope = scope_of_change(before, after, changed);
+  const double scope_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
   if (!scope) {
-    analysis_ = analyze(after);
-    space_.reset();
-    space_findings_ = model::Diagnostics{};
-    space_.emplace(after, space_findings_);
+    analyze_fully(after);
+    times_ = UpdateTimes{};
+    last_scope_.reset();
     return false;
   }
   update(before, after, *scope);
+  times_.scope = scope_ms;
+  last_scope_ = std::move(scope);
   return true;
 }
 
-void IncrementalAnalysis::update(const model::Model& before, const model::Model& after, const AnalysisScope& scope) {
-  // The ip configurations of the scope that had an entry before, and that have one after.
-  const Analysis old_part = analyze_scope(before, *space_, scope, analysis_, true);
+void IncrementalAnalysis::update(const model::Model&, const model::Model& after, const AnalysisScope& scope) {
+  using Clock = std::chrono::steady_clock;
+  const auto ms = [](Clock::time_point t) {
+    return std::chrono::duration<double, std::milli>(Clock::now() - t).count();
+  };
+  times_ = UpdateTimes{};
+  auto t0 = Clock::now();
   if (scope.routes) {
     space_.reset();
     space_findings_ = model::Diagnostics{};
     space_.emplace(after, space_findings_);
   }
-  Analysis fresh = analyze_scope(after, *space_, scope, analysis_);
+  AnalysisTrace part;
+  Analysis fresh = analyze_scope(after, *space_, scope, analysis_, &part);
+  times_.solve = ms(t0);
+  t0 = Clock::now();
   splice(after, scope, analysis_.exposures, std::move(fresh.exposures));
   splice(after, scope, analysis_.broken, std::move(fresh.broken));
-  analysis_.targets_evaluated = analysis_.targets_evaluated - covered_targets(old_part) + covered_targets(fresh);
+  // targets_evaluated: the covered NICs' counts before, replaced by theirs after (new NICs count 0 before).
+  trace_.evaluated.resize(after.nics.size(), 0);
+  for (std::size_t n = 0; n < scope.nics.size() && n < after.nics.size(); ++n) {
+    if (scope.nics[n] == 0) continue;
+    analysis_.targets_evaluated = analysis_.targets_evaluated - trace_.evaluated[n] + part.evaluated[n];
+    trace_.evaluated[n] = part.evaluated[n];
+  }
   analysis_.distinct_evaluations += fresh.distinct_evaluations;
   analysis_.internet = space_->internet();
+  // Findings in analyze()'s order: the address space's, the firewalls' and gateways' (solved whole by
+  // analyze_scope), the PaaS services' (solved again only when one is in the scope).
+  if (part.paas_solved) trace_.paas_findings = std::move(part.paas_findings);
+  analysis_.findings = space_findings_;
+  analysis_.findings.append(fresh.findings);
+  analysis_.findings.append(trace_.paas_findings);
+  times_.splice = ms(t0);
 }
 
 }  // namespace exposim::solver

@@ -1,9 +1,13 @@
 // Incremental re-analysis (`exposim whatif`): after a change, re-solve only the targets the change can affect
 // and splice them into the previous analysis. The result equals a full analyze() of the changed model in its
-// exposures, broken flows, internet and targets_evaluated (tests/whatif_test.cpp checks it per operation).
+// exposures, broken flows, findings, internet and targets_evaluated (tests/whatif_test.cpp checks it per
+// operation).
 #pragma once
 
+#include <cstdint>
 #include <optional>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "model/edit.h"
@@ -31,17 +35,36 @@ struct AnalysisScope {
   bool covers(const Exposure& e) const;
 };
 
+/// What an incremental analysis keeps beside an Analysis, filled by analyze_traced() and analyze_scope().
+struct AnalysisTrace {
+  /// Per NIC (indexed like Model::nics): how many of its ip configurations have an entry. Their sum is
+  /// Analysis::targets_evaluated; a scoped analysis counts only the NICs of its scope.
+  std::vector<std::uint32_t> evaluated;
+  /// The findings of the PaaS services (the last part of Analysis::findings), when they were solved
+  /// (`paas_solved`: always in a full analysis, in a scoped one when a PaaS service is in the scope).
+  model::Diagnostics paas_findings;
+  bool paas_solved{false};
+};
+
+/// analyze(), also filling `trace`.
+Analysis analyze_traced(const model::Model& m, AnalysisTrace& trace);
+
 /// The analysis of only what `scope` covers, in a validated model, with the address space `space` of that
 /// model. `previous` (an analysis of a model that differs from `m` only inside the scope) supplies what the
-/// scope needs from outside it: the sources that reach network virtual appliances outside the scope. Findings
-/// are not complete (only those of the covered part). With `count_only`, nothing is solved: only
-/// targets_evaluated (the covered ip configurations with an entry) is set. Defined in solver/exposure.cpp, with
-/// the Analyzer.
+/// scope needs from outside it: the sources that reach network virtual appliances outside the scope.
+/// Exposures and broken flows are those of the covered targets; findings are those of the whole estate's
+/// firewalls, Bastion hosts and application gateways (always solved whole), not the address space's (`space`
+/// holds those) nor the PaaS services' (in `trace` when solved). Defined in solver/exposure.cpp, with the
+/// Analyzer.
 Analysis analyze_scope(const model::Model& m, const AddressSpace& space, const AnalysisScope& scope,
-                       const Analysis& previous, bool count_only = false);
+                       const Analysis& previous, AnalysisTrace* trace = nullptr);
 
-/// True when `a` sorts before `b` in Analysis::exposures (the order analyze() produces, ties aside).
-bool exposure_before(const model::Model& m, const Exposure& a, const Exposure& b);
+/// The first two parts of Analysis::exposures' order, which identify a target: the NIC's virtual machine name
+/// (else the NIC's name) or the resource's name, and its key. Every exposure of one target has the same id, and
+/// the exposures of a target are contiguous in Analysis::exposures and Analysis::broken.
+using TargetId = std::pair<std::string_view, std::string_view>;
+TargetId target_id(const model::Model& m, model::ResourceKind kind, int index);
+TargetId target_id(const model::Model& m, const Exposure& e);
 
 /// The scope a change can affect, from the resources it changed (model/edit.h), looked up in the models before
 /// and after it (validated, with the same resources at the same indices; new resources at the end). nullopt
@@ -50,11 +73,28 @@ bool exposure_before(const model::Model& m, const Exposure& a, const Exposure& b
 std::optional<AnalysisScope> scope_of_change(const model::Model& before, const model::Model& after,
                                              const std::vector<model::Changed>& changed);
 
-/// An analysis kept up to date across changes: `update` re-solves the scope and splices the result in.
+/// Where the time of the last update went (milliseconds), for bench/whatif_bench.cpp.
+struct UpdateTimes {
+  double scope{0};   // finding the scope of the change (scope_of_change)
+  double solve{0};   // the scoped analysis of the changed model (analyze_scope)
+  double splice{0};  // replacing the covered targets' exposures, broken flows and findings
+};
+
+/// An analysis kept up to date across changes: `update` re-solves the scope and splices the result in. The
+/// splice costs what the change touches: each covered target's exposures are found by binary search and
+/// replaced in place; only when a change alters how many exposures there are do the ones after it move (in
+/// place, within a reserved headroom, so the vector is not reallocated).
 class IncrementalAnalysis {
  public:
   /// Analyses `m` fully and keeps its address space.
   explicit IncrementalAnalysis(const model::Model& m);
+  /// Copies keep the headroom of the exposure vectors.
+  IncrementalAnalysis(const IncrementalAnalysis& other);
+  IncrementalAnalysis& operator=(const IncrementalAnalysis& other);
+  IncrementalAnalysis(IncrementalAnalysis&&) = default;
+  IncrementalAnalysis& operator=(IncrementalAnalysis&&) = default;
+  ~IncrementalAnalysis() = default;
+
   const Analysis& analysis() const { return analysis_; }
   Analysis take() { return std::move(analysis_); }
   /// `before` is the model analysed so far, `after` the changed model (validated; same indices). Returns false
@@ -62,11 +102,20 @@ class IncrementalAnalysis {
   bool update(const model::Model& before, const model::Model& after, const std::vector<model::Changed>& changed);
   /// Same with a known scope.
   void update(const model::Model& before, const model::Model& after, const AnalysisScope& scope);
+  const UpdateTimes& last_update_times() const { return times_; }
+  /// The scope of the last update from a change (nullopt when it fell back to a full analysis): what diff_scoped
+  /// (solver/whatif.h) compares.
+  const std::optional<AnalysisScope>& last_scope() const { return last_scope_; }
 
  private:
+  void analyze_fully(const model::Model& m);
+
   std::optional<AddressSpace> space_;
   model::Diagnostics space_findings_;
   Analysis analysis_;
+  AnalysisTrace trace_;
+  UpdateTimes times_;
+  std::optional<AnalysisScope> last_scope_;
 };
 
 }  // namespace exposim::solver

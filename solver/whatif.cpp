@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "solver/firewall.h"
+#include "solver/incremental.h"
 #include "solver/paas.h"
 
 namespace exposim::solver {
@@ -116,14 +117,22 @@ std::vector<Exposure> restrict(const std::vector<const Exposure*>& exposures, co
 
 }  // namespace
 
-WhatifDiff diff_analyses(const model::Model& mb, const Analysis& before, const model::Model& ma, const Analysis& after) {
+namespace {
+
+/// The diff of the exposures of `before` and `after` for which `compared` holds (all others are taken as
+/// equal on both sides).
+template <typename Compared>
+WhatifDiff diff_where(const model::Model& mb, const Analysis& before, const model::Model& ma, const Analysis& after,
+                      Compared compared) {
   std::map<std::string, Group> groups;
   for (const auto& e : before.exposures) {
+    if (!compared(e)) continue;
     auto& g = groups[exposure_key(mb, e)];
     g.before.push_back(&e);
     g.before_packets = g.before_packets.unite(exposure_packets(e));
   }
   for (const auto& e : after.exposures) {
+    if (!compared(e)) continue;
     auto& g = groups[exposure_key(ma, e)];
     g.after.push_back(&e);
     g.after_packets = g.after_packets.unite(exposure_packets(e));
@@ -159,6 +168,17 @@ WhatifDiff diff_analyses(const model::Model& mb, const Analysis& before, const m
     out.deltas.push_back(std::move(d));
   }
   return out;
+}
+
+}  // namespace
+
+WhatifDiff diff_analyses(const model::Model& mb, const Analysis& before, const model::Model& ma, const Analysis& after) {
+  return diff_where(mb, before, ma, after, [](const Exposure&) { return true; });
+}
+
+WhatifDiff diff_scoped(const model::Model& mb, const Analysis& before, const model::Model& ma, const Analysis& after,
+                       const AnalysisScope& scope) {
+  return diff_where(mb, before, ma, after, [&](const Exposure& e) { return scope.covers(e); });
 }
 
 }  // namespace exposim::solver

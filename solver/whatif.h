@@ -54,4 +54,11 @@ struct WhatifDiff {
 /// Compares the exposures of `before` (an analysis of `mb`) and `after` (of `ma`).
 WhatifDiff diff_analyses(const model::Model& mb, const Analysis& before, const model::Model& ma, const Analysis& after);
 
+struct AnalysisScope;
+/// The same, comparing only the exposures `scope` covers: equal to diff_analyses when `after` is `before` updated
+/// over that scope (IncrementalAnalysis::update), whose other exposures are unchanged. Its cost follows the
+/// exposures in scope, not the estate, once the analyses are scanned (one cheap test per exposure).
+WhatifDiff diff_scoped(const model::Model& mb, const Analysis& before, const model::Model& ma, const Analysis& after,
+                       const AnalysisScope& scope);
+
 }  // namespace exposim::solver

@@ -21,6 +21,7 @@
 #include "model/validate.h"
 #include "solver/explain.h"
 #include "solver/exposure.h"
+#include "test_scale.h"
 
 namespace {
 
@@ -866,7 +867,7 @@ TEST_CASE("structural mutations of the gateway example never crash", "[azure][ro
                                           "10.0.3.5", "Https", 3.5};
   std::mt19937 rng(20261122);
   int accepted = 0;
-  for (int round = 0; round < 1000; ++round) {
+  for (int round = 0; round < test::rounds(1000); ++round) {
     json doc = original;
     for (int edit = 0; edit < 3; ++edit) {
       auto at = pointers[rng() % pointers.size()];

@@ -4,6 +4,8 @@
 
 #include <unistd.h>
 
+#include <algorithm>
+#include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -11,6 +13,8 @@
 #include <regex>
 #include <set>
 #include <sstream>
+
+#include <fmt/format.h>
 
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
@@ -225,6 +229,47 @@ TEST_CASE("graph: the full diagram of the fixture, private NICs collapsed per su
   CHECK_THAT(dot, Catch::Contains("style=\"dashed\", label=\"JIT: tcp 3389\""));
   // The exposed NIC carries its VM's name and address.
   CHECK_THAT(dot, Catch::Contains("label=\"vm-web\\n10.0.1.4\""));
+}
+
+/// The hue of "#rrggbb" in degrees.
+double hue_of(const std::string& hex) {
+  REQUIRE(hex.size() == 7);
+  const double r = std::stoi(hex.substr(1, 2), nullptr, 16) / 255.0;
+  const double g = std::stoi(hex.substr(3, 2), nullptr, 16) / 255.0;
+  const double b = std::stoi(hex.substr(5, 2), nullptr, 16) / 255.0;
+  const double hi = std::max({r, g, b}), lo = std::min({r, g, b});
+  if (hi == lo) return 0;
+  double h = hi == r ? 60 * std::fmod((g - b) / (hi - lo), 6.0) : hi == g ? 60 * ((b - r) / (hi - lo) + 2) : 60 * ((r - g) / (hi - lo) + 4);
+  return h < 0 ? h + 360 : h;
+}
+
+TEST_CASE("graph: every path has its own colour, past the palette, in its class's hues", "[graph]") {
+  // 30 VMs, each with its own public IP and SSH open: 30 open paths. The first eight take the palette in order
+  // (red first); the others are generated warm colours (hue 330 to 50 degrees, through red), all different.
+  EstateBuilder b;
+  b.vnet("vnet-a", {"10.0.0.0/16"})
+      .nsg("nsg-web", {{"allow-ssh", 100, kAllow, tcp(), {"Internet"}, {"22"}}})
+      .subnet("vnet-a", "web", "10.0.1.0/24", "nsg-web");
+  for (int i = 0; i < 30; ++i) {
+    b.public_ip(fmt::format("pip-{}", i), fmt::format("20.0.0.{}", i + 1), model::Sku::kStandard)
+        .vm(fmt::format("vm-{}", i), "vnet-a", "web", fmt::format("10.0.1.{}", i + 4), fmt::format("pip-{}", i));
+  }
+  for (auto& g : b.m.nsgs) {
+    for (auto& r : model::default_security_rules()) g.rules.push_back(r);
+  }
+  const auto d = draw(b.done());
+  REQUIRE(d.paths.size() == 30);
+  std::set<std::string> colours;
+  for (std::size_t i = 0; i < d.paths.size(); ++i) {
+    CHECK(d.paths[i].path_class == "open");
+    colours.insert(d.paths[i].color);
+    if (i < 8) continue;
+    const double h = hue_of(d.paths[i].color);
+    CHECK((h >= 329.5 || h <= 50.5));
+  }
+  CHECK(colours.size() == 30);
+  CHECK(d.paths[0].color == "#d62728");
+  CHECK(d.paths[1].color == "#ff7f0e");
 }
 
 TEST_CASE("graph: --expand-all draws every NIC", "[graph]") {

@@ -11,6 +11,7 @@
 #include "importers/azure/resource_importer.h"
 #include "model/validate.h"
 #include "solver/exposure.h"
+#include "test_scale.h"
 
 namespace {
 
@@ -56,7 +57,7 @@ TEST_CASE("mutated inputs never crash, and rejected ones always say why", "[azur
   REQUIRE(inputs.size() >= 5);
   std::mt19937 rng(20261122);
   int rejected = 0, accepted = 0;
-  for (int round = 0; round < 1000; ++round) {
+  for (int round = 0; round < exposim::test::rounds(1000); ++round) {
     for (const auto& path : inputs) {
       const std::string text = mutate(read(path), rng);
       exposim::model::Model m;

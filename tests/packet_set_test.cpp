@@ -1,6 +1,7 @@
 // Tests of solver::PacketSet: hand-worked cases, then random sets cross-checked packet by packet
 // against a brute-force reference over a small universe (the reference lives here only).
 #include "solver/packet_set.h"
+#include "test_scale.h"
 
 #include <bitset>
 #include <cstdint>
@@ -464,7 +465,7 @@ void check_set(const PacketSet& s, const Ref& ref, const Modes& modes, Generator
 
 TEST_CASE("PacketSet agrees with a brute-force reference on random sets", "[solver]") {
   Generator gen(20240611u);
-  constexpr int kRounds = 3000;
+  const int kRounds = exposim::test::rounds(3000);
   for (int round = 0; round < kRounds; ++round) {
     const Modes modes = gen.modes();
     Ref ra, rb;

@@ -17,6 +17,7 @@
 #include "model_builder.h"
 #include "solver/address_space.h"
 #include "solver/exposure.h"
+#include "test_scale.h"
 
 namespace exposim {
 namespace {
@@ -182,7 +183,7 @@ struct Rng {
   }
 };
 
-constexpr int kEstates = 500;
+constexpr int kEstates = test::rounds(500);
 constexpr std::uint32_t kBaseSeed = 20240611;
 
 EstateGen generate(std::uint32_t seed) {

@@ -12,6 +12,7 @@
 // Before the change, hand-worked: vm-web tcp 443 from any (public IP); fw1 tcp 2222 from any (its DNAT entry);
 // vm-app tcp 22 from any (DNAT, no NSG on the path); stwhatif tcp 443 and 445 from any (public endpoint: HTTPS
 // and SMB, docs/model.md).
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -34,6 +35,7 @@
 #include "solver/incremental.h"
 #include "cli/json_parts.h"
 #include "solver/whatif.h"
+#include "tests/model_builder.h"
 
 namespace exposim::testing {
 namespace {
@@ -55,9 +57,9 @@ struct WhatifRun {
 };
 
 /// Imports the estate, applies `change` (JSON text), validates and analyses both sides and compares them.
-WhatifRun run_whatif(const std::string& change) {
+WhatifRun run_whatif(const std::string& change, const std::string& estate = kEstate) {
   WhatifRun r;
-  importers::azure::import_file(kEstate, r.before, r.diags);
+  importers::azure::import_file(estate, r.before, r.diags);
   REQUIRE_FALSE(r.diags.has_errors());
   r.after = r.before;
   r.applied = importers::apply_change_text(change, "change.json", r.after, r.diags, r.changed);
@@ -583,6 +585,50 @@ TEST_CASE("whatif --write: a failing write leaves the previous file intact", "[w
   fs::remove_all(dir);
 }
 
+namespace {
+
+/// An incremental result against a full analysis of the same model: exposures and broken flows item by item (in
+/// their JSON form, path included), findings in order, targets_evaluated and the internet.
+void check_same_analysis(const model::Model& m, const solver::Analysis& a, const solver::Analysis& full) {
+  CHECK(a.targets_evaluated == full.targets_evaluated);
+  CHECK(a.internet == full.internet);
+  CHECK(a.findings.items() == full.findings.items());
+  for (const auto* pair : {&a.exposures, &a.broken}) {
+    const auto& want = pair == &a.exposures ? full.exposures : full.broken;
+    REQUIRE(pair->size() == want.size());
+    for (std::size_t i = 0; i < want.size(); ++i) {
+      CHECK(cli::exposure_json(m, (*pair)[i]).dump() == cli::exposure_json(m, want[i]).dump());
+    }
+  }
+}
+
+/// A diff of the scope alone (diff_scoped) against the diff of the whole analyses: every delta, its kind and the
+/// JSON of every exposure it lists.
+void check_same_diff(const model::Model& mb, const model::Model& ma, const solver::WhatifDiff& x,
+                     const solver::WhatifDiff& y) {
+  CHECK(x.grew == y.grew);
+  CHECK(x.before_exposures == y.before_exposures);
+  CHECK(x.after_exposures == y.after_exposures);
+  REQUIRE(x.deltas.size() == y.deltas.size());
+  const auto json = [](const model::Model& m, const std::vector<Exposure>& xs) {
+    std::string out;
+    for (const auto& e : xs) out += cli::exposure_json(m, e).dump() + "\n";
+    return out;
+  };
+  for (std::size_t i = 0; i < x.deltas.size(); ++i) {
+    const auto& a = x.deltas[i];
+    const auto& b = y.deltas[i];
+    CHECK(a.key == b.key);
+    CHECK(a.kind == b.kind);
+    CHECK(json(ma, a.opened) == json(ma, b.opened));
+    CHECK(json(mb, a.closed) == json(mb, b.closed));
+    CHECK(json(mb, a.before) == json(mb, b.before));
+    CHECK(json(ma, a.after) == json(ma, b.after));
+  }
+}
+
+}  // namespace
+
 TEST_CASE("whatif incremental re-analysis equals a full analysis for every operation type", "[whatif]") {
   const std::vector<std::string> changes = {
       kOpenSsh,
@@ -611,18 +657,11 @@ TEST_CASE("whatif incremental re-analysis equals a full analysis for every opera
     auto r = run_whatif(change);
     REQUIRE(r.applied);
     solver::IncrementalAnalysis inc(r.before);
-    CHECK(inc.update(r.before, r.after, r.changed));  // every operation here stays inside the incremental path
-    const auto& a = inc.analysis();
-    const auto& full = r.a_after;
-    CHECK(a.targets_evaluated == full.targets_evaluated);
-    CHECK(a.internet == full.internet);
-    for (const auto* pair : {&a.exposures, &a.broken}) {
-      const auto& want = pair == &a.exposures ? full.exposures : full.broken;
-      REQUIRE(pair->size() == want.size());
-      for (std::size_t i = 0; i < want.size(); ++i) {
-        CHECK(cli::exposure_json(r.after, (*pair)[i]).dump() == cli::exposure_json(r.after, want[i]).dump());
-      }
-    }
+    REQUIRE(inc.update(r.before, r.after, r.changed));  // every operation here stays inside the incremental path
+    check_same_analysis(r.after, inc.analysis(), r.a_after);
+    REQUIRE(inc.last_scope().has_value());
+    check_same_diff(r.before, r.after,
+                    solver::diff_scoped(r.before, r.a_before, r.after, inc.analysis(), *inc.last_scope()), r.diff);
   }
 }
 
@@ -666,6 +705,288 @@ changes:
   CHECK(d.code == "change-target-unknown");
   CHECK(d.where.pointer == "/changes/0");
   CHECK(d.where.line == 2);
+}
+
+}  // namespace exposim::testing
+
+namespace exposim::testing {
+namespace {
+
+bool has_finding(const solver::Analysis& a, const std::string& code) {
+  return std::any_of(a.findings.items().begin(), a.findings.items().end(),
+                     [&](const model::Diagnostic& d) { return d.code == code; });
+}
+
+/// The incremental analysis of `r` (one update from its before model), checked against the full analysis, and
+/// the diff of its scope against the diff of the whole analyses.
+void check_incremental(const WhatifRun& r) {
+  solver::IncrementalAnalysis inc(r.before);
+  REQUIRE(inc.update(r.before, r.after, r.changed));
+  check_same_analysis(r.after, inc.analysis(), r.a_after);
+  REQUIRE(inc.last_scope().has_value());
+  check_same_diff(r.before, r.after,
+                  solver::diff_scoped(r.before, r.a_before, r.after, inc.analysis(), *inc.last_scope()), r.diff);
+}
+
+}  // namespace
+
+TEST_CASE("whatif incremental findings: a change that adds a solver warning, then one that removes it", "[whatif]") {
+  // The DNAT rule ssh-app translated to 10.0.2.99, no ip configuration of the estate: the analysis warns
+  // `dnat-target-unknown` (and vm-app loses its DNAT exposure). Translating back to 10.0.2.4 removes the warning.
+  const auto to = [](const std::string& address) {
+    return change_doc(R"({"op": "modify-firewall-rule", "firewallPolicy": "pol1", "ruleCollectionGroup": "grp",
+        "ruleCollection": "dnat", "rule": "ssh-app", "set": {"translatedAddress": ")" + address + R"("}})");
+  };
+  auto r = run_whatif(to("10.0.2.99"));
+  REQUIRE(r.applied);
+  CHECK_FALSE(has_finding(r.a_before, "dnat-target-unknown"));
+  REQUIRE(has_finding(r.a_after, "dnat-target-unknown"));
+  CHECK(flows(delta(r, kApp).closed) == std::vector<std::string>{"tcp 22 any"});
+  solver::IncrementalAnalysis inc(r.before);
+  REQUIRE(inc.update(r.before, r.after, r.changed));
+  check_same_analysis(r.after, inc.analysis(), r.a_after);
+
+  // Second change, from the changed estate: the warning goes, in the incremental result too.
+  model::Model again = r.after;
+  std::vector<model::Changed> changed;
+  REQUIRE(importers::apply_change_text(to("10.0.2.4"), "change2.json", again, r.diags, changed));
+  model::validate(again, r.diags);
+  REQUIRE_FALSE(r.diags.has_errors());
+  const auto full = solver::analyze(again);
+  CHECK_FALSE(has_finding(full, "dnat-target-unknown"));
+  REQUIRE(inc.update(r.after, again, changed));
+  check_same_analysis(again, inc.analysis(), full);
+}
+
+TEST_CASE("whatif incremental findings: a route into internet space warns vnet-tag-includes-internet", "[whatif]") {
+  // 52.40.1.0/24 is internet space: a route for it puts it into subnet web's VirtualNetwork tag (the address
+  // space's finding, rebuilt when routes change).
+  auto r = run_whatif(change_doc(R"({"op": "add-route", "routeTable": "rt-web", "route": {"name": "partner",
+      "properties": {"addressPrefix": "52.40.1.0/24", "nextHopType": "VirtualNetworkGateway"}}})"));
+  REQUIRE(r.applied);
+  CHECK_FALSE(has_finding(r.a_before, "vnet-tag-includes-internet"));
+  CHECK(has_finding(r.a_after, "vnet-tag-includes-internet"));
+  check_incremental(r);
+}
+
+TEST_CASE("whatif incremental splice: targets gaining and losing exposures around untouched ones", "[whatif]") {
+  // Subnet s1 (NSG shared: web allows TCP 80 and 443 from any) holds a-vm (NIC NSG: ssh allows 22), c-vm (NIC NSG:
+  // http 80, https 443) and e-vm (no NIC NSG); s2 (NSG other: allows 80) holds b-vm and d-vm. All have Standard
+  // public IPs. Before: a-vm nothing (22 stops at the subnet), c-vm 80 and 443 (two NIC rules: two exposures),
+  // e-vm 80+443 (one exposure), b-vm and d-vm 80 each. Changing shared to allow 22 only: a-vm gains 22 (a target
+  // new to the analysis), c-vm loses both, e-vm keeps one (22), b-vm and d-vm are untouched and sit between the
+  // changed runs: the splice moves b-vm's right and d-vm's left. Then back again (the opposite moves).
+  EstateBuilder b;
+  b.vnet("v", {"10.0.0.0/16"})
+      .subnet("v", "s1", "10.0.1.0/24", "shared")
+      .subnet("v", "s2", "10.0.2.0/24", "other")
+      .nsg("shared", {{"web", 100, kAllow, tcp(), {"*"}, {"80", "443"}}})
+      .nsg("other", {{"http", 100, kAllow, tcp(), {"*"}, {"80"}}})
+      .nsg("nic-a", {{"ssh", 100, kAllow, tcp(), {"*"}, {"22"}}})
+      .nsg("nic-c", {{"http", 100, kAllow, tcp(), {"*"}, {"80"}}, {"https", 110, kAllow, tcp(), {"*"}, {"443"}}});
+  const char* names[] = {"a", "b", "c", "d", "e"};
+  for (int i = 0; i < 5; ++i) {
+    b.public_ip(fmt::format("pip-{}", names[i]), fmt::format("20.0.0.{}", i + 1), model::Sku::kStandard);
+  }
+  b.vm("a-vm", "v", "s1", "10.0.1.4", "pip-a", "nic-a")
+      .vm("b-vm", "v", "s2", "10.0.2.4", "pip-b")
+      .vm("c-vm", "v", "s1", "10.0.1.5", "pip-c", "nic-c")
+      .vm("d-vm", "v", "s2", "10.0.2.5", "pip-d")
+      .vm("e-vm", "v", "s1", "10.0.1.6", "pip-e");
+  model::Diagnostics diags;
+  const model::Model before = b.done(&diags);
+  REQUIRE_FALSE(diags.has_errors());
+  model::Model after = before;
+  for (auto& g : after.nsgs) {
+    if (g.name == "shared") g.rules[0].destination_ports = model::PortSet::single(22);
+  }
+  const auto per_vm = [](const model::Model& m, const solver::Analysis& a) {
+    std::vector<std::string> out;
+    for (const auto& e : a.exposures) out.push_back(m.vms[e.vm].name + " " + flow(e));
+    return out;
+  };
+  const auto full_before = solver::analyze(before);
+  const auto full_after = solver::analyze(after);
+  REQUIRE(per_vm(before, full_before) == std::vector<std::string>{"b-vm tcp 80 any", "c-vm tcp 80 any",
+                                                                  "c-vm tcp 443 any", "d-vm tcp 80 any",
+                                                                  "e-vm tcp 80,443 any"});
+  REQUIRE(per_vm(after, full_after) ==
+          std::vector<std::string>{"a-vm tcp 22 any", "b-vm tcp 80 any", "d-vm tcp 80 any", "e-vm tcp 22 any"});
+  const std::vector<model::Changed> changed{{model::ResourceKind::kNetworkSecurityGroup, before.nsgs[0].key}};
+  solver::IncrementalAnalysis inc(before);
+  REQUIRE(inc.update(before, after, changed));
+  check_same_analysis(after, inc.analysis(), full_after);
+  REQUIRE(inc.update(after, before, changed));
+  check_same_analysis(before, inc.analysis(), full_before);
+}
+
+// ---- Classic Azure Firewall (rule collections on the firewall resource) ----
+//
+// tests/data/whatif/classic-firewall.json: vnet-c 10.1.0.0/16 with AzureFirewallSubnet 10.1.0.0/26, app
+// 10.1.2.0/24 (route table rt-app: 10.1.3.0/24 -> VirtualAppliance 10.1.0.4; no NSG) and agw 10.1.3.0/24 (route
+// table rt-agw: 10.1.2.0/24 -> VirtualAppliance 10.1.0.4; no NSG). Firewall fw-classic (10.1.0.4, pip-fw
+// 20.1.0.10), classic collections: NAT `dnat` (100): ssh-app TCP * -> 20.1.0.10:2222 => 10.1.2.4:22; network
+// `net` (200, Allow): agw-web TCP 10.1.3.0/24 -> 10.1.2.0/24 port 8080; application `apps` (300, Allow): site
+// Https 8443 from 10.1.3.0/24 to app.contoso.com. nic-app 10.1.2.4 and nic-b 10.1.2.5 (no public IP). Application
+// gateway agw (Standard_v2, pip-agw 20.1.0.20) with listeners l80, l443, l9000 to pool [10.1.2.5] on backend
+// ports 8080, 8443, 9000.
+// Hand-worked before any change (azure-semantics §4, §9): fw-classic tcp 2222 from any (its DNAT entry);
+// nic-app tcp 22 from any (DNAT; the firewall's SNAT address is VNet-local for rt-app, no NSG). The gateway
+// reaches 10.1.2.5 through the firewall both ways (rt-agw forward, rt-app reply: the same appliance), so the
+// firewall's rules decide, network rules before application rules, deny by default: l80 -> 8080 allowed by
+// net/agw-web, l443 -> 8443 by apps/site (by its port: the FQDN cannot be checked), l9000 -> 9000 by nothing.
+// So nic-b: tcp 8080 and 8443 from any through agw; agw itself: its listeners' tcp 80, 443 and 9000 from any (its
+// own public IP, no NSG on its subnet).
+
+namespace {
+
+const std::string kClassic = std::string(EXPOSIM_SOURCE_DIR) + "/tests/data/whatif/classic-firewall.json";
+const std::string kClassicFw = "azurefirewalls/fw-classic||firewall-dnat|";
+const std::string kClassicApp = "networkinterfaces/nic-app|ipconfig1|firewall-dnat|";
+const std::string kClassicBDnat = "networkinterfaces/nic-b|ipconfig1|firewall-dnat|";
+const std::string kClassicBAgw = "networkinterfaces/nic-b|ipconfig1|application-gateway|";
+
+WhatifRun run_classic(const std::string& op) {
+  auto r = run_whatif(change_doc(op), kClassic);
+  REQUIRE(r.applied);
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE("whatif classic firewall: the estate before any change", "[whatif][classic-firewall]") {
+  model::Model m;
+  model::Diagnostics diags;
+  importers::azure::import_file(kClassic, m, diags);
+  model::validate(m, diags);
+  REQUIRE_FALSE(diags.has_errors());
+  const auto a = solver::analyze(m);
+  std::multiset<std::string> got;
+  for (const auto& e : a.exposures) {
+    const auto* res = e.nic >= 0 ? static_cast<const model::ResourceBase*>(&m.nics[e.nic])
+                                 : m.resource(model::GraphVertex{e.target_kind, e.target});
+    got.insert(fmt::format("{} {} {}", res->name, solver::to_string(e.via), flow(e)));
+  }
+  CHECK(got == std::multiset<std::string>{"fw-classic firewall-dnat tcp 2222 any", "nic-app firewall-dnat tcp 22 any",
+                                          "nic-b application-gateway tcp 8080 any",
+                                          "nic-b application-gateway tcp 8443 any", "agw public-ip tcp 80 any",
+                                          "agw public-ip tcp 443 any", "agw public-ip tcp 9000 any"});
+  CHECK(a.broken.empty());
+  CHECK(a.findings.items().empty());
+}
+
+TEST_CASE("whatif classic firewall: NAT collection rules added, removed and modified", "[whatif][classic-firewall]") {
+  SECTION("add: RDP from one client to nic-b opens it on the firewall and nic-b") {
+    auto r = run_classic(R"({"op": "add-firewall-rule", "firewall": "fw-classic", "ruleCollection": "dnat",
+        "rule": {"name": "rdp-b", "protocols": ["TCP"], "sourceAddresses": ["52.40.1.7"],
+        "destinationAddresses": ["20.1.0.10"], "destinationPorts": ["3389"], "translatedAddress": "10.1.2.5",
+        "translatedPort": "3389"}})");
+    CHECK(r.diff.grew);
+    REQUIRE(r.diff.deltas.size() == 2);
+    CHECK(delta(r, kClassicFw).kind == WhatifDelta::Kind::kChanged);
+    CHECK(flows(delta(r, kClassicFw).opened) == std::vector<std::string>{"tcp 3389 52.40.1.7/32"});
+    CHECK(delta(r, kClassicBDnat).kind == WhatifDelta::Kind::kOpened);
+    CHECK(flows(delta(r, kClassicBDnat).opened) == std::vector<std::string>{"tcp 3389 52.40.1.7/32"});
+    check_incremental(r);
+  }
+  SECTION("remove: ssh-app closes the firewall's 2222 and nic-app's 22") {
+    auto r = run_classic(R"({"op": "remove-firewall-rule", "firewall": "fw-classic", "ruleCollection": "dnat",
+        "rule": "ssh-app"})");
+    CHECK_FALSE(r.diff.grew);
+    REQUIRE(r.diff.deltas.size() == 2);
+    CHECK(delta(r, kClassicFw).kind == WhatifDelta::Kind::kClosed);
+    CHECK(flows(delta(r, kClassicFw).closed) == std::vector<std::string>{"tcp 2222 any"});
+    CHECK(delta(r, kClassicApp).kind == WhatifDelta::Kind::kClosed);
+    CHECK(flows(delta(r, kClassicApp).closed) == std::vector<std::string>{"tcp 22 any"});
+    check_incremental(r);
+  }
+  SECTION("modify: ssh-app restricted to 52.40.1.0/24 closes every other source") {
+    auto r = run_classic(R"({"op": "modify-firewall-rule", "firewall": "fw-classic", "ruleCollection": "dnat",
+        "rule": "ssh-app", "set": {"sourceAddresses": ["52.40.1.0/24"]}})");
+    CHECK_FALSE(r.diff.grew);
+    REQUIRE(r.diff.deltas.size() == 2);
+    const auto keep = model::to_set(*model::IpPrefix::parse("52.40.1.0/24"));
+    for (const auto* what : {&kClassicFw, &kClassicApp}) {
+      const auto& d = delta(r, *what);
+      CHECK(d.kind == WhatifDelta::Kind::kChanged);
+      CHECK(d.opened.empty());
+      REQUIRE_FALSE(d.closed.empty());
+      for (const auto& e : d.closed) {
+        CHECK(model::to_string(e.ports) == (what == &kClassicFw ? "2222" : "22"));
+        CHECK(e.sources.intersect(keep).empty());
+      }
+    }
+    // What stays: exactly 52.40.1.0/24 on nic-app.
+    std::vector<std::string> after;
+    for (const auto& e : r.a_after.exposures) {
+      if (e.nic >= 0 && r.after.nics[e.nic].name == "nic-app") after.push_back(flow(e));
+    }
+    CHECK(after == std::vector<std::string>{"tcp 22 52.40.1.0/24"});
+    check_incremental(r);
+  }
+}
+
+TEST_CASE("whatif classic firewall: network collection rules decide what the gateway reaches through it",
+          "[whatif][classic-firewall]") {
+  SECTION("add: a network rule for 8443 takes the flow from the application rule (same packets: rerouted)") {
+    auto r = run_classic(R"({"op": "add-firewall-rule", "firewall": "fw-classic", "ruleCollection": "net",
+        "rule": {"name": "agw-tls", "protocols": ["TCP"], "sourceAddresses": ["10.1.3.0/24"],
+        "destinationAddresses": ["10.1.2.5"], "destinationPorts": ["8443"]}})");
+    CHECK_FALSE(r.diff.grew);
+    REQUIRE(r.diff.deltas.size() == 1);
+    const auto& d = delta(r, kClassicBAgw);
+    CHECK(d.kind == WhatifDelta::Kind::kRerouted);
+    check_incremental(r);
+  }
+  SECTION("remove: agw-web goes, 8080 is denied by default and closes on nic-b") {
+    auto r = run_classic(R"({"op": "remove-firewall-rule", "firewall": "fw-classic", "ruleCollection": "net",
+        "rule": "agw-web"})");
+    CHECK_FALSE(r.diff.grew);
+    REQUIRE(r.diff.deltas.size() == 1);
+    CHECK(delta(r, kClassicBAgw).kind == WhatifDelta::Kind::kChanged);
+    CHECK(flows(delta(r, kClassicBAgw).closed) == std::vector<std::string>{"tcp 8080 any"});
+    check_incremental(r);
+  }
+  SECTION("modify: agw-web narrowed to nic-app's address no longer covers nic-b") {
+    auto r = run_classic(R"({"op": "modify-firewall-rule", "firewall": "fw-classic", "ruleCollection": "net",
+        "rule": "agw-web", "set": {"destinationAddresses": ["10.1.2.4"]}})");
+    CHECK_FALSE(r.diff.grew);
+    REQUIRE(r.diff.deltas.size() == 1);
+    CHECK(flows(delta(r, kClassicBAgw).closed) == std::vector<std::string>{"tcp 8080 any"});
+    CHECK(delta(r, kClassicBAgw).opened.empty());
+    check_incremental(r);
+  }
+}
+
+TEST_CASE("whatif classic firewall: application collection rules allow by port", "[whatif][classic-firewall]") {
+  SECTION("add: an HTTP 9000 rule lets listener l9000 reach nic-b") {
+    auto r = run_classic(R"({"op": "add-firewall-rule", "firewall": "fw-classic", "ruleCollection": "apps",
+        "rule": {"name": "jobs", "sourceAddresses": ["10.1.3.0/24"],
+        "protocols": [{"protocolType": "Http", "port": 9000}], "targetFqdns": ["app.contoso.com"]}})");
+    CHECK(r.diff.grew);
+    REQUIRE(r.diff.deltas.size() == 1);
+    CHECK(delta(r, kClassicBAgw).kind == WhatifDelta::Kind::kChanged);
+    CHECK(flows(delta(r, kClassicBAgw).opened) == std::vector<std::string>{"tcp 9000 any"});
+    CHECK(delta(r, kClassicBAgw).closed.empty());
+    check_incremental(r);
+  }
+  SECTION("remove: site goes, 8443 closes on nic-b") {
+    auto r = run_classic(R"({"op": "remove-firewall-rule", "firewall": "fw-classic", "ruleCollection": "apps",
+        "rule": "site"})");
+    CHECK_FALSE(r.diff.grew);
+    REQUIRE(r.diff.deltas.size() == 1);
+    CHECK(flows(delta(r, kClassicBAgw).closed) == std::vector<std::string>{"tcp 8443 any"});
+    check_incremental(r);
+  }
+  SECTION("modify: site moved to 9443, where the gateway sends nothing: 8443 closes") {
+    auto r = run_classic(R"({"op": "modify-firewall-rule", "firewall": "fw-classic", "ruleCollection": "apps",
+        "rule": "site", "set": {"protocols": [{"protocolType": "Https", "port": 9443}]}})");
+    CHECK_FALSE(r.diff.grew);
+    REQUIRE(r.diff.deltas.size() == 1);
+    CHECK(flows(delta(r, kClassicBAgw).closed) == std::vector<std::string>{"tcp 8443 any"});
+    CHECK(delta(r, kClassicBAgw).opened.empty());
+    check_incremental(r);
+  }
 }
 
 }  // namespace exposim::testing
