@@ -35,6 +35,7 @@ std::string destination(const model::Model& m, const FlowTrace& t) {
   }
   if (t.via_public_ip) {
     if (t.public_ip >= 0 && m.public_ips[t.public_ip].address) return m.public_ips[t.public_ip].address->to_string();
+    if (t.public_ip < 0 && t.entry_address) return t.entry_address->to_string();  // a secured hub's address
     return "";
   }
   if (t.nic < 0) return "";  // a Bastion host without a public IP
@@ -87,6 +88,7 @@ std::string where_text(const model::Model& m, const FlowTrace& t, const TraceHop
         return r != nullptr ? r->name : "-";
       }
       if (!t.via_public_ip) return "-";
+      if (h.resource < 0 && t.entry_address) return t.entry_address->to_string();  // a secured hub's address
       return h.resource >= 0 ? m.public_ips[h.resource].name : "(public IP not in input)";
     case TraceHop::Kind::kLoadBalancer: return m.load_balancers[h.resource].name;
     case TraceHop::Kind::kNsg: return h.resource >= 0 ? m.nsgs[h.resource].name : "(NSG not in input)";
@@ -154,6 +156,9 @@ ordered_json hop_json(const model::Model& m, const FlowTrace& t, const TraceHop&
                           {"name", pip.name},
                           {"ip", pip.address ? ordered_json(pip.address->to_string()) : ordered_json(nullptr)},
                           {"sku", model::to_string(pip.sku)}};
+      } else if (t.via_public_ip && t.entry_address) {
+        // A secured virtual hub firewall's address: not a public IP resource (no id, name or SKU).
+        j["public_ip"] = {{"ip", t.entry_address->to_string()}};
       }
       break;
     case TraceHop::Kind::kLoadBalancer: {
@@ -188,6 +193,7 @@ ordered_json hop_json(const model::Model& m, const FlowTrace& t, const TraceHop&
       break;
     case TraceHop::Kind::kFirewall: {
       const auto& fw = m.firewalls[h.resource];
+      if (*h.scope) j["scope"] = h.scope;
       j["id"] = fw.id;
       j["name"] = fw.name;
       j["threat_intel_mode"] = model::to_string(fw.threat_intel);

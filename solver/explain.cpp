@@ -553,9 +553,18 @@ void finish_trace(FlowTrace& t, const std::string& allowed_reason) {
   }
 }
 
-/// The firewalls whose public IP (address, name or id) or own name or id is `text`: (firewall, public IP).
-std::vector<std::pair<int, int>> firewalls_named(const model::Model& m, const std::string& text) {
-  std::vector<std::pair<int, int>> out;
+/// A firewall's public address: a public IP resource (`public_ip`), or a secured virtual hub firewall's
+/// `hubIPAddresses` address (`public_ip` -1: not a resource).
+struct FirewallAddress {
+  int firewall{-1};
+  int public_ip{-1};
+  IpAddress address;
+};
+
+/// The firewall public addresses that `text` names: the address itself, a public IP's name or id, or the
+/// firewall's own name or id (all its addresses).
+std::vector<FirewallAddress> firewalls_named(const model::Model& m, const std::string& text) {
+  std::vector<FirewallAddress> out;
   const auto ip = IpAddress::parse(text);
   const std::string canonical = model::canonical_id(text);
   const std::string lowered = lower(text);
@@ -563,10 +572,8 @@ std::vector<std::pair<int, int>> firewalls_named(const model::Model& m, const st
     const auto pips = firewall_public_ips(m, m.firewalls[f]);
     const bool itself = !ip && named(m.firewalls[f], canonical, lowered);
     for (const auto& [p, address] : pips) {
-      if (p < 0) continue;  // a secured hub's address (not a resource): not followed yet (docs/model.md)
-      if (itself || (ip && address == *ip) || (!ip && named(m.public_ips[p], canonical, lowered))) {
-        out.emplace_back(static_cast<int>(f), p);
-      }
+      const bool by_name = !ip && p >= 0 && named(m.public_ips[p], canonical, lowered);
+      if (itself || (ip && address == *ip) || by_name) out.push_back(FirewallAddress{static_cast<int>(f), p, address});
     }
   }
   return out;
@@ -591,29 +598,45 @@ std::string rule_label(const model::Model& m, const model::Firewall& fw, const m
     const auto& policy = m.firewall_policies[at.policy];
     where += fmt::format(" of group '{}' in policy '{}'", policy.groups[at.group].name, policy.name);
   }
-  return fmt::format("DNAT rule '{}', {}", c.rules[at.rule].name, where);
+  const auto& rule = c.rules[at.rule];
+  const char* kind = rule.kind == model::FirewallRuleKind::kNat       ? "DNAT"
+                     : rule.kind == model::FirewallRuleKind::kNetwork ? "network"
+                                                                      : "application";
+  return fmt::format("{} rule '{}', {}", kind, rule.name, where);
 }
 
-/// A packet to firewall `f`'s public IP `pip`: the DNAT rule, then the translated target as analyze() sees it.
-void explain_dnat(const model::Model& m, FlowTrace& t, int f, int pip) {
+/// A packet to a firewall's public address (a public IP, or a secured hub firewall's address): the DNAT rule,
+/// then the translated target as analyze() sees it.
+void explain_dnat(const model::Model& m, FlowTrace& t, const FirewallAddress& at) {
   const FlowQuery& q = t.query;
+  const int f = at.firewall;
+  const int pip = at.public_ip;
   const auto& fw = m.firewalls[f];
   const bool ported = model::has_ports(q.protocol);
   t.firewall = f;
   t.public_ip = pip;
+  if (pip < 0) t.entry_address = at.address;
   t.via_public_ip = true;
   model::Diagnostics scratch;
   const AddressSpace space(m, scratch);
   const IpAddress& src = q.source;
   t.hops.push_back(source_hop(m, space, src, t));
-  const auto& p = m.public_ips[pip];
+  const IpAddress* address = &at.address;
   TraceHop entry;
   entry.kind = TraceHop::Kind::kEntry;
   entry.resource_kind = model::ResourceKind::kPublicIp;
   entry.resource = pip;
-  entry.passes = src.family() == p.family;
-  entry.reason = fmt::format("public IP '{}' {} ({}) belongs to firewall '{}'", p.name, p.address->to_string(),
-                             model::to_string(p.sku), fw.name);
+  entry.passes = src.family() == at.address.family();
+  if (pip >= 0) {
+    const auto& p = m.public_ips[pip];
+    entry.reason = fmt::format("public IP '{}' {} ({}) belongs to firewall '{}'", p.name, address->to_string(),
+                               model::to_string(p.sku), fw.name);
+  } else {
+    const int hub = model::hub_of_firewall(m, f);
+    entry.reason = fmt::format("{} is a public address of firewall '{}'{} (hubIPAddresses: not a public IP resource)",
+                               address->to_string(), fw.name,
+                               hub >= 0 ? fmt::format(" of secured virtual hub '{}'", m.virtual_hubs[hub].name) : "");
+  }
   if (!entry.passes) entry.reason += ", but the client and the address are of different IP versions";
   t.hops.push_back(entry);
 
@@ -622,10 +645,10 @@ void explain_dnat(const model::Model& m, FlowTrace& t, int f, int pip) {
   hop.kind = TraceHop::Kind::kFirewall;
   hop.resource_kind = model::ResourceKind::kFirewall;
   hop.resource = f;
-  const Packet packet{src.value, p.address->value, q.protocol, ported ? q.source_port : std::uint16_t{0},
+  const Packet packet{src.value, address->value, q.protocol, ported ? q.source_port : std::uint16_t{0},
                              ported ? q.destination_port : std::uint16_t{0}};
   const model::FirewallRule* rule = nullptr;
-  for (const auto& match : dnat_matches(m, fw, space.internet(p.family))) {
+  for (const auto& match : dnat_matches(m, fw, space.internet(address->family()))) {
     if (!match.packets.contains(packet)) continue;
     t.firewall_rule = hop.rule = match.position;
     rule = &rule_at(m, fw, fw.order[match.position]);
@@ -645,11 +668,11 @@ void explain_dnat(const model::Model& m, FlowTrace& t, int f, int pip) {
     to = translated ? fmt::format("{}:{}", translated->to_string(), port)
                     : fmt::format("FQDN '{}' port {}", rule->translated_fqdn, port);
     hop.reason = fmt::format("{} translates {}:{} to {}; the source becomes the firewall's own address (SNAT)",
-                             rule_label(m, fw, fw.order[hop.rule]), p.address->to_string(), q.destination_port, to);
+                             rule_label(m, fw, fw.order[hop.rule]), address->to_string(), q.destination_port, to);
   }
   t.hops.push_back(hop);
   const std::string flow = fmt::format("{} {} -> {}:{}", model::to_string(q.protocol), src.to_string(),
-                                       p.address->to_string(), q.destination_port);
+                                       address->to_string(), q.destination_port);
 
   // The target: an ip configuration holding the translated address.
   std::optional<std::pair<int, int>> target;
@@ -820,7 +843,11 @@ FlowTrace explain(const model::Model& m, const FlowQuery& q) {
   if (const auto fws = firewalls_named(m, q.target); !fws.empty()) {
     if (fws.size() > 1) {
       t.status = FlowTrace::Status::kAmbiguousTarget;
-      for (const auto& [f, p] : fws) t.candidates.push_back(m.public_ips[p].id);
+      for (const auto& a : fws) {
+        t.candidates.push_back(a.public_ip >= 0 ? m.public_ips[a.public_ip].id
+                                                : fmt::format("{} (firewall '{}')", a.address.to_string(),
+                                                              m.firewalls[a.firewall].name));
+      }
       std::sort(t.candidates.begin(), t.candidates.end());
       t.error = fmt::format("ambiguous target '{}': it names {} firewall public IPs", q.target, fws.size());
       return t;
@@ -831,7 +858,7 @@ FlowTrace explain(const model::Model& m, const FlowQuery& q) {
                             q.backend);
       return t;
     }
-    explain_dnat(m, t, fws.front().first, fws.front().second);
+    explain_dnat(m, t, fws.front());
     return t;
   }
   const auto frontends = frontends_named(m, q.target);

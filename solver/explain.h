@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -11,7 +12,8 @@
 namespace exposim::solver {
 
 /// The packet to explain. `target` is a public IP address, a public IP name or id (an instance public IP, a load
-/// balancer frontend's, a firewall's, an application gateway's or a Bastion host's), a private IP address (of a
+/// balancer frontend's, a firewall's, an application gateway's or a Bastion host's; also a secured virtual hub
+/// firewall's public address, which is not a resource), a private IP address (of a
 /// NIC or a private endpoint), the name or id of a NIC, VM, firewall, application gateway, Bastion host, private
 /// endpoint or PaaS service, or a PaaS service's host name (names and ids case-insensitive).
 struct FlowQuery {
@@ -40,7 +42,9 @@ struct TraceHop {
     kNoNsg,   // no NSG at `scope`: resource = the subnet or NIC
     kRoute,   // a route: the return route from the target's subnet to the client (scope "return"), or the
               // firewall's route to a DNAT target (scope "forward")
-    kFirewall,  // resource = firewall; rule = index into its `order` of the DNAT rule that takes the packet
+    kFirewall,  // resource = firewall; rule = index into its `order` of the DNAT rule that takes the packet; between
+                // an application gateway and its backend: scope "network" or "application" and the rule that
+                // decides, or scope "default" and rule -1 (no rule matched: default deny)
     kApplicationGateway,  // resource = gateway; scope "listener" (rule = the listener) or "routing" (the request
                           // routing rule, its target, the backend chosen)
     kBastion,   // resource = Bastion host; scope "host" (its own 443) or "session" (a session to a target)
@@ -97,6 +101,9 @@ struct FlowTrace {
   int frontend{-1};
   int firewall{-1};           // the target is this firewall's public IP (then public_ip is the firewall's)
   int firewall_rule{-1};      // the DNAT rule that took the packet (index into the firewall's `order`)
+  /// The firewall's public address when it is not a public IP resource (a secured virtual hub firewall's
+  /// `hubIPAddresses`; public_ip is then -1).
+  std::optional<model::IpAddress> entry_address;
   int application_gateway{-1};  // the target is this application gateway's public IP (then public_ip is its)
   int listener{-1};             // ... and this listener took the packet
   int bastion{-1};              // the target is this Bastion host's public IP, or the session goes through it
@@ -119,7 +126,8 @@ struct FlowTrace {
 /// firewall's SNAT address, and the route of the replies. For an application gateway's public IP: its subnet's
 /// NSG and the listener (analyze's own exposure of the gateway), then one backend (--backend) with the NSGs
 /// seeing the gateway subnet, and the route between them (analyze's `application-gateway` exposures, or
-/// `broken`). For a Bastion host: its subnet's NSG and 443; with `via_bastion`, the session to the target as
+/// `broken`); when both directions cross an Azure Firewall, its network or application rule (or its default
+/// deny) between the route and the NSGs. For a Bastion host: its subnet's NSG and 443; with `via_bastion`, the session to the target as
 /// analyze's `bastion` exposures. For a PaaS service: its public endpoint's ports, public network access and
 /// firewall, as analyze's `paas-public` exposures. A private endpoint is never reached from the internet.
 FlowTrace explain(const model::Model& m, const FlowQuery& q);

@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "solver/explain_internal.h"
+#include "solver/firewall.h"
 #include "solver/gateways.h"
 #include "solver/paas.h"
 #include "solver/routing.h"
@@ -234,19 +235,28 @@ void forwarded_nsg_hops(const model::Model& m, const AddressSpace& space, const 
   t.hops.push_back(hop(nic_nsg, at_nic, "nic", RK::kNetworkInterface, x.nic));
 }
 
-/// The route hops between an entry point (`what`, in VNet `from_vnet`, its subnet `from_subnet`) and target `x`:
-/// "forward" (the VNets connected; the entry's route to the target, shown) goes before the NSG hops, "return"
-/// (the target's reply to the entry point's subnet) after them. Decided by forwarded_path_breaks, as analyze.
-/// `unreachable_breaks`: a stop at "forward" makes the flow broken (application gateways) rather than denied.
+/// The route hops between an entry point (`what`, in VNet `from_vnet`, its subnet `from_subnet`) and target `x`
+/// (addressed as `to`: its private IP unless an internal load balancer's frontend): "forward" (the VNets connected;
+/// the entry's route to the target, shown) goes before the NSG hops, "return" (the target's reply to the entry
+/// point's subnet) after them. Decided by forwarded_leg, as analyze; `appliance` receives the address of the
+/// appliance both directions cross (an Azure Firewall there filters the flow). `unreachable_breaks`: a stop at
+/// "forward" makes the flow broken (application gateways) rather than denied; it also applies the entry subnet's
+/// routes (the AzureBastionSubnet takes none).
 std::pair<TraceHop, TraceHop> forwarded_route_hops(const model::Model& m, const std::string& what, int from_vnet,
                                                    int from_subnet, const model::IpConfigIndex& x,
-                                                   bool unreachable_breaks) {
+                                                   bool unreachable_breaks,
+                                                   const std::optional<IpAddress>& to = std::nullopt,
+                                                   std::optional<IpAddress>* appliance = nullptr) {
   const auto& cfg = m.nics[x.nic].ip_configurations[x.ip_configuration];
   const std::optional<IpAddress> from = first_address(m, from_subnet);
-  std::optional<RouteChoice> reply;
-  const std::string breaks = forwarded_path_breaks(m, what, from_vnet, from, x, reply, unreachable_breaks);
+  ForwardedLeg leg = forwarded_leg(m, what, from_vnet, from, x, to, unreachable_breaks);
+  const std::string& breaks = leg.broken;
+  const std::optional<RouteChoice>& reply = leg.breaking;
+  if (appliance != nullptr) *appliance = leg.appliance;
   const int vnet = vnet_of(m, cfg.subnet);
-  const std::string peering = from_vnet >= 0 && vnet >= 0 ? peering_blocks(m, from_vnet, vnet) : "";
+  // Not connected: not peered both ways, and no Virtual WAN hub joins the VNets (as forwarded_leg decides).
+  std::string peering = from_vnet >= 0 && vnet >= 0 ? peering_blocks(m, from_vnet, vnet) : "";
+  if (!peering.empty() && model::hub_between(m, from_vnet, vnet) >= 0) peering.clear();
   TraceHop forward;
   forward.kind = K::kRoute;
   forward.scope = "forward";
@@ -254,20 +264,21 @@ std::pair<TraceHop, TraceHop> forwarded_route_hops(const model::Model& m, const 
   forward.resource = from_subnet;
   forward.breaks = unreachable_breaks;
   forward.passes = peering.empty();
-  const std::string to = cfg.private_ip ? cfg.private_ip->to_string() : "an unallocated address";
+  const std::optional<IpAddress> address = to ? to : cfg.private_ip;
+  const std::string to_text = address ? address->to_string() : "an unallocated address";
   if (!forward.passes) {
     forward.reason = breaks;
-  } else if (from_subnet >= 0 && cfg.private_ip) {
-    const RouteChoice r = choose_route(m, from_subnet, *cfg.private_ip);
+  } else if (from_subnet >= 0 && address) {
+    const RouteChoice r = choose_route(m, from_subnet, *address);
     forward.next_hop = r.next_hop;
     if (r.user) {
       forward.route_table = r.route_table;
       forward.route = r.route;
     }
-    forward.reason = fmt::format("{} reaches {} by {}", what, to, describe(m, r));
+    forward.reason = fmt::format("{} reaches {} by {}", what, to_text, describe(m, r));
   } else {
     forward.next_hop = model::NextHopType::kVnetLocal;
-    forward.reason = fmt::format("{} reaches {} in its VNet", what, to);
+    forward.reason = fmt::format("{} reaches {} in its VNet", what, to_text);
   }
   TraceHop back;
   back.kind = K::kRoute;
@@ -335,12 +346,116 @@ struct AgBackend {
   std::uint16_t port{0};
   int lb{-1};
   int lb_rule{-1};
+  std::optional<IpAddress> lb_address;  // the internal load balancer's frontend the gateway connects to
+  std::uint16_t lb_port{0};             // ... on the settings' port
 };
 
 std::string host_names(const model::AgListener& l) {
   if (l.host_names.empty()) return "any host name";
   std::string out = "host ";
   for (std::size_t i = 0; i < l.host_names.size(); ++i) out += (i ? ", " : "") + l.host_names[i];
+  return out;
+}
+
+/// What an Azure Firewall crossed both ways decides for an application gateway's connection to a backend.
+struct FirewallLeg {
+  IpSet sources;        // the gateway subnet's addresses the NSG hops then see
+  std::string through;  // for the verdict: "firewall 'fw' (network rule 'r')"; empty when it does not pass
+};
+
+/// The firewall hop of an application gateway's connection to backend `b` when both ways cross firewall `fw` (at
+/// `address`): its network, then application rules (filter_through_firewall, as analyze applies them) over the
+/// gateway subnet `inner` to the address and port the gateway connects to. The decision shown is the first
+/// allowed share whose gateway addresses the backend's NSGs admit (analyze's exposure), else the first allowed
+/// share, else the first decision (a deny rule, or no rule: default deny), and its addresses go on to the NSGs.
+FirewallLeg gateway_firewall_hop(const model::Model& m, const AddressSpace& space, FlowTrace& t, int fw,
+                                 const IpAddress& address, const AgBackend& b, const IpSet& inner) {
+  const auto& firewall = m.firewalls[fw];
+  TraceHop h;
+  h.kind = K::kFirewall;
+  h.scope = "network";
+  h.resource_kind = RK::kFirewall;
+  h.resource = fw;
+  const std::string crossing =
+      fmt::format("the routes send the connection and its replies through firewall '{}' ({})", firewall.name,
+                  address.to_string());
+  FirewallLeg out{inner, ""};
+  const auto& cfg = m.nics[b.x.nic].ip_configurations[b.x.ip_configuration];
+  const std::optional<IpAddress> destination = b.lb_address ? b.lb_address : cfg.private_ip;
+  const std::uint16_t port = b.lb_address ? b.lb_port : b.port;
+  if (firewall.policy.set() && !firewall.policy.resolved()) {
+    h.passes = true;
+    h.reason = fmt::format("{}; its policy is not in the input: assumed to allow", crossing);
+    out.through = fmt::format("firewall '{}' (policy not in the input, assumed to allow)", firewall.name);
+    t.hops.push_back(h);
+    return out;
+  }
+  if (!destination) {
+    h.reason = fmt::format("{}, but the backend's address is not allocated: no rule can be decided (analyze reports "
+                           "no flow)",
+                           crossing);
+    t.hops.push_back(h);
+    return out;
+  }
+  const PacketSet arriving(
+      Cube{inner, model::to_set(*destination), model::bit(Protocol::kTcp), PortSet::all(), single(port)});
+  const auto decisions = filter_through_firewall(m, firewall, arriving);
+  const FirewallDecision* chosen = nullptr;
+  const FirewallDecision* first_allowed = nullptr;
+  IpSet chosen_sources;
+  IpSet first_sources;
+  for (const auto& d : decisions) {
+    if (!d.allow) continue;
+    for (const auto& share : split_by_ports(d.packets, Protocol::kTcp)) {
+      if (first_allowed == nullptr) {
+        first_allowed = &d;
+        first_sources = share.sources;
+      }
+      FlowTrace scratch;
+      forwarded_nsg_hops(m, space, b.x, share.sources, b.port, "", scratch);
+      if (std::all_of(scratch.hops.begin(), scratch.hops.end(), [](const TraceHop& x) { return x.passes; })) {
+        chosen = &d;
+        chosen_sources = share.sources;
+        break;
+      }
+    }
+    if (chosen != nullptr) break;
+  }
+  if (chosen == nullptr && first_allowed != nullptr) {
+    chosen = first_allowed;
+    chosen_sources = first_sources;
+  }
+  if (chosen == nullptr && !decisions.empty()) {
+    chosen = &decisions.front();
+    chosen_sources = sources_of(chosen->packets);
+  }
+  if (chosen == nullptr) {  // nothing arrives (cannot happen: the gateway subnet is not empty here)
+    h.reason = crossing;
+    t.hops.push_back(h);
+    return out;
+  }
+  h.passes = chosen->allow;
+  h.rule = chosen->position;
+  const std::string flow = fmt::format("tcp from {} to {} port {}", cidrs(chosen_sources), destination->to_string(), port);
+  if (chosen->position < 0) {
+    h.scope = "default";
+    h.reason = fmt::format("no rule matched: default deny (no network or application rule of firewall '{}' takes {}); "
+                           "{}",
+                           firewall.name, flow, crossing);
+  } else {
+    const auto& at = firewall.order[chosen->position];
+    const bool network = rule_at(m, firewall, at).kind == model::FirewallRuleKind::kNetwork;
+    h.scope = network ? "network" : "application";
+    h.reason = fmt::format("{} {} {}; {}", rule_label(m, firewall, at), chosen->allow ? "allows" : "denies", flow,
+                           crossing);
+    if (chosen->assumed) h.reason += fmt::format(" ({})", kAssumedFqdnNote);
+    if (chosen->allow) {
+      out.through = fmt::format("firewall '{}' ({} rule '{}')", firewall.name, network ? "network" : "application",
+                                rule_at(m, firewall, at).name);
+    }
+  }
+  if (chosen->allow) out.sources = chosen_sources;
+  t.hops.push_back(h);
   return out;
 }
 
@@ -437,12 +552,13 @@ void explain_application_gateway(const model::Model& m, FlowTrace& t, int gi, in
                std::tie(nb.key, nb.ip_configurations[b.ip_configuration].name);
       });
       for (const auto& x : found.configs) {
-        candidates.push_back(AgBackend{static_cast<int>(ri), static_cast<int>(ti), x, port, -1, -1});
+        candidates.push_back(AgBackend{static_cast<int>(ri), static_cast<int>(ti), x, port, -1, -1, std::nullopt, 0});
       }
       for (const auto& [lb, lfe] : found.balancers) {
         for (const auto& leg : internal_lb_legs(m, lb, lfe, port)) {
           for (const auto& x : leg.members) {
-            candidates.push_back(AgBackend{static_cast<int>(ri), static_cast<int>(ti), x, leg.backend_port, lb, leg.rule});
+            candidates.push_back(AgBackend{static_cast<int>(ri), static_cast<int>(ti), x, leg.backend_port, lb, leg.rule,
+                                           m.load_balancers[lb].frontends[lfe].private_ip, port});
           }
         }
       }
@@ -530,13 +646,24 @@ void explain_application_gateway(const model::Model& m, FlowTrace& t, int gi, in
   t.nic = b.x.nic;
   t.ip_configuration = b.x.ip_configuration;
   t.vm = m.nics[b.x.nic].virtual_machine.index;
-  auto [forward, back] = forwarded_route_hops(m, gw_text, vnet, subnet, b.x, true);
+  std::optional<IpAddress> appliance;
+  auto [forward, back] = forwarded_route_hops(m, gw_text, vnet, subnet, b.x, true, b.lb_address, &appliance);
   t.hops.push_back(forward);
-  forwarded_nsg_hops(m, space, b.x, inner, b.port, fmt::format("the gateway subnet {}", cidrs(inner)), t);
+  // Both ways through an Azure Firewall: its rules decide which of the gateway subnet's addresses go on.
+  FirewallLeg through{inner, ""};
+  std::string who = fmt::format("the gateway subnet {}", cidrs(inner));
+  if (const int fw = appliance ? firewall_at(m, *appliance) : -1; fw >= 0) {
+    through = gateway_firewall_hop(m, space, t, fw, *appliance, b, inner);
+    if (!(through.sources == inner)) {
+      who = fmt::format("the gateway subnet's addresses the firewall lets through, {}", cidrs(through.sources));
+    }
+  }
+  forwarded_nsg_hops(m, space, b.x, through.sources, b.port, who, t);
   t.hops.push_back(back);
   finish_trace(t, fmt::format("allowed: {} passes listener '{}' of {}, which connects to {} on port {} (rule '{}', "
-                              "pool '{}'), and replies return",
-                              flow, l.name, gw_text, member_label(m, b.x), b.port, rule.name, pool.name));
+                              "pool '{}'){}, and replies return",
+                              flow, l.name, gw_text, member_label(m, b.x), b.port, rule.name, pool.name,
+                              through.through.empty() ? "" : " through " + through.through));
 }
 
 // ---- Bastion ----

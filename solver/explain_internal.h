@@ -24,6 +24,9 @@ std::string rule_reason(const model::SecurityRule& r, const FlowQuery& q, const 
 std::string member_label(const model::Model& m, const model::IpConfigIndex& x);
 /// Does the --backend text name this member (NIC or VM name or id, ip configuration id, or private IP)?
 bool names_member(const model::Model& m, const model::IpConfigIndex& x, const std::string& text);
+/// "network rule 'r', collection 'c' (priority 200) of group 'g' in policy 'p'": a firewall rule and where it is
+/// (DNAT, network or application by the rule's kind).
+std::string rule_label(const model::Model& m, const model::Firewall& fw, const model::FirewallRulePosition& at);
 /// Marks the hops reached, the first that stops the packet, and the verdict (allowed, denied or broken).
 void finish_trace(FlowTrace& t, const std::string& allowed_reason);
 

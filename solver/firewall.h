@@ -42,6 +42,11 @@ struct FirewallDecision {
   bool assumed{false};
 };
 
+/// The note on a firewall hop whose application rule allowed by its port alone (FirewallDecision::assumed).
+inline constexpr const char* kAssumedFqdnNote =
+    "application rule allowed by its port: its FQDN targets cannot be checked for a connection addressed by IP and "
+    "are assumed to match";
+
 /// Traffic that crosses the firewall because a route sends it there (not DNAT): network rules first, then
 /// application rules, first match, deny by default. The decisions partition `arriving`.
 std::vector<FirewallDecision> filter_through_firewall(const model::Model& m, const model::Firewall& fw,

@@ -206,9 +206,6 @@ std::string key_of(const IpSet& s) {
   return out;
 }
 
-constexpr const char* kAssumedFqdnNote =
-    "application rule allowed by its port: its FQDN targets cannot be checked for a connection addressed by IP and "
-    "are assumed to match";
 constexpr const char* kBastionNote =
     "authenticated, mediated access: a session needs Azure sign-in and RBAC rights on the Bastion and the VM";
 constexpr const char* kShareableLinkNote =
@@ -609,12 +606,11 @@ std::vector<InternalLbLeg> internal_lb_legs(const model::Model& m, int l, int fr
   return out;
 }
 
-std::string forwarded_path_breaks(const model::Model& m, const std::string& what, int from_vnet,
-                                  const std::optional<model::IpAddress>& from_address, const model::IpConfigIndex& x,
-                                  std::optional<RouteChoice>& breaking, bool forward_routes) {
-  Leg leg = path_breaks(m, what, from_vnet, from_address, x, std::nullopt, forward_routes);
-  breaking = leg.choice;
-  return leg.broken;
+ForwardedLeg forwarded_leg(const model::Model& m, const std::string& what, int from_vnet,
+                           const std::optional<model::IpAddress>& from_address, const model::IpConfigIndex& x,
+                           const std::optional<model::IpAddress>& to, bool forward_routes) {
+  Leg leg = path_breaks(m, what, from_vnet, from_address, x, to, forward_routes);
+  return ForwardedLeg{std::move(leg.broken), std::move(leg.choice), leg.appliance};
 }
 
 PortSet bastion_ports(const model::BastionHost& b) {

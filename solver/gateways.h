@@ -112,14 +112,21 @@ struct InternalLbLeg {
 };
 std::vector<InternalLbLeg> internal_lb_legs(const model::Model& m, int l, int frontend, std::uint16_t port);
 
-/// Why a flow that entry point `what` (in VNet `from_vnet`, its subnet represented by `from_address`) opens to
-/// ip configuration `x` cannot work, empty when it can: the VNets are not connected (and no Virtual WAN hub
-/// joins them), or the request and the reply do not take the same way (asymmetric routing). `breaking` is the
-/// route that breaks it (the request's or the reply's). `forward_routes` false ignores the entry subnet's
-/// routes (Azure does not support user-defined routes on the AzureBastionSubnet). analyze's decision exactly;
-/// what an Azure Firewall crossed both ways filters is applied by analyze, not here.
-std::string forwarded_path_breaks(const model::Model& m, const std::string& what, int from_vnet,
-                                  const std::optional<model::IpAddress>& from_address, const model::IpConfigIndex& x,
-                                  std::optional<RouteChoice>& breaking, bool forward_routes);
+/// How a flow that entry point `what` (in VNet `from_vnet`, its subnet represented by `from_address`) opens to ip
+/// configuration `x` (addressed as `to`: its own private IP unless an internal load balancer's frontend) is routed,
+/// as analyze decides it. `broken`: why it cannot work, empty when it can: the VNets are not connected (and no
+/// Virtual WAN hub joins them), or the request and the reply do not take the same way (asymmetric routing);
+/// `breaking` is the route that breaks it (the request's or the reply's). `appliance`: both directions cross the
+/// appliance at this address (the flow works as far as routing goes; when it is an Azure Firewall, firewall_at,
+/// its network and application rules then filter the flow: filter_through_firewall). `forward_routes` false
+/// ignores the entry subnet's routes (Azure does not support user-defined routes on the AzureBastionSubnet).
+struct ForwardedLeg {
+  std::string broken;
+  std::optional<RouteChoice> breaking;
+  std::optional<model::IpAddress> appliance;
+};
+ForwardedLeg forwarded_leg(const model::Model& m, const std::string& what, int from_vnet,
+                           const std::optional<model::IpAddress>& from_address, const model::IpConfigIndex& x,
+                           const std::optional<model::IpAddress>& to, bool forward_routes);
 
 }  // namespace exposim::solver

@@ -353,3 +353,24 @@ TEST_CASE("explain through an application gateway, a Bastion session and a PaaS 
   CHECK(j["hops"][3]["scope"] == "firewall-rules");
   CHECK(j["hops"][3]["rule"]["name"] == "office");
 }
+
+TEST_CASE("explain through a secured virtual hub firewall's public address", "[cli]") {
+  const std::string estate = example("vwan-secured-hub-dnat/estate.json");
+  auto r = run_exposim({"explain", estate, "--from", "52.10.1.1", "--to", "fw-hub", "--port", "2222", "-f", "json"});
+  REQUIRE(r.code == 0);
+  auto j = nlohmann::json::parse(r.out);
+  CHECK(j["flow"]["destination"] == "20.50.0.1");
+  CHECK(j["verdict"]["allowed"] == true);
+  CHECK(j["hops"][1]["via"] == "firewall-dnat");
+  CHECK(j["hops"][1]["public_ip"] == nlohmann::json{{"ip", "20.50.0.1"}});  // not a resource: no id, name, SKU
+  CHECK(j["hops"][2]["hop"] == "firewall");
+  CHECK(j["hops"][2]["rule"]["name"] == "ssh-vm1");
+  CHECK_FALSE(j["hops"][2].contains("scope"));
+  CHECK(j["target"]["name"] == "nic-vm1");
+  r = run_exposim({"explain", estate, "--from", "52.10.1.1", "--to", "20.50.0.1", "--port", "80"});
+  REQUIRE(r.code == 0);
+  CHECK_THAT(r.out, Catch::StartsWith("flow: tcp 52.10.1.1:49152 -> fw-hub (20.50.0.1) port 80\n"));
+  CHECK_THAT(r.out, Catch::Contains("\nentry     pass    20.50.0.1"));
+  CHECK_THAT(r.out, Catch::Contains("verdict: denied at firewall: no DNAT rule of firewall 'fw-hub' takes tcp "
+                                    "52.10.1.1 port 80"));
+}

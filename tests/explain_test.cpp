@@ -75,6 +75,17 @@ std::vector<std::string> hops(const model::Model& m, const FlowTrace& t) {
       case TraceHop::Kind::kRoute:
         s += h.route_table >= 0 ? " " + m.route_tables[h.route_table].routes[h.route].name : " system";
         break;
+      case TraceHop::Kind::kFirewall: {
+        const auto& fw = m.firewalls[h.resource];
+        s += " " + fw.name;
+        if (h.rule >= 0) {
+          const auto& at = fw.order[h.rule];
+          const auto& c = at.policy < 0 ? fw.classic[at.collection]
+                                        : m.firewall_policies[at.policy].groups[at.group].collections[at.collection];
+          s += "/" + c.rules[at.rule].name;
+        }
+        break;
+      }
       default: break;
     }
     if (!h.reached) s += " (unreached)";
@@ -739,43 +750,76 @@ const solver::Exposure* dnat_hit(const std::vector<solver::Exposure>& exposures,
   return hit;
 }
 
-TEST_CASE("explain agrees with analyze through firewall DNAT", "[solver][explain][firewall]") {
-  const auto m = load_example("hub-and-spoke");
+/// A broken DNAT flow of analyze to ip configuration `nic` holding the packet, or nullptr.
+const solver::Exposure* dnat_broken(const std::vector<solver::Exposure>& broken, int nic, const FlowQuery& q) {
+  for (const auto& e : broken) {
+    if (e.via != solver::Via::kFirewallDnat || e.nic != nic || e.protocol != q.protocol) continue;
+    if (e.sources.contains(q.source.value) && e.entry_ports.contains(q.destination_port)) return &e;
+  }
+  return nullptr;
+}
+
+/// Random probes to firewall `f`'s public addresses (by address or by name, `targets`): the firewall accepts
+/// exactly the packets of its own DNAT exposures, by the same rule, and the translated target is reached (broken)
+/// exactly when analyze reports the DNAT exposure (broken flow) of that target by that rule.
+void cross_check_dnat(const model::Model& m, int f, const std::vector<std::string>& targets,
+                      const std::vector<const char*>& sources, const std::vector<int>& ports, std::mt19937_64& rng,
+                      int probes, int& allowed, int& denied, int& broken) {
   const auto analysis = solver::analyze(m);
-  std::mt19937_64 rng(20261124);
-  const std::vector<const char*> sources = {"81.2.69.200", "52.30.1.1", "52.40.7.7", "52.29.255.255", "10.1.1.4",
-                                            "198.51.100.9", "2a01:111::1"};
-  const std::vector<int> ports = {2222, 443, 3389, 8080, 22, 25, 80};
-  int allowed = 0;
-  int denied = 0;
-  for (int i = 0; i < 300; ++i) {
+  for (int i = 0; i < probes; ++i) {
     FlowQuery q;
     q.source = *model::IpAddress::parse(sources[rng() % sources.size()]);
-    q.target = rng() % 2 ? "20.50.60.70" : "fw-hub";
+    q.target = targets[rng() % targets.size()];
     q.protocol = rng() % 5 == 0 ? Protocol::kUdp : Protocol::kTcp;
     q.destination_port = static_cast<std::uint16_t>(ports[rng() % ports.size()]);
     const auto t = solver::explain(m, q);
     REQUIRE(t.status == FlowTrace::Status::kOk);
-    INFO(q.source.to_string() << " port " << q.destination_port << ": " << t.reason);
-    REQUIRE(t.firewall == 0);
-    // The firewall accepts exactly the packets of its own DNAT exposures, by the same rule.
+    INFO(q.source.to_string() << " -> " << q.target << " port " << q.destination_port << ": " << t.reason);
+    REQUIRE(t.firewall == f);
     const auto* own = dnat_hit(analysis.exposures, -1, q);
     CHECK((own != nullptr) == (t.firewall_rule >= 0));
     if (own != nullptr) CHECK(own->gateway_rule == t.firewall_rule);
-    // Behind it, the translated target is reached exactly when analyze reports the DNAT exposure.
-    if (t.nic >= 0) {
-      const auto* hit = dnat_hit(analysis.exposures, t.nic, q);
-      CHECK(t.allowed == (hit != nullptr));
-      if (hit != nullptr) {
-        CHECK(hit->gateway_rule == t.firewall_rule);
-        ++allowed;
-      } else {
-        ++denied;
-      }
+    if (t.nic < 0) {
+      ++denied;
+      continue;
     }
+    const auto* hit = dnat_hit(analysis.exposures, t.nic, q);
+    const auto* lost = dnat_broken(analysis.broken, t.nic, q);
+    CHECK(t.allowed == (hit != nullptr));
+    CHECK(t.broken == (lost != nullptr));
+    if (hit != nullptr) CHECK(hit->gateway_rule == t.firewall_rule);
+    if (lost != nullptr) CHECK(lost->gateway_rule == t.firewall_rule);
+    allowed += t.allowed ? 1 : 0;
+    broken += t.broken ? 1 : 0;
+    denied += !t.allowed && !t.broken ? 1 : 0;
   }
+}
+
+TEST_CASE("explain agrees with analyze through firewall DNAT", "[solver][explain][firewall]") {
+  std::mt19937_64 rng(20261124);
+  int allowed = 0;
+  int denied = 0;
+  int broken = 0;
+  cross_check_dnat(load_example("hub-and-spoke"), 0, {"20.50.60.70", "fw-hub"},
+                   {"81.2.69.200", "52.30.1.1", "52.40.7.7", "52.29.255.255", "10.1.1.4", "198.51.100.9", "2a01:111::1"},
+                   {2222, 443, 3389, 8080, 22, 25, 80}, rng, 300, allowed, denied, broken);
   CHECK(allowed > 0);
   CHECK(denied > 0);
+}
+
+TEST_CASE("explain agrees with analyze through a secured virtual hub firewall's public address",
+          "[solver][explain][firewall][virtual-wan]") {
+  std::mt19937_64 rng(20261127);
+  int allowed = 0;
+  int denied = 0;
+  int broken = 0;
+  const auto m = load_example("vwan-secured-hub-dnat");
+  cross_check_dnat(m, 0, {"20.50.0.1", "fw-hub"},
+                   {"52.10.1.1", "52.10.255.254", "52.11.0.1", "81.2.69.200", "10.1.1.4", "198.51.100.9", "2a01:111::1"},
+                   {2222, 8443, 3389, 22, 443, 80}, rng, 400, allowed, denied, broken);
+  CHECK(allowed > 0);
+  CHECK(denied > 0);
+  CHECK(broken > 0);
 }
 
 TEST_CASE("explain: an allowed and a denied flow through the hub firewall, hop by hop", "[solver][explain][firewall]") {
@@ -871,6 +915,152 @@ model::Model gateway_backend_asymmetric() {
                                  {"nextHopIpAddress", "10.0.9.4"}}}}}}}}});
   for (auto& s : resource(doc, "vnet-hub")["properties"]["subnets"]) {
     if (s["name"] == "web") s["properties"]["routeTable"] = {{"id", rt}};
+  }
+  return load_json(doc);
+}
+
+/// The app-gateway-waf estate with an Azure Firewall `fw-web` (10.0.4.4, AzureFirewallSubnet 10.0.4.0/26 added to
+/// vnet-hub) between the gateway subnet and `web`: `appgw` routes 10.0.3.0/24 and `web` routes 10.0.2.0/24 to it, so
+/// both directions cross it. Its policy: `deny-web-2` denies 8080 to 10.0.3.5 (vm-web-2); `allow-half` allows 8080
+/// from the lower half of the gateway subnet (10.0.2.0/25) to `web`; nothing else (default deny).
+model::Model gateway_backend_firewalled() {
+  auto doc = example_json("app-gateway-waf");
+  const std::string rg = "/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg-edge/providers/"
+                         "Microsoft.Network/";
+  auto& vnet = resource(doc, "vnet-hub");
+  vnet["properties"]["subnets"].push_back({{"id", rg + "virtualNetworks/vnet-hub/subnets/AzureFirewallSubnet"},
+                                           {"name", "AzureFirewallSubnet"},
+                                           {"properties", {{"addressPrefix", "10.0.4.0/26"}}}});
+  auto route_table = [&](const std::string& name, const std::string& prefix) {
+    doc["value"].push_back(
+        {{"id", rg + "routeTables/" + name},
+         {"name", name},
+         {"type", "Microsoft.Network/routeTables"},
+         {"location", "westeurope"},
+         {"properties",
+          {{"routes",
+            {{{"name", "to-fw"},
+              {"properties",
+               {{"addressPrefix", prefix}, {"nextHopType", "VirtualAppliance"}, {"nextHopIpAddress", "10.0.4.4"}}}}}}}}});
+  };
+  route_table("rt-appgw", "10.0.3.0/24");
+  route_table("rt-web", "10.0.2.0/24");
+  for (auto& sub : resource(doc, "vnet-hub")["properties"]["subnets"]) {
+    if (sub["name"] == "appgw") sub["properties"]["routeTable"] = {{"id", rg + "routeTables/rt-appgw"}};
+    if (sub["name"] == "web") sub["properties"]["routeTable"] = {{"id", rg + "routeTables/rt-web"}};
+  }
+  auto network_rule = [](const std::string& name, const std::string& source, const std::string& destination) {
+    return nlohmann::json{{"ruleType", "NetworkRule"},       {"name", name},
+                          {"ipProtocols", {"TCP"}},          {"sourceAddresses", {source}},
+                          {"destinationAddresses", {destination}}, {"destinationPorts", {"8080"}}};
+  };
+  doc["value"].push_back({{"id", rg + "firewallPolicies/policy-web"},
+                          {"name", "policy-web"},
+                          {"type", "Microsoft.Network/firewallPolicies"},
+                          {"location", "westeurope"},
+                          {"properties", nlohmann::json::object()}});
+  doc["value"].push_back(
+      {{"id", rg + "firewallPolicies/policy-web/ruleCollectionGroups/rcg"},
+       {"name", "rcg"},
+       {"type", "Microsoft.Network/firewallPolicies/ruleCollectionGroups"},
+       {"properties",
+        {{"priority", 200},
+         {"ruleCollections",
+          {{{"ruleCollectionType", "FirewallPolicyFilterRuleCollection"}, {"name", "deny-web-2"}, {"priority", 100},
+            {"action", {{"type", "Deny"}}}, {"rules", {network_rule("no-vm-web-2", "*", "10.0.3.5")}}},
+           {{"ruleCollectionType", "FirewallPolicyFilterRuleCollection"}, {"name", "allow-half"}, {"priority", 200},
+            {"action", {{"type", "Allow"}}}, {"rules", {network_rule("low-half", "10.0.2.0/25", "10.0.3.0/24")}}}}}}}});
+  doc["value"].push_back(
+      {{"id", rg + "azureFirewalls/fw-web"},
+       {"name", "fw-web"},
+       {"type", "Microsoft.Network/azureFirewalls"},
+       {"location", "westeurope"},
+       {"properties",
+        {{"sku", {{"name", "AZFW_VNet"}, {"tier", "Standard"}}},
+         {"firewallPolicy", {{"id", rg + "firewallPolicies/policy-web"}}},
+         {"ipConfigurations",
+          {{{"name", "ipc"},
+            {"properties",
+             {{"privateIPAddress", "10.0.4.4"},
+              {"subnet", {{"id", rg + "virtualNetworks/vnet-hub/subnets/AzureFirewallSubnet"}}}}}}}}}}});
+  return load_json(doc);
+}
+
+/// examples/vwan-secured-hub-dnat with an application gateway `agw` in a new subnet `agw` (10.1.2.0/24) of
+/// vnet-spoke1, public IP 20.90.2.2, listener `l` on 80 -> pool 10.2.1.4 (nic-vm2, in vnet-spoke2) on 443. The spokes
+/// are not peered: the hub joins them, and routing intent for private traffic sends both directions through
+/// fw-hub (10.100.0.132). With `allow`, policy-hub gains a network rule `agw-to-vm2` (443 from 10.1.2.0/24 to
+/// 10.2.1.4); without it the policy has DNAT rules only: default deny.
+model::Model gateway_across_hub(bool allow) {
+  auto doc = example_json("vwan-secured-hub-dnat");
+  const std::string rg = "/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg-vwan/providers/"
+                         "Microsoft.Network/";
+  const std::string gw = rg + "applicationGateways/agw";
+  const std::string subnet = rg + "virtualNetworks/vnet-spoke1/subnets/agw";
+  auto ref = [](const std::string& id) { return nlohmann::json{{"id", id}}; };
+  resource(doc, "vnet-spoke1")["properties"]["subnets"].push_back(
+      {{"id", subnet}, {"name", "agw"}, {"properties", {{"addressPrefix", "10.1.2.0/24"}}}});
+  doc["value"].push_back({{"id", rg + "publicIPAddresses/pip-agw"},
+                          {"name", "pip-agw"},
+                          {"type", "Microsoft.Network/publicIPAddresses"},
+                          {"location", "westeurope"},
+                          {"sku", {{"name", "Standard"}}},
+                          {"properties", {{"ipAddress", "20.90.2.2"}, {"publicIPAllocationMethod", "Static"}}}});
+  doc["value"].push_back(
+      {{"id", gw},
+       {"name", "agw"},
+       {"type", "Microsoft.Network/applicationGateways"},
+       {"location", "westeurope"},
+       {"properties",
+        {{"sku", {{"name", "Standard_v2"}, {"tier", "Standard_v2"}}},
+         {"gatewayIPConfigurations", {{{"name", "gwip"}, {"properties", {{"subnet", ref(subnet)}}}}}},
+         {"frontendIPConfigurations",
+          {{{"id", gw + "/frontendIPConfigurations/fe"},
+            {"name", "fe"},
+            {"properties", {{"publicIPAddress", ref(rg + "publicIPAddresses/pip-agw")}}}}}},
+         {"frontendPorts", {{{"id", gw + "/frontendPorts/p80"}, {"name", "p80"}, {"properties", {{"port", 80}}}}}},
+         {"httpListeners",
+          {{{"id", gw + "/httpListeners/l"},
+            {"name", "l"},
+            {"properties",
+             {{"frontendIPConfiguration", ref(gw + "/frontendIPConfigurations/fe")},
+              {"frontendPort", ref(gw + "/frontendPorts/p80")},
+              {"protocol", "Http"}}}}}},
+         {"backendAddressPools",
+          {{{"id", gw + "/backendAddressPools/pool"},
+            {"name", "pool"},
+            {"properties", {{"backendAddresses", {{{"ipAddress", "10.2.1.4"}}}}}}}}},
+         {"backendHttpSettingsCollection",
+          {{{"id", gw + "/backendHttpSettingsCollection/s"},
+            {"name", "s"},
+            {"properties", {{"port", 443}, {"protocol", "Https"}}}}}},
+         {"requestRoutingRules",
+          {{{"name", "r"},
+            {"properties",
+             {{"ruleType", "Basic"},
+              {"priority", 100},
+              {"httpListener", ref(gw + "/httpListeners/l")},
+              {"backendAddressPool", ref(gw + "/backendAddressPools/pool")},
+              {"backendHttpSettings", ref(gw + "/backendHttpSettingsCollection/s")}}}}}}}}});
+  if (allow) {
+    doc["value"].push_back(
+        {{"id", rg + "firewallPolicies/policy-hub/ruleCollectionGroups/net"},
+         {"name", "net"},
+         {"type", "Microsoft.Network/firewallPolicies/ruleCollectionGroups"},
+         {"properties",
+          {{"priority", 300},
+           {"ruleCollections",
+            {{{"ruleCollectionType", "FirewallPolicyFilterRuleCollection"},
+              {"name", "spokes"},
+              {"priority", 100},
+              {"action", {{"type", "Allow"}}},
+              {"rules",
+               {{{"ruleType", "NetworkRule"},
+                 {"name", "agw-to-vm2"},
+                 {"ipProtocols", {"TCP"}},
+                 {"sourceAddresses", {"10.1.2.0/24"}},
+                 {"destinationAddresses", {"10.2.1.4"}},
+                 {"destinationPorts", {"443"}}}}}}}}}}});
   }
   return load_json(doc);
 }
@@ -1063,6 +1253,7 @@ bool any_path_rules_match(const solver::Exposure& e, const FlowTrace& t) {
     if (behind && (h.kind == solver::Hop::Kind::kNsg || h.kind == solver::Hop::Kind::kNoNsg)) {
       want.emplace_back(h.kind == solver::Hop::Kind::kNsg ? h.resource : -2, h.rule);
     }
+    if (behind && h.kind == solver::Hop::Kind::kFirewall) want.emplace_back(-3 - h.resource, h.rule);
   }
   behind = false;
   for (const auto& h : t.hops) {
@@ -1070,6 +1261,7 @@ bool any_path_rules_match(const solver::Exposure& e, const FlowTrace& t) {
     if (behind && (h.kind == TraceHop::Kind::kNsg || h.kind == TraceHop::Kind::kNoNsg)) {
       got.emplace_back(h.kind == TraceHop::Kind::kNsg ? h.resource : -2, h.rule);
     }
+    if (behind && h.kind == TraceHop::Kind::kFirewall) got.emplace_back(-3 - h.resource, h.rule);
   }
   return want == got;
 }
@@ -1215,6 +1407,45 @@ TEST_CASE("explain agrees with analyze through application gateways", "[solver][
   CHECK(allowed > 0);
   CHECK(denied > 0);
   CHECK(broken > 0);
+  // A firewall between the gateway and its backends (both ways): its rules decide, by share of the gateway subnet.
+  int fw_allowed = 0;
+  int fw_denied = 0;
+  int fw_broken = 0;
+  const auto firewalled = gateway_backend_firewalled();
+  cross_check_gateways(firewalled, rng, 300, fw_allowed, fw_denied, fw_broken);
+  CHECK(fw_allowed > 0);
+  CHECK(fw_denied > 0);
+  CHECK(fw_broken == 0);
+  // The probes met the firewall: allowed by low-half (vm-web-1), denied by no-vm-web-2 (vm-web-2).
+  auto q = query("81.2.69.200", "20.50.0.20", 443);
+  auto t = solver::explain(firewalled, q);
+  CHECK(hops(firewalled, t)[6] == "firewall(network) pass fw-web/low-half");
+  CHECK(t.allowed);
+  q.backend = "vm-web-2";
+  t = solver::explain(firewalled, q);
+  CHECK(hops(firewalled, t)[6] == "firewall(network) stop fw-web/no-vm-web-2");
+  CHECK_FALSE(t.allowed);
+
+  // Across a Virtual WAN hub whose routing intent sends spoke-to-spoke traffic through the hub's firewall.
+  const auto denied_hub = gateway_across_hub(false);
+  const auto allowed_hub = gateway_across_hub(true);
+  cross_check_gateways(denied_hub, rng, 100, fw_allowed, fw_denied, fw_broken);
+  cross_check_gateways(allowed_hub, rng, 100, fw_allowed, fw_denied, fw_broken);
+  CHECK(fw_broken == 0);
+  t = solver::explain(denied_hub, query("81.2.69.200", "agw", 80));
+  CHECK(hops(denied_hub, t) == std::vector<std::string>{"source pass", "entry pass pip-agw", "no-nsg(gateway-subnet) pass",
+                                                        "application-gateway(listener) pass",
+                                                        "application-gateway(routing) pass", "route(forward) pass system",
+                                                        "firewall(default) stop fw-hub",
+                                                        "nsg(subnet) pass nsg-spoke2/allow-https (unreached)",
+                                                        "no-nsg(nic) pass (unreached)",
+                                                        "route(return) pass system (unreached)"});
+  CHECK(t.reason == "denied at firewall (default): no rule matched: default deny (no network or application rule of "
+                    "firewall 'fw-hub' takes tcp from 10.1.2.0/24 to 10.2.1.4 port 443); the routes send the connection "
+                    "and its replies through firewall 'fw-hub' (10.100.0.132)");
+  t = solver::explain(allowed_hub, query("81.2.69.200", "agw", 80));
+  CHECK(hops(allowed_hub, t)[6] == "firewall(network) pass fw-hub/agw-to-vm2");
+  CHECK(t.allowed);
 }
 
 TEST_CASE("explain agrees with analyze through PaaS public endpoints", "[solver][explain][paas]") {
@@ -1224,6 +1455,99 @@ TEST_CASE("explain agrees with analyze through PaaS public endpoints", "[solver]
   cross_check_paas(load_example("paas-private-link"), rng, 400, allowed, denied);
   CHECK(allowed > 0);
   CHECK(denied > 0);
+}
+
+TEST_CASE("explain: flows to a secured virtual hub firewall's public address, hop by hop",
+          "[solver][explain][firewall][virtual-wan]") {
+  // examples/vwan-secured-hub-dnat/README.md, by hand: fw-hub's hub address 20.50.0.1 (not a public IP resource);
+  // ssh-vm1 takes TCP 2222 from 52.10.0.0/16 to 10.1.1.4:22; the spoke's NSG sees the hub prefix 10.100.0.0/23
+  // (VirtualNetwork); the reply to the hub address 10.100.0.132 takes the hub's own route back.
+  const auto m = load_example("vwan-secured-hub-dnat");
+  auto t = solver::explain(m, query("52.10.1.1", "20.50.0.1", 2222));
+  REQUIRE(t.status == FlowTrace::Status::kOk);
+  CHECK(hops(m, t) == std::vector<std::string>{"source pass", "entry pass", "firewall pass fw-hub/ssh-vm1",
+                                               "route(forward) pass system", "nsg(subnet) pass nsg-spoke1/allow-ssh-vnet",
+                                               "no-nsg(nic) pass", "route(return) pass system"});
+  CHECK(t.public_ip == -1);
+  REQUIRE(t.entry_address);
+  CHECK(t.entry_address->to_string() == "20.50.0.1");
+  CHECK(t.hops[1].reason == "20.50.0.1 is a public address of firewall 'fw-hub' of secured virtual hub 'hub-weu' "
+                            "(hubIPAddresses: not a public IP resource)");
+  CHECK(t.hops[2].reason == "DNAT rule 'ssh-vm1', collection 'inbound' (priority 100) of group "
+                            "'DefaultDnatRuleCollectionGroup' in policy 'policy-hub' translates 20.50.0.1:2222 to "
+                            "10.1.1.4:22; the source becomes the firewall's own address (SNAT)");
+  CHECK(t.hops[3].reason == "the firewall reaches 10.1.1.4 by route 10.1.1.4/32 -> VNetPeering learned from virtual hub "
+                            "'hub-weu' (connected virtual network)");
+  CHECK_THAT(t.hops[4].reason, Catch::EndsWith("(the source is the firewall's SNAT address in 10.100.0.0/23)"));
+  CHECK(t.hops[6].reason == "the reply to the firewall's address 10.100.0.132 takes route 10.100.0.0/23 -> "
+                            "VNetPeering learned from virtual hub 'hub-weu' (hub address space): it returns to the "
+                            "firewall");
+  CHECK(t.allowed);
+  CHECK(t.reason == "allowed: tcp 52.10.1.1 -> 20.50.0.1:2222 reaches ip configuration 'ipconfig1' of NIC 'nic-vm1' "
+                    "(10.1.1.4) on port 22 through firewall 'fw-hub' (DNAT rule 'ssh-vm1'), and replies return");
+  // The firewall by name means its (only) public address.
+  CHECK(solver::explain(m, query("52.10.1.1", "fw-hub", 2222)).allowed);
+
+  // Outside 52.10.0.0/16, and a port no DNAT rule takes: the firewall drops the packet.
+  t = solver::explain(m, query("81.2.69.200", "fw-hub", 2222));
+  CHECK_FALSE(t.allowed);
+  CHECK(t.stopped_at == 2);
+  CHECK(t.nic == -1);
+  CHECK(t.reason == "denied at firewall: no DNAT rule of firewall 'fw-hub' takes tcp 81.2.69.200 port 2222: the "
+                    "firewall drops it (network and application rules never admit inbound traffic to the firewall's "
+                    "own addresses)");
+  t = solver::explain(m, query("52.10.1.1", "20.50.0.1", 80));
+  CHECK(t.stopped_at == 2);
+
+  // web-vm2: spoke2's route to the hub prefix goes to an appliance: broken at the reply.
+  t = solver::explain(m, query("81.2.69.200", "20.50.0.1", 8443));
+  CHECK_FALSE(t.allowed);
+  CHECK(t.broken);
+  CHECK(t.reason == "broken at route (return): asymmetric routing: the reply to the firewall's address 10.100.0.132 "
+                    "takes route 'hub-via-nva' (10.100.0.0/23 -> VirtualAppliance 10.2.0.100) of route table "
+                    "'rt-spoke2', not the firewall instance directly, so the connection fails");
+  // rdp-vm3: spoke3 is not connected to the hub: broken on the way there.
+  t = solver::explain(m, query("81.2.69.200", "20.50.0.1", 3389));
+  CHECK(t.broken);
+  CHECK(t.reason == "broken at route (forward): firewall 'fw-hub' of virtual hub 'hub-weu' cannot reach 10.3.1.4: its "
+                    "virtual network is not connected to a hub of the virtual WAN");
+
+  // An NSG rule denying the hub prefix on 22 before allow-ssh-vnet stops the DNAT'ed flow at the spoke's subnet.
+  auto doc = example_json("vwan-secured-hub-dnat");
+  auto& rules = resource(doc, "nsg-spoke1")["properties"]["securityRules"];
+  for (auto& r : rules) {
+    if (r["name"] == "allow-ssh-vnet") r["properties"]["priority"] = 105;
+  }
+  rules.push_back(
+      {{"name", "deny-hub"},
+       {"properties",
+        {{"priority", 100}, {"direction", "Inbound"}, {"access", "Deny"}, {"protocol", "Tcp"},
+         {"sourceAddressPrefix", "10.100.0.0/23"}, {"sourcePortRange", "*"}, {"destinationAddressPrefix", "*"},
+         {"destinationPortRange", "22"}}}});
+  const auto denied = load_json(doc);
+  t = solver::explain(denied, query("52.10.1.1", "20.50.0.1", 2222));
+  CHECK_FALSE(t.allowed);
+  CHECK_FALSE(t.broken);
+  CHECK(hops(denied, t)[4] == "nsg(subnet) stop nsg-spoke1/deny-hub");
+  CHECK_THAT(t.reason, Catch::StartsWith("denied at nsg (subnet): deny-hub (100, deny): source '10.100.0.0/23'"));
+  CHECK(solver::analyze(denied).exposures.size() == 3);  // the firewall's own three only
+
+  // Two hub addresses: the firewall's name is ambiguous (the candidates are the addresses), and ssh-vm1 names
+  // 20.50.0.1 only, so the second address drops 2222.
+  doc = example_json("vwan-secured-hub-dnat");
+  auto& hub_ips = resource(doc, "fw-hub")["properties"]["hubIPAddresses"]["publicIPs"];
+  hub_ips["addresses"].push_back({{"address", "20.50.0.2"}});
+  hub_ips["count"] = 2;
+  const auto two = load_json(doc);
+  t = solver::explain(two, query("52.10.1.1", "fw-hub", 2222));
+  CHECK(t.status == FlowTrace::Status::kAmbiguousTarget);
+  CHECK(t.candidates == std::vector<std::string>{"20.50.0.1 (firewall 'fw-hub')", "20.50.0.2 (firewall 'fw-hub')"});
+  t = solver::explain(two, query("52.10.1.1", "20.50.0.2", 2222));
+  REQUIRE(t.status == FlowTrace::Status::kOk);
+  CHECK(t.stopped_at == 2);
+  CHECK(t.firewall_rule == -1);
+  t = solver::explain(two, query("52.10.1.1", "20.50.0.1", 2222));
+  CHECK(t.allowed);
 }
 
 }  // namespace exposim::testing

@@ -15,6 +15,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "cli/explain_report.h"
 #include "cli/report.h"
 #include "importers/azure/resource_importer.h"
 #include "model/validate.h"
@@ -1247,4 +1248,157 @@ TEST_CASE("application gateway: through a firewall one way only, the backend is 
     }
     CHECK(gateway_broken == 4);  // two NICs, two listeners
   }
+}
+
+// ---- explain through an Azure Firewall between the gateway and its backends ----
+
+namespace {
+
+solver::FlowTrace explain_gateway(const model::Model& m, std::uint16_t port, const std::string& backend) {
+  solver::FlowQuery q;
+  q.source = *model::IpAddress::parse("52.1.1.1");
+  q.target = "pip-agw";
+  q.destination_port = port;
+  q.backend = backend;
+  return solver::explain(m, q);
+}
+
+/// A trace hop, briefly: kind(scope) pass|stop and the firewall rule, NSG rule or route that decided.
+std::vector<std::string> trace_text(const model::Model& m, const solver::FlowTrace& t) {
+  using TK = solver::TraceHop::Kind;
+  std::vector<std::string> out;
+  for (const auto& h : t.hops) {
+    std::string s = std::string(solver::to_string(h.kind)) + (*h.scope ? std::string("(") + h.scope + ")" : "") +
+                    (h.passes ? " pass" : " stop");
+    if (h.kind == TK::kFirewall) {
+      s += " " + m.firewalls[h.resource].name;
+      if (h.rule >= 0) {
+        const auto& at = m.firewalls[h.resource].order[h.rule];
+        const auto& c = m.firewall_policies[at.policy].groups[at.group].collections[at.collection];
+        s += "/" + c.name + "/" + c.rules[at.rule].name;
+      }
+    } else if (h.kind == TK::kNsg && h.resource >= 0) {
+      s += " " + m.nsgs[h.resource].name + "/" + m.nsgs[h.resource].rules[h.rule].name;
+    } else if (h.kind == TK::kRoute) {
+      s += h.route_table >= 0 ? " " + m.route_tables[h.route_table].routes[h.route].name : " system";
+    }
+    out.push_back(s);
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("explain: a gateway backend leg through an Azure Firewall shows the rule that decides it",
+          "[solver][explain][application-gateway][firewall]") {
+  // Worked out by hand: the gateway subnet routes the spoke (10.1.0.0/16) to 10.0.3.4 and `apps` routes the hub
+  // (10.0.0.0/16) to 10.0.3.4, so the connection and its replies cross firewall `fw` (symmetric). Its only
+  // collection allows 8080 from the gateway subnet to `apps`: listener l (80 -> 8080) passes by agw-8080;
+  // listener l-443 (443 -> 8443) matches no network or application rule: default deny.
+  const auto r = run(gateway_through_firewall(json::array(
+      {network_collection("allow-agw", 200, "Allow", {{"agw-8080", "10.0.2.0/24", "10.1.0.0/24", {"8080"}}})})).resources);
+  REQUIRE_FALSE(r.diags.has_errors());
+  const std::string crossing =
+      "the routes send the connection and its replies through firewall 'fw' (10.0.3.4)";
+
+  auto t = explain_gateway(r.m, 80, "nic-app");
+  REQUIRE(t.status == solver::FlowTrace::Status::kOk);
+  CHECK(trace_text(r.m, t) == std::vector<std::string>{
+                                  "source pass",
+                                  "entry pass",
+                                  "no-nsg(gateway-subnet) pass",
+                                  "application-gateway(listener) pass",
+                                  "application-gateway(routing) pass",
+                                  "route(forward) pass via-10.0.3.4",
+                                  "firewall(network) pass fw/allow-agw/agw-8080",
+                                  "no-nsg(subnet) pass",
+                                  "no-nsg(nic) pass",
+                                  "route(return) pass via-10.0.3.4",
+                              });
+  CHECK(t.hops[6].reason == "network rule 'agw-8080', collection 'allow-agw' (priority 200) of group 'rcg' in policy "
+                            "'policy' allows tcp from 10.0.2.0/24 to 10.1.0.4 port 8080; " + crossing);
+  CHECK(t.hops[5].reason == "application gateway 'agw' reaches 10.1.0.4 by route 'via-10.0.3.4' (10.1.0.0/16 -> "
+                            "VirtualAppliance 10.0.3.4) of route table 'rt-agw'");
+  CHECK(t.allowed);
+  CHECK(t.reason == "allowed: tcp 52.1.1.1:49152 -> 20.0.0.20:80 passes listener 'l' of application gateway 'agw', "
+                    "which connects to nic-app (10.1.0.4) on port 8080 (rule 'r-l', pool 'pool') through firewall "
+                    "'fw' (network rule 'agw-8080'), and replies return");
+
+  std::ostringstream out;
+  cli::write_explain_json(out, r.m, t, {});
+  auto j = json::parse(out.str());
+  CHECK(j["hops"][6]["hop"] == "firewall");
+  CHECK(j["hops"][6]["scope"] == "network");
+  CHECK(j["hops"][6]["name"] == "fw");
+  CHECK(j["hops"][6]["rule"]["name"] == "agw-8080");
+  CHECK(j["hops"][6]["rule"]["collection"] == "allow-agw");
+
+  t = explain_gateway(r.m, 443, "nic-app");
+  REQUIRE(t.status == solver::FlowTrace::Status::kOk);
+  CHECK(trace_text(r.m, t)[6] == "firewall(default) stop fw");
+  out.str("");
+  cli::write_explain_json(out, r.m, t, {});
+  j = json::parse(out.str());
+  CHECK(j["hops"][6]["scope"] == "default");
+  CHECK(j["hops"][6]["rule"].is_null());
+  CHECK(j["verdict"]["hop"] == "firewall");
+  CHECK(j["verdict"]["scope"] == "default");
+  CHECK_FALSE(t.allowed);
+  CHECK_FALSE(t.broken);
+  CHECK(t.stopped_at == 6);
+  CHECK(t.reason == "denied at firewall (default): no rule matched: default deny (no network or application rule of "
+                    "firewall 'fw' takes tcp from 10.0.2.0/24 to 10.1.0.4 port 8443); " + crossing);
+  // The hops after the stop are still evaluated: no NSG on the backend, and the routes are symmetric.
+  CHECK(trace_text(r.m, t)[9] == "route(return) pass via-10.0.3.4");
+
+  SECTION("a deny rule before the allow decides its share") {
+    const auto d = run(gateway_through_firewall(json::array(
+        {network_collection("deny-app", 100, "Deny", {{"no-app", "*", "10.1.0.4", {"8080"}}}),
+         network_collection("allow-all", 200, "Allow",
+                            {{"agw", "10.0.2.0/24", "10.1.0.0/24", {"8080", "8443"}}})})).resources);
+    REQUIRE_FALSE(d.diags.has_errors());
+    auto u = explain_gateway(d.m, 80, "nic-app");
+    CHECK(trace_text(d.m, u)[6] == "firewall(network) stop fw/deny-app/no-app");
+    CHECK(u.reason == "denied at firewall (network): network rule 'no-app', collection 'deny-app' (priority 100) of "
+                      "group 'rcg' in policy 'policy' denies tcp from 10.0.2.0/24 to 10.1.0.4 port 8080; " + crossing);
+    u = explain_gateway(d.m, 80, "nic-2");  // 10.1.0.5: deny-app does not name it
+    CHECK(trace_text(d.m, u)[6] == "firewall(network) pass fw/allow-all/agw");
+    CHECK(u.allowed);
+  }
+}
+
+TEST_CASE("explain: the backend's NSGs see only the gateway addresses the firewall lets through",
+          "[solver][explain][application-gateway][firewall]") {
+  // As in "the firewall restricts a backend ...": the firewall allows 8443 from 10.0.2.0/25 only; nic-2's NSG
+  // admits the upper half 10.0.2.128/25 only, then denies everything: nic-2 is not reached, nic-app is.
+  Estate e = gateway_through_firewall(
+      json::array({network_collection("half", 200, "Allow", {{"low-half", "10.0.2.0/25", "10.1.0.0/24", {"8443"}}})}),
+      "nsg-upper");
+  e.nsg("nsg-upper", {{"upper", 100, "Allow", "10.0.2.128/25", "8080-8443"}, {"deny", 200, "Deny", "*", "*"}});
+  const auto r = run(e.resources);
+  REQUIRE_FALSE(r.diags.has_errors());
+  auto t = explain_gateway(r.m, 443, "nic-2");
+  REQUIRE(t.status == solver::FlowTrace::Status::kOk);
+  CHECK(trace_text(r.m, t) == std::vector<std::string>{
+                                  "source pass",
+                                  "entry pass",
+                                  "no-nsg(gateway-subnet) pass",
+                                  "application-gateway(listener) pass",
+                                  "application-gateway(routing) pass",
+                                  "route(forward) pass via-10.0.3.4",
+                                  "firewall(network) pass fw/half/low-half",
+                                  "no-nsg(subnet) pass",
+                                  "nsg(nic) stop nsg-upper/deny",
+                                  "route(return) pass via-10.0.3.4",
+                              });
+  CHECK(t.hops[6].reason == "network rule 'low-half', collection 'half' (priority 200) of group 'rcg' in policy "
+                            "'policy' allows tcp from 10.0.2.0/25 to 10.1.0.5 port 8443; the routes send the connection "
+                            "and its replies through firewall 'fw' (10.0.3.4)");
+  CHECK(t.reason == "denied at nsg (nic): deny (200, deny): source '*' matches 10.0.2.0/25 (the gateway subnet's "
+                    "addresses the firewall lets through, 10.0.2.0/25), port 8443 in '*', protocol '*' covers tcp");
+  t = explain_gateway(r.m, 443, "nic-app");
+  CHECK(t.allowed);
+  // 80 -> 8080: no rule, default deny, for both backends.
+  t = explain_gateway(r.m, 80, "nic-2");
+  CHECK(trace_text(r.m, t)[6] == "firewall(default) stop fw");
 }
