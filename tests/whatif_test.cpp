@@ -998,7 +998,8 @@ namespace exposim::testing {
 namespace {
 
 const std::string kExamples = std::string(EXPOSIM_SOURCE_DIR) + "/examples/";
-const std::vector<std::string> kHubAndSpoke = {kExamples + "hub-and-spoke/hub.json", kExamples + "hub-and-spoke/spokes.json",
+const std::vector<std::string> kHubAndSpoke = {kExamples + "hub-and-spoke/hub.json",
+                                               kExamples + "hub-and-spoke/spokes.json",
                                                kExamples + "hub-and-spoke/firewall.json"};
 const std::vector<std::string> kAppGateway = {kExamples + "app-gateway-waf/estate.json"};
 const std::vector<std::string> kWebBehindLb = {kExamples + "web-behind-lb/estate.json"};
@@ -1029,8 +1030,9 @@ void solve(WhatifRun& r) {
 /// `r` with public IP `name` changed by `edit` in the after model (a change to that resource alone).
 template <typename Edit>
 void change_public_ip(WhatifRun& r, const std::string& name, Edit edit) {
-  auto it = std::find_if(r.after.public_ips.begin(), r.after.public_ips.end(), [&](const auto& p) { return p.name == name; });
-  REQUIRE(it != r.after.public_ips.end());
+  auto& pips = r.after.public_ips;
+  auto it = std::find_if(pips.begin(), pips.end(), [&](const auto& p) { return p.name == name; });
+  REQUIRE(it != pips.end());
   edit(*it);
   r.changed = {model::Changed{model::ResourceKind::kPublicIp, it->key}};
   solve(r);
