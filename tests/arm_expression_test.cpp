@@ -464,7 +464,7 @@ TEST_CASE("Variables are lazy, memoised, case-insensitive, and cycles are report
   CHECK(r.error->expression == "[toLower(1)]");
 }
 
-TEST_CASE("Parameter defaults are expressions evaluated lazily; given values win", "[arm]") {
+TEST_CASE("Parameter defaults are expressions evaluated lazily, given values win", "[arm]") {
   Context c;
   c.location = "westeurope";
   c.parameters = Json::parse(R"({"Prefix": "given"})");

@@ -51,7 +51,7 @@ const model::Diagnostic* find(const model::Diagnostics& d, const std::string& co
   return nullptr;
 }
 
-TEST_CASE("arm template: parameters from defaults, files and overrides; a required one without value",
+TEST_CASE("arm template: parameters from defaults, files and overrides, a required one without value",
           "[arm-template]") {
   const json tmpl = {{"$schema", kSchema},
                      {"parameters",

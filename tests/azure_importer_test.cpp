@@ -1057,7 +1057,7 @@ TEST_CASE("azure: a load balancer with inline children, keys in other casings", 
   CHECK(lb.nat_rules[1].backend_pool.id == kLbKey + "/backendaddresspools/pool");
 }
 
-TEST_CASE("azure: a load balancer without sku is Basic; NIC pool and NAT memberships", "[azure]") {
+TEST_CASE("azure: a load balancer without sku is Basic, NIC pool and NAT memberships", "[azure]") {
   const std::string nic = kSub + "/networkInterfaces/n1";
   Result r = import(fmt::format(R"([{{"id": "{0}", "type": "Microsoft.Network/loadBalancers", "properties": {{}}}},
       {{"id": "{1}", "type": "Microsoft.Network/networkInterfaces", "properties": {{"ipConfigurations": [

@@ -273,7 +273,7 @@ TEST_CASE("flow assertions use explain: allowed and denied, passing and failing"
   CHECK_FALSE(unknown.results[0].passed);
 }
 
-TEST_CASE("selectors: name and id globs, tags, subnet, vnet, type; fields combine with AND", "[check]") {
+TEST_CASE("selectors: name and id globs, tags, subnet, vnet, type, fields combine with AND", "[check]") {
   const auto m = estate();
   auto count = [&](const std::string& select) {
     model::Diagnostics diags;
@@ -312,7 +312,7 @@ TEST_CASE("selectors: name and id globs, tags, subnet, vnet, type; fields combin
   CHECK(check::glob_match("*a*a*a*a*a*b", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaab"));
 }
 
-TEST_CASE("resource tags are imported for selectors; a tag that is not a string is a warning", "[check]") {
+TEST_CASE("resource tags are imported for selectors, a tag that is not a string is a warning", "[check]") {
   model::Model m;
   model::Diagnostics diags;
   importers::azure::import_text(

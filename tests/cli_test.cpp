@@ -80,7 +80,7 @@ TEST_CASE("an unreadable or invalid input exits 2 and names the file", "[cli]") 
   fs::remove_all(dir);
 }
 
-TEST_CASE("bad input never overwrites the output file; good input replaces it whole", "[cli]") {
+TEST_CASE("bad input never overwrites the output file, good input replaces it whole", "[cli]") {
   const auto dir = scratch_dir();
   const auto report = dir / "report.json";
   write(report, "previous report\n");
@@ -155,7 +155,7 @@ TEST_CASE("verbose mode (--verbose) says what shape each file has", "[cli]") {
   CHECK_THAT(r.err, Catch::Contains("estate.json: detected value shape (an ARM REST list response)"));
 }
 
-TEST_CASE("explain prints one line per hop, then the verdict; exit 0 whatever the verdict", "[cli]") {
+TEST_CASE("explain prints one line per hop, then the verdict, exit 0 whatever the verdict", "[cli]") {
   const std::vector<std::string> inputs = {
       example("open-management/nics.json"), example("open-management/nsgs.json"),
       example("open-management/public-ips.json"), example("open-management/vms.json"),

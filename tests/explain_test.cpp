@@ -118,7 +118,7 @@ TEST_CASE("explain: RDP to app is allowed by the subnet NSG and denied by deny-r
                                                "configuration 'ipconfigapp' of NIC 'appVMNic' (10.30.1.4)"));
 }
 
-TEST_CASE("explain: SSH to jumpbox is allowed by default-allow-ssh; WinRM to app by allow-winrm and allow-rest",
+TEST_CASE("explain: SSH to jumpbox is allowed by default-allow-ssh, WinRM to app by allow-winrm and allow-rest",
           "[solver][explain]") {
   const auto m = load_example("open-management");
   auto t = solver::explain(m, query("52.10.20.30", "jumpbox", 22));
@@ -248,7 +248,7 @@ TEST_CASE("explain: unknown and ambiguous targets are errors listing the candida
         FlowTrace::Status::kOk);
 }
 
-TEST_CASE("explain: through lb-web, rule https to 8443 is allowed by allow-app; http 80 is denied", "[solver][explain]") {
+TEST_CASE("explain: through lb-web, rule https to 8443 is allowed by allow-app, http 80 is denied", "[solver][explain]") {
   const auto m = load_example("web-behind-lb");
   auto t = solver::explain(m, query("52.10.20.30", "20.71.8.10", 443));
   REQUIRE(t.status == FlowTrace::Status::kOk);
@@ -1202,7 +1202,7 @@ TEST_CASE("explain: Bastion's own 443, and sessions through it by SKU port rules
   CHECK(hops(m, t)[4] == "route(forward) stop system");
 }
 
-TEST_CASE("explain: PaaS public endpoints by publicNetworkAccess and IP rules; private endpoints", "[solver][explain][paas]") {
+TEST_CASE("explain: PaaS public endpoints by publicNetworkAccess and IP rules, private endpoints", "[solver][explain][paas]") {
   const auto m = load_example("paas-private-link");
   // stlogs: Enabled, default Deny, IP rule 52.10.0.0/16; serves 443 and 445.
   auto t = solver::explain(m, query("52.10.1.1", "stlogs", 443));

@@ -130,7 +130,7 @@ TEST_CASE("rule order is by priority, not by position in the input", "[solver][s
   CHECK(analyze(b).empty());
 }
 
-TEST_CASE("a subnet deny wins over a NIC allow; a NIC deny wins over a subnet allow", "[solver][scenario]") {
+TEST_CASE("a subnet deny wins over a NIC allow, a NIC deny wins over a subnet allow", "[solver][scenario]") {
   EstateBuilder b;
   b.vnet("v", {"10.0.0.0/16"})
       .nsg("subnet-deny", {{"deny-rdp", 100, kDeny, tcp(), {"*"}, {"3389"}}, {"allow-web", 110, kAllow, tcp(), {"*"}, {"443"}}})

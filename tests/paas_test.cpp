@@ -222,7 +222,7 @@ TEST_CASE("paas: SQL firewall rules are child resources, in this file or another
   CHECK(rules[1].addresses.empty());
 }
 
-TEST_CASE("paas: App Service restrictions are sorted by priority; implicit deny when any exist", "[azure]") {
+TEST_CASE("paas: App Service restrictions are sorted by priority, implicit deny when any exist", "[azure]") {
   auto r = import_and_validate(list({resource("Microsoft.Web/sites", "app1", R"({"httpsOnly": true,
       "siteConfig": {"ipSecurityRestrictions": [
         {"ipAddress": "52.40.0.0/16", "action": "Allow", "priority": 200, "name": "b"},

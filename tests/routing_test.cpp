@@ -100,7 +100,7 @@ TEST_CASE("routing: a VNet whose space is inside a reserved range keeps its own 
   CHECK(choose_route(m, 0, ip("192.168.0.1")).next_hop == NextHopType::kNone);
 }
 
-TEST_CASE("peering: both sides, Connected, access allowed; forwarded traffic needs its own flag", "[routing]") {
+TEST_CASE("peering: both sides, Connected, access allowed, forwarded traffic needs its own flag", "[routing]") {
   SECTION("two-sided and connected") {
     auto m = hub_and_spokes().done();
     CHECK(peering_blocks(m, 0, 1).empty());

@@ -224,7 +224,7 @@ TEST_CASE("secured hub: DNAT through the hub firewall's public address reaches a
   }
 }
 
-TEST_CASE("secured hub: hub public addresses are read; a count above the listed addresses is a warning",
+TEST_CASE("secured hub: hub public addresses are read, a count above the listed addresses is a warning",
           "[vwan][firewall][azure]") {
   json e = dnat_estate("10.100.0.0/23");
   e[2]["properties"]["hubIPAddresses"]["publicIPs"]["count"] = 2;

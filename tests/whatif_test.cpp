@@ -290,7 +290,7 @@ TEST_CASE("whatif add-route dropping one range closes it on vm-web", "[whatif]")
   CHECK(flows(d.closed) == std::vector<std::string>{"tcp 443 52.40.1.0/24"});
 }
 
-TEST_CASE("whatif modify-route to 0.0.0.0/0 None closes vm-web; remove-route changes nothing", "[whatif]") {
+TEST_CASE("whatif modify-route to 0.0.0.0/0 None closes vm-web, remove-route changes nothing", "[whatif]") {
   // Replies to every internet source are dropped: the flows become broken (not exposures). The route's prefix
   // also joins subnet web's VirtualNetwork tag, but what AllowVnetInBound admits from the internet is broken too.
   auto r = run_whatif(change_doc(
