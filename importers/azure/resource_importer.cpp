@@ -2869,40 +2869,37 @@ struct Importer::Impl {
     p.threat_intel = read_threat_intel(props, model::ThreatIntelMode::kAlert);
     // The policy lists its groups by id; groups arrive as separate resources. Inline groups with their
     // collections (some exports) are read here.
-    if (auto arr = get_array(props, keys::kRuleCollectionGroups)) {
-      PointerScope s(ptr, arr.key);
-      std::size_t i = 0;
-      for (dom::element e : *arr) {
-        PointerScope item(ptr, i++);
-        dom::object o;
-        if (e.get_object().get(o) != simdjson::SUCCESS) continue;
-        if (!find_field(o, keys::kProperties) && !find_field(o, keys::kRuleCollections)) {  // a reference
-          if (auto id = get_string(o, keys::kId)) p.listed_groups.push_back(Ref{model::canonical_id(*id), -1});
-          continue;
-        }
-        auto ids = child_ids(o, p.id, segments::kRuleCollectionGroupsAsWritten, "rule collection group");
-        if (!ids) continue;
-        if (auto g = read_fw_group(o, std::move(*ids))) p.groups.push_back(std::move(*g));
-      }
-    }
+    read_policy_groups(p, props, keys::kRuleCollectionGroups, keys::kRuleCollections,
+                       segments::kRuleCollectionGroupsAsWritten, "rule collection group",
+                       [&](dom::object o, ChildIds ids) { return read_fw_group(o, std::move(ids)); });
     // Legacy policies (2019-06-01 to 2020-04-01) list `ruleGroups` the same way.
-    if (auto arr = get_array(props, keys::kRuleGroups)) {
-      PointerScope s(ptr, arr.key);
-      std::size_t i = 0;
-      for (dom::element e : *arr) {
-        PointerScope item(ptr, i++);
-        dom::object o;
-        if (e.get_object().get(o) != simdjson::SUCCESS) continue;
-        if (!find_field(o, keys::kProperties) && !find_field(o, keys::kRules)) {  // a reference
-          if (auto id = get_string(o, keys::kId)) p.listed_groups.push_back(Ref{model::canonical_id(*id), -1});
-          continue;
-        }
-        auto ids = child_ids(o, p.id, segments::kRuleGroupsAsWritten, "rule group");
-        if (!ids) continue;
-        if (auto g = read_fw_rule_group(o, std::move(*ids))) p.groups.push_back(std::move(*g));
-      }
-    }
+    read_policy_groups(p, props, keys::kRuleGroups, keys::kRules, segments::kRuleGroupsAsWritten, "rule group",
+                       [&](dom::object o, ChildIds ids) { return read_fw_rule_group(o, std::move(ids)); });
     model.firewall_policies.push_back(std::move(p));
+  }
+
+  /// A policy's list of groups (`key`): an entry with neither properties nor its content (`content_key`) is a
+  /// reference by id, kept in listed_groups; others are inline groups, read by `read`. Entries that are not
+  /// objects are skipped.
+  template <typename Read>
+  void read_policy_groups(model::FirewallPolicy& p, dom::object props, std::string_view key,
+                          std::string_view content_key, std::string_view segment, std::string_view what, Read&& read) {
+    auto arr = get_array(props, key);
+    if (!arr) return;
+    PointerScope s(ptr, arr.key);
+    std::size_t i = 0;
+    for (dom::element e : *arr) {
+      PointerScope item(ptr, i++);
+      dom::object o;
+      if (e.get_object().get(o) != simdjson::SUCCESS) continue;
+      if (!find_field(o, keys::kProperties) && !find_field(o, content_key)) {  // a reference
+        if (auto id = get_string(o, keys::kId)) p.listed_groups.push_back(Ref{model::canonical_id(*id), -1});
+        continue;
+      }
+      auto ids = child_ids(o, p.id, segment, what);
+      if (!ids) continue;
+      if (auto g = read(o, std::move(*ids))) p.groups.push_back(std::move(*g));
+    }
   }
 
   /// A legacy rule group (`firewallPolicies/ruleGroups`, apiVersion 2019-06-01 to 2020-04-01), read into the
