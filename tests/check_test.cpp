@@ -18,6 +18,7 @@
 #include "cli/check_report.h"
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
+#include "cli_support.h"
 #include "importers/azure/resource_importer.h"
 #include "importers/document.h"
 #include "model_builder.h"
@@ -628,34 +629,7 @@ TEST_CASE("SARIF has the required properties of SARIF 2.1.0 and locates findings
 
 namespace {
 
-struct CliResult {
-  int code;
-  std::string out;
-  std::string err;
-};
-
-CliResult run_exposim(const std::vector<std::string>& args) {
-  std::ostringstream out, err;
-  const int code = cli::run(args, out, err);
-  return {code, out.str(), err.str()};
-}
-
-std::string example(const std::string& rel) { return std::string(EXPOSIM_SOURCE_DIR) + "/examples/" + rel; }
-
-fs::path scratch() {
-  fs::path d = fs::temp_directory_path() / ("exposim-check-test-" + std::to_string(::getpid()));
-  fs::create_directories(d);
-  return d;
-}
-
-void write(const fs::path& p, const std::string& text) { std::ofstream(p, std::ios::binary) << text; }
-
-std::string read(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+fs::path scratch() { return scratch_dir("check"); }
 
 std::vector<std::string> example_inputs(const fs::path& dir) {
   std::vector<std::string> files;
@@ -678,9 +652,9 @@ TEST_CASE("check exit codes: 0 all pass, 1 a failure, 2 bad spec or input, 3 usa
     a.insert(a.end(), extra.begin(), extra.end());
     return a;
   };
-  write(dir / "pass.json", R"({"assertions": [{"name": "at most 2", "kind": "max-entry-points", "max": 2}]})");
-  write(dir / "fail.yaml", "assertions:\n  - name: no management\n    kind: no-management-ports\n");
-  write(dir / "bad.json", R"({"assertions": [{"name": "x", "kind": "nope"}]})");
+  write_file(dir / "pass.json", R"({"assertions": [{"name": "at most 2", "kind": "max-entry-points", "max": 2}]})");
+  write_file(dir / "fail.yaml", "assertions:\n  - name: no management\n    kind: no-management-ports\n");
+  write_file(dir / "bad.json", R"({"assertions": [{"name": "x", "kind": "nope"}]})");
 
   auto pass = run_exposim(args({"--spec", (dir / "pass.json").string()}));
   CHECK(pass.code == cli::kExitOk);
@@ -697,8 +671,8 @@ TEST_CASE("check exit codes: 0 all pass, 1 a failure, 2 bad spec or input, 3 usa
                                        "jumpboxNSG/default-allow-ssh (1000)"));
   CHECK_THAT(fail.out, Catch::Contains("app (10.30.1.4): management ports 5985-5986 reachable"));
   CHECK_THAT(fail.out, Catch::EndsWith("1 assertion: 0 passed, 1 failed\n"));
-  CHECK(parse_xml(read(dir / "out.xml")).children.at(0).attributes.at("failures") == "1");
-  const auto sarif = nlohmann::json::parse(read(dir / "out.sarif"));
+  CHECK(parse_xml(read_file(dir / "out.xml")).children.at(0).attributes.at("failures") == "1");
+  const auto sarif = nlohmann::json::parse(read_file(dir / "out.sarif"));
   CHECK(sarif.at("runs")[0].at("results").size() == 3);
   const auto uri = sarif.at("runs")[0].at("results")[0].at("locations")[0].at("physicalLocation").at(
       "artifactLocation").at("uri").get<std::string>();
@@ -750,7 +724,7 @@ TEST_CASE("every example has a spec that holds for it, and a failing assertion f
   // hub-and-spoke: vm-jump takes SSH from any through the firewall's DNAT rule ssh-to-jump (2222 -> 22), which
   // no-management-ports (allowed via: bastion) rejects.
   const auto dir = scratch();
-  write(dir / "hub.yaml", "assertions:\n  - name: management only through bastion\n    kind: no-management-ports\n"
+  write_file(dir / "hub.yaml", "assertions:\n  - name: management only through bastion\n    kind: no-management-ports\n"
                           "    select: {name: vm-jump}\n");
   std::vector<std::string> args = {"check"};
   for (const auto& f : example_inputs(example("hub-and-spoke"))) args.push_back(f);

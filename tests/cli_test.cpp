@@ -9,39 +9,19 @@
 
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
+#include "cli_support.h"
 
 namespace {
 
 namespace fs = std::filesystem;
 
-struct Result {
-  int code;
-  std::string out;
-  std::string err;
-};
+using Result = exposim::testing::CliResult;
+using exposim::testing::example;
+using exposim::testing::read_file;
+using exposim::testing::run_exposim;
+using exposim::testing::write_file;
 
-Result run_exposim(std::vector<std::string> args) {
-  std::ostringstream out, err;
-  const int code = exposim::cli::run(args, out, err);
-  return {code, out.str(), err.str()};
-}
-
-std::string example(const std::string& rel) { return std::string(EXPOSIM_SOURCE_DIR) + "/examples/" + rel; }
-
-fs::path scratch_dir() {
-  fs::path d = fs::temp_directory_path() / ("exposim-cli-test-" + std::to_string(::getpid()));
-  fs::create_directories(d);
-  return d;
-}
-
-void write(const fs::path& p, const std::string& text) { std::ofstream(p, std::ios::binary) << text; }
-
-std::string read(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+fs::path scratch_dir() { return exposim::testing::scratch_dir("cli"); }
 
 }  // namespace
 
@@ -72,7 +52,7 @@ TEST_CASE("an unreadable or invalid input exits 2 and names the file", "[cli]") 
   CHECK(r.out.empty());
 
   const auto dir = scratch_dir();
-  write(dir / "broken.json", "[\n  {\"id\": \"/x\", \"type\": \"Microsoft.Network/networkSecurityGroups\",\n");
+  write_file(dir / "broken.json", "[\n  {\"id\": \"/x\", \"type\": \"Microsoft.Network/networkSecurityGroups\",\n");
   r = run_exposim({"analyze", (dir / "broken.json").string()});
   CHECK(r.code == exposim::cli::kExitBadInput);
   CHECK_THAT(r.err, Catch::Contains("broken.json:"));
@@ -83,16 +63,16 @@ TEST_CASE("an unreadable or invalid input exits 2 and names the file", "[cli]") 
 TEST_CASE("bad input never overwrites the output file, good input replaces it whole", "[cli]") {
   const auto dir = scratch_dir();
   const auto report = dir / "report.json";
-  write(report, "previous report\n");
-  write(dir / "empty.json", "");
+  write_file(report, "previous report\n");
+  write_file(dir / "empty.json", "");
   auto r = run_exposim({"analyze", (dir / "empty.json").string(), "-o", report.string()});
   CHECK(r.code == exposim::cli::kExitBadInput);
-  CHECK(read(report) == "previous report\n");
+  CHECK(read_file(report) == "previous report\n");
 
   r = run_exposim({"analyze", example("restricted-admin/resource-graph.json"), "-f", "json", "-o", report.string()});
   CHECK(r.code == 0);
   CHECK(r.out.empty());
-  CHECK(read(report).rfind("{\n  \"format\": \"exposim-analyze\"", 0) == 0);
+  CHECK(read_file(report).rfind("{\n  \"format\": \"exposim-analyze\"", 0) == 0);
   // No temporary files are left behind.
   std::size_t files = 0;
   for ([[maybe_unused]] const auto& e : fs::directory_iterator(dir)) ++files;
@@ -110,7 +90,7 @@ TEST_CASE("an output path that cannot be written exits 4 and leaves nothing", "[
 TEST_CASE("strict mode (--strict) turns assumptions into errors", "[cli]") {
   // Resources of a type not modelled: a warning, fatal with --strict.
   const auto dir = scratch_dir();
-  write(dir / "disks.json",
+  write_file(dir / "disks.json",
         R"([{"id": "/d1", "type": "Microsoft.Compute/disks"}, {"id": "/d2", "type": "Microsoft.Compute/disks"}])");
   const std::string disks = (dir / "disks.json").string();
   auto r = run_exposim({"analyze", example("restricted-admin/resource-graph.json"), disks});
@@ -276,7 +256,7 @@ TEST_CASE("templates: a missing parameter, a bad expression and a syntax error e
       "sourceAddressPrefix": "*", "sourcePortRange": "*", "destinationAddressPrefix": "*",
       "destinationPortRange": "[string(parameters('rdpPort'))]" } } ] } } ]
 })";
-  write(dir / "t.json", tmpl);
+  write_file(dir / "t.json", tmpl);
   auto r = run_exposim({"analyze", (dir / "t.json").string(), "-o", (dir / "out.txt").string()});
   CHECK(r.code == exposim::cli::kExitBadInput);
   CHECK_THAT(r.err, Catch::Contains("t.json: /parameters/rdpPort: error: parameter 'rdpPort' has no value"));
@@ -289,12 +269,12 @@ TEST_CASE("templates: a missing parameter, a bad expression and a syntax error e
   std::string bad = tmpl;
   bad.replace(bad.find("[string(parameters('rdpPort'))]"), std::string("[string(parameters('rdpPort'))]").size(),
               "[string(parameters('rdpPort')]");
-  write(dir / "bad-expr.json", bad);
+  write_file(dir / "bad-expr.json", bad);
   r = run_exposim({"analyze", (dir / "bad-expr.json").string(), "--param", "rdpPort=3389"});
   CHECK(r.code == exposim::cli::kExitBadInput);
   CHECK_THAT(r.err, Catch::Contains("bad-expr.json: /resources/0/properties/securityRules/0/properties/destinationPortRange"));
 
-  write(dir / "syntax.json", "{\n  \"$schema\": \"" + schema + "\",\n  \"resources\": [ }\n");
+  write_file(dir / "syntax.json", "{\n  \"$schema\": \"" + schema + "\",\n  \"resources\": [ }\n");
   r = run_exposim({"analyze", (dir / "syntax.json").string()});
   CHECK(r.code == exposim::cli::kExitBadInput);
   CHECK_THAT(r.err, Catch::Contains("syntax.json:3:"));

@@ -16,16 +16,13 @@
 #include <string>
 #include <vector>
 
+#include "cli_support.h"
+
 namespace {
 
 namespace fs = std::filesystem;
 
-std::string read(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using exposim::testing::read_file;
 
 /// Runs a shell command from the source directory; returns stdout and sets the exit status.
 std::string run(const std::string& command, int& status) {
@@ -73,7 +70,7 @@ TEST_CASE("every example's analyze output matches its reviewed golden files", "[
       const std::string got =
           run(std::string("'") + EXPOSIM_BINARY + "' analyze" + args + " --format " + format + " 2>/dev/null", status);
       CHECK(status == 0);
-      CHECK(got == read(dir / "expected" / file));
+      CHECK(got == read_file(dir / "expected" / file));
     }
   }
 }
@@ -109,7 +106,7 @@ TEST_CASE("every example's check output matches its reviewed golden file", "[gol
                                     dir.filename().string() + "/spec.yaml' 2>/dev/null",
                                 status);
     CHECK(WEXITSTATUS(status) == 0);  // every example's spec holds for it
-    CHECK(got == read(dir / "expected" / "check.txt"));
+    CHECK(got == read_file(dir / "expected" / "check.txt"));
     ++checked;
   }
   CHECK(checked >= 10);
@@ -130,9 +127,9 @@ TEST_CASE("check's text, JUnit and SARIF outputs for a failing spec match their 
               "' --sarif '" + (out / "sarif.json").string() + "' 2>/dev/null",
           status);
   CHECK(WEXITSTATUS(status) == 1);  // findings
-  CHECK(got == read(dir / "expected" / "hub-and-spoke-failing.txt"));
-  CHECK(read(out / "junit.xml") == read(dir / "expected" / "hub-and-spoke-failing.junit.xml"));
-  CHECK(read(out / "sarif.json") == read(dir / "expected" / "hub-and-spoke-failing.sarif.json"));
+  CHECK(got == read_file(dir / "expected" / "hub-and-spoke-failing.txt"));
+  CHECK(read_file(out / "junit.xml") == read_file(dir / "expected" / "hub-and-spoke-failing.junit.xml"));
+  CHECK(read_file(out / "sarif.json") == read_file(dir / "expected" / "hub-and-spoke-failing.sarif.json"));
   // What the spec's comments work out by hand, so that a refreshed golden file cannot silently drift.
   CHECK_THAT(got, Catch::Contains("FAIL  no management port from the internet (no-management-ports): 1 exposure"));
   CHECK_THAT(got, Catch::Contains("vm-jump (10.1.1.4): management port 22 reachable from the internet via "

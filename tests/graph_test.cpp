@@ -21,6 +21,7 @@
 #include "cli/graph_command.h"
 #include "cli/graph_diagram.h"
 #include "cli/graph_report.h"
+#include "cli_support.h"
 #include "importers/inputs.h"
 #include "model_builder.h"
 #include "solver/exposure.h"
@@ -149,25 +150,9 @@ model::Model load_example(const fs::path& dir) {
   return m;
 }
 
-struct Result {
-  int code;
-  std::string out;
-  std::string err;
-};
+using Result = CliResult;
 
-Result run_exposim(std::vector<std::string> args) {
-  std::ostringstream out, err;
-  const int code = cli::run(args, out, err);
-  return {code, out.str(), err.str()};
-}
-
-std::string example(const std::string& rel) { return std::string(EXPOSIM_SOURCE_DIR) + "/examples/" + rel; }
-
-fs::path scratch_dir() {
-  fs::path d = fs::temp_directory_path() / ("exposim-graph-test-" + std::to_string(::getpid()));
-  fs::create_directories(d);
-  return d;
-}
+fs::path scratch_dir() { return testing::scratch_dir("graph"); }
 
 /// Sets an environment variable for the scope, restoring the old value.
 struct ScopedEnv {

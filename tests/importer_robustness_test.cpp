@@ -8,6 +8,7 @@
 #include <random>
 #include <sstream>
 
+#include "cli_support.h"
 #include "importers/azure/resource_importer.h"
 #include "model/validate.h"
 #include "solver/exposure.h"
@@ -17,12 +18,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string read(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using exposim::testing::read_file;
 
 std::string mutate(std::string text, std::mt19937& rng) {
   static const std::string kPunctuation = "{}[]\",:\\ 0-e.tfn/\x00\xff";
@@ -59,7 +55,7 @@ TEST_CASE("mutated inputs never crash, and rejected ones always say why", "[azur
   int rejected = 0, accepted = 0;
   for (int round = 0; round < exposim::test::rounds(1000); ++round) {
     for (const auto& path : inputs) {
-      const std::string text = mutate(read(path), rng);
+      const std::string text = mutate(read_file(path), rng);
       exposim::model::Model m;
       exposim::model::Diagnostics diags;
       exposim::importers::azure::ImportOptions options;

@@ -28,6 +28,7 @@
 
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
+#include "cli_support.h"
 #include "importers/azure/resource_importer.h"
 #include "importers/change.h"
 #include "model/validate.h"
@@ -415,34 +416,12 @@ namespace {
 
 namespace fs = std::filesystem;
 
-struct CliResult {
-  int code;
-  std::string out;
-  std::string err;
-};
+fs::path whatif_scratch() { return scratch_dir("whatif"); }
 
-CliResult run_cli(const std::vector<std::string>& args) {
-  std::ostringstream out, err;
-  const int code = cli::run(args, out, err);
-  return {code, out.str(), err.str()};
-}
-
-fs::path whatif_scratch() {
-  fs::path d = fs::temp_directory_path() / ("exposim-whatif-test-" + std::to_string(::getpid()));
-  fs::create_directories(d);
-  return d;
-}
-
+/// Writes `text` to `p` and returns `p`.
 fs::path put(const fs::path& p, const std::string& text) {
-  std::ofstream(p, std::ios::binary) << text;
+  write_file(p, text);
   return p;
-}
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
 }
 
 const std::string kOpenSsh = R"({"changes": [{"op": "add-nsg-rule", "nsg": "nsg-web", "rule": {"name": "allow-ssh",
@@ -456,12 +435,12 @@ TEST_CASE("whatif CLI exit codes: 1 when exposure grows, 0 when it shrinks, 3 on
   const fs::path dir = whatif_scratch();
   const auto grow = put(dir / "grow.json", kOpenSsh);
   const auto shrink = put(dir / "shrink.json", R"([{"op": "remove-nsg-rule", "nsg": "nsg-web", "rule": "allow-https"}])");
-  auto r = run_cli({"whatif", kEstate, "--change", grow.string()});
+  auto r = run_exposim({"whatif", kEstate, "--change", grow.string()});
   CHECK(r.code == cli::kExitFindings);
   CHECK_THAT(r.out, Catch::Contains("+ more"));
   CHECK_THAT(r.out, Catch::Contains("nsg-web/allow-ssh (110)"));
   CHECK_THAT(r.out, Catch::Contains("exposure GREW"));
-  r = run_cli({"whatif", kEstate, "--change", shrink.string(), "--format", "json"});
+  r = run_exposim({"whatif", kEstate, "--change", shrink.string(), "--format", "json"});
   CHECK(r.code == cli::kExitOk);
   const auto j = nlohmann::json::parse(r.out);
   CHECK(j["format"] == "exposim-whatif");
@@ -472,21 +451,21 @@ TEST_CASE("whatif CLI exit codes: 1 when exposure grows, 0 when it shrinks, 3 on
   CHECK(j["differences"][0]["closed"][0]["ports"] == nlohmann::json::parse("[[443, 443]]"));
   CHECK(j["changed_resources"][0]["name"] == "nsg-web");
   // Both changes in order: net growth (22 opens, 443 closes) is still growth.
-  CHECK(run_cli({"whatif", kEstate, "--change", shrink.string(), "--change", grow.string()}).code == cli::kExitFindings);
-  CHECK(run_cli({"whatif", kEstate}).code == cli::kExitUsage);
-  CHECK(run_cli({"whatif", kEstate, "--change", grow.string(), "--after", kEstate}).code == cli::kExitUsage);
+  CHECK(run_exposim({"whatif", kEstate, "--change", shrink.string(), "--change", grow.string()}).code == cli::kExitFindings);
+  CHECK(run_exposim({"whatif", kEstate}).code == cli::kExitUsage);
+  CHECK(run_exposim({"whatif", kEstate, "--change", grow.string(), "--after", kEstate}).code == cli::kExitUsage);
   fs::remove_all(dir);
 }
 
 TEST_CASE("whatif --after compares two versions of an estate", "[whatif]") {
   const fs::path dir = whatif_scratch();
   // The after estate: nsg-web's rule allows 443-444 instead of 443.
-  std::string text = slurp(kEstate);
+  std::string text = read_file(kEstate);
   const std::string from = R"("destinationPortRange": "443")";
   REQUIRE(text.find(from) != std::string::npos);
   text.replace(text.find(from), from.size(), R"("destinationPortRange": "443-444")");
   const auto after = put(dir / "after.json", text);
-  auto r = run_cli({"whatif", kEstate, "--after", after.string(), "--format", "json"});
+  auto r = run_exposim({"whatif", kEstate, "--after", after.string(), "--format", "json"});
   CHECK(r.code == cli::kExitFindings);
   const auto j = nlohmann::json::parse(r.out);
   REQUIRE(j["differences"].size() == 1);
@@ -494,11 +473,11 @@ TEST_CASE("whatif --after compares two versions of an estate", "[whatif]") {
   CHECK(j["differences"][0]["opened"][0]["ports"] == nlohmann::json::parse("[[444, 444]]"));
   CHECK(j["changed_resources"].empty());
   // The same estate on both sides: nothing differs, exit 0.
-  r = run_cli({"whatif", kEstate, "--after", kEstate});
+  r = run_exposim({"whatif", kEstate, "--after", kEstate});
   CHECK(r.code == cli::kExitOk);
   CHECK_THAT(r.out, Catch::Contains("0 newly exposed, 0 closed, 0 changed, 0 rerouted"));
   // --write needs change documents.
-  CHECK(run_cli({"whatif", kEstate, "--after", after.string(), "--write", (dir / "w.json").string()}).code ==
+  CHECK(run_exposim({"whatif", kEstate, "--after", after.string(), "--write", (dir / "w.json").string()}).code ==
         cli::kExitUsage);
   fs::remove_all(dir);
 }
@@ -513,23 +492,23 @@ TEST_CASE("whatif --write writes the changed resources, which import to the chan
     {"op": "modify-firewall-rule", "firewallPolicy": "pol1", "ruleCollectionGroup": "grp", "ruleCollection": "dnat", "rule": "ssh-app", "set": {"destinationPorts": ["2200-2299"]}},
     {"op": "set-public-network-access", "service": "stwhatif", "publicNetworkAccess": "Disabled"}])");
   const auto written = dir / "changed.json";
-  auto r = run_cli({"whatif", kEstate, "--change", change.string(), "--write", written.string(), "--format", "json"});
+  auto r = run_exposim({"whatif", kEstate, "--change", change.string(), "--write", written.string(), "--format", "json"});
   REQUIRE(r.code == cli::kExitFindings);  // 2200-2299 opens more DNAT ports
-  const auto resources = nlohmann::json::parse(slurp(written));
+  const auto resources = nlohmann::json::parse(read_file(written));
   std::set<std::string> names;
   for (const auto& x : resources) names.insert(x["name"].get<std::string>());
   // Attaching nsg-spare changes the NIC (its reference), not the NSG.
   CHECK(names == std::set<std::string>{"nic-app", "nsg-web", "pip-app", "pol1", "rt-web", "stwhatif"});
   // The written resources first (duplicates keep the first definition), then the estate: the same exposures as
   // the what-if's after side.
-  auto again = run_cli({"analyze", written.string(), kEstate, "--format", "json"});
+  auto again = run_exposim({"analyze", written.string(), kEstate, "--format", "json"});
   REQUIRE(again.code == cli::kExitOk);
   const auto a = nlohmann::json::parse(again.out);
   const auto w = nlohmann::json::parse(r.out);
   CHECK(a["summary"]["exposures"] == w["summary"]["exposures_after"]);
-  auto whatif_again = run_cli({"whatif", kEstate, "--after", written.string(), kEstate});
+  auto whatif_again = run_exposim({"whatif", kEstate, "--after", written.string(), kEstate});
   CHECK(whatif_again.code == cli::kExitFindings);
-  auto none = run_cli({"whatif", written.string(), kEstate, "--after", written.string(), kEstate});
+  auto none = run_exposim({"whatif", written.string(), kEstate, "--after", written.string(), kEstate});
   CHECK(none.code == cli::kExitOk);
   CHECK_THAT(none.out, Catch::Contains("0 newly exposed, 0 closed, 0 changed, 0 rerouted"));
   fs::remove_all(dir);
@@ -540,22 +519,22 @@ TEST_CASE("whatif bad change: clear error, exit 2, nothing written", "[whatif]")
   const auto bad = put(dir / "bad.json", R"({"changes": [{"op": "remove-nsg-rule", "nsg": "nsg-typo", "rule": "x"}]})");
   const auto previous = put(dir / "previous.json", "previous content\n");
   const auto fresh = dir / "fresh.json";
-  auto r = run_cli({"whatif", kEstate, "--change", bad.string(), "--write", previous.string(), "-o", fresh.string()});
+  auto r = run_exposim({"whatif", kEstate, "--change", bad.string(), "--write", previous.string(), "-o", fresh.string()});
   CHECK(r.code == cli::kExitBadInput);
   CHECK_THAT(r.err, Catch::Contains("bad.json: /changes/0: error: no network security group named 'nsg-typo'"));
   CHECK_THAT(r.err, Catch::Contains("[change-target-unknown]"));
   CHECK_THAT(r.err, Catch::Contains("nothing was written"));
   CHECK(r.out.empty());
-  CHECK(slurp(previous) == "previous content\n");
+  CHECK(read_file(previous) == "previous content\n");
   CHECK_FALSE(fs::exists(fresh));
   // A change that makes the estate invalid (duplicate priority) is bad input too.
   const auto dup = put(dir / "dup.json", R"([{"op": "add-nsg-rule", "nsg": "nsg-web", "rule": {"name": "dup",
       "properties": {"priority": 100, "direction": "Inbound", "access": "Allow", "protocol": "Tcp",
       "sourceAddressPrefix": "*", "sourcePortRange": "*", "destinationAddressPrefix": "*", "destinationPortRange": "22"}}}])");
-  r = run_cli({"whatif", kEstate, "--change", dup.string(), "--write", previous.string()});
+  r = run_exposim({"whatif", kEstate, "--change", dup.string(), "--write", previous.string()});
   CHECK(r.code == cli::kExitBadInput);
   CHECK_THAT(r.err, Catch::Contains("[duplicate-priority]"));
-  CHECK(slurp(previous) == "previous content\n");
+  CHECK(read_file(previous) == "previous content\n");
   // Only the temporary-free original is left in the directory.
   std::size_t files = 0;
   for (const auto& e : fs::directory_iterator(dir)) files += e.path().filename().string().rfind(".previous", 0) == 0 ? 1 : 0;
@@ -574,13 +553,13 @@ TEST_CASE("whatif --write: a failing write leaves the previous file intact", "[w
   }, error);
   CHECK_FALSE(ok);
   CHECK_THAT(error, Catch::Contains("write failed"));
-  CHECK(slurp(previous) == "previous content\n");
+  CHECK(read_file(previous) == "previous content\n");
   std::size_t entries = 0;
   for ([[maybe_unused]] const auto& e : fs::directory_iterator(dir)) ++entries;
   CHECK(entries == 1);  // no temporary file left
   // Through the command: a --write target in a directory that does not exist is an output error (exit 4).
   const auto change = put(dir / "c.json", kOpenSsh);
-  auto r = run_cli({"whatif", kEstate, "--change", change.string(), "--write", (dir / "missing" / "x.json").string()});
+  auto r = run_exposim({"whatif", kEstate, "--change", change.string(), "--write", (dir / "missing" / "x.json").string()});
   CHECK(r.code == cli::kExitOutputError);
   fs::remove_all(dir);
 }
