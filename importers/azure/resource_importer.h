@@ -20,6 +20,12 @@ struct ImportOptions {
   std::uint64_t max_file_bytes = 4ull << 30;        // larger files: error "file-too-large"
   std::size_t max_depth = 128;                      // JSON nesting cap over the whole document
   std::size_t chunk_bytes = std::size_t{16} << 20;  // read size; tests use tiny values
+  /// The text comes from an expanded deployment template (issue 13): a value ARM would coerce is coerced, a value
+  /// ARM would reject, a placeholder or an unknown value (importers/unknown_value.h) is a warning and is read as
+  /// unknown, conservatively, instead of an error.
+  bool from_template{false};
+  /// Names of template parameters with no value and no default; their text in the resources is `<NAME>`.
+  std::vector<std::string> valueless_parameters;
 };
 
 struct ImportStats {
