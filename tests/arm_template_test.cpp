@@ -28,10 +28,11 @@ struct Expansion {
   model::Diagnostics diags;
 };
 
-Expansion expand(const json& tmpl, json params = json::object()) {
+Expansion expand(const json& tmpl, json params = json::object(), bool strict = false) {
   Expansion e;
   importers::arm::TemplateOptions o;
   o.parameters = std::move(params);
+  o.strict = strict;
   o.subscription_id = "sub";
   o.resource_group = "rg";
   e.resources = importers::arm::expand_template(tmpl, "t.json", o, e.diags);
@@ -71,7 +72,8 @@ TEST_CASE("arm template: parameters from defaults, files and overrides, a requir
   CHECK(e.resources[0].pointer == "/resources/0");
   CHECK_FALSE(e.diags.has_errors());
 
-  auto missing = expand(tmpl);
+  // --strict: today's error, and nothing is expanded.
+  auto missing = expand(tmpl, json::object(), true);
   CHECK(missing.resources.empty());
   const auto* d = find(missing.diags, "missing-parameter");
   REQUIRE(d != nullptr);
@@ -82,6 +84,17 @@ TEST_CASE("arm template: parameters from defaults, files and overrides, a requir
 
   auto unknown = expand(tmpl, {{"region", "x"}, {"colour", "blue"}});
   CHECK(find(unknown.diags, "unknown-parameter") != nullptr);
+
+  // Without --strict, ARM would prompt for it: the string parameter takes the text <Region>, with a note.
+  auto placeholder = expand(tmpl);
+  CHECK_FALSE(placeholder.diags.has_errors());
+  REQUIRE(placeholder.resources.size() == 1);
+  CHECK(placeholder.resources[0].resource["name"] == "web-1-<Region>");
+  d = find(placeholder.diags, "missing-parameter");
+  REQUIRE(d != nullptr);
+  CHECK(d->severity == model::Severity::kNote);
+  CHECK(d->where.pointer == "/parameters/Region");
+  CHECK(d->message == "parameter 'Region' has no value and no default: its text is the placeholder '<Region>'");
 }
 
 TEST_CASE("arm template: copy loops on resources and properties, conditions, nested children three deep",
@@ -184,7 +197,7 @@ TEST_CASE("arm template: bad templates are errors that name the place", "[arm-te
                            {"resources",
                             {{{"type", "Microsoft.Network/routeTables"}, {"name", "[concat('a', 'b']"},
                               {"properties", json::object()}}}}};
-  auto e = expand(unbalanced);
+  auto e = expand(unbalanced, json::object(), true);
   REQUIRE(e.diags.has_errors());
   CHECK(e.diags.items()[0].where.pointer == "/resources/0/name");
   const json circular = {{"$schema", kSchema},
@@ -192,19 +205,31 @@ TEST_CASE("arm template: bad templates are errors that name the place", "[arm-te
                          {"resources",
                           {{{"type", "Microsoft.Network/routeTables"}, {"name", "[variables('a')]"},
                             {"properties", json::object()}}}}};
-  auto c = expand(circular);
+  auto c = expand(circular, json::object(), true);
   REQUIRE(c.diags.has_errors());
   CHECK_THAT(c.diags.items()[0].message, Catch::Contains("circular"));
   const json arity = {{"$schema", kSchema},
                       {"resources",
                        {{{"type", "Microsoft.Network/routeTables"}, {"name", "[toLower()]"},
                          {"properties", json::object()}}}}};
-  CHECK(expand(arity).diags.has_errors());
+  CHECK(expand(arity, json::object(), true).diags.has_errors());
   const json undefined = {{"$schema", kSchema},
                           {"resources",
                            {{{"type", "Microsoft.Network/routeTables"}, {"name", "[parameters('nope')]"},
                              {"properties", json::object()}}}}};
-  CHECK(expand(undefined).diags.has_errors());
+  CHECK(expand(undefined, json::object(), true).diags.has_errors());
+  // Without --strict none of them is an error: the route tables are kept under placeholder names, with a warning.
+  for (const json* t : {&unbalanced, &circular, &arity, &undefined}) {
+    auto lenient = expand(*t);
+    CHECK_FALSE(lenient.diags.has_errors());
+    CHECK(ids(lenient) == std::vector<std::string>{
+                              "/subscriptions/sub/resourceGroups/rg/providers/Microsoft.Network/routeTables/"
+                              "<unknown-name-1>"});
+    const auto* w = find(lenient.diags, "placeholder-name");
+    REQUIRE(w != nullptr);
+    CHECK(w->severity == model::Severity::kWarning);
+    CHECK(w->where.pointer == "/resources/0/name");
+  }
 }
 
 /// Writes `text` to a fresh file in a temporary directory and returns its path.
@@ -295,7 +320,9 @@ TEST_CASE("arm template: a firewall DNAT to reference(pip).ipAddress and a dynam
   CHECK(got == std::vector<std::string>{"fw firewall-dnat 2201->2201", "nic firewall-dnat 2201->22"});
   // A diagnostic about an expanded resource names the template's resource.
   for (const auto& x : d.items()) {
-    if (x.where.file.str() == path && !x.where.pointer.empty()) CHECK(x.where.pointer.rfind("/resources/", 0) == 0);
+    if (x.where.file.str() == path && !x.where.pointer.empty() && x.code != "coerced-parameter") {
+      CHECK(x.where.pointer.rfind("/resources/", 0) == 0);
+    }
   }
 }
 
@@ -320,10 +347,13 @@ void write_json(const fs::path& p, const json& doc) {
 }
 
 /// Expands the template at `path` as import_inputs does (linked files read from disk).
-Expansion expand_file(const fs::path& path, json params = json::object()) {
+Expansion expand_file(const fs::path& path, json params = json::object(), bool strict = false,
+                      std::vector<std::string> template_dirs = {}) {
   Expansion e;
   importers::arm::TemplateOptions o;
   o.parameters = std::move(params);
+  o.strict = strict;
+  o.template_dirs = std::move(template_dirs);
   o.subscription_id = "sub";
   o.resource_group = "rg";
   o.read_file = [&e](const std::string& p) -> std::optional<std::string> {
@@ -432,8 +462,8 @@ TEST_CASE("arm template: linked templates by URI and template specs are skipped 
   CHECK(skipped ==
         std::vector<std::string>{
             "/resources/0/properties/templateLink/uri: deployment 'remote' links its template by URI "
-            "'https://example.com/templates/vnet.json': exposim does not fetch URIs; its resources are not analysed, "
-            "so exposure they create is not reported",
+            "'https://example.com/templates/vnet.json': exposim does not fetch URIs (--template-dir DIR points links "
+            "at local files); its resources are not analysed, so exposure they create is not reported",
             "/resources/1/properties/templateLink/id: deployment 'spec' deploys the template spec "
             "'/subscriptions/sub/resourceGroups/specs/providers/Microsoft.Resources/templateSpecs/fw/versions/1.0': "
             "template specs are not read; its resources are not analysed, so exposure they create is not reported"});
@@ -459,8 +489,15 @@ TEST_CASE("arm template: linked template cycles, missing files and unknown outpu
   CHECK(ids(e) == std::vector<std::string>{kRg + "Microsoft.Network/networkSecurityGroups/in-a",
                                            kRg + "Microsoft.Network/networkSecurityGroups/in-b"});
 
+  // A linked file the user did not supply: skipped with a warning naming the deployment (--strict: an error).
   write_json(dir / "missing.json", {{"$schema", kSchema}, {"resources", {linked("gone", {{"relativePath", "nope/x.json"}})}}});
   e = expand_file(dir / "missing.json");
+  CHECK_FALSE(e.diags.has_errors());
+  d = find(e.diags, "linked-template-skipped");
+  REQUIRE(d != nullptr);
+  CHECK(d->where.pointer == "/resources/0/properties/templateLink/relativePath");
+  CHECK_THAT(d->message, Catch::StartsWith("deployment 'gone' links its template 'nope/x.json', which is not in the input"));
+  e = expand_file(dir / "missing.json", json::object(), true);
   d = find(e.diags, "file-read");
   REQUIRE(d != nullptr);
   CHECK(d->where.file.str() == (dir / "nope/x.json").string());
@@ -473,13 +510,23 @@ TEST_CASE("arm template: linked template cycles, missing files and unknown outpu
                                   {"resources",
                                    {linked("params", {{"relativePath", "params.json"}}),
                                     linked("abs", {{"relativePath", "/etc/x.json"}})}}});
-  e = expand_file(dir / "wrong.json");
+  e = expand_file(dir / "wrong.json", json::object(), true);
   std::vector<std::string> got;
   for (const auto& x : e.diags.items()) {
     if (x.severity == model::Severity::kError) got.push_back(x.code + " " + x.where.pointer);
   }
   std::sort(got.begin(), got.end());
   CHECK(got == std::vector<std::string>{"invalid-value /resources/1/properties/templateLink/relativePath",
+                                        "unexpected-shape /$schema"});
+  // Without --strict the absolute path is a link the user did not supply; a parameter file linked as a template
+  // stays an error (ARM rejects it).
+  e = expand_file(dir / "wrong.json");
+  got.clear();
+  for (const auto& x : e.diags.items()) {
+    if (x.severity != model::Severity::kNote) got.push_back(x.code + " " + x.where.pointer);
+  }
+  std::sort(got.begin(), got.end());
+  CHECK(got == std::vector<std::string>{"linked-template-skipped /resources/1/properties/templateLink/relativePath",
                                         "unexpected-shape /$schema"});
 
   // An output only known at deployment: the reference stays unknown, with a warning where it is used.
