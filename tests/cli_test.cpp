@@ -294,6 +294,45 @@ TEST_CASE("templates: a missing parameter and a bad expression (--strict) and a 
   fs::remove_all(dir);
 }
 
+TEST_CASE("templates: resources a template references but does not declare are accepted unless --strict", "[cli]") {
+  // A NIC in a subnet of an existing VNet: normal for a template, so --allow-missing is the default for the run.
+  const auto dir = scratch_dir();
+  write_file(dir / "t.json", R"({
+  "$schema": "http://schema.management.azure.com/schemas/2015-01-01/deploymentTemplate.json",
+  "resources": [ {
+    "type": "Microsoft.Network/networkInterfaces", "apiVersion": "2023-09-01", "name": "nic",
+    "properties": { "ipConfigurations": [ { "name": "ipc", "properties": {
+      "privateIPAllocationMethod": "Static", "privateIPAddress": "10.9.0.4",
+      "subnet": { "id": "[resourceId('Microsoft.Network/virtualNetworks/subnets', 'existing-vnet', 'default')]" }
+    } } ] } } ]
+})");
+  const std::string t = (dir / "t.json").string();
+  for (const char* command : {"analyze", "graph", "check"}) {
+    INFO(command);
+    std::vector<std::string> args = {command, t};
+    if (std::string(command) == "check") {
+      write_file(dir / "spec.yaml", "assertions:\n  - name: management only through Bastion\n    kind: no-management-ports\n");
+      args.push_back("--spec");
+      args.push_back((dir / "spec.yaml").string());
+    }
+    auto r = run_exposim(args);
+    CHECK_THAT(r.err, !Catch::Contains("[dangling-reference]"));
+    args.push_back("--strict");
+    r = run_exposim(args);
+    CHECK(r.code == exposim::cli::kExitBadInput);
+    CHECK_THAT(r.err, Catch::Contains("[dangling-reference]"));
+  }
+  auto r = run_exposim({"analyze", t});
+  CHECK(r.code == 0);
+  r = run_exposim({"whatif", t, "--after", t});
+  CHECK(r.code == 0);
+  r = run_exposim({"whatif", t, "--after", t, "--strict"});
+  CHECK(r.code == exposim::cli::kExitBadInput);
+  r = run_exposim({"explain", t, "--from", "81.2.69.200", "--to", "nic", "--port", "22"});
+  CHECK_THAT(r.err, !Catch::Contains("[dangling-reference]"));
+  fs::remove_all(dir);
+}
+
 TEST_CASE("explain through an application gateway, a Bastion session and a PaaS endpoint", "[cli]") {
   const std::string estate = example("app-gateway-waf/estate.json");
   auto r = run_exposim({"explain", estate, "--from", "81.2.69.200", "--to", "agw-edge", "--port", "443", "-f", "json"});
