@@ -810,6 +810,30 @@ TEST_CASE("arm template: parameters without a value are placeholders or unknown,
                                            "/parameters/settings", "/parameters/sshPort", "/parameters/vnetName"});
 }
 
+TEST_CASE("arm template: an error only a placeholder causes is an unknown value, not the template's error",
+          "[arm-template]") {
+  // With a real size such as Standard_D2s_v3, split(..., '_')[1] is "D2s"; the placeholder <vmSize> has no '_'.
+  const json tmpl = {{"$schema", kSchema},
+                     {"parameters", {{"vmSize", {{"type", "string"}}}}},
+                     {"variables", {{"tier", "[toLower(split(parameters('vmSize'), '_')[1])]"}}},
+                     {"resources",
+                      {{{"type", "Microsoft.Network/routeTables"},
+                        {"name", "rt"},
+                        {"properties", {{"tier", "[variables('tier')]"}, {"undefined", "[variables('nope')]"}}}}}}};
+  auto e = expand(tmpl);
+  CHECK_FALSE(e.diags.has_errors());
+  REQUIRE(e.resources.size() == 1);
+  const json& p = e.resources[0].resource["properties"];
+  CHECK(p["tier"] == unknown_value("parameters('vmSize')"));
+  const auto* n = find_at(e.diags, "unresolved-expression", "/resources/0/properties/tier");
+  REQUIRE(n != nullptr);
+  CHECK(n->severity == model::Severity::kNote);
+  CHECK(find_at(e.diags, "expression-error", "/resources/0/properties/tier") == nullptr);
+  // An error of the template itself stays a warning.
+  CHECK(find_at(e.diags, "expression-error", "/resources/0/properties/undefined") != nullptr);
+  CHECK(unknown_reason(p["undefined"].get<std::string>()).substr(0, 7) == "error: ");
+}
+
 TEST_CASE("arm template: parameter file strings for int and bool parameters are converted as ARM converts them",
           "[arm-template]") {
   const json tmpl = {{"$schema", kSchema},
@@ -1051,6 +1075,7 @@ TEST_CASE("arm template: --template-dir resolves linked templates by URI, never 
              {{"$schema", "https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#"},
               {"parameters", {{"name", {{"value", "from-parameters-link"}}}}}});
   write_json(local / "rt.json", {{"$schema", kSchema}, {"resources", {nsg("by-file-name")}}});
+  write_json(local / "nested/microsoft.network/nsg.json", {{"$schema", kSchema}, {"resources", {nsg("three-deep")}}});
   write_json(dir / "secret.json", {{"$schema", kSchema}, {"resources", {nsg("outside")}}});
   fs::create_symlink(dir / "secret.json", local / "link.json");
   const std::string raw = "https://raw.githubusercontent.com/Azure/azure-quickstart-templates/master/quickstarts/x/";
@@ -1059,23 +1084,26 @@ TEST_CASE("arm template: --template-dir resolves linked templates by URI, never 
   write_json(dir / "main.json", {{"$schema", kSchema},
                                  {"resources",
                                   {with_params, linked("rt", {{"uri", raw + "linked/rt.json"}}),
+                                   linked("deep", {{"uri", raw + "nested/microsoft.network/nsg.json"}}),
                                    linked("escape", {{"uri", raw + "../secret.json"}}),
                                    linked("symlink", {{"uri", raw + "link.json"}})}}});
   const auto e = expand_file(dir / "main.json", json::object(), false, {local.string()});
   CHECK_FALSE(e.diags.has_errors());
   // nested/vnet.json by its last two segments (SAS token dropped), with its parameters by URI too; rt.json by its
   // file name (there is no linked/ folder); ../secret.json and a symbolic link out of the directory are not read.
+  // nested/microsoft.network/nsg.json by its last three segments.
   CHECK(ids(e) == std::vector<std::string>{kRg + "Microsoft.Network/networkSecurityGroups/from-parameters-link",
-                                           kRg + "Microsoft.Network/networkSecurityGroups/by-file-name"});
-  REQUIRE(e.resources.size() == 2);
+                                           kRg + "Microsoft.Network/networkSecurityGroups/by-file-name",
+                                           kRg + "Microsoft.Network/networkSecurityGroups/three-deep"});
+  REQUIRE(e.resources.size() == 3);
   CHECK(e.resources[0].file == (local / "nested/vnet.json").string());
   std::vector<std::string> skipped;
   for (const auto& x : e.diags.items()) {
     if (x.code == "linked-template-skipped") skipped.push_back(x.where.pointer);
   }
-  CHECK(skipped == std::vector<std::string>{"/resources/2/properties/templateLink/uri",
-                                            "/resources/3/properties/templateLink/uri"});
-  const auto* w = find_at(e.diags, "linked-template-skipped", "/resources/3/properties/templateLink/uri");
+  CHECK(skipped == std::vector<std::string>{"/resources/3/properties/templateLink/uri",
+                                            "/resources/4/properties/templateLink/uri"});
+  const auto* w = find_at(e.diags, "linked-template-skipped", "/resources/4/properties/templateLink/uri");
   REQUIRE(w != nullptr);
   CHECK(w->severity == model::Severity::kWarning);
   CHECK_THAT(w->message, Catch::StartsWith("deployment 'symlink' links its template by URI '" + raw +
@@ -1085,7 +1113,7 @@ TEST_CASE("arm template: --template-dir resolves linked templates by URI, never 
   CHECK(none.resources.empty());
   std::size_t n = 0;
   for (const auto& x : none.diags.items()) n += x.code == "linked-template-skipped" ? 1 : 0;
-  CHECK(n == 4);
+  CHECK(n == 5);
 }
 
 }  // namespace

@@ -261,6 +261,31 @@ class Expander {
     return value;
   }
 
+  /// Evaluates a template value. An error that only a placeholder `<NAME>` caused (a real value would have had
+  /// the `_` that `split(parameters('vmSize'), '_')[1]` needs) is not the template's: evaluated again with
+  /// every placeholder parameter unknown, such a value is unknown, with the parameter as the reason.
+  Result evaluate(Evaluator& ev, const json& value) {
+    Result r = ev.evaluate_json(value);
+    if (r.ok()) return r;
+    Context c = ev.context();
+    bool placeholders = false;
+    if (c.parameters.is_object()) {
+      for (auto it = c.parameters.begin(); it != c.parameters.end();) {
+        if (it.value().is_string() && it.value().get_ref<const std::string&>() == parameter_placeholder(it.key())) {
+          c.unknown_parameters[lower(it.key())] = fmt::format("parameters('{}')", it.key());
+          it = c.parameters.erase(it);
+          placeholders = true;
+        } else {
+          ++it;
+        }
+      }
+    }
+    if (!placeholders) return r;
+    Evaluator again(std::move(c));
+    Result retry = again.evaluate_json(value);
+    return retry.ok() && retry.unknown ? retry : r;
+  }
+
   /// An expression ARM would reject at deployment. Without `strict`: a warning naming the place (a note in a
   /// resource that cannot decide exposure), and the caller reads the value as unknown. With `strict`: an error,
   /// or in a resource that cannot decide exposure a warning, the resource being left out.
@@ -335,7 +360,7 @@ class Expander {
         error(at + "/copy", "missing-field", "copy has no 'name' or 'count'");
         return;
       }
-      const auto n = copy_count(ev.evaluate_json(*count), at + "/copy/count");
+      const auto n = copy_count(evaluate(ev, *count), at + "/copy/count");
       if (!n) return;
       const std::string loop = name->get<std::string>();
       auto& indices = ev.context().copy_indices;
@@ -364,7 +389,7 @@ class Expander {
     std::string problem;              // otherwise, why there is no text: "only known at deployment (...)"
   };
   Field string_field(Evaluator& ev, const json& f) {
-    Result v = ev.evaluate_json(f);
+    Result v = evaluate(ev, f);
     if (!v.ok()) return {std::nullopt, v.error, ""};
     if (v.unknown) return {std::nullopt, std::nullopt, fmt::format("only known at deployment ({})", v.unknown_reason)};
     if (!v.value.is_string()) return {std::nullopt, std::nullopt, fmt::format("not a string but {}", v.value.dump())};
@@ -378,7 +403,7 @@ class Expander {
       return;
     }
     if (const json* condition = member(r, "condition")) {
-      Result c = ev.evaluate_json(*condition);
+      Result c = evaluate(ev, *condition);
       if (!c.ok()) {
         expression_error(at + "/condition", *c.error);
         if (options_.strict) return;
@@ -503,7 +528,7 @@ class Expander {
     }
     if (v.is_string()) {
       const std::string& s = v.get_ref<const std::string&>();
-      Result r = ev.evaluate_string(s);
+      Result r = evaluate(ev, v);
       if (!r.ok()) {
         expression_error(at, *r.error);
         if (options_.strict) return std::nullopt;
@@ -559,7 +584,7 @@ class Expander {
         error(here, "missing-field", "property copy has no 'name', 'count' or 'input'");
         continue;
       }
-      const auto n = copy_count(ev.evaluate_json(*count), here + "/count");
+      const auto n = copy_count(evaluate(ev, *count), here + "/count");
       if (!n) continue;
       const std::string loop = name->get<std::string>();
       auto& indices = ev.context().copy_indices;
@@ -778,9 +803,10 @@ class Expander {
     return std::nullopt;
   }
 
-  /// A file for a linked `uri` in one of the template directories: the last two segments of the URI's path
-  /// (`nested/vnet.json`, as the quickstart folders lay them out), then its file name. The file must lie inside
-  /// the directory once symbolic links are resolved; `.` and `..` segments are never used.
+  /// A file for a linked `uri` in one of the template directories: the longest trailing part of the URI's path
+  /// that names a file there (`nested/vnet.json`, as the quickstart folders lay them out, then `vnet.json`).
+  /// The file must lie inside the directory once symbolic links are resolved; a part with a `.` or `..`
+  /// segment is never used.
   std::optional<std::string> from_template_dirs(const std::string& uri) const {
     if (options_.template_dirs.empty()) return std::nullopt;
     std::string path = uri.substr(0, uri.find_first_of("?#"));
@@ -792,13 +818,20 @@ class Expander {
     for (auto& seg : split(path, '/')) {
       if (!seg.empty()) segments.push_back(std::move(seg));
     }
+    // The trailing parts of the path, longest first (at most 8 segments): nested/microsoft.network/vnet.json,
+    // microsoft.network/vnet.json, vnet.json.
     std::vector<std::filesystem::path> candidates;
     auto plain = [](const std::string& seg) { return seg != "." && seg != ".." && seg.find('\\') == std::string::npos; };
     const std::size_t n = segments.size();
-    if (n >= 2 && plain(segments[n - 2]) && plain(segments[n - 1])) {
-      candidates.push_back(std::filesystem::path(segments[n - 2]) / segments[n - 1]);
+    for (std::size_t k = std::min<std::size_t>(n, 8); k >= 1; --k) {
+      std::filesystem::path candidate;
+      bool ok = true;
+      for (std::size_t j = n - k; j < n; ++j) {
+        ok = ok && plain(segments[j]);
+        candidate /= segments[j];
+      }
+      if (ok) candidates.push_back(std::move(candidate));
     }
-    if (n >= 1 && plain(segments[n - 1])) candidates.emplace_back(segments[n - 1]);
     for (const auto& dir : options_.template_dirs) {
       std::error_code ec;
       const auto root = std::filesystem::canonical(dir, ec);
