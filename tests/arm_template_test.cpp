@@ -834,6 +834,37 @@ TEST_CASE("arm template: an error only a placeholder causes is an unknown value,
   CHECK(unknown_reason(p["undefined"].get<std::string>()).substr(0, 7) == "error: ");
 }
 
+TEST_CASE("arm template: a nested deployment's parameter given a value known only at deployment is unknown inside",
+          "[arm-template]") {
+  const json tmpl = {
+      {"$schema", kSchema},
+      {"resources",
+       {{{"type", "Microsoft.Resources/deployments"},
+         {"name", "inner"},
+         {"properties",
+          {{"expressionEvaluationOptions", {{"scope", "inner"}}},
+           {"parameters", {{"subnetId", {{"value", "[reference('vnetDeployment').outputs.subnetId.value]"}}}}},
+           {"template",
+            {{"$schema", kSchema},
+             {"parameters", {{"subnetId", {{"type", "string"}}}}},
+             {"resources",
+              {{{"type", "Microsoft.Network/networkInterfaces"},
+                {"name", "nic"},
+                {"properties",
+                 {{"ipConfigurations",
+                   {{{"name", "ipc"},
+                     {"properties",
+                      {{"privateIPAddress", "10.0.0.4"},
+                       {"subnet", {{"id", "[concat(parameters('subnetId'), '')]"}}}}}}}}}}}}}}}}}}}}};
+  auto e = expand(tmpl);
+  CHECK_FALSE(e.diags.has_errors());
+  REQUIRE(e.resources.size() == 1);
+  // The whole field is unknown with the reason of the value given, not a string that merely contains it.
+  CHECK(e.resources[0].resource["properties"]["ipConfigurations"][0]["properties"]["subnet"]["id"] ==
+        unknown_value("reference('vnetDeployment')"));
+  CHECK(find(e.diags, "missing-parameter") == nullptr);
+}
+
 TEST_CASE("arm template: parameter file strings for int and bool parameters are converted as ARM converts them",
           "[arm-template]") {
   const json tmpl = {{"$schema", kSchema},

@@ -23,9 +23,10 @@ struct TemplateOptions {
   std::string subscription_id;  // empty: the documented placeholder
   std::string resource_group;   // empty: the placeholder
   std::string location;         // empty: the placeholder
-  /// Resource types (lowercase) whose content can decide exposure. An expression error in a resource of
-  /// another type (a VM extension's script URI, a storage account's blob endpoint) is a warning: the resource
-  /// is left out. Unset: every type counts.
+  /// Resource types (lowercase) whose content can decide exposure. An expression error, or a name only known
+  /// at deployment, in a resource of another type (a VM extension's script URI, a workbook's name) is a note
+  /// (with `strict`, an expression error there is a warning and the resource is left out). Unset: every type
+  /// counts.
   std::function<bool(std::string_view)> modelled_type;
   /// Reads a linked template or parameter file (`templateLink.relativePath`) whole, reporting problems itself
   /// (`file-read`, `file-too-large`) and returning nullopt then. Unset: linked templates are not read (a
@@ -50,7 +51,8 @@ struct ExpandedResource {
 };
 
 /// Parses ARM JSON text as Azure (Newtonsoft) accepts it: a byte order mark, `//` and `/* */` comments, raw
-/// line breaks and tabs inside strings, and trailing commas in arrays and objects. A syntax error is reported at its line:column (`json-syntax`); nullopt then.
+/// line breaks and tabs inside strings, and trailing commas in arrays and objects. A syntax error is
+/// reported at its line:column (`json-syntax`); nullopt then.
 std::optional<nlohmann::json> parse_arm_json(std::string_view text, const std::string& file, model::Diagnostics& diags);
 
 /// `$schema` ends in `deploymentTemplate.json` (resource group, subscription, management group or tenant), in
