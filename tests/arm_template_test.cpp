@@ -814,12 +814,19 @@ TEST_CASE("arm template: an error only a placeholder causes is an unknown value,
           "[arm-template]") {
   // With a real size such as Standard_D2s_v3, split(..., '_')[1] is "D2s"; the placeholder <vmSize> has no '_'.
   const json tmpl = {{"$schema", kSchema},
-                     {"parameters", {{"vmSize", {{"type", "string"}}}}},
-                     {"variables", {{"tier", "[toLower(split(parameters('vmSize'), '_')[1])]"}}},
+                     {"parameters",
+                      {{"vmSize", {{"type", "string"}}},
+                       {"location", {{"type", "string"}, {"defaultValue", "[resourceGroup().location]"}}}}},
+                     {"variables",
+                      {{"tier", "[toLower(split(parameters('vmSize'), '_')[1])]"},
+                       {"insightsRegion", {{"westeurope", "westeurope"}, {"eastus2", "eastus"}}}}},
                      {"resources",
                       {{{"type", "Microsoft.Network/routeTables"},
                         {"name", "rt"},
-                        {"properties", {{"tier", "[variables('tier')]"}, {"undefined", "[variables('nope')]"}}}}}}};
+                        {"properties",
+                         {{"tier", "[variables('tier')]"},
+                          {"region", "[variables('insightsRegion')[parameters('location')]]"},
+                          {"undefined", "[variables('nope')]"}}}}}}};
   auto e = expand(tmpl);
   CHECK_FALSE(e.diags.has_errors());
   REQUIRE(e.resources.size() == 1);
@@ -829,6 +836,9 @@ TEST_CASE("arm template: an error only a placeholder causes is an unknown value,
   REQUIRE(n != nullptr);
   CHECK(n->severity == model::Severity::kNote);
   CHECK(find_at(e.diags, "expression-error", "/resources/0/properties/tier") == nullptr);
+  // The placeholder region is no key of the map: unknown too.
+  CHECK(p["region"] == unknown_value("parameters('location')"));
+  CHECK(find_at(e.diags, "expression-error", "/resources/0/properties/region") == nullptr);
   // An error of the template itself stays a warning.
   CHECK(find_at(e.diags, "expression-error", "/resources/0/properties/undefined") != nullptr);
   CHECK(unknown_reason(p["undefined"].get<std::string>()).substr(0, 7) == "error: ");

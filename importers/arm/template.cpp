@@ -261,9 +261,10 @@ class Expander {
     return value;
   }
 
-  /// Evaluates a template value. An error that only a placeholder `<NAME>` caused (a real value would have had
-  /// the `_` that `split(parameters('vmSize'), '_')[1]` needs) is not the template's: evaluated again with
-  /// every placeholder parameter unknown, such a value is unknown, with the parameter as the reason.
+  /// Evaluates a template value. An error that only a placeholder caused (`<NAME>` has no `_` for
+  /// `split(parameters('vmSize'), '_')[1]`; the placeholder region is no key of a map of regions) is not the
+  /// template's: evaluated again with every parameter holding a placeholder unknown, such a value is unknown,
+  /// with the parameter as the reason.
   Result evaluate(Evaluator& ev, const json& value) {
     Result r = ev.evaluate_json(value);
     if (r.ok()) return r;
@@ -271,7 +272,12 @@ class Expander {
     bool placeholders = false;
     if (c.parameters.is_object()) {
       for (auto it = c.parameters.begin(); it != c.parameters.end();) {
-        if (it.value().is_string() && it.value().get_ref<const std::string&>() == parameter_placeholder(it.key())) {
+        // `<NAME>`, or the placeholder region where the caller gave none (`variables('map')[parameters('location')]`).
+        const bool placeholder =
+            it.value().is_string() &&
+            (it.value().get_ref<const std::string&>() == parameter_placeholder(it.key()) ||
+             (options_.location.empty() && it.value().get_ref<const std::string&>() == kPlaceholderLocation));
+        if (placeholder) {
           c.unknown_parameters[lower(it.key())] = fmt::format("parameters('{}')", it.key());
           it = c.parameters.erase(it);
           placeholders = true;
