@@ -267,7 +267,8 @@ class Expander {
   /// with the parameter as the reason.
   Result evaluate(Evaluator& ev, const json& value) {
     Result r = ev.evaluate_json(value);
-    if (r.ok()) return r;
+    if (r.ok() || retries_ >= kMaxRetries) return r;
+    ++retries_;  // each retry evaluates afresh (no memoised variables): capped against hostile input
     Context c = ev.context();
     bool placeholders = false;
     if (c.parameters.is_object()) {
@@ -1078,6 +1079,8 @@ class Expander {
   }
 
   static constexpr int kMaxLinkedDepth = 8;
+  static constexpr int kMaxRetries = 256;  // evaluate(): errors evaluated again with placeholders unknown
+  int retries_{0};
   std::string file_;  // the template being expanded: the given one, or a linked one
   const TemplateOptions& options_;
   model::Diagnostics& diags_;
