@@ -39,6 +39,7 @@ struct InputOptions {
   std::vector<std::string> files;
   std::vector<std::string> parameter_files;
   std::vector<std::string> parameters;
+  std::vector<std::string> template_dirs;
   bool strict{false};
   bool allow_missing{false};
   bool verbose{false};
@@ -52,9 +53,15 @@ void add_input_options(CLI::App& cmd, InputOptions& o) {
       ->required();
   cmd.add_option("--parameters", o.parameter_files, "A template parameter file (deploymentParameters.json); repeatable");
   cmd.add_option("--param", o.parameters, "A template parameter as NAME=VALUE, after the parameter files; repeatable");
-  cmd.add_flag("--strict", o.strict, "Treat warnings (assumptions taken about the input) as errors");
+  cmd.add_option("--template-dir", o.template_dirs,
+                 "A directory where linked templates given by URI are looked up (nested/x.json, then x.json); "
+                 "repeatable");
+  cmd.add_flag("--strict", o.strict,
+               "Treat warnings (assumptions taken about the input) as errors; a template parameter without a value "
+               "is an error");
   cmd.add_flag("--allow-missing", o.allow_missing,
-               "Accept references to resources absent from the input, assuming they admit everything");
+               "Accept references to resources absent from the input, assuming they admit everything (the default "
+               "when an input is a template, except with --strict)");
   cmd.add_flag("-v,--verbose", o.verbose, "Say what was detected in each input file");
   cmd.add_flag("--timings", o.timings, "Print the time spent in each phase to stderr");
 }
@@ -85,6 +92,8 @@ bool load(const InputOptions& o, std::ostream& err, model::Model& m, model::Diag
   importers::InputOptions io;
   io.parameter_files = o.parameter_files;
   io.parameters = o.parameters;
+  io.template_dirs = o.template_dirs;
+  io.strict = o.strict;
   const auto reports = importers::import_inputs(o.files, io, m, diags);
   if (o.verbose) {
     for (const auto& r : reports) {
@@ -114,7 +123,9 @@ bool load(const InputOptions& o, std::ostream& err, model::Model& m, model::Diag
   if (o.timings) err << fmt::format("exposim: timing: import {:.3f} s\n", seconds_since(t0));
   if (!diags.has_errors()) {
     t0 = Clock::now();
-    model::validate(m, diags, model::ValidateOptions{o.allow_missing});
+    // Resources a template references but does not declare already exist: the normal case (docs/arm-templates.md).
+    const bool allow_missing = o.allow_missing || (!o.strict && importers::has_template(reports));
+    model::validate(m, diags, model::ValidateOptions{allow_missing});
     if (o.timings) err << fmt::format("exposim: timing: validate {:.3f} s\n", seconds_since(t0));
   }
   if (o.strict) diags.promote_warnings();

@@ -1,6 +1,7 @@
 // Detection of each input's kind, and templates expanded into resource JSON for the Azure importer.
 #include "importers/inputs.h"
 
+#include <algorithm>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -29,8 +30,9 @@ Kind sniff(const std::string& path) {
   if (schema == std::string::npos) return Kind::kResources;
   const auto end = lower.find(',', schema);
   const std::string value = lower.substr(schema, end == std::string::npos ? std::string::npos : end - schema);
-  if (value.find("deploymenttemplate.json#") != std::string::npos) return Kind::kTemplate;
-  if (value.find("deploymentparameters.json#") != std::string::npos) return Kind::kParameters;
+  // Any historic spelling: http or https, with or without the trailing '#', any casing.
+  if (value.find("deploymenttemplate.json") != std::string::npos) return Kind::kTemplate;
+  if (value.find("deploymentparameters.json") != std::string::npos) return Kind::kParameters;
   return Kind::kResources;
 }
 
@@ -66,6 +68,8 @@ std::vector<InputReport> import_inputs(const std::vector<std::string>& paths, co
   arm::TemplateOptions template_options;
   template_options.modelled_type = [](std::string_view lower_type) { return azure::Importer::models(lower_type); };
   template_options.read_file = [&](const std::string& path) { return read_file(path, options.max_template_bytes, diags); };
+  template_options.template_dirs = options.template_dirs;
+  template_options.strict = options.strict;
   auto add_parameters = [&](const std::string& path, bool positional) {
     auto text = read_file(path, options.max_template_bytes, diags);
     if (!text) return;
@@ -74,7 +78,7 @@ std::vector<InputReport> import_inputs(const std::vector<std::string>& paths, co
     if (!arm::is_parameters_file(*doc)) {
       if (!positional) {
         diags.error("unexpected-shape", {model::FileName(path), "/$schema", 0, 0},
-                    "not a parameter file: '$schema' does not end in 'deploymentParameters.json#'");
+                    "not a parameter file: '$schema' does not end in 'deploymentParameters.json'");
       }
       return;
     }
@@ -98,7 +102,29 @@ std::vector<InputReport> import_inputs(const std::vector<std::string>& paths, co
     template_options.parameters[assignment.substr(0, eq)] = assignment.substr(eq + 1);
   }
 
+  // Templates are expanded first: the resource importer must know every valueless parameter of the run.
+  std::vector<std::vector<arm::ExpandedResource>> expansions(paths.size());
+  std::vector<std::string> valueless;
+  for (std::size_t i = 0; i < paths.size(); ++i) {
+    if (kinds[i] != Kind::kTemplate) continue;
+    const std::string& path = paths[i];
+    auto text = read_file(path, options.max_template_bytes, diags);
+    if (!text) continue;
+    auto doc = arm::parse_arm_json(*text, path, diags);
+    if (!doc) continue;
+    if (!arm::is_deployment_template(*doc)) continue;
+    expansions[i] = arm::expand_template(*doc, path, template_options, diags, &valueless);
+    reports[i].expanded = expansions[i].size();
+  }
+
+  // Expanded text is read as ARM reads it (ImportOptions::from_template); resource files as before. Both
+  // importers fill one model in input order; each attaches its children at the end, finding parents that
+  // the other added.
   azure::Importer importer(model, diags, options.import);
+  azure::ImportOptions template_import = options.import;
+  template_import.from_template = true;
+  template_import.valueless_parameters = valueless;
+  azure::Importer template_importer(model, diags, template_import);
   for (std::size_t i = 0; i < paths.size(); ++i) {
     const std::string& path = paths[i];
     if (kinds[i] == Kind::kParameters) continue;
@@ -106,13 +132,7 @@ std::vector<InputReport> import_inputs(const std::vector<std::string>& paths, co
       reports[i].stats = importer.add_file(path);
       continue;
     }
-    auto text = read_file(path, options.max_template_bytes, diags);
-    if (!text) continue;
-    auto doc = arm::parse_arm_json(*text, path, diags);
-    if (!doc) continue;
-    if (!arm::is_deployment_template(*doc)) continue;
-    auto expanded = arm::expand_template(*doc, path, template_options, diags);
-    reports[i].expanded = expanded.size();
+    auto& expanded = expansions[i];
     // Each run of resources from one file (the template, or a linked template) is imported under that file's
     // name, so that diagnostics point into the file that declares the resource.
     for (std::size_t k = 0; k < expanded.size();) {
@@ -123,15 +143,20 @@ std::vector<InputReport> import_inputs(const std::vector<std::string>& paths, co
         list.push_back(std::move(expanded[k].resource));
         pointers.push_back(std::move(expanded[k].pointer));
       }
-      const azure::ImportStats stats = importer.add_text(list.dump(), file, &pointers);
+      const azure::ImportStats stats = template_importer.add_text(list.dump(), file, &pointers);
       reports[i].stats.resources += stats.resources;
       for (const auto& [type, n] : stats.by_type) reports[i].stats.by_type[type] += n;
       for (const auto& [type, n] : stats.skipped_types) reports[i].stats.skipped_types[type] += n;
     }
     reports[i].stats.detected_shape = "template";
   }
+  template_importer.finish();
   importer.finish();
   return reports;
+}
+
+bool has_template(const std::vector<InputReport>& reports) {
+  return std::any_of(reports.begin(), reports.end(), [](const InputReport& r) { return r.kind == "template"; });
 }
 
 }  // namespace exposim::importers

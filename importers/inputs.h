@@ -15,7 +15,11 @@ namespace exposim::importers {
 struct InputOptions {
   std::vector<std::string> parameter_files;  // deploymentParameters.json files, in order (later wins)
   std::vector<std::string> parameters;       // "name=value" overrides, after the files
-  azure::ImportOptions import;
+  std::vector<std::string> template_dirs;    // --template-dir: where linked templates given by URI are looked up
+  /// --strict: a template's required parameter without a value, or an expression ARM would reject, is an
+  /// error (docs/arm-templates.md); otherwise a placeholder or unknown value with a note or warning.
+  bool strict{false};
+  azure::ImportOptions import;  // for resource files; text expanded from templates also gets from_template
   std::uint64_t max_template_bytes = std::uint64_t{256} << 20;  // templates are read whole
 };
 
@@ -31,5 +35,9 @@ struct InputReport {
 /// to every template of the run. Never throws on bad input.
 std::vector<InputReport> import_inputs(const std::vector<std::string>& paths, const InputOptions& options,
                                        model::Model& model, model::Diagnostics& diags);
+
+/// True when one of the inputs is a deployment template: resources it references but does not declare are then
+/// the normal case (they already exist), and the CLI accepts them unless --strict.
+bool has_template(const std::vector<InputReport>& reports);
 
 }  // namespace exposim::importers

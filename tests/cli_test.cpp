@@ -242,7 +242,8 @@ TEST_CASE("explain through a load balancer: --backend, the load-balancer hop in 
   CHECK_THAT(r.err, Catch::Contains("note: member: vm-web-2 (10.50.1.5)"));
 }
 
-TEST_CASE("templates: a missing parameter, a bad expression and a syntax error exit 2 naming the place", "[cli]") {
+TEST_CASE("templates: a missing parameter and a bad expression (--strict) and a syntax error exit 2 naming the place",
+          "[cli]") {
   const auto dir = scratch_dir();
   const std::string schema = "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#";
   const std::string tmpl = R"({
@@ -257,10 +258,16 @@ TEST_CASE("templates: a missing parameter, a bad expression and a syntax error e
       "destinationPortRange": "[string(parameters('rdpPort'))]" } } ] } } ]
 })";
   write_file(dir / "t.json", tmpl);
-  auto r = run_exposim({"analyze", (dir / "t.json").string(), "-o", (dir / "out.txt").string()});
+  // --strict: a parameter without a value is an error, as ARM would prompt for it.
+  auto r = run_exposim({"analyze", (dir / "t.json").string(), "--strict", "-o", (dir / "out.txt").string()});
   CHECK(r.code == exposim::cli::kExitBadInput);
   CHECK_THAT(r.err, Catch::Contains("t.json: /parameters/rdpPort: error: parameter 'rdpPort' has no value"));
   CHECK_FALSE(fs::exists(dir / "out.txt"));  // nothing written on bad input
+  // Otherwise its value is unknown, with a note naming it (what the resource importer makes of the unknown
+  // port is its own business).
+  r = run_exposim({"analyze", (dir / "t.json").string(), "--verbose"});
+  CHECK_THAT(r.err, Catch::Contains("t.json: /parameters/rdpPort: note: parameter 'rdpPort' of type 'int' has no value "
+                                    "and no default: its value is unknown (parameters('rdpPort')) [missing-parameter]"));
 
   r = run_exposim({"analyze", (dir / "t.json").string(), "--param", "rdpPort=3389", "--verbose"});
   CHECK(r.code == 0);
@@ -270,15 +277,59 @@ TEST_CASE("templates: a missing parameter, a bad expression and a syntax error e
   bad.replace(bad.find("[string(parameters('rdpPort'))]"), std::string("[string(parameters('rdpPort'))]").size(),
               "[string(parameters('rdpPort')]");
   write_file(dir / "bad-expr.json", bad);
-  r = run_exposim({"analyze", (dir / "bad-expr.json").string(), "--param", "rdpPort=3389"});
+  r = run_exposim({"analyze", (dir / "bad-expr.json").string(), "--param", "rdpPort=3389", "--strict"});
   CHECK(r.code == exposim::cli::kExitBadInput);
-  CHECK_THAT(r.err, Catch::Contains("bad-expr.json: /resources/0/properties/securityRules/0/properties/destinationPortRange"));
+  CHECK_THAT(r.err, Catch::Contains("bad-expr.json: /resources/0/properties/securityRules/0/properties/destinationPortRange: "
+                                    "error:"));
+  // Without --strict an expression ARM would reject is a warning naming the place.
+  r = run_exposim({"analyze", (dir / "bad-expr.json").string(), "--param", "rdpPort=3389"});
+  CHECK_THAT(r.err, Catch::Contains("bad-expr.json: /resources/0/properties/securityRules/0/properties/destinationPortRange: "
+                                    "warning: offset "));
 
   write_file(dir / "syntax.json", "{\n  \"$schema\": \"" + schema + "\",\n  \"resources\": [ }\n");
   r = run_exposim({"analyze", (dir / "syntax.json").string()});
   CHECK(r.code == exposim::cli::kExitBadInput);
   CHECK_THAT(r.err, Catch::Contains("syntax.json:3:"));
   CHECK_THAT(r.err, Catch::Contains("[json-syntax]"));
+  fs::remove_all(dir);
+}
+
+TEST_CASE("templates: resources a template references but does not declare are accepted unless --strict", "[cli]") {
+  // A NIC in a subnet of an existing VNet: normal for a template, so --allow-missing is the default for the run.
+  const auto dir = scratch_dir();
+  write_file(dir / "t.json", R"({
+  "$schema": "http://schema.management.azure.com/schemas/2015-01-01/deploymentTemplate.json",
+  "resources": [ {
+    "type": "Microsoft.Network/networkInterfaces", "apiVersion": "2023-09-01", "name": "nic",
+    "properties": { "ipConfigurations": [ { "name": "ipc", "properties": {
+      "privateIPAllocationMethod": "Static", "privateIPAddress": "10.9.0.4",
+      "subnet": { "id": "[resourceId('Microsoft.Network/virtualNetworks/subnets', 'existing-vnet', 'default')]" }
+    } } ] } } ]
+})");
+  const std::string t = (dir / "t.json").string();
+  for (const char* command : {"analyze", "graph", "check"}) {
+    INFO(command);
+    std::vector<std::string> args = {command, t};
+    if (std::string(command) == "check") {
+      write_file(dir / "spec.yaml", "assertions:\n  - name: management only through Bastion\n    kind: no-management-ports\n");
+      args.push_back("--spec");
+      args.push_back((dir / "spec.yaml").string());
+    }
+    auto r = run_exposim(args);
+    CHECK_THAT(r.err, !Catch::Contains("[dangling-reference]"));
+    args.push_back("--strict");
+    r = run_exposim(args);
+    CHECK(r.code == exposim::cli::kExitBadInput);
+    CHECK_THAT(r.err, Catch::Contains("[dangling-reference]"));
+  }
+  auto r = run_exposim({"analyze", t});
+  CHECK(r.code == 0);
+  r = run_exposim({"whatif", t, "--after", t});
+  CHECK(r.code == 0);
+  r = run_exposim({"whatif", t, "--after", t, "--strict"});
+  CHECK(r.code == exposim::cli::kExitBadInput);
+  r = run_exposim({"explain", t, "--from", "81.2.69.200", "--to", "nic", "--port", "22"});
+  CHECK_THAT(r.err, !Catch::Contains("[dangling-reference]"));
   fs::remove_all(dir);
 }
 

@@ -319,6 +319,8 @@ Result Evaluator::parameter(std::string_view name) { return resolve_parameter(na
 Result Evaluator::resolve_parameter(std::string_view name, std::size_t depth) {
   const Json* p = context_.parameters.is_object() ? detail::find_key(context_.parameters, name) : nullptr;
   if (p) return Result::of(*p);
+  if (const auto u = context_.unknown_parameters.find(detail::lower(name)); u != context_.unknown_parameters.end())
+    return Result::make_unknown(u->second);
   std::string declared;
   const Json* d =
       context_.parameter_defaults.is_object() ? detail::find_key(context_.parameter_defaults, name, &declared) : nullptr;

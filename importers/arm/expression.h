@@ -87,6 +87,10 @@ struct Context {
   /// Evaluated lazily with memoisation (defaults may be expressions, e.g. "[resourceGroup().location]",
   /// and may refer to other parameters); a cycle is `circular-parameter`.
   Json parameter_defaults = Json::object();
+  /// Parameters whose value is only known at deployment (no value and no default, of a type that has no
+  /// placeholder text, or a default that is itself unknown): lowercase name -> reason. `parameters('x')` of such
+  /// a parameter is unknown with that reason (e.g. "parameters('sshPort')").
+  std::map<std::string, std::string> unknown_parameters;
   /// The template's `variables` section, raw: evaluated lazily with memoisation, including the
   /// `{"copy": [{"name", "count", "input"}]}` form (top level, and as a property inside a variable's object).
   Json variables = Json::object();

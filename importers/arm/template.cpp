@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 
 #include "importers/arm/expression.h"
+#include "importers/unknown_value.h"
 #include "model/ip.h"
 #include "model/json_pointer.h"
 
@@ -103,6 +104,9 @@ class Expander {
     return std::move(out_);
   }
 
+  /// The parameters, of the template and its nested and linked ones, that had no value and no default.
+  const std::vector<std::string>& valueless_parameters() const { return valueless_; }
+
  private:
   void report(model::Severity s, const std::string& pointer, std::string code, std::string message) {
     report(s, file_, pointer, std::move(code), std::move(message));
@@ -114,35 +118,52 @@ class Expander {
   void error(const std::string& pointer, std::string code, std::string message) {
     report(model::Severity::kError, pointer, std::move(code), std::move(message));
   }
+  void note(const std::string& pointer, std::string code, std::string message) {
+    report(model::Severity::kNote, pointer, std::move(code), std::move(message));
+  }
   void warning(const std::string& pointer, std::string code, std::string message) {
     report(model::Severity::kWarning, pointer, std::move(code), std::move(message));
   }
 
-  /// Fills `context` with the template's parameters (given values, then defaults) and raw variables.
+  /// Fills `context` with the template's parameters (given values, then defaults) and raw variables. A parameter
+  /// with no value and no default takes a placeholder (valueless()); with `strict`, it is an error as before.
   bool prepare(const json& tmpl, const json& given, const std::string& ptr, Context& context) {
     const json* declared = member(tmpl, "parameters");
     json values = json::object();
+    context.unknown_parameters.clear();  // the parameters of this template replace the parent's
     std::set<std::string> known;
     bool ok = true;
     if (declared != nullptr && declared->is_object()) {
       std::vector<std::pair<std::string, const json*>> defaults;
       for (auto it = declared->begin(); it != declared->end(); ++it) {
         known.insert(lower(it.key()));
+        const std::string at = ptr + "/parameters/" + escape_token(it.key());
+        const json* type = member(it.value(), "type");
+        const std::string ltype = type != nullptr && type->is_string() ? lower(type->get<std::string>()) : "";
         const json* value = member(given, it.key());
-        if (value != nullptr) {
-          values[it.key()] = coerce(*value, member(it.value(), "type"));
+        if (value != nullptr && value->is_string() && is_unknown_value(value->get_ref<const std::string&>())) {
+          // A nested deployment's parameter given by a value only known at deployment.
+          context.unknown_parameters[lower(it.key())] = std::string(unknown_reason(value->get_ref<const std::string&>()));
+        } else if (value != nullptr) {
+          values[it.key()] = coerce(*value, type);
+          if (values[it.key()] != *value) {
+            note(at, "coerced-parameter",
+                 fmt::format("parameter '{}' of type '{}' is given as the string '{}': read as {}, as ARM converts it",
+                             it.key(), ltype, value->get<std::string>(), values[it.key()].dump()));
+          }
         } else if (const json* d = member(it.value(), "defaultValue")) {
           defaults.emplace_back(it.key(), d);
-        } else if (const json* t = member(it.value(), "type");
-                   t != nullptr && t->is_string() && lower(t->get<std::string>()).rfind("secure", 0) == 0) {
+        } else if (!options_.strict) {
+          valueless(at, it.key(), ltype, values, context);
+        } else if (ltype.rfind("secure", 0) == 0) {
           // Passwords and keys never decide exposure: a placeholder, with a warning.
-          warning(ptr + "/parameters/" + escape_token(it.key()), "missing-parameter",
+          warning(at, "missing-parameter",
                   fmt::format("secure parameter '{}' has no value: a placeholder is used (secrets do not decide "
                               "exposure)",
                               it.key()));
-          values[it.key()] = lower(t->get<std::string>()) == "secureobject" ? json::object() : json("placeholder");
+          values[it.key()] = ltype == "secureobject" ? json::object() : json("placeholder");
         } else {
-          error(ptr + "/parameters/" + escape_token(it.key()), "missing-parameter",
+          error(at, "missing-parameter",
                 fmt::format("parameter '{}' has no value and no default: give it in a parameter file or with "
                             "--param {}=VALUE",
                             it.key(), it.key()));
@@ -161,11 +182,16 @@ class Expander {
         const std::string at = ptr + "/parameters/" + escape_token(name) + "/defaultValue";
         if (!r.ok()) {
           expression_error(at, *r.error);
-          ok = false;
+          if (options_.strict) {
+            ok = false;
+          } else {
+            context.unknown_parameters[lower(name)] = "error: " + to_string(*r.error);
+          }
         } else if (r.unknown) {
-          warning(at, "unresolved-expression",
-                  fmt::format("the default of parameter '{}' is only known at deployment ({})", name, r.unknown_reason));
-          values[name] = nullptr;
+          report(options_.strict ? model::Severity::kWarning : model::Severity::kNote, at, "unresolved-expression",
+                 fmt::format("the default of parameter '{}' is only known at deployment ({}): its value is unknown",
+                             name, r.unknown_reason));
+          context.unknown_parameters[lower(name)] = r.unknown_reason;
         } else {
           values[name] = std::move(r.value);
         }
@@ -184,26 +210,139 @@ class Expander {
     return ok;
   }
 
-  /// A command-line value (a string) as the declared type: ints, bools, arrays and objects parsed.
+  /// A parameter with no value and no default, as ARM would prompt for it: a string takes the text `<NAME>`
+  /// (so that names and ids built from it still match), `location` the placeholder region, any other type is
+  /// unknown. One note says which; the name is recorded for the resource importer.
+  void valueless(const std::string& at, const std::string& name, const std::string& ltype, json& values,
+                 Context& context) {
+    if (std::find(valueless_.begin(), valueless_.end(), name) == valueless_.end()) valueless_.push_back(name);
+    if ((ltype == "string" || ltype.empty()) && lower(name) == "location") {
+      values[name] = context.location;
+      note(at, "missing-parameter",
+           fmt::format("parameter '{}' has no value and no default: the placeholder region '{}' is used", name,
+                       context.location));
+    } else if (ltype == "string" || ltype == "securestring") {
+      values[name] = parameter_placeholder(name);
+      note(at, "missing-parameter",
+           fmt::format("parameter '{}' has no value and no default: its text is the placeholder '{}'", name,
+                       parameter_placeholder(name)));
+    } else {
+      const std::string reason = fmt::format("parameters('{}')", name);
+      context.unknown_parameters[lower(name)] = reason;
+      note(at, "missing-parameter",
+           fmt::format("parameter '{}' of type '{}' has no value and no default: its value is unknown ({})", name,
+                       ltype.empty() ? "unspecified" : ltype, reason));
+    }
+  }
+
+  /// A value given as a string for an `int`, `bool`, `array` or `object` parameter, converted as ARM converts
+  /// it (booleans in any casing, integers with surrounding blanks); anything else as given.
   static json coerce(const json& value, const json* type) {
     if (!value.is_string() || type == nullptr || !type->is_string()) return value;
     const std::string t = lower(type->get<std::string>());
-    const std::string& s = value.get_ref<const std::string&>();
-    if (t == "int" || t == "bool" || t == "array" || t == "object") {
+    const std::string& raw = value.get_ref<const std::string&>();
+    const auto first = raw.find_first_not_of(" \t");
+    const std::string s = first == std::string::npos ? "" : raw.substr(first, raw.find_last_not_of(" \t") - first + 1);
+    if (t == "bool") {
+      if (lower(s) == "true") return true;
+      if (lower(s) == "false") return false;
+      return value;
+    }
+    if (t == "int") {
+      std::int64_t n = 0;
+      const json parsed = json::parse(s, nullptr, false);
+      if (!parsed.is_discarded() && detail::as_int(parsed, n)) return n;
+      return value;
+    }
+    if (t == "array" || t == "object") {
       json parsed = json::parse(s, nullptr, false);
-      if (!parsed.is_discarded()) return parsed;
+      if (!parsed.is_discarded() && (t == "array" ? parsed.is_array() : parsed.is_object())) return parsed;
     }
     return value;
   }
 
+  /// Evaluates a template value. An error that only a placeholder caused (`<NAME>` has no `_` for
+  /// `split(parameters('vmSize'), '_')[1]`; the placeholder region is no key of a map of regions) is not the
+  /// template's: evaluated again with every parameter holding a placeholder unknown, such a value is unknown,
+  /// with the parameter as the reason.
+  Result evaluate(Evaluator& ev, const json& value) {
+    Result r = ev.evaluate_json(value);
+    if (r.ok() || retries_ >= kMaxRetries) return r;
+    ++retries_;  // each retry evaluates afresh (no memoised variables): capped against hostile input
+    Context c = ev.context();
+    bool placeholders = false;
+    if (c.parameters.is_object()) {
+      for (auto it = c.parameters.begin(); it != c.parameters.end();) {
+        // `<NAME>`, or the placeholder region where the caller gave none (`variables('map')[parameters('location')]`).
+        const bool placeholder =
+            it.value().is_string() &&
+            (it.value().get_ref<const std::string&>() == parameter_placeholder(it.key()) ||
+             (options_.location.empty() && it.value().get_ref<const std::string&>() == kPlaceholderLocation));
+        if (placeholder) {
+          c.unknown_parameters[lower(it.key())] = fmt::format("parameters('{}')", it.key());
+          it = c.parameters.erase(it);
+          placeholders = true;
+        } else {
+          ++it;
+        }
+      }
+    }
+    if (!placeholders) return r;
+    Evaluator again(std::move(c));
+    Result retry = again.evaluate_json(value);
+    return retry.ok() && retry.unknown ? retry : r;
+  }
+
+  /// An expression ARM would reject at deployment. Without `strict`: a warning naming the place (a note in a
+  /// resource that cannot decide exposure), and the caller reads the value as unknown. With `strict`: an error,
+  /// or in a resource that cannot decide exposure a warning, the resource being left out.
+  static std::string code_of(const Error& e) {
+    return e.code == "expression-syntax" ? "expression-syntax" : "expression-error";
+  }
+
   void expression_error(const std::string& pointer, const Error& e) {
-    const std::string code = e.code == "expression-syntax" ? "expression-syntax" : "expression-error";
+    const std::string code = code_of(e);
+    if (!options_.strict) {
+      report(soft_ ? model::Severity::kNote : model::Severity::kWarning, pointer, code,
+             to_string(e) + ": ARM would reject this at deployment; the value is read as unknown");
+      return;
+    }
     if (soft_) {
       ++hard_errors_;  // counted so that the resource is left out, reported as a warning
       warning(pointer, code, to_string(e) + " (in a resource that cannot decide exposure: it is left out)");
       return;
     }
     error(pointer, code, to_string(e));
+  }
+
+  /// The value written for a field whose expression has an error (after expression_error()).
+  static json error_value(const Error& e) { return json(unknown_value("error: " + to_string(e))); }
+
+  /// The number of iterations of a copy loop (resource or property) from its evaluated `count`: an integer in
+  /// 0..800 as is; a count only known at deployment, or one ARM would reject, expands one instance with a
+  /// warning (with `strict`, an error and nothing). nullopt: nothing to expand.
+  std::optional<std::int64_t> copy_count(const Result& n, const std::string& at) {
+    if (!n.ok()) {
+      expression_error(at, *n.error);
+      if (options_.strict) return std::nullopt;
+      return 1;
+    }
+    std::int64_t count = 0;
+    json value = n.value;
+    const json int_type = "int";
+    if (value.is_string()) value = coerce(value, &int_type);
+    const bool integer = !n.unknown && detail::as_int(value, count);
+    if (integer && count >= 0 && count <= 800) return count;
+    const std::string what = n.unknown ? fmt::format("only known at deployment ({})", n.unknown_reason)
+                             : integer ? fmt::format("{}, not in 0..800", count)
+                                       : fmt::format("{}, not an integer", n.value.dump());
+    if (options_.strict) {
+      error(at, "invalid-value", fmt::format("copy count is {}", what));
+      return std::nullopt;
+    }
+    warning(at, "copy-count-unknown",
+            fmt::format("copy count is {}: one instance is expanded, where Azure would deploy the real count", what));
+    return 1;
   }
 
   void expand_list(Evaluator& ev, const json& resources, const std::string& ptr, const std::string& parent_type,
@@ -228,21 +367,12 @@ class Expander {
         error(at + "/copy", "missing-field", "copy has no 'name' or 'count'");
         return;
       }
-      Result n = ev.evaluate_json(*count);
-      if (!n.ok()) {
-        expression_error(at + "/copy/count", *n.error);
-        return;
-      }
-      if (n.unknown || !n.value.is_number_integer() || n.value.get<std::int64_t>() < 0 ||
-          n.value.get<std::int64_t>() > 800) {
-        error(at + "/copy/count", "invalid-value",
-              n.unknown ? "copy count is only known at deployment" : "copy count is not an integer in 0..800");
-        return;
-      }
+      const auto n = copy_count(evaluate(ev, *count), at + "/copy/count");
+      if (!n) return;
       const std::string loop = name->get<std::string>();
       auto& indices = ev.context().copy_indices;
       const auto saved = indices;
-      for (std::int64_t i = 0; i < n.value.get<std::int64_t>(); ++i) {
+      for (std::int64_t i = 0; i < *n; ++i) {
         indices[""] = i;
         indices[loop] = i;
         indices[lower(loop)] = i;
@@ -259,33 +389,32 @@ class Expander {
     }
   }
 
-  std::optional<std::string> string_field(Evaluator& ev, const json& r, std::string_view key, const std::string& at) {
-    const json* f = member(r, key);
-    if (f == nullptr) {
-      error(at, "missing-field", fmt::format("resource has no '{}'", key));
-      return std::nullopt;
-    }
-    Result v = ev.evaluate_json(*f);
-    if (!v.ok()) {
-      expression_error(at + "/" + std::string(key), *v.error);
-      return std::nullopt;
-    }
-    if (v.unknown || !v.value.is_string()) {
-      error(at + "/" + std::string(key), "invalid-value",
-            v.unknown ? fmt::format("'{}' is only known at deployment ({})", key, v.unknown_reason)
-                      : fmt::format("'{}' is not a string", key));
-      return std::nullopt;
-    }
-    return v.value.get<std::string>();
+  /// A resource's `type` or `name`, evaluated.
+  struct Field {
+    std::optional<std::string> text;  // set when the value is a string
+    std::optional<Error> error;       // an expression ARM would reject
+    std::string problem;              // otherwise, why there is no text: "only known at deployment (...)"
+  };
+  Field string_field(Evaluator& ev, const json& f) {
+    Result v = evaluate(ev, f);
+    if (!v.ok()) return {std::nullopt, v.error, ""};
+    if (v.unknown) return {std::nullopt, std::nullopt, fmt::format("only known at deployment ({})", v.unknown_reason)};
+    if (!v.value.is_string()) return {std::nullopt, std::nullopt, fmt::format("not a string but {}", v.value.dump())};
+    return {v.value.get<std::string>(), std::nullopt, ""};
   }
 
   void expand_one(Evaluator& ev, const json& r, const std::string& at, const std::string& parent_type,
                   const std::string& parent_name, int depth) {
+    // languageVersion 2.0: `"existing": true` declares a resource that already exists; it is not deployed.
+    if (const json* existing = member(r, "existing"); existing != nullptr && existing->is_boolean() && existing->get<bool>()) {
+      return;
+    }
     if (const json* condition = member(r, "condition")) {
-      Result c = ev.evaluate_json(*condition);
+      Result c = evaluate(ev, *condition);
       if (!c.ok()) {
         expression_error(at + "/condition", *c.error);
-        return;
+        if (options_.strict) return;
+        c = Result::make_unknown("error: " + to_string(*c.error));
       }
       if (c.unknown) {
         warning(at + "/condition", "unresolved-expression",
@@ -294,31 +423,79 @@ class Expander {
         return;
       }
     }
-    auto type = string_field(ev, r, "type", at);
-    auto name = string_field(ev, r, "name", at);
-    if (!type || !name) return;
-    std::string full_type = trim_slashes(*type);
-    std::string full_name = trim_slashes(*name);
-    if (!parent_type.empty() && full_type.find('.') == std::string::npos) {
-      full_type = parent_type + "/" + full_type;
-      full_name = parent_name + "/" + full_name;
+    const json* type_field = member(r, "type");
+    const json* name_field = member(r, "name");
+    for (const auto& [key, f] : {std::pair{"type", type_field}, std::pair{"name", name_field}}) {
+      if (f == nullptr) {
+        error(at, "missing-field", fmt::format("resource has no '{}'", key));
+        return;
+      }
     }
-    const auto types = split(full_type, '/');
-    const auto names = split(full_name, '/');
-    if (types.size() < 2 || names.size() + 1 != types.size()) {
-      error(at + "/name", "invalid-value",
-            fmt::format("resource name '{}' has {} segment{}; its type '{}' needs {}", full_name, names.size(),
-                        names.size() == 1 ? "" : "s", full_type, types.size() > 1 ? types.size() - 1 : 1));
+    const Field type = string_field(ev, *type_field);
+    if (!type.text) {
+      if (type.error && options_.strict) {
+        expression_error(at + "/type", *type.error);
+      } else if (type.error) {
+        report(soft_ ? model::Severity::kNote : model::Severity::kWarning, at + "/type", code_of(*type.error),
+               to_string(*type.error) + ": ARM would reject this at deployment; the resource is left out");
+      } else if (options_.strict) {
+        error(at + "/type", "invalid-value", fmt::format("'type' is {}", type.problem));
+      } else {
+        warning(at + "/type", "invalid-value", fmt::format("'type' is {}: the resource is left out", type.problem));
+      }
       return;
     }
+    std::string full_type = trim_slashes(*type.text);
+    const bool child = !parent_type.empty() && full_type.find('.') == std::string::npos;
+    if (child) full_type = parent_type + "/" + full_type;
+    const auto types = split(full_type, '/');
     const std::string ltype = lower(full_type);
-    // Errors inside a resource that cannot decide exposure only leave it out (a warning).
+    // Errors inside a resource that cannot decide exposure are notes (with --strict: warnings, and the resource
+    // is left out).
+    const bool modelled = !options_.modelled_type || options_.modelled_type(ltype);
     struct Soft {
       Expander& e;
       bool saved;
       Soft(Expander& x, bool soft) : e(x), saved(x.soft_) { e.soft_ = soft; }
       ~Soft() { e.soft_ = saved; }
-    } soft(*this, options_.modelled_type && ltype != "microsoft.resources/deployments" && !options_.modelled_type(ltype));
+    } soft(*this, ltype != "microsoft.resources/deployments" && !modelled);
+    const Field name = string_field(ev, *name_field);
+    std::string full_name;
+    if (name.text) {
+      full_name = trim_slashes(*name.text);
+    } else {
+      if (options_.strict) {
+        if (name.error) {
+          expression_error(at + "/name", *name.error);
+        } else {
+          error(at + "/name", "invalid-value", fmt::format("'name' is {}", name.problem));
+        }
+        return;
+      }
+      // A placeholder with as many segments as the type needs, so that the resource is still analysed.
+      const std::size_t segments = child || types.size() < 2 ? 1 : types.size() - 1;
+      for (std::size_t k = 0; k < segments; ++k) {
+        full_name += fmt::format("{}<unknown-name-{}>", k == 0 ? "" : "/", ++placeholder_names_);
+      }
+      report(modelled ? model::Severity::kWarning : model::Severity::kNote, at + "/name", "placeholder-name",
+             fmt::format("the resource's name is {}: the placeholder '{}' is used",
+                         name.error ? "an expression ARM would reject (" + to_string(*name.error) + ")" : name.problem,
+                         full_name));
+    }
+    if (child) full_name = parent_name + "/" + full_name;
+    const auto names = split(full_name, '/');
+    if (types.size() < 2 || names.size() + 1 != types.size()) {
+      const std::string message =
+          fmt::format("resource name '{}' has {} segment{}; its type '{}' needs {}", full_name, names.size(),
+                      names.size() == 1 ? "" : "s", full_type, types.size() > 1 ? types.size() - 1 : 1);
+      if (options_.strict) {
+        error(at + "/name", "invalid-value", message);
+      } else {
+        report(modelled ? model::Severity::kWarning : model::Severity::kNote, at + "/name", "invalid-value",
+               message + ": ARM would reject it at deployment; the resource is left out");
+      }
+      return;
+    }
     const std::size_t errors_before = hard_errors_;
     if (ltype == "microsoft.resources/deployments") {
       nested_deployment(ev, r, at, names.back(), depth);
@@ -333,12 +510,13 @@ class Expander {
     res["name"] = names.back();
     res["type"] = full_type;
     const std::string label = fmt::format("{} '{}'", full_type, full_name);
-    static const std::set<std::string> kSkipped = {"type",     "name",       "apiversion", "copy", "condition",
-                                                   "dependson", "resources", "comments",   "metadata"};
+    static const std::set<std::string> kSkipped = {"type",      "name",      "copy",     "condition", "dependson",
+                                                   "resources", "comments",  "metadata", "existing"};
     for (auto it = r.begin(); it != r.end(); ++it) {
       if (kSkipped.count(lower(it.key())) != 0) continue;
       std::optional<json> v = walk(ev, it.value(), at + "/" + escape_token(it.key()), label, 0);
-      if (v) res[it.key()] = std::move(*v);
+      // `apiVersion` under that one spelling: the defaults of some resources depend on it.
+      if (v) res[lower(it.key()) == "apiversion" ? std::string("apiVersion") : it.key()] = std::move(*v);
     }
     if (!member(res, "location")) res["location"] = ev.context().location;
     if (soft_ && hard_errors_ != errors_before) return;  // an unmodelled resource with a bad expression: left out
@@ -348,7 +526,8 @@ class Expander {
     }
   }
 
-  /// Evaluates a value; fields only known at deployment are left out (nullopt) with a warning.
+  /// Evaluates a value; a field only known at deployment is written as unknown_value(reason) with a note, one
+  /// with an expression error as unknown_value("error: ...") with a warning (with `strict`: left out, an error).
   std::optional<json> walk(Evaluator& ev, const json& v, const std::string& at, const std::string& label, int depth) {
     if (depth > 64) {
       error(at, "limit-exceeded", "value nested deeper than 64 levels");
@@ -356,10 +535,11 @@ class Expander {
     }
     if (v.is_string()) {
       const std::string& s = v.get_ref<const std::string&>();
-      Result r = ev.evaluate_string(s);
+      Result r = evaluate(ev, v);
       if (!r.ok()) {
         expression_error(at, *r.error);
-        return std::nullopt;
+        if (options_.strict) return std::nullopt;
+        return error_value(*r.error);
       }
       if (!r.unknown) return std::move(r.value);
       const std::string arg = reference_ip_argument(s);
@@ -369,9 +549,10 @@ class Expander {
           return json(std::string(kDeferredPip) + target.value.get<std::string>());
         }
       }
-      warning(at, "unresolved-expression",
-              fmt::format("'{}' is only known at deployment ({}): left out of {}", s, r.unknown_reason, label));
-      return std::nullopt;
+      // The resource importer decides whether the field matters and warns then; with --strict, as before.
+      report(options_.strict ? model::Severity::kWarning : model::Severity::kNote, at, "unresolved-expression",
+             fmt::format("'{}' is only known at deployment ({}): read as unknown in {}", s, r.unknown_reason, label));
+      return json(unknown_value(r.unknown_reason));
     }
     if (v.is_array()) {
       json out = json::array();
@@ -410,21 +591,13 @@ class Expander {
         error(here, "missing-field", "property copy has no 'name', 'count' or 'input'");
         continue;
       }
-      Result n = ev.evaluate_json(*count);
-      if (!n.ok()) {
-        expression_error(here + "/count", *n.error);
-        continue;
-      }
-      if (n.unknown || !n.value.is_number_integer() || n.value.get<std::int64_t>() < 0 ||
-          n.value.get<std::int64_t>() > 800) {
-        error(here + "/count", "invalid-value", "copy count is not an integer in 0..800");
-        continue;
-      }
+      const auto n = copy_count(evaluate(ev, *count), here + "/count");
+      if (!n) continue;
       const std::string loop = name->get<std::string>();
       auto& indices = ev.context().copy_indices;
       const auto saved = indices;
       json items = json::array();
-      for (std::int64_t i = 0; i < n.value.get<std::int64_t>(); ++i) {
+      for (std::int64_t i = 0; i < *n; ++i) {
         indices[loop] = i;
         indices[lower(loop)] = i;
         if (auto e = walk(ev, *input, fmt::format("{}/input[{}]", here, i), label, depth + 1)) {
@@ -545,9 +718,11 @@ class Expander {
   }
 
   /// Where a link points on disk: `relativePath` resolved against the directory of the template holding the
-  /// link (as Azure resolves it against the parent's URI), or a `uri` under the placeholder templateLink URI
+  /// link (as Azure resolves it against the parent's URI); a `uri` under the placeholder templateLink URI
   /// (`_artifactsLocation` defaulting to deployment().properties.templateLink.uri means "next to this
-  /// template"). nullopt, with a warning naming the deployment and the link, when it cannot be read.
+  /// template"); any other `uri` (or one whose file is not next to the template) looked up in the template
+  /// directories (from_template_dirs()). nullopt, with a warning naming the deployment and the link, when there
+  /// is no file to read.
   std::optional<std::string> link_path(Evaluator& ev, const json& link, const std::string& lat, const std::string& name,
                                        std::string_view what) {
     auto text = [&](std::string_view key) -> std::optional<std::pair<std::string, Result>> {
@@ -556,6 +731,7 @@ class Expander {
       return std::make_pair(lat + "/" + std::string(key), ev.evaluate_json(*f));
     };
     const std::string hidden = "its resources are not analysed, so exposure they create is not reported";
+    const std::string hint = options_.template_dirs.empty() ? " (--template-dir DIR points links at local files)" : "";
     if (auto id = text("id")) {
       const Result& v = id->second;
       warning(id->first, "linked-template-skipped",
@@ -566,11 +742,13 @@ class Expander {
     }
     std::string relative;
     std::string at;
+    std::string uri_text;  // a known `uri`, for the template directories
     if (auto rel = text("relativePath")) {
       at = rel->first;
       Result& v = rel->second;
       if (!v.ok()) {
         expression_error(at, *v.error);
+        if (!options_.strict) warning(at, "linked-template-skipped", fmt::format("deployment '{}': {}", name, hidden));
         return std::nullopt;
       }
       if (v.unknown || !v.value.is_string()) {
@@ -585,18 +763,24 @@ class Expander {
       Result& v = uri->second;
       if (!v.ok()) {
         expression_error(at, *v.error);
+        if (!options_.strict) warning(at, "linked-template-skipped", fmt::format("deployment '{}': {}", name, hidden));
         return std::nullopt;
       }
-      const std::string shown = v.known() && v.value.is_string() ? v.value.get<std::string>()
-                                                                 : "(only known at deployment: " + v.unknown_reason + ")";
+      const bool known = v.known() && v.value.is_string();
+      const std::string shown =
+          known ? v.value.get<std::string>() : "(only known at deployment: " + v.unknown_reason + ")";
       const std::string base(kPlaceholderTemplateUri.substr(0, kPlaceholderTemplateUri.rfind('/') + 1));
-      if (v.known() && v.value.is_string() && shown.rfind(base, 0) == 0) {
+      if (known && shown.rfind(base, 0) == 0) {
         relative = shown.substr(base.size());
         relative = relative.substr(0, relative.find_first_of("?#"));  // a SAS token or fragment
+        uri_text = shown;
+      } else if (auto local = known ? from_template_dirs(shown) : std::nullopt) {
+        return local;
       } else {
         warning(at, "linked-template-skipped",
-                fmt::format("deployment '{}' links its {} by URI '{}': exposim does not fetch URIs; {}", name, what,
-                            shown, hidden));
+                fmt::format("deployment '{}' links its {} by URI '{}': exposim does not fetch URIs{}{}; {}", name, what,
+                            shown, options_.template_dirs.empty() || !known ? "" : " and no --template-dir holds it",
+                            known ? hint : "", hidden));
         return std::nullopt;
       }
     } else {
@@ -605,11 +789,69 @@ class Expander {
       return std::nullopt;
     }
     if (relative.empty() || std::filesystem::path(relative).is_absolute() || relative.find("://") != std::string::npos) {
-      error(at, "invalid-value",
-            fmt::format("deployment '{}': '{}' is not a relative path to a {}", name, relative, what));
+      const std::string message = fmt::format("deployment '{}': '{}' is not a relative path to a {}", name, relative, what);
+      if (options_.strict) {
+        error(at, "invalid-value", message);
+      } else {
+        warning(at, "linked-template-skipped", fmt::format("{}; {}", message, hidden));
+      }
       return std::nullopt;
     }
-    return (std::filesystem::path(file_).parent_path() / std::filesystem::path(relative)).lexically_normal().string();
+    const std::string path =
+        (std::filesystem::path(file_).parent_path() / std::filesystem::path(relative)).lexically_normal().string();
+    std::error_code ec;
+    if (options_.strict || !options_.read_file || std::filesystem::exists(path, ec)) return path;
+    // Not next to the template: the template directories, else a warning (ARM would fetch it from where the
+    // template was deployed from; the user did not supply it).
+    if (auto local = from_template_dirs(uri_text.empty() ? relative : uri_text)) return local;
+    warning(at, "linked-template-skipped",
+            fmt::format("deployment '{}' links its {} '{}', which is not in the input (no file '{}'){}; {}", name, what,
+                        relative, path, hint, hidden));
+    return std::nullopt;
+  }
+
+  /// A file for a linked `uri` in one of the template directories: the longest trailing part of the URI's path
+  /// that names a file there (`nested/vnet.json`, as the quickstart folders lay them out, then `vnet.json`).
+  /// The file must lie inside the directory once symbolic links are resolved; a part with a `.` or `..`
+  /// segment is never used.
+  std::optional<std::string> from_template_dirs(const std::string& uri) const {
+    if (options_.template_dirs.empty()) return std::nullopt;
+    std::string path = uri.substr(0, uri.find_first_of("?#"));
+    if (const auto scheme = path.find("://"); scheme != std::string::npos) {
+      const auto slash = path.find('/', scheme + 3);
+      path = slash == std::string::npos ? "" : path.substr(slash);
+    }
+    std::vector<std::string> segments;
+    for (auto& seg : split(path, '/')) {
+      if (!seg.empty()) segments.push_back(std::move(seg));
+    }
+    // The trailing parts of the path, longest first (at most 8 segments): nested/microsoft.network/vnet.json,
+    // microsoft.network/vnet.json, vnet.json.
+    std::vector<std::filesystem::path> candidates;
+    auto plain = [](const std::string& seg) { return seg != "." && seg != ".." && seg.find('\\') == std::string::npos; };
+    const std::size_t n = segments.size();
+    for (std::size_t k = std::min<std::size_t>(n, 8); k >= 1; --k) {
+      std::filesystem::path candidate;
+      bool ok = true;
+      for (std::size_t j = n - k; j < n; ++j) {
+        ok = ok && plain(segments[j]);
+        candidate /= segments[j];
+      }
+      if (ok) candidates.push_back(std::move(candidate));
+    }
+    for (const auto& dir : options_.template_dirs) {
+      std::error_code ec;
+      const auto root = std::filesystem::canonical(dir, ec);
+      if (ec) continue;
+      for (const auto& candidate : candidates) {
+        const auto real = std::filesystem::canonical(root / candidate, ec);
+        if (ec || !std::filesystem::is_regular_file(real, ec)) continue;
+        const auto [r, _] = std::mismatch(root.begin(), root.end(), real.begin(), real.end());
+        if (r != root.end()) continue;  // a symbolic link out of the directory
+        return (std::filesystem::path(dir) / candidate).lexically_normal().string();
+      }
+    }
+    return std::nullopt;
   }
 
   /// Reads and parses a linked file once (a copy loop may link it many times); nullopt when it cannot be read
@@ -655,7 +897,7 @@ class Expander {
       if (!pdoc) return;
       if (!is_parameters_file(*pdoc)) {
         report(model::Severity::kError, *ppath, "/$schema", "unexpected-shape",
-               "not a parameter file: '$schema' does not end in 'deploymentParameters.json#'");
+               "not a parameter file: '$schema' does not end in 'deploymentParameters.json'");
         return;
       }
       const json values = parameter_values(*pdoc);
@@ -665,7 +907,7 @@ class Expander {
     if (!doc) return;
     if (!is_deployment_template(*doc)) {
       report(model::Severity::kError, *path, "/$schema", "unexpected-shape",
-             "not a deployment template: '$schema' does not end in 'deploymentTemplate.json#'");
+             "not a deployment template: '$schema' does not end in 'deploymentTemplate.json'");
       return;
     }
     Context context = deployment_context(ev, r, name);
@@ -750,17 +992,28 @@ class Expander {
 
   /// Dynamic private IPs: Azure hands out a subnet's addresses from its fourth (.4) in the order it creates
   /// the NICs; exposim takes declaration order (so a DNAT rule or route naming 10.0.1.4 finds the first NIC
-  /// of the subnet), skipping static addresses. Deploy-order dependent, hence a warning.
+  /// of the subnet), skipping static addresses. An IPv6 ip configuration (`privateIPAddressVersion` IPv6) takes
+  /// its address from the subnet's IPv6 prefix in the same way, never from the IPv4 one; a subnet without a
+  /// prefix of the configuration's family gives none. Deploy-order dependent, hence a warning.
   void assign_private_ips() {
-    std::map<std::string, model::IpPrefix> subnets;  // canonical subnet id -> prefix
+    struct Prefixes {
+      std::optional<model::IpPrefix> v4, v6;
+    };
+    std::map<std::string, Prefixes> subnets;  // canonical subnet id -> its first prefix of each family
     auto add_subnet = [&](const std::string& id, const json& props) {
-      const json* p = member(props, "addressPrefix");
-      if (p == nullptr) {
-        const json* list = member(props, "addressPrefixes");
-        if (list != nullptr && list->is_array() && !list->empty()) p = &(*list)[0];
+      std::vector<const json*> given;
+      if (const json* p = member(props, "addressPrefix")) given.push_back(p);
+      if (const json* list = member(props, "addressPrefixes"); list != nullptr && list->is_array()) {
+        for (const auto& p : *list) given.push_back(&p);
       }
-      if (p == nullptr || !p->is_string()) return;
-      if (auto prefix = model::IpPrefix::parse(p->get<std::string>())) subnets[lower(id)] = *prefix;
+      Prefixes& out = subnets[lower(id)];
+      for (const json* p : given) {
+        if (!p->is_string()) continue;
+        const auto prefix = model::IpPrefix::parse(p->get<std::string>());
+        if (!prefix) continue;
+        auto& slot = prefix->family() == model::IpFamily::kV4 ? out.v4 : out.v6;
+        if (!slot) slot = *prefix;
+      }
     };
     std::set<model::U128> used;
     std::vector<json*> dynamic;
@@ -796,7 +1049,7 @@ class Expander {
         }
       }
     }
-    std::map<std::string, model::U128> next;  // subnet id -> next candidate
+    std::map<std::pair<std::string, bool>, model::U128> next;  // (subnet id, IPv6) -> next candidate
     bool assigned = false;
     for (json* cp : dynamic) {
       const json* subnet = member(*cp, "subnet");
@@ -805,10 +1058,14 @@ class Expander {
       const std::string key = lower(trim_slashes(sid->get<std::string>()));
       auto it = subnets.find("/" + key);
       if (it == subnets.end()) it = subnets.find(key);
-      if (it == subnets.end() || it->second.family() != model::IpFamily::kV4) continue;
-      auto [pos, fresh] = next.try_emplace(it->first, it->second.first() + 4);
-      while (used.count(pos->second) != 0 && pos->second < it->second.last()) ++pos->second;
-      if (pos->second >= it->second.last()) continue;  // the last address is Azure's broadcast
+      if (it == subnets.end()) continue;
+      const json* version = member(*cp, "privateIPAddressVersion");
+      const bool v6 = version != nullptr && version->is_string() && lower(version->get<std::string>()) == "ipv6";
+      const auto& prefix = v6 ? it->second.v6 : it->second.v4;
+      if (!prefix) continue;
+      auto [pos, fresh] = next.try_emplace({it->first, v6}, prefix->first() + 4);
+      while (used.count(pos->second) != 0 && pos->second < prefix->last()) ++pos->second;
+      if (pos->second >= prefix->last()) continue;  // the last address is Azure's broadcast (IPv4)
       (*cp)["privateIPAddress"] = model::IpAddress{pos->second}.to_string();
       used.insert(pos->second);
       ++pos->second;
@@ -816,12 +1073,14 @@ class Expander {
     }
     if (assigned) {
       warning("", "placeholder-address",
-              "dynamic private IPs are assigned from each subnet's fourth address (.4) in declaration order; Azure's "
-              "order depends on the deployment");
+              "dynamic private IPs are assigned from each subnet's fourth address (.4, or ::4 in its IPv6 prefix) in "
+              "declaration order; Azure's order depends on the deployment");
     }
   }
 
   static constexpr int kMaxLinkedDepth = 8;
+  static constexpr int kMaxRetries = 256;  // evaluate(): errors evaluated again with placeholders unknown
+  int retries_{0};
   std::string file_;  // the template being expanded: the given one, or a linked one
   const TemplateOptions& options_;
   model::Diagnostics& diags_;
@@ -832,11 +1091,34 @@ class Expander {
   int linked_depth_{0};
   std::map<std::string, std::optional<json>> linked_files_;  // path -> parsed linked file
   bool soft_{false};            // inside a resource of a type that cannot decide exposure
+  int placeholder_names_{0};    // placeholder names handed out: <unknown-name-N>
+  std::vector<std::string> valueless_;  // parameters with no value and no default, declared spelling
   std::size_t hard_errors_{0};  // expression errors met while soft_
 };
 
-/// Escapes raw control characters inside JSON strings (ARM accepts multi-line strings).
-std::string escape_raw_controls(std::string_view text) {
+/// The index of the first character at or after `i` that is neither blank nor inside a comment.
+std::size_t next_significant(std::string_view text, std::size_t i) {
+  while (i < text.size()) {
+    const char c = text[i];
+    if (std::isspace(static_cast<unsigned char>(c)) != 0) {
+      ++i;
+    } else if (c == '/' && i + 1 < text.size() && text[i + 1] == '/') {
+      i = text.find('\n', i);
+      if (i == std::string_view::npos) return text.size();
+    } else if (c == '/' && i + 1 < text.size() && text[i + 1] == '*') {
+      i = text.find("*/", i + 2);
+      if (i == std::string_view::npos) return text.size();
+      i += 2;
+    } else {
+      return i;
+    }
+  }
+  return i;
+}
+
+/// ARM JSON as the strict parser reads it: raw control characters inside strings escaped (ARM accepts
+/// multi-line strings) and trailing commas before `]` or `}` blanked (the byte offsets of what follows are kept).
+std::string normalise_arm_text(std::string_view text) {
   std::string out;
   out.reserve(text.size());
   bool in_string = false;
@@ -861,6 +1143,13 @@ std::string escape_raw_controls(std::string_view text) {
       continue;
     }
     if (!in_string) {
+      if (c == ',') {
+        const std::size_t next = next_significant(text, i + 1);
+        if (next < text.size() && (text[next] == ']' || text[next] == '}')) {
+          out += ' ';
+          continue;
+        }
+      }
       if (c == '"') in_string = true;
       if (c == '/' && i + 1 < text.size() && text[i + 1] == '/') line_comment = true;
       if (c == '/' && i + 1 < text.size() && text[i + 1] == '*') block_comment = true;
@@ -899,7 +1188,7 @@ std::optional<nlohmann::json> parse_arm_json(std::string_view text, const std::s
       static_cast<unsigned char>(text[2]) == 0xbf) {
     text.remove_prefix(3);
   }
-  const std::string clean = escape_raw_controls(text);
+  const std::string clean = normalise_arm_text(text);
   try {
     return json::parse(clean, nullptr, true, true);
   } catch (const json::parse_error& e) {
@@ -928,16 +1217,23 @@ std::optional<nlohmann::json> parse_arm_json(std::string_view text, const std::s
   return std::nullopt;
 }
 
-bool is_deployment_template(const nlohmann::json& doc) {
+namespace {
+
+/// `$schema` in any of its historic spellings (`http` or `https`, with or without the trailing `#`, any
+/// casing) ends in `file` (lowercase).
+bool schema_names(const json& doc, std::string_view file) {
   const json* schema = member(doc, "$schema");
-  return schema != nullptr && schema->is_string() && ends_with_ci(schema->get<std::string>(), "deploymentTemplate.json#");
+  if (schema == nullptr || !schema->is_string()) return false;
+  std::string s = lower(schema->get<std::string>());
+  while (!s.empty() && (s.back() == '#' || std::isspace(static_cast<unsigned char>(s.back())) != 0)) s.pop_back();
+  return s.size() >= file.size() && s.compare(s.size() - file.size(), file.size(), file) == 0;
 }
 
-bool is_parameters_file(const nlohmann::json& doc) {
-  const json* schema = member(doc, "$schema");
-  return schema != nullptr && schema->is_string() &&
-         ends_with_ci(schema->get<std::string>(), "deploymentParameters.json#");
-}
+}  // namespace
+
+bool is_deployment_template(const nlohmann::json& doc) { return schema_names(doc, "deploymenttemplate.json"); }
+
+bool is_parameters_file(const nlohmann::json& doc) { return schema_names(doc, "deploymentparameters.json"); }
 
 nlohmann::json parameter_values(const nlohmann::json& doc) {
   json out = json::object();
@@ -950,8 +1246,18 @@ nlohmann::json parameter_values(const nlohmann::json& doc) {
 }
 
 std::vector<ExpandedResource> expand_template(const nlohmann::json& doc, const std::string& file,
-                                              const TemplateOptions& options, model::Diagnostics& diags) {
-  return Expander(file, options, diags).run(doc);
+                                              const TemplateOptions& options, model::Diagnostics& diags,
+                                              std::vector<std::string>* valueless_parameters) {
+  Expander expander(file, options, diags);
+  auto out = expander.run(doc);
+  if (valueless_parameters != nullptr) {
+    for (const auto& name : expander.valueless_parameters()) {
+      if (std::find(valueless_parameters->begin(), valueless_parameters->end(), name) == valueless_parameters->end()) {
+        valueless_parameters->push_back(name);
+      }
+    }
+  }
+  return out;
 }
 
 }  // namespace exposim::importers::arm
