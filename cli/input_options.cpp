@@ -191,6 +191,32 @@ void print_diagnostics(std::ostream& err, const std::vector<model::Diagnostic>& 
   }
 }
 
+void print_detected(const std::vector<importers::InputReport>& reports, std::ostream& err) {
+  for (const auto& r : reports) {
+    const auto& s = r.stats;
+    if (r.kind == "parameters") {
+      err << fmt::format("exposim: {}: detected a template parameter file\n", r.path);
+      continue;
+    }
+    if (r.kind == "template") {
+      err << fmt::format("exposim: {}: detected a deployment template, {} resources after expansion, {} modelled",
+                         r.path, r.expanded, s.resources);
+    } else {
+      // What each shape usually comes from (json_stream.h): the file's content decides, not its name.
+      const std::string& shape = s.detected_shape;
+      const char* source = shape == "array"    ? " (a resource list: az resource list, az CLI output)"
+                           : shape == "value"  ? " (an ARM REST list response)"
+                           : shape == "data"   ? " (Resource Graph results)"
+                           : shape == "object" ? " (one resource)"
+                                               : "";
+      err << fmt::format("exposim: {}: detected {} shape{}, {} resources", r.path, shape.empty() ? "no" : shape,
+                         source, s.resources);
+    }
+    for (const auto& [type, n] : s.by_type) err << fmt::format(", {} {}", n, type);
+    err << '\n';
+  }
+}
+
 int load_inputs(const InputOptions& o, std::ostream& err, model::Model& m, model::Diagnostics& diags,
                 std::optional<DiagnosticPolicy>& policy) {
   int rc = kExitOk;
@@ -201,31 +227,7 @@ int load_inputs(const InputOptions& o, std::ostream& err, model::Model& m, model
   io.parameter_files = o.parameter_files;
   io.parameters = o.parameters;
   const auto reports = importers::import_inputs(o.files, io, m, diags);
-  if (o.verbose) {
-    for (const auto& r : reports) {
-      const auto& s = r.stats;
-      if (r.kind == "parameters") {
-        err << fmt::format("exposim: {}: detected a template parameter file\n", r.path);
-        continue;
-      }
-      if (r.kind == "template") {
-        err << fmt::format("exposim: {}: detected a deployment template, {} resources after expansion, {} modelled",
-                           r.path, r.expanded, s.resources);
-      } else {
-        // What each shape usually comes from (json_stream.h): the file's content decides, not its name.
-        const std::string& shape = s.detected_shape;
-        const char* source = shape == "array"    ? " (a resource list: az resource list, az CLI output)"
-                             : shape == "value"  ? " (an ARM REST list response)"
-                             : shape == "data"   ? " (Resource Graph results)"
-                             : shape == "object" ? " (one resource)"
-                                                 : "";
-        err << fmt::format("exposim: {}: detected {} shape{}, {} resources", r.path, shape.empty() ? "no" : shape,
-                           source, s.resources);
-      }
-      for (const auto& [type, n] : s.by_type) err << fmt::format(", {} {}", n, type);
-      err << '\n';
-    }
-  }
+  if (o.verbose) print_detected(reports, err);
   if (o.timings) err << fmt::format("exposim: timing: import {:.3f} s\n", seconds_since(t0));
   if (!diags.has_errors()) {
     t0 = Clock::now();

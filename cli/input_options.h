@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "importers/inputs.h"
 #include "model/diagnostic.h"
 #include "model/model.h"
 
@@ -68,6 +69,9 @@ class DiagnosticPolicy {
 /// Unless `verbose`, at most five warnings of one code and file are printed, then one line counting the
 /// rest: a large estate can repeat one warning thousands of times.
 void print_diagnostics(std::ostream& err, const std::vector<model::Diagnostic>& diags, bool verbose);
+
+/// --verbose: what was detected in each input file (its shape or kind, and the resources by type).
+void print_detected(const std::vector<importers::InputReport>& reports, std::ostream& err);
 
 /// Imports and validates `o.files` into `m` (diagnostics into `diags`), applies the policy made from `o`
 /// (returned in `policy`). Returns kExitOk, or the exit code after printing the diagnostics.

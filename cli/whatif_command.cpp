@@ -100,7 +100,8 @@ int WhatifCommand::run(std::ostream& out, std::ostream& err) {
   auto t0 = Clock::now();
   model::Model before;
   model::Diagnostics before_diags;
-  importers::import_inputs(in.files, io, before, before_diags);
+  const auto before_reports = importers::import_inputs(in.files, io, before, before_diags);
+  if (in.verbose) print_detected(before_reports, err);
   if (before_diags.has_errors()) {
     print_diagnostics(err, before_diags.sorted(), in.verbose);
     return kExitBadInput;
@@ -118,7 +119,8 @@ int WhatifCommand::run(std::ostream& out, std::ostream& err) {
       }
     }
   } else {
-    importers::import_inputs(o.after, io, after, after_diags);
+    const auto after_reports = importers::import_inputs(o.after, io, after, after_diags);
+    if (in.verbose) print_detected(after_reports, err);
   }
   if (in.timings) err << fmt::format("exposim: timing: import and change {:.3f} s\n", seconds_since(t0));
   t0 = Clock::now();

@@ -261,7 +261,11 @@ TEST_CASE("whatif prints a diagnostic that both sides have once", "[cli]") {
   std::size_t n = 0;
   for (auto at = r.err.find("[unmodelled-types]"); at != std::string::npos; at = r.err.find("[unmodelled-types]", at + 1)) ++n;
   CHECK(n == 1);
-  // The shared input options: --fail-on works for whatif as for analyze.
+  // The shared input options: --verbose says what each file of both sides is, --fail-on works as for analyze.
+  r = run_exposim({"whatif", (dir / "before" / "estate.json").string(), "--after", (dir / "after" / "estate.json").string(),
+                   "--verbose"});
+  CHECK_THAT(r.err, Catch::Contains("before/estate.json: detected value shape (an ARM REST list response)"));
+  CHECK_THAT(r.err, Catch::Contains("after/estate.json: detected value shape (an ARM REST list response)"));
   r = run_exposim({"whatif", (dir / "before" / "estate.json").string(), (dir / "before" / "nat.json").string(),
                    "--after", (dir / "after" / "estate.json").string(), "--fail-on", "unmodelled-types"});
   CHECK(r.code == exposim::cli::kExitBadInput);
