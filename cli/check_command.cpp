@@ -11,6 +11,7 @@
 #include "cli/check_report.h"
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
+#include "cli/input_options.h"
 
 namespace exposim::cli {
 
@@ -25,7 +26,7 @@ void add_check_options(CLI::App& cmd, CheckOptions& o) {
 std::optional<check::Spec> load_check_spec(const CheckOptions& o, std::ostream& err) {
   model::Diagnostics diags;
   auto spec = check::load_spec(o.spec, diags);
-  for (const auto& d : diags.sorted()) err << "exposim: " << model::to_string(d) << '\n';
+  print_diagnostics(err, diags.sorted(), true);
   if (!spec || diags.has_errors()) return std::nullopt;
   return spec;
 }

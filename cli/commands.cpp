@@ -22,11 +22,9 @@
 #include "cli/exit_codes.h"
 #include "cli/explain_report.h"
 #include "cli/graph_command.h"
+#include "cli/input_options.h"
 #include "cli/report.h"
 #include "cli/whatif_command.h"
-#include "importers/azure/resource_importer.h"
-#include "importers/inputs.h"
-#include "model/validate.h"
 #include "solver/explain.h"
 #include "solver/exposure.h"
 
@@ -35,106 +33,7 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-struct InputOptions {
-  std::vector<std::string> files;
-  std::vector<std::string> parameter_files;
-  std::vector<std::string> parameters;
-  std::vector<std::string> template_dirs;
-  bool strict{false};
-  bool allow_missing{false};
-  bool verbose{false};
-  bool timings{false};
-};
-
-void add_input_options(CLI::App& cmd, InputOptions& o) {
-  cmd.add_option("files", o.files,
-                 "Azure resource JSON files (arrays, {\"value\":[...]}, {\"data\":[...]}), deployment templates and "
-                 "their parameter files")
-      ->required();
-  cmd.add_option("--parameters", o.parameter_files, "A template parameter file (deploymentParameters.json); repeatable");
-  cmd.add_option("--param", o.parameters, "A template parameter as NAME=VALUE, after the parameter files; repeatable");
-  cmd.add_option("--template-dir", o.template_dirs,
-                 "A directory where linked templates given by URI are looked up (nested/x.json, then x.json); "
-                 "repeatable");
-  cmd.add_flag("--strict", o.strict,
-               "Treat warnings (assumptions taken about the input) as errors; a template parameter without a value "
-               "is an error");
-  cmd.add_flag("--allow-missing", o.allow_missing,
-               "Accept references to resources absent from the input, assuming they admit everything (the default "
-               "when an input is a template, except with --strict)");
-  cmd.add_flag("-v,--verbose", o.verbose, "Say what was detected in each input file");
-  cmd.add_flag("--timings", o.timings, "Print the time spent in each phase to stderr");
-}
-
-/// Prints sorted diagnostics. Unless `all`, at most kShownPerCode diagnostics of one code and file are
-/// printed, then one line counting the rest: a large estate can repeat one warning thousands of times.
-void print_diagnostics(std::ostream& err, const std::vector<model::Diagnostic>& diags, bool all) {
-  constexpr std::size_t kShownPerCode = 5;
-  std::map<std::pair<std::string, std::string>, std::size_t> seen;  // (file, code) -> count
-  for (const auto& d : diags) {
-    const std::size_t n = ++seen[{d.where.file.str(), d.code}];
-    if (all || n <= kShownPerCode) err << "exposim: " << model::to_string(d) << '\n';
-  }
-  if (all) return;
-  for (const auto& [key, n] : seen) {
-    if (n <= kShownPerCode) continue;
-    err << fmt::format("exposim: {}{}note: {} more diagnostics [{}] not shown; --verbose shows all, --format json "
-                       "lists all\n",
-                       key.first, key.first.empty() ? "" : ": ", n - kShownPerCode, key.second);
-  }
-}
-
 double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
-
-/// Imports and validates the inputs. Returns false (after printing every diagnostic) on errors.
-bool load(const InputOptions& o, std::ostream& err, model::Model& m, model::Diagnostics& diags) {
-  auto t0 = Clock::now();
-  importers::InputOptions io;
-  io.parameter_files = o.parameter_files;
-  io.parameters = o.parameters;
-  io.template_dirs = o.template_dirs;
-  io.strict = o.strict;
-  const auto reports = importers::import_inputs(o.files, io, m, diags);
-  if (o.verbose) {
-    for (const auto& r : reports) {
-      const auto& s = r.stats;
-      if (r.kind == "parameters") {
-        err << fmt::format("exposim: {}: detected a template parameter file\n", r.path);
-        continue;
-      }
-      if (r.kind == "template") {
-        err << fmt::format("exposim: {}: detected a deployment template, {} resources after expansion, {} modelled",
-                           r.path, r.expanded, s.resources);
-      } else {
-        // What each shape usually comes from (json_stream.h): the file's content decides, not its name.
-        const std::string& shape = s.detected_shape;
-        const char* source = shape == "array"   ? " (a resource list: az resource list, az CLI output)"
-                             : shape == "value" ? " (an ARM REST list response)"
-                             : shape == "data"  ? " (Resource Graph results)"
-                             : shape == "object" ? " (one resource)"
-                                                 : "";
-        err << fmt::format("exposim: {}: detected {} shape{}, {} resources", r.path, shape.empty() ? "no" : shape,
-                           source, s.resources);
-      }
-      for (const auto& [type, n] : s.by_type) err << fmt::format(", {} {}", n, type);
-      err << '\n';
-    }
-  }
-  if (o.timings) err << fmt::format("exposim: timing: import {:.3f} s\n", seconds_since(t0));
-  if (!diags.has_errors()) {
-    t0 = Clock::now();
-    // Resources a template references but does not declare already exist: the normal case (docs/arm-templates.md).
-    const bool allow_missing = o.allow_missing || (!o.strict && importers::has_template(reports));
-    model::validate(m, diags, model::ValidateOptions{allow_missing});
-    if (o.timings) err << fmt::format("exposim: timing: validate {:.3f} s\n", seconds_since(t0));
-  }
-  if (o.strict) diags.promote_warnings();
-  if (diags.has_errors()) {
-    print_diagnostics(err, diags.sorted(), o.verbose);
-    return false;
-  }
-  return true;
-}
 
 /// Streams a report to the -o file (atomically) or to `out`; no copy of the report is held in memory.
 int emit(const std::string& output, const std::function<void(std::ostream&)>& write, std::ostream& out,
@@ -159,7 +58,7 @@ struct AnalyzeCommand {
 
   void add(CLI::App& app) {
     auto* cmd = app.add_subcommand("analyze", "Report everything the internet can reach, with paths and rules");
-    add_input_options(*cmd, input);
+    add_input_options(*cmd, input, kInputFilesHelp);
     cmd->add_option("-f,--format", format, "Output format")->check(CLI::IsMember({"table", "json", "csv"}));
     cmd->add_option("-o,--output", output, "Write the report to this file (atomically) instead of stdout");
   }
@@ -167,16 +66,18 @@ struct AnalyzeCommand {
   int run(std::ostream& out, std::ostream& err) {
     model::Model m;
     model::Diagnostics diags;
-    if (!load(input, err, m, diags)) return kExitBadInput;
+    std::optional<DiagnosticPolicy> policy;
+    if (const int rc = load_inputs(input, err, m, diags, policy); rc != kExitOk) return rc;
     auto t0 = Clock::now();
     solver::Analysis a = solver::analyze(m);
     if (input.timings) {
       err << fmt::format("exposim: timing: solve {:.3f} s ({} targets, {} distinct evaluations)\n",
                          seconds_since(t0), a.targets_evaluated, a.distinct_evaluations);
     }
-    diags.append(a.findings);
-    const auto sorted = diags.sorted();
-    print_diagnostics(err, sorted, input.verbose);
+    std::vector<model::Diagnostic> sorted;
+    if (const int rc = finish_diagnostics(input, *policy, diags, std::move(a.findings), err, sorted); rc != kExitOk) {
+      return rc;
+    }
     t0 = Clock::now();
     const int rc = emit(
         output,
@@ -211,7 +112,7 @@ struct ExplainCommand {
 
   void add(CLI::App& app) {
     auto* cmd = app.add_subcommand("explain", "Follow one packet hop by hop: what each hop decides and why");
-    add_input_options(*cmd, input);
+    add_input_options(*cmd, input, kInputFilesHelp);
     cmd->add_option("--from", from, "Source (client) IP address")->required();
     cmd->add_option("--to", to,
                     "Target: public or private IP address, or the name or id of a public IP, NIC, VM, firewall, "
@@ -266,7 +167,8 @@ struct ExplainCommand {
     }
     model::Model m;
     model::Diagnostics diags;
-    if (!load(input, err, m, diags)) return kExitBadInput;
+    std::optional<DiagnosticPolicy> policy;
+    if (const int rc = load_inputs(input, err, m, diags, policy); rc != kExitOk) return rc;
     const solver::FlowTrace t = solver::explain(m, q);
     if (t.status != solver::FlowTrace::Status::kOk) {
       err << "exposim: error: " << t.error << '\n';
@@ -274,8 +176,8 @@ struct ExplainCommand {
       for (const auto& c : t.candidates) err << "exposim: note: " << what << ": " << c << '\n';
       return kExitBadInput;
     }
-    const auto sorted = diags.sorted();
-    print_diagnostics(err, sorted, input.verbose);
+    std::vector<model::Diagnostic> sorted;
+    if (const int rc = finish_diagnostics(input, *policy, diags, {}, err, sorted); rc != kExitOk) return rc;
     return emit(
         output,
         [&](std::ostream& o) {
@@ -295,7 +197,7 @@ struct GraphCommand {
 
   void add(CLI::App& app) {
     auto* cmd = app.add_subcommand("graph", "Draw the estate and every exposed path (DOT, SVG, PNG or JSON)");
-    add_input_options(*cmd, input);
+    add_input_options(*cmd, input, kInputFilesHelp);
     cmd->add_option("-f,--format", options.format,
                     "dot (default), svg or png (rendered by Graphviz's 'dot' from PATH), or json; default: from the "
                     "-o file's extension")
@@ -310,12 +212,15 @@ struct GraphCommand {
   int run(std::ostream& out, std::ostream& err) {
     model::Model m;
     model::Diagnostics diags;
-    if (!load(input, err, m, diags)) return kExitBadInput;
+    std::optional<DiagnosticPolicy> policy;
+    if (const int rc = load_inputs(input, err, m, diags, policy); rc != kExitOk) return rc;
     auto t0 = Clock::now();
     solver::Analysis a = solver::analyze(m);
     if (input.timings) err << fmt::format("exposim: timing: solve {:.3f} s\n", seconds_since(t0));
-    diags.append(a.findings);
-    print_diagnostics(err, diags.sorted(), input.verbose);
+    std::vector<model::Diagnostic> sorted;
+    if (const int rc = finish_diagnostics(input, *policy, diags, std::move(a.findings), err, sorted); rc != kExitOk) {
+      return rc;
+    }
     t0 = Clock::now();
     const int rc = run_graph(m, a, options, out, err);
     if (input.timings) err << fmt::format("exposim: timing: graph {:.3f} s\n", seconds_since(t0));
@@ -329,7 +234,7 @@ struct CheckCommand {
 
   void add(CLI::App& app) {
     auto* cmd = app.add_subcommand("check", "Check a design against a spec of assertions (exit 1 when one fails)");
-    add_input_options(*cmd, input);
+    add_input_options(*cmd, input, kInputFilesHelp);
     add_check_options(*cmd, options);
   }
 
@@ -338,11 +243,13 @@ struct CheckCommand {
     if (!spec) return kExitBadInput;
     model::Model m;
     model::Diagnostics diags;
-    if (!load(input, err, m, diags)) return kExitBadInput;
-    const solver::Analysis a = solver::analyze(m);
-    diags.append(a.findings);
-    const auto sorted = diags.sorted();
-    print_diagnostics(err, sorted, input.verbose);
+    std::optional<DiagnosticPolicy> policy;
+    if (const int rc = load_inputs(input, err, m, diags, policy); rc != kExitOk) return rc;
+    solver::Analysis a = solver::analyze(m);
+    std::vector<model::Diagnostic> sorted;
+    if (const int rc = finish_diagnostics(input, *policy, diags, std::move(a.findings), err, sorted); rc != kExitOk) {
+      return rc;
+    }
     return run_check(options, input.files, *spec, m, a, sorted, out, err);
   }
 };

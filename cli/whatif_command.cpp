@@ -12,6 +12,7 @@
 
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
+#include "cli/input_options.h"
 #include "cli/whatif_report.h"
 #include "importers/azure/resource_writer.h"
 #include "importers/change.h"
@@ -24,14 +25,7 @@
 namespace exposim::cli {
 
 struct WhatifCommand::Options {
-  std::vector<std::string> files;
-  std::vector<std::string> parameter_files;
-  std::vector<std::string> parameters;
-  std::vector<std::string> template_dirs;
-  bool strict{false};
-  bool allow_missing{false};
-  bool verbose{false};
-  bool timings{false};
+  InputOptions input;
   std::vector<std::string> changes;
   std::vector<std::string> after;
   std::string format = "table";
@@ -47,20 +41,7 @@ void WhatifCommand::add(CLI::App& app) {
   auto* cmd = app.add_subcommand("whatif", "Compare the exposure after a change (or a second version of the estate) "
                                            "with the exposure now; exit 1 when it grew");
   Options& o = *o_;
-  cmd->add_option("files", o.files, "The estate as it is: Azure resource JSON files and deployment templates")->required();
-  cmd->add_option("--parameters", o.parameter_files, "A template parameter file; repeatable");
-  cmd->add_option("--param", o.parameters, "A template parameter as NAME=VALUE; repeatable");
-  cmd->add_option("--template-dir", o.template_dirs,
-                  "A directory where linked templates given by URI are looked up (nested/x.json, then x.json); "
-                  "repeatable");
-  cmd->add_flag("--strict", o.strict,
-                "Treat warnings (assumptions taken about the input) as errors; a template parameter without a value "
-                "is an error");
-  cmd->add_flag("--allow-missing", o.allow_missing,
-                "Accept references to resources absent from the input, assuming they admit everything (the default "
-                "when an input is a template, except with --strict)");
-  cmd->add_flag("-v,--verbose", o.verbose, "Print every diagnostic");
-  cmd->add_flag("--timings", o.timings, "Print the time spent in each phase to stderr");
+  add_input_options(*cmd, o.input, "The estate as it is: Azure resource JSON files and deployment templates");
   cmd->add_option("--change", o.changes, "A change document (docs/whatif.md); repeatable, applied in order");
   cmd->add_option("--after", o.after, "The estate after the change: a second export or template of the same estate")
       ->expected(1, -1);
@@ -76,19 +57,30 @@ namespace {
 using Clock = std::chrono::steady_clock;
 double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 
-void print(std::ostream& err, const std::vector<model::Diagnostic>& diags, bool all) {
-  constexpr std::size_t kShownPerCode = 5;
-  std::map<std::pair<std::string, std::string>, std::size_t> seen;
-  for (const auto& d : diags) {
-    const std::size_t n = ++seen[{d.where.file.str(), d.code}];
-    if (all || n <= kShownPerCode || d.severity == model::Severity::kError) err << "exposim: " << model::to_string(d) << '\n';
+/// What makes two diagnostics the same finding on the two sides: code, pointer and message. The file is
+/// left out: with --after the same warning of the same estate is at the same place of another file.
+using SideKey = std::tuple<std::string, std::string, std::string>;
+SideKey side_key(const model::Diagnostic& d) { return {d.code, d.where.pointer, d.message}; }
+
+/// Adds to `all` the diagnostics of `after` that the before side does not have; true when one is an error.
+bool add_new(model::Diagnostics& all, const std::vector<model::Diagnostic>& before,
+             const std::vector<model::Diagnostic>& after) {
+  std::set<SideKey> known;
+  for (const auto& d : before) known.insert(side_key(d));
+  bool errors = false;
+  for (const auto& d : after) {
+    if (known.count(side_key(d)) != 0) continue;
+    errors = errors || d.severity == model::Severity::kError;
+    all.add(d);
   }
+  return errors;
 }
 
 }  // namespace
 
 int WhatifCommand::run(std::ostream& out, std::ostream& err) {
   const Options& o = *o_;
+  const InputOptions& in = o.input;
   if (o.changes.empty() == o.after.empty()) {
     err << "exposim: error: whatif needs either --change CHANGE (repeatable) or --after FILE..., not both\n";
     return kExitUsage;
@@ -97,20 +89,20 @@ int WhatifCommand::run(std::ostream& out, std::ostream& err) {
     err << "exposim: error: --write writes what --change changed; with --after there is nothing to write\n";
     return kExitUsage;
   }
-  importers::InputOptions io;
-  io.parameter_files = o.parameter_files;
-  io.parameters = o.parameters;
-  io.template_dirs = o.template_dirs;
-  io.strict = o.strict;
+  int rc = kExitOk;
+  const auto policy = DiagnosticPolicy::make(in, err, rc);
+  if (!policy) return rc;
+  const importers::InputOptions io = importer_options(in);
 
   auto t0 = Clock::now();
   model::Model before;
   model::Diagnostics before_diags;
-  const auto before_reports = importers::import_inputs(o.files, io, before, before_diags);
+  const auto before_reports = importers::import_inputs(in.files, io, before, before_diags);
+  if (in.verbose) print_detected(before_reports, err);
   // Resources a template references but does not declare already exist: the normal case (docs/arm-templates.md).
   bool templates = importers::has_template(before_reports);
   if (before_diags.has_errors()) {
-    print(err, before_diags.sorted(), o.verbose);
+    print_diagnostics(err, before_diags.sorted(), in.verbose);
     return kExitBadInput;
   }
   model::Model after;
@@ -120,37 +112,31 @@ int WhatifCommand::run(std::ostream& out, std::ostream& err) {
     after = before;  // an imported model: validation resolves the edited copy from scratch
     for (const auto& path : o.changes) {
       if (!importers::apply_change_file(path, after, after_diags, changed)) {
-        print(err, after_diags.sorted(), true);
+        print_diagnostics(err, after_diags.sorted(), true);
         err << "exposim: error: the change was not applied; nothing was written\n";
         return kExitBadInput;
       }
     }
   } else {
-    templates = importers::has_template(importers::import_inputs(o.after, io, after, after_diags)) || templates;
+    const auto after_reports = importers::import_inputs(o.after, io, after, after_diags);
+    if (in.verbose) print_detected(after_reports, err);
+    templates = templates || importers::has_template(after_reports);
   }
-  const model::ValidateOptions vo{o.allow_missing || (templates && !o.strict)};
-  if (o.timings) err << fmt::format("exposim: timing: import and change {:.3f} s\n", seconds_since(t0));
+  const model::ValidateOptions vo{in.allow_missing || (templates && !in.strict)};
+  if (in.timings) err << fmt::format("exposim: timing: import and change {:.3f} s\n", seconds_since(t0));
   t0 = Clock::now();
   model::validate(before, before_diags, vo);
   model::validate(after, after_diags, vo);
-  if (o.timings) err << fmt::format("exposim: timing: validate both {:.3f} s\n", seconds_since(t0));
-  if (o.strict) {
-    before_diags.promote_warnings();
-    after_diags.promote_warnings();
-  }
-  // Diagnostics of the after side that the before side also has are the estate's, not the change's.
+  if (in.timings) err << fmt::format("exposim: timing: validate both {:.3f} s\n", seconds_since(t0));
+  policy->apply_to_input(before_diags);
+  policy->apply_to_input(after_diags);
+  // Diagnostics of the after side that the before side also has are the estate's, not the change's: each is
+  // printed once.
   const auto before_sorted = before_diags.sorted();
-  std::set<std::tuple<std::string, std::string, std::string>> known;
-  for (const auto& d : before_sorted) known.emplace(d.code, d.where.file.str() + d.where.pointer, d.message);
   model::Diagnostics all = before_diags;
-  bool after_errors = false;
-  for (const auto& d : after_diags.sorted()) {
-    if (known.count({d.code, d.where.file.str() + d.where.pointer, d.message}) != 0) continue;
-    if (d.severity == model::Severity::kError) after_errors = true;
-    all.add(d);
-  }
+  const bool after_errors = add_new(all, before_sorted, after_diags.sorted());
   if (before_diags.has_errors() || after_errors) {
-    print(err, all.sorted(), o.verbose);
+    print_diagnostics(err, all.sorted(), in.verbose);
     if (after_errors && !o.changes.empty()) err << "exposim: error: the changed estate is not valid; nothing was written\n";
     return kExitBadInput;
   }
@@ -161,17 +147,17 @@ int WhatifCommand::run(std::ostream& out, std::ostream& err) {
   if (o.changes.empty() || o.full) {
     a_before = solver::analyze(before);
     a_after = solver::analyze(after);
-    if (o.timings) err << fmt::format("exposim: timing: solve both {:.3f} s\n", seconds_since(t0));
+    if (in.timings) err << fmt::format("exposim: timing: solve both {:.3f} s\n", seconds_since(t0));
   } else {
     // Only what the change can affect is solved again (solver/incremental.h); the result is the same.
     solver::IncrementalAnalysis inc(before);
     a_before = inc.analysis();
-    if (o.timings) err << fmt::format("exposim: timing: solve before {:.3f} s\n", seconds_since(t0));
+    if (in.timings) err << fmt::format("exposim: timing: solve before {:.3f} s\n", seconds_since(t0));
     t0 = Clock::now();
     const bool incremental = inc.update(before, after, changed);
     scope = inc.last_scope();
     a_after = inc.take();
-    if (o.timings) {
+    if (in.timings) {
       err << fmt::format("exposim: timing: solve after {:.3f} s ({})\n", seconds_since(t0),
                          incremental ? "incremental"
                                      : "full: the change reaches a possible network virtual appliance or a resource "
@@ -182,17 +168,16 @@ int WhatifCommand::run(std::ostream& out, std::ostream& err) {
   // Incrementally solved, only the scope's exposures can differ: only they are compared (the same diff).
   const solver::WhatifDiff diff = scope ? solver::diff_scoped(before, a_before, after, a_after, *scope)
                                         : solver::diff_analyses(before, a_before, after, a_after);
-  if (o.timings) err << fmt::format("exposim: timing: compare {:.3f} s\n", seconds_since(t0));
-  all.append(a_before.findings);
-  {
-    std::set<std::tuple<std::string, std::string, std::string>> seen;
-    for (const auto& d : a_before.findings.items()) seen.emplace(d.code, d.where.file.str() + d.where.pointer, d.message);
-    for (const auto& d : a_after.findings.items()) {
-      if (seen.count({d.code, d.where.file.str() + d.where.pointer, d.message}) == 0) all.add(d);
-    }
-  }
+  if (in.timings) err << fmt::format("exposim: timing: compare {:.3f} s\n", seconds_since(t0));
+  model::Diagnostics findings_before = a_before.findings;
+  model::Diagnostics findings_after = a_after.findings;
+  policy->apply_to_findings(findings_before);
+  policy->apply_to_findings(findings_after);
+  all.append(findings_before);
+  add_new(all, findings_before.sorted(), findings_after.sorted());
   const auto sorted = all.sorted();
-  print(err, sorted, o.verbose);
+  print_diagnostics(err, sorted, in.verbose);
+  if (all.has_errors()) return kExitBadInput;  // a finding made fatal by --fail-on; nothing is written
 
   if (!o.write.empty()) {
     std::string error;

@@ -173,6 +173,18 @@ std::optional<Document> parse_document(std::string_view text, const std::string&
     };
     try {
       doc.value = json::parse(text, depth_guard, true, true);
+      if (limits.json_positions) {
+        try {
+          Document shadow;
+          model::Diagnostics ignored;
+          YamlConverter converter(shadow, ignored, limits);
+          if (converter.convert(YAML::Load(std::string(text)), shadow.value, "", 0)) {
+            doc.positions = std::move(shadow.positions);
+          }
+        } catch (const std::exception&) {
+          // Comments or other JSON that YAML does not read: no positions, the pointer alone locates.
+        }
+      }
       return doc;
     } catch (const std::length_error&) {
       if (!too_deep) throw;

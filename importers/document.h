@@ -29,6 +29,9 @@ struct DocumentLimits {
   std::uint64_t max_bytes = std::uint64_t{16} << 20;
   std::size_t max_nodes = 1'000'000;  // after YAML aliases are expanded (guards against "billion laughs")
   std::size_t max_depth = 200;
+  /// Also record positions for a JSON document (by reading it once more as YAML, which JSON without comments
+  /// is), so that errors in a small JSON file name the line too.
+  bool json_positions = false;
 };
 
 /// Parses `text` as JSON when it starts with `{`, `[` or a comment (comments allowed), as YAML 1.2 otherwise (plain

@@ -80,4 +80,14 @@ void Diagnostics::promote_warnings() {
   }
 }
 
+void Diagnostics::promote_codes(const std::set<std::string>& codes) {
+  for (auto& d : items_) {
+    if (d.severity != Severity::kError && codes.count(d.code) != 0) d.severity = Severity::kError;
+  }
+}
+
+void Diagnostics::drop_codes(const std::set<std::string>& codes) {
+  std::erase_if(items_, [&](const Diagnostic& d) { return d.severity != Severity::kError && codes.count(d.code) != 0; });
+}
+
 }  // namespace exposim::model

@@ -3,6 +3,7 @@
 
 #include <compare>
 #include <memory>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -81,6 +82,10 @@ class Diagnostics {
   std::vector<Diagnostic> sorted() const;
   /// Turns every warning into an error (`--strict`).
   void promote_warnings();
+  /// Turns the warnings and notes whose code is in `codes` into errors (`--fail-on`).
+  void promote_codes(const std::set<std::string>& codes);
+  /// Drops the warnings and notes whose code is in `codes` (`--ignore`); errors stay.
+  void drop_codes(const std::set<std::string>& codes);
 
  private:
   std::vector<Diagnostic> items_;

@@ -182,7 +182,8 @@ class Validator {
     const std::string what = v ? fmt::format("'{}' is a {}, expected a {}", ref.id, to_string(v->kind), to_string(kind))
                                : fmt::format("'{}' is not in the input", ref.id);
     if (!decides_exposure) {
-      diags_.warning("missing-reference", at, fmt::format("referenced {} {}", to_string(kind), what));
+      // Nothing the user must act on: the answer is the same whatever the resource is (a --verbose note).
+      diags_.add({Severity::kNote, "missing-reference", at, fmt::format("referenced {} {}", to_string(kind), what)});
     } else if (opt_.allow_missing && !v) {
       diags_.warning("missing-reference", at,
                      fmt::format("referenced {} {}; assuming it admits everything", to_string(kind), what));
@@ -491,10 +492,10 @@ class Validator {
           // "paas-service ... is not in the input" would be wrong when the template holds it.
           SourceLocation at = c.where;
           at.pointer += c.flattened ? "/privateLinkServiceId" : "/properties/privateLinkServiceId";
-          diags_.warning("unmodelled-feature", at,
-                         fmt::format("private endpoint '{}' connects to Private Link service '{}', which is not "
-                                     "modelled; a private endpoint adds no internet exposure",
-                                     pe.name, c.target.id));
+          diags_.add({Severity::kNote, "unmodelled-feature", at,
+                      fmt::format("private endpoint '{}' connects to Private Link service '{}', which is not "
+                                  "modelled; a private endpoint adds no internet exposure",
+                                  pe.name, c.target.id)});
           continue;
         }
         resolve(c.target, ResourceKind::kPaasService, c.where, c.flattened, "/privateLinkServiceId", false);

@@ -2,8 +2,14 @@
 #include "solver/address_space.h"
 
 #include <algorithm>
+#include <cctype>
+#include <map>
+#include <set>
+#include <string>
 
 #include <fmt/format.h>
+
+#include "solver/nsg_eval.h"
 
 namespace exposim::solver {
 namespace {
@@ -14,6 +20,202 @@ IpSet union_of(const std::vector<model::IpPrefix>& prefixes) {
   IpSet s;
   for (const auto& p : prefixes) s = s.unite(model::to_set(p));
   return s;
+}
+
+
+bool iequals(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+/// Subnets where NSGs do not filter what the VirtualNetwork tag could admit: Azure Firewall's subnets (NSGs
+/// are disabled there) and the gateway subnet (NSGs are not supported there).
+bool nsg_free_subnet(const model::Subnet& s) {
+  return iequals(s.name, "AzureFirewallSubnet") || iequals(s.name, "AzureFirewallManagementSubnet") ||
+         iequals(s.name, "GatewaySubnet");
+}
+
+/// True when `ip` is an Azure Firewall's: a firewall's private address, or any address of an
+/// AzureFirewallSubnet.
+bool azure_firewall_address(const model::Model& m, const model::IpAddress& ip) {
+  for (const auto& fw : m.firewalls) {
+    if (fw.hub_private_ip && *fw.hub_private_ip == ip) return true;
+    for (const auto& c : fw.ip_configurations) {
+      if (c.private_ip && *c.private_ip == ip) return true;
+    }
+  }
+  for (const auto& s : m.subnets) {
+    if (!iequals(s.name, "AzureFirewallSubnet")) continue;
+    for (const auto& p : s.prefixes) {
+      if (p.contains(ip)) return true;
+    }
+  }
+  return false;
+}
+
+/// Whether internet sources in a route's prefix can reach a subnet that the route serves with their own
+/// address and be answered (docs/model.md, "Service tags"). The reply to such a source follows this route:
+/// next hop Internet answers clients of a public IP or public load balancer; a gateway or an appliance that is
+/// not an Azure Firewall may forward internet clients without translating them (exposim does not know what
+/// they forward). An Azure Firewall translates DNAT traffic to its own subnet's addresses and forwards no
+/// other unsolicited internet traffic; None and VnetLocal drop the reply.
+bool internet_clients_answered(const model::Model& m, const model::Route& r) {
+  switch (r.next_hop) {
+    case model::NextHopType::kInternet:
+    case model::NextHopType::kVirtualNetworkGateway: return true;
+    case model::NextHopType::kVirtualAppliance: return !r.next_hop_ip || !azure_firewall_address(m, *r.next_hop_ip);
+    case model::NextHopType::kVnetLocal:
+    case model::NextHopType::kNone:
+    case model::NextHopType::kVnetPeering: return false;
+  }
+  return true;
+}
+
+/// A rule that admitted internet sources only because the VirtualNetwork tag holds them.
+struct RelyingRule {
+  int nsg;
+  int rule;
+  friend auto operator<=>(const RelyingRule&, const RelyingRule&) = default;
+};
+
+/// The packets of `decided` (decided by rule `r`, an allow) whose source the rule admits only through the
+/// VirtualNetwork tag: `added` less what its other parts (prefixes, other tags, ASGs) admit.
+PacketSet through_tag(const model::SecurityRule& r, const PacketSet& decided, const IpSet& added, int subnet,
+                      const AddressSpace& space) {
+  if (r.access != model::Access::kAllow || r.source.any) return {};
+  const auto& tags = r.source.tags;
+  if (std::find(tags.begin(), tags.end(), model::ServiceTag::kVirtualNetwork) == tags.end()) return {};
+  model::AddressMatch others = r.source;
+  std::erase(others.tags, model::ServiceTag::kVirtualNetwork);
+  const IpSet only = added.subtract(resolve_addresses(others, r.access, subnet, space));
+  if (only.empty()) return {};
+  return decided.intersect(
+      PacketSet(Cube{only, IpSet::all(), model::kAllProtocols, model::PortSet::all(), model::PortSet::all()}));
+}
+
+/// The rules of the NSGs on the way to `dst` (subnet NSG, then NIC NSG) that admit some of `added` (internet
+/// sources in the subnet's VirtualNetwork tag) only through the tag, and whose admitted packets also pass the
+/// other NSG. Into `out`.
+void relying_rules(const model::Model& m, const AddressSpace& space, const IpSet& added, int subnet_nsg, int nic_nsg,
+                   const Destination& dst, std::set<RelyingRule>& out) {
+  const PacketSet arriving(Cube{added, IpSet::all(), model::kAllProtocols, model::PortSet::all(), model::PortSet::all()});
+  struct Candidate {
+    RelyingRule rule;
+    PacketSet packets;
+  };
+  std::vector<Candidate> candidates;
+  PacketSet passed = arriving;
+  for (const int n : {subnet_nsg, nic_nsg}) {
+    if (n < 0) continue;
+    PacketSet allowed;
+    const auto& nsg = m.nsgs[n];
+    for (auto& d : evaluate_nsg(nsg, model::Direction::kInbound, passed, dst, space)) {
+      if (d.access != model::Access::kAllow) continue;
+      PacketSet relied = through_tag(nsg.rules[d.rule], d.packets, added, dst.subnet, space);
+      if (!relied.empty()) candidates.push_back({{n, d.rule}, std::move(relied)});
+      allowed = allowed.unite(d.packets);
+    }
+    passed = std::move(allowed);
+  }
+  for (const auto& c : candidates) {
+    if (c.packets.intersects(passed)) out.insert(c.rule);
+  }
+}
+
+/// One warning per user-defined route that puts internet addresses into the VirtualNetwork tag of subnets
+/// where that matters: the route can answer internet clients (internet_clients_answered), and an NSG rule on
+/// the way to something in the subnet admits some of those addresses only through the tag (the default
+/// AllowVnetInBound included, unless an earlier rule decides them). The warning lists the subnets and rules.
+void warn_internet_in_vnet_tag(const model::Model& m, const AddressSpace& space, model::Diagnostics& findings) {
+  std::vector<std::vector<int>> subnets_of(m.route_tables.size());
+  for (std::size_t s = 0; s < m.subnets.size(); ++s) {
+    const auto& subnet = m.subnets[s];
+    if (subnet.route_table.resolved() && !nsg_free_subnet(subnet)) {
+      subnets_of[subnet.route_table.index].push_back(static_cast<int>(s));
+    }
+  }
+  // The ip configurations of each subnet, and their NIC's NSG.
+  std::map<int, std::vector<std::pair<const model::IpConfiguration*, int>>> configs;
+  bool any_route = false;
+  for (const auto& list : subnets_of) any_route = any_route || !list.empty();
+  if (!any_route) return;
+  for (const auto& nic : m.nics) {
+    const NsgSlot slot = nsg_slot(nic.nsg);
+    for (const auto& cfg : nic.ip_configurations) {
+      if (cfg.subnet.resolved()) {
+        configs[cfg.subnet.index].emplace_back(&cfg, slot.state == NsgSlot::State::kPresent ? slot.index : -1);
+      }
+    }
+  }
+  // NSGs whose inbound rules match every address of a subnet alike (destination `*`, VirtualNetwork, an
+  // unresolved tag): the default rules' kind, and most NSGs' besides.
+  std::vector<bool> address_blind(m.nsgs.size(), true);
+  for (std::size_t n = 0; n < m.nsgs.size(); ++n) {
+    for (const auto& r : m.nsgs[n].rules) {
+      const auto& d = r.destination;
+      if (r.direction != model::Direction::kInbound || d.any) continue;
+      const bool blind = d.prefixes.empty() && d.asgs.empty() &&
+                         std::all_of(d.tags.begin(), d.tags.end(),
+                                     [](model::ServiceTag t) { return t == model::ServiceTag::kVirtualNetwork; });
+      if (!blind) address_blind[n] = false;
+    }
+  }
+  for (std::size_t t = 0; t < m.route_tables.size(); ++t) {
+    if (subnets_of[t].empty()) continue;
+    const auto& rt = m.route_tables[t];
+    for (const auto& route : rt.routes) {
+      if (!route.prefix) continue;
+      const IpSet added = model::to_set(*route.prefix).intersect(space.internet());
+      if (added.empty() || !internet_clients_answered(m, route)) continue;
+      std::vector<std::string> subnets;
+      std::set<RelyingRule> rules;
+      for (const int s : subnets_of[t]) {
+        const auto& subnet = m.subnets[s];
+        const NsgSlot own = nsg_slot(subnet.nsg);
+        const int subnet_nsg = own.state == NsgSlot::State::kPresent ? own.index : -1;
+        std::set<RelyingRule> found;
+        const auto it = configs.find(s);
+        if (it == configs.end()) {
+          // Nothing addressable in the input (an entry point's subnet, or NICs not exported): the subnet NSG
+          // as it applies to any address of the subnet.
+          if (subnet_nsg >= 0) relying_rules(m, space, added, subnet_nsg, -1, Destination{std::nullopt, s, nullptr}, found);
+        } else {
+          // NSGs whose inbound rules do not look at the destination address decide every ip configuration of
+          // the subnet alike: one evaluation per (subnet NSG, NIC NSG) pair then (large estates repeat them).
+          std::set<int> done;
+          const bool same_for_all = subnet_nsg < 0 || address_blind[subnet_nsg];
+          for (const auto& [cfg, nic_nsg] : it->second) {
+            if (same_for_all && (nic_nsg < 0 || address_blind[nic_nsg]) && !done.insert(nic_nsg).second) continue;
+            relying_rules(m, space, added, subnet_nsg, nic_nsg, Destination{cfg->private_ip, s, &cfg->asgs}, found);
+          }
+        }
+        if (found.empty()) continue;
+        subnets.push_back("'" + subnet.name + "'");
+        rules.insert(found.begin(), found.end());
+      }
+      if (subnets.empty()) continue;
+      constexpr std::size_t kListed = 5;
+      auto list = [&](const std::vector<std::string>& items) {
+        std::string out;
+        for (std::size_t i = 0; i < items.size() && i < kListed; ++i) out += (i == 0 ? "" : ", ") + items[i];
+        if (items.size() > kListed) out += fmt::format(" and {} more", items.size() - kListed);
+        return out;
+      };
+      std::vector<std::string> named;
+      for (const auto& r : rules) {
+        named.push_back(fmt::format("'{}' of '{}'", m.nsgs[r.nsg].rules[r.rule].name, m.nsgs[r.nsg].name));
+      }
+      findings.warning("vnet-tag-includes-internet", route.where,
+                       fmt::format("route '{}' ({} -> {}) of route table '{}' puts internet addresses into the "
+                                   "VirtualNetwork service tag of {} {}: {} {} {} those internet sources only "
+                                   "through the tag",
+                                   route.name, route.prefix->to_string(), model::to_string(route.next_hop), rt.name,
+                                   subnets.size() == 1 ? "subnet" : "subnets", list(subnets),
+                                   named.size() == 1 ? "rule" : "rules", list(named),
+                                   named.size() == 1 ? "admits" : "admit"));
+    }
+  }
 }
 
 }  // namespace
@@ -84,16 +286,7 @@ AddressSpace::AddressSpace(const model::Model& m, model::Diagnostics& findings) 
       const auto& rt = m.route_tables[subnet.route_table.index];
       for (const auto& route : rt.routes) {
         if (!route.prefix) continue;
-        const IpSet added = model::to_set(*route.prefix);
-        if (added.intersects(internet_)) {
-          findings.warning("vnet-tag-includes-internet", route.where,
-                           fmt::format("route '{}' ({} -> {}) of route table '{}' puts internet addresses into the "
-                                       "VirtualNetwork service tag of subnet '{}': rules allowing VirtualNetwork admit "
-                                       "those internet sources",
-                                       route.name, route.prefix->to_string(), model::to_string(route.next_hop),
-                                       rt.name, subnet.name));
-        }
-        tag = tag.unite(added);
+        tag = tag.unite(model::to_set(*route.prefix));
       }
     }
     vnet_tag_[i] = std::move(tag);
@@ -133,6 +326,8 @@ AddressSpace::AddressSpace(const model::Model& m, model::Diagnostics& findings) 
       }
     }
   }
+
+  warn_internet_in_vnet_tag(m, *this, findings);
 }
 
 IpSet AddressSpace::internet(model::IpFamily f) const {

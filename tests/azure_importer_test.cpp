@@ -458,21 +458,61 @@ TEST_CASE("azure: nesting and size caps", "[azure]") {
         std::vector<std::string>{"t.json: error: file is larger than the limit of 10 bytes [file-too-large]"});
 }
 
-TEST_CASE("azure: resource types not modelled are counted, one warning per file", "[azure]") {
+TEST_CASE("azure: resource types not modelled are counted: a warning for those that could change the answer, a "
+          "note for the others", "[azure]") {
+  // A NAT gateway and a VPN gateway can change what is reachable; disks and Application Insights cannot.
   Result r = import(R"([
     {"type": "Microsoft.Compute/disks", "id": "/a"},
     {"type": "microsoft.insights/components"},
+    {"type": "Microsoft.Network/natGateways", "id": "/n"},
+    {"type": "Microsoft.Network/virtualNetworkGateways", "id": "/g"},
     {"type": "MICROSOFT.COMPUTE/DISKS", "id": "/b"}
   ])");
-  CHECK(r.diags == std::vector<std::string>{"t.json: warning: skipped 3 resources of types not modelled yet: "
-                                            "microsoft.compute/disks (2), microsoft.insights/components (1) "
-                                            "[unmodelled-types]"});
+  CHECK(r.diags == std::vector<std::string>{"t.json: note: skipped 3 resources of types that cannot change what the "
+                                            "internet reaches: microsoft.compute/disks (2), microsoft.insights/components "
+                                            "(1) [inert-types]",
+                                            "t.json: warning: skipped 2 resources of types not modelled yet: "
+                                            "microsoft.network/natgateways (1), microsoft.network/virtualnetworkgateways "
+                                            "(1) [unmodelled-types]"});
   CHECK(r.stats.resources == 0);
-  CHECK(r.stats.skipped_types ==
-        std::map<std::string, std::size_t>{{"microsoft.compute/disks", 2}, {"microsoft.insights/components", 1}});
+  CHECK(r.stats.skipped_types == std::map<std::string, std::size_t>{{"microsoft.compute/disks", 2},
+                                                                    {"microsoft.insights/components", 1},
+                                                                    {"microsoft.network/natgateways", 1},
+                                                                    {"microsoft.network/virtualnetworkgateways", 1}});
   Result one = import(R"([{"type": "Microsoft.Insights/components", "id": "/a"}])");
-  CHECK(one.diags == std::vector<std::string>{"t.json: warning: skipped 1 resource of types not modelled yet: "
-                                              "microsoft.insights/components (1) [unmodelled-types]"});
+  CHECK(one.diags == std::vector<std::string>{"t.json: note: skipped 1 resource of types that cannot change what "
+                                              "the internet reaches: microsoft.insights/components (1) [inert-types]"});
+  // A type exposim does not know at all could matter: a warning.
+  Result unknown = import(R"([{"type": "Contoso.Widgets/gadgets", "id": "/a"}])");
+  CHECK(unknown.diags == std::vector<std::string>{"t.json: warning: skipped 1 resource of types not modelled yet: "
+                                                  "contoso.widgets/gadgets (1) [unmodelled-types]"});
+}
+
+TEST_CASE("azure: an unresolved or unknown service tag in an outbound rule is a note, in an inbound rule a warning",
+          "[azure]") {
+  // exposim analyses inbound traffic; outbound rules never decide it (NSGs are stateful).
+  Result r = import(R"([{"type": "Microsoft.Network/networkSecurityGroups", "id": "/n", "name": "n", "properties":
+    {"securityRules": [
+      {"name": "out", "properties": {"priority": 100, "direction": "Outbound", "access": "Allow", "protocol": "*",
+        "sourceAddressPrefix": "*", "destinationAddressPrefix": "AzureCloud", "sourcePortRange": "*",
+        "destinationPortRange": "443"}},
+      {"name": "out2", "properties": {"priority": 110, "direction": "Outbound", "access": "Deny", "protocol": "*",
+        "sourceAddressPrefix": "*", "destinationAddressPrefix": "Nonsense", "sourcePortRange": "*",
+        "destinationPortRange": "*"}},
+      {"name": "in", "properties": {"priority": 100, "direction": "Inbound", "access": "Allow", "protocol": "Tcp",
+        "sourceAddressPrefix": "GatewayManager", "destinationAddressPrefix": "*", "sourcePortRange": "*",
+        "destinationPortRange": "443"}}]}}])");
+  const std::string f = "t.json: /0/properties/securityRules/";
+  CHECK(r.diags == std::vector<std::string>{
+                       f + "0/properties/destinationAddressPrefix: note: service tag 'AzureCloud' is not resolved to "
+                           "addresses; it is in an outbound rule, which does not decide what the internet reaches "
+                           "[unresolved-service-tag]",
+                       f + "1/properties/destinationAddressPrefix: note: unknown service tag 'Nonsense' matches "
+                           "nothing; it is in an outbound rule, which does not decide what the internet reaches "
+                           "[unknown-service-tag]",
+                       f + "2/properties/sourceAddressPrefix: warning: service tag 'GatewayManager' is not resolved "
+                           "to addresses: allow rules treat it as the whole internet, deny rules as nothing "
+                           "[unresolved-service-tag]"});
 }
 
 TEST_CASE("azure: file errors", "[azure]") {

@@ -88,18 +88,187 @@ TEST_CASE("an output path that cannot be written exits 4 and leaves nothing", "[
 }
 
 TEST_CASE("strict mode (--strict) turns assumptions into errors", "[cli]") {
-  // Resources of a type not modelled: a warning, fatal with --strict.
+  // Resources of a type not modelled that could change the answer (a NAT gateway): a warning, fatal with --strict.
   const auto dir = scratch_dir();
-  write_file(dir / "disks.json",
-        R"([{"id": "/d1", "type": "Microsoft.Compute/disks"}, {"id": "/d2", "type": "Microsoft.Compute/disks"}])");
-  const std::string disks = (dir / "disks.json").string();
-  auto r = run_exposim({"analyze", example("restricted-admin/resource-graph.json"), disks});
+  write_file(dir / "nat.json", R"([{"id": "/n1", "type": "Microsoft.Network/natGateways"}])");
+  const std::string nat = (dir / "nat.json").string();
+  auto r = run_exposim({"analyze", example("restricted-admin/resource-graph.json"), nat});
   CHECK(r.code == 0);
-  CHECK_THAT(r.err, Catch::Contains("warning: skipped 2 resources of types not modelled yet"));
-  r = run_exposim({"analyze", example("restricted-admin/resource-graph.json"), disks, "--strict"});
+  CHECK_THAT(r.err, Catch::Contains("warning: skipped 1 resource of types not modelled yet: microsoft.network/natgateways "
+                                    "(1) [unmodelled-types]"));
+  r = run_exposim({"analyze", example("restricted-admin/resource-graph.json"), nat, "--strict"});
   CHECK(r.code == exposim::cli::kExitBadInput);
-  CHECK_THAT(r.err, Catch::Contains("error: skipped 2 resources"));
+  CHECK_THAT(r.err, Catch::Contains("error: skipped 1 resource"));
   CHECK(r.out.empty());
+  fs::remove_all(dir);
+}
+
+TEST_CASE("types that cannot change the answer are a note, printed with --verbose only", "[cli]") {
+  const auto dir = scratch_dir();
+  write_file(dir / "inert.json",
+             R"([{"id": "/d1", "type": "Microsoft.Compute/disks"}, {"id": "/d2", "type": "Microsoft.Compute/disks"},
+                 {"id": "/a", "type": "Microsoft.Compute/availabilitySets"},
+                 {"id": "/w", "type": "Microsoft.OperationalInsights/workspaces"},
+                 {"id": "/x", "type": "Microsoft.Network/natGateways"}])");
+  const std::string inert = (dir / "inert.json").string();
+  auto r = run_exposim({"analyze", example("restricted-admin/resource-graph.json"), inert});
+  CHECK(r.code == 0);
+  CHECK_THAT(r.err, Catch::Contains("inert.json: warning: skipped 1 resource of types not modelled yet: "
+                                    "microsoft.network/natgateways (1) [unmodelled-types]"));
+  CHECK_THAT(r.err, !Catch::Contains("disks"));
+  CHECK_THAT(r.err, !Catch::Contains("[inert-types]"));
+  r = run_exposim({"analyze", example("restricted-admin/resource-graph.json"), inert, "--verbose"});
+  CHECK_THAT(r.err, Catch::Contains("inert.json: note: skipped 4 resources of types that cannot change what the "
+                                    "internet reaches: microsoft.compute/availabilitysets (1), microsoft.compute/disks "
+                                    "(2), microsoft.operationalinsights/workspaces (1) [inert-types]"));
+  // --strict leaves notes alone; the warning still fails.
+  r = run_exposim({"analyze", example("restricted-admin/resource-graph.json"), inert, "--strict", "--ignore",
+                   "unmodelled-types"});
+  CHECK(r.code == 0);
+  fs::remove_all(dir);
+}
+
+TEST_CASE("a Front Door is named as an entry point with its backends' host names", "[cli]") {
+  const auto dir = scratch_dir();
+  write_file(dir / "fd.json", R"([
+    {"id": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/frontDoors/fd-web", "name": "fd-web",
+     "type": "Microsoft.Network/frontDoors",
+     "properties": {"backendPools": [{"name": "pool", "properties": {"backends": [
+       {"address": "web.azurewebsites.net"}, {"address": "agw.contoso.com"}]}}]}},
+    {"id": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Cdn/profiles/afd", "name": "afd",
+     "type": "Microsoft.Cdn/profiles", "sku": {"name": "Premium_AzureFrontDoor"}},
+    {"id": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Cdn/profiles/afd/originGroups/g/origins/o1",
+     "name": "o1", "type": "Microsoft.Cdn/profiles/originGroups/origins", "properties": {"hostName": "api.contoso.com"}},
+    {"id": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Cdn/profiles/afd/afdEndpoints/e",
+     "name": "e", "type": "Microsoft.Cdn/profiles/afdEndpoints"}])");
+  auto r = run_exposim({"analyze", example("restricted-admin/resource-graph.json"), (dir / "fd.json").string()});
+  CHECK(r.code == 0);
+  CHECK_THAT(r.err, Catch::Contains("fd.json: /0: warning: Front Door 'fd-web' is an internet entry point in front of "
+                                    "backend host names 'agw.contoso.com', 'web.azurewebsites.net': exposim does not "
+                                    "model it as an entry yet, so what it forwards to is not reported through it "
+                                    "[unmodelled-entry-point]"));
+  CHECK_THAT(r.err, Catch::Contains("fd.json: /1: warning: Azure Front Door profile 'afd' is an internet entry point in "
+                                    "front of backend host names 'api.contoso.com'"));
+  // One warning per cause: the Front Door types are not listed again as unmodelled types.
+  CHECK_THAT(r.err, !Catch::Contains("[unmodelled-types]"));
+  fs::remove_all(dir);
+}
+
+TEST_CASE("--fail-on and --ignore choose per code what fails the run", "[cli]") {
+  const auto dir = scratch_dir();
+  write_file(dir / "nat.json", R"([{"id": "/n1", "type": "Microsoft.Network/natGateways"}])");
+  const std::string estate = example("restricted-admin/resource-graph.json");
+  const std::string nat = (dir / "nat.json").string();
+  auto r = run_exposim({"analyze", estate, nat, "--fail-on", "unmodelled-types", "-o", (dir / "out.txt").string()});
+  CHECK(r.code == exposim::cli::kExitBadInput);
+  CHECK_THAT(r.err, Catch::Contains("nat.json: error: skipped 1 resource"));
+  CHECK_FALSE(fs::exists(dir / "out.txt"));
+  // Comma-separated and repeatable; an ignored code is neither printed nor fatal, even with --strict.
+  r = run_exposim({"analyze", estate, nat, "--ignore", "placeholder-address,unmodelled-types", "--strict"});
+  CHECK(r.code == 0);
+  CHECK_THAT(r.err, !Catch::Contains("unmodelled-types"));
+  r = run_exposim({"analyze", estate, nat, "--ignore", "unmodelled-types", "-f", "json"});
+  CHECK(r.code == 0);
+  CHECK_THAT(r.out, !Catch::Contains("unmodelled-types"));
+  // Errors cannot be ignored.
+  write_file(dir / "broken.json", "[\n  {\"id\": \"/x\",\n");
+  r = run_exposim({"analyze", (dir / "broken.json").string(), "--ignore", "json-syntax"});
+  CHECK(r.code == exposim::cli::kExitBadInput);
+  CHECK_THAT(r.err, Catch::Contains("[json-syntax]"));
+  // A finding of the solver can be made fatal too: the route puts the internet into VirtualNetwork where the
+  // default AllowVnetInBound admits it.
+  write_file(dir / "tag.json", R"([
+    {"id": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/v", "name": "v",
+     "type": "Microsoft.Network/virtualNetworks", "properties": {"addressSpace": {"addressPrefixes": ["10.0.0.0/16"]},
+      "subnets": [{"name": "s", "properties": {"addressPrefix": "10.0.0.0/24",
+        "networkSecurityGroup": {"id": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/networkSecurityGroups/nsg"},
+        "routeTable": {"id": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/routeTables/rt"}}}]}},
+    {"id": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/networkSecurityGroups/nsg", "name": "nsg",
+     "type": "Microsoft.Network/networkSecurityGroups", "properties": {"securityRules": []}},
+    {"id": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/routeTables/rt", "name": "rt",
+     "type": "Microsoft.Network/routeTables", "properties": {"routes": [{"name": "out",
+      "properties": {"addressPrefix": "0.0.0.0/0", "nextHopType": "Internet"}}]}}])");
+  const std::string tag = (dir / "tag.json").string();
+  r = run_exposim({"analyze", tag});
+  CHECK(r.code == 0);
+  CHECK_THAT(r.err, Catch::Contains("warning: route 'out' (0.0.0.0/0 -> Internet) of route table 'rt'"));
+  r = run_exposim({"analyze", tag, "--fail-on", "vnet-tag-includes-internet"});
+  CHECK(r.code == exposim::cli::kExitBadInput);
+  CHECK_THAT(r.err, Catch::Contains("error: route 'out' (0.0.0.0/0 -> Internet)"));
+  CHECK(r.out.empty());
+  // Unknown codes and contradictions are usage errors naming the code.
+  r = run_exposim({"analyze", estate, "--fail-on", "unmodelled-types,no-such-code"});
+  CHECK(r.code == exposim::cli::kExitUsage);
+  CHECK_THAT(r.err, Catch::Contains("--fail-on: unknown diagnostic code 'no-such-code'"));
+  r = run_exposim({"check", estate, "--spec", example("restricted-admin/spec.yaml"), "--ignore", "nope"});
+  CHECK(r.code == exposim::cli::kExitUsage);
+  CHECK_THAT(r.err, Catch::Contains("--ignore: unknown diagnostic code 'nope'"));
+  r = run_exposim({"graph", estate, "--ignore", "unmodelled-types", "--fail-on", "unmodelled-types"});
+  CHECK(r.code == exposim::cli::kExitUsage);
+  CHECK_THAT(r.err, Catch::Contains("'unmodelled-types' is both failed on and ignored"));
+  fs::remove_all(dir);
+}
+
+TEST_CASE("--config reads fail-on and ignore from YAML or JSON; a bad one is an error at its line", "[cli]") {
+  const auto dir = scratch_dir();
+  write_file(dir / "nat.json", R"([{"id": "/n1", "type": "Microsoft.Network/natGateways"}])");
+  const std::string estate = example("restricted-admin/resource-graph.json");
+  const std::string nat = (dir / "nat.json").string();
+  write_file(dir / "fail.yaml", "# CI\nfail-on:\n  - unmodelled-types\nignore: []\n");
+  auto r = run_exposim({"analyze", estate, nat, "--config", (dir / "fail.yaml").string()});
+  CHECK(r.code == exposim::cli::kExitBadInput);
+  CHECK_THAT(r.err, Catch::Contains("error: skipped 1 resource"));
+  write_file(dir / "quiet.json", R"({"ignore": ["unmodelled-types"]})");
+  r = run_exposim({"analyze", estate, nat, "--config", (dir / "quiet.json").string(), "--strict"});
+  CHECK(r.code == 0);
+  CHECK_THAT(r.err, !Catch::Contains("unmodelled-types"));
+
+  write_file(dir / "bad.yaml", "fail-on:\n  - nope\nignore: unmodelled-types\nfailon: []\n");
+  r = run_exposim({"analyze", estate, "--config", (dir / "bad.yaml").string()});
+  CHECK(r.code == exposim::cli::kExitBadInput);
+  CHECK(r.out.empty());
+  const std::string bad = (dir / "bad.yaml").string();
+  CHECK_THAT(r.err, Catch::Contains(bad + ":2:5: /fail-on/0: error: unknown diagnostic code 'nope' (docs/diagnostics.md "
+                                          "lists them) [config-invalid]"));
+  CHECK_THAT(r.err, Catch::Contains(bad + ":3:9: /ignore: error: 'ignore' is not a list of diagnostic codes [config-invalid]"));
+  CHECK_THAT(r.err, Catch::Contains(bad + ":4:9: /failon: error: unknown key 'failon'; expected fail-on or ignore "
+                                          "[config-invalid]"));
+  write_file(dir / "bad.json", "{\"ignore\": [\"unmodelled-types\",\n  3]}");
+  r = run_exposim({"analyze", estate, "--config", (dir / "bad.json").string()});
+  CHECK(r.code == exposim::cli::kExitBadInput);
+  CHECK_THAT(r.err, Catch::Contains((dir / "bad.json").string() + ":2:3: /ignore/1: error: a diagnostic code is not a "
+                                                                  "string [config-invalid]"));
+  r = run_exposim({"analyze", estate, "--config", (dir / "missing.yaml").string()});
+  CHECK(r.code == exposim::cli::kExitBadInput);
+  CHECK_THAT(r.err, Catch::Contains("missing.yaml: error: cannot open the file [document-read]"));
+  fs::remove_all(dir);
+}
+
+TEST_CASE("whatif prints a diagnostic that both sides have once", "[cli]") {
+  // The same estate before and after (two copies: two file names), with a type not modelled: one warning, not two.
+  const auto dir = scratch_dir();
+  fs::create_directories(dir / "before");
+  fs::create_directories(dir / "after");
+  const std::string estate = read_file(example("web-https-only/estate.json"));
+  const std::string nat = R"([{"id": "/n1", "type": "Microsoft.Network/natGateways"}])";
+  for (const char* side : {"before", "after"}) {
+    write_file(dir / side / "estate.json", estate);
+    write_file(dir / side / "nat.json", nat);
+  }
+  auto r = run_exposim({"whatif", (dir / "before" / "estate.json").string(), (dir / "before" / "nat.json").string(),
+                        "--after", (dir / "after" / "estate.json").string(), (dir / "after" / "nat.json").string()});
+  CHECK(r.code == 0);
+  std::size_t n = 0;
+  for (auto at = r.err.find("[unmodelled-types]"); at != std::string::npos; at = r.err.find("[unmodelled-types]", at + 1)) ++n;
+  CHECK(n == 1);
+  // The shared input options: --verbose says what each file of both sides is, --fail-on works as for analyze.
+  r = run_exposim({"whatif", (dir / "before" / "estate.json").string(), "--after", (dir / "after" / "estate.json").string(),
+                   "--verbose"});
+  CHECK_THAT(r.err, Catch::Contains("before/estate.json: detected value shape (an ARM REST list response)"));
+  CHECK_THAT(r.err, Catch::Contains("after/estate.json: detected value shape (an ARM REST list response)"));
+  r = run_exposim({"whatif", (dir / "before" / "estate.json").string(), (dir / "before" / "nat.json").string(),
+                   "--after", (dir / "after" / "estate.json").string(), "--fail-on", "unmodelled-types"});
+  CHECK(r.code == exposim::cli::kExitBadInput);
   fs::remove_all(dir);
 }
 

@@ -316,7 +316,7 @@ TEST_CASE("paas: private endpoint fields and validation", "[azure]") {
   CHECK(r.model.paas_services[0].private_endpoints == std::vector<int>{0});
 }
 
-TEST_CASE("paas: a private endpoint's missing subnet or target is a warning", "[azure]") {
+TEST_CASE("paas: a private endpoint's missing subnet or target is a note (it changes no answer)", "[azure]") {
   auto r = import_and_validate(list({resource("Microsoft.Network/privateEndpoints", "pe1", fmt::format(R"({{
       "subnet": {{"id": "{}/Microsoft.Network/virtualNetworks/v/subnets/gone"}},
       "privateLinkServiceConnections": [{{"name": "c1", "properties": {{
@@ -324,10 +324,10 @@ TEST_CASE("paas: a private endpoint's missing subnet or target is a warning", "[
                                                                                                       kRg, kRg))}));
   const std::string p = "t.json: /0/properties";
   CHECK(r.diags == std::vector<std::string>{
-                       p + "/privateLinkServiceConnections/0/properties/privateLinkServiceId: warning: referenced "
+                       p + "/privateLinkServiceConnections/0/properties/privateLinkServiceId: note: referenced "
                            "paas-service '/subscriptions/s/resourcegroups/rg/providers/microsoft.storage/storageaccounts/"
                            "gone' is not in the input [missing-reference]",
-                       p + "/subnet/id: warning: referenced subnet '/subscriptions/s/resourcegroups/rg/providers/"
+                       p + "/subnet/id: note: referenced subnet '/subscriptions/s/resourcegroups/rg/providers/"
                            "microsoft.network/virtualnetworks/v/subnets/gone' is not in the input [missing-reference]"});
 }
 
@@ -344,7 +344,7 @@ TEST_CASE("paas: a private endpoint to a Private Link service is unmodelled, not
   CHECK(r.diags == std::vector<std::string>{
                        "t.json: warning: skipped 1 resource of types not modelled yet: "
                        "microsoft.network/privatelinkservices (1) [unmodelled-types]",
-                       "t.json: /1/properties/privateLinkServiceConnections/0/properties/privateLinkServiceId: warning: "
+                       "t.json: /1/properties/privateLinkServiceConnections/0/properties/privateLinkServiceId: note: "
                        "private endpoint 'pe1' connects to Private Link service '/subscriptions/s/resourcegroups/rg/"
                        "providers/microsoft.network/privatelinkservices/pls1', which is not modelled; a private endpoint "
                        "adds no internet exposure [unmodelled-feature]"});

@@ -91,7 +91,7 @@ TEST_CASE("virtual WAN: hubs, connections, routing intent and route tables are i
               "(propagatedRouteTables, labels), static routes other than 0.0.0.0/0, the connections' static routes "
               "(vnetRoutes), branch (VPN, ExpressRoute) and BGP routes, and routing intent to appliances other than "
               "an Azure Firewall [unmodelled-feature]",
-              "t.json: /1/properties/azureFirewall/id: warning: referenced firewall "
+              "t.json: /1/properties/azureFirewall/id: note: referenced firewall "
               "'/subscriptions/s/resourcegroups/rg/providers/microsoft.network/azurefirewalls/fw-hub' is not in the "
               "input [missing-reference]"}));
   const auto& m = l.model;

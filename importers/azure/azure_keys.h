@@ -281,6 +281,121 @@ inline constexpr std::string_view kIpGroup = "microsoft.network/ipgroups";
 inline constexpr std::string_view kBastionHost = "microsoft.network/bastionhosts";
 inline constexpr std::string_view kApplicationGateway = "microsoft.network/applicationgateways";
 inline constexpr std::string_view kWafPolicy = "microsoft.network/applicationgatewaywebapplicationfirewallpolicies";
+
+// Internet entry points exposim does not model yet, named in the `unmodelled-entry-point` warning with the
+// host names of their backends (docs/model.md, "Entry points not modelled"). Children of a CDN profile (AFD
+// endpoints, origin groups, origins, routes, rule sets, ...) count with their profile.
+inline constexpr std::string_view kFrontDoor = "microsoft.network/frontdoors";
+inline constexpr std::string_view kCdnProfile = "microsoft.cdn/profiles";
+inline constexpr std::string_view kCdnProfileChildPrefix = "microsoft.cdn/profiles/";
+inline constexpr std::string_view kCdnOrigin = "microsoft.cdn/profiles/origingroups/origins";
+inline constexpr std::string_view kCdnAfdEndpoint = "microsoft.cdn/profiles/afdendpoints";
+inline constexpr std::string_view kCdnEndpoint = "microsoft.cdn/profiles/endpoints";  // classic CDN
+
+// Types exposim does not model that cannot change what the internet reaches: they hold no endpoint that internet
+// traffic reaches in front of the estate, no route, no filter and no address (the `inert-types` note; every other
+// type not modelled is in the `unmodelled-types` warning, docs/diagnostics.md). Exact types, then type
+// namespaces, then the tails of extension resources (`.../providers/diagnosticSettings`).
+inline constexpr std::string_view kInertTypes[] = {
+    "microsoft.compute/availabilitysets",
+    "microsoft.compute/virtualmachines/extensions",
+    "microsoft.compute/virtualmachinescalesets/extensions",
+    "microsoft.compute/virtualmachines/runcommands",
+    "microsoft.compute/disks",
+    "microsoft.compute/snapshots",
+    "microsoft.compute/images",
+    "microsoft.compute/galleries",
+    "microsoft.compute/galleries/images",
+    "microsoft.compute/galleries/images/versions",
+    "microsoft.compute/proximityplacementgroups",
+    "microsoft.compute/sshpublickeys",
+    "microsoft.compute/diskencryptionsets",
+    "microsoft.devtestlab/schedules",
+    "microsoft.keyvault/vaults/secrets",
+    "microsoft.keyvault/vaults/keys",
+    "microsoft.keyvault/vaults/accesspolicies",
+    "microsoft.storage/storageaccounts/blobservices",
+    "microsoft.storage/storageaccounts/blobservices/containers",
+    "microsoft.storage/storageaccounts/fileservices",
+    "microsoft.storage/storageaccounts/fileservices/shares",
+    "microsoft.storage/storageaccounts/queueservices",
+    "microsoft.storage/storageaccounts/queueservices/queues",
+    "microsoft.storage/storageaccounts/tableservices",
+    "microsoft.storage/storageaccounts/tableservices/tables",
+    "microsoft.storage/storageaccounts/managementpolicies",
+    "microsoft.sql/servers/databases",
+    "microsoft.sql/servers/elasticpools",
+    "microsoft.sql/servers/administrators",
+    "microsoft.sql/servers/auditingsettings",
+    "microsoft.sql/servers/securityalertpolicies",
+    "microsoft.sql/servers/vulnerabilityassessments",
+    "microsoft.sql/servers/databases/transparentdataencryption",
+    "microsoft.sql/servers/databases/auditingsettings",
+    "microsoft.sql/servers/databases/securityalertpolicies",
+    "microsoft.sql/servers/databases/backupshorttermretentionpolicies",
+    "microsoft.sql/servers/virtualnetworkrules",
+    "microsoft.documentdb/databaseaccounts/sqldatabases",
+    "microsoft.documentdb/databaseaccounts/sqldatabases/containers",
+    "microsoft.documentdb/databaseaccounts/mongodbdatabases",
+    "microsoft.documentdb/databaseaccounts/mongodbdatabases/collections",
+    "microsoft.web/serverfarms",
+    "microsoft.web/connections",
+    "microsoft.web/sites/extensions",
+    "microsoft.web/sites/sourcecontrols",
+    "microsoft.web/sites/hostnamebindings",
+    "microsoft.web/sites/virtualnetworkconnections",
+    "microsoft.web/sites/networkconfig",
+    "microsoft.web/sites/basicpublishingcredentialspolicies",
+    "microsoft.network/dnszones",
+    "microsoft.network/dnszones/a",
+    "microsoft.network/dnszones/cname",
+    "microsoft.network/privatednszones",
+    "microsoft.network/privatednszones/a",
+    "microsoft.network/privatednszones/virtualnetworklinks",
+    "microsoft.network/privateendpoints/privatednszonegroups",
+    "microsoft.network/networkwatchers",
+    "microsoft.network/networkwatchers/flowlogs",
+    "microsoft.network/networkwatchers/connectionmonitors",
+    "microsoft.network/ddosprotectionplans",
+    "microsoft.network/frontdoorwebapplicationfirewallpolicies",
+    "microsoft.recoveryservices/vaults",
+    "microsoft.recoveryservices/vaults/backuppolicies",
+    "microsoft.recoveryservices/vaults/backupfabrics/protectioncontainers/protecteditems",
+    "microsoft.resources/deploymentscripts",
+    "microsoft.resources/tags",
+    "microsoft.automation/automationaccounts",
+    "microsoft.security/pricings",
+    "microsoft.security/workspacesettings",
+    "microsoft.security/securitycontacts",
+    "microsoft.security/autoprovisioningsettings",
+    "microsoft.security/locations/jitnetworkaccesspolicies",
+    "microsoft.guestconfiguration/guestconfigurationassignments",
+    "microsoft.maintenance/maintenanceconfigurations",
+    "microsoft.maintenance/configurationassignments",
+};
+inline constexpr std::string_view kInertTypePrefixes[] = {
+    "microsoft.insights/",                // Application Insights, workbooks, alerts, diagnostic settings, ...
+    "microsoft.operationalinsights/",     // Log Analytics workspaces and what hangs under them (Sentinel)
+    "microsoft.operationsmanagement/",    // solutions
+    "microsoft.securityinsights/",        // Sentinel
+    "microsoft.alertsmanagement/",
+    "microsoft.authorization/",           // role assignments and definitions, locks, policies
+    "microsoft.managedidentity/",
+    "microsoft.portal/",                  // dashboards
+    "microsoft.logic/",                   // Logic Apps
+    // Children of unmodelled services whose parent type is in the unmodelled-types warning already (their
+    // settings cannot make the parent more or less reported than "not modelled").
+    "microsoft.apimanagement/service/",
+    "microsoft.automation/automationaccounts/",
+    "microsoft.eventhub/namespaces/eventhubs",
+    "microsoft.datamigration/services/",
+    "microsoft.cache/redis/",
+};
+inline constexpr std::string_view kInertTypeSuffixes[] = {
+    "/providers/diagnosticsettings",
+    "/providers/locks",
+    "/providers/roleassignments",
+};
 }  // namespace exposim::importers::azure::types
 
 namespace exposim::importers::azure::segments {

@@ -12,6 +12,7 @@
 #include <new>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <set>
 #include <unordered_map>
 #include <unordered_set>
 #include <utility>
@@ -19,6 +20,7 @@
 #include "importers/azure/azure_keys.h"
 #include "importers/azure/json_stream.h"
 #include "importers/azure/service_tags.h"
+#include "importers/unknown_value.h"
 #include "model/json_pointer.h"
 
 namespace exposim::importers::azure {
@@ -471,9 +473,11 @@ struct Importer::Impl {
 
   // ---- security rules ----
 
-  /// Reads one side (source or destination) of a rule. False when nothing at all is listed.
+  /// Reads one side (source or destination) of a rule. False when nothing at all is listed. A tag exposim cannot
+  /// resolve is a warning in an inbound rule and a note in an outbound one (`outbound`): exposim analyses inbound
+  /// traffic, which outbound rules never decide.
   bool read_addresses(dom::object props, std::string_view single, std::string_view plural, std::string_view asgs,
-                      model::AddressMatch& out) {
+                      model::AddressMatch& out, bool outbound = false) {
     bool listed = false;
     for_each_text(props, single, plural, [&](std::string_view raw) {
       const std::string_view t = trim(raw);
@@ -502,13 +506,27 @@ struct Importer::Impl {
           return;
         case TagKind::kUnresolved:
           out.other_tags.emplace_back(t);
-          warning("unresolved-service-tag",
-                  fmt::format("service tag '{}' is not resolved to addresses: allow rules treat it as the whole "
-                              "internet, deny rules as nothing",
-                              t));
+          if (outbound) {
+            report(Severity::kNote, "unresolved-service-tag", ptr,
+                   fmt::format("service tag '{}' is not resolved to addresses; it is in an outbound rule, which does "
+                               "not decide what the internet reaches",
+                               t));
+          } else {
+            warning("unresolved-service-tag",
+                    fmt::format("service tag '{}' is not resolved to addresses: allow rules treat it as the whole "
+                                "internet, deny rules as nothing",
+                                t));
+          }
           return;
         case TagKind::kUnknown:
-          warning("unknown-service-tag", fmt::format("unknown service tag '{}' matches nothing", t));
+          if (outbound) {
+            report(Severity::kNote, "unknown-service-tag", ptr,
+                   fmt::format("unknown service tag '{}' matches nothing; it is in an outbound rule, which does not "
+                               "decide what the internet reaches",
+                               t));
+          } else {
+            warning("unknown-service-tag", fmt::format("unknown service tag '{}' matches nothing", t));
+          }
           return;
       }
     });
@@ -646,12 +664,13 @@ struct Importer::Impl {
       report(Severity::kError, "missing-field", ptr.substr(0, rule_mark),
              fmt::format("security rule '{}' has no '{}', '{}' or '{}'", r.name, a, b, c));
     };
+    const bool outbound = r.direction == model::Direction::kOutbound;
     if (!read_addresses(props, keys::kSourceAddressPrefix, keys::kSourceAddressPrefixes,
-                        keys::kSourceApplicationSecurityGroups, r.source)) {
+                        keys::kSourceApplicationSecurityGroups, r.source, outbound)) {
       missing_side("sourceAddressPrefix", "sourceAddressPrefixes", "sourceApplicationSecurityGroups");
     }
     if (!read_addresses(props, keys::kDestinationAddressPrefix, keys::kDestinationAddressPrefixes,
-                        keys::kDestinationApplicationSecurityGroups, r.destination)) {
+                        keys::kDestinationApplicationSecurityGroups, r.destination, outbound)) {
       missing_side("destinationAddressPrefix", "destinationAddressPrefixes", "destinationApplicationSecurityGroups");
     }
     auto missing_ports = [&](std::string_view a, std::string_view b) {
@@ -3267,6 +3286,163 @@ struct Importer::Impl {
 
   std::map<model::Tags::List, std::shared_ptr<const model::Tags::List>> tag_sets_;  // interned (model::Tags)
 
+  // ---- types not modelled ----
+
+  /// A Front Door or CDN profile of the file, with what its resources say about its backends.
+  struct UnmodelledEntry {
+    std::string name;
+    std::string pointer;            // of the Front Door or profile itself when in the file, else its first child
+    bool front_door_classic{false};
+    bool front_door{false};         // an Azure Front Door (Standard/Premium) profile: its SKU or an AFD endpoint
+    std::set<std::string> hosts;    // backend and origin host names the input states
+    std::size_t unknown_hosts{0};   // host names only known at deployment
+  };
+  std::map<std::string, UnmodelledEntry> entries_;  // canonical id of the Front Door or profile -> entry
+
+  /// A string field read without reporting anything (types not modelled are not validated).
+  static std::string_view quiet_string(dom::object o, std::string_view lower) {
+    std::string_view v;
+    if (auto f = find_field(o, lower); f && f->value.get_string().get(v) != simdjson::SUCCESS) v = {};
+    return v;
+  }
+  static std::optional<dom::object> quiet_object(dom::object o, std::string_view lower) {
+    dom::object v;
+    if (auto f = find_field(o, lower); f && f->value.get_object().get(v) == simdjson::SUCCESS) return v;
+    return std::nullopt;
+  }
+  /// The `properties` of a resource, or the resource itself when flattened.
+  static dom::object quiet_properties(dom::object res) { return quiet_object(res, keys::kProperties).value_or(res); }
+  template <typename Fn>
+  static void quiet_each_object(dom::object o, std::string_view lower, Fn&& fn) {
+    dom::array a;
+    if (auto f = find_field(o, lower); !f || f->value.get_array().get(a) != simdjson::SUCCESS) return;
+    for (dom::element e : a) {
+      dom::object item;
+      if (e.get_object().get(item) == simdjson::SUCCESS) fn(item);
+    }
+  }
+
+  void add_host(UnmodelledEntry& e, std::string_view host) {
+    host = trim(host);
+    if (host.empty()) return;
+    if (is_unknown_value(host)) {
+      ++e.unknown_hosts;
+    } else {
+      e.hosts.emplace(host);
+    }
+  }
+
+  /// Records a Front Door (classic) or a CDN profile resource or child (Azure Front Door Standard/Premium, classic
+  /// CDN) for the `unmodelled-entry-point` warning; false for every other type.
+  bool note_entry_point(std::string_view lower_type, dom::object res) {
+    const bool classic = lower_type == types::kFrontDoor;
+    const bool profile = lower_type == types::kCdnProfile;
+    if (!classic && !profile && lower_type.substr(0, types::kCdnProfileChildPrefix.size()) != types::kCdnProfileChildPrefix) {
+      return false;
+    }
+    // The entry is the Front Door or profile: from the id, else from the name ("profile/child" in templates).
+    const std::string_view marker =
+        classic ? "/providers/microsoft.network/frontdoors/" : "/providers/microsoft.cdn/profiles/";
+    const std::string_view id = quiet_string(res, keys::kId);
+    const std::string lower_id = lowercase(id);
+    std::string key, name;
+    if (const auto at = lower_id.find(marker); at != std::string::npos) {
+      const auto end = lower_id.find('/', at + marker.size());
+      key = lower_id.substr(0, end);
+      name = std::string(id.substr(at + marker.size(), (end == std::string::npos ? id.size() : end) - at - marker.size()));
+    } else {
+      const std::string_view n = quiet_string(res, keys::kName);
+      name = std::string(n.substr(0, n.find('/')));
+      key = std::string(marker) + lowercase(name);
+    }
+    auto& e = entries_[key];
+    if (e.pointer.empty() || classic || profile) {
+      e.pointer = ptr;
+      e.name = name;
+    }
+    const dom::object props = quiet_properties(res);
+    if (classic) {
+      e.front_door_classic = true;
+      quiet_each_object(props, "backendpools", [&](dom::object pool) {
+        quiet_each_object(quiet_properties(pool), "backends",
+                          [&](dom::object b) { add_host(e, quiet_string(b, keys::kAddress)); });
+      });
+    } else if (profile) {
+      if (auto sku = quiet_object(res, keys::kSku)) {
+        e.front_door = e.front_door || lowercase(quiet_string(*sku, keys::kName)).find("azurefrontdoor") != std::string::npos;
+      }
+    } else if (lower_type == types::kCdnAfdEndpoint) {
+      e.front_door = true;
+    } else if (lower_type == types::kCdnOrigin) {
+      add_host(e, quiet_string(props, keys::kHostName));
+    } else if (lower_type == types::kCdnEndpoint) {
+      quiet_each_object(props, "origins",
+                        [&](dom::object o) { add_host(e, quiet_string(quiet_properties(o), keys::kHostName)); });
+    }
+    return true;
+  }
+
+  /// Types not modelled, at the end of a file: one `unmodelled-entry-point` warning per Front Door or CDN profile,
+  /// one `unmodelled-types` warning listing the types that could change the answer, one `inert-types` note
+  /// listing those that cannot (azure_keys.h).
+  void report_unmodelled(const std::map<std::string, std::size_t>& skipped) {
+    for (const auto& [key, e] : entries_) {
+      const char* what = e.front_door_classic ? "Front Door" : e.front_door ? "Azure Front Door profile" : "CDN profile";
+      std::string hosts;
+      constexpr std::size_t kListed = 8;
+      std::size_t i = 0;
+      for (const auto& h : e.hosts) {
+        if (i == kListed) {
+          hosts += fmt::format(" and {} more", e.hosts.size() - kListed);
+          break;
+        }
+        hosts += fmt::format("{}'{}'", i++ == 0 ? "" : ", ", h);
+      }
+      std::string backends = hosts.empty() ? "backends the input does not name"
+                                           : fmt::format("backend host names {}", hosts);
+      if (!hosts.empty() && e.unknown_hosts > 0) {
+        backends += fmt::format(" (and {} only known at deployment)", e.unknown_hosts);
+      }
+      diags.warning("unmodelled-entry-point", {file, e.pointer, 0, 0},
+                    fmt::format("{} '{}' is an internet entry point in front of {}: exposim does not model it as an "
+                                "entry yet, so what it forwards to is not reported through it",
+                                what, e.name, backends));
+    }
+    entries_.clear();
+    auto inert = [](std::string_view type) {
+      for (const auto t : types::kInertTypes) {
+        if (type == t) return true;
+      }
+      for (const auto p : types::kInertTypePrefixes) {
+        if (type.substr(0, p.size()) == p) return true;
+      }
+      for (const auto x : types::kInertTypeSuffixes) {
+        if (type.size() >= x.size() && type.substr(type.size() - x.size()) == x) return true;
+      }
+      return false;
+    };
+    for (const bool harmless : {false, true}) {
+      std::size_t total = 0;
+      std::string list;
+      for (const auto& [type, count] : skipped) {
+        if (inert(type) != harmless) continue;
+        total += count;
+        list += fmt::format("{}{} ({})", list.empty() ? "" : ", ", type, count);
+      }
+      if (total == 0) continue;
+      const char* resources = total == 1 ? "resource" : "resources";
+      if (harmless) {
+        diags.add({Severity::kNote, "inert-types", {file, "", 0, 0},
+                   fmt::format("skipped {} {} of types that cannot change what the internet reaches: {}", total,
+                               resources, list)});
+      } else {
+        diags.warning("unmodelled-types", {file, "", 0, 0},
+                      fmt::format("skipped {} {} of types not modelled yet: {}",
+                                  total, resources, list));
+      }
+    }
+  }
+
   /// Converts one element of the resource list; the pointer is at the element.
   void convert(dom::element root, bool whole_document) {
     dom::object res;
@@ -3290,7 +3466,7 @@ struct Importer::Impl {
     std::string lower_type = lowercase(trim(*type));
     const auto kind = kind_of(lower_type);
     if (!kind) {
-      ++stats->skipped_types[std::move(lower_type)];
+      if (!note_entry_point(lower_type, res)) ++stats->skipped_types[std::move(lower_type)];
       return;
     }
     auto id = get_string(res, keys::kId);
@@ -3519,18 +3695,7 @@ struct Importer::Impl {
       diags.error(e->code, {file, "", e->position.line, e->position.column}, e->message);
     }
     result.detected_shape = to_string(stream.shape());
-    if (!result.skipped_types.empty()) {
-      std::size_t total = 0;
-      std::string list;
-      for (const auto& [type, count] : result.skipped_types) {
-        total += count;
-        if (!list.empty()) list += ", ";
-        list += fmt::format("{} ({})", type, count);
-      }
-      diags.warning("unmodelled-types", {file, "", 0, 0},
-                    fmt::format("skipped {} {} of types not modelled yet: {}", total,
-                                total == 1 ? "resource" : "resources", list));
-    }
+    report_unmodelled(result.skipped_types);
     stats = nullptr;
     return result;
   }

@@ -180,9 +180,9 @@ TEST_CASE("every ARM template of the corpus is analysed without its parameter fi
 //   private IPs the subnet's .4 onwards in declaration order (SOURCES.md assumption 9).
 // - unresolved-expression: reference()/listKeys() in fields that decide nothing here (boot diagnostics
 //   storage URIs, Key Vault access policies, extension settings, a TLS-inspection secret id).
-// - unmodelled-types: availability sets, VM extensions, Key Vault secrets, identities, deployment scripts,
-//   private DNS zones and zone groups, Log Analytics, SQL databases: no network path; the network types
-//   among them are named in their test.
+// - inert-types (a note): availability sets, VM extensions, Key Vault secrets, identities, deployment scripts,
+//   private DNS zones and zone groups, Log Analytics, SQL databases: no network path. The types that could
+//   change the answer (unmodelled-types) are named in their test.
 // PaaS public endpoints (boot-diagnostics storage accounts, Key Vaults) are listed apart: SOURCES.md's
 // expectations are about the VNet side (its point 10) and do not claim they are closed.
 
@@ -245,7 +245,7 @@ TEST_CASE("corpus qs-2vms-lb-natrules-emptynsg: an NSG with only default rules c
   CHECK(c.analysis.targets_evaluated == 2);  // both NICs have an internet entry, and both are closed
   CHECK(paas_exposures(c) == Lines{"3astsclne5z5w 443,445 any"});
   CHECK(broken(c).empty());
-  CHECK(warning_codes(c) == Lines{"placeholder-address", "unmodelled-types", "unresolved-expression"});
+  CHECK(warning_codes(c) == Lines{"inert-types", "placeholder-address", "unresolved-expression"});
 }
 
 TEST_CASE("corpus qs-2vms-lb-lbrules: a load-balancing rule and two NAT rules, no NSG", "[corpus]") {
@@ -260,7 +260,7 @@ TEST_CASE("corpus qs-2vms-lb-lbrules: a load-balancing rule and two NAT rules, n
                         });
   CHECK(paas_exposures(c) == Lines{"GEN-UNIQUE 443,445 any"});
   CHECK(broken(c).empty());
-  CHECK(warning_codes(c) == Lines{"placeholder-address", "unmodelled-types", "unresolved-expression"});
+  CHECK(warning_codes(c) == Lines{"inert-types", "placeholder-address", "unresolved-expression"});
 }
 
 TEST_CASE("corpus qs-internal-lb: an internal load balancer exposes nothing", "[corpus]") {
@@ -289,8 +289,8 @@ TEST_CASE("corpus qs-std-lb-bastion: Standard LB rule to three VMs, and a Bastio
                         });
   CHECK(paas_exposures(c).empty());
   CHECK(broken(c).empty());
-  // unmodelled-types: VM extensions only.
-  CHECK(warning_codes(c) == Lines{"placeholder-address", "unmodelled-types"});
+  // inert-types: VM extensions only.
+  CHECK(warning_codes(c) == Lines{"inert-types", "placeholder-address"});
 }
 
 TEST_CASE("corpus qs-multi-vm-lb-zones: NAT rules with an if() backend port; port 80 closed", "[corpus]") {
@@ -322,7 +322,7 @@ TEST_CASE("corpus qs-2fe-lb-1be-emptysubnetnsg: the subnet NSG's default deny wi
   CHECK(c.analysis.targets_evaluated == 3);
   CHECK(paas_exposures(c) == Lines{"st3astsclne5z5w 443,445 any"});
   CHECK(broken(c).empty());
-  CHECK(warning_codes(c) == Lines{"placeholder-address", "unmodelled-types", "unresolved-expression"});
+  CHECK(warning_codes(c) == Lines{"inert-types", "placeholder-address", "unresolved-expression"});
 }
 
 TEST_CASE("corpus qs-vmss-linux-natpool: an inbound NAT pool to five scale set instances", "[corpus]") {
@@ -370,7 +370,7 @@ TEST_CASE("corpus qs-asg-web: subnet NSG rules naming an application security gr
                             "VM@10.0.0.4 public-ip webServerPip tcp 80->80 any",
                         });
   CHECK(broken(c).empty());
-  CHECK(warning_codes(c) == Lines{"placeholder-address", "unmodelled-types"});
+  CHECK(warning_codes(c) == Lines{"inert-types", "placeholder-address"});
 }
 
 TEST_CASE("corpus qs-appgw-waf-v2: a listener whose backends are not in the template", "[corpus]") {
@@ -396,7 +396,7 @@ TEST_CASE("corpus qs-appgw-wafv2-policy-vms: gateway listener to two VMs, and th
                             "myVM2@10.0.1.5 public-ip public_ip2 tcp 3389->3389 any",
                         });
   CHECK(broken(c).empty());
-  CHECK(warning_codes(c) == Lines{"placeholder-address", "unmodelled-types"});
+  CHECK(warning_codes(c) == Lines{"inert-types", "placeholder-address"});
 }
 
 TEST_CASE("corpus qs-appgw-v1-iis-ssl: v1 gateway with HTTP and HTTPS listeners", "[corpus]") {
@@ -416,7 +416,7 @@ TEST_CASE("corpus qs-appgw-v1-iis-ssl: v1 gateway with HTTP and HTTPS listeners"
                             "iisvm2@10.0.0.5 public-ip vm2PublicIP tcp 3389->3389 any",
                         });
   CHECK(broken(c).empty());
-  CHECK(warning_codes(c) == Lines{"placeholder-address", "unmodelled-types"});
+  CHECK(warning_codes(c) == Lines{"inert-types", "placeholder-address"});
 }
 
 TEST_CASE("corpus qs-multi-tier-appgw-ilb: gateway to the app tier, database tier closed", "[corpus]") {
@@ -433,15 +433,16 @@ TEST_CASE("corpus qs-multi-tier-appgw-ilb: gateway to the app tier, database tie
                         });
   CHECK(paas_exposures(c) == Lines{"GEN-UNIQUE-8 443,445 any"});
   CHECK(broken(c).empty());
-  CHECK(warning_codes(c) == Lines{"placeholder-address", "unmodelled-types"});
+  CHECK(warning_codes(c) == Lines{"inert-types", "placeholder-address"});
 }
 
 TEST_CASE("corpus qs-fw-classic-dnat: classic DNAT rules from a variable copy loop", "[corpus]") {
   // SOURCES.md: 3389/tcp on public_ip1 -> 10.0.1.4:3389 and on public_ip2 -> 10.0.1.5:3389 via Azure
   // Firewall DNAT (the destination is reference(public IP).ipAddress). Which VM holds .4/.5 is deploy-order
   // dependent: exposim assigns declaration order. The firewall's own DNAT ports are reported too.
-  // vnet-tag-includes-internet: rt-01 sends 0.0.0.0/0 to the firewall on myBackendSubnet (SNAT to the
-  // firewall keeps the DNAT flows working). unmodelled-types: the public IP prefix the PIPs come from.
+  // rt-01 sends 0.0.0.0/0 to the firewall on myBackendSubnet (SNAT to the firewall keeps the DNAT flows
+  // working): no internet source reaches it with its own address, so no vnet-tag-includes-internet.
+  // unmodelled-types: the public IP prefix the PIPs come from.
   const Case c = run("qs-fw-classic-dnat");
   CHECK(exposures(c) == Lines{
                             "firewall:FW-01 firewall-dnat public_ip1 tcp 3389->3389 any",
@@ -450,7 +451,7 @@ TEST_CASE("corpus qs-fw-classic-dnat: classic DNAT rules from a variable copy lo
                             "myVM2@10.0.1.5 firewall-dnat public_ip2 tcp 3389->3389 any",
                         });
   CHECK(broken(c).empty());
-  CHECK(warning_codes(c) == Lines{"placeholder-address", "unmodelled-types", "vnet-tag-includes-internet"});
+  CHECK(warning_codes(c) == Lines{"inert-types", "placeholder-address"});
 }
 
 TEST_CASE("corpus qs-fw-sandbox-classic: a firewall without DNAT exposes nothing", "[corpus]") {
@@ -460,13 +461,14 @@ TEST_CASE("corpus qs-fw-sandbox-classic: a firewall without DNAT exposes nothing
   CHECK(exposures(c) == Lines{"JumpBox@10.0.0.4 public-ip JumpHostPublicIP tcp 22->22 any"});
   CHECK(paas_exposures(c) == Lines{"3astsclne5z5wsajumpbox 443,445 any"});
   CHECK(broken(c).empty());
-  CHECK(warning_codes(c) == Lines{"placeholder-address", "unresolved-expression", "vnet-tag-includes-internet"});
+  CHECK(warning_codes(c) == Lines{"placeholder-address", "unresolved-expression"});
 }
 
 TEST_CASE("corpus qs-fw-premium-bastion: premium firewall with application rules only, and a Bastion", "[corpus]") {
   // SOURCES.md: 443/tcp on BastionPublicIP (Bastion). FirewallPublicIP: nothing. WorkerVM: nothing from the
   // internet (no public IP). Beyond SOURCES.md (its point 10): the Bastion reaches WorkerVM on 22 and 3389.
-  // unmodelled-types: VM extension, Key Vault secret, user-assigned identity, deployment script.
+  // inert-types: VM extension, Key Vault secret, user-assigned identity, deployment script. The 0.0.0.0/0 route
+  // to the firewall: no vnet-tag-includes-internet (see qs-fw-classic-dnat).
   const Case c = run("qs-fw-premium-bastion");
   CHECK(exposures(c) == Lines{
                             "WorkerVM@10.0.10.10 bastion BastionPublicIP tcp 443->22,3389 any",
@@ -474,25 +476,25 @@ TEST_CASE("corpus qs-fw-premium-bastion: premium firewall with application rules
                         });
   CHECK(paas_exposures(c) == Lines{"fw-quick-gyipbn56nxsuc 443 any"});
   CHECK(broken(c).empty());
-  CHECK(warning_codes(c) ==
-        Lines{"placeholder-address", "unmodelled-types", "unresolved-expression", "vnet-tag-includes-internet"});
+  CHECK(warning_codes(c) == Lines{"inert-types", "placeholder-address", "unresolved-expression"});
 }
 
 TEST_CASE("corpus qs-fw-forced-tunnel-peering: forced tunnelling, three firewall IPs, no DNAT", "[corpus]") {
   // SOURCES.md: 22/tcp on JumpHostPublicIP -> JumpBox. None of the firewall public IPs (AzFwDataPublicIP1,
-  // AzFwManagementPublicIP, tunnelToPIP) exposes anything. vnet-tag-includes-internet: the 0.0.0.0/0 routes
-  // of ServersSubnet and AzureFirewallSubnet.
+  // AzFwManagementPublicIP, tunnelToPIP) exposes anything. No vnet-tag-includes-internet: ServersSubnet's
+  // 0.0.0.0/0 goes to the firewall, and NSGs do not apply on AzureFirewallSubnet.
   const Case c = run("qs-fw-forced-tunnel-peering");
   CHECK(exposures(c) == Lines{"JumpBox@10.0.0.4 public-ip JumpHostPublicIP tcp 22->22 any"});
   CHECK(paas_exposures(c) == Lines{"3astsclne5z5wsajumpbox 443,445 any"});
   CHECK(broken(c).empty());
-  CHECK(warning_codes(c) == Lines{"placeholder-address", "unresolved-expression", "vnet-tag-includes-internet"});
+  CHECK(warning_codes(c) == Lines{"placeholder-address", "unresolved-expression"});
 }
 
 TEST_CASE("corpus qs-bastion-nsg: Bastion with the recommended NSG", "[corpus]") {
   // SOURCES.md: 443/tcp on <bastion-host-name>-pip (Bastion). Nothing else (no VM in the template).
   // unresolved-service-tag: GatewayManager (an allow, taken as the whole internet; it admits 443 as the
-  // Internet rule does anyway) and AzureCloud (an outbound destination).
+  // Internet rule does anyway) and, as a note, AzureCloud (an outbound destination: outbound rules do not
+  // decide inbound exposure).
   const Case c = run("qs-bastion-nsg");
   CHECK(exposures(c) == Lines{"bastion-host:GEN-UNIQUE-8 public-ip GEN-UNIQUE-8-pip tcp 443->443 any"});
   CHECK(broken(c).empty());
@@ -518,14 +520,13 @@ TEST_CASE("corpus qs-pe-keyvault-blob: private endpoints add nothing; the servic
   // SOURCES.md: 22/tcp on <vmName>PublicIp -> VM (subnet NSG allows 22 from '*'). Private endpoints: no
   // internet exposure. Outside the VNet model it notes that the Key Vault and the storage account have no
   // networkAcls, so their public endpoints stay reachable: exposim reports them, with a note
-  // public-beside-private-endpoint each. unmodelled-types: private DNS zones, links and zone groups, Key Vault
+  // public-beside-private-endpoint each. inert-types: private DNS zones, links and zone groups, Key Vault
   // secrets, Log Analytics, VM extensions.
   const Case c = run("qs-pe-keyvault-blob");
   CHECK(exposures(c) == Lines{"TestVm@10.0.0.4 public-ip TestVmPublicIp tcp 22->22 any"});
   CHECK(paas_exposures(c) == Lines{"boot3astsclne5z5w 443,445 any", "vault3astsclne5z5w 443 any"});
   CHECK(broken(c).empty());
-  CHECK(warning_codes(c) == Lines{"placeholder-address", "public-beside-private-endpoint", "unmodelled-types",
-                                  "unresolved-expression"});
+  CHECK(warning_codes(c) == Lines{"inert-types", "placeholder-address", "public-beside-private-endpoint", "unresolved-expression"});
 }
 
 TEST_CASE("corpus qs-pe-sql-vm-nonsg: no NSG at all behind a Basic public IP", "[corpus]") {
@@ -543,8 +544,8 @@ TEST_CASE("corpus qs-pe-sql-vm-nonsg: no NSG at all behind a Basic public IP", "
   CHECK(paas_exposures(c).empty());
   CHECK(c.analysis.paas_services_evaluated == 1);  // the SQL server, closed
   CHECK(broken(c).empty());
-  // unmodelled-types: private DNS zone, link and zone group; the SQL database.
-  CHECK(warning_codes(c) == Lines{"placeholder-address", "unmodelled-types"});
+  // inert-types: private DNS zone, link and zone group; the SQL database.
+  CHECK(warning_codes(c) == Lines{"inert-types", "placeholder-address"});
 }
 
 TEST_CASE("corpus qs-udr-nva: a route to an appliance does not change internet inbound", "[corpus]") {
@@ -588,7 +589,7 @@ TEST_CASE("corpus qs-rhel-3tier: web LB, jump box, closed app and DB tiers", "[c
                                  "3astsclne5z5wstorage4 443,445 any",
                              });
   CHECK(broken(c).empty());
-  CHECK(warning_codes(c) == Lines{"placeholder-address", "unmodelled-types", "unresolved-expression"});
+  CHECK(warning_codes(c) == Lines{"inert-types", "placeholder-address", "unresolved-expression"});
 }
 
 TEST_CASE("corpus qs-iis-2vm-sql: one web server by default, SQL VM RDP only", "[corpus]") {
@@ -647,8 +648,7 @@ TEST_CASE("corpus qs-privatelink-service: consumer VM without NSG; the provider 
                             "myConsumerVm3as@10.0.0.4 public-ip myConsumerVm3asPublicIP udp 0-65535->0-65535 any",
                         });
   CHECK(broken(c).empty());
-  CHECK(warning_codes(c) ==
-        Lines{"placeholder-address", "unmodelled-feature", "unmodelled-types", "unresolved-expression"});
+  CHECK(warning_codes(c) == Lines{"inert-types", "placeholder-address", "unmodelled-feature", "unmodelled-types", "unresolved-expression"});
 }
 
 TEST_CASE("corpus ans-private-ip-dnat: one internet DNAT rule among private-IP DNAT rules", "[corpus]") {

@@ -1,0 +1,268 @@
+// Input options, the import-and-validate pipeline, the diagnostic policy and the diagnostics printer.
+#include "cli/input_options.h"
+
+#include <algorithm>
+#include <chrono>
+#include <map>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include "cli/exit_codes.h"
+#include "importers/document.h"
+#include "importers/inputs.h"
+#include "model/json_pointer.h"
+#include "model/validate.h"
+
+namespace exposim::cli {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+
+/// "a,b", "c" -> {"a", "b", "c"}, blanks trimmed, empty items dropped.
+std::vector<std::string> split_codes(const std::vector<std::string>& given) {
+  std::vector<std::string> out;
+  for (const auto& g : given) {
+    std::size_t start = 0;
+    while (start <= g.size()) {
+      const std::size_t comma = std::min(g.find(',', start), g.size());
+      std::string item = g.substr(start, comma - start);
+      const auto b = item.find_first_not_of(" \t");
+      const auto e = item.find_last_not_of(" \t");
+      if (b != std::string::npos) out.push_back(item.substr(b, e - b + 1));
+      start = comma + 1;
+    }
+  }
+  return out;
+}
+
+bool is_documented(std::string_view code) {
+  const auto& codes = documented_codes();
+  return std::binary_search(codes.begin(), codes.end(), code);
+}
+
+/// Reads the `--config` file into `fail_on` and `ignore`; errors (config-invalid, document-*) into `diags`.
+void read_config(const std::string& path, std::set<std::string>& fail_on, std::set<std::string>& ignore,
+                 model::Diagnostics& diags) {
+  importers::DocumentLimits limits;
+  limits.max_bytes = std::uint64_t{1} << 20;
+  limits.json_positions = true;
+  const auto doc = importers::load_document(path, diags, limits);
+  if (!doc) return;
+  if (!doc->value.is_object()) {
+    diags.error("config-invalid", doc->at(""), "the configuration is not a mapping; expected the keys fail-on and ignore");
+    return;
+  }
+  for (const auto& [key, value] : doc->value.items()) {
+    const std::string at = "/" + model::escape_pointer_token(key);
+    std::set<std::string>* into = key == "fail-on" ? &fail_on : key == "ignore" ? &ignore : nullptr;
+    if (into == nullptr) {
+      diags.error("config-invalid", doc->at(at), fmt::format("unknown key '{}'; expected fail-on or ignore", key));
+      continue;
+    }
+    if (!value.is_array()) {
+      diags.error("config-invalid", doc->at(at), fmt::format("'{}' is not a list of diagnostic codes", key));
+      continue;
+    }
+    for (std::size_t i = 0; i < value.size(); ++i) {
+      const std::string item_at = at + "/" + std::to_string(i);
+      if (!value[i].is_string()) {
+        diags.error("config-invalid", doc->at(item_at), "a diagnostic code is not a string");
+        continue;
+      }
+      const std::string code = value[i].get<std::string>();
+      if (!is_documented(code)) {
+        diags.error("config-invalid", doc->at(item_at),
+                    fmt::format("unknown diagnostic code '{}' (docs/diagnostics.md lists them)", code));
+        continue;
+      }
+      into->insert(code);
+    }
+  }
+}
+
+}  // namespace
+
+const char* const kInputFilesHelp =
+    "Azure resource JSON files (arrays, {\"value\":[...]}, {\"data\":[...]}), deployment templates and their "
+    "parameter files";
+
+void add_input_options(CLI::App& cmd, InputOptions& o, const std::string& files_help) {
+  cmd.add_option("files", o.files, files_help)->required();
+  cmd.add_option("--parameters", o.parameter_files, "A template parameter file (deploymentParameters.json); repeatable");
+  cmd.add_option("--param", o.parameters, "A template parameter as NAME=VALUE, after the parameter files; repeatable");
+  cmd.add_option("--template-dir", o.template_dirs,
+                 "A directory where linked templates given by URI are looked up (nested/x.json, then x.json); "
+                 "repeatable");
+  cmd.add_flag("--strict", o.strict,
+               "Treat warnings (assumptions taken about the input) as errors; a template parameter without a value "
+               "is an error");
+  cmd.add_option("--fail-on", o.fail_on,
+                 "Diagnostic codes (comma-separated; repeatable) whose warnings and notes are errors (exit 2)");
+  cmd.add_option("--ignore", o.ignore,
+                 "Diagnostic codes (comma-separated; repeatable) whose warnings and notes are not printed and never "
+                 "fail the run; errors cannot be ignored");
+  cmd.add_option("--config", o.config, "A YAML or JSON file with the lists fail-on and ignore (docs/diagnostics.md)");
+  cmd.add_flag("--allow-missing", o.allow_missing,
+               "Accept references to resources absent from the input, assuming they admit everything (the default "
+               "when an input is a template, except with --strict)");
+  cmd.add_flag("-v,--verbose", o.verbose, "Say what was detected in each input file; print every diagnostic and note");
+  cmd.add_flag("--timings", o.timings, "Print the time spent in each phase to stderr");
+}
+
+const std::vector<std::string_view>& documented_codes() {
+  static const std::vector<std::string_view> kCodes = [] {
+    std::vector<std::string_view> v = {
+#include "cli/documented_codes.inc"
+    };
+    std::sort(v.begin(), v.end());
+    v.erase(std::unique(v.begin(), v.end()), v.end());
+    return v;
+  }();
+  return kCodes;
+}
+
+std::optional<DiagnosticPolicy> DiagnosticPolicy::make(const InputOptions& o, std::ostream& err, int& exit_code) {
+  DiagnosticPolicy p;
+  p.strict_ = o.strict;
+  bool usage_error = false;
+  for (const auto& [option, given, into] : {std::tuple{"--fail-on", &o.fail_on, &p.fail_on_},
+                                            std::tuple{"--ignore", &o.ignore, &p.ignore_}}) {
+    for (const auto& code : split_codes(*given)) {
+      if (!is_documented(code)) {
+        err << fmt::format("exposim: error: {}: unknown diagnostic code '{}' (docs/diagnostics.md lists them)\n",
+                           option, code);
+        usage_error = true;
+        continue;
+      }
+      into->insert(code);
+    }
+  }
+  if (usage_error) {
+    exit_code = kExitUsage;
+    return std::nullopt;
+  }
+  if (!o.config.empty()) {
+    model::Diagnostics diags;
+    read_config(o.config, p.fail_on_, p.ignore_, diags);
+    if (diags.has_errors()) {
+      print_diagnostics(err, diags.sorted(), true);
+      exit_code = kExitBadInput;
+      return std::nullopt;
+    }
+  }
+  for (const auto& code : p.fail_on_) {
+    if (p.ignore_.count(code) != 0) {
+      err << fmt::format("exposim: error: diagnostic code '{}' is both failed on and ignored\n", code);
+      usage_error = true;
+    }
+  }
+  if (usage_error) {
+    exit_code = kExitUsage;
+    return std::nullopt;
+  }
+  return p;
+}
+
+void DiagnosticPolicy::apply_to_input(model::Diagnostics& diags) const {
+  apply_to_findings(diags);
+  if (strict_) diags.promote_warnings();
+}
+
+void DiagnosticPolicy::apply_to_findings(model::Diagnostics& findings) const {
+  if (!ignore_.empty()) findings.drop_codes(ignore_);
+  if (!fail_on_.empty()) findings.promote_codes(fail_on_);
+}
+
+void print_diagnostics(std::ostream& err, const std::vector<model::Diagnostic>& diags, bool verbose) {
+  constexpr std::size_t kShownPerCode = 5;
+  std::map<std::pair<std::string, std::string>, std::size_t> hidden;  // (file, code) -> warnings not shown
+  std::map<std::pair<std::string, std::string>, std::size_t> seen;     // (file, code) -> warnings so far
+  for (const auto& d : diags) {
+    if (d.severity == model::Severity::kNote && !verbose) continue;  // --verbose and --format json only
+    if (d.severity == model::Severity::kWarning && !verbose) {
+      const std::pair key{d.where.file.str(), d.code};
+      if (++seen[key] > kShownPerCode) {
+        ++hidden[key];
+        continue;
+      }
+    }
+    err << "exposim: " << model::to_string(d) << '\n';
+  }
+  for (const auto& [key, n] : hidden) {
+    err << fmt::format("exposim: {}{}note: {} more diagnostics [{}] not shown; --verbose shows all, --format json "
+                       "lists all\n",
+                       key.first, key.first.empty() ? "" : ": ", n, key.second);
+  }
+}
+
+void print_detected(const std::vector<importers::InputReport>& reports, std::ostream& err) {
+  for (const auto& r : reports) {
+    const auto& s = r.stats;
+    if (r.kind == "parameters") {
+      err << fmt::format("exposim: {}: detected a template parameter file\n", r.path);
+      continue;
+    }
+    if (r.kind == "template") {
+      err << fmt::format("exposim: {}: detected a deployment template, {} resources after expansion, {} modelled",
+                         r.path, r.expanded, s.resources);
+    } else {
+      // What each shape usually comes from (json_stream.h): the file's content decides, not its name.
+      const std::string& shape = s.detected_shape;
+      const char* source = shape == "array"    ? " (a resource list: az resource list, az CLI output)"
+                           : shape == "value"  ? " (an ARM REST list response)"
+                           : shape == "data"   ? " (Resource Graph results)"
+                           : shape == "object" ? " (one resource)"
+                                               : "";
+      err << fmt::format("exposim: {}: detected {} shape{}, {} resources", r.path, shape.empty() ? "no" : shape,
+                         source, s.resources);
+    }
+    for (const auto& [type, n] : s.by_type) err << fmt::format(", {} {}", n, type);
+    err << '\n';
+  }
+}
+
+importers::InputOptions importer_options(const InputOptions& o) {
+  importers::InputOptions io;
+  io.parameter_files = o.parameter_files;
+  io.parameters = o.parameters;
+  io.template_dirs = o.template_dirs;
+  io.strict = o.strict;
+  return io;
+}
+
+int load_inputs(const InputOptions& o, std::ostream& err, model::Model& m, model::Diagnostics& diags,
+                std::optional<DiagnosticPolicy>& policy) {
+  int rc = kExitOk;
+  policy = DiagnosticPolicy::make(o, err, rc);
+  if (!policy) return rc;
+  auto t0 = Clock::now();
+  const auto reports = importers::import_inputs(o.files, importer_options(o), m, diags);
+  if (o.verbose) print_detected(reports, err);
+  if (o.timings) err << fmt::format("exposim: timing: import {:.3f} s\n", seconds_since(t0));
+  if (!diags.has_errors()) {
+    t0 = Clock::now();
+    // Resources a template references but does not declare already exist: the normal case (docs/arm-templates.md).
+    const bool allow_missing = o.allow_missing || (!o.strict && importers::has_template(reports));
+    model::validate(m, diags, model::ValidateOptions{allow_missing});
+    if (o.timings) err << fmt::format("exposim: timing: validate {:.3f} s\n", seconds_since(t0));
+  }
+  policy->apply_to_input(diags);
+  if (diags.has_errors()) {
+    print_diagnostics(err, diags.sorted(), o.verbose);
+    return kExitBadInput;
+  }
+  return kExitOk;
+}
+
+int finish_diagnostics(const InputOptions& o, const DiagnosticPolicy& policy, model::Diagnostics& diags,
+                       model::Diagnostics findings, std::ostream& err, std::vector<model::Diagnostic>& sorted) {
+  policy.apply_to_findings(findings);
+  diags.append(findings);
+  sorted = diags.sorted();
+  print_diagnostics(err, sorted, o.verbose);
+  return diags.has_errors() ? kExitBadInput : kExitOk;
+}
+
+}  // namespace exposim::cli

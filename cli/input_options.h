@@ -1,0 +1,92 @@
+// The input options of every command that reads an estate, the import-and-validate pipeline, what the user
+// chose to do with diagnostic codes (--strict, --fail-on, --ignore, --config) and the one diagnostics printer
+// of all commands (docs/diagnostics.md).
+#pragma once
+
+#include <optional>
+#include <ostream>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "importers/inputs.h"
+#include "model/diagnostic.h"
+#include "model/model.h"
+
+namespace CLI {
+class App;
+}
+
+namespace exposim::cli {
+
+struct InputOptions {
+  std::vector<std::string> files;
+  std::vector<std::string> parameter_files;
+  std::vector<std::string> parameters;
+  std::vector<std::string> template_dirs;
+  bool strict{false};
+  bool allow_missing{false};
+  bool verbose{false};
+  bool timings{false};
+  std::vector<std::string> fail_on;  // as given: comma-separated lists, repeatable
+  std::vector<std::string> ignore;
+  std::string config;
+};
+
+/// Registers the input files (positional, described by `files_help`) and the input options on `cmd`.
+void add_input_options(CLI::App& cmd, InputOptions& o, const std::string& files_help);
+/// The default description of the input files.
+extern const char* const kInputFilesHelp;
+
+/// Every diagnostic code docs/diagnostics.md documents (read from it at build time), sorted.
+const std::vector<std::string_view>& documented_codes();
+
+/// What to do with diagnostics, by code: `--ignore` drops warnings and notes (errors cannot be ignored),
+/// `--fail-on` turns warnings and notes into errors, `--strict` turns every warning of the inputs into an
+/// error. Codes come from the command line and from the `--config` file.
+class DiagnosticPolicy {
+ public:
+  /// Reads `--config` and checks every code against documented_codes(). On failure prints the errors to
+  /// `err`, sets `exit_code` (kExitUsage for the command line, kExitBadInput for the config file) and
+  /// returns nullopt.
+  static std::optional<DiagnosticPolicy> make(const InputOptions& o, std::ostream& err, int& exit_code);
+
+  /// The inputs' diagnostics (import, validation, a change): ignore, fail-on, then --strict.
+  void apply_to_input(model::Diagnostics& diags) const;
+  /// Findings of the solver: ignore and fail-on (`--strict` leaves them alone, as it always has).
+  void apply_to_findings(model::Diagnostics& findings) const;
+
+  const std::set<std::string>& fail_on() const { return fail_on_; }
+  const std::set<std::string>& ignore() const { return ignore_; }
+
+ private:
+  std::set<std::string> fail_on_;
+  std::set<std::string> ignore_;
+  bool strict_{false};
+};
+
+/// Prints sorted diagnostics to `err`, each once. Errors are always printed. Notes only with `verbose`.
+/// Unless `verbose`, at most five warnings of one code and file are printed, then one line counting the
+/// rest: a large estate can repeat one warning thousands of times.
+void print_diagnostics(std::ostream& err, const std::vector<model::Diagnostic>& diags, bool verbose);
+
+/// --verbose: what was detected in each input file (its shape or kind, and the resources by type).
+void print_detected(const std::vector<importers::InputReport>& reports, std::ostream& err);
+
+/// The importers' options for `o`: parameter files and values, template directories, --strict.
+importers::InputOptions importer_options(const InputOptions& o);
+
+/// Imports and validates `o.files` into `m` (diagnostics into `diags`), applies the policy made from `o`
+/// (returned in `policy`). Resources a template references but does not declare already exist, so a run with a
+/// template validates as with --allow-missing unless --strict (docs/arm-templates.md). Returns kExitOk, or the
+/// exit code after printing the diagnostics.
+int load_inputs(const InputOptions& o, std::ostream& err, model::Model& m, model::Diagnostics& diags,
+                std::optional<DiagnosticPolicy>& policy);
+
+/// Adds the solver's `findings` to `diags` after applying the policy, prints everything once into `sorted`
+/// order and returns kExitOk, or kExitBadInput when a finding became an error (--fail-on).
+int finish_diagnostics(const InputOptions& o, const DiagnosticPolicy& policy, model::Diagnostics& diags,
+                       model::Diagnostics findings, std::ostream& err, std::vector<model::Diagnostic>& sorted);
+
+}  // namespace exposim::cli
