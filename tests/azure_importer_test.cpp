@@ -121,15 +121,15 @@ TEST_CASE("azure: security rule errors and warnings", "[azure]") {
       "[unresolved-service-tag]";
   const RuleCase cases[] = {
       {{{"priority", ""}}, {p + ": error: security rule 'r1' has no 'priority' [missing-field]"}, false},
-      {{{"priority", "5000"}}, {f + "priority: error: priority 5000 not in 100..4096 [invalid-value]"}, false},
-      {{{"priority", "99"}}, {f + "priority: error: priority 99 not in 100..4096 [invalid-value]"}, false},
-      {{{"priority", "-1"}}, {f + "priority: error: priority -1 not in 100..4096 [invalid-value]"}, false},
+      {{{"priority", "5000"}}, {f + "priority: error: priority 5000 is above 4096 [invalid-value]"}, false},
+      {{{"priority", "99"}}, {f + "priority: error: priority 99 is below 100 [invalid-value]"}, false},
+      {{{"priority", "-1"}}, {f + "priority: error: priority -1 is below 100 [invalid-value]"}, false},
       {{{"priority", "18446744073709551615"}},
-       {f + "priority: error: priority 18446744073709551615 not in 100..4096 [invalid-value]"},
+       {f + "priority: error: priority 18446744073709551615 is above 4096 [invalid-value]"},
        false},
       {{{"priority", R"("100")"}},
-       {f + "priority: error: 'priority' is a string, expected an integer [invalid-type]"},
-       false},
+       {f + "priority: note: 'priority' is the string '100', read as the number 100 [coerced-value]"},
+       true},
       {{{"priority", "100.5"}},
        {f + "priority: error: 'priority' is a floating-point number, expected an integer [invalid-type]"},
        false},
@@ -374,7 +374,7 @@ TEST_CASE("azure: a bad rule does not stop the others", "[azure]") {
                                         rule_properties({{"priority", "300"}}));
   Result r = import(nsg_json(rules));
   CHECK(r.diags == std::vector<std::string>{"t.json: /0/properties/securityRules/1/properties/priority: error: "
-                                            "priority 9999 not in 100..4096 [invalid-value]"});
+                                            "priority 9999 is above 4096 [invalid-value]"});
   REQUIRE(r.model.nsgs.size() == 1);
   REQUIRE(r.model.nsgs[0].rules.size() == 2);
   CHECK(r.model.nsgs[0].rules[0].name == "a");
@@ -548,7 +548,7 @@ TEST_CASE("azure: case-insensitive keys and types", "[azure]") {
     "Properties": {{"SecurityRules": [{{"NAME": "r1", "PROPERTIES": {}}}]}}}}])",
                                   kNsgId, rule_properties({{"priority", ""}, {"Priority", "1"}})));
   CHECK(bad.diags == std::vector<std::string>{"t.json: /0/Properties/SecurityRules/0/PROPERTIES/Priority: error: "
-                                              "priority 1 not in 100..4096 [invalid-value]"});
+                                              "priority 1 is below 100 [invalid-value]"});
 }
 
 // ---- resources and references ----

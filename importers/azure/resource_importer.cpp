@@ -19,6 +19,7 @@
 #include "importers/azure/azure_keys.h"
 #include "importers/azure/json_stream.h"
 #include "importers/azure/service_tags.h"
+#include "importers/unknown_value.h"
 #include "model/json_pointer.h"
 
 namespace exposim::importers::azure {
@@ -32,6 +33,7 @@ using model::Ref;
 using model::Severity;
 
 static_assert(simdjson::SIMDJSON_PADDING <= kStreamPadding, "the stream must pad elements for simdjson");
+static_assert(model::kUnknownIdPrefix == importers::kUnknownPrefix, "an unknown reference keeps the contract's text");
 
 // ---- text helpers ----
 
@@ -137,6 +139,39 @@ std::optional<IpFamily> parse_ip_version(std::string_view t) {
 
 const char* family_name(IpFamily f) { return f == IpFamily::kV4 ? "IPv4" : "IPv6"; }
 
+/// Text an author wrote for the user to replace: `<your-ip>`, `<NAME>` (a parameter with no value),
+/// `xx.xx.xx.xx/yy`, `x.x.x.x`. Only letters x, y, z, n (either case), digits and `.:/*-` for the dotted kind,
+/// with at least one such letter and one separator, so that service tags and names never match.
+bool looks_like_placeholder(std::string_view raw) {
+  const std::string_view t = trim(raw);
+  if (t.empty()) return false;
+  if (t.find('<') != std::string_view::npos && t.find('>') != std::string_view::npos) return true;
+  bool letter = false, separator = false;
+  for (char c : t) {
+    const char l = lower_ascii(c);
+    if (l == 'x' || l == 'y' || l == 'z' || l == 'n') {
+      letter = true;
+    } else if (c == '.' || c == ':' || c == '/') {
+      separator = true;
+    } else if (!(c >= '0' && c <= '9') && c != '*' && c != '-') {
+      return false;
+    }
+  }
+  return letter && separator;
+}
+
+/// The name X of a `parameters('X')` reason or of a `<X>` text; "" otherwise.
+std::string_view parameter_of(std::string_view text) {
+  text = trim(text);
+  if (text.size() > 2 && text.front() == '<' && text.back() == '>') return text.substr(1, text.size() - 2);
+  constexpr std::string_view kCall = "parameters('";
+  if (istarts_with(text, kCall) && text.size() > kCall.size() + 2 && text.substr(text.size() - 2) == "')") {
+    const std::string_view name = text.substr(kCall.size(), text.size() - kCall.size() - 2);
+    if (name.find('\'') == std::string_view::npos) return name;
+  }
+  return {};
+}
+
 // ---- JSON access ----
 
 /// A field found in an object: its value and its key as written (for JSON pointers).
@@ -171,6 +206,10 @@ struct Got {
   std::string_view key;
   bool present{false};
   bool ok{false};
+  /// Present but only known at deployment: a value written by unknown_value(), or (with
+  /// ImportOptions::from_template) a placeholder or a value ARM would reject. Already reported (one aggregated
+  /// `unknown-value` warning per cause); the caller reads the field conservatively. `ok` is false.
+  bool unknown{false};
   explicit operator bool() const { return ok; }
   const T& operator*() const { return value; }
   const T* operator->() const { return &value; }
@@ -282,6 +321,98 @@ struct Importer::Impl {
     error(code, std::move(message));
   }
 
+  // ---- unknown, placeholder and coerced values (issue 13; docs/model.md, "Unknown values") ----
+
+  /// One cause of unknown fields (a parameter with no value, an expression only known at deployment, a
+  /// placeholder text, a value ARM would reject), reported once by finish() at the first field it decides.
+  struct UnknownCause {
+    model::SourceLocation first;
+    std::string message;  // what the cause is
+    std::size_t fields{0};
+  };
+  std::map<std::string, UnknownCause> unknown_causes;  // by cause key: sorted, so the output is deterministic
+
+  bool is_valueless(std::string_view parameter) const {
+    return std::any_of(options.valueless_parameters.begin(), options.valueless_parameters.end(),
+                       [&](const std::string& p) { return iequals(p, lowercase(parameter)); });
+  }
+
+  /// Records that the field at the current pointer is unknown because of `text`: a value written by
+  /// unknown_value(), or a placeholder (`<NAME>`, `x.x.x.x`).
+  void note_unknown(std::string_view text) {
+    if (is_unknown_value(text)) {
+      const std::string_view reason = unknown_reason(text);
+      if (auto param = parameter_of(reason); !param.empty()) {
+        add_unknown("parameter " + lowercase(param), fmt::format("parameter '{}' has no value", param));
+      } else {
+        add_unknown("expression " + std::string(reason), fmt::format("'{}' is only known at deployment", reason));
+      }
+      return;
+    }
+    const std::string_view t = trim(text);
+    if (auto param = parameter_of(t); !param.empty() && is_valueless(param)) {
+      add_unknown("parameter " + lowercase(param), fmt::format("parameter '{}' has no value", param));
+    } else {
+      add_unknown("placeholder " + std::string(t), fmt::format("'{}' is a placeholder", t));
+    }
+  }
+
+  void add_unknown(std::string key, std::string message) {
+    auto [it, fresh] = unknown_causes.try_emplace(std::move(key));
+    if (fresh) {
+      it->second.first = here();
+      it->second.message = std::move(message);
+    }
+    ++it->second.fields;
+  }
+
+  /// The `unknown-value` warnings, one per cause, in cause order.
+  void flush_unknown_causes() {
+    for (auto& [key, cause] : unknown_causes) {
+      diags.add({Severity::kWarning, "unknown-value", cause.first,
+                 cause.fields == 1
+                     ? fmt::format("{}: this field is read as unknown, conservatively (an unknown can only add "
+                                   "exposure)",
+                                   cause.message)
+                     : fmt::format("{}: {} fields are read as unknown, conservatively (an unknown can only add "
+                                   "exposure); the first is here",
+                                   cause.message, cause.fields)});
+    }
+    unknown_causes.clear();
+  }
+
+  /// A text in a field that is not one of the values the field takes (`message` says what is wrong), at the
+  /// current pointer. From a template: a placeholder, or a value ARM would reject at deployment; a warning
+  /// aggregated per text, and true: the caller reads the field as unknown. Otherwise an `invalid-value` error
+  /// and false.
+  bool invalid_value(std::string_view text, std::string message) {
+    if (!options.from_template) {
+      error("invalid-value", std::move(message));
+      return false;
+    }
+    if (looks_like_placeholder(text)) {
+      note_unknown(text);
+    } else {
+      add_unknown("rejected " + message, message + ", which ARM would reject at deployment");
+    }
+    return true;
+  }
+  bool invalid_value_at(std::string_view key, std::string_view text, std::string message) {
+    PointerScope s(ptr, key);
+    return invalid_value(text, std::move(message));
+  }
+
+  /// A number given as a string, a boolean as a string: converted as ARM converts them, with a note.
+  void coerced(std::string_view key, std::string_view text, std::string_view read_as) {
+    PointerScope s(ptr, key);
+    report(Severity::kNote, "coerced-value", ptr, fmt::format("'{}' is the string '{}', read as {}", key, text, read_as));
+  }
+
+  /// Fields whose value never decides reachability: an unknown there is taken as text, silently.
+  static bool silent_key(std::string_view lower) {
+    return lower == keys::kName || lower == keys::kId || lower == keys::kType || lower == keys::kLocation;
+  }
+
   // ---- typed access (invalid-type reported at the field) ----
 
   template <typename T>
@@ -290,20 +421,105 @@ struct Importer::Impl {
     return Got<T>{{}, f.key, true, false};
   }
 
+  template <typename T>
+  Got<T> unknown_field(const Field& f, std::string_view text) {
+    PointerScope s(ptr, f.key);
+    note_unknown(text);
+    Got<T> out{{}, f.key, true, false};
+    out.unknown = true;
+    return out;
+  }
+
+  /// A string field. A value written by unknown_value() is unknown (reported), except in the fields that never
+  /// decide reachability (`name`, `id`, `type`, `location`), where it is returned as text; so is `<NAME>` of a
+  /// parameter with no value. Placeholders in other forms are recognised by the readers that parse the text.
   Got<std::string_view> get_string(dom::object o, std::string_view name) {
     auto f = find_field(o, name);
     if (!f) return {};
     std::string_view s;
     if (f->value.get_string().get(s) != simdjson::SUCCESS) return wrong_type<std::string_view>(*f, "a string");
+    if (!silent_key(name) && (is_unknown_value(s) || (options.from_template && !parameter_of(s).empty() &&
+                                                      s.front() == '<' && is_valueless(parameter_of(s))))) {
+      return unknown_field<std::string_view>(*f, s);
+    }
     return {s, f->key, true, true};
   }
 
+  /// A boolean field; "true" and "false" as strings (any case) are converted with a note.
   Got<bool> get_bool(dom::object o, std::string_view name) {
     auto f = find_field(o, name);
     if (!f) return {};
     bool b = false;
-    if (f->value.get_bool().get(b) != simdjson::SUCCESS) return wrong_type<bool>(*f, "a boolean");
-    return {b, f->key, true, true};
+    if (f->value.get_bool().get(b) == simdjson::SUCCESS) return {b, f->key, true, true};
+    std::string_view s;
+    if (f->value.get_string().get(s) != simdjson::SUCCESS) return wrong_type<bool>(*f, "a boolean");
+    const std::string_view t = trim(s);
+    if (iequals(t, "true") || iequals(t, "false")) {
+      coerced(f->key, s, iequals(t, "true") ? "true" : "false");
+      return {iequals(t, "true"), f->key, true, true};
+    }
+    if (is_unknown_value(s) || (options.from_template && looks_like_placeholder(s))) {
+      return unknown_field<bool>(*f, s);
+    }
+    if (options.from_template) {
+      PointerScope at(ptr, f->key);
+      invalid_value(s, fmt::format("'{}' is '{}', not true or false", f->key, s));
+      Got<bool> out{{}, f->key, true, false};
+      out.unknown = true;
+      return out;
+    }
+    return wrong_type<bool>(*f, "a boolean");
+  }
+
+  /// An integer field in lo..hi named `field` in messages ("priority", "backend port"). A number written as a
+  /// string ("80") is converted with a note. Out of range: "priority 5000 is above 4096", an error, or from a
+  /// template a warning and unknown (ARM would reject it).
+  Got<std::int64_t> get_int(dom::object o, std::string_view name, std::int64_t lo, std::int64_t hi,
+                            std::string_view field) {
+    auto f = find_field(o, name);
+    if (!f) return {};
+    Got<std::int64_t> out{0, f->key, true, false};
+    auto range_check = [&](std::int64_t v, std::string_view text) {
+      if (v >= lo && v <= hi) {
+        out.value = v;
+        out.ok = true;
+        return;
+      }
+      PointerScope at(ptr, f->key);
+      out.unknown = invalid_value(text, v > hi ? fmt::format("{} {} is above {}", field, v, hi)
+                                               : fmt::format("{} {} is below {}", field, v, lo));
+    };
+    std::int64_t v = 0;
+    std::uint64_t big = 0;
+    std::string_view s;
+    if (f->value.get_int64().get(v) == simdjson::SUCCESS) {
+      range_check(v, std::to_string(v));
+    } else if (f->value.get_uint64().get(big) == simdjson::SUCCESS) {
+      PointerScope at(ptr, f->key);
+      out.unknown = invalid_value(std::to_string(big), fmt::format("{} {} is above {}", field, big, hi));
+    } else if (f->value.get_string().get(s) == simdjson::SUCCESS) {
+      const std::string_view t = trim(s);
+      const bool negative = !t.empty() && t.front() == '-';
+      const std::string_view digits = negative ? t.substr(1) : t;
+      if (!digits.empty() && digits.size() <= 18 &&
+          std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+        std::int64_t n = 0;
+        for (char c : digits) n = n * 10 + (c - '0');
+        if (negative) n = -n;
+        coerced(f->key, s, fmt::format("the number {}", n));
+        range_check(n, t);
+      } else if (is_unknown_value(s) || (options.from_template && looks_like_placeholder(s))) {
+        return unknown_field<std::int64_t>(*f, s);
+      } else if (options.from_template) {
+        PointerScope at(ptr, f->key);
+        out.unknown = invalid_value(s, fmt::format("{} '{}' is not a number", field, s));
+      } else {
+        return wrong_type<std::int64_t>(*f, "an integer");
+      }
+    } else {
+      return wrong_type<std::int64_t>(*f, "an integer");
+    }
+    return out;
   }
 
   Got<dom::object> get_object(dom::object o, std::string_view name) {
@@ -365,6 +581,11 @@ struct Importer::Impl {
       if (!id.present) error("missing-field", fmt::format("{} has no 'id'", what));
       return std::nullopt;
     }
+    if (is_unknown_value(*id)) {  // Ref::unknown(): the target is only known at deployment
+      PointerScope at(ptr, id.key);
+      note_unknown(*id);
+      return Ref{std::string(*id), -1};
+    }
     return Ref{model::canonical_id(*id), -1};
   }
 
@@ -419,13 +640,22 @@ struct Importer::Impl {
     }
   }
 
-  /// A CIDR prefix or address (host prefix), reported against the current pointer.
-  std::optional<IpPrefix> prefix_value(std::string_view raw) {
+  /// A CIDR prefix or address (host prefix), reported against the current pointer. nullopt when bad
+  /// (reported); then `*unknown` (when given) is set if the prefix is to be read as unknown (a value only known
+  /// at deployment, or a placeholder or bad value in a template).
+  std::optional<IpPrefix> prefix_value(std::string_view raw, bool* unknown = nullptr) {
     const std::string_view text = trim(raw);
+    if (is_unknown_value(raw)) {
+      note_unknown(raw);
+      if (unknown) *unknown = true;
+      return std::nullopt;
+    }
     bool host_bits = false;
     auto p = IpPrefix::parse(text, &host_bits);
     if (!p) {
-      error("invalid-value", fmt::format("address prefix '{}' is not an IP address or CIDR prefix", raw));
+      if (invalid_value(raw, fmt::format("address prefix '{}' is not an IP address or CIDR prefix", raw)) && unknown) {
+        *unknown = true;
+      }
       return std::nullopt;
     }
     if (host_bits) {
@@ -435,12 +665,14 @@ struct Importer::Impl {
     return p;
   }
 
-  /// Union of `addressPrefix`-like and `addressPrefixes`-like fields, without repeats.
-  std::vector<IpPrefix> get_prefixes(dom::object o, std::string_view single, std::string_view plural) {
+  /// Union of `addressPrefix`-like and `addressPrefixes`-like fields, without repeats. `*unknown` (when given)
+  /// is set when one of them is unknown (see prefix_value); the known ones are returned.
+  std::vector<IpPrefix> get_prefixes(dom::object o, std::string_view single, std::string_view plural,
+                                     bool* unknown = nullptr) {
     std::vector<IpPrefix> out;
     for_each_text(o, single, plural, [&](std::string_view text) {
       if (trim(text).empty()) return;
-      if (auto p = prefix_value(text)) {
+      if (auto p = prefix_value(text, unknown)) {
         if (std::find(out.begin(), out.end(), *p) == out.end()) out.push_back(*p);
       }
     });
@@ -518,8 +750,10 @@ struct Importer::Impl {
     return listed;
   }
 
-  /// Adds one port entry (string or integer) at the current pointer. False when nothing was listed.
-  bool add_port(dom::element e, model::PortSet& out, std::string_view field, std::optional<std::size_t> item) {
+  /// Adds one port entry (string or integer) at the current pointer. False when nothing was listed. `*unknown`
+  /// (when given) is set when the entry is to be read as unknown (see prefix_value).
+  bool add_port(dom::element e, model::PortSet& out, std::string_view field, std::optional<std::size_t> item,
+                bool* unknown = nullptr) {
     std::string_view text;
     if (e.get_string().get(text) == simdjson::SUCCESS) {
       const std::string_view t = trim(text);
@@ -528,10 +762,14 @@ struct Importer::Impl {
         out = model::PortSet::all();
         return true;
       }
-      if (auto r = model::parse_port_range(t)) {
+      if (is_unknown_value(text)) {
+        note_unknown(text);
+        if (unknown) *unknown = true;
+      } else if (auto r = model::parse_port_range(t)) {
         out.add(r->lo, r->hi);
-      } else {
-        error("invalid-value", fmt::format("port range '{}' is not a port or range in 0..65535", text));
+      } else if (invalid_value(text, fmt::format("port range '{}' is not a port or range in 0..65535", text)) &&
+                 unknown) {
+        *unknown = true;
       }
       return true;
     }
@@ -539,8 +777,8 @@ struct Importer::Impl {
     if (e.get_int64().get(n) == simdjson::SUCCESS) {
       if (n >= 0 && n <= 65535) {
         out.add(static_cast<std::uint16_t>(n), static_cast<std::uint16_t>(n));
-      } else {
-        error("invalid-value", fmt::format("port range '{}' is not a port or range in 0..65535", n));
+      } else if (invalid_value(std::to_string(n), fmt::format("port {} is above 65535", n)) && unknown) {
+        *unknown = true;
       }
       return true;
     }
@@ -553,18 +791,19 @@ struct Importer::Impl {
     return true;
   }
 
-  bool read_ports(dom::object props, std::string_view single, std::string_view plural, model::PortSet& out) {
+  bool read_ports(dom::object props, std::string_view single, std::string_view plural, model::PortSet& out,
+                  bool* unknown = nullptr) {
     bool listed = false;
     if (auto f = find_field(props, single)) {
       PointerScope s(ptr, f->key);
-      listed |= add_port(f->value, out, f->key, std::nullopt);
+      listed |= add_port(f->value, out, f->key, std::nullopt, unknown);
     }
     if (auto arr = get_array(props, plural)) {
       PointerScope s(ptr, arr.key);
       std::size_t i = 0;
       for (dom::element e : *arr) {
         PointerScope item(ptr, i);
-        listed |= add_port(e, out, arr.key, i);
+        listed |= add_port(e, out, arr.key, i, unknown);
         ++i;
       }
     }
@@ -622,23 +861,11 @@ struct Importer::Impl {
     read_choice(keys::kDirection, "direction", "inbound", model::Direction::kInbound, "outbound",
                 model::Direction::kOutbound, r.direction, "Inbound or Outbound");
 
-    if (auto f = find_field(props, keys::kPriority)) {
-      const std::int64_t lo = is_default ? 65000 : 100;
-      const std::int64_t hi = is_default ? 65500 : 4096;
-      std::int64_t v = 0;
-      std::uint64_t big = 0;
-      if (f->value.get_int64().get(v) == simdjson::SUCCESS) {
-        if (v >= lo && v <= hi) {
-          r.priority = static_cast<int>(v);
-        } else {
-          error_at(f->key, "invalid-value", fmt::format("priority {} not in {}..{}", v, lo, hi));
-        }
-      } else if (f->value.get_uint64().get(big) == simdjson::SUCCESS) {
-        error_at(f->key, "invalid-value", fmt::format("priority {} not in {}..{}", big, lo, hi));
-      } else {
-        wrong_type<int>(*f, "an integer");
-      }
-    } else {
+    const auto priority = get_int(props, keys::kPriority, is_default ? 65000 : 100, is_default ? 65500 : 4096,
+                                  "priority");
+    if (priority) {
+      r.priority = static_cast<int>(*priority);
+    } else if (!priority.present) {
       missing("priority");
     }
 
@@ -1860,16 +2087,7 @@ struct Importer::Impl {
       }
       return std::nullopt;
     }
-    std::int64_t v = 0;
-    std::uint64_t big = 0;
-    if (f->value.get_int64().get(v) == simdjson::SUCCESS) {
-      if (v >= lo && v <= 65535) return static_cast<std::uint16_t>(v);
-      error_at(f->key, "invalid-value", fmt::format("{} {} not in {}..65535", field, v, lo));
-    } else if (f->value.get_uint64().get(big) == simdjson::SUCCESS) {
-      error_at(f->key, "invalid-value", fmt::format("{} {} not in {}..65535", field, big, lo));
-    } else {
-      wrong_type<int>(*f, "an integer");
-    }
+    if (auto v = get_int(props, key, lo, 65535, field)) return static_cast<std::uint16_t>(*v);
     return std::nullopt;
   }
 
@@ -2651,13 +2869,10 @@ struct Importer::Impl {
       error("missing-field", fmt::format("{} '{}' has no 'priority'", what, name));
       return false;
     }
-    std::int64_t v = 0;
-    if (f->value.get_int64().get(v) == simdjson::SUCCESS && v >= 100 && v <= 65000) {
-      out = static_cast<int>(v);
+    if (auto v = get_int(props, keys::kPriority, 100, 65000, fmt::format("{} '{}': priority", what, name))) {
+      out = static_cast<int>(*v);
       return true;
     }
-    PointerScope s(ptr, f->key);
-    error("invalid-value", fmt::format("{} '{}': priority is not an integer in 100..65000", what, name));
     return false;
   }
 
@@ -3552,6 +3767,7 @@ struct Importer::Impl {
   // ---- attaching separate children ----
 
   void finish() {
+    flush_unknown_causes();
     apply_waf_policies();
     if (pending_subnets.empty() && pending_rules.empty() && pending_peerings.empty() && pending_routes.empty() &&
         pending_ip_configs.empty() && pending_nat_rules.empty() && pending_pools.empty() &&
