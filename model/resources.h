@@ -7,7 +7,6 @@
 #include <optional>
 #include <memory>
 #include <string>
-#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -15,11 +14,6 @@
 #include "model/ip.h"
 
 namespace exposim::model {
-
-/// How the id of a reference only known at deployment starts (`reference(...).id` in a template): the
-/// importer keeps the text its template expander wrote (importers/unknown_value.h), so that the id never
-/// matches a resource. Validation takes the worst case for such a target (docs/model.md, "Unknown values").
-inline constexpr std::string_view kUnknownIdPrefix = "\x01unknown:";
 
 /// A reference by canonical id; `index` is -1 until resolved (or when the target is absent).
 struct Ref {
@@ -30,8 +24,6 @@ struct Ref {
   int child{-1};
   bool set() const { return !id.empty(); }
   bool resolved() const { return index >= 0; }
-  /// The target is only known at deployment (see kUnknownIdPrefix).
-  bool unknown() const { return std::string_view(id).substr(0, kUnknownIdPrefix.size()) == kUnknownIdPrefix; }
 };
 
 /// A resource's tags: (key, value) pairs sorted by key; keys keep their casing (Azure tag names are

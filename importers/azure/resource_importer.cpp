@@ -12,6 +12,7 @@
 #include <new>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <set>
 #include <unordered_map>
 #include <unordered_set>
 #include <utility>
@@ -21,6 +22,7 @@
 #include "importers/azure/service_tags.h"
 #include "importers/unknown_value.h"
 #include "model/json_pointer.h"
+#include "model/unknown.h"
 
 namespace exposim::importers::azure {
 namespace {
@@ -617,11 +619,17 @@ struct Importer::Impl {
   }
 
   /// Calls `fn(text)` with the pointer at each string of a string field and of a string-array field.
+  /// The texts are passed as written: an unknown value or a placeholder is for `fn` to recognise and report.
   template <typename Fn>
   void for_each_text(dom::object o, std::string_view single, std::string_view plural, Fn&& fn) {
-    if (auto s = single.empty() ? Got<std::string_view>{} : get_string(o, single)) {
-      PointerScope scope(ptr, s.key);
-      fn(*s);
+    if (auto f = single.empty() ? std::optional<Field>{} : find_field(o, single)) {
+      std::string_view text;
+      if (f->value.get_string().get(text) == simdjson::SUCCESS) {
+        PointerScope scope(ptr, f->key);
+        fn(text);
+      } else {
+        wrong_type<std::string_view>(*f, "a string");
+      }
     }
     if (auto arr = get_array(o, plural)) {
       PointerScope scope(ptr, arr.key);
@@ -703,9 +711,10 @@ struct Importer::Impl {
 
   // ---- security rules ----
 
-  /// Reads one side (source or destination) of a rule. False when nothing at all is listed.
+  /// Reads one side (source or destination) of a rule. False when nothing at all is listed. `unknown` is set
+  /// when an entry (prefix, tag or application security group) is only known at deployment.
   bool read_addresses(dom::object props, std::string_view single, std::string_view plural, std::string_view asgs,
-                      model::AddressMatch& out) {
+                      model::AddressMatch& out, bool& unknown) {
     bool listed = false;
     for_each_text(props, single, plural, [&](std::string_view raw) {
       const std::string_view t = trim(raw);
@@ -715,8 +724,13 @@ struct Importer::Impl {
         out.any = true;
         return;
       }
+      if (is_unknown_value(raw) || (options.from_template && looks_like_placeholder(t))) {
+        note_unknown(raw);
+        unknown = true;
+        return;
+      }
       if (looks_like_ip(t)) {
-        if (auto p = prefix_value(t)) out.prefixes.push_back(*p);
+        if (auto p = prefix_value(t, &unknown)) out.prefixes.push_back(*p);
         return;
       }
       auto add_tag = [&](model::ServiceTag tag) {
@@ -746,7 +760,13 @@ struct Importer::Impl {
     });
     std::vector<Ref> groups = get_ref_list(props, asgs);
     if (!groups.empty()) listed = true;
-    for (auto& g : groups) out.asgs.push_back(std::move(g));
+    for (auto& g : groups) {
+      if (model::is_unknown(g)) {
+        unknown = true;
+      } else {
+        out.asgs.push_back(std::move(g));
+      }
+    }
     return listed;
   }
 
@@ -810,8 +830,18 @@ struct Importer::Impl {
     return listed;
   }
 
-  /// Fills a security rule; false when it has an error (reported). The pointer is at the rule's object.
-  bool read_rule(dom::object o, ChildIds ids, bool is_default, model::SecurityRule& r) {
+  /// What became of a security rule read.
+  enum class RuleRead {
+    kKeep,
+    kError,    // reported; left out
+    kIgnored,  // left out without an error: a Deny rule with an unknown field (matches nothing)
+  };
+
+  /// Fills a security rule. The pointer is at the rule's object. Fields only known at deployment are read
+  /// conservatively (docs/model.md, "Unknown values"): in an Allow rule (an unknown `access` is Allow) an unknown
+  /// address, port or protocol is `*`, an unknown direction Inbound, an unknown priority kUnknownAllowPriority
+  /// (evaluated before every rule); a Deny rule with any unknown field is left out (it matches nothing).
+  RuleRead read_rule(dom::object o, ChildIds ids, bool is_default, model::SecurityRule& r) {
     const std::size_t errors_before = errors;
     const std::size_t rule_mark = ptr.size();  // the rule's own pointer is ptr.substr(0, rule_mark)
     r.name = std::move(ids.name);
@@ -820,7 +850,7 @@ struct Importer::Impl {
     r.is_default = is_default;
     r.is_jit = istarts_with(r.name, "securitycenter-jitrule");
     auto props_or = properties_of(o);
-    if (!props_or) return false;
+    if (!props_or) return RuleRead::kError;
     auto [props, props_key] = *props_or;
     r.flattened = props_key.empty();
     std::optional<PointerScope> props_scope;
@@ -831,35 +861,41 @@ struct Importer::Impl {
              fmt::format("security rule '{}' has no '{}'", r.name, field));
     };
 
+    bool unknown_protocol = false, unknown_access = false, unknown_direction = false;
     if (auto f = get_string(props, keys::kProtocol)) {
       if (auto m = parse_protocol(trim(*f))) {
         r.protocols = *m;
       } else {
-        error_at(f.key, "invalid-value", fmt::format("protocol '{}' is not Tcp, Udp, Icmp, Esp, Ah or '*'", *f));
+        unknown_protocol =
+            invalid_value_at(f.key, *f, fmt::format("protocol '{}' is not Tcp, Udp, Icmp, Esp, Ah or '*'", *f));
       }
+    } else if (f.unknown) {
+      unknown_protocol = true;
     } else if (!f.present) {
       missing("protocol");
     }
 
     // A required field with two spellings allowed (case-insensitive, spaces trimmed).
     auto read_choice = [&](std::string_view key, std::string_view field, std::string_view a, auto value_a,
-                           std::string_view b, auto value_b, auto& out, std::string_view expected) {
+                           std::string_view b, auto value_b, auto& out, std::string_view expected, bool& unknown) {
       if (auto f = get_string(props, key)) {
         if (iequals(trim(*f), a)) {
           out = value_a;
         } else if (iequals(trim(*f), b)) {
           out = value_b;
         } else {
-          error_at(f.key, "invalid-value", fmt::format("{} '{}' is not {}", field, *f, expected));
+          unknown = invalid_value_at(f.key, *f, fmt::format("{} '{}' is not {}", field, *f, expected));
         }
+      } else if (f.unknown) {
+        unknown = true;
       } else if (!f.present) {
         missing(field);
       }
     };
     read_choice(keys::kAccess, "access", "allow", model::Access::kAllow, "deny", model::Access::kDeny, r.access,
-                "Allow or Deny");
+                "Allow or Deny", unknown_access);
     read_choice(keys::kDirection, "direction", "inbound", model::Direction::kInbound, "outbound",
-                model::Direction::kOutbound, r.direction, "Inbound or Outbound");
+                model::Direction::kOutbound, r.direction, "Inbound or Outbound", unknown_direction);
 
     const auto priority = get_int(props, keys::kPriority, is_default ? 65000 : 100, is_default ? 65500 : 4096,
                                   "priority");
@@ -873,25 +909,42 @@ struct Importer::Impl {
       report(Severity::kError, "missing-field", ptr.substr(0, rule_mark),
              fmt::format("security rule '{}' has no '{}', '{}' or '{}'", r.name, a, b, c));
     };
+    bool unknown_source = false, unknown_destination = false;
     if (!read_addresses(props, keys::kSourceAddressPrefix, keys::kSourceAddressPrefixes,
-                        keys::kSourceApplicationSecurityGroups, r.source)) {
+                        keys::kSourceApplicationSecurityGroups, r.source, unknown_source)) {
       missing_side("sourceAddressPrefix", "sourceAddressPrefixes", "sourceApplicationSecurityGroups");
     }
     if (!read_addresses(props, keys::kDestinationAddressPrefix, keys::kDestinationAddressPrefixes,
-                        keys::kDestinationApplicationSecurityGroups, r.destination)) {
+                        keys::kDestinationApplicationSecurityGroups, r.destination, unknown_destination)) {
       missing_side("destinationAddressPrefix", "destinationAddressPrefixes", "destinationApplicationSecurityGroups");
     }
     auto missing_ports = [&](std::string_view a, std::string_view b) {
       report(Severity::kError, "missing-field", ptr.substr(0, rule_mark),
              fmt::format("security rule '{}' has no '{}' or '{}'", r.name, a, b));
     };
-    if (!read_ports(props, keys::kSourcePortRange, keys::kSourcePortRanges, r.source_ports)) {
+    bool unknown_source_ports = false, unknown_destination_ports = false;
+    if (!read_ports(props, keys::kSourcePortRange, keys::kSourcePortRanges, r.source_ports, &unknown_source_ports)) {
       missing_ports("sourcePortRange", "sourcePortRanges");
     }
-    if (!read_ports(props, keys::kDestinationPortRange, keys::kDestinationPortRanges, r.destination_ports)) {
+    if (!read_ports(props, keys::kDestinationPortRange, keys::kDestinationPortRanges, r.destination_ports,
+                    &unknown_destination_ports)) {
       missing_ports("destinationPortRange", "destinationPortRanges");
     }
-    return errors == errors_before;
+    if (errors != errors_before) return RuleRead::kError;
+    if (!(unknown_protocol || unknown_access || unknown_direction || priority.unknown || unknown_source ||
+          unknown_destination || unknown_source_ports || unknown_destination_ports)) {
+      return RuleRead::kKeep;
+    }
+    if (unknown_access) r.access = model::Access::kAllow;
+    if (r.access == model::Access::kDeny) return RuleRead::kIgnored;
+    if (unknown_protocol) r.protocols = model::kAllProtocols;
+    if (unknown_direction) r.direction = model::Direction::kInbound;
+    if (priority.unknown) r.priority = model::kUnknownAllowPriority;
+    if (unknown_source) r.source.any = true;
+    if (unknown_destination) r.destination.any = true;
+    if (unknown_source_ports) r.source_ports = model::PortSet::all();
+    if (unknown_destination_ports) r.destination_ports = model::PortSet::all();
+    return RuleRead::kKeep;
   }
 
   /// Reads the rules of array field `name` of an NSG's properties into `out`.
@@ -901,7 +954,7 @@ struct Importer::Impl {
         is_default ? segments::kDefaultSecurityRulesAsWritten : segments::kSecurityRulesAsWritten;
     for_each_child(props, name, parent_id, segment, "security rule", [&](dom::object o, ChildIds ids) {
       // Built in place: rules are large, and a bad one is dropped again.
-      if (!read_rule(o, std::move(ids), is_default, out.emplace_back())) out.pop_back();
+      if (read_rule(o, std::move(ids), is_default, out.emplace_back()) != RuleRead::kKeep) out.pop_back();
     });
   }
 
@@ -1547,7 +1600,9 @@ struct Importer::Impl {
     // Rules are large: size the vector once instead of letting it double.
     n.rules.reserve(array_size(props, keys::kSecurityRules) + array_size(props, keys::kDefaultSecurityRules));
     read_rule_list(props, keys::kSecurityRules, n.id, false, n.rules);
-    read_rule_list(props, keys::kDefaultSecurityRules, n.id, true, n.rules);
+    // In a template, `defaultSecurityRules` is read-only and ignored by Azure, which always applies its own six:
+    // whatever is written there (even a bad value) is ignored too.
+    if (!options.from_template) read_rule_list(props, keys::kDefaultSecurityRules, n.id, true, n.rules);
     n.subnets = get_ref_list(props, keys::kSubnets);
     n.network_interfaces = get_ref_list(props, keys::kNetworkInterfaces);
     model.nsgs.push_back(std::move(n));
@@ -1606,12 +1661,16 @@ struct Importer::Impl {
       if (auto sku = get_object(res, keys::kSku)) {
         PointerScope s(ptr, sku.key);
         if (auto name = get_string(*sku, keys::kName)) {
+          // An unknown SKU is Basic: open without an NSG, the SKU that exposes more (docs/model.md).
           if (iequals(trim(*name), "basic")) {
             p.sku = model::Sku::kBasic;
           } else if (iequals(trim(*name), "standard")) {
             p.sku = model::Sku::kStandard;
+          } else if (is_unknown_value(*name)) {
+            PointerScope at(ptr, name.key);
+            note_unknown(*name);
           } else {
-            error_at(name.key, "invalid-value", fmt::format("SKU '{}' is not Basic or Standard", *name));
+            invalid_value_at(name.key, *name, fmt::format("SKU '{}' is not Basic or Standard", *name));
           }
         }
       }
@@ -1622,7 +1681,7 @@ struct Importer::Impl {
       if (iequals(trim(*f), "static")) {
         p.static_allocation = true;
       } else if (!iequals(trim(*f), "dynamic")) {
-        error_at(f.key, "invalid-value", fmt::format("allocation method '{}' is not Static or Dynamic", *f));
+        invalid_value_at(f.key, *f, fmt::format("allocation method '{}' is not Static or Dynamic", *f));
       }
     }
     p.attached_ip_configuration = get_ref(props, keys::kIpConfiguration);
@@ -2011,17 +2070,27 @@ struct Importer::Impl {
       report(Severity::kError, "missing-field", ptr.substr(0, route_mark),
              fmt::format("route '{}' has no '{}'", r.name, field));
     };
+    // Unknown fields (docs/model.md, "Unknown values"): an unknown next hop type or next hop address reads as
+    // next hop Internet (the route diverts nothing and its prefix joins the VirtualNetwork tag); a route of
+    // unknown prefix with next hop Internet reads as 0.0.0.0/0 (the tag then holds every address), with another
+    // next hop it is left out (it could only divert the replies of the sources it would add to the tag).
+    bool unknown_prefix = false, unknown_hop = false;
     if (auto f = get_string(props, keys::kAddressPrefix)) {
       PointerScope s(ptr, f.key);
       const std::string_view t = trim(*f);
       r.prefix_text = std::string(t);
       if (t.empty()) {
         error("invalid-value", fmt::format("route '{}' has an empty 'addressPrefix'", r.name));
+      } else if (options.from_template && looks_like_placeholder(t)) {
+        note_unknown(t);
+        unknown_prefix = true;
       } else if (looks_like_ip(t)) {
-        r.prefix = prefix_value(t);
+        r.prefix = prefix_value(t, &unknown_prefix);
       } else if (classify_service_tag(t) == TagKind::kUnknown) {
         warning("unknown-service-tag", fmt::format("unknown service tag '{}' matches nothing", t));
       }
+    } else if (f.unknown) {
+      unknown_prefix = true;
     } else if (!f.present) {
       missing("addressPrefix");
     }
@@ -2029,11 +2098,13 @@ struct Importer::Impl {
       if (auto t = parse_next_hop(trim(*f))) {
         r.next_hop = *t;
       } else {
-        error_at(f.key, "invalid-value",
-                 fmt::format("next hop type '{}' is not VirtualNetworkGateway, VnetLocal, Internet, "
-                             "VirtualAppliance or None",
-                             *f));
+        unknown_hop = invalid_value_at(f.key, *f,
+                                       fmt::format("next hop type '{}' is not VirtualNetworkGateway, VnetLocal, "
+                                                   "Internet, VirtualAppliance or None",
+                                                   *f));
       }
+    } else if (f.unknown) {
+      unknown_hop = true;
     } else if (!f.present) {
       missing("nextHopType");
     }
@@ -2041,10 +2112,22 @@ struct Importer::Impl {
       if (auto a = IpAddress::parse(trim(*f))) {
         r.next_hop_ip = *a;
       } else if (!trim(*f).empty()) {
-        error_at(f.key, "invalid-value", fmt::format("next hop IP address '{}' is not an IP address", *f));
+        unknown_hop = invalid_value_at(f.key, *f, fmt::format("next hop IP address '{}' is not an IP address", *f)) ||
+                      unknown_hop;
       }
+    } else if (f.unknown) {
+      unknown_hop = true;
     }
     if (errors != errors_before) return std::nullopt;
+    if (unknown_hop) {
+      r.next_hop = model::NextHopType::kInternet;
+      r.next_hop_ip.reset();
+    }
+    if (unknown_prefix) {
+      if (r.next_hop != model::NextHopType::kInternet) return std::nullopt;
+      r.prefix = *IpPrefix::parse("0.0.0.0/0");
+      r.prefix_text = "0.0.0.0/0";
+    }
     return r;
   }
 
@@ -2605,18 +2688,20 @@ struct Importer::Impl {
     std::optional<IpFamily> version;
     if (auto f = get_string(props, version_key)) {
       version = parse_ip_version(trim(*f));
-      if (!version) error_at(f.key, "invalid-value", fmt::format("IP version '{}' is not IPv4 or IPv6", *f));
+      if (!version) invalid_value_at(f.key, *f, fmt::format("IP version '{}' is not IPv4 or IPv6", *f));
     }
+    // An unknown address (only known at deployment, a placeholder, or from a template an address ARM would
+    // reject) reads as not allocated yet: placeholders are handed out later as for dynamic addresses.
     if (auto f = get_string(props, address_key)) {
       PointerScope s(ptr, f.key);
       if (auto a = IpAddress::parse(trim(*f))) {
         if (version && *version != a->family()) {
-          error("invalid-value", fmt::format("{} '{}' is not {}", what, *f, family_name(*version)));
+          invalid_value(*f, fmt::format("{} '{}' is not {}", what, *f, family_name(*version)));
         } else {
           address = *a;
         }
       } else if (!trim(*f).empty()) {
-        error("invalid-value", fmt::format("{} '{}' is not an IP address", what, *f));
+        invalid_value(*f, fmt::format("{} '{}' is not an IP address", what, *f));
       }
     }
     return version ? *version : address ? address->family() : IpFamily::kV4;
@@ -3367,8 +3452,11 @@ struct Importer::Impl {
         const bool is_default = kind == Kind::kDefaultRule;
         const auto seg = is_default ? segments::kDefaultSecurityRules : segments::kSecurityRules;
         if (!split_child_id(base.id, seg, "security rule", parent_id)) return false;
+        if (is_default && options.from_template) return true;  // read-only: Azure applies its own six
         model::SecurityRule r;
-        if (!read_rule(res, std::move(ids), is_default, r)) return false;
+        const RuleRead read = read_rule(res, std::move(ids), is_default, r);
+        if (read == RuleRead::kError) return false;
+        if (read == RuleRead::kIgnored) return true;
         std::string key = model::canonical_id(r.id);
         pending_rules.push_back({model::canonical_id(parent_id), std::move(parent_id), std::move(key), std::move(r)});
         return true;
@@ -3482,6 +3570,39 @@ struct Importer::Impl {
 
   std::map<model::Tags::List, std::shared_ptr<const model::Tags::List>> tag_sets_;  // interned (model::Tags)
 
+  /// The output of `az network nic show-effective-route-table` (elements with `nextHopType`, `source` and
+  /// `state`) or `az network nic list-effective-nsg` (elements with `effectiveSecurityRules`, or the whole
+  /// object with `networkSecurityGroups` of those): Azure's computed state for one NIC, not resources. Skipped
+  /// with one warning per file (`effective-routes-skipped`, `effective-nsg-skipped`); true when `res` is one.
+  bool skip_effective_output(dom::object res) {
+    const bool routes = find_field(res, "nexthoptype") && find_field(res, "source") && find_field(res, "state");
+    bool nsg = find_field(res, "effectivesecurityrules").has_value();
+    if (!nsg) {
+      if (auto list = find_field(res, "networksecuritygroups")) {
+        dom::array a;
+        if (list->value.get_array().get(a) == simdjson::SUCCESS) {
+          for (dom::element e : a) {
+            dom::object o;
+            nsg = nsg || (e.get_object().get(o) == simdjson::SUCCESS && find_field(o, "effectivesecurityrules"));
+          }
+        }
+      }
+    }
+    if (!routes && !nsg) return false;
+    if (skipped_effective_in.insert({file.str(), routes}).second) {
+      const std::string at = element_pointers == nullptr && ptr.rfind('/') != std::string::npos
+                                 ? ptr.substr(0, ptr.rfind('/'))
+                                 : ptr;
+      report(Severity::kWarning, routes ? "effective-routes-skipped" : "effective-nsg-skipped", at,
+             routes ? "effective routes of a network interface (az network nic show-effective-route-table), not "
+                      "resources: skipped, the routes are computed from the route tables in the input"
+                    : "effective security rules of a network interface (az network nic list-effective-nsg), not "
+                      "resources: skipped, the rules are taken from the network security groups in the input");
+    }
+    return true;
+  }
+  std::set<std::pair<std::string, bool>> skipped_effective_in;  // (file, routes) already reported
+
   /// Converts one element of the resource list; the pointer is at the element.
   void convert(dom::element root, bool whole_document) {
     dom::object res;
@@ -3492,6 +3613,7 @@ struct Importer::Impl {
     auto type = get_string(res, keys::kType);
     if (!type) {
       if (type.present) return;  // invalid-type reported
+      if (skip_effective_output(res)) return;
       if (whole_document) {
         error("unexpected-shape",
               "the top-level object is not a resource (no 'type') and has no 'value' or 'data' array");
@@ -3791,13 +3913,45 @@ struct Importer::Impl {
       for (const auto& v : model.vnets) {
         for (const auto& r : v.subnets) listed.insert(r.id);
       }
+      // From a template, a subnet of a virtual network the template does not declare (an existing one) gets an
+      // assumed parent: its address space is the prefixes of its known subnets, nothing else (docs/model.md,
+      // "Unknown values"); validation names it with the other resources not in the input.
+      std::unordered_map<std::string, std::size_t> assumed;  // vnet key -> index in model.vnets
+      std::unordered_map<std::string, std::size_t> subnet_at;
+      if (options.from_template) {
+        for (std::size_t i = 0; i < model.subnets.size(); ++i) subnet_at.try_emplace(model.subnets[i].key, i);
+      }
       for (auto& p : pending_subnets) {
-        auto it = vnets.find(p.vnet_key);
-        if (it == vnets.end()) {
+        std::size_t vnet = 0;
+        if (auto it = vnets.find(p.vnet_key); it != vnets.end()) {
+          vnet = it->second;
+        } else if (auto a = assumed.find(p.vnet_key); a != assumed.end()) {
+          vnet = a->second;
+        } else if (options.from_template) {
+          model::VirtualNetwork v;
+          v.id = p.vnet_id;
+          v.key = p.vnet_key;
+          v.name = std::string(last_segment(p.vnet_id));
+          v.where = p.where;
+          v.location = std::string(model::kAssumedLocation);
+          vnet = model.vnets.size();
+          assumed.emplace(p.vnet_key, vnet);
+          model.vnets.push_back(std::move(v));
+        } else {
           dangling(p.where, "subnet", p.name, "virtual network", p.vnet_id);
           continue;
         }
-        if (listed.insert(p.key).second) model.vnets[it->second].subnets.push_back(Ref{p.key, -1});
+        auto& v = model.vnets[vnet];
+        if (model::is_assumed(v)) {
+          if (auto s = subnet_at.find(p.key); s != subnet_at.end()) {
+            for (const auto& prefix : model.subnets[s->second].prefixes) {
+              if (std::find(v.address_space.begin(), v.address_space.end(), prefix) == v.address_space.end()) {
+                v.address_space.push_back(prefix);
+              }
+            }
+          }
+        }
+        if (listed.insert(p.key).second) v.subnets.push_back(Ref{p.key, -1});
       }
       pending_subnets.clear();
     }
