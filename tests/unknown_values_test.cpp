@@ -179,14 +179,16 @@ struct Estate {
   std::string pip_ref = fmt::format(R"({{"id": "{}/publicIPAddresses/p"}})", kSub);
   std::string sku = R"("Standard")";
   std::string nic_asgs = "[]";
+  std::string vnet_space = R"("10.0.0.0/16")";
+  std::string subnet_prefix = R"("10.0.0.0/24")";
 
   std::string json() const {
     const std::string nsg_ref = rules.empty() ? "" : fmt::format(R"(, "networkSecurityGroup": {{"id": "{}/networkSecurityGroups/n"}})", kSub);
     const std::string rt_ref = routes.empty() ? "" : fmt::format(R"(, "routeTable": {{"id": "{}/routeTables/rt"}})", kSub);
     std::string out = fmt::format(
         R"([{{"id": "{0}/virtualNetworks/v", "type": "Microsoft.Network/virtualNetworks", "name": "v",
-             "properties": {{"addressSpace": {{"addressPrefixes": ["10.0.0.0/16"]}},
-               "subnets": [{{"name": "s", "properties": {{"addressPrefix": "10.0.0.0/24"{1}{2}}}}}]}}}},
+             "properties": {{"addressSpace": {{"addressPrefixes": [{7}]}},
+               "subnets": [{{"name": "s", "properties": {{"addressPrefix": {8}{1}{2}}}}}]}}}},
             {{"id": "{0}/networkInterfaces/nic", "type": "Microsoft.Network/networkInterfaces", "name": "nic",
              "properties": {{"ipConfigurations": [{{"name": "c", "properties": {{
                "privateIPAddress": {3}, "subnet": {{"id": "{0}/virtualNetworks/v/subnets/s"}},
@@ -195,7 +197,7 @@ struct Estate {
              "sku": {{"name": {6}}}, "properties": {{"publicIPAllocationMethod": "Static", "ipAddress": "20.0.0.1"}}}},
             {{"id": "{0}/applicationSecurityGroups/web", "type": "Microsoft.Network/applicationSecurityGroups",
              "name": "web", "properties": {{}}}})",
-        kSub, nsg_ref, rt_ref, private_ip, pip_ref, nic_asgs, sku);
+        kSub, nsg_ref, rt_ref, private_ip, pip_ref, nic_asgs, sku, vnet_space, subnet_prefix);
     if (!rules.empty()) {
       out += fmt::format(R"(, {{"id": "{}/networkSecurityGroups/n", "type": "Microsoft.Network/networkSecurityGroups",
                               "name": "n", "properties": {{"securityRules": {}}}}})",
@@ -657,4 +659,31 @@ TEST_CASE("unknown: effective routes and effective NSG outputs are skipped with 
                    "show-effective-route-table), not resources: skipped, the routes are computed from the route "
                    "tables in the input [effective-routes-skipped]"});
   CHECK_FALSE(d.has_errors());
+}
+
+TEST_CASE("unknown: subnet and virtual network address prefixes", "[unknown]") {
+  // A VNet may use a public range privately: its addresses are then not internet sources. An unknown prefix is
+  // left out, so no internet source is lost.
+  const std::string rules = "[" + rule_json("a", R"("Allow")", "100", R"("Tcp")", R"("20.1.0.0/16")", R"("22")") + "," +
+                            rule_json("b", R"("Allow")", "110", R"("Tcp")", R"("VirtualNetwork")", R"("80")") + "]";
+  SECTION("virtual network") {
+    check_conservative(
+        [&](const std::string& v) {
+          Estate e;
+          e.rules = rules;
+          e.vnet_space = v;
+          return e;
+        },
+        {R"("10.0.0.0/16")", R"("20.1.0.0/16")", R"("0.0.0.0/0")"});
+  }
+  SECTION("subnet") {
+    check_conservative(
+        [&](const std::string& v) {
+          Estate e;
+          e.rules = rules;
+          e.subnet_prefix = v;
+          return e;
+        },
+        {R"("10.0.0.0/24")", R"("20.1.0.0/24")"});
+  }
 }
