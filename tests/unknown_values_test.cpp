@@ -687,3 +687,27 @@ TEST_CASE("unknown: subnet and virtual network address prefixes", "[unknown]") {
         {R"("10.0.0.0/24")", R"("20.1.0.0/24")"});
   }
 }
+
+TEST_CASE("unknown: a reference that is a parameter with no value", "[unknown][azure]") {
+  // `"id": "[parameters('pipId')]"` with no value: the public IP is unknown, read as Basic of unknown address,
+  // even without --allow-missing.
+  const std::string text = fmt::format(
+      R"([{{"id": "{0}/networkInterfaces/nic", "type": "Microsoft.Network/networkInterfaces", "name": "nic",
+           "properties": {{"ipConfigurations": [{{"name": "c", "properties": {{"privateIPAddress": "10.0.0.4",
+             "publicIPAddress": {{"id": "<pipId>"}}}}}}]}}}}])",
+      kSub);
+  auto r = import_and_validate(text, from_template({"pipId"}), false);
+  CHECK(r.diags == std::vector<std::string>{
+                       "t.json: /0/properties/ipConfigurations/0/properties/publicIPAddress/id: warning: parameter "
+                       "'pipId' has no value: this field is read as unknown, conservatively (an unknown can only add "
+                       "exposure) [unknown-value]"});
+  const auto a = solver::analyze(r.model);
+  // Basic without an NSG: every protocol, every port, from the whole internet.
+  std::set<model::Protocol> protocols;
+  for (const auto& e : a.exposures) {
+    CHECK(e.any_source);
+    CHECK(e.ports.is_all());
+    protocols.insert(e.protocol);
+  }
+  CHECK(protocols.size() == static_cast<std::size_t>(model::kProtocolCount));
+}

@@ -583,10 +583,15 @@ struct Importer::Impl {
       if (!id.present) error("missing-field", fmt::format("{} has no 'id'", what));
       return std::nullopt;
     }
-    if (is_unknown_value(*id)) {  // Ref::unknown(): the target is only known at deployment
+    // model::is_unknown(): the target is only known at deployment; so is a whole id that is the `<NAME>` of a
+    // parameter with no value (an id built from one, `.../virtualNetworks/<vnetName>`, is kept as written: it
+    // still matches a resource declared with that name, and is a missing resource otherwise).
+    const bool placeholder = options.from_template && !id->empty() && id->front() == '<' &&
+                             !parameter_of(*id).empty() && is_valueless(parameter_of(*id));
+    if (is_unknown_value(*id) || placeholder) {
       PointerScope at(ptr, id.key);
       note_unknown(*id);
-      return Ref{std::string(*id), -1};
+      return Ref{placeholder ? importers::unknown_value(*id) : std::string(*id), -1};
     }
     return Ref{model::canonical_id(*id), -1};
   }
