@@ -223,7 +223,12 @@ class Validator {
     const std::string what = v ? fmt::format("'{}' is a {}, expected a {}", ref.id, to_string(v->kind), to_string(kind))
                                : fmt::format("'{}' is not in the input", ref.id);
     if (!decides_exposure) {
-      diags_.warning("missing-reference", at, fmt::format("referenced {} {}", to_string(kind), what));
+      const bool hint = !v && (kind == ResourceKind::kSubnet || kind == ResourceKind::kNetworkInterface);
+      diags_.warning("missing-reference", at,
+                     fmt::format("referenced {} {}{}", to_string(kind), what,
+                                 hint ? "; this does not change the analysis (add the file that declares it to the "
+                                        "input to include it)"
+                                      : ""));
     } else if (opt_.allow_missing && !v) {
       note_missing(ref.id, kind, at);
     } else if (!v) {
