@@ -251,7 +251,7 @@ class Validator {
       case ResourceKind::kPublicIp:
         return "a Basic public IP of unknown address";
       case ResourceKind::kRouteTable:
-        return "a route table with no routes";
+        return "a route table whose routes divert nothing and put every address into the VirtualNetwork tag";
       case ResourceKind::kVirtualNetwork:
         return "a virtual network whose address space is its known subnets' prefixes";
       default:

@@ -181,6 +181,7 @@ struct Estate {
   std::string nic_asgs = "[]";
   std::string vnet_space = R"("10.0.0.0/16")";
   std::string subnet_prefix = R"("10.0.0.0/24")";
+  bool route_table_missing = false;  // the subnet names route table rt, which is not in the input
 
   std::string json() const {
     const std::string nsg_ref = rules.empty() ? "" : fmt::format(R"(, "networkSecurityGroup": {{"id": "{}/networkSecurityGroups/n"}})", kSub);
@@ -203,7 +204,7 @@ struct Estate {
                               "name": "n", "properties": {{"securityRules": {}}}}})",
                          kSub, rules);
     }
-    if (!routes.empty()) {
+    if (!routes.empty() && !route_table_missing) {
       out += fmt::format(R"(, {{"id": "{}/routeTables/rt", "type": "Microsoft.Network/routeTables", "name": "rt",
                               "properties": {{"routes": {}}}}})",
                          kSub, routes);
@@ -710,4 +711,22 @@ TEST_CASE("unknown: a reference that is a parameter with no value", "[unknown][a
     protocols.insert(e.protocol);
   }
   CHECK(protocols.size() == static_cast<std::size_t>(model::kProtocolCount));
+}
+
+TEST_CASE("unknown: a route table not in the input", "[unknown]") {
+  // Concrete route tables: one putting the internet into VirtualNetwork, one a few addresses, one diverting
+  // replies to an appliance. The missing one covers them all: with only the default rules, AllowVnetInBound
+  // then admits every internet source.
+  check_conservative(
+      [](const std::string& v) {
+        Estate e;
+        e.rules = "[]";
+        e.routes = v;
+        e.route_table_missing = v == kUnknown;
+        return e;
+      },
+      {R"([{"name": "r", "properties": {"addressPrefix": "0.0.0.0/0", "nextHopType": "Internet"}}])",
+       R"([{"name": "r", "properties": {"addressPrefix": "8.8.8.0/24", "nextHopType": "Internet"}}])",
+       R"([{"name": "r", "properties": {"addressPrefix": "0.0.0.0/0", "nextHopType": "VirtualAppliance",
+                                        "nextHopIpAddress": "10.0.5.4"}}])"});
 }
