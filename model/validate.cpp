@@ -1,6 +1,8 @@
 // The validation pass: reference resolution, platform defaults, consistency checks, graph building.
 #include "model/validate.h"
 
+#include "model/unknown.h"
+
 #include <algorithm>
 #include <map>
 #include <unordered_map>
@@ -8,6 +10,7 @@
 #include <tuple>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 namespace exposim::model {
 namespace {
@@ -88,10 +91,12 @@ class Validator {
     drop_duplicates(m_.hub_connections, "hub virtual network connection", diags_, seen);
     drop_duplicates(m_.hub_routing_intents, "routing intent", diags_, seen);
     drop_duplicates(m_.hub_route_tables, "hub route table", diags_, seen);
+    if (opt_.allow_missing) assume_listed_subnets();
     build_vertices();
     resolve_subnets();
     resolve_back_references();
     resolve_nics();
+    check_shared_public_ips();
     resolve_vms();
     resolve_load_balancers();
     resolve_scale_sets();
@@ -101,11 +106,43 @@ class Validator {
     resolve_virtual_wans();
     resolve_peerings();
     finish_nsgs();
+    report_missing();
     build_edges();
     drop_derivable_ids();
   }
 
  private:
+  /// A subnet missing from a partial input, that an ip configuration in the input references and an NSG or route
+  /// table in the input lists (`properties.subnets`): an assumed subnet, so that the NSG still filters the
+  /// subnet's NICs and the route table still routes them (resolve_back_references attaches them).
+  void assume_listed_subnets() {
+    std::set<std::string_view> present, used, listed;
+    for (const auto& s : m_.subnets) present.insert(s.key);
+    for (const auto& nic : m_.nics) {
+      for (const auto& cfg : nic.ip_configurations) {
+        if (cfg.subnet.set() && !is_unknown(cfg.subnet)) used.insert(cfg.subnet.id);
+      }
+    }
+    std::vector<std::string> wanted;
+    auto want = [&](const std::vector<Ref>& refs) {
+      for (const auto& r : refs) {
+        if (used.count(r.id) && !present.count(r.id) && listed.insert(r.id).second) wanted.push_back(r.id);
+      }
+    };
+    for (const auto& nsg : m_.nsgs) want(nsg.subnets);
+    for (const auto& rt : m_.route_tables) want(rt.subnets);
+    for (const auto& id : wanted) {
+      Subnet s;
+      s.id = id;
+      s.key = id;
+      const auto cut = id.rfind("/subnets/");
+      s.name = cut == std::string::npos ? id : id.substr(cut + 9);
+      if (cut != std::string::npos) s.vnet.id = id.substr(0, cut);
+      s.location = std::string(kAssumedLocation);
+      m_.subnets.push_back(std::move(s));
+    }
+  }
+
   template <typename T>
   void add_vertices(std::vector<T>& items, ResourceKind kind) {
     for (std::size_t i = 0; i < items.size(); ++i) {
@@ -171,6 +208,10 @@ class Validator {
   void resolve(Ref& ref, ResourceKind kind, const SourceLocation& where, bool flattened, std::string_view field,
                bool decides_exposure = true) {
     if (!ref.set()) return;
+    if (is_unknown(ref)) {  // only known at deployment: reported by the importer, read as a missing target
+      ref.index = -1;
+      return;
+    }
     auto v = m_.find(ref.id);
     if (v && v->kind == kind) {
       ref.index = v->index;
@@ -183,19 +224,110 @@ class Validator {
                                : fmt::format("'{}' is not in the input", ref.id);
     if (!decides_exposure) {
       // Nothing the user must act on: the answer is the same whatever the resource is (a --verbose note).
-      diags_.add({Severity::kNote, "missing-reference", at, fmt::format("referenced {} {}", to_string(kind), what)});
+      const bool hint = !v && (kind == ResourceKind::kSubnet || kind == ResourceKind::kNetworkInterface);
+      diags_.add({Severity::kNote, "missing-reference", at,
+                  fmt::format("referenced {} {}{}", to_string(kind), what,
+                              hint ? "; this does not change the analysis (add the file that declares it to the "
+                                     "input to include it)"
+                                   : "")});
     } else if (opt_.allow_missing && !v) {
-      diags_.warning("missing-reference", at,
-                     fmt::format("referenced {} {}; assuming it admits everything", to_string(kind), what));
+      note_missing(ref.id, kind, at);
+    } else if (!v) {
+      diags_.error("dangling-reference", at,
+                   fmt::format("referenced {} {}: add the file that declares it to the input, or pass "
+                               "--allow-missing to analyse it as {}",
+                               to_string(kind), what, assumption(kind)));
     } else {
       diags_.error("dangling-reference", at, fmt::format("referenced {} {}", to_string(kind), what));
     }
   }
 
+  /// The worst case consistent with the input that a missing resource of `kind` is analysed as.
+  static const char* assumption(ResourceKind kind) {
+    switch (kind) {
+      case ResourceKind::kNetworkSecurityGroup:
+        return "admitting everything";
+      case ResourceKind::kSubnet:
+        return "a subnet with no NSG and no route table";
+      case ResourceKind::kPublicIp:
+        return "a Basic public IP of unknown address";
+      case ResourceKind::kRouteTable:
+        return "a route table whose routes divert nothing and put every address into the VirtualNetwork tag";
+      case ResourceKind::kVirtualNetwork:
+        return "a virtual network whose address space is its known subnets' prefixes";
+      default:
+        return "absent";
+    }
+  }
+
+  /// A resource referenced but not in the input (`--allow-missing`), with the places that reference it.
+  struct Missing {
+    ResourceKind kind;
+    std::vector<SourceLocation> referrers;
+  };
+  std::map<std::string, Missing> missing_;  // by canonical id
+
+  void note_missing(const std::string& id, ResourceKind kind, const SourceLocation& at) {
+    auto& m = missing_.try_emplace(id, Missing{kind, {}}).first->second;
+    m.referrers.push_back(at);
+  }
+
+  /// One `missing-reference` warning naming every missing resource once, with its referrers and the assumption
+  /// taken, at the first reference; and the virtual networks the importer assumed for subnets of a missing one.
+  void report_missing() {
+    std::vector<std::string> items;
+    const SourceLocation* first = nullptr;
+    for (const auto& vnet : m_.vnets) {
+      if (!is_assumed(vnet)) continue;
+      std::vector<std::string> subnets;
+      for (const auto& r : vnet.subnets) {
+        if (r.resolved()) subnets.push_back(fmt::format("'{}'", m_.subnets[r.index].name));
+      }
+      items.push_back(fmt::format("virtual network '{}' (parent of subnet {}; analysed as {})", vnet.id,
+                                  fmt::join(subnets, ", "), assumption(ResourceKind::kVirtualNetwork)));
+      if (first == nullptr || vnet.where < *first) first = &vnet.where;
+    }
+    for (const auto& subnet : m_.subnets) {
+      if (!is_assumed(subnet)) continue;
+      std::vector<std::string> by;
+      const SourceLocation* lister = nullptr;
+      if (subnet.nsg.resolved()) {
+        by.push_back(fmt::format("NSG '{}'", m_.nsgs[subnet.nsg.index].name));
+        lister = &m_.nsgs[subnet.nsg.index].where;
+      }
+      if (subnet.route_table.resolved()) {
+        by.push_back(fmt::format("route table '{}'", m_.route_tables[subnet.route_table.index].name));
+        if (lister == nullptr) lister = &m_.route_tables[subnet.route_table.index].where;
+      }
+      if (lister != nullptr && (first == nullptr || *lister < *first)) first = lister;
+      items.push_back(fmt::format("subnet '{}' (listed by {}: its NICs in the input are filtered and routed by it)",
+                                  subnet.id, fmt::join(by, " and ")));
+    }
+    for (const auto& [id, m] : missing_) {
+      std::vector<std::string> where;
+      for (const auto& r : m.referrers) where.push_back(format_location(r));
+      items.push_back(fmt::format("{} '{}' (referenced at {}; {})", to_string(m.kind), id, fmt::join(where, ", "),
+                                  m.kind == ResourceKind::kNetworkSecurityGroup
+                                      ? std::string("assuming it admits everything")
+                                      : fmt::format("analysed as {}", assumption(m.kind))));
+      for (const auto& r : m.referrers) {
+        if (first == nullptr || r < *first) first = &r;
+      }
+    }
+    if (items.empty() || first == nullptr) return;
+    diags_.warning("missing-reference", *first,
+                   fmt::format("{} resource{} not in the input, analysed as the worst case consistent with it: {}",
+                               items.size(), items.size() == 1 ? "" : "s", fmt::join(items, "; ")));
+  }
+
   void resolve_subnets() {
     for (std::size_t i = 0; i < m_.subnets.size(); ++i) {
       auto& s = m_.subnets[i];
-      resolve(s.vnet, ResourceKind::kVirtualNetwork, s.where, true, "/id");
+      if (is_assumed(s)) {  // its virtual network is not in the input either (or it would list the subnet)
+        if (auto v = m_.find(s.vnet.id); v && v->kind == ResourceKind::kVirtualNetwork) s.vnet.index = v->index;
+      } else {
+        resolve(s.vnet, ResourceKind::kVirtualNetwork, s.where, true, "/id");
+      }
       resolve(s.nsg, ResourceKind::kNetworkSecurityGroup, s.where, s.flattened, "/networkSecurityGroup/id");
       resolve(s.route_table, ResourceKind::kRouteTable, s.where, s.flattened, "/routeTable/id");
       if (s.vnet.resolved()) {
@@ -280,6 +412,47 @@ class Validator {
                                    cfg.private_ip->to_string()));
         }
       }
+    }
+  }
+
+  /// A public IP that ip configurations of two NICs reference (Azure allows one): the public IP's own
+  /// `ipConfiguration` back-reference, when it names one of them, picks the owner and the others lose it;
+  /// otherwise all keep it. One `conflicting-reference` warning per public IP either way.
+  void check_shared_public_ips() {
+    std::map<int, std::vector<std::pair<int, int>>> users;  // public IP -> (nic, ip configuration)
+    for (std::size_t n = 0; n < m_.nics.size(); ++n) {
+      for (std::size_t c = 0; c < m_.nics[n].ip_configurations.size(); ++c) {
+        const auto& cfg = m_.nics[n].ip_configurations[c];
+        if (cfg.public_ip.resolved()) users[cfg.public_ip.index].emplace_back(static_cast<int>(n), static_cast<int>(c));
+      }
+    }
+    for (const auto& [p, list] : users) {
+      std::set<int> nics;
+      for (const auto& u : list) nics.insert(u.first);
+      if (nics.size() < 2) continue;
+      const auto& pip = m_.public_ips[p];
+      std::vector<std::string> names;
+      const std::pair<int, int>* owner = nullptr;
+      for (const auto& u : list) {
+        const auto& cfg = m_.nics[u.first].ip_configurations[u.second];
+        names.push_back(fmt::format("'{}' of NIC '{}'", cfg.name, m_.nics[u.first].name));
+        if (pip.attached_ip_configuration.set() && cfg.key == pip.attached_ip_configuration.id) owner = &u;
+      }
+      std::string message = fmt::format("public IP '{}' is referenced by ip configurations {} of different NICs; "
+                                        "Azure allows one",
+                                        pip.name, fmt::join(names, " and "));
+      if (owner != nullptr) {
+        const auto& cfg = m_.nics[owner->first].ip_configurations[owner->second];
+        message += fmt::format(": its own 'ipConfiguration' names '{}' of NIC '{}', which keeps it; the others are "
+                               "analysed without it",
+                               cfg.name, m_.nics[owner->first].name);
+        for (const auto& u : list) {
+          if (&u != owner && u.first != owner->first) m_.nics[u.first].ip_configurations[u.second].public_ip = Ref{};
+        }
+      } else {
+        message += ": nothing says which one owns it, so each is analysed with it";
+      }
+      diags_.warning("conflicting-reference", pip.where, std::move(message));
     }
   }
 
@@ -856,7 +1029,7 @@ class Validator {
       for (std::size_t i = 1; i < nsg.rules.size(); ++i) {
         const auto& a = nsg.rules[i - 1];
         const auto& b = nsg.rules[i];
-        if (a.direction == b.direction && a.priority == b.priority) {
+        if (a.direction == b.direction && a.priority == b.priority && b.priority != kUnknownAllowPriority) {
           diags_.error("duplicate-priority", b.where,
                        fmt::format("rules '{}' and '{}' of network security group '{}' share priority {} in the same "
                                    "direction",

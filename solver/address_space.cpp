@@ -282,7 +282,11 @@ AddressSpace::AddressSpace(const model::Model& m, model::Diagnostics& findings) 
   for (std::size_t i = 0; i < m.subnets.size(); ++i) {
     const auto& subnet = m.subnets[i];
     IpSet tag = subnet.vnet.resolved() ? vnet_space[subnet.vnet.index] : azure_platform_address();
-    if (subnet.route_table.resolved()) {
+    if (subnet.route_table.set() && !subnet.route_table.resolved()) {
+      // A route table not in the input (or only known at deployment): its routes may put any prefix into the
+      // tag, so the tag is every address, the worst case (docs/model.md, "Unknown values").
+      tag = model::all_v4().unite(model::all_v6());
+    } else if (subnet.route_table.resolved()) {
       const auto& rt = m.route_tables[subnet.route_table.index];
       for (const auto& route : rt.routes) {
         if (!route.prefix) continue;

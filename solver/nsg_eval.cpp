@@ -1,6 +1,8 @@
 // NSG rule matching and first-match evaluation over exact packet sets.
 #include "solver/nsg_eval.h"
 
+#include "model/unknown.h"
+
 namespace exposim::solver {
 
 using model::Access;
@@ -44,6 +46,9 @@ bool destination_matches(const model::SecurityRule& r, const Destination& dst, c
     for (const auto& a : m.asgs) {
       for (const auto& mine : *dst.asgs) {
         if (!a.id.empty() && a.id == mine.id) return true;
+        // A membership only known at deployment: a member of every ASG an allow rule names, of none a deny
+        // rule names (docs/model.md, "Unknown values").
+        if (model::is_unknown(mine) && r.access == Access::kAllow) return true;
       }
     }
   }
@@ -52,7 +57,10 @@ bool destination_matches(const model::SecurityRule& r, const Destination& dst, c
     return true;
   }
   if (!dst.ip) {
-    // Address not allocated yet: the VirtualNetwork tag still covers it (the NIC sits in the VNet).
+    // Address not allocated yet (dynamic, or only known at deployment): the VirtualNetwork tag still covers it
+    // (the NIC sits in the VNet), and an allow rule naming addresses may name the one it gets, so it matches;
+    // a deny rule naming addresses does not (docs/model.md, "Unknown values").
+    if (!m.prefixes.empty() && r.access == Access::kAllow) return true;
     for (ServiceTag t : m.tags) {
       if (t == ServiceTag::kVirtualNetwork) return true;
     }

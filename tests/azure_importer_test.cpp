@@ -121,15 +121,15 @@ TEST_CASE("azure: security rule errors and warnings", "[azure]") {
       "[unresolved-service-tag]";
   const RuleCase cases[] = {
       {{{"priority", ""}}, {p + ": error: security rule 'r1' has no 'priority' [missing-field]"}, false},
-      {{{"priority", "5000"}}, {f + "priority: error: priority 5000 not in 100..4096 [invalid-value]"}, false},
-      {{{"priority", "99"}}, {f + "priority: error: priority 99 not in 100..4096 [invalid-value]"}, false},
-      {{{"priority", "-1"}}, {f + "priority: error: priority -1 not in 100..4096 [invalid-value]"}, false},
+      {{{"priority", "5000"}}, {f + "priority: error: priority 5000 is above 4096 [invalid-value]"}, false},
+      {{{"priority", "99"}}, {f + "priority: error: priority 99 is below 100 [invalid-value]"}, false},
+      {{{"priority", "-1"}}, {f + "priority: error: priority -1 is below 100 [invalid-value]"}, false},
       {{{"priority", "18446744073709551615"}},
-       {f + "priority: error: priority 18446744073709551615 not in 100..4096 [invalid-value]"},
+       {f + "priority: error: priority 18446744073709551615 is above 4096 [invalid-value]"},
        false},
       {{{"priority", R"("100")"}},
-       {f + "priority: error: 'priority' is a string, expected an integer [invalid-type]"},
-       false},
+       {f + "priority: note: 'priority' is the string '100', read as the number 100 [coerced-value]"},
+       true},
       {{{"priority", "100.5"}},
        {f + "priority: error: 'priority' is a floating-point number, expected an integer [invalid-type]"},
        false},
@@ -156,7 +156,7 @@ TEST_CASE("azure: security rule errors and warnings", "[azure]") {
        {f + "destinationPortRange: error: port range '70000' is not a port or range in 0..65535 [invalid-value]"},
        false},
       {{{"destinationPortRange", "70000"}},
-       {f + "destinationPortRange: error: port range '70000' is not a port or range in 0..65535 [invalid-value]"},
+       {f + "destinationPortRange: error: port 70000 is above 65535 [invalid-value]"},
        false},
       {{{"destinationPortRange", R"("80,443")"}},
        {f + "destinationPortRange: error: port range '80,443' is not a port or range in 0..65535 [invalid-value]"},
@@ -358,13 +358,13 @@ TEST_CASE("azure: default security rules", "[azure]") {
   const std::string bad = fmt::format(R"({{"name": "x", "properties": {}}})", rule_properties({{"priority", "100"}}));
   Result low = import(nsg_json("", bad));
   CHECK(low.diags == std::vector<std::string>{
-                         "t.json: /0/properties/defaultSecurityRules/0/properties/priority: error: priority 100 not in "
-                         "65000..65500 [invalid-value]"});
+                         "t.json: /0/properties/defaultSecurityRules/0/properties/priority: error: priority 100 is below "
+                         "65000 [invalid-value]"});
   const std::string custom_high =
       fmt::format(R"({{"name": "x", "properties": {}}})", rule_properties({{"priority", "65000"}}));
   CHECK(import(nsg_json(custom_high)).diags ==
-        std::vector<std::string>{"t.json: /0/properties/securityRules/0/properties/priority: error: priority 65000 not "
-                                 "in 100..4096 [invalid-value]"});
+        std::vector<std::string>{"t.json: /0/properties/securityRules/0/properties/priority: error: priority 65000 is "
+                                 "above 4096 [invalid-value]"});
 }
 
 TEST_CASE("azure: a bad rule does not stop the others", "[azure]") {
@@ -374,7 +374,7 @@ TEST_CASE("azure: a bad rule does not stop the others", "[azure]") {
                                         rule_properties({{"priority", "300"}}));
   Result r = import(nsg_json(rules));
   CHECK(r.diags == std::vector<std::string>{"t.json: /0/properties/securityRules/1/properties/priority: error: "
-                                            "priority 9999 not in 100..4096 [invalid-value]"});
+                                            "priority 9999 is above 4096 [invalid-value]"});
   REQUIRE(r.model.nsgs.size() == 1);
   REQUIRE(r.model.nsgs[0].rules.size() == 2);
   CHECK(r.model.nsgs[0].rules[0].name == "a");
@@ -588,7 +588,7 @@ TEST_CASE("azure: case-insensitive keys and types", "[azure]") {
     "Properties": {{"SecurityRules": [{{"NAME": "r1", "PROPERTIES": {}}}]}}}}])",
                                   kNsgId, rule_properties({{"priority", ""}, {"Priority", "1"}})));
   CHECK(bad.diags == std::vector<std::string>{"t.json: /0/Properties/SecurityRules/0/PROPERTIES/Priority: error: "
-                                              "priority 1 not in 100..4096 [invalid-value]"});
+                                              "priority 1 is below 100 [invalid-value]"});
 }
 
 // ---- resources and references ----
@@ -1189,12 +1189,12 @@ TEST_CASE("azure: load balancer errors and unmodelled features", "[azure]") {
               "'frontendPortRangeStart' [missing-field]",
               "t.json: /0/properties/inboundNatPools/0: error: inbound NAT pool 'vmss' has no 'protocol' "
               "[missing-field]",
-              "t.json: /0/properties/inboundNatRules/0/properties/frontendPort: error: frontendPort 0 not in 1..65535 "
+              "t.json: /0/properties/inboundNatRules/0/properties/frontendPort: error: frontendPort 0 is below 1 "
               "[invalid-value]",
-              "t.json: /0/properties/loadBalancingRules/0/properties/backendPort: error: 'backendPort' is a string, "
-              "expected an integer [invalid-type]",
-              "t.json: /0/properties/loadBalancingRules/0/properties/frontendPort: error: frontendPort 70000 not in "
-              "0..65535 [invalid-value]",
+              "t.json: /0/properties/loadBalancingRules/0/properties/backendPort: note: 'backendPort' is the string "
+              "'80', read as the number 80 [coerced-value]",
+              "t.json: /0/properties/loadBalancingRules/0/properties/frontendPort: error: frontendPort 70000 is above "
+              "65535 [invalid-value]",
               "t.json: /0/properties/loadBalancingRules/1: error: load-balancing rule 'icmp' has no 'backendPort' "
               "[missing-field]",
               "t.json: /0/properties/loadBalancingRules/1/properties/protocol: error: protocol 'Icmp' is not Tcp, Udp "

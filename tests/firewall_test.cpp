@@ -348,7 +348,7 @@ TEST_CASE("firewall: malformed rules and policies are reported with their pointe
     const auto it = std::find_if(d.begin(), d.end(), [](const auto& x) { return x.code == "invalid-value"; });
     REQUIRE(it != d.end());
     CHECK(it->where.pointer == "/value/8/properties/ruleCollections/0/priority");
-    CHECK(it->message == "rule collection 'dnat': priority is not an integer in 100..65000");
+    CHECK(it->message == "rule collection 'dnat': priority 50 is below 100");
     e.extra[1]["properties"]["ruleCollections"][0]["priority"] = 100;
     e.extra[1]["properties"]["ruleCollections"][0]["action"]["type"] = "Allow";
     r = run(e.text());
@@ -607,7 +607,7 @@ TEST_CASE("firewall: malformed legacy rule groups are reported with their pointe
     const auto* d = first(r.diags, "invalid-value");
     REQUIRE(d != nullptr);
     CHECK(d->where.pointer == "/value/8/properties/rules/0/priority");
-    CHECK(d->message == "firewall policy rule 'ssh': priority is not an integer in 100..65000");
+    CHECK(d->message == "firewall policy rule 'ssh': priority 99 is below 100");
   }
   SECTION("a group without a priority") {
     Estate e = with_legacy(json::array({ok}));

@@ -328,7 +328,8 @@ TEST_CASE("paas: a private endpoint's missing subnet or target is a note (it cha
                            "paas-service '/subscriptions/s/resourcegroups/rg/providers/microsoft.storage/storageaccounts/"
                            "gone' is not in the input [missing-reference]",
                        p + "/subnet/id: note: referenced subnet '/subscriptions/s/resourcegroups/rg/providers/"
-                           "microsoft.network/virtualnetworks/v/subnets/gone' is not in the input [missing-reference]"});
+                           "microsoft.network/virtualnetworks/v/subnets/gone' is not in the input; this does not change the "
+                           "analysis (add the file that declares it to the input to include it) [missing-reference]"});
 }
 
 TEST_CASE("paas: a private endpoint to a Private Link service is unmodelled, not missing", "[azure]") {

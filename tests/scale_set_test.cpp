@@ -518,10 +518,10 @@ TEST_CASE("azure: scale set fields and errors", "[scaleset][azure]") {
     CHECK(show(got) ==
           show({"t.json: /0/properties/inboundNatPools/0: error: inbound NAT pool 'rev': frontend port range "
                 "50100-50000 is empty [invalid-value]",
-                "t.json: /0/properties/inboundNatPools/1/properties/backendPort: error: backendPort 70000 not in "
-                "1..65535 [invalid-value]",
+                "t.json: /0/properties/inboundNatPools/1/properties/backendPort: error: backendPort 70000 is above "
+                "65535 [invalid-value]",
                 "t.json: /0/properties/inboundNatPools/1/properties/frontendPortRangeStart: error: "
-                "frontendPortRangeStart 0 not in 1..65535 [invalid-value]"}));
+                "frontendPortRangeStart 0 is below 1 [invalid-value]"}));
     REQUIRE(m.load_balancers.size() == 1);
     REQUIRE(m.load_balancers[0].nat_pools.size() == 1);
     const auto& p = m.load_balancers[0].nat_pools[0];

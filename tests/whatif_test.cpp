@@ -369,7 +369,7 @@ TEST_CASE("whatif bad changes: unknown names, fields and rules are errors at the
       {change_doc(R"({"op": "add-nsg-rule", "nsg": "nsg-web", "rule": {"name": "r", "properties": {"priority": 5000,
         "direction": "Inbound", "access": "Allow", "protocol": "Tcp", "sourceAddressPrefix": "*", "sourcePortRange": "*",
         "destinationAddressPrefix": "*", "destinationPortRange": "22"}}})"),
-       "invalid-value", "/changes/0/rule/properties/priority", "priority 5000 not in 100..4096"},
+       "invalid-value", "/changes/0/rule/properties/priority", "priority 5000 is above 4096"},
       {change_doc(R"({"op": "add-route", "routeTable": "rt-web", "route": {"name": "onprem", "properties":
         {"addressPrefix": "10.9.0.0/16", "nextHopType": "None"}}})"), "change-invalid", "/changes/0", "already has a route named 'onprem'"},
       {change_doc(R"({"op": "set-public-network-access", "service": "stwhatif", "publicNetworkAccess": "Maybe"})"),

@@ -22,6 +22,7 @@
 #include "importers/azure/service_tags.h"
 #include "importers/unknown_value.h"
 #include "model/json_pointer.h"
+#include "model/unknown.h"
 
 namespace exposim::importers::azure {
 namespace {
@@ -34,6 +35,7 @@ using model::Ref;
 using model::Severity;
 
 static_assert(simdjson::SIMDJSON_PADDING <= kStreamPadding, "the stream must pad elements for simdjson");
+static_assert(model::kUnknownIdPrefix == importers::kUnknownPrefix, "an unknown reference keeps the contract's text");
 
 // ---- text helpers ----
 
@@ -139,6 +141,39 @@ std::optional<IpFamily> parse_ip_version(std::string_view t) {
 
 const char* family_name(IpFamily f) { return f == IpFamily::kV4 ? "IPv4" : "IPv6"; }
 
+/// Text an author wrote for the user to replace: `<your-ip>`, `<NAME>` (a parameter with no value),
+/// `xx.xx.xx.xx/yy`, `x.x.x.x`. Only letters x, y, z, n (either case), digits and `.:/*-` for the dotted kind,
+/// with at least one such letter and one separator, so that service tags and names never match.
+bool looks_like_placeholder(std::string_view raw) {
+  const std::string_view t = trim(raw);
+  if (t.empty()) return false;
+  if (t.find('<') != std::string_view::npos && t.find('>') != std::string_view::npos) return true;
+  bool letter = false, separator = false;
+  for (char c : t) {
+    const char l = lower_ascii(c);
+    if (l == 'x' || l == 'y' || l == 'z' || l == 'n') {
+      letter = true;
+    } else if (c == '.' || c == ':' || c == '/') {
+      separator = true;
+    } else if (!(c >= '0' && c <= '9') && c != '*' && c != '-') {
+      return false;
+    }
+  }
+  return letter && separator;
+}
+
+/// The name X of a `parameters('X')` reason or of a `<X>` text; "" otherwise.
+std::string_view parameter_of(std::string_view text) {
+  text = trim(text);
+  if (text.size() > 2 && text.front() == '<' && text.back() == '>') return text.substr(1, text.size() - 2);
+  constexpr std::string_view kCall = "parameters('";
+  if (istarts_with(text, kCall) && text.size() > kCall.size() + 2 && text.substr(text.size() - 2) == "')") {
+    const std::string_view name = text.substr(kCall.size(), text.size() - kCall.size() - 2);
+    if (name.find('\'') == std::string_view::npos) return name;
+  }
+  return {};
+}
+
 // ---- JSON access ----
 
 /// A field found in an object: its value and its key as written (for JSON pointers).
@@ -173,6 +208,10 @@ struct Got {
   std::string_view key;
   bool present{false};
   bool ok{false};
+  /// Present but only known at deployment: a value written by unknown_value(), or (with
+  /// ImportOptions::from_template) a placeholder or a value ARM would reject. Already reported (one aggregated
+  /// `unknown-value` warning per cause); the caller reads the field conservatively. `ok` is false.
+  bool unknown{false};
   explicit operator bool() const { return ok; }
   const T& operator*() const { return value; }
   const T* operator->() const { return &value; }
@@ -284,6 +323,98 @@ struct Importer::Impl {
     error(code, std::move(message));
   }
 
+  // ---- unknown, placeholder and coerced values (issue 13; docs/model.md, "Unknown values") ----
+
+  /// One cause of unknown fields (a parameter with no value, an expression only known at deployment, a
+  /// placeholder text, a value ARM would reject), reported once by finish() at the first field it decides.
+  struct UnknownCause {
+    model::SourceLocation first;
+    std::string message;  // what the cause is
+    std::size_t fields{0};
+  };
+  std::map<std::string, UnknownCause> unknown_causes;  // by cause key: sorted, so the output is deterministic
+
+  bool is_valueless(std::string_view parameter) const {
+    return std::any_of(options.valueless_parameters.begin(), options.valueless_parameters.end(),
+                       [&](const std::string& p) { return iequals(p, lowercase(parameter)); });
+  }
+
+  /// Records that the field at the current pointer is unknown because of `text`: a value written by
+  /// unknown_value(), or a placeholder (`<NAME>`, `x.x.x.x`).
+  void note_unknown(std::string_view text) {
+    if (is_unknown_value(text)) {
+      const std::string_view reason = unknown_reason(text);
+      if (auto param = parameter_of(reason); !param.empty()) {
+        add_unknown("parameter " + lowercase(param), fmt::format("parameter '{}' has no value", param));
+      } else {
+        add_unknown("expression " + std::string(reason), fmt::format("'{}' is only known at deployment", reason));
+      }
+      return;
+    }
+    const std::string_view t = trim(text);
+    if (auto param = parameter_of(t); !param.empty() && is_valueless(param)) {
+      add_unknown("parameter " + lowercase(param), fmt::format("parameter '{}' has no value", param));
+    } else {
+      add_unknown("placeholder " + std::string(t), fmt::format("'{}' is a placeholder", t));
+    }
+  }
+
+  void add_unknown(std::string key, std::string message) {
+    auto [it, fresh] = unknown_causes.try_emplace(std::move(key));
+    if (fresh) {
+      it->second.first = here();
+      it->second.message = std::move(message);
+    }
+    ++it->second.fields;
+  }
+
+  /// The `unknown-value` warnings, one per cause, in cause order.
+  void flush_unknown_causes() {
+    for (auto& [key, cause] : unknown_causes) {
+      diags.add({Severity::kWarning, "unknown-value", cause.first,
+                 cause.fields == 1
+                     ? fmt::format("{}: this field is read as unknown, conservatively (an unknown can only add "
+                                   "exposure)",
+                                   cause.message)
+                     : fmt::format("{}: {} fields are read as unknown, conservatively (an unknown can only add "
+                                   "exposure); the first is here",
+                                   cause.message, cause.fields)});
+    }
+    unknown_causes.clear();
+  }
+
+  /// A text in a field that is not one of the values the field takes (`message` says what is wrong), at the
+  /// current pointer. From a template: a placeholder, or a value ARM would reject at deployment; a warning
+  /// aggregated per text, and true: the caller reads the field as unknown. Otherwise an `invalid-value` error
+  /// and false.
+  bool invalid_value(std::string_view text, std::string message) {
+    if (!options.from_template) {
+      error("invalid-value", std::move(message));
+      return false;
+    }
+    if (looks_like_placeholder(text)) {
+      note_unknown(text);
+    } else {
+      add_unknown("rejected " + message, message + ", which ARM would reject at deployment");
+    }
+    return true;
+  }
+  bool invalid_value_at(std::string_view key, std::string_view text, std::string message) {
+    PointerScope s(ptr, key);
+    return invalid_value(text, std::move(message));
+  }
+
+  /// A number given as a string, a boolean as a string: converted as ARM converts them, with a note.
+  void coerced(std::string_view key, std::string_view text, std::string_view read_as) {
+    PointerScope s(ptr, key);
+    report(Severity::kNote, "coerced-value", ptr, fmt::format("'{}' is the string '{}', read as {}", key, text, read_as));
+  }
+
+  /// Fields whose value never decides reachability: an unknown there is taken as text, silently.
+  static bool silent_key(std::string_view lower) {
+    return lower == keys::kName || lower == keys::kId || lower == keys::kType || lower == keys::kLocation;
+  }
+
   // ---- typed access (invalid-type reported at the field) ----
 
   template <typename T>
@@ -292,20 +423,105 @@ struct Importer::Impl {
     return Got<T>{{}, f.key, true, false};
   }
 
+  template <typename T>
+  Got<T> unknown_field(const Field& f, std::string_view text) {
+    PointerScope s(ptr, f.key);
+    note_unknown(text);
+    Got<T> out{{}, f.key, true, false};
+    out.unknown = true;
+    return out;
+  }
+
+  /// A string field. A value written by unknown_value() is unknown (reported), except in the fields that never
+  /// decide reachability (`name`, `id`, `type`, `location`), where it is returned as text; so is `<NAME>` of a
+  /// parameter with no value. Placeholders in other forms are recognised by the readers that parse the text.
   Got<std::string_view> get_string(dom::object o, std::string_view name) {
     auto f = find_field(o, name);
     if (!f) return {};
     std::string_view s;
     if (f->value.get_string().get(s) != simdjson::SUCCESS) return wrong_type<std::string_view>(*f, "a string");
+    if (!silent_key(name) && (is_unknown_value(s) || (options.from_template && !parameter_of(s).empty() &&
+                                                      s.front() == '<' && is_valueless(parameter_of(s))))) {
+      return unknown_field<std::string_view>(*f, s);
+    }
     return {s, f->key, true, true};
   }
 
+  /// A boolean field; "true" and "false" as strings (any case) are converted with a note.
   Got<bool> get_bool(dom::object o, std::string_view name) {
     auto f = find_field(o, name);
     if (!f) return {};
     bool b = false;
-    if (f->value.get_bool().get(b) != simdjson::SUCCESS) return wrong_type<bool>(*f, "a boolean");
-    return {b, f->key, true, true};
+    if (f->value.get_bool().get(b) == simdjson::SUCCESS) return {b, f->key, true, true};
+    std::string_view s;
+    if (f->value.get_string().get(s) != simdjson::SUCCESS) return wrong_type<bool>(*f, "a boolean");
+    const std::string_view t = trim(s);
+    if (iequals(t, "true") || iequals(t, "false")) {
+      coerced(f->key, s, iequals(t, "true") ? "true" : "false");
+      return {iequals(t, "true"), f->key, true, true};
+    }
+    if (is_unknown_value(s) || (options.from_template && looks_like_placeholder(s))) {
+      return unknown_field<bool>(*f, s);
+    }
+    if (options.from_template) {
+      PointerScope at(ptr, f->key);
+      invalid_value(s, fmt::format("'{}' is '{}', not true or false", f->key, s));
+      Got<bool> out{{}, f->key, true, false};
+      out.unknown = true;
+      return out;
+    }
+    return wrong_type<bool>(*f, "a boolean");
+  }
+
+  /// An integer field in lo..hi named `field` in messages ("priority", "backend port"). A number written as a
+  /// string ("80") is converted with a note. Out of range: "priority 5000 is above 4096", an error, or from a
+  /// template a warning and unknown (ARM would reject it).
+  Got<std::int64_t> get_int(dom::object o, std::string_view name, std::int64_t lo, std::int64_t hi,
+                            std::string_view field) {
+    auto f = find_field(o, name);
+    if (!f) return {};
+    Got<std::int64_t> out{0, f->key, true, false};
+    auto range_check = [&](std::int64_t v, std::string_view text) {
+      if (v >= lo && v <= hi) {
+        out.value = v;
+        out.ok = true;
+        return;
+      }
+      PointerScope at(ptr, f->key);
+      out.unknown = invalid_value(text, v > hi ? fmt::format("{} {} is above {}", field, v, hi)
+                                               : fmt::format("{} {} is below {}", field, v, lo));
+    };
+    std::int64_t v = 0;
+    std::uint64_t big = 0;
+    std::string_view s;
+    if (f->value.get_int64().get(v) == simdjson::SUCCESS) {
+      range_check(v, std::to_string(v));
+    } else if (f->value.get_uint64().get(big) == simdjson::SUCCESS) {
+      PointerScope at(ptr, f->key);
+      out.unknown = invalid_value(std::to_string(big), fmt::format("{} {} is above {}", field, big, hi));
+    } else if (f->value.get_string().get(s) == simdjson::SUCCESS) {
+      const std::string_view t = trim(s);
+      const bool negative = !t.empty() && t.front() == '-';
+      const std::string_view digits = negative ? t.substr(1) : t;
+      if (!digits.empty() && digits.size() <= 18 &&
+          std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+        std::int64_t n = 0;
+        for (char c : digits) n = n * 10 + (c - '0');
+        if (negative) n = -n;
+        coerced(f->key, s, fmt::format("the number {}", n));
+        range_check(n, t);
+      } else if (is_unknown_value(s) || (options.from_template && looks_like_placeholder(s))) {
+        return unknown_field<std::int64_t>(*f, s);
+      } else if (options.from_template) {
+        PointerScope at(ptr, f->key);
+        out.unknown = invalid_value(s, fmt::format("{} '{}' is not a number", field, s));
+      } else {
+        return wrong_type<std::int64_t>(*f, "an integer");
+      }
+    } else {
+      return wrong_type<std::int64_t>(*f, "an integer");
+    }
+    return out;
   }
 
   Got<dom::object> get_object(dom::object o, std::string_view name) {
@@ -367,6 +583,16 @@ struct Importer::Impl {
       if (!id.present) error("missing-field", fmt::format("{} has no 'id'", what));
       return std::nullopt;
     }
+    // model::is_unknown(): the target is only known at deployment; so is a whole id that is the `<NAME>` of a
+    // parameter with no value (an id built from one, `.../virtualNetworks/<vnetName>`, is kept as written: it
+    // still matches a resource declared with that name, and is a missing resource otherwise).
+    const bool placeholder = options.from_template && !id->empty() && id->front() == '<' &&
+                             !parameter_of(*id).empty() && is_valueless(parameter_of(*id));
+    if (is_unknown_value(*id) || placeholder) {
+      PointerScope at(ptr, id.key);
+      note_unknown(*id);
+      return Ref{placeholder ? importers::unknown_value(*id) : std::string(*id), -1};
+    }
     return Ref{model::canonical_id(*id), -1};
   }
 
@@ -398,11 +624,17 @@ struct Importer::Impl {
   }
 
   /// Calls `fn(text)` with the pointer at each string of a string field and of a string-array field.
+  /// The texts are passed as written: an unknown value or a placeholder is for `fn` to recognise and report.
   template <typename Fn>
   void for_each_text(dom::object o, std::string_view single, std::string_view plural, Fn&& fn) {
-    if (auto s = single.empty() ? Got<std::string_view>{} : get_string(o, single)) {
-      PointerScope scope(ptr, s.key);
-      fn(*s);
+    if (auto f = single.empty() ? std::optional<Field>{} : find_field(o, single)) {
+      std::string_view text;
+      if (f->value.get_string().get(text) == simdjson::SUCCESS) {
+        PointerScope scope(ptr, f->key);
+        fn(text);
+      } else {
+        wrong_type<std::string_view>(*f, "a string");
+      }
     }
     if (auto arr = get_array(o, plural)) {
       PointerScope scope(ptr, arr.key);
@@ -421,13 +653,22 @@ struct Importer::Impl {
     }
   }
 
-  /// A CIDR prefix or address (host prefix), reported against the current pointer.
-  std::optional<IpPrefix> prefix_value(std::string_view raw) {
+  /// A CIDR prefix or address (host prefix), reported against the current pointer. nullopt when bad
+  /// (reported); then `*unknown` (when given) is set if the prefix is to be read as unknown (a value only known
+  /// at deployment, or a placeholder or bad value in a template).
+  std::optional<IpPrefix> prefix_value(std::string_view raw, bool* unknown = nullptr) {
     const std::string_view text = trim(raw);
+    if (is_unknown_value(raw)) {
+      note_unknown(raw);
+      if (unknown) *unknown = true;
+      return std::nullopt;
+    }
     bool host_bits = false;
     auto p = IpPrefix::parse(text, &host_bits);
     if (!p) {
-      error("invalid-value", fmt::format("address prefix '{}' is not an IP address or CIDR prefix", raw));
+      if (invalid_value(raw, fmt::format("address prefix '{}' is not an IP address or CIDR prefix", raw)) && unknown) {
+        *unknown = true;
+      }
       return std::nullopt;
     }
     if (host_bits) {
@@ -437,12 +678,14 @@ struct Importer::Impl {
     return p;
   }
 
-  /// Union of `addressPrefix`-like and `addressPrefixes`-like fields, without repeats.
-  std::vector<IpPrefix> get_prefixes(dom::object o, std::string_view single, std::string_view plural) {
+  /// Union of `addressPrefix`-like and `addressPrefixes`-like fields, without repeats. `*unknown` (when given)
+  /// is set when one of them is unknown (see prefix_value); the known ones are returned.
+  std::vector<IpPrefix> get_prefixes(dom::object o, std::string_view single, std::string_view plural,
+                                     bool* unknown = nullptr) {
     std::vector<IpPrefix> out;
     for_each_text(o, single, plural, [&](std::string_view text) {
       if (trim(text).empty()) return;
-      if (auto p = prefix_value(text)) {
+      if (auto p = prefix_value(text, unknown)) {
         if (std::find(out.begin(), out.end(), *p) == out.end()) out.push_back(*p);
       }
     });
@@ -473,11 +716,12 @@ struct Importer::Impl {
 
   // ---- security rules ----
 
-  /// Reads one side (source or destination) of a rule. False when nothing at all is listed. A tag exposim cannot
+  /// Reads one side (source or destination) of a rule. False when nothing at all is listed. `unknown` is set
+  /// when an entry (prefix, tag or application security group) is only known at deployment. A tag exposim cannot
   /// resolve is a warning in an inbound rule and a note in an outbound one (`outbound`): exposim analyses inbound
   /// traffic, which outbound rules never decide.
   bool read_addresses(dom::object props, std::string_view single, std::string_view plural, std::string_view asgs,
-                      model::AddressMatch& out, bool outbound = false) {
+                      model::AddressMatch& out, bool& unknown, bool outbound = false) {
     bool listed = false;
     for_each_text(props, single, plural, [&](std::string_view raw) {
       const std::string_view t = trim(raw);
@@ -487,8 +731,13 @@ struct Importer::Impl {
         out.any = true;
         return;
       }
+      if (is_unknown_value(raw) || (options.from_template && looks_like_placeholder(t))) {
+        note_unknown(raw);
+        unknown = true;
+        return;
+      }
       if (looks_like_ip(t)) {
-        if (auto p = prefix_value(t)) out.prefixes.push_back(*p);
+        if (auto p = prefix_value(t, &unknown)) out.prefixes.push_back(*p);
         return;
       }
       auto add_tag = [&](model::ServiceTag tag) {
@@ -532,12 +781,20 @@ struct Importer::Impl {
     });
     std::vector<Ref> groups = get_ref_list(props, asgs);
     if (!groups.empty()) listed = true;
-    for (auto& g : groups) out.asgs.push_back(std::move(g));
+    for (auto& g : groups) {
+      if (model::is_unknown(g)) {
+        unknown = true;
+      } else {
+        out.asgs.push_back(std::move(g));
+      }
+    }
     return listed;
   }
 
-  /// Adds one port entry (string or integer) at the current pointer. False when nothing was listed.
-  bool add_port(dom::element e, model::PortSet& out, std::string_view field, std::optional<std::size_t> item) {
+  /// Adds one port entry (string or integer) at the current pointer. False when nothing was listed. `*unknown`
+  /// (when given) is set when the entry is to be read as unknown (see prefix_value).
+  bool add_port(dom::element e, model::PortSet& out, std::string_view field, std::optional<std::size_t> item,
+                bool* unknown = nullptr) {
     std::string_view text;
     if (e.get_string().get(text) == simdjson::SUCCESS) {
       const std::string_view t = trim(text);
@@ -546,10 +803,14 @@ struct Importer::Impl {
         out = model::PortSet::all();
         return true;
       }
-      if (auto r = model::parse_port_range(t)) {
+      if (is_unknown_value(text)) {
+        note_unknown(text);
+        if (unknown) *unknown = true;
+      } else if (auto r = model::parse_port_range(t)) {
         out.add(r->lo, r->hi);
-      } else {
-        error("invalid-value", fmt::format("port range '{}' is not a port or range in 0..65535", text));
+      } else if (invalid_value(text, fmt::format("port range '{}' is not a port or range in 0..65535", text)) &&
+                 unknown) {
+        *unknown = true;
       }
       return true;
     }
@@ -557,8 +818,8 @@ struct Importer::Impl {
     if (e.get_int64().get(n) == simdjson::SUCCESS) {
       if (n >= 0 && n <= 65535) {
         out.add(static_cast<std::uint16_t>(n), static_cast<std::uint16_t>(n));
-      } else {
-        error("invalid-value", fmt::format("port range '{}' is not a port or range in 0..65535", n));
+      } else if (invalid_value(std::to_string(n), fmt::format("port {} is above 65535", n)) && unknown) {
+        *unknown = true;
       }
       return true;
     }
@@ -571,26 +832,37 @@ struct Importer::Impl {
     return true;
   }
 
-  bool read_ports(dom::object props, std::string_view single, std::string_view plural, model::PortSet& out) {
+  bool read_ports(dom::object props, std::string_view single, std::string_view plural, model::PortSet& out,
+                  bool* unknown = nullptr) {
     bool listed = false;
     if (auto f = find_field(props, single)) {
       PointerScope s(ptr, f->key);
-      listed |= add_port(f->value, out, f->key, std::nullopt);
+      listed |= add_port(f->value, out, f->key, std::nullopt, unknown);
     }
     if (auto arr = get_array(props, plural)) {
       PointerScope s(ptr, arr.key);
       std::size_t i = 0;
       for (dom::element e : *arr) {
         PointerScope item(ptr, i);
-        listed |= add_port(e, out, arr.key, i);
+        listed |= add_port(e, out, arr.key, i, unknown);
         ++i;
       }
     }
     return listed;
   }
 
-  /// Fills a security rule; false when it has an error (reported). The pointer is at the rule's object.
-  bool read_rule(dom::object o, ChildIds ids, bool is_default, model::SecurityRule& r) {
+  /// What became of a security rule read.
+  enum class RuleRead {
+    kKeep,
+    kError,    // reported; left out
+    kIgnored,  // left out without an error: a Deny rule with an unknown field (matches nothing)
+  };
+
+  /// Fills a security rule. The pointer is at the rule's object. Fields only known at deployment are read
+  /// conservatively (docs/model.md, "Unknown values"): in an Allow rule (an unknown `access` is Allow) an unknown
+  /// address, port or protocol is `*`, an unknown direction Inbound, an unknown priority kUnknownAllowPriority
+  /// (evaluated before every rule); a Deny rule with any unknown field is left out (it matches nothing).
+  RuleRead read_rule(dom::object o, ChildIds ids, bool is_default, model::SecurityRule& r) {
     const std::size_t errors_before = errors;
     const std::size_t rule_mark = ptr.size();  // the rule's own pointer is ptr.substr(0, rule_mark)
     r.name = std::move(ids.name);
@@ -599,7 +871,7 @@ struct Importer::Impl {
     r.is_default = is_default;
     r.is_jit = istarts_with(r.name, "securitycenter-jitrule");
     auto props_or = properties_of(o);
-    if (!props_or) return false;
+    if (!props_or) return RuleRead::kError;
     auto [props, props_key] = *props_or;
     r.flattened = props_key.empty();
     std::optional<PointerScope> props_scope;
@@ -610,53 +882,47 @@ struct Importer::Impl {
              fmt::format("security rule '{}' has no '{}'", r.name, field));
     };
 
+    bool unknown_protocol = false, unknown_access = false, unknown_direction = false;
     if (auto f = get_string(props, keys::kProtocol)) {
       if (auto m = parse_protocol(trim(*f))) {
         r.protocols = *m;
       } else {
-        error_at(f.key, "invalid-value", fmt::format("protocol '{}' is not Tcp, Udp, Icmp, Esp, Ah or '*'", *f));
+        unknown_protocol =
+            invalid_value_at(f.key, *f, fmt::format("protocol '{}' is not Tcp, Udp, Icmp, Esp, Ah or '*'", *f));
       }
+    } else if (f.unknown) {
+      unknown_protocol = true;
     } else if (!f.present) {
       missing("protocol");
     }
 
     // A required field with two spellings allowed (case-insensitive, spaces trimmed).
     auto read_choice = [&](std::string_view key, std::string_view field, std::string_view a, auto value_a,
-                           std::string_view b, auto value_b, auto& out, std::string_view expected) {
+                           std::string_view b, auto value_b, auto& out, std::string_view expected, bool& unknown) {
       if (auto f = get_string(props, key)) {
         if (iequals(trim(*f), a)) {
           out = value_a;
         } else if (iequals(trim(*f), b)) {
           out = value_b;
         } else {
-          error_at(f.key, "invalid-value", fmt::format("{} '{}' is not {}", field, *f, expected));
+          unknown = invalid_value_at(f.key, *f, fmt::format("{} '{}' is not {}", field, *f, expected));
         }
+      } else if (f.unknown) {
+        unknown = true;
       } else if (!f.present) {
         missing(field);
       }
     };
     read_choice(keys::kAccess, "access", "allow", model::Access::kAllow, "deny", model::Access::kDeny, r.access,
-                "Allow or Deny");
+                "Allow or Deny", unknown_access);
     read_choice(keys::kDirection, "direction", "inbound", model::Direction::kInbound, "outbound",
-                model::Direction::kOutbound, r.direction, "Inbound or Outbound");
+                model::Direction::kOutbound, r.direction, "Inbound or Outbound", unknown_direction);
 
-    if (auto f = find_field(props, keys::kPriority)) {
-      const std::int64_t lo = is_default ? 65000 : 100;
-      const std::int64_t hi = is_default ? 65500 : 4096;
-      std::int64_t v = 0;
-      std::uint64_t big = 0;
-      if (f->value.get_int64().get(v) == simdjson::SUCCESS) {
-        if (v >= lo && v <= hi) {
-          r.priority = static_cast<int>(v);
-        } else {
-          error_at(f->key, "invalid-value", fmt::format("priority {} not in {}..{}", v, lo, hi));
-        }
-      } else if (f->value.get_uint64().get(big) == simdjson::SUCCESS) {
-        error_at(f->key, "invalid-value", fmt::format("priority {} not in {}..{}", big, lo, hi));
-      } else {
-        wrong_type<int>(*f, "an integer");
-      }
-    } else {
+    const auto priority = get_int(props, keys::kPriority, is_default ? 65000 : 100, is_default ? 65500 : 4096,
+                                  "priority");
+    if (priority) {
+      r.priority = static_cast<int>(*priority);
+    } else if (!priority.present) {
       missing("priority");
     }
 
@@ -665,25 +931,42 @@ struct Importer::Impl {
              fmt::format("security rule '{}' has no '{}', '{}' or '{}'", r.name, a, b, c));
     };
     const bool outbound = r.direction == model::Direction::kOutbound;
+    bool unknown_source = false, unknown_destination = false;
     if (!read_addresses(props, keys::kSourceAddressPrefix, keys::kSourceAddressPrefixes,
-                        keys::kSourceApplicationSecurityGroups, r.source, outbound)) {
+                        keys::kSourceApplicationSecurityGroups, r.source, unknown_source, outbound)) {
       missing_side("sourceAddressPrefix", "sourceAddressPrefixes", "sourceApplicationSecurityGroups");
     }
     if (!read_addresses(props, keys::kDestinationAddressPrefix, keys::kDestinationAddressPrefixes,
-                        keys::kDestinationApplicationSecurityGroups, r.destination, outbound)) {
+                        keys::kDestinationApplicationSecurityGroups, r.destination, unknown_destination, outbound)) {
       missing_side("destinationAddressPrefix", "destinationAddressPrefixes", "destinationApplicationSecurityGroups");
     }
     auto missing_ports = [&](std::string_view a, std::string_view b) {
       report(Severity::kError, "missing-field", ptr.substr(0, rule_mark),
              fmt::format("security rule '{}' has no '{}' or '{}'", r.name, a, b));
     };
-    if (!read_ports(props, keys::kSourcePortRange, keys::kSourcePortRanges, r.source_ports)) {
+    bool unknown_source_ports = false, unknown_destination_ports = false;
+    if (!read_ports(props, keys::kSourcePortRange, keys::kSourcePortRanges, r.source_ports, &unknown_source_ports)) {
       missing_ports("sourcePortRange", "sourcePortRanges");
     }
-    if (!read_ports(props, keys::kDestinationPortRange, keys::kDestinationPortRanges, r.destination_ports)) {
+    if (!read_ports(props, keys::kDestinationPortRange, keys::kDestinationPortRanges, r.destination_ports,
+                    &unknown_destination_ports)) {
       missing_ports("destinationPortRange", "destinationPortRanges");
     }
-    return errors == errors_before;
+    if (errors != errors_before) return RuleRead::kError;
+    if (!(unknown_protocol || unknown_access || unknown_direction || priority.unknown || unknown_source ||
+          unknown_destination || unknown_source_ports || unknown_destination_ports)) {
+      return RuleRead::kKeep;
+    }
+    if (unknown_access) r.access = model::Access::kAllow;
+    if (r.access == model::Access::kDeny) return RuleRead::kIgnored;
+    if (unknown_protocol) r.protocols = model::kAllProtocols;
+    if (unknown_direction) r.direction = model::Direction::kInbound;
+    if (priority.unknown) r.priority = model::kUnknownAllowPriority;
+    if (unknown_source) r.source.any = true;
+    if (unknown_destination) r.destination.any = true;
+    if (unknown_source_ports) r.source_ports = model::PortSet::all();
+    if (unknown_destination_ports) r.destination_ports = model::PortSet::all();
+    return RuleRead::kKeep;
   }
 
   /// Reads the rules of array field `name` of an NSG's properties into `out`.
@@ -693,7 +976,7 @@ struct Importer::Impl {
         is_default ? segments::kDefaultSecurityRulesAsWritten : segments::kSecurityRulesAsWritten;
     for_each_child(props, name, parent_id, segment, "security rule", [&](dom::object o, ChildIds ids) {
       // Built in place: rules are large, and a bad one is dropped again.
-      if (!read_rule(o, std::move(ids), is_default, out.emplace_back())) out.pop_back();
+      if (read_rule(o, std::move(ids), is_default, out.emplace_back()) != RuleRead::kKeep) out.pop_back();
     });
   }
 
@@ -1339,7 +1622,9 @@ struct Importer::Impl {
     // Rules are large: size the vector once instead of letting it double.
     n.rules.reserve(array_size(props, keys::kSecurityRules) + array_size(props, keys::kDefaultSecurityRules));
     read_rule_list(props, keys::kSecurityRules, n.id, false, n.rules);
-    read_rule_list(props, keys::kDefaultSecurityRules, n.id, true, n.rules);
+    // In a template, `defaultSecurityRules` is read-only and ignored by Azure, which always applies its own six:
+    // whatever is written there (even a bad value) is ignored too.
+    if (!options.from_template) read_rule_list(props, keys::kDefaultSecurityRules, n.id, true, n.rules);
     n.subnets = get_ref_list(props, keys::kSubnets);
     n.network_interfaces = get_ref_list(props, keys::kNetworkInterfaces);
     model.nsgs.push_back(std::move(n));
@@ -1398,12 +1683,16 @@ struct Importer::Impl {
       if (auto sku = get_object(res, keys::kSku)) {
         PointerScope s(ptr, sku.key);
         if (auto name = get_string(*sku, keys::kName)) {
+          // An unknown SKU is Basic: open without an NSG, the SKU that exposes more (docs/model.md).
           if (iequals(trim(*name), "basic")) {
             p.sku = model::Sku::kBasic;
           } else if (iequals(trim(*name), "standard")) {
             p.sku = model::Sku::kStandard;
+          } else if (is_unknown_value(*name)) {
+            PointerScope at(ptr, name.key);
+            note_unknown(*name);
           } else {
-            error_at(name.key, "invalid-value", fmt::format("SKU '{}' is not Basic or Standard", *name));
+            invalid_value_at(name.key, *name, fmt::format("SKU '{}' is not Basic or Standard", *name));
           }
         }
       }
@@ -1414,7 +1703,7 @@ struct Importer::Impl {
       if (iequals(trim(*f), "static")) {
         p.static_allocation = true;
       } else if (!iequals(trim(*f), "dynamic")) {
-        error_at(f.key, "invalid-value", fmt::format("allocation method '{}' is not Static or Dynamic", *f));
+        invalid_value_at(f.key, *f, fmt::format("allocation method '{}' is not Static or Dynamic", *f));
       }
     }
     p.attached_ip_configuration = get_ref(props, keys::kIpConfiguration);
@@ -1803,17 +2092,27 @@ struct Importer::Impl {
       report(Severity::kError, "missing-field", ptr.substr(0, route_mark),
              fmt::format("route '{}' has no '{}'", r.name, field));
     };
+    // Unknown fields (docs/model.md, "Unknown values"): an unknown next hop type or next hop address reads as
+    // next hop Internet (the route diverts nothing and its prefix joins the VirtualNetwork tag); a route of
+    // unknown prefix with next hop Internet reads as 0.0.0.0/0 (the tag then holds every address), with another
+    // next hop it is left out (it could only divert the replies of the sources it would add to the tag).
+    bool unknown_prefix = false, unknown_hop = false;
     if (auto f = get_string(props, keys::kAddressPrefix)) {
       PointerScope s(ptr, f.key);
       const std::string_view t = trim(*f);
       r.prefix_text = std::string(t);
       if (t.empty()) {
         error("invalid-value", fmt::format("route '{}' has an empty 'addressPrefix'", r.name));
+      } else if (options.from_template && looks_like_placeholder(t)) {
+        note_unknown(t);
+        unknown_prefix = true;
       } else if (looks_like_ip(t)) {
-        r.prefix = prefix_value(t);
+        r.prefix = prefix_value(t, &unknown_prefix);
       } else if (classify_service_tag(t) == TagKind::kUnknown) {
         warning("unknown-service-tag", fmt::format("unknown service tag '{}' matches nothing", t));
       }
+    } else if (f.unknown) {
+      unknown_prefix = true;
     } else if (!f.present) {
       missing("addressPrefix");
     }
@@ -1821,11 +2120,13 @@ struct Importer::Impl {
       if (auto t = parse_next_hop(trim(*f))) {
         r.next_hop = *t;
       } else {
-        error_at(f.key, "invalid-value",
-                 fmt::format("next hop type '{}' is not VirtualNetworkGateway, VnetLocal, Internet, "
-                             "VirtualAppliance or None",
-                             *f));
+        unknown_hop = invalid_value_at(f.key, *f,
+                                       fmt::format("next hop type '{}' is not VirtualNetworkGateway, VnetLocal, "
+                                                   "Internet, VirtualAppliance or None",
+                                                   *f));
       }
+    } else if (f.unknown) {
+      unknown_hop = true;
     } else if (!f.present) {
       missing("nextHopType");
     }
@@ -1833,10 +2134,22 @@ struct Importer::Impl {
       if (auto a = IpAddress::parse(trim(*f))) {
         r.next_hop_ip = *a;
       } else if (!trim(*f).empty()) {
-        error_at(f.key, "invalid-value", fmt::format("next hop IP address '{}' is not an IP address", *f));
+        unknown_hop = invalid_value_at(f.key, *f, fmt::format("next hop IP address '{}' is not an IP address", *f)) ||
+                      unknown_hop;
       }
+    } else if (f.unknown) {
+      unknown_hop = true;
     }
     if (errors != errors_before) return std::nullopt;
+    if (unknown_hop) {
+      r.next_hop = model::NextHopType::kInternet;
+      r.next_hop_ip.reset();
+    }
+    if (unknown_prefix) {
+      if (r.next_hop != model::NextHopType::kInternet) return std::nullopt;
+      r.prefix = *IpPrefix::parse("0.0.0.0/0");
+      r.prefix_text = "0.0.0.0/0";
+    }
     return r;
   }
 
@@ -1879,16 +2192,7 @@ struct Importer::Impl {
       }
       return std::nullopt;
     }
-    std::int64_t v = 0;
-    std::uint64_t big = 0;
-    if (f->value.get_int64().get(v) == simdjson::SUCCESS) {
-      if (v >= lo && v <= 65535) return static_cast<std::uint16_t>(v);
-      error_at(f->key, "invalid-value", fmt::format("{} {} not in {}..65535", field, v, lo));
-    } else if (f->value.get_uint64().get(big) == simdjson::SUCCESS) {
-      error_at(f->key, "invalid-value", fmt::format("{} {} not in {}..65535", field, big, lo));
-    } else {
-      wrong_type<int>(*f, "an integer");
-    }
+    if (auto v = get_int(props, key, lo, 65535, field)) return static_cast<std::uint16_t>(*v);
     return std::nullopt;
   }
 
@@ -2406,18 +2710,20 @@ struct Importer::Impl {
     std::optional<IpFamily> version;
     if (auto f = get_string(props, version_key)) {
       version = parse_ip_version(trim(*f));
-      if (!version) error_at(f.key, "invalid-value", fmt::format("IP version '{}' is not IPv4 or IPv6", *f));
+      if (!version) invalid_value_at(f.key, *f, fmt::format("IP version '{}' is not IPv4 or IPv6", *f));
     }
+    // An unknown address (only known at deployment, a placeholder, or from a template an address ARM would
+    // reject) reads as not allocated yet: placeholders are handed out later as for dynamic addresses.
     if (auto f = get_string(props, address_key)) {
       PointerScope s(ptr, f.key);
       if (auto a = IpAddress::parse(trim(*f))) {
         if (version && *version != a->family()) {
-          error("invalid-value", fmt::format("{} '{}' is not {}", what, *f, family_name(*version)));
+          invalid_value(*f, fmt::format("{} '{}' is not {}", what, *f, family_name(*version)));
         } else {
           address = *a;
         }
       } else if (!trim(*f).empty()) {
-        error("invalid-value", fmt::format("{} '{}' is not an IP address", what, *f));
+        invalid_value(*f, fmt::format("{} '{}' is not an IP address", what, *f));
       }
     }
     return version ? *version : address ? address->family() : IpFamily::kV4;
@@ -2670,13 +2976,10 @@ struct Importer::Impl {
       error("missing-field", fmt::format("{} '{}' has no 'priority'", what, name));
       return false;
     }
-    std::int64_t v = 0;
-    if (f->value.get_int64().get(v) == simdjson::SUCCESS && v >= 100 && v <= 65000) {
-      out = static_cast<int>(v);
+    if (auto v = get_int(props, keys::kPriority, 100, 65000, fmt::format("{} '{}': priority", what, name))) {
+      out = static_cast<int>(*v);
       return true;
     }
-    PointerScope s(ptr, f->key);
-    error("invalid-value", fmt::format("{} '{}': priority is not an integer in 100..65000", what, name));
     return false;
   }
 
@@ -3171,8 +3474,11 @@ struct Importer::Impl {
         const bool is_default = kind == Kind::kDefaultRule;
         const auto seg = is_default ? segments::kDefaultSecurityRules : segments::kSecurityRules;
         if (!split_child_id(base.id, seg, "security rule", parent_id)) return false;
+        if (is_default && options.from_template) return true;  // read-only: Azure applies its own six
         model::SecurityRule r;
-        if (!read_rule(res, std::move(ids), is_default, r)) return false;
+        const RuleRead read = read_rule(res, std::move(ids), is_default, r);
+        if (read == RuleRead::kError) return false;
+        if (read == RuleRead::kIgnored) return true;
         std::string key = model::canonical_id(r.id);
         pending_rules.push_back({model::canonical_id(parent_id), std::move(parent_id), std::move(key), std::move(r)});
         return true;
@@ -3443,6 +3749,39 @@ struct Importer::Impl {
     }
   }
 
+  /// The output of `az network nic show-effective-route-table` (elements with `nextHopType`, `source` and
+  /// `state`) or `az network nic list-effective-nsg` (elements with `effectiveSecurityRules`, or the whole
+  /// object with `networkSecurityGroups` of those): Azure's computed state for one NIC, not resources. Skipped
+  /// with one warning per file (`effective-routes-skipped`, `effective-nsg-skipped`); true when `res` is one.
+  bool skip_effective_output(dom::object res) {
+    const bool routes = find_field(res, "nexthoptype") && find_field(res, "source") && find_field(res, "state");
+    bool nsg = find_field(res, "effectivesecurityrules").has_value();
+    if (!nsg) {
+      if (auto list = find_field(res, "networksecuritygroups")) {
+        dom::array a;
+        if (list->value.get_array().get(a) == simdjson::SUCCESS) {
+          for (dom::element e : a) {
+            dom::object o;
+            nsg = nsg || (e.get_object().get(o) == simdjson::SUCCESS && find_field(o, "effectivesecurityrules"));
+          }
+        }
+      }
+    }
+    if (!routes && !nsg) return false;
+    if (skipped_effective_in.insert({file.str(), routes}).second) {
+      const std::string at = element_pointers == nullptr && ptr.rfind('/') != std::string::npos
+                                 ? ptr.substr(0, ptr.rfind('/'))
+                                 : ptr;
+      report(Severity::kWarning, routes ? "effective-routes-skipped" : "effective-nsg-skipped", at,
+             routes ? "effective routes of a network interface (az network nic show-effective-route-table), not "
+                      "resources: skipped, the routes are computed from the route tables in the input"
+                    : "effective security rules of a network interface (az network nic list-effective-nsg), not "
+                      "resources: skipped, the rules are taken from the network security groups in the input");
+    }
+    return true;
+  }
+  std::set<std::pair<std::string, bool>> skipped_effective_in;  // (file, routes) already reported
+
   /// Converts one element of the resource list; the pointer is at the element.
   void convert(dom::element root, bool whole_document) {
     dom::object res;
@@ -3453,6 +3792,7 @@ struct Importer::Impl {
     auto type = get_string(res, keys::kType);
     if (!type) {
       if (type.present) return;  // invalid-type reported
+      if (skip_effective_output(res)) return;
       if (whole_document) {
         error("unexpected-shape",
               "the top-level object is not a resource (no 'type') and has no 'value' or 'data' array");
@@ -3717,6 +4057,7 @@ struct Importer::Impl {
   // ---- attaching separate children ----
 
   void finish() {
+    flush_unknown_causes();
     apply_waf_policies();
     if (pending_subnets.empty() && pending_rules.empty() && pending_peerings.empty() && pending_routes.empty() &&
         pending_ip_configs.empty() && pending_nat_rules.empty() && pending_pools.empty() &&
@@ -3740,13 +4081,45 @@ struct Importer::Impl {
       for (const auto& v : model.vnets) {
         for (const auto& r : v.subnets) listed.insert(r.id);
       }
+      // From a template, a subnet of a virtual network the template does not declare (an existing one) gets an
+      // assumed parent: its address space is the prefixes of its known subnets, nothing else (docs/model.md,
+      // "Unknown values"); validation names it with the other resources not in the input.
+      std::unordered_map<std::string, std::size_t> assumed;  // vnet key -> index in model.vnets
+      std::unordered_map<std::string, std::size_t> subnet_at;
+      if (options.from_template) {
+        for (std::size_t i = 0; i < model.subnets.size(); ++i) subnet_at.try_emplace(model.subnets[i].key, i);
+      }
       for (auto& p : pending_subnets) {
-        auto it = vnets.find(p.vnet_key);
-        if (it == vnets.end()) {
+        std::size_t vnet = 0;
+        if (auto it = vnets.find(p.vnet_key); it != vnets.end()) {
+          vnet = it->second;
+        } else if (auto a = assumed.find(p.vnet_key); a != assumed.end()) {
+          vnet = a->second;
+        } else if (options.from_template) {
+          model::VirtualNetwork v;
+          v.id = p.vnet_id;
+          v.key = p.vnet_key;
+          v.name = std::string(last_segment(p.vnet_id));
+          v.where = p.where;
+          v.location = std::string(model::kAssumedLocation);
+          vnet = model.vnets.size();
+          assumed.emplace(p.vnet_key, vnet);
+          model.vnets.push_back(std::move(v));
+        } else {
           dangling(p.where, "subnet", p.name, "virtual network", p.vnet_id);
           continue;
         }
-        if (listed.insert(p.key).second) model.vnets[it->second].subnets.push_back(Ref{p.key, -1});
+        auto& v = model.vnets[vnet];
+        if (model::is_assumed(v)) {
+          if (auto s = subnet_at.find(p.key); s != subnet_at.end()) {
+            for (const auto& prefix : model.subnets[s->second].prefixes) {
+              if (std::find(v.address_space.begin(), v.address_space.end(), prefix) == v.address_space.end()) {
+                v.address_space.push_back(prefix);
+              }
+            }
+          }
+        }
+        if (listed.insert(p.key).second) v.subnets.push_back(Ref{p.key, -1});
       }
       pending_subnets.clear();
     }
