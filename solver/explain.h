@@ -84,6 +84,18 @@ struct TraceHop {
   std::string reason;   // one line: why the hop decided as it did
 };
 
+/// Another entry through which analyze() reaches the ip configuration the query named, with the query's packet
+/// (docs/model.md, "Explaining one flow"): what `exposim explain` needs to trace it.
+struct OtherEntry {
+  std::string via;          // analyze's `via`: "firewall-dnat", "load-balancer", "bastion", ...
+  std::string target;       // its --to: the entry's public address (a Bastion session: the query's target)
+  std::uint16_t port{0};    // its --port (the entry's port; a Bastion session: the target's)
+  std::string backend;      // its --backend (the ip configuration's id), or empty
+  std::string bastion;      // a Bastion session: --via bastion:NAME
+  std::string description;  // "DNAT rule 'ssh-to-jump' of firewall 'fw-hub' at 20.50.60.70:2222"
+  bool traceable{true};     // false: explain does not follow it (a network virtual appliance)
+};
+
 struct FlowTrace {
   enum class Status { kOk, kUnknownTarget, kAmbiguousTarget, kBadTarget, kBadBackend };
   Status status{Status::kOk};
@@ -115,6 +127,16 @@ struct FlowTrace {
   bool broken{false};  // not allowed, and every hop that does not pass `breaks` (see TraceHop::breaks)
   int stopped_at{-1};  // index into hops of the first hop that stops the packet; -1 when allowed
   std::string reason;  // the verdict in one line
+
+  /// The query named an ip configuration (a VM, NIC or private IP) without a public IP of its own, whose direct
+  /// path therefore stops at entry, and analyze() reaches it with this packet through another entry (a firewall
+  /// DNAT rule, a load balancer, an application gateway): this trace follows the first such entry in analyze()'s
+  /// order, with `query` rewritten to it; `redirected_from` is the original target and `direct` the verdict of
+  /// the direct path. Bastion sessions (authenticated access) and appliances are never followed this way, only
+  /// listed in `other_entries` with the entries not traced.
+  std::string redirected_from;
+  std::string direct;
+  std::vector<OtherEntry> other_entries;
 };
 
 /// Traces one packet through a validated model. Pure; never throws on any model or query.
