@@ -1713,3 +1713,78 @@ TEST_CASE("explain: flows to a secured virtual hub firewall's public address, ho
 }
 
 }  // namespace exposim::testing
+
+namespace exposim::testing {
+namespace {
+
+/// For `probes` random packets to the ip configurations of `m` without a public IP of their own (by id): explain
+/// allows the packet exactly when analyze() has an exposure of that ip configuration through a firewall DNAT
+/// rule, a load balancer or an application gateway holding it, and then says it followed another entry. Returns
+/// false when `m` has no such exposure.
+bool cross_check_other_entries(const model::Model& m, std::mt19937_64& rng, int probes) {
+  const auto analysis = solver::analyze(m);
+  auto followed = [](solver::Via v) {
+    return v == solver::Via::kFirewallDnat || v == solver::Via::kLoadBalancer || v == solver::Via::kLoadBalancerNat ||
+           v == solver::Via::kApplicationGateway;
+  };
+  std::vector<std::pair<int, int>> targets;
+  std::vector<model::IpAddress> sources = {*model::IpAddress::parse("52.10.20.30"), *model::IpAddress::parse("10.0.0.9")};
+  std::vector<int> ports = {22, 80, 443, 3389, 8080, 8443};
+  for (const auto& e : analysis.exposures) {
+    if (e.nic < 0 || !followed(e.via) || m.nics[e.nic].ip_configurations[e.ip_configuration].public_ip.set()) continue;
+    targets.emplace_back(e.nic, e.ip_configuration);
+    for (const auto& iv : e.sources.intervals()) {
+      sources.push_back(model::IpAddress{iv.lo});
+      sources.push_back(model::IpAddress{iv.hi});
+    }
+    for (const auto& iv : e.ports.intervals()) ports.push_back(iv.lo);
+  }
+  if (targets.empty()) return false;
+  auto pick = [&](std::size_t n) { return static_cast<std::size_t>(rng() % n); };
+  int allowed = 0;
+  for (int i = 0; i < probes; ++i) {
+    const auto [n, c] = targets[pick(targets.size())];
+    FlowQuery q;
+    q.source = sources[pick(sources.size())];
+    q.target = model::ip_configuration_id(m.nics[n], m.nics[n].ip_configurations[c]);
+    q.protocol = rng() % 4 == 0 ? Protocol::kUdp : Protocol::kTcp;
+    q.destination_port = static_cast<std::uint16_t>(ports[pick(ports.size())]);
+    const auto t = solver::explain(m, q);
+    REQUIRE(t.status == FlowTrace::Status::kOk);
+    bool hit = false;
+    for (const auto& e : analysis.exposures) {
+      hit = hit || (e.nic == n && e.ip_configuration == c && followed(e.via) && e.protocol == q.protocol &&
+                    e.ports.contains(q.destination_port) && e.source_ports.contains(q.source_port) &&
+                    e.sources.contains(q.source.value));
+    }
+    INFO(fmt::format("{} {} -> {} port {}", model::to_string(q.protocol), q.source.to_string(), q.target,
+                     q.destination_port));
+    INFO(t.reason);
+    REQUIRE(t.allowed == hit);
+    CHECK(t.redirected_from.empty() == !hit);
+    if (hit) {
+      ++allowed;
+      CHECK(t.nic == n);
+      CHECK(t.ip_configuration == c);
+    }
+  }
+  CHECK(allowed > 0);
+  return true;
+}
+
+}  // namespace
+
+TEST_CASE("explain agrees with analyze for targets reached only through another entry", "[solver][explain]") {
+  std::mt19937_64 rng(20261205);
+  int checked = 0;
+  // DNAT (hub-and-spoke: vm-app, vm-jump), load balancer rules and NAT rules (web-behind-lb), gateway backends
+  // (app-gateway-waf). vwan-secured-hub-dnat's DNAT target has a public IP of its own: not followed.
+  for (const char* name : {"hub-and-spoke", "web-behind-lb", "app-gateway-waf"}) {
+    INFO(name);
+    checked += cross_check_other_entries(load_example(name), rng, 150) ? 1 : 0;
+  }
+  CHECK(checked == 3);
+  CHECK_FALSE(cross_check_other_entries(load_example("vwan-secured-hub-dnat"), rng, 10));
+}
+
+}  // namespace exposim::testing
