@@ -645,6 +645,7 @@ void write_table(std::ostream& out, const model::Model& m, const solver::Analysi
   } else {
     nic_line = "no ip configuration has an internet entry (a public IP, a public load balancer, a firewall DNAT rule, "
                "an application gateway or a Bastion host reaching it)";
+    if (a.exposures.empty()) nic_line = "no exposures: " + nic_line;
   }
   std::string entry_line;
   if (other_targets > 0) {

@@ -86,8 +86,9 @@ TEST_CASE("summary: nothing exposed, with and without an internet entry", "[cli]
     EstateBuilder b;
     b.vnet("v", {"10.0.0.0/16"}).subnet("v", "s", "10.0.0.0/24").vm("vm", "v", "s", "10.0.0.4");
     CHECK(summary(b.done()) ==
-          std::vector<std::string>{"no ip configuration has an internet entry (a public IP, a public load balancer, a "
-                                   "firewall DNAT rule, an application gateway or a Bastion host reaching it)"});
+          std::vector<std::string>{"no exposures: no ip configuration has an internet entry (a public IP, a public load "
+                                   "balancer, a firewall DNAT rule, an application gateway or a Bastion host reaching "
+                                   "it)"});
   }
   SECTION("a Basic public IP and no NSG: open") {
     EstateBuilder b;
