@@ -332,9 +332,10 @@ void write_explain_table(std::ostream& out, const model::Model& m, const FlowTra
   write_text_table(out, header, rows);
   out << "verdict: " << t.reason << '\n';
   if (!t.other_entries.empty()) {
-    out << (t.redirected_from.empty() ? "the target has no public IP of its own, but analyze reaches it with this packet "
-                                        "through:\n"
-                                      : "other entries that reach it with this packet:\n");
+    out << (!t.redirected_from.empty() ? "other entries that reach it with this packet:\n"
+            : t.public_ip >= 0 || t.via_public_ip
+                ? "analyze reaches the target with this packet through other entries:\n"
+                : "the target has no public IP of its own, but analyze reaches it with this packet through:\n");
     for (const auto& o : t.other_entries) {
       out << "  " << o.description << '\n';
       if (o.traceable) out << "    " << entry_command(command, q, o) << '\n';

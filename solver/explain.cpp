@@ -1181,11 +1181,11 @@ FlowTrace explain(const model::Model& m, const FlowQuery& q) {
   } else {
     finish(fmt::format("allowed: {} reaches {} through its public IP, and replies return", flow, cfg_text));
   }
-  // No public IP of its own: when analyze() reaches the target through another entry with this packet, follow
-  // that entry instead (Bastion sessions and appliances are only listed).
-  if (!lb && !has_public_ip && t.internet_source && !t.allowed) {
+  // Not allowed directly: the other entries through which analyze() reaches the target with this packet. Without
+  // a public IP of its own, follow the first (Bastion sessions and appliances are only listed); with one, list them.
+  if (!lb && t.internet_source && !t.allowed) {
     auto others = entries_reaching(m, t.query, t.nic, t.ip_configuration);
-    for (std::size_t i = 0; i < others.size(); ++i) {
+    for (std::size_t i = 0; i < others.size() && !has_public_ip; ++i) {
       const OtherEntry& o = others[i];
       if (!o.traceable || !o.bastion.empty()) continue;
       FlowQuery alt = t.query;

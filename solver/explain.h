@@ -133,7 +133,8 @@ struct FlowTrace {
   /// DNAT rule, a load balancer, an application gateway): this trace follows the first such entry in analyze()'s
   /// order, with `query` rewritten to it; `redirected_from` is the original target and `direct` the verdict of
   /// the direct path. Bastion sessions (authenticated access) and appliances are never followed this way, only
-  /// listed in `other_entries` with the entries not traced.
+  /// listed in `other_entries` with the entries not traced. A target with a public IP of its own is traced through
+  /// it; when that does not allow the packet, the entries that do are listed in `other_entries`.
   std::string redirected_from;
   std::string direct;
   std::vector<OtherEntry> other_entries;

@@ -1785,6 +1785,23 @@ TEST_CASE("explain agrees with analyze for targets reached only through another 
   }
   CHECK(checked == 3);
   CHECK_FALSE(cross_check_other_entries(load_example("vwan-secured-hub-dnat"), rng, 10));
+
+  // nic-vm1 has a public IP of its own (20.90.1.1), where nsg-spoke1 denies 22 from the internet; ssh-vm1 DNATs
+  // 20.50.0.1:2222 to its 22 for 52.10.0.0/16, which allow-ssh-vnet admits. The trace stays on its own public IP
+  // and lists the DNAT rule with the query that traces it.
+  const auto m = load_example("vwan-secured-hub-dnat");
+  const auto t = solver::explain(m, query("52.10.1.1", "nic-vm1", 22));
+  REQUIRE(t.status == FlowTrace::Status::kOk);
+  CHECK_FALSE(t.allowed);
+  CHECK(t.redirected_from.empty());
+  CHECK(t.via_public_ip);
+  REQUIRE(t.other_entries.size() == 1);
+  CHECK(t.other_entries[0].via == "firewall-dnat");
+  CHECK(t.other_entries[0].target == "20.50.0.1");
+  CHECK(t.other_entries[0].port == 2222);
+  CHECK(t.other_entries[0].description == "DNAT rule 'ssh-vm1' of firewall 'fw-hub' at 20.50.0.1:2222");
+  // Outside 52.10.0.0/16 no entry admits the client: nothing listed.
+  CHECK(solver::explain(m, query("81.2.69.200", "nic-vm1", 22)).other_entries.empty());
 }
 
 }  // namespace exposim::testing
