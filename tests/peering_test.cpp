@@ -344,3 +344,74 @@ TEST_CASE("peering: whatif clearing allowVirtualNetworkAccess on the spoke close
   CHECK(closed == std::vector<std::string>{"nic-vnet application-gateway", "nic-vnet bastion", "nic-vnet firewall-dnat"});
   CHECK(diff.before_exposures == diff.after_exposures + 3);
 }
+
+namespace {
+
+/// hub 10.0.0.0/16 with an appliance nva (10.0.4.4, IP forwarding, Standard public IP 20.0.0.40, its NIC's NSG
+/// admitting TCP 443 from Internet), peered with spoke 10.1.0.0/16 whose subnet `apps` (no NSG) sends 0.0.0.0/0
+/// to 10.0.4.4 and holds nic-app 10.1.0.4. The spoke's peering denies virtual network access; `forwarded` is its
+/// allowForwardedTraffic.
+json appliance_estate(bool forwarded) {
+  json r = json::array();
+  r.push_back(vnet("hub", "10.0.0.0/16", {{"nva", "10.0.4.0/24", ""}}, "spoke", true));
+  json spoke = vnet("spoke", "10.1.0.0/16", {{"apps", "10.1.0.0/24", ""}}, "hub", false);
+  spoke["properties"]["virtualNetworkPeerings"][0]["properties"]["allowForwardedTraffic"] = forwarded;
+  spoke["properties"]["subnets"][0]["properties"]["routeTable"] = id_ref(kS + "/routeTables/rt-apps");
+  r.push_back(spoke);
+  r.push_back({{"id", kS + "/routeTables/rt-apps"},
+               {"name", "rt-apps"},
+               {"type", "Microsoft.Network/routeTables"},
+               {"properties",
+                {{"routes",
+                  {{{"name", "default-to-nva"},
+                    {"properties",
+                     {{"addressPrefix", "0.0.0.0/0"},
+                      {"nextHopType", "VirtualAppliance"},
+                      {"nextHopIpAddress", "10.0.4.4"}}}}}}}}});
+  r.push_back(nsg("nsg-nva", "allow-https", "Internet", "443"));
+  r.push_back(pip("pip-nva", "20.0.0.40"));
+  r.push_back({{"id", kS + "/networkInterfaces/nva"},
+               {"name", "nva"},
+               {"type", "Microsoft.Network/networkInterfaces"},
+               {"properties",
+                {{"enableIPForwarding", true},
+                 {"networkSecurityGroup", id_ref(kS + "/networkSecurityGroups/nsg-nva")},
+                 {"ipConfigurations",
+                  {{{"name", "ipconfig1"},
+                    {"properties",
+                     {{"privateIPAddress", "10.0.4.4"},
+                      {"subnet", id_ref(subnet_id("hub", "nva"))},
+                      {"publicIPAddress", id_ref(kS + "/publicIPAddresses/pip-nva")}}}}}}}}});
+  json app = nic("nic-app", "apps", "10.1.0.4");
+  r.push_back(app);
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE("peering: an appliance forwards across a peering without virtual network access when forwarding is allowed",
+          "[solver][peering]") {
+  // The appliance keeps the internet clients' addresses, so the spoke's VirtualNetwork tag is beside the point;
+  // only allowForwardedTraffic on the spoke's side decides whether the forwarded packets are accepted. nic-app
+  // has no NSG: every port of every protocol is reached from the clients the appliance admits (443's sources).
+  auto run_via = [](bool forwarded) {
+    const auto r = run(appliance_estate(forwarded));
+    REQUIRE_FALSE(r.diags.has_errors());
+    std::vector<std::string> out;
+    for (const auto* list : {&r.a.exposures, &r.a.broken}) {
+      for (const auto& e : *list) {
+        if (e.nic >= 0 && r.m.nics[e.nic].name == "nic-app") {
+          out.push_back(fmt::format("{} {} {}", list == &r.a.broken ? "broken" : "exposed", solver::to_string(e.via),
+                                    e.broken));
+        }
+      }
+    }
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+    return out;
+  };
+  CHECK(run_via(true) == std::vector<std::string>{"exposed appliance "});
+  CHECK(run_via(false) ==
+        std::vector<std::string>{"broken appliance appliance 'nva' cannot forward to 10.1.0.4: peering 'spoke-to-hub' of "
+                                 "'spoke' does not allow forwarded traffic (allowForwardedTraffic is false)"});
+}
