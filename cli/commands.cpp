@@ -65,7 +65,8 @@ void add_input_options(CLI::App& cmd, InputOptions& o) {
 /// A shell word: as is when it is plain, else in single quotes.
 std::string shell_word(const std::string& w) {
   const bool plain = !w.empty() && std::all_of(w.begin(), w.end(), [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) != 0 || std::string_view("/._-=:,+@%").find(c) != std::string_view::npos;
+    return std::isalnum(static_cast<unsigned char>(c)) != 0 ||
+           std::string_view("/._-=:,+@%").find(c) != std::string_view::npos;
   });
   if (plain) return w;
   std::string out = "'";

@@ -655,11 +655,12 @@ void write_table(std::ostream& out, const model::Model& m, const solver::Analysi
       if (e.nic < 0) kinds[e.target_kind].insert(e.target);
     }
     std::string by_kind;
-    for (const auto& [kind, one, many] : {std::tuple{model::ResourceKind::kFirewall, "firewall", "firewalls"},
-                                          std::tuple{model::ResourceKind::kApplicationGateway, "application gateway",
+    using RK = model::ResourceKind;
+    for (const auto& [kind, one, many] : {std::tuple{RK::kFirewall, "firewall", "firewalls"},
+                                          std::tuple{RK::kApplicationGateway, "application gateway",
                                                      "application gateways"},
-                                          std::tuple{model::ResourceKind::kBastionHost, "Bastion host", "Bastion hosts"},
-                                          std::tuple{model::ResourceKind::kPaasService, "PaaS service", "PaaS services"}}) {
+                                          std::tuple{RK::kBastionHost, "Bastion host", "Bastion hosts"},
+                                          std::tuple{RK::kPaasService, "PaaS service", "PaaS services"}}) {
       const auto it = kinds.find(kind);
       if (it == kinds.end()) continue;
       by_kind += fmt::format("{}{} {}", by_kind.empty() ? "" : ", ", it->second.size(),

@@ -161,7 +161,8 @@ int AddressSpace::tag_route(const model::Model& m, int subnet, const model::IpAd
   return -1;
 }
 
-const model::Peering* AddressSpace::tag_excluding_peering(const model::Model& m, int subnet, const IpSet& sources) const {
+const model::Peering* AddressSpace::tag_excluding_peering(const model::Model& m, int subnet,
+                                                          const IpSet& sources) const {
   if (subnet < 0 || !m.subnets[static_cast<std::size_t>(subnet)].vnet.resolved()) return nullptr;
   const int v = m.subnets[static_cast<std::size_t>(subnet)].vnet.index;
   const IpSet outside = sources.subtract(vnet_tag_.at(static_cast<std::size_t>(subnet)));

@@ -70,7 +70,8 @@ std::string candidate_label(const model::Model& m, const Candidate& c) {
   const auto& cfg = nic.ip_configurations[c.cfg];
   std::string label = model::ip_configuration_id(nic, cfg);
   const int vm = nic.virtual_machine.index;
-  label += vm >= 0 ? fmt::format(" (VM '{}', NIC '{}', ", m.vms[vm].name, nic.name) : fmt::format(" (NIC '{}', ", nic.name);
+  label += vm >= 0 ? fmt::format(" (VM '{}', NIC '{}', ", m.vms[vm].name, nic.name)
+                   : fmt::format(" (NIC '{}', ", nic.name);
   label += fmt::format("private {}", cfg.private_ip ? cfg.private_ip->to_string() : "unallocated");
   if (c.via_public && cfg.public_ip.resolved()) {
     const auto& pip = m.public_ips[cfg.public_ip.index];
@@ -240,7 +241,8 @@ std::string address_reason(const char* side, const model::AddressMatch& mt, Acce
         break;
       case model::ServiceTag::kVirtualNetwork:
         if (space.virtual_network(subnet).contains(a.value)) {
-          std::string out = fmt::format("{} tag 'VirtualNetwork' (as seen from the target's subnet) contains {}", side, addr);
+          std::string out =
+              fmt::format("{} tag 'VirtualNetwork' (as seen from the target's subnet) contains {}", side, addr);
           // A user-defined route's prefix joins the tag (docs/model.md, "The VirtualNetwork tag"): name the route.
           if (const int r = space.tag_route(m, subnet, a); r >= 0) {
             const auto& rt = m.route_tables[m.subnets[subnet].route_table.index];
@@ -902,14 +904,15 @@ std::vector<OtherEntry> entries_reaching(const model::Model& m, const FlowQuery&
     switch (e.via) {
       case Via::kFirewallDnat: {
         const auto& fw = m.firewalls[e.gateway];
-        o.description = fmt::format("DNAT rule '{}' of firewall '{}' at {}", rule_at(m, fw, fw.order[e.gateway_rule]).name,
-                                    fw.name, where);
+        o.description = fmt::format("DNAT rule '{}' of firewall '{}' at {}",
+                                    rule_at(m, fw, fw.order[e.gateway_rule]).name, fw.name, where);
         break;
       }
       case Via::kLoadBalancer:
       case Via::kLoadBalancerNat:
         o.backend = id;
-        o.description = fmt::format("{}load balancer '{}' at {}", e.via == Via::kLoadBalancerNat ? "an inbound NAT rule of " : "",
+        o.description = fmt::format("{}load balancer '{}' at {}",
+                                    e.via == Via::kLoadBalancerNat ? "an inbound NAT rule of " : "",
                                     m.load_balancers[e.load_balancer].name, where);
         break;
       case Via::kApplicationGateway:

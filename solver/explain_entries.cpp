@@ -788,15 +788,15 @@ void explain_via_bastion(const model::Model& m, FlowTrace& t) {
     t.status = FlowTrace::Status::kAmbiguousTarget;
     for (const auto& x : found) {
       const auto& nic = m.nics[x.nic];
-      t.candidates.push_back(fmt::format("{} ({})", model::ip_configuration_id(nic, nic.ip_configurations[x.ip_configuration]),
-                                         member_label(m, x)));
+      const auto& cfg = nic.ip_configurations[x.ip_configuration];
+      t.candidates.push_back(fmt::format("{} ({})", model::ip_configuration_id(nic, cfg), member_label(m, x)));
     }
     std::sort(t.candidates.begin(), t.candidates.end());
     t.error = ip ? fmt::format("ambiguous target '{}': the address belongs to {} ip configurations (a private address "
                                "used in two VNets); give the ip configuration id of one as the target",
                                q.target, found.size())
-                 : fmt::format("ambiguous target '{}': it names {} ip configurations; give the private IP address or the "
-                               "ip configuration id of one as the target",
+                 : fmt::format("ambiguous target '{}': it names {} ip configurations; give the private IP address or "
+                               "the ip configuration id of one as the target",
                                q.target, found.size());
     return;
   }
