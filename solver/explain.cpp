@@ -882,12 +882,13 @@ void explain_dnat(const model::Model& m, FlowTrace& t, const FirewallAddress& at
 
 /// The entries other than its own public IP through which analyze() reaches ip configuration (nic, cfg) with the
 /// query's packet (protocol, the target's port, the client), in analyze()'s order, one per entry.
-std::vector<OtherEntry> entries_reaching(const model::Model& m, const FlowQuery& q, int nic, int cfg) {
+std::vector<OtherEntry> entries_reaching(const model::Model& m, const Analysis& analysis, const FlowQuery& q, int nic,
+                                         int cfg) {
   std::vector<OtherEntry> out;
   const bool ported = model::has_ports(q.protocol);
   const std::string id = model::ip_configuration_id(m.nics[nic], m.nics[nic].ip_configurations[cfg]);
   std::set<std::tuple<std::string, std::string, int, std::string>> seen;
-  for (const auto& e : analyze(m).exposures) {
+  for (const auto& e : analysis.exposures) {
     if (e.nic != nic || e.ip_configuration != cfg || e.protocol != q.protocol) continue;
     if ((ported && !e.ports.contains(q.destination_port)) || !e.sources.contains(q.source.value)) continue;
     std::optional<IpAddress> at = e.entry_address;
@@ -961,7 +962,7 @@ const char* to_string(TraceHop::Kind k) {
   return "?";
 }
 
-FlowTrace explain(const model::Model& m, const FlowQuery& q) {
+FlowTrace explain(const model::Model& m, const FlowQuery& q, const Analysis* analysis) {
   FlowTrace t;
   t.query = q;
   if (!model::has_ports(q.protocol)) t.query.destination_port = t.query.source_port = 0;
@@ -1187,7 +1188,9 @@ FlowTrace explain(const model::Model& m, const FlowQuery& q) {
   // Not allowed directly: the other entries through which analyze() reaches the target with this packet. Without
   // a public IP of its own, follow the first (Bastion sessions and appliances are only listed); with one, list them.
   if (!lb && t.internet_source && !t.allowed) {
-    auto others = entries_reaching(m, t.query, t.nic, t.ip_configuration);
+    std::optional<Analysis> own;
+    const Analysis& a = analysis != nullptr ? *analysis : own.emplace(analyze(m));
+    auto others = entries_reaching(m, a, t.query, t.nic, t.ip_configuration);
     for (std::size_t i = 0; i < others.size() && !has_public_ip; ++i) {
       const OtherEntry& o = others[i];
       if (!o.traceable || !o.bastion.empty()) continue;
@@ -1195,7 +1198,7 @@ FlowTrace explain(const model::Model& m, const FlowQuery& q) {
       alt.target = o.target;
       alt.destination_port = o.port;
       alt.backend = o.backend;
-      FlowTrace via = explain(m, alt);
+      FlowTrace via = explain(m, alt, &a);
       if (via.status != FlowTrace::Status::kOk || !via.allowed) continue;  // never expected: analyze agrees
       via.redirected_from = q.target;
       via.direct = t.reason;

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "model/model.h"
+#include "solver/exposure.h"
 
 namespace exposim::solver {
 
@@ -153,7 +154,9 @@ struct FlowTrace {
 /// deny) between the route and the NSGs. For a Bastion host: its subnet's NSG and 443; with `via_bastion`, the session to the target as
 /// analyze's `bastion` exposures. For a PaaS service: its public endpoint's ports, public network access and
 /// firewall, as analyze's `paas-public` exposures. A private endpoint is never reached from the internet.
-FlowTrace explain(const model::Model& m, const FlowQuery& q);
+/// `analysis`: analyze(m), when the caller has it (check); otherwise explain computes it when it needs the other
+/// entries of a target (FlowTrace::other_entries).
+FlowTrace explain(const model::Model& m, const FlowQuery& q, const Analysis* analysis = nullptr);
 
 const char* to_string(TraceHop::Kind k);
 
