@@ -386,7 +386,7 @@ class Evaluator {
   }
 
   void flow(const Assertion& as, AssertionResult& r) const {
-    solver::FlowTrace t = solver::explain(m_, as.flow);
+    solver::FlowTrace t = solver::explain(m_, as.flow, &a_);
     const char* expected = as.expect_allowed ? "allowed" : "denied";
     if (t.status != solver::FlowTrace::Status::kOk) {
       r.summary = t.error;

@@ -5,6 +5,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
@@ -14,6 +16,7 @@
 #include <fstream>
 #include <map>
 #include <sstream>
+#include <string_view>
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
@@ -32,6 +35,29 @@ namespace exposim::cli {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+
+/// A shell word: as is when it is plain, else in single quotes.
+std::string shell_word(const std::string& w) {
+  const bool plain = !w.empty() && std::all_of(w.begin(), w.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) != 0 ||
+           std::string_view("/._-=:,+@%").find(c) != std::string_view::npos;
+  });
+  if (plain) return w;
+  std::string out = "'";
+  for (char c : w) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+/// "exposim explain" and the inputs as the user gave them, for the commands explain prints.
+std::string explain_command(const InputOptions& in) {
+  std::string c = "exposim explain";
+  for (const auto& f : in.files) c += " " + shell_word(f);
+  for (const auto& f : in.parameter_files) c += " --parameters " + shell_word(f);
+  for (const auto& p : in.parameters) c += " --param " + shell_word(p);
+  for (const auto& d : in.template_dirs) c += " --template-dir " + shell_word(d);
+  if (in.allow_missing) c += " --allow-missing";
+  return c;
+}
 
 double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 
@@ -124,7 +150,8 @@ struct ExplainCommand {
     cmd->add_option("--source-port", source_port, "Source port (default 49152)")->check(CLI::Range(0, 65535));
     cmd->add_option("--backend", backend,
                     "Load balancer frontend and application gateway targets: the backend to trace (NIC or VM name, "
-                    "or private IP); default: the first member of the rule's pool");
+                    "or private IP); default: the first member of the rule's pool. A target that fits several ip "
+                    "configurations: the one to trace (VM or NIC name or id, ip configuration id, or private IP)");
     cmd->add_option("--via", via,
                     "bastion or bastion:NAME: a Bastion session to the target (a VM, NIC or private IP) on --port, "
                     "entering at the Bastion's public IP on 443")
@@ -184,7 +211,7 @@ struct ExplainCommand {
           if (format == "json") {
             write_explain_json(o, m, t, sorted);
           } else {
-            write_explain_table(o, m, t);
+            write_explain_table(o, m, t, explain_command(input));
           }
         },
         out, err);

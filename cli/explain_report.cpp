@@ -278,10 +278,26 @@ ordered_json hop_json(const model::Model& m, const FlowTrace& t, const TraceHop&
   return j;
 }
 
+/// The command that traces entry `o` for the packet of `q`: "--from S --to T --port P [--backend B]" or a Bastion
+/// session's "--via bastion:NAME".
+std::string entry_command(const std::string& command, const solver::FlowQuery& q, const solver::OtherEntry& o) {
+  std::string c = fmt::format("{} --from {} --to {}", command, q.source.to_string(), o.target);
+  if (model::has_ports(q.protocol)) c += fmt::format(" --port {}", o.port);
+  if (q.protocol != model::Protocol::kTcp) c += fmt::format(" --protocol {}", model::to_string(q.protocol));
+  if (!o.backend.empty()) c += fmt::format(" --backend {}", o.backend);
+  if (!o.bastion.empty()) c += fmt::format(" --via bastion:{}", o.bastion);
+  return c;
+}
+
 }  // namespace
 
-void write_explain_table(std::ostream& out, const model::Model& m, const FlowTrace& t) {
+void write_explain_table(std::ostream& out, const model::Model& m, const FlowTrace& t, const std::string& command) {
   const auto& q = t.query;
+  if (!t.redirected_from.empty()) {
+    out << fmt::format("note: '{}' has no public IP of its own, so no packet reaches it directly; analyze reaches it "
+                       "with this packet through the entry traced below\n",
+                       t.redirected_from);
+  }
   const std::string dst = destination(m, t);
   std::string flow = fmt::format("flow: {} {}", model::to_string(q.protocol), q.source.to_string());
   if (model::has_ports(q.protocol)) {
@@ -315,6 +331,16 @@ void write_explain_table(std::ostream& out, const model::Model& m, const FlowTra
   for (const auto& h : t.hops) rows.push_back({hop_label(h), result_text(h), where_text(m, t, h), h.reason});
   write_text_table(out, header, rows);
   out << "verdict: " << t.reason << '\n';
+  if (!t.other_entries.empty()) {
+    out << (!t.redirected_from.empty() ? "other entries that reach it with this packet:\n"
+            : t.public_ip >= 0 || t.via_public_ip
+                ? "analyze reaches the target with this packet through other entries:\n"
+                : "the target has no public IP of its own, but analyze reaches it with this packet through:\n");
+    for (const auto& o : t.other_entries) {
+      out << "  " << o.description << '\n';
+      if (o.traceable) out << "    " << entry_command(command, q, o) << '\n';
+    }
+  }
 }
 
 void write_explain_json(std::ostream& out, const model::Model& m, const FlowTrace& t,
@@ -364,6 +390,21 @@ void write_explain_json(std::ostream& out, const model::Model& m, const FlowTrac
   }
   verdict["reason"] = t.reason;
   doc["verdict"] = verdict;
+  if (!t.redirected_from.empty()) {
+    doc["redirected"] = {{"from", t.redirected_from}, {"direct", t.direct}};
+  }
+  if (!t.other_entries.empty()) {
+    ordered_json others = ordered_json::array();
+    for (const auto& o : t.other_entries) {
+      ordered_json e = {{"via", o.via}, {"description", o.description}, {"target", o.target}};
+      if (model::has_ports(q.protocol)) e["port"] = o.port;
+      e["backend"] = o.backend.empty() ? ordered_json(nullptr) : ordered_json(o.backend);
+      e["bastion"] = o.bastion.empty() ? ordered_json(nullptr) : ordered_json(o.bastion);
+      e["traceable"] = o.traceable;
+      others.push_back(e);
+    }
+    doc["other_entries"] = others;
+  }
   ordered_json diags = ordered_json::array();
   for (const auto& d : diagnostics) {
     diags.push_back(diagnostic_json(d));

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <ostream>
+#include <string>
 #include <vector>
 
 #include "model/diagnostic.h"
@@ -10,8 +11,12 @@
 
 namespace exposim::cli {
 
-/// One line naming the flow, one line per hop (kind, result, resource, reason), then the verdict line.
-void write_explain_table(std::ostream& out, const model::Model& m, const solver::FlowTrace& t);
+/// One line naming the flow, one line per hop (kind, result, resource, reason), then the verdict line. When the
+/// trace follows another entry than the target's own (FlowTrace::redirected_from), a `note:` line before the flow
+/// says why; the entries not traced follow the verdict, each as the command that traces it, starting with
+/// `command` (the program and its inputs as the user gave them, "exposim explain FILE..." by default).
+void write_explain_table(std::ostream& out, const model::Model& m, const solver::FlowTrace& t,
+                         const std::string& command = "exposim explain FILE...");
 /// The JSON document `exposim-explain`, version 1, diagnostics included.
 void write_explain_json(std::ostream& out, const model::Model& m, const solver::FlowTrace& t,
                         const std::vector<model::Diagnostic>& diagnostics);

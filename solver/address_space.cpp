@@ -278,6 +278,7 @@ AddressSpace::AddressSpace(const model::Model& m, model::Diagnostics& findings) 
     vnet_space[v] = std::move(s);
   }
 
+  vnet_space_ = vnet_space;
   vnet_tag_.resize(m.subnets.size());
   for (std::size_t i = 0; i < m.subnets.size(); ++i) {
     const auto& subnet = m.subnets[i];
@@ -344,6 +345,39 @@ const IpSet& AddressSpace::virtual_network(int subnet) const {
 
 const IpSet& AddressSpace::internet_answerable(int subnet) const {
   return subnet >= 0 ? answerable_.at(static_cast<std::size_t>(subnet)) : internet_;
+}
+
+int AddressSpace::tag_route(const model::Model& m, int subnet, const model::IpAddress& a) const {
+  if (subnet < 0) return -1;
+  const auto& s = m.subnets[static_cast<std::size_t>(subnet)];
+  if (!s.route_table.resolved()) return -1;
+  const IpSet& base = s.vnet.resolved() ? vnet_space_[s.vnet.index] : unknown_subnet_vnet_;
+  if (base.contains(a.value)) return -1;
+  const auto& routes = m.route_tables[s.route_table.index].routes;
+  for (std::size_t i = 0; i < routes.size(); ++i) {
+    if (routes[i].prefix && routes[i].prefix->contains(a)) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+const model::Peering* AddressSpace::tag_excluding_peering(const model::Model& m, int subnet,
+                                                          const IpSet& sources) const {
+  if (subnet < 0 || !m.subnets[static_cast<std::size_t>(subnet)].vnet.resolved()) return nullptr;
+  const int v = m.subnets[static_cast<std::size_t>(subnet)].vnet.index;
+  const IpSet outside = sources.subtract(vnet_tag_.at(static_cast<std::size_t>(subnet)));
+  if (outside.empty()) return nullptr;
+  for (const auto& p : m.vnets[v].peerings) {
+    if (!p.connected || p.allow_virtual_network_access) continue;
+    if (p.remote_vnet.resolved()) {
+      const auto& remote = m.vnets[p.remote_vnet.index];
+      bool back = false;
+      for (const auto& q : remote.peerings) back = back || (q.remote_vnet.index == v && q.connected);
+      if (back && union_of(remote.address_space).intersects(outside)) return &p;
+    } else if (union_of(p.remote_address_space).intersects(outside)) {
+      return &p;
+    }
+  }
+  return nullptr;
 }
 
 const IpSet& AddressSpace::asg_members(int asg) const { return asg_members_.at(static_cast<std::size_t>(asg)); }

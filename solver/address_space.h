@@ -41,10 +41,20 @@ class AddressSpace {
   /// ignored (their ranges are not known), which never hides an exposure.
   const IpSet& internet_answerable(int subnet) const;
 
+  /// For messages: the index, in the route table of subnet `subnet`, of the first user-defined route whose prefix
+  /// puts `a` into the subnet's VirtualNetwork tag when nothing else does (`a` is outside the VNet's space, its
+  /// peers' and the platform address); -1 otherwise.
+  int tag_route(const model::Model& m, int subnet, const model::IpAddress& a) const;
+  /// For messages: a peering of subnet `subnet`'s VNet, connected both ways, that keeps some of `sources` out of
+  /// the subnet's VirtualNetwork tag because it does not allow virtual network access (the remote's space meets
+  /// `sources` outside the tag); nullptr when there is none.
+  const model::Peering* tag_excluding_peering(const model::Model& m, int subnet, const IpSet& sources) const;
+
  private:
   IpSet internet_;
   IpSet unknown_subnet_vnet_;
   std::vector<IpSet> vnet_tag_;  // per subnet
+  std::vector<IpSet> vnet_space_;  // per VNet: the tag before user-defined routes join it
   std::vector<IpSet> asg_members_;
   std::vector<IpSet> answerable_;  // per subnet
 };

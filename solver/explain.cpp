@@ -5,12 +5,14 @@
 #include <algorithm>
 #include <optional>
 #include <set>
+#include <tuple>
 #include <utility>
 
 #include <fmt/format.h>
 
 #include "solver/address_space.h"
 #include "solver/explain_internal.h"
+#include "solver/exposure.h"
 #include "solver/firewall.h"
 #include "solver/nsg_eval.h"
 #include "solver/routing.h"
@@ -67,7 +69,10 @@ std::string candidate_label(const model::Model& m, const Candidate& c) {
   const auto& nic = m.nics[c.nic];
   const auto& cfg = nic.ip_configurations[c.cfg];
   std::string label = model::ip_configuration_id(nic, cfg);
-  label += fmt::format(" (private {}", cfg.private_ip ? cfg.private_ip->to_string() : "unallocated");
+  const int vm = nic.virtual_machine.index;
+  label += vm >= 0 ? fmt::format(" (VM '{}', NIC '{}', ", m.vms[vm].name, nic.name)
+                   : fmt::format(" (NIC '{}', ", nic.name);
+  label += fmt::format("private {}", cfg.private_ip ? cfg.private_ip->to_string() : "unallocated");
   if (c.via_public && cfg.public_ip.resolved()) {
     const auto& pip = m.public_ips[cfg.public_ip.index];
     label += fmt::format(", public {}", pip.address ? pip.address->to_string() : pip.name + " (unallocated)");
@@ -75,9 +80,10 @@ std::string candidate_label(const model::Model& m, const Candidate& c) {
   return label + ")";
 }
 
-/// Resolves the target text to ip configurations; fills the error fields of `t` when it cannot.
-std::optional<Candidate> resolve_target(const model::Model& m, const std::string& text, model::IpFamily family,
-                                       FlowTrace& t) {
+/// Resolves the target text to ip configurations; fills the error fields of `t` when it cannot. When the text
+/// fits several, `backend` (a NIC or VM name or id, an ip configuration id, or a private IP) chooses among them.
+std::optional<Candidate> resolve_target(const model::Model& m, const std::string& text, const std::string& backend,
+                                       model::IpFamily family, FlowTrace& t) {
   std::set<Candidate> found;
   std::vector<std::string> unattached;  // public IPs that matched but lead nowhere
   auto add_pip = [&](int p) {
@@ -115,6 +121,31 @@ std::optional<Candidate> resolve_target(const model::Model& m, const std::string
       }
     }
   }
+  const bool by_address = IpAddress::parse(text).has_value();
+  if (!backend.empty()) {
+    if (found.size() <= 1) {
+      t.status = FlowTrace::Status::kBadBackend;
+      t.error = fmt::format("--backend '{}' applies only when the target is a load balancer frontend's public IP, an "
+                            "application gateway, or a target that fits several ip configurations",
+                            backend);
+      return std::nullopt;
+    }
+    std::set<Candidate> chosen;
+    for (const auto& c : found) {
+      if (names_member(m, model::IpConfigIndex{c.nic, c.cfg}, backend)) chosen.insert(c);
+    }
+    if (chosen.size() == 1) return *chosen.begin();
+    t.status = FlowTrace::Status::kBadBackend;
+    for (const auto& c : found) t.candidates.push_back(candidate_label(m, c));
+    std::sort(t.candidates.begin(), t.candidates.end());
+    t.error = chosen.empty()
+                  ? fmt::format("--backend '{}' names none of the {} ip configurations that '{}' fits", backend,
+                                found.size(), text)
+                  : fmt::format("--backend '{}' still fits {} of the ip configurations that '{}' fits: give an ip "
+                                "configuration id",
+                                backend, chosen.size(), text);
+    return std::nullopt;
+  }
   if (found.size() == 1) return *found.begin();
   if (found.size() > 1) {
     // A dual-stack NIC or VM: the ip configuration of the client's IP version is the one it can reach.
@@ -139,8 +170,15 @@ std::optional<Candidate> resolve_target(const model::Model& m, const std::string
   t.status = FlowTrace::Status::kAmbiguousTarget;
   for (const auto& c : found) t.candidates.push_back(candidate_label(m, c));
   std::sort(t.candidates.begin(), t.candidates.end());
-  t.error = fmt::format("ambiguous target '{}': it names {} ip configurations; give an id or an IP address", text,
-                        found.size());
+  // The candidates are listed (the CLI prints them as notes); --backend or an ip configuration id chooses one.
+  t.error = by_address
+                ? fmt::format("ambiguous target '{}': the address belongs to {} ip configurations (a private address "
+                              "used in two VNets, or a public IP referenced by two NICs); choose one with --backend "
+                              "(its VM or NIC name or id) or give its ip configuration id as the target",
+                              text, found.size())
+                : fmt::format("ambiguous target '{}': it names {} ip configurations; choose one with --backend (its VM "
+                              "or NIC name or id, or its private IP) or give its ip configuration id as the target",
+                              text, found.size());
   return std::nullopt;
 }
 
@@ -203,7 +241,17 @@ std::string address_reason(const char* side, const model::AddressMatch& mt, Acce
         break;
       case model::ServiceTag::kVirtualNetwork:
         if (space.virtual_network(subnet).contains(a.value)) {
-          return fmt::format("{} tag 'VirtualNetwork' (as seen from the target's subnet) contains {}", side, addr);
+          std::string out =
+              fmt::format("{} tag 'VirtualNetwork' (as seen from the target's subnet) contains {}", side, addr);
+          // A user-defined route's prefix joins the tag (docs/model.md, "The VirtualNetwork tag"): name the route.
+          if (const int r = space.tag_route(m, subnet, a); r >= 0) {
+            const auto& rt = m.route_tables[m.subnets[subnet].route_table.index];
+            const auto& route = rt.routes[r];
+            out += fmt::format(" because route '{}' ({} -> {}) of route table '{}' puts {} into the tag", route.name,
+                               route.prefix->to_string(), model::to_string(route.next_hop), rt.name,
+                               route.prefix->to_string());
+          }
+          return out;
         }
         break;
       case model::ServiceTag::kAzureLoadBalancer:
@@ -222,6 +270,18 @@ std::string address_reason(const char* side, const model::AddressMatch& mt, Acce
     }
   }
   return fmt::format("{} matches {}", side, addr);
+}
+
+std::string peering_access_note(const model::Model& m, const AddressSpace& space, int subnet, const IpSet& sources) {
+  const model::Peering* p = space.tag_excluding_peering(m, subnet, sources);
+  if (p == nullptr) return "";
+  const auto& vnet = m.vnets[m.subnets[subnet].vnet.index];
+  const std::string remote = p->remote_vnet.resolved() ? fmt::format("VNet '{}'", m.vnets[p->remote_vnet.index].name)
+                                                       : std::string("the remote VNet");
+  return fmt::format("; the VirtualNetwork tag of the target's subnet leaves out {}: peering '{}' of VNet '{}' has "
+                     "allowVirtualNetworkAccess false, so AllowVnetInBound and rules naming VirtualNetwork no longer "
+                     "admit it (the peering still carries traffic a rule allows by address or ASG)",
+                     remote, p->name, vnet.name);
 }
 
 std::string protocol_reason(const model::SecurityRule& r, model::Protocol p) {
@@ -256,7 +316,8 @@ std::string rule_reason(const model::SecurityRule& r, const FlowQuery& q, const 
 }
 
 
-/// `through`: what the replies must leave through ("the public IP", "the load balancer").
+/// `through`: what the replies must leave through ("the public IP", "the load balancer"); nullptr when the target
+/// has no public IP at all (nothing it sends can answer an internet client).
 TraceHop route_hop(const model::Model& m, int subnet, const IpAddress& client, const char* through) {
   TraceHop h;
   h.kind = TraceHop::Kind::kRoute;
@@ -299,6 +360,16 @@ TraceHop route_hop(const model::Model& m, int subnet, const IpAddress& client, c
   }
   h.passes = h.next_hop == model::NextHopType::kInternet;
   h.breaks = true;  // analyze reports such sources as broken (diverted replies)
+  if (through == nullptr) {
+    // No public IP: an internet client has no address to send to, and nothing the target sends is an answer.
+    h.passes = false;
+    h.reason += h.next_hop == model::NextHopType::kInternet
+                    ? ", but the target has no public IP: what it sends to the internet leaves, if at all, through "
+                      "outbound SNAT (a NAT gateway, a load balancer's outbound rule or default outbound access) from "
+                      "another address, which answers no connection from the client"
+                    : ": the reply does not even head for the internet, and the target has no public IP to answer from";
+    return h;
+  }
   h.reason += h.passes ? fmt::format(": replies leave through {} and reach the client", through)
                        : fmt::format(": replies do not leave through {}, so the client never gets an answer", through);
   return h;
@@ -770,6 +841,7 @@ void explain_dnat(const model::Model& m, FlowTrace& t, const FirewallAddress& at
     h.passes = decided->access == Access::kAllow;
     h.reason = rule_reason(nsg.rules[h.rule], at_target, dst, m, space) +
                fmt::format(" (the source is the firewall's SNAT address in {})", model::to_cidr_strings(snat_set).front());
+    if (!h.passes) h.reason += peering_access_note(m, space, subnet, snat_set);
     if (h.passes) arriving = decided->packets;
     return h;
   };
@@ -808,6 +880,68 @@ void explain_dnat(const model::Model& m, FlowTrace& t, const FirewallAddress& at
                               flow, cfg_text, port, fw.name, "DNAT rule '" + rule->name + "'"));
 }
 
+/// The entries other than its own public IP through which analyze() reaches ip configuration (nic, cfg) with the
+/// query's packet (protocol, the target's port, the client), in analyze()'s order, one per entry.
+std::vector<OtherEntry> entries_reaching(const model::Model& m, const Analysis& analysis, const FlowQuery& q, int nic,
+                                         int cfg) {
+  std::vector<OtherEntry> out;
+  const bool ported = model::has_ports(q.protocol);
+  const std::string id = model::ip_configuration_id(m.nics[nic], m.nics[nic].ip_configurations[cfg]);
+  std::set<std::tuple<std::string, std::string, int, std::string>> seen;
+  for (const auto& e : analysis.exposures) {
+    if (e.nic != nic || e.ip_configuration != cfg || e.protocol != q.protocol) continue;
+    if ((ported && !e.ports.contains(q.destination_port)) || !e.sources.contains(q.source.value)) continue;
+    std::optional<IpAddress> at = e.entry_address;
+    if (e.public_ip >= 0) at = m.public_ips[e.public_ip].address;
+    if (!at) continue;  // an unallocated entry address: nothing to send the packet to
+    OtherEntry o;
+    o.via = to_string(e.via);
+    o.target = at->to_string();
+    // The entry's port: the target's own when the entry keeps it, else the entry's (a translated port).
+    o.port = !ported || e.entry_ports.contains(q.destination_port) || e.entry_ports.empty()
+                 ? q.destination_port
+                 : e.entry_ports.intervals().front().lo;
+    const std::string where = ported ? fmt::format("{}:{}", o.target, o.port) : o.target;
+    switch (e.via) {
+      case Via::kFirewallDnat: {
+        const auto& fw = m.firewalls[e.gateway];
+        o.description = fmt::format("DNAT rule '{}' of firewall '{}' at {}",
+                                    rule_at(m, fw, fw.order[e.gateway_rule]).name, fw.name, where);
+        break;
+      }
+      case Via::kLoadBalancer:
+      case Via::kLoadBalancerNat:
+        o.backend = id;
+        o.description = fmt::format("{}load balancer '{}' at {}",
+                                    e.via == Via::kLoadBalancerNat ? "an inbound NAT rule of " : "",
+                                    m.load_balancers[e.load_balancer].name, where);
+        break;
+      case Via::kApplicationGateway:
+        o.backend = id;
+        o.description = fmt::format("listener '{}' of application gateway '{}' at {}",
+                                    m.application_gateways[e.gateway].listeners[e.gateway_rule].name,
+                                    m.application_gateways[e.gateway].name, where);
+        break;
+      case Via::kBastion:
+        o.target = q.target;
+        o.port = q.destination_port;
+        o.bastion = m.bastion_hosts[e.gateway].name;
+        o.description = fmt::format("a session through Bastion '{}' at {}:443 (authenticated access)", o.bastion,
+                                    at->to_string());
+        break;
+      case Via::kAppliance:
+        o.traceable = false;
+        o.description = fmt::format("network virtual appliance '{}' at {} (explain does not follow appliances)",
+                                    m.nics[e.gateway].name, where);
+        break;
+      case Via::kPublicIp:
+      case Via::kPaasPublic: continue;  // the target's own public IP (it has none), or no ip configuration
+    }
+    if (seen.insert({o.via, o.target, o.port, o.bastion}).second) out.push_back(std::move(o));
+  }
+  return out;
+}
+
 }  // namespace explain_internal
 
 using namespace explain_internal;
@@ -828,7 +962,7 @@ const char* to_string(TraceHop::Kind k) {
   return "?";
 }
 
-FlowTrace explain(const model::Model& m, const FlowQuery& q) {
+FlowTrace explain(const model::Model& m, const FlowQuery& q, const Analysis* analysis) {
   FlowTrace t;
   t.query = q;
   if (!model::has_ports(q.protocol)) t.query.destination_port = t.query.source_port = 0;
@@ -879,13 +1013,7 @@ FlowTrace explain(const model::Model& m, const FlowQuery& q) {
     if (t.status != FlowTrace::Status::kOk) return t;
     if (lb->backend) target = Candidate{lb->backend->nic, lb->backend->ip_configuration, true};
   } else {
-    if (!q.backend.empty()) {
-      t.status = FlowTrace::Status::kBadBackend;
-      t.error = fmt::format("--backend '{}' applies only when the target is a load balancer frontend's public IP",
-                            q.backend);
-      return t;
-    }
-    target = resolve_target(m, q.target, q.source.family(), t);
+    target = resolve_target(m, q.target, q.backend, q.source.family(), t);
     if (!target) return t;
   }
   const IpAddress& src = q.source;
@@ -1039,7 +1167,12 @@ FlowTrace explain(const model::Model& m, const FlowQuery& q) {
   t.hops.push_back(nsg_hop(nic_nsg, "nic", model::ResourceKind::kNetworkInterface, target->nic));
 
   // route: the reply must go back out through the public IP or load balancer (docs/model.md, "Return routing").
-  t.hops.push_back(route_hop(m, subnet, src, lb ? "the load balancer" : "the public IP"));
+  const bool has_public_ip = lb || cfg.public_ip.set();
+  t.hops.push_back(route_hop(m, subnet, src,
+                             lb                   ? "the load balancer"
+                             : target->via_public ? "the public IP"
+                             : has_public_ip      ? "its public IP"
+                                                  : nullptr));
 
   if (lb) {
     const auto& balancer = m.load_balancers[t.load_balancer];
@@ -1051,6 +1184,29 @@ FlowTrace explain(const model::Model& m, const FlowQuery& q) {
                        lb->hop.backend_port, lb_text, rule));
   } else {
     finish(fmt::format("allowed: {} reaches {} through its public IP, and replies return", flow, cfg_text));
+  }
+  // Not allowed directly: the other entries through which analyze() reaches the target with this packet. Without
+  // a public IP of its own, follow the first (Bastion sessions and appliances are only listed); with one, list them.
+  if (!lb && t.internet_source && !t.allowed) {
+    std::optional<Analysis> own;
+    const Analysis& a = analysis != nullptr ? *analysis : own.emplace(analyze(m));
+    auto others = entries_reaching(m, a, t.query, t.nic, t.ip_configuration);
+    for (std::size_t i = 0; i < others.size() && !has_public_ip; ++i) {
+      const OtherEntry& o = others[i];
+      if (!o.traceable || !o.bastion.empty()) continue;
+      FlowQuery alt = t.query;
+      alt.target = o.target;
+      alt.destination_port = o.port;
+      alt.backend = o.backend;
+      FlowTrace via = explain(m, alt, &a);
+      if (via.status != FlowTrace::Status::kOk || !via.allowed) continue;  // never expected: analyze agrees
+      via.redirected_from = q.target;
+      via.direct = t.reason;
+      others.erase(others.begin() + static_cast<std::ptrdiff_t>(i));
+      via.other_entries = std::move(others);
+      return via;
+    }
+    t.other_entries = std::move(others);
   }
   return t;
 }

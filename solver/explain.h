@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "model/model.h"
+#include "solver/exposure.h"
 
 namespace exposim::solver {
 
@@ -84,6 +85,18 @@ struct TraceHop {
   std::string reason;   // one line: why the hop decided as it did
 };
 
+/// Another entry through which analyze() reaches the ip configuration the query named, with the query's packet
+/// (docs/model.md, "Explaining one flow"): what `exposim explain` needs to trace it.
+struct OtherEntry {
+  std::string via;          // analyze's `via`: "firewall-dnat", "load-balancer", "bastion", ...
+  std::string target;       // its --to: the entry's public address (a Bastion session: the query's target)
+  std::uint16_t port{0};    // its --port (the entry's port; a Bastion session: the target's)
+  std::string backend;      // its --backend (the ip configuration's id), or empty
+  std::string bastion;      // a Bastion session: --via bastion:NAME
+  std::string description;  // "DNAT rule 'ssh-to-jump' of firewall 'fw-hub' at 20.50.60.70:2222"
+  bool traceable{true};     // false: explain does not follow it (a network virtual appliance)
+};
+
 struct FlowTrace {
   enum class Status { kOk, kUnknownTarget, kAmbiguousTarget, kBadTarget, kBadBackend };
   Status status{Status::kOk};
@@ -115,6 +128,17 @@ struct FlowTrace {
   bool broken{false};  // not allowed, and every hop that does not pass `breaks` (see TraceHop::breaks)
   int stopped_at{-1};  // index into hops of the first hop that stops the packet; -1 when allowed
   std::string reason;  // the verdict in one line
+
+  /// The query named an ip configuration (a VM, NIC or private IP) without a public IP of its own, whose direct
+  /// path therefore stops at entry, and analyze() reaches it with this packet through another entry (a firewall
+  /// DNAT rule, a load balancer, an application gateway): this trace follows the first such entry in analyze()'s
+  /// order, with `query` rewritten to it; `redirected_from` is the original target and `direct` the verdict of
+  /// the direct path. Bastion sessions (authenticated access) and appliances are never followed this way, only
+  /// listed in `other_entries` with the entries not traced. A target with a public IP of its own is traced through
+  /// it; when that does not allow the packet, the entries that do are listed in `other_entries`.
+  std::string redirected_from;
+  std::string direct;
+  std::vector<OtherEntry> other_entries;
 };
 
 /// Traces one packet through a validated model. Pure; never throws on any model or query.
@@ -130,7 +154,9 @@ struct FlowTrace {
 /// deny) between the route and the NSGs. For a Bastion host: its subnet's NSG and 443; with `via_bastion`, the session to the target as
 /// analyze's `bastion` exposures. For a PaaS service: its public endpoint's ports, public network access and
 /// firewall, as analyze's `paas-public` exposures. A private endpoint is never reached from the internet.
-FlowTrace explain(const model::Model& m, const FlowQuery& q);
+/// `analysis`: analyze(m), when the caller has it (check); otherwise explain computes it when it needs the other
+/// entries of a target (FlowTrace::other_entries).
+FlowTrace explain(const model::Model& m, const FlowQuery& q, const Analysis* analysis = nullptr);
 
 const char* to_string(TraceHop::Kind k);
 

@@ -229,6 +229,7 @@ void forwarded_nsg_hops(const model::Model& m, const AddressSpace& space, const 
     h.rule = d->rule;
     h.passes = d->access == Access::kAllow;
     h.reason = set_rule_reason(m, m.nsgs[s.index].rules[d->rule], sources_of(d->packets), port, who);
+    if (!h.passes) h.reason += peering_access_note(m, space, subnet, sources_of(d->packets));
     return h;
   };
   t.hops.push_back(hop(subnet_nsg, at_subnet, "subnet", RK::kSubnet, subnet));
@@ -785,10 +786,18 @@ void explain_via_bastion(const model::Model& m, FlowTrace& t) {
   }
   if (found.size() > 1) {
     t.status = FlowTrace::Status::kAmbiguousTarget;
-    for (const auto& x : found) t.candidates.push_back(member_label(m, x));
+    for (const auto& x : found) {
+      const auto& nic = m.nics[x.nic];
+      const auto& cfg = nic.ip_configurations[x.ip_configuration];
+      t.candidates.push_back(fmt::format("{} ({})", model::ip_configuration_id(nic, cfg), member_label(m, x)));
+    }
     std::sort(t.candidates.begin(), t.candidates.end());
-    t.error = fmt::format("ambiguous target '{}': it names {} ip configurations; give a private IP address", q.target,
-                          found.size());
+    t.error = ip ? fmt::format("ambiguous target '{}': the address belongs to {} ip configurations (a private address "
+                               "used in two VNets); give the ip configuration id of one as the target",
+                               q.target, found.size())
+                 : fmt::format("ambiguous target '{}': it names {} ip configurations; give the private IP address or "
+                               "the ip configuration id of one as the target",
+                               q.target, found.size());
     return;
   }
   const model::IpConfigIndex x = *found.begin();

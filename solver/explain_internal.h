@@ -20,6 +20,10 @@ TraceHop source_hop(const model::Model& m, const AddressSpace& space, const mode
 /// One line: the deciding NSG rule and which of its fields match the packet `q` to `dst`.
 std::string rule_reason(const model::SecurityRule& r, const FlowQuery& q, const Destination& dst,
                         const model::Model& m, const AddressSpace& space);
+/// For a denied NSG hop at a target in `subnet` whose sources are `sources`: "; the VirtualNetwork tag of this
+/// subnet leaves out VNet 'hub' (10.0.0.0/16): peering 'p' does not allow virtual network access, ..." when a
+/// peering with allowVirtualNetworkAccess false explains it; empty otherwise.
+std::string peering_access_note(const model::Model& m, const AddressSpace& space, int subnet, const IpSet& sources);
 /// "vm-web-1 (10.0.3.4)": a backend by its VM (else NIC) name and private IP.
 std::string member_label(const model::Model& m, const model::IpConfigIndex& x);
 /// Does the --backend text name this member (NIC or VM name or id, ip configuration id, or private IP)?

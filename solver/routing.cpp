@@ -54,10 +54,8 @@ std::string peering_blocks(const model::Model& m, int from, int to, bool forward
     const auto& p = !ab->connected ? *ab : *ba;
     return fmt::format("peering '{}' is not Connected", p.name);
   }
-  if (!ab->allow_virtual_network_access || !ba->allow_virtual_network_access) {
-    const auto& p = !ab->allow_virtual_network_access ? *ab : *ba;
-    return fmt::format("peering '{}' does not allow virtual network access", p.name);
-  }
+  // allowVirtualNetworkAccess false does not block traffic: it only keeps the peer's space out of the
+  // VirtualNetwork tag on that side (AddressSpace), so the NSGs decide (docs/model.md, "Routing and peering").
   if (forwarded && !ba->allow_forwarded_traffic) {
     return fmt::format("peering '{}' of '{}' does not allow forwarded traffic (allowForwardedTraffic is false)",
                        ba->name, b.name);

@@ -40,7 +40,9 @@ RouteChoice choose_route(const model::Model& m, int subnet, const model::IpAddre
 const model::Peering* find_peering(const model::Model& m, int from, int to);
 
 /// Why traffic cannot pass between two VNets (empty when it can): the same VNet, or peered with both
-/// sides present and Connected and both allowing virtual network access. Peering is not transitive.
+/// sides present and Connected. Peering is not transitive. `allowVirtualNetworkAccess` false is not a block:
+/// it only takes the peer's space out of the VirtualNetwork tag on that side (AddressSpace::virtual_network),
+/// so the NSGs decide.
 /// `forwarded`: the packet's source is outside `from`'s address space (an appliance forwarded it), so the
 /// receiving side's peering must also allow forwarded traffic.
 std::string peering_blocks(const model::Model& m, int from, int to, bool forwarded = false);

@@ -738,3 +738,25 @@ TEST_CASE("every example has a spec that holds for it, and a failing assertion f
 }
 
 }  // namespace exposim
+
+namespace exposim::testing {
+namespace {
+
+TEST_CASE("flow: a VM without a public IP that a DNAT rule reaches fails 'expect: denied'", "[check]") {
+  // hub-and-spoke: vm-jump has no public IP, but fw-hub's ssh-to-jump (20.50.60.70:2222 -> 10.1.1.4:22) admits
+  // every internet client and nsg-jump allows 22 from VirtualNetwork (the firewall's SNAT address). The flow is
+  // traced through the DNAT rule (docs/check-spec.md, "flow"), so the assertion fails with analyze's verdict.
+  const auto dir = scratch_dir("check-redirect");
+  write_file(dir / "spec.json",
+             R"({"assertions": [{"name": "no ssh to the jump host", "kind": "flow", "from": "52.99.0.1",
+                 "to": "vm-jump", "port": 22, "expect": "denied"}]})");
+  const auto r = run_exposim({"check", example("hub-and-spoke/firewall.json"), example("hub-and-spoke/hub.json"),
+                              example("hub-and-spoke/spokes.json"), "--spec", (dir / "spec.json").string()});
+  CHECK(r.code == cli::kExitFindings);
+  CHECK_THAT(r.out, Catch::Contains("FAIL  no ssh to the jump host (flow): allowed: tcp 52.99.0.1 -> 20.50.60.70:2222 "
+                                    "reaches ip configuration 'ipconfig1' of NIC 'vm-jump-nic' (10.1.1.4) on port 22 "
+                                    "through firewall 'fw-hub' (DNAT rule 'ssh-to-jump'), and replies return"));
+}
+
+}  // namespace
+}  // namespace exposim::testing

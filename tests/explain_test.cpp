@@ -232,20 +232,177 @@ TEST_CASE("explain: unknown and ambiguous targets are errors listing the candida
 
   t = solver::explain(m, query("52.1.2.3", "WEB", 22));  // the VM web, and the public IP web of VM other
   CHECK(t.status == FlowTrace::Status::kAmbiguousTarget);
-  CHECK(t.error == "ambiguous target 'WEB': it names 2 ip configurations; give an id or an IP address");
-  CHECK(t.candidates == std::vector<std::string>{
-                            rid("Microsoft.Network/networkInterfaces", "other-nic") +
-                                "/ipConfigurations/ipconfig1 (private 10.0.0.4, public 20.0.0.2)",
-                            rid("Microsoft.Network/networkInterfaces", "web-nic") +
-                                "/ipConfigurations/ipconfig1 (private 10.0.0.4, public 20.0.0.1)",
-                        });
-  CHECK(solver::explain(m, query("52.1.2.3", "10.0.0.4", 22)).status == FlowTrace::Status::kAmbiguousTarget);
+  CHECK(t.error == "ambiguous target 'WEB': it names 2 ip configurations; choose one with --backend (its VM or NIC "
+                   "name or id, or its private IP) or give its ip configuration id as the target");
+  const std::vector<std::string> both = {
+      rid("Microsoft.Network/networkInterfaces", "other-nic") +
+          "/ipConfigurations/ipconfig1 (VM 'other', NIC 'other-nic', private 10.0.0.4, public 20.0.0.2)",
+      rid("Microsoft.Network/networkInterfaces", "web-nic") +
+          "/ipConfigurations/ipconfig1 (VM 'web', NIC 'web-nic', private 10.0.0.4, public 20.0.0.1)",
+  };
+  CHECK(t.candidates == both);
+  // An IP address that two ip configurations hold (10.0.0.4 in VNets a and b): the message does not ask for an
+  // IP address, it lists the candidates and says how to choose.
+  t = solver::explain(m, query("52.1.2.3", "10.0.0.4", 22));
+  CHECK(t.status == FlowTrace::Status::kAmbiguousTarget);
+  CHECK(t.error == "ambiguous target '10.0.0.4': the address belongs to 2 ip configurations (a private address used "
+                   "in two VNets, or a public IP referenced by two NICs); choose one with --backend (its VM or NIC "
+                   "name or id) or give its ip configuration id as the target");
+  CHECK(t.candidates.size() == 2);
+  // --backend chooses: the VM other (by name), the NIC web-nic (by name), or an ip configuration id.
+  auto chosen = query("52.1.2.3", "10.0.0.4", 22);
+  chosen.backend = "other";
+  t = solver::explain(m, chosen);
+  REQUIRE(t.status == FlowTrace::Status::kOk);
+  CHECK(m.nics[t.nic].name == "other-nic");
+  CHECK_FALSE(t.via_public_ip);  // the private address: no internet entry
+  chosen.target = "WEB";
+  chosen.backend = "web-nic";
+  t = solver::explain(m, chosen);
+  REQUIRE(t.status == FlowTrace::Status::kOk);
+  CHECK(m.nics[t.nic].name == "web-nic");
+  CHECK(t.via_public_ip);
+  chosen.backend = rid("Microsoft.Network/networkInterfaces", "other-nic") + "/ipConfigurations/ipconfig1";
+  t = solver::explain(m, chosen);
+  REQUIRE(t.status == FlowTrace::Status::kOk);
+  CHECK(m.nics[t.nic].name == "other-nic");
+  // A --backend that names none of them, or one that fits both (their shared private IP), lists them.
+  chosen.backend = "nobody";
+  t = solver::explain(m, chosen);
+  CHECK(t.status == FlowTrace::Status::kBadBackend);
+  CHECK(t.error == "--backend 'nobody' names none of the 2 ip configurations that 'WEB' fits");
+  CHECK(t.candidates == both);
+  chosen.backend = "10.0.0.4";
+  t = solver::explain(m, chosen);
+  CHECK(t.status == FlowTrace::Status::kBadBackend);
+  CHECK(t.error == "--backend '10.0.0.4' still fits 2 of the ip configurations that 'WEB' fits: give an ip "
+                   "configuration id");
+  // A target that fits one ip configuration takes no --backend.
+  chosen.target = "20.0.0.1";
+  chosen.backend = "web";
+  t = solver::explain(m, chosen);
+  CHECK(t.status == FlowTrace::Status::kBadBackend);
+  CHECK_THAT(t.error, Catch::StartsWith("--backend 'web' applies only when the target is a load balancer frontend's"));
   t = solver::explain(m, query("52.1.2.3", "loose", 22));
   CHECK(t.status == FlowTrace::Status::kBadTarget);
   CHECK(t.error == "public IP 'loose' is not attached to any ip configuration in the input");
   // By id, each is unambiguous.
   CHECK(solver::explain(m, query("52.1.2.3", rid("Microsoft.Compute/virtualMachines", "web"), 22)).status ==
         FlowTrace::Status::kOk);
+}
+
+TEST_CASE("explain: a target without a public IP says what becomes of its replies", "[solver][explain]") {
+  EstateBuilder b;
+  b.vnet("v", {"10.0.0.0/16"})
+      .nsg("nsg", {{"allow-ssh", 100, kAllow, tcp(), {"Internet"}, {"22"}}})
+      .subnet("v", "s", "10.0.0.0/24", "nsg")
+      .vm("priv", "v", "s", "10.0.0.4");
+  const auto m = b.done();
+  const auto t = solver::explain(m, query("52.1.2.3", "priv", 22));
+  REQUIRE(t.status == FlowTrace::Status::kOk);
+  // The NSG would admit it, but nothing reaches it; the reply has no public address to come from.
+  CHECK(hops(m, t) == std::vector<std::string>{
+                          "source pass",
+                          "entry stop",
+                          "nsg(subnet) pass nsg/allow-ssh (unreached)",
+                          "no-nsg(nic) pass (unreached)",
+                          "route stop system (unreached)",
+                      });
+  CHECK(t.hops[4].reason ==
+        "the reply to 52.1.2.3 takes the system default route (0.0.0.0/0 -> Internet), but the target has no public "
+        "IP: what it sends to the internet leaves, if at all, through outbound SNAT (a NAT gateway, a load balancer's "
+        "outbound rule or default outbound access) from another address, which answers no connection from the client");
+  CHECK(t.reason == "denied at entry: no internet entry: ip configuration 'ipconfig1' of NIC 'priv-nic' (10.0.0.4) has "
+                    "no public IP");
+  CHECK(t.redirected_from.empty());
+  CHECK(t.other_entries.empty());
+}
+
+TEST_CASE("explain: a VM without a public IP reached through a firewall DNAT rule is traced through it",
+          "[solver][explain][firewall]") {
+  const auto m = load_example("hub-and-spoke");
+  // vm-jump (10.1.1.4) has no public IP; analyze reaches its port 22 through fw-hub's DNAT rule ssh-to-jump
+  // (20.50.60.70:2222 -> 10.1.1.4:22) and through a Bastion session. explain follows the DNAT rule (the first
+  // entry in analyze's order) and lists the Bastion session.
+  auto t = solver::explain(m, query("52.99.0.1", "vm-jump", 22));
+  REQUIRE(t.status == FlowTrace::Status::kOk);
+  CHECK(t.allowed);
+  CHECK(t.redirected_from == "vm-jump");
+  CHECK(t.direct == "denied at entry: no internet entry: ip configuration 'ipconfig1' of NIC 'vm-jump-nic' (10.1.1.4) "
+                    "has no public IP");
+  CHECK(t.query.target == "20.50.60.70");
+  CHECK(t.query.destination_port == 2222);
+  REQUIRE(t.firewall >= 0);
+  CHECK(m.firewalls[t.firewall].name == "fw-hub");
+  CHECK(m.nics[t.nic].name == "vm-jump-nic");
+  REQUIRE(t.other_entries.size() == 1);
+  CHECK(t.other_entries[0].via == "bastion");
+  CHECK(t.other_entries[0].bastion == "bas-hub");
+  CHECK(t.other_entries[0].target == "vm-jump");
+  CHECK(t.other_entries[0].port == 22);
+  CHECK(t.other_entries[0].description == "a session through Bastion 'bas-hub' at 20.50.60.80:443 (authenticated access)");
+
+  // vm-db's 3389: rdp-to-db translates to it, but nsg-db denies 3389 from VirtualNetwork (the firewall's SNAT
+  // address), and Bastion sessions reach every port but 3389: no entry, so the direct trace stands.
+  t = solver::explain(m, query("52.30.1.1", "vm-db", 3389));
+  REQUIRE(t.status == FlowTrace::Status::kOk);
+  CHECK_FALSE(t.allowed);
+  CHECK(t.redirected_from.empty());
+  CHECK(t.other_entries.empty());
+  CHECK_THAT(t.reason, Catch::StartsWith("denied at entry: no internet entry"));
+  // vm-db's 22 is reached only by a Bastion session, which is listed, not followed.
+  t = solver::explain(m, query("52.30.1.1", "vm-db", 22));
+  REQUIRE(t.status == FlowTrace::Status::kOk);
+  CHECK_FALSE(t.allowed);
+  CHECK(t.redirected_from.empty());
+  REQUIRE(t.other_entries.size() == 1);
+  CHECK(t.other_entries[0].via == "bastion");
+}
+
+TEST_CASE("explain: a VM without a public IP behind a load balancer is traced through its rule", "[solver][explain]") {
+  const auto m = load_example("web-behind-lb");
+  // vm-web-1 (10.50.1.4): https 443 -> 8443 (load-balancing rule), and ssh-web-1 50001 -> 22 (inbound NAT rule)
+  // from 52.233.10.0/24 only.
+  auto t = solver::explain(m, query("52.10.20.30", "vm-web-1", 8443));
+  REQUIRE(t.status == FlowTrace::Status::kOk);
+  CHECK(t.allowed);
+  CHECK(t.redirected_from == "vm-web-1");
+  CHECK(t.query.target == "20.71.8.10");
+  CHECK(t.query.destination_port == 443);
+  CHECK(m.nics[t.nic].name == "nic-web-1");  // --backend chose vm-web-1, not the pool's first member by chance
+  CHECK(t.query.backend == model::ip_configuration_id(m.nics[t.nic], m.nics[t.nic].ip_configurations[0]));
+  t = solver::explain(m, query("52.233.10.7", "vm-web-1", 22));
+  REQUIRE(t.status == FlowTrace::Status::kOk);
+  CHECK(t.allowed);
+  CHECK(t.query.destination_port == 50001);
+  // The same port from a client the NSG does not admit: no entry reaches it, the direct trace stands.
+  t = solver::explain(m, query("52.10.20.30", "vm-web-1", 22));
+  REQUIRE(t.status == FlowTrace::Status::kOk);
+  CHECK_FALSE(t.allowed);
+  CHECK(t.redirected_from.empty());
+}
+
+TEST_CASE("explain: an NSG hop names the route that puts an internet source into VirtualNetwork", "[solver][explain]") {
+  // rt sends 0.0.0.0/0 to Internet: its prefix joins the subnet's VirtualNetwork tag, so AllowVnetInBound admits
+  // every internet source (docs/model.md, "The VirtualNetwork tag").
+  EstateBuilder b;
+  b.vnet("v", {"10.0.0.0/16"})
+      .nsg("nsg", {})
+      .route_table("rt", "0.0.0.0/0", NextHopType::kInternet)
+      .subnet("v", "s", "10.0.0.0/24", "nsg", "rt")
+      .public_ip("pip", "20.0.0.1", Sku::kStandard)
+      .vm("vm", "v", "s", "10.0.0.4", "pip");
+  const auto m = b.done();
+  const auto t = solver::explain(m, query("52.1.2.3", "vm", 22));
+  REQUIRE(t.status == FlowTrace::Status::kOk);
+  CHECK(t.allowed);
+  CHECK(t.hops[2].reason ==
+        "AllowVnetInBound (65000, allow, default rule): source tag 'VirtualNetwork' (as seen from the target's subnet) "
+        "contains 52.1.2.3 because route 'route-0.0.0.0/0' (0.0.0.0/0 -> Internet) of route table 'rt' puts 0.0.0.0/0 "
+        "into the tag, port 22 in '*', protocol '*' covers tcp, destination covers 10.0.0.4");
+  // A source in the VNet's own space is in the tag without the route: no route named.
+  const auto inside = solver::explain(m, query("10.0.0.9", "vm", 22));
+  CHECK_THAT(inside.hops[2].reason, !Catch::Contains("because route"));
 }
 
 TEST_CASE("explain: through lb-web, rule https to 8443 is allowed by allow-app, http 80 is denied", "[solver][explain]") {
@@ -363,10 +520,15 @@ TEST_CASE("explain: through the Basic lb-mgmt, the mgmt subnet's route to the ap
                                          "'default-to-appliance' (0.0.0.0/0 -> VirtualAppliance 10.50.3.4)"));
   CHECK_THAT(t.reason, Catch::EndsWith("replies do not leave through the load balancer, so the client never gets an "
                                        "answer"));
-  // A backend by name has no internet entry of its own; its NSGs are still shown. --backend is for frontends.
+  // A backend by name has no internet entry of its own: explain follows lb-web's https rule, which analyze says
+  // reaches its 8443 (docs/model.md, "Explaining one flow"). --backend does not apply to a target that fits one
+  // ip configuration.
   const auto b = solver::explain(m, query("52.10.20.30", "vm-web-1", 8443));
   CHECK(b.status == FlowTrace::Status::kOk);
-  CHECK_FALSE(b.allowed);
+  CHECK(b.allowed);
+  CHECK(b.redirected_from == "vm-web-1");
+  REQUIRE(b.load_balancer >= 0);
+  CHECK(m.load_balancers[b.load_balancer].name == "lb-web");
   auto q = query("52.10.20.30", "vm-web-1", 8443);
   q.backend = "vm-web-1";
   CHECK(solver::explain(m, q).status == FlowTrace::Status::kBadBackend);
@@ -1548,6 +1710,98 @@ TEST_CASE("explain: flows to a secured virtual hub firewall's public address, ho
   CHECK(t.firewall_rule == -1);
   t = solver::explain(two, query("52.10.1.1", "20.50.0.1", 2222));
   CHECK(t.allowed);
+}
+
+}  // namespace exposim::testing
+
+namespace exposim::testing {
+namespace {
+
+/// For `probes` random packets to the ip configurations of `m` without a public IP of their own (by id): explain
+/// allows the packet exactly when analyze() has an exposure of that ip configuration through a firewall DNAT
+/// rule, a load balancer or an application gateway holding it, and then says it followed another entry. Returns
+/// false when `m` has no such exposure.
+bool cross_check_other_entries(const model::Model& m, std::mt19937_64& rng, int probes) {
+  const auto analysis = solver::analyze(m);
+  auto followed = [](solver::Via v) {
+    return v == solver::Via::kFirewallDnat || v == solver::Via::kLoadBalancer || v == solver::Via::kLoadBalancerNat ||
+           v == solver::Via::kApplicationGateway;
+  };
+  std::vector<std::pair<int, int>> targets;
+  std::vector<model::IpAddress> sources = {*model::IpAddress::parse("52.10.20.30"), *model::IpAddress::parse("10.0.0.9")};
+  std::vector<int> ports = {22, 80, 443, 3389, 8080, 8443};
+  for (const auto& e : analysis.exposures) {
+    if (e.nic < 0 || !followed(e.via) || m.nics[e.nic].ip_configurations[e.ip_configuration].public_ip.set()) continue;
+    targets.emplace_back(e.nic, e.ip_configuration);
+    for (const auto& iv : e.sources.intervals()) {
+      sources.push_back(model::IpAddress{iv.lo});
+      sources.push_back(model::IpAddress{iv.hi});
+    }
+    for (const auto& iv : e.ports.intervals()) ports.push_back(iv.lo);
+  }
+  if (targets.empty()) return false;
+  auto pick = [&](std::size_t n) { return static_cast<std::size_t>(rng() % n); };
+  int allowed = 0;
+  for (int i = 0; i < probes; ++i) {
+    const auto [n, c] = targets[pick(targets.size())];
+    FlowQuery q;
+    q.source = sources[pick(sources.size())];
+    q.target = model::ip_configuration_id(m.nics[n], m.nics[n].ip_configurations[c]);
+    q.protocol = rng() % 4 == 0 ? Protocol::kUdp : Protocol::kTcp;
+    q.destination_port = static_cast<std::uint16_t>(ports[pick(ports.size())]);
+    const auto t = solver::explain(m, q);
+    REQUIRE(t.status == FlowTrace::Status::kOk);
+    bool hit = false;
+    for (const auto& e : analysis.exposures) {
+      hit = hit || (e.nic == n && e.ip_configuration == c && followed(e.via) && e.protocol == q.protocol &&
+                    e.ports.contains(q.destination_port) && e.source_ports.contains(q.source_port) &&
+                    e.sources.contains(q.source.value));
+    }
+    INFO(fmt::format("{} {} -> {} port {}", model::to_string(q.protocol), q.source.to_string(), q.target,
+                     q.destination_port));
+    INFO(t.reason);
+    REQUIRE(t.allowed == hit);
+    CHECK(t.redirected_from.empty() == !hit);
+    if (hit) {
+      ++allowed;
+      CHECK(t.nic == n);
+      CHECK(t.ip_configuration == c);
+    }
+  }
+  CHECK(allowed > 0);
+  return true;
+}
+
+}  // namespace
+
+TEST_CASE("explain agrees with analyze for targets reached only through another entry", "[solver][explain]") {
+  std::mt19937_64 rng(20261205);
+  int checked = 0;
+  // DNAT (hub-and-spoke: vm-app, vm-jump), load balancer rules and NAT rules (web-behind-lb), gateway backends
+  // (app-gateway-waf). vwan-secured-hub-dnat's DNAT target has a public IP of its own: not followed.
+  for (const char* name : {"hub-and-spoke", "web-behind-lb", "app-gateway-waf"}) {
+    INFO(name);
+    checked += cross_check_other_entries(load_example(name), rng, 150) ? 1 : 0;
+  }
+  CHECK(checked == 3);
+  CHECK_FALSE(cross_check_other_entries(load_example("vwan-secured-hub-dnat"), rng, 10));
+
+  // nic-vm1 has a public IP of its own (20.90.1.1), where nsg-spoke1 denies 22 from the internet; ssh-vm1 DNATs
+  // 20.50.0.1:2222 to its 22 for 52.10.0.0/16, which allow-ssh-vnet admits. The trace stays on its own public IP
+  // and lists the DNAT rule with the query that traces it.
+  const auto m = load_example("vwan-secured-hub-dnat");
+  const auto t = solver::explain(m, query("52.10.1.1", "nic-vm1", 22));
+  REQUIRE(t.status == FlowTrace::Status::kOk);
+  CHECK_FALSE(t.allowed);
+  CHECK(t.redirected_from.empty());
+  CHECK(t.via_public_ip);
+  REQUIRE(t.other_entries.size() == 1);
+  CHECK(t.other_entries[0].via == "firewall-dnat");
+  CHECK(t.other_entries[0].target == "20.50.0.1");
+  CHECK(t.other_entries[0].port == 2222);
+  CHECK(t.other_entries[0].description == "DNAT rule 'ssh-vm1' of firewall 'fw-hub' at 20.50.0.1:2222");
+  // Outside 52.10.0.0/16 no entry admits the client: nothing listed.
+  CHECK(solver::explain(m, query("81.2.69.200", "nic-vm1", 22)).other_entries.empty());
 }
 
 }  // namespace exposim::testing

@@ -2,6 +2,7 @@
 // with expectations worked out from Azure's routing overview.
 #include <catch2/catch.hpp>
 
+#include "solver/address_space.h"
 #include "solver/routing.h"
 #include "tests/model_builder.h"
 
@@ -100,7 +101,9 @@ TEST_CASE("routing: a VNet whose space is inside a reserved range keeps its own 
   CHECK(choose_route(m, 0, ip("192.168.0.1")).next_hop == NextHopType::kNone);
 }
 
-TEST_CASE("peering: both sides, Connected, access allowed, forwarded traffic needs its own flag", "[routing]") {
+TEST_CASE("peering: both sides and Connected; allowVirtualNetworkAccess does not block; forwarded traffic needs its "
+          "own flag",
+          "[routing]") {
   SECTION("two-sided and connected") {
     auto m = hub_and_spokes().done();
     CHECK(peering_blocks(m, 0, 1).empty());
@@ -116,15 +119,34 @@ TEST_CASE("peering: both sides, Connected, access allowed, forwarded traffic nee
     auto m = b.done();
     CHECK(peering_blocks(m, 0, 1) == "only 'a' has a peering to 'b': both sides must exist");
   }
-  SECTION("not connected, or access not allowed") {
+  SECTION("not connected") {
     EstateBuilder b;
     b.vnet("a", {"10.10.0.0/16"}).vnet("b", {"10.20.0.0/16"}).peering("a", "b", {}).peering("b", "a", {false, true, false});
     auto m = b.done();
     CHECK(peering_blocks(m, 0, 1) == "peering 'b-to-a' is not Connected");
+  }
+  SECTION("access not allowed: traffic still passes, the route stays, only the VirtualNetwork tag shrinks") {
+    // Azure: "Traffic might still flow if explicitly allowed through a network security group rule". a's side
+    // denies access: a's VirtualNetwork tag loses b's space, b's keeps a's; both keep the peering route.
     EstateBuilder c;
-    c.vnet("a", {"10.10.0.0/16"}).vnet("b", {"10.20.0.0/16"}).peering("a", "b", {true, false, false}).peering("b", "a", {});
+    c.vnet("a", {"10.10.0.0/16"})
+        .vnet("b", {"10.20.0.0/16"})
+        .subnet("a", "sa", "10.10.1.0/24")
+        .subnet("b", "sb", "10.20.1.0/24")
+        .peering("a", "b", {true, false, false})
+        .peering("b", "a", {});
     auto m2 = c.done();
-    CHECK(peering_blocks(m2, 1, 0) == "peering 'a-to-b' does not allow virtual network access");
+    CHECK(peering_blocks(m2, 1, 0).empty());
+    CHECK(peering_blocks(m2, 0, 1).empty());
+    const int sa = subnet_index(m2, "sa");
+    const int sb = subnet_index(m2, "sb");
+    CHECK(choose_route(m2, sa, ip("10.20.1.4")).next_hop == NextHopType::kVnetPeering);
+    CHECK(choose_route(m2, sb, ip("10.10.1.4")).next_hop == NextHopType::kVnetPeering);
+    model::Diagnostics findings;
+    const AddressSpace space(m2, findings);
+    CHECK_FALSE(space.virtual_network(sa).contains(ip("10.20.1.4").value));
+    CHECK(space.virtual_network(sa).contains(ip("10.10.200.1").value));
+    CHECK(space.virtual_network(sb).contains(ip("10.10.1.4").value));
   }
   SECTION("forwarded traffic allowed") {
     EstateBuilder b;
