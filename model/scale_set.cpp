@@ -39,6 +39,25 @@ void synthesise(Model& m, int si, Diagnostics& diags, std::size_t& budget) {
   if (s.nic_configurations.empty()) return;  // no network profile: nothing to reach
   std::size_t per_instance = 0;
   for (const auto& nc : s.nic_configurations) per_instance += nc.ip_configurations.size();
+  if (s.capacity_unknown) {
+    // Every port an inbound NAT pool of the profile can hand out (pool ranges are one port per instance).
+    int ports = 1;
+    for (const auto& nc : s.nic_configurations) {
+      for (const auto& ic : nc.ip_configurations) {
+        for (const auto& ref : ic.lb_inbound_nat_pools) {
+          for (const auto& lb : m.load_balancers) {
+            for (const auto& pool : lb.nat_pools) {
+              if (pool.key != canonical_id(ref.id) || pool.frontend_port_range_end < pool.frontend_port_range_start) {
+                continue;
+              }
+              ports = std::max(ports, pool.frontend_port_range_end - pool.frontend_port_range_start + 1);
+            }
+          }
+        }
+      }
+    }
+    s.capacity = ports;
+  }
   int n = std::min(s.capacity, kMaxScaleSetInstances);
   if (per_instance > 0) n = static_cast<int>(std::min<std::size_t>(static_cast<std::size_t>(n), budget / per_instance));
   if (n < s.capacity) {

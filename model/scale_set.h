@@ -55,6 +55,10 @@ struct ScaleSetNicConfig {
 
 struct ScaleSet : ResourceBase {
   int capacity{0};  // `sku.capacity` (1, with a warning, when absent)
+  /// `sku.capacity` is only known at deployment (a template parameter with no value): as many instances are
+  /// synthesised as the longest frontend port range of the inbound NAT pools its profile names allows (at least
+  /// one, capped as any capacity), so that every port such a pool can hand out is reported.
+  bool capacity_unknown{false};
   bool flexible{false};  // orchestrationMode Flexible: instances are ordinary VMs naming the scale set
   std::vector<ScaleSetNicConfig> nic_configurations;
   /// Filled by expand_scale_sets(): the NICs (indices into Model::nics) standing for the instances, and

@@ -205,6 +205,29 @@ TEST_CASE("scale set of 3 behind a Standard load balancer: NAT pool ports 50000,
   CHECK(cli::describe_hop(m, a.exposures[1].path[2]) == "lb1/ssh (NAT pool)");
 }
 
+TEST_CASE("a scale set whose capacity is only known at deployment has an instance per NAT pool port",
+          "[scaleset][solver][unknown]") {
+  // A template's capacity parameter with no value: the count of instances is unknown, so every frontend port the
+  // NAT pool can hand out (50000..50004, one per instance) must be reported, never only the first.
+  const std::string unknown = "\"\\u0001unknown:parameters('instanceCount')\"";
+  auto l = load(list({vnet(true), kNsgSsh, load_balancer("Standard", "50000", "50004"), scale_set(unknown)}));
+  CHECK_FALSE(l.errors);
+  CHECK(show(l.diags) ==
+        "t.json: /4/sku/capacity: warning: the capacity of scale set 'vmss1' is only known at deployment; as many "
+        "instances are analysed as its inbound NAT pools have frontend ports (at least 1) "
+        "[scale-set-capacity-unknown]\n"
+        "t.json: /4/sku/capacity: warning: parameter 'instanceCount' has no value: this field is read as unknown, "
+        "conservatively (an unknown can only add exposure) [unknown-value]\n");
+  const auto a = solver::analyze(l.model);
+  CHECK(show(summary(l.model, a)) == show({
+                                         "vmss1_0 load-balancer-nat tcp 22 entry 50000 any lb1/ssh inbound-nat-pool",
+                                         "vmss1_1 load-balancer-nat tcp 22 entry 50001 any lb1/ssh inbound-nat-pool",
+                                         "vmss1_2 load-balancer-nat tcp 22 entry 50002 any lb1/ssh inbound-nat-pool",
+                                         "vmss1_3 load-balancer-nat tcp 22 entry 50003 any lb1/ssh inbound-nat-pool",
+                                         "vmss1_4 load-balancer-nat tcp 22 entry 50004 any lb1/ssh inbound-nat-pool",
+                                     }));
+}
+
 TEST_CASE("explain follows a flow through an inbound NAT pool to its instance", "[scaleset][explain]") {
   auto l = load(list({vnet(true), kNsgSsh, load_balancer("Standard", "50000", "50099"), scale_set("3")}));
   REQUIRE(show(l.diags) == "");

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <exception>
+#include <limits>
 #include <map>
 #include <new>
 #include <nlohmann/json.hpp>
@@ -2355,20 +2356,20 @@ struct Importer::Impl {
       bool known = false;
       if (auto sku = get_object(res, keys::kSku)) {
         PointerScope sk(ptr, sku.key);
-        if (auto f = find_field(*sku, keys::kCapacity)) {
-          std::int64_t v = 0;
-          std::uint64_t big = 0;
+        if (find_field(*sku, keys::kCapacity)) {
           known = true;
-          if (f->value.get_int64().get(v) == simdjson::SUCCESS) {
-            if (v >= 0) {
-              s.capacity = static_cast<int>(std::min<std::int64_t>(v, std::int64_t{1} << 30));
-            } else {
-              error_at(f->key, "invalid-value", fmt::format("capacity {} is negative", v));
-            }
-          } else if (f->value.get_uint64().get(big) == simdjson::SUCCESS) {
-            s.capacity = 1 << 30;  // capped by the expansion, with a warning
-          } else {
-            wrong_type<int>(*f, "an integer");
+          // Any count above the cap is capped by the expansion, with a warning.
+          auto f = get_int(*sku, keys::kCapacity, 0, std::numeric_limits<std::int64_t>::max(), "capacity");
+          if (f) {
+            s.capacity = static_cast<int>(std::min<std::int64_t>(*f, std::int64_t{1} << 30));
+          } else if (f.unknown) {
+            s.capacity = 1;
+            s.capacity_unknown = true;
+            PointerScope at(ptr, f.key);
+            warning("scale-set-capacity-unknown",
+                    fmt::format("the capacity of scale set '{}' is only known at deployment; as many instances are "
+                                "analysed as its inbound NAT pools have frontend ports (at least 1)",
+                                s.name));
           }
         }
       }
