@@ -503,7 +503,7 @@ TEST_CASE("azure: scale set fields and errors", "[scaleset][azure]") {
     for (const auto& x : d.sorted()) got.push_back(model::to_string(x));
     CHECK(show(got) ==
           show({"t.json: /0/sku/capacity: error: 'capacity' is a string, expected an integer [invalid-type]",
-                "t.json: /1/sku/capacity: error: capacity -1 is negative [invalid-value]",
+                "t.json: /1/sku/capacity: error: capacity -1 is below 0 [invalid-value]",
                 "t.json: /2: warning: scale set 'c' has no 'sku.capacity'; assuming 1 instance "
                 "[scale-set-capacity-unknown]",
                 "t.json: /2/properties/virtualMachineProfile/networkProfile/networkInterfaceConfigurations/0: error: "
