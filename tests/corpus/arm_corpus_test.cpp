@@ -139,6 +139,28 @@ std::vector<std::string> broken(const Case& c) {
 
 using Lines = std::vector<std::string>;
 
+/// The exposures without the names of targets and public IPs (which follow parameters such as a name prefix):
+/// "private-ip via protocol entry-ports->ports sources", sorted.
+std::vector<std::string> shapes(const Case& c) {
+  std::vector<std::string> out;
+  for (const auto& e : c.analysis.exposures) {
+    if (e.via == solver::Via::kPaasPublic) continue;
+    std::string line = model::to_string(e.target_kind);
+    if (e.nic >= 0) {
+      const auto& ip = c.model.nics[e.nic].ip_configurations[e.ip_configuration].private_ip;
+      line += " " + (ip ? ip->to_string() : std::string("dynamic"));
+    }
+    line += fmt::format(" {} {}", solver::to_string(e.via), model::to_string(e.protocol));
+    if (model::has_ports(e.protocol)) {
+      line += fmt::format(" {}->{}", model::to_string(e.entry_ports), model::to_string(e.ports));
+    }
+    line += e.any_source ? " any" : " some";
+    out.push_back(line);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
 }  // namespace
 
 TEST_CASE("every ARM template of the corpus imports without error", "[corpus]") {
@@ -159,6 +181,9 @@ TEST_CASE("every ARM template of the corpus is analysed without its parameter fi
   // conservatively. The exposures are the parameter file's except where that file changes a port, an address
   // or a count, listed here with the reason.
   const std::map<std::string, std::string> differs = {
+      // instanceCount (no default) is 5 in the parameter file; without it the scale set's capacity is unknown, so
+      // every port of the NAT pool's range 50000..50119 may be handed out: 120 instances (asserted below).
+      {"qs-vmss-linux-natpool", "capacity from the parameter file"},
   };
   int cases = 0;
   for (const auto& entry : fs::directory_iterator(kArm)) {
@@ -167,7 +192,15 @@ TEST_CASE("every ARM template of the corpus is analysed without its parameter fi
     INFO(name);
     const Case alone = run_alone(name);
     CHECK(errors(alone.diags).empty());
-    if (differs.count(name) == 0) CHECK(exposures(alone) == exposures(run(name)));
+    if (differs.count(name) == 0) CHECK(shapes(alone) == shapes(run(name)));
+    if (name == "qs-vmss-linux-natpool") {
+      Lines expected;
+      for (int port = 50000; port <= 50119; ++port) {
+        expected.push_back(fmt::format("network-interface dynamic load-balancer-nat tcp {}->22 any", port));
+      }
+      std::sort(expected.begin(), expected.end());
+      CHECK(shapes(alone) == expected);
+    }
     ++cases;
   }
   CHECK(cases >= 30);
@@ -451,7 +484,7 @@ TEST_CASE("corpus qs-fw-classic-dnat: classic DNAT rules from a variable copy lo
                             "myVM2@10.0.1.5 firewall-dnat public_ip2 tcp 3389->3389 any",
                         });
   CHECK(broken(c).empty());
-  CHECK(warning_codes(c) == Lines{"inert-types", "placeholder-address"});
+  CHECK(warning_codes(c) == Lines{"placeholder-address", "unmodelled-types"});
 }
 
 TEST_CASE("corpus qs-fw-sandbox-classic: a firewall without DNAT exposes nothing", "[corpus]") {
@@ -606,7 +639,8 @@ TEST_CASE("corpus qs-iis-2vm-sql: one web server by default, SQL VM RDP only", "
                             "GEN-UNIQUE-5webSrv0@10.0.0.4 load-balancer-nat GEN-UNIQUE-5websrvpip tcp 50001->3389 any",
                         });
   CHECK(broken(c).empty());
-  CHECK(warning_codes(c) == Lines{"placeholder-address", "unmodelled-types"});
+  // inert-types: the availability set and the VM extension.
+  CHECK(warning_codes(c) == Lines{"inert-types", "placeholder-address"});
   CHECK(exposures(run("qs-iis-2vm-sql", {"numberOfWebSrvs=2"})) ==
         Lines{
             "GEN-UNIQUE-5sqlSrv14@10.0.2.4 public-ip GEN-UNIQUE-5SqlPip tcp 3389->3389 any",
