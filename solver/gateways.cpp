@@ -689,6 +689,19 @@ bool iequal(std::string_view a, std::string_view b) {
 int site_named(const model::Model& m, std::string_view host) {
   while (!host.empty() && host.back() == '.') host.remove_suffix(1);  // a fully qualified "name."
   if (host.empty()) return -1;
+  // A host name only known at deployment, `reference('NAME').defaultHostName` (or `.hostNames[0]`): the site
+  // NAME (or the last segment of a resource id).
+  constexpr std::string_view kReference = "reference('";
+  if (host.size() > kReference.size() && iequal(host.substr(0, kReference.size()), kReference)) {
+    std::string_view name = host.substr(kReference.size());
+    name = name.substr(0, name.find('\''));
+    if (const auto slash = name.rfind('/'); slash != std::string_view::npos) name = name.substr(slash + 1);
+    for (std::size_t i = 0; i < m.paas_services.size(); ++i) {
+      const auto& s = m.paas_services[i];
+      if (s.kind == model::PaasKind::kAppService && iequal(s.name, name)) return static_cast<int>(i);
+    }
+    return -1;
+  }
   for (std::size_t i = 0; i < m.paas_services.size(); ++i) {
     const auto& s = m.paas_services[i];
     if (s.kind != model::PaasKind::kAppService) continue;

@@ -18,6 +18,7 @@
 #include "cli/explain_report.h"
 #include "cli/report.h"
 #include "importers/azure/resource_importer.h"
+#include "importers/unknown_value.h"
 #include "model/validate.h"
 #include "solver/explain.h"
 #include "solver/exposure.h"
@@ -1599,6 +1600,15 @@ TEST_CASE("application gateway: an App Service backend is linked to its site, an
   closed.resources.back()["properties"]["publicNetworkAccess"] = "Disabled";
   r = run(closed.resources);
   CHECK(codes(r.a.findings) == std::vector<std::string>{"gateway-backend-site"});
+  // A host name only known at deployment, `reference('app1').defaultHostName` (the quickstarts' pattern): the
+  // site named in the reference.
+  auto deployed = estate(site("app1", nullptr), "x");
+  deployed.resources.back()["properties"].erase("defaultHostName");  // a template's site states none
+  deployed.resources[2]["properties"]["backendAddressPools"][0]["properties"]["backendAddresses"][0] = {
+      {"fqdn", importers::unknown_value("reference('app1')")}};
+  r = run(deployed.resources);
+  REQUIRE_FALSE(r.diags.has_errors());
+  CHECK(codes(r.a.findings) == std::vector<std::string>{"gateway-backend-site", "waf-bypass"});
   // A site that is not in the input is an external backend, as before.
   r = run(estate(site("app1", nullptr), "other.azurewebsites.net").resources);
   CHECK(codes(r.a.findings) == std::vector<std::string>{"unresolved-backend"});

@@ -1970,8 +1970,19 @@ struct Importer::Impl {
                            continue;
                          }
                          model::AgBackendAddress addr;
+                         // A backend only known at deployment: an unknown, external backend; one that is a
+                         // `reference('NAME')` keeps the reference, so that a site of that name is linked.
+                         auto deployed = [&](std::string_view field) {
+                           auto f = find_field(a, field);
+                           std::string_view text;
+                           if (f && f->value.get_string().get(text) == simdjson::SUCCESS &&
+                               istarts_with(unknown_reason(text), "reference(")) {
+                             return std::string(unknown_reason(text));
+                           }
+                           return std::string("(only known at deployment)");
+                         };
                          if (auto ip = get_string(a, keys::kIpAddress); ip.unknown) {
-                           addr.fqdn = "(an address only known at deployment)";  // an unknown, external backend
+                           addr.fqdn = deployed(keys::kIpAddress);
                          } else if (ip) {
                            PointerScope at(ptr, ip.key);
                            if (auto parsed = IpAddress::parse(trim(*ip))) {
@@ -1986,7 +1997,7 @@ struct Importer::Impl {
                          if (auto f = get_string(a, keys::kFqdn); f && !trim(*f).empty()) {
                            addr.fqdn = std::string(trim(*f));
                          } else if (f.unknown) {
-                           addr.fqdn = "(a host name only known at deployment)";
+                           addr.fqdn = deployed(keys::kFqdn);
                          }
                          if (addr.ip || !addr.fqdn.empty()) pool.addresses.push_back(std::move(addr));
                        }
