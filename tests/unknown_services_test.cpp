@@ -371,6 +371,10 @@ TEST_CASE("unknown values: PaaS public access, default action, IP rules and secu
   const Run allow = run(site(only(unknown)));
   REQUIRE_FALSE(allow.diags.has_errors());
   for (const char* v : {"1.2.3.4/32", "52.0.0.0/8"}) CHECK_COVERS(allow, run(site(only(v))));
+  // A template restriction whose address the expander left out (only known at deployment): the same reading.
+  const Run left_out = run(site(json{{"ipSecurityRestrictions", {{{"name", "r"}, {"action", "Allow"}, {"priority", 100}}}}}));
+  REQUIRE_FALSE(left_out.diags.has_errors());
+  for (const char* v : {"1.2.3.4/32", "52.0.0.0/8"}) CHECK_COVERS(left_out, run(site(only(v))));
   // An unknown default action of a site with a deny-all restriction: Allow.
   auto deny_all = [](const json& action) {
     return json{{"ipSecurityRestrictions", {{{"name", "r"}, {"ipAddress", "1.2.3.4/32"}, {"action", "Allow"}, {"priority", 100}}}},

@@ -1409,6 +1409,11 @@ struct Importer::Impl {
     } else if (subnet && !trim(*subnet).empty()) {
       r.text = std::string(trim(*subnet));
       r.subnet_only = true;
+    } else if (!ip.present && !subnet.present && options.from_template) {
+      // A template's expander leaves out a field only known at deployment: the address is unknown.
+      r.text = "(only known at deployment)";
+      r.unresolved = true;
+      r.unknown = true;
     } else if (!ip.present && !subnet.present) {
       error("missing-field",
             fmt::format("access restriction '{}' has no 'ipAddress' or 'vnetSubnetResourceId'", r.name));
