@@ -316,6 +316,35 @@ TEST_CASE("bastion: its own 443, and sessions to VMs in its VNet and in a VNet p
   CHECK(std::string(via.path[3].note).find("authenticated, mediated access") == 0);
 }
 
+TEST_CASE("bastion: an unknown SKU is read as Standard, which reaches what every SKU reaches", "[solver][bastion][unknown]") {
+  // Developer and Basic reach 22 and 3389 in the Bastion's VNet (Basic: and peered ones); Standard and Premium
+  // every port. Standard, with a public IP, is the widest.
+  auto estate = [](const json& sku) {
+    Estate e;
+    e.vnet("hub", "10.0.0.0/16", {{"AzureBastionSubnet", "10.0.1.0/26", ""}, {"work", "10.0.2.0/24", ""}})
+        .pip("pip-bastion", "20.0.0.10")
+        .bastion("Basic", "hub", "pip-bastion")
+        .nic("nic-hub", "hub", "work", "10.0.2.4");
+    e.resources[2]["sku"]["name"] = sku;
+    return run(e.resources);
+  };
+  const auto unknown = estate(importers::unknown_value("parameters('bastionSku')"));
+  REQUIRE_FALSE(unknown.diags.has_errors());
+  CHECK(unknown.m.bastion_hosts[0].sku == model::BastionSku::kStandard);
+  const auto standard = estate("Standard");
+  CHECK(lines(unknown) == lines(standard));
+  CHECK(lines(unknown)[1].find("tcp 0-65535") != std::string::npos);
+  for (const char* sku : {"Basic", "Premium"}) {
+    INFO(sku);
+    const auto concrete = estate(sku);
+    REQUIRE(concrete.a.exposures.size() == unknown.a.exposures.size());
+    for (std::size_t i = 0; i < concrete.a.exposures.size(); ++i) {
+      CHECK(unknown.a.exposures[i].ports.contains(concrete.a.exposures[i].ports));
+      CHECK(unknown.a.exposures[i].sources.contains(concrete.a.exposures[i].sources));
+    }
+  }
+}
+
 TEST_CASE("bastion: target NSGs see the Bastion subnet, not the internet", "[solver][bastion]") {
   Estate e;
   e.vnet("hub", "10.0.0.0/16",

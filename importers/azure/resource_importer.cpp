@@ -1755,6 +1755,7 @@ struct Importer::Impl {
   struct SkuFields {
     std::optional<std::string_view> name, tier;
     std::string name_ptr;  // for messages about the name
+    bool name_unknown{false};  // only known at deployment (reported): the caller takes the widest SKU
   };
   SkuFields read_sku(dom::object res, std::size_t res_mark) {
     const std::string saved = ptr;
@@ -1768,9 +1769,15 @@ struct Importer::Impl {
     SkuFields out;
     if (auto sku = get_object(o, keys::kSku)) {
       PointerScope s(ptr, sku.key);
-      if (auto name = get_string(*sku, keys::kName)) {
+      if (auto name = get_string(*sku, keys::kName); name && is_unknown_value(*name)) {
+        PointerScope at(ptr, name.key);  // `name` is a silent key elsewhere; a SKU's name decides exposure
+        note_unknown(*name);
+        out.name_unknown = true;
+      } else if (name) {
         out.name = trim(*name);
         out.name_ptr = ptr + "/" + std::string(name.key);
+      } else if (name.unknown) {
+        out.name_unknown = true;
       }
       if (auto tier = get_string(*sku, keys::kTier)) out.tier = trim(*tier);
     }
@@ -1790,6 +1797,8 @@ struct Importer::Impl {
       else if (iequals(n, "premium")) b.sku = BastionSku::kPremium;
       else report(Severity::kError, "invalid-value", sku.name_ptr,
                   fmt::format("SKU '{}' is not Developer, Basic, Standard or Premium", n));
+    } else if (sku.name_unknown) {
+      b.sku = BastionSku::kStandard;  // unknown: every port, every peered VNet, a public entry (docs/model.md)
     }
     for_each_child(props, keys::kIpConfigurations, b.id, segments::kBastionIpConfigurationsAsWritten,
                    "ip configuration", [&](dom::object o, ChildIds ids) {
