@@ -14,6 +14,9 @@ namespace exposim::model {
 /// IP groups (`Microsoft.Network/ipGroups`): named address lists that firewall rules reference.
 struct IpGroup : ResourceBase {
   std::vector<IpPrefix> prefixes;
+  /// Some address is only known at deployment or is an author's placeholder (`xx.xx.xx.xx`): the group counts as
+  /// every address where it allows and as none where it denies (docs/model.md, "Unknown values").
+  bool unknown{false};
 };
 
 enum class ThreatIntelMode { kAlert, kDeny, kOff };  // Azure's default is Alert
@@ -49,6 +52,10 @@ struct FirewallRule {
   std::optional<IpAddress> translated_address;
   std::string translated_fqdn;
   std::uint16_t translated_port{0};
+  bool translated_unknown{false};  // DNAT: the translated address is only known at deployment
+  /// Some field was only known at deployment: the importer widened it (every source, destination, port or
+  /// protocol); the solver then applies the rule where it allows and drops it where it denies.
+  bool unknown{false};
   SourceLocation where;
 };
 
@@ -82,7 +89,11 @@ struct FirewallIpConfiguration {
   std::string name;
   Ref subnet;
   Ref public_ip;
+  /// As written; when no ip configuration of the firewall states one, validation sets the first one's to the
+  /// fourth address of its subnet (Azure gives the firewall the first usable address, x.x.x.4) and marks it
+  /// `placeholder` (docs/model.md, "Azure Firewall").
   std::optional<IpAddress> private_ip;
+  bool placeholder{false};
   SourceLocation where;
   bool flattened{false};
 };

@@ -75,6 +75,7 @@ struct AgFrontendPort {
   std::string id;
   std::string key;
   std::uint16_t port{0};
+  bool unknown{false};  // only known at deployment: every port (docs/model.md, "Unknown values")
   SourceLocation where;
 };
 
@@ -114,6 +115,7 @@ struct AgBackendSettings {
   std::string id;
   std::string key;
   std::uint16_t port{0};
+  bool unknown{false};  // only known at deployment: every port (docs/model.md, "Unknown values")
   AgProtocol protocol{AgProtocol::kHttp};
   SourceLocation where;
 };

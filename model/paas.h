@@ -32,6 +32,9 @@ struct PaasIpRule {
   /// Cosmos DB's 0.0.0.0 (Azure datacenters), an App Service `ServiceTag` restriction. An allow rule of this
   /// kind is taken as the whole internet, a deny rule as nothing (never hides an exposure).
   bool unresolved{false};
+  /// With `unresolved`: the address is only known at deployment, or a placeholder (docs/model.md, "Unknown
+  /// values"), not an Azure range.
+  bool unknown{false};
   /// An App Service restriction that admits a subnet through a service endpoint (`vnetSubnetResourceId`):
   /// never internet traffic, matches no internet source.
   bool subnet_only{false};

@@ -273,6 +273,9 @@ struct LbRule {
   ProtocolMask protocols{0};       // Tcp, Udp, or All = tcp + udp
   std::uint16_t frontend_port{0};  // 0 with backend_port 0: HA ports (every port; internal LBs only)
   std::uint16_t backend_port{0};
+  /// The port is only known at deployment: every port (docs/model.md, "Unknown values").
+  bool frontend_port_unknown{false};
+  bool backend_port_unknown{false};
   bool enable_floating_ip{false};
   SourceLocation where;
   bool flattened{false};
@@ -286,6 +289,9 @@ struct LbNatRule {
   ProtocolMask protocols{0};
   std::uint16_t frontend_port{0};
   std::uint16_t backend_port{0};
+  /// The port (or the v2 range) is only known at deployment: every port (docs/model.md, "Unknown values").
+  bool frontend_port_unknown{false};
+  bool backend_port_unknown{false};
   /// The v2 form: a frontend port range and a backend pool; the i-th pool member gets range_start + i.
   std::optional<std::uint16_t> frontend_port_range_start;
   std::optional<std::uint16_t> frontend_port_range_end;
@@ -315,6 +321,9 @@ struct LbNatPool {
   std::uint16_t frontend_port_range_start{0};
   std::uint16_t frontend_port_range_end{0};
   std::uint16_t backend_port{0};
+  /// The range or the port is only known at deployment: every port (docs/model.md, "Unknown values").
+  bool frontend_port_unknown{false};
+  bool backend_port_unknown{false};
   bool enable_floating_ip{false};
   /// Filled by validation: the instance ip configurations listing this pool, by instance, then NIC key.
   std::vector<LbNatPoolMember> members;

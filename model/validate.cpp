@@ -712,9 +712,33 @@ class Validator {
         resolve(c.subnet, ResourceKind::kSubnet, c.where, c.flattened, "/subnet/id", false);
         resolve(c.public_ip, ResourceKind::kPublicIp, c.where, c.flattened, "/publicIPAddress/id", false);
       }
+      place_firewall_address(fw);
       resolve(fw.policy, ResourceKind::kFirewallPolicy, fw.where, fw.flattened, "/firewallPolicy/id", false);
       resolve_rules(fw.classic);
       order_firewall(fw);
+    }
+  }
+
+  /// A firewall whose ip configurations state no private address (templates never do: Azure assigns it) gets
+  /// the fourth address of its subnet, the first that Azure hands out (x.x.x.4), as a placeholder, so that a
+  /// route to that address is a route to the firewall.
+  void place_firewall_address(Firewall& fw) {
+    for (const auto& c : fw.ip_configurations) {
+      if (c.private_ip) return;
+    }
+    for (auto& c : fw.ip_configurations) {
+      if (!c.subnet.resolved()) continue;
+      for (const auto& p : m_.subnets[c.subnet.index].prefixes) {
+        if (p.address.family() != model::IpFamily::kV4 || p.length > 29) continue;
+        c.private_ip = model::IpAddress::v4(p.address.v4_bits() + 4);
+        c.placeholder = true;
+        diags_.add({Severity::kNote, "placeholder-address", c.where,
+                    fmt::format("firewall '{}' has no private IP address in the input: taken as {}, the first address "
+                                "Azure assigns in subnet '{}' ({})",
+                                fw.name, c.private_ip->to_string(), m_.subnets[c.subnet.index].name, p.to_string())});
+        return;
+      }
+      return;
     }
   }
 

@@ -488,7 +488,8 @@ void explain_application_gateway(const model::Model& m, FlowTrace& t, int gi, in
   for (std::size_t li = 0; li < g.listeners.size(); ++li) {
     const auto& l = g.listeners[li];
     if (l.frontend.child != fi || l.frontend_port.child < 0) continue;
-    if (g.frontend_ports[l.frontend_port.child].port == q.destination_port) on_port.push_back(static_cast<int>(li));
+    const auto& fp = g.frontend_ports[l.frontend_port.child];
+    if (fp.unknown || fp.port == q.destination_port) on_port.push_back(static_cast<int>(li));  // unknown: every port
   }
   if (q.protocol != Protocol::kTcp) {
     listener.reason = fmt::format("{} listens on TCP only (HTTP and HTTPS): {} is not taken", gw_text,

@@ -264,11 +264,23 @@ class Analyzer {
       e.floating_ip = floating;
       return e;
     };
+    // A port only known at deployment is every port (docs/model.md, "Unknown values"): the target's, or the one
+    // clients connect to.
+    auto widen = [](Entry e, bool frontend_unknown, bool backend_unknown) {
+      if (backend_unknown) e.ports = PortSet::all();
+      if (frontend_unknown) {
+        e.frontend_port = -1;
+        e.entry_ports = PortSet::all();
+      }
+      return e;
+    };
     for (std::size_t r = 0; r < lb.rules.size(); ++r) {
       const auto& rule = lb.rules[r];
       if (public_frontend(lb, rule.frontend) == nullptr) continue;
-      const Entry e = base(Via::kLoadBalancer, rule.frontend, static_cast<int>(r), rule.protocols, rule.frontend_port,
-                           rule.backend_port, rule.enable_floating_ip);
+      const Entry e = widen(base(Via::kLoadBalancer, rule.frontend, static_cast<int>(r), rule.protocols,
+                                 rule.frontend_port_unknown ? 1 : rule.frontend_port, rule.backend_port,
+                                 rule.enable_floating_ip),
+                            rule.frontend_port_unknown, rule.backend_port_unknown);
       std::set<model::IpConfigIndex> done;  // a member of two of the rule's pools is reached once
       for (const auto& pool : rule.backend_pools) {
         if (pool.child < 0) continue;
@@ -280,6 +292,17 @@ class Analyzer {
     for (std::size_t r = 0; r < lb.nat_rules.size(); ++r) {
       const auto& rule = lb.nat_rules[r];
       if (public_frontend(lb, rule.frontend) == nullptr) continue;
+      if (rule.backend_pool.set() && rule.frontend_port_unknown) {
+        // v2 form with a range only known at deployment: every member on every port.
+        if (rule.backend_pool.child < 0) continue;
+        for (const auto& x : lb.backend_pools[rule.backend_pool.child].members) {
+          target(x.nic, x.ip_configuration,
+                 widen(base(Via::kLoadBalancerNat, rule.frontend, static_cast<int>(r), rule.protocols, 1,
+                            rule.backend_port, rule.enable_floating_ip),
+                       true, rule.backend_port_unknown));
+        }
+        continue;
+      }
       if (rule.backend_pool.set()) {
         // v2 form: the i-th member (NIC id, then ip configuration name) gets frontend_port_range_start + i.
         if (rule.backend_pool.child < 0 || !rule.frontend_port_range_start || !rule.frontend_port_range_end) continue;
@@ -289,13 +312,16 @@ class Analyzer {
         for (std::size_t i = 0; i < members.size() && start + static_cast<int>(i) <= end; ++i) {
           const auto port = static_cast<std::uint16_t>(start + static_cast<int>(i));
           target(members[i].nic, members[i].ip_configuration,
-                 base(Via::kLoadBalancerNat, rule.frontend, static_cast<int>(r), rule.protocols,
-                      port, rule.backend_port, rule.enable_floating_ip));
+                 widen(base(Via::kLoadBalancerNat, rule.frontend, static_cast<int>(r), rule.protocols,
+                            port, rule.backend_port, rule.enable_floating_ip),
+                       false, rule.backend_port_unknown));
         }
         continue;
       }
-      const Entry e = base(Via::kLoadBalancerNat, rule.frontend, static_cast<int>(r), rule.protocols,
-                           rule.frontend_port, rule.backend_port, rule.enable_floating_ip);
+      const Entry e = widen(base(Via::kLoadBalancerNat, rule.frontend, static_cast<int>(r), rule.protocols,
+                                 rule.frontend_port_unknown ? 1 : rule.frontend_port, rule.backend_port,
+                                 rule.enable_floating_ip),
+                            rule.frontend_port_unknown, rule.backend_port_unknown);
       for (const auto& x : rule.targets) target(x.nic, x.ip_configuration, e);
     }
     // Inbound NAT pools (scale sets): instance i gets frontend_port_range_start + i (docs/model.md).
@@ -304,9 +330,11 @@ class Analyzer {
       if (public_frontend(lb, pool.frontend) == nullptr) continue;
       for (const auto& x : pool.members) {
         const int port = pool.frontend_port_range_start + x.instance;
-        if (x.instance < 0 || port > pool.frontend_port_range_end) continue;  // validation warned
-        Entry e = base(Via::kLoadBalancerNat, pool.frontend, static_cast<int>(r), pool.protocols,
-                       static_cast<std::uint16_t>(port), pool.backend_port, pool.enable_floating_ip);
+        if (!pool.frontend_port_unknown && (x.instance < 0 || port > pool.frontend_port_range_end)) continue;
+        Entry e = widen(base(Via::kLoadBalancerNat, pool.frontend, static_cast<int>(r), pool.protocols,
+                             pool.frontend_port_unknown ? 1 : static_cast<std::uint16_t>(port), pool.backend_port,
+                             pool.enable_floating_ip),
+                        pool.frontend_port_unknown, pool.backend_port_unknown);
         e.nat_pool = true;
         target(x.target.nic, x.target.ip_configuration, e);
       }
@@ -519,6 +547,89 @@ class Analyzer {
     }
   }
 
+  /// True when `a` is the private frontend address of an application gateway.
+  bool gateway_frontend_at(const model::IpAddress& a) const {
+    for (const auto& g : m_.application_gateways) {
+      for (const auto& fe : g.frontends) {
+        if (!fe.public_ip.set() && fe.private_ip == a) return true;
+      }
+    }
+    return false;
+  }
+
+  /// The internal load balancer frontends (load balancer, frontend) at private address `a`.
+  std::vector<std::pair<int, int>> internal_frontends_at(const model::IpAddress& a) const {
+    std::vector<std::pair<int, int>> out;
+    for (std::size_t l = 0; l < m_.load_balancers.size(); ++l) {
+      const auto& fes = m_.load_balancers[l].frontends;
+      for (std::size_t f = 0; f < fes.size(); ++f) {
+        if (!fes[f].public_ip.set() && fes[f].private_ip == a) out.emplace_back(static_cast<int>(l), static_cast<int>(f));
+      }
+    }
+    return out;
+  }
+
+  /// DNAT to an internal load balancer's frontend: the load-balancing rules for that frontend and the translated
+  /// port (or HA ports) carry the translated packets on to their pools' members, which see the firewall's SNAT
+  /// addresses on the rule's backend port.
+  void dnat_through_balancer(int f, const model::Firewall& fw, const FirewallSide& side, const IpSet& snat_set,
+                             int position, const model::FirewallRule& rule, int pip, const model::IpAddress& address,
+                             Protocol protocol, const PortsAndSources& flows, int l, int fe) {
+    if (protocol != Protocol::kTcp && protocol != Protocol::kUdp) return;
+    std::vector<std::uint16_t> ports;
+    if (rule.translated_port != 0) {
+      ports.push_back(rule.translated_port);
+    } else {
+      for (const auto& iv : flows.ports.intervals()) {
+        for (std::uint32_t p = iv.lo; p <= iv.hi && ports.size() < 64; ++p) ports.push_back(static_cast<std::uint16_t>(p));
+      }
+    }
+    const auto& lb = m_.load_balancers[l];
+    for (const std::uint16_t port : ports) {
+      for (std::size_t lr = 0; lr < lb.rules.size(); ++lr) {
+        const auto& lbr = lb.rules[lr];
+        if (lbr.frontend.child != fe || !(lbr.protocols & model::bit(protocol))) continue;
+        const bool ha = lbr.frontend_port == 0;
+        if (!ha && lbr.frontend_port != port) continue;
+        std::set<model::IpConfigIndex> done;
+        for (const auto& pool_ref : lbr.backend_pools) {
+          if (pool_ref.child < 0) continue;
+          for (const auto& x : lb.backend_pools[pool_ref.child].members) {
+            if (!done.insert(x).second) continue;
+            Entry entry;
+            entry.via = Via::kFirewallDnat;
+            entry.public_ip = pip;
+            if (pip < 0) entry.entry_address = address;
+            entry.sku = model::Sku::kBasic;  // no NSG on the path: the translated traffic is not filtered
+            entry.protocols = model::bit(protocol);
+            entry.ports = PortSet{};
+            const std::uint16_t backend = ha ? port : lbr.backend_port;
+            entry.ports.add(backend, backend);
+            entry.entry_ports = rule.translated_port != 0 ? flows.ports : single_port(port);
+            entry.gateway = f;
+            entry.gateway_rule = position;
+            entry.load_balancer = l;
+            entry.frontend = fe;
+            entry.rule = static_cast<int>(lr);
+            entry.frontend_port = ha ? -1 : port;
+            entry.snat_sources = &snat_set;
+            entry.client_sources = flows.sources;
+            std::optional<RouteChoice> reply;
+            entry.broken = dnat_path_breaks(fw, side, x, reply);
+            entry.return_route = reply;
+            target(x.nic, x.ip_configuration, entry);
+          }
+        }
+      }
+    }
+  }
+
+  static PortSet single_port(std::uint16_t p) {
+    PortSet s;
+    s.add(p, p);
+    return s;
+  }
+
   /// A firewall's DNAT rules: the firewall's own entry points, and the targets they translate to.
   void firewall(int f) {
     const auto& fw = m_.firewalls[f];
@@ -536,11 +647,20 @@ class Analyzer {
       const auto& rule = rule_at(m_, fw, fw.order[match.position]);
       std::optional<model::IpConfigIndex> target_cfg;
       if (rule.translated_address) target_cfg = config_with_ip(*rule.translated_address);
-      if (!rule.translated_address) {
+      if (!rule.translated_address && rule.translated_unknown) {
+        out_.findings.warning("dnat-target-unknown", rule.where,
+                              fmt::format("firewall '{}': DNAT rule '{}' translates to an address only known at "
+                                          "deployment: the firewall's own entry is reported, its target is unknown",
+                                          fw.name, rule.name));
+      } else if (!rule.translated_address) {
         out_.findings.warning("dnat-target-unknown", rule.where,
                               fmt::format("firewall '{}': DNAT rule '{}' translates to FQDN '{}', which is not resolved: "
                                           "only the firewall's own entry is reported",
                                           fw.name, rule.name, rule.translated_fqdn));
+      } else if (!target_cfg && gateway_frontend_at(*rule.translated_address)) {
+        // An application gateway's private frontend: its listeners carry the flow on (solver/gateways.cpp).
+      } else if (!target_cfg && !internal_frontends_at(*rule.translated_address).empty()) {
+        // An internal load balancer's frontend: its rules carry the flow on to their pools (below).
       } else if (!target_cfg) {
         out_.findings.warning("dnat-target-unknown", rule.where,
                               fmt::format("firewall '{}': DNAT rule '{}' translates to {}, which is no ip configuration in "
@@ -550,6 +670,9 @@ class Analyzer {
       std::string broken;
       std::optional<RouteChoice> reply;
       if (target_cfg) broken = dnat_path_breaks(fw, side, *target_cfg, reply);
+      const auto balancers =
+          rule.translated_address && !target_cfg ? internal_frontends_at(*rule.translated_address)
+                                                 : std::vector<std::pair<int, int>>{};
       for (const auto& [pip, address] : pips) {
         IpSet dst;
         dst.add(address.value, address.value);
@@ -581,6 +704,9 @@ class Analyzer {
                                                   : ""},
                       Hop{Hop::Kind::kTarget, model::ResourceKind::kFirewall, f, "", -1, ""}};
             if (scope_ == nullptr || scope_->firewall(f)) out_.exposures.push_back(e);
+            for (const auto& [l, fe] : balancers) {
+              dnat_through_balancer(f, fw, side, snat_set, match.position, rule, pip, address, protocol, flows, l, fe);
+            }
             if (!target_cfg) continue;
             Entry entry;
             entry.via = Via::kFirewallDnat;
@@ -773,6 +899,11 @@ class Analyzer {
     }
     if (entry.via == Via::kFirewallDnat) {
       hops.push_back(Hop{K::kFirewall, RK::kFirewall, entry.gateway, "dnat", entry.gateway_rule, ""});
+      if (entry.load_balancer >= 0) {  // DNAT to an internal load balancer's frontend
+        Hop h{K::kLoadBalancer, RK::kLoadBalancer, entry.load_balancer, "load-balancing", entry.rule, ""};
+        h.port = entry.frontend_port;
+        hops.push_back(h);
+      }
       if (entry.return_route) hops.push_back(route_hop(*entry.return_route));
     } else if (entry.via == Via::kAppliance) {
       hops.push_back(Hop{K::kAppliance, RK::kNetworkInterface, entry.gateway, "", -1,

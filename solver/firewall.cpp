@@ -15,7 +15,9 @@ IpSet firewall_addresses(const model::Model& m, const model::FirewallAddresses& 
       guessed = true;
       continue;
     }
-    for (const auto& p : m.ip_groups[ref.index].prefixes) out = out.unite(model::to_set(p));
+    const auto& group = m.ip_groups[ref.index];
+    if (group.unknown) guessed = true;  // an address only known at deployment, or a placeholder
+    for (const auto& p : group.prefixes) out = out.unite(model::to_set(p));
   }
   if (unresolved != nullptr) *unresolved = guessed;
   return guessed ? IpSet::all() : out;
@@ -74,7 +76,12 @@ std::vector<FirewallDecision> filter_through_firewall(const model::Model& m, con
     const auto& rule = rule_at(m, fw, at);
     if (rule.kind == model::FirewallRuleKind::kNat) continue;
     const bool allow = collection_at(m, fw, at).action == model::FirewallAction::kAllow;
-    const IpSet sources = firewall_addresses(m, rule.sources);
+    // A field the solver cannot resolve (a service tag, an FQDN, an IP group not in the input or holding an
+    // unknown address, a value only known at deployment) widens an allow rule and empties a deny rule.
+    if (rule.unknown && !allow) continue;
+    bool unresolved_source = false;
+    const IpSet sources = firewall_addresses(m, rule.sources, &unresolved_source);
+    if (unresolved_source && !allow) continue;
     IpSet destinations = IpSet::all();
     bool assumed = false;
     model::ProtocolMask protocols = rule.protocols;
@@ -140,8 +147,10 @@ FirewallSide firewall_side(const model::Model& m, const model::Firewall& fw) {
   }
   if (side.subnet >= 0) {
     for (const auto& p : m.subnets[side.subnet].prefixes) side.snat = side.snat.unite(model::to_set(p));
-    if (!side.address && !m.subnets[side.subnet].prefixes.empty()) {
-      side.address = m.subnets[side.subnet].prefixes.front().address;
+    for (const auto& p : m.subnets[side.subnet].prefixes) {
+      // Validation normally places it; the first address Azure assigns, x.x.x.4 (docs/model.md).
+      if (side.address || p.address.family() != model::IpFamily::kV4 || p.length > 29) continue;
+      side.address = model::IpAddress::v4(p.address.v4_bits() + 4);
     }
   } else if (side.address) {
     side.snat = model::to_set(*side.address);

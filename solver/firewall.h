@@ -61,7 +61,7 @@ const model::FirewallRuleCollection& collection_at(const model::Model& m, const 
                                                    const model::FirewallRulePosition& at);
 
 /// Where a firewall's translated packets come from: its subnet (-1 when unknown), its private address
-/// (replies must return to it; the subnet's first address when no private IP is given), and the addresses
+/// (replies must return to it; the subnet's fourth address, x.x.x.4, when no private IP is given), and the addresses
 /// a target sees as the source after SNAT (the firewall subnet; any instance may carry the flow). A secured
 /// virtual hub's firewall (no ip configurations): its hub, its hub private address, and the hub's prefix.
 struct FirewallSide {

@@ -4,6 +4,8 @@
 // the subnet. Neither choice hides an exposure.
 #include "solver/gateways.h"
 
+#include <algorithm>
+#include <cctype>
 #include <optional>
 #include <set>
 #include <string>
@@ -13,6 +15,7 @@
 
 #include "solver/firewall.h"
 #include "solver/nsg_eval.h"
+#include "solver/paas.h"
 #include "solver/routing.h"
 
 namespace exposim::solver {
@@ -320,7 +323,42 @@ class Builder {
                                     g.name, pool.name, list,
                                     unresolved.size() == 1 ? "that backend" : "those backends"));
     }
+    for (const int site : found.sites) linked_site(gi, pool_index, site);
     return std::move(found.configs);
+  }
+
+  /// An App Service site that is a backend of gateway `gi`: a note linking them, and a `waf-bypass` warning
+  /// when the site's own public endpoint also admits internet sources other than the gateway's addresses.
+  void linked_site(int gi, int pool_index, int site) {
+    if (!sites_warned_.insert({gi, site}).second) return;
+    const auto& g = m_.application_gateways[gi];
+    const auto& pool = g.backend_pools[pool_index];
+    const auto& s = m_.paas_services[site];
+    const std::string host = s.host_name.empty() ? s.name + ".azurewebsites.net" : s.host_name;
+    findings_.add({model::Severity::kNote, "gateway-backend-site", pool.where,
+                   fmt::format("application gateway '{}': backend pool '{}' names App Service '{}' ({}): the site is "
+                               "the gateway's backend",
+                               g.name, pool.name, s.name, host)});
+    if (s.public_network_access == model::PublicNetworkAccess::kDisabled) return;
+    // The gateway reaches a public site from its own public addresses: a site admitting only those is behind it.
+    IpSet gateway_addresses;
+    for (const auto& fe : g.frontends) {
+      if (fe.public_ip.resolved() && m_.public_ips[fe.public_ip.index].address) {
+        gateway_addresses = gateway_addresses.unite(model::to_set(*m_.public_ips[fe.public_ip.index].address));
+      }
+    }
+    const IpSet others = space_.internet(model::IpFamily::kV4).subtract(gateway_addresses);
+    bool open = s.public_network_access == model::PublicNetworkAccess::kSecuredByPerimeter;
+    for (const auto& d : paas_firewall(s, s.ip_rules, s.default_action, others)) {
+      open = open || d.access == model::Access::kAllow;
+    }
+    if (!open) return;
+    findings_.warning("waf-bypass", pool.where,
+                      fmt::format("application gateway '{}' sends backend pool '{}' to App Service '{}' ({}), whose "
+                                  "public endpoint also admits internet clients directly: they can bypass the "
+                                  "gateway{}; restrict the site's access to the gateway",
+                                  g.name, pool.name, s.name, host,
+                                  g.waf_mode == model::WafMode::kOff ? "" : " and its web application firewall"));
   }
 
   /// `to`, `to_port`: the address and port the gateway connects to, when not the backend's own (an internal load
@@ -377,6 +415,77 @@ class Builder {
     }
   }
 
+  /// Internet clients reaching a listener: the public IP they connect to (a firewall's, for DNAT), who they are,
+  /// the ports they connect to, the hops before the gateway subnet's NSG, and its deciding rule.
+  struct Arrival {
+    int pip{-1};
+    IpSet sources;
+    bool any_source{false};
+    PortSet entry_ports;
+    std::vector<Hop> head;
+    int nsg_rule{-1};
+  };
+
+  /// The firewall DNAT rules that translate to private frontend `address` of gateway `g` on `port` (the
+  /// rule's translated port, or the port kept when it gives none): one arrival per firewall public IP and rule.
+  /// The gateway subnet's NSG sees the firewall's SNAT addresses: when it admits any of them, it admits the
+  /// rule's clients (as for DNAT to an ip configuration).
+  void dnat_arrivals(const model::ApplicationGateway& g, const model::IpAddress& address, std::uint16_t port,
+                     bool port_unknown, const NsgSlot& slot, int subnet, const IpSet& frontends,
+                     std::vector<Arrival>& out) {
+    const PortSet listen = port_unknown ? PortSet::all() : single(port);
+    for (std::size_t f = 0; f < m_.firewalls.size(); ++f) {
+      const auto& fw = m_.firewalls[f];
+      if (fw.policy.set() && !fw.policy.resolved()) continue;  // its rules are unknown (warned by the analysis)
+      const FirewallSide side = firewall_side(m_, fw);
+      const auto pips = firewall_public_ips(m_, fw);
+      for (const auto& match : dnat_matches(m_, fw, space_.internet())) {
+        const auto& rule = rule_at(m_, fw, fw.order[match.position]);
+        if (rule.translated_address != address) continue;
+        if (rule.translated_port != 0 && !listen.contains(rule.translated_port)) continue;
+        RouteChoice forward;
+        const std::string why = dnat_forward_blocks(m_, fw, side, address, subnet, forward);
+        if (!why.empty()) {
+          findings_.warning("dnat-target-unreachable", rule.where,
+                            fmt::format("firewall '{}': DNAT rule '{}' translates to application gateway '{}' ({}), but "
+                                        "{}: not reported through the gateway",
+                                        fw.name, rule.name, g.name, address.to_string(), why));
+          continue;
+        }
+        const auto passed = admitted(m_, space_, slot, subnet, frontends, side.snat,
+                                     rule.translated_port != 0 ? single(rule.translated_port) : listen);
+        if (passed.empty()) continue;  // the gateway subnet's NSG refuses the firewall's addresses
+        for (const auto& [pip, fw_address] : pips) {
+          if (pip < 0) continue;  // a secured hub's address: not a resource (not modelled through a gateway)
+          IpSet dst;
+          dst.add(fw_address.value, fw_address.value);
+          const IpSet internet = space_.internet(fw_address.family());
+          const PacketSet to_pip = match.packets.intersect(
+              PacketSet(Cube{internet, dst, model::bit(Protocol::kTcp), PortSet::all(), PortSet::all()}));
+          for (const auto& flows : split_by_ports(to_pip, Protocol::kTcp)) {
+            PortSet entry = flows.ports;
+            if (rule.translated_port == 0) {  // the port is kept: only the listener's port reaches it
+              entry = flows.ports.intersect(listen);
+              if (entry.empty()) continue;
+            }
+            Arrival a;
+            a.pip = pip;
+            a.sources = flows.sources;
+            a.any_source = flows.sources == internet;
+            a.entry_ports = entry;
+            a.head = {Hop{K::kInternet, RK::kInternet, -1, "", -1, ""},
+                      Hop{K::kPublicIp, RK::kPublicIp, pip, "", -1, ""},
+                      Hop{K::kFirewall, RK::kFirewall, static_cast<int>(f), "dnat", match.position,
+                          match.unresolved_source ? "a source the solver cannot resolve is taken as the whole internet"
+                                                  : ""}};
+            a.nsg_rule = passed.front().rule;
+            out.push_back(std::move(a));
+          }
+        }
+      }
+    }
+  }
+
   void application_gateway(int gi) {
     const auto& g = m_.application_gateways[gi];
     const model::Ref subnet_ref = gateway_subnet(g);
@@ -395,20 +504,36 @@ class Builder {
       const auto& l = g.listeners[li];
       if (l.frontend.child < 0 || l.frontend_port.child < 0) continue;
       const auto& fe = g.frontends[l.frontend.child];
-      if (!fe.public_ip.set()) continue;  // a private frontend is never reached from the internet
-      const int pip = fe.public_ip.index;
-      const auto family = pip >= 0 ? m_.public_ips[pip].family : model::IpFamily::kV4;
-      const IpSet internet = space_.internet(family);
       const std::uint16_t port = g.frontend_ports[l.frontend_port.child].port;
-      const Hop pip_hop{K::kPublicIp, RK::kPublicIp, pip, "", -1,
-                        pip >= 0 ? "" : "public IP not in the input: address unknown"};
-      for (const auto& a : admitted(m_, space_, slot, subnet, frontends, internet, single(port))) {
+      const bool port_unknown = g.frontend_ports[l.frontend_port.child].unknown;  // every port
+      const PortSet listen = port_unknown ? PortSet::all() : single(port);
+      // Internet clients arrive at a public frontend directly, and at a private frontend only through a firewall
+      // DNAT rule translating to it (the gateway's subnet NSG then sees the firewall's SNAT addresses).
+      std::vector<Arrival> arrivals;
+      if (fe.public_ip.set()) {
+        const int pip = fe.public_ip.index;
+        const auto family = pip >= 0 ? m_.public_ips[pip].family : model::IpFamily::kV4;
+        const IpSet internet = space_.internet(family);
+        const Hop pip_hop{K::kPublicIp, RK::kPublicIp, pip, "", -1,
+                          pip >= 0 ? "" : "public IP not in the input: address unknown"};
+        for (const auto& a : admitted(m_, space_, slot, subnet, frontends, internet, listen)) {
+          arrivals.push_back(Arrival{pip, a.sources, a.sources == internet, listen,
+                                     {Hop{K::kInternet, RK::kInternet, -1, "", -1, ""}, pip_hop}, a.rule});
+        }
+      } else if (fe.private_ip) {
+        dnat_arrivals(g, *fe.private_ip, port, port_unknown, slot, subnet, frontends, arrivals);
+      }
+      for (const auto& a : arrivals) {
         Hop listener{K::kApplicationGateway, RK::kApplicationGateway, gi, "listener", static_cast<int>(li), ""};
-        listener.port = port;
-        std::vector<Hop> path = {Hop{K::kInternet, RK::kInternet, -1, "", -1, ""}, pip_hop,
-                                 nsg_hop(slot, a.rule, "subnet", subnet), listener,
-                                 Hop{K::kTarget, RK::kApplicationGateway, gi, "", -1, ""}};
-        Exposure own = own_exposure(RK::kApplicationGateway, gi, pip, single(port), a, internet, std::move(path));
+        listener.port = port_unknown ? -1 : port;
+        std::vector<Hop> path = a.head;
+        path.push_back(nsg_hop(slot, a.nsg_rule, "subnet", subnet));
+        path.push_back(listener);
+        path.push_back(Hop{K::kTarget, RK::kApplicationGateway, gi, "", -1, ""});
+        Exposure own = own_exposure(RK::kApplicationGateway, gi, a.pip, a.entry_ports, Admitted{a.nsg_rule, a.sources},
+                                    IpSet{}, std::move(path));
+        own.any_source = a.any_source;
+        own.entry_ports = a.entry_ports;
         own.gateway_rule = static_cast<int>(li);
         out_.own.push_back(std::move(own));
         for (std::size_t ri = 0; ri < g.rules.size(); ++ri) {
@@ -418,25 +543,27 @@ class Builder {
             const auto& t = r.targets[ti];
             if (t.pool.child < 0 || t.settings.child < 0) continue;
             const std::uint16_t backend_port = g.backend_settings[t.settings.child].port;
+            const bool backend_unknown = g.backend_settings[t.settings.child].unknown;  // every port
             Hop hop{K::kApplicationGateway, RK::kApplicationGateway, gi, "routing", static_cast<int>(li),
                     "the gateway opens its own connection to the backend: the backend sees the gateway subnet as "
                     "the source"};
-            hop.port = backend_port;
+            hop.port = backend_unknown ? -1 : backend_port;
             hop.via_rule = static_cast<int>(ri);
             hop.via_target = static_cast<int>(ti);
             auto shared = std::make_shared<ForwardedEntry>();
             shared->via = Via::kApplicationGateway;
             shared->gateway = gi;
             shared->gateway_rule = static_cast<int>(li);
-            shared->public_ip = pip;
+            shared->public_ip = a.pip;
             shared->inner_sources = inner;
             shared->inner_key = key_of(inner);
             shared->sources = a.sources;
-            shared->any_source = a.sources == internet;
-            shared->ports = single(backend_port);
-            shared->entry_ports = single(port);
-            shared->front = {Hop{K::kInternet, RK::kInternet, -1, "", -1, ""}, pip_hop,
-                             nsg_hop(slot, a.rule, "gateway-subnet", subnet), hop};
+            shared->any_source = a.any_source;
+            shared->ports = backend_unknown ? PortSet::all() : single(backend_port);
+            shared->entry_ports = a.entry_ports;
+            shared->front = a.head;
+            shared->front.push_back(nsg_hop(slot, a.nsg_rule, "gateway-subnet", subnet));
+            shared->front.push_back(hop);
             std::vector<std::pair<int, int>> balancers;
             const std::string what = fmt::format("application gateway '{}'", g.name);
             for (const auto& x : backends(gi, t.pool.child, vnet, balancers)) {
@@ -447,14 +574,15 @@ class Builder {
             // A pool address that is an internal load balancer's frontend: the load balancer's rules for that
             // frontend and the settings' port (or HA ports) carry the connection on to their pool members.
             for (const auto& [l, fe] : balancers) {
-              for (const auto& leg : internal_lb_legs(m_, l, fe, backend_port)) {
+              for (const auto& leg : backend_unknown ? internal_lb_legs_any(m_, l, fe) : internal_lb_legs(m_, l, fe, backend_port)) {
                 auto through = std::make_shared<ForwardedEntry>(*shared);
                 through->ports = single(leg.backend_port);
                 Hop lb_hop{K::kLoadBalancer, RK::kLoadBalancer, l, "load-balancing", leg.rule, ""};
                 lb_hop.port = leg.frontend_port;
                 through->front.push_back(lb_hop);
                 for (const auto& x : leg.members) {
-                  forward_gateway(through, x, what, vnet, subnet, m_.load_balancers[l].frontends[fe].private_ip, backend_port);
+                  forward_gateway(through, x, what, vnet, subnet, m_.load_balancers[l].frontends[fe].private_ip,
+                                  backend_unknown ? leg.frontend_port : backend_port);
                 }
               }
             }
@@ -469,6 +597,7 @@ class Builder {
   model::Diagnostics& findings_;
   GatewayFlows out_;
   std::set<std::pair<int, int>> warned_;  // (gateway, pool) already reported as unresolved
+  std::set<std::pair<int, int>> sites_warned_;  // (gateway, site) already linked
 };
 
 }  // namespace
@@ -545,6 +674,44 @@ IpSet gateway_frontend_addresses(const model::Model& m, const model::Application
   return frontends;
 }
 
+namespace {
+
+bool iequal(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+int site_named(const model::Model& m, std::string_view host) {
+  while (!host.empty() && host.back() == '.') host.remove_suffix(1);  // a fully qualified "name."
+  if (host.empty()) return -1;
+  // A host name only known at deployment, `reference('NAME').defaultHostName` (or `.hostNames[0]`): the site
+  // NAME (or the last segment of a resource id).
+  constexpr std::string_view kReference = "reference('";
+  if (host.size() > kReference.size() && iequal(host.substr(0, kReference.size()), kReference)) {
+    std::string_view name = host.substr(kReference.size());
+    name = name.substr(0, name.find('\''));
+    if (const auto slash = name.rfind('/'); slash != std::string_view::npos) name = name.substr(slash + 1);
+    for (std::size_t i = 0; i < m.paas_services.size(); ++i) {
+      const auto& s = m.paas_services[i];
+      if (s.kind == model::PaasKind::kAppService && iequal(s.name, name)) return static_cast<int>(i);
+    }
+    return -1;
+  }
+  for (std::size_t i = 0; i < m.paas_services.size(); ++i) {
+    const auto& s = m.paas_services[i];
+    if (s.kind != model::PaasKind::kAppService) continue;
+    if (!s.host_name.empty() ? iequal(s.host_name, host) : iequal(s.name + ".azurewebsites.net", host)) {
+      return static_cast<int>(i);
+    }
+  }
+  return -1;
+}
+
 PoolBackends pool_backends(const model::Model& m, const model::ApplicationGateway& g, int pool_index,
                            int gateway_vnet) {
   const auto& pool = g.backend_pools[pool_index];
@@ -576,9 +743,28 @@ PoolBackends pool_backends(const model::Model& m, const model::ApplicationGatewa
         }
       }
     }
+    if (!found && !a.ip) {
+      if (const int site = site_named(m, a.fqdn); site >= 0) {
+        if (std::find(out.sites.begin(), out.sites.end(), site) == out.sites.end()) out.sites.push_back(site);
+        found = true;
+      }
+    }
     if (!found) out.unresolved.push_back(a.ip ? a.ip->to_string() : a.fqdn);
   }
+  std::sort(out.sites.begin(), out.sites.end());
   out.configs.assign(configs.begin(), configs.end());
+  return out;
+}
+
+std::vector<InternalLbLeg> internal_lb_legs_any(const model::Model& m, int l, int frontend) {
+  std::vector<InternalLbLeg> out;
+  std::set<int> seen;  // each rule once
+  for (const auto& rule : m.load_balancers[l].rules) {
+    if (rule.frontend.child != frontend) continue;
+    for (auto& leg : internal_lb_legs(m, l, frontend, rule.frontend_port == 0 ? 1 : rule.frontend_port)) {
+      if (seen.insert(leg.rule).second) out.push_back(std::move(leg));
+    }
+  }
   return out;
 }
 

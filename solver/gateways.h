@@ -6,6 +6,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -98,9 +99,16 @@ IpSet gateway_frontend_addresses(const model::Model& m, const model::Application
 struct PoolBackends {
   std::vector<model::IpConfigIndex> configs;
   std::vector<std::pair<int, int>> balancers;
+  /// App Service sites in the input named by a backend host name (`fqdn`, or a host name in `ipAddress`): the
+  /// site's default host name, or `<site>.azurewebsites.net` when the input gives none (indices into
+  /// Model::paas_services, ascending, no repeats).
+  std::vector<int> sites;
   std::vector<std::string> unresolved;
 };
 PoolBackends pool_backends(const model::Model& m, const model::ApplicationGateway& g, int pool, int gateway_vnet);
+/// The App Service site whose host name is `host` (case-insensitive; its default host name, or
+/// `<name>.azurewebsites.net` when the input gives none), or -1.
+int site_named(const model::Model& m, std::string_view host);
 
 /// A load-balancing rule of internal load balancer `l` that carries an application gateway's TCP connection to
 /// frontend `frontend` on `port` on to its pools' members (a member of two pools once).
@@ -111,6 +119,8 @@ struct InternalLbLeg {
   std::vector<model::IpConfigIndex> members;
 };
 std::vector<InternalLbLeg> internal_lb_legs(const model::Model& m, int l, int frontend, std::uint16_t port);
+/// Every load-balancing rule of `l` on `frontend` (a gateway whose backend port is only known at deployment).
+std::vector<InternalLbLeg> internal_lb_legs_any(const model::Model& m, int l, int frontend);
 
 /// How a flow that entry point `what` (in VNet `from_vnet`, its subnet represented by `from_address`) opens to ip
 /// configuration `x` (addressed as `to`: its own private IP unless an internal load balancer's frontend) is routed,

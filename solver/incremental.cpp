@@ -283,6 +283,18 @@ class ScopeBuilder {
       }
     }
     if (targets.empty()) return true;
+    // DNAT to an application gateway's or internal load balancer's private frontend reaches what they forward
+    // to: not scoped, the whole analysis runs again.
+    for (const auto& g : m.application_gateways) {
+      for (const auto& fe : g.frontends) {
+        if (fe.private_ip && targets.count(fe.private_ip->value) != 0) return false;
+      }
+    }
+    for (const auto& lb : m.load_balancers) {
+      for (const auto& fe : lb.frontends) {
+        if (fe.private_ip && targets.count(fe.private_ip->value) != 0) return false;
+      }
+    }
     for (std::size_t n = 0; n < m.nics.size(); ++n) {
       for (const auto& c : m.nics[n].ip_configurations) {
         if (c.private_ip && targets.count(c.private_ip->value) != 0 && !nic(m, static_cast<int>(n))) return false;

@@ -50,7 +50,10 @@ const char* unresolved_note(PaasKind k) {
 std::pair<IpSet, const char*> matched(const model::PaasService& s, const model::PaasIpRule& r, const IpSet& universe) {
   if (r.subnet_only) return {IpSet{}, ""};  // service endpoint traffic from a subnet: never the internet
   if (r.unresolved) {
-    if (r.action == Access::kAllow) return {universe, unresolved_note(s.kind)};
+    if (r.action == Access::kAllow) {
+      return {universe, r.unknown ? "an address only known at deployment (or a placeholder): taken as the whole internet"
+                                  : unresolved_note(s.kind)};
+    }
     return {IpSet{}, ""};
   }
   if (r.has_headers) {

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "importers/azure/resource_importer.h"
+#include "importers/unknown_value.h"
 #include "model/validate.h"
 #include "solver/exposure.h"
 #include "solver/firewall.h"
@@ -64,6 +65,7 @@ struct Estate {
   json spoke_peerings = json::array({peering("spoke-to-hub", kHub)});
   json firewall_props = {{"threatIntelMode", "Deny"}, {"firewallPolicy", id_ref(kPolicy)}};
   json extra = json::array();
+  bool firewall_private_ip = true;  // false: the firewall's ip configuration states no privateIPAddress
 
   std::string text() const {
     json r = json::array();
@@ -102,6 +104,7 @@ struct Estate {
                                 {{"privateIPAddress", "10.0.1.4"},
                                  {"subnet", id_ref(kHub + "/subnets/AzureFirewallSubnet")},
                                  {"publicIPAddress", id_ref(id("Microsoft.Network/publicIPAddresses", "pip-fw"))}}}}};
+    if (!firewall_private_ip) fw["ipConfigurations"][0]["properties"].erase("privateIPAddress");
     r.push_back({{"id", kFw}, {"name", "fw"}, {"type", "Microsoft.Network/azureFirewalls"}, {"properties", fw}});
     for (const auto& e : extra) r.push_back(e);
     return json{{"value", r}}.dump();
@@ -230,6 +233,47 @@ TEST_CASE("firewall: an explicit route back to the firewall subnet makes the DNA
         "VirtualAppliance 10.0.1.4) of route table 'rt-work', not the firewall instance directly, so the connection "
         "fails");
   CHECK(model::to_string(r.analysis.broken[0].ports) == "22");
+}
+
+TEST_CASE("firewall: without a private address in the input, the firewall is at the subnet's fourth address",
+          "[firewall]") {
+  // AzureFirewallSubnet 10.0.1.0/26: Azure reserves .0-.3 and gives the firewall the first usable one, 10.0.1.4,
+  // the address the spoke's route table names.
+  auto e = with_policy(json::array({nat_rule("ssh", {"*"}, "2222", "10.1.1.4", "22")}));
+  e.firewall_private_ip = false;
+  auto r = run(e.text());
+  REQUIRE_FALSE(r.diags.has_errors());
+  const auto& ipc = r.model.firewalls[0].ip_configurations[0];
+  REQUIRE(ipc.private_ip);
+  CHECK(ipc.private_ip->to_string() == "10.0.1.4");
+  CHECK(ipc.placeholder);
+  const auto& items = r.diags.items();
+  const auto note = std::find_if(items.begin(), items.end(),
+                                 [](const model::Diagnostic& d) { return d.code == "placeholder-address"; });
+  REQUIRE(note != items.end());
+  CHECK(note->severity == model::Severity::kNote);
+  CHECK(note->message ==
+        "firewall 'fw' has no private IP address in the input: taken as 10.0.1.4, the first address Azure assigns in "
+        "subnet 'AzureFirewallSubnet' (10.0.1.0/26)");
+  // The spoke's route to 10.0.1.4 is a route to the firewall.
+  CHECK(solver::firewall_at(r.model, *model::IpAddress::parse("10.0.1.4")) == 0);
+  CHECK(solver::firewall_side(r.model, r.model.firewalls[0]).address == model::IpAddress::parse("10.0.1.4"));
+  CHECK(of(r.analysis.exposures, false).size() == 1);
+  // An explicit route back to the firewall subnet names the firewall's address, not the subnet's network address.
+  e.routes.push_back({{"name", "fw-subnet-via-fw"},
+                      {"properties",
+                       {{"addressPrefix", "10.0.1.0/26"}, {"nextHopType", "VirtualAppliance"},
+                        {"nextHopIpAddress", "10.0.1.4"}}}});
+  r = run(e.text());
+  REQUIRE(r.analysis.broken.size() == 1);
+  CHECK(r.analysis.broken[0].broken ==
+        "asymmetric routing: replies to the firewall's address 10.0.1.4 take route 'fw-subnet-via-fw' (10.0.1.0/26 -> "
+        "VirtualAppliance 10.0.1.4) of route table 'rt-work', not the firewall instance directly, so the connection "
+        "fails");
+  // A stated address is kept as written, without a note.
+  r = run(with_policy(json::array({nat_rule("ssh", {"*"}, "2222", "10.1.1.4", "22")})).text());
+  CHECK_FALSE(r.model.firewalls[0].ip_configurations[0].placeholder);
+  CHECK_FALSE(has_code(r.diags, "placeholder-address"));
 }
 
 TEST_CASE("firewall: a one-sided or disconnected peering breaks the DNAT path", "[firewall]") {
@@ -654,6 +698,176 @@ TEST_CASE("firewall: malformed legacy rule groups are reported with their pointe
     json bad = legacy_filter("f", 100, "Allow", "nope");
     const auto r = run(with_legacy(json::array({rule, bad, 7, nullptr})).text());
     CHECK(r.diags.has_errors());
+  }
+}
+
+}  // namespace
+}  // namespace exposim::testing
+
+// Unknown values in firewall rules and IP groups (docs/model.md, "Unknown values"): the conservative reading reports
+// at least what every concrete value would.
+namespace exposim::testing {
+namespace {
+
+Result run_template(const std::string& text) {
+  Result r;
+  importers::azure::ImportOptions options;
+  options.from_template = true;
+  importers::azure::import_text(text, "estate.json", r.model, r.diags, options);
+  model::validate(r.model, r.diags);
+  r.analysis = solver::analyze(r.model);
+  return r;
+}
+
+/// The firewall's own DNAT exposures and the VM's, merged: (ports at the firewall, sources) and (ports at the VM).
+struct DnatReach {
+  model::PortSet firewall_ports;
+  model::IpSet firewall_sources;
+  model::PortSet vm_ports;
+  model::IpSet vm_sources;
+};
+DnatReach dnat_reach(const Result& r) {
+  DnatReach out;
+  for (const auto& e : r.analysis.exposures) {
+    if (e.target_kind == model::ResourceKind::kFirewall) {
+      out.firewall_ports = out.firewall_ports.unite(e.ports);
+      out.firewall_sources = out.firewall_sources.unite(e.sources);
+    } else {
+      out.vm_ports = out.vm_ports.unite(e.ports);
+      out.vm_sources = out.vm_sources.unite(e.sources);
+    }
+  }
+  return out;
+}
+
+bool dnat_covers(const Result& wide, const Result& narrow) {
+  const auto w = dnat_reach(wide), n = dnat_reach(narrow);
+  return w.firewall_ports.contains(n.firewall_ports) && w.firewall_sources.contains(n.firewall_sources) &&
+         w.vm_ports.contains(n.vm_ports) && w.vm_sources.contains(n.vm_sources);
+}
+
+TEST_CASE("firewall: unknown DNAT fields are read conservatively", "[firewall][unknown]") {
+  const std::string unknown = importers::unknown_value("parameters('x')");
+  auto estate = [&](json sources, json port, json to) {
+    auto rule = nat_rule("ssh", std::move(sources), "2222", "10.1.1.4", "22");
+    rule["destinationPorts"] = std::move(port);
+    rule["translatedAddress"] = std::move(to);
+    return with_policy(json::array({rule})).text();
+  };
+  // Unknown destination port: every port at the firewall.
+  const auto port = run_template(estate({"*"}, {unknown}, "10.1.1.4"));
+  REQUIRE_FALSE(port.diags.has_errors());
+  CHECK(model::to_string(dnat_reach(port).firewall_ports) == "0-65535");
+  for (const char* p : {"22", "2222", "65000"}) CHECK(dnat_covers(port, run_template(estate({"*"}, {p}, "10.1.1.4"))));
+  // The list itself unknown (an array parameter with no value): the same.
+  CHECK(dnat_covers(run_template(estate({"*"}, unknown, "10.1.1.4")), run_template(estate({"*"}, {"2222"}, "10.1.1.4"))));
+  // Unknown source: every source.
+  const auto source = run_template(estate({unknown}, {"2222"}, "10.1.1.4"));
+  REQUIRE_FALSE(source.diags.has_errors());
+  for (const char* s : {"1.2.3.4", "52.0.0.0/8", "*"}) CHECK(dnat_covers(source, run_template(estate({s}, {"2222"}, "10.1.1.4"))));
+  // Unknown translated address: the firewall's own entry is still reported, with a warning naming the rule.
+  const auto to = run_template(estate({"*"}, {"2222"}, unknown));
+  REQUIRE_FALSE(to.diags.has_errors());
+  const auto own = of(to.analysis.exposures, true);
+  REQUIRE(own.size() == 1);
+  CHECK(model::to_string(own[0]->ports) == "2222");
+  CHECK(own[0]->any_source);
+  CHECK(of(to.analysis.exposures, false).empty());  // what lies behind is unknown
+  const auto& items = to.analysis.findings.items();
+  REQUIRE(std::count_if(items.begin(), items.end(), [](const auto& d) { return d.code == "dnat-target-unknown"; }) == 1);
+  CHECK(std::find_if(items.begin(), items.end(), [](const auto& d) { return d.code == "dnat-target-unknown"; })->message ==
+        "firewall 'fw': DNAT rule 'ssh' translates to an address only known at deployment: the firewall's own entry is "
+        "reported, its target is unknown");
+  // Against a concrete target, the firewall's own entry is the same.
+  const auto concrete = dnat_reach(run_template(estate({"*"}, {"2222"}, "10.1.1.4")));
+  CHECK(dnat_reach(to).firewall_ports == concrete.firewall_ports);
+  CHECK(dnat_reach(to).firewall_sources == concrete.firewall_sources);
+}
+
+/// What a firewall lets through of TCP/UDP from 10.0.3.0/24 to 10.1.1.4, every port, given its filter rules.
+/// True when `wide` holds every packet of `narrow`.
+bool holds(const solver::PacketSet& wide, const solver::PacketSet& narrow) { return narrow.subtract(wide).empty(); }
+
+solver::PacketSet allowed(const Result& r) {
+  const auto& fw = r.model.firewalls[0];
+  const solver::PacketSet arriving(solver::Cube{model::to_set(*model::IpPrefix::parse("10.0.3.0/24")),
+                                                model::to_set(*model::IpAddress::parse("10.1.1.4")), tcp_udp(),
+                                                model::PortSet::all(), model::PortSet::all()});
+  solver::PacketSet out;
+  for (const auto& d : solver::filter_through_firewall(r.model, fw, arriving)) {
+    if (d.allow) out = out.unite(d.packets);
+  }
+  return out;
+}
+
+TEST_CASE("firewall: an unknown field widens an allow rule and empties a deny rule; IP groups alike",
+          "[firewall][unknown]") {
+  const std::string unknown = importers::unknown_value("parameters('x')");
+  const std::string kGroup = id("Microsoft.Network/ipGroups", "office");
+  // Collections: `first` (priority 100, `action`) with one network rule built from the arguments, then an allow of
+  // TCP 443 from anywhere (200).
+  auto estate = [&](const std::string& action, json rule, json group_addresses) {
+    Estate e;
+    e.extra.push_back(policy(kPolicy, "policy"));
+    json base = {{"ruleType", "NetworkRule"}, {"name", "r"}, {"ipProtocols", {"TCP"}}, {"sourceAddresses", {"*"}},
+                 {"destinationAddresses", {"*"}}, {"destinationPorts", {"*"}}};
+    base.update(rule);
+    auto collection = [](const std::string& name, int priority, const std::string& a, json rules) {
+      return json{{"ruleCollectionType", "FirewallPolicyFilterRuleCollection"}, {"name", name},
+                  {"priority", priority}, {"action", {{"type", a}}}, {"rules", std::move(rules)}};
+    };
+    e.extra.push_back(group(
+        kPolicy, "rcg", 100,
+        json::array({collection("first", 100, action, json::array({base})),
+                     collection("web", 200, "Allow",
+                                {{{"ruleType", "NetworkRule"}, {"name", "web"}, {"ipProtocols", {"TCP"}},
+                                  {"sourceAddresses", {"*"}}, {"destinationAddresses", {"*"}},
+                                  {"destinationPorts", {"443"}}}})})));
+    e.extra.push_back({{"id", kGroup}, {"name", "office"}, {"type", "Microsoft.Network/ipGroups"},
+                       {"properties", {{"ipAddresses", std::move(group_addresses)}}}});
+    return run_template(e.text());
+  };
+  const json office = json::array({"10.0.3.7"});
+  struct Case {
+    const char* what;
+    json unknown_rule;
+    std::vector<json> concrete;
+  };
+  const std::vector<Case> cases = {
+      {"destination port", {{"destinationPorts", {unknown}}}, {{{"destinationPorts", {"22"}}}, {{"destinationPorts", {"8080"}}}}},
+      {"source", {{"sourceAddresses", {unknown}}},
+       {{{"sourceAddresses", {"10.0.3.7"}}}, {{"sourceAddresses", {"10.0.3.0/25"}}}, {{"sourceAddresses", {"*"}}}}},
+      {"destination", {{"destinationAddresses", {unknown}}},
+       {{{"destinationAddresses", {"10.1.1.4"}}}, {{"destinationAddresses", {"10.9.0.0/16"}}}}},
+      {"protocol", {{"ipProtocols", {unknown}}}, {{{"ipProtocols", {"UDP"}}}, {{"ipProtocols", {"TCP"}}}}},
+  };
+  for (const auto& c : cases) {
+    for (const char* action : {"Allow", "Deny"}) {
+      INFO(c.what << " in a rule that says " << action);
+      const auto wide = allowed(estate(action, c.unknown_rule, office));
+      for (const auto& v : c.concrete) {
+        const auto r = estate(action, v, office);
+        REQUIRE_FALSE(r.diags.has_errors());
+        CHECK(holds(wide, allowed(r)));
+      }
+    }
+  }
+  // The unknown deny rule matches nothing: exactly what the allow after it lets through; the unknown allow rule
+  // lets every port through.
+  CHECK(model::to_string(allowed(estate("Deny", {{"destinationPorts", {unknown}}}, office)).destination_ports()) == "443");
+  CHECK(model::to_string(allowed(estate("Allow", {{"destinationPorts", {unknown}}}, office)).destination_ports()) ==
+        "0-65535");
+  // IP groups with a placeholder address (`xx.xx.xx.xx`): every address in an allow, none in a deny.
+  const json with_group = {{"sourceAddresses", json::array()}, {"sourceIpGroups", {kGroup}}};
+  for (const char* action : {"Allow", "Deny"}) {
+    INFO("IP group in a rule that says " << action);
+    const auto placeholder = estate(action, with_group, json::array({"10.0.3.7", "xx.xx.xx.xx"}));
+    REQUIRE_FALSE(placeholder.diags.has_errors());
+    CHECK(placeholder.model.ip_groups[0].unknown);
+    const auto wide = allowed(placeholder);
+    for (const json& addresses : {json::array({"10.0.3.7"}), json::array({"10.0.3.0/24"}), json::array({"192.0.2.1"})}) {
+      CHECK(holds(wide, allowed(estate(action, with_group, addresses))));
+    }
   }
 }
 

@@ -18,6 +18,7 @@
 #include "cli/explain_report.h"
 #include "cli/report.h"
 #include "importers/azure/resource_importer.h"
+#include "importers/unknown_value.h"
 #include "model/validate.h"
 #include "solver/explain.h"
 #include "solver/exposure.h"
@@ -313,6 +314,35 @@ TEST_CASE("bastion: its own 443, and sessions to VMs in its VNet and in a VNet p
   CHECK(via.gateway == 0);
   CHECK(via.public_ip == own.public_ip);
   CHECK(std::string(via.path[3].note).find("authenticated, mediated access") == 0);
+}
+
+TEST_CASE("bastion: an unknown SKU is read as Standard, which reaches what every SKU reaches", "[solver][bastion][unknown]") {
+  // Developer and Basic reach 22 and 3389 in the Bastion's VNet (Basic: and peered ones); Standard and Premium
+  // every port. Standard, with a public IP, is the widest.
+  auto estate = [](const json& sku) {
+    Estate e;
+    e.vnet("hub", "10.0.0.0/16", {{"AzureBastionSubnet", "10.0.1.0/26", ""}, {"work", "10.0.2.0/24", ""}})
+        .pip("pip-bastion", "20.0.0.10")
+        .bastion("Basic", "hub", "pip-bastion")
+        .nic("nic-hub", "hub", "work", "10.0.2.4");
+    e.resources[2]["sku"]["name"] = sku;
+    return run(e.resources);
+  };
+  const auto unknown = estate(importers::unknown_value("parameters('bastionSku')"));
+  REQUIRE_FALSE(unknown.diags.has_errors());
+  CHECK(unknown.m.bastion_hosts[0].sku == model::BastionSku::kStandard);
+  const auto standard = estate("Standard");
+  CHECK(lines(unknown) == lines(standard));
+  CHECK(lines(unknown)[1].find("tcp 0-65535") != std::string::npos);
+  for (const char* sku : {"Basic", "Premium"}) {
+    INFO(sku);
+    const auto concrete = estate(sku);
+    REQUIRE(concrete.a.exposures.size() == unknown.a.exposures.size());
+    for (std::size_t i = 0; i < concrete.a.exposures.size(); ++i) {
+      CHECK(unknown.a.exposures[i].ports.contains(concrete.a.exposures[i].ports));
+      CHECK(unknown.a.exposures[i].sources.contains(concrete.a.exposures[i].sources));
+    }
+  }
 }
 
 TEST_CASE("bastion: target NSGs see the Bastion subnet, not the internet", "[solver][bastion]") {
@@ -663,6 +693,7 @@ TEST_CASE("azure: malformed Bastion and application gateway input", "[azure]") {
        gw + "httpListeners/0: error: HTTP listener 'l' has no 'frontendPort' [missing-field]"},
       {"frontend port 0", [](json& r) { r[1]["properties"]["frontendPorts"][0]["properties"]["port"] = 0; },
        gw + "frontendPorts/0/properties/port: error: port 0 is below 1 [invalid-value]"},
+      // A number written as a string is converted, as ARM converts it.
       {"frontend port as text", [](json& r) { r[1]["properties"]["frontendPorts"][0]["properties"]["port"] = "443"; },
        gw + "frontendPorts/0/properties/port: note: 'port' is the string '443', read as the number 443 [coerced-value]"},
       {"settings without port",
@@ -1401,4 +1432,213 @@ TEST_CASE("explain: the backend's NSGs see only the gateway addresses the firewa
   // 80 -> 8080: no rule, default deny, for both backends.
   t = explain_gateway(r.m, 80, "nic-2");
   CHECK(trace_text(r.m, t)[6] == "firewall(default) stop fw");
+}
+
+// ---- firewall DNAT to a managed frontend, App Service backends ----
+
+namespace {
+
+
+/// An Azure Firewall `fw` in hub's AzureFirewallSubnet (10.0.1.0/26, no private IP in the input: 10.0.1.4),
+/// public IP `pip-fw` 20.1.1.1, policy `policy` with one DNAT collection `dnat` of the given rules
+/// (name, firewall port, translated address, translated port).
+void add_firewall(Estate& e, const std::vector<std::tuple<std::string, std::string, std::string, std::string>>& rules) {
+  json nat = json::array();
+  for (const auto& [name, port, to, to_port] : rules) {
+    nat.push_back({{"ruleType", "NatRule"},          {"name", name},
+                   {"ipProtocols", {"TCP"}},         {"sourceAddresses", {"*"}},
+                   {"destinationAddresses", {"20.1.1.1"}}, {"destinationPorts", {port}},
+                   {"translatedAddress", to},        {"translatedPort", to_port}});
+  }
+  e.pip("pip-fw", "20.1.1.1");
+  e.add({{"id", kFwPolicy}, {"name", "policy"}, {"type", "Microsoft.Network/firewallPolicies"}, {"properties", json::object()}});
+  e.add({{"id", kFwPolicy + "/ruleCollectionGroups/rcg"},
+         {"name", "rcg"},
+         {"type", "Microsoft.Network/firewallPolicies/ruleCollectionGroups"},
+         {"properties",
+          {{"priority", 100},
+           {"ruleCollections",
+            {{{"ruleCollectionType", "FirewallPolicyNatRuleCollection"},
+              {"name", "dnat"},
+              {"priority", 100},
+              {"action", {{"type", "DNAT"}}},
+              {"rules", nat}}}}}}});
+  e.add({{"id", kS + "/azureFirewalls/fw"},
+         {"name", "fw"},
+         {"type", "Microsoft.Network/azureFirewalls"},
+         {"properties",
+          {{"firewallPolicy", id_ref(kFwPolicy)},
+           {"ipConfigurations",
+            {{{"name", "ipc"},
+              {"properties",
+               {{"subnet", id_ref(subnet_id("hub", "AzureFirewallSubnet"))},
+                {"publicIPAddress", id_ref(kS + "/publicIPAddresses/pip-fw")}}}}}}}}});
+}
+
+/// `gateway()` with its frontend made private at `address` (no public IP).
+json private_gateway(json g, const std::string& address) {
+  g["properties"]["frontendIPConfigurations"][0]["properties"] = {{"privateIPAddress", address},
+                                                                  {"subnet", id_ref(subnet_id("hub", "agw"))}};
+  return g;
+}
+
+std::vector<std::string> sorted_lines(const Run& r) {
+  auto out = lines(r);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::vector<std::string> codes(const model::Diagnostics& d) {
+  std::vector<std::string> out;
+  for (const auto& x : d.sorted()) out.push_back(x.code);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("application gateway: a firewall DNAT to its private frontend reaches the listener and its backends",
+          "[solver][application-gateway][firewall]") {
+  // internet -> 20.1.1.1:443 (firewall DNAT) -> 10.0.2.10:443, the gateway's private listener -> pool 10.0.4.4:80.
+  // The gateway subnet's NSG sees the firewall's SNAT addresses (10.0.1.0/26), which it admits on 443.
+  Estate e;
+  e.vnet("hub", "10.0.0.0/16",
+         {{"AzureFirewallSubnet", "10.0.1.0/26", ""}, {"agw", "10.0.2.0/24", "nsg-agw"}, {"app", "10.0.4.0/24", ""}})
+      .nsg("nsg-agw", {{"allow-fw-443", 100, "Allow", "10.0.1.0/26", "443"}, {"deny-rest", 200, "Deny", "*", "443"}})
+      .nsg("nsg-app", {{"allow-gw-80", 100, "Allow", "10.0.2.0/24", "80"}, {"deny-rest", 200, "Deny", "*", "*"}})
+      .add(private_gateway(gateway("hub", "agw", "unused", {{"l-https", 443}}, {{"pool", {"10.0.4.4"}}},
+                                   {{"s-80", 80}}, {{"l-https", "pool", "s-80"}}),
+                           "10.0.2.10"))
+      .nic("nic-app", "hub", "app", "10.0.4.4", "nsg-app");
+  add_firewall(e, {{"to-agw", "443", "10.0.2.10", "443"}});
+  auto r = run(e.resources);
+  REQUIRE_FALSE(r.diags.has_errors());
+  // No dnat-target-unknown: the translated address is the gateway's frontend.
+  CHECK(codes(r.a.findings).empty());
+  CHECK(sorted_lines(r) ==
+        std::vector<std::string>{
+            "agw public-ip 443->tcp 443 any | internet pip:pip-fw fw(dnat):dnat/to-agw nsg(subnet):nsg-agw/allow-fw-443 "
+            "agw(listener):l-https target",
+            "fw firewall-dnat 443->tcp 443 any | internet pip:pip-fw fw(dnat):dnat/to-agw target",
+            "nic-app application-gateway 443->tcp 80 any | internet pip:pip-fw fw(dnat):dnat/to-agw "
+            "nsg(gateway-subnet):nsg-agw/allow-fw-443 agw(routing):l-https->80 no-nsg(subnet) nsg(nic):nsg-app/allow-gw-80 "
+            "target",
+        });
+
+  // A gateway subnet NSG that admits only the Internet tag refuses the firewall's addresses: the firewall's own
+  // entry is all that is left, and still no "no ip configuration" warning.
+  e.resources[1]["properties"]["securityRules"][0]["properties"]["sourceAddressPrefix"] = "Internet";
+  r = run(e.resources);
+  REQUIRE_FALSE(r.diags.has_errors());
+  CHECK(codes(r.a.findings).empty());
+  CHECK(sorted_lines(r) ==
+        std::vector<std::string>{"fw firewall-dnat 443->tcp 443 any | internet pip:pip-fw fw(dnat):dnat/to-agw target"});
+
+  // A DNAT to another port of the frontend reaches no listener.
+  Estate other = e;
+  other.resources[1]["properties"]["securityRules"][0]["properties"]["sourceAddressPrefix"] = "10.0.1.0/26";
+  other.resources.back()["properties"]["firewallPolicy"] = id_ref(kFwPolicy);
+  other.resources[other.resources.size() - 2]["properties"]["ruleCollections"][0]["rules"][0]["translatedPort"] = "8443";
+  r = run(other.resources);
+  CHECK(sorted_lines(r) ==
+        std::vector<std::string>{"fw firewall-dnat 443->tcp 443 any | internet pip:pip-fw fw(dnat):dnat/to-agw target"});
+}
+
+TEST_CASE("firewall: a DNAT to an internal load balancer's frontend reaches the rule's backends",
+          "[solver][firewall]") {
+  // internet -> 20.1.1.1:50000 (DNAT) -> 10.0.4.100:3389, the load balancer's frontend -> rule r-rdp -> pool member
+  // 10.0.4.4:3389, whose NSG admits 3389 from VirtualNetwork (the firewall's SNAT address is in it).
+  const std::string lb_id = kS + "/loadBalancers/ilb";
+  Estate e;
+  e.vnet("hub", "10.0.0.0/16", {{"AzureFirewallSubnet", "10.0.1.0/26", ""}, {"app", "10.0.4.0/24", ""}})
+      .nsg("nsg-app", {{"allow-vnet-rdp", 100, "Allow", "VirtualNetwork", "3389"}, {"deny-rest", 200, "Deny", "*", "*"}})
+      .add({{"id", lb_id},
+            {"name", "ilb"},
+            {"type", "Microsoft.Network/loadBalancers"},
+            {"sku", {{"name", "Standard"}}},
+            {"properties",
+             {{"frontendIPConfigurations",
+               {{{"id", lb_id + "/frontendIPConfigurations/fe"},
+                 {"name", "fe"},
+                 {"properties", {{"privateIPAddress", "10.0.4.100"}, {"subnet", id_ref(subnet_id("hub", "app"))}}}}}},
+              {"backendAddressPools", {{{"id", lb_id + "/backendAddressPools/be"}, {"name", "be"}}}},
+              {"loadBalancingRules",
+               {{{"name", "r-rdp"},
+                 {"properties",
+                  {{"frontendIPConfiguration", id_ref(lb_id + "/frontendIPConfigurations/fe")},
+                   {"backendAddressPool", id_ref(lb_id + "/backendAddressPools/be")},
+                   {"protocol", "Tcp"},
+                   {"frontendPort", 3389},
+                   {"backendPort", 3389}}}}}}}}})
+      .nic("nic-app", "hub", "app", "10.0.4.4", "nsg-app");
+  e.resources.back()["properties"]["ipConfigurations"][0]["properties"]["loadBalancerBackendAddressPools"] = {
+      id_ref(lb_id + "/backendAddressPools/be")};
+  add_firewall(e, {{"rdp", "50000", "10.0.4.100", "3389"}});
+  const auto r = run(e.resources);
+  REQUIRE_FALSE(r.diags.has_errors());
+  CHECK(codes(r.a.findings).empty());
+  CHECK(sorted_lines(r) ==
+        std::vector<std::string>{
+            "fw firewall-dnat 50000->tcp 50000 any | internet pip:pip-fw fw(dnat):dnat/rdp target",
+            "nic-app firewall-dnat 50000->tcp 3389 any | internet pip:pip-fw fw(dnat):dnat/rdp lb:ilb/r-rdp "
+            "route(return):system no-nsg(subnet) nsg(nic):nsg-app/allow-vnet-rdp target",
+        });
+}
+
+TEST_CASE("application gateway: an App Service backend is linked to its site, and a site open directly is a WAF bypass",
+          "[solver][application-gateway]") {
+  const std::string web = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Web/sites/";
+  auto site = [&](const std::string& name, json config) {
+    json props = {{"defaultHostName", name + ".azurewebsites.net"}};
+    if (!config.is_null()) props["siteConfig"] = std::move(config);
+    return json{{"id", web + name}, {"name", name}, {"type", "Microsoft.Web/sites"}, {"properties", props}};
+  };
+  auto estate = [&](json site_resource, const std::string& backend) {
+    Estate e;
+    e.vnet("hub", "10.0.0.0/16", {{"agw", "10.0.2.0/24", ""}})
+        .pip("pip-agw", "20.0.0.20")
+        .add(gateway("hub", "agw", "pip-agw", {{"l-https", 443}}, {{"apps", {backend}}}, {{"s-443", 443}},
+                     {{"l-https", "apps", "s-443"}}))
+        .add(std::move(site_resource));
+    return e;
+  };
+  // A site without access restrictions admits everyone: clients can go around the gateway.
+  auto r = run(estate(site("app1", nullptr), "app1.azurewebsites.net").resources);
+  REQUIRE_FALSE(r.diags.has_errors());
+  CHECK(printed(r.a.findings) ==
+        std::vector<std::string>{
+            "t.json: /2/properties/backendAddressPools/0: note: application gateway 'agw': backend pool 'apps' names App "
+            "Service 'app1' (app1.azurewebsites.net): the site is the gateway's backend [gateway-backend-site]",
+            "t.json: /2/properties/backendAddressPools/0: warning: application gateway 'agw' sends backend pool 'apps' to "
+            "App Service 'app1' (app1.azurewebsites.net), whose public endpoint also admits internet clients directly: "
+            "they can bypass the gateway and its web application firewall; restrict the site's access to the gateway "
+            "[waf-bypass]"});
+  // The same host name in `ipAddress` (older API versions), in another case: the same site.
+  auto legacy = estate(site("app1", nullptr), "APP1.azurewebsites.net");
+  legacy.resources[2]["properties"]["backendAddressPools"][0]["properties"]["backendAddresses"][0] = {
+      {"ipAddress", "APP1.azurewebsites.net"}};
+  r = run(legacy.resources);
+  REQUIRE_FALSE(r.diags.has_errors());
+  CHECK(codes(r.a.findings) == std::vector<std::string>{"gateway-backend-site", "waf-bypass"});
+  // A site that admits only the gateway's public address is behind it: linked, no bypass.
+  json only_gateway = {{"ipSecurityRestrictions",
+                        {{{"name", "agw"}, {"ipAddress", "20.0.0.20/32"}, {"action", "Allow"}, {"priority", 100}}}}};
+  r = run(estate(site("app1", only_gateway), "app1.azurewebsites.net").resources);
+  CHECK(codes(r.a.findings) == std::vector<std::string>{"gateway-backend-site"});
+  // ... and so is one with public network access disabled.
+  auto closed = estate(site("app1", nullptr), "app1.azurewebsites.net");
+  closed.resources.back()["properties"]["publicNetworkAccess"] = "Disabled";
+  r = run(closed.resources);
+  CHECK(codes(r.a.findings) == std::vector<std::string>{"gateway-backend-site"});
+  // A host name only known at deployment, `reference('app1').defaultHostName` (the quickstarts' pattern): the
+  // site named in the reference.
+  auto deployed = estate(site("app1", nullptr), "x");
+  deployed.resources.back()["properties"].erase("defaultHostName");  // a template's site states none
+  deployed.resources[2]["properties"]["backendAddressPools"][0]["properties"]["backendAddresses"][0] = {
+      {"fqdn", importers::unknown_value("reference('app1')")}};
+  r = run(deployed.resources);
+  REQUIRE_FALSE(r.diags.has_errors());
+  CHECK(codes(r.a.findings) == std::vector<std::string>{"gateway-backend-site", "waf-bypass"});
+  // A site that is not in the input is an external backend, as before.
+  r = run(estate(site("app1", nullptr), "other.azurewebsites.net").resources);
+  CHECK(codes(r.a.findings) == std::vector<std::string>{"unresolved-backend"});
 }

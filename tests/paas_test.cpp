@@ -182,17 +182,102 @@ TEST_CASE("paas: defaults when fields are absent", "[azure]") {
   const auto& sql = r.model.paas_services[2];
   CHECK(sql.kind == PaasKind::kSqlServer);
   CHECK(sql.default_action == Access::kDeny);  // only firewall rules admit
-  CHECK(sql.tcp_ports == tcp_ports({1433}));
+  // 1433, and 11000-11999: the Default connection policy redirects clients inside Azure to the database nodes.
+  auto sql_ports = tcp_ports({1433});
+  sql_ports.add(11000, 11999);
+  CHECK(sql.tcp_ports == sql_ports);
   CHECK(sql.host_name == "sql1.database.windows.net");
   const auto& cos = r.model.paas_services[3];
   CHECK(cos.kind == PaasKind::kCosmosDb);
   CHECK(cos.default_action == Access::kAllow);  // no IP rules, no virtual network filter
+  auto cos_ports = tcp_ports({443});
+  cos_ports.add(10000, 20000);  // the NoSQL API's direct mode
+  CHECK(cos.tcp_ports == cos_ports);
   CHECK(cos.host_name == "cos1.documents.azure.com");
   const auto& app = r.model.paas_services[4];
   CHECK(app.kind == PaasKind::kAppService);
   CHECK_FALSE(app.https_only);  // httpsOnly defaults to false
   CHECK(app.tcp_ports == tcp_ports({80, 443}));
   CHECK(app.default_action == Access::kAllow);  // no restrictions at all
+}
+
+TEST_CASE("paas: the ports each service answers on", "[azure]") {
+  // Storage: HTTPS 443 always, SMB 445 for Azure Files (secure transfer does not close it), HTTP 80 only without
+  // secure transfer. App Service: 443, and 80 unless httpsOnly (then 80 only redirects to 443). SQL: 1433,
+  // plus 11000-11999 unless the connection policy is Proxy. Cosmos DB: 443, plus its API's own ports.
+  const std::string sql = kRg + "/Microsoft.Sql/servers/";
+  auto r = import_and_validate(list({
+      resource("Microsoft.Storage/storageAccounts", "secure", R"({"supportsHttpsTrafficOnly": true})",
+               R"(, "kind": "StorageV2")"),
+      resource("Microsoft.Storage/storageAccounts", "files", "{}", R"(, "kind": "FileStorage")"),
+      resource("Microsoft.Web/sites", "httpsonly", R"({"httpsOnly": true})"),
+      resource("Microsoft.Sql/servers", "proxied", "{}"),
+      resource("Microsoft.Sql/servers", "redirected", "{}"),
+      fmt::format(R"({{"id": "{0}proxied/connectionPolicies/Default", "name": "proxied/Default",
+                      "type": "Microsoft.Sql/servers/connectionPolicies", "properties": {{"connectionType": "Proxy"}}}})",
+                  sql),
+      fmt::format(R"({{"id": "{0}redirected/connectionPolicies/Default", "name": "redirected/Default",
+                      "type": "Microsoft.Sql/servers/connectionPolicies",
+                      "properties": {{"connectionType": "Redirect"}}}})",
+                  sql),
+      resource("Microsoft.DocumentDB/databaseAccounts", "mongo", "{}", R"(, "kind": "MongoDB")"),
+      resource("Microsoft.DocumentDB/databaseAccounts", "cassandra",
+               R"({"capabilities": [{"name": "EnableCassandra"}]})", R"(, "kind": "GlobalDocumentDB")"),
+      resource("Microsoft.DocumentDB/databaseAccounts", "table", R"({"capabilities": [{"name": "EnableTable"}]})"),
+  }));
+  INFO(show(r.diags));
+  CHECK(r.diags.empty());
+  REQUIRE(r.model.paas_services.size() == 8);
+  const auto& ps = r.model.paas_services;
+  CHECK(ps[0].tcp_ports == tcp_ports({443, 445}));
+  CHECK(ps[1].tcp_ports == tcp_ports({443, 445}));
+  CHECK(ps[2].https_only);
+  CHECK(ps[2].tcp_ports == tcp_ports({443}));  // HTTP is only redirected to HTTPS: no data on 80
+  CHECK(ps[3].tcp_ports == tcp_ports({1433}));
+  auto redirect = tcp_ports({1433});
+  redirect.add(11000, 11999);
+  CHECK(ps[4].tcp_ports == redirect);
+  auto mongo = tcp_ports({443});
+  mongo.add(10250, 10256);
+  CHECK(ps[5].tcp_ports == mongo);
+  CHECK(ps[6].tcp_ports == tcp_ports({443, 10350}));
+  CHECK(ps[7].tcp_ports == tcp_ports({443}));
+}
+
+TEST_CASE("paas: storage secure transfer defaults by API version", "[azure]") {
+  // supportsHttpsTrafficOnly defaults to true only from API version 2019-04-01: an account deployed with an older
+  // apiVersion and without the property accepts HTTP on 80. Without an apiVersion (exports), today's default.
+  auto r = import_and_validate(list({
+      resource("Microsoft.Storage/storageAccounts", "old", "{}", R"(, "kind": "StorageV2", "apiVersion": "2018-07-01")"),
+      resource("Microsoft.Storage/storageAccounts", "old-secure", R"({"supportsHttpsTrafficOnly": true})",
+               R"(, "kind": "StorageV2", "apiVersion": "2018-07-01")"),
+      resource("Microsoft.Storage/storageAccounts", "since", "{}", R"(, "kind": "StorageV2", "apiVersion": "2019-04-01")"),
+      resource("Microsoft.Storage/storageAccounts", "preview", "{}",
+               R"(, "kind": "StorageV2", "apiVersion": "2018-03-01-preview")"),
+      resource("Microsoft.Storage/storageAccounts", "export", "{}", R"(, "kind": "StorageV2")"),
+  }));
+  INFO(show(r.diags));
+  CHECK(r.diags.empty());
+  REQUIRE(r.model.paas_services.size() == 5);
+  const auto& ps = r.model.paas_services;
+  CHECK_FALSE(ps[0].https_only);
+  CHECK(ps[0].tcp_ports == tcp_ports({80, 443, 445}));
+  CHECK(ps[1].tcp_ports == tcp_ports({443, 445}));
+  CHECK(ps[2].tcp_ports == tcp_ports({443, 445}));
+  CHECK(ps[3].tcp_ports == tcp_ports({80, 443, 445}));
+  CHECK(ps[4].tcp_ports == tcp_ports({443, 445}));
+}
+
+TEST_CASE("paas: a bad connection policy is reported", "[azure]") {
+  const std::string sql = kRg + "/Microsoft.Sql/servers/";
+  auto r = import_and_validate(list({
+      resource("Microsoft.Sql/servers", "s1", "{}"),
+      fmt::format(R"({{"id": "{0}s1/connectionPolicies/Default", "name": "s1/Default",
+                      "type": "Microsoft.Sql/servers/connectionPolicies", "properties": {{"connectionType": "Fast"}}}})",
+                  sql),
+  }));
+  CHECK(r.diags == std::vector<std::string>{"t.json: /1/properties/connectionType: error: connection type 'Fast' is not "
+                                            "Default, Redirect or Proxy [invalid-value]"});
 }
 
 TEST_CASE("paas: SQL firewall rules are child resources, in this file or another", "[azure]") {
@@ -703,7 +788,7 @@ TEST_CASE("paas end to end: imported services, analysed", "[azure][solver]") {
   CHECK(summary(r.model, a) == std::vector<std::string>{"app1 tcp 80,443 any scm-default-action#-1",
                                                         "app1 tcp 80,443 52.40.0.0/16 access-restrictions#0",
                                                         "kv1 tcp 443 any default-action#-1",
-                                                        "sql1 tcp 1433 any firewall-rules#0"});
+                                                        "sql1 tcp 1433,11000-11999 any firewall-rules#0"});
   CHECK(a.findings.sorted().empty());
 }
 

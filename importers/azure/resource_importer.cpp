@@ -263,6 +263,13 @@ struct SiteRestrictions {
   model::SourceLocation where;
 };
 
+/// A SQL server's connection policy (`Microsoft.Sql/servers/connectionPolicies`, `connectionType`).
+struct SqlConnectionPolicy {
+  std::string name;
+  model::SourceLocation where;
+  bool proxy{false};  // Proxy: every connection through the gateway on 1433; Default and Redirect also 11000-11999
+};
+
 template <typename T>
 struct PendingChild {
   std::string parent_key;
@@ -303,6 +310,7 @@ struct Importer::Impl {
   std::vector<PendingChild<model::LbNatRule>> pending_nat_rules;
   std::vector<PendingChild<model::LbBackendPool>> pending_pools;
   std::vector<PendingChild<model::PaasIpRule>> pending_sql_rules;
+  std::vector<PendingChild<SqlConnectionPolicy>> pending_sql_policies;
   std::vector<PendingChild<SiteRestrictions>> pending_site_configs;
   std::vector<PendingChild<model::FirewallRuleCollectionGroup>> pending_groups;
   std::unordered_map<std::string, model::WafMode> waf_policies;  // WAF policy key -> mode, applied in finish()
@@ -1085,21 +1093,23 @@ struct Importer::Impl {
                           "assumed to admit the whole internet",
                           s.name));
     } else {
-      error_at(f.key, "invalid-value",
-               fmt::format("public network access '{}' is not Enabled, Disabled or SecuredByPerimeter", *f));
+      // From a template, a value ARM would reject is unknown: Enabled, as when absent.
+      invalid_value_at(f.key, *f, fmt::format("public network access '{}' is not Enabled, Disabled or SecuredByPerimeter", *f));
     }
   }
 
   /// An Allow/Deny field; `out` is left alone when absent or bad (reported).
+  /// An unknown value is Allow (a default action or a rule that admits is never narrower than the truth).
   void read_paas_action(dom::object o, std::string_view key, std::string_view field, model::Access& out) {
     auto f = get_string(o, key);
+    if (f.unknown) out = model::Access::kAllow;
     if (!f) return;
     if (iequals(trim(*f), "allow")) {
       out = model::Access::kAllow;
     } else if (iequals(trim(*f), "deny")) {
       out = model::Access::kDeny;
-    } else {
-      error_at(f.key, "invalid-value", fmt::format("{} '{}' is not Allow or Deny", field, *f));
+    } else if (invalid_value_at(f.key, *f, fmt::format("{} '{}' is not Allow or Deny", field, *f))) {
+      out = model::Access::kAllow;
     }
   }
 
@@ -1118,7 +1128,13 @@ struct Importer::Impl {
       rule.addresses = rule.addresses.unite(model::all_v4().unite(model::all_v6()));
       return true;
     }
-    auto p = prefix_value(t);
+    bool unknown = false;
+    auto p = prefix_value(t, &unknown);
+    if (unknown) {  // only known at deployment, or a placeholder: an allow rule admits everyone, a deny none
+      rule.unresolved = true;
+      rule.unknown = true;
+      return true;
+    }
     if (!p) return false;
     rule.addresses = rule.addresses.unite(model::to_set(*p));
     return true;
@@ -1129,6 +1145,15 @@ struct Importer::Impl {
   /// stands for Azure datacenters (Cosmos DB).
   void read_ip_rules(dom::object o, std::string_view field_key, std::string_view field, bool zero_is_azure,
                      model::PaasService& s) {
+    if (unknown_list(o, keys::kIpRules)) {  // the whole list is unknown: it admits every source
+      model::PaasIpRule rule;
+      rule.where = here();
+      rule.text = "(only known at deployment)";
+      rule.unresolved = true;
+      rule.unknown = true;
+      s.ip_rules.push_back(std::move(rule));
+      return;
+    }
     auto arr = get_array(o, keys::kIpRules);
     if (!arr) return;
     PointerScope scope(ptr, arr.key);
@@ -1144,6 +1169,14 @@ struct Importer::Impl {
       rule.where = here();
       auto value = get_string(r, field_key);
       if (!value.present && field_key == keys::kValue) value = get_string(r, keys::kIpAddressOrRange);
+      if (value.unknown) {  // admits every source
+        rule.text = "(only known at deployment)";
+        rule.unresolved = true;
+        rule.unknown = true;
+        read_paas_action(r, keys::kAction, "action", rule.action);
+        s.ip_rules.push_back(std::move(rule));
+        continue;
+      }
       if (!value) {
         if (!value.present) error("missing-field", fmt::format("IP rule has no '{}'", field));
         continue;
@@ -1194,14 +1227,32 @@ struct Importer::Impl {
     return out;
   }
 
+  /// True when the resource states an `apiVersion` (next to `properties`) older than `since` (YYYY-MM-DD; a
+  /// "-preview" suffix is ignored); false when it states none.
+  bool older_api_version(dom::object res, std::size_t res_mark, std::string_view since) {
+    const std::string saved = ptr;
+    ptr.resize(res_mark);
+    bool older = false;
+    if (auto v = get_string(res, keys::kApiVersion)) {
+      const std::string_view t = trim(*v);
+      if (t.size() >= since.size()) older = t.substr(0, since.size()) < since;
+    }
+    ptr = saved;
+    return older;
+  }
+
   void read_storage_account(model::ResourceBase base, dom::object res, dom::object props, std::size_t res_mark) {
     model::PaasService s;
     static_cast<model::ResourceBase&>(s) = std::move(base);
     s.kind = model::PaasKind::kStorage;
     read_public_network_access(props, s);
+    // Secure transfer is on by default only from API version 2019-04-01; an older `apiVersion` without the
+    // property deploys an account that accepts HTTP. Without an `apiVersion` (most exports), today's default.
+    s.https_only = !older_api_version(res, res_mark, "2019-04-01");
     auto https = get_bool(props, keys::kSupportsHttpsTrafficOnly);
     if (!https.present) https = get_bool(props, keys::kEnableHttpsTrafficOnly);  // the az CLI's name
     if (https) s.https_only = *https;
+    if (https.unknown) s.https_only = false;  // unknown: HTTP on 80 too
     read_network_acls(props, s);
     if (auto ep = get_object(props, keys::kPrimaryEndpoints)) {
       PointerScope scope(ptr, ep.key);
@@ -1241,7 +1292,11 @@ struct Importer::Impl {
     s.default_action = model::Access::kDeny;  // only firewall rules admit
     read_public_network_access(props, s);
     if (auto fqdn = get_string(props, keys::kFullyQualifiedDomainName)) s.host_name = host_of_url(*fqdn);
+    // 1433 at the gateway; with the Redirect policy, and with the Default policy for clients inside Azure (which
+    // any internet client can be), the database nodes answer on 11000-11999. A Proxy policy (a separate
+    // connectionPolicies resource) leaves 1433 only.
     s.tcp_ports = tcp_ports({1433});
+    s.tcp_ports.add(11000, 11999);
     model.paas_services.push_back(std::move(s));
   }
 
@@ -1260,8 +1315,13 @@ struct Importer::Impl {
     std::optional<IpAddress> bounds[2];
     const std::string_view fields[2] = {"startIpAddress", "endIpAddress"};
     const std::string_view field_keys[2] = {keys::kStartIpAddress, keys::kEndIpAddress};
+    bool unknown = false;
     for (int k = 0; k < 2; ++k) {
       auto f = get_string(props, field_keys[k]);
+      if (f.unknown) {
+        unknown = true;
+        continue;
+      }
       if (!f) {
         if (!f.present) {
           report(Severity::kError, "missing-field", ptr.substr(0, mark),
@@ -1271,12 +1331,18 @@ struct Importer::Impl {
       }
       auto a = IpAddress::parse(trim(*f));
       if (!a || a->family() != IpFamily::kV4) {
-        error_at(f.key, "invalid-value", fmt::format("{} '{}' is not an IPv4 address", fields[k], *f));
+        if (invalid_value_at(f.key, *f, fmt::format("{} '{}' is not an IPv4 address", fields[k], *f))) unknown = true;
         continue;
       }
       bounds[k] = a;
     }
     if (errors != errors_before) return std::nullopt;
+    if (unknown) {  // a bound only known at deployment: the rule admits every source
+      r.text = "(only known at deployment)";
+      r.unresolved = true;
+      r.unknown = true;
+      return r;
+    }
     r.text = bounds[0]->to_string() + "-" + bounds[1]->to_string();
     if (bounds[0]->value > bounds[1]->value) {
       report(Severity::kError, "invalid-value", ptr.substr(0, mark),
@@ -1295,7 +1361,34 @@ struct Importer::Impl {
     return r;
   }
 
-  void read_cosmos_account(model::ResourceBase base, dom::object props) {
+  /// The API a Cosmos DB account serves: `kind` MongoDB, or a capability EnableMongo, EnableCassandra,
+  /// EnableTable or EnableGremlin; "sql" otherwise (NoSQL, Azure's default).
+  std::string cosmos_api(dom::object res, dom::object props, std::size_t res_mark) {
+    std::string api = "sql";
+    {
+      const std::string saved = ptr;
+      ptr.resize(res_mark);
+      if (auto kind = get_string(res, keys::kKind); kind && iequals(trim(*kind), "mongodb")) api = "mongo";
+      ptr = saved;
+    }
+    if (auto caps = get_array(props, keys::kCapabilities)) {
+      for (dom::element e : *caps) {
+        dom::object o;
+        std::string_view name;
+        if (e.get_object().get(o) != simdjson::SUCCESS) continue;
+        auto n = find_field(o, keys::kName);
+        if (!n || n->value.get_string().get(name) != simdjson::SUCCESS) continue;
+        name = trim(name);
+        if (iequals(name, "enablemongo")) api = "mongo";
+        if (iequals(name, "enablecassandra")) api = "cassandra";
+        if (iequals(name, "enabletable")) api = "table";
+        if (iequals(name, "enablegremlin")) api = "gremlin";
+      }
+    }
+    return api;
+  }
+
+  void read_cosmos_account(model::ResourceBase base, dom::object res, dom::object props, std::size_t res_mark) {
     model::PaasService s;
     static_cast<model::ResourceBase&>(s) = std::move(base);
     s.kind = model::PaasKind::kCosmosDb;
@@ -1327,7 +1420,13 @@ struct Importer::Impl {
     // Cosmos DB has no default action: any IP rule or the virtual network filter closes everything else.
     s.default_action = s.ip_rules.empty() && !s.virtual_network_filter ? model::Access::kAllow : model::Access::kDeny;
     if (auto ep = get_string(props, keys::kDocumentEndpoint)) s.host_name = host_of_url(*ep);
+    // 443 (gateway mode) for every API; the NoSQL API's direct mode connects to the replicas on 10000-20000, the
+    // MongoDB API listens on 10255 (10250 and 10256 for older wire versions), Cassandra on 10350.
     s.tcp_ports = tcp_ports({443});
+    const std::string api = cosmos_api(res, props, res_mark);
+    if (api == "sql") s.tcp_ports.add(10000, 20000);
+    if (api == "mongo") s.tcp_ports.add(10250, 10256);
+    if (api == "cassandra") s.tcp_ports.add(10350, 10350);
     model.paas_services.push_back(std::move(s));
   }
 
@@ -1361,7 +1460,11 @@ struct Importer::Impl {
     if (auto h = get_object(o, keys::kHeaders)) r.has_headers = h->size() > 0;
     auto subnet = get_string(o, keys::kVnetSubnetResourceId);
     auto ip = get_string(o, keys::kIpAddress);
-    if (ip && !trim(*ip).empty()) {
+    if (ip.unknown) {  // an allow restriction admits every source, a deny restriction matches none
+      r.text = "(only known at deployment)";
+      r.unresolved = true;
+      r.unknown = true;
+    } else if (ip && !trim(*ip).empty()) {
       r.text = std::string(trim(*ip));
       PointerScope at(ptr, ip.key);
       if (service_tag) {
@@ -1382,6 +1485,11 @@ struct Importer::Impl {
     } else if (subnet && !trim(*subnet).empty()) {
       r.text = std::string(trim(*subnet));
       r.subnet_only = true;
+    } else if (!ip.present && !subnet.present && options.from_template) {
+      // A template's expander leaves out a field only known at deployment: the address is unknown.
+      r.text = "(only known at deployment)";
+      r.unresolved = true;
+      r.unknown = true;
     } else if (!ip.present && !subnet.present) {
       error("missing-field",
             fmt::format("access restriction '{}' has no 'ipAddress' or 'vnetSubnetResourceId'", r.name));
@@ -1463,7 +1571,7 @@ struct Importer::Impl {
     s.kind = model::PaasKind::kAppService;
     s.https_only = false;  // Azure's default for sites
     read_public_network_access(props, s);
-    if (auto b = get_bool(props, keys::kHttpsOnly)) s.https_only = *b;
+    if (auto b = get_bool(props, keys::kHttpsOnly)) s.https_only = *b;  // unknown: false, as when absent
     if (auto h = get_string(props, keys::kDefaultHostName)) s.host_name = host_of_url(*h);
     // Every site has an SCM (Kudu) site: "<app>.scm.<domain>" next to "<app>.<domain>".
     s.has_scm = true;
@@ -1476,6 +1584,7 @@ struct Importer::Impl {
       restrictions = read_site_restrictions(*config);
     }
     apply_site_restrictions(s, std::move(restrictions));
+    // With HTTPS Only, port 80 answers with a redirect and serves nothing: reported only without it (docs/model.md).
     s.tcp_ports = tcp_ports({443});
     if (!s.https_only) s.tcp_ports.add(80, 80);
     model.paas_services.push_back(std::move(s));
@@ -1728,6 +1837,7 @@ struct Importer::Impl {
   struct SkuFields {
     std::optional<std::string_view> name, tier;
     std::string name_ptr;  // for messages about the name
+    bool name_unknown{false};  // only known at deployment (reported): the caller takes the widest SKU
   };
   SkuFields read_sku(dom::object res, std::size_t res_mark) {
     const std::string saved = ptr;
@@ -1741,9 +1851,15 @@ struct Importer::Impl {
     SkuFields out;
     if (auto sku = get_object(o, keys::kSku)) {
       PointerScope s(ptr, sku.key);
-      if (auto name = get_string(*sku, keys::kName)) {
+      if (auto name = get_string(*sku, keys::kName); name && is_unknown_value(*name)) {
+        PointerScope at(ptr, name.key);  // `name` is a silent key elsewhere; a SKU's name decides exposure
+        note_unknown(*name);
+        out.name_unknown = true;
+      } else if (name) {
         out.name = trim(*name);
         out.name_ptr = ptr + "/" + std::string(name.key);
+      } else if (name.unknown) {
+        out.name_unknown = true;
       }
       if (auto tier = get_string(*sku, keys::kTier)) out.tier = trim(*tier);
     }
@@ -1763,6 +1879,8 @@ struct Importer::Impl {
       else if (iequals(n, "premium")) b.sku = BastionSku::kPremium;
       else report(Severity::kError, "invalid-value", sku.name_ptr,
                   fmt::format("SKU '{}' is not Developer, Basic, Standard or Premium", n));
+    } else if (sku.name_unknown) {
+      b.sku = BastionSku::kStandard;  // unknown: every port, every peered VNet, a public entry (docs/model.md)
     }
     for_each_child(props, keys::kIpConfigurations, b.id, segments::kBastionIpConfigurationsAsWritten,
                    "ip configuration", [&](dom::object o, ChildIds ids) {
@@ -1889,9 +2007,10 @@ struct Importer::Impl {
                      if (!bag) return;
                      std::optional<PointerScope> scope;
                      if (!bag->second.empty()) scope.emplace(ptr, bag->second);
-                     auto port = read_lb_port(bag->first, keys::kPort, "port", 1, "frontend port", fp.name, mark, true);
-                     if (!port) return;
-                     fp.port = *port;
+                     auto port = read_lb_port(bag->first, keys::kPort, "port", 1, "frontend port", fp.name, mark, true,
+                                              &fp.unknown);
+                     if (!port && !fp.unknown) return;
+                     if (port) fp.port = *port;  // unknown: every port
                      g.frontend_ports.push_back(std::move(fp));
                    });
     for_each_child(props, keys::kHttpListeners, g.id, segments::kAgListenersAsWritten, "HTTP listener",
@@ -1947,15 +2066,35 @@ struct Importer::Impl {
                            continue;
                          }
                          model::AgBackendAddress addr;
-                         if (auto ip = get_string(a, keys::kIpAddress)) {
+                         // A backend only known at deployment: an unknown, external backend; one that is a
+                         // `reference('NAME')` keeps the reference, so that a site of that name is linked.
+                         auto deployed = [&](std::string_view field) {
+                           auto f = find_field(a, field);
+                           std::string_view text;
+                           if (f && f->value.get_string().get(text) == simdjson::SUCCESS &&
+                               istarts_with(unknown_reason(text), "reference(")) {
+                             return std::string(unknown_reason(text));
+                           }
+                           return std::string("(only known at deployment)");
+                         };
+                         if (auto ip = get_string(a, keys::kIpAddress); ip.unknown) {
+                           addr.fqdn = deployed(keys::kIpAddress);
+                         } else if (ip) {
                            PointerScope at(ptr, ip.key);
                            if (auto parsed = IpAddress::parse(trim(*ip))) {
                              addr.ip = *parsed;
-                           } else if (!trim(*ip).empty()) {
+                           } else if (looks_like_ip(trim(*ip))) {
                              error("invalid-value", fmt::format("backend IP address '{}' is not an IP address", *ip));
+                           } else if (!trim(*ip).empty()) {
+                             // Older API versions accepted host names here: a backend by name, as `fqdn`.
+                             addr.fqdn = std::string(trim(*ip));
                            }
                          }
-                         if (auto f = get_string(a, keys::kFqdn)) addr.fqdn = std::string(trim(*f));
+                         if (auto f = get_string(a, keys::kFqdn); f && !trim(*f).empty()) {
+                           addr.fqdn = std::string(trim(*f));
+                         } else if (f.unknown) {
+                           addr.fqdn = deployed(keys::kFqdn);
+                         }
                          if (addr.ip || !addr.fqdn.empty()) pool.addresses.push_back(std::move(addr));
                        }
                      }
@@ -1974,11 +2113,11 @@ struct Importer::Impl {
                      std::optional<PointerScope> scope;
                      if (!bag->second.empty()) scope.emplace(ptr, bag->second);
                      auto port = read_lb_port(bag->first, keys::kPort, "port", 1, "backend HTTP settings", bs.name,
-                                              mark, true);
+                                              mark, true, &bs.unknown);
                      const bool proto =
                          read_ag_protocol(bag->first, "backend HTTP settings", bs.name, mark, bs.protocol);
-                     if (!port || !proto) return;
-                     bs.port = *port;
+                     if ((!port && !bs.unknown) || !proto) return;
+                     if (port) bs.port = *port;  // unknown: every port
                      g.backend_settings.push_back(std::move(bs));
                    });
     for_each_child(props, keys::kUrlPathMaps, g.id, segments::kAgUrlPathMapsAsWritten, "URL path map",
@@ -2185,7 +2324,7 @@ struct Importer::Impl {
   /// `required`) or bad (reported).
   std::optional<std::uint16_t> read_lb_port(dom::object props, std::string_view key, std::string_view field,
                                             std::int64_t lo, std::string_view what, std::string_view name,
-                                            std::size_t mark, bool required) {
+                                            std::size_t mark, bool required, bool* unknown = nullptr) {
     auto f = find_field(props, key);
     if (!f) {
       if (required) {
@@ -2193,7 +2332,9 @@ struct Importer::Impl {
       }
       return std::nullopt;
     }
-    if (auto v = get_int(props, key, lo, 65535, field)) return static_cast<std::uint16_t>(*v);
+    auto v = get_int(props, key, lo, 65535, field);
+    if (v) return static_cast<std::uint16_t>(*v);
+    if (v.unknown && unknown != nullptr) *unknown = true;  // only known at deployment: the caller widens it
     return std::nullopt;
   }
 
@@ -2201,6 +2342,7 @@ struct Importer::Impl {
   void read_lb_protocol(dom::object props, std::string_view what, std::string_view name, std::size_t mark,
                         model::ProtocolMask& out) {
     using model::Protocol;
+    const model::ProtocolMask all = model::bit(Protocol::kTcp) | model::bit(Protocol::kUdp);
     if (auto f = get_string(props, keys::kProtocol)) {
       const std::string_view t = trim(*f);
       if (iequals(t, "tcp")) {
@@ -2208,10 +2350,12 @@ struct Importer::Impl {
       } else if (iequals(t, "udp")) {
         out = model::bit(Protocol::kUdp);
       } else if (iequals(t, "all")) {
-        out = model::bit(Protocol::kTcp) | model::bit(Protocol::kUdp);
-      } else {
-        error_at(f.key, "invalid-value", fmt::format("protocol '{}' is not Tcp, Udp or All", *f));
+        out = all;
+      } else if (invalid_value_at(f.key, *f, fmt::format("protocol '{}' is not Tcp, Udp or All", *f))) {
+        out = all;  // unknown: All (docs/model.md, "Unknown values")
       }
+    } else if (f.unknown) {
+      out = all;
     } else if (!f.present) {
       report(Severity::kError, "missing-field", ptr.substr(0, mark), fmt::format("{} '{}' has no 'protocol'", what, name));
     }
@@ -2245,10 +2389,15 @@ struct Importer::Impl {
     constexpr std::string_view what = "inbound NAT pool";
     p.frontend = read_lb_frontend_ref(*props, what, p.name, mark);
     read_lb_protocol(*props, what, p.name, mark, p.protocols);
-    auto start = read_lb_port(*props, keys::kFrontendPortRangeStart, "frontendPortRangeStart", 1, what, p.name, mark, true);
-    auto end = read_lb_port(*props, keys::kFrontendPortRangeEnd, "frontendPortRangeEnd", 1, what, p.name, mark, true);
-    if (auto b = read_lb_port(*props, keys::kBackendPort, "backendPort", 1, what, p.name, mark, true)) p.backend_port = *b;
-    if (start && end) {
+    auto start = read_lb_port(*props, keys::kFrontendPortRangeStart, "frontendPortRangeStart", 1, what, p.name, mark, true,
+                              &p.frontend_port_unknown);
+    auto end = read_lb_port(*props, keys::kFrontendPortRangeEnd, "frontendPortRangeEnd", 1, what, p.name, mark, true,
+                            &p.frontend_port_unknown);
+    if (auto b = read_lb_port(*props, keys::kBackendPort, "backendPort", 1, what, p.name, mark, true,
+                              &p.backend_port_unknown)) {
+      p.backend_port = *b;
+    }
+    if (start && end && !p.frontend_port_unknown) {
       if (*start > *end) {
         report(Severity::kError, "invalid-value", ptr.substr(0, mark),
                fmt::format("{} '{}': frontend port range {}-{} is empty", what, p.name, *start, *end));
@@ -2655,8 +2804,14 @@ struct Importer::Impl {
     // Both fields may name the same pool (newer API versions fill both); the solver reaches a member once.
     for (auto& pool : get_ref_list(*props, keys::kBackendAddressPools)) r.backend_pools.push_back(std::move(pool));
     read_lb_protocol(*props, what, r.name, mark, r.protocols);
-    if (auto p = read_lb_port(*props, keys::kFrontendPort, "frontendPort", 0, what, r.name, mark, true)) r.frontend_port = *p;
-    if (auto p = read_lb_port(*props, keys::kBackendPort, "backendPort", 0, what, r.name, mark, true)) r.backend_port = *p;
+    if (auto p = read_lb_port(*props, keys::kFrontendPort, "frontendPort", 0, what, r.name, mark, true,
+                              &r.frontend_port_unknown)) {
+      r.frontend_port = *p;
+    }
+    if (auto p = read_lb_port(*props, keys::kBackendPort, "backendPort", 0, what, r.name, mark, true,
+                              &r.backend_port_unknown)) {
+      r.backend_port = *p;
+    }
     if (auto b = get_bool(*props, keys::kEnableFloatingIp)) r.enable_floating_ip = *b;
     if (errors != errors_before) return std::nullopt;
     return r;
@@ -2677,16 +2832,20 @@ struct Importer::Impl {
     r.frontend = read_lb_frontend_ref(*props, what, r.name, mark);
     r.backend_pool = get_ref(*props, keys::kBackendAddressPool);
     read_lb_protocol(*props, what, r.name, mark, r.protocols);
-    r.frontend_port_range_start =
-        read_lb_port(*props, keys::kFrontendPortRangeStart, "frontendPortRangeStart", 1, what, r.name, mark, false);
-    r.frontend_port_range_end =
-        read_lb_port(*props, keys::kFrontendPortRangeEnd, "frontendPortRangeEnd", 1, what, r.name, mark, false);
+    r.frontend_port_range_start = read_lb_port(*props, keys::kFrontendPortRangeStart, "frontendPortRangeStart", 1, what,
+                                               r.name, mark, false, &r.frontend_port_unknown);
+    r.frontend_port_range_end = read_lb_port(*props, keys::kFrontendPortRangeEnd, "frontendPortRangeEnd", 1, what,
+                                             r.name, mark, false, &r.frontend_port_unknown);
     const bool ranged = r.backend_pool.set();  // the v2 form maps a port range over a pool
-    if (auto p = read_lb_port(*props, keys::kFrontendPort, "frontendPort", ranged ? 0 : 1, what, r.name, mark, !ranged)) {
+    if (auto p = read_lb_port(*props, keys::kFrontendPort, "frontendPort", ranged ? 0 : 1, what, r.name, mark, !ranged,
+                              &r.frontend_port_unknown)) {
       r.frontend_port = *p;
     }
-    if (auto p = read_lb_port(*props, keys::kBackendPort, "backendPort", 1, what, r.name, mark, true)) r.backend_port = *p;
-    if (ranged && errors == errors_before) {
+    if (auto p = read_lb_port(*props, keys::kBackendPort, "backendPort", 1, what, r.name, mark, true,
+                              &r.backend_port_unknown)) {
+      r.backend_port = *p;
+    }
+    if (ranged && errors == errors_before && !r.frontend_port_unknown) {
       if (!r.frontend_port_range_start || !r.frontend_port_range_end) {
         report(Severity::kError, "missing-field", ptr.substr(0, mark),
                fmt::format("{} '{}' has a 'backendAddressPool' but no 'frontendPortRangeStart' and "
@@ -2813,7 +2972,28 @@ struct Importer::Impl {
 
   /// The addresses of a firewall rule: `*`, addresses, CIDRs and ranges ("10.0.0.1-10.0.0.9") from the
   /// string array `field`, IP groups from `groups`; anything else (service tags, FQDNs) kept as written.
-  void read_fw_addresses(dom::object o, std::string_view field, std::string_view groups, model::FirewallAddresses& out) {
+  /// True when array field `name` of `o` is itself a value only known at deployment or a placeholder (an array
+  /// parameter with no value): reported, and the caller reads the field as unknown.
+  bool unknown_list(dom::object o, std::string_view name) {
+    auto f = find_field(o, name);
+    std::string_view text;
+    if (!f || f->value.get_string().get(text) != simdjson::SUCCESS) return false;
+    if (!is_unknown_value(text) && !(options.from_template && looks_like_placeholder(text))) return false;
+    PointerScope at(ptr, f->key);
+    note_unknown(text);
+    return true;
+  }
+
+  /// A firewall rule's address list. An entry only known at deployment or a placeholder makes the list every
+  /// address and sets `*unknown` (the rule is then widened where it allows and dropped where it denies).
+  void read_fw_addresses(dom::object o, std::string_view field, std::string_view groups, model::FirewallAddresses& out,
+                         bool* unknown) {
+    auto widen = [&] {
+      out.any = true;
+      *unknown = true;
+    };
+    if (unknown_list(o, field)) widen();
+    if (!groups.empty() && unknown_list(o, groups)) widen();
     for_each_text(o, "", field, [&](std::string_view raw) {
       const std::string_view t = trim(raw);
       if (t.empty()) return;
@@ -2821,11 +3001,18 @@ struct Importer::Impl {
         out.any = true;
         return;
       }
+      if (is_unknown_value(raw) || (options.from_template && looks_like_placeholder(t))) {
+        note_unknown(raw);
+        widen();
+        return;
+      }
       if (const auto dash = t.find('-'); dash != std::string_view::npos && looks_like_ip(t)) {
         const auto lo = IpAddress::parse(trim(t.substr(0, dash)));
         const auto hi = IpAddress::parse(trim(t.substr(dash + 1)));
         if (!lo || !hi || lo->family() != hi->family() || hi->value < lo->value) {
-          error("invalid-value", fmt::format("address range '{}' is not two addresses of one family, low to high", raw));
+          if (invalid_value(raw, fmt::format("address range '{}' is not two addresses of one family, low to high", raw))) {
+            widen();
+          }
           return;
         }
         model::IpSet range;
@@ -2834,12 +3021,14 @@ struct Importer::Impl {
         return;
       }
       if (looks_like_ip(t)) {
-        if (auto p = prefix_value(t)) out.prefixes.push_back(*p);
+        bool u = false;
+        if (auto p = prefix_value(t, &u)) out.prefixes.push_back(*p);
+        if (u) widen();
         return;
       }
       out.unresolved.emplace_back(t);
     });
-    if (groups.empty()) return;
+    if (groups.empty() || out.any) return;
     // IP groups are listed by id, as strings (the REST shape) or as {id} objects.
     if (auto arr = get_array(o, groups)) {
       PointerScope s(ptr, arr.key);
@@ -2847,7 +3036,10 @@ struct Importer::Impl {
       for (dom::element e : *arr) {
         PointerScope item(ptr, i);
         std::string_view text;
-        if (e.get_string().get(text) == simdjson::SUCCESS) {
+        if (e.get_string().get(text) == simdjson::SUCCESS && is_unknown_value(text)) {
+          note_unknown(text);
+          widen();
+        } else if (e.get_string().get(text) == simdjson::SUCCESS) {
           if (!trim(text).empty()) out.ip_groups.push_back(Ref{model::canonical_id(trim(text)), -1});
         } else if (auto r = ref_value(e, fmt::format("item {} of '{}'", i, arr.key))) {
           out.ip_groups.push_back(std::move(*r));
@@ -2858,10 +3050,23 @@ struct Importer::Impl {
   }
 
   /// `protocols` / `ipProtocols` of a DNAT or network rule: TCP, UDP, ICMP, Any.
-  model::ProtocolMask read_fw_protocols(dom::object o) {
+  model::ProtocolMask read_fw_protocols(dom::object o, bool* unknown) {
     using model::Protocol;
     model::ProtocolMask mask = 0;
-    for_each_text(o, "", keys::kIpProtocols, [&](std::string_view raw) { mask |= fw_protocol(raw); });
+    const model::ProtocolMask any = model::bit(Protocol::kTcp) | model::bit(Protocol::kUdp) | model::bit(Protocol::kIcmp);
+    if (unknown_list(o, keys::kIpProtocols) || unknown_list(o, keys::kProtocols)) {
+      *unknown = true;
+      return any;
+    }
+    for_each_text(o, "", keys::kIpProtocols, [&](std::string_view raw) {
+      if (is_unknown_value(raw) || (options.from_template && looks_like_placeholder(raw))) {
+        note_unknown(raw);
+        *unknown = true;
+        mask |= any;
+        return;
+      }
+      mask |= fw_protocol(raw);
+    });
     if (auto arr = get_array(o, keys::kProtocols)) {
       PointerScope s(ptr, arr.key);
       std::size_t i = 0;
@@ -2880,10 +3085,10 @@ struct Importer::Impl {
     if (iequals(t, "tcp")) return model::bit(Protocol::kTcp);
     if (iequals(t, "udp")) return model::bit(Protocol::kUdp);
     if (iequals(t, "icmp")) return model::bit(Protocol::kIcmp);
-    if (iequals(t, "any")) {
-      return model::bit(Protocol::kTcp) | model::bit(Protocol::kUdp) | model::bit(Protocol::kIcmp);
-    }
-    error("invalid-value", fmt::format("protocol '{}' is not TCP, UDP, ICMP or Any", raw));
+    const model::ProtocolMask any = model::bit(Protocol::kTcp) | model::bit(Protocol::kUdp) | model::bit(Protocol::kIcmp);
+    if (iequals(t, "any")) return any;
+    // From a template, a value ARM would reject is unknown: Any (the rule is then widened or dropped).
+    if (invalid_value(raw, fmt::format("protocol '{}' is not TCP, UDP, ICMP or Any", raw))) return any;
     return 0;
   }
 
@@ -2912,8 +3117,8 @@ struct Importer::Impl {
         return std::nullopt;
       }
     }
-    read_fw_addresses(o, keys::kSourceAddresses, keys::kSourceIpGroups, r.sources);
-    read_fw_addresses(o, keys::kDestinationAddresses, keys::kDestinationIpGroups, r.destinations);
+    read_fw_addresses(o, keys::kSourceAddresses, keys::kSourceIpGroups, r.sources, &r.unknown);
+    read_fw_addresses(o, keys::kDestinationAddresses, keys::kDestinationIpGroups, r.destinations, &r.unknown);
     for_each_text(o, "", keys::kDestinationFqdns, [&](std::string_view t) { r.destination_fqdns.emplace_back(trim(t)); });
     if (r.kind == model::FirewallRuleKind::kApplication) {
       r.protocols = model::bit(model::Protocol::kTcp);
@@ -2927,7 +3132,12 @@ struct Importer::Impl {
           auto port = find_field(p, keys::kPort);
           if (port) {
             PointerScope ps(ptr, port->key);
-            add_port(port->value, r.destination_ports, port->key, std::nullopt);
+            bool u = false;
+            add_port(port->value, r.destination_ports, port->key, std::nullopt, &u);
+            if (u) {  // unknown: every port
+              r.destination_ports = model::PortSet::all();
+              r.unknown = true;
+            }
           }
         }
       }
@@ -2935,8 +3145,13 @@ struct Importer::Impl {
       for_each_text(o, "", keys::kFqdnTags, [&](std::string_view t) { r.destination_fqdns.emplace_back(trim(t)); });
       return r;
     }
-    r.protocols = read_fw_protocols(o);
-    read_ports(o, "", keys::kDestinationPorts, r.destination_ports);
+    r.protocols = read_fw_protocols(o, &r.unknown);
+    bool ports_unknown = unknown_list(o, keys::kDestinationPorts);
+    if (!ports_unknown) read_ports(o, "", keys::kDestinationPorts, r.destination_ports, &ports_unknown);
+    if (ports_unknown) {  // every port
+      r.destination_ports = model::PortSet::all();
+      r.unknown = true;
+    }
     if (r.kind == model::FirewallRuleKind::kNat && !read_fw_translation(o, r)) return std::nullopt;
     return r;
   }
@@ -2947,11 +3162,17 @@ struct Importer::Impl {
     if (auto a = get_string(o, keys::kTranslatedAddress); a && !trim(*a).empty()) {
       if (auto ip = IpAddress::parse(trim(*a))) {
         r.translated_address = *ip;
-      } else {
-        error_at(a.key, "invalid-value", fmt::format("translated address '{}' is not an IP address", *a));
+      } else if (invalid_value_at(a.key, *a, fmt::format("translated address '{}' is not an IP address", *a))) {
+        r.translated_unknown = true;
       }
+    } else if (a.unknown) {
+      r.translated_unknown = true;  // the DNAT stays an entry point; its target is unknown
     }
-    if (auto fq = get_string(o, keys::kTranslatedFqdn)) r.translated_fqdn = std::string(trim(*fq));
+    if (auto fq = get_string(o, keys::kTranslatedFqdn)) {
+      r.translated_fqdn = std::string(trim(*fq));
+    } else if (fq.unknown) {
+      r.translated_unknown = true;
+    }
     if (auto f = find_field(o, keys::kTranslatedPort)) {
       PointerScope s(ptr, f->key);
       model::PortSet port;
@@ -2962,7 +3183,7 @@ struct Importer::Impl {
         error("invalid-value", "translated port is not a single port");
       }
     }
-    if (!r.translated_address && r.translated_fqdn.empty()) {
+    if (!r.translated_address && r.translated_fqdn.empty() && !r.translated_unknown) {
       error("missing-field", fmt::format("DNAT rule '{}' has no 'translatedAddress' or 'translatedFqdn'", r.name));
       return false;
     }
@@ -3348,10 +3569,16 @@ struct Importer::Impl {
     model::IpGroup g;
     static_cast<model::ResourceBase&>(g) = std::move(base);
     model::FirewallAddresses a;
-    read_fw_addresses(props, keys::kIpAddresses, "", a);
+    // An address only known at deployment or a placeholder (`xx.xx.xx.xx`) leaves the group unknown: every
+    // address where a rule allows, none where it denies (docs/model.md, "Unknown values").
+    read_fw_addresses(props, keys::kIpAddresses, "", a, &g.unknown);
     g.prefixes = std::move(a.prefixes);
     for (const auto& u : a.unresolved) {
-      warning("invalid-value", fmt::format("IP group '{}': '{}' is not an address, range or CIDR; ignored", g.name, u));
+      warning("invalid-value",
+              fmt::format("IP group '{}': '{}' is not an address, range or CIDR: the group is read as unknown (every "
+                          "address where a rule allows, none where it denies)",
+                          g.name, u));
+      g.unknown = true;
     }
     model.ip_groups.push_back(std::move(g));
   }
@@ -3385,6 +3612,7 @@ struct Importer::Impl {
     kKeyVault,
     kSqlServer,
     kSqlFirewallRule,
+    kSqlConnectionPolicy,
     kCosmosDbAccount,
     kWebSite,
     kPrivateEndpoint,
@@ -3427,6 +3655,7 @@ struct Importer::Impl {
         {types::kKeyVault, Kind::kKeyVault},
         {types::kSqlServer, Kind::kSqlServer},
         {types::kSqlFirewallRule, Kind::kSqlFirewallRule},
+        {types::kSqlConnectionPolicy, Kind::kSqlConnectionPolicy},
         {types::kCosmosDbAccount, Kind::kCosmosDbAccount},
         {types::kWebSite, Kind::kWebSite},
         {types::kPrivateEndpoint, Kind::kPrivateEndpoint},
@@ -3533,6 +3762,25 @@ struct Importer::Impl {
         std::string key = lowercase(r->name);
         pending_sql_rules.push_back(
             {model::canonical_id(parent_id), std::move(parent_id), std::move(key), std::move(*r)});
+        return true;
+      }
+      case Kind::kSqlConnectionPolicy: {
+        if (!split_child_id(base.id, segments::kSqlConnectionPolicies, "connection policy", parent_id)) return false;
+        auto props_or = properties_of(res);
+        if (!props_or) return false;
+        std::optional<PointerScope> scope;
+        if (!props_or->second.empty()) scope.emplace(ptr, props_or->second);
+        SqlConnectionPolicy policy{base.name, base.where, false};
+        if (auto t = get_string(props_or->first, keys::kConnectionType)) {
+          const std::string_view v = trim(*t);
+          if (iequals(v, "proxy")) {
+            policy.proxy = true;
+          } else if (!iequals(v, "default") && !iequals(v, "redirect")) {
+            error_at(t.key, "invalid-value", fmt::format("connection type '{}' is not Default, Redirect or Proxy", *t));
+            return false;
+          }
+        }
+        pending_sql_policies.push_back({model::canonical_id(parent_id), std::move(parent_id), "", std::move(policy)});
         return true;
       }
       case Kind::kWebSiteConfig: {
@@ -3891,7 +4139,7 @@ struct Importer::Impl {
         read_sql_server(std::move(base), props);
         break;
       case Kind::kCosmosDbAccount:
-        read_cosmos_account(std::move(base), props);
+        read_cosmos_account(std::move(base), res, props, res_mark);
         break;
       case Kind::kWebSite:
         read_web_site(std::move(base), props);
@@ -3926,6 +4174,7 @@ struct Importer::Impl {
       case Kind::kLbNatRule:
       case Kind::kLbPool:
       case Kind::kSqlFirewallRule:
+      case Kind::kSqlConnectionPolicy:
       case Kind::kWebSiteConfig:
       case Kind::kRuleCollectionGroup:
       case Kind::kRuleGroup: {
@@ -4062,7 +4311,8 @@ struct Importer::Impl {
     apply_waf_policies();
     if (pending_subnets.empty() && pending_rules.empty() && pending_peerings.empty() && pending_routes.empty() &&
         pending_ip_configs.empty() && pending_nat_rules.empty() && pending_pools.empty() &&
-        pending_groups.empty() && pending_sql_rules.empty() && pending_site_configs.empty()) {
+        pending_groups.empty() && pending_sql_rules.empty() && pending_site_configs.empty() &&
+        pending_sql_policies.empty()) {
       return;
     }
     auto index_by_key = [](const auto& resources) {
@@ -4173,6 +4423,18 @@ struct Importer::Impl {
     attach(
         pending_sql_rules, model.paas_services, [](auto& s) -> auto& { return s.ip_rules; },
         [](const model::PaasIpRule& r) { return lowercase(r.name); }, "firewall rule", "SQL server");
+    if (!pending_sql_policies.empty()) {
+      const auto servers = index_by_key(model.paas_services);
+      for (auto& p : pending_sql_policies) {
+        auto it = servers.find(p.parent_key);
+        if (it == servers.end() || model.paas_services[it->second].kind != model::PaasKind::kSqlServer) {
+          dangling(p.value.where, "connection policy", p.value.name, "SQL server", p.parent_id);
+          continue;
+        }
+        if (p.value.proxy) model.paas_services[it->second].tcp_ports = tcp_ports({1433});
+      }
+      pending_sql_policies.clear();
+    }
     if (!pending_site_configs.empty()) {
       // The separate `config/web` resource is what Azure enforces; it replaces restrictions read from the
       // site's own `siteConfig` (which site listings leave empty).
