@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <compare>
+#include <map>
 #include <string_view>
 #include <tuple>
 
@@ -83,6 +84,18 @@ void Diagnostics::promote_warnings() {
 void Diagnostics::promote_codes(const std::set<std::string>& codes) {
   for (auto& d : items_) {
     if (d.severity != Severity::kError && codes.count(d.code) != 0) d.severity = Severity::kError;
+  }
+}
+
+void Diagnostics::group_warnings(std::string_view code, std::size_t from, std::string_view more) {
+  std::map<std::string, std::vector<std::size_t>> by_file;
+  for (std::size_t i = from; i < items_.size(); ++i) {
+    if (items_[i].severity == Severity::kWarning && items_[i].code == code) by_file[items_[i].where.file.str()].push_back(i);
+  }
+  for (const auto& [file, indices] : by_file) {
+    if (indices.size() < 2) continue;
+    items_[indices.front()].message += fmt::format(" ({} more {}; --verbose lists them)", indices.size() - 1, more);
+    for (std::size_t k = 1; k < indices.size(); ++k) items_[indices[k]].severity = Severity::kNote;
   }
 }
 

@@ -86,6 +86,10 @@ class Diagnostics {
   void promote_codes(const std::set<std::string>& codes);
   /// Drops the warnings and notes whose code is in `codes` (`--ignore`); errors stay.
   void drop_codes(const std::set<std::string>& codes);
+  /// One warning per cause: of the warnings with `code` added since item `from`, the first of each file stays a
+  /// warning and says how many more there are (`more`, e.g. "deployments of this file are skipped for the same
+  /// reason"); the others become notes (`--verbose`), each keeping its place and message.
+  void group_warnings(std::string_view code, std::size_t from, std::string_view more);
 
  private:
   std::vector<Diagnostic> items_;

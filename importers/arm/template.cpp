@@ -1248,8 +1248,11 @@ nlohmann::json parameter_values(const nlohmann::json& doc) {
 std::vector<ExpandedResource> expand_template(const nlohmann::json& doc, const std::string& file,
                                               const TemplateOptions& options, model::Diagnostics& diags,
                                               std::vector<std::string>* valueless_parameters) {
+  const std::size_t before = diags.size();
   Expander expander(file, options, diags);
   auto out = expander.run(doc);
+  // A template that links forty deployments by URI gets one warning for them, not forty.
+  diags.group_warnings("linked-template-skipped", before, "deployments of this file are not analysed either");
   if (valueless_parameters != nullptr) {
     for (const auto& name : expander.valueless_parameters()) {
       if (std::find(valueless_parameters->begin(), valueless_parameters->end(), name) == valueless_parameters->end()) {

@@ -537,6 +537,9 @@ struct Importer::Impl {
     auto f = find_field(o, name);
     if (!f) return {};
     dom::object v;
+    if (std::string_view text; f->value.get_string().get(text) == simdjson::SUCCESS && is_unknown_value(text)) {
+      return unknown_field<dom::object>(*f, text);  // the whole object is only known at deployment
+    }
     if (f->value.get_object().get(v) != simdjson::SUCCESS) return wrong_type<dom::object>(*f, "an object");
     return {v, f->key, true, true};
   }
@@ -545,6 +548,9 @@ struct Importer::Impl {
     auto f = find_field(o, name);
     if (!f) return {};
     dom::array v;
+    if (std::string_view text; f->value.get_string().get(text) == simdjson::SUCCESS && is_unknown_value(text)) {
+      return unknown_field<dom::array>(*f, text);  // the whole list is only known at deployment
+    }
     if (f->value.get_array().get(v) != simdjson::SUCCESS) return wrong_type<dom::array>(*f, "an array");
     return {v, f->key, true, true};
   }
@@ -583,6 +589,11 @@ struct Importer::Impl {
   /// A `{ "id": ... }` reference held by `value`, reported against the current pointer.
   std::optional<Ref> ref_value(dom::element value, std::string_view what) {
     dom::object o;
+    if (std::string_view text; value.get_string().get(text) == simdjson::SUCCESS && is_unknown_value(text)) {
+      // The whole reference is only known at deployment (a linked deployment's output, `reference()`).
+      note_unknown(text);
+      return Ref{std::string(text), -1};
+    }
     if (value.get_object().get(o) != simdjson::SUCCESS) {
       error("invalid-type", fmt::format("{} is {}, expected an object with an 'id'", what, kind_name(value.type())));
       return std::nullopt;

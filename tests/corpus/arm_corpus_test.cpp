@@ -276,7 +276,9 @@ TEST_CASE("corpus qs-2vms-lb-natrules-emptynsg: an NSG with only default rules c
   const Case c = run("qs-2vms-lb-natrules-emptynsg");
   CHECK(exposures(c).empty());
   CHECK(c.analysis.targets_evaluated == 2);  // both NICs have an internet entry, and both are closed
-  CHECK(paas_exposures(c) == Lines{"3astsclne5z5w 443,445 any"});
+  // The storage account is declared with apiVersion 2015-05-01-preview and no supportsHttpsTrafficOnly: before
+  // 2019-04-01 secure transfer defaulted to off, so HTTP 80 is open too.
+  CHECK(paas_exposures(c) == Lines{"3astsclne5z5w 80,443,445 any"});
   CHECK(broken(c).empty());
   CHECK(warning_codes(c) == Lines{"inert-types", "placeholder-address", "unresolved-expression"});
 }
@@ -614,12 +616,13 @@ TEST_CASE("corpus qs-rhel-3tier: web LB, jump box, closed app and DB tiers", "[c
                             "web-tier-vm-2@10.0.1.5 load-balancer web-lb-pip tcp 443->443 any",
                             "web-tier-vm-2@10.0.1.5 load-balancer web-lb-pip tcp 80->80 any",
                         });
+  // apiVersion 2016-01-01 and no supportsHttpsTrafficOnly: secure transfer off, HTTP 80 open too.
   CHECK(paas_exposures(c) == Lines{
-                                 "3astsclne5z5wdiagstorage 443,445 any",
-                                 "3astsclne5z5wstorage1 443,445 any",
-                                 "3astsclne5z5wstorage2 443,445 any",
-                                 "3astsclne5z5wstorage3 443,445 any",
-                                 "3astsclne5z5wstorage4 443,445 any",
+                                 "3astsclne5z5wdiagstorage 80,443,445 any",
+                                 "3astsclne5z5wstorage1 80,443,445 any",
+                                 "3astsclne5z5wstorage2 80,443,445 any",
+                                 "3astsclne5z5wstorage3 80,443,445 any",
+                                 "3astsclne5z5wstorage4 80,443,445 any",
                              });
   CHECK(broken(c).empty());
   CHECK(warning_codes(c) == Lines{"inert-types", "placeholder-address", "unresolved-expression"});
