@@ -886,6 +886,15 @@ class Validator {
     }
     ref.index = -1;
     ref.child = -1;
+    if (is_unknown(ref)) {
+      // Only known at deployment (the importer warned `unknown-value`): the gateway's first child of that kind, a
+      // documented assumption (docs/model.md, "Unknown values"); none when the gateway has none.
+      for (const auto& [key, index] : children) {
+        if (ref.child < 0 || index < ref.child) ref.child = index;
+      }
+      if (ref.child >= 0) ref.index = owner;
+      return;
+    }
     SourceLocation at = where;
     at.pointer += flattened ? std::string(field) : "/properties" + std::string(field);
     diags_.error("dangling-reference", at,

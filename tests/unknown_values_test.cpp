@@ -730,3 +730,21 @@ TEST_CASE("unknown: a route table not in the input", "[unknown]") {
        R"([{"name": "r", "properties": {"addressPrefix": "0.0.0.0/0", "nextHopType": "VirtualAppliance",
                                         "nextHopIpAddress": "10.0.5.4"}}])"});
 }
+
+TEST_CASE("unknown: a child resource whose parent a template does not declare is a warning, not an error",
+          "[unknown][azure]") {
+  // A peering of an existing VNet (or of a VNet whose name is only known at deployment): nothing in the input can
+  // hold it. From a template that is a warning and the peering is not analysed; in an export it stays an error.
+  const std::string peering = "[{\"id\": \"" + kSub + "/virtualNetworks/hub/virtualNetworkPeerings/to-spoke\", "
+                              "\"name\": \"hub/to-spoke\", \"type\": \"Microsoft.Network/virtualNetworks/"
+                              "virtualNetworkPeerings\", \"properties\": {\"remoteVirtualNetwork\": {\"id\": \"" +
+                              kSub + "/virtualNetworks/spoke\"}, \"allowVirtualNetworkAccess\": true}}]";
+  const std::string message = "virtual network peering 'hub/to-spoke' has no parent";
+  const auto tmpl = import(peering, from_template());
+  REQUIRE(tmpl.diags.size() == 1);
+  CHECK_THAT(tmpl.diags[0], Catch::StartsWith("t.json: /0: warning: " + message + " in the input: virtual network '"));
+  CHECK_THAT(tmpl.diags[0], Catch::EndsWith("the virtual network peering is not analysed [dangling-parent]"));
+  const auto exported = import(peering);
+  REQUIRE(exported.diags.size() == 1);
+  CHECK_THAT(exported.diags[0], Catch::StartsWith("t.json: /0: error: " + message + ": virtual network '"));
+}

@@ -4333,6 +4333,16 @@ struct Importer::Impl {
     };
     auto dangling = [&](const model::SourceLocation& where, std::string_view child, std::string_view name,
                         std::string_view parent, std::string_view parent_id) {
+      if (options.from_template) {
+        // An existing parent, or a name only known at deployment: the parent is unknown, and so is what the child
+        // adds to it (its rules, peerings or routes); the unknown parent is read conservatively where it is
+        // referenced (docs/model.md, "Unknown values").
+        diags.warning("dangling-parent", where,
+                      fmt::format("{} '{}' has no parent in the input: {} '{}' is not declared (an existing resource, or "
+                                  "a name only known at deployment); the {} is not analysed",
+                                  child, name, parent, parent_id, child));
+        return;
+      }
       diags.error("dangling-parent", where,
                   fmt::format("{} '{}' has no parent: {} '{}' is not in the input", child, name, parent, parent_id));
     };
