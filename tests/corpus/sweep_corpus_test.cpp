@@ -28,7 +28,7 @@ const fs::path kSweep = EXPOSIM_SHARED_DIR "/corpus/sweep";
 
 /// Warnings one run may print at most. A run's warnings are worth reading only when each names one cause: a
 /// template that needs more than this repeats itself. (Notes, shown with --verbose, are not counted.)
-constexpr std::size_t kMaxWarnings = 25;
+constexpr std::size_t kMaxWarnings = 15;
 
 std::string read_text(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);
