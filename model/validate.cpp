@@ -920,6 +920,28 @@ class Validator {
         resolve(fe.public_ip, RK::kPublicIp, fe.where, fe.flattened, "/publicIPAddress/id", false);
         resolve(fe.subnet, RK::kSubnet, fe.where, fe.flattened, "/subnet/id", false);
       }
+      // A listener whose frontend port is only known at deployment listens on every port: one frontend port of
+      // unknown number stands for them; whose frontend IP configuration is, on the public one when there is one
+      // (docs/model.md, "Unknown values"). Added before the indexes below, which point into the vectors.
+      for (auto& l : g.listeners) {
+        if (is_unknown(l.frontend_port)) {
+          constexpr std::string_view kUnknownPort = "<frontend port only known at deployment>";
+          if (std::none_of(g.frontend_ports.begin(), g.frontend_ports.end(),
+                           [&](const AgFrontendPort& p) { return p.key == kUnknownPort; })) {
+            AgFrontendPort p;
+            p.name = p.id = p.key = std::string(kUnknownPort);
+            p.unknown = true;
+            p.where = l.where;
+            g.frontend_ports.push_back(std::move(p));
+          }
+          l.frontend_port = Ref{std::string(kUnknownPort)};
+        }
+        if (is_unknown(l.frontend) && !g.frontends.empty()) {
+          auto pub = std::find_if(g.frontends.begin(), g.frontends.end(),
+                                  [](const AgFrontend& f) { return f.public_ip.set(); });
+          l.frontend = Ref{pub != g.frontends.end() ? pub->key : g.frontends.front().key};
+        }
+      }
       auto index = [](const auto& children) {
         std::unordered_map<std::string_view, int> out;
         for (std::size_t i = 0; i < children.size(); ++i) out.emplace(children[i].key, static_cast<int>(i));

@@ -307,21 +307,27 @@ TEST_CASE("unknown values: application gateway listener and backend ports are ev
   CHECK(has_code(u.a.findings, "unresolved-backend"));
 }
 
-TEST_CASE("unknown values: a reference between a gateway's children is its first child of that kind",
-          "[unknown][solver]") {
-  // The listener's frontend port and frontend IP configuration only known at deployment (a template whose names
-  // come from an object parameter with no value): not an error, the gateway's first (here only) frontend port and
-  // configuration, so the listener's exposure is the one of the concrete references.
+TEST_CASE("unknown values: a listener's frontend port or frontend IP configuration reference only known at "
+          "deployment", "[unknown][solver]") {
+  // A template whose names come from an object parameter with no value: not an error. The listener's port is
+  // unknown, so it listens on every port (a frontend port of unknown number is added for it): its exposure covers
+  // the listener on 80, on 443 and on 8443 alike. Its frontend is the public one.
   auto estate = gateway_estate(80, 8080);
   auto& listener = estate[3]["properties"]["httpListeners"][0]["properties"];
   listener["frontendPort"]["id"] = unknown_value("parameters('names')");
   listener["frontendIPConfiguration"]["id"] = unknown_value("parameters('names')");
   const Run u = run(estate);
   REQUIRE_FALSE(u.diags.has_errors());
-  CHECK(u.m.application_gateways[0].listeners[0].frontend_port.child == 0);
-  CHECK(u.m.application_gateways[0].listeners[0].frontend.child == 0);
-  CHECK_COVERS(u, run(gateway_estate(80, 8080)));
-  CHECK(reach(u).size() == 2);  // the gateway on 80 and its backend on 8080
+  const auto& g = u.m.application_gateways[0];
+  REQUIRE(g.frontend_ports.size() == 2);
+  CHECK(g.frontend_ports[1].unknown);
+  CHECK(g.listeners[0].frontend_port.child == 1);
+  CHECK(g.listeners[0].frontend.child == 0);
+  for (int port : {80, 443, 8443}) {
+    INFO("port " << port);
+    CHECK_COVERS(u, run(gateway_estate(port, 8080)));
+  }
+  CHECK(reach(u).size() == 2);  // the gateway and its backend on 8080
 }
 
 // ---- PaaS ----
