@@ -1053,7 +1053,7 @@ TEST_CASE("arm template: an unknown resource name is a placeholder: a warning wh
         "the resource's name is not a string but [\"not\",\"a\",\"string\"]: the placeholder '<unknown-name-2>' is used");
 }
 
-TEST_CASE("arm template: languageVersion 2.0 symbolic names; 'existing' resources are not deployed", "[arm-template]") {
+TEST_CASE("arm template: languageVersion 2.0 symbolic names, and 'existing' resources are not deployed", "[arm-template]") {
   const json tmpl = {{"$schema", kSchema},
                      {"languageVersion", "2.0"},
                      {"resources",

@@ -154,7 +154,7 @@ TEST_CASE("a Front Door is named as an entry point with its backends' host names
   fs::remove_all(dir);
 }
 
-TEST_CASE("--fail-on and --ignore choose per code what fails the run", "[cli]") {
+TEST_CASE("cli: --fail-on and --ignore choose per code what fails the run", "[cli]") {
   const auto dir = scratch_dir();
   write_file(dir / "nat.json", R"([{"id": "/n1", "type": "Microsoft.Network/natGateways"}])");
   const std::string estate = example("restricted-admin/resource-graph.json");
@@ -209,7 +209,7 @@ TEST_CASE("--fail-on and --ignore choose per code what fails the run", "[cli]") 
   fs::remove_all(dir);
 }
 
-TEST_CASE("--config reads fail-on and ignore from YAML or JSON; a bad one is an error at its line", "[cli]") {
+TEST_CASE("cli: --config reads fail-on and ignore from YAML or JSON, and a bad one is an error at its line", "[cli]") {
   const auto dir = scratch_dir();
   write_file(dir / "nat.json", R"([{"id": "/n1", "type": "Microsoft.Network/natGateways"}])");
   const std::string estate = example("restricted-admin/resource-graph.json");

@@ -121,7 +121,7 @@ TEST_CASE("every diagnostic code the sources emit is documented in docs/diagnost
   CHECK(docs.count("expression-error") == 1);
 }
 
-TEST_CASE("--fail-on, --ignore and --config accept exactly the documented codes", "[cli][docs]") {
+TEST_CASE("cli: --fail-on, --ignore and --config accept exactly the documented codes", "[cli][docs]") {
   const auto docs = documented();
   REQUIRE(docs.size() >= 50);
   const auto& known = exposim::cli::documented_codes();

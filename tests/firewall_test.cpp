@@ -800,7 +800,7 @@ solver::PacketSet allowed(const Result& r) {
   return out;
 }
 
-TEST_CASE("firewall: an unknown field widens an allow rule and empties a deny rule; IP groups alike",
+TEST_CASE("firewall: an unknown field widens an allow rule and empties a deny rule, and IP groups alike",
           "[firewall][unknown]") {
   const std::string unknown = importers::unknown_value("parameters('x')");
   const std::string kGroup = id("Microsoft.Network/ipGroups", "office");

@@ -101,7 +101,7 @@ TEST_CASE("routing: a VNet whose space is inside a reserved range keeps its own 
   CHECK(choose_route(m, 0, ip("192.168.0.1")).next_hop == NextHopType::kNone);
 }
 
-TEST_CASE("peering: both sides and Connected; allowVirtualNetworkAccess does not block; forwarded traffic needs its "
+TEST_CASE("peering: both sides and Connected, allowVirtualNetworkAccess does not block, forwarded traffic needs its "
           "own flag",
           "[routing]") {
   SECTION("two-sided and connected") {
