@@ -179,6 +179,19 @@ struct Entry {
   const ForwardedFlow* forwarded{nullptr};           // set: a Bastion or application gateway forwards the flow
 };
 
+/// The entry of a firewall DNAT flow of one protocol through public IP `pip` (or, -1, the secured hub address
+/// `address`), with no target port yet: the caller adds the translated port.
+Entry dnat_entry(int pip, const model::IpAddress& address, model::Protocol protocol) {
+  Entry entry;
+  entry.via = Via::kFirewallDnat;
+  entry.public_ip = pip;
+  if (pip < 0) entry.entry_address = address;
+  entry.sku = model::Sku::kBasic;  // no NSG on the path: the translated traffic is not filtered
+  entry.protocols = model::bit(protocol);
+  entry.ports = PortSet{};
+  return entry;
+}
+
 class Analyzer {
  public:
   Analyzer(const model::Model& m, Analysis& out, AnalysisTrace* trace = nullptr)
@@ -596,13 +609,7 @@ class Analyzer {
           if (pool_ref.child < 0) continue;
           for (const auto& x : lb.backend_pools[pool_ref.child].members) {
             if (!done.insert(x).second) continue;
-            Entry entry;
-            entry.via = Via::kFirewallDnat;
-            entry.public_ip = pip;
-            if (pip < 0) entry.entry_address = address;
-            entry.sku = model::Sku::kBasic;  // no NSG on the path: the translated traffic is not filtered
-            entry.protocols = model::bit(protocol);
-            entry.ports = PortSet{};
+            Entry entry = dnat_entry(pip, address, protocol);
             const std::uint16_t backend = ha ? port : lbr.backend_port;
             entry.ports.add(backend, backend);
             entry.entry_ports = rule.translated_port != 0 ? flows.ports : single_port(port);
@@ -708,13 +715,7 @@ class Analyzer {
               dnat_through_balancer(f, fw, side, snat_set, match.position, rule, pip, address, protocol, flows, l, fe);
             }
             if (!target_cfg) continue;
-            Entry entry;
-            entry.via = Via::kFirewallDnat;
-            entry.public_ip = pip;
-            if (pip < 0) entry.entry_address = address;
-            entry.sku = model::Sku::kBasic;  // no NSG on the path: the translated traffic is not filtered
-            entry.protocols = model::bit(protocol);
-            entry.ports = PortSet{};
+            Entry entry = dnat_entry(pip, address, protocol);
             if (rule.translated_port != 0) {
               entry.ports.add(rule.translated_port, rule.translated_port);
             } else {
