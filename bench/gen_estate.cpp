@@ -235,7 +235,7 @@ struct NicPlan {
   std::uint32_t subnet{0};  // global subnet index
   std::uint32_t host{0};    // last octet
   std::uint32_t vm{0};
-  std::uint8_t vm_nic{0};   // 0 = the VM's primary NIC
+  std::uint8_t vm_nic{0};  // 0 = the VM's primary NIC
   int nsg{-1};
   int pip{-1};
   std::uint8_t asg_mask{0};  // bit r = member of kAsgRoles[r] of its VNet
@@ -280,8 +280,8 @@ struct Estate {
     return fmt::format("{}/providers/Microsoft.Network/networkSecurityGroups/{}", rg_id(nsg_owner[k]), nsg_name(k));
   }
   std::string route_table_id(std::uint32_t r) const {
-    return fmt::format("{}/providers/Microsoft.Network/routeTables/rt-{:04}", rg_id(subnets[route_tables[r].subnet].vnet),
-                       r);
+    return fmt::format("{}/providers/Microsoft.Network/routeTables/rt-{:04}",
+                       rg_id(subnets[route_tables[r].subnet].vnet), r);
   }
   std::string asg_name(std::uint32_t v, std::size_t role) const {
     return fmt::format("asg-{:03}-{}", v, kAsgRoles[role]);
@@ -340,7 +340,8 @@ Estate plan(const Options& opt) {
   const std::uint32_t k = e.nsg_count;
 
   const std::uint32_t sub_count = (vnet_count + kVnetsPerSubscription - 1) / kVnetsPerSubscription;
-  for (std::uint32_t i = 0; i < sub_count; ++i) e.subscriptions.push_back(Rng::for_entity(opt.seed, Domain::kSubscription, i).guid());
+  for (std::uint32_t i = 0; i < sub_count; ++i)
+    e.subscriptions.push_back(Rng::for_entity(opt.seed, Domain::kSubscription, i).guid());
 
   // VNets: /16s from 10.0.0.0/8, then 172.16.0.0/12 (address spaces repeat beyond 272 VNets, as in
   // real estates of unpeered VNets); every fifth VNet is dual-stack.
@@ -561,7 +562,8 @@ RuleSpec make_rule(Rng& r, const RuleContext& c, int priority) {
   if (r.percent(75)) {
     s.inbound = true;
     // Relative frequencies of the kinds below (case i has weight kWeights[i]).
-    static constexpr std::array<std::uint32_t, 16> kWeights{48, 40, 40, 24, 32, 32, 16, 24, 16, 12, 32, 12, 1, 8, 8, 36};
+    static constexpr std::array<std::uint32_t, 16> kWeights{48, 40, 40, 24, 32, 32, 16, 24,
+                                                            16, 12, 32, 12, 1,  8,  8,  36};
     static constexpr std::uint32_t kTotal = [] {
       std::uint32_t t = 0;
       for (const auto w : kWeights) t += w;
@@ -673,8 +675,8 @@ RuleSpec make_rule(Rng& r, const RuleContext& c, int priority) {
         s.destination.prefixes = one("*");
         break;
       case 13: {  // service tags other than the three the solver resolves
-        static constexpr std::array<std::string_view, 4> kTags{"AzureFrontDoor.Backend", "GatewayManager",
-                                                               "AzureCloud", "AzureMonitor"};
+        static constexpr std::array<std::string_view, 4> kTags{"AzureFrontDoor.Backend", "GatewayManager", "AzureCloud",
+                                                               "AzureMonitor"};
         label = "Svc-Tag";
         s.ports = one("443");
         s.source.prefixes = one(std::string(r.pick(kTags)));
@@ -797,8 +799,7 @@ constexpr std::array<DefaultRule, 6> kDefaultRules{{
     {"DenyAllInBound", "Deny all inbound traffic", true, false, 65500, "*", "*"},
     {"AllowVnetOutBound", "Allow outbound traffic from all VMs to all VMs in VNET", false, true, 65000,
      "VirtualNetwork", "VirtualNetwork"},
-    {"AllowInternetOutBound", "Allow outbound traffic from all VMs to Internet", false, true, 65001, "*",
-     "Internet"},
+    {"AllowInternetOutBound", "Allow outbound traffic from all VMs to Internet", false, true, 65001, "*", "Internet"},
     {"DenyAllOutBound", "Deny all outbound traffic", false, false, 65500, "*", "*"},
 }};
 
@@ -1305,13 +1306,13 @@ int run(int argc, char** argv) {
     for (const auto& s : e.subnets) subnets_nsg += s.nsg >= 0 ? 1 : 0;
     std::uint64_t nic_nsg = 0;
     for (const auto& n : e.nics) nic_nsg += n.nsg >= 0 ? 1 : 0;
-    fmt::print("{}: {:.1f} MB, {} resources: {} virtualNetworks ({} subnets, {} with an NSG), {} "
-               "networkSecurityGroups ({} custom rules), {} routeTables, {} applicationSecurityGroups, {} "
-               "publicIPAddresses, {} networkInterfaces ({} with an NSG), {} virtualMachines\n",
-               opt->output, static_cast<double>(total) / 1e6, counts.resources, e.vnets.size(), e.subnets.size(),
-               subnets_nsg, e.nsg_count, std::uint64_t{e.nsg_count} * opt->rules, e.route_tables.size(),
-               e.vnets.size() * kAsgRoles.size(), e.pips.size(), e.nics.size(), nic_nsg,
-               e.vnets.back().first_vm + e.vnets.back().vm_count);
+    fmt::print(
+        "{}: {:.1f} MB, {} resources: {} virtualNetworks ({} subnets, {} with an NSG), {} "
+        "networkSecurityGroups ({} custom rules), {} routeTables, {} applicationSecurityGroups, {} "
+        "publicIPAddresses, {} networkInterfaces ({} with an NSG), {} virtualMachines\n",
+        opt->output, static_cast<double>(total) / 1e6, counts.resources, e.vnets.size(), e.subnets.size(), subnets_nsg,
+        e.nsg_count, std::uint64_t{e.nsg_count} * opt->rules, e.route_tables.size(), e.vnets.size() * kAsgRoles.size(),
+        e.pips.size(), e.nics.size(), nic_nsg, e.vnets.back().first_vm + e.vnets.back().vm_count);
     fmt::print("bytes by type:");
     for (const auto& [type, bytes] : counts.bytes_by_type) {
       fmt::print(" {} {:.1f} MB;", type, static_cast<double>(bytes) / 1e6);

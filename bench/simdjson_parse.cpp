@@ -15,15 +15,17 @@
 #include <vector>
 
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 #include <simdjson.h>
+#include <nlohmann/json.hpp>
 
 namespace exposim::bench {
 namespace {
 
 using Clock = std::chrono::steady_clock;
 
-double seconds(Clock::time_point from, Clock::time_point to) { return std::chrono::duration<double>(to - from).count(); }
+double seconds(Clock::time_point from, Clock::time_point to) {
+  return std::chrono::duration<double>(to - from).count();
+}
 
 /// The process's peak resident set (VmHWM) in MB (10^6 bytes, the unit of the file sizes), or -1 when /proc is
 /// unavailable.
@@ -77,8 +79,9 @@ Summary summarise(std::string name, const std::vector<Run>& runs, double peak, s
     parse.push_back(r.parse);
     total.push_back(r.total());
   }
-  return Summary{std::move(name), median(load), median(parse), median(total), *std::min_element(total.begin(), total.end()),
-                 peak, elements};
+  return Summary{
+      std::move(name), median(load), median(parse), median(total), *std::min_element(total.begin(), total.end()), peak,
+      elements};
 }
 
 /// One run: read the file into simdjson's padded buffer, then build a DOM with a fresh parser
@@ -235,22 +238,24 @@ int run(int argc, char** argv) {
 
   for (const auto& s : results) {
     if (machine) {
-      fmt::print("{0}_load_s={1:.3f}\n{0}_parse_s={2:.3f}\n{0}_total_s={3:.3f}\n{0}_best_total_s={4:.3f}\n"
-                 "{0}_peak_mb={5:.0f}\n{0}_elements={6}\n",
-                 s.name, s.load, s.parse, s.total, s.best_total, s.peak_mb, s.elements);
+      fmt::print(
+          "{0}_load_s={1:.3f}\n{0}_parse_s={2:.3f}\n{0}_total_s={3:.3f}\n{0}_best_total_s={4:.3f}\n"
+          "{0}_peak_mb={5:.0f}\n{0}_elements={6}\n",
+          s.name, s.load, s.parse, s.total, s.best_total, s.peak_mb, s.elements);
       if (s.warm_parse >= 0) fmt::print("{}_warm_parse_s={:.3f}\n", s.name, s.warm_parse);
       continue;
     }
-    const std::string detail = s.name == "simdjson"
-                                   ? fmt::format("simdjson {}.{}.{} DOM, {} kernel", int{simdjson::SIMDJSON_VERSION_MAJOR},
-                                                 int{simdjson::SIMDJSON_VERSION_MINOR},
-                                                 int{simdjson::SIMDJSON_VERSION_REVISION},
-                                                 simdjson::get_active_implementation()->name())
-                                   : fmt::format("nlohmann_json {}.{}.{} DOM", NLOHMANN_JSON_VERSION_MAJOR,
-                                                 NLOHMANN_JSON_VERSION_MINOR, NLOHMANN_JSON_VERSION_PATCH);
-    fmt::print("{}: {} top-level elements; load {:.3f} s + parse {:.3f} s = {:.3f} s (median of {}; best {:.3f} s); "
-               "peak RSS {:.0f} MB\n",
-               detail, s.elements, s.load, s.parse, s.total, runs, s.best_total, s.peak_mb);
+    const std::string detail =
+        s.name == "simdjson"
+            ? fmt::format("simdjson {}.{}.{} DOM, {} kernel", int{simdjson::SIMDJSON_VERSION_MAJOR},
+                          int{simdjson::SIMDJSON_VERSION_MINOR}, int{simdjson::SIMDJSON_VERSION_REVISION},
+                          simdjson::get_active_implementation()->name())
+            : fmt::format("nlohmann_json {}.{}.{} DOM", NLOHMANN_JSON_VERSION_MAJOR, NLOHMANN_JSON_VERSION_MINOR,
+                          NLOHMANN_JSON_VERSION_PATCH);
+    fmt::print(
+        "{}: {} top-level elements; load {:.3f} s + parse {:.3f} s = {:.3f} s (median of {}; best {:.3f} s); "
+        "peak RSS {:.0f} MB\n",
+        detail, s.elements, s.load, s.parse, s.total, runs, s.best_total, s.peak_mb);
     if (s.warm_parse >= 0) {
       fmt::print("  parse into an already-allocated parser (no page faults): {:.3f} s (median of {})\n", s.warm_parse,
                  runs);

@@ -152,14 +152,14 @@ int main(int argc, char** argv) {
       }
       return true;
     };
-    const bool same = same_items(inc_result.exposures, full_result.exposures) &&
-                      same_items(inc_result.broken, full_result.broken) &&
-                      inc_result.targets_evaluated == full_result.targets_evaluated &&
-                      inc_result.findings.items() == full_result.findings.items() &&
-                      inc_result.internet == full_result.internet;
-    fmt::print("incremental update: {:.2f} ms (median of {}): scope of the change {:.2f} ms, scoped solve {:.2f} ms, "
-               "splice {:.2f} ms\n",
-               median(incremental), runs, median(scope_part), median(solve_part), median(splice_part));
+    const bool same =
+        same_items(inc_result.exposures, full_result.exposures) && same_items(inc_result.broken, full_result.broken) &&
+        inc_result.targets_evaluated == full_result.targets_evaluated &&
+        inc_result.findings.items() == full_result.findings.items() && inc_result.internet == full_result.internet;
+    fmt::print(
+        "incremental update: {:.2f} ms (median of {}): scope of the change {:.2f} ms, scoped solve {:.2f} ms, "
+        "splice {:.2f} ms\n",
+        median(incremental), runs, median(scope_part), median(solve_part), median(splice_part));
     fmt::print("full re-analysis:   {:.0f} ms (median of {})\n", median(full), runs);
     fmt::print("after the change: {} exposures, {} broken, {} findings; incremental {} full analysis\n",
                inc_result.exposures.size(), inc_result.broken.size(), inc_result.findings.size(),

@@ -155,9 +155,7 @@ Exposure with_ports(const Exposure& e, const model::PortSet& ports) {
 
 bool single_port(const model::PortSet& p) { return p.size() == 1 && p.intervals()[0].lo == p.intervals()[0].hi; }
 
-std::string plural(std::size_t n, std::string_view word) {
-  return fmt::format("{} {}{}", n, word, n == 1 ? "" : "s");
-}
+std::string plural(std::size_t n, std::string_view word) { return fmt::format("{} {}{}", n, word, n == 1 ? "" : "s"); }
 
 std::string via_list(const std::vector<solver::Via>& vias) {
   std::string out;
@@ -186,8 +184,8 @@ class Evaluator {
     }
     if (as.select.given && r.selected == 0 && as.kind != AssertionKind::kFlow) {
       // A typo in a selector must not pass silently.
-      r.findings.insert(r.findings.begin(), Finding{ResourceKind::kInternet, -1, std::nullopt, {},
-                                                    "the selector matches no resource"});
+      r.findings.insert(r.findings.begin(),
+                        Finding{ResourceKind::kInternet, -1, std::nullopt, {}, "the selector matches no resource"});
       r.summary = "the selector matches no resource";
     }
     r.passed = r.findings.empty();
@@ -243,17 +241,16 @@ class Evaluator {
         if (sources.empty()) continue;
         part = with_sources(part, sources);
       }
-      std::string reason =
-          management ? fmt::format("management port{} {} reachable from the internet via {}",
-                                   single_port(part.ports) ? "" : "s", model::to_string(part.ports),
-                                   solver::to_string(e.via))
-                     : fmt::format("reachable from the internet via {}", solver::to_string(e.via));
+      std::string reason = management ? fmt::format("management port{} {} reachable from the internet via {}",
+                                                    single_port(part.ports) ? "" : "s", model::to_string(part.ports),
+                                                    solver::to_string(e.via))
+                                      : fmt::format("reachable from the internet via {}", solver::to_string(e.via));
       if (e.jit) reason += " (just-in-time rule)";
       r.findings.push_back(exposure_finding(part, std::move(reason)));
     }
-    r.summary = r.findings.empty()
-                    ? fmt::format("no exposure of {} selected", plural(r.selected, "target"))
-                    : fmt::format("{} violate{} it", plural(r.findings.size(), "exposure"), r.findings.size() == 1 ? "s" : "");
+    r.summary = r.findings.empty() ? fmt::format("no exposure of {} selected", plural(r.selected, "target"))
+                                   : fmt::format("{} violate{} it", plural(r.findings.size(), "exposure"),
+                                                 r.findings.size() == 1 ? "s" : "");
   }
 
   /// exposed-only: every exposure of a selected target must be within what is allowed.
@@ -271,7 +268,8 @@ class Evaluator {
         continue;
       }
       if (f.protocols && (*f.protocols & model::bit(e.protocol)) == 0) {
-        r.findings.push_back(exposure_finding(e, fmt::format("protocol {} is not allowed", model::to_string(e.protocol))));
+        r.findings.push_back(
+            exposure_finding(e, fmt::format("protocol {} is not allowed", model::to_string(e.protocol))));
         continue;
       }
       if (model::has_ports(e.protocol)) {
@@ -279,9 +277,9 @@ class Evaluator {
           const auto bad = e.ports.subtract(*f.ports);
           if (!bad.empty()) {
             r.findings.push_back(exposure_finding(
-                with_ports(e, bad), fmt::format("{} {} {} not allowed (allowed: {})", single_port(bad) ? "port" : "ports",
-                                                model::to_string(bad), single_port(bad) ? "is" : "are",
-                                                model::to_string(*f.ports))));
+                with_ports(e, bad),
+                fmt::format("{} {} {} not allowed (allowed: {})", single_port(bad) ? "port" : "ports",
+                            model::to_string(bad), single_port(bad) ? "is" : "are", model::to_string(*f.ports))));
           }
         }
         if (f.entry_ports) {
@@ -289,8 +287,9 @@ class Evaluator {
           if (!bad.empty()) {
             Exposure part = e;
             part.entry_ports = bad;
-            r.findings.push_back(exposure_finding(part, fmt::format("entry ports {} not allowed (allowed: {})",
-                                                                    model::to_string(bad), model::to_string(*f.entry_ports))));
+            r.findings.push_back(
+                exposure_finding(part, fmt::format("entry ports {} not allowed (allowed: {})", model::to_string(bad),
+                                                   model::to_string(*f.entry_ports))));
           }
         }
       } else if ((f.ports || f.entry_ports) && !f.protocols) {
@@ -354,7 +353,8 @@ class Evaluator {
         const int gateway = e.gateway >= 0 ? e.gateway : e.load_balancer;
         key = {1000 + static_cast<int>(e.via), gateway, ""};
         std::tie(f.kind, f.index) = location_of(e);
-        f.reason = fmt::format("entry via {} (public IP not in the input) admits internet traffic", solver::to_string(e.via));
+        f.reason =
+            fmt::format("entry via {} (public IP not in the input) admits internet traffic", solver::to_string(e.via));
       }
       auto [it, fresh] = entries.emplace(key, std::move(f));
       it->second.entries.push_back(static_cast<int>(i));

@@ -32,8 +32,8 @@ bool glob_match(std::string_view pattern, std::string_view text) {
 
 const std::vector<std::string_view>& target_types() {
   static const std::vector<std::string_view> kTypes = {
-      "virtual-machine", "network-interface", "scale-set",   "firewall",   "bastion-host", "application-gateway",
-      "paas-service",    "storage",           "key-vault",   "sql-server", "cosmos-db",    "app-service"};
+      "virtual-machine", "network-interface", "scale-set", "firewall",   "bastion-host", "application-gateway",
+      "paas-service",    "storage",           "key-vault", "sql-server", "cosmos-db",    "app-service"};
   return kTypes;
 }
 
@@ -49,9 +49,7 @@ const char* to_string(AssertionKind k) {
   return "";
 }
 
-model::PortSet default_management_ports() {
-  return model::PortSet{{22, 22}, {3389, 3389}, {5985, 5986}};
-}
+model::PortSet default_management_ports() { return model::PortSet{{22, 22}, {3389, 3389}, {5985, 5986}}; }
 
 const std::vector<std::string>& default_nsg_exemptions() {
   static const std::vector<std::string> kExempt = {"AzureFirewallSubnet", "AzureFirewallManagementSubnet",

@@ -29,8 +29,8 @@ struct TagMatch {
 /// Which resources an assertion is about. Every field given must match (AND); within one field, a list
 /// matches when any of its patterns does (OR), except `tags`, which must all match.
 struct Selector {
-  std::vector<std::string> names;    // globs over the resource's name (a NIC target: its VM's, NIC's, scale set's)
-  std::vector<std::string> ids;      // globs over the resource id
+  std::vector<std::string> names;  // globs over the resource's name (a NIC target: its VM's, NIC's, scale set's)
+  std::vector<std::string> ids;    // globs over the resource id
   std::vector<TagMatch> tags;
   std::vector<std::string> subnets;  // globs over the subnet's name, or its id when the pattern starts with '/'
   std::vector<std::string> vnets;    // globs over the virtual network's name, or its id likewise

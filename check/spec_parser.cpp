@@ -14,14 +14,13 @@ namespace {
 
 using nlohmann::json;
 
-constexpr std::array<std::string_view, 6> kKinds = {"not-exposed",        "exposed-only",         "no-management-ports",
-                                                    "max-entry-points",   "every-subnet-has-nsg", "flow"};
+constexpr std::array<std::string_view, 6> kKinds = {"not-exposed",      "exposed-only",         "no-management-ports",
+                                                    "max-entry-points", "every-subnet-has-nsg", "flow"};
 
 /// The keys each kind accepts besides `name`, `kind` and `description`.
 std::vector<std::string_view> keys_of(AssertionKind k) {
   switch (k) {
-    case AssertionKind::kNotExposed:
-      return {"select", "protocols", "ports", "entry-ports", "sources", "allowed-via"};
+    case AssertionKind::kNotExposed: return {"select", "protocols", "ports", "entry-ports", "sources", "allowed-via"};
     case AssertionKind::kExposedOnly:
       return {"select", "protocols", "ports", "entry-ports", "sources", "via", "required"};
     case AssertionKind::kNoManagementPorts:
@@ -42,9 +41,12 @@ std::string lower(std::string_view s) {
 std::string escape_token(std::string_view t) {
   std::string out;
   for (char c : t) {
-    if (c == '~') out += "~0";
-    else if (c == '/') out += "~1";
-    else out += c;
+    if (c == '~')
+      out += "~0";
+    else if (c == '/')
+      out += "~1";
+    else
+      out += c;
   }
   return out;
 }
@@ -192,13 +194,15 @@ class Parser {
         }
         auto r = model::parse_port_range(text);
         if (!r) {
-          error(p, "spec-invalid-value", fmt::format("'{}' is not a port or port range, expected e.g. 443 or '8000-8080'", text));
+          error(p, "spec-invalid-value",
+                fmt::format("'{}' is not a port or port range, expected e.g. 443 or '8000-8080'", text));
           ok = false;
           continue;
         }
         ports.add(r->lo, r->hi);
       } else {
-        error(p, "spec-shape", fmt::format("port is {}, expected an integer or a string such as '8000-8080'", type_name(item)));
+        error(p, "spec-shape",
+              fmt::format("port is {}, expected an integer or a string such as '8000-8080'", type_name(item)));
         ok = false;
       }
     }
@@ -211,7 +215,8 @@ class Parser {
     for (int p = 0; p < model::kProtocolCount; ++p) {
       if (t == model::to_string(static_cast<model::Protocol>(p))) return static_cast<model::Protocol>(p);
     }
-    error(at, "spec-invalid-value", fmt::format("unknown protocol '{}'; expected tcp, udp, icmp, esp, ah or '*'", text));
+    error(at, "spec-invalid-value",
+          fmt::format("unknown protocol '{}'; expected tcp, udp, icmp, esp, ah or '*'", text));
     return std::nullopt;
   }
 
@@ -288,7 +293,8 @@ class Parser {
       const std::string p = at + "/" + escape_token(key);
       const bool target_only = key == "tag" || key == "subnet" || key == "type";
       if (subnets && target_only) {
-        error(p, "spec-unknown-key", fmt::format("selector key '{}' does not apply to subnets; expected name, id, vnet", key));
+        error(p, "spec-unknown-key",
+              fmt::format("selector key '{}' does not apply to subnets; expected name, id, vnet", key));
         continue;
       }
       if (key == "tag") {
@@ -297,7 +303,8 @@ class Parser {
           TagMatch t{text.substr(0, eq), std::nullopt};
           if (eq != std::string::npos) t.value = text.substr(eq + 1);
           if (t.key.empty()) {
-            error(tp, "spec-invalid-value", fmt::format("tag selector '{}' has no key, expected 'key' or 'key=value'", text));
+            error(tp, "spec-invalid-value",
+                  fmt::format("tag selector '{}' has no key, expected 'key' or 'key=value'", text));
             continue;
           }
           s.tags.push_back(std::move(t));
@@ -306,7 +313,8 @@ class Parser {
         for (const auto& [text, tp] : strings_of(value, p, key)) {
           const auto& types = target_types();
           if (std::find(types.begin(), types.end(), lower(text)) == types.end()) {
-            error(tp, "spec-invalid-value", fmt::format("unknown resource type '{}'; expected one of {}", text, joined(types)));
+            error(tp, "spec-invalid-value",
+                  fmt::format("unknown resource type '{}'; expected one of {}", text, joined(types)));
             continue;
           }
           s.types.push_back(lower(text));
@@ -316,7 +324,8 @@ class Parser {
         for (auto& [text, tp] : strings_of(value, p, key)) list.push_back(std::move(text));
       } else {
         error(p, "spec-unknown-key",
-              fmt::format("unknown selector key '{}'; expected {}", key, subnets ? "name, id, vnet" : "name, id, tag, subnet, vnet, type"));
+              fmt::format("unknown selector key '{}'; expected {}", key,
+                          subnets ? "name, id, vnet" : "name, id, tag, subnet, vnet, type"));
       }
     }
   }
@@ -338,7 +347,8 @@ class Parser {
     if (!kind) return std::nullopt;
     auto k = std::find(kKinds.begin(), kKinds.end(), *kind);
     if (k == kKinds.end()) {
-      error(at + "/kind", "spec-unknown-kind", fmt::format("unknown assertion kind '{}'; expected one of {}", *kind, joined(kKinds)));
+      error(at + "/kind", "spec-unknown-kind",
+            fmt::format("unknown assertion kind '{}'; expected one of {}", *kind, joined(kKinds)));
       return std::nullopt;
     }
     a.kind = static_cast<AssertionKind>(k - kKinds.begin());
@@ -411,9 +421,11 @@ class Parser {
         }
       } else if (key == "port" || key == "source-port") {
         if (!value.is_number_integer() || value.get<long long>() < 0 || value.get<long long>() > 65535) {
-          error(p, "spec-invalid-value", fmt::format("'{}' is {}, expected a port number in 0..65535", key, value.dump()));
+          error(p, "spec-invalid-value",
+                fmt::format("'{}' is {}, expected a port number in 0..65535", key, value.dump()));
         } else {
-          (key == "port" ? a.flow.destination_port : a.flow.source_port) = static_cast<std::uint16_t>(value.get<long long>());
+          (key == "port" ? a.flow.destination_port : a.flow.source_port) =
+              static_cast<std::uint16_t>(value.get<long long>());
         }
       } else if (key == "expect") {
         if (auto s = string_of(value, p, key)) {

@@ -79,7 +79,8 @@ std::vector<std::string> evidence_lines(const CheckReport& r, const AssertionRes
 std::string result_word(const AssertionResult& res) { return res.passed ? "PASS" : "FAIL"; }
 
 std::size_t failed_count(const std::vector<AssertionResult>& results) {
-  return static_cast<std::size_t>(std::count_if(results.begin(), results.end(), [](const auto& x) { return !x.passed; }));
+  return static_cast<std::size_t>(
+      std::count_if(results.begin(), results.end(), [](const auto& x) { return !x.passed; }));
 }
 
 ordered_json resource_json(const model::Model& m, const Finding& f) {
@@ -156,8 +157,9 @@ void write_check_text(std::ostream& out, const CheckReport& r) {
 }
 
 void write_check_json(std::ostream& out, const CheckReport& r, const std::vector<model::Diagnostic>& diagnostics) {
-  out << "{\n  \"format\": \"exposim-check\",\n  \"version\": 1,\n  \"spec\": " << ordered_json(r.spec.file.str()).dump()
-      << ",\n  \"inputs\": " << ordered_json(r.inputs).dump() << ",\n  \"assertions\": [";
+  out << "{\n  \"format\": \"exposim-check\",\n  \"version\": 1,\n  \"spec\": "
+      << ordered_json(r.spec.file.str()).dump() << ",\n  \"inputs\": " << ordered_json(r.inputs).dump()
+      << ",\n  \"assertions\": [";
   for (std::size_t i = 0; i < r.results.size(); ++i) {
     const auto& res = r.results[i];
     const auto& a = *res.assertion;
@@ -211,7 +213,8 @@ void write_check_junit(std::ostream& out, const CheckReport& r) {
       out << "/>\n";
       continue;
     }
-    out << fmt::format(">\n      <failure message=\"{}\" type=\"{}\">", xml_escape(res.summary), check::to_string(a.kind));
+    out << fmt::format(">\n      <failure message=\"{}\" type=\"{}\">", xml_escape(res.summary),
+                       check::to_string(a.kind));
     std::string text;
     for (const auto& f : res.findings) {
       const auto lines = evidence_lines(r, res, f);
@@ -229,8 +232,8 @@ void write_check_sarif(std::ostream& out, const CheckReport& r) {
     ordered_json rule;
     rule["id"] = a.name;
     rule["name"] = check::to_string(a.kind);
-    rule["shortDescription"] = {{"text", a.description.empty() ? fmt::format("{} ({})", a.name, check::to_string(a.kind))
-                                                               : a.description}};
+    rule["shortDescription"] = {
+        {"text", a.description.empty() ? fmt::format("{} ({})", a.name, check::to_string(a.kind)) : a.description}};
     rule["helpUri"] = kInformationUri;
     rule["defaultConfiguration"] = {{"level", "error"}};
     rule["properties"] = {{"kind", check::to_string(a.kind)}};

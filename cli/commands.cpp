@@ -18,8 +18,8 @@
 #include <sstream>
 #include <string_view>
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 
 #include "cli/check_command.h"
 #include "cli/exit_codes.h"
@@ -97,8 +97,8 @@ struct AnalyzeCommand {
     auto t0 = Clock::now();
     solver::Analysis a = solver::analyze(m);
     if (input.timings) {
-      err << fmt::format("exposim: timing: solve {:.3f} s ({} targets, {} distinct evaluations)\n",
-                         seconds_since(t0), a.targets_evaluated, a.distinct_evaluations);
+      err << fmt::format("exposim: timing: solve {:.3f} s ({} targets, {} distinct evaluations)\n", seconds_since(t0),
+                         a.targets_evaluated, a.distinct_evaluations);
     }
     std::vector<model::Diagnostic> sorted;
     if (const int rc = finish_diagnostics(input, *policy, diags, std::move(a.findings), err, sorted); rc != kExitOk) {
@@ -122,7 +122,6 @@ struct AnalyzeCommand {
   }
 };
 
-
 struct ExplainCommand {
   InputOptions input;
   std::string from;
@@ -144,7 +143,8 @@ struct ExplainCommand {
                     "Target: public or private IP address, or the name or id of a public IP, NIC, VM, firewall, "
                     "application gateway, Bastion host, private endpoint or PaaS service (or its host name)")
         ->required();
-    port_option = cmd->add_option("--port", port, "Destination port (required for tcp and udp)")->check(CLI::Range(0, 65535));
+    port_option =
+        cmd->add_option("--port", port, "Destination port (required for tcp and udp)")->check(CLI::Range(0, 65535));
     cmd->add_option("--protocol", protocol, "tcp (default), udp, icmp, esp or ah")
         ->transform(CLI::IsMember({"tcp", "udp", "icmp", "esp", "ah"}, CLI::ignore_case));
     cmd->add_option("--source-port", source_port, "Source port (default 49152)")->check(CLI::Range(0, 65535));
@@ -347,7 +347,8 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
       out << "exposim 0.1.0\n";
       return kExitOk;
     } catch (const CLI::ParseError& e) {
-      err << "exposim: error: " << e.what() << "\n" << "run 'exposim --help' for usage\n";
+      err << "exposim: error: " << e.what() << "\n"
+          << "run 'exposim --help' for usage\n";
       return kExitUsage;
     }
     for (auto* sub : app.get_subcommands()) {

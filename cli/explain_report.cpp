@@ -140,12 +140,12 @@ ordered_json hop_json(const model::Model& m, const FlowTrace& t, const TraceHop&
       j["internet"] = t.internet_source;
       break;
     case TraceHop::Kind::kEntry:
-      j["via"] = t.firewall >= 0              ? ordered_json("firewall-dnat")
-                 : t.load_balancer >= 0       ? ordered_json("load-balancer")
-                 : t.application_gateway >= 0 ? ordered_json("application-gateway")
+      j["via"] = t.firewall >= 0                     ? ordered_json("firewall-dnat")
+                 : t.load_balancer >= 0              ? ordered_json("load-balancer")
+                 : t.application_gateway >= 0        ? ordered_json("application-gateway")
                  : t.bastion >= 0 && t.via_public_ip ? ordered_json("bastion")
-                 : t.via_public_ip            ? ordered_json("public-ip")
-                                              : ordered_json(nullptr);
+                 : t.via_public_ip                   ? ordered_json("public-ip")
+                                                     : ordered_json(nullptr);
       if (h.resource_kind == model::ResourceKind::kPrivateEndpoint) {
         const auto& pe = m.private_endpoints[h.resource];
         j["private_endpoint"] = {{"id", pe.id}, {"name", pe.name}};
@@ -170,7 +170,9 @@ ordered_json hop_json(const model::Model& m, const FlowTrace& t, const TraceHop&
                                   : h.lb_nat    ? lb.nat_rules[h.lb_rule].name
                                                 : lb.rules[h.lb_rule].name;
         j["rule"] = {{"name", name},
-                     {"kind", h.lb_nat_pool ? "inbound-nat-pool" : h.lb_nat ? "inbound-nat" : "load-balancing"},
+                     {"kind", h.lb_nat_pool ? "inbound-nat-pool"
+                              : h.lb_nat    ? "inbound-nat"
+                                            : "load-balancing"},
                      {"frontend_port", h.frontend_port},
                      {"backend_port", h.backend_port}};
       } else {
@@ -188,9 +190,7 @@ ordered_json hop_json(const model::Model& m, const FlowTrace& t, const TraceHop&
         if (h.rule >= 0) j["rule"] = rule_json(nsg.rules[h.rule]);
       }
       break;
-    case TraceHop::Kind::kNoNsg:
-      j["scope"] = h.scope;
-      break;
+    case TraceHop::Kind::kNoNsg: j["scope"] = h.scope; break;
     case TraceHop::Kind::kFirewall: {
       const auto& fw = m.firewalls[h.resource];
       if (*h.scope) j["scope"] = h.scope;
@@ -294,16 +294,17 @@ std::string entry_command(const std::string& command, const solver::FlowQuery& q
 void write_explain_table(std::ostream& out, const model::Model& m, const FlowTrace& t, const std::string& command) {
   const auto& q = t.query;
   if (!t.redirected_from.empty()) {
-    out << fmt::format("note: '{}' has no public IP of its own, so no packet reaches it directly; analyze reaches it "
-                       "with this packet through the entry traced below\n",
-                       t.redirected_from);
+    out << fmt::format(
+        "note: '{}' has no public IP of its own, so no packet reaches it directly; analyze reaches it "
+        "with this packet through the entry traced below\n",
+        t.redirected_from);
   }
   const std::string dst = destination(m, t);
   std::string flow = fmt::format("flow: {} {}", model::to_string(q.protocol), q.source.to_string());
   if (model::has_ports(q.protocol)) {
-    flow = q.source.family() == model::IpFamily::kV4 ? fmt::format("{}:{}", flow, q.source_port)
-                                                      : fmt::format("flow: {} [{}]:{}", model::to_string(q.protocol),
-                                                                    q.source.to_string(), q.source_port);
+    flow = q.source.family() == model::IpFamily::kV4
+               ? fmt::format("{}:{}", flow, q.source_port)
+               : fmt::format("flow: {} [{}]:{}", model::to_string(q.protocol), q.source.to_string(), q.source_port);
   }
   if (q.via_bastion && t.bastion >= 0 && t.nic >= 0) {
     const auto& cfg = ip_config(m, t);
@@ -366,7 +367,7 @@ void write_explain_json(std::ostream& out, const model::Model& m, const FlowTrac
   // an ip configuration; else the entry point the trace ends at; null: a load balancer frontend that forwards the
   // packet nowhere
   const model::GraphVertex end = entry_point(t);
-  doc["target"] = t.nic >= 0        ? target_json(m, t.nic, t.ip_configuration, t.vm)
+  doc["target"] = t.nic >= 0       ? target_json(m, t.nic, t.ip_configuration, t.vm)
                   : end.index >= 0 ? target_json(m, end.kind, end.index)
                                    : ordered_json(nullptr);
   if (t.firewall >= 0) doc["firewall"] = {{"id", m.firewalls[t.firewall].id}, {"name", m.firewalls[t.firewall].name}};
@@ -374,7 +375,8 @@ void write_explain_json(std::ostream& out, const model::Model& m, const FlowTrac
     const auto& g = m.application_gateways[t.application_gateway];
     doc["application_gateway"] = {{"id", g.id}, {"name", g.name}};
   }
-  if (t.bastion >= 0) doc["bastion"] = {{"id", m.bastion_hosts[t.bastion].id}, {"name", m.bastion_hosts[t.bastion].name}};
+  if (t.bastion >= 0)
+    doc["bastion"] = {{"id", m.bastion_hosts[t.bastion].id}, {"name", m.bastion_hosts[t.bastion].name}};
   ordered_json hops = ordered_json::array();
   for (const auto& h : t.hops) hops.push_back(hop_json(m, t, h));
   doc["hops"] = hops;

@@ -142,8 +142,7 @@ ProcessResult run_process(const std::vector<std::string>& argv, std::string_view
     }
   }
   int status = 0;
-  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
+  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
   r.exit_status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   return r;
 }
@@ -182,9 +181,10 @@ int run_graph(const model::Model& m, const solver::Analysis& a, const GraphOptio
       return kExitOutputError;
     }
     if (p.exit_status != 0 || p.out.empty()) {
-      err << fmt::format("exposim: error: Graphviz 'dot -T{}' failed ({}){}{}; nothing was written\n", format,
-                         p.exit_status < 0 ? std::string("killed by a signal") : fmt::format("exit status {}", p.exit_status),
-                         p.err.empty() ? "" : ": ", tail_lines(p.err));
+      err << fmt::format(
+          "exposim: error: Graphviz 'dot -T{}' failed ({}){}{}; nothing was written\n", format,
+          p.exit_status < 0 ? std::string("killed by a signal") : fmt::format("exit status {}", p.exit_status),
+          p.err.empty() ? "" : ": ", tail_lines(p.err));
       return kExitOutputError;
     }
     rendered = p.out;

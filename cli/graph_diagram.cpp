@@ -200,7 +200,8 @@ class Builder {
         return false;
       }
       if (found.size() > 1) {
-        result.error = fmt::format("--focus: '{}' names {} resources; give the id of one", clean(o_.focus), found.size());
+        result.error =
+            fmt::format("--focus: '{}' names {} resources; give the id of one", clean(o_.focus), found.size());
         for (const auto& v : found) {
           const auto* r = m_.resource({kind_of(v), v.second});
           result.candidates.push_back(fmt::format("{} ({})", clean(r->id), model::to_string(kind_of(v))));
@@ -341,10 +342,12 @@ class Builder {
   /// load balancers and private endpoints in their subnet; the rest at the top level.
   void place() {
     for (std::size_t i = 0; i < m_.nics.size(); ++i) {
-      for (const auto& c : m_.nics[i].ip_configurations) place_in_subnet(vx(ResourceKind::kNetworkInterface, int(i)), c.subnet);
+      for (const auto& c : m_.nics[i].ip_configurations)
+        place_in_subnet(vx(ResourceKind::kNetworkInterface, int(i)), c.subnet);
     }
     for (std::size_t i = 0; i < m_.firewalls.size(); ++i) {
-      for (const auto& c : m_.firewalls[i].ip_configurations) place_in_subnet(vx(ResourceKind::kFirewall, int(i)), c.subnet);
+      for (const auto& c : m_.firewalls[i].ip_configurations)
+        place_in_subnet(vx(ResourceKind::kFirewall, int(i)), c.subnet);
     }
     for (std::size_t i = 0; i < m_.bastion_hosts.size(); ++i) {
       const auto& b = m_.bastion_hosts[i];
@@ -358,7 +361,8 @@ class Builder {
       }
     }
     for (std::size_t i = 0; i < m_.load_balancers.size(); ++i) {
-      for (const auto& f : m_.load_balancers[i].frontends) place_in_subnet(vx(ResourceKind::kLoadBalancer, int(i)), f.subnet);
+      for (const auto& f : m_.load_balancers[i].frontends)
+        place_in_subnet(vx(ResourceKind::kLoadBalancer, int(i)), f.subnet);
     }
     for (std::size_t i = 0; i < m_.private_endpoints.size(); ++i) {
       place_in_subnet(vx(ResourceKind::kPrivateEndpoint, int(i)), m_.private_endpoints[i].subnet);
@@ -379,8 +383,9 @@ class Builder {
     for (std::size_t i = 0; i < m_.subnets.size(); ++i) {
       const auto& s = m_.subnets[i];
       const std::string cid = subnet_cluster(int(i));
-      clusters_[cid] = {cid, "subnet", clean(s.name), clean(s.name),
-                        s.vnet.resolved() ? vnet_cluster(s.vnet.index) : std::string(), s.id};
+      clusters_[cid] = {
+          cid, "subnet", clean(s.name), clean(s.name), s.vnet.resolved() ? vnet_cluster(s.vnet.index) : std::string(),
+          s.id};
       const Vertex sv = vx(ResourceKind::kSubnet, int(i));
       add_node(sv, "subnet", clean(s.name), "", cid, s.id, "plaintext");
       nodes_.at(node(sv)).label = s.prefixes.empty() ? std::string("subnet") : prefixes_text(s.prefixes);
@@ -470,8 +475,10 @@ class Builder {
       const auto& p = m_.public_ips[i];
       add_resource(ResourceKind::kPublicIp, int(i), p.address ? p.address->to_string() : "unallocated", "ellipse");
     }
-    for (std::size_t i = 0; i < m_.nsgs.size(); ++i) add_resource(ResourceKind::kNetworkSecurityGroup, int(i), "NSG", "octagon");
-    for (std::size_t i = 0; i < m_.route_tables.size(); ++i) add_resource(ResourceKind::kRouteTable, int(i), "route table", "note");
+    for (std::size_t i = 0; i < m_.nsgs.size(); ++i)
+      add_resource(ResourceKind::kNetworkSecurityGroup, int(i), "NSG", "octagon");
+    for (std::size_t i = 0; i < m_.route_tables.size(); ++i)
+      add_resource(ResourceKind::kRouteTable, int(i), "route table", "note");
     for (std::size_t i = 0; i < m_.load_balancers.size(); ++i) {
       add_resource(ResourceKind::kLoadBalancer, int(i),
                    fmt::format("load balancer {}", model::to_string(m_.load_balancers[i].sku)), "invhouse");
@@ -500,7 +507,8 @@ class Builder {
       const auto& s = m_.paas_services[i];
       add_resource(ResourceKind::kPaasService, int(i), fmt::format("{} (PaaS)", model::to_string(s.kind)), "cylinder");
     }
-    for (std::size_t i = 0; i < m_.virtual_hubs.size(); ++i) add_resource(ResourceKind::kVirtualHub, int(i), "virtual hub", "doubleoctagon");
+    for (std::size_t i = 0; i < m_.virtual_hubs.size(); ++i)
+      add_resource(ResourceKind::kVirtualHub, int(i), "virtual hub", "doubleoctagon");
     find_next_hops();
     add_nics();
   }
@@ -611,7 +619,8 @@ class Builder {
   void find_next_hops() {
     bool any = false;
     for (const auto& rt : m_.route_tables) {
-      for (const auto& r : rt.routes) any = any || (r.next_hop == model::NextHopType::kVirtualAppliance && r.next_hop_ip);
+      for (const auto& r : rt.routes)
+        any = any || (r.next_hop == model::NextHopType::kVirtualAppliance && r.next_hop_ip);
     }
     if (!any) return;
     address_of_ = addresses();
@@ -752,9 +761,9 @@ class Builder {
         }
         e.label = join(parts, "\n");
         e.color = e.kind == "peering" || e.kind == "connected-to" ? "#4a6fa5"
-                  : e.kind == "route"                              ? "#1f4e79"
-                  : e.kind == "private-link"                       ? "#6a3d9a"
-                                                                   : kStructureColor;
+                  : e.kind == "route"                             ? "#1f4e79"
+                  : e.kind == "private-link"                      ? "#6a3d9a"
+                                                                  : kStructureColor;
         e.style = e.kind == "secured-by" || e.kind == "routed-by" || e.kind == "private-link" ? "dashed" : "solid";
         d.edges.push_back(std::move(e));
       }
@@ -764,8 +773,8 @@ class Builder {
       const char* style = p.path_class == std::string_view("open")     ? "solid"
                           : p.path_class == std::string_view("broken") ? "dotted"
                                                                        : "dashed";
-      const std::string prefix = p.path_class == std::string_view("bastion") ? "Bastion: "
-                                 : p.path_class == std::string_view("jit")   ? "JIT: "
+      const std::string prefix = p.path_class == std::string_view("bastion")  ? "Bastion: "
+                                 : p.path_class == std::string_view("jit")    ? "JIT: "
                                  : p.path_class == std::string_view("broken") ? "broken: "
                                                                               : "";
       for (std::size_t h = 0; h + 1 < p.nodes.size(); ++h) {
@@ -796,7 +805,7 @@ class Builder {
   std::set<int> on_path_nics_;
   std::set<int> next_hop_nics_;
   std::map<std::string, Vertex> address_of_;  // private address -> firewall, load balancer or NIC
-  std::map<Vertex, std::string> placement_;  // resource -> cluster id
+  std::map<Vertex, std::string> placement_;   // resource -> cluster id
   std::map<std::string, DiagramCluster> clusters_;
   std::map<std::string, DiagramNode> nodes_;
   std::map<Vertex, std::string> node_of_;  // resource -> node id (collapsed NICs: the subnet's collapsed node)

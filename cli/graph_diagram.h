@@ -27,7 +27,7 @@ struct DiagramCluster {
 /// by '\n' and are raw text (names come from the input: writers escape them).
 struct DiagramNode {
   std::string id;
-  std::string kind;   // a model::ResourceKind name, or "internet", "private-nics", "next-hop"
+  std::string kind;  // a model::ResourceKind name, or "internet", "private-nics", "next-hop"
   std::string name;
   std::string label;
   std::string cluster;      // "" at the top level
@@ -67,9 +67,9 @@ struct Diagram {
 };
 
 struct DiagramOptions {
-  std::string focus;          // a resource name or id; "" draws everything
-  bool exposed_only{false};   // only what lies on exposed paths (no broken flows, no structure)
-  bool expand_all{false};     // never collapse private NICs
+  std::string focus;         // a resource name or id; "" draws everything
+  bool exposed_only{false};  // only what lies on exposed paths (no broken flows, no structure)
+  bool expand_all{false};    // never collapse private NICs
 };
 
 /// A diagram, or why it could not be drawn (an unknown or ambiguous --focus; `candidates` lists the ids of an

@@ -11,9 +11,7 @@ namespace {
 
 using nlohmann::ordered_json;
 
-std::string attr(std::string_view name, std::string_view value) {
-  return std::string(name) + "=" + dot_string(value);
-}
+std::string attr(std::string_view name, std::string_view value) { return std::string(name) + "=" + dot_string(value); }
 
 std::string node_line(const DiagramNode& n) {
   std::vector<std::string> a{attr("label", n.label), attr("shape", n.shape)};
@@ -141,8 +139,8 @@ void write_graph_json(std::ostream& out, const Diagram& d) {
   }
   ordered_json edges = ordered_json::array();
   for (const auto& e : d.edges) {
-    ordered_json o = {{"from", e.from}, {"to", e.to}, {"kind", e.kind}, {"label", e.label},
-                      {"color", e.color}, {"style", e.style}};
+    ordered_json o = {{"from", e.from},   {"to", e.to},       {"kind", e.kind},
+                      {"label", e.label}, {"color", e.color}, {"style", e.style}};
     if (e.kind == "path") o["path"] = e.path;
     edges.push_back(std::move(o));
   }

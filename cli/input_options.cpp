@@ -5,8 +5,8 @@
 #include <chrono>
 #include <map>
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 
 #include "cli/exit_codes.h"
 #include "importers/document.h"
@@ -51,7 +51,8 @@ void read_config(const std::string& path, std::set<std::string>& fail_on, std::s
   const auto doc = importers::load_document(path, diags, limits);
   if (!doc) return;
   if (!doc->value.is_object()) {
-    diags.error("config-invalid", doc->at(""), "the configuration is not a mapping; expected the keys fail-on and ignore");
+    diags.error("config-invalid", doc->at(""),
+                "the configuration is not a mapping; expected the keys fail-on and ignore");
     return;
   }
   for (const auto& [key, value] : doc->value.items()) {
@@ -90,7 +91,8 @@ const char* const kInputFilesHelp =
 
 void add_input_options(CLI::App& cmd, InputOptions& o, const std::string& files_help) {
   cmd.add_option("files", o.files, files_help)->required();
-  cmd.add_option("--parameters", o.parameter_files, "A template parameter file (deploymentParameters.json); repeatable");
+  cmd.add_option("--parameters", o.parameter_files,
+                 "A template parameter file (deploymentParameters.json); repeatable");
   cmd.add_option("--param", o.parameters, "A template parameter as NAME=VALUE, after the parameter files; repeatable");
   cmd.add_option("--template-dir", o.template_dirs,
                  "A directory where linked templates given by URI are looked up (nested/x.json, then x.json); "
@@ -127,8 +129,8 @@ std::optional<DiagnosticPolicy> DiagnosticPolicy::make(const InputOptions& o, st
   DiagnosticPolicy p;
   p.strict_ = o.strict;
   bool usage_error = false;
-  for (const auto& [option, given, into] : {std::tuple{"--fail-on", &o.fail_on, &p.fail_on_},
-                                            std::tuple{"--ignore", &o.ignore, &p.ignore_}}) {
+  for (const auto& [option, given, into] :
+       {std::tuple{"--fail-on", &o.fail_on, &p.fail_on_}, std::tuple{"--ignore", &o.ignore, &p.ignore_}}) {
     for (const auto& code : split_codes(*given)) {
       if (!is_documented(code)) {
         err << fmt::format("exposim: error: {}: unknown diagnostic code '{}' (docs/diagnostics.md lists them)\n",
@@ -178,7 +180,7 @@ void DiagnosticPolicy::apply_to_findings(model::Diagnostics& findings) const {
 void print_diagnostics(std::ostream& err, const std::vector<model::Diagnostic>& diags, bool verbose) {
   constexpr std::size_t kShownPerCode = 5;
   std::map<std::pair<std::string, std::string>, std::size_t> hidden;  // (file, code) -> warnings not shown
-  std::map<std::pair<std::string, std::string>, std::size_t> seen;     // (file, code) -> warnings so far
+  std::map<std::pair<std::string, std::string>, std::size_t> seen;    // (file, code) -> warnings so far
   for (const auto& d : diags) {
     if (d.severity == model::Severity::kNote && !verbose) continue;  // --verbose and --format json only
     if (d.severity == model::Severity::kWarning && !verbose) {
@@ -191,9 +193,10 @@ void print_diagnostics(std::ostream& err, const std::vector<model::Diagnostic>& 
     err << "exposim: " << model::to_string(d) << '\n';
   }
   for (const auto& [key, n] : hidden) {
-    err << fmt::format("exposim: {}{}note: {} more diagnostics [{}] not shown; --verbose shows all, --format json "
-                       "lists all\n",
-                       key.first, key.first.empty() ? "" : ": ", n, key.second);
+    err << fmt::format(
+        "exposim: {}{}note: {} more diagnostics [{}] not shown; --verbose shows all, --format json "
+        "lists all\n",
+        key.first, key.first.empty() ? "" : ": ", n, key.second);
   }
 }
 
@@ -215,8 +218,8 @@ void print_detected(const std::vector<importers::InputReport>& reports, std::ost
                            : shape == "data"   ? " (Resource Graph results)"
                            : shape == "object" ? " (one resource)"
                                                : "";
-      err << fmt::format("exposim: {}: detected {} shape{}, {} resources", r.path, shape.empty() ? "no" : shape,
-                         source, s.resources);
+      err << fmt::format("exposim: {}: detected {} shape{}, {} resources", r.path, shape.empty() ? "no" : shape, source,
+                         s.resources);
     }
     for (const auto& [type, n] : s.by_type) err << fmt::format(", {} {}", n, type);
     err << '\n';

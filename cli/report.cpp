@@ -145,18 +145,24 @@ ordered_json hop_json(const model::Model& m, const Hop& h) {
       const std::string_view scope = h.scope;
       const bool nat = scope == "inbound-nat";
       const bool pool = scope == "inbound-nat-pool";
-      const std::string& name =
-          pool ? lb.nat_pools[h.rule].name : nat ? lb.nat_rules[h.rule].name : lb.rules[h.rule].name;
+      const std::string& name = pool  ? lb.nat_pools[h.rule].name
+                                : nat ? lb.nat_rules[h.rule].name
+                                      : lb.rules[h.rule].name;
       const int backend = pool  ? lb.nat_pools[h.rule].backend_port
                           : nat ? lb.nat_rules[h.rule].backend_port
                                 : lb.rules[h.rule].backend_port;
       j["rule"] = {{"name", name},
-                   {"kind", pool ? "inbound-nat-pool" : nat ? "inbound-nat" : "load-balancing"},
+                   {"kind", pool  ? "inbound-nat-pool"
+                            : nat ? "inbound-nat"
+                                  : "load-balancing"},
                    {"frontend_port", h.port >= 0 ? ordered_json(h.port) : ordered_json(nullptr)},
                    {"backend_port", h.port >= 0 ? ordered_json(backend) : ordered_json(nullptr)}};
       break;
     }
-    case Hop::Kind::kNoNsg: j["hop"] = "no-nsg"; j["scope"] = h.scope; break;
+    case Hop::Kind::kNoNsg:
+      j["hop"] = "no-nsg";
+      j["scope"] = h.scope;
+      break;
     case Hop::Kind::kTarget: {
       j["hop"] = "target";
       if (const auto* r = resource_of(m, h.resource_kind, h.resource)) {
@@ -401,7 +407,8 @@ std::string csv_cell(const std::string& s) {
 
 }  // namespace
 
-ordered_json firewall_rule_json(const model::Model& m, const model::Firewall& fw, const model::FirewallRulePosition& at) {
+ordered_json firewall_rule_json(const model::Model& m, const model::Firewall& fw,
+                                const model::FirewallRulePosition& at) {
   ordered_json j;
   const model::FirewallRuleCollection* c = nullptr;
   if (at.policy >= 0) {
@@ -456,11 +463,11 @@ ordered_json target_json(const model::Model& m, int nic_index, int ip_configurat
   target["ip_configuration"] = cfg.name;
   if (nic.scale_set >= 0) {
     const auto& ss = m.scale_sets[nic.scale_set];
-    target["scale_set"] = {{"id", ss.id},
-                           {"name", ss.name},
-                           {"instance", nic.scale_set_instance >= 0 ? ordered_json(nic.scale_set_instance)
-                                                                     : ordered_json(nullptr)},
-                           {"synthesised", ss.synthesised}};
+    target["scale_set"] = {
+        {"id", ss.id},
+        {"name", ss.name},
+        {"instance", nic.scale_set_instance >= 0 ? ordered_json(nic.scale_set_instance) : ordered_json(nullptr)},
+        {"synthesised", ss.synthesised}};
   }
   return target;
 }
@@ -548,8 +555,7 @@ std::string describe_hop(const model::Model& m, const Hop& h) {
       return nsg.name;
     }
     case Hop::Kind::kNoNsg: return "no NSG";
-    case Hop::Kind::kPublicIp:
-      return h.resource >= 0 ? m.public_ips[h.resource].name : "public IP not in input";
+    case Hop::Kind::kPublicIp: return h.resource >= 0 ? m.public_ips[h.resource].name : "public IP not in input";
     case Hop::Kind::kApplicationGateway: {
       const auto& g = m.application_gateways[h.resource];
       std::string out = g.name + "/" + g.listeners[h.rule].name;
@@ -614,8 +620,8 @@ std::pair<std::size_t, std::size_t> count_targets(const std::vector<Exposure>& e
 std::vector<std::string> table_row(const model::Model& m, const Exposure& e, const IpSet& internet) {
   std::string via = solver::to_string(e.via);
   if (e.jit) via += " (jit)";
-  return {target_name(m, e), private_ip(m, e), entry_label(m, e), via, model::to_string(e.protocol),
-          ports_text(e), sources_text(e, internet), rules_text(m, e)};
+  return {target_name(m, e), private_ip(m, e),          entry_label(m, e), via, model::to_string(e.protocol),
+          ports_text(e),     sources_text(e, internet), rules_text(m, e)};
 }
 
 }  // namespace
@@ -636,15 +642,16 @@ void write_table(std::ostream& out, const model::Model& m, const solver::Analysi
   // true on its own (an estate of entry points only has no ip configuration with an internet entry).
   std::string nic_line;
   if (on_nics > 0) {
-    nic_line = fmt::format("{} exposure{} on {} of {} ip configuration{} with an internet entry", on_nics,
-                           on_nics == 1 ? "" : "s", nic_targets, a.targets_evaluated,
-                           a.targets_evaluated == 1 ? "" : "s");
+    nic_line =
+        fmt::format("{} exposure{} on {} of {} ip configuration{} with an internet entry", on_nics,
+                    on_nics == 1 ? "" : "s", nic_targets, a.targets_evaluated, a.targets_evaluated == 1 ? "" : "s");
   } else if (a.targets_evaluated > 0) {
     nic_line = fmt::format("no exposure on the {} ip configuration{} with an internet entry", a.targets_evaluated,
                            a.targets_evaluated == 1 ? "" : "s");
   } else {
-    nic_line = "no ip configuration has an internet entry (a public IP, a public load balancer, a firewall DNAT rule, "
-               "an application gateway or a Bastion host reaching it)";
+    nic_line =
+        "no ip configuration has an internet entry (a public IP, a public load balancer, a firewall DNAT rule, "
+        "an application gateway or a Bastion host reaching it)";
     if (a.exposures.empty()) nic_line = "no exposures: " + nic_line;
   }
   std::string entry_line;
@@ -656,15 +663,15 @@ void write_table(std::ostream& out, const model::Model& m, const solver::Analysi
     }
     std::string by_kind;
     using RK = model::ResourceKind;
-    for (const auto& [kind, one, many] : {std::tuple{RK::kFirewall, "firewall", "firewalls"},
-                                          std::tuple{RK::kApplicationGateway, "application gateway",
-                                                     "application gateways"},
-                                          std::tuple{RK::kBastionHost, "Bastion host", "Bastion hosts"},
-                                          std::tuple{RK::kPaasService, "PaaS service", "PaaS services"}}) {
+    for (const auto& [kind, one, many] :
+         {std::tuple{RK::kFirewall, "firewall", "firewalls"},
+          std::tuple{RK::kApplicationGateway, "application gateway", "application gateways"},
+          std::tuple{RK::kBastionHost, "Bastion host", "Bastion hosts"},
+          std::tuple{RK::kPaasService, "PaaS service", "PaaS services"}}) {
       const auto it = kinds.find(kind);
       if (it == kinds.end()) continue;
-      by_kind += fmt::format("{}{} {}", by_kind.empty() ? "" : ", ", it->second.size(),
-                             it->second.size() == 1 ? one : many);
+      by_kind +=
+          fmt::format("{}{} {}", by_kind.empty() ? "" : ", ", it->second.size(), it->second.size() == 1 ? one : many);
     }
     const std::size_t n = a.exposures.size() - on_nics;
     entry_line = fmt::format("{} exposure{} of {} entry point{} ({})", n, n == 1 ? "" : "s", other_targets,
@@ -681,9 +688,10 @@ void write_table(std::ostream& out, const model::Model& m, const solver::Analysi
     for (std::size_t s = 0; s < m.paas_services.size(); ++s) {
       with_pe += solver::approved_private_endpoints(m, static_cast<int>(s)) > 0 ? 1 : 0;
     }
-    out << fmt::format("{} PaaS service{} evaluated, {} with an approved private endpoint (which does not close the "
-                       "public endpoint)\n",
-                       a.paas_services_evaluated, a.paas_services_evaluated == 1 ? "" : "s", with_pe);
+    out << fmt::format(
+        "{} PaaS service{} evaluated, {} with an approved private endpoint (which does not close the "
+        "public endpoint)\n",
+        a.paas_services_evaluated, a.paas_services_evaluated == 1 ? "" : "s", with_pe);
   }
   if (!a.broken.empty()) {
     out << fmt::format("\n{} broken flow{}: they pass every filter but the reply cannot return (not exposures)\n",
@@ -757,12 +765,22 @@ void write_csv(std::ostream& out, const model::Model& m, const solver::Analysis&
     const auto* other = e.nic < 0 ? resource_of(m, e.target_kind, e.target) : nullptr;
     const std::string type = e.nic < 0 ? model::to_string(e.target_kind) : vm ? "virtual-machine" : "network-interface";
     const std::string id = e.nic < 0 ? (other != nullptr ? other->id : "") : vm ? m.vms[e.vm].id : m.nics[e.nic].id;
-    const std::vector<std::string> cells = {
-        target_name(m, e), type, id,
-        private_ip(m, e), entry_ip(m, e),
-        e.public_ip >= 0 ? m.public_ips[e.public_ip].name : e.via == solver::Via::kPaasPublic ? paas_entry(m, e) : "",
-        solver::to_string(e.via), model::to_string(e.protocol), ports, sources, e.any_source ? "true" : "false",
-        e.jit ? "true" : "false", hops[0], hops[1]};
+    const std::vector<std::string> cells = {target_name(m, e),
+                                            type,
+                                            id,
+                                            private_ip(m, e),
+                                            entry_ip(m, e),
+                                            e.public_ip >= 0                    ? m.public_ips[e.public_ip].name
+                                            : e.via == solver::Via::kPaasPublic ? paas_entry(m, e)
+                                                                                : "",
+                                            solver::to_string(e.via),
+                                            model::to_string(e.protocol),
+                                            ports,
+                                            sources,
+                                            e.any_source ? "true" : "false",
+                                            e.jit ? "true" : "false",
+                                            hops[0],
+                                            hops[1]};
     for (std::size_t i = 0; i < cells.size(); ++i) out << (i ? "," : "") << csv_cell(cells[i]);
     out << '\n';
   }

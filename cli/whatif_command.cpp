@@ -6,8 +6,8 @@
 #include <optional>
 #include <set>
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
@@ -38,8 +38,9 @@ WhatifCommand::WhatifCommand() : o_(std::make_unique<Options>()) {}
 WhatifCommand::~WhatifCommand() = default;
 
 void WhatifCommand::add(CLI::App& app) {
-  auto* cmd = app.add_subcommand("whatif", "Compare the exposure after a change (or a second version of the estate) "
-                                           "with the exposure now; exit 1 when it grew");
+  auto* cmd = app.add_subcommand("whatif",
+                                 "Compare the exposure after a change (or a second version of the estate) "
+                                 "with the exposure now; exit 1 when it grew");
   Options& o = *o_;
   add_input_options(*cmd, o.input, "The estate as it is: Azure resource JSON files and deployment templates");
   cmd->add_option("--change", o.changes, "A change document (docs/whatif.md); repeatable, applied in order");
@@ -137,7 +138,8 @@ int WhatifCommand::run(std::ostream& out, std::ostream& err) {
   const bool after_errors = add_new(all, before_sorted, after_diags.sorted());
   if (before_diags.has_errors() || after_errors) {
     print_diagnostics(err, all.sorted(), in.verbose);
-    if (after_errors && !o.changes.empty()) err << "exposim: error: the changed estate is not valid; nothing was written\n";
+    if (after_errors && !o.changes.empty())
+      err << "exposim: error: the changed estate is not valid; nothing was written\n";
     return kExitBadInput;
   }
   t0 = Clock::now();

@@ -41,7 +41,8 @@ const model::ResourceBase* changed_resource(const model::Model& m, const model::
 }  // namespace
 
 void write_whatif_table(std::ostream& out, const WhatifResult& r) {
-  const std::vector<std::string> header = {"CHANGE", "TARGET", "IP", "ENTRY", "VIA", "PROTO", "PORTS", "SOURCES", "RULES"};
+  const std::vector<std::string> header = {"CHANGE", "TARGET", "IP",      "ENTRY", "VIA",
+                                           "PROTO",  "PORTS",  "SOURCES", "RULES"};
   std::vector<std::vector<std::string>> rows;
   auto add = [&](const char* what, const model::Model& m, const solver::Analysis& a, const solver::Exposure& e) {
     auto row = exposure_row(m, e, a.internet);
@@ -54,8 +55,10 @@ void write_whatif_table(std::ostream& out, const WhatifResult& r) {
       for (const auto& e : d.after) add("rerouted (now)", r.after_model, r.after, e);
       continue;
     }
-    for (const auto& e : d.opened) add(d.kind == WhatifDelta::Kind::kOpened ? "+ exposed" : "+ more", r.after_model, r.after, e);
-    for (const auto& e : d.closed) add(d.kind == WhatifDelta::Kind::kClosed ? "- closed" : "- less", r.before_model, r.before, e);
+    for (const auto& e : d.opened)
+      add(d.kind == WhatifDelta::Kind::kOpened ? "+ exposed" : "+ more", r.after_model, r.after, e);
+    for (const auto& e : d.closed)
+      add(d.kind == WhatifDelta::Kind::kClosed ? "- closed" : "- less", r.before_model, r.before, e);
   }
   if (!r.changed.empty()) {
     out << "changed resources:";
@@ -68,9 +71,10 @@ void write_whatif_table(std::ostream& out, const WhatifResult& r) {
   }
   if (!rows.empty()) write_text_table(out, header, rows);
   const Counts c = count(r.diff);
-  out << fmt::format("{} newly exposed, {} closed, {} changed, {} rerouted ({} exposures before, {} after): exposure {}\n",
-                     c.opened, c.closed, c.changed, c.rerouted, r.diff.before_exposures, r.diff.after_exposures,
-                     r.diff.grew ? "GREW" : "did not grow");
+  out << fmt::format(
+      "{} newly exposed, {} closed, {} changed, {} rerouted ({} exposures before, {} after): exposure {}\n", c.opened,
+      c.closed, c.changed, c.rerouted, r.diff.before_exposures, r.diff.after_exposures,
+      r.diff.grew ? "GREW" : "did not grow");
 }
 
 void write_whatif_json(std::ostream& out, const WhatifResult& r, const std::vector<model::Diagnostic>& diagnostics) {

@@ -18,9 +18,9 @@
 namespace exposim::importers {
 namespace {
 
-using nlohmann::json;
 using model::Edit;
 using model::EditKind;
+using nlohmann::json;
 
 std::string lower(std::string_view s) {
   std::string out(s);
@@ -41,7 +41,8 @@ const std::map<std::string, std::pair<EditKind, std::set<std::string>>>& operati
       {"add-firewall-rule",
        {EditKind::kAddFirewallRule, {"firewallPolicy", "ruleCollectionGroup", "firewall", "ruleCollection", "rule"}}},
       {"remove-firewall-rule",
-       {EditKind::kRemoveFirewallRule, {"firewallPolicy", "ruleCollectionGroup", "firewall", "ruleCollection", "rule"}}},
+       {EditKind::kRemoveFirewallRule,
+        {"firewallPolicy", "ruleCollectionGroup", "firewall", "ruleCollection", "rule"}}},
       {"modify-firewall-rule",
        {EditKind::kModifyFirewallRule,
         {"firewallPolicy", "ruleCollectionGroup", "firewall", "ruleCollection", "rule", "set"}}},
@@ -139,7 +140,8 @@ class Reader {
     if (known == ops.end()) {
       std::string names;
       for (const auto& [name, _] : ops) names += (names.empty() ? "" : ", ") + name;
-      return error(ptr + "/op", "change-invalid", fmt::format("unknown operation '{}' (expected one of: {})", op_, names));
+      return error(ptr + "/op", "change-invalid",
+                   fmt::format("unknown operation '{}' (expected one of: {})", op_, names));
     }
     for (const auto& [k, _] : o.items()) {
       if (k != "op" && k != "description" && known->second.second.count(k) == 0) {
@@ -203,25 +205,29 @@ class Reader {
 
   /// The new rule of an add ("rule": object) or the name and patch of a remove or modify.
   bool add_or_name(const json& o, const std::string& ptr, const Edit& e, const char* key, const json*& value) {
-    const bool add = e.kind == EditKind::kAddNsgRule || e.kind == EditKind::kAddFirewallRule || e.kind == EditKind::kAddRoute;
+    const bool add =
+        e.kind == EditKind::kAddNsgRule || e.kind == EditKind::kAddFirewallRule || e.kind == EditKind::kAddRoute;
     const bool modify = e.kind == EditKind::kModifyNsgRule || e.kind == EditKind::kModifyFirewallRule ||
                         e.kind == EditKind::kModifyRoute;
     auto it = o.find(key);
     if (it == o.end()) return error(ptr, "change-invalid", fmt::format("'{}' operation has no '{}'", op_, key));
     if (add) {
       if (!it->is_object()) {
-        return error(ptr + "/" + key, "change-invalid", fmt::format("'{}' is not an object (the {} in its Azure form)", key, key));
+        return error(ptr + "/" + key, "change-invalid",
+                     fmt::format("'{}' is not an object (the {} in its Azure form)", key, key));
       }
       value = &*it;
       return true;
     }
     if (!it->is_string() || it->get<std::string>().empty()) {
-      return error(ptr + "/" + key, "change-invalid", fmt::format("'{}' is not the name of the {} to change", key, key));
+      return error(ptr + "/" + key, "change-invalid",
+                   fmt::format("'{}' is not the name of the {} to change", key, key));
     }
     if (modify) {
       auto set = o.find("set");
       if (set == o.end() || !set->is_object() || set->empty()) {
-        return error(ptr, "change-invalid", fmt::format("'{}' operation has no 'set' object (the fields to change)", op_));
+        return error(ptr, "change-invalid",
+                     fmt::format("'{}' operation has no 'set' object (the fields to change)", op_));
       }
       value = &*set;
     } else if (o.contains("set")) {
@@ -273,7 +279,8 @@ class Reader {
     std::string pointer = ptr + "/rule";
     if (e.kind == EditKind::kModifyNsgRule) {
       e.rule = o["rule"].get<std::string>();
-      auto it = std::find_if(nsg.rules.begin(), nsg.rules.end(), [&](auto& r) { return lower(r.name) == lower(e.rule); });
+      auto it =
+          std::find_if(nsg.rules.begin(), nsg.rules.end(), [&](auto& r) { return lower(r.name) == lower(e.rule); });
       if (it == nsg.rules.end()) {
         return error(ptr + "/rule", "change-target-unknown",
                      fmt::format("network security group '{}' has no rule named '{}'", nsg.name, e.rule));
@@ -289,8 +296,8 @@ class Reader {
                            {"type", "Microsoft.Network/networkSecurityGroups"},
                            {"properties", {{"securityRules", json::array({rule})}}}};
     model::Model scratch;
-    const std::string synthetic = e.kind == EditKind::kModifyNsgRule ? "/properties/securityRules/0/properties"
-                                                                      : "/properties/securityRules/0";
+    const std::string synthetic =
+        e.kind == EditKind::kModifyNsgRule ? "/properties/securityRules/0/properties" : "/properties/securityRules/0";
     if (!import_synthetic(resource, synthetic, pointer, scratch)) return false;
     if (scratch.nsgs.size() != 1 || scratch.nsgs[0].rules.size() != 1) {
       return error(pointer, "change-invalid", "the rule could not be read");
@@ -301,7 +308,8 @@ class Reader {
   }
 
   bool public_ip(const json& o, const std::string& ptr, Edit& e) {
-    if (!string_field(o, ptr, "nic", e.nic, true) || !string_field(o, ptr, "ipConfiguration", e.ip_configuration, false)) {
+    if (!string_field(o, ptr, "nic", e.nic, true) ||
+        !string_field(o, ptr, "ipConfiguration", e.ip_configuration, false)) {
       return false;
     }
     if (e.kind == EditKind::kRemovePublicIp) return true;
@@ -362,9 +370,10 @@ class Reader {
   bool firewall_rule(const json& o, const std::string& ptr, Edit& e) {
     const bool policy = o.contains("firewallPolicy");
     if (policy == o.contains("firewall")) {
-      return error(ptr, "change-invalid", fmt::format("'{}' operation needs exactly one of 'firewallPolicy' (with "
-                                                      "'ruleCollectionGroup') and 'firewall' (classic rules)",
-                                                      op_));
+      return error(ptr, "change-invalid",
+                   fmt::format("'{}' operation needs exactly one of 'firewallPolicy' (with "
+                               "'ruleCollectionGroup') and 'firewall' (classic rules)",
+                               op_));
     }
     if (policy) {
       if (!string_field(o, ptr, "firewallPolicy", e.firewall_policy, true) ||
@@ -374,7 +383,8 @@ class Reader {
     } else {
       if (!string_field(o, ptr, "firewall", e.firewall, true)) return false;
       if (o.contains("ruleCollectionGroup")) {
-        return error(ptr + "/ruleCollectionGroup", "change-invalid", "classic firewall rules have no rule collection group");
+        return error(ptr + "/ruleCollectionGroup", "change-invalid",
+                     "classic firewall rules have no rule collection group");
       }
     }
     const json* value = nullptr;
@@ -419,7 +429,8 @@ class Reader {
     std::string pointer = ptr + "/rule";
     if (e.kind == EditKind::kModifyFirewallRule) {
       e.rule = o["rule"].get<std::string>();
-      auto it = std::find_if(col->rules.begin(), col->rules.end(), [&](auto& r) { return lower(r.name) == lower(e.rule); });
+      auto it =
+          std::find_if(col->rules.begin(), col->rules.end(), [&](auto& r) { return lower(r.name) == lower(e.rule); });
       if (it == col->rules.end()) {
         return error(ptr + "/rule", "change-target-unknown",
                      fmt::format("rule collection '{}' has no rule named '{}'", col->name, e.rule));
@@ -435,11 +446,12 @@ class Reader {
     json resource;
     std::string synthetic;
     if (policy) {
-      json collection = {{"ruleCollectionType", nat ? "FirewallPolicyNatRuleCollection" : "FirewallPolicyFilterRuleCollection"},
-                         {"name", col->name},
-                         {"priority", col->priority},
-                         {"action", {{"type", action}}},
-                         {"rules", json::array({rule})}};
+      json collection = {
+          {"ruleCollectionType", nat ? "FirewallPolicyNatRuleCollection" : "FirewallPolicyFilterRuleCollection"},
+          {"name", col->name},
+          {"priority", col->priority},
+          {"action", {{"type", action}}},
+          {"rules", json::array({rule})}};
       json group = {{"id", owner_id + "/ruleCollectionGroups/" + e.group},
                     {"name", e.group},
                     {"properties", {{"priority", 100}, {"ruleCollections", json::array({collection})}}}};
@@ -449,12 +461,13 @@ class Reader {
                   {"properties", {{"ruleCollectionGroups", json::array({group})}}}};
       synthetic = "/properties/ruleCollectionGroups/0/properties/ruleCollections/0/rules/0";
     } else {
-      const char* array = nat ? "natRuleCollections"
+      const char* array = nat                                              ? "natRuleCollections"
                           : col->kind == model::FirewallRuleKind::kNetwork ? "networkRuleCollections"
                                                                            : "applicationRuleCollections";
-      json collection = {{"name", col->name},
-                         {"properties", {{"priority", col->priority}, {"action", {{"type", action}}},
-                                         {"rules", json::array({rule})}}}};
+      json collection = {
+          {"name", col->name},
+          {"properties",
+           {{"priority", col->priority}, {"action", {{"type", action}}}, {"rules", json::array({rule})}}}};
       resource = {{"id", owner_id},
                   {"name", owner_name},
                   {"type", "Microsoft.Network/azureFirewalls"},
@@ -480,7 +493,8 @@ class Reader {
 
   bool route(const json& o, const std::string& ptr, Edit& e) {
     const json* value = nullptr;
-    if (!string_field(o, ptr, "routeTable", e.route_table, true) || !add_or_name(o, ptr, e, "route", value)) return false;
+    if (!string_field(o, ptr, "routeTable", e.route_table, true) || !add_or_name(o, ptr, e, "route", value))
+      return false;
     if (e.kind == EditKind::kRemoveRoute) {
       e.rule = o["route"].get<std::string>();
       return true;
@@ -492,7 +506,8 @@ class Reader {
     std::string pointer = ptr + "/route";
     if (e.kind == EditKind::kModifyRoute) {
       e.rule = o["route"].get<std::string>();
-      auto it = std::find_if(rt.routes.begin(), rt.routes.end(), [&](auto& r) { return lower(r.name) == lower(e.rule); });
+      auto it =
+          std::find_if(rt.routes.begin(), rt.routes.end(), [&](auto& r) { return lower(r.name) == lower(e.rule); });
       if (it == rt.routes.end()) {
         return error(ptr + "/route", "change-target-unknown",
                      fmt::format("route table '{}' has no route named '{}'", rt.name, e.rule));
@@ -594,9 +609,9 @@ class Reader {
     if (!string_field(o, ptr, "duration", duration, true)) return false;
     e.jit_minutes = minutes_of(duration);
     if (e.jit_minutes < 5 || e.jit_minutes > 24 * 60) {
-      return error(ptr + "/duration", "change-invalid",
-                   fmt::format("duration '{}' is not an ISO 8601 duration from 5 minutes to 1 day (e.g. 'PT3H')",
-                               duration));
+      return error(
+          ptr + "/duration", "change-invalid",
+          fmt::format("duration '{}' is not an ISO 8601 duration from 5 minutes to 1 day (e.g. 'PT3H')", duration));
     }
     return true;
   }

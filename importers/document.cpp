@@ -29,7 +29,8 @@ json plain_scalar(const std::string& s) {
   if (std::regex_match(s, kInt)) {
     const char* begin = s.data() + (s[0] == '+' ? 1 : 0);
     std::int64_t v = 0;
-    if (auto [end, ec] = std::from_chars(begin, s.data() + s.size(), v); ec == std::errc() && end == s.data() + s.size()) {
+    if (auto [end, ec] = std::from_chars(begin, s.data() + s.size(), v);
+        ec == std::errc() && end == s.data() + s.size()) {
       return v;
     }
     return s;  // out of range: left as text, for the reader to reject with its own message
@@ -69,12 +70,11 @@ class YamlConverter {
     if (mark.line >= 0) doc_.positions.emplace(pointer, std::pair{mark.line + 1, mark.column + 1});
     switch (node.Type()) {
       case YAML::NodeType::Undefined:
-      case YAML::NodeType::Null:
-        out = nullptr;
-        return true;
+      case YAML::NodeType::Null: out = nullptr; return true;
       case YAML::NodeType::Scalar:
         // "!" is a quoted scalar, "?" a plain one; an explicit tag other than str is typed like a plain one.
-        out = node.Tag() == "!" || node.Tag() == "tag:yaml.org,2002:str" ? json(node.Scalar()) : plain_scalar(node.Scalar());
+        out = node.Tag() == "!" || node.Tag() == "tag:yaml.org,2002:str" ? json(node.Scalar())
+                                                                         : plain_scalar(node.Scalar());
         return true;
       case YAML::NodeType::Sequence: {
         out = json::array();
@@ -158,9 +158,9 @@ std::optional<Document> parse_document(std::string_view text, const std::string&
   }
   if (text.size() >= 3 && text.substr(0, 3) == "\xef\xbb\xbf") text.remove_prefix(3);
   const std::size_t first = text.find_first_not_of(" \t\r\n");
-  const bool json_like = first != std::string_view::npos &&
-                         (text[first] == '{' || text[first] == '[' || text.substr(first, 2) == "//" ||
-                          text.substr(first, 2) == "/*");
+  const bool json_like =
+      first != std::string_view::npos &&
+      (text[first] == '{' || text[first] == '[' || text.substr(first, 2) == "//" || text.substr(first, 2) == "/*");
   if (json_like) {
     bool too_deep = false;
     // The parser itself is iterative, but printing and destroying a value recurse: nesting is bounded here.
@@ -207,7 +207,8 @@ std::optional<Document> parse_document(std::string_view text, const std::string&
     if (!converter.convert(root, doc.value, "", 0)) return std::nullopt;
     return doc;
   } catch (const YAML::Exception& e) {
-    diags.error("document-syntax", {doc.file, "", e.mark.line >= 0 ? e.mark.line + 1 : 0, e.mark.column >= 0 ? e.mark.column + 1 : 0},
+    diags.error("document-syntax",
+                {doc.file, "", e.mark.line >= 0 ? e.mark.line + 1 : 0, e.mark.column >= 0 ? e.mark.column + 1 : 0},
                 e.msg);
   } catch (const std::exception& e) {
     diags.error("document-syntax", {doc.file, "", 0, 0}, e.what());
@@ -215,7 +216,8 @@ std::optional<Document> parse_document(std::string_view text, const std::string&
   return std::nullopt;
 }
 
-std::optional<Document> load_document(const std::string& path, model::Diagnostics& diags, const DocumentLimits& limits) {
+std::optional<Document> load_document(const std::string& path, model::Diagnostics& diags,
+                                      const DocumentLimits& limits) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     diags.error("document-read", {model::FileName(path), "", 0, 0}, "cannot open the file");

@@ -67,7 +67,9 @@ std::vector<InputReport> import_inputs(const std::vector<std::string>& paths, co
   std::vector<Kind> kinds(paths.size());
   arm::TemplateOptions template_options;
   template_options.modelled_type = [](std::string_view lower_type) { return azure::Importer::models(lower_type); };
-  template_options.read_file = [&](const std::string& path) { return read_file(path, options.max_template_bytes, diags); };
+  template_options.read_file = [&](const std::string& path) {
+    return read_file(path, options.max_template_bytes, diags);
+  };
   template_options.template_dirs = options.template_dirs;
   template_options.strict = options.strict;
   auto add_parameters = [&](const std::string& path, bool positional) {
@@ -88,7 +90,9 @@ std::vector<InputReport> import_inputs(const std::vector<std::string>& paths, co
   for (std::size_t i = 0; i < paths.size(); ++i) {
     kinds[i] = sniff(paths[i]);
     reports[i].path = paths[i];
-    reports[i].kind = kinds[i] == Kind::kTemplate ? "template" : kinds[i] == Kind::kParameters ? "parameters" : "resources";
+    reports[i].kind = kinds[i] == Kind::kTemplate     ? "template"
+                      : kinds[i] == Kind::kParameters ? "parameters"
+                                                      : "resources";
     if (kinds[i] == Kind::kParameters) add_parameters(paths[i], true);
   }
   for (const auto& p : options.parameter_files) add_parameters(p, false);

@@ -55,8 +55,9 @@ std::strong_ordering compare_pointers(std::string_view a, std::string_view b) {
     if (na && nb && sa.size() != sb.size()) return sa.size() <=> sb.size();  // no leading zeros in indices
     if (auto c = sa.compare(sb); c != 0) return c < 0 ? std::strong_ordering::less : std::strong_ordering::greater;
   }
-  return !a.empty() ? std::strong_ordering::greater : !b.empty() ? std::strong_ordering::less
-                                                                 : std::strong_ordering::equal;
+  return !a.empty()   ? std::strong_ordering::greater
+         : !b.empty() ? std::strong_ordering::less
+                      : std::strong_ordering::equal;
 }
 
 }  // namespace
@@ -64,7 +65,8 @@ std::strong_ordering compare_pointers(std::string_view a, std::string_view b) {
 std::vector<Diagnostic> Diagnostics::sorted() const {
   std::vector<Diagnostic> out = items_;
   std::stable_sort(out.begin(), out.end(), [](const Diagnostic& a, const Diagnostic& b) {
-    if (auto c = std::tie(a.where.file, a.where.line, a.where.column) <=> std::tie(b.where.file, b.where.line, b.where.column);
+    if (auto c = std::tie(a.where.file, a.where.line, a.where.column) <=>
+                 std::tie(b.where.file, b.where.line, b.where.column);
         c != 0) {
       return c < 0;
     }
@@ -90,7 +92,8 @@ void Diagnostics::promote_codes(const std::set<std::string>& codes) {
 void Diagnostics::group_warnings(std::string_view code, std::size_t from, std::string_view more) {
   std::map<std::string, std::vector<std::size_t>> by_file;
   for (std::size_t i = from; i < items_.size(); ++i) {
-    if (items_[i].severity == Severity::kWarning && items_[i].code == code) by_file[items_[i].where.file.str()].push_back(i);
+    if (items_[i].severity == Severity::kWarning && items_[i].code == code)
+      by_file[items_[i].where.file.str()].push_back(i);
   }
   for (const auto& [file, indices] : by_file) {
     if (indices.size() < 2) continue;
@@ -100,7 +103,8 @@ void Diagnostics::group_warnings(std::string_view code, std::size_t from, std::s
 }
 
 void Diagnostics::drop_codes(const std::set<std::string>& codes) {
-  std::erase_if(items_, [&](const Diagnostic& d) { return d.severity != Severity::kError && codes.count(d.code) != 0; });
+  std::erase_if(items_,
+                [&](const Diagnostic& d) { return d.severity != Severity::kError && codes.count(d.code) != 0; });
 }
 
 }  // namespace exposim::model

@@ -115,8 +115,8 @@ class Editor {
     auto named = [&](const std::string& n) {
       return std::find_if(items.begin(), items.end(), [&](const T& x) { return iequals(x.name, n); });
     };
-    const bool add = e_.kind == EditKind::kAddNsgRule || e_.kind == EditKind::kAddFirewallRule ||
-                     e_.kind == EditKind::kAddRoute;
+    const bool add =
+        e_.kind == EditKind::kAddNsgRule || e_.kind == EditKind::kAddFirewallRule || e_.kind == EditKind::kAddRoute;
     if (add) {
       if (named(value->name) != items.end()) {
         return fail("change-invalid",
@@ -268,8 +268,8 @@ class Editor {
         }
       }
       if (!had) {
-        return fail("change-invalid",
-                    fmt::format("ip configuration '{}' of network interface '{}' has no public IP", cfg->name, nic.name));
+        return fail("change-invalid", fmt::format("ip configuration '{}' of network interface '{}' has no public IP",
+                                                  cfg->name, nic.name));
       }
       cfg->public_ip = Ref{};
       mark(ResourceKind::kNetworkInterface, nic.key);
@@ -290,8 +290,8 @@ class Editor {
       pip.key = canonical_id(pip.id);
       if (pip.where.file.empty()) pip.where = e_.where;
       if (std::any_of(m_.public_ips.begin(), m_.public_ips.end(), [&](auto& x) { return x.key == pip.key; })) {
-        return fail("change-invalid", fmt::format("public IP '{}' already exists (name it as a string to attach it)",
-                                                  pip.id));
+        return fail("change-invalid",
+                    fmt::format("public IP '{}' already exists (name it as a string to attach it)", pip.id));
       }
       if (pip.family != cfg->family) {
         return fail("change-invalid", fmt::format("public IP '{}' is {} but ip configuration '{}' is {}", pip.name,
@@ -315,8 +315,8 @@ class Editor {
       }
       const auto& attached = m_.public_ips[p].attached_ip_configuration;
       if (attached.set() && attached.id != cfg->key) {
-        return fail("change-invalid", fmt::format("public IP '{}' is already attached to '{}'", m_.public_ips[p].name,
-                                                  attached.id));
+        return fail("change-invalid",
+                    fmt::format("public IP '{}' is already attached to '{}'", m_.public_ips[p].name, attached.id));
       }
     }
     cfg->public_ip = Ref{m_.public_ips[p].key, -1};
@@ -332,9 +332,8 @@ class Editor {
       const int p = find_firewall_policy(m_, e_.firewall_policy, e_.where, diags_);
       if (p < 0) return false;
       auto& policy = m_.firewall_policies[p];
-      auto g = std::find_if(policy.groups.begin(), policy.groups.end(), [&](auto& x) {
-        return iequals(x.name, e_.group) || x.key == canonical_id(e_.group);
-      });
+      auto g = std::find_if(policy.groups.begin(), policy.groups.end(),
+                            [&](auto& x) { return iequals(x.name, e_.group) || x.key == canonical_id(e_.group); });
       if (g == policy.groups.end()) {
         return fail("change-target-unknown",
                     fmt::format("firewall policy '{}' has no rule collection group named '{}'", policy.name, e_.group));
@@ -349,16 +348,17 @@ class Editor {
       owner = fmt::format("firewall '{}'", m_.firewalls[f].name);
       mark(ResourceKind::kFirewall, m_.firewalls[f].key);
     }
-    auto c = std::find_if(collections->begin(), collections->end(), [&](auto& x) { return iequals(x.name, e_.collection); });
+    auto c =
+        std::find_if(collections->begin(), collections->end(), [&](auto& x) { return iequals(x.name, e_.collection); });
     if (c == collections->end()) {
       changed_.pop_back();
       return fail("change-target-unknown", fmt::format("{} has no rule collection named '{}'", owner, e_.collection));
     }
     if (e_.firewall_rule && (e_.firewall_rule->kind == FirewallRuleKind::kNat) != (c->kind == FirewallRuleKind::kNat)) {
       changed_.pop_back();
-      return fail("change-invalid", fmt::format("rule '{}' is a {} rule but collection '{}' holds {} rules",
-                                                e_.firewall_rule->name, to_string(e_.firewall_rule->kind), c->name,
-                                                to_string(c->kind)));
+      return fail("change-invalid",
+                  fmt::format("rule '{}' is a {} rule but collection '{}' holds {} rules", e_.firewall_rule->name,
+                              to_string(e_.firewall_rule->kind), c->name, to_string(c->kind)));
     }
     if (!edit_list(c->rules, e_.firewall_rule, e_.rule, "rule", fmt::format("{}, collection '{}'", owner, c->name))) {
       changed_.pop_back();
@@ -419,7 +419,8 @@ class Editor {
         } else {
           destination.any = true;  // address not allocated yet: the rule names the VM's address, whatever it is
         }
-        const auto s = std::find_if(m_.subnets.begin(), m_.subnets.end(), [&](auto& x) { return x.key == cfg.subnet.id; });
+        const auto s =
+            std::find_if(m_.subnets.begin(), m_.subnets.end(), [&](auto& x) { return x.key == cfg.subnet.id; });
         if (s == m_.subnets.end()) continue;
         if (auto k = nsg_key_of(s->nsg, s->key, true); !k.empty()) nsg_keys.insert(k);
       }
@@ -437,8 +438,9 @@ class Editor {
       targets.push_back(static_cast<int>(it - m_.nsgs.begin()));
     }
     if (targets.empty()) {
-      return fail("change-invalid",
-                  fmt::format("{} has no network security group: just-in-time access needs one to write its rules", what));
+      return fail(
+          "change-invalid",
+          fmt::format("{} has no network security group: just-in-time access needs one to write its rules", what));
     }
     for (const int t : targets) {
       auto& nsg = m_.nsgs[t];
@@ -449,7 +451,8 @@ class Editor {
       int priority = 100;
       while (used.count(priority) != 0) ++priority;
       if (priority > 4096) {
-        return fail("change-invalid", fmt::format("network security group '{}' has no free inbound priority", nsg.name));
+        return fail("change-invalid",
+                    fmt::format("network security group '{}' has no free inbound priority", nsg.name));
       }
       int n = 0;
       std::string name;

@@ -16,19 +16,19 @@ namespace exposim::model {
 enum class EditKind {
   kAddNsgRule,
   kRemoveNsgRule,
-  kModifyNsgRule,   // replaces the rule named `rule` with `security_rule`
-  kAttachNsg,       // `nsg` on `subnet` or `nic`
-  kDetachNsg,       // from `subnet` or `nic`
-  kAddPublicIp,     // `public_ip` (new) or `public_ip_name` (existing) on `nic`'s ip configuration `ip_configuration`
-  kRemovePublicIp,  // from `nic`'s ip configuration `ip_configuration`
-  kAddFirewallRule,     // into `firewall_policy` / `group` / `collection`, or `firewall` (classic) / `collection`
+  kModifyNsgRule,    // replaces the rule named `rule` with `security_rule`
+  kAttachNsg,        // `nsg` on `subnet` or `nic`
+  kDetachNsg,        // from `subnet` or `nic`
+  kAddPublicIp,      // `public_ip` (new) or `public_ip_name` (existing) on `nic`'s ip configuration `ip_configuration`
+  kRemovePublicIp,   // from `nic`'s ip configuration `ip_configuration`
+  kAddFirewallRule,  // into `firewall_policy` / `group` / `collection`, or `firewall` (classic) / `collection`
   kRemoveFirewallRule,
   kModifyFirewallRule,  // replaces the rule named `rule` with `firewall_rule`
   kAddRoute,
   kRemoveRoute,
-  kModifyRoute,     // replaces the route named `rule` with `route`
+  kModifyRoute,             // replaces the route named `rule` with `route`
   kSetPublicNetworkAccess,  // `service` gets `access`
-  kGrantJit,        // `vm` or `nic`: an allow rule from `jit_source` to `jit_port`/`jit_protocols`
+  kGrantJit,                // `vm` or `nic`: an allow rule from `jit_source` to `jit_port`/`jit_protocols`
 };
 /// The change document's `op`: "add-nsg-rule", ...
 const char* to_string(EditKind k);
@@ -54,7 +54,7 @@ struct Edit {
   std::optional<FirewallRule> firewall_rule;
   std::optional<Route> route;
   std::optional<PublicIp> public_ip;  // a new public IP resource
-  std::string public_ip_name;        // or an existing one
+  std::string public_ip_name;         // or an existing one
   PublicNetworkAccess access{PublicNetworkAccess::kEnabled};
   // Just-in-time request.
   std::uint16_t jit_port{0};

@@ -45,8 +45,8 @@ struct FirewallRule {
   FirewallRuleKind kind{FirewallRuleKind::kNetwork};
   ProtocolMask protocols{0};  // DNAT and network rules (application rules: tcp)
   FirewallAddresses sources;
-  FirewallAddresses destinations;  // DNAT: the firewall's public addresses the rule listens on
-  PortSet destination_ports;       // DNAT, network; application: the ports of `protocols[]`
+  FirewallAddresses destinations;              // DNAT: the firewall's public addresses the rule listens on
+  PortSet destination_ports;                   // DNAT, network; application: the ports of `protocols[]`
   std::vector<std::string> destination_fqdns;  // network rules; application rules: targetFqdns and fqdnTags
   // DNAT
   std::optional<IpAddress> translated_address;
@@ -118,7 +118,8 @@ struct Firewall : ResourceBase {
   std::optional<IpAddress> hub_private_ip;
   Ref policy;
   Ref virtual_hub;
-  std::vector<FirewallRuleCollection> classic;  // natRuleCollections, networkRuleCollections, applicationRuleCollections
+  std::vector<FirewallRuleCollection>
+      classic;  // natRuleCollections, networkRuleCollections, applicationRuleCollections
   /// Filled by validation: every rule in processing order (DNAT, then network, then application; within a
   /// type, base policy groups first, then group, collection and rule order). Classic and policy rules do not
   /// mix (Azure allows one or the other); when both are present the policy's are used, with a warning.

@@ -33,11 +33,11 @@ struct BastionIpConfiguration {
 struct BastionHost : ResourceBase {
   BastionSku sku{BastionSku::kBasic};
   std::vector<BastionIpConfiguration> ip_configurations;
-  Ref virtual_network;  // Developer SKU: `virtualNetwork` (no subnet, no public IP)
-  bool enable_tunneling{false};        // native client (Standard, Premium)
-  bool enable_ip_connect{false};       // connect by IP address (Standard, Premium)
-  bool enable_shareable_link{false};   // links usable without an Azure account (Standard, Premium)
-  bool enable_private_only{false};     // Premium: no public IP, reachable only from private networks
+  Ref virtual_network;                // Developer SKU: `virtualNetwork` (no subnet, no public IP)
+  bool enable_tunneling{false};       // native client (Standard, Premium)
+  bool enable_ip_connect{false};      // connect by IP address (Standard, Premium)
+  bool enable_shareable_link{false};  // links usable without an Azure account (Standard, Premium)
+  bool enable_private_only{false};    // Premium: no public IP, reachable only from private networks
 };
 
 // ---- Application Gateway ----
@@ -144,9 +144,9 @@ struct AgUrlPathMap {
 struct AgRoutingRule {
   std::string name;
   std::string id;
-  Ref listener;  // child ref (httpListener)
-  AgBackendTarget target;  // basic rules
-  Ref url_path_map;        // child ref
+  Ref listener;                          // child ref (httpListener)
+  AgBackendTarget target;                // basic rules
+  Ref url_path_map;                      // child ref
   std::vector<AgBackendTarget> targets;  // filled by validation: `target`, or the path map's targets
   SourceLocation where;
   bool flattened{false};
@@ -156,9 +156,9 @@ struct AgRoutingRule {
 /// private-link configurations (reported as `unmodelled-feature`); rewrite rules, redirects and probes change
 /// nothing about which backends are reached.
 struct ApplicationGateway : ResourceBase {
-  std::string sku_name;  // Standard_v2, WAF_v2, Standard_Medium, WAF_Large, ...
-  std::string tier;      // Standard, WAF, Standard_v2, WAF_v2
-  bool v2{true};         // from the tier or SKU name ("_v2"); decides the infrastructure port range
+  std::string sku_name;             // Standard_v2, WAF_v2, Standard_Medium, WAF_Large, ...
+  std::string tier;                 // Standard, WAF, Standard_v2, WAF_v2
+  bool v2{true};                    // from the tier or SKU name ("_v2"); decides the infrastructure port range
   WafMode waf_mode{WafMode::kOff};  // the gateway's WAF: its policy's mode, or webApplicationFirewallConfiguration
   Ref waf_policy;
   std::vector<AgGatewayIpConfiguration> gateway_ip_configurations;

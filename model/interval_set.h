@@ -28,7 +28,9 @@ class IntervalSet {
   static constexpr T kMax = std::numeric_limits<T>::max();
 
   IntervalSet() = default;
-  IntervalSet(T lo, T hi) { if (lo <= hi) items_.push_back({lo, hi}); }
+  IntervalSet(T lo, T hi) {
+    if (lo <= hi) items_.push_back({lo, hi});
+  }
   IntervalSet(std::initializer_list<Interval<T>> items) {
     for (const auto& i : items) add(i.lo, i.hi);
   }
@@ -43,8 +45,7 @@ class IntervalSet {
   std::size_t size() const { return items_.size(); }
 
   bool contains(T v) const {
-    auto it = std::upper_bound(items_.begin(), items_.end(), v,
-                               [](T x, const Interval<T>& i) { return x < i.lo; });
+    auto it = std::upper_bound(items_.begin(), items_.end(), v, [](T x, const Interval<T>& i) { return x < i.lo; });
     return it != items_.begin() && std::prev(it)->hi >= v;
   }
 
@@ -89,7 +90,10 @@ class IntervalSet {
       T lo = std::max(items_[i].lo, o.items_[j].lo);
       T hi = std::min(items_[i].hi, o.items_[j].hi);
       if (lo <= hi) r.items_.push_back({lo, hi});
-      if (items_[i].hi < o.items_[j].hi) ++i; else ++j;
+      if (items_[i].hi < o.items_[j].hi)
+        ++i;
+      else
+        ++j;
     }
     return r;
   }
@@ -98,7 +102,10 @@ class IntervalSet {
     std::size_t i = 0, j = 0;
     while (i < items_.size() && j < o.items_.size()) {
       if (std::max(items_[i].lo, o.items_[j].lo) <= std::min(items_[i].hi, o.items_[j].hi)) return true;
-      if (items_[i].hi < o.items_[j].hi) ++i; else ++j;
+      if (items_[i].hi < o.items_[j].hi)
+        ++i;
+      else
+        ++j;
     }
     return false;
   }
@@ -113,7 +120,10 @@ class IntervalSet {
       std::size_t k = j;
       while (!done && k < o.items_.size() && o.items_[k].lo <= iv.hi) {
         if (o.items_[k].lo > lo) r.items_.push_back({lo, static_cast<T>(o.items_[k].lo - 1)});
-        if (o.items_[k].hi >= iv.hi) { done = true; break; }
+        if (o.items_[k].hi >= iv.hi) {
+          done = true;
+          break;
+        }
         lo = static_cast<T>(o.items_[k].hi + 1);
         ++k;
       }

@@ -103,27 +103,28 @@ std::vector<IpPrefix> to_prefixes(const IpSet& s) {
   std::vector<IpPrefix> out;
   // IPv4 first, then IPv6, so that no prefix straddles the two families.
   const IpSet parts[2] = {s.intersect(all_v4()), s.intersect(all_v6())};
-  for (const auto& part : parts) for (const auto& iv : part.intervals()) {
-    // Split [lo, hi] into aligned blocks; IPv4-mapped parts are expressed as IPv4 prefixes.
-    U128 lo = iv.lo;
-    for (;;) {
-      int bits = 0;  // largest aligned block at lo that fits in [lo, hi]
-      while (bits < 128) {
-        const U128 size_mask = mask_of(bits + 1);
-        if ((lo & size_mask) != 0) break;
-        if (lo + size_mask > iv.hi || lo + size_mask < lo) break;
-        ++bits;
+  for (const auto& part : parts)
+    for (const auto& iv : part.intervals()) {
+      // Split [lo, hi] into aligned blocks; IPv4-mapped parts are expressed as IPv4 prefixes.
+      U128 lo = iv.lo;
+      for (;;) {
+        int bits = 0;  // largest aligned block at lo that fits in [lo, hi]
+        while (bits < 128) {
+          const U128 size_mask = mask_of(bits + 1);
+          if ((lo & size_mask) != 0) break;
+          if (lo + size_mask > iv.hi || lo + size_mask < lo) break;
+          ++bits;
+        }
+        IpPrefix p;
+        p.address = IpAddress{lo};
+        const bool v4 = p.address.family() == IpFamily::kV4;
+        p.length = (v4 ? 32 : 128) - bits;
+        out.push_back(p);
+        const U128 end = lo + mask_of(bits);
+        if (end >= iv.hi) break;
+        lo = end + 1;
       }
-      IpPrefix p;
-      p.address = IpAddress{lo};
-      const bool v4 = p.address.family() == IpFamily::kV4;
-      p.length = (v4 ? 32 : 128) - bits;
-      out.push_back(p);
-      const U128 end = lo + mask_of(bits);
-      if (end >= iv.hi) break;
-      lo = end + 1;
     }
-  }
   return out;
 }
 

@@ -51,9 +51,7 @@ struct IpPrefix {
   U128 first() const { return address.value; }
   U128 last() const;
   /// True when `a` is of the prefix's family and inside it.
-  bool contains(const IpAddress& a) const {
-    return a.family() == family() && a.value >= first() && a.value <= last();
-  }
+  bool contains(const IpAddress& a) const { return a.family() == family() && a.value >= first() && a.value <= last(); }
 
   friend bool operator==(const IpPrefix&, const IpPrefix&) = default;
   friend auto operator<=>(const IpPrefix&, const IpPrefix&) = default;

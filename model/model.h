@@ -47,15 +47,15 @@ enum class ResourceKind {
 const char* to_string(ResourceKind k);
 
 enum class EdgeKind {
-  kContains,    // VNet -> subnet, NIC -> (its VM is the reverse: VM -> NIC)
-  kAttachedTo,  // NIC -> subnet, public IP -> NIC
-  kSecuredBy,   // subnet/NIC -> NSG
-  kRoutedBy,    // subnet -> route table
-  kPeeredWith,  // VNet -> VNet (one edge per peering resource)
-  kMemberOf,    // NIC -> ASG
-  kReaches,     // internet -> public IP
-  kBalancesTo,  // load balancer -> NIC (backend pool or inbound NAT rule membership)
-  kConnectedTo, // spoke VNet -> virtual hub (one edge per hub virtual network connection)
+  kContains,     // VNet -> subnet, NIC -> (its VM is the reverse: VM -> NIC)
+  kAttachedTo,   // NIC -> subnet, public IP -> NIC
+  kSecuredBy,    // subnet/NIC -> NSG
+  kRoutedBy,     // subnet -> route table
+  kPeeredWith,   // VNet -> VNet (one edge per peering resource)
+  kMemberOf,     // NIC -> ASG
+  kReaches,      // internet -> public IP
+  kBalancesTo,   // load balancer -> NIC (backend pool or inbound NAT rule membership)
+  kConnectedTo,  // spoke VNet -> virtual hub (one edge per hub virtual network connection)
 };
 const char* to_string(EdgeKind k);
 

@@ -23,11 +23,11 @@ const char* to_string(PublicNetworkAccess a);
 /// `ipRules`, SQL server firewall rules (`Microsoft.Sql/servers/firewallRules`), App Service
 /// `siteConfig.ipSecurityRestrictions`.
 struct PaasIpRule {
-  std::string name;         // SQL firewall rules and App Service restrictions; "" for ipRules
-  std::string text;         // the address as written ("52.10.0.0/16", "1.2.3.4-1.2.3.9", "Any", a tag)
-  IpSet addresses;          // what the rule matches (IPv4 and IPv6 in the unified space)
+  std::string name;  // SQL firewall rules and App Service restrictions; "" for ipRules
+  std::string text;  // the address as written ("52.10.0.0/16", "1.2.3.4-1.2.3.9", "Any", a tag)
+  IpSet addresses;   // what the rule matches (IPv4 and IPv6 in the unified space)
   Access action{Access::kAllow};
-  int priority{0};          // App Service only (lower first); 0 elsewhere
+  int priority{0};  // App Service only (lower first); 0 elsewhere
   /// The rule matches a range the solver cannot resolve: SQL's 0.0.0.0-0.0.0.0 ("allow Azure services"),
   /// Cosmos DB's 0.0.0.0 (Azure datacenters), an App Service `ServiceTag` restriction. An allow rule of this
   /// kind is taken as the whole internet, a deny rule as nothing (never hides an exposure).
@@ -87,7 +87,7 @@ const char* to_string(ConnectionStatus s);
 /// `manualPrivateLinkServiceConnections[]`).
 struct PrivateLinkConnection {
   std::string name;
-  Ref target;  // privateLinkServiceId; resolved to a PaasService when it is one
+  Ref target;                          // privateLinkServiceId; resolved to a PaasService when it is one
   std::vector<std::string> group_ids;  // "blob", "vault", "sqlServer", ...
   ConnectionStatus status{ConnectionStatus::kApproved};
   bool manual{false};

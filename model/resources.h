@@ -4,8 +4,8 @@
 #pragma once
 
 #include <cstdint>
-#include <optional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -59,8 +59,8 @@ struct ResourceBase {
   std::string key;
   std::string name;
   std::string location;
-  Tags tags;  // string values only
-  SourceLocation where;  // the resource's object in its input file
+  Tags tags;              // string values only
+  SourceLocation where;   // the resource's object in its input file
   bool flattened{false};  // its fields sit on the object itself, not under "properties" (az CLI output)
 };
 
@@ -85,11 +85,11 @@ enum class ServiceTag { kInternet, kVirtualNetwork, kAzureLoadBalancer, kOther }
 
 /// One side (source or destination) of an NSG rule: the union of everything listed.
 struct AddressMatch {
-  bool any{false};                       // "*", "Any", "0.0.0.0/0"+"::/0" are NOT folded here: only "*"/"Any"
-  std::vector<IpPrefix> prefixes;        // IPs and CIDRs (singular and plural fields merged)
-  std::vector<ServiceTag> tags;          // resolved tags
-  std::vector<std::string> other_tags;   // tags the solver cannot resolve, as written (e.g. "AzureCloud")
-  std::vector<Ref> asgs;                 // application security groups
+  bool any{false};                      // "*", "Any", "0.0.0.0/0"+"::/0" are NOT folded here: only "*"/"Any"
+  std::vector<IpPrefix> prefixes;       // IPs and CIDRs (singular and plural fields merged)
+  std::vector<ServiceTag> tags;         // resolved tags
+  std::vector<std::string> other_tags;  // tags the solver cannot resolve, as written (e.g. "AzureCloud")
+  std::vector<Ref> asgs;                // application security groups
 };
 
 /// A security rule. Unsupported: augmented rules mixing more than one service tag are accepted as the union.
@@ -187,7 +187,7 @@ struct PublicIp : ResourceBase {
   IpFamily family{IpFamily::kV4};
   std::optional<IpAddress> address;  // absent until Azure allocates it (dynamic, not yet deployed)
   bool static_allocation{false};
-  Ref attached_ip_configuration;     // back-reference `properties.ipConfiguration`, when present
+  Ref attached_ip_configuration;  // back-reference `properties.ipConfiguration`, when present
 };
 
 struct IpConfiguration {
@@ -267,11 +267,11 @@ struct LbBackendPool {
 struct LbRule {
   std::string name;
   std::string id;
-  Ref frontend;                    // child ref
-  std::vector<Ref> backend_pools;  // child refs (`backendAddressPool` and `backendAddressPools`, merged)
+  Ref frontend;                       // child ref
+  std::vector<Ref> backend_pools;     // child refs (`backendAddressPool` and `backendAddressPools`, merged)
   bool backend_pool_singular{false};  // backend_pools[0] came from `backendAddressPool` (for messages)
-  ProtocolMask protocols{0};       // Tcp, Udp, or All = tcp + udp
-  std::uint16_t frontend_port{0};  // 0 with backend_port 0: HA ports (every port; internal LBs only)
+  ProtocolMask protocols{0};          // Tcp, Udp, or All = tcp + udp
+  std::uint16_t frontend_port{0};     // 0 with backend_port 0: HA ports (every port; internal LBs only)
   std::uint16_t backend_port{0};
   /// The port is only known at deployment: every port (docs/model.md, "Unknown values").
   bool frontend_port_unknown{false};

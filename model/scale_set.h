@@ -35,9 +35,9 @@ struct ScaleSetIpConfig {
   Ref subnet;
   std::optional<ScaleSetPublicIpConfig> public_ip;
   std::vector<Ref> asgs;
-  std::vector<Ref> lb_backend_pools;          // child refs, as a NIC's
-  std::vector<Ref> lb_inbound_nat_pools;      // child refs: index = load balancer, child = NAT pool
-  std::vector<Ref> appgw_backend_pools;       // recorded only
+  std::vector<Ref> lb_backend_pools;      // child refs, as a NIC's
+  std::vector<Ref> lb_inbound_nat_pools;  // child refs: index = load balancer, child = NAT pool
+  std::vector<Ref> appgw_backend_pools;   // recorded only
   SourceLocation where;
   bool flattened{false};
 };

@@ -5,9 +5,9 @@
 
 #include <algorithm>
 #include <map>
-#include <unordered_map>
 #include <set>
 #include <tuple>
+#include <unordered_map>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -181,16 +181,20 @@ class Validator {
       const auto& lb = m_.load_balancers[l];
       const int li = static_cast<int>(l);
       for (std::size_t i = 0; i < lb.frontends.size(); ++i) {
-        if (!lb.frontends[i].key.empty()) frontends_.emplace(lb.frontends[i].key, std::make_pair(li, static_cast<int>(i)));
+        if (!lb.frontends[i].key.empty())
+          frontends_.emplace(lb.frontends[i].key, std::make_pair(li, static_cast<int>(i)));
       }
       for (std::size_t i = 0; i < lb.backend_pools.size(); ++i) {
-        if (!lb.backend_pools[i].key.empty()) pools_.emplace(lb.backend_pools[i].key, std::make_pair(li, static_cast<int>(i)));
+        if (!lb.backend_pools[i].key.empty())
+          pools_.emplace(lb.backend_pools[i].key, std::make_pair(li, static_cast<int>(i)));
       }
       for (std::size_t i = 0; i < lb.nat_rules.size(); ++i) {
-        if (!lb.nat_rules[i].key.empty()) nat_rules_.emplace(lb.nat_rules[i].key, std::make_pair(li, static_cast<int>(i)));
+        if (!lb.nat_rules[i].key.empty())
+          nat_rules_.emplace(lb.nat_rules[i].key, std::make_pair(li, static_cast<int>(i)));
       }
       for (std::size_t i = 0; i < lb.nat_pools.size(); ++i) {
-        if (!lb.nat_pools[i].key.empty()) nat_pools_.emplace(lb.nat_pools[i].key, std::make_pair(li, static_cast<int>(i)));
+        if (!lb.nat_pools[i].key.empty())
+          nat_pools_.emplace(lb.nat_pools[i].key, std::make_pair(li, static_cast<int>(i)));
       }
     }
     for (std::size_t n = 0; n < m_.nics.size(); ++n) {
@@ -245,18 +249,13 @@ class Validator {
   /// The worst case consistent with the input that a missing resource of `kind` is analysed as.
   static const char* assumption(ResourceKind kind) {
     switch (kind) {
-      case ResourceKind::kNetworkSecurityGroup:
-        return "admitting everything";
-      case ResourceKind::kSubnet:
-        return "a subnet with no NSG and no route table";
-      case ResourceKind::kPublicIp:
-        return "a Basic public IP of unknown address";
+      case ResourceKind::kNetworkSecurityGroup: return "admitting everything";
+      case ResourceKind::kSubnet: return "a subnet with no NSG and no route table";
+      case ResourceKind::kPublicIp: return "a Basic public IP of unknown address";
       case ResourceKind::kRouteTable:
         return "a route table whose routes divert nothing and put every address into the VirtualNetwork tag";
-      case ResourceKind::kVirtualNetwork:
-        return "a virtual network whose address space is its known subnets' prefixes";
-      default:
-        return "absent";
+      case ResourceKind::kVirtualNetwork: return "a virtual network whose address space is its known subnets' prefixes";
+      default: return "absent";
     }
   }
 
@@ -438,14 +437,16 @@ class Validator {
         names.push_back(fmt::format("'{}' of NIC '{}'", cfg.name, m_.nics[u.first].name));
         if (pip.attached_ip_configuration.set() && cfg.key == pip.attached_ip_configuration.id) owner = &u;
       }
-      std::string message = fmt::format("public IP '{}' is referenced by ip configurations {} of different NICs; "
-                                        "Azure allows one",
-                                        pip.name, fmt::join(names, " and "));
+      std::string message = fmt::format(
+          "public IP '{}' is referenced by ip configurations {} of different NICs; "
+          "Azure allows one",
+          pip.name, fmt::join(names, " and "));
       if (owner != nullptr) {
         const auto& cfg = m_.nics[owner->first].ip_configurations[owner->second];
-        message += fmt::format(": its own 'ipConfiguration' names '{}' of NIC '{}', which keeps it; the others are "
-                               "analysed without it",
-                               cfg.name, m_.nics[owner->first].name);
+        message += fmt::format(
+            ": its own 'ipConfiguration' names '{}' of NIC '{}', which keeps it; the others are "
+            "analysed without it",
+            cfg.name, m_.nics[owner->first].name);
         for (const auto& u : list) {
           if (&u != owner && u.first != owner->first) m_.nics[u.first].ip_configurations[u.second].public_ip = Ref{};
         }
@@ -494,9 +495,9 @@ class Validator {
       diags_.error("dangling-reference", at,
                    fmt::format("referenced {} '{}' belongs to another load balancer", what, ref.id));
     } else if (opt_.allow_missing) {
-      diags_.warning("missing-reference", at,
-                     fmt::format("referenced {} '{}' is not in the input; exposure through it is not reported", what,
-                                 ref.id));
+      diags_.warning(
+          "missing-reference", at,
+          fmt::format("referenced {} '{}' is not in the input; exposure through it is not reported", what, ref.id));
     } else {
       diags_.error("dangling-reference", at, fmt::format("referenced {} '{}' is not in the input", what, ref.id));
     }
@@ -523,9 +524,10 @@ class Validator {
         resolve_child(r.frontend, frontends_, "frontend IP configuration", li, r.where, r.flattened,
                       "/frontendIPConfiguration/id");
         for (std::size_t i = 0; i < r.backend_pools.size(); ++i) {
-          const std::string field = i == 0 && r.backend_pool_singular
-                                        ? std::string("/backendAddressPool/id")
-                                        : fmt::format("/backendAddressPools/{}/id", i - (r.backend_pool_singular ? 1 : 0));
+          const std::string field =
+              i == 0 && r.backend_pool_singular
+                  ? std::string("/backendAddressPool/id")
+                  : fmt::format("/backendAddressPools/{}/id", i - (r.backend_pool_singular ? 1 : 0));
           resolve_child(r.backend_pools[i], pools_, "backend address pool", li, r.where, r.flattened, field);
         }
       }
@@ -609,8 +611,8 @@ class Validator {
           const int lb = ref.index;
           const bool derived = std::any_of(cfg.lb_inbound_nat_rules.begin(), cfg.lb_inbound_nat_rules.end(),
                                            [&](const Ref& r) { return r.index == lb; });
-          if (!derived) pool.members.push_back(LbNatPoolMember{{static_cast<int>(n), static_cast<int>(c)},
-                                                               nic.scale_set_instance});
+          if (!derived)
+            pool.members.push_back(LbNatPoolMember{{static_cast<int>(n), static_cast<int>(c)}, nic.scale_set_instance});
         }
       }
     }
@@ -628,14 +630,13 @@ class Validator {
         auto first = std::find_if(pool.members.begin(), pool.members.end(),
                                   [&](const LbNatPoolMember& x) { return x.instance >= size; });
         if (first != pool.members.end()) {
-          diags_.warning("nat-pool-exhausted", pool.where,
-                         fmt::format("inbound NAT pool '{}' of load balancer '{}' has {} frontend {} ({}-{}): {} "
-                                     "instance ip {} from instance {} on get none and are not reached through it",
-                                     pool.name, lb.name, size, size == 1 ? "port" : "ports",
-                                     pool.frontend_port_range_start, pool.frontend_port_range_end,
-                                     pool.members.end() - first,
-                                     pool.members.end() - first == 1 ? "configuration" : "configurations",
-                                     first->instance));
+          diags_.warning(
+              "nat-pool-exhausted", pool.where,
+              fmt::format("inbound NAT pool '{}' of load balancer '{}' has {} frontend {} ({}-{}): {} "
+                          "instance ip {} from instance {} on get none and are not reached through it",
+                          pool.name, lb.name, size, size == 1 ? "port" : "ports", pool.frontend_port_range_start,
+                          pool.frontend_port_range_end, pool.members.end() - first,
+                          pool.members.end() - first == 1 ? "configuration" : "configurations", first->instance));
         }
       }
     }
@@ -700,10 +701,11 @@ class Validator {
       }
       for (const auto& ref : p.listed_groups) {
         if (present.count(ref.id) == 0) {
-          diags_.warning("missing-reference", p.where,
-                         fmt::format("firewall policy '{}' lists rule collection group '{}', which is not in the input: "
-                                     "its rules are unknown and exposure through them is not reported",
-                                     p.name, ref.id));
+          diags_.warning(
+              "missing-reference", p.where,
+              fmt::format("firewall policy '{}' lists rule collection group '{}', which is not in the input: "
+                          "its rules are unknown and exposure through them is not reported",
+                          p.name, ref.id));
         }
       }
     }
@@ -824,9 +826,9 @@ class Validator {
         hub.index = v->index;
         (m_.virtual_hubs[v->index].*list).push_back(index);
       } else {
-        diags_.warning("missing-reference", child.where,
-                       fmt::format("{} '{}' belongs to virtual hub '{}', which is not in the input", what, child.name,
-                                   hub.id));
+        diags_.warning(
+            "missing-reference", child.where,
+            fmt::format("{} '{}' belongs to virtual hub '{}', which is not in the input", what, child.name, hub.id));
       }
     };
     for (std::size_t i = 0; i < m_.hub_connections.size(); ++i) {
@@ -1065,9 +1067,9 @@ class Validator {
         }
         for (auto* side : {&rule.source, &rule.destination}) {
           for (std::size_t a = 0; a < side->asgs.size(); ++a) {
-            resolve(side->asgs[a], ResourceKind::kApplicationSecurityGroup, rule.where, rule.flattened,
-                    fmt::format("/{}ApplicationSecurityGroups/{}/id",
-                                side == &rule.source ? "source" : "destination", a));
+            resolve(
+                side->asgs[a], ResourceKind::kApplicationSecurityGroup, rule.where, rule.flattened,
+                fmt::format("/{}ApplicationSecurityGroups/{}/id", side == &rule.source ? "source" : "destination", a));
           }
         }
       }
@@ -1185,8 +1187,8 @@ class Validator {
   Diagnostics& diags_;
   const ValidateOptions& opt_;
   std::unordered_map<std::string_view, std::pair<int, int>> ip_configs_;  // views into the model
-  ChildIndex frontends_;  // frontend key -> (load balancer, frontend)
-  ChildIndex pools_;      // backend pool key -> (load balancer, pool)
+  ChildIndex frontends_;                                                  // frontend key -> (load balancer, frontend)
+  ChildIndex pools_;                                                      // backend pool key -> (load balancer, pool)
   ChildIndex nat_rules_;  // inbound NAT rule key -> (load balancer, rule)
   ChildIndex ag_pools_;   // application gateway backend pool key -> (gateway, pool)
   ChildIndex nat_pools_;  // inbound NAT pool key -> (load balancer, pool)

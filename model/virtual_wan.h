@@ -19,7 +19,7 @@ struct VirtualWan : ResourceBase {
 /// prefixes the hub sends to an address inside the spoke (an appliance there). Recorded, not applied.
 struct HubStaticRoute {
   std::string name;
-  std::vector<IpPrefix> prefixes;  // `addressPrefixes`
+  std::vector<IpPrefix> prefixes;        // `addressPrefixes`
   std::optional<IpAddress> next_hop_ip;  // `nextHopIpAddress`
   SourceLocation where;
 };
@@ -59,7 +59,7 @@ struct HubRoutingIntent : ResourceBase {
 /// One static route of a hub route table (`routes[]`): destinations to a next hop resource.
 struct HubRoute {
   std::string name;
-  std::vector<IpPrefix> destinations;  // `destinations` when `destinationType` is `CIDR` (or absent)
+  std::vector<IpPrefix> destinations;           // `destinations` when `destinationType` is `CIDR` (or absent)
   std::vector<std::string> other_destinations;  // `ResourceId` or `Service` destinations, as written
   Ref next_hop;  // `nextHop` (`nextHopType` ResourceId): the hub's firewall or a hub virtual network connection
   SourceLocation where;
@@ -98,7 +98,7 @@ struct HubDefaultRoute {
   int intent{-1};       // index into Model::hub_routing_intents
   int route_table{-1};  // index into Model::hub_route_tables, and the route in it
   int route{-1};
-  int firewall{-1};     // the next hop when it is an Azure Firewall in the input (-1 otherwise)
+  int firewall{-1};  // the next hop when it is an Azure Firewall in the input (-1 otherwise)
 };
 std::optional<HubDefaultRoute> hub_default_route(const Model& m, int vnet);
 

@@ -22,7 +22,6 @@ IpSet union_of(const std::vector<model::IpPrefix>& prefixes) {
   return s;
 }
 
-
 bool iequals(std::string_view a, std::string_view b) {
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
            return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
@@ -99,7 +98,8 @@ PacketSet through_tag(const model::SecurityRule& r, const PacketSet& decided, co
 /// other NSG. Into `out`.
 void relying_rules(const model::Model& m, const AddressSpace& space, const IpSet& added, int subnet_nsg, int nic_nsg,
                    const Destination& dst, std::set<RelyingRule>& out) {
-  const PacketSet arriving(Cube{added, IpSet::all(), model::kAllProtocols, model::PortSet::all(), model::PortSet::all()});
+  const PacketSet arriving(
+      Cube{added, IpSet::all(), model::kAllProtocols, model::PortSet::all(), model::PortSet::all()});
   struct Candidate {
     RelyingRule rule;
     PacketSet packets;
@@ -179,7 +179,8 @@ void warn_internet_in_vnet_tag(const model::Model& m, const AddressSpace& space,
         if (it == configs.end()) {
           // Nothing addressable in the input (an entry point's subnet, or NICs not exported): the subnet NSG
           // as it applies to any address of the subnet.
-          if (subnet_nsg >= 0) relying_rules(m, space, added, subnet_nsg, -1, Destination{std::nullopt, s, nullptr}, found);
+          if (subnet_nsg >= 0)
+            relying_rules(m, space, added, subnet_nsg, -1, Destination{std::nullopt, s, nullptr}, found);
         } else {
           // NSGs whose inbound rules do not look at the destination address decide every ip configuration of
           // the subnet alike: one evaluation per (subnet NSG, NIC NSG) pair then (large estates repeat them).
@@ -206,14 +207,14 @@ void warn_internet_in_vnet_tag(const model::Model& m, const AddressSpace& space,
       for (const auto& r : rules) {
         named.push_back(fmt::format("'{}' of '{}'", m.nsgs[r.nsg].rules[r.rule].name, m.nsgs[r.nsg].name));
       }
-      findings.warning("vnet-tag-includes-internet", route.where,
-                       fmt::format("route '{}' ({} -> {}) of route table '{}' puts internet addresses into the "
-                                   "VirtualNetwork service tag of {} {}: {} {} {} those internet sources only "
-                                   "through the tag",
-                                   route.name, route.prefix->to_string(), model::to_string(route.next_hop), rt.name,
-                                   subnets.size() == 1 ? "subnet" : "subnets", list(subnets),
-                                   named.size() == 1 ? "rule" : "rules", list(named),
-                                   named.size() == 1 ? "admits" : "admit"));
+      findings.warning(
+          "vnet-tag-includes-internet", route.where,
+          fmt::format("route '{}' ({} -> {}) of route table '{}' puts internet addresses into the "
+                      "VirtualNetwork service tag of {} {}: {} {} {} those internet sources only "
+                      "through the tag",
+                      route.name, route.prefix->to_string(), model::to_string(route.next_hop), rt.name,
+                      subnets.size() == 1 ? "subnet" : "subnets", list(subnets), named.size() == 1 ? "rule" : "rules",
+                      list(named), named.size() == 1 ? "admits" : "admit"));
     }
   }
 }
@@ -236,7 +237,8 @@ IpSet public_ipv4() {
 }
 
 IpSet public_ipv6() {
-  static const IpSet kSet = prefix_set("2000::/3").subtract(prefix_set("2001:db8::/32")).subtract(prefix_set("3fff::/20"));
+  static const IpSet kSet =
+      prefix_set("2000::/3").subtract(prefix_set("2001:db8::/32")).subtract(prefix_set("3fff::/20"));
   return kSet;
 }
 
@@ -309,8 +311,9 @@ AddressSpace::AddressSpace(const model::Model& m, model::Diagnostics& findings) 
         if (r.prefix) routes.push_back(&r);
       }
     }
-    std::stable_sort(routes.begin(), routes.end(),
-                     [](const model::Route* a, const model::Route* b) { return a->prefix->length > b->prefix->length; });
+    std::stable_sort(routes.begin(), routes.end(), [](const model::Route* a, const model::Route* b) {
+      return a->prefix->length > b->prefix->length;
+    });
     IpSet claimed, diverted;
     for (const model::Route* r : routes) {
       const IpSet part = model::to_set(*r->prefix).subtract(claimed);

@@ -53,7 +53,7 @@ class AddressSpace {
  private:
   IpSet internet_;
   IpSet unknown_subnet_vnet_;
-  std::vector<IpSet> vnet_tag_;  // per subnet
+  std::vector<IpSet> vnet_tag_;    // per subnet
   std::vector<IpSet> vnet_space_;  // per VNet: the tag before user-defined routes join it
   std::vector<IpSet> asg_members_;
   std::vector<IpSet> answerable_;  // per subnet

@@ -70,8 +70,8 @@ std::string candidate_label(const model::Model& m, const Candidate& c) {
   const auto& cfg = nic.ip_configurations[c.cfg];
   std::string label = model::ip_configuration_id(nic, cfg);
   const int vm = nic.virtual_machine.index;
-  label += vm >= 0 ? fmt::format(" (VM '{}', NIC '{}', ", m.vms[vm].name, nic.name)
-                   : fmt::format(" (NIC '{}', ", nic.name);
+  label +=
+      vm >= 0 ? fmt::format(" (VM '{}', NIC '{}', ", m.vms[vm].name, nic.name) : fmt::format(" (NIC '{}', ", nic.name);
   label += fmt::format("private {}", cfg.private_ip ? cfg.private_ip->to_string() : "unallocated");
   if (c.via_public && cfg.public_ip.resolved()) {
     const auto& pip = m.public_ips[cfg.public_ip.index];
@@ -83,7 +83,7 @@ std::string candidate_label(const model::Model& m, const Candidate& c) {
 /// Resolves the target text to ip configurations; fills the error fields of `t` when it cannot. When the text
 /// fits several, `backend` (a NIC or VM name or id, an ip configuration id, or a private IP) chooses among them.
 std::optional<Candidate> resolve_target(const model::Model& m, const std::string& text, const std::string& backend,
-                                       model::IpFamily family, FlowTrace& t) {
+                                        model::IpFamily family, FlowTrace& t) {
   std::set<Candidate> found;
   std::vector<std::string> unattached;  // public IPs that matched but lead nowhere
   auto add_pip = [&](int p) {
@@ -125,9 +125,10 @@ std::optional<Candidate> resolve_target(const model::Model& m, const std::string
   if (!backend.empty()) {
     if (found.size() <= 1) {
       t.status = FlowTrace::Status::kBadBackend;
-      t.error = fmt::format("--backend '{}' applies only when the target is a load balancer frontend's public IP, an "
-                            "application gateway, or a target that fits several ip configurations",
-                            backend);
+      t.error = fmt::format(
+          "--backend '{}' applies only when the target is a load balancer frontend's public IP, an "
+          "application gateway, or a target that fits several ip configurations",
+          backend);
       return std::nullopt;
     }
     std::set<Candidate> chosen;
@@ -138,12 +139,12 @@ std::optional<Candidate> resolve_target(const model::Model& m, const std::string
     t.status = FlowTrace::Status::kBadBackend;
     for (const auto& c : found) t.candidates.push_back(candidate_label(m, c));
     std::sort(t.candidates.begin(), t.candidates.end());
-    t.error = chosen.empty()
-                  ? fmt::format("--backend '{}' names none of the {} ip configurations that '{}' fits", backend,
-                                found.size(), text)
-                  : fmt::format("--backend '{}' still fits {} of the ip configurations that '{}' fits: give an ip "
-                                "configuration id",
-                                backend, chosen.size(), text);
+    t.error = chosen.empty() ? fmt::format("--backend '{}' names none of the {} ip configurations that '{}' fits",
+                                           backend, found.size(), text)
+                             : fmt::format(
+                                   "--backend '{}' still fits {} of the ip configurations that '{}' fits: give an ip "
+                                   "configuration id",
+                                   backend, chosen.size(), text);
     return std::nullopt;
   }
   if (found.size() == 1) return *found.begin();
@@ -161,9 +162,10 @@ std::optional<Candidate> resolve_target(const model::Model& m, const std::string
       t.error = fmt::format("public IP '{}' is not attached to any ip configuration in the input", unattached.front());
     } else {
       t.status = FlowTrace::Status::kUnknownTarget;
-      t.error = fmt::format("unknown target '{}': expected a public or private IP address, or the name or id of a "
-                            "public IP, network interface or virtual machine in the input",
-                            text);
+      t.error = fmt::format(
+          "unknown target '{}': expected a public or private IP address, or the name or id of a "
+          "public IP, network interface or virtual machine in the input",
+          text);
     }
     return std::nullopt;
   }
@@ -171,14 +173,15 @@ std::optional<Candidate> resolve_target(const model::Model& m, const std::string
   for (const auto& c : found) t.candidates.push_back(candidate_label(m, c));
   std::sort(t.candidates.begin(), t.candidates.end());
   // The candidates are listed (the CLI prints them as notes); --backend or an ip configuration id chooses one.
-  t.error = by_address
-                ? fmt::format("ambiguous target '{}': the address belongs to {} ip configurations (a private address "
-                              "used in two VNets, or a public IP referenced by two NICs); choose one with --backend "
-                              "(its VM or NIC name or id) or give its ip configuration id as the target",
-                              text, found.size())
-                : fmt::format("ambiguous target '{}': it names {} ip configurations; choose one with --backend (its VM "
-                              "or NIC name or id, or its private IP) or give its ip configuration id as the target",
-                              text, found.size());
+  t.error = by_address ? fmt::format(
+                             "ambiguous target '{}': the address belongs to {} ip configurations (a private address "
+                             "used in two VNets, or a public IP referenced by two NICs); choose one with --backend "
+                             "(its VM or NIC name or id) or give its ip configuration id as the target",
+                             text, found.size())
+                       : fmt::format(
+                             "ambiguous target '{}': it names {} ip configurations; choose one with --backend (its VM "
+                             "or NIC name or id, or its private IP) or give its ip configuration id as the target",
+                             text, found.size());
   return std::nullopt;
 }
 
@@ -255,7 +258,8 @@ std::string address_reason(const char* side, const model::AddressMatch& mt, Acce
         }
         break;
       case model::ServiceTag::kAzureLoadBalancer:
-        if (azure_platform_address().contains(a.value)) return fmt::format("{} tag 'AzureLoadBalancer' is {}", side, addr);
+        if (azure_platform_address().contains(a.value))
+          return fmt::format("{} tag 'AzureLoadBalancer' is {}", side, addr);
         break;
       case model::ServiceTag::kOther: break;
     }
@@ -278,10 +282,11 @@ std::string peering_access_note(const model::Model& m, const AddressSpace& space
   const auto& vnet = m.vnets[m.subnets[subnet].vnet.index];
   const std::string remote = p->remote_vnet.resolved() ? fmt::format("VNet '{}'", m.vnets[p->remote_vnet.index].name)
                                                        : std::string("the remote VNet");
-  return fmt::format("; the VirtualNetwork tag of the target's subnet leaves out {}: peering '{}' of VNet '{}' has "
-                     "allowVirtualNetworkAccess false, so AllowVnetInBound and rules naming VirtualNetwork no longer "
-                     "admit it (the peering still carries traffic a rule allows by address or ASG)",
-                     remote, p->name, vnet.name);
+  return fmt::format(
+      "; the VirtualNetwork tag of the target's subnet leaves out {}: peering '{}' of VNet '{}' has "
+      "allowVirtualNetworkAccess false, so AllowVnetInBound and rules naming VirtualNetwork no longer "
+      "admit it (the peering still carries traffic a rule allows by address or ASG)",
+      remote, p->name, vnet.name);
 }
 
 std::string protocol_reason(const model::SecurityRule& r, model::Protocol p) {
@@ -289,8 +294,8 @@ std::string protocol_reason(const model::SecurityRule& r, model::Protocol p) {
   return fmt::format("protocol {}", model::to_string(p));
 }
 
-std::string rule_reason(const model::SecurityRule& r, const FlowQuery& q, const Destination& dst,
-                        const model::Model& m, const AddressSpace& space) {
+std::string rule_reason(const model::SecurityRule& r, const FlowQuery& q, const Destination& dst, const model::Model& m,
+                        const AddressSpace& space) {
   std::vector<std::string> parts;
   parts.push_back(address_reason("source", r.source, r.access, dst.subnet, q.source, m, space));
   if (model::has_ports(q.protocol)) {
@@ -307,14 +312,14 @@ std::string rule_reason(const model::SecurityRule& r, const FlowQuery& q, const 
   }
   parts.push_back(protocol_reason(r, q.protocol));
   if (!r.destination.any) {
-    parts.push_back(dst.ip ? fmt::format("destination covers {}", dst.ip->to_string()) : "destination covers the target");
+    parts.push_back(dst.ip ? fmt::format("destination covers {}", dst.ip->to_string())
+                           : "destination covers the target");
   }
   std::string out = fmt::format("{} ({}, {}{}): ", r.name, r.priority, r.access == Access::kAllow ? "allow" : "deny",
                                 r.is_default ? ", default rule" : "");
   for (std::size_t i = 0; i < parts.size(); ++i) out += (i ? ", " : "") + parts[i];
   return out;
 }
-
 
 /// `through`: what the replies must leave through ("the public IP", "the load balancer"); nullptr when the target
 /// has no public IP at all (nothing it sends can answer an internet client).
@@ -346,12 +351,13 @@ TraceHop route_hop(const model::Model& m, int subnet, const IpAddress& client, c
     h.reason = fmt::format("the reply to {} takes route '{}' ({} -> {}) of route table '{}'", to, best->name,
                            best->prefix->to_string(), hop, rt.name);
   } else if (const auto hub = subnet >= 0 && client.family() == model::IpFamily::kV4
-                                   ? model::hub_default_route(m, m.subnets[subnet].vnet.index)
-                                   : std::nullopt) {
+                                  ? model::hub_default_route(m, m.subnets[subnet].vnet.index)
+                                  : std::nullopt) {
     h.next_hop = model::NextHopType::kVirtualNetworkGateway;
-    h.reason = fmt::format("the reply to {} takes route 0.0.0.0/0 -> VirtualNetworkGateway learned from virtual hub "
-                           "'{}' ({})",
-                           to, m.virtual_hubs[hub->hub].name, model::hub_default_reason(m, *hub));
+    h.reason = fmt::format(
+        "the reply to {} takes route 0.0.0.0/0 -> VirtualNetworkGateway learned from virtual hub "
+        "'{}' ({})",
+        to, m.virtual_hubs[hub->hub].name, model::hub_default_reason(m, *hub));
   } else {
     h.next_hop = model::NextHopType::kInternet;
     h.reason = fmt::format("the reply to {} takes the system default route ({} -> Internet)", to,
@@ -374,7 +380,6 @@ TraceHop route_hop(const model::Model& m, int subnet, const IpAddress& client, c
                        : fmt::format(": replies do not leave through {}, so the client never gets an answer", through);
   return h;
 }
-
 
 /// The public load balancer frontends whose public IP the target text names (address, name or id).
 std::vector<std::pair<int, int>> frontends_named(const model::Model& m, const std::string& text) {
@@ -493,12 +498,15 @@ LbChoice load_balancer_hop(const model::Model& m, int l, int f, const FlowQuery&
     }
     std::string pool_text = pools.empty() ? "no backend pool" : "pool " + pools.front();
     for (std::size_t i = 1; i < pools.size(); ++i) pool_text += " and " + pools[i];
-    h.reason = fmt::format("{} matches load-balancing rule '{}' ({} -> {}) of '{}'", packet, rule.name,
-                           h.frontend_port, h.backend_port, lb.name);
+    h.reason = fmt::format("{} matches load-balancing rule '{}' ({} -> {}) of '{}'", packet, rule.name, h.frontend_port,
+                           h.backend_port, lb.name);
     if (h.backends.empty()) {
-      h.reason += fmt::format(", but {} has no member of the frontend's IP version: the packet goes nowhere", pool_text);
-      if (!q.backend.empty()) bad_backend(fmt::format("--backend '{}': load-balancing rule '{}' of '{}' has no backend",
-                                                      q.backend, rule.name, lb.name), {});
+      h.reason +=
+          fmt::format(", but {} has no member of the frontend's IP version: the packet goes nowhere", pool_text);
+      if (!q.backend.empty())
+        bad_backend(fmt::format("--backend '{}': load-balancing rule '{}' of '{}' has no backend", q.backend, rule.name,
+                                lb.name),
+                    {});
       return c;
     }
     const std::size_t pick = chosen(h.backends);
@@ -517,10 +525,12 @@ LbChoice load_balancer_hop(const model::Model& m, int l, int f, const FlowQuery&
       h.reason += fmt::format(", which forwards to {}, the only member of {}", member_label(m, *c.backend), pool_text);
     } else {
       std::string others;
-      for (std::size_t i = 1; i < h.backends.size(); ++i) others += (i > 1 ? ", " : "") + member_label(m, h.backends[i]);
-      h.reason += fmt::format("; {} spreads flows over {} members: traced the first in the documented order (NIC id, "
-                              "then ip configuration name), {}; other members: {}; choose one with --backend",
-                              pool_text, h.backends.size(), member_label(m, *c.backend), others);
+      for (std::size_t i = 1; i < h.backends.size(); ++i)
+        others += (i > 1 ? ", " : "") + member_label(m, h.backends[i]);
+      h.reason += fmt::format(
+          "; {} spreads flows over {} members: traced the first in the documented order (NIC id, "
+          "then ip configuration name), {}; other members: {}; choose one with --backend",
+          pool_text, h.backends.size(), member_label(m, *c.backend), others);
     }
     return c;
   }
@@ -542,13 +552,14 @@ LbChoice load_balancer_hop(const model::Model& m, int l, int f, const FlowQuery&
         how = fmt::format(", but pool '{}' has {} member{} (NIC id, then ip configuration name): port {} goes to none",
                           pool.name, pool.members.size(), pool.members.size() == 1 ? "" : "s", q.destination_port);
       } else if (!of_family(pool.members[i])) {
-        how = fmt::format(": port {} is member {} of pool '{}', {}, not of the frontend's IP version", q.destination_port,
-                          i + 1, pool.name, member_label(m, pool.members[i]));
+        how = fmt::format(": port {} is member {} of pool '{}', {}, not of the frontend's IP version",
+                          q.destination_port, i + 1, pool.name, member_label(m, pool.members[i]));
       } else {
         to.push_back(pool.members[i]);
-        how = fmt::format(": port {} goes to member {} of pool '{}' in the documented order (NIC id, then ip "
-                          "configuration name), {}",
-                          q.destination_port, i + 1, pool.name, member_label(m, pool.members[i]));
+        how = fmt::format(
+            ": port {} goes to member {} of pool '{}' in the documented order (NIC id, then ip "
+            "configuration name), {}",
+            q.destination_port, i + 1, pool.name, member_label(m, pool.members[i]));
       }
     } else {
       if (rule.frontend_port != q.destination_port) continue;
@@ -582,9 +593,10 @@ LbChoice load_balancer_hop(const model::Model& m, int l, int f, const FlowQuery&
     }
     h.reason = fmt::format("{} matches inbound NAT pool '{}' ({}..{} -> {}) of '{}'", packet, pool.name,
                            pool.frontend_port_range_start, pool.frontend_port_range_end, pool.backend_port, lb.name);
-    h.reason += to.empty() ? fmt::format(": port {} belongs to scale set instance {}, which has no ip configuration of "
-                                         "the frontend's IP version listing the pool: the packet goes nowhere",
-                                         q.destination_port, instance)
+    h.reason += to.empty() ? fmt::format(
+                                 ": port {} belongs to scale set instance {}, which has no ip configuration of "
+                                 "the frontend's IP version listing the pool: the packet goes nowhere",
+                                 q.destination_port, instance)
                            : fmt::format(": port {} goes to scale set instance {}, {}", q.destination_port, instance,
                                          member_label(m, to.front()));
     h.lb_rule = static_cast<int>(r);
@@ -717,7 +729,7 @@ void explain_dnat(const model::Model& m, FlowTrace& t, const FirewallAddress& at
   hop.resource_kind = model::ResourceKind::kFirewall;
   hop.resource = f;
   const Packet packet{src.value, address->value, q.protocol, ported ? q.source_port : std::uint16_t{0},
-                             ported ? q.destination_port : std::uint16_t{0}};
+                      ported ? q.destination_port : std::uint16_t{0}};
   const model::FirewallRule* rule = nullptr;
   for (const auto& match : dnat_matches(m, fw, space.internet(address->family()))) {
     if (!match.packets.contains(packet)) continue;
@@ -729,9 +741,10 @@ void explain_dnat(const model::Model& m, FlowTrace& t, const FirewallAddress& at
   std::optional<IpAddress> translated;
   std::uint16_t port = q.destination_port;
   if (rule == nullptr) {
-    hop.reason = fmt::format("no DNAT rule of firewall '{}' takes {} {} port {}: the firewall drops it (network and "
-                             "application rules never admit inbound traffic to the firewall's own addresses)",
-                             fw.name, model::to_string(q.protocol), src.to_string(), q.destination_port);
+    hop.reason = fmt::format(
+        "no DNAT rule of firewall '{}' takes {} {} port {}: the firewall drops it (network and "
+        "application rules never admit inbound traffic to the firewall's own addresses)",
+        fw.name, model::to_string(q.protocol), src.to_string(), q.destination_port);
   } else {
     hop.passes = true;
     translated = rule->translated_address;
@@ -759,9 +772,10 @@ void explain_dnat(const model::Model& m, FlowTrace& t, const FirewallAddress& at
     }
   }
   if (!target) {
-    finish_trace(t, rule == nullptr ? "" : fmt::format("allowed: {} is accepted by firewall '{}' and sent to {}, which "
-                                                       "is not in the input",
-                                                       flow, fw.name, to));
+    finish_trace(t, rule == nullptr ? ""
+                                    : fmt::format("allowed: {} is accepted by firewall '{}' and sent to {}, which "
+                                                  "is not in the input",
+                                                  flow, fw.name, to));
     return;
   }
   const auto [n, c] = *target;
@@ -839,8 +853,9 @@ void explain_dnat(const model::Model& m, FlowTrace& t, const FirewallAddress& at
     }
     h.rule = decided->rule;
     h.passes = decided->access == Access::kAllow;
-    h.reason = rule_reason(nsg.rules[h.rule], at_target, dst, m, space) +
-               fmt::format(" (the source is the firewall's SNAT address in {})", model::to_cidr_strings(snat_set).front());
+    h.reason =
+        rule_reason(nsg.rules[h.rule], at_target, dst, m, space) +
+        fmt::format(" (the source is the firewall's SNAT address in {})", model::to_cidr_strings(snat_set).front());
     if (!h.passes) h.reason += peering_access_note(m, space, subnet, snat_set);
     if (h.passes) arriving = decided->packets;
     return h;
@@ -863,21 +878,23 @@ void explain_dnat(const model::Model& m, FlowTrace& t, const FirewallAddress& at
       back.route = r.route;
     }
     back.passes = r.next_hop == model::NextHopType::kVnetLocal || r.next_hop == model::NextHopType::kVnetPeering;
-    back.reason = back.passes ? fmt::format("the reply to the firewall's address {} takes {}: it returns to the firewall",
-                                            snat->to_string(), describe(m, r))
-                  : r.user    ? fmt::format("asymmetric routing: the reply to the firewall's address {} takes {}, not "
-                                            "the firewall instance directly, so the connection fails",
-                                            snat->to_string(), describe(m, r))
-                              : fmt::format("the reply to the firewall's address {} takes {} and is lost",
-                                            snat->to_string(), describe(m, r));
+    back.reason = back.passes
+                      ? fmt::format("the reply to the firewall's address {} takes {}: it returns to the firewall",
+                                    snat->to_string(), describe(m, r))
+                  : r.user ? fmt::format(
+                                 "asymmetric routing: the reply to the firewall's address {} takes {}, not "
+                                 "the firewall instance directly, so the connection fails",
+                                 snat->to_string(), describe(m, r))
+                           : fmt::format("the reply to the firewall's address {} takes {} and is lost",
+                                         snat->to_string(), describe(m, r));
   } else {
     back.reason = "the firewall's address is unknown";
   }
   t.hops.push_back(back);
-  const std::string cfg_text = fmt::format("ip configuration '{}' of NIC '{}' ({})", cfg.name, nic.name,
-                                           cfg.private_ip->to_string());
-  finish_trace(t, fmt::format("allowed: {} reaches {} on port {} through firewall '{}' ({}), and replies return",
-                              flow, cfg_text, port, fw.name, "DNAT rule '" + rule->name + "'"));
+  const std::string cfg_text =
+      fmt::format("ip configuration '{}' of NIC '{}' ({})", cfg.name, nic.name, cfg.private_ip->to_string());
+  finish_trace(t, fmt::format("allowed: {} reaches {} on port {} through firewall '{}' ({}), and replies return", flow,
+                              cfg_text, port, fw.name, "DNAT rule '" + rule->name + "'"));
 }
 
 /// The entries other than its own public IP through which analyze() reaches ip configuration (nic, cfg) with the
@@ -912,9 +929,9 @@ std::vector<OtherEntry> entries_reaching(const model::Model& m, const Analysis& 
       case Via::kLoadBalancer:
       case Via::kLoadBalancerNat:
         o.backend = id;
-        o.description = fmt::format("{}load balancer '{}' at {}",
-                                    e.via == Via::kLoadBalancerNat ? "an inbound NAT rule of " : "",
-                                    m.load_balancers[e.load_balancer].name, where);
+        o.description =
+            fmt::format("{}load balancer '{}' at {}", e.via == Via::kLoadBalancerNat ? "an inbound NAT rule of " : "",
+                        m.load_balancers[e.load_balancer].name, where);
         break;
       case Via::kApplicationGateway:
         o.backend = id;
@@ -926,8 +943,8 @@ std::vector<OtherEntry> entries_reaching(const model::Model& m, const Analysis& 
         o.target = q.target;
         o.port = q.destination_port;
         o.bastion = m.bastion_hosts[e.gateway].name;
-        o.description = fmt::format("a session through Bastion '{}' at {}:443 (authenticated access)", o.bastion,
-                                    at->to_string());
+        o.description =
+            fmt::format("a session through Bastion '{}' at {}:443 (authenticated access)", o.bastion, at->to_string());
         break;
       case Via::kAppliance:
         o.traceable = false;
@@ -978,9 +995,9 @@ FlowTrace explain(const model::Model& m, const FlowQuery& q, const Analysis* ana
     if (fws.size() > 1) {
       t.status = FlowTrace::Status::kAmbiguousTarget;
       for (const auto& a : fws) {
-        t.candidates.push_back(a.public_ip >= 0 ? m.public_ips[a.public_ip].id
-                                                : fmt::format("{} (firewall '{}')", a.address.to_string(),
-                                                              m.firewalls[a.firewall].name));
+        t.candidates.push_back(
+            a.public_ip >= 0 ? m.public_ips[a.public_ip].id
+                             : fmt::format("{} (firewall '{}')", a.address.to_string(), m.firewalls[a.firewall].name));
       }
       std::sort(t.candidates.begin(), t.candidates.end());
       t.error = fmt::format("ambiguous target '{}': it names {} firewall public IPs", q.target, fws.size());
@@ -988,8 +1005,8 @@ FlowTrace explain(const model::Model& m, const FlowQuery& q, const Analysis* ana
     }
     if (!q.backend.empty()) {
       t.status = FlowTrace::Status::kBadBackend;
-      t.error = fmt::format("--backend '{}' applies only when the target is a load balancer frontend's public IP",
-                            q.backend);
+      t.error =
+          fmt::format("--backend '{}' applies only when the target is a load balancer frontend's public IP", q.backend);
       return t;
     }
     explain_dnat(m, t, fws.front());
@@ -1039,9 +1056,9 @@ FlowTrace explain(const model::Model& m, const FlowQuery& q, const Analysis* ana
     entry.resource_kind = model::ResourceKind::kPublicIp;
     entry.resource = t.public_ip;
     entry.passes = src.family() == pip.family;
-    entry.reason = fmt::format("public IP '{}' {} ({}) is {}", pip.name,
-                               pip.address ? pip.address->to_string() : "(unallocated)", model::to_string(pip.sku),
-                               lb_text);
+    entry.reason =
+        fmt::format("public IP '{}' {} ({}) is {}", pip.name, pip.address ? pip.address->to_string() : "(unallocated)",
+                    model::to_string(pip.sku), lb_text);
     if (!entry.passes) entry.reason += ", but the client and the frontend are of different IP versions";
     return entry;
   };
@@ -1087,17 +1104,18 @@ FlowTrace explain(const model::Model& m, const FlowQuery& q, const Analysis* ana
     }
     entry.passes = src.family() == cfg.family;
     entry.reason = entry.passes ? fmt::format("{} maps to {}", pip_text, cfg_text)
-                                : fmt::format("{} maps to {}, but the client is {} and the target {}", pip_text, cfg_text,
-                                              src.family() == model::IpFamily::kV4 ? "IPv4" : "IPv6",
+                                : fmt::format("{} maps to {}, but the client is {} and the target {}", pip_text,
+                                              cfg_text, src.family() == model::IpFamily::kV4 ? "IPv4" : "IPv6",
                                               cfg.family == model::IpFamily::kV4 ? "IPv4" : "IPv6");
   } else if (cfg.public_ip.set()) {
     std::string pip = "its public IP";
     if (cfg.public_ip.resolved() && m.public_ips[cfg.public_ip.index].address) {
       pip = fmt::format("{} {}", pip, m.public_ips[cfg.public_ip.index].address->to_string());
     }
-    entry.reason = fmt::format("no internet entry: {} is the private address of {}; the internet reaches it only "
-                               "through {}",
-                               private_ip, cfg_text, pip);
+    entry.reason = fmt::format(
+        "no internet entry: {} is the private address of {}; the internet reaches it only "
+        "through {}",
+        private_ip, cfg_text, pip);
   } else {
     entry.reason = fmt::format("no internet entry: {} has no public IP", cfg_text);
   }
@@ -1153,12 +1171,16 @@ FlowTrace explain(const model::Model& m, const FlowQuery& q, const Analysis* ana
       if (sku == model::Sku::kStandard) {
         if (std::string_view(scope) == "nic") {  // the packet stops once both scopes are known to have none
           h.passes = false;
-          h.reason = fmt::format("no NSG on the subnet or the NIC: a Standard {} admits nothing unless an NSG allows "
-                                 "it", what);
+          h.reason = fmt::format(
+              "no NSG on the subnet or the NIC: a Standard {} admits nothing unless an NSG allows "
+              "it",
+              what);
         }
       } else {
-        h.reason = fmt::format("no NSG on the subnet or the NIC: a Basic {} is open on every port where no NSG "
-                               "applies", what);
+        h.reason = fmt::format(
+            "no NSG on the subnet or the NIC: a Basic {} is open on every port where no NSG "
+            "applies",
+            what);
       }
     }
     return h;
@@ -1176,10 +1198,9 @@ FlowTrace explain(const model::Model& m, const FlowQuery& q, const Analysis* ana
 
   if (lb) {
     const auto& balancer = m.load_balancers[t.load_balancer];
-    const std::string rule =
-        lb->hop.lb_nat_pool ? balancer.nat_pools[lb->hop.lb_rule].name
-        : lb->hop.lb_nat    ? balancer.nat_rules[lb->hop.lb_rule].name
-                            : balancer.rules[lb->hop.lb_rule].name;
+    const std::string rule = lb->hop.lb_nat_pool ? balancer.nat_pools[lb->hop.lb_rule].name
+                             : lb->hop.lb_nat    ? balancer.nat_rules[lb->hop.lb_rule].name
+                                                 : balancer.rules[lb->hop.lb_rule].name;
     finish(fmt::format("allowed: {} reaches {} on port {} through {} (rule '{}'), and replies return", flow, cfg_text,
                        lb->hop.backend_port, lb_text, rule));
   } else {

@@ -36,25 +36,25 @@ struct FlowQuery {
 /// false), so that the user sees what each filter would decide. Writers resolve names through the model.
 struct TraceHop {
   enum class Kind {
-    kSource,  // is the client an internet address?
-    kEntry,   // how the packet enters the estate: the public IP and its ip configuration
+    kSource,        // is the client an internet address?
+    kEntry,         // how the packet enters the estate: the public IP and its ip configuration
     kLoadBalancer,  // resource = load balancer; which rule forwards the packet, to which backend
-    kNsg,     // an NSG at `scope`: resource = NSG (-1 when referenced but absent), rule = deciding rule
-    kNoNsg,   // no NSG at `scope`: resource = the subnet or NIC
-    kRoute,   // a route: the return route from the target's subnet to the client (scope "return"), or the
-              // firewall's route to a DNAT target (scope "forward")
+    kNsg,           // an NSG at `scope`: resource = NSG (-1 when referenced but absent), rule = deciding rule
+    kNoNsg,         // no NSG at `scope`: resource = the subnet or NIC
+    kRoute,         // a route: the return route from the target's subnet to the client (scope "return"), or the
+                    // firewall's route to a DNAT target (scope "forward")
     kFirewall,  // resource = firewall; rule = index into its `order` of the DNAT rule that takes the packet; between
                 // an application gateway and its backend: scope "network" or "application" and the rule that
                 // decides, or scope "default" and rule -1 (no rule matched: default deny)
     kApplicationGateway,  // resource = gateway; scope "listener" (rule = the listener) or "routing" (the request
                           // routing rule, its target, the backend chosen)
-    kBastion,   // resource = Bastion host; scope "host" (its own 443) or "session" (a session to a target)
-    kPaas,      // resource = PaaS service; scope "endpoint" (port), "public-network-access", or the deciding
-                // setting as analyze names it ("ip-rules", "default-action", "scm-access-restrictions", ...)
+    kBastion,             // resource = Bastion host; scope "host" (its own 443) or "session" (a session to a target)
+    kPaas,                // resource = PaaS service; scope "endpoint" (port), "public-network-access", or the deciding
+                          // setting as analyze names it ("ip-rules", "default-action", "scm-access-restrictions", ...)
   };
   Kind kind{Kind::kSource};
-  bool passes{false};   // the packet goes on after this hop
-  bool reached{false};  // no earlier hop stopped the packet
+  bool passes{false};     // the packet goes on after this hop
+  bool reached{false};    // no earlier hop stopped the packet
   const char* scope{""};  // "subnet" or "nic" for NSG hops
   model::ResourceKind resource_kind{model::ResourceKind::kInternet};
   int resource{-1};
@@ -82,7 +82,7 @@ struct TraceHop {
   /// A stop here makes the flow broken rather than denied (analyze reports it under `broken`): every filter
   /// passes, but the path does not work (VNets not connected, asymmetric routing).
   bool breaks{false};
-  std::string reason;   // one line: why the hop decided as it did
+  std::string reason;  // one line: why the hop decided as it did
 };
 
 /// Another entry through which analyze() reaches the ip configuration the query named, with the query's packet
@@ -100,20 +100,20 @@ struct OtherEntry {
 struct FlowTrace {
   enum class Status { kOk, kUnknownTarget, kAmbiguousTarget, kBadTarget, kBadBackend };
   Status status{Status::kOk};
-  std::string error;                   // when status != kOk: a message in the LLVM style
+  std::string error;                    // when status != kOk: a message in the LLVM style
   std::vector<std::string> candidates;  // kAmbiguousTarget: the ids it could mean, sorted; kBadBackend: the members
 
   FlowQuery query;
   bool internet_source{false};  // the source is in the internet as docs/model.md defines it
-  int nic{-1};               // -1: a load balancer frontend where no rule matched (no backend)
+  int nic{-1};                  // -1: a load balancer frontend where no rule matched (no backend)
   int ip_configuration{-1};
   int vm{-1};
-  int public_ip{-1};      // the entry's public IP (-1: none, or not in the input)
+  int public_ip{-1};          // the entry's public IP (-1: none, or not in the input)
   bool via_public_ip{false};  // the packet is sent to the public IP (false: to the private IP)
   int load_balancer{-1};      // the target is this load balancer's frontend (then public_ip is the frontend's)
   int frontend{-1};
-  int firewall{-1};           // the target is this firewall's public IP (then public_ip is the firewall's)
-  int firewall_rule{-1};      // the DNAT rule that took the packet (index into the firewall's `order`)
+  int firewall{-1};       // the target is this firewall's public IP (then public_ip is the firewall's)
+  int firewall_rule{-1};  // the DNAT rule that took the packet (index into the firewall's `order`)
   /// The firewall's public address when it is not a public IP resource (a secured virtual hub firewall's
   /// `hubIPAddresses`; public_ip is then -1).
   std::optional<model::IpAddress> entry_address;

@@ -136,8 +136,7 @@ TraceHop entry_nsg_hop(const model::Model& m, const AddressSpace& space, const F
   }
   h.resource = slot.index;
   const PacketSet packet(Cube{model::to_set(q.source), IpSet::all(), model::bit(q.protocol),
-                              ported ? single(q.source_port) : PortSet::all(),
-                              ported ? single(port) : PortSet::all()});
+                              ported ? single(q.source_port) : PortSet::all(), ported ? single(port) : PortSet::all()});
   const auto decisions = entry_nsg_decisions(m, space, slot, subnet.index, frontends, packet);
   if (decisions.empty()) {
     h.reason = "no inbound rule matches: denied";
@@ -150,9 +149,10 @@ TraceHop entry_nsg_hop(const model::Model& m, const AddressSpace& space, const F
   const auto& rule = m.nsgs[slot.index].rules[h.rule];
   h.reason = rule_reason(rule, at, Destination{std::nullopt, subnet.index, nullptr}, m, space);
   if (!rule.destination.any) {
-    h.reason += fmt::format(" (the destination is taken as {}'s subnet or frontend: which instance a client reaches "
-                            "is not known)",
-                            what);
+    h.reason += fmt::format(
+        " (the destination is taken as {}'s subnet or frontend: which instance a client reaches "
+        "is not known)",
+        what);
   }
   return h;
 }
@@ -195,7 +195,8 @@ void forwarded_nsg_hops(const model::Model& m, const AddressSpace& space, const 
       }
     }
     if (!at_subnet && !first.empty()) at_subnet = first.front();
-    const auto second = decide(nic_nsg, at_subnet && at_subnet->access == Access::kAllow ? at_subnet->packets : arriving);
+    const auto second =
+        decide(nic_nsg, at_subnet && at_subnet->access == Access::kAllow ? at_subnet->packets : arriving);
     for (const auto& b : second) {
       if (!at_nic || (at_nic->access != Access::kAllow && b.access == Access::kAllow)) at_nic = b;
     }
@@ -377,9 +378,8 @@ FirewallLeg gateway_firewall_hop(const model::Model& m, const AddressSpace& spac
   h.scope = "network";
   h.resource_kind = RK::kFirewall;
   h.resource = fw;
-  const std::string crossing =
-      fmt::format("the routes send the connection and its replies through firewall '{}' ({})", firewall.name,
-                  address.to_string());
+  const std::string crossing = fmt::format("the routes send the connection and its replies through firewall '{}' ({})",
+                                           firewall.name, address.to_string());
   FirewallLeg out{inner, ""};
   const auto& cfg = m.nics[b.x.nic].ip_configurations[b.x.ip_configuration];
   const std::optional<IpAddress> destination = b.lb_address ? b.lb_address : cfg.private_ip;
@@ -392,9 +392,10 @@ FirewallLeg gateway_firewall_hop(const model::Model& m, const AddressSpace& spac
     return out;
   }
   if (!destination) {
-    h.reason = fmt::format("{}, but the backend's address is not allocated: no rule can be decided (analyze reports "
-                           "no flow)",
-                           crossing);
+    h.reason = fmt::format(
+        "{}, but the backend's address is not allocated: no rule can be decided (analyze reports "
+        "no flow)",
+        crossing);
     t.hops.push_back(h);
     return out;
   }
@@ -437,18 +438,20 @@ FirewallLeg gateway_firewall_hop(const model::Model& m, const AddressSpace& spac
   }
   h.passes = chosen->allow;
   h.rule = chosen->position;
-  const std::string flow = fmt::format("tcp from {} to {} port {}", cidrs(chosen_sources), destination->to_string(), port);
+  const std::string flow =
+      fmt::format("tcp from {} to {} port {}", cidrs(chosen_sources), destination->to_string(), port);
   if (chosen->position < 0) {
     h.scope = "default";
-    h.reason = fmt::format("no rule matched: default deny (no network or application rule of firewall '{}' takes {}); "
-                           "{}",
-                           firewall.name, flow, crossing);
+    h.reason = fmt::format(
+        "no rule matched: default deny (no network or application rule of firewall '{}' takes {}); "
+        "{}",
+        firewall.name, flow, crossing);
   } else {
     const auto& at = firewall.order[chosen->position];
     const bool network = rule_at(m, firewall, at).kind == model::FirewallRuleKind::kNetwork;
     h.scope = network ? "network" : "application";
-    h.reason = fmt::format("{} {} {}; {}", rule_label(m, firewall, at), chosen->allow ? "allows" : "denies", flow,
-                           crossing);
+    h.reason =
+        fmt::format("{} {} {}; {}", rule_label(m, firewall, at), chosen->allow ? "allows" : "denies", flow, crossing);
     if (chosen->assumed) h.reason += fmt::format(" ({})", kAssumedFqdnNote);
     if (chosen->allow) {
       out.through = fmt::format("firewall '{}' ({} rule '{}')", firewall.name, network ? "network" : "application",
@@ -472,8 +475,8 @@ void explain_application_gateway(const model::Model& m, FlowTrace& t, int gi, in
   const AddressSpace space(m, scratch);
   const std::string gw_text = fmt::format("application gateway '{}'", g.name);
   t.hops.push_back(source_hop(m, space, q.source, t));
-  t.hops.push_back(entry_hop(m, pip, q, fmt::format("frontend '{}' of {} ({})", fe.name, gw_text,
-                                                   g.sku_name.empty() ? g.tier : g.sku_name)));
+  t.hops.push_back(entry_hop(
+      m, pip, q, fmt::format("frontend '{}' of {} ({})", fe.name, gw_text, g.sku_name.empty() ? g.tier : g.sku_name)));
   const model::Ref subnet_ref = gateway_subnet(g);
   t.hops.push_back(entry_nsg_hop(m, space, q, subnet_ref, gateway_frontend_addresses(m, g), q.destination_port,
                                  "gateway-subnet", gw_text));
@@ -492,8 +495,8 @@ void explain_application_gateway(const model::Model& m, FlowTrace& t, int gi, in
     if (fp.unknown || fp.port == q.destination_port) on_port.push_back(static_cast<int>(li));  // unknown: every port
   }
   if (q.protocol != Protocol::kTcp) {
-    listener.reason = fmt::format("{} listens on TCP only (HTTP and HTTPS): {} is not taken", gw_text,
-                                  model::to_string(q.protocol));
+    listener.reason =
+        fmt::format("{} listens on TCP only (HTTP and HTTPS): {} is not taken", gw_text, model::to_string(q.protocol));
   } else if (on_port.empty()) {
     listener.reason = fmt::format("no listener of {} on frontend '{}' port {}: the gateway accepts nothing there",
                                   gw_text, fe.name, q.destination_port);
@@ -504,23 +507,23 @@ void explain_application_gateway(const model::Model& m, FlowTrace& t, int gi, in
     listener.frontend_port = q.destination_port;
     listener.waf_mode = model::effective_waf_mode(g, l);
     listener.passes = true;
-    const char* waf = listener.waf_mode == model::WafMode::kPrevention ? "WAF prevention: blocks requests its rules match"
-                      : listener.waf_mode == model::WafMode::kDetection ? "WAF detection: logs only, blocks nothing"
-                      : listener.waf_mode == model::WafMode::kUnknown
-                          ? "WAF policy not in the input: its mode is unknown"
-                          : "no WAF";
-    listener.reason = fmt::format("listener '{}' ({}, port {}, {}) of {} takes the connection; {} (the WAF inspects "
-                                  "HTTP requests, not addresses or ports)",
-                                  l.name, model::to_string(l.protocol), q.destination_port, host_names(l), gw_text,
-                                  waf);
+    const char* waf =
+        listener.waf_mode == model::WafMode::kPrevention  ? "WAF prevention: blocks requests its rules match"
+        : listener.waf_mode == model::WafMode::kDetection ? "WAF detection: logs only, blocks nothing"
+        : listener.waf_mode == model::WafMode::kUnknown   ? "WAF policy not in the input: its mode is unknown"
+                                                          : "no WAF";
+    listener.reason = fmt::format(
+        "listener '{}' ({}, port {}, {}) of {} takes the connection; {} (the WAF inspects "
+        "HTTP requests, not addresses or ports)",
+        l.name, model::to_string(l.protocol), q.destination_port, host_names(l), gw_text, waf);
     if (on_port.size() > 1) {
       std::string others;
       for (std::size_t i = 1; i < on_port.size(); ++i) {
         const auto& o = g.listeners[on_port[i]];
         others += fmt::format("{}'{}' ({})", i > 1 ? ", " : "", o.name, host_names(o));
       }
-      listener.reason += fmt::format("; also on this port: {}: the request's host name chooses, traced the first",
-                                     others);
+      listener.reason +=
+          fmt::format("; also on this port: {}: the request's host name chooses, traced the first", others);
     }
   }
   t.hops.push_back(listener);
@@ -559,8 +562,8 @@ void explain_application_gateway(const model::Model& m, FlowTrace& t, int gi, in
       for (const auto& [lb, lfe] : found.balancers) {
         for (const auto& leg : internal_lb_legs(m, lb, lfe, port)) {
           for (const auto& x : leg.members) {
-            candidates.push_back(AgBackend{static_cast<int>(ri), static_cast<int>(ti), x, leg.backend_port, lb, leg.rule,
-                                           m.load_balancers[lb].frontends[lfe].private_ip, port});
+            candidates.push_back(AgBackend{static_cast<int>(ri), static_cast<int>(ti), x, leg.backend_port, lb,
+                                           leg.rule, m.load_balancers[lb].frontends[lfe].private_ip, port});
           }
         }
       }
@@ -573,18 +576,18 @@ void explain_application_gateway(const model::Model& m, FlowTrace& t, int gi, in
   routing.resource = gi;
   routing.listener = t.listener;
   routing.passes = true;
-  const std::string reached_gateway =
-      fmt::format("allowed: {} reaches listener '{}' of {}", flow, l.name, gw_text);
+  const std::string reached_gateway = fmt::format("allowed: {} reaches listener '{}' of {}", flow, l.name, gw_text);
   if (inner.empty()) {
-    routing.reason = "the gateway subnet is not in the input (or has no prefix): the source its backends see is "
-                     "unknown, so no backend is traced (analyze reports none)";
+    routing.reason =
+        "the gateway subnet is not in the input (or has no prefix): the source its backends see is "
+        "unknown, so no backend is traced (analyze reports none)";
   } else if (candidates.empty()) {
     routing.reason = "no request routing rule of the listener sends requests to a backend in the input";
     if (!unresolved.empty()) {
       std::string list;
       for (const auto& u : unresolved) list += (list.empty() ? "'" : ", '") + u + "'";
-      routing.reason += fmt::format(" (pool addresses {} match no ip configuration or internal load balancer frontend)",
-                                    list);
+      routing.reason +=
+          fmt::format(" (pool addresses {} match no ip configuration or internal load balancer frontend)", list);
     }
   }
   if (inner.empty() || candidates.empty()) {
@@ -633,15 +636,17 @@ void explain_application_gateway(const model::Model& m, FlowTrace& t, int gi, in
     routing.reason += fmt::format(", an address of internal load balancer '{}', whose rule '{}' forwards to port {}",
                                   lb.name, lb.rules[b.lb_rule].name, b.port);
   }
-  routing.reason += fmt::format("; the gateway opens its own connection to {} (the backend sees the gateway subnet "
-                                "as the source)",
-                                member_label(m, b.x));
+  routing.reason += fmt::format(
+      "; the gateway opens its own connection to {} (the backend sees the gateway subnet "
+      "as the source)",
+      member_label(m, b.x));
   if (!q.backend.empty()) {
     routing.reason += ", chosen with --backend";
   } else if (routing.backends.size() > 1) {
-    routing.reason += fmt::format("; traced the first of {} backends (rules in order, then NIC id); choose another "
-                                  "with --backend",
-                                  routing.backends.size());
+    routing.reason += fmt::format(
+        "; traced the first of {} backends (rules in order, then NIC id); choose another "
+        "with --backend",
+        routing.backends.size());
   }
   t.hops.push_back(routing);
 
@@ -704,9 +709,10 @@ model::Ref bastion_entry_hops(const model::Model& m, const AddressSpace& space, 
     // Sessions of a shared Bastion come through the portal (analyze: any IPv4 internet client); the Bastion
     // itself has no address a client connects to.
     entry.passes = q.via_bastion && q.source.family() == model::IpFamily::kV4;
-    entry.reason = fmt::format("{} (Developer SKU) has no public IP of its own: sessions go through the Azure portal "
-                               "(a shared Bastion){}",
-                               what, q.via_bastion ? "" : "; follow one with --via bastion");
+    entry.reason = fmt::format(
+        "{} (Developer SKU) has no public IP of its own: sessions go through the Azure portal "
+        "(a shared Bastion){}",
+        what, q.via_bastion ? "" : "; follow one with --via bastion");
     t.hops.push_back(entry);
     return {};
   }
@@ -715,10 +721,10 @@ model::Ref bastion_entry_hops(const model::Model& m, const AddressSpace& space, 
     entry.kind = K::kEntry;
     entry.resource_kind = RK::kBastionHost;
     entry.resource = bi;
-    entry.reason = b.enable_private_only
-                       ? fmt::format("{} is private-only (Premium): no public IP, reachable only from private networks",
-                                     what)
-                       : fmt::format("{} has no public IP: not reachable from the internet", what);
+    entry.reason =
+        b.enable_private_only
+            ? fmt::format("{} is private-only (Premium): no public IP, reachable only from private networks", what)
+            : fmt::format("{} has no public IP: not reachable from the internet", what);
     t.hops.push_back(entry);
     return cfg != nullptr ? cfg->subnet : model::Ref{};
   }
@@ -747,16 +753,18 @@ void explain_bastion(const model::Model& m, FlowTrace& t, int bi) {
   host.resource_kind = RK::kBastionHost;
   host.resource = bi;
   host.passes = q.protocol == Protocol::kTcp && q.destination_port == 443;
-  host.reason = host.passes ? fmt::format("Bastion '{}' ({}) accepts clients on TCP 443 (the portal's HTTPS session "
-                                          "or the native client's tunnel); a session needs Azure sign-in and RBAC "
-                                          "rights",
-                                          b.name, model::to_string(b.sku))
-                            : fmt::format("Bastion '{}' accepts clients on TCP 443 only; to follow a session to a VM "
-                                          "use --via bastion with --to the VM",
-                                          b.name);
+  host.reason = host.passes ? fmt::format(
+                                  "Bastion '{}' ({}) accepts clients on TCP 443 (the portal's HTTPS session "
+                                  "or the native client's tunnel); a session needs Azure sign-in and RBAC "
+                                  "rights",
+                                  b.name, model::to_string(b.sku))
+                            : fmt::format(
+                                  "Bastion '{}' accepts clients on TCP 443 only; to follow a session to a VM "
+                                  "use --via bastion with --to the VM",
+                                  b.name);
   t.hops.push_back(host);
-  finish_trace(t, fmt::format("allowed: {} reaches Bastion host '{}'", flow_text(q, pip_address(m, t.public_ip)),
-                              b.name));
+  finish_trace(t,
+               fmt::format("allowed: {} reaches Bastion host '{}'", flow_text(q, pip_address(m, t.public_ip)), b.name));
 }
 
 }  // namespace
@@ -780,9 +788,10 @@ void explain_via_bastion(const model::Model& m, FlowTrace& t) {
   }
   if (found.empty()) {
     t.status = FlowTrace::Status::kUnknownTarget;
-    t.error = fmt::format("unknown target '{}': with --via bastion, expected the name or id of a network interface or "
-                          "virtual machine, or a private IP address, in the input",
-                          q.target);
+    t.error = fmt::format(
+        "unknown target '{}': with --via bastion, expected the name or id of a network interface or "
+        "virtual machine, or a private IP address, in the input",
+        q.target);
     return;
   }
   if (found.size() > 1) {
@@ -793,12 +802,14 @@ void explain_via_bastion(const model::Model& m, FlowTrace& t) {
       t.candidates.push_back(fmt::format("{} ({})", model::ip_configuration_id(nic, cfg), member_label(m, x)));
     }
     std::sort(t.candidates.begin(), t.candidates.end());
-    t.error = ip ? fmt::format("ambiguous target '{}': the address belongs to {} ip configurations (a private address "
-                               "used in two VNets); give the ip configuration id of one as the target",
-                               q.target, found.size())
-                 : fmt::format("ambiguous target '{}': it names {} ip configurations; give the private IP address or "
-                               "the ip configuration id of one as the target",
-                               q.target, found.size());
+    t.error = ip ? fmt::format(
+                       "ambiguous target '{}': the address belongs to {} ip configurations (a private address "
+                       "used in two VNets); give the ip configuration id of one as the target",
+                       q.target, found.size())
+                 : fmt::format(
+                       "ambiguous target '{}': it names {} ip configurations; give the private IP address or "
+                       "the ip configuration id of one as the target",
+                       q.target, found.size());
     return;
   }
   const model::IpConfigIndex x = *found.begin();
@@ -862,17 +873,19 @@ void explain_via_bastion(const model::Model& m, FlowTrace& t) {
   if (q.protocol != Protocol::kTcp) {
     session.reason = fmt::format("{} opens TCP sessions only (SSH, RDP, or a native client's tunnel)", what);
   } else if (session.passes) {
-    session.reason = fmt::format("{} ({}) opens a session to port {} ({}); authenticated, mediated access: a session "
-                                 "needs Azure sign-in and RBAC rights on the Bastion and the VM{}",
-                                 what, model::to_string(b.sku), q.destination_port,
-                                 any_port ? "Standard and Premium reach any TCP port: custom ports, native client, "
-                                            "IP-based connection"
-                                          : "Basic and Developer reach 22 and 3389",
-                                 b.enable_shareable_link ? ", or a shareable link (no Azure account needed)" : "");
+    session.reason = fmt::format(
+        "{} ({}) opens a session to port {} ({}); authenticated, mediated access: a session "
+        "needs Azure sign-in and RBAC rights on the Bastion and the VM{}",
+        what, model::to_string(b.sku), q.destination_port,
+        any_port ? "Standard and Premium reach any TCP port: custom ports, native client, "
+                   "IP-based connection"
+                 : "Basic and Developer reach 22 and 3389",
+        b.enable_shareable_link ? ", or a shareable link (no Azure account needed)" : "");
   } else {
-    session.reason = fmt::format("{} ({}) opens sessions to ports 22 and 3389 only: port {} needs the Standard or "
-                                 "Premium SKU (custom ports)",
-                                 what, model::to_string(b.sku), q.destination_port);
+    session.reason = fmt::format(
+        "{} ({}) opens sessions to ports 22 and 3389 only: port {} needs the Standard or "
+        "Premium SKU (custom ports)",
+        what, model::to_string(b.sku), q.destination_port);
   }
   t.hops.push_back(session);
 
@@ -912,7 +925,8 @@ void explain_via_bastion(const model::Model& m, FlowTrace& t) {
     reach.route = forward.route;
     reach.reason += "; " + forward.reason;
     t.hops.push_back(reach);
-    const IpSet inner = b.sku == model::BastionSku::kDeveloper ? azure_platform_address() : subnet_space(m, subnet.index);
+    const IpSet inner =
+        b.sku == model::BastionSku::kDeveloper ? azure_platform_address() : subnet_space(m, subnet.index);
     const std::string who = b.sku == model::BastionSku::kDeveloper
                                 ? std::string("the platform address sessions of a Developer Bastion come from")
                                 : fmt::format("the Bastion subnet {}", cidrs(inner));
@@ -920,8 +934,9 @@ void explain_via_bastion(const model::Model& m, FlowTrace& t) {
       TraceHop unknown = reach;
       unknown.passes = false;
       unknown.breaks = false;
-      unknown.reason = "the Bastion subnet is not in the input (or has no prefix): the address its sessions come from "
-                       "is unknown (analyze reports none)";
+      unknown.reason =
+          "the Bastion subnet is not in the input (or has no prefix): the address its sessions come from "
+          "is unknown (analyze reports none)";
       t.hops.back() = unknown;
     } else {
       forwarded_nsg_hops(m, space, x, inner, q.destination_port, who, t);
@@ -930,9 +945,9 @@ void explain_via_bastion(const model::Model& m, FlowTrace& t) {
   } else {
     t.hops.push_back(reach);
   }
-  finish_trace(t, fmt::format("allowed: {} through {} ({}:443) opens a session to {} on port {}, and replies return",
-                              flow_text(q, target_text), what, pip_address(m, t.public_ip), target_text,
-                              q.destination_port));
+  finish_trace(
+      t, fmt::format("allowed: {} through {} ({}:443) opens a session to {} on port {}, and replies return",
+                     flow_text(q, target_text), what, pip_address(m, t.public_ip), target_text, q.destination_port));
 }
 
 namespace {
@@ -999,13 +1014,15 @@ void explain_paas(const model::Model& m, FlowTrace& t, int si, bool scm) {
   TraceHop firewall = access;
   switch (s.public_network_access) {
     case model::PublicNetworkAccess::kDisabled:
-      access.reason = "publicNetworkAccess Disabled: the public endpoint admits no one, whatever its firewall says "
-                      "(private endpoints are the only way in)";
+      access.reason =
+          "publicNetworkAccess Disabled: the public endpoint admits no one, whatever its firewall says "
+          "(private endpoints are the only way in)";
       break;
     case model::PublicNetworkAccess::kSecuredByPerimeter:
       access.passes = true;
-      access.reason = "publicNetworkAccess SecuredByPerimeter: a network security perimeter's rules decide; they are "
-                      "not modelled: assumed to admit the internet";
+      access.reason =
+          "publicNetworkAccess SecuredByPerimeter: a network security perimeter's rules decide; they are "
+          "not modelled: assumed to admit the internet";
       break;
     case model::PublicNetworkAccess::kEnabled:
       access.passes = true;
@@ -1034,22 +1051,22 @@ void explain_paas(const model::Model& m, FlowTrace& t, int si, bool scm) {
       firewall.rule = d.rule;
       if (d.rule >= 0) {
         firewall.scope = rule_scope;
-        firewall.reason = fmt::format("{} {} {}{}", rule_text(rules[d.rule]),
-                                      firewall.passes ? "admits" : "denies", src,
-                                      *d.note ? fmt::format(" ({})", d.note) : "");
+        firewall.reason = fmt::format("{} {} {}{}", rule_text(rules[d.rule]), firewall.passes ? "admits" : "denies",
+                                      src, *d.note ? fmt::format(" ({})", d.note) : "");
       } else {
         firewall.scope = default_scope;
         const bool rules_apply = s.kind == model::PaasKind::kAppService || default_action == Access::kDeny;
-        firewall.reason =
-            !rules_apply ? fmt::format("default action Allow: {} is admitted (address rules apply only when the default "
-                                       "action is Deny)",
-                                       src)
-            : rules.empty() ? fmt::format("default action {}, no address rule: {} is {}",
-                                          default_action == Access::kAllow ? "Allow" : "Deny", src,
-                                          firewall.passes ? "admitted" : "denied")
-                            : fmt::format("no address rule matches {}: the default action {} {} it", src,
-                                          default_action == Access::kAllow ? "Allow" : "Deny",
-                                          firewall.passes ? "admits" : "denies");
+        firewall.reason = !rules_apply
+                              ? fmt::format(
+                                    "default action Allow: {} is admitted (address rules apply only when the default "
+                                    "action is Deny)",
+                                    src)
+                          : rules.empty() ? fmt::format("default action {}, no address rule: {} is {}",
+                                                        default_action == Access::kAllow ? "Allow" : "Deny", src,
+                                                        firewall.passes ? "admitted" : "denied")
+                                          : fmt::format("no address rule matches {}: the default action {} {} it", src,
+                                                        default_action == Access::kAllow ? "Allow" : "Deny",
+                                                        firewall.passes ? "admits" : "denies");
       }
       break;
     }
@@ -1059,8 +1076,8 @@ void explain_paas(const model::Model& m, FlowTrace& t, int si, bool scm) {
     }
   }
   t.hops.push_back(firewall);
-  finish_trace(t, fmt::format("allowed: {} reaches the public endpoint of {}", flow_text(q, host.empty() ? s.name : host),
-                              what));
+  finish_trace(t, fmt::format("allowed: {} reaches the public endpoint of {}",
+                              flow_text(q, host.empty() ? s.name : host), what));
 }
 
 /// The private endpoints the target names (name, id, or one of their private IPs), with the address named.
@@ -1094,14 +1111,16 @@ void explain_private_endpoint(const model::Model& m, FlowTrace& t, int p) {
     if (!to.empty()) to += ", ";
     std::string groups;
     for (const auto& g : c.group_ids) groups += (groups.empty() ? "" : ", ") + g;
-    const std::string service = c.target.index >= 0 ? fmt::format("{} '{}'", model::to_string(m.paas_services[c.target.index].kind),
-                                                                  m.paas_services[c.target.index].name)
-                                                    : "'" + c.target.id + "'";
+    const std::string service = c.target.index >= 0
+                                    ? fmt::format("{} '{}'", model::to_string(m.paas_services[c.target.index].kind),
+                                                  m.paas_services[c.target.index].name)
+                                    : "'" + c.target.id + "'";
     to += fmt::format("{}{} ({})", service, groups.empty() ? "" : " " + groups, model::to_string(c.status));
   }
-  entry.reason = fmt::format("private endpoint '{}'{} has private addresses only: it is reached from its VNet, peered "
-                             "VNets and on-premises, never from the internet",
-                             pe.name, to.empty() ? "" : " to " + to);
+  entry.reason = fmt::format(
+      "private endpoint '{}'{} has private addresses only: it is reached from its VNet, peered "
+      "VNets and on-premises, never from the internet",
+      pe.name, to.empty() ? "" : " to " + to);
   for (const auto& c : pe.connections) {
     if (c.target.index >= 0) {
       entry.reason += fmt::format("; the service's public endpoint is separate: explain --to {}",
@@ -1120,9 +1139,10 @@ bool explain_entry_point(const model::Model& m, FlowTrace& t) {
   auto no_backend = [&]() {
     if (q.backend.empty()) return false;
     t.status = FlowTrace::Status::kBadBackend;
-    t.error = fmt::format("--backend '{}' applies only when the target is a load balancer frontend's or an application "
-                          "gateway's public IP",
-                          q.backend);
+    t.error = fmt::format(
+        "--backend '{}' applies only when the target is a load balancer frontend's or an application "
+        "gateway's public IP",
+        q.backend);
     return true;
   };
   bool gateway_named = false;

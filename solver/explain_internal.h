@@ -18,8 +18,8 @@ bool named(const model::ResourceBase& r, const std::string& canonical, const std
 /// Is the client an internet address? Sets t.internet_source.
 TraceHop source_hop(const model::Model& m, const AddressSpace& space, const model::IpAddress& src, FlowTrace& t);
 /// One line: the deciding NSG rule and which of its fields match the packet `q` to `dst`.
-std::string rule_reason(const model::SecurityRule& r, const FlowQuery& q, const Destination& dst,
-                        const model::Model& m, const AddressSpace& space);
+std::string rule_reason(const model::SecurityRule& r, const FlowQuery& q, const Destination& dst, const model::Model& m,
+                        const AddressSpace& space);
 /// For a denied NSG hop at a target in `subnet` whose sources are `sources`: "; the VirtualNetwork tag of this
 /// subnet leaves out VNet 'hub' (10.0.0.0/16): peering 'p' does not allow virtual network access, ..." when a
 /// peering with allowVirtualNetworkAccess false explains it; empty otherwise.

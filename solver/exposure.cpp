@@ -154,12 +154,12 @@ struct Entry {
   model::Sku sku{model::Sku::kBasic};  // of the public IP, or of the load balancer
   int load_balancer{-1};
   int frontend{-1};
-  int rule{-1};                                      // into rules (kLoadBalancer) or nat_rules (kLoadBalancerNat)
+  int rule{-1};  // into rules (kLoadBalancer) or nat_rules (kLoadBalancerNat)
   model::ProtocolMask protocols{model::kAllProtocols};
-  PortSet ports{PortSet::all()};                     // destination ports at the target, as NSGs see them
-  int frontend_port{-1};                             // -1: the entry ports are the target ports
-  bool floating_ip{false};                           // NSGs see the frontend's address as the destination
-  bool nat_pool{false};                              // kLoadBalancerNat: `rule` indexes nat_pools
+  PortSet ports{PortSet::all()};  // destination ports at the target, as NSGs see them
+  int frontend_port{-1};          // -1: the entry ports are the target ports
+  bool floating_ip{false};        // NSGs see the frontend's address as the destination
+  bool nat_pool{false};           // kLoadBalancerNat: `rule` indexes nat_pools
   // Firewall DNAT: the ports at the firewall, the rule, the sources NSGs see after SNAT (the firewall's
   // subnet), the internet sources the rule admits, the return route, and why the flow is broken (if so).
   std::optional<PortSet> entry_ports;
@@ -176,7 +176,7 @@ struct Entry {
   /// The internet sources whose replies the target's routes send elsewhere (not back through the entry):
   /// evaluated so that what they would reach is reported as broken.
   bool diverted{false};
-  const ForwardedFlow* forwarded{nullptr};           // set: a Bastion or application gateway forwards the flow
+  const ForwardedFlow* forwarded{nullptr};  // set: a Bastion or application gateway forwards the flow
 };
 
 /// The entry of a firewall DNAT flow of one protocol through public IP `pip` (or, -1, the secured hub address
@@ -290,10 +290,10 @@ class Analyzer {
     for (std::size_t r = 0; r < lb.rules.size(); ++r) {
       const auto& rule = lb.rules[r];
       if (public_frontend(lb, rule.frontend) == nullptr) continue;
-      const Entry e = widen(base(Via::kLoadBalancer, rule.frontend, static_cast<int>(r), rule.protocols,
-                                 rule.frontend_port_unknown ? 1 : rule.frontend_port, rule.backend_port,
-                                 rule.enable_floating_ip),
-                            rule.frontend_port_unknown, rule.backend_port_unknown);
+      const Entry e =
+          widen(base(Via::kLoadBalancer, rule.frontend, static_cast<int>(r), rule.protocols,
+                     rule.frontend_port_unknown ? 1 : rule.frontend_port, rule.backend_port, rule.enable_floating_ip),
+                rule.frontend_port_unknown, rule.backend_port_unknown);
       std::set<model::IpConfigIndex> done;  // a member of two of the rule's pools is reached once
       for (const auto& pool : rule.backend_pools) {
         if (pool.child < 0) continue;
@@ -325,16 +325,16 @@ class Analyzer {
         for (std::size_t i = 0; i < members.size() && start + static_cast<int>(i) <= end; ++i) {
           const auto port = static_cast<std::uint16_t>(start + static_cast<int>(i));
           target(members[i].nic, members[i].ip_configuration,
-                 widen(base(Via::kLoadBalancerNat, rule.frontend, static_cast<int>(r), rule.protocols,
-                            port, rule.backend_port, rule.enable_floating_ip),
+                 widen(base(Via::kLoadBalancerNat, rule.frontend, static_cast<int>(r), rule.protocols, port,
+                            rule.backend_port, rule.enable_floating_ip),
                        false, rule.backend_port_unknown));
         }
         continue;
       }
-      const Entry e = widen(base(Via::kLoadBalancerNat, rule.frontend, static_cast<int>(r), rule.protocols,
-                                 rule.frontend_port_unknown ? 1 : rule.frontend_port, rule.backend_port,
-                                 rule.enable_floating_ip),
-                            rule.frontend_port_unknown, rule.backend_port_unknown);
+      const Entry e =
+          widen(base(Via::kLoadBalancerNat, rule.frontend, static_cast<int>(r), rule.protocols,
+                     rule.frontend_port_unknown ? 1 : rule.frontend_port, rule.backend_port, rule.enable_floating_ip),
+                rule.frontend_port_unknown, rule.backend_port_unknown);
       for (const auto& x : rule.targets) target(x.nic, x.ip_configuration, e);
     }
     // Inbound NAT pools (scale sets): instance i gets frontend_port_range_start + i (docs/model.md).
@@ -426,8 +426,9 @@ class Analyzer {
 
   /// The route hop of a path (the reply's route, scope "return").
   static Hop route_hop(const RouteChoice& r) {
-    Hop h{Hop::Kind::kRoute, model::ResourceKind::kRouteTable, r.user ? r.route_table : -1, "return",
-          r.user ? r.route : -1, r.user ? "" : r.system};
+    Hop h{Hop::Kind::kRoute,           model::ResourceKind::kRouteTable,
+          r.user ? r.route_table : -1, "return",
+          r.user ? r.route : -1,       r.user ? "" : r.system};
     return h;
   }
 
@@ -465,11 +466,13 @@ class Analyzer {
       return "";
     }
     if (reply->user) {
-      return fmt::format("asymmetric routing: replies to the firewall's address {} take {}, not the firewall instance "
-                         "directly, so the connection fails",
-                         snat.to_string(), describe(m_, *reply));
+      return fmt::format(
+          "asymmetric routing: replies to the firewall's address {} take {}, not the firewall instance "
+          "directly, so the connection fails",
+          snat.to_string(), describe(m_, *reply));
     }
-    return fmt::format("replies to the firewall's address {} take {} and are lost", snat.to_string(), describe(m_, *reply));
+    return fmt::format("replies to the firewall's address {} take {} and are lost", snat.to_string(),
+                       describe(m_, *reply));
   }
 
   /// Network virtual appliances: a NIC with IP forwarding and a public IP, that the routes of other subnets
@@ -576,7 +579,8 @@ class Analyzer {
     for (std::size_t l = 0; l < m_.load_balancers.size(); ++l) {
       const auto& fes = m_.load_balancers[l].frontends;
       for (std::size_t f = 0; f < fes.size(); ++f) {
-        if (!fes[f].public_ip.set() && fes[f].private_ip == a) out.emplace_back(static_cast<int>(l), static_cast<int>(f));
+        if (!fes[f].public_ip.set() && fes[f].private_ip == a)
+          out.emplace_back(static_cast<int>(l), static_cast<int>(f));
       }
     }
     return out;
@@ -594,7 +598,8 @@ class Analyzer {
       ports.push_back(rule.translated_port);
     } else {
       for (const auto& iv : flows.ports.intervals()) {
-        for (std::uint32_t p = iv.lo; p <= iv.hi && ports.size() < 64; ++p) ports.push_back(static_cast<std::uint16_t>(p));
+        for (std::uint32_t p = iv.lo; p <= iv.hi && ports.size() < 64; ++p)
+          ports.push_back(static_cast<std::uint16_t>(p));
       }
     }
     const auto& lb = m_.load_balancers[l];
@@ -641,10 +646,11 @@ class Analyzer {
   void firewall(int f) {
     const auto& fw = m_.firewalls[f];
     if (fw.policy.set() && !fw.policy.resolved()) {
-      out_.findings.warning("firewall-rules-unknown", fw.where,
-                            fmt::format("firewall '{}': its policy is not in the input, so its DNAT rules are unknown and "
-                                        "exposure through them is not reported",
-                                        fw.name));
+      out_.findings.warning(
+          "firewall-rules-unknown", fw.where,
+          fmt::format("firewall '{}': its policy is not in the input, so its DNAT rules are unknown and "
+                      "exposure through them is not reported",
+                      fw.name));
       return;
     }
     const FirewallSide side = firewall_side(m_, fw);
@@ -660,26 +666,27 @@ class Analyzer {
                                           "deployment: the firewall's own entry is reported, its target is unknown",
                                           fw.name, rule.name));
       } else if (!rule.translated_address) {
-        out_.findings.warning("dnat-target-unknown", rule.where,
-                              fmt::format("firewall '{}': DNAT rule '{}' translates to FQDN '{}', which is not resolved: "
-                                          "only the firewall's own entry is reported",
-                                          fw.name, rule.name, rule.translated_fqdn));
+        out_.findings.warning(
+            "dnat-target-unknown", rule.where,
+            fmt::format("firewall '{}': DNAT rule '{}' translates to FQDN '{}', which is not resolved: "
+                        "only the firewall's own entry is reported",
+                        fw.name, rule.name, rule.translated_fqdn));
       } else if (!target_cfg && gateway_frontend_at(*rule.translated_address)) {
         // An application gateway's private frontend: its listeners carry the flow on (solver/gateways.cpp).
       } else if (!target_cfg && !internal_frontends_at(*rule.translated_address).empty()) {
         // An internal load balancer's frontend: its rules carry the flow on to their pools (below).
       } else if (!target_cfg) {
-        out_.findings.warning("dnat-target-unknown", rule.where,
-                              fmt::format("firewall '{}': DNAT rule '{}' translates to {}, which is no ip configuration in "
-                                          "the input: only the firewall's own entry is reported",
-                                          fw.name, rule.name, rule.translated_address->to_string()));
+        out_.findings.warning(
+            "dnat-target-unknown", rule.where,
+            fmt::format("firewall '{}': DNAT rule '{}' translates to {}, which is no ip configuration in "
+                        "the input: only the firewall's own entry is reported",
+                        fw.name, rule.name, rule.translated_address->to_string()));
       }
       std::string broken;
       std::optional<RouteChoice> reply;
       if (target_cfg) broken = dnat_path_breaks(fw, side, *target_cfg, reply);
-      const auto balancers =
-          rule.translated_address && !target_cfg ? internal_frontends_at(*rule.translated_address)
-                                                 : std::vector<std::pair<int, int>>{};
+      const auto balancers = rule.translated_address && !target_cfg ? internal_frontends_at(*rule.translated_address)
+                                                                    : std::vector<std::pair<int, int>>{};
       for (const auto& [pip, address] : pips) {
         IpSet dst;
         dst.add(address.value, address.value);
@@ -703,13 +710,12 @@ class Analyzer {
             e.source_ports = flows.source_ports;
             e.sources = flows.sources;
             e.any_source = flows.sources == space_.internet(address.family());
-            e.path = {Hop{Hop::Kind::kInternet, model::ResourceKind::kInternet, -1, "", -1, ""},
-                      Hop{Hop::Kind::kPublicIp, model::ResourceKind::kPublicIp, pip, "", -1,
-                          pip < 0 ? kHubAddressNote : ""},
-                      Hop{Hop::Kind::kFirewall, model::ResourceKind::kFirewall, f, "dnat", match.position,
-                          match.unresolved_source ? "a source the solver cannot resolve is taken as the whole internet"
-                                                  : ""},
-                      Hop{Hop::Kind::kTarget, model::ResourceKind::kFirewall, f, "", -1, ""}};
+            e.path = {
+                Hop{Hop::Kind::kInternet, model::ResourceKind::kInternet, -1, "", -1, ""},
+                Hop{Hop::Kind::kPublicIp, model::ResourceKind::kPublicIp, pip, "", -1, pip < 0 ? kHubAddressNote : ""},
+                Hop{Hop::Kind::kFirewall, model::ResourceKind::kFirewall, f, "dnat", match.position,
+                    match.unresolved_source ? "a source the solver cannot resolve is taken as the whole internet" : ""},
+                Hop{Hop::Kind::kTarget, model::ResourceKind::kFirewall, f, "", -1, ""}};
             if (scope_ == nullptr || scope_->firewall(f)) out_.exposures.push_back(e);
             for (const auto& [l, fe] : balancers) {
               dnat_through_balancer(f, fw, side, snat_set, match.position, rule, pip, address, protocol, flows, l, fe);
@@ -754,10 +760,10 @@ class Analyzer {
         entry.floating_ip ? (pip >= 0 ? m_.public_ips[pip].address : std::nullopt) : cfg.private_ip;
     const Destination dst{dst_ip, subnet, &cfg.asgs};
 
-    std::string key = fmt::format("{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}", entry.diverted, static_cast<int>(cfg.family), subnet,
-                                  static_cast<int>(subnet_nsg.state), subnet_nsg.index, static_cast<int>(nic_nsg.state),
-                                  nic_nsg.index, static_cast<int>(sku), entry.protocols, model::to_string(entry.ports),
-                                  fmt::ptr(entry.snat_sources));
+    std::string key = fmt::format("{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}", entry.diverted, static_cast<int>(cfg.family),
+                                  subnet, static_cast<int>(subnet_nsg.state), subnet_nsg.index,
+                                  static_cast<int>(nic_nsg.state), nic_nsg.index, static_cast<int>(sku),
+                                  entry.protocols, model::to_string(entry.ports), fmt::ptr(entry.snat_sources));
     for (const NsgSlot* s : std::initializer_list<const NsgSlot*>{&subnet_nsg, &nic_nsg}) {
       key += '|';
       if (s->state != NsgSlot::State::kPresent) continue;
@@ -829,9 +835,10 @@ class Analyzer {
         d.broken = r.next_hop == model::NextHopType::kNone
                        ? fmt::format("replies to these clients take {}: they are dropped, so the connection fails",
                                      describe(m_, r))
-                       : fmt::format("asymmetric routing: replies to these clients take {}, not {}, so the connection "
-                                     "fails",
-                                     describe(m_, r), entry.via == Via::kPublicIp ? "the public IP" : "the load balancer");
+                       : fmt::format(
+                             "asymmetric routing: replies to these clients take {}, not {}, so the connection "
+                             "fails",
+                             describe(m_, r), entry.via == Via::kPublicIp ? "the public IP" : "the load balancer");
         target(n, c, d);
       }
     }
@@ -858,10 +865,10 @@ class Analyzer {
     // After DNAT the firewall's SNAT addresses arrive (their replies return within the VNet); flows forwarded by a
     // Bastion or application gateway come from its subnet; otherwise only sources the target can answer
     // directly connect: the return route must lead to the internet.
-    const IpSet sources = entry.forwarded != nullptr    ? entry.forwarded->entry->inner_sources
+    const IpSet sources = entry.forwarded != nullptr      ? entry.forwarded->entry->inner_sources
                           : entry.snat_sources != nullptr ? *entry.snat_sources
-                          : entry.diverted ? internet.subtract(space_.internet_answerable(subnet))
-                                           : internet.intersect(space_.internet_answerable(subnet));
+                          : entry.diverted                ? internet.subtract(space_.internet_answerable(subnet))
+                                                          : internet.intersect(space_.internet_answerable(subnet));
     const PacketSet arriving(Cube{sources, IpSet::all(), entry.protocols, PortSet::all(), entry.ports});
     const bool no_nsg = subnet_nsg.state == NsgSlot::State::kNone && nic_nsg.state == NsgSlot::State::kNone;
     if (no_nsg && sku == model::Sku::kStandard && !entry.forwarded) return {};  // Standard: closed unless an NSG allows
@@ -893,10 +900,10 @@ class Analyzer {
     } else {
       hops.push_back(Hop{K::kInternet, RK::kInternet, -1, "", -1, ""});
       hops.push_back(Hop{K::kPublicIp, RK::kPublicIp, pip, "", -1,
-                         pip >= 0 ? ""
+                         pip >= 0              ? ""
                          : entry.entry_address ? kHubAddressNote
-                         : lb     ? "public IP not in the input: address unknown"
-                                  : "public IP not in the input: assumed Basic SKU"});
+                         : lb                  ? "public IP not in the input: address unknown"
+                                               : "public IP not in the input: assumed Basic SKU"});
     }
     if (entry.via == Via::kFirewallDnat) {
       hops.push_back(Hop{K::kFirewall, RK::kFirewall, entry.gateway, "dnat", entry.gateway_rule, ""});
@@ -912,9 +919,14 @@ class Analyzer {
                          "translation are unknown"});
       if (entry.return_route) hops.push_back(route_hop(*entry.return_route));
     } else if (lb && !entry.forwarded) {
-      Hop h{K::kLoadBalancer, RK::kLoadBalancer, entry.load_balancer,
-            entry.via == Via::kLoadBalancer ? "load-balancing" : entry.nat_pool ? "inbound-nat-pool" : "inbound-nat",
-            entry.rule, ""};
+      Hop h{K::kLoadBalancer,
+            RK::kLoadBalancer,
+            entry.load_balancer,
+            entry.via == Via::kLoadBalancer ? "load-balancing"
+            : entry.nat_pool                ? "inbound-nat-pool"
+                                            : "inbound-nat",
+            entry.rule,
+            ""};
       h.port = entry.frontend_port;
       hops.push_back(h);
     }
@@ -929,8 +941,8 @@ class Analyzer {
       switch (s.state) {
         case NsgSlot::State::kPresent: return Hop{K::kNsg, RK::kNetworkSecurityGroup, s.index, scope, rule, ""};
         case NsgSlot::State::kMissing:
-          return Hop{K::kNsg, RK::kNetworkSecurityGroup, -1, scope, -1,
-                     "not in the input: assumed to admit everything"};
+          return Hop{
+              K::kNsg, RK::kNetworkSecurityGroup, -1, scope, -1, "not in the input: assumed to admit everything"};
         case NsgSlot::State::kNone: break;
       }
       return Hop{K::kNoNsg, owner_kind, owner, scope, -1, open_note};

@@ -33,20 +33,20 @@ const char* to_string(Via v);
 struct Hop {
   enum class Kind {
     kInternet,
-    kPublicIp,     // resource = public IP
-    kLoadBalancer, // resource = load balancer; rule = index into its rules (scope "load-balancing"),
-                   // nat_rules (scope "inbound-nat") or nat_pools (scope "inbound-nat-pool"); port = the
-                   // frontend port the flow entered on
-    kNsg,          // resource = NSG (or -1 when the NSG is referenced but absent from the input)
-    kNoNsg,        // no NSG at this scope
-    kTarget,       // resource = the target (resource_kind says which kind)
-    kFirewall,     // resource = firewall; rule = index into its `order`; scope = "dnat", "network", ...
-    kRoute,        // a route chosen: resource = route table (-1: a system route), rule = index into its routes;
-                   // scope = "return" (the reply's route) or "forward"
-    kBastion,      // resource = Bastion host
+    kPublicIp,            // resource = public IP
+    kLoadBalancer,        // resource = load balancer; rule = index into its rules (scope "load-balancing"),
+                          // nat_rules (scope "inbound-nat") or nat_pools (scope "inbound-nat-pool"); port = the
+                          // frontend port the flow entered on
+    kNsg,                 // resource = NSG (or -1 when the NSG is referenced but absent from the input)
+    kNoNsg,               // no NSG at this scope
+    kTarget,              // resource = the target (resource_kind says which kind)
+    kFirewall,            // resource = firewall; rule = index into its `order`; scope = "dnat", "network", ...
+    kRoute,               // a route chosen: resource = route table (-1: a system route), rule = index into its routes;
+                          // scope = "return" (the reply's route) or "forward"
+    kBastion,             // resource = Bastion host
     kApplicationGateway,  // resource = application gateway; rule = listener index
-    kPaas,         // resource = PaaS service; scope = the deciding setting; rule = index of an IP rule
-    kAppliance,    // resource = the appliance's NIC
+    kPaas,                // resource = PaaS service; scope = the deciding setting; rule = index of an IP rule
+    kAppliance,           // resource = the appliance's NIC
   };
   Kind kind{Kind::kInternet};
   model::ResourceKind resource_kind{model::ResourceKind::kInternet};
@@ -79,13 +79,13 @@ struct Exposure {
   /// gateway and the listener; kBastion: the Bastion host; kAppliance: the appliance NIC.
   int gateway{-1};
   int gateway_rule{-1};
-  model::PortSet entry_ports;   // ports at the entry (the frontend port for load balancers; == ports otherwise)
+  model::PortSet entry_ports;  // ports at the entry (the frontend port for load balancers; == ports otherwise)
   model::Protocol protocol{model::Protocol::kTcp};
   model::PortSet ports;         // destination ports at the target (full for portless protocols)
   model::PortSet source_ports;  // almost always full
   IpSet sources;
-  bool any_source{false};       // sources == the whole internet of the entry's family
-  bool jit{false};              // a rule on the path was written by just-in-time access
+  bool any_source{false};  // sources == the whole internet of the entry's family
+  bool jit{false};         // a rule on the path was written by just-in-time access
   std::vector<Hop> path;
   /// Set for flows that enter but cannot work (Analysis::broken): why, in one line.
   std::string broken;
@@ -99,10 +99,10 @@ struct Analysis {
   /// way the request came (asymmetric routing through a firewall or appliance). Not exposures; reported
   /// so that a user sees why a path they expect is dead.
   std::vector<Exposure> broken;
-  model::Diagnostics findings;      // warnings about the estate found while solving
-  IpSet internet;  // the internet as docs/model.md defines it for this estate (both families)
+  model::Diagnostics findings;  // warnings about the estate found while solving
+  IpSet internet;               // the internet as docs/model.md defines it for this estate (both families)
   std::size_t targets_evaluated{0};
-  std::size_t distinct_evaluations{0};  // after memoisation
+  std::size_t distinct_evaluations{0};     // after memoisation
   std::size_t paas_services_evaluated{0};  // PaaS services whose public endpoint was evaluated (solver/paas.h)
 };
 

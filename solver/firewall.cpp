@@ -40,7 +40,8 @@ const model::FirewallRuleCollection& collection_at(const model::Model& m, const 
   return m.firewall_policies[at.policy].groups[at.group].collections[at.collection];
 }
 
-const model::FirewallRule& rule_at(const model::Model& m, const model::Firewall& fw, const model::FirewallRulePosition& at) {
+const model::FirewallRule& rule_at(const model::Model& m, const model::Firewall& fw,
+                                   const model::FirewallRulePosition& at) {
   return collection_at(m, fw, at).rules[at.rule];
 }
 
@@ -56,7 +57,8 @@ std::vector<DnatMatch> dnat_matches(const model::Model& m, const model::Firewall
     bool unresolved = false;
     const IpSet sources = firewall_addresses(m, rule.sources, &unresolved).intersect(internet);
     const IpSet destinations = firewall_addresses(m, rule.destinations).intersect(own);
-    const model::ProtocolMask protocols = rule.protocols & (model::bit(model::Protocol::kTcp) | model::bit(model::Protocol::kUdp));
+    const model::ProtocolMask protocols =
+        rule.protocols & (model::bit(model::Protocol::kTcp) | model::bit(model::Protocol::kUdp));
     Cube c{sources, destinations, protocols, model::PortSet::all(), rule.destination_ports};
     if (c.empty()) continue;
     PacketSet share = PacketSet(c).subtract(taken);
@@ -165,14 +167,16 @@ std::string dnat_forward_blocks(const model::Model& m, const model::Firewall& fw
     // The hub routes to the VNets connected to it (or to a hub of the same virtual WAN).
     const int vnet = target_subnet >= 0 ? m.subnets[target_subnet].vnet.index : -1;
     if (!model::reaches_through_hub(m, side.hub, vnet)) {
-      return fmt::format("firewall '{}' of virtual hub '{}' cannot reach {}: its virtual network is not connected to "
-                         "a hub of the virtual WAN",
-                         fw.name, m.virtual_hubs[side.hub].name, target.to_string());
+      return fmt::format(
+          "firewall '{}' of virtual hub '{}' cannot reach {}: its virtual network is not connected to "
+          "a hub of the virtual WAN",
+          fw.name, m.virtual_hubs[side.hub].name, target.to_string());
     }
     if (!side.address) {
-      return fmt::format("firewall '{}' of virtual hub '{}': neither its private address nor the hub's prefix is in "
-                         "the input, so its path to the target is unknown",
-                         fw.name, m.virtual_hubs[side.hub].name);
+      return fmt::format(
+          "firewall '{}' of virtual hub '{}': neither its private address nor the hub's prefix is in "
+          "the input, so its path to the target is unknown",
+          fw.name, m.virtual_hubs[side.hub].name);
     }
     forward = RouteChoice{};
     forward.next_hop = model::NextHopType::kVnetPeering;

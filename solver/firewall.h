@@ -21,8 +21,8 @@ std::vector<std::pair<int, model::IpAddress>> firewall_public_ips(const model::M
 
 /// A DNAT rule and the packets it is the first to take.
 struct DnatMatch {
-  int position{-1};      // index into fw.order
-  PacketSet packets;     // internet sources to the firewall's public addresses
+  int position{-1};   // index into fw.order
+  PacketSet packets;  // internet sources to the firewall's public addresses
   bool unresolved_source{false};
 };
 
@@ -56,7 +56,8 @@ std::vector<FirewallDecision> filter_through_firewall(const model::Model& m, con
 int firewall_at(const model::Model& m, const model::IpAddress& address);
 
 /// The rule at a position of fw.order.
-const model::FirewallRule& rule_at(const model::Model& m, const model::Firewall& fw, const model::FirewallRulePosition& at);
+const model::FirewallRule& rule_at(const model::Model& m, const model::Firewall& fw,
+                                   const model::FirewallRulePosition& at);
 const model::FirewallRuleCollection& collection_at(const model::Model& m, const model::Firewall& fw,
                                                    const model::FirewallRulePosition& at);
 

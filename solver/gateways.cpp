@@ -99,8 +99,8 @@ int vnet_of(const model::Model& m, const model::Ref& subnet) {
   return subnet.resolved() ? m.subnets[subnet.index].vnet.index : -1;
 }
 
-Exposure own_exposure(RK kind, int index, int public_ip, const PortSet& ports, const Admitted& a,
-                      const IpSet& internet, std::vector<Hop> path) {
+Exposure own_exposure(RK kind, int index, int public_ip, const PortSet& ports, const Admitted& a, const IpSet& internet,
+                      std::vector<Hop> path) {
   Exposure e;
   e.target_kind = kind;
   e.target = index;
@@ -120,15 +120,15 @@ Exposure own_exposure(RK kind, int index, int public_ip, const PortSet& ports, c
 /// The route hop of a broken flow's path: the route that breaks it, scope "forward" (the request's) or "return"
 /// (the reply's).
 Hop route_hop(const RouteChoice& r, const char* scope) {
-  return Hop{K::kRoute, RK::kRouteTable, r.user ? r.route_table : -1, scope, r.user ? r.route : -1,
-             r.user ? "" : r.system};
+  return Hop{K::kRoute, RK::kRouteTable,       r.user ? r.route_table : -1,
+             scope,     r.user ? r.route : -1, r.user ? "" : r.system};
 }
 
 /// How a forwarded flow's request and reply are routed.
 struct Leg {
-  std::string broken;  // why the flow cannot work (empty: it can)
-  std::optional<Hop> route;  // the route that breaks it
-  std::optional<RouteChoice> choice;  // ... as chosen (explain shows it)
+  std::string broken;                         // why the flow cannot work (empty: it can)
+  std::optional<Hop> route;                   // the route that breaks it
+  std::optional<RouteChoice> choice;          // ... as chosen (explain shows it)
   std::optional<model::IpAddress> appliance;  // both ways through the appliance (or firewall) at this address
 };
 
@@ -186,9 +186,10 @@ Leg path_breaks(const model::Model& m, const std::string& what, int from_vnet,
     leg.route = route_hop(*forward, "forward");
     leg.choice = forward;
     if (to_appliance(*forward)) {
-      leg.broken = fmt::format("asymmetric routing: requests from {} ({}) to {} take {}, but replies come straight back, "
-                         "so the connection fails",
-                         what, from_address->to_string(), destination->to_string(), describe(m, *forward));
+      leg.broken = fmt::format(
+          "asymmetric routing: requests from {} ({}) to {} take {}, but replies come straight back, "
+          "so the connection fails",
+          what, from_address->to_string(), destination->to_string(), describe(m, *forward));
     } else {
       leg.broken = fmt::format("requests from {} ({}) to {} take {} and do not reach it", what,
                                from_address->to_string(), destination->to_string(), describe(m, *forward));
@@ -197,8 +198,9 @@ Leg path_breaks(const model::Model& m, const std::string& what, int from_vnet,
   }
   leg.route = route_hop(reply, "return");
   leg.choice = reply;
-  leg.broken = fmt::format("asymmetric routing: replies to {} ({}) take {}, not the way the connection came, so it fails",
-                           what, from_address->to_string(), describe(m, reply));
+  leg.broken =
+      fmt::format("asymmetric routing: replies to {} ({}) take {}, not the way the connection came, so it fails", what,
+                  from_address->to_string(), describe(m, reply));
   return leg;
 }
 
@@ -257,8 +259,8 @@ class Builder {
     const NsgSlot slot = subnet_nsg_slot(m_, cfg->subnet);
     const IpSet frontends =
         pip >= 0 && m_.public_ips[pip].address ? model::to_set(*m_.public_ips[pip].address) : IpSet{};
-    const Hop pip_hop{K::kPublicIp, RK::kPublicIp, pip, "", -1,
-                      pip >= 0 ? "" : "public IP not in the input: address unknown"};
+    const Hop pip_hop{
+        K::kPublicIp, RK::kPublicIp, pip, "", -1, pip >= 0 ? "" : "public IP not in the input: address unknown"};
     const int vnet = vnet_of(m_, cfg->subnet);
     const std::set<int> vnets = bastion_vnets(m_, b);
     const IpSet inner = subnet_space(m_, subnet);
@@ -269,10 +271,9 @@ class Builder {
                                     b.name));
     }
     for (const auto& a : admitted(m_, space_, slot, subnet, frontends, internet, single(443))) {
-      std::vector<Hop> path = {Hop{K::kInternet, RK::kInternet, -1, "", -1, ""}, pip_hop,
-                               nsg_hop(slot, a.rule, "subnet", subnet),
-                               Hop{K::kBastion, RK::kBastionHost, bi, "host", -1, ""},
-                               Hop{K::kTarget, RK::kBastionHost, bi, "", -1, ""}};
+      std::vector<Hop> path = {
+          Hop{K::kInternet, RK::kInternet, -1, "", -1, ""}, pip_hop, nsg_hop(slot, a.rule, "subnet", subnet),
+          Hop{K::kBastion, RK::kBastionHost, bi, "host", -1, ""}, Hop{K::kTarget, RK::kBastionHost, bi, "", -1, ""}};
       out_.own.push_back(own_exposure(RK::kBastionHost, bi, pip, single(443), a, internet, std::move(path)));
       if (inner.empty()) continue;  // the subnet is not in the input: the sessions' source is unknown
       std::vector<Hop> front = {Hop{K::kInternet, RK::kInternet, -1, "", -1, ""}, pip_hop,
@@ -316,12 +317,12 @@ class Builder {
     if (!unresolved.empty() && warned_.insert({gi, pool_index}).second) {
       std::string list;
       for (const auto& u : unresolved) list += (list.empty() ? "'" : ", '") + u + "'";
-      findings_.warning("unresolved-backend", pool.where,
-                        fmt::format("application gateway '{}': backend pool '{}' lists {}, not the address of any ip "
-                                    "configuration or internal load balancer frontend in the input: exposure of {} "
-                                    "is not reported",
-                                    g.name, pool.name, list,
-                                    unresolved.size() == 1 ? "that backend" : "those backends"));
+      findings_.warning(
+          "unresolved-backend", pool.where,
+          fmt::format("application gateway '{}': backend pool '{}' lists {}, not the address of any ip "
+                      "configuration or internal load balancer frontend in the input: exposure of {} "
+                      "is not reported",
+                      g.name, pool.name, list, unresolved.size() == 1 ? "that backend" : "those backends"));
     }
     for (const int site : found.sites) linked_site(gi, pool_index, site);
     return std::move(found.configs);
@@ -398,8 +399,8 @@ class Builder {
     if (!destination) return;  // an address not allocated: no route and no rule can be decided
     // Through a load balancer the firewall sees its frontend and port; the backend port then follows from the rule.
     const PortSet ports = to_port >= 0 ? single(static_cast<std::uint16_t>(to_port)) : entry->ports;
-    const PacketSet arriving(Cube{entry->inner_sources, model::to_set(*destination), model::bit(Protocol::kTcp),
-                                  PortSet::all(), ports});
+    const PacketSet arriving(
+        Cube{entry->inner_sources, model::to_set(*destination), model::bit(Protocol::kTcp), PortSet::all(), ports});
     for (const auto& d : filter_through_firewall(m_, firewall, arriving)) {
       if (!d.allow) continue;
       const bool network = rule_at(m_, firewall, firewall.order[d.position]).kind == model::FirewallRuleKind::kNetwork;
@@ -408,8 +409,8 @@ class Builder {
         through->inner_sources = share.sources;
         through->inner_key = key_of(share.sources);
         if (to_port < 0) through->ports = share.ports;
-        through->front.push_back(Hop{K::kFirewall, RK::kFirewall, fw, network ? "network" : "application",
-                                     d.position, d.assumed ? kAssumedFqdnNote : ""});
+        through->front.push_back(Hop{K::kFirewall, RK::kFirewall, fw, network ? "network" : "application", d.position,
+                                     d.assumed ? kAssumedFqdnNote : ""});
         out_.forwarded.push_back(ForwardedFlow{x, std::move(through), "", std::nullopt});
       }
     }
@@ -446,10 +447,11 @@ class Builder {
         RouteChoice forward;
         const std::string why = dnat_forward_blocks(m_, fw, side, address, subnet, forward);
         if (!why.empty()) {
-          findings_.warning("dnat-target-unreachable", rule.where,
-                            fmt::format("firewall '{}': DNAT rule '{}' translates to application gateway '{}' ({}), but "
-                                        "{}: not reported through the gateway",
-                                        fw.name, rule.name, g.name, address.to_string(), why));
+          findings_.warning(
+              "dnat-target-unreachable", rule.where,
+              fmt::format("firewall '{}': DNAT rule '{}' translates to application gateway '{}' ({}), but "
+                          "{}: not reported through the gateway",
+                          fw.name, rule.name, g.name, address.to_string(), why));
           continue;
         }
         const auto passed = admitted(m_, space_, slot, subnet, frontends, side.snat,
@@ -514,11 +516,15 @@ class Builder {
         const int pip = fe.public_ip.index;
         const auto family = pip >= 0 ? m_.public_ips[pip].family : model::IpFamily::kV4;
         const IpSet internet = space_.internet(family);
-        const Hop pip_hop{K::kPublicIp, RK::kPublicIp, pip, "", -1,
-                          pip >= 0 ? "" : "public IP not in the input: address unknown"};
+        const Hop pip_hop{
+            K::kPublicIp, RK::kPublicIp, pip, "", -1, pip >= 0 ? "" : "public IP not in the input: address unknown"};
         for (const auto& a : admitted(m_, space_, slot, subnet, frontends, internet, listen)) {
-          arrivals.push_back(Arrival{pip, a.sources, a.sources == internet, listen,
-                                     {Hop{K::kInternet, RK::kInternet, -1, "", -1, ""}, pip_hop}, a.rule});
+          arrivals.push_back(Arrival{pip,
+                                     a.sources,
+                                     a.sources == internet,
+                                     listen,
+                                     {Hop{K::kInternet, RK::kInternet, -1, "", -1, ""}, pip_hop},
+                                     a.rule});
         }
       } else if (fe.private_ip) {
         dnat_arrivals(g, *fe.private_ip, port, port_unknown, slot, subnet, frontends, arrivals);
@@ -544,7 +550,11 @@ class Builder {
             if (t.pool.child < 0 || t.settings.child < 0) continue;
             const std::uint16_t backend_port = g.backend_settings[t.settings.child].port;
             const bool backend_unknown = g.backend_settings[t.settings.child].unknown;  // every port
-            Hop hop{K::kApplicationGateway, RK::kApplicationGateway, gi, "routing", static_cast<int>(li),
+            Hop hop{K::kApplicationGateway,
+                    RK::kApplicationGateway,
+                    gi,
+                    "routing",
+                    static_cast<int>(li),
                     "the gateway opens its own connection to the backend: the backend sees the gateway subnet as "
                     "the source"};
             hop.port = backend_unknown ? -1 : backend_port;
@@ -574,7 +584,8 @@ class Builder {
             // A pool address that is an internal load balancer's frontend: the load balancer's rules for that
             // frontend and the settings' port (or HA ports) carry the connection on to their pool members.
             for (const auto& [l, fe] : balancers) {
-              for (const auto& leg : backend_unknown ? internal_lb_legs_any(m_, l, fe) : internal_lb_legs(m_, l, fe, backend_port)) {
+              for (const auto& leg :
+                   backend_unknown ? internal_lb_legs_any(m_, l, fe) : internal_lb_legs(m_, l, fe, backend_port)) {
                 auto through = std::make_shared<ForwardedEntry>(*shared);
                 through->ports = single(leg.backend_port);
                 Hop lb_hop{K::kLoadBalancer, RK::kLoadBalancer, l, "load-balancing", leg.rule, ""};
@@ -596,7 +607,7 @@ class Builder {
   const AddressSpace& space_;
   model::Diagnostics& findings_;
   GatewayFlows out_;
-  std::set<std::pair<int, int>> warned_;  // (gateway, pool) already reported as unresolved
+  std::set<std::pair<int, int>> warned_;        // (gateway, pool) already reported as unresolved
   std::set<std::pair<int, int>> sites_warned_;  // (gateway, site) already linked
 };
 

@@ -63,7 +63,6 @@ model::PortSet bastion_ports(const model::BastionHost& b);
 
 // The pieces of gateway_flows() that explain() follows one packet through (one definition for both).
 
-
 /// How an entry point's subnet NSG decides `arriving` (TCP to the entry point): which instance address a client
 /// reaches is not known, so an allow rule applies when its destination meets the subnet (or one of the
 /// `frontends` addresses), a deny rule only when it covers the subnet. Rules keep their positions. The

@@ -62,8 +62,7 @@ class ScopeBuilder {
           subnets[i] = 1;
           return nics_of(m, subnets, [](const model::Model&) { return true; });
         });
-      case K::kNetworkInterface:
-        return each_model([&](const model::Model& m) { return nic(m, index_of(m, c.key)); });
+      case K::kNetworkInterface: return each_model([&](const model::Model& m) { return nic(m, index_of(m, c.key)); });
       case K::kPublicIp:
         // The NICs using it are changed resources too; a load balancer frontend, firewall, Bastion host or
         // application gateway using it brings in what it reaches (public_ip_users).

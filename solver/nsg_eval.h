@@ -11,8 +11,8 @@ namespace exposim::solver {
 
 /// The ip configuration that traffic is destined to, as NSG rules see it (after public-IP translation).
 struct Destination {
-  std::optional<model::IpAddress> ip;   // absent when not yet allocated: address rules then do not match
-  int subnet{-1};                       // index into model.subnets, for the VirtualNetwork tag
+  std::optional<model::IpAddress> ip;            // absent when not yet allocated: address rules then do not match
+  int subnet{-1};                                // index into model.subnets, for the VirtualNetwork tag
   const std::vector<model::Ref>* asgs{nullptr};  // ASG memberships of the ip configuration
 };
 

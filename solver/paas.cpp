@@ -37,8 +37,7 @@ const char* unresolved_note(PaasKind k) {
     case PaasKind::kCosmosDb:
       return "0.0.0.0 allows connections from Azure datacenters, including other customers' resources; Azure's "
              "ranges are not resolved: taken as the whole internet";
-    case PaasKind::kAppService:
-      return "service tag not resolved to addresses: taken as the whole internet";
+    case PaasKind::kAppService: return "service tag not resolved to addresses: taken as the whole internet";
     case PaasKind::kStorage:
     case PaasKind::kKeyVault: break;
   }
@@ -51,8 +50,9 @@ std::pair<IpSet, const char*> matched(const model::PaasService& s, const model::
   if (r.subnet_only) return {IpSet{}, ""};  // service endpoint traffic from a subnet: never the internet
   if (r.unresolved) {
     if (r.action == Access::kAllow) {
-      return {universe, r.unknown ? "an address only known at deployment (or a placeholder): taken as the whole internet"
-                                  : unresolved_note(s.kind)};
+      return {universe, r.unknown
+                            ? "an address only known at deployment (or a placeholder): taken as the whole internet"
+                            : unresolved_note(s.kind)};
     }
     return {IpSet{}, ""};
   }
@@ -140,7 +140,8 @@ void analyze_paas(const model::Model& m, const AddressSpace& space, Analysis& ou
     auto firewall = [&](const std::vector<model::PaasIpRule>& rules, Access default_action, const char* rule_scope_name,
                         const char* default_scope) {
       for (const auto& d : paas_firewall(s, rules, default_action, internet)) {
-        if (d.access == Access::kAllow) expose(d.sources, d.rule >= 0 ? rule_scope_name : default_scope, d.rule, d.note);
+        if (d.access == Access::kAllow)
+          expose(d.sources, d.rule >= 0 ? rule_scope_name : default_scope, d.rule, d.note);
       }
     };
 

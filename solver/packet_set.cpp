@@ -5,9 +5,7 @@
 
 namespace exposim::solver {
 
-Cube Cube::all() {
-  return Cube{IpSet::all(), IpSet::all(), model::kAllProtocols, PortSet::all(), PortSet::all()};
-}
+Cube Cube::all() { return Cube{IpSet::all(), IpSet::all(), model::kAllProtocols, PortSet::all(), PortSet::all()}; }
 
 bool Cube::empty() const {
   return protocols == 0 || src.empty() || dst.empty() || src_ports.empty() || dst_ports.empty();

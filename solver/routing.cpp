@@ -84,8 +84,8 @@ RouteChoice choose_route(const model::Model& m, int subnet, const IpAddress& des
   // routes of equal prefix the first listed stays.
   auto offer = [&](const RouteChoice& c) {
     if (!c.prefix.contains(destination)) return;
-    if (have && (c.prefix.length < best.prefix.length ||
-                 (c.prefix.length == best.prefix.length && rank(c) <= rank(best)))) {
+    if (have &&
+        (c.prefix.length < best.prefix.length || (c.prefix.length == best.prefix.length && rank(c) <= rank(best)))) {
       return;
     }
     best = c;
@@ -123,9 +123,9 @@ RouteChoice choose_route(const model::Model& m, int subnet, const IpAddress& des
       RouteChoice c = system(r.prefix, r.hub_space ? NextHopType::kVnetPeering : NextHopType::kVirtualNetworkGateway,
                              "virtual-hub");
       c.hub = r.hub;
-      c.hub_reason = r.hub_space              ? "hub address space"
-                     : r.firewall >= 0        ? "routing intent for private traffic"
-                                              : "connected virtual network";
+      c.hub_reason = r.hub_space       ? "hub address space"
+                     : r.firewall >= 0 ? "routing intent for private traffic"
+                                       : "connected virtual network";
       if (r.firewall >= 0) c.next_hop_ip = model::hub_firewall_address(m, r.firewall);
       offer(c);
     }

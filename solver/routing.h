@@ -12,8 +12,8 @@ namespace exposim::solver {
 /// The route a subnet uses for one destination.
 struct RouteChoice {
   model::NextHopType next_hop{model::NextHopType::kInternet};
-  bool user{false};        // a user-defined route (else a system route)
-  int route_table{-1};     // user routes: the table and the route's index in it
+  bool user{false};     // a user-defined route (else a system route)
+  int route_table{-1};  // user routes: the table and the route's index in it
   int route{-1};
   /// System routes: "virtual-network", "peering", "default" (0.0.0.0/0 or ::/0 to Internet), or
   /// "reserved" (10.0.0.0/8, 192.168.0.0/16, 100.64.0.0/10 to None, where no VNet route is as specific), or

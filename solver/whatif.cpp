@@ -34,8 +34,8 @@ std::string key_of(const model::Model& m, model::ResourceKind kind, int index) {
 
 std::string exposure_key(const model::Model& m, const Exposure& e) {
   using model::ResourceKind;
-  std::string key = fmt::format("{}|{}", model::to_string(e.target_kind),
-                                key_of(m, e.target_kind, e.nic >= 0 ? e.nic : e.target));
+  std::string key =
+      fmt::format("{}|{}", model::to_string(e.target_kind), key_of(m, e.target_kind, e.nic >= 0 ? e.nic : e.target));
   key += '|';
   if (e.nic >= 0) key += m.nics[e.nic].ip_configurations[e.ip_configuration].name;
   key += fmt::format("|{}|{}", to_string(e.via), key_of(m, ResourceKind::kPublicIp, e.public_ip));
@@ -172,7 +172,8 @@ WhatifDiff diff_where(const model::Model& mb, const Analysis& before, const mode
 
 }  // namespace
 
-WhatifDiff diff_analyses(const model::Model& mb, const Analysis& before, const model::Model& ma, const Analysis& after) {
+WhatifDiff diff_analyses(const model::Model& mb, const Analysis& before, const model::Model& ma,
+                         const Analysis& after) {
   return diff_where(mb, before, ma, after, [](const Exposure&) { return true; });
 }
 

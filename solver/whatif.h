@@ -26,10 +26,10 @@ std::string path_signature(const model::Model& m, const Exposure& e);
 
 struct WhatifDelta {
   enum class Kind {
-    kOpened,   // exposed after, nothing of this key before
-    kClosed,   // exposed before, nothing of this key after
-    kChanged,  // both, with different packets: `opened` and/or `closed` say which
-    kRerouted, // the same packets, through different rules or hops: `before` and `after` list the paths
+    kOpened,    // exposed after, nothing of this key before
+    kClosed,    // exposed before, nothing of this key after
+    kChanged,   // both, with different packets: `opened` and/or `closed` say which
+    kRerouted,  // the same packets, through different rules or hops: `before` and `after` list the paths
   };
   Kind kind{Kind::kOpened};
   std::string key;

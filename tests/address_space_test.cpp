@@ -57,9 +57,10 @@ TEST_CASE("vnet-tag-includes-internet: one warning per route, listing the subnet
       .vm("vm4", "v", "s4", "10.0.5.4");
   const auto w = tag_warnings(b);
   REQUIRE(w.size() == 1);
-  CHECK_THAT(w[0], Catch::StartsWith("route 'route-0.0.0.0/0' (0.0.0.0/0 -> Internet) of route table 'rt' puts internet "
-                                     "addresses into the VirtualNetwork service tag of subnets 's1', 's2': rule "
-                                     "'AllowVnetInBound' of 'nsg' admits those internet sources"));
+  CHECK_THAT(w[0],
+             Catch::StartsWith("route 'route-0.0.0.0/0' (0.0.0.0/0 -> Internet) of route table 'rt' puts internet "
+                               "addresses into the VirtualNetwork service tag of subnets 's1', 's2': rule "
+                               "'AllowVnetInBound' of 'nsg' admits those internet sources"));
   CHECK_THAT(w[0], !Catch::Contains("AzureFirewallSubnet"));
   CHECK_THAT(w[0], !Catch::Contains("'s3'"));
   CHECK_THAT(w[0], !Catch::Contains("'s4'"));

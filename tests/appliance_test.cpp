@@ -63,8 +63,7 @@ TEST_CASE("appliance: hosts whose replies go to an appliance are reached through
   CHECK(a.broken.empty());
 }
 
-TEST_CASE("appliance: a spoke peering without allowForwardedTraffic drops what the appliance forwards",
-          "[appliance]") {
+TEST_CASE("appliance: a spoke peering without allowForwardedTraffic drops what the appliance forwards", "[appliance]") {
   auto b = appliance_estate(false);
   const auto m = b.done();
   const auto a = solver::analyze(m);

@@ -532,8 +532,9 @@ TEST_CASE("Lambda functions: filter, map, reduce, sort, toObject", "[arm]") {
   CHECK(e.evaluate_string("[reduce(map(variables('dogs'), lambda('d', lambdaVariables('d').age)), 0, "
                           "lambda('cur', 'next', add(lambdaVariables('cur'), lambdaVariables('next'))))]")
             .value == 18);
-  CHECK(names("[sort(variables('dogs'), lambda('a', 'b', less(lambdaVariables('a').age, lambdaVariables('b').age)))]") ==
-        Json::parse(R"(["Indy","Casper","Evie","Kira"])"));
+  CHECK(
+      names("[sort(variables('dogs'), lambda('a', 'b', less(lambdaVariables('a').age, lambdaVariables('b').age)))]") ==
+      Json::parse(R"(["Indy","Casper","Evie","Kira"])"));
   CHECK(e.evaluate_string("[toObject(variables('dogs'), lambda('d', lambdaVariables('d').name), "
                           "lambda('d', lambdaVariables('d').age))]")
             .value == Json::parse(R"({"Evie":5,"Casper":3,"Indy":2,"Kira":8})"));
@@ -571,7 +572,8 @@ TEST_CASE("reference() and list*() are unknown and unknown propagates", "[arm]")
   REQUIRE(r.ok());
   CHECK(r.unknown);
   CHECK(r.unknown_reason == "reference('vm1')");
-  r = ev("[concat('ip-', reference(resourceId('Microsoft.Network/publicIPAddresses', 'pip'), '2023-01-01').ipAddress)]");
+  r = ev(
+      "[concat('ip-', reference(resourceId('Microsoft.Network/publicIPAddresses', 'pip'), '2023-01-01').ipAddress)]");
   REQUIRE(r.ok());
   CHECK(r.unknown);
   CHECK(r.unknown_reason ==
@@ -696,8 +698,7 @@ TEST_CASE("Bad expressions give one clear error with its offset", "[arm]") {
       {"[resourceId('vnet')]", "invalid-argument", 1, "resourceId: expected at least 2 arguments, got 1"},
       {"[cidrSubnet('10.0.0.0/16', 8, 0)]", "invalid-argument", 1, "cidrSubnet: new CIDR 8 not in 16..32"},
       {"[parseCidr('10.0.0.0')]", "invalid-argument", 1, "parseCidr: '10.0.0.0' is not in CIDR notation"},
-      {"[format('{1}', 'a')]", "invalid-argument", 1,
-       "format: format item {1} refers to a missing argument (1 given)"},
+      {"[format('{1}', 'a')]", "invalid-argument", 1, "format: format item {1} refers to a missing argument (1 given)"},
       {"[format('{0', 'a')]", "invalid-argument", 1, "format: invalid format string: item at 0 is not closed with '}'"},
       {"[replace('a', '', 'b')]", "invalid-argument", 1, "replace: the string to replace must not be empty"},
   };
@@ -758,8 +759,9 @@ TEST_CASE("Hostile input hits a limit instead of the stack or the clock", "[arm]
   CHECK(r.error->code == "limit-exceeded");
   Context big;
   big.variables["r"] = "[range(0, 10000)]";
-  big.variables["u"] = "[concat(variables('r'), variables('r'), variables('r'), variables('r'), variables('r'), "
-                       "variables('r'), variables('r'), variables('r'), variables('r'), variables('r'), variables('r'))]";
+  big.variables["u"] =
+      "[concat(variables('r'), variables('r'), variables('r'), variables('r'), variables('r'), "
+      "variables('r'), variables('r'), variables('r'), variables('r'), variables('r'), variables('r'))]";
   r = ev("[length(variables('u'))]", big);
   REQUIRE(r.error);
   CHECK(r.error->code == "limit-exceeded");
@@ -774,16 +776,76 @@ TEST_CASE("Hostile input hits a limit instead of the stack or the clock", "[arm]
 }
 
 TEST_CASE("Every documented function name is in the table", "[arm]") {
-  const char* names[] = {"concat", "format", "string", "int", "bool", "toLower", "toUpper", "replace", "split",
-                         "join", "substring", "length", "empty", "contains", "union", "createArray", "createObject",
-                         "array", "first", "last", "take", "skip", "range", "not", "equals", "less", "greater",
-                         "lessOrEquals", "greaterOrEquals", "add", "sub", "mul", "div", "mod", "min", "max",
-                         "resourceId", "subscriptionResourceId", "extensionResourceId", "resourceGroup",
-                         "subscription", "deployment", "environment", "uniqueString", "guid", "cidrSubnet",
-                         "cidrHost", "parseCidr", "json", "true", "false", "null", "trim", "startsWith", "endsWith",
-                         "indexOf", "lastIndexOf", "padLeft", "intersection", "tenantResourceId", "tenant", "uri",
-                         "base64", "base64ToString", "uriComponent", "uriComponentToString", "items", "objectKeys",
-                         "tryGet", "shallowMerge"};
+  const char* names[] = {"concat",
+                         "format",
+                         "string",
+                         "int",
+                         "bool",
+                         "toLower",
+                         "toUpper",
+                         "replace",
+                         "split",
+                         "join",
+                         "substring",
+                         "length",
+                         "empty",
+                         "contains",
+                         "union",
+                         "createArray",
+                         "createObject",
+                         "array",
+                         "first",
+                         "last",
+                         "take",
+                         "skip",
+                         "range",
+                         "not",
+                         "equals",
+                         "less",
+                         "greater",
+                         "lessOrEquals",
+                         "greaterOrEquals",
+                         "add",
+                         "sub",
+                         "mul",
+                         "div",
+                         "mod",
+                         "min",
+                         "max",
+                         "resourceId",
+                         "subscriptionResourceId",
+                         "extensionResourceId",
+                         "resourceGroup",
+                         "subscription",
+                         "deployment",
+                         "environment",
+                         "uniqueString",
+                         "guid",
+                         "cidrSubnet",
+                         "cidrHost",
+                         "parseCidr",
+                         "json",
+                         "true",
+                         "false",
+                         "null",
+                         "trim",
+                         "startsWith",
+                         "endsWith",
+                         "indexOf",
+                         "lastIndexOf",
+                         "padLeft",
+                         "intersection",
+                         "tenantResourceId",
+                         "tenant",
+                         "uri",
+                         "base64",
+                         "base64ToString",
+                         "uriComponent",
+                         "uriComponentToString",
+                         "items",
+                         "objectKeys",
+                         "tryGet",
+                         "shallowMerge"};
   for (const char* n : names) {
     INFO(n);
     CHECK(detail::find_builtin(detail::lower(n)) != nullptr);
@@ -852,26 +914,130 @@ TEST_CASE("Fuzzed expressions never crash and errors say where", "[arm]") {
 TEST_CASE("Random well-formed calls with arguments of every type never crash", "[arm]") {
   // A grammar-aware generator: every function of the table (and the scope functions) with 0 to 4 arguments
   // drawn from strings, extreme integers, CIDRs, nested calls, property access and indexing.
-  const std::vector<std::string> functions = {
-      "concat", "format", "string", "int", "bool", "toLower", "toUpper", "replace", "split", "join", "substring",
-      "length", "empty", "contains", "union", "intersection", "createArray", "createObject", "array", "first",
-      "last", "take", "skip", "range", "not", "equals", "less", "greater", "lessOrEquals", "greaterOrEquals", "add",
-      "sub", "mul", "div", "mod", "min", "max", "resourceId", "subscriptionResourceId", "extensionResourceId",
-      "tenantResourceId", "resourceGroup", "subscription", "deployment", "environment", "uniqueString", "guid",
-      "cidrSubnet", "cidrHost", "parseCidr", "json", "true", "false", "null", "trim", "startsWith", "endsWith",
-      "indexOf", "lastIndexOf", "padLeft", "uri", "base64", "base64ToString", "uriComponent",
-      "uriComponentToString", "items", "objectKeys", "tryGet", "shallowMerge", "filter", "map", "reduce", "sort", "toObject", "lambda",
-      "lambdaVariables", "parameters", "variables", "copyIndex", "if", "and", "or",
-      "coalesce", "reference", "listKeys"};
-  const std::vector<std::string> atoms = {
-      "''", "'a'", "'A,b;c'", "'{0}{1:N2}{2,-3}'", "'10.0.0.0/8'", "'10.1.2.0/31'", "'10.1.2.3/32'", "'::/0'",
-      "'fdad::/127'", "'2001:db8::/128'", "'0.0.0.0/0'", "'Microsoft.Network/virtualNetworks/subnets'", "'x/'",
-      "'p'", "'v'", "'loop'", "'null'", "'[1,2]'", "'{\"a\":{\"b\":1}}'", "'http://h/a/b'", "0", "1", "-1", "2",
-      "31", "32", "64", "128", "129", "10001", "9223372036854775807", "-9223372036854775808", "true()", "false()",
-      "null()"};
+  const std::vector<std::string> functions = {"concat",
+                                              "format",
+                                              "string",
+                                              "int",
+                                              "bool",
+                                              "toLower",
+                                              "toUpper",
+                                              "replace",
+                                              "split",
+                                              "join",
+                                              "substring",
+                                              "length",
+                                              "empty",
+                                              "contains",
+                                              "union",
+                                              "intersection",
+                                              "createArray",
+                                              "createObject",
+                                              "array",
+                                              "first",
+                                              "last",
+                                              "take",
+                                              "skip",
+                                              "range",
+                                              "not",
+                                              "equals",
+                                              "less",
+                                              "greater",
+                                              "lessOrEquals",
+                                              "greaterOrEquals",
+                                              "add",
+                                              "sub",
+                                              "mul",
+                                              "div",
+                                              "mod",
+                                              "min",
+                                              "max",
+                                              "resourceId",
+                                              "subscriptionResourceId",
+                                              "extensionResourceId",
+                                              "tenantResourceId",
+                                              "resourceGroup",
+                                              "subscription",
+                                              "deployment",
+                                              "environment",
+                                              "uniqueString",
+                                              "guid",
+                                              "cidrSubnet",
+                                              "cidrHost",
+                                              "parseCidr",
+                                              "json",
+                                              "true",
+                                              "false",
+                                              "null",
+                                              "trim",
+                                              "startsWith",
+                                              "endsWith",
+                                              "indexOf",
+                                              "lastIndexOf",
+                                              "padLeft",
+                                              "uri",
+                                              "base64",
+                                              "base64ToString",
+                                              "uriComponent",
+                                              "uriComponentToString",
+                                              "items",
+                                              "objectKeys",
+                                              "tryGet",
+                                              "shallowMerge",
+                                              "filter",
+                                              "map",
+                                              "reduce",
+                                              "sort",
+                                              "toObject",
+                                              "lambda",
+                                              "lambdaVariables",
+                                              "parameters",
+                                              "variables",
+                                              "copyIndex",
+                                              "if",
+                                              "and",
+                                              "or",
+                                              "coalesce",
+                                              "reference",
+                                              "listKeys"};
+  const std::vector<std::string> atoms = {"''",
+                                          "'a'",
+                                          "'A,b;c'",
+                                          "'{0}{1:N2}{2,-3}'",
+                                          "'10.0.0.0/8'",
+                                          "'10.1.2.0/31'",
+                                          "'10.1.2.3/32'",
+                                          "'::/0'",
+                                          "'fdad::/127'",
+                                          "'2001:db8::/128'",
+                                          "'0.0.0.0/0'",
+                                          "'Microsoft.Network/virtualNetworks/subnets'",
+                                          "'x/'",
+                                          "'p'",
+                                          "'v'",
+                                          "'loop'",
+                                          "'null'",
+                                          "'[1,2]'",
+                                          "'{\"a\":{\"b\":1}}'",
+                                          "'http://h/a/b'",
+                                          "0",
+                                          "1",
+                                          "-1",
+                                          "2",
+                                          "31",
+                                          "32",
+                                          "64",
+                                          "128",
+                                          "129",
+                                          "10001",
+                                          "9223372036854775807",
+                                          "-9223372036854775808",
+                                          "true()",
+                                          "false()",
+                                          "null()"};
   Context c;
   c.parameters = Json::parse(R"({"p": [1, "two", {"three": 3}], "o": {"a": {"b": [true]}}})");
-  c.variables = Json::parse(R"({"v": {"k": "[parameters('p')]"}, "copy": [{"name": "loop", "count": 2, "input": "[copyIndex('loop')]"}]})");
+  c.variables = Json::parse(
+      R"({"v": {"k": "[parameters('p')]"}, "copy": [{"name": "loop", "count": 2, "input": "[copyIndex('loop')]"}]})");
   c.copy_indices[""] = 3;
   std::mt19937 rng(777);
   std::function<std::string(int)> gen = [&](int depth) -> std::string {

@@ -5,8 +5,8 @@
 #include <fstream>
 #include <string>
 
-#include <catch2/catch.hpp>
 #include <fmt/format.h>
+#include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
 #include "importers/arm/template.h"
@@ -80,8 +80,9 @@ TEST_CASE("arm template: parameters from defaults, files and overrides, a requir
   REQUIRE(d != nullptr);
   CHECK(d->severity == model::Severity::kError);
   CHECK(d->where.pointer == "/parameters/Region");
-  CHECK(d->message == "parameter 'Region' has no value and no default: give it in a parameter file or with --param "
-                      "Region=VALUE");
+  CHECK(d->message ==
+        "parameter 'Region' has no value and no default: give it in a parameter file or with --param "
+        "Region=VALUE");
 
   auto unknown = expand(tmpl, {{"region", "x"}, {"colour", "blue"}});
   CHECK(find(unknown.diags, "unknown-parameter") != nullptr);
@@ -130,12 +131,11 @@ TEST_CASE("arm template: copy loops on resources and properties, conditions, nes
   auto e = expand(tmpl);
   REQUIRE_FALSE(e.diags.has_errors());
   const std::string base = "/subscriptions/sub/resourceGroups/rg/providers/";
-  CHECK(ids(e) == std::vector<std::string>{
-                      base + "Microsoft.Network/virtualNetworks/vnet-a",
-                      base + "Microsoft.Network/virtualNetworks/vnet-a/subnets/extra",
-                      base + "Microsoft.Example/virtualNetworks/vnet-a/subnets/extra/things/t1",
-                      base + "Microsoft.Network/publicIPAddresses/pip-1",
-                      base + "Microsoft.Network/publicIPAddresses/pip-3"});
+  CHECK(ids(e) == std::vector<std::string>{base + "Microsoft.Network/virtualNetworks/vnet-a",
+                                           base + "Microsoft.Network/virtualNetworks/vnet-a/subnets/extra",
+                                           base + "Microsoft.Example/virtualNetworks/vnet-a/subnets/extra/things/t1",
+                                           base + "Microsoft.Network/publicIPAddresses/pip-1",
+                                           base + "Microsoft.Network/publicIPAddresses/pip-3"});
   const json& subnets = e.resources[0].resource["properties"]["subnets"];
   REQUIRE(subnets.size() == 2);
   CHECK(subnets[1]["name"] == "s1");
@@ -176,9 +176,10 @@ TEST_CASE("arm template: nested deployments with inner and outer scope", "[arm-t
   REQUIRE_FALSE(e.diags.has_errors());
   // Inner scope: the nested template's own parameters (given by the parent) and variables.
   // Outer scope: the parent's parameters and variables. Both in the deployment's resource group.
-  CHECK(ids(e) == std::vector<std::string>{
-                      "/subscriptions/sub/resourceGroups/rg-inner/providers/Microsoft.Network/routeTables/outer-given-inner",
-                      "/subscriptions/sub/resourceGroups/rg-inner/providers/Microsoft.Network/routeTables/outer-outer"});
+  CHECK(ids(e) ==
+        std::vector<std::string>{
+            "/subscriptions/sub/resourceGroups/rg-inner/providers/Microsoft.Network/routeTables/outer-given-inner",
+            "/subscriptions/sub/resourceGroups/rg-inner/providers/Microsoft.Network/routeTables/outer-outer"});
   CHECK(e.resources[0].pointer == "/resources/0/properties/template/resources/0");
 }
 
@@ -194,38 +195,39 @@ TEST_CASE("arm template: bad templates are errors that name the place", "[arm-te
   REQUIRE(doc.has_value());
   CHECK((*doc)["a"] == "x\ny");
 
-  const json unbalanced = {{"$schema", kSchema},
-                           {"resources",
-                            {{{"type", "Microsoft.Network/routeTables"}, {"name", "[concat('a', 'b']"},
-                              {"properties", json::object()}}}}};
+  const json unbalanced = {
+      {"$schema", kSchema},
+      {"resources",
+       {{{"type", "Microsoft.Network/routeTables"}, {"name", "[concat('a', 'b']"}, {"properties", json::object()}}}}};
   auto e = expand(unbalanced, json::object(), true);
   REQUIRE(e.diags.has_errors());
   CHECK(e.diags.items()[0].where.pointer == "/resources/0/name");
-  const json circular = {{"$schema", kSchema},
-                         {"variables", {{"a", "[variables('b')]"}, {"b", "[variables('a')]"}}},
-                         {"resources",
-                          {{{"type", "Microsoft.Network/routeTables"}, {"name", "[variables('a')]"},
-                            {"properties", json::object()}}}}};
+  const json circular = {
+      {"$schema", kSchema},
+      {"variables", {{"a", "[variables('b')]"}, {"b", "[variables('a')]"}}},
+      {"resources",
+       {{{"type", "Microsoft.Network/routeTables"}, {"name", "[variables('a')]"}, {"properties", json::object()}}}}};
   auto c = expand(circular, json::object(), true);
   REQUIRE(c.diags.has_errors());
   CHECK_THAT(c.diags.items()[0].message, Catch::Contains("circular"));
-  const json arity = {{"$schema", kSchema},
-                      {"resources",
-                       {{{"type", "Microsoft.Network/routeTables"}, {"name", "[toLower()]"},
-                         {"properties", json::object()}}}}};
+  const json arity = {
+      {"$schema", kSchema},
+      {"resources",
+       {{{"type", "Microsoft.Network/routeTables"}, {"name", "[toLower()]"}, {"properties", json::object()}}}}};
   CHECK(expand(arity, json::object(), true).diags.has_errors());
   const json undefined = {{"$schema", kSchema},
                           {"resources",
-                           {{{"type", "Microsoft.Network/routeTables"}, {"name", "[parameters('nope')]"},
+                           {{{"type", "Microsoft.Network/routeTables"},
+                             {"name", "[parameters('nope')]"},
                              {"properties", json::object()}}}}};
   CHECK(expand(undefined, json::object(), true).diags.has_errors());
   // Without --strict none of them is an error: the route tables are kept under placeholder names, with a warning.
   for (const json* t : {&unbalanced, &circular, &arity, &undefined}) {
     auto lenient = expand(*t);
     CHECK_FALSE(lenient.diags.has_errors());
-    CHECK(ids(lenient) == std::vector<std::string>{
-                              "/subscriptions/sub/resourceGroups/rg/providers/Microsoft.Network/routeTables/"
-                              "<unknown-name-1>"});
+    CHECK(ids(lenient) ==
+          std::vector<std::string>{"/subscriptions/sub/resourceGroups/rg/providers/Microsoft.Network/routeTables/"
+                                   "<unknown-name-1>"});
     const auto* w = find(lenient.diags, "placeholder-name");
     REQUIRE(w != nullptr);
     CHECK(w->severity == model::Severity::kWarning);
@@ -242,8 +244,7 @@ std::string write_temp(const std::string& name, const std::string& text) {
   return p.string();
 }
 
-TEST_CASE("arm template: a firewall DNAT to reference(pip).ipAddress and a dynamic NIC, end to end",
-          "[arm-template]") {
+TEST_CASE("arm template: a firewall DNAT to reference(pip).ipAddress and a dynamic NIC, end to end", "[arm-template]") {
   // The DNAT destination is the firewall's public IP by reference(); the VM's NIC is dynamic, first in its
   // subnet: 10.0.2.4 by the documented placeholder rule, which the rule translates to.
   const json tmpl = {
@@ -268,14 +269,16 @@ TEST_CASE("arm template: a firewall DNAT to reference(pip).ipAddress and a dynam
             {{{"name", "ipc"},
               {"properties",
                {{"privateIPAllocationMethod", "Dynamic"},
-                {"subnet", {{"id", "[resourceId('Microsoft.Network/virtualNetworks/subnets', 'vnet', 'work')]"}}}}}}}}}}},
+                {"subnet",
+                 {{"id", "[resourceId('Microsoft.Network/virtualNetworks/subnets', 'vnet', 'work')]"}}}}}}}}}}},
         {{"type", "Microsoft.Network/azureFirewalls"},
          {"name", "fw"},
          {"properties",
           {{"ipConfigurations",
             {{{"name", "ipc"},
               {"properties",
-               {{"subnet", {{"id", "[resourceId('Microsoft.Network/virtualNetworks/subnets', 'vnet', 'AzureFirewallSubnet')]"}}},
+               {{"subnet",
+                 {{"id", "[resourceId('Microsoft.Network/virtualNetworks/subnets', 'vnet', 'AzureFirewallSubnet')]"}}},
                 {"publicIPAddress", {{"id", "[resourceId('Microsoft.Network/publicIPAddresses/', 'pip-fw')]"}}},
                 {"privateIPAddress", "10.0.1.4"}}}}}},
            {"natRuleCollections",
@@ -293,11 +296,11 @@ TEST_CASE("arm template: a firewall DNAT to reference(pip).ipAddress and a dynam
                    {"translatedAddress", "10.0.2.4"},
                    {"translatedPort", "22"}}}}}}}}}}}}}}};
   const std::string path = write_temp("dnat.json", tmpl.dump(2));
-  const std::string params = write_temp(
-      "dnat.parameters.json",
-      json{{"$schema", "https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#"},
-           {"parameters", {{"port", {{"value", 2200}}}}}}
-          .dump());
+  const std::string params =
+      write_temp("dnat.parameters.json",
+                 json{{"$schema", "https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#"},
+                      {"parameters", {{"port", {{"value", 2200}}}}}}
+                     .dump());
   model::Model m;
   model::Diagnostics d;
   importers::InputOptions o;
@@ -374,7 +377,9 @@ Expansion expand_file(const fs::path& path, json params = json::object(), bool s
 json linked(const std::string& name, json link, json parameters = json::object()) {
   json props = {{"mode", "Incremental"}, {"templateLink", std::move(link)}};
   if (!parameters.empty()) props["parameters"] = std::move(parameters);
-  return {{"type", "Microsoft.Resources/deployments"}, {"apiVersion", "2022-09-01"}, {"name", name},
+  return {{"type", "Microsoft.Resources/deployments"},
+          {"apiVersion", "2022-09-01"},
+          {"name", name},
           {"properties", std::move(props)}};
 }
 
@@ -443,17 +448,20 @@ TEST_CASE("arm template: linked templates by URI and template specs are skipped 
   // _artifactsLocation defaults to deployment().properties.templateLink.uri (the placeholder): a URI under it is
   // a file next to the template, SAS token dropped.
   write_json(dir / "nested/nsg.json", {{"$schema", kSchema}, {"resources", {nsg("from-artifacts")}}});
-  write_json(dir / "main.json",
-             {{"$schema", kSchema},
-              {"parameters",
-               {{"_artifactsLocation", {{"type", "string"}, {"defaultValue", "[deployment().properties.templateLink.uri]"}}},
-                {"_artifactsLocationSasToken", {{"type", "securestring"}, {"defaultValue", ""}}}}},
-              {"resources",
-               {linked("remote", {{"uri", "https://example.com/templates/vnet.json"}}),
-                linked("spec", {{"id", "/subscriptions/sub/resourceGroups/specs/providers/Microsoft.Resources/"
-                                       "templateSpecs/fw/versions/1.0"}}),
-                linked("artifacts", {{"uri", "[uri(parameters('_artifactsLocation'), concat('nested/nsg.json', "
-                                             "parameters('_artifactsLocationSasToken')))]"}})}}});
+  write_json(
+      dir / "main.json",
+      {{"$schema", kSchema},
+       {"parameters",
+        {{"_artifactsLocation", {{"type", "string"}, {"defaultValue", "[deployment().properties.templateLink.uri]"}}},
+         {"_artifactsLocationSasToken", {{"type", "securestring"}, {"defaultValue", ""}}}}},
+       {"resources",
+        {linked("remote", {{"uri", "https://example.com/templates/vnet.json"}}),
+         linked("spec", {{"id",
+                          "/subscriptions/sub/resourceGroups/specs/providers/Microsoft.Resources/"
+                          "templateSpecs/fw/versions/1.0"}}),
+         linked("artifacts", {{"uri",
+                               "[uri(parameters('_artifactsLocation'), concat('nested/nsg.json', "
+                               "parameters('_artifactsLocationSasToken')))]"}})}}});
   const auto e = expand_file(dir / "main.json");
   REQUIRE_FALSE(e.diags.has_errors());
   std::vector<std::string> skipped;
@@ -480,7 +488,8 @@ TEST_CASE("arm template: linked templates by URI and template specs are skipped 
 
 TEST_CASE("arm template: linked template cycles, missing files and unknown outputs are reported", "[arm-template]") {
   const fs::path dir = linked_dir("cycle");
-  write_json(dir / "a.json", {{"$schema", kSchema}, {"resources", {nsg("in-a"), linked("to-b", {{"relativePath", "b.json"}})}}});
+  write_json(dir / "a.json",
+             {{"$schema", kSchema}, {"resources", {nsg("in-a"), linked("to-b", {{"relativePath", "b.json"}})}}});
   write_json(dir / "b.json",
              {{"$schema", kSchema}, {"resources", {nsg("in-b"), linked("back-to-a", {{"relativePath", "./a.json"}})}}});
   auto e = expand_file(dir / "a.json");
@@ -496,13 +505,15 @@ TEST_CASE("arm template: linked template cycles, missing files and unknown outpu
                                            kRg + "Microsoft.Network/networkSecurityGroups/in-b"});
 
   // A linked file the user did not supply: skipped with a warning naming the deployment (--strict: an error).
-  write_json(dir / "missing.json", {{"$schema", kSchema}, {"resources", {linked("gone", {{"relativePath", "nope/x.json"}})}}});
+  write_json(dir / "missing.json",
+             {{"$schema", kSchema}, {"resources", {linked("gone", {{"relativePath", "nope/x.json"}})}}});
   e = expand_file(dir / "missing.json");
   CHECK_FALSE(e.diags.has_errors());
   d = find(e.diags, "linked-template-skipped");
   REQUIRE(d != nullptr);
   CHECK(d->where.pointer == "/resources/0/properties/templateLink/relativePath");
-  CHECK_THAT(d->message, Catch::StartsWith("deployment 'gone' links its template 'nope/x.json', which is not in the input"));
+  CHECK_THAT(d->message,
+             Catch::StartsWith("deployment 'gone' links its template 'nope/x.json', which is not in the input"));
   e = expand_file(dir / "missing.json", json::object(), true);
   d = find(e.diags, "file-read");
   REQUIRE(d != nullptr);
@@ -512,10 +523,11 @@ TEST_CASE("arm template: linked template cycles, missing files and unknown outpu
   write_json(dir / "params.json",
              {{"$schema", "https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#"},
               {"parameters", json::object()}});
-  write_json(dir / "wrong.json", {{"$schema", kSchema},
-                                  {"resources",
-                                   {linked("params", {{"relativePath", "params.json"}}),
-                                    linked("abs", {{"relativePath", "/etc/x.json"}})}}});
+  write_json(
+      dir / "wrong.json",
+      {{"$schema", kSchema},
+       {"resources",
+        {linked("params", {{"relativePath", "params.json"}}), linked("abs", {{"relativePath", "/etc/x.json"}})}}});
   e = expand_file(dir / "wrong.json", json::object(), true);
   std::vector<std::string> got;
   for (const auto& x : e.diags.items()) {
@@ -588,18 +600,22 @@ TEST_CASE("arm template: a copy loop over a linked deployment expands the linked
 
 TEST_CASE("arm template: an error in a linked template names the linked file and its pointer", "[arm-template]") {
   const fs::path dir = linked_dir("errors");
-  write_json(dir / "modules/nsg.json",
-             {{"$schema", kSchema},
-              {"resources",
-               {{{"type", "Microsoft.Network/networkSecurityGroups"},
-                 {"name", "nsg"},
-                 {"properties",
-                  {{"securityRules",
-                    {{{"name", "ssh"},
-                      {"properties",
-                       {{"priority", 5000}, {"direction", "Inbound"}, {"access", "Allow"}, {"protocol", "Tcp"},
-                        {"sourceAddressPrefix", "*"}, {"sourcePortRange", "*"}, {"destinationAddressPrefix", "*"},
-                        {"destinationPortRange", "22"}}}}}}}}}}}});
+  write_json(dir / "modules/nsg.json", {{"$schema", kSchema},
+                                        {"resources",
+                                         {{{"type", "Microsoft.Network/networkSecurityGroups"},
+                                           {"name", "nsg"},
+                                           {"properties",
+                                            {{"securityRules",
+                                              {{{"name", "ssh"},
+                                                {"properties",
+                                                 {{"priority", 5000},
+                                                  {"direction", "Inbound"},
+                                                  {"access", "Allow"},
+                                                  {"protocol", "Tcp"},
+                                                  {"sourceAddressPrefix", "*"},
+                                                  {"sourcePortRange", "*"},
+                                                  {"destinationAddressPrefix", "*"},
+                                                  {"destinationPortRange", "22"}}}}}}}}}}}});
   write_json(dir / "main.json",
              {{"$schema", kSchema}, {"resources", {linked("nsg", {{"relativePath", "modules/nsg.json"}})}}});
   model::Model m;
@@ -643,12 +659,13 @@ const model::Diagnostic* find_at(const model::Diagnostics& d, const std::string&
 }
 
 TEST_CASE("arm template: $schema in every historic spelling", "[arm-template]") {
-  for (const char* schema : {"https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
-                             "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json",
-                             "http://schema.management.azure.com/schemas/2015-01-01/deploymentTemplate.json#",
-                             "http://schema.management.azure.com/schemas/2015-01-01/deploymentTemplate.json",
-                             "HTTPS://SCHEMA.MANAGEMENT.AZURE.COM/SCHEMAS/2019-04-01/DEPLOYMENTTEMPLATE.JSON#",
-                             "https://schema.management.azure.com/schemas/2018-05-01/subscriptionDeploymentTemplate.json#"}) {
+  for (const char* schema :
+       {"https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+        "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json",
+        "http://schema.management.azure.com/schemas/2015-01-01/deploymentTemplate.json#",
+        "http://schema.management.azure.com/schemas/2015-01-01/deploymentTemplate.json",
+        "HTTPS://SCHEMA.MANAGEMENT.AZURE.COM/SCHEMAS/2019-04-01/DEPLOYMENTTEMPLATE.JSON#",
+        "https://schema.management.azure.com/schemas/2018-05-01/subscriptionDeploymentTemplate.json#"}) {
     INFO(schema);
     CHECK(importers::arm::is_deployment_template(json{{"$schema", schema}}));
     CHECK_FALSE(importers::arm::is_parameters_file(json{{"$schema", schema}}));
@@ -660,16 +677,19 @@ TEST_CASE("arm template: $schema in every historic spelling", "[arm-template]") 
     CHECK(importers::arm::is_parameters_file(json{{"$schema", schema}}));
     CHECK_FALSE(importers::arm::is_deployment_template(json{{"$schema", schema}}));
   }
-  CHECK_FALSE(importers::arm::is_deployment_template(json{{"$schema", "https://example.com/deploymentTemplate.json.bak"}}));
+  CHECK_FALSE(
+      importers::arm::is_deployment_template(json{{"$schema", "https://example.com/deploymentTemplate.json.bak"}}));
   CHECK_FALSE(importers::arm::is_deployment_template(json{{"resources", json::array()}}));
 
   // End to end: an http:// template without '#' and its http:// parameter file without '#' are detected as such.
   const fs::path dir = linked_dir("schema");
-  write_json(dir / "t.json", {{"$schema", "http://schema.management.azure.com/schemas/2015-01-01/deploymentTemplate.json"},
-                              {"parameters", {{"name", {{"type", "string"}}}}},
-                              {"resources", {nsg("[parameters('name')]")}}});
-  write_json(dir / "p.json", {{"$schema", "http://schema.management.azure.com/schemas/2015-01-01/deploymentParameters.json"},
-                              {"parameters", {{"name", {{"value", "nsg-from-file"}}}}}});
+  write_json(dir / "t.json",
+             {{"$schema", "http://schema.management.azure.com/schemas/2015-01-01/deploymentTemplate.json"},
+              {"parameters", {{"name", {{"type", "string"}}}}},
+              {"resources", {nsg("[parameters('name')]")}}});
+  write_json(dir / "p.json",
+             {{"$schema", "http://schema.management.azure.com/schemas/2015-01-01/deploymentParameters.json"},
+              {"parameters", {{"name", {{"value", "nsg-from-file"}}}}}});
   model::Model m;
   model::Diagnostics d;
   const auto reports = importers::import_inputs({(dir / "t.json").string(), (dir / "p.json").string()}, {}, m, d);
@@ -684,12 +704,13 @@ TEST_CASE("arm template: $schema in every historic spelling", "[arm-template]") 
 TEST_CASE("arm template: JSON as Newtonsoft reads it: trailing commas, comments, multi-line strings, a BOM",
           "[arm-template]") {
   model::Diagnostics d;
-  const std::string text = "\xef\xbb\xbf{\n"
-                           "  \"a\": [1, 2, /* two */ ],\n"
-                           "  \"b\": { \"c\": \"x, ]\", // a comma inside a string stays\n"
-                           "         \"d\": \"line one\nline two\", },\n"
-                           "  \"e\": [ [ ], { }, ],\n"
-                           "}\n";
+  const std::string text =
+      "\xef\xbb\xbf{\n"
+      "  \"a\": [1, 2, /* two */ ],\n"
+      "  \"b\": { \"c\": \"x, ]\", // a comma inside a string stays\n"
+      "         \"d\": \"line one\nline two\", },\n"
+      "  \"e\": [ [ ], { }, ],\n"
+      "}\n";
   const auto doc = importers::arm::parse_arm_json(text, "t.json", d);
   REQUIRE(doc.has_value());
   CHECK(d.items().empty());
@@ -707,20 +728,23 @@ TEST_CASE("arm template: JSON as Newtonsoft reads it: trailing commas, comments,
   // A template, its parameter file and a linked template with trailing commas, end to end.
   const fs::path dir = linked_dir("newtonsoft");
   const std::string schema = kSchema;
-  std::ofstream(dir / "t.json") << "{ \"$schema\": \"" << schema << "\",\n"
-                                << "  \"parameters\": { \"name\": { \"type\": \"string\", }, },\n"
-                                << "  \"resources\": [\n"
-                                << "    { \"type\": \"Microsoft.Network/networkSecurityGroups\", \"apiVersion\": "
-                                   "\"2023-09-01\", \"name\": \"[parameters('name')]\", \"properties\": {}, },\n"
-                                << "    { \"type\": \"Microsoft.Resources/deployments\", \"apiVersion\": \"2022-09-01\", "
-                                   "\"name\": \"linked\", \"properties\": { \"mode\": \"Incremental\", "
-                                   "\"templateLink\": { \"relativePath\": \"linked.json\", }, }, },\n"
-                                << "  ],\n}\n";
-  std::ofstream(dir / "p.json") << "{ \"$schema\": "
-                                   "\"https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#\",\n"
-                                << "  \"parameters\": { \"name\": { \"value\": \"nsg-a\", }, },\n}\n";
-  std::ofstream(dir / "linked.json") << "{ \"$schema\": \"" << schema << "\", \"resources\": [ { \"type\": "
-                                     << "\"Microsoft.Network/routeTables\", \"name\": \"rt\", \"properties\": {}, }, ], }";
+  std::ofstream(dir / "t.json")
+      << "{ \"$schema\": \"" << schema << "\",\n"
+      << "  \"parameters\": { \"name\": { \"type\": \"string\", }, },\n"
+      << "  \"resources\": [\n"
+      << "    { \"type\": \"Microsoft.Network/networkSecurityGroups\", \"apiVersion\": "
+         "\"2023-09-01\", \"name\": \"[parameters('name')]\", \"properties\": {}, },\n"
+      << "    { \"type\": \"Microsoft.Resources/deployments\", \"apiVersion\": \"2022-09-01\", "
+         "\"name\": \"linked\", \"properties\": { \"mode\": \"Incremental\", "
+         "\"templateLink\": { \"relativePath\": \"linked.json\", }, }, },\n"
+      << "  ],\n}\n";
+  std::ofstream(dir / "p.json")
+      << "{ \"$schema\": "
+         "\"https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#\",\n"
+      << "  \"parameters\": { \"name\": { \"value\": \"nsg-a\", }, },\n}\n";
+  std::ofstream(dir / "linked.json")
+      << "{ \"$schema\": \"" << schema << "\", \"resources\": [ { \"type\": "
+      << "\"Microsoft.Network/routeTables\", \"name\": \"rt\", \"properties\": {}, }, ], }";
   model::Model m;
   model::Diagnostics diags;
   importers::InputOptions o;
@@ -763,7 +787,8 @@ TEST_CASE("arm template: parameters without a value are placeholders or unknown,
               {"properties",
                {{"privateIPAddress", "10.0.0.10"},
                 {"subnet",
-                 {{"id", "[resourceId('Microsoft.Network/virtualNetworks/subnets', parameters('vnetName'), 's')]"}}}}}}}},
+                 {{"id",
+                   "[resourceId('Microsoft.Network/virtualNetworks/subnets', parameters('vnetName'), 's')]"}}}}}}}},
            {"port", "[add(parameters('sshPort'), parameters('given'))]"},
            {"password", "[parameters('adminPassword')]"}}}}}}};
   importers::arm::TemplateOptions o;
@@ -797,10 +822,12 @@ TEST_CASE("arm template: parameters without a value are placeholders or unknown,
     CHECK(x->severity == model::Severity::kNote);
     return x->message;
   };
-  CHECK(note("vnetName") == "parameter 'vnetName' has no value and no default: its text is the placeholder '<vnetName>'");
+  CHECK(note("vnetName") ==
+        "parameter 'vnetName' has no value and no default: its text is the placeholder '<vnetName>'");
   CHECK(note("adminPassword") ==
         "parameter 'adminPassword' has no value and no default: its text is the placeholder '<adminPassword>'");
-  CHECK(note("location") == "parameter 'location' has no value and no default: the placeholder region 'location' is used");
+  CHECK(note("location") ==
+        "parameter 'location' has no value and no default: the placeholder region 'location' is used");
   CHECK(note("sshPort") ==
         "parameter 'sshPort' of type 'int' has no value and no default: its value is unknown (parameters('sshPort'))");
   CHECK(note("secrets") ==
@@ -1010,8 +1037,9 @@ TEST_CASE("arm template: a copy count known only at deployment expands one insta
   const auto* w = find_at(e.diags, "copy-count-unknown", "/resources/0/copy/count");
   REQUIRE(w != nullptr);
   CHECK(w->severity == model::Severity::kWarning);
-  CHECK(w->message == "copy count is only known at deployment (parameters('count')): one instance is expanded, where "
-                      "Azure would deploy the real count");
+  CHECK(w->message ==
+        "copy count is only known at deployment (parameters('count')): one instance is expanded, where "
+        "Azure would deploy the real count");
   CHECK(find_at(e.diags, "copy-count-unknown", "/resources/1/properties/copy/0/count") != nullptr);
   // --strict: an error, as before.
   CHECK(expand(tmpl, {{"count", nullptr}}, true).diags.has_errors());
@@ -1039,8 +1067,9 @@ TEST_CASE("arm template: an unknown resource name is a placeholder: a warning wh
   CHECK(out[0].resource["name"] == "<unknown-name-1>");
   CHECK(out[1].resource["name"] == "<unknown-name-2>");
   // A child type takes one placeholder per segment of its name.
-  CHECK(out[2].resource["id"] == "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/resource-group/"
-                                 "providers/Microsoft.Network/virtualNetworks/<unknown-name-3>/subnets/<unknown-name-4>");
+  CHECK(out[2].resource["id"] ==
+        "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/resource-group/"
+        "providers/Microsoft.Network/virtualNetworks/<unknown-name-3>/subnets/<unknown-name-4>");
   const auto* nsg_name = find_at(d, "placeholder-name", "/resources/0/name");
   REQUIRE(nsg_name != nullptr);
   CHECK(nsg_name->severity == model::Severity::kWarning);
@@ -1049,21 +1078,23 @@ TEST_CASE("arm template: an unknown resource name is a placeholder: a warning wh
   const auto* workbook = find_at(d, "placeholder-name", "/resources/1/name");
   REQUIRE(workbook != nullptr);
   CHECK(workbook->severity == model::Severity::kNote);
-  CHECK(workbook->message ==
-        "the resource's name is not a string but [\"not\",\"a\",\"string\"]: the placeholder '<unknown-name-2>' is used");
+  CHECK(
+      workbook->message ==
+      "the resource's name is not a string but [\"not\",\"a\",\"string\"]: the placeholder '<unknown-name-2>' is used");
 }
 
-TEST_CASE("arm template: languageVersion 2.0 symbolic names, and 'existing' resources are not deployed", "[arm-template]") {
-  const json tmpl = {{"$schema", kSchema},
-                     {"languageVersion", "2.0"},
-                     {"resources",
-                      {{"hub", {{"type", "Microsoft.Network/virtualNetworks"},
-                                {"existing", true},
-                                {"name", "hub-vnet"}}},
-                       {"nsg", {{"type", "Microsoft.Network/networkSecurityGroups"},
-                                {"apiVersion", "2023-09-01"},
-                                {"name", "nsg-a"},
-                                {"properties", json::object()}}}}}};
+TEST_CASE("arm template: languageVersion 2.0 symbolic names, and 'existing' resources are not deployed",
+          "[arm-template]") {
+  const json tmpl = {
+      {"$schema", kSchema},
+      {"languageVersion", "2.0"},
+      {"resources",
+       {{"hub", {{"type", "Microsoft.Network/virtualNetworks"}, {"existing", true}, {"name", "hub-vnet"}}},
+        {"nsg",
+         {{"type", "Microsoft.Network/networkSecurityGroups"},
+          {"apiVersion", "2023-09-01"},
+          {"name", "nsg-a"},
+          {"properties", json::object()}}}}}};
   auto e = expand(tmpl);
   CHECK_FALSE(e.diags.has_errors());
   CHECK(ids(e) == std::vector<std::string>{

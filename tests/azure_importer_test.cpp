@@ -1,8 +1,8 @@
 // Tests of the Azure resource JSON importer: input shapes, field semantics and exact diagnostics.
 #include <fmt/format.h>
 
-#include <catch2/catch.hpp>
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -357,9 +357,10 @@ TEST_CASE("azure: default security rules", "[azure]") {
 
   const std::string bad = fmt::format(R"({{"name": "x", "properties": {}}})", rule_properties({{"priority", "100"}}));
   Result low = import(nsg_json("", bad));
-  CHECK(low.diags == std::vector<std::string>{
-                         "t.json: /0/properties/defaultSecurityRules/0/properties/priority: error: priority 100 is below "
-                         "65000 [invalid-value]"});
+  CHECK(low.diags ==
+        std::vector<std::string>{
+            "t.json: /0/properties/defaultSecurityRules/0/properties/priority: error: priority 100 is below "
+            "65000 [invalid-value]"});
   const std::string custom_high =
       fmt::format(R"({{"name": "x", "properties": {}}})", rule_properties({{"priority", "65000"}}));
   CHECK(import(nsg_json(custom_high)).diags ==
@@ -458,8 +459,10 @@ TEST_CASE("azure: nesting and size caps", "[azure]") {
         std::vector<std::string>{"t.json: error: file is larger than the limit of 10 bytes [file-too-large]"});
 }
 
-TEST_CASE("azure: resource types not modelled are counted: a warning for those that could change the answer, a "
-          "note for the others", "[azure]") {
+TEST_CASE(
+    "azure: resource types not modelled are counted: a warning for those that could change the answer, a "
+    "note for the others",
+    "[azure]") {
   // A NAT gateway and a VPN gateway can change what is reachable; disks and Application Insights cannot.
   Result r = import(R"([
     {"type": "Microsoft.Compute/disks", "id": "/a"},
@@ -468,12 +471,13 @@ TEST_CASE("azure: resource types not modelled are counted: a warning for those t
     {"type": "Microsoft.Network/virtualNetworkGateways", "id": "/g"},
     {"type": "MICROSOFT.COMPUTE/DISKS", "id": "/b"}
   ])");
-  CHECK(r.diags == std::vector<std::string>{"t.json: note: skipped 3 resources of types that cannot change what the "
-                                            "internet reaches: microsoft.compute/disks (2), microsoft.insights/components "
-                                            "(1) [inert-types]",
-                                            "t.json: warning: skipped 2 resources of types not modelled yet: "
-                                            "microsoft.network/natgateways (1), microsoft.network/virtualnetworkgateways "
-                                            "(1) [unmodelled-types]"});
+  CHECK(r.diags ==
+        std::vector<std::string>{"t.json: note: skipped 3 resources of types that cannot change what the "
+                                 "internet reaches: microsoft.compute/disks (2), microsoft.insights/components "
+                                 "(1) [inert-types]",
+                                 "t.json: warning: skipped 2 resources of types not modelled yet: "
+                                 "microsoft.network/natgateways (1), microsoft.network/virtualnetworkgateways "
+                                 "(1) [unmodelled-types]"});
   CHECK(r.stats.resources == 0);
   CHECK(r.stats.skipped_types == std::map<std::string, std::size_t>{{"microsoft.compute/disks", 2},
                                                                     {"microsoft.insights/components", 1},
@@ -1141,9 +1145,9 @@ TEST_CASE("azure: separate inbound NAT rules and backend pools are attached to t
   importer.add_text("[" + rule + "," + pool + "," + orphan + "]", "children.json");
   importer.add_text("[" + lb + "]", "lb.json");
   importer.finish();
-  CHECK(printed(d) == std::vector<std::string>{
-                          "children.json: /2: error: inbound NAT rule 'x' has no parent: load balancer '" + kSub +
-                          "/loadBalancers/gone' is not in the input [dangling-parent]"});
+  CHECK(printed(d) ==
+        std::vector<std::string>{"children.json: /2: error: inbound NAT rule 'x' has no parent: load balancer '" +
+                                 kSub + "/loadBalancers/gone' is not in the input [dangling-parent]"});
   REQUIRE(m.load_balancers.size() == 1);
   const auto& l = m.load_balancers[0];
   // The separate "late" rule has the same id as the inline "LATE" one (ids are case-insensitive): kept once.

@@ -134,10 +134,9 @@ TEST_CASE("not-exposed passes on a subnet the internet cannot reach and fails on
   auto fail = run_one(R"({"name": "web private", "kind": "not-exposed", "select": {"name": "vm-web-*"}})");
   CHECK_FALSE(fail.results[0].passed);
   CHECK(fail.results[0].selected == 2);
-  CHECK(findings_of(fail) == Strings{"vm-web-1 tcp 22 from 52.233.10.0/24 via public-ip",
-                                     "vm-web-1 tcp 443 from any via public-ip",
-                                     "vm-web-2 tcp 22 from 52.233.10.0/24 via public-ip",
-                                     "vm-web-2 tcp 443 from any via public-ip"});
+  CHECK(findings_of(fail) ==
+        Strings{"vm-web-1 tcp 22 from 52.233.10.0/24 via public-ip", "vm-web-1 tcp 443 from any via public-ip",
+                "vm-web-2 tcp 22 from 52.233.10.0/24 via public-ip", "vm-web-2 tcp 443 from any via public-ip"});
   CHECK(fail.results[0].summary == "4 exposures violate it");
 }
 
@@ -185,10 +184,10 @@ TEST_CASE("exposed-only passes within the allowed ports and fails with the ports
   // The legacy VM: udp, icmp, esp, ah are not tcp; tcp has every port but 443.
   auto legacy = run_one(R"({"name": "legacy https", "kind": "exposed-only", "select": {"name": "vm-legacy"},
                            "ports": [443], "protocols": ["tcp"]})");
-  CHECK(findings_of(legacy) == Strings{"vm-legacy ah - from any via public-ip", "vm-legacy esp - from any via public-ip",
-                                       "vm-legacy icmp - from any via public-ip",
-                                       "vm-legacy tcp 0-442,444-65535 from any via public-ip",
-                                       "vm-legacy udp 0-65535 from any via public-ip"});
+  CHECK(findings_of(legacy) ==
+        Strings{"vm-legacy ah - from any via public-ip", "vm-legacy esp - from any via public-ip",
+                "vm-legacy icmp - from any via public-ip", "vm-legacy tcp 0-442,444-65535 from any via public-ip",
+                "vm-legacy udp 0-65535 from any via public-ip"});
 
   // Sources: SSH's 52.233.10.0/24 is outside 52.233.10.0/25 by 52.233.10.128/25; 443 is outside the ports
   // (the whole exposure) and, from any, outside the sources (every address but 52.233.10.0/25).
@@ -283,7 +282,8 @@ TEST_CASE("selectors: name and id globs, tags, subnet, vnet, type, fields combin
     REQUIRE(spec);
     std::vector<std::string> names;
     for (std::size_t n = 0; n < m.nics.size(); ++n) {
-      if (check::matches(m, spec->assertions[0].select, {model::ResourceKind::kNetworkInterface, static_cast<int>(n), 0})) {
+      if (check::matches(m, spec->assertions[0].select,
+                         {model::ResourceKind::kNetworkInterface, static_cast<int>(n), 0})) {
         names.push_back(m.nics[n].name);
       }
     }
@@ -291,12 +291,12 @@ TEST_CASE("selectors: name and id globs, tags, subnet, vnet, type, fields combin
   };
   CHECK(count(R"({"name": "vm-web-?"})") == Strings{"vm-web-1-nic", "vm-web-2-nic"});
   CHECK(count(R"({"name": "VM-DB"})") == Strings{"vm-db-nic"});  // case-insensitive
-  CHECK(count(R"({"name": "*-nic"})").size() == 4);                 // NIC names match too
+  CHECK(count(R"({"name": "*-nic"})").size() == 4);              // NIC names match too
   CHECK(count(R"({"name": ["vm-db", "vm-legacy"]})") == Strings{"vm-db-nic", "vm-legacy-nic"});
   CHECK(count(R"({"id": "*/virtualMachines/vm-web-2"})") == Strings{"vm-web-2-nic"});
   CHECK(count(R"({"tag": "role=web"})") == Strings{"vm-web-1-nic", "vm-web-2-nic"});
   CHECK(count(R"({"tag": ["role=web", "env=prod"]})") == Strings{"vm-web-1-nic"});  // every tag must match
-  CHECK(count(R"({"tag": "env"})") == Strings{"vm-web-1-nic", "vm-web-2-nic"});      // key only: present
+  CHECK(count(R"({"tag": "env"})") == Strings{"vm-web-1-nic", "vm-web-2-nic"});     // key only: present
   CHECK(count(R"({"tag": "ROLE=d*"})") == Strings{"vm-db-nic"});
   CHECK(count(R"({"subnet": "db"})") == Strings{"vm-db-nic"});
   CHECK(count(R"({"subnet": "/subscriptions/*/subnets/legacy"})") == Strings{"vm-legacy-nic"});
@@ -348,7 +348,8 @@ TEST_CASE("bad specs are rejected with the file, the JSON pointer and what was e
        "spec.json: /assertions/0/selector: error: unknown key 'selector' for a not-exposed assertion; expected select, "
        "protocols, ports, entry-ports, sources, allowed-via [spec-unknown-key]"},
       {R"({"assertions": [{"name": "a", "kind": "not-exposed", "select": {"nmae": "x"}}]})",
-       "spec.json: /assertions/0/select/nmae: error: unknown selector key 'nmae'; expected name, id, tag, subnet, vnet, "
+       "spec.json: /assertions/0/select/nmae: error: unknown selector key 'nmae'; expected name, id, tag, subnet, "
+       "vnet, "
        "type [spec-unknown-key]"},
       {R"({"assertions": [{"name": "a", "kind": "not-exposed", "select": {"type": "vm"}}]})",
        "spec.json: /assertions/0/select/type: error: unknown resource type 'vm'; expected one of virtual-machine, "
@@ -393,8 +394,9 @@ TEST_CASE("bad specs are rejected with the file, the JSON pointer and what was e
        "spec.json: /assertions/0: error: assertion has no 'name' [spec-missing-key]"},
       {R"({"assertions": [{"name": "a", "kind": "not-exposed"}, {"name": "A", "kind": "not-exposed"}]})",
        "spec.json: /assertions/1/name: error: duplicate assertion name 'A' [spec-invalid-value]"},
-      {R"({"assertions": []})", "spec.json: /assertions: error: 'assertions' is empty, expected at least one assertion "
-                                "[spec-invalid-value]"},
+      {R"({"assertions": []})",
+       "spec.json: /assertions: error: 'assertions' is empty, expected at least one assertion "
+       "[spec-invalid-value]"},
       {R"({"version": 2, "assertions": [{"name": "a", "kind": "not-exposed"}]})",
        "spec.json: /version: error: version 2 is not supported, expected 1 [spec-invalid-value]"},
       {R"({"checks": [], "assertions": [{"name": "a", "kind": "not-exposed"}]})",
@@ -490,8 +492,10 @@ XmlElement parse_xml(const std::string& doc) {
       REQUIRE(stack.back().name == tag.substr(1));
       XmlElement done = std::move(stack.back());
       stack.pop_back();
-      if (stack.empty()) root = std::move(done);
-      else stack.back().children.push_back(std::move(done));
+      if (stack.empty())
+        root = std::move(done);
+      else
+        stack.back().children.push_back(std::move(done));
       continue;
     }
     const bool self_closing = tag.ends_with('/');
@@ -508,8 +512,10 @@ XmlElement parse_xml(const std::string& doc) {
     }
     REQUIRE(rest.find_first_not_of(" \n") == std::string::npos);
     if (self_closing) {
-      if (stack.empty()) root = std::move(e);
-      else stack.back().children.push_back(std::move(e));
+      if (stack.empty())
+        root = std::move(e);
+      else
+        stack.back().children.push_back(std::move(e));
     } else {
       stack.push_back(std::move(e));
     }
@@ -658,15 +664,17 @@ TEST_CASE("check exit codes: 0 all pass, 1 a failure, 2 bad spec or input, 3 usa
 
   auto pass = run_exposim(args({"--spec", (dir / "pass.json").string()}));
   CHECK(pass.code == cli::kExitOk);
-  CHECK(pass.out == "PASS  at most 2 (max-entry-points): 2 entry points (at most 2)\n"
-                    "1 assertion: 1 passed, 0 failed\n");
+  CHECK(pass.out ==
+        "PASS  at most 2 (max-entry-points): 2 entry points (at most 2)\n"
+        "1 assertion: 1 passed, 0 failed\n");
 
   // open-management: jumpbox 22 and 3389, app 5985-5986, all from any over public IPs (examples/open-management).
   auto fail = run_exposim(args({"--spec", (dir / "fail.yaml").string(), "--junit", (dir / "out.xml").string(),
                                 "--sarif", (dir / "out.sarif").string()}));
   CHECK(fail.code == cli::kExitFindings);
   CHECK_THAT(fail.out, Catch::StartsWith("FAIL  no management (no-management-ports): 3 exposures violate it\n"));
-  CHECK_THAT(fail.out, Catch::Contains("jumpbox (10.30.0.4): management port 22 reachable from the internet via public-ip"));
+  CHECK_THAT(fail.out,
+             Catch::Contains("jumpbox (10.30.0.4): management port 22 reachable from the internet via public-ip"));
   CHECK_THAT(fail.out, Catch::Contains("tcp 22 from any via public-ip at 52.169.20.11; rules: subnet: no NSG > nic: "
                                        "jumpboxNSG/default-allow-ssh (1000)"));
   CHECK_THAT(fail.out, Catch::Contains("app (10.30.1.4): management ports 5985-5986 reachable"));
@@ -674,8 +682,13 @@ TEST_CASE("check exit codes: 0 all pass, 1 a failure, 2 bad spec or input, 3 usa
   CHECK(parse_xml(read_file(dir / "out.xml")).children.at(0).attributes.at("failures") == "1");
   const auto sarif = nlohmann::json::parse(read_file(dir / "out.sarif"));
   CHECK(sarif.at("runs")[0].at("results").size() == 3);
-  const auto uri = sarif.at("runs")[0].at("results")[0].at("locations")[0].at("physicalLocation").at(
-      "artifactLocation").at("uri").get<std::string>();
+  const auto uri = sarif.at("runs")[0]
+                       .at("results")[0]
+                       .at("locations")[0]
+                       .at("physicalLocation")
+                       .at("artifactLocation")
+                       .at("uri")
+                       .get<std::string>();
   CHECK_THAT(uri, Catch::EndsWith("examples/open-management/vms.json"));
 
   auto json = run_exposim(args({"--spec", (dir / "fail.yaml").string(), "--format", "json"}));
@@ -697,7 +710,8 @@ TEST_CASE("check exit codes: 0 all pass, 1 a failure, 2 bad spec or input, 3 usa
   CHECK(run_exposim(args({})).code == cli::kExitUsage);  // no --spec
   CHECK(run_exposim(args({"--spec", (dir / "pass.json").string(), "--format", "xml"})).code == cli::kExitUsage);
 
-  auto out_err = run_exposim(args({"--spec", (dir / "pass.json").string(), "--sarif", (dir / "no/such/dir/x.sarif").string()}));
+  auto out_err =
+      run_exposim(args({"--spec", (dir / "pass.json").string(), "--sarif", (dir / "no/such/dir/x.sarif").string()}));
   CHECK(out_err.code == cli::kExitOutputError);
   CHECK_THAT(out_err.err, Catch::Contains("x.sarif"));
   fs::remove_all(dir);
@@ -724,15 +738,17 @@ TEST_CASE("every example has a spec that holds for it, and a failing assertion f
   // hub-and-spoke: vm-jump takes SSH from any through the firewall's DNAT rule ssh-to-jump (2222 -> 22), which
   // no-management-ports (allowed via: bastion) rejects.
   const auto dir = scratch();
-  write_file(dir / "hub.yaml", "assertions:\n  - name: management only through bastion\n    kind: no-management-ports\n"
-                          "    select: {name: vm-jump}\n");
+  write_file(dir / "hub.yaml",
+             "assertions:\n  - name: management only through bastion\n    kind: no-management-ports\n"
+             "    select: {name: vm-jump}\n");
   std::vector<std::string> args = {"check"};
   for (const auto& f : example_inputs(example("hub-and-spoke"))) args.push_back(f);
   args.push_back("--spec");
   args.push_back((dir / "hub.yaml").string());
   auto r = run_exposim(args);
   CHECK(r.code == cli::kExitFindings);
-  CHECK_THAT(r.out, Catch::Contains("vm-jump (10.1.1.4): management port 22 reachable from the internet via firewall-dnat"));
+  CHECK_THAT(r.out,
+             Catch::Contains("vm-jump (10.1.1.4): management port 22 reachable from the internet via firewall-dnat"));
   CHECK_THAT(r.out, Catch::Contains("fw: fw-hub/inbound-dnat/ssh-to-jump (100)"));
   fs::remove_all(dir);
 }

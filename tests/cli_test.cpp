@@ -94,8 +94,9 @@ TEST_CASE("strict mode (--strict) turns assumptions into errors", "[cli]") {
   const std::string nat = (dir / "nat.json").string();
   auto r = run_exposim({"analyze", example("restricted-admin/resource-graph.json"), nat});
   CHECK(r.code == 0);
-  CHECK_THAT(r.err, Catch::Contains("warning: skipped 1 resource of types not modelled yet: microsoft.network/natgateways "
-                                    "(1) [unmodelled-types]"));
+  CHECK_THAT(r.err,
+             Catch::Contains("warning: skipped 1 resource of types not modelled yet: microsoft.network/natgateways "
+                             "(1) [unmodelled-types]"));
   r = run_exposim({"analyze", example("restricted-admin/resource-graph.json"), nat, "--strict"});
   CHECK(r.code == exposim::cli::kExitBadInput);
   CHECK_THAT(r.err, Catch::Contains("error: skipped 1 resource"));
@@ -122,8 +123,8 @@ TEST_CASE("types that cannot change the answer are a note, printed with --verbos
                                     "internet reaches: microsoft.compute/availabilitysets (1), microsoft.compute/disks "
                                     "(2), microsoft.operationalinsights/workspaces (1) [inert-types]"));
   // --strict leaves notes alone; the warning still fails.
-  r = run_exposim({"analyze", example("restricted-admin/resource-graph.json"), inert, "--strict", "--ignore",
-                   "unmodelled-types"});
+  r = run_exposim(
+      {"analyze", example("restricted-admin/resource-graph.json"), inert, "--strict", "--ignore", "unmodelled-types"});
   CHECK(r.code == 0);
   fs::remove_all(dir);
 }
@@ -147,8 +148,9 @@ TEST_CASE("a Front Door is named as an entry point with its backends' host names
                                     "backend host names 'agw.contoso.com', 'web.azurewebsites.net': exposim does not "
                                     "model it as an entry yet, so what it forwards to is not reported through it "
                                     "[unmodelled-entry-point]"));
-  CHECK_THAT(r.err, Catch::Contains("fd.json: /1: warning: Azure Front Door profile 'afd' is an internet entry point in "
-                                    "front of backend host names 'api.contoso.com'"));
+  CHECK_THAT(r.err,
+             Catch::Contains("fd.json: /1: warning: Azure Front Door profile 'afd' is an internet entry point in "
+                             "front of backend host names 'api.contoso.com'"));
   // One warning per cause: the Front Door types are not listed again as unmodelled types.
   CHECK_THAT(r.err, !Catch::Contains("[unmodelled-types]"));
   fs::remove_all(dir);
@@ -228,9 +230,11 @@ TEST_CASE("cli: --config reads fail-on and ignore from YAML or JSON, and a bad o
   CHECK(r.code == exposim::cli::kExitBadInput);
   CHECK(r.out.empty());
   const std::string bad = (dir / "bad.yaml").string();
-  CHECK_THAT(r.err, Catch::Contains(bad + ":2:5: /fail-on/0: error: unknown diagnostic code 'nope' (docs/diagnostics.md "
-                                          "lists them) [config-invalid]"));
-  CHECK_THAT(r.err, Catch::Contains(bad + ":3:9: /ignore: error: 'ignore' is not a list of diagnostic codes [config-invalid]"));
+  CHECK_THAT(r.err,
+             Catch::Contains(bad + ":2:5: /fail-on/0: error: unknown diagnostic code 'nope' (docs/diagnostics.md "
+                                   "lists them) [config-invalid]"));
+  CHECK_THAT(r.err, Catch::Contains(
+                        bad + ":3:9: /ignore: error: 'ignore' is not a list of diagnostic codes [config-invalid]"));
   CHECK_THAT(r.err, Catch::Contains(bad + ":4:9: /failon: error: unknown key 'failon'; expected fail-on or ignore "
                                           "[config-invalid]"));
   write_file(dir / "bad.json", "{\"ignore\": [\"unmodelled-types\",\n  3]}");
@@ -259,11 +263,13 @@ TEST_CASE("whatif prints a diagnostic that both sides have once", "[cli]") {
                         "--after", (dir / "after" / "estate.json").string(), (dir / "after" / "nat.json").string()});
   CHECK(r.code == 0);
   std::size_t n = 0;
-  for (auto at = r.err.find("[unmodelled-types]"); at != std::string::npos; at = r.err.find("[unmodelled-types]", at + 1)) ++n;
+  for (auto at = r.err.find("[unmodelled-types]"); at != std::string::npos;
+       at = r.err.find("[unmodelled-types]", at + 1))
+    ++n;
   CHECK(n == 1);
   // The shared input options: --verbose says what each file of both sides is, --fail-on works as for analyze.
-  r = run_exposim({"whatif", (dir / "before" / "estate.json").string(), "--after", (dir / "after" / "estate.json").string(),
-                   "--verbose"});
+  r = run_exposim({"whatif", (dir / "before" / "estate.json").string(), "--after",
+                   (dir / "after" / "estate.json").string(), "--verbose"});
   CHECK_THAT(r.err, Catch::Contains("before/estate.json: detected value shape (an ARM REST list response)"));
   CHECK_THAT(r.err, Catch::Contains("after/estate.json: detected value shape (an ARM REST list response)"));
   r = run_exposim({"whatif", (dir / "before" / "estate.json").string(), (dir / "before" / "nat.json").string(),
@@ -297,18 +303,17 @@ TEST_CASE("a dangling reference is an error unless --allow-missing, which assume
 }
 
 TEST_CASE("verbose mode (--verbose) says what shape each file has", "[cli]") {
-  auto r = run_exposim({"analyze", example("restricted-admin/resource-graph.json"), example("web-https-only/estate.json"),
-                    "--verbose"});
+  auto r = run_exposim(
+      {"analyze", example("restricted-admin/resource-graph.json"), example("web-https-only/estate.json"), "--verbose"});
   CHECK(r.code == 0);
   CHECK_THAT(r.err, Catch::Contains("resource-graph.json: detected data shape (Resource Graph results), 7 resources"));
   CHECK_THAT(r.err, Catch::Contains("estate.json: detected value shape (an ARM REST list response)"));
 }
 
 TEST_CASE("explain prints one line per hop, then the verdict, exit 0 whatever the verdict", "[cli]") {
-  const std::vector<std::string> inputs = {
-      example("open-management/nics.json"), example("open-management/nsgs.json"),
-      example("open-management/public-ips.json"), example("open-management/vms.json"),
-      example("open-management/vnets.json")};
+  const std::vector<std::string> inputs = {example("open-management/nics.json"), example("open-management/nsgs.json"),
+                                           example("open-management/public-ips.json"),
+                                           example("open-management/vms.json"), example("open-management/vnets.json")};
   auto args = [&](std::vector<std::string> extra) {
     std::vector<std::string> a = {"explain"};
     a.insert(a.end(), inputs.begin(), inputs.end());
@@ -317,18 +322,19 @@ TEST_CASE("explain prints one line per hop, then the verdict, exit 0 whatever th
   };
   auto r = run_exposim(args({"--from", "52.10.20.30", "--to", "app", "--port", "3389"}));
   CHECK(r.code == 0);
-  CHECK(r.out ==
-        "flow: tcp 52.10.20.30:49152 -> app (52.169.20.12) port 3389\n"
-        "HOP           RESULT        AT            WHY\n"
-        "source        pass          52.10.20.30   52.10.20.30 is an internet address\n"
-        "entry         pass          appPublicIP   public IP 'appPublicIP' 52.169.20.12 (Standard) maps to ip "
-        "configuration 'ipconfigapp' of NIC 'appVMNic' (10.30.1.4)\n"
-        "nsg (subnet)  pass          nsg-apps      allow-rdp-from-internet (100, allow): source tag 'Internet' "
-        "contains 52.10.20.30, port 3389 in '3389', protocol tcp\n"
-        "nsg (nic)     stop          nsg-app-nic   deny-rdp (100, deny): source '*', port 3389 in '3389', protocol tcp\n"
-        "route         (would pass)  system route  the reply to 52.10.20.30 takes the system default route "
-        "(0.0.0.0/0 -> Internet): replies leave through the public IP and reach the client\n"
-        "verdict: denied at nsg (nic): deny-rdp (100, deny): source '*', port 3389 in '3389', protocol tcp\n");
+  CHECK(
+      r.out ==
+      "flow: tcp 52.10.20.30:49152 -> app (52.169.20.12) port 3389\n"
+      "HOP           RESULT        AT            WHY\n"
+      "source        pass          52.10.20.30   52.10.20.30 is an internet address\n"
+      "entry         pass          appPublicIP   public IP 'appPublicIP' 52.169.20.12 (Standard) maps to ip "
+      "configuration 'ipconfigapp' of NIC 'appVMNic' (10.30.1.4)\n"
+      "nsg (subnet)  pass          nsg-apps      allow-rdp-from-internet (100, allow): source tag 'Internet' "
+      "contains 52.10.20.30, port 3389 in '3389', protocol tcp\n"
+      "nsg (nic)     stop          nsg-app-nic   deny-rdp (100, deny): source '*', port 3389 in '3389', protocol tcp\n"
+      "route         (would pass)  system route  the reply to 52.10.20.30 takes the system default route "
+      "(0.0.0.0/0 -> Internet): replies leave through the public IP and reach the client\n"
+      "verdict: denied at nsg (nic): deny-rdp (100, deny): source '*', port 3389 in '3389', protocol tcp\n");
 
   r = run_exposim(args({"--from", "52.10.20.30", "--to", "JUMPBOX", "--port", "22", "--format", "json"}));
   CHECK(r.code == 0);
@@ -370,8 +376,8 @@ TEST_CASE("explain prints one line per hop, then the verdict, exit 0 whatever th
 
 TEST_CASE("explain through a load balancer: --backend, the load-balancer hop in JSON, a bad --backend", "[cli]") {
   auto args = [&](std::vector<std::string> extra) {
-    std::vector<std::string> a = {"explain", example("web-behind-lb/estate.json"), "--from", "52.10.20.30",
-                                  "--to", "20.71.8.10"};
+    std::vector<std::string> a = {"explain",   example("web-behind-lb/estate.json"), "--from", "52.10.20.30", "--to",
+                                  "20.71.8.10"};
     a.insert(a.end(), extra.begin(), extra.end());
     return a;
   };
@@ -435,8 +441,9 @@ TEST_CASE("templates: a missing parameter and a bad expression (--strict) and a 
   // Otherwise its value is unknown, with a note naming it (what the resource importer makes of the unknown
   // port is its own business).
   r = run_exposim({"analyze", (dir / "t.json").string(), "--verbose"});
-  CHECK_THAT(r.err, Catch::Contains("t.json: /parameters/rdpPort: note: parameter 'rdpPort' of type 'int' has no value "
-                                    "and no default: its value is unknown (parameters('rdpPort')) [missing-parameter]"));
+  CHECK_THAT(r.err,
+             Catch::Contains("t.json: /parameters/rdpPort: note: parameter 'rdpPort' of type 'int' has no value "
+                             "and no default: its value is unknown (parameters('rdpPort')) [missing-parameter]"));
 
   r = run_exposim({"analyze", (dir / "t.json").string(), "--param", "rdpPort=3389", "--verbose"});
   CHECK(r.code == 0);
@@ -448,12 +455,14 @@ TEST_CASE("templates: a missing parameter and a bad expression (--strict) and a 
   write_file(dir / "bad-expr.json", bad);
   r = run_exposim({"analyze", (dir / "bad-expr.json").string(), "--param", "rdpPort=3389", "--strict"});
   CHECK(r.code == exposim::cli::kExitBadInput);
-  CHECK_THAT(r.err, Catch::Contains("bad-expr.json: /resources/0/properties/securityRules/0/properties/destinationPortRange: "
-                                    "error:"));
+  CHECK_THAT(r.err,
+             Catch::Contains("bad-expr.json: /resources/0/properties/securityRules/0/properties/destinationPortRange: "
+                             "error:"));
   // Without --strict an expression ARM would reject is a warning naming the place.
   r = run_exposim({"analyze", (dir / "bad-expr.json").string(), "--param", "rdpPort=3389"});
-  CHECK_THAT(r.err, Catch::Contains("bad-expr.json: /resources/0/properties/securityRules/0/properties/destinationPortRange: "
-                                    "warning: offset "));
+  CHECK_THAT(r.err,
+             Catch::Contains("bad-expr.json: /resources/0/properties/securityRules/0/properties/destinationPortRange: "
+                             "warning: offset "));
 
   write_file(dir / "syntax.json", "{\n  \"$schema\": \"" + schema + "\",\n  \"resources\": [ }\n");
   r = run_exposim({"analyze", (dir / "syntax.json").string()});
@@ -480,7 +489,8 @@ TEST_CASE("templates: resources a template references but does not declare are a
     INFO(command);
     std::vector<std::string> args = {command, t};
     if (std::string(command) == "check") {
-      write_file(dir / "spec.yaml", "assertions:\n  - name: management only through Bastion\n    kind: no-management-ports\n");
+      write_file(dir / "spec.yaml",
+                 "assertions:\n  - name: management only through Bastion\n    kind: no-management-ports\n");
       args.push_back("--spec");
       args.push_back((dir / "spec.yaml").string());
     }
@@ -539,8 +549,8 @@ TEST_CASE("explain through an application gateway, a Bastion session and a PaaS 
   CHECK(j["hops"][3]["sku"] == "Basic");
   CHECK(run_exposim({"explain", estate, "--from", "81.2.69.200", "--to", "vm-web-1", "--port", "22", "--via", "nat"})
             .code == exposim::cli::kExitUsage);
-  r = run_exposim({"explain", estate, "--from", "81.2.69.200", "--to", "vm-web-1", "--port", "22", "--via",
-                   "bastion:nope"});
+  r = run_exposim(
+      {"explain", estate, "--from", "81.2.69.200", "--to", "vm-web-1", "--port", "22", "--via", "bastion:nope"});
   CHECK(r.code == exposim::cli::kExitBadInput);
 
   r = run_exposim({"explain", example("paas-private-link/estate.json"), "--from", "52.20.1.7", "--to", "sql-orders",

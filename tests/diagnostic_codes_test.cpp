@@ -27,7 +27,9 @@ std::set<std::string> documented() {
     const auto end = text.find('`', pos);
     const std::string code = text.substr(pos, end - pos);
     if (text.compare(end, 3, "` |") == 0 && !code.empty() && std::islower(static_cast<unsigned char>(code[0])) &&
-        std::all_of(code.begin(), code.end(), [](char c) { return std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) || c == '-'; })) {
+        std::all_of(code.begin(), code.end(), [](char c) {
+          return std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) || c == '-';
+        })) {
       out.insert(code);
     }
   }
@@ -105,10 +107,10 @@ TEST_CASE("every diagnostic code the sources emit is documented in docs/diagnost
   const auto codes = emitted_codes();
   // The scan must find what it is meant to find: a broken scan would pass by finding nothing.
   REQUIRE(codes.size() >= 50);
-  for (const char* sentinel : {"json-syntax", "file-read", "dangling-reference", "vnet-tag-includes-internet",
-                               "unmodelled-types", "inert-types", "unmodelled-entry-point", "public-beside-private-endpoint",
-                               "change-invalid", "spec-shape", "document-syntax", "missing-parameter",
-                               "config-invalid", "unresolved-service-tag"}) {
+  for (const char* sentinel :
+       {"json-syntax", "file-read", "dangling-reference", "vnet-tag-includes-internet", "unmodelled-types",
+        "inert-types", "unmodelled-entry-point", "public-beside-private-endpoint", "change-invalid", "spec-shape",
+        "document-syntax", "missing-parameter", "config-invalid", "unresolved-service-tag"}) {
     INFO(sentinel);
     CHECK(codes.count(sentinel) == 1);
   }

@@ -5,8 +5,8 @@
 
 #include "importers/document.h"
 
-using exposim::importers::parse_document;
 using exposim::importers::DocumentLimits;
+using exposim::importers::parse_document;
 using nlohmann::json;
 
 namespace {
@@ -24,7 +24,7 @@ TEST_CASE("YAML scalars are typed by the core schema and quoted ones stay string
       "a: 22\n"
       "b: '22'\n"
       "c: true\n"
-      "d: yes\n"          // YAML 1.1 would say true; the core schema says the string "yes"
+      "d: yes\n"  // YAML 1.1 would say true; the core schema says the string "yes"
       "e: ~\n"
       "f: 0x1F\n"
       "g: 1.5\n"
@@ -35,8 +35,9 @@ TEST_CASE("YAML scalars are typed by the core schema and quoted ones stay string
       "spec.yaml", diags);
   REQUIRE(doc);
   CHECK(diags.size() == 0);
-  const json expected = {{"a", 22}, {"b", "22"}, {"c", true}, {"d", "yes"}, {"e", nullptr}, {"f", 31}, {"g", 1.5},
-                         {"h", "10.0.0.0/8"}, {"i", "443"}, {"j", "99999999999999999999"}, {"k", -3}};
+  const json expected = {{"a", 22}, {"b", "22"}, {"c", true},         {"d", "yes"}, {"e", nullptr},
+                         {"f", 31}, {"g", 1.5},  {"h", "10.0.0.0/8"}, {"i", "443"}, {"j", "99999999999999999999"},
+                         {"k", -3}};
   CHECK(doc->value == expected);
 }
 
@@ -96,7 +97,8 @@ TEST_CASE("Bad documents are errors at the file and line, never exceptions", "[d
     std::string bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\n";
     char prev = 'a';
     for (char c = 'b'; c <= 'j'; ++c) {
-      bomb += fmt::format("{}: &{} [*{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}]\n", c, c, fmt::arg("p", prev));
+      bomb += fmt::format("{}: &{} [*{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}]\n", c, c,
+                          fmt::arg("p", prev));
       prev = c;
     }
     exposim::model::Diagnostics diags;

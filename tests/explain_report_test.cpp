@@ -12,8 +12,7 @@
 namespace exposim::testing {
 namespace {
 
-TEST_CASE("explain: a VM without a public IP is traced through the DNAT rule that reaches it, others listed",
-          "[cli]") {
+TEST_CASE("explain: a VM without a public IP is traced through the DNAT rule that reaches it, others listed", "[cli]") {
   const std::vector<std::string> files = {example("hub-and-spoke/firewall.json"), example("hub-and-spoke/hub.json"),
                                           example("hub-and-spoke/spokes.json")};
   std::vector<std::string> args = {"explain"};
@@ -64,9 +63,10 @@ TEST_CASE("explain: an ambiguous address lists the candidates and --backend choo
                          {"type", "Microsoft.Network/virtualNetworks"},
                          {"properties",
                           {{"addressSpace", {{"addressPrefixes", {"10.0.0.0/16"}}}},
-                           {"subnets", {{{"id", s + "/virtualNetworks/" + v + "/subnets/s"},
-                                         {"name", "s"},
-                                         {"properties", {{"addressPrefix", "10.0.0.0/24"}}}}}}}}});
+                           {"subnets",
+                            {{{"id", s + "/virtualNetworks/" + v + "/subnets/s"},
+                              {"name", "s"},
+                              {"properties", {{"addressPrefix", "10.0.0.0/24"}}}}}}}}});
     resources.push_back({{"id", s + "/networkInterfaces/nic-" + v},
                          {"name", "nic-" + v},
                          {"type", "Microsoft.Network/networkInterfaces"},
@@ -82,13 +82,16 @@ TEST_CASE("explain: an ambiguous address lists the candidates and --backend choo
   auto r = run_exposim({"explain", file, "--from", "52.1.2.3", "--to", "10.0.0.4", "--port", "22"});
   CHECK(r.code == 2);
   CHECK(r.out.empty());
-  CHECK_THAT(r.err, Catch::EndsWith("exposim: error: ambiguous target '10.0.0.4': the address belongs to 2 ip configurations (a private "
+  CHECK_THAT(r.err,
+             Catch::EndsWith(
+                 "exposim: error: ambiguous target '10.0.0.4': the address belongs to 2 ip configurations (a private "
                  "address used in two VNets, or a public IP referenced by two NICs); choose one with --backend (its VM "
                  "or NIC name or id) or give its ip configuration id as the target\n"
                  "exposim: note: candidate: " +
-                     s + "/networkInterfaces/nic-a/ipConfigurations/ipconfig1 (NIC 'nic-a', private 10.0.0.4)\n"
-                         "exposim: note: candidate: " +
-                     s + "/networkInterfaces/nic-b/ipConfigurations/ipconfig1 (NIC 'nic-b', private 10.0.0.4)\n"));
+                 s +
+                 "/networkInterfaces/nic-a/ipConfigurations/ipconfig1 (NIC 'nic-a', private 10.0.0.4)\n"
+                 "exposim: note: candidate: " +
+                 s + "/networkInterfaces/nic-b/ipConfigurations/ipconfig1 (NIC 'nic-b', private 10.0.0.4)\n"));
   r = run_exposim({"explain", file, "--from", "52.1.2.3", "--to", "10.0.0.4", "--port", "22", "--backend", "nic-b"});
   CHECK(r.code == 0);
   CHECK_THAT(r.out, Catch::StartsWith("flow: tcp 52.1.2.3:49152 -> nic-b (10.0.0.4) port 22\n"));

@@ -132,8 +132,9 @@ TEST_CASE("explain: SSH to jumpbox is allowed by default-allow-ssh, WinRM to app
   CHECK(t.allowed);
   CHECK(t.stopped_at == -1);
   CHECK(t.hops[2].reason == "no NSG at this scope: nothing is filtered here");
-  CHECK(t.hops[4].reason == "the reply to 52.10.20.30 takes the system default route (0.0.0.0/0 -> Internet): "
-                            "replies leave through the public IP and reach the client");
+  CHECK(t.hops[4].reason ==
+        "the reply to 52.10.20.30 takes the system default route (0.0.0.0/0 -> Internet): "
+        "replies leave through the public IP and reach the client");
 
   t = solver::explain(m, query("52.10.20.30", "app", 5986));
   CHECK(hops(m, t) == std::vector<std::string>{
@@ -166,8 +167,9 @@ TEST_CASE("explain: sources outside the internet are said to be so, and the NSGs
                       });
   CHECK_FALSE(t.allowed);
   CHECK_FALSE(t.internet_source);
-  CHECK(t.reason == "not internet traffic; denied at source: 203.0.113.7 is not an internet address (a documentation "
-                    "range 203.0.113.0/24): such a packet does not come from the internet");
+  CHECK(t.reason ==
+        "not internet traffic; denied at source: 203.0.113.7 is not an internet address (a documentation "
+        "range 203.0.113.0/24): such a packet does not come from the internet");
 
   // The estate's own space: AllowVnetInBound admits it at the subnet of app, allow-rest at the NIC.
   t = solver::explain(m, query("10.30.0.4", "app", 8080));
@@ -207,9 +209,10 @@ TEST_CASE("explain: a target by public IP, VM, NIC, public IP name or id, or pri
                           "nsg(nic) pass nsg-app-nic/allow-rest (unreached)",
                           "route pass system (unreached)",
                       });
-  CHECK(t.reason == "denied at entry: no internet entry: 10.30.1.4 is the private address of ip configuration "
-                    "'ipconfigapp' of NIC 'appVMNic' (10.30.1.4); the internet reaches it only through its public IP "
-                    "52.169.20.12");
+  CHECK(t.reason ==
+        "denied at entry: no internet entry: 10.30.1.4 is the private address of ip configuration "
+        "'ipconfigapp' of NIC 'appVMNic' (10.30.1.4); the internet reaches it only through its public IP "
+        "52.169.20.12");
 }
 
 TEST_CASE("explain: unknown and ambiguous targets are errors listing the candidates", "[solver][explain]") {
@@ -226,14 +229,16 @@ TEST_CASE("explain: unknown and ambiguous targets are errors listing the candida
   const auto m = b.done();
   auto t = solver::explain(m, query("52.1.2.3", "nothing-here", 22));
   CHECK(t.status == FlowTrace::Status::kUnknownTarget);
-  CHECK(t.error == "unknown target 'nothing-here': expected a public or private IP address, or the name or id of a "
-                   "public IP, network interface or virtual machine in the input");
+  CHECK(t.error ==
+        "unknown target 'nothing-here': expected a public or private IP address, or the name or id of a "
+        "public IP, network interface or virtual machine in the input");
   CHECK(solver::explain(m, query("52.1.2.3", "10.9.9.9", 22)).status == FlowTrace::Status::kUnknownTarget);
 
   t = solver::explain(m, query("52.1.2.3", "WEB", 22));  // the VM web, and the public IP web of VM other
   CHECK(t.status == FlowTrace::Status::kAmbiguousTarget);
-  CHECK(t.error == "ambiguous target 'WEB': it names 2 ip configurations; choose one with --backend (its VM or NIC "
-                   "name or id, or its private IP) or give its ip configuration id as the target");
+  CHECK(t.error ==
+        "ambiguous target 'WEB': it names 2 ip configurations; choose one with --backend (its VM or NIC "
+        "name or id, or its private IP) or give its ip configuration id as the target");
   const std::vector<std::string> both = {
       rid("Microsoft.Network/networkInterfaces", "other-nic") +
           "/ipConfigurations/ipconfig1 (VM 'other', NIC 'other-nic', private 10.0.0.4, public 20.0.0.2)",
@@ -245,9 +250,10 @@ TEST_CASE("explain: unknown and ambiguous targets are errors listing the candida
   // IP address, it lists the candidates and says how to choose.
   t = solver::explain(m, query("52.1.2.3", "10.0.0.4", 22));
   CHECK(t.status == FlowTrace::Status::kAmbiguousTarget);
-  CHECK(t.error == "ambiguous target '10.0.0.4': the address belongs to 2 ip configurations (a private address used "
-                   "in two VNets, or a public IP referenced by two NICs); choose one with --backend (its VM or NIC "
-                   "name or id) or give its ip configuration id as the target");
+  CHECK(t.error ==
+        "ambiguous target '10.0.0.4': the address belongs to 2 ip configurations (a private address used "
+        "in two VNets, or a public IP referenced by two NICs); choose one with --backend (its VM or NIC "
+        "name or id) or give its ip configuration id as the target");
   CHECK(t.candidates.size() == 2);
   // --backend chooses: the VM other (by name), the NIC web-nic (by name), or an ip configuration id.
   auto chosen = query("52.1.2.3", "10.0.0.4", 22);
@@ -275,8 +281,9 @@ TEST_CASE("explain: unknown and ambiguous targets are errors listing the candida
   chosen.backend = "10.0.0.4";
   t = solver::explain(m, chosen);
   CHECK(t.status == FlowTrace::Status::kBadBackend);
-  CHECK(t.error == "--backend '10.0.0.4' still fits 2 of the ip configurations that 'WEB' fits: give an ip "
-                   "configuration id");
+  CHECK(t.error ==
+        "--backend '10.0.0.4' still fits 2 of the ip configurations that 'WEB' fits: give an ip "
+        "configuration id");
   // A target that fits one ip configuration takes no --backend.
   chosen.target = "20.0.0.1";
   chosen.backend = "web";
@@ -312,8 +319,9 @@ TEST_CASE("explain: a target without a public IP says what becomes of its replie
         "the reply to 52.1.2.3 takes the system default route (0.0.0.0/0 -> Internet), but the target has no public "
         "IP: what it sends to the internet leaves, if at all, through outbound SNAT (a NAT gateway, a load balancer's "
         "outbound rule or default outbound access) from another address, which answers no connection from the client");
-  CHECK(t.reason == "denied at entry: no internet entry: ip configuration 'ipconfig1' of NIC 'priv-nic' (10.0.0.4) has "
-                    "no public IP");
+  CHECK(t.reason ==
+        "denied at entry: no internet entry: ip configuration 'ipconfig1' of NIC 'priv-nic' (10.0.0.4) has "
+        "no public IP");
   CHECK(t.redirected_from.empty());
   CHECK(t.other_entries.empty());
 }
@@ -328,8 +336,9 @@ TEST_CASE("explain: a VM without a public IP reached through a firewall DNAT rul
   REQUIRE(t.status == FlowTrace::Status::kOk);
   CHECK(t.allowed);
   CHECK(t.redirected_from == "vm-jump");
-  CHECK(t.direct == "denied at entry: no internet entry: ip configuration 'ipconfig1' of NIC 'vm-jump-nic' (10.1.1.4) "
-                    "has no public IP");
+  CHECK(t.direct ==
+        "denied at entry: no internet entry: ip configuration 'ipconfig1' of NIC 'vm-jump-nic' (10.1.1.4) "
+        "has no public IP");
   CHECK(t.query.target == "20.50.60.70");
   CHECK(t.query.destination_port == 2222);
   REQUIRE(t.firewall >= 0);
@@ -340,7 +349,8 @@ TEST_CASE("explain: a VM without a public IP reached through a firewall DNAT rul
   CHECK(t.other_entries[0].bastion == "bas-hub");
   CHECK(t.other_entries[0].target == "vm-jump");
   CHECK(t.other_entries[0].port == 22);
-  CHECK(t.other_entries[0].description == "a session through Bastion 'bas-hub' at 20.50.60.80:443 (authenticated access)");
+  CHECK(t.other_entries[0].description ==
+        "a session through Bastion 'bas-hub' at 20.50.60.80:443 (authenticated access)");
 
   // vm-db's 3389: rdp-to-db translates to it, but nsg-db denies 3389 from VirtualNetwork (the firewall's SNAT
   // address), and Bastion sessions reach every port but 3389: no entry, so the direct trace stands.
@@ -405,7 +415,8 @@ TEST_CASE("explain: an NSG hop names the route that puts an internet source into
   CHECK_THAT(inside.hops[2].reason, !Catch::Contains("because route"));
 }
 
-TEST_CASE("explain: through lb-web, rule https to 8443 is allowed by allow-app, http 80 is denied", "[solver][explain]") {
+TEST_CASE("explain: through lb-web, rule https to 8443 is allowed by allow-app, http 80 is denied",
+          "[solver][explain]") {
   const auto m = load_example("web-behind-lb");
   auto t = solver::explain(m, query("52.10.20.30", "20.71.8.10", 443));
   REQUIRE(t.status == FlowTrace::Status::kOk);
@@ -424,12 +435,14 @@ TEST_CASE("explain: through lb-web, rule https to 8443 is allowed by allow-app, 
   CHECK(lbh.frontend_port == 443);
   CHECK(lbh.backend_port == 8443);
   REQUIRE(lbh.backends.size() == 2);
-  CHECK(lbh.reason == "tcp port 443 matches load-balancing rule 'https' (443 -> 8443) of 'lb-web'; pool 'pool-web' "
-                      "spreads flows over 2 members: traced the first in the documented order (NIC id, then ip "
-                      "configuration name), vm-web-1 (10.50.1.4); other members: vm-web-2 (10.50.1.5); choose one "
-                      "with --backend");
-  CHECK(t.hops[1].reason == "public IP 'pip-lb-web' 20.71.8.10 (Standard) is frontend 'fe-public' of load balancer "
-                            "'lb-web' (Standard)");
+  CHECK(lbh.reason ==
+        "tcp port 443 matches load-balancing rule 'https' (443 -> 8443) of 'lb-web'; pool 'pool-web' "
+        "spreads flows over 2 members: traced the first in the documented order (NIC id, then ip "
+        "configuration name), vm-web-1 (10.50.1.4); other members: vm-web-2 (10.50.1.5); choose one "
+        "with --backend");
+  CHECK(t.hops[1].reason ==
+        "public IP 'pip-lb-web' 20.71.8.10 (Standard) is frontend 'fe-public' of load balancer "
+        "'lb-web' (Standard)");
   // The NSG sees the backend port.
   CHECK_THAT(t.hops[3].reason, Catch::Contains("port 8443 in '8443'"));
 
@@ -483,8 +496,9 @@ TEST_CASE("explain: through lb-web's inbound NAT rules, and a port no rule match
   t = solver::explain(m, query("52.10.20.30", "20.71.8.10", 50001));
   CHECK(hops(m, t)[3] == "nsg(subnet) stop nsg-web/DenyAllInBound");
   CHECK_FALSE(t.allowed);
-  CHECK(t.reason == "denied at nsg (subnet): DenyAllInBound (65500, deny, default rule): source '*', port 22 in '*', "
-                    "protocol '*' covers tcp");
+  CHECK(t.reason ==
+        "denied at nsg (subnet): DenyAllInBound (65500, deny, default rule): source '*', port 22 in '*', "
+        "protocol '*' covers tcp");
 
   // v2: the range's only port goes to the first member in NIC-id order.
   t = solver::explain(m, query("52.10.20.30", "20.71.8.10", 60000));
@@ -497,8 +511,9 @@ TEST_CASE("explain: through lb-web's inbound NAT rules, and a port no rule match
   CHECK(hops(m, t) == std::vector<std::string>{"source pass", "entry pass pip-lb-web", "load-balancer stop lb-web"});
   CHECK(t.nic == -1);
   CHECK(t.stopped_at == 2);
-  CHECK(t.reason == "denied at load-balancer: no load-balancing or inbound NAT rule of 'lb-web' on frontend "
-                    "'fe-public' matches tcp port 81");
+  CHECK(t.reason ==
+        "denied at load-balancer: no load-balancing or inbound NAT rule of 'lb-web' on frontend "
+        "'fe-public' matches tcp port 81");
 }
 
 TEST_CASE("explain: through the Basic lb-mgmt, the mgmt subnet's route to the appliance stops RDP",
@@ -514,8 +529,9 @@ TEST_CASE("explain: through the Basic lb-mgmt, the mgmt subnet's route to the ap
                           "route stop default-to-appliance",
                       });
   CHECK(m.vms[t.vm].name == "vm-mgmt");
-  CHECK(t.hops[4].reason == "no NSG on the subnet or the NIC: a Basic load balancer is open on every port where no "
-                            "NSG applies");
+  CHECK(t.hops[4].reason ==
+        "no NSG on the subnet or the NIC: a Basic load balancer is open on every port where no "
+        "NSG applies");
   CHECK_THAT(t.reason, Catch::StartsWith("broken at route: the reply to 52.10.20.30 takes route "
                                          "'default-to-appliance' (0.0.0.0/0 -> VirtualAppliance 10.50.3.4)"));
   CHECK_THAT(t.reason, Catch::EndsWith("replies do not leave through the load balancer, so the client never gets an "
@@ -552,9 +568,10 @@ TEST_CASE("explain: a return route to an appliance stops the flow at the route h
                           "no-nsg(nic) pass",
                           "route stop route-52.0.0.0/8",
                       });
-  CHECK(t.reason == "broken at route: the reply to 52.1.2.3 takes route 'route-52.0.0.0/8' (52.0.0.0/8 -> "
-                    "VirtualAppliance) of route table 'rt': replies do not leave through the public IP, so the "
-                    "client never gets an answer");
+  CHECK(t.reason ==
+        "broken at route: the reply to 52.1.2.3 takes route 'route-52.0.0.0/8' (52.0.0.0/8 -> "
+        "VirtualAppliance) of route table 'rt': replies do not leave through the public IP, so the "
+        "client never gets an answer");
   t = solver::explain(m, query("20.1.2.3", "vm", 22));
   CHECK(hops(m, t).back() == "route pass route-0.0.0.0/0");
   CHECK(t.allowed);
@@ -572,12 +589,14 @@ TEST_CASE("explain: Standard and Basic public IPs without any NSG", "[solver][ex
   auto t = solver::explain(m, query("52.1.2.3", "std", 22));
   CHECK(hops(m, t) == std::vector<std::string>{"source pass", "entry pass pip-std", "no-nsg(subnet) pass",
                                                "no-nsg(nic) stop", "route pass system (unreached)"});
-  CHECK(t.reason == "denied at no-nsg (nic): no NSG on the subnet or the NIC: a Standard public IP admits nothing "
-                    "unless an NSG allows it");
+  CHECK(t.reason ==
+        "denied at no-nsg (nic): no NSG on the subnet or the NIC: a Standard public IP admits nothing "
+        "unless an NSG allows it");
   t = solver::explain(m, query("52.1.2.3", "basic", 0, Protocol::kIcmp));
   CHECK(t.allowed);
-  CHECK(t.hops[3].reason == "no NSG on the subnet or the NIC: a Basic public IP is open on every port where no NSG "
-                            "applies");
+  CHECK(t.hops[3].reason ==
+        "no NSG on the subnet or the NIC: a Basic public IP is open on every port where no NSG "
+        "applies");
 }
 
 namespace {
@@ -610,8 +629,8 @@ bool cross_check(const model::Model& m, std::mt19937_64& rng, int probes) {
     }
   }
   const std::vector<int> ports = {22, 80, 443, 3389, 5985, 5986, 8080, 0, 65535};
-  const std::vector<Protocol> protocols = {Protocol::kTcp, Protocol::kTcp, Protocol::kTcp, Protocol::kUdp,
-                                           Protocol::kIcmp, Protocol::kEsp};
+  const std::vector<Protocol> protocols = {Protocol::kTcp, Protocol::kTcp,  Protocol::kTcp,
+                                           Protocol::kUdp, Protocol::kIcmp, Protocol::kEsp};
   auto pick = [&](std::size_t n) { return static_cast<std::size_t>(rng() % n); };
   // Mostly sources of the target's family: a random address, or one from the pool.
   auto random_source = [&](model::IpFamily family) {
@@ -673,15 +692,14 @@ bool cross_check(const model::Model& m, std::mt19937_64& rng, int probes) {
   }
   // Every estate with a public-IP exposure must see some allowed probes (hub-and-spoke has none: its one
   // public IP is behind a route to the firewall).
-  const bool any_public = std::any_of(analysis.exposures.begin(), analysis.exposures.end(),
-                                      [](const solver::Exposure& e) {
-                                        // An instance public IP: not a Bastion's or gateway's own (no NIC).
-                                        return e.via == solver::Via::kPublicIp && e.nic >= 0;
-                                      });
+  const bool any_public =
+      std::any_of(analysis.exposures.begin(), analysis.exposures.end(), [](const solver::Exposure& e) {
+        // An instance public IP: not a Bastion's or gateway's own (no NIC).
+        return e.via == solver::Via::kPublicIp && e.nic >= 0;
+      });
   CHECK((allowed > 0) == any_public);
   return true;
 }
-
 
 /// For `probes` random packets to the public load balancer frontends of `m`: explain's verdict is membership in
 /// analyze()'s load-balancer exposures with the same entry public IP, entry port, rule, target and backend port,
@@ -730,7 +748,7 @@ bool cross_check_lb(const model::Model& m, std::mt19937_64& rng, int probes) {
     REQUIRE(t.status == FlowTrace::Status::kOk);
     REQUIRE(t.hops.size() >= 3);
     REQUIRE(t.hops[2].kind == TraceHop::Kind::kLoadBalancer);
-    if (t.hops[2].backends.size() > 1 && rng() % 2) {  // another member, chosen with --backend
+    if (t.hops[2].backends.size() > 1 && rng() % 2) {                      // another member, chosen with --backend
       const auto x = t.hops[2].backends[pick(t.hops[2].backends.size())];  // a copy: t is replaced
       q.backend = m.nics[x.nic].ip_configurations[x.ip_configuration].private_ip->to_string();
       t = solver::explain(m, q);
@@ -827,7 +845,6 @@ TEST_CASE("explain agrees with analyze on every example and on random packets", 
   CHECK_THAT(t.hops[1].reason, Catch::StartsWith("a public IP not in the input (assumed Basic SKU) maps to"));
 }
 
-
 TEST_CASE("explain agrees with analyze through load balancers", "[solver][explain]") {
   std::mt19937_64 rng(20261123);
   CHECK(cross_check_lb(load_example("web-behind-lb"), rng, 600));
@@ -874,9 +891,9 @@ TEST_CASE("explain agrees with analyze through load balancers", "[solver][explai
   auto q = query("81.2.69.200", "20.0.0.1", 443);
   q.backend = "b";
   auto t = solver::explain(m, q);
-  CHECK(hops(m, t) == std::vector<std::string>{"source pass", "entry pass pip-std", "load-balancer pass lb-std/floating",
-                                               "nsg(subnet) pass nsg/allow-floating", "no-nsg(nic) pass",
-                                               "route pass system"});
+  CHECK(hops(m, t) ==
+        std::vector<std::string>{"source pass", "entry pass pip-std", "load-balancer pass lb-std/floating",
+                                 "nsg(subnet) pass nsg/allow-floating", "no-nsg(nic) pass", "route pass system"});
   CHECK_THAT(t.hops[3].reason, Catch::Contains("destination covers 20.0.0.1"));
   // Without floating IP the same address does not match: allow-web names the backend's subnet instead.
   t = solver::explain(m, query("81.2.69.200", "20.0.0.1", 80));
@@ -891,8 +908,9 @@ TEST_CASE("explain agrees with analyze through load balancers", "[solver][explai
   t = solver::explain(m, query("52.1.2.3", "20.0.0.2", 61001));
   CHECK(t.allowed);
   CHECK(m.vms[t.vm].name == "e");
-  CHECK(t.hops[4].reason == "no NSG on the subnet or the NIC: a Basic load balancer is open on every port where no "
-                            "NSG applies");
+  CHECK(t.hops[4].reason ==
+        "no NSG on the subnet or the NIC: a Basic load balancer is open on every port where no "
+        "NSG applies");
 }
 
 }  // namespace exposim
@@ -962,9 +980,10 @@ TEST_CASE("explain agrees with analyze through firewall DNAT", "[solver][explain
   int allowed = 0;
   int denied = 0;
   int broken = 0;
-  cross_check_dnat(load_example("hub-and-spoke"), 0, {"20.50.60.70", "fw-hub"},
-                   {"81.2.69.200", "52.30.1.1", "52.40.7.7", "52.29.255.255", "10.1.1.4", "198.51.100.9", "2a01:111::1"},
-                   {2222, 443, 3389, 8080, 22, 25, 80}, rng, 300, allowed, denied, broken);
+  cross_check_dnat(
+      load_example("hub-and-spoke"), 0, {"20.50.60.70", "fw-hub"},
+      {"81.2.69.200", "52.30.1.1", "52.40.7.7", "52.29.255.255", "10.1.1.4", "198.51.100.9", "2a01:111::1"},
+      {2222, 443, 3389, 8080, 22, 25, 80}, rng, 300, allowed, denied, broken);
   CHECK(allowed > 0);
   CHECK(denied > 0);
 }
@@ -976,9 +995,10 @@ TEST_CASE("explain agrees with analyze through a secured virtual hub firewall's 
   int denied = 0;
   int broken = 0;
   const auto m = load_example("vwan-secured-hub-dnat");
-  cross_check_dnat(m, 0, {"20.50.0.1", "fw-hub"},
-                   {"52.10.1.1", "52.10.255.254", "52.11.0.1", "81.2.69.200", "10.1.1.4", "198.51.100.9", "2a01:111::1"},
-                   {2222, 8443, 3389, 22, 443, 80}, rng, 400, allowed, denied, broken);
+  cross_check_dnat(
+      m, 0, {"20.50.0.1", "fw-hub"},
+      {"52.10.1.1", "52.10.255.254", "52.11.0.1", "81.2.69.200", "10.1.1.4", "198.51.100.9", "2a01:111::1"},
+      {2222, 8443, 3389, 22, 443, 80}, rng, 400, allowed, denied, broken);
   CHECK(allowed > 0);
   CHECK(denied > 0);
   CHECK(broken > 0);
@@ -1062,8 +1082,9 @@ model::Model gateway_backend_denied() {
 /// appliance: the backends' replies to the gateway go elsewhere than the connection came (asymmetric).
 model::Model gateway_backend_asymmetric() {
   auto doc = example_json("app-gateway-waf");
-  const std::string rt = "/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg-edge/providers/"
-                         "Microsoft.Network/routeTables/rt-web";
+  const std::string rt =
+      "/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg-edge/providers/"
+      "Microsoft.Network/routeTables/rt-web";
   doc["value"].push_back({{"id", rt},
                           {"name", "rt-web"},
                           {"type", "Microsoft.Network/routeTables"},
@@ -1087,23 +1108,25 @@ model::Model gateway_backend_asymmetric() {
 /// from the lower half of the gateway subnet (10.0.2.0/25) to `web`; nothing else (default deny).
 model::Model gateway_backend_firewalled() {
   auto doc = example_json("app-gateway-waf");
-  const std::string rg = "/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg-edge/providers/"
-                         "Microsoft.Network/";
+  const std::string rg =
+      "/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg-edge/providers/"
+      "Microsoft.Network/";
   auto& vnet = resource(doc, "vnet-hub");
   vnet["properties"]["subnets"].push_back({{"id", rg + "virtualNetworks/vnet-hub/subnets/AzureFirewallSubnet"},
                                            {"name", "AzureFirewallSubnet"},
                                            {"properties", {{"addressPrefix", "10.0.4.0/26"}}}});
   auto route_table = [&](const std::string& name, const std::string& prefix) {
-    doc["value"].push_back(
-        {{"id", rg + "routeTables/" + name},
-         {"name", name},
-         {"type", "Microsoft.Network/routeTables"},
-         {"location", "westeurope"},
-         {"properties",
-          {{"routes",
-            {{{"name", "to-fw"},
-              {"properties",
-               {{"addressPrefix", prefix}, {"nextHopType", "VirtualAppliance"}, {"nextHopIpAddress", "10.0.4.4"}}}}}}}}});
+    doc["value"].push_back({{"id", rg + "routeTables/" + name},
+                            {"name", name},
+                            {"type", "Microsoft.Network/routeTables"},
+                            {"location", "westeurope"},
+                            {"properties",
+                             {{"routes",
+                               {{{"name", "to-fw"},
+                                 {"properties",
+                                  {{"addressPrefix", prefix},
+                                   {"nextHopType", "VirtualAppliance"},
+                                   {"nextHopIpAddress", "10.0.4.4"}}}}}}}}});
   };
   route_table("rt-appgw", "10.0.3.0/24");
   route_table("rt-web", "10.0.2.0/24");
@@ -1112,26 +1135,34 @@ model::Model gateway_backend_firewalled() {
     if (sub["name"] == "web") sub["properties"]["routeTable"] = {{"id", rg + "routeTables/rt-web"}};
   }
   auto network_rule = [](const std::string& name, const std::string& source, const std::string& destination) {
-    return nlohmann::json{{"ruleType", "NetworkRule"},       {"name", name},
-                          {"ipProtocols", {"TCP"}},          {"sourceAddresses", {source}},
-                          {"destinationAddresses", {destination}}, {"destinationPorts", {"8080"}}};
+    return nlohmann::json{{"ruleType", "NetworkRule"},
+                          {"name", name},
+                          {"ipProtocols", {"TCP"}},
+                          {"sourceAddresses", {source}},
+                          {"destinationAddresses", {destination}},
+                          {"destinationPorts", {"8080"}}};
   };
   doc["value"].push_back({{"id", rg + "firewallPolicies/policy-web"},
                           {"name", "policy-web"},
                           {"type", "Microsoft.Network/firewallPolicies"},
                           {"location", "westeurope"},
                           {"properties", nlohmann::json::object()}});
-  doc["value"].push_back(
-      {{"id", rg + "firewallPolicies/policy-web/ruleCollectionGroups/rcg"},
-       {"name", "rcg"},
-       {"type", "Microsoft.Network/firewallPolicies/ruleCollectionGroups"},
-       {"properties",
-        {{"priority", 200},
-         {"ruleCollections",
-          {{{"ruleCollectionType", "FirewallPolicyFilterRuleCollection"}, {"name", "deny-web-2"}, {"priority", 100},
-            {"action", {{"type", "Deny"}}}, {"rules", {network_rule("no-vm-web-2", "*", "10.0.3.5")}}},
-           {{"ruleCollectionType", "FirewallPolicyFilterRuleCollection"}, {"name", "allow-half"}, {"priority", 200},
-            {"action", {{"type", "Allow"}}}, {"rules", {network_rule("low-half", "10.0.2.0/25", "10.0.3.0/24")}}}}}}}});
+  doc["value"].push_back({{"id", rg + "firewallPolicies/policy-web/ruleCollectionGroups/rcg"},
+                          {"name", "rcg"},
+                          {"type", "Microsoft.Network/firewallPolicies/ruleCollectionGroups"},
+                          {"properties",
+                           {{"priority", 200},
+                            {"ruleCollections",
+                             {{{"ruleCollectionType", "FirewallPolicyFilterRuleCollection"},
+                               {"name", "deny-web-2"},
+                               {"priority", 100},
+                               {"action", {{"type", "Deny"}}},
+                               {"rules", {network_rule("no-vm-web-2", "*", "10.0.3.5")}}},
+                              {{"ruleCollectionType", "FirewallPolicyFilterRuleCollection"},
+                               {"name", "allow-half"},
+                               {"priority", 200},
+                               {"action", {{"type", "Allow"}}},
+                               {"rules", {network_rule("low-half", "10.0.2.0/25", "10.0.3.0/24")}}}}}}}});
   doc["value"].push_back(
       {{"id", rg + "azureFirewalls/fw-web"},
        {"name", "fw-web"},
@@ -1155,8 +1186,9 @@ model::Model gateway_backend_firewalled() {
 /// 10.2.1.4); without it the policy has DNAT rules only: default deny.
 model::Model gateway_across_hub(bool allow) {
   auto doc = example_json("vwan-secured-hub-dnat");
-  const std::string rg = "/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg-vwan/providers/"
-                         "Microsoft.Network/";
+  const std::string rg =
+      "/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg-vwan/providers/"
+      "Microsoft.Network/";
   const std::string gw = rg + "applicationGateways/agw";
   const std::string subnet = rg + "virtualNetworks/vnet-spoke1/subnets/agw";
   auto ref = [](const std::string& id) { return nlohmann::json{{"id", id}}; };
@@ -1205,45 +1237,45 @@ model::Model gateway_across_hub(bool allow) {
               {"backendAddressPool", ref(gw + "/backendAddressPools/pool")},
               {"backendHttpSettings", ref(gw + "/backendHttpSettingsCollection/s")}}}}}}}}});
   if (allow) {
-    doc["value"].push_back(
-        {{"id", rg + "firewallPolicies/policy-hub/ruleCollectionGroups/net"},
-         {"name", "net"},
-         {"type", "Microsoft.Network/firewallPolicies/ruleCollectionGroups"},
-         {"properties",
-          {{"priority", 300},
-           {"ruleCollections",
-            {{{"ruleCollectionType", "FirewallPolicyFilterRuleCollection"},
-              {"name", "spokes"},
-              {"priority", 100},
-              {"action", {{"type", "Allow"}}},
-              {"rules",
-               {{{"ruleType", "NetworkRule"},
-                 {"name", "agw-to-vm2"},
-                 {"ipProtocols", {"TCP"}},
-                 {"sourceAddresses", {"10.1.2.0/24"}},
-                 {"destinationAddresses", {"10.2.1.4"}},
-                 {"destinationPorts", {"443"}}}}}}}}}}});
+    doc["value"].push_back({{"id", rg + "firewallPolicies/policy-hub/ruleCollectionGroups/net"},
+                            {"name", "net"},
+                            {"type", "Microsoft.Network/firewallPolicies/ruleCollectionGroups"},
+                            {"properties",
+                             {{"priority", 300},
+                              {"ruleCollections",
+                               {{{"ruleCollectionType", "FirewallPolicyFilterRuleCollection"},
+                                 {"name", "spokes"},
+                                 {"priority", 100},
+                                 {"action", {{"type", "Allow"}}},
+                                 {"rules",
+                                  {{{"ruleType", "NetworkRule"},
+                                    {"name", "agw-to-vm2"},
+                                    {"ipProtocols", {"TCP"}},
+                                    {"sourceAddresses", {"10.1.2.0/24"}},
+                                    {"destinationAddresses", {"10.2.1.4"}},
+                                    {"destinationPorts", {"443"}}}}}}}}}}});
   }
   return load_json(doc);
 }
 
 }  // namespace
 
-TEST_CASE("explain: through an application gateway to its first backend, hop by hop", "[solver][explain][application-gateway]") {
+TEST_CASE("explain: through an application gateway to its first backend, hop by hop",
+          "[solver][explain][application-gateway]") {
   const auto m = load_example("app-gateway-waf");
   auto t = solver::explain(m, query("81.2.69.200", "20.50.0.20", 443));
   REQUIRE(t.status == FlowTrace::Status::kOk);
   CHECK(hops(m, t) == std::vector<std::string>{
-                           "source pass",
-                           "entry pass pip-agw",
-                           "nsg(gateway-subnet) pass nsg-appgw/allow-https",
-                           "application-gateway(listener) pass",
-                           "application-gateway(routing) pass",
-                           "route(forward) pass system",
-                           "nsg(subnet) pass nsg-web/allow-agw-8080",
-                           "no-nsg(nic) pass",
-                           "route(return) pass system",
-                       });
+                          "source pass",
+                          "entry pass pip-agw",
+                          "nsg(gateway-subnet) pass nsg-appgw/allow-https",
+                          "application-gateway(listener) pass",
+                          "application-gateway(routing) pass",
+                          "route(forward) pass system",
+                          "nsg(subnet) pass nsg-web/allow-agw-8080",
+                          "no-nsg(nic) pass",
+                          "route(return) pass system",
+                      });
   CHECK(t.allowed);
   CHECK_FALSE(t.broken);
   // web-pool: nic-web-1 by its NIC, vm-web-2 by its address 10.0.3.5; the first in NIC-id order is traced.
@@ -1252,10 +1284,12 @@ TEST_CASE("explain: through an application gateway to its first backend, hop by 
   CHECK(t.hops[3].waf_mode == model::WafMode::kPrevention);
   CHECK(t.hops[4].backend_port == 8080);
   CHECK(t.hops[4].backends.size() == 2);
-  CHECK_THAT(t.hops[6].reason, Catch::Contains("allow-agw-8080 (100, allow): source '10.0.2.0/24' matches 10.0.2.0/24"));
-  CHECK(t.reason == "allowed: tcp 81.2.69.200:49152 -> 20.50.0.20:443 passes listener 'l-https' of application gateway "
-                    "'agw-edge', which connects to vm-web-1 (10.0.3.4) on port 8080 (rule 'r-https', pool 'web-pool'), "
-                    "and replies return");
+  CHECK_THAT(t.hops[6].reason,
+             Catch::Contains("allow-agw-8080 (100, allow): source '10.0.2.0/24' matches 10.0.2.0/24"));
+  CHECK(t.reason ==
+        "allowed: tcp 81.2.69.200:49152 -> 20.50.0.20:443 passes listener 'l-https' of application gateway "
+        "'agw-edge', which connects to vm-web-1 (10.0.3.4) on port 8080 (rule 'r-https', pool 'web-pool'), "
+        "and replies return");
   // --backend picks the other member; the gateway's name names its public frontend.
   auto q = query("81.2.69.200", "agw-edge", 443);
   q.backend = "10.0.3.5";
@@ -1277,15 +1311,17 @@ TEST_CASE("explain: an application gateway flow denied at the gateway subnet, at
   CHECK(t.stopped_at == 2);
   CHECK(hops(m, t)[2] == "nsg(gateway-subnet) stop nsg-appgw/deny-http");
   CHECK(hops(m, t)[3] == "application-gateway(listener) pass (unreached)");
-  CHECK_THAT(t.reason, Catch::StartsWith("denied at nsg (gateway-subnet): deny-http (120, deny): source tag 'Internet'"));
+  CHECK_THAT(t.reason,
+             Catch::StartsWith("denied at nsg (gateway-subnet): deny-http (120, deny): source tag 'Internet'"));
   // 65300: allow-gateway-manager names the unresolved tag GatewayManager (taken as the internet in an allow
   // rule), but no listener is on that port.
   t = solver::explain(m, query("81.2.69.200", "20.50.0.20", 65300));
   CHECK(hops(m, t)[2] == "nsg(gateway-subnet) pass nsg-appgw/allow-gateway-manager");
   CHECK(hops(m, t)[3] == "application-gateway(listener) stop");
   CHECK(t.hops.size() == 4);
-  CHECK(t.reason == "denied at application-gateway (listener): no listener of application gateway 'agw-edge' on "
-                    "frontend 'fe-public' port 65300: the gateway accepts nothing there");
+  CHECK(t.reason ==
+        "denied at application-gateway (listener): no listener of application gateway 'agw-edge' on "
+        "frontend 'fe-public' port 65300: the gateway accepts nothing there");
   // UDP is never taken by a listener.
   t = solver::explain(m, query("81.2.69.200", "20.50.0.20", 443, Protocol::kUdp));
   CHECK(t.stopped_at == 2);  // no NSG rule admits UDP 443 (allow-https is TCP): AllowInternetOutBound is outbound
@@ -1316,8 +1352,8 @@ TEST_CASE("explain: Bastion's own 443, and sessions through it by SKU port rules
   const auto m = load_example("app-gateway-waf");
   auto t = solver::explain(m, query("81.2.69.200", "20.50.0.10", 443));
   CHECK(hops(m, t) == std::vector<std::string>{"source pass", "entry pass pip-bastion",
-                                                 "nsg(bastion-subnet) pass nsg-bastion/AllowHttpsInbound",
-                                                 "bastion(host) pass"});
+                                               "nsg(bastion-subnet) pass nsg-bastion/AllowHttpsInbound",
+                                               "bastion(host) pass"});
   CHECK(t.allowed);
   CHECK(t.reason == "allowed: tcp 81.2.69.200:49152 -> 20.50.0.10:443 reaches Bastion host 'bastion-hub'");
   // 22 on the Bastion itself: DenyAllInbound (4000) on its subnet, and it listens on 443 only.
@@ -1330,11 +1366,11 @@ TEST_CASE("explain: Bastion's own 443, and sessions through it by SKU port rules
   q.via_bastion = true;
   t = solver::explain(m, q);
   REQUIRE(t.status == FlowTrace::Status::kOk);
-  CHECK(hops(m, t) == std::vector<std::string>{
-                           "source pass", "entry pass pip-bastion",
-                           "nsg(bastion-subnet) pass nsg-bastion/AllowHttpsInbound", "bastion(session) pass",
-                           "route(forward) pass system", "nsg(subnet) pass nsg-web/allow-bastion-ssh",
-                           "no-nsg(nic) pass", "route(return) pass system"});
+  CHECK(hops(m, t) == std::vector<std::string>{"source pass", "entry pass pip-bastion",
+                                               "nsg(bastion-subnet) pass nsg-bastion/AllowHttpsInbound",
+                                               "bastion(session) pass", "route(forward) pass system",
+                                               "nsg(subnet) pass nsg-web/allow-bastion-ssh", "no-nsg(nic) pass",
+                                               "route(return) pass system"});
   CHECK(t.allowed);
   CHECK(m.bastion_hosts[t.bastion].name == "bastion-hub");
   // 8080: a Basic Bastion opens sessions to 22 and 3389 only.
@@ -1342,8 +1378,9 @@ TEST_CASE("explain: Bastion's own 443, and sessions through it by SKU port rules
   t = solver::explain(m, q);
   CHECK_FALSE(t.allowed);
   CHECK(t.stopped_at == 3);
-  CHECK(t.reason == "denied at bastion (session): Bastion 'bastion-hub' (Basic) opens sessions to ports 22 and 3389 "
-                    "only: port 8080 needs the Standard or Premium SKU (custom ports)");
+  CHECK(t.reason ==
+        "denied at bastion (session): Bastion 'bastion-hub' (Basic) opens sessions to ports 22 and 3389 "
+        "only: port 8080 needs the Standard or Premium SKU (custom ports)");
   // 3389 to vm-web-1: the SKU allows it, nsg-web's deny-all does not.
   q.destination_port = 3389;
   t = solver::explain(m, q);
@@ -1364,19 +1401,21 @@ TEST_CASE("explain: Bastion's own 443, and sessions through it by SKU port rules
   CHECK(hops(m, t)[4] == "route(forward) stop system");
 }
 
-TEST_CASE("explain: PaaS public endpoints by publicNetworkAccess and IP rules, private endpoints", "[solver][explain][paas]") {
+TEST_CASE("explain: PaaS public endpoints by publicNetworkAccess and IP rules, private endpoints",
+          "[solver][explain][paas]") {
   const auto m = load_example("paas-private-link");
   // stlogs: Enabled, default Deny, IP rule 52.10.0.0/16; serves 443 and 445.
   auto t = solver::explain(m, query("52.10.1.1", "stlogs", 443));
   CHECK(hops(m, t) == std::vector<std::string>{"source pass", "paas(endpoint) pass", "paas(public-network-access) pass",
-                                                 "paas(ip-rules) pass"});
+                                               "paas(ip-rules) pass"});
   CHECK(t.allowed);
   CHECK(t.hops[3].reason == "IP rule '52.10.0.0/16' admits 52.10.1.1");
   t = solver::explain(m, query("52.11.0.1", "stlogs.blob.core.windows.net", 443));
   CHECK_FALSE(t.allowed);
   CHECK(hops(m, t)[3] == "paas(default-action) stop");
-  CHECK(t.reason == "denied at paas (default-action): no address rule matches 52.11.0.1: the default action Deny denies "
-                    "it");
+  CHECK(t.reason ==
+        "denied at paas (default-action): no address rule matches 52.11.0.1: the default action Deny denies "
+        "it");
   // Port 80: secure transfer is required, so the endpoint does not serve it.
   t = solver::explain(m, query("52.10.1.1", "stlogs", 80));
   CHECK(t.stopped_at == 1);
@@ -1463,8 +1502,8 @@ void cross_check_gateways(const model::Model& m, std::mt19937_64& rng, int probe
       REQUIRE(t.status == FlowTrace::Status::kOk);
       REQUIRE(t.nic == x.nic);
     }
-    INFO(fmt::format("{} -> {} port {} backend '{}': {}", q.source.to_string(), q.target, q.destination_port,
-                     q.backend, t.reason));
+    INFO(fmt::format("{} -> {} port {} backend '{}': {}", q.source.to_string(), q.target, q.destination_port, q.backend,
+                     t.reason));
     bool entry_ok = t.listener >= 0;
     for (const auto& h : t.hops) {
       if (h.kind == TraceHop::Kind::kApplicationGateway && std::string(h.scope) == "listener") break;
@@ -1595,16 +1634,16 @@ TEST_CASE("explain agrees with analyze through application gateways", "[solver][
   cross_check_gateways(allowed_hub, rng, 100, fw_allowed, fw_denied, fw_broken);
   CHECK(fw_broken == 0);
   t = solver::explain(denied_hub, query("81.2.69.200", "agw", 80));
-  CHECK(hops(denied_hub, t) == std::vector<std::string>{"source pass", "entry pass pip-agw", "no-nsg(gateway-subnet) pass",
-                                                        "application-gateway(listener) pass",
-                                                        "application-gateway(routing) pass", "route(forward) pass system",
-                                                        "firewall(default) stop fw-hub",
-                                                        "nsg(subnet) pass nsg-spoke2/allow-https (unreached)",
-                                                        "no-nsg(nic) pass (unreached)",
-                                                        "route(return) pass system (unreached)"});
-  CHECK(t.reason == "denied at firewall (default): no rule matched: default deny (no network or application rule of "
-                    "firewall 'fw-hub' takes tcp from 10.1.2.0/24 to 10.2.1.4 port 443); the routes send the connection "
-                    "and its replies through firewall 'fw-hub' (10.100.0.132)");
+  CHECK(hops(denied_hub, t) ==
+        std::vector<std::string>{"source pass", "entry pass pip-agw", "no-nsg(gateway-subnet) pass",
+                                 "application-gateway(listener) pass", "application-gateway(routing) pass",
+                                 "route(forward) pass system", "firewall(default) stop fw-hub",
+                                 "nsg(subnet) pass nsg-spoke2/allow-https (unreached)", "no-nsg(nic) pass (unreached)",
+                                 "route(return) pass system (unreached)"});
+  CHECK(t.reason ==
+        "denied at firewall (default): no rule matched: default deny (no network or application rule of "
+        "firewall 'fw-hub' takes tcp from 10.1.2.0/24 to 10.2.1.4 port 443); the routes send the connection "
+        "and its replies through firewall 'fw-hub' (10.100.0.132)");
   t = solver::explain(allowed_hub, query("81.2.69.200", "agw", 80));
   CHECK(hops(allowed_hub, t)[6] == "firewall(network) pass fw-hub/agw-to-vm2");
   CHECK(t.allowed);
@@ -1628,25 +1667,31 @@ TEST_CASE("explain: flows to a secured virtual hub firewall's public address, ho
   auto t = solver::explain(m, query("52.10.1.1", "20.50.0.1", 2222));
   REQUIRE(t.status == FlowTrace::Status::kOk);
   CHECK(hops(m, t) == std::vector<std::string>{"source pass", "entry pass", "firewall pass fw-hub/ssh-vm1",
-                                               "route(forward) pass system", "nsg(subnet) pass nsg-spoke1/allow-ssh-vnet",
-                                               "no-nsg(nic) pass", "route(return) pass system"});
+                                               "route(forward) pass system",
+                                               "nsg(subnet) pass nsg-spoke1/allow-ssh-vnet", "no-nsg(nic) pass",
+                                               "route(return) pass system"});
   CHECK(t.public_ip == -1);
   REQUIRE(t.entry_address);
   CHECK(t.entry_address->to_string() == "20.50.0.1");
-  CHECK(t.hops[1].reason == "20.50.0.1 is a public address of firewall 'fw-hub' of secured virtual hub 'hub-weu' "
-                            "(hubIPAddresses: not a public IP resource)");
-  CHECK(t.hops[2].reason == "DNAT rule 'ssh-vm1', collection 'inbound' (priority 100) of group "
-                            "'DefaultDnatRuleCollectionGroup' in policy 'policy-hub' translates 20.50.0.1:2222 to "
-                            "10.1.1.4:22; the source becomes the firewall's own address (SNAT)");
-  CHECK(t.hops[3].reason == "the firewall reaches 10.1.1.4 by route 10.1.1.4/32 -> VNetPeering learned from virtual hub "
-                            "'hub-weu' (connected virtual network)");
+  CHECK(t.hops[1].reason ==
+        "20.50.0.1 is a public address of firewall 'fw-hub' of secured virtual hub 'hub-weu' "
+        "(hubIPAddresses: not a public IP resource)");
+  CHECK(t.hops[2].reason ==
+        "DNAT rule 'ssh-vm1', collection 'inbound' (priority 100) of group "
+        "'DefaultDnatRuleCollectionGroup' in policy 'policy-hub' translates 20.50.0.1:2222 to "
+        "10.1.1.4:22; the source becomes the firewall's own address (SNAT)");
+  CHECK(t.hops[3].reason ==
+        "the firewall reaches 10.1.1.4 by route 10.1.1.4/32 -> VNetPeering learned from virtual hub "
+        "'hub-weu' (connected virtual network)");
   CHECK_THAT(t.hops[4].reason, Catch::EndsWith("(the source is the firewall's SNAT address in 10.100.0.0/23)"));
-  CHECK(t.hops[6].reason == "the reply to the firewall's address 10.100.0.132 takes route 10.100.0.0/23 -> "
-                            "VNetPeering learned from virtual hub 'hub-weu' (hub address space): it returns to the "
-                            "firewall");
+  CHECK(t.hops[6].reason ==
+        "the reply to the firewall's address 10.100.0.132 takes route 10.100.0.0/23 -> "
+        "VNetPeering learned from virtual hub 'hub-weu' (hub address space): it returns to the "
+        "firewall");
   CHECK(t.allowed);
-  CHECK(t.reason == "allowed: tcp 52.10.1.1 -> 20.50.0.1:2222 reaches ip configuration 'ipconfig1' of NIC 'nic-vm1' "
-                    "(10.1.1.4) on port 22 through firewall 'fw-hub' (DNAT rule 'ssh-vm1'), and replies return");
+  CHECK(t.reason ==
+        "allowed: tcp 52.10.1.1 -> 20.50.0.1:2222 reaches ip configuration 'ipconfig1' of NIC 'nic-vm1' "
+        "(10.1.1.4) on port 22 through firewall 'fw-hub' (DNAT rule 'ssh-vm1'), and replies return");
   // The firewall by name means its (only) public address.
   CHECK(solver::explain(m, query("52.10.1.1", "fw-hub", 2222)).allowed);
 
@@ -1655,9 +1700,10 @@ TEST_CASE("explain: flows to a secured virtual hub firewall's public address, ho
   CHECK_FALSE(t.allowed);
   CHECK(t.stopped_at == 2);
   CHECK(t.nic == -1);
-  CHECK(t.reason == "denied at firewall: no DNAT rule of firewall 'fw-hub' takes tcp 81.2.69.200 port 2222: the "
-                    "firewall drops it (network and application rules never admit inbound traffic to the firewall's "
-                    "own addresses)");
+  CHECK(t.reason ==
+        "denied at firewall: no DNAT rule of firewall 'fw-hub' takes tcp 81.2.69.200 port 2222: the "
+        "firewall drops it (network and application rules never admit inbound traffic to the firewall's "
+        "own addresses)");
   t = solver::explain(m, query("52.10.1.1", "20.50.0.1", 80));
   CHECK(t.stopped_at == 2);
 
@@ -1665,14 +1711,16 @@ TEST_CASE("explain: flows to a secured virtual hub firewall's public address, ho
   t = solver::explain(m, query("81.2.69.200", "20.50.0.1", 8443));
   CHECK_FALSE(t.allowed);
   CHECK(t.broken);
-  CHECK(t.reason == "broken at route (return): asymmetric routing: the reply to the firewall's address 10.100.0.132 "
-                    "takes route 'hub-via-nva' (10.100.0.0/23 -> VirtualAppliance 10.2.0.100) of route table "
-                    "'rt-spoke2', not the firewall instance directly, so the connection fails");
+  CHECK(t.reason ==
+        "broken at route (return): asymmetric routing: the reply to the firewall's address 10.100.0.132 "
+        "takes route 'hub-via-nva' (10.100.0.0/23 -> VirtualAppliance 10.2.0.100) of route table "
+        "'rt-spoke2', not the firewall instance directly, so the connection fails");
   // rdp-vm3: spoke3 is not connected to the hub: broken on the way there.
   t = solver::explain(m, query("81.2.69.200", "20.50.0.1", 3389));
   CHECK(t.broken);
-  CHECK(t.reason == "broken at route (forward): firewall 'fw-hub' of virtual hub 'hub-weu' cannot reach 10.3.1.4: its "
-                    "virtual network is not connected to a hub of the virtual WAN");
+  CHECK(t.reason ==
+        "broken at route (forward): firewall 'fw-hub' of virtual hub 'hub-weu' cannot reach 10.3.1.4: its "
+        "virtual network is not connected to a hub of the virtual WAN");
 
   // An NSG rule denying the hub prefix on 22 before allow-ssh-vnet stops the DNAT'ed flow at the spoke's subnet.
   auto doc = example_json("vwan-secured-hub-dnat");
@@ -1680,12 +1728,16 @@ TEST_CASE("explain: flows to a secured virtual hub firewall's public address, ho
   for (auto& r : rules) {
     if (r["name"] == "allow-ssh-vnet") r["properties"]["priority"] = 105;
   }
-  rules.push_back(
-      {{"name", "deny-hub"},
-       {"properties",
-        {{"priority", 100}, {"direction", "Inbound"}, {"access", "Deny"}, {"protocol", "Tcp"},
-         {"sourceAddressPrefix", "10.100.0.0/23"}, {"sourcePortRange", "*"}, {"destinationAddressPrefix", "*"},
-         {"destinationPortRange", "22"}}}});
+  rules.push_back({{"name", "deny-hub"},
+                   {"properties",
+                    {{"priority", 100},
+                     {"direction", "Inbound"},
+                     {"access", "Deny"},
+                     {"protocol", "Tcp"},
+                     {"sourceAddressPrefix", "10.100.0.0/23"},
+                     {"sourcePortRange", "*"},
+                     {"destinationAddressPrefix", "*"},
+                     {"destinationPortRange", "22"}}}});
   const auto denied = load_json(doc);
   t = solver::explain(denied, query("52.10.1.1", "20.50.0.1", 2222));
   CHECK_FALSE(t.allowed);
@@ -1728,7 +1780,8 @@ bool cross_check_other_entries(const model::Model& m, std::mt19937_64& rng, int 
            v == solver::Via::kApplicationGateway;
   };
   std::vector<std::pair<int, int>> targets;
-  std::vector<model::IpAddress> sources = {*model::IpAddress::parse("52.10.20.30"), *model::IpAddress::parse("10.0.0.9")};
+  std::vector<model::IpAddress> sources = {*model::IpAddress::parse("52.10.20.30"),
+                                           *model::IpAddress::parse("10.0.0.9")};
   std::vector<int> ports = {22, 80, 443, 3389, 8080, 8443};
   for (const auto& e : analysis.exposures) {
     if (e.nic < 0 || !followed(e.via) || m.nics[e.nic].ip_configurations[e.ip_configuration].public_ip.set()) continue;

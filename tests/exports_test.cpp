@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include <catch2/catch.hpp>
 #include <fmt/format.h>
+#include <catch2/catch.hpp>
 
 #include "cli/commands.h"
 #include "importers/inputs.h"
@@ -56,7 +56,8 @@ TEST_CASE("exports: group export, resource list and Resource Graph results mixed
   std::vector<std::string> got;
   for (const auto& e : a.exposures) {
     const std::string target = e.vm >= 0 ? m.vms[e.vm].name : e.nic >= 0 ? m.nics[e.nic].name : "?";
-    const std::string sources = e.any_source ? "internet" : fmt::format("{}", fmt::join(model::to_cidr_strings(e.sources), ","));
+    const std::string sources =
+        e.any_source ? "internet" : fmt::format("{}", fmt::join(model::to_cidr_strings(e.sources), ","));
     got.push_back(fmt::format("{} {} {} {} from {}", target, solver::to_string(e.via), model::to_string(e.protocol),
                               model::to_string(e.ports), sources));
   }
@@ -64,11 +65,10 @@ TEST_CASE("exports: group export, resource list and Resource Graph results mixed
   // web-vm: subnet NSG web-nsg admits 443 from Internet and 22 from 81.2.69.0/24 (no NIC NSG).
   // db-nic: NIC NSG db-nsg admits 5432 from 52.174.12.0/24 (no subnet NSG).
   // ops-nic: subnet NSG admits 3389 from Internet. jump-nic: NIC NSG admits 22 from '*'.
-  CHECK(got == std::vector<std::string>{"db-nic public-ip tcp 5432 from 52.174.12.0/24",
-                                        "jump-nic public-ip tcp 22 from internet",
-                                        "ops-nic public-ip tcp 3389 from internet",
-                                        "web-vm public-ip tcp 22 from 81.2.69.0/24",
-                                        "web-vm public-ip tcp 443 from internet"});
+  CHECK(got == std::vector<std::string>{
+                   "db-nic public-ip tcp 5432 from 52.174.12.0/24", "jump-nic public-ip tcp 22 from internet",
+                   "ops-nic public-ip tcp 3389 from internet", "web-vm public-ip tcp 22 from 81.2.69.0/24",
+                   "web-vm public-ip tcp 443 from internet"});
 }
 
 TEST_CASE("exports: --verbose says what each file was detected as", "[exports]") {
@@ -80,7 +80,8 @@ TEST_CASE("exports: --verbose says what each file was detected as", "[exports]")
   INFO(err.str());
   CHECK(code == 0);
   const std::string e = err.str();
-  CHECK_THAT(e, Catch::Contains("group-export.json: detected a deployment template, 8 resources after expansion, 8 modelled"));
+  CHECK_THAT(
+      e, Catch::Contains("group-export.json: detected a deployment template, 8 resources after expansion, 8 modelled"));
   CHECK_THAT(e, Catch::Contains("resource-list.json: detected array shape (a resource list: az resource list, az CLI "
                                 "output), 4 resources"));
   CHECK_THAT(e, Catch::Contains("graph-rest.json: detected data shape (Resource Graph results), 4 resources"));

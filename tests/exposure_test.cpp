@@ -37,7 +37,8 @@ std::vector<std::string> summary(const model::Model& m, const solver::Analysis& 
     }
     std::string rules;
     for (const auto& h : e.path) {
-      if (h.kind == Hop::Kind::kNsg || h.kind == Hop::Kind::kNoNsg) rules += (rules.empty() ? "" : " > ") + hop_text(m, h);
+      if (h.kind == Hop::Kind::kNsg || h.kind == Hop::Kind::kNoNsg)
+        rules += (rules.empty() ? "" : " > ") + hop_text(m, h);
     }
     out.push_back(fmt::format("{} {} {} {} {}", target, model::to_string(e.protocol), ports, sources, rules));
   }
@@ -107,7 +108,8 @@ TEST_CASE("Azure worked example: NSG2 without an allow closes VM1 and VM3 only",
 TEST_CASE("first match by priority: a deny at 100 carves a port out of an allow at 200", "[solver][scenario]") {
   EstateBuilder b;
   b.vnet("v", {"10.0.0.0/16"})
-      .nsg("nsg", {{"deny-ssh", 100, kDeny, tcp(), {"*"}, {"22"}}, {"allow-all", 200, kAllow, any_protocol(), {"*"}, {"*"}}})
+      .nsg("nsg",
+           {{"deny-ssh", 100, kDeny, tcp(), {"*"}, {"22"}}, {"allow-all", 200, kAllow, any_protocol(), {"*"}, {"*"}}})
       .subnet("v", "s", "10.0.0.0/24", "nsg")
       .public_ip("pip", "20.0.0.1", Sku::kStandard)
       .vm("vm", "v", "s", "10.0.0.4", "pip");
@@ -133,7 +135,8 @@ TEST_CASE("rule order is by priority, not by position in the input", "[solver][s
 TEST_CASE("a subnet deny wins over a NIC allow, a NIC deny wins over a subnet allow", "[solver][scenario]") {
   EstateBuilder b;
   b.vnet("v", {"10.0.0.0/16"})
-      .nsg("subnet-deny", {{"deny-rdp", 100, kDeny, tcp(), {"*"}, {"3389"}}, {"allow-web", 110, kAllow, tcp(), {"*"}, {"443"}}})
+      .nsg("subnet-deny",
+           {{"deny-rdp", 100, kDeny, tcp(), {"*"}, {"3389"}}, {"allow-web", 110, kAllow, tcp(), {"*"}, {"443"}}})
       .nsg("nic-allow", {{"allow-rdp", 100, kAllow, tcp(), {"*"}, {"3389", "443"}}})
       .nsg("subnet-allow", {{"allow-rdp", 100, kAllow, tcp(), {"*"}, {"3389"}}})
       .nsg("nic-deny", {{"deny-rdp", 100, kDeny, tcp(), {"*"}, {"3389"}}})
@@ -204,18 +207,21 @@ TEST_CASE("ports constrain TCP and UDP only: '*' protocol with a port still admi
       .subnet("v", "s", "10.0.0.0/24", "nsg")
       .public_ip("pip", "20.0.0.1", Sku::kStandard)
       .vm("vm", "v", "s", "10.0.0.4", "pip");
-  CHECK(analyze(b) == std::vector<std::string>{
-                          "vm tcp 8080 any nsg/allow-8080 > none", "vm udp 8080 any nsg/allow-8080 > none",
-                          "vm icmp - any nsg/allow-8080 > none", "vm esp - any nsg/allow-8080 > none",
-                          "vm ah - any nsg/allow-8080 > none"});
+  CHECK(analyze(b) ==
+        std::vector<std::string>{"vm tcp 8080 any nsg/allow-8080 > none", "vm udp 8080 any nsg/allow-8080 > none",
+                                 "vm icmp - any nsg/allow-8080 > none", "vm esp - any nsg/allow-8080 > none",
+                                 "vm ah - any nsg/allow-8080 > none"});
 }
 
 TEST_CASE("source port ranges are reported when they restrict", "[solver][scenario]") {
   EstateBuilder b;
   RuleSpec r{"allow-ephemeral", 100, kAllow, tcp(), {"*"}, {"22"}};
   r.source_ports = {"1024-65535"};
-  b.vnet("v", {"10.0.0.0/16"}).nsg("nsg", {r}).subnet("v", "s", "10.0.0.0/24", "nsg")
-      .public_ip("pip", "20.0.0.1", Sku::kStandard).vm("vm", "v", "s", "10.0.0.4", "pip");
+  b.vnet("v", {"10.0.0.0/16"})
+      .nsg("nsg", {r})
+      .subnet("v", "s", "10.0.0.0/24", "nsg")
+      .public_ip("pip", "20.0.0.1", Sku::kStandard)
+      .vm("vm", "v", "s", "10.0.0.4", "pip");
   CHECK(analyze(b) == std::vector<std::string>{"vm tcp 22 sport 1024-65535 any nsg/allow-ephemeral > none"});
 }
 
@@ -227,8 +233,11 @@ TEST_CASE("destination prefixes: the rule must name the private IP, never the pu
   to_private.destinations = {"10.0.0.4/32"};
   RuleSpec to_other{"to-other-ip", 120, kAllow, tcp(), {"*"}, {"80"}};
   to_other.destinations = {"10.0.0.5"};
-  b.vnet("v", {"10.0.0.0/16"}).nsg("nsg", {to_public, to_private, to_other}).subnet("v", "s", "10.0.0.0/24", "nsg")
-      .public_ip("pip", "20.0.0.1", Sku::kStandard).vm("vm", "v", "s", "10.0.0.4", "pip");
+  b.vnet("v", {"10.0.0.0/16"})
+      .nsg("nsg", {to_public, to_private, to_other})
+      .subnet("v", "s", "10.0.0.0/24", "nsg")
+      .public_ip("pip", "20.0.0.1", Sku::kStandard)
+      .vm("vm", "v", "s", "10.0.0.4", "pip");
   CHECK(analyze(b) == std::vector<std::string>{"vm tcp 443 any nsg/to-private-ip > none"});
 }
 
@@ -395,7 +404,8 @@ TEST_CASE("duplicate priorities in one direction are rejected", "[model][validat
   b.done(&diags);
   REQUIRE(diags.has_errors());
   CHECK(diags.items()[0].code == "duplicate-priority");
-  CHECK(diags.items()[0].message == "rules 'a' and 'b' of network security group 'nsg' share priority 100 in the same direction");
+  CHECK(diags.items()[0].message ==
+        "rules 'a' and 'b' of network security group 'nsg' share priority 100 in the same direction");
 }
 
 TEST_CASE("dangling references are errors that name the field", "[model][validate]") {
@@ -426,10 +436,11 @@ std::vector<std::string> lb_summary(const model::Model& m, const solver::Analysi
     for (const auto& h : e.path) {
       if (h.kind == Hop::Kind::kLoadBalancer) {
         const auto& lb = m.load_balancers[h.resource];
-        rule = lb.name + "/" +
-               (std::string(h.scope) == "inbound-nat" ? lb.nat_rules[h.rule].name : lb.rules[h.rule].name);
+        rule =
+            lb.name + "/" + (std::string(h.scope) == "inbound-nat" ? lb.nat_rules[h.rule].name : lb.rules[h.rule].name);
       }
-      if (h.kind == Hop::Kind::kNsg || h.kind == Hop::Kind::kNoNsg) rules += (rules.empty() ? "" : " > ") + hop_text(m, h);
+      if (h.kind == Hop::Kind::kNsg || h.kind == Hop::Kind::kNoNsg)
+        rules += (rules.empty() ? "" : " > ") + hop_text(m, h);
     }
     out.push_back(fmt::format("{} {} {} {} {} {} {} {}", target, solver::to_string(e.via), entry,
                               model::to_string(e.protocol), ports ? model::to_string(e.ports) : "-",
@@ -494,7 +505,8 @@ TEST_CASE("Standard load balancer: NSGs see the backend port, never the frontend
   }
 }
 
-TEST_CASE("inbound NAT rule: entry port 50001, target port 3389, only the listing ip configuration", "[solver][scenario][lb]") {
+TEST_CASE("inbound NAT rule: entry port 50001, target port 3389, only the listing ip configuration",
+          "[solver][scenario][lb]") {
   auto b = lb_estate(Sku::kStandard, "nsg");
   b.nsg("nsg", {{"allow-rdp", 100, kAllow, tcp(), {"Internet"}, {"3389"}}})
       .vm("other", "v", "s", "10.0.1.5")
@@ -603,7 +615,8 @@ TEST_CASE("a rule naming another load balancer's frontend is an error", "[model]
   const auto& d = diags.items()[0];
   CHECK(d.code == "dangling-reference");
   CHECK(d.where.pointer == "/properties/frontendIPConfiguration/id");
-  CHECK_THAT(d.message, Catch::EndsWith("/loadbalancers/lb2/frontendipconfigurations/fe' belongs to another load balancer"));
+  CHECK_THAT(d.message,
+             Catch::EndsWith("/loadbalancers/lb2/frontendipconfigurations/fe' belongs to another load balancer"));
 }
 
 }  // namespace exposim

@@ -41,10 +41,14 @@ json peering(const std::string& name, const std::string& remote, bool connected 
 
 json nat_rule(const std::string& name, json sources, const std::string& port, const std::string& to,
               const std::string& to_port) {
-  return {{"ruleType", "NatRule"},       {"name", name},
-          {"ipProtocols", {"TCP"}},      {"sourceAddresses", std::move(sources)},
-          {"destinationAddresses", {"20.1.1.1"}}, {"destinationPorts", {port}},
-          {"translatedAddress", to},     {"translatedPort", to_port}};
+  return {{"ruleType", "NatRule"},
+          {"name", name},
+          {"ipProtocols", {"TCP"}},
+          {"sourceAddresses", std::move(sources)},
+          {"destinationAddresses", {"20.1.1.1"}},
+          {"destinationPorts", {port}},
+          {"translatedAddress", to},
+          {"translatedPort", to_port}};
 }
 
 /// hub 10.0.0.0/16 (AzureFirewallSubnet 10.0.1.0/26, firewall 10.0.1.4, public IP 20.1.1.1) peered with
@@ -54,13 +58,18 @@ struct Estate {
   json resources = json::array();
   json nsg_rules = json::array({{{"name", "allow-ssh-vnet"},
                                  {"properties",
-                                  {{"priority", 100}, {"direction", "Inbound"}, {"access", "Allow"}, {"protocol", "Tcp"},
-                                   {"sourceAddressPrefix", "VirtualNetwork"}, {"sourcePortRange", "*"},
-                                   {"destinationAddressPrefix", "*"}, {"destinationPortRange", "22"}}}}});
-  json routes = json::array({{{"name", "default-to-fw"},
-                              {"properties",
-                               {{"addressPrefix", "0.0.0.0/0"}, {"nextHopType", "VirtualAppliance"},
-                                {"nextHopIpAddress", "10.0.1.4"}}}}});
+                                  {{"priority", 100},
+                                   {"direction", "Inbound"},
+                                   {"access", "Allow"},
+                                   {"protocol", "Tcp"},
+                                   {"sourceAddressPrefix", "VirtualNetwork"},
+                                   {"sourcePortRange", "*"},
+                                   {"destinationAddressPrefix", "*"},
+                                   {"destinationPortRange", "22"}}}}});
+  json routes = json::array(
+      {{{"name", "default-to-fw"},
+        {"properties",
+         {{"addressPrefix", "0.0.0.0/0"}, {"nextHopType", "VirtualAppliance"}, {"nextHopIpAddress", "10.0.1.4"}}}}});
   json hub_peerings = json::array({peering("hub-to-spoke", kSpoke)});
   json spoke_peerings = json::array({peering("spoke-to-hub", kHub)});
   json firewall_props = {{"threatIntelMode", "Deny"}, {"firewallPolicy", id_ref(kPolicy)}};
@@ -69,12 +78,16 @@ struct Estate {
 
   std::string text() const {
     json r = json::array();
-    r.push_back({{"id", kHub}, {"name", "hub"}, {"type", "Microsoft.Network/virtualNetworks"},
+    r.push_back({{"id", kHub},
+                 {"name", "hub"},
+                 {"type", "Microsoft.Network/virtualNetworks"},
                  {"properties",
                   {{"addressSpace", {{"addressPrefixes", {"10.0.0.0/16"}}}},
                    {"subnets", {{{"name", "AzureFirewallSubnet"}, {"properties", {{"addressPrefix", "10.0.1.0/26"}}}}}},
                    {"virtualNetworkPeerings", hub_peerings}}}});
-    r.push_back({{"id", kSpoke}, {"name", "spoke"}, {"type", "Microsoft.Network/virtualNetworks"},
+    r.push_back({{"id", kSpoke},
+                 {"name", "spoke"},
+                 {"type", "Microsoft.Network/virtualNetworks"},
                  {"properties",
                   {{"addressSpace", {{"addressPrefixes", {"10.1.0.0/16"}}}},
                    {"subnets",
@@ -84,19 +97,26 @@ struct Estate {
                         {"networkSecurityGroup", id_ref(id("Microsoft.Network/networkSecurityGroups", "nsg-work"))},
                         {"routeTable", id_ref(id("Microsoft.Network/routeTables", "rt-work"))}}}}}},
                    {"virtualNetworkPeerings", spoke_peerings}}}});
-    r.push_back({{"id", id("Microsoft.Network/networkSecurityGroups", "nsg-work")}, {"name", "nsg-work"},
-                 {"type", "Microsoft.Network/networkSecurityGroups"}, {"properties", {{"securityRules", nsg_rules}}}});
-    r.push_back({{"id", id("Microsoft.Network/routeTables", "rt-work")}, {"name", "rt-work"},
-                 {"type", "Microsoft.Network/routeTables"}, {"properties", {{"routes", routes}}}});
-    r.push_back({{"id", id("Microsoft.Network/networkInterfaces", "vm-nic")}, {"name", "vm-nic"},
-                 {"type", "Microsoft.Network/networkInterfaces"},
-                 {"properties",
-                  {{"ipConfigurations",
-                    {{{"name", "ipconfig1"},
-                      {"properties",
-                       {{"privateIPAddress", "10.1.1.4"}, {"subnet", id_ref(kSpoke + "/subnets/work")}}}}}}}}});
-    r.push_back({{"id", id("Microsoft.Network/publicIPAddresses", "pip-fw")}, {"name", "pip-fw"},
-                 {"type", "Microsoft.Network/publicIPAddresses"}, {"sku", {{"name", "Standard"}}},
+    r.push_back({{"id", id("Microsoft.Network/networkSecurityGroups", "nsg-work")},
+                 {"name", "nsg-work"},
+                 {"type", "Microsoft.Network/networkSecurityGroups"},
+                 {"properties", {{"securityRules", nsg_rules}}}});
+    r.push_back({{"id", id("Microsoft.Network/routeTables", "rt-work")},
+                 {"name", "rt-work"},
+                 {"type", "Microsoft.Network/routeTables"},
+                 {"properties", {{"routes", routes}}}});
+    r.push_back(
+        {{"id", id("Microsoft.Network/networkInterfaces", "vm-nic")},
+         {"name", "vm-nic"},
+         {"type", "Microsoft.Network/networkInterfaces"},
+         {"properties",
+          {{"ipConfigurations",
+            {{{"name", "ipconfig1"},
+              {"properties", {{"privateIPAddress", "10.1.1.4"}, {"subnet", id_ref(kSpoke + "/subnets/work")}}}}}}}}});
+    r.push_back({{"id", id("Microsoft.Network/publicIPAddresses", "pip-fw")},
+                 {"name", "pip-fw"},
+                 {"type", "Microsoft.Network/publicIPAddresses"},
+                 {"sku", {{"name", "Standard"}}},
                  {"properties", {{"ipAddress", "20.1.1.1"}, {"publicIPAllocationMethod", "Static"}}}});
     json fw = firewall_props;
     fw["ipConfigurations"] = {{{"name", "ipc"},
@@ -164,7 +184,7 @@ std::string rule_name(const Result& r, const Exposure& e) {
   const auto& fw = r.model.firewalls[e.gateway];
   const auto& at = fw.order[e.gateway_rule];
   const auto& c = at.policy >= 0 ? r.model.firewall_policies[at.policy].groups[at.group].collections[at.collection]
-                                  : fw.classic[at.collection];
+                                 : fw.classic[at.collection];
   return c.rules[at.rule].name;
 }
 
@@ -221,10 +241,10 @@ TEST_CASE("firewall: DNAT to a VM whose subnet NSG denies it exposes only the fi
 TEST_CASE("firewall: an explicit route back to the firewall subnet makes the DNAT flow broken, not exposed",
           "[firewall]") {
   auto e = with_policy(json::array({nat_rule("ssh", {"*"}, "2222", "10.1.1.4", "22")}));
-  e.routes.push_back({{"name", "fw-subnet-via-fw"},
-                      {"properties",
-                       {{"addressPrefix", "10.0.1.0/26"}, {"nextHopType", "VirtualAppliance"},
-                        {"nextHopIpAddress", "10.0.1.4"}}}});
+  e.routes.push_back(
+      {{"name", "fw-subnet-via-fw"},
+       {"properties",
+        {{"addressPrefix", "10.0.1.0/26"}, {"nextHopType", "VirtualAppliance"}, {"nextHopIpAddress", "10.0.1.4"}}}});
   const auto r = run(e.text());
   CHECK(of(r.analysis.exposures, false).empty());
   REQUIRE(r.analysis.broken.size() == 1);
@@ -260,10 +280,10 @@ TEST_CASE("firewall: without a private address in the input, the firewall is at 
   CHECK(solver::firewall_side(r.model, r.model.firewalls[0]).address == model::IpAddress::parse("10.0.1.4"));
   CHECK(of(r.analysis.exposures, false).size() == 1);
   // An explicit route back to the firewall subnet names the firewall's address, not the subnet's network address.
-  e.routes.push_back({{"name", "fw-subnet-via-fw"},
-                      {"properties",
-                       {{"addressPrefix", "10.0.1.0/26"}, {"nextHopType", "VirtualAppliance"},
-                        {"nextHopIpAddress", "10.0.1.4"}}}});
+  e.routes.push_back(
+      {{"name", "fw-subnet-via-fw"},
+       {"properties",
+        {{"addressPrefix", "10.0.1.0/26"}, {"nextHopType", "VirtualAppliance"}, {"nextHopIpAddress", "10.0.1.4"}}}});
   r = run(e.text());
   REQUIRE(r.analysis.broken.size() == 1);
   CHECK(r.analysis.broken[0].broken ==
@@ -299,21 +319,25 @@ TEST_CASE("firewall: first match over DNAT rules, parent policy groups first, ty
   Estate e;
   e.extra.push_back(policy(kBase, "base"));
   e.extra.push_back(policy(kPolicy, "policy", id_ref(kBase)));
-  e.extra.push_back(group(kBase, "rcg-base", 500,
-                          json::array({nat_collection("partner", 500,
-                                                      json::array({nat_rule("partner-web", {"52.40.0.0/16"}, "443",
-                                                                            "10.1.1.4", "8443")}))})));
+  e.extra.push_back(group(
+      kBase, "rcg-base", 500,
+      json::array({nat_collection(
+          "partner", 500, json::array({nat_rule("partner-web", {"52.40.0.0/16"}, "443", "10.1.1.4", "8443")}))})));
   json deny_all = {{"ruleCollectionType", "FirewallPolicyFilterRuleCollection"},
                    {"name", "deny-all"},
                    {"priority", 100},
                    {"action", {{"type", "Deny"}}},
                    {"rules",
-                    {{{"ruleType", "NetworkRule"}, {"name", "all"}, {"ipProtocols", {"Any"}},
-                      {"sourceAddresses", {"*"}}, {"destinationAddresses", {"*"}}, {"destinationPorts", {"*"}}}}}};
-  e.extra.push_back(group(kPolicy, "rcg", 100,
-                          json::array({deny_all, nat_collection("web", 200, json::array({nat_rule(
-                                                                                  "web", {"*"}, "443", "10.1.1.4",
-                                                                                  "443")}))})));
+                    {{{"ruleType", "NetworkRule"},
+                      {"name", "all"},
+                      {"ipProtocols", {"Any"}},
+                      {"sourceAddresses", {"*"}},
+                      {"destinationAddresses", {"*"}},
+                      {"destinationPorts", {"*"}}}}}};
+  e.extra.push_back(group(
+      kPolicy, "rcg", 100,
+      json::array(
+          {deny_all, nat_collection("web", 200, json::array({nat_rule("web", {"*"}, "443", "10.1.1.4", "443")}))})));
   e.nsg_rules[0]["properties"]["destinationPortRange"] = "*";
   const auto r = run(e.text());
   REQUIRE_FALSE(r.diags.has_errors());
@@ -327,7 +351,8 @@ TEST_CASE("firewall: first match over DNAT rules, parent policy groups first, ty
   CHECK(rule_name(r, *web) == "web");
   CHECK_FALSE(web->any_source);
   CHECK_FALSE(web->sources.intersects(partner->sources));
-  CHECK(web->sources.unite(partner->sources) == r.analysis.internet.intersect(model::to_set(*model::IpPrefix::parse("0.0.0.0/0"))));
+  CHECK(web->sources.unite(partner->sources) ==
+        r.analysis.internet.intersect(model::to_set(*model::IpPrefix::parse("0.0.0.0/0"))));
   // The processing order: the two DNAT rules (parent first), then the network rule.
   const auto& order = r.model.firewalls[0].order;
   REQUIRE(order.size() == 3);
@@ -339,28 +364,29 @@ TEST_CASE("firewall: first match over DNAT rules, parent policy groups first, ty
 
 TEST_CASE("firewall: classic NAT collections and IP groups as sources", "[firewall]") {
   Estate e;
-  e.firewall_props = {
-      {"natRuleCollections",
-       {{{"name", "classic-dnat"},
-         {"properties",
-          {{"priority", 200},
-           {"action", {{"type", "Dnat"}}},
-           {"rules",
-            {{{"name", "ssh"},
-              {"protocols", {"TCP"}},
-              {"sourceIpGroups", {id("Microsoft.Network/ipGroups", "partners")}},
-              {"destinationAddresses", {"20.1.1.1"}},
-              {"destinationPorts", {"2222"}},
-              {"translatedAddress", "10.1.1.4"},
-              {"translatedPort", "22"}}}}}}}}}};
-  e.extra.push_back({{"id", id("Microsoft.Network/ipGroups", "partners")}, {"name", "partners"},
+  e.firewall_props = {{"natRuleCollections",
+                       {{{"name", "classic-dnat"},
+                         {"properties",
+                          {{"priority", 200},
+                           {"action", {{"type", "Dnat"}}},
+                           {"rules",
+                            {{{"name", "ssh"},
+                              {"protocols", {"TCP"}},
+                              {"sourceIpGroups", {id("Microsoft.Network/ipGroups", "partners")}},
+                              {"destinationAddresses", {"20.1.1.1"}},
+                              {"destinationPorts", {"2222"}},
+                              {"translatedAddress", "10.1.1.4"},
+                              {"translatedPort", "22"}}}}}}}}}};
+  e.extra.push_back({{"id", id("Microsoft.Network/ipGroups", "partners")},
+                     {"name", "partners"},
                      {"type", "Microsoft.Network/ipGroups"},
                      {"properties", {{"ipAddresses", {"52.10.0.0/16", "81.2.69.1-81.2.69.2"}}}}});
   const auto r = run(e.text());
   REQUIRE_FALSE(r.diags.has_errors());
   const auto vm = of(r.analysis.exposures, false);
   REQUIRE(vm.size() == 1);
-  CHECK(model::to_cidr_strings(vm[0]->sources) == std::vector<std::string>{"52.10.0.0/16", "81.2.69.1/32", "81.2.69.2/32"});
+  CHECK(model::to_cidr_strings(vm[0]->sources) ==
+        std::vector<std::string>{"52.10.0.0/16", "81.2.69.1/32", "81.2.69.2/32"});
   CHECK(rule_name(r, *vm[0]) == "ssh");
 }
 
@@ -451,26 +477,35 @@ TEST_CASE("firewall: traffic crossing the firewall by a route meets network rule
   e.extra.push_back(policy(kPolicy, "policy"));
   e.extra.push_back(group(
       kPolicy, "rcg", 100,
-      json::array(
-          {net("deny-ssh", 100, "Deny",
-               {{{"ruleType", "NetworkRule"}, {"name", "ssh"}, {"ipProtocols", {"TCP"}}, {"sourceAddresses", {"*"}},
-                 {"destinationAddresses", {"10.1.0.0/16"}}, {"destinationPorts", {"22"}}}}),
-           net("allow-web", 200, "Allow",
-               {{{"ruleType", "NetworkRule"}, {"name", "web"}, {"ipProtocols", {"TCP"}},
-                 {"sourceAddresses", {"10.0.3.0/24"}}, {"destinationAddresses", {"10.1.1.0/24"}},
-                 {"destinationPorts", {"443", "8443"}}}}),
-           net("apps", 300, "Allow",
-               {{{"ruleType", "ApplicationRule"}, {"name", "site"}, {"sourceAddresses", {"10.0.3.0/24"}},
-                 {"protocols", {{{"protocolType", "Https"}, {"port", 443}}, {{"protocolType", "Http"}, {"port", 8080}}}},
-                 {"targetFqdns", {"app.contoso.com"}}}})})));
+      json::array({net("deny-ssh", 100, "Deny",
+                       {{{"ruleType", "NetworkRule"},
+                         {"name", "ssh"},
+                         {"ipProtocols", {"TCP"}},
+                         {"sourceAddresses", {"*"}},
+                         {"destinationAddresses", {"10.1.0.0/16"}},
+                         {"destinationPorts", {"22"}}}}),
+                   net("allow-web", 200, "Allow",
+                       {{{"ruleType", "NetworkRule"},
+                         {"name", "web"},
+                         {"ipProtocols", {"TCP"}},
+                         {"sourceAddresses", {"10.0.3.0/24"}},
+                         {"destinationAddresses", {"10.1.1.0/24"}},
+                         {"destinationPorts", {"443", "8443"}}}}),
+                   net("apps", 300, "Allow",
+                       {{{"ruleType", "ApplicationRule"},
+                         {"name", "site"},
+                         {"sourceAddresses", {"10.0.3.0/24"}},
+                         {"protocols",
+                          {{{"protocolType", "Https"}, {"port", 443}}, {{"protocolType", "Http"}, {"port", 8080}}}},
+                         {"targetFqdns", {"app.contoso.com"}}}})})));
   const auto r = run(e.text());
   REQUIRE_FALSE(r.diags.has_errors());
   const auto& fw = r.model.firewalls[0];
   REQUIRE(solver::firewall_at(r.model, *model::IpAddress::parse("10.0.1.4")) == 0);
   CHECK(solver::firewall_at(r.model, *model::IpAddress::parse("10.0.1.5")) == -1);
   const solver::PacketSet arriving(solver::Cube{model::to_set(*model::IpPrefix::parse("10.0.3.0/24")),
-                                                model::to_set(*model::IpAddress::parse("10.1.1.4")),
-                                                tcp_udp(), model::PortSet::all(), model::PortSet::all()});
+                                                model::to_set(*model::IpAddress::parse("10.1.1.4")), tcp_udp(),
+                                                model::PortSet::all(), model::PortSet::all()});
   const auto decisions = solver::filter_through_firewall(r.model, fw, arriving);
   std::vector<std::string> got;
   for (const auto& d : decisions) {
@@ -537,8 +572,9 @@ TEST_CASE("firewall: legacy rule groups, DNAT in group then rule priority order"
   // theirs: early-ssh takes 81.2.69.0/24, ssh-all the rest of the internet, ssh-partner nothing.
   Estate e = with_legacy(json::array({legacy_nat("ssh-partner", 300, {"52.40.0.0/16"}, "2222", "10.1.1.4", "22"),
                                       legacy_nat("ssh-all", 100, {"*"}, "2222", "10.1.1.4", "2200")}));
-  e.extra.push_back(rule_group(kPolicy, "early", 100,
-                               json::array({legacy_nat("early-ssh", 65000, {"81.2.69.0/24"}, "2222", "10.1.1.4", "2201")})));
+  e.extra.push_back(
+      rule_group(kPolicy, "early", 100,
+                 json::array({legacy_nat("early-ssh", 65000, {"81.2.69.0/24"}, "2222", "10.1.1.4", "2201")})));
   e.nsg_rules[0]["properties"]["destinationPortRange"] = "*";
   const auto r = run(e.text());
   REQUIRE_FALSE(r.diags.has_errors());
@@ -550,7 +586,8 @@ TEST_CASE("firewall: legacy rule groups, DNAT in group then rule priority order"
   CHECK(groups[0].collections[0].rules[0].translated_port == 22);
   auto vm = of(r.analysis.exposures, false);
   REQUIRE(vm.size() == 2);
-  std::sort(vm.begin(), vm.end(), [&](const Exposure* a, const Exposure* b) { return rule_name(r, *a) < rule_name(r, *b); });
+  std::sort(vm.begin(), vm.end(),
+            [&](const Exposure* a, const Exposure* b) { return rule_name(r, *a) < rule_name(r, *b); });
   CHECK(rule_name(r, *vm[0]) == "early-ssh");
   CHECK(model::to_cidr_strings(vm[0]->sources) == std::vector<std::string>{"81.2.69.0/24"});
   CHECK(model::to_string(vm[0]->entry_ports) == "2222");
@@ -573,9 +610,12 @@ TEST_CASE("firewall: legacy filter rules, network conditions before application 
               {"protocols", {{{"protocolType", "Http"}, {"port", 8000}}}},
               {"targetFqdns", {"app.contoso.com"}}};
   auto net = [](const std::string& name, json sources, const std::string& to, json ports) {
-    return json{{"name", name},          {"ruleConditionType", "NetworkRuleCondition"},
-                {"ipProtocols", {"TCP"}}, {"sourceAddresses", std::move(sources)},
-                {"destinationAddresses", {to}}, {"destinationPorts", std::move(ports)}};
+    return json{{"name", name},
+                {"ruleConditionType", "NetworkRuleCondition"},
+                {"ipProtocols", {"TCP"}},
+                {"sourceAddresses", std::move(sources)},
+                {"destinationAddresses", {to}},
+                {"destinationPorts", std::move(ports)}};
   };
   Estate e = with_legacy(json::array(
       {legacy_filter("apps", 100, "Allow", json::array({app})),
@@ -585,16 +625,16 @@ TEST_CASE("firewall: legacy filter rules, network conditions before application 
   REQUIRE_FALSE(r.diags.has_errors());
   const auto& fw = r.model.firewalls[0];
   const solver::PacketSet arriving(solver::Cube{model::to_set(*model::IpPrefix::parse("10.0.3.0/24")),
-                                                model::to_set(*model::IpAddress::parse("10.1.1.4")),
-                                                tcp_udp(), model::PortSet::all(), model::PortSet::all()});
+                                                model::to_set(*model::IpAddress::parse("10.1.1.4")), tcp_udp(),
+                                                model::PortSet::all(), model::PortSet::all()});
   std::vector<std::string> got;
   for (const auto& d : solver::filter_through_firewall(r.model, fw, arriving)) {
     const std::string name = d.position >= 0 ? solver::rule_at(r.model, fw, fw.order[d.position]).name : "default";
     got.push_back(name + (d.allow ? " allow " : " deny ") + model::to_string(d.packets.destination_ports()) +
                   (d.assumed ? " assumed" : ""));
   }
-  CHECK(got == std::vector<std::string>{"ssh deny 22", "web allow 443", "site allow 8000 assumed",
-                                        "default deny 0-65535"});
+  CHECK(got ==
+        std::vector<std::string>{"ssh deny 22", "web allow 443", "site allow 8000 assumed", "default deny 0-65535"});
   // No DNAT rule: nothing reaches the VM from the internet through the firewall.
   CHECK(of(r.analysis.exposures, false).empty());
 }
@@ -760,11 +800,13 @@ TEST_CASE("firewall: unknown DNAT fields are read conservatively", "[firewall][u
   CHECK(model::to_string(dnat_reach(port).firewall_ports) == "0-65535");
   for (const char* p : {"22", "2222", "65000"}) CHECK(dnat_covers(port, run_template(estate({"*"}, {p}, "10.1.1.4"))));
   // The list itself unknown (an array parameter with no value): the same.
-  CHECK(dnat_covers(run_template(estate({"*"}, unknown, "10.1.1.4")), run_template(estate({"*"}, {"2222"}, "10.1.1.4"))));
+  CHECK(
+      dnat_covers(run_template(estate({"*"}, unknown, "10.1.1.4")), run_template(estate({"*"}, {"2222"}, "10.1.1.4"))));
   // Unknown source: every source.
   const auto source = run_template(estate({unknown}, {"2222"}, "10.1.1.4"));
   REQUIRE_FALSE(source.diags.has_errors());
-  for (const char* s : {"1.2.3.4", "52.0.0.0/8", "*"}) CHECK(dnat_covers(source, run_template(estate({s}, {"2222"}, "10.1.1.4"))));
+  for (const char* s : {"1.2.3.4", "52.0.0.0/8", "*"})
+    CHECK(dnat_covers(source, run_template(estate({s}, {"2222"}, "10.1.1.4"))));
   // Unknown translated address: the firewall's own entry is still reported, with a warning naming the rule.
   const auto to = run_template(estate({"*"}, {"2222"}, unknown));
   REQUIRE_FALSE(to.diags.has_errors());
@@ -774,8 +816,10 @@ TEST_CASE("firewall: unknown DNAT fields are read conservatively", "[firewall][u
   CHECK(own[0]->any_source);
   CHECK(of(to.analysis.exposures, false).empty());  // what lies behind is unknown
   const auto& items = to.analysis.findings.items();
-  REQUIRE(std::count_if(items.begin(), items.end(), [](const auto& d) { return d.code == "dnat-target-unknown"; }) == 1);
-  CHECK(std::find_if(items.begin(), items.end(), [](const auto& d) { return d.code == "dnat-target-unknown"; })->message ==
+  REQUIRE(std::count_if(items.begin(), items.end(), [](const auto& d) { return d.code == "dnat-target-unknown"; }) ==
+          1);
+  CHECK(std::find_if(items.begin(), items.end(), [](const auto& d) { return d.code == "dnat-target-unknown"; })
+            ->message ==
         "firewall 'fw': DNAT rule 'ssh' translates to an address only known at deployment: the firewall's own entry is "
         "reported, its target is unknown");
   // Against a concrete target, the firewall's own entry is the same.
@@ -809,21 +853,29 @@ TEST_CASE("firewall: an unknown field widens an allow rule and empties a deny ru
   auto estate = [&](const std::string& action, json rule, json group_addresses) {
     Estate e;
     e.extra.push_back(policy(kPolicy, "policy"));
-    json base = {{"ruleType", "NetworkRule"}, {"name", "r"}, {"ipProtocols", {"TCP"}}, {"sourceAddresses", {"*"}},
+    json base = {{"ruleType", "NetworkRule"},     {"name", "r"},
+                 {"ipProtocols", {"TCP"}},        {"sourceAddresses", {"*"}},
                  {"destinationAddresses", {"*"}}, {"destinationPorts", {"*"}}};
     base.update(rule);
     auto collection = [](const std::string& name, int priority, const std::string& a, json rules) {
-      return json{{"ruleCollectionType", "FirewallPolicyFilterRuleCollection"}, {"name", name},
-                  {"priority", priority}, {"action", {{"type", a}}}, {"rules", std::move(rules)}};
+      return json{{"ruleCollectionType", "FirewallPolicyFilterRuleCollection"},
+                  {"name", name},
+                  {"priority", priority},
+                  {"action", {{"type", a}}},
+                  {"rules", std::move(rules)}};
     };
-    e.extra.push_back(group(
-        kPolicy, "rcg", 100,
-        json::array({collection("first", 100, action, json::array({base})),
-                     collection("web", 200, "Allow",
-                                {{{"ruleType", "NetworkRule"}, {"name", "web"}, {"ipProtocols", {"TCP"}},
-                                  {"sourceAddresses", {"*"}}, {"destinationAddresses", {"*"}},
-                                  {"destinationPorts", {"443"}}}})})));
-    e.extra.push_back({{"id", kGroup}, {"name", "office"}, {"type", "Microsoft.Network/ipGroups"},
+    e.extra.push_back(group(kPolicy, "rcg", 100,
+                            json::array({collection("first", 100, action, json::array({base})),
+                                         collection("web", 200, "Allow",
+                                                    {{{"ruleType", "NetworkRule"},
+                                                      {"name", "web"},
+                                                      {"ipProtocols", {"TCP"}},
+                                                      {"sourceAddresses", {"*"}},
+                                                      {"destinationAddresses", {"*"}},
+                                                      {"destinationPorts", {"443"}}}})})));
+    e.extra.push_back({{"id", kGroup},
+                       {"name", "office"},
+                       {"type", "Microsoft.Network/ipGroups"},
                        {"properties", {{"ipAddresses", std::move(group_addresses)}}}});
     return run_template(e.text());
   };
@@ -834,10 +886,14 @@ TEST_CASE("firewall: an unknown field widens an allow rule and empties a deny ru
     std::vector<json> concrete;
   };
   const std::vector<Case> cases = {
-      {"destination port", {{"destinationPorts", {unknown}}}, {{{"destinationPorts", {"22"}}}, {{"destinationPorts", {"8080"}}}}},
-      {"source", {{"sourceAddresses", {unknown}}},
+      {"destination port",
+       {{"destinationPorts", {unknown}}},
+       {{{"destinationPorts", {"22"}}}, {{"destinationPorts", {"8080"}}}}},
+      {"source",
+       {{"sourceAddresses", {unknown}}},
        {{{"sourceAddresses", {"10.0.3.7"}}}, {{"sourceAddresses", {"10.0.3.0/25"}}}, {{"sourceAddresses", {"*"}}}}},
-      {"destination", {{"destinationAddresses", {unknown}}},
+      {"destination",
+       {{"destinationAddresses", {unknown}}},
        {{{"destinationAddresses", {"10.1.1.4"}}}, {{"destinationAddresses", {"10.9.0.0/16"}}}}},
       {"protocol", {{"ipProtocols", {unknown}}}, {{{"ipProtocols", {"UDP"}}}, {{"ipProtocols", {"TCP"}}}}},
   };
@@ -854,7 +910,8 @@ TEST_CASE("firewall: an unknown field widens an allow rule and empties a deny ru
   }
   // The unknown deny rule matches nothing: exactly what the allow after it lets through; the unknown allow rule
   // lets every port through.
-  CHECK(model::to_string(allowed(estate("Deny", {{"destinationPorts", {unknown}}}, office)).destination_ports()) == "443");
+  CHECK(model::to_string(allowed(estate("Deny", {{"destinationPorts", {unknown}}}, office)).destination_ports()) ==
+        "443");
   CHECK(model::to_string(allowed(estate("Allow", {{"destinationPorts", {unknown}}}, office)).destination_ports()) ==
         "0-65535");
   // IP groups with a placeholder address (`xx.xx.xx.xx`): every address in an allow, none in a deny.
@@ -865,7 +922,8 @@ TEST_CASE("firewall: an unknown field widens an allow rule and empties a deny ru
     REQUIRE_FALSE(placeholder.diags.has_errors());
     CHECK(placeholder.model.ip_groups[0].unknown);
     const auto wide = allowed(placeholder);
-    for (const json& addresses : {json::array({"10.0.3.7"}), json::array({"10.0.3.0/24"}), json::array({"192.0.2.1"})}) {
+    for (const json& addresses :
+         {json::array({"10.0.3.7"}), json::array({"10.0.3.0/24"}), json::array({"192.0.2.1"})}) {
       CHECK(holds(wide, allowed(estate(action, with_group, addresses))));
     }
   }

@@ -131,7 +131,8 @@ struct Estate {
   }
 
   /// A Bastion in `vnet`'s AzureBastionSubnet with public IP `pip` (none when empty); `extra` properties.
-  Estate& bastion(const std::string& sku, const std::string& vnet, const std::string& pip, json extra = json::object()) {
+  Estate& bastion(const std::string& sku, const std::string& vnet, const std::string& pip,
+                  json extra = json::object()) {
     json cfg = {{"subnet", id_ref(subnet_id(vnet, "AzureBastionSubnet"))}};
     if (!pip.empty()) cfg["publicIPAddress"] = id_ref(kS + "/publicIPAddresses/" + pip);
     json props = {{"ipConfigurations", {{{"name", "IpConf"}, {"properties", cfg}}}}};
@@ -159,7 +160,8 @@ json gateway(const std::string& vnet, const std::string& subnet, const std::stri
              const std::vector<std::tuple<std::string, std::string, std::string>>& rules) {
   json ports = json::array(), ls = json::array(), ps = json::array(), ss = json::array(), rs = json::array();
   for (const auto& [name, port] : listeners) {
-    ports.push_back({{"id", kGw + "/frontendPorts/p-" + name}, {"name", "p-" + name}, {"properties", {{"port", port}}}});
+    ports.push_back(
+        {{"id", kGw + "/frontendPorts/p-" + name}, {"name", "p-" + name}, {"properties", {{"port", port}}}});
     ls.push_back({{"id", kGw + "/httpListeners/" + name},
                   {"name", name},
                   {"properties",
@@ -169,8 +171,10 @@ json gateway(const std::string& vnet, const std::string& subnet, const std::stri
   }
   for (const auto& [name, addresses] : pools) {
     json a = json::array();
-    for (const auto& x : addresses) a.push_back(x.find('.') != std::string::npos && isdigit(x[0]) ? json{{"ipAddress", x}} : json{{"fqdn", x}});
-    ps.push_back({{"id", kGw + "/backendAddressPools/" + name}, {"name", name}, {"properties", {{"backendAddresses", a}}}});
+    for (const auto& x : addresses)
+      a.push_back(x.find('.') != std::string::npos && isdigit(x[0]) ? json{{"ipAddress", x}} : json{{"fqdn", x}});
+    ps.push_back(
+        {{"id", kGw + "/backendAddressPools/" + name}, {"name", name}, {"properties", {{"backendAddresses", a}}}});
   }
   for (const auto& [name, port] : settings) {
     ss.push_back({{"id", kGw + "/backendHttpSettingsCollection/" + name},
@@ -189,7 +193,8 @@ json gateway(const std::string& vnet, const std::string& subnet, const std::stri
           {"type", "Microsoft.Network/applicationGateways"},
           {"properties",
            {{"sku", {{"name", "WAF_v2"}, {"tier", "WAF_v2"}}},
-            {"gatewayIPConfigurations", {{{"name", "gwip"}, {"properties", {{"subnet", id_ref(subnet_id(vnet, subnet))}}}}}},
+            {"gatewayIPConfigurations",
+             {{{"name", "gwip"}, {"properties", {{"subnet", id_ref(subnet_id(vnet, subnet))}}}}}},
             {"frontendIPConfigurations",
              {{{"id", kGw + "/frontendIPConfigurations/fe"},
                {"name", "fe"},
@@ -266,9 +271,9 @@ std::vector<std::string> lines(const Run& r) {
   for (const auto& e : r.a.exposures) {
     const auto* res = e.nic >= 0 ? static_cast<const model::ResourceBase*>(&r.m.nics[e.nic])
                                  : r.m.resource(model::GraphVertex{e.target_kind, e.target});
-    std::string s = fmt::format("{} {} {}->{} {} {} |", res->name, solver::to_string(e.via),
-                                model::to_string(e.entry_ports), model::to_string(e.protocol),
-                                model::to_string(e.ports), e.any_source ? "any" : "some");
+    std::string s =
+        fmt::format("{} {} {}->{} {} {} |", res->name, solver::to_string(e.via), model::to_string(e.entry_ports),
+                    model::to_string(e.protocol), model::to_string(e.ports), e.any_source ? "any" : "some");
     for (const auto& h : e.path) s += fmt::format(" {}", hop_text(r.m, h));
     out.push_back(s);
   }
@@ -298,14 +303,15 @@ TEST_CASE("bastion: its own 443, and sessions to VMs in its VNet and in a VNet p
   REQUIRE_FALSE(r.diags.has_errors());
   // Basic SKU: 22 and 3389 only, from the AzureBastionSubnet; no NSG on the targets filters them. The
   // exposures name the internet sources of the Bastion's 443 (any) and enter on 443.
-  CHECK(lines(r) == std::vector<std::string>{
-                        "bastion public-ip 443->tcp 443 any | internet pip:pip-bastion nsg(subnet):nsg-bastion/allow-https "
-                        "bastion(host) target",
-                        "nic-hub bastion 443->tcp 22,3389 any | internet pip:pip-bastion "
-                        "nsg(bastion-subnet):nsg-bastion/allow-https bastion(session) no-nsg(subnet) no-nsg(nic) target",
-                        "nic-spoke bastion 443->tcp 22,3389 any | internet pip:pip-bastion "
-                        "nsg(bastion-subnet):nsg-bastion/allow-https bastion(session) no-nsg(subnet) no-nsg(nic) target",
-                    });
+  CHECK(lines(r) ==
+        std::vector<std::string>{
+            "bastion public-ip 443->tcp 443 any | internet pip:pip-bastion nsg(subnet):nsg-bastion/allow-https "
+            "bastion(host) target",
+            "nic-hub bastion 443->tcp 22,3389 any | internet pip:pip-bastion "
+            "nsg(bastion-subnet):nsg-bastion/allow-https bastion(session) no-nsg(subnet) no-nsg(nic) target",
+            "nic-spoke bastion 443->tcp 22,3389 any | internet pip:pip-bastion "
+            "nsg(bastion-subnet):nsg-bastion/allow-https bastion(session) no-nsg(subnet) no-nsg(nic) target",
+        });
   const auto& own = r.a.exposures[0];
   CHECK(own.target_kind == model::ResourceKind::kBastionHost);
   CHECK(own.nic == -1);
@@ -316,7 +322,8 @@ TEST_CASE("bastion: its own 443, and sessions to VMs in its VNet and in a VNet p
   CHECK(std::string(via.path[3].note).find("authenticated, mediated access") == 0);
 }
 
-TEST_CASE("bastion: an unknown SKU is read as Standard, which reaches what every SKU reaches", "[solver][bastion][unknown]") {
+TEST_CASE("bastion: an unknown SKU is read as Standard, which reaches what every SKU reaches",
+          "[solver][bastion][unknown]") {
   // Developer and Basic reach 22 and 3389 in the Bastion's VNet (Basic: and peered ones); Standard and Premium
   // every port. Standard, with a public IP, is the widest.
   auto estate = [](const json& sku) {
@@ -348,7 +355,9 @@ TEST_CASE("bastion: an unknown SKU is read as Standard, which reaches what every
 TEST_CASE("bastion: target NSGs see the Bastion subnet, not the internet", "[solver][bastion]") {
   Estate e;
   e.vnet("hub", "10.0.0.0/16",
-         {{"AzureBastionSubnet", "10.0.1.0/26", ""}, {"a", "10.0.2.0/24", ""}, {"b", "10.0.3.0/24", ""},
+         {{"AzureBastionSubnet", "10.0.1.0/26", ""},
+          {"a", "10.0.2.0/24", ""},
+          {"b", "10.0.3.0/24", ""},
           {"c", "10.0.4.0/24", ""}})
       // Denies everything from VirtualNetwork (the Bastion subnet included): no session.
       .nsg("nsg-deny-vnet", {{"deny-vnet", 100, "Deny", "VirtualNetwork", "*"}})
@@ -357,7 +366,8 @@ TEST_CASE("bastion: target NSGs see the Bastion subnet, not the internet", "[sol
       .nsg("nsg-internet-ssh", {{"allow-ssh-internet", 100, "Allow", "Internet", "22"}})
       // Allows 3389 from half of the Bastion subnet and denies the rest of the VNet: which instance address a
       // session uses is not known, so the admitted half counts (never hides an exposure).
-      .nsg("nsg-half", {{"allow-rdp-half", 100, "Allow", "10.0.1.0/27", "3389"}, {"deny-vnet", 200, "Deny", "VirtualNetwork", "*"}})
+      .nsg("nsg-half",
+           {{"allow-rdp-half", 100, "Allow", "10.0.1.0/27", "3389"}, {"deny-vnet", 200, "Deny", "VirtualNetwork", "*"}})
       .pip("pip-bastion", "20.0.0.10")
       .bastion("Basic", "hub", "pip-bastion")
       .nic("nic-a", "hub", "a", "10.0.2.4", "nsg-deny-vnet")
@@ -366,13 +376,14 @@ TEST_CASE("bastion: target NSGs see the Bastion subnet, not the internet", "[sol
   const auto r = run(e.resources);
   REQUIRE_FALSE(r.diags.has_errors());
   // No NSG on AzureBastionSubnet: the Bastion's 443 is open to every internet source.
-  CHECK(lines(r) == std::vector<std::string>{
-                        "bastion public-ip 443->tcp 443 any | internet pip:pip-bastion no-nsg(subnet) bastion(host) target",
-                        "nic-b bastion 443->tcp 22,3389 any | internet pip:pip-bastion no-nsg(bastion-subnet) "
-                        "bastion(session) no-nsg(subnet) nsg(nic):nsg-internet-ssh/AllowVnetInBound target",
-                        "nic-c bastion 443->tcp 3389 any | internet pip:pip-bastion no-nsg(bastion-subnet) "
-                        "bastion(session) no-nsg(subnet) nsg(nic):nsg-half/allow-rdp-half target",
-                    });
+  CHECK(lines(r) ==
+        std::vector<std::string>{
+            "bastion public-ip 443->tcp 443 any | internet pip:pip-bastion no-nsg(subnet) bastion(host) target",
+            "nic-b bastion 443->tcp 22,3389 any | internet pip:pip-bastion no-nsg(bastion-subnet) "
+            "bastion(session) no-nsg(subnet) nsg(nic):nsg-internet-ssh/AllowVnetInBound target",
+            "nic-c bastion 443->tcp 3389 any | internet pip:pip-bastion no-nsg(bastion-subnet) "
+            "bastion(session) no-nsg(subnet) nsg(nic):nsg-half/allow-rdp-half target",
+        });
 }
 
 TEST_CASE("bastion: an NSG on AzureBastionSubnet decides who can start a session", "[solver][bastion]") {
@@ -403,8 +414,7 @@ TEST_CASE("bastion: an NSG on AzureBastionSubnet decides who can start a session
 TEST_CASE("bastion: SKUs decide the ports and the reach", "[solver][bastion]") {
   auto estate = [](const std::string& sku, json extra, bool with_pip) {
     Estate e;
-    e.vnet("hub", "10.0.0.0/16", {{"AzureBastionSubnet", "10.0.1.0/26", ""}, {"work", "10.0.2.0/24", ""}},
-           {{"spoke"}})
+    e.vnet("hub", "10.0.0.0/16", {{"AzureBastionSubnet", "10.0.1.0/26", ""}, {"work", "10.0.2.0/24", ""}}, {{"spoke"}})
         .vnet("spoke", "10.1.0.0/16", {{"apps", "10.1.0.0/24", ""}}, {{"hub"}})
         .pip("pip-bastion", "20.0.0.10")
         .nic("nic-hub", "hub", "work", "10.0.2.4")
@@ -471,7 +481,8 @@ TEST_CASE("application gateway: listener 443 to backend NICs on 8080, seen from 
       // Admits 8080 from the gateway subnet only.
       .nsg("nsg-from-gw", {{"allow-gw", 100, "Allow", "10.0.2.0/24", "8080"}, {"deny-8080", 200, "Deny", "*", "8080"}})
       // Admits 8080 from the internet only: the gateway's connections (from 10.0.2.0/24) are denied.
-      .nsg("nsg-from-internet", {{"allow-internet", 100, "Allow", "Internet", "8080"}, {"deny-8080", 200, "Deny", "*", "8080"}})
+      .nsg("nsg-from-internet",
+           {{"allow-internet", 100, "Allow", "Internet", "8080"}, {"deny-8080", 200, "Deny", "*", "8080"}})
       .pip("pip-agw", "20.0.0.20")
       .add(gateway("hub", "agw", "pip-agw", {{"l-https", 443}}, {{"pool", {"10.0.3.6"}}}, {{"s-8080", 8080}},
                    {{"l-https", "pool", "s-8080"}}))
@@ -480,13 +491,14 @@ TEST_CASE("application gateway: listener 443 to backend NICs on 8080, seen from 
       .nic("nic-3", "hub", "web", "10.0.3.6", "nsg-from-gw");  // a member by address
   const auto r = run(e.resources);
   REQUIRE_FALSE(r.diags.has_errors());
-  CHECK(lines(r) == std::vector<std::string>{
-                        "agw public-ip 443->tcp 443 any | internet pip:pip-agw no-nsg(subnet) agw(listener):l-https target",
-                        "nic-1 application-gateway 443->tcp 8080 any | internet pip:pip-agw no-nsg(gateway-subnet) "
-                        "agw(routing):l-https->8080 no-nsg(subnet) nsg(nic):nsg-from-gw/allow-gw target",
-                        "nic-3 application-gateway 443->tcp 8080 any | internet pip:pip-agw no-nsg(gateway-subnet) "
-                        "agw(routing):l-https->8080 no-nsg(subnet) nsg(nic):nsg-from-gw/allow-gw target",
-                    });
+  CHECK(lines(r) ==
+        std::vector<std::string>{
+            "agw public-ip 443->tcp 443 any | internet pip:pip-agw no-nsg(subnet) agw(listener):l-https target",
+            "nic-1 application-gateway 443->tcp 8080 any | internet pip:pip-agw no-nsg(gateway-subnet) "
+            "agw(routing):l-https->8080 no-nsg(subnet) nsg(nic):nsg-from-gw/allow-gw target",
+            "nic-3 application-gateway 443->tcp 8080 any | internet pip:pip-agw no-nsg(gateway-subnet) "
+            "agw(routing):l-https->8080 no-nsg(subnet) nsg(nic):nsg-from-gw/allow-gw target",
+        });
 }
 
 TEST_CASE("application gateway: a gateway subnet NSG that denies the listener port leaves nothing",
@@ -494,7 +506,8 @@ TEST_CASE("application gateway: a gateway subnet NSG that denies the listener po
   Estate e;
   e.vnet("hub", "10.0.0.0/16", {{"agw", "10.0.2.0/24", "nsg-agw"}, {"web", "10.0.3.0/24", ""}})
       // Denies 443 from everyone; GatewayManager's range is allowed, as Azure requires (not an exposure).
-      .nsg("nsg-agw", {{"deny-https", 100, "Deny", "*", "443"}, {"allow-gwm", 110, "Allow", "GatewayManager", "65200-65535"}})
+      .nsg("nsg-agw",
+           {{"deny-https", 100, "Deny", "*", "443"}, {"allow-gwm", 110, "Allow", "GatewayManager", "65200-65535"}})
       .pip("pip-agw", "20.0.0.20")
       .add(gateway("hub", "agw", "pip-agw", {{"l-https", 443}}, {{"pool", {}}}, {{"s-8080", 8080}},
                    {{"l-https", "pool", "s-8080"}}))
@@ -517,16 +530,27 @@ TEST_CASE("application gateway: gateway subnet NSG rules naming a destination", 
             {{"securityRules",
               {{{"name", "deny-part"},
                 {"properties",
-                 {{"priority", 100}, {"access", "Deny"}, {"direction", "Inbound"}, {"protocol", "Tcp"},
-                  {"sourceAddressPrefix", "*"}, {"sourcePortRange", "*"},
-                  {"destinationAddressPrefix", deny_destination}, {"destinationPortRange", "443"}}}},
+                 {{"priority", 100},
+                  {"access", "Deny"},
+                  {"direction", "Inbound"},
+                  {"protocol", "Tcp"},
+                  {"sourceAddressPrefix", "*"},
+                  {"sourcePortRange", "*"},
+                  {"destinationAddressPrefix", deny_destination},
+                  {"destinationPortRange", "443"}}}},
                {{"name", "allow-to-one-address"},
                 {"properties",
-                 {{"priority", 200}, {"access", "Allow"}, {"direction", "Inbound"}, {"protocol", "Tcp"},
-                  {"sourceAddressPrefix", "Internet"}, {"sourcePortRange", "*"},
-                  {"destinationAddressPrefix", "10.0.2.7"}, {"destinationPortRange", "443"}}}}}}}}});
+                 {{"priority", 200},
+                  {"access", "Allow"},
+                  {"direction", "Inbound"},
+                  {"protocol", "Tcp"},
+                  {"sourceAddressPrefix", "Internet"},
+                  {"sourcePortRange", "*"},
+                  {"destinationAddressPrefix", "10.0.2.7"},
+                  {"destinationPortRange", "443"}}}}}}}}});
     e.pip("pip-agw", "20.0.0.20")
-        .add(gateway("hub", "agw", "pip-agw", {{"l-https", 443}}, {{"pool", {}}}, {{"s", 80}}, {{"l-https", "pool", "s"}}));
+        .add(gateway("hub", "agw", "pip-agw", {{"l-https", 443}}, {{"pool", {}}}, {{"s", 80}},
+                     {{"l-https", "pool", "s"}}));
     return run(e.resources);
   };
   // Denying half the subnet might miss the instance: the allow rule (one address in the subnet) decides.
@@ -538,21 +562,23 @@ TEST_CASE("application gateway: gateway subnet NSG rules naming a destination", 
   CHECK(lines(estate("10.0.2.0/24")).empty());
 }
 
-TEST_CASE("application gateway: path-based rules reach the default and every path's pool", "[solver][application-gateway]") {
+TEST_CASE("application gateway: path-based rules reach the default and every path's pool",
+          "[solver][application-gateway]") {
   json g = gateway("hub", "agw", "pip-agw", {{"l-http", 80}}, {{"pool-web", {"10.0.3.4"}}, {"pool-api", {"10.0.3.5"}}},
                    {{"s-80", 80}, {"s-9000", 9000}}, {});
   auto& props = g["properties"];
-  props["urlPathMaps"] = {{{"id", kGw + "/urlPathMaps/paths"},
-                           {"name", "paths"},
-                           {"properties",
-                            {{"defaultBackendAddressPool", id_ref(kGw + "/backendAddressPools/pool-web")},
-                             {"defaultBackendHttpSettings", id_ref(kGw + "/backendHttpSettingsCollection/s-80")},
-                             {"pathRules",
-                              {{{"name", "api"},
-                                {"properties",
-                                 {{"paths", {"/api/*"}},
-                                  {"backendAddressPool", id_ref(kGw + "/backendAddressPools/pool-api")},
-                                  {"backendHttpSettings", id_ref(kGw + "/backendHttpSettingsCollection/s-9000")}}}}}}}}}};
+  props["urlPathMaps"] = {
+      {{"id", kGw + "/urlPathMaps/paths"},
+       {"name", "paths"},
+       {"properties",
+        {{"defaultBackendAddressPool", id_ref(kGw + "/backendAddressPools/pool-web")},
+         {"defaultBackendHttpSettings", id_ref(kGw + "/backendHttpSettingsCollection/s-80")},
+         {"pathRules",
+          {{{"name", "api"},
+            {"properties",
+             {{"paths", {"/api/*"}},
+              {"backendAddressPool", id_ref(kGw + "/backendAddressPools/pool-api")},
+              {"backendHttpSettings", id_ref(kGw + "/backendHttpSettingsCollection/s-9000")}}}}}}}}}};
   props["requestRoutingRules"] = {{{"name", "by-path"},
                                    {"properties",
                                     {{"ruleType", "PathBasedRouting"},
@@ -566,13 +592,14 @@ TEST_CASE("application gateway: path-based rules reach the default and every pat
       .nic("nic-api", "hub", "web", "10.0.3.5");
   const auto r = run(e.resources);
   REQUIRE_FALSE(r.diags.has_errors());
-  CHECK(lines(r) == std::vector<std::string>{
-                        "agw public-ip 80->tcp 80 any | internet pip:pip-agw no-nsg(subnet) agw(listener):l-http target",
-                        "nic-api application-gateway 80->tcp 9000 any | internet pip:pip-agw no-nsg(gateway-subnet) "
-                        "agw(routing):l-http->9000 no-nsg(subnet) no-nsg(nic) target",
-                        "nic-web application-gateway 80->tcp 80 any | internet pip:pip-agw no-nsg(gateway-subnet) "
-                        "agw(routing):l-http->80 no-nsg(subnet) no-nsg(nic) target",
-                    });
+  CHECK(lines(r) ==
+        std::vector<std::string>{
+            "agw public-ip 80->tcp 80 any | internet pip:pip-agw no-nsg(subnet) agw(listener):l-http target",
+            "nic-api application-gateway 80->tcp 9000 any | internet pip:pip-agw no-nsg(gateway-subnet) "
+            "agw(routing):l-http->9000 no-nsg(subnet) no-nsg(nic) target",
+            "nic-web application-gateway 80->tcp 80 any | internet pip:pip-agw no-nsg(gateway-subnet) "
+            "agw(routing):l-http->80 no-nsg(subnet) no-nsg(nic) target",
+        });
 }
 
 TEST_CASE("application gateway: backends by host name or unknown address are reported, private frontends are not",
@@ -584,16 +611,17 @@ TEST_CASE("application gateway: backends by host name or unknown address are rep
   auto r = run(e.resources);
   REQUIRE_FALSE(r.diags.has_errors());
   CHECK(lines(r).size() == 1);  // the listener itself
-  CHECK(printed(r.a.findings) ==
-        std::vector<std::string>{
-            "t.json: /2/properties/backendAddressPools/0: warning: application gateway 'agw': backend pool 'pool' lists "
-            "'backend.contoso.com', '10.9.9.9', not the address of any ip configuration or internal load balancer "
-            "frontend in the input: exposure of those "
-            "backends is not reported [unresolved-backend]"});
+  CHECK(
+      printed(r.a.findings) ==
+      std::vector<std::string>{
+          "t.json: /2/properties/backendAddressPools/0: warning: application gateway 'agw': backend pool 'pool' lists "
+          "'backend.contoso.com', '10.9.9.9', not the address of any ip configuration or internal load balancer "
+          "frontend in the input: exposure of those "
+          "backends is not reported [unresolved-backend]"});
 
   // The same gateway with a private frontend: never reached from the internet.
   g["properties"]["frontendIPConfigurations"][0]["properties"] = {{"privateIPAddress", "10.0.2.10"},
-                                                                 {"subnet", id_ref(subnet_id("hub", "agw"))}};
+                                                                  {"subnet", id_ref(subnet_id("hub", "agw"))}};
   Estate p;
   p.vnet("hub", "10.0.0.0/16", {{"agw", "10.0.2.0/24", ""}}).add(g);
   r = run(p.resources);
@@ -627,8 +655,8 @@ TEST_CASE("application gateway: WAF mode from the configuration, the gateway's p
   // A listener's own policy overrides the gateway's for that listener.
   g["properties"]["httpListeners"][1]["properties"]["firewallPolicy"] =
       id_ref(kS + "/ApplicationGatewayWebApplicationFirewallPolicies/l-policy");
-  CHECK(modes(json::array({g, policy("gw-policy", "Detection", "Enabled"), policy("l-policy", "Prevention", "Enabled")})) ==
-        "detection prevention");
+  CHECK(modes(json::array({g, policy("gw-policy", "Detection", "Enabled"),
+                           policy("l-policy", "Prevention", "Enabled")})) == "detection prevention");
 }
 
 // ---- Importer and validation ----
@@ -637,8 +665,8 @@ TEST_CASE("azure: Bastion and application gateway fields", "[azure]") {
   Estate e;
   e.bastion("standard", "hub", "pip",
             {{"enableTunneling", true}, {"enableIpConnect", true}, {"enableShareableLink", false}});
-  json g = gateway("hub", "agw", "pip", {{"l-https", 443}}, {{"pool", {"10.0.3.4", "app.contoso.com"}}},
-                   {{"s", 8443}}, {{"l-https", "pool", "s"}});
+  json g = gateway("hub", "agw", "pip", {{"l-https", 443}}, {{"pool", {"10.0.3.4", "app.contoso.com"}}}, {{"s", 8443}},
+                   {{"l-https", "pool", "s"}});
   g["properties"]["sku"] = {{"name", "WAF_Medium"}, {"tier", "WAF"}};
   g["properties"]["httpListeners"][0]["properties"]["hostNames"] = {"a.contoso.com", "b.contoso.com"};
   e.add(g);
@@ -685,7 +713,8 @@ TEST_CASE("azure: malformed Bastion and application gateway input", "[azure]") {
       {"bastion SKU", [](json& r) { r[0]["sku"]["name"] = "Gold"; },
        "t.json: /0/sku/name: error: SKU 'Gold' is not Developer, Basic, Standard or Premium [invalid-value]"},
       {"bastion flag type", [](json& r) { r[0]["properties"]["enableTunneling"] = "yes"; },
-       "t.json: /0/properties/enableTunneling: error: 'enableTunneling' is a string, expected a boolean [invalid-type]"},
+       "t.json: /0/properties/enableTunneling: error: 'enableTunneling' is a string, expected a boolean "
+       "[invalid-type]"},
       {"listener protocol", [](json& r) { r[1]["properties"]["httpListeners"][0]["properties"]["protocol"] = "Tcp"; },
        gw + "httpListeners/0/properties/protocol: error: protocol 'Tcp' is not Http or Https [invalid-value]"},
       {"listener without port",
@@ -695,7 +724,8 @@ TEST_CASE("azure: malformed Bastion and application gateway input", "[azure]") {
        gw + "frontendPorts/0/properties/port: error: port 0 is below 1 [invalid-value]"},
       // A number written as a string is converted, as ARM converts it.
       {"frontend port as text", [](json& r) { r[1]["properties"]["frontendPorts"][0]["properties"]["port"] = "443"; },
-       gw + "frontendPorts/0/properties/port: note: 'port' is the string '443', read as the number 443 [coerced-value]"},
+       gw +
+           "frontendPorts/0/properties/port: note: 'port' is the string '443', read as the number 443 [coerced-value]"},
       {"settings without port",
        [](json& r) { r[1]["properties"]["backendHttpSettingsCollection"][0]["properties"].erase("port"); },
        gw + "backendHttpSettingsCollection/0: error: backend HTTP settings 's' has no 'port' [missing-field]"},
@@ -710,16 +740,18 @@ TEST_CASE("azure: malformed Bastion and application gateway input", "[azure]") {
             "object [invalid-type]"},
       {"backend address not an IP",
        [](json& r) {
-         r[1]["properties"]["backendAddressPools"][0]["properties"]["backendAddresses"] = {{{"ipAddress", "10.0.0.300"}}};
+         r[1]["properties"]["backendAddressPools"][0]["properties"]["backendAddresses"] = {
+             {{"ipAddress", "10.0.0.300"}}};
        },
        gw + "backendAddressPools/0/properties/backendAddresses/0/ipAddress: error: backend IP address '10.0.0.300' is "
             "not an IP address [invalid-value]"},
-      {"WAF mode",
-       [](json& r) { r[1]["properties"]["webApplicationFirewallConfiguration"]["firewallMode"] = "Block"; },
+      {"WAF mode", [](json& r) { r[1]["properties"]["webApplicationFirewallConfiguration"]["firewallMode"] = "Block"; },
        gw + "webApplicationFirewallConfiguration/firewallMode: error: WAF mode 'Block' is not Detection or Prevention "
             "[invalid-value]"},
       {"TCP listeners",
-       [](json& r) { r[1]["properties"]["listeners"] = {{{"name", "tcp"}}}; },
+       [](json& r) {
+         r[1]["properties"]["listeners"] = {{{"name", "tcp"}}};
+       },
        gw + "listeners: warning: application gateway 'agw': 'listeners' (TCP/TLS proxy listeners) not modelled: "
             "exposure through it is not reported [unmodelled-feature]"},
   };
@@ -747,7 +779,8 @@ TEST_CASE("azure: WAF policy state", "[azure]") {
                                                "'Off' is not Enabled or Disabled [invalid-value]"});
 }
 
-TEST_CASE("validation: references between a gateway's children, and from NICs to its pools", "[model][application-gateway]") {
+TEST_CASE("validation: references between a gateway's children, and from NICs to its pools",
+          "[model][application-gateway]") {
   auto diagnostics = [](const std::function<void(json&)>& edit) {
     Estate e;
     e.vnet("hub", "10.0.0.0/16", {{"agw", "10.0.2.0/24", ""}, {"web", "10.0.3.0/24", ""}})
@@ -771,10 +804,11 @@ TEST_CASE("validation: references between a gateway's children, and from NICs to
   CHECK(diagnostics([](json& r) {
           r[2]["properties"]["requestRoutingRules"][0]["properties"]["backendHttpSettings"] =
               id_ref(kS + "/applicationGateways/other/backendHttpSettingsCollection/s");
-        }) == std::vector<std::string>{"t.json: /2/properties/requestRoutingRules/0/properties/backendHttpSettings/id: "
-                                       "error: referenced backend HTTP settings '" +
-                                       model::canonical_id(kS + "/applicationGateways/other/backendHttpSettingsCollection/s") +
-                                       "' is not in application gateway 'agw' [dangling-reference]"});
+        }) == std::vector<std::string>{
+                  "t.json: /2/properties/requestRoutingRules/0/properties/backendHttpSettings/id: "
+                  "error: referenced backend HTTP settings '" +
+                  model::canonical_id(kS + "/applicationGateways/other/backendHttpSettingsCollection/s") +
+                  "' is not in application gateway 'agw' [dangling-reference]"});
   CHECK(diagnostics([](json& r) {
           r[3]["properties"]["ipConfigurations"][0]["properties"]["applicationGatewayBackendAddressPools"][0] =
               id_ref(kGw + "/backendAddressPools/gone");
@@ -813,7 +847,9 @@ void route_to_nva(Estate& e, std::size_t vnet, std::size_t subnet, const std::st
           {{"routes",
             {{{"name", route},
               {"properties",
-               {{"addressPrefix", prefix}, {"nextHopType", "VirtualAppliance"}, {"nextHopIpAddress", "10.1.0.100"}}}}}}}}});
+               {{"addressPrefix", prefix},
+                {"nextHopType", "VirtualAppliance"},
+                {"nextHopIpAddress", "10.1.0.100"}}}}}}}}});
 }
 
 }  // namespace
@@ -828,10 +864,11 @@ TEST_CASE("bastion and gateway flows whose replies take another route are broken
   const auto r = run(e.resources);
   REQUIRE_FALSE(r.diags.has_errors());
   // Only the entry points themselves are exposed.
-  CHECK(lines(r) == std::vector<std::string>{
-                        "agw public-ip 80->tcp 80 any | internet pip:pip-agw no-nsg(subnet) agw(listener):l target",
-                        "bastion public-ip 443->tcp 443 any | internet pip:pip-bastion no-nsg(subnet) bastion(host) target",
-                    });
+  CHECK(lines(r) ==
+        std::vector<std::string>{
+            "agw public-ip 80->tcp 80 any | internet pip:pip-agw no-nsg(subnet) agw(listener):l target",
+            "bastion public-ip 443->tcp 443 any | internet pip:pip-bastion no-nsg(subnet) bastion(host) target",
+        });
   REQUIRE(r.a.broken.size() == 2);
   std::vector<std::string> why;
   for (const auto& b : r.a.broken) {
@@ -839,13 +876,14 @@ TEST_CASE("bastion and gateway flows whose replies take another route are broken
     CHECK(b.path[b.path.size() - 4].kind == Hop::Kind::kRoute);  // the reply's route, before the NSG hops
   }
   std::sort(why.begin(), why.end());
-  CHECK(why == std::vector<std::string>{
-                   "asymmetric routing: replies to Bastion 'bastion' (10.0.1.0) take route 'hub-via-nva' (10.0.0.0/16 -> "
-                   "VirtualAppliance 10.1.0.100) of route table 'rt-apps', not the way the connection came, so it fails",
-                   "asymmetric routing: replies to application gateway 'agw' (10.0.2.0) take route 'hub-via-nva' "
-                   "(10.0.0.0/16 -> VirtualAppliance 10.1.0.100) of route table 'rt-apps', not the way the connection "
-                   "came, so it fails",
-               });
+  CHECK(why ==
+        std::vector<std::string>{
+            "asymmetric routing: replies to Bastion 'bastion' (10.0.1.0) take route 'hub-via-nva' (10.0.0.0/16 -> "
+            "VirtualAppliance 10.1.0.100) of route table 'rt-apps', not the way the connection came, so it fails",
+            "asymmetric routing: replies to application gateway 'agw' (10.0.2.0) take route 'hub-via-nva' "
+            "(10.0.0.0/16 -> VirtualAppliance 10.1.0.100) of route table 'rt-apps', not the way the connection "
+            "came, so it fails",
+        });
 }
 
 TEST_CASE("application gateway: through one appliance both ways, the backend is reached (symmetric routing)",
@@ -894,8 +932,8 @@ TEST_CASE("structural mutations of the gateway example never crash", "[azure][ro
     pointers.emplace_back(key);
     if (value.is_string() && value.get<std::string>().rfind("/subscriptions/", 0) == 0) ids.push_back(value);
   }
-  const std::vector<json> replacements = {nullptr, 0, -1, 70000, "", "x", json::object(), json::array(), true,
-                                          "10.0.3.5", "Https", 3.5};
+  const std::vector<json> replacements = {nullptr,       0,    -1,         70000,   "", "x", json::object(),
+                                          json::array(), true, "10.0.3.5", "Https", 3.5};
   std::mt19937 rng(20261122);
   int accepted = 0;
   for (int round = 0; round < test::rounds(1000); ++round) {
@@ -958,14 +996,16 @@ TEST_CASE("explain follows a Bastion's or gateway's public IP to the entry point
   q.target = "pip-agw";
   t = solver::explain(r.m, q);
   CHECK_FALSE(t.allowed);
-  CHECK(t.hops.back().reason == "no listener of application gateway 'agw' on frontend 'fe' port 443: the gateway "
-                                "accepts nothing there");
+  CHECK(t.hops.back().reason ==
+        "no listener of application gateway 'agw' on frontend 'fe' port 443: the gateway "
+        "accepts nothing there");
   q.destination_port = 80;
   t = solver::explain(r.m, q);
   CHECK(t.allowed);
   CHECK(t.nic == -1);
-  CHECK(t.reason == "allowed: tcp 52.1.1.1:49152 -> 20.0.0.20:80 reaches listener 'l' of application gateway 'agw'; "
-                    "nothing behind it is traced");
+  CHECK(t.reason ==
+        "allowed: tcp 52.1.1.1:49152 -> 20.0.0.20:80 reaches listener 'l' of application gateway 'agw'; "
+        "nothing behind it is traced");
 }
 
 TEST_CASE("application gateway: two listeners to one pool give the backend one exposure per listener",
@@ -979,14 +1019,15 @@ TEST_CASE("application gateway: two listeners to one pool give the backend one e
   const auto r = run(e.resources);
   REQUIRE_FALSE(r.diags.has_errors());
   // Same backend port, different entries: the client may come in on 80 or on 443.
-  CHECK(lines(r) == std::vector<std::string>{
-                        "agw public-ip 80->tcp 80 any | internet pip:pip-agw no-nsg(subnet) agw(listener):l-http target",
-                        "agw public-ip 443->tcp 443 any | internet pip:pip-agw no-nsg(subnet) agw(listener):l-https target",
-                        "nic-web application-gateway 80->tcp 8080 any | internet pip:pip-agw no-nsg(gateway-subnet) "
-                        "agw(routing):l-http->8080 no-nsg(subnet) no-nsg(nic) target",
-                        "nic-web application-gateway 443->tcp 8080 any | internet pip:pip-agw no-nsg(gateway-subnet) "
-                        "agw(routing):l-https->8080 no-nsg(subnet) no-nsg(nic) target",
-                    });
+  CHECK(lines(r) ==
+        std::vector<std::string>{
+            "agw public-ip 80->tcp 80 any | internet pip:pip-agw no-nsg(subnet) agw(listener):l-http target",
+            "agw public-ip 443->tcp 443 any | internet pip:pip-agw no-nsg(subnet) agw(listener):l-https target",
+            "nic-web application-gateway 80->tcp 8080 any | internet pip:pip-agw no-nsg(gateway-subnet) "
+            "agw(routing):l-http->8080 no-nsg(subnet) no-nsg(nic) target",
+            "nic-web application-gateway 443->tcp 8080 any | internet pip:pip-agw no-nsg(gateway-subnet) "
+            "agw(routing):l-https->8080 no-nsg(subnet) no-nsg(nic) target",
+        });
   for (const auto& x : r.a.exposures) {
     CHECK(x.gateway == 0);
     CHECK(x.gateway_rule == (x.entry_ports.contains(80) ? 0 : 1));
@@ -1030,18 +1071,21 @@ TEST_CASE("application gateway: a pool address that is an internal load balancer
   const auto r = run(e.resources);
   REQUIRE_FALSE(r.diags.has_errors());
   CHECK(printed(r.a.findings).empty());  // 10.0.4.100 is resolved: no unresolved-backend
-  CHECK(lines(r) == std::vector<std::string>{
-                        "agw public-ip 443->tcp 443 any | internet pip:pip-agw no-nsg(subnet) agw(listener):l-https target",
-                        "nic-app application-gateway 443->tcp 80 any | internet pip:pip-agw no-nsg(gateway-subnet) "
-                        "agw(routing):l-https->8080 lb:ilb/r-8080 no-nsg(subnet) nsg(nic):nsg-app/allow-gw-80 target",
-                    });
+  CHECK(lines(r) ==
+        std::vector<std::string>{
+            "agw public-ip 443->tcp 443 any | internet pip:pip-agw no-nsg(subnet) agw(listener):l-https target",
+            "nic-app application-gateway 443->tcp 80 any | internet pip:pip-agw no-nsg(gateway-subnet) "
+            "agw(routing):l-https->8080 lb:ilb/r-8080 no-nsg(subnet) nsg(nic):nsg-app/allow-gw-80 target",
+        });
 }
 
-TEST_CASE("application gateway: an IPv6 frontend reaches IPv4 backends for IPv6 clients", "[solver][application-gateway]") {
+TEST_CASE("application gateway: an IPv6 frontend reaches IPv4 backends for IPv6 clients",
+          "[solver][application-gateway]") {
   Estate e;
   e.vnet("hub", "10.0.0.0/16", {{"agw", "10.0.2.0/24", ""}, {"web", "10.0.3.0/24", ""}})
       .pip("pip-agw-v6", "2603:1020::10")
-      .add(gateway("hub", "agw", "pip-agw-v6", {{"l", 80}}, {{"pool", {"10.0.3.4"}}}, {{"s", 80}}, {{"l", "pool", "s"}}))
+      .add(
+          gateway("hub", "agw", "pip-agw-v6", {{"l", 80}}, {{"pool", {"10.0.3.4"}}}, {{"s", 80}}, {{"l", "pool", "s"}}))
       .nic("nic-web", "hub", "web", "10.0.3.4");
   const auto r = run(e.resources);
   REQUIRE_FALSE(r.diags.has_errors());
@@ -1059,15 +1103,23 @@ namespace {
 const std::string kFwPolicy = kS + "/firewallPolicies/policy";
 
 /// A network rule collection (`action` Allow or Deny) of TCP rules (name, sources, destinations, ports).
-json network_collection(const std::string& name, int priority, const std::string& action,
-                        const std::vector<std::tuple<std::string, std::string, std::string, std::vector<std::string>>>& rules) {
+json network_collection(
+    const std::string& name, int priority, const std::string& action,
+    const std::vector<std::tuple<std::string, std::string, std::string, std::vector<std::string>>>& rules) {
   json rs = json::array();
   for (const auto& [rule, source, destination, ports] : rules) {
-    rs.push_back({{"ruleType", "NetworkRule"}, {"name", rule}, {"ipProtocols", {"TCP"}},
-                  {"sourceAddresses", {source}}, {"destinationAddresses", {destination}}, {"destinationPorts", ports}});
+    rs.push_back({{"ruleType", "NetworkRule"},
+                  {"name", rule},
+                  {"ipProtocols", {"TCP"}},
+                  {"sourceAddresses", {source}},
+                  {"destinationAddresses", {destination}},
+                  {"destinationPorts", ports}});
   }
-  return {{"ruleCollectionType", "FirewallPolicyFilterRuleCollection"}, {"name", name}, {"priority", priority},
-          {"action", {{"type", action}}}, {"rules", rs}};
+  return {{"ruleCollectionType", "FirewallPolicyFilterRuleCollection"},
+          {"name", name},
+          {"priority", priority},
+          {"action", {{"type", action}}},
+          {"rules", rs}};
 }
 
 /// Gives subnet `subnet` of the `vnet`-th resource a route table `table` sending `prefix` to `next_hop`.
@@ -1093,27 +1145,33 @@ void route_via(Estate& e, std::size_t vnet, std::size_t subnet, const std::strin
 Estate gateway_through_firewall(json collections, const std::string& nsg_2 = "") {
   Estate e;
   e.vnet("hub", "10.0.0.0/16",
-         {{"AzureBastionSubnet", "10.0.1.0/26", ""}, {"agw", "10.0.2.0/24", ""}, {"AzureFirewallSubnet", "10.0.3.0/26", ""}},
+         {{"AzureBastionSubnet", "10.0.1.0/26", ""},
+          {"agw", "10.0.2.0/24", ""},
+          {"AzureFirewallSubnet", "10.0.3.0/26", ""}},
          {{"spoke"}})
       .vnet("spoke", "10.1.0.0/16", {{"apps", "10.1.0.0/24", ""}}, {{"hub"}})
       .pip("pip-bastion", "20.0.0.10")
       .pip("pip-agw", "20.0.0.20")
       .bastion("Basic", "hub", "pip-bastion")
-      .add(gateway("hub", "agw", "pip-agw", {{"l", 80}, {"l-443", 443}}, {{"pool", {}}}, {{"s", 8080}, {"s-8443", 8443}},
-                   {{"l", "pool", "s"}, {"l-443", "pool", "s-8443"}}))
+      .add(gateway("hub", "agw", "pip-agw", {{"l", 80}, {"l-443", 443}}, {{"pool", {}}},
+                   {{"s", 8080}, {"s-8443", 8443}}, {{"l", "pool", "s"}, {"l-443", "pool", "s-8443"}}))
       .nic("nic-app", "spoke", "apps", "10.1.0.4", "", {"pool"})
       .nic("nic-2", "spoke", "apps", "10.1.0.5", nsg_2, {"pool"})
-      .add({{"id", kS + "/azureFirewalls/fw"},
-            {"name", "fw"},
-            {"type", "Microsoft.Network/azureFirewalls"},
-            {"properties",
-             {{"sku", {{"name", "AZFW_VNet"}, {"tier", "Standard"}}},
-              {"firewallPolicy", id_ref(kFwPolicy)},
-              {"ipConfigurations",
-               {{{"name", "ipc"},
-                 {"properties",
-                  {{"privateIPAddress", "10.0.3.4"}, {"subnet", id_ref(subnet_id("hub", "AzureFirewallSubnet"))}}}}}}}}})
-      .add({{"id", kFwPolicy}, {"name", "policy"}, {"type", "Microsoft.Network/firewallPolicies"}, {"properties", json::object()}})
+      .add(
+          {{"id", kS + "/azureFirewalls/fw"},
+           {"name", "fw"},
+           {"type", "Microsoft.Network/azureFirewalls"},
+           {"properties",
+            {{"sku", {{"name", "AZFW_VNet"}, {"tier", "Standard"}}},
+             {"firewallPolicy", id_ref(kFwPolicy)},
+             {"ipConfigurations",
+              {{{"name", "ipc"},
+                {"properties",
+                 {{"privateIPAddress", "10.0.3.4"}, {"subnet", id_ref(subnet_id("hub", "AzureFirewallSubnet"))}}}}}}}}})
+      .add({{"id", kFwPolicy},
+            {"name", "policy"},
+            {"type", "Microsoft.Network/firewallPolicies"},
+            {"properties", json::object()}})
       .add({{"id", kFwPolicy + "/ruleCollectionGroups/rcg"},
             {"name", "rcg"},
             {"type", "Microsoft.Network/firewallPolicies/ruleCollectionGroups"},
@@ -1138,8 +1196,10 @@ TEST_CASE("application gateway: a backend reached through an Azure Firewall both
           "[solver][application-gateway][firewall]") {
   SECTION("a network rule allows 8080 from the gateway subnet: kept, the firewall hop names the rule") {
     // 80 -> 8080 is allowed by allow-agw/agw-8080; 443 -> 8443 matches no rule: denied by default.
-    const auto r = run(gateway_through_firewall(json::array(
-        {network_collection("allow-agw", 200, "Allow", {{"agw-8080", "10.0.2.0/24", "10.1.0.0/24", {"8080"}}})})).resources);
+    const auto r = run(gateway_through_firewall(
+                           json::array({network_collection("allow-agw", 200, "Allow",
+                                                           {{"agw-8080", "10.0.2.0/24", "10.1.0.0/24", {"8080"}}})}))
+                           .resources);
     REQUIRE_FALSE(r.diags.has_errors());
     CHECK(backend_lines(r) ==
           std::vector<std::string>{
@@ -1159,8 +1219,10 @@ TEST_CASE("application gateway: a backend reached through an Azure Firewall both
     }
   }
   SECTION("no rule matches: denied by default, no backend exposure and no broken flow") {
-    const auto r = run(gateway_through_firewall(json::array(
-        {network_collection("allow-other", 200, "Allow", {{"web", "10.0.2.0/24", "10.1.0.0/24", {"443"}}})})).resources);
+    const auto r = run(
+        gateway_through_firewall(json::array({network_collection("allow-other", 200, "Allow",
+                                                                 {{"web", "10.0.2.0/24", "10.1.0.0/24", {"443"}}})}))
+            .resources);
     REQUIRE_FALSE(r.diags.has_errors());
     CHECK(backend_lines(r).empty());
     CHECK(lines(r).size() == 3);  // the Bastion's 443 and the gateway's two listeners
@@ -1168,10 +1230,12 @@ TEST_CASE("application gateway: a backend reached through an Azure Firewall both
   }
   SECTION("a deny network rule before the allow takes its share; the rest passes") {
     // deny-app (100) denies 8080 to 10.1.0.4; allow-all (200) allows 8080 and 8443 to the subnet.
-    const auto r = run(gateway_through_firewall(json::array(
-        {network_collection("deny-app", 100, "Deny", {{"no-app", "*", "10.1.0.4", {"8080"}}}),
-         network_collection("allow-all", 200, "Allow",
-                            {{"agw", "10.0.2.0/24", "10.1.0.0/24", {"8080", "8443"}}})})).resources);
+    const auto r =
+        run(gateway_through_firewall(
+                json::array({network_collection("deny-app", 100, "Deny", {{"no-app", "*", "10.1.0.4", {"8080"}}}),
+                             network_collection("allow-all", 200, "Allow",
+                                                {{"agw", "10.0.2.0/24", "10.1.0.0/24", {"8080", "8443"}}})}))
+                .resources);
     REQUIRE_FALSE(r.diags.has_errors());
     CHECK(backend_lines(r) ==
           std::vector<std::string>{
@@ -1184,11 +1248,16 @@ TEST_CASE("application gateway: a backend reached through an Azure Firewall both
           });
   }
   SECTION("an application rule allows by its port, with the FQDN assumption on the hop") {
-    json app = {{"ruleCollectionType", "FirewallPolicyFilterRuleCollection"}, {"name", "apps"}, {"priority", 300},
+    json app = {{"ruleCollectionType", "FirewallPolicyFilterRuleCollection"},
+                {"name", "apps"},
+                {"priority", 300},
                 {"action", {{"type", "Allow"}}},
-                {"rules", {{{"ruleType", "ApplicationRule"}, {"name", "site"}, {"sourceAddresses", {"10.0.2.0/24"}},
-                            {"protocols", {{{"protocolType", "Https"}, {"port", 8443}}}},
-                            {"targetFqdns", {"app.contoso.com"}}}}}};
+                {"rules",
+                 {{{"ruleType", "ApplicationRule"},
+                   {"name", "site"},
+                   {"sourceAddresses", {"10.0.2.0/24"}},
+                   {"protocols", {{{"protocolType", "Https"}, {"port", 8443}}}},
+                   {"targetFqdns", {"app.contoso.com"}}}}}};
     const auto r = run(gateway_through_firewall(json::array({app})).resources);
     REQUIRE_FALSE(r.diags.has_errors());
     CHECK(backend_lines(r) ==
@@ -1239,8 +1308,8 @@ TEST_CASE("application gateway: the firewall restricts a backend to the ports an
 TEST_CASE("application gateway: through a firewall one way only, the backend is broken (asymmetric)",
           "[solver][application-gateway][firewall]") {
   SECTION("requests cross the firewall, replies come straight back") {
-    Estate e = gateway_through_firewall(json::array(
-        {network_collection("allow", 200, "Allow", {{"any", "*", "*", {"*"}}})}));
+    Estate e =
+        gateway_through_firewall(json::array({network_collection("allow", 200, "Allow", {{"any", "*", "*", {"*"}}})}));
     e.resources[1]["properties"]["subnets"][0]["properties"].erase("routeTable");  // the spoke answers directly
     const auto r = run(e.resources);
     REQUIRE_FALSE(r.diags.has_errors());
@@ -1264,8 +1333,8 @@ TEST_CASE("application gateway: through a firewall one way only, the backend is 
     CHECK(hop_text(r.m, r.a.broken[0].path[4]) == "route(forward):via-10.0.3.4");
   }
   SECTION("replies cross the firewall, requests go straight") {
-    Estate e = gateway_through_firewall(json::array(
-        {network_collection("allow", 200, "Allow", {{"any", "*", "*", {"*"}}})}));
+    Estate e =
+        gateway_through_firewall(json::array({network_collection("allow", 200, "Allow", {{"any", "*", "*", {"*"}}})}));
     e.resources[0]["properties"]["subnets"][1]["properties"].erase("routeTable");  // the gateway sends directly
     const auto r = run(e.resources);
     REQUIRE_FALSE(r.diags.has_errors());
@@ -1326,11 +1395,12 @@ TEST_CASE("explain: a gateway backend leg through an Azure Firewall shows the ru
   // (10.0.0.0/16) to 10.0.3.4, so the connection and its replies cross firewall `fw` (symmetric). Its only
   // collection allows 8080 from the gateway subnet to `apps`: listener l (80 -> 8080) passes by agw-8080;
   // listener l-443 (443 -> 8443) matches no network or application rule: default deny.
-  const auto r = run(gateway_through_firewall(json::array(
-      {network_collection("allow-agw", 200, "Allow", {{"agw-8080", "10.0.2.0/24", "10.1.0.0/24", {"8080"}}})})).resources);
+  const auto r = run(
+      gateway_through_firewall(json::array({network_collection(
+                                   "allow-agw", 200, "Allow", {{"agw-8080", "10.0.2.0/24", "10.1.0.0/24", {"8080"}}})}))
+          .resources);
   REQUIRE_FALSE(r.diags.has_errors());
-  const std::string crossing =
-      "the routes send the connection and its replies through firewall 'fw' (10.0.3.4)";
+  const std::string crossing = "the routes send the connection and its replies through firewall 'fw' (10.0.3.4)";
 
   auto t = explain_gateway(r.m, 80, "nic-app");
   REQUIRE(t.status == solver::FlowTrace::Status::kOk);
@@ -1346,14 +1416,18 @@ TEST_CASE("explain: a gateway backend leg through an Azure Firewall shows the ru
                                   "no-nsg(nic) pass",
                                   "route(return) pass via-10.0.3.4",
                               });
-  CHECK(t.hops[6].reason == "network rule 'agw-8080', collection 'allow-agw' (priority 200) of group 'rcg' in policy "
-                            "'policy' allows tcp from 10.0.2.0/24 to 10.1.0.4 port 8080; " + crossing);
-  CHECK(t.hops[5].reason == "application gateway 'agw' reaches 10.1.0.4 by route 'via-10.0.3.4' (10.1.0.0/16 -> "
-                            "VirtualAppliance 10.0.3.4) of route table 'rt-agw'");
+  CHECK(t.hops[6].reason ==
+        "network rule 'agw-8080', collection 'allow-agw' (priority 200) of group 'rcg' in policy "
+        "'policy' allows tcp from 10.0.2.0/24 to 10.1.0.4 port 8080; " +
+            crossing);
+  CHECK(t.hops[5].reason ==
+        "application gateway 'agw' reaches 10.1.0.4 by route 'via-10.0.3.4' (10.1.0.0/16 -> "
+        "VirtualAppliance 10.0.3.4) of route table 'rt-agw'");
   CHECK(t.allowed);
-  CHECK(t.reason == "allowed: tcp 52.1.1.1:49152 -> 20.0.0.20:80 passes listener 'l' of application gateway 'agw', "
-                    "which connects to nic-app (10.1.0.4) on port 8080 (rule 'r-l', pool 'pool') through firewall "
-                    "'fw' (network rule 'agw-8080'), and replies return");
+  CHECK(t.reason ==
+        "allowed: tcp 52.1.1.1:49152 -> 20.0.0.20:80 passes listener 'l' of application gateway 'agw', "
+        "which connects to nic-app (10.1.0.4) on port 8080 (rule 'r-l', pool 'pool') through firewall "
+        "'fw' (network rule 'agw-8080'), and replies return");
 
   std::ostringstream out;
   cli::write_explain_json(out, r.m, t, {});
@@ -1377,21 +1451,27 @@ TEST_CASE("explain: a gateway backend leg through an Azure Firewall shows the ru
   CHECK_FALSE(t.allowed);
   CHECK_FALSE(t.broken);
   CHECK(t.stopped_at == 6);
-  CHECK(t.reason == "denied at firewall (default): no rule matched: default deny (no network or application rule of "
-                    "firewall 'fw' takes tcp from 10.0.2.0/24 to 10.1.0.4 port 8443); " + crossing);
+  CHECK(t.reason ==
+        "denied at firewall (default): no rule matched: default deny (no network or application rule of "
+        "firewall 'fw' takes tcp from 10.0.2.0/24 to 10.1.0.4 port 8443); " +
+            crossing);
   // The hops after the stop are still evaluated: no NSG on the backend, and the routes are symmetric.
   CHECK(trace_text(r.m, t)[9] == "route(return) pass via-10.0.3.4");
 
   SECTION("a deny rule before the allow decides its share") {
-    const auto d = run(gateway_through_firewall(json::array(
-        {network_collection("deny-app", 100, "Deny", {{"no-app", "*", "10.1.0.4", {"8080"}}}),
-         network_collection("allow-all", 200, "Allow",
-                            {{"agw", "10.0.2.0/24", "10.1.0.0/24", {"8080", "8443"}}})})).resources);
+    const auto d =
+        run(gateway_through_firewall(
+                json::array({network_collection("deny-app", 100, "Deny", {{"no-app", "*", "10.1.0.4", {"8080"}}}),
+                             network_collection("allow-all", 200, "Allow",
+                                                {{"agw", "10.0.2.0/24", "10.1.0.0/24", {"8080", "8443"}}})}))
+                .resources);
     REQUIRE_FALSE(d.diags.has_errors());
     auto u = explain_gateway(d.m, 80, "nic-app");
     CHECK(trace_text(d.m, u)[6] == "firewall(network) stop fw/deny-app/no-app");
-    CHECK(u.reason == "denied at firewall (network): network rule 'no-app', collection 'deny-app' (priority 100) of "
-                      "group 'rcg' in policy 'policy' denies tcp from 10.0.2.0/24 to 10.1.0.4 port 8080; " + crossing);
+    CHECK(u.reason ==
+          "denied at firewall (network): network rule 'no-app', collection 'deny-app' (priority 100) of "
+          "group 'rcg' in policy 'policy' denies tcp from 10.0.2.0/24 to 10.1.0.4 port 8080; " +
+              crossing);
     u = explain_gateway(d.m, 80, "nic-2");  // 10.1.0.5: deny-app does not name it
     CHECK(trace_text(d.m, u)[6] == "firewall(network) pass fw/allow-all/agw");
     CHECK(u.allowed);
@@ -1422,11 +1502,13 @@ TEST_CASE("explain: the backend's NSGs see only the gateway addresses the firewa
                                   "nsg(nic) stop nsg-upper/deny",
                                   "route(return) pass via-10.0.3.4",
                               });
-  CHECK(t.hops[6].reason == "network rule 'low-half', collection 'half' (priority 200) of group 'rcg' in policy "
-                            "'policy' allows tcp from 10.0.2.0/25 to 10.1.0.5 port 8443; the routes send the connection "
-                            "and its replies through firewall 'fw' (10.0.3.4)");
-  CHECK(t.reason == "denied at nsg (nic): deny (200, deny): source '*' matches 10.0.2.0/25 (the gateway subnet's "
-                    "addresses the firewall lets through, 10.0.2.0/25), port 8443 in '*', protocol '*' covers tcp");
+  CHECK(t.hops[6].reason ==
+        "network rule 'low-half', collection 'half' (priority 200) of group 'rcg' in policy "
+        "'policy' allows tcp from 10.0.2.0/25 to 10.1.0.5 port 8443; the routes send the connection "
+        "and its replies through firewall 'fw' (10.0.3.4)");
+  CHECK(t.reason ==
+        "denied at nsg (nic): deny (200, deny): source '*' matches 10.0.2.0/25 (the gateway subnet's "
+        "addresses the firewall lets through, 10.0.2.0/25), port 8443 in '*', protocol '*' covers tcp");
   t = explain_gateway(r.m, 443, "nic-app");
   CHECK(t.allowed);
   // 80 -> 8080: no rule, default deny, for both backends.
@@ -1438,20 +1520,26 @@ TEST_CASE("explain: the backend's NSGs see only the gateway addresses the firewa
 
 namespace {
 
-
 /// An Azure Firewall `fw` in hub's AzureFirewallSubnet (10.0.1.0/26, no private IP in the input: 10.0.1.4),
 /// public IP `pip-fw` 20.1.1.1, policy `policy` with one DNAT collection `dnat` of the given rules
 /// (name, firewall port, translated address, translated port).
 void add_firewall(Estate& e, const std::vector<std::tuple<std::string, std::string, std::string, std::string>>& rules) {
   json nat = json::array();
   for (const auto& [name, port, to, to_port] : rules) {
-    nat.push_back({{"ruleType", "NatRule"},          {"name", name},
-                   {"ipProtocols", {"TCP"}},         {"sourceAddresses", {"*"}},
-                   {"destinationAddresses", {"20.1.1.1"}}, {"destinationPorts", {port}},
-                   {"translatedAddress", to},        {"translatedPort", to_port}});
+    nat.push_back({{"ruleType", "NatRule"},
+                   {"name", name},
+                   {"ipProtocols", {"TCP"}},
+                   {"sourceAddresses", {"*"}},
+                   {"destinationAddresses", {"20.1.1.1"}},
+                   {"destinationPorts", {port}},
+                   {"translatedAddress", to},
+                   {"translatedPort", to_port}});
   }
   e.pip("pip-fw", "20.1.1.1");
-  e.add({{"id", kFwPolicy}, {"name", "policy"}, {"type", "Microsoft.Network/firewallPolicies"}, {"properties", json::object()}});
+  e.add({{"id", kFwPolicy},
+         {"name", "policy"},
+         {"type", "Microsoft.Network/firewallPolicies"},
+         {"properties", json::object()}});
   e.add({{"id", kFwPolicy + "/ruleCollectionGroups/rcg"},
          {"name", "rcg"},
          {"type", "Microsoft.Network/firewallPolicies/ruleCollectionGroups"},
@@ -1505,8 +1593,8 @@ TEST_CASE("application gateway: a firewall DNAT to its private frontend reaches 
          {{"AzureFirewallSubnet", "10.0.1.0/26", ""}, {"agw", "10.0.2.0/24", "nsg-agw"}, {"app", "10.0.4.0/24", ""}})
       .nsg("nsg-agw", {{"allow-fw-443", 100, "Allow", "10.0.1.0/26", "443"}, {"deny-rest", 200, "Deny", "*", "443"}})
       .nsg("nsg-app", {{"allow-gw-80", 100, "Allow", "10.0.2.0/24", "80"}, {"deny-rest", 200, "Deny", "*", "*"}})
-      .add(private_gateway(gateway("hub", "agw", "unused", {{"l-https", 443}}, {{"pool", {"10.0.4.4"}}},
-                                   {{"s-80", 80}}, {{"l-https", "pool", "s-80"}}),
+      .add(private_gateway(gateway("hub", "agw", "unused", {{"l-https", 443}}, {{"pool", {"10.0.4.4"}}}, {{"s-80", 80}},
+                                   {{"l-https", "pool", "s-80"}}),
                            "10.0.2.10"))
       .nic("nic-app", "hub", "app", "10.0.4.4", "nsg-app");
   add_firewall(e, {{"to-agw", "443", "10.0.2.10", "443"}});
@@ -1514,15 +1602,17 @@ TEST_CASE("application gateway: a firewall DNAT to its private frontend reaches 
   REQUIRE_FALSE(r.diags.has_errors());
   // No dnat-target-unknown: the translated address is the gateway's frontend.
   CHECK(codes(r.a.findings).empty());
-  CHECK(sorted_lines(r) ==
-        std::vector<std::string>{
-            "agw public-ip 443->tcp 443 any | internet pip:pip-fw fw(dnat):dnat/to-agw nsg(subnet):nsg-agw/allow-fw-443 "
-            "agw(listener):l-https target",
-            "fw firewall-dnat 443->tcp 443 any | internet pip:pip-fw fw(dnat):dnat/to-agw target",
-            "nic-app application-gateway 443->tcp 80 any | internet pip:pip-fw fw(dnat):dnat/to-agw "
-            "nsg(gateway-subnet):nsg-agw/allow-fw-443 agw(routing):l-https->80 no-nsg(subnet) nsg(nic):nsg-app/allow-gw-80 "
-            "target",
-        });
+  CHECK(
+      sorted_lines(r) ==
+      std::vector<std::string>{
+          "agw public-ip 443->tcp 443 any | internet pip:pip-fw fw(dnat):dnat/to-agw nsg(subnet):nsg-agw/allow-fw-443 "
+          "agw(listener):l-https target",
+          "fw firewall-dnat 443->tcp 443 any | internet pip:pip-fw fw(dnat):dnat/to-agw target",
+          "nic-app application-gateway 443->tcp 80 any | internet pip:pip-fw fw(dnat):dnat/to-agw "
+          "nsg(gateway-subnet):nsg-agw/allow-fw-443 agw(routing):l-https->80 no-nsg(subnet) "
+          "nsg(nic):nsg-app/allow-gw-80 "
+          "target",
+      });
 
   // A gateway subnet NSG that admits only the Internet tag refuses the firewall's addresses: the firewall's own
   // entry is all that is left, and still no "no ip configuration" warning.
@@ -1530,17 +1620,18 @@ TEST_CASE("application gateway: a firewall DNAT to its private frontend reaches 
   r = run(e.resources);
   REQUIRE_FALSE(r.diags.has_errors());
   CHECK(codes(r.a.findings).empty());
-  CHECK(sorted_lines(r) ==
-        std::vector<std::string>{"fw firewall-dnat 443->tcp 443 any | internet pip:pip-fw fw(dnat):dnat/to-agw target"});
+  CHECK(sorted_lines(r) == std::vector<std::string>{
+                               "fw firewall-dnat 443->tcp 443 any | internet pip:pip-fw fw(dnat):dnat/to-agw target"});
 
   // A DNAT to another port of the frontend reaches no listener.
   Estate other = e;
   other.resources[1]["properties"]["securityRules"][0]["properties"]["sourceAddressPrefix"] = "10.0.1.0/26";
   other.resources.back()["properties"]["firewallPolicy"] = id_ref(kFwPolicy);
-  other.resources[other.resources.size() - 2]["properties"]["ruleCollections"][0]["rules"][0]["translatedPort"] = "8443";
+  other.resources[other.resources.size() - 2]["properties"]["ruleCollections"][0]["rules"][0]["translatedPort"] =
+      "8443";
   r = run(other.resources);
-  CHECK(sorted_lines(r) ==
-        std::vector<std::string>{"fw firewall-dnat 443->tcp 443 any | internet pip:pip-fw fw(dnat):dnat/to-agw target"});
+  CHECK(sorted_lines(r) == std::vector<std::string>{
+                               "fw firewall-dnat 443->tcp 443 any | internet pip:pip-fw fw(dnat):dnat/to-agw target"});
 }
 
 TEST_CASE("firewall: a DNAT to an internal load balancer's frontend reaches the rule's backends",
@@ -1550,7 +1641,8 @@ TEST_CASE("firewall: a DNAT to an internal load balancer's frontend reaches the 
   const std::string lb_id = kS + "/loadBalancers/ilb";
   Estate e;
   e.vnet("hub", "10.0.0.0/16", {{"AzureFirewallSubnet", "10.0.1.0/26", ""}, {"app", "10.0.4.0/24", ""}})
-      .nsg("nsg-app", {{"allow-vnet-rdp", 100, "Allow", "VirtualNetwork", "3389"}, {"deny-rest", 200, "Deny", "*", "*"}})
+      .nsg("nsg-app",
+           {{"allow-vnet-rdp", 100, "Allow", "VirtualNetwork", "3389"}, {"deny-rest", 200, "Deny", "*", "*"}})
       .add({{"id", lb_id},
             {"name", "ilb"},
             {"type", "Microsoft.Network/loadBalancers"},
@@ -1604,14 +1696,16 @@ TEST_CASE("application gateway: an App Service backend is linked to its site, an
   // A site without access restrictions admits everyone: clients can go around the gateway.
   auto r = run(estate(site("app1", nullptr), "app1.azurewebsites.net").resources);
   REQUIRE_FALSE(r.diags.has_errors());
-  CHECK(printed(r.a.findings) ==
-        std::vector<std::string>{
-            "t.json: /2/properties/backendAddressPools/0: note: application gateway 'agw': backend pool 'apps' names App "
-            "Service 'app1' (app1.azurewebsites.net): the site is the gateway's backend [gateway-backend-site]",
-            "t.json: /2/properties/backendAddressPools/0: warning: application gateway 'agw' sends backend pool 'apps' to "
-            "App Service 'app1' (app1.azurewebsites.net), whose public endpoint also admits internet clients directly: "
-            "they can bypass the gateway and its web application firewall; restrict the site's access to the gateway "
-            "[waf-bypass]"});
+  CHECK(
+      printed(r.a.findings) ==
+      std::vector<std::string>{
+          "t.json: /2/properties/backendAddressPools/0: note: application gateway 'agw': backend pool 'apps' names App "
+          "Service 'app1' (app1.azurewebsites.net): the site is the gateway's backend [gateway-backend-site]",
+          "t.json: /2/properties/backendAddressPools/0: warning: application gateway 'agw' sends backend pool 'apps' "
+          "to "
+          "App Service 'app1' (app1.azurewebsites.net), whose public endpoint also admits internet clients directly: "
+          "they can bypass the gateway and its web application firewall; restrict the site's access to the gateway "
+          "[waf-bypass]"});
   // The same host name in `ipAddress` (older API versions), in another case: the same site.
   auto legacy = estate(site("app1", nullptr), "APP1.azurewebsites.net");
   legacy.resources[2]["properties"]["backendAddressPools"][0]["properties"]["backendAddresses"][0] = {

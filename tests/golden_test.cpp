@@ -63,8 +63,8 @@ TEST_CASE("every example's analyze output matches its reviewed golden files", "[
     REQUIRE_FALSE(inputs.empty());
     std::string args;
     for (const auto& f : inputs) args += " '" + f + "'";
-    for (const auto& [format, file] : {std::pair{"table", "analyze.txt"}, std::pair{"json", "analyze.json"},
-                                       std::pair{"csv", "analyze.csv"}}) {
+    for (const auto& [format, file] :
+         {std::pair{"table", "analyze.txt"}, std::pair{"json", "analyze.json"}, std::pair{"csv", "analyze.csv"}}) {
       INFO(dir.filename().string() << " --format " << format);
       int status = -1;
       const std::string got =
@@ -78,13 +78,15 @@ TEST_CASE("every example's analyze output matches its reviewed golden files", "[
 TEST_CASE("the same input gives the same bytes whatever the order of the files", "[golden]") {
   int s1 = -1, s2 = -1;
   const std::string bin = std::string("'") + EXPOSIM_BINARY + "'";
-  const std::string a = run(bin + " analyze examples/open-management/nics.json examples/open-management/nsgs.json "
-                                  "examples/open-management/public-ips.json examples/open-management/vms.json "
-                                  "examples/open-management/vnets.json -f json 2>/dev/null",
+  const std::string a = run(bin +
+                                " analyze examples/open-management/nics.json examples/open-management/nsgs.json "
+                                "examples/open-management/public-ips.json examples/open-management/vms.json "
+                                "examples/open-management/vnets.json -f json 2>/dev/null",
                             s1);
-  const std::string b = run(bin + " analyze examples/open-management/vnets.json examples/open-management/vms.json "
-                                  "examples/open-management/public-ips.json examples/open-management/nsgs.json "
-                                  "examples/open-management/nics.json -f json 2>/dev/null",
+  const std::string b = run(bin +
+                                " analyze examples/open-management/vnets.json examples/open-management/vms.json "
+                                "examples/open-management/public-ips.json examples/open-management/nsgs.json "
+                                "examples/open-management/nics.json -f json 2>/dev/null",
                             s2);
   CHECK(s1 == 0);
   CHECK(s2 == 0);

@@ -66,9 +66,13 @@ model::Model fixture() {
   return b.done();
 }
 
-std::string id(const std::string& type, const std::string& name) { return cli::diagram_id(model::canonical_id(rid(type, name))); }
+std::string id(const std::string& type, const std::string& name) {
+  return cli::diagram_id(model::canonical_id(rid(type, name)));
+}
 std::string nic(const std::string& vm) { return id("Microsoft.Network/networkInterfaces", vm + "-nic"); }
-std::string subnet(const std::string& name) { return id("Microsoft.Network/virtualNetworks", "vnet-a/subnets/" + name); }
+std::string subnet(const std::string& name) {
+  return id("Microsoft.Network/virtualNetworks", "vnet-a/subnets/" + name);
+}
 std::string vnet() { return id("Microsoft.Network/virtualNetworks", "vnet-a"); }
 
 std::set<std::string> node_ids(const cli::Diagram& d) {
@@ -124,7 +128,8 @@ SvgParts parse_svg(const std::string& svg) {
   for (auto it = std::sregex_iterator(svg.begin(), svg.end(), kCluster); it != std::sregex_iterator(); ++it) {
     p.cluster_titles.insert(xml_unescape((*it)[1]));
   }
-  static const std::regex kEdge(R"re(<g id="edge\d+" class="edge">\s*<title>[^<]*</title>\s*<path fill="none" stroke="([^"]*)")re");
+  static const std::regex kEdge(
+      R"re(<g id="edge\d+" class="edge">\s*<title>[^<]*</title>\s*<path fill="none" stroke="([^"]*)")re");
   for (auto it = std::sregex_iterator(svg.begin(), svg.end(), kEdge); it != std::sregex_iterator(); ++it) {
     p.edge_strokes.insert((*it)[1]);
   }
@@ -224,7 +229,9 @@ double hue_of(const std::string& hex) {
   const double b = std::stoi(hex.substr(5, 2), nullptr, 16) / 255.0;
   const double hi = std::max({r, g, b}), lo = std::min({r, g, b});
   if (hi == lo) return 0;
-  double h = hi == r ? 60 * std::fmod((g - b) / (hi - lo), 6.0) : hi == g ? 60 * ((b - r) / (hi - lo) + 2) : 60 * ((r - g) / (hi - lo) + 4);
+  double h = hi == r   ? 60 * std::fmod((g - b) / (hi - lo), 6.0)
+             : hi == g ? 60 * ((b - r) / (hi - lo) + 2)
+                       : 60 * ((r - g) / (hi - lo) + 4);
   return h < 0 ? h + 360 : h;
 }
 

@@ -26,11 +26,11 @@ std::string mutate(std::string text, std::mt19937& rng) {
   for (int i = 0; i < edits && !text.empty(); ++i) {
     const std::size_t at = rng() % text.size();
     switch (rng() % 5) {
-      case 0: text[at] = static_cast<char>(rng() % 256); break;                       // flip a byte
-      case 1: text.resize(at); break;                                                   // truncate
-      case 2: text.insert(at, 1, kPunctuation[rng() % kPunctuation.size()]); break;    // insert punctuation
-      case 3: text.erase(at, 1 + rng() % 16); break;                                    // delete a span
-      case 4: {                                                                          // duplicate a span
+      case 0: text[at] = static_cast<char>(rng() % 256); break;                      // flip a byte
+      case 1: text.resize(at); break;                                                // truncate
+      case 2: text.insert(at, 1, kPunctuation[rng() % kPunctuation.size()]); break;  // insert punctuation
+      case 3: text.erase(at, 1 + rng() % 16); break;                                 // delete a span
+      case 4: {                                                                      // duplicate a span
         const std::size_t len = std::min<std::size_t>(1 + rng() % 64, text.size() - at);
         text.insert(at, text.substr(at, len));
         break;

@@ -19,13 +19,21 @@ inline model::IpPrefix prefix(const std::string& text) { return *model::IpPrefix
 /// Parses one address-side token the way the importer does for the tags the tests use.
 inline void add_address(model::AddressMatch& m, const std::string& token) {
   using model::ServiceTag;
-  if (token == "*") m.any = true;
-  else if (token == "Internet") m.tags.push_back(ServiceTag::kInternet);
-  else if (token == "VirtualNetwork") m.tags.push_back(ServiceTag::kVirtualNetwork);
-  else if (token == "AzureLoadBalancer") m.tags.push_back(ServiceTag::kAzureLoadBalancer);
-  else if (token.rfind("asg:", 0) == 0) m.asgs.push_back(model::Ref{model::canonical_id(rid("Microsoft.Network/applicationSecurityGroups", token.substr(4))), -1});
-  else if (token.find('.') != std::string::npos || token.find(':') != std::string::npos) m.prefixes.push_back(prefix(token));
-  else m.other_tags.push_back(token);
+  if (token == "*")
+    m.any = true;
+  else if (token == "Internet")
+    m.tags.push_back(ServiceTag::kInternet);
+  else if (token == "VirtualNetwork")
+    m.tags.push_back(ServiceTag::kVirtualNetwork);
+  else if (token == "AzureLoadBalancer")
+    m.tags.push_back(ServiceTag::kAzureLoadBalancer);
+  else if (token.rfind("asg:", 0) == 0)
+    m.asgs.push_back(
+        model::Ref{model::canonical_id(rid("Microsoft.Network/applicationSecurityGroups", token.substr(4))), -1});
+  else if (token.find('.') != std::string::npos || token.find(':') != std::string::npos)
+    m.prefixes.push_back(prefix(token));
+  else
+    m.other_tags.push_back(token);
 }
 
 inline model::PortSet ports(const std::vector<std::string>& texts) {
@@ -205,9 +213,8 @@ class EstateBuilder {
   }
 
   /// A VM with one NIC "<vm>-nic" holding one ip configuration.
-  EstateBuilder& vm(const std::string& name, const std::string& vnet, const std::string& subnet,
-                    const std::string& ip, const std::string& pip = "", const std::string& nic_nsg = "",
-                    std::vector<std::string> asgs = {}) {
+  EstateBuilder& vm(const std::string& name, const std::string& vnet, const std::string& subnet, const std::string& ip,
+                    const std::string& pip = "", const std::string& nic_nsg = "", std::vector<std::string> asgs = {}) {
     model::NetworkInterface nic;
     nic.name = name + "-nic";
     nic.id = rid("Microsoft.Network/networkInterfaces", nic.name);
@@ -222,7 +229,8 @@ class EstateBuilder {
     cfg.primary = true;
     cfg.subnet.id = model::canonical_id(rid("Microsoft.Network/virtualNetworks", vnet) + "/subnets/" + subnet);
     if (!pip.empty()) cfg.public_ip.id = model::canonical_id(rid("Microsoft.Network/publicIPAddresses", pip));
-    for (const auto& a : asgs) cfg.asgs.push_back(model::Ref{model::canonical_id(rid("Microsoft.Network/applicationSecurityGroups", a)), -1});
+    for (const auto& a : asgs)
+      cfg.asgs.push_back(model::Ref{model::canonical_id(rid("Microsoft.Network/applicationSecurityGroups", a)), -1});
     nic.ip_configurations.push_back(cfg);
     model::VirtualMachine v;
     v.name = name;

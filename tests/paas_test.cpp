@@ -81,14 +81,13 @@ model::PortSet tcp_ports(std::initializer_list<std::uint16_t> ports) {
 // ---- importer ----
 
 TEST_CASE("paas: storage account fields", "[azure]") {
-  auto r = import_and_validate(list({resource(
-      "Microsoft.Storage/storageAccounts", "st1",
-      R"({"publicNetworkAccess": "enabled", "supportsHttpsTrafficOnly": false,
+  auto r = import_and_validate(list({resource("Microsoft.Storage/storageAccounts", "st1",
+                                              R"({"publicNetworkAccess": "enabled", "supportsHttpsTrafficOnly": false,
           "networkAcls": {"bypass": "AzureServices, Logging", "defaultAction": "Deny",
                           "ipRules": [{"value": "52.10.0.0/16", "action": "Allow"}, {"value": "52.11.1.7"}],
                           "virtualNetworkRules": [{"id": "/subscriptions/s/x/subnets/a", "action": "Allow"}]},
           "primaryEndpoints": {"blob": "https://st1.blob.core.windows.net/"}})",
-      R"(, "kind": "StorageV2")")}));
+                                              R"(, "kind": "StorageV2")")}));
   INFO(show(r.diags));
   CHECK(r.diags.empty());
   REQUIRE(r.model.paas_services.size() == 1);
@@ -137,9 +136,10 @@ TEST_CASE("paas: assumptions are warnings (perimeter, Azure datacenters)", "[azu
       resource("Microsoft.DocumentDB/databaseAccounts", "cos1",
                R"({"ipRules": [{"ipAddressOrRange": "0.0.0.0"}], "ipRangeFilter": "52.1.0.0/16, 0.0.0.0"})"),
   }));
-  const std::string azure = "warning: '0.0.0.0' allows connections from Azure datacenters, other customers' "
-                            "resources included; Azure's ranges are not resolved: taken as the whole internet "
-                            "[unresolved-service-tag]";
+  const std::string azure =
+      "warning: '0.0.0.0' allows connections from Azure datacenters, other customers' "
+      "resources included; Azure's ranges are not resolved: taken as the whole internet "
+      "[unresolved-service-tag]";
   CHECK(r.diags == std::vector<std::string>{
                        "t.json: /0/properties/publicNetworkAccess: warning: 'kv1' is secured by a network security "
                        "perimeter, not modelled: its public endpoint is assumed to admit the whole internet "
@@ -171,8 +171,8 @@ TEST_CASE("paas: defaults when fields are absent", "[azure]") {
   const auto& st = r.model.paas_services[0];
   CHECK(st.public_network_access == PublicNetworkAccess::kEnabled);
   CHECK(st.default_action == Access::kAllow);
-  CHECK(st.https_only);                       // secure transfer is on by default
-  CHECK(st.tcp_ports == tcp_ports({443}));    // blob-only kind: no SMB
+  CHECK(st.https_only);                     // secure transfer is on by default
+  CHECK(st.tcp_ports == tcp_ports({443}));  // blob-only kind: no SMB
   CHECK(st.host_name.empty());
   const auto& kv = r.model.paas_services[1];
   CHECK(kv.kind == PaasKind::kKeyVault);
@@ -248,10 +248,12 @@ TEST_CASE("paas: storage secure transfer defaults by API version", "[azure]") {
   // supportsHttpsTrafficOnly defaults to true only from API version 2019-04-01: an account deployed with an older
   // apiVersion and without the property accepts HTTP on 80. Without an apiVersion (exports), today's default.
   auto r = import_and_validate(list({
-      resource("Microsoft.Storage/storageAccounts", "old", "{}", R"(, "kind": "StorageV2", "apiVersion": "2018-07-01")"),
+      resource("Microsoft.Storage/storageAccounts", "old", "{}",
+               R"(, "kind": "StorageV2", "apiVersion": "2018-07-01")"),
       resource("Microsoft.Storage/storageAccounts", "old-secure", R"({"supportsHttpsTrafficOnly": true})",
                R"(, "kind": "StorageV2", "apiVersion": "2018-07-01")"),
-      resource("Microsoft.Storage/storageAccounts", "since", "{}", R"(, "kind": "StorageV2", "apiVersion": "2019-04-01")"),
+      resource("Microsoft.Storage/storageAccounts", "since", "{}",
+               R"(, "kind": "StorageV2", "apiVersion": "2019-04-01")"),
       resource("Microsoft.Storage/storageAccounts", "preview", "{}",
                R"(, "kind": "StorageV2", "apiVersion": "2018-03-01-preview")"),
       resource("Microsoft.Storage/storageAccounts", "export", "{}", R"(, "kind": "StorageV2")"),
@@ -276,8 +278,9 @@ TEST_CASE("paas: a bad connection policy is reported", "[azure]") {
                       "type": "Microsoft.Sql/servers/connectionPolicies", "properties": {{"connectionType": "Fast"}}}})",
                   sql),
   }));
-  CHECK(r.diags == std::vector<std::string>{"t.json: /1/properties/connectionType: error: connection type 'Fast' is not "
-                                            "Default, Redirect or Proxy [invalid-value]"});
+  CHECK(r.diags ==
+        std::vector<std::string>{"t.json: /1/properties/connectionType: error: connection type 'Fast' is not "
+                                 "Default, Redirect or Proxy [invalid-value]"});
 }
 
 TEST_CASE("paas: SQL firewall rules are child resources, in this file or another", "[azure]") {
@@ -344,12 +347,15 @@ TEST_CASE("paas: the separate config/web resource replaces a site's access restr
                       "properties": {{"KEY": "value"}}}})",
                   site),
       resource("Microsoft.Web/sites", "app1", R"({"siteConfig": {"ipSecurityRestrictions": null}})"),
-      fmt::format(R"({{"id": "{}/Microsoft.Web/sites/gone/config/web", "name": "web", "type": "Microsoft.Web/sites/config",
+      fmt::format(
+          R"({{"id": "{}/Microsoft.Web/sites/gone/config/web", "name": "web", "type": "Microsoft.Web/sites/config",
                       "properties": {{"ipSecurityRestrictions": []}}}})",
-                  kRg),
+          kRg),
   }));
   CHECK(r.diags == std::vector<std::string>{"t.json: /3: error: site configuration 'web' has no parent: App Service "
-                                            "site '" + kRg + "/Microsoft.Web/sites/gone' is not in the input "
+                                            "site '" +
+                                            kRg +
+                                            "/Microsoft.Web/sites/gone' is not in the input "
                                             "[dangling-parent]"});
   REQUIRE(r.model.paas_services.size() == 1);
   const auto& s = r.model.paas_services[0];
@@ -372,7 +378,8 @@ TEST_CASE("paas: private endpoint fields and validation", "[azure]") {
           {{"name": "c", "properties": {{"privateIPAddress": "10.60.1.4", "subnet": {{"id": "{}"}}}}}}]}}}})",
                   nic, subnet),
       resource("Microsoft.Storage/storageAccounts", "st1", R"({"publicNetworkAccess": "Disabled"})"),
-      resource("Microsoft.Network/privateEndpoints", "pe1", fmt::format(R"({{"subnet": {{"id": "{}"}},
+      resource("Microsoft.Network/privateEndpoints", "pe1",
+               fmt::format(R"({{"subnet": {{"id": "{}"}},
           "networkInterfaces": [{{"id": "{}"}}],
           "privateLinkServiceConnections": [{{"name": "c1", "properties": {{
               "privateLinkServiceId": "{}/Microsoft.Storage/storageAccounts/ST1", "groupIds": ["blob"],
@@ -381,7 +388,7 @@ TEST_CASE("paas: private endpoint fields and validation", "[azure]") {
               "privateLinkServiceId": "{}/Microsoft.Storage/storageAccounts/st1", "groupIds": ["file"]}}}}],
           "ipConfigurations": [{{"name": "x", "properties": {{"privateIPAddress": "10.60.1.5"}}}}],
           "customDnsConfigs": [{{"fqdn": "st1.blob.core.windows.net", "ipAddresses": ["10.60.1.4"]}}]}})",
-                                                                       subnet, nic, kRg, kRg)),
+                           subnet, nic, kRg, kRg)),
   }));
   INFO(show(r.diags));
   CHECK(r.diags.empty());
@@ -402,19 +409,21 @@ TEST_CASE("paas: private endpoint fields and validation", "[azure]") {
 }
 
 TEST_CASE("paas: a private endpoint's missing subnet or target is a note (it changes no answer)", "[azure]") {
-  auto r = import_and_validate(list({resource("Microsoft.Network/privateEndpoints", "pe1", fmt::format(R"({{
+  auto r = import_and_validate(list({resource("Microsoft.Network/privateEndpoints", "pe1",
+                                              fmt::format(R"({{
       "subnet": {{"id": "{}/Microsoft.Network/virtualNetworks/v/subnets/gone"}},
       "privateLinkServiceConnections": [{{"name": "c1", "properties": {{
           "privateLinkServiceId": "{}/Microsoft.Storage/storageAccounts/gone", "groupIds": ["blob"]}}}}]}})",
-                                                                                                      kRg, kRg))}));
+                                                          kRg, kRg))}));
   const std::string p = "t.json: /0/properties";
-  CHECK(r.diags == std::vector<std::string>{
-                       p + "/privateLinkServiceConnections/0/properties/privateLinkServiceId: note: referenced "
-                           "paas-service '/subscriptions/s/resourcegroups/rg/providers/microsoft.storage/storageaccounts/"
-                           "gone' is not in the input [missing-reference]",
-                       p + "/subnet/id: note: referenced subnet '/subscriptions/s/resourcegroups/rg/providers/"
-                           "microsoft.network/virtualnetworks/v/subnets/gone' is not in the input; this does not change the "
-                           "analysis (add the file that declares it to the input to include it) [missing-reference]"});
+  CHECK(r.diags ==
+        std::vector<std::string>{
+            p + "/privateLinkServiceConnections/0/properties/privateLinkServiceId: note: referenced "
+                "paas-service '/subscriptions/s/resourcegroups/rg/providers/microsoft.storage/storageaccounts/"
+                "gone' is not in the input [missing-reference]",
+            p + "/subnet/id: note: referenced subnet '/subscriptions/s/resourcegroups/rg/providers/"
+                "microsoft.network/virtualnetworks/v/subnets/gone' is not in the input; this does not change the "
+                "analysis (add the file that declares it to the input to include it) [missing-reference]"});
 }
 
 TEST_CASE("paas: a private endpoint to a Private Link service is unmodelled, not missing", "[azure]") {
@@ -422,18 +431,20 @@ TEST_CASE("paas: a private endpoint to a Private Link service is unmodelled, not
   // service is absent or a PaaS service.
   auto r = import_and_validate(list({
       resource("Microsoft.Network/privateLinkServices", "pls1", "{}"),
-      resource("Microsoft.Network/privateEndpoints", "pe1", fmt::format(R"({{
+      resource("Microsoft.Network/privateEndpoints", "pe1",
+               fmt::format(R"({{
           "privateLinkServiceConnections": [{{"name": "c1", "properties": {{
               "privateLinkServiceId": "{}/Microsoft.Network/privateLinkServices/PLS1"}}}}]}})",
-                                                                       kRg)),
+                           kRg)),
   }));
-  CHECK(r.diags == std::vector<std::string>{
-                       "t.json: warning: skipped 1 resource of types not modelled yet: "
-                       "microsoft.network/privatelinkservices (1) [unmodelled-types]",
-                       "t.json: /1/properties/privateLinkServiceConnections/0/properties/privateLinkServiceId: note: "
-                       "private endpoint 'pe1' connects to Private Link service '/subscriptions/s/resourcegroups/rg/"
-                       "providers/microsoft.network/privatelinkservices/pls1', which is not modelled; a private endpoint "
-                       "adds no internet exposure [unmodelled-feature]"});
+  CHECK(r.diags ==
+        std::vector<std::string>{
+            "t.json: warning: skipped 1 resource of types not modelled yet: "
+            "microsoft.network/privatelinkservices (1) [unmodelled-types]",
+            "t.json: /1/properties/privateLinkServiceConnections/0/properties/privateLinkServiceId: note: "
+            "private endpoint 'pe1' connects to Private Link service '/subscriptions/s/resourcegroups/rg/"
+            "providers/microsoft.network/privatelinkservices/pls1', which is not modelled; a private endpoint "
+            "adds no internet exposure [unmodelled-feature]"});
   REQUIRE(r.model.private_endpoints.size() == 1);
   CHECK_FALSE(r.model.private_endpoints[0].connections[0].target.resolved());
 }
@@ -452,7 +463,8 @@ TEST_CASE("paas: malformed fields give diagnostics with pointers", "[azure]") {
       {resource("Microsoft.KeyVault/vaults", "kv1", R"({"networkAcls": {"defaultAction": "Maybe"}})"),
        {"t.json: /0/properties/networkAcls/defaultAction: error: default action 'Maybe' is not Allow or Deny "
         "[invalid-value]"}},
-      {resource("Microsoft.KeyVault/vaults", "kv1", R"({"networkAcls": {"ipRules": [{"value": "52.1.2.300"}, {}, 7]}})"),
+      {resource("Microsoft.KeyVault/vaults", "kv1",
+                R"({"networkAcls": {"ipRules": [{"value": "52.1.2.300"}, {}, 7]}})"),
        {"t.json: /0/properties/networkAcls/ipRules/0/value: error: address prefix '52.1.2.300' is not an IP address "
         "or CIDR prefix [invalid-value]",
         "t.json: /0/properties/networkAcls/ipRules/1: error: IP rule has no 'value' [missing-field]",
@@ -625,8 +637,8 @@ TEST_CASE("paas solver: overlapping allow rules attribute each source to the fir
   kv.ip_rules.push_back(rule("52.10.0.0/17"));
   kv.ip_rules.push_back(rule("52.10.0.0/16"));
   m.paas_services.push_back(kv);
-  CHECK(solve(m).lines == std::vector<std::string>{"kv tcp 443 52.10.0.0/17 ip-rules#0",
-                                                   "kv tcp 443 52.10.128.0/17 ip-rules#1"});
+  CHECK(solve(m).lines ==
+        std::vector<std::string>{"kv tcp 443 52.10.0.0/17 ip-rules#0", "kv tcp 443 52.10.128.0/17 ip-rules#1"});
 }
 
 TEST_CASE("paas solver: public access enabled with default action Allow is the whole internet", "[solver]") {

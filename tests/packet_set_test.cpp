@@ -181,8 +181,8 @@ TEST_CASE("PacketSet: same packets, different decompositions", "[solver]") {
   CHECK(x.subtract(y).empty());
   CHECK(y.subtract(x).empty());
 
-  const PacketSet z = y.subtract(PacketSet(Cube{IpSet::single(9), IpSet::single(0), kTcp, PortSet::single(7),
-                                                  PortSet::single(9)}));
+  const PacketSet z =
+      y.subtract(PacketSet(Cube{IpSet::single(9), IpSet::single(0), kTcp, PortSet::single(7), PortSet::single(9)}));
   CHECK_FALSE(x.same_packets(z));
   CHECK_FALSE(z.same_packets(x));
   CHECK(x.contains(Packet{9, 0, Protocol::kTcp, 7, 9}));
@@ -209,8 +209,8 @@ TEST_CASE("PacketSet component projections", "[solver]") {
   CHECK(PacketSet::all().protocols() == kAllProtocols);
 
   // Subtracting everything from one source leaves the other's projections.
-  const PacketSet left = both.subtract(PacketSet(Cube{net("192.168.0.0/16"), IpSet::all(), kAllProtocols,
-                                                      PortSet::all(), PortSet::all()}));
+  const PacketSet left = both.subtract(
+      PacketSet(Cube{net("192.168.0.0/16"), IpSet::all(), kAllProtocols, PortSet::all(), PortSet::all()}));
   CHECK(left.same_packets(ssh));
   CHECK(left.sources() == net("10.0.0.0/24"));
   CHECK(left.destination_ports() == PortSet::single(22));

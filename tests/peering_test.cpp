@@ -44,11 +44,12 @@ json vnet(const std::string& name, const std::string& space,
                    {{"remoteVirtualNetwork", id_ref(kS + "/virtualNetworks/" + peer)},
                     {"allowVirtualNetworkAccess", access},
                     {"peeringState", "Connected"}}}};
-  return {{"id", kS + "/virtualNetworks/" + name},
-          {"name", name},
-          {"type", "Microsoft.Network/virtualNetworks"},
-          {"properties",
-           {{"addressSpace", {{"addressPrefixes", {space}}}}, {"subnets", subs}, {"virtualNetworkPeerings", {peering}}}}};
+  return {
+      {"id", kS + "/virtualNetworks/" + name},
+      {"name", name},
+      {"type", "Microsoft.Network/virtualNetworks"},
+      {"properties",
+       {{"addressSpace", {{"addressPrefixes", {space}}}}, {"subnets", subs}, {"virtualNetworkPeerings", {peering}}}}};
 }
 
 json nsg(const std::string& name, const std::string& rule, const std::string& source, const std::string& ports) {
@@ -111,9 +112,10 @@ json estate(bool spoke_access, bool hub_access) {
                     {"agw", "10.0.2.0/24", ""},
                     {"AzureFirewallSubnet", "10.0.3.0/26", ""}},
                    "spoke", hub_access));
-  r.push_back(vnet("spoke", "10.1.0.0/16",
-                   {{"explicit", "10.1.1.0/24", "nsg-explicit"}, {"vnet", "10.1.2.0/24", "nsg-vnet"}, {"open", "10.1.3.0/24", ""}},
-                   "hub", spoke_access));
+  r.push_back(vnet(
+      "spoke", "10.1.0.0/16",
+      {{"explicit", "10.1.1.0/24", "nsg-explicit"}, {"vnet", "10.1.2.0/24", "nsg-vnet"}, {"open", "10.1.3.0/24", ""}},
+      "hub", spoke_access));
   r.push_back(nsg("nsg-bastion", "allow-https", "Internet", "443"));
   r.push_back(nsg("nsg-explicit", "allow-hub-prefix", "10.0.0.0/16", "*"));
   r.push_back(nsg("nsg-vnet", "allow-vnet", "VirtualNetwork", "*"));
@@ -159,7 +161,8 @@ json estate(bool spoke_access, bool hub_access) {
        {"type", "Microsoft.Network/applicationGateways"},
        {"properties",
         {{"sku", {{"name", "Standard_v2"}, {"tier", "Standard_v2"}}},
-         {"gatewayIPConfigurations", {{{"name", "gwip"}, {"properties", {{"subnet", id_ref(subnet_id("hub", "agw"))}}}}}},
+         {"gatewayIPConfigurations",
+          {{{"name", "gwip"}, {"properties", {{"subnet", id_ref(subnet_id("hub", "agw"))}}}}}},
          {"frontendIPConfigurations",
           {{{"id", kGw + "/frontendIPConfigurations/fe"},
             {"name", "fe"},
@@ -173,7 +176,9 @@ json estate(bool spoke_access, bool hub_access) {
               {"frontendPort", id_ref(kGw + "/frontendPorts/p80")},
               {"protocol", "Http"}}}}}},
          {"backendAddressPools",
-          {{{"id", kGw + "/backendAddressPools/pool"}, {"name", "pool"}, {"properties", {{"backendAddresses", pool}}}}}},
+          {{{"id", kGw + "/backendAddressPools/pool"},
+            {"name", "pool"},
+            {"properties", {{"backendAddresses", pool}}}}}},
          {"backendHttpSettingsCollection",
           {{{"id", kGw + "/backendHttpSettingsCollection/s"},
             {"name", "s"},
@@ -213,8 +218,8 @@ std::vector<std::string> nic_lines(const Run& r, const std::vector<solver::Expos
       }
       if (h.kind == solver::Hop::Kind::kNoNsg && std::string(h.scope) == "subnet") rule = "no-nsg";
     }
-    out.push_back(fmt::format("{} {} {} {}", r.m.nics[e.nic].name, solver::to_string(e.via), model::to_string(e.ports),
-                              rule));
+    out.push_back(
+        fmt::format("{} {} {} {}", r.m.nics[e.nic].name, solver::to_string(e.via), model::to_string(e.ports), rule));
   }
   std::sort(out.begin(), out.end());
   return out;
@@ -231,8 +236,8 @@ solver::FlowQuery query(const std::string& to, std::uint16_t port) {
 /// explain's verdicts for the three DNAT rules, the gateway's three backends and Bastion sessions on 22.
 std::vector<std::string> verdicts(const Run& r) {
   std::vector<std::string> out;
-  for (const auto& [port, name] : std::vector<std::pair<int, std::string>>{{2201, "nic-explicit"}, {2202, "nic-vnet"},
-                                                                            {2203, "nic-open"}}) {
+  for (const auto& [port, name] :
+       std::vector<std::pair<int, std::string>>{{2201, "nic-explicit"}, {2202, "nic-vnet"}, {2203, "nic-open"}}) {
     const auto t = solver::explain(r.m, query("20.0.0.30", static_cast<std::uint16_t>(port)));
     REQUIRE(t.status == solver::FlowTrace::Status::kOk);
     out.push_back(fmt::format("dnat {} {}", name, t.allowed ? "allowed" : "denied"));
@@ -276,9 +281,15 @@ TEST_CASE("peering: allowVirtualNetworkAccess false on the target's side leaves 
                                        });
   CHECK(nic_lines(r, r.a.broken).empty());  // a denied flow is not broken: the path works, the NSG denies
   CHECK(verdicts(r) == std::vector<std::string>{
-                           "dnat nic-explicit allowed", "dnat nic-vnet denied", "dnat nic-open allowed",
-                           "agw nic-explicit allowed",  "agw nic-vnet denied",  "agw nic-open allowed",
-                           "bastion nic-explicit allowed", "bastion nic-vnet denied", "bastion nic-open allowed",
+                           "dnat nic-explicit allowed",
+                           "dnat nic-vnet denied",
+                           "dnat nic-open allowed",
+                           "agw nic-explicit allowed",
+                           "agw nic-vnet denied",
+                           "agw nic-open allowed",
+                           "bastion nic-explicit allowed",
+                           "bastion nic-vnet denied",
+                           "bastion nic-open allowed",
                        });
 
   // explain says why nic-vnet is denied: DenyAllInBound, and the peering that keeps the hub out of the tag.
@@ -287,7 +298,8 @@ TEST_CASE("peering: allowVirtualNetworkAccess false on the target's side leaves 
   const auto& stop = t.hops[static_cast<std::size_t>(t.stopped_at)];
   CHECK(stop.kind == solver::TraceHop::Kind::kNsg);
   CHECK(r.m.nsgs[stop.resource].rules[stop.rule].name == "DenyAllInBound");
-  CHECK_THAT(stop.reason, Catch::Contains("peering 'spoke-to-hub' of VNet 'spoke' has allowVirtualNetworkAccess false"));
+  CHECK_THAT(stop.reason,
+             Catch::Contains("peering 'spoke-to-hub' of VNet 'spoke' has allowVirtualNetworkAccess false"));
   // The forward route is the peering's, as before.
   bool forward_by_peering = false;
   for (const auto& h : t.hops) {
@@ -318,9 +330,15 @@ TEST_CASE("peering: allowVirtualNetworkAccess false only on the entry point's si
                                              "nic-vnet firewall-dnat 22 allow-vnet",
                                          });
     CHECK(verdicts(r) == std::vector<std::string>{
-                             "dnat nic-explicit allowed", "dnat nic-vnet allowed", "dnat nic-open allowed",
-                             "agw nic-explicit allowed",  "agw nic-vnet allowed",  "agw nic-open allowed",
-                             "bastion nic-explicit allowed", "bastion nic-vnet allowed", "bastion nic-open allowed",
+                             "dnat nic-explicit allowed",
+                             "dnat nic-vnet allowed",
+                             "dnat nic-open allowed",
+                             "agw nic-explicit allowed",
+                             "agw nic-vnet allowed",
+                             "agw nic-open allowed",
+                             "bastion nic-explicit allowed",
+                             "bastion nic-vnet allowed",
+                             "bastion nic-open allowed",
                          });
   }
 }
@@ -341,7 +359,8 @@ TEST_CASE("peering: whatif clearing allowVirtualNetworkAccess on the spoke close
     for (const auto& e : d.closed) closed.push_back(before.m.nics[e.nic].name + " " + solver::to_string(e.via));
   }
   std::sort(closed.begin(), closed.end());
-  CHECK(closed == std::vector<std::string>{"nic-vnet application-gateway", "nic-vnet bastion", "nic-vnet firewall-dnat"});
+  CHECK(closed ==
+        std::vector<std::string>{"nic-vnet application-gateway", "nic-vnet bastion", "nic-vnet firewall-dnat"});
   CHECK(diff.before_exposures == diff.after_exposures + 3);
 }
 
@@ -401,8 +420,8 @@ TEST_CASE("peering: an appliance forwards across a peering without virtual netwo
     for (const auto* list : {&r.a.exposures, &r.a.broken}) {
       for (const auto& e : *list) {
         if (e.nic >= 0 && r.m.nics[e.nic].name == "nic-app") {
-          out.push_back(fmt::format("{} {} {}", list == &r.a.broken ? "broken" : "exposed", solver::to_string(e.via),
-                                    e.broken));
+          out.push_back(
+              fmt::format("{} {} {}", list == &r.a.broken ? "broken" : "exposed", solver::to_string(e.via), e.broken));
         }
       }
     }
@@ -411,7 +430,7 @@ TEST_CASE("peering: an appliance forwards across a peering without virtual netwo
     return out;
   };
   CHECK(run_via(true) == std::vector<std::string>{"exposed appliance "});
-  CHECK(run_via(false) ==
-        std::vector<std::string>{"broken appliance appliance 'nva' cannot forward to 10.1.0.4: peering 'spoke-to-hub' of "
-                                 "'spoke' does not allow forwarded traffic (allowForwardedTraffic is false)"});
+  CHECK(run_via(false) == std::vector<std::string>{
+                              "broken appliance appliance 'nva' cannot forward to 10.1.0.4: peering 'spoke-to-hub' of "
+                              "'spoke' does not allow forwarded traffic (allowForwardedTraffic is false)"});
 }

@@ -430,13 +430,20 @@ struct RefRule {
 Side read_side(const std::vector<std::string>& tokens) {
   Side s;
   for (const auto& t : tokens) {
-    if (t == "*") s.any = true;
-    else if (t == "Internet") s.internet = true;
-    else if (t == "VirtualNetwork") s.vnet = true;
-    else if (t == "AzureLoadBalancer") s.platform = true;
-    else if (t == "AzureCloud") s.unresolved = true;
-    else if (t.rfind("asg:", 0) == 0) s.asgs.push_back(t.substr(4));
-    else s.blocks.push_back(block_of(t));
+    if (t == "*")
+      s.any = true;
+    else if (t == "Internet")
+      s.internet = true;
+    else if (t == "VirtualNetwork")
+      s.vnet = true;
+    else if (t == "AzureLoadBalancer")
+      s.platform = true;
+    else if (t == "AzureCloud")
+      s.unresolved = true;
+    else if (t.rfind("asg:", 0) == 0)
+      s.asgs.push_back(t.substr(4));
+    else
+      s.blocks.push_back(block_of(t));
   }
   return s;
 }
@@ -446,8 +453,10 @@ std::vector<PortRange> read_ports(const std::vector<std::string>& tokens) {
   for (const auto& t : tokens) {
     if (t == "*") return {{0, 65535}};
     const auto dash = t.find('-');
-    if (dash == std::string::npos) out.push_back({std::stoi(t), std::stoi(t)});
-    else out.push_back({std::stoi(t.substr(0, dash)), std::stoi(t.substr(dash + 1))});
+    if (dash == std::string::npos)
+      out.push_back({std::stoi(t), std::stoi(t)});
+    else
+      out.push_back({std::stoi(t.substr(0, dash)), std::stoi(t.substr(dash + 1))});
   }
   return out;
 }

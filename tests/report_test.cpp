@@ -7,9 +7,9 @@
 #include <vector>
 
 #include "cli/report.h"
+#include "cli_support.h"
 #include "model_builder.h"
 #include "solver/exposure.h"
-#include "cli_support.h"
 
 namespace exposim::testing {
 namespace {
@@ -85,10 +85,11 @@ TEST_CASE("summary: nothing exposed, with and without an internet entry", "[cli]
   SECTION("no public IP at all") {
     EstateBuilder b;
     b.vnet("v", {"10.0.0.0/16"}).subnet("v", "s", "10.0.0.0/24").vm("vm", "v", "s", "10.0.0.4");
-    CHECK(summary(b.done()) ==
-          std::vector<std::string>{"no exposures: no ip configuration has an internet entry (a public IP, a public load "
-                                   "balancer, a firewall DNAT rule, an application gateway or a Bastion host reaching "
-                                   "it)"});
+    CHECK(
+        summary(b.done()) ==
+        std::vector<std::string>{"no exposures: no ip configuration has an internet entry (a public IP, a public load "
+                                 "balancer, a firewall DNAT rule, an application gateway or a Bastion host reaching "
+                                 "it)"});
   }
   SECTION("a Basic public IP and no NSG: open") {
     EstateBuilder b;
@@ -97,7 +98,8 @@ TEST_CASE("summary: nothing exposed, with and without an internet entry", "[cli]
         .public_ip("pip", "20.0.0.1", model::Sku::kBasic)
         .vm("vm", "v", "s", "10.0.0.4", "pip");
     // tcp, udp, icmp, esp, ah: one exposure each.
-    CHECK(summary(b.done()) == std::vector<std::string>{"5 exposures on 1 of 1 ip configuration with an internet entry"});
+    CHECK(summary(b.done()) ==
+          std::vector<std::string>{"5 exposures on 1 of 1 ip configuration with an internet entry"});
   }
 }
 

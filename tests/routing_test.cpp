@@ -47,7 +47,8 @@ TEST_CASE("routing: longest prefix over system and user routes", "[routing]") {
     CHECK(r.user);
     CHECK(r.next_hop == NextHopType::kVirtualAppliance);
     CHECK(r.next_hop_ip->to_string() == "10.0.1.4");
-    CHECK(describe(m, r) == "route 'route-0.0.0.0/0' (0.0.0.0/0 -> VirtualAppliance 10.0.1.4) of route table 'rt-spoke1'");
+    CHECK(describe(m, r) ==
+          "route 'route-0.0.0.0/0' (0.0.0.0/0 -> VirtualAppliance 10.0.1.4) of route table 'rt-spoke1'");
   }
   SECTION("the hub's space is reached over the peering (/16 beats the user /0)") {
     const auto r = choose_route(m, s1, ip("10.0.1.4"));
@@ -101,15 +102,17 @@ TEST_CASE("routing: a VNet whose space is inside a reserved range keeps its own 
   CHECK(choose_route(m, 0, ip("192.168.0.1")).next_hop == NextHopType::kNone);
 }
 
-TEST_CASE("peering: both sides and Connected, allowVirtualNetworkAccess does not block, forwarded traffic needs its "
-          "own flag",
-          "[routing]") {
+TEST_CASE(
+    "peering: both sides and Connected, allowVirtualNetworkAccess does not block, forwarded traffic needs its "
+    "own flag",
+    "[routing]") {
   SECTION("two-sided and connected") {
     auto m = hub_and_spokes().done();
     CHECK(peering_blocks(m, 0, 1).empty());
     CHECK(peering_blocks(m, 1, 0).empty());
     CHECK(peering_blocks(m, 1, 1).empty());
-    CHECK(peering_blocks(m, 1, 2) == "virtual networks 'spoke1' and 'spoke2' are not peered (peering is not transitive)");
+    CHECK(peering_blocks(m, 1, 2) ==
+          "virtual networks 'spoke1' and 'spoke2' are not peered (peering is not transitive)");
     CHECK(peering_blocks(m, 0, 1, true) ==
           "peering 'spoke1-to-hub' of 'spoke1' does not allow forwarded traffic (allowForwardedTraffic is false)");
   }
@@ -121,7 +124,10 @@ TEST_CASE("peering: both sides and Connected, allowVirtualNetworkAccess does not
   }
   SECTION("not connected") {
     EstateBuilder b;
-    b.vnet("a", {"10.10.0.0/16"}).vnet("b", {"10.20.0.0/16"}).peering("a", "b", {}).peering("b", "a", {false, true, false});
+    b.vnet("a", {"10.10.0.0/16"})
+        .vnet("b", {"10.20.0.0/16"})
+        .peering("a", "b", {})
+        .peering("b", "a", {false, true, false});
     auto m = b.done();
     CHECK(peering_blocks(m, 0, 1) == "peering 'b-to-a' is not Connected");
   }

@@ -134,7 +134,9 @@ std::string load_balancer(const std::string& sku, const std::string& range_start
 /// configuration `ipconfig` in subnet web, in pool bepool and NAT pool ssh; `pub` spliced into the ip
 /// configuration's properties.
 std::string scale_set(const std::string& capacity, const std::string& pub = "", const std::string& nic_nsg = "") {
-  const std::string nsg = nic_nsg.empty() ? "" : fmt::format(R"("networkSecurityGroup": {{"id": "$N/networkSecurityGroups/{}"}},)", nic_nsg);
+  const std::string nsg =
+      nic_nsg.empty() ? ""
+                      : fmt::format(R"("networkSecurityGroup": {{"id": "$N/networkSecurityGroups/{}"}},)", nic_nsg);
   return fmt::format(R"({{"id": "$C/virtualMachineScaleSets/vmss1", "name": "vmss1",
       "type": "Microsoft.Compute/virtualMachineScaleSets", "sku": {{"name": "Standard_B1s", "capacity": {0}}},
       "properties": {{"orchestrationMode": "Uniform", "virtualMachineProfile": {{"networkProfile": {{
@@ -150,8 +152,7 @@ std::string vnet(bool with_nsg) {
   const std::string v = kVnet;
   const std::string mark = " SUBNET_NSG";
   const auto at = v.find(mark);
-  return v.substr(0, at) +
-         (with_nsg ? R"(, "networkSecurityGroup": {"id": "$N/networkSecurityGroups/nsg-web"})" : "") +
+  return v.substr(0, at) + (with_nsg ? R"(, "networkSecurityGroup": {"id": "$N/networkSecurityGroups/nsg-web"})" : "") +
          v.substr(at + mark.size());
 }
 
@@ -163,9 +164,10 @@ TEST_CASE("scale set of 3 behind a Standard load balancer: NAT pool ports 50000,
   // Three instances, each a VM with one NIC, ids as Azure gives scale set instance NICs.
   REQUIRE(m.vms.size() == 3);
   REQUIRE(m.nics.size() == 3);
-  CHECK(m.nics[1].id ==
-        "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/virtualMachineScaleSets/vmss1/virtualMachines/1/"
-        "networkInterfaces/nic");
+  CHECK(
+      m.nics[1].id ==
+      "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/virtualMachineScaleSets/vmss1/virtualMachines/1/"
+      "networkInterfaces/nic");
   CHECK(m.nics[1].ip_configurations[0].private_ip == std::nullopt);
   CHECK(m.scale_sets[0].synthesised);
   CHECK(m.scale_sets[0].instance_nics == std::vector<int>{0, 1, 2});
@@ -288,7 +290,8 @@ TEST_CASE("instance-level public IPs: one per instance, address unknown, SKU fro
     const std::string pub = R"("publicIPAddressConfiguration": {"name": "pub", "sku": {"name": "Standard"},
         "properties": {"idleTimeoutInMinutes": 15}},)";
     // The LB is Standard with no rule admitted by nsg-nic (22 is not allowed): only the instance IPs expose.
-    auto l = load(list({vnet(false), nsg, load_balancer("Standard", "50000", "50099"), scale_set("2", pub, "nsg-nic")}));
+    auto l =
+        load(list({vnet(false), nsg, load_balancer("Standard", "50000", "50099"), scale_set("2", pub, "nsg-nic")}));
     REQUIRE(show(l.diags) == "");
     const auto& m = l.model;
     REQUIRE(m.public_ips.size() == 3);  // lb-pip and one per instance
@@ -343,7 +346,7 @@ TEST_CASE("synthesised instance ip configurations are bounded over all scale set
       "type": "Microsoft.Compute/virtualMachineScaleSets", "sku": {{"capacity": 1000}},
       "properties": {{"virtualMachineProfile": {{"networkProfile": {{"networkInterfaceConfigurations": [
         {{"name": "n", "properties": {{"ipConfigurations": [{}]}}}}]}}}}}}}})",
-                                               configs)}));
+                                  configs)}));
   CHECK(show(l.diags) == show({"t.json: /0/sku/capacity: warning: scale set 'wide' has capacity 1000; only instances "
                                "0..994 are analysed [scale-set-capacity-capped]"}));
   CHECK(l.model.nics.size() == 995);
@@ -377,8 +380,8 @@ TEST_CASE("instance NICs in the input are the instances: nothing is synthesised,
   const std::string rule4 = R"("loadBalancerInboundNatRules": [{"id": "$N/loadBalancers/lb1/inboundNatRules/ssh.4"}])";
   const std::string pool = R"("loadBalancerInboundNatPools": [{"id": "$N/loadBalancers/lb1/inboundNatPools/ssh"}])";
   SECTION("the NICs list the derived rules") {
-    auto l = load(
-        list({vnet(false), load_balancer("Basic", "50000", "50099", derived), scale_set("3"), instance_nics(rule0, rule4)}));
+    auto l = load(list(
+        {vnet(false), load_balancer("Basic", "50000", "50099", derived), scale_set("3"), instance_nics(rule0, rule4)}));
     REQUIRE(show(l.diags) == "");
     CHECK_FALSE(l.model.scale_sets[0].synthesised);
     CHECK(l.model.nics.size() == 2);
@@ -392,7 +395,8 @@ TEST_CASE("instance NICs in the input are the instances: nothing is synthesised,
                 "vmss1_4 load-balancer-nat tcp 22 entry 50004 any lb1/ssh.4 inbound-nat"}));
   }
   SECTION("the NICs list the pool only: instance i gets range start + i") {
-    auto l = load(list({vnet(false), load_balancer("Basic", "50000", "50099"), scale_set("3"), instance_nics(pool, pool)}));
+    auto l =
+        load(list({vnet(false), load_balancer("Basic", "50000", "50099"), scale_set("3"), instance_nics(pool, pool)}));
     REQUIRE(show(l.diags) == "");
     CHECK(show(summary(l.model, solver::analyze(l.model))) ==
           show({"vmss1_0 load-balancer-nat tcp 22 entry 50000 any lb1/ssh inbound-nat-pool",
@@ -479,7 +483,8 @@ TEST_CASE("azure: scale set fields and errors", "[scaleset][azure]") {
     REQUIRE(c.public_ip);
     CHECK(c.public_ip->name == "p");
     CHECK(c.public_ip->sku == model::Sku::kStandard);
-    CHECK(c.where.pointer == "/0/virtualMachineProfile/networkProfile/networkInterfaceConfigurations/0/ipConfigurations/0");
+    CHECK(c.where.pointer ==
+          "/0/virtualMachineProfile/networkProfile/networkInterfaceConfigurations/0/ipConfigurations/0");
     CHECK(d.sorted().empty());
   }
   SECTION("malformed fields name their pointer") {
@@ -501,27 +506,28 @@ TEST_CASE("azure: scale set fields and errors", "[scaleset][azure]") {
                     "t.json", m, d);
     std::vector<std::string> got;
     for (const auto& x : d.sorted()) got.push_back(model::to_string(x));
-    CHECK(show(got) ==
-          show({"t.json: /0/sku/capacity: error: 'capacity' is a string, expected an integer [invalid-type]",
-                "t.json: /1/sku/capacity: error: capacity -1 is below 0 [invalid-value]",
-                "t.json: /2: warning: scale set 'c' has no 'sku.capacity'; assuming 1 instance "
-                "[scale-set-capacity-unknown]",
-                "t.json: /2/properties/virtualMachineProfile/networkProfile/networkInterfaceConfigurations/0: error: "
-                "network interface configuration is an integer, expected an object [invalid-type]",
-                "t.json: /2/properties/virtualMachineProfile/networkProfile/networkInterfaceConfigurations/1/properties/"
-                "ipConfigurations/0/properties/publicIPAddressConfiguration: error: public IP address configuration "
-                "of ip configuration 'x' has no 'name' [missing-field]",
-                "t.json: /2/properties/virtualMachineProfile/networkProfile/networkInterfaceConfigurations/1/properties/"
-                "ipConfigurations/1/properties/applicationGatewayBackendAddressPools: warning: ip configuration 'y' "
-                "is in 1 application gateway backend pool: scale set instances are not reached through application "
-                "gateways [unmodelled-feature]",
-                "t.json: /2/properties/virtualMachineProfile/networkProfile/networkInterfaceConfigurations/1/properties/"
-                "ipConfigurations/1/properties/publicIPAddressConfiguration/sku/name: error: SKU 'Premium' is not "
-                "Basic or Standard [invalid-value]",
-                "t.json: /2/properties/virtualMachineProfile/networkProfile/networkInterfaceConfigurations/1/properties/"
-                "ipConfigurations/2: error: ip configuration name 'Y' is used twice [invalid-value]",
-                "t.json: /2/properties/virtualMachineProfile/networkProfile/networkInterfaceConfigurations/2: error: "
-                "network interface configuration name 'N' is used twice [invalid-value]"}));
+    CHECK(
+        show(got) ==
+        show({"t.json: /0/sku/capacity: error: 'capacity' is a string, expected an integer [invalid-type]",
+              "t.json: /1/sku/capacity: error: capacity -1 is below 0 [invalid-value]",
+              "t.json: /2: warning: scale set 'c' has no 'sku.capacity'; assuming 1 instance "
+              "[scale-set-capacity-unknown]",
+              "t.json: /2/properties/virtualMachineProfile/networkProfile/networkInterfaceConfigurations/0: error: "
+              "network interface configuration is an integer, expected an object [invalid-type]",
+              "t.json: /2/properties/virtualMachineProfile/networkProfile/networkInterfaceConfigurations/1/properties/"
+              "ipConfigurations/0/properties/publicIPAddressConfiguration: error: public IP address configuration "
+              "of ip configuration 'x' has no 'name' [missing-field]",
+              "t.json: /2/properties/virtualMachineProfile/networkProfile/networkInterfaceConfigurations/1/properties/"
+              "ipConfigurations/1/properties/applicationGatewayBackendAddressPools: warning: ip configuration 'y' "
+              "is in 1 application gateway backend pool: scale set instances are not reached through application "
+              "gateways [unmodelled-feature]",
+              "t.json: /2/properties/virtualMachineProfile/networkProfile/networkInterfaceConfigurations/1/properties/"
+              "ipConfigurations/1/properties/publicIPAddressConfiguration/sku/name: error: SKU 'Premium' is not "
+              "Basic or Standard [invalid-value]",
+              "t.json: /2/properties/virtualMachineProfile/networkProfile/networkInterfaceConfigurations/1/properties/"
+              "ipConfigurations/2: error: ip configuration name 'Y' is used twice [invalid-value]",
+              "t.json: /2/properties/virtualMachineProfile/networkProfile/networkInterfaceConfigurations/2: error: "
+              "network interface configuration name 'N' is used twice [invalid-value]"}));
   }
   SECTION("inbound NAT pool errors") {
     model::Model m;
@@ -549,7 +555,8 @@ TEST_CASE("azure: scale set fields and errors", "[scaleset][azure]") {
     REQUIRE(m.load_balancers[0].nat_pools.size() == 1);
     const auto& p = m.load_balancers[0].nat_pools[0];
     CHECK(p.name == "ok");
-    CHECK(p.key == "/subscriptions/s/resourcegroups/rg/providers/microsoft.network/loadbalancers/lb/inboundnatpools/ok");
+    CHECK(p.key ==
+          "/subscriptions/s/resourcegroups/rg/providers/microsoft.network/loadbalancers/lb/inboundnatpools/ok");
     CHECK(p.protocols == (model::bit(model::Protocol::kTcp) | model::bit(model::Protocol::kUdp)));
     CHECK(p.frontend_port_range_start == 3000);
     CHECK(p.frontend_port_range_end == 3009);

@@ -25,13 +25,24 @@ json id_ref(const std::string& id) { return {{"id", kN + id}}; }
 
 /// An NSG allowing TCP `ports` from `source` (100), then denying everything (200).
 json nsg(const std::string& name, const std::string& source, const std::string& ports) {
-  auto rule = [](const char* rule_name, int priority, const char* access, const std::string& from, const std::string& to) {
-    return json{{"name", rule_name}, {"properties", {{"protocol", "Tcp"}, {"access", access}, {"priority", priority},
-               {"direction", "Inbound"}, {"sourceAddressPrefix", from}, {"sourcePortRange", "*"},
-               {"destinationAddressPrefix", "*"}, {"destinationPortRange", to}}}};
+  auto rule = [](const char* rule_name, int priority, const char* access, const std::string& from,
+                 const std::string& to) {
+    return json{{"name", rule_name},
+                {"properties",
+                 {{"protocol", "Tcp"},
+                  {"access", access},
+                  {"priority", priority},
+                  {"direction", "Inbound"},
+                  {"sourceAddressPrefix", from},
+                  {"sourcePortRange", "*"},
+                  {"destinationAddressPrefix", "*"},
+                  {"destinationPortRange", to}}}};
   };
-  return {{"id", kN + "/networkSecurityGroups/" + name}, {"name", name}, {"type", "Microsoft.Network/networkSecurityGroups"},
-          {"properties", {{"securityRules", {rule("allow", 100, "Allow", source, ports), rule("deny", 200, "Deny", "*", "*")}}}}};
+  return {{"id", kN + "/networkSecurityGroups/" + name},
+          {"name", name},
+          {"type", "Microsoft.Network/networkSecurityGroups"},
+          {"properties",
+           {{"securityRules", {rule("allow", 100, "Allow", source, ports), rule("deny", 200, "Deny", "*", "*")}}}}};
 }
 
 json vnet(const std::string& name, const std::string& space, const std::string& subnet, const std::string& prefix,
@@ -39,9 +50,12 @@ json vnet(const std::string& name, const std::string& space, const std::string& 
   json props = {{"addressPrefix", prefix}};
   if (!nsg_name.empty()) props["networkSecurityGroup"] = id_ref("/networkSecurityGroups/" + nsg_name);
   if (!route_table.empty()) props["routeTable"] = id_ref("/routeTables/" + route_table);
-  return {{"id", kN + "/virtualNetworks/" + name}, {"name", name}, {"type", "Microsoft.Network/virtualNetworks"},
-          {"properties", {{"addressSpace", {{"addressPrefixes", {space}}}},
-                          {"subnets", {{{"name", subnet}, {"properties", props}}}}}}};
+  return {
+      {"id", kN + "/virtualNetworks/" + name},
+      {"name", name},
+      {"type", "Microsoft.Network/virtualNetworks"},
+      {"properties",
+       {{"addressSpace", {{"addressPrefixes", {space}}}}, {"subnets", {{{"name", subnet}, {"properties", props}}}}}}};
 }
 
 json nic(const std::string& name, const std::string& vnet_name, const std::string& subnet, const std::string& ip,
@@ -52,16 +66,21 @@ json nic(const std::string& name, const std::string& vnet_name, const std::strin
     cfg["applicationGatewayBackendAddressPools"] =
         json::array({id_ref("/applicationGateways/agw/backendAddressPools/" + agw_pool)});
   }
-  return {{"id", kN + "/networkInterfaces/" + name}, {"name", name}, {"type", "Microsoft.Network/networkInterfaces"},
+  return {{"id", kN + "/networkInterfaces/" + name},
+          {"name", name},
+          {"type", "Microsoft.Network/networkInterfaces"},
           {"properties", {{"ipConfigurations", {{{"name", "c"}, {"properties", cfg}}}}}}};
 }
 
 json connection(const std::string& name, const std::string& vnet_name, bool internet_security = true,
                 json routing = nullptr) {
-  json props = {{"remoteVirtualNetwork", id_ref("/virtualNetworks/" + vnet_name)}, {"enableInternetSecurity", internet_security}};
+  json props = {{"remoteVirtualNetwork", id_ref("/virtualNetworks/" + vnet_name)},
+                {"enableInternetSecurity", internet_security}};
   if (!routing.is_null()) props["routingConfiguration"] = std::move(routing);
-  return {{"id", kN + "/virtualHubs/hub1/hubVirtualNetworkConnections/" + name}, {"name", name},
-          {"type", "Microsoft.Network/virtualHubs/hubVirtualNetworkConnections"}, {"properties", props}};
+  return {{"id", kN + "/virtualHubs/hub1/hubVirtualNetworkConnections/" + name},
+          {"name", name},
+          {"type", "Microsoft.Network/virtualHubs/hubVirtualNetworkConnections"},
+          {"properties", props}};
 }
 
 json intent(const std::vector<std::string>& destinations) {
@@ -69,18 +88,25 @@ json intent(const std::vector<std::string>& destinations) {
   for (const auto& d : destinations) {
     policies.push_back({{"name", d + "Policy"}, {"destinations", {d}}, {"nextHop", kN + "/azureFirewalls/fw-hub"}});
   }
-  return {{"id", kN + "/virtualHubs/hub1/routingIntent/intent"}, {"name", "intent"},
-          {"type", "Microsoft.Network/virtualHubs/routingIntent"}, {"properties", {{"routingPolicies", policies}}}};
+  return {{"id", kN + "/virtualHubs/hub1/routingIntent/intent"},
+          {"name", "intent"},
+          {"type", "Microsoft.Network/virtualHubs/routingIntent"},
+          {"properties", {{"routingPolicies", policies}}}};
 }
 
 json hub_route_table(const std::string& name, const std::string& destination) {
   json routes = json::array();
   if (!destination.empty()) {
-    routes.push_back({{"name", "all"}, {"destinationType", "CIDR"}, {"destinations", {destination}},
-                      {"nextHopType", "ResourceId"}, {"nextHop", kN + "/azureFirewalls/fw-hub"}});
+    routes.push_back({{"name", "all"},
+                      {"destinationType", "CIDR"},
+                      {"destinations", {destination}},
+                      {"nextHopType", "ResourceId"},
+                      {"nextHop", kN + "/azureFirewalls/fw-hub"}});
   }
-  return {{"id", kN + "/virtualHubs/hub1/hubRouteTables/" + name}, {"name", name},
-          {"type", "Microsoft.Network/virtualHubs/hubRouteTables"}, {"properties", {{"routes", routes}}}};
+  return {{"id", kN + "/virtualHubs/hub1/hubRouteTables/" + name},
+          {"name", name},
+          {"type", "Microsoft.Network/virtualHubs/hubRouteTables"},
+          {"properties", {{"routes", routes}}}};
 }
 
 /// WAN `wan1` with hub `hub1` (10.100.0.0/23) secured by `fw-hub` (AZFW_Hub, public address 20.50.0.1, private
@@ -88,35 +114,61 @@ json hub_route_table(const std::string& name, const std::string& destination) {
 /// 10.1.1.4:22; its network rule `agw-to-web` allows TCP 443 from 10.2.0.0/24 to 10.1.0.0/16.
 json secured_hub() {
   json r = json::array();
-  r.push_back({{"id", kN + "/virtualWans/wan1"}, {"name", "wan1"}, {"type", "Microsoft.Network/virtualWans"},
+  r.push_back({{"id", kN + "/virtualWans/wan1"},
+               {"name", "wan1"},
+               {"type", "Microsoft.Network/virtualWans"},
                {"properties", {{"type", "Standard"}}}});
-  r.push_back({{"id", kN + "/virtualHubs/hub1"}, {"name", "hub1"}, {"type", "Microsoft.Network/virtualHubs"},
-               {"properties", {{"virtualWan", id_ref("/virtualWans/wan1")}, {"addressPrefix", "10.100.0.0/23"},
-                               {"azureFirewall", id_ref("/azureFirewalls/fw-hub")}}}});
-  r.push_back({{"id", kN + "/azureFirewalls/fw-hub"}, {"name", "fw-hub"}, {"type", "Microsoft.Network/azureFirewalls"},
-               {"properties", {{"sku", {{"name", "AZFW_Hub"}, {"tier", "Standard"}}},
-                               {"virtualHub", id_ref("/virtualHubs/hub1")},
-                               {"firewallPolicy", id_ref("/firewallPolicies/policy-hub")},
-                               {"hubIPAddresses", {{"publicIPs", {{"addresses", {{{"address", "20.50.0.1"}}}}, {"count", 1}}},
-                                                   {"privateIPAddress", "10.100.0.132"}}}}}});
-  r.push_back({{"id", kN + "/firewallPolicies/policy-hub"}, {"name", "policy-hub"},
-               {"type", "Microsoft.Network/firewallPolicies"}, {"properties", json::object()}});
-  r.push_back({{"id", kN + "/firewallPolicies/policy-hub/ruleCollectionGroups/rcg"}, {"name", "rcg"},
+  r.push_back({{"id", kN + "/virtualHubs/hub1"},
+               {"name", "hub1"},
+               {"type", "Microsoft.Network/virtualHubs"},
+               {"properties",
+                {{"virtualWan", id_ref("/virtualWans/wan1")},
+                 {"addressPrefix", "10.100.0.0/23"},
+                 {"azureFirewall", id_ref("/azureFirewalls/fw-hub")}}}});
+  r.push_back({{"id", kN + "/azureFirewalls/fw-hub"},
+               {"name", "fw-hub"},
+               {"type", "Microsoft.Network/azureFirewalls"},
+               {"properties",
+                {{"sku", {{"name", "AZFW_Hub"}, {"tier", "Standard"}}},
+                 {"virtualHub", id_ref("/virtualHubs/hub1")},
+                 {"firewallPolicy", id_ref("/firewallPolicies/policy-hub")},
+                 {"hubIPAddresses",
+                  {{"publicIPs", {{"addresses", {{{"address", "20.50.0.1"}}}}, {"count", 1}}},
+                   {"privateIPAddress", "10.100.0.132"}}}}}});
+  r.push_back({{"id", kN + "/firewallPolicies/policy-hub"},
+               {"name", "policy-hub"},
+               {"type", "Microsoft.Network/firewallPolicies"},
+               {"properties", json::object()}});
+  r.push_back({{"id", kN + "/firewallPolicies/policy-hub/ruleCollectionGroups/rcg"},
+               {"name", "rcg"},
                {"type", "Microsoft.Network/firewallPolicies/ruleCollectionGroups"},
                {"properties",
                 {{"priority", 100},
                  {"ruleCollections",
-                  {{{"ruleCollectionType", "FirewallPolicyNatRuleCollection"}, {"name", "dnat"}, {"priority", 100},
+                  {{{"ruleCollectionType", "FirewallPolicyNatRuleCollection"},
+                    {"name", "dnat"},
+                    {"priority", 100},
                     {"action", {{"type", "DNAT"}}},
-                    {"rules", {{{"ruleType", "NatRule"}, {"name", "ssh-vm1"}, {"ipProtocols", {"TCP"}},
-                                {"sourceAddresses", {"*"}}, {"destinationAddresses", {"20.50.0.1"}},
-                                {"destinationPorts", {"2222"}}, {"translatedAddress", "10.1.1.4"},
-                                {"translatedPort", "22"}}}}},
-                   {{"ruleCollectionType", "FirewallPolicyFilterRuleCollection"}, {"name", "east-west"}, {"priority", 200},
+                    {"rules",
+                     {{{"ruleType", "NatRule"},
+                       {"name", "ssh-vm1"},
+                       {"ipProtocols", {"TCP"}},
+                       {"sourceAddresses", {"*"}},
+                       {"destinationAddresses", {"20.50.0.1"}},
+                       {"destinationPorts", {"2222"}},
+                       {"translatedAddress", "10.1.1.4"},
+                       {"translatedPort", "22"}}}}},
+                   {{"ruleCollectionType", "FirewallPolicyFilterRuleCollection"},
+                    {"name", "east-west"},
+                    {"priority", 200},
                     {"action", {{"type", "Allow"}}},
-                    {"rules", {{{"ruleType", "NetworkRule"}, {"name", "agw-to-web"}, {"ipProtocols", {"TCP"}},
-                                {"sourceAddresses", {"10.2.0.0/24"}}, {"destinationAddresses", {"10.1.0.0/16"}},
-                                {"destinationPorts", {"443"}}}}}}}}}}});
+                    {"rules",
+                     {{{"ruleType", "NetworkRule"},
+                       {"name", "agw-to-web"},
+                       {"ipProtocols", {"TCP"}},
+                       {"sourceAddresses", {"10.2.0.0/24"}},
+                       {"destinationAddresses", {"10.1.0.0/16"}},
+                       {"destinationPorts", {"443"}}}}}}}}}}});
   return r;
 }
 
@@ -143,7 +195,7 @@ std::vector<std::string> lines(const Run& r, const std::vector<solver::Exposure>
   for (const auto& e : exposures) {
     const auto* res = e.nic >= 0 ? static_cast<const model::ResourceBase*>(&r.m.nics[e.nic])
                                  : r.m.resource(model::GraphVertex{e.target_kind, e.target});
-    const std::string address = e.entry_address ? e.entry_address->to_string()
+    const std::string address = e.entry_address    ? e.entry_address->to_string()
                                 : e.public_ip >= 0 ? r.m.public_ips[e.public_ip].address->to_string()
                                                    : "?";
     std::string sources = e.any_source ? "any" : "";
@@ -191,15 +243,17 @@ TEST_CASE("secured hub: DNAT through the hub firewall's public address reaches a
   }
   SECTION("an NSG that admits only another range shuts the translated flow out") {
     const auto r = run(dnat_estate("10.0.0.0/16"));
-    CHECK(lines(r, r.a.exposures) == std::vector<std::string>{"fw-hub firewall-dnat 20.50.0.1:2222 -> tcp 2222 from any"});
+    CHECK(lines(r, r.a.exposures) ==
+          std::vector<std::string>{"fw-hub firewall-dnat 20.50.0.1:2222 -> tcp 2222 from any"});
   }
   SECTION("a spoke not connected to the hub is not reached: broken") {
     const auto r = run(dnat_estate("10.100.0.0/23", false));
     CHECK(r.a.exposures.size() == 1);
     REQUIRE(r.a.broken.size() == 1);
-    CHECK(r.a.broken[0].broken ==
-          "firewall 'fw-hub' of virtual hub 'hub1' cannot reach 10.1.1.4: its virtual network is not connected to a hub "
-          "of the virtual WAN");
+    CHECK(
+        r.a.broken[0].broken ==
+        "firewall 'fw-hub' of virtual hub 'hub1' cannot reach 10.1.1.4: its virtual network is not connected to a hub "
+        "of the virtual WAN");
   }
   SECTION("routing intent for internet and private traffic: replies to the SNAT address still go straight back") {
     json e = dnat_estate("10.100.0.0/23");
@@ -210,10 +264,16 @@ TEST_CASE("secured hub: DNAT through the hub firewall's public address reaches a
   }
   SECTION("a spoke route sending the hub's prefix to an appliance breaks the return: asymmetric") {
     json e = dnat_estate("10.100.0.0/23", true, "rt-spoke");
-    e.push_back({{"id", kN + "/routeTables/rt-spoke"}, {"name", "rt-spoke"}, {"type", "Microsoft.Network/routeTables"},
-                 {"properties", {{"routes", {{{"name", "hub-via-nva"},
-                   {"properties", {{"addressPrefix", "10.100.0.0/23"}, {"nextHopType", "VirtualAppliance"},
-                                   {"nextHopIpAddress", "10.1.0.100"}}}}}}}}});
+    e.push_back({{"id", kN + "/routeTables/rt-spoke"},
+                 {"name", "rt-spoke"},
+                 {"type", "Microsoft.Network/routeTables"},
+                 {"properties",
+                  {{"routes",
+                    {{{"name", "hub-via-nva"},
+                      {"properties",
+                       {{"addressPrefix", "10.100.0.0/23"},
+                        {"nextHopType", "VirtualAppliance"},
+                        {"nextHopIpAddress", "10.1.0.100"}}}}}}}}});
     const auto r = run(e);
     CHECK(r.a.exposures.size() == 1);
     REQUIRE(r.a.broken.size() == 1);
@@ -245,8 +305,10 @@ json public_vm_estate(json connection_resource) {
   json r = secured_hub();
   r.push_back(nsg("nsg-vm1", "*", "22"));
   r.push_back(vnet("spoke1", "10.1.0.0/16", "vms", "10.1.1.0/24", "nsg-vm1"));
-  r.push_back({{"id", kN + "/publicIPAddresses/pip-vm1"}, {"name", "pip-vm1"},
-               {"type", "Microsoft.Network/publicIPAddresses"}, {"sku", {{"name", "Standard"}}},
+  r.push_back({{"id", kN + "/publicIPAddresses/pip-vm1"},
+               {"name", "pip-vm1"},
+               {"type", "Microsoft.Network/publicIPAddresses"},
+               {"sku", {{"name", "Standard"}}},
                {"properties", {{"ipAddress", "20.2.2.2"}}}});
   r.push_back(nic("nic-vm1", "spoke1", "vms", "10.1.1.4", "pip-vm1"));
   r.push_back(std::move(connection_resource));
@@ -271,8 +333,9 @@ TEST_CASE("hub route tables: a static 0.0.0.0/0 of the associated route table is
           "IP, so the connection fails");
   }
   SECTION("the connection is associated with a table without 0.0.0.0/0: the system default route stays") {
-    json e = public_vm_estate(connection(
-        "conn-spoke1", "spoke1", true, {{"associatedRouteTable", id_ref("/virtualHubs/hub1/hubRouteTables/rt-direct")}}));
+    json e =
+        public_vm_estate(connection("conn-spoke1", "spoke1", true,
+                                    {{"associatedRouteTable", id_ref("/virtualHubs/hub1/hubRouteTables/rt-direct")}}));
     e.push_back(hub_route_table("defaultRouteTable", "0.0.0.0/0"));
     e.push_back(hub_route_table("rt-direct", ""));
     const auto r = run(e);
@@ -304,26 +367,43 @@ json gateway_estate(int backend_port) {
   r.push_back(nic("nic-web", "spoke1", "web", "10.1.1.4", "", "pool"));
   r.push_back(connection("conn-spoke1", "spoke1"));
   r.push_back(connection("conn-spoke2", "spoke2"));
-  r.push_back({{"id", kN + "/publicIPAddresses/pip-agw"}, {"name", "pip-agw"},
-               {"type", "Microsoft.Network/publicIPAddresses"}, {"sku", {{"name", "Standard"}}},
+  r.push_back({{"id", kN + "/publicIPAddresses/pip-agw"},
+               {"name", "pip-agw"},
+               {"type", "Microsoft.Network/publicIPAddresses"},
+               {"sku", {{"name", "Standard"}}},
                {"properties", {{"ipAddress", "20.60.0.1"}}}});
-  r.push_back({{"id", gw}, {"name", "agw"}, {"type", "Microsoft.Network/applicationGateways"},
-               {"properties",
-                {{"sku", {{"name", "Standard_v2"}, {"tier", "Standard_v2"}}},
-                 {"gatewayIPConfigurations", {{{"name", "gwip"}, {"properties", {{"subnet", id_ref("/virtualNetworks/spoke2/subnets/agw")}}}}}},
-                 {"frontendIPConfigurations", {{{"id", gw + "/frontendIPConfigurations/fe"}, {"name", "fe"},
-                                                {"properties", {{"publicIPAddress", id_ref("/publicIPAddresses/pip-agw")}}}}}},
-                 {"frontendPorts", {{{"id", gw + "/frontendPorts/p443"}, {"name", "p443"}, {"properties", {{"port", 443}}}}}},
-                 {"httpListeners", {{{"id", gw + "/httpListeners/l"}, {"name", "l"},
-                                     {"properties", {{"frontendIPConfiguration", {{"id", gw + "/frontendIPConfigurations/fe"}}},
-                                                     {"frontendPort", {{"id", gw + "/frontendPorts/p443"}}},
-                                                     {"protocol", "Https"}}}}}},
-                 {"backendAddressPools", {{{"id", gw + "/backendAddressPools/pool"}, {"name", "pool"}, {"properties", json::object()}}}},
-                 {"backendHttpSettingsCollection", {{{"id", gw + "/backendHttpSettingsCollection/s"}, {"name", "s"},
-                                                     {"properties", {{"port", backend_port}, {"protocol", "Https"}}}}}},
-                 {"requestRoutingRules", {{{"name", "r"}, {"properties", {{"httpListener", {{"id", gw + "/httpListeners/l"}}},
-                                           {"backendAddressPool", {{"id", gw + "/backendAddressPools/pool"}}},
-                                           {"backendHttpSettings", {{"id", gw + "/backendHttpSettingsCollection/s"}}}}}}}}}}});
+  r.push_back(
+      {{"id", gw},
+       {"name", "agw"},
+       {"type", "Microsoft.Network/applicationGateways"},
+       {"properties",
+        {{"sku", {{"name", "Standard_v2"}, {"tier", "Standard_v2"}}},
+         {"gatewayIPConfigurations",
+          {{{"name", "gwip"}, {"properties", {{"subnet", id_ref("/virtualNetworks/spoke2/subnets/agw")}}}}}},
+         {"frontendIPConfigurations",
+          {{{"id", gw + "/frontendIPConfigurations/fe"},
+            {"name", "fe"},
+            {"properties", {{"publicIPAddress", id_ref("/publicIPAddresses/pip-agw")}}}}}},
+         {"frontendPorts", {{{"id", gw + "/frontendPorts/p443"}, {"name", "p443"}, {"properties", {{"port", 443}}}}}},
+         {"httpListeners",
+          {{{"id", gw + "/httpListeners/l"},
+            {"name", "l"},
+            {"properties",
+             {{"frontendIPConfiguration", {{"id", gw + "/frontendIPConfigurations/fe"}}},
+              {"frontendPort", {{"id", gw + "/frontendPorts/p443"}}},
+              {"protocol", "Https"}}}}}},
+         {"backendAddressPools",
+          {{{"id", gw + "/backendAddressPools/pool"}, {"name", "pool"}, {"properties", json::object()}}}},
+         {"backendHttpSettingsCollection",
+          {{{"id", gw + "/backendHttpSettingsCollection/s"},
+            {"name", "s"},
+            {"properties", {{"port", backend_port}, {"protocol", "Https"}}}}}},
+         {"requestRoutingRules",
+          {{{"name", "r"},
+            {"properties",
+             {{"httpListener", {{"id", gw + "/httpListeners/l"}}},
+              {"backendAddressPool", {{"id", gw + "/backendAddressPools/pool"}}},
+              {"backendHttpSettings", {{"id", gw + "/backendHttpSettingsCollection/s"}}}}}}}}}}});
   return r;
 }
 
@@ -342,7 +422,8 @@ TEST_CASE("routing intent for private traffic: spoke-to-spoke flows cross the hu
           "[vwan][firewall][application-gateway][solver][scenario]") {
   SECTION("without routing intent the hub's router carries the gateway's connection to the other spoke unfiltered") {
     const auto r = run(gateway_estate(8443));
-    CHECK(gateway_lines(r) == std::vector<std::string>{"nic-web application-gateway 20.60.0.1:443 -> tcp 8443 from any"});
+    CHECK(gateway_lines(r) ==
+          std::vector<std::string>{"nic-web application-gateway 20.60.0.1:443 -> tcp 8443 from any"});
     for (const auto& x : r.a.exposures) {
       if (x.via != Via::kApplicationGateway) continue;
       CHECK(std::none_of(x.path.begin(), x.path.end(),
@@ -353,7 +434,8 @@ TEST_CASE("routing intent for private traffic: spoke-to-spoke flows cross the hu
     json e = gateway_estate(443);
     e.push_back(intent({"PrivateTraffic"}));
     const auto r = run(e);
-    CHECK(gateway_lines(r) == std::vector<std::string>{"nic-web application-gateway 20.60.0.1:443 -> tcp 443 from any"});
+    CHECK(gateway_lines(r) ==
+          std::vector<std::string>{"nic-web application-gateway 20.60.0.1:443 -> tcp 443 from any"});
     const solver::Exposure* web = nullptr;
     for (const auto& x : r.a.exposures) {
       if (x.via == Via::kApplicationGateway) web = &x;
@@ -364,7 +446,8 @@ TEST_CASE("routing intent for private traffic: spoke-to-spoke flows cross the hu
     REQUIRE(fw != web->path.end());
     CHECK(std::string(fw->scope) == "network");
     const auto& at = r.m.firewalls[fw->resource].order[fw->rule];
-    CHECK(r.m.firewall_policies[at.policy].groups[at.group].collections[at.collection].rules[at.rule].name == "agw-to-web");
+    CHECK(r.m.firewall_policies[at.policy].groups[at.group].collections[at.collection].rules[at.rule].name ==
+          "agw-to-web");
   }
   SECTION("with routing intent for private traffic, 8443 matches no rule: denied by default") {
     json e = gateway_estate(8443);

@@ -22,8 +22,8 @@
 namespace {
 
 using namespace exposim;
-using nlohmann::json;
 using importers::unknown_value;
+using nlohmann::json;
 
 const std::string kS = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network";
 json id_ref(const std::string& id) { return {{"id", id}}; }
@@ -89,16 +89,16 @@ bool covers(const Run& wide, const Run& narrow, std::string& why) {
   return true;
 }
 
-#define CHECK_COVERS(wide, narrow)        \
-  do {                                    \
-    std::string why_;                     \
+#define CHECK_COVERS(wide, narrow)               \
+  do {                                           \
+    std::string why_;                            \
     const bool ok_ = covers(wide, narrow, why_); \
-    INFO(why_);                           \
-    CHECK(ok_);                           \
+    INFO(why_);                                  \
+    CHECK(ok_);                                  \
   } while (false)
 
-json vnet(const std::string& name, const std::string& space, const std::vector<std::pair<std::string, std::string>>& subnets,
-          const std::string& nsg = "") {
+json vnet(const std::string& name, const std::string& space,
+          const std::vector<std::pair<std::string, std::string>>& subnets, const std::string& nsg = "") {
   json subs = json::array();
   for (const auto& [sname, prefix] : subnets) {
     json props = {{"addressPrefix", prefix}};
@@ -122,8 +122,13 @@ json open_nsg(const std::string& name) {
            {{"securityRules",
              {{{"name", "allow-all"},
                {"properties",
-                {{"priority", 100}, {"direction", "Inbound"}, {"access", "Allow"}, {"protocol", "*"},
-                 {"sourceAddressPrefix", "*"}, {"sourcePortRange", "*"}, {"destinationAddressPrefix", "*"},
+                {{"priority", 100},
+                 {"direction", "Inbound"},
+                 {"access", "Allow"},
+                 {"protocol", "*"},
+                 {"sourceAddressPrefix", "*"},
+                 {"sourcePortRange", "*"},
+                 {"destinationAddressPrefix", "*"},
                  {"destinationPortRange", "*"}}}}}}}}};
 }
 
@@ -135,7 +140,8 @@ json pip(const std::string& name, const std::string& address) {
           {"properties", {{"ipAddress", address}, {"publicIPAllocationMethod", "Static"}}}};
 }
 
-json nic(const std::string& name, const std::string& subnet_id, const std::string& address, json extra = json::object()) {
+json nic(const std::string& name, const std::string& subnet_id, const std::string& address,
+         json extra = json::object()) {
   json cfg = {{"privateIPAddress", address}, {"subnet", id_ref(subnet_id)}};
   cfg.update(extra);
   return {{"id", kS + "/networkInterfaces/" + name},
@@ -156,33 +162,32 @@ json lb_estate(const json& protocol, const json& frontend_port, const json& back
   resources.push_back(vnet("v", "10.0.0.0/16", {{"work", "10.0.1.0/24"}}, "open"));
   resources.push_back(open_nsg("open"));
   resources.push_back(pip("pip-lb", "20.0.0.1"));
-  resources.push_back(
-      {{"id", kLb},
-       {"name", "lb"},
-       {"type", "Microsoft.Network/loadBalancers"},
-       {"sku", {{"name", "Standard"}}},
-       {"properties",
-        {{"frontendIPConfigurations",
-          {{{"id", kLb + "/frontendIPConfigurations/fe"},
-            {"name", "fe"},
-            {"properties", {{"publicIPAddress", id_ref(kS + "/publicIPAddresses/pip-lb")}}}}}},
-         {"backendAddressPools", {{{"id", kLb + "/backendAddressPools/be"}, {"name", "be"}}}},
-         {"loadBalancingRules",
-          {{{"name", "rule"},
-            {"properties",
-             {{"frontendIPConfiguration", id_ref(kLb + "/frontendIPConfigurations/fe")},
-              {"backendAddressPool", id_ref(kLb + "/backendAddressPools/be")},
-              {"protocol", protocol},
-              {"frontendPort", frontend_port},
-              {"backendPort", backend_port}}}}}},
-         {"inboundNatRules",
-          {{{"id", kLb + "/inboundNatRules/nat"},
-            {"name", "nat"},
-            {"properties",
-             {{"frontendIPConfiguration", id_ref(kLb + "/frontendIPConfigurations/fe")},
-              {"protocol", "Tcp"},
-              {"frontendPort", nat_frontend},
-              {"backendPort", nat_backend}}}}}}}}});
+  resources.push_back({{"id", kLb},
+                       {"name", "lb"},
+                       {"type", "Microsoft.Network/loadBalancers"},
+                       {"sku", {{"name", "Standard"}}},
+                       {"properties",
+                        {{"frontendIPConfigurations",
+                          {{{"id", kLb + "/frontendIPConfigurations/fe"},
+                            {"name", "fe"},
+                            {"properties", {{"publicIPAddress", id_ref(kS + "/publicIPAddresses/pip-lb")}}}}}},
+                         {"backendAddressPools", {{{"id", kLb + "/backendAddressPools/be"}, {"name", "be"}}}},
+                         {"loadBalancingRules",
+                          {{{"name", "rule"},
+                            {"properties",
+                             {{"frontendIPConfiguration", id_ref(kLb + "/frontendIPConfigurations/fe")},
+                              {"backendAddressPool", id_ref(kLb + "/backendAddressPools/be")},
+                              {"protocol", protocol},
+                              {"frontendPort", frontend_port},
+                              {"backendPort", backend_port}}}}}},
+                         {"inboundNatRules",
+                          {{{"id", kLb + "/inboundNatRules/nat"},
+                            {"name", "nat"},
+                            {"properties",
+                             {{"frontendIPConfiguration", id_ref(kLb + "/frontendIPConfigurations/fe")},
+                              {"protocol", "Tcp"},
+                              {"frontendPort", nat_frontend},
+                              {"backendPort", nat_backend}}}}}}}}});
   resources.push_back(nic("vm-nic", kS + "/virtualNetworks/v/subnets/work", "10.0.1.4",
                           {{"loadBalancerBackendAddressPools", {id_ref(kLb + "/backendAddressPools/be")}},
                            {"loadBalancerInboundNatRules", {id_ref(kLb + "/inboundNatRules/nat")}}}));
@@ -232,8 +237,7 @@ TEST_CASE("unknown values: load balancer ports and protocols are every port and 
   CHECK(r.frontend_port_unknown);
   CHECK(r.backend_port_unknown);
   CHECK(model::to_string(reach(be).at({"vm-nic", static_cast<int>(model::Protocol::kTcp)}).ports) == "0-65535");
-  CHECK(model::to_string(reach(fe).at({"vm-nic", static_cast<int>(model::Protocol::kTcp)}).entry_ports) ==
-        "0-65535");
+  CHECK(model::to_string(reach(fe).at({"vm-nic", static_cast<int>(model::Protocol::kTcp)}).entry_ports) == "0-65535");
 }
 
 // ---- application gateways ----
@@ -257,7 +261,8 @@ json gateway_estate(const json& listener_port, const json& backend_port) {
           {{{"id", kGw + "/frontendIPConfigurations/fe"},
             {"name", "fe"},
             {"properties", {{"publicIPAddress", id_ref(kS + "/publicIPAddresses/pip-agw")}}}}}},
-         {"frontendPorts", {{{"id", kGw + "/frontendPorts/p"}, {"name", "p"}, {"properties", {{"port", listener_port}}}}}},
+         {"frontendPorts",
+          {{{"id", kGw + "/frontendPorts/p"}, {"name", "p"}, {"properties", {{"port", listener_port}}}}}},
          {"httpListeners",
           {{{"id", kGw + "/httpListeners/l"},
             {"name", "l"},
@@ -307,8 +312,10 @@ TEST_CASE("unknown values: application gateway listener and backend ports are ev
   CHECK(has_code(u.a.findings, "unresolved-backend"));
 }
 
-TEST_CASE("unknown values: a listener's frontend port or frontend IP configuration reference only known at "
-          "deployment", "[unknown][solver]") {
+TEST_CASE(
+    "unknown values: a listener's frontend port or frontend IP configuration reference only known at "
+    "deployment",
+    "[unknown][solver]") {
   // A template whose names come from an object parameter with no value: not an error. The listener's port is
   // unknown, so it listens on every port (a frontend port of unknown number is added for it): its exposure covers
   // the listener on 80, on 443 and on 8443 alike. Its frontend is the public one.
@@ -344,10 +351,11 @@ json storage(json props, const std::string& api_version = "2023-01-01") {
 }
 
 json site(json config) {
-  return json::array({{{"id", kWeb + "Microsoft.Web/sites/app"},
-                       {"name", "app"},
-                       {"type", "Microsoft.Web/sites"},
-                       {"properties", {{"defaultHostName", "app.azurewebsites.net"}, {"siteConfig", std::move(config)}}}}});
+  return json::array(
+      {{{"id", kWeb + "Microsoft.Web/sites/app"},
+        {"name", "app"},
+        {"type", "Microsoft.Web/sites"},
+        {"properties", {{"defaultHostName", "app.azurewebsites.net"}, {"siteConfig", std::move(config)}}}}});
 }
 
 TEST_CASE("unknown values: PaaS public access, default action, IP rules and secure transfer", "[unknown][solver]") {
@@ -372,7 +380,8 @@ TEST_CASE("unknown values: PaaS public access, default action, IP rules and secu
     REQUIRE_FALSE(ip.diags.has_errors());
     CHECK(ip.a.exposures.size() == 1);
     CHECK(ip.a.exposures[0].any_source);
-    for (const char* v : {"52.1.0.0/16", "1.2.3.4", "0.0.0.0/0"}) CHECK_COVERS(ip, run(storage({{"networkAcls", acls("Deny", v)}})));
+    for (const char* v : {"52.1.0.0/16", "1.2.3.4", "0.0.0.0/0"})
+      CHECK_COVERS(ip, run(storage({{"networkAcls", acls("Deny", v)}})));
   }
   // supportsHttpsTrafficOnly unknown: HTTP on 80 too.
   const Run https = run(storage({{"supportsHttpsTrafficOnly", unknown}}));
@@ -381,26 +390,29 @@ TEST_CASE("unknown values: PaaS public access, default action, IP rules and secu
   for (bool v : {true, false}) CHECK_COVERS(https, run(storage({{"supportsHttpsTrafficOnly", v}})));
   // App Service: an unknown address in a deny restriction matches nothing, in an allow restriction everyone.
   auto restriction = [](const json& address, const char* action) {
-    return json{{"ipSecurityRestrictions",
-                 {{{"name", "r"}, {"ipAddress", address}, {"action", action}, {"priority", 100}}}},
-                {"ipSecurityRestrictionsDefaultAction", "Allow"}};
+    return json{
+        {"ipSecurityRestrictions", {{{"name", "r"}, {"ipAddress", address}, {"action", action}, {"priority", 100}}}},
+        {"ipSecurityRestrictionsDefaultAction", "Allow"}};
   };
   const Run deny = run(site(restriction(unknown, "Deny")));
   REQUIRE_FALSE(deny.diags.has_errors());
   for (const char* v : {"1.2.3.4/32", "0.0.0.0/0"}) CHECK_COVERS(deny, run(site(restriction(v, "Deny"))));
   auto only = [](const json& address) {
-    return json{{"ipSecurityRestrictions", {{{"name", "r"}, {"ipAddress", address}, {"action", "Allow"}, {"priority", 100}}}}};
+    return json{
+        {"ipSecurityRestrictions", {{{"name", "r"}, {"ipAddress", address}, {"action", "Allow"}, {"priority", 100}}}}};
   };
   const Run allow = run(site(only(unknown)));
   REQUIRE_FALSE(allow.diags.has_errors());
   for (const char* v : {"1.2.3.4/32", "52.0.0.0/8"}) CHECK_COVERS(allow, run(site(only(v))));
   // A template restriction whose address the expander left out (only known at deployment): the same reading.
-  const Run left_out = run(site(json{{"ipSecurityRestrictions", {{{"name", "r"}, {"action", "Allow"}, {"priority", 100}}}}}));
+  const Run left_out =
+      run(site(json{{"ipSecurityRestrictions", {{{"name", "r"}, {"action", "Allow"}, {"priority", 100}}}}}));
   REQUIRE_FALSE(left_out.diags.has_errors());
   for (const char* v : {"1.2.3.4/32", "52.0.0.0/8"}) CHECK_COVERS(left_out, run(site(only(v))));
   // An unknown default action of a site with a deny-all restriction: Allow.
   auto deny_all = [](const json& action) {
-    return json{{"ipSecurityRestrictions", {{{"name", "r"}, {"ipAddress", "1.2.3.4/32"}, {"action", "Allow"}, {"priority", 100}}}},
+    return json{{"ipSecurityRestrictions",
+                 {{{"name", "r"}, {"ipAddress", "1.2.3.4/32"}, {"action", "Allow"}, {"priority", 100}}}},
                 {"ipSecurityRestrictionsDefaultAction", action}};
   };
   const Run site_default = run(site(deny_all(unknown)));

@@ -2,8 +2,8 @@
 // each conservative reading (docs/model.md, "Unknown values") reports at least what every concrete value would.
 #include <fmt/format.h>
 
-#include <catch2/catch.hpp>
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <set>
 #include <string>
 #include <utility>
@@ -113,12 +113,13 @@ TEST_CASE("unknown: numbers and booleans written as strings are converted with a
 TEST_CASE("unknown: a really invalid value says what is wrong", "[unknown][azure]") {
   auto r = import(nsg({{"r", rule(R"("Tcp")", R"("Allow")", R"("5000")", R"("*")", R"("80")")}}));
   CHECK(r.model.nsgs[0].rules.empty());
-  CHECK(r.diags == std::vector<std::string>{
-                       kRule0 + "priority: note: 'priority' is the string '5000', read as the number 5000 [coerced-value]",
-                       kRule0 + "priority: error: priority 5000 is above 4096 [invalid-value]"});
-  r = import(nsg({{"r", rule(R"("Tcp")", R"("Allow")", R"("high")", R"("*")", R"("80")")}}));
   CHECK(r.diags ==
-        std::vector<std::string>{kRule0 + "priority: error: 'priority' is a string, expected an integer [invalid-type]"});
+        std::vector<std::string>{
+            kRule0 + "priority: note: 'priority' is the string '5000', read as the number 5000 [coerced-value]",
+            kRule0 + "priority: error: priority 5000 is above 4096 [invalid-value]"});
+  r = import(nsg({{"r", rule(R"("Tcp")", R"("Allow")", R"("high")", R"("*")", R"("80")")}}));
+  CHECK(r.diags == std::vector<std::string>{
+                       kRule0 + "priority: error: 'priority' is a string, expected an integer [invalid-type]"});
   // From a template, a value ARM would reject is a warning and the field is unknown.
   r = import(nsg({{"r", rule(R"("Tcp")", R"("Allow")", "5000", R"("*")", R"("80")")}}), from_template());
   CHECK(r.diags == std::vector<std::string>{
@@ -164,7 +165,6 @@ TEST_CASE("unknown: fields that cannot decide reachability stay silent", "[unkno
 
 // ---- The conservative readings: the unknown reports at least what every concrete value would ----
 
-
 namespace {
 
 namespace solver = exposim::solver;
@@ -173,8 +173,8 @@ namespace solver = exposim::solver;
 /// is not null) and route table rt (when `routes` is not empty), NIC nic (ip configuration c, `private_ip`,
 /// public IP `pip_ref`), public IP p with SKU `sku`. JSON texts are spliced as they are.
 struct Estate {
-  std::string rules = "[]";   // NSG n's securityRules; "" for no NSG at all
-  std::string routes;         // route table rt's routes; "" for no route table
+  std::string rules = "[]";  // NSG n's securityRules; "" for no NSG at all
+  std::string routes;        // route table rt's routes; "" for no route table
   std::string private_ip = R"("10.0.0.4")";
   std::string pip_ref = fmt::format(R"({{"id": "{}/publicIPAddresses/p"}})", kSub);
   std::string sku = R"("Standard")";
@@ -184,8 +184,10 @@ struct Estate {
   bool route_table_missing = false;  // the subnet names route table rt, which is not in the input
 
   std::string json() const {
-    const std::string nsg_ref = rules.empty() ? "" : fmt::format(R"(, "networkSecurityGroup": {{"id": "{}/networkSecurityGroups/n"}})", kSub);
-    const std::string rt_ref = routes.empty() ? "" : fmt::format(R"(, "routeTable": {{"id": "{}/routeTables/rt"}})", kSub);
+    const std::string nsg_ref =
+        rules.empty() ? "" : fmt::format(R"(, "networkSecurityGroup": {{"id": "{}/networkSecurityGroups/n"}})", kSub);
+    const std::string rt_ref =
+        routes.empty() ? "" : fmt::format(R"(, "routeTable": {{"id": "{}/routeTables/rt"}})", kSub);
     std::string out = fmt::format(
         R"([{{"id": "{0}/virtualNetworks/v", "type": "Microsoft.Network/virtualNetworks", "name": "v",
              "properties": {{"addressSpace": {{"addressPrefixes": [{7}]}},
@@ -491,7 +493,8 @@ Checked import_and_validate(const std::string& text, az::ImportOptions options, 
 }
 
 bool has(const std::vector<std::string>& diags, const std::string& part) {
-  return std::any_of(diags.begin(), diags.end(), [&](const std::string& d) { return d.find(part) != std::string::npos; });
+  return std::any_of(diags.begin(), diags.end(),
+                     [&](const std::string& d) { return d.find(part) != std::string::npos; });
 }
 
 }  // namespace
@@ -548,11 +551,17 @@ TEST_CASE("unknown: a subnet resource of a virtual network the template does not
   const std::string v = model::canonical_id(kSub);
   CHECK(r.diags == std::vector<std::string>{
                        "t.json: /0: warning: 3 resources not in the input, analysed as the worst case consistent "
-                       "with it: virtual network '" + kSub + "/virtualNetworks/existing' (parent of subnet 'existing/s'; "
+                       "with it: virtual network '" +
+                       kSub +
+                       "/virtualNetworks/existing' (parent of subnet 'existing/s'; "
                        "analysed as a virtual network whose address space is its known subnets' prefixes); "
-                       "network-security-group '" + v + "/networksecuritygroups/gone' (referenced at t.json: "
+                       "network-security-group '" +
+                       v +
+                       "/networksecuritygroups/gone' (referenced at t.json: "
                        "/1/properties/networkSecurityGroup/id, t.json: /2/properties/networkSecurityGroup/id; "
-                       "assuming it admits everything); public-ip '" + v + "/publicipaddresses/gone-ip' "
+                       "assuming it admits everything); public-ip '" +
+                       v +
+                       "/publicipaddresses/gone-ip' "
                        "(referenced at t.json: /1/properties/ipConfigurations/0/properties/publicIPAddress/id; "
                        "analysed as a Basic public IP of unknown address) [missing-reference]"});
   REQUIRE_FALSE(has(r.diags, "error"));
@@ -564,9 +573,9 @@ TEST_CASE("unknown: a subnet resource of a virtual network the template does not
   }));
   // Without --allow-missing, the error says how to proceed.
   r = import_and_validate(text, from_template(), false);
-  CHECK(has(r.diags, "t.json: /1/properties/networkSecurityGroup/id: error: referenced network-security-group '" +
-                         v + "/networksecuritygroups/gone' is not in the input: add the file that declares it to the "
-                             "input, or pass --allow-missing to analyse it as admitting everything [dangling-reference]"));
+  CHECK(has(r.diags, "t.json: /1/properties/networkSecurityGroup/id: error: referenced network-security-group '" + v +
+                         "/networksecuritygroups/gone' is not in the input: add the file that declares it to the "
+                         "input, or pass --allow-missing to analyse it as admitting everything [dangling-reference]"));
 }
 
 TEST_CASE("unknown: an NSG listing a subnet missing from a partial export still filters its NICs", "[unknown][azure]") {
@@ -586,11 +595,13 @@ TEST_CASE("unknown: an NSG listing a subnet missing from a partial export still 
       kSub);
   auto r = import_and_validate(text, {}, true);
   REQUIRE_FALSE(has(r.diags, "error"));
-  CHECK(has(r.diags, "subnet '" + model::canonical_id(kSub) + "/virtualnetworks/v/subnets/s' (listed by NSG 'n': "
-                     "its NICs in the input are filtered and routed by it)"));
+  CHECK(has(r.diags, "subnet '" + model::canonical_id(kSub) +
+                         "/virtualnetworks/v/subnets/s' (listed by NSG 'n': "
+                         "its NICs in the input are filtered and routed by it)"));
   const auto a = solver::analyze(r.model);
   std::vector<std::string> seen;
-  for (const auto& e : a.exposures) seen.push_back(fmt::format("{} {}", model::to_string(e.protocol), model::to_string(e.ports)));
+  for (const auto& e : a.exposures)
+    seen.push_back(fmt::format("{} {}", model::to_string(e.protocol), model::to_string(e.ports)));
   // A Basic public IP behind NSG n: TCP 443 only, not every port and protocol.
   CHECK(seen == std::vector<std::string>{"tcp 443"});
   // Without --allow-missing the missing subnet is still an error that says how to proceed.
@@ -735,7 +746,8 @@ TEST_CASE("unknown: a child resource whose parent a template does not declare is
           "[unknown][azure]") {
   // A peering of an existing VNet (or of a VNet whose name is only known at deployment): nothing in the input can
   // hold it. From a template that is a warning and the peering is not analysed; in an export it stays an error.
-  const std::string peering = "[{\"id\": \"" + kSub + "/virtualNetworks/hub/virtualNetworkPeerings/to-spoke\", "
+  const std::string peering = "[{\"id\": \"" + kSub +
+                              "/virtualNetworks/hub/virtualNetworkPeerings/to-spoke\", "
                               "\"name\": \"hub/to-spoke\", \"type\": \"Microsoft.Network/virtualNetworks/"
                               "virtualNetworkPeerings\", \"properties\": {\"remoteVirtualNetwork\": {\"id\": \"" +
                               kSub + "/virtualNetworks/spoke\"}, \"allowVirtualNetworkAccess\": true}}]";

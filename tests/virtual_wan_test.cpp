@@ -189,8 +189,7 @@ TEST_CASE("virtual WAN: children of a hub not in the input are warnings", "[vwan
 /// A spoke VM `vm1` (10.1.1.4, Standard public IP 20.2.2.2) whose subnet NSG allows 22 from anywhere, in a
 /// spoke connected to hub1 whose routing intent sends internet traffic to the hub firewall.
 std::string spoke_estate(bool internet_security, bool user_default_route) {
-  const std::string route_table =
-      user_default_route ? R"(, "routeTable": {"id": "$N/routeTables/rt-direct"})" : "";
+  const std::string route_table = user_default_route ? R"(, "routeTable": {"id": "$N/routeTables/rt-direct"})" : "";
   return fmt::format(R"([
   {{"id": "$N/virtualHubs/hub1", "name": "hub1", "type": "Microsoft.Network/virtualHubs",
    "properties": {{"addressPrefix": "10.100.0.0/23"}}}},

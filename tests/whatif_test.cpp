@@ -19,22 +19,22 @@
 #include <sstream>
 #include <string>
 
-#include <set>
 #include <unistd.h>
+#include <set>
 
-#include <catch2/catch.hpp>
 #include <fmt/format.h>
+#include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
+#include "cli/json_parts.h"
 #include "cli_support.h"
 #include "importers/azure/resource_importer.h"
 #include "importers/change.h"
 #include "model/validate.h"
 #include "solver/exposure.h"
 #include "solver/incremental.h"
-#include "cli/json_parts.h"
 #include "solver/whatif.h"
 #include "tests/model_builder.h"
 
@@ -110,7 +110,9 @@ std::string change_doc(const std::string& ops) { return R"({"changes": [)" + ops
 
 const std::string kWeb = "networkinterfaces/nic-web|";
 const std::string kApp = "networkinterfaces/nic-app|";
-const std::string kFwEntry = "firewall|/subscriptions/00000000-0000-0000-0000-0000000000aa/resourcegroups/rg-whatif/providers/microsoft.network/azurefirewalls/fw1|";
+const std::string kFwEntry =
+    "firewall|/subscriptions/00000000-0000-0000-0000-0000000000aa/resourcegroups/rg-whatif/providers/microsoft.network/"
+    "azurefirewalls/fw1|";
 const std::string kStorage = "storageaccounts/stwhatif|";
 
 }  // namespace
@@ -143,7 +145,8 @@ TEST_CASE("whatif add-nsg-rule opens port 22 to one range on vm-web and grows", 
   // The rule responsible is on the path: subnet NSG nsg-web, rule allow-ssh.
   bool named = false;
   for (const auto& h : d.opened.front().path) {
-    if (h.kind == solver::Hop::Kind::kNsg && h.resource >= 0) named |= r.after.nsgs[h.resource].rules[h.rule].name == "allow-ssh";
+    if (h.kind == solver::Hop::Kind::kNsg && h.resource >= 0)
+      named |= r.after.nsgs[h.resource].rules[h.rule].name == "allow-ssh";
   }
   CHECK(named);
   REQUIRE(r.changed.size() == 1);
@@ -197,7 +200,8 @@ TEST_CASE("whatif attach-nsg on subnet app reroutes the DNAT flow through the NS
   bool through = false;
   for (const auto& h : d.after[0].path) {
     if (h.kind == solver::Hop::Kind::kNsg && h.resource >= 0) {
-      through = r.after.nsgs[h.resource].name == "nsg-spare" && r.after.nsgs[h.resource].rules[h.rule].name == "AllowVnetInBound";
+      through = r.after.nsgs[h.resource].name == "nsg-spare" &&
+                r.after.nsgs[h.resource].rules[h.rule].name == "AllowVnetInBound";
     }
   }
   CHECK(through);
@@ -219,14 +223,16 @@ TEST_CASE("whatif add-public-ip: a Basic public IP without NSG opens everything 
   CHECK(r.diff.grew);
   const WhatifDelta* opened = nullptr;
   for (const auto& d : r.diff.deltas) {
-    if (d.key.find(kApp) != std::string::npos && d.key.find("publicipaddresses/pip-app") != std::string::npos) opened = &d;
+    if (d.key.find(kApp) != std::string::npos && d.key.find("publicipaddresses/pip-app") != std::string::npos)
+      opened = &d;
   }
   REQUIRE(opened != nullptr);
   CHECK(opened->kind == WhatifDelta::Kind::kOpened);
   CHECK(flows(opened->opened) ==
         std::vector<std::string>{"ah - any", "esp - any", "icmp - any", "tcp 0-65535 any", "udp 0-65535 any"});
   // An existing public IP by name: pip-spare (Basic) gives the same exposure at its own address.
-  auto r2 = run_whatif(change_doc(R"({"op": "add-public-ip", "nic": "nic-app", "ipConfiguration": "ipconfig1", "publicIp": "pip-spare"})"));
+  auto r2 = run_whatif(change_doc(
+      R"({"op": "add-public-ip", "nic": "nic-app", "ipConfiguration": "ipconfig1", "publicIp": "pip-spare"})"));
   REQUIRE(r2.applied);
   CHECK(r2.diff.grew);
   CHECK(flows(delta(r2, "publicipaddresses/pip-spare").opened).size() == 5);
@@ -306,7 +312,8 @@ TEST_CASE("whatif modify-route to 0.0.0.0/0 None closes vm-web, remove-route cha
 }
 
 TEST_CASE("whatif set-public-network-access Disabled closes the storage account", "[whatif]") {
-  auto r = run_whatif(change_doc(R"({"op": "set-public-network-access", "service": "stwhatif", "publicNetworkAccess": "Disabled"})"));
+  auto r = run_whatif(
+      change_doc(R"({"op": "set-public-network-access", "service": "stwhatif", "publicNetworkAccess": "Disabled"})"));
   REQUIRE(r.applied);
   CHECK_FALSE(r.diff.grew);
   REQUIRE(r.diff.deltas.size() == 1);
@@ -330,10 +337,12 @@ TEST_CASE("whatif grant-jit writes a JIT allow rule at the first free priority",
   }
   CHECK(found);
   // vm-app has no NSG anywhere: JIT has nowhere to write its rule.
-  auto bad = run_whatif(change_doc(R"({"op": "grant-jit", "vm": "vm-app", "port": 22, "source": "*", "duration": "PT1H"})"));
+  auto bad =
+      run_whatif(change_doc(R"({"op": "grant-jit", "vm": "vm-app", "port": 22, "source": "*", "duration": "PT1H"})"));
   CHECK_FALSE(bad.applied);
   CHECK(bad.diags.items().back().code == "change-invalid");
-  auto too_long = run_whatif(change_doc(R"({"op": "grant-jit", "vm": "vm-web", "port": 22, "source": "*", "duration": "P2D"})"));
+  auto too_long =
+      run_whatif(change_doc(R"({"op": "grant-jit", "vm": "vm-web", "port": 22, "source": "*", "duration": "P2D"})"));
   CHECK_FALSE(too_long.applied);
   CHECK(too_long.diags.items().back().where.pointer == "/changes/0/duration");
 }
@@ -357,10 +366,10 @@ TEST_CASE("whatif bad changes: unknown names, fields and rules are errors at the
     std::string message_part;
   };
   const std::vector<Case> cases = {
-      {change_doc(R"({"op": "remove-nsg-rule", "nsg": "nsg-nope", "rule": "x"})"), "change-target-unknown", "/changes/0",
-       "no network security group named 'nsg-nope'"},
-      {change_doc(R"({"op": "remove-nsg-rule", "nsg": "nsg-web", "rule": "nope"})"), "change-target-unknown", "/changes/0",
-       "has no security rule named 'nope'"},
+      {change_doc(R"({"op": "remove-nsg-rule", "nsg": "nsg-nope", "rule": "x"})"), "change-target-unknown",
+       "/changes/0", "no network security group named 'nsg-nope'"},
+      {change_doc(R"({"op": "remove-nsg-rule", "nsg": "nsg-web", "rule": "nope"})"), "change-target-unknown",
+       "/changes/0", "has no security rule named 'nope'"},
       {change_doc(R"({"op": "remove-nsg-rule", "nsg": "nsg-web", "rule": "DenyAllInBound"})"), "change-target-unknown",
        "/changes/0", "has no security rule named 'DenyAllInBound'"},
       {change_doc(R"({"op": "frobnicate"})"), "change-invalid", "/changes/0/op", "unknown operation 'frobnicate'"},
@@ -371,12 +380,13 @@ TEST_CASE("whatif bad changes: unknown names, fields and rules are errors at the
         "destinationAddressPrefix": "*", "destinationPortRange": "22"}}})"),
        "invalid-value", "/changes/0/rule/properties/priority", "priority 5000 is above 4096"},
       {change_doc(R"({"op": "add-route", "routeTable": "rt-web", "route": {"name": "onprem", "properties":
-        {"addressPrefix": "10.9.0.0/16", "nextHopType": "None"}}})"), "change-invalid", "/changes/0", "already has a route named 'onprem'"},
+        {"addressPrefix": "10.9.0.0/16", "nextHopType": "None"}}})"),
+       "change-invalid", "/changes/0", "already has a route named 'onprem'"},
       {change_doc(R"({"op": "set-public-network-access", "service": "stwhatif", "publicNetworkAccess": "Maybe"})"),
        "change-invalid", "/changes/0/publicNetworkAccess", "not Enabled or Disabled"},
       {change_doc(R"({"op": "add-firewall-rule", "firewallPolicy": "pol1", "ruleCollectionGroup": "grp",
-        "ruleCollection": "nope", "rule": {"name": "x"}})"), "change-target-unknown", "/changes/0/ruleCollection",
-       "no rule collection named 'nope'"},
+        "ruleCollection": "nope", "rule": {"name": "x"}})"),
+       "change-target-unknown", "/changes/0/ruleCollection", "no rule collection named 'nope'"},
       {R"({"changes": 3})", "change-invalid", "/changes", "not a list"},
       {R"({"changes": [})", "document-syntax", "", ""},
   };
@@ -434,7 +444,8 @@ const std::string kOpenSsh = R"({"changes": [{"op": "add-nsg-rule", "nsg": "nsg-
 TEST_CASE("whatif CLI exit codes: 1 when exposure grows, 0 when it shrinks, 3 on bad usage", "[whatif]") {
   const fs::path dir = whatif_scratch();
   const auto grow = put(dir / "grow.json", kOpenSsh);
-  const auto shrink = put(dir / "shrink.json", R"([{"op": "remove-nsg-rule", "nsg": "nsg-web", "rule": "allow-https"}])");
+  const auto shrink =
+      put(dir / "shrink.json", R"([{"op": "remove-nsg-rule", "nsg": "nsg-web", "rule": "allow-https"}])");
   auto r = run_exposim({"whatif", kEstate, "--change", grow.string()});
   CHECK(r.code == cli::kExitFindings);
   CHECK_THAT(r.out, Catch::Contains("+ more"));
@@ -451,7 +462,8 @@ TEST_CASE("whatif CLI exit codes: 1 when exposure grows, 0 when it shrinks, 3 on
   CHECK(j["differences"][0]["closed"][0]["ports"] == nlohmann::json::parse("[[443, 443]]"));
   CHECK(j["changed_resources"][0]["name"] == "nsg-web");
   // Both changes in order: net growth (22 opens, 443 closes) is still growth.
-  CHECK(run_exposim({"whatif", kEstate, "--change", shrink.string(), "--change", grow.string()}).code == cli::kExitFindings);
+  CHECK(run_exposim({"whatif", kEstate, "--change", shrink.string(), "--change", grow.string()}).code ==
+        cli::kExitFindings);
   CHECK(run_exposim({"whatif", kEstate}).code == cli::kExitUsage);
   CHECK(run_exposim({"whatif", kEstate, "--change", grow.string(), "--after", kEstate}).code == cli::kExitUsage);
   fs::remove_all(dir);
@@ -492,7 +504,8 @@ TEST_CASE("whatif --write writes the changed resources, which import to the chan
     {"op": "modify-firewall-rule", "firewallPolicy": "pol1", "ruleCollectionGroup": "grp", "ruleCollection": "dnat", "rule": "ssh-app", "set": {"destinationPorts": ["2200-2299"]}},
     {"op": "set-public-network-access", "service": "stwhatif", "publicNetworkAccess": "Disabled"}])");
   const auto written = dir / "changed.json";
-  auto r = run_exposim({"whatif", kEstate, "--change", change.string(), "--write", written.string(), "--format", "json"});
+  auto r =
+      run_exposim({"whatif", kEstate, "--change", change.string(), "--write", written.string(), "--format", "json"});
   REQUIRE(r.code == cli::kExitFindings);  // 2200-2299 opens more DNAT ports
   const auto resources = nlohmann::json::parse(read_file(written));
   std::set<std::string> names;
@@ -519,7 +532,8 @@ TEST_CASE("whatif bad change: clear error, exit 2, nothing written", "[whatif]")
   const auto bad = put(dir / "bad.json", R"({"changes": [{"op": "remove-nsg-rule", "nsg": "nsg-typo", "rule": "x"}]})");
   const auto previous = put(dir / "previous.json", "previous content\n");
   const auto fresh = dir / "fresh.json";
-  auto r = run_exposim({"whatif", kEstate, "--change", bad.string(), "--write", previous.string(), "-o", fresh.string()});
+  auto r =
+      run_exposim({"whatif", kEstate, "--change", bad.string(), "--write", previous.string(), "-o", fresh.string()});
   CHECK(r.code == cli::kExitBadInput);
   CHECK_THAT(r.err, Catch::Contains("bad.json: /changes/0: error: no network security group named 'nsg-typo'"));
   CHECK_THAT(r.err, Catch::Contains("[change-target-unknown]"));
@@ -537,7 +551,8 @@ TEST_CASE("whatif bad change: clear error, exit 2, nothing written", "[whatif]")
   CHECK(read_file(previous) == "previous content\n");
   // Only the temporary-free original is left in the directory.
   std::size_t files = 0;
-  for (const auto& e : fs::directory_iterator(dir)) files += e.path().filename().string().rfind(".previous", 0) == 0 ? 1 : 0;
+  for (const auto& e : fs::directory_iterator(dir))
+    files += e.path().filename().string().rfind(".previous", 0) == 0 ? 1 : 0;
   CHECK(files == 0);
   fs::remove_all(dir);
 }
@@ -547,10 +562,13 @@ TEST_CASE("whatif --write: a failing write leaves the previous file intact", "[w
   const auto previous = put(dir / "out.json", "previous content\n");
   std::string error;
   // The writer fails half-way: the stream goes bad after some bytes are out.
-  const bool ok = cli::write_file_atomically(previous.string(), [](std::ostream& o) {
-    o << "[{\"half\": ";
-    o.setstate(std::ios::badbit);
-  }, error);
+  const bool ok = cli::write_file_atomically(
+      previous.string(),
+      [](std::ostream& o) {
+        o << "[{\"half\": ";
+        o.setstate(std::ios::badbit);
+      },
+      error);
   CHECK_FALSE(ok);
   CHECK_THAT(error, Catch::Contains("write failed"));
   CHECK(read_file(previous) == "previous content\n");
@@ -559,7 +577,8 @@ TEST_CASE("whatif --write: a failing write leaves the previous file intact", "[w
   CHECK(entries == 1);  // no temporary file left
   // Through the command: a --write target in a directory that does not exist is an output error (exit 4).
   const auto change = put(dir / "c.json", kOpenSsh);
-  auto r = run_exposim({"whatif", kEstate, "--change", change.string(), "--write", (dir / "missing" / "x.json").string()});
+  auto r =
+      run_exposim({"whatif", kEstate, "--change", change.string(), "--write", (dir / "missing" / "x.json").string()});
   CHECK(r.code == cli::kExitOutputError);
   fs::remove_all(dir);
 }
@@ -612,21 +631,27 @@ TEST_CASE("whatif incremental re-analysis equals a full analysis for every opera
   const std::vector<std::string> changes = {
       kOpenSsh,
       change_doc(R"({"op": "remove-nsg-rule", "nsg": "nsg-web", "rule": "allow-https"})"),
-      change_doc(R"({"op": "modify-nsg-rule", "nsg": "nsg-web", "rule": "allow-https", "set": {"sourceAddressPrefix": "52.40.1.0/24"}})"),
+      change_doc(
+          R"({"op": "modify-nsg-rule", "nsg": "nsg-web", "rule": "allow-https", "set": {"sourceAddressPrefix": "52.40.1.0/24"}})"),
       change_doc(R"({"op": "attach-nsg", "nsg": "nsg-spare", "subnet": "vnet1/app"})"),
       change_doc(R"({"op": "attach-nsg", "nsg": "nsg-web", "nic": "nic-app"})"),
       change_doc(R"({"op": "detach-nsg", "subnet": "web"})"),
-      change_doc(R"({"op": "add-public-ip", "nic": "nic-app", "publicIp": {"name": "pip-app", "sku": "Basic", "ipAddress": "20.0.0.30"}})"),
+      change_doc(
+          R"({"op": "add-public-ip", "nic": "nic-app", "publicIp": {"name": "pip-app", "sku": "Basic", "ipAddress": "20.0.0.30"}})"),
       change_doc(R"({"op": "add-public-ip", "nic": "nic-app", "publicIp": "pip-spare"})"),
       change_doc(R"({"op": "remove-public-ip", "nic": "nic-web"})"),
       change_doc(R"({"op": "add-firewall-rule", "firewallPolicy": "pol1", "ruleCollectionGroup": "grp",
           "ruleCollection": "dnat", "rule": {"ruleType": "NatRule", "name": "rdp-web", "ipProtocols": ["TCP"],
           "sourceAddresses": ["52.40.1.7"], "destinationAddresses": ["20.0.0.10"], "destinationPorts": ["3389"],
           "translatedAddress": "10.0.1.4", "translatedPort": "443"}})"),
-      change_doc(R"({"op": "remove-firewall-rule", "firewallPolicy": "pol1", "ruleCollectionGroup": "grp", "ruleCollection": "dnat", "rule": "ssh-app"})"),
-      change_doc(R"({"op": "modify-firewall-rule", "firewallPolicy": "pol1", "ruleCollectionGroup": "grp", "ruleCollection": "dnat", "rule": "ssh-app", "set": {"translatedAddress": "10.0.1.4"}})"),
-      change_doc(R"({"op": "add-route", "routeTable": "rt-web", "route": {"name": "drop-partner", "properties": {"addressPrefix": "52.40.1.0/24", "nextHopType": "None"}}})"),
-      change_doc(R"({"op": "modify-route", "routeTable": "rt-web", "route": "onprem", "set": {"addressPrefix": "0.0.0.0/0", "nextHopType": "None"}})"),
+      change_doc(
+          R"({"op": "remove-firewall-rule", "firewallPolicy": "pol1", "ruleCollectionGroup": "grp", "ruleCollection": "dnat", "rule": "ssh-app"})"),
+      change_doc(
+          R"({"op": "modify-firewall-rule", "firewallPolicy": "pol1", "ruleCollectionGroup": "grp", "ruleCollection": "dnat", "rule": "ssh-app", "set": {"translatedAddress": "10.0.1.4"}})"),
+      change_doc(
+          R"({"op": "add-route", "routeTable": "rt-web", "route": {"name": "drop-partner", "properties": {"addressPrefix": "52.40.1.0/24", "nextHopType": "None"}}})"),
+      change_doc(
+          R"({"op": "modify-route", "routeTable": "rt-web", "route": "onprem", "set": {"addressPrefix": "0.0.0.0/0", "nextHopType": "None"}})"),
       change_doc(R"({"op": "remove-route", "routeTable": "rt-web", "route": "onprem"})"),
       change_doc(R"({"op": "set-public-network-access", "service": "stwhatif", "publicNetworkAccess": "Disabled"})"),
       change_doc(R"({"op": "grant-jit", "vm": "vm-web", "port": 22, "source": "52.10.20.5", "duration": "PT3H"})"),
@@ -644,7 +669,8 @@ TEST_CASE("whatif incremental re-analysis equals a full analysis for every opera
   }
 }
 
-TEST_CASE("whatif incremental scope: a change reaching a network virtual appliance falls back to a full analysis", "[whatif]") {
+TEST_CASE("whatif incremental scope: a change reaching a network virtual appliance falls back to a full analysis",
+          "[whatif]") {
   // nic-web with IP forwarding and a public IP may be an appliance: what it admits decides what it forwards.
   auto r = run_whatif(change_doc(R"({"op": "remove-nsg-rule", "nsg": "nsg-web", "rule": "allow-https"})"));
   REQUIRE(r.applied);
@@ -654,7 +680,8 @@ TEST_CASE("whatif incremental scope: a change reaching a network virtual applian
   const auto scope = solver::scope_of_change(r.before, r.after, r.changed);
   REQUIRE(scope.has_value());
   // nsg-web is on subnet web: nic-web only.
-  for (std::size_t n = 0; n < r.after.nics.size(); ++n) CHECK(scope->nic(static_cast<int>(n)) == (r.after.nics[n].name == "nic-web"));
+  for (std::size_t n = 0; n < r.after.nics.size(); ++n)
+    CHECK(scope->nic(static_cast<int>(n)) == (r.after.nics[n].name == "nic-web"));
 }
 
 TEST_CASE("whatif change documents may be YAML and errors name the line", "[whatif]") {
@@ -714,7 +741,8 @@ TEST_CASE("whatif incremental findings: a change that adds a solver warning, the
   // `dnat-target-unknown` (and vm-app loses its DNAT exposure). Translating back to 10.0.2.4 removes the warning.
   const auto to = [](const std::string& address) {
     return change_doc(R"({"op": "modify-firewall-rule", "firewallPolicy": "pol1", "ruleCollectionGroup": "grp",
-        "ruleCollection": "dnat", "rule": "ssh-app", "set": {"translatedAddress": ")" + address + R"("}})");
+        "ruleCollection": "dnat", "rule": "ssh-app", "set": {"translatedAddress": ")" +
+                      address + R"("}})");
   };
   auto r = run_whatif(to("10.0.2.99"));
   REQUIRE(r.applied);
@@ -1048,14 +1076,16 @@ solver::AnalysisScope incremental_scope(const WhatifRun& r) {
 
 }  // namespace
 
-TEST_CASE("whatif incremental scope: the Bastion subnet's NSG re-solves the Bastion and every NIC it reaches", "[whatif]") {
+TEST_CASE("whatif incremental scope: the Bastion subnet's NSG re-solves the Bastion and every NIC it reaches",
+          "[whatif]") {
   // app-gateway-waf: bastion-hub (Basic) in vnet-hub, peered both ways with vnet-spoke; vnet-isolated has no
   // peering back. Its sessions reach vm-web-1, vm-web-2 (hub) and vm-app-1 (spoke), not vm-lab-1. Removing
   // AllowHttpsInbound (443 from Internet) alone leaves AllowGatewayManagerInbound (130), whose unresolved tag an
   // allow rule takes as the whole internet (docs/model.md); removing both leaves no rule of nsg-bastion admitting
   // internet clients on 443 (AzureLoadBalancer is 168.63.129.16, then the VNet's 8080/5701, then DenyAllInbound),
   // so the Bastion's own entry and every session close.
-  WhatifRun r = run_on(kAppGateway, change_doc(R"({"op": "remove-nsg-rule", "nsg": "nsg-bastion", "rule": "AllowHttpsInbound"},
+  WhatifRun r =
+      run_on(kAppGateway, change_doc(R"({"op": "remove-nsg-rule", "nsg": "nsg-bastion", "rule": "AllowHttpsInbound"},
       {"op": "remove-nsg-rule", "nsg": "nsg-bastion", "rule": "AllowGatewayManagerInbound"})"));
   solve(r);
   CHECK(count_via(r.a_before.exposures, solver::Via::kBastion) > 0);
@@ -1068,11 +1098,14 @@ TEST_CASE("whatif incremental scope: the Bastion subnet's NSG re-solves the Bast
   CHECK(scoped_nics(r.after, scope) == std::vector<std::string>{"vm-app-1", "vm-web-1", "vm-web-2"});
 }
 
-TEST_CASE("whatif incremental scope: the application gateway subnet's NSG re-solves the gateways and their backends", "[whatif]") {
+TEST_CASE("whatif incremental scope: the application gateway subnet's NSG re-solves the gateways and their backends",
+          "[whatif]") {
   // nsg-appgw's deny-http (120) turned into an allow: listener l-http (80) admits the internet, so agw-edge opens
   // 80/tcp and its rule r-http forwards to web-pool (vm-web-1 by NIC, vm-web-2 by address 10.0.3.5) on 8080,
   // which nsg-web's allow-agw-8080 admits from the gateway subnet: a second gateway row on each backend.
-  WhatifRun r = run_on(kAppGateway, change_doc(R"({"op": "modify-nsg-rule", "nsg": "nsg-appgw", "rule": "deny-http", "set": {"access": "Allow"}})"));
+  WhatifRun r = run_on(
+      kAppGateway,
+      change_doc(R"({"op": "modify-nsg-rule", "nsg": "nsg-appgw", "rule": "deny-http", "set": {"access": "Allow"}})"));
   solve(r);
   CHECK(r.diff.grew);
   CHECK(count_target(r.before, r.a_before.exposures, "agw-edge") == 1);
@@ -1084,11 +1117,13 @@ TEST_CASE("whatif incremental scope: the application gateway subnet's NSG re-sol
   CHECK(scoped_nics(r.after, scope) == std::vector<std::string>{"vm-web-1", "vm-web-2"});
 }
 
-TEST_CASE("whatif incremental scope: a route on the firewall subnet re-solves the firewall's DNAT targets", "[whatif]") {
+TEST_CASE("whatif incremental scope: a route on the firewall subnet re-solves the firewall's DNAT targets",
+          "[whatif]") {
   // hub-and-spoke: rt-firewall (AzureFirewallSubnet) gets 10.2.1.0/24 -> None, longer than the peering's
   // 10.2.0.0/16: the translated packets of web-to-app and web-to-app-from-partner no longer reach vm-app
   // (10.2.1.4), whose two DNAT exposures become broken flows. The firewall's own entries do not change.
-  WhatifRun r = run_on(kHubAndSpoke, change_doc(R"({"op": "add-route", "routeTable": "rt-firewall", "route": {"name": "drop-app",
+  WhatifRun r =
+      run_on(kHubAndSpoke, change_doc(R"({"op": "add-route", "routeTable": "rt-firewall", "route": {"name": "drop-app",
       "properties": {"addressPrefix": "10.2.1.0/24", "nextHopType": "None"}}})"));
   solve(r);
   CHECK(count_target(r.before, r.a_before.exposures, "vm-app") == 2);
@@ -1129,7 +1164,8 @@ TEST_CASE("whatif incremental scope: a Bastion host's public IP re-solves every 
   CHECK(scoped_nics(r.after, scope) == std::vector<std::string>{"vm-app", "vm-db", "vm-jump", "vm-legacy", "vm-web"});
 }
 
-TEST_CASE("whatif incremental scope: a load balancer frontend's public IP re-solves its pools and NAT targets", "[whatif]") {
+TEST_CASE("whatif incremental scope: a load balancer frontend's public IP re-solves its pools and NAT targets",
+          "[whatif]") {
   // web-behind-lb: pip-lb-web (fe-public of lb-web) becomes an IPv6 address: a frontend serves backends of its
   // own IP version, and vm-web-1 and vm-web-2 are IPv4, so lb-web's six exposures close (rules https and quic on
   // both, NAT ssh-web-1 and admin-range on vm-web-1). vm-mgmt (lb-mgmt) is not reached.
@@ -1153,7 +1189,8 @@ TEST_CASE("whatif incremental scope: a load balancer frontend's public IP re-sol
   CHECK(scoped_nics(s.after, ss).size() == 2);
 }
 
-TEST_CASE("whatif incremental scope: an entry point reaching a possible network virtual appliance still falls back", "[whatif]") {
+TEST_CASE("whatif incremental scope: an entry point reaching a possible network virtual appliance still falls back",
+          "[whatif]") {
   // vm-web-1 with IP forwarding and a public IP of its own may be an appliance (what it admits decides what it
   // forwards): a change to the load balancer frontend that reaches it is analysed fully.
   WhatifRun r = run_on(kWebBehindLb, "");

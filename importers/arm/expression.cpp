@@ -135,8 +135,8 @@ class Parser {
         if (!ir.ok()) return ir;
         skip();
         if (pos_ >= end_) return syntax(at, "unbalanced brackets: '[' is never closed");
-        if (s_[pos_] != ']') return syntax(pos_, fmt::format("expected ']' to close '[' at offset {}, got {}", at,
-                                                              shown(s_[pos_])));
+        if (s_[pos_] != ']')
+          return syntax(pos_, fmt::format("expected ']' to close '[' at offset {}, got {}", at, shown(s_[pos_])));
         ++pos_;
         node->children.push_back(std::move(out));
         node->children.push_back(std::move(index));
@@ -183,8 +183,7 @@ class Parser {
       std::int64_t v = 0;
       while (pos_ < end_ && is_digit(s_[pos_])) {
         int d = s_[pos_] - '0';
-        if (v < (std::numeric_limits<std::int64_t>::min() + d) / 10)
-          return syntax(at, "integer literal out of range");
+        if (v < (std::numeric_limits<std::int64_t>::min() + d) / 10) return syntax(at, "integer literal out of range");
         v = v * 10 - d;
         ++pos_;
       }
@@ -244,8 +243,8 @@ class Parser {
         }
         if (s_[pos_] == ']')
           return syntax(pos_, fmt::format("unbalanced brackets: unexpected ']' in the arguments of '{}'", out->text));
-        return syntax(pos_, fmt::format("expected ',' or ')' in the arguments of '{}', got {}", out->text,
-                                        shown(s_[pos_])));
+        return syntax(pos_,
+                      fmt::format("expected ',' or ')' in the arguments of '{}', got {}", out->text, shown(s_[pos_])));
       }
     }
     if (c == ')') return syntax(at, "unbalanced parentheses: unexpected ')'");
@@ -322,8 +321,9 @@ Result Evaluator::resolve_parameter(std::string_view name, std::size_t depth) {
   if (const auto u = context_.unknown_parameters.find(detail::lower(name)); u != context_.unknown_parameters.end())
     return Result::make_unknown(u->second);
   std::string declared;
-  const Json* d =
-      context_.parameter_defaults.is_object() ? detail::find_key(context_.parameter_defaults, name, &declared) : nullptr;
+  const Json* d = context_.parameter_defaults.is_object()
+                      ? detail::find_key(context_.parameter_defaults, name, &declared)
+                      : nullptr;
   if (!d) return Result::fail("undefined-parameter", fmt::format("parameters: parameter '{}' is not defined", name), 0);
   std::string key = detail::lower(name);
   if (auto it = parameter_memo_.find(key); it != parameter_memo_.end()) return it->second;
@@ -355,8 +355,7 @@ Result Evaluator::resolve_parameter(std::string_view name, std::size_t depth) {
 Result Evaluator::variable(std::string_view name) { return resolve_variable(name, 0); }
 
 Result Evaluator::eval_string_at(std::string_view text, std::size_t depth) {
-  if (!charge(1 + text.size() / 16))
-    return Result::fail("limit-exceeded", "evaluation exceeded its work limit", 0);
+  if (!charge(1 + text.size() / 16)) return Result::fail("limit-exceeded", "evaluation exceeded its work limit", 0);
   if (text.empty() || text.front() != '[') return Result::of(std::string(text));
   if (text.size() >= 2 && text[1] == '[') return Result::of(std::string(text.substr(1)));
   if (text.back() != ']' || text.size() < 2) return Result::of(std::string(text));
@@ -366,7 +365,6 @@ Result Evaluator::eval_string_at(std::string_view text, std::size_t depth) {
   if (r.error && r.error->expression.empty()) r.error->expression = std::string(text);
   return r;
 }
-
 
 Result Evaluator::eval_json(const Json& value, std::size_t depth, std::vector<UnknownLeaf>* unknowns,
                             std::string* pointer) {
@@ -396,8 +394,7 @@ Result Evaluator::eval_json(const Json& value, std::size_t depth, std::vector<Un
     std::size_t i = 0;
     for (const auto& e : value) {
       std::string index = std::to_string(i++);
-      Result r = element(e, {index},
-                         [&](const Json& v) { return eval_json(v, depth + 1, unknowns, pointer); });
+      Result r = element(e, {index}, [&](const Json& v) { return eval_json(v, depth + 1, unknowns, pointer); });
       if (!r.known()) return r;
       out.push_back(std::move(r.value));
     }
@@ -411,16 +408,15 @@ Result Evaluator::eval_json(const Json& value, std::size_t depth, std::vector<Un
         for (const auto& spec : it.value()) {
           std::string name;
           std::string index = std::to_string(i++);
-          Result r = element(spec, {it.key(), index},
-                             [&](const Json& v) { return eval_copy(v, depth + 1, name); });
+          Result r = element(spec, {it.key(), index}, [&](const Json& v) { return eval_copy(v, depth + 1, name); });
           if (!r.known()) return r;
           if (name.empty()) continue;  // an unknown copy entry without a usable name: recorded, nothing to add
           out[name] = std::move(r.value);
         }
         continue;
       }
-      Result r = element(it.value(), {it.key()},
-                         [&](const Json& v) { return eval_json(v, depth + 1, unknowns, pointer); });
+      Result r =
+          element(it.value(), {it.key()}, [&](const Json& v) { return eval_json(v, depth + 1, unknowns, pointer); });
       if (!r.known()) return r;
       out[it.key()] = std::move(r.value);
     }
@@ -589,10 +585,10 @@ Result Evaluator::eval(const Node& n, std::string_view expr, std::size_t depth) 
       Result obj = eval(*n.children[0], expr, depth + 1);
       if (!obj.known()) return obj;
       if (!obj.value.is_object())
-        return Result::fail("invalid-argument",
-                            fmt::format("cannot read property '{}' of {} {}", n.text, type_name(obj.value),
-                                        quote_arg(obj.value)),
-                            n.offset);
+        return Result::fail(
+            "invalid-argument",
+            fmt::format("cannot read property '{}' of {} {}", n.text, type_name(obj.value), quote_arg(obj.value)),
+            n.offset);
       const Json* v = detail::find_key(obj.value, n.text);
       if (!v) return Result::fail("undefined-property", fmt::format("property '{}' does not exist", n.text), n.offset);
       return Result::of(*v);
@@ -619,17 +615,16 @@ Result Evaluator::eval(const Node& n, std::string_view expr, std::size_t depth) 
                               fmt::format("property '{}' does not exist", idx.value.get<std::string>()), n.offset);
         return Result::of(*v);
       }
-      return Result::fail("invalid-argument",
-                          fmt::format("cannot index {} with {} {}", type_name(obj.value), type_name(idx.value),
-                                      quote_arg(idx.value)),
-                          n.offset);
+      return Result::fail(
+          "invalid-argument",
+          fmt::format("cannot index {} with {} {}", type_name(obj.value), type_name(idx.value), quote_arg(idx.value)),
+          n.offset);
     }
   }
   return Result::fail("expression-syntax", "unknown node", n.offset);
 }
 
-Result Evaluator::apply_lambda(const Node& lambda, std::vector<Json> values, std::string_view expr,
-                               std::size_t depth) {
+Result Evaluator::apply_lambda(const Node& lambda, std::vector<Json> values, std::string_view expr, std::size_t depth) {
   // lambda('a', ['b',] body): the leading string literals name the parameters.
   const std::size_t params = lambda.children.size() - 1;
   const std::size_t mark = lambda_vars_.size();
@@ -784,10 +779,10 @@ Result Evaluator::eval_call(const Node& n, std::string_view expr, std::size_t de
     Result c = eval(*n.children[0], expr, depth + 1);
     if (!c.known()) return c;
     if (!c.value.is_boolean())
-      return Result::fail("invalid-argument",
-                          fmt::format("{}: the condition must be a bool, got {} {}", n.text, type_name(c.value),
-                                      quote_arg(c.value)),
-                          n.offset);
+      return Result::fail(
+          "invalid-argument",
+          fmt::format("{}: the condition must be a bool, got {} {}", n.text, type_name(c.value), quote_arg(c.value)),
+          n.offset);
     return eval(*n.children[c.value.get<bool>() ? 1 : 2], expr, depth + 1);
   }
 
@@ -804,12 +799,13 @@ Result Evaluator::eval_call(const Node& n, std::string_view expr, std::size_t de
 
   auto arity = [&](std::size_t lo, std::size_t hi) -> std::optional<Result> {
     if (argc >= lo && argc <= hi) return std::nullopt;
-    std::string want = lo == hi ? std::to_string(lo) : hi == SIZE_MAX ? fmt::format("at least {}", lo)
-                                                                      : fmt::format("{} to {}", lo, hi);
-    return Result::fail("invalid-argument",
-                        fmt::format("{}: expected {} argument{}, got {}", n.text, want, (lo == 1 && hi == 1) ? "" : "s",
-                                    argc),
-                        n.offset);
+    std::string want = lo == hi         ? std::to_string(lo)
+                       : hi == SIZE_MAX ? fmt::format("at least {}", lo)
+                                        : fmt::format("{} to {}", lo, hi);
+    return Result::fail(
+        "invalid-argument",
+        fmt::format("{}: expected {} argument{}, got {}", n.text, want, (lo == 1 && hi == 1) ? "" : "s", argc),
+        n.offset);
   };
 
   // Values only Azure knows at deployment time.
@@ -870,10 +866,10 @@ Result Evaluator::eval_call(const Node& n, std::string_view expr, std::size_t de
     for (const auto& r : results) {
       if (r.unknown) continue;
       if (!r.value.is_boolean())
-        return Result::fail("invalid-argument",
-                            fmt::format("{}: expected bool arguments, got {} {}", n.text, type_name(r.value),
-                                        quote_arg(r.value)),
-                            n.offset);
+        return Result::fail(
+            "invalid-argument",
+            fmt::format("{}: expected bool arguments, got {} {}", n.text, type_name(r.value), quote_arg(r.value)),
+            n.offset);
       if (r.value.get<bool>() != is_and) decided = true;
     }
     if (decided) return Result::of(!is_and);

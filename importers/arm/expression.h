@@ -109,11 +109,11 @@ struct Context {
 
 /// Hard caps against hostile input.
 struct Limits {
-  std::size_t max_depth = 64;                   // nesting of calls/brackets in one expression; variable chains
+  std::size_t max_depth = 64;                     // nesting of calls/brackets in one expression; variable chains
   std::size_t max_string = std::size_t{1} << 20;  // characters in any string value
-  std::size_t max_elements = 100000;            // elements of any array, properties of any object
-  std::size_t max_range = 10000;                // range() count and copy count (Azure: 10000 and 800)
-  std::uint64_t max_work = 10'000'000;          // total work units (nodes evaluated + value sizes) per Evaluator
+  std::size_t max_elements = 100000;              // elements of any array, properties of any object
+  std::size_t max_range = 10000;                  // range() count and copy count (Azure: 10000 and 800)
+  std::uint64_t max_work = 10'000'000;            // total work units (nodes evaluated + value sizes) per Evaluator
 };
 
 namespace detail {
@@ -218,13 +218,13 @@ class Evaluator {
   Context context_;
   Limits limits_;
   std::uint64_t work_{0};
-  std::map<std::string, Result> memo_;             // lowercase variable name -> value
-  std::vector<std::string> in_progress_;           // variable names being evaluated (declared spelling)
-  std::map<std::string, Result> parameter_memo_;   // lowercase parameter name -> evaluated default
-  std::vector<std::string> parameters_in_progress_;  // parameter defaults being evaluated (declared spelling)
+  std::map<std::string, Result> memo_;                       // lowercase variable name -> value
+  std::vector<std::string> in_progress_;                     // variable names being evaluated (declared spelling)
+  std::map<std::string, Result> parameter_memo_;             // lowercase parameter name -> evaluated default
+  std::vector<std::string> parameters_in_progress_;          // parameter defaults being evaluated (declared spelling)
   std::vector<std::pair<std::string, std::int64_t>> loops_;  // variable copy loops being evaluated
   std::vector<std::pair<std::string, Json>> lambda_vars_;    // lowercase lambda parameter -> current value
-  std::map<std::string, Json> copy_variables_;     // lowercase name -> copy spec from variables.copy
+  std::map<std::string, Json> copy_variables_;               // lowercase name -> copy spec from variables.copy
   bool variables_indexed_{false};
 };
 

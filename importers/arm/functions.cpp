@@ -47,7 +47,6 @@ Result bad_arg(const Call& c, std::size_t i, std::string_view expected, const Js
   return bad(c, fmt::format("argument {} must be {}, got {}", i + 1, expected, shown(got)));
 }
 
-
 bool is_int(const Json& v) {
   std::int64_t ignored = 0;
   return as_int(v, ignored);
@@ -66,7 +65,6 @@ std::size_t ifind(std::string_view hay, std::string_view needle, std::size_t fro
   return lower(hay).find(lower(needle), from);
 }
 
-
 Result too_long(const Call& c, std::size_t limit) {
   return Result::fail("limit-exceeded", fmt::format("{}: result longer than {} characters", c.name, limit), c.offset);
 }
@@ -79,8 +77,8 @@ Result fn_concat(const Call& c, std::vector<Json>& a) {
     Json out = Json::array();
     for (auto& v : a) {
       if (out.size() + v.size() > c.limits.max_elements)
-        return Result::fail("limit-exceeded", fmt::format("{}: result larger than {} elements", c.name,
-                                                          c.limits.max_elements), c.offset);
+        return Result::fail("limit-exceeded",
+                            fmt::format("{}: result larger than {} elements", c.name, c.limits.max_elements), c.offset);
       for (auto& e : v) out.push_back(std::move(e));
     }
     return Result::of(std::move(out));
@@ -385,10 +383,10 @@ Result fn_substring(const Call& c, std::vector<Json>& a) {
   if (!as_int(a[2], len)) return bad_arg(c, 2, "an int", a[2]);
   if (len < 0) return bad(c, fmt::format("length {} must not be negative", len));
   if (static_cast<std::uint64_t>(start) + static_cast<std::uint64_t>(len) > s.size())
-    return Result::fail("index-out-of-range",
-                        fmt::format("{}: start {} plus length {} is beyond the string length {}", c.name, start, len,
-                                    s.size()),
-                        c.offset);
+    return Result::fail(
+        "index-out-of-range",
+        fmt::format("{}: start {} plus length {} is beyond the string length {}", c.name, start, len, s.size()),
+        c.offset);
   return Result::of(s.substr(static_cast<std::size_t>(start), static_cast<std::size_t>(len)));
 }
 
@@ -588,8 +586,9 @@ Result fn_union(const Call& c, std::vector<Json>& a) {
       for (auto& e : a[i]) {
         if (std::find(out.begin(), out.end(), e) != out.end()) continue;
         if (out.size() >= c.limits.max_elements)
-          return Result::fail("limit-exceeded", fmt::format("{}: result larger than {} elements", c.name,
-                                                            c.limits.max_elements), c.offset);
+          return Result::fail("limit-exceeded",
+                              fmt::format("{}: result larger than {} elements", c.name, c.limits.max_elements),
+                              c.offset);
         out.push_back(e);
       }
     }
@@ -745,8 +744,8 @@ Result fn_range(const Call& c, std::vector<Json>& a) {
   if (!as_int(a[1], count)) return bad_arg(c, 1, "an int", a[1]);
   if (count < 0) return bad(c, fmt::format("count {} must not be negative", count));
   if (static_cast<std::uint64_t>(count) > c.limits.max_range)
-    return Result::fail("limit-exceeded", fmt::format("{}: count {} is larger than {}", c.name, count,
-                                                      c.limits.max_range), c.offset);
+    return Result::fail("limit-exceeded",
+                        fmt::format("{}: count {} is larger than {}", c.name, count, c.limits.max_range), c.offset);
   if (start > std::numeric_limits<std::int32_t>::max() - count)
     return bad(c, "start plus count must not exceed 2147483647");
   Json out = Json::array();
@@ -982,9 +981,7 @@ Result fn_subscription(const Call& c, std::vector<Json>&) {
                          {"displayName", x.subscription_id}});
 }
 
-Result fn_tenant(const Call& c, std::vector<Json>&) {
-  return Result::of(Json{{"tenantId", c.context.tenant_id}});
-}
+Result fn_tenant(const Call& c, std::vector<Json>&) { return Result::of(Json{{"tenantId", c.context.tenant_id}}); }
 
 Result fn_deployment(const Call& c, std::vector<Json>&) {
   // A linked deployment (quickstart templates default _artifactsLocation to templateLink.uri): a placeholder uri.
@@ -999,30 +996,29 @@ Result fn_deployment(const Call& c, std::vector<Json>&) {
 
 Result fn_environment(const Call&, std::vector<Json>&) {
   // Azure public cloud, as listed in the environment() example of the ARM deployment functions page.
-  return Result::of(Json{
-      {"name", "AzureCloud"},
-      {"gallery", "https://gallery.azure.com/"},
-      {"graph", "https://graph.windows.net/"},
-      {"portal", "https://portal.azure.com"},
-      {"graphAudience", "https://graph.windows.net/"},
-      {"activeDirectoryDataLake", "https://datalake.azure.net/"},
-      {"batch", "https://batch.core.windows.net/"},
-      {"media", "https://rest.media.azure.net"},
-      {"sqlManagement", "https://management.core.windows.net:8443/"},
-      {"resourceManager", "https://management.azure.com/"},
-      {"authentication",
-       {{"loginEndpoint", "https://login.microsoftonline.com/"},
-        {"audiences", {"https://management.core.windows.net/", "https://management.azure.com/"}},
-        {"tenant", "common"},
-        {"identityProvider", "AAD"}}},
-      {"suffixes",
-       {{"acrLoginServer", ".azurecr.io"},
-        {"azureDatalakeAnalyticsCatalogAndJob", "azuredatalakeanalytics.net"},
-        {"azureDatalakeStoreFileSystem", "azuredatalakestore.net"},
-        {"azureFrontDoorEndpointSuffix", "azurefd.net"},
-        {"keyvaultDns", ".vault.azure.net"},
-        {"sqlServerHostname", ".database.windows.net"},
-        {"storage", "core.windows.net"}}}});
+  return Result::of(Json{{"name", "AzureCloud"},
+                         {"gallery", "https://gallery.azure.com/"},
+                         {"graph", "https://graph.windows.net/"},
+                         {"portal", "https://portal.azure.com"},
+                         {"graphAudience", "https://graph.windows.net/"},
+                         {"activeDirectoryDataLake", "https://datalake.azure.net/"},
+                         {"batch", "https://batch.core.windows.net/"},
+                         {"media", "https://rest.media.azure.net"},
+                         {"sqlManagement", "https://management.core.windows.net:8443/"},
+                         {"resourceManager", "https://management.azure.com/"},
+                         {"authentication",
+                          {{"loginEndpoint", "https://login.microsoftonline.com/"},
+                           {"audiences", {"https://management.core.windows.net/", "https://management.azure.com/"}},
+                           {"tenant", "common"},
+                           {"identityProvider", "AAD"}}},
+                         {"suffixes",
+                          {{"acrLoginServer", ".azurecr.io"},
+                           {"azureDatalakeAnalyticsCatalogAndJob", "azuredatalakeanalytics.net"},
+                           {"azureDatalakeStoreFileSystem", "azuredatalakestore.net"},
+                           {"azureFrontDoorEndpointSuffix", "azurefd.net"},
+                           {"keyvaultDns", ".vault.azure.net"},
+                           {"sqlServerHostname", ".database.windows.net"},
+                           {"storage", "core.windows.net"}}}});
 }
 
 // ---- hashes ----
@@ -1151,14 +1147,20 @@ Result fn_json(const Call& c, std::vector<Json>& a) {
   bool in_string = false, escaped = false;
   for (char ch : s) {
     if (in_string) {
-      if (escaped) escaped = false;
-      else if (ch == '\\') escaped = true;
-      else if (ch == '"') in_string = false;
+      if (escaped)
+        escaped = false;
+      else if (ch == '\\')
+        escaped = true;
+      else if (ch == '"')
+        in_string = false;
       continue;
     }
-    if (ch == '"') in_string = true;
-    else if (ch == '[' || ch == '{') max_seen = std::max(max_seen, ++depth);
-    else if ((ch == ']' || ch == '}') && depth > 0) --depth;
+    if (ch == '"')
+      in_string = true;
+    else if (ch == '[' || ch == '{')
+      max_seen = std::max(max_seen, ++depth);
+    else if ((ch == ']' || ch == '}') && depth > 0)
+      --depth;
   }
   if (max_seen > c.limits.max_depth)
     return Result::fail("limit-exceeded", fmt::format("{}: JSON nested deeper than {}", c.name, c.limits.max_depth),

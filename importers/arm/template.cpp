@@ -3,9 +3,9 @@
 
 #include <algorithm>
 #include <cctype>
-#include <map>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <optional>
 #include <set>
 
@@ -63,7 +63,8 @@ std::string reference_ip_argument(std::string_view expr) {
   if (l.rfind(head, 0) != 0) return "";
   std::string tail;
   for (const char* t : {").ipaddress", ").properties.ipaddress"}) {
-    if (l.size() > std::string(t).size() && l.compare(l.size() - std::string(t).size(), std::string(t).size(), t) == 0) {
+    if (l.size() > std::string(t).size() &&
+        l.compare(l.size() - std::string(t).size(), std::string(t).size(), t) == 0) {
       tail = t;
     }
   }
@@ -143,7 +144,8 @@ class Expander {
         const json* value = member(given, it.key());
         if (value != nullptr && value->is_string() && is_unknown_value(value->get_ref<const std::string&>())) {
           // A nested deployment's parameter given by a value only known at deployment.
-          context.unknown_parameters[lower(it.key())] = std::string(unknown_reason(value->get_ref<const std::string&>()));
+          context.unknown_parameters[lower(it.key())] =
+              std::string(unknown_reason(value->get_ref<const std::string&>()));
         } else if (value != nullptr) {
           values[it.key()] = coerce(*value, type);
           if (values[it.key()] != *value) {
@@ -200,8 +202,8 @@ class Expander {
     if (given.is_object()) {
       for (auto it = given.begin(); it != given.end(); ++it) {
         if (known.count(lower(it.key())) == 0 && ptr.empty()) {
-          warning("", "unknown-parameter", fmt::format("parameter '{}' is given but the template does not declare it",
-                                                       it.key()));
+          warning("", "unknown-parameter",
+                  fmt::format("parameter '{}' is given but the template does not declare it", it.key()));
         }
       }
     }
@@ -383,7 +385,8 @@ class Expander {
     if (resources.is_array()) {
       for (std::size_t i = 0; i < resources.size(); ++i) one(resources[i], ptr + "/" + std::to_string(i));
     } else if (resources.is_object()) {  // languageVersion 2.0: symbolic names
-      for (auto it = resources.begin(); it != resources.end(); ++it) one(it.value(), ptr + "/" + escape_token(it.key()));
+      for (auto it = resources.begin(); it != resources.end(); ++it)
+        one(it.value(), ptr + "/" + escape_token(it.key()));
     } else {
       error(ptr, "invalid-type", "'resources' is not an array or object");
     }
@@ -406,7 +409,8 @@ class Expander {
   void expand_one(Evaluator& ev, const json& r, const std::string& at, const std::string& parent_type,
                   const std::string& parent_name, int depth) {
     // languageVersion 2.0: `"existing": true` declares a resource that already exists; it is not deployed.
-    if (const json* existing = member(r, "existing"); existing != nullptr && existing->is_boolean() && existing->get<bool>()) {
+    if (const json* existing = member(r, "existing");
+        existing != nullptr && existing->is_boolean() && existing->get<bool>()) {
       return;
     }
     if (const json* condition = member(r, "condition")) {
@@ -510,8 +514,8 @@ class Expander {
     res["name"] = names.back();
     res["type"] = full_type;
     const std::string label = fmt::format("{} '{}'", full_type, full_name);
-    static const std::set<std::string> kSkipped = {"type",      "name",      "copy",     "condition", "dependson",
-                                                   "resources", "comments",  "metadata", "existing"};
+    static const std::set<std::string> kSkipped = {"type",      "name",     "copy",     "condition", "dependson",
+                                                   "resources", "comments", "metadata", "existing"};
     for (auto it = r.begin(); it != r.end(); ++it) {
       if (kSkipped.count(lower(it.key())) != 0) continue;
       std::optional<json> v = walk(ev, it.value(), at + "/" + escape_token(it.key()), label, 0);
@@ -637,7 +641,8 @@ class Expander {
     if (!inner) {
       // Outer scope: the nested template's expressions see the parent's parameters and variables.
       Evaluator outer(context);
-      if (const json* resources = member(*tmpl, "resources")) expand_list(outer, *resources, tat + "/resources", "", "", depth + 1);
+      if (const json* resources = member(*tmpl, "resources"))
+        expand_list(outer, *resources, tat + "/resources", "", "", depth + 1);
       record_outputs(outer, *tmpl, tat, name);
       return;
     }
@@ -647,7 +652,8 @@ class Expander {
     context.variables = json::object();
     if (!prepare(*tmpl, given, tat, context)) return;
     Evaluator nested(context);
-    if (const json* resources = member(*tmpl, "resources")) expand_list(nested, *resources, tat + "/resources", "", "", depth + 1);
+    if (const json* resources = member(*tmpl, "resources"))
+      expand_list(nested, *resources, tat + "/resources", "", "", depth + 1);
     record_outputs(nested, *tmpl, tat, name);
   }
 
@@ -752,9 +758,10 @@ class Expander {
         return std::nullopt;
       }
       if (v.unknown || !v.value.is_string()) {
-        warning(at, "linked-template-skipped",
-                fmt::format("deployment '{}': the {} path is {}; {}", name, what,
-                            v.unknown ? "only known at deployment (" + v.unknown_reason + ")" : "not a string", hidden));
+        warning(
+            at, "linked-template-skipped",
+            fmt::format("deployment '{}': the {} path is {}; {}", name, what,
+                        v.unknown ? "only known at deployment (" + v.unknown_reason + ")" : "not a string", hidden));
         return std::nullopt;
       }
       relative = v.value.get<std::string>();
@@ -788,8 +795,10 @@ class Expander {
               fmt::format("deployment '{}': the {} link has no 'relativePath', 'uri' or 'id'; {}", name, what, hidden));
       return std::nullopt;
     }
-    if (relative.empty() || std::filesystem::path(relative).is_absolute() || relative.find("://") != std::string::npos) {
-      const std::string message = fmt::format("deployment '{}': '{}' is not a relative path to a {}", name, relative, what);
+    if (relative.empty() || std::filesystem::path(relative).is_absolute() ||
+        relative.find("://") != std::string::npos) {
+      const std::string message =
+          fmt::format("deployment '{}': '{}' is not a relative path to a {}", name, relative, what);
       if (options_.strict) {
         error(at, "invalid-value", message);
       } else {
@@ -828,7 +837,9 @@ class Expander {
     // The trailing parts of the path, longest first (at most 8 segments): nested/microsoft.network/vnet.json,
     // microsoft.network/vnet.json, vnet.json.
     std::vector<std::filesystem::path> candidates;
-    auto plain = [](const std::string& seg) { return seg != "." && seg != ".." && seg.find('\\') == std::string::npos; };
+    auto plain = [](const std::string& seg) {
+      return seg != "." && seg != ".." && seg.find('\\') == std::string::npos;
+    };
     const std::size_t n = segments.size();
     for (std::size_t k = std::min<std::size_t>(n, 8); k >= 1; --k) {
       std::filesystem::path candidate;
@@ -919,7 +930,8 @@ class Expander {
     ++linked_depth_;
     if (prepare(*doc, given, "", context)) {
       Evaluator linked(context);
-      if (const json* resources = member(*doc, "resources")) expand_list(linked, *resources, "/resources", "", "", depth + 1);
+      if (const json* resources = member(*doc, "resources"))
+        expand_list(linked, *resources, "/resources", "", "", depth + 1);
       record_outputs(linked, *doc, "", name);
     }
     --linked_depth_;
@@ -963,7 +975,8 @@ class Expander {
         const std::string target = lower(s.substr(kDeferredPip.size()));
         std::string found;
         for (const auto& [id, address] : pip_address) {
-          if (id == target || (target.find('/') == std::string::npos && ends_with_ci(id, "/" + target))) found = address;
+          if (id == target || (target.find('/') == std::string::npos && ends_with_ci(id, "/" + target)))
+            found = address;
         }
         if (found.empty()) {
           warning(at, "unresolved-expression",
@@ -1027,7 +1040,8 @@ class Expander {
           for (const auto& sn : *list) {
             const json* name = member(sn, "name");
             const json* sp = member(sn, "properties");
-            if (name != nullptr && name->is_string() && sp != nullptr) add_subnet(id + "/subnets/" + name->get<std::string>(), *sp);
+            if (name != nullptr && name->is_string() && sp != nullptr)
+              add_subnet(id + "/subnets/" + name->get<std::string>(), *sp);
           }
         }
       } else if (type == "microsoft.network/virtualnetworks/subnets") {
@@ -1086,14 +1100,14 @@ class Expander {
   model::Diagnostics& diags_;
   std::vector<ExpandedResource> out_;
   bool placeholders_{false};
-  json outputs_ = json::object();  // Context::deployment_outputs
+  json outputs_ = json::object();   // Context::deployment_outputs
   std::vector<std::string> files_;  // file_key of the templates being expanded, outermost first
   int linked_depth_{0};
   std::map<std::string, std::optional<json>> linked_files_;  // path -> parsed linked file
-  bool soft_{false};            // inside a resource of a type that cannot decide exposure
-  int placeholder_names_{0};    // placeholder names handed out: <unknown-name-N>
+  bool soft_{false};                                         // inside a resource of a type that cannot decide exposure
+  int placeholder_names_{0};                                 // placeholder names handed out: <unknown-name-N>
   std::vector<std::string> valueless_;  // parameters with no value and no default, declared spelling
-  std::size_t hard_errors_{0};  // expression errors met while soft_
+  std::size_t hard_errors_{0};          // expression errors met while soft_
 };
 
 /// The index of the first character at or after `i` that is neither blank nor inside a comment.
@@ -1182,7 +1196,8 @@ std::string normalise_arm_text(std::string_view text) {
 
 }  // namespace
 
-std::optional<nlohmann::json> parse_arm_json(std::string_view text, const std::string& file, model::Diagnostics& diags) {
+std::optional<nlohmann::json> parse_arm_json(std::string_view text, const std::string& file,
+                                             model::Diagnostics& diags) {
   // A UTF-8 byte order mark is allowed (editors on Windows write one).
   if (text.size() >= 3 && static_cast<unsigned char>(text[0]) == 0xef && static_cast<unsigned char>(text[1]) == 0xbb &&
       static_cast<unsigned char>(text[2]) == 0xbf) {

@@ -378,15 +378,15 @@ inline constexpr std::string_view kInertTypes[] = {
     "microsoft.maintenance/configurationassignments",
 };
 inline constexpr std::string_view kInertTypePrefixes[] = {
-    "microsoft.insights/",                // Application Insights, workbooks, alerts, diagnostic settings, ...
-    "microsoft.operationalinsights/",     // Log Analytics workspaces and what hangs under them (Sentinel)
-    "microsoft.operationsmanagement/",    // solutions
-    "microsoft.securityinsights/",        // Sentinel
+    "microsoft.insights/",              // Application Insights, workbooks, alerts, diagnostic settings, ...
+    "microsoft.operationalinsights/",   // Log Analytics workspaces and what hangs under them (Sentinel)
+    "microsoft.operationsmanagement/",  // solutions
+    "microsoft.securityinsights/",      // Sentinel
     "microsoft.alertsmanagement/",
-    "microsoft.authorization/",           // role assignments and definitions, locks, policies
+    "microsoft.authorization/",  // role assignments and definitions, locks, policies
     "microsoft.managedidentity/",
-    "microsoft.portal/",                  // dashboards
-    "microsoft.logic/",                   // Logic Apps
+    "microsoft.portal/",  // dashboards
+    "microsoft.logic/",   // Logic Apps
     // Children of unmodelled services whose parent type is in the unmodelled-types warning already (their
     // settings cannot make the parent more or less reported than "not modelled").
     "microsoft.apimanagement/service/",

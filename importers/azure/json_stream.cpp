@@ -166,16 +166,11 @@ std::ptrdiff_t FileSource::read(char* dst, std::size_t n) {
 
 const char* to_string(StreamShape s) {
   switch (s) {
-    case StreamShape::kUnknown:
-      return "";
-    case StreamShape::kArray:
-      return "array";
-    case StreamShape::kValue:
-      return "value";
-    case StreamShape::kData:
-      return "data";
-    case StreamShape::kObject:
-      return "object";
+    case StreamShape::kUnknown: return "";
+    case StreamShape::kArray: return "array";
+    case StreamShape::kValue: return "value";
+    case StreamShape::kData: return "data";
+    case StreamShape::kObject: return "object";
   }
   return "";
 }
@@ -389,9 +384,7 @@ bool JsonStream::scan_container() {
       }
       const auto c = static_cast<unsigned char>(*p);
       switch (kClass[c]) {
-        case kPlain:
-          ++p;
-          continue;
+        case kPlain: ++p; continue;
         case kQuote:
           in_string = true;
           ++p;
@@ -424,9 +417,7 @@ bool JsonStream::scan_container() {
           }
           continue;
         }
-        default:
-          ++p;
-          continue;
+        default: ++p; continue;
       }
     }
     pos_ = base_ + static_cast<std::uint64_t>(p - buf);
@@ -440,8 +431,7 @@ bool JsonStream::next(StreamElement& out) {
     bool yielded = false;
     switch (state_) {
       case State::kStart: {
-        while (end_offset() < 3 && fill()) {
-        }
+        while (end_offset() < 3 && fill()) {}
         if (error_) return false;
         if (length_ >= 3 && std::memcmp(buffer_.get(), "\xEF\xBB\xBF", 3) == 0) pos_ = 3;
         const int c = peek_non_space();
@@ -493,8 +483,7 @@ bool JsonStream::next(StreamElement& out) {
         return fail_syntax_at(pos_, "unexpected " + describe_byte(c) + " after the top-level value");
       }
       case State::kDone:
-      case State::kFailed:
-        return false;
+      case State::kFailed: return false;
     }
   }
 }

@@ -88,21 +88,14 @@ void append_token(std::string& pointer, std::string_view token) { model::append_
 
 const char* kind_name(dom::element_type t) {
   switch (t) {
-    case dom::element_type::ARRAY:
-      return "an array";
-    case dom::element_type::OBJECT:
-      return "an object";
+    case dom::element_type::ARRAY: return "an array";
+    case dom::element_type::OBJECT: return "an object";
     case dom::element_type::INT64:
-    case dom::element_type::UINT64:
-      return "an integer";
-    case dom::element_type::DOUBLE:
-      return "a floating-point number";
-    case dom::element_type::STRING:
-      return "a string";
-    case dom::element_type::BOOL:
-      return "a boolean";
-    case dom::element_type::NULL_VALUE:
-      return "null";
+    case dom::element_type::UINT64: return "an integer";
+    case dom::element_type::DOUBLE: return "a floating-point number";
+    case dom::element_type::STRING: return "a string";
+    case dom::element_type::BOOL: return "a boolean";
+    case dom::element_type::NULL_VALUE: return "null";
   }
   return "a value";
 }
@@ -284,8 +277,7 @@ struct Importer::Impl {
   Impl(model::Model& m, model::Diagnostics& d, ImportOptions o) : model(m), diags(d), options(o) {
     // Elements are never deeper than the document cap, so simdjson's own depth limit never triggers first.
     // On failure the parser allocates on first use instead.
-    if (parser.allocate(std::size_t{1} << 16, std::max<std::size_t>(options.max_depth + 1, 1024))) {
-    }
+    if (parser.allocate(std::size_t{1} << 16, std::max<std::size_t>(options.max_depth + 1, 1024))) {}
   }
 
   model::Model& model;
@@ -295,7 +287,7 @@ struct Importer::Impl {
 
   // Per file.
   model::FileName file;  // shared by every location in the file
-  std::string ptr;  // JSON pointer of what is being read
+  std::string ptr;       // JSON pointer of what is being read
   std::size_t errors = 0;
   ImportStats* stats = nullptr;
   const std::vector<std::string>* element_pointers = nullptr;  // add_text of generated resources
@@ -416,7 +408,8 @@ struct Importer::Impl {
   /// A number given as a string, a boolean as a string: converted as ARM converts them, with a note.
   void coerced(std::string_view key, std::string_view text, std::string_view read_as) {
     PointerScope s(ptr, key);
-    report(Severity::kNote, "coerced-value", ptr, fmt::format("'{}' is the string '{}', read as {}", key, text, read_as));
+    report(Severity::kNote, "coerced-value", ptr,
+           fmt::format("'{}' is the string '{}', read as {}", key, text, read_as));
   }
 
   /// Fields whose value never decides reachability: an unknown there is taken as text, silently.
@@ -764,15 +757,9 @@ struct Importer::Impl {
         if (std::find(out.tags.begin(), out.tags.end(), tag) == out.tags.end()) out.tags.push_back(tag);
       };
       switch (classify_service_tag(t)) {
-        case TagKind::kInternet:
-          add_tag(model::ServiceTag::kInternet);
-          return;
-        case TagKind::kVirtualNetwork:
-          add_tag(model::ServiceTag::kVirtualNetwork);
-          return;
-        case TagKind::kAzureLoadBalancer:
-          add_tag(model::ServiceTag::kAzureLoadBalancer);
-          return;
+        case TagKind::kInternet: add_tag(model::ServiceTag::kInternet); return;
+        case TagKind::kVirtualNetwork: add_tag(model::ServiceTag::kVirtualNetwork); return;
+        case TagKind::kAzureLoadBalancer: add_tag(model::ServiceTag::kAzureLoadBalancer); return;
         case TagKind::kUnresolved:
           out.other_tags.emplace_back(t);
           if (outbound) {
@@ -938,8 +925,8 @@ struct Importer::Impl {
     read_choice(keys::kDirection, "direction", "inbound", model::Direction::kInbound, "outbound",
                 model::Direction::kOutbound, r.direction, "Inbound or Outbound", unknown_direction);
 
-    const auto priority = get_int(props, keys::kPriority, is_default ? 65000 : 100, is_default ? 65500 : 4096,
-                                  "priority");
+    const auto priority =
+        get_int(props, keys::kPriority, is_default ? 65000 : 100, is_default ? 65500 : 4096, "priority");
     if (priority) {
       r.priority = static_cast<int>(*priority);
     } else if (!priority.present) {
@@ -1105,7 +1092,8 @@ struct Importer::Impl {
                           s.name));
     } else {
       // From a template, a value ARM would reject is unknown: Enabled, as when absent.
-      invalid_value_at(f.key, *f, fmt::format("public network access '{}' is not Enabled, Disabled or SecuredByPerimeter", *f));
+      invalid_value_at(f.key, *f,
+                       fmt::format("public network access '{}' is not Enabled, Disabled or SecuredByPerimeter", *f));
     }
   }
 
@@ -1513,10 +1501,10 @@ struct Importer::Impl {
   /// `Microsoft.Web/sites/config` resource `web`); `present` when it lists restrictions or a default action.
   /// The SCM site's (`scmIpSecurityRestrictions`, ...) go to `scm`.
   SiteRestrictions read_site_restrictions(dom::object config) {
-    SiteRestrictions out = read_restriction_set(config, keys::kIpSecurityRestrictions,
-                                                keys::kIpSecurityRestrictionsDefaultAction);
-    SiteRestrictions scm = read_restriction_set(config, keys::kScmIpSecurityRestrictions,
-                                                keys::kScmIpSecurityRestrictionsDefaultAction);
+    SiteRestrictions out =
+        read_restriction_set(config, keys::kIpSecurityRestrictions, keys::kIpSecurityRestrictionsDefaultAction);
+    SiteRestrictions scm =
+        read_restriction_set(config, keys::kScmIpSecurityRestrictions, keys::kScmIpSecurityRestrictionsDefaultAction);
     out.scm_rules = std::move(scm.rules);
     out.scm_default_action = scm.default_action;
     out.present |= scm.present;
@@ -1722,12 +1710,13 @@ struct Importer::Impl {
       PointerScope s(ptr, space.key);
       v.address_space = get_prefixes(*space, "", keys::kAddressPrefixes);
     }
-    for_each_child(props, keys::kSubnets, v.id, segments::kSubnetsAsWritten, "subnet", [&](dom::object o, ChildIds ids) {
-      if (auto sub = read_subnet(o, std::move(ids), v.key)) {
-        v.subnets.push_back(Ref{sub->key, -1});
-        add_subnet(std::move(*sub), true);
-      }
-    });
+    for_each_child(props, keys::kSubnets, v.id, segments::kSubnetsAsWritten, "subnet",
+                   [&](dom::object o, ChildIds ids) {
+                     if (auto sub = read_subnet(o, std::move(ids), v.key)) {
+                       v.subnets.push_back(Ref{sub->key, -1});
+                       add_subnet(std::move(*sub), true);
+                     }
+                   });
     for_each_child(props, keys::kVirtualNetworkPeerings, v.id, segments::kPeeringsAsWritten, "virtual network peering",
                    [&](dom::object o, ChildIds ids) {
                      if (auto p = read_peering(o, std::move(ids))) v.peerings.push_back(std::move(*p));
@@ -1847,7 +1836,7 @@ struct Importer::Impl {
   /// `sku.name` and `sku.tier` of a resource (next to `properties`), with the pointer of each for messages.
   struct SkuFields {
     std::optional<std::string_view> name, tier;
-    std::string name_ptr;  // for messages about the name
+    std::string name_ptr;      // for messages about the name
     bool name_unknown{false};  // only known at deployment (reported): the caller takes the widest SKU
   };
   SkuFields read_sku(dom::object res, std::size_t res_mark) {
@@ -1884,12 +1873,17 @@ struct Importer::Impl {
     const SkuFields sku = read_sku(res, res_mark);
     if (sku.name) {
       const std::string_view n = *sku.name;
-      if (iequals(n, "developer")) b.sku = BastionSku::kDeveloper;
-      else if (iequals(n, "basic")) b.sku = BastionSku::kBasic;
-      else if (iequals(n, "standard")) b.sku = BastionSku::kStandard;
-      else if (iequals(n, "premium")) b.sku = BastionSku::kPremium;
-      else report(Severity::kError, "invalid-value", sku.name_ptr,
-                  fmt::format("SKU '{}' is not Developer, Basic, Standard or Premium", n));
+      if (iequals(n, "developer"))
+        b.sku = BastionSku::kDeveloper;
+      else if (iequals(n, "basic"))
+        b.sku = BastionSku::kBasic;
+      else if (iequals(n, "standard"))
+        b.sku = BastionSku::kStandard;
+      else if (iequals(n, "premium"))
+        b.sku = BastionSku::kPremium;
+      else
+        report(Severity::kError, "invalid-value", sku.name_ptr,
+               fmt::format("SKU '{}' is not Developer, Basic, Standard or Premium", n));
     } else if (sku.name_unknown) {
       b.sku = BastionSku::kStandard;  // unknown: every port, every peered VNet, a public entry (docs/model.md)
     }
@@ -2053,8 +2047,8 @@ struct Importer::Impl {
                      if (l.waf_policy.set()) l.waf_mode = model::WafMode::kUnknown;
                      if (ok) g.listeners.push_back(std::move(l));
                    });
-    for_each_child(props, keys::kBackendAddressPools, g.id, segments::kAgBackendPoolsAsWritten,
-                   "backend address pool", [&](dom::object o, ChildIds ids) {
+    for_each_child(props, keys::kBackendAddressPools, g.id, segments::kAgBackendPoolsAsWritten, "backend address pool",
+                   [&](dom::object o, ChildIds ids) {
                      model::AgBackendPool pool;
                      pool.key = model::canonical_id(ids.id);
                      pool.id = std::move(ids.id);
@@ -2131,33 +2125,32 @@ struct Importer::Impl {
                      if (port) bs.port = *port;  // unknown: every port
                      g.backend_settings.push_back(std::move(bs));
                    });
-    for_each_child(props, keys::kUrlPathMaps, g.id, segments::kAgUrlPathMapsAsWritten, "URL path map",
+    for_each_child(
+        props, keys::kUrlPathMaps, g.id, segments::kAgUrlPathMapsAsWritten, "URL path map",
+        [&](dom::object o, ChildIds ids) {
+          model::AgUrlPathMap map;
+          map.key = model::canonical_id(ids.id);
+          map.id = ids.id;
+          map.name = std::move(ids.name);
+          map.where = here();
+          std::optional<PointerScope> scope;
+          auto p = open_child(o, map, scope);
+          if (!p) return;
+          map.default_target = read_ag_target(*p, keys::kDefaultBackendAddressPool, keys::kDefaultBackendHttpSettings);
+          for_each_child(*p, keys::kPathRules, map.id, segments::kAgPathRulesAsWritten, "path rule",
+                         [&](dom::object r, ChildIds rids) {
+                           auto rbag = properties_of(r);
+                           if (!rbag) return;
+                           std::optional<PointerScope> rscope;
+                           if (!rbag->second.empty()) rscope.emplace(ptr, rbag->second);
+                           auto t = read_ag_target(rbag->first, keys::kBackendAddressPool, keys::kBackendHttpSettings);
+                           t.path_rule = std::move(rids.name);
+                           map.path_targets.push_back(std::move(t));
+                         });
+          g.url_path_maps.push_back(std::move(map));
+        });
+    for_each_child(props, keys::kRequestRoutingRules, g.id, segments::kAgRoutingRulesAsWritten, "request routing rule",
                    [&](dom::object o, ChildIds ids) {
-                     model::AgUrlPathMap map;
-                     map.key = model::canonical_id(ids.id);
-                     map.id = ids.id;
-                     map.name = std::move(ids.name);
-                     map.where = here();
-                     std::optional<PointerScope> scope;
-                     auto p = open_child(o, map, scope);
-                     if (!p) return;
-                     map.default_target = read_ag_target(*p, keys::kDefaultBackendAddressPool,
-                                                         keys::kDefaultBackendHttpSettings);
-                     for_each_child(*p, keys::kPathRules, map.id, segments::kAgPathRulesAsWritten, "path rule",
-                                    [&](dom::object r, ChildIds rids) {
-                                      auto rbag = properties_of(r);
-                                      if (!rbag) return;
-                                      std::optional<PointerScope> rscope;
-                                      if (!rbag->second.empty()) rscope.emplace(ptr, rbag->second);
-                                      auto t = read_ag_target(rbag->first, keys::kBackendAddressPool,
-                                                              keys::kBackendHttpSettings);
-                                      t.path_rule = std::move(rids.name);
-                                      map.path_targets.push_back(std::move(t));
-                                    });
-                     g.url_path_maps.push_back(std::move(map));
-                   });
-    for_each_child(props, keys::kRequestRoutingRules, g.id, segments::kAgRoutingRulesAsWritten,
-                   "request routing rule", [&](dom::object o, ChildIds ids) {
                      const std::size_t mark = ptr.size();
                      model::AgRoutingRule r;
                      r.id = std::move(ids.id);
@@ -2181,11 +2174,11 @@ struct Importer::Impl {
     for (std::string_view key : {keys::kListeners, keys::kPrivateLinkConfigurations}) {
       if (auto arr = get_array(props, key); arr && arr->size() > 0) {
         PointerScope s(ptr, arr.key);
-        warning("unmodelled-feature",
-                fmt::format("application gateway '{}': '{}' ({}) not modelled: exposure through {} is not reported", gw,
-                            arr.key,
-                            key == keys::kListeners ? "TCP/TLS proxy listeners" : "private link to the gateway",
-                            arr->size() == 1 ? "it" : "them"));
+        warning(
+            "unmodelled-feature",
+            fmt::format("application gateway '{}': '{}' ({}) not modelled: exposure through {} is not reported", gw,
+                        arr.key, key == keys::kListeners ? "TCP/TLS proxy listeners" : "private link to the gateway",
+                        arr->size() == 1 ? "it" : "them"));
       }
     }
     model.application_gateways.push_back(std::move(g));
@@ -2339,7 +2332,8 @@ struct Importer::Impl {
     auto f = find_field(props, key);
     if (!f) {
       if (required) {
-        report(Severity::kError, "missing-field", ptr.substr(0, mark), fmt::format("{} '{}' has no '{}'", what, name, field));
+        report(Severity::kError, "missing-field", ptr.substr(0, mark),
+               fmt::format("{} '{}' has no '{}'", what, name, field));
       }
       return std::nullopt;
     }
@@ -2368,7 +2362,8 @@ struct Importer::Impl {
     } else if (f.unknown) {
       out = all;
     } else if (!f.present) {
-      report(Severity::kError, "missing-field", ptr.substr(0, mark), fmt::format("{} '{}' has no 'protocol'", what, name));
+      report(Severity::kError, "missing-field", ptr.substr(0, mark),
+             fmt::format("{} '{}' has no 'protocol'", what, name));
     }
   }
 
@@ -2400,8 +2395,8 @@ struct Importer::Impl {
     constexpr std::string_view what = "inbound NAT pool";
     p.frontend = read_lb_frontend_ref(*props, what, p.name, mark);
     read_lb_protocol(*props, what, p.name, mark, p.protocols);
-    auto start = read_lb_port(*props, keys::kFrontendPortRangeStart, "frontendPortRangeStart", 1, what, p.name, mark, true,
-                              &p.frontend_port_unknown);
+    auto start = read_lb_port(*props, keys::kFrontendPortRangeStart, "frontendPortRangeStart", 1, what, p.name, mark,
+                              true, &p.frontend_port_unknown);
     auto end = read_lb_port(*props, keys::kFrontendPortRangeEnd, "frontendPortRangeEnd", 1, what, p.name, mark, true,
                             &p.frontend_port_unknown);
     if (auto b = read_lb_port(*props, keys::kBackendPort, "backendPort", 1, what, p.name, mark, true,
@@ -2461,8 +2456,8 @@ struct Importer::Impl {
       if (auto name = get_string(*pub, keys::kName); name && !trim(*name).empty()) {
         p.name = std::string(trim(*name));
       } else if (!name.present || name) {
-        error("missing-field", fmt::format("public IP address configuration of ip configuration '{}' has no 'name'",
-                                           c.name));
+        error("missing-field",
+              fmt::format("public IP address configuration of ip configuration '{}' has no 'name'", c.name));
         return std::nullopt;
       } else {
         return std::nullopt;
@@ -2713,7 +2708,8 @@ struct Importer::Impl {
       if (cidr) {
         r.destinations = get_prefixes(o, "", keys::kDestinations);
       } else {
-        for_each_text(o, "", keys::kDestinations, [&](std::string_view d) { r.other_destinations.emplace_back(trim(d)); });
+        for_each_text(o, "", keys::kDestinations,
+                      [&](std::string_view d) { r.other_destinations.emplace_back(trim(d)); });
       }
       r.next_hop = get_ref_id(o, keys::kNextHop);
       if (!r.next_hop.set()) {
@@ -2903,8 +2899,8 @@ struct Importer::Impl {
   /// Calls `read(object, ids)` for every object of array field `key` of `props` (a parent's properties),
   /// reporting elements that are not objects or lack a usable name.
   template <typename Read>
-  void for_each_child(dom::object props, std::string_view key, std::string_view parent_id,
-                         std::string_view segment, std::string_view what, Read&& read) {
+  void for_each_child(dom::object props, std::string_view key, std::string_view parent_id, std::string_view segment,
+                      std::string_view what, Read&& read) {
     auto arr = get_array(props, key);
     if (!arr) return;
     PointerScope s(ptr, arr.key);
@@ -2933,8 +2929,9 @@ struct Importer::Impl {
       } else if (iequals(*sku, "gateway")) {
         const std::string saved = ptr;
         ptr.resize(res_mark);
-        warning("unmodelled-feature",
-                fmt::format("gateway load balancer '{}' is not modelled: exposure through it is not reported", lb.name));
+        warning(
+            "unmodelled-feature",
+            fmt::format("gateway load balancer '{}' is not modelled: exposure through it is not reported", lb.name));
         ptr = saved;
         return;
       } else {
@@ -2946,21 +2943,21 @@ struct Importer::Impl {
       }
     }
     for_each_child(props, keys::kFrontendIpConfigurations, lb.id, segments::kLbFrontendsAsWritten,
-                      "frontend IP configuration", [&](dom::object o, ChildIds ids) {
-                        if (auto fe = read_lb_frontend(o, std::move(ids), lb.name)) lb.frontends.push_back(std::move(*fe));
-                      });
+                   "frontend IP configuration", [&](dom::object o, ChildIds ids) {
+                     if (auto fe = read_lb_frontend(o, std::move(ids), lb.name)) lb.frontends.push_back(std::move(*fe));
+                   });
     for_each_child(props, keys::kBackendAddressPools, lb.id, segments::kLbBackendAddressPoolsAsWritten,
-                      "backend address pool", [&](dom::object o, ChildIds ids) {
-                        if (auto p = read_lb_pool(o, std::move(ids), lb.name)) lb.backend_pools.push_back(std::move(*p));
-                      });
+                   "backend address pool", [&](dom::object o, ChildIds ids) {
+                     if (auto p = read_lb_pool(o, std::move(ids), lb.name)) lb.backend_pools.push_back(std::move(*p));
+                   });
     for_each_child(props, keys::kLoadBalancingRules, lb.id, segments::kLbRulesAsWritten, "load-balancing rule",
-                      [&](dom::object o, ChildIds ids) {
-                        if (auto r = read_lb_rule(o, std::move(ids))) lb.rules.push_back(std::move(*r));
-                      });
+                   [&](dom::object o, ChildIds ids) {
+                     if (auto r = read_lb_rule(o, std::move(ids))) lb.rules.push_back(std::move(*r));
+                   });
     for_each_child(props, keys::kInboundNatRules, lb.id, segments::kLbInboundNatRulesAsWritten, "inbound NAT rule",
-                      [&](dom::object o, ChildIds ids) {
-                        if (auto r = read_lb_nat_rule(o, std::move(ids))) lb.nat_rules.push_back(std::move(*r));
-                      });
+                   [&](dom::object o, ChildIds ids) {
+                     if (auto r = read_lb_nat_rule(o, std::move(ids))) lb.nat_rules.push_back(std::move(*r));
+                   });
     for_each_child(props, keys::kInboundNatPools, lb.id, segments::kLbInboundNatPoolsAsWritten, "inbound NAT pool",
                    [&](dom::object o, ChildIds ids) {
                      if (auto p = read_lb_nat_pool(o, std::move(ids))) lb.nat_pools.push_back(std::move(*p));
@@ -3021,7 +3018,8 @@ struct Importer::Impl {
         const auto lo = IpAddress::parse(trim(t.substr(0, dash)));
         const auto hi = IpAddress::parse(trim(t.substr(dash + 1)));
         if (!lo || !hi || lo->family() != hi->family() || hi->value < lo->value) {
-          if (invalid_value(raw, fmt::format("address range '{}' is not two addresses of one family, low to high", raw))) {
+          if (invalid_value(raw,
+                            fmt::format("address range '{}' is not two addresses of one family, low to high", raw))) {
             widen();
           }
           return;
@@ -3064,7 +3062,8 @@ struct Importer::Impl {
   model::ProtocolMask read_fw_protocols(dom::object o, bool* unknown) {
     using model::Protocol;
     model::ProtocolMask mask = 0;
-    const model::ProtocolMask any = model::bit(Protocol::kTcp) | model::bit(Protocol::kUdp) | model::bit(Protocol::kIcmp);
+    const model::ProtocolMask any =
+        model::bit(Protocol::kTcp) | model::bit(Protocol::kUdp) | model::bit(Protocol::kIcmp);
     if (unknown_list(o, keys::kIpProtocols) || unknown_list(o, keys::kProtocols)) {
       *unknown = true;
       return any;
@@ -3096,7 +3095,8 @@ struct Importer::Impl {
     if (iequals(t, "tcp")) return model::bit(Protocol::kTcp);
     if (iequals(t, "udp")) return model::bit(Protocol::kUdp);
     if (iequals(t, "icmp")) return model::bit(Protocol::kIcmp);
-    const model::ProtocolMask any = model::bit(Protocol::kTcp) | model::bit(Protocol::kUdp) | model::bit(Protocol::kIcmp);
+    const model::ProtocolMask any =
+        model::bit(Protocol::kTcp) | model::bit(Protocol::kUdp) | model::bit(Protocol::kIcmp);
     if (iequals(t, "any")) return any;
     // From a template, a value ARM would reject is unknown: Any (the rule is then widened or dropped).
     if (invalid_value(raw, fmt::format("protocol '{}' is not TCP, UDP, ICMP or Any", raw))) return any;
@@ -3130,7 +3130,8 @@ struct Importer::Impl {
     }
     read_fw_addresses(o, keys::kSourceAddresses, keys::kSourceIpGroups, r.sources, &r.unknown);
     read_fw_addresses(o, keys::kDestinationAddresses, keys::kDestinationIpGroups, r.destinations, &r.unknown);
-    for_each_text(o, "", keys::kDestinationFqdns, [&](std::string_view t) { r.destination_fqdns.emplace_back(trim(t)); });
+    for_each_text(o, "", keys::kDestinationFqdns,
+                  [&](std::string_view t) { r.destination_fqdns.emplace_back(trim(t)); });
     if (r.kind == model::FirewallRuleKind::kApplication) {
       r.protocols = model::bit(model::Protocol::kTcp);
       if (auto arr = get_array(o, keys::kProtocols)) {
@@ -3217,7 +3218,8 @@ struct Importer::Impl {
   }
 
   /// A rule collection (classic: the kind is the array's; policy: from `ruleCollectionType` and the rules).
-  std::optional<model::FirewallRuleCollection> read_fw_collection(dom::object o, std::optional<model::FirewallRuleKind> kind,
+  std::optional<model::FirewallRuleCollection> read_fw_collection(dom::object o,
+                                                                  std::optional<model::FirewallRuleKind> kind,
                                                                   std::size_t index) {
     model::FirewallRuleCollection c;
     c.where = here();
@@ -3244,14 +3246,15 @@ struct Importer::Impl {
     } else if (iequals(action_text, "deny")) {
       c.action = model::FirewallAction::kDeny;
     } else {
-      error("invalid-value", fmt::format("rule collection '{}': action '{}' is not Dnat, Allow or Deny", c.name, action_text));
+      error("invalid-value",
+            fmt::format("rule collection '{}': action '{}' is not Dnat, Allow or Deny", c.name, action_text));
       return std::nullopt;
     }
     if (kind) {
       c.kind = *kind;
     } else if (auto type = get_string(props, keys::kRuleCollectionType)) {
       c.kind = iequals(trim(*type), "firewallpolicynatrulecollection") ? model::FirewallRuleKind::kNat
-                                                                         : model::FirewallRuleKind::kNetwork;
+                                                                       : model::FirewallRuleKind::kNetwork;
     }
     if ((c.kind == model::FirewallRuleKind::kNat) != (c.action == model::FirewallAction::kDnat)) {
       error("invalid-value", fmt::format("rule collection '{}': action '{}' does not fit a {} collection", c.name,
@@ -3375,7 +3378,8 @@ struct Importer::Impl {
                        if (auto ip = IpAddress::parse(trim(*a))) {
                          c.private_ip = *ip;
                        } else {
-                         error_at(a.key, "invalid-value", fmt::format("private IP address '{}' is not an IP address", *a));
+                         error_at(a.key, "invalid-value",
+                                  fmt::format("private IP address '{}' is not an IP address", *a));
                        }
                      }
                      fw.ip_configurations.push_back(std::move(c));
@@ -3755,7 +3759,8 @@ struct Importer::Impl {
         auto r = read_lb_nat_rule(res, std::move(ids));
         if (!r) return false;
         std::string key = r->key;
-        pending_nat_rules.push_back({model::canonical_id(parent_id), std::move(parent_id), std::move(key), std::move(*r)});
+        pending_nat_rules.push_back(
+            {model::canonical_id(parent_id), std::move(parent_id), std::move(key), std::move(*r)});
         return true;
       }
       case Kind::kLbPool: {
@@ -3825,8 +3830,7 @@ struct Importer::Impl {
         pending_groups.push_back({model::canonical_id(parent_id), std::move(parent_id), std::move(key), std::move(*g)});
         return true;
       }
-      default:
-        return false;
+      default: return false;
     }
   }
 
@@ -3838,7 +3842,8 @@ struct Importer::Impl {
       std::string_view v;
       if (value.get_string().get(v) != simdjson::SUCCESS) {
         PointerScope at(ptr, key);
-        warning("invalid-type", fmt::format("tag '{}' is {}, expected a string; tag ignored", key, kind_name(value.type())));
+        warning("invalid-type",
+                fmt::format("tag '{}' is {}, expected a string; tag ignored", key, kind_name(value.type())));
         continue;
       }
       list.emplace_back(std::string(key), std::string(v));
@@ -3857,11 +3862,11 @@ struct Importer::Impl {
   /// A Front Door or CDN profile of the file, with what its resources say about its backends.
   struct UnmodelledEntry {
     std::string name;
-    std::string pointer;            // of the Front Door or profile itself when in the file, else its first child
+    std::string pointer;  // of the Front Door or profile itself when in the file, else its first child
     bool front_door_classic{false};
-    bool front_door{false};         // an Azure Front Door (Standard/Premium) profile: its SKU or an AFD endpoint
-    std::set<std::string> hosts;    // backend and origin host names the input states
-    std::size_t unknown_hosts{0};   // host names only known at deployment
+    bool front_door{false};        // an Azure Front Door (Standard/Premium) profile: its SKU or an AFD endpoint
+    std::set<std::string> hosts;   // backend and origin host names the input states
+    std::size_t unknown_hosts{0};  // host names only known at deployment
   };
   std::map<std::string, UnmodelledEntry> entries_;  // canonical id of the Front Door or profile -> entry
 
@@ -3903,7 +3908,8 @@ struct Importer::Impl {
   bool note_entry_point(std::string_view lower_type, dom::object res) {
     const bool classic = lower_type == types::kFrontDoor;
     const bool profile = lower_type == types::kCdnProfile;
-    if (!classic && !profile && lower_type.substr(0, types::kCdnProfileChildPrefix.size()) != types::kCdnProfileChildPrefix) {
+    if (!classic && !profile &&
+        lower_type.substr(0, types::kCdnProfileChildPrefix.size()) != types::kCdnProfileChildPrefix) {
       return false;
     }
     // The entry is the Front Door or profile: from the id, else from the name ("profile/child" in templates).
@@ -3915,7 +3921,8 @@ struct Importer::Impl {
     if (const auto at = lower_id.find(marker); at != std::string::npos) {
       const auto end = lower_id.find('/', at + marker.size());
       key = lower_id.substr(0, end);
-      name = std::string(id.substr(at + marker.size(), (end == std::string::npos ? id.size() : end) - at - marker.size()));
+      name =
+          std::string(id.substr(at + marker.size(), (end == std::string::npos ? id.size() : end) - at - marker.size()));
     } else {
       const std::string_view n = quiet_string(res, keys::kName);
       name = std::string(n.substr(0, n.find('/')));
@@ -3935,7 +3942,8 @@ struct Importer::Impl {
       });
     } else if (profile) {
       if (auto sku = quiet_object(res, keys::kSku)) {
-        e.front_door = e.front_door || lowercase(quiet_string(*sku, keys::kName)).find("azurefrontdoor") != std::string::npos;
+        e.front_door =
+            e.front_door || lowercase(quiet_string(*sku, keys::kName)).find("azurefrontdoor") != std::string::npos;
       }
     } else if (lower_type == types::kCdnAfdEndpoint) {
       e.front_door = true;
@@ -3953,7 +3961,9 @@ struct Importer::Impl {
   /// listing those that cannot (azure_keys.h).
   void report_unmodelled(const std::map<std::string, std::size_t>& skipped) {
     for (const auto& [key, e] : entries_) {
-      const char* what = e.front_door_classic ? "Front Door" : e.front_door ? "Azure Front Door profile" : "CDN profile";
+      const char* what = e.front_door_classic ? "Front Door"
+                         : e.front_door       ? "Azure Front Door profile"
+                                              : "CDN profile";
       std::string hosts;
       constexpr std::size_t kListed = 8;
       std::size_t i = 0;
@@ -3964,8 +3974,8 @@ struct Importer::Impl {
         }
         hosts += fmt::format("{}'{}'", i++ == 0 ? "" : ", ", h);
       }
-      std::string backends = hosts.empty() ? "backends the input does not name"
-                                           : fmt::format("backend host names {}", hosts);
+      std::string backends =
+          hosts.empty() ? "backends the input does not name" : fmt::format("backend host names {}", hosts);
       if (!hosts.empty() && e.unknown_hosts > 0) {
         backends += fmt::format(" (and {} only known at deployment)", e.unknown_hosts);
       }
@@ -3998,13 +4008,14 @@ struct Importer::Impl {
       if (total == 0) continue;
       const char* resources = total == 1 ? "resource" : "resources";
       if (harmless) {
-        diags.add({Severity::kNote, "inert-types", {file, "", 0, 0},
+        diags.add({Severity::kNote,
+                   "inert-types",
+                   {file, "", 0, 0},
                    fmt::format("skipped {} {} of types that cannot change what the internet reaches: {}", total,
                                resources, list)});
       } else {
         diags.warning("unmodelled-types", {file, "", 0, 0},
-                      fmt::format("skipped {} {} of types not modelled yet: {}",
-                                  total, resources, list));
+                      fmt::format("skipped {} {} of types not modelled yet: {}", total, resources, list));
       }
     }
   }
@@ -4029,9 +4040,8 @@ struct Importer::Impl {
     }
     if (!routes && !nsg) return false;
     if (skipped_effective_in.insert({file.str(), routes}).second) {
-      const std::string at = element_pointers == nullptr && ptr.rfind('/') != std::string::npos
-                                 ? ptr.substr(0, ptr.rfind('/'))
-                                 : ptr;
+      const std::string at =
+          element_pointers == nullptr && ptr.rfind('/') != std::string::npos ? ptr.substr(0, ptr.rfind('/')) : ptr;
       report(Severity::kWarning, routes ? "effective-routes-skipped" : "effective-nsg-skipped", at,
              routes ? "effective routes of a network interface (az network nic show-effective-route-table), not "
                       "resources: skipped, the routes are computed from the route tables in the input"
@@ -4095,87 +4105,37 @@ struct Importer::Impl {
     if (!props_key.empty()) props_scope.emplace(ptr, props_key);
 
     switch (*kind) {
-      case Kind::kVnet:
-        read_vnet(std::move(base), props);
-        break;
-      case Kind::kNsg:
-        read_nsg(std::move(base), props);
-        break;
+      case Kind::kVnet: read_vnet(std::move(base), props); break;
+      case Kind::kNsg: read_nsg(std::move(base), props); break;
       case Kind::kAsg: {
         model::ApplicationSecurityGroup a;
         static_cast<model::ResourceBase&>(a) = std::move(base);
         model.asgs.push_back(std::move(a));
         break;
       }
-      case Kind::kNic:
-        read_nic(std::move(base), props);
-        break;
-      case Kind::kPublicIp:
-        read_public_ip(std::move(base), res, props, res_mark);
-        break;
-      case Kind::kVm:
-        read_vm(std::move(base), props);
-        break;
-      case Kind::kRouteTable:
-        read_route_table(std::move(base), props);
-        break;
-      case Kind::kLoadBalancer:
-        read_load_balancer(std::move(base), res, props, res_mark);
-        break;
-      case Kind::kScaleSet:
-        read_scale_set(std::move(base), res, props, res_mark);
-        break;
-      case Kind::kVirtualWan:
-        read_virtual_wan(std::move(base), props);
-        break;
-      case Kind::kVirtualHub:
-        read_virtual_hub(std::move(base), props);
-        break;
-      case Kind::kHubConnection:
-        read_hub_connection(std::move(base), props);
-        break;
-      case Kind::kHubRoutingIntent:
-        read_hub_routing_intent(std::move(base), props);
-        break;
-      case Kind::kHubRouteTable:
-        read_hub_route_table(std::move(base), props);
-        break;
-      case Kind::kStorageAccount:
-        read_storage_account(std::move(base), res, props, res_mark);
-        break;
-      case Kind::kKeyVault:
-        read_key_vault(std::move(base), props);
-        break;
-      case Kind::kSqlServer:
-        read_sql_server(std::move(base), props);
-        break;
-      case Kind::kCosmosDbAccount:
-        read_cosmos_account(std::move(base), res, props, res_mark);
-        break;
-      case Kind::kWebSite:
-        read_web_site(std::move(base), props);
-        break;
-      case Kind::kPrivateEndpoint:
-        read_private_endpoint(std::move(base), props);
-        break;
-      case Kind::kFirewall:
-        read_firewall(std::move(base), res, props, res_mark);
-        break;
-      case Kind::kFirewallPolicy:
-        read_firewall_policy(std::move(base), props);
-        break;
-      case Kind::kIpGroup:
-        read_ip_group(std::move(base), props);
-        break;
-      case Kind::kBastion:
-        read_bastion(std::move(base), res, props, res_mark);
-        break;
-      case Kind::kApplicationGateway:
-        read_application_gateway(std::move(base), res, props, res_mark);
-        break;
-      case Kind::kWafPolicy:
-        read_waf_policy(base, props);
-        break;
+      case Kind::kNic: read_nic(std::move(base), props); break;
+      case Kind::kPublicIp: read_public_ip(std::move(base), res, props, res_mark); break;
+      case Kind::kVm: read_vm(std::move(base), props); break;
+      case Kind::kRouteTable: read_route_table(std::move(base), props); break;
+      case Kind::kLoadBalancer: read_load_balancer(std::move(base), res, props, res_mark); break;
+      case Kind::kScaleSet: read_scale_set(std::move(base), res, props, res_mark); break;
+      case Kind::kVirtualWan: read_virtual_wan(std::move(base), props); break;
+      case Kind::kVirtualHub: read_virtual_hub(std::move(base), props); break;
+      case Kind::kHubConnection: read_hub_connection(std::move(base), props); break;
+      case Kind::kHubRoutingIntent: read_hub_routing_intent(std::move(base), props); break;
+      case Kind::kHubRouteTable: read_hub_route_table(std::move(base), props); break;
+      case Kind::kStorageAccount: read_storage_account(std::move(base), res, props, res_mark); break;
+      case Kind::kKeyVault: read_key_vault(std::move(base), props); break;
+      case Kind::kSqlServer: read_sql_server(std::move(base), props); break;
+      case Kind::kCosmosDbAccount: read_cosmos_account(std::move(base), res, props, res_mark); break;
+      case Kind::kWebSite: read_web_site(std::move(base), props); break;
+      case Kind::kPrivateEndpoint: read_private_endpoint(std::move(base), props); break;
+      case Kind::kFirewall: read_firewall(std::move(base), res, props, res_mark); break;
+      case Kind::kFirewallPolicy: read_firewall_policy(std::move(base), props); break;
+      case Kind::kIpGroup: read_ip_group(std::move(base), props); break;
+      case Kind::kBastion: read_bastion(std::move(base), res, props, res_mark); break;
+      case Kind::kApplicationGateway: read_application_gateway(std::move(base), res, props, res_mark); break;
+      case Kind::kWafPolicy: read_waf_policy(base, props); break;
       case Kind::kSubnet:
       case Kind::kPeering:
       case Kind::kRule:
@@ -4321,9 +4281,8 @@ struct Importer::Impl {
     flush_unknown_causes();
     apply_waf_policies();
     if (pending_subnets.empty() && pending_rules.empty() && pending_peerings.empty() && pending_routes.empty() &&
-        pending_ip_configs.empty() && pending_nat_rules.empty() && pending_pools.empty() &&
-        pending_groups.empty() && pending_sql_rules.empty() && pending_site_configs.empty() &&
-        pending_sql_policies.empty()) {
+        pending_ip_configs.empty() && pending_nat_rules.empty() && pending_pools.empty() && pending_groups.empty() &&
+        pending_sql_rules.empty() && pending_site_configs.empty() && pending_sql_policies.empty()) {
       return;
     }
     auto index_by_key = [](const auto& resources) {
@@ -4337,10 +4296,11 @@ struct Importer::Impl {
         // An existing parent, or a name only known at deployment: the parent is unknown, and so is what the child
         // adds to it (its rules, peerings or routes); the unknown parent is read conservatively where it is
         // referenced (docs/model.md, "Unknown values").
-        diags.warning("dangling-parent", where,
-                      fmt::format("{} '{}' has no parent in the input: {} '{}' is not declared (an existing resource, or "
-                                  "a name only known at deployment); the {} is not analysed",
-                                  child, name, parent, parent_id, child));
+        diags.warning(
+            "dangling-parent", where,
+            fmt::format("{} '{}' has no parent in the input: {} '{}' is not declared (an existing resource, or "
+                        "a name only known at deployment); the {} is not analysed",
+                        child, name, parent, parent_id, child));
         return;
       }
       diags.error("dangling-parent", where,
@@ -4439,8 +4399,7 @@ struct Importer::Impl {
         [](const model::LbBackendPool& p) { return p.key; }, "backend address pool", "load balancer");
     attach(
         pending_groups, model.firewall_policies, [](auto& p) -> auto& { return p.groups; },
-        [](const model::FirewallRuleCollectionGroup& g) { return g.key; }, "rule collection group",
-        "firewall policy");
+        [](const model::FirewallRuleCollectionGroup& g) { return g.key; }, "rule collection group", "firewall policy");
     attach(
         pending_sql_rules, model.paas_services, [](auto& s) -> auto& { return s.ip_rules; },
         [](const model::PaasIpRule& r) { return lowercase(r.name); }, "firewall rule", "SQL server");

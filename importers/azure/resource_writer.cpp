@@ -95,12 +95,13 @@ ordered_json collection_json(const model::FirewallRuleCollection& c, bool classi
     return ordered_json{{"name", c.name},
                         {"properties", {{"priority", c.priority}, {"action", {{"type", action}}}, {"rules", rules}}}};
   }
-  return ordered_json{{"ruleCollectionType", c.kind == model::FirewallRuleKind::kNat ? "FirewallPolicyNatRuleCollection"
-                                                                                     : "FirewallPolicyFilterRuleCollection"},
-                      {"name", c.name},
-                      {"priority", c.priority},
-                      {"action", {{"type", action}}},
-                      {"rules", rules}};
+  return ordered_json{
+      {"ruleCollectionType", c.kind == model::FirewallRuleKind::kNat ? "FirewallPolicyNatRuleCollection"
+                                                                     : "FirewallPolicyFilterRuleCollection"},
+      {"name", c.name},
+      {"priority", c.priority},
+      {"action", {{"type", action}}},
+      {"rules", rules}};
 }
 
 const char* paas_type(model::PaasKind k) {
@@ -179,7 +180,8 @@ ordered_json firewall_rule_json(const model::FirewallRule& r, bool classic) {
   o["destinationAddresses"] = fw_addresses(r.destinations);
   if (!r.destinations.ip_groups.empty()) o["destinationIpGroups"] = fw_groups(r.destinations);
   ordered_json ports = ordered_json::array();
-  for (const auto& iv : r.destination_ports.intervals()) ports.push_back(r.destination_ports.is_all() ? "*" : port_text(iv));
+  for (const auto& iv : r.destination_ports.intervals())
+    ports.push_back(r.destination_ports.is_all() ? "*" : port_text(iv));
   o["destinationPorts"] = std::move(ports);
   if (r.kind == FirewallRuleKind::kNetwork && !r.destination_fqdns.empty()) o["destinationFqdns"] = r.destination_fqdns;
   if (r.kind == FirewallRuleKind::kNat) {
@@ -251,7 +253,8 @@ ordered_json resource_json(const model::Model& m, const model::Changed& c) {
         list("loadBalancerBackendAddressPools", cfg.lb_backend_pools);
         list("loadBalancerInboundNatRules", cfg.lb_inbound_nat_rules);
         list("applicationGatewayBackendAddressPools", cfg.ag_backend_pools);
-        cfgs.push_back({{"id", model::ip_configuration_id(*nic, cfg)}, {"name", cfg.name}, {"properties", std::move(cp)}});
+        cfgs.push_back(
+            {{"id", model::ip_configuration_id(*nic, cfg)}, {"name", cfg.name}, {"properties", std::move(cp)}});
       }
       p["ipConfigurations"] = std::move(cfgs);
       return o;

@@ -1,8 +1,8 @@
 // Corpus: real ARM templates by others (../shared/corpus/arm), imported as templates with their parameter
 // files, and the exposure ../shared/corpus/SOURCES.md states for them. One test case per template; where
 // exposim and SOURCES.md differ the test asserts what Azure does and says why in a comment.
-#include <catch2/catch.hpp>
 #include <fmt/format.h>
+#include <catch2/catch.hpp>
 
 #include <algorithm>
 #include <filesystem>
@@ -95,8 +95,8 @@ std::string line(const Case& c, const solver::Exposure& e) {
     out += '@';
     out += ip ? ip->to_string() : std::string("dynamic");
   }
-  out += fmt::format(" {} {} {}", solver::to_string(e.via), e.public_ip >= 0 ? c.model.public_ips[e.public_ip].name : "-",
-                     model::to_string(e.protocol));
+  out += fmt::format(" {} {} {}", solver::to_string(e.via),
+                     e.public_ip >= 0 ? c.model.public_ips[e.public_ip].name : "-", model::to_string(e.protocol));
   if (model::has_ports(e.protocol)) {
     out += fmt::format(" {}->{}", model::to_string(e.entry_ports), model::to_string(e.ports));
   }
@@ -205,7 +205,6 @@ TEST_CASE("every ARM template of the corpus is analysed without its parameter fi
   }
   CHECK(cases >= 30);
 }
-
 
 // Expected lines read "target@private-ip via entry-public-ip protocol entry-ports->target-ports sources".
 // Warnings every template here gives, understood and harmless:
@@ -440,16 +439,17 @@ TEST_CASE("corpus qs-appgw-v1-iis-ssl: v1 gateway with HTTP and HTTPS listeners"
   // 80/443 are not reachable directly (WebNSG allows them from VirtualNetwork only). The management range
   // 65503-65534 (trailing space in the template) is infrastructure, not reported.
   const Case c = run("qs-appgw-v1-iis-ssl");
-  CHECK(exposures(c) == Lines{
-                            "application-gateway:ApplicationGateway public-ip ApplicationGatewayPublicIp tcp 443->443 any",
-                            "application-gateway:ApplicationGateway public-ip ApplicationGatewayPublicIp tcp 80->80 any",
-                            "iisvm1@10.0.0.4 application-gateway ApplicationGatewayPublicIp tcp 443->443 any",
-                            "iisvm1@10.0.0.4 application-gateway ApplicationGatewayPublicIp tcp 80->80 any",
-                            "iisvm1@10.0.0.4 public-ip vm1PublicIP tcp 3389->3389 any",
-                            "iisvm2@10.0.0.5 application-gateway ApplicationGatewayPublicIp tcp 443->443 any",
-                            "iisvm2@10.0.0.5 application-gateway ApplicationGatewayPublicIp tcp 80->80 any",
-                            "iisvm2@10.0.0.5 public-ip vm2PublicIP tcp 3389->3389 any",
-                        });
+  CHECK(exposures(c) ==
+        Lines{
+            "application-gateway:ApplicationGateway public-ip ApplicationGatewayPublicIp tcp 443->443 any",
+            "application-gateway:ApplicationGateway public-ip ApplicationGatewayPublicIp tcp 80->80 any",
+            "iisvm1@10.0.0.4 application-gateway ApplicationGatewayPublicIp tcp 443->443 any",
+            "iisvm1@10.0.0.4 application-gateway ApplicationGatewayPublicIp tcp 80->80 any",
+            "iisvm1@10.0.0.4 public-ip vm1PublicIP tcp 3389->3389 any",
+            "iisvm2@10.0.0.5 application-gateway ApplicationGatewayPublicIp tcp 443->443 any",
+            "iisvm2@10.0.0.5 application-gateway ApplicationGatewayPublicIp tcp 80->80 any",
+            "iisvm2@10.0.0.5 public-ip vm2PublicIP tcp 3389->3389 any",
+        });
   CHECK(broken(c).empty());
   CHECK(warning_codes(c) == Lines{"inert-types", "placeholder-address"});
 }
@@ -561,7 +561,8 @@ TEST_CASE("corpus qs-pe-keyvault-blob: private endpoints add nothing; the servic
   CHECK(exposures(c) == Lines{"TestVm@10.0.0.4 public-ip TestVmPublicIp tcp 22->22 any"});
   CHECK(paas_exposures(c) == Lines{"boot3astsclne5z5w 443,445 any", "vault3astsclne5z5w 443 any"});
   CHECK(broken(c).empty());
-  CHECK(warning_codes(c) == Lines{"inert-types", "placeholder-address", "public-beside-private-endpoint", "unresolved-expression"});
+  CHECK(warning_codes(c) ==
+        Lines{"inert-types", "placeholder-address", "public-beside-private-endpoint", "unresolved-expression"});
 }
 
 TEST_CASE("corpus qs-pe-sql-vm-nonsg: no NSG at all behind a Basic public IP", "[corpus]") {
@@ -685,7 +686,8 @@ TEST_CASE("corpus qs-privatelink-service: consumer VM without NSG; the provider 
                             "myConsumerVm3as@10.0.0.4 public-ip myConsumerVm3asPublicIP udp 0-65535->0-65535 any",
                         });
   CHECK(broken(c).empty());
-  CHECK(warning_codes(c) == Lines{"inert-types", "placeholder-address", "unmodelled-feature", "unmodelled-types", "unresolved-expression"});
+  CHECK(warning_codes(c) ==
+        Lines{"inert-types", "placeholder-address", "unmodelled-feature", "unmodelled-types", "unresolved-expression"});
 }
 
 TEST_CASE("corpus ans-private-ip-dnat: one internet DNAT rule among private-IP DNAT rules", "[corpus]") {
@@ -711,9 +713,9 @@ TEST_CASE("corpus alz-hubspoke-connectivity: nothing by default; a hub with an e
   CHECK(warning_codes(c).empty());
   // SOURCES.md: with enableHub=vhub and enableAzFw=Yes, a firewall with an empty policy: no internet exposure.
   // The top condition also needs a connectivity subscription, and the firewall subnet a prefix.
-  const Case hub = run("alz-hubspoke-connectivity",
-                       {"enableHub=vhub", "enableAzFw=Yes", "connectivitySubscriptionId=11111111-1111-1111-1111-111111111111",
-                        "subnetMaskForAzFw=10.100.0.0/24"});
+  const Case hub = run("alz-hubspoke-connectivity", {"enableHub=vhub", "enableAzFw=Yes",
+                                                     "connectivitySubscriptionId=11111111-1111-1111-1111-111111111111",
+                                                     "subnetMaskForAzFw=10.100.0.0/24"});
   CHECK(errors(hub.diags).empty());
   CHECK(hub.model.vnets.size() == 1);
   CHECK(hub.model.firewalls.size() == 1);
@@ -750,8 +752,8 @@ TEST_CASE("ARM corpus: ans-netsec-lab-standard, DNAT through legacy ruleGroups",
   const Case c = run("ans-netsec-lab-standard");
   REQUIRE(errors(c.diags).empty());
   CHECK(nic_exposures(c) == std::vector<std::string>{"VM-Kali firewall-dnat tcp 22->22",
-                                                      "VM-Win11 firewall-dnat tcp 33891->3389",
-                                                      "VM-Win2019 firewall-dnat tcp 33890->3389"});
+                                                     "VM-Win11 firewall-dnat tcp 33891->3389",
+                                                     "VM-Win2019 firewall-dnat tcp 33890->3389"});
   // The firewall's own entries: the four DNAT ports on its public IP, from the whole internet.
   std::vector<std::string> firewall;
   for (const auto& e : c.analysis.exposures) {

@@ -162,10 +162,10 @@ TEST_CASE("cloud-custodian NSG, NIC, LB and public IP lists together", "[corpus]
       const auto& lb = l.model.load_balancers[h.resource];
       rule = std::string(h.scope) == "inbound-nat" ? lb.nat_rules[h.rule].name : lb.rules[h.rule].name;
     }
-    master.push_back(std::string(solver::to_string(e.via)) + " " + l.model.public_ips[e.public_ip].address->to_string() +
-                     ":" + model::to_string(e.entry_ports) + " " + model::to_string(e.protocol) + " " +
-                     model::to_string(e.ports) + " " + l.model.load_balancers[e.load_balancer].name + "/" + rule +
-                     (e.any_source ? " any" : " some"));
+    master.push_back(std::string(solver::to_string(e.via)) + " " +
+                     l.model.public_ips[e.public_ip].address->to_string() + ":" + model::to_string(e.entry_ports) +
+                     " " + model::to_string(e.protocol) + " " + model::to_string(e.ports) + " " +
+                     l.model.load_balancers[e.load_balancer].name + "/" + rule + (e.any_source ? " any" : " some"));
   }
   CHECK(master == std::vector<std::string>{
                       "load-balancer 40.84.199.78:443 tcp 443 k8s-master-lb-C02B7042/LBRuleHTTPS any",

@@ -8,7 +8,8 @@
 
 int main(int argc, char** argv) {
   if (!std::filesystem::is_directory(EXPOSIM_SHARED_DIR "/corpus")) {
-    std::cout << "corpus: " << EXPOSIM_SHARED_DIR "/corpus" << " not found, skipping\n";
+    std::cout << "corpus: " << EXPOSIM_SHARED_DIR "/corpus"
+              << " not found, skipping\n";
     return 77;
   }
   return Catch::Session().run(argc, argv);

@@ -2,9 +2,9 @@
 // analyze azuredeploy.json` alone (no parameter file: ARM would prompt for the parameters without a default) and
 // with the folder's azuredeploy.parameters.json. What Azure Resource Manager deploys, exposim analyses: every run
 // must exit 0 within 30 s, and its warnings must be few and documented in docs/diagnostics.md.
-#include <catch2/catch.hpp>
 #include <fmt/format.h>
 #include <sys/wait.h>
+#include <catch2/catch.hpp>
 
 #include <algorithm>
 #include <cstdlib>
@@ -143,9 +143,10 @@ TEST_CASE("every quickstart folder is analysed with and without its parameter fi
   for (const auto* t : {&alone, &with_parameters}) {
     std::string codes;
     for (const auto& [code, n] : t->codes) codes += fmt::format(" {}={}", code, n);
-    WARN(fmt::format("sweep {}: {} runs, {} exit 0, {} exposures, {} warnings (at most {} in one run); runs "
-                     "warning by code:{}",
-                     t == &alone ? "without parameter files" : "with parameter files", t->runs, t->ok, t->exposures,
-                     t->warnings, t->max_warnings, codes));
+    WARN(
+        fmt::format("sweep {}: {} runs, {} exit 0, {} exposures, {} warnings (at most {} in one run); runs "
+                    "warning by code:{}",
+                    t == &alone ? "without parameter files" : "with parameter files", t->runs, t->ok, t->exposures,
+                    t->warnings, t->max_warnings, codes));
   }
 }
