@@ -1,5 +1,6 @@
-// Azure Firewall (§4): the firewall, its classic rule collections, and firewall policies with rule collection
-// groups. Validation flattens a firewall's rules into the order Azure processes them (`Firewall::order`).
+// Azure Firewall (docs/model.md#azure-firewall): the firewall, its classic rule collections, and firewall policies with
+// rule collection groups. Validation flattens a firewall's rules into the order Azure processes them
+// (`Firewall::order`).
 #pragma once
 
 #include <cstdint>

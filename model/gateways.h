@@ -1,6 +1,6 @@
-// Azure Bastion (§6) and Application Gateway (§9): the two managed entry points that forward internet
-// clients to private addresses. Children of an application gateway reference each other by id; validation
-// resolves those references within the gateway (`Ref::index` = the gateway, `Ref::child` = the child).
+// Azure Bastion and Application Gateway (docs/model.md#azure-bastion, #application-gateways): the two managed entry
+// points that forward internet clients to private addresses. Children of an application gateway reference each other by
+// id; validation resolves those references within the gateway (`Ref::index` = the gateway, `Ref::child` = the child).
 #pragma once
 
 #include <cstdint>

@@ -1,4 +1,5 @@
-// Private endpoints and the public endpoints of PaaS services (§7).
+// Private endpoints and the public endpoints of PaaS services
+// (docs/model.md#private-endpoints-and-paas-public-endpoints).
 #pragma once
 
 #include <cstdint>
@@ -96,7 +97,8 @@ struct PrivateLinkConnection {
 };
 
 /// A private endpoint: a NIC-like address in a subnet that reaches one service privately. It never adds
-/// internet exposure and never closes the service's public endpoint (§7).
+/// internet exposure and never closes the service's public endpoint
+/// (docs/model.md#private-endpoints-and-paas-public-endpoints).
 struct PrivateEndpoint : ResourceBase {
   Ref subnet;
   /// Private addresses from `ipConfigurations[].privateIPAddress`, `customDnsConfigs[].ipAddresses` and

@@ -232,7 +232,7 @@ struct VirtualMachine : ResourceBase {
   Ref scale_set;
 };
 
-// ---- Load balancers (§3) ----
+// ---- Load balancers (docs/model.md#load-balancers) ----
 // Unsupported, and kept out with a warning `unmodelled-feature` by the importer: IP-address-based backend
 // pools (`loadBalancerBackendAddresses`), outbound rules (outbound only).
 

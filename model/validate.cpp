@@ -643,8 +643,8 @@ class Validator {
   }
 
   /// Private endpoints: their subnet, NICs and targets. None of these decides internet exposure (a private
-  /// endpoint never adds any, §7), so a missing one is a warning. Fills PaasService::private_endpoints and
-  /// the endpoint's private IPs from its NICs.
+  /// endpoint never adds any, docs/model.md#private-endpoints-and-paas-public-endpoints), so a missing one is a
+  /// warning. Fills PaasService::private_endpoints and the endpoint's private IPs from its NICs.
   void resolve_private_endpoints() {
     for (std::size_t i = 0; i < m_.private_endpoints.size(); ++i) {
       auto& pe = m_.private_endpoints[i];

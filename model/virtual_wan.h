@@ -1,6 +1,6 @@
-// Virtual WAN (§5): virtual WANs, their hubs (secured by an `AZFW_Hub` firewall), the spoke virtual networks
-// connected to the hubs, routing intent and hub route tables, and the routes a spoke learns from its hub
-// (docs/model.md, "Virtual WAN").
+// Virtual WAN (docs/model.md#virtual-wan): virtual WANs, their hubs (secured by an `AZFW_Hub` firewall), the spoke
+// virtual networks connected to the hubs, routing intent and hub route tables, and the routes a spoke learns from its
+// hub (docs/model.md, "Virtual WAN").
 #pragma once
 
 #include <optional>

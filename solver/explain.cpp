@@ -863,7 +863,7 @@ void explain_dnat(const model::Model& m, FlowTrace& t, const FirewallAddress& at
   t.hops.push_back(nsg_hop(subnet_nsg, "subnet", model::ResourceKind::kSubnet, subnet));
   t.hops.push_back(nsg_hop(nsg_slot(nic.nsg), "nic", model::ResourceKind::kNetworkInterface, n));
 
-  // route: the replies to the SNAT address must go back to the firewall directly (§4).
+  // route: the replies to the SNAT address must go back to the firewall directly (docs/model.md#azure-firewall).
   TraceHop back;
   back.kind = TraceHop::Kind::kRoute;
   back.scope = "return";
@@ -1122,7 +1122,8 @@ FlowTrace explain(const model::Model& m, const FlowQuery& q, const Analysis* ana
   t.hops.push_back(entry);
   if (lb) t.hops.push_back(lb->hop);
 
-  // nsg: the subnet's, then the NIC's (§1), decided by the same first-match evaluation as the analysis.
+  // nsg: the subnet's, then the NIC's (docs/model.md#network-security-groups), decided by the same first-match
+  // evaluation as the analysis.
   const NsgSlot subnet_nsg = subnet_nsg_slot(m, cfg.subnet);
   const NsgSlot nic_nsg = nsg_slot(nic.nsg);
   const bool no_nsg = subnet_nsg.state == NsgSlot::State::kNone && nic_nsg.state == NsgSlot::State::kNone;

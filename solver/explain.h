@@ -151,9 +151,9 @@ struct FlowTrace {
 /// NSG and the listener (analyze's own exposure of the gateway), then one backend (--backend) with the NSGs
 /// seeing the gateway subnet, and the route between them (analyze's `application-gateway` exposures, or
 /// `broken`); when both directions cross an Azure Firewall, its network or application rule (or its default
-/// deny) between the route and the NSGs. For a Bastion host: its subnet's NSG and 443; with `via_bastion`, the session to the target as
-/// analyze's `bastion` exposures. For a PaaS service: its public endpoint's ports, public network access and
-/// firewall, as analyze's `paas-public` exposures. A private endpoint is never reached from the internet.
+/// deny) between the route and the NSGs. For a Bastion host: its subnet's NSG and 443; with `via_bastion`, the session
+/// to the target as analyze's `bastion` exposures. For a PaaS service: its public endpoint's ports, public network
+/// access and firewall, as analyze's `paas-public` exposures. A private endpoint is never reached from the internet.
 /// `analysis`: analyze(m), when the caller has it (check); otherwise explain computes it when it needs the other
 /// entries of a target (FlowTrace::other_entries).
 FlowTrace explain(const model::Model& m, const FlowQuery& q, const Analysis* analysis = nullptr);

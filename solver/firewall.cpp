@@ -1,4 +1,4 @@
-// Azure Firewall DNAT matching (§4).
+// Azure Firewall DNAT matching (docs/model.md#azure-firewall).
 #include "solver/firewall.h"
 
 #include <fmt/format.h>

@@ -1,5 +1,5 @@
-// Azure Firewall rule matching over packet sets (§4): which internet packets each DNAT rule takes, first
-// match in Azure's processing order, and where it sends them.
+// Azure Firewall rule matching over packet sets (docs/model.md#azure-firewall): which internet packets each DNAT rule
+// takes, first match in Azure's processing order, and where it sends them.
 #pragma once
 
 #include <vector>

@@ -1,5 +1,6 @@
-// Azure Bastion and application gateways (§6, §9): their own public entry points, and the flows they forward
-// from inside the estate to ip configurations, which the analysis then evaluates at the targets' NSGs.
+// Azure Bastion and application gateways (docs/model.md#azure-bastion, #application-gateways): their own public entry
+// points, and the flows they forward from inside the estate to ip configurations, which the analysis then evaluates at
+// the targets' NSGs.
 #pragma once
 
 #include <memory>

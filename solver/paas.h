@@ -1,6 +1,7 @@
-// The public endpoints of PaaS services (§7): which internet sources reach a storage account, Key Vault,
-// SQL server, Cosmos DB account or App Service site, decided by public network access and the service's
-// own firewall. Private endpoints never add internet exposure and are only reported alongside.
+// The public endpoints of PaaS services (docs/model.md#private-endpoints-and-paas-public-endpoints): which internet
+// sources reach a storage account, Key Vault, SQL server, Cosmos DB account or App Service site, decided by public
+// network access and the service's own firewall. Private endpoints never add internet exposure and are only reported
+// alongside.
 #pragma once
 
 #include <string>
@@ -42,7 +43,7 @@ std::vector<PaasDecision> paas_firewall(const model::PaasService& s, const std::
 const char* paas_rule_scope(model::PaasKind k);
 
 /// The private endpoints of PaaS service `service` (index into Model::paas_services) with an Approved
-/// connection to it: the only ones that pass traffic (§7).
+/// connection to it: the only ones that pass traffic (docs/model.md#private-endpoints-and-paas-public-endpoints).
 std::size_t approved_private_endpoints(const model::Model& m, int service);
 
 /// True for a PaaS hop that decided on an App Service's SCM (Kudu) site (scope "scm-...").

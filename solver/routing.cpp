@@ -1,4 +1,4 @@
-// Route selection and peering reachability (§5).
+// Route selection and peering reachability (docs/model.md#routing-and-peering).
 #include "solver/routing.h"
 
 #include <fmt/format.h>

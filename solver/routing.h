@@ -1,5 +1,6 @@
 // Routing inside the estate: the route a subnet chooses for a destination (user-defined and system
-// routes, longest prefix, Azure's tie-breaking), and whether two VNets are connected by peering (§5).
+// routes, longest prefix, Azure's tie-breaking), and whether two VNets are connected by peering
+// (docs/model.md#routing-and-peering).
 #pragma once
 
 #include <optional>

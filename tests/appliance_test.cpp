@@ -1,5 +1,5 @@
-// Network virtual appliances (via: appliance), next hop None, and allowForwardedTraffic (§5), with
-// expectations worked out by hand.
+// Network virtual appliances (via: appliance), next hop None, and allowForwardedTraffic
+// (docs/model.md#routing-and-peering), with expectations worked out by hand.
 #include <catch2/catch.hpp>
 
 #include "solver/exposure.h"

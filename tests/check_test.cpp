@@ -32,7 +32,7 @@ using model::Protocol;
 using model::Sku;
 using namespace exposim::testing;
 
-// The estate, and what the internet reaches in it (Azure semantics, /work/shared/azure-semantics.md):
+// The estate, and what the internet reaches in it (Azure semantics as docs/model.md describes them):
 //   vnet-app 10.0.0.0/16
 //     web    10.0.1.0/24  nsg-web: 100 allow tcp 443 from Internet; 110 allow tcp 22 from 52.233.10.0/24
 //     db     10.0.2.0/24  nsg-db: no custom rule (DenyAllInBound 65500 stops the internet)

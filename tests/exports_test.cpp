@@ -1,6 +1,7 @@
 // Exports of live estates read together in one run: `az group export` (a template with parameters for names),
 // `az resource list` output (an array), Resource Graph results as the REST API and as `az graph query` give
-// them. Fixtures: tests/data/exports/. Expected exposures worked out by hand from each NSG (azure-semantics §2).
+// them. Fixtures: tests/data/exports/. Expected exposures worked out by hand from each NSG
+// (docs/model.md#network-security-groups).
 #include <algorithm>
 #include <sstream>
 #include <string>

@@ -421,7 +421,7 @@ TEST_CASE("dangling references are errors that name the field", "[model][validat
   CHECK_THAT(d.message, Catch::Contains("missing-nsg' is not in the input"));
 }
 
-// ---- Load balancers (azure-semantics.md §3) ----
+// ---- Load balancers (docs/model.md#load-balancers) ----
 
 /// "web load-balancer 52.0.0.10:80 tcp 8080 any lb/http nsg/allow > none": target, via, entry ip:ports,
 /// protocol, target ports, sources, the load balancer's rule, the NSG hops.

@@ -1,5 +1,6 @@
-// Azure Firewall (§4): import of classic and policy rules, Azure's processing order, and DNAT exposures with
-// SNAT, peering and return routes. Expected values are worked out by hand from azure-semantics §4 and §5.
+// Azure Firewall (docs/model.md#azure-firewall): import of classic and policy rules, Azure's processing order, and DNAT
+// exposures with SNAT, peering and return routes. Expected values are worked out by hand from
+// docs/model.md#azure-firewall and #routing-and-peering.
 #include <algorithm>
 #include <string>
 

@@ -1,8 +1,8 @@
-// PaaS public endpoints and private endpoints (§7): importer cases with exact diagnostics, validation, and
-// solver scenarios. Expected values are worked out by hand from Azure's documentation
-// (../shared/azure-semantics.md §7): public network access Disabled closes the public endpoint whatever the
-// rules say; with defaultAction Deny only the IP rules admit; SQL admits only its firewall rules; App
-// Service restrictions are first match by priority, then the default action.
+// PaaS public endpoints and private endpoints (docs/model.md#private-endpoints-and-paas-public-endpoints): importer
+// cases with exact diagnostics, validation, and solver scenarios. Expected values are worked out by hand from Azure's
+// documentation (docs/model.md#private-endpoints-and-paas-public-endpoints): public network access Disabled closes the
+// public endpoint whatever the rules say; with defaultAction Deny only the IP rules admit; SQL admits only its firewall
+// rules; App Service restrictions are first match by priority, then the default action.
 #include <catch2/catch.hpp>
 
 #include <fmt/format.h>

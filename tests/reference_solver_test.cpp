@@ -1,7 +1,7 @@
 // A brute-force reference evaluator, kept in the tests only, that decides single packets by walking the NSG
-// rules literally (docs/model.md; ../shared/azure-semantics.md §1-2, and §5 for the return route), cross-checked
-// against solver::analyze on random small estates. It uses no packet-set or interval algebra and no solver
-// function to decide; the estates are generated from a fixed seed and printed in full on any disagreement.
+// rules literally (docs/model.md: network security groups, public IPs, and the return route under routing and peering),
+// cross-checked against solver::analyze on random small estates. It uses no packet-set or interval algebra and no
+// solver function to decide; the estates are generated from a fixed seed and printed in full on any disagreement.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -600,7 +600,7 @@ class Reference {
 
   /// Whether a reply to `a` leaves through the public IP: the longest user-defined route of the subnet that
   /// covers `a` has next hop Internet, or no user-defined route covers it (system default route: Internet).
-  /// Otherwise the return path is diverted and the connection never forms (azure-semantics.md §2, §5).
+  /// Otherwise the return path is diverted and the connection never forms (docs/model.md#return-routing).
   bool answerable(int subnet, const IpAddress& a) const {
     int best_length = -1;
     NextHopType hop = NextHopType::kInternet;

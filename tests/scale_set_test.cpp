@@ -1,6 +1,6 @@
 // Scale sets and inbound NAT pools: import, expansion into instances, and exposure through NAT pools,
 // instance public IPs and load-balancing rules. Expected values are worked out by hand from Azure's
-// documentation (../shared/azure-semantics.md §3, docs/model.md "Scale sets").
+// documentation (docs/model.md#scale-sets-and-inbound-nat-pools).
 #include <catch2/catch.hpp>
 
 #include <fmt/format.h>

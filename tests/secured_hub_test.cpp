@@ -1,6 +1,6 @@
 // Virtual WAN hub routing and secured hubs: DNAT through a hub firewall (AZFW_Hub), routing intent for private
 // traffic, and hub route tables deciding a spoke's default route. Every expectation is worked out by hand from
-// docs/model.md ("Virtual WAN") and azure-semantics §4 and §5.
+// docs/model.md#virtual-wan and docs/model.md#azure-firewall.
 #include <catch2/catch.hpp>
 
 #include <algorithm>

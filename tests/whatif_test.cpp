@@ -1,6 +1,6 @@
 // `exposim whatif`: every operation of a change document on tests/data/whatif/estate.json, with the opened and
-// closed exposures worked out by hand (azure-semantics §1 NSGs, §2 public IPs, §4 firewall DNAT, §5 routes,
-// §7 PaaS, §8 JIT), the --after form, exit codes, --write atomicity and bad changes.
+// closed exposures worked out by hand (docs/model.md: NSGs, public IPs, firewall DNAT,
+// routes, PaaS, JIT), the --after form, exit codes, --write atomicity and bad changes.
 //
 // The estate: vnet1 10.0.0.0/16 with subnets web 10.0.1.0/24 (NSG nsg-web: allow-https, Tcp 443 from *, priority
 // 100; route table rt-web: route `onprem` 192.168.0.0/16 -> VirtualNetworkGateway), app 10.0.2.0/24 (no NSG) and
@@ -837,9 +837,9 @@ TEST_CASE("whatif incremental splice: targets gaining and losing exposures aroun
 // Https 8443 from 10.1.3.0/24 to app.contoso.com. nic-app 10.1.2.4 and nic-b 10.1.2.5 (no public IP). Application
 // gateway agw (Standard_v2, pip-agw 20.1.0.20) with listeners l80, l443, l9000 to pool [10.1.2.5] on backend
 // ports 8080, 8443, 9000.
-// Hand-worked before any change (azure-semantics §4, §9): fw-classic tcp 2222 from any (its DNAT entry);
-// nic-app tcp 22 from any (DNAT; the firewall's SNAT address is VNet-local for rt-app, no NSG). The gateway
-// reaches 10.1.2.5 through the firewall both ways (rt-agw forward, rt-app reply: the same appliance), so the
+// Hand-worked before any change (docs/model.md#azure-firewall, #application-gateways): fw-classic tcp 2222 from any
+// (its DNAT entry); nic-app tcp 22 from any (DNAT; the firewall's SNAT address is VNet-local for rt-app, no NSG). The
+// gateway reaches 10.1.2.5 through the firewall both ways (rt-agw forward, rt-app reply: the same appliance), so the
 // firewall's rules decide, network rules before application rules, deny by default: l80 -> 8080 allowed by
 // net/agw-web, l443 -> 8443 by apps/site (by its port: the FQDN cannot be checked), l9000 -> 9000 by nothing.
 // So nic-b: tcp 8080 and 8443 from any through agw; agw itself: its listeners' tcp 80, 443 and 9000 from any (its

@@ -113,7 +113,7 @@ inline constexpr std::string_view kRoutingPolicies = "routingpolicies";
 inline constexpr std::string_view kDestinations = "destinations";
 inline constexpr std::string_view kNextHop = "nexthop";
 
-// PaaS public endpoints and private endpoints (§7).
+// PaaS public endpoints and private endpoints (docs/model.md#private-endpoints-and-paas-public-endpoints).
 inline constexpr std::string_view kKind = "kind";  // next to `properties`
 inline constexpr std::string_view kPublicNetworkAccess = "publicnetworkaccess";
 inline constexpr std::string_view kNetworkAcls = "networkacls";

@@ -1062,7 +1062,7 @@ struct Importer::Impl {
     return p;
   }
 
-  // ---- PaaS public endpoints and private endpoints (§7) ----
+  // ---- PaaS public endpoints and private endpoints (docs/model.md#private-endpoints-and-paas-public-endpoints) ----
 
   /// The host of a URL ("https://acct.blob.core.windows.net/" -> "acct.blob.core.windows.net"), or the
   /// text itself when it has no scheme.
@@ -2965,7 +2965,7 @@ struct Importer::Impl {
     model.load_balancers.push_back(std::move(lb));
   }
 
-  // ---- Azure Firewall, firewall policies, IP groups (§4) ----
+  // ---- Azure Firewall, firewall policies, IP groups (docs/model.md#azure-firewall) ----
 
   model::ThreatIntelMode read_threat_intel(dom::object props, model::ThreatIntelMode fallback) {
     auto f = get_string(props, keys::kThreatIntelMode);
