@@ -10,7 +10,7 @@
 
 #include "cli/explain_report.h"
 #include "cli/json_parts.h"
-#include "cli/report.h"
+#include "cli/analyze_report.h"
 
 namespace exposim::cli {
 namespace {

@@ -26,7 +26,7 @@
 #include "cli/explain_report.h"
 #include "cli/graph_command.h"
 #include "cli/input_options.h"
-#include "cli/report.h"
+#include "cli/analyze_report.h"
 #include "cli/whatif_command.h"
 #include "solver/explain.h"
 #include "solver/exposure.h"
