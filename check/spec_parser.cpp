@@ -8,6 +8,9 @@
 #include <string_view>
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "importers/document.h"
 
 namespace exposim::check {
 namespace {
@@ -476,14 +479,16 @@ class Parser {
 
 }  // namespace
 
-std::optional<Spec> parse_spec(const importers::Document& doc, model::Diagnostics& diags) {
-  return Parser(doc, diags).run();
+std::optional<Spec> parse_spec(std::string_view text, const std::string& file, model::Diagnostics& diags) {
+  const auto doc = importers::parse_document(text, file, diags);
+  if (!doc) return std::nullopt;
+  return Parser(*doc, diags).run();
 }
 
 std::optional<Spec> load_spec(const std::string& path, model::Diagnostics& diags) {
-  auto doc = importers::load_document(path, diags);
+  const auto doc = importers::load_document(path, diags);
   if (!doc) return std::nullopt;
-  return parse_spec(*doc, diags);
+  return Parser(*doc, diags).run();
 }
 
 }  // namespace exposim::check
