@@ -68,14 +68,11 @@ struct Whatif {
     int rc = kExitOk;
     const auto policy = DiagnosticPolicy::make(in, err, rc);
     if (!policy) return rc;
-    const importers::InputOptions io = importer_options(in);
 
     auto t0 = Clock::now();
     model::Model before;
     model::Diagnostics before_diags;
-    const auto before_reports = importers::import_inputs(in.files, io, before, before_diags);
-    if (in.verbose) print_detected(before_reports, err);
-    // Resources a template references but does not declare already exist: the normal case (docs/arm-templates.md).
+    const auto before_reports = import_files(in, in.files, before, before_diags, err);
     bool templates = importers::has_template(before_reports);
     if (before_diags.has_errors()) {
       print_diagnostics(err, before_diags.sorted(), in.verbose);
@@ -94,11 +91,10 @@ struct Whatif {
         }
       }
     } else {
-      const auto after_reports = importers::import_inputs(o.after, io, after, after_diags);
-      if (in.verbose) print_detected(after_reports, err);
+      const auto after_reports = import_files(in, o.after, after, after_diags, err);
       templates = templates || importers::has_template(after_reports);
     }
-    const model::ValidateOptions vo{in.allow_missing || (templates && !in.strict)};
+    const model::ValidateOptions vo = validate_options(in, templates);
     if (in.timings) err << fmt::format("exposim: timing: import and change {:.3f} s\n", seconds_since(t0));
     t0 = Clock::now();
     model::validate(before, before_diags, vo);
