@@ -75,6 +75,7 @@ struct Whatif {
     const auto before_reports = import_files(in, in.files, before, before_diags, err);
     bool templates = importers::has_template(before_reports);
     if (before_diags.has_errors()) {
+      policy->apply_to_input(before_diags);  // --ignore, --fail-on and --strict, as every command does
       print_diagnostics(err, before_diags.sorted(), in.verbose);
       return kExitBadInput;
     }
@@ -98,7 +99,8 @@ struct Whatif {
     if (in.timings) err << fmt::format("exposim: timing: import and change {:.3f} s\n", seconds_since(t0));
     t0 = Clock::now();
     model::validate(before, before_diags, vo);
-    model::validate(after, after_diags, vo);
+    // As every command: an after side that did not import is not validated (its errors are what to fix).
+    if (!after_diags.has_errors()) model::validate(after, after_diags, vo);
     if (in.timings) err << fmt::format("exposim: timing: validate both {:.3f} s\n", seconds_since(t0));
     policy->apply_to_input(before_diags);
     policy->apply_to_input(after_diags);
