@@ -2,7 +2,6 @@
 #include "check/spec_parser.h"
 
 #include <algorithm>
-#include <array>
 #include <cctype>
 #include <set>
 #include <string_view>
@@ -16,9 +15,6 @@ namespace exposim::check {
 namespace {
 
 using nlohmann::json;
-
-constexpr std::array<std::string_view, 6> kKinds = {"not-exposed",      "exposed-only",         "no-management-ports",
-                                                    "max-entry-points", "every-subnet-has-nsg", "flow"};
 
 /// The keys each kind accepts besides `name`, `kind` and `description`.
 std::vector<std::string_view> keys_of(AssertionKind k) {
@@ -348,13 +344,13 @@ class Parser {
     }
     auto kind = string_of(*kind_it, at + "/kind", "kind");
     if (!kind) return std::nullopt;
-    auto k = std::find(kKinds.begin(), kKinds.end(), *kind);
-    if (k == kKinds.end()) {
+    const auto k = assertion_kind(*kind);
+    if (!k) {
       error(at + "/kind", "spec-unknown-kind",
-            fmt::format("unknown assertion kind '{}'; expected one of {}", *kind, joined(kKinds)));
+            fmt::format("unknown assertion kind '{}'; expected one of {}", *kind, joined(assertion_kind_names())));
       return std::nullopt;
     }
-    a.kind = static_cast<AssertionKind>(k - kKinds.begin());
+    a.kind = *k;
     if (auto name_it = v.find("name"); name_it == v.end()) {
       error(at, "spec-missing-key", "assertion has no 'name'");
     } else if (auto name = string_of(*name_it, at + "/name", "name")) {
