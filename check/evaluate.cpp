@@ -37,15 +37,15 @@ Attributes attributes(const model::Model& m, const Subject& s) {
   switch (s.kind) {
     case ResourceKind::kNetworkInterface: {
       const auto& nic = m.nics[s.index];
-      at.types.push_back("network-interface");
+      at.types.push_back(model::to_string(ResourceKind::kNetworkInterface));
       if (nic.virtual_machine.resolved()) {
         at.resources.push_back(&m.vms[nic.virtual_machine.index]);
-        at.types.push_back("virtual-machine");
+        at.types.push_back(model::to_string(ResourceKind::kVirtualMachine));
       }
       at.resources.push_back(&nic);
       if (nic.scale_set >= 0) {
         at.resources.push_back(&m.scale_sets[nic.scale_set]);
-        at.types.push_back("scale-set");
+        at.types.push_back(model::to_string(ResourceKind::kScaleSet));
       }
       add_subnet(m, nic.ip_configurations[s.ip_configuration].subnet, at);
       break;
@@ -53,14 +53,14 @@ Attributes attributes(const model::Model& m, const Subject& s) {
     case ResourceKind::kFirewall: {
       const auto& fw = m.firewalls[s.index];
       at.resources.push_back(&fw);
-      at.types.push_back("firewall");
+      at.types.push_back(model::to_string(ResourceKind::kFirewall));
       for (const auto& c : fw.ip_configurations) add_subnet(m, c.subnet, at);
       break;
     }
     case ResourceKind::kBastionHost: {
       const auto& b = m.bastion_hosts[s.index];
       at.resources.push_back(&b);
-      at.types.push_back("bastion-host");
+      at.types.push_back(model::to_string(ResourceKind::kBastionHost));
       for (const auto& c : b.ip_configurations) add_subnet(m, c.subnet, at);
       if (b.virtual_network.resolved()) at.vnets.push_back(b.virtual_network.index);
       break;
@@ -68,21 +68,21 @@ Attributes attributes(const model::Model& m, const Subject& s) {
     case ResourceKind::kApplicationGateway: {
       const auto& g = m.application_gateways[s.index];
       at.resources.push_back(&g);
-      at.types.push_back("application-gateway");
+      at.types.push_back(model::to_string(ResourceKind::kApplicationGateway));
       for (const auto& c : g.gateway_ip_configurations) add_subnet(m, c.subnet, at);
       break;
     }
     case ResourceKind::kPaasService: {
       const auto& p = m.paas_services[s.index];
       at.resources.push_back(&p);
-      at.types.push_back("paas-service");
+      at.types.push_back(model::to_string(ResourceKind::kPaasService));
       at.types.push_back(model::to_string(p.kind));
       break;
     }
     case ResourceKind::kSubnet: {
       const auto& sub = m.subnets[s.index];
       at.resources.push_back(&sub);
-      at.types.push_back("subnet");
+      at.types.push_back(model::to_string(ResourceKind::kSubnet));
       if (sub.vnet.resolved()) at.vnets.push_back(sub.vnet.index);
       break;
     }

@@ -2,6 +2,9 @@
 #include "check/spec.h"
 
 #include <cctype>
+#include <utility>
+
+#include "model/paas.h"
 
 namespace exposim::check {
 
@@ -30,23 +33,59 @@ bool glob_match(std::string_view pattern, std::string_view text) {
   return p == pattern.size();
 }
 
+namespace {
+
+/// Every assertion kind with its name in a spec, in declaration order: the one list of kinds.
+constexpr std::pair<AssertionKind, const char*> kAssertionKinds[] = {
+    {AssertionKind::kNotExposed, "not-exposed"},
+    {AssertionKind::kExposedOnly, "exposed-only"},
+    {AssertionKind::kNoManagementPorts, "no-management-ports"},
+    {AssertionKind::kMaxEntryPoints, "max-entry-points"},
+    {AssertionKind::kEverySubnetHasNsg, "every-subnet-has-nsg"},
+    {AssertionKind::kFlow, "flow"},
+};
+
+}  // namespace
+
 const std::vector<std::string_view>& target_types() {
-  static const std::vector<std::string_view> kTypes = {
-      "virtual-machine", "network-interface", "scale-set", "firewall",   "bastion-host", "application-gateway",
-      "paas-service",    "storage",           "key-vault", "sql-server", "cosmos-db",    "app-service"};
+  // The target kinds by their model names, then the PaaS service kinds.
+  static const std::vector<std::string_view> kTypes = [] {
+    std::vector<std::string_view> types;
+    for (auto k : {model::ResourceKind::kVirtualMachine, model::ResourceKind::kNetworkInterface,
+                   model::ResourceKind::kScaleSet, model::ResourceKind::kFirewall, model::ResourceKind::kBastionHost,
+                   model::ResourceKind::kApplicationGateway, model::ResourceKind::kPaasService}) {
+      types.emplace_back(model::to_string(k));
+    }
+    for (auto k : {model::PaasKind::kStorage, model::PaasKind::kKeyVault, model::PaasKind::kSqlServer,
+                   model::PaasKind::kCosmosDb, model::PaasKind::kAppService}) {
+      types.emplace_back(model::to_string(k));
+    }
+    return types;
+  }();
   return kTypes;
 }
 
 const char* to_string(AssertionKind k) {
-  switch (k) {
-    case AssertionKind::kNotExposed: return "not-exposed";
-    case AssertionKind::kExposedOnly: return "exposed-only";
-    case AssertionKind::kNoManagementPorts: return "no-management-ports";
-    case AssertionKind::kMaxEntryPoints: return "max-entry-points";
-    case AssertionKind::kEverySubnetHasNsg: return "every-subnet-has-nsg";
-    case AssertionKind::kFlow: return "flow";
+  for (const auto& [kind, name] : kAssertionKinds) {
+    if (kind == k) return name;
   }
   return "";
+}
+
+const std::vector<std::string_view>& assertion_kind_names() {
+  static const std::vector<std::string_view> kNames = [] {
+    std::vector<std::string_view> names;
+    for (const auto& [kind, name] : kAssertionKinds) names.emplace_back(name);
+    return names;
+  }();
+  return kNames;
+}
+
+std::optional<AssertionKind> assertion_kind(std::string_view name) {
+  for (const auto& [kind, kind_name] : kAssertionKinds) {
+    if (name == kind_name) return kind;
+  }
+  return std::nullopt;
 }
 
 model::PortSet default_management_ports() { return model::PortSet{{22, 22}, {3389, 3389}, {5985, 5986}}; }

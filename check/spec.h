@@ -49,6 +49,10 @@ const std::vector<std::string_view>& target_types();
 enum class AssertionKind { kNotExposed, kExposedOnly, kNoManagementPorts, kMaxEntryPoints, kEverySubnetHasNsg, kFlow };
 /// "not-exposed", "exposed-only", "no-management-ports", "max-entry-points", "every-subnet-has-nsg", "flow".
 const char* to_string(AssertionKind k);
+/// Every kind's name as to_string() gives it, in declaration order: what a spec may write as `kind`.
+const std::vector<std::string_view>& assertion_kind_names();
+/// The kind named `name` (exactly as to_string() gives it), or nullopt.
+std::optional<AssertionKind> assertion_kind(std::string_view name);
 
 /// A filter over the packets of an exposure: protocols, destination ports at the target, ports at the
 /// entry, sources. Absent parts match everything.

@@ -2,20 +2,19 @@
 #include "check/spec_parser.h"
 
 #include <algorithm>
-#include <array>
 #include <cctype>
 #include <set>
 #include <string_view>
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "importers/document.h"
 
 namespace exposim::check {
 namespace {
 
 using nlohmann::json;
-
-constexpr std::array<std::string_view, 6> kKinds = {"not-exposed",      "exposed-only",         "no-management-ports",
-                                                    "max-entry-points", "every-subnet-has-nsg", "flow"};
 
 /// The keys each kind accepts besides `name`, `kind` and `description`.
 std::vector<std::string_view> keys_of(AssertionKind k) {
@@ -345,13 +344,13 @@ class Parser {
     }
     auto kind = string_of(*kind_it, at + "/kind", "kind");
     if (!kind) return std::nullopt;
-    auto k = std::find(kKinds.begin(), kKinds.end(), *kind);
-    if (k == kKinds.end()) {
+    const auto k = assertion_kind(*kind);
+    if (!k) {
       error(at + "/kind", "spec-unknown-kind",
-            fmt::format("unknown assertion kind '{}'; expected one of {}", *kind, joined(kKinds)));
+            fmt::format("unknown assertion kind '{}'; expected one of {}", *kind, joined(assertion_kind_names())));
       return std::nullopt;
     }
-    a.kind = static_cast<AssertionKind>(k - kKinds.begin());
+    a.kind = *k;
     if (auto name_it = v.find("name"); name_it == v.end()) {
       error(at, "spec-missing-key", "assertion has no 'name'");
     } else if (auto name = string_of(*name_it, at + "/name", "name")) {
@@ -476,14 +475,16 @@ class Parser {
 
 }  // namespace
 
-std::optional<Spec> parse_spec(const importers::Document& doc, model::Diagnostics& diags) {
-  return Parser(doc, diags).run();
+std::optional<Spec> parse_spec(std::string_view text, const std::string& file, model::Diagnostics& diags) {
+  const auto doc = importers::parse_document(text, file, diags);
+  if (!doc) return std::nullopt;
+  return Parser(*doc, diags).run();
 }
 
 std::optional<Spec> load_spec(const std::string& path, model::Diagnostics& diags) {
-  auto doc = importers::load_document(path, diags);
+  const auto doc = importers::load_document(path, diags);
   if (!doc) return std::nullopt;
-  return parse_spec(*doc, diags);
+  return Parser(*doc, diags).run();
 }
 
 }  // namespace exposim::check

@@ -4,18 +4,19 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "check/spec.h"
-#include "importers/document.h"
 #include "model/diagnostic.h"
 
 namespace exposim::check {
 
-/// The spec in `doc`, or nullopt after adding every error found to `diags` (codes `spec-*`, listed in
-/// docs/diagnostics.md). Never throws on bad input.
-std::optional<Spec> parse_spec(const importers::Document& doc, model::Diagnostics& diags);
+/// The spec in `text`, a JSON or YAML document that `file` names in diagnostics, or nullopt after adding every
+/// error found to `diags` (document errors `document-*`, spec errors `spec-*`, listed in docs/diagnostics.md).
+/// Never throws on bad input.
+std::optional<Spec> parse_spec(std::string_view text, const std::string& file, model::Diagnostics& diags);
 
-/// Loads `path` (importers::load_document) and parses it; document errors (`document-*`) go to `diags` too.
+/// Loads `path` and parses it as parse_spec() does.
 std::optional<Spec> load_spec(const std::string& path, model::Diagnostics& diags);
 
 }  // namespace exposim::check

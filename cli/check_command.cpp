@@ -1,8 +1,8 @@
-// `exposim check`: spec loading, evaluation and the text, JSON, JUnit and SARIF reports.
-#include "cli/check_command.h"
-
+// `exposim check`: spec loading, evaluation and the text, JSON, JUnit and SARIF reports (cli/check_report.h).
 #include <algorithm>
 #include <functional>
+#include <memory>
+#include <optional>
 
 #include <CLI/CLI.hpp>
 
@@ -12,17 +12,21 @@
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
 #include "cli/input_options.h"
+#include "cli/output.h"
+#include "solver/exposure.h"
 
 namespace exposim::cli {
+namespace {
 
-void add_check_options(CLI::App& cmd, CheckOptions& o) {
-  cmd.add_option("--spec", o.spec, "The check spec: named assertions, JSON or YAML (docs/check-spec.md)")->required();
-  cmd.add_option("--junit", o.junit, "Also write the results as JUnit XML to this file (atomically)");
-  cmd.add_option("--sarif", o.sarif, "Also write the failures as SARIF 2.1.0 to this file (atomically)");
-  cmd.add_option("-f,--format", o.format, "Output format")->check(CLI::IsMember({"text", "json"}));
-  cmd.add_option("-o,--output", o.output, "Write the report to this file (atomically) instead of stdout");
-}
+struct CheckOptions {
+  std::string spec;
+  std::string junit;
+  std::string sarif;
+  std::string format = "text";
+  std::string output;
+};
 
+/// Reads and validates the spec; on errors prints every one of them to `err` and returns nullopt.
 std::optional<check::Spec> load_check_spec(const CheckOptions& o, std::ostream& err) {
   model::Diagnostics diags;
   auto spec = check::load_spec(o.spec, diags);
@@ -31,6 +35,8 @@ std::optional<check::Spec> load_check_spec(const CheckOptions& o, std::ostream& 
   return spec;
 }
 
+/// Evaluates the spec and writes the reports. Returns 0 when every assertion holds, 1 when one fails,
+/// 4 when a report could not be written (the others are still written).
 int run_check(const CheckOptions& o, const std::vector<std::string>& inputs, const check::Spec& spec,
               const model::Model& m, const solver::Analysis& a, const std::vector<model::Diagnostic>& diagnostics,
               std::ostream& out, std::ostream& err) {
@@ -51,18 +57,46 @@ int run_check(const CheckOptions& o, const std::vector<std::string>& inputs, con
       write_check_text(s, report);
     }
   };
-  if (o.output.empty() || o.output == "-") {
-    main_report(out);
-    out.flush();
-    if (!out) rc = kExitOutputError;
-  } else {
-    write(o.output, main_report);
-  }
+  if (write_output(o.output, main_report, out, err) != kExitOk) rc = kExitOutputError;
   if (!o.junit.empty()) write(o.junit, [&](std::ostream& s) { write_check_junit(s, report); });
   if (!o.sarif.empty()) write(o.sarif, [&](std::ostream& s) { write_check_sarif(s, report); });
   if (rc != kExitOk) return rc;
   const bool failed = std::any_of(results.begin(), results.end(), [](const auto& r) { return !r.passed; });
   return failed ? kExitFindings : kExitOk;
+}
+
+struct Check {
+  InputOptions input;
+  CheckOptions options;
+
+  int run(std::ostream& out, std::ostream& err) const {
+    const auto spec = load_check_spec(options, err);
+    if (!spec) return kExitBadInput;
+    model::Model m;
+    model::Diagnostics diags;
+    std::optional<DiagnosticPolicy> policy;
+    if (const int rc = load_inputs(input, err, m, diags, policy); rc != kExitOk) return rc;
+    solver::Analysis a = solver::analyze(m);
+    std::vector<model::Diagnostic> sorted;
+    if (const int rc = finish_diagnostics(input, *policy, diags, std::move(a.findings), err, sorted); rc != kExitOk) {
+      return rc;
+    }
+    return run_check(options, input.files, *spec, m, a, sorted, out, err);
+  }
+};
+
+}  // namespace
+
+Command::Run check_command(CLI::App& cmd) {
+  auto c = std::make_shared<Check>();
+  add_input_options(cmd, c->input, kInputFilesHelp);
+  cmd.add_option("--spec", c->options.spec, "The check spec: named assertions, JSON or YAML (docs/check-spec.md)")
+      ->required();
+  cmd.add_option("--junit", c->options.junit, "Also write the results as JUnit XML to this file (atomically)");
+  cmd.add_option("--sarif", c->options.sarif, "Also write the failures as SARIF 2.1.0 to this file (atomically)");
+  cmd.add_option("-f,--format", c->options.format, "Output format")->check(CLI::IsMember({"text", "json"}));
+  cmd.add_option("-o,--output", c->options.output, "Write the report to this file (atomically) instead of stdout");
+  return [c](std::ostream& out, std::ostream& err) { return c->run(out, err); };
 }
 
 }  // namespace exposim::cli

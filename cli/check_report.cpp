@@ -8,9 +8,9 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "cli/analyze_report.h"
 #include "cli/explain_report.h"
 #include "cli/json_parts.h"
-#include "cli/report.h"
 
 namespace exposim::cli {
 namespace {

@@ -1,62 +1,29 @@
 // `exposim graph`: builds the diagram, writes DOT or JSON, or renders SVG/PNG through Graphviz's `dot`.
-#include "cli/graph_command.h"
-
-#include <fcntl.h>
-#include <poll.h>
-#include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <array>
 #include <cerrno>
 #include <cstring>
+#include <memory>
 #include <sstream>
 
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
+#include "cli/graph_diagram.h"
 #include "cli/graph_report.h"
-
-extern char** environ;
+#include "cli/input_options.h"
+#include "cli/output.h"
+#include "cli/process.h"
+#include "cli/timing.h"
+#include "solver/exposure.h"
 
 namespace exposim::cli {
 namespace {
 
-/// Closes a file descriptor when it goes out of scope.
-struct Fd {
-  int fd{-1};
-  Fd() = default;
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  ~Fd() { reset(); }
-  void reset() {
-    if (fd >= 0) ::close(fd);
-    fd = -1;
-  }
-};
-
-bool make_pipe(Fd& read_end, Fd& write_end) {
-  int fds[2];
-  if (::pipe2(fds, O_CLOEXEC) != 0) return false;
-  read_end.fd = fds[0];
-  write_end.fd = fds[1];
-  return true;
-}
-
-/// Ignores SIGPIPE while alive (a child that exits early must not kill exposim), restoring the old action.
-struct IgnoreSigpipe {
-  struct sigaction old {};
-  IgnoreSigpipe() {
-    struct sigaction ign {};
-    ign.sa_handler = SIG_IGN;
-    ::sigemptyset(&ign.sa_mask);
-    ::sigaction(SIGPIPE, &ign, &old);
-  }
-  IgnoreSigpipe(const IgnoreSigpipe&) = delete;
-  IgnoreSigpipe& operator=(const IgnoreSigpipe&) = delete;
-  ~IgnoreSigpipe() { ::sigaction(SIGPIPE, &old, nullptr); }
+struct GraphOptions {
+  std::string format;  // "dot", "svg", "png", "json"; "" = from the -o file's extension, else "dot"
+  std::string output;  // "" or "-": stdout
+  DiagramOptions diagram;
 };
 
 std::string extension_format(const std::string& path) {
@@ -78,75 +45,8 @@ std::string tail_lines(const std::string& text) {
   return t;
 }
 
-}  // namespace
-
-ProcessResult run_process(const std::vector<std::string>& argv, std::string_view input) {
-  ProcessResult r;
-  IgnoreSigpipe ignore;
-  Fd in_r, in_w, out_r, out_w, err_r, err_w;
-  if (!make_pipe(in_r, in_w) || !make_pipe(out_r, out_w) || !make_pipe(err_r, err_w)) {
-    r.spawn_error = errno;
-    return r;
-  }
-  posix_spawn_file_actions_t actions;
-  ::posix_spawn_file_actions_init(&actions);
-  ::posix_spawn_file_actions_adddup2(&actions, in_r.fd, 0);
-  ::posix_spawn_file_actions_adddup2(&actions, out_w.fd, 1);
-  ::posix_spawn_file_actions_adddup2(&actions, err_w.fd, 2);
-  posix_spawnattr_t attr;
-  ::posix_spawnattr_init(&attr);
-  sigset_t defaults;
-  ::sigemptyset(&defaults);
-  ::sigaddset(&defaults, SIGPIPE);
-  ::posix_spawnattr_setsigdefault(&attr, &defaults);
-  ::posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF);
-  std::vector<char*> args;
-  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-  args.push_back(nullptr);
-  pid_t pid = -1;
-  const int rc = ::posix_spawnp(&pid, args[0], &actions, &attr, args.data(), environ);
-  ::posix_spawn_file_actions_destroy(&actions);
-  ::posix_spawnattr_destroy(&attr);
-  if (rc != 0) {
-    r.spawn_error = rc;
-    return r;
-  }
-  in_r.reset();
-  out_w.reset();
-  err_w.reset();
-  ::fcntl(in_w.fd, F_SETFL, ::fcntl(in_w.fd, F_GETFL) | O_NONBLOCK);
-  std::size_t written = 0;
-  if (input.empty()) in_w.reset();
-  std::array<char, 65536> buf{};
-  while (in_w.fd >= 0 || out_r.fd >= 0 || err_r.fd >= 0) {
-    std::array<pollfd, 3> fds{{{in_w.fd, POLLOUT, 0}, {out_r.fd, POLLIN, 0}, {err_r.fd, POLLIN, 0}}};
-    if (::poll(fds.data(), fds.size(), -1) < 0) {
-      if (errno == EINTR) continue;
-      break;
-    }
-    if (in_w.fd >= 0 && (fds[0].revents & (POLLOUT | POLLERR | POLLHUP))) {
-      const ssize_t n = ::write(in_w.fd, input.data() + written, input.size() - written);
-      if (n > 0) written += static_cast<std::size_t>(n);
-      if ((n < 0 && errno != EAGAIN && errno != EINTR) || written == input.size()) in_w.reset();
-    }
-    Fd* readers[2] = {&out_r, &err_r};
-    std::string* sinks[2] = {&r.out, &r.err};
-    for (int i = 0; i < 2; ++i) {
-      if (readers[i]->fd < 0 || !(fds[i + 1].revents & (POLLIN | POLLERR | POLLHUP))) continue;
-      const ssize_t n = ::read(readers[i]->fd, buf.data(), buf.size());
-      if (n > 0) {
-        sinks[i]->append(buf.data(), static_cast<std::size_t>(n));
-      } else if (n == 0 || (errno != EAGAIN && errno != EINTR)) {
-        readers[i]->reset();
-      }
-    }
-  }
-  int status = 0;
-  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
-  r.exit_status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
-
+/// Draws an analysed model. Returns an exit code (cli/exit_codes.h): 0; 2 for an unknown or ambiguous --focus;
+/// 4 when the output cannot be written or Graphviz is missing or fails (nothing is written then).
 int run_graph(const model::Model& m, const solver::Analysis& a, const GraphOptions& options, std::ostream& out,
               std::ostream& err) {
   std::string format = options.format;
@@ -190,17 +90,47 @@ int run_graph(const model::Model& m, const solver::Analysis& a, const GraphOptio
     rendered = p.out;
     write = [&](std::ostream& o) { o.write(rendered.data(), static_cast<std::streamsize>(rendered.size())); };
   }
-  if (options.output.empty() || options.output == "-") {
-    write(out);
-    out.flush();
-    return out ? kExitOk : kExitOutputError;
+  return write_output(options.output, write, out, err);
+}
+
+struct Graph {
+  InputOptions input;
+  GraphOptions options;
+
+  int run(std::ostream& out, std::ostream& err) const {
+    model::Model m;
+    model::Diagnostics diags;
+    std::optional<DiagnosticPolicy> policy;
+    if (const int rc = load_inputs(input, err, m, diags, policy); rc != kExitOk) return rc;
+    auto t0 = Clock::now();
+    solver::Analysis a = solver::analyze(m);
+    if (input.timings) err << fmt::format("exposim: timing: solve {:.3f} s\n", seconds_since(t0));
+    std::vector<model::Diagnostic> sorted;
+    if (const int rc = finish_diagnostics(input, *policy, diags, std::move(a.findings), err, sorted); rc != kExitOk) {
+      return rc;
+    }
+    t0 = Clock::now();
+    const int rc = run_graph(m, a, options, out, err);
+    if (input.timings) err << fmt::format("exposim: timing: graph {:.3f} s\n", seconds_since(t0));
+    return rc;
   }
-  std::string error;
-  if (!write_file_atomically(options.output, write, error)) {
-    err << "exposim: error: " << error << '\n';
-    return kExitOutputError;
-  }
-  return kExitOk;
+};
+
+}  // namespace
+
+Command::Run graph_command(CLI::App& cmd) {
+  auto c = std::make_shared<Graph>();
+  add_input_options(cmd, c->input, kInputFilesHelp);
+  cmd.add_option("-f,--format", c->options.format,
+                 "dot (default), svg or png (rendered by Graphviz's 'dot' from PATH), or json; default: from the "
+                 "-o file's extension")
+      ->check(CLI::IsMember({"dot", "svg", "png", "json"}));
+  cmd.add_option("-o,--output", c->options.output, "Write the diagram to this file (atomically) instead of stdout");
+  cmd.add_option("--focus", c->options.diagram.focus,
+                 "Draw one resource (name or id) with its neighbourhood and the exposed paths touching it");
+  cmd.add_flag("--exposed-only", c->options.diagram.exposed_only, "Draw only what lies on exposed paths");
+  cmd.add_flag("--expand-all", c->options.diagram.expand_all, "Never collapse private NICs into one node per subnet");
+  return [c](std::ostream& out, std::ostream& err) { return c->run(out, err); };
 }
 
 }  // namespace exposim::cli

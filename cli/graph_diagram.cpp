@@ -1,10 +1,10 @@
-// Builds the diagram of `exposim graph` from the model's topology graph and the analysis (cli/graph_diagram.h).
+// Builds the diagram of `exposim graph` from the model's topology graph and the analysis (cli/graph_diagram.h):
+// frames, nodes and structural edges here; exposed paths in cli/graph_paths.cpp, --focus in cli/graph_focus.cpp,
+// colours in cli/graph_palette.cpp.
 #include "cli/graph_diagram.h"
 
-#include <algorithm>
-#include <array>
-#include <cmath>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <tuple>
@@ -12,102 +12,14 @@
 
 #include <fmt/format.h>
 
+#include "cli/graph_focus.h"
+#include "cli/graph_palette.h"
+#include "cli/graph_paths.h"
+
 namespace exposim::cli {
 namespace {
 
 using model::ResourceKind;
-using solver::Exposure;
-using solver::Hop;
-
-/// A model resource: (kind, index); the internet is (kInternet, -1). Ordered, so maps over it are stable.
-using Vertex = std::pair<int, int>;
-Vertex vx(ResourceKind k, int i) { return {static_cast<int>(k), i}; }
-ResourceKind kind_of(const Vertex& v) { return static_cast<ResourceKind>(v.first); }
-
-// Path palettes: open ports in warm colours, Bastion sessions in greens, just-in-time paths in blues.
-constexpr std::array kOpenPalette{"#d62728", "#ff7f0e", "#9467bd", "#8c564b",
-                                  "#e377c2", "#b8860b", "#c71585", "#ff1493"};
-constexpr std::array kBastionPalette{"#2ca02c", "#006d2c", "#41ab5d", "#00868b"};
-constexpr std::array kJitPalette{"#1f77b4", "#08519c", "#3182bd", "#4b0082"};
-constexpr const char* kBrokenColor = "#999999";
-
-constexpr const char* kStructureColor = "#7f7f7f";
-
-enum class PathClass { kOpen = 0, kBastion = 1, kJit = 2, kBroken = 3 };
-const char* to_string(PathClass c) {
-  switch (c) {
-    case PathClass::kOpen: return "open";
-    case PathClass::kBastion: return "bastion";
-    case PathClass::kJit: return "jit";
-    case PathClass::kBroken: return "broken";
-  }
-  return "open";
-}
-
-/// A colour as "#rrggbb" from hue (degrees), saturation and value in [0, 1].
-std::string hsv_colour(double hue, double saturation, double value) {
-  hue = std::fmod(hue, 360.0);
-  if (hue < 0) hue += 360.0;
-  const double c = value * saturation;
-  const double x = c * (1 - std::fabs(std::fmod(hue / 60.0, 2.0) - 1));
-  const double m = value - c;
-  double r = 0, g = 0, b = 0;
-  switch (static_cast<int>(hue / 60.0)) {
-    case 0: r = c, g = x; break;
-    case 1: r = x, g = c; break;
-    case 2: g = c, b = x; break;
-    case 3: g = x, b = c; break;
-    case 4: r = x, b = c; break;
-    default: r = c, b = x; break;
-  }
-  auto byte = [&](double v) { return static_cast<int>(std::lround((v + m) * 255)); };
-  return fmt::format("#{:02x}{:02x}{:02x}", byte(r), byte(g), byte(b));
-}
-
-/// The k-th colour of a class: its palette first, then colours generated in the class's hue band (open: reds
-/// to oranges and magentas, 330 to 50 degrees; Bastion: greens, 90 to 170; JIT: blues, 195 to 265), the hue
-/// stepping by the golden ratio so that neighbours differ, with three saturation and value levels.
-std::string path_colour(PathClass cls, std::size_t k) {
-  auto from = [&](const auto& palette, double hue_from, double hue_width) {
-    if (k < palette.size()) return std::string(palette[k]);
-    const std::size_t j = k - palette.size();
-    constexpr double kGolden = 0.6180339887498949;
-    const double step = static_cast<double>(j) * kGolden;
-    const double hue = hue_from + (step - std::floor(step)) * hue_width;
-    constexpr std::array kSaturation{0.85, 0.65, 1.0};
-    constexpr std::array kValue{0.80, 0.60, 0.95};
-    return hsv_colour(hue, kSaturation[j % 3], kValue[(j / 3) % 3]);
-  };
-  switch (cls) {
-    case PathClass::kOpen: return from(kOpenPalette, 330.0, 80.0);
-    case PathClass::kBastion: return from(kBastionPalette, 90.0, 80.0);
-    case PathClass::kJit: return from(kJitPalette, 195.0, 70.0);
-    case PathClass::kBroken: break;
-  }
-  return kBrokenColor;
-}
-
-/// A name as it can be shown: control characters become visible escapes ("\n" as a backslash and an n), so
-/// that the only line breaks in a label are the diagram's own.
-std::string clean(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (char ch : s) {
-    const auto c = static_cast<unsigned char>(ch);
-    if (c == '\n') {
-      out += "\\n";
-    } else if (c == '\r') {
-      out += "\\r";
-    } else if (c == '\t') {
-      out += "\\t";
-    } else if (c < 0x20 || c == 0x7f) {
-      out += fmt::format("\\x{:02x}", c);
-    } else {
-      out += ch;
-    }
-  }
-  return out;
-}
 
 std::string join(const std::vector<std::string>& parts, std::string_view sep) {
   std::string out;
@@ -124,49 +36,28 @@ std::string prefixes_text(const std::vector<model::IpPrefix>& prefixes) {
   return join(parts, "\n");
 }
 
-/// What the exposures of one path have in common, merged.
-struct PathGroup {
-  std::array<model::PortSet, model::kProtocolCount> ports;
-  std::array<model::PortSet, model::kProtocolCount> entry_ports;
-  std::array<bool, model::kProtocolCount> present{};
-  bool translated{false};
-  std::size_t exposures{0};
-  std::set<Vertex> touches;  // every resource on the path, NSGs and route tables included
-};
-
-std::string ports_label(const std::array<model::PortSet, model::kProtocolCount>& ports,
-                        const std::array<bool, model::kProtocolCount>& present) {
-  std::vector<std::string> lines;
-  for (int p = 0; p < model::kProtocolCount; ++p) {
-    if (!present[p]) continue;
-    const auto proto = static_cast<model::Protocol>(p);
-    if (!model::has_ports(proto)) {
-      lines.emplace_back(model::to_string(proto));
-    } else {
-      lines.push_back(fmt::format("{} {}", model::to_string(proto),
-                                  ports[p].is_all() ? std::string("all") : model::to_string(ports[p])));
-    }
-  }
-  return join(lines, "\n");
-}
-
 class Builder {
  public:
   Builder(const model::Model& m, const solver::Analysis& a, const DiagramOptions& o) : m_(m), a_(a), o_(o) {}
 
   DiagramResult run() {
     DiagramResult result;
-    if (!o_.focus.empty() && !resolve_focus(result)) return result;
+    if (!o_.focus.empty()) {
+      focus_ = resolve_focus(m_, o_.focus, result);
+      if (!focus_) return result;
+    }
     collect_paths();
     place();
-    if (focus_) expand_focus();
+    if (focus_) {
+      focus_set_ = focus_vertices(m_, *focus_, placement_, [&](const Vertex& v) { return "cluster_" + id_of(v); });
+    }
     add_clusters();
     add_nodes();
     add_structure();
     add_routes();
     if (focus_ && !focus_drawn()) {
-      result.error = fmt::format("--focus: '{}' is a {}, which the diagram does not draw", clean(o_.focus),
-                                 model::to_string(kind_of(*focus_)));
+      result.error = fmt::format("--focus: '{}' is a {}, which the diagram does not draw", clean_label(o_.focus),
+                                 model::to_string(kind_of(focus_->vertex)));
       return result;
     }
     finish(result.diagram);
@@ -176,55 +67,6 @@ class Builder {
  private:
   // ---- --focus ----
 
-  bool resolve_focus(DiagramResult& result) {
-    const auto& g = m_.graph;
-    if (auto v = m_.find(model::canonical_id(o_.focus)); v && v->kind != ResourceKind::kInternet) {
-      focus_ = vx(v->kind, v->index);
-    } else {
-      std::vector<Vertex> exact;
-      std::vector<Vertex> folded;
-      const std::string want = model::canonical_id(o_.focus);
-      for (auto [it, end] = boost::vertices(g); it != end; ++it) {
-        const auto& gv = g[*it];
-        const auto* r = m_.resource(gv);
-        if (r == nullptr) continue;
-        if (r->name == o_.focus) {
-          exact.push_back(vx(gv.kind, gv.index));
-        } else if (model::canonical_id(r->name) == want) {
-          folded.push_back(vx(gv.kind, gv.index));
-        }
-      }
-      const auto& found = exact.empty() ? folded : exact;
-      if (found.empty()) {
-        result.error = fmt::format("--focus: no resource is named '{}' and no resource has that id", clean(o_.focus));
-        return false;
-      }
-      if (found.size() > 1) {
-        result.error =
-            fmt::format("--focus: '{}' names {} resources; give the id of one", clean(o_.focus), found.size());
-        for (const auto& v : found) {
-          const auto* r = m_.resource({kind_of(v), v.second});
-          result.candidates.push_back(fmt::format("{} ({})", clean(r->id), model::to_string(kind_of(v))));
-        }
-        std::sort(result.candidates.begin(), result.candidates.end());
-        return false;
-      }
-      focus_ = found.front();
-    }
-    // The NICs of a focused NIC, VM or scale set are drawn one by one, never collapsed.
-    const auto k = kind_of(*focus_);
-    if (k == ResourceKind::kNetworkInterface) focus_nics_.insert(focus_->second);
-    if (k == ResourceKind::kVirtualMachine) {
-      for (const auto& r : m_.vms[focus_->second].network_interfaces) {
-        if (r.resolved()) focus_nics_.insert(r.index);
-      }
-    }
-    if (k == ResourceKind::kScaleSet) {
-      for (int n : m_.scale_sets[focus_->second].instance_nics) focus_nics_.insert(n);
-    }
-    return true;
-  }
-
   bool focus_drawn() const {
     for (const auto& v : focus_set_) {
       if (node_of_.count(v)) return true;
@@ -232,90 +74,10 @@ class Builder {
     return false;
   }
 
-  /// The resources the focus stands for: itself, a VM's or scale set's NICs, everything in a subnet or VNet.
-  void expand_focus() {
-    const Vertex f = *focus_;
-    focus_set_.insert(f);
-    for (int n : focus_nics_) focus_set_.insert(vx(ResourceKind::kNetworkInterface, n));
-    std::set<std::string> containers;
-    if (kind_of(f) == ResourceKind::kSubnet) containers.insert(subnet_cluster(f.second));
-    if (kind_of(f) == ResourceKind::kVirtualNetwork) {
-      containers.insert(vnet_cluster(f.second));
-      for (std::size_t s = 0; s < m_.subnets.size(); ++s) {
-        if (m_.subnets[s].vnet.index == f.second) {
-          containers.insert(subnet_cluster(static_cast<int>(s)));
-          focus_set_.insert(vx(ResourceKind::kSubnet, static_cast<int>(s)));
-        }
-      }
-    }
-    if (containers.empty()) return;
-    for (const auto& [v, c] : placement_) {
-      if (containers.count(c)) focus_set_.insert(v);
-    }
-  }
-
   // ---- exposed paths ----
 
-  std::vector<Vertex> path_vertices(const Exposure& e, std::set<Vertex>& touches) const {
-    std::vector<Vertex> seq{vx(ResourceKind::kInternet, -1)};
-    auto push = [&](Vertex v) {
-      if (v.second < 0) return;
-      touches.insert(v);
-      if (seq.back() != v) seq.push_back(v);
-    };
-    if (e.public_ip >= 0) push(vx(ResourceKind::kPublicIp, e.public_ip));
-    for (const auto& h : e.path) {
-      switch (h.kind) {
-        case Hop::Kind::kPublicIp: push(vx(ResourceKind::kPublicIp, h.resource)); break;
-        case Hop::Kind::kLoadBalancer: push(vx(ResourceKind::kLoadBalancer, h.resource)); break;
-        case Hop::Kind::kFirewall: push(vx(ResourceKind::kFirewall, h.resource)); break;
-        case Hop::Kind::kApplicationGateway: push(vx(ResourceKind::kApplicationGateway, h.resource)); break;
-        case Hop::Kind::kBastion: push(vx(ResourceKind::kBastionHost, h.resource)); break;
-        case Hop::Kind::kAppliance: push(vx(ResourceKind::kNetworkInterface, h.resource)); break;
-        case Hop::Kind::kPaas: push(vx(ResourceKind::kPaasService, h.resource)); break;
-        case Hop::Kind::kNsg:
-          if (h.resource >= 0) touches.insert(vx(ResourceKind::kNetworkSecurityGroup, h.resource));
-          break;
-        case Hop::Kind::kRoute:
-          if (h.resource >= 0) touches.insert(vx(ResourceKind::kRouteTable, h.resource));
-          break;
-        default: break;
-      }
-    }
-    if (e.nic >= 0) {
-      push(vx(ResourceKind::kNetworkInterface, e.nic));
-    } else {
-      push(vx(e.target_kind, e.target));
-    }
-    return seq;
-  }
-
-  void add_exposure(const Exposure& e, PathClass cls) {
-    std::set<Vertex> touches;
-    auto seq = path_vertices(e, touches);
-    auto& g = groups_[{static_cast<int>(cls), std::move(seq)}];
-    const int p = static_cast<int>(e.protocol);
-    g.present[p] = true;
-    g.ports[p] = g.ports[p].unite(e.ports);
-    g.entry_ports[p] = g.entry_ports[p].unite(e.entry_ports);
-    if (model::has_ports(e.protocol) && e.entry_ports != e.ports) g.translated = true;
-    ++g.exposures;
-    g.touches.insert(touches.begin(), touches.end());
-  }
-
   void collect_paths() {
-    for (const auto& e : a_.exposures) {
-      PathClass cls = PathClass::kOpen;
-      if (e.via == solver::Via::kBastion) {
-        cls = PathClass::kBastion;
-      } else if (e.jit) {
-        cls = PathClass::kJit;
-      }
-      add_exposure(e, cls);
-    }
-    if (!o_.exposed_only) {
-      for (const auto& e : a_.broken) add_exposure(e, PathClass::kBroken);
-    }
+    groups_ = cli::collect_paths(a_, o_.exposed_only);
     for (const auto& [key, g] : groups_) {
       for (const auto& v : key.second) {
         if (kind_of(v) == ResourceKind::kNetworkInterface) on_path_nics_.insert(v.second);
@@ -331,6 +93,7 @@ class Builder {
     if (!r->key.empty()) return diagram_id(r->key);
     return fmt::format("{}:{}", model::to_string(k), index);
   }
+  std::string id_of(const Vertex& v) const { return id_of(kind_of(v), v.second); }
   std::string subnet_cluster(int s) const { return "cluster_" + id_of(ResourceKind::kSubnet, s); }
   std::string vnet_cluster(int v) const { return "cluster_" + id_of(ResourceKind::kVirtualNetwork, v); }
 
@@ -373,21 +136,24 @@ class Builder {
     for (std::size_t i = 0; i < m_.vnets.size(); ++i) {
       const auto& v = m_.vnets[i];
       const std::string cid = vnet_cluster(int(i));
-      clusters_[cid] = {cid, "virtual-network", clean(v.name), clean(v.name), "", v.id};
+      clusters_[cid] = {cid, "virtual-network", clean_label(v.name), clean_label(v.name), "", v.id};
       const Vertex vv = vx(ResourceKind::kVirtualNetwork, int(i));
       // The frame carries the name; its anchor node the address space.
-      add_node(vv, "virtual-network", clean(v.name), "", cid, v.id, "tab");
+      add_node(vv, "virtual-network", clean_label(v.name), "", cid, v.id, "tab");
       nodes_.at(node(vv)).label =
           v.address_space.empty() ? std::string("virtual network") : prefixes_text(v.address_space);
     }
     for (std::size_t i = 0; i < m_.subnets.size(); ++i) {
       const auto& s = m_.subnets[i];
       const std::string cid = subnet_cluster(int(i));
-      clusters_[cid] = {
-          cid, "subnet", clean(s.name), clean(s.name), s.vnet.resolved() ? vnet_cluster(s.vnet.index) : std::string(),
-          s.id};
+      clusters_[cid] = {cid,
+                        "subnet",
+                        clean_label(s.name),
+                        clean_label(s.name),
+                        s.vnet.resolved() ? vnet_cluster(s.vnet.index) : std::string(),
+                        s.id};
       const Vertex sv = vx(ResourceKind::kSubnet, int(i));
-      add_node(sv, "subnet", clean(s.name), "", cid, s.id, "plaintext");
+      add_node(sv, "subnet", clean_label(s.name), "", cid, s.id, "plaintext");
       nodes_.at(node(sv)).label = s.prefixes.empty() ? std::string("subnet") : prefixes_text(s.prefixes);
     }
   }
@@ -407,7 +173,7 @@ class Builder {
     n.name = name;
     n.label = detail.empty() ? name : name + "\n" + detail;
     n.cluster = cluster;
-    n.resource_id = clean(resource_id);
+    n.resource_id = clean_label(resource_id);
     n.shape = shape;
     node_of_[v] = n.id;
     members_[n.id].insert(v);
@@ -417,7 +183,7 @@ class Builder {
   void add_resource(ResourceKind k, int i, const std::string& detail, const char* shape) {
     const auto* r = m_.resource({k, i});
     const Vertex v = vx(k, i);
-    add_node(v, model::to_string(k), clean(r->name), detail, cluster_of(v), r->id, shape);
+    add_node(v, model::to_string(k), clean_label(r->name), detail, cluster_of(v), r->id, shape);
   }
 
   std::string nic_addresses(const model::NetworkInterface& nic) const {
@@ -435,7 +201,8 @@ class Builder {
     for (std::size_t i = 0; i < m_.nics.size(); ++i) {
       const int n = static_cast<int>(i);
       const std::string c = cluster_of(vx(ResourceKind::kNetworkInterface, n));
-      if (o_.expand_all || c.empty() || on_path_nics_.count(n) || focus_nics_.count(n) || next_hop_nics_.count(n)) {
+      if (o_.expand_all || c.empty() || on_path_nics_.count(n) || (focus_ && focus_->nics.count(n)) ||
+          next_hop_nics_.count(n)) {
         continue;
       }
       collapsible[c].push_back(n);
@@ -464,7 +231,7 @@ class Builder {
       const auto& nic = m_.nics[i];
       const Vertex v = vx(ResourceKind::kNetworkInterface, n);
       const std::string name =
-          nic.virtual_machine.resolved() ? clean(m_.vms[nic.virtual_machine.index].name) : clean(nic.name);
+          nic.virtual_machine.resolved() ? clean_label(m_.vms[nic.virtual_machine.index].name) : clean_label(nic.name);
       add_node(v, "network-interface", name, nic_addresses(nic), cluster_of(v), nic.id, "box");
     }
   }
@@ -641,7 +408,7 @@ class Builder {
     for (std::size_t i = 0; i < m_.route_tables.size(); ++i) {
       const std::string rt = node(ResourceKind::kRouteTable, int(i));
       for (const auto& r : m_.route_tables[i].routes) {
-        const std::string label = clean(r.prefix_text);
+        const std::string label = clean_label(r.prefix_text);
         if (r.next_hop == model::NextHopType::kInternet) {
           edge(rt, "internet", "route", label);
           continue;
@@ -673,7 +440,7 @@ class Builder {
   void finish(Diagram& d) {
     const bool focus = focus_.has_value();
     // Which paths are drawn: all (exposed only drops broken flows earlier); with --focus, those touching it.
-    std::vector<const std::pair<const std::pair<int, std::vector<Vertex>>, PathGroup>*> drawn;
+    std::vector<const PathGroups::value_type*> drawn;
     for (const auto& entry : groups_) {
       if (focus) {
         bool touches = false;
@@ -690,50 +457,13 @@ class Builder {
         const std::string n = node(v);
         if (!n.empty()) core.insert(n);
       }
-      keep = core;
-      // Structural neighbours (NSGs, route tables, public IPs, peers, backends), and each core node's subnet
-      // with the subnet's own NSG and route table.
-      std::set<std::string> anchors;
-      for (const auto& id : core) {
-        const auto& c = nodes_.at(id).cluster;
-        if (c.rfind("cluster_", 0) == 0 && clusters_.at(c).kind == "subnet") anchors.insert(c.substr(8));
-      }
-      for (const auto& [key, labels] : edges_) {
-        const auto& [from, to, kind] = key;
-        if (core.count(from) || anchors.count(from)) keep.insert(to);
-        if (core.count(to)) keep.insert(from);
-      }
-      keep.insert(anchors.begin(), anchors.end());
+      keep = focus_neighbourhood(core, nodes_, clusters_, edges_);
     }
     // Paths: colours by class in order, labels on the last edge (and the entry ports on the first).
-    std::array<std::size_t, 4> next_colour{};
-    std::set<std::string> used_colours;
-    for (const auto* entry : drawn) {
-      const auto cls = static_cast<PathClass>(entry->first.first);
-      const auto& g = entry->second;
-      DiagramPath p;
-      p.path_class = to_string(cls);
-      for (const auto& v : entry->first.second) {
-        const std::string n = node(v);
-        if (!n.empty() && (p.nodes.empty() || p.nodes.back() != n)) p.nodes.push_back(n);
-      }
-      if (p.nodes.size() < 2) continue;
-      p.ports = ports_label(g.ports, g.present);
-      if (g.translated) p.entry_ports = ports_label(g.entry_ports, g.present);
-      if (cls == PathClass::kBroken) {
-        p.color = kBrokenColor;
-      } else {
-        // Every path its own colour: skip a generated colour that rounds to one already taken (bounded, so
-        // that an estate with more paths than distinct colours in the band still draws).
-        std::size_t& k = next_colour[entry->first.first];
-        p.color = path_colour(cls, k++);
-        for (int tries = 0; used_colours.count(p.color) && tries < 64; ++tries) p.color = path_colour(cls, k++);
-        used_colours.insert(p.color);
-      }
-      p.exposures = g.exposures;
+    for (auto& p : draw_paths(drawn, [&](const Vertex& v) { return node(v); })) {
       for (const auto& n : p.nodes) {
         keep.insert(n);
-        if (cls != PathClass::kBroken && n != "internet") nodes_.at(n).exposed = true;
+        if (p.path_class != to_string(PathClass::kBroken) && n != "internet") nodes_.at(n).exposed = true;
       }
       d.paths.push_back(std::move(p));
     }
@@ -760,48 +490,20 @@ class Builder {
           if (!l.empty()) parts.push_back(l);
         }
         e.label = join(parts, "\n");
-        e.color = e.kind == "peering" || e.kind == "connected-to" ? "#4a6fa5"
-                  : e.kind == "route"                             ? "#1f4e79"
-                  : e.kind == "private-link"                      ? "#6a3d9a"
-                                                                  : kStructureColor;
-        e.style = e.kind == "secured-by" || e.kind == "routed-by" || e.kind == "private-link" ? "dashed" : "solid";
+        e.color = structure_colour(e.kind);
+        e.style = structure_style(e.kind);
         d.edges.push_back(std::move(e));
       }
     }
-    for (std::size_t i = 0; i < d.paths.size(); ++i) {
-      const auto& p = d.paths[i];
-      const char* style = p.path_class == std::string_view("open")     ? "solid"
-                          : p.path_class == std::string_view("broken") ? "dotted"
-                                                                       : "dashed";
-      const std::string prefix = p.path_class == std::string_view("bastion")  ? "Bastion: "
-                                 : p.path_class == std::string_view("jit")    ? "JIT: "
-                                 : p.path_class == std::string_view("broken") ? "broken: "
-                                                                              : "";
-      for (std::size_t h = 0; h + 1 < p.nodes.size(); ++h) {
-        DiagramEdge e;
-        e.from = p.nodes[h];
-        e.to = p.nodes[h + 1];
-        e.kind = "path";
-        e.color = p.color;
-        e.style = style;
-        e.path = static_cast<int>(i);
-        if (h + 2 == p.nodes.size()) {
-          e.label = prefix + p.ports;
-        } else if (h == 0 && !p.entry_ports.empty()) {
-          e.label = prefix + p.entry_ports;
-        }
-        d.edges.push_back(std::move(e));
-      }
-    }
+    add_path_edges(d);
   }
 
   const model::Model& m_;
   const solver::Analysis& a_;
   const DiagramOptions& o_;
-  std::optional<Vertex> focus_;
-  std::set<int> focus_nics_;
-  std::set<Vertex> focus_set_;
-  std::map<std::pair<int, std::vector<Vertex>>, PathGroup> groups_;  // (class, nodes) -> merged exposures
+  std::optional<Focus> focus_;
+  std::set<Vertex> focus_set_;  // the resources the focus stands for
+  PathGroups groups_;
   std::set<int> on_path_nics_;
   std::set<int> next_hop_nics_;
   std::map<std::string, Vertex> address_of_;  // private address -> firewall, load balancer or NIC
@@ -810,10 +512,30 @@ class Builder {
   std::map<std::string, DiagramNode> nodes_;
   std::map<Vertex, std::string> node_of_;  // resource -> node id (collapsed NICs: the subnet's collapsed node)
   std::map<std::string, std::set<Vertex>> members_;
-  std::map<std::tuple<std::string, std::string, std::string>, std::set<std::string>> edges_;  // -> labels
+  EdgeLabels edges_;
 };
 
 }  // namespace
+
+std::string clean_label(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (char ch : s) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\r') {
+      out += "\\r";
+    } else if (c == '\t') {
+      out += "\\t";
+    } else if (c < 0x20 || c == 0x7f) {
+      out += fmt::format("\\x{:02x}", c);
+    } else {
+      out += ch;
+    }
+  }
+  return out;
+}
 
 std::string diagram_id(std::string_view key) {
   std::string out;

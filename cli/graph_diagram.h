@@ -87,4 +87,8 @@ DiagramResult build_diagram(const model::Model& m, const solver::Analysis& a, co
 /// A resource's node id: its canonical id with every byte outside [A-Za-z0-9/._:()@+=~-] percent-encoded.
 std::string diagram_id(std::string_view key);
 
+/// A name as it can be shown in a label: control characters become visible escapes ("\n" as a backslash and an
+/// n), so that the only line breaks in a label are the diagram's own.
+std::string clean_label(std::string_view s);
+
 }  // namespace exposim::cli

@@ -2,13 +2,13 @@
 #include "cli/input_options.h"
 
 #include <algorithm>
-#include <chrono>
 #include <map>
 
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
 #include "cli/exit_codes.h"
+#include "cli/timing.h"
 #include "importers/document.h"
 #include "importers/inputs.h"
 #include "model/json_pointer.h"
@@ -16,9 +16,6 @@
 
 namespace exposim::cli {
 namespace {
-
-using Clock = std::chrono::steady_clock;
-double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 
 /// "a,b", "c" -> {"a", "b", "c"}, blanks trimmed, empty items dropped.
 std::vector<std::string> split_codes(const std::vector<std::string>& given) {
@@ -226,13 +223,20 @@ void print_detected(const std::vector<importers::InputReport>& reports, std::ost
   }
 }
 
-importers::InputOptions importer_options(const InputOptions& o) {
+std::vector<importers::InputReport> import_files(const InputOptions& o, const std::vector<std::string>& files,
+                                                 model::Model& m, model::Diagnostics& diags, std::ostream& err) {
   importers::InputOptions io;
   io.parameter_files = o.parameter_files;
   io.parameters = o.parameters;
   io.template_dirs = o.template_dirs;
   io.strict = o.strict;
-  return io;
+  auto reports = importers::import_inputs(files, io, m, diags);
+  if (o.verbose) print_detected(reports, err);
+  return reports;
+}
+
+model::ValidateOptions validate_options(const InputOptions& o, bool templates) {
+  return model::ValidateOptions{o.allow_missing || (templates && !o.strict)};
 }
 
 int load_inputs(const InputOptions& o, std::ostream& err, model::Model& m, model::Diagnostics& diags,
@@ -241,14 +245,11 @@ int load_inputs(const InputOptions& o, std::ostream& err, model::Model& m, model
   policy = DiagnosticPolicy::make(o, err, rc);
   if (!policy) return rc;
   auto t0 = Clock::now();
-  const auto reports = importers::import_inputs(o.files, importer_options(o), m, diags);
-  if (o.verbose) print_detected(reports, err);
+  const auto reports = import_files(o, o.files, m, diags, err);
   if (o.timings) err << fmt::format("exposim: timing: import {:.3f} s\n", seconds_since(t0));
-  if (!diags.has_errors()) {
+  if (!diags.has_errors()) {  // what a file that could not be read lacks would only repeat its error
     t0 = Clock::now();
-    // Resources a template references but does not declare already exist: the normal case (docs/arm-templates.md).
-    const bool allow_missing = o.allow_missing || (!o.strict && importers::has_template(reports));
-    model::validate(m, diags, model::ValidateOptions{allow_missing});
+    model::validate(m, diags, validate_options(o, importers::has_template(reports)));
     if (o.timings) err << fmt::format("exposim: timing: validate {:.3f} s\n", seconds_since(t0));
   }
   policy->apply_to_input(diags);

@@ -13,6 +13,7 @@
 #include "importers/inputs.h"
 #include "model/diagnostic.h"
 #include "model/model.h"
+#include "model/validate.h"
 
 namespace CLI {
 class App;
@@ -74,13 +75,18 @@ void print_diagnostics(std::ostream& err, const std::vector<model::Diagnostic>& 
 /// --verbose: what was detected in each input file (its shape or kind, and the resources by type).
 void print_detected(const std::vector<importers::InputReport>& reports, std::ostream& err);
 
-/// The importers' options for `o`: parameter files and values, template directories, --strict.
-importers::InputOptions importer_options(const InputOptions& o);
+/// Imports `files` with the importer options of `o` (parameter files and values, template directories, --strict)
+/// into `m`, diagnostics into `diags`; with --verbose says on `err` what was detected in each file. Returns what
+/// each file was.
+std::vector<importers::InputReport> import_files(const InputOptions& o, const std::vector<std::string>& files,
+                                                 model::Model& m, model::Diagnostics& diags, std::ostream& err);
 
-/// Imports and validates `o.files` into `m` (diagnostics into `diags`), applies the policy made from `o`
-/// (returned in `policy`). Resources a template references but does not declare already exist, so a run with a
-/// template validates as with --allow-missing unless --strict (docs/arm-templates.md). Returns kExitOk, or the
-/// exit code after printing the diagnostics.
+/// How to validate the inputs of `o`: resources a template references but does not declare already exist, so
+/// inputs with a template (`templates`) validate as with --allow-missing unless --strict (docs/arm-templates.md).
+model::ValidateOptions validate_options(const InputOptions& o, bool templates);
+
+/// Imports `o.files` into `m` (diagnostics into `diags`), validates them unless importing failed, and applies the
+/// policy made from `o` (returned in `policy`). Returns kExitOk, or the exit code after printing the diagnostics.
 int load_inputs(const InputOptions& o, std::ostream& err, model::Model& m, model::Diagnostics& diags,
                 std::optional<DiagnosticPolicy>& policy);
 

@@ -1,8 +1,7 @@
-// `exposim whatif` (cli/whatif_command.h, docs/whatif.md).
-#include "cli/whatif_command.h"
-
-#include <chrono>
+// `exposim whatif`: the exposure an estate would have after a change, compared with the exposure it has
+// (docs/whatif.md).
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 
@@ -13,6 +12,8 @@
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
 #include "cli/input_options.h"
+#include "cli/output.h"
+#include "cli/timing.h"
 #include "cli/whatif_report.h"
 #include "importers/azure/resource_writer.h"
 #include "importers/change.h"
@@ -23,40 +24,7 @@
 #include "solver/whatif.h"
 
 namespace exposim::cli {
-
-struct WhatifCommand::Options {
-  InputOptions input;
-  std::vector<std::string> changes;
-  std::vector<std::string> after;
-  std::string format = "table";
-  std::string output;
-  std::string write;
-  bool full{false};
-};
-
-WhatifCommand::WhatifCommand() : o_(std::make_unique<Options>()) {}
-WhatifCommand::~WhatifCommand() = default;
-
-void WhatifCommand::add(CLI::App& app) {
-  auto* cmd = app.add_subcommand("whatif",
-                                 "Compare the exposure after a change (or a second version of the estate) "
-                                 "with the exposure now; exit 1 when it grew");
-  Options& o = *o_;
-  add_input_options(*cmd, o.input, "The estate as it is: Azure resource JSON files and deployment templates");
-  cmd->add_option("--change", o.changes, "A change document (docs/whatif.md); repeatable, applied in order");
-  cmd->add_option("--after", o.after, "The estate after the change: a second export or template of the same estate")
-      ->expected(1, -1);
-  cmd->add_option("-f,--format", o.format, "Output format")->check(CLI::IsMember({"table", "json"}));
-  cmd->add_option("-o,--output", o.output, "Write the report to this file (atomically) instead of stdout");
-  cmd->add_option("--write", o.write, "Write the resources the changes touched as Azure resource JSON (atomically)");
-  cmd->add_flag("--full", o.full,
-                "Solve the changed estate completely instead of only what the change can affect (same result, slower)");
-}
-
 namespace {
-
-using Clock = std::chrono::steady_clock;
-double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 
 /// What makes two diagnostics the same finding on the two sides: code, pointer and message. The file is
 /// left out: with --after the same warning of the same estate is at the same place of another file.
@@ -77,148 +45,162 @@ bool add_new(model::Diagnostics& all, const std::vector<model::Diagnostic>& befo
   return errors;
 }
 
-}  // namespace
+struct Whatif {
+  InputOptions input;
+  std::vector<std::string> changes;
+  std::vector<std::string> after;
+  std::string format = "table";
+  std::string output;
+  std::string write;
+  bool full{false};
 
-int WhatifCommand::run(std::ostream& out, std::ostream& err) {
-  const Options& o = *o_;
-  const InputOptions& in = o.input;
-  if (o.changes.empty() == o.after.empty()) {
-    err << "exposim: error: whatif needs either --change CHANGE (repeatable) or --after FILE..., not both\n";
-    return kExitUsage;
-  }
-  if (!o.write.empty() && o.changes.empty()) {
-    err << "exposim: error: --write writes what --change changed; with --after there is nothing to write\n";
-    return kExitUsage;
-  }
-  int rc = kExitOk;
-  const auto policy = DiagnosticPolicy::make(in, err, rc);
-  if (!policy) return rc;
-  const importers::InputOptions io = importer_options(in);
+  int run(std::ostream& out, std::ostream& err) const {
+    const Whatif& o = *this;
+    const InputOptions& in = o.input;
+    if (o.changes.empty() == o.after.empty()) {
+      err << "exposim: error: whatif needs either --change CHANGE (repeatable) or --after FILE..., not both\n";
+      return kExitUsage;
+    }
+    if (!o.write.empty() && o.changes.empty()) {
+      err << "exposim: error: --write writes what --change changed; with --after there is nothing to write\n";
+      return kExitUsage;
+    }
+    int rc = kExitOk;
+    const auto policy = DiagnosticPolicy::make(in, err, rc);
+    if (!policy) return rc;
 
-  auto t0 = Clock::now();
-  model::Model before;
-  model::Diagnostics before_diags;
-  const auto before_reports = importers::import_inputs(in.files, io, before, before_diags);
-  if (in.verbose) print_detected(before_reports, err);
-  // Resources a template references but does not declare already exist: the normal case (docs/arm-templates.md).
-  bool templates = importers::has_template(before_reports);
-  if (before_diags.has_errors()) {
-    print_diagnostics(err, before_diags.sorted(), in.verbose);
-    return kExitBadInput;
-  }
-  model::Model after;
-  model::Diagnostics after_diags;  // what the change (or the after inputs) and validating it add
-  std::vector<model::Changed> changed;
-  if (!o.changes.empty()) {
-    after = before;  // an imported model: validation resolves the edited copy from scratch
-    for (const auto& path : o.changes) {
-      if (!importers::apply_change_file(path, after, after_diags, changed)) {
-        print_diagnostics(err, after_diags.sorted(), true);
-        err << "exposim: error: the change was not applied; nothing was written\n";
-        return kExitBadInput;
+    auto t0 = Clock::now();
+    model::Model before;
+    model::Diagnostics before_diags;
+    const auto before_reports = import_files(in, in.files, before, before_diags, err);
+    bool templates = importers::has_template(before_reports);
+    if (before_diags.has_errors()) {
+      policy->apply_to_input(before_diags);  // --ignore, --fail-on and --strict, as every command does
+      print_diagnostics(err, before_diags.sorted(), in.verbose);
+      return kExitBadInput;
+    }
+    model::Model after;
+    model::Diagnostics after_diags;  // what the change (or the after inputs) and validating it add
+    std::vector<model::Changed> changed;
+    if (!o.changes.empty()) {
+      after = before;  // an imported model: validation resolves the edited copy from scratch
+      for (const auto& path : o.changes) {
+        if (!importers::apply_change_file(path, after, after_diags, changed)) {
+          print_diagnostics(err, after_diags.sorted(), true);
+          err << "exposim: error: the change was not applied; nothing was written\n";
+          return kExitBadInput;
+        }
+      }
+    } else {
+      const auto after_reports = import_files(in, o.after, after, after_diags, err);
+      templates = templates || importers::has_template(after_reports);
+    }
+    const model::ValidateOptions vo = validate_options(in, templates);
+    if (in.timings) err << fmt::format("exposim: timing: import and change {:.3f} s\n", seconds_since(t0));
+    t0 = Clock::now();
+    model::validate(before, before_diags, vo);
+    // As every command: an after side that did not import is not validated (its errors are what to fix).
+    if (!after_diags.has_errors()) model::validate(after, after_diags, vo);
+    if (in.timings) err << fmt::format("exposim: timing: validate both {:.3f} s\n", seconds_since(t0));
+    policy->apply_to_input(before_diags);
+    policy->apply_to_input(after_diags);
+    // Diagnostics of the after side that the before side also has are the estate's, not the change's: each is
+    // printed once.
+    const auto before_sorted = before_diags.sorted();
+    model::Diagnostics all = before_diags;
+    const bool after_errors = add_new(all, before_sorted, after_diags.sorted());
+    if (before_diags.has_errors() || after_errors) {
+      print_diagnostics(err, all.sorted(), in.verbose);
+      if (after_errors && !o.changes.empty())
+        err << "exposim: error: the changed estate is not valid; nothing was written\n";
+      return kExitBadInput;
+    }
+    t0 = Clock::now();
+    solver::Analysis a_before;
+    solver::Analysis a_after;
+    std::optional<solver::AnalysisScope> scope;  // set when the after model was solved incrementally
+    if (o.changes.empty() || o.full) {
+      a_before = solver::analyze(before);
+      a_after = solver::analyze(after);
+      if (in.timings) err << fmt::format("exposim: timing: solve both {:.3f} s\n", seconds_since(t0));
+    } else {
+      // Only what the change can affect is solved again (solver/incremental.h); the result is the same.
+      solver::IncrementalAnalysis inc(before);
+      a_before = inc.analysis();
+      if (in.timings) err << fmt::format("exposim: timing: solve before {:.3f} s\n", seconds_since(t0));
+      t0 = Clock::now();
+      const bool incremental = inc.update(before, after, changed);
+      scope = inc.last_scope();
+      a_after = inc.take();
+      if (in.timings) {
+        err << fmt::format("exposim: timing: solve after {:.3f} s ({})\n", seconds_since(t0),
+                           incremental ? "incremental"
+                                       : "full: the change reaches a possible network virtual appliance or a resource "
+                                         "the incremental path does not cover");
       }
     }
-  } else {
-    const auto after_reports = importers::import_inputs(o.after, io, after, after_diags);
-    if (in.verbose) print_detected(after_reports, err);
-    templates = templates || importers::has_template(after_reports);
-  }
-  const model::ValidateOptions vo{in.allow_missing || (templates && !in.strict)};
-  if (in.timings) err << fmt::format("exposim: timing: import and change {:.3f} s\n", seconds_since(t0));
-  t0 = Clock::now();
-  model::validate(before, before_diags, vo);
-  model::validate(after, after_diags, vo);
-  if (in.timings) err << fmt::format("exposim: timing: validate both {:.3f} s\n", seconds_since(t0));
-  policy->apply_to_input(before_diags);
-  policy->apply_to_input(after_diags);
-  // Diagnostics of the after side that the before side also has are the estate's, not the change's: each is
-  // printed once.
-  const auto before_sorted = before_diags.sorted();
-  model::Diagnostics all = before_diags;
-  const bool after_errors = add_new(all, before_sorted, after_diags.sorted());
-  if (before_diags.has_errors() || after_errors) {
-    print_diagnostics(err, all.sorted(), in.verbose);
-    if (after_errors && !o.changes.empty())
-      err << "exposim: error: the changed estate is not valid; nothing was written\n";
-    return kExitBadInput;
-  }
-  t0 = Clock::now();
-  solver::Analysis a_before;
-  solver::Analysis a_after;
-  std::optional<solver::AnalysisScope> scope;  // set when the after model was solved incrementally
-  if (o.changes.empty() || o.full) {
-    a_before = solver::analyze(before);
-    a_after = solver::analyze(after);
-    if (in.timings) err << fmt::format("exposim: timing: solve both {:.3f} s\n", seconds_since(t0));
-  } else {
-    // Only what the change can affect is solved again (solver/incremental.h); the result is the same.
-    solver::IncrementalAnalysis inc(before);
-    a_before = inc.analysis();
-    if (in.timings) err << fmt::format("exposim: timing: solve before {:.3f} s\n", seconds_since(t0));
     t0 = Clock::now();
-    const bool incremental = inc.update(before, after, changed);
-    scope = inc.last_scope();
-    a_after = inc.take();
-    if (in.timings) {
-      err << fmt::format("exposim: timing: solve after {:.3f} s ({})\n", seconds_since(t0),
-                         incremental ? "incremental"
-                                     : "full: the change reaches a possible network virtual appliance or a resource "
-                                       "the incremental path does not cover");
-    }
-  }
-  t0 = Clock::now();
-  // Incrementally solved, only the scope's exposures can differ: only they are compared (the same diff).
-  const solver::WhatifDiff diff = scope ? solver::diff_scoped(before, a_before, after, a_after, *scope)
-                                        : solver::diff_analyses(before, a_before, after, a_after);
-  if (in.timings) err << fmt::format("exposim: timing: compare {:.3f} s\n", seconds_since(t0));
-  model::Diagnostics findings_before = a_before.findings;
-  model::Diagnostics findings_after = a_after.findings;
-  policy->apply_to_findings(findings_before);
-  policy->apply_to_findings(findings_after);
-  all.append(findings_before);
-  add_new(all, findings_before.sorted(), findings_after.sorted());
-  const auto sorted = all.sorted();
-  print_diagnostics(err, sorted, in.verbose);
-  if (all.has_errors()) return kExitBadInput;  // a finding made fatal by --fail-on; nothing is written
+    // Incrementally solved, only the scope's exposures can differ: only they are compared (the same diff).
+    const solver::WhatifDiff diff = scope ? solver::diff_scoped(before, a_before, after, a_after, *scope)
+                                          : solver::diff_analyses(before, a_before, after, a_after);
+    if (in.timings) err << fmt::format("exposim: timing: compare {:.3f} s\n", seconds_since(t0));
+    model::Diagnostics findings_before = a_before.findings;
+    model::Diagnostics findings_after = a_after.findings;
+    policy->apply_to_findings(findings_before);
+    policy->apply_to_findings(findings_after);
+    all.append(findings_before);
+    add_new(all, findings_before.sorted(), findings_after.sorted());
+    const auto sorted = all.sorted();
+    print_diagnostics(err, sorted, in.verbose);
+    if (all.has_errors()) return kExitBadInput;  // a finding made fatal by --fail-on; nothing is written
 
-  if (!o.write.empty()) {
-    std::string error;
-    const bool ok = write_file_atomically(
-        o.write,
-        [&](std::ostream& f) {
-          nlohmann::ordered_json list = nlohmann::ordered_json::array();
-          for (const auto& c : changed) {
-            auto j = importers::azure::resource_json(after, c);
-            if (!j.is_null()) list.push_back(std::move(j));
-          }
-          f << list.dump(2) << '\n';
-        },
-        error);
-    if (!ok) {
-      err << "exposim: error: " << error << '\n';
-      return kExitOutputError;
+    if (!o.write.empty()) {
+      std::string error;
+      const bool ok = write_file_atomically(
+          o.write,
+          [&](std::ostream& f) {
+            nlohmann::ordered_json list = nlohmann::ordered_json::array();
+            for (const auto& c : changed) {
+              auto j = importers::azure::resource_json(after, c);
+              if (!j.is_null()) list.push_back(std::move(j));
+            }
+            f << list.dump(2) << '\n';
+          },
+          error);
+      if (!ok) {
+        err << "exposim: error: " << error << '\n';
+        return kExitOutputError;
+      }
     }
+    const WhatifResult result{before, a_before, after, a_after, diff, changed};
+    auto write = [&](std::ostream& s) {
+      if (o.format == "json") {
+        write_whatif_json(s, result, sorted);
+      } else {
+        write_whatif_table(s, result);
+      }
+    };
+    if (const int rc = write_output(o.output, write, out, err); rc != kExitOk) return rc;
+    return diff.grew ? kExitFindings : kExitOk;
   }
-  const WhatifResult result{before, a_before, after, a_after, diff, changed};
-  auto write = [&](std::ostream& s) {
-    if (o.format == "json") {
-      write_whatif_json(s, result, sorted);
-    } else {
-      write_whatif_table(s, result);
-    }
-  };
-  if (o.output.empty() || o.output == "-") {
-    write(out);
-    out.flush();
-    if (!out) return kExitOutputError;
-  } else {
-    std::string error;
-    if (!write_file_atomically(o.output, write, error)) {
-      err << "exposim: error: " << error << '\n';
-      return kExitOutputError;
-    }
-  }
-  return diff.grew ? kExitFindings : kExitOk;
+};
+
+}  // namespace
+
+/// Exit codes: 0 when the exposure did not grow, 1 when it grew, 2 for a bad input or change, 4 for an output error.
+Command::Run whatif_command(CLI::App& cmd) {
+  auto c = std::make_shared<Whatif>();
+  Whatif& o = *c;
+  add_input_options(cmd, o.input, "The estate as it is: Azure resource JSON files and deployment templates");
+  cmd.add_option("--change", o.changes, "A change document (docs/whatif.md); repeatable, applied in order");
+  cmd.add_option("--after", o.after, "The estate after the change: a second export or template of the same estate")
+      ->expected(1, -1);
+  cmd.add_option("-f,--format", o.format, "Output format")->check(CLI::IsMember({"table", "json"}));
+  cmd.add_option("-o,--output", o.output, "Write the report to this file (atomically) instead of stdout");
+  cmd.add_option("--write", o.write, "Write the resources the changes touched as Azure resource JSON (atomically)");
+  cmd.add_flag("--full", o.full,
+               "Solve the changed estate completely instead of only what the change can affect (same result, slower)");
+  return [c](std::ostream& out, std::ostream& err) { return c->run(out, err); };
 }
 
 }  // namespace exposim::cli

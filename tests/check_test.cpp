@@ -20,7 +20,6 @@
 #include "cli/exit_codes.h"
 #include "cli_support.h"
 #include "importers/azure/resource_importer.h"
-#include "importers/document.h"
 #include "model_builder.h"
 #include "solver/exposure.h"
 
@@ -80,9 +79,7 @@ struct Checked {
 
 std::optional<check::Spec> parse(const std::string& text, model::Diagnostics& diags,
                                  const std::string& file = "spec.json") {
-  auto doc = importers::parse_document(text, file, diags);
-  if (!doc) return std::nullopt;
-  return check::parse_spec(*doc, diags);
+  return check::parse_spec(text, file, diags);
 }
 
 /// Parses one assertion (JSON object text) into a spec and evaluates it against the estate.

@@ -5,6 +5,7 @@
 #include <fstream>
 #include <sstream>
 
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
@@ -275,6 +276,55 @@ TEST_CASE("whatif prints a diagnostic that both sides have once", "[cli]") {
   r = run_exposim({"whatif", (dir / "before" / "estate.json").string(), (dir / "before" / "nat.json").string(),
                    "--after", (dir / "after" / "estate.json").string(), "--fail-on", "unmodelled-types"});
   CHECK(r.code == exposim::cli::kExitBadInput);
+  fs::remove_all(dir);
+}
+
+TEST_CASE("whatif stops on an input that does not import as analyze does", "[cli]") {
+  // bad.json does not parse (an error); nat.json holds a type not modelled (a warning). whatif used to print the
+  // before side's diagnostics without --ignore, --fail-on and --strict, and to validate an after side that did
+  // not import (six dangling-reference errors about the NICs whose subnets and NSGs were in no readable file).
+  const auto dir = scratch_dir();
+  const std::string bad = (dir / "bad.json").string();
+  const std::string nat = (dir / "nat.json").string();
+  write_file(bad, "[{\"id\": \n");
+  write_file(nat, R"([{"id": "/n1", "type": "Microsoft.Network/natGateways"}])");
+  const std::string estate = example("web-https-only/estate.json");
+  const std::string syntax = "bad.json:2:1: error: unexpected end of file: '{' at 1:2 is not closed [json-syntax]";
+  const std::string skipped =
+      "nat.json: {}: skipped 1 resource of types not modelled yet: "
+      "microsoft.network/natgateways (1) [unmodelled-types]";
+  auto line = [&](const char* severity) { return fmt::format(fmt::runtime(skipped), severity); };
+
+  auto r = run_exposim({"whatif", bad, nat, "--after", estate});
+  CHECK(r.code == exposim::cli::kExitBadInput);
+  CHECK(r.err ==
+        "exposim: " + dir.string() + "/" + syntax + "\nexposim: " + dir.string() + "/" + line("warning") + "\n");
+  r = run_exposim({"whatif", bad, nat, "--after", estate, "--ignore", "unmodelled-types"});
+  CHECK(r.code == exposim::cli::kExitBadInput);
+  CHECK(r.err == "exposim: " + dir.string() + "/" + syntax + "\n");
+  r = run_exposim({"whatif", bad, nat, "--after", estate, "--strict"});
+  CHECK(r.code == exposim::cli::kExitBadInput);
+  CHECK(r.err == "exposim: " + dir.string() + "/" + syntax + "\nexposim: " + dir.string() + "/" + line("error") + "\n");
+  r = run_exposim({"whatif", bad, nat, "--after", estate, "--fail-on", "unmodelled-types"});
+  CHECK(r.code == exposim::cli::kExitBadInput);
+  CHECK_THAT(r.err, Catch::Contains(line("error")));
+  // The same lines as analyze of the same inputs with the same options.
+  const std::vector<std::vector<std::string>> option_sets = {
+      {}, {"--ignore", "unmodelled-types"}, {"--strict"}, {"--fail-on", "unmodelled-types"}};
+  for (const auto& options : option_sets) {
+    std::vector<std::string> whatif = {"whatif", bad, nat, "--after", estate};
+    std::vector<std::string> analyze = {"analyze", bad, nat};
+    whatif.insert(whatif.end(), options.begin(), options.end());
+    analyze.insert(analyze.end(), options.begin(), options.end());
+    CHECK(run_exposim(whatif).err == run_exposim(analyze).err);
+  }
+
+  // The after side does not import: its syntax error, and nothing about what the unreadable file would have held.
+  const std::string nics = example("open-management/nics.json");
+  r = run_exposim({"whatif", estate, "--after", bad, nics});
+  CHECK(r.code == exposim::cli::kExitBadInput);
+  CHECK(r.err == "exposim: " + dir.string() + "/" + syntax + "\n");
+  CHECK(r.err == run_exposim({"analyze", bad, nics}).err);
   fs::remove_all(dir);
 }
 

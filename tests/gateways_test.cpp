@@ -16,7 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/explain_report.h"
-#include "cli/report.h"
+#include "cli/analyze_report.h"
 #include "importers/azure/resource_importer.h"
 #include "importers/unknown_value.h"
 #include "model/validate.h"

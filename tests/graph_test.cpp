@@ -18,9 +18,9 @@
 
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
-#include "cli/graph_command.h"
 #include "cli/graph_diagram.h"
 #include "cli/graph_report.h"
+#include "cli/process.h"
 #include "cli_support.h"
 #include "importers/inputs.h"
 #include "model_builder.h"

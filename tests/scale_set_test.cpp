@@ -11,7 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "cli/report.h"
+#include "cli/analyze_report.h"
 #include "importers/azure/resource_importer.h"
 #include "model/validate.h"
 #include "solver/explain.h"

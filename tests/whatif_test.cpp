@@ -29,6 +29,7 @@
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
 #include "cli/json_parts.h"
+#include "cli/output.h"
 #include "cli_support.h"
 #include "importers/azure/resource_importer.h"
 #include "importers/change.h"

@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "cli/report.h"
+#include "cli/analyze_report.h"
 #include "importers/inputs.h"
 #include "model/validate.h"
 #include "solver/exposure.h"

@@ -1,12 +1,12 @@
-// The text report's summary lines (cli/report.cpp): each true on its own, the one with exposures first, worked out
-// by hand for an estate of entry points only, of ip configurations only, of both, and of nothing exposed.
+// The text report's summary lines (cli/analyze_report.cpp): each true on its own, the one with exposures first, worked
+// out by hand for an estate of entry points only, of ip configurations only, of both, and of nothing exposed.
 #include <catch2/catch.hpp>
 
 #include <sstream>
 #include <string>
 #include <vector>
 
-#include "cli/report.h"
+#include "cli/analyze_report.h"
 #include "cli_support.h"
 #include "model_builder.h"
 #include "solver/exposure.h"

@@ -1,5 +1,5 @@
 // Writers for analyze results. Output is deterministic: the solver sorts exposures, writers keep order.
-#include "cli/report.h"
+#include "cli/analyze_report.h"
 #include "cli/json_parts.h"
 #include "cli/text_table.h"
 

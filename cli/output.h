@@ -1,0 +1,22 @@
+// Where a report goes: to stdout, or to a file that is replaced atomically (the -o, --write, --junit and --sarif
+// options of every command).
+#pragma once
+
+#include <functional>
+#include <ostream>
+#include <string>
+
+namespace exposim::cli {
+
+/// Writes to `path` atomically: `write` fills a temporary file in the same directory, which then replaces
+/// `path` by rename. On any failure the original file is untouched and no temporary file is left;
+/// returns false and sets `error`.
+bool write_file_atomically(const std::string& path, const std::function<void(std::ostream&)>& write,
+                           std::string& error);
+
+/// Streams a report to `out` when `path` is "" or "-", else to the file `path` (atomically); no copy of the
+/// report is held in memory. Returns kExitOk, or kExitOutputError after printing why to `err`.
+int write_output(const std::string& path, const std::function<void(std::ostream&)>& write, std::ostream& out,
+                 std::ostream& err);
+
+}  // namespace exposim::cli
