@@ -14,8 +14,8 @@
 #include "solver/explain_internal.h"
 #include "solver/exposure.h"
 #include "solver/firewall.h"
-#include "solver/nsg_eval.h"
-#include "solver/routing.h"
+#include "solver/nsg.h"
+#include "solver/network.h"
 
 namespace exposim::solver {
 namespace explain_internal {

@@ -1,6 +1,6 @@
 // explain() through the managed entry points: application gateways (listener, then one backend), Bastion hosts
 // (their 443, and a session to a target), PaaS public endpoints and private endpoints. Every decision is taken
-// by the functions analyze() uses (solver/gateways.h, solver/paas.h, evaluate_nsg), so that the verdicts agree.
+// by the functions analyze() uses (solver/forwarding.h, solver/paas.h, evaluate_nsg), so that the verdicts agree.
 #include <algorithm>
 #include <optional>
 #include <set>
@@ -11,9 +11,9 @@
 
 #include "solver/explain_internal.h"
 #include "solver/firewall.h"
-#include "solver/gateways.h"
+#include "solver/forwarding.h"
 #include "solver/paas.h"
-#include "solver/routing.h"
+#include "solver/network.h"
 
 namespace exposim::solver::explain_internal {
 namespace {

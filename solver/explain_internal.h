@@ -8,7 +8,7 @@
 #include "model/model.h"
 #include "solver/address_space.h"
 #include "solver/explain.h"
-#include "solver/nsg_eval.h"
+#include "solver/nsg.h"
 
 namespace exposim::solver::explain_internal {
 

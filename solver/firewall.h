@@ -6,7 +6,7 @@
 
 #include "model/model.h"
 #include "solver/packet_set.h"
-#include "solver/routing.h"
+#include "solver/network.h"
 
 namespace exposim::solver {
 

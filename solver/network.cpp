@@ -1,5 +1,5 @@
 // Route selection and peering reachability (docs/model.md#routing-and-peering).
-#include "solver/routing.h"
+#include "solver/network.h"
 
 #include <fmt/format.h>
 

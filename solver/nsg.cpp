@@ -1,5 +1,5 @@
 // NSG rule matching and first-match evaluation over exact packet sets.
-#include "solver/nsg_eval.h"
+#include "solver/nsg.h"
 
 #include "model/unknown.h"
 
