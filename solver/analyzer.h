@@ -5,6 +5,7 @@
 // ordering of the result live in solver/exposure.cpp.
 #pragma once
 
+#include <array>
 #include <deque>
 #include <map>
 #include <optional>
@@ -93,8 +94,8 @@ class Analyzer {
   /// The exposures of a forwarded flow: the target's NSGs saw the entry point's subnet as the source, the
   /// exposure names the internet sources the entry point admitted. Ports are merged per deciding rules, since
   /// which instance address of the entry point opens the connection is not known.
-  void forwarded_exposures(int n, int c, const Entry& entry, int subnet, const NsgSlot& subnet_nsg,
-                           const NsgSlot& nic_nsg, const std::vector<Piece>& pieces);
+  void forwarded_exposures(int n, int c, const Entry& entry, const std::array<NsgStage, 2>& stages,
+                           const std::vector<Piece>& pieces);
 
   /// The internet sources (of one IP version) whose replies subnet `subnet` routes elsewhere than to the
   /// internet, and the route the first of them takes; nullopt when there are none. Computed once per subnet.
@@ -146,8 +147,7 @@ class Analyzer {
   std::vector<Piece> evaluate(model::IpFamily family, model::Sku sku, int subnet, const NsgSlot& subnet_nsg,
                               const NsgSlot& nic_nsg, const Destination& dst, const Entry& entry);
 
-  std::vector<Hop> path(int nic, const Entry& entry, int subnet, const NsgSlot& subnet_nsg, int r1,
-                        const NsgSlot& nic_nsg, int r2) const;
+  std::vector<Hop> path(int nic, const Entry& entry, const std::array<NsgStage, 2>& stages, int r1, int r2) const;
 
   void sort();
 

@@ -203,9 +203,11 @@ void Analyzer::gateways() {
   }
 }
 
-void Analyzer::forwarded_exposures(int n, int c, const Entry& entry, int subnet, const NsgSlot& subnet_nsg,
-                                   const NsgSlot& nic_nsg, const std::vector<Piece>& pieces) {
+void Analyzer::forwarded_exposures(int n, int c, const Entry& entry, const std::array<NsgStage, 2>& stages,
+                                   const std::vector<Piece>& pieces) {
   const ForwardedFlow& f = *entry.forwarded;
+  const NsgSlot& subnet_nsg = stages[0].slot;
+  const NsgSlot& nic_nsg = stages[1].slot;
   std::map<std::tuple<int, int, int>, PortSet> merged;  // (protocol, subnet rule, NIC rule) -> ports
   for (const Piece& p : pieces) {
     auto& ports = merged[{static_cast<int>(p.protocol), p.subnet_rule, p.nic_rule}];
@@ -228,7 +230,7 @@ void Analyzer::forwarded_exposures(int n, int c, const Entry& entry, int subnet,
     e.source_ports = PortSet::all();
     e.sources = f.entry->sources;
     e.any_source = f.entry->any_source;
-    e.path = path(n, entry, subnet, subnet_nsg, r1, nic_nsg, r2);
+    e.path = path(n, entry, stages, r1, r2);
     e.jit = is_jit(subnet_nsg, r1) || is_jit(nic_nsg, r2);
     if (!f.broken.empty()) {
       e.broken = f.broken;
@@ -270,8 +272,9 @@ void Analyzer::target(int n, int c, const Entry& entry) {
   if (!entry.forwarded && entry.via != Via::kPublicIp && pip >= 0 && m_.public_ips[pip].family != cfg.family) return;
   evaluated_.insert(model::IpConfigIndex{n, c});
   const int subnet = cfg.subnet.index;
-  const NsgSlot subnet_nsg = subnet_nsg_slot(m_, cfg.subnet);  // unknown subnet: an NSG that admits all
-  const NsgSlot nic_nsg = nsg_slot(nic.nsg);
+  const auto stages = inbound_nsg_stages(m_, model::IpConfigIndex{n, c});  // unknown subnet: an NSG admitting all
+  const NsgSlot& subnet_nsg = stages[0].slot;
+  const NsgSlot& nic_nsg = stages[1].slot;
   // With floating IP the packet keeps the frontend's address as its destination (docs/model.md).
   const std::optional<model::IpAddress> dst_ip =
       entry.floating_ip ? (pip >= 0 ? m_.public_ips[pip].address : std::nullopt) : cfg.private_ip;
@@ -298,7 +301,7 @@ void Analyzer::target(int n, int c, const Entry& entry) {
     it = cache_.emplace(std::move(key), evaluate(cfg.family, sku, subnet, subnet_nsg, nic_nsg, dst, entry)).first;
   }
   if (entry.forwarded) {
-    forwarded_exposures(n, c, entry, subnet, subnet_nsg, nic_nsg, it->second);
+    forwarded_exposures(n, c, entry, stages, it->second);
     return;
   }
   for (const Piece& p : it->second) {
@@ -327,7 +330,7 @@ void Analyzer::target(int n, int c, const Entry& entry) {
     e.source_ports = p.flows.source_ports;
     e.sources = p.flows.sources;
     e.any_source = p.any_source;
-    e.path = path(n, entry, subnet, subnet_nsg, p.subnet_rule, nic_nsg, p.nic_rule);
+    e.path = path(n, entry, stages, p.subnet_rule, p.nic_rule);
     e.jit = is_jit(subnet_nsg, p.subnet_rule) || is_jit(nic_nsg, p.nic_rule);
     if (entry.snat_sources != nullptr && entry.translated) {
       // NSGs saw the firewall's address; the exposure is to the internet sources the DNAT rule admits.
@@ -367,9 +370,8 @@ bool Analyzer::is_jit(const NsgSlot& s, int rule) const {
 
 std::vector<std::pair<int, PacketSet>> Analyzer::pass(const NsgSlot& s, const PacketSet& arriving,
                                                       const Destination& dst) {
-  if (s.state != NsgSlot::State::kPresent) return {{-1, arriving}};
   std::vector<std::pair<int, PacketSet>> out;
-  for (auto& d : evaluate_nsg(m_.nsgs[s.index], Direction::kInbound, arriving, dst, space_)) {
+  for (auto& d : decide_inbound(m_, s, arriving, dst, space_)) {
     if (d.access == Access::kAllow) out.emplace_back(d.rule, std::move(d.packets));
   }
   return out;
@@ -404,8 +406,8 @@ std::vector<Piece> Analyzer::evaluate(model::IpFamily family, model::Sku sku, in
   return out;
 }
 
-std::vector<Hop> Analyzer::path(int nic, const Entry& entry, int subnet, const NsgSlot& subnet_nsg, int r1,
-                                const NsgSlot& nic_nsg, int r2) const {
+std::vector<Hop> Analyzer::path(int nic, const Entry& entry, const std::array<NsgStage, 2>& stages, int r1,
+                                int r2) const {
   using K = Hop::Kind;
   using RK = model::ResourceKind;
   const int pip = entry.public_ip;
@@ -448,23 +450,24 @@ std::vector<Hop> Analyzer::path(int nic, const Entry& entry, int subnet, const N
     hops.push_back(h);
   }
   if (entry.diverted && entry.return_route) hops.push_back(route_hop(*entry.return_route));
-  const bool no_nsg = subnet_nsg.state == NsgSlot::State::kNone && nic_nsg.state == NsgSlot::State::kNone;
+  const bool no_nsg = stages[0].slot.state == NsgSlot::State::kNone && stages[1].slot.state == NsgSlot::State::kNone;
   const char* open_note = !no_nsg || entry.sku != model::Sku::kBasic || entry.forwarded ? ""
                           : entry.via == Via::kFirewallDnat ? "no NSG: the translated traffic is not filtered"
                           : entry.via == Via::kAppliance    ? "no NSG: the forwarded traffic is not filtered"
                           : lb ? "no NSG: a Basic load balancer is open where no NSG applies"
                                : "no NSG: a Basic public IP is open where no NSG applies";
-  auto nsg_hop = [&](const NsgSlot& s, int rule, const char* scope, RK owner_kind, int owner) {
-    switch (s.state) {
-      case NsgSlot::State::kPresent: return Hop{K::kNsg, RK::kNetworkSecurityGroup, s.index, scope, rule, ""};
+  auto nsg_hop = [&](const NsgStage& s, int rule) {
+    switch (s.slot.state) {
+      case NsgSlot::State::kPresent: return Hop{K::kNsg, RK::kNetworkSecurityGroup, s.slot.index, s.scope, rule, ""};
       case NsgSlot::State::kMissing:
-        return Hop{K::kNsg, RK::kNetworkSecurityGroup, -1, scope, -1, "not in the input: assumed to admit everything"};
+        return Hop{
+            K::kNsg, RK::kNetworkSecurityGroup, -1, s.scope, -1, "not in the input: assumed to admit everything"};
       case NsgSlot::State::kNone: break;
     }
-    return Hop{K::kNoNsg, owner_kind, owner, scope, -1, open_note};
+    return Hop{K::kNoNsg, s.owner_kind, s.owner, s.scope, -1, open_note};
   };
-  hops.push_back(nsg_hop(subnet_nsg, r1, "subnet", RK::kSubnet, subnet));
-  hops.push_back(nsg_hop(nic_nsg, r2, "nic", RK::kNetworkInterface, nic));
+  hops.push_back(nsg_hop(stages[0], r1));
+  hops.push_back(nsg_hop(stages[1], r2));
   hops.push_back(Hop{K::kTarget, RK::kNetworkInterface, nic, "", -1, ""});
   return hops;
 }

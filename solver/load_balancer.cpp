@@ -1,6 +1,8 @@
 // Azure Load Balancer in the analysis (docs/model.md#load-balancers): the entries of a public load balancer's
 // load-balancing rules, inbound NAT rules (v1 and v2) and inbound NAT pools, each to the ip configurations it reaches.
+#include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <set>
 
 #include "solver/analyzer.h"
@@ -81,12 +83,11 @@ void Analyzer::load_balancer(int l) {
       // v2 form: the i-th member (NIC id, then ip configuration name) gets frontend_port_range_start + i.
       if (rule.backend_pool.child < 0 || !rule.frontend_port_range_start || !rule.frontend_port_range_end) continue;
       const auto& members = lb.backend_pools[rule.backend_pool.child].members;
-      const int start = *rule.frontend_port_range_start;
-      const int end = *rule.frontend_port_range_end;
-      for (std::size_t i = 0; i < members.size() && start + static_cast<int>(i) <= end; ++i) {
-        const auto port = static_cast<std::uint16_t>(start + static_cast<int>(i));
+      for (std::size_t i = 0; i < members.size(); ++i) {
+        const auto port = nat_rule_member_port(rule, i);
+        if (!port) break;
         target(members[i].nic, members[i].ip_configuration,
-               widen(base(Via::kLoadBalancerNat, rule.frontend, static_cast<int>(r), rule.protocols, port,
+               widen(base(Via::kLoadBalancerNat, rule.frontend, static_cast<int>(r), rule.protocols, *port,
                           rule.backend_port, rule.enable_floating_ip),
                      false, rule.backend_port_unknown));
       }
@@ -103,7 +104,7 @@ void Analyzer::load_balancer(int l) {
     const auto& pool = lb.nat_pools[r];
     if (public_frontend(lb, pool.frontend) == nullptr) continue;
     for (const auto& x : pool.members) {
-      const int port = pool.frontend_port_range_start + x.instance;
+      const int port = nat_pool_port(pool, x.instance);
       if (!pool.frontend_port_unknown && (x.instance < 0 || port > pool.frontend_port_range_end)) continue;
       Entry e = widen(base(Via::kLoadBalancerNat, pool.frontend, static_cast<int>(r), pool.protocols,
                            pool.frontend_port_unknown ? 1 : static_cast<std::uint16_t>(port), pool.backend_port,
@@ -120,6 +121,26 @@ void Analyzer::load_balancer(int l) {
 namespace exposim::solver {
 
 using model::Protocol;
+
+std::optional<std::uint16_t> nat_rule_member_port(const model::LbNatRule& rule, std::size_t i) {
+  if (!rule.frontend_port_range_start || !rule.frontend_port_range_end) return std::nullopt;
+  const int port = *rule.frontend_port_range_start + static_cast<int>(i);
+  if (port > *rule.frontend_port_range_end) return std::nullopt;
+  return static_cast<std::uint16_t>(port);
+}
+
+std::optional<std::size_t> nat_rule_member_at(const model::LbNatRule& rule, int port) {
+  if (!rule.frontend_port_range_start || !rule.frontend_port_range_end) return std::nullopt;
+  if (port < *rule.frontend_port_range_start || port > *rule.frontend_port_range_end) return std::nullopt;
+  return static_cast<std::size_t>(port - *rule.frontend_port_range_start);
+}
+
+int nat_pool_port(const model::LbNatPool& pool, int instance) { return pool.frontend_port_range_start + instance; }
+
+std::optional<int> nat_pool_instance(const model::LbNatPool& pool, int port) {
+  if (port < pool.frontend_port_range_start || port > pool.frontend_port_range_end) return std::nullopt;
+  return port - pool.frontend_port_range_start;
+}
 
 std::vector<InternalLbLeg> internal_lb_legs_any(const model::Model& m, int l, int frontend) {
   std::vector<InternalLbLeg> out;

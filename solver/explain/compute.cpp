@@ -410,9 +410,8 @@ FlowTrace explain_ip_configuration(const model::Model& m, const FlowQuery& q, Fl
 
   // nsg: the subnet's, then the NIC's (docs/model.md#network-security-groups), decided by the same first-match
   // evaluation as the analysis.
-  const NsgSlot subnet_nsg = subnet_nsg_slot(m, cfg.subnet);
-  const NsgSlot nic_nsg = nsg_slot(nic.nsg);
-  const bool no_nsg = subnet_nsg.state == NsgSlot::State::kNone && nic_nsg.state == NsgSlot::State::kNone;
+  const auto stages = inbound_nsg_stages(m, model::IpConfigIndex{target->nic, target->cfg});
+  const bool no_nsg = stages[0].slot.state == NsgSlot::State::kNone && stages[1].slot.state == NsgSlot::State::kNone;
   // Behind a load balancer the NSGs see the backend port, and with floating IP the frontend's address.
   FlowQuery at_target = t.query;
   if (lb) at_target.destination_port = static_cast<std::uint16_t>(lb->hop.backend_port);
@@ -421,7 +420,9 @@ FlowTrace explain_ip_configuration(const model::Model& m, const FlowQuery& q, Fl
   const PacketSet packet(Cube{model::to_set(src), IpSet::all(), model::bit(q.protocol),
                               ported ? PortSet::single(q.source_port) : PortSet::all(),
                               ported ? PortSet::single(at_target.destination_port) : PortSet::all()});
-  auto nsg_hop = [&](const NsgSlot& s, const char* scope, model::ResourceKind owner_kind, int owner) {
+  auto nsg_hop = [&](const NsgStage& stage) {
+    const NsgSlot& s = stage.slot;
+    const char* scope = stage.scope;
     TraceHop h;
     h.scope = scope;
     switch (s.state) {
@@ -430,7 +431,7 @@ FlowTrace explain_ip_configuration(const model::Model& m, const FlowQuery& q, Fl
         h.resource_kind = model::ResourceKind::kNetworkSecurityGroup;
         h.resource = s.index;
         const auto& nsg = m.nsgs[s.index];
-        const auto decisions = evaluate_nsg(nsg, Direction::kInbound, packet, dst, space);
+        const auto decisions = decide_inbound(m, s, packet, dst, space);
         if (decisions.empty()) {
           h.reason = "no inbound rule matches: denied";
         } else {
@@ -449,8 +450,8 @@ FlowTrace explain_ip_configuration(const model::Model& m, const FlowQuery& q, Fl
       case NsgSlot::State::kNone: break;
     }
     h.kind = TraceHop::Kind::kNoNsg;
-    h.resource_kind = owner_kind;
-    h.resource = owner;
+    h.resource_kind = stage.owner_kind;
+    h.resource = stage.owner;
     h.passes = true;
     h.reason = "no NSG at this scope: nothing is filtered here";
     if (no_nsg && target->via_public) {
@@ -472,8 +473,7 @@ FlowTrace explain_ip_configuration(const model::Model& m, const FlowQuery& q, Fl
     }
     return h;
   };
-  t.hops.push_back(nsg_hop(subnet_nsg, "subnet", model::ResourceKind::kSubnet, subnet));
-  t.hops.push_back(nsg_hop(nic_nsg, "nic", model::ResourceKind::kNetworkInterface, target->nic));
+  for (const NsgStage& stage : stages) t.hops.push_back(nsg_hop(stage));
 
   // route: the reply must go back out through the public IP or load balancer (docs/model.md, "Return routing").
   const bool has_public_ip = lb || cfg.public_ip.set();

@@ -174,7 +174,7 @@ void explain_dnat(const model::Model& m, FlowTrace& t, const FirewallAddress& at
   t.hops.push_back(forward);
 
   // nsg: subnet, then NIC, seeing the SNAT addresses (any of them passing admits the flow, as in analyze).
-  const NsgSlot subnet_nsg = subnet_nsg_slot(m, cfg.subnet);
+  const auto stages = inbound_nsg_stages(m, model::IpConfigIndex{n, c});
   const Destination dst{cfg.private_ip, subnet, &cfg.asgs};
   FlowQuery at_target = q;
   at_target.destination_port = port;
@@ -182,13 +182,14 @@ void explain_dnat(const model::Model& m, FlowTrace& t, const FirewallAddress& at
   PacketSet arriving(Cube{snat_set, IpSet::all(), model::bit(q.protocol),
                           ported ? PortSet::single(q.source_port) : PortSet::all(),
                           ported ? PortSet::single(port) : PortSet::all()});
-  auto nsg_hop = [&](const NsgSlot& s, const char* scope, model::ResourceKind owner_kind, int owner) {
+  auto nsg_hop = [&](const NsgStage& stage) {
+    const NsgSlot& s = stage.slot;
     TraceHop h;
-    h.scope = scope;
+    h.scope = stage.scope;
     if (s.state == NsgSlot::State::kNone) {
       h.kind = TraceHop::Kind::kNoNsg;
-      h.resource_kind = owner_kind;
-      h.resource = owner;
+      h.resource_kind = stage.owner_kind;
+      h.resource = stage.owner;
       h.passes = true;
       h.reason = "no NSG at this scope: nothing is filtered here";
       return h;
@@ -202,7 +203,7 @@ void explain_dnat(const model::Model& m, FlowTrace& t, const FirewallAddress& at
     }
     h.resource = s.index;
     const auto& nsg = m.nsgs[s.index];
-    const auto decisions = evaluate_nsg(nsg, Direction::kInbound, arriving, dst, space);
+    const auto decisions = decide_inbound(m, s, arriving, dst, space);
     const RuleDecision* decided = decisions.empty() ? nullptr : &decisions.front();
     for (const auto& d : decisions) {
       if (d.access == Access::kAllow) {
@@ -224,8 +225,7 @@ void explain_dnat(const model::Model& m, FlowTrace& t, const FirewallAddress& at
     if (h.passes) arriving = decided->packets;
     return h;
   };
-  t.hops.push_back(nsg_hop(subnet_nsg, "subnet", model::ResourceKind::kSubnet, subnet));
-  t.hops.push_back(nsg_hop(nsg_slot(nic.nsg), "nic", model::ResourceKind::kNetworkInterface, n));
+  for (const NsgStage& stage : stages) t.hops.push_back(nsg_hop(stage));
 
   // route: the replies to the SNAT address must go back to the firewall directly (docs/model.md#azure-firewall).
   TraceHop back;

@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "solver/explain/internal.h"
+#include "solver/load_balancer.h"
 
 namespace exposim::solver::explain_internal {
 
@@ -153,13 +154,14 @@ LbChoice load_balancer_hop(const model::Model& m, int l, int f, const FlowQuery&
     std::vector<model::IpConfigIndex> to;
     std::string how;
     if (rule.backend_pool.set()) {
-      if (rule.backend_pool.child < 0 || !rule.frontend_port_range_start || !rule.frontend_port_range_end) continue;
-      const int start = *rule.frontend_port_range_start;
-      if (q.destination_port < start || q.destination_port > *rule.frontend_port_range_end) continue;
+      if (rule.backend_pool.child < 0) continue;
+      const auto member = nat_rule_member_at(rule, q.destination_port);  // solver/load_balancer.h
+      if (!member) continue;
       const auto& pool = lb.backend_pools[rule.backend_pool.child];
-      const auto i = static_cast<std::size_t>(q.destination_port - start);
-      h.reason = fmt::format("{} matches inbound NAT rule '{}' ({}..{} -> {}) of '{}'", packet, rule.name, start,
-                             *rule.frontend_port_range_end, rule.backend_port, lb.name);
+      const std::size_t i = *member;
+      h.reason =
+          fmt::format("{} matches inbound NAT rule '{}' ({}..{} -> {}) of '{}'", packet, rule.name,
+                      *rule.frontend_port_range_start, *rule.frontend_port_range_end, rule.backend_port, lb.name);
       if (i >= pool.members.size()) {
         how = fmt::format(", but pool '{}' has {} member{} (NIC id, then ip configuration name): port {} goes to none",
                           pool.name, pool.members.size(), pool.members.size() == 1 ? "" : "s", q.destination_port);
@@ -195,10 +197,9 @@ LbChoice load_balancer_hop(const model::Model& m, int l, int f, const FlowQuery&
   for (std::size_t r = 0; r < lb.nat_pools.size() && ported; ++r) {
     const auto& pool = lb.nat_pools[r];
     if (pool.frontend.child != f || !(pool.protocols & model::bit(q.protocol))) continue;
-    if (q.destination_port < pool.frontend_port_range_start || q.destination_port > pool.frontend_port_range_end) {
-      continue;
-    }
-    const int instance = q.destination_port - pool.frontend_port_range_start;
+    const auto at = nat_pool_instance(pool, q.destination_port);  // solver/load_balancer.h
+    if (!at) continue;
+    const int instance = *at;
     std::vector<model::IpConfigIndex> to;
     for (const auto& x : pool.members) {
       if (x.instance == instance && of_family(x.target)) to.push_back(x.target);

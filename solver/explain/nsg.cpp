@@ -218,14 +218,12 @@ void forwarded_nsg_hops(const model::Model& m, const AddressSpace& space, const 
   const auto& nic = m.nics[x.nic];
   const auto& cfg = nic.ip_configurations[x.ip_configuration];
   const int subnet = cfg.subnet.index;
-  const NsgSlot subnet_nsg = subnet_nsg_slot(m, cfg.subnet);
-  const NsgSlot nic_nsg = nsg_slot(nic.nsg);
+  const auto stages = inbound_nsg_stages(m, x);
+  const NsgSlot& subnet_nsg = stages[0].slot;
+  const NsgSlot& nic_nsg = stages[1].slot;
   const Destination dst{cfg.private_ip, subnet, &cfg.asgs};
   const PacketSet arriving(Cube{inner, IpSet::all(), model::bit(Protocol::kTcp), PortSet::all(), single(port)});
-  auto decide = [&](const NsgSlot& s, const PacketSet& in) {
-    if (s.state != NsgSlot::State::kPresent) return std::vector<RuleDecision>{RuleDecision{-1, Access::kAllow, in}};
-    return evaluate_nsg(m.nsgs[s.index], model::Direction::kInbound, in, dst, space);
-  };
+  auto decide = [&](const NsgSlot& s, const PacketSet& in) { return decide_inbound(m, s, in, dst, space); };
   const auto first = decide(subnet_nsg, arriving);
   std::optional<RuleDecision> at_subnet;
   std::optional<RuleDecision> at_nic;
@@ -254,14 +252,15 @@ void forwarded_nsg_hops(const model::Model& m, const AddressSpace& space, const 
       if (!at_nic || (at_nic->access != Access::kAllow && b.access == Access::kAllow)) at_nic = b;
     }
   }
-  auto hop = [&](const NsgSlot& s, const std::optional<RuleDecision>& d, const char* scope, RK owner_kind, int owner) {
+  auto hop = [&](const NsgStage& stage, const std::optional<RuleDecision>& d) {
+    const NsgSlot& s = stage.slot;
     TraceHop h;
-    h.scope = scope;
+    h.scope = stage.scope;
     switch (s.state) {
       case NsgSlot::State::kNone:
         h.kind = K::kNoNsg;
-        h.resource_kind = owner_kind;
-        h.resource = owner;
+        h.resource_kind = stage.owner_kind;
+        h.resource = stage.owner;
         h.passes = true;
         h.reason = "no NSG at this scope: nothing is filtered here";
         return h;
@@ -286,8 +285,8 @@ void forwarded_nsg_hops(const model::Model& m, const AddressSpace& space, const 
     if (!h.passes) h.reason += peering_access_note(m, space, subnet, sources_of(d->packets));
     return h;
   };
-  t.hops.push_back(hop(subnet_nsg, at_subnet, "subnet", RK::kSubnet, subnet));
-  t.hops.push_back(hop(nic_nsg, at_nic, "nic", RK::kNetworkInterface, x.nic));
+  t.hops.push_back(hop(stages[0], at_subnet));
+  t.hops.push_back(hop(stages[1], at_nic));
 }
 
 }  // namespace exposim::solver::explain_internal
