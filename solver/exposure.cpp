@@ -1,5 +1,7 @@
-// The analysis: for every ip configuration with a public IP, the packets that pass the subnet NSG and then
-// the NIC NSG, attributed to the deciding rules. Evaluations are memoised by everything they depend on.
+// The analysis: for every entry into an ip configuration, the packets that pass its NSG chain (inbound_nsg_stages:
+// the subnet's NSG, then the NIC's), attributed to the deciding rules. Evaluations are memoised by everything they
+// depend on. The entries of each family are enumerated in its own file (solver/analyzer.h lists them); this file
+// holds the public-IP entries, the evaluation at a target, the path of an exposure and the order of the result.
 #include "solver/exposure.h"
 
 #include <algorithm>

@@ -1,4 +1,5 @@
-// Exact NSG evaluation: which packets each rule of an NSG decides, first match wins by priority.
+// Exact NSG evaluation: which packets each rule of an NSG decides, first match wins by priority; and the NSG chain
+// of an ip configuration's inbound path (the subnet's NSG, then the NIC's), one definition for analyze and explain.
 #pragma once
 
 #include <array>
