@@ -9,7 +9,7 @@
 
 #include <fmt/format.h>
 
-#include "solver/nsg_eval.h"
+#include "solver/nsg.h"
 
 namespace exposim::solver {
 namespace {

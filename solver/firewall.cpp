@@ -1,7 +1,14 @@
-// Azure Firewall DNAT matching (docs/model.md#azure-firewall).
+// Azure Firewall (docs/model.md#azure-firewall): DNAT matching, and the analysis of DNAT entries: the firewall's own
+// exposure and the ip configurations (or internal load balancer pools) its DNAT rules translate to.
 #include "solver/firewall.h"
 
+#include <optional>
+#include <set>
+#include <string>
+
 #include <fmt/format.h>
+
+#include "solver/analyzer.h"
 
 namespace exposim::solver {
 
@@ -204,4 +211,240 @@ std::string dnat_forward_blocks(const model::Model& m, const model::Firewall& fw
   return "";
 }
 
+namespace analysis_internal {
+namespace {
+
+using model::Protocol;
+
+/// The entry of a firewall DNAT flow of one protocol through public IP `pip` (or, -1, the secured hub address
+/// `address`), with no target port yet: the caller adds the translated port.
+Entry dnat_entry(int pip, const model::IpAddress& address, model::Protocol protocol) {
+  Entry entry;
+  entry.via = Via::kFirewallDnat;
+  entry.public_ip = pip;
+  if (pip < 0) entry.entry_address = address;
+  entry.sku = model::Sku::kBasic;  // no NSG on the path: the translated traffic is not filtered
+  entry.protocols = model::bit(protocol);
+  entry.ports = PortSet{};
+  return entry;
+}
+
+}  // namespace
+
+using model::Access;
+using model::Direction;
+using model::Protocol;
+
+std::optional<model::IpConfigIndex> Analyzer::config_with_ip(const model::IpAddress& a) {
+  if (by_private_ip_.empty()) {
+    for (std::size_t n = 0; n < m_.nics.size(); ++n) {
+      const auto& cfgs = m_.nics[n].ip_configurations;
+      for (std::size_t c = 0; c < cfgs.size(); ++c) {
+        if (cfgs[c].private_ip) {
+          by_private_ip_.try_emplace(cfgs[c].private_ip->value,
+                                     model::IpConfigIndex{static_cast<int>(n), static_cast<int>(c)});
+        }
+      }
+    }
+    by_private_ip_.try_emplace(0, model::IpConfigIndex{});  // built
+  }
+  auto it = by_private_ip_.find(a.value);
+  if (it == by_private_ip_.end() || it->second.nic < 0) return std::nullopt;
+  return it->second;
+}
+
+std::string Analyzer::dnat_path_breaks(const model::Firewall& fw, const FirewallSide& side,
+                                       const model::IpConfigIndex& x, std::optional<RouteChoice>& reply) {
+  const auto& cfg = m_.nics[x.nic].ip_configurations[x.ip_configuration];
+  const int subnet = cfg.subnet.index;
+  RouteChoice forward;
+  std::string why = dnat_forward_blocks(m_, fw, side, *cfg.private_ip, subnet, forward);
+  if (!why.empty()) return why;
+  const model::IpAddress& snat = *side.address;
+  reply = choose_route(m_, subnet, snat);
+  if (reply->next_hop == model::NextHopType::kVnetLocal || reply->next_hop == model::NextHopType::kVnetPeering) {
+    return "";
+  }
+  if (reply->user) {
+    return fmt::format(
+        "asymmetric routing: replies to the firewall's address {} take {}, not the firewall instance "
+        "directly, so the connection fails",
+        snat.to_string(), describe(m_, *reply));
+  }
+  return fmt::format("replies to the firewall's address {} take {} and are lost", snat.to_string(),
+                     describe(m_, *reply));
+}
+
+bool Analyzer::gateway_frontend_at(const model::IpAddress& a) const {
+  for (const auto& g : m_.application_gateways) {
+    for (const auto& fe : g.frontends) {
+      if (!fe.public_ip.set() && fe.private_ip == a) return true;
+    }
+  }
+  return false;
+}
+
+std::vector<std::pair<int, int>> Analyzer::internal_frontends_at(const model::IpAddress& a) const {
+  std::vector<std::pair<int, int>> out;
+  for (std::size_t l = 0; l < m_.load_balancers.size(); ++l) {
+    const auto& fes = m_.load_balancers[l].frontends;
+    for (std::size_t f = 0; f < fes.size(); ++f) {
+      if (!fes[f].public_ip.set() && fes[f].private_ip == a) out.emplace_back(static_cast<int>(l), static_cast<int>(f));
+    }
+  }
+  return out;
+}
+
+void Analyzer::dnat_through_balancer(int f, const model::Firewall& fw, const FirewallSide& side, const IpSet& snat_set,
+                                     int position, const model::FirewallRule& rule, int pip,
+                                     const model::IpAddress& address, Protocol protocol, const PortsAndSources& flows,
+                                     int l, int fe) {
+  if (protocol != Protocol::kTcp && protocol != Protocol::kUdp) return;
+  std::vector<std::uint16_t> ports;
+  if (rule.translated_port != 0) {
+    ports.push_back(rule.translated_port);
+  } else {
+    for (const auto& iv : flows.ports.intervals()) {
+      for (std::uint32_t p = iv.lo; p <= iv.hi && ports.size() < 64; ++p)
+        ports.push_back(static_cast<std::uint16_t>(p));
+    }
+  }
+  const auto& lb = m_.load_balancers[l];
+  for (const std::uint16_t port : ports) {
+    for (std::size_t lr = 0; lr < lb.rules.size(); ++lr) {
+      const auto& lbr = lb.rules[lr];
+      if (lbr.frontend.child != fe || !(lbr.protocols & model::bit(protocol))) continue;
+      const bool ha = lbr.frontend_port == 0;
+      if (!ha && lbr.frontend_port != port) continue;
+      std::set<model::IpConfigIndex> done;
+      for (const auto& pool_ref : lbr.backend_pools) {
+        if (pool_ref.child < 0) continue;
+        for (const auto& x : lb.backend_pools[pool_ref.child].members) {
+          if (!done.insert(x).second) continue;
+          Entry entry = dnat_entry(pip, address, protocol);
+          const std::uint16_t backend = ha ? port : lbr.backend_port;
+          entry.ports.add(backend, backend);
+          entry.entry_ports = rule.translated_port != 0 ? flows.ports : single_port(port);
+          entry.gateway = f;
+          entry.gateway_rule = position;
+          entry.load_balancer = l;
+          entry.frontend = fe;
+          entry.rule = static_cast<int>(lr);
+          entry.frontend_port = ha ? -1 : port;
+          entry.snat_sources = &snat_set;
+          entry.client_sources = flows.sources;
+          std::optional<RouteChoice> reply;
+          entry.broken = dnat_path_breaks(fw, side, x, reply);
+          entry.return_route = reply;
+          target(x.nic, x.ip_configuration, entry);
+        }
+      }
+    }
+  }
+}
+
+PortSet Analyzer::single_port(std::uint16_t p) {
+  PortSet s;
+  s.add(p, p);
+  return s;
+}
+
+void Analyzer::firewall(int f) {
+  const auto& fw = m_.firewalls[f];
+  if (fw.policy.set() && !fw.policy.resolved()) {
+    out_.findings.warning(
+        "firewall-rules-unknown", fw.where,
+        fmt::format("firewall '{}': its policy is not in the input, so its DNAT rules are unknown and "
+                    "exposure through them is not reported",
+                    fw.name));
+    return;
+  }
+  const FirewallSide side = firewall_side(m_, fw);
+  const IpSet& snat_set = snat_sets_.emplace_back(side.snat);
+  const auto pips = firewall_public_ips(m_, fw);
+  for (const auto& match : dnat_matches(m_, fw, space_.internet())) {
+    const auto& rule = rule_at(m_, fw, fw.order[match.position]);
+    std::optional<model::IpConfigIndex> target_cfg;
+    if (rule.translated_address) target_cfg = config_with_ip(*rule.translated_address);
+    if (!rule.translated_address && rule.translated_unknown) {
+      out_.findings.warning("dnat-target-unknown", rule.where,
+                            fmt::format("firewall '{}': DNAT rule '{}' translates to an address only known at "
+                                        "deployment: the firewall's own entry is reported, its target is unknown",
+                                        fw.name, rule.name));
+    } else if (!rule.translated_address) {
+      out_.findings.warning("dnat-target-unknown", rule.where,
+                            fmt::format("firewall '{}': DNAT rule '{}' translates to FQDN '{}', which is not resolved: "
+                                        "only the firewall's own entry is reported",
+                                        fw.name, rule.name, rule.translated_fqdn));
+    } else if (!target_cfg && gateway_frontend_at(*rule.translated_address)) {
+      // An application gateway's private frontend: its listeners carry the flow on (solver/gateways.cpp).
+    } else if (!target_cfg && !internal_frontends_at(*rule.translated_address).empty()) {
+      // An internal load balancer's frontend: its rules carry the flow on to their pools (below).
+    } else if (!target_cfg) {
+      out_.findings.warning(
+          "dnat-target-unknown", rule.where,
+          fmt::format("firewall '{}': DNAT rule '{}' translates to {}, which is no ip configuration in "
+                      "the input: only the firewall's own entry is reported",
+                      fw.name, rule.name, rule.translated_address->to_string()));
+    }
+    std::string broken;
+    std::optional<RouteChoice> reply;
+    if (target_cfg) broken = dnat_path_breaks(fw, side, *target_cfg, reply);
+    const auto balancers = rule.translated_address && !target_cfg ? internal_frontends_at(*rule.translated_address)
+                                                                  : std::vector<std::pair<int, int>>{};
+    for (const auto& [pip, address] : pips) {
+      IpSet dst;
+      dst.add(address.value, address.value);
+      // Only clients of the address's own IP version reach it.
+      const PacketSet to_pip = match.packets.intersect(PacketSet(
+          Cube{space_.internet(address.family()), dst, model::kAllProtocols, PortSet::all(), PortSet::all()}));
+      for (int p = 0; p < model::kProtocolCount; ++p) {
+        const auto protocol = static_cast<Protocol>(p);
+        for (auto& flows : split_by_ports(to_pip, protocol)) {
+          Exposure e;
+          e.target_kind = model::ResourceKind::kFirewall;
+          e.target = f;
+          e.public_ip = pip;
+          if (pip < 0) e.entry_address = address;
+          e.via = Via::kFirewallDnat;
+          e.gateway = f;
+          e.gateway_rule = match.position;
+          e.protocol = protocol;
+          e.ports = flows.ports;
+          e.entry_ports = flows.ports;
+          e.source_ports = flows.source_ports;
+          e.sources = flows.sources;
+          e.any_source = flows.sources == space_.internet(address.family());
+          e.path = {
+              Hop{Hop::Kind::kInternet, model::ResourceKind::kInternet, -1, "", -1, ""},
+              Hop{Hop::Kind::kPublicIp, model::ResourceKind::kPublicIp, pip, "", -1, pip < 0 ? kHubAddressNote : ""},
+              Hop{Hop::Kind::kFirewall, model::ResourceKind::kFirewall, f, "dnat", match.position,
+                  match.unresolved_source ? "a source the solver cannot resolve is taken as the whole internet" : ""},
+              Hop{Hop::Kind::kTarget, model::ResourceKind::kFirewall, f, "", -1, ""}};
+          if (scope_ == nullptr || scope_->firewall(f)) out_.exposures.push_back(e);
+          for (const auto& [l, fe] : balancers) {
+            dnat_through_balancer(f, fw, side, snat_set, match.position, rule, pip, address, protocol, flows, l, fe);
+          }
+          if (!target_cfg) continue;
+          Entry entry = dnat_entry(pip, address, protocol);
+          if (rule.translated_port != 0) {
+            entry.ports.add(rule.translated_port, rule.translated_port);
+          } else {
+            entry.ports = flows.ports;
+          }
+          entry.entry_ports = flows.ports;
+          entry.gateway = f;
+          entry.gateway_rule = match.position;
+          entry.snat_sources = &snat_set;
+          entry.client_sources = flows.sources;
+          entry.return_route = reply;
+          entry.broken = broken;
+          target(target_cfg->nic, target_cfg->ip_configuration, entry);
+        }
+      }
+    }
+  }
+}
+
+}  // namespace analysis_internal
 }  // namespace exposim::solver

@@ -1,12 +1,13 @@
 // Azure Firewall rule matching over packet sets (docs/model.md#azure-firewall): which internet packets each DNAT rule
-// takes, first match in Azure's processing order, and where it sends them.
+// takes, first match in Azure's processing order, and where it sends them. The firewall's entries in the analysis are
+// in solver/firewall.cpp; explain follows it in solver/explain/firewall.cpp.
 #pragma once
 
 #include <vector>
 
 #include "model/model.h"
+#include "solver/network.h"
 #include "solver/packet_set.h"
-#include "solver/routing.h"
 
 namespace exposim::solver {
 

@@ -8,7 +8,7 @@
 #include <string>
 #include <tuple>
 
-#include "solver/gateways.h"
+#include "solver/forwarding.h"
 
 namespace exposim::solver {
 
@@ -86,7 +86,7 @@ class ScopeBuilder {
             if (!firewall(m, static_cast<int>(f))) return false;
           }
           // An application gateway whose flows cross the firewall both ways meets its network and application
-          // rules (solver/gateways.cpp): its backends are re-solved. (Bastion subnets take no routes: never.)
+          // rules (solver/forwarding.cpp): its backends are re-solved. (Bastion subnets take no routes: never.)
           return !used || gateway_backends(m);
         });
       case K::kPaasService: {

@@ -3,7 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "solver/address_space.h"
-#include "solver/routing.h"
+#include "solver/network.h"
 #include "tests/model_builder.h"
 
 namespace exposim::testing {

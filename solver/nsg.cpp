@@ -1,5 +1,5 @@
 // NSG rule matching and first-match evaluation over exact packet sets.
-#include "solver/nsg_eval.h"
+#include "solver/nsg.h"
 
 #include "model/unknown.h"
 
@@ -103,6 +103,19 @@ std::vector<RuleDecision> evaluate_nsg(const model::NetworkSecurityGroup& nsg, m
     out.push_back(RuleDecision{static_cast<int>(i), rule.access, std::move(decided)});
   }
   return out;
+}
+
+std::array<NsgStage, 2> inbound_nsg_stages(const model::Model& m, const model::IpConfigIndex& x) {
+  const auto& nic = m.nics[x.nic];
+  const auto& cfg = nic.ip_configurations[x.ip_configuration];
+  return {NsgStage{subnet_nsg_slot(m, cfg.subnet), "subnet", model::ResourceKind::kSubnet, cfg.subnet.index},
+          NsgStage{nsg_slot(nic.nsg), "nic", model::ResourceKind::kNetworkInterface, x.nic}};
+}
+
+std::vector<RuleDecision> decide_inbound(const model::Model& m, const NsgSlot& s, const PacketSet& arriving,
+                                         const Destination& dst, const AddressSpace& space) {
+  if (s.state != NsgSlot::State::kPresent) return {RuleDecision{-1, model::Access::kAllow, arriving}};
+  return evaluate_nsg(m.nsgs[s.index], model::Direction::kInbound, arriving, dst, space);
 }
 
 }  // namespace exposim::solver

@@ -1,7 +1,9 @@
 // Route selection and peering reachability (docs/model.md#routing-and-peering).
-#include "solver/routing.h"
+#include "solver/network.h"
 
 #include <fmt/format.h>
+
+#include "solver/virtual_wan.h"
 
 namespace exposim::solver {
 
@@ -110,25 +112,7 @@ RouteChoice choose_route(const model::Model& m, int subnet, const IpAddress& des
   }
   for (const auto& p : s.prefixes) offer(system(p, NextHopType::kVnetLocal, "virtual-network"));
   if (v4) {
-    if (const auto d = model::hub_default_route(m, s.vnet.index)) {
-      // Routing intent or a static route of the hub: the hub advertises 0.0.0.0/0 to the spoke (docs/model.md,
-      // "Virtual WAN").
-      RouteChoice c = system(must_parse("0.0.0.0/0"), NextHopType::kVirtualNetworkGateway, "virtual-hub");
-      c.hub = d->hub;
-      c.hub_reason = model::hub_default_reason(m, *d);
-      if (d->firewall >= 0) c.next_hop_ip = model::hub_firewall_address(m, d->firewall);
-      offer(c);
-    }
-    for (const auto& r : model::hub_learned_routes(m, s.vnet.index)) {
-      RouteChoice c = system(r.prefix, r.hub_space ? NextHopType::kVnetPeering : NextHopType::kVirtualNetworkGateway,
-                             "virtual-hub");
-      c.hub = r.hub;
-      c.hub_reason = r.hub_space       ? "hub address space"
-                     : r.firewall >= 0 ? "routing intent for private traffic"
-                                       : "connected virtual network";
-      if (r.firewall >= 0) c.next_hop_ip = model::hub_firewall_address(m, r.firewall);
-      offer(c);
-    }
+    for (const auto& c : hub_routes(m, s.vnet.index)) offer(c);  // solver/virtual_wan.h
   }
   if (s.vnet.resolved()) {
     const int v = s.vnet.index;

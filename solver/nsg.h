@@ -1,6 +1,8 @@
-// Exact NSG evaluation: which packets each rule of an NSG decides, first match wins by priority.
+// Exact NSG evaluation: which packets each rule of an NSG decides, first match wins by priority; and the NSG chain
+// of an ip configuration's inbound path (the subnet's NSG, then the NIC's), one definition for analyze and explain.
 #pragma once
 
+#include <array>
 #include <vector>
 
 #include "model/model.h"
@@ -39,6 +41,18 @@ NsgSlot nsg_slot(const model::Ref& ref);
 /// admits everything is assumed), else the subnet's NSG; none when nothing is referenced.
 NsgSlot subnet_nsg_slot(const model::Model& m, const model::Ref& subnet);
 
+/// One NSG filter on the inbound path to an ip configuration: its slot, its scope ("subnet" or "nic") and what it
+/// is attached to (the subnet, or the NIC), which a hop names when there is no NSG.
+struct NsgStage {
+  NsgSlot slot;
+  const char* scope{""};
+  model::ResourceKind owner_kind{model::ResourceKind::kSubnet};
+  int owner{-1};
+};
+/// The NSG filters of the inbound path to ip configuration `x`, in the order Azure applies them: the subnet's, then
+/// the NIC's (docs/model.md#network-security-groups). The one definition of that chain, for analyze and explain.
+std::array<NsgStage, 2> inbound_nsg_stages(const model::Model& m, const model::IpConfigIndex& x);
+
 /// One rule's share of the traffic: the packets it was the first to match.
 struct RuleDecision {
   int rule{-1};  // index into nsg.rules
@@ -50,5 +64,10 @@ struct RuleDecision {
 /// The decisions partition `arriving` (every packet is decided, by DenyAll at the latest).
 std::vector<RuleDecision> evaluate_nsg(const model::NetworkSecurityGroup& nsg, model::Direction direction,
                                        const PacketSet& arriving, const Destination& dst, const AddressSpace& space);
+
+/// How NSG slot `s` decides inbound `arriving` to `dst`: the NSG's decisions (evaluate_nsg), or, when there is no
+/// NSG or it is not in the input, one allow decision of every packet with no rule (-1).
+std::vector<RuleDecision> decide_inbound(const model::Model& m, const NsgSlot& s, const PacketSet& arriving,
+                                         const Destination& dst, const AddressSpace& space);
 
 }  // namespace exposim::solver

@@ -1,0 +1,170 @@
+// The analysis engine behind analyze() (private to the solver): the Analyzer walks every entry into the estate
+// (public IPs, load balancers, firewall DNAT, appliances, Bastion and application gateways) to its targets and
+// evaluates each target's NSGs once per distinct situation. The entries of each family are enumerated in that
+// family's file (solver/load_balancer.cpp, solver/firewall.cpp, solver/appliance.cpp); the evaluation and the
+// ordering of the result live in solver/exposure.cpp.
+#pragma once
+
+#include <array>
+#include <deque>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "model/model.h"
+#include "solver/address_space.h"
+#include "solver/exposure.h"
+#include "solver/firewall.h"
+#include "solver/forwarding.h"
+#include "solver/incremental.h"
+#include "solver/network.h"
+#include "solver/nsg.h"
+
+namespace exposim::solver::analysis_internal {
+
+/// The note on the entry hop of a secured virtual hub firewall's public address.
+inline constexpr const char* kHubAddressNote =
+    "a secured virtual hub's public address (hubIPAddresses): not a resource";
+
+/// What one evaluation yields before it is placed on a concrete target.
+struct Piece {
+  model::Protocol protocol{model::Protocol::kTcp};
+  PortsAndSources flows;
+  int subnet_rule{-1};
+  int nic_rule{-1};
+  bool any_source{false};
+};
+
+/// How the flows to one ip configuration enter: the public IP, and for load balancers the rule and ports.
+struct Entry {
+  Via via{Via::kPublicIp};
+  int public_ip{-1};
+  model::Sku sku{model::Sku::kBasic};  // of the public IP, or of the load balancer
+  int load_balancer{-1};
+  int frontend{-1};
+  int rule{-1};  // into rules (kLoadBalancer) or nat_rules (kLoadBalancerNat)
+  model::ProtocolMask protocols{model::kAllProtocols};
+  PortSet ports{PortSet::all()};  // destination ports at the target, as NSGs see them
+  int frontend_port{-1};          // -1: the entry ports are the target ports
+  bool floating_ip{false};        // NSGs see the frontend's address as the destination
+  bool nat_pool{false};           // kLoadBalancerNat: `rule` indexes nat_pools
+  // Firewall DNAT: the ports at the firewall, the rule, the sources NSGs see after SNAT (the firewall's
+  // subnet), the internet sources the rule admits, the return route, and why the flow is broken (if so).
+  std::optional<PortSet> entry_ports;
+  int gateway{-1};
+  int gateway_rule{-1};
+  std::optional<model::IpAddress> entry_address;  // a secured hub firewall's public address (public_ip -1)
+  /// The sources NSGs see (DNAT: the firewall's SNAT addresses; an appliance: the internet sources it
+  /// forwards); with `translated`, the exposure's sources are `client_sources` instead of what passed.
+  const IpSet* snat_sources{nullptr};
+  bool translated{true};
+  IpSet client_sources;
+  std::optional<RouteChoice> return_route;
+  std::string broken;
+  /// The internet sources whose replies the target's routes send elsewhere (not back through the entry):
+  /// evaluated so that what they would reach is reported as broken.
+  bool diverted{false};
+  const ForwardedFlow* forwarded{nullptr};  // set: a Bastion or application gateway forwards the flow
+};
+
+class Analyzer {
+ public:
+  Analyzer(const model::Model& m, Analysis& out, AnalysisTrace* trace = nullptr)
+      : m_(m), out_(out), own_space_(std::in_place, m, out.findings), space_(*own_space_), trace_(trace) {}
+  /// Only what `scope` covers (solver/incremental.h); `previous` supplies what lies outside it.
+  Analyzer(const model::Model& m, Analysis& out, const AddressSpace& space, const AnalysisScope& scope,
+           const Analysis& previous, AnalysisTrace* trace)
+      : m_(m), out_(out), space_(space), scope_(&scope), previous_(&previous), trace_(trace) {}
+
+  void run();
+
+ private:
+  /// The frontend a child reference names, when it is public (has a public IP); nullptr otherwise.
+  const model::LbFrontend* public_frontend(const model::LoadBalancer& lb, const model::Ref& ref) const;
+
+  void load_balancer(int l);
+
+  /// Bastion hosts and application gateways: their own entries, and what they forward to ip configurations.
+  void gateways();
+
+  /// The exposures of a forwarded flow: the target's NSGs saw the entry point's subnet as the source, the
+  /// exposure names the internet sources the entry point admitted. Ports are merged per deciding rules, since
+  /// which instance address of the entry point opens the connection is not known.
+  void forwarded_exposures(int n, int c, const Entry& entry, const std::array<NsgStage, 2>& stages,
+                           const std::vector<Piece>& pieces);
+
+  /// The internet sources (of one IP version) whose replies subnet `subnet` routes elsewhere than to the
+  /// internet, and the route the first of them takes; nullopt when there are none. Computed once per subnet.
+  const std::optional<std::pair<IpSet, RouteChoice>>& diversion(int subnet, model::IpFamily family);
+
+  /// The route hop of a path (the reply's route, scope "return").
+  static Hop route_hop(const RouteChoice& r);
+
+  /// The ip configuration holding private address `a` (the first in input order), or nullopt.
+  std::optional<model::IpConfigIndex> config_with_ip(const model::IpAddress& a);
+
+  /// Why DNAT'ed traffic from firewall `fw` to ip configuration `x` cannot work (empty when it can), and the
+  /// route its replies take.
+  std::string dnat_path_breaks(const model::Firewall& fw, const FirewallSide& side, const model::IpConfigIndex& x,
+                               std::optional<RouteChoice>& reply);
+
+  /// Network virtual appliances: a NIC with IP forwarding and a public IP, that the routes of other subnets
+  /// send their internet-bound replies to. What the appliance filters and translates is unknown: it is
+  /// assumed to forward whatever reaches its public IP to the hosts behind it (`via: appliance`). The
+  /// appliance's own NSGs apply (the sources they admit to its public IP on any port are the sources it
+  /// forwards), then the target's, which see the client's address.
+  void appliances();
+
+  /// True when `a` is the private frontend address of an application gateway.
+  bool gateway_frontend_at(const model::IpAddress& a) const;
+
+  /// The internal load balancer frontends (load balancer, frontend) at private address `a`.
+  std::vector<std::pair<int, int>> internal_frontends_at(const model::IpAddress& a) const;
+
+  /// DNAT to an internal load balancer's frontend: the load-balancing rules for that frontend and the translated
+  /// port (or HA ports) carry the translated packets on to their pools' members, which see the firewall's SNAT
+  /// addresses on the rule's backend port.
+  void dnat_through_balancer(int f, const model::Firewall& fw, const FirewallSide& side, const IpSet& snat_set,
+                             int position, const model::FirewallRule& rule, int pip, const model::IpAddress& address,
+                             model::Protocol protocol, const PortsAndSources& flows, int l, int fe);
+
+  static PortSet single_port(std::uint16_t p);
+
+  /// A firewall's DNAT rules: the firewall's own entry points, and the targets they translate to.
+  void firewall(int f);
+
+  void target(int n, int c, const Entry& entry);
+
+  bool is_jit(const NsgSlot& s, int rule) const;
+
+  /// The allowed packets of one NSG slot, split by deciding rule (-1 = no rule: none or missing NSG).
+  std::vector<std::pair<int, PacketSet>> pass(const NsgSlot& s, const PacketSet& arriving, const Destination& dst);
+
+  std::vector<Piece> evaluate(model::IpFamily family, model::Sku sku, int subnet, const NsgSlot& subnet_nsg,
+                              const NsgSlot& nic_nsg, const Destination& dst, const Entry& entry);
+
+  std::vector<Hop> path(int nic, const Entry& entry, const std::array<NsgStage, 2>& stages, int r1, int r2) const;
+
+  void sort();
+
+  void sort(std::vector<Exposure>& exposures) const;
+
+  const model::Model& m_;
+  Analysis& out_;
+  std::optional<AddressSpace> own_space_;
+  const AddressSpace& space_;
+  const AnalysisScope* scope_{nullptr};
+  const Analysis* previous_{nullptr};
+  AnalysisTrace* trace_{nullptr};
+  std::unordered_map<std::string, std::vector<Piece>> cache_;
+  std::set<model::IpConfigIndex> evaluated_;  // ip configurations with at least one entry
+  std::map<model::U128, model::IpConfigIndex> by_private_ip_;
+  std::deque<IpSet> snat_sets_;  // stable addresses: entries point at them
+  std::map<std::pair<int, model::IpFamily>, std::optional<std::pair<IpSet, RouteChoice>>> diversion_;
+};
+
+}  // namespace exposim::solver::analysis_internal

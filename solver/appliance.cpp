@@ -1,0 +1,97 @@
+// Network virtual appliances in the analysis (docs/model.md#network-virtual-appliances): a NIC with IP forwarding and a
+// public IP that other subnets' routes send their internet-bound replies to is assumed to forward what reaches its
+// public IP.
+#include <map>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "solver/analyzer.h"
+
+namespace exposim::solver::analysis_internal {
+
+void Analyzer::appliances() {
+  struct Appliance {
+    int nic;
+    int cfg;
+    int public_ip;
+    IpSet admitted;  // internet sources that reach the appliance's public IP at all
+  };
+  std::vector<Appliance> found;
+  std::map<model::IpConfigIndex, std::size_t> candidate;  // ip configuration -> index into found
+  for (std::size_t n = 0; n < m_.nics.size(); ++n) {
+    const auto& nic = m_.nics[n];
+    if (!nic.enable_ip_forwarding) continue;
+    for (std::size_t c = 0; c < nic.ip_configurations.size(); ++c) {
+      const auto& cfg = nic.ip_configurations[c];
+      if (!cfg.public_ip.set() || !cfg.private_ip) continue;
+      candidate.emplace(model::IpConfigIndex{static_cast<int>(n), static_cast<int>(c)}, found.size());
+      found.push_back({static_cast<int>(n), static_cast<int>(c), cfg.public_ip.index, IpSet{}});
+    }
+  }
+  if (found.empty()) return;
+  for (const auto& e : out_.exposures) {  // one pass: the sources each candidate's own exposures admit
+    if (e.via != Via::kPublicIp || e.nic < 0) continue;
+    auto it = candidate.find(model::IpConfigIndex{e.nic, e.ip_configuration});
+    if (it != candidate.end()) found[it->second].admitted = found[it->second].admitted.unite(e.sources);
+  }
+  if (scope_ != nullptr) {  // candidates outside the scope: their exposures are the previous analysis's
+    for (const auto& e : previous_->exposures) {
+      if (e.via != Via::kPublicIp || e.nic < 0 || scope_->nic(e.nic)) continue;
+      auto it = candidate.find(model::IpConfigIndex{e.nic, e.ip_configuration});
+      if (it != candidate.end()) found[it->second].admitted = found[it->second].admitted.unite(e.sources);
+    }
+  }
+  std::map<model::U128, std::vector<std::size_t>> at;  // private address -> reachable appliances there
+  for (std::size_t i = 0; i < found.size(); ++i) {
+    if (found[i].admitted.empty()) continue;
+    at[m_.nics[found[i].nic].ip_configurations[found[i].cfg].private_ip->value].push_back(i);
+  }
+  if (at.empty()) return;
+  for (std::size_t n = 0; n < m_.nics.size(); ++n) {
+    if (scope_ != nullptr && !scope_->nic(static_cast<int>(n))) continue;
+    const auto& nic = m_.nics[n];
+    for (std::size_t c = 0; c < nic.ip_configurations.size(); ++c) {
+      const auto& cfg = nic.ip_configurations[c];
+      const int subnet = cfg.subnet.index;
+      if (subnet < 0) continue;
+      const auto& d = diversion(subnet, cfg.family);
+      if (!d) continue;
+      const auto& [diverted, r] = *d;
+      if (r.next_hop != model::NextHopType::kVirtualAppliance || !r.next_hop_ip) continue;
+      auto hit = at.find(r.next_hop_ip->value);
+      if (hit == at.end()) continue;
+      for (const std::size_t i : hit->second) {
+        const auto& a = found[i];
+        if (a.nic == static_cast<int>(n)) continue;
+        if (a.public_ip >= 0 && m_.public_ips[a.public_ip].family != cfg.family) continue;
+        Entry entry;
+        entry.via = Via::kAppliance;
+        entry.public_ip = a.public_ip;
+        entry.sku = model::Sku::kBasic;  // the appliance forwards; only the target's NSGs filter here
+        entry.gateway = a.nic;
+        IpSet& sources = snat_sets_.emplace_back(a.admitted.intersect(diverted));
+        if (sources.empty()) continue;
+        entry.snat_sources = &sources;
+        entry.translated = false;
+        entry.return_route = r;
+        // The appliance's VNet must reach the target's; the packets keep internet sources, so a peering
+        // must also allow forwarded traffic.
+        const auto& acfg = m_.nics[a.nic].ip_configurations[a.cfg];
+        const int avnet = acfg.subnet.resolved() ? m_.subnets[acfg.subnet.index].vnet.index : -1;
+        const int vnet = m_.subnets[subnet].vnet.index;
+        if (avnet >= 0 && vnet >= 0) {
+          const std::string why = peering_blocks(m_, avnet, vnet, true);
+          if (!why.empty()) {
+            entry.broken = fmt::format("appliance '{}' cannot forward to {}: {}", m_.nics[a.nic].name,
+                                       cfg.private_ip ? cfg.private_ip->to_string() : cfg.name, why);
+          }
+        }
+        target(static_cast<int>(n), static_cast<int>(c), entry);
+      }
+    }
+  }
+}
+
+}  // namespace exposim::solver::analysis_internal

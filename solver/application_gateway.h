@@ -1,0 +1,39 @@
+// Application gateways (docs/model.md#application-gateways): the gateway's subnet and frontend addresses, and what
+// a backend pool reaches. Its entries in the analysis are in solver/application_gateway.cpp; explain follows it in
+// solver/explain/application_gateway.cpp.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "model/model.h"
+#include "solver/address_space.h"
+
+namespace exposim::solver {
+
+/// The subnet of an application gateway: that of its first gateway ip configuration naming one.
+model::Ref gateway_subnet(const model::ApplicationGateway& g);
+/// The addresses of an application gateway's frontends, private and public.
+IpSet gateway_frontend_addresses(const model::Model& m, const model::ApplicationGateway& g);
+
+/// What one backend pool of application gateway `g` reaches: its NIC members and the ip configurations (in
+/// VNets connected to `gateway_vnet`) whose private IP is one of its addresses, sorted, no repeats; the
+/// internal load balancer frontends among its addresses as (load balancer, frontend); and the addresses that
+/// match neither (as written).
+struct PoolBackends {
+  std::vector<model::IpConfigIndex> configs;
+  std::vector<std::pair<int, int>> balancers;
+  /// App Service sites in the input named by a backend host name (`fqdn`, or a host name in `ipAddress`): the
+  /// site's default host name, or `<site>.azurewebsites.net` when the input gives none (indices into
+  /// Model::paas_services, ascending, no repeats).
+  std::vector<int> sites;
+  std::vector<std::string> unresolved;
+};
+PoolBackends pool_backends(const model::Model& m, const model::ApplicationGateway& g, int pool, int gateway_vnet);
+/// The App Service site whose host name is `host` (case-insensitive; its default host name, or
+/// `<name>.azurewebsites.net` when the input gives none), or -1.
+int site_named(const model::Model& m, std::string_view host);
+
+}  // namespace exposim::solver

@@ -1,0 +1,321 @@
+// explain() through Azure Bastion: the host's own 443, and a session (--via bastion) to an ip configuration of its
+// VNet or one peered with it.
+#include <algorithm>
+#include <optional>
+#include <set>
+#include <string>
+#include <tuple>
+#include <utility>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "solver/explain/internal.h"
+#include "solver/forwarding.h"
+#include "solver/network.h"
+
+namespace exposim::solver::explain_internal {
+
+using model::Access;
+using model::Direction;
+using model::IpAddress;
+using model::Protocol;
+using K = TraceHop::Kind;
+using RK = model::ResourceKind;
+
+namespace {
+
+std::vector<int> bastions_named(const model::Model& m, const std::string& text) {
+  const auto ip = IpAddress::parse(text);
+  const std::string canonical = model::canonical_id(text);
+  const std::string lowered = lower(text);
+  std::vector<int> out;
+  for (std::size_t b = 0; b < m.bastion_hosts.size(); ++b) {
+    const auto& host = m.bastion_hosts[b];
+    bool hit = !ip && named(host, canonical, lowered);
+    for (const auto& c : host.ip_configurations) {
+      if (!c.public_ip.resolved()) continue;
+      const auto& pip = m.public_ips[c.public_ip.index];
+      hit = hit || (ip ? pip.address == ip : named(pip, canonical, lowered));
+    }
+    if (hit) out.push_back(static_cast<int>(b));
+  }
+  return out;
+}
+
+/// The entry into Bastion `bi` for a client on 443: the public IP hop, and its subnet's NSG hop. Returns the
+/// entry's subnet reference (unset for Developer).
+model::Ref bastion_entry_hops(const model::Model& m, const AddressSpace& space, FlowTrace& t, int bi,
+                              std::uint16_t port) {
+  const FlowQuery& q = t.query;
+  const auto& b = m.bastion_hosts[bi];
+  const std::string what = fmt::format("Bastion '{}'", b.name);
+  const auto* cfg = bastion_entry(b);
+  if (b.sku == model::BastionSku::kDeveloper) {
+    TraceHop entry;
+    entry.kind = K::kEntry;
+    entry.resource_kind = RK::kBastionHost;
+    entry.resource = bi;
+    // Sessions of a shared Bastion come through the portal (analyze: any IPv4 internet client); the Bastion
+    // itself has no address a client connects to.
+    entry.passes = q.via_bastion && q.source.family() == model::IpFamily::kV4;
+    entry.reason = fmt::format(
+        "{} (Developer SKU) has no public IP of its own: sessions go through the Azure portal "
+        "(a shared Bastion){}",
+        what, q.via_bastion ? "" : "; follow one with --via bastion");
+    t.hops.push_back(entry);
+    return {};
+  }
+  if (cfg == nullptr || !cfg->public_ip.set() || b.enable_private_only) {
+    TraceHop entry;
+    entry.kind = K::kEntry;
+    entry.resource_kind = RK::kBastionHost;
+    entry.resource = bi;
+    entry.reason =
+        b.enable_private_only
+            ? fmt::format("{} is private-only (Premium): no public IP, reachable only from private networks", what)
+            : fmt::format("{} has no public IP: not reachable from the internet", what);
+    t.hops.push_back(entry);
+    return cfg != nullptr ? cfg->subnet : model::Ref{};
+  }
+  const int pip = cfg->public_ip.index;
+  t.public_ip = pip;
+  t.via_public_ip = true;
+  t.hops.push_back(entry_hop(m, pip, q, fmt::format("{} ({})", what, model::to_string(b.sku))));
+  const IpSet frontends = pip >= 0 && m.public_ips[pip].address ? model::to_set(*m.public_ips[pip].address) : IpSet{};
+  FlowQuery at = q;
+  if (q.via_bastion) at.protocol = Protocol::kTcp;  // the client's connection to the Bastion is TCP 443
+  t.hops.push_back(entry_nsg_hop(m, space, at, cfg->subnet, frontends, port, "bastion-subnet", what));
+  return cfg->subnet;
+}
+
+void explain_bastion(const model::Model& m, FlowTrace& t, int bi) {
+  const FlowQuery& q = t.query;
+  const auto& b = m.bastion_hosts[bi];
+  t.bastion = bi;
+  model::Diagnostics scratch;
+  const AddressSpace space(m, scratch);
+  t.hops.push_back(source_hop(m, space, q.source, t));
+  bastion_entry_hops(m, space, t, bi, q.destination_port);
+  TraceHop host;
+  host.kind = K::kBastion;
+  host.scope = "host";
+  host.resource_kind = RK::kBastionHost;
+  host.resource = bi;
+  host.passes = q.protocol == Protocol::kTcp && q.destination_port == 443;
+  host.reason = host.passes ? fmt::format(
+                                  "Bastion '{}' ({}) accepts clients on TCP 443 (the portal's HTTPS session "
+                                  "or the native client's tunnel); a session needs Azure sign-in and RBAC "
+                                  "rights",
+                                  b.name, model::to_string(b.sku))
+                            : fmt::format(
+                                  "Bastion '{}' accepts clients on TCP 443 only; to follow a session to a VM "
+                                  "use --via bastion with --to the VM",
+                                  b.name);
+  t.hops.push_back(host);
+  finish_trace(t,
+               fmt::format("allowed: {} reaches Bastion host '{}'", flow_text(q, pip_address(m, t.public_ip)), b.name));
+}
+
+}  // namespace
+
+void explain_via_bastion(const model::Model& m, FlowTrace& t) {
+  const FlowQuery& q = t.query;
+  // The target: an ip configuration (IPv4, a session's only kind) of a NIC or VM, or a private IP.
+  std::set<model::IpConfigIndex> found;
+  const auto ip = IpAddress::parse(q.target);
+  const std::string canonical = model::canonical_id(q.target);
+  const std::string lowered = lower(q.target);
+  for (std::size_t n = 0; n < m.nics.size(); ++n) {
+    const auto& nic = m.nics[n];
+    const int vm = nic.virtual_machine.index;
+    const bool whole = !ip && (named(nic, canonical, lowered) || (vm >= 0 && named(m.vms[vm], canonical, lowered)));
+    for (std::size_t c = 0; c < nic.ip_configurations.size(); ++c) {
+      const auto& cfg = nic.ip_configurations[c];
+      const bool hit = ip ? cfg.private_ip == ip : whole || cfg.key == canonical;
+      if (hit && (ip || cfg.family == model::IpFamily::kV4)) found.insert({static_cast<int>(n), static_cast<int>(c)});
+    }
+  }
+  if (found.empty()) {
+    t.status = FlowTrace::Status::kUnknownTarget;
+    t.error = fmt::format(
+        "unknown target '{}': with --via bastion, expected the name or id of a network interface or "
+        "virtual machine, or a private IP address, in the input",
+        q.target);
+    return;
+  }
+  if (found.size() > 1) {
+    t.status = FlowTrace::Status::kAmbiguousTarget;
+    for (const auto& x : found) {
+      const auto& nic = m.nics[x.nic];
+      const auto& cfg = nic.ip_configurations[x.ip_configuration];
+      t.candidates.push_back(fmt::format("{} ({})", model::ip_configuration_id(nic, cfg), member_label(m, x)));
+    }
+    std::sort(t.candidates.begin(), t.candidates.end());
+    t.error = ip ? fmt::format(
+                       "ambiguous target '{}': the address belongs to {} ip configurations (a private address "
+                       "used in two VNets); give the ip configuration id of one as the target",
+                       q.target, found.size())
+                 : fmt::format(
+                       "ambiguous target '{}': it names {} ip configurations; give the private IP address or "
+                       "the ip configuration id of one as the target",
+                       q.target, found.size());
+    return;
+  }
+  const model::IpConfigIndex x = *found.begin();
+  const auto& cfg = m.nics[x.nic].ip_configurations[x.ip_configuration];
+  const int target_vnet = vnet_of(m, cfg.subnet);
+  // The Bastion: the one named, else the one whose sessions reach the target's VNet.
+  int bi = -1;
+  if (!q.bastion.empty()) {
+    const auto named_hosts = bastions_named(m, q.bastion);
+    if (named_hosts.size() != 1) {
+      t.status = named_hosts.empty() ? FlowTrace::Status::kUnknownTarget : FlowTrace::Status::kAmbiguousTarget;
+      t.error = fmt::format("--via bastion:{}: {}", q.bastion,
+                            named_hosts.empty() ? "no Bastion host of that name, id or public IP in the input"
+                                                : "it names several Bastion hosts");
+      for (int h : named_hosts) t.candidates.push_back(m.bastion_hosts[h].id);
+      return;
+    }
+    bi = named_hosts.front();
+  } else {
+    std::vector<int> reaching;
+    for (std::size_t h = 0; h < m.bastion_hosts.size(); ++h) {
+      if (target_vnet >= 0 && bastion_vnets(m, m.bastion_hosts[h]).count(target_vnet) > 0) {
+        reaching.push_back(static_cast<int>(h));
+      }
+    }
+    if (m.bastion_hosts.empty()) {
+      t.status = FlowTrace::Status::kBadTarget;
+      t.error = "--via bastion: there is no Bastion host in the input";
+      return;
+    }
+    if (reaching.size() > 1) {
+      t.status = FlowTrace::Status::kAmbiguousTarget;
+      for (int h : reaching) t.candidates.push_back(m.bastion_hosts[h].id);
+      std::sort(t.candidates.begin(), t.candidates.end());
+      t.error = fmt::format("--via bastion: {} Bastion hosts reach '{}'; choose one with --via bastion:NAME",
+                            reaching.size(), q.target);
+      return;
+    }
+    bi = reaching.empty() ? 0 : reaching.front();  // none reaches it: the first shows why
+  }
+  const auto& b = m.bastion_hosts[bi];
+  const std::string what = fmt::format("Bastion '{}'", b.name);
+  t.bastion = bi;
+  t.nic = x.nic;
+  t.ip_configuration = x.ip_configuration;
+  t.vm = m.nics[x.nic].virtual_machine.index;
+  model::Diagnostics scratch;
+  const AddressSpace space(m, scratch);
+  t.hops.push_back(source_hop(m, space, q.source, t));
+  const model::Ref subnet = bastion_entry_hops(m, space, t, bi, 443);
+
+  // session: the SKU's ports, TCP only.
+  TraceHop session;
+  session.kind = K::kBastion;
+  session.scope = "session";
+  session.resource_kind = RK::kBastionHost;
+  session.resource = bi;
+  const PortSet ports = bastion_ports(b);
+  const bool any_port = ports == PortSet::all();
+  session.passes = q.protocol == Protocol::kTcp && ports.contains(q.destination_port);
+  if (q.protocol != Protocol::kTcp) {
+    session.reason = fmt::format("{} opens TCP sessions only (SSH, RDP, or a native client's tunnel)", what);
+  } else if (session.passes) {
+    session.reason = fmt::format(
+        "{} ({}) opens a session to port {} ({}); authenticated, mediated access: a session "
+        "needs Azure sign-in and RBAC rights on the Bastion and the VM{}",
+        what, model::to_string(b.sku), q.destination_port,
+        any_port ? "Standard and Premium reach any TCP port: custom ports, native client, "
+                   "IP-based connection"
+                 : "Basic and Developer reach 22 and 3389",
+        b.enable_shareable_link ? ", or a shareable link (no Azure account needed)" : "");
+  } else {
+    session.reason = fmt::format(
+        "{} ({}) opens sessions to ports 22 and 3389 only: port {} needs the Standard or "
+        "Premium SKU (custom ports)",
+        what, model::to_string(b.sku), q.destination_port);
+  }
+  t.hops.push_back(session);
+
+  // forward: the target must be in the Bastion's VNet or one peered with it both ways (IPv4).
+  TraceHop reach;
+  reach.kind = K::kRoute;
+  reach.scope = "forward";
+  reach.resource_kind = RK::kSubnet;
+  reach.resource = subnet.index;
+  const auto vnets = bastion_vnets(m, b);
+  reach.passes = cfg.family == model::IpFamily::kV4 && target_vnet >= 0 && vnets.count(target_vnet) > 0;
+  const int own_vnet = b.sku == model::BastionSku::kDeveloper ? b.virtual_network.index : vnet_of(m, subnet);
+  const std::string target_text = member_label(m, x);
+  if (cfg.family != model::IpFamily::kV4) {
+    reach.reason = fmt::format("{} is IPv6: Bastion sessions reach IPv4 addresses only", target_text);
+  } else if (target_vnet < 0) {
+    reach.reason = fmt::format("{}'s subnet is not in the input: its VNet is unknown", target_text);
+  } else if (own_vnet < 0) {
+    reach.reason = fmt::format("{}'s own VNet is not in the input", what);
+  } else if (reach.passes) {
+    reach.reason = target_vnet == own_vnet
+                       ? fmt::format("{} is in VNet '{}', the Bastion's own", target_text, m.vnets[target_vnet].name)
+                       : fmt::format("{} is in VNet '{}', peered both ways with the Bastion's VNet '{}'", target_text,
+                                     m.vnets[target_vnet].name, m.vnets[own_vnet].name);
+  } else if (b.sku == model::BastionSku::kDeveloper) {
+    reach.reason = fmt::format("{} (Developer SKU) reaches its own VNet '{}' only, not VNet '{}'", what,
+                               m.vnets[own_vnet].name, m.vnets[target_vnet].name);
+  } else {
+    reach.reason = fmt::format("{} cannot reach {}: {}", what, target_text, peering_blocks(m, own_vnet, target_vnet));
+  }
+  if (reach.passes) {
+    const auto [forward, back] =
+        forwarded_route_hops(m, what, b.sku == model::BastionSku::kDeveloper ? -1 : own_vnet,
+                             b.sku == model::BastionSku::kDeveloper ? -1 : subnet.index, x, false);
+    reach.next_hop = forward.next_hop;
+    reach.route_table = forward.route_table;
+    reach.route = forward.route;
+    reach.reason += "; " + forward.reason;
+    t.hops.push_back(reach);
+    const IpSet inner =
+        b.sku == model::BastionSku::kDeveloper ? azure_platform_address() : subnet_space(m, subnet.index);
+    const std::string who = b.sku == model::BastionSku::kDeveloper
+                                ? std::string("the platform address sessions of a Developer Bastion come from")
+                                : fmt::format("the Bastion subnet {}", cidrs(inner));
+    if (inner.empty()) {
+      TraceHop unknown = reach;
+      unknown.passes = false;
+      unknown.breaks = false;
+      unknown.reason =
+          "the Bastion subnet is not in the input (or has no prefix): the address its sessions come from "
+          "is unknown (analyze reports none)";
+      t.hops.back() = unknown;
+    } else {
+      forwarded_nsg_hops(m, space, x, inner, q.destination_port, who, t);
+      t.hops.push_back(back);
+    }
+  } else {
+    t.hops.push_back(reach);
+  }
+  finish_trace(
+      t, fmt::format("allowed: {} through {} ({}:443) opens a session to {} on port {}, and replies return",
+                     flow_text(q, target_text), what, pip_address(m, t.public_ip), target_text, q.destination_port));
+}
+
+/// When t.query.target names a Bastion host (or its public IP): traces the packet to it (or sets t's error fields)
+/// and returns true; otherwise returns false.
+bool explain_bastion_target(const model::Model& m, FlowTrace& t) {
+  const FlowQuery& q = t.query;
+  if (const auto bastions = bastions_named(m, q.target); !bastions.empty()) {
+    if (bastions.size() > 1) {
+      t.status = FlowTrace::Status::kAmbiguousTarget;
+      for (int b : bastions) t.candidates.push_back(m.bastion_hosts[b].id);
+      std::sort(t.candidates.begin(), t.candidates.end());
+      t.error = fmt::format("ambiguous target '{}': it names {} Bastion hosts", q.target, bastions.size());
+      return true;
+    }
+    if (!reject_backend(t)) explain_bastion(m, t, bastions.front());
+    return true;
+  }
+  return false;
+}
+
+}  // namespace exposim::solver::explain_internal

@@ -1,0 +1,522 @@
+// explain() to an ip configuration: the target named (a VM, NIC, ip configuration, private or public IP), entered
+// through its own public IP or a public load balancer frontend, then its subnet's and NIC's NSGs and the reply's
+// route; and the other entries through which analyze() reaches it.
+#include <algorithm>
+#include <optional>
+#include <set>
+#include <string>
+#include <tuple>
+#include <utility>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "solver/explain/internal.h"
+#include "solver/exposure.h"
+#include "solver/firewall.h"
+#include "solver/nsg.h"
+
+namespace exposim::solver::explain_internal {
+
+using model::Access;
+using model::Direction;
+using model::IpAddress;
+using model::Protocol;
+using K = TraceHop::Kind;
+using RK = model::ResourceKind;
+
+namespace {
+
+struct Candidate {
+  int nic{-1};
+  int cfg{-1};
+  bool via_public{false};
+  friend auto operator<=>(const Candidate&, const Candidate&) = default;
+};
+
+/// The ip configurations a NIC stands for as a target: those with a public IP, else all of them.
+void nic_candidates(const model::Model& m, int n, std::set<Candidate>& out) {
+  const auto& cfgs = m.nics[n].ip_configurations;
+  bool any_public = false;
+  for (const auto& c : cfgs) any_public = any_public || c.public_ip.set();
+  for (std::size_t c = 0; c < cfgs.size(); ++c) {
+    if (!any_public || cfgs[c].public_ip.set()) out.insert({n, static_cast<int>(c), cfgs[c].public_ip.set()});
+  }
+}
+
+/// The ip configurations a public IP is attached to (normally one).
+std::vector<Candidate> attached_to(const model::Model& m, int pip) {
+  std::vector<Candidate> out;
+  for (std::size_t n = 0; n < m.nics.size(); ++n) {
+    const auto& cfgs = m.nics[n].ip_configurations;
+    for (std::size_t c = 0; c < cfgs.size(); ++c) {
+      if (cfgs[c].public_ip.index == pip) out.push_back({static_cast<int>(n), static_cast<int>(c), true});
+    }
+  }
+  return out;
+}
+
+std::string candidate_label(const model::Model& m, const Candidate& c) {
+  const auto& nic = m.nics[c.nic];
+  const auto& cfg = nic.ip_configurations[c.cfg];
+  std::string label = model::ip_configuration_id(nic, cfg);
+  const int vm = nic.virtual_machine.index;
+  label +=
+      vm >= 0 ? fmt::format(" (VM '{}', NIC '{}', ", m.vms[vm].name, nic.name) : fmt::format(" (NIC '{}', ", nic.name);
+  label += fmt::format("private {}", cfg.private_ip ? cfg.private_ip->to_string() : "unallocated");
+  if (c.via_public && cfg.public_ip.resolved()) {
+    const auto& pip = m.public_ips[cfg.public_ip.index];
+    label += fmt::format(", public {}", pip.address ? pip.address->to_string() : pip.name + " (unallocated)");
+  }
+  return label + ")";
+}
+
+/// Resolves the target text to ip configurations; fills the error fields of `t` when it cannot. When the text
+/// fits several, `backend` (a NIC or VM name or id, an ip configuration id, or a private IP) chooses among them.
+std::optional<Candidate> resolve_target(const model::Model& m, const std::string& text, const std::string& backend,
+                                        model::IpFamily family, FlowTrace& t) {
+  std::set<Candidate> found;
+  std::vector<std::string> unattached;  // public IPs that matched but lead nowhere
+  auto add_pip = [&](int p) {
+    const auto to = attached_to(m, p);
+    if (to.empty()) unattached.push_back(m.public_ips[p].name);
+    found.insert(to.begin(), to.end());
+  };
+  if (const auto ip = IpAddress::parse(text)) {
+    for (std::size_t p = 0; p < m.public_ips.size(); ++p) {
+      if (m.public_ips[p].address == ip) add_pip(static_cast<int>(p));
+    }
+    for (std::size_t n = 0; n < m.nics.size(); ++n) {
+      const auto& cfgs = m.nics[n].ip_configurations;
+      for (std::size_t c = 0; c < cfgs.size(); ++c) {
+        if (cfgs[c].private_ip == ip) found.insert({static_cast<int>(n), static_cast<int>(c), false});
+      }
+    }
+  } else {
+    const std::string canonical = model::canonical_id(text);
+    const std::string lowered = lower(text);
+    for (std::size_t p = 0; p < m.public_ips.size(); ++p) {
+      if (named(m.public_ips[p], canonical, lowered)) add_pip(static_cast<int>(p));
+    }
+    for (std::size_t n = 0; n < m.nics.size(); ++n) {
+      if (named(m.nics[n], canonical, lowered)) nic_candidates(m, static_cast<int>(n), found);
+      const auto& cfgs = m.nics[n].ip_configurations;
+      for (std::size_t c = 0; c < cfgs.size(); ++c) {
+        if (cfgs[c].key == canonical) found.insert({static_cast<int>(n), static_cast<int>(c), cfgs[c].public_ip.set()});
+      }
+    }
+    for (const auto& vm : m.vms) {
+      if (!named(vm, canonical, lowered)) continue;
+      for (const auto& ref : vm.network_interfaces) {
+        if (ref.resolved()) nic_candidates(m, ref.index, found);
+      }
+    }
+  }
+  const bool by_address = IpAddress::parse(text).has_value();
+  if (!backend.empty()) {
+    if (found.size() <= 1) {
+      t.status = FlowTrace::Status::kBadBackend;
+      t.error = fmt::format(
+          "--backend '{}' applies only when the target is a load balancer frontend's public IP, an "
+          "application gateway, or a target that fits several ip configurations",
+          backend);
+      return std::nullopt;
+    }
+    std::set<Candidate> chosen;
+    for (const auto& c : found) {
+      if (names_member(m, model::IpConfigIndex{c.nic, c.cfg}, backend)) chosen.insert(c);
+    }
+    if (chosen.size() == 1) return *chosen.begin();
+    t.status = FlowTrace::Status::kBadBackend;
+    for (const auto& c : found) t.candidates.push_back(candidate_label(m, c));
+    std::sort(t.candidates.begin(), t.candidates.end());
+    t.error = chosen.empty() ? fmt::format("--backend '{}' names none of the {} ip configurations that '{}' fits",
+                                           backend, found.size(), text)
+                             : fmt::format(
+                                   "--backend '{}' still fits {} of the ip configurations that '{}' fits: give an ip "
+                                   "configuration id",
+                                   backend, chosen.size(), text);
+    return std::nullopt;
+  }
+  if (found.size() == 1) return *found.begin();
+  if (found.size() > 1) {
+    // A dual-stack NIC or VM: the ip configuration of the client's IP version is the one it can reach.
+    std::vector<Candidate> same;
+    for (const auto& c : found) {
+      if (m.nics[c.nic].ip_configurations[c.cfg].family == family) same.push_back(c);
+    }
+    if (same.size() == 1) return same.front();
+  }
+  if (found.empty()) {
+    if (!unattached.empty()) {
+      t.status = FlowTrace::Status::kBadTarget;
+      t.error = fmt::format("public IP '{}' is not attached to any ip configuration in the input", unattached.front());
+    } else {
+      t.status = FlowTrace::Status::kUnknownTarget;
+      t.error = fmt::format(
+          "unknown target '{}': expected a public or private IP address, or the name or id of a "
+          "public IP, network interface or virtual machine in the input",
+          text);
+    }
+    return std::nullopt;
+  }
+  t.status = FlowTrace::Status::kAmbiguousTarget;
+  for (const auto& c : found) t.candidates.push_back(candidate_label(m, c));
+  std::sort(t.candidates.begin(), t.candidates.end());
+  // The candidates are listed (the CLI prints them as notes); --backend or an ip configuration id chooses one.
+  t.error = by_address ? fmt::format(
+                             "ambiguous target '{}': the address belongs to {} ip configurations (a private address "
+                             "used in two VNets, or a public IP referenced by two NICs); choose one with --backend "
+                             "(its VM or NIC name or id) or give its ip configuration id as the target",
+                             text, found.size())
+                       : fmt::format(
+                             "ambiguous target '{}': it names {} ip configurations; choose one with --backend (its VM "
+                             "or NIC name or id, or its private IP) or give its ip configuration id as the target",
+                             text, found.size());
+  return std::nullopt;
+}
+
+/// The entries other than its own public IP through which analyze() reaches ip configuration (nic, cfg) with the
+/// query's packet (protocol, the target's port, the client), in analyze()'s order, one per entry.
+std::vector<OtherEntry> entries_reaching(const model::Model& m, const Analysis& analysis, const FlowQuery& q, int nic,
+                                         int cfg) {
+  std::vector<OtherEntry> out;
+  const bool ported = model::has_ports(q.protocol);
+  const std::string id = model::ip_configuration_id(m.nics[nic], m.nics[nic].ip_configurations[cfg]);
+  std::set<std::tuple<std::string, std::string, int, std::string>> seen;
+  for (const auto& e : analysis.exposures) {
+    if (e.nic != nic || e.ip_configuration != cfg || e.protocol != q.protocol) continue;
+    if ((ported && !e.ports.contains(q.destination_port)) || !e.sources.contains(q.source.value)) continue;
+    std::optional<IpAddress> at = e.entry_address;
+    if (e.public_ip >= 0) at = m.public_ips[e.public_ip].address;
+    if (!at) continue;  // an unallocated entry address: nothing to send the packet to
+    OtherEntry o;
+    o.via = to_string(e.via);
+    o.target = at->to_string();
+    // The entry's port: the target's own when the entry keeps it, else the entry's (a translated port).
+    o.port = !ported || e.entry_ports.contains(q.destination_port) || e.entry_ports.empty()
+                 ? q.destination_port
+                 : e.entry_ports.intervals().front().lo;
+    const std::string where = ported ? fmt::format("{}:{}", o.target, o.port) : o.target;
+    switch (e.via) {
+      case Via::kFirewallDnat: {
+        const auto& fw = m.firewalls[e.gateway];
+        o.description = fmt::format("DNAT rule '{}' of firewall '{}' at {}",
+                                    rule_at(m, fw, fw.order[e.gateway_rule]).name, fw.name, where);
+        break;
+      }
+      case Via::kLoadBalancer:
+      case Via::kLoadBalancerNat:
+        o.backend = id;
+        o.description =
+            fmt::format("{}load balancer '{}' at {}", e.via == Via::kLoadBalancerNat ? "an inbound NAT rule of " : "",
+                        m.load_balancers[e.load_balancer].name, where);
+        break;
+      case Via::kApplicationGateway:
+        o.backend = id;
+        o.description = fmt::format("listener '{}' of application gateway '{}' at {}",
+                                    m.application_gateways[e.gateway].listeners[e.gateway_rule].name,
+                                    m.application_gateways[e.gateway].name, where);
+        break;
+      case Via::kBastion:
+        o.target = q.target;
+        o.port = q.destination_port;
+        o.bastion = m.bastion_hosts[e.gateway].name;
+        o.description =
+            fmt::format("a session through Bastion '{}' at {}:443 (authenticated access)", o.bastion, at->to_string());
+        break;
+      case Via::kAppliance:
+        o.traceable = false;
+        o.description = fmt::format("network virtual appliance '{}' at {} (explain does not follow appliances)",
+                                    m.nics[e.gateway].name, where);
+        break;
+      case Via::kPublicIp:
+      case Via::kPaasPublic: continue;  // the target's own public IP (it has none), or no ip configuration
+    }
+    if (seen.insert({o.via, o.target, o.port, o.bastion}).second) out.push_back(std::move(o));
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string member_label(const model::Model& m, const model::IpConfigIndex& x) {
+  const auto& nic = m.nics[x.nic];
+  const auto& cfg = nic.ip_configurations[x.ip_configuration];
+  const int vm = nic.virtual_machine.index;
+  std::string name = vm >= 0 ? m.vms[vm].name : nic.name;
+  if (nic.ip_configurations.size() > 1) name += "/" + cfg.name;
+  return fmt::format("{} ({})", name, cfg.private_ip ? cfg.private_ip->to_string() : "unallocated");
+}
+
+/// Does the --backend text name this member (NIC or VM name or id, ip configuration id, or private IP)?
+bool names_member(const model::Model& m, const model::IpConfigIndex& x, const std::string& text) {
+  const auto& nic = m.nics[x.nic];
+  const auto& cfg = nic.ip_configurations[x.ip_configuration];
+  if (const auto ip = IpAddress::parse(text)) return cfg.private_ip == ip;
+  const std::string canonical = model::canonical_id(text);
+  const std::string lowered = lower(text);
+  if (named(nic, canonical, lowered) || cfg.key == canonical) return true;
+  const int vm = nic.virtual_machine.index;
+  return vm >= 0 && named(m.vms[vm], canonical, lowered);
+}
+
+/// The flow as one line for verdicts: "tcp 81.2.69.200:49152 -> 20.50.0.20:443".
+std::string flow_text(const FlowQuery& q, const std::string& to) {
+  const IpAddress& src = q.source;
+  const std::string from =
+      src.family() == model::IpFamily::kV4 ? src.to_string() : fmt::format("[{}]", src.to_string());
+  if (!model::has_ports(q.protocol)) return fmt::format("{} {} -> {}", model::to_string(q.protocol), from, to);
+  return fmt::format("{} {}:{} -> {}:{}", model::to_string(q.protocol), from, q.source_port, to, q.destination_port);
+}
+
+std::string pip_text(const model::Model& m, int pip) {
+  if (pip < 0) return "a public IP not in the input";
+  const auto& p = m.public_ips[pip];
+  return fmt::format("public IP '{}' {} ({})", p.name, p.address ? p.address->to_string() : "(unallocated)",
+                     model::to_string(p.sku));
+}
+
+std::string pip_address(const model::Model& m, int pip) {
+  return pip >= 0 && m.public_ips[pip].address ? m.public_ips[pip].address->to_string() : "(unknown address)";
+}
+
+/// The entry hop for a public IP owned by `owner` ("frontend 'fe' of application gateway 'g'").
+TraceHop entry_hop(const model::Model& m, int pip, const FlowQuery& q, const std::string& owner) {
+  TraceHop h;
+  h.kind = K::kEntry;
+  h.resource_kind = RK::kPublicIp;
+  h.resource = pip;
+  const model::IpFamily family = pip >= 0 ? m.public_ips[pip].family : model::IpFamily::kV4;
+  h.passes = q.source.family() == family;
+  h.reason = fmt::format("{} is {}", pip_text(m, pip), owner);
+  if (!h.passes) h.reason += ", but the client and the address are of different IP versions";
+  return h;
+}
+
+FlowTrace explain_ip_configuration(const model::Model& m, const FlowQuery& q, FlowTrace t, const Analysis* analysis) {
+  const bool ported = model::has_ports(q.protocol);
+  std::optional<Candidate> target;
+  std::optional<LbChoice> lb;
+  const auto frontends = frontends_named(m, q.target);
+  if (frontends.size() > 1) {
+    t.status = FlowTrace::Status::kAmbiguousTarget;
+    for (const auto& [l, f] : frontends) t.candidates.push_back(m.load_balancers[l].frontends[f].id);
+    std::sort(t.candidates.begin(), t.candidates.end());
+    t.error = fmt::format("ambiguous target '{}': it names {} load balancer frontends", q.target, frontends.size());
+    return t;
+  }
+  if (frontends.size() == 1) {
+    const auto [l, f] = frontends.front();
+    t.load_balancer = l;
+    t.frontend = f;
+    t.via_public_ip = true;
+    t.public_ip = m.load_balancers[l].frontends[f].public_ip.index;
+    lb = load_balancer_hop(m, l, f, t.query, t);
+    if (t.status != FlowTrace::Status::kOk) return t;
+    if (lb->backend) target = Candidate{lb->backend->nic, lb->backend->ip_configuration, true};
+  } else {
+    target = resolve_target(m, q.target, q.backend, q.source.family(), t);
+    if (!target) return t;
+  }
+  const IpAddress& src = q.source;
+  const std::string flow =
+      ported ? fmt::format("{} {}:{} -> port {}", model::to_string(q.protocol),
+                           src.family() == model::IpFamily::kV4 ? src.to_string() : "[" + src.to_string() + "]",
+                           q.source_port, q.destination_port)
+             : fmt::format("{} from {}", model::to_string(q.protocol), src.to_string());
+
+  model::Diagnostics scratch;  // findings about the estate are analyze's to report
+  const AddressSpace space(m, scratch);
+
+  // source: only internet addresses are attackers' packets (docs/model.md, "The internet").
+  t.hops.push_back(source_hop(m, space, src, t));
+
+  auto finish = [&](const std::string& allowed_reason) { finish_trace(t, allowed_reason); };
+
+  std::string lb_text;  // "frontend 'fe' of load balancer 'lb' (Standard)"
+  auto lb_entry = [&]() {
+    const auto& pip = m.public_ips[t.public_ip];
+    TraceHop entry;
+    entry.kind = TraceHop::Kind::kEntry;
+    entry.resource_kind = model::ResourceKind::kPublicIp;
+    entry.resource = t.public_ip;
+    entry.passes = src.family() == pip.family;
+    entry.reason =
+        fmt::format("public IP '{}' {} ({}) is {}", pip.name, pip.address ? pip.address->to_string() : "(unallocated)",
+                    model::to_string(pip.sku), lb_text);
+    if (!entry.passes) entry.reason += ", but the client and the frontend are of different IP versions";
+    return entry;
+  };
+  if (lb) {
+    const auto& balancer = m.load_balancers[t.load_balancer];
+    lb_text = fmt::format("frontend '{}' of load balancer '{}' ({})", balancer.frontends[t.frontend].name,
+                          balancer.name, model::to_string(balancer.sku));
+  }
+  if (lb && !target) {  // no rule matches, or the rule forwards nowhere: the trace ends at the load balancer
+    t.hops.push_back(lb_entry());
+    t.hops.push_back(lb->hop);
+    finish("");
+    return t;
+  }
+
+  const auto& nic = m.nics[target->nic];
+  const auto& cfg = nic.ip_configurations[target->cfg];
+  t.nic = target->nic;
+  t.ip_configuration = target->cfg;
+  t.vm = nic.virtual_machine.index;
+  t.via_public_ip = target->via_public;
+  if (!lb) t.public_ip = cfg.public_ip.index;
+  const int subnet = cfg.subnet.index;
+
+  // entry: the public IP of the target's ip configuration (or the load balancer frontend's).
+  TraceHop entry;
+  entry.kind = TraceHop::Kind::kEntry;
+  entry.resource_kind = model::ResourceKind::kPublicIp;
+  entry.resource = cfg.public_ip.index;
+  const std::string private_ip = cfg.private_ip ? cfg.private_ip->to_string() : "an unallocated private IP";
+  const std::string cfg_text = fmt::format("ip configuration '{}' of NIC '{}' ({})", cfg.name, nic.name, private_ip);
+  model::Sku sku = model::Sku::kBasic;
+  if (lb) {
+    entry = lb_entry();
+    sku = m.load_balancers[t.load_balancer].sku;
+  } else if (target->via_public) {
+    std::string pip_text = "a public IP not in the input (assumed Basic SKU)";
+    if (cfg.public_ip.resolved()) {
+      const auto& pip = m.public_ips[cfg.public_ip.index];
+      sku = pip.sku;
+      pip_text = fmt::format("public IP '{}' {} ({})", pip.name,
+                             pip.address ? pip.address->to_string() : "(unallocated)", model::to_string(pip.sku));
+    }
+    entry.passes = src.family() == cfg.family;
+    entry.reason = entry.passes ? fmt::format("{} maps to {}", pip_text, cfg_text)
+                                : fmt::format("{} maps to {}, but the client is {} and the target {}", pip_text,
+                                              cfg_text, src.family() == model::IpFamily::kV4 ? "IPv4" : "IPv6",
+                                              cfg.family == model::IpFamily::kV4 ? "IPv4" : "IPv6");
+  } else if (cfg.public_ip.set()) {
+    std::string pip = "its public IP";
+    if (cfg.public_ip.resolved() && m.public_ips[cfg.public_ip.index].address) {
+      pip = fmt::format("{} {}", pip, m.public_ips[cfg.public_ip.index].address->to_string());
+    }
+    entry.reason = fmt::format(
+        "no internet entry: {} is the private address of {}; the internet reaches it only "
+        "through {}",
+        private_ip, cfg_text, pip);
+  } else {
+    entry.reason = fmt::format("no internet entry: {} has no public IP", cfg_text);
+  }
+  t.hops.push_back(entry);
+  if (lb) t.hops.push_back(lb->hop);
+
+  // nsg: the subnet's, then the NIC's (docs/model.md#network-security-groups), decided by the same first-match
+  // evaluation as the analysis.
+  const auto stages = inbound_nsg_stages(m, model::IpConfigIndex{target->nic, target->cfg});
+  const bool no_nsg = stages[0].slot.state == NsgSlot::State::kNone && stages[1].slot.state == NsgSlot::State::kNone;
+  // Behind a load balancer the NSGs see the backend port, and with floating IP the frontend's address.
+  FlowQuery at_target = t.query;
+  if (lb) at_target.destination_port = static_cast<std::uint16_t>(lb->hop.backend_port);
+  const std::optional<IpAddress> dst_ip = lb && lb->floating_ip ? m.public_ips[t.public_ip].address : cfg.private_ip;
+  const Destination dst{dst_ip, subnet, &cfg.asgs};
+  const PacketSet packet(Cube{model::to_set(src), IpSet::all(), model::bit(q.protocol),
+                              ported ? PortSet::single(q.source_port) : PortSet::all(),
+                              ported ? PortSet::single(at_target.destination_port) : PortSet::all()});
+  auto nsg_hop = [&](const NsgStage& stage) {
+    const NsgSlot& s = stage.slot;
+    const char* scope = stage.scope;
+    TraceHop h;
+    h.scope = scope;
+    switch (s.state) {
+      case NsgSlot::State::kPresent: {
+        h.kind = TraceHop::Kind::kNsg;
+        h.resource_kind = model::ResourceKind::kNetworkSecurityGroup;
+        h.resource = s.index;
+        const auto& nsg = m.nsgs[s.index];
+        const auto decisions = decide_inbound(m, s, packet, dst, space);
+        if (decisions.empty()) {
+          h.reason = "no inbound rule matches: denied";
+        } else {
+          h.rule = decisions.front().rule;
+          h.passes = decisions.front().access == Access::kAllow;
+          h.reason = rule_reason(nsg.rules[h.rule], at_target, dst, m, space);
+        }
+        return h;
+      }
+      case NsgSlot::State::kMissing:
+        h.kind = TraceHop::Kind::kNsg;
+        h.resource_kind = model::ResourceKind::kNetworkSecurityGroup;
+        h.passes = true;
+        h.reason = "NSG referenced but not in the input: assumed to admit everything";
+        return h;
+      case NsgSlot::State::kNone: break;
+    }
+    h.kind = TraceHop::Kind::kNoNsg;
+    h.resource_kind = stage.owner_kind;
+    h.resource = stage.owner;
+    h.passes = true;
+    h.reason = "no NSG at this scope: nothing is filtered here";
+    if (no_nsg && target->via_public) {
+      const char* what = lb ? "load balancer" : "public IP";
+      if (sku == model::Sku::kStandard) {
+        if (std::string_view(scope) == "nic") {  // the packet stops once both scopes are known to have none
+          h.passes = false;
+          h.reason = fmt::format(
+              "no NSG on the subnet or the NIC: a Standard {} admits nothing unless an NSG allows "
+              "it",
+              what);
+        }
+      } else {
+        h.reason = fmt::format(
+            "no NSG on the subnet or the NIC: a Basic {} is open on every port where no NSG "
+            "applies",
+            what);
+      }
+    }
+    return h;
+  };
+  for (const NsgStage& stage : stages) t.hops.push_back(nsg_hop(stage));
+
+  // route: the reply must go back out through the public IP or load balancer (docs/model.md, "Return routing").
+  const bool has_public_ip = lb || cfg.public_ip.set();
+  t.hops.push_back(route_hop(m, subnet, src,
+                             lb                   ? "the load balancer"
+                             : target->via_public ? "the public IP"
+                             : has_public_ip      ? "its public IP"
+                                                  : nullptr));
+
+  if (lb) {
+    const auto& balancer = m.load_balancers[t.load_balancer];
+    const std::string rule = lb->hop.lb_nat_pool ? balancer.nat_pools[lb->hop.lb_rule].name
+                             : lb->hop.lb_nat    ? balancer.nat_rules[lb->hop.lb_rule].name
+                                                 : balancer.rules[lb->hop.lb_rule].name;
+    finish(fmt::format("allowed: {} reaches {} on port {} through {} (rule '{}'), and replies return", flow, cfg_text,
+                       lb->hop.backend_port, lb_text, rule));
+  } else {
+    finish(fmt::format("allowed: {} reaches {} through its public IP, and replies return", flow, cfg_text));
+  }
+  // Not allowed directly: the other entries through which analyze() reaches the target with this packet. Without
+  // a public IP of its own, follow the first (Bastion sessions and appliances are only listed); with one, list them.
+  if (!lb && t.internet_source && !t.allowed) {
+    std::optional<Analysis> own;
+    const Analysis& a = analysis != nullptr ? *analysis : own.emplace(analyze(m));
+    auto others = entries_reaching(m, a, t.query, t.nic, t.ip_configuration);
+    for (std::size_t i = 0; i < others.size() && !has_public_ip; ++i) {
+      const OtherEntry& o = others[i];
+      if (!o.traceable || !o.bastion.empty()) continue;
+      FlowQuery alt = t.query;
+      alt.target = o.target;
+      alt.destination_port = o.port;
+      alt.backend = o.backend;
+      FlowTrace via = explain(m, alt, &a);
+      if (via.status != FlowTrace::Status::kOk || !via.allowed) continue;  // never expected: analyze agrees
+      via.redirected_from = q.target;
+      via.direct = t.reason;
+      others.erase(others.begin() + static_cast<std::ptrdiff_t>(i));
+      via.other_entries = std::move(others);
+      return via;
+    }
+    t.other_entries = std::move(others);
+  }
+  return t;
+}
+
+}  // namespace exposim::solver::explain_internal

@@ -1,0 +1,127 @@
+// What the files of explain() share (private to the solver): target-name matching, the source hop, the hops of
+// each family (NSG, route, load balancer, entry) and the verdict; and the entry of each family's file, which the
+// driver (solver/explain/driver.cpp) calls in turn.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "model/model.h"
+#include "solver/address_space.h"
+#include "solver/explain.h"
+#include "solver/exposure.h"
+#include "solver/nsg.h"
+#include "solver/packet_set.h"
+
+namespace exposim::solver::explain_internal {
+
+std::string lower(std::string_view s);
+/// True when `r`'s canonical id is `canonical` or its lowercased name is `lowered`.
+bool named(const model::ResourceBase& r, const std::string& canonical, const std::string& lowered);
+/// Is the client an internet address? Sets t.internet_source.
+TraceHop source_hop(const model::Model& m, const AddressSpace& space, const model::IpAddress& src, FlowTrace& t);
+/// One line: the deciding NSG rule and which of its fields match the packet `q` to `dst`.
+std::string rule_reason(const model::SecurityRule& r, const FlowQuery& q, const Destination& dst, const model::Model& m,
+                        const AddressSpace& space);
+/// For a denied NSG hop at a target in `subnet` whose sources are `sources`: "; the VirtualNetwork tag of this
+/// subnet leaves out VNet 'hub' (10.0.0.0/16): peering 'p' does not allow virtual network access, ..." when a
+/// peering with allowVirtualNetworkAccess false explains it; empty otherwise.
+std::string peering_access_note(const model::Model& m, const AddressSpace& space, int subnet, const IpSet& sources);
+/// "vm-web-1 (10.0.3.4)": a backend by its VM (else NIC) name and private IP.
+std::string member_label(const model::Model& m, const model::IpConfigIndex& x);
+/// Does the --backend text name this member (NIC or VM name or id, ip configuration id, or private IP)?
+bool names_member(const model::Model& m, const model::IpConfigIndex& x, const std::string& text);
+/// "network rule 'r', collection 'c' (priority 200) of group 'g' in policy 'p'": a firewall rule and where it is
+/// (DNAT, network or application by the rule's kind).
+std::string rule_label(const model::Model& m, const model::Firewall& fw, const model::FirewallRulePosition& at);
+/// Marks the hops reached, the first that stops the packet, and the verdict (allowed, denied or broken).
+void finish_trace(FlowTrace& t, const std::string& allowed_reason);
+
+/// The port set {port}.
+inline PortSet single(std::uint16_t port) {
+  PortSet s;
+  s.add(port, port);
+  return s;
+}
+
+/// The VNet of the subnet `subnet` names, or -1.
+inline int vnet_of(const model::Model& m, const model::Ref& subnet) {
+  return subnet.resolved() ? m.subnets[subnet.index].vnet.index : -1;
+}
+
+/// --backend given where it does not apply (the target is a Bastion host, a PaaS service or a private endpoint):
+/// sets t's error fields and returns true; false when no --backend was given.
+bool reject_backend(FlowTrace& t);
+
+// ---- hops shared by several families ----
+
+/// The flow as one line for verdicts: "tcp 81.2.69.200:49152 -> 20.50.0.20:443".
+std::string flow_text(const FlowQuery& q, const std::string& to);
+/// "public IP 'name' 20.1.2.3 (Standard)", or "a public IP not in the input".
+std::string pip_text(const model::Model& m, int pip);
+/// The public IP's address as text, or "(unknown address)".
+std::string pip_address(const model::Model& m, int pip);
+/// The entry hop for a public IP owned by `owner` ("frontend 'fe' of application gateway 'g'").
+TraceHop entry_hop(const model::Model& m, int pip, const FlowQuery& q, const std::string& owner);
+
+/// "10.0.2.0/24", or the first three CIDRs and how many more.
+std::string cidrs(const IpSet& s);
+/// The sources of a packet set.
+IpSet sources_of(const PacketSet& p);
+/// The reason of an NSG rule deciding a set of sources (an entry point's subnet) on TCP `port`.
+std::string set_rule_reason(const model::Model& m, const model::SecurityRule& r, const IpSet& matched,
+                            std::uint16_t port, const std::string& who);
+/// The NSG hop of an entry point's subnet (scope "gateway-subnet" or "bastion-subnet") for the packet to
+/// `port`, decided as analyze decides it (entry_nsg_decisions).
+TraceHop entry_nsg_hop(const model::Model& m, const AddressSpace& space, const FlowQuery& q, const model::Ref& subnet,
+                       const IpSet& frontends, std::uint16_t port, const char* scope, const std::string& what);
+/// The target's subnet and NIC NSG hops for TCP `port` from the entry point's subnet `inner`, as analyze sees a
+/// forwarded flow: the whole subnet, any source port; the flow passes when some of its addresses pass both NSGs
+/// (the first such pair of deciding rules is shown).
+void forwarded_nsg_hops(const model::Model& m, const AddressSpace& space, const model::IpConfigIndex& x,
+                        const IpSet& inner, std::uint16_t port, const std::string& who, FlowTrace& t);
+
+/// The route of the reply to an internet client. `through`: what the replies must leave through ("the public IP",
+/// "the load balancer"); nullptr when the target has no public IP at all (nothing it sends can answer an internet
+/// client).
+TraceHop route_hop(const model::Model& m, int subnet, const model::IpAddress& client, const char* through);
+/// The route hops between an entry point (`what`, in VNet `from_vnet`, its subnet `from_subnet`) and target `x`
+/// (addressed as `to`: its private IP unless an internal load balancer's frontend): "forward" goes before the NSG
+/// hops, "return" after them (solver/explain/network.cpp).
+std::pair<TraceHop, TraceHop> forwarded_route_hops(const model::Model& m, const std::string& what, int from_vnet,
+                                                   int from_subnet, const model::IpConfigIndex& x,
+                                                   bool unreachable_breaks,
+                                                   const std::optional<model::IpAddress>& to = std::nullopt,
+                                                   std::optional<model::IpAddress>* appliance = nullptr);
+
+/// What a load balancer frontend does with the packet: the rule that matches and the backend it goes to.
+struct LbChoice {
+  TraceHop hop;
+  std::optional<model::IpConfigIndex> backend;  // none: no rule matches, or the rule forwards nowhere
+  bool floating_ip{false};
+};
+/// The public load balancer frontends whose public IP the target text names (address, name or id).
+std::vector<std::pair<int, int>> frontends_named(const model::Model& m, const std::string& text);
+/// Matches the packet against the frontend's load-balancing rules, then its inbound NAT rules, as analyze()
+/// enumerates them. Fills t's error fields (kBadBackend) when --backend names no member.
+LbChoice load_balancer_hop(const model::Model& m, int l, int f, const FlowQuery& q, FlowTrace& t);
+
+// ---- the entry of each family: when t.query.target names one of its resources, trace the packet (or set t's
+// error fields) and return true; otherwise leave `t` alone and return false ----
+
+bool explain_application_gateway_target(const model::Model& m, FlowTrace& t);
+bool explain_bastion_target(const model::Model& m, FlowTrace& t);
+bool explain_paas_target(const model::Model& m, FlowTrace& t);
+bool explain_private_endpoint_target(const model::Model& m, FlowTrace& t);
+bool explain_firewall_target(const model::Model& m, FlowTrace& t);
+/// A Bastion session (t.query.via_bastion) to the ip configuration t.query.target names.
+void explain_via_bastion(const model::Model& m, FlowTrace& t);
+/// The packet `q` to an ip configuration, through its own public IP or the load balancer frontend q.target names
+/// (`t`: the trace so far, its query normalised); `analysis` as for explain().
+FlowTrace explain_ip_configuration(const model::Model& m, const FlowQuery& q, FlowTrace t, const Analysis* analysis);
+
+}  // namespace exposim::solver::explain_internal

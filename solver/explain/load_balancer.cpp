@@ -1,0 +1,228 @@
+// explain() through a public load balancer frontend: the load-balancing rule, inbound NAT rule or NAT pool that takes
+// the packet, and the backend it goes to.
+#include <algorithm>
+#include <optional>
+#include <set>
+#include <string>
+#include <tuple>
+#include <utility>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "solver/explain/internal.h"
+#include "solver/load_balancer.h"
+
+namespace exposim::solver::explain_internal {
+
+using model::Access;
+using model::Direction;
+using model::IpAddress;
+using model::Protocol;
+using K = TraceHop::Kind;
+using RK = model::ResourceKind;
+
+/// The public load balancer frontends whose public IP the target text names (address, name or id).
+std::vector<std::pair<int, int>> frontends_named(const model::Model& m, const std::string& text) {
+  const auto ip = IpAddress::parse(text);
+  const std::string canonical = model::canonical_id(text);
+  const std::string lowered = lower(text);
+  std::vector<std::pair<int, int>> out;
+  for (std::size_t l = 0; l < m.load_balancers.size(); ++l) {
+    const auto& fes = m.load_balancers[l].frontends;
+    for (std::size_t f = 0; f < fes.size(); ++f) {
+      if (!fes[f].public_ip.resolved()) continue;
+      const auto& pip = m.public_ips[fes[f].public_ip.index];
+      if (ip ? pip.address == ip : named(pip, canonical, lowered)) out.emplace_back(l, f);
+    }
+  }
+  return out;
+}
+
+/// Matches the packet against the frontend's load-balancing rules, then its inbound NAT rules, as analyze()
+/// enumerates them. Fills t's error fields (kBadBackend) when --backend names no member.
+LbChoice load_balancer_hop(const model::Model& m, int l, int f, const FlowQuery& q, FlowTrace& t) {
+  const auto& lb = m.load_balancers[l];
+  const auto& fe = lb.frontends[f];
+  const model::IpFamily family = m.public_ips[fe.public_ip.index].family;
+  LbChoice c;
+  TraceHop& h = c.hop;
+  h.kind = TraceHop::Kind::kLoadBalancer;
+  h.resource_kind = model::ResourceKind::kLoadBalancer;
+  h.resource = l;
+  const bool ported = model::has_ports(q.protocol);
+  const std::string packet = ported ? fmt::format("{} port {}", model::to_string(q.protocol), q.destination_port)
+                                    : std::string(model::to_string(q.protocol));
+  auto of_family = [&](const model::IpConfigIndex& x) {
+    return m.nics[x.nic].ip_configurations[x.ip_configuration].family == family;
+  };
+  auto bad_backend = [&](const std::string& why, const std::vector<model::IpConfigIndex>& members) {
+    t.status = FlowTrace::Status::kBadBackend;
+    t.error = why;
+    for (const auto& x : members) t.candidates.push_back(member_label(m, x));
+  };
+  // The position of the member --backend names (0 without --backend), or members.size() when it names none.
+  auto chosen = [&](const std::vector<model::IpConfigIndex>& members) {
+    if (q.backend.empty()) return std::size_t{0};
+    for (std::size_t i = 0; i < members.size(); ++i) {
+      if (names_member(m, members[i], q.backend)) return i;
+    }
+    return members.size();
+  };
+  // An inbound NAT rule or pool (`what` "rule" or "pool") that forwards the packet to `to` (at most one
+  // backend for the packet's port): the backend, or why --backend cannot be it.
+  auto forward_nat = [&](const char* what, const std::string& name, const std::vector<model::IpConfigIndex>& to) {
+    if (to.empty()) {
+      if (!q.backend.empty()) {
+        bad_backend(fmt::format("--backend '{}': inbound NAT {} '{}' of '{}' forwards {} to no backend", q.backend,
+                                what, name, lb.name, packet),
+                    {});
+      }
+      return c;
+    }
+    const std::size_t pick = chosen(to);
+    if (pick == to.size()) {
+      bad_backend(fmt::format("--backend '{}': inbound NAT {} '{}' of '{}' forwards {} only to {}", q.backend, what,
+                              name, lb.name, packet, member_label(m, to.front())),
+                  to);
+      return c;
+    }
+    c.backend = to[pick];
+    h.passes = true;
+    return c;
+  };
+  // Load-balancing rules: the frontend port (0: HA ports, every port unchanged) and the protocol.
+  for (std::size_t r = 0; r < lb.rules.size() && ported; ++r) {
+    const auto& rule = lb.rules[r];
+    if (rule.frontend.child != f || !(rule.protocols & model::bit(q.protocol))) continue;
+    if (rule.frontend_port != 0 && rule.frontend_port != q.destination_port) continue;
+    h.lb_rule = static_cast<int>(r);
+    h.frontend_port = q.destination_port;
+    h.backend_port = rule.frontend_port == 0 ? q.destination_port : rule.backend_port;
+    c.floating_ip = rule.enable_floating_ip;
+    std::set<model::IpConfigIndex> done;  // as analyze: a member of two of the rule's pools once
+    std::vector<std::string> pools;
+    for (const auto& pool : rule.backend_pools) {
+      if (pool.child < 0) continue;
+      pools.push_back(fmt::format("'{}'", lb.backend_pools[pool.child].name));
+      for (const auto& x : lb.backend_pools[pool.child].members) {
+        if (done.insert(x).second && of_family(x)) h.backends.push_back(x);
+      }
+    }
+    std::string pool_text = pools.empty() ? "no backend pool" : "pool " + pools.front();
+    for (std::size_t i = 1; i < pools.size(); ++i) pool_text += " and " + pools[i];
+    h.reason = fmt::format("{} matches load-balancing rule '{}' ({} -> {}) of '{}'", packet, rule.name, h.frontend_port,
+                           h.backend_port, lb.name);
+    if (h.backends.empty()) {
+      h.reason +=
+          fmt::format(", but {} has no member of the frontend's IP version: the packet goes nowhere", pool_text);
+      if (!q.backend.empty())
+        bad_backend(fmt::format("--backend '{}': load-balancing rule '{}' of '{}' has no backend", q.backend, rule.name,
+                                lb.name),
+                    {});
+      return c;
+    }
+    const std::size_t pick = chosen(h.backends);
+    if (pick == h.backends.size()) {
+      bad_backend(fmt::format("--backend '{}' is not a member of {} of load balancer '{}' (rule '{}')", q.backend,
+                              pool_text, lb.name, rule.name),
+                  h.backends);
+      return c;
+    }
+    c.backend = h.backends[pick];
+    h.passes = true;
+    if (!q.backend.empty()) {
+      h.reason += fmt::format("; {} spreads flows over its members: traced {}, chosen with --backend", pool_text,
+                              member_label(m, *c.backend));
+    } else if (h.backends.size() == 1) {
+      h.reason += fmt::format(", which forwards to {}, the only member of {}", member_label(m, *c.backend), pool_text);
+    } else {
+      std::string others;
+      for (std::size_t i = 1; i < h.backends.size(); ++i)
+        others += (i > 1 ? ", " : "") + member_label(m, h.backends[i]);
+      h.reason += fmt::format(
+          "; {} spreads flows over {} members: traced the first in the documented order (NIC id, "
+          "then ip configuration name), {}; other members: {}; choose one with --backend",
+          pool_text, h.backends.size(), member_label(m, *c.backend), others);
+    }
+    return c;
+  }
+  // Inbound NAT rules: one frontend port (or, v2, a range handing port start + i to the i-th member).
+  for (std::size_t r = 0; r < lb.nat_rules.size() && ported; ++r) {
+    const auto& rule = lb.nat_rules[r];
+    if (rule.frontend.child != f || !(rule.protocols & model::bit(q.protocol))) continue;
+    std::vector<model::IpConfigIndex> to;
+    std::string how;
+    if (rule.backend_pool.set()) {
+      if (rule.backend_pool.child < 0) continue;
+      const auto member = nat_rule_member_at(rule, q.destination_port);  // solver/load_balancer.h
+      if (!member) continue;
+      const auto& pool = lb.backend_pools[rule.backend_pool.child];
+      const std::size_t i = *member;
+      h.reason =
+          fmt::format("{} matches inbound NAT rule '{}' ({}..{} -> {}) of '{}'", packet, rule.name,
+                      *rule.frontend_port_range_start, *rule.frontend_port_range_end, rule.backend_port, lb.name);
+      if (i >= pool.members.size()) {
+        how = fmt::format(", but pool '{}' has {} member{} (NIC id, then ip configuration name): port {} goes to none",
+                          pool.name, pool.members.size(), pool.members.size() == 1 ? "" : "s", q.destination_port);
+      } else if (!of_family(pool.members[i])) {
+        how = fmt::format(": port {} is member {} of pool '{}', {}, not of the frontend's IP version",
+                          q.destination_port, i + 1, pool.name, member_label(m, pool.members[i]));
+      } else {
+        to.push_back(pool.members[i]);
+        how = fmt::format(
+            ": port {} goes to member {} of pool '{}' in the documented order (NIC id, then ip "
+            "configuration name), {}",
+            q.destination_port, i + 1, pool.name, member_label(m, pool.members[i]));
+      }
+    } else {
+      if (rule.frontend_port != q.destination_port) continue;
+      h.reason = fmt::format("{} matches inbound NAT rule '{}' ({} -> {}) of '{}'", packet, rule.name,
+                             rule.frontend_port, rule.backend_port, lb.name);
+      for (const auto& x : rule.targets) {
+        if (of_family(x)) to.push_back(x);
+      }
+      how = to.empty() ? ", but no ip configuration of the frontend's IP version lists it: the packet goes nowhere"
+                       : fmt::format(", which forwards to {}", member_label(m, to.front()));
+    }
+    h.reason += how;
+    h.lb_rule = static_cast<int>(r);
+    h.lb_nat = true;
+    h.frontend_port = q.destination_port;
+    h.backend_port = rule.backend_port;
+    c.floating_ip = rule.enable_floating_ip;
+    return forward_nat("rule", rule.name, to);
+  }
+  // Inbound NAT pools (scale sets): port start + i goes to instance i (docs/model.md, "Scale sets").
+  for (std::size_t r = 0; r < lb.nat_pools.size() && ported; ++r) {
+    const auto& pool = lb.nat_pools[r];
+    if (pool.frontend.child != f || !(pool.protocols & model::bit(q.protocol))) continue;
+    const auto at = nat_pool_instance(pool, q.destination_port);  // solver/load_balancer.h
+    if (!at) continue;
+    const int instance = *at;
+    std::vector<model::IpConfigIndex> to;
+    for (const auto& x : pool.members) {
+      if (x.instance == instance && of_family(x.target)) to.push_back(x.target);
+    }
+    h.reason = fmt::format("{} matches inbound NAT pool '{}' ({}..{} -> {}) of '{}'", packet, pool.name,
+                           pool.frontend_port_range_start, pool.frontend_port_range_end, pool.backend_port, lb.name);
+    h.reason += to.empty() ? fmt::format(
+                                 ": port {} belongs to scale set instance {}, which has no ip configuration of "
+                                 "the frontend's IP version listing the pool: the packet goes nowhere",
+                                 q.destination_port, instance)
+                           : fmt::format(": port {} goes to scale set instance {}, {}", q.destination_port, instance,
+                                         member_label(m, to.front()));
+    h.lb_rule = static_cast<int>(r);
+    h.lb_nat = true;
+    h.lb_nat_pool = true;
+    h.frontend_port = q.destination_port;
+    h.backend_port = pool.backend_port;
+    c.floating_ip = pool.enable_floating_ip;
+    return forward_nat("pool", pool.name, to);
+  }
+  h.reason = fmt::format("no load-balancing or inbound NAT rule of '{}' on frontend '{}' matches {}", lb.name, fe.name,
+                         packet);
+  return c;  // a --backend has nothing to choose from: the hop says why the packet stops
+}
+
+}  // namespace exposim::solver::explain_internal

@@ -1,0 +1,243 @@
+// explain() to a PaaS public endpoint (its ports, public network access and firewall, as analyze's `paas-public`
+// exposures) and to a private endpoint (never reached from the internet).
+#include <algorithm>
+#include <optional>
+#include <set>
+#include <string>
+#include <tuple>
+#include <utility>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "solver/explain/internal.h"
+#include "solver/paas.h"
+
+namespace exposim::solver::explain_internal {
+
+using model::Access;
+using model::Direction;
+using model::IpAddress;
+using model::Protocol;
+using K = TraceHop::Kind;
+using RK = model::ResourceKind;
+
+namespace {
+
+/// The PaaS services the target names (name, id, or host name), with whether the SCM host was named.
+std::vector<std::pair<int, bool>> services_named(const model::Model& m, const std::string& text) {
+  const std::string canonical = model::canonical_id(text);
+  const std::string lowered = lower(text);
+  std::vector<std::pair<int, bool>> out;
+  for (std::size_t i = 0; i < m.paas_services.size(); ++i) {
+    const auto& s = m.paas_services[i];
+    if (named(s, canonical, lowered) || (!s.host_name.empty() && lower(s.host_name) == lowered)) {
+      out.emplace_back(static_cast<int>(i), false);
+    } else if (s.has_scm && !s.scm_host_name.empty() && lower(s.scm_host_name) == lowered) {
+      out.emplace_back(static_cast<int>(i), true);
+    }
+  }
+  return out;
+}
+
+std::string rule_text(const model::PaasIpRule& r) {
+  if (r.name.empty()) return fmt::format("IP rule '{}'", r.text);
+  return fmt::format("rule '{}' ({}{})", r.name, r.text, r.priority ? fmt::format(", priority {}", r.priority) : "");
+}
+
+void explain_paas(const model::Model& m, FlowTrace& t, int si, bool scm) {
+  const FlowQuery& q = t.query;
+  const auto& s = m.paas_services[si];
+  t.paas_service = si;
+  t.scm = scm;
+  model::Diagnostics scratch;
+  const AddressSpace space(m, scratch);
+  t.hops.push_back(source_hop(m, space, q.source, t));
+  const std::string host = scm ? s.scm_host_name : s.host_name;
+  const std::string what = fmt::format("{} '{}'{}", model::to_string(s.kind), s.name, scm ? " (SCM site)" : "");
+
+  TraceHop endpoint;
+  endpoint.kind = K::kPaas;
+  endpoint.scope = "endpoint";
+  endpoint.resource_kind = RK::kPaasService;
+  endpoint.resource = si;
+  const std::string served = s.tcp_ports.empty() ? "no port" : "TCP " + model::to_string(s.tcp_ports);
+  const std::string at = host.empty() ? what + "'s public endpoint" : fmt::format("{} ({})", host, what);
+  if (q.source.family() != model::IpFamily::kV4) {
+    endpoint.reason = fmt::format("{} is modelled for IPv4 clients only", at);
+  } else if (q.protocol != Protocol::kTcp || !s.tcp_ports.contains(q.destination_port)) {
+    endpoint.reason = fmt::format("{} serves {}: {} is not served", at, served,
+                                  model::has_ports(q.protocol)
+                                      ? fmt::format("{} port {}", model::to_string(q.protocol), q.destination_port)
+                                      : std::string(model::to_string(q.protocol)));
+  } else {
+    endpoint.passes = true;
+    endpoint.reason = fmt::format("{} serves {}", at, served);
+  }
+  t.hops.push_back(endpoint);
+
+  TraceHop access;
+  access.kind = K::kPaas;
+  access.scope = scm ? "scm-public-network-access" : "public-network-access";
+  access.resource_kind = RK::kPaasService;
+  access.resource = si;
+  TraceHop firewall = access;
+  switch (s.public_network_access) {
+    case model::PublicNetworkAccess::kDisabled:
+      access.reason =
+          "publicNetworkAccess Disabled: the public endpoint admits no one, whatever its firewall says "
+          "(private endpoints are the only way in)";
+      break;
+    case model::PublicNetworkAccess::kSecuredByPerimeter:
+      access.passes = true;
+      access.reason =
+          "publicNetworkAccess SecuredByPerimeter: a network security perimeter's rules decide; they are "
+          "not modelled: assumed to admit the internet";
+      break;
+    case model::PublicNetworkAccess::kEnabled:
+      access.passes = true;
+      access.reason = "publicNetworkAccess Enabled: the service's firewall decides";
+      break;
+  }
+  t.hops.push_back(access);
+
+  // firewall: the partition analyze uses, over the internet plus this client (to show a non-internet
+  // client's rule too).
+  const bool main_rules = !scm || s.scm_uses_main;
+  const auto& rules = main_rules ? s.ip_rules : s.scm_ip_rules;
+  const Access default_action = main_rules ? s.default_action : s.scm_default_action;
+  const char* rule_scope = scm ? "scm-access-restrictions" : paas_rule_scope(s.kind);
+  const char* default_scope = scm ? "scm-default-action" : "default-action";
+  IpSet universe = space.internet(model::IpFamily::kV4);
+  if (q.source.family() == model::IpFamily::kV4) universe = universe.unite(model::to_set(q.source));
+  if (s.public_network_access == model::PublicNetworkAccess::kSecuredByPerimeter) {
+    firewall.passes = true;
+    firewall.reason = "not evaluated: the perimeter decides (assumed to admit)";
+  } else {
+    const std::string src = q.source.to_string();
+    for (const auto& d : paas_firewall(s, rules, default_action, universe)) {
+      if (!d.sources.contains(q.source.value)) continue;
+      firewall.passes = d.access == Access::kAllow;
+      firewall.rule = d.rule;
+      if (d.rule >= 0) {
+        firewall.scope = rule_scope;
+        firewall.reason = fmt::format("{} {} {}{}", rule_text(rules[d.rule]), firewall.passes ? "admits" : "denies",
+                                      src, *d.note ? fmt::format(" ({})", d.note) : "");
+      } else {
+        firewall.scope = default_scope;
+        const bool rules_apply = s.kind == model::PaasKind::kAppService || default_action == Access::kDeny;
+        firewall.reason = !rules_apply
+                              ? fmt::format(
+                                    "default action Allow: {} is admitted (address rules apply only when the default "
+                                    "action is Deny)",
+                                    src)
+                          : rules.empty() ? fmt::format("default action {}, no address rule: {} is {}",
+                                                        default_action == Access::kAllow ? "Allow" : "Deny", src,
+                                                        firewall.passes ? "admitted" : "denied")
+                                          : fmt::format("no address rule matches {}: the default action {} {} it", src,
+                                                        default_action == Access::kAllow ? "Allow" : "Deny",
+                                                        firewall.passes ? "admits" : "denies");
+      }
+      break;
+    }
+    if (firewall.reason.empty()) {
+      firewall.scope = default_scope;
+      firewall.reason = fmt::format("{} is not a client the public endpoint evaluates", src);
+    }
+  }
+  t.hops.push_back(firewall);
+  finish_trace(t, fmt::format("allowed: {} reaches the public endpoint of {}",
+                              flow_text(q, host.empty() ? s.name : host), what));
+}
+
+/// The private endpoints the target names (name, id, or one of their private IPs), with the address named.
+std::vector<int> private_endpoints_named(const model::Model& m, const std::string& text) {
+  const auto ip = IpAddress::parse(text);
+  const std::string canonical = model::canonical_id(text);
+  const std::string lowered = lower(text);
+  std::vector<int> out;
+  for (std::size_t p = 0; p < m.private_endpoints.size(); ++p) {
+    const auto& pe = m.private_endpoints[p];
+    const bool hit = ip ? std::find(pe.private_ips.begin(), pe.private_ips.end(), *ip) != pe.private_ips.end()
+                        : named(pe, canonical, lowered);
+    if (hit) out.push_back(static_cast<int>(p));
+  }
+  return out;
+}
+
+void explain_private_endpoint(const model::Model& m, FlowTrace& t, int p) {
+  const FlowQuery& q = t.query;
+  const auto& pe = m.private_endpoints[p];
+  t.private_endpoint = p;
+  model::Diagnostics scratch;
+  const AddressSpace space(m, scratch);
+  t.hops.push_back(source_hop(m, space, q.source, t));
+  TraceHop entry;
+  entry.kind = K::kEntry;
+  entry.resource_kind = RK::kPrivateEndpoint;
+  entry.resource = p;
+  std::string to;
+  for (const auto& c : pe.connections) {
+    if (!to.empty()) to += ", ";
+    std::string groups;
+    for (const auto& g : c.group_ids) groups += (groups.empty() ? "" : ", ") + g;
+    const std::string service = c.target.index >= 0
+                                    ? fmt::format("{} '{}'", model::to_string(m.paas_services[c.target.index].kind),
+                                                  m.paas_services[c.target.index].name)
+                                    : "'" + c.target.id + "'";
+    to += fmt::format("{}{} ({})", service, groups.empty() ? "" : " " + groups, model::to_string(c.status));
+  }
+  entry.reason = fmt::format(
+      "private endpoint '{}'{} has private addresses only: it is reached from its VNet, peered "
+      "VNets and on-premises, never from the internet",
+      pe.name, to.empty() ? "" : " to " + to);
+  for (const auto& c : pe.connections) {
+    if (c.target.index >= 0) {
+      entry.reason += fmt::format("; the service's public endpoint is separate: explain --to {}",
+                                  m.paas_services[c.target.index].name);
+      break;
+    }
+  }
+  t.hops.push_back(entry);
+  finish_trace(t, "");
+}
+
+}  // namespace
+
+/// When t.query.target names a PaaS service (name, id or host name): traces the packet to its public endpoint (or
+/// sets t's error fields) and returns true; otherwise returns false.
+bool explain_paas_target(const model::Model& m, FlowTrace& t) {
+  const FlowQuery& q = t.query;
+  if (const auto services = services_named(m, q.target); !services.empty()) {
+    if (services.size() > 1) {
+      t.status = FlowTrace::Status::kAmbiguousTarget;
+      for (const auto& [s, scm] : services) t.candidates.push_back(m.paas_services[s].id);
+      std::sort(t.candidates.begin(), t.candidates.end());
+      t.error = fmt::format("ambiguous target '{}': it names {} PaaS services", q.target, services.size());
+      return true;
+    }
+    if (!reject_backend(t)) explain_paas(m, t, services.front().first, services.front().second);
+    return true;
+  }
+  return false;
+}
+
+/// When t.query.target names a private endpoint: traces why the internet does not reach it (or sets t's error
+/// fields) and returns true; otherwise returns false.
+bool explain_private_endpoint_target(const model::Model& m, FlowTrace& t) {
+  const FlowQuery& q = t.query;
+  if (const auto pes = private_endpoints_named(m, q.target); !pes.empty()) {
+    if (pes.size() > 1) {
+      t.status = FlowTrace::Status::kAmbiguousTarget;
+      for (int p : pes) t.candidates.push_back(m.private_endpoints[p].id);
+      std::sort(t.candidates.begin(), t.candidates.end());
+      t.error = fmt::format("ambiguous target '{}': it names {} private endpoints", q.target, pes.size());
+      return true;
+    }
+    if (!reject_backend(t)) explain_private_endpoint(m, t, pes.front());
+    return true;
+  }
+  return false;
+}
+
+}  // namespace exposim::solver::explain_internal

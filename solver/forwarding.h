@@ -1,0 +1,214 @@
+// Entry points that forward (docs/model.md#azure-bastion, #application-gateways): a Bastion host or an application
+// gateway is reached from the internet itself, and opens its own connections from inside the estate to ip
+// configurations, which the analysis then evaluates at the targets' NSGs. What both families share lives here; each
+// family's entries are in solver/bastion.cpp and solver/application_gateway.cpp.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "model/diagnostic.h"
+#include "model/model.h"
+#include "solver/address_space.h"
+#include "solver/application_gateway.h"
+#include "solver/bastion.h"
+#include "solver/exposure.h"
+#include "solver/load_balancer.h"
+#include "solver/network.h"
+#include "solver/nsg.h"
+
+namespace exposim::solver {
+
+/// What the flows through one entry point share (one per Bastion or listener route and admitting rule): the
+/// target's NSGs see `inner_sources` (the entry point's subnet) on `ports`; the exposure is reported with the
+/// internet `sources` that the entry point admits, and `front` (internet -> ... -> the Bastion or gateway hop)
+/// heads its path.
+struct ForwardedEntry {
+  Via via{Via::kBastion};
+  int gateway{-1};       // the Bastion host or application gateway
+  int gateway_rule{-1};  // application gateways: the listener
+  int public_ip{-1};
+  IpSet inner_sources;
+  std::string inner_key;  // `inner_sources` as text, for memoisation
+  IpSet sources;
+  bool any_source{false};
+  model::PortSet ports;        // TCP ports at the target
+  model::PortSet entry_ports;  // TCP ports the client connects to
+  std::vector<Hop> front;
+};
+
+/// A flow that a Bastion host or an application gateway forwards to one ip configuration.
+struct ForwardedFlow {
+  model::IpConfigIndex target;
+  std::shared_ptr<const ForwardedEntry> entry;  // shared: a Bastion reaches every NIC of its VNets
+  /// Set when the flow passes the entry point but cannot work (the request or the target's reply takes a route
+  /// that the other direction does not, or the VNets are not connected): why, in one line (Analysis::broken),
+  /// and that route (scope "forward" or "return").
+  std::string broken;
+  std::optional<Hop> reply;
+};
+
+struct GatewayFlows {
+  std::vector<Exposure> own;  // the entry points themselves: Bastion 443, application gateway listeners
+  std::vector<ForwardedFlow> forwarded;
+};
+
+/// Every Bastion and application gateway entry of a validated model. Backends that cannot be matched to an ip
+/// configuration (host names, unknown addresses) are reported in `findings` (`unresolved-backend`).
+GatewayFlows gateway_flows(const model::Model& m, const AddressSpace& space, model::Diagnostics& findings);
+
+// The pieces of gateway_flows() that explain() follows one packet through (one definition for both).
+
+/// How an entry point's subnet NSG decides `arriving` (TCP to the entry point): which instance address a client
+/// reaches is not known, so an allow rule applies when its destination meets the subnet (or one of the
+/// `frontends` addresses), a deny rule only when it covers the subnet. Rules keep their positions. The
+/// decisions partition `arriving`; empty when `slot` is not present (no NSG, or one not in the input: the
+/// caller admits everything).
+std::vector<RuleDecision> entry_nsg_decisions(const model::Model& m, const AddressSpace& space, const NsgSlot& slot,
+                                              int subnet, const IpSet& frontends, const PacketSet& arriving);
+
+/// The address space of a subnet (index, -1: empty), and its first address, standing for the instances of an
+/// entry point in it (whose addresses are not known); nullopt for an unknown subnet or one without a prefix.
+IpSet subnet_space(const model::Model& m, int subnet);
+std::optional<model::IpAddress> first_address(const model::Model& m, int subnet);
+
+/// How a flow that entry point `what` (in VNet `from_vnet`, its subnet represented by `from_address`) opens to ip
+/// configuration `x` (addressed as `to`: its own private IP unless an internal load balancer's frontend) is routed,
+/// as analyze decides it. `broken`: why it cannot work, empty when it can: the VNets are not connected (and no
+/// Virtual WAN hub joins them), or the request and the reply do not take the same way (asymmetric routing);
+/// `breaking` is the route that breaks it (the request's or the reply's). `appliance`: both directions cross the
+/// appliance at this address (the flow works as far as routing goes; when it is an Azure Firewall, firewall_at,
+/// its network and application rules then filter the flow: filter_through_firewall). `forward_routes` false
+/// ignores the entry subnet's routes (Azure does not support user-defined routes on the AzureBastionSubnet).
+struct ForwardedLeg {
+  std::string broken;
+  std::optional<RouteChoice> breaking;
+  std::optional<model::IpAddress> appliance;
+};
+ForwardedLeg forwarded_leg(const model::Model& m, const std::string& what, int from_vnet,
+                           const std::optional<model::IpAddress>& from_address, const model::IpConfigIndex& x,
+                           const std::optional<model::IpAddress>& to, bool forward_routes);
+
+namespace forwarding_internal {
+
+// What the entries of Bastion hosts (solver/bastion.cpp) and application gateways (solver/application_gateway.cpp)
+// share, private to the solver.
+
+/// The port set {port}.
+inline PortSet single(std::uint16_t port) {
+  PortSet s;
+  s.add(port, port);
+  return s;
+}
+
+/// The VNet of the subnet `subnet` names, or -1.
+inline int vnet_of(const model::Model& m, const model::Ref& subnet) {
+  return subnet.resolved() ? m.subnets[subnet.index].vnet.index : -1;
+}
+
+/// The internet sources an entry point's subnet NSG admits on TCP `ports`, by deciding rule (-1: no NSG,
+/// or an NSG referenced but absent from the input, assumed to admit everything).
+struct Admitted {
+  int rule{-1};
+  IpSet sources;
+};
+
+std::vector<Admitted> admitted(const model::Model& m, const AddressSpace& space, const NsgSlot& slot, int subnet,
+                               const IpSet& frontends, const IpSet& sources, const PortSet& ports);
+
+/// The hop of an entry point's subnet NSG: the deciding rule, an NSG not in the input, or none.
+Hop nsg_hop(const NsgSlot& slot, int rule, const char* scope, int subnet);
+
+/// The exposure of an entry point itself (a Bastion host's 443, an application gateway's listener).
+Exposure own_exposure(model::ResourceKind kind, int index, int public_ip, const PortSet& ports, const Admitted& a,
+                      const IpSet& internet, std::vector<Hop> path);
+
+/// How a forwarded flow's request and reply are routed.
+struct Leg {
+  std::string broken;                         // why the flow cannot work (empty: it can)
+  std::optional<Hop> route;                   // the route that breaks it
+  std::optional<RouteChoice> choice;          // ... as chosen (explain shows it)
+  std::optional<model::IpAddress> appliance;  // both ways through the appliance (or firewall) at this address
+};
+
+/// Why a flow that entry point `what` opens to ip configuration `x` cannot work (forwarded_leg), with the route
+/// that breaks it as a hop.
+Leg path_breaks(const model::Model& m, const std::string& what, int from_vnet,
+                const std::optional<model::IpAddress>& from_address, const model::IpConfigIndex& x,
+                const std::optional<model::IpAddress>& to, bool forward_routes);
+
+/// An address set as text, for memoisation keys.
+std::string key_of(const IpSet& s);
+
+/// Builds GatewayFlows: one pass over the Bastion hosts, then the application gateways.
+class Builder {
+ public:
+  Builder(const model::Model& m, const AddressSpace& space, model::Diagnostics& findings)
+      : m_(m), space_(space), findings_(findings) {}
+
+  GatewayFlows run();
+
+ private:
+  /// Internet clients reaching a listener: the public IP they connect to (a firewall's, for DNAT), who they are,
+  /// the ports they connect to, the hops before the gateway subnet's NSG, and its deciding rule.
+  struct Arrival {
+    int pip{-1};
+    IpSet sources;
+    bool any_source{false};
+    PortSet entry_ports;
+    std::vector<Hop> head;
+    int nsg_rule{-1};
+  };
+
+  void bastion(int bi);
+
+  void forward_bastion(int bi, int pip, const std::set<int>& vnets, const IpSet& inner, int vnet,
+                       const std::optional<model::IpAddress>& from, const Admitted& a, const IpSet& internet,
+                       const PortSet& ports, const std::vector<Hop>& front);
+
+  /// The ip configurations a backend pool reaches (pool_backends); addresses that match nothing are reported once
+  /// per pool.
+  std::vector<model::IpConfigIndex> backends(int gi, int pool_index, int gateway_vnet,
+                                             std::vector<std::pair<int, int>>& balancers);
+
+  /// An App Service site that is a backend of gateway `gi`: a note linking them, and a `waf-bypass` warning
+  /// when the site's own public endpoint also admits internet sources other than the gateway's addresses.
+  void linked_site(int gi, int pool_index, int site);
+
+  /// `to`, `to_port`: the address and port the gateway connects to, when not the backend's own (an internal load
+  /// balancer's frontend).
+  void forward_gateway(const std::shared_ptr<const ForwardedEntry>& entry, const model::IpConfigIndex& x,
+                       const std::string& what, int vnet, int subnet,
+                       const std::optional<model::IpAddress>& to = std::nullopt, int to_port = -1);
+
+  /// Records the flow from `entry` to `x`. When both ways cross an Azure Firewall (a route to its private
+  /// address), its network rules, then application rules, filter the flow (deny by default): one flow per
+  /// share the firewall allows, with that share's sources and ports and a firewall hop naming the rule.
+  void forward(const std::shared_ptr<const ForwardedEntry>& entry, const model::IpConfigIndex& x, Leg leg,
+               const std::optional<model::IpAddress>& to = std::nullopt, int to_port = -1);
+
+  /// The firewall DNAT rules that translate to private frontend `address` of gateway `g` on `port` (the
+  /// rule's translated port, or the port kept when it gives none): one arrival per firewall public IP and rule.
+  /// The gateway subnet's NSG sees the firewall's SNAT addresses: when it admits any of them, it admits the
+  /// rule's clients (as for DNAT to an ip configuration).
+  void dnat_arrivals(const model::ApplicationGateway& g, const model::IpAddress& address, std::uint16_t port,
+                     bool port_unknown, const NsgSlot& slot, int subnet, const IpSet& frontends,
+                     std::vector<Arrival>& out);
+
+  void application_gateway(int gi);
+
+  const model::Model& m_;
+  const AddressSpace& space_;
+  model::Diagnostics& findings_;
+  GatewayFlows out_;
+  std::set<std::pair<int, int>> warned_;        // (gateway, pool) already reported as unresolved
+  std::set<std::pair<int, int>> sites_warned_;  // (gateway, site) already linked
+};
+
+}  // namespace forwarding_internal
+}  // namespace exposim::solver

@@ -1,0 +1,181 @@
+// Azure Load Balancer in the analysis (docs/model.md#load-balancers): the entries of a public load balancer's
+// load-balancing rules, inbound NAT rules (v1 and v2) and inbound NAT pools, each to the ip configurations it reaches.
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <set>
+
+#include "solver/analyzer.h"
+#include "solver/load_balancer.h"
+
+namespace exposim::solver::analysis_internal {
+
+using model::Protocol;
+
+const model::LbFrontend* Analyzer::public_frontend(const model::LoadBalancer& lb, const model::Ref& ref) const {
+  if (ref.child < 0) return nullptr;
+  const auto& fe = lb.frontends[ref.child];
+  return fe.public_ip.set() ? &fe : nullptr;  // internal frontends are never reached from the internet
+}
+
+void Analyzer::load_balancer(int l) {
+  const auto& lb = m_.load_balancers[l];
+  auto base = [&](Via via, const model::Ref& frontend, int rule, model::ProtocolMask protocols,
+                  std::uint16_t frontend_port, std::uint16_t backend_port, bool floating) {
+    Entry e;
+    e.via = via;
+    e.public_ip = lb.frontends[frontend.child].public_ip.index;
+    e.sku = lb.sku;
+    e.load_balancer = l;
+    e.frontend = frontend.child;
+    e.rule = rule;
+    e.protocols = protocols;
+    if (frontend_port == 0) {
+      e.ports = PortSet::all();  // HA ports: every port, unchanged
+    } else {
+      e.ports = PortSet{};
+      e.ports.add(backend_port, backend_port);
+      e.frontend_port = frontend_port;
+    }
+    e.floating_ip = floating;
+    return e;
+  };
+  // A port only known at deployment is every port (docs/model.md, "Unknown values"): the target's, or the one
+  // clients connect to.
+  auto widen = [](Entry e, bool frontend_unknown, bool backend_unknown) {
+    if (backend_unknown) e.ports = PortSet::all();
+    if (frontend_unknown) {
+      e.frontend_port = -1;
+      e.entry_ports = PortSet::all();
+    }
+    return e;
+  };
+  for (std::size_t r = 0; r < lb.rules.size(); ++r) {
+    const auto& rule = lb.rules[r];
+    if (public_frontend(lb, rule.frontend) == nullptr) continue;
+    const Entry e =
+        widen(base(Via::kLoadBalancer, rule.frontend, static_cast<int>(r), rule.protocols,
+                   rule.frontend_port_unknown ? 1 : rule.frontend_port, rule.backend_port, rule.enable_floating_ip),
+              rule.frontend_port_unknown, rule.backend_port_unknown);
+    std::set<model::IpConfigIndex> done;  // a member of two of the rule's pools is reached once
+    for (const auto& pool : rule.backend_pools) {
+      if (pool.child < 0) continue;
+      for (const auto& x : lb.backend_pools[pool.child].members) {
+        if (done.insert(x).second) target(x.nic, x.ip_configuration, e);
+      }
+    }
+  }
+  for (std::size_t r = 0; r < lb.nat_rules.size(); ++r) {
+    const auto& rule = lb.nat_rules[r];
+    if (public_frontend(lb, rule.frontend) == nullptr) continue;
+    if (rule.backend_pool.set() && rule.frontend_port_unknown) {
+      // v2 form with a range only known at deployment: every member on every port.
+      if (rule.backend_pool.child < 0) continue;
+      for (const auto& x : lb.backend_pools[rule.backend_pool.child].members) {
+        target(x.nic, x.ip_configuration,
+               widen(base(Via::kLoadBalancerNat, rule.frontend, static_cast<int>(r), rule.protocols, 1,
+                          rule.backend_port, rule.enable_floating_ip),
+                     true, rule.backend_port_unknown));
+      }
+      continue;
+    }
+    if (rule.backend_pool.set()) {
+      // v2 form: the i-th member (NIC id, then ip configuration name) gets frontend_port_range_start + i.
+      if (rule.backend_pool.child < 0 || !rule.frontend_port_range_start || !rule.frontend_port_range_end) continue;
+      const auto& members = lb.backend_pools[rule.backend_pool.child].members;
+      for (std::size_t i = 0; i < members.size(); ++i) {
+        const auto port = nat_rule_member_port(rule, i);
+        if (!port) break;
+        target(members[i].nic, members[i].ip_configuration,
+               widen(base(Via::kLoadBalancerNat, rule.frontend, static_cast<int>(r), rule.protocols, *port,
+                          rule.backend_port, rule.enable_floating_ip),
+                     false, rule.backend_port_unknown));
+      }
+      continue;
+    }
+    const Entry e =
+        widen(base(Via::kLoadBalancerNat, rule.frontend, static_cast<int>(r), rule.protocols,
+                   rule.frontend_port_unknown ? 1 : rule.frontend_port, rule.backend_port, rule.enable_floating_ip),
+              rule.frontend_port_unknown, rule.backend_port_unknown);
+    for (const auto& x : rule.targets) target(x.nic, x.ip_configuration, e);
+  }
+  // Inbound NAT pools (scale sets): instance i gets frontend_port_range_start + i (docs/model.md).
+  for (std::size_t r = 0; r < lb.nat_pools.size(); ++r) {
+    const auto& pool = lb.nat_pools[r];
+    if (public_frontend(lb, pool.frontend) == nullptr) continue;
+    for (const auto& x : pool.members) {
+      const int port = nat_pool_port(pool, x.instance);
+      if (!pool.frontend_port_unknown && (x.instance < 0 || port > pool.frontend_port_range_end)) continue;
+      Entry e = widen(base(Via::kLoadBalancerNat, pool.frontend, static_cast<int>(r), pool.protocols,
+                           pool.frontend_port_unknown ? 1 : static_cast<std::uint16_t>(port), pool.backend_port,
+                           pool.enable_floating_ip),
+                      pool.frontend_port_unknown, pool.backend_port_unknown);
+      e.nat_pool = true;
+      target(x.target.nic, x.target.ip_configuration, e);
+    }
+  }
+}
+
+}  // namespace exposim::solver::analysis_internal
+
+namespace exposim::solver {
+
+using model::Protocol;
+
+std::optional<std::uint16_t> nat_rule_member_port(const model::LbNatRule& rule, std::size_t i) {
+  if (!rule.frontend_port_range_start || !rule.frontend_port_range_end) return std::nullopt;
+  const int port = *rule.frontend_port_range_start + static_cast<int>(i);
+  if (port > *rule.frontend_port_range_end) return std::nullopt;
+  return static_cast<std::uint16_t>(port);
+}
+
+std::optional<std::size_t> nat_rule_member_at(const model::LbNatRule& rule, int port) {
+  if (!rule.frontend_port_range_start || !rule.frontend_port_range_end) return std::nullopt;
+  if (port < *rule.frontend_port_range_start || port > *rule.frontend_port_range_end) return std::nullopt;
+  return static_cast<std::size_t>(port - *rule.frontend_port_range_start);
+}
+
+int nat_pool_port(const model::LbNatPool& pool, int instance) { return pool.frontend_port_range_start + instance; }
+
+std::optional<int> nat_pool_instance(const model::LbNatPool& pool, int port) {
+  if (port < pool.frontend_port_range_start || port > pool.frontend_port_range_end) return std::nullopt;
+  return port - pool.frontend_port_range_start;
+}
+
+std::vector<InternalLbLeg> internal_lb_legs_any(const model::Model& m, int l, int frontend) {
+  std::vector<InternalLbLeg> out;
+  std::set<int> seen;  // each rule once
+  for (const auto& rule : m.load_balancers[l].rules) {
+    if (rule.frontend.child != frontend) continue;
+    for (auto& leg : internal_lb_legs(m, l, frontend, rule.frontend_port == 0 ? 1 : rule.frontend_port)) {
+      if (seen.insert(leg.rule).second) out.push_back(std::move(leg));
+    }
+  }
+  return out;
+}
+
+std::vector<InternalLbLeg> internal_lb_legs(const model::Model& m, int l, int frontend, std::uint16_t port) {
+  std::vector<InternalLbLeg> out;
+  const auto& lb = m.load_balancers[l];
+  for (std::size_t lr = 0; lr < lb.rules.size(); ++lr) {
+    const auto& rule = lb.rules[lr];
+    if (rule.frontend.child != frontend || !(rule.protocols & model::bit(Protocol::kTcp))) continue;
+    const bool ha = rule.frontend_port == 0;
+    if (!ha && rule.frontend_port != port) continue;
+    InternalLbLeg leg;
+    leg.rule = static_cast<int>(lr);
+    leg.frontend_port = ha ? -1 : rule.frontend_port;
+    leg.backend_port = ha ? port : rule.backend_port;
+    std::set<model::IpConfigIndex> done;  // a member of two of the rule's pools once
+    for (const auto& pool_ref : rule.backend_pools) {
+      if (pool_ref.child < 0) continue;
+      for (const auto& x : lb.backend_pools[pool_ref.child].members) {
+        if (done.insert(x).second) leg.members.push_back(x);
+      }
+    }
+    out.push_back(std::move(leg));
+  }
+  return out;
+}
+
+}  // namespace exposim::solver

@@ -1,0 +1,43 @@
+// Azure Load Balancer (docs/model.md#load-balancers): the port arithmetic of inbound NAT rules (v2) and NAT pools,
+// and the internal load balancer rules that carry a connection on to their pools' members. The public load balancer's
+// entries in the analysis are in solver/load_balancer.cpp; explain follows a frontend in
+// solver/explain/load_balancer.cpp.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "model/model.h"
+
+namespace exposim::solver {
+
+// Inbound NAT port arithmetic, one definition for analyze (every member's port) and explain (the member of one port).
+// A v2 inbound NAT rule (a backend pool and a frontend port range) hands frontend port start + i to the pool's i-th
+// member (NIC id, then ip configuration name), up to the range's end; a NAT pool hands start + i to scale set
+// instance i.
+
+/// The frontend port of member `i` of v2 NAT rule `rule`; nullopt past the range's end or when the range is not known.
+std::optional<std::uint16_t> nat_rule_member_port(const model::LbNatRule& rule, std::size_t i);
+/// The index of the member that frontend `port` of v2 NAT rule `rule` goes to (it may be past the pool's last
+/// member); nullopt outside the range or when the range is not known.
+std::optional<std::size_t> nat_rule_member_at(const model::LbNatRule& rule, int port);
+/// The frontend port of scale set instance `instance` of NAT pool `pool` (it may lie past the range's end).
+int nat_pool_port(const model::LbNatPool& pool, int instance);
+/// The scale set instance that frontend `port` of NAT pool `pool` goes to; nullopt outside the range.
+std::optional<int> nat_pool_instance(const model::LbNatPool& pool, int port);
+
+/// A load-balancing rule of internal load balancer `l` that carries an application gateway's TCP connection to
+/// frontend `frontend` on `port` on to its pools' members (a member of two pools once).
+struct InternalLbLeg {
+  int rule{-1};
+  int frontend_port{-1};  // -1: HA ports
+  std::uint16_t backend_port{0};
+  std::vector<model::IpConfigIndex> members;
+};
+std::vector<InternalLbLeg> internal_lb_legs(const model::Model& m, int l, int frontend, std::uint16_t port);
+/// Every load-balancing rule of `l` on `frontend` (a gateway whose backend port is only known at deployment).
+std::vector<InternalLbLeg> internal_lb_legs_any(const model::Model& m, int l, int frontend);
+
+}  // namespace exposim::solver
