@@ -68,29 +68,11 @@ class Validator {
   void run() {
     std::set<std::string> seen;
     // Scale sets first: their synthesised instances are NICs, VMs and public IPs like any other.
-    drop_duplicates(m_.scale_sets, "scale set", diags_, seen);
+    drop_duplicates(m_.scale_sets, noun(ResourceKind::kScaleSet), diags_, seen);
     expand_scale_sets(m_, diags_);
-    drop_duplicates(m_.vnets, "virtual network", diags_, seen);
-    drop_duplicates(m_.subnets, "subnet", diags_, seen);
-    drop_duplicates(m_.nsgs, "network security group", diags_, seen);
-    drop_duplicates(m_.asgs, "application security group", diags_, seen);
-    drop_duplicates(m_.route_tables, "route table", diags_, seen);
-    drop_duplicates(m_.nics, "network interface", diags_, seen);
-    drop_duplicates(m_.public_ips, "public IP address", diags_, seen);
-    drop_duplicates(m_.vms, "virtual machine", diags_, seen);
-    drop_duplicates(m_.load_balancers, "load balancer", diags_, seen);
-    drop_duplicates(m_.ip_groups, "IP group", diags_, seen);
-    drop_duplicates(m_.firewall_policies, "firewall policy", diags_, seen);
-    drop_duplicates(m_.firewalls, "firewall", diags_, seen);
-    drop_duplicates(m_.bastion_hosts, "Bastion host", diags_, seen);
-    drop_duplicates(m_.application_gateways, "application gateway", diags_, seen);
-    drop_duplicates(m_.paas_services, "PaaS service", diags_, seen);
-    drop_duplicates(m_.private_endpoints, "private endpoint", diags_, seen);
-    drop_duplicates(m_.virtual_wans, "virtual WAN", diags_, seen);
-    drop_duplicates(m_.virtual_hubs, "virtual hub", diags_, seen);
-    drop_duplicates(m_.hub_connections, "hub virtual network connection", diags_, seen);
-    drop_duplicates(m_.hub_routing_intents, "routing intent", diags_, seen);
-    drop_duplicates(m_.hub_route_tables, "hub route table", diags_, seen);
+    for_each_kind([&](const auto& row) {
+      if (row.kind != ResourceKind::kScaleSet) drop_duplicates(m_.*row.items, row.noun, diags_, seen);
+    });
     if (opt_.allow_missing) assume_listed_subnets();
     build_vertices();
     resolve_subnets();
@@ -155,28 +137,7 @@ class Validator {
     m_.graph.clear();
     m_.by_key.clear();
     boost::add_vertex(GraphVertex{ResourceKind::kInternet, -1}, m_.graph);
-    add_vertices(m_.vnets, ResourceKind::kVirtualNetwork);
-    add_vertices(m_.subnets, ResourceKind::kSubnet);
-    add_vertices(m_.nsgs, ResourceKind::kNetworkSecurityGroup);
-    add_vertices(m_.asgs, ResourceKind::kApplicationSecurityGroup);
-    add_vertices(m_.route_tables, ResourceKind::kRouteTable);
-    add_vertices(m_.nics, ResourceKind::kNetworkInterface);
-    add_vertices(m_.public_ips, ResourceKind::kPublicIp);
-    add_vertices(m_.vms, ResourceKind::kVirtualMachine);
-    add_vertices(m_.load_balancers, ResourceKind::kLoadBalancer);
-    add_vertices(m_.ip_groups, ResourceKind::kIpGroup);
-    add_vertices(m_.firewall_policies, ResourceKind::kFirewallPolicy);
-    add_vertices(m_.firewalls, ResourceKind::kFirewall);
-    add_vertices(m_.bastion_hosts, ResourceKind::kBastionHost);
-    add_vertices(m_.application_gateways, ResourceKind::kApplicationGateway);
-    add_vertices(m_.paas_services, ResourceKind::kPaasService);
-    add_vertices(m_.private_endpoints, ResourceKind::kPrivateEndpoint);
-    add_vertices(m_.scale_sets, ResourceKind::kScaleSet);
-    add_vertices(m_.virtual_wans, ResourceKind::kVirtualWan);
-    add_vertices(m_.virtual_hubs, ResourceKind::kVirtualHub);
-    add_vertices(m_.hub_connections, ResourceKind::kHubConnection);
-    add_vertices(m_.hub_routing_intents, ResourceKind::kHubRoutingIntent);
-    add_vertices(m_.hub_route_tables, ResourceKind::kHubRouteTable);
+    for_each_kind([&](const auto& row) { add_vertices(m_.*row.items, row.kind); });
     for (std::size_t l = 0; l < m_.load_balancers.size(); ++l) {
       const auto& lb = m_.load_balancers[l];
       const int li = static_cast<int>(l);
