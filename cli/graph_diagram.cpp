@@ -12,6 +12,8 @@
 
 #include <fmt/format.h>
 
+#include "model/topology.h"
+
 namespace exposim::cli {
 namespace {
 
@@ -177,7 +179,7 @@ class Builder {
   // ---- --focus ----
 
   bool resolve_focus(DiagramResult& result) {
-    const auto& g = m_.graph;
+    const auto& g = m_.topology().graph;
     if (auto v = m_.find(model::canonical_id(o_.focus)); v && v->kind != ResourceKind::kInternet) {
       focus_ = vx(v->kind, v->index);
     } else {
@@ -529,7 +531,7 @@ class Builder {
   /// private endpoints, hub connections; then what the graph does not hold (Bastion and application gateway
   /// public IPs, peerings with their state).
   void add_structure() {
-    const auto& g = m_.graph;
+    const auto& g = m_.topology().graph;
     for (auto [it, end] = boost::edges(g); it != end; ++it) {
       const auto& from = g[boost::source(*it, g)];
       const auto& to = g[boost::target(*it, g)];

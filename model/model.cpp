@@ -85,21 +85,6 @@ const char* noun(ResourceKind k) {
   return "?";
 }
 
-const char* to_string(EdgeKind k) {
-  switch (k) {
-    case EdgeKind::kContains: return "contains";
-    case EdgeKind::kAttachedTo: return "attached-to";
-    case EdgeKind::kSecuredBy: return "secured-by";
-    case EdgeKind::kRoutedBy: return "routed-by";
-    case EdgeKind::kPeeredWith: return "peered-with";
-    case EdgeKind::kMemberOf: return "member-of";
-    case EdgeKind::kReaches: return "reaches";
-    case EdgeKind::kBalancesTo: return "balances-to";
-    case EdgeKind::kConnectedTo: return "connected-to";
-  }
-  return "?";
-}
-
 std::string security_rule_id(const NetworkSecurityGroup& nsg, const SecurityRule& rule) {
   if (!rule.id.empty()) return rule.id;
   return nsg.id + (rule.is_default ? "/defaultSecurityRules/" : "/securityRules/") + rule.name;
@@ -123,33 +108,6 @@ std::string canonical_id(std::string_view id) {
   }
   while (!out.empty() && out.back() == '/') out.pop_back();
   return out;
-}
-
-Model::Model(const Model& o)
-    :
-#define EXPOSIM_KIND_COPY(Enum, name, member, Type, noun) member(o.member),
-      EXPOSIM_RESOURCE_KINDS(EXPOSIM_KIND_COPY)
-#undef EXPOSIM_KIND_COPY
-          graph(o.graph) {
-  // The index must view this copy's strings, not the original's.
-  for (const auto& [key, v] : o.by_key) {
-    const ResourceBase* r = resource(graph[v]);
-    if (r != nullptr) by_key.emplace(r->key, v);
-  }
-}
-
-Model& Model::operator=(const Model& o) {
-  if (this != &o) {
-    Model copy(o);
-    *this = std::move(copy);
-  }
-  return *this;
-}
-
-std::optional<GraphVertex> Model::find(std::string_view key) const {
-  auto it = by_key.find(key);
-  if (it == by_key.end()) return std::nullopt;
-  return graph[it->second];
 }
 
 const ResourceBase* Model::resource(const GraphVertex& v) const {

@@ -1,16 +1,17 @@
-// The estate: every resource by kind, plus a Boost.Graph of how they connect (built by validate()).
+// The estate: every resource by kind (model/resource_kinds.h), and the index of resources by canonical id that
+// validate() builds. The graph of how they connect is model/topology.h (Boost.Graph), included only where edges are
+// walked.
 #pragma once
 
 #include <cstddef>
 #include <iterator>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <type_traits>
 #include <unordered_map>
 #include <vector>
-
-#include <boost/graph/adjacency_list.hpp>
 
 #include "model/firewall.h"
 #include "model/gateways.h"
@@ -42,31 +43,16 @@ std::optional<ResourceKind> resource_kind_from_string(std::string_view name);
 /// How messages name one resource of kind `k`: "virtual network", "public IP address", ... ("internet").
 const char* noun(ResourceKind k);
 
-enum class EdgeKind {
-  kContains,     // VNet -> subnet, NIC -> (its VM is the reverse: VM -> NIC)
-  kAttachedTo,   // NIC -> subnet, public IP -> NIC
-  kSecuredBy,    // subnet/NIC -> NSG
-  kRoutedBy,     // subnet -> route table
-  kPeeredWith,   // VNet -> VNet (one edge per peering resource)
-  kMemberOf,     // NIC -> ASG
-  kReaches,      // internet -> public IP
-  kBalancesTo,   // load balancer -> NIC (backend pool or inbound NAT rule membership)
-  kConnectedTo,  // spoke VNet -> virtual hub (one edge per hub virtual network connection)
-};
-const char* to_string(EdgeKind k);
-
+/// What a vertex of the topology graph stands for.
 struct GraphVertex {
   ResourceKind kind{ResourceKind::kInternet};
   int index{-1};  // into the Model vector of that kind; -1 for the internet
 };
-struct GraphEdge {
-  EdgeKind kind{EdgeKind::kContains};
-};
-// Edges live in a vector (EdgeListS = vecS), not Boost's default std::list: a large estate has close to a
-// million edges, never removed one by one, and a list node per edge costs about 40 MB at 100k NICs.
-using Graph = boost::adjacency_list<boost::vecS, boost::vecS, boost::bidirectionalS, GraphVertex, GraphEdge,
-                                    boost::no_property, boost::vecS>;
-using VertexId = Graph::vertex_descriptor;
+/// A vertex of the topology graph (model/topology.h): vertex 0 is the internet, then one per resource, in the kind
+/// table's order.
+using VertexId = std::size_t;
+
+struct Topology;  // model/topology.h
 
 /// Canonical form of an Azure resource id: lowercase ASCII, no trailing '/'.
 std::string canonical_id(std::string_view id);
@@ -80,21 +66,28 @@ struct Model {
   EXPOSIM_RESOURCE_KINDS(EXPOSIM_MODEL_CONTAINER)
 #undef EXPOSIM_MODEL_CONTAINER
 
-  /// Filled by validate(): the topology, and canonical id -> vertex. Vertex 0 is the internet.
-  /// The keys view the resources' own `key` strings (no copies); copying a Model rebuilds the index.
-  Graph graph;
+  /// Filled by validate(): canonical id -> vertex of the topology graph. The keys view the resources' own `key`
+  /// strings (no copies); copying a Model rebuilds the index.
   std::unordered_map<std::string_view, VertexId> by_key;
 
-  Model() = default;
-  Model(Model&&) noexcept = default;
-  Model& operator=(Model&&) noexcept = default;
+  Model();
+  ~Model();
+  Model(Model&&) noexcept;
+  Model& operator=(Model&&) noexcept;
   Model(const Model& other);
   Model& operator=(const Model& other);
+
+  /// The topology graph, filled by validate() (model/topology.h; an empty graph before validation).
+  const Topology& topology() const;
+  Topology& topology();
 
   /// The vertex of a resource by canonical id, if present.
   std::optional<GraphVertex> find(std::string_view key) const;
   /// The common fields of the resource a vertex stands for (nullptr for the internet).
   const ResourceBase* resource(const GraphVertex& v) const;
+
+ private:
+  std::unique_ptr<Topology> topology_;  // null until topology() is first called on a non-const Model
 };
 
 /// One row of the kind table (model/resource_kinds.h), as for_each_kind() hands it out.

@@ -1,6 +1,7 @@
 // The validation pass: reference resolution, platform defaults, consistency checks, graph building.
 #include "model/validate.h"
 
+#include "model/resolver.h"
 #include "model/unknown.h"
 
 #include <algorithm>
@@ -89,7 +90,7 @@ class Validator {
     resolve_peerings();
     finish_nsgs();
     report_missing();
-    build_edges();
+    build_edges(m_);
     drop_derivable_ids();
   }
 
@@ -125,19 +126,8 @@ class Validator {
     }
   }
 
-  template <typename T>
-  void add_vertices(std::vector<T>& items, ResourceKind kind) {
-    for (std::size_t i = 0; i < items.size(); ++i) {
-      auto v = boost::add_vertex(GraphVertex{kind, static_cast<int>(i)}, m_.graph);
-      if (!items[i].key.empty()) m_.by_key.emplace(std::string_view(items[i].key), v);
-    }
-  }
-
   void build_vertices() {
-    m_.graph.clear();
-    m_.by_key.clear();
-    boost::add_vertex(GraphVertex{ResourceKind::kInternet, -1}, m_.graph);
-    for_each_kind([&](const auto& row) { add_vertices(m_.*row.items, row.kind); });
+    model::build_vertices(m_);
     for (std::size_t l = 0; l < m_.load_balancers.size(); ++l) {
       const auto& lb = m_.load_balancers[l];
       const int li = static_cast<int>(l);
@@ -977,28 +967,6 @@ class Validator {
         v.erase(std::unique(v.begin(), v.end()), v.end());
       }
     }
-    // Edges: public IP -> entry point, entry point -> its subnet, gateway -> backend NICs.
-    for (const auto& b : m_.bastion_hosts) {
-      const VertexId bv = m_.by_key.at(b.key);
-      for (const auto& c : b.ip_configurations) {
-        if (c.public_ip.resolved()) edge(vertex(c.public_ip), bv, EdgeKind::kAttachedTo);
-        if (c.subnet.resolved()) edge(bv, vertex(c.subnet), EdgeKind::kAttachedTo);
-      }
-    }
-    for (const auto& g : m_.application_gateways) {
-      const VertexId gv = m_.by_key.at(g.key);
-      for (const auto& fe : g.frontends) {
-        if (fe.public_ip.resolved()) edge(vertex(fe.public_ip), gv, EdgeKind::kAttachedTo);
-      }
-      for (const auto& c : g.gateway_ip_configurations) {
-        if (c.subnet.resolved()) edge(gv, vertex(c.subnet), EdgeKind::kAttachedTo);
-      }
-      std::set<int> nics;
-      for (const auto& pool : g.backend_pools) {
-        for (const auto& x : pool.members) nics.insert(x.nic);
-      }
-      for (int n : nics) edge(gv, m_.by_key.at(m_.nics[n].key), EdgeKind::kBalancesTo);
-    }
   }
 
   void resolve_peerings() {
@@ -1053,93 +1021,6 @@ class Validator {
                                    "direction",
                                    a.name, b.name, nsg.name, b.priority));
         }
-      }
-    }
-  }
-
-  void edge(VertexId from, VertexId to, EdgeKind kind) { boost::add_edge(from, to, GraphEdge{kind}, m_.graph); }
-  VertexId vertex(const Ref& ref) const { return m_.by_key.at(ref.id); }
-
-  void build_edges() {
-    for (const auto& s : m_.subnets) {
-      const VertexId sv = m_.by_key.at(s.key);
-      if (s.vnet.resolved()) edge(vertex(s.vnet), sv, EdgeKind::kContains);
-      if (s.nsg.resolved()) edge(sv, vertex(s.nsg), EdgeKind::kSecuredBy);
-      if (s.route_table.resolved()) edge(sv, vertex(s.route_table), EdgeKind::kRoutedBy);
-    }
-    for (const auto& vnet : m_.vnets) {
-      for (const auto& p : vnet.peerings) {
-        if (p.remote_vnet.resolved()) edge(m_.by_key.at(vnet.key), vertex(p.remote_vnet), EdgeKind::kPeeredWith);
-      }
-    }
-    for (const auto& nic : m_.nics) {
-      const VertexId nv = m_.by_key.at(nic.key);
-      if (nic.nsg.resolved()) edge(nv, vertex(nic.nsg), EdgeKind::kSecuredBy);
-      if (nic.virtual_machine.resolved()) edge(vertex(nic.virtual_machine), nv, EdgeKind::kContains);
-      for (const auto& cfg : nic.ip_configurations) {
-        if (cfg.subnet.resolved()) edge(nv, vertex(cfg.subnet), EdgeKind::kAttachedTo);
-        if (cfg.public_ip.resolved()) {
-          edge(vertex(cfg.public_ip), nv, EdgeKind::kAttachedTo);
-        }
-        for (const auto& a : cfg.asgs) {
-          if (a.resolved()) edge(nv, vertex(a), EdgeKind::kMemberOf);
-        }
-      }
-    }
-    for (const auto& pip : m_.public_ips) edge(0, m_.by_key.at(pip.key), EdgeKind::kReaches);
-    for (const auto& s : m_.scale_sets) {
-      std::set<VertexId> instances;  // the instance VM when known, else the instance NIC
-      for (int n : s.instance_nics) {
-        const auto& nic = m_.nics[n];
-        instances.insert(nic.virtual_machine.resolved() ? vertex(nic.virtual_machine) : m_.by_key.at(nic.key));
-      }
-      for (VertexId v : instances) edge(m_.by_key.at(s.key), v, EdgeKind::kContains);
-    }
-    for (const auto& fw : m_.firewalls) {
-      const VertexId fv = m_.by_key.at(fw.key);
-      for (const auto& c : fw.ip_configurations) {
-        if (c.subnet.resolved()) edge(fv, vertex(c.subnet), EdgeKind::kAttachedTo);
-        if (c.public_ip.resolved()) edge(vertex(c.public_ip), fv, EdgeKind::kAttachedTo);
-      }
-      if (fw.policy.resolved()) edge(fv, vertex(fw.policy), EdgeKind::kSecuredBy);
-    }
-    for (const auto& p : m_.firewall_policies) {
-      if (p.base_policy.resolved()) edge(m_.by_key.at(p.key), vertex(p.base_policy), EdgeKind::kMemberOf);
-    }
-    for (const auto& hub : m_.virtual_hubs) {
-      const VertexId hv = m_.by_key.at(hub.key);
-      if (hub.virtual_wan.resolved()) edge(vertex(hub.virtual_wan), hv, EdgeKind::kContains);
-      if (hub.azure_firewall.resolved()) edge(hv, vertex(hub.azure_firewall), EdgeKind::kSecuredBy);
-      for (int c : hub.connections) {
-        const auto& conn = m_.hub_connections[c];
-        edge(hv, m_.by_key.at(conn.key), EdgeKind::kContains);
-        if (conn.remote_vnet.resolved()) edge(vertex(conn.remote_vnet), hv, EdgeKind::kConnectedTo);
-      }
-      for (int r : hub.routing_intents) edge(hv, m_.by_key.at(m_.hub_routing_intents[r].key), EdgeKind::kContains);
-      for (int t : hub.route_tables) edge(hv, m_.by_key.at(m_.hub_route_tables[t].key), EdgeKind::kContains);
-    }
-    for (const auto& lb : m_.load_balancers) {
-      const VertexId lv = m_.by_key.at(lb.key);
-      for (const auto& fe : lb.frontends) {
-        if (fe.public_ip.resolved()) edge(vertex(fe.public_ip), lv, EdgeKind::kAttachedTo);
-      }
-      std::set<int> nics;
-      for (const auto& pool : lb.backend_pools) {
-        for (const auto& x : pool.members) nics.insert(x.nic);
-      }
-      for (const auto& r : lb.nat_rules) {
-        for (const auto& x : r.targets) nics.insert(x.nic);
-      }
-      for (const auto& p : lb.nat_pools) {
-        for (const auto& x : p.members) nics.insert(x.target.nic);
-      }
-      for (int n : nics) edge(lv, m_.by_key.at(m_.nics[n].key), EdgeKind::kBalancesTo);
-    }
-    for (const auto& pe : m_.private_endpoints) {
-      const VertexId pv = m_.by_key.at(pe.key);
-      if (pe.subnet.resolved()) edge(pv, vertex(pe.subnet), EdgeKind::kAttachedTo);
-      for (const auto& c : pe.connections) {
-        if (c.target.resolved()) edge(pv, vertex(c.target), EdgeKind::kAttachedTo);
       }
     }
   }
