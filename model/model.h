@@ -13,13 +13,8 @@
 #include <unordered_map>
 #include <vector>
 
-#include "model/firewall.h"
-#include "model/gateways.h"
-#include "model/paas.h"
 #include "model/resource_kinds.h"
 #include "model/resources.h"
-#include "model/scale_set.h"
-#include "model/virtual_wan.h"
 
 namespace exposim::model {
 

@@ -19,7 +19,4 @@ struct ValidateOptions {
 /// Duplicate resource ids keep the first definition (a warning names the second).
 void validate(Model& model, Diagnostics& diags, const ValidateOptions& options = {});
 
-/// Azure's six default security rules, in evaluation order within each direction.
-std::vector<SecurityRule> default_security_rules();
-
 }  // namespace exposim::model

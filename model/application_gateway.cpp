@@ -1,17 +1,7 @@
-// Names of the Bastion and Application Gateway enumerations, as printed in every output.
-#include "model/gateways.h"
+// Names of the Application Gateway enumerations, as printed in every output.
+#include "model/application_gateway.h"
 
 namespace exposim::model {
-
-const char* to_string(BastionSku s) {
-  switch (s) {
-    case BastionSku::kDeveloper: return "Developer";
-    case BastionSku::kBasic: return "Basic";
-    case BastionSku::kStandard: return "Standard";
-    case BastionSku::kPremium: return "Premium";
-  }
-  return "?";
-}
 
 const char* to_string(AgProtocol p) { return p == AgProtocol::kHttp ? "Http" : "Https"; }
 
