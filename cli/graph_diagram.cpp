@@ -15,6 +15,7 @@
 #include "cli/graph_focus.h"
 #include "cli/graph_palette.h"
 #include "cli/graph_paths.h"
+#include "model/topology.h"
 
 namespace exposim::cli {
 namespace {
@@ -296,7 +297,7 @@ class Builder {
   /// private endpoints, hub connections; then what the graph does not hold (Bastion and application gateway
   /// public IPs, peerings with their state).
   void add_structure() {
-    const auto& g = m_.graph;
+    const auto& g = m_.topology().graph;
     for (auto [it, end] = boost::edges(g); it != end; ++it) {
       const auto& from = g[boost::source(*it, g)];
       const auto& to = g[boost::target(*it, g)];

@@ -6,13 +6,15 @@
 
 #include <fmt/format.h>
 
+#include "model/topology.h"
+
 namespace exposim::cli {
 
 using model::ResourceKind;
 
 std::optional<Focus> resolve_focus(const model::Model& m, const std::string& text, DiagramResult& result) {
   Focus focus;
-  const auto& g = m.graph;
+  const auto& g = m.topology().graph;
   if (auto v = m.find(model::canonical_id(text)); v && v->kind != ResourceKind::kInternet) {
     focus.vertex = vx(v->kind, v->index);
   } else {

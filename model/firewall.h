@@ -8,7 +8,9 @@
 #include <string>
 #include <vector>
 
-#include "model/resources.h"
+#include "model/ip.h"
+#include "model/nsg.h"
+#include "model/resource_base.h"
 
 namespace exposim::model {
 

@@ -1,15 +1,18 @@
-// Scale set expansion: the instance NICs (input or synthesised) that stand for a scale set's instances.
+// Scale set expansion: the instance NICs (input or synthesised) that stand for a scale set's instances; and the
+// inbound NAT pools that reach them, resolved by validation.
 #include "model/scale_set.h"
 
 #include <algorithm>
 #include <charconv>
 #include <set>
 #include <string_view>
+#include <tuple>
 #include <unordered_map>
 
 #include <fmt/format.h>
 
 #include "model/model.h"
+#include "model/resolver.h"
 
 namespace exposim::model {
 namespace {
@@ -197,6 +200,77 @@ void expand_scale_sets(Model& m, Diagnostics& diags) {
       if (!s.synthesised) add_instance_vms(m, static_cast<int>(si), vm_keys);
     } else if (!s.synthesised) {
       synthesise(m, static_cast<int>(si), diags, budget);
+    }
+  }
+}
+
+/// Inbound NAT pools (scale sets): their frontends, and the instance ip configurations listing them.
+/// An ip configuration that also lists an inbound NAT rule of the pool's load balancer is reached through
+/// that rule instead: Azure derives one rule per instance from the pool (`<pool>.<instance>`), and an
+/// export of instance NICs lists those.
+void resolve_scale_sets(Resolver& rs) {
+  Model& m = rs.model;
+  // Instance NICs by position after duplicates were dropped.
+  for (auto& s : m.scale_sets) s.instance_nics.clear();
+  for (std::size_t n = 0; n < m.nics.size(); ++n) {
+    const int si = m.nics[n].scale_set;
+    if (si >= 0) m.scale_sets[si].instance_nics.push_back(static_cast<int>(n));
+  }
+  for (std::size_t l = 0; l < m.load_balancers.size(); ++l) {
+    for (auto& p : m.load_balancers[l].nat_pools) {
+      rs.resolve_child(p.frontend, rs.lb_frontends, "frontend IP configuration", static_cast<int>(l), p.where,
+                       p.flattened, "/frontendIPConfiguration/id");
+    }
+  }
+  for (std::size_t n = 0; n < m.nics.size(); ++n) {
+    auto& nic = m.nics[n];
+    for (std::size_t c = 0; c < nic.ip_configurations.size(); ++c) {
+      auto& cfg = nic.ip_configurations[c];
+      for (std::size_t i = 0; i < cfg.lb_inbound_nat_pools.size(); ++i) {
+        auto& ref = cfg.lb_inbound_nat_pools[i];
+        rs.resolve_child(ref, rs.lb_nat_pools, "inbound NAT pool", -1, cfg.where, cfg.flattened,
+                         fmt::format("/loadBalancerInboundNatPools/{}/id", i));
+        if (ref.child < 0) continue;
+        auto& pool = m.load_balancers[ref.index].nat_pools[ref.child];
+        if (nic.scale_set_instance < 0) {
+          SourceLocation at = cfg.where;
+          at.pointer += cfg.flattened ? "/loadBalancerInboundNatPools" : "/properties/loadBalancerInboundNatPools";
+          rs.diags.warning("inconsistent-reference", at,
+                           fmt::format("ip configuration '{}' lists inbound NAT pool '{}', but its NIC is not a scale "
+                                       "set instance (only those can use a pool): no port of the pool reaches it",
+                                       cfg.name, pool.name));
+          continue;
+        }
+        const int lb = ref.index;
+        const bool derived = std::any_of(cfg.lb_inbound_nat_rules.begin(), cfg.lb_inbound_nat_rules.end(),
+                                         [&](const Ref& r) { return r.index == lb; });
+        if (!derived)
+          pool.members.push_back(LbNatPoolMember{{static_cast<int>(n), static_cast<int>(c)}, nic.scale_set_instance});
+      }
+    }
+  }
+  for (auto& lb : m.load_balancers) {
+    for (auto& pool : lb.nat_pools) {
+      auto key = [&m](const LbNatPoolMember& x) {
+        const auto& nic = m.nics[x.target.nic];
+        return std::tie(x.instance, nic.key, nic.ip_configurations[x.target.ip_configuration].name);
+      };
+      std::sort(pool.members.begin(), pool.members.end(),
+                [&](const LbNatPoolMember& a, const LbNatPoolMember& b) { return key(a) < key(b); });
+      pool.members.erase(std::unique(pool.members.begin(), pool.members.end()), pool.members.end());
+      // Instance i gets start + i: instances past the range get no port (Azure refuses to scale so far).
+      const int size = pool.frontend_port_range_end - pool.frontend_port_range_start + 1;
+      auto first = std::find_if(pool.members.begin(), pool.members.end(),
+                                [&](const LbNatPoolMember& x) { return x.instance >= size; });
+      if (first != pool.members.end()) {
+        rs.diags.warning(
+            "nat-pool-exhausted", pool.where,
+            fmt::format("inbound NAT pool '{}' of load balancer '{}' has {} frontend {} ({}-{}): {} "
+                        "instance ip {} from instance {} on get none and are not reached through it",
+                        pool.name, lb.name, size, size == 1 ? "port" : "ports", pool.frontend_port_range_start,
+                        pool.frontend_port_range_end, pool.members.end() - first,
+                        pool.members.end() - first == 1 ? "configuration" : "configurations", first->instance));
+      }
     }
   }
 }

@@ -6,8 +6,10 @@
 #include <string>
 #include <vector>
 
+#include "model/compute.h"
 #include "model/diagnostic.h"
-#include "model/resources.h"
+#include "model/ip.h"
+#include "model/resource_base.h"
 
 namespace exposim::model {
 

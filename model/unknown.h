@@ -5,7 +5,7 @@
 
 #include <string_view>
 
-#include "model/resources.h"
+#include "model/resource_base.h"
 
 namespace exposim::model {
 

@@ -15,11 +15,8 @@ struct ValidateOptions {
 
 /// Resolves every Ref, merges back-references (NSG -> subnets/NICs, public IP -> ip configuration,
 /// VM <-> NIC), adds the six default rules to NSGs that lack them, sorts rules by (direction, priority),
-/// checks priorities are unique per direction, and builds model.graph and model.by_key.
+/// checks priorities are unique per direction, and builds the topology graph (model/topology.h) and model.by_key.
 /// Duplicate resource ids keep the first definition (a warning names the second).
 void validate(Model& model, Diagnostics& diags, const ValidateOptions& options = {});
-
-/// Azure's six default security rules, in evaluation order within each direction.
-std::vector<SecurityRule> default_security_rules();
 
 }  // namespace exposim::model

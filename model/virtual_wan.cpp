@@ -1,9 +1,11 @@
-// Virtual WAN lookups on a validated model: the routes a spoke learns from its hub, and the hub firewalls.
+// Virtual WAN: its part of validation (hubs and their children), and lookups on a validated model: the routes a
+// spoke learns from its hub, and the hub firewalls.
 #include "model/virtual_wan.h"
 
 #include <fmt/format.h>
 
 #include "model/model.h"
+#include "model/resolver.h"
 
 namespace exposim::model {
 namespace {
@@ -153,6 +155,85 @@ std::vector<HubLearnedRoute> hub_learned_routes(const Model& m, int vnet) {
     }
   }
   return out;
+}
+
+/// Virtual WAN: hubs, their WAN and firewall, the children that name their hub, spoke networks. None of
+/// these references decides exposure (hub routing is not applied), so a missing target is a warning; a
+/// spoke network elsewhere (another subscription) is normal and not reported. Then one warning per hub
+/// says what is not modelled (docs/model.md, "Virtual WAN").
+void resolve_virtual_wans(Resolver& rs) {
+  Model& m = rs.model;
+  for (auto& hub : m.virtual_hubs) {
+    hub.connections.clear();
+    hub.routing_intents.clear();
+    hub.route_tables.clear();
+    rs.resolve(hub.virtual_wan, ResourceKind::kVirtualWan, hub.where, hub.flattened, "/virtualWan/id", false);
+    rs.resolve(hub.azure_firewall, ResourceKind::kFirewall, hub.where, hub.flattened, "/azureFirewall/id", false);
+  }
+  // A hub firewall (AZFW_Hub) may name its hub instead (`virtualHub`).
+  for (std::size_t f = 0; f < m.firewalls.size(); ++f) {
+    auto v = m.find(m.firewalls[f].virtual_hub.id);
+    if (!v || v->kind != ResourceKind::kVirtualHub) continue;
+    m.firewalls[f].virtual_hub.index = v->index;
+    auto& hub = m.virtual_hubs[v->index];
+    if (!hub.azure_firewall.set()) hub.azure_firewall = Ref{m.firewalls[f].key, static_cast<int>(f)};
+  }
+  auto parent = [&](Ref& hub, const ResourceBase& child, const char* what, std::vector<int> VirtualHub::*list,
+                    int index) {
+    auto v = m.find(hub.id);
+    if (v && v->kind == ResourceKind::kVirtualHub) {
+      hub.index = v->index;
+      (m.virtual_hubs[v->index].*list).push_back(index);
+    } else {
+      rs.diags.warning(
+          "missing-reference", child.where,
+          fmt::format("{} '{}' belongs to virtual hub '{}', which is not in the input", what, child.name, hub.id));
+    }
+  };
+  for (std::size_t i = 0; i < m.hub_connections.size(); ++i) {
+    auto& c = m.hub_connections[i];
+    parent(c.hub, c, "hub virtual network connection", &VirtualHub::connections, static_cast<int>(i));
+    auto v = m.find(c.remote_vnet.id);
+    if (v && v->kind == ResourceKind::kVirtualNetwork) c.remote_vnet.index = v->index;
+    // The associated route table decides the spoke's default route (model::hub_default_route).
+    rs.resolve(c.associated_route_table, ResourceKind::kHubRouteTable, c.where, c.flattened,
+               "/routingConfiguration/associatedRouteTable/id", false);
+  }
+  for (std::size_t i = 0; i < m.hub_routing_intents.size(); ++i) {
+    auto& r = m.hub_routing_intents[i];
+    parent(r.hub, r, "routing intent", &VirtualHub::routing_intents, static_cast<int>(i));
+    for (auto& p : r.policies) {
+      auto v = m.find(p.next_hop.id);
+      if (v && v->kind == ResourceKind::kFirewall) p.next_hop.index = v->index;
+    }
+  }
+  for (std::size_t i = 0; i < m.hub_route_tables.size(); ++i) {
+    auto& t = m.hub_route_tables[i];
+    parent(t.hub, t, "hub route table", &VirtualHub::route_tables, static_cast<int>(i));
+  }
+  for (const auto& hub : m.virtual_hubs) {
+    std::size_t spokes_here = 0;
+    for (int c : hub.connections) spokes_here += m.hub_connections[c].remote_vnet.resolved() ? 1 : 0;
+    std::string intent;
+    for (int r : hub.routing_intents) {
+      for (const auto& p : m.hub_routing_intents[r].policies) {
+        const std::string hop = p.next_hop.resolved() ? m.firewalls[p.next_hop.index].name : p.next_hop.id;
+        if (p.internet) intent += fmt::format("; routing intent sends internet traffic to '{}'", hop);
+        if (p.private_traffic) intent += fmt::format("; routing intent sends private traffic to '{}'", hop);
+      }
+    }
+    rs.diags.warning(
+        "unmodelled-feature", hub.where,
+        fmt::format("virtual hub '{}' ({} spoke {}, {} in the input{}{}): applied are the 0.0.0.0/0 that routing "
+                    "intent or a static route of the associated route table gives spokes with "
+                    "enableInternetSecurity, the routes to the hub and between spokes, routing intent for private "
+                    "traffic through the hub's Azure Firewall, and the hub firewall's DNAT; not modelled are route "
+                    "propagation (propagatedRouteTables, labels), static routes other than 0.0.0.0/0, the "
+                    "connections' static routes (vnetRoutes), branch (VPN, ExpressRoute) and BGP routes, and "
+                    "routing intent to appliances other than an Azure Firewall",
+                    hub.name, hub.connections.size(), hub.connections.size() == 1 ? "connection" : "connections",
+                    spokes_here, hub.azure_firewall.set() ? ", secured by a firewall" : "", intent));
+  }
 }
 
 }  // namespace exposim::model

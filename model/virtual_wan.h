@@ -7,7 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "model/resources.h"
+#include "model/ip.h"
+#include "model/resource_base.h"
 
 namespace exposim::model {
 

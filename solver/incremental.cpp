@@ -8,6 +8,7 @@
 #include <string>
 #include <tuple>
 
+#include "model/topology.h"
 #include "solver/forwarding.h"
 
 namespace exposim::solver {
@@ -47,8 +48,9 @@ class ScopeBuilder {
           return nics_of(m, subnets, [&](const model::Model& mm) {
             auto v = mm.by_key.find(mm.nsgs[i].key);
             if (v == mm.by_key.end()) return true;
-            for (auto [e, end] = boost::in_edges(v->second, mm.graph); e != end; ++e) {
-              const auto& from = mm.graph[boost::source(*e, mm.graph)];
+            const auto& graph = mm.topology().graph;
+            for (auto [e, end] = boost::in_edges(v->second, graph); e != end; ++e) {
+              const auto& from = graph[boost::source(*e, graph)];
               if (from.kind == model::ResourceKind::kNetworkInterface && !nic(mm, from.index)) return false;
             }
             return true;
@@ -157,9 +159,10 @@ class ScopeBuilder {
       if (subnets[s] == 0) continue;
       auto v = m.by_key.find(m.subnets[s].key);
       if (v == m.by_key.end()) continue;
-      for (auto [e, end] = boost::in_edges(v->second, m.graph); e != end; ++e) {
-        const auto& from = m.graph[boost::source(*e, m.graph)];
-        if (m.graph[*e].kind == model::EdgeKind::kAttachedTo && from.kind == model::ResourceKind::kNetworkInterface &&
+      const auto& graph = m.topology().graph;
+      for (auto [e, end] = boost::in_edges(v->second, graph); e != end; ++e) {
+        const auto& from = graph[boost::source(*e, graph)];
+        if (graph[*e].kind == model::EdgeKind::kAttachedTo && from.kind == model::ResourceKind::kNetworkInterface &&
             !nic(m, from.index)) {
           return false;
         }

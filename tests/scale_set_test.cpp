@@ -13,6 +13,7 @@
 
 #include "cli/analyze_report.h"
 #include "importers/azure/resource_importer.h"
+#include "model/topology.h"
 #include "model/validate.h"
 #include "solver/explain.h"
 #include "solver/exposure.h"
@@ -441,7 +442,7 @@ TEST_CASE("Flexible orchestration: VMs naming the scale set are its instances", 
   CHECK(l.model.nics[0].scale_set_instance == -1);
   // The graph: scale set -> VM -> NIC.
   const auto sv = l.model.by_key.at(s.key);
-  CHECK(boost::out_degree(sv, l.model.graph) == 1);
+  CHECK(boost::out_degree(sv, l.model.topology().graph) == 1);
 }
 
 TEST_CASE("validation twice synthesises nothing more", "[scaleset][model]") {

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "importers/azure/resource_importer.h"
+#include "model/topology.h"
 #include "model/validate.h"
 #include "solver/exposure.h"
 
@@ -123,13 +124,14 @@ TEST_CASE("virtual WAN: hubs, connections, routing intent and route tables are i
   const auto spoke = m.by_key.at(m.vnets[0].key);
   const auto hv = m.by_key.at(hub.key);
   std::vector<std::string> out_of_spoke;
-  for (auto [e, end] = boost::out_edges(spoke, m.graph); e != end; ++e) {
-    out_of_spoke.push_back(fmt::format("{} {}", model::to_string(m.graph[*e].kind),
-                                       m.resource(m.graph[boost::target(*e, m.graph)])->name));
+  const auto& g = m.topology().graph;
+  for (auto [e, end] = boost::out_edges(spoke, g); e != end; ++e) {
+    out_of_spoke.push_back(
+        fmt::format("{} {}", model::to_string(g[*e].kind), m.resource(g[boost::target(*e, g)])->name));
   }
   CHECK(out_of_spoke == std::vector<std::string>{"connected-to hub1"});
-  CHECK(boost::in_degree(hv, m.graph) == 2);   // the WAN and spoke1
-  CHECK(boost::out_degree(hv, m.graph) == 4);  // two connections, the routing intent, the route table
+  CHECK(boost::in_degree(hv, g) == 2);   // the WAN and spoke1
+  CHECK(boost::out_degree(hv, g) == 4);  // two connections, the routing intent, the route table
 }
 
 TEST_CASE("virtual WAN: malformed children name their pointer", "[vwan][azure]") {

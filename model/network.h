@@ -1,0 +1,61 @@
+// Virtual networks, their subnets and peerings, route tables and routes.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "model/ip.h"
+#include "model/resource_base.h"
+
+namespace exposim::model {
+
+/// Next hops of routes. kVnetPeering is a system route only (a user-defined route cannot name it).
+enum class NextHopType { kVirtualNetworkGateway, kVnetLocal, kInternet, kVirtualAppliance, kNone, kVnetPeering };
+const char* to_string(NextHopType t);
+
+struct Route {
+  std::string name;
+  std::optional<IpPrefix> prefix;  // absent when the route names a service tag
+  std::string prefix_text;         // as written
+  NextHopType next_hop{NextHopType::kNone};
+  std::optional<IpAddress> next_hop_ip;
+  SourceLocation where;
+};
+
+struct RouteTable : ResourceBase {
+  std::vector<Route> routes;
+  bool disable_bgp_route_propagation{false};
+  std::vector<Ref> subnets;  // back-references, when the input carries them
+};
+
+struct Peering {
+  std::string name;
+  std::string id;
+  Ref remote_vnet;
+  std::vector<IpPrefix> remote_address_space;  // as recorded on the peering
+  bool allow_virtual_network_access{true};
+  bool allow_forwarded_traffic{false};
+  bool allow_gateway_transit{false};
+  bool use_remote_gateways{false};
+  bool connected{false};  // peeringState == Connected
+  SourceLocation where;
+};
+
+struct VirtualNetwork : ResourceBase {
+  std::vector<IpPrefix> address_space;
+  std::vector<Ref> subnets;  // resolved by validation
+  std::vector<Peering> peerings;
+};
+
+enum class PrivateEndpointPolicy { kDisabled, kEnabled, kNsgOnly, kRouteTableOnly };
+
+struct Subnet : ResourceBase {
+  Ref vnet;  // derived from the id (…/virtualNetworks/v/subnets/s)
+  std::vector<IpPrefix> prefixes;
+  Ref nsg;
+  Ref route_table;
+  PrivateEndpointPolicy private_endpoint_policies{PrivateEndpointPolicy::kDisabled};
+};
+
+}  // namespace exposim::model
