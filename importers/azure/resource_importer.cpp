@@ -20,6 +20,7 @@
 
 #include "importers/azure/azure_keys.h"
 #include "importers/azure/json_stream.h"
+#include "importers/azure/reader_context.h"
 #include "importers/azure/service_tags.h"
 #include "importers/unknown_value.h"
 #include "model/json_pointer.h"
@@ -28,83 +29,7 @@
 namespace exposim::importers::azure {
 namespace {
 
-namespace dom = simdjson::dom;
-using model::IpAddress;
-using model::IpFamily;
-using model::IpPrefix;
-using model::Ref;
-using model::Severity;
-
 static_assert(simdjson::SIMDJSON_PADDING <= kStreamPadding, "the stream must pad elements for simdjson");
-static_assert(model::kUnknownIdPrefix == importers::kUnknownPrefix, "an unknown reference keeps the contract's text");
-
-// ---- text helpers ----
-
-char lower_ascii(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
-/// `text` equals `lower` (lowercase ASCII) ignoring ASCII case.
-bool iequals(std::string_view text, std::string_view lower) {
-  if (text.size() != lower.size()) return false;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (lower_ascii(text[i]) != lower[i]) return false;
-  }
-  return true;
-}
-
-bool istarts_with(std::string_view text, std::string_view lower) {
-  return text.size() >= lower.size() && iequals(text.substr(0, lower.size()), lower);
-}
-
-/// Last position of `lower` in `text` ignoring ASCII case, or npos.
-std::size_t irfind(std::string_view text, std::string_view lower) {
-  if (lower.size() > text.size()) return std::string_view::npos;
-  for (std::size_t i = text.size() - lower.size() + 1; i-- > 0;) {
-    if (iequals(text.substr(i, lower.size()), lower)) return i;
-  }
-  return std::string_view::npos;
-}
-
-std::string lowercase(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = lower_ascii(c);
-  return out;
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
-/// The last segment of a resource id ("…/subnets/web" -> "web").
-std::string_view last_segment(std::string_view id) {
-  while (!id.empty() && id.back() == '/') id.remove_suffix(1);
-  const auto slash = id.rfind('/');
-  return slash == std::string_view::npos ? id : id.substr(slash + 1);
-}
-
-/// Appends "/token" to a JSON pointer, escaped per RFC 6901.
-void append_token(std::string& pointer, std::string_view token) { model::append_pointer_token(pointer, token); }
-
-const char* kind_name(dom::element_type t) {
-  switch (t) {
-    case dom::element_type::ARRAY: return "an array";
-    case dom::element_type::OBJECT: return "an object";
-    case dom::element_type::INT64:
-    case dom::element_type::UINT64: return "an integer";
-    case dom::element_type::DOUBLE: return "a floating-point number";
-    case dom::element_type::STRING: return "a string";
-    case dom::element_type::BOOL: return "a boolean";
-    case dom::element_type::NULL_VALUE: return "null";
-  }
-  return "a value";
-}
-
-/// Text that looks like an address attempt rather than a service tag name.
-bool looks_like_ip(std::string_view t) {
-  return (!t.empty() && t.front() >= '0' && t.front() <= '9') || t.find(':') != std::string_view::npos ||
-         t.find('/') != std::string_view::npos;
-}
 
 std::optional<model::ProtocolMask> parse_protocol(std::string_view t) {
   using model::Protocol;
@@ -126,115 +51,6 @@ std::optional<model::NextHopType> parse_next_hop(std::string_view t) {
   if (iequals(t, "none")) return NextHopType::kNone;
   return std::nullopt;
 }
-
-std::optional<IpFamily> parse_ip_version(std::string_view t) {
-  if (iequals(t, "ipv4")) return IpFamily::kV4;
-  if (iequals(t, "ipv6")) return IpFamily::kV6;
-  return std::nullopt;
-}
-
-const char* family_name(IpFamily f) { return f == IpFamily::kV4 ? "IPv4" : "IPv6"; }
-
-/// Text an author wrote for the user to replace: `<your-ip>`, `<NAME>` (a parameter with no value),
-/// `xx.xx.xx.xx/yy`, `x.x.x.x`. Only letters x, y, z, n (either case), digits and `.:/*-` for the dotted kind,
-/// with at least one such letter and one separator, so that service tags and names never match.
-bool looks_like_placeholder(std::string_view raw) {
-  const std::string_view t = trim(raw);
-  if (t.empty()) return false;
-  if (t.find('<') != std::string_view::npos && t.find('>') != std::string_view::npos) return true;
-  bool letter = false, separator = false;
-  for (char c : t) {
-    const char l = lower_ascii(c);
-    if (l == 'x' || l == 'y' || l == 'z' || l == 'n') {
-      letter = true;
-    } else if (c == '.' || c == ':' || c == '/') {
-      separator = true;
-    } else if (!(c >= '0' && c <= '9') && c != '*' && c != '-') {
-      return false;
-    }
-  }
-  return letter && separator;
-}
-
-/// The name X of a `parameters('X')` reason or of a `<X>` text; "" otherwise.
-std::string_view parameter_of(std::string_view text) {
-  text = trim(text);
-  if (text.size() > 2 && text.front() == '<' && text.back() == '>') return text.substr(1, text.size() - 2);
-  constexpr std::string_view kCall = "parameters('";
-  if (istarts_with(text, kCall) && text.size() > kCall.size() + 2 && text.substr(text.size() - 2) == "')") {
-    const std::string_view name = text.substr(kCall.size(), text.size() - kCall.size() - 2);
-    if (name.find('\'') == std::string_view::npos) return name;
-  }
-  return {};
-}
-
-// ---- JSON access ----
-
-/// A field found in an object: its value and its key as written (for JSON pointers).
-struct Field {
-  dom::element value;
-  std::string_view key;
-};
-
-/// Case-insensitive lookup of `lower`; JSON null counts as absent (the az CLI prints absent fields as null).
-std::optional<Field> find_field(dom::object o, std::string_view lower) {
-  for (dom::key_value_pair kv : o) {
-    if (iequals(kv.key, lower)) {
-      if (kv.value.is_null()) return std::nullopt;
-      return Field{kv.value, kv.key};
-    }
-  }
-  return std::nullopt;
-}
-
-/// Number of items of array field `lower` (0 when absent or not an array; nothing reported).
-std::size_t array_size(dom::object o, std::string_view lower) {
-  auto f = find_field(o, lower);
-  dom::array a;
-  if (!f || f->value.get_array().get(a) != simdjson::SUCCESS) return 0;
-  return a.size();
-}
-
-/// A typed field: `present` when the key is there (not null), true (operator bool) when also well typed.
-template <typename T>
-struct Got {
-  T value{};
-  std::string_view key;
-  bool present{false};
-  bool ok{false};
-  /// Present but only known at deployment: a value written by unknown_value(), or (with
-  /// ImportOptions::from_template) a placeholder or a value ARM would reject. Already reported (one aggregated
-  /// `unknown-value` warning per cause); the caller reads the field conservatively. `ok` is false.
-  bool unknown{false};
-  explicit operator bool() const { return ok; }
-  const T& operator*() const { return value; }
-  const T* operator->() const { return &value; }
-};
-
-/// Restores a JSON pointer string to its length at construction.
-class PointerScope {
- public:
-  PointerScope(std::string& pointer, std::string_view token) : pointer_(pointer), mark_(pointer.size()) {
-    append_token(pointer, token);
-  }
-  PointerScope(std::string& pointer, std::size_t index) : pointer_(pointer), mark_(pointer.size()) {
-    pointer += '/';
-    pointer += std::to_string(index);
-  }
-  PointerScope(const PointerScope&) = delete;
-  PointerScope& operator=(const PointerScope&) = delete;
-  ~PointerScope() { pointer_.resize(mark_); }
-
- private:
-  std::string& pointer_;
-  std::size_t mark_;
-};
-
-/// What identifies a child (subnet, rule, route, ...), inline or separate.
-struct ChildIds {
-  std::string id;  // as written, or composed from the parent's
-  std::string name;
-};
 
 struct PendingSubnet {
   std::string key;
@@ -263,32 +79,17 @@ struct SqlConnectionPolicy {
   bool proxy{false};  // Proxy: every connection through the gateway on 1433; Default and Redirect also 11000-11999
 };
 
-template <typename T>
-struct PendingChild {
-  std::string parent_key;
-  std::string parent_id;  // as written, for messages
-  std::string child_key;  // canonical identity inside the parent
-  T value;
-};
-
 }  // namespace
 
-struct Importer::Impl {
-  Impl(model::Model& m, model::Diagnostics& d, ImportOptions o) : model(m), diags(d), options(o) {
+struct Importer::Impl : ReaderContext {
+  Impl(model::Model& m, model::Diagnostics& d, ImportOptions o) : ReaderContext(m, d, std::move(o)) {
     // Elements are never deeper than the document cap, so simdjson's own depth limit never triggers first.
     // On failure the parser allocates on first use instead.
     if (parser.allocate(std::size_t{1} << 16, std::max<std::size_t>(options.max_depth + 1, 1024))) {}
   }
 
-  model::Model& model;
-  model::Diagnostics& diags;
-  ImportOptions options;
   dom::parser parser;
 
-  // Per file.
-  model::FileName file;  // shared by every location in the file
-  std::string ptr;       // JSON pointer of what is being read
-  std::size_t errors = 0;
   ImportStats* stats = nullptr;
   const std::vector<std::string>* element_pointers = nullptr;  // add_text of generated resources
 
@@ -306,426 +107,6 @@ struct Importer::Impl {
   std::vector<PendingChild<SiteRestrictions>> pending_site_configs;
   std::vector<PendingChild<model::FirewallRuleCollectionGroup>> pending_groups;
   std::unordered_map<std::string, model::WafMode> waf_policies;  // WAF policy key -> mode, applied in finish()
-
-  // ---- diagnostics ----
-
-  model::SourceLocation here() const { return {file, ptr, 0, 0}; }
-
-  void report(Severity severity, std::string_view code, std::string pointer, std::string message) {
-    if (severity == Severity::kError) ++errors;
-    diags.add({severity, std::string(code), {file, std::move(pointer), 0, 0}, std::move(message)});
-  }
-  void error(std::string_view code, std::string message) { report(Severity::kError, code, ptr, std::move(message)); }
-  void warning(std::string_view code, std::string message) {
-    report(Severity::kWarning, code, ptr, std::move(message));
-  }
-  void error_at(std::string_view key, std::string_view code, std::string message) {
-    PointerScope s(ptr, key);
-    error(code, std::move(message));
-  }
-
-  // ---- unknown, placeholder and coerced values (issue 13; docs/model.md, "Unknown values") ----
-
-  /// One cause of unknown fields (a parameter with no value, an expression only known at deployment, a
-  /// placeholder text, a value ARM would reject), reported once by finish() at the first field it decides.
-  struct UnknownCause {
-    model::SourceLocation first;
-    std::string message;  // what the cause is
-    std::size_t fields{0};
-  };
-  std::map<std::string, UnknownCause> unknown_causes;  // by cause key: sorted, so the output is deterministic
-
-  bool is_valueless(std::string_view parameter) const {
-    return std::any_of(options.valueless_parameters.begin(), options.valueless_parameters.end(),
-                       [&](const std::string& p) { return iequals(p, lowercase(parameter)); });
-  }
-
-  /// Records that the field at the current pointer is unknown because of `text`: a value written by
-  /// unknown_value(), or a placeholder (`<NAME>`, `x.x.x.x`).
-  void note_unknown(std::string_view text) {
-    if (is_unknown_value(text)) {
-      const std::string_view reason = unknown_reason(text);
-      if (auto param = parameter_of(reason); !param.empty()) {
-        add_unknown("parameter " + lowercase(param), fmt::format("parameter '{}' has no value", param));
-      } else {
-        add_unknown("expression " + std::string(reason), fmt::format("'{}' is only known at deployment", reason));
-      }
-      return;
-    }
-    const std::string_view t = trim(text);
-    if (auto param = parameter_of(t); !param.empty() && is_valueless(param)) {
-      add_unknown("parameter " + lowercase(param), fmt::format("parameter '{}' has no value", param));
-    } else {
-      add_unknown("placeholder " + std::string(t), fmt::format("'{}' is a placeholder", t));
-    }
-  }
-
-  void add_unknown(std::string key, std::string message) {
-    auto [it, fresh] = unknown_causes.try_emplace(std::move(key));
-    if (fresh) {
-      it->second.first = here();
-      it->second.message = std::move(message);
-    }
-    ++it->second.fields;
-  }
-
-  /// The `unknown-value` warnings, one per cause, in cause order.
-  void flush_unknown_causes() {
-    for (auto& [key, cause] : unknown_causes) {
-      diags.add({Severity::kWarning, "unknown-value", cause.first,
-                 cause.fields == 1
-                     ? fmt::format("{}: this field is read as unknown, conservatively (an unknown can only add "
-                                   "exposure)",
-                                   cause.message)
-                     : fmt::format("{}: {} fields are read as unknown, conservatively (an unknown can only add "
-                                   "exposure); the first is here",
-                                   cause.message, cause.fields)});
-    }
-    unknown_causes.clear();
-  }
-
-  /// A text in a field that is not one of the values the field takes (`message` says what is wrong), at the
-  /// current pointer. From a template: a placeholder, or a value ARM would reject at deployment; a warning
-  /// aggregated per text, and true: the caller reads the field as unknown. Otherwise an `invalid-value` error
-  /// and false.
-  bool invalid_value(std::string_view text, std::string message) {
-    if (!options.from_template) {
-      error("invalid-value", std::move(message));
-      return false;
-    }
-    if (looks_like_placeholder(text)) {
-      note_unknown(text);
-    } else {
-      add_unknown("rejected " + message, message + ", which ARM would reject at deployment");
-    }
-    return true;
-  }
-  bool invalid_value_at(std::string_view key, std::string_view text, std::string message) {
-    PointerScope s(ptr, key);
-    return invalid_value(text, std::move(message));
-  }
-
-  /// A number given as a string, a boolean as a string: converted as ARM converts them, with a note.
-  void coerced(std::string_view key, std::string_view text, std::string_view read_as) {
-    PointerScope s(ptr, key);
-    report(Severity::kNote, "coerced-value", ptr,
-           fmt::format("'{}' is the string '{}', read as {}", key, text, read_as));
-  }
-
-  /// Fields whose value never decides reachability: an unknown there is taken as text, silently.
-  static bool silent_key(std::string_view lower) {
-    return lower == keys::kName || lower == keys::kId || lower == keys::kType || lower == keys::kLocation;
-  }
-
-  // ---- typed access (invalid-type reported at the field) ----
-
-  template <typename T>
-  Got<T> wrong_type(const Field& f, std::string_view expected) {
-    error_at(f.key, "invalid-type", fmt::format("'{}' is {}, expected {}", f.key, kind_name(f.value.type()), expected));
-    return Got<T>{{}, f.key, true, false};
-  }
-
-  template <typename T>
-  Got<T> unknown_field(const Field& f, std::string_view text) {
-    PointerScope s(ptr, f.key);
-    note_unknown(text);
-    Got<T> out{{}, f.key, true, false};
-    out.unknown = true;
-    return out;
-  }
-
-  /// A string field. A value written by unknown_value() is unknown (reported), except in the fields that never
-  /// decide reachability (`name`, `id`, `type`, `location`), where it is returned as text; so is `<NAME>` of a
-  /// parameter with no value. Placeholders in other forms are recognised by the readers that parse the text.
-  Got<std::string_view> get_string(dom::object o, std::string_view name) {
-    auto f = find_field(o, name);
-    if (!f) return {};
-    std::string_view s;
-    if (f->value.get_string().get(s) != simdjson::SUCCESS) return wrong_type<std::string_view>(*f, "a string");
-    if (!silent_key(name) && (is_unknown_value(s) || (options.from_template && !parameter_of(s).empty() &&
-                                                      s.front() == '<' && is_valueless(parameter_of(s))))) {
-      return unknown_field<std::string_view>(*f, s);
-    }
-    return {s, f->key, true, true};
-  }
-
-  /// A boolean field; "true" and "false" as strings (any case) are converted with a note.
-  Got<bool> get_bool(dom::object o, std::string_view name) {
-    auto f = find_field(o, name);
-    if (!f) return {};
-    bool b = false;
-    if (f->value.get_bool().get(b) == simdjson::SUCCESS) return {b, f->key, true, true};
-    std::string_view s;
-    if (f->value.get_string().get(s) != simdjson::SUCCESS) return wrong_type<bool>(*f, "a boolean");
-    const std::string_view t = trim(s);
-    if (iequals(t, "true") || iequals(t, "false")) {
-      coerced(f->key, s, iequals(t, "true") ? "true" : "false");
-      return {iequals(t, "true"), f->key, true, true};
-    }
-    if (is_unknown_value(s) || (options.from_template && looks_like_placeholder(s))) {
-      return unknown_field<bool>(*f, s);
-    }
-    if (options.from_template) {
-      PointerScope at(ptr, f->key);
-      invalid_value(s, fmt::format("'{}' is '{}', not true or false", f->key, s));
-      Got<bool> out{{}, f->key, true, false};
-      out.unknown = true;
-      return out;
-    }
-    return wrong_type<bool>(*f, "a boolean");
-  }
-
-  /// An integer field in lo..hi named `field` in messages ("priority", "backend port"). A number written as a
-  /// string ("80") is converted with a note. Out of range: "priority 5000 is above 4096", an error, or from a
-  /// template a warning and unknown (ARM would reject it).
-  Got<std::int64_t> get_int(dom::object o, std::string_view name, std::int64_t lo, std::int64_t hi,
-                            std::string_view field) {
-    auto f = find_field(o, name);
-    if (!f) return {};
-    Got<std::int64_t> out{0, f->key, true, false};
-    auto range_check = [&](std::int64_t v, std::string_view text) {
-      if (v >= lo && v <= hi) {
-        out.value = v;
-        out.ok = true;
-        return;
-      }
-      PointerScope at(ptr, f->key);
-      out.unknown = invalid_value(text, v > hi ? fmt::format("{} {} is above {}", field, v, hi)
-                                               : fmt::format("{} {} is below {}", field, v, lo));
-    };
-    std::int64_t v = 0;
-    std::uint64_t big = 0;
-    std::string_view s;
-    if (f->value.get_int64().get(v) == simdjson::SUCCESS) {
-      range_check(v, std::to_string(v));
-    } else if (f->value.get_uint64().get(big) == simdjson::SUCCESS) {
-      PointerScope at(ptr, f->key);
-      out.unknown = invalid_value(std::to_string(big), fmt::format("{} {} is above {}", field, big, hi));
-    } else if (f->value.get_string().get(s) == simdjson::SUCCESS) {
-      const std::string_view t = trim(s);
-      const bool negative = !t.empty() && t.front() == '-';
-      const std::string_view digits = negative ? t.substr(1) : t;
-      if (!digits.empty() && digits.size() <= 18 &&
-          std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; })) {
-        std::int64_t n = 0;
-        for (char c : digits) n = n * 10 + (c - '0');
-        if (negative) n = -n;
-        coerced(f->key, s, fmt::format("the number {}", n));
-        range_check(n, t);
-      } else if (is_unknown_value(s) || (options.from_template && looks_like_placeholder(s))) {
-        return unknown_field<std::int64_t>(*f, s);
-      } else if (options.from_template) {
-        PointerScope at(ptr, f->key);
-        out.unknown = invalid_value(s, fmt::format("{} '{}' is not a number", field, s));
-      } else {
-        return wrong_type<std::int64_t>(*f, "an integer");
-      }
-    } else {
-      return wrong_type<std::int64_t>(*f, "an integer");
-    }
-    return out;
-  }
-
-  Got<dom::object> get_object(dom::object o, std::string_view name) {
-    auto f = find_field(o, name);
-    if (!f) return {};
-    dom::object v;
-    if (std::string_view text; f->value.get_string().get(text) == simdjson::SUCCESS && is_unknown_value(text)) {
-      return unknown_field<dom::object>(*f, text);  // the whole object is only known at deployment
-    }
-    if (f->value.get_object().get(v) != simdjson::SUCCESS) return wrong_type<dom::object>(*f, "an object");
-    return {v, f->key, true, true};
-  }
-
-  Got<dom::array> get_array(dom::object o, std::string_view name) {
-    auto f = find_field(o, name);
-    if (!f) return {};
-    dom::array v;
-    if (std::string_view text; f->value.get_string().get(text) == simdjson::SUCCESS && is_unknown_value(text)) {
-      return unknown_field<dom::array>(*f, text);  // the whole list is only known at deployment
-    }
-    if (f->value.get_array().get(v) != simdjson::SUCCESS) return wrong_type<dom::array>(*f, "an array");
-    return {v, f->key, true, true};
-  }
-
-  /// Calls fn(element, index) for each element of array `name` of `o`, the pointer at that element; an element
-  /// that is not an object is an `invalid-type` error naming it as `what`. Nothing when the array is absent (a
-  /// value that is not an array is reported by get_array).
-  template <typename Fn>
-  void for_each_object(dom::object o, std::string_view name, std::string_view what, Fn&& fn) {
-    auto arr = get_array(o, name);
-    if (!arr) return;
-    PointerScope s(ptr, arr.key);
-    std::size_t i = 0;
-    for (dom::element e : *arr) {
-      PointerScope item(ptr, i);
-      dom::object element;
-      if (e.get_object().get(element) != simdjson::SUCCESS) {
-        error("invalid-type", fmt::format("{} is {}, expected an object", what, kind_name(e.type())));
-      } else {
-        fn(element, i);
-      }
-      ++i;
-    }
-  }
-
-  /// The object holding a resource's (or child's) fields: `properties`, or the object itself when absent
-  /// (az CLI's flattened shape). `key` is set when `properties` is used. nullopt when `properties` is not an
-  /// object (reported).
-  std::optional<std::pair<dom::object, std::string_view>> properties_of(dom::object o) {
-    auto p = get_object(o, keys::kProperties);
-    if (p) return std::make_pair(*p, p.key);
-    if (p.present) return std::nullopt;
-    return std::make_pair(o, std::string_view{});
-  }
-
-  /// A `{ "id": ... }` reference held by `value`, reported against the current pointer.
-  std::optional<Ref> ref_value(dom::element value, std::string_view what) {
-    dom::object o;
-    if (std::string_view text; value.get_string().get(text) == simdjson::SUCCESS && is_unknown_value(text)) {
-      // The whole reference is only known at deployment (a linked deployment's output, `reference()`).
-      note_unknown(text);
-      return Ref{std::string(text), -1};
-    }
-    if (value.get_object().get(o) != simdjson::SUCCESS) {
-      error("invalid-type", fmt::format("{} is {}, expected an object with an 'id'", what, kind_name(value.type())));
-      return std::nullopt;
-    }
-    auto id = get_string(o, keys::kId);
-    if (!id) {
-      if (!id.present) error("missing-field", fmt::format("{} has no 'id'", what));
-      return std::nullopt;
-    }
-    // model::is_unknown(): the target is only known at deployment; so is a whole id that is the `<NAME>` of a
-    // parameter with no value (an id built from one, `.../virtualNetworks/<vnetName>`, is kept as written: it
-    // still matches a resource declared with that name, and is a missing resource otherwise).
-    const bool placeholder = options.from_template && !id->empty() && id->front() == '<' &&
-                             !parameter_of(*id).empty() && is_valueless(parameter_of(*id));
-    if (is_unknown_value(*id) || placeholder) {
-      PointerScope at(ptr, id.key);
-      note_unknown(*id);
-      return Ref{placeholder ? importers::unknown_value(*id) : std::string(*id), -1};
-    }
-    return Ref{model::canonical_id(*id), -1};
-  }
-
-  /// The reference in field `name` of `o`, if present.
-  Ref get_ref(dom::object o, std::string_view name) {
-    auto f = find_field(o, name);
-    if (!f) return {};
-    PointerScope s(ptr, f->key);
-    auto r = ref_value(f->value, fmt::format("'{}'", f->key));
-    return r ? std::move(*r) : Ref{};
-  }
-
-  /// The references in array field `name` of `o`.
-  std::vector<Ref> get_ref_list(dom::object o, std::string_view name) {
-    std::vector<Ref> out;
-    auto arr = get_array(o, name);
-    if (!arr) return out;
-    out.reserve(arr->size());
-    PointerScope s(ptr, arr.key);
-    std::size_t i = 0;
-    for (dom::element e : *arr) {
-      PointerScope item(ptr, i);
-      if (!e.is_null()) {
-        if (auto r = ref_value(e, fmt::format("item {} of '{}'", i, arr.key))) out.push_back(std::move(*r));
-      }
-      ++i;
-    }
-    return out;
-  }
-
-  /// Calls `fn(text)` with the pointer at each string of a string field and of a string-array field.
-  /// The texts are passed as written: an unknown value or a placeholder is for `fn` to recognise and report.
-  template <typename Fn>
-  void for_each_text(dom::object o, std::string_view single, std::string_view plural, Fn&& fn) {
-    if (auto f = single.empty() ? std::optional<Field>{} : find_field(o, single)) {
-      std::string_view text;
-      if (f->value.get_string().get(text) == simdjson::SUCCESS) {
-        PointerScope scope(ptr, f->key);
-        fn(text);
-      } else {
-        wrong_type<std::string_view>(*f, "a string");
-      }
-    }
-    if (auto arr = get_array(o, plural)) {
-      PointerScope scope(ptr, arr.key);
-      std::size_t i = 0;
-      for (dom::element e : *arr) {
-        PointerScope item(ptr, i);
-        std::string_view text;
-        if (e.get_string().get(text) == simdjson::SUCCESS) {
-          fn(text);
-        } else if (!e.is_null()) {
-          error("invalid-type",
-                fmt::format("item {} of '{}' is {}, expected a string", i, arr.key, kind_name(e.type())));
-        }
-        ++i;
-      }
-    }
-  }
-
-  /// A CIDR prefix or address (host prefix), reported against the current pointer. nullopt when bad
-  /// (reported); then `*unknown` (when given) is set if the prefix is to be read as unknown (a value only known
-  /// at deployment, or a placeholder or bad value in a template).
-  std::optional<IpPrefix> prefix_value(std::string_view raw, bool* unknown = nullptr) {
-    const std::string_view text = trim(raw);
-    if (is_unknown_value(raw)) {
-      note_unknown(raw);
-      if (unknown) *unknown = true;
-      return std::nullopt;
-    }
-    bool host_bits = false;
-    auto p = IpPrefix::parse(text, &host_bits);
-    if (!p) {
-      if (invalid_value(raw, fmt::format("address prefix '{}' is not an IP address or CIDR prefix", raw)) && unknown) {
-        *unknown = true;
-      }
-      return std::nullopt;
-    }
-    if (host_bits) {
-      warning("host-bits-set",
-              fmt::format("address prefix '{}' has host bits set; read as '{}'", text, p->to_string()));
-    }
-    return p;
-  }
-
-  /// Union of `addressPrefix`-like and `addressPrefixes`-like fields, without repeats. `*unknown` (when given)
-  /// is set when one of them is unknown (see prefix_value); the known ones are returned.
-  std::vector<IpPrefix> get_prefixes(dom::object o, std::string_view single, std::string_view plural,
-                                     bool* unknown = nullptr) {
-    std::vector<IpPrefix> out;
-    for_each_text(o, single, plural, [&](std::string_view text) {
-      if (trim(text).empty()) return;
-      if (auto p = prefix_value(text, unknown)) {
-        if (std::find(out.begin(), out.end(), *p) == out.end()) out.push_back(*p);
-      }
-    });
-    return out;
-  }
-
-  /// Name and id of a child object; the id is composed from the parent's when absent.
-  std::optional<ChildIds> child_ids(dom::object o, std::string_view parent_id, std::string_view segment,
-                                    std::string_view what) {
-    auto id = get_string(o, keys::kId);
-    auto name = get_string(o, keys::kName);
-    if (id.present && !id) return std::nullopt;
-    if (name.present && !name) return std::nullopt;
-    ChildIds out;
-    if (id && !id->empty()) {
-      out.id = std::string(*id);
-      out.name = name ? std::string(*name) : std::string(last_segment(*id));
-      return out;
-    }
-    if (name && !name->empty()) {
-      out.name = std::string(*name);
-      out.id = fmt::format("{}{}{}", parent_id, segment, *name);
-      return out;
-    }
-    error("missing-field", fmt::format("{} has no 'name' or 'id'", what));
-    return std::nullopt;
-  }
 
   // ---- security rules ----
 
@@ -793,66 +174,6 @@ struct Importer::Impl {
         unknown = true;
       } else {
         out.asgs.push_back(std::move(g));
-      }
-    }
-    return listed;
-  }
-
-  /// Adds one port entry (string or integer) at the current pointer. False when nothing was listed. `*unknown`
-  /// (when given) is set when the entry is to be read as unknown (see prefix_value).
-  bool add_port(dom::element e, model::PortSet& out, std::string_view field, std::optional<std::size_t> item,
-                bool* unknown = nullptr) {
-    std::string_view text;
-    if (e.get_string().get(text) == simdjson::SUCCESS) {
-      const std::string_view t = trim(text);
-      if (t.empty()) return false;
-      if (t == "*" || iequals(t, "any")) {
-        out = model::PortSet::all();
-        return true;
-      }
-      if (is_unknown_value(text)) {
-        note_unknown(text);
-        if (unknown) *unknown = true;
-      } else if (auto r = model::parse_port_range(t)) {
-        out.add(r->lo, r->hi);
-      } else if (invalid_value(text, fmt::format("port range '{}' is not a port or range in 0..65535", text)) &&
-                 unknown) {
-        *unknown = true;
-      }
-      return true;
-    }
-    std::int64_t n = 0;
-    if (e.get_int64().get(n) == simdjson::SUCCESS) {
-      if (n >= 0 && n <= 65535) {
-        out.add(static_cast<std::uint16_t>(n), static_cast<std::uint16_t>(n));
-      } else if (invalid_value(std::to_string(n), fmt::format("port {} is above 65535", n)) && unknown) {
-        *unknown = true;
-      }
-      return true;
-    }
-    if (e.is_null()) return false;
-    if (item) {
-      error("invalid-type", fmt::format("item {} of '{}' is {}, expected a string", *item, field, kind_name(e.type())));
-    } else {
-      error("invalid-type", fmt::format("'{}' is {}, expected a string", field, kind_name(e.type())));
-    }
-    return true;
-  }
-
-  bool read_ports(dom::object props, std::string_view single, std::string_view plural, model::PortSet& out,
-                  bool* unknown = nullptr) {
-    bool listed = false;
-    if (auto f = find_field(props, single)) {
-      PointerScope s(ptr, f->key);
-      listed |= add_port(f->value, out, f->key, std::nullopt, unknown);
-    }
-    if (auto arr = get_array(props, plural)) {
-      PointerScope s(ptr, arr.key);
-      std::size_t i = 0;
-      for (dom::element e : *arr) {
-        PointerScope item(ptr, i);
-        listed |= add_port(e, out, arr.key, i, unknown);
-        ++i;
       }
     }
     return listed;
@@ -1633,13 +954,6 @@ struct Importer::Impl {
     return c;
   }
 
-  /// A resource id given as a plain string (`privateLinkServiceId`), reported against the field.
-  Ref get_ref_id(dom::object o, std::string_view name) {
-    auto f = get_string(o, name);
-    if (!f || trim(*f).empty()) return {};
-    return Ref{model::canonical_id(trim(*f)), -1};
-  }
-
   void read_private_endpoint(model::ResourceBase base, dom::object props) {
     model::PrivateEndpoint pe;
     static_cast<model::ResourceBase&>(pe) = std::move(base);
@@ -1833,39 +1147,6 @@ struct Importer::Impl {
 
   // ---- Azure Bastion and application gateways ----
 
-  /// `sku.name` and `sku.tier` of a resource (next to `properties`), with the pointer of each for messages.
-  struct SkuFields {
-    std::optional<std::string_view> name, tier;
-    std::string name_ptr;      // for messages about the name
-    bool name_unknown{false};  // only known at deployment (reported): the caller takes the widest SKU
-  };
-  SkuFields read_sku(dom::object res, std::size_t res_mark) {
-    const std::string saved = ptr;
-    ptr.resize(res_mark);
-    SkuFields out = read_sku_here(res);
-    ptr = saved;
-    return out;
-  }
-  /// `sku.name` and `sku.tier` of object `o`, at the current pointer.
-  SkuFields read_sku_here(dom::object o) {
-    SkuFields out;
-    if (auto sku = get_object(o, keys::kSku)) {
-      PointerScope s(ptr, sku.key);
-      if (auto name = get_string(*sku, keys::kName); name && is_unknown_value(*name)) {
-        PointerScope at(ptr, name.key);  // `name` is a silent key elsewhere; a SKU's name decides exposure
-        note_unknown(*name);
-        out.name_unknown = true;
-      } else if (name) {
-        out.name = trim(*name);
-        out.name_ptr = ptr + "/" + std::string(name.key);
-      } else if (name.unknown) {
-        out.name_unknown = true;
-      }
-      if (auto tier = get_string(*sku, keys::kTier)) out.tier = trim(*tier);
-    }
-    return out;
-  }
-
   void read_bastion(model::ResourceBase base, dom::object res, dom::object props, std::size_t res_mark) {
     model::BastionHost b;
     static_cast<model::ResourceBase&>(b) = std::move(base);
@@ -2012,8 +1293,8 @@ struct Importer::Impl {
                      if (!bag) return;
                      std::optional<PointerScope> scope;
                      if (!bag->second.empty()) scope.emplace(ptr, bag->second);
-                     auto port = read_lb_port(bag->first, keys::kPort, "port", 1, "frontend port", fp.name, mark, true,
-                                              &fp.unknown);
+                     auto port = read_port(bag->first, keys::kPort, "port", 1, "frontend port", fp.name, mark, true,
+                                           &fp.unknown);
                      if (!port && !fp.unknown) return;
                      if (port) fp.port = *port;  // unknown: every port
                      g.frontend_ports.push_back(std::move(fp));
@@ -2117,8 +1398,8 @@ struct Importer::Impl {
                      if (!bag) return;
                      std::optional<PointerScope> scope;
                      if (!bag->second.empty()) scope.emplace(ptr, bag->second);
-                     auto port = read_lb_port(bag->first, keys::kPort, "port", 1, "backend HTTP settings", bs.name,
-                                              mark, true, &bs.unknown);
+                     auto port = read_port(bag->first, keys::kPort, "port", 1, "backend HTTP settings", bs.name, mark,
+                                           true, &bs.unknown);
                      const bool proto =
                          read_ag_protocol(bag->first, "backend HTTP settings", bs.name, mark, bs.protocol);
                      if ((!port && !bs.unknown) || !proto) return;
@@ -2324,25 +1605,6 @@ struct Importer::Impl {
     return out;
   }
 
-  /// A port field of a load balancer rule: an integer in lo..65535. nullopt when absent (reported when
-  /// `required`) or bad (reported).
-  std::optional<std::uint16_t> read_lb_port(dom::object props, std::string_view key, std::string_view field,
-                                            std::int64_t lo, std::string_view what, std::string_view name,
-                                            std::size_t mark, bool required, bool* unknown = nullptr) {
-    auto f = find_field(props, key);
-    if (!f) {
-      if (required) {
-        report(Severity::kError, "missing-field", ptr.substr(0, mark),
-               fmt::format("{} '{}' has no '{}'", what, name, field));
-      }
-      return std::nullopt;
-    }
-    auto v = get_int(props, key, lo, 65535, field);
-    if (v) return static_cast<std::uint16_t>(*v);
-    if (v.unknown && unknown != nullptr) *unknown = true;  // only known at deployment: the caller widens it
-    return std::nullopt;
-  }
-
   /// `protocol` of a load balancer rule: Tcp, Udp or All (= TCP and UDP).
   void read_lb_protocol(dom::object props, std::string_view what, std::string_view name, std::size_t mark,
                         model::ProtocolMask& out) {
@@ -2367,17 +1629,6 @@ struct Importer::Impl {
     }
   }
 
-  /// Opens a child object's property bag; nullopt when `properties` is not an object (reported).
-  template <typename T>
-  std::optional<dom::object> open_child(dom::object o, T& child, std::optional<PointerScope>& scope) {
-    auto props_or = properties_of(o);
-    if (!props_or) return std::nullopt;
-    auto [props, props_key] = *props_or;
-    child.flattened = props_key.empty();
-    if (!props_key.empty()) scope.emplace(ptr, props_key);
-    return props;
-  }
-
   // ---- scale sets and inbound NAT pools ----
 
   /// One entry of a load balancer's `inboundNatPools`; nullopt when it has an error (reported).
@@ -2395,12 +1646,12 @@ struct Importer::Impl {
     constexpr std::string_view what = "inbound NAT pool";
     p.frontend = read_lb_frontend_ref(*props, what, p.name, mark);
     read_lb_protocol(*props, what, p.name, mark, p.protocols);
-    auto start = read_lb_port(*props, keys::kFrontendPortRangeStart, "frontendPortRangeStart", 1, what, p.name, mark,
-                              true, &p.frontend_port_unknown);
-    auto end = read_lb_port(*props, keys::kFrontendPortRangeEnd, "frontendPortRangeEnd", 1, what, p.name, mark, true,
-                            &p.frontend_port_unknown);
-    if (auto b = read_lb_port(*props, keys::kBackendPort, "backendPort", 1, what, p.name, mark, true,
-                              &p.backend_port_unknown)) {
+    auto start = read_port(*props, keys::kFrontendPortRangeStart, "frontendPortRangeStart", 1, what, p.name, mark, true,
+                           &p.frontend_port_unknown);
+    auto end = read_port(*props, keys::kFrontendPortRangeEnd, "frontendPortRangeEnd", 1, what, p.name, mark, true,
+                         &p.frontend_port_unknown);
+    if (auto b = read_port(*props, keys::kBackendPort, "backendPort", 1, what, p.name, mark, true,
+                           &p.backend_port_unknown)) {
       p.backend_port = *b;
     }
     if (start && end && !p.frontend_port_unknown) {
@@ -2811,12 +2062,12 @@ struct Importer::Impl {
     // Both fields may name the same pool (newer API versions fill both); the solver reaches a member once.
     for (auto& pool : get_ref_list(*props, keys::kBackendAddressPools)) r.backend_pools.push_back(std::move(pool));
     read_lb_protocol(*props, what, r.name, mark, r.protocols);
-    if (auto p = read_lb_port(*props, keys::kFrontendPort, "frontendPort", 0, what, r.name, mark, true,
-                              &r.frontend_port_unknown)) {
+    if (auto p = read_port(*props, keys::kFrontendPort, "frontendPort", 0, what, r.name, mark, true,
+                           &r.frontend_port_unknown)) {
       r.frontend_port = *p;
     }
-    if (auto p = read_lb_port(*props, keys::kBackendPort, "backendPort", 0, what, r.name, mark, true,
-                              &r.backend_port_unknown)) {
+    if (auto p = read_port(*props, keys::kBackendPort, "backendPort", 0, what, r.name, mark, true,
+                           &r.backend_port_unknown)) {
       r.backend_port = *p;
     }
     if (auto b = get_bool(*props, keys::kEnableFloatingIp)) r.enable_floating_ip = *b;
@@ -2839,17 +2090,17 @@ struct Importer::Impl {
     r.frontend = read_lb_frontend_ref(*props, what, r.name, mark);
     r.backend_pool = get_ref(*props, keys::kBackendAddressPool);
     read_lb_protocol(*props, what, r.name, mark, r.protocols);
-    r.frontend_port_range_start = read_lb_port(*props, keys::kFrontendPortRangeStart, "frontendPortRangeStart", 1, what,
-                                               r.name, mark, false, &r.frontend_port_unknown);
-    r.frontend_port_range_end = read_lb_port(*props, keys::kFrontendPortRangeEnd, "frontendPortRangeEnd", 1, what,
-                                             r.name, mark, false, &r.frontend_port_unknown);
+    r.frontend_port_range_start = read_port(*props, keys::kFrontendPortRangeStart, "frontendPortRangeStart", 1, what,
+                                            r.name, mark, false, &r.frontend_port_unknown);
+    r.frontend_port_range_end = read_port(*props, keys::kFrontendPortRangeEnd, "frontendPortRangeEnd", 1, what, r.name,
+                                          mark, false, &r.frontend_port_unknown);
     const bool ranged = r.backend_pool.set();  // the v2 form maps a port range over a pool
-    if (auto p = read_lb_port(*props, keys::kFrontendPort, "frontendPort", ranged ? 0 : 1, what, r.name, mark, !ranged,
-                              &r.frontend_port_unknown)) {
+    if (auto p = read_port(*props, keys::kFrontendPort, "frontendPort", ranged ? 0 : 1, what, r.name, mark, !ranged,
+                           &r.frontend_port_unknown)) {
       r.frontend_port = *p;
     }
-    if (auto p = read_lb_port(*props, keys::kBackendPort, "backendPort", 1, what, r.name, mark, true,
-                              &r.backend_port_unknown)) {
+    if (auto p = read_port(*props, keys::kBackendPort, "backendPort", 1, what, r.name, mark, true,
+                           &r.backend_port_unknown)) {
       r.backend_port = *p;
     }
     if (ranged && errors == errors_before && !r.frontend_port_unknown) {
@@ -2867,55 +2118,6 @@ struct Importer::Impl {
     if (auto b = get_bool(*props, keys::kEnableFloatingIp)) r.enable_floating_ip = *b;
     if (errors != errors_before) return std::nullopt;
     return r;
-  }
-
-  /// Reads an address field and its IP-version field (`privateIPAddress` + `privateIPAddressVersion`, or
-  /// `ipAddress` + `publicIPAddressVersion`); returns the family: the version given, else the address's,
-  /// else IPv4 (Azure's default). An address of the other version than the one given is reported.
-  IpFamily read_address(dom::object props, std::string_view version_key, std::string_view address_key,
-                        std::string_view what, std::optional<IpAddress>& address) {
-    std::optional<IpFamily> version;
-    if (auto f = get_string(props, version_key)) {
-      version = parse_ip_version(trim(*f));
-      if (!version) invalid_value_at(f.key, *f, fmt::format("IP version '{}' is not IPv4 or IPv6", *f));
-    }
-    // An unknown address (only known at deployment, a placeholder, or from a template an address ARM would
-    // reject) reads as not allocated yet: placeholders are handed out later as for dynamic addresses.
-    if (auto f = get_string(props, address_key)) {
-      PointerScope s(ptr, f.key);
-      if (auto a = IpAddress::parse(trim(*f))) {
-        if (version && *version != a->family()) {
-          invalid_value(*f, fmt::format("{} '{}' is not {}", what, *f, family_name(*version)));
-        } else {
-          address = *a;
-        }
-      } else if (!trim(*f).empty()) {
-        invalid_value(*f, fmt::format("{} '{}' is not an IP address", what, *f));
-      }
-    }
-    return version ? *version : address ? address->family() : IpFamily::kV4;
-  }
-
-  /// Calls `read(object, ids)` for every object of array field `key` of `props` (a parent's properties),
-  /// reporting elements that are not objects or lack a usable name.
-  template <typename Read>
-  void for_each_child(dom::object props, std::string_view key, std::string_view parent_id, std::string_view segment,
-                      std::string_view what, Read&& read) {
-    auto arr = get_array(props, key);
-    if (!arr) return;
-    PointerScope s(ptr, arr.key);
-    std::size_t i = 0;
-    for (dom::element e : *arr) {
-      PointerScope item(ptr, i++);
-      dom::object o;
-      if (e.get_object().get(o) != simdjson::SUCCESS) {
-        error("invalid-type", fmt::format("{} is {}, expected an object", what, kind_name(e.type())));
-        continue;
-      }
-      auto ids = child_ids(o, parent_id, segment, what);
-      if (!ids) continue;
-      read(o, std::move(*ids));
-    }
   }
 
   void read_load_balancer(model::ResourceBase base, dom::object res, dom::object props, std::size_t res_mark) {
@@ -2978,22 +2180,10 @@ struct Importer::Impl {
     return fallback;
   }
 
-  /// The addresses of a firewall rule: `*`, addresses, CIDRs and ranges ("10.0.0.1-10.0.0.9") from the
-  /// string array `field`, IP groups from `groups`; anything else (service tags, FQDNs) kept as written.
-  /// True when array field `name` of `o` is itself a value only known at deployment or a placeholder (an array
-  /// parameter with no value): reported, and the caller reads the field as unknown.
-  bool unknown_list(dom::object o, std::string_view name) {
-    auto f = find_field(o, name);
-    std::string_view text;
-    if (!f || f->value.get_string().get(text) != simdjson::SUCCESS) return false;
-    if (!is_unknown_value(text) && !(options.from_template && looks_like_placeholder(text))) return false;
-    PointerScope at(ptr, f->key);
-    note_unknown(text);
-    return true;
-  }
-
-  /// A firewall rule's address list. An entry only known at deployment or a placeholder makes the list every
-  /// address and sets `*unknown` (the rule is then widened where it allows and dropped where it denies).
+  /// A firewall rule's address list: `*`, addresses, CIDRs and ranges ("10.0.0.1-10.0.0.9") from the string
+  /// array `field`, IP groups from `groups`; anything else (service tags, FQDNs) kept as written. An entry only known
+  /// at deployment or a placeholder makes the list every address and sets `*unknown` (the rule is then widened where it
+  /// allows and dropped where it denies).
   void read_fw_addresses(dom::object o, std::string_view field, std::string_view groups, model::FirewallAddresses& out,
                          bool* unknown) {
     auto widen = [&] {
@@ -3689,18 +2879,6 @@ struct Importer::Impl {
     return it->second;
   }
 
-  /// Splits a separate child's id at its parent segment; reports and returns false when it has none.
-  bool split_child_id(std::string_view id, std::string_view segment, std::string_view what, std::string& parent_id) {
-    const auto cut = irfind(id, segment);
-    if (cut == std::string_view::npos || cut == 0) {
-      error("invalid-value", fmt::format("{} id '{}' has no '{}' segment naming its parent", what, id,
-                                         segment.substr(1, segment.size() - 2)));
-      return false;
-    }
-    parent_id = std::string(id.substr(0, cut));
-    return true;
-  }
-
   /// False when the child was left out (reported).
   bool read_separate_child(Kind kind, dom::object res, const model::ResourceBase& base) {
     ChildIds ids{base.id, base.name};
@@ -4285,28 +3463,6 @@ struct Importer::Impl {
         pending_sql_rules.empty() && pending_site_configs.empty() && pending_sql_policies.empty()) {
       return;
     }
-    auto index_by_key = [](const auto& resources) {
-      std::unordered_map<std::string_view, std::size_t> out;
-      for (std::size_t i = 0; i < resources.size(); ++i) out.try_emplace(resources[i].key, i);
-      return out;
-    };
-    auto dangling = [&](const model::SourceLocation& where, std::string_view child, std::string_view name,
-                        std::string_view parent, std::string_view parent_id) {
-      if (options.from_template) {
-        // An existing parent, or a name only known at deployment: the parent is unknown, and so is what the child
-        // adds to it (its rules, peerings or routes); the unknown parent is read conservatively where it is
-        // referenced (docs/model.md, "Unknown values").
-        diags.warning(
-            "dangling-parent", where,
-            fmt::format("{} '{}' has no parent in the input: {} '{}' is not declared (an existing resource, or "
-                        "a name only known at deployment); the {} is not analysed",
-                        child, name, parent, parent_id, child));
-        return;
-      }
-      diags.error("dangling-parent", where,
-                  fmt::format("{} '{}' has no parent: {} '{}' is not in the input", child, name, parent, parent_id));
-    };
-
     if (!pending_subnets.empty()) {
       const auto vnets = index_by_key(model.vnets);
       std::unordered_set<std::string> listed;
@@ -4356,27 +3512,6 @@ struct Importer::Impl {
       pending_subnets.clear();
     }
 
-    // Attaches children of one kind; `existing(parent)` lists the identities already in a parent.
-    auto attach = [&](auto& pending, auto& parents, auto children_of, auto identity_of, std::string_view child,
-                      std::string_view parent) {
-      if (pending.empty()) return;
-      const auto by_key = index_by_key(parents);
-      std::unordered_map<std::size_t, std::unordered_set<std::string>> present;
-      for (auto& p : pending) {
-        auto it = by_key.find(p.parent_key);
-        if (it == by_key.end()) {
-          dangling(p.value.where, child, p.value.name, parent, p.parent_id);
-          continue;
-        }
-        auto& owner = parents[it->second];
-        auto [seen, fresh] = present.try_emplace(it->second);
-        if (fresh) {
-          for (const auto& c : children_of(owner)) seen->second.insert(identity_of(c));
-        }
-        if (seen->second.insert(p.child_key).second) children_of(owner).push_back(std::move(p.value));
-      }
-      pending.clear();
-    };
     attach(
         pending_rules, model.nsgs, [](auto& n) -> auto& { return n.rules; },
         [](const model::SecurityRule& r) { return model::canonical_id(r.id); }, "security rule",
