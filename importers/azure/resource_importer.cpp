@@ -19,6 +19,7 @@
 #include <utility>
 
 #include "importers/azure/azure_keys.h"
+#include "importers/azure/family_readers.h"
 #include "importers/azure/json_stream.h"
 #include "importers/azure/reader_context.h"
 #include "importers/azure/service_tags.h"
@@ -41,24 +42,6 @@ std::optional<model::ProtocolMask> parse_protocol(std::string_view t) {
   if (iequals(t, "ah")) return model::bit(Protocol::kAh);
   return std::nullopt;
 }
-
-std::optional<model::NextHopType> parse_next_hop(std::string_view t) {
-  using model::NextHopType;
-  if (iequals(t, "virtualnetworkgateway")) return NextHopType::kVirtualNetworkGateway;
-  if (iequals(t, "vnetlocal")) return NextHopType::kVnetLocal;
-  if (iequals(t, "internet")) return NextHopType::kInternet;
-  if (iequals(t, "virtualappliance")) return NextHopType::kVirtualAppliance;
-  if (iequals(t, "none")) return NextHopType::kNone;
-  return std::nullopt;
-}
-
-struct PendingSubnet {
-  std::string key;
-  std::string name;
-  std::string vnet_key;
-  std::string vnet_id;  // as written, for messages
-  model::SourceLocation where;
-};
 
 /// An App Service site's access restrictions, from `siteConfig` or the separate `config/web` resource.
 struct SiteRestrictions {
@@ -94,11 +77,7 @@ struct Importer::Impl : ReaderContext {
   const std::vector<std::string>* element_pointers = nullptr;  // add_text of generated resources
 
   // Across files, until finish().
-  std::unordered_map<std::string, bool> subnet_inline;  // subnet key -> first seen inline
-  std::vector<PendingSubnet> pending_subnets;
   std::vector<PendingChild<model::SecurityRule>> pending_rules;
-  std::vector<PendingChild<model::Peering>> pending_peerings;
-  std::vector<PendingChild<model::Route>> pending_routes;
   std::vector<PendingChild<model::IpConfiguration>> pending_ip_configs;
   std::vector<PendingChild<model::LbNatRule>> pending_nat_rules;
   std::vector<PendingChild<model::LbBackendPool>> pending_pools;
@@ -309,79 +288,6 @@ struct Importer::Impl : ReaderContext {
   }
 
   // ---- virtual networks ----
-
-  std::optional<model::Subnet> read_subnet(dom::object o, ChildIds ids, std::string_view vnet_key_hint) {
-    model::Subnet s;
-    s.key = model::canonical_id(ids.id);
-    s.id = std::move(ids.id);
-    s.name = std::move(ids.name);
-    s.where = here();
-    const auto cut = irfind(s.id, segments::kSubnets);
-    s.vnet.id = cut != std::string::npos ? model::canonical_id(std::string_view(s.id).substr(0, cut))
-                                         : std::string(vnet_key_hint);
-    auto props_or = properties_of(o);
-    if (!props_or) return std::nullopt;
-    auto [props, props_key] = *props_or;
-    s.flattened = props_key.empty();
-    std::optional<PointerScope> scope;
-    if (!props_key.empty()) scope.emplace(ptr, props_key);
-    s.prefixes = get_prefixes(props, keys::kAddressPrefix, keys::kAddressPrefixes);
-    s.nsg = get_ref(props, keys::kNetworkSecurityGroup);
-    s.route_table = get_ref(props, keys::kRouteTable);
-    if (auto f = get_string(props, keys::kPrivateEndpointNetworkPolicies)) {
-      const std::string_view t = trim(*f);
-      using model::PrivateEndpointPolicy;
-      if (iequals(t, "disabled")) {
-        s.private_endpoint_policies = PrivateEndpointPolicy::kDisabled;
-      } else if (iequals(t, "enabled")) {
-        s.private_endpoint_policies = PrivateEndpointPolicy::kEnabled;
-      } else if (iequals(t, "networksecuritygroupenabled")) {
-        s.private_endpoint_policies = PrivateEndpointPolicy::kNsgOnly;
-      } else if (iequals(t, "routetableenabled")) {
-        s.private_endpoint_policies = PrivateEndpointPolicy::kRouteTableOnly;
-      } else {
-        error_at(f.key, "invalid-value",
-                 fmt::format("private endpoint network policies '{}' is not Disabled, Enabled, "
-                             "NetworkSecurityGroupEnabled or RouteTableEnabled",
-                             *f));
-      }
-    }
-    return s;
-  }
-
-  /// Adds a subnet unless the same subnet came the other way (inline vs separate) before.
-  bool add_subnet(model::Subnet&& s, bool is_inline) {
-    auto [it, inserted] = subnet_inline.try_emplace(s.key, is_inline);
-    if (!inserted && it->second != is_inline) return false;
-    model.subnets.push_back(std::move(s));
-    return true;
-  }
-
-  std::optional<model::Peering> read_peering(dom::object o, ChildIds ids) {
-    model::Peering p;
-    p.name = std::move(ids.name);
-    p.id = std::move(ids.id);
-    p.where = here();
-    auto props_or = properties_of(o);
-    if (!props_or) return std::nullopt;
-    auto [props, props_key] = *props_or;
-    std::optional<PointerScope> scope;
-    if (!props_key.empty()) scope.emplace(ptr, props_key);
-    p.remote_vnet = get_ref(props, keys::kRemoteVirtualNetwork);
-    if (auto space = get_object(props, keys::kRemoteAddressSpace)) {
-      PointerScope s(ptr, space.key);
-      p.remote_address_space = get_prefixes(*space, "", keys::kAddressPrefixes);
-    }
-    if (auto b = get_bool(props, keys::kAllowVirtualNetworkAccess)) p.allow_virtual_network_access = *b;
-    if (auto b = get_bool(props, keys::kAllowForwardedTraffic)) p.allow_forwarded_traffic = *b;
-    if (auto b = get_bool(props, keys::kAllowGatewayTransit)) p.allow_gateway_transit = *b;
-    if (auto b = get_bool(props, keys::kUseRemoteGateways)) p.use_remote_gateways = *b;
-    // Templates never carry `peeringState` (Azure computes it): absent, the peering counts as Connected once
-    // both sides exist, which routing checks (docs/model.md). Exports carry it and it is honoured.
-    p.connected = true;
-    if (auto st = get_string(props, keys::kPeeringState)) p.connected = iequals(trim(*st), "connected");
-    return p;
-  }
 
   // ---- PaaS public endpoints and private endpoints (docs/model.md#private-endpoints-and-paas-public-endpoints) ----
 
@@ -1017,27 +923,6 @@ struct Importer::Impl : ReaderContext {
     model.private_endpoints.push_back(std::move(pe));
   }
 
-  void read_vnet(model::ResourceBase base, dom::object props) {
-    model::VirtualNetwork v;
-    static_cast<model::ResourceBase&>(v) = std::move(base);
-    if (auto space = get_object(props, keys::kAddressSpace)) {
-      PointerScope s(ptr, space.key);
-      v.address_space = get_prefixes(*space, "", keys::kAddressPrefixes);
-    }
-    for_each_child(props, keys::kSubnets, v.id, segments::kSubnetsAsWritten, "subnet",
-                   [&](dom::object o, ChildIds ids) {
-                     if (auto sub = read_subnet(o, std::move(ids), v.key)) {
-                       v.subnets.push_back(Ref{sub->key, -1});
-                       add_subnet(std::move(*sub), true);
-                     }
-                   });
-    for_each_child(props, keys::kVirtualNetworkPeerings, v.id, segments::kPeeringsAsWritten, "virtual network peering",
-                   [&](dom::object o, ChildIds ids) {
-                     if (auto p = read_peering(o, std::move(ids))) v.peerings.push_back(std::move(*p));
-                   });
-    model.vnets.push_back(std::move(v));
-  }
-
   // ---- network security groups ----
 
   void read_nsg(model::ResourceBase base, dom::object props) {
@@ -1501,93 +1386,6 @@ struct Importer::Impl : ReaderContext {
   }
 
   // ---- route tables ----
-
-  std::optional<model::Route> read_route(dom::object o, ChildIds ids) {
-    const std::size_t errors_before = errors;
-    const std::size_t route_mark = ptr.size();
-    model::Route r;
-    r.name = std::move(ids.name);
-    r.where = here();
-    auto props_or = properties_of(o);
-    if (!props_or) return std::nullopt;
-    auto [props, props_key] = *props_or;
-    std::optional<PointerScope> scope;
-    if (!props_key.empty()) scope.emplace(ptr, props_key);
-    auto missing = [&](std::string_view field) {
-      report(Severity::kError, "missing-field", ptr.substr(0, route_mark),
-             fmt::format("route '{}' has no '{}'", r.name, field));
-    };
-    // Unknown fields (docs/model.md, "Unknown values"): an unknown next hop type or next hop address reads as
-    // next hop Internet (the route diverts nothing and its prefix joins the VirtualNetwork tag); a route of
-    // unknown prefix with next hop Internet reads as 0.0.0.0/0 (the tag then holds every address), with another
-    // next hop it is left out (it could only divert the replies of the sources it would add to the tag).
-    bool unknown_prefix = false, unknown_hop = false;
-    if (auto f = get_string(props, keys::kAddressPrefix)) {
-      PointerScope s(ptr, f.key);
-      const std::string_view t = trim(*f);
-      r.prefix_text = std::string(t);
-      if (t.empty()) {
-        error("invalid-value", fmt::format("route '{}' has an empty 'addressPrefix'", r.name));
-      } else if (options.from_template && looks_like_placeholder(t)) {
-        note_unknown(t);
-        unknown_prefix = true;
-      } else if (looks_like_ip(t)) {
-        r.prefix = prefix_value(t, &unknown_prefix);
-      } else if (classify_service_tag(t) == TagKind::kUnknown) {
-        warning("unknown-service-tag", fmt::format("unknown service tag '{}' matches nothing", t));
-      }
-    } else if (f.unknown) {
-      unknown_prefix = true;
-    } else if (!f.present) {
-      missing("addressPrefix");
-    }
-    if (auto f = get_string(props, keys::kNextHopType)) {
-      if (auto t = parse_next_hop(trim(*f))) {
-        r.next_hop = *t;
-      } else {
-        unknown_hop = invalid_value_at(f.key, *f,
-                                       fmt::format("next hop type '{}' is not VirtualNetworkGateway, VnetLocal, "
-                                                   "Internet, VirtualAppliance or None",
-                                                   *f));
-      }
-    } else if (f.unknown) {
-      unknown_hop = true;
-    } else if (!f.present) {
-      missing("nextHopType");
-    }
-    if (auto f = get_string(props, keys::kNextHopIpAddress)) {
-      if (auto a = IpAddress::parse(trim(*f))) {
-        r.next_hop_ip = *a;
-      } else if (!trim(*f).empty()) {
-        unknown_hop = invalid_value_at(f.key, *f, fmt::format("next hop IP address '{}' is not an IP address", *f)) ||
-                      unknown_hop;
-      }
-    } else if (f.unknown) {
-      unknown_hop = true;
-    }
-    if (errors != errors_before) return std::nullopt;
-    if (unknown_hop) {
-      r.next_hop = model::NextHopType::kInternet;
-      r.next_hop_ip.reset();
-    }
-    if (unknown_prefix) {
-      if (r.next_hop != model::NextHopType::kInternet) return std::nullopt;
-      r.prefix = *IpPrefix::parse("0.0.0.0/0");
-      r.prefix_text = "0.0.0.0/0";
-    }
-    return r;
-  }
-
-  void read_route_table(model::ResourceBase base, dom::object props) {
-    model::RouteTable t;
-    static_cast<model::ResourceBase&>(t) = std::move(base);
-    for_each_child(props, keys::kRoutes, t.id, segments::kRoutesAsWritten, "route", [&](dom::object o, ChildIds ids) {
-      if (auto r = read_route(o, std::move(ids))) t.routes.push_back(std::move(*r));
-    });
-    if (auto b = get_bool(props, keys::kDisableBgpRoutePropagation)) t.disable_bgp_route_propagation = *b;
-    t.subnets = get_ref_list(props, keys::kSubnets);
-    model.route_tables.push_back(std::move(t));
-  }
 
   // ---- load balancers ----
 
@@ -2880,17 +2678,16 @@ struct Importer::Impl : ReaderContext {
   }
 
   /// False when the child was left out (reported).
-  bool read_separate_child(Kind kind, dom::object res, const model::ResourceBase& base) {
+  bool read_separate_child(Kind kind, Resource& resource) {
+    const model::ResourceBase& base = resource.base;
+    const dom::object res = resource.object;
     ChildIds ids{base.id, base.name};
     std::string parent_id;
     switch (kind) {
       case Kind::kSubnet: {
         if (!split_child_id(base.id, segments::kSubnets, "subnet", parent_id)) return false;
-        auto s = read_subnet(res, std::move(ids), "");
-        if (!s) return false;
-        PendingSubnet pending{s->key, s->name, s->vnet.id, parent_id, s->where};
-        if (add_subnet(std::move(*s), false)) pending_subnets.push_back(std::move(pending));
-        return true;
+        resource.parent_id = std::move(parent_id);
+        return read_separate_subnet(*this, resource);
       }
       case Kind::kRule:
       case Kind::kDefaultRule: {
@@ -2908,20 +2705,13 @@ struct Importer::Impl : ReaderContext {
       }
       case Kind::kPeering: {
         if (!split_child_id(base.id, segments::kPeerings, "virtual network peering", parent_id)) return false;
-        auto p = read_peering(res, std::move(ids));
-        if (!p) return false;
-        std::string key = model::canonical_id(p->id);
-        pending_peerings.push_back(
-            {model::canonical_id(parent_id), std::move(parent_id), std::move(key), std::move(*p)});
-        return true;
+        resource.parent_id = std::move(parent_id);
+        return read_separate_peering(*this, resource);
       }
       case Kind::kRoute: {
         if (!split_child_id(base.id, segments::kRoutes, "route", parent_id)) return false;
-        auto r = read_route(res, std::move(ids));
-        if (!r) return false;
-        std::string key = lowercase(r->name);
-        pending_routes.push_back({model::canonical_id(parent_id), std::move(parent_id), std::move(key), std::move(*r)});
-        return true;
+        resource.parent_id = std::move(parent_id);
+        return read_separate_route(*this, resource);
       }
       case Kind::kIpConfig: {
         if (!split_child_id(base.id, segments::kIpConfigurations, "ip configuration", parent_id)) return false;
@@ -3282,38 +3072,39 @@ struct Importer::Impl : ReaderContext {
     std::optional<PointerScope> props_scope;
     if (!props_key.empty()) props_scope.emplace(ptr, props_key);
 
+    Resource resource{std::move(base), res, props, res_mark, {}};
     switch (*kind) {
-      case Kind::kVnet: read_vnet(std::move(base), props); break;
-      case Kind::kNsg: read_nsg(std::move(base), props); break;
+      case Kind::kVnet: read_vnet(*this, resource); break;
+      case Kind::kNsg: read_nsg(std::move(resource.base), props); break;
       case Kind::kAsg: {
         model::ApplicationSecurityGroup a;
-        static_cast<model::ResourceBase&>(a) = std::move(base);
+        static_cast<model::ResourceBase&>(a) = std::move(resource.base);
         model.asgs.push_back(std::move(a));
         break;
       }
-      case Kind::kNic: read_nic(std::move(base), props); break;
-      case Kind::kPublicIp: read_public_ip(std::move(base), res, props, res_mark); break;
-      case Kind::kVm: read_vm(std::move(base), props); break;
-      case Kind::kRouteTable: read_route_table(std::move(base), props); break;
-      case Kind::kLoadBalancer: read_load_balancer(std::move(base), res, props, res_mark); break;
-      case Kind::kScaleSet: read_scale_set(std::move(base), res, props, res_mark); break;
-      case Kind::kVirtualWan: read_virtual_wan(std::move(base), props); break;
-      case Kind::kVirtualHub: read_virtual_hub(std::move(base), props); break;
-      case Kind::kHubConnection: read_hub_connection(std::move(base), props); break;
-      case Kind::kHubRoutingIntent: read_hub_routing_intent(std::move(base), props); break;
-      case Kind::kHubRouteTable: read_hub_route_table(std::move(base), props); break;
-      case Kind::kStorageAccount: read_storage_account(std::move(base), res, props, res_mark); break;
-      case Kind::kKeyVault: read_key_vault(std::move(base), props); break;
-      case Kind::kSqlServer: read_sql_server(std::move(base), props); break;
-      case Kind::kCosmosDbAccount: read_cosmos_account(std::move(base), res, props, res_mark); break;
-      case Kind::kWebSite: read_web_site(std::move(base), props); break;
-      case Kind::kPrivateEndpoint: read_private_endpoint(std::move(base), props); break;
-      case Kind::kFirewall: read_firewall(std::move(base), res, props, res_mark); break;
-      case Kind::kFirewallPolicy: read_firewall_policy(std::move(base), props); break;
-      case Kind::kIpGroup: read_ip_group(std::move(base), props); break;
-      case Kind::kBastion: read_bastion(std::move(base), res, props, res_mark); break;
-      case Kind::kApplicationGateway: read_application_gateway(std::move(base), res, props, res_mark); break;
-      case Kind::kWafPolicy: read_waf_policy(base, props); break;
+      case Kind::kNic: read_nic(std::move(resource.base), props); break;
+      case Kind::kPublicIp: read_public_ip(std::move(resource.base), res, props, res_mark); break;
+      case Kind::kVm: read_vm(std::move(resource.base), props); break;
+      case Kind::kRouteTable: read_route_table(*this, resource); break;
+      case Kind::kLoadBalancer: read_load_balancer(std::move(resource.base), res, props, res_mark); break;
+      case Kind::kScaleSet: read_scale_set(std::move(resource.base), res, props, res_mark); break;
+      case Kind::kVirtualWan: read_virtual_wan(std::move(resource.base), props); break;
+      case Kind::kVirtualHub: read_virtual_hub(std::move(resource.base), props); break;
+      case Kind::kHubConnection: read_hub_connection(std::move(resource.base), props); break;
+      case Kind::kHubRoutingIntent: read_hub_routing_intent(std::move(resource.base), props); break;
+      case Kind::kHubRouteTable: read_hub_route_table(std::move(resource.base), props); break;
+      case Kind::kStorageAccount: read_storage_account(std::move(resource.base), res, props, res_mark); break;
+      case Kind::kKeyVault: read_key_vault(std::move(resource.base), props); break;
+      case Kind::kSqlServer: read_sql_server(std::move(resource.base), props); break;
+      case Kind::kCosmosDbAccount: read_cosmos_account(std::move(resource.base), res, props, res_mark); break;
+      case Kind::kWebSite: read_web_site(std::move(resource.base), props); break;
+      case Kind::kPrivateEndpoint: read_private_endpoint(std::move(resource.base), props); break;
+      case Kind::kFirewall: read_firewall(std::move(resource.base), res, props, res_mark); break;
+      case Kind::kFirewallPolicy: read_firewall_policy(std::move(resource.base), props); break;
+      case Kind::kIpGroup: read_ip_group(std::move(resource.base), props); break;
+      case Kind::kBastion: read_bastion(std::move(resource.base), res, props, res_mark); break;
+      case Kind::kApplicationGateway: read_application_gateway(std::move(resource.base), res, props, res_mark); break;
+      case Kind::kWafPolicy: read_waf_policy(resource.base, props); break;
       case Kind::kSubnet:
       case Kind::kPeering:
       case Kind::kRule:
@@ -3329,7 +3120,7 @@ struct Importer::Impl : ReaderContext {
       case Kind::kRuleGroup: {
         // Child readers work from the child's own object, at the resource's pointer.
         props_scope.reset();
-        if (!read_separate_child(*kind, res, base)) return;
+        if (!read_separate_child(*kind, resource)) return;
         break;
       }
     }
@@ -3458,71 +3249,14 @@ struct Importer::Impl : ReaderContext {
   void finish() {
     flush_unknown_causes();
     apply_waf_policies();
-    if (pending_subnets.empty() && pending_rules.empty() && pending_peerings.empty() && pending_routes.empty() &&
-        pending_ip_configs.empty() && pending_nat_rules.empty() && pending_pools.empty() && pending_groups.empty() &&
-        pending_sql_rules.empty() && pending_site_configs.empty() && pending_sql_policies.empty()) {
-      return;
-    }
-    if (!pending_subnets.empty()) {
-      const auto vnets = index_by_key(model.vnets);
-      std::unordered_set<std::string> listed;
-      for (const auto& v : model.vnets) {
-        for (const auto& r : v.subnets) listed.insert(r.id);
-      }
-      // From a template, a subnet of a virtual network the template does not declare (an existing one) gets an
-      // assumed parent: its address space is the prefixes of its known subnets, nothing else (docs/model.md,
-      // "Unknown values"); validation names it with the other resources not in the input.
-      std::unordered_map<std::string, std::size_t> assumed;  // vnet key -> index in model.vnets
-      std::unordered_map<std::string, std::size_t> subnet_at;
-      if (options.from_template) {
-        for (std::size_t i = 0; i < model.subnets.size(); ++i) subnet_at.try_emplace(model.subnets[i].key, i);
-      }
-      for (auto& p : pending_subnets) {
-        std::size_t vnet = 0;
-        if (auto it = vnets.find(p.vnet_key); it != vnets.end()) {
-          vnet = it->second;
-        } else if (auto a = assumed.find(p.vnet_key); a != assumed.end()) {
-          vnet = a->second;
-        } else if (options.from_template) {
-          model::VirtualNetwork v;
-          v.id = p.vnet_id;
-          v.key = p.vnet_key;
-          v.name = std::string(last_segment(p.vnet_id));
-          v.where = p.where;
-          v.location = std::string(model::kAssumedLocation);
-          vnet = model.vnets.size();
-          assumed.emplace(p.vnet_key, vnet);
-          model.vnets.push_back(std::move(v));
-        } else {
-          dangling(p.where, "subnet", p.name, "virtual network", p.vnet_id);
-          continue;
-        }
-        auto& v = model.vnets[vnet];
-        if (model::is_assumed(v)) {
-          if (auto s = subnet_at.find(p.key); s != subnet_at.end()) {
-            for (const auto& prefix : model.subnets[s->second].prefixes) {
-              if (std::find(v.address_space.begin(), v.address_space.end(), prefix) == v.address_space.end()) {
-                v.address_space.push_back(prefix);
-              }
-            }
-          }
-        }
-        if (listed.insert(p.key).second) v.subnets.push_back(Ref{p.key, -1});
-      }
-      pending_subnets.clear();
-    }
 
+    attach_subnets(*this);
     attach(
         pending_rules, model.nsgs, [](auto& n) -> auto& { return n.rules; },
         [](const model::SecurityRule& r) { return model::canonical_id(r.id); }, "security rule",
         "network security group");
-    attach(
-        pending_peerings, model.vnets, [](auto& v) -> auto& { return v.peerings; },
-        [](const model::Peering& p) { return model::canonical_id(p.id); }, "virtual network peering",
-        "virtual network");
-    attach(
-        pending_routes, model.route_tables, [](auto& t) -> auto& { return t.routes; },
-        [](const model::Route& r) { return lowercase(r.name); }, "route", "route table");
+    attach_peerings(*this);
+    attach_routes(*this);
     attach(
         pending_ip_configs, model.nics, [](auto& n) -> auto& { return n.ip_configurations; },
         [](const model::IpConfiguration& c) { return c.key; }, "ip configuration", "network interface");

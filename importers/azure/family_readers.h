@@ -1,0 +1,22 @@
+// The family readers of the Azure importer: free functions over the reader context, one file per family
+// (network.cpp, nsg.cpp, ...). A resource reader reads one resource of the input into the model and returns
+// false when it left it out (reported); a separate-child reader does the same for a child resource given on its
+// own (its parent's id in `resource.parent_id`) and keeps it until finish(), whose steps attach it.
+// resource_types.cpp lists which reader reads which Azure type, and the order of the finish steps.
+#pragma once
+
+#include "importers/azure/reader_context.h"
+
+namespace exposim::importers::azure {
+
+// network.cpp: virtual networks, subnets, peerings, route tables, routes.
+bool read_vnet(ReaderContext& ctx, Resource& resource);
+bool read_route_table(ReaderContext& ctx, Resource& resource);
+bool read_separate_subnet(ReaderContext& ctx, Resource& resource);
+bool read_separate_peering(ReaderContext& ctx, Resource& resource);
+bool read_separate_route(ReaderContext& ctx, Resource& resource);
+void attach_subnets(ReaderContext& ctx);
+void attach_peerings(ReaderContext& ctx);
+void attach_routes(ReaderContext& ctx);
+
+}  // namespace exposim::importers::azure
