@@ -19,4 +19,11 @@ void attach_subnets(ReaderContext& ctx);
 void attach_peerings(ReaderContext& ctx);
 void attach_routes(ReaderContext& ctx);
 
+// nsg.cpp: network security groups, security rules, application security groups.
+bool read_nsg(ReaderContext& ctx, Resource& resource);
+bool read_asg(ReaderContext& ctx, Resource& resource);
+bool read_separate_security_rule(ReaderContext& ctx, Resource& resource);
+bool read_separate_default_security_rule(ReaderContext& ctx, Resource& resource);
+void attach_security_rules(ReaderContext& ctx);
+
 }  // namespace exposim::importers::azure

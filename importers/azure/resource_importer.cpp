@@ -32,17 +32,6 @@ namespace {
 
 static_assert(simdjson::SIMDJSON_PADDING <= kStreamPadding, "the stream must pad elements for simdjson");
 
-std::optional<model::ProtocolMask> parse_protocol(std::string_view t) {
-  using model::Protocol;
-  if (t == "*" || iequals(t, "any")) return model::kAllProtocols;
-  if (iequals(t, "tcp")) return model::bit(Protocol::kTcp);
-  if (iequals(t, "udp")) return model::bit(Protocol::kUdp);
-  if (iequals(t, "icmp")) return model::bit(Protocol::kIcmp);
-  if (iequals(t, "esp")) return model::bit(Protocol::kEsp);
-  if (iequals(t, "ah")) return model::bit(Protocol::kAh);
-  return std::nullopt;
-}
-
 /// An App Service site's access restrictions, from `siteConfig` or the separate `config/web` resource.
 struct SiteRestrictions {
   std::vector<model::PaasIpRule> rules;
@@ -77,7 +66,6 @@ struct Importer::Impl : ReaderContext {
   const std::vector<std::string>* element_pointers = nullptr;  // add_text of generated resources
 
   // Across files, until finish().
-  std::vector<PendingChild<model::SecurityRule>> pending_rules;
   std::vector<PendingChild<model::IpConfiguration>> pending_ip_configs;
   std::vector<PendingChild<model::LbNatRule>> pending_nat_rules;
   std::vector<PendingChild<model::LbBackendPool>> pending_pools;
@@ -88,204 +76,6 @@ struct Importer::Impl : ReaderContext {
   std::unordered_map<std::string, model::WafMode> waf_policies;  // WAF policy key -> mode, applied in finish()
 
   // ---- security rules ----
-
-  /// Reads one side (source or destination) of a rule. False when nothing at all is listed. `unknown` is set
-  /// when an entry (prefix, tag or application security group) is only known at deployment. A tag exposim cannot
-  /// resolve is a warning in an inbound rule and a note in an outbound one (`outbound`): exposim analyses inbound
-  /// traffic, which outbound rules never decide.
-  bool read_addresses(dom::object props, std::string_view single, std::string_view plural, std::string_view asgs,
-                      model::AddressMatch& out, bool& unknown, bool outbound = false) {
-    bool listed = false;
-    for_each_text(props, single, plural, [&](std::string_view raw) {
-      const std::string_view t = trim(raw);
-      if (t.empty()) return;
-      listed = true;
-      if (t == "*" || iequals(t, "any")) {
-        out.any = true;
-        return;
-      }
-      if (is_unknown_value(raw) || (options.from_template && looks_like_placeholder(t))) {
-        note_unknown(raw);
-        unknown = true;
-        return;
-      }
-      if (looks_like_ip(t)) {
-        if (auto p = prefix_value(t, &unknown)) out.prefixes.push_back(*p);
-        return;
-      }
-      auto add_tag = [&](model::ServiceTag tag) {
-        if (std::find(out.tags.begin(), out.tags.end(), tag) == out.tags.end()) out.tags.push_back(tag);
-      };
-      switch (classify_service_tag(t)) {
-        case TagKind::kInternet: add_tag(model::ServiceTag::kInternet); return;
-        case TagKind::kVirtualNetwork: add_tag(model::ServiceTag::kVirtualNetwork); return;
-        case TagKind::kAzureLoadBalancer: add_tag(model::ServiceTag::kAzureLoadBalancer); return;
-        case TagKind::kUnresolved:
-          out.other_tags.emplace_back(t);
-          if (outbound) {
-            report(Severity::kNote, "unresolved-service-tag", ptr,
-                   fmt::format("service tag '{}' is not resolved to addresses; it is in an outbound rule, which does "
-                               "not decide what the internet reaches",
-                               t));
-          } else {
-            warning("unresolved-service-tag",
-                    fmt::format("service tag '{}' is not resolved to addresses: allow rules treat it as the whole "
-                                "internet, deny rules as nothing",
-                                t));
-          }
-          return;
-        case TagKind::kUnknown:
-          if (outbound) {
-            report(Severity::kNote, "unknown-service-tag", ptr,
-                   fmt::format("unknown service tag '{}' matches nothing; it is in an outbound rule, which does not "
-                               "decide what the internet reaches",
-                               t));
-          } else {
-            warning("unknown-service-tag", fmt::format("unknown service tag '{}' matches nothing", t));
-          }
-          return;
-      }
-    });
-    std::vector<Ref> groups = get_ref_list(props, asgs);
-    if (!groups.empty()) listed = true;
-    for (auto& g : groups) {
-      if (model::is_unknown(g)) {
-        unknown = true;
-      } else {
-        out.asgs.push_back(std::move(g));
-      }
-    }
-    return listed;
-  }
-
-  /// What became of a security rule read.
-  enum class RuleRead {
-    kKeep,
-    kError,    // reported; left out
-    kIgnored,  // left out without an error: a Deny rule with an unknown field (matches nothing)
-  };
-
-  /// Fills a security rule. The pointer is at the rule's object. Fields only known at deployment are read
-  /// conservatively (docs/model.md, "Unknown values"): in an Allow rule (an unknown `access` is Allow) an unknown
-  /// address, port or protocol is `*`, an unknown direction Inbound, an unknown priority kUnknownAllowPriority
-  /// (evaluated before every rule); a Deny rule with any unknown field is left out (it matches nothing).
-  RuleRead read_rule(dom::object o, ChildIds ids, bool is_default, model::SecurityRule& r) {
-    const std::size_t errors_before = errors;
-    const std::size_t rule_mark = ptr.size();  // the rule's own pointer is ptr.substr(0, rule_mark)
-    r.name = std::move(ids.name);
-    r.id = std::move(ids.id);
-    r.where = here();
-    r.is_default = is_default;
-    r.is_jit = istarts_with(r.name, "securitycenter-jitrule");
-    auto props_or = properties_of(o);
-    if (!props_or) return RuleRead::kError;
-    auto [props, props_key] = *props_or;
-    r.flattened = props_key.empty();
-    std::optional<PointerScope> props_scope;
-    if (!props_key.empty()) props_scope.emplace(ptr, props_key);
-
-    auto missing = [&](std::string_view field) {
-      report(Severity::kError, "missing-field", ptr.substr(0, rule_mark),
-             fmt::format("security rule '{}' has no '{}'", r.name, field));
-    };
-
-    bool unknown_protocol = false, unknown_access = false, unknown_direction = false;
-    if (auto f = get_string(props, keys::kProtocol)) {
-      if (auto m = parse_protocol(trim(*f))) {
-        r.protocols = *m;
-      } else {
-        unknown_protocol =
-            invalid_value_at(f.key, *f, fmt::format("protocol '{}' is not Tcp, Udp, Icmp, Esp, Ah or '*'", *f));
-      }
-    } else if (f.unknown) {
-      unknown_protocol = true;
-    } else if (!f.present) {
-      missing("protocol");
-    }
-
-    // A required field with two spellings allowed (case-insensitive, spaces trimmed).
-    auto read_choice = [&](std::string_view key, std::string_view field, std::string_view a, auto value_a,
-                           std::string_view b, auto value_b, auto& out, std::string_view expected, bool& unknown) {
-      if (auto f = get_string(props, key)) {
-        if (iequals(trim(*f), a)) {
-          out = value_a;
-        } else if (iequals(trim(*f), b)) {
-          out = value_b;
-        } else {
-          unknown = invalid_value_at(f.key, *f, fmt::format("{} '{}' is not {}", field, *f, expected));
-        }
-      } else if (f.unknown) {
-        unknown = true;
-      } else if (!f.present) {
-        missing(field);
-      }
-    };
-    read_choice(keys::kAccess, "access", "allow", model::Access::kAllow, "deny", model::Access::kDeny, r.access,
-                "Allow or Deny", unknown_access);
-    read_choice(keys::kDirection, "direction", "inbound", model::Direction::kInbound, "outbound",
-                model::Direction::kOutbound, r.direction, "Inbound or Outbound", unknown_direction);
-
-    const auto priority =
-        get_int(props, keys::kPriority, is_default ? 65000 : 100, is_default ? 65500 : 4096, "priority");
-    if (priority) {
-      r.priority = static_cast<int>(*priority);
-    } else if (!priority.present) {
-      missing("priority");
-    }
-
-    auto missing_side = [&](std::string_view a, std::string_view b, std::string_view c) {
-      report(Severity::kError, "missing-field", ptr.substr(0, rule_mark),
-             fmt::format("security rule '{}' has no '{}', '{}' or '{}'", r.name, a, b, c));
-    };
-    const bool outbound = r.direction == model::Direction::kOutbound;
-    bool unknown_source = false, unknown_destination = false;
-    if (!read_addresses(props, keys::kSourceAddressPrefix, keys::kSourceAddressPrefixes,
-                        keys::kSourceApplicationSecurityGroups, r.source, unknown_source, outbound)) {
-      missing_side("sourceAddressPrefix", "sourceAddressPrefixes", "sourceApplicationSecurityGroups");
-    }
-    if (!read_addresses(props, keys::kDestinationAddressPrefix, keys::kDestinationAddressPrefixes,
-                        keys::kDestinationApplicationSecurityGroups, r.destination, unknown_destination, outbound)) {
-      missing_side("destinationAddressPrefix", "destinationAddressPrefixes", "destinationApplicationSecurityGroups");
-    }
-    auto missing_ports = [&](std::string_view a, std::string_view b) {
-      report(Severity::kError, "missing-field", ptr.substr(0, rule_mark),
-             fmt::format("security rule '{}' has no '{}' or '{}'", r.name, a, b));
-    };
-    bool unknown_source_ports = false, unknown_destination_ports = false;
-    if (!read_ports(props, keys::kSourcePortRange, keys::kSourcePortRanges, r.source_ports, &unknown_source_ports)) {
-      missing_ports("sourcePortRange", "sourcePortRanges");
-    }
-    if (!read_ports(props, keys::kDestinationPortRange, keys::kDestinationPortRanges, r.destination_ports,
-                    &unknown_destination_ports)) {
-      missing_ports("destinationPortRange", "destinationPortRanges");
-    }
-    if (errors != errors_before) return RuleRead::kError;
-    if (!(unknown_protocol || unknown_access || unknown_direction || priority.unknown || unknown_source ||
-          unknown_destination || unknown_source_ports || unknown_destination_ports)) {
-      return RuleRead::kKeep;
-    }
-    if (unknown_access) r.access = model::Access::kAllow;
-    if (r.access == model::Access::kDeny) return RuleRead::kIgnored;
-    if (unknown_protocol) r.protocols = model::kAllProtocols;
-    if (unknown_direction) r.direction = model::Direction::kInbound;
-    if (priority.unknown) r.priority = model::kUnknownAllowPriority;
-    if (unknown_source) r.source.any = true;
-    if (unknown_destination) r.destination.any = true;
-    if (unknown_source_ports) r.source_ports = model::PortSet::all();
-    if (unknown_destination_ports) r.destination_ports = model::PortSet::all();
-    return RuleRead::kKeep;
-  }
-
-  /// Reads the rules of array field `name` of an NSG's properties into `out`.
-  void read_rule_list(dom::object props, std::string_view name, std::string_view parent_id, bool is_default,
-                      std::vector<model::SecurityRule>& out) {
-    const std::string_view segment =
-        is_default ? segments::kDefaultSecurityRulesAsWritten : segments::kSecurityRulesAsWritten;
-    for_each_child(props, name, parent_id, segment, "security rule", [&](dom::object o, ChildIds ids) {
-      // Built in place: rules are large, and a bad one is dropped again.
-      if (read_rule(o, std::move(ids), is_default, out.emplace_back()) != RuleRead::kKeep) out.pop_back();
-    });
-  }
 
   // ---- virtual networks ----
 
@@ -924,20 +714,6 @@ struct Importer::Impl : ReaderContext {
   }
 
   // ---- network security groups ----
-
-  void read_nsg(model::ResourceBase base, dom::object props) {
-    model::NetworkSecurityGroup n;
-    static_cast<model::ResourceBase&>(n) = std::move(base);
-    // Rules are large: size the vector once instead of letting it double.
-    n.rules.reserve(array_size(props, keys::kSecurityRules) + array_size(props, keys::kDefaultSecurityRules));
-    read_rule_list(props, keys::kSecurityRules, n.id, false, n.rules);
-    // In a template, `defaultSecurityRules` is read-only and ignored by Azure, which always applies its own six:
-    // whatever is written there (even a bad value) is ignored too.
-    if (!options.from_template) read_rule_list(props, keys::kDefaultSecurityRules, n.id, true, n.rules);
-    n.subnets = get_ref_list(props, keys::kSubnets);
-    n.network_interfaces = get_ref_list(props, keys::kNetworkInterfaces);
-    model.nsgs.push_back(std::move(n));
-  }
 
   // ---- network interfaces, public IPs, VMs ----
 
@@ -2694,14 +2470,9 @@ struct Importer::Impl : ReaderContext {
         const bool is_default = kind == Kind::kDefaultRule;
         const auto seg = is_default ? segments::kDefaultSecurityRules : segments::kSecurityRules;
         if (!split_child_id(base.id, seg, "security rule", parent_id)) return false;
-        if (is_default && options.from_template) return true;  // read-only: Azure applies its own six
-        model::SecurityRule r;
-        const RuleRead read = read_rule(res, std::move(ids), is_default, r);
-        if (read == RuleRead::kError) return false;
-        if (read == RuleRead::kIgnored) return true;
-        std::string key = model::canonical_id(r.id);
-        pending_rules.push_back({model::canonical_id(parent_id), std::move(parent_id), std::move(key), std::move(r)});
-        return true;
+        resource.parent_id = std::move(parent_id);
+        return is_default ? read_separate_default_security_rule(*this, resource)
+                          : read_separate_security_rule(*this, resource);
       }
       case Kind::kPeering: {
         if (!split_child_id(base.id, segments::kPeerings, "virtual network peering", parent_id)) return false;
@@ -3075,13 +2846,8 @@ struct Importer::Impl : ReaderContext {
     Resource resource{std::move(base), res, props, res_mark, {}};
     switch (*kind) {
       case Kind::kVnet: read_vnet(*this, resource); break;
-      case Kind::kNsg: read_nsg(std::move(resource.base), props); break;
-      case Kind::kAsg: {
-        model::ApplicationSecurityGroup a;
-        static_cast<model::ResourceBase&>(a) = std::move(resource.base);
-        model.asgs.push_back(std::move(a));
-        break;
-      }
+      case Kind::kNsg: read_nsg(*this, resource); break;
+      case Kind::kAsg: read_asg(*this, resource); break;
       case Kind::kNic: read_nic(std::move(resource.base), props); break;
       case Kind::kPublicIp: read_public_ip(std::move(resource.base), res, props, res_mark); break;
       case Kind::kVm: read_vm(std::move(resource.base), props); break;
@@ -3251,10 +3017,7 @@ struct Importer::Impl : ReaderContext {
     apply_waf_policies();
 
     attach_subnets(*this);
-    attach(
-        pending_rules, model.nsgs, [](auto& n) -> auto& { return n.rules; },
-        [](const model::SecurityRule& r) { return model::canonical_id(r.id); }, "security rule",
-        "network security group");
+    attach_security_rules(*this);
     attach_peerings(*this);
     attach_routes(*this);
     attach(
