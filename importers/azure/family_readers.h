@@ -26,4 +26,11 @@ bool read_separate_security_rule(ReaderContext& ctx, Resource& resource);
 bool read_separate_default_security_rule(ReaderContext& ctx, Resource& resource);
 void attach_security_rules(ReaderContext& ctx);
 
+// compute.cpp: network interfaces, ip configurations, public IP addresses, virtual machines.
+bool read_nic(ReaderContext& ctx, Resource& resource);
+bool read_public_ip(ReaderContext& ctx, Resource& resource);
+bool read_vm(ReaderContext& ctx, Resource& resource);
+bool read_separate_ip_configuration(ReaderContext& ctx, Resource& resource);
+void attach_ip_configurations(ReaderContext& ctx);
+
 }  // namespace exposim::importers::azure

@@ -66,7 +66,6 @@ struct Importer::Impl : ReaderContext {
   const std::vector<std::string>* element_pointers = nullptr;  // add_text of generated resources
 
   // Across files, until finish().
-  std::vector<PendingChild<model::IpConfiguration>> pending_ip_configs;
   std::vector<PendingChild<model::LbNatRule>> pending_nat_rules;
   std::vector<PendingChild<model::LbBackendPool>> pending_pools;
   std::vector<PendingChild<model::PaasIpRule>> pending_sql_rules;
@@ -716,95 +715,6 @@ struct Importer::Impl : ReaderContext {
   // ---- network security groups ----
 
   // ---- network interfaces, public IPs, VMs ----
-
-  std::optional<model::IpConfiguration> read_ip_config(dom::object o, ChildIds ids) {
-    model::IpConfiguration c;
-    c.key = model::canonical_id(ids.id);
-    c.id = std::move(ids.id);
-    c.name = std::move(ids.name);
-    c.where = here();
-    auto props_or = properties_of(o);
-    if (!props_or) return std::nullopt;
-    auto [props, props_key] = *props_or;
-    c.flattened = props_key.empty();
-    std::optional<PointerScope> scope;
-    if (!props_key.empty()) scope.emplace(ptr, props_key);
-    c.family = read_address(props, keys::kPrivateIpAddressVersion, keys::kPrivateIpAddress, "private IP address",
-                            c.private_ip);
-    c.subnet = get_ref(props, keys::kSubnet);
-    c.public_ip = get_ref(props, keys::kPublicIpAddress);
-    c.asgs = get_ref_list(props, keys::kApplicationSecurityGroups);
-    c.lb_backend_pools = get_ref_list(props, keys::kLoadBalancerBackendAddressPools);
-    c.lb_inbound_nat_rules = get_ref_list(props, keys::kLoadBalancerInboundNatRules);
-    c.lb_inbound_nat_pools = get_ref_list(props, keys::kLoadBalancerInboundNatPools);
-    c.ag_backend_pools = get_ref_list(props, keys::kApplicationGatewayBackendAddressPools);
-    if (auto b = get_bool(props, keys::kPrimary)) c.primary = *b;
-    return c;
-  }
-
-  void read_nic(model::ResourceBase base, dom::object props) {
-    model::NetworkInterface n;
-    static_cast<model::ResourceBase&>(n) = std::move(base);
-    for_each_child(props, keys::kIpConfigurations, n.id, segments::kIpConfigurationsAsWritten, "ip configuration",
-                   [&](dom::object o, ChildIds ids) {
-                     if (auto c = read_ip_config(o, std::move(ids))) {
-                       model::drop_derivable_id(n, *c);  // at once: freed later, it would leave 100k holes
-                       n.ip_configurations.push_back(std::move(*c));
-                     }
-                   });
-    n.nsg = get_ref(props, keys::kNetworkSecurityGroup);
-    n.virtual_machine = get_ref(props, keys::kVirtualMachine);
-    if (auto b = get_bool(props, keys::kEnableIpForwarding)) n.enable_ip_forwarding = *b;
-    model.nics.push_back(std::move(n));
-  }
-
-  void read_public_ip(model::ResourceBase base, dom::object res, dom::object props, std::size_t res_mark) {
-    model::PublicIp p;
-    static_cast<model::ResourceBase&>(p) = std::move(base);
-    {
-      // `sku` sits next to `properties`, not inside.
-      const std::string saved = ptr;
-      ptr.resize(res_mark);
-      if (auto sku = get_object(res, keys::kSku)) {
-        PointerScope s(ptr, sku.key);
-        if (auto name = get_string(*sku, keys::kName)) {
-          // An unknown SKU is Basic: open without an NSG, the SKU that exposes more (docs/model.md).
-          if (iequals(trim(*name), "basic")) {
-            p.sku = model::Sku::kBasic;
-          } else if (iequals(trim(*name), "standard")) {
-            p.sku = model::Sku::kStandard;
-          } else if (is_unknown_value(*name)) {
-            PointerScope at(ptr, name.key);
-            note_unknown(*name);
-          } else {
-            invalid_value_at(name.key, *name, fmt::format("SKU '{}' is not Basic or Standard", *name));
-          }
-        }
-      }
-      ptr = saved;
-    }
-    p.family = read_address(props, keys::kPublicIpAddressVersion, keys::kIpAddress, "IP address", p.address);
-    if (auto f = get_string(props, keys::kPublicIpAllocationMethod)) {
-      if (iequals(trim(*f), "static")) {
-        p.static_allocation = true;
-      } else if (!iequals(trim(*f), "dynamic")) {
-        invalid_value_at(f.key, *f, fmt::format("allocation method '{}' is not Static or Dynamic", *f));
-      }
-    }
-    p.attached_ip_configuration = get_ref(props, keys::kIpConfiguration);
-    model.public_ips.push_back(std::move(p));
-  }
-
-  void read_vm(model::ResourceBase base, dom::object props) {
-    model::VirtualMachine vm;
-    static_cast<model::ResourceBase&>(vm) = std::move(base);
-    if (auto profile = get_object(props, keys::kNetworkProfile)) {
-      PointerScope s(ptr, profile.key);
-      vm.network_interfaces = get_ref_list(*profile, keys::kNetworkInterfaces);
-    }
-    vm.scale_set = get_ref(props, keys::kVirtualMachineScaleSet);
-    model.vms.push_back(std::move(vm));
-  }
 
   // ---- Azure Bastion and application gateways ----
 
@@ -2486,12 +2396,8 @@ struct Importer::Impl : ReaderContext {
       }
       case Kind::kIpConfig: {
         if (!split_child_id(base.id, segments::kIpConfigurations, "ip configuration", parent_id)) return false;
-        auto c = read_ip_config(res, std::move(ids));
-        if (!c) return false;
-        std::string key = c->key;
-        pending_ip_configs.push_back(
-            {model::canonical_id(parent_id), std::move(parent_id), std::move(key), std::move(*c)});
-        return true;
+        resource.parent_id = std::move(parent_id);
+        return read_separate_ip_configuration(*this, resource);
       }
       case Kind::kLbNatRule: {
         if (!split_child_id(base.id, segments::kLbInboundNatRules, "inbound NAT rule", parent_id)) return false;
@@ -2848,9 +2754,9 @@ struct Importer::Impl : ReaderContext {
       case Kind::kVnet: read_vnet(*this, resource); break;
       case Kind::kNsg: read_nsg(*this, resource); break;
       case Kind::kAsg: read_asg(*this, resource); break;
-      case Kind::kNic: read_nic(std::move(resource.base), props); break;
-      case Kind::kPublicIp: read_public_ip(std::move(resource.base), res, props, res_mark); break;
-      case Kind::kVm: read_vm(std::move(resource.base), props); break;
+      case Kind::kNic: read_nic(*this, resource); break;
+      case Kind::kPublicIp: read_public_ip(*this, resource); break;
+      case Kind::kVm: read_vm(*this, resource); break;
       case Kind::kRouteTable: read_route_table(*this, resource); break;
       case Kind::kLoadBalancer: read_load_balancer(std::move(resource.base), res, props, res_mark); break;
       case Kind::kScaleSet: read_scale_set(std::move(resource.base), res, props, res_mark); break;
@@ -3020,9 +2926,7 @@ struct Importer::Impl : ReaderContext {
     attach_security_rules(*this);
     attach_peerings(*this);
     attach_routes(*this);
-    attach(
-        pending_ip_configs, model.nics, [](auto& n) -> auto& { return n.ip_configurations; },
-        [](const model::IpConfiguration& c) { return c.key; }, "ip configuration", "network interface");
+    attach_ip_configurations(*this);
     attach(
         pending_nat_rules, model.load_balancers, [](auto& l) -> auto& { return l.nat_rules; },
         [](const model::LbNatRule& r) { return r.key; }, "inbound NAT rule", "load balancer");
