@@ -33,4 +33,11 @@ bool read_vm(ReaderContext& ctx, Resource& resource);
 bool read_separate_ip_configuration(ReaderContext& ctx, Resource& resource);
 void attach_ip_configurations(ReaderContext& ctx);
 
+// load_balancer.cpp: load balancers, inbound NAT rules, backend address pools.
+bool read_load_balancer(ReaderContext& ctx, Resource& resource);
+bool read_separate_lb_nat_rule(ReaderContext& ctx, Resource& resource);
+bool read_separate_lb_backend_pool(ReaderContext& ctx, Resource& resource);
+void attach_lb_nat_rules(ReaderContext& ctx);
+void attach_lb_backend_pools(ReaderContext& ctx);
+
 }  // namespace exposim::importers::azure

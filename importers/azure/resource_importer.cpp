@@ -66,8 +66,6 @@ struct Importer::Impl : ReaderContext {
   const std::vector<std::string>* element_pointers = nullptr;  // add_text of generated resources
 
   // Across files, until finish().
-  std::vector<PendingChild<model::LbNatRule>> pending_nat_rules;
-  std::vector<PendingChild<model::LbBackendPool>> pending_pools;
   std::vector<PendingChild<model::PaasIpRule>> pending_sql_rules;
   std::vector<PendingChild<SqlConnectionPolicy>> pending_sql_policies;
   std::vector<PendingChild<SiteRestrictions>> pending_site_configs;
@@ -1075,81 +1073,7 @@ struct Importer::Impl : ReaderContext {
 
   // ---- load balancers ----
 
-  /// `sku.name` of a resource (next to `properties`); false when it is present but not one of `allowed`.
-  /// `res_mark` is the length of the resource's pointer.
-  std::optional<std::string_view> read_sku_name(dom::object res, std::size_t res_mark) {
-    const std::string saved = ptr;
-    ptr.resize(res_mark);
-    std::optional<std::string_view> out;
-    if (auto sku = get_object(res, keys::kSku)) {
-      PointerScope s(ptr, sku.key);
-      if (auto name = get_string(*sku, keys::kName)) out = trim(*name);
-    }
-    ptr = saved;
-    return out;
-  }
-
-  /// `protocol` of a load balancer rule: Tcp, Udp or All (= TCP and UDP).
-  void read_lb_protocol(dom::object props, std::string_view what, std::string_view name, std::size_t mark,
-                        model::ProtocolMask& out) {
-    using model::Protocol;
-    const model::ProtocolMask all = model::bit(Protocol::kTcp) | model::bit(Protocol::kUdp);
-    if (auto f = get_string(props, keys::kProtocol)) {
-      const std::string_view t = trim(*f);
-      if (iequals(t, "tcp")) {
-        out = model::bit(Protocol::kTcp);
-      } else if (iequals(t, "udp")) {
-        out = model::bit(Protocol::kUdp);
-      } else if (iequals(t, "all")) {
-        out = all;
-      } else if (invalid_value_at(f.key, *f, fmt::format("protocol '{}' is not Tcp, Udp or All", *f))) {
-        out = all;  // unknown: All (docs/model.md, "Unknown values")
-      }
-    } else if (f.unknown) {
-      out = all;
-    } else if (!f.present) {
-      report(Severity::kError, "missing-field", ptr.substr(0, mark),
-             fmt::format("{} '{}' has no 'protocol'", what, name));
-    }
-  }
-
   // ---- scale sets and inbound NAT pools ----
-
-  /// One entry of a load balancer's `inboundNatPools`; nullopt when it has an error (reported).
-  std::optional<model::LbNatPool> read_lb_nat_pool(dom::object o, ChildIds ids) {
-    const std::size_t errors_before = errors;
-    const std::size_t mark = ptr.size();
-    model::LbNatPool p;
-    p.key = model::canonical_id(ids.id);
-    p.id = std::move(ids.id);
-    p.name = std::move(ids.name);
-    p.where = here();
-    std::optional<PointerScope> scope;
-    auto props = open_child(o, p, scope);
-    if (!props) return std::nullopt;
-    constexpr std::string_view what = "inbound NAT pool";
-    p.frontend = read_lb_frontend_ref(*props, what, p.name, mark);
-    read_lb_protocol(*props, what, p.name, mark, p.protocols);
-    auto start = read_port(*props, keys::kFrontendPortRangeStart, "frontendPortRangeStart", 1, what, p.name, mark, true,
-                           &p.frontend_port_unknown);
-    auto end = read_port(*props, keys::kFrontendPortRangeEnd, "frontendPortRangeEnd", 1, what, p.name, mark, true,
-                         &p.frontend_port_unknown);
-    if (auto b = read_port(*props, keys::kBackendPort, "backendPort", 1, what, p.name, mark, true,
-                           &p.backend_port_unknown)) {
-      p.backend_port = *b;
-    }
-    if (start && end && !p.frontend_port_unknown) {
-      if (*start > *end) {
-        report(Severity::kError, "invalid-value", ptr.substr(0, mark),
-               fmt::format("{} '{}': frontend port range {}-{} is empty", what, p.name, *start, *end));
-      }
-      p.frontend_port_range_start = *start;
-      p.frontend_port_range_end = *end;
-    }
-    if (auto b = get_bool(*props, keys::kEnableFloatingIp)) p.enable_floating_ip = *b;
-    if (errors != errors_before) return std::nullopt;
-    return p;
-  }
 
   /// `sku.name` of an object next to its `properties` (a public IP configuration's): Basic or Standard.
   model::Sku read_basic_or_standard(dom::object o, model::Sku fallback) {
@@ -1454,201 +1378,6 @@ struct Importer::Impl : ReaderContext {
       t.routes.push_back(std::move(r));
     });
     model.hub_route_tables.push_back(std::move(t));
-  }
-
-  std::optional<model::LbFrontend> read_lb_frontend(dom::object o, ChildIds ids, std::string_view lb_name) {
-    model::LbFrontend fe;
-    fe.key = model::canonical_id(ids.id);
-    fe.id = std::move(ids.id);
-    fe.name = std::move(ids.name);
-    fe.where = here();
-    std::optional<PointerScope> scope;
-    auto props = open_child(o, fe, scope);
-    if (!props) return std::nullopt;
-    fe.public_ip = get_ref(*props, keys::kPublicIpAddress);
-    fe.subnet = get_ref(*props, keys::kSubnet);
-    if (auto f = get_string(*props, keys::kPrivateIpAddress)) {
-      if (auto a = IpAddress::parse(trim(*f))) {
-        fe.private_ip = *a;
-      } else if (!trim(*f).empty()) {
-        error_at(f.key, "invalid-value", fmt::format("private IP address '{}' is not an IP address", *f));
-      }
-    }
-    if (auto prefix = find_field(*props, keys::kPublicIpPrefix)) {
-      PointerScope s(ptr, prefix->key);
-      warning("unmodelled-feature",
-              fmt::format("load balancer '{}': frontend '{}' uses a public IP prefix, not modelled: exposure through "
-                          "it is not reported",
-                          lb_name, fe.name));
-    }
-    return fe;
-  }
-
-  std::optional<model::LbBackendPool> read_lb_pool(dom::object o, ChildIds ids, std::string_view lb_name) {
-    model::LbBackendPool pool;
-    pool.key = model::canonical_id(ids.id);
-    pool.id = std::move(ids.id);
-    pool.name = std::move(ids.name);
-    pool.where = here();
-    auto props_or = properties_of(o);
-    if (!props_or) return std::nullopt;
-    auto [props, props_key] = *props_or;
-    std::optional<PointerScope> scope;
-    if (!props_key.empty()) scope.emplace(ptr, props_key);
-    // Backends given by IP address (not by a NIC ip configuration) are not modelled: say so, never drop silently.
-    if (auto arr = get_array(props, keys::kLoadBalancerBackendAddresses)) {
-      std::size_t by_address = 0;
-      for (dom::element e : *arr) {
-        dom::object a;
-        if (e.get_object().get(a) != simdjson::SUCCESS) continue;
-        auto bag = properties_of(a);
-        if (!bag) continue;
-        if (!find_field(bag->first, keys::kNetworkInterfaceIpConfiguration)) ++by_address;
-      }
-      if (by_address > 0) {
-        PointerScope s(ptr, arr.key);
-        warning("unmodelled-feature",
-                fmt::format("load balancer '{}': backend pool '{}' has {} IP-address-based {}, not modelled: exposure "
-                            "through {} is not reported",
-                            lb_name, pool.name, by_address, by_address == 1 ? "backend" : "backends",
-                            by_address == 1 ? "it" : "them"));
-      }
-    }
-    return pool;
-  }
-
-  /// The required `frontendIPConfiguration` reference of a load-balancing or inbound NAT rule.
-  Ref read_lb_frontend_ref(dom::object props, std::string_view what, std::string_view name, std::size_t mark) {
-    Ref frontend = get_ref(props, keys::kFrontendIpConfiguration);
-    if (!frontend.set() && !find_field(props, keys::kFrontendIpConfiguration)) {
-      report(Severity::kError, "missing-field", ptr.substr(0, mark),
-             fmt::format("{} '{}' has no 'frontendIPConfiguration'", what, name));
-    }
-    return frontend;
-  }
-
-  std::optional<model::LbRule> read_lb_rule(dom::object o, ChildIds ids) {
-    const std::size_t errors_before = errors;
-    const std::size_t mark = ptr.size();
-    model::LbRule r;
-    r.id = std::move(ids.id);
-    r.name = std::move(ids.name);
-    r.where = here();
-    std::optional<PointerScope> scope;
-    auto props = open_child(o, r, scope);
-    if (!props) return std::nullopt;
-    constexpr std::string_view what = "load-balancing rule";
-    r.frontend = read_lb_frontend_ref(*props, what, r.name, mark);
-    if (auto pool = get_ref(*props, keys::kBackendAddressPool); pool.set()) {
-      r.backend_pools.push_back(std::move(pool));
-      r.backend_pool_singular = true;
-    }
-    // Both fields may name the same pool (newer API versions fill both); the solver reaches a member once.
-    for (auto& pool : get_ref_list(*props, keys::kBackendAddressPools)) r.backend_pools.push_back(std::move(pool));
-    read_lb_protocol(*props, what, r.name, mark, r.protocols);
-    if (auto p = read_port(*props, keys::kFrontendPort, "frontendPort", 0, what, r.name, mark, true,
-                           &r.frontend_port_unknown)) {
-      r.frontend_port = *p;
-    }
-    if (auto p = read_port(*props, keys::kBackendPort, "backendPort", 0, what, r.name, mark, true,
-                           &r.backend_port_unknown)) {
-      r.backend_port = *p;
-    }
-    if (auto b = get_bool(*props, keys::kEnableFloatingIp)) r.enable_floating_ip = *b;
-    if (errors != errors_before) return std::nullopt;
-    return r;
-  }
-
-  std::optional<model::LbNatRule> read_lb_nat_rule(dom::object o, ChildIds ids) {
-    const std::size_t errors_before = errors;
-    const std::size_t mark = ptr.size();
-    model::LbNatRule r;
-    r.key = model::canonical_id(ids.id);
-    r.id = std::move(ids.id);
-    r.name = std::move(ids.name);
-    r.where = here();
-    std::optional<PointerScope> scope;
-    auto props = open_child(o, r, scope);
-    if (!props) return std::nullopt;
-    constexpr std::string_view what = "inbound NAT rule";
-    r.frontend = read_lb_frontend_ref(*props, what, r.name, mark);
-    r.backend_pool = get_ref(*props, keys::kBackendAddressPool);
-    read_lb_protocol(*props, what, r.name, mark, r.protocols);
-    r.frontend_port_range_start = read_port(*props, keys::kFrontendPortRangeStart, "frontendPortRangeStart", 1, what,
-                                            r.name, mark, false, &r.frontend_port_unknown);
-    r.frontend_port_range_end = read_port(*props, keys::kFrontendPortRangeEnd, "frontendPortRangeEnd", 1, what, r.name,
-                                          mark, false, &r.frontend_port_unknown);
-    const bool ranged = r.backend_pool.set();  // the v2 form maps a port range over a pool
-    if (auto p = read_port(*props, keys::kFrontendPort, "frontendPort", ranged ? 0 : 1, what, r.name, mark, !ranged,
-                           &r.frontend_port_unknown)) {
-      r.frontend_port = *p;
-    }
-    if (auto p = read_port(*props, keys::kBackendPort, "backendPort", 1, what, r.name, mark, true,
-                           &r.backend_port_unknown)) {
-      r.backend_port = *p;
-    }
-    if (ranged && errors == errors_before && !r.frontend_port_unknown) {
-      if (!r.frontend_port_range_start || !r.frontend_port_range_end) {
-        report(Severity::kError, "missing-field", ptr.substr(0, mark),
-               fmt::format("{} '{}' has a 'backendAddressPool' but no 'frontendPortRangeStart' and "
-                           "'frontendPortRangeEnd'",
-                           what, r.name));
-      } else if (*r.frontend_port_range_start > *r.frontend_port_range_end) {
-        report(Severity::kError, "invalid-value", ptr.substr(0, mark),
-               fmt::format("{} '{}': frontend port range {}-{} is empty", what, r.name, *r.frontend_port_range_start,
-                           *r.frontend_port_range_end));
-      }
-    }
-    if (auto b = get_bool(*props, keys::kEnableFloatingIp)) r.enable_floating_ip = *b;
-    if (errors != errors_before) return std::nullopt;
-    return r;
-  }
-
-  void read_load_balancer(model::ResourceBase base, dom::object res, dom::object props, std::size_t res_mark) {
-    model::LoadBalancer lb;
-    static_cast<model::ResourceBase&>(lb) = std::move(base);
-    if (auto sku = read_sku_name(res, res_mark)) {
-      if (iequals(*sku, "basic")) {
-        lb.sku = model::Sku::kBasic;
-      } else if (iequals(*sku, "standard")) {
-        lb.sku = model::Sku::kStandard;
-      } else if (iequals(*sku, "gateway")) {
-        const std::string saved = ptr;
-        ptr.resize(res_mark);
-        warning(
-            "unmodelled-feature",
-            fmt::format("gateway load balancer '{}' is not modelled: exposure through it is not reported", lb.name));
-        ptr = saved;
-        return;
-      } else {
-        const std::string saved = ptr;
-        ptr.resize(res_mark);
-        ptr += "/sku/name";
-        error("invalid-value", fmt::format("SKU '{}' is not Basic, Standard or Gateway", *sku));
-        ptr = saved;
-      }
-    }
-    for_each_child(props, keys::kFrontendIpConfigurations, lb.id, segments::kLbFrontendsAsWritten,
-                   "frontend IP configuration", [&](dom::object o, ChildIds ids) {
-                     if (auto fe = read_lb_frontend(o, std::move(ids), lb.name)) lb.frontends.push_back(std::move(*fe));
-                   });
-    for_each_child(props, keys::kBackendAddressPools, lb.id, segments::kLbBackendAddressPoolsAsWritten,
-                   "backend address pool", [&](dom::object o, ChildIds ids) {
-                     if (auto p = read_lb_pool(o, std::move(ids), lb.name)) lb.backend_pools.push_back(std::move(*p));
-                   });
-    for_each_child(props, keys::kLoadBalancingRules, lb.id, segments::kLbRulesAsWritten, "load-balancing rule",
-                   [&](dom::object o, ChildIds ids) {
-                     if (auto r = read_lb_rule(o, std::move(ids))) lb.rules.push_back(std::move(*r));
-                   });
-    for_each_child(props, keys::kInboundNatRules, lb.id, segments::kLbInboundNatRulesAsWritten, "inbound NAT rule",
-                   [&](dom::object o, ChildIds ids) {
-                     if (auto r = read_lb_nat_rule(o, std::move(ids))) lb.nat_rules.push_back(std::move(*r));
-                   });
-    for_each_child(props, keys::kInboundNatPools, lb.id, segments::kLbInboundNatPoolsAsWritten, "inbound NAT pool",
-                   [&](dom::object o, ChildIds ids) {
-                     if (auto p = read_lb_nat_pool(o, std::move(ids))) lb.nat_pools.push_back(std::move(*p));
-                   });
-    model.load_balancers.push_back(std::move(lb));
   }
 
   // ---- Azure Firewall, firewall policies, IP groups (docs/model.md#azure-firewall) ----
@@ -2401,20 +2130,13 @@ struct Importer::Impl : ReaderContext {
       }
       case Kind::kLbNatRule: {
         if (!split_child_id(base.id, segments::kLbInboundNatRules, "inbound NAT rule", parent_id)) return false;
-        auto r = read_lb_nat_rule(res, std::move(ids));
-        if (!r) return false;
-        std::string key = r->key;
-        pending_nat_rules.push_back(
-            {model::canonical_id(parent_id), std::move(parent_id), std::move(key), std::move(*r)});
-        return true;
+        resource.parent_id = std::move(parent_id);
+        return read_separate_lb_nat_rule(*this, resource);
       }
       case Kind::kLbPool: {
         if (!split_child_id(base.id, segments::kLbBackendAddressPools, "backend address pool", parent_id)) return false;
-        auto p = read_lb_pool(res, std::move(ids), last_segment(parent_id));
-        if (!p) return false;
-        std::string key = p->key;
-        pending_pools.push_back({model::canonical_id(parent_id), std::move(parent_id), std::move(key), std::move(*p)});
-        return true;
+        resource.parent_id = std::move(parent_id);
+        return read_separate_lb_backend_pool(*this, resource);
       }
       case Kind::kSqlFirewallRule: {
         if (!split_child_id(base.id, segments::kSqlFirewallRules, "firewall rule", parent_id)) return false;
@@ -2758,7 +2480,7 @@ struct Importer::Impl : ReaderContext {
       case Kind::kPublicIp: read_public_ip(*this, resource); break;
       case Kind::kVm: read_vm(*this, resource); break;
       case Kind::kRouteTable: read_route_table(*this, resource); break;
-      case Kind::kLoadBalancer: read_load_balancer(std::move(resource.base), res, props, res_mark); break;
+      case Kind::kLoadBalancer: read_load_balancer(*this, resource); break;
       case Kind::kScaleSet: read_scale_set(std::move(resource.base), res, props, res_mark); break;
       case Kind::kVirtualWan: read_virtual_wan(std::move(resource.base), props); break;
       case Kind::kVirtualHub: read_virtual_hub(std::move(resource.base), props); break;
@@ -2927,12 +2649,8 @@ struct Importer::Impl : ReaderContext {
     attach_peerings(*this);
     attach_routes(*this);
     attach_ip_configurations(*this);
-    attach(
-        pending_nat_rules, model.load_balancers, [](auto& l) -> auto& { return l.nat_rules; },
-        [](const model::LbNatRule& r) { return r.key; }, "inbound NAT rule", "load balancer");
-    attach(
-        pending_pools, model.load_balancers, [](auto& l) -> auto& { return l.backend_pools; },
-        [](const model::LbBackendPool& p) { return p.key; }, "backend address pool", "load balancer");
+    attach_lb_nat_rules(*this);
+    attach_lb_backend_pools(*this);
     attach(
         pending_groups, model.firewall_policies, [](auto& p) -> auto& { return p.groups; },
         [](const model::FirewallRuleCollectionGroup& g) { return g.key; }, "rule collection group", "firewall policy");
