@@ -40,4 +40,7 @@ bool read_separate_lb_backend_pool(ReaderContext& ctx, Resource& resource);
 void attach_lb_nat_rules(ReaderContext& ctx);
 void attach_lb_backend_pools(ReaderContext& ctx);
 
+// scale_set.cpp: virtual machine scale sets.
+bool read_scale_set(ReaderContext& ctx, Resource& resource);
+
 }  // namespace exposim::importers::azure
