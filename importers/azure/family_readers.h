@@ -43,4 +43,11 @@ void attach_lb_backend_pools(ReaderContext& ctx);
 // scale_set.cpp: virtual machine scale sets.
 bool read_scale_set(ReaderContext& ctx, Resource& resource);
 
+// virtual_wan.cpp: virtual WANs, virtual hubs and their connections, routing intents and route tables.
+bool read_virtual_wan(ReaderContext& ctx, Resource& resource);
+bool read_virtual_hub(ReaderContext& ctx, Resource& resource);
+bool read_hub_connection(ReaderContext& ctx, Resource& resource);
+bool read_hub_routing_intent(ReaderContext& ctx, Resource& resource);
+bool read_hub_route_table(ReaderContext& ctx, Resource& resource);
+
 }  // namespace exposim::importers::azure

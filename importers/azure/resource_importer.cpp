@@ -1077,165 +1077,6 @@ struct Importer::Impl : ReaderContext {
 
   // ---- Virtual WAN ----
 
-  void read_virtual_wan(model::ResourceBase base, dom::object props) {
-    model::VirtualWan w;
-    static_cast<model::ResourceBase&>(w) = std::move(base);
-    // Under `properties`; in flattened output `type` is the resource type, not the WAN's.
-    if (auto t = get_string(props, keys::kType); t && t->find('/') == std::string_view::npos) {
-      w.wan_type = std::string(trim(*t));
-    }
-    model.virtual_wans.push_back(std::move(w));
-  }
-
-  /// A hub virtual network connection's own fields (`remoteVirtualNetwork`, `enableInternetSecurity`).
-  void read_hub_connection_fields(dom::object props, model::HubConnection& c) {
-    c.remote_vnet = get_ref(props, keys::kRemoteVirtualNetwork);
-    if (!c.remote_vnet.set() && !find_field(props, keys::kRemoteVirtualNetwork)) {
-      warning("missing-reference", fmt::format("hub virtual network connection '{}' has no 'remoteVirtualNetwork'; "
-                                               "it connects nothing",
-                                               c.name));
-    }
-    if (auto b = get_bool(props, keys::kEnableInternetSecurity)) c.enable_internet_security = *b;
-    auto rc = get_object(props, keys::kRoutingConfiguration);
-    if (!rc) return;
-    PointerScope s(ptr, rc.key);
-    c.associated_route_table = get_ref(*rc, keys::kAssociatedRouteTable);
-    if (auto pr = get_object(*rc, keys::kPropagatedRouteTables)) {
-      PointerScope sp(ptr, pr.key);
-      c.propagated_route_tables = get_ref_list(*pr, keys::kIds);
-      for_each_text(*pr, "", keys::kLabels, [&](std::string_view t) { c.propagated_labels.emplace_back(trim(t)); });
-    }
-    auto vr = get_object(*rc, keys::kVnetRoutes);
-    if (!vr) return;
-    PointerScope sv(ptr, vr.key);
-    for_each_object(*vr, keys::kStaticRoutes, "static route", [&](dom::object o, std::size_t) {
-      model::HubStaticRoute r;
-      r.where = here();
-      if (auto n = get_string(o, keys::kName)) r.name = std::string(*n);
-      r.prefixes = get_prefixes(o, "", keys::kAddressPrefixes);
-      if (auto a = get_string(o, keys::kNextHopIpAddress); a && !trim(*a).empty()) {
-        if (auto ip = IpAddress::parse(trim(*a))) {
-          r.next_hop_ip = *ip;
-        } else {
-          error_at(a.key, "invalid-value", fmt::format("next hop IP address '{}' is not an IP address", *a));
-        }
-      }
-      c.static_routes.push_back(std::move(r));
-    });
-  }
-
-  void read_virtual_hub(model::ResourceBase base, dom::object props) {
-    model::VirtualHub h;
-    static_cast<model::ResourceBase&>(h) = std::move(base);
-    h.virtual_wan = get_ref(props, keys::kVirtualWan);
-    h.azure_firewall = get_ref(props, keys::kAzureFirewall);
-    if (auto f = get_string(props, keys::kAddressPrefix); f && !trim(*f).empty()) {
-      PointerScope s(ptr, f.key);
-      h.address_prefix = prefix_value(*f);
-    }
-    // Older API versions list the connections inline.
-    for_each_child(props, keys::kVirtualNetworkConnections, h.id, segments::kHubConnectionsAsWritten,
-                   "hub virtual network connection", [&](dom::object o, ChildIds ids) {
-                     model::HubConnection c;
-                     c.key = model::canonical_id(ids.id);
-                     c.id = std::move(ids.id);
-                     c.name = std::move(ids.name);
-                     c.where = here();
-                     c.hub = Ref{h.key, -1};
-                     std::optional<PointerScope> scope;
-                     auto cprops = open_child(o, c, scope);
-                     if (!cprops) return;
-                     read_hub_connection_fields(*cprops, c);
-                     model.hub_connections.push_back(std::move(c));
-                   });
-    model.virtual_hubs.push_back(std::move(h));
-  }
-
-  /// The hub a hub child's id names (…/virtualHubs/h/<segment>/name); false when the id has no such segment.
-  bool hub_of(const model::ResourceBase& base, std::string_view segment, std::string_view what, Ref& hub) {
-    std::string parent_id;
-    const std::string saved = ptr;
-    ptr = base.where.pointer;  // reported at the resource, not its properties
-    const bool ok = split_child_id(base.id, segment, what, parent_id);
-    ptr = saved;
-    if (ok) hub = Ref{model::canonical_id(parent_id), -1};
-    return ok;
-  }
-
-  void read_hub_connection(model::ResourceBase base, dom::object props) {
-    model::HubConnection c;
-    static_cast<model::ResourceBase&>(c) = std::move(base);
-    if (!hub_of(c, segments::kHubConnections, "hub virtual network connection", c.hub)) return;
-    read_hub_connection_fields(props, c);
-    model.hub_connections.push_back(std::move(c));
-  }
-
-  void read_hub_routing_intent(model::ResourceBase base, dom::object props) {
-    model::HubRoutingIntent r;
-    static_cast<model::ResourceBase&>(r) = std::move(base);
-    if (!hub_of(r, segments::kHubRoutingIntents, "routing intent", r.hub)) return;
-    auto arr = get_array(props, keys::kRoutingPolicies);
-    if (arr) {
-      PointerScope s(ptr, arr.key);
-      std::size_t i = 0;
-      for (dom::element e : *arr) {
-        PointerScope item(ptr, i++);
-        dom::object o;
-        if (e.get_object().get(o) != simdjson::SUCCESS) {
-          error("invalid-type", fmt::format("routing policy is {}, expected an object", kind_name(e.type())));
-          continue;
-        }
-        model::HubRoutingPolicy p;
-        p.where = here();
-        if (auto n = get_string(o, keys::kName)) p.name = std::string(*n);
-        const std::size_t errors_before = errors;
-        for_each_text(o, "", keys::kDestinations, [&](std::string_view t) {
-          if (iequals(trim(t), "internet")) {
-            p.internet = true;
-          } else if (iequals(trim(t), "privatetraffic")) {
-            p.private_traffic = true;
-          } else {
-            error("invalid-value", fmt::format("routing policy destination '{}' is not Internet or PrivateTraffic", t));
-          }
-        });
-        if (auto hop = get_string(o, keys::kNextHop)) {
-          p.next_hop = Ref{model::canonical_id(trim(*hop)), -1};
-        } else if (!hop.present) {
-          error("missing-field", fmt::format("routing policy '{}' has no 'nextHop'", p.name));
-        }
-        if (errors == errors_before) r.policies.push_back(std::move(p));
-      }
-    }
-    model.hub_routing_intents.push_back(std::move(r));
-  }
-
-  void read_hub_route_table(model::ResourceBase base, dom::object props) {
-    model::HubRouteTable t;
-    static_cast<model::ResourceBase&>(t) = std::move(base);
-    if (!hub_of(t, segments::kHubRouteTables, "hub route table", t.hub)) return;
-    for_each_object(props, keys::kRoutes, "hub route", [&](dom::object o, std::size_t) {
-      model::HubRoute r;
-      r.where = here();
-      if (auto n = get_string(o, keys::kName)) r.name = std::string(*n);
-      // `destinationType` CIDR (the default) lists prefixes; ResourceId and Service list other things.
-      bool cidr = true;
-      if (auto dt = get_string(o, keys::kDestinationType)) cidr = iequals(trim(*dt), "cidr");
-      if (cidr) {
-        r.destinations = get_prefixes(o, "", keys::kDestinations);
-      } else {
-        for_each_text(o, "", keys::kDestinations,
-                      [&](std::string_view d) { r.other_destinations.emplace_back(trim(d)); });
-      }
-      r.next_hop = get_ref_id(o, keys::kNextHop);
-      if (!r.next_hop.set()) {
-        if (auto h = get_object(o, keys::kNextHop)) r.next_hop = get_ref(o, keys::kNextHop);
-      }
-      if (!r.next_hop.set()) error("missing-field", fmt::format("hub route '{}' has no 'nextHop'", r.name));
-      t.routes.push_back(std::move(r));
-    });
-    model.hub_route_tables.push_back(std::move(t));
-  }
-
   // ---- Azure Firewall, firewall policies, IP groups (docs/model.md#azure-firewall) ----
 
   model::ThreatIntelMode read_threat_intel(dom::object props, model::ThreatIntelMode fallback) {
@@ -2338,11 +2179,11 @@ struct Importer::Impl : ReaderContext {
       case Kind::kRouteTable: read_route_table(*this, resource); break;
       case Kind::kLoadBalancer: read_load_balancer(*this, resource); break;
       case Kind::kScaleSet: read_scale_set(*this, resource); break;
-      case Kind::kVirtualWan: read_virtual_wan(std::move(resource.base), props); break;
-      case Kind::kVirtualHub: read_virtual_hub(std::move(resource.base), props); break;
-      case Kind::kHubConnection: read_hub_connection(std::move(resource.base), props); break;
-      case Kind::kHubRoutingIntent: read_hub_routing_intent(std::move(resource.base), props); break;
-      case Kind::kHubRouteTable: read_hub_route_table(std::move(resource.base), props); break;
+      case Kind::kVirtualWan: read_virtual_wan(*this, resource); break;
+      case Kind::kVirtualHub: read_virtual_hub(*this, resource); break;
+      case Kind::kHubConnection: read_hub_connection(*this, resource); break;
+      case Kind::kHubRoutingIntent: read_hub_routing_intent(*this, resource); break;
+      case Kind::kHubRouteTable: read_hub_route_table(*this, resource); break;
       case Kind::kStorageAccount: read_storage_account(std::move(resource.base), res, props, res_mark); break;
       case Kind::kKeyVault: read_key_vault(std::move(resource.base), props); break;
       case Kind::kSqlServer: read_sql_server(std::move(resource.base), props); break;
