@@ -50,4 +50,7 @@ bool read_hub_connection(ReaderContext& ctx, Resource& resource);
 bool read_hub_routing_intent(ReaderContext& ctx, Resource& resource);
 bool read_hub_route_table(ReaderContext& ctx, Resource& resource);
 
+// bastion.cpp: Azure Bastion hosts.
+bool read_bastion(ReaderContext& ctx, Resource& resource);
+
 }  // namespace exposim::importers::azure

@@ -716,47 +716,6 @@ struct Importer::Impl : ReaderContext {
 
   // ---- Azure Bastion and application gateways ----
 
-  void read_bastion(model::ResourceBase base, dom::object res, dom::object props, std::size_t res_mark) {
-    model::BastionHost b;
-    static_cast<model::ResourceBase&>(b) = std::move(base);
-    using model::BastionSku;
-    const SkuFields sku = read_sku(res, res_mark);
-    if (sku.name) {
-      const std::string_view n = *sku.name;
-      if (iequals(n, "developer"))
-        b.sku = BastionSku::kDeveloper;
-      else if (iequals(n, "basic"))
-        b.sku = BastionSku::kBasic;
-      else if (iequals(n, "standard"))
-        b.sku = BastionSku::kStandard;
-      else if (iequals(n, "premium"))
-        b.sku = BastionSku::kPremium;
-      else
-        report(Severity::kError, "invalid-value", sku.name_ptr,
-               fmt::format("SKU '{}' is not Developer, Basic, Standard or Premium", n));
-    } else if (sku.name_unknown) {
-      b.sku = BastionSku::kStandard;  // unknown: every port, every peered VNet, a public entry (docs/model.md)
-    }
-    for_each_child(props, keys::kIpConfigurations, b.id, segments::kBastionIpConfigurationsAsWritten,
-                   "ip configuration", [&](dom::object o, ChildIds ids) {
-                     model::BastionIpConfiguration c;
-                     c.name = std::move(ids.name);
-                     c.where = here();
-                     std::optional<PointerScope> scope;
-                     auto p = open_child(o, c, scope);
-                     if (!p) return;
-                     c.subnet = get_ref(*p, keys::kSubnet);
-                     c.public_ip = get_ref(*p, keys::kPublicIpAddress);
-                     b.ip_configurations.push_back(std::move(c));
-                   });
-    b.virtual_network = get_ref(props, keys::kVirtualNetwork);
-    if (auto v = get_bool(props, keys::kEnableTunneling)) b.enable_tunneling = *v;
-    if (auto v = get_bool(props, keys::kEnableIpConnect)) b.enable_ip_connect = *v;
-    if (auto v = get_bool(props, keys::kEnableShareableLink)) b.enable_shareable_link = *v;
-    if (auto v = get_bool(props, keys::kEnablePrivateOnlyBastion)) b.enable_private_only = *v;
-    model.bastion_hosts.push_back(std::move(b));
-  }
-
   /// `protocol` of a listener or backend settings: Http or Https. False when absent or bad (reported).
   bool read_ag_protocol(dom::object props, std::string_view what, std::string_view name, std::size_t mark,
                         model::AgProtocol& out) {
@@ -2193,7 +2152,7 @@ struct Importer::Impl : ReaderContext {
       case Kind::kFirewall: read_firewall(std::move(resource.base), res, props, res_mark); break;
       case Kind::kFirewallPolicy: read_firewall_policy(std::move(resource.base), props); break;
       case Kind::kIpGroup: read_ip_group(std::move(resource.base), props); break;
-      case Kind::kBastion: read_bastion(std::move(resource.base), res, props, res_mark); break;
+      case Kind::kBastion: read_bastion(*this, resource); break;
       case Kind::kApplicationGateway: read_application_gateway(std::move(resource.base), res, props, res_mark); break;
       case Kind::kWafPolicy: read_waf_policy(resource.base, props); break;
       case Kind::kSubnet:
