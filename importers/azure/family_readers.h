@@ -53,4 +53,9 @@ bool read_hub_route_table(ReaderContext& ctx, Resource& resource);
 // bastion.cpp: Azure Bastion hosts.
 bool read_bastion(ReaderContext& ctx, Resource& resource);
 
+// application_gateway.cpp: application gateways, WAF policies.
+bool read_application_gateway(ReaderContext& ctx, Resource& resource);
+bool read_waf_policy(ReaderContext& ctx, Resource& resource);
+void apply_waf_policies(ReaderContext& ctx);
+
 }  // namespace exposim::importers::azure
