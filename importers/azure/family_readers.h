@@ -58,4 +58,12 @@ bool read_application_gateway(ReaderContext& ctx, Resource& resource);
 bool read_waf_policy(ReaderContext& ctx, Resource& resource);
 void apply_waf_policies(ReaderContext& ctx);
 
+// firewall.cpp: Azure Firewall, firewall policies, rule collection groups, legacy rule groups, IP groups.
+bool read_firewall(ReaderContext& ctx, Resource& resource);
+bool read_firewall_policy(ReaderContext& ctx, Resource& resource);
+bool read_ip_group(ReaderContext& ctx, Resource& resource);
+bool read_separate_rule_collection_group(ReaderContext& ctx, Resource& resource);
+bool read_separate_rule_group(ReaderContext& ctx, Resource& resource);
+void attach_rule_collection_groups(ReaderContext& ctx);
+
 }  // namespace exposim::importers::azure
