@@ -66,4 +66,19 @@ bool read_separate_rule_collection_group(ReaderContext& ctx, Resource& resource)
 bool read_separate_rule_group(ReaderContext& ctx, Resource& resource);
 void attach_rule_collection_groups(ReaderContext& ctx);
 
+// paas.cpp: PaaS services (storage, Key Vault, SQL, Cosmos DB, App Service), their firewall rules, connection
+// policies and site configurations, private endpoints.
+bool read_storage_account(ReaderContext& ctx, Resource& resource);
+bool read_key_vault(ReaderContext& ctx, Resource& resource);
+bool read_sql_server(ReaderContext& ctx, Resource& resource);
+bool read_cosmos_account(ReaderContext& ctx, Resource& resource);
+bool read_web_site(ReaderContext& ctx, Resource& resource);
+bool read_private_endpoint(ReaderContext& ctx, Resource& resource);
+bool read_separate_sql_firewall_rule(ReaderContext& ctx, Resource& resource);
+bool read_separate_sql_connection_policy(ReaderContext& ctx, Resource& resource);
+bool read_separate_site_config(ReaderContext& ctx, Resource& resource);
+void attach_sql_firewall_rules(ReaderContext& ctx);
+void apply_sql_connection_policies(ReaderContext& ctx);
+void apply_site_configs(ReaderContext& ctx);
+
 }  // namespace exposim::importers::azure
