@@ -1,6 +1,7 @@
 // Azure resource JSON to the model: each element the stream yields is parsed with one reused simdjson
-// parser and converted straight into model structs. Keys and enum values are matched case-insensitively;
-// when `properties` is absent (az CLI's flattened output) the fields are read from the object itself.
+// parser, and the family reader of its type (resource_types.cpp) converts it straight into model structs. Keys and enum
+// values are matched case-insensitively; when `properties` is absent (az CLI's flattened output) the fields are read
+// from the object itself.
 #include "importers/azure/resource_importer.h"
 
 #include <fmt/format.h>
@@ -19,21 +20,19 @@
 #include <utility>
 
 #include "importers/azure/azure_keys.h"
-#include "importers/azure/family_readers.h"
 #include "importers/azure/json_stream.h"
 #include "importers/azure/reader_context.h"
+#include "importers/azure/resource_types.h"
 #include "importers/azure/service_tags.h"
 #include "importers/unknown_value.h"
 #include "model/json_pointer.h"
 #include "model/unknown.h"
 
 namespace exposim::importers::azure {
-namespace {
-
 static_assert(simdjson::SIMDJSON_PADDING <= kStreamPadding, "the stream must pad elements for simdjson");
 
-}  // namespace
-
+/// An import session: the reader context the family readers share, and what only the core does with it (parsing
+/// the stream, the resource envelope, dispatch through the type table, types not modelled, the finish steps).
 struct Importer::Impl : ReaderContext {
   Impl(model::Model& m, model::Diagnostics& d, ImportOptions o) : ReaderContext(m, d, std::move(o)) {
     // Elements are never deeper than the document cap, so simdjson's own depth limit never triggers first.
@@ -46,195 +45,7 @@ struct Importer::Impl : ReaderContext {
   ImportStats* stats = nullptr;
   const std::vector<std::string>* element_pointers = nullptr;  // add_text of generated resources
 
-  // Across files, until finish().
-
-  // ---- security rules ----
-
-  // ---- virtual networks ----
-
-  // ---- PaaS public endpoints and private endpoints (docs/model.md#private-endpoints-and-paas-public-endpoints) ----
-
-  // ---- network security groups ----
-
-  // ---- network interfaces, public IPs, VMs ----
-
-  // ---- Azure Bastion and application gateways ----
-
-  // ---- route tables ----
-
-  // ---- load balancers ----
-
-  // ---- scale sets and inbound NAT pools ----
-
-  // ---- Virtual WAN ----
-
-  // ---- Azure Firewall, firewall policies, IP groups (docs/model.md#azure-firewall) ----
-
-  // ---- resources ----
-
-  enum class Kind {
-    kVnet,
-    kSubnet,
-    kPeering,
-    kNsg,
-    kRule,
-    kDefaultRule,
-    kAsg,
-    kNic,
-    kIpConfig,
-    kPublicIp,
-    kVm,
-    kRouteTable,
-    kRoute,
-    kLoadBalancer,
-    kLbNatRule,
-    kLbPool,
-    kScaleSet,
-    kVirtualWan,
-    kVirtualHub,
-    kHubConnection,
-    kHubRoutingIntent,
-    kHubRouteTable,
-    kStorageAccount,
-    kKeyVault,
-    kSqlServer,
-    kSqlFirewallRule,
-    kSqlConnectionPolicy,
-    kCosmosDbAccount,
-    kWebSite,
-    kPrivateEndpoint,
-    kWebSiteConfig,
-    kFirewall,
-    kFirewallPolicy,
-    kRuleCollectionGroup,
-    kIpGroup,
-    kBastion,
-    kApplicationGateway,
-    kWafPolicy,
-    kRuleGroup,
-  };
-
-  static std::optional<Kind> kind_of(std::string_view lower_type) {
-    static const std::unordered_map<std::string_view, Kind> kKinds = {
-        {types::kVirtualNetwork, Kind::kVnet},
-        {types::kSubnet, Kind::kSubnet},
-        {types::kPeering, Kind::kPeering},
-        {types::kNetworkSecurityGroup, Kind::kNsg},
-        {types::kSecurityRule, Kind::kRule},
-        {types::kDefaultSecurityRule, Kind::kDefaultRule},
-        {types::kApplicationSecurityGroup, Kind::kAsg},
-        {types::kNetworkInterface, Kind::kNic},
-        {types::kIpConfiguration, Kind::kIpConfig},
-        {types::kPublicIpAddress, Kind::kPublicIp},
-        {types::kVirtualMachine, Kind::kVm},
-        {types::kRouteTable, Kind::kRouteTable},
-        {types::kRoute, Kind::kRoute},
-        {types::kLoadBalancer, Kind::kLoadBalancer},
-        {types::kLbInboundNatRule, Kind::kLbNatRule},
-        {types::kLbBackendAddressPool, Kind::kLbPool},
-        {types::kScaleSet, Kind::kScaleSet},
-        {types::kVirtualWan, Kind::kVirtualWan},
-        {types::kVirtualHub, Kind::kVirtualHub},
-        {types::kHubConnection, Kind::kHubConnection},
-        {types::kHubRoutingIntent, Kind::kHubRoutingIntent},
-        {types::kHubRouteTable, Kind::kHubRouteTable},
-        {types::kStorageAccount, Kind::kStorageAccount},
-        {types::kKeyVault, Kind::kKeyVault},
-        {types::kSqlServer, Kind::kSqlServer},
-        {types::kSqlFirewallRule, Kind::kSqlFirewallRule},
-        {types::kSqlConnectionPolicy, Kind::kSqlConnectionPolicy},
-        {types::kCosmosDbAccount, Kind::kCosmosDbAccount},
-        {types::kWebSite, Kind::kWebSite},
-        {types::kPrivateEndpoint, Kind::kPrivateEndpoint},
-        {types::kWebSiteConfig, Kind::kWebSiteConfig},
-        {types::kAzureFirewall, Kind::kFirewall},
-        {types::kFirewallPolicy, Kind::kFirewallPolicy},
-        {types::kRuleCollectionGroup, Kind::kRuleCollectionGroup},
-        {types::kIpGroup, Kind::kIpGroup},
-        {types::kBastionHost, Kind::kBastion},
-        {types::kApplicationGateway, Kind::kApplicationGateway},
-        {types::kWafPolicy, Kind::kWafPolicy},
-        {types::kRuleGroup, Kind::kRuleGroup},
-    };
-    auto it = kKinds.find(lower_type);
-    if (it == kKinds.end()) return std::nullopt;
-    return it->second;
-  }
-
-  /// False when the child was left out (reported).
-  bool read_separate_child(Kind kind, Resource& resource) {
-    const model::ResourceBase& base = resource.base;
-    const dom::object res = resource.object;
-    ChildIds ids{base.id, base.name};
-    std::string parent_id;
-    switch (kind) {
-      case Kind::kSubnet: {
-        if (!split_child_id(base.id, segments::kSubnets, "subnet", parent_id)) return false;
-        resource.parent_id = std::move(parent_id);
-        return read_separate_subnet(*this, resource);
-      }
-      case Kind::kRule:
-      case Kind::kDefaultRule: {
-        const bool is_default = kind == Kind::kDefaultRule;
-        const auto seg = is_default ? segments::kDefaultSecurityRules : segments::kSecurityRules;
-        if (!split_child_id(base.id, seg, "security rule", parent_id)) return false;
-        resource.parent_id = std::move(parent_id);
-        return is_default ? read_separate_default_security_rule(*this, resource)
-                          : read_separate_security_rule(*this, resource);
-      }
-      case Kind::kPeering: {
-        if (!split_child_id(base.id, segments::kPeerings, "virtual network peering", parent_id)) return false;
-        resource.parent_id = std::move(parent_id);
-        return read_separate_peering(*this, resource);
-      }
-      case Kind::kRoute: {
-        if (!split_child_id(base.id, segments::kRoutes, "route", parent_id)) return false;
-        resource.parent_id = std::move(parent_id);
-        return read_separate_route(*this, resource);
-      }
-      case Kind::kIpConfig: {
-        if (!split_child_id(base.id, segments::kIpConfigurations, "ip configuration", parent_id)) return false;
-        resource.parent_id = std::move(parent_id);
-        return read_separate_ip_configuration(*this, resource);
-      }
-      case Kind::kLbNatRule: {
-        if (!split_child_id(base.id, segments::kLbInboundNatRules, "inbound NAT rule", parent_id)) return false;
-        resource.parent_id = std::move(parent_id);
-        return read_separate_lb_nat_rule(*this, resource);
-      }
-      case Kind::kLbPool: {
-        if (!split_child_id(base.id, segments::kLbBackendAddressPools, "backend address pool", parent_id)) return false;
-        resource.parent_id = std::move(parent_id);
-        return read_separate_lb_backend_pool(*this, resource);
-      }
-      case Kind::kSqlFirewallRule: {
-        if (!split_child_id(base.id, segments::kSqlFirewallRules, "firewall rule", parent_id)) return false;
-        resource.parent_id = std::move(parent_id);
-        return read_separate_sql_firewall_rule(*this, resource);
-      }
-      case Kind::kSqlConnectionPolicy: {
-        if (!split_child_id(base.id, segments::kSqlConnectionPolicies, "connection policy", parent_id)) return false;
-        resource.parent_id = std::move(parent_id);
-        return read_separate_sql_connection_policy(*this, resource);
-      }
-      case Kind::kWebSiteConfig: {
-        if (!split_child_id(base.id, segments::kWebSiteConfig, "site configuration", parent_id)) return false;
-        resource.parent_id = std::move(parent_id);
-        return read_separate_site_config(*this, resource);
-      }
-      case Kind::kRuleCollectionGroup: {
-        if (!split_child_id(base.id, segments::kRuleCollectionGroups, "rule collection group", parent_id)) return false;
-        resource.parent_id = std::move(parent_id);
-        return read_separate_rule_collection_group(*this, resource);
-      }
-      case Kind::kRuleGroup: {
-        if (!split_child_id(base.id, segments::kRuleGroups, "rule group", parent_id)) return false;
-        resource.parent_id = std::move(parent_id);
-        return read_separate_rule_group(*this, resource);
-      }
-      default: return false;
-    }
-  }
+  // ---- the resource envelope ----
 
   /// `tags`: string values are kept (sorted by key); a value of another type gets a warning and is left out.
   void read_tags(dom::object tags, model::ResourceBase& base) {
@@ -454,6 +265,25 @@ struct Importer::Impl : ReaderContext {
   }
   std::set<std::pair<std::string, bool>> skipped_effective_in;  // (file, routes) already reported
 
+  /// Reads a resource of a modelled type with its family's reader; false when it is not counted as imported.
+  bool read_resource(const ResourceType& row, Resource& resource, std::optional<PointerScope>& props_scope) {
+    if (row.shape == Shape::kTopLevel) return row.read(*this, resource);
+    std::string parent_id;
+    if (row.shape == Shape::kSeparateChild) {
+      // Child readers work from the child's own object, at the resource's pointer.
+      props_scope.reset();
+      if (!split_child_id(resource.base.id, row.segment, row.what, parent_id)) return false;
+    } else {
+      const std::string saved = ptr;
+      ptr = resource.base.where.pointer;  // reported at the resource, not its properties
+      const bool ok = split_child_id(resource.base.id, row.segment, row.what, parent_id);
+      ptr = saved;
+      if (!ok) return true;
+    }
+    resource.parent_id = std::move(parent_id);
+    return row.read(*this, resource);
+  }
+
   /// Converts one element of the resource list; the pointer is at the element.
   void convert(dom::element root, bool whole_document) {
     dom::object res;
@@ -476,8 +306,8 @@ struct Importer::Impl : ReaderContext {
       return;
     }
     std::string lower_type = lowercase(trim(*type));
-    const auto kind = kind_of(lower_type);
-    if (!kind) {
+    const ResourceType* row = find_resource_type(lower_type);
+    if (row == nullptr) {
       if (!note_entry_point(lower_type, res)) ++stats->skipped_types[std::move(lower_type)];
       return;
     }
@@ -507,52 +337,7 @@ struct Importer::Impl : ReaderContext {
     if (!props_key.empty()) props_scope.emplace(ptr, props_key);
 
     Resource resource{std::move(base), res, props, res_mark, {}};
-    switch (*kind) {
-      case Kind::kVnet: read_vnet(*this, resource); break;
-      case Kind::kNsg: read_nsg(*this, resource); break;
-      case Kind::kAsg: read_asg(*this, resource); break;
-      case Kind::kNic: read_nic(*this, resource); break;
-      case Kind::kPublicIp: read_public_ip(*this, resource); break;
-      case Kind::kVm: read_vm(*this, resource); break;
-      case Kind::kRouteTable: read_route_table(*this, resource); break;
-      case Kind::kLoadBalancer: read_load_balancer(*this, resource); break;
-      case Kind::kScaleSet: read_scale_set(*this, resource); break;
-      case Kind::kVirtualWan: read_virtual_wan(*this, resource); break;
-      case Kind::kVirtualHub: read_virtual_hub(*this, resource); break;
-      case Kind::kHubConnection: read_hub_connection(*this, resource); break;
-      case Kind::kHubRoutingIntent: read_hub_routing_intent(*this, resource); break;
-      case Kind::kHubRouteTable: read_hub_route_table(*this, resource); break;
-      case Kind::kStorageAccount: read_storage_account(*this, resource); break;
-      case Kind::kKeyVault: read_key_vault(*this, resource); break;
-      case Kind::kSqlServer: read_sql_server(*this, resource); break;
-      case Kind::kCosmosDbAccount: read_cosmos_account(*this, resource); break;
-      case Kind::kWebSite: read_web_site(*this, resource); break;
-      case Kind::kPrivateEndpoint: read_private_endpoint(*this, resource); break;
-      case Kind::kFirewall: read_firewall(*this, resource); break;
-      case Kind::kFirewallPolicy: read_firewall_policy(*this, resource); break;
-      case Kind::kIpGroup: read_ip_group(*this, resource); break;
-      case Kind::kBastion: read_bastion(*this, resource); break;
-      case Kind::kApplicationGateway: read_application_gateway(*this, resource); break;
-      case Kind::kWafPolicy: read_waf_policy(*this, resource); break;
-      case Kind::kSubnet:
-      case Kind::kPeering:
-      case Kind::kRule:
-      case Kind::kDefaultRule:
-      case Kind::kRoute:
-      case Kind::kIpConfig:
-      case Kind::kLbNatRule:
-      case Kind::kLbPool:
-      case Kind::kSqlFirewallRule:
-      case Kind::kSqlConnectionPolicy:
-      case Kind::kWebSiteConfig:
-      case Kind::kRuleCollectionGroup:
-      case Kind::kRuleGroup: {
-        // Child readers work from the child's own object, at the resource's pointer.
-        props_scope.reset();
-        if (!read_separate_child(*kind, resource)) return;
-        break;
-      }
-    }
+    if (!read_resource(*row, resource, props_scope)) return;
     ++stats->resources;
     ++stats->by_type[std::move(lower_type)];
   }
@@ -677,19 +462,7 @@ struct Importer::Impl : ReaderContext {
 
   void finish() {
     flush_unknown_causes();
-    apply_waf_policies(*this);
-
-    attach_subnets(*this);
-    attach_security_rules(*this);
-    attach_peerings(*this);
-    attach_routes(*this);
-    attach_ip_configurations(*this);
-    attach_lb_nat_rules(*this);
-    attach_lb_backend_pools(*this);
-    attach_rule_collection_groups(*this);
-    attach_sql_firewall_rules(*this);
-    apply_sql_connection_policies(*this);
-    apply_site_configs(*this);
+    for (const FinishStep step : finish_steps()) step(*this);
   }
 };
 
@@ -729,7 +502,7 @@ ImportStats Importer::add_text(std::string_view text, std::string_view file_name
   return stats;
 }
 
-bool Importer::models(std::string_view lower_type) { return Impl::kind_of(lower_type).has_value(); }
+bool Importer::models(std::string_view lower_type) { return find_resource_type(lower_type) != nullptr; }
 
 void Importer::finish() {
   try {

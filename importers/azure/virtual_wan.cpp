@@ -55,18 +55,6 @@ void read_hub_connection_fields(ReaderContext& ctx, dom::object props, model::Hu
   });
 }
 
-/// The hub a hub child's id names (…/virtualHubs/h/<segment>/name); false when the id has no such segment.
-bool hub_of(ReaderContext& ctx, const model::ResourceBase& base, std::string_view segment, std::string_view what,
-            Ref& hub) {
-  std::string parent_id;
-  const std::string saved = ctx.ptr;
-  ctx.ptr = base.where.pointer;  // reported at the resource, not its properties
-  const bool ok = ctx.split_child_id(base.id, segment, what, parent_id);
-  ctx.ptr = saved;
-  if (ok) hub = Ref{model::canonical_id(parent_id), -1};
-  return ok;
-}
-
 }  // namespace
 
 bool read_virtual_wan(ReaderContext& ctx, Resource& resource) {
@@ -117,7 +105,7 @@ bool read_hub_connection(ReaderContext& ctx, Resource& resource) {
   const dom::object props = resource.props;
   model::HubConnection c;
   static_cast<model::ResourceBase&>(c) = std::move(base);
-  if (!hub_of(ctx, c, segments::kHubConnections, "hub virtual network connection", c.hub)) return true;
+  c.hub = Ref{model::canonical_id(resource.parent_id), -1};  // its id names the hub (resource_types.cpp)
   read_hub_connection_fields(ctx, props, c);
   ctx.model.hub_connections.push_back(std::move(c));
   return true;
@@ -128,7 +116,7 @@ bool read_hub_routing_intent(ReaderContext& ctx, Resource& resource) {
   const dom::object props = resource.props;
   model::HubRoutingIntent r;
   static_cast<model::ResourceBase&>(r) = std::move(base);
-  if (!hub_of(ctx, r, segments::kHubRoutingIntents, "routing intent", r.hub)) return true;
+  r.hub = Ref{model::canonical_id(resource.parent_id), -1};  // its id names the hub (resource_types.cpp)
   auto arr = ctx.get_array(props, keys::kRoutingPolicies);
   if (arr) {
     PointerScope s(ctx.ptr, arr.key);
@@ -171,7 +159,7 @@ bool read_hub_route_table(ReaderContext& ctx, Resource& resource) {
   const dom::object props = resource.props;
   model::HubRouteTable t;
   static_cast<model::ResourceBase&>(t) = std::move(base);
-  if (!hub_of(ctx, t, segments::kHubRouteTables, "hub route table", t.hub)) return true;
+  t.hub = Ref{model::canonical_id(resource.parent_id), -1};  // its id names the hub (resource_types.cpp)
   ctx.for_each_object(props, keys::kRoutes, "hub route", [&](dom::object o, std::size_t) {
     model::HubRoute r;
     r.where = ctx.here();
