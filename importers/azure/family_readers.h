@@ -1,0 +1,84 @@
+// The family readers of the Azure importer: free functions over the reader context, one file per family
+// (network.cpp, nsg.cpp, ...). A resource reader reads one resource of the input into the model and returns
+// false when it left it out (reported); a separate-child reader does the same for a child resource given on its
+// own (its parent's id in `resource.parent_id`) and keeps it until finish(), whose steps attach it.
+// resource_types.cpp lists which reader reads which Azure type, and the order of the finish steps.
+#pragma once
+
+#include "importers/azure/reader_context.h"
+
+namespace exposim::importers::azure {
+
+// network.cpp: virtual networks, subnets, peerings, route tables, routes.
+bool read_vnet(ReaderContext& ctx, Resource& resource);
+bool read_route_table(ReaderContext& ctx, Resource& resource);
+bool read_separate_subnet(ReaderContext& ctx, Resource& resource);
+bool read_separate_peering(ReaderContext& ctx, Resource& resource);
+bool read_separate_route(ReaderContext& ctx, Resource& resource);
+void attach_subnets(ReaderContext& ctx);
+void attach_peerings(ReaderContext& ctx);
+void attach_routes(ReaderContext& ctx);
+
+// nsg.cpp: network security groups, security rules, application security groups.
+bool read_nsg(ReaderContext& ctx, Resource& resource);
+bool read_asg(ReaderContext& ctx, Resource& resource);
+bool read_separate_security_rule(ReaderContext& ctx, Resource& resource);
+bool read_separate_default_security_rule(ReaderContext& ctx, Resource& resource);
+void attach_security_rules(ReaderContext& ctx);
+
+// compute.cpp: network interfaces, ip configurations, public IP addresses, virtual machines.
+bool read_nic(ReaderContext& ctx, Resource& resource);
+bool read_public_ip(ReaderContext& ctx, Resource& resource);
+bool read_vm(ReaderContext& ctx, Resource& resource);
+bool read_separate_ip_configuration(ReaderContext& ctx, Resource& resource);
+void attach_ip_configurations(ReaderContext& ctx);
+
+// load_balancer.cpp: load balancers, inbound NAT rules, backend address pools.
+bool read_load_balancer(ReaderContext& ctx, Resource& resource);
+bool read_separate_lb_nat_rule(ReaderContext& ctx, Resource& resource);
+bool read_separate_lb_backend_pool(ReaderContext& ctx, Resource& resource);
+void attach_lb_nat_rules(ReaderContext& ctx);
+void attach_lb_backend_pools(ReaderContext& ctx);
+
+// scale_set.cpp: virtual machine scale sets.
+bool read_scale_set(ReaderContext& ctx, Resource& resource);
+
+// virtual_wan.cpp: virtual WANs, virtual hubs and their connections, routing intents and route tables.
+bool read_virtual_wan(ReaderContext& ctx, Resource& resource);
+bool read_virtual_hub(ReaderContext& ctx, Resource& resource);
+bool read_hub_connection(ReaderContext& ctx, Resource& resource);
+bool read_hub_routing_intent(ReaderContext& ctx, Resource& resource);
+bool read_hub_route_table(ReaderContext& ctx, Resource& resource);
+
+// bastion.cpp: Azure Bastion hosts.
+bool read_bastion(ReaderContext& ctx, Resource& resource);
+
+// application_gateway.cpp: application gateways, WAF policies.
+bool read_application_gateway(ReaderContext& ctx, Resource& resource);
+bool read_waf_policy(ReaderContext& ctx, Resource& resource);
+void apply_waf_policies(ReaderContext& ctx);
+
+// firewall.cpp: Azure Firewall, firewall policies, rule collection groups, legacy rule groups, IP groups.
+bool read_firewall(ReaderContext& ctx, Resource& resource);
+bool read_firewall_policy(ReaderContext& ctx, Resource& resource);
+bool read_ip_group(ReaderContext& ctx, Resource& resource);
+bool read_separate_rule_collection_group(ReaderContext& ctx, Resource& resource);
+bool read_separate_rule_group(ReaderContext& ctx, Resource& resource);
+void attach_rule_collection_groups(ReaderContext& ctx);
+
+// paas.cpp: PaaS services (storage, Key Vault, SQL, Cosmos DB, App Service), their firewall rules, connection
+// policies and site configurations, private endpoints.
+bool read_storage_account(ReaderContext& ctx, Resource& resource);
+bool read_key_vault(ReaderContext& ctx, Resource& resource);
+bool read_sql_server(ReaderContext& ctx, Resource& resource);
+bool read_cosmos_account(ReaderContext& ctx, Resource& resource);
+bool read_web_site(ReaderContext& ctx, Resource& resource);
+bool read_private_endpoint(ReaderContext& ctx, Resource& resource);
+bool read_separate_sql_firewall_rule(ReaderContext& ctx, Resource& resource);
+bool read_separate_sql_connection_policy(ReaderContext& ctx, Resource& resource);
+bool read_separate_site_config(ReaderContext& ctx, Resource& resource);
+void attach_sql_firewall_rules(ReaderContext& ctx);
+void apply_sql_connection_policies(ReaderContext& ctx);
+void apply_site_configs(ReaderContext& ctx);
+
+}  // namespace exposim::importers::azure
