@@ -700,7 +700,7 @@ class Expander {
         if (value == nullptr || member(it.value(), "copy") != nullptr) return;
         Result v = ev.evaluate_json(*value);
         if (!v.ok()) {
-          warning(tat + "/outputs/" + escape_token(it.key()) + "/value", v.error->code,
+          warning(tat + "/outputs/" + escape_token(it.key()) + "/value", code_of(*v.error),
                   fmt::format("output '{}' of deployment '{}' cannot be evaluated ({}): references to it are unknown",
                               it.key(), name, to_string(*v.error)));
           return;
