@@ -9,6 +9,8 @@
 
 #include <fmt/format.h>
 
+#include "model/ascii.h"
+
 namespace exposim::check {
 namespace {
 
@@ -32,11 +34,7 @@ std::vector<std::string_view> keys_of(AssertionKind k) {
   return {};
 }
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
+using model::ascii::lower;
 
 std::string escape_token(std::string_view t) {
   std::string out;

@@ -1,6 +1,8 @@
 // Names of model enums, canonical ids and lookups on the Model.
 #include "model/model.h"
 
+#include "model/ascii.h"
+
 namespace exposim::model {
 
 const char* to_string(Protocol p) {
@@ -116,10 +118,7 @@ void drop_derivable_id(const NetworkInterface& nic, IpConfiguration& cfg) {
 }
 
 std::string canonical_id(std::string_view id) {
-  std::string out(id);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
+  std::string out = ascii::lower(id);
   while (!out.empty() && out.back() == '/') out.pop_back();
   return out;
 }

@@ -31,14 +31,6 @@ struct Candidate {
   friend auto operator<=>(const Candidate&, const Candidate&) = default;
 };
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
-
 bool named(const model::ResourceBase& r, const std::string& canonical, const std::string& lowered) {
   return r.key == canonical || lower(r.name) == lowered;
 }

@@ -22,6 +22,7 @@
 #include "importers/azure/json_stream.h"
 #include "importers/azure/service_tags.h"
 #include "importers/unknown_value.h"
+#include "model/ascii.h"
 #include "model/json_pointer.h"
 #include "model/unknown.h"
 
@@ -40,19 +41,15 @@ static_assert(model::kUnknownIdPrefix == importers::kUnknownPrefix, "an unknown 
 
 // ---- text helpers ----
 
-char lower_ascii(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+constexpr char lower_ascii(char c) { return model::ascii::lower(c); }
 
 /// `text` equals `lower` (lowercase ASCII) ignoring ASCII case.
-bool iequals(std::string_view text, std::string_view lower) {
-  if (text.size() != lower.size()) return false;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (lower_ascii(text[i]) != lower[i]) return false;
-  }
-  return true;
+constexpr bool iequals(std::string_view text, std::string_view lower) {
+  return model::ascii::equals_lower(text, lower);
 }
 
-bool istarts_with(std::string_view text, std::string_view lower) {
-  return text.size() >= lower.size() && iequals(text.substr(0, lower.size()), lower);
+constexpr bool istarts_with(std::string_view text, std::string_view lower) {
+  return model::ascii::starts_with_lower(text, lower);
 }
 
 /// Last position of `lower` in `text` ignoring ASCII case, or npos.
@@ -64,11 +61,7 @@ std::size_t irfind(std::string_view text, std::string_view lower) {
   return std::string_view::npos;
 }
 
-std::string lowercase(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = lower_ascii(c);
-  return out;
-}
+std::string lowercase(std::string_view s) { return model::ascii::lower(s); }
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
