@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "importers/document_value.h"
 #include "model/ascii.h"
 
 namespace exposim::check {
@@ -77,7 +78,7 @@ class Parser {
   std::optional<Spec> run() {
     Spec spec;
     spec.file = doc_.file;
-    const json& root = doc_.value;
+    const json& root = importers::json_of(doc_);
     if (!root.is_object()) {
       error("", "spec-shape", fmt::format("the spec is {}, expected an object with 'assertions'", type_name(root)));
       return std::nullopt;

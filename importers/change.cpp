@@ -14,6 +14,7 @@
 #include "importers/azure/resource_importer.h"
 #include "importers/azure/resource_writer.h"
 #include "importers/document.h"
+#include "importers/document_value.h"
 #include "model/ascii.h"
 
 namespace exposim::importers {
@@ -72,7 +73,7 @@ class Reader {
       : document_(document), file_(document.file.str()), m_(m), diags_(d), changed_(c) {}
 
   bool run() {
-    const json& doc = document_.value;
+    const json& doc = json_of(document_);
     const json* list = &doc;
     std::string base;
     if (doc.is_object()) {
