@@ -6,13 +6,13 @@
 
 #include "model/paas.h"
 
+#include "model/ascii.h"
+
 namespace exposim::check {
 
 bool glob_match(std::string_view pattern, std::string_view text) {
   // Iterative with one backtrack point (the last '*'): linear in practice, never exponential.
-  auto eq = [](char a, char b) {
-    return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
-  };
+  auto eq = [](char a, char b) { return model::ascii::lower(a) == model::ascii::lower(b); };
   std::size_t p = 0, t = 0;
   std::size_t star = std::string_view::npos, mark = 0;
   while (t < text.size()) {

@@ -11,6 +11,9 @@
 
 #include "importers/document.h"
 
+#include "importers/document_value.h"
+#include "model/ascii.h"
+
 namespace exposim::check {
 namespace {
 
@@ -31,11 +34,7 @@ std::vector<std::string_view> keys_of(AssertionKind k) {
   return {};
 }
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
+using model::ascii::lower;
 
 std::string escape_token(std::string_view t) {
   std::string out;
@@ -78,7 +77,7 @@ class Parser {
   std::optional<Spec> run() {
     Spec spec;
     spec.file = doc_.file;
-    const json& root = doc_.value;
+    const json& root = importers::json_of(doc_);
     if (!root.is_object()) {
       error("", "spec-shape", fmt::format("the spec is {}, expected an object with 'assertions'", type_name(root)));
       return std::nullopt;

@@ -10,6 +10,7 @@
 #include "cli/exit_codes.h"
 #include "cli/timing.h"
 #include "importers/document.h"
+#include "importers/document_value.h"
 #include "importers/inputs.h"
 #include "model/json_pointer.h"
 #include "model/validate.h"
@@ -47,12 +48,13 @@ void read_config(const std::string& path, std::set<std::string>& fail_on, std::s
   limits.json_positions = true;
   const auto doc = importers::load_document(path, diags, limits);
   if (!doc) return;
-  if (!doc->value.is_object()) {
+  const nlohmann::json& value = importers::json_of(*doc);
+  if (!value.is_object()) {
     diags.error("config-invalid", doc->at(""),
                 "the configuration is not a mapping; expected the keys fail-on and ignore");
     return;
   }
-  for (const auto& [key, value] : doc->value.items()) {
+  for (const auto& [key, value] : value.items()) {
     const std::string at = "/" + model::escape_pointer_token(key);
     std::set<std::string>* into = key == "fail-on" ? &fail_on : key == "ignore" ? &ignore : nullptr;
     if (into == nullptr) {

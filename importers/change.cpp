@@ -14,6 +14,8 @@
 #include "importers/azure/resource_importer.h"
 #include "importers/azure/resource_writer.h"
 #include "importers/document.h"
+#include "importers/document_value.h"
+#include "model/ascii.h"
 
 namespace exposim::importers {
 namespace {
@@ -22,11 +24,7 @@ using model::Edit;
 using model::EditKind;
 using nlohmann::json;
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
+using model::ascii::lower;
 
 /// The fields each operation accepts (besides "op"); required ones are checked where they are read.
 const std::map<std::string, std::pair<EditKind, std::set<std::string>>>& operations() {
@@ -75,7 +73,7 @@ class Reader {
       : document_(document), file_(document.file.str()), m_(m), diags_(d), changed_(c) {}
 
   bool run() {
-    const json& doc = document_.value;
+    const json& doc = json_of(document_);
     const json* list = &doc;
     std::string base;
     if (doc.is_object()) {

@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
+#include "importers/document_value.h"
 #include "model/json_pointer.h"
 
 namespace exposim::importers {
@@ -151,6 +152,8 @@ std::optional<Document> parse_document(std::string_view text, const std::string&
                                        const DocumentLimits& limits) {
   Document doc;
   doc.file = model::FileName(file);
+  const auto tree = std::make_shared<DocumentValue>();
+  doc.value = tree;
   if (text.size() > limits.max_bytes) {
     diags.error("document-too-large", {doc.file, "", 0, 0},
                 fmt::format("the file has {} bytes; the limit is {}", text.size(), limits.max_bytes));
@@ -172,13 +175,14 @@ std::optional<Document> parse_document(std::string_view text, const std::string&
       return true;
     };
     try {
-      doc.value = json::parse(text, depth_guard, true, true);
+      tree->json = json::parse(text, depth_guard, true, true);
       if (limits.json_positions) {
         try {
           Document shadow;
+          json shadow_value;
           model::Diagnostics ignored;
           YamlConverter converter(shadow, ignored, limits);
-          if (converter.convert(YAML::Load(std::string(text)), shadow.value, "", 0)) {
+          if (converter.convert(YAML::Load(std::string(text)), shadow_value, "", 0)) {
             doc.positions = std::move(shadow.positions);
           }
         } catch (const std::exception&) {
@@ -204,7 +208,7 @@ std::optional<Document> parse_document(std::string_view text, const std::string&
   try {
     const YAML::Node root = YAML::Load(std::string(text));
     YamlConverter converter(doc, diags, limits);
-    if (!converter.convert(root, doc.value, "", 0)) return std::nullopt;
+    if (!converter.convert(root, tree->json, "", 0)) return std::nullopt;
     return doc;
   } catch (const YAML::Exception& e) {
     diags.error("document-syntax",

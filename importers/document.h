@@ -4,18 +4,22 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
-
-#include <nlohmann/json.hpp>
 
 #include "model/diagnostic.h"
 
 namespace exposim::importers {
 
+/// The parsed tree of a document, opaque here: importers/document_value.h gives the readers that walk it (change
+/// documents, check specs, the CLI's configuration) its JSON value, so that nlohmann_json stays out of this header.
+struct DocumentValue;
+
 struct Document {
-  nlohmann::json value;
+  /// The tree, shared by copies (never modified after parsing); null only in a default-constructed Document.
+  std::shared_ptr<const DocumentValue> value;
   model::FileName file;
   /// YAML only: the line and column (1-based) of the node at each JSON pointer, so that a reader's error
   /// can name the line as well as the pointer. Empty for JSON.

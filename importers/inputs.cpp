@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "importers/arm/template.h"
+#include "model/ascii.h"
 
 namespace exposim::importers {
 namespace {
@@ -24,8 +25,7 @@ Kind sniff(const std::string& path) {
   std::string head(64 * 1024, '\0');
   in.read(head.data(), static_cast<std::streamsize>(head.size()));
   head.resize(static_cast<std::size_t>(in.gcount()));
-  std::string lower = head;
-  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const std::string lower = model::ascii::lower(head);
   const auto schema = lower.find("\"$schema\"");
   if (schema == std::string::npos) return Kind::kResources;
   const auto end = lower.find(',', schema);

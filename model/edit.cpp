@@ -7,6 +7,8 @@
 
 #include <fmt/format.h>
 
+#include "model/ascii.h"
+
 namespace exposim::model {
 
 const char* to_string(EditKind k) {
@@ -32,11 +34,7 @@ const char* to_string(EditKind k) {
 
 namespace {
 
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-         });
-}
+using ascii::iequals;
 
 /// The index of the item named `name` (canonical id, or name case-insensitively; `also` may accept other
 /// spellings), or -1 with an error.

@@ -1,6 +1,8 @@
 // Names of the resource kinds, canonical ids, and the resource a graph vertex stands for.
 #include "model/model.h"
 
+#include "model/ascii.h"
+
 namespace exposim::model {
 
 const char* to_string(ResourceKind k) {
@@ -34,10 +36,7 @@ const char* noun(ResourceKind k) {
 }
 
 std::string canonical_id(std::string_view id) {
-  std::string out(id);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
+  std::string out = ascii::lower(id);
   while (!out.empty() && out.back() == '/') out.pop_back();
   return out;
 }

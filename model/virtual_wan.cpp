@@ -4,20 +4,14 @@
 
 #include <fmt/format.h>
 
+#include "model/ascii.h"
 #include "model/model.h"
 #include "model/resolver.h"
 
 namespace exposim::model {
 namespace {
 
-bool iequal(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
-    if (lower(a[i]) != lower(b[i])) return false;
-  }
-  return true;
-}
+bool iequal(std::string_view a, std::string_view b) { return ascii::iequals(a, b); }
 
 /// The route table a connection is associated with: its own `associatedRouteTable`, else the hub's
 /// `defaultRouteTable` (by name); -1 when that table is not in the input (or is the noneRouteTable).

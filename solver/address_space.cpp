@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "model/ascii.h"
 #include "solver/nsg.h"
 
 namespace exposim::solver {
@@ -22,11 +23,7 @@ IpSet union_of(const std::vector<model::IpPrefix>& prefixes) {
   return s;
 }
 
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-         });
-}
+using model::ascii::iequals;
 
 /// Subnets where NSGs do not filter what the VirtualNetwork tag could admit: Azure Firewall's subnets (NSGs
 /// are disabled there) and the gateway subnet (NSGs are not supported there).

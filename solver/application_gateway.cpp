@@ -13,6 +13,7 @@
 
 #include <fmt/format.h>
 
+#include "model/ascii.h"
 #include "solver/firewall.h"
 #include "solver/forwarding.h"
 #include "solver/network.h"
@@ -276,13 +277,7 @@ IpSet gateway_frontend_addresses(const model::Model& m, const model::Application
 
 namespace {
 
-bool iequal(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
-  }
-  return true;
-}
+bool iequal(std::string_view a, std::string_view b) { return model::ascii::iequals(a, b); }
 
 }  // namespace
 

@@ -1206,5 +1206,34 @@ TEST_CASE("arm template: --template-dir resolves linked templates by URI, never 
   CHECK(n == 5);
 }
 
+TEST_CASE("arm template: an output that cannot be evaluated is an expression-error, a documented code",
+          "[arm-template]") {
+  // resourceId with a type and no name is rejected by the evaluator (its internal code invalid-argument); the
+  // warning must carry a code of docs/diagnostics.md, so that --ignore and --fail-on can name it.
+  const json inner = {
+      {"$schema", kSchema},
+      {"resources", json::array()},
+      {"outputs",
+       {{"nsg", {{"type", "string"}, {"value", "[resourceId('Microsoft.Network/networkSecurityGroups')]"}}}}}};
+  const json tmpl = {
+      {"$schema", kSchema},
+      {"resources",
+       {{{"type", "Microsoft.Resources/deployments"},
+         {"apiVersion", "2021-04-01"},
+         {"name", "inner"},
+         {"properties",
+          {{"mode", "Incremental"}, {"expressionEvaluationOptions", {{"scope", "inner"}}}, {"template", inner}}}}}}};
+  auto e = expand(tmpl);
+  const model::Diagnostic* d = nullptr;
+  for (const auto& x : e.diags.items()) {
+    if (x.where.pointer == "/resources/0/properties/template/outputs/nsg/value") d = &x;
+  }
+  REQUIRE(d != nullptr);
+  CHECK(d->code == "expression-error");
+  CHECK(d->severity == model::Severity::kWarning);
+  CHECK_THAT(d->message, Catch::StartsWith("output 'nsg' of deployment 'inner' cannot be evaluated"));
+  CHECK(find(e.diags, "invalid-argument") == nullptr);
+}
+
 }  // namespace
 }  // namespace exposim::testing

@@ -57,9 +57,9 @@ std::string_view statement_before(std::string_view text, std::size_t pos) {
   return text.substr(start, pos - start);
 }
 
-/// Kebab-case string literals passed to something that emits a diagnostic: `error(`, `warning(`, `report(`,
-/// `error_at(`, `fail(` (importers, change and spec readers), or a `{Severity::k..., "code"` aggregate. Code →
-/// "file:line" of one place that emits it.
+/// Kebab-case string literals passed to something that emits a diagnostic: `error(`, `warning(`, `note(`,
+/// `report(`, `error_at(`, `fail(` (importers, template, change and spec readers), or a `{Severity::k..., "code"`
+/// aggregate. Code → "file:line" of one place that emits it.
 std::map<std::string, std::string> emitted_codes() {
   const fs::path root(EXPOSIM_SOURCE_DIR);
   std::map<std::string, std::string> out;
@@ -79,7 +79,7 @@ std::map<std::string, std::string> emitted_codes() {
         if (kebab(literal)) {
           const std::string_view before = statement_before(text, q);
           bool emits = before.find("Severity::k") != std::string_view::npos;
-          for (const char* call : {"error(", "warning(", "report(", "error_at(", "fail("}) {
+          for (const char* call : {"error(", "warning(", "note(", "report(", "error_at(", "fail("}) {
             const auto at = before.rfind(call);
             // The call's own name, not the tail of another (no identifier character before it).
             if (at != std::string_view::npos &&

@@ -1,7 +1,9 @@
 // Golden tests: every design in examples/ is analysed (and checked against its spec) by the real binary and
 // compared byte for byte with examples/<name>/expected/; check's three output formats for a failing spec are
-// compared with tests/data/check/expected/. The expected files were checked by hand against Azure's rules (see
-// each example's README and the spec's comments); scripts/refresh-golden regenerates them for review.
+// compared with tests/data/check/expected/; explain, whatif and the diagnostics of bad input are compared with
+// tests/golden/expected/ (the cases of tests/golden/cases.txt). The expected files were checked by hand against
+// Azure's rules (see each example's README and the spec's comments, and the hand-worked values below);
+// scripts/refresh-golden regenerates them for review.
 #include <catch2/catch.hpp>
 
 #include <sys/wait.h>
@@ -12,6 +14,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -34,6 +37,27 @@ std::string run(const std::string& command, int& status) {
   std::size_t n = 0;
   while ((n = std::fread(buf.data(), 1, buf.size(), pipe)) > 0) out.append(buf.data(), n);
   status = ::pclose(pipe);
+  return out;
+}
+
+/// One line of tests/golden/cases.txt: NAME EXIT ARGS...
+struct GoldenCase {
+  std::string name;
+  int status{0};
+  std::string args;
+};
+
+std::vector<GoldenCase> golden_cases() {
+  std::istringstream in(read_file(fs::path(EXPOSIM_SOURCE_DIR) / "tests" / "golden" / "cases.txt"));
+  std::vector<GoldenCase> out;
+  for (std::string line; std::getline(in, line);) {
+    if (line.empty() || line[0] == '#') continue;
+    std::istringstream words(line);
+    GoldenCase c;
+    words >> c.name >> c.status >> std::ws;
+    std::getline(words, c.args);
+    out.push_back(c);
+  }
   return out;
 }
 
@@ -142,4 +166,90 @@ TEST_CASE("check's text, JUnit and SARIF outputs for a failing spec match their 
   CHECK_THAT(got, Catch::Contains("PASS  the database is reached only through Bastion"));
   CHECK_THAT(got, Catch::EndsWith("5 assertions: 1 passed, 4 failed\n"));
   fs::remove_all(out);
+}
+
+TEST_CASE("explain, whatif and bad input match their reviewed golden files", "[golden]") {
+  // Each case's stdout, stderr and exit code, byte for byte (stderr names the inputs by their relative paths).
+  const fs::path expected = fs::path(EXPOSIM_SOURCE_DIR) / "tests" / "golden" / "expected";
+  const fs::path err_file = fs::temp_directory_path() / ("exposim-golden-err-" + std::to_string(::getpid()));
+  const auto cases = golden_cases();
+  REQUIRE(cases.size() >= 25);
+  std::map<std::string, std::string> out_of;
+  for (const auto& c : cases) {
+    INFO("tests/golden/cases.txt: " << c.name << ": exposim " << c.args);
+    int status = -1;
+    const std::string out =
+        run(std::string("'") + EXPOSIM_BINARY + "' " + c.args + " 2>'" + err_file.string() + "'", status);
+    CHECK(WIFEXITED(status));
+    CHECK(WEXITSTATUS(status) == c.status);
+    const fs::path out_path = expected / (c.name + ".out");
+    const fs::path err_path = expected / (c.name + ".err");
+    CHECK(out == (fs::exists(out_path) ? read_file(out_path) : std::string()));
+    CHECK(read_file(err_file) == (fs::exists(err_path) ? read_file(err_path) : std::string()));
+    out_of[c.name] = out + read_file(err_file);
+  }
+  fs::remove(err_file);
+
+  // What was worked out by hand from the examples' READMEs and docs/model.md, so that a refreshed golden file
+  // cannot silently drift: the deciding rule or translation of each flow, its verdict, and the diagnostics.
+  const std::vector<std::pair<std::string, std::vector<std::string>>> by_hand = {
+      // open-management: jumpbox's subnet has no NSG, its NIC NSG allows 22 from '*'; a Basic public IP.
+      {"explain-public-ip",
+       {"public IP 'jumpboxPublicIP' 52.169.20.11 (Basic)", "nsg (subnet)  pass    no NSG",
+        "default-allow-ssh (1000, allow)", "verdict: allowed"}},
+      // app: the subnet allows 3389 from Internet, the NIC NSG denies it: both must allow.
+      {"explain-denied",
+       {"allow-rdp-from-internet (100, allow)", "nsg (nic)     stop",
+        "verdict: denied at nsg (nic): deny-rdp (100, deny)"}},
+      // web-behind-lb: rule https 443 -> 8443; the NSG sees the backend port 8443 (allow-app, protocol '*').
+      {"explain-lb-rule",
+       {"load-balancing rule 'https' (443 -> 8443)", "first in the documented order", "vm-web-1 (10.50.1.4)",
+        "allow-app (100, allow)", "port 8443 in '8443'", "verdict: allowed"}},
+      {"explain-lb-backend-note", {"note: 'vm-web-2' has no public IP of its own", "traced vm-web-2 (10.50.1.5)"}},
+      // NAT rule ssh-web-1 50001 -> 22 to vm-web-1; allow-ssh-office admits 52.233.10.0/24.
+      {"explain-lb-nat-rule",
+       {"inbound NAT rule 'ssh-web-1' (50001 -> 22)", "allow-ssh-office (110, allow)", "verdict: allowed"}},
+      // hub-and-spoke: ssh-to-jump 2222 -> 10.1.1.4:22; the SNAT source 10.0.1.4 is in the spoke's VirtualNetwork
+      // (peered); the reply to 10.0.1.4 takes the peering route 10.0.0.0/16.
+      {"explain-firewall-dnat",
+       {"DNAT rule 'ssh-to-jump'", "translates 20.50.60.70:2222 to 10.1.1.4:22", "allow-ssh-from-vnet (100, allow)",
+        "system route 10.0.0.0/16 -> VNetPeering", "verdict: allowed"}},
+      // legacy-web 8080 -> 10.2.3.4:80; rt-legacy sends the reply to 10.0.1.0/26 through the appliance: asymmetric.
+      {"explain-firewall-broken",
+       {"DNAT rule 'legacy-web'", "route (return)   stop", "rt-legacy", "verdict: broken at route (return)"}},
+      // A Standard Bastion reaches any TCP port; nsg-db admits 22 by AllowVnetInBound, denies 3389 at 200.
+      {"explain-bastion", {"AllowHttpsInbound (120, allow)", "AllowVnetInBound (65000, allow", "verdict: allowed"}},
+      {"explain-bastion-denied", {"verdict: denied at nsg (subnet): deny-rdp-from-vnet (200, deny)"}},
+      // app-gateway-waf: listener l-https, rule r-https to web-pool with http-8080; vm-web-1 10.0.3.4 first;
+      // nsg-web allows 8080 from the gateway subnet 10.0.2.0/24.
+      {"explain-app-gateway",
+       {"allow-https (100, allow)", "listener 'l-https' (Https, port 443", "WAF prevention", "settings 'http-8080'",
+        "vm-web-1 (10.0.3.4)", "allow-agw-8080 (100, allow)", "verdict: allowed"}},
+      // paas-private-link: stlogs is Enabled with default Deny, IP rule 52.10.0.0/16.
+      {"explain-paas", {"serves TCP 443,445", "IP rule '52.10.0.0/16' admits 52.10.1.1", "verdict: allowed"}},
+      // vwan-routing-intent: spoke1 has internet security on, so replies take the hub's 0.0.0.0/0: broken.
+      {"explain-routing-intent-broken", {"allow-22 (100, allow)", "routing intent", "verdict: broken at route"}},
+      // The change removes default-allow-ssh (22 closes), turns deny-rdp into an allow (app 3389 opens from the
+      // whole internet through allow-rdp-from-internet) and narrows allow-rdp to 52.10.20.0/24: exposure grew.
+      {"whatif-change",
+       {"+ more  app", "- less  jumpbox  10.30.0.4  52.169.20.11  public-ip  tcp    22 ", "any except 52.10.20.0/24",
+        "0 newly exposed, 0 closed, 2 changed, 0 rerouted", "exposure GREW"}},
+      // The after version drops allow-rdp from jumpboxNSG and narrows allow-winrm to 52.10.0.0/16.
+      {"whatif-after", {"5985-5986  any except 52.10.0.0/16", "(3 exposures before, 2 after): exposure did not grow"}},
+      // The trailing comma of line 10 makes the '}' at line 11, column 7 a syntax error.
+      {"bad-json-syntax", {"bad-syntax.json:11:7: error: ", "[json-syntax]"}},
+      {"bad-field",
+       {"/value/0/properties/securityRules/0/properties/priority: error: priority 5000 is above 4096 [invalid-value]",
+        "/securityRules/1/properties/destinationPortRange: error: port range '80-70'",
+        "/securityRules/1/properties/sourceAddressPrefix: error: address prefix '10.0.0.300'"}},
+      // Change documents stop at the first operation in error.
+      {"bad-change", {"bad-change.json: /changes/0/sett: error: ", "[change-invalid]", "nothing was written"}},
+      {"bad-change-target", {"bad-change-target.yaml:4:5: /changes/0: error: ", "[change-target-unknown]"}},
+      {"bad-explain-target", {"unknown target 'no-such-vm'"}},
+  };
+  for (const auto& [name, needles] : by_hand) {
+    INFO(name);
+    REQUIRE(out_of.count(name) == 1);
+    for (const auto& needle : needles) CHECK_THAT(out_of[name], Catch::Contains(needle));
+  }
 }

@@ -20,13 +20,6 @@ std::string to_string(const Error& e) {
 
 namespace detail {
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return out;
-}
-
 const Json* find_key(const Json& obj, std::string_view key, std::string* declared) {
   if (!obj.is_object()) return nullptr;
   auto it = obj.find(std::string(key));

@@ -13,6 +13,8 @@
 #include <string_view>
 #include <vector>
 
+#include "model/ascii.h"
+
 namespace exposim::importers::arm {
 
 using Json = nlohmann::json;
@@ -166,7 +168,7 @@ std::array<std::uint8_t, 20> sha1(std::string_view data);
 std::string to_text(const Json& v);
 /// Approximate size of a value (characters plus nodes), counted up to `cap`.
 std::size_t value_size(const Json& v, std::size_t cap);
-std::string lower(std::string_view s);
+using model::ascii::lower;
 /// The member of object `obj` named `key`, the exact spelling first, else case-insensitively; nullptr when
 /// absent or when `obj` is not an object. `declared` receives the key as written.
 const Json* find_key(const Json& obj, std::string_view key, std::string* declared = nullptr);

@@ -13,6 +13,7 @@
 
 #include "importers/arm/expression.h"
 #include "importers/unknown_value.h"
+#include "model/ascii.h"
 #include "model/ip.h"
 #include "model/json_pointer.h"
 
@@ -21,7 +22,7 @@ namespace {
 
 using nlohmann::json;
 
-std::string lower(std::string_view s) { return detail::lower(s); }
+using model::ascii::lower;
 
 bool ends_with_ci(std::string_view text, std::string_view suffix) {
   if (text.size() < suffix.size()) return false;
@@ -700,7 +701,7 @@ class Expander {
         if (value == nullptr || member(it.value(), "copy") != nullptr) return;
         Result v = ev.evaluate_json(*value);
         if (!v.ok()) {
-          warning(tat + "/outputs/" + escape_token(it.key()) + "/value", v.error->code,
+          warning(tat + "/outputs/" + escape_token(it.key()) + "/value", code_of(*v.error),
                   fmt::format("output '{}' of deployment '{}' cannot be evaluated ({}): references to it are unknown",
                               it.key(), name, to_string(*v.error)));
           return;

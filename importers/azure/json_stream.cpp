@@ -14,6 +14,8 @@
 #include <climits>
 #include <cstring>
 
+#include "model/ascii.h"
+
 namespace exposim::importers::azure {
 namespace {
 
@@ -60,15 +62,7 @@ const char* find_string_end(const char* p, const char* end, bool& escaped) {
   return nullptr;
 }
 
-bool iequals_ascii(std::string_view a, std::string_view lower) {
-  if (a.size() != lower.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    char c = a[i];
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    if (c != lower[i]) return false;
-  }
-  return true;
-}
+using model::ascii::equals_lower;
 
 bool is_json_number(std::string_view t) {
   std::size_t i = 0;
@@ -562,8 +556,8 @@ bool JsonStream::step_top_members(StreamElement& out, bool& yielded) {
   c = peek_non_space();
   if (c < 0) return fail_read_or_truncated(false);
   member_expect_ = MemberExpect::kSeparator;
-  const bool is_value = iequals_ascii(key, "value");
-  if (!wrapper_found_ && c == '[' && (is_value || iequals_ascii(key, "data"))) {
+  const bool is_value = equals_lower(key, "value");
+  if (!wrapper_found_ && c == '[' && (is_value || equals_lower(key, "data"))) {
     wrapper_found_ = true;
     wrapper_key_ = key;
     shape_ = is_value ? StreamShape::kValue : StreamShape::kData;

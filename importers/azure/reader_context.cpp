@@ -11,16 +11,10 @@ namespace exposim::importers::azure {
 
 static_assert(model::kUnknownIdPrefix == importers::kUnknownPrefix, "an unknown reference keeps the contract's text");
 
-bool iequals(std::string_view text, std::string_view lower) {
-  if (text.size() != lower.size()) return false;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (lower_ascii(text[i]) != lower[i]) return false;
-  }
-  return true;
-}
+bool iequals(std::string_view text, std::string_view lower) { return model::ascii::equals_lower(text, lower); }
 
 bool istarts_with(std::string_view text, std::string_view lower) {
-  return text.size() >= lower.size() && iequals(text.substr(0, lower.size()), lower);
+  return model::ascii::starts_with_lower(text, lower);
 }
 
 std::size_t irfind(std::string_view text, std::string_view lower) {
@@ -31,11 +25,7 @@ std::size_t irfind(std::string_view text, std::string_view lower) {
   return std::string_view::npos;
 }
 
-std::string lowercase(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = lower_ascii(c);
-  return out;
-}
+std::string lowercase(std::string_view s) { return model::ascii::lower(s); }
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);

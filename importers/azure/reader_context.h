@@ -22,6 +22,7 @@
 
 #include "importers/azure/azure_keys.h"
 #include "importers/azure/resource_importer.h"
+#include "model/ascii.h"
 #include "model/diagnostic.h"
 #include "model/json_pointer.h"
 #include "model/model.h"
@@ -37,7 +38,7 @@ using model::Severity;
 
 // ---- text helpers ----
 
-inline char lower_ascii(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+inline char lower_ascii(char c) { return model::ascii::lower(c); }
 
 /// `text` equals `lower` (lowercase ASCII) ignoring ASCII case.
 bool iequals(std::string_view text, std::string_view lower);

@@ -6,6 +6,8 @@
 #include <array>
 #include <string_view>
 
+#include "model/ascii.h"
+
 namespace exposim::importers::azure {
 
 enum class TagKind {
@@ -77,22 +79,13 @@ constexpr bool sorted_unique(const std::array<std::string_view, 46>& a) {
 }
 static_assert(sorted_unique(kUnresolvedTags), "kUnresolvedTags must be sorted for binary search");
 
-inline bool equals_lower(std::string_view text, std::string_view lower) {
-  if (text.size() != lower.size()) return false;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    if (c != lower[i]) return false;
-  }
-  return true;
-}
+using model::ascii::equals_lower;
 
 inline bool is_unresolved_name(std::string_view text) {
   if (text.empty() || text.size() > 64) return false;
   char buf[64];
   for (std::size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
-    buf[i] = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+    buf[i] = model::ascii::lower(text[i]);
   }
   const std::string_view lower(buf, text.size());
   return std::binary_search(kUnresolvedTags.begin(), kUnresolvedTags.end(), lower);

@@ -11,6 +11,7 @@
 
 #include <fmt/format.h>
 
+#include "model/ascii.h"
 #include "solver/explain/internal.h"
 
 namespace exposim::solver::explain_internal {
@@ -70,13 +71,7 @@ std::string not_internet_because(const model::Model& m, const IpAddress& a) {
 
 }  // namespace
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
+std::string lower(std::string_view s) { return model::ascii::lower(s); }
 
 bool named(const model::ResourceBase& r, const std::string& canonical, const std::string& lowered) {
   return r.key == canonical || lower(r.name) == lowered;
