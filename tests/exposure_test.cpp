@@ -2,9 +2,8 @@
 // Expected values are worked out by hand from Azure's documentation (../shared/azure-semantics.md).
 #include <catch2/catch.hpp>
 
-#include <fmt/format.h>
-
 #include "model_builder.h"
+#include "scenario_summary.h"
 #include "solver/exposure.h"
 
 namespace exposim {
@@ -12,47 +11,8 @@ namespace {
 
 using model::NextHopType;
 using model::Sku;
-using solver::Hop;
 using namespace exposim::testing;
-
-std::string hop_text(const model::Model& m, const Hop& h) {
-  if (h.kind == Hop::Kind::kNoNsg) return "none";
-  if (h.resource < 0) return "missing";
-  const auto& nsg = m.nsgs[h.resource];
-  return fmt::format("{}/{}", nsg.name, nsg.rules[h.rule].name);
-}
-
-/// "vm1 tcp 80 any nsg1/allow-http > nsg2/allow-http": one line per exposure, in the solver's order.
-std::vector<std::string> summary(const model::Model& m, const solver::Analysis& a) {
-  std::vector<std::string> out;
-  for (const auto& e : a.exposures) {
-    const std::string target = e.vm >= 0 ? m.vms[e.vm].name : m.nics[e.nic].name;
-    std::string ports = model::has_ports(e.protocol) ? model::to_string(e.ports) : "-";
-    if (!e.source_ports.is_all()) ports += " sport " + model::to_string(e.source_ports);
-    std::string sources;
-    if (e.any_source) {
-      sources = "any";
-    } else {
-      for (const auto& c : model::to_cidr_strings(e.sources)) sources += (sources.empty() ? "" : ",") + c;
-    }
-    std::string rules;
-    for (const auto& h : e.path) {
-      if (h.kind == Hop::Kind::kNsg || h.kind == Hop::Kind::kNoNsg)
-        rules += (rules.empty() ? "" : " > ") + hop_text(m, h);
-    }
-    out.push_back(fmt::format("{} {} {} {} {}", target, model::to_string(e.protocol), ports, sources, rules));
-  }
-  return out;
-}
-
-std::vector<std::string> analyze(EstateBuilder& b) {
-  model::Diagnostics diags;
-  model::Model m = b.done(&diags);
-  REQUIRE_FALSE(diags.has_errors());
-  return summary(m, solver::analyze(m));
-}
-
-const std::vector<std::string> kAllOpen = {"tcp 0-65535", "udp 0-65535", "icmp -", "esp -", "ah -"};
+using namespace exposim::testing::scenario;
 
 /// Azure's worked example ("How network security groups filter network traffic"): NSG1 on Subnet1,
 /// NSG2 on the NICs of VM1 and VM3, VM2 in Subnet1 without NIC NSG, VM3 in Subnet2 (no subnet NSG),
@@ -103,153 +63,6 @@ TEST_CASE("Azure worked example: NSG2 without an allow closes VM1 and VM3 only",
   auto b = worked_example(true, false, Sku::kStandard);
   // VM4 now has a Standard public IP and no NSG: closed.
   CHECK(analyze(b) == std::vector<std::string>{"VM2 tcp 80 any NSG1/Allow-HTTP-In > none"});
-}
-
-TEST_CASE("first match by priority: a deny at 100 carves a port out of an allow at 200", "[solver][scenario]") {
-  EstateBuilder b;
-  b.vnet("v", {"10.0.0.0/16"})
-      .nsg("nsg",
-           {{"deny-ssh", 100, kDeny, tcp(), {"*"}, {"22"}}, {"allow-all", 200, kAllow, any_protocol(), {"*"}, {"*"}}})
-      .subnet("v", "s", "10.0.0.0/24", "nsg")
-      .public_ip("pip", "20.0.0.1", Sku::kStandard)
-      .vm("vm", "v", "s", "10.0.0.4", "pip");
-  CHECK(analyze(b) == std::vector<std::string>{
-                          "vm tcp 0-21,23-65535 any nsg/allow-all > none",
-                          "vm udp 0-65535 any nsg/allow-all > none",
-                          "vm icmp - any nsg/allow-all > none",
-                          "vm esp - any nsg/allow-all > none",
-                          "vm ah - any nsg/allow-all > none",
-                      });
-}
-
-TEST_CASE("rule order is by priority, not by position in the input", "[solver][scenario]") {
-  EstateBuilder b;
-  b.vnet("v", {"10.0.0.0/16"})
-      .nsg("nsg", {{"allow-ssh", 300, kAllow, tcp(), {"*"}, {"22"}}, {"deny-ssh", 200, kDeny, tcp(), {"*"}, {"22"}}})
-      .subnet("v", "s", "10.0.0.0/24", "nsg")
-      .public_ip("pip", "20.0.0.1", Sku::kStandard)
-      .vm("vm", "v", "s", "10.0.0.4", "pip");
-  CHECK(analyze(b).empty());
-}
-
-TEST_CASE("a subnet deny wins over a NIC allow, a NIC deny wins over a subnet allow", "[solver][scenario]") {
-  EstateBuilder b;
-  b.vnet("v", {"10.0.0.0/16"})
-      .nsg("subnet-deny",
-           {{"deny-rdp", 100, kDeny, tcp(), {"*"}, {"3389"}}, {"allow-web", 110, kAllow, tcp(), {"*"}, {"443"}}})
-      .nsg("nic-allow", {{"allow-rdp", 100, kAllow, tcp(), {"*"}, {"3389", "443"}}})
-      .nsg("subnet-allow", {{"allow-rdp", 100, kAllow, tcp(), {"*"}, {"3389"}}})
-      .nsg("nic-deny", {{"deny-rdp", 100, kDeny, tcp(), {"*"}, {"3389"}}})
-      .subnet("v", "a", "10.0.1.0/24", "subnet-deny")
-      .subnet("v", "b", "10.0.2.0/24", "subnet-allow")
-      .public_ip("pip-a", "20.0.0.1", Sku::kStandard)
-      .public_ip("pip-b", "20.0.0.2", Sku::kStandard)
-      .vm("vm-a", "v", "a", "10.0.1.4", "pip-a", "nic-allow")
-      .vm("vm-b", "v", "b", "10.0.2.4", "pip-b", "nic-deny");
-  CHECK(analyze(b) == std::vector<std::string>{"vm-a tcp 443 any subnet-deny/allow-web > nic-allow/allow-rdp"});
-}
-
-TEST_CASE("NSG on the NIC only, and Basic vs Standard public IPs without any NSG", "[solver][scenario]") {
-  EstateBuilder b;
-  b.vnet("v", {"10.0.0.0/16"})
-      .nsg("nic-nsg", {{"allow-https", 100, kAllow, tcp(), {"Internet"}, {"443"}}})
-      .subnet("v", "s", "10.0.0.0/24")
-      .public_ip("pip-nic-only", "20.0.0.1", Sku::kStandard)
-      .public_ip("pip-basic", "20.0.0.2", Sku::kBasic)
-      .public_ip("pip-standard", "20.0.0.3", Sku::kStandard)
-      .vm("nic-only", "v", "s", "10.0.0.4", "pip-nic-only", "nic-nsg")
-      .vm("open-basic", "v", "s", "10.0.0.5", "pip-basic")
-      .vm("closed-standard", "v", "s", "10.0.0.6", "pip-standard")
-      .vm("no-public-ip", "v", "s", "10.0.0.7");
-  std::vector<std::string> expected = {"nic-only tcp 443 any none > nic-nsg/allow-https"};
-  for (const auto& p : kAllOpen) expected.push_back("open-basic " + p + " any none > none");
-  auto got = analyze(b);
-  std::sort(expected.begin(), expected.end());
-  std::sort(got.begin(), got.end());
-  CHECK(got == expected);
-}
-
-TEST_CASE("a Basic public IP is filtered as soon as one NSG applies", "[solver][scenario]") {
-  EstateBuilder b;
-  b.vnet("v", {"10.0.0.0/16"})
-      .nsg("empty", {})
-      .subnet("v", "s", "10.0.0.0/24", "empty")
-      .public_ip("pip", "20.0.0.1", Sku::kBasic)
-      .vm("vm", "v", "s", "10.0.0.4", "pip");
-  CHECK(analyze(b).empty());  // DenyAllInBound; AllowVnetInBound does not admit internet sources
-}
-
-TEST_CASE("sources: CIDR lists, Internet tag, '*', and carve-outs", "[solver][scenario]") {
-  EstateBuilder b;
-  b.vnet("v", {"10.0.0.0/16"})
-      .nsg("nsg", {{"deny-52", 100, kDeny, tcp(), {"52.0.0.0/8"}, {"22"}},
-                   {"allow-ssh-web", 200, kAllow, tcp(), {"*"}, {"22", "80"}},
-                   {"allow-dns", 300, kAllow, udp(), {"52.1.0.0/16", "52.2.0.0/16"}, {"53"}},
-                   {"allow-ping", 400, kAllow, icmp(), {"Internet"}, {"*"}}})
-      .subnet("v", "s", "10.0.0.0/24", "nsg")
-      .public_ip("pip", "20.0.0.1", Sku::kStandard)
-      .vm("vm", "v", "s", "10.0.0.4", "pip");
-  auto got = analyze(b);
-  REQUIRE(got.size() == 4);
-  // Sources outside 52/8 reach 22 and 80; sources in 52/8 reach only 80 (same rule, different ports).
-  CHECK(got[0].rfind("vm tcp 22,80 ", 0) == 0);
-  CHECK(got[0].find(",48.0.0.0/6,53.0.0.0/8,54.0.0.0/7,") != std::string::npos);
-  CHECK(got[0].find(" nsg/allow-ssh-web > none") != std::string::npos);
-  CHECK(got[1] == "vm tcp 80 52.0.0.0/8 nsg/allow-ssh-web > none");
-  CHECK(got[2] == "vm udp 53 52.1.0.0/16,52.2.0.0/16 nsg/allow-dns > none");
-  CHECK(got[3] == "vm icmp - any nsg/allow-ping > none");
-}
-
-TEST_CASE("ports constrain TCP and UDP only: '*' protocol with a port still admits ICMP", "[solver][scenario]") {
-  EstateBuilder b;
-  b.vnet("v", {"10.0.0.0/16"})
-      .nsg("nsg", {{"allow-8080", 100, kAllow, any_protocol(), {"*"}, {"8080"}}})
-      .subnet("v", "s", "10.0.0.0/24", "nsg")
-      .public_ip("pip", "20.0.0.1", Sku::kStandard)
-      .vm("vm", "v", "s", "10.0.0.4", "pip");
-  CHECK(analyze(b) ==
-        std::vector<std::string>{"vm tcp 8080 any nsg/allow-8080 > none", "vm udp 8080 any nsg/allow-8080 > none",
-                                 "vm icmp - any nsg/allow-8080 > none", "vm esp - any nsg/allow-8080 > none",
-                                 "vm ah - any nsg/allow-8080 > none"});
-}
-
-TEST_CASE("source port ranges are reported when they restrict", "[solver][scenario]") {
-  EstateBuilder b;
-  RuleSpec r{"allow-ephemeral", 100, kAllow, tcp(), {"*"}, {"22"}};
-  r.source_ports = {"1024-65535"};
-  b.vnet("v", {"10.0.0.0/16"})
-      .nsg("nsg", {r})
-      .subnet("v", "s", "10.0.0.0/24", "nsg")
-      .public_ip("pip", "20.0.0.1", Sku::kStandard)
-      .vm("vm", "v", "s", "10.0.0.4", "pip");
-  CHECK(analyze(b) == std::vector<std::string>{"vm tcp 22 sport 1024-65535 any nsg/allow-ephemeral > none"});
-}
-
-TEST_CASE("destination prefixes: the rule must name the private IP, never the public one", "[solver][scenario]") {
-  EstateBuilder b;
-  RuleSpec to_public{"to-public-ip", 100, kAllow, tcp(), {"*"}, {"22"}};
-  to_public.destinations = {"20.0.0.1"};
-  RuleSpec to_private{"to-private-ip", 110, kAllow, tcp(), {"*"}, {"443"}};
-  to_private.destinations = {"10.0.0.4/32"};
-  RuleSpec to_other{"to-other-ip", 120, kAllow, tcp(), {"*"}, {"80"}};
-  to_other.destinations = {"10.0.0.5"};
-  b.vnet("v", {"10.0.0.0/16"})
-      .nsg("nsg", {to_public, to_private, to_other})
-      .subnet("v", "s", "10.0.0.0/24", "nsg")
-      .public_ip("pip", "20.0.0.1", Sku::kStandard)
-      .vm("vm", "v", "s", "10.0.0.4", "pip");
-  CHECK(analyze(b) == std::vector<std::string>{"vm tcp 443 any nsg/to-private-ip > none"});
-}
-
-TEST_CASE("AzureLoadBalancer and VirtualNetwork sources are not the internet", "[solver][scenario]") {
-  EstateBuilder b;
-  b.vnet("v", {"10.0.0.0/16"})
-      .nsg("nsg", {{"probe", 100, kAllow, tcp(), {"AzureLoadBalancer"}, {"*"}},
-                   {"vnet", 110, kAllow, tcp(), {"VirtualNetwork"}, {"*"}}})
-      .subnet("v", "s", "10.0.0.0/24", "nsg")
-      .public_ip("pip", "20.0.0.1", Sku::kStandard)
-      .vm("vm", "v", "s", "10.0.0.4", "pip");
-  CHECK(analyze(b).empty());
 }
 
 TEST_CASE("a 0.0.0.0/0 user-defined route to Internet puts the internet into VirtualNetwork", "[solver][scenario]") {
@@ -323,33 +136,6 @@ TEST_CASE("return routing: longest prefix decides which sources can be answered"
   CHECK(std::find(cidrs.begin(), cidrs.end(), "61.0.0.0/8") != cidrs.end());
 }
 
-TEST_CASE("application security groups: rules apply only to member NICs", "[solver][scenario]") {
-  EstateBuilder b;
-  RuleSpec web{"allow-web-asg", 100, kAllow, tcp(), {"*"}, {"80"}};
-  web.destinations = {"asg:web"};
-  b.vnet("v", {"10.0.0.0/16"})
-      .asg("web")
-      .nsg("nsg", {web})
-      .subnet("v", "s", "10.0.0.0/24", "nsg")
-      .public_ip("pip1", "20.0.0.1", Sku::kStandard)
-      .public_ip("pip2", "20.0.0.2", Sku::kStandard)
-      .vm("member", "v", "s", "10.0.0.4", "pip1", "", {"web"})
-      .vm("outsider", "v", "s", "10.0.0.5", "pip2");
-  CHECK(analyze(b) == std::vector<std::string>{"member tcp 80 any nsg/allow-web-asg > none"});
-}
-
-TEST_CASE("a source ASG never matches internet traffic", "[solver][scenario]") {
-  EstateBuilder b;
-  b.vnet("v", {"10.0.0.0/16"})
-      .asg("admins")
-      .nsg("nsg", {{"from-admins", 100, kAllow, tcp(), {"asg:admins"}, {"22"}}})
-      .subnet("v", "s", "10.0.0.0/24", "nsg")
-      .public_ip("pip", "20.0.0.1", Sku::kStandard)
-      .vm("admin", "v", "s", "10.0.0.9", "", "", {"admins"})
-      .vm("vm", "v", "s", "10.0.0.4", "pip");
-  CHECK(analyze(b).empty());
-}
-
 TEST_CASE("IPv6: dual-stack targets, IPv4-only prefixes do not match IPv6 sources", "[solver][scenario]") {
   EstateBuilder b;
   b.vnet("v", {"10.0.0.0/16", "fd00:1::/48"})
@@ -359,17 +145,6 @@ TEST_CASE("IPv6: dual-stack targets, IPv4-only prefixes do not match IPv6 source
       .public_ip("pip6", "2603:1030::10", Sku::kStandard)
       .vm("vm6", "v", "s", "fd00:1::4", "pip6");
   CHECK(analyze(b) == std::vector<std::string>{"vm6 tcp 443 any nsg/https-any > none"});
-}
-
-TEST_CASE("unresolved service tags: allow as the whole internet, deny as nothing", "[solver][scenario]") {
-  EstateBuilder b;
-  b.vnet("v", {"10.0.0.0/16"})
-      .nsg("nsg", {{"deny-cloud", 100, kDeny, tcp(), {"AzureCloud"}, {"443"}},
-                   {"allow-cloud", 110, kAllow, tcp(), {"AzureCloud"}, {"443", "8443"}}})
-      .subnet("v", "s", "10.0.0.0/24", "nsg")
-      .public_ip("pip", "20.0.0.1", Sku::kStandard)
-      .vm("vm", "v", "s", "10.0.0.4", "pip");
-  CHECK(analyze(b) == std::vector<std::string>{"vm tcp 443,8443 any nsg/allow-cloud > none"});
 }
 
 TEST_CASE("just-in-time rules mark the exposure", "[solver][scenario]") {
@@ -395,17 +170,6 @@ TEST_CASE("the estate's own address space is not internet, even when public", "[
       .public_ip("pip", "20.0.0.1", Sku::kStandard)
       .vm("vm", "v", "s", "52.0.0.4", "pip");
   CHECK(analyze(b) == std::vector<std::string>{"vm tcp 22 52.0.1.0/24 nsg/allow-ssh > none"});
-}
-
-TEST_CASE("duplicate priorities in one direction are rejected", "[model][validate]") {
-  EstateBuilder b;
-  b.nsg("nsg", {{"a", 100, kAllow, tcp(), {"*"}, {"22"}}, {"b", 100, kDeny, tcp(), {"*"}, {"80"}}});
-  model::Diagnostics diags;
-  b.done(&diags);
-  REQUIRE(diags.has_errors());
-  CHECK(diags.items()[0].code == "duplicate-priority");
-  CHECK(diags.items()[0].message ==
-        "rules 'a' and 'b' of network security group 'nsg' share priority 100 in the same direction");
 }
 
 TEST_CASE("dangling references are errors that name the field", "[model][validate]") {

@@ -1,5 +1,6 @@
-// Route selection (longest prefix, user before system, reserved ranges) and peering reachability
-// (docs/model.md#routing-and-peering), with expectations worked out from Azure's routing overview.
+// The network family (VNets, subnets, peerings, routes). Route selection (longest prefix, user before system, reserved
+// ranges) and peering reachability (docs/model.md#routing-and-peering), with expectations worked out from Azure's
+// routing overview.
 #include <catch2/catch.hpp>
 
 #include "solver/address_space.h"
