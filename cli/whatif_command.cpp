@@ -7,7 +7,6 @@
 
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
-#include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
@@ -157,16 +156,7 @@ struct Whatif {
     if (!o.write.empty()) {
       std::string error;
       const bool ok = write_file_atomically(
-          o.write,
-          [&](std::ostream& f) {
-            nlohmann::ordered_json list = nlohmann::ordered_json::array();
-            for (const auto& c : changed) {
-              auto j = importers::azure::resource_json(after, c);
-              if (!j.is_null()) list.push_back(std::move(j));
-            }
-            f << list.dump(2) << '\n';
-          },
-          error);
+          o.write, [&](std::ostream& f) { f << importers::azure::changed_resources_json(after, changed); }, error);
       if (!ok) {
         err << "exposim: error: " << error << '\n';
         return kExitOutputError;

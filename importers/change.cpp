@@ -12,7 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "importers/azure/resource_importer.h"
-#include "importers/azure/resource_writer.h"
+#include "importers/azure/resource_json.h"
 #include "importers/document.h"
 #include "importers/document_value.h"
 #include "model/ascii.h"

@@ -1,5 +1,5 @@
 // Scenario tests on tiny topologies: the verdict, the deciding rules and the exact ports and sources.
-// Expected values are worked out by hand from Azure's documentation (../shared/azure-semantics.md).
+// Expected values are worked out by hand from Azure's documentation, as docs/model.md describes it.
 #include <catch2/catch.hpp>
 
 #include "model_builder.h"

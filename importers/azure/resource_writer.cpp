@@ -1,5 +1,7 @@
-// The model back to Azure resource JSON (importers/azure/resource_writer.h).
+// The model back to Azure resource JSON (importers/azure/resource_writer.h, importers/azure/resource_json.h).
 #include "importers/azure/resource_writer.h"
+
+#include "importers/azure/resource_json.h"
 
 #include <algorithm>
 
@@ -343,6 +345,15 @@ ordered_json resource_json(const model::Model& m, const model::Changed& c) {
     default: break;
   }
   return nullptr;
+}
+
+std::string changed_resources_json(const model::Model& m, const std::vector<model::Changed>& changed) {
+  ordered_json list = ordered_json::array();
+  for (const auto& c : changed) {
+    auto j = resource_json(m, c);
+    if (!j.is_null()) list.push_back(std::move(j));
+  }
+  return list.dump(2) + "\n";
 }
 
 }  // namespace exposim::importers::azure

@@ -1,25 +1,18 @@
 // The model back to Azure resource JSON: the shapes the importer reads (ARM REST, `properties` nested), with
-// the fields exposim models. Used by `whatif --write` and to apply partial modifications (JSON merge patch on
-// a rule's Azure form). What the model does not keep (tags, SKUs of unrelated features, etags) is not written.
+// the fields exposim models. Used by `whatif --write`. What the model does not keep (tags, SKUs of unrelated
+// features, etags) is not written. importers/azure/resource_json.h has the same as JSON values, for the importers.
 #pragma once
 
-#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
 
 #include "model/edit.h"
 #include "model/model.h"
 
 namespace exposim::importers::azure {
 
-/// A security rule as in an NSG's `securityRules[]`: {name, properties:{...}}.
-nlohmann::ordered_json security_rule_json(const model::SecurityRule& r);
-/// A route as in a route table's `routes[]`: {name, properties:{...}}.
-nlohmann::ordered_json route_json(const model::Route& r);
-/// A firewall rule: the policy form (`ruleType`, `ipProtocols`, ...) or the classic form (`protocols`).
-nlohmann::ordered_json firewall_rule_json(const model::FirewallRule& r, bool classic);
-
-/// A whole resource, by kind and canonical id; null when it is not in the model. Subnets are written as
-/// child resources (`Microsoft.Network/virtualNetworks/subnets`); firewall policies with their rule
-/// collection groups inline; PaaS services with `publicNetworkAccess` only (a patch of that property).
-nlohmann::ordered_json resource_json(const model::Model& m, const model::Changed& c);
+/// The resources `changed` names, in that order, as a JSON array of Azure resources (indented by 2, with a final
+/// newline): what `whatif --write` writes. A resource no longer in the model is left out.
+std::string changed_resources_json(const model::Model& m, const std::vector<model::Changed>& changed);
 
 }  // namespace exposim::importers::azure
