@@ -248,7 +248,7 @@ const std::optional<std::pair<IpSet, RouteChoice>>& Analyzer::diversion(int subn
   if (fresh) {
     IpSet d = space_.internet(family).subtract(space_.internet_answerable(subnet));
     if (!d.empty()) {
-      RouteChoice r = choose_route(m_, subnet, model::IpAddress{d.intervals().front().lo});
+      RouteChoice r = reply_route(m_, subnet, model::IpAddress{d.intervals().front().lo});
       it->second.emplace(std::move(d), std::move(r));
     }
   }
