@@ -83,9 +83,6 @@ class Analyzer {
   void run();
 
  private:
-  /// The frontend a child reference names, when it is public (has a public IP); nullptr otherwise.
-  const model::LbFrontend* public_frontend(const model::LoadBalancer& lb, const model::Ref& ref) const;
-
   void load_balancer(int l);
 
   /// Bastion hosts and application gateways: their own entries, and what they forward to ip configurations.

@@ -28,6 +28,25 @@ int nat_pool_port(const model::LbNatPool& pool, int instance);
 /// The scale set instance that frontend `port` of NAT pool `pool` goes to; nullopt outside the range.
 std::optional<int> nat_pool_instance(const model::LbNatPool& pool, int port);
 
+/// How a frontend of a load balancer reaches one ip configuration: a load-balancing rule, to a member of its pools
+/// (once, when it is in two of them); an inbound NAT rule, to its target (v1) or to a member of its backend pool
+/// (v2: the i-th member gets frontend port start + i); a NAT pool, to a scale set instance (instance i gets start + i).
+struct LbTarget {
+  enum class Kind { kRule, kNatRule, kNatPool };
+  Kind kind{Kind::kRule};
+  int rule{-1};  // index into rules, nat_rules or nat_pools
+  model::IpConfigIndex x;
+  /// v2 NAT rule and NAT pool members: the member's frontend port, nullopt when the range is only known at
+  /// deployment (every port). Load-balancing and v1 NAT rules: nullopt (the rule's own frontend port applies).
+  std::optional<std::uint16_t> frontend_port;
+};
+/// Every ip configuration that the frontends with a public IP of load balancer `l` reach (only frontend `frontend`'s
+/// when it is not -1), as analyze enters them: load-balancing rules, then inbound NAT rules, then NAT pools, each in
+/// input order, and a rule's members in pool order. Internal frontends are never reached from the internet; a v2
+/// NAT rule's members past its range's end, and scale set instances past a NAT pool's, get no port and are left out.
+/// The one enumeration for analyze (the entries) and whatif (the scope of a frontend's public IP).
+std::vector<LbTarget> lb_targets(const model::Model& m, int l, int frontend = -1);
+
 /// A load-balancing rule of internal load balancer `l` that carries an application gateway's TCP connection to
 /// frontend `frontend` on `port` on to its pools' members (a member of two pools once).
 struct InternalLbLeg {
