@@ -7,6 +7,7 @@
 
 #include "solver/analyzer.h"
 #include "solver/load_balancer.h"
+#include "solver/scale_set.h"
 
 namespace exposim::solver::analysis_internal {
 
@@ -106,13 +107,6 @@ std::optional<std::size_t> nat_rule_member_at(const model::LbNatRule& rule, int 
   if (!rule.frontend_port_range_start || !rule.frontend_port_range_end) return std::nullopt;
   if (port < *rule.frontend_port_range_start || port > *rule.frontend_port_range_end) return std::nullopt;
   return static_cast<std::size_t>(port - *rule.frontend_port_range_start);
-}
-
-int nat_pool_port(const model::LbNatPool& pool, int instance) { return pool.frontend_port_range_start + instance; }
-
-std::optional<int> nat_pool_instance(const model::LbNatPool& pool, int port) {
-  if (port < pool.frontend_port_range_start || port > pool.frontend_port_range_end) return std::nullopt;
-  return port - pool.frontend_port_range_start;
 }
 
 std::vector<LbTarget> lb_targets(const model::Model& m, int l, int frontend) {

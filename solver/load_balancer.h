@@ -1,7 +1,7 @@
-// Azure Load Balancer (docs/model.md#load-balancers): the port arithmetic of inbound NAT rules (v2) and NAT pools,
-// and the internal load balancer rules that carry a connection on to their pools' members. The public load balancer's
-// entries in the analysis are in solver/load_balancer.cpp; explain follows a frontend in
-// solver/explain/load_balancer.cpp.
+// Azure Load Balancer (docs/model.md#load-balancers): the port arithmetic of inbound NAT rules (v2; NAT pools' is in
+// solver/scale_set.h), the ip configurations a public frontend reaches, and the internal load balancer rules that
+// carry a connection on to their pools' members. The public load balancer's entries in the analysis are in
+// solver/load_balancer.cpp; explain follows a frontend in solver/explain/load_balancer.cpp.
 #pragma once
 
 #include <cstddef>
@@ -15,18 +15,13 @@ namespace exposim::solver {
 
 // Inbound NAT port arithmetic, one definition for analyze (every member's port) and explain (the member of one port).
 // A v2 inbound NAT rule (a backend pool and a frontend port range) hands frontend port start + i to the pool's i-th
-// member (NIC id, then ip configuration name), up to the range's end; a NAT pool hands start + i to scale set
-// instance i.
+// member (NIC id, then ip configuration name), up to the range's end. A NAT pool's is in solver/scale_set.h.
 
 /// The frontend port of member `i` of v2 NAT rule `rule`; nullopt past the range's end or when the range is not known.
 std::optional<std::uint16_t> nat_rule_member_port(const model::LbNatRule& rule, std::size_t i);
 /// The index of the member that frontend `port` of v2 NAT rule `rule` goes to (it may be past the pool's last
 /// member); nullopt outside the range or when the range is not known.
 std::optional<std::size_t> nat_rule_member_at(const model::LbNatRule& rule, int port);
-/// The frontend port of scale set instance `instance` of NAT pool `pool` (it may lie past the range's end).
-int nat_pool_port(const model::LbNatPool& pool, int instance);
-/// The scale set instance that frontend `port` of NAT pool `pool` goes to; nullopt outside the range.
-std::optional<int> nat_pool_instance(const model::LbNatPool& pool, int port);
 
 /// How a frontend of a load balancer reaches one ip configuration: a load-balancing rule, to a member of its pools
 /// (once, when it is in two of them); an inbound NAT rule, to its target (v1) or to a member of its backend pool
