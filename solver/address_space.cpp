@@ -2,6 +2,7 @@
 #include "solver/address_space.h"
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <map>
 #include <set>
@@ -90,11 +91,11 @@ PacketSet through_tag(const model::SecurityRule& r, const PacketSet& decided, co
       PacketSet(Cube{only, IpSet::all(), model::kAllProtocols, model::PortSet::all(), model::PortSet::all()}));
 }
 
-/// The rules of the NSGs on the way to `dst` (subnet NSG, then NIC NSG) that admit some of `added` (internet
-/// sources in the subnet's VirtualNetwork tag) only through the tag, and whose admitted packets also pass the
-/// other NSG. Into `out`.
-void relying_rules(const model::Model& m, const AddressSpace& space, const IpSet& added, int subnet_nsg, int nic_nsg,
-                   const Destination& dst, std::set<RelyingRule>& out) {
+/// The rules of the NSGs on the way to `dst` (`stages`, from inbound_nsg_stages: subnet NSG, then NIC NSG) that
+/// admit some of `added` (internet sources in the subnet's VirtualNetwork tag) only through the tag, and whose
+/// admitted packets also pass the other NSG. Into `out`.
+void relying_rules(const model::Model& m, const AddressSpace& space, const IpSet& added,
+                   const std::array<NsgStage, 2>& stages, const Destination& dst, std::set<RelyingRule>& out) {
   const PacketSet arriving(
       Cube{added, IpSet::all(), model::kAllProtocols, model::PortSet::all(), model::PortSet::all()});
   struct Candidate {
@@ -103,14 +104,15 @@ void relying_rules(const model::Model& m, const AddressSpace& space, const IpSet
   };
   std::vector<Candidate> candidates;
   PacketSet passed = arriving;
-  for (const int n : {subnet_nsg, nic_nsg}) {
-    if (n < 0) continue;
+  for (const auto& stage : stages) {
     PacketSet allowed;
-    const auto& nsg = m.nsgs[n];
-    for (auto& d : evaluate_nsg(nsg, model::Direction::kInbound, passed, dst, space)) {
+    for (auto& d : decide_inbound(m, stage.slot, passed, dst, space)) {
       if (d.access != model::Access::kAllow) continue;
-      PacketSet relied = through_tag(nsg.rules[d.rule], d.packets, added, dst.subnet, space);
-      if (!relied.empty()) candidates.push_back({{n, d.rule}, std::move(relied)});
+      if (d.rule >= 0) {  // a rule of a present NSG (no NSG, or one not in the input, admits all with no rule)
+        const int n = stage.slot.index;
+        PacketSet relied = through_tag(m.nsgs[n].rules[d.rule], d.packets, added, dst.subnet, space);
+        if (!relied.empty()) candidates.push_back({{n, d.rule}, std::move(relied)});
+      }
       allowed = allowed.unite(d.packets);
     }
     passed = std::move(allowed);
@@ -132,19 +134,23 @@ void warn_internet_in_vnet_tag(const model::Model& m, const AddressSpace& space,
       subnets_of[subnet.route_table.index].push_back(static_cast<int>(s));
     }
   }
-  // The ip configurations of each subnet, and their NIC's NSG.
-  std::map<int, std::vector<std::pair<const model::IpConfiguration*, int>>> configs;
+  // The ip configurations of each subnet.
+  std::map<int, std::vector<model::IpConfigIndex>> configs;
   bool any_route = false;
   for (const auto& list : subnets_of) any_route = any_route || !list.empty();
   if (!any_route) return;
-  for (const auto& nic : m.nics) {
-    const NsgSlot slot = nsg_slot(nic.nsg);
-    for (const auto& cfg : nic.ip_configurations) {
-      if (cfg.subnet.resolved()) {
-        configs[cfg.subnet.index].emplace_back(&cfg, slot.state == NsgSlot::State::kPresent ? slot.index : -1);
+  for (std::size_t n = 0; n < m.nics.size(); ++n) {
+    const auto& cfgs = m.nics[n].ip_configurations;
+    for (std::size_t c = 0; c < cfgs.size(); ++c) {
+      if (cfgs[c].subnet.resolved()) {
+        configs[cfgs[c].subnet.index].push_back(model::IpConfigIndex{static_cast<int>(n), static_cast<int>(c)});
       }
     }
   }
+  // The index of the NSG a stage holds when it is in the input, else -1 (no NSG, or one that admits everything).
+  auto present = [](const NsgStage& stage) {
+    return stage.slot.state == NsgSlot::State::kPresent ? stage.slot.index : -1;
+  };
   // NSGs whose inbound rules match every address of a subnet alike (destination `*`, VirtualNetwork, an
   // unresolved tag): the default rules' kind, and most NSGs' besides.
   std::vector<bool> address_blind(m.nsgs.size(), true);
@@ -169,23 +175,26 @@ void warn_internet_in_vnet_tag(const model::Model& m, const AddressSpace& space,
       std::set<RelyingRule> rules;
       for (const int s : subnets_of[t]) {
         const auto& subnet = m.subnets[s];
-        const NsgSlot own = nsg_slot(subnet.nsg);
-        const int subnet_nsg = own.state == NsgSlot::State::kPresent ? own.index : -1;
         std::set<RelyingRule> found;
         const auto it = configs.find(s);
         if (it == configs.end()) {
           // Nothing addressable in the input (an entry point's subnet, or NICs not exported): the subnet NSG
           // as it applies to any address of the subnet.
-          if (subnet_nsg >= 0)
-            relying_rules(m, space, added, subnet_nsg, -1, Destination{std::nullopt, s, nullptr}, found);
+          const auto stages = inbound_nsg_stages(m, s);
+          if (present(stages[0]) >= 0)
+            relying_rules(m, space, added, stages, Destination{std::nullopt, s, nullptr}, found);
         } else {
           // NSGs whose inbound rules do not look at the destination address decide every ip configuration of
           // the subnet alike: one evaluation per (subnet NSG, NIC NSG) pair then (large estates repeat them).
           std::set<int> done;
-          const bool same_for_all = subnet_nsg < 0 || address_blind[subnet_nsg];
-          for (const auto& [cfg, nic_nsg] : it->second) {
+          for (const auto& x : it->second) {
+            const auto stages = inbound_nsg_stages(m, x);
+            const int subnet_nsg = present(stages[0]);
+            const int nic_nsg = present(stages[1]);
+            const bool same_for_all = subnet_nsg < 0 || address_blind[subnet_nsg];
             if (same_for_all && (nic_nsg < 0 || address_blind[nic_nsg]) && !done.insert(nic_nsg).second) continue;
-            relying_rules(m, space, added, subnet_nsg, nic_nsg, Destination{cfg->private_ip, s, &cfg->asgs}, found);
+            const auto& cfg = m.nics[x.nic].ip_configurations[x.ip_configuration];
+            relying_rules(m, space, added, stages, Destination{cfg.private_ip, s, &cfg.asgs}, found);
           }
         }
         if (found.empty()) continue;

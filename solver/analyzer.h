@@ -1,8 +1,8 @@
 // The analysis engine behind analyze() (private to the solver): the Analyzer walks every entry into the estate
 // (public IPs, load balancers, firewall DNAT, appliances, Bastion and application gateways) to its targets and
 // evaluates each target's NSGs once per distinct situation. The entries of each family are enumerated in that
-// family's file (solver/load_balancer.cpp, solver/firewall.cpp, solver/appliance.cpp); the evaluation and the
-// ordering of the result live in solver/exposure.cpp.
+// family's file (solver/compute.cpp, solver/load_balancer.cpp, solver/firewall.cpp, solver/appliance.cpp); the
+// evaluation and the ordering of the result live in solver/exposure.cpp.
 #pragma once
 
 #include <array>
@@ -83,8 +83,8 @@ class Analyzer {
   void run();
 
  private:
-  /// The frontend a child reference names, when it is public (has a public IP); nullptr otherwise.
-  const model::LbFrontend* public_frontend(const model::LoadBalancer& lb, const model::Ref& ref) const;
+  /// Every ip configuration with a public IP of its own, entered through it (solver/compute.cpp).
+  void instance_public_ips();
 
   void load_balancer(int l);
 

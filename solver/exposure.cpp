@@ -1,7 +1,7 @@
 // The analysis: for every entry into an ip configuration, the packets that pass its NSG chain (inbound_nsg_stages:
 // the subnet's NSG, then the NIC's), attributed to the deciding rules. Evaluations are memoised by everything they
 // depend on. The entries of each family are enumerated in its own file (solver/analyzer.h lists them); this file
-// holds the public-IP entries, the evaluation at a target, the path of an exposure and the order of the result.
+// holds the evaluation at a target, the path of an exposure and the order of the result.
 #include "solver/exposure.h"
 
 #include <algorithm>
@@ -144,18 +144,7 @@ bool rules_before(const Exposure& a, const Exposure& b) {
 namespace analysis_internal {
 
 void Analyzer::run() {
-  for (std::size_t n = 0; n < m_.nics.size(); ++n) {
-    if (scope_ != nullptr && !scope_->nic(static_cast<int>(n))) continue;
-    const auto& nic = m_.nics[n];
-    for (std::size_t c = 0; c < nic.ip_configurations.size(); ++c) {
-      const auto& cfg = nic.ip_configurations[c];
-      if (!cfg.public_ip.set()) continue;  // no public IP: not reachable through this path
-      Entry entry;
-      entry.public_ip = cfg.public_ip.index;
-      entry.sku = entry.public_ip >= 0 ? m_.public_ips[entry.public_ip].sku : model::Sku::kBasic;
-      target(static_cast<int>(n), static_cast<int>(c), entry);
-    }
-  }
+  instance_public_ips();
   for (std::size_t l = 0; l < m_.load_balancers.size(); ++l) load_balancer(static_cast<int>(l));
   for (std::size_t f = 0; f < m_.firewalls.size(); ++f) firewall(static_cast<int>(f));
   appliances();
@@ -248,7 +237,7 @@ const std::optional<std::pair<IpSet, RouteChoice>>& Analyzer::diversion(int subn
   if (fresh) {
     IpSet d = space_.internet(family).subtract(space_.internet_answerable(subnet));
     if (!d.empty()) {
-      RouteChoice r = choose_route(m_, subnet, model::IpAddress{d.intervals().front().lo});
+      RouteChoice r = reply_route(m_, subnet, model::IpAddress{d.intervals().front().lo});
       it->second.emplace(std::move(d), std::move(r));
     }
   }

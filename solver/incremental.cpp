@@ -10,6 +10,7 @@
 
 #include "model/topology.h"
 #include "solver/forwarding.h"
+#include "solver/load_balancer.h"
 
 namespace exposim::solver {
 
@@ -207,35 +208,11 @@ class ScopeBuilder {
     return true;
   }
 
-  /// Every ip configuration that load balancer `l` reaches through frontend `f`: Analyzer::load_balancer's
-  /// targets for it (rules' pool members, NAT rules' targets or v2 pool members, NAT pools' scale set instances).
+  /// Every ip configuration that load balancer `l` reaches through frontend `f`: analyze's targets for it
+  /// (lb_targets: rules' pool members, NAT rules' targets or v2 pool members, NAT pools' scale set instances).
   bool frontend(const model::Model& m, int l, int f) {
-    const auto& lb = m.load_balancers[l];
-    const auto pool = [&](int p) {
-      if (p < 0) return true;
-      for (const auto& x : lb.backend_pools[p].members) {
-        if (!nic(m, x.nic)) return false;
-      }
-      return true;
-    };
-    for (const auto& rule : lb.rules) {
-      if (rule.frontend.child != f) continue;
-      for (const auto& p : rule.backend_pools) {
-        if (!pool(p.child)) return false;
-      }
-    }
-    for (const auto& rule : lb.nat_rules) {
-      if (rule.frontend.child != f) continue;
-      if (rule.backend_pool.set() && !pool(rule.backend_pool.child)) return false;
-      for (const auto& x : rule.targets) {
-        if (!nic(m, x.nic)) return false;
-      }
-    }
-    for (const auto& np : lb.nat_pools) {
-      if (np.frontend.child != f) continue;
-      for (const auto& x : np.members) {
-        if (!nic(m, x.target.nic)) return false;
-      }
+    for (const LbTarget& t : lb_targets(m, l, f)) {
+      if (!nic(m, t.x.nic)) return false;
     }
     return true;
   }

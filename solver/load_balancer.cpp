@@ -7,16 +7,11 @@
 
 #include "solver/analyzer.h"
 #include "solver/load_balancer.h"
+#include "solver/scale_set.h"
 
 namespace exposim::solver::analysis_internal {
 
 using model::Protocol;
-
-const model::LbFrontend* Analyzer::public_frontend(const model::LoadBalancer& lb, const model::Ref& ref) const {
-  if (ref.child < 0) return nullptr;
-  const auto& fe = lb.frontends[ref.child];
-  return fe.public_ip.set() ? &fe : nullptr;  // internal frontends are never reached from the internet
-}
 
 void Analyzer::load_balancer(int l) {
   const auto& lb = m_.load_balancers[l];
@@ -50,69 +45,48 @@ void Analyzer::load_balancer(int l) {
     }
     return e;
   };
-  for (std::size_t r = 0; r < lb.rules.size(); ++r) {
-    const auto& rule = lb.rules[r];
-    if (public_frontend(lb, rule.frontend) == nullptr) continue;
-    const Entry e =
-        widen(base(Via::kLoadBalancer, rule.frontend, static_cast<int>(r), rule.protocols,
-                   rule.frontend_port_unknown ? 1 : rule.frontend_port, rule.backend_port, rule.enable_floating_ip),
-              rule.frontend_port_unknown, rule.backend_port_unknown);
-    std::set<model::IpConfigIndex> done;  // a member of two of the rule's pools is reached once
-    for (const auto& pool : rule.backend_pools) {
-      if (pool.child < 0) continue;
-      for (const auto& x : lb.backend_pools[pool.child].members) {
-        if (done.insert(x).second) target(x.nic, x.ip_configuration, e);
+  // The entry of one target: the same for every member of a load-balancing rule or v1 NAT rule, per member port for
+  // v2 NAT rules and NAT pools.
+  auto entry = [&](const LbTarget& t) {
+    using K = LbTarget::Kind;
+    switch (t.kind) {
+      case K::kRule: {
+        const auto& rule = lb.rules[t.rule];
+        return widen(
+            base(Via::kLoadBalancer, rule.frontend, t.rule, rule.protocols,
+                 rule.frontend_port_unknown ? 1 : rule.frontend_port, rule.backend_port, rule.enable_floating_ip),
+            rule.frontend_port_unknown, rule.backend_port_unknown);
       }
-    }
-  }
-  for (std::size_t r = 0; r < lb.nat_rules.size(); ++r) {
-    const auto& rule = lb.nat_rules[r];
-    if (public_frontend(lb, rule.frontend) == nullptr) continue;
-    if (rule.backend_pool.set() && rule.frontend_port_unknown) {
-      // v2 form with a range only known at deployment: every member on every port.
-      if (rule.backend_pool.child < 0) continue;
-      for (const auto& x : lb.backend_pools[rule.backend_pool.child].members) {
-        target(x.nic, x.ip_configuration,
-               widen(base(Via::kLoadBalancerNat, rule.frontend, static_cast<int>(r), rule.protocols, 1,
-                          rule.backend_port, rule.enable_floating_ip),
-                     true, rule.backend_port_unknown));
+      case K::kNatRule: {
+        const auto& rule = lb.nat_rules[t.rule];
+        if (rule.backend_pool.set()) {
+          // v2 form: the member's port, or every port with a range only known at deployment.
+          return widen(base(Via::kLoadBalancerNat, rule.frontend, t.rule, rule.protocols,
+                            t.frontend_port ? *t.frontend_port : 1, rule.backend_port, rule.enable_floating_ip),
+                       !t.frontend_port, rule.backend_port_unknown);
+        }
+        return widen(
+            base(Via::kLoadBalancerNat, rule.frontend, t.rule, rule.protocols,
+                 rule.frontend_port_unknown ? 1 : rule.frontend_port, rule.backend_port, rule.enable_floating_ip),
+            rule.frontend_port_unknown, rule.backend_port_unknown);
       }
-      continue;
+      case K::kNatPool: break;
     }
-    if (rule.backend_pool.set()) {
-      // v2 form: the i-th member (NIC id, then ip configuration name) gets frontend_port_range_start + i.
-      if (rule.backend_pool.child < 0 || !rule.frontend_port_range_start || !rule.frontend_port_range_end) continue;
-      const auto& members = lb.backend_pools[rule.backend_pool.child].members;
-      for (std::size_t i = 0; i < members.size(); ++i) {
-        const auto port = nat_rule_member_port(rule, i);
-        if (!port) break;
-        target(members[i].nic, members[i].ip_configuration,
-               widen(base(Via::kLoadBalancerNat, rule.frontend, static_cast<int>(r), rule.protocols, *port,
-                          rule.backend_port, rule.enable_floating_ip),
-                     false, rule.backend_port_unknown));
-      }
-      continue;
+    const auto& pool = lb.nat_pools[t.rule];
+    Entry e = widen(base(Via::kLoadBalancerNat, pool.frontend, t.rule, pool.protocols,
+                         t.frontend_port ? *t.frontend_port : 1, pool.backend_port, pool.enable_floating_ip),
+                    !t.frontend_port, pool.backend_port_unknown);
+    e.nat_pool = true;
+    return e;
+  };
+  std::optional<Entry> e;
+  const LbTarget* made = nullptr;  // the target `e` was made for
+  for (const LbTarget& t : lb_targets(m_, l)) {
+    if (made == nullptr || t.kind != made->kind || t.rule != made->rule || t.frontend_port != made->frontend_port) {
+      e = entry(t);
     }
-    const Entry e =
-        widen(base(Via::kLoadBalancerNat, rule.frontend, static_cast<int>(r), rule.protocols,
-                   rule.frontend_port_unknown ? 1 : rule.frontend_port, rule.backend_port, rule.enable_floating_ip),
-              rule.frontend_port_unknown, rule.backend_port_unknown);
-    for (const auto& x : rule.targets) target(x.nic, x.ip_configuration, e);
-  }
-  // Inbound NAT pools (scale sets): instance i gets frontend_port_range_start + i (docs/model.md).
-  for (std::size_t r = 0; r < lb.nat_pools.size(); ++r) {
-    const auto& pool = lb.nat_pools[r];
-    if (public_frontend(lb, pool.frontend) == nullptr) continue;
-    for (const auto& x : pool.members) {
-      const int port = nat_pool_port(pool, x.instance);
-      if (!pool.frontend_port_unknown && (x.instance < 0 || port > pool.frontend_port_range_end)) continue;
-      Entry e = widen(base(Via::kLoadBalancerNat, pool.frontend, static_cast<int>(r), pool.protocols,
-                           pool.frontend_port_unknown ? 1 : static_cast<std::uint16_t>(port), pool.backend_port,
-                           pool.enable_floating_ip),
-                      pool.frontend_port_unknown, pool.backend_port_unknown);
-      e.nat_pool = true;
-      target(x.target.nic, x.target.ip_configuration, e);
-    }
+    made = &t;
+    target(t.x.nic, t.x.ip_configuration, *e);
   }
 }
 
@@ -135,11 +109,61 @@ std::optional<std::size_t> nat_rule_member_at(const model::LbNatRule& rule, int 
   return static_cast<std::size_t>(port - *rule.frontend_port_range_start);
 }
 
-int nat_pool_port(const model::LbNatPool& pool, int instance) { return pool.frontend_port_range_start + instance; }
-
-std::optional<int> nat_pool_instance(const model::LbNatPool& pool, int port) {
-  if (port < pool.frontend_port_range_start || port > pool.frontend_port_range_end) return std::nullopt;
-  return port - pool.frontend_port_range_start;
+std::vector<LbTarget> lb_targets(const model::Model& m, int l, int frontend) {
+  using K = LbTarget::Kind;
+  const auto& lb = m.load_balancers[l];
+  // Whether a rule's frontend is one to enumerate: public (has a public IP), and `frontend` when given.
+  auto entered = [&](const model::Ref& ref) {
+    if (ref.child < 0 || (frontend >= 0 && ref.child != frontend)) return false;
+    return lb.frontends[ref.child].public_ip.set();
+  };
+  std::vector<LbTarget> out;
+  for (std::size_t r = 0; r < lb.rules.size(); ++r) {
+    const auto& rule = lb.rules[r];
+    if (!entered(rule.frontend)) continue;
+    std::set<model::IpConfigIndex> done;  // a member of two of the rule's pools is reached once
+    for (const auto& pool : rule.backend_pools) {
+      if (pool.child < 0) continue;
+      for (const auto& x : lb.backend_pools[pool.child].members) {
+        if (done.insert(x).second) out.push_back(LbTarget{K::kRule, static_cast<int>(r), x, std::nullopt});
+      }
+    }
+  }
+  for (std::size_t r = 0; r < lb.nat_rules.size(); ++r) {
+    const auto& rule = lb.nat_rules[r];
+    if (!entered(rule.frontend)) continue;
+    const int ri = static_cast<int>(r);
+    if (!rule.backend_pool.set()) {
+      for (const auto& x : rule.targets) out.push_back(LbTarget{K::kNatRule, ri, x, std::nullopt});
+      continue;
+    }
+    if (rule.backend_pool.child < 0) continue;
+    const auto& members = lb.backend_pools[rule.backend_pool.child].members;
+    if (rule.frontend_port_unknown) {
+      // A range only known at deployment: every member on every port.
+      for (const auto& x : members) out.push_back(LbTarget{K::kNatRule, ri, x, std::nullopt});
+      continue;
+    }
+    // The i-th member (NIC id, then ip configuration name) gets frontend_port_range_start + i.
+    for (std::size_t i = 0; i < members.size(); ++i) {
+      const auto port = nat_rule_member_port(rule, i);
+      if (!port) break;
+      out.push_back(LbTarget{K::kNatRule, ri, members[i], port});
+    }
+  }
+  for (std::size_t r = 0; r < lb.nat_pools.size(); ++r) {
+    const auto& pool = lb.nat_pools[r];
+    if (!entered(pool.frontend)) continue;
+    for (const auto& x : pool.members) {
+      const int port = nat_pool_port(pool, x.instance);
+      if (pool.frontend_port_unknown) {
+        out.push_back(LbTarget{K::kNatPool, static_cast<int>(r), x.target, std::nullopt});
+      } else if (x.instance >= 0 && port <= pool.frontend_port_range_end) {
+        out.push_back(LbTarget{K::kNatPool, static_cast<int>(r), x.target, static_cast<std::uint16_t>(port)});
+      }
+    }
+  }
+  return out;
 }
 
 std::vector<InternalLbLeg> internal_lb_legs_any(const model::Model& m, int l, int frontend) {

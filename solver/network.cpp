@@ -27,6 +27,19 @@ int rank(const RouteChoice& r) {
   return s == "reserved" ? 1 : 0;
 }
 
+/// User-defined route `route` of route table `rt`, as a choice.
+RouteChoice user_route(const model::Model& m, int rt, int route) {
+  const auto& r = m.route_tables[rt].routes[route];
+  RouteChoice c;
+  c.next_hop = r.next_hop;
+  c.user = true;
+  c.route_table = rt;
+  c.route = route;
+  c.next_hop_ip = r.next_hop_ip;
+  c.prefix = *r.prefix;
+  return c;
+}
+
 }  // namespace
 
 const model::Peering* find_peering(const model::Model& m, int from, int to) {
@@ -132,17 +145,34 @@ RouteChoice choose_route(const model::Model& m, int subnet, const IpAddress& des
     for (std::size_t i = 0; i < routes.size(); ++i) {
       const auto& r = routes[i];
       if (!r.prefix) continue;
-      RouteChoice c;
-      c.next_hop = r.next_hop;
-      c.user = true;
-      c.route_table = rt;
-      c.route = static_cast<int>(i);
-      c.next_hop_ip = r.next_hop_ip;
-      c.prefix = *r.prefix;
-      offer(c);
+      offer(user_route(m, rt, static_cast<int>(i)));
     }
   }
   return best;
+}
+
+RouteChoice reply_route(const model::Model& m, int subnet, const IpAddress& client) {
+  const bool v4 = client.family() == model::IpFamily::kV4;
+  if (subnet >= 0 && m.subnets[subnet].route_table.resolved()) {
+    const int rt = m.subnets[subnet].route_table.index;
+    const auto& routes = m.route_tables[rt].routes;
+    int best = -1;
+    for (std::size_t i = 0; i < routes.size(); ++i) {
+      const auto& r = routes[i];
+      if (!r.prefix || !r.prefix->contains(client)) continue;
+      if (best >= 0 && routes[best].prefix->length >= r.prefix->length) continue;
+      best = static_cast<int>(i);
+    }
+    if (best >= 0) return user_route(m, rt, best);
+  }
+  if (subnet >= 0 && v4) {
+    if (auto hub = hub_default_choice(m, m.subnets[subnet].vnet.index)) return std::move(*hub);
+  }
+  RouteChoice c;
+  c.next_hop = NextHopType::kInternet;
+  c.system = "default";
+  c.prefix = must_parse(v4 ? "0.0.0.0/0" : "::/0");
+  return c;
 }
 
 std::string describe(const model::Model& m, const RouteChoice& r) {

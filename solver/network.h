@@ -37,6 +37,14 @@ struct RouteChoice {
 /// naming a service tag are ignored (their ranges are not known).
 RouteChoice choose_route(const model::Model& m, int subnet, const model::IpAddress& destination);
 
+/// The route of the reply from subnet `subnet` (index into model.subnets; -1 = unknown subnet) to internet client
+/// `client` (docs/model.md#return-routing): the subnet's user-defined routes (longest prefix; among equal prefixes
+/// the first listed), else the 0.0.0.0/0 a Virtual WAN hub gives the VNet (IPv4), else the system default route to
+/// Internet. The one decision of the reply route for analyze (AddressSpace::internet_answerable is the set of clients
+/// whose reply route leads to Internet; the route of the others names the diversion) and explain (the route hop).
+/// Internet clients lie outside every VNet, peering and hub space, so for them it is choose_route()'s choice.
+RouteChoice reply_route(const model::Model& m, int subnet, const model::IpAddress& client);
+
 /// The peering of VNet `from` whose remote is VNet `to`, or nullptr.
 const model::Peering* find_peering(const model::Model& m, int from, int to);
 

@@ -112,6 +112,11 @@ std::array<NsgStage, 2> inbound_nsg_stages(const model::Model& m, const model::I
           NsgStage{nsg_slot(nic.nsg), "nic", model::ResourceKind::kNetworkInterface, x.nic}};
 }
 
+std::array<NsgStage, 2> inbound_nsg_stages(const model::Model& m, int subnet) {
+  return {NsgStage{nsg_slot(m.subnets[subnet].nsg), "subnet", model::ResourceKind::kSubnet, subnet},
+          NsgStage{NsgSlot{}, "nic", model::ResourceKind::kNetworkInterface, -1}};
+}
+
 std::vector<RuleDecision> decide_inbound(const model::Model& m, const NsgSlot& s, const PacketSet& arriving,
                                          const Destination& dst, const AddressSpace& space) {
   if (s.state != NsgSlot::State::kPresent) return {RuleDecision{-1, model::Access::kAllow, arriving}};

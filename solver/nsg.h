@@ -52,6 +52,9 @@ struct NsgStage {
 /// The NSG filters of the inbound path to ip configuration `x`, in the order Azure applies them: the subnet's, then
 /// the NIC's (docs/model.md#network-security-groups). The one definition of that chain, for analyze and explain.
 std::array<NsgStage, 2> inbound_nsg_stages(const model::Model& m, const model::IpConfigIndex& x);
+/// The same chain to an address of subnet `subnet` (an index into model.subnets) that no ip configuration of the
+/// input holds (an entry point's subnet, or NICs not exported): the subnet's NSG, then no NIC NSG.
+std::array<NsgStage, 2> inbound_nsg_stages(const model::Model& m, int subnet);
 
 /// One rule's share of the traffic: the packets it was the first to match.
 struct RuleDecision {

@@ -16,16 +16,20 @@ RouteChoice hub_route(const model::IpPrefix& p, model::NextHopType hop, int hub)
 
 }  // namespace
 
+std::optional<RouteChoice> hub_default_choice(const model::Model& m, int vnet) {
+  const auto d = model::hub_default_route(m, vnet);
+  if (!d) return std::nullopt;
+  // Routing intent or a static route of the hub: the hub advertises 0.0.0.0/0 to the spoke (docs/model.md,
+  // "Virtual WAN").
+  RouteChoice c = hub_route(*model::IpPrefix::parse("0.0.0.0/0"), model::NextHopType::kVirtualNetworkGateway, d->hub);
+  c.hub_reason = model::hub_default_reason(m, *d);
+  if (d->firewall >= 0) c.next_hop_ip = model::hub_firewall_address(m, d->firewall);
+  return c;
+}
+
 std::vector<RouteChoice> hub_routes(const model::Model& m, int vnet) {
   std::vector<RouteChoice> out;
-  if (const auto d = model::hub_default_route(m, vnet)) {
-    // Routing intent or a static route of the hub: the hub advertises 0.0.0.0/0 to the spoke (docs/model.md,
-    // "Virtual WAN").
-    RouteChoice c = hub_route(*model::IpPrefix::parse("0.0.0.0/0"), model::NextHopType::kVirtualNetworkGateway, d->hub);
-    c.hub_reason = model::hub_default_reason(m, *d);
-    if (d->firewall >= 0) c.next_hop_ip = model::hub_firewall_address(m, d->firewall);
-    out.push_back(std::move(c));
-  }
+  if (auto c = hub_default_choice(m, vnet)) out.push_back(std::move(*c));
   for (const auto& r : model::hub_learned_routes(m, vnet)) {
     RouteChoice c = hub_route(
         r.prefix, r.hub_space ? model::NextHopType::kVnetPeering : model::NextHopType::kVirtualNetworkGateway, r.hub);

@@ -1,6 +1,7 @@
 // Virtual WAN in route selection (docs/model.md#virtual-wan): the routes a virtual hub gives a connected spoke VNet.
 #pragma once
 
+#include <optional>
 #include <vector>
 
 #include "model/model.h"
@@ -13,5 +14,8 @@ namespace exposim::solver {
 /// the hub), then the prefixes it has learned (its own address space, like a peering; the other connected VNets,
 /// through its router or, with routing intent for private traffic, its firewall). Empty when no hub connects it.
 std::vector<RouteChoice> hub_routes(const model::Model& m, int vnet);
+
+/// The first of hub_routes(): the hub's 0.0.0.0/0 that VNet `vnet` learns, or nullopt when no hub gives it one.
+std::optional<RouteChoice> hub_default_choice(const model::Model& m, int vnet);
 
 }  // namespace exposim::solver

@@ -11,6 +11,7 @@
 
 #include <fmt/format.h>
 
+#include "solver/compute.h"
 #include "solver/explain/internal.h"
 #include "solver/exposure.h"
 #include "solver/firewall.h"
@@ -382,9 +383,9 @@ FlowTrace explain_ip_configuration(const model::Model& m, const FlowQuery& q, Fl
     sku = m.load_balancers[t.load_balancer].sku;
   } else if (target->via_public) {
     std::string pip_text = "a public IP not in the input (assumed Basic SKU)";
+    sku = instance_public_ip_sku(m, cfg);
     if (cfg.public_ip.resolved()) {
       const auto& pip = m.public_ips[cfg.public_ip.index];
-      sku = pip.sku;
       pip_text = fmt::format("public IP '{}' {} ({})", pip.name,
                              pip.address ? pip.address->to_string() : "(unallocated)", model::to_string(pip.sku));
     }

@@ -12,6 +12,7 @@
 
 #include "solver/explain/internal.h"
 #include "solver/load_balancer.h"
+#include "solver/scale_set.h"
 
 namespace exposim::solver::explain_internal {
 
@@ -197,7 +198,7 @@ LbChoice load_balancer_hop(const model::Model& m, int l, int f, const FlowQuery&
   for (std::size_t r = 0; r < lb.nat_pools.size() && ported; ++r) {
     const auto& pool = lb.nat_pools[r];
     if (pool.frontend.child != f || !(pool.protocols & model::bit(q.protocol))) continue;
-    const auto at = nat_pool_instance(pool, q.destination_port);  // solver/load_balancer.h
+    const auto at = nat_pool_instance(pool, q.destination_port);  // solver/scale_set.h
     if (!at) continue;
     const int instance = *at;
     std::vector<model::IpConfigIndex> to;

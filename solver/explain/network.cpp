@@ -30,40 +30,19 @@ TraceHop route_hop(const model::Model& m, int subnet, const IpAddress& client, c
   h.kind = TraceHop::Kind::kRoute;
   h.resource_kind = model::ResourceKind::kSubnet;
   h.resource = subnet;
-  const model::Route* best = nullptr;
-  if (subnet >= 0 && m.subnets[subnet].route_table.resolved()) {
-    const int rt = m.subnets[subnet].route_table.index;
-    const auto& routes = m.route_tables[rt].routes;
-    for (std::size_t i = 0; i < routes.size(); ++i) {
-      const auto& r = routes[i];
-      // Longest prefix wins; among equal prefixes the first listed (as in AddressSpace::internet_answerable).
-      if (!r.prefix || !r.prefix->contains(client)) continue;
-      if (best && best->prefix->length >= r.prefix->length) continue;
-      best = &r;
-      h.route_table = rt;
-      h.route = static_cast<int>(i);
-    }
-  }
+  const RouteChoice r = reply_route(m, subnet, client);
+  h.next_hop = r.next_hop;
   const std::string to = client.to_string();
-  if (best) {
-    h.next_hop = best->next_hop;
-    const auto& rt = m.route_tables[h.route_table];
-    std::string hop = model::to_string(best->next_hop);
-    if (best->next_hop_ip) hop = fmt::format("{} {}", hop, best->next_hop_ip->to_string());
-    h.reason = fmt::format("the reply to {} takes route '{}' ({} -> {}) of route table '{}'", to, best->name,
-                           best->prefix->to_string(), hop, rt.name);
-  } else if (const auto hub = subnet >= 0 && client.family() == model::IpFamily::kV4
-                                  ? model::hub_default_route(m, m.subnets[subnet].vnet.index)
-                                  : std::nullopt) {
-    h.next_hop = model::NextHopType::kVirtualNetworkGateway;
-    h.reason = fmt::format(
-        "the reply to {} takes route 0.0.0.0/0 -> VirtualNetworkGateway learned from virtual hub "
-        "'{}' ({})",
-        to, m.virtual_hubs[hub->hub].name, model::hub_default_reason(m, *hub));
+  if (r.user) {
+    h.route_table = r.route_table;
+    h.route = r.route;
+    h.reason = fmt::format("the reply to {} takes {}", to, describe(m, r));
+  } else if (r.hub >= 0) {
+    h.reason =
+        fmt::format("the reply to {} takes route {} -> {} learned from virtual hub '{}' ({})", to, r.prefix.to_string(),
+                    model::to_string(r.next_hop), m.virtual_hubs[r.hub].name, r.hub_reason);
   } else {
-    h.next_hop = model::NextHopType::kInternet;
-    h.reason = fmt::format("the reply to {} takes the system default route ({} -> Internet)", to,
-                           client.family() == model::IpFamily::kV4 ? "0.0.0.0/0" : "::/0");
+    h.reason = fmt::format("the reply to {} takes the system default route ({} -> Internet)", to, r.prefix.to_string());
     if (subnet < 0) h.reason += " (the subnet is not in the input)";
   }
   h.passes = h.next_hop == model::NextHopType::kInternet;
