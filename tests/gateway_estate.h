@@ -1,6 +1,6 @@
-// The shared fixture of the Bastion and application gateway tests: an estate as Azure resource JSON (VNets with
-// subnets, NSGs, public IPs, NICs, peerings, a Bastion, route tables), an application gateway builder, and the
-// import, validation and analysis of such an estate, with its exposures printed one per line.
+// The shared fixture of the Bastion, application gateway and peering tests: an estate as Azure resource JSON
+// (VNets with subnets, NSGs, public IPs, NICs, peerings, a Bastion, route tables), an application gateway builder,
+// and the import, validation and analysis of such an estate, with its exposures printed one per line.
 #pragma once
 
 #include <catch2/catch.hpp>
