@@ -32,57 +32,52 @@ void add_subnet(const model::Model& m, const model::Ref& subnet, Attributes& at)
   if (vnet.resolved()) at.vnets.push_back(vnet.index);
 }
 
+/// Adds resource `r` and its kind's name (model/resource_kinds.h) to what the selector sees.
+template <typename T>
+void add_resource(const T& r, Attributes& at) {
+  at.resources.push_back(&r);
+  at.types.push_back(model::to_string(model::kind_of<T>()));
+}
+
 Attributes attributes(const model::Model& m, const Subject& s) {
   Attributes at;
   switch (s.kind) {
     case ResourceKind::kNetworkInterface: {
       const auto& nic = m.nics[s.index];
-      at.types.push_back(model::to_string(ResourceKind::kNetworkInterface));
-      if (nic.virtual_machine.resolved()) {
-        at.resources.push_back(&m.vms[nic.virtual_machine.index]);
-        at.types.push_back(model::to_string(ResourceKind::kVirtualMachine));
-      }
-      at.resources.push_back(&nic);
-      if (nic.scale_set >= 0) {
-        at.resources.push_back(&m.scale_sets[nic.scale_set]);
-        at.types.push_back(model::to_string(ResourceKind::kScaleSet));
-      }
+      add_resource(nic, at);
+      if (nic.virtual_machine.resolved()) add_resource(m.vms[nic.virtual_machine.index], at);
+      if (nic.scale_set >= 0) add_resource(m.scale_sets[nic.scale_set], at);
       add_subnet(m, nic.ip_configurations[s.ip_configuration].subnet, at);
       break;
     }
     case ResourceKind::kFirewall: {
       const auto& fw = m.firewalls[s.index];
-      at.resources.push_back(&fw);
-      at.types.push_back(model::to_string(ResourceKind::kFirewall));
+      add_resource(fw, at);
       for (const auto& c : fw.ip_configurations) add_subnet(m, c.subnet, at);
       break;
     }
     case ResourceKind::kBastionHost: {
       const auto& b = m.bastion_hosts[s.index];
-      at.resources.push_back(&b);
-      at.types.push_back(model::to_string(ResourceKind::kBastionHost));
+      add_resource(b, at);
       for (const auto& c : b.ip_configurations) add_subnet(m, c.subnet, at);
       if (b.virtual_network.resolved()) at.vnets.push_back(b.virtual_network.index);
       break;
     }
     case ResourceKind::kApplicationGateway: {
       const auto& g = m.application_gateways[s.index];
-      at.resources.push_back(&g);
-      at.types.push_back(model::to_string(ResourceKind::kApplicationGateway));
+      add_resource(g, at);
       for (const auto& c : g.gateway_ip_configurations) add_subnet(m, c.subnet, at);
       break;
     }
     case ResourceKind::kPaasService: {
       const auto& p = m.paas_services[s.index];
-      at.resources.push_back(&p);
-      at.types.push_back(model::to_string(ResourceKind::kPaasService));
+      add_resource(p, at);
       at.types.push_back(model::to_string(p.kind));
       break;
     }
     case ResourceKind::kSubnet: {
       const auto& sub = m.subnets[s.index];
-      at.resources.push_back(&sub);
-      at.types.push_back(model::to_string(ResourceKind::kSubnet));
+      add_resource(sub, at);
       if (sub.vnet.resolved()) at.vnets.push_back(sub.vnet.index);
       break;
     }

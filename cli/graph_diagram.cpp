@@ -1,6 +1,6 @@
 // Builds the diagram of `exposim graph` from the model's topology graph and the analysis (cli/graph_diagram.h):
 // frames, nodes and structural edges here; exposed paths in cli/graph_paths.cpp, --focus in cli/graph_focus.cpp,
-// colours in cli/graph_palette.cpp.
+// each resource kind's node style (form, shape, label, frame) and the colours in cli/graph_palette.cpp.
 #include "cli/graph_diagram.h"
 
 #include <map>
@@ -31,12 +31,6 @@ std::string join(const std::vector<std::string>& parts, std::string_view sep) {
   return out;
 }
 
-std::string prefixes_text(const std::vector<model::IpPrefix>& prefixes) {
-  std::vector<std::string> parts;
-  for (const auto& p : prefixes) parts.push_back(p.to_string());
-  return join(parts, "\n");
-}
-
 class Builder {
  public:
   Builder(const model::Model& m, const solver::Analysis& a, const DiagramOptions& o) : m_(m), a_(a), o_(o) {}
@@ -52,7 +46,6 @@ class Builder {
     if (focus_) {
       focus_set_ = focus_vertices(m_, *focus_, placement_, [&](const Vertex& v) { return "cluster_" + id_of(v); });
     }
-    add_clusters();
     add_nodes();
     add_structure();
     add_routes();
@@ -95,68 +88,35 @@ class Builder {
     return fmt::format("{}:{}", model::to_string(k), index);
   }
   std::string id_of(const Vertex& v) const { return id_of(kind_of(v), v.second); }
-  std::string subnet_cluster(int s) const { return "cluster_" + id_of(ResourceKind::kSubnet, s); }
-  std::string vnet_cluster(int v) const { return "cluster_" + id_of(ResourceKind::kVirtualNetwork, v); }
 
-  void place_in_subnet(Vertex v, const model::Ref& subnet) {
-    if (subnet.resolved() && !placement_.count(v)) placement_[v] = subnet_cluster(subnet.index);
-  }
+  std::string frame_id(const model::GraphVertex& frame) const { return "cluster_" + id_of(frame.kind, frame.index); }
 
-  /// Which frame each resource is drawn in: NICs, firewalls, Bastion hosts, application gateways, internal
-  /// load balancers and private endpoints in their subnet; the rest at the top level.
+  /// Which frame each resource is drawn in (node_style(kind).frame): the rest at the top level.
   void place() {
-    for (std::size_t i = 0; i < m_.nics.size(); ++i) {
-      for (const auto& c : m_.nics[i].ip_configurations)
-        place_in_subnet(vx(ResourceKind::kNetworkInterface, int(i)), c.subnet);
-    }
-    for (std::size_t i = 0; i < m_.firewalls.size(); ++i) {
-      for (const auto& c : m_.firewalls[i].ip_configurations)
-        place_in_subnet(vx(ResourceKind::kFirewall, int(i)), c.subnet);
-    }
-    for (std::size_t i = 0; i < m_.bastion_hosts.size(); ++i) {
-      const auto& b = m_.bastion_hosts[i];
-      const Vertex v = vx(ResourceKind::kBastionHost, int(i));
-      for (const auto& c : b.ip_configurations) place_in_subnet(v, c.subnet);
-      if (!placement_.count(v) && b.virtual_network.resolved()) placement_[v] = vnet_cluster(b.virtual_network.index);
-    }
-    for (std::size_t i = 0; i < m_.application_gateways.size(); ++i) {
-      for (const auto& c : m_.application_gateways[i].gateway_ip_configurations) {
-        place_in_subnet(vx(ResourceKind::kApplicationGateway, int(i)), c.subnet);
+    model::for_each_kind([&](const auto& row) {
+      const NodeStyle& style = node_style(row.kind);
+      if (style.frame == nullptr || style.form == NodeForm::kFrame) return;
+      for (std::size_t i = 0; i < (m_.*row.items).size(); ++i) {
+        if (auto frame = style.frame(m_, int(i))) placement_[vx(row.kind, int(i))] = frame_id(*frame);
       }
-    }
-    for (std::size_t i = 0; i < m_.load_balancers.size(); ++i) {
-      for (const auto& f : m_.load_balancers[i].frontends)
-        place_in_subnet(vx(ResourceKind::kLoadBalancer, int(i)), f.subnet);
-    }
-    for (std::size_t i = 0; i < m_.private_endpoints.size(); ++i) {
-      place_in_subnet(vx(ResourceKind::kPrivateEndpoint, int(i)), m_.private_endpoints[i].subnet);
-    }
+    });
   }
 
-  void add_clusters() {
-    for (std::size_t i = 0; i < m_.vnets.size(); ++i) {
-      const auto& v = m_.vnets[i];
-      const std::string cid = vnet_cluster(int(i));
-      clusters_[cid] = {cid, "virtual-network", clean_label(v.name), clean_label(v.name), "", v.id};
-      const Vertex vv = vx(ResourceKind::kVirtualNetwork, int(i));
-      // The frame carries the name; its anchor node the address space.
-      add_node(vv, "virtual-network", clean_label(v.name), "", cid, v.id, "tab");
-      nodes_.at(node(vv)).label =
-          v.address_space.empty() ? std::string("virtual network") : prefixes_text(v.address_space);
+  /// A virtual network's or subnet's frame, and its anchor node carrying the address prefixes (the frame carries
+  /// the name).
+  void add_frame(const NodeStyle& style, int i) {
+    const auto* r = m_.resource({style.kind, i});
+    const std::string cid = frame_id({style.kind, i});
+    std::string parent;
+    if (style.frame != nullptr) {
+      if (auto frame = style.frame(m_, i)) parent = frame_id(*frame);
     }
-    for (std::size_t i = 0; i < m_.subnets.size(); ++i) {
-      const auto& s = m_.subnets[i];
-      const std::string cid = subnet_cluster(int(i));
-      clusters_[cid] = {cid,
-                        "subnet",
-                        clean_label(s.name),
-                        clean_label(s.name),
-                        s.vnet.resolved() ? vnet_cluster(s.vnet.index) : std::string(),
-                        s.id};
-      const Vertex sv = vx(ResourceKind::kSubnet, int(i));
-      add_node(sv, "subnet", clean_label(s.name), "", cid, s.id, "plaintext");
-      nodes_.at(node(sv)).label = s.prefixes.empty() ? std::string("subnet") : prefixes_text(s.prefixes);
-    }
+    clusters_[cid] = {cid, model::to_string(style.kind), clean_label(r->name), clean_label(r->name), parent, r->id};
+    const Vertex v = vx(style.kind, i);
+    add_node(v, model::to_string(style.kind), clean_label(r->name), "", cid, r->id, style.shape);
+    auto& anchor = nodes_.at(node(v));
+    anchor.label = style.detail(m_, i);
+    anchor.anchor = true;
   }
 
   // ---- nodes ----
@@ -181,21 +141,14 @@ class Builder {
     nodes_[n.id] = std::move(n);
   }
 
-  void add_resource(ResourceKind k, int i, const std::string& detail, const char* shape) {
-    const auto* r = m_.resource({k, i});
-    const Vertex v = vx(k, i);
-    add_node(v, model::to_string(k), clean_label(r->name), detail, cluster_of(v), r->id, shape);
+  void add_resource(const NodeStyle& style, int i) {
+    const auto* r = m_.resource({style.kind, i});
+    const Vertex v = vx(style.kind, i);
+    add_node(v, model::to_string(style.kind), clean_label(r->name), style.detail(m_, i), cluster_of(v), r->id,
+             style.shape);
   }
 
-  std::string nic_addresses(const model::NetworkInterface& nic) const {
-    std::vector<std::string> ips;
-    for (const auto& c : nic.ip_configurations) {
-      if (c.private_ip) ips.push_back(c.private_ip->to_string());
-    }
-    return join(ips, ", ");
-  }
-
-  void add_nics() {
+  void add_nics(const NodeStyle& style) {
     // NICs on no path (and not the focus, nor a route's next hop) are collapsed per subnet when there are two
     // or more of them: one node "N private NICs".
     std::map<std::string, std::vector<int>> collapsible;  // subnet cluster -> NICs
@@ -233,52 +186,28 @@ class Builder {
       const Vertex v = vx(ResourceKind::kNetworkInterface, n);
       const std::string name =
           nic.virtual_machine.resolved() ? clean_label(m_.vms[nic.virtual_machine.index].name) : clean_label(nic.name);
-      add_node(v, "network-interface", name, nic_addresses(nic), cluster_of(v), nic.id, "box");
+      add_node(v, model::to_string(style.kind), name, style.detail(m_, n), cluster_of(v), nic.id, style.shape);
     }
   }
 
+  /// The internet, then every resource kind as node_style() says.
   void add_nodes() {
     add_node(vx(ResourceKind::kInternet, -1), "internet", "Internet", "", "", "", "ellipse");
-    for (std::size_t i = 0; i < m_.public_ips.size(); ++i) {
-      const auto& p = m_.public_ips[i];
-      add_resource(ResourceKind::kPublicIp, int(i), p.address ? p.address->to_string() : "unallocated", "ellipse");
-    }
-    for (std::size_t i = 0; i < m_.nsgs.size(); ++i)
-      add_resource(ResourceKind::kNetworkSecurityGroup, int(i), "NSG", "octagon");
-    for (std::size_t i = 0; i < m_.route_tables.size(); ++i)
-      add_resource(ResourceKind::kRouteTable, int(i), "route table", "note");
-    for (std::size_t i = 0; i < m_.load_balancers.size(); ++i) {
-      add_resource(ResourceKind::kLoadBalancer, int(i),
-                   fmt::format("load balancer {}", model::to_string(m_.load_balancers[i].sku)), "invhouse");
-    }
-    for (std::size_t i = 0; i < m_.firewalls.size(); ++i) {
-      std::string detail = "firewall";
-      for (const auto& c : m_.firewalls[i].ip_configurations) {
-        if (c.private_ip) {
-          detail += " " + c.private_ip->to_string();
-          break;
-        }
-      }
-      add_resource(ResourceKind::kFirewall, int(i), detail, "hexagon");
-    }
-    for (std::size_t i = 0; i < m_.bastion_hosts.size(); ++i) {
-      add_resource(ResourceKind::kBastionHost, int(i),
-                   fmt::format("Bastion {}", model::to_string(m_.bastion_hosts[i].sku)), "house");
-    }
-    for (std::size_t i = 0; i < m_.application_gateways.size(); ++i) {
-      add_resource(ResourceKind::kApplicationGateway, int(i), "application gateway", "trapezium");
-    }
-    for (std::size_t i = 0; i < m_.private_endpoints.size(); ++i) {
-      add_resource(ResourceKind::kPrivateEndpoint, int(i), "private endpoint", "component");
-    }
-    for (std::size_t i = 0; i < m_.paas_services.size(); ++i) {
-      const auto& s = m_.paas_services[i];
-      add_resource(ResourceKind::kPaasService, int(i), fmt::format("{} (PaaS)", model::to_string(s.kind)), "cylinder");
-    }
-    for (std::size_t i = 0; i < m_.virtual_hubs.size(); ++i)
-      add_resource(ResourceKind::kVirtualHub, int(i), "virtual hub", "doubleoctagon");
     find_next_hops();
-    add_nics();
+    model::for_each_kind([&](const auto& row) {
+      const NodeStyle& style = node_style(row.kind);
+      const int count = static_cast<int>((m_.*row.items).size());
+      switch (style.form) {
+        case NodeForm::kNotDrawn: break;
+        case NodeForm::kFrame:
+          for (int i = 0; i < count; ++i) add_frame(style, i);
+          break;
+        case NodeForm::kNode:
+          for (int i = 0; i < count; ++i) add_resource(style, i);
+          break;
+        case NodeForm::kNics: add_nics(style); break;
+      }
+    });
   }
 
   // ---- structural edges ----

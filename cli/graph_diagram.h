@@ -33,6 +33,7 @@ struct DiagramNode {
   std::string cluster;      // "" at the top level
   std::string resource_id;  // the input's id ("" for the internet and synthetic nodes)
   std::string shape;        // a Graphviz shape
+  bool anchor{false};       // a frame's anchor node (NodeForm::kFrame): its label is the frame's address space
   bool exposed{false};      // on an exposed (not broken) path
   int count{0};             // "private-nics": how many NICs the node stands for
 };

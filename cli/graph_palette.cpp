@@ -1,13 +1,135 @@
-// Path colours and edge styles of `exposim graph` (cli/graph_palette.h).
+// Node styles, path colours and edge styles of `exposim graph` (cli/graph_palette.h).
 #include "cli/graph_palette.h"
 
 #include <array>
 #include <cmath>
+#include <iterator>
 
 #include <fmt/format.h>
 
 namespace exposim::cli {
 namespace {
+
+using model::GraphVertex;
+using model::Model;
+using model::ResourceKind;
+
+// ---- node styles ----
+
+/// Prefixes one a line, or `none` when there are none.
+std::string prefixes_or(const std::vector<model::IpPrefix>& prefixes, const char* none) {
+  if (prefixes.empty()) return none;
+  std::string out;
+  for (const auto& p : prefixes) {
+    if (!out.empty()) out += '\n';
+    out += p.to_string();
+  }
+  return out;
+}
+
+/// The frame of the first resolved subnet among `items` (ip configurations, frontends).
+template <typename Items>
+std::optional<GraphVertex> first_subnet(const Items& items) {
+  for (const auto& c : items) {
+    if (c.subnet.resolved()) return GraphVertex{ResourceKind::kSubnet, c.subnet.index};
+  }
+  return std::nullopt;
+}
+
+std::optional<GraphVertex> in_vnet(const model::Ref& vnet) {
+  if (!vnet.resolved()) return std::nullopt;
+  return GraphVertex{ResourceKind::kVirtualNetwork, vnet.index};
+}
+
+// One row per resource kind, in the order of model/resource_kinds.h: {kind, form, shape, detail line, frame}.
+// Resources drawn in a subnet: NICs, firewalls, Bastion hosts (else in their VNet), application gateways,
+// internal load balancers and private endpoints; the rest at the top level.
+constexpr NodeStyle kNodeStyles[] = {
+    {ResourceKind::kVirtualNetwork, NodeForm::kFrame, "tab",
+     [](const Model& m, int i) { return prefixes_or(m.vnets[i].address_space, "virtual network"); }, nullptr},
+    {ResourceKind::kSubnet, NodeForm::kFrame, "plaintext",
+     [](const Model& m, int i) { return prefixes_or(m.subnets[i].prefixes, "subnet"); },
+     [](const Model& m, int i) { return in_vnet(m.subnets[i].vnet); }},
+    {ResourceKind::kNetworkSecurityGroup, NodeForm::kNode, "octagon",
+     [](const Model&, int) { return std::string("NSG"); }, nullptr},
+    {ResourceKind::kApplicationSecurityGroup, NodeForm::kNotDrawn, nullptr, nullptr, nullptr},
+    {ResourceKind::kRouteTable, NodeForm::kNode, "note", [](const Model&, int) { return std::string("route table"); },
+     nullptr},
+    {ResourceKind::kNetworkInterface, NodeForm::kNics, "box",
+     [](const Model& m, int i) {
+       std::string out;
+       for (const auto& c : m.nics[i].ip_configurations) {
+         if (!c.private_ip) continue;
+         if (!out.empty()) out += ", ";
+         out += c.private_ip->to_string();
+       }
+       return out;
+     },
+     [](const Model& m, int i) { return first_subnet(m.nics[i].ip_configurations); }},
+    {ResourceKind::kPublicIp, NodeForm::kNode, "ellipse",
+     [](const Model& m, int i) {
+       const auto& p = m.public_ips[i];
+       return p.address ? p.address->to_string() : std::string("unallocated");
+     },
+     nullptr},
+    {ResourceKind::kVirtualMachine, NodeForm::kNotDrawn, nullptr, nullptr, nullptr},
+    {ResourceKind::kLoadBalancer, NodeForm::kNode, "invhouse",
+     [](const Model& m, int i) { return fmt::format("load balancer {}", model::to_string(m.load_balancers[i].sku)); },
+     [](const Model& m, int i) { return first_subnet(m.load_balancers[i].frontends); }},
+    {ResourceKind::kIpGroup, NodeForm::kNotDrawn, nullptr, nullptr, nullptr},
+    {ResourceKind::kFirewallPolicy, NodeForm::kNotDrawn, nullptr, nullptr, nullptr},
+    {ResourceKind::kFirewall, NodeForm::kNode, "hexagon",
+     [](const Model& m, int i) {
+       for (const auto& c : m.firewalls[i].ip_configurations) {
+         if (c.private_ip) return "firewall " + c.private_ip->to_string();
+       }
+       return std::string("firewall");
+     },
+     [](const Model& m, int i) { return first_subnet(m.firewalls[i].ip_configurations); }},
+    {ResourceKind::kBastionHost, NodeForm::kNode, "house",
+     [](const Model& m, int i) { return fmt::format("Bastion {}", model::to_string(m.bastion_hosts[i].sku)); },
+     [](const Model& m, int i) {
+       const auto& b = m.bastion_hosts[i];
+       auto frame = first_subnet(b.ip_configurations);
+       return frame ? frame : in_vnet(b.virtual_network);
+     }},
+    {ResourceKind::kApplicationGateway, NodeForm::kNode, "trapezium",
+     [](const Model&, int) { return std::string("application gateway"); },
+     [](const Model& m, int i) { return first_subnet(m.application_gateways[i].gateway_ip_configurations); }},
+    {ResourceKind::kPaasService, NodeForm::kNode, "cylinder",
+     [](const Model& m, int i) { return fmt::format("{} (PaaS)", model::to_string(m.paas_services[i].kind)); },
+     nullptr},
+    {ResourceKind::kPrivateEndpoint, NodeForm::kNode, "component",
+     [](const Model&, int) { return std::string("private endpoint"); },
+     [](const Model& m, int i) -> std::optional<GraphVertex> {
+       const auto& subnet = m.private_endpoints[i].subnet;
+       if (!subnet.resolved()) return std::nullopt;
+       return GraphVertex{ResourceKind::kSubnet, subnet.index};
+     }},
+    {ResourceKind::kScaleSet, NodeForm::kNotDrawn, nullptr, nullptr, nullptr},
+    {ResourceKind::kVirtualWan, NodeForm::kNotDrawn, nullptr, nullptr, nullptr},
+    {ResourceKind::kVirtualHub, NodeForm::kNode, "doubleoctagon",
+     [](const Model&, int) { return std::string("virtual hub"); }, nullptr},
+    {ResourceKind::kHubConnection, NodeForm::kNotDrawn, nullptr, nullptr, nullptr},
+    {ResourceKind::kHubRoutingIntent, NodeForm::kNotDrawn, nullptr, nullptr, nullptr},
+    {ResourceKind::kHubRouteTable, NodeForm::kNotDrawn, nullptr, nullptr, nullptr},
+};
+
+constexpr bool rows_follow_the_kind_table() {
+  if (std::size(kNodeStyles) != model::kResourceKindCount) return false;
+  for (std::size_t i = 0; i < model::kResourceKindCount; ++i) {
+    const auto& row = kNodeStyles[i];
+    if (row.kind != model::kResourceKinds[i]) return false;
+    const bool drawn = row.form != NodeForm::kNotDrawn;
+    if (drawn != (row.shape != nullptr) || drawn != (row.detail != nullptr)) return false;
+  }
+  return true;
+}
+static_assert(std::size(kNodeStyles) == model::kResourceKindCount,
+              "every resource kind of model/resource_kinds.h needs a row here: how the diagram draws it");
+static_assert(rows_follow_the_kind_table(),
+              "kNodeStyles: one row per kind in the order of model/resource_kinds.h; a drawn kind has a shape and a "
+              "detail line, a kind not drawn has neither");
 
 // Path palettes: open ports in warm colours, Bastion sessions in greens, just-in-time paths in blues.
 constexpr std::array kOpenPalette{"#d62728", "#ff7f0e", "#9467bd", "#8c564b",
@@ -39,6 +161,11 @@ std::string hsv_colour(double hue, double saturation, double value) {
 }
 
 }  // namespace
+
+const NodeStyle& node_style(model::ResourceKind k) {
+  // kResourceKinds starts at the enum's second value (the internet has no row).
+  return kNodeStyles[static_cast<std::size_t>(k) - 1];
+}
 
 const char* to_string(PathClass c) {
   switch (c) {

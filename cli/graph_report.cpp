@@ -21,7 +21,7 @@ std::string node_line(const DiagramNode& n) {
   } else if (n.kind == "private-nics") {
     a.push_back(attr("style", "filled,dashed"));
     a.push_back(attr("fillcolor", "#f2f2f2"));
-  } else if (n.kind == "subnet" || n.kind == "virtual-network") {
+  } else if (n.anchor) {
     a.push_back(attr("fontcolor", "#555555"));
   } else if (n.exposed) {
     a.push_back(attr("style", "filled"));

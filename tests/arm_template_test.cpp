@@ -14,44 +14,13 @@
 #include "importers/unknown_value.h"
 #include "model/validate.h"
 #include "solver/exposure.h"
+#include "template_builder.h"
 
 namespace exposim::testing {
 namespace {
 
 using nlohmann::json;
 namespace fs = std::filesystem;
-using importers::arm::ExpandedResource;
-
-const char* kSchema = "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#";
-
-struct Expansion {
-  std::vector<ExpandedResource> resources;
-  model::Diagnostics diags;
-};
-
-Expansion expand(const json& tmpl, json params = json::object(), bool strict = false) {
-  Expansion e;
-  importers::arm::TemplateOptions o;
-  o.parameters = std::move(params);
-  o.strict = strict;
-  o.subscription_id = "sub";
-  o.resource_group = "rg";
-  e.resources = importers::arm::expand_template(tmpl, "t.json", o, e.diags);
-  return e;
-}
-
-std::vector<std::string> ids(const Expansion& e) {
-  std::vector<std::string> out;
-  for (const auto& r : e.resources) out.push_back(r.resource["id"].get<std::string>());
-  return out;
-}
-
-const model::Diagnostic* find(const model::Diagnostics& d, const std::string& code) {
-  for (const auto& x : d.items()) {
-    if (x.code == code) return &x;
-  }
-  return nullptr;
-}
 
 TEST_CASE("arm template: parameters from defaults, files and overrides, a required one without value",
           "[arm-template]") {
@@ -298,9 +267,7 @@ TEST_CASE("arm template: a firewall DNAT to reference(pip).ipAddress and a dynam
   const std::string path = write_temp("dnat.json", tmpl.dump(2));
   const std::string params =
       write_temp("dnat.parameters.json",
-                 json{{"$schema", "https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#"},
-                      {"parameters", {{"port", {{"value", 2200}}}}}}
-                     .dump());
+                 json{{"$schema", kParametersSchema}, {"parameters", {{"port", {{"value", 2200}}}}}}.dump());
   model::Model m;
   model::Diagnostics d;
   importers::InputOptions o;
@@ -350,30 +317,6 @@ void write_json(const fs::path& p, const json& doc) {
   std::ofstream(p) << doc.dump(2);
 }
 
-/// Expands the template at `path` as import_inputs does (linked files read from disk).
-Expansion expand_file(const fs::path& path, json params = json::object(), bool strict = false,
-                      std::vector<std::string> template_dirs = {}) {
-  Expansion e;
-  importers::arm::TemplateOptions o;
-  o.parameters = std::move(params);
-  o.strict = strict;
-  o.template_dirs = std::move(template_dirs);
-  o.subscription_id = "sub";
-  o.resource_group = "rg";
-  o.read_file = [&e](const std::string& p) -> std::optional<std::string> {
-    std::ifstream in(p, std::ios::binary);
-    if (!in) {
-      e.diags.error("file-read", {model::FileName(p), "", 0, 0}, "cannot open file");
-      return std::nullopt;
-    }
-    return std::string(std::istreambuf_iterator<char>(in), {});
-  };
-  std::ifstream in(path);
-  const json doc = json::parse(in);
-  e.resources = importers::arm::expand_template(doc, path.string(), o, e.diags);
-  return e;
-}
-
 json linked(const std::string& name, json link, json parameters = json::object()) {
   json props = {{"mode", "Incremental"}, {"templateLink", std::move(link)}};
   if (!parameters.empty()) props["parameters"] = std::move(parameters);
@@ -401,8 +344,7 @@ TEST_CASE("arm template: linked templates by relative path, their parameters and
                                          {"name", "[parameters('rtName')]"},
                                          {"properties", json::object()}}}}});
   write_json(dir / "shared/rt.parameters.json",
-             {{"$schema", "https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#"},
-              {"parameters", {{"rtName", {{"value", "rt-shared"}}}}}});
+             {{"$schema", kParametersSchema}, {"parameters", {{"rtName", {{"value", "rt-shared"}}}}}});
   json rt = linked("rt", {{"relativePath", "../shared/rt.json"}});
   rt["properties"]["parametersLink"] = {{"relativePath", "../shared/rt.parameters.json"}};
   write_json(dir / "modules/network.json",
@@ -520,9 +462,7 @@ TEST_CASE("arm template: linked template cycles, missing files and unknown outpu
   CHECK(d->where.file.str() == (dir / "nope/x.json").string());
 
   // A linked template that is not a deployment template, and an absolute path.
-  write_json(dir / "params.json",
-             {{"$schema", "https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#"},
-              {"parameters", json::object()}});
+  write_json(dir / "params.json", {{"$schema", kParametersSchema}, {"parameters", json::object()}});
   write_json(
       dir / "wrong.json",
       {{"$schema", kSchema},
@@ -650,13 +590,6 @@ namespace {
 using importers::is_unknown_value;
 using importers::unknown_reason;
 using importers::unknown_value;
-
-const model::Diagnostic* find_at(const model::Diagnostics& d, const std::string& code, const std::string& pointer) {
-  for (const auto& x : d.items()) {
-    if (x.code == code && x.where.pointer == pointer) return &x;
-  }
-  return nullptr;
-}
 
 TEST_CASE("arm template: $schema in every historic spelling", "[arm-template]") {
   for (const char* schema :
@@ -791,10 +724,8 @@ TEST_CASE("arm template: parameters without a value are placeholders or unknown,
                    "[resourceId('Microsoft.Network/virtualNetworks/subnets', parameters('vnetName'), 's')]"}}}}}}}},
            {"port", "[add(parameters('sshPort'), parameters('given'))]"},
            {"password", "[parameters('adminPassword')]"}}}}}}};
-  importers::arm::TemplateOptions o;
-  o.parameters = {{"given", "80"}};  // a string for an int, as a parameter file may give it: converted
-  o.subscription_id = "sub";
-  o.resource_group = "rg";
+  // "given" is a string for an int, as a parameter file may give it: converted.
+  auto o = template_options({{"given", "80"}});
   model::Diagnostics d;
   std::vector<std::string> valueless = {"fromAnotherTemplate"};
   const auto out = importers::arm::expand_template(tmpl, "t.json", o, d, &valueless);
@@ -1160,8 +1091,7 @@ TEST_CASE("arm template: --template-dir resolves linked templates by URI, never 
                                           {"parameters", {{"name", {{"type", "string"}}}}},
                                           {"resources", {nsg("[parameters('name')]")}}});
   write_json(local / "nested/vnet.parameters.json",
-             {{"$schema", "https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#"},
-              {"parameters", {{"name", {{"value", "from-parameters-link"}}}}}});
+             {{"$schema", kParametersSchema}, {"parameters", {{"name", {{"value", "from-parameters-link"}}}}}});
   write_json(local / "rt.json", {{"$schema", kSchema}, {"resources", {nsg("by-file-name")}}});
   write_json(local / "nested/microsoft.network/nsg.json", {{"$schema", kSchema}, {"resources", {nsg("three-deep")}}});
   write_json(dir / "secret.json", {{"$schema", kSchema}, {"resources", {nsg("outside")}}});

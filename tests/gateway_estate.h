@@ -1,6 +1,6 @@
-// The shared fixture of the Bastion and application gateway tests: an estate as Azure resource JSON (VNets with
-// subnets, NSGs, public IPs, NICs, peerings, a Bastion, route tables), an application gateway builder, and the
-// import, validation and analysis of such an estate, with its exposures printed one per line.
+// The shared fixture of the Bastion, application gateway and peering tests: an estate as Azure resource JSON
+// (VNets with subnets, NSGs, public IPs, NICs, peerings, a Bastion, route tables), an application gateway builder,
+// and the import, validation and analysis of such an estate, with its exposures printed one per line.
 #pragma once
 
 #include <catch2/catch.hpp>
@@ -38,6 +38,7 @@ struct Rule {
   std::string access;
   std::string source;
   std::string ports;
+  std::string protocol = "*";
 };
 
 struct Peer {
@@ -85,7 +86,7 @@ struct Estate {
                      {{"priority", r.priority},
                       {"access", r.access},
                       {"direction", "Inbound"},
-                      {"protocol", "*"},
+                      {"protocol", r.protocol},
                       {"sourceAddressPrefix", r.source},
                       {"sourcePortRange", "*"},
                       {"destinationAddressPrefix", "*"},
@@ -146,12 +147,13 @@ struct Estate {
 };
 
 /// An application gateway `agw` in `vnet`/`subnet`, public frontend `pip`, one listener per (name, port), and
-/// basic rules listener -> (pool, settings). Pools: name -> addresses; settings: name -> port.
+/// basic rules listener -> (pool, settings). Pools: name -> addresses; settings: name -> port. `waf`: the WAF_v2 SKU
+/// with its firewall in prevention mode, else the Standard_v2 SKU.
 inline json gateway(const std::string& vnet, const std::string& subnet, const std::string& pip,
                     const std::vector<std::pair<std::string, int>>& listeners,
                     const std::vector<std::pair<std::string, std::vector<std::string>>>& pools,
                     const std::vector<std::pair<std::string, int>>& settings,
-                    const std::vector<std::tuple<std::string, std::string, std::string>>& rules) {
+                    const std::vector<std::tuple<std::string, std::string, std::string>>& rules, bool waf = true) {
   json ports = json::array(), ls = json::array(), ps = json::array(), ss = json::array(), rs = json::array();
   for (const auto& [name, port] : listeners) {
     ports.push_back(
@@ -182,23 +184,21 @@ inline json gateway(const std::string& vnet, const std::string& subnet, const st
                     {"backendAddressPool", id_ref(kGw + "/backendAddressPools/" + pool)},
                     {"backendHttpSettings", id_ref(kGw + "/backendHttpSettingsCollection/" + setting)}}}});
   }
-  return {{"id", kGw},
-          {"name", "agw"},
-          {"type", "Microsoft.Network/applicationGateways"},
-          {"properties",
-           {{"sku", {{"name", "WAF_v2"}, {"tier", "WAF_v2"}}},
-            {"gatewayIPConfigurations",
-             {{{"name", "gwip"}, {"properties", {{"subnet", id_ref(subnet_id(vnet, subnet))}}}}}},
-            {"frontendIPConfigurations",
-             {{{"id", kGw + "/frontendIPConfigurations/fe"},
-               {"name", "fe"},
-               {"properties", {{"publicIPAddress", id_ref(kS + "/publicIPAddresses/" + pip)}}}}}},
-            {"frontendPorts", ports},
-            {"httpListeners", ls},
-            {"backendAddressPools", ps},
-            {"backendHttpSettingsCollection", ss},
-            {"requestRoutingRules", rs},
-            {"webApplicationFirewallConfiguration", {{"enabled", true}, {"firewallMode", "Prevention"}}}}}};
+  const char* sku = waf ? "WAF_v2" : "Standard_v2";
+  json props = {
+      {"sku", {{"name", sku}, {"tier", sku}}},
+      {"gatewayIPConfigurations", {{{"name", "gwip"}, {"properties", {{"subnet", id_ref(subnet_id(vnet, subnet))}}}}}},
+      {"frontendIPConfigurations",
+       {{{"id", kGw + "/frontendIPConfigurations/fe"},
+         {"name", "fe"},
+         {"properties", {{"publicIPAddress", id_ref(kS + "/publicIPAddresses/" + pip)}}}}}},
+      {"frontendPorts", ports},
+      {"httpListeners", ls},
+      {"backendAddressPools", ps},
+      {"backendHttpSettingsCollection", ss},
+      {"requestRoutingRules", rs}};
+  if (waf) props["webApplicationFirewallConfiguration"] = {{"enabled", true}, {"firewallMode", "Prevention"}};
+  return {{"id", kGw}, {"name", "agw"}, {"type", "Microsoft.Network/applicationGateways"}, {"properties", props}};
 }
 
 struct Run {

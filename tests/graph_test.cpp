@@ -19,6 +19,7 @@
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
 #include "cli/graph_diagram.h"
+#include "cli/graph_palette.h"
 #include "cli/graph_report.h"
 #include "cli/process.h"
 #include "cli_support.h"
@@ -569,4 +570,33 @@ TEST_CASE("graph: the committed hub-and-spoke diagram is what exposim draws", "[
   } else {
     WARN("graph.svg was rendered by another Graphviz version: " << version(committed));
   }
+}
+
+TEST_CASE("graph: every resource kind has a node style, and these kinds are drawn", "[cli]") {
+  // The shapes the diagram has always used; the kinds without a node show through others (a VM names its NICs'
+  // nodes, rules name their IP groups and ASGs, a scale set's instances are NICs).
+  const std::map<std::string, std::string> drawn = {
+      {"virtual-network", "tab (frame)"},
+      {"subnet", "plaintext (frame)"},
+      {"network-security-group", "octagon"},
+      {"route-table", "note"},
+      {"network-interface", "box"},
+      {"public-ip", "ellipse"},
+      {"load-balancer", "invhouse"},
+      {"firewall", "hexagon"},
+      {"bastion-host", "house"},
+      {"application-gateway", "trapezium"},
+      {"paas-service", "cylinder"},
+      {"private-endpoint", "component"},
+      {"virtual-hub", "doubleoctagon"},
+  };
+  std::map<std::string, std::string> seen;
+  for (const auto k : model::kResourceKinds) {
+    const auto& style = cli::node_style(k);
+    CHECK(style.kind == k);
+    if (style.form == cli::NodeForm::kNotDrawn) continue;
+    REQUIRE(style.shape != nullptr);
+    seen[model::to_string(k)] = std::string(style.shape) + (style.form == cli::NodeForm::kFrame ? " (frame)" : "");
+  }
+  CHECK(seen == drawn);
 }

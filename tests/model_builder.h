@@ -126,19 +126,10 @@ class EstateBuilder {
     return *this;
   }
 
+  /// A route table with one route.
   EstateBuilder& route_table(const std::string& name, const std::string& prefix_text, model::NextHopType hop) {
-    model::RouteTable rt;
-    rt.id = rid("Microsoft.Network/routeTables", name);
-    rt.key = model::canonical_id(rt.id);
-    rt.name = name;
-    model::Route r;
-    r.name = "route-" + prefix_text;
-    r.prefix = prefix(prefix_text);
-    r.prefix_text = prefix_text;
-    r.next_hop = hop;
-    rt.routes.push_back(r);
-    m.route_tables.push_back(rt);
-    return *this;
+    add_route_table(name);
+    return route(name, prefix_text, hop);
   }
 
   /// Adds a route to an existing route table.
@@ -159,13 +150,7 @@ class EstateBuilder {
   EstateBuilder& route_to_appliance(const std::string& table, const std::string& prefix_text, const std::string& ip) {
     bool found = false;
     for (const auto& rt : m.route_tables) found = found || rt.name == table;
-    if (!found) {
-      model::RouteTable rt;
-      rt.id = rid("Microsoft.Network/routeTables", table);
-      rt.key = model::canonical_id(rt.id);
-      rt.name = table;
-      m.route_tables.push_back(rt);
-    }
+    if (!found) add_route_table(table);
     route(table, prefix_text, model::NextHopType::kVirtualAppliance);
     for (auto& rt : m.route_tables) {
       if (rt.name == table) rt.routes.back().next_hop_ip = model::IpAddress::parse(ip);
@@ -305,16 +290,8 @@ class EstateBuilder {
   /// An inbound NAT rule on frontend "fe", listed by the ip configuration of `target_vm` (classic form).
   EstateBuilder& lb_nat_rule(const std::string& lb_name, const std::string& name, model::ProtocolMask protocols,
                              std::uint16_t frontend_port, std::uint16_t backend_port, const std::string& target_vm) {
-    auto& lb = lb_named(lb_name);
-    model::LbNatRule r;
-    r.name = name;
-    r.id = lb.id + "/inboundNatRules/" + name;
-    r.key = model::canonical_id(r.id);
-    r.frontend.id = lb.frontends.front().key;
-    r.protocols = protocols;
+    auto& r = add_nat_rule(lb_name, name, protocols, backend_port);
     r.frontend_port = frontend_port;
-    r.backend_port = backend_port;
-    lb.nat_rules.push_back(r);
     config_of(target_vm).lb_inbound_nat_rules.push_back(model::Ref{r.key, -1});
     return *this;
   }
@@ -322,18 +299,10 @@ class EstateBuilder {
   /// An inbound NAT rule of the v2 form: frontend ports start..end over the members of pool "pool".
   EstateBuilder& lb_nat_range(const std::string& lb_name, const std::string& name, model::ProtocolMask protocols,
                               std::uint16_t start, std::uint16_t end, std::uint16_t backend_port) {
-    auto& lb = lb_named(lb_name);
-    model::LbNatRule r;
-    r.name = name;
-    r.id = lb.id + "/inboundNatRules/" + name;
-    r.key = model::canonical_id(r.id);
-    r.frontend.id = lb.frontends.front().key;
-    r.protocols = protocols;
-    r.backend_port = backend_port;
+    auto& r = add_nat_rule(lb_name, name, protocols, backend_port);
     r.frontend_port_range_start = start;
     r.frontend_port_range_end = end;
-    r.backend_pool.id = lb.backend_pools.front().key;
-    lb.nat_rules.push_back(r);
+    r.backend_pool.id = lb_named(lb_name).backend_pools.front().key;
     return *this;
   }
 
@@ -348,6 +317,31 @@ class EstateBuilder {
     model::validate(m, diags);
     if (diags_out) *diags_out = diags;
     return m;
+  }
+
+ private:
+  /// An empty route table.
+  void add_route_table(const std::string& name) {
+    model::RouteTable rt;
+    rt.id = rid("Microsoft.Network/routeTables", name);
+    rt.key = model::canonical_id(rt.id);
+    rt.name = name;
+    m.route_tables.push_back(rt);
+  }
+
+  /// An inbound NAT rule on frontend "fe" of `lb_name`, without its frontend ports and targets.
+  model::LbNatRule& add_nat_rule(const std::string& lb_name, const std::string& name, model::ProtocolMask protocols,
+                                 std::uint16_t backend_port) {
+    auto& lb = lb_named(lb_name);
+    model::LbNatRule r;
+    r.name = name;
+    r.id = lb.id + "/inboundNatRules/" + name;
+    r.key = model::canonical_id(r.id);
+    r.frontend.id = lb.frontends.front().key;
+    r.protocols = protocols;
+    r.backend_port = backend_port;
+    lb.nat_rules.push_back(r);
+    return lb.nat_rules.back();
   }
 };
 

@@ -11,8 +11,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "importers/azure/resource_importer.h"
-#include "model/validate.h"
+#include "gateway_estate.h"
 #include "solver/explain.h"
 #include "solver/exposure.h"
 #include "solver/whatif.h"
@@ -20,72 +19,11 @@
 namespace {
 
 using namespace exposim;
-using nlohmann::json;
+using namespace exposim::testing::gateway_estate;
 
-const std::string kS = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network";
-const std::string kGw = kS + "/applicationGateways/agw";
-
-json id_ref(const std::string& id) { return {{"id", id}}; }
-std::string subnet_id(const std::string& vnet, const std::string& subnet) {
-  return kS + "/virtualNetworks/" + vnet + "/subnets/" + subnet;
-}
-
-json vnet(const std::string& name, const std::string& space,
-          const std::vector<std::tuple<std::string, std::string, std::string>>& subnets, const std::string& peer,
-          bool access) {
-  json subs = json::array();
-  for (const auto& [sname, prefix, nsg] : subnets) {
-    json props = {{"addressPrefix", prefix}};
-    if (!nsg.empty()) props["networkSecurityGroup"] = id_ref(kS + "/networkSecurityGroups/" + nsg);
-    subs.push_back({{"id", subnet_id(name, sname)}, {"name", sname}, {"properties", props}});
-  }
-  json peering = {{"name", name + "-to-" + peer},
-                  {"properties",
-                   {{"remoteVirtualNetwork", id_ref(kS + "/virtualNetworks/" + peer)},
-                    {"allowVirtualNetworkAccess", access},
-                    {"peeringState", "Connected"}}}};
-  return {
-      {"id", kS + "/virtualNetworks/" + name},
-      {"name", name},
-      {"type", "Microsoft.Network/virtualNetworks"},
-      {"properties",
-       {{"addressSpace", {{"addressPrefixes", {space}}}}, {"subnets", subs}, {"virtualNetworkPeerings", {peering}}}}};
-}
-
-json nsg(const std::string& name, const std::string& rule, const std::string& source, const std::string& ports) {
-  return {{"id", kS + "/networkSecurityGroups/" + name},
-          {"name", name},
-          {"type", "Microsoft.Network/networkSecurityGroups"},
-          {"properties",
-           {{"securityRules",
-             {{{"name", rule},
-               {"properties",
-                {{"priority", 100},
-                 {"access", "Allow"},
-                 {"direction", "Inbound"},
-                 {"protocol", "Tcp"},
-                 {"sourceAddressPrefix", source},
-                 {"sourcePortRange", "*"},
-                 {"destinationAddressPrefix", "*"},
-                 {"destinationPortRange", ports}}}}}}}}};
-}
-
-json pip(const std::string& name, const std::string& ip) {
-  return {{"id", kS + "/publicIPAddresses/" + name},
-          {"name", name},
-          {"type", "Microsoft.Network/publicIPAddresses"},
-          {"sku", {{"name", "Standard"}}},
-          {"properties", {{"ipAddress", ip}, {"publicIPAllocationMethod", "Static"}}}};
-}
-
-json nic(const std::string& name, const std::string& subnet, const std::string& ip) {
-  return {{"id", kS + "/networkInterfaces/" + name},
-          {"name", name},
-          {"type", "Microsoft.Network/networkInterfaces"},
-          {"properties",
-           {{"ipConfigurations",
-             {{{"name", "ipconfig1"},
-               {"properties", {{"privateIPAddress", ip}, {"subnet", id_ref(subnet_id("spoke", subnet))}}}}}}}}};
+/// A rule of one NSG in this file: priority 100, allow TCP from `source` to `ports`.
+Rule allow_tcp(const std::string& name, const std::string& source, const std::string& ports) {
+  return {name, 100, "Allow", source, ports, "Tcp"};
 }
 
 json dnat(const std::string& name, const std::string& port, const std::string& to) {
@@ -106,104 +44,49 @@ json dnat(const std::string& name, const std::string& port, const std::string& t
 /// from VirtualNetwork), `open` 10.1.3.0/24 (no NSG); NICs nic-explicit 10.1.1.4, nic-vnet 10.1.2.4, nic-open
 /// 10.1.3.4 (no NIC NSG). `spoke_access` and `hub_access`: allowVirtualNetworkAccess of each side's peering.
 json estate(bool spoke_access, bool hub_access) {
-  json r = json::array();
-  r.push_back(vnet("hub", "10.0.0.0/16",
-                   {{"AzureBastionSubnet", "10.0.1.0/26", "nsg-bastion"},
-                    {"agw", "10.0.2.0/24", ""},
-                    {"AzureFirewallSubnet", "10.0.3.0/26", ""}},
-                   "spoke", hub_access));
-  r.push_back(vnet(
-      "spoke", "10.1.0.0/16",
-      {{"explicit", "10.1.1.0/24", "nsg-explicit"}, {"vnet", "10.1.2.0/24", "nsg-vnet"}, {"open", "10.1.3.0/24", ""}},
-      "hub", spoke_access));
-  r.push_back(nsg("nsg-bastion", "allow-https", "Internet", "443"));
-  r.push_back(nsg("nsg-explicit", "allow-hub-prefix", "10.0.0.0/16", "*"));
-  r.push_back(nsg("nsg-vnet", "allow-vnet", "VirtualNetwork", "*"));
-  r.push_back(pip("pip-bastion", "20.0.0.10"));
-  r.push_back(pip("pip-agw", "20.0.0.20"));
-  r.push_back(pip("pip-fw", "20.0.0.30"));
-  r.push_back(nic("nic-explicit", "explicit", "10.1.1.4"));
-  r.push_back(nic("nic-vnet", "vnet", "10.1.2.4"));
-  r.push_back(nic("nic-open", "open", "10.1.3.4"));
-  r.push_back({{"id", kS + "/bastionHosts/bastion"},
-               {"name", "bastion"},
-               {"type", "Microsoft.Network/bastionHosts"},
-               {"sku", {{"name", "Basic"}}},
-               {"properties",
-                {{"ipConfigurations",
-                  {{{"name", "IpConf"},
-                    {"properties",
-                     {{"subnet", id_ref(subnet_id("hub", "AzureBastionSubnet"))},
-                      {"publicIPAddress", id_ref(kS + "/publicIPAddresses/pip-bastion")}}}}}}}}});
-  r.push_back({{"id", kS + "/azureFirewalls/fw"},
-               {"name", "fw"},
-               {"type", "Microsoft.Network/azureFirewalls"},
-               {"properties",
-                {{"sku", {{"name", "AZFW_VNet"}, {"tier", "Standard"}}},
-                 {"ipConfigurations",
-                  {{{"name", "ipc"},
-                    {"properties",
-                     {{"privateIPAddress", "10.0.3.4"},
-                      {"subnet", id_ref(subnet_id("hub", "AzureFirewallSubnet"))},
-                      {"publicIPAddress", id_ref(kS + "/publicIPAddresses/pip-fw")}}}}}},
-                 {"natRuleCollections",
-                  {{{"name", "dnat"},
-                    {"properties",
-                     {{"priority", 100},
-                      {"action", {{"type", "Dnat"}}},
-                      {"rules",
-                       {dnat("to-explicit", "2201", "10.1.1.4"), dnat("to-vnet", "2202", "10.1.2.4"),
-                        dnat("to-open", "2203", "10.1.3.4")}}}}}}}}}});
-  json pool = json::array({{{"ipAddress", "10.1.1.4"}}, {{"ipAddress", "10.1.2.4"}}, {{"ipAddress", "10.1.3.4"}}});
-  r.push_back(
-      {{"id", kGw},
-       {"name", "agw"},
-       {"type", "Microsoft.Network/applicationGateways"},
-       {"properties",
-        {{"sku", {{"name", "Standard_v2"}, {"tier", "Standard_v2"}}},
-         {"gatewayIPConfigurations",
-          {{{"name", "gwip"}, {"properties", {{"subnet", id_ref(subnet_id("hub", "agw"))}}}}}},
-         {"frontendIPConfigurations",
-          {{{"id", kGw + "/frontendIPConfigurations/fe"},
-            {"name", "fe"},
-            {"properties", {{"publicIPAddress", id_ref(kS + "/publicIPAddresses/pip-agw")}}}}}},
-         {"frontendPorts", {{{"id", kGw + "/frontendPorts/p80"}, {"name", "p80"}, {"properties", {{"port", 80}}}}}},
-         {"httpListeners",
-          {{{"id", kGw + "/httpListeners/l"},
-            {"name", "l"},
+  Estate e;
+  e.vnet("hub", "10.0.0.0/16",
+         {{"AzureBastionSubnet", "10.0.1.0/26", "nsg-bastion"},
+          {"agw", "10.0.2.0/24", ""},
+          {"AzureFirewallSubnet", "10.0.3.0/26", ""}},
+         {{"spoke", "Connected", hub_access}})
+      .vnet("spoke", "10.1.0.0/16",
+            {{"explicit", "10.1.1.0/24", "nsg-explicit"},
+             {"vnet", "10.1.2.0/24", "nsg-vnet"},
+             {"open", "10.1.3.0/24", ""}},
+            {{"hub", "Connected", spoke_access}})
+      .nsg("nsg-bastion", {allow_tcp("allow-https", "Internet", "443")})
+      .nsg("nsg-explicit", {allow_tcp("allow-hub-prefix", "10.0.0.0/16", "*")})
+      .nsg("nsg-vnet", {allow_tcp("allow-vnet", "VirtualNetwork", "*")})
+      .pip("pip-bastion", "20.0.0.10")
+      .pip("pip-agw", "20.0.0.20")
+      .pip("pip-fw", "20.0.0.30")
+      .nic("nic-explicit", "spoke", "explicit", "10.1.1.4")
+      .nic("nic-vnet", "spoke", "vnet", "10.1.2.4")
+      .nic("nic-open", "spoke", "open", "10.1.3.4")
+      .bastion("Basic", "hub", "pip-bastion")
+      .add({{"id", kS + "/azureFirewalls/fw"},
+            {"name", "fw"},
+            {"type", "Microsoft.Network/azureFirewalls"},
             {"properties",
-             {{"frontendIPConfiguration", id_ref(kGw + "/frontendIPConfigurations/fe")},
-              {"frontendPort", id_ref(kGw + "/frontendPorts/p80")},
-              {"protocol", "Http"}}}}}},
-         {"backendAddressPools",
-          {{{"id", kGw + "/backendAddressPools/pool"},
-            {"name", "pool"},
-            {"properties", {{"backendAddresses", pool}}}}}},
-         {"backendHttpSettingsCollection",
-          {{{"id", kGw + "/backendHttpSettingsCollection/s"},
-            {"name", "s"},
-            {"properties", {{"port", 8080}, {"protocol", "Http"}}}}}},
-         {"requestRoutingRules",
-          {{{"name", "r"},
-            {"properties",
-             {{"httpListener", id_ref(kGw + "/httpListeners/l")},
-              {"backendAddressPool", id_ref(kGw + "/backendAddressPools/pool")},
-              {"backendHttpSettings", id_ref(kGw + "/backendHttpSettingsCollection/s")}}}}}}}}});
-  return r;
-}
-
-struct Run {
-  model::Model m;
-  model::Diagnostics diags;
-  solver::Analysis a;
-};
-
-Run run(const json& resources) {
-  Run r;
-  importers::azure::import_text(resources.dump(), "t.json", r.m, r.diags);
-  if (!r.diags.has_errors()) model::validate(r.m, r.diags, {});
-  if (!r.diags.has_errors()) r.a = solver::analyze(r.m);
-  return r;
+             {{"sku", {{"name", "AZFW_VNet"}, {"tier", "Standard"}}},
+              {"ipConfigurations",
+               {{{"name", "ipc"},
+                 {"properties",
+                  {{"privateIPAddress", "10.0.3.4"},
+                   {"subnet", id_ref(subnet_id("hub", "AzureFirewallSubnet"))},
+                   {"publicIPAddress", id_ref(kS + "/publicIPAddresses/pip-fw")}}}}}},
+              {"natRuleCollections",
+               {{{"name", "dnat"},
+                 {"properties",
+                  {{"priority", 100},
+                   {"action", {{"type", "Dnat"}}},
+                   {"rules",
+                    {dnat("to-explicit", "2201", "10.1.1.4"), dnat("to-vnet", "2202", "10.1.2.4"),
+                     dnat("to-open", "2203", "10.1.3.4")}}}}}}}}}})
+      .add(gateway("hub", "agw", "pip-agw", {{"l", 80}}, {{"pool", {"10.1.1.4", "10.1.2.4", "10.1.3.4"}}},
+                   {{"s", 8080}}, {{"l", "pool", "s"}}, false));
+  return e.resources;
 }
 
 /// The NIC exposures (or broken flows), one line each, sorted: "nic via ports rule-at-the-subnet-NSG".
@@ -371,39 +254,38 @@ namespace {
 /// to 10.0.4.4 and holds nic-app 10.1.0.4. The spoke's peering denies virtual network access; `forwarded` is its
 /// allowForwardedTraffic.
 json appliance_estate(bool forwarded) {
-  json r = json::array();
-  r.push_back(vnet("hub", "10.0.0.0/16", {{"nva", "10.0.4.0/24", ""}}, "spoke", true));
-  json spoke = vnet("spoke", "10.1.0.0/16", {{"apps", "10.1.0.0/24", ""}}, "hub", false);
+  Estate e;
+  e.vnet("hub", "10.0.0.0/16", {{"nva", "10.0.4.0/24", ""}}, {{"spoke", "Connected", true}})
+      .vnet("spoke", "10.1.0.0/16", {{"apps", "10.1.0.0/24", ""}}, {{"hub", "Connected", false}});
+  json& spoke = e.resources.back();
   spoke["properties"]["virtualNetworkPeerings"][0]["properties"]["allowForwardedTraffic"] = forwarded;
   spoke["properties"]["subnets"][0]["properties"]["routeTable"] = id_ref(kS + "/routeTables/rt-apps");
-  r.push_back(spoke);
-  r.push_back({{"id", kS + "/routeTables/rt-apps"},
-               {"name", "rt-apps"},
-               {"type", "Microsoft.Network/routeTables"},
-               {"properties",
-                {{"routes",
-                  {{{"name", "default-to-nva"},
-                    {"properties",
-                     {{"addressPrefix", "0.0.0.0/0"},
-                      {"nextHopType", "VirtualAppliance"},
-                      {"nextHopIpAddress", "10.0.4.4"}}}}}}}}});
-  r.push_back(nsg("nsg-nva", "allow-https", "Internet", "443"));
-  r.push_back(pip("pip-nva", "20.0.0.40"));
-  r.push_back({{"id", kS + "/networkInterfaces/nva"},
-               {"name", "nva"},
-               {"type", "Microsoft.Network/networkInterfaces"},
-               {"properties",
-                {{"enableIPForwarding", true},
-                 {"networkSecurityGroup", id_ref(kS + "/networkSecurityGroups/nsg-nva")},
-                 {"ipConfigurations",
-                  {{{"name", "ipconfig1"},
-                    {"properties",
-                     {{"privateIPAddress", "10.0.4.4"},
-                      {"subnet", id_ref(subnet_id("hub", "nva"))},
-                      {"publicIPAddress", id_ref(kS + "/publicIPAddresses/pip-nva")}}}}}}}}});
-  json app = nic("nic-app", "apps", "10.1.0.4");
-  r.push_back(app);
-  return r;
+  e.add({{"id", kS + "/routeTables/rt-apps"},
+         {"name", "rt-apps"},
+         {"type", "Microsoft.Network/routeTables"},
+         {"properties",
+          {{"routes",
+            {{{"name", "default-to-nva"},
+              {"properties",
+               {{"addressPrefix", "0.0.0.0/0"},
+                {"nextHopType", "VirtualAppliance"},
+                {"nextHopIpAddress", "10.0.4.4"}}}}}}}}})
+      .nsg("nsg-nva", {allow_tcp("allow-https", "Internet", "443")})
+      .pip("pip-nva", "20.0.0.40")
+      .add({{"id", kS + "/networkInterfaces/nva"},
+            {"name", "nva"},
+            {"type", "Microsoft.Network/networkInterfaces"},
+            {"properties",
+             {{"enableIPForwarding", true},
+              {"networkSecurityGroup", id_ref(kS + "/networkSecurityGroups/nsg-nva")},
+              {"ipConfigurations",
+               {{{"name", "ipconfig1"},
+                 {"properties",
+                  {{"privateIPAddress", "10.0.4.4"},
+                   {"subnet", id_ref(subnet_id("hub", "nva"))},
+                   {"publicIPAddress", id_ref(kS + "/publicIPAddresses/pip-nva")}}}}}}}}})
+      .nic("nic-app", "spoke", "apps", "10.1.0.4");
+  return e.resources;
 }
 
 }  // namespace

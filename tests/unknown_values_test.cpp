@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <catch2/catch.hpp>
+#include <optional>
 #include <set>
 #include <string>
 #include <utility>
@@ -13,6 +14,7 @@
 #include "importers/unknown_value.h"
 #include "model/validate.h"
 #include "solver/exposure.h"
+#include "template_builder.h"
 
 namespace {
 
@@ -20,63 +22,62 @@ namespace az = exposim::importers::azure;
 namespace model = exposim::model;
 using exposim::importers::unknown_value;
 
+using exposim::testing::from_template;
+using exposim::testing::quoted;
+
 struct Imported {
   model::Model model;
   std::vector<std::string> diags;  // sorted, as printed
+  bool errors{false};
 };
 
-Imported import(const std::string& text, az::ImportOptions options = {}) {
+/// Imports `text`, then validates the model when `validate` says how.
+Imported read(const std::string& text, az::ImportOptions options, std::optional<model::ValidateOptions> validate) {
   Imported r;
   model::Diagnostics d;
   az::import_text(text, "t.json", r.model, d, options);
+  if (validate) model::validate(r.model, d, *validate);
   for (const auto& x : d.sorted()) r.diags.push_back(model::to_string(x));
+  r.errors = d.has_errors();
   return r;
 }
 
-az::ImportOptions from_template(std::vector<std::string> valueless = {}) {
-  az::ImportOptions o;
-  o.from_template = true;
-  o.valueless_parameters = std::move(valueless);
-  return o;
+Imported import(const std::string& text, az::ImportOptions options = {}) {
+  return read(text, std::move(options), std::nullopt);
 }
 
-/// A JSON string literal holding `text` (escapes the \x01 of unknown values).
-std::string quoted(const std::string& text) {
-  std::string out = "\"";
-  for (char c : text) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (static_cast<unsigned char>(c) < 0x20) {
-      out += fmt::format("\\u{:04x}", static_cast<unsigned>(c));
-    } else {
-      out += c;
-    }
-  }
-  return out + "\"";
+Imported import_and_validate(const std::string& text, az::ImportOptions options, bool allow_missing) {
+  model::ValidateOptions vo;
+  vo.allow_missing = allow_missing;
+  return read(text, std::move(options), vo);
 }
 
 const std::string kSub = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network";
+
+/// A security rule `name` with properties `props` (JSON).
+std::string named_rule(const std::string& name, const std::string& props) {
+  return fmt::format(R"({{"name": "{}", "properties": {}}})", name, props);
+}
 
 /// An NSG `n` with inbound rules given as (name, properties JSON).
 std::string nsg(const std::vector<std::pair<std::string, std::string>>& rules) {
   std::string list;
   for (const auto& [name, props] : rules) {
     if (!list.empty()) list += ",";
-    list += fmt::format(R"({{"name": "{}", "properties": {}}})", name, props);
+    list += named_rule(name, props);
   }
   return fmt::format(R"([{{"id": "{}/networkSecurityGroups/n", "type": "Microsoft.Network/networkSecurityGroups",
                           "properties": {{"securityRules": [{}]}}}}])",
                      kSub, list);
 }
 
-/// Rule properties: protocol, access, priority, source prefix, destination port, as JSON values.
+/// Rule properties: protocol, access, priority, source prefix, destination port and prefix, as JSON values.
 std::string rule(const std::string& protocol, const std::string& access, const std::string& priority,
-                 const std::string& source, const std::string& port) {
+                 const std::string& source, const std::string& port, const std::string& destination = R"("*")") {
   return fmt::format(R"({{"protocol": {}, "access": {}, "priority": {}, "direction": "Inbound",
-                         "sourceAddressPrefix": {}, "sourcePortRange": "*", "destinationAddressPrefix": "*",
+                         "sourceAddressPrefix": {}, "sourcePortRange": "*", "destinationAddressPrefix": {},
                          "destinationPortRange": {}}})",
-                     protocol, access, priority, source, port);
+                     protocol, access, priority, source, destination, port);
 }
 
 const std::string kRule0 = "t.json: /0/properties/securityRules/0/properties/";
@@ -217,17 +218,12 @@ struct Estate {
 
 /// The NIC exposures of an estate read from a template (valueless parameter 'p' for `<p>`).
 std::vector<solver::Exposure> exposures(const Estate& e) {
-  model::Model m;
-  model::Diagnostics d;
-  az::import_text(e.json(), "t.json", m, d, from_template({"p"}));
-  model::ValidateOptions vo;
-  vo.allow_missing = true;
-  model::validate(m, d, vo);
+  const auto r = import_and_validate(e.json(), from_template({"p"}), true);
   INFO(e.json());
-  for (const auto& x : d.items()) INFO(model::to_string(x));
-  REQUIRE_FALSE(d.has_errors());
+  for (const auto& x : r.diags) INFO(x);
+  REQUIRE_FALSE(r.errors);
   std::vector<solver::Exposure> out;
-  for (auto& x : solver::analyze(m).exposures) {
+  for (auto& x : solver::analyze(r.model).exposures) {
     if (x.target_kind == model::ResourceKind::kNetworkInterface) out.push_back(std::move(x));
   }
   return out;
@@ -246,15 +242,11 @@ bool covers(const std::vector<solver::Exposure>& unknown, const std::vector<solv
   });
 }
 
-/// One inbound rule's properties as JSON, fields given as JSON values.
+/// One inbound rule as JSON, fields given as JSON values.
 std::string rule_json(const std::string& name, const std::string& access, const std::string& priority,
                       const std::string& protocol, const std::string& source, const std::string& port,
                       const std::string& destination = R"("*")") {
-  return fmt::format(R"({{"name": "{}", "properties": {}}})", name,
-                     fmt::format(R"({{"protocol": {}, "access": {}, "priority": {}, "direction": "Inbound",
-                                     "sourceAddressPrefix": {}, "sourcePortRange": "*",
-                                     "destinationAddressPrefix": {}, "destinationPortRange": {}}})",
-                                 protocol, access, priority, source, destination, port));
+  return named_rule(name, rule(protocol, access, priority, source, port, destination));
 }
 
 const std::string kUnknown = quoted(unknown_value("parameters('p')"));
@@ -475,22 +467,6 @@ TEST_CASE("unknown: public IP reference and SKU, private IP, ASG membership", "[
 // ---- Read-only properties, missing resources, conflicting references, effective state ----
 
 namespace {
-
-struct Checked {
-  model::Model model;
-  std::vector<std::string> diags;
-};
-
-Checked import_and_validate(const std::string& text, az::ImportOptions options, bool allow_missing) {
-  Checked r;
-  model::Diagnostics d;
-  az::import_text(text, "t.json", r.model, d, options);
-  model::ValidateOptions vo;
-  vo.allow_missing = allow_missing;
-  model::validate(r.model, d, vo);
-  for (const auto& x : d.sorted()) r.diags.push_back(model::to_string(x));
-  return r;
-}
 
 bool has(const std::vector<std::string>& diags, const std::string& part) {
   return std::any_of(diags.begin(), diags.end(),
