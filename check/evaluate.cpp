@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "model/placement.h"
 #include "solver/paas.h"
 
 namespace exposim::check {
@@ -20,17 +21,10 @@ using solver::Exposure;
 /// What a selector sees of a subject.
 struct Attributes {
   std::vector<const model::ResourceBase*> resources;  // names, ids and tags come from these
-  std::vector<int> subnets;
+  std::vector<int> subnets;                           // where the subject sits (model/placement.h)
   std::vector<int> vnets;
   std::vector<std::string_view> types;
 };
-
-void add_subnet(const model::Model& m, const model::Ref& subnet, Attributes& at) {
-  if (!subnet.resolved()) return;
-  at.subnets.push_back(subnet.index);
-  const auto& vnet = m.subnets[subnet.index].vnet;
-  if (vnet.resolved()) at.vnets.push_back(vnet.index);
-}
 
 /// Adds resource `r` and its kind's name (model/resource_kinds.h) to what the selector sees.
 template <typename T>
@@ -47,42 +41,23 @@ Attributes attributes(const model::Model& m, const Subject& s) {
       add_resource(nic, at);
       if (nic.virtual_machine.resolved()) add_resource(m.vms[nic.virtual_machine.index], at);
       if (nic.scale_set >= 0) add_resource(m.scale_sets[nic.scale_set], at);
-      add_subnet(m, nic.ip_configurations[s.ip_configuration].subnet, at);
       break;
     }
-    case ResourceKind::kFirewall: {
-      const auto& fw = m.firewalls[s.index];
-      add_resource(fw, at);
-      for (const auto& c : fw.ip_configurations) add_subnet(m, c.subnet, at);
-      break;
-    }
-    case ResourceKind::kBastionHost: {
-      const auto& b = m.bastion_hosts[s.index];
-      add_resource(b, at);
-      for (const auto& c : b.ip_configurations) add_subnet(m, c.subnet, at);
-      if (b.virtual_network.resolved()) at.vnets.push_back(b.virtual_network.index);
-      break;
-    }
-    case ResourceKind::kApplicationGateway: {
-      const auto& g = m.application_gateways[s.index];
-      add_resource(g, at);
-      for (const auto& c : g.gateway_ip_configurations) add_subnet(m, c.subnet, at);
-      break;
-    }
+    case ResourceKind::kFirewall: add_resource(m.firewalls[s.index], at); break;
+    case ResourceKind::kBastionHost: add_resource(m.bastion_hosts[s.index], at); break;
+    case ResourceKind::kApplicationGateway: add_resource(m.application_gateways[s.index], at); break;
     case ResourceKind::kPaasService: {
       const auto& p = m.paas_services[s.index];
       add_resource(p, at);
       at.types.push_back(model::to_string(p.kind));
       break;
     }
-    case ResourceKind::kSubnet: {
-      const auto& sub = m.subnets[s.index];
-      add_resource(sub, at);
-      if (sub.vnet.resolved()) at.vnets.push_back(sub.vnet.index);
-      break;
-    }
+    case ResourceKind::kSubnet: add_resource(m.subnets[s.index], at); break;
     default: break;
   }
+  auto where = model::placement(m, s.kind, s.index, s.ip_configuration);
+  at.subnets = std::move(where.subnets);
+  at.vnets = std::move(where.vnets);
   return at;
 }
 

@@ -9,8 +9,8 @@
 #include "cli/exit_codes.h"
 #include "cli/input_options.h"
 #include "cli/output.h"
+#include "cli/pipeline.h"
 #include "cli/timing.h"
-#include "solver/exposure.h"
 
 namespace exposim::cli {
 namespace {
@@ -21,26 +21,16 @@ struct Analyze {
   std::string output;
 
   int run(std::ostream& out, std::ostream& err) const {
-    model::Model m;
-    model::Diagnostics diags;
-    std::optional<DiagnosticPolicy> policy;
-    if (const int rc = load_inputs(input, err, m, diags, policy); rc != kExitOk) return rc;
-    auto t0 = Clock::now();
-    solver::Analysis a = solver::analyze(m);
-    if (input.timings) {
-      err << fmt::format("exposim: timing: solve {:.3f} s ({} targets, {} distinct evaluations)\n", seconds_since(t0),
-                         a.targets_evaluated, a.distinct_evaluations);
-    }
-    std::vector<model::Diagnostic> sorted;
-    if (const int rc = finish_diagnostics(input, *policy, diags, std::move(a.findings), err, sorted); rc != kExitOk) {
-      return rc;
-    }
-    t0 = Clock::now();
+    AnalyzedInputs in;
+    if (const int rc = analyze_inputs(input, SolveTiming::kDurationAndCounts, err, in); rc != kExitOk) return rc;
+    const model::Model& m = in.model;
+    const solver::Analysis& a = in.analysis;
+    const auto t0 = Clock::now();
     const int rc = write_output(
         output,
         [&](std::ostream& o) {
           if (format == "json") {
-            write_json(o, m, a, sorted);
+            write_json(o, m, a, in.diagnostics);
           } else if (format == "csv") {
             write_csv(o, m, a);
           } else {

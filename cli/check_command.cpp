@@ -13,6 +13,7 @@
 #include "cli/exit_codes.h"
 #include "cli/input_options.h"
 #include "cli/output.h"
+#include "cli/pipeline.h"
 #include "solver/exposure.h"
 
 namespace exposim::cli {
@@ -72,16 +73,9 @@ struct Check {
   int run(std::ostream& out, std::ostream& err) const {
     const auto spec = load_check_spec(options, err);
     if (!spec) return kExitBadInput;
-    model::Model m;
-    model::Diagnostics diags;
-    std::optional<DiagnosticPolicy> policy;
-    if (const int rc = load_inputs(input, err, m, diags, policy); rc != kExitOk) return rc;
-    solver::Analysis a = solver::analyze(m);
-    std::vector<model::Diagnostic> sorted;
-    if (const int rc = finish_diagnostics(input, *policy, diags, std::move(a.findings), err, sorted); rc != kExitOk) {
-      return rc;
-    }
-    return run_check(options, input.files, *spec, m, a, sorted, out, err);
+    AnalyzedInputs in;
+    if (const int rc = analyze_inputs(input, SolveTiming::kNone, err, in); rc != kExitOk) return rc;
+    return run_check(options, input.files, *spec, in.model, in.analysis, in.diagnostics, out, err);
   }
 };
 

@@ -12,6 +12,7 @@
 #include "cli/explain_report.h"
 #include "cli/input_options.h"
 #include "cli/output.h"
+#include "cli/pipeline.h"
 #include "solver/explain.h"
 
 namespace exposim::cli {

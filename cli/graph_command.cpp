@@ -13,6 +13,7 @@
 #include "cli/graph_report.h"
 #include "cli/input_options.h"
 #include "cli/output.h"
+#include "cli/pipeline.h"
 #include "cli/process.h"
 #include "cli/timing.h"
 #include "solver/exposure.h"
@@ -98,19 +99,10 @@ struct Graph {
   GraphOptions options;
 
   int run(std::ostream& out, std::ostream& err) const {
-    model::Model m;
-    model::Diagnostics diags;
-    std::optional<DiagnosticPolicy> policy;
-    if (const int rc = load_inputs(input, err, m, diags, policy); rc != kExitOk) return rc;
-    auto t0 = Clock::now();
-    solver::Analysis a = solver::analyze(m);
-    if (input.timings) err << fmt::format("exposim: timing: solve {:.3f} s\n", seconds_since(t0));
-    std::vector<model::Diagnostic> sorted;
-    if (const int rc = finish_diagnostics(input, *policy, diags, std::move(a.findings), err, sorted); rc != kExitOk) {
-      return rc;
-    }
-    t0 = Clock::now();
-    const int rc = run_graph(m, a, options, out, err);
+    AnalyzedInputs in;
+    if (const int rc = analyze_inputs(input, SolveTiming::kDuration, err, in); rc != kExitOk) return rc;
+    const auto t0 = Clock::now();
+    const int rc = run_graph(in.model, in.analysis, options, out, err);
     if (input.timings) err << fmt::format("exposim: timing: graph {:.3f} s\n", seconds_since(t0));
     return rc;
   }

@@ -7,6 +7,8 @@
 
 #include <fmt/format.h>
 
+#include "model/placement.h"
+
 namespace exposim::cli {
 namespace {
 
@@ -27,18 +29,10 @@ std::string prefixes_or(const std::vector<model::IpPrefix>& prefixes, const char
   return out;
 }
 
-/// The frame of the first resolved subnet among `items` (ip configurations, frontends).
-template <typename Items>
-std::optional<GraphVertex> first_subnet(const Items& items) {
-  for (const auto& c : items) {
-    if (c.subnet.resolved()) return GraphVertex{ResourceKind::kSubnet, c.subnet.index};
-  }
-  return std::nullopt;
-}
-
-std::optional<GraphVertex> in_vnet(const model::Ref& vnet) {
-  if (!vnet.resolved()) return std::nullopt;
-  return GraphVertex{ResourceKind::kVirtualNetwork, vnet.index};
+/// The frame that holds a resource of kind `K`: its first subnet, else its virtual network (model/placement.h).
+template <ResourceKind K>
+std::optional<GraphVertex> placed(const Model& m, int i) {
+  return model::placement(m, K, i).frame();
 }
 
 // One row per resource kind, in the order of model/resource_kinds.h: {kind, form, shape, detail line, frame}.
@@ -48,8 +42,7 @@ constexpr NodeStyle kNodeStyles[] = {
     {ResourceKind::kVirtualNetwork, NodeForm::kFrame, "tab",
      [](const Model& m, int i) { return prefixes_or(m.vnets[i].address_space, "virtual network"); }, nullptr},
     {ResourceKind::kSubnet, NodeForm::kFrame, "plaintext",
-     [](const Model& m, int i) { return prefixes_or(m.subnets[i].prefixes, "subnet"); },
-     [](const Model& m, int i) { return in_vnet(m.subnets[i].vnet); }},
+     [](const Model& m, int i) { return prefixes_or(m.subnets[i].prefixes, "subnet"); }, placed<ResourceKind::kSubnet>},
     {ResourceKind::kNetworkSecurityGroup, NodeForm::kNode, "octagon",
      [](const Model&, int) { return std::string("NSG"); }, nullptr},
     {ResourceKind::kApplicationSecurityGroup, NodeForm::kNotDrawn, nullptr, nullptr, nullptr},
@@ -65,7 +58,7 @@ constexpr NodeStyle kNodeStyles[] = {
        }
        return out;
      },
-     [](const Model& m, int i) { return first_subnet(m.nics[i].ip_configurations); }},
+     placed<ResourceKind::kNetworkInterface>},
     {ResourceKind::kPublicIp, NodeForm::kNode, "ellipse",
      [](const Model& m, int i) {
        const auto& p = m.public_ips[i];
@@ -75,7 +68,7 @@ constexpr NodeStyle kNodeStyles[] = {
     {ResourceKind::kVirtualMachine, NodeForm::kNotDrawn, nullptr, nullptr, nullptr},
     {ResourceKind::kLoadBalancer, NodeForm::kNode, "invhouse",
      [](const Model& m, int i) { return fmt::format("load balancer {}", model::to_string(m.load_balancers[i].sku)); },
-     [](const Model& m, int i) { return first_subnet(m.load_balancers[i].frontends); }},
+     placed<ResourceKind::kLoadBalancer>},
     {ResourceKind::kIpGroup, NodeForm::kNotDrawn, nullptr, nullptr, nullptr},
     {ResourceKind::kFirewallPolicy, NodeForm::kNotDrawn, nullptr, nullptr, nullptr},
     {ResourceKind::kFirewall, NodeForm::kNode, "hexagon",
@@ -85,27 +78,17 @@ constexpr NodeStyle kNodeStyles[] = {
        }
        return std::string("firewall");
      },
-     [](const Model& m, int i) { return first_subnet(m.firewalls[i].ip_configurations); }},
+     placed<ResourceKind::kFirewall>},
     {ResourceKind::kBastionHost, NodeForm::kNode, "house",
      [](const Model& m, int i) { return fmt::format("Bastion {}", model::to_string(m.bastion_hosts[i].sku)); },
-     [](const Model& m, int i) {
-       const auto& b = m.bastion_hosts[i];
-       auto frame = first_subnet(b.ip_configurations);
-       return frame ? frame : in_vnet(b.virtual_network);
-     }},
+     placed<ResourceKind::kBastionHost>},
     {ResourceKind::kApplicationGateway, NodeForm::kNode, "trapezium",
-     [](const Model&, int) { return std::string("application gateway"); },
-     [](const Model& m, int i) { return first_subnet(m.application_gateways[i].gateway_ip_configurations); }},
+     [](const Model&, int) { return std::string("application gateway"); }, placed<ResourceKind::kApplicationGateway>},
     {ResourceKind::kPaasService, NodeForm::kNode, "cylinder",
      [](const Model& m, int i) { return fmt::format("{} (PaaS)", model::to_string(m.paas_services[i].kind)); },
      nullptr},
     {ResourceKind::kPrivateEndpoint, NodeForm::kNode, "component",
-     [](const Model&, int) { return std::string("private endpoint"); },
-     [](const Model& m, int i) -> std::optional<GraphVertex> {
-       const auto& subnet = m.private_endpoints[i].subnet;
-       if (!subnet.resolved()) return std::nullopt;
-       return GraphVertex{ResourceKind::kSubnet, subnet.index};
-     }},
+     [](const Model&, int) { return std::string("private endpoint"); }, placed<ResourceKind::kPrivateEndpoint>},
     {ResourceKind::kScaleSet, NodeForm::kNotDrawn, nullptr, nullptr, nullptr},
     {ResourceKind::kVirtualWan, NodeForm::kNotDrawn, nullptr, nullptr, nullptr},
     {ResourceKind::kVirtualHub, NodeForm::kNode, "doubleoctagon",

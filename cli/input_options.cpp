@@ -1,4 +1,4 @@
-// Input options, the import-and-validate pipeline, the diagnostic policy and the diagnostics printer.
+// Input options, importing and validating, the diagnostic policy and the diagnostics printer.
 #include "cli/input_options.h"
 
 #include <algorithm>
@@ -8,7 +8,6 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/exit_codes.h"
-#include "cli/timing.h"
 #include "importers/document.h"
 #include "importers/document_value.h"
 #include "importers/inputs.h"
@@ -239,36 +238,6 @@ std::vector<importers::InputReport> import_files(const InputOptions& o, const st
 
 model::ValidateOptions validate_options(const InputOptions& o, bool templates) {
   return model::ValidateOptions{o.allow_missing || (templates && !o.strict)};
-}
-
-int load_inputs(const InputOptions& o, std::ostream& err, model::Model& m, model::Diagnostics& diags,
-                std::optional<DiagnosticPolicy>& policy) {
-  int rc = kExitOk;
-  policy = DiagnosticPolicy::make(o, err, rc);
-  if (!policy) return rc;
-  auto t0 = Clock::now();
-  const auto reports = import_files(o, o.files, m, diags, err);
-  if (o.timings) err << fmt::format("exposim: timing: import {:.3f} s\n", seconds_since(t0));
-  if (!diags.has_errors()) {  // what a file that could not be read lacks would only repeat its error
-    t0 = Clock::now();
-    model::validate(m, diags, validate_options(o, importers::has_template(reports)));
-    if (o.timings) err << fmt::format("exposim: timing: validate {:.3f} s\n", seconds_since(t0));
-  }
-  policy->apply_to_input(diags);
-  if (diags.has_errors()) {
-    print_diagnostics(err, diags.sorted(), o.verbose);
-    return kExitBadInput;
-  }
-  return kExitOk;
-}
-
-int finish_diagnostics(const InputOptions& o, const DiagnosticPolicy& policy, model::Diagnostics& diags,
-                       model::Diagnostics findings, std::ostream& err, std::vector<model::Diagnostic>& sorted) {
-  policy.apply_to_findings(findings);
-  diags.append(findings);
-  sorted = diags.sorted();
-  print_diagnostics(err, sorted, o.verbose);
-  return diags.has_errors() ? kExitBadInput : kExitOk;
 }
 
 }  // namespace exposim::cli

@@ -1,6 +1,6 @@
-// The input options of every command that reads an estate, the import-and-validate pipeline, what the user
-// chose to do with diagnostic codes (--strict, --fail-on, --ignore, --config) and the one diagnostics printer
-// of all commands (docs/diagnostics.md).
+// The input options of every command that reads an estate, importing and validating them (the pipeline of the
+// commands is cli/pipeline.h), what the user chose to do with diagnostic codes (--strict, --fail-on, --ignore,
+// --config) and the one diagnostics printer of all commands (docs/diagnostics.md).
 #pragma once
 
 #include <optional>
@@ -84,15 +84,5 @@ std::vector<importers::InputReport> import_files(const InputOptions& o, const st
 /// How to validate the inputs of `o`: resources a template references but does not declare already exist, so
 /// inputs with a template (`templates`) validate as with --allow-missing unless --strict (docs/arm-templates.md).
 model::ValidateOptions validate_options(const InputOptions& o, bool templates);
-
-/// Imports `o.files` into `m` (diagnostics into `diags`), validates them unless importing failed, and applies the
-/// policy made from `o` (returned in `policy`). Returns kExitOk, or the exit code after printing the diagnostics.
-int load_inputs(const InputOptions& o, std::ostream& err, model::Model& m, model::Diagnostics& diags,
-                std::optional<DiagnosticPolicy>& policy);
-
-/// Adds the solver's `findings` to `diags` after applying the policy, prints everything once into `sorted`
-/// order and returns kExitOk, or kExitBadInput when a finding became an error (--fail-on).
-int finish_diagnostics(const InputOptions& o, const DiagnosticPolicy& policy, model::Diagnostics& diags,
-                       model::Diagnostics findings, std::ostream& err, std::vector<model::Diagnostic>& sorted);
 
 }  // namespace exposim::cli

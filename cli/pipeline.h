@@ -1,0 +1,44 @@
+// The pipeline of the commands that read an estate: load the inputs (import, validate, apply the diagnostic
+// policy), then finish the diagnostics (the policy applied to the findings, everything printed once); between the
+// two analyze, graph and check analyse the estate (analyze_inputs()), explain follows one packet.
+#pragma once
+
+#include <optional>
+#include <ostream>
+#include <vector>
+
+#include "cli/input_options.h"
+#include "model/diagnostic.h"
+#include "model/model.h"
+#include "solver/exposure.h"
+
+namespace exposim::cli {
+
+/// Imports `o.files` into `m` (diagnostics into `diags`), validates them unless importing failed, and applies the
+/// policy made from `o` (returned in `policy`). Returns kExitOk, or the exit code after printing the diagnostics.
+int load_inputs(const InputOptions& o, std::ostream& err, model::Model& m, model::Diagnostics& diags,
+                std::optional<DiagnosticPolicy>& policy);
+
+/// Adds the solver's `findings` to `diags` after applying the policy, prints everything once into `sorted`
+/// order and returns kExitOk, or kExitBadInput when a finding became an error (--fail-on).
+int finish_diagnostics(const InputOptions& o, const DiagnosticPolicy& policy, model::Diagnostics& diags,
+                       model::Diagnostics findings, std::ostream& err, std::vector<model::Diagnostic>& sorted);
+
+/// What `--timings` says of the solve: nothing (check), its duration (graph), or its duration with the counts of
+/// targets and distinct evaluations (analyze).
+enum class SolveTiming { kNone, kDuration, kDurationAndCounts };
+
+/// An analysed estate, filled by analyze_inputs().
+struct AnalyzedInputs {
+  model::Model model;
+  solver::Analysis analysis;  // its findings are moved into `diagnostics`
+  /// Every diagnostic of the inputs and the findings, after the policy, sorted: what was printed.
+  std::vector<model::Diagnostic> diagnostics;
+};
+
+/// Imports and validates `o.files` (load_inputs()), analyses the model, applies the policy to the findings and
+/// prints every diagnostic once (finish_diagnostics()), saying the phases' times with --timings. Returns kExitOk
+/// with `out` filled, or the exit code of bad inputs or options after printing the diagnostics.
+int analyze_inputs(const InputOptions& o, SolveTiming timing, std::ostream& err, AnalyzedInputs& out);
+
+}  // namespace exposim::cli
