@@ -317,6 +317,7 @@ bool looks_like_terraform(std::string_view head) {
 PlanStats import_plan(std::string_view text, const std::string& path, const azure::ImportOptions& options,
                       model::Model& model, model::Diagnostics& diags) {
   PlanStats stats;
+  stats.kind = "document";  // until the plan or state is recognised
   if (auto deep = too_deep(text); deep != std::string_view::npos) {
     auto [line, column] = line_column(text, deep);
     diags.error("json-too-deep", {model::FileName(path), "", line, column},
