@@ -183,3 +183,21 @@ TEST_CASE("bad plans are located errors, never a crash", "[terraform]") {
     CHECK(testing::run_exposim({"analyze", data("future_version.json")}).code == 0);
   }
 }
+
+TEST_CASE("what no reference resolves stays unknown, and is read so that it can only add exposure", "[terraform]") {
+  // unresolved.json: nsg.json with the association's NSG and the https rule's source given by module variables
+  // (not followed): the subnet's NSG is unknown (assumed to allow everything).
+  auto r = run({"unresolved.json"});
+  CHECK_FALSE(r.diags.has_errors());
+  CHECK(vm_side(r) == Lines{"vm-web ah - any missing > none", "vm-web esp - any missing > none",
+                            "vm-web icmp - any missing > none", "vm-web tcp 0-65535 any missing > none",
+                            "vm-web udp 0-65535 any missing > none"});
+  const auto warnings = diagnostics(r, model::Severity::kWarning);
+  CHECK(std::count_if(warnings.begin(), warnings.end(), [](const std::string& w) {
+          return w.rfind(
+                     "unknown-value /planned_values/root_module/resources/5/values/network_security_group_id: "
+                     "'azurerm_subnet_network_security_group_association.web.network_security_group_id' is only "
+                     "known after apply",
+                     0) == 0;
+        }) == 1);
+}

@@ -9,23 +9,23 @@ namespace {
 /// The attributes of a `network_rules` block (or of azurerm_storage_account_network_rules) as `networkAcls`.
 void copy_network_rules(Context& ctx, const Block& b, Synthesized& s) {
   const std::string base = "/properties/networkAcls";
-  s.set(base, json::object(), b.values_pointer);
+  s.set(base, json::object(), b.values_pointer, b.instance);
   ctx.copy_string(b, "default_action", s, base + "/defaultAction");
   if (auto bypass = ctx.strings(b, "bypass")) {
     std::string joined;
     for (const auto& v : *bypass) joined += (joined.empty() ? "" : ", ") + v;
-    s.set(base + "/bypass", joined.empty() ? "None" : joined, b.attr_pointer("bypass"));
+    s.set(base + "/bypass", joined.empty() ? "None" : joined, b.attr_pointer("bypass"), b.instance);
   }
   switch (ctx.state(b, "ip_rules")) {
     case State::kKnown:
       if (auto rules = ctx.strings(b, "ip_rules")) {
         json arr = json::array();
         for (const auto& r : *rules) arr.push_back(json{{"value", r}, {"action", "Allow"}});
-        s.set(base + "/ipRules", std::move(arr), b.attr_pointer("ip_rules"));
+        s.set(base + "/ipRules", std::move(arr), b.attr_pointer("ip_rules"), b.instance);
       }
       break;
     case State::kUnknown:
-      s.set(base + "/ipRules", Context::unknown_text(b, "ip_rules"), b.attr_pointer("ip_rules"));
+      s.set(base + "/ipRules", Context::unknown_text(b, "ip_rules"), b.attr_pointer("ip_rules"), b.instance);
       break;
     case State::kAbsent: break;
   }
@@ -34,7 +34,7 @@ void copy_network_rules(Context& ctx, const Block& b, Synthesized& s) {
   if (!subnets.empty()) {
     json arr = json::array();
     for (auto& id : subnets) arr.push_back(json{{"id", std::move(id)}});
-    s.set(base + "/virtualNetworkRules", std::move(arr), b.attr_pointer("virtual_network_subnet_ids"));
+    s.set(base + "/virtualNetworkRules", std::move(arr), b.attr_pointer("virtual_network_subnet_ids"), b.instance);
   }
 }
 

@@ -255,19 +255,21 @@ class Remap {
     const Synthesized& s = out_[k];
     const std::string inner = slash == std::string_view::npos ? "" : std::string(rest.substr(slash));
     std::string best = s.instance->pointer;
+    const Instance* from = s.instance;
     std::size_t best_len = 0;
     bool found = false;
-    for (const auto& [synth, plan] : s.map) {
-      if (inner.compare(0, synth.size(), synth) != 0) continue;
-      if (inner.size() != synth.size() && inner[synth.size()] != '/') continue;
-      if (!found || synth.size() >= best_len) {
-        best = plan;
-        best_len = synth.size();
+    for (const auto& o : s.map) {
+      if (inner.compare(0, o.synth.size(), o.synth) != 0) continue;
+      if (inner.size() != o.synth.size() && inner[o.synth.size()] != '/') continue;
+      if (!found || o.synth.size() >= best_len) {
+        best = o.plan;
+        from = o.from != nullptr ? o.from : s.instance;
+        best_len = o.synth.size();
         found = true;
       }
     }
     where.pointer = best;
-    if (instance != nullptr) *instance = s.instance;
+    if (instance != nullptr) *instance = from;
     return true;
   }
 
@@ -314,8 +316,10 @@ bool looks_like_terraform(std::string_view head) {
          head.find("\"resource_changes\"") != std::string_view::npos;
 }
 
-PlanStats import_plan(std::string_view text, const std::string& path, const azure::ImportOptions& options,
-                      model::Model& model, model::Diagnostics& diags) {
+namespace {
+
+PlanStats import_plan_or_throw(std::string_view text, const std::string& path, const azure::ImportOptions& options,
+                               model::Model& model, model::Diagnostics& diags) {
   PlanStats stats;
   stats.kind = "document";  // until the plan or state is recognised
   if (auto deep = too_deep(text); deep != std::string_view::npos) {
@@ -416,7 +420,11 @@ PlanStats import_plan(std::string_view text, const std::string& path, const azur
   const Remap remap(path, out);
   for (model::Diagnostic d : local.items()) {
     const Instance* instance = nullptr;
-    if (remap.apply(d.where, &instance) && instance != nullptr) d.message = instance->address + ": " + d.message;
+    // The message names the Terraform address first, unless it quotes it already (an unknown value's cause).
+    if (remap.apply(d.where, &instance) && instance != nullptr &&
+        d.message.find("'" + instance->address + ".") == std::string::npos) {
+      d.message = instance->address + ": " + d.message;
+    }
     replace_all(d.message, "only known at deployment", "only known after apply");
     replace_all(d.message, "ARM would reject at deployment", "Azure would reject at apply");
     replace_all(d.message, "ARM would reject", "Azure would reject");
@@ -424,6 +432,22 @@ PlanStats import_plan(std::string_view text, const std::string& path, const azur
   }
   remap_model(model, remap);
   return stats;
+}
+
+}  // namespace
+
+PlanStats import_plan(std::string_view text, const std::string& path, const azure::ImportOptions& options,
+                      model::Model& model, model::Diagnostics& diags) {
+  try {
+    return import_plan_or_throw(text, path, options, model, diags);
+  } catch (const std::bad_alloc&) {
+    diags.error("import-failed", at(path, ""), "out of memory while importing");
+  } catch (const std::exception& e) {
+    diags.error("import-failed", at(path, ""), fmt::format("internal error while importing: {}", e.what()));
+  }
+  PlanStats failed;
+  failed.kind = "document";
+  return failed;
 }
 
 }  // namespace exposim::importers::terraform

@@ -27,9 +27,9 @@ const char* json_kind(const json& v) {
 
 }  // namespace
 
-void Synthesized::set(const std::string& synth, json value, const std::string& plan_pointer) {
+void Synthesized::set(const std::string& synth, json value, const std::string& plan_pointer, const Instance* from) {
   doc[json::json_pointer(synth)] = std::move(value);
-  map.emplace_back(synth, plan_pointer);
+  map.push_back({synth, plan_pointer, from == instance ? nullptr : from});
 }
 
 void Context::report(model::Severity severity, const Instance& i, const std::string& pointer, std::string_view code,
@@ -309,9 +309,9 @@ std::vector<std::string> Context::ids(const Block& b, std::string_view key, bool
 void Context::copy_string(const Block& b, std::string_view key, Synthesized& s, const std::string& synth) {
   switch (state(b, key)) {
     case State::kKnown:
-      if (auto v = string(b, key); v && !v->empty()) s.set(synth, *v, b.attr_pointer(key));
+      if (auto v = string(b, key); v && !v->empty()) s.set(synth, *v, b.attr_pointer(key), b.instance);
       return;
-    case State::kUnknown: s.set(synth, unknown_text(b, key), b.attr_pointer(key)); return;
+    case State::kUnknown: s.set(synth, unknown_text(b, key), b.attr_pointer(key), b.instance); return;
     case State::kAbsent: return;
   }
 }
@@ -319,9 +319,9 @@ void Context::copy_string(const Block& b, std::string_view key, Synthesized& s, 
 void Context::copy_integer(const Block& b, std::string_view key, Synthesized& s, const std::string& synth) {
   switch (state(b, key)) {
     case State::kKnown:
-      if (auto v = integer(b, key)) s.set(synth, *v, b.attr_pointer(key));
+      if (auto v = integer(b, key)) s.set(synth, *v, b.attr_pointer(key), b.instance);
       return;
-    case State::kUnknown: s.set(synth, unknown_text(b, key), b.attr_pointer(key)); return;
+    case State::kUnknown: s.set(synth, unknown_text(b, key), b.attr_pointer(key), b.instance); return;
     case State::kAbsent: return;
   }
 }
@@ -329,9 +329,9 @@ void Context::copy_integer(const Block& b, std::string_view key, Synthesized& s,
 void Context::copy_boolean(const Block& b, std::string_view key, Synthesized& s, const std::string& synth) {
   switch (state(b, key)) {
     case State::kKnown:
-      if (auto v = boolean(b, key)) s.set(synth, *v, b.attr_pointer(key));
+      if (auto v = boolean(b, key)) s.set(synth, *v, b.attr_pointer(key), b.instance);
       return;
-    case State::kUnknown: s.set(synth, unknown_text(b, key), b.attr_pointer(key)); return;
+    case State::kUnknown: s.set(synth, unknown_text(b, key), b.attr_pointer(key), b.instance); return;
     case State::kAbsent: return;
   }
 }
@@ -344,10 +344,10 @@ void Context::copy_strings(const Block& b, std::string_view key, Synthesized& s,
         for (auto& e : *v) {
           if (!e.empty()) arr.push_back(std::move(e));
         }
-        s.set(synth, std::move(arr), b.attr_pointer(key));
+        s.set(synth, std::move(arr), b.attr_pointer(key), b.instance);
       }
       return;
-    case State::kUnknown: s.set(synth, unknown_text(b, key), b.attr_pointer(key)); return;
+    case State::kUnknown: s.set(synth, unknown_text(b, key), b.attr_pointer(key), b.instance); return;
     case State::kAbsent: return;
   }
 }
@@ -356,9 +356,9 @@ void Context::copy_ref(const Block& b, std::string_view key, Synthesized& s, con
   bool unknown = false;
   auto list = ids(b, key, &unknown);
   if (!list.empty()) {
-    s.set(synth, json{{"id", list.front()}}, b.attr_pointer(key));
+    s.set(synth, json{{"id", list.front()}}, b.attr_pointer(key), b.instance);
   } else if (unknown) {
-    s.set(synth, json{{"id", unknown_text(b, key)}}, b.attr_pointer(key));
+    s.set(synth, json{{"id", unknown_text(b, key)}}, b.attr_pointer(key), b.instance);
   }
 }
 
@@ -369,7 +369,7 @@ void Context::copy_refs(const Block& b, std::string_view key, Synthesized& s, co
   json arr = json::array();
   for (auto& id : list) arr.push_back(json{{"id", std::move(id)}});
   if (unknown) arr.push_back(json{{"id", unknown_text(b, key)}});
-  s.set(synth, std::move(arr), b.attr_pointer(key));
+  s.set(synth, std::move(arr), b.attr_pointer(key), b.instance);
 }
 
 Synthesized* find_synthesized(std::vector<Synthesized>& out, std::string_view id) {

@@ -20,9 +20,14 @@ namespace exposim::importers::terraform {
 struct Synthesized {
   const Instance* instance{nullptr};
   json doc = json::object();
-  /// Synthesized pointer (inside `doc`) -> pointer into the plan, in insertion order.
-  std::vector<std::pair<std::string, std::string>> map;
-  void set(const std::string& synth, json value, const std::string& plan_pointer);
+  /// Where each synthesized field comes from, in insertion order.
+  struct Origin {
+    std::string synth;              // pointer inside `doc`
+    std::string plan;               // pointer into the plan
+    const Instance* from{nullptr};  // the instance whose attribute it is, when not `instance` (an association)
+  };
+  std::vector<Origin> map;
+  void set(const std::string& synth, json value, const std::string& plan_pointer, const Instance* from = nullptr);
 };
 
 /// One object of an instance's values with its after_unknown and configuration counterparts: the instance's
