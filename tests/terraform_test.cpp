@@ -201,3 +201,20 @@ TEST_CASE("what no reference resolves stays unknown, and is read so that it can 
                      0) == 0;
         }) == 1);
 }
+
+TEST_CASE("module variables lead to the module call's argument, and 0.13 references name resources only",
+          "[terraform]") {
+  // module_vars.json: module.vm has count 2; each NIC's subnet_id is var.subnet_id, which the call sets to
+  // azurerm_subnet.app[count.index].id. Only snet-0 has the NSG (allowing 443); both VMs have a Standard public
+  // IP. vm-1, in snet-1 without an NSG, is closed (a Standard public IP admits nothing without an NSG).
+  auto r = run({"module_vars.json"});
+  CHECK(diagnostics(r, model::Severity::kWarning).empty());
+  CHECK(vm_side(r) == Lines{"vm-0 tcp 443 any nsg-mod/https > none"});
+  for (const auto& nic : r.model.nics) {
+    REQUIRE(nic.ip_configurations.size() == 1);
+    const std::string subnet = nic.name == "vm-0-nic" ? "snet-0" : "snet-1";
+    CHECK(nic.ip_configurations[0].subnet.id.size() > subnet.size());
+    CHECK(nic.ip_configurations[0].subnet.id.substr(nic.ip_configurations[0].subnet.id.size() - subnet.size()) ==
+          subnet);
+  }
+}

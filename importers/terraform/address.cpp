@@ -69,13 +69,68 @@ void Instances::index() {
   }
 }
 
-std::vector<const Instance*> Instances::referenced(const Instance& from, std::string_view reference) const {
+Scope scope_of(const Instance& i) { return {i.module, Instances::key_of(i.address)}; }
+
+namespace {
+
+std::vector<std::string_view> split_dots(std::string_view s) {
+  std::vector<std::string_view> parts;
+  for (std::size_t start = 0;;) {
+    const auto dot = s.find('.', start);
+    parts.push_back(s.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start));
+    if (dot == std::string_view::npos) break;
+    start = dot + 1;
+  }
+  return parts;
+}
+
+/// "module.a[0].module.b" -> "module.a[0]"; "module.a" -> "".
+std::string parent_module(std::string_view module) {
+  const auto cut = module.rfind(".module.");
+  return cut == std::string_view::npos ? std::string() : std::string(module.substr(0, cut));
+}
+
+}  // namespace
+
+std::vector<Target> Instances::targets(const Scope& scope, const json& expression, int depth) const {
+  std::vector<Target> out;
+  if (!expression.is_object()) return out;
+  auto refs = expression.find("references");
+  if (refs == expression.end() || !refs->is_array()) return out;
+  for (const auto& r : *refs) {
+    if (!r.is_string()) continue;
+    const std::string& ref = r.get_ref<const std::string&>();
+    const auto parts = split_dots(ref);
+    if (parts.size() >= 2 && parts[0] == "var") {
+      // A module variable: the module call's argument, evaluated where the module is called.
+      if (scope.module.empty() || depth <= 0) continue;
+      auto call = calls_.find(config_module(scope.module));
+      if (call == calls_.end() || call->second == nullptr || !call->second->is_object()) continue;
+      auto arg = call->second->find(std::string(parts[1].substr(0, parts[1].find('['))));
+      if (arg == call->second->end()) continue;
+      for (auto& t : targets(Scope{parent_module(scope.module), key_of(scope.module)}, *arg, depth - 1)) {
+        out.push_back(std::move(t));
+      }
+      continue;
+    }
+    const std::string block = referenced_resource(ref);
+    if (block.empty()) continue;
+    const std::size_t at = block.rfind("data.", 0) == 0 ? 3 : 2;
+    // Terraform 1.x lists "azurerm_subnet.app.id" and then "azurerm_subnet.app"; 0.12 and 0.13 list only the
+    // latter: an empty attribute, which the caller infers from the attribute being resolved.
+    const std::string attribute(parts.size() > at ? parts[at].substr(0, parts[at].find('[')) : std::string_view{});
+    for (const Instance* i : referenced(scope, ref)) out.push_back({i, attribute});
+  }
+  return out;
+}
+
+std::vector<const Instance*> Instances::referenced(const Scope& scope, std::string_view reference) const {
   const std::string block = referenced_resource(reference);
   std::vector<const Instance*> out;
   if (block.empty()) return out;
-  auto it = by_block_.find(from.module + " " + block);
+  auto it = by_block_.find(scope.module + " " + block);
   if (it == by_block_.end()) return out;
-  const std::string key = key_of(from.address);
+  const std::string& key = scope.key;
   if (!key.empty() && it->second.size() > 1) {
     for (auto i : it->second) {
       if (key_of(items_[i].address) == key) return {&items_[i]};

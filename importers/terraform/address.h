@@ -37,6 +37,22 @@ std::string config_module(std::string_view module_instance);
 /// "data.azurerm_subnet.x.id" -> "data.azurerm_subnet.x"); "" for references to variables, locals, modules.
 std::string referenced_resource(std::string_view reference);
 
+/// Where a configuration expression is evaluated: a module instance ("module.vm[\"a\"]", "" at the root) and the
+/// instance key of the resource (or module call) that evaluates it ("[0]", "" when none).
+struct Scope {
+  std::string module;
+  std::string key;
+};
+
+/// An instance a reference leads to, and the attribute it reads ("id", "name").
+struct Target {
+  const Instance* instance{nullptr};
+  std::string attribute;  // "" when the reference names the resource only (Terraform 0.12 and 0.13)
+};
+
+/// The scope of an instance's own expressions.
+Scope scope_of(const Instance& i);
+
 /// The index of instances: by address, by module and "type.name", by type and Azure name.
 class Instances {
  public:
@@ -46,9 +62,16 @@ class Instances {
   /// Builds the lookups; call after the last add().
   void index();
 
-  /// The instances `reference` (a configuration reference, "azurerm_subnet.app.id") names from `from`'s module.
-  /// When it names several (count, for_each), the one with `from`'s instance key if there is one, else all.
-  std::vector<const Instance*> referenced(const Instance& from, std::string_view reference) const;
+  /// The instances `reference` (a configuration reference, "azurerm_subnet.app.id") names in `scope`'s module.
+  /// When it names several (count, for_each), the one with the scope's instance key if there is one, else all.
+  std::vector<const Instance*> referenced(const Scope& scope, std::string_view reference) const;
+
+  /// Where the `references` of a configuration expression lead: resources of the scope's module, and through
+  /// `var.NAME` the module call's argument NAME, evaluated in the parent module (at most `depth` calls up).
+  std::vector<Target> targets(const Scope& scope, const json& expression, int depth) const;
+
+  /// Records the argument expressions of the module call whose configuration path is `path` ("module.vm").
+  void add_module_call(std::string path, const json* expressions) { calls_[std::move(path)] = expressions; }
 
   /// The managed instance of `type` with Azure name `name` in resource group `resource_group` (case-insensitive),
   /// or null (none, or several).
@@ -60,6 +83,7 @@ class Instances {
  private:
   std::vector<Instance> items_;
   std::map<std::string, std::vector<std::size_t>> by_block_;  // module + " " + type.name -> instances
+  std::map<std::string, const json*> calls_;                  // module call path -> its argument expressions
 };
 
 }  // namespace exposim::importers::terraform

@@ -114,7 +114,7 @@ class Reader {
   }
 
   /// The configuration's resource blocks, module calls followed (iteratively).
-  void read_configuration(const json& doc) {
+  void read_configuration(const json& doc, Instances& instances) {
     const json* config = member(doc, "configuration");
     if (config == nullptr) return;
     const json* root = member(*config, "root_module");
@@ -143,8 +143,9 @@ class Reader {
         for (auto it = calls->begin(); it != calls->end(); ++it) {
           const json* m = member(it.value(), "module");
           if (m == nullptr || !m->is_object()) continue;
-          stack.emplace_back(m, (path.empty() ? "" : path + ".") + "module." + it.key(),
-                             fmt::format("{}/module_calls/{}/module", pointer, escape(it.key())));
+          const std::string child = (path.empty() ? "" : path + ".") + "module." + it.key();
+          instances.add_module_call(child, member(it.value(), "expressions"));
+          stack.emplace_back(m, child, fmt::format("{}/module_calls/{}/module", pointer, escape(it.key())));
         }
       }
     }
@@ -370,7 +371,7 @@ PlanStats import_plan_or_throw(std::string_view text, const std::string& path, c
   }
   Instances instances;
   reader.read_changes(doc);
-  reader.read_configuration(doc);
+  reader.read_configuration(doc, instances);
   if (root != nullptr) reader.read_modules(*root, root_pointer, instances);
   instances.index();
 

@@ -25,6 +25,17 @@ const char* json_kind(const json& v) {
   }
 }
 
+/// The attribute of the referenced resource that an attribute named `key` reads when the reference does not say
+/// (Terraform 0.12 and 0.13): `..._id` and `..._ids` an id, `..._name` a name, others the attribute of that name.
+std::string implied_attribute(std::string_view key) {
+  auto ends = [&](std::string_view suffix) {
+    return key.size() >= suffix.size() && key.substr(key.size() - suffix.size()) == suffix;
+  };
+  if (ends("_id") || ends("_ids")) return "id";
+  if (ends("name")) return "name";
+  return std::string(key);
+}
+
 }  // namespace
 
 void Synthesized::set(const std::string& synth, json value, const std::string& plan_pointer, const Instance* from) {
@@ -187,32 +198,19 @@ std::optional<std::string> Context::via_reference(const Block& b, std::string_vi
   if (depth > kMaxReferenceDepth || b.expressions == nullptr || !b.expressions->is_object()) return std::nullopt;
   auto e = b.expressions->find(std::string(key));
   if (e == b.expressions->end() || !e->is_object()) return std::nullopt;
-  auto refs = e->find("references");
-  if (refs == e->end() || !refs->is_array()) return std::nullopt;
-  for (const auto& r : *refs) {
-    if (!r.is_string()) continue;
-    const std::string ref = r.get<std::string>();
-    const std::string block = referenced_resource(ref);
-    if (block.empty()) continue;
-    // The attribute after "type.name" (and an index): "azurerm_resource_group.rg.name" -> "name".
-    std::vector<std::string_view> parts;
-    for (std::size_t start = 0;;) {
-      const auto dot = ref.find('.', start);
-      parts.push_back(std::string_view(ref).substr(start, dot == std::string::npos ? std::string::npos : dot - start));
-      if (dot == std::string::npos) break;
-      start = dot + 1;
-    }
-    const std::size_t at = block.rfind("data.", 0) == 0 ? 3 : 2;
-    if (parts.size() <= at) continue;
-    const std::string attr(parts[at].substr(0, parts[at].find('[')));
-    const std::string wanted = target_attr.empty() ? attr : std::string(target_attr);
-    if (attr != wanted) continue;
-    auto targets = instances_.referenced(*b.instance, ref);
-    if (targets.size() != 1) continue;
-    if (attr == "id") return id_of(*targets.front(), depth + 1);
-    return string_or_ref(*targets.front(), attr, depth + 1);
+  const Instance* found = nullptr;
+  std::string attr;
+  for (const auto& t : instances_.targets(scope_of(*b.instance), *e, kMaxReferenceDepth - depth)) {
+    const std::string a = t.attribute.empty() ? implied_attribute(key) : t.attribute;
+    if (!target_attr.empty() && a != target_attr) continue;
+    if (found == t.instance && attr == a) continue;
+    if (found != nullptr) return std::nullopt;  // ambiguous
+    found = t.instance;
+    attr = a;
   }
-  return std::nullopt;
+  if (found == nullptr) return std::nullopt;
+  if (attr == "id") return id_of(*found, depth + 1);
+  return string_or_ref(*found, attr, depth + 1);
 }
 
 std::optional<std::string> Context::string_or_ref(const Instance& i, std::string_view key, int depth) {
@@ -287,18 +285,10 @@ std::vector<std::string> Context::ids(const Block& b, std::string_view key, bool
   if (b.expressions != nullptr && b.expressions->is_object()) {
     auto e = b.expressions->find(std::string(key));
     if (e != b.expressions->end() && e->is_object()) {
-      auto refs = e->find("references");
-      if (refs != e->end() && refs->is_array()) {
-        std::set<const Instance*> seen;
-        for (const auto& r : *refs) {
-          if (!r.is_string()) continue;
-          const std::string ref = r.get<std::string>();
-          if (ref.size() < 3 || ref.compare(ref.size() - 3, 3, ".id") != 0) continue;
-          for (const Instance* t : instances_.referenced(*b.instance, ref)) {
-            if (!seen.insert(t).second) continue;
-            if (auto id = id_of(*t, 1)) out.push_back(std::move(*id));
-          }
-        }
+      std::set<const Instance*> seen;
+      for (const auto& t : instances_.targets(scope_of(*b.instance), *e, kMaxReferenceDepth)) {
+        if ((t.attribute != "id" && !t.attribute.empty()) || !seen.insert(t.instance).second) continue;
+        if (auto id = id_of(*t.instance, 1)) out.push_back(std::move(*id));
       }
     }
   }
