@@ -168,6 +168,12 @@ TEST_CASE("bad plans are located errors, never a crash", "[terraform]") {
     CHECK(std::find(errors.begin(), errors.end(),
                     "invalid-type /planned_values/root_module/resources/4/values/priority: "
                     "azurerm_network_security_rule.https: 'priority' is a string, expected a number") != errors.end());
+    // The line and column of the value in the file, beside the pointer.
+    for (const auto& d : r.diags.items()) {
+      if (d.code != "invalid-type") continue;
+      CHECK(d.where.line == 131);
+      CHECK(d.where.column == 25);
+    }
   }
   SECTION("an unknown format_version: a warning, and what is readable is read") {
     auto r = run({"future_version.json"});

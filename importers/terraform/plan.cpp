@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
+#include <tuple>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -305,6 +307,118 @@ void remap_model(model::Model& m, const Remap& remap) {
   }
 }
 
+/// Byte offsets of the values at `pointers` in the JSON `text` (well-formed: it parsed), by one scan.
+std::map<std::string, std::size_t> locate(std::string_view text, const std::set<std::string>& pointers) {
+  std::map<std::string, std::size_t> out;
+  if (pointers.empty()) return out;
+  struct Frame {
+    bool array;
+    std::size_t length;  // of the container's own pointer
+    std::size_t index;
+    bool expect_key;
+  };
+  std::vector<Frame> stack;
+  std::string ptr;
+  auto value_at = [&](std::size_t i) {
+    if (pointers.count(ptr) != 0) out.try_emplace(ptr, i);
+  };
+  auto skip_string = [&](std::size_t i, std::string* decoded) {  // i at the opening quote; returns past the close
+    for (++i; i < text.size() && text[i] != '"'; ++i) {
+      if (text[i] == '\\') {
+        ++i;
+        if (decoded != nullptr && i < text.size()) *decoded += text[i] == 'n' ? '\n' : text[i] == 't' ? '\t' : text[i];
+      } else if (decoded != nullptr) {
+        *decoded += text[i];
+      }
+    }
+    return i + 1;
+  };
+  for (std::size_t i = 0; i < text.size();) {
+    const char c = text[i];
+    if (c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == ':') {
+      ++i;
+    } else if (c == '{' || c == '[') {
+      value_at(i);
+      stack.push_back({c == '[', ptr.size(), 0, c == '{'});
+      ++i;
+      if (c == '[') {
+        const auto next = text.find_first_not_of(" \n\r\t", i);
+        if (next != std::string_view::npos && text[next] != ']') ptr += "/0";
+      }
+    } else if (c == '}' || c == ']') {
+      if (!stack.empty()) {
+        ptr.resize(stack.back().length);
+        stack.pop_back();
+      }
+      ++i;
+    } else if (c == ',') {
+      if (!stack.empty()) {
+        Frame& f = stack.back();
+        ptr.resize(f.length);
+        if (f.array) {
+          ptr += "/" + std::to_string(++f.index);
+        } else {
+          f.expect_key = true;
+        }
+      }
+      ++i;
+    } else if (c == '"' && !stack.empty() && !stack.back().array && stack.back().expect_key) {
+      std::string key;
+      i = skip_string(i, &key);
+      stack.back().expect_key = false;
+      ptr.resize(stack.back().length);
+      ptr += "/" + escape(key);
+    } else if (c == '"') {
+      value_at(i);
+      i = skip_string(i, nullptr);
+    } else {
+      value_at(i);
+      const auto end = text.find_first_of(",]} \n\r\t", i);
+      i = end == std::string_view::npos ? text.size() : end;
+    }
+  }
+  return out;
+}
+
+/// "/a/b" -> "/a"; "/a" and "" -> "".
+std::string parent_pointer(const std::string& p) {
+  const auto cut = p.rfind('/');
+  return cut == std::string::npos ? std::string() : p.substr(0, cut);
+}
+
+/// Gives each diagnostic with a pointer the line and column of that value in the plan, then hands it on.
+class Located {
+ public:
+  Located(std::string_view text, const std::string& file, model::Diagnostics& sink)
+      : text_(text), file_(file), sink_(sink) {}
+
+  /// An attribute only known after apply is absent from the values: its nearest enclosing value gives the line.
+  void add(const model::Diagnostics& diags) {
+    std::set<std::string> wanted;
+    for (const auto& d : diags.items()) {
+      if (d.where.file.str() != file_ || d.where.pointer.empty() || d.where.line != 0) continue;
+      for (std::string p = d.where.pointer; !p.empty(); p = parent_pointer(p)) wanted.insert(p);
+    }
+    const auto offsets = locate(text_, wanted);
+    for (model::Diagnostic d : diags.items()) {
+      if (d.where.file.str() == file_ && d.where.line == 0) {
+        for (std::string p = d.where.pointer; !p.empty(); p = parent_pointer(p)) {
+          if (auto it = offsets.find(p); it != offsets.end()) {
+            std::tie(d.where.line, d.where.column) = line_column(text_, it->second);
+            break;
+          }
+        }
+      }
+      sink_.add(std::move(d));
+    }
+  }
+
+ private:
+  std::string_view text_;
+  const std::string& file_;
+  model::Diagnostics& sink_;
+};
+
 }  // namespace
 
 bool looks_like_terraform(std::string_view head) {
@@ -320,13 +434,13 @@ bool looks_like_terraform(std::string_view head) {
 namespace {
 
 PlanStats import_plan_or_throw(std::string_view text, const std::string& path, const azure::ImportOptions& options,
-                               model::Model& model, model::Diagnostics& diags) {
+                               model::Model& model, model::Diagnostics& sink) {
   PlanStats stats;
   stats.kind = "document";  // until the plan or state is recognised
   if (auto deep = too_deep(text); deep != std::string_view::npos) {
     auto [line, column] = line_column(text, deep);
-    diags.error("json-too-deep", {model::FileName(path), "", line, column},
-                fmt::format("nesting deeper than {} levels", kMaxDepth));
+    sink.error("json-too-deep", {model::FileName(path), "", line, column},
+               fmt::format("nesting deeper than {} levels", kMaxDepth));
     return stats;
   }
   json doc;
@@ -336,16 +450,21 @@ PlanStats import_plan_or_throw(std::string_view text, const std::string& path, c
     auto [line, column] = line_column(text, e.byte == 0 ? 0 : e.byte - 1);
     std::string what = e.what();
     if (auto cut = what.find("syntax error"); cut != std::string::npos) what = what.substr(cut);
-    diags.error("json-syntax", {model::FileName(path), "", line, column}, what);
+    sink.error("json-syntax", {model::FileName(path), "", line, column}, what);
     return stats;
   }
+  // Diagnostics about the document's meaning are collected here, then given the line of their pointer.
+  model::Diagnostics diags;
+  Located located(text, path, sink);
   Reader reader(path, diags);
   if (!doc.is_object()) {
     reader.error("", "the top-level value is not an object, expected `terraform show -json` output");
+    located.add(diags);
     return stats;
   }
   if (const json* v = member(doc, "format_version"); v == nullptr || !v->is_string()) {
     diags.error("invalid-type", at(path, "/format_version"), "'format_version' is not a string");
+    located.add(diags);
     return stats;
   } else {
     stats.format_version = *v;
@@ -432,6 +551,7 @@ PlanStats import_plan_or_throw(std::string_view text, const std::string& path, c
     diags.add(std::move(d));
   }
   remap_model(model, remap);
+  located.add(diags);
   return stats;
 }
 
