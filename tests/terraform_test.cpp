@@ -224,3 +224,18 @@ TEST_CASE("module variables lead to the module call's argument, and 0.13 referen
           subnet);
   }
 }
+
+TEST_CASE("configured blocks only known after apply admit everything", "[terraform]") {
+  // unknown_rules.json: nsg.json with the NSG's security_rule set by the configuration but only known after apply;
+  // an unknown list of rules must not read as no rules (the NSG would deny what it may allow).
+  auto rules = run({"unknown_rules.json"});
+  CHECK(vm_side(rules) ==
+        Lines{"vm-web ah - any nsg-web/unknown-rules > none", "vm-web esp - any nsg-web/unknown-rules > none",
+              "vm-web icmp - any nsg-web/unknown-rules > none", "vm-web tcp 0-65535 any nsg-web/unknown-rules > none",
+              "vm-web udp 0-65535 any nsg-web/unknown-rules > none"});
+  // unknown_network_rules.json: storage.json with stlocked's network_rules only known after apply.
+  auto acls = run({"unknown_network_rules.json"});
+  CHECK(paas_side(acls) ==
+        Lines{"sthttp 80,443 any", "stlocked 443,445 any", "stopen 443,445 any", "stseparate 443,445 20.30.40.9/32"});
+  CHECK_FALSE(acls.diags.has_errors());
+}

@@ -32,9 +32,19 @@ void translate_nsg(Context& ctx, const Instance& i, std::vector<Synthesized>& ou
   if (s == nullptr) return;
   const Block b = Context::top(i);
   s->doc["properties"]["securityRules"] = json::array();
-  // Unknown and not configured: the rules are separate resources (azurerm_network_security_rule).
+  // Unknown and not configured: the rules are separate resources (azurerm_network_security_rule), read as absent.
+  // Unknown and configured (a `dynamic` block over a value only known after apply): one rule whose every field
+  // is unknown, which the Azure reader takes as an inbound allow of everything (an unknown list of rules would be
+  // read as no rules, and the NSG would deny what it may allow).
   if (ctx.state(b, "security_rule") == State::kUnknown) {
-    s->set("/properties/securityRules", Context::unknown_text(b, "security_rule"), b.attr_pointer("security_rule"));
+    const std::string unknown = Context::unknown_text(b, "security_rule");
+    json props = json::object();
+    for (const char* key : {"priority", "direction", "access", "protocol", "sourceAddressPrefix", "sourcePortRange",
+                            "destinationAddressPrefix", "destinationPortRange"}) {
+      props[key] = unknown;
+    }
+    s->set("/properties/securityRules/0", json{{"name", "unknown-rules"}, {"properties", std::move(props)}},
+           b.attr_pointer("security_rule"));
     return;
   }
   const auto rules = ctx.nested(b, "security_rule");
