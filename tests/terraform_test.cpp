@@ -111,7 +111,7 @@ TEST_CASE("a state's inline subnets, NSG rules and known ids; an unread azurerm 
   CHECK(vm_side(r) ==
         Lines{"vm-app tcp 3389 81.2.69.0/24 nsg-app/rdp-office > none", "vm-app tcp 80,443 any nsg-app/web > none"});
   CHECK(diagnostics(r, model::Severity::kWarning) ==
-        Lines{"unmodelled-types /values/root_module: 1 resources of azurerm types exposim does not read yet are left "
+        Lines{"unmodelled-types /values/root_module: 1 resource of an azurerm type exposim does not read yet is left "
               "out: azurerm_key_vault.kv"});
   CHECK(r.reports[0].stats.detected_shape == "Terraform state (format_version 1.0)");
 }
