@@ -239,3 +239,17 @@ TEST_CASE("configured blocks only known after apply admit everything", "[terrafo
         Lines{"sthttp 80,443 any", "stlocked 443,445 any", "stopen 443,445 any", "stseparate 443,445 20.30.40.9/32"});
   CHECK_FALSE(acls.diags.has_errors());
 }
+
+TEST_CASE("a resource whose name is only known after apply is analysed under its address", "[terraform]") {
+  // unknown_names.json: nsg.json with the NSG's and the NIC's names from a random_pet (only known after apply),
+  // and the separate rule's network_security_group_name referencing the NSG's name.
+  auto r = run({"unknown_names.json"});
+  CHECK_FALSE(r.diags.has_errors());
+  CHECK(vm_side(r) == Lines{"vm-web tcp 22 any azurerm_network_security_group.web/ssh > none",
+                            "vm-web tcp 443 20.30.40.0/24 azurerm_network_security_group.web/https > none"});
+  CHECK(diagnostics(r, model::Severity::kWarning) ==
+        Lines{"unknown-value /planned_values/root_module/resources/3/values/name: azurerm_network_security_group.web: "
+              "its name is only known after apply: it is analysed under the name 'azurerm_network_security_group.web'",
+              "unknown-value /planned_values/root_module/resources/7/values/name: azurerm_network_interface.vm: its "
+              "name is only known after apply: it is analysed under the name 'azurerm_network_interface.vm'"});
+}

@@ -43,16 +43,20 @@ Synthesized* begin_resource(Context& ctx, const Instance& i, std::string_view az
                             std::vector<Synthesized>& out) {
   const Block b = Context::top(i);
   auto id = ctx.id_of(i);
-  auto name = ctx.name_of(i);
-  if (!id || !name) {
+  const std::string name = ctx.name_of(i);
+  if (!id) {  // a child whose parent's name is only known after apply
     ctx.report(model::Severity::kWarning, i, i.pointer, "unknown-value",
-               "its name or resource group is only known after apply: the resource is not analysed");
+               "the name of its parent is only known after apply: the resource is not analysed");
     return nullptr;
+  }
+  if (!ctx.knows_name(i)) {
+    ctx.report(model::Severity::kWarning, i, b.attr_pointer("name"), "unknown-value",
+               fmt::format("its name is only known after apply: it is analysed under the name '{}'", name));
   }
   Synthesized s;
   s.instance = &i;
   s.set("/id", *id, b.attr_pointer(ctx.state(b, "id") == State::kKnown ? "id" : "name"));
-  s.set("/name", *name, b.attr_pointer("name"));
+  s.set("/name", name, b.attr_pointer("name"));
   s.set("/type", std::string(azure_type), i.pointer + "/type");
   ctx.copy_string(b, "location", s, "/location");
   s.doc["properties"] = json::object();

@@ -1,6 +1,7 @@
 // Reading azurerm attributes (known, unknown, absent, referenced) and writing them as Azure resource JSON.
 #include "importers/terraform/translate.h"
 
+#include <algorithm>
 #include <set>
 
 #include <fmt/format.h>
@@ -13,6 +14,7 @@ namespace {
 
 constexpr int kMaxReferenceDepth = 8;  // resource group of the parent of ...: a cap against cycles
 constexpr std::string_view kSubscription = "00000000-0000-0000-0000-000000000000";
+constexpr std::string_view kUnknownGroup = "unknown-resource-group";  // a resource group only known after apply
 
 const char* json_kind(const json& v) {
   switch (v.type()) {
@@ -210,7 +212,9 @@ std::optional<std::string> Context::via_reference(const Block& b, std::string_vi
   }
   if (found == nullptr) return std::nullopt;
   if (attr == "id") return id_of(*found, depth + 1);
-  return string_or_ref(*found, attr, depth + 1);
+  auto value = string_or_ref(*found, attr, depth + 1);
+  if (!value && attr == "name") return placeholder_name(*found);  // as the instance itself is named (id_of)
+  return value;
 }
 
 std::optional<std::string> Context::string_or_ref(const Instance& i, std::string_view key, int depth) {
@@ -223,7 +227,21 @@ std::optional<std::string> Context::resource_group(const Instance& i) {
   return string_or_ref(i, "resource_group_name", 0);
 }
 
-std::optional<std::string> Context::name_of(const Instance& i) { return string_or_ref(i, "name", 0); }
+std::string Context::name_of(const Instance& i) {
+  auto name = string_or_ref(i, "name", 0);
+  return name && !name->empty() ? *name : placeholder_name(i);
+}
+
+bool Context::knows_name(const Instance& i) {
+  auto name = string_or_ref(i, "name", 0);
+  return name && !name->empty();
+}
+
+std::string placeholder_name(const Instance& i) {
+  std::string out = i.address;
+  std::replace(out.begin(), out.end(), '/', '_');
+  return out;
+}
 
 std::optional<std::string> Context::id_of(const Instance& i) { return id_of(i, 0); }
 
@@ -236,13 +254,14 @@ std::optional<std::string> Context::id_of(const Instance& i, int depth) {
   const Mapping* row = find_mapping(i.type);
   if (row == nullptr || row->azure_type.empty()) return std::nullopt;
   auto name = string_or_ref(i, "name", depth + 1);
-  if (!name || name->empty()) return std::nullopt;
+  if (!name || name->empty()) name = placeholder_name(i);
+  auto rg = string_or_ref(i, "resource_group_name", depth + 1);
+  if (!rg || rg->empty()) rg = std::string(kUnknownGroup);
   const std::string_view type = row->azure_type;
   if (!row->parent_name.empty()) {
     // A child: its parent's id (the parent instance of that name, else composed) and the child segment.
     auto parent_name = string_or_ref(i, row->parent_name, depth + 1);
-    auto rg = string_or_ref(i, "resource_group_name", depth + 1);
-    if (!parent_name || !rg) return std::nullopt;
+    if (!parent_name) return std::nullopt;
     const std::string_view segment = type.substr(type.rfind('/') + 1);
     std::optional<std::string> parent_id;
     const Mapping* parent = find_mapping(row->parent_type);
@@ -255,8 +274,6 @@ std::optional<std::string> Context::id_of(const Instance& i, int depth) {
     if (!parent_id) return std::nullopt;
     return fmt::format("{}/{}/{}", *parent_id, segment, *name);
   }
-  auto rg = string_or_ref(i, "resource_group_name", depth + 1);
-  if (!rg) return std::nullopt;
   return fmt::format("/subscriptions/{}/resourceGroups/{}/providers/{}/{}", kSubscription, *rg, type, *name);
 }
 

@@ -82,8 +82,11 @@ class Context {
 
   /// The resource group name of an instance: known, or through its configuration reference.
   std::optional<std::string> resource_group(const Instance& i);
-  /// The Azure name of an instance (attribute `name`): known, or through its configuration reference.
-  std::optional<std::string> name_of(const Instance& i);
+  /// The Azure name of an instance (attribute `name`): known, or through its configuration reference; else its
+  /// placeholder_name().
+  std::string name_of(const Instance& i);
+  /// True when the Azure name of an instance is known (or resolved through a reference).
+  bool knows_name(const Instance& i);
   /// The Azure id of an instance: its known `id`, else composed from its mapping row, resource group and name.
   std::optional<std::string> id_of(const Instance& i);
 
@@ -131,6 +134,9 @@ struct Mapping {
 
 /// The row of an azurerm type, or null when it is not modelled.
 const Mapping* find_mapping(std::string_view terraform_type);
+
+/// The name a resource whose name is only known after apply is analysed under: its Terraform address.
+std::string placeholder_name(const Instance& i);
 
 /// The synthesized resource of the instance with `id` (case-insensitive), or null.
 Synthesized* find_synthesized(std::vector<Synthesized>& out, std::string_view id);
