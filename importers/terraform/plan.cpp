@@ -328,7 +328,7 @@ PlanStats import_plan_or_throw(std::string_view text, const std::string& path, c
   json list = json::array();
   std::vector<std::string> pointers;
   for (std::size_t k = 0; k < out.size(); ++k) {
-    list.push_back(out[k].doc);
+    list.push_back(std::move(out[k].doc));  // only the origins are needed from here on
     pointers.push_back(fmt::format("{}{}", kSynthPrefix, k));
   }
   model::Diagnostics local;
