@@ -205,7 +205,10 @@ void print_detected(const std::vector<importers::InputReport>& reports, std::ost
       err << fmt::format("exposim: {}: detected a template parameter file\n", r.path);
       continue;
     }
-    if (r.kind == "template") {
+    if (r.kind == "terraform") {
+      err << fmt::format("exposim: {}: detected a {}, {} azurerm resources read", r.path, s.detected_shape,
+                         s.resources);
+    } else if (r.kind == "template") {
       err << fmt::format("exposim: {}: detected a deployment template, {} resources after expansion, {} modelled",
                          r.path, r.expanded, s.resources);
     } else {

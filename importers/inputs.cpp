@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "importers/arm/template.h"
+#include "importers/terraform/plan.h"
 #include "model/ascii.h"
 
 namespace exposim::importers {
@@ -17,7 +18,7 @@ namespace {
 
 using nlohmann::json;
 
-enum class Kind { kResources, kTemplate, kParameters };
+enum class Kind { kResources, kTemplate, kParameters, kTerraform };
 
 /// The kind of a file from its `$schema` near the top (the first 64 KiB); resource JSON has none.
 Kind sniff(const std::string& path) {
@@ -27,7 +28,7 @@ Kind sniff(const std::string& path) {
   head.resize(static_cast<std::size_t>(in.gcount()));
   const std::string lower = model::ascii::lower(head);
   const auto schema = lower.find("\"$schema\"");
-  if (schema == std::string::npos) return Kind::kResources;
+  if (schema == std::string::npos) return terraform::looks_like_terraform(head) ? Kind::kTerraform : Kind::kResources;
   const auto end = lower.find(',', schema);
   const std::string value = lower.substr(schema, end == std::string::npos ? std::string::npos : end - schema);
   // Any historic spelling: http or https, with or without the trailing '#', any casing.
@@ -92,6 +93,7 @@ std::vector<InputReport> import_inputs(const std::vector<std::string>& paths, co
     reports[i].path = paths[i];
     reports[i].kind = kinds[i] == Kind::kTemplate     ? "template"
                       : kinds[i] == Kind::kParameters ? "parameters"
+                      : kinds[i] == Kind::kTerraform  ? "terraform"
                                                       : "resources";
     if (kinds[i] == Kind::kParameters) add_parameters(paths[i], true);
   }
@@ -136,6 +138,17 @@ std::vector<InputReport> import_inputs(const std::vector<std::string>& paths, co
       reports[i].stats = importer.add_file(path);
       continue;
     }
+    if (kinds[i] == Kind::kTerraform) {
+      // Read whole (plans are at most a few hundred megabytes), with its own import session.
+      auto text = read_file(path, options.max_template_bytes, diags);
+      if (!text) continue;
+      const auto plan = terraform::import_plan(*text, path, options.import, model, diags);
+      reports[i].stats.resources = plan.resources;
+      reports[i].stats.by_type = plan.by_type;
+      reports[i].stats.detected_shape = fmt::format("Terraform {} (format_version {})", plan.kind,
+                                                    plan.format_version.empty() ? "?" : plan.format_version);
+      continue;
+    }
     auto& expanded = expansions[i];
     // Each run of resources from one file (the template, or a linked template) is imported under that file's
     // name, so that diagnostics point into the file that declares the resource.
@@ -160,7 +173,8 @@ std::vector<InputReport> import_inputs(const std::vector<std::string>& paths, co
 }
 
 bool has_template(const std::vector<InputReport>& reports) {
-  return std::any_of(reports.begin(), reports.end(), [](const InputReport& r) { return r.kind == "template"; });
+  return std::any_of(reports.begin(), reports.end(),
+                     [](const InputReport& r) { return r.kind == "template" || r.kind == "terraform"; });
 }
 
 }  // namespace exposim::importers

@@ -1,6 +1,7 @@
 // The inputs of a command, whatever their kind: Azure resource JSON (az CLI, REST, Resource Graph),
 // deployment templates (ARM, Bicep compiled by `az bicep build`, "Export template" output) and their
-// parameter files. Each file's kind is detected from its content.
+// parameter files, and Terraform plans and state (`terraform show -json`). Each file's kind is detected from its
+// content.
 #pragma once
 
 #include <string>
@@ -25,7 +26,7 @@ struct InputOptions {
 
 struct InputReport {
   std::string path;
-  std::string kind;  // "resources", "template", "parameters"
+  std::string kind;  // "resources", "template", "parameters", "terraform" (a plan or a state: stats.detected_shape)
   azure::ImportStats stats;
   std::size_t expanded{0};  // templates: resources after expansion
 };
@@ -36,8 +37,8 @@ struct InputReport {
 std::vector<InputReport> import_inputs(const std::vector<std::string>& paths, const InputOptions& options,
                                        model::Model& model, model::Diagnostics& diags);
 
-/// True when one of the inputs is a deployment template: resources it references but does not declare are then
-/// the normal case (they already exist), and the CLI accepts them unless --strict.
+/// True when one of the inputs is a deployment template or a Terraform plan or state: resources it references but
+/// does not declare are then the normal case (they already exist), and the CLI accepts them unless --strict.
 bool has_template(const std::vector<InputReport>& reports);
 
 }  // namespace exposim::importers

@@ -1,0 +1,39 @@
+// The family translators of the mapping table (mapping.cpp), one file per family: network.cpp, nsg.cpp,
+// compute.cpp, paas.cpp.
+#pragma once
+
+#include <vector>
+
+#include "importers/terraform/translate.h"
+
+namespace exposim::importers::terraform {
+
+// network.cpp
+void translate_vnet(Context& ctx, const Instance& i, std::vector<Synthesized>& out);
+void translate_subnet(Context& ctx, const Instance& i, std::vector<Synthesized>& out);
+void translate_subnet_nsg_association(Context& ctx, const Instance& i, std::vector<Synthesized>& out);
+// nsg.cpp
+void translate_nsg(Context& ctx, const Instance& i, std::vector<Synthesized>& out);
+void translate_security_rule(Context& ctx, const Instance& i, std::vector<Synthesized>& out);
+// compute.cpp
+void translate_nic(Context& ctx, const Instance& i, std::vector<Synthesized>& out);
+void translate_nic_nsg_association(Context& ctx, const Instance& i, std::vector<Synthesized>& out);
+void translate_public_ip(Context& ctx, const Instance& i, std::vector<Synthesized>& out);
+void translate_vm(Context& ctx, const Instance& i, std::vector<Synthesized>& out);
+// paas.cpp
+void translate_storage_account(Context& ctx, const Instance& i, std::vector<Synthesized>& out);
+void translate_storage_network_rules(Context& ctx, const Instance& i, std::vector<Synthesized>& out);
+/// After every translation: a note for each storage account whose network rules are Azure's default (assumed).
+void finish_storage(Context& ctx, std::vector<Synthesized>& out);
+
+/// A new Azure resource of `azure_type` for instance `i`: id, name, type and location written, or null when its
+/// name or id cannot be known (reported).
+Synthesized* begin_resource(Context& ctx, const Instance& i, std::string_view azure_type,
+                            std::vector<Synthesized>& out);
+
+/// The synthesized resource an association's attribute `key` names (by id), or null (reported: the target is
+/// not in the plan, or unknown).
+Synthesized* association_target(Context& ctx, const Instance& i, std::string_view key, std::string_view what,
+                                std::vector<Synthesized>& out);
+
+}  // namespace exposim::importers::terraform

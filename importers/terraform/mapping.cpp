@@ -1,0 +1,86 @@
+// The mapping table: one row per azurerm resource type read, with its Azure type and its family translator.
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "importers/terraform/families.h"
+
+namespace exposim::importers::terraform {
+namespace {
+
+constexpr Mapping kMappings[] = {
+    {"azurerm_resource_group", "", "", "", nullptr, false},
+    // network.cpp
+    {"azurerm_virtual_network", "Microsoft.Network/virtualNetworks", "", "", translate_vnet, false},
+    {"azurerm_subnet", "Microsoft.Network/virtualNetworks/subnets", "azurerm_virtual_network", "virtual_network_name",
+     translate_subnet, false},
+    {"azurerm_subnet_network_security_group_association", "", "", "", translate_subnet_nsg_association, true},
+    // nsg.cpp
+    {"azurerm_network_security_group", "Microsoft.Network/networkSecurityGroups", "", "", translate_nsg, false},
+    {"azurerm_network_security_rule", "Microsoft.Network/networkSecurityGroups/securityRules",
+     "azurerm_network_security_group", "network_security_group_name", translate_security_rule, false},
+    // compute.cpp
+    {"azurerm_network_interface", "Microsoft.Network/networkInterfaces", "", "", translate_nic, false},
+    {"azurerm_network_interface_security_group_association", "", "", "", translate_nic_nsg_association, true},
+    {"azurerm_public_ip", "Microsoft.Network/publicIPAddresses", "", "", translate_public_ip, false},
+    {"azurerm_linux_virtual_machine", "Microsoft.Compute/virtualMachines", "", "", translate_vm, false},
+    {"azurerm_windows_virtual_machine", "Microsoft.Compute/virtualMachines", "", "", translate_vm, false},
+    {"azurerm_virtual_machine", "Microsoft.Compute/virtualMachines", "", "", translate_vm, false},
+    // paas.cpp
+    {"azurerm_storage_account", "Microsoft.Storage/storageAccounts", "", "", translate_storage_account, false},
+    {"azurerm_storage_account_network_rules", "", "", "", translate_storage_network_rules, true},
+};
+
+}  // namespace
+
+const Mapping* find_mapping(std::string_view terraform_type) {
+  auto it = std::find_if(std::begin(kMappings), std::end(kMappings),
+                         [&](const Mapping& m) { return m.terraform_type == terraform_type; });
+  return it == std::end(kMappings) ? nullptr : &*it;
+}
+
+Synthesized* begin_resource(Context& ctx, const Instance& i, std::string_view azure_type,
+                            std::vector<Synthesized>& out) {
+  const Block b = Context::top(i);
+  auto id = ctx.id_of(i);
+  const std::string name = ctx.name_of(i);
+  if (!id) {  // a child whose parent's name is only known after apply
+    ctx.report(model::Severity::kWarning, i, i.pointer, "unknown-value",
+               "the name of its parent is only known after apply: the resource is not analysed");
+    return nullptr;
+  }
+  if (!ctx.knows_name(i)) {
+    ctx.report(model::Severity::kWarning, i, b.attr_pointer("name"), "unknown-value",
+               fmt::format("its name is only known after apply: it is analysed under the name '{}'", name));
+  }
+  Synthesized s;
+  s.instance = &i;
+  s.set("/id", *id, b.attr_pointer(ctx.state(b, "id") == State::kKnown ? "id" : "name"));
+  s.set("/name", name, b.attr_pointer("name"));
+  s.set("/type", std::string(azure_type), i.pointer + "/type");
+  ctx.copy_string(b, "location", s, "/location");
+  s.doc["properties"] = json::object();
+  out.push_back(std::move(s));
+  return &out.back();
+}
+
+Synthesized* association_target(Context& ctx, const Instance& i, std::string_view key, std::string_view what,
+                                std::vector<Synthesized>& out) {
+  const Block b = Context::top(i);
+  bool unknown = false;
+  auto ids = ctx.ids(b, key, &unknown);
+  if (ids.empty()) {
+    ctx.report(
+        model::Severity::kWarning, i, b.attr_pointer(key), "unknown-value",
+        fmt::format("the {} of this association is only known after apply: the association is not analysed", what));
+    return nullptr;
+  }
+  Synthesized* target = find_synthesized(out, ids.front());
+  if (target == nullptr) {
+    ctx.report(model::Severity::kWarning, i, b.attr_pointer(key), "missing-reference",
+               fmt::format("{} '{}' is not in the plan: the association is not analysed", what, ids.front()));
+  }
+  return target;
+}
+
+}  // namespace exposim::importers::terraform

@@ -1,0 +1,66 @@
+// azurerm network security groups (with inline `security_rule` blocks) and separate security rules.
+#include <fmt/format.h>
+
+#include "importers/terraform/families.h"
+
+namespace exposim::importers::terraform {
+namespace {
+
+/// One rule's attributes (the same names inline and in azurerm_network_security_rule) into `base`.
+void copy_rule(Context& ctx, const Block& b, Synthesized& s, const std::string& base) {
+  ctx.copy_integer(b, "priority", s, base + "/priority");
+  ctx.copy_string(b, "direction", s, base + "/direction");
+  ctx.copy_string(b, "access", s, base + "/access");
+  ctx.copy_string(b, "protocol", s, base + "/protocol");
+  // Singular and plural fields: "" beside a list is a known "none", and the importer unites the two.
+  ctx.copy_string(b, "source_port_range", s, base + "/sourcePortRange");
+  ctx.copy_strings(b, "source_port_ranges", s, base + "/sourcePortRanges");
+  ctx.copy_string(b, "destination_port_range", s, base + "/destinationPortRange");
+  ctx.copy_strings(b, "destination_port_ranges", s, base + "/destinationPortRanges");
+  ctx.copy_string(b, "source_address_prefix", s, base + "/sourceAddressPrefix");
+  ctx.copy_strings(b, "source_address_prefixes", s, base + "/sourceAddressPrefixes");
+  ctx.copy_string(b, "destination_address_prefix", s, base + "/destinationAddressPrefix");
+  ctx.copy_strings(b, "destination_address_prefixes", s, base + "/destinationAddressPrefixes");
+  ctx.copy_refs(b, "source_application_security_group_ids", s, base + "/sourceApplicationSecurityGroups");
+  ctx.copy_refs(b, "destination_application_security_group_ids", s, base + "/destinationApplicationSecurityGroups");
+}
+
+}  // namespace
+
+void translate_nsg(Context& ctx, const Instance& i, std::vector<Synthesized>& out) {
+  Synthesized* s = begin_resource(ctx, i, "Microsoft.Network/networkSecurityGroups", out);
+  if (s == nullptr) return;
+  const Block b = Context::top(i);
+  s->doc["properties"]["securityRules"] = json::array();
+  // Unknown and not configured: the rules are separate resources (azurerm_network_security_rule), read as absent.
+  // Unknown and configured (a `dynamic` block over a value only known after apply): one rule whose every field
+  // is unknown, which the Azure reader takes as an inbound allow of everything (an unknown list of rules would be
+  // read as no rules, and the NSG would deny what it may allow).
+  if (ctx.state(b, "security_rule") == State::kUnknown) {
+    const std::string unknown = Context::unknown_text(b, "security_rule");
+    json props = json::object();
+    for (const char* key : {"priority", "direction", "access", "protocol", "sourceAddressPrefix", "sourcePortRange",
+                            "destinationAddressPrefix", "destinationPortRange"}) {
+      props[key] = unknown;
+    }
+    s->set("/properties/securityRules/0", json{{"name", "unknown-rules"}, {"properties", std::move(props)}},
+           b.attr_pointer("security_rule"));
+    return;
+  }
+  const auto rules = ctx.nested(b, "security_rule");
+  for (std::size_t k = 0; k < rules.size(); ++k) {
+    const Block& rb = rules[k];
+    const std::string base = fmt::format("/properties/securityRules/{}", k);
+    s->set(base, json{{"properties", json::object()}}, rb.values_pointer);
+    ctx.copy_string(rb, "name", *s, base + "/name");
+    copy_rule(ctx, rb, *s, base + "/properties");
+  }
+}
+
+void translate_security_rule(Context& ctx, const Instance& i, std::vector<Synthesized>& out) {
+  Synthesized* s = begin_resource(ctx, i, "Microsoft.Network/networkSecurityGroups/securityRules", out);
+  if (s == nullptr) return;
+  copy_rule(ctx, Context::top(i), *s, "/properties");
+}
+
+}  // namespace exposim::importers::terraform

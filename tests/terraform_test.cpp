@@ -1,0 +1,255 @@
+// Terraform plans and state (`terraform show -json`): detection, the azurerm families read through the Azure reader,
+// unknown values resolved from the configuration, modules, a destroyed rule, bad input. The fixtures in
+// tests/data/terraform/ are written in the shape Terraform prints; the expected exposures are worked out by hand
+// from the resources they declare.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "cli/analyze_report.h"
+#include "cli_support.h"
+#include "importers/inputs.h"
+#include "importers/terraform/plan.h"
+#include "model/validate.h"
+#include "scenario_summary.h"
+#include "solver/exposure.h"
+
+namespace {
+
+using namespace exposim;
+using Lines = std::vector<std::string>;
+
+std::string data(const std::string& name) { return std::string(EXPOSIM_SOURCE_DIR) + "/tests/data/terraform/" + name; }
+
+struct Run {
+  model::Model model;
+  model::Diagnostics diags;
+  solver::Analysis analysis;
+  std::vector<importers::InputReport> reports;
+};
+
+Run run(const std::vector<std::string>& names) {
+  Run r;
+  std::vector<std::string> paths;
+  for (const auto& n : names) paths.push_back(data(n));
+  r.reports = importers::import_inputs(paths, {}, r.model, r.diags);
+  model::validate(r.model, r.diags, model::ValidateOptions{true});
+  r.analysis = solver::analyze(r.model);
+  return r;
+}
+
+/// "vm tcp 22 any nsg/rule > none" for the VM side, sorted.
+Lines vm_side(const Run& r) {
+  Lines out;
+  for (auto& l : testing::scenario::summary(r.model, r.analysis)) out.push_back(l);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+/// "service ports sources" for every PaaS public endpoint, sorted.
+Lines paas_side(const Run& r) {
+  Lines out;
+  for (const auto& e : r.analysis.exposures) {
+    if (e.via != solver::Via::kPaasPublic) continue;
+    std::string sources = e.any_source ? "any" : "";
+    if (!e.any_source) {
+      for (const auto& c : model::to_cidr_strings(e.sources)) sources += (sources.empty() ? "" : ",") + c;
+    }
+    out.push_back(fmt::format("{} {} {}", cli::target_name(r.model, e), model::to_string(e.ports), sources));
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+/// "code pointer message" of the diagnostics of `severity` and above, sorted.
+Lines diagnostics(const Run& r, model::Severity severity) {
+  Lines out;
+  for (const auto& d : r.diags.sorted()) {
+    if (d.severity >= severity) out.push_back(fmt::format("{} {}: {}", d.code, d.where.pointer, d.message));
+  }
+  return out;
+}
+
+bool has_code(const Run& r, std::string_view code) {
+  return std::any_of(r.diags.items().begin(), r.diags.items().end(), [&](const auto& d) { return d.code == code; });
+}
+
+}  // namespace
+
+TEST_CASE("a terraform show -json document is told from resource JSON and templates", "[terraform]") {
+  using importers::terraform::looks_like_terraform;
+  CHECK(looks_like_terraform(R"({"format_version":"1.2","terraform_version":"1.6.6","planned_values":{}})"));
+  CHECK(looks_like_terraform("\n  {\"format_version\": \"1.0\", \"values\": {\"root_module\": {}}}"));
+  CHECK_FALSE(looks_like_terraform(R"([{"id": "/subscriptions/x", "type": "Microsoft.Network/virtualNetworks"}])"));
+  CHECK_FALSE(looks_like_terraform(R"({"value": [{"format_version": "x"}]})"));
+  CHECK_FALSE(looks_like_terraform(R"({"format_version": "1.0"})"));
+}
+
+TEST_CASE("a plan's references known only after apply are resolved from the configuration", "[terraform]") {
+  // nsg.json creates everything: the NIC's subnet and public IP, the VM's NIC, the association's subnet and NSG
+  // and the separate rule's NSG are all unknown in `after`, and named by the configuration's references.
+  auto r = run({"nsg.json"});
+  CHECK(diagnostics(r, model::Severity::kWarning).empty());
+  CHECK(vm_side(r) ==
+        Lines{"vm-web tcp 22 any nsg-web/ssh > none", "vm-web tcp 443 20.30.40.0/24 nsg-web/https > none"});
+  REQUIRE(r.reports.size() == 1);
+  CHECK(r.reports[0].kind == "terraform");
+  CHECK(r.reports[0].stats.detected_shape == "Terraform plan (format_version 1.2)");
+  CHECK(r.reports[0].stats.resources == 9);
+  // The model's locations point into the plan.
+  REQUIRE(r.model.nsgs.size() == 1);
+  CHECK(r.model.nsgs[0].where.pointer == "/planned_values/root_module/resources/3");
+}
+
+TEST_CASE("a state's inline subnets, NSG rules and known ids; an unread azurerm type is named by address",
+          "[terraform]") {
+  auto r = run({"state.json"});
+  CHECK(vm_side(r) ==
+        Lines{"vm-app tcp 3389 81.2.69.0/24 nsg-app/rdp-office > none", "vm-app tcp 80,443 any nsg-app/web > none"});
+  CHECK(diagnostics(r, model::Severity::kWarning) ==
+        Lines{"unmodelled-types /values/root_module: 1 resource of an azurerm type exposim does not read yet is left "
+              "out: azurerm_key_vault.kv"});
+  CHECK(r.reports[0].stats.detected_shape == "Terraform state (format_version 1.0)");
+}
+
+TEST_CASE("a NIC's NSG association, a legacy virtual machine, and a plan mixed with Azure resource JSON",
+          "[terraform]") {
+  // The subnet exists already (a data source): alone, it is missing and assumed to allow.
+  auto alone = run({"compute.json"});
+  CHECK(vm_side(alone) == Lines{"vm-legacy tcp 80 any missing > nsg-nic/http"});
+  CHECK(has_code(alone, "missing-reference"));
+  // With the exported subnet and its NSG, the subnet's rule narrows the sources.
+  auto mixed = run({"existing_subnet.json", "compute.json"});
+  CHECK(vm_side(mixed) == Lines{"vm-legacy tcp 80 81.2.69.0/24 nsg-subnet/http-from-partner > nsg-nic/http"});
+  CHECK_FALSE(mixed.diags.has_errors());
+}
+
+TEST_CASE("a destroyed security rule is gone after apply", "[terraform]") {
+  // delete.json: the `ssh` rule's change is a delete; planned values no longer list it.
+  auto r = run({"delete.json"});
+  CHECK(vm_side(r) == Lines{"nic-vm tcp 443 any none > nsg-web/https"});
+}
+
+TEST_CASE("a module called with for_each and a resource with count", "[terraform]") {
+  // Each module instance's NIC takes its own public IP; b's NIC says "" (a known none) and is not exposed.
+  auto r = run({"modules.json"});
+  CHECK(vm_side(r) == Lines{"vm-a tcp 22 any nsg-web/allow-22 > none", "vm-a tcp 8080 any nsg-web/allow-8080 > none"});
+  CHECK_FALSE(r.diags.has_errors());
+}
+
+TEST_CASE("storage accounts: network rules inline, separate, unconfigured (assumed), HTTP", "[terraform]") {
+  auto r = run({"storage.json"});
+  CHECK(paas_side(r) == Lines{"sthttp 80,443 any", "stlocked 443,445 81.2.69.7/32", "stopen 443,445 any",
+                              "stseparate 443,445 20.30.40.9/32"});
+  CHECK(diagnostics(r, model::Severity::kNote) ==
+        Lines{"assumed-default /planned_values/root_module/resources/1/values: azurerm_storage_account.open: no "
+              "network rules are configured: Azure's default is assumed, the public endpoint admits every internet "
+              "source (default action Allow)"});
+}
+
+TEST_CASE("bad plans are located errors, never a crash", "[terraform]") {
+  SECTION("truncated") {
+    auto r = run({"truncated.json"});
+    REQUIRE(r.diags.has_errors());
+    const auto sorted = r.diags.sorted();
+    const auto& d = sorted.front();
+    CHECK(d.code == "json-syntax");
+    CHECK(d.where.line > 1);
+    CHECK(d.where.column > 0);
+  }
+  SECTION("an attribute of the wrong type") {
+    auto r = run({"wrong_type.json"});
+    REQUIRE(r.diags.has_errors());
+    const auto errors = diagnostics(r, model::Severity::kError);
+    CHECK(std::find(errors.begin(), errors.end(),
+                    "invalid-type /planned_values/root_module/resources/4/values/priority: "
+                    "azurerm_network_security_rule.https: 'priority' is a string, expected a number") != errors.end());
+    // The line and column of the value in the file, beside the pointer.
+    for (const auto& d : r.diags.items()) {
+      if (d.code != "invalid-type") continue;
+      CHECK(d.where.line == 131);
+      CHECK(d.where.column == 25);
+    }
+  }
+  SECTION("an unknown format_version: a warning, and what is readable is read") {
+    auto r = run({"future_version.json"});
+    CHECK_FALSE(r.diags.has_errors());
+    CHECK(diagnostics(r, model::Severity::kWarning) ==
+          Lines{"unknown-format-version /format_version: format_version '2.0' is not 0.x or 1.x: what has the known "
+                "shape is read"});
+    CHECK(vm_side(r).size() == 2);
+  }
+  SECTION("the command line exits 2") {
+    CHECK(testing::run_exposim({"analyze", data("truncated.json")}).code == 2);
+    CHECK(testing::run_exposim({"analyze", data("wrong_type.json")}).code == 2);
+    CHECK(testing::run_exposim({"analyze", data("future_version.json")}).code == 0);
+  }
+}
+
+TEST_CASE("what no reference resolves stays unknown, and is read so that it can only add exposure", "[terraform]") {
+  // unresolved.json: nsg.json with the association's NSG and the https rule's source given by module variables
+  // (not followed): the subnet's NSG is unknown (assumed to allow everything).
+  auto r = run({"unresolved.json"});
+  CHECK_FALSE(r.diags.has_errors());
+  CHECK(vm_side(r) == Lines{"vm-web ah - any missing > none", "vm-web esp - any missing > none",
+                            "vm-web icmp - any missing > none", "vm-web tcp 0-65535 any missing > none",
+                            "vm-web udp 0-65535 any missing > none"});
+  const auto warnings = diagnostics(r, model::Severity::kWarning);
+  CHECK(std::count_if(warnings.begin(), warnings.end(), [](const std::string& w) {
+          return w.rfind(
+                     "unknown-value /planned_values/root_module/resources/5/values/network_security_group_id: "
+                     "'azurerm_subnet_network_security_group_association.web.network_security_group_id' is only "
+                     "known after apply",
+                     0) == 0;
+        }) == 1);
+}
+
+TEST_CASE("module variables lead to the module call's argument, and 0.13 references name resources only",
+          "[terraform]") {
+  // module_vars.json: module.vm has count 2; each NIC's subnet_id is var.subnet_id, which the call sets to
+  // azurerm_subnet.app[count.index].id. Only snet-0 has the NSG (allowing 443); both VMs have a Standard public
+  // IP. vm-1, in snet-1 without an NSG, is closed (a Standard public IP admits nothing without an NSG).
+  auto r = run({"module_vars.json"});
+  CHECK(diagnostics(r, model::Severity::kWarning).empty());
+  CHECK(vm_side(r) == Lines{"vm-0 tcp 443 any nsg-mod/https > none"});
+  for (const auto& nic : r.model.nics) {
+    REQUIRE(nic.ip_configurations.size() == 1);
+    const std::string subnet = nic.name == "vm-0-nic" ? "snet-0" : "snet-1";
+    CHECK(nic.ip_configurations[0].subnet.id.size() > subnet.size());
+    CHECK(nic.ip_configurations[0].subnet.id.substr(nic.ip_configurations[0].subnet.id.size() - subnet.size()) ==
+          subnet);
+  }
+}
+
+TEST_CASE("configured blocks only known after apply admit everything", "[terraform]") {
+  // unknown_rules.json: nsg.json with the NSG's security_rule set by the configuration but only known after apply;
+  // an unknown list of rules must not read as no rules (the NSG would deny what it may allow).
+  auto rules = run({"unknown_rules.json"});
+  CHECK(vm_side(rules) ==
+        Lines{"vm-web ah - any nsg-web/unknown-rules > none", "vm-web esp - any nsg-web/unknown-rules > none",
+              "vm-web icmp - any nsg-web/unknown-rules > none", "vm-web tcp 0-65535 any nsg-web/unknown-rules > none",
+              "vm-web udp 0-65535 any nsg-web/unknown-rules > none"});
+  // unknown_network_rules.json: storage.json with stlocked's network_rules only known after apply.
+  auto acls = run({"unknown_network_rules.json"});
+  CHECK(paas_side(acls) ==
+        Lines{"sthttp 80,443 any", "stlocked 443,445 any", "stopen 443,445 any", "stseparate 443,445 20.30.40.9/32"});
+  CHECK_FALSE(acls.diags.has_errors());
+}
+
+TEST_CASE("a resource whose name is only known after apply is analysed under its address", "[terraform]") {
+  // unknown_names.json: nsg.json with the NSG's and the NIC's names from a random_pet (only known after apply),
+  // and the separate rule's network_security_group_name referencing the NSG's name.
+  auto r = run({"unknown_names.json"});
+  CHECK_FALSE(r.diags.has_errors());
+  CHECK(vm_side(r) == Lines{"vm-web tcp 22 any azurerm_network_security_group.web/ssh > none",
+                            "vm-web tcp 443 20.30.40.0/24 azurerm_network_security_group.web/https > none"});
+  CHECK(diagnostics(r, model::Severity::kWarning) ==
+        Lines{"unknown-value /planned_values/root_module/resources/3/values/name: azurerm_network_security_group.web: "
+              "its name is only known after apply: it is analysed under the name 'azurerm_network_security_group.web'",
+              "unknown-value /planned_values/root_module/resources/7/values/name: azurerm_network_interface.vm: its "
+              "name is only known after apply: it is analysed under the name 'azurerm_network_interface.vm'"});
+}
