@@ -245,7 +245,7 @@ const std::optional<std::pair<IpSet, RouteChoice>>& Analyzer::diversion(int subn
 }
 
 Hop Analyzer::route_hop(const RouteChoice& r) {
-  Hop h{Hop::Kind::kRoute,           model::ResourceKind::kRouteTable,
+  Hop h{HopKind::kRoute,           model::ResourceKind::kRouteTable,
         r.user ? r.route_table : -1, "return",
         r.user ? r.route : -1,       r.user ? "" : r.system};
   return h;
@@ -399,7 +399,7 @@ std::vector<Piece> Analyzer::evaluate(model::IpFamily family, model::Sku sku, in
 
 std::vector<Hop> Analyzer::path(int nic, const Entry& entry, const std::array<NsgStage, 2>& stages, int r1,
                                 int r2) const {
-  using K = Hop::Kind;
+  using K = HopKind;
   using RK = model::ResourceKind;
   const int pip = entry.public_ip;
   const bool lb = entry.via != Via::kPublicIp;
@@ -408,8 +408,8 @@ std::vector<Hop> Analyzer::path(int nic, const Entry& entry, const std::array<Ns
     hops = entry.forwarded->entry->front;  // internet -> ... -> the Bastion or application gateway
     if (entry.forwarded->reply) hops.push_back(*entry.forwarded->reply);
   } else {
-    hops.push_back(Hop{K::kInternet, RK::kInternet, -1, "", -1, ""});
-    hops.push_back(Hop{K::kPublicIp, RK::kPublicIp, pip, "", -1,
+    hops.push_back(Hop{K::kSource, RK::kInternet, -1, "", -1, ""});
+    hops.push_back(Hop{K::kEntry, RK::kPublicIp, pip, "", -1,
                        pip >= 0              ? ""
                        : entry.entry_address ? kHubAddressNote
                        : lb                  ? "public IP not in the input: address unknown"

@@ -416,11 +416,11 @@ void Analyzer::firewall(int f) {
           e.sources = flows.sources;
           e.any_source = flows.sources == space_.internet(address.family());
           e.path = {
-              Hop{Hop::Kind::kInternet, model::ResourceKind::kInternet, -1, "", -1, ""},
-              Hop{Hop::Kind::kPublicIp, model::ResourceKind::kPublicIp, pip, "", -1, pip < 0 ? kHubAddressNote : ""},
-              Hop{Hop::Kind::kFirewall, model::ResourceKind::kFirewall, f, "dnat", match.position,
+              Hop{HopKind::kSource, model::ResourceKind::kInternet, -1, "", -1, ""},
+              Hop{HopKind::kEntry, model::ResourceKind::kPublicIp, pip, "", -1, pip < 0 ? kHubAddressNote : ""},
+              Hop{HopKind::kFirewall, model::ResourceKind::kFirewall, f, "dnat", match.position,
                   match.unresolved_source ? "a source the solver cannot resolve is taken as the whole internet" : ""},
-              Hop{Hop::Kind::kTarget, model::ResourceKind::kFirewall, f, "", -1, ""}};
+              Hop{HopKind::kTarget, model::ResourceKind::kFirewall, f, "", -1, ""}};
           if (scope_ == nullptr || scope_->firewall(f)) out_.exposures.push_back(e);
           for (const auto& [l, fe] : balancers) {
             dnat_through_balancer(f, fw, side, snat_set, match.position, rule, pip, address, protocol, flows, l, fe);

@@ -21,7 +21,7 @@ using model::Access;
 using model::Direction;
 using model::IpAddress;
 using model::Protocol;
-using K = TraceHop::Kind;
+using K = HopKind;
 using RK = model::ResourceKind;
 
 namespace {

@@ -23,7 +23,7 @@ using model::Access;
 using model::Direction;
 using model::IpAddress;
 using model::Protocol;
-using K = TraceHop::Kind;
+using K = HopKind;
 using RK = model::ResourceKind;
 
 namespace {
@@ -339,7 +339,7 @@ FlowTrace explain_ip_configuration(const model::Model& m, const FlowQuery& q, Fl
   auto lb_entry = [&]() {
     const auto& pip = m.public_ips[t.public_ip];
     TraceHop entry;
-    entry.kind = TraceHop::Kind::kEntry;
+    entry.kind = HopKind::kEntry;
     entry.resource_kind = model::ResourceKind::kPublicIp;
     entry.resource = t.public_ip;
     entry.passes = src.family() == pip.family;
@@ -372,7 +372,7 @@ FlowTrace explain_ip_configuration(const model::Model& m, const FlowQuery& q, Fl
 
   // entry: the public IP of the target's ip configuration (or the load balancer frontend's).
   TraceHop entry;
-  entry.kind = TraceHop::Kind::kEntry;
+  entry.kind = HopKind::kEntry;
   entry.resource_kind = model::ResourceKind::kPublicIp;
   entry.resource = cfg.public_ip.index;
   const std::string private_ip = cfg.private_ip ? cfg.private_ip->to_string() : "an unallocated private IP";
@@ -428,7 +428,7 @@ FlowTrace explain_ip_configuration(const model::Model& m, const FlowQuery& q, Fl
     h.scope = scope;
     switch (s.state) {
       case NsgSlot::State::kPresent: {
-        h.kind = TraceHop::Kind::kNsg;
+        h.kind = HopKind::kNsg;
         h.resource_kind = model::ResourceKind::kNetworkSecurityGroup;
         h.resource = s.index;
         const auto& nsg = m.nsgs[s.index];
@@ -443,14 +443,14 @@ FlowTrace explain_ip_configuration(const model::Model& m, const FlowQuery& q, Fl
         return h;
       }
       case NsgSlot::State::kMissing:
-        h.kind = TraceHop::Kind::kNsg;
+        h.kind = HopKind::kNsg;
         h.resource_kind = model::ResourceKind::kNetworkSecurityGroup;
         h.passes = true;
         h.reason = "NSG referenced but not in the input: assumed to admit everything";
         return h;
       case NsgSlot::State::kNone: break;
     }
-    h.kind = TraceHop::Kind::kNoNsg;
+    h.kind = HopKind::kNoNsg;
     h.resource_kind = stage.owner_kind;
     h.resource = stage.owner;
     h.passes = true;

@@ -21,7 +21,7 @@ using model::Access;
 using model::Direction;
 using model::IpAddress;
 using model::Protocol;
-using K = TraceHop::Kind;
+using K = HopKind;
 using RK = model::ResourceKind;
 
 namespace {
@@ -70,7 +70,7 @@ void explain_dnat(const model::Model& m, FlowTrace& t, const FirewallAddress& at
   t.hops.push_back(source_hop(m, space, src, t));
   const IpAddress* address = &at.address;
   TraceHop entry;
-  entry.kind = TraceHop::Kind::kEntry;
+  entry.kind = HopKind::kEntry;
   entry.resource_kind = model::ResourceKind::kPublicIp;
   entry.resource = pip;
   entry.passes = src.family() == at.address.family();
@@ -89,7 +89,7 @@ void explain_dnat(const model::Model& m, FlowTrace& t, const FirewallAddress& at
 
   // firewall: the first DNAT rule (in Azure's order) whose share of the internet holds the packet.
   TraceHop hop;
-  hop.kind = TraceHop::Kind::kFirewall;
+  hop.kind = HopKind::kFirewall;
   hop.resource_kind = model::ResourceKind::kFirewall;
   hop.resource = f;
   const Packet packet{src.value, address->value, q.protocol, ported ? q.source_port : std::uint16_t{0},
@@ -155,7 +155,7 @@ void explain_dnat(const model::Model& m, FlowTrace& t, const FirewallAddress& at
 
   // forward: peering between the firewall's VNet and the target's, and the firewall subnet's route.
   TraceHop forward;
-  forward.kind = TraceHop::Kind::kRoute;
+  forward.kind = HopKind::kRoute;
   forward.scope = "forward";
   forward.resource_kind = model::ResourceKind::kSubnet;
   forward.resource = side.subnet;
@@ -187,14 +187,14 @@ void explain_dnat(const model::Model& m, FlowTrace& t, const FirewallAddress& at
     TraceHop h;
     h.scope = stage.scope;
     if (s.state == NsgSlot::State::kNone) {
-      h.kind = TraceHop::Kind::kNoNsg;
+      h.kind = HopKind::kNoNsg;
       h.resource_kind = stage.owner_kind;
       h.resource = stage.owner;
       h.passes = true;
       h.reason = "no NSG at this scope: nothing is filtered here";
       return h;
     }
-    h.kind = TraceHop::Kind::kNsg;
+    h.kind = HopKind::kNsg;
     h.resource_kind = model::ResourceKind::kNetworkSecurityGroup;
     if (s.state == NsgSlot::State::kMissing) {
       h.passes = true;
@@ -229,7 +229,7 @@ void explain_dnat(const model::Model& m, FlowTrace& t, const FirewallAddress& at
 
   // route: the replies to the SNAT address must go back to the firewall directly (docs/model.md#azure-firewall).
   TraceHop back;
-  back.kind = TraceHop::Kind::kRoute;
+  back.kind = HopKind::kRoute;
   back.scope = "return";
   back.resource_kind = model::ResourceKind::kSubnet;
   back.resource = subnet;
