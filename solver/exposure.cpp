@@ -245,9 +245,12 @@ const std::optional<std::pair<IpSet, RouteChoice>>& Analyzer::diversion(int subn
 }
 
 Hop Analyzer::route_hop(const RouteChoice& r) {
-  Hop h{HopKind::kRoute,           model::ResourceKind::kRouteTable,
-        r.user ? r.route_table : -1, "return",
-        r.user ? r.route : -1,       r.user ? "" : r.system};
+  Hop h{HopKind::kRoute,
+        model::ResourceKind::kRouteTable,
+        r.user ? r.route_table : -1,
+        "return",
+        r.user ? r.route : -1,
+        r.user ? "" : r.system};
   return h;
 }
 
