@@ -134,6 +134,13 @@ int firewall_at(const model::Model& m, const model::IpAddress& address) {
   return -1;
 }
 
+int firewall_subnet(const model::Firewall& fw) {
+  for (const auto& c : fw.ip_configurations) {
+    if (c.subnet.resolved()) return c.subnet.index;
+  }
+  return -1;
+}
+
 FirewallSide firewall_side(const model::Model& m, const model::Firewall& fw) {
   FirewallSide side;
   const bool in_model =
@@ -150,8 +157,8 @@ FirewallSide firewall_side(const model::Model& m, const model::Firewall& fw) {
     }
     return side;
   }
+  side.subnet = firewall_subnet(fw);
   for (const auto& c : fw.ip_configurations) {
-    if (side.subnet < 0 && c.subnet.resolved()) side.subnet = c.subnet.index;
     if (!side.address && c.private_ip) side.address = c.private_ip;
   }
   if (side.subnet >= 0) {

@@ -2,6 +2,7 @@
 #include "solver/path.h"
 
 #include "solver/analyzer.h"
+#include "solver/firewall.h"
 
 namespace exposim::solver {
 
@@ -38,6 +39,8 @@ std::vector<Stage> inbound_path(const model::Model& m, const PathEntry& e, const
   switch (e.via) {
     case Via::kFirewallDnat:
       path.push_back(stage(K::kFirewall, RK::kFirewall, e.gateway, "dnat", e.gateway_rule));
+      // The firewall's route to the translated address, from its own subnet.
+      path.push_back(stage(K::kRoute, RK::kSubnet, firewall_subnet(m.firewalls[e.gateway]), "forward"));
       if (e.load_balancer >= 0) {  // DNAT to an internal load balancer's frontend
         path.push_back(
             stage(K::kLoadBalancer, RK::kLoadBalancer, e.load_balancer, "load-balancing", e.rule, e.frontend_port));
@@ -97,7 +100,8 @@ std::vector<Stage> inbound_path(const model::Model& m, const PathEntry& e, const
     }
     path.push_back(s);
   }
-  path.push_back(stage(K::kRoute, RK::kRouteTable, -1, "return"));
+  path.push_back(
+      stage(K::kRoute, RK::kSubnet, m.nics[x.nic].ip_configurations[x.ip_configuration].subnet.index, "return"));
   path.push_back(stage(K::kTarget, RK::kNetworkInterface, x.nic));
   return path;
 }

@@ -28,13 +28,15 @@ struct PathEntry {
 };
 
 /// One stage of a path: a hop kind of the one vocabulary (solver/hop.h) and what it is about. Stages of kind kNsg
-/// or kNoNsg carry their NSG slot; the deciding rule of an NSG stage and the route of the reply-route stage are
-/// what evaluating the stage yields, not part of it.
+/// or kNoNsg carry their NSG slot; a kRoute stage names the subnet whose routes decide it (resource_kind kSubnet).
+/// The deciding rule of an NSG stage and the route a route stage takes are what evaluating the stage yields (for a
+/// packet set or one packet), not part of it.
 struct Stage {
   HopKind kind{HopKind::kSource};
   model::ResourceKind resource_kind{model::ResourceKind::kInternet};
   int resource{-1};
-  const char* scope{""};  // kNsg, kNoNsg: "subnet" or "nic"; kLoadBalancer: which list `rule` indexes; kRoute: "return"
+  const char* scope{""};  // kNsg, kNoNsg: "subnet" or "nic"; kLoadBalancer: which list `rule` indexes; kRoute:
+                          // "forward" (a firewall to its DNAT target) or "return" (the reply's route)
   int rule{-1};           // kLoadBalancer: the entry's rule; kFirewall: the DNAT rule
   int port{-1};           // kLoadBalancer: the frontend port (-1: every port)
   NsgSlot slot;           // kNsg, kNoNsg
@@ -42,9 +44,9 @@ struct Stage {
 };
 
 /// The stages from the internet to ip configuration `x` entered through `e`, in the order the packet meets them:
-/// the source, the entry (the public IP), the translation (the firewall's DNAT rule and an internal load balancer's
-/// rule, an appliance, or the load balancer's rule), the subnet's NSG, the NIC's NSG (inbound_nsg_stages), the
-/// route of the reply, and the target.
+/// the source, the entry (the public IP), the translation (the firewall's DNAT rule, its route to the target and an
+/// internal load balancer's rule; an appliance; or the load balancer's rule), the subnet's NSG, the NIC's NSG
+/// (inbound_nsg_stages), the route of the reply, and the target.
 std::vector<Stage> inbound_path(const model::Model& m, const PathEntry& e, const model::IpConfigIndex& x);
 
 /// The NSG stages of a path (the subnet's, then the NIC's): pointers into `path`.

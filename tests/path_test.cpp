@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -123,17 +124,20 @@ TEST_CASE("path: analyze's exposure paths and explain's hops are the stages of i
       CHECK(got == want);
       ++analyzed[e.via];
 
-      // explain, for the ip-configuration entries, with one packet of the exposure: every stage but analyze's
-      // target hop, in the same order, each decided (and passed).
-      if (e.via != Via::kPublicIp && e.via != Via::kLoadBalancer && e.via != Via::kLoadBalancerNat) continue;
-      if (e.public_ip < 0 || !m.public_ips[e.public_ip].address) continue;
+      // explain, for the ip-configuration entries and firewall DNAT to an ip configuration, with one packet of the
+      // exposure: every stage but analyze's target hop, in the same order, each decided.
+      const bool dnat = e.via == Via::kFirewallDnat && e.load_balancer < 0;
+      if (e.via != Via::kPublicIp && e.via != Via::kLoadBalancer && e.via != Via::kLoadBalancerNat && !dnat) continue;
+      std::optional<model::IpAddress> at = e.entry_address;
+      if (e.public_ip >= 0) at = m.public_ips[e.public_ip].address;
+      if (!at) continue;
       solver::FlowQuery q;
       q.source = model::IpAddress{e.sources.intervals().front().lo};
-      q.target = m.public_ips[e.public_ip].address->to_string();
+      q.target = at->to_string();
       q.protocol = e.protocol;
       q.source_port = e.source_ports.intervals().front().lo;
       q.destination_port = e.entry_ports.intervals().front().lo;
-      if (e.via != Via::kPublicIp) {
+      if (e.via == Via::kLoadBalancer || e.via == Via::kLoadBalancerNat) {
         q.backend = model::ip_configuration_id(m.nics[e.nic], m.nics[e.nic].ip_configurations[e.ip_configuration]);
       }
       const auto t = solver::explain(m, q, &a);
@@ -142,18 +146,12 @@ TEST_CASE("path: analyze's exposure paths and explain's hops are the stages of i
       std::vector<Step> traced, listed;
       for (const auto& s : stages) {
         if (s.kind == HopKind::kTarget) continue;
-        // The reply's route is decided per client: its stage names no route table. explain names the scope of NSG
-        // hops only.
-        listed.push_back(step(s.kind, s.kind == HopKind::kRoute ? model::ResourceKind::kRouteTable : s.resource_kind,
-                              s.kind == HopKind::kSource || s.kind == HopKind::kRoute ? -1 : s.resource, nsg_scope(s)));
+        listed.push_back(step(s.kind, s.resource_kind, s.resource, nsg_scope(s)));
       }
       for (const auto& h : t.hops) {
-        const bool unnamed = h.kind == HopKind::kSource || h.kind == HopKind::kRoute;
-        traced.push_back(step(h.kind,
-                              h.kind == HopKind::kSource  ? model::ResourceKind::kInternet
-                              : h.kind == HopKind::kRoute ? model::ResourceKind::kRouteTable
-                                                          : h.resource_kind,
-                              unnamed ? -1 : h.resource, nsg_scope(h)));
+        // explain's source hop names the client, not a resource.
+        traced.push_back(step(h.kind, h.kind == HopKind::kSource ? model::ResourceKind::kInternet : h.resource_kind,
+                              h.kind == HopKind::kSource ? -1 : h.resource, nsg_scope(h)));
       }
       CHECK(traced == listed);
       if (e.via == Via::kLoadBalancer || e.via == Via::kLoadBalancerNat) {
@@ -166,13 +164,12 @@ TEST_CASE("path: analyze's exposure paths and explain's hops are the stages of i
       pools += entry_of(e).nat_pool ? 1 : 0;
     }
   }
-  for (const Via v : {Via::kPublicIp, Via::kLoadBalancer, Via::kLoadBalancerNat}) {
+  for (const Via v : {Via::kPublicIp, Via::kLoadBalancer, Via::kLoadBalancerNat, Via::kFirewallDnat}) {
     INFO(solver::to_string(v));
     CHECK(analyzed[v] > 0);
     CHECK(explained[v] > 0);
   }
   CHECK(pools > 0);
-  CHECK(analyzed[Via::kFirewallDnat] > 0);
 }
 
 }  // namespace exposim
