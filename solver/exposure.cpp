@@ -1,7 +1,7 @@
-// The analysis: for every entry into an ip configuration, the packets that pass its NSG chain (inbound_nsg_stages:
-// the subnet's NSG, then the NIC's), attributed to the deciding rules. Evaluations are memoised by everything they
-// depend on. The entries of each family are enumerated in its own file (solver/analyzer.h lists them); this file
-// holds the evaluation at a target, the path of an exposure and the order of the result.
+// The analysis: for every entry into an ip configuration, the packets that pass the NSG stages of its path
+// (inbound_path, solver/path.h: the subnet's NSG, then the NIC's), attributed to the deciding rules. Evaluations are
+// memoised by everything they depend on. The entries of each family are enumerated in its own file (solver/analyzer.h
+// lists them); this file holds the evaluation at a target, the path of an exposure and the order of the result.
 #include "solver/exposure.h"
 
 #include <algorithm>
