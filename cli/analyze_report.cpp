@@ -1,5 +1,6 @@
 // Writers for analyze results. Output is deterministic: the solver sorts exposures, writers keep order.
 #include "cli/analyze_report.h"
+#include "cli/hop_json.h"
 #include "cli/json_parts.h"
 #include "cli/text_table.h"
 
@@ -20,6 +21,7 @@ namespace {
 using nlohmann::ordered_json;
 using solver::Exposure;
 using solver::Hop;
+using solver::HopKind;
 using solver::IpSet;
 
 const model::IpConfiguration& ip_config(const model::Model& m, const Exposure& e) {
@@ -82,7 +84,7 @@ std::string entry_label(const model::Model& m, const Exposure& e) {
 }
 
 const model::SecurityRule* hop_rule(const model::Model& m, const Hop& h) {
-  if (h.kind != Hop::Kind::kNsg || h.resource < 0 || h.rule < 0) return nullptr;
+  if (h.kind != HopKind::kNsg || h.resource < 0 || h.rule < 0) return nullptr;
   return &m.nsgs[h.resource].rules[h.rule];
 }
 
@@ -105,89 +107,69 @@ ordered_json listener_json(const model::ApplicationGateway& g, int listener) {
   return j;
 }
 
-ordered_json hop_json(const model::Model& m, const Hop& h) {
-  ordered_json j;
+/// The hop kinds as analyze's output contract spells them (docs/output-format.md): the one place where they
+/// differ from explain's names (the source is "internet", the entry "public-ip", a PaaS hop its resource kind).
+std::string hop_name(const Hop& h) {
   switch (h.kind) {
-    case Hop::Kind::kInternet: j["hop"] = "internet"; break;
-    case Hop::Kind::kPublicIp: {
-      j["hop"] = "public-ip";
+    case solver::HopKind::kSource: return "internet";
+    case solver::HopKind::kEntry: return "public-ip";
+    case solver::HopKind::kPaas: return model::to_string(h.resource_kind);
+    default: return solver::to_string(h.kind);
+  }
+}
+
+ordered_json hop_json(const model::Model& m, const Hop& h) {
+  using K = solver::HopKind;
+  ordered_json j;
+  j["hop"] = hop_name(h);
+  switch (h.kind) {
+    case K::kSource: break;
+    case K::kEntry: {
       if (h.resource >= 0) {
         const auto& pip = m.public_ips[h.resource];
-        j["id"] = pip.id;
-        j["name"] = pip.name;
+        add_resource_json(j, pip);
         j["ip"] = pip.address ? ordered_json(pip.address->to_string()) : ordered_json(nullptr);
         j["sku"] = model::to_string(pip.sku);
       }
       break;
     }
-    case Hop::Kind::kNsg: {
-      j["hop"] = "nsg";
+    case K::kNsg: {
       j["scope"] = h.scope;
-      if (h.resource >= 0) {
-        const auto& nsg = m.nsgs[h.resource];
-        j["id"] = nsg.id;
-        j["name"] = nsg.name;
-      }
-      if (const auto* r = hop_rule(m, h)) {
-        j["rule"] = {{"name", r->name},
-                     {"priority", r->priority},
-                     {"access", r->access == model::Access::kAllow ? "allow" : "deny"},
-                     {"default", r->is_default},
-                     {"jit", r->is_jit}};
-      }
+      if (h.resource >= 0) add_resource_json(j, m.nsgs[h.resource]);
+      if (const auto* r = hop_rule(m, h)) j["rule"] = nsg_rule_json(*r);
       break;
     }
-    case Hop::Kind::kLoadBalancer: {
-      j["hop"] = "load-balancer";
+    case K::kLoadBalancer: {
       const auto& lb = m.load_balancers[h.resource];
-      j["id"] = lb.id;
-      j["name"] = lb.name;
+      add_resource_json(j, lb);
       const std::string_view scope = h.scope;
-      const bool nat = scope == "inbound-nat";
-      const bool pool = scope == "inbound-nat-pool";
-      const std::string& name = pool  ? lb.nat_pools[h.rule].name
-                                : nat ? lb.nat_rules[h.rule].name
-                                      : lb.rules[h.rule].name;
-      const int backend = pool  ? lb.nat_pools[h.rule].backend_port
-                          : nat ? lb.nat_rules[h.rule].backend_port
-                                : lb.rules[h.rule].backend_port;
-      j["rule"] = {{"name", name},
-                   {"kind", pool  ? "inbound-nat-pool"
-                            : nat ? "inbound-nat"
-                                  : "load-balancing"},
-                   {"frontend_port", h.port >= 0 ? ordered_json(h.port) : ordered_json(nullptr)},
-                   {"backend_port", h.port >= 0 ? ordered_json(backend) : ordered_json(nullptr)}};
+      const LbRuleKind kind = scope == "inbound-nat-pool" ? LbRuleKind::kInboundNatPool
+                              : scope == "inbound-nat"    ? LbRuleKind::kInboundNat
+                                                          : LbRuleKind::kLoadBalancing;
+      const int backend = kind == LbRuleKind::kInboundNatPool ? lb.nat_pools[h.rule].backend_port
+                          : kind == LbRuleKind::kInboundNat   ? lb.nat_rules[h.rule].backend_port
+                                                              : lb.rules[h.rule].backend_port;
+      j["rule"] = lb_rule_json(lb, kind, h.rule, h.port >= 0 ? ordered_json(h.port) : ordered_json(nullptr),
+                               h.port >= 0 ? ordered_json(backend) : ordered_json(nullptr));
       break;
     }
-    case Hop::Kind::kNoNsg:
-      j["hop"] = "no-nsg";
-      j["scope"] = h.scope;
-      break;
-    case Hop::Kind::kTarget: {
-      j["hop"] = "target";
-      if (const auto* r = resource_of(m, h.resource_kind, h.resource)) {
-        j["id"] = r->id;
-        j["name"] = r->name;
-      }
+    case K::kNoNsg: j["scope"] = h.scope; break;
+    case K::kTarget: {
+      if (const auto* r = resource_of(m, h.resource_kind, h.resource)) add_resource_json(j, *r);
       j["type"] = model::to_string(h.resource_kind);
       break;
     }
-    case Hop::Kind::kFirewall: {
-      j["hop"] = "firewall";
+    case K::kFirewall: {
       const auto& fw = m.firewalls[h.resource];
-      j["id"] = fw.id;
-      j["name"] = fw.name;
-      j["threat_intel_mode"] = model::to_string(fw.threat_intel);
+      add_firewall_json(j, fw);
       if (h.rule >= 0) j["rule"] = firewall_rule_json(m, fw, fw.order[h.rule]);
       break;
     }
-    case Hop::Kind::kRoute: {
-      j["hop"] = "route";
+    case K::kRoute: {
       j["scope"] = h.scope;
       if (h.resource >= 0) {
         const auto& rt = m.route_tables[h.resource];
-        j["id"] = rt.id;
-        j["name"] = rt.name;
+        add_resource_json(j, rt);
         if (h.rule >= 0) {
           const auto& r = rt.routes[h.rule];
           j["route"] = {{"name", r.name}, {"prefix", r.prefix_text}, {"next_hop", model::to_string(r.next_hop)}};
@@ -198,24 +180,20 @@ ordered_json hop_json(const model::Model& m, const Hop& h) {
       }
       break;
     }
-    case Hop::Kind::kBastion: {
-      j["hop"] = "bastion";
+    case K::kBastion: {
       j["scope"] = h.scope;
       const auto& b = m.bastion_hosts[h.resource];
-      j["id"] = b.id;
-      j["name"] = b.name;
+      add_resource_json(j, b);
       j["sku"] = model::to_string(b.sku);
       j["native_client"] = b.enable_tunneling;
       j["ip_connect"] = b.enable_ip_connect;
       j["shareable_link"] = b.enable_shareable_link;
       break;
     }
-    case Hop::Kind::kApplicationGateway: {
-      j["hop"] = "application-gateway";
+    case K::kApplicationGateway: {
       j["scope"] = h.scope;
       const auto& g = m.application_gateways[h.resource];
-      j["id"] = g.id;
-      j["name"] = g.name;
+      add_resource_json(j, g);
       j["listener"] = listener_json(g, h.rule);
       if (h.via_rule >= 0) {
         const auto& r = g.rules[h.via_rule];
@@ -230,12 +208,10 @@ ordered_json hop_json(const model::Model& m, const Hop& h) {
       }
       break;
     }
-    case Hop::Kind::kPaas: {
-      j["hop"] = model::to_string(h.resource_kind);
+    case K::kPaas: {
       j["scope"] = h.scope;
       const auto& s = m.paas_services[h.resource];
-      j["id"] = s.id;
-      j["name"] = s.name;
+      add_resource_json(j, s);
       j["service"] = model::to_string(s.kind);
       j["public_network_access"] = model::to_string(s.public_network_access);
       const bool own_scm = solver::is_scm(h) && !s.scm_uses_main;
@@ -251,16 +227,9 @@ ordered_json hop_json(const model::Model& m, const Hop& h) {
       }
       break;
     }
-    case Hop::Kind::kAppliance: {
-      j["hop"] = h.kind == Hop::Kind::kBastion              ? "bastion"
-                 : h.kind == Hop::Kind::kApplicationGateway ? "application-gateway"
-                 : h.kind == Hop::Kind::kPaas               ? "paas"
-                                                            : "appliance";
+    case K::kAppliance: {
       if (*h.scope) j["scope"] = h.scope;
-      if (const auto* r = resource_of(m, h.resource_kind, h.resource)) {
-        j["id"] = r->id;
-        j["name"] = r->name;
-      }
+      if (const auto* r = resource_of(m, h.resource_kind, h.resource)) add_resource_json(j, *r);
       break;
     }
   }
@@ -373,22 +342,22 @@ std::string ports_text(const Exposure& e) {
 std::string rules_text(const model::Model& m, const Exposure& e) {
   std::string out;
   for (const auto& h : e.path) {
-    if (h.kind == Hop::Kind::kLoadBalancer || h.kind == Hop::Kind::kFirewall) {
+    if (h.kind == HopKind::kLoadBalancer || h.kind == HopKind::kFirewall) {
       if (!out.empty()) out += " > ";
-      out += (h.kind == Hop::Kind::kFirewall ? "fw: " : "lb: ") + describe_hop(m, h);
+      out += (h.kind == HopKind::kFirewall ? "fw: " : "lb: ") + describe_hop(m, h);
       continue;
     }
-    if (h.kind == Hop::Kind::kApplicationGateway || h.kind == Hop::Kind::kBastion) {
+    if (h.kind == HopKind::kApplicationGateway || h.kind == HopKind::kBastion) {
       if (!out.empty()) out += " > ";
-      out += (h.kind == Hop::Kind::kBastion ? "bastion: " : "agw: ") + describe_hop(m, h);
+      out += (h.kind == HopKind::kBastion ? "bastion: " : "agw: ") + describe_hop(m, h);
       continue;
     }
-    if (h.kind == Hop::Kind::kPaas) {
+    if (h.kind == HopKind::kPaas) {
       if (!out.empty()) out += " > ";
       out += "paas: " + describe_hop(m, h);
       continue;
     }
-    if (h.kind != Hop::Kind::kNsg && h.kind != Hop::Kind::kNoNsg) continue;
+    if (h.kind != HopKind::kNsg && h.kind != HopKind::kNoNsg) continue;
     if (!out.empty()) out += " > ";
     out += std::string(h.scope) + ": " + describe_hop(m, h);
   }
@@ -548,15 +517,15 @@ std::string target_name(const model::Model& m, const Exposure& e) {
 
 std::string describe_hop(const model::Model& m, const Hop& h) {
   switch (h.kind) {
-    case Hop::Kind::kNsg: {
+    case HopKind::kNsg: {
       if (h.resource < 0) return "NSG not in input (assumed to allow)";
       const auto& nsg = m.nsgs[h.resource];
       if (const auto* r = hop_rule(m, h)) return fmt::format("{}/{} ({})", nsg.name, r->name, r->priority);
       return nsg.name;
     }
-    case Hop::Kind::kNoNsg: return "no NSG";
-    case Hop::Kind::kPublicIp: return h.resource >= 0 ? m.public_ips[h.resource].name : "public IP not in input";
-    case Hop::Kind::kApplicationGateway: {
+    case HopKind::kNoNsg: return "no NSG";
+    case HopKind::kEntry: return h.resource >= 0 ? m.public_ips[h.resource].name : "public IP not in input";
+    case HopKind::kApplicationGateway: {
       const auto& g = m.application_gateways[h.resource];
       std::string out = g.name + "/" + g.listeners[h.rule].name;
       if (h.via_rule >= 0) {
@@ -567,7 +536,7 @@ std::string describe_hop(const model::Model& m, const Hop& h) {
       if (waf != model::WafMode::kOff) out += fmt::format(" (WAF {})", model::to_string(waf));
       return out;
     }
-    case Hop::Kind::kPaas: {
+    case HopKind::kPaas: {
       const auto& s = m.paas_services[h.resource];
       if (h.rule < 0) return fmt::format("{}/{}", s.name, h.scope);
       const auto& r = solver::hop_rules(s, h)[h.rule];
@@ -576,13 +545,13 @@ std::string describe_hop(const model::Model& m, const Hop& h) {
       if (s.kind == model::PaasKind::kAppService) return fmt::format("{}/{} ({})", s.name, rule, r.priority);
       return fmt::format("{}/{}", s.name, rule);
     }
-    case Hop::Kind::kTarget:
-    case Hop::Kind::kBastion:
-    case Hop::Kind::kAppliance: {
+    case HopKind::kTarget:
+    case HopKind::kBastion:
+    case HopKind::kAppliance: {
       const auto* r = resource_of(m, h.resource_kind, h.resource);
       return r != nullptr ? r->name : "";
     }
-    case Hop::Kind::kFirewall: {
+    case HopKind::kFirewall: {
       const auto& fw = m.firewalls[h.resource];
       if (h.rule < 0) return fw.name;
       const auto& at = fw.order[h.rule];
@@ -590,19 +559,19 @@ std::string describe_hop(const model::Model& m, const Hop& h) {
                                      : fw.classic[at.collection];
       return fmt::format("{}/{}/{} ({})", fw.name, c.name, c.rules[at.rule].name, c.priority);
     }
-    case Hop::Kind::kRoute: {
+    case HopKind::kRoute: {
       if (h.resource < 0) return "system route";
       const auto& rt = m.route_tables[h.resource];
       return h.rule >= 0 ? rt.name + "/" + rt.routes[h.rule].name : rt.name;
     }
-    case Hop::Kind::kLoadBalancer: {
+    case HopKind::kLoadBalancer: {
       const auto& lb = m.load_balancers[h.resource];
       const std::string_view scope = h.scope;
       if (scope == "inbound-nat-pool") return lb.name + "/" + lb.nat_pools[h.rule].name + " (NAT pool)";
       const bool nat = scope == "inbound-nat";
       return lb.name + "/" + (nat ? lb.nat_rules[h.rule].name : lb.rules[h.rule].name);
     }
-    case Hop::Kind::kInternet: return "internet";
+    case HopKind::kSource: return "internet";
   }
   return "";
 }
@@ -756,7 +725,7 @@ void write_csv(std::ostream& out, const model::Model& m, const solver::Analysis&
     for (const auto& h : e.path) {
       // The target's own NSGs: not those of a Bastion's or gateway's subnet on the way.
       const std::string_view scope = h.scope;
-      const bool nsg = h.kind == Hop::Kind::kNsg || h.kind == Hop::Kind::kNoNsg;
+      const bool nsg = h.kind == HopKind::kNsg || h.kind == HopKind::kNoNsg;
       if (nsg && (scope == "subnet" || scope == "nic") && k < 2) {
         hops[k++] = describe_hop(m, h);
       }

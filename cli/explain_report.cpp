@@ -1,5 +1,6 @@
 // Writers for explain traces. Names are resolved through the model; the solver's reasons are printed as is.
 #include "cli/explain_report.h"
+#include "cli/hop_json.h"
 #include "cli/json_parts.h"
 #include "cli/text_table.h"
 
@@ -15,6 +16,7 @@ namespace {
 
 using nlohmann::ordered_json;
 using solver::FlowTrace;
+using solver::HopKind;
 using solver::TraceHop;
 
 const model::IpConfiguration& ip_config(const model::Model& m, const FlowTrace& t) {
@@ -74,15 +76,15 @@ const char* result_text(const TraceHop& h) {
 }
 
 std::string hop_label(const TraceHop& h) {
-  if (h.kind == TraceHop::Kind::kNoNsg) return fmt::format("nsg ({})", h.scope);
+  if (h.kind == HopKind::kNoNsg) return fmt::format("nsg ({})", h.scope);
   if (*h.scope) return fmt::format("{} ({})", solver::to_string(h.kind), h.scope);
   return solver::to_string(h.kind);
 }
 
 std::string where_text(const model::Model& m, const FlowTrace& t, const TraceHop& h) {
   switch (h.kind) {
-    case TraceHop::Kind::kSource: return t.query.source.to_string();
-    case TraceHop::Kind::kEntry:
+    case HopKind::kSource: return t.query.source.to_string();
+    case HopKind::kEntry:
       if (h.resource_kind != model::ResourceKind::kPublicIp) {  // a private endpoint, a Bastion without public IP
         const auto* r = h.resource >= 0 ? m.resource(model::GraphVertex{h.resource_kind, h.resource}) : nullptr;
         return r != nullptr ? r->name : "-";
@@ -90,27 +92,21 @@ std::string where_text(const model::Model& m, const FlowTrace& t, const TraceHop
       if (!t.via_public_ip) return "-";
       if (h.resource < 0 && t.entry_address) return t.entry_address->to_string();  // a secured hub's address
       return h.resource >= 0 ? m.public_ips[h.resource].name : "(public IP not in input)";
-    case TraceHop::Kind::kLoadBalancer: return m.load_balancers[h.resource].name;
-    case TraceHop::Kind::kNsg: return h.resource >= 0 ? m.nsgs[h.resource].name : "(NSG not in input)";
-    case TraceHop::Kind::kNoNsg: return "no NSG";
-    case TraceHop::Kind::kRoute: return h.route_table >= 0 ? m.route_tables[h.route_table].name : "system route";
-    case TraceHop::Kind::kFirewall: return m.firewalls[h.resource].name;
-    case TraceHop::Kind::kApplicationGateway: {
+    case HopKind::kLoadBalancer: return m.load_balancers[h.resource].name;
+    case HopKind::kNsg: return h.resource >= 0 ? m.nsgs[h.resource].name : "(NSG not in input)";
+    case HopKind::kNoNsg: return "no NSG";
+    case HopKind::kRoute: return h.route_table >= 0 ? m.route_tables[h.route_table].name : "system route";
+    case HopKind::kFirewall: return m.firewalls[h.resource].name;
+    case HopKind::kApplicationGateway: {
       const auto& g = m.application_gateways[h.resource];
       return h.listener >= 0 ? fmt::format("{}/{}", g.name, g.listeners[h.listener].name) : g.name;
     }
-    case TraceHop::Kind::kBastion: return m.bastion_hosts[h.resource].name;
-    case TraceHop::Kind::kPaas: return m.paas_services[h.resource].name;
+    case HopKind::kBastion: return m.bastion_hosts[h.resource].name;
+    case HopKind::kPaas: return m.paas_services[h.resource].name;
+    case HopKind::kAppliance:
+    case HopKind::kTarget: break;  // analyze's hops only
   }
   return "";
-}
-
-ordered_json rule_json(const model::SecurityRule& r) {
-  return {{"name", r.name},
-          {"priority", r.priority},
-          {"access", r.access == model::Access::kAllow ? "allow" : "deny"},
-          {"default", r.is_default},
-          {"jit", r.is_jit}};
 }
 
 /// The backends a hop could send to (load balancer pools, application gateway pools): VM (or NIC) name, NIC,
@@ -135,11 +131,11 @@ ordered_json hop_json(const model::Model& m, const FlowTrace& t, const TraceHop&
   j["passes"] = h.passes;
   j["reached"] = h.reached;
   switch (h.kind) {
-    case TraceHop::Kind::kSource:
+    case HopKind::kSource:
       j["address"] = t.query.source.to_string();
       j["internet"] = t.internet_source;
       break;
-    case TraceHop::Kind::kEntry:
+    case HopKind::kEntry:
       j["via"] = t.firewall >= 0                     ? ordered_json("firewall-dnat")
                  : t.load_balancer >= 0              ? ordered_json("load-balancer")
                  : t.application_gateway >= 0        ? ordered_json("application-gateway")
@@ -161,50 +157,40 @@ ordered_json hop_json(const model::Model& m, const FlowTrace& t, const TraceHop&
         j["public_ip"] = {{"ip", t.entry_address->to_string()}};
       }
       break;
-    case TraceHop::Kind::kLoadBalancer: {
+    case HopKind::kLoadBalancer: {
       const auto& lb = m.load_balancers[h.resource];
-      j["id"] = lb.id;
-      j["name"] = lb.name;
+      add_resource_json(j, lb);
       if (h.lb_rule >= 0) {
-        const std::string& name = h.lb_nat_pool ? lb.nat_pools[h.lb_rule].name
-                                  : h.lb_nat    ? lb.nat_rules[h.lb_rule].name
-                                                : lb.rules[h.lb_rule].name;
-        j["rule"] = {{"name", name},
-                     {"kind", h.lb_nat_pool ? "inbound-nat-pool"
-                              : h.lb_nat    ? "inbound-nat"
-                                            : "load-balancing"},
-                     {"frontend_port", h.frontend_port},
-                     {"backend_port", h.backend_port}};
+        const LbRuleKind kind = h.lb_nat_pool ? LbRuleKind::kInboundNatPool
+                                : h.lb_nat    ? LbRuleKind::kInboundNat
+                                              : LbRuleKind::kLoadBalancing;
+        j["rule"] = lb_rule_json(lb, kind, h.lb_rule, h.frontend_port, h.backend_port);
       } else {
         j["rule"] = nullptr;
       }
       j["backends"] = backends_json(m, h.backends);
       break;
     }
-    case TraceHop::Kind::kNsg:
+    case HopKind::kNsg:
       j["scope"] = h.scope;
       if (h.resource >= 0) {
         const auto& nsg = m.nsgs[h.resource];
-        j["id"] = nsg.id;
-        j["name"] = nsg.name;
-        if (h.rule >= 0) j["rule"] = rule_json(nsg.rules[h.rule]);
+        add_resource_json(j, nsg);
+        if (h.rule >= 0) j["rule"] = nsg_rule_json(nsg.rules[h.rule]);
       }
       break;
-    case TraceHop::Kind::kNoNsg: j["scope"] = h.scope; break;
-    case TraceHop::Kind::kFirewall: {
+    case HopKind::kNoNsg: j["scope"] = h.scope; break;
+    case HopKind::kFirewall: {
       const auto& fw = m.firewalls[h.resource];
       if (*h.scope) j["scope"] = h.scope;
-      j["id"] = fw.id;
-      j["name"] = fw.name;
-      j["threat_intel_mode"] = model::to_string(fw.threat_intel);
+      add_firewall_json(j, fw);
       j["rule"] = h.rule >= 0 ? firewall_rule_json(m, fw, fw.order[h.rule]) : ordered_json(nullptr);
       break;
     }
-    case TraceHop::Kind::kApplicationGateway: {
+    case HopKind::kApplicationGateway: {
       const auto& g = m.application_gateways[h.resource];
       j["scope"] = h.scope;
-      j["id"] = g.id;
-      j["name"] = g.name;
+      add_resource_json(j, g);
       if (h.listener < 0) {
         j["listener"] = nullptr;
         break;
@@ -237,19 +223,17 @@ ordered_json hop_json(const model::Model& m, const FlowTrace& t, const TraceHop&
       j["backends"] = backends_json(m, h.backends);
       break;
     }
-    case TraceHop::Kind::kBastion: {
+    case HopKind::kBastion: {
       const auto& b = m.bastion_hosts[h.resource];
       j["scope"] = h.scope;
-      j["id"] = b.id;
-      j["name"] = b.name;
+      add_resource_json(j, b);
       j["sku"] = model::to_string(b.sku);
       break;
     }
-    case TraceHop::Kind::kPaas: {
+    case HopKind::kPaas: {
       const auto& s = m.paas_services[h.resource];
       j["scope"] = h.scope;
-      j["id"] = s.id;
-      j["name"] = s.name;
+      add_resource_json(j, s);
       j["service"] = model::to_string(s.kind);
       if (h.rule >= 0) {
         const auto& rules = t.scm && !s.scm_uses_main ? s.scm_ip_rules : s.ip_rules;
@@ -260,7 +244,9 @@ ordered_json hop_json(const model::Model& m, const FlowTrace& t, const TraceHop&
       }
       break;
     }
-    case TraceHop::Kind::kRoute:
+    case HopKind::kAppliance:
+    case HopKind::kTarget: break;  // analyze's hops only
+    case HopKind::kRoute:
       if (*h.scope) j["scope"] = h.scope;
       j["next_hop"] = model::to_string(h.next_hop);
       if (h.route_table >= 0) {

@@ -11,6 +11,7 @@ namespace {
 using model::ResourceKind;
 using solver::Exposure;
 using solver::Hop;
+using solver::HopKind;
 
 /// One line per protocol present: "tcp 22,443", "udp all", "icmp".
 std::string ports_label(const std::array<model::PortSet, model::kProtocolCount>& ports,
@@ -40,17 +41,17 @@ std::vector<Vertex> path_vertices(const Exposure& e, std::set<Vertex>& touches) 
   if (e.public_ip >= 0) push(vx(ResourceKind::kPublicIp, e.public_ip));
   for (const auto& h : e.path) {
     switch (h.kind) {
-      case Hop::Kind::kPublicIp: push(vx(ResourceKind::kPublicIp, h.resource)); break;
-      case Hop::Kind::kLoadBalancer: push(vx(ResourceKind::kLoadBalancer, h.resource)); break;
-      case Hop::Kind::kFirewall: push(vx(ResourceKind::kFirewall, h.resource)); break;
-      case Hop::Kind::kApplicationGateway: push(vx(ResourceKind::kApplicationGateway, h.resource)); break;
-      case Hop::Kind::kBastion: push(vx(ResourceKind::kBastionHost, h.resource)); break;
-      case Hop::Kind::kAppliance: push(vx(ResourceKind::kNetworkInterface, h.resource)); break;
-      case Hop::Kind::kPaas: push(vx(ResourceKind::kPaasService, h.resource)); break;
-      case Hop::Kind::kNsg:
+      case HopKind::kEntry: push(vx(ResourceKind::kPublicIp, h.resource)); break;
+      case HopKind::kLoadBalancer: push(vx(ResourceKind::kLoadBalancer, h.resource)); break;
+      case HopKind::kFirewall: push(vx(ResourceKind::kFirewall, h.resource)); break;
+      case HopKind::kApplicationGateway: push(vx(ResourceKind::kApplicationGateway, h.resource)); break;
+      case HopKind::kBastion: push(vx(ResourceKind::kBastionHost, h.resource)); break;
+      case HopKind::kAppliance: push(vx(ResourceKind::kNetworkInterface, h.resource)); break;
+      case HopKind::kPaas: push(vx(ResourceKind::kPaasService, h.resource)); break;
+      case HopKind::kNsg:
         if (h.resource >= 0) touches.insert(vx(ResourceKind::kNetworkSecurityGroup, h.resource));
         break;
-      case Hop::Kind::kRoute:
+      case HopKind::kRoute:
         if (h.resource >= 0) touches.insert(vx(ResourceKind::kRouteTable, h.resource));
         break;
       default: break;

@@ -23,6 +23,7 @@
 #include "solver/incremental.h"
 #include "solver/network.h"
 #include "solver/nsg.h"
+#include "solver/path.h"
 
 namespace exposim::solver::analysis_internal {
 
@@ -94,7 +95,7 @@ class Analyzer {
   /// The exposures of a forwarded flow: the target's NSGs saw the entry point's subnet as the source, the
   /// exposure names the internet sources the entry point admitted. Ports are merged per deciding rules, since
   /// which instance address of the entry point opens the connection is not known.
-  void forwarded_exposures(int n, int c, const Entry& entry, const std::array<NsgStage, 2>& stages,
+  void forwarded_exposures(int n, int c, const Entry& entry, const std::vector<Stage>& stages,
                            const std::vector<Piece>& pieces);
 
   /// The internet sources (of one IP version) whose replies subnet `subnet` routes elsewhere than to the
@@ -147,7 +148,12 @@ class Analyzer {
   std::vector<Piece> evaluate(model::IpFamily family, model::Sku sku, int subnet, const NsgSlot& subnet_nsg,
                               const NsgSlot& nic_nsg, const Destination& dst, const Entry& entry);
 
-  std::vector<Hop> path(int nic, const Entry& entry, const std::array<NsgStage, 2>& stages, int r1, int r2) const;
+  /// The entry as the path engine takes it (solver/path.h).
+  static PathEntry path_entry(const Entry& entry);
+
+  /// An exposure's hops: the target's stages (inbound_path) with the NSG stages' deciding rules `r1` (subnet) and
+  /// `r2` (NIC); a forwarded flow's front hops (the gateway's own path) stand for its source and entry.
+  std::vector<Hop> path(const Entry& entry, const std::vector<Stage>& stages, int r1, int r2) const;
 
   void sort();
 

@@ -25,7 +25,7 @@ namespace forwarding_internal {
 
 using model::Protocol;
 using RK = model::ResourceKind;
-using K = Hop::Kind;
+using K = HopKind;
 
 std::vector<model::IpConfigIndex> Builder::backends(int gi, int pool_index, int gateway_vnet,
                                                     std::vector<std::pair<int, int>>& balancers) {
@@ -129,7 +129,7 @@ void Builder::dnat_arrivals(const model::ApplicationGateway& g, const model::IpA
           a.any_source = flows.sources == internet;
           a.entry_ports = entry;
           a.head = {
-              Hop{K::kInternet, RK::kInternet, -1, "", -1, ""}, Hop{K::kPublicIp, RK::kPublicIp, pip, "", -1, ""},
+              Hop{K::kSource, RK::kInternet, -1, "", -1, ""}, Hop{K::kEntry, RK::kPublicIp, pip, "", -1, ""},
               Hop{K::kFirewall, RK::kFirewall, static_cast<int>(f), "dnat", match.position,
                   match.unresolved_source ? "a source the solver cannot resolve is taken as the whole internet" : ""}};
           a.nsg_rule = passed.front().rule;
@@ -169,13 +169,13 @@ void Builder::application_gateway(int gi) {
       const auto family = pip >= 0 ? m_.public_ips[pip].family : model::IpFamily::kV4;
       const IpSet internet = space_.internet(family);
       const Hop pip_hop{
-          K::kPublicIp, RK::kPublicIp, pip, "", -1, pip >= 0 ? "" : "public IP not in the input: address unknown"};
+          K::kEntry, RK::kPublicIp, pip, "", -1, pip >= 0 ? "" : "public IP not in the input: address unknown"};
       for (const auto& a : admitted(m_, space_, slot, subnet, frontends, internet, listen)) {
         arrivals.push_back(Arrival{pip,
                                    a.sources,
                                    a.sources == internet,
                                    listen,
-                                   {Hop{K::kInternet, RK::kInternet, -1, "", -1, ""}, pip_hop},
+                                   {Hop{K::kSource, RK::kInternet, -1, "", -1, ""}, pip_hop},
                                    a.rule});
       }
     } else if (fe.private_ip) {

@@ -32,7 +32,7 @@ namespace forwarding_internal {
 
 using model::Protocol;
 using RK = model::ResourceKind;
-using K = Hop::Kind;
+using K = HopKind;
 
 void Builder::bastion(int bi) {
   const auto& b = m_.bastion_hosts[bi];
@@ -49,7 +49,7 @@ void Builder::bastion(int bi) {
                                     b.name));
       return;
     }
-    std::vector<Hop> front = {Hop{K::kInternet, RK::kInternet, -1, "", -1, ""},
+    std::vector<Hop> front = {Hop{K::kSource, RK::kInternet, -1, "", -1, ""},
                               Hop{K::kBastion, RK::kBastionHost, bi, "session", -1, kDeveloperNote}};
     forward_bastion(bi, -1, bastion_vnets(m_, b), azure_platform_address(), -1, std::nullopt, Admitted{-1, internet},
                     internet, ports, front);
@@ -61,7 +61,7 @@ void Builder::bastion(int bi) {
   const NsgSlot slot = subnet_nsg_slot(m_, cfg->subnet);
   const IpSet frontends = pip >= 0 && m_.public_ips[pip].address ? model::to_set(*m_.public_ips[pip].address) : IpSet{};
   const Hop pip_hop{
-      K::kPublicIp, RK::kPublicIp, pip, "", -1, pip >= 0 ? "" : "public IP not in the input: address unknown"};
+      K::kEntry, RK::kPublicIp, pip, "", -1, pip >= 0 ? "" : "public IP not in the input: address unknown"};
   const int vnet = vnet_of(m_, cfg->subnet);
   const std::set<int> vnets = bastion_vnets(m_, b);
   const IpSet inner = subnet_space(m_, subnet);
@@ -73,11 +73,11 @@ void Builder::bastion(int bi) {
   }
   for (const auto& a : admitted(m_, space_, slot, subnet, frontends, internet, single(443))) {
     std::vector<Hop> path = {
-        Hop{K::kInternet, RK::kInternet, -1, "", -1, ""}, pip_hop, nsg_hop(slot, a.rule, "subnet", subnet),
+        Hop{K::kSource, RK::kInternet, -1, "", -1, ""}, pip_hop, nsg_hop(slot, a.rule, "subnet", subnet),
         Hop{K::kBastion, RK::kBastionHost, bi, "host", -1, ""}, Hop{K::kTarget, RK::kBastionHost, bi, "", -1, ""}};
     out_.own.push_back(own_exposure(RK::kBastionHost, bi, pip, single(443), a, internet, std::move(path)));
     if (inner.empty()) continue;  // the subnet is not in the input: the sessions' source is unknown
-    std::vector<Hop> front = {Hop{K::kInternet, RK::kInternet, -1, "", -1, ""}, pip_hop,
+    std::vector<Hop> front = {Hop{K::kSource, RK::kInternet, -1, "", -1, ""}, pip_hop,
                               nsg_hop(slot, a.rule, "bastion-subnet", subnet),
                               Hop{K::kBastion, RK::kBastionHost, bi, "session", -1,
                                   b.enable_shareable_link ? kShareableLinkNote : kBastionNote}};

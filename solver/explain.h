@@ -35,23 +35,17 @@ struct FlowQuery {
 /// One step of the trace. Every hop is evaluated, even after the packet stopped (`reached` is then
 /// false), so that the user sees what each filter would decide. Writers resolve names through the model.
 struct TraceHop {
-  enum class Kind {
-    kSource,        // is the client an internet address?
-    kEntry,         // how the packet enters the estate: the public IP and its ip configuration
-    kLoadBalancer,  // resource = load balancer; which rule forwards the packet, to which backend
-    kNsg,           // an NSG at `scope`: resource = NSG (-1 when referenced but absent), rule = deciding rule
-    kNoNsg,         // no NSG at `scope`: resource = the subnet or NIC
-    kRoute,         // a route: the return route from the target's subnet to the client (scope "return"), or the
-                    // firewall's route to a DNAT target (scope "forward")
-    kFirewall,  // resource = firewall; rule = index into its `order` of the DNAT rule that takes the packet; between
-                // an application gateway and its backend: scope "network" or "application" and the rule that
-                // decides, or scope "default" and rule -1 (no rule matched: default deny)
-    kApplicationGateway,  // resource = gateway; scope "listener" (rule = the listener) or "routing" (the request
-                          // routing rule, its target, the backend chosen)
-    kBastion,             // resource = Bastion host; scope "host" (its own 443) or "session" (a session to a target)
-    kPaas,                // resource = PaaS service; scope "endpoint" (port), "public-network-access", or the deciding
-                          // setting as analyze names it ("ip-rules", "default-action", "scm-access-restrictions", ...)
-  };
+  using Kind = HopKind;
+  // By kind: kSource (is the client an internet address?); kEntry (how the packet enters the estate: the public IP
+  // and its ip configuration); kLoadBalancer (which rule forwards the packet, to which backend); kNsg (an NSG at
+  // `scope`: resource = NSG, -1 when referenced but absent; rule = deciding rule); kNoNsg (no NSG at `scope`:
+  // resource = the subnet or NIC); kRoute (the return route from the target's subnet to the client, scope "return",
+  // or the firewall's route to a DNAT target, scope "forward"); kFirewall (rule = index into its `order` of the DNAT
+  // rule that takes the packet; between an application gateway and its backend: scope "network" or "application"
+  // and the rule that decides, or scope "default" and rule -1, the default deny); kApplicationGateway (scope
+  // "listener", rule = the listener, or "routing": the request routing rule, its target, the backend chosen);
+  // kBastion (scope "host", its own 443, or "session", a session to a target); kPaas (scope "endpoint" (port),
+  // "public-network-access", or the deciding setting as analyze names it). explain has no kTarget or kAppliance hop.
   Kind kind{Kind::kSource};
   bool passes{false};     // the packet goes on after this hop
   bool reached{false};    // no earlier hop stopped the packet
@@ -157,7 +151,5 @@ struct FlowTrace {
 /// `analysis`: analyze(m), when the caller has it (check); otherwise explain computes it when it needs the other
 /// entries of a target (FlowTrace::other_entries).
 FlowTrace explain(const model::Model& m, const FlowQuery& q, const Analysis* analysis = nullptr);
-
-const char* to_string(TraceHop::Kind k);
 
 }  // namespace exposim::solver

@@ -1,7 +1,7 @@
-// The analysis: for every entry into an ip configuration, the packets that pass its NSG chain (inbound_nsg_stages:
-// the subnet's NSG, then the NIC's), attributed to the deciding rules. Evaluations are memoised by everything they
-// depend on. The entries of each family are enumerated in its own file (solver/analyzer.h lists them); this file
-// holds the evaluation at a target, the path of an exposure and the order of the result.
+// The analysis: for every entry into an ip configuration, the packets that pass the NSG stages of its path
+// (inbound_path, solver/path.h: the subnet's NSG, then the NIC's), attributed to the deciding rules. Evaluations are
+// memoised by everything they depend on. The entries of each family are enumerated in its own file (solver/analyzer.h
+// lists them); this file holds the evaluation at a target, the path of an exposure and the order of the result.
 #include "solver/exposure.h"
 
 #include <algorithm>
@@ -22,6 +22,7 @@
 #include "solver/network.h"
 #include "solver/nsg.h"
 #include "solver/paas.h"
+#include "solver/path.h"
 
 namespace exposim::solver {
 
@@ -194,11 +195,12 @@ void Analyzer::gateways() {
   }
 }
 
-void Analyzer::forwarded_exposures(int n, int c, const Entry& entry, const std::array<NsgStage, 2>& stages,
+void Analyzer::forwarded_exposures(int n, int c, const Entry& entry, const std::vector<Stage>& stages,
                                    const std::vector<Piece>& pieces) {
   const ForwardedFlow& f = *entry.forwarded;
-  const NsgSlot& subnet_nsg = stages[0].slot;
-  const NsgSlot& nic_nsg = stages[1].slot;
+  const auto nsgs = nsg_stages(stages);
+  const NsgSlot& subnet_nsg = nsgs[0]->slot;
+  const NsgSlot& nic_nsg = nsgs[1]->slot;
   std::map<std::tuple<int, int, int>, PortSet> merged;  // (protocol, subnet rule, NIC rule) -> ports
   for (const Piece& p : pieces) {
     auto& ports = merged[{static_cast<int>(p.protocol), p.subnet_rule, p.nic_rule}];
@@ -221,7 +223,7 @@ void Analyzer::forwarded_exposures(int n, int c, const Entry& entry, const std::
     e.source_ports = PortSet::all();
     e.sources = f.entry->sources;
     e.any_source = f.entry->any_source;
-    e.path = path(n, entry, stages, r1, r2);
+    e.path = path(entry, stages, r1, r2);
     e.jit = is_jit(subnet_nsg, r1) || is_jit(nic_nsg, r2);
     if (!f.broken.empty()) {
       e.broken = f.broken;
@@ -245,9 +247,12 @@ const std::optional<std::pair<IpSet, RouteChoice>>& Analyzer::diversion(int subn
 }
 
 Hop Analyzer::route_hop(const RouteChoice& r) {
-  Hop h{Hop::Kind::kRoute,           model::ResourceKind::kRouteTable,
-        r.user ? r.route_table : -1, "return",
-        r.user ? r.route : -1,       r.user ? "" : r.system};
+  Hop h{HopKind::kRoute,
+        model::ResourceKind::kRouteTable,
+        r.user ? r.route_table : -1,
+        "return",
+        r.user ? r.route : -1,
+        r.user ? "" : r.system};
   return h;
 }
 
@@ -263,9 +268,11 @@ void Analyzer::target(int n, int c, const Entry& entry) {
   if (!entry.forwarded && entry.via != Via::kPublicIp && pip >= 0 && m_.public_ips[pip].family != cfg.family) return;
   evaluated_.insert(model::IpConfigIndex{n, c});
   const int subnet = cfg.subnet.index;
-  const auto stages = inbound_nsg_stages(m_, model::IpConfigIndex{n, c});  // unknown subnet: an NSG admitting all
-  const NsgSlot& subnet_nsg = stages[0].slot;
-  const NsgSlot& nic_nsg = stages[1].slot;
+  // The target's path (solver/path.h); its NSG stages are evaluated here (unknown subnet: an NSG admitting all).
+  const std::vector<Stage> stages = inbound_path(m_, path_entry(entry), model::IpConfigIndex{n, c});
+  const auto nsgs = nsg_stages(stages);
+  const NsgSlot& subnet_nsg = nsgs[0]->slot;
+  const NsgSlot& nic_nsg = nsgs[1]->slot;
   // With floating IP the packet keeps the frontend's address as its destination (docs/model.md).
   const std::optional<model::IpAddress> dst_ip =
       entry.floating_ip ? (pip >= 0 ? m_.public_ips[pip].address : std::nullopt) : cfg.private_ip;
@@ -321,7 +328,7 @@ void Analyzer::target(int n, int c, const Entry& entry) {
     e.source_ports = p.flows.source_ports;
     e.sources = p.flows.sources;
     e.any_source = p.any_source;
-    e.path = path(n, entry, stages, p.subnet_rule, p.nic_rule);
+    e.path = path(entry, stages, p.subnet_rule, p.nic_rule);
     e.jit = is_jit(subnet_nsg, p.subnet_rule) || is_jit(nic_nsg, p.nic_rule);
     if (entry.snat_sources != nullptr && entry.translated) {
       // NSGs saw the firewall's address; the exposure is to the internet sources the DNAT rule admits.
@@ -397,69 +404,51 @@ std::vector<Piece> Analyzer::evaluate(model::IpFamily family, model::Sku sku, in
   return out;
 }
 
-std::vector<Hop> Analyzer::path(int nic, const Entry& entry, const std::array<NsgStage, 2>& stages, int r1,
-                                int r2) const {
-  using K = Hop::Kind;
-  using RK = model::ResourceKind;
-  const int pip = entry.public_ip;
-  const bool lb = entry.via != Via::kPublicIp;
+PathEntry Analyzer::path_entry(const Entry& entry) {
+  PathEntry p;
+  p.via = entry.via;
+  p.public_ip = entry.public_ip;
+  p.hub_address = entry.entry_address.has_value();
+  p.sku = entry.sku;
+  p.load_balancer = entry.load_balancer;
+  p.rule = entry.rule;
+  p.nat_pool = entry.nat_pool;
+  p.frontend_port = entry.frontend_port;
+  p.gateway = entry.gateway;
+  p.gateway_rule = entry.gateway_rule;
+  return p;
+}
+
+std::vector<Hop> Analyzer::path(const Entry& entry, const std::vector<Stage>& stages, int r1, int r2) const {
   std::vector<Hop> hops;
+  hops.reserve(stages.size());
   if (entry.forwarded) {
     hops = entry.forwarded->entry->front;  // internet -> ... -> the Bastion or application gateway
     if (entry.forwarded->reply) hops.push_back(*entry.forwarded->reply);
-  } else {
-    hops.push_back(Hop{K::kInternet, RK::kInternet, -1, "", -1, ""});
-    hops.push_back(Hop{K::kPublicIp, RK::kPublicIp, pip, "", -1,
-                       pip >= 0              ? ""
-                       : entry.entry_address ? kHubAddressNote
-                       : lb                  ? "public IP not in the input: address unknown"
-                                             : "public IP not in the input: assumed Basic SKU"});
   }
-  if (entry.via == Via::kFirewallDnat) {
-    hops.push_back(Hop{K::kFirewall, RK::kFirewall, entry.gateway, "dnat", entry.gateway_rule, ""});
-    if (entry.load_balancer >= 0) {  // DNAT to an internal load balancer's frontend
-      Hop h{K::kLoadBalancer, RK::kLoadBalancer, entry.load_balancer, "load-balancing", entry.rule, ""};
-      h.port = entry.frontend_port;
-      hops.push_back(h);
+  int nsg = 0;
+  for (const Stage& s : stages) {
+    switch (s.kind) {
+      case HopKind::kSource:
+      case HopKind::kEntry:
+        if (entry.forwarded) continue;  // the gateway's own front hops stand for them
+        break;
+      case HopKind::kRoute: continue;  // the reply's route: shown before the NSGs when the entry decides it
+      case HopKind::kNsg:
+      case HopKind::kNoNsg:
+        // An entry that decides the reply's route (DNAT, an appliance, diverted sources) shows that route after its
+        // translation, before the NSGs (analyze's output contract).
+        if (nsg == 0 && entry.return_route) hops.push_back(route_hop(*entry.return_route));
+        hops.push_back(Hop{s.kind, s.resource_kind, s.resource, s.scope,
+                           s.kind == HopKind::kNsg && s.resource >= 0 ? (nsg == 0 ? r1 : r2) : -1, s.note});
+        ++nsg;
+        continue;
+      default: break;
     }
-    if (entry.return_route) hops.push_back(route_hop(*entry.return_route));
-  } else if (entry.via == Via::kAppliance) {
-    hops.push_back(Hop{K::kAppliance, RK::kNetworkInterface, entry.gateway, "", -1,
-                       "assumed: the appliance forwards what reaches its public IP; its own filtering and address "
-                       "translation are unknown"});
-    if (entry.return_route) hops.push_back(route_hop(*entry.return_route));
-  } else if (lb && !entry.forwarded) {
-    Hop h{K::kLoadBalancer,
-          RK::kLoadBalancer,
-          entry.load_balancer,
-          entry.via == Via::kLoadBalancer ? "load-balancing"
-          : entry.nat_pool                ? "inbound-nat-pool"
-                                          : "inbound-nat",
-          entry.rule,
-          ""};
-    h.port = entry.frontend_port;
+    Hop h{s.kind, s.resource_kind, s.resource, s.scope, s.rule, s.note};
+    h.port = s.port;
     hops.push_back(h);
   }
-  if (entry.diverted && entry.return_route) hops.push_back(route_hop(*entry.return_route));
-  const bool no_nsg = stages[0].slot.state == NsgSlot::State::kNone && stages[1].slot.state == NsgSlot::State::kNone;
-  const char* open_note = !no_nsg || entry.sku != model::Sku::kBasic || entry.forwarded ? ""
-                          : entry.via == Via::kFirewallDnat ? "no NSG: the translated traffic is not filtered"
-                          : entry.via == Via::kAppliance    ? "no NSG: the forwarded traffic is not filtered"
-                          : lb ? "no NSG: a Basic load balancer is open where no NSG applies"
-                               : "no NSG: a Basic public IP is open where no NSG applies";
-  auto nsg_hop = [&](const NsgStage& s, int rule) {
-    switch (s.slot.state) {
-      case NsgSlot::State::kPresent: return Hop{K::kNsg, RK::kNetworkSecurityGroup, s.slot.index, s.scope, rule, ""};
-      case NsgSlot::State::kMissing:
-        return Hop{
-            K::kNsg, RK::kNetworkSecurityGroup, -1, s.scope, -1, "not in the input: assumed to admit everything"};
-      case NsgSlot::State::kNone: break;
-    }
-    return Hop{K::kNoNsg, s.owner_kind, s.owner, s.scope, -1, open_note};
-  };
-  hops.push_back(nsg_hop(stages[0], r1));
-  hops.push_back(nsg_hop(stages[1], r2));
-  hops.push_back(Hop{K::kTarget, RK::kNetworkInterface, nic, "", -1, ""});
   return hops;
 }
 

@@ -8,6 +8,7 @@
 
 #include "model/diagnostic.h"
 #include "model/model.h"
+#include "solver/hop.h"
 #include "solver/packet_set.h"
 
 namespace exposim::solver {
@@ -29,26 +30,20 @@ enum class Via {
 };
 const char* to_string(Via v);
 
-/// One step of a path. Writers resolve names through the model.
+/// One step of an exposure's path. Writers resolve names
+/// through the model. Small on purpose: a large estate's paths hold millions of hops.
 struct Hop {
-  enum class Kind {
-    kInternet,
-    kPublicIp,            // resource = public IP
-    kLoadBalancer,        // resource = load balancer; rule = index into its rules (scope "load-balancing"),
-                          // nat_rules (scope "inbound-nat") or nat_pools (scope "inbound-nat-pool"); port = the
-                          // frontend port the flow entered on
-    kNsg,                 // resource = NSG (or -1 when the NSG is referenced but absent from the input)
-    kNoNsg,               // no NSG at this scope
-    kTarget,              // resource = the target (resource_kind says which kind)
-    kFirewall,            // resource = firewall; rule = index into its `order`; scope = "dnat", "network", ...
-    kRoute,               // a route chosen: resource = route table (-1: a system route), rule = index into its routes;
-                          // scope = "return" (the reply's route) or "forward"
-    kBastion,             // resource = Bastion host
-    kApplicationGateway,  // resource = application gateway; rule = listener index
-    kPaas,                // resource = PaaS service; scope = the deciding setting; rule = index of an IP rule
-    kAppliance,           // resource = the appliance's NIC
-  };
-  Kind kind{Kind::kInternet};
+  using Kind = HopKind;
+  // By kind: kSource (the internet); kEntry (resource = public IP); kLoadBalancer (resource = load balancer; rule =
+  // index into its rules (scope "load-balancing"), nat_rules ("inbound-nat") or nat_pools ("inbound-nat-pool");
+  // port = the frontend port the flow entered on); kNsg (resource = NSG, or -1 when the NSG is referenced but
+  // absent from the input); kNoNsg (no NSG at this scope); kTarget (resource = the target, resource_kind says which
+  // kind); kFirewall (resource = firewall; rule = index into its `order`; scope = "dnat", "network", ...); kRoute
+  // (resource = route table, -1: a system route; rule = index into its routes; scope = "return" or "forward");
+  // kBastion (resource = Bastion host); kApplicationGateway (resource = application gateway; rule = listener
+  // index); kPaas (resource = PaaS service; scope = the deciding setting; rule = index of an IP rule); kAppliance
+  // (resource = the appliance's NIC).
+  Kind kind{Kind::kSource};
   model::ResourceKind resource_kind{model::ResourceKind::kInternet};
   int resource{-1};
   const char* scope{""};  // "subnet" or "nic" for NSG hops (static strings: hops are many)

@@ -134,6 +134,13 @@ int firewall_at(const model::Model& m, const model::IpAddress& address) {
   return -1;
 }
 
+int firewall_subnet(const model::Firewall& fw) {
+  for (const auto& c : fw.ip_configurations) {
+    if (c.subnet.resolved()) return c.subnet.index;
+  }
+  return -1;
+}
+
 FirewallSide firewall_side(const model::Model& m, const model::Firewall& fw) {
   FirewallSide side;
   const bool in_model =
@@ -150,8 +157,8 @@ FirewallSide firewall_side(const model::Model& m, const model::Firewall& fw) {
     }
     return side;
   }
+  side.subnet = firewall_subnet(fw);
   for (const auto& c : fw.ip_configurations) {
-    if (side.subnet < 0 && c.subnet.resolved()) side.subnet = c.subnet.index;
     if (!side.address && c.private_ip) side.address = c.private_ip;
   }
   if (side.subnet >= 0) {
@@ -416,11 +423,11 @@ void Analyzer::firewall(int f) {
           e.sources = flows.sources;
           e.any_source = flows.sources == space_.internet(address.family());
           e.path = {
-              Hop{Hop::Kind::kInternet, model::ResourceKind::kInternet, -1, "", -1, ""},
-              Hop{Hop::Kind::kPublicIp, model::ResourceKind::kPublicIp, pip, "", -1, pip < 0 ? kHubAddressNote : ""},
-              Hop{Hop::Kind::kFirewall, model::ResourceKind::kFirewall, f, "dnat", match.position,
+              Hop{HopKind::kSource, model::ResourceKind::kInternet, -1, "", -1, ""},
+              Hop{HopKind::kEntry, model::ResourceKind::kPublicIp, pip, "", -1, pip < 0 ? kHubAddressNote : ""},
+              Hop{HopKind::kFirewall, model::ResourceKind::kFirewall, f, "dnat", match.position,
                   match.unresolved_source ? "a source the solver cannot resolve is taken as the whole internet" : ""},
-              Hop{Hop::Kind::kTarget, model::ResourceKind::kFirewall, f, "", -1, ""}};
+              Hop{HopKind::kTarget, model::ResourceKind::kFirewall, f, "", -1, ""}};
           if (scope_ == nullptr || scope_->firewall(f)) out_.exposures.push_back(e);
           for (const auto& [l, fe] : balancers) {
             dnat_through_balancer(f, fw, side, snat_set, match.position, rule, pip, address, protocol, flows, l, fe);

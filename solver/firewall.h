@@ -73,6 +73,9 @@ struct FirewallSide {
   IpSet snat;
 };
 FirewallSide firewall_side(const model::Model& m, const model::Firewall& fw);
+/// FirewallSide::subnet alone: the subnet of the firewall's first ip configuration in one (-1: none, a secured
+/// virtual hub's firewall).
+int firewall_subnet(const model::Firewall& fw);
 
 /// Why translated packets from the firewall cannot reach `target` (an address in subnet `target_subnet`),
 /// empty when they can: the VNets must be peered (or the same), and the firewall subnet's route to the

@@ -19,7 +19,7 @@ namespace {
 
 using model::Protocol;
 using RK = model::ResourceKind;
-using K = Hop::Kind;
+using K = HopKind;
 
 IpSet union_of(const std::vector<model::IpPrefix>& prefixes) {
   IpSet s;
@@ -80,7 +80,7 @@ namespace forwarding_internal {
 
 using model::Protocol;
 using RK = model::ResourceKind;
-using K = Hop::Kind;
+using K = HopKind;
 
 std::vector<Admitted> admitted(const model::Model& m, const AddressSpace& space, const NsgSlot& slot, int subnet,
                                const IpSet& frontends, const IpSet& sources, const PortSet& ports) {

@@ -98,7 +98,7 @@ std::size_t approved_private_endpoints(const model::Model& m, int service) {
   return n;
 }
 
-bool is_scm(const Hop& h) { return h.kind == Hop::Kind::kPaas && std::string_view(h.scope).rfind("scm-", 0) == 0; }
+bool is_scm(const Hop& h) { return h.kind == HopKind::kPaas && std::string_view(h.scope).rfind("scm-", 0) == 0; }
 
 const std::vector<model::PaasIpRule>& hop_rules(const model::PaasService& s, const Hop& h) {
   return is_scm(h) && !s.scm_uses_main ? s.scm_ip_rules : s.ip_rules;
@@ -132,9 +132,9 @@ void analyze_paas(const model::Model& m, const AddressSpace& space, Analysis& ou
       e.source_ports = model::PortSet::all();
       e.sources = sources;
       e.any_source = sources == internet;
-      e.path.push_back(Hop{Hop::Kind::kInternet, RK::kInternet, -1, "", -1, ""});
-      e.path.push_back(Hop{Hop::Kind::kPaas, RK::kPaasService, index, scope, rule, note});
-      e.path.push_back(Hop{Hop::Kind::kTarget, RK::kPaasService, index, "", -1, ""});
+      e.path.push_back(Hop{HopKind::kSource, RK::kInternet, -1, "", -1, ""});
+      e.path.push_back(Hop{HopKind::kPaas, RK::kPaasService, index, scope, rule, note});
+      e.path.push_back(Hop{HopKind::kTarget, RK::kPaasService, index, "", -1, ""});
       out.exposures.push_back(std::move(e));
     };
     auto firewall = [&](const std::vector<model::PaasIpRule>& rules, Access default_action, const char* rule_scope_name,

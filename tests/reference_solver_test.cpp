@@ -872,8 +872,8 @@ int cross_check(const EstateGen& e, Totals& totals) {
       bool ok = !x->sources.empty() && !x->ports.empty() && !x->source_ports.empty();
       ok = ok && x->any_source == (got == internet);
       ok = ok && (model::has_ports(x->protocol) || (x->ports.is_all() && x->source_ports.is_all()));
-      ok = ok && x->public_ip == t.model_pip && x->path.size() == 5 && x->path.front().kind == Hop::Kind::kInternet &&
-           x->path[1].kind == Hop::Kind::kPublicIp && std::string_view(x->path[2].scope) == "subnet" &&
+      ok = ok && x->public_ip == t.model_pip && x->path.size() == 5 && x->path.front().kind == Hop::Kind::kSource &&
+           x->path[1].kind == Hop::Kind::kEntry && std::string_view(x->path[2].scope) == "subnet" &&
            std::string_view(x->path[3].scope) == "nic" && x->path[4].kind == Hop::Kind::kTarget;
       ok = ok &&
            (t.model_subnet_nsg < 0 ? x->path[2].kind == Hop::Kind::kNoNsg

@@ -21,7 +21,7 @@ using model::Access;
 using model::Direction;
 using model::IpAddress;
 using model::Protocol;
-using K = TraceHop::Kind;
+using K = HopKind;
 using RK = model::ResourceKind;
 
 namespace {
@@ -124,7 +124,7 @@ FirewallLeg gateway_firewall_hop(const model::Model& m, const AddressSpace& spac
         first_sources = share.sources;
       }
       FlowTrace scratch;
-      forwarded_nsg_hops(m, space, b.x, share.sources, b.port, "", scratch);
+      forwarded_nsg_hops(m, space, Via::kApplicationGateway, b.x, share.sources, b.port, "", scratch);
       if (std::all_of(scratch.hops.begin(), scratch.hops.end(), [](const TraceHop& x) { return x.passes; })) {
         chosen = &d;
         chosen_sources = share.sources;
@@ -375,7 +375,7 @@ void explain_application_gateway(const model::Model& m, FlowTrace& t, int gi, in
       who = fmt::format("the gateway subnet's addresses the firewall lets through, {}", cidrs(through.sources));
     }
   }
-  forwarded_nsg_hops(m, space, b.x, through.sources, b.port, who, t);
+  forwarded_nsg_hops(m, space, Via::kApplicationGateway, b.x, through.sources, b.port, who, t);
   t.hops.push_back(back);
   finish_trace(t, fmt::format("allowed: {} passes listener '{}' of {}, which connects to {} on port {} (rule '{}', "
                               "pool '{}'){}, and replies return",

@@ -20,7 +20,7 @@ using model::Access;
 using model::Direction;
 using model::IpAddress;
 using model::Protocol;
-using K = TraceHop::Kind;
+using K = HopKind;
 using RK = model::ResourceKind;
 
 namespace {
@@ -289,7 +289,7 @@ void explain_via_bastion(const model::Model& m, FlowTrace& t) {
           "is unknown (analyze reports none)";
       t.hops.back() = unknown;
     } else {
-      forwarded_nsg_hops(m, space, x, inner, q.destination_port, who, t);
+      forwarded_nsg_hops(m, space, Via::kBastion, x, inner, q.destination_port, who, t);
       t.hops.push_back(back);
     }
   } else {

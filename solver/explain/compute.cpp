@@ -16,6 +16,7 @@
 #include "solver/exposure.h"
 #include "solver/firewall.h"
 #include "solver/nsg.h"
+#include "solver/path.h"
 
 namespace exposim::solver::explain_internal {
 
@@ -23,7 +24,7 @@ using model::Access;
 using model::Direction;
 using model::IpAddress;
 using model::Protocol;
-using K = TraceHop::Kind;
+using K = HopKind;
 using RK = model::ResourceKind;
 
 namespace {
@@ -331,7 +332,7 @@ FlowTrace explain_ip_configuration(const model::Model& m, const FlowQuery& q, Fl
   const AddressSpace space(m, scratch);
 
   // source: only internet addresses are attackers' packets (docs/model.md, "The internet").
-  t.hops.push_back(source_hop(m, space, src, t));
+  const TraceHop source = source_hop(m, space, src, t);
 
   auto finish = [&](const std::string& allowed_reason) { finish_trace(t, allowed_reason); };
 
@@ -339,7 +340,7 @@ FlowTrace explain_ip_configuration(const model::Model& m, const FlowQuery& q, Fl
   auto lb_entry = [&]() {
     const auto& pip = m.public_ips[t.public_ip];
     TraceHop entry;
-    entry.kind = TraceHop::Kind::kEntry;
+    entry.kind = HopKind::kEntry;
     entry.resource_kind = model::ResourceKind::kPublicIp;
     entry.resource = t.public_ip;
     entry.passes = src.family() == pip.family;
@@ -355,6 +356,7 @@ FlowTrace explain_ip_configuration(const model::Model& m, const FlowQuery& q, Fl
                           balancer.name, model::to_string(balancer.sku));
   }
   if (lb && !target) {  // no rule matches, or the rule forwards nowhere: the trace ends at the load balancer
+    t.hops.push_back(source);
     t.hops.push_back(lb_entry());
     t.hops.push_back(lb->hop);
     finish("");
@@ -372,7 +374,7 @@ FlowTrace explain_ip_configuration(const model::Model& m, const FlowQuery& q, Fl
 
   // entry: the public IP of the target's ip configuration (or the load balancer frontend's).
   TraceHop entry;
-  entry.kind = TraceHop::Kind::kEntry;
+  entry.kind = HopKind::kEntry;
   entry.resource_kind = model::ResourceKind::kPublicIp;
   entry.resource = cfg.public_ip.index;
   const std::string private_ip = cfg.private_ip ? cfg.private_ip->to_string() : "an unallocated private IP";
@@ -406,13 +408,23 @@ FlowTrace explain_ip_configuration(const model::Model& m, const FlowQuery& q, Fl
   } else {
     entry.reason = fmt::format("no internet entry: {} has no public IP", cfg_text);
   }
-  t.hops.push_back(entry);
-  if (lb) t.hops.push_back(lb->hop);
 
   // nsg: the subnet's, then the NIC's (docs/model.md#network-security-groups), decided by the same first-match
   // evaluation as the analysis.
-  const auto stages = inbound_nsg_stages(m, model::IpConfigIndex{target->nic, target->cfg});
-  const bool no_nsg = stages[0].slot.state == NsgSlot::State::kNone && stages[1].slot.state == NsgSlot::State::kNone;
+  // The target's path (solver/path.h): the stages analyze evaluates, decided here for the one packet.
+  PathEntry how;
+  how.via = !lb ? Via::kPublicIp : lb->hop.lb_nat ? Via::kLoadBalancerNat : Via::kLoadBalancer;
+  how.public_ip = t.public_ip;
+  how.sku = sku;
+  if (lb) {
+    how.load_balancer = t.load_balancer;
+    how.rule = lb->hop.lb_rule;
+    how.nat_pool = lb->hop.lb_nat_pool;
+    how.frontend_port = lb->hop.frontend_port;
+  }
+  const std::vector<Stage> path = inbound_path(m, how, model::IpConfigIndex{target->nic, target->cfg});
+  const auto nsgs = nsg_stages(path);
+  const bool no_nsg = nsgs[0]->slot.state == NsgSlot::State::kNone && nsgs[1]->slot.state == NsgSlot::State::kNone;
   // Behind a load balancer the NSGs see the backend port, and with floating IP the frontend's address.
   FlowQuery at_target = t.query;
   if (lb) at_target.destination_port = static_cast<std::uint16_t>(lb->hop.backend_port);
@@ -421,14 +433,14 @@ FlowTrace explain_ip_configuration(const model::Model& m, const FlowQuery& q, Fl
   const PacketSet packet(Cube{model::to_set(src), IpSet::all(), model::bit(q.protocol),
                               ported ? PortSet::single(q.source_port) : PortSet::all(),
                               ported ? PortSet::single(at_target.destination_port) : PortSet::all()});
-  auto nsg_hop = [&](const NsgStage& stage) {
+  auto nsg_hop = [&](const Stage& stage) {
     const NsgSlot& s = stage.slot;
     const char* scope = stage.scope;
     TraceHop h;
     h.scope = scope;
     switch (s.state) {
       case NsgSlot::State::kPresent: {
-        h.kind = TraceHop::Kind::kNsg;
+        h.kind = HopKind::kNsg;
         h.resource_kind = model::ResourceKind::kNetworkSecurityGroup;
         h.resource = s.index;
         const auto& nsg = m.nsgs[s.index];
@@ -443,16 +455,16 @@ FlowTrace explain_ip_configuration(const model::Model& m, const FlowQuery& q, Fl
         return h;
       }
       case NsgSlot::State::kMissing:
-        h.kind = TraceHop::Kind::kNsg;
+        h.kind = HopKind::kNsg;
         h.resource_kind = model::ResourceKind::kNetworkSecurityGroup;
         h.passes = true;
         h.reason = "NSG referenced but not in the input: assumed to admit everything";
         return h;
       case NsgSlot::State::kNone: break;
     }
-    h.kind = TraceHop::Kind::kNoNsg;
-    h.resource_kind = stage.owner_kind;
-    h.resource = stage.owner;
+    h.kind = HopKind::kNoNsg;
+    h.resource_kind = stage.resource_kind;
+    h.resource = stage.resource;
     h.passes = true;
     h.reason = "no NSG at this scope: nothing is filtered here";
     if (no_nsg && target->via_public) {
@@ -474,15 +486,25 @@ FlowTrace explain_ip_configuration(const model::Model& m, const FlowQuery& q, Fl
     }
     return h;
   };
-  for (const NsgStage& stage : stages) t.hops.push_back(nsg_hop(stage));
-
   // route: the reply must go back out through the public IP or load balancer (docs/model.md, "Return routing").
   const bool has_public_ip = lb || cfg.public_ip.set();
-  t.hops.push_back(route_hop(m, subnet, src,
-                             lb                   ? "the load balancer"
-                             : target->via_public ? "the public IP"
-                             : has_public_ip      ? "its public IP"
-                                                  : nullptr));
+  for (const Stage& stage : path) {
+    switch (stage.kind) {
+      case K::kSource: t.hops.push_back(source); break;
+      case K::kEntry: t.hops.push_back(entry); break;
+      case K::kLoadBalancer: t.hops.push_back(lb->hop); break;
+      case K::kNsg:
+      case K::kNoNsg: t.hops.push_back(nsg_hop(stage)); break;
+      case K::kRoute:
+        t.hops.push_back(route_hop(m, subnet, src,
+                                   lb                   ? "the load balancer"
+                                   : target->via_public ? "the public IP"
+                                   : has_public_ip      ? "its public IP"
+                                                        : nullptr));
+        break;
+      default: break;  // kTarget: analyze's last hop (explain names the target in its verdict)
+    }
+  }
 
   if (lb) {
     const auto& balancer = m.load_balancers[t.load_balancer];

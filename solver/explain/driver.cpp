@@ -20,7 +20,7 @@ using model::Access;
 using model::Direction;
 using model::IpAddress;
 using model::Protocol;
-using K = TraceHop::Kind;
+using K = HopKind;
 using RK = model::ResourceKind;
 
 namespace {
@@ -79,7 +79,7 @@ bool named(const model::ResourceBase& r, const std::string& canonical, const std
 
 TraceHop source_hop(const model::Model& m, const AddressSpace& space, const IpAddress& src, FlowTrace& t) {
   TraceHop source;
-  source.kind = TraceHop::Kind::kSource;
+  source.kind = HopKind::kSource;
   t.internet_source = space.internet().contains(src.value);
   source.passes = t.internet_source;
   source.reason = t.internet_source
@@ -109,7 +109,7 @@ void finish_trace(FlowTrace& t, const std::string& allowed_reason) {
     // Broken: every filter passes, only the path fails (analyze reports such flows under `broken`).
     t.broken = std::all_of(t.hops.begin(), t.hops.end(), [](const TraceHop& x) { return x.passes || x.breaks; });
     t.reason = fmt::format("{} at {}: {}", t.broken ? "broken" : "denied", where, h.reason);
-    if (h.kind == TraceHop::Kind::kSource) t.reason = "not internet traffic; " + t.reason;
+    if (h.kind == HopKind::kSource) t.reason = "not internet traffic; " + t.reason;
   }
 }
 
@@ -129,22 +129,6 @@ bool reject_backend(FlowTrace& t) {
 namespace exposim::solver {
 
 using namespace explain_internal;
-
-const char* to_string(TraceHop::Kind k) {
-  switch (k) {
-    case TraceHop::Kind::kSource: return "source";
-    case TraceHop::Kind::kEntry: return "entry";
-    case TraceHop::Kind::kLoadBalancer: return "load-balancer";
-    case TraceHop::Kind::kNsg: return "nsg";
-    case TraceHop::Kind::kNoNsg: return "no-nsg";
-    case TraceHop::Kind::kRoute: return "route";
-    case TraceHop::Kind::kFirewall: return "firewall";
-    case TraceHop::Kind::kApplicationGateway: return "application-gateway";
-    case TraceHop::Kind::kBastion: return "bastion";
-    case TraceHop::Kind::kPaas: return "paas";
-  }
-  return "?";
-}
 
 FlowTrace explain(const model::Model& m, const FlowQuery& q, const Analysis* analysis) {
   FlowTrace t;

@@ -14,6 +14,7 @@
 #include "solver/firewall.h"
 #include "solver/network.h"
 #include "solver/nsg.h"
+#include "solver/path.h"
 
 namespace exposim::solver::explain_internal {
 
@@ -21,7 +22,7 @@ using model::Access;
 using model::Direction;
 using model::IpAddress;
 using model::Protocol;
-using K = TraceHop::Kind;
+using K = HopKind;
 using RK = model::ResourceKind;
 
 namespace {
@@ -67,10 +68,10 @@ void explain_dnat(const model::Model& m, FlowTrace& t, const FirewallAddress& at
   model::Diagnostics scratch;
   const AddressSpace space(m, scratch);
   const IpAddress& src = q.source;
-  t.hops.push_back(source_hop(m, space, src, t));
+  const TraceHop source = source_hop(m, space, src, t);
   const IpAddress* address = &at.address;
   TraceHop entry;
-  entry.kind = TraceHop::Kind::kEntry;
+  entry.kind = HopKind::kEntry;
   entry.resource_kind = model::ResourceKind::kPublicIp;
   entry.resource = pip;
   entry.passes = src.family() == at.address.family();
@@ -85,11 +86,10 @@ void explain_dnat(const model::Model& m, FlowTrace& t, const FirewallAddress& at
                                hub >= 0 ? fmt::format(" of secured virtual hub '{}'", m.virtual_hubs[hub].name) : "");
   }
   if (!entry.passes) entry.reason += ", but the client and the address are of different IP versions";
-  t.hops.push_back(entry);
 
   // firewall: the first DNAT rule (in Azure's order) whose share of the internet holds the packet.
   TraceHop hop;
-  hop.kind = TraceHop::Kind::kFirewall;
+  hop.kind = HopKind::kFirewall;
   hop.resource_kind = model::ResourceKind::kFirewall;
   hop.resource = f;
   const Packet packet{src.value, address->value, q.protocol, ported ? q.source_port : std::uint16_t{0},
@@ -118,7 +118,6 @@ void explain_dnat(const model::Model& m, FlowTrace& t, const FirewallAddress& at
     hop.reason = fmt::format("{} translates {}:{} to {}; the source becomes the firewall's own address (SNAT)",
                              rule_label(m, fw, fw.order[hop.rule]), address->to_string(), q.destination_port, to);
   }
-  t.hops.push_back(hop);
   const std::string flow = fmt::format("{} {} -> {}:{}", model::to_string(q.protocol), src.to_string(),
                                        address->to_string(), q.destination_port);
 
@@ -136,6 +135,7 @@ void explain_dnat(const model::Model& m, FlowTrace& t, const FirewallAddress& at
     }
   }
   if (!target) {
+    t.hops.insert(t.hops.end(), {source, entry, hop});
     finish_trace(t, rule == nullptr ? ""
                                     : fmt::format("allowed: {} is accepted by firewall '{}' and sent to {}, which "
                                                   "is not in the input",
@@ -155,10 +155,10 @@ void explain_dnat(const model::Model& m, FlowTrace& t, const FirewallAddress& at
 
   // forward: peering between the firewall's VNet and the target's, and the firewall subnet's route.
   TraceHop forward;
-  forward.kind = TraceHop::Kind::kRoute;
+  forward.kind = HopKind::kRoute;
   forward.scope = "forward";
   forward.resource_kind = model::ResourceKind::kSubnet;
-  forward.resource = side.subnet;
+  forward.resource = side.subnet;  // == the forward route stage's subnet (firewall_subnet)
   RouteChoice to_target;
   forward.reason = dnat_forward_blocks(m, fw, side, *translated, subnet, to_target);
   forward.next_hop = to_target.next_hop;
@@ -171,10 +171,8 @@ void explain_dnat(const model::Model& m, FlowTrace& t, const FirewallAddress& at
   if (forward.passes) {
     forward.reason = fmt::format("the firewall reaches {} by {}", translated->to_string(), describe(m, to_target));
   }
-  t.hops.push_back(forward);
 
   // nsg: subnet, then NIC, seeing the SNAT addresses (any of them passing admits the flow, as in analyze).
-  const auto stages = inbound_nsg_stages(m, model::IpConfigIndex{n, c});
   const Destination dst{cfg.private_ip, subnet, &cfg.asgs};
   FlowQuery at_target = q;
   at_target.destination_port = port;
@@ -182,19 +180,19 @@ void explain_dnat(const model::Model& m, FlowTrace& t, const FirewallAddress& at
   PacketSet arriving(Cube{snat_set, IpSet::all(), model::bit(q.protocol),
                           ported ? PortSet::single(q.source_port) : PortSet::all(),
                           ported ? PortSet::single(port) : PortSet::all()});
-  auto nsg_hop = [&](const NsgStage& stage) {
+  auto nsg_hop = [&](const Stage& stage) {
     const NsgSlot& s = stage.slot;
     TraceHop h;
     h.scope = stage.scope;
     if (s.state == NsgSlot::State::kNone) {
-      h.kind = TraceHop::Kind::kNoNsg;
-      h.resource_kind = stage.owner_kind;
-      h.resource = stage.owner;
+      h.kind = HopKind::kNoNsg;
+      h.resource_kind = stage.resource_kind;
+      h.resource = stage.resource;
       h.passes = true;
       h.reason = "no NSG at this scope: nothing is filtered here";
       return h;
     }
-    h.kind = TraceHop::Kind::kNsg;
+    h.kind = HopKind::kNsg;
     h.resource_kind = model::ResourceKind::kNetworkSecurityGroup;
     if (s.state == NsgSlot::State::kMissing) {
       h.passes = true;
@@ -225,36 +223,55 @@ void explain_dnat(const model::Model& m, FlowTrace& t, const FirewallAddress& at
     if (h.passes) arriving = decided->packets;
     return h;
   };
-  for (const NsgStage& stage : stages) t.hops.push_back(nsg_hop(stage));
-
   // route: the replies to the SNAT address must go back to the firewall directly (docs/model.md#azure-firewall).
-  TraceHop back;
-  back.kind = TraceHop::Kind::kRoute;
-  back.scope = "return";
-  back.resource_kind = model::ResourceKind::kSubnet;
-  back.resource = subnet;
-  back.breaks = true;
-  if (snat) {
-    const RouteChoice r = choose_route(m, subnet, *snat);
-    back.next_hop = r.next_hop;
-    if (r.user) {
-      back.route_table = r.route_table;
-      back.route = r.route;
+  auto back_hop = [&]() {
+    TraceHop back;
+    back.kind = HopKind::kRoute;
+    back.scope = "return";
+    back.resource_kind = model::ResourceKind::kSubnet;
+    back.resource = subnet;
+    back.breaks = true;
+    if (snat) {
+      const RouteChoice r = choose_route(m, subnet, *snat);
+      back.next_hop = r.next_hop;
+      if (r.user) {
+        back.route_table = r.route_table;
+        back.route = r.route;
+      }
+      back.passes = r.next_hop == model::NextHopType::kVnetLocal || r.next_hop == model::NextHopType::kVnetPeering;
+      back.reason = back.passes
+                        ? fmt::format("the reply to the firewall's address {} takes {}: it returns to the firewall",
+                                      snat->to_string(), describe(m, r))
+                    : r.user ? fmt::format(
+                                   "asymmetric routing: the reply to the firewall's address {} takes {}, not "
+                                   "the firewall instance directly, so the connection fails",
+                                   snat->to_string(), describe(m, r))
+                             : fmt::format("the reply to the firewall's address {} takes {} and is lost",
+                                           snat->to_string(), describe(m, r));
+    } else {
+      back.reason = "the firewall's address is unknown";
     }
-    back.passes = r.next_hop == model::NextHopType::kVnetLocal || r.next_hop == model::NextHopType::kVnetPeering;
-    back.reason = back.passes
-                      ? fmt::format("the reply to the firewall's address {} takes {}: it returns to the firewall",
-                                    snat->to_string(), describe(m, r))
-                  : r.user ? fmt::format(
-                                 "asymmetric routing: the reply to the firewall's address {} takes {}, not "
-                                 "the firewall instance directly, so the connection fails",
-                                 snat->to_string(), describe(m, r))
-                           : fmt::format("the reply to the firewall's address {} takes {} and is lost",
-                                         snat->to_string(), describe(m, r));
-  } else {
-    back.reason = "the firewall's address is unknown";
+    return back;
+  };
+
+  // The target's path (solver/path.h), the stages analyze evaluates, decided here for the one packet.
+  PathEntry how;
+  how.via = Via::kFirewallDnat;
+  how.public_ip = pip;
+  how.hub_address = pip < 0;
+  how.gateway = f;
+  how.gateway_rule = hop.rule;
+  for (const Stage& stage : inbound_path(m, how, model::IpConfigIndex{n, c})) {
+    switch (stage.kind) {
+      case HopKind::kSource: t.hops.push_back(source); break;
+      case HopKind::kEntry: t.hops.push_back(entry); break;
+      case HopKind::kFirewall: t.hops.push_back(hop); break;
+      case HopKind::kRoute: t.hops.push_back(std::string_view(stage.scope) == "forward" ? forward : back_hop()); break;
+      case HopKind::kNsg:
+      case HopKind::kNoNsg: t.hops.push_back(nsg_hop(stage)); break;
+      default: break;  // kTarget: analyze's last hop (explain names the target in its verdict)
+    }
   }
-  t.hops.push_back(back);
   const std::string cfg_text =
       fmt::format("ip configuration '{}' of NIC '{}' ({})", cfg.name, nic.name, cfg.private_ip->to_string());
   finish_trace(t, fmt::format("allowed: {} reaches {} on port {} through firewall '{}' ({}), and replies return", flow,

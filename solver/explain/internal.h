@@ -79,10 +79,11 @@ std::string set_rule_reason(const model::Model& m, const model::SecurityRule& r,
 /// `port`, decided as analyze decides it (entry_nsg_decisions).
 TraceHop entry_nsg_hop(const model::Model& m, const AddressSpace& space, const FlowQuery& q, const model::Ref& subnet,
                        const IpSet& frontends, std::uint16_t port, const char* scope, const std::string& what);
-/// The target's subnet and NIC NSG hops for TCP `port` from the entry point's subnet `inner`, as analyze sees a
+/// The target's subnet and NIC NSG hops (the NSG stages of its path, entered `via` a Bastion session or an
+/// application gateway) for TCP `port` from the entry point's subnet `inner`, as analyze sees a
 /// forwarded flow: the whole subnet, any source port; the flow passes when some of its addresses pass both NSGs
 /// (the first such pair of deciding rules is shown).
-void forwarded_nsg_hops(const model::Model& m, const AddressSpace& space, const model::IpConfigIndex& x,
+void forwarded_nsg_hops(const model::Model& m, const AddressSpace& space, Via via, const model::IpConfigIndex& x,
                         const IpSet& inner, std::uint16_t port, const std::string& who, FlowTrace& t);
 
 /// The route of the reply to an internet client. `through`: what the replies must leave through ("the public IP",

@@ -20,7 +20,7 @@ using model::Access;
 using model::Direction;
 using model::IpAddress;
 using model::Protocol;
-using K = TraceHop::Kind;
+using K = HopKind;
 using RK = model::ResourceKind;
 
 /// The public load balancer frontends whose public IP the target text names (address, name or id).
@@ -48,7 +48,7 @@ LbChoice load_balancer_hop(const model::Model& m, int l, int f, const FlowQuery&
   const model::IpFamily family = m.public_ips[fe.public_ip.index].family;
   LbChoice c;
   TraceHop& h = c.hop;
-  h.kind = TraceHop::Kind::kLoadBalancer;
+  h.kind = HopKind::kLoadBalancer;
   h.resource_kind = model::ResourceKind::kLoadBalancer;
   h.resource = l;
   const bool ported = model::has_ports(q.protocol);

@@ -20,14 +20,14 @@ using model::Access;
 using model::Direction;
 using model::IpAddress;
 using model::Protocol;
-using K = TraceHop::Kind;
+using K = HopKind;
 using RK = model::ResourceKind;
 
 /// `through`: what the replies must leave through ("the public IP", "the load balancer"); nullptr when the target
 /// has no public IP at all (nothing it sends can answer an internet client).
 TraceHop route_hop(const model::Model& m, int subnet, const IpAddress& client, const char* through) {
   TraceHop h;
-  h.kind = TraceHop::Kind::kRoute;
+  h.kind = HopKind::kRoute;
   h.resource_kind = model::ResourceKind::kSubnet;
   h.resource = subnet;
   const RouteChoice r = reply_route(m, subnet, client);

@@ -13,6 +13,7 @@
 #include "solver/explain/internal.h"
 #include "solver/forwarding.h"
 #include "solver/nsg.h"
+#include "solver/path.h"
 
 namespace exposim::solver::explain_internal {
 
@@ -20,7 +21,7 @@ using model::Access;
 using model::Direction;
 using model::IpAddress;
 using model::Protocol;
-using K = TraceHop::Kind;
+using K = HopKind;
 using RK = model::ResourceKind;
 
 namespace {
@@ -213,14 +214,18 @@ TraceHop entry_nsg_hop(const model::Model& m, const AddressSpace& space, const F
 /// The target's subnet and NIC NSG hops for TCP `port` from the entry point's subnet `inner`, as analyze sees a
 /// forwarded flow: the whole subnet, any source port; the flow passes when some of its addresses pass both NSGs
 /// (the first such pair of deciding rules is shown).
-void forwarded_nsg_hops(const model::Model& m, const AddressSpace& space, const model::IpConfigIndex& x,
+void forwarded_nsg_hops(const model::Model& m, const AddressSpace& space, Via via, const model::IpConfigIndex& x,
                         const IpSet& inner, std::uint16_t port, const std::string& who, FlowTrace& t) {
   const auto& nic = m.nics[x.nic];
   const auto& cfg = nic.ip_configurations[x.ip_configuration];
   const int subnet = cfg.subnet.index;
-  const auto stages = inbound_nsg_stages(m, x);
-  const NsgSlot& subnet_nsg = stages[0].slot;
-  const NsgSlot& nic_nsg = stages[1].slot;
+  // The NSG stages of the target's path (solver/path.h), as analyze evaluates them for the forwarded flow.
+  PathEntry how;
+  how.via = via;
+  const std::vector<Stage> path = inbound_path(m, how, x);
+  const auto stages = nsg_stages(path);
+  const NsgSlot& subnet_nsg = stages[0]->slot;
+  const NsgSlot& nic_nsg = stages[1]->slot;
   const Destination dst{cfg.private_ip, subnet, &cfg.asgs};
   const PacketSet arriving(Cube{inner, IpSet::all(), model::bit(Protocol::kTcp), PortSet::all(), single(port)});
   auto decide = [&](const NsgSlot& s, const PacketSet& in) { return decide_inbound(m, s, in, dst, space); };
@@ -252,15 +257,15 @@ void forwarded_nsg_hops(const model::Model& m, const AddressSpace& space, const 
       if (!at_nic || (at_nic->access != Access::kAllow && b.access == Access::kAllow)) at_nic = b;
     }
   }
-  auto hop = [&](const NsgStage& stage, const std::optional<RuleDecision>& d) {
+  auto hop = [&](const Stage& stage, const std::optional<RuleDecision>& d) {
     const NsgSlot& s = stage.slot;
     TraceHop h;
     h.scope = stage.scope;
     switch (s.state) {
       case NsgSlot::State::kNone:
         h.kind = K::kNoNsg;
-        h.resource_kind = stage.owner_kind;
-        h.resource = stage.owner;
+        h.resource_kind = stage.resource_kind;
+        h.resource = stage.resource;
         h.passes = true;
         h.reason = "no NSG at this scope: nothing is filtered here";
         return h;
@@ -285,8 +290,8 @@ void forwarded_nsg_hops(const model::Model& m, const AddressSpace& space, const 
     if (!h.passes) h.reason += peering_access_note(m, space, subnet, sources_of(d->packets));
     return h;
   };
-  t.hops.push_back(hop(stages[0], at_subnet));
-  t.hops.push_back(hop(stages[1], at_nic));
+  t.hops.push_back(hop(*stages[0], at_subnet));
+  t.hops.push_back(hop(*stages[1], at_nic));
 }
 
 }  // namespace exposim::solver::explain_internal

@@ -19,7 +19,7 @@ using model::Access;
 using model::Direction;
 using model::IpAddress;
 using model::Protocol;
-using K = TraceHop::Kind;
+using K = HopKind;
 using RK = model::ResourceKind;
 
 namespace {

@@ -1,0 +1,118 @@
+// The path engine (solver/path.h): the one function that lists the stages of a flow to an ip configuration.
+#include "solver/path.h"
+
+#include "solver/analyzer.h"
+#include "solver/firewall.h"
+
+namespace exposim::solver {
+
+using K = HopKind;
+using RK = model::ResourceKind;
+
+namespace {
+
+Stage stage(K kind, RK resource_kind, int resource = -1, const char* scope = "", int rule = -1, int port = -1) {
+  Stage s;
+  s.kind = kind;
+  s.resource_kind = resource_kind;
+  s.resource = resource;
+  s.scope = scope;
+  s.rule = rule;
+  s.port = port;
+  return s;
+}
+
+}  // namespace
+
+std::vector<Stage> inbound_path(const model::Model& m, const PathEntry& e, const model::IpConfigIndex& x) {
+  std::vector<Stage> path;
+  path.reserve(8);
+  const bool forwarded = e.via == Via::kBastion || e.via == Via::kApplicationGateway;
+  const bool lb = e.via != Via::kPublicIp;
+  path.push_back(stage(K::kSource, RK::kInternet));
+  Stage entry = stage(K::kEntry, RK::kPublicIp, e.public_ip);
+  entry.note = e.public_ip >= 0 ? ""
+               : e.hub_address  ? analysis_internal::kHubAddressNote
+               : lb             ? "public IP not in the input: address unknown"
+                                : "public IP not in the input: assumed Basic SKU";
+  path.push_back(entry);
+  switch (e.via) {
+    case Via::kFirewallDnat:
+      path.push_back(stage(K::kFirewall, RK::kFirewall, e.gateway, "dnat", e.gateway_rule));
+      // The firewall's route to the translated address, from its own subnet.
+      path.push_back(stage(K::kRoute, RK::kSubnet, firewall_subnet(m.firewalls[e.gateway]), "forward"));
+      if (e.load_balancer >= 0) {  // DNAT to an internal load balancer's frontend
+        path.push_back(
+            stage(K::kLoadBalancer, RK::kLoadBalancer, e.load_balancer, "load-balancing", e.rule, e.frontend_port));
+      }
+      break;
+    case Via::kAppliance: {
+      Stage s = stage(K::kAppliance, RK::kNetworkInterface, e.gateway);
+      s.note =
+          "assumed: the appliance forwards what reaches its public IP; its own filtering and address translation "
+          "are unknown";
+      path.push_back(s);
+      break;
+    }
+    case Via::kLoadBalancer:
+    case Via::kLoadBalancerNat:
+      path.push_back(stage(K::kLoadBalancer, RK::kLoadBalancer, e.load_balancer,
+                           e.via == Via::kLoadBalancer ? "load-balancing"
+                           : e.nat_pool                ? "inbound-nat-pool"
+                                                       : "inbound-nat",
+                           e.rule, e.frontend_port));
+      break;
+    case Via::kPublicIp:
+    case Via::kBastion:
+    case Via::kApplicationGateway:
+    case Via::kPaasPublic: break;
+  }
+  // The NSGs: the subnet's, then the NIC's (docs/model.md#network-security-groups). Where neither scope has one, a
+  // Basic entry is open (a Standard one closed: analyze finds nothing to report, explain stops at the NIC scope).
+  const auto nsgs = inbound_nsg_stages(m, x);
+  const bool no_nsg = nsgs[0].slot.state == NsgSlot::State::kNone && nsgs[1].slot.state == NsgSlot::State::kNone;
+  const char* open_note = !no_nsg || e.sku != model::Sku::kBasic || forwarded ? ""
+                          : e.via == Via::kFirewallDnat ? "no NSG: the translated traffic is not filtered"
+                          : e.via == Via::kAppliance    ? "no NSG: the forwarded traffic is not filtered"
+                          : lb                          ? "no NSG: a Basic load balancer is open where no NSG applies"
+                                                        : "no NSG: a Basic public IP is open where no NSG applies";
+  for (const NsgStage& n : nsgs) {
+    Stage s;
+    s.scope = n.scope;
+    s.slot = n.slot;
+    switch (n.slot.state) {
+      case NsgSlot::State::kPresent:
+        s.kind = K::kNsg;
+        s.resource_kind = RK::kNetworkSecurityGroup;
+        s.resource = n.slot.index;
+        break;
+      case NsgSlot::State::kMissing:
+        s.kind = K::kNsg;
+        s.resource_kind = RK::kNetworkSecurityGroup;
+        s.note = "not in the input: assumed to admit everything";
+        break;
+      case NsgSlot::State::kNone:
+        s.kind = K::kNoNsg;
+        s.resource_kind = n.owner_kind;
+        s.resource = n.owner;
+        s.note = open_note;
+        break;
+    }
+    path.push_back(s);
+  }
+  path.push_back(
+      stage(K::kRoute, RK::kSubnet, m.nics[x.nic].ip_configurations[x.ip_configuration].subnet.index, "return"));
+  path.push_back(stage(K::kTarget, RK::kNetworkInterface, x.nic));
+  return path;
+}
+
+std::array<const Stage*, 2> nsg_stages(const std::vector<Stage>& path) {
+  std::array<const Stage*, 2> out{nullptr, nullptr};
+  std::size_t n = 0;
+  for (const Stage& s : path) {
+    if ((s.kind == K::kNsg || s.kind == K::kNoNsg) && n < out.size()) out[n++] = &s;
+  }
+  return out;
+}
+
+}  // namespace exposim::solver

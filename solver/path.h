@@ -1,0 +1,55 @@
+// The path engine: the stages a flow passes from the internet to an ip configuration, built once per (entry, target)
+// by one function, inbound_path(). analyze evaluates the NSG stages of the list over packet sets and derives an
+// exposure's hops from it (solver/exposure.cpp); explain walks the same list for one packet and decides each stage
+// (solver/explain/compute.cpp).
+#pragma once
+
+#include <vector>
+
+#include "model/model.h"
+#include "solver/exposure.h"
+#include "solver/hop.h"
+#include "solver/nsg.h"
+
+namespace exposim::solver {
+
+/// How a flow enters an ip configuration, as both analyze (its Entry) and explain (the query's entry) know it.
+struct PathEntry {
+  Via via{Via::kPublicIp};
+  int public_ip{-1};                   // the entry's public IP (-1: not in the input, or a secured hub's address)
+  bool hub_address{false};             // the entry is a secured virtual hub firewall's public address (not a resource)
+  model::Sku sku{model::Sku::kBasic};  // of the public IP, or of the load balancer
+  int load_balancer{-1};  // the load balancer (kLoadBalancer, kLoadBalancerNat; DNAT to an internal frontend)
+  int rule{-1};           // into its rules (kLoadBalancer, DNAT), nat_rules or nat_pools (kLoadBalancerNat)
+  bool nat_pool{false};   // kLoadBalancerNat: `rule` indexes nat_pools
+  int frontend_port{-1};  // the load balancer's frontend port (-1: every port, HA ports)
+  int gateway{-1};        // kFirewallDnat: the firewall; kAppliance: the appliance's NIC
+  int gateway_rule{-1};   // kFirewallDnat: the DNAT rule (index into the firewall's `order`)
+};
+
+/// One stage of a path: a hop kind of the one vocabulary (solver/hop.h) and what it is about. Stages of kind kNsg
+/// or kNoNsg carry their NSG slot; a kRoute stage names the subnet whose routes decide it (resource_kind kSubnet).
+/// The deciding rule of an NSG stage and the route a route stage takes are what evaluating the stage yields (for a
+/// packet set or one packet), not part of it.
+struct Stage {
+  HopKind kind{HopKind::kSource};
+  model::ResourceKind resource_kind{model::ResourceKind::kInternet};
+  int resource{-1};
+  const char* scope{""};  // kNsg, kNoNsg: "subnet" or "nic"; kLoadBalancer: which list `rule` indexes; kRoute:
+                          // "forward" (a firewall to its DNAT target) or "return" (the reply's route)
+  int rule{-1};           // kLoadBalancer: the entry's rule; kFirewall: the DNAT rule
+  int port{-1};           // kLoadBalancer: the frontend port (-1: every port)
+  NsgSlot slot;           // kNsg, kNoNsg
+  const char* note{""};   // an assumption taken at this stage, if any (static string)
+};
+
+/// The stages from the internet to ip configuration `x` entered through `e`, in the order the packet meets them:
+/// the source, the entry (the public IP), the translation (the firewall's DNAT rule, its route to the target and an
+/// internal load balancer's rule; an appliance; or the load balancer's rule), the subnet's NSG, the NIC's NSG
+/// (inbound_nsg_stages), the route of the reply, and the target.
+std::vector<Stage> inbound_path(const model::Model& m, const PathEntry& e, const model::IpConfigIndex& x);
+
+/// The NSG stages of a path (the subnet's, then the NIC's): pointers into `path`.
+std::array<const Stage*, 2> nsg_stages(const std::vector<Stage>& path);
+
+}  // namespace exposim::solver

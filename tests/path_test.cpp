@@ -1,0 +1,175 @@
+// The path engine (solver/path.h): one list of stages per (entry, target), from which analyze's exposure paths and
+// explain's traces are both built.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "importers/azure/resource_importer.h"
+#include "model/validate.h"
+#include "solver/explain.h"
+#include "solver/exposure.h"
+#include "solver/path.h"
+
+namespace exposim {
+namespace {
+
+namespace fs = std::filesystem;
+using solver::HopKind;
+using solver::Via;
+
+model::Model load_example(const std::string& name) {
+  std::vector<std::string> files;
+  for (const auto& e : fs::directory_iterator(fs::path(EXPOSIM_SOURCE_DIR) / "examples" / name)) {
+    if (e.is_regular_file() && e.path().extension() == ".json") files.push_back(e.path().string());
+  }
+  std::sort(files.begin(), files.end());
+  model::Model m;
+  model::Diagnostics diags;
+  importers::azure::import_files(files, m, diags);
+  model::validate(m, diags);
+  REQUIRE_FALSE(diags.has_errors());
+  return m;
+}
+
+/// (kind, resource kind, resource, scope) of a stage or a hop, as text: what the path is made of, not what deciding
+/// it gave.
+using Step = std::string;
+
+Step step(HopKind kind, model::ResourceKind rk, int resource, std::string_view scope) {
+  return fmt::format("{}:{}:{}:{}", solver::to_string(kind), model::to_string(rk), resource, scope);
+}
+
+/// The entry of an exposure as the path engine takes it: the via, the public IP, the load balancer's rule (from the
+/// exposure's load balancer hop), the firewall and its DNAT rule, or the appliance.
+solver::PathEntry entry_of(const solver::Exposure& e) {
+  solver::PathEntry p;
+  p.via = e.via;
+  p.public_ip = e.public_ip;
+  p.hub_address = e.public_ip < 0 && e.entry_address.has_value();
+  p.load_balancer = e.load_balancer;
+  p.gateway = e.gateway;
+  p.gateway_rule = e.gateway_rule;
+  for (const auto& h : e.path) {
+    if (h.kind != HopKind::kLoadBalancer) continue;
+    p.load_balancer = h.resource;
+    p.rule = h.rule;
+    p.frontend_port = h.port;
+    p.nat_pool = std::string_view(h.scope) == "inbound-nat-pool";
+  }
+  return p;
+}
+
+/// explain names the scope of its NSG hops only (its load balancer and route hops have none).
+template <typename H>
+std::string_view nsg_scope(const H& h) {
+  return h.kind == HopKind::kNsg || h.kind == HopKind::kNoNsg ? h.scope : "";
+}
+
+}  // namespace
+
+TEST_CASE("path: the stages of an ip configuration by entry, in the packet's order", "[solver][path]") {
+  const auto m = load_example("web-behind-lb");
+  const auto a = solver::analyze(m);
+  std::map<Via, int> seen;
+  for (const auto& e : a.exposures) {
+    if (e.nic < 0 || seen[e.via]++ > 0) continue;
+    const auto stages = solver::inbound_path(m, entry_of(e), model::IpConfigIndex{e.nic, e.ip_configuration});
+    std::vector<HopKind> kinds;
+    for (const auto& s : stages) kinds.push_back(s.kind == HopKind::kNoNsg ? HopKind::kNsg : s.kind);
+    std::vector<HopKind> want = {HopKind::kSource, HopKind::kEntry};
+    if (e.via == Via::kLoadBalancer || e.via == Via::kLoadBalancerNat) want.push_back(HopKind::kLoadBalancer);
+    want.insert(want.end(), {HopKind::kNsg, HopKind::kNsg, HopKind::kRoute, HopKind::kTarget});
+    INFO(solver::to_string(e.via));
+    CHECK(kinds == want);
+    const auto nsgs = solver::nsg_stages(stages);
+    CHECK(std::string_view(nsgs[0]->scope) == "subnet");
+    CHECK(std::string_view(nsgs[1]->scope) == "nic");
+    CHECK(stages[1].resource == e.public_ip);
+    CHECK(stages.back().resource == e.nic);
+  }
+  CHECK(seen[Via::kLoadBalancer] > 0);
+  CHECK(seen[Via::kLoadBalancerNat] > 0);
+}
+
+TEST_CASE("path: analyze's exposure paths and explain's hops are the stages of inbound_path()", "[solver][path]") {
+  std::map<Via, int> analyzed, explained;
+  int pools = 0;  // NAT pool entries explained (scale-set-nat-pool)
+  for (const auto& dir : fs::directory_iterator(fs::path(EXPOSIM_SOURCE_DIR) / "examples")) {
+    if (!dir.is_directory()) continue;
+    const auto m = load_example(dir.path().filename().string());
+    INFO(dir.path().filename().string());
+    const auto a = solver::analyze(m, {});
+    for (const auto& e : a.exposures) {
+      if (e.nic < 0 || e.via == Via::kBastion || e.via == Via::kApplicationGateway) continue;
+      const model::IpConfigIndex x{e.nic, e.ip_configuration};
+      const auto stages = solver::inbound_path(m, entry_of(e), x);
+      // analyze: every stage but the reply's route, which an exposure shows (before its NSGs) only when the entry
+      // decides it; the NSG stages' deciding rules are what analyze evaluated.
+      std::vector<Step> want, got;
+      for (const auto& s : stages) {
+        if (s.kind != HopKind::kRoute) want.push_back(step(s.kind, s.resource_kind, s.resource, s.scope));
+      }
+      for (const auto& h : e.path) {
+        if (h.kind != HopKind::kRoute) got.push_back(step(h.kind, h.resource_kind, h.resource, h.scope));
+      }
+      INFO(solver::to_string(e.via));
+      CHECK(got == want);
+      ++analyzed[e.via];
+
+      // explain, for the ip-configuration entries and firewall DNAT to an ip configuration, with one packet of the
+      // exposure: every stage but analyze's target hop, in the same order, each decided.
+      const bool dnat = e.via == Via::kFirewallDnat && e.load_balancer < 0;
+      if (e.via != Via::kPublicIp && e.via != Via::kLoadBalancer && e.via != Via::kLoadBalancerNat && !dnat) continue;
+      std::optional<model::IpAddress> at = e.entry_address;
+      if (e.public_ip >= 0) at = m.public_ips[e.public_ip].address;
+      if (!at) continue;
+      solver::FlowQuery q;
+      q.source = model::IpAddress{e.sources.intervals().front().lo};
+      q.target = at->to_string();
+      q.protocol = e.protocol;
+      q.source_port = e.source_ports.intervals().front().lo;
+      q.destination_port = e.entry_ports.intervals().front().lo;
+      if (e.via == Via::kLoadBalancer || e.via == Via::kLoadBalancerNat) {
+        q.backend = model::ip_configuration_id(m.nics[e.nic], m.nics[e.nic].ip_configurations[e.ip_configuration]);
+      }
+      const auto t = solver::explain(m, q, &a);
+      REQUIRE(t.status == solver::FlowTrace::Status::kOk);
+      INFO(t.reason);
+      std::vector<Step> traced, listed;
+      for (const auto& s : stages) {
+        if (s.kind == HopKind::kTarget) continue;
+        listed.push_back(step(s.kind, s.resource_kind, s.resource, nsg_scope(s)));
+      }
+      for (const auto& h : t.hops) {
+        // explain's source hop names the client, not a resource.
+        traced.push_back(step(h.kind, h.kind == HopKind::kSource ? model::ResourceKind::kInternet : h.resource_kind,
+                              h.kind == HopKind::kSource ? -1 : h.resource, nsg_scope(h)));
+      }
+      CHECK(traced == listed);
+      if (e.via == Via::kLoadBalancer || e.via == Via::kLoadBalancerNat) {
+        const auto lb = std::find_if(t.hops.begin(), t.hops.end(),
+                                     [](const solver::TraceHop& h) { return h.kind == HopKind::kLoadBalancer; });
+        REQUIRE(lb != t.hops.end());
+        CHECK(lb->lb_rule == entry_of(e).rule);
+      }
+      ++explained[e.via];
+      pools += entry_of(e).nat_pool ? 1 : 0;
+    }
+  }
+  for (const Via v : {Via::kPublicIp, Via::kLoadBalancer, Via::kLoadBalancerNat, Via::kFirewallDnat}) {
+    INFO(solver::to_string(v));
+    CHECK(analyzed[v] > 0);
+    CHECK(explained[v] > 0);
+  }
+  CHECK(pools > 0);
+}
+
+}  // namespace exposim
