@@ -21,10 +21,6 @@ enum class HopKind : std::uint8_t {
   kPaas,                // resource = PaaS service; scope = the deciding setting
   kAppliance,           // resource = a network virtual appliance's NIC
   kTarget,              // resource = what is reached (analyze's last hop)
-  // Former names of analyze's hop kinds, still used by tests/gateway_estate.h and tests/secured_hub_test.cpp;
-  // new code uses kSource and kEntry.
-  kInternet = kSource,
-  kPublicIp = kEntry,
 };
 
 /// The kind's name as explain writes it ("source", "entry", "load-balancer", "nsg", "no-nsg", "route", ...).

@@ -224,8 +224,8 @@ inline std::vector<std::string> printed(const model::Diagnostics& d) {
 /// A hop, briefly: kind, scope and the deciding NSG rule or the listener.
 inline std::string hop_text(const model::Model& m, const Hop& h) {
   switch (h.kind) {
-    case Hop::Kind::kInternet: return "internet";
-    case Hop::Kind::kPublicIp: return "pip:" + (h.resource >= 0 ? m.public_ips[h.resource].name : std::string("?"));
+    case Hop::Kind::kSource: return "internet";
+    case Hop::Kind::kEntry: return "pip:" + (h.resource >= 0 ? m.public_ips[h.resource].name : std::string("?"));
     case Hop::Kind::kNsg: {
       std::string s = std::string("nsg(") + h.scope + "):";
       if (h.resource < 0) return s + "missing";

@@ -86,7 +86,7 @@ std::vector<std::string> summary(const model::Model& m, const solver::Analysis& 
                                                               : lb.rules[h.rule].name;
         line += fmt::format(" {}/{} {}", lb.name, rule, h.scope);
       }
-      if (h.kind == Hop::Kind::kPublicIp && e.via == solver::Via::kPublicIp) {
+      if (h.kind == Hop::Kind::kEntry && e.via == solver::Via::kPublicIp) {
         const auto& pip = m.public_ips[h.resource];
         line += fmt::format(" pip {} {} {}", pip.name, model::to_string(pip.sku),
                             pip.address ? pip.address->to_string() : "no-address");

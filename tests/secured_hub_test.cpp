@@ -233,7 +233,7 @@ TEST_CASE("secured hub: DNAT through the hub firewall's public address reaches a
     CHECK(r.a.broken.empty());
     const auto& path = r.a.exposures[1].path;
     REQUIRE(path.size() >= 3);
-    CHECK(path[1].kind == solver::Hop::Kind::kPublicIp);
+    CHECK(path[1].kind == solver::Hop::Kind::kEntry);
     CHECK(std::string(path[1].note) == "a secured virtual hub's public address (hubIPAddresses): not a resource");
     CHECK(path[2].kind == solver::Hop::Kind::kFirewall);
   }
