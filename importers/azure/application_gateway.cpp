@@ -100,74 +100,63 @@ bool read_application_gateway(ReaderContext& ctx, Resource& resource) {
   ctx.for_each_child(props, keys::kGatewayIpConfigurations, g.id, segments::kAgGatewayIpConfigurationsAsWritten,
                      "gateway ip configuration", [&](dom::object o, ChildIds ids) {
                        model::AgGatewayIpConfiguration c;
-                       c.name = std::move(ids.name);
-                       c.where = ctx.here();
                        std::optional<PointerScope> scope;
-                       auto p = ctx.open_child(o, c, scope);
-                       if (!p) return;
-                       c.subnet = ctx.get_ref(*p, keys::kSubnet);
+                       const auto child = ctx.begin_child(o, std::move(ids), c, scope);
+                       if (!child.props) return;
+                       const dom::object p = *child.props;
+                       c.subnet = ctx.get_ref(p, keys::kSubnet);
                        g.gateway_ip_configurations.push_back(std::move(c));
                      });
   ctx.for_each_child(props, keys::kFrontendIpConfigurations, g.id, segments::kAgFrontendsAsWritten,
                      "frontend IP configuration", [&](dom::object o, ChildIds ids) {
                        model::AgFrontend fe;
-                       fe.key = model::canonical_id(ids.id);
-                       fe.id = std::move(ids.id);
-                       fe.name = std::move(ids.name);
-                       fe.where = ctx.here();
                        std::optional<PointerScope> scope;
-                       auto p = ctx.open_child(o, fe, scope);
-                       if (!p) return;
-                       fe.public_ip = ctx.get_ref(*p, keys::kPublicIpAddress);
-                       fe.subnet = ctx.get_ref(*p, keys::kSubnet);
-                       ctx.read_address(*p, keys::kPrivateIpAddressVersion, keys::kPrivateIpAddress,
+                       const auto child = ctx.begin_child(o, std::move(ids), fe, scope);
+                       if (!child.props) return;
+                       const dom::object p = *child.props;
+                       fe.public_ip = ctx.get_ref(p, keys::kPublicIpAddress);
+                       fe.subnet = ctx.get_ref(p, keys::kSubnet);
+                       ctx.read_address(p, keys::kPrivateIpAddressVersion, keys::kPrivateIpAddress,
                                         "private IP address", fe.private_ip);
                        g.frontends.push_back(std::move(fe));
                      });
   ctx.for_each_child(props, keys::kFrontendPorts, g.id, segments::kAgFrontendPortsAsWritten, "frontend port",
                      [&](dom::object o, ChildIds ids) {
-                       const std::size_t mark = ctx.ptr.size();
                        model::AgFrontendPort fp;
-                       fp.key = model::canonical_id(ids.id);
-                       fp.id = std::move(ids.id);
-                       fp.name = std::move(ids.name);
-                       fp.where = ctx.here();
-                       auto bag = ctx.properties_of(o);
-                       if (!bag) return;
                        std::optional<PointerScope> scope;
-                       if (!bag->second.empty()) scope.emplace(ctx.ptr, bag->second);
-                       auto port = ctx.read_port(bag->first, keys::kPort, "port", 1, "frontend port", fp.name, mark,
-                                                 true, &fp.unknown);
+                       const auto child = ctx.begin_child(o, std::move(ids), fp, scope);
+                       if (!child.props) return;
+                       const dom::object p = *child.props;
+                       const std::size_t mark = child.mark;
+                       auto port =
+                           ctx.read_port(p, keys::kPort, "port", 1, "frontend port", fp.name, mark, true, &fp.unknown);
                        if (!port && !fp.unknown) return;
                        if (port) fp.port = *port;  // unknown: every port
                        g.frontend_ports.push_back(std::move(fp));
                      });
   ctx.for_each_child(props, keys::kHttpListeners, g.id, segments::kAgListenersAsWritten, "HTTP listener",
                      [&](dom::object o, ChildIds ids) {
-                       const std::size_t mark = ctx.ptr.size();
                        model::AgListener l;
-                       l.key = model::canonical_id(ids.id);
-                       l.id = std::move(ids.id);
-                       l.name = std::move(ids.name);
-                       l.where = ctx.here();
                        std::optional<PointerScope> scope;
-                       auto p = ctx.open_child(o, l, scope);
-                       if (!p) return;
-                       bool ok = read_ag_protocol(ctx, *p, "HTTP listener", l.name, mark, l.protocol);
-                       l.frontend = ctx.get_ref(*p, keys::kFrontendIpConfiguration);
-                       l.frontend_port = ctx.get_ref(*p, keys::kFrontendPort);
+                       const auto child = ctx.begin_child(o, std::move(ids), l, scope);
+                       if (!child.props) return;
+                       const dom::object p = *child.props;
+                       const std::size_t mark = child.mark;
+                       bool ok = read_ag_protocol(ctx, p, "HTTP listener", l.name, mark, l.protocol);
+                       l.frontend = ctx.get_ref(p, keys::kFrontendIpConfiguration);
+                       l.frontend_port = ctx.get_ref(p, keys::kFrontendPort);
                        for (auto [field, ref] : {std::pair{"frontendIPConfiguration", &l.frontend},
                                                  std::pair{"frontendPort", &l.frontend_port}}) {
-                         if (!ref->set() && !find_field(*p, lowercase(field))) {
+                         if (!ref->set() && !find_field(p, lowercase(field))) {
                            ctx.report(Severity::kError, "missing-field", ctx.ptr.substr(0, mark),
                                       fmt::format("HTTP listener '{}' has no '{}'", l.name, field));
                            ok = false;
                          }
                        }
-                       ctx.for_each_text(*p, keys::kHostName, keys::kHostNames, [&](std::string_view h) {
+                       ctx.for_each_text(p, keys::kHostName, keys::kHostNames, [&](std::string_view h) {
                          if (!trim(h).empty()) l.host_names.emplace_back(trim(h));
                        });
-                       l.waf_policy = ctx.get_ref(*p, keys::kFirewallPolicy);
+                       l.waf_policy = ctx.get_ref(p, keys::kFirewallPolicy);
                        if (l.waf_policy.set()) l.waf_mode = model::WafMode::kUnknown;
                        if (ok) g.listeners.push_back(std::move(l));
                      });
@@ -175,15 +164,11 @@ bool read_application_gateway(ReaderContext& ctx, Resource& resource) {
       props, keys::kBackendAddressPools, g.id, segments::kAgBackendPoolsAsWritten, "backend address pool",
       [&](dom::object o, ChildIds ids) {
         model::AgBackendPool pool;
-        pool.key = model::canonical_id(ids.id);
-        pool.id = std::move(ids.id);
-        pool.name = std::move(ids.name);
-        pool.where = ctx.here();
-        auto bag = ctx.properties_of(o);
-        if (!bag) return;
         std::optional<PointerScope> scope;
-        if (!bag->second.empty()) scope.emplace(ctx.ptr, bag->second);
-        auto arr = ctx.get_array(bag->first, keys::kBackendAddresses);
+        const auto child = ctx.begin_child(o, std::move(ids), pool, scope);
+        if (!child.props) return;
+        const dom::object p = *child.props;
+        auto arr = ctx.get_array(p, keys::kBackendAddresses);
         if (arr) {
           PointerScope s(ctx.ptr, arr.key);
           std::size_t i = 0;
@@ -231,20 +216,15 @@ bool read_application_gateway(ReaderContext& ctx, Resource& resource) {
       });
   ctx.for_each_child(props, keys::kBackendHttpSettingsCollection, g.id, segments::kAgBackendSettingsAsWritten,
                      "backend HTTP settings", [&](dom::object o, ChildIds ids) {
-                       const std::size_t mark = ctx.ptr.size();
                        model::AgBackendSettings bs;
-                       bs.key = model::canonical_id(ids.id);
-                       bs.id = std::move(ids.id);
-                       bs.name = std::move(ids.name);
-                       bs.where = ctx.here();
-                       auto bag = ctx.properties_of(o);
-                       if (!bag) return;
                        std::optional<PointerScope> scope;
-                       if (!bag->second.empty()) scope.emplace(ctx.ptr, bag->second);
-                       auto port = ctx.read_port(bag->first, keys::kPort, "port", 1, "backend HTTP settings", bs.name,
-                                                 mark, true, &bs.unknown);
-                       const bool proto =
-                           read_ag_protocol(ctx, bag->first, "backend HTTP settings", bs.name, mark, bs.protocol);
+                       const auto child = ctx.begin_child(o, std::move(ids), bs, scope);
+                       if (!child.props) return;
+                       const dom::object p = *child.props;
+                       const std::size_t mark = child.mark;
+                       auto port = ctx.read_port(p, keys::kPort, "port", 1, "backend HTTP settings", bs.name, mark,
+                                                 true, &bs.unknown);
+                       const bool proto = read_ag_protocol(ctx, p, "backend HTTP settings", bs.name, mark, bs.protocol);
                        if ((!port && !bs.unknown) || !proto) return;
                        if (port) bs.port = *port;  // unknown: every port
                        g.backend_settings.push_back(std::move(bs));
@@ -252,16 +232,13 @@ bool read_application_gateway(ReaderContext& ctx, Resource& resource) {
   ctx.for_each_child(props, keys::kUrlPathMaps, g.id, segments::kAgUrlPathMapsAsWritten, "URL path map",
                      [&](dom::object o, ChildIds ids) {
                        model::AgUrlPathMap map;
-                       map.key = model::canonical_id(ids.id);
-                       map.id = ids.id;
-                       map.name = std::move(ids.name);
-                       map.where = ctx.here();
                        std::optional<PointerScope> scope;
-                       auto p = ctx.open_child(o, map, scope);
-                       if (!p) return;
+                       const auto child = ctx.begin_child(o, std::move(ids), map, scope);
+                       if (!child.props) return;
+                       const dom::object p = *child.props;
                        map.default_target =
-                           read_ag_target(ctx, *p, keys::kDefaultBackendAddressPool, keys::kDefaultBackendHttpSettings);
-                       ctx.for_each_child(*p, keys::kPathRules, map.id, segments::kAgPathRulesAsWritten, "path rule",
+                           read_ag_target(ctx, p, keys::kDefaultBackendAddressPool, keys::kDefaultBackendHttpSettings);
+                       ctx.for_each_child(p, keys::kPathRules, map.id, segments::kAgPathRulesAsWritten, "path rule",
                                           [&](dom::object r, ChildIds rids) {
                                             auto rbag = ctx.properties_of(r);
                                             if (!rbag) return;
@@ -276,24 +253,22 @@ bool read_application_gateway(ReaderContext& ctx, Resource& resource) {
                      });
   ctx.for_each_child(props, keys::kRequestRoutingRules, g.id, segments::kAgRoutingRulesAsWritten,
                      "request routing rule", [&](dom::object o, ChildIds ids) {
-                       const std::size_t mark = ctx.ptr.size();
                        model::AgRoutingRule r;
-                       r.id = std::move(ids.id);
-                       r.name = std::move(ids.name);
-                       r.where = ctx.here();
                        std::optional<PointerScope> scope;
-                       auto p = ctx.open_child(o, r, scope);
-                       if (!p) return;
-                       r.listener = ctx.get_ref(*p, keys::kHttpListener);
+                       const auto child = ctx.begin_child(o, std::move(ids), r, scope);
+                       if (!child.props) return;
+                       const dom::object p = *child.props;
+                       const std::size_t mark = child.mark;
+                       r.listener = ctx.get_ref(p, keys::kHttpListener);
                        if (!r.listener.set()) {
-                         if (!find_field(*p, keys::kHttpListener)) {
+                         if (!find_field(p, keys::kHttpListener)) {
                            ctx.report(Severity::kError, "missing-field", ctx.ptr.substr(0, mark),
                                       fmt::format("request routing rule '{}' has no 'httpListener'", r.name));
                          }
                          return;
                        }
-                       r.target = read_ag_target(ctx, *p, keys::kBackendAddressPool, keys::kBackendHttpSettings);
-                       r.url_path_map = ctx.get_ref(*p, keys::kUrlPathMap);
+                       r.target = read_ag_target(ctx, p, keys::kBackendAddressPool, keys::kBackendHttpSettings);
+                       r.url_path_map = ctx.get_ref(p, keys::kUrlPathMap);
                        g.rules.push_back(std::move(r));
                      });
   for (std::string_view key : {keys::kListeners, keys::kPrivateLinkConfigurations}) {

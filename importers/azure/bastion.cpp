@@ -45,13 +45,12 @@ bool read_bastion(ReaderContext& ctx, Resource& resource) {
   ctx.for_each_child(props, keys::kIpConfigurations, b.id, segments::kBastionIpConfigurationsAsWritten,
                      "ip configuration", [&](dom::object o, ChildIds ids) {
                        model::BastionIpConfiguration c;
-                       c.name = std::move(ids.name);
-                       c.where = ctx.here();
                        std::optional<PointerScope> scope;
-                       auto p = ctx.open_child(o, c, scope);
-                       if (!p) return;
-                       c.subnet = ctx.get_ref(*p, keys::kSubnet);
-                       c.public_ip = ctx.get_ref(*p, keys::kPublicIpAddress);
+                       const auto child = ctx.begin_child(o, std::move(ids), c, scope);
+                       if (!child.props) return;
+                       const dom::object p = *child.props;
+                       c.subnet = ctx.get_ref(p, keys::kSubnet);
+                       c.public_ip = ctx.get_ref(p, keys::kPublicIpAddress);
                        b.ip_configurations.push_back(std::move(c));
                      });
   b.virtual_network = ctx.get_ref(props, keys::kVirtualNetwork);

@@ -24,16 +24,10 @@ struct ComputeState {
 
 std::optional<model::IpConfiguration> read_ip_config(ReaderContext& ctx, dom::object o, ChildIds ids) {
   model::IpConfiguration c;
-  c.key = model::canonical_id(ids.id);
-  c.id = std::move(ids.id);
-  c.name = std::move(ids.name);
-  c.where = ctx.here();
-  auto props_or = ctx.properties_of(o);
-  if (!props_or) return std::nullopt;
-  auto [props, props_key] = *props_or;
-  c.flattened = props_key.empty();
   std::optional<PointerScope> scope;
-  if (!props_key.empty()) scope.emplace(ctx.ptr, props_key);
+  const auto child = ctx.begin_child(o, std::move(ids), c, scope);
+  if (!child.props) return std::nullopt;
+  const dom::object props = *child.props;
   c.family = ctx.read_address(props, keys::kPrivateIpAddressVersion, keys::kPrivateIpAddress, "private IP address",
                               c.private_ip);
   c.subnet = ctx.get_ref(props, keys::kSubnet);

@@ -388,15 +388,10 @@ void read_hub_ip_addresses(ReaderContext& ctx, dom::object hub, std::string_view
 /// A rule collection group (inline in a policy, or a separate resource); the pointer is at its object.
 std::optional<model::FirewallRuleCollectionGroup> read_fw_group(ReaderContext& ctx, dom::object o, ChildIds ids) {
   model::FirewallRuleCollectionGroup g;
-  g.key = model::canonical_id(ids.id);
-  g.id = std::move(ids.id);
-  g.name = std::move(ids.name);
-  g.where = ctx.here();
-  auto props_or = ctx.properties_of(o);
-  if (!props_or) return std::nullopt;
   std::optional<PointerScope> scope;
-  if (!props_or->second.empty()) scope.emplace(ctx.ptr, props_or->second);
-  const dom::object props = props_or->first;
+  const auto child = ctx.begin_child(o, std::move(ids), g, scope);
+  if (!child.props) return std::nullopt;
+  const dom::object props = *child.props;
   if (!read_fw_priority(ctx, props, "rule collection group", g.name, g.priority)) return std::nullopt;
   auto arr = ctx.get_array(props, keys::kRuleCollections);
   if (!arr) return g;  // a reference only (a policy's list of its groups): nothing to read
@@ -545,15 +540,10 @@ std::optional<model::FirewallRuleCollection> read_legacy_fw_rule(ReaderContext& 
 /// collection, each of its conditions a rule. The pointer is at the group's object.
 std::optional<model::FirewallRuleCollectionGroup> read_fw_rule_group(ReaderContext& ctx, dom::object o, ChildIds ids) {
   model::FirewallRuleCollectionGroup g;
-  g.key = model::canonical_id(ids.id);
-  g.id = std::move(ids.id);
-  g.name = std::move(ids.name);
-  g.where = ctx.here();
-  auto props_or = ctx.properties_of(o);
-  if (!props_or) return std::nullopt;
   std::optional<PointerScope> scope;
-  if (!props_or->second.empty()) scope.emplace(ctx.ptr, props_or->second);
-  const dom::object props = props_or->first;
+  const auto child = ctx.begin_child(o, std::move(ids), g, scope);
+  if (!child.props) return std::nullopt;
+  const dom::object props = *child.props;
   if (!read_fw_priority(ctx, props, "rule group", g.name, g.priority)) return std::nullopt;
   ctx.for_each_object(props, keys::kRules, "firewall policy rule", [&](dom::object r, std::size_t i) {
     if (auto c = read_legacy_fw_rule(ctx, r, i)) g.collections.push_back(std::move(*c));
@@ -591,14 +581,10 @@ bool read_firewall(ReaderContext& ctx, Resource& resource) {
   ctx.for_each_child(props, keys::kIpConfigurations, fw.id, segments::kFirewallIpConfigurationsAsWritten,
                      "firewall ip configuration", [&](dom::object o, ChildIds ids) {
                        model::FirewallIpConfiguration c;
-                       c.name = std::move(ids.name);
-                       c.where = ctx.here();
-                       auto props_or = ctx.properties_of(o);
-                       if (!props_or) return;
                        std::optional<PointerScope> scope;
-                       if (!props_or->second.empty()) scope.emplace(ctx.ptr, props_or->second);
-                       const dom::object p = props_or->first;
-                       c.flattened = props_or->second.empty();
+                       const auto child = ctx.begin_child(o, std::move(ids), c, scope);
+                       if (!child.props) return;
+                       const dom::object p = *child.props;
                        c.subnet = ctx.get_ref(p, keys::kSubnet);
                        c.public_ip = ctx.get_ref(p, keys::kPublicIpAddress);
                        if (auto a = ctx.get_string(p, keys::kPrivateIpAddress); a && !trim(*a).empty()) {

@@ -74,24 +74,20 @@ Ref read_lb_frontend_ref(ReaderContext& ctx, dom::object props, std::string_view
 
 /// One entry of a load balancer's `inboundNatPools`; nullopt when it has an error (reported).
 std::optional<model::LbNatPool> read_lb_nat_pool(ReaderContext& ctx, dom::object o, ChildIds ids) {
-  const std::size_t errors_before = ctx.errors;
-  const std::size_t mark = ctx.ptr.size();
   model::LbNatPool p;
-  p.key = model::canonical_id(ids.id);
-  p.id = std::move(ids.id);
-  p.name = std::move(ids.name);
-  p.where = ctx.here();
   std::optional<PointerScope> scope;
-  auto props = ctx.open_child(o, p, scope);
-  if (!props) return std::nullopt;
+  const auto child = ctx.begin_child(o, std::move(ids), p, scope);
+  if (!child.props) return std::nullopt;
+  const dom::object props = *child.props;
+  const std::size_t mark = child.mark;
   constexpr std::string_view what = "inbound NAT pool";
-  p.frontend = read_lb_frontend_ref(ctx, *props, what, p.name, mark);
-  read_lb_protocol(ctx, *props, what, p.name, mark, p.protocols);
-  auto start = ctx.read_port(*props, keys::kFrontendPortRangeStart, "frontendPortRangeStart", 1, what, p.name, mark,
+  p.frontend = read_lb_frontend_ref(ctx, props, what, p.name, mark);
+  read_lb_protocol(ctx, props, what, p.name, mark, p.protocols);
+  auto start = ctx.read_port(props, keys::kFrontendPortRangeStart, "frontendPortRangeStart", 1, what, p.name, mark,
                              true, &p.frontend_port_unknown);
-  auto end = ctx.read_port(*props, keys::kFrontendPortRangeEnd, "frontendPortRangeEnd", 1, what, p.name, mark, true,
+  auto end = ctx.read_port(props, keys::kFrontendPortRangeEnd, "frontendPortRangeEnd", 1, what, p.name, mark, true,
                            &p.frontend_port_unknown);
-  if (auto b = ctx.read_port(*props, keys::kBackendPort, "backendPort", 1, what, p.name, mark, true,
+  if (auto b = ctx.read_port(props, keys::kBackendPort, "backendPort", 1, what, p.name, mark, true,
                              &p.backend_port_unknown)) {
     p.backend_port = *b;
   }
@@ -103,31 +99,28 @@ std::optional<model::LbNatPool> read_lb_nat_pool(ReaderContext& ctx, dom::object
     p.frontend_port_range_start = *start;
     p.frontend_port_range_end = *end;
   }
-  if (auto b = ctx.get_bool(*props, keys::kEnableFloatingIp)) p.enable_floating_ip = *b;
-  if (ctx.errors != errors_before) return std::nullopt;
+  if (auto b = ctx.get_bool(props, keys::kEnableFloatingIp)) p.enable_floating_ip = *b;
+  if (ctx.failed_since(child)) return std::nullopt;
   return p;
 }
 
 std::optional<model::LbFrontend> read_lb_frontend(ReaderContext& ctx, dom::object o, ChildIds ids,
                                                   std::string_view lb_name) {
   model::LbFrontend fe;
-  fe.key = model::canonical_id(ids.id);
-  fe.id = std::move(ids.id);
-  fe.name = std::move(ids.name);
-  fe.where = ctx.here();
   std::optional<PointerScope> scope;
-  auto props = ctx.open_child(o, fe, scope);
-  if (!props) return std::nullopt;
-  fe.public_ip = ctx.get_ref(*props, keys::kPublicIpAddress);
-  fe.subnet = ctx.get_ref(*props, keys::kSubnet);
-  if (auto f = ctx.get_string(*props, keys::kPrivateIpAddress)) {
+  const auto child = ctx.begin_child(o, std::move(ids), fe, scope);
+  if (!child.props) return std::nullopt;
+  const dom::object props = *child.props;
+  fe.public_ip = ctx.get_ref(props, keys::kPublicIpAddress);
+  fe.subnet = ctx.get_ref(props, keys::kSubnet);
+  if (auto f = ctx.get_string(props, keys::kPrivateIpAddress)) {
     if (auto a = IpAddress::parse(trim(*f))) {
       fe.private_ip = *a;
     } else if (!trim(*f).empty()) {
       ctx.error_at(f.key, "invalid-value", fmt::format("private IP address '{}' is not an IP address", *f));
     }
   }
-  if (auto prefix = find_field(*props, keys::kPublicIpPrefix)) {
+  if (auto prefix = find_field(props, keys::kPublicIpPrefix)) {
     PointerScope s(ctx.ptr, prefix->key);
     ctx.warning("unmodelled-feature",
                 fmt::format("load balancer '{}': frontend '{}' uses a public IP prefix, not modelled: exposure through "
@@ -140,15 +133,10 @@ std::optional<model::LbFrontend> read_lb_frontend(ReaderContext& ctx, dom::objec
 std::optional<model::LbBackendPool> read_lb_pool(ReaderContext& ctx, dom::object o, ChildIds ids,
                                                  std::string_view lb_name) {
   model::LbBackendPool pool;
-  pool.key = model::canonical_id(ids.id);
-  pool.id = std::move(ids.id);
-  pool.name = std::move(ids.name);
-  pool.where = ctx.here();
-  auto props_or = ctx.properties_of(o);
-  if (!props_or) return std::nullopt;
-  auto [props, props_key] = *props_or;
   std::optional<PointerScope> scope;
-  if (!props_key.empty()) scope.emplace(ctx.ptr, props_key);
+  const auto child = ctx.begin_child(o, std::move(ids), pool, scope);
+  if (!child.props) return std::nullopt;
+  const dom::object props = *child.props;
   // Backends given by IP address (not by a NIC ip configuration) are not modelled: say so, never drop silently.
   if (auto arr = ctx.get_array(props, keys::kLoadBalancerBackendAddresses)) {
     std::size_t by_address = 0;
@@ -173,66 +161,59 @@ std::optional<model::LbBackendPool> read_lb_pool(ReaderContext& ctx, dom::object
 }
 
 std::optional<model::LbRule> read_lb_rule(ReaderContext& ctx, dom::object o, ChildIds ids) {
-  const std::size_t errors_before = ctx.errors;
-  const std::size_t mark = ctx.ptr.size();
-  model::LbRule r;
-  r.id = std::move(ids.id);
-  r.name = std::move(ids.name);
-  r.where = ctx.here();
+  model::LbRule r;  // no key: a rule is not referenced
   std::optional<PointerScope> scope;
-  auto props = ctx.open_child(o, r, scope);
-  if (!props) return std::nullopt;
+  const auto child = ctx.begin_child(o, std::move(ids), r, scope);
+  if (!child.props) return std::nullopt;
+  const dom::object props = *child.props;
+  const std::size_t mark = child.mark;
   constexpr std::string_view what = "load-balancing rule";
-  r.frontend = read_lb_frontend_ref(ctx, *props, what, r.name, mark);
-  if (auto pool = ctx.get_ref(*props, keys::kBackendAddressPool); pool.set()) {
+  r.frontend = read_lb_frontend_ref(ctx, props, what, r.name, mark);
+  if (auto pool = ctx.get_ref(props, keys::kBackendAddressPool); pool.set()) {
     r.backend_pools.push_back(std::move(pool));
     r.backend_pool_singular = true;
   }
   // Both fields may name the same pool (newer API versions fill both); the solver reaches a member once.
-  for (auto& pool : ctx.get_ref_list(*props, keys::kBackendAddressPools)) r.backend_pools.push_back(std::move(pool));
-  read_lb_protocol(ctx, *props, what, r.name, mark, r.protocols);
-  if (auto p = ctx.read_port(*props, keys::kFrontendPort, "frontendPort", 0, what, r.name, mark, true,
+  for (auto& pool : ctx.get_ref_list(props, keys::kBackendAddressPools)) r.backend_pools.push_back(std::move(pool));
+  read_lb_protocol(ctx, props, what, r.name, mark, r.protocols);
+  if (auto p = ctx.read_port(props, keys::kFrontendPort, "frontendPort", 0, what, r.name, mark, true,
                              &r.frontend_port_unknown)) {
     r.frontend_port = *p;
   }
-  if (auto p = ctx.read_port(*props, keys::kBackendPort, "backendPort", 0, what, r.name, mark, true,
+  if (auto p = ctx.read_port(props, keys::kBackendPort, "backendPort", 0, what, r.name, mark, true,
                              &r.backend_port_unknown)) {
     r.backend_port = *p;
   }
-  if (auto b = ctx.get_bool(*props, keys::kEnableFloatingIp)) r.enable_floating_ip = *b;
-  if (ctx.errors != errors_before) return std::nullopt;
+  if (auto b = ctx.get_bool(props, keys::kEnableFloatingIp)) r.enable_floating_ip = *b;
+  if (ctx.failed_since(child)) return std::nullopt;
   return r;
 }
 
 std::optional<model::LbNatRule> read_lb_nat_rule(ReaderContext& ctx, dom::object o, ChildIds ids) {
-  const std::size_t errors_before = ctx.errors;
-  const std::size_t mark = ctx.ptr.size();
   model::LbNatRule r;
-  r.key = model::canonical_id(ids.id);
-  r.id = std::move(ids.id);
-  r.name = std::move(ids.name);
-  r.where = ctx.here();
   std::optional<PointerScope> scope;
-  auto props = ctx.open_child(o, r, scope);
-  if (!props) return std::nullopt;
+  const auto child = ctx.begin_child(o, std::move(ids), r, scope);
+  if (!child.props) return std::nullopt;
+  const dom::object props = *child.props;
+  const std::size_t mark = child.mark;
   constexpr std::string_view what = "inbound NAT rule";
-  r.frontend = read_lb_frontend_ref(ctx, *props, what, r.name, mark);
-  r.backend_pool = ctx.get_ref(*props, keys::kBackendAddressPool);
-  read_lb_protocol(ctx, *props, what, r.name, mark, r.protocols);
-  r.frontend_port_range_start = ctx.read_port(*props, keys::kFrontendPortRangeStart, "frontendPortRangeStart", 1, what,
+  r.frontend = read_lb_frontend_ref(ctx, props, what, r.name, mark);
+  r.backend_pool = ctx.get_ref(props, keys::kBackendAddressPool);
+  read_lb_protocol(ctx, props, what, r.name, mark, r.protocols);
+  r.frontend_port_range_start = ctx.read_port(props, keys::kFrontendPortRangeStart, "frontendPortRangeStart", 1, what,
                                               r.name, mark, false, &r.frontend_port_unknown);
-  r.frontend_port_range_end = ctx.read_port(*props, keys::kFrontendPortRangeEnd, "frontendPortRangeEnd", 1, what,
-                                            r.name, mark, false, &r.frontend_port_unknown);
+  r.frontend_port_range_end = ctx.read_port(props, keys::kFrontendPortRangeEnd, "frontendPortRangeEnd", 1, what, r.name,
+                                            mark, false, &r.frontend_port_unknown);
   const bool ranged = r.backend_pool.set();  // the v2 form maps a port range over a pool
-  if (auto p = ctx.read_port(*props, keys::kFrontendPort, "frontendPort", ranged ? 0 : 1, what, r.name, mark, !ranged,
+  if (auto p = ctx.read_port(props, keys::kFrontendPort, "frontendPort", ranged ? 0 : 1, what, r.name, mark, !ranged,
                              &r.frontend_port_unknown)) {
     r.frontend_port = *p;
   }
-  if (auto p = ctx.read_port(*props, keys::kBackendPort, "backendPort", 1, what, r.name, mark, true,
+  if (auto p = ctx.read_port(props, keys::kBackendPort, "backendPort", 1, what, r.name, mark, true,
                              &r.backend_port_unknown)) {
     r.backend_port = *p;
   }
-  if (ranged && ctx.errors == errors_before && !r.frontend_port_unknown) {
+  if (ranged && !ctx.failed_since(child) && !r.frontend_port_unknown) {
     if (!r.frontend_port_range_start || !r.frontend_port_range_end) {
       ctx.report(Severity::kError, "missing-field", ctx.ptr.substr(0, mark),
                  fmt::format("{} '{}' has a 'backendAddressPool' but no 'frontendPortRangeStart' and "
@@ -244,8 +225,8 @@ std::optional<model::LbNatRule> read_lb_nat_rule(ReaderContext& ctx, dom::object
                              *r.frontend_port_range_end));
     }
   }
-  if (auto b = ctx.get_bool(*props, keys::kEnableFloatingIp)) r.enable_floating_ip = *b;
-  if (ctx.errors != errors_before) return std::nullopt;
+  if (auto b = ctx.get_bool(props, keys::kEnableFloatingIp)) r.enable_floating_ip = *b;
+  if (ctx.failed_since(child)) return std::nullopt;
   return r;
 }
 

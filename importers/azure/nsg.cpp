@@ -116,19 +116,13 @@ enum class RuleRead {
 /// address, port or protocol is `*`, an unknown direction Inbound, an unknown priority kUnknownAllowPriority
 /// (evaluated before every rule); a Deny rule with any unknown field is left out (it matches nothing).
 RuleRead read_rule(ReaderContext& ctx, dom::object o, ChildIds ids, bool is_default, model::SecurityRule& r) {
-  const std::size_t errors_before = ctx.errors;
-  const std::size_t rule_mark = ctx.ptr.size();  // the rule's own pointer is ptr.substr(0, rule_mark)
-  r.name = std::move(ids.name);
-  r.id = std::move(ids.id);
-  r.where = ctx.here();
+  std::optional<PointerScope> props_scope;
+  const auto child = ctx.begin_child(o, std::move(ids), r, props_scope);
   r.is_default = is_default;
   r.is_jit = istarts_with(r.name, "securitycenter-jitrule");
-  auto props_or = ctx.properties_of(o);
-  if (!props_or) return RuleRead::kError;
-  auto [props, props_key] = *props_or;
-  r.flattened = props_key.empty();
-  std::optional<PointerScope> props_scope;
-  if (!props_key.empty()) props_scope.emplace(ctx.ptr, props_key);
+  if (!child.props) return RuleRead::kError;
+  const dom::object props = *child.props;
+  const std::size_t rule_mark = child.mark;  // the rule's own pointer is ptr.substr(0, rule_mark)
 
   auto missing = [&](std::string_view field) {
     ctx.report(Severity::kError, "missing-field", ctx.ptr.substr(0, rule_mark),
@@ -205,7 +199,7 @@ RuleRead read_rule(ReaderContext& ctx, dom::object o, ChildIds ids, bool is_defa
                       &unknown_destination_ports)) {
     missing_ports("destinationPortRange", "destinationPortRanges");
   }
-  if (ctx.errors != errors_before) return RuleRead::kError;
+  if (ctx.failed_since(child)) return RuleRead::kError;
   if (!(unknown_protocol || unknown_access || unknown_direction || priority.unknown || unknown_source ||
         unknown_destination || unknown_source_ports || unknown_destination_ports)) {
     return RuleRead::kKeep;

@@ -225,16 +225,12 @@ bool older_api_version(ReaderContext& ctx, dom::object res, std::size_t res_mark
 
 /// A SQL server firewall rule (separate child resource); nullopt when it has an error (reported).
 std::optional<model::PaasIpRule> read_sql_firewall_rule(ReaderContext& ctx, dom::object res, ChildIds ids) {
-  const std::size_t errors_before = ctx.errors;
-  const std::size_t mark = ctx.ptr.size();
   model::PaasIpRule r;
-  r.name = std::move(ids.name);
-  r.where = ctx.here();
-  auto props_or = ctx.properties_of(res);
-  if (!props_or) return std::nullopt;
-  auto [props, props_key] = *props_or;
   std::optional<PointerScope> scope;
-  if (!props_key.empty()) scope.emplace(ctx.ptr, props_key);
+  const auto child = ctx.begin_child(res, std::move(ids), r, scope);
+  if (!child.props) return std::nullopt;
+  const dom::object props = *child.props;
+  const std::size_t mark = child.mark;
   std::optional<IpAddress> bounds[2];
   const std::string_view fields[2] = {"startIpAddress", "endIpAddress"};
   const std::string_view field_keys[2] = {keys::kStartIpAddress, keys::kEndIpAddress};
@@ -259,7 +255,7 @@ std::optional<model::PaasIpRule> read_sql_firewall_rule(ReaderContext& ctx, dom:
     }
     bounds[k] = a;
   }
-  if (ctx.errors != errors_before) return std::nullopt;
+  if (ctx.failed_since(child)) return std::nullopt;
   if (unknown) {  // a bound only known at deployment: the rule admits every source
     r.text = "(only known at deployment)";
     r.unresolved = true;
@@ -450,19 +446,14 @@ void apply_site_restrictions(model::PaasService& s, SiteRestrictions r) {
 /// One private link connection; nullopt when it has an error (reported).
 std::optional<model::PrivateLinkConnection> read_pe_connection(ReaderContext& ctx, dom::object o, ChildIds ids,
                                                                bool manual) {
-  const std::size_t errors_before = ctx.errors;
-  const std::size_t mark = ctx.ptr.size();
   model::PrivateLinkConnection c;
-  c.name = std::move(ids.name);
   c.manual = manual;
   c.status = manual ? model::ConnectionStatus::kPending : model::ConnectionStatus::kApproved;
-  c.where = ctx.here();
-  auto props_or = ctx.properties_of(o);
-  if (!props_or) return std::nullopt;
-  auto [props, props_key] = *props_or;
-  c.flattened = props_key.empty();
   std::optional<PointerScope> scope;
-  if (!props_key.empty()) scope.emplace(ctx.ptr, props_key);
+  const auto child = ctx.begin_child(o, std::move(ids), c, scope);
+  if (!child.props) return std::nullopt;
+  const dom::object props = *child.props;
+  const std::size_t mark = child.mark;
   c.target = ctx.get_ref_id(props, keys::kPrivateLinkServiceId);
   if (!c.target.set() && !find_field(props, keys::kPrivateLinkServiceId)) {
     ctx.report(Severity::kError, "missing-field", ctx.ptr.substr(0, mark),
@@ -488,7 +479,7 @@ std::optional<model::PrivateLinkConnection> read_pe_connection(ReaderContext& ct
       }
     }
   }
-  if (ctx.errors != errors_before) return std::nullopt;
+  if (ctx.failed_since(child)) return std::nullopt;
   return c;
 }
 

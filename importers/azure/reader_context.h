@@ -326,16 +326,34 @@ class ReaderContext {
     }
   }
 
-  /// Opens a child object's property bag; nullopt when `properties` is not an object (reported).
+  /// Where a child reader started (begin_child()).
+  struct ChildStart {
+    std::size_t errors{0};             // errors reported before the child (failed_since())
+    std::size_t mark{0};               // length of the child's own JSON pointer
+    std::optional<dom::object> props;  // its property bag; nullopt when `properties` is not an object (reported)
+  };
+
+  /// Starts reading a child object `o` into `child`: its identity from `ids` (the canonical key when T has a
+  /// `key`, the id when T has an `id`, the name), its location, and its property bag, the pointer entering
+  /// `properties` through `scope` (T's `flattened`, when it has one, says when there is none).
   template <typename T>
-  std::optional<dom::object> open_child(dom::object o, T& child, std::optional<PointerScope>& scope) {
+  ChildStart begin_child(dom::object o, ChildIds ids, T& child, std::optional<PointerScope>& scope) {
+    ChildStart start{errors, ptr.size(), std::nullopt};
+    if constexpr (requires { child.key; }) child.key = model::canonical_id(ids.id);
+    if constexpr (requires { child.id; }) child.id = std::move(ids.id);
+    child.name = std::move(ids.name);
+    child.where = here();
     auto props_or = properties_of(o);
-    if (!props_or) return std::nullopt;
+    if (!props_or) return start;
     auto [props, props_key] = *props_or;
-    child.flattened = props_key.empty();
+    if constexpr (requires { child.flattened; }) child.flattened = props_key.empty();
     if (!props_key.empty()) scope.emplace(ptr, props_key);
-    return props;
+    start.props = props;
+    return start;
   }
+
+  /// True when an error was reported since the child started.
+  bool failed_since(const ChildStart& start) const { return errors != start.errors; }
 
   /// Adds one port entry (string or integer) at the current pointer. False when nothing was listed. `*unknown`
   /// (when given) is set when the entry is to be read as unknown (see prefix_value).

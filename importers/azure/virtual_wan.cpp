@@ -85,15 +85,11 @@ bool read_virtual_hub(ReaderContext& ctx, Resource& resource) {
   ctx.for_each_child(props, keys::kVirtualNetworkConnections, h.id, segments::kHubConnectionsAsWritten,
                      "hub virtual network connection", [&](dom::object o, ChildIds ids) {
                        model::HubConnection c;
-                       c.key = model::canonical_id(ids.id);
-                       c.id = std::move(ids.id);
-                       c.name = std::move(ids.name);
-                       c.where = ctx.here();
                        c.hub = Ref{h.key, -1};
                        std::optional<PointerScope> scope;
-                       auto cprops = ctx.open_child(o, c, scope);
-                       if (!cprops) return;
-                       read_hub_connection_fields(ctx, *cprops, c);
+                       const auto child = ctx.begin_child(o, std::move(ids), c, scope);
+                       if (!child.props) return;
+                       read_hub_connection_fields(ctx, *child.props, c);
                        ctx.model.hub_connections.push_back(std::move(c));
                      });
   ctx.model.virtual_hubs.push_back(std::move(h));
