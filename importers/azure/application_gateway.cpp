@@ -25,7 +25,7 @@ struct ApplicationGatewayState {
 };
 
 /// `protocol` of a listener or backend settings: Http or Https. False when absent or bad (reported).
-bool read_ag_protocol(ReaderContext& ctx, dom::object props, std::string_view what, std::string_view name,
+bool read_ag_protocol(ReaderContext& ctx, JsonObject props, std::string_view what, std::string_view name,
                       std::size_t mark, model::AgProtocol& out) {
   auto f = ctx.get_string(props, keys::kProtocol);
   if (!f) {
@@ -47,7 +47,7 @@ bool read_ag_protocol(ReaderContext& ctx, dom::object props, std::string_view wh
 }
 
 /// A backend pool's target pair (pool and settings) from `pool_key` and `settings_key` of `props`.
-model::AgBackendTarget read_ag_target(ReaderContext& ctx, dom::object props, std::string_view pool_key,
+model::AgBackendTarget read_ag_target(ReaderContext& ctx, JsonObject props, std::string_view pool_key,
                                       std::string_view settings_key) {
   model::AgBackendTarget t;
   t.where = ctx.here();
@@ -57,7 +57,7 @@ model::AgBackendTarget read_ag_target(ReaderContext& ctx, dom::object props, std
 }
 
 /// `mode` of a WAF: Detection or Prevention; kUnknown when absent, nullopt when bad (reported).
-std::optional<model::WafMode> read_waf_mode(ReaderContext& ctx, dom::object o, std::string_view key) {
+std::optional<model::WafMode> read_waf_mode(ReaderContext& ctx, JsonObject o, std::string_view key) {
   auto f = ctx.get_string(o, key);
   if (!f) return f.present ? std::nullopt : std::optional(model::WafMode::kUnknown);
   if (iequals(trim(*f), "detection")) return model::WafMode::kDetection;
@@ -70,8 +70,8 @@ std::optional<model::WafMode> read_waf_mode(ReaderContext& ctx, dom::object o, s
 
 bool read_application_gateway(ReaderContext& ctx, Resource& resource) {
   model::ResourceBase& base = resource.base;
-  const dom::object res = resource.object;
-  const dom::object props = resource.props;
+  const JsonObject res = resource.object;
+  const JsonObject props = resource.props;
   const std::size_t res_mark = resource.mark;
   model::ApplicationGateway g;
   static_cast<model::ResourceBase&>(g) = std::move(base);
@@ -98,22 +98,22 @@ bool read_application_gateway(ReaderContext& ctx, Resource& resource) {
   if (g.waf_policy.set()) g.waf_mode = model::WafMode::kUnknown;  // read from the policy in finish()
 
   ctx.for_each_child(props, keys::kGatewayIpConfigurations, g.id, segments::kAgGatewayIpConfigurationsAsWritten,
-                     "gateway ip configuration", [&](dom::object o, ChildIds ids) {
+                     "gateway ip configuration", [&](JsonObject o, ChildIds ids) {
                        model::AgGatewayIpConfiguration c;
                        std::optional<PointerScope> scope;
                        const auto child = ctx.begin_child(o, std::move(ids), c, scope);
                        if (!child.props) return;
-                       const dom::object p = *child.props;
+                       const JsonObject p = *child.props;
                        c.subnet = ctx.get_ref(p, keys::kSubnet);
                        g.gateway_ip_configurations.push_back(std::move(c));
                      });
   ctx.for_each_child(props, keys::kFrontendIpConfigurations, g.id, segments::kAgFrontendsAsWritten,
-                     "frontend IP configuration", [&](dom::object o, ChildIds ids) {
+                     "frontend IP configuration", [&](JsonObject o, ChildIds ids) {
                        model::AgFrontend fe;
                        std::optional<PointerScope> scope;
                        const auto child = ctx.begin_child(o, std::move(ids), fe, scope);
                        if (!child.props) return;
-                       const dom::object p = *child.props;
+                       const JsonObject p = *child.props;
                        fe.public_ip = ctx.get_ref(p, keys::kPublicIpAddress);
                        fe.subnet = ctx.get_ref(p, keys::kSubnet);
                        ctx.read_address(p, keys::kPrivateIpAddressVersion, keys::kPrivateIpAddress,
@@ -121,12 +121,12 @@ bool read_application_gateway(ReaderContext& ctx, Resource& resource) {
                        g.frontends.push_back(std::move(fe));
                      });
   ctx.for_each_child(props, keys::kFrontendPorts, g.id, segments::kAgFrontendPortsAsWritten, "frontend port",
-                     [&](dom::object o, ChildIds ids) {
+                     [&](JsonObject o, ChildIds ids) {
                        model::AgFrontendPort fp;
                        std::optional<PointerScope> scope;
                        const auto child = ctx.begin_child(o, std::move(ids), fp, scope);
                        if (!child.props) return;
-                       const dom::object p = *child.props;
+                       const JsonObject p = *child.props;
                        const std::size_t mark = child.mark;
                        auto port =
                            ctx.read_port(p, keys::kPort, "port", 1, "frontend port", fp.name, mark, true, &fp.unknown);
@@ -135,12 +135,12 @@ bool read_application_gateway(ReaderContext& ctx, Resource& resource) {
                        g.frontend_ports.push_back(std::move(fp));
                      });
   ctx.for_each_child(props, keys::kHttpListeners, g.id, segments::kAgListenersAsWritten, "HTTP listener",
-                     [&](dom::object o, ChildIds ids) {
+                     [&](JsonObject o, ChildIds ids) {
                        model::AgListener l;
                        std::optional<PointerScope> scope;
                        const auto child = ctx.begin_child(o, std::move(ids), l, scope);
                        if (!child.props) return;
-                       const dom::object p = *child.props;
+                       const JsonObject p = *child.props;
                        const std::size_t mark = child.mark;
                        bool ok = read_ag_protocol(ctx, p, "HTTP listener", l.name, mark, l.protocol);
                        l.frontend = ctx.get_ref(p, keys::kFrontendIpConfiguration);
@@ -162,20 +162,20 @@ bool read_application_gateway(ReaderContext& ctx, Resource& resource) {
                      });
   ctx.for_each_child(
       props, keys::kBackendAddressPools, g.id, segments::kAgBackendPoolsAsWritten, "backend address pool",
-      [&](dom::object o, ChildIds ids) {
+      [&](JsonObject o, ChildIds ids) {
         model::AgBackendPool pool;
         std::optional<PointerScope> scope;
         const auto child = ctx.begin_child(o, std::move(ids), pool, scope);
         if (!child.props) return;
-        const dom::object p = *child.props;
+        const JsonObject p = *child.props;
         auto arr = ctx.get_array(p, keys::kBackendAddresses);
         if (arr) {
           PointerScope s(ctx.ptr, arr.key);
           std::size_t i = 0;
-          for (dom::element e : *arr) {
+          for (JsonValue e : *arr) {
             PointerScope item(ctx.ptr, i++);
-            dom::object a;
-            if (e.get_object().get(a) != simdjson::SUCCESS) {
+            JsonObject a;
+            if (!e.get(a)) {
               ctx.error("invalid-type", fmt::format("backend address is {}, expected an object", kind_name(e.type())));
               continue;
             }
@@ -185,8 +185,7 @@ bool read_application_gateway(ReaderContext& ctx, Resource& resource) {
             auto deployed = [&](std::string_view field) {
               auto f = find_field(a, field);
               std::string_view text;
-              if (f && f->value.get_string().get(text) == simdjson::SUCCESS &&
-                  istarts_with(unknown_reason(text), "reference(")) {
+              if (f && f->value.get(text) && istarts_with(unknown_reason(text), "reference(")) {
                 return std::string(unknown_reason(text));
               }
               return std::string("(only known at deployment)");
@@ -215,12 +214,12 @@ bool read_application_gateway(ReaderContext& ctx, Resource& resource) {
         g.backend_pools.push_back(std::move(pool));
       });
   ctx.for_each_child(props, keys::kBackendHttpSettingsCollection, g.id, segments::kAgBackendSettingsAsWritten,
-                     "backend HTTP settings", [&](dom::object o, ChildIds ids) {
+                     "backend HTTP settings", [&](JsonObject o, ChildIds ids) {
                        model::AgBackendSettings bs;
                        std::optional<PointerScope> scope;
                        const auto child = ctx.begin_child(o, std::move(ids), bs, scope);
                        if (!child.props) return;
-                       const dom::object p = *child.props;
+                       const JsonObject p = *child.props;
                        const std::size_t mark = child.mark;
                        auto port = ctx.read_port(p, keys::kPort, "port", 1, "backend HTTP settings", bs.name, mark,
                                                  true, &bs.unknown);
@@ -230,16 +229,16 @@ bool read_application_gateway(ReaderContext& ctx, Resource& resource) {
                        g.backend_settings.push_back(std::move(bs));
                      });
   ctx.for_each_child(props, keys::kUrlPathMaps, g.id, segments::kAgUrlPathMapsAsWritten, "URL path map",
-                     [&](dom::object o, ChildIds ids) {
+                     [&](JsonObject o, ChildIds ids) {
                        model::AgUrlPathMap map;
                        std::optional<PointerScope> scope;
                        const auto child = ctx.begin_child(o, std::move(ids), map, scope);
                        if (!child.props) return;
-                       const dom::object p = *child.props;
+                       const JsonObject p = *child.props;
                        map.default_target =
                            read_ag_target(ctx, p, keys::kDefaultBackendAddressPool, keys::kDefaultBackendHttpSettings);
                        ctx.for_each_child(p, keys::kPathRules, map.id, segments::kAgPathRulesAsWritten, "path rule",
-                                          [&](dom::object r, ChildIds rids) {
+                                          [&](JsonObject r, ChildIds rids) {
                                             auto rbag = ctx.properties_of(r);
                                             if (!rbag) return;
                                             std::optional<PointerScope> rscope;
@@ -252,12 +251,12 @@ bool read_application_gateway(ReaderContext& ctx, Resource& resource) {
                        g.url_path_maps.push_back(std::move(map));
                      });
   ctx.for_each_child(props, keys::kRequestRoutingRules, g.id, segments::kAgRoutingRulesAsWritten,
-                     "request routing rule", [&](dom::object o, ChildIds ids) {
+                     "request routing rule", [&](JsonObject o, ChildIds ids) {
                        model::AgRoutingRule r;
                        std::optional<PointerScope> scope;
                        const auto child = ctx.begin_child(o, std::move(ids), r, scope);
                        if (!child.props) return;
-                       const dom::object p = *child.props;
+                       const JsonObject p = *child.props;
                        const std::size_t mark = child.mark;
                        r.listener = ctx.get_ref(p, keys::kHttpListener);
                        if (!r.listener.set()) {
@@ -288,7 +287,7 @@ bool read_application_gateway(ReaderContext& ctx, Resource& resource) {
 /// A WAF policy: only its mode is kept, for the gateways and listeners that reference it (finish()).
 bool read_waf_policy(ReaderContext& ctx, Resource& resource) {
   model::ResourceBase& base = resource.base;
-  const dom::object props = resource.props;
+  const JsonObject props = resource.props;
   model::WafMode mode = model::WafMode::kDetection;  // Azure's default mode
   if (auto settings = ctx.get_object(props, keys::kPolicySettings)) {
     PointerScope s(ctx.ptr, settings.key);

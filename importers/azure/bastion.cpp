@@ -19,8 +19,8 @@ namespace {}  // namespace
 
 bool read_bastion(ReaderContext& ctx, Resource& resource) {
   model::ResourceBase& base = resource.base;
-  const dom::object res = resource.object;
-  const dom::object props = resource.props;
+  const JsonObject res = resource.object;
+  const JsonObject props = resource.props;
   const std::size_t res_mark = resource.mark;
   model::BastionHost b;
   static_cast<model::ResourceBase&>(b) = std::move(base);
@@ -43,12 +43,12 @@ bool read_bastion(ReaderContext& ctx, Resource& resource) {
     b.sku = BastionSku::kStandard;  // unknown: every port, every peered VNet, a public entry (docs/model.md)
   }
   ctx.for_each_child(props, keys::kIpConfigurations, b.id, segments::kBastionIpConfigurationsAsWritten,
-                     "ip configuration", [&](dom::object o, ChildIds ids) {
+                     "ip configuration", [&](JsonObject o, ChildIds ids) {
                        model::BastionIpConfiguration c;
                        std::optional<PointerScope> scope;
                        const auto child = ctx.begin_child(o, std::move(ids), c, scope);
                        if (!child.props) return;
-                       const dom::object p = *child.props;
+                       const JsonObject p = *child.props;
                        c.subnet = ctx.get_ref(p, keys::kSubnet);
                        c.public_ip = ctx.get_ref(p, keys::kPublicIpAddress);
                        b.ip_configurations.push_back(std::move(c));

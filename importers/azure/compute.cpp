@@ -22,12 +22,12 @@ struct ComputeState {
   std::vector<PendingChild<model::IpConfiguration>> ip_configs;
 };
 
-std::optional<model::IpConfiguration> read_ip_config(ReaderContext& ctx, dom::object o, ChildIds ids) {
+std::optional<model::IpConfiguration> read_ip_config(ReaderContext& ctx, JsonObject o, ChildIds ids) {
   model::IpConfiguration c;
   std::optional<PointerScope> scope;
   const auto child = ctx.begin_child(o, std::move(ids), c, scope);
   if (!child.props) return std::nullopt;
-  const dom::object props = *child.props;
+  const JsonObject props = *child.props;
   c.family = ctx.read_address(props, keys::kPrivateIpAddressVersion, keys::kPrivateIpAddress, "private IP address",
                               c.private_ip);
   c.subnet = ctx.get_ref(props, keys::kSubnet);
@@ -45,11 +45,11 @@ std::optional<model::IpConfiguration> read_ip_config(ReaderContext& ctx, dom::ob
 
 bool read_nic(ReaderContext& ctx, Resource& resource) {
   model::ResourceBase& base = resource.base;
-  const dom::object props = resource.props;
+  const JsonObject props = resource.props;
   model::NetworkInterface n;
   static_cast<model::ResourceBase&>(n) = std::move(base);
   ctx.for_each_child(props, keys::kIpConfigurations, n.id, segments::kIpConfigurationsAsWritten, "ip configuration",
-                     [&](dom::object o, ChildIds ids) {
+                     [&](JsonObject o, ChildIds ids) {
                        if (auto c = read_ip_config(ctx, o, std::move(ids))) {
                          model::drop_derivable_id(n, *c);  // at once: freed later, it would leave 100k holes
                          n.ip_configurations.push_back(std::move(*c));
@@ -64,8 +64,8 @@ bool read_nic(ReaderContext& ctx, Resource& resource) {
 
 bool read_public_ip(ReaderContext& ctx, Resource& resource) {
   model::ResourceBase& base = resource.base;
-  const dom::object res = resource.object;
-  const dom::object props = resource.props;
+  const JsonObject res = resource.object;
+  const JsonObject props = resource.props;
   const std::size_t res_mark = resource.mark;
   model::PublicIp p;
   static_cast<model::ResourceBase&>(p) = std::move(base);
@@ -106,7 +106,7 @@ bool read_public_ip(ReaderContext& ctx, Resource& resource) {
 
 bool read_vm(ReaderContext& ctx, Resource& resource) {
   model::ResourceBase& base = resource.base;
-  const dom::object props = resource.props;
+  const JsonObject props = resource.props;
   model::VirtualMachine vm;
   static_cast<model::ResourceBase&>(vm) = std::move(base);
   if (auto profile = ctx.get_object(props, keys::kNetworkProfile)) {

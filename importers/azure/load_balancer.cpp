@@ -25,7 +25,7 @@ struct LoadBalancerState {
 
 /// `sku.name` of a resource (next to `properties`); false when it is present but not one of `allowed`.
 /// `res_mark` is the length of the resource's pointer.
-std::optional<std::string_view> read_sku_name(ReaderContext& ctx, dom::object res, std::size_t res_mark) {
+std::optional<std::string_view> read_sku_name(ReaderContext& ctx, JsonObject res, std::size_t res_mark) {
   const std::string saved = ctx.ptr;
   ctx.ptr.resize(res_mark);
   std::optional<std::string_view> out;
@@ -38,7 +38,7 @@ std::optional<std::string_view> read_sku_name(ReaderContext& ctx, dom::object re
 }
 
 /// `protocol` of a load balancer rule: Tcp, Udp or All (= TCP and UDP).
-void read_lb_protocol(ReaderContext& ctx, dom::object props, std::string_view what, std::string_view name,
+void read_lb_protocol(ReaderContext& ctx, JsonObject props, std::string_view what, std::string_view name,
                       std::size_t mark, model::ProtocolMask& out) {
   using model::Protocol;
   const model::ProtocolMask all = model::bit(Protocol::kTcp) | model::bit(Protocol::kUdp);
@@ -62,7 +62,7 @@ void read_lb_protocol(ReaderContext& ctx, dom::object props, std::string_view wh
 }
 
 /// The required `frontendIPConfiguration` reference of a load-balancing or inbound NAT rule.
-Ref read_lb_frontend_ref(ReaderContext& ctx, dom::object props, std::string_view what, std::string_view name,
+Ref read_lb_frontend_ref(ReaderContext& ctx, JsonObject props, std::string_view what, std::string_view name,
                          std::size_t mark) {
   Ref frontend = ctx.get_ref(props, keys::kFrontendIpConfiguration);
   if (!frontend.set() && !find_field(props, keys::kFrontendIpConfiguration)) {
@@ -73,12 +73,12 @@ Ref read_lb_frontend_ref(ReaderContext& ctx, dom::object props, std::string_view
 }
 
 /// One entry of a load balancer's `inboundNatPools`; nullopt when it has an error (reported).
-std::optional<model::LbNatPool> read_lb_nat_pool(ReaderContext& ctx, dom::object o, ChildIds ids) {
+std::optional<model::LbNatPool> read_lb_nat_pool(ReaderContext& ctx, JsonObject o, ChildIds ids) {
   model::LbNatPool p;
   std::optional<PointerScope> scope;
   const auto child = ctx.begin_child(o, std::move(ids), p, scope);
   if (!child.props) return std::nullopt;
-  const dom::object props = *child.props;
+  const JsonObject props = *child.props;
   const std::size_t mark = child.mark;
   constexpr std::string_view what = "inbound NAT pool";
   p.frontend = read_lb_frontend_ref(ctx, props, what, p.name, mark);
@@ -104,13 +104,13 @@ std::optional<model::LbNatPool> read_lb_nat_pool(ReaderContext& ctx, dom::object
   return p;
 }
 
-std::optional<model::LbFrontend> read_lb_frontend(ReaderContext& ctx, dom::object o, ChildIds ids,
+std::optional<model::LbFrontend> read_lb_frontend(ReaderContext& ctx, JsonObject o, ChildIds ids,
                                                   std::string_view lb_name) {
   model::LbFrontend fe;
   std::optional<PointerScope> scope;
   const auto child = ctx.begin_child(o, std::move(ids), fe, scope);
   if (!child.props) return std::nullopt;
-  const dom::object props = *child.props;
+  const JsonObject props = *child.props;
   fe.public_ip = ctx.get_ref(props, keys::kPublicIpAddress);
   fe.subnet = ctx.get_ref(props, keys::kSubnet);
   if (auto f = ctx.get_string(props, keys::kPrivateIpAddress)) {
@@ -130,19 +130,19 @@ std::optional<model::LbFrontend> read_lb_frontend(ReaderContext& ctx, dom::objec
   return fe;
 }
 
-std::optional<model::LbBackendPool> read_lb_pool(ReaderContext& ctx, dom::object o, ChildIds ids,
+std::optional<model::LbBackendPool> read_lb_pool(ReaderContext& ctx, JsonObject o, ChildIds ids,
                                                  std::string_view lb_name) {
   model::LbBackendPool pool;
   std::optional<PointerScope> scope;
   const auto child = ctx.begin_child(o, std::move(ids), pool, scope);
   if (!child.props) return std::nullopt;
-  const dom::object props = *child.props;
+  const JsonObject props = *child.props;
   // Backends given by IP address (not by a NIC ip configuration) are not modelled: say so, never drop silently.
   if (auto arr = ctx.get_array(props, keys::kLoadBalancerBackendAddresses)) {
     std::size_t by_address = 0;
-    for (dom::element e : *arr) {
-      dom::object a;
-      if (e.get_object().get(a) != simdjson::SUCCESS) continue;
+    for (JsonValue e : *arr) {
+      JsonObject a;
+      if (!e.get(a)) continue;
       auto bag = ctx.properties_of(a);
       if (!bag) continue;
       if (!find_field(bag->first, keys::kNetworkInterfaceIpConfiguration)) ++by_address;
@@ -160,12 +160,12 @@ std::optional<model::LbBackendPool> read_lb_pool(ReaderContext& ctx, dom::object
   return pool;
 }
 
-std::optional<model::LbRule> read_lb_rule(ReaderContext& ctx, dom::object o, ChildIds ids) {
+std::optional<model::LbRule> read_lb_rule(ReaderContext& ctx, JsonObject o, ChildIds ids) {
   model::LbRule r;  // no key: a rule is not referenced
   std::optional<PointerScope> scope;
   const auto child = ctx.begin_child(o, std::move(ids), r, scope);
   if (!child.props) return std::nullopt;
-  const dom::object props = *child.props;
+  const JsonObject props = *child.props;
   const std::size_t mark = child.mark;
   constexpr std::string_view what = "load-balancing rule";
   r.frontend = read_lb_frontend_ref(ctx, props, what, r.name, mark);
@@ -189,12 +189,12 @@ std::optional<model::LbRule> read_lb_rule(ReaderContext& ctx, dom::object o, Chi
   return r;
 }
 
-std::optional<model::LbNatRule> read_lb_nat_rule(ReaderContext& ctx, dom::object o, ChildIds ids) {
+std::optional<model::LbNatRule> read_lb_nat_rule(ReaderContext& ctx, JsonObject o, ChildIds ids) {
   model::LbNatRule r;
   std::optional<PointerScope> scope;
   const auto child = ctx.begin_child(o, std::move(ids), r, scope);
   if (!child.props) return std::nullopt;
-  const dom::object props = *child.props;
+  const JsonObject props = *child.props;
   const std::size_t mark = child.mark;
   constexpr std::string_view what = "inbound NAT rule";
   r.frontend = read_lb_frontend_ref(ctx, props, what, r.name, mark);
@@ -234,8 +234,8 @@ std::optional<model::LbNatRule> read_lb_nat_rule(ReaderContext& ctx, dom::object
 
 bool read_load_balancer(ReaderContext& ctx, Resource& resource) {
   model::ResourceBase& base = resource.base;
-  const dom::object res = resource.object;
-  const dom::object props = resource.props;
+  const JsonObject res = resource.object;
+  const JsonObject props = resource.props;
   const std::size_t res_mark = resource.mark;
   model::LoadBalancer lb;
   static_cast<model::ResourceBase&>(lb) = std::move(base);
@@ -261,25 +261,25 @@ bool read_load_balancer(ReaderContext& ctx, Resource& resource) {
     }
   }
   ctx.for_each_child(props, keys::kFrontendIpConfigurations, lb.id, segments::kLbFrontendsAsWritten,
-                     "frontend IP configuration", [&](dom::object o, ChildIds ids) {
+                     "frontend IP configuration", [&](JsonObject o, ChildIds ids) {
                        if (auto fe = read_lb_frontend(ctx, o, std::move(ids), lb.name))
                          lb.frontends.push_back(std::move(*fe));
                      });
   ctx.for_each_child(props, keys::kBackendAddressPools, lb.id, segments::kLbBackendAddressPoolsAsWritten,
-                     "backend address pool", [&](dom::object o, ChildIds ids) {
+                     "backend address pool", [&](JsonObject o, ChildIds ids) {
                        if (auto p = read_lb_pool(ctx, o, std::move(ids), lb.name))
                          lb.backend_pools.push_back(std::move(*p));
                      });
   ctx.for_each_child(props, keys::kLoadBalancingRules, lb.id, segments::kLbRulesAsWritten, "load-balancing rule",
-                     [&](dom::object o, ChildIds ids) {
+                     [&](JsonObject o, ChildIds ids) {
                        if (auto r = read_lb_rule(ctx, o, std::move(ids))) lb.rules.push_back(std::move(*r));
                      });
   ctx.for_each_child(props, keys::kInboundNatRules, lb.id, segments::kLbInboundNatRulesAsWritten, "inbound NAT rule",
-                     [&](dom::object o, ChildIds ids) {
+                     [&](JsonObject o, ChildIds ids) {
                        if (auto r = read_lb_nat_rule(ctx, o, std::move(ids))) lb.nat_rules.push_back(std::move(*r));
                      });
   ctx.for_each_child(props, keys::kInboundNatPools, lb.id, segments::kLbInboundNatPoolsAsWritten, "inbound NAT pool",
-                     [&](dom::object o, ChildIds ids) {
+                     [&](JsonObject o, ChildIds ids) {
                        if (auto p = read_lb_nat_pool(ctx, o, std::move(ids))) lb.nat_pools.push_back(std::move(*p));
                      });
   ctx.model.load_balancers.push_back(std::move(lb));

@@ -47,13 +47,13 @@ std::optional<model::NextHopType> parse_next_hop(std::string_view t) {
   return std::nullopt;
 }
 
-std::optional<model::Subnet> read_subnet(ReaderContext& ctx, dom::object o, ChildIds ids,
+std::optional<model::Subnet> read_subnet(ReaderContext& ctx, JsonObject o, ChildIds ids,
                                          std::string_view vnet_key_hint) {
   model::Subnet s;
   std::optional<PointerScope> scope;
   const auto child = ctx.begin_child(o, std::move(ids), s, scope);
   if (!child.props) return std::nullopt;
-  const dom::object props = *child.props;
+  const JsonObject props = *child.props;
   const auto cut = irfind(s.id, segments::kSubnets);
   s.vnet.id = cut != std::string::npos ? model::canonical_id(std::string_view(s.id).substr(0, cut))
                                        : std::string(vnet_key_hint);
@@ -89,12 +89,12 @@ bool add_subnet(ReaderContext& ctx, model::Subnet&& s, bool is_inline) {
   return true;
 }
 
-std::optional<model::Peering> read_peering(ReaderContext& ctx, dom::object o, ChildIds ids) {
+std::optional<model::Peering> read_peering(ReaderContext& ctx, JsonObject o, ChildIds ids) {
   model::Peering p;
   std::optional<PointerScope> scope;
   const auto child = ctx.begin_child(o, std::move(ids), p, scope);
   if (!child.props) return std::nullopt;
-  const dom::object props = *child.props;
+  const JsonObject props = *child.props;
   p.remote_vnet = ctx.get_ref(props, keys::kRemoteVirtualNetwork);
   if (auto space = ctx.get_object(props, keys::kRemoteAddressSpace)) {
     PointerScope s(ctx.ptr, space.key);
@@ -111,12 +111,12 @@ std::optional<model::Peering> read_peering(ReaderContext& ctx, dom::object o, Ch
   return p;
 }
 
-std::optional<model::Route> read_route(ReaderContext& ctx, dom::object o, ChildIds ids) {
+std::optional<model::Route> read_route(ReaderContext& ctx, JsonObject o, ChildIds ids) {
   model::Route r;
   std::optional<PointerScope> scope;
   const auto child = ctx.begin_child(o, std::move(ids), r, scope);
   if (!child.props) return std::nullopt;
-  const dom::object props = *child.props;
+  const JsonObject props = *child.props;
   const std::size_t route_mark = child.mark;
   auto missing = [&](std::string_view field) {
     ctx.report(Severity::kError, "missing-field", ctx.ptr.substr(0, route_mark),
@@ -187,7 +187,7 @@ std::optional<model::Route> read_route(ReaderContext& ctx, dom::object o, ChildI
 
 bool read_vnet(ReaderContext& ctx, Resource& resource) {
   model::ResourceBase& base = resource.base;
-  const dom::object props = resource.props;
+  const JsonObject props = resource.props;
   model::VirtualNetwork v;
   static_cast<model::ResourceBase&>(v) = std::move(base);
   if (auto space = ctx.get_object(props, keys::kAddressSpace)) {
@@ -195,14 +195,14 @@ bool read_vnet(ReaderContext& ctx, Resource& resource) {
     v.address_space = ctx.get_prefixes(*space, "", keys::kAddressPrefixes);
   }
   ctx.for_each_child(props, keys::kSubnets, v.id, segments::kSubnetsAsWritten, "subnet",
-                     [&](dom::object o, ChildIds ids) {
+                     [&](JsonObject o, ChildIds ids) {
                        if (auto sub = read_subnet(ctx, o, std::move(ids), v.key)) {
                          v.subnets.push_back(Ref{sub->key, -1});
                          add_subnet(ctx, std::move(*sub), true);
                        }
                      });
   ctx.for_each_child(props, keys::kVirtualNetworkPeerings, v.id, segments::kPeeringsAsWritten,
-                     "virtual network peering", [&](dom::object o, ChildIds ids) {
+                     "virtual network peering", [&](JsonObject o, ChildIds ids) {
                        if (auto p = read_peering(ctx, o, std::move(ids))) v.peerings.push_back(std::move(*p));
                      });
   ctx.model.vnets.push_back(std::move(v));
@@ -211,10 +211,10 @@ bool read_vnet(ReaderContext& ctx, Resource& resource) {
 
 bool read_route_table(ReaderContext& ctx, Resource& resource) {
   model::ResourceBase& base = resource.base;
-  const dom::object props = resource.props;
+  const JsonObject props = resource.props;
   model::RouteTable t;
   static_cast<model::ResourceBase&>(t) = std::move(base);
-  ctx.for_each_child(props, keys::kRoutes, t.id, segments::kRoutesAsWritten, "route", [&](dom::object o, ChildIds ids) {
+  ctx.for_each_child(props, keys::kRoutes, t.id, segments::kRoutesAsWritten, "route", [&](JsonObject o, ChildIds ids) {
     if (auto r = read_route(ctx, o, std::move(ids))) t.routes.push_back(std::move(*r));
   });
   if (auto b = ctx.get_bool(props, keys::kDisableBgpRoutePropagation)) t.disable_bgp_route_propagation = *b;

@@ -18,7 +18,7 @@ namespace exposim::importers::azure {
 namespace {
 
 /// `sku.name` of an object next to its `properties` (a public IP configuration's): Basic or Standard.
-model::Sku read_basic_or_standard(ReaderContext& ctx, dom::object o, model::Sku fallback) {
+model::Sku read_basic_or_standard(ReaderContext& ctx, JsonObject o, model::Sku fallback) {
   auto sku = ctx.get_object(o, keys::kSku);
   if (!sku) return fallback;
   PointerScope s(ctx.ptr, sku.key);
@@ -30,12 +30,12 @@ model::Sku read_basic_or_standard(ReaderContext& ctx, dom::object o, model::Sku 
   return fallback;
 }
 
-std::optional<model::ScaleSetIpConfig> read_scale_set_ip_config(ReaderContext& ctx, dom::object o, ChildIds ids) {
+std::optional<model::ScaleSetIpConfig> read_scale_set_ip_config(ReaderContext& ctx, JsonObject o, ChildIds ids) {
   model::ScaleSetIpConfig c;
   std::optional<PointerScope> scope;
   const auto child = ctx.begin_child(o, std::move(ids), c, scope);
   if (!child.props) return std::nullopt;
-  const dom::object props = *child.props;
+  const JsonObject props = *child.props;
   if (auto f = ctx.get_string(props, keys::kPrivateIpAddressVersion)) {
     if (auto v = parse_ip_version(trim(*f))) {
       c.family = *v;
@@ -76,20 +76,20 @@ std::optional<model::ScaleSetIpConfig> read_scale_set_ip_config(ReaderContext& c
   return c;
 }
 
-std::optional<model::ScaleSetNicConfig> read_scale_set_nic_config(ReaderContext& ctx, dom::object o, ChildIds ids,
+std::optional<model::ScaleSetNicConfig> read_scale_set_nic_config(ReaderContext& ctx, JsonObject o, ChildIds ids,
                                                                   std::string_view scale_set_id) {
   model::ScaleSetNicConfig n;
   std::optional<PointerScope> scope;
   const auto child = ctx.begin_child(o, std::move(ids), n, scope);
   if (!child.props) return std::nullopt;
-  const dom::object props = *child.props;
+  const JsonObject props = *child.props;
   if (auto b = ctx.get_bool(props, keys::kPrimary)) n.primary = *b;
   if (auto b = ctx.get_bool(props, keys::kEnableIpForwarding)) n.enable_ip_forwarding = *b;
   n.nsg = ctx.get_ref(props, keys::kNetworkSecurityGroup);
   const std::string nic_id = fmt::format("{}{}{}", scale_set_id, segments::kNicConfigurationsAsWritten, n.name);
   std::unordered_set<std::string> names;
   ctx.for_each_child(props, keys::kIpConfigurations, nic_id, segments::kIpConfigurationsAsWritten, "ip configuration",
-                     [&](dom::object c, ChildIds cids) {
+                     [&](JsonObject c, ChildIds cids) {
                        if (!names.insert(lowercase(cids.name)).second) {
                          ctx.error("invalid-value", fmt::format("ip configuration name '{}' is used twice", cids.name));
                          return;
@@ -105,8 +105,8 @@ std::optional<model::ScaleSetNicConfig> read_scale_set_nic_config(ReaderContext&
 
 bool read_scale_set(ReaderContext& ctx, Resource& resource) {
   model::ResourceBase& base = resource.base;
-  const dom::object res = resource.object;
-  const dom::object props = resource.props;
+  const JsonObject res = resource.object;
+  const JsonObject props = resource.props;
   const std::size_t res_mark = resource.mark;
   model::ScaleSet s;
   static_cast<model::ResourceBase&>(s) = std::move(base);
@@ -151,7 +151,7 @@ bool read_scale_set(ReaderContext& ctx, Resource& resource) {
       PointerScope q(ctx.ptr, net.key);
       std::unordered_set<std::string> names;
       ctx.for_each_child(*net, keys::kNetworkInterfaceConfigurations, s.id, segments::kNicConfigurationsAsWritten,
-                         "network interface configuration", [&](dom::object c, ChildIds ids) {
+                         "network interface configuration", [&](JsonObject c, ChildIds ids) {
                            if (!names.insert(lowercase(ids.name)).second) {
                              ctx.error(
                                  "invalid-value",
