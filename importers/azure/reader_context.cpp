@@ -10,8 +10,6 @@
 
 namespace exposim::importers::azure {
 
-static_assert(model::kUnknownIdPrefix == importers::kUnknownPrefix, "an unknown reference keeps the contract's text");
-
 bool iequals(std::string_view text, std::string_view lower) { return model::ascii::equals_lower(text, lower); }
 
 bool istarts_with(std::string_view text, std::string_view lower) {
