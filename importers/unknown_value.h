@@ -1,19 +1,21 @@
 // Values only known at deployment, as the template expander hands them to the resource importer. A template
 // field whose expression cannot be evaluated before deployment (`reference()`, `list*()`, a parameter of type
 // int, bool, array or object with no value) is written into the expanded resource JSON as a string starting
-// with kUnknownPrefix followed by the reason (the expression, e.g. "parameters('sshPort')"), instead of being
-// left out; the resource importer reads such a field as unknown and treats it conservatively (docs/model.md,
-// "Unknown values"). A string parameter with no value and no default is the text `<NAME>` (kept readable in
-// names and ids, so that references built from it still match), and the names of those parameters reach the
-// importer in ImportOptions, so that a diagnostic can say "parameter 'NAME' has no value".
+// with kUnknownPrefix (model/unknown.h) followed by the reason (the expression, e.g. "parameters('sshPort')"),
+// instead of being left out; the resource importer reads such a field as unknown and treats it conservatively
+// (docs/model.md, "Unknown values"). A string parameter with no value and no default is the text `<NAME>` (kept
+// readable in names and ids, so that references built from it still match), and the names of those parameters
+// reach the importer in ImportOptions, so that a diagnostic can say "parameter 'NAME' has no value".
 #pragma once
 
 #include <string>
 #include <string_view>
 
+#include "model/unknown.h"
+
 namespace exposim::importers {
 
-inline constexpr std::string_view kUnknownPrefix = "\x01unknown:";
+using model::kUnknownPrefix;
 
 /// The value written for a field only known at deployment.
 inline std::string unknown_value(std::string_view reason) {

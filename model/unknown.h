@@ -9,14 +9,15 @@
 
 namespace exposim::model {
 
-/// How the id of a reference only known at deployment starts (`reference(...).id` in a template): the
-/// importer keeps the text its template expander wrote (importers/unknown_value.h), so that the id never
-/// matches a resource. Validation reads such a target as missing, without a second diagnostic.
-inline constexpr std::string_view kUnknownIdPrefix = "\x01unknown:";
+/// How a value only known at deployment starts: the template expander writes such a value as this prefix and
+/// the reason (importers/unknown_value.h). The importer keeps it in the id of a reference whose target is only
+/// known at deployment (`reference(...).id` in a template), so that the id never matches a resource.
+/// Validation reads such a target as missing, without a second diagnostic.
+inline constexpr std::string_view kUnknownPrefix = "\x01unknown:";
 
-/// The target of `ref` is only known at deployment (see kUnknownIdPrefix).
+/// The target of `ref` is only known at deployment (see kUnknownPrefix).
 inline bool is_unknown(const Ref& ref) {
-  return std::string_view(ref.id).substr(0, kUnknownIdPrefix.size()) == kUnknownIdPrefix;
+  return std::string_view(ref.id).substr(0, kUnknownPrefix.size()) == kUnknownPrefix;
 }
 
 /// The priority of an Allow rule whose priority is only known at deployment: below every valid priority

@@ -25,7 +25,7 @@ struct ApplicationGatewayState {
 };
 
 /// `protocol` of a listener or backend settings: Http or Https. False when absent or bad (reported).
-bool read_ag_protocol(ReaderContext& ctx, dom::object props, std::string_view what, std::string_view name,
+bool read_ag_protocol(ReaderContext& ctx, JsonObject props, std::string_view what, std::string_view name,
                       std::size_t mark, model::AgProtocol& out) {
   auto f = ctx.get_string(props, keys::kProtocol);
   if (!f) {
@@ -47,7 +47,7 @@ bool read_ag_protocol(ReaderContext& ctx, dom::object props, std::string_view wh
 }
 
 /// A backend pool's target pair (pool and settings) from `pool_key` and `settings_key` of `props`.
-model::AgBackendTarget read_ag_target(ReaderContext& ctx, dom::object props, std::string_view pool_key,
+model::AgBackendTarget read_ag_target(ReaderContext& ctx, JsonObject props, std::string_view pool_key,
                                       std::string_view settings_key) {
   model::AgBackendTarget t;
   t.where = ctx.here();
@@ -57,7 +57,7 @@ model::AgBackendTarget read_ag_target(ReaderContext& ctx, dom::object props, std
 }
 
 /// `mode` of a WAF: Detection or Prevention; kUnknown when absent, nullopt when bad (reported).
-std::optional<model::WafMode> read_waf_mode(ReaderContext& ctx, dom::object o, std::string_view key) {
+std::optional<model::WafMode> read_waf_mode(ReaderContext& ctx, JsonObject o, std::string_view key) {
   auto f = ctx.get_string(o, key);
   if (!f) return f.present ? std::nullopt : std::optional(model::WafMode::kUnknown);
   if (iequals(trim(*f), "detection")) return model::WafMode::kDetection;
@@ -70,8 +70,8 @@ std::optional<model::WafMode> read_waf_mode(ReaderContext& ctx, dom::object o, s
 
 bool read_application_gateway(ReaderContext& ctx, Resource& resource) {
   model::ResourceBase& base = resource.base;
-  const dom::object res = resource.object;
-  const dom::object props = resource.props;
+  const JsonObject res = resource.object;
+  const JsonObject props = resource.props;
   const std::size_t res_mark = resource.mark;
   model::ApplicationGateway g;
   static_cast<model::ResourceBase&>(g) = std::move(base);
@@ -98,99 +98,84 @@ bool read_application_gateway(ReaderContext& ctx, Resource& resource) {
   if (g.waf_policy.set()) g.waf_mode = model::WafMode::kUnknown;  // read from the policy in finish()
 
   ctx.for_each_child(props, keys::kGatewayIpConfigurations, g.id, segments::kAgGatewayIpConfigurationsAsWritten,
-                     "gateway ip configuration", [&](dom::object o, ChildIds ids) {
+                     "gateway ip configuration", [&](JsonObject o, ChildIds ids) {
                        model::AgGatewayIpConfiguration c;
-                       c.name = std::move(ids.name);
-                       c.where = ctx.here();
                        std::optional<PointerScope> scope;
-                       auto p = ctx.open_child(o, c, scope);
-                       if (!p) return;
-                       c.subnet = ctx.get_ref(*p, keys::kSubnet);
+                       const auto child = ctx.begin_child(o, std::move(ids), c, scope);
+                       if (!child.props) return;
+                       const JsonObject p = *child.props;
+                       c.subnet = ctx.get_ref(p, keys::kSubnet);
                        g.gateway_ip_configurations.push_back(std::move(c));
                      });
   ctx.for_each_child(props, keys::kFrontendIpConfigurations, g.id, segments::kAgFrontendsAsWritten,
-                     "frontend IP configuration", [&](dom::object o, ChildIds ids) {
+                     "frontend IP configuration", [&](JsonObject o, ChildIds ids) {
                        model::AgFrontend fe;
-                       fe.key = model::canonical_id(ids.id);
-                       fe.id = std::move(ids.id);
-                       fe.name = std::move(ids.name);
-                       fe.where = ctx.here();
                        std::optional<PointerScope> scope;
-                       auto p = ctx.open_child(o, fe, scope);
-                       if (!p) return;
-                       fe.public_ip = ctx.get_ref(*p, keys::kPublicIpAddress);
-                       fe.subnet = ctx.get_ref(*p, keys::kSubnet);
-                       ctx.read_address(*p, keys::kPrivateIpAddressVersion, keys::kPrivateIpAddress,
+                       const auto child = ctx.begin_child(o, std::move(ids), fe, scope);
+                       if (!child.props) return;
+                       const JsonObject p = *child.props;
+                       fe.public_ip = ctx.get_ref(p, keys::kPublicIpAddress);
+                       fe.subnet = ctx.get_ref(p, keys::kSubnet);
+                       ctx.read_address(p, keys::kPrivateIpAddressVersion, keys::kPrivateIpAddress,
                                         "private IP address", fe.private_ip);
                        g.frontends.push_back(std::move(fe));
                      });
   ctx.for_each_child(props, keys::kFrontendPorts, g.id, segments::kAgFrontendPortsAsWritten, "frontend port",
-                     [&](dom::object o, ChildIds ids) {
-                       const std::size_t mark = ctx.ptr.size();
+                     [&](JsonObject o, ChildIds ids) {
                        model::AgFrontendPort fp;
-                       fp.key = model::canonical_id(ids.id);
-                       fp.id = std::move(ids.id);
-                       fp.name = std::move(ids.name);
-                       fp.where = ctx.here();
-                       auto bag = ctx.properties_of(o);
-                       if (!bag) return;
                        std::optional<PointerScope> scope;
-                       if (!bag->second.empty()) scope.emplace(ctx.ptr, bag->second);
-                       auto port = ctx.read_port(bag->first, keys::kPort, "port", 1, "frontend port", fp.name, mark,
-                                                 true, &fp.unknown);
+                       const auto child = ctx.begin_child(o, std::move(ids), fp, scope);
+                       if (!child.props) return;
+                       const JsonObject p = *child.props;
+                       const std::size_t mark = child.mark;
+                       auto port =
+                           ctx.read_port(p, keys::kPort, "port", 1, "frontend port", fp.name, mark, true, &fp.unknown);
                        if (!port && !fp.unknown) return;
                        if (port) fp.port = *port;  // unknown: every port
                        g.frontend_ports.push_back(std::move(fp));
                      });
   ctx.for_each_child(props, keys::kHttpListeners, g.id, segments::kAgListenersAsWritten, "HTTP listener",
-                     [&](dom::object o, ChildIds ids) {
-                       const std::size_t mark = ctx.ptr.size();
+                     [&](JsonObject o, ChildIds ids) {
                        model::AgListener l;
-                       l.key = model::canonical_id(ids.id);
-                       l.id = std::move(ids.id);
-                       l.name = std::move(ids.name);
-                       l.where = ctx.here();
                        std::optional<PointerScope> scope;
-                       auto p = ctx.open_child(o, l, scope);
-                       if (!p) return;
-                       bool ok = read_ag_protocol(ctx, *p, "HTTP listener", l.name, mark, l.protocol);
-                       l.frontend = ctx.get_ref(*p, keys::kFrontendIpConfiguration);
-                       l.frontend_port = ctx.get_ref(*p, keys::kFrontendPort);
+                       const auto child = ctx.begin_child(o, std::move(ids), l, scope);
+                       if (!child.props) return;
+                       const JsonObject p = *child.props;
+                       const std::size_t mark = child.mark;
+                       bool ok = read_ag_protocol(ctx, p, "HTTP listener", l.name, mark, l.protocol);
+                       l.frontend = ctx.get_ref(p, keys::kFrontendIpConfiguration);
+                       l.frontend_port = ctx.get_ref(p, keys::kFrontendPort);
                        for (auto [field, ref] : {std::pair{"frontendIPConfiguration", &l.frontend},
                                                  std::pair{"frontendPort", &l.frontend_port}}) {
-                         if (!ref->set() && !find_field(*p, lowercase(field))) {
+                         if (!ref->set() && !find_field(p, lowercase(field))) {
                            ctx.report(Severity::kError, "missing-field", ctx.ptr.substr(0, mark),
                                       fmt::format("HTTP listener '{}' has no '{}'", l.name, field));
                            ok = false;
                          }
                        }
-                       ctx.for_each_text(*p, keys::kHostName, keys::kHostNames, [&](std::string_view h) {
+                       ctx.for_each_text(p, keys::kHostName, keys::kHostNames, [&](std::string_view h) {
                          if (!trim(h).empty()) l.host_names.emplace_back(trim(h));
                        });
-                       l.waf_policy = ctx.get_ref(*p, keys::kFirewallPolicy);
+                       l.waf_policy = ctx.get_ref(p, keys::kFirewallPolicy);
                        if (l.waf_policy.set()) l.waf_mode = model::WafMode::kUnknown;
                        if (ok) g.listeners.push_back(std::move(l));
                      });
   ctx.for_each_child(
       props, keys::kBackendAddressPools, g.id, segments::kAgBackendPoolsAsWritten, "backend address pool",
-      [&](dom::object o, ChildIds ids) {
+      [&](JsonObject o, ChildIds ids) {
         model::AgBackendPool pool;
-        pool.key = model::canonical_id(ids.id);
-        pool.id = std::move(ids.id);
-        pool.name = std::move(ids.name);
-        pool.where = ctx.here();
-        auto bag = ctx.properties_of(o);
-        if (!bag) return;
         std::optional<PointerScope> scope;
-        if (!bag->second.empty()) scope.emplace(ctx.ptr, bag->second);
-        auto arr = ctx.get_array(bag->first, keys::kBackendAddresses);
+        const auto child = ctx.begin_child(o, std::move(ids), pool, scope);
+        if (!child.props) return;
+        const JsonObject p = *child.props;
+        auto arr = ctx.get_array(p, keys::kBackendAddresses);
         if (arr) {
           PointerScope s(ctx.ptr, arr.key);
           std::size_t i = 0;
-          for (dom::element e : *arr) {
+          for (JsonValue e : *arr) {
             PointerScope item(ctx.ptr, i++);
-            dom::object a;
-            if (e.get_object().get(a) != simdjson::SUCCESS) {
+            JsonObject a;
+            if (!e.get(a)) {
               ctx.error("invalid-type", fmt::format("backend address is {}, expected an object", kind_name(e.type())));
               continue;
             }
@@ -200,8 +185,7 @@ bool read_application_gateway(ReaderContext& ctx, Resource& resource) {
             auto deployed = [&](std::string_view field) {
               auto f = find_field(a, field);
               std::string_view text;
-              if (f && f->value.get_string().get(text) == simdjson::SUCCESS &&
-                  istarts_with(unknown_reason(text), "reference(")) {
+              if (f && f->value.get(text) && istarts_with(unknown_reason(text), "reference(")) {
                 return std::string(unknown_reason(text));
               }
               return std::string("(only known at deployment)");
@@ -230,39 +214,31 @@ bool read_application_gateway(ReaderContext& ctx, Resource& resource) {
         g.backend_pools.push_back(std::move(pool));
       });
   ctx.for_each_child(props, keys::kBackendHttpSettingsCollection, g.id, segments::kAgBackendSettingsAsWritten,
-                     "backend HTTP settings", [&](dom::object o, ChildIds ids) {
-                       const std::size_t mark = ctx.ptr.size();
+                     "backend HTTP settings", [&](JsonObject o, ChildIds ids) {
                        model::AgBackendSettings bs;
-                       bs.key = model::canonical_id(ids.id);
-                       bs.id = std::move(ids.id);
-                       bs.name = std::move(ids.name);
-                       bs.where = ctx.here();
-                       auto bag = ctx.properties_of(o);
-                       if (!bag) return;
                        std::optional<PointerScope> scope;
-                       if (!bag->second.empty()) scope.emplace(ctx.ptr, bag->second);
-                       auto port = ctx.read_port(bag->first, keys::kPort, "port", 1, "backend HTTP settings", bs.name,
-                                                 mark, true, &bs.unknown);
-                       const bool proto =
-                           read_ag_protocol(ctx, bag->first, "backend HTTP settings", bs.name, mark, bs.protocol);
+                       const auto child = ctx.begin_child(o, std::move(ids), bs, scope);
+                       if (!child.props) return;
+                       const JsonObject p = *child.props;
+                       const std::size_t mark = child.mark;
+                       auto port = ctx.read_port(p, keys::kPort, "port", 1, "backend HTTP settings", bs.name, mark,
+                                                 true, &bs.unknown);
+                       const bool proto = read_ag_protocol(ctx, p, "backend HTTP settings", bs.name, mark, bs.protocol);
                        if ((!port && !bs.unknown) || !proto) return;
                        if (port) bs.port = *port;  // unknown: every port
                        g.backend_settings.push_back(std::move(bs));
                      });
   ctx.for_each_child(props, keys::kUrlPathMaps, g.id, segments::kAgUrlPathMapsAsWritten, "URL path map",
-                     [&](dom::object o, ChildIds ids) {
+                     [&](JsonObject o, ChildIds ids) {
                        model::AgUrlPathMap map;
-                       map.key = model::canonical_id(ids.id);
-                       map.id = ids.id;
-                       map.name = std::move(ids.name);
-                       map.where = ctx.here();
                        std::optional<PointerScope> scope;
-                       auto p = ctx.open_child(o, map, scope);
-                       if (!p) return;
+                       const auto child = ctx.begin_child(o, std::move(ids), map, scope);
+                       if (!child.props) return;
+                       const JsonObject p = *child.props;
                        map.default_target =
-                           read_ag_target(ctx, *p, keys::kDefaultBackendAddressPool, keys::kDefaultBackendHttpSettings);
-                       ctx.for_each_child(*p, keys::kPathRules, map.id, segments::kAgPathRulesAsWritten, "path rule",
-                                          [&](dom::object r, ChildIds rids) {
+                           read_ag_target(ctx, p, keys::kDefaultBackendAddressPool, keys::kDefaultBackendHttpSettings);
+                       ctx.for_each_child(p, keys::kPathRules, map.id, segments::kAgPathRulesAsWritten, "path rule",
+                                          [&](JsonObject r, ChildIds rids) {
                                             auto rbag = ctx.properties_of(r);
                                             if (!rbag) return;
                                             std::optional<PointerScope> rscope;
@@ -275,25 +251,23 @@ bool read_application_gateway(ReaderContext& ctx, Resource& resource) {
                        g.url_path_maps.push_back(std::move(map));
                      });
   ctx.for_each_child(props, keys::kRequestRoutingRules, g.id, segments::kAgRoutingRulesAsWritten,
-                     "request routing rule", [&](dom::object o, ChildIds ids) {
-                       const std::size_t mark = ctx.ptr.size();
+                     "request routing rule", [&](JsonObject o, ChildIds ids) {
                        model::AgRoutingRule r;
-                       r.id = std::move(ids.id);
-                       r.name = std::move(ids.name);
-                       r.where = ctx.here();
                        std::optional<PointerScope> scope;
-                       auto p = ctx.open_child(o, r, scope);
-                       if (!p) return;
-                       r.listener = ctx.get_ref(*p, keys::kHttpListener);
+                       const auto child = ctx.begin_child(o, std::move(ids), r, scope);
+                       if (!child.props) return;
+                       const JsonObject p = *child.props;
+                       const std::size_t mark = child.mark;
+                       r.listener = ctx.get_ref(p, keys::kHttpListener);
                        if (!r.listener.set()) {
-                         if (!find_field(*p, keys::kHttpListener)) {
+                         if (!find_field(p, keys::kHttpListener)) {
                            ctx.report(Severity::kError, "missing-field", ctx.ptr.substr(0, mark),
                                       fmt::format("request routing rule '{}' has no 'httpListener'", r.name));
                          }
                          return;
                        }
-                       r.target = read_ag_target(ctx, *p, keys::kBackendAddressPool, keys::kBackendHttpSettings);
-                       r.url_path_map = ctx.get_ref(*p, keys::kUrlPathMap);
+                       r.target = read_ag_target(ctx, p, keys::kBackendAddressPool, keys::kBackendHttpSettings);
+                       r.url_path_map = ctx.get_ref(p, keys::kUrlPathMap);
                        g.rules.push_back(std::move(r));
                      });
   for (std::string_view key : {keys::kListeners, keys::kPrivateLinkConfigurations}) {
@@ -313,7 +287,7 @@ bool read_application_gateway(ReaderContext& ctx, Resource& resource) {
 /// A WAF policy: only its mode is kept, for the gateways and listeners that reference it (finish()).
 bool read_waf_policy(ReaderContext& ctx, Resource& resource) {
   model::ResourceBase& base = resource.base;
-  const dom::object props = resource.props;
+  const JsonObject props = resource.props;
   model::WafMode mode = model::WafMode::kDetection;  // Azure's default mode
   if (auto settings = ctx.get_object(props, keys::kPolicySettings)) {
     PointerScope s(ctx.ptr, settings.key);

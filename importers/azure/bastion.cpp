@@ -19,8 +19,8 @@ namespace {}  // namespace
 
 bool read_bastion(ReaderContext& ctx, Resource& resource) {
   model::ResourceBase& base = resource.base;
-  const dom::object res = resource.object;
-  const dom::object props = resource.props;
+  const JsonObject res = resource.object;
+  const JsonObject props = resource.props;
   const std::size_t res_mark = resource.mark;
   model::BastionHost b;
   static_cast<model::ResourceBase&>(b) = std::move(base);
@@ -43,15 +43,14 @@ bool read_bastion(ReaderContext& ctx, Resource& resource) {
     b.sku = BastionSku::kStandard;  // unknown: every port, every peered VNet, a public entry (docs/model.md)
   }
   ctx.for_each_child(props, keys::kIpConfigurations, b.id, segments::kBastionIpConfigurationsAsWritten,
-                     "ip configuration", [&](dom::object o, ChildIds ids) {
+                     "ip configuration", [&](JsonObject o, ChildIds ids) {
                        model::BastionIpConfiguration c;
-                       c.name = std::move(ids.name);
-                       c.where = ctx.here();
                        std::optional<PointerScope> scope;
-                       auto p = ctx.open_child(o, c, scope);
-                       if (!p) return;
-                       c.subnet = ctx.get_ref(*p, keys::kSubnet);
-                       c.public_ip = ctx.get_ref(*p, keys::kPublicIpAddress);
+                       const auto child = ctx.begin_child(o, std::move(ids), c, scope);
+                       if (!child.props) return;
+                       const JsonObject p = *child.props;
+                       c.subnet = ctx.get_ref(p, keys::kSubnet);
+                       c.public_ip = ctx.get_ref(p, keys::kPublicIpAddress);
                        b.ip_configurations.push_back(std::move(c));
                      });
   b.virtual_network = ctx.get_ref(props, keys::kVirtualNetwork);

@@ -22,18 +22,12 @@ struct ComputeState {
   std::vector<PendingChild<model::IpConfiguration>> ip_configs;
 };
 
-std::optional<model::IpConfiguration> read_ip_config(ReaderContext& ctx, dom::object o, ChildIds ids) {
+std::optional<model::IpConfiguration> read_ip_config(ReaderContext& ctx, JsonObject o, ChildIds ids) {
   model::IpConfiguration c;
-  c.key = model::canonical_id(ids.id);
-  c.id = std::move(ids.id);
-  c.name = std::move(ids.name);
-  c.where = ctx.here();
-  auto props_or = ctx.properties_of(o);
-  if (!props_or) return std::nullopt;
-  auto [props, props_key] = *props_or;
-  c.flattened = props_key.empty();
   std::optional<PointerScope> scope;
-  if (!props_key.empty()) scope.emplace(ctx.ptr, props_key);
+  const auto child = ctx.begin_child(o, std::move(ids), c, scope);
+  if (!child.props) return std::nullopt;
+  const JsonObject props = *child.props;
   c.family = ctx.read_address(props, keys::kPrivateIpAddressVersion, keys::kPrivateIpAddress, "private IP address",
                               c.private_ip);
   c.subnet = ctx.get_ref(props, keys::kSubnet);
@@ -51,11 +45,11 @@ std::optional<model::IpConfiguration> read_ip_config(ReaderContext& ctx, dom::ob
 
 bool read_nic(ReaderContext& ctx, Resource& resource) {
   model::ResourceBase& base = resource.base;
-  const dom::object props = resource.props;
+  const JsonObject props = resource.props;
   model::NetworkInterface n;
   static_cast<model::ResourceBase&>(n) = std::move(base);
   ctx.for_each_child(props, keys::kIpConfigurations, n.id, segments::kIpConfigurationsAsWritten, "ip configuration",
-                     [&](dom::object o, ChildIds ids) {
+                     [&](JsonObject o, ChildIds ids) {
                        if (auto c = read_ip_config(ctx, o, std::move(ids))) {
                          model::drop_derivable_id(n, *c);  // at once: freed later, it would leave 100k holes
                          n.ip_configurations.push_back(std::move(*c));
@@ -70,8 +64,8 @@ bool read_nic(ReaderContext& ctx, Resource& resource) {
 
 bool read_public_ip(ReaderContext& ctx, Resource& resource) {
   model::ResourceBase& base = resource.base;
-  const dom::object res = resource.object;
-  const dom::object props = resource.props;
+  const JsonObject res = resource.object;
+  const JsonObject props = resource.props;
   const std::size_t res_mark = resource.mark;
   model::PublicIp p;
   static_cast<model::ResourceBase&>(p) = std::move(base);
@@ -112,7 +106,7 @@ bool read_public_ip(ReaderContext& ctx, Resource& resource) {
 
 bool read_vm(ReaderContext& ctx, Resource& resource) {
   model::ResourceBase& base = resource.base;
-  const dom::object props = resource.props;
+  const JsonObject props = resource.props;
   model::VirtualMachine vm;
   static_cast<model::ResourceBase&>(vm) = std::move(base);
   if (auto profile = ctx.get_object(props, keys::kNetworkProfile)) {

@@ -23,7 +23,7 @@ struct FirewallState {
   std::vector<PendingChild<model::FirewallRuleCollectionGroup>> groups;  // rule collection groups and rule groups
 };
 
-model::ThreatIntelMode read_threat_intel(ReaderContext& ctx, dom::object props, model::ThreatIntelMode fallback) {
+model::ThreatIntelMode read_threat_intel(ReaderContext& ctx, JsonObject props, model::ThreatIntelMode fallback) {
   auto f = ctx.get_string(props, keys::kThreatIntelMode);
   if (!f) return fallback;
   const std::string_view t = trim(*f);
@@ -38,7 +38,7 @@ model::ThreatIntelMode read_threat_intel(ReaderContext& ctx, dom::object props, 
 /// array `field`, IP groups from `groups`; anything else (service tags, FQDNs) kept as written. An entry only known
 /// at deployment or a placeholder makes the list every address and sets `*unknown` (the rule is then widened where it
 /// allows and dropped where it denies).
-void read_fw_addresses(ReaderContext& ctx, dom::object o, std::string_view field, std::string_view groups,
+void read_fw_addresses(ReaderContext& ctx, JsonObject o, std::string_view field, std::string_view groups,
                        model::FirewallAddresses& out, bool* unknown) {
   auto widen = [&] {
     out.any = true;
@@ -86,13 +86,13 @@ void read_fw_addresses(ReaderContext& ctx, dom::object o, std::string_view field
   if (auto arr = ctx.get_array(o, groups)) {
     PointerScope s(ctx.ptr, arr.key);
     std::size_t i = 0;
-    for (dom::element e : *arr) {
+    for (JsonValue e : *arr) {
       PointerScope item(ctx.ptr, i);
       std::string_view text;
-      if (e.get_string().get(text) == simdjson::SUCCESS && is_unknown_value(text)) {
+      if (e.get(text) && is_unknown_value(text)) {
         ctx.note_unknown(text);
         widen();
-      } else if (e.get_string().get(text) == simdjson::SUCCESS) {
+      } else if (e.get(text)) {
         if (!trim(text).empty()) out.ip_groups.push_back(Ref{model::canonical_id(trim(text)), -1});
       } else if (auto r = ctx.ref_value(e, fmt::format("item {} of '{}'", i, arr.key))) {
         out.ip_groups.push_back(std::move(*r));
@@ -116,7 +116,7 @@ model::ProtocolMask fw_protocol(ReaderContext& ctx, std::string_view raw) {
 }
 
 /// `protocols` / `ipProtocols` of a DNAT or network rule: TCP, UDP, ICMP, Any.
-model::ProtocolMask read_fw_protocols(ReaderContext& ctx, dom::object o, bool* unknown) {
+model::ProtocolMask read_fw_protocols(ReaderContext& ctx, JsonObject o, bool* unknown) {
   using model::Protocol;
   model::ProtocolMask mask = 0;
   const model::ProtocolMask any = model::bit(Protocol::kTcp) | model::bit(Protocol::kUdp) | model::bit(Protocol::kIcmp);
@@ -136,10 +136,10 @@ model::ProtocolMask read_fw_protocols(ReaderContext& ctx, dom::object o, bool* u
   if (auto arr = ctx.get_array(o, keys::kProtocols)) {
     PointerScope s(ctx.ptr, arr.key);
     std::size_t i = 0;
-    for (dom::element e : *arr) {
+    for (JsonValue e : *arr) {
       PointerScope item(ctx.ptr, i++);
       std::string_view text;
-      if (e.get_string().get(text) == simdjson::SUCCESS) mask |= fw_protocol(ctx, text);
+      if (e.get(text)) mask |= fw_protocol(ctx, text);
     }
   }
   return mask;
@@ -147,7 +147,7 @@ model::ProtocolMask read_fw_protocols(ReaderContext& ctx, dom::object o, bool* u
 
 /// The translation of a DNAT rule (`translatedAddress` or `translatedFqdn`, `translatedPort`) from `o`:
 /// the rule itself, or a legacy NAT rule around its condition. False when it has neither (reported).
-bool read_fw_translation(ReaderContext& ctx, dom::object o, model::FirewallRule& r) {
+bool read_fw_translation(ReaderContext& ctx, JsonObject o, model::FirewallRule& r) {
   if (auto a = ctx.get_string(o, keys::kTranslatedAddress); a && !trim(*a).empty()) {
     if (auto ip = IpAddress::parse(trim(*a))) {
       r.translated_address = *ip;
@@ -180,7 +180,7 @@ bool read_fw_translation(ReaderContext& ctx, dom::object o, model::FirewallRule&
 }
 
 /// One rule of a collection of `kind`; nullopt when unusable (reported). The pointer is at the rule.
-std::optional<model::FirewallRule> read_fw_rule(ReaderContext& ctx, dom::object o, model::FirewallRuleKind kind,
+std::optional<model::FirewallRule> read_fw_rule(ReaderContext& ctx, JsonObject o, model::FirewallRuleKind kind,
                                                 std::size_t index) {
   model::FirewallRule r;
   r.kind = kind;
@@ -214,10 +214,10 @@ std::optional<model::FirewallRule> read_fw_rule(ReaderContext& ctx, dom::object 
     if (auto arr = ctx.get_array(o, keys::kProtocols)) {
       PointerScope s(ctx.ptr, arr.key);
       std::size_t i = 0;
-      for (dom::element e : *arr) {
+      for (JsonValue e : *arr) {
         PointerScope item(ctx.ptr, i++);
-        dom::object p;
-        if (e.get_object().get(p) != simdjson::SUCCESS) continue;
+        JsonObject p;
+        if (!e.get(p)) continue;
         auto port = find_field(p, keys::kPort);
         if (port) {
           PointerScope ps(ctx.ptr, port->key);
@@ -248,7 +248,7 @@ std::optional<model::FirewallRule> read_fw_rule(ReaderContext& ctx, dom::object 
 
 /// The `priority` of a firewall rule collection or group: an integer in 100..65000. False when absent
 /// or bad (reported).
-bool read_fw_priority(ReaderContext& ctx, dom::object props, std::string_view what, std::string_view name, int& out) {
+bool read_fw_priority(ReaderContext& ctx, JsonObject props, std::string_view what, std::string_view name, int& out) {
   auto f = find_field(props, keys::kPriority);
   if (!f) {
     ctx.error("missing-field", fmt::format("{} '{}' has no 'priority'", what, name));
@@ -262,7 +262,7 @@ bool read_fw_priority(ReaderContext& ctx, dom::object props, std::string_view wh
 }
 
 /// A rule collection (classic: the kind is the array's; policy: from `ruleCollectionType` and the rules).
-std::optional<model::FirewallRuleCollection> read_fw_collection(ReaderContext& ctx, dom::object o,
+std::optional<model::FirewallRuleCollection> read_fw_collection(ReaderContext& ctx, JsonObject o,
                                                                 std::optional<model::FirewallRuleKind> kind,
                                                                 std::size_t index) {
   model::FirewallRuleCollection c;
@@ -270,7 +270,7 @@ std::optional<model::FirewallRuleCollection> read_fw_collection(ReaderContext& c
   if (auto name = ctx.get_string(o, keys::kName)) c.name = std::string(*name);
   if (c.name.empty()) c.name = fmt::format("collection {}", index);
   std::optional<PointerScope> scope;
-  dom::object props = o;
+  JsonObject props = o;
   if (kind) {  // classic collections keep their fields under `properties` (or flattened)
     auto props_or = ctx.properties_of(o);
     if (!props_or) return std::nullopt;
@@ -308,10 +308,10 @@ std::optional<model::FirewallRuleCollection> read_fw_collection(ReaderContext& c
   if (auto arr = ctx.get_array(props, keys::kRules)) {
     PointerScope s(ctx.ptr, arr.key);
     std::size_t i = 0;
-    for (dom::element e : *arr) {
+    for (JsonValue e : *arr) {
       PointerScope item(ctx.ptr, i);
-      dom::object ro;
-      if (e.get_object().get(ro) != simdjson::SUCCESS) {
+      JsonObject ro;
+      if (!e.get(ro)) {
         ctx.error("invalid-type", fmt::format("firewall rule is {}, expected an object", kind_name(e.type())));
         ++i;
         continue;
@@ -331,16 +331,16 @@ std::optional<model::FirewallRuleCollection> read_fw_collection(ReaderContext& c
   return c;
 }
 
-void read_fw_collections(ReaderContext& ctx, dom::object props, std::string_view key, model::FirewallRuleKind kind,
+void read_fw_collections(ReaderContext& ctx, JsonObject props, std::string_view key, model::FirewallRuleKind kind,
                          std::vector<model::FirewallRuleCollection>& out) {
   auto arr = ctx.get_array(props, key);
   if (!arr) return;
   PointerScope s(ctx.ptr, arr.key);
   std::size_t i = 0;
-  for (dom::element e : *arr) {
+  for (JsonValue e : *arr) {
     PointerScope item(ctx.ptr, i);
-    dom::object o;
-    if (e.get_object().get(o) != simdjson::SUCCESS) {
+    JsonObject o;
+    if (!e.get(o)) {
       ctx.error("invalid-type", fmt::format("rule collection is {}, expected an object", kind_name(e.type())));
     } else if (auto c = read_fw_collection(ctx, o, kind, i)) {
       out.push_back(std::move(*c));
@@ -351,7 +351,7 @@ void read_fw_collections(ReaderContext& ctx, dom::object props, std::string_view
 
 /// A secured hub firewall's `hubIPAddresses`: `publicIPs` (`addresses[].address`, `count`) and
 /// `privateIPAddress`. Public addresses are not resources; a count above the listed addresses is a warning.
-void read_hub_ip_addresses(ReaderContext& ctx, dom::object hub, std::string_view key, model::Firewall& fw) {
+void read_hub_ip_addresses(ReaderContext& ctx, JsonObject hub, std::string_view key, model::Firewall& fw) {
   PointerScope s(ctx.ptr, key);
   if (auto a = ctx.get_string(hub, keys::kPrivateIpAddress); a && !trim(*a).empty()) {
     if (auto ip = IpAddress::parse(trim(*a))) {
@@ -363,7 +363,7 @@ void read_hub_ip_addresses(ReaderContext& ctx, dom::object hub, std::string_view
   auto pips = ctx.get_object(hub, keys::kPublicIps);
   if (!pips) return;
   PointerScope sp(ctx.ptr, pips.key);
-  ctx.for_each_object(*pips, keys::kAddresses, "hub public address", [&](dom::object o, std::size_t) {
+  ctx.for_each_object(*pips, keys::kAddresses, "hub public address", [&](JsonObject o, std::size_t) {
     auto a = ctx.get_string(o, keys::kAddress);
     if (!a || trim(*a).empty()) return;
     if (auto ip = IpAddress::parse(trim(*a))) {
@@ -374,8 +374,7 @@ void read_hub_ip_addresses(ReaderContext& ctx, dom::object hub, std::string_view
   });
   const auto count = find_field(*pips, keys::kCount);
   std::int64_t n = 0;
-  if (count && count->value.get_int64().get(n) == simdjson::SUCCESS && n > 0 &&
-      static_cast<std::size_t>(n) > fw.hub_public_addresses.size()) {
+  if (count && count->value.get(n) && n > 0 && static_cast<std::size_t>(n) > fw.hub_public_addresses.size()) {
     PointerScope sc(ctx.ptr, count->key);
     ctx.warning(
         "hub-addresses-unknown",
@@ -386,26 +385,21 @@ void read_hub_ip_addresses(ReaderContext& ctx, dom::object hub, std::string_view
 }
 
 /// A rule collection group (inline in a policy, or a separate resource); the pointer is at its object.
-std::optional<model::FirewallRuleCollectionGroup> read_fw_group(ReaderContext& ctx, dom::object o, ChildIds ids) {
+std::optional<model::FirewallRuleCollectionGroup> read_fw_group(ReaderContext& ctx, JsonObject o, ChildIds ids) {
   model::FirewallRuleCollectionGroup g;
-  g.key = model::canonical_id(ids.id);
-  g.id = std::move(ids.id);
-  g.name = std::move(ids.name);
-  g.where = ctx.here();
-  auto props_or = ctx.properties_of(o);
-  if (!props_or) return std::nullopt;
   std::optional<PointerScope> scope;
-  if (!props_or->second.empty()) scope.emplace(ctx.ptr, props_or->second);
-  const dom::object props = props_or->first;
+  const auto child = ctx.begin_child(o, std::move(ids), g, scope);
+  if (!child.props) return std::nullopt;
+  const JsonObject props = *child.props;
   if (!read_fw_priority(ctx, props, "rule collection group", g.name, g.priority)) return std::nullopt;
   auto arr = ctx.get_array(props, keys::kRuleCollections);
   if (!arr) return g;  // a reference only (a policy's list of its groups): nothing to read
   PointerScope s(ctx.ptr, arr.key);
   std::size_t i = 0;
-  for (dom::element e : *arr) {
+  for (JsonValue e : *arr) {
     PointerScope item(ctx.ptr, i);
-    dom::object c;
-    if (e.get_object().get(c) != simdjson::SUCCESS) {
+    JsonObject c;
+    if (!e.get(c)) {
       ctx.error("invalid-type", fmt::format("rule collection is {}, expected an object", kind_name(e.type())));
     } else if (auto col = read_fw_collection(ctx, c, std::nullopt, i)) {
       g.collections.push_back(std::move(*col));
@@ -419,16 +413,16 @@ std::optional<model::FirewallRuleCollectionGroup> read_fw_group(ReaderContext& c
 /// reference by id, kept in listed_groups; others are inline groups, read by `read`. Entries that are not
 /// objects are skipped.
 template <typename Read>
-void read_policy_groups(ReaderContext& ctx, model::FirewallPolicy& p, dom::object props, std::string_view key,
+void read_policy_groups(ReaderContext& ctx, model::FirewallPolicy& p, JsonObject props, std::string_view key,
                         std::string_view content_key, std::string_view segment, std::string_view what, Read&& read) {
   auto arr = ctx.get_array(props, key);
   if (!arr) return;
   PointerScope s(ctx.ptr, arr.key);
   std::size_t i = 0;
-  for (dom::element e : *arr) {
+  for (JsonValue e : *arr) {
     PointerScope item(ctx.ptr, i++);
-    dom::object o;
-    if (e.get_object().get(o) != simdjson::SUCCESS) continue;
+    JsonObject o;
+    if (!e.get(o)) continue;
     if (!find_field(o, keys::kProperties) && !find_field(o, content_key)) {  // a reference
       if (auto id = ctx.get_string(o, keys::kId)) p.listed_groups.push_back(Ref{model::canonical_id(*id), -1});
       continue;
@@ -441,7 +435,7 @@ void read_policy_groups(ReaderContext& ctx, model::FirewallPolicy& p, dom::objec
 
 /// A legacy rule condition as a rule: NetworkRuleCondition (a network rule; the addresses of a NAT rule)
 /// or ApplicationRuleCondition (an application rule; not allowed in a NAT rule). The pointer is at it.
-std::optional<model::FirewallRule> read_legacy_fw_condition(ReaderContext& ctx, dom::object o, std::size_t index,
+std::optional<model::FirewallRule> read_legacy_fw_condition(ReaderContext& ctx, JsonObject o, std::size_t index,
                                                             bool nat) {
   auto type = ctx.get_string(o, keys::kRuleConditionType);
   if (!type) {
@@ -466,7 +460,7 @@ std::optional<model::FirewallRule> read_legacy_fw_condition(ReaderContext& ctx, 
 /// `translatedAddress`, `translatedPort`) or `FirewallPolicyFilterRule` (action Allow or Deny,
 /// `ruleConditions` of type NetworkRuleCondition or ApplicationRuleCondition), as a rule collection.
 /// nullopt when unusable (reported). The pointer is at the rule.
-std::optional<model::FirewallRuleCollection> read_legacy_fw_rule(ReaderContext& ctx, dom::object o, std::size_t index) {
+std::optional<model::FirewallRuleCollection> read_legacy_fw_rule(ReaderContext& ctx, JsonObject o, std::size_t index) {
   model::FirewallRuleCollection c;
   c.where = ctx.here();
   if (auto name = ctx.get_string(o, keys::kName)) c.name = std::string(*name);
@@ -533,7 +527,7 @@ std::optional<model::FirewallRuleCollection> read_legacy_fw_rule(ReaderContext& 
               fmt::format("filter rule '{}': action '{}' is not Allow, Deny or Alert", c.name, action));
     return std::nullopt;
   }
-  ctx.for_each_object(o, keys::kRuleConditions, "rule condition", [&](dom::object cond, std::size_t i) {
+  ctx.for_each_object(o, keys::kRuleConditions, "rule condition", [&](JsonObject cond, std::size_t i) {
     if (auto rule = read_legacy_fw_condition(ctx, cond, i, false)) c.rules.push_back(std::move(*rule));
   });
   if (!c.rules.empty()) c.kind = c.rules.front().kind;
@@ -543,19 +537,14 @@ std::optional<model::FirewallRuleCollection> read_legacy_fw_rule(ReaderContext& 
 /// A legacy rule group (`firewallPolicies/ruleGroups`, apiVersion 2019-06-01 to 2020-04-01), read into the
 /// model of rule collection groups: each legacy rule (a priority, an action, conditions) is a rule
 /// collection, each of its conditions a rule. The pointer is at the group's object.
-std::optional<model::FirewallRuleCollectionGroup> read_fw_rule_group(ReaderContext& ctx, dom::object o, ChildIds ids) {
+std::optional<model::FirewallRuleCollectionGroup> read_fw_rule_group(ReaderContext& ctx, JsonObject o, ChildIds ids) {
   model::FirewallRuleCollectionGroup g;
-  g.key = model::canonical_id(ids.id);
-  g.id = std::move(ids.id);
-  g.name = std::move(ids.name);
-  g.where = ctx.here();
-  auto props_or = ctx.properties_of(o);
-  if (!props_or) return std::nullopt;
   std::optional<PointerScope> scope;
-  if (!props_or->second.empty()) scope.emplace(ctx.ptr, props_or->second);
-  const dom::object props = props_or->first;
+  const auto child = ctx.begin_child(o, std::move(ids), g, scope);
+  if (!child.props) return std::nullopt;
+  const JsonObject props = *child.props;
   if (!read_fw_priority(ctx, props, "rule group", g.name, g.priority)) return std::nullopt;
-  ctx.for_each_object(props, keys::kRules, "firewall policy rule", [&](dom::object r, std::size_t i) {
+  ctx.for_each_object(props, keys::kRules, "firewall policy rule", [&](JsonObject r, std::size_t i) {
     if (auto c = read_legacy_fw_rule(ctx, r, i)) g.collections.push_back(std::move(*c));
   });
   return g;
@@ -565,13 +554,13 @@ std::optional<model::FirewallRuleCollectionGroup> read_fw_rule_group(ReaderConte
 
 bool read_firewall(ReaderContext& ctx, Resource& resource) {
   model::ResourceBase& base = resource.base;
-  const dom::object res = resource.object;
-  const dom::object props = resource.props;
+  const JsonObject res = resource.object;
+  const JsonObject props = resource.props;
   const std::size_t res_mark = resource.mark;
   model::Firewall fw;
   static_cast<model::ResourceBase&>(fw) = std::move(base);
   // `sku` sits under properties for firewalls ({name: AZFW_VNet|AZFW_Hub, tier}); accept it outside too.
-  auto read_fw_sku = [&](dom::object o) {
+  auto read_fw_sku = [&](JsonObject o) {
     if (auto sku = ctx.get_object(o, keys::kSku)) {
       PointerScope s(ctx.ptr, sku.key);
       if (auto n = ctx.get_string(*sku, keys::kName)) fw.sku_name = std::string(trim(*n));
@@ -589,16 +578,12 @@ bool read_firewall(ReaderContext& ctx, Resource& resource) {
   fw.policy = ctx.get_ref(props, keys::kFirewallPolicy);
   fw.virtual_hub = ctx.get_ref(props, keys::kVirtualHub);
   ctx.for_each_child(props, keys::kIpConfigurations, fw.id, segments::kFirewallIpConfigurationsAsWritten,
-                     "firewall ip configuration", [&](dom::object o, ChildIds ids) {
+                     "firewall ip configuration", [&](JsonObject o, ChildIds ids) {
                        model::FirewallIpConfiguration c;
-                       c.name = std::move(ids.name);
-                       c.where = ctx.here();
-                       auto props_or = ctx.properties_of(o);
-                       if (!props_or) return;
                        std::optional<PointerScope> scope;
-                       if (!props_or->second.empty()) scope.emplace(ctx.ptr, props_or->second);
-                       const dom::object p = props_or->first;
-                       c.flattened = props_or->second.empty();
+                       const auto child = ctx.begin_child(o, std::move(ids), c, scope);
+                       if (!child.props) return;
+                       const JsonObject p = *child.props;
                        c.subnet = ctx.get_ref(p, keys::kSubnet);
                        c.public_ip = ctx.get_ref(p, keys::kPublicIpAddress);
                        if (auto a = ctx.get_string(p, keys::kPrivateIpAddress); a && !trim(*a).empty()) {
@@ -621,7 +606,7 @@ bool read_firewall(ReaderContext& ctx, Resource& resource) {
 
 bool read_firewall_policy(ReaderContext& ctx, Resource& resource) {
   model::ResourceBase& base = resource.base;
-  const dom::object props = resource.props;
+  const JsonObject props = resource.props;
   model::FirewallPolicy p;
   static_cast<model::ResourceBase&>(p) = std::move(base);
   p.base_policy = ctx.get_ref(props, keys::kBasePolicy);
@@ -630,17 +615,17 @@ bool read_firewall_policy(ReaderContext& ctx, Resource& resource) {
   // collections (some exports) are read here.
   read_policy_groups(ctx, p, props, keys::kRuleCollectionGroups, keys::kRuleCollections,
                      segments::kRuleCollectionGroupsAsWritten, "rule collection group",
-                     [&](dom::object o, ChildIds ids) { return read_fw_group(ctx, o, std::move(ids)); });
+                     [&](JsonObject o, ChildIds ids) { return read_fw_group(ctx, o, std::move(ids)); });
   // Legacy policies (2019-06-01 to 2020-04-01) list `ruleGroups` the same way.
   read_policy_groups(ctx, p, props, keys::kRuleGroups, keys::kRules, segments::kRuleGroupsAsWritten, "rule group",
-                     [&](dom::object o, ChildIds ids) { return read_fw_rule_group(ctx, o, std::move(ids)); });
+                     [&](JsonObject o, ChildIds ids) { return read_fw_rule_group(ctx, o, std::move(ids)); });
   ctx.model.firewall_policies.push_back(std::move(p));
   return true;
 }
 
 bool read_ip_group(ReaderContext& ctx, Resource& resource) {
   model::ResourceBase& base = resource.base;
-  const dom::object props = resource.props;
+  const JsonObject props = resource.props;
   model::IpGroup g;
   static_cast<model::ResourceBase&>(g) = std::move(base);
   model::FirewallAddresses a;

@@ -25,7 +25,7 @@ struct LoadBalancerState {
 
 /// `sku.name` of a resource (next to `properties`); false when it is present but not one of `allowed`.
 /// `res_mark` is the length of the resource's pointer.
-std::optional<std::string_view> read_sku_name(ReaderContext& ctx, dom::object res, std::size_t res_mark) {
+std::optional<std::string_view> read_sku_name(ReaderContext& ctx, JsonObject res, std::size_t res_mark) {
   const std::string saved = ctx.ptr;
   ctx.ptr.resize(res_mark);
   std::optional<std::string_view> out;
@@ -38,7 +38,7 @@ std::optional<std::string_view> read_sku_name(ReaderContext& ctx, dom::object re
 }
 
 /// `protocol` of a load balancer rule: Tcp, Udp or All (= TCP and UDP).
-void read_lb_protocol(ReaderContext& ctx, dom::object props, std::string_view what, std::string_view name,
+void read_lb_protocol(ReaderContext& ctx, JsonObject props, std::string_view what, std::string_view name,
                       std::size_t mark, model::ProtocolMask& out) {
   using model::Protocol;
   const model::ProtocolMask all = model::bit(Protocol::kTcp) | model::bit(Protocol::kUdp);
@@ -62,7 +62,7 @@ void read_lb_protocol(ReaderContext& ctx, dom::object props, std::string_view wh
 }
 
 /// The required `frontendIPConfiguration` reference of a load-balancing or inbound NAT rule.
-Ref read_lb_frontend_ref(ReaderContext& ctx, dom::object props, std::string_view what, std::string_view name,
+Ref read_lb_frontend_ref(ReaderContext& ctx, JsonObject props, std::string_view what, std::string_view name,
                          std::size_t mark) {
   Ref frontend = ctx.get_ref(props, keys::kFrontendIpConfiguration);
   if (!frontend.set() && !find_field(props, keys::kFrontendIpConfiguration)) {
@@ -73,25 +73,21 @@ Ref read_lb_frontend_ref(ReaderContext& ctx, dom::object props, std::string_view
 }
 
 /// One entry of a load balancer's `inboundNatPools`; nullopt when it has an error (reported).
-std::optional<model::LbNatPool> read_lb_nat_pool(ReaderContext& ctx, dom::object o, ChildIds ids) {
-  const std::size_t errors_before = ctx.errors;
-  const std::size_t mark = ctx.ptr.size();
+std::optional<model::LbNatPool> read_lb_nat_pool(ReaderContext& ctx, JsonObject o, ChildIds ids) {
   model::LbNatPool p;
-  p.key = model::canonical_id(ids.id);
-  p.id = std::move(ids.id);
-  p.name = std::move(ids.name);
-  p.where = ctx.here();
   std::optional<PointerScope> scope;
-  auto props = ctx.open_child(o, p, scope);
-  if (!props) return std::nullopt;
+  const auto child = ctx.begin_child(o, std::move(ids), p, scope);
+  if (!child.props) return std::nullopt;
+  const JsonObject props = *child.props;
+  const std::size_t mark = child.mark;
   constexpr std::string_view what = "inbound NAT pool";
-  p.frontend = read_lb_frontend_ref(ctx, *props, what, p.name, mark);
-  read_lb_protocol(ctx, *props, what, p.name, mark, p.protocols);
-  auto start = ctx.read_port(*props, keys::kFrontendPortRangeStart, "frontendPortRangeStart", 1, what, p.name, mark,
+  p.frontend = read_lb_frontend_ref(ctx, props, what, p.name, mark);
+  read_lb_protocol(ctx, props, what, p.name, mark, p.protocols);
+  auto start = ctx.read_port(props, keys::kFrontendPortRangeStart, "frontendPortRangeStart", 1, what, p.name, mark,
                              true, &p.frontend_port_unknown);
-  auto end = ctx.read_port(*props, keys::kFrontendPortRangeEnd, "frontendPortRangeEnd", 1, what, p.name, mark, true,
+  auto end = ctx.read_port(props, keys::kFrontendPortRangeEnd, "frontendPortRangeEnd", 1, what, p.name, mark, true,
                            &p.frontend_port_unknown);
-  if (auto b = ctx.read_port(*props, keys::kBackendPort, "backendPort", 1, what, p.name, mark, true,
+  if (auto b = ctx.read_port(props, keys::kBackendPort, "backendPort", 1, what, p.name, mark, true,
                              &p.backend_port_unknown)) {
     p.backend_port = *b;
   }
@@ -103,31 +99,28 @@ std::optional<model::LbNatPool> read_lb_nat_pool(ReaderContext& ctx, dom::object
     p.frontend_port_range_start = *start;
     p.frontend_port_range_end = *end;
   }
-  if (auto b = ctx.get_bool(*props, keys::kEnableFloatingIp)) p.enable_floating_ip = *b;
-  if (ctx.errors != errors_before) return std::nullopt;
+  if (auto b = ctx.get_bool(props, keys::kEnableFloatingIp)) p.enable_floating_ip = *b;
+  if (ctx.failed_since(child)) return std::nullopt;
   return p;
 }
 
-std::optional<model::LbFrontend> read_lb_frontend(ReaderContext& ctx, dom::object o, ChildIds ids,
+std::optional<model::LbFrontend> read_lb_frontend(ReaderContext& ctx, JsonObject o, ChildIds ids,
                                                   std::string_view lb_name) {
   model::LbFrontend fe;
-  fe.key = model::canonical_id(ids.id);
-  fe.id = std::move(ids.id);
-  fe.name = std::move(ids.name);
-  fe.where = ctx.here();
   std::optional<PointerScope> scope;
-  auto props = ctx.open_child(o, fe, scope);
-  if (!props) return std::nullopt;
-  fe.public_ip = ctx.get_ref(*props, keys::kPublicIpAddress);
-  fe.subnet = ctx.get_ref(*props, keys::kSubnet);
-  if (auto f = ctx.get_string(*props, keys::kPrivateIpAddress)) {
+  const auto child = ctx.begin_child(o, std::move(ids), fe, scope);
+  if (!child.props) return std::nullopt;
+  const JsonObject props = *child.props;
+  fe.public_ip = ctx.get_ref(props, keys::kPublicIpAddress);
+  fe.subnet = ctx.get_ref(props, keys::kSubnet);
+  if (auto f = ctx.get_string(props, keys::kPrivateIpAddress)) {
     if (auto a = IpAddress::parse(trim(*f))) {
       fe.private_ip = *a;
     } else if (!trim(*f).empty()) {
       ctx.error_at(f.key, "invalid-value", fmt::format("private IP address '{}' is not an IP address", *f));
     }
   }
-  if (auto prefix = find_field(*props, keys::kPublicIpPrefix)) {
+  if (auto prefix = find_field(props, keys::kPublicIpPrefix)) {
     PointerScope s(ctx.ptr, prefix->key);
     ctx.warning("unmodelled-feature",
                 fmt::format("load balancer '{}': frontend '{}' uses a public IP prefix, not modelled: exposure through "
@@ -137,24 +130,19 @@ std::optional<model::LbFrontend> read_lb_frontend(ReaderContext& ctx, dom::objec
   return fe;
 }
 
-std::optional<model::LbBackendPool> read_lb_pool(ReaderContext& ctx, dom::object o, ChildIds ids,
+std::optional<model::LbBackendPool> read_lb_pool(ReaderContext& ctx, JsonObject o, ChildIds ids,
                                                  std::string_view lb_name) {
   model::LbBackendPool pool;
-  pool.key = model::canonical_id(ids.id);
-  pool.id = std::move(ids.id);
-  pool.name = std::move(ids.name);
-  pool.where = ctx.here();
-  auto props_or = ctx.properties_of(o);
-  if (!props_or) return std::nullopt;
-  auto [props, props_key] = *props_or;
   std::optional<PointerScope> scope;
-  if (!props_key.empty()) scope.emplace(ctx.ptr, props_key);
+  const auto child = ctx.begin_child(o, std::move(ids), pool, scope);
+  if (!child.props) return std::nullopt;
+  const JsonObject props = *child.props;
   // Backends given by IP address (not by a NIC ip configuration) are not modelled: say so, never drop silently.
   if (auto arr = ctx.get_array(props, keys::kLoadBalancerBackendAddresses)) {
     std::size_t by_address = 0;
-    for (dom::element e : *arr) {
-      dom::object a;
-      if (e.get_object().get(a) != simdjson::SUCCESS) continue;
+    for (JsonValue e : *arr) {
+      JsonObject a;
+      if (!e.get(a)) continue;
       auto bag = ctx.properties_of(a);
       if (!bag) continue;
       if (!find_field(bag->first, keys::kNetworkInterfaceIpConfiguration)) ++by_address;
@@ -172,67 +160,60 @@ std::optional<model::LbBackendPool> read_lb_pool(ReaderContext& ctx, dom::object
   return pool;
 }
 
-std::optional<model::LbRule> read_lb_rule(ReaderContext& ctx, dom::object o, ChildIds ids) {
-  const std::size_t errors_before = ctx.errors;
-  const std::size_t mark = ctx.ptr.size();
-  model::LbRule r;
-  r.id = std::move(ids.id);
-  r.name = std::move(ids.name);
-  r.where = ctx.here();
+std::optional<model::LbRule> read_lb_rule(ReaderContext& ctx, JsonObject o, ChildIds ids) {
+  model::LbRule r;  // no key: a rule is not referenced
   std::optional<PointerScope> scope;
-  auto props = ctx.open_child(o, r, scope);
-  if (!props) return std::nullopt;
+  const auto child = ctx.begin_child(o, std::move(ids), r, scope);
+  if (!child.props) return std::nullopt;
+  const JsonObject props = *child.props;
+  const std::size_t mark = child.mark;
   constexpr std::string_view what = "load-balancing rule";
-  r.frontend = read_lb_frontend_ref(ctx, *props, what, r.name, mark);
-  if (auto pool = ctx.get_ref(*props, keys::kBackendAddressPool); pool.set()) {
+  r.frontend = read_lb_frontend_ref(ctx, props, what, r.name, mark);
+  if (auto pool = ctx.get_ref(props, keys::kBackendAddressPool); pool.set()) {
     r.backend_pools.push_back(std::move(pool));
     r.backend_pool_singular = true;
   }
   // Both fields may name the same pool (newer API versions fill both); the solver reaches a member once.
-  for (auto& pool : ctx.get_ref_list(*props, keys::kBackendAddressPools)) r.backend_pools.push_back(std::move(pool));
-  read_lb_protocol(ctx, *props, what, r.name, mark, r.protocols);
-  if (auto p = ctx.read_port(*props, keys::kFrontendPort, "frontendPort", 0, what, r.name, mark, true,
+  for (auto& pool : ctx.get_ref_list(props, keys::kBackendAddressPools)) r.backend_pools.push_back(std::move(pool));
+  read_lb_protocol(ctx, props, what, r.name, mark, r.protocols);
+  if (auto p = ctx.read_port(props, keys::kFrontendPort, "frontendPort", 0, what, r.name, mark, true,
                              &r.frontend_port_unknown)) {
     r.frontend_port = *p;
   }
-  if (auto p = ctx.read_port(*props, keys::kBackendPort, "backendPort", 0, what, r.name, mark, true,
+  if (auto p = ctx.read_port(props, keys::kBackendPort, "backendPort", 0, what, r.name, mark, true,
                              &r.backend_port_unknown)) {
     r.backend_port = *p;
   }
-  if (auto b = ctx.get_bool(*props, keys::kEnableFloatingIp)) r.enable_floating_ip = *b;
-  if (ctx.errors != errors_before) return std::nullopt;
+  if (auto b = ctx.get_bool(props, keys::kEnableFloatingIp)) r.enable_floating_ip = *b;
+  if (ctx.failed_since(child)) return std::nullopt;
   return r;
 }
 
-std::optional<model::LbNatRule> read_lb_nat_rule(ReaderContext& ctx, dom::object o, ChildIds ids) {
-  const std::size_t errors_before = ctx.errors;
-  const std::size_t mark = ctx.ptr.size();
+std::optional<model::LbNatRule> read_lb_nat_rule(ReaderContext& ctx, JsonObject o, ChildIds ids) {
   model::LbNatRule r;
-  r.key = model::canonical_id(ids.id);
-  r.id = std::move(ids.id);
-  r.name = std::move(ids.name);
-  r.where = ctx.here();
   std::optional<PointerScope> scope;
-  auto props = ctx.open_child(o, r, scope);
-  if (!props) return std::nullopt;
+  const auto child = ctx.begin_child(o, std::move(ids), r, scope);
+  if (!child.props) return std::nullopt;
+  const JsonObject props = *child.props;
+  const std::size_t mark = child.mark;
   constexpr std::string_view what = "inbound NAT rule";
-  r.frontend = read_lb_frontend_ref(ctx, *props, what, r.name, mark);
-  r.backend_pool = ctx.get_ref(*props, keys::kBackendAddressPool);
-  read_lb_protocol(ctx, *props, what, r.name, mark, r.protocols);
-  r.frontend_port_range_start = ctx.read_port(*props, keys::kFrontendPortRangeStart, "frontendPortRangeStart", 1, what,
+  r.frontend = read_lb_frontend_ref(ctx, props, what, r.name, mark);
+  r.backend_pool = ctx.get_ref(props, keys::kBackendAddressPool);
+  read_lb_protocol(ctx, props, what, r.name, mark, r.protocols);
+  r.frontend_port_range_start = ctx.read_port(props, keys::kFrontendPortRangeStart, "frontendPortRangeStart", 1, what,
                                               r.name, mark, false, &r.frontend_port_unknown);
-  r.frontend_port_range_end = ctx.read_port(*props, keys::kFrontendPortRangeEnd, "frontendPortRangeEnd", 1, what,
-                                            r.name, mark, false, &r.frontend_port_unknown);
+  r.frontend_port_range_end = ctx.read_port(props, keys::kFrontendPortRangeEnd, "frontendPortRangeEnd", 1, what, r.name,
+                                            mark, false, &r.frontend_port_unknown);
   const bool ranged = r.backend_pool.set();  // the v2 form maps a port range over a pool
-  if (auto p = ctx.read_port(*props, keys::kFrontendPort, "frontendPort", ranged ? 0 : 1, what, r.name, mark, !ranged,
+  if (auto p = ctx.read_port(props, keys::kFrontendPort, "frontendPort", ranged ? 0 : 1, what, r.name, mark, !ranged,
                              &r.frontend_port_unknown)) {
     r.frontend_port = *p;
   }
-  if (auto p = ctx.read_port(*props, keys::kBackendPort, "backendPort", 1, what, r.name, mark, true,
+  if (auto p = ctx.read_port(props, keys::kBackendPort, "backendPort", 1, what, r.name, mark, true,
                              &r.backend_port_unknown)) {
     r.backend_port = *p;
   }
-  if (ranged && ctx.errors == errors_before && !r.frontend_port_unknown) {
+  if (ranged && !ctx.failed_since(child) && !r.frontend_port_unknown) {
     if (!r.frontend_port_range_start || !r.frontend_port_range_end) {
       ctx.report(Severity::kError, "missing-field", ctx.ptr.substr(0, mark),
                  fmt::format("{} '{}' has a 'backendAddressPool' but no 'frontendPortRangeStart' and "
@@ -244,8 +225,8 @@ std::optional<model::LbNatRule> read_lb_nat_rule(ReaderContext& ctx, dom::object
                              *r.frontend_port_range_end));
     }
   }
-  if (auto b = ctx.get_bool(*props, keys::kEnableFloatingIp)) r.enable_floating_ip = *b;
-  if (ctx.errors != errors_before) return std::nullopt;
+  if (auto b = ctx.get_bool(props, keys::kEnableFloatingIp)) r.enable_floating_ip = *b;
+  if (ctx.failed_since(child)) return std::nullopt;
   return r;
 }
 
@@ -253,8 +234,8 @@ std::optional<model::LbNatRule> read_lb_nat_rule(ReaderContext& ctx, dom::object
 
 bool read_load_balancer(ReaderContext& ctx, Resource& resource) {
   model::ResourceBase& base = resource.base;
-  const dom::object res = resource.object;
-  const dom::object props = resource.props;
+  const JsonObject res = resource.object;
+  const JsonObject props = resource.props;
   const std::size_t res_mark = resource.mark;
   model::LoadBalancer lb;
   static_cast<model::ResourceBase&>(lb) = std::move(base);
@@ -280,25 +261,25 @@ bool read_load_balancer(ReaderContext& ctx, Resource& resource) {
     }
   }
   ctx.for_each_child(props, keys::kFrontendIpConfigurations, lb.id, segments::kLbFrontendsAsWritten,
-                     "frontend IP configuration", [&](dom::object o, ChildIds ids) {
+                     "frontend IP configuration", [&](JsonObject o, ChildIds ids) {
                        if (auto fe = read_lb_frontend(ctx, o, std::move(ids), lb.name))
                          lb.frontends.push_back(std::move(*fe));
                      });
   ctx.for_each_child(props, keys::kBackendAddressPools, lb.id, segments::kLbBackendAddressPoolsAsWritten,
-                     "backend address pool", [&](dom::object o, ChildIds ids) {
+                     "backend address pool", [&](JsonObject o, ChildIds ids) {
                        if (auto p = read_lb_pool(ctx, o, std::move(ids), lb.name))
                          lb.backend_pools.push_back(std::move(*p));
                      });
   ctx.for_each_child(props, keys::kLoadBalancingRules, lb.id, segments::kLbRulesAsWritten, "load-balancing rule",
-                     [&](dom::object o, ChildIds ids) {
+                     [&](JsonObject o, ChildIds ids) {
                        if (auto r = read_lb_rule(ctx, o, std::move(ids))) lb.rules.push_back(std::move(*r));
                      });
   ctx.for_each_child(props, keys::kInboundNatRules, lb.id, segments::kLbInboundNatRulesAsWritten, "inbound NAT rule",
-                     [&](dom::object o, ChildIds ids) {
+                     [&](JsonObject o, ChildIds ids) {
                        if (auto r = read_lb_nat_rule(ctx, o, std::move(ids))) lb.nat_rules.push_back(std::move(*r));
                      });
   ctx.for_each_child(props, keys::kInboundNatPools, lb.id, segments::kLbInboundNatPoolsAsWritten, "inbound NAT pool",
-                     [&](dom::object o, ChildIds ids) {
+                     [&](JsonObject o, ChildIds ids) {
                        if (auto p = read_lb_nat_pool(ctx, o, std::move(ids))) lb.nat_pools.push_back(std::move(*p));
                      });
   ctx.model.load_balancers.push_back(std::move(lb));

@@ -47,22 +47,16 @@ std::optional<model::NextHopType> parse_next_hop(std::string_view t) {
   return std::nullopt;
 }
 
-std::optional<model::Subnet> read_subnet(ReaderContext& ctx, dom::object o, ChildIds ids,
+std::optional<model::Subnet> read_subnet(ReaderContext& ctx, JsonObject o, ChildIds ids,
                                          std::string_view vnet_key_hint) {
   model::Subnet s;
-  s.key = model::canonical_id(ids.id);
-  s.id = std::move(ids.id);
-  s.name = std::move(ids.name);
-  s.where = ctx.here();
+  std::optional<PointerScope> scope;
+  const auto child = ctx.begin_child(o, std::move(ids), s, scope);
+  if (!child.props) return std::nullopt;
+  const JsonObject props = *child.props;
   const auto cut = irfind(s.id, segments::kSubnets);
   s.vnet.id = cut != std::string::npos ? model::canonical_id(std::string_view(s.id).substr(0, cut))
                                        : std::string(vnet_key_hint);
-  auto props_or = ctx.properties_of(o);
-  if (!props_or) return std::nullopt;
-  auto [props, props_key] = *props_or;
-  s.flattened = props_key.empty();
-  std::optional<PointerScope> scope;
-  if (!props_key.empty()) scope.emplace(ctx.ptr, props_key);
   s.prefixes = ctx.get_prefixes(props, keys::kAddressPrefix, keys::kAddressPrefixes);
   s.nsg = ctx.get_ref(props, keys::kNetworkSecurityGroup);
   s.route_table = ctx.get_ref(props, keys::kRouteTable);
@@ -95,16 +89,12 @@ bool add_subnet(ReaderContext& ctx, model::Subnet&& s, bool is_inline) {
   return true;
 }
 
-std::optional<model::Peering> read_peering(ReaderContext& ctx, dom::object o, ChildIds ids) {
+std::optional<model::Peering> read_peering(ReaderContext& ctx, JsonObject o, ChildIds ids) {
   model::Peering p;
-  p.name = std::move(ids.name);
-  p.id = std::move(ids.id);
-  p.where = ctx.here();
-  auto props_or = ctx.properties_of(o);
-  if (!props_or) return std::nullopt;
-  auto [props, props_key] = *props_or;
   std::optional<PointerScope> scope;
-  if (!props_key.empty()) scope.emplace(ctx.ptr, props_key);
+  const auto child = ctx.begin_child(o, std::move(ids), p, scope);
+  if (!child.props) return std::nullopt;
+  const JsonObject props = *child.props;
   p.remote_vnet = ctx.get_ref(props, keys::kRemoteVirtualNetwork);
   if (auto space = ctx.get_object(props, keys::kRemoteAddressSpace)) {
     PointerScope s(ctx.ptr, space.key);
@@ -121,17 +111,13 @@ std::optional<model::Peering> read_peering(ReaderContext& ctx, dom::object o, Ch
   return p;
 }
 
-std::optional<model::Route> read_route(ReaderContext& ctx, dom::object o, ChildIds ids) {
-  const std::size_t errors_before = ctx.errors;
-  const std::size_t route_mark = ctx.ptr.size();
+std::optional<model::Route> read_route(ReaderContext& ctx, JsonObject o, ChildIds ids) {
   model::Route r;
-  r.name = std::move(ids.name);
-  r.where = ctx.here();
-  auto props_or = ctx.properties_of(o);
-  if (!props_or) return std::nullopt;
-  auto [props, props_key] = *props_or;
   std::optional<PointerScope> scope;
-  if (!props_key.empty()) scope.emplace(ctx.ptr, props_key);
+  const auto child = ctx.begin_child(o, std::move(ids), r, scope);
+  if (!child.props) return std::nullopt;
+  const JsonObject props = *child.props;
+  const std::size_t route_mark = child.mark;
   auto missing = [&](std::string_view field) {
     ctx.report(Severity::kError, "missing-field", ctx.ptr.substr(0, route_mark),
                fmt::format("route '{}' has no '{}'", r.name, field));
@@ -184,7 +170,7 @@ std::optional<model::Route> read_route(ReaderContext& ctx, dom::object o, ChildI
   } else if (f.unknown) {
     unknown_hop = true;
   }
-  if (ctx.errors != errors_before) return std::nullopt;
+  if (ctx.failed_since(child)) return std::nullopt;
   if (unknown_hop) {
     r.next_hop = model::NextHopType::kInternet;
     r.next_hop_ip.reset();
@@ -201,7 +187,7 @@ std::optional<model::Route> read_route(ReaderContext& ctx, dom::object o, ChildI
 
 bool read_vnet(ReaderContext& ctx, Resource& resource) {
   model::ResourceBase& base = resource.base;
-  const dom::object props = resource.props;
+  const JsonObject props = resource.props;
   model::VirtualNetwork v;
   static_cast<model::ResourceBase&>(v) = std::move(base);
   if (auto space = ctx.get_object(props, keys::kAddressSpace)) {
@@ -209,14 +195,14 @@ bool read_vnet(ReaderContext& ctx, Resource& resource) {
     v.address_space = ctx.get_prefixes(*space, "", keys::kAddressPrefixes);
   }
   ctx.for_each_child(props, keys::kSubnets, v.id, segments::kSubnetsAsWritten, "subnet",
-                     [&](dom::object o, ChildIds ids) {
+                     [&](JsonObject o, ChildIds ids) {
                        if (auto sub = read_subnet(ctx, o, std::move(ids), v.key)) {
                          v.subnets.push_back(Ref{sub->key, -1});
                          add_subnet(ctx, std::move(*sub), true);
                        }
                      });
   ctx.for_each_child(props, keys::kVirtualNetworkPeerings, v.id, segments::kPeeringsAsWritten,
-                     "virtual network peering", [&](dom::object o, ChildIds ids) {
+                     "virtual network peering", [&](JsonObject o, ChildIds ids) {
                        if (auto p = read_peering(ctx, o, std::move(ids))) v.peerings.push_back(std::move(*p));
                      });
   ctx.model.vnets.push_back(std::move(v));
@@ -225,10 +211,10 @@ bool read_vnet(ReaderContext& ctx, Resource& resource) {
 
 bool read_route_table(ReaderContext& ctx, Resource& resource) {
   model::ResourceBase& base = resource.base;
-  const dom::object props = resource.props;
+  const JsonObject props = resource.props;
   model::RouteTable t;
   static_cast<model::ResourceBase&>(t) = std::move(base);
-  ctx.for_each_child(props, keys::kRoutes, t.id, segments::kRoutesAsWritten, "route", [&](dom::object o, ChildIds ids) {
+  ctx.for_each_child(props, keys::kRoutes, t.id, segments::kRoutesAsWritten, "route", [&](JsonObject o, ChildIds ids) {
     if (auto r = read_route(ctx, o, std::move(ids))) t.routes.push_back(std::move(*r));
   });
   if (auto b = ctx.get_bool(props, keys::kDisableBgpRoutePropagation)) t.disable_bgp_route_propagation = *b;

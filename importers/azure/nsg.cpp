@@ -39,7 +39,7 @@ std::optional<model::ProtocolMask> parse_protocol(std::string_view t) {
 /// when an entry (prefix, tag or application security group) is only known at deployment. A tag exposim cannot
 /// resolve is a warning in an inbound rule and a note in an outbound one (`outbound`): exposim analyses inbound
 /// traffic, which outbound rules never decide.
-bool read_addresses(ReaderContext& ctx, dom::object props, std::string_view single, std::string_view plural,
+bool read_addresses(ReaderContext& ctx, JsonObject props, std::string_view single, std::string_view plural,
                     std::string_view asgs, model::AddressMatch& out, bool& unknown, bool outbound = false) {
   bool listed = false;
   ctx.for_each_text(props, single, plural, [&](std::string_view raw) {
@@ -115,20 +115,14 @@ enum class RuleRead {
 /// conservatively (docs/model.md, "Unknown values"): in an Allow rule (an unknown `access` is Allow) an unknown
 /// address, port or protocol is `*`, an unknown direction Inbound, an unknown priority kUnknownAllowPriority
 /// (evaluated before every rule); a Deny rule with any unknown field is left out (it matches nothing).
-RuleRead read_rule(ReaderContext& ctx, dom::object o, ChildIds ids, bool is_default, model::SecurityRule& r) {
-  const std::size_t errors_before = ctx.errors;
-  const std::size_t rule_mark = ctx.ptr.size();  // the rule's own pointer is ptr.substr(0, rule_mark)
-  r.name = std::move(ids.name);
-  r.id = std::move(ids.id);
-  r.where = ctx.here();
+RuleRead read_rule(ReaderContext& ctx, JsonObject o, ChildIds ids, bool is_default, model::SecurityRule& r) {
+  std::optional<PointerScope> props_scope;
+  const auto child = ctx.begin_child(o, std::move(ids), r, props_scope);
   r.is_default = is_default;
   r.is_jit = istarts_with(r.name, "securitycenter-jitrule");
-  auto props_or = ctx.properties_of(o);
-  if (!props_or) return RuleRead::kError;
-  auto [props, props_key] = *props_or;
-  r.flattened = props_key.empty();
-  std::optional<PointerScope> props_scope;
-  if (!props_key.empty()) props_scope.emplace(ctx.ptr, props_key);
+  if (!child.props) return RuleRead::kError;
+  const JsonObject props = *child.props;
+  const std::size_t rule_mark = child.mark;  // the rule's own pointer is ptr.substr(0, rule_mark)
 
   auto missing = [&](std::string_view field) {
     ctx.report(Severity::kError, "missing-field", ctx.ptr.substr(0, rule_mark),
@@ -205,7 +199,7 @@ RuleRead read_rule(ReaderContext& ctx, dom::object o, ChildIds ids, bool is_defa
                       &unknown_destination_ports)) {
     missing_ports("destinationPortRange", "destinationPortRanges");
   }
-  if (ctx.errors != errors_before) return RuleRead::kError;
+  if (ctx.failed_since(child)) return RuleRead::kError;
   if (!(unknown_protocol || unknown_access || unknown_direction || priority.unknown || unknown_source ||
         unknown_destination || unknown_source_ports || unknown_destination_ports)) {
     return RuleRead::kKeep;
@@ -223,11 +217,11 @@ RuleRead read_rule(ReaderContext& ctx, dom::object o, ChildIds ids, bool is_defa
 }
 
 /// Reads the rules of array field `name` of an NSG's properties into `out`.
-void read_rule_list(ReaderContext& ctx, dom::object props, std::string_view name, std::string_view parent_id,
+void read_rule_list(ReaderContext& ctx, JsonObject props, std::string_view name, std::string_view parent_id,
                     bool is_default, std::vector<model::SecurityRule>& out) {
   const std::string_view segment =
       is_default ? segments::kDefaultSecurityRulesAsWritten : segments::kSecurityRulesAsWritten;
-  ctx.for_each_child(props, name, parent_id, segment, "security rule", [&](dom::object o, ChildIds ids) {
+  ctx.for_each_child(props, name, parent_id, segment, "security rule", [&](JsonObject o, ChildIds ids) {
     // Built in place: rules are large, and a bad one is dropped again.
     if (read_rule(ctx, o, std::move(ids), is_default, out.emplace_back()) != RuleRead::kKeep) out.pop_back();
   });
@@ -251,7 +245,7 @@ bool read_separate_rule(ReaderContext& ctx, Resource& resource, bool is_default)
 
 bool read_nsg(ReaderContext& ctx, Resource& resource) {
   model::ResourceBase& base = resource.base;
-  const dom::object props = resource.props;
+  const JsonObject props = resource.props;
   model::NetworkSecurityGroup n;
   static_cast<model::ResourceBase&>(n) = std::move(base);
   // Rules are large: size the vector once instead of letting it double.

@@ -55,7 +55,7 @@ std::string host_of_url(std::string_view url) {
 }
 
 /// `publicNetworkAccess` of a PaaS resource (absent: Enabled).
-void read_public_network_access(ReaderContext& ctx, dom::object props, model::PaasService& s) {
+void read_public_network_access(ReaderContext& ctx, JsonObject props, model::PaasService& s) {
   using model::PublicNetworkAccess;
   auto f = ctx.get_string(props, keys::kPublicNetworkAccess);
   if (!f) return;
@@ -80,7 +80,7 @@ void read_public_network_access(ReaderContext& ctx, dom::object props, model::Pa
 
 /// An Allow/Deny field; `out` is left alone when absent or bad (reported).
 /// An unknown value is Allow (a default action or a rule that admits is never narrower than the truth).
-void read_paas_action(ReaderContext& ctx, dom::object o, std::string_view key, std::string_view field,
+void read_paas_action(ReaderContext& ctx, JsonObject o, std::string_view key, std::string_view field,
                       model::Access& out) {
   auto f = ctx.get_string(o, key);
   if (f.unknown) out = model::Access::kAllow;
@@ -124,7 +124,7 @@ bool add_ip_rule_text(ReaderContext& ctx, std::string_view raw, model::PaasIpRul
 /// The `ipRules` of storage accounts and Key Vaults (`value`; the az CLI's storage shape says
 /// `ipAddressOrRange`) and Cosmos DB accounts (`ipAddressOrRange`): allow rules. `zero_is_azure`: "0.0.0.0"
 /// stands for Azure datacenters (Cosmos DB).
-void read_ip_rules(ReaderContext& ctx, dom::object o, std::string_view field_key, std::string_view field,
+void read_ip_rules(ReaderContext& ctx, JsonObject o, std::string_view field_key, std::string_view field,
                    bool zero_is_azure, model::PaasService& s) {
   if (ctx.unknown_list(o, keys::kIpRules)) {  // the whole list is unknown: it admits every source
     model::PaasIpRule rule;
@@ -139,10 +139,10 @@ void read_ip_rules(ReaderContext& ctx, dom::object o, std::string_view field_key
   if (!arr) return;
   PointerScope scope(ctx.ptr, arr.key);
   std::size_t i = 0;
-  for (dom::element e : *arr) {
+  for (JsonValue e : *arr) {
     PointerScope item(ctx.ptr, i++);
-    dom::object r;
-    if (e.get_object().get(r) != simdjson::SUCCESS) {
+    JsonObject r;
+    if (!e.get(r)) {
       if (!e.is_null())
         ctx.error("invalid-type", fmt::format("IP rule is {}, expected an object", kind_name(e.type())));
       continue;
@@ -177,12 +177,12 @@ void read_ip_rules(ReaderContext& ctx, dom::object o, std::string_view field_key
 }
 
 /// `virtualNetworkRules[].id` (storage, Key Vault, Cosmos DB): recorded only.
-void read_vnet_rules(ReaderContext& ctx, dom::object o, model::PaasService& s) {
+void read_vnet_rules(ReaderContext& ctx, JsonObject o, model::PaasService& s) {
   auto arr = ctx.get_array(o, keys::kVirtualNetworkRules);
   if (!arr) return;
   PointerScope scope(ctx.ptr, arr.key);
   std::size_t i = 0;
-  for (dom::element e : *arr) {
+  for (JsonValue e : *arr) {
     PointerScope item(ctx.ptr, i);
     if (!e.is_null()) {
       if (auto r = ctx.ref_value(e, fmt::format("item {} of '{}'", i, arr.key))) s.virtual_network_rules.push_back(*r);
@@ -192,7 +192,7 @@ void read_vnet_rules(ReaderContext& ctx, dom::object o, model::PaasService& s) {
 }
 
 /// `networkAcls` of storage accounts and Key Vaults (`networkRuleSet` in the az CLI's storage output).
-void read_network_acls(ReaderContext& ctx, dom::object props, model::PaasService& s) {
+void read_network_acls(ReaderContext& ctx, JsonObject props, model::PaasService& s) {
   auto acls = ctx.get_object(props, keys::kNetworkAcls);
   if (!acls.present) acls = ctx.get_object(props, keys::kNetworkRuleSet);
   if (!acls) return;
@@ -211,7 +211,7 @@ model::PortSet tcp_ports(std::initializer_list<std::uint16_t> ports) {
 
 /// True when the resource states an `apiVersion` (next to `properties`) older than `since` (YYYY-MM-DD; a
 /// "-preview" suffix is ignored); false when it states none.
-bool older_api_version(ReaderContext& ctx, dom::object res, std::size_t res_mark, std::string_view since) {
+bool older_api_version(ReaderContext& ctx, JsonObject res, std::size_t res_mark, std::string_view since) {
   const std::string saved = ctx.ptr;
   ctx.ptr.resize(res_mark);
   bool older = false;
@@ -224,17 +224,13 @@ bool older_api_version(ReaderContext& ctx, dom::object res, std::size_t res_mark
 }
 
 /// A SQL server firewall rule (separate child resource); nullopt when it has an error (reported).
-std::optional<model::PaasIpRule> read_sql_firewall_rule(ReaderContext& ctx, dom::object res, ChildIds ids) {
-  const std::size_t errors_before = ctx.errors;
-  const std::size_t mark = ctx.ptr.size();
+std::optional<model::PaasIpRule> read_sql_firewall_rule(ReaderContext& ctx, JsonObject res, ChildIds ids) {
   model::PaasIpRule r;
-  r.name = std::move(ids.name);
-  r.where = ctx.here();
-  auto props_or = ctx.properties_of(res);
-  if (!props_or) return std::nullopt;
-  auto [props, props_key] = *props_or;
   std::optional<PointerScope> scope;
-  if (!props_key.empty()) scope.emplace(ctx.ptr, props_key);
+  const auto child = ctx.begin_child(res, std::move(ids), r, scope);
+  if (!child.props) return std::nullopt;
+  const JsonObject props = *child.props;
+  const std::size_t mark = child.mark;
   std::optional<IpAddress> bounds[2];
   const std::string_view fields[2] = {"startIpAddress", "endIpAddress"};
   const std::string_view field_keys[2] = {keys::kStartIpAddress, keys::kEndIpAddress};
@@ -259,7 +255,7 @@ std::optional<model::PaasIpRule> read_sql_firewall_rule(ReaderContext& ctx, dom:
     }
     bounds[k] = a;
   }
-  if (ctx.errors != errors_before) return std::nullopt;
+  if (ctx.failed_since(child)) return std::nullopt;
   if (unknown) {  // a bound only known at deployment: the rule admits every source
     r.text = "(only known at deployment)";
     r.unresolved = true;
@@ -286,7 +282,7 @@ std::optional<model::PaasIpRule> read_sql_firewall_rule(ReaderContext& ctx, dom:
 
 /// The API a Cosmos DB account serves: `kind` MongoDB, or a capability EnableMongo, EnableCassandra,
 /// EnableTable or EnableGremlin; "sql" otherwise (NoSQL, Azure's default).
-std::string cosmos_api(ReaderContext& ctx, dom::object res, dom::object props, std::size_t res_mark) {
+std::string cosmos_api(ReaderContext& ctx, JsonObject res, JsonObject props, std::size_t res_mark) {
   std::string api = "sql";
   {
     const std::string saved = ctx.ptr;
@@ -295,12 +291,12 @@ std::string cosmos_api(ReaderContext& ctx, dom::object res, dom::object props, s
     ctx.ptr = saved;
   }
   if (auto caps = ctx.get_array(props, keys::kCapabilities)) {
-    for (dom::element e : *caps) {
-      dom::object o;
+    for (JsonValue e : *caps) {
+      JsonObject o;
       std::string_view name;
-      if (e.get_object().get(o) != simdjson::SUCCESS) continue;
+      if (!e.get(o)) continue;
       auto n = find_field(o, keys::kName);
-      if (!n || n->value.get_string().get(name) != simdjson::SUCCESS) continue;
+      if (!n || !n->value.get(name)) continue;
       name = trim(name);
       if (iequals(name, "enablemongo")) api = "mongo";
       if (iequals(name, "enablecassandra")) api = "cassandra";
@@ -312,7 +308,7 @@ std::string cosmos_api(ReaderContext& ctx, dom::object res, dom::object props, s
 }
 
 /// One `ipSecurityRestrictions` entry; nullopt when it has an error (reported).
-std::optional<model::PaasIpRule> read_site_restriction(ReaderContext& ctx, dom::object o, std::size_t index) {
+std::optional<model::PaasIpRule> read_site_restriction(ReaderContext& ctx, JsonObject o, std::size_t index) {
   const std::size_t errors_before = ctx.errors;
   model::PaasIpRule r;
   r.where = ctx.here();
@@ -321,7 +317,7 @@ std::optional<model::PaasIpRule> read_site_restriction(ReaderContext& ctx, dom::
   read_paas_action(ctx, o, keys::kAction, "action", r.action);
   if (auto f = find_field(o, keys::kPriority)) {
     std::int64_t v = 0;
-    if (f->value.get_int64().get(v) != simdjson::SUCCESS) {
+    if (!f->value.get(v)) {
       ctx.wrong_type<int>(*f, "an integer");
     } else if (v < 0 || v > 2147483647) {
       ctx.error_at(f->key, "invalid-value", fmt::format("priority {} not in 0..2147483647", v));
@@ -380,17 +376,17 @@ std::optional<model::PaasIpRule> read_site_restriction(ReaderContext& ctx, dom::
 }
 
 /// One list of access restrictions and its default action.
-SiteRestrictions read_restriction_set(ReaderContext& ctx, dom::object config, std::string_view list_key,
+SiteRestrictions read_restriction_set(ReaderContext& ctx, JsonObject config, std::string_view list_key,
                                       std::string_view default_key) {
   SiteRestrictions out;
   if (auto arr = ctx.get_array(config, list_key)) {
     out.present = true;
     PointerScope list(ctx.ptr, arr.key);
     std::size_t i = 0;
-    for (dom::element e : *arr) {
+    for (JsonValue e : *arr) {
       PointerScope item(ctx.ptr, i);
-      dom::object o;
-      if (e.get_object().get(o) == simdjson::SUCCESS) {
+      JsonObject o;
+      if (e.get(o)) {
         if (auto r = read_site_restriction(ctx, o, i)) out.rules.push_back(std::move(*r));
       } else if (!e.is_null()) {
         ctx.error("invalid-type", fmt::format("access restriction is {}, expected an object", kind_name(e.type())));
@@ -413,7 +409,7 @@ SiteRestrictions read_restriction_set(ReaderContext& ctx, dom::object config, st
 /// The access restrictions of a site's configuration (`siteConfig`, or the properties of the separate
 /// `Microsoft.Web/sites/config` resource `web`); `present` when it lists restrictions or a default action.
 /// The SCM site's (`scmIpSecurityRestrictions`, ...) go to `scm`.
-SiteRestrictions read_site_restrictions(ReaderContext& ctx, dom::object config) {
+SiteRestrictions read_site_restrictions(ReaderContext& ctx, JsonObject config) {
   SiteRestrictions out =
       read_restriction_set(ctx, config, keys::kIpSecurityRestrictions, keys::kIpSecurityRestrictionsDefaultAction);
   SiteRestrictions scm = read_restriction_set(ctx, config, keys::kScmIpSecurityRestrictions,
@@ -448,21 +444,16 @@ void apply_site_restrictions(model::PaasService& s, SiteRestrictions r) {
 }
 
 /// One private link connection; nullopt when it has an error (reported).
-std::optional<model::PrivateLinkConnection> read_pe_connection(ReaderContext& ctx, dom::object o, ChildIds ids,
+std::optional<model::PrivateLinkConnection> read_pe_connection(ReaderContext& ctx, JsonObject o, ChildIds ids,
                                                                bool manual) {
-  const std::size_t errors_before = ctx.errors;
-  const std::size_t mark = ctx.ptr.size();
   model::PrivateLinkConnection c;
-  c.name = std::move(ids.name);
   c.manual = manual;
   c.status = manual ? model::ConnectionStatus::kPending : model::ConnectionStatus::kApproved;
-  c.where = ctx.here();
-  auto props_or = ctx.properties_of(o);
-  if (!props_or) return std::nullopt;
-  auto [props, props_key] = *props_or;
-  c.flattened = props_key.empty();
   std::optional<PointerScope> scope;
-  if (!props_key.empty()) scope.emplace(ctx.ptr, props_key);
+  const auto child = ctx.begin_child(o, std::move(ids), c, scope);
+  if (!child.props) return std::nullopt;
+  const JsonObject props = *child.props;
+  const std::size_t mark = child.mark;
   c.target = ctx.get_ref_id(props, keys::kPrivateLinkServiceId);
   if (!c.target.set() && !find_field(props, keys::kPrivateLinkServiceId)) {
     ctx.report(Severity::kError, "missing-field", ctx.ptr.substr(0, mark),
@@ -488,7 +479,7 @@ std::optional<model::PrivateLinkConnection> read_pe_connection(ReaderContext& ct
       }
     }
   }
-  if (ctx.errors != errors_before) return std::nullopt;
+  if (ctx.failed_since(child)) return std::nullopt;
   return c;
 }
 
@@ -496,8 +487,8 @@ std::optional<model::PrivateLinkConnection> read_pe_connection(ReaderContext& ct
 
 bool read_storage_account(ReaderContext& ctx, Resource& resource) {
   model::ResourceBase& base = resource.base;
-  const dom::object res = resource.object;
-  const dom::object props = resource.props;
+  const JsonObject res = resource.object;
+  const JsonObject props = resource.props;
   const std::size_t res_mark = resource.mark;
   model::PaasService s;
   static_cast<model::ResourceBase&>(s) = std::move(base);
@@ -534,7 +525,7 @@ bool read_storage_account(ReaderContext& ctx, Resource& resource) {
 
 bool read_key_vault(ReaderContext& ctx, Resource& resource) {
   model::ResourceBase& base = resource.base;
-  const dom::object props = resource.props;
+  const JsonObject props = resource.props;
   model::PaasService s;
   static_cast<model::ResourceBase&>(s) = std::move(base);
   s.kind = model::PaasKind::kKeyVault;
@@ -548,7 +539,7 @@ bool read_key_vault(ReaderContext& ctx, Resource& resource) {
 
 bool read_sql_server(ReaderContext& ctx, Resource& resource) {
   model::ResourceBase& base = resource.base;
-  const dom::object props = resource.props;
+  const JsonObject props = resource.props;
   model::PaasService s;
   static_cast<model::ResourceBase&>(s) = std::move(base);
   s.kind = model::PaasKind::kSqlServer;
@@ -566,8 +557,8 @@ bool read_sql_server(ReaderContext& ctx, Resource& resource) {
 
 bool read_cosmos_account(ReaderContext& ctx, Resource& resource) {
   model::ResourceBase& base = resource.base;
-  const dom::object res = resource.object;
-  const dom::object props = resource.props;
+  const JsonObject res = resource.object;
+  const JsonObject props = resource.props;
   const std::size_t res_mark = resource.mark;
   model::PaasService s;
   static_cast<model::ResourceBase&>(s) = std::move(base);
@@ -613,7 +604,7 @@ bool read_cosmos_account(ReaderContext& ctx, Resource& resource) {
 
 bool read_web_site(ReaderContext& ctx, Resource& resource) {
   model::ResourceBase& base = resource.base;
-  const dom::object props = resource.props;
+  const JsonObject props = resource.props;
   model::PaasService s;
   static_cast<model::ResourceBase&>(s) = std::move(base);
   s.kind = model::PaasKind::kAppService;
@@ -641,14 +632,14 @@ bool read_web_site(ReaderContext& ctx, Resource& resource) {
 
 bool read_private_endpoint(ReaderContext& ctx, Resource& resource) {
   model::ResourceBase& base = resource.base;
-  const dom::object props = resource.props;
+  const JsonObject props = resource.props;
   model::PrivateEndpoint pe;
   static_cast<model::ResourceBase&>(pe) = std::move(base);
   pe.subnet = ctx.get_ref(props, keys::kSubnet);
   for (bool manual : {false, true}) {
     const auto key = manual ? keys::kManualPrivateLinkServiceConnections : keys::kPrivateLinkServiceConnections;
     const auto segment = manual ? segments::kManualPeConnectionsAsWritten : segments::kPeConnectionsAsWritten;
-    ctx.for_each_child(props, key, pe.id, segment, "private link connection", [&](dom::object o, ChildIds ids) {
+    ctx.for_each_child(props, key, pe.id, segment, "private link connection", [&](JsonObject o, ChildIds ids) {
       if (auto c = read_pe_connection(ctx, o, std::move(ids), manual)) pe.connections.push_back(std::move(*c));
     });
   }
@@ -664,10 +655,10 @@ bool read_private_endpoint(ReaderContext& ctx, Resource& resource) {
   if (auto arr = ctx.get_array(props, keys::kIpConfigurations)) {
     PointerScope list(ctx.ptr, arr.key);
     std::size_t i = 0;
-    for (dom::element e : *arr) {
+    for (JsonValue e : *arr) {
       PointerScope item(ctx.ptr, i++);
-      dom::object o;
-      if (e.get_object().get(o) != simdjson::SUCCESS) {
+      JsonObject o;
+      if (!e.get(o)) {
         if (!e.is_null()) {
           ctx.error("invalid-type", fmt::format("ip configuration is {}, expected an object", kind_name(e.type())));
         }
@@ -686,10 +677,10 @@ bool read_private_endpoint(ReaderContext& ctx, Resource& resource) {
   if (auto arr = ctx.get_array(props, keys::kCustomDnsConfigs)) {
     PointerScope list(ctx.ptr, arr.key);
     std::size_t i = 0;
-    for (dom::element e : *arr) {
+    for (JsonValue e : *arr) {
       PointerScope item(ctx.ptr, i++);
-      dom::object o;
-      if (e.get_object().get(o) != simdjson::SUCCESS) {
+      JsonObject o;
+      if (!e.get(o)) {
         if (!e.is_null()) {
           ctx.error("invalid-type", fmt::format("DNS configuration is {}, expected an object", kind_name(e.type())));
         }

@@ -3,13 +3,12 @@
 
 #include <algorithm>
 
+#include "importers/azure/json_dom.h"
 #include "importers/unknown_value.h"
 #include "model/json_pointer.h"
 #include "model/unknown.h"
 
 namespace exposim::importers::azure {
-
-static_assert(model::kUnknownIdPrefix == importers::kUnknownPrefix, "an unknown reference keeps the contract's text");
 
 bool iequals(std::string_view text, std::string_view lower) { return model::ascii::equals_lower(text, lower); }
 
@@ -37,20 +36,6 @@ std::string_view last_segment(std::string_view id) {
   while (!id.empty() && id.back() == '/') id.remove_suffix(1);
   const auto slash = id.rfind('/');
   return slash == std::string_view::npos ? id : id.substr(slash + 1);
-}
-
-const char* kind_name(dom::element_type t) {
-  switch (t) {
-    case dom::element_type::ARRAY: return "an array";
-    case dom::element_type::OBJECT: return "an object";
-    case dom::element_type::INT64:
-    case dom::element_type::UINT64: return "an integer";
-    case dom::element_type::DOUBLE: return "a floating-point number";
-    case dom::element_type::STRING: return "a string";
-    case dom::element_type::BOOL: return "a boolean";
-    case dom::element_type::NULL_VALUE: return "null";
-  }
-  return "a value";
 }
 
 bool looks_like_ip(std::string_view t) {
@@ -93,20 +78,20 @@ std::string_view parameter_of(std::string_view text) {
   return {};
 }
 
-std::optional<Field> find_field(dom::object o, std::string_view lower) {
-  for (dom::key_value_pair kv : o) {
+std::optional<Field> find_field(JsonObject o, std::string_view lower) {
+  for (dom::key_value_pair kv : dom_of(o)) {
     if (iequals(kv.key, lower)) {
       if (kv.value.is_null()) return std::nullopt;
-      return Field{kv.value, kv.key};
+      return Field{json_of(kv.value), kv.key};
     }
   }
   return std::nullopt;
 }
 
-std::size_t array_size(dom::object o, std::string_view lower) {
+std::size_t array_size(JsonObject o, std::string_view lower) {
   auto f = find_field(o, lower);
-  dom::array a;
-  if (!f || f->value.get_array().get(a) != simdjson::SUCCESS) return 0;
+  JsonArray a;
+  if (!f || !f->value.get(a)) return 0;
   return a.size();
 }
 
@@ -197,11 +182,11 @@ bool ReaderContext::silent_key(std::string_view lower) {
   return lower == keys::kName || lower == keys::kId || lower == keys::kType || lower == keys::kLocation;
 }
 
-Got<std::string_view> ReaderContext::get_string(dom::object o, std::string_view name) {
+Got<std::string_view> ReaderContext::get_string(JsonObject o, std::string_view name) {
   auto f = find_field(o, name);
   if (!f) return {};
   std::string_view s;
-  if (f->value.get_string().get(s) != simdjson::SUCCESS) return wrong_type<std::string_view>(*f, "a string");
+  if (!f->value.get(s)) return wrong_type<std::string_view>(*f, "a string");
   if (!silent_key(name) && (is_unknown_value(s) || (options.from_template && !parameter_of(s).empty() &&
                                                     s.front() == '<' && is_valueless(parameter_of(s))))) {
     return unknown_field<std::string_view>(*f, s);
@@ -209,13 +194,13 @@ Got<std::string_view> ReaderContext::get_string(dom::object o, std::string_view 
   return {s, f->key, true, true};
 }
 
-Got<bool> ReaderContext::get_bool(dom::object o, std::string_view name) {
+Got<bool> ReaderContext::get_bool(JsonObject o, std::string_view name) {
   auto f = find_field(o, name);
   if (!f) return {};
   bool b = false;
-  if (f->value.get_bool().get(b) == simdjson::SUCCESS) return {b, f->key, true, true};
+  if (f->value.get(b)) return {b, f->key, true, true};
   std::string_view s;
-  if (f->value.get_string().get(s) != simdjson::SUCCESS) return wrong_type<bool>(*f, "a boolean");
+  if (!f->value.get(s)) return wrong_type<bool>(*f, "a boolean");
   const std::string_view t = trim(s);
   if (iequals(t, "true") || iequals(t, "false")) {
     coerced(f->key, s, iequals(t, "true") ? "true" : "false");
@@ -234,7 +219,7 @@ Got<bool> ReaderContext::get_bool(dom::object o, std::string_view name) {
   return wrong_type<bool>(*f, "a boolean");
 }
 
-Got<std::int64_t> ReaderContext::get_int(dom::object o, std::string_view name, std::int64_t lo, std::int64_t hi,
+Got<std::int64_t> ReaderContext::get_int(JsonObject o, std::string_view name, std::int64_t lo, std::int64_t hi,
                                          std::string_view field) {
   auto f = find_field(o, name);
   if (!f) return {};
@@ -252,12 +237,12 @@ Got<std::int64_t> ReaderContext::get_int(dom::object o, std::string_view name, s
   std::int64_t v = 0;
   std::uint64_t big = 0;
   std::string_view s;
-  if (f->value.get_int64().get(v) == simdjson::SUCCESS) {
+  if (f->value.get(v)) {
     range_check(v, std::to_string(v));
-  } else if (f->value.get_uint64().get(big) == simdjson::SUCCESS) {
+  } else if (f->value.get(big)) {
     PointerScope at(ptr, f->key);
     out.unknown = invalid_value(std::to_string(big), fmt::format("{} {} is above {}", field, big, hi));
-  } else if (f->value.get_string().get(s) == simdjson::SUCCESS) {
+  } else if (f->value.get(s)) {
     const std::string_view t = trim(s);
     const bool negative = !t.empty() && t.front() == '-';
     const std::string_view digits = negative ? t.substr(1) : t;
@@ -282,43 +267,43 @@ Got<std::int64_t> ReaderContext::get_int(dom::object o, std::string_view name, s
   return out;
 }
 
-Got<dom::object> ReaderContext::get_object(dom::object o, std::string_view name) {
+Got<JsonObject> ReaderContext::get_object(JsonObject o, std::string_view name) {
   auto f = find_field(o, name);
   if (!f) return {};
-  dom::object v;
-  if (std::string_view text; f->value.get_string().get(text) == simdjson::SUCCESS && is_unknown_value(text)) {
-    return unknown_field<dom::object>(*f, text);  // the whole object is only known at deployment
+  JsonObject v;
+  if (std::string_view text; f->value.get(text) && is_unknown_value(text)) {
+    return unknown_field<JsonObject>(*f, text);  // the whole object is only known at deployment
   }
-  if (f->value.get_object().get(v) != simdjson::SUCCESS) return wrong_type<dom::object>(*f, "an object");
+  if (!f->value.get(v)) return wrong_type<JsonObject>(*f, "an object");
   return {v, f->key, true, true};
 }
 
-Got<dom::array> ReaderContext::get_array(dom::object o, std::string_view name) {
+Got<JsonArray> ReaderContext::get_array(JsonObject o, std::string_view name) {
   auto f = find_field(o, name);
   if (!f) return {};
-  dom::array v;
-  if (std::string_view text; f->value.get_string().get(text) == simdjson::SUCCESS && is_unknown_value(text)) {
-    return unknown_field<dom::array>(*f, text);  // the whole list is only known at deployment
+  JsonArray v;
+  if (std::string_view text; f->value.get(text) && is_unknown_value(text)) {
+    return unknown_field<JsonArray>(*f, text);  // the whole list is only known at deployment
   }
-  if (f->value.get_array().get(v) != simdjson::SUCCESS) return wrong_type<dom::array>(*f, "an array");
+  if (!f->value.get(v)) return wrong_type<JsonArray>(*f, "an array");
   return {v, f->key, true, true};
 }
 
-std::optional<std::pair<dom::object, std::string_view>> ReaderContext::properties_of(dom::object o) {
+std::optional<std::pair<JsonObject, std::string_view>> ReaderContext::properties_of(JsonObject o) {
   auto p = get_object(o, keys::kProperties);
   if (p) return std::make_pair(*p, p.key);
   if (p.present) return std::nullopt;
   return std::make_pair(o, std::string_view{});
 }
 
-std::optional<Ref> ReaderContext::ref_value(dom::element value, std::string_view what) {
-  dom::object o;
-  if (std::string_view text; value.get_string().get(text) == simdjson::SUCCESS && is_unknown_value(text)) {
+std::optional<Ref> ReaderContext::ref_value(JsonValue value, std::string_view what) {
+  JsonObject o;
+  if (std::string_view text; value.get(text) && is_unknown_value(text)) {
     // The whole reference is only known at deployment (a linked deployment's output, `reference()`).
     note_unknown(text);
     return Ref{std::string(text), -1};
   }
-  if (value.get_object().get(o) != simdjson::SUCCESS) {
+  if (!value.get(o)) {
     error("invalid-type", fmt::format("{} is {}, expected an object with an 'id'", what, kind_name(value.type())));
     return std::nullopt;
   }
@@ -340,7 +325,7 @@ std::optional<Ref> ReaderContext::ref_value(dom::element value, std::string_view
   return Ref{model::canonical_id(*id), -1};
 }
 
-Ref ReaderContext::get_ref(dom::object o, std::string_view name) {
+Ref ReaderContext::get_ref(JsonObject o, std::string_view name) {
   auto f = find_field(o, name);
   if (!f) return {};
   PointerScope s(ptr, f->key);
@@ -348,14 +333,14 @@ Ref ReaderContext::get_ref(dom::object o, std::string_view name) {
   return r ? std::move(*r) : Ref{};
 }
 
-std::vector<Ref> ReaderContext::get_ref_list(dom::object o, std::string_view name) {
+std::vector<Ref> ReaderContext::get_ref_list(JsonObject o, std::string_view name) {
   std::vector<Ref> out;
   auto arr = get_array(o, name);
   if (!arr) return out;
   out.reserve(arr->size());
   PointerScope s(ptr, arr.key);
   std::size_t i = 0;
-  for (dom::element e : *arr) {
+  for (JsonValue e : *arr) {
     PointerScope item(ptr, i);
     if (!e.is_null()) {
       if (auto r = ref_value(e, fmt::format("item {} of '{}'", i, arr.key))) out.push_back(std::move(*r));
@@ -386,7 +371,7 @@ std::optional<IpPrefix> ReaderContext::prefix_value(std::string_view raw, bool* 
   return p;
 }
 
-std::vector<IpPrefix> ReaderContext::get_prefixes(dom::object o, std::string_view single, std::string_view plural,
+std::vector<IpPrefix> ReaderContext::get_prefixes(JsonObject o, std::string_view single, std::string_view plural,
                                                   bool* unknown) {
   std::vector<IpPrefix> out;
   for_each_text(o, single, plural, [&](std::string_view text) {
@@ -398,7 +383,7 @@ std::vector<IpPrefix> ReaderContext::get_prefixes(dom::object o, std::string_vie
   return out;
 }
 
-std::optional<ChildIds> ReaderContext::child_ids(dom::object o, std::string_view parent_id, std::string_view segment,
+std::optional<ChildIds> ReaderContext::child_ids(JsonObject o, std::string_view parent_id, std::string_view segment,
                                                  std::string_view what) {
   auto id = get_string(o, keys::kId);
   auto name = get_string(o, keys::kName);
@@ -419,10 +404,10 @@ std::optional<ChildIds> ReaderContext::child_ids(dom::object o, std::string_view
   return std::nullopt;
 }
 
-bool ReaderContext::add_port(dom::element e, model::PortSet& out, std::string_view field,
-                             std::optional<std::size_t> item, bool* unknown) {
+bool ReaderContext::add_port(JsonValue e, model::PortSet& out, std::string_view field, std::optional<std::size_t> item,
+                             bool* unknown) {
   std::string_view text;
-  if (e.get_string().get(text) == simdjson::SUCCESS) {
+  if (e.get(text)) {
     const std::string_view t = trim(text);
     if (t.empty()) return false;
     if (t == "*" || iequals(t, "any")) {
@@ -441,7 +426,7 @@ bool ReaderContext::add_port(dom::element e, model::PortSet& out, std::string_vi
     return true;
   }
   std::int64_t n = 0;
-  if (e.get_int64().get(n) == simdjson::SUCCESS) {
+  if (e.get(n)) {
     if (n >= 0 && n <= 65535) {
       out.add(static_cast<std::uint16_t>(n), static_cast<std::uint16_t>(n));
     } else if (invalid_value(std::to_string(n), fmt::format("port {} is above 65535", n)) && unknown) {
@@ -458,7 +443,7 @@ bool ReaderContext::add_port(dom::element e, model::PortSet& out, std::string_vi
   return true;
 }
 
-bool ReaderContext::read_ports(dom::object props, std::string_view single, std::string_view plural, model::PortSet& out,
+bool ReaderContext::read_ports(JsonObject props, std::string_view single, std::string_view plural, model::PortSet& out,
                                bool* unknown) {
   bool listed = false;
   if (auto f = find_field(props, single)) {
@@ -468,7 +453,7 @@ bool ReaderContext::read_ports(dom::object props, std::string_view single, std::
   if (auto arr = get_array(props, plural)) {
     PointerScope s(ptr, arr.key);
     std::size_t i = 0;
-    for (dom::element e : *arr) {
+    for (JsonValue e : *arr) {
       PointerScope item(ptr, i);
       listed |= add_port(e, out, arr.key, i, unknown);
       ++i;
@@ -477,7 +462,7 @@ bool ReaderContext::read_ports(dom::object props, std::string_view single, std::
   return listed;
 }
 
-std::optional<std::uint16_t> ReaderContext::read_port(dom::object props, std::string_view key, std::string_view field,
+std::optional<std::uint16_t> ReaderContext::read_port(JsonObject props, std::string_view key, std::string_view field,
                                                       std::int64_t lo, std::string_view what, std::string_view name,
                                                       std::size_t mark, bool required, bool* unknown) {
   auto f = find_field(props, key);
@@ -494,7 +479,7 @@ std::optional<std::uint16_t> ReaderContext::read_port(dom::object props, std::st
   return std::nullopt;
 }
 
-IpFamily ReaderContext::read_address(dom::object props, std::string_view version_key, std::string_view address_key,
+IpFamily ReaderContext::read_address(JsonObject props, std::string_view version_key, std::string_view address_key,
                                      std::string_view what, std::optional<IpAddress>& address) {
   std::optional<IpFamily> version;
   if (auto f = get_string(props, version_key)) {
@@ -518,7 +503,7 @@ IpFamily ReaderContext::read_address(dom::object props, std::string_view version
   return version ? *version : address ? address->family() : IpFamily::kV4;
 }
 
-ReaderContext::SkuFields ReaderContext::read_sku(dom::object res, std::size_t res_mark) {
+ReaderContext::SkuFields ReaderContext::read_sku(JsonObject res, std::size_t res_mark) {
   const std::string saved = ptr;
   ptr.resize(res_mark);
   SkuFields out = read_sku_here(res);
@@ -526,7 +511,7 @@ ReaderContext::SkuFields ReaderContext::read_sku(dom::object res, std::size_t re
   return out;
 }
 
-ReaderContext::SkuFields ReaderContext::read_sku_here(dom::object o) {
+ReaderContext::SkuFields ReaderContext::read_sku_here(JsonObject o) {
   SkuFields out;
   if (auto sku = get_object(o, keys::kSku)) {
     PointerScope s(ptr, sku.key);
@@ -545,10 +530,10 @@ ReaderContext::SkuFields ReaderContext::read_sku_here(dom::object o) {
   return out;
 }
 
-bool ReaderContext::unknown_list(dom::object o, std::string_view name) {
+bool ReaderContext::unknown_list(JsonObject o, std::string_view name) {
   auto f = find_field(o, name);
   std::string_view text;
-  if (!f || f->value.get_string().get(text) != simdjson::SUCCESS) return false;
+  if (!f || !f->value.get(text)) return false;
   if (!is_unknown_value(text) && !(options.from_template && looks_like_placeholder(text))) return false;
   PointerScope at(ptr, f->key);
   note_unknown(text);
@@ -567,7 +552,7 @@ bool ReaderContext::split_child_id(std::string_view id, std::string_view segment
   return true;
 }
 
-Ref ReaderContext::get_ref_id(dom::object o, std::string_view name) {
+Ref ReaderContext::get_ref_id(JsonObject o, std::string_view name) {
   auto f = get_string(o, name);
   if (!f || trim(*f).empty()) return {};
   return Ref{model::canonical_id(trim(*f)), -1};

@@ -3,8 +3,6 @@
 // access to fields, references, prefixes and ports, all reported at the field they come from.
 #pragma once
 
-#include <simdjson.h>
-
 #include <cstddef>
 #include <cstdint>
 #include <map>
@@ -21,6 +19,7 @@
 #include <fmt/format.h>
 
 #include "importers/azure/azure_keys.h"
+#include "importers/azure/json_value.h"
 #include "importers/azure/resource_importer.h"
 #include "model/ascii.h"
 #include "model/diagnostic.h"
@@ -29,7 +28,6 @@
 
 namespace exposim::importers::azure {
 
-namespace dom = simdjson::dom;
 using model::IpAddress;
 using model::IpFamily;
 using model::IpPrefix;
@@ -58,8 +56,6 @@ std::string_view last_segment(std::string_view id);
 /// Appends "/token" to a JSON pointer, escaped per RFC 6901.
 inline void append_token(std::string& pointer, std::string_view token) { model::append_pointer_token(pointer, token); }
 
-const char* kind_name(dom::element_type t);
-
 /// Text that looks like an address attempt rather than a service tag name.
 bool looks_like_ip(std::string_view t);
 
@@ -77,15 +73,15 @@ std::string_view parameter_of(std::string_view text);
 
 /// A field found in an object: its value and its key as written (for JSON pointers).
 struct Field {
-  dom::element value;
+  JsonValue value;
   std::string_view key;
 };
 
 /// Case-insensitive lookup of `lower`; JSON null counts as absent (the az CLI prints absent fields as null).
-std::optional<Field> find_field(dom::object o, std::string_view lower);
+std::optional<Field> find_field(JsonObject o, std::string_view lower);
 
 /// Number of items of array field `lower` (0 when absent or not an array; nothing reported).
-std::size_t array_size(dom::object o, std::string_view lower);
+std::size_t array_size(JsonObject o, std::string_view lower);
 
 /// A typed field: `present` when the key is there (not null), true (operator bool) when also well typed.
 template <typename T>
@@ -141,8 +137,8 @@ struct PendingChild {
 /// One resource of the input, as a family reader gets it.
 struct Resource {
   model::ResourceBase base;  // id, key, name, location, tags, where; the reader moves it into its resource
-  dom::object object;        // the resource's JSON object
-  dom::object props;         // its `properties`, or the object itself when flattened
+  JsonObject object;         // the resource's JSON object
+  JsonObject props;          // its `properties`, or the object itself when flattened
   std::size_t mark{0};       // length of the resource's JSON pointer (fields next to `properties`: `sku`, `kind`)
   std::string parent_id;     // child resources (resource_types.h): the parent's id as written
 };
@@ -210,34 +206,34 @@ class ReaderContext {
   /// A string field. A value written by unknown_value() is unknown (reported), except in the fields that never
   /// decide reachability (`name`, `id`, `type`, `location`), where it is returned as text; so is `<NAME>` of a
   /// parameter with no value. Placeholders in other forms are recognised by the readers that parse the text.
-  Got<std::string_view> get_string(dom::object o, std::string_view name);
+  Got<std::string_view> get_string(JsonObject o, std::string_view name);
 
   /// A boolean field; "true" and "false" as strings (any case) are converted with a note.
-  Got<bool> get_bool(dom::object o, std::string_view name);
+  Got<bool> get_bool(JsonObject o, std::string_view name);
 
   /// An integer field in lo..hi named `field` in messages ("priority", "backend port"). A number written as a
   /// string ("80") is converted with a note. Out of range: "priority 5000 is above 4096", an error, or from a
   /// template a warning and unknown (ARM would reject it).
-  Got<std::int64_t> get_int(dom::object o, std::string_view name, std::int64_t lo, std::int64_t hi,
+  Got<std::int64_t> get_int(JsonObject o, std::string_view name, std::int64_t lo, std::int64_t hi,
                             std::string_view field);
 
-  Got<dom::object> get_object(dom::object o, std::string_view name);
+  Got<JsonObject> get_object(JsonObject o, std::string_view name);
 
-  Got<dom::array> get_array(dom::object o, std::string_view name);
+  Got<JsonArray> get_array(JsonObject o, std::string_view name);
 
   /// Calls fn(element, index) for each element of array `name` of `o`, the pointer at that element; an element
   /// that is not an object is an `invalid-type` error naming it as `what`. Nothing when the array is absent (a
   /// value that is not an array is reported by get_array).
   template <typename Fn>
-  void for_each_object(dom::object o, std::string_view name, std::string_view what, Fn&& fn) {
+  void for_each_object(JsonObject o, std::string_view name, std::string_view what, Fn&& fn) {
     auto arr = get_array(o, name);
     if (!arr) return;
     PointerScope s(ptr, arr.key);
     std::size_t i = 0;
-    for (dom::element e : *arr) {
+    for (JsonValue e : *arr) {
       PointerScope item(ptr, i);
-      dom::object element;
-      if (e.get_object().get(element) != simdjson::SUCCESS) {
+      JsonObject element;
+      if (!e.get(element)) {
         error("invalid-type", fmt::format("{} is {}, expected an object", what, kind_name(e.type())));
       } else {
         fn(element, i);
@@ -249,24 +245,24 @@ class ReaderContext {
   /// The object holding a resource's (or child's) fields: `properties`, or the object itself when absent
   /// (az CLI's flattened shape). `key` is set when `properties` is used. nullopt when `properties` is not an
   /// object (reported).
-  std::optional<std::pair<dom::object, std::string_view>> properties_of(dom::object o);
+  std::optional<std::pair<JsonObject, std::string_view>> properties_of(JsonObject o);
 
   /// A `{ "id": ... }` reference held by `value`, reported against the current pointer.
-  std::optional<Ref> ref_value(dom::element value, std::string_view what);
+  std::optional<Ref> ref_value(JsonValue value, std::string_view what);
 
   /// The reference in field `name` of `o`, if present.
-  Ref get_ref(dom::object o, std::string_view name);
+  Ref get_ref(JsonObject o, std::string_view name);
 
   /// The references in array field `name` of `o`.
-  std::vector<Ref> get_ref_list(dom::object o, std::string_view name);
+  std::vector<Ref> get_ref_list(JsonObject o, std::string_view name);
 
   /// Calls `fn(text)` with the pointer at each string of a string field and of a string-array field.
   /// The texts are passed as written: an unknown value or a placeholder is for `fn` to recognise and report.
   template <typename Fn>
-  void for_each_text(dom::object o, std::string_view single, std::string_view plural, Fn&& fn) {
+  void for_each_text(JsonObject o, std::string_view single, std::string_view plural, Fn&& fn) {
     if (auto f = single.empty() ? std::optional<Field>{} : find_field(o, single)) {
       std::string_view text;
-      if (f->value.get_string().get(text) == simdjson::SUCCESS) {
+      if (f->value.get(text)) {
         PointerScope scope(ptr, f->key);
         fn(text);
       } else {
@@ -276,10 +272,10 @@ class ReaderContext {
     if (auto arr = get_array(o, plural)) {
       PointerScope scope(ptr, arr.key);
       std::size_t i = 0;
-      for (dom::element e : *arr) {
+      for (JsonValue e : *arr) {
         PointerScope item(ptr, i);
         std::string_view text;
-        if (e.get_string().get(text) == simdjson::SUCCESS) {
+        if (e.get(text)) {
           fn(text);
         } else if (!e.is_null()) {
           error("invalid-type",
@@ -297,26 +293,26 @@ class ReaderContext {
 
   /// Union of `addressPrefix`-like and `addressPrefixes`-like fields, without repeats. `*unknown` (when given)
   /// is set when one of them is unknown (see prefix_value); the known ones are returned.
-  std::vector<IpPrefix> get_prefixes(dom::object o, std::string_view single, std::string_view plural,
+  std::vector<IpPrefix> get_prefixes(JsonObject o, std::string_view single, std::string_view plural,
                                      bool* unknown = nullptr);
 
   /// Name and id of a child object; the id is composed from the parent's when absent.
-  std::optional<ChildIds> child_ids(dom::object o, std::string_view parent_id, std::string_view segment,
+  std::optional<ChildIds> child_ids(JsonObject o, std::string_view parent_id, std::string_view segment,
                                     std::string_view what);
 
   /// Calls `read(object, ids)` for every object of array field `key` of `props` (a parent's properties),
   /// reporting elements that are not objects or lack a usable name.
   template <typename Read>
-  void for_each_child(dom::object props, std::string_view key, std::string_view parent_id, std::string_view segment,
+  void for_each_child(JsonObject props, std::string_view key, std::string_view parent_id, std::string_view segment,
                       std::string_view what, Read&& read) {
     auto arr = get_array(props, key);
     if (!arr) return;
     PointerScope s(ptr, arr.key);
     std::size_t i = 0;
-    for (dom::element e : *arr) {
+    for (JsonValue e : *arr) {
       PointerScope item(ptr, i++);
-      dom::object o;
-      if (e.get_object().get(o) != simdjson::SUCCESS) {
+      JsonObject o;
+      if (!e.get(o)) {
         error("invalid-type", fmt::format("{} is {}, expected an object", what, kind_name(e.type())));
         continue;
       }
@@ -326,36 +322,54 @@ class ReaderContext {
     }
   }
 
-  /// Opens a child object's property bag; nullopt when `properties` is not an object (reported).
+  /// Where a child reader started (begin_child()).
+  struct ChildStart {
+    std::size_t errors{0};            // errors reported before the child (failed_since())
+    std::size_t mark{0};              // length of the child's own JSON pointer
+    std::optional<JsonObject> props;  // its property bag; nullopt when `properties` is not an object (reported)
+  };
+
+  /// Starts reading a child object `o` into `child`: its identity from `ids` (the canonical key when T has a
+  /// `key`, the id when T has an `id`, the name), its location, and its property bag, the pointer entering
+  /// `properties` through `scope` (T's `flattened`, when it has one, says when there is none).
   template <typename T>
-  std::optional<dom::object> open_child(dom::object o, T& child, std::optional<PointerScope>& scope) {
+  ChildStart begin_child(JsonObject o, ChildIds ids, T& child, std::optional<PointerScope>& scope) {
+    ChildStart start{errors, ptr.size(), std::nullopt};
+    if constexpr (requires { child.key; }) child.key = model::canonical_id(ids.id);
+    if constexpr (requires { child.id; }) child.id = std::move(ids.id);
+    child.name = std::move(ids.name);
+    child.where = here();
     auto props_or = properties_of(o);
-    if (!props_or) return std::nullopt;
+    if (!props_or) return start;
     auto [props, props_key] = *props_or;
-    child.flattened = props_key.empty();
+    if constexpr (requires { child.flattened; }) child.flattened = props_key.empty();
     if (!props_key.empty()) scope.emplace(ptr, props_key);
-    return props;
+    start.props = props;
+    return start;
   }
+
+  /// True when an error was reported since the child started.
+  bool failed_since(const ChildStart& start) const { return errors != start.errors; }
 
   /// Adds one port entry (string or integer) at the current pointer. False when nothing was listed. `*unknown`
   /// (when given) is set when the entry is to be read as unknown (see prefix_value).
-  bool add_port(dom::element e, model::PortSet& out, std::string_view field, std::optional<std::size_t> item,
+  bool add_port(JsonValue e, model::PortSet& out, std::string_view field, std::optional<std::size_t> item,
                 bool* unknown = nullptr);
 
-  bool read_ports(dom::object props, std::string_view single, std::string_view plural, model::PortSet& out,
+  bool read_ports(JsonObject props, std::string_view single, std::string_view plural, model::PortSet& out,
                   bool* unknown = nullptr);
 
   /// A port field (of a load balancer rule, an application gateway's frontend port or backend settings): an
   /// integer in lo..65535; `what` and `name` name the owner in messages, `mark` is its pointer's length. nullopt when
   /// absent (reported when `required`) or bad (reported).
-  std::optional<std::uint16_t> read_port(dom::object props, std::string_view key, std::string_view field,
+  std::optional<std::uint16_t> read_port(JsonObject props, std::string_view key, std::string_view field,
                                          std::int64_t lo, std::string_view what, std::string_view name,
                                          std::size_t mark, bool required, bool* unknown = nullptr);
 
   /// Reads an address field and its IP-version field (`privateIPAddress` + `privateIPAddressVersion`, or
   /// `ipAddress` + `publicIPAddressVersion`); returns the family: the version given, else the address's,
   /// else IPv4 (Azure's default). An address of the other version than the one given is reported.
-  IpFamily read_address(dom::object props, std::string_view version_key, std::string_view address_key,
+  IpFamily read_address(JsonObject props, std::string_view version_key, std::string_view address_key,
                         std::string_view what, std::optional<IpAddress>& address);
 
   /// `sku.name` and `sku.tier` of a resource (next to `properties`), with the pointer of each for messages.
@@ -365,20 +379,20 @@ class ReaderContext {
     bool name_unknown{false};  // only known at deployment (reported): the caller takes the widest SKU
   };
 
-  SkuFields read_sku(dom::object res, std::size_t res_mark);
+  SkuFields read_sku(JsonObject res, std::size_t res_mark);
 
   /// `sku.name` and `sku.tier` of object `o`, at the current pointer.
-  SkuFields read_sku_here(dom::object o);
+  SkuFields read_sku_here(JsonObject o);
 
   /// True when array field `name` of `o` is itself a value only known at deployment or a placeholder (an array
   /// parameter with no value): reported, and the caller reads the field as unknown.
-  bool unknown_list(dom::object o, std::string_view name);
+  bool unknown_list(JsonObject o, std::string_view name);
 
   /// Splits a separate child's id at its parent segment; reports and returns false when it has none.
   bool split_child_id(std::string_view id, std::string_view segment, std::string_view what, std::string& parent_id);
 
   /// A resource id given as a plain string (`privateLinkServiceId`), reported against the field.
-  Ref get_ref_id(dom::object o, std::string_view name);
+  Ref get_ref_id(JsonObject o, std::string_view name);
 
   /// State a family keeps across the files of a session until finish() (children waiting for their parent, WAF
   /// policies): one `State` per type, default-constructed on first use. Families never see each other's.

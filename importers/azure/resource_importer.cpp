@@ -20,6 +20,7 @@
 #include <utility>
 
 #include "importers/azure/azure_keys.h"
+#include "importers/azure/json_dom.h"
 #include "importers/azure/json_stream.h"
 #include "importers/azure/reader_context.h"
 #include "importers/azure/resource_types.h"
@@ -48,15 +49,15 @@ struct Importer::Impl : ReaderContext {
   // ---- the resource envelope ----
 
   /// `tags`: string values are kept (sorted by key); a value of another type gets a warning and is left out.
-  void read_tags(dom::object tags, model::ResourceBase& base) {
+  void read_tags(JsonObject tags, model::ResourceBase& base) {
     PointerScope scope(ptr, keys::kTags);
     model::Tags::List list;
-    for (auto [key, value] : tags) {
+    for (auto [key, value] : dom_of(tags)) {
       std::string_view v;
       if (value.get_string().get(v) != simdjson::SUCCESS) {
         PointerScope at(ptr, key);
         warning("invalid-type",
-                fmt::format("tag '{}' is {}, expected a string; tag ignored", key, kind_name(value.type())));
+                fmt::format("tag '{}' is {}, expected a string; tag ignored", key, kind_name(json_of(value).type())));
         continue;
       }
       list.emplace_back(std::string(key), std::string(v));
@@ -84,25 +85,25 @@ struct Importer::Impl : ReaderContext {
   std::map<std::string, UnmodelledEntry> entries_;  // canonical id of the Front Door or profile -> entry
 
   /// A string field read without reporting anything (types not modelled are not validated).
-  static std::string_view quiet_string(dom::object o, std::string_view lower) {
+  static std::string_view quiet_string(JsonObject o, std::string_view lower) {
     std::string_view v;
-    if (auto f = find_field(o, lower); f && f->value.get_string().get(v) != simdjson::SUCCESS) v = {};
+    if (auto f = find_field(o, lower); f && !f->value.get(v)) v = {};
     return v;
   }
-  static std::optional<dom::object> quiet_object(dom::object o, std::string_view lower) {
-    dom::object v;
-    if (auto f = find_field(o, lower); f && f->value.get_object().get(v) == simdjson::SUCCESS) return v;
+  static std::optional<JsonObject> quiet_object(JsonObject o, std::string_view lower) {
+    JsonObject v;
+    if (auto f = find_field(o, lower); f && f->value.get(v)) return v;
     return std::nullopt;
   }
   /// The `properties` of a resource, or the resource itself when flattened.
-  static dom::object quiet_properties(dom::object res) { return quiet_object(res, keys::kProperties).value_or(res); }
+  static JsonObject quiet_properties(JsonObject res) { return quiet_object(res, keys::kProperties).value_or(res); }
   template <typename Fn>
-  static void quiet_each_object(dom::object o, std::string_view lower, Fn&& fn) {
-    dom::array a;
-    if (auto f = find_field(o, lower); !f || f->value.get_array().get(a) != simdjson::SUCCESS) return;
-    for (dom::element e : a) {
-      dom::object item;
-      if (e.get_object().get(item) == simdjson::SUCCESS) fn(item);
+  static void quiet_each_object(JsonObject o, std::string_view lower, Fn&& fn) {
+    JsonArray a;
+    if (auto f = find_field(o, lower); !f || !f->value.get(a)) return;
+    for (JsonValue e : a) {
+      JsonObject item;
+      if (e.get(item)) fn(item);
     }
   }
 
@@ -118,7 +119,7 @@ struct Importer::Impl : ReaderContext {
 
   /// Records a Front Door (classic) or a CDN profile resource or child (Azure Front Door Standard/Premium, classic
   /// CDN) for the `unmodelled-entry-point` warning; false for every other type.
-  bool note_entry_point(std::string_view lower_type, dom::object res) {
+  bool note_entry_point(std::string_view lower_type, JsonObject res) {
     const bool classic = lower_type == types::kFrontDoor;
     const bool profile = lower_type == types::kCdnProfile;
     if (!classic && !profile &&
@@ -146,12 +147,12 @@ struct Importer::Impl : ReaderContext {
       e.pointer = ptr;
       e.name = name;
     }
-    const dom::object props = quiet_properties(res);
+    const JsonObject props = quiet_properties(res);
     if (classic) {
       e.front_door_classic = true;
-      quiet_each_object(props, "backendpools", [&](dom::object pool) {
+      quiet_each_object(props, "backendpools", [&](JsonObject pool) {
         quiet_each_object(quiet_properties(pool), "backends",
-                          [&](dom::object b) { add_host(e, quiet_string(b, keys::kAddress)); });
+                          [&](JsonObject b) { add_host(e, quiet_string(b, keys::kAddress)); });
       });
     } else if (profile) {
       if (auto sku = quiet_object(res, keys::kSku)) {
@@ -164,7 +165,7 @@ struct Importer::Impl : ReaderContext {
       add_host(e, quiet_string(props, keys::kHostName));
     } else if (lower_type == types::kCdnEndpoint) {
       quiet_each_object(props, "origins",
-                        [&](dom::object o) { add_host(e, quiet_string(quiet_properties(o), keys::kHostName)); });
+                        [&](JsonObject o) { add_host(e, quiet_string(quiet_properties(o), keys::kHostName)); });
     }
     return true;
   }
@@ -237,16 +238,16 @@ struct Importer::Impl : ReaderContext {
   /// `state`) or `az network nic list-effective-nsg` (elements with `effectiveSecurityRules`, or the whole
   /// object with `networkSecurityGroups` of those): Azure's computed state for one NIC, not resources. Skipped
   /// with one warning per file (`effective-routes-skipped`, `effective-nsg-skipped`); true when `res` is one.
-  bool skip_effective_output(dom::object res) {
+  bool skip_effective_output(JsonObject res) {
     const bool routes = find_field(res, "nexthoptype") && find_field(res, "source") && find_field(res, "state");
     bool nsg = find_field(res, "effectivesecurityrules").has_value();
     if (!nsg) {
       if (auto list = find_field(res, "networksecuritygroups")) {
-        dom::array a;
-        if (list->value.get_array().get(a) == simdjson::SUCCESS) {
-          for (dom::element e : a) {
-            dom::object o;
-            nsg = nsg || (e.get_object().get(o) == simdjson::SUCCESS && find_field(o, "effectivesecurityrules"));
+        JsonArray a;
+        if (list->value.get(a)) {
+          for (JsonValue e : a) {
+            JsonObject o;
+            nsg = nsg || (e.get(o) && find_field(o, "effectivesecurityrules"));
           }
         }
       }
@@ -285,9 +286,9 @@ struct Importer::Impl : ReaderContext {
   }
 
   /// Converts one element of the resource list; the pointer is at the element.
-  void convert(dom::element root, bool whole_document) {
-    dom::object res;
-    if (root.get_object().get(res) != simdjson::SUCCESS) {
+  void convert(JsonValue root, bool whole_document) {
+    JsonObject res;
+    if (!root.get(res)) {
       error("invalid-type", fmt::format("resource is {}, expected an object", kind_name(root.type())));
       return;
     }
@@ -431,7 +432,7 @@ struct Importer::Impl : ReaderContext {
         report_syntax(stream, el, code);
         continue;
       }
-      convert(root, whole);
+      convert(json_of(root), whole);
     }
     ptr.clear();
     if (const auto& e = stream.error()) {

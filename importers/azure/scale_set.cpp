@@ -18,7 +18,7 @@ namespace exposim::importers::azure {
 namespace {
 
 /// `sku.name` of an object next to its `properties` (a public IP configuration's): Basic or Standard.
-model::Sku read_basic_or_standard(ReaderContext& ctx, dom::object o, model::Sku fallback) {
+model::Sku read_basic_or_standard(ReaderContext& ctx, JsonObject o, model::Sku fallback) {
   auto sku = ctx.get_object(o, keys::kSku);
   if (!sku) return fallback;
   PointerScope s(ctx.ptr, sku.key);
@@ -30,27 +30,26 @@ model::Sku read_basic_or_standard(ReaderContext& ctx, dom::object o, model::Sku 
   return fallback;
 }
 
-std::optional<model::ScaleSetIpConfig> read_scale_set_ip_config(ReaderContext& ctx, dom::object o, ChildIds ids) {
+std::optional<model::ScaleSetIpConfig> read_scale_set_ip_config(ReaderContext& ctx, JsonObject o, ChildIds ids) {
   model::ScaleSetIpConfig c;
-  c.name = std::move(ids.name);
-  c.where = ctx.here();
   std::optional<PointerScope> scope;
-  auto props = ctx.open_child(o, c, scope);
-  if (!props) return std::nullopt;
-  if (auto f = ctx.get_string(*props, keys::kPrivateIpAddressVersion)) {
+  const auto child = ctx.begin_child(o, std::move(ids), c, scope);
+  if (!child.props) return std::nullopt;
+  const JsonObject props = *child.props;
+  if (auto f = ctx.get_string(props, keys::kPrivateIpAddressVersion)) {
     if (auto v = parse_ip_version(trim(*f))) {
       c.family = *v;
     } else {
       ctx.error_at(f.key, "invalid-value", fmt::format("IP version '{}' is not IPv4 or IPv6", *f));
     }
   }
-  c.subnet = ctx.get_ref(*props, keys::kSubnet);
-  c.asgs = ctx.get_ref_list(*props, keys::kApplicationSecurityGroups);
-  c.lb_backend_pools = ctx.get_ref_list(*props, keys::kLoadBalancerBackendAddressPools);
-  c.lb_inbound_nat_pools = ctx.get_ref_list(*props, keys::kLoadBalancerInboundNatPools);
-  c.appgw_backend_pools = ctx.get_ref_list(*props, keys::kApplicationGatewayBackendAddressPools);
-  if (auto b = ctx.get_bool(*props, keys::kPrimary)) c.primary = *b;
-  if (auto pub = ctx.get_object(*props, keys::kPublicIpAddressConfiguration)) {
+  c.subnet = ctx.get_ref(props, keys::kSubnet);
+  c.asgs = ctx.get_ref_list(props, keys::kApplicationSecurityGroups);
+  c.lb_backend_pools = ctx.get_ref_list(props, keys::kLoadBalancerBackendAddressPools);
+  c.lb_inbound_nat_pools = ctx.get_ref_list(props, keys::kLoadBalancerInboundNatPools);
+  c.appgw_backend_pools = ctx.get_ref_list(props, keys::kApplicationGatewayBackendAddressPools);
+  if (auto b = ctx.get_bool(props, keys::kPrimary)) c.primary = *b;
+  if (auto pub = ctx.get_object(props, keys::kPublicIpAddressConfiguration)) {
     PointerScope s(ctx.ptr, pub.key);
     model::ScaleSetPublicIpConfig p;
     p.where = ctx.here();
@@ -77,21 +76,20 @@ std::optional<model::ScaleSetIpConfig> read_scale_set_ip_config(ReaderContext& c
   return c;
 }
 
-std::optional<model::ScaleSetNicConfig> read_scale_set_nic_config(ReaderContext& ctx, dom::object o, ChildIds ids,
+std::optional<model::ScaleSetNicConfig> read_scale_set_nic_config(ReaderContext& ctx, JsonObject o, ChildIds ids,
                                                                   std::string_view scale_set_id) {
   model::ScaleSetNicConfig n;
-  n.name = std::move(ids.name);
-  n.where = ctx.here();
   std::optional<PointerScope> scope;
-  auto props = ctx.open_child(o, n, scope);
-  if (!props) return std::nullopt;
-  if (auto b = ctx.get_bool(*props, keys::kPrimary)) n.primary = *b;
-  if (auto b = ctx.get_bool(*props, keys::kEnableIpForwarding)) n.enable_ip_forwarding = *b;
-  n.nsg = ctx.get_ref(*props, keys::kNetworkSecurityGroup);
+  const auto child = ctx.begin_child(o, std::move(ids), n, scope);
+  if (!child.props) return std::nullopt;
+  const JsonObject props = *child.props;
+  if (auto b = ctx.get_bool(props, keys::kPrimary)) n.primary = *b;
+  if (auto b = ctx.get_bool(props, keys::kEnableIpForwarding)) n.enable_ip_forwarding = *b;
+  n.nsg = ctx.get_ref(props, keys::kNetworkSecurityGroup);
   const std::string nic_id = fmt::format("{}{}{}", scale_set_id, segments::kNicConfigurationsAsWritten, n.name);
   std::unordered_set<std::string> names;
-  ctx.for_each_child(*props, keys::kIpConfigurations, nic_id, segments::kIpConfigurationsAsWritten, "ip configuration",
-                     [&](dom::object c, ChildIds cids) {
+  ctx.for_each_child(props, keys::kIpConfigurations, nic_id, segments::kIpConfigurationsAsWritten, "ip configuration",
+                     [&](JsonObject c, ChildIds cids) {
                        if (!names.insert(lowercase(cids.name)).second) {
                          ctx.error("invalid-value", fmt::format("ip configuration name '{}' is used twice", cids.name));
                          return;
@@ -107,8 +105,8 @@ std::optional<model::ScaleSetNicConfig> read_scale_set_nic_config(ReaderContext&
 
 bool read_scale_set(ReaderContext& ctx, Resource& resource) {
   model::ResourceBase& base = resource.base;
-  const dom::object res = resource.object;
-  const dom::object props = resource.props;
+  const JsonObject res = resource.object;
+  const JsonObject props = resource.props;
   const std::size_t res_mark = resource.mark;
   model::ScaleSet s;
   static_cast<model::ResourceBase&>(s) = std::move(base);
@@ -153,7 +151,7 @@ bool read_scale_set(ReaderContext& ctx, Resource& resource) {
       PointerScope q(ctx.ptr, net.key);
       std::unordered_set<std::string> names;
       ctx.for_each_child(*net, keys::kNetworkInterfaceConfigurations, s.id, segments::kNicConfigurationsAsWritten,
-                         "network interface configuration", [&](dom::object c, ChildIds ids) {
+                         "network interface configuration", [&](JsonObject c, ChildIds ids) {
                            if (!names.insert(lowercase(ids.name)).second) {
                              ctx.error(
                                  "invalid-value",

@@ -19,7 +19,7 @@ namespace exposim::importers::azure {
 namespace {
 
 /// A hub virtual network connection's own fields (`remoteVirtualNetwork`, `enableInternetSecurity`).
-void read_hub_connection_fields(ReaderContext& ctx, dom::object props, model::HubConnection& c) {
+void read_hub_connection_fields(ReaderContext& ctx, JsonObject props, model::HubConnection& c) {
   c.remote_vnet = ctx.get_ref(props, keys::kRemoteVirtualNetwork);
   if (!c.remote_vnet.set() && !find_field(props, keys::kRemoteVirtualNetwork)) {
     ctx.warning("missing-reference", fmt::format("hub virtual network connection '{}' has no 'remoteVirtualNetwork'; "
@@ -39,7 +39,7 @@ void read_hub_connection_fields(ReaderContext& ctx, dom::object props, model::Hu
   auto vr = ctx.get_object(*rc, keys::kVnetRoutes);
   if (!vr) return;
   PointerScope sv(ctx.ptr, vr.key);
-  ctx.for_each_object(*vr, keys::kStaticRoutes, "static route", [&](dom::object o, std::size_t) {
+  ctx.for_each_object(*vr, keys::kStaticRoutes, "static route", [&](JsonObject o, std::size_t) {
     model::HubStaticRoute r;
     r.where = ctx.here();
     if (auto n = ctx.get_string(o, keys::kName)) r.name = std::string(*n);
@@ -59,7 +59,7 @@ void read_hub_connection_fields(ReaderContext& ctx, dom::object props, model::Hu
 
 bool read_virtual_wan(ReaderContext& ctx, Resource& resource) {
   model::ResourceBase& base = resource.base;
-  const dom::object props = resource.props;
+  const JsonObject props = resource.props;
   model::VirtualWan w;
   static_cast<model::ResourceBase&>(w) = std::move(base);
   // Under `properties`; in flattened output `type` is the resource type, not the WAN's.
@@ -72,7 +72,7 @@ bool read_virtual_wan(ReaderContext& ctx, Resource& resource) {
 
 bool read_virtual_hub(ReaderContext& ctx, Resource& resource) {
   model::ResourceBase& base = resource.base;
-  const dom::object props = resource.props;
+  const JsonObject props = resource.props;
   model::VirtualHub h;
   static_cast<model::ResourceBase&>(h) = std::move(base);
   h.virtual_wan = ctx.get_ref(props, keys::kVirtualWan);
@@ -83,17 +83,13 @@ bool read_virtual_hub(ReaderContext& ctx, Resource& resource) {
   }
   // Older API versions list the connections inline.
   ctx.for_each_child(props, keys::kVirtualNetworkConnections, h.id, segments::kHubConnectionsAsWritten,
-                     "hub virtual network connection", [&](dom::object o, ChildIds ids) {
+                     "hub virtual network connection", [&](JsonObject o, ChildIds ids) {
                        model::HubConnection c;
-                       c.key = model::canonical_id(ids.id);
-                       c.id = std::move(ids.id);
-                       c.name = std::move(ids.name);
-                       c.where = ctx.here();
                        c.hub = Ref{h.key, -1};
                        std::optional<PointerScope> scope;
-                       auto cprops = ctx.open_child(o, c, scope);
-                       if (!cprops) return;
-                       read_hub_connection_fields(ctx, *cprops, c);
+                       const auto child = ctx.begin_child(o, std::move(ids), c, scope);
+                       if (!child.props) return;
+                       read_hub_connection_fields(ctx, *child.props, c);
                        ctx.model.hub_connections.push_back(std::move(c));
                      });
   ctx.model.virtual_hubs.push_back(std::move(h));
@@ -102,7 +98,7 @@ bool read_virtual_hub(ReaderContext& ctx, Resource& resource) {
 
 bool read_hub_connection(ReaderContext& ctx, Resource& resource) {
   model::ResourceBase& base = resource.base;
-  const dom::object props = resource.props;
+  const JsonObject props = resource.props;
   model::HubConnection c;
   static_cast<model::ResourceBase&>(c) = std::move(base);
   c.hub = Ref{model::canonical_id(resource.parent_id), -1};  // its id names the hub (resource_types.cpp)
@@ -113,7 +109,7 @@ bool read_hub_connection(ReaderContext& ctx, Resource& resource) {
 
 bool read_hub_routing_intent(ReaderContext& ctx, Resource& resource) {
   model::ResourceBase& base = resource.base;
-  const dom::object props = resource.props;
+  const JsonObject props = resource.props;
   model::HubRoutingIntent r;
   static_cast<model::ResourceBase&>(r) = std::move(base);
   r.hub = Ref{model::canonical_id(resource.parent_id), -1};  // its id names the hub (resource_types.cpp)
@@ -121,10 +117,10 @@ bool read_hub_routing_intent(ReaderContext& ctx, Resource& resource) {
   if (arr) {
     PointerScope s(ctx.ptr, arr.key);
     std::size_t i = 0;
-    for (dom::element e : *arr) {
+    for (JsonValue e : *arr) {
       PointerScope item(ctx.ptr, i++);
-      dom::object o;
-      if (e.get_object().get(o) != simdjson::SUCCESS) {
+      JsonObject o;
+      if (!e.get(o)) {
         ctx.error("invalid-type", fmt::format("routing policy is {}, expected an object", kind_name(e.type())));
         continue;
       }
@@ -156,11 +152,11 @@ bool read_hub_routing_intent(ReaderContext& ctx, Resource& resource) {
 
 bool read_hub_route_table(ReaderContext& ctx, Resource& resource) {
   model::ResourceBase& base = resource.base;
-  const dom::object props = resource.props;
+  const JsonObject props = resource.props;
   model::HubRouteTable t;
   static_cast<model::ResourceBase&>(t) = std::move(base);
   t.hub = Ref{model::canonical_id(resource.parent_id), -1};  // its id names the hub (resource_types.cpp)
-  ctx.for_each_object(props, keys::kRoutes, "hub route", [&](dom::object o, std::size_t) {
+  ctx.for_each_object(props, keys::kRoutes, "hub route", [&](JsonObject o, std::size_t) {
     model::HubRoute r;
     r.where = ctx.here();
     if (auto n = ctx.get_string(o, keys::kName)) r.name = std::string(*n);
