@@ -49,19 +49,19 @@ Stage nsg_stage(const NsgSlot& slot, const char* scope, RK owner_kind, int owner
   return s;
 }
 
-/// A Bastion session's stages after the source: the entry (its public IP; a Developer Bastion, shared and reached
-/// through the portal, is its own entry), its subnet's NSG on 443, the session, and the route from its subnet to
-/// the target.
+/// A Bastion session's stages after the source: the entry (its public IP; a Bastion without one, such as a Developer
+/// Bastion, shared and reached through the portal, is its own entry), its subnet's NSG on 443 (with a public IP), the
+/// session, and the route from its subnet to the target.
 void bastion_stages(const model::Model& m, const PathEntry& e, Stage entry, std::vector<Stage>& path) {
   const auto& b = m.bastion_hosts[e.gateway];
   const bool developer = b.sku == model::BastionSku::kDeveloper;
   const model::BastionIpConfiguration* cfg = developer ? nullptr : bastion_entry(b);
   const int subnet = cfg != nullptr ? cfg->subnet.index : -1;
-  if (developer) {
-    entry = stage(K::kEntry, RK::kBastionHost, e.gateway);
-  }
+  // Without a public IP (Developer; none; private only) the host is the entry, and no NSG admits clients.
+  const bool own_entry = cfg == nullptr || !cfg->public_ip.set() || b.enable_private_only;
+  if (own_entry) entry = stage(K::kEntry, RK::kBastionHost, e.gateway);
   path.push_back(entry);
-  if (cfg != nullptr) {
+  if (!own_entry) {
     path.push_back(nsg_stage(subnet_nsg_slot(m, cfg->subnet), "bastion-subnet", RK::kSubnet, subnet, ""));
   }
   Stage session = stage(K::kBastion, RK::kBastionHost, e.gateway, "session");

@@ -1,7 +1,7 @@
 // The path engine: the stages a flow passes from the internet to an ip configuration, built once per (entry, target)
 // by one function, inbound_path(). analyze evaluates the NSG stages of the list over packet sets and derives an
 // exposure's hops from it (solver/exposure.cpp); explain walks the same list for one packet and decides each stage
-// (solver/explain/compute.cpp).
+// (solver/explain/compute.cpp; a Bastion session: solver/explain/bastion.cpp).
 #pragma once
 
 #include <vector>
