@@ -152,7 +152,7 @@ class Analyzer {
   static PathEntry path_entry(const Entry& entry);
 
   /// An exposure's hops: the target's stages (inbound_path) with the NSG stages' deciding rules `r1` (subnet) and
-  /// `r2` (NIC); a forwarded flow's front hops (the gateway's own path) stand for its source and entry.
+  /// `r2` (NIC); an application gateway's front hops (its own path) stand for its source and entry.
   std::vector<Hop> path(const Entry& entry, const std::vector<Stage>& stages, int r1, int r2) const;
 
   void sort();

@@ -15,19 +15,6 @@
 #include "solver/nsg.h"
 
 namespace exposim::solver {
-namespace {
-
-constexpr const char* kBastionNote =
-    "authenticated, mediated access: a session needs Azure sign-in and RBAC rights on the Bastion and the VM";
-constexpr const char* kShareableLinkNote =
-    "mediated access: a session needs Azure sign-in and RBAC rights on the Bastion and the VM, or a shareable link "
-    "(enableShareableLink: whoever holds a link needs no Azure account)";
-constexpr const char* kDeveloperNote =
-    "authenticated, mediated access through the Azure portal (Developer SKU: shared Bastion, sessions come from "
-    "168.63.129.16)";
-
-}  // namespace
-
 namespace forwarding_internal {
 
 using model::Protocol;
@@ -49,10 +36,8 @@ void Builder::bastion(int bi) {
                                     b.name));
       return;
     }
-    std::vector<Hop> front = {Hop{K::kSource, RK::kInternet, -1, "", -1, ""},
-                              Hop{K::kBastion, RK::kBastionHost, bi, "session", -1, kDeveloperNote}};
     forward_bastion(bi, -1, bastion_vnets(m_, b), azure_platform_address(), -1, std::nullopt, Admitted{-1, internet},
-                    internet, ports, front);
+                    internet, ports);
     return;
   }
   if (cfg == nullptr || !cfg->public_ip.set() || b.enable_private_only) return;  // private only: no internet entry
@@ -77,17 +62,13 @@ void Builder::bastion(int bi) {
         Hop{K::kBastion, RK::kBastionHost, bi, "host", -1, ""}, Hop{K::kTarget, RK::kBastionHost, bi, "", -1, ""}};
     out_.own.push_back(own_exposure(RK::kBastionHost, bi, pip, single(443), a, internet, std::move(path)));
     if (inner.empty()) continue;  // the subnet is not in the input: the sessions' source is unknown
-    std::vector<Hop> front = {Hop{K::kSource, RK::kInternet, -1, "", -1, ""}, pip_hop,
-                              nsg_hop(slot, a.rule, "bastion-subnet", subnet),
-                              Hop{K::kBastion, RK::kBastionHost, bi, "session", -1,
-                                  b.enable_shareable_link ? kShareableLinkNote : kBastionNote}};
-    forward_bastion(bi, pip, vnets, inner, vnet, first_address(m_, subnet), a, internet, ports, front);
+    forward_bastion(bi, pip, vnets, inner, vnet, first_address(m_, subnet), a, internet, ports);
   }
 }
 
 void Builder::forward_bastion(int bi, int pip, const std::set<int>& vnets, const IpSet& inner, int vnet,
                               const std::optional<model::IpAddress>& from, const Admitted& a, const IpSet& internet,
-                              const PortSet& ports, const std::vector<Hop>& front) {
+                              const PortSet& ports) {
   const std::string what = fmt::format("Bastion '{}'", m_.bastion_hosts[bi].name);
   auto shared = std::make_shared<ForwardedEntry>();
   shared->via = Via::kBastion;
@@ -99,7 +80,7 @@ void Builder::forward_bastion(int bi, int pip, const std::set<int>& vnets, const
   shared->any_source = a.sources == internet;
   shared->ports = ports;
   shared->entry_ports = single(443);
-  shared->front = front;
+  shared->entry_nsg_rule = a.rule;  // the session's stages (solver/path.h) make its path
   for (const auto& x : ip_configurations_in(m_, vnets)) {
     // Routes on the AzureBastionSubnet are not supported by Azure: only the target's reply route can divert.
     forward(shared, x, path_breaks(m_, what, vnet, from, x, std::nullopt, false));

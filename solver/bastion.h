@@ -10,6 +10,16 @@
 
 namespace exposim::solver {
 
+/// The notes of a session's Bastion stage (solver/path.h): what access a session takes, by SKU and shareable link.
+inline constexpr const char* kBastionSessionNote =
+    "authenticated, mediated access: a session needs Azure sign-in and RBAC rights on the Bastion and the VM";
+inline constexpr const char* kBastionShareableLinkNote =
+    "mediated access: a session needs Azure sign-in and RBAC rights on the Bastion and the VM, or a shareable link "
+    "(enableShareableLink: whoever holds a link needs no Azure account)";
+inline constexpr const char* kBastionDeveloperNote =
+    "authenticated, mediated access through the Azure portal (Developer SKU: shared Bastion, sessions come from "
+    "168.63.129.16)";
+
 /// The ports a Bastion session reaches on a target: 22 and 3389 (Developer, Basic), every TCP port (Standard
 /// and Premium: custom inbound ports, native client, IP-based connection).
 model::PortSet bastion_ports(const model::BastionHost& b);

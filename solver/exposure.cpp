@@ -416,29 +416,48 @@ PathEntry Analyzer::path_entry(const Entry& entry) {
   p.frontend_port = entry.frontend_port;
   p.gateway = entry.gateway;
   p.gateway_rule = entry.gateway_rule;
+  if (entry.via == Via::kBastion && entry.forwarded) p.gateway = entry.forwarded->entry->gateway;
   return p;
 }
 
 std::vector<Hop> Analyzer::path(const Entry& entry, const std::vector<Stage>& stages, int r1, int r2) const {
   std::vector<Hop> hops;
   hops.reserve(stages.size());
-  if (entry.forwarded) {
-    hops = entry.forwarded->entry->front;  // internet -> ... -> the Bastion or application gateway
+  // A Bastion session's stages are its whole path; an application gateway's front hops (its own path) stand for
+  // the source and the entry.
+  const bool bastion = entry.via == Via::kBastion && entry.forwarded;
+  const bool front = entry.forwarded && !bastion;
+  if (front) {
+    hops = entry.forwarded->entry->front;  // internet -> ... -> the application gateway
     if (entry.forwarded->reply) hops.push_back(*entry.forwarded->reply);
   }
+  const auto target_nsgs = nsg_stages(stages);
   int nsg = 0;
   for (const Stage& s : stages) {
     switch (s.kind) {
       case HopKind::kSource:
       case HopKind::kEntry:
-        if (entry.forwarded) continue;  // the gateway's own front hops stand for them
+        if (front) continue;
+        // A Developer Bastion's entry (itself, reached through the portal) is not shown.
+        if (bastion && s.resource_kind == model::ResourceKind::kBastionHost) continue;
         break;
       case HopKind::kRoute: continue;  // the reply's route: shown before the NSGs when the entry decides it
       case HopKind::kNsg:
       case HopKind::kNoNsg:
+        if (&s != target_nsgs[0] && &s != target_nsgs[1]) {  // the Bastion subnet's NSG, on 443
+          hops.push_back(Hop{s.kind, s.resource_kind, s.resource, s.scope,
+                             s.kind == HopKind::kNsg && s.resource >= 0 ? entry.forwarded->entry->entry_nsg_rule : -1,
+                             s.note});
+          continue;
+        }
         // An entry that decides the reply's route (DNAT, an appliance, diverted sources) shows that route after its
-        // translation, before the NSGs (analyze's output contract).
+        // translation, before the NSGs (analyze's output contract); so does a broken Bastion session.
         if (nsg == 0 && entry.return_route) hops.push_back(route_hop(*entry.return_route));
+        if (nsg == 0 && bastion) {
+          // What forward() put between the Bastion and the target (a firewall), then the route that breaks it.
+          hops.insert(hops.end(), entry.forwarded->entry->front.begin(), entry.forwarded->entry->front.end());
+          if (entry.forwarded->reply) hops.push_back(*entry.forwarded->reply);
+        }
         hops.push_back(Hop{s.kind, s.resource_kind, s.resource, s.scope,
                            s.kind == HopKind::kNsg && s.resource >= 0 ? (nsg == 0 ? r1 : r2) : -1, s.note});
         ++nsg;

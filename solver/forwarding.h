@@ -26,8 +26,9 @@ namespace exposim::solver {
 
 /// What the flows through one entry point share (one per Bastion or listener route and admitting rule): the
 /// target's NSGs see `inner_sources` (the entry point's subnet) on `ports`; the exposure is reported with the
-/// internet `sources` that the entry point admits, and `front` (internet -> ... -> the Bastion or gateway hop)
-/// heads its path.
+/// internet `sources` that the entry point admits. An application gateway's `front` (internet -> ... -> the gateway
+/// hop) heads its path; a Bastion session's path is its stages (solver/path.h), with `entry_nsg_rule` deciding its
+/// subnet's NSG and `front` holding only what forward() puts between the Bastion and the target.
 struct ForwardedEntry {
   Via via{Via::kBastion};
   int gateway{-1};       // the Bastion host or application gateway
@@ -40,6 +41,7 @@ struct ForwardedEntry {
   model::PortSet ports;        // TCP ports at the target
   model::PortSet entry_ports;  // TCP ports the client connects to
   std::vector<Hop> front;
+  int entry_nsg_rule{-1};  // Bastion: the deciding rule of its subnet's NSG on 443 (-1: none)
 };
 
 /// A flow that a Bastion host or an application gateway forwards to one ip configuration.
@@ -169,7 +171,7 @@ class Builder {
 
   void forward_bastion(int bi, int pip, const std::set<int>& vnets, const IpSet& inner, int vnet,
                        const std::optional<model::IpAddress>& from, const Admitted& a, const IpSet& internet,
-                       const PortSet& ports, const std::vector<Hop>& front);
+                       const PortSet& ports);
 
   /// The ip configurations a backend pool reaches (pool_backends); addresses that match nothing are reported once
   /// per pool.

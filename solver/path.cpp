@@ -2,6 +2,7 @@
 #include "solver/path.h"
 
 #include "solver/analyzer.h"
+#include "solver/bastion.h"
 #include "solver/firewall.h"
 
 namespace exposim::solver {
@@ -22,6 +23,55 @@ Stage stage(K kind, RK resource_kind, int resource = -1, const char* scope = "",
   return s;
 }
 
+/// The stage of an NSG at `scope` of a path: the NSG, one referenced but not in the input, or none on `owner`.
+Stage nsg_stage(const NsgSlot& slot, const char* scope, RK owner_kind, int owner, const char* open_note) {
+  Stage s;
+  s.scope = scope;
+  s.slot = slot;
+  switch (slot.state) {
+    case NsgSlot::State::kPresent:
+      s.kind = K::kNsg;
+      s.resource_kind = RK::kNetworkSecurityGroup;
+      s.resource = slot.index;
+      break;
+    case NsgSlot::State::kMissing:
+      s.kind = K::kNsg;
+      s.resource_kind = RK::kNetworkSecurityGroup;
+      s.note = "not in the input: assumed to admit everything";
+      break;
+    case NsgSlot::State::kNone:
+      s.kind = K::kNoNsg;
+      s.resource_kind = owner_kind;
+      s.resource = owner;
+      s.note = open_note;
+      break;
+  }
+  return s;
+}
+
+/// A Bastion session's stages after the source: the entry (its public IP; a Bastion without one, such as a Developer
+/// Bastion, shared and reached through the portal, is its own entry), its subnet's NSG on 443 (with a public IP), the
+/// session, and the route from its subnet to the target.
+void bastion_stages(const model::Model& m, const PathEntry& e, Stage entry, std::vector<Stage>& path) {
+  const auto& b = m.bastion_hosts[e.gateway];
+  const bool developer = b.sku == model::BastionSku::kDeveloper;
+  const model::BastionIpConfiguration* cfg = developer ? nullptr : bastion_entry(b);
+  const int subnet = cfg != nullptr ? cfg->subnet.index : -1;
+  // Without a public IP (Developer; none; private only) the host is the entry, and no NSG admits clients.
+  const bool own_entry = cfg == nullptr || !cfg->public_ip.set() || b.enable_private_only;
+  if (own_entry) entry = stage(K::kEntry, RK::kBastionHost, e.gateway);
+  path.push_back(entry);
+  if (!own_entry) {
+    path.push_back(nsg_stage(subnet_nsg_slot(m, cfg->subnet), "bastion-subnet", RK::kSubnet, subnet, ""));
+  }
+  Stage session = stage(K::kBastion, RK::kBastionHost, e.gateway, "session");
+  session.note = developer                 ? kBastionDeveloperNote
+                 : b.enable_shareable_link ? kBastionShareableLinkNote
+                                           : kBastionSessionNote;
+  path.push_back(session);
+  path.push_back(stage(K::kRoute, RK::kSubnet, subnet, "forward"));
+}
+
 }  // namespace
 
 std::vector<Stage> inbound_path(const model::Model& m, const PathEntry& e, const model::IpConfigIndex& x) {
@@ -35,7 +85,11 @@ std::vector<Stage> inbound_path(const model::Model& m, const PathEntry& e, const
                : e.hub_address  ? analysis_internal::kHubAddressNote
                : lb             ? "public IP not in the input: address unknown"
                                 : "public IP not in the input: assumed Basic SKU";
-  path.push_back(entry);
+  if (e.via == Via::kBastion && e.gateway >= 0) {
+    bastion_stages(m, e, entry, path);
+  } else {
+    path.push_back(entry);
+  }
   switch (e.via) {
     case Via::kFirewallDnat:
       path.push_back(stage(K::kFirewall, RK::kFirewall, e.gateway, "dnat", e.gateway_rule));
@@ -76,30 +130,7 @@ std::vector<Stage> inbound_path(const model::Model& m, const PathEntry& e, const
                           : e.via == Via::kAppliance    ? "no NSG: the forwarded traffic is not filtered"
                           : lb                          ? "no NSG: a Basic load balancer is open where no NSG applies"
                                                         : "no NSG: a Basic public IP is open where no NSG applies";
-  for (const NsgStage& n : nsgs) {
-    Stage s;
-    s.scope = n.scope;
-    s.slot = n.slot;
-    switch (n.slot.state) {
-      case NsgSlot::State::kPresent:
-        s.kind = K::kNsg;
-        s.resource_kind = RK::kNetworkSecurityGroup;
-        s.resource = n.slot.index;
-        break;
-      case NsgSlot::State::kMissing:
-        s.kind = K::kNsg;
-        s.resource_kind = RK::kNetworkSecurityGroup;
-        s.note = "not in the input: assumed to admit everything";
-        break;
-      case NsgSlot::State::kNone:
-        s.kind = K::kNoNsg;
-        s.resource_kind = n.owner_kind;
-        s.resource = n.owner;
-        s.note = open_note;
-        break;
-    }
-    path.push_back(s);
-  }
+  for (const NsgStage& n : nsgs) path.push_back(nsg_stage(n.slot, n.scope, n.owner_kind, n.owner, open_note));
   path.push_back(
       stage(K::kRoute, RK::kSubnet, m.nics[x.nic].ip_configurations[x.ip_configuration].subnet.index, "return"));
   path.push_back(stage(K::kTarget, RK::kNetworkInterface, x.nic));
@@ -107,10 +138,11 @@ std::vector<Stage> inbound_path(const model::Model& m, const PathEntry& e, const
 }
 
 std::array<const Stage*, 2> nsg_stages(const std::vector<Stage>& path) {
+  // The target's: the last two (a Bastion session's path has its subnet's NSG before them).
   std::array<const Stage*, 2> out{nullptr, nullptr};
-  std::size_t n = 0;
-  for (const Stage& s : path) {
-    if ((s.kind == K::kNsg || s.kind == K::kNoNsg) && n < out.size()) out[n++] = &s;
+  std::size_t n = out.size();
+  for (auto it = path.rbegin(); it != path.rend() && n > 0; ++it) {
+    if (it->kind == K::kNsg || it->kind == K::kNoNsg) out[--n] = &*it;
   }
   return out;
 }

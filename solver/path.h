@@ -1,7 +1,7 @@
 // The path engine: the stages a flow passes from the internet to an ip configuration, built once per (entry, target)
 // by one function, inbound_path(). analyze evaluates the NSG stages of the list over packet sets and derives an
 // exposure's hops from it (solver/exposure.cpp); explain walks the same list for one packet and decides each stage
-// (solver/explain/compute.cpp).
+// (solver/explain/compute.cpp; a Bastion session: solver/explain/bastion.cpp).
 #pragma once
 
 #include <vector>
@@ -23,7 +23,7 @@ struct PathEntry {
   int rule{-1};           // into its rules (kLoadBalancer, DNAT), nat_rules or nat_pools (kLoadBalancerNat)
   bool nat_pool{false};   // kLoadBalancerNat: `rule` indexes nat_pools
   int frontend_port{-1};  // the load balancer's frontend port (-1: every port, HA ports)
-  int gateway{-1};        // kFirewallDnat: the firewall; kAppliance: the appliance's NIC
+  int gateway{-1};        // kFirewallDnat: the firewall; kAppliance: the appliance's NIC; kBastion: the Bastion host
   int gateway_rule{-1};   // kFirewallDnat: the DNAT rule (index into the firewall's `order`)
 };
 
@@ -46,10 +46,12 @@ struct Stage {
 /// The stages from the internet to ip configuration `x` entered through `e`, in the order the packet meets them:
 /// the source, the entry (the public IP), the translation (the firewall's DNAT rule, its route to the target and an
 /// internal load balancer's rule; an appliance; or the load balancer's rule), the subnet's NSG, the NIC's NSG
-/// (inbound_nsg_stages), the route of the reply, and the target.
+/// (inbound_nsg_stages), the route of the reply, and the target. A Bastion session (kBastion with its host as
+/// `gateway`) enters through the Bastion's public IP (a Developer Bastion: the host itself), its subnet's NSG
+/// (scope "bastion-subnet"), the session and the route from its subnet to the target ("forward").
 std::vector<Stage> inbound_path(const model::Model& m, const PathEntry& e, const model::IpConfigIndex& x);
 
-/// The NSG stages of a path (the subnet's, then the NIC's): pointers into `path`.
+/// The target's NSG stages of a path (the subnet's, then the NIC's: the last two): pointers into `path`.
 std::array<const Stage*, 2> nsg_stages(const std::vector<Stage>& path);
 
 }  // namespace exposim::solver

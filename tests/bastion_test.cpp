@@ -7,6 +7,8 @@
 #include <vector>
 
 #include "importers/unknown_value.h"
+#include "solver/explain.h"
+#include "solver/path.h"
 #include "tests/gateway_estate.h"
 
 using namespace exposim::testing::gateway_estate;
@@ -177,7 +179,34 @@ TEST_CASE("bastion: SKUs decide the ports and the reach", "[solver][bastion]") {
     CHECK(lines(r) == std::vector<std::string>{
                           "nic-hub bastion 443->tcp 22,3389 any | internet bastion(session) no-nsg(subnet) no-nsg(nic) "
                           "target",
-                      });
+                      });  // Its path's stages (solver/path.h): the host is its own entry, which analyze does not show;
+                           // explain's session
+    // trace is every stage but the target.
+    const auto& e = r.a.exposures.front();
+    solver::PathEntry how;
+    how.via = solver::Via::kBastion;
+    how.gateway = e.gateway;
+    const auto stages = solver::inbound_path(r.m, how, model::IpConfigIndex{e.nic, e.ip_configuration});
+    std::vector<Hop::Kind> kinds;
+    for (const auto& s : stages) kinds.push_back(s.kind);
+    CHECK(kinds == std::vector<Hop::Kind>{Hop::Kind::kSource, Hop::Kind::kEntry, Hop::Kind::kBastion, Hop::Kind::kRoute,
+                                          Hop::Kind::kNoNsg, Hop::Kind::kNoNsg, Hop::Kind::kRoute, Hop::Kind::kTarget});
+    CHECK(stages[1].resource_kind == model::ResourceKind::kBastionHost);
+    solver::FlowQuery q;
+    q.source = *model::IpAddress::parse("52.1.2.3");
+    q.target = "nic-hub";
+    q.via_bastion = true;
+    q.protocol = model::Protocol::kTcp;
+    q.source_port = 50000;
+    q.destination_port = 22;
+    const auto t = solver::explain(r.m, q, &r.a);
+    REQUIRE(t.status == solver::FlowTrace::Status::kOk);
+    INFO(t.reason);
+    CHECK(t.allowed);
+    std::vector<Hop::Kind> traced;
+    for (const auto& h : t.hops) traced.push_back(h.kind);
+    kinds.pop_back();
+    CHECK(traced == kinds);
   }
   SECTION("Developer: a target NSG that denies 168.63.129.16 (AzureLoadBalancer) shuts the sessions out") {
     Estate e;

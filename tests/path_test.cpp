@@ -108,14 +108,17 @@ TEST_CASE("path: analyze's exposure paths and explain's hops are the stages of i
     INFO(dir.path().filename().string());
     const auto a = solver::analyze(m, {});
     for (const auto& e : a.exposures) {
-      if (e.nic < 0 || e.via == Via::kBastion || e.via == Via::kApplicationGateway) continue;
+      if (e.nic < 0 || e.via == Via::kApplicationGateway) continue;
       const model::IpConfigIndex x{e.nic, e.ip_configuration};
       const auto stages = solver::inbound_path(m, entry_of(e), x);
-      // analyze: every stage but the reply's route, which an exposure shows (before its NSGs) only when the entry
-      // decides it; the NSG stages' deciding rules are what analyze evaluated.
+      // analyze: every stage but the routes (an exposure shows the reply's route, before its NSGs, only when the
+      // entry decides it) and a Developer Bastion's own entry; the NSG stages' deciding rules are what analyze
+      // evaluated.
       std::vector<Step> want, got;
       for (const auto& s : stages) {
-        if (s.kind != HopKind::kRoute) want.push_back(step(s.kind, s.resource_kind, s.resource, s.scope));
+        if (s.kind == HopKind::kRoute) continue;
+        if (s.kind == HopKind::kEntry && s.resource_kind == model::ResourceKind::kBastionHost) continue;
+        want.push_back(step(s.kind, s.resource_kind, s.resource, s.scope));
       }
       for (const auto& h : e.path) {
         if (h.kind != HopKind::kRoute) got.push_back(step(h.kind, h.resource_kind, h.resource, h.scope));
@@ -124,19 +127,30 @@ TEST_CASE("path: analyze's exposure paths and explain's hops are the stages of i
       CHECK(got == want);
       ++analyzed[e.via];
 
-      // explain, for the ip-configuration entries and firewall DNAT to an ip configuration, with one packet of the
-      // exposure: every stage but analyze's target hop, in the same order, each decided.
+      // explain, for the ip-configuration entries, firewall DNAT to an ip configuration and Bastion sessions, with
+      // one packet of the exposure: every stage but analyze's target hop, in the same order, each decided.
       const bool dnat = e.via == Via::kFirewallDnat && e.load_balancer < 0;
-      if (e.via != Via::kPublicIp && e.via != Via::kLoadBalancer && e.via != Via::kLoadBalancerNat && !dnat) continue;
+      const bool bastion = e.via == Via::kBastion;
+      if (e.via != Via::kPublicIp && e.via != Via::kLoadBalancer && e.via != Via::kLoadBalancerNat && !dnat &&
+          !bastion) {
+        continue;
+      }
       std::optional<model::IpAddress> at = e.entry_address;
       if (e.public_ip >= 0) at = m.public_ips[e.public_ip].address;
-      if (!at) continue;
+      if (!at && !bastion) continue;
       solver::FlowQuery q;
       q.source = model::IpAddress{e.sources.intervals().front().lo};
-      q.target = at->to_string();
       q.protocol = e.protocol;
       q.source_port = e.source_ports.intervals().front().lo;
-      q.destination_port = e.entry_ports.intervals().front().lo;
+      if (bastion) {  // a session: --via bastion:NAME to the ip configuration, on a port of the target
+        q.via_bastion = true;
+        q.bastion = m.bastion_hosts[e.gateway].id;
+        q.target = model::ip_configuration_id(m.nics[e.nic], m.nics[e.nic].ip_configurations[e.ip_configuration]);
+        q.destination_port = e.ports.intervals().front().lo;
+      } else {
+        q.target = at->to_string();
+        q.destination_port = e.entry_ports.intervals().front().lo;
+      }
       if (e.via == Via::kLoadBalancer || e.via == Via::kLoadBalancerNat) {
         q.backend = model::ip_configuration_id(m.nics[e.nic], m.nics[e.nic].ip_configurations[e.ip_configuration]);
       }
@@ -164,7 +178,7 @@ TEST_CASE("path: analyze's exposure paths and explain's hops are the stages of i
       pools += entry_of(e).nat_pool ? 1 : 0;
     }
   }
-  for (const Via v : {Via::kPublicIp, Via::kLoadBalancer, Via::kLoadBalancerNat, Via::kFirewallDnat}) {
+  for (const Via v : {Via::kPublicIp, Via::kLoadBalancer, Via::kLoadBalancerNat, Via::kFirewallDnat, Via::kBastion}) {
     INFO(solver::to_string(v));
     CHECK(analyzed[v] > 0);
     CHECK(explained[v] > 0);

@@ -4,6 +4,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <tuple>
 #include <utility>
 #include <vector>
@@ -13,6 +14,7 @@
 #include "solver/explain/internal.h"
 #include "solver/forwarding.h"
 #include "solver/network.h"
+#include "solver/path.h"
 
 namespace exposim::solver::explain_internal {
 
@@ -43,10 +45,10 @@ std::vector<int> bastions_named(const model::Model& m, const std::string& text) 
   return out;
 }
 
-/// The entry into Bastion `bi` for a client on 443: the public IP hop, and its subnet's NSG hop. Returns the
-/// entry's subnet reference (unset for Developer).
-model::Ref bastion_entry_hops(const model::Model& m, const AddressSpace& space, FlowTrace& t, int bi,
-                              std::uint16_t port) {
+/// The entry hop into Bastion `bi`: its public IP, or the host itself when it has none (Developer: a shared
+/// Bastion; or none, or private only). Returns whether clients reach it through a public IP (its subnet's NSG then
+/// filters them: bastion_nsg_hop).
+bool bastion_entry_hop(const model::Model& m, FlowTrace& t, int bi) {
   const FlowQuery& q = t.query;
   const auto& b = m.bastion_hosts[bi];
   const std::string what = fmt::format("Bastion '{}'", b.name);
@@ -64,7 +66,7 @@ model::Ref bastion_entry_hops(const model::Model& m, const AddressSpace& space, 
         "(a shared Bastion){}",
         what, q.via_bastion ? "" : "; follow one with --via bastion");
     t.hops.push_back(entry);
-    return {};
+    return false;
   }
   if (cfg == nullptr || !cfg->public_ip.set() || b.enable_private_only) {
     TraceHop entry;
@@ -76,17 +78,26 @@ model::Ref bastion_entry_hops(const model::Model& m, const AddressSpace& space, 
             ? fmt::format("{} is private-only (Premium): no public IP, reachable only from private networks", what)
             : fmt::format("{} has no public IP: not reachable from the internet", what);
     t.hops.push_back(entry);
-    return cfg != nullptr ? cfg->subnet : model::Ref{};
+    return false;
   }
   const int pip = cfg->public_ip.index;
   t.public_ip = pip;
   t.via_public_ip = true;
   t.hops.push_back(entry_hop(m, pip, q, fmt::format("{} ({})", what, model::to_string(b.sku))));
+  return true;
+}
+
+/// The hop of Bastion `bi`'s subnet NSG for a client on `port` through its public IP.
+void bastion_nsg_hop(const model::Model& m, const AddressSpace& space, FlowTrace& t, int bi, std::uint16_t port) {
+  const FlowQuery& q = t.query;
+  const auto& b = m.bastion_hosts[bi];
+  const auto* cfg = bastion_entry(b);
+  const int pip = cfg->public_ip.index;
   const IpSet frontends = pip >= 0 && m.public_ips[pip].address ? model::to_set(*m.public_ips[pip].address) : IpSet{};
   FlowQuery at = q;
   if (q.via_bastion) at.protocol = Protocol::kTcp;  // the client's connection to the Bastion is TCP 443
-  t.hops.push_back(entry_nsg_hop(m, space, at, cfg->subnet, frontends, port, "bastion-subnet", what));
-  return cfg->subnet;
+  t.hops.push_back(
+      entry_nsg_hop(m, space, at, cfg->subnet, frontends, port, "bastion-subnet", fmt::format("Bastion '{}'", b.name)));
 }
 
 void explain_bastion(const model::Model& m, FlowTrace& t, int bi) {
@@ -96,7 +107,7 @@ void explain_bastion(const model::Model& m, FlowTrace& t, int bi) {
   model::Diagnostics scratch;
   const AddressSpace space(m, scratch);
   t.hops.push_back(source_hop(m, space, q.source, t));
-  bastion_entry_hops(m, space, t, bi, q.destination_port);
+  if (bastion_entry_hop(m, t, bi)) bastion_nsg_hop(m, space, t, bi, q.destination_port);
   TraceHop host;
   host.kind = K::kBastion;
   host.scope = "host";
@@ -115,6 +126,105 @@ void explain_bastion(const model::Model& m, FlowTrace& t, int bi) {
   t.hops.push_back(host);
   finish_trace(t,
                fmt::format("allowed: {} reaches Bastion host '{}'", flow_text(q, pip_address(m, t.public_ip)), b.name));
+}
+
+/// The session hop of Bastion `bi`: the SKU's ports, TCP only.
+void bastion_session_hop(const model::Model& m, FlowTrace& t, int bi) {
+  const FlowQuery& q = t.query;
+  const auto& b = m.bastion_hosts[bi];
+  const std::string what = fmt::format("Bastion '{}'", b.name);
+  TraceHop session;
+  session.kind = K::kBastion;
+  session.scope = "session";
+  session.resource_kind = RK::kBastionHost;
+  session.resource = bi;
+  const PortSet ports = bastion_ports(b);
+  const bool any_port = ports == PortSet::all();
+  session.passes = q.protocol == Protocol::kTcp && ports.contains(q.destination_port);
+  if (q.protocol != Protocol::kTcp) {
+    session.reason = fmt::format("{} opens TCP sessions only (SSH, RDP, or a native client's tunnel)", what);
+  } else if (session.passes) {
+    session.reason = fmt::format(
+        "{} ({}) opens a session to port {} ({}); authenticated, mediated access: a session "
+        "needs Azure sign-in and RBAC rights on the Bastion and the VM{}",
+        what, model::to_string(b.sku), q.destination_port,
+        any_port ? "Standard and Premium reach any TCP port: custom ports, native client, "
+                   "IP-based connection"
+                 : "Basic and Developer reach 22 and 3389",
+        b.enable_shareable_link ? ", or a shareable link (no Azure account needed)" : "");
+  } else {
+    session.reason = fmt::format(
+        "{} ({}) opens sessions to ports 22 and 3389 only: port {} needs the Standard or "
+        "Premium SKU (custom ports)",
+        what, model::to_string(b.sku), q.destination_port);
+  }
+  t.hops.push_back(session);
+}
+
+/// The forward route hop of a session from Bastion `bi` (its subnet `subnet`) to `x`: the target must be in the
+/// Bastion's VNet or one peered with it both ways (IPv4). Sets `inner` and `who` (where the session comes from,
+/// for the target's NSGs) and `back` (the reply's route); returns false when the session stops here.
+bool bastion_forward_hop(const model::Model& m, FlowTrace& t, int bi, const model::Ref& subnet,
+                         const model::IpConfigIndex& x, IpSet& inner, std::string& who, TraceHop& back) {
+  const auto& b = m.bastion_hosts[bi];
+  const std::string what = fmt::format("Bastion '{}'", b.name);
+  const auto& cfg = m.nics[x.nic].ip_configurations[x.ip_configuration];
+  const int target_vnet = vnet_of(m, cfg.subnet);
+  // forward: the target must be in the Bastion's VNet or one peered with it both ways (IPv4).
+  TraceHop reach;
+  reach.kind = K::kRoute;
+  reach.scope = "forward";
+  reach.resource_kind = RK::kSubnet;
+  reach.resource = subnet.index;
+  const auto vnets = bastion_vnets(m, b);
+  reach.passes = cfg.family == model::IpFamily::kV4 && target_vnet >= 0 && vnets.count(target_vnet) > 0;
+  const int own_vnet = b.sku == model::BastionSku::kDeveloper ? b.virtual_network.index : vnet_of(m, subnet);
+  const std::string target_text = member_label(m, x);
+  if (cfg.family != model::IpFamily::kV4) {
+    reach.reason = fmt::format("{} is IPv6: Bastion sessions reach IPv4 addresses only", target_text);
+  } else if (target_vnet < 0) {
+    reach.reason = fmt::format("{}'s subnet is not in the input: its VNet is unknown", target_text);
+  } else if (own_vnet < 0) {
+    reach.reason = fmt::format("{}'s own VNet is not in the input", what);
+  } else if (reach.passes) {
+    reach.reason = target_vnet == own_vnet
+                       ? fmt::format("{} is in VNet '{}', the Bastion's own", target_text, m.vnets[target_vnet].name)
+                       : fmt::format("{} is in VNet '{}', peered both ways with the Bastion's VNet '{}'", target_text,
+                                     m.vnets[target_vnet].name, m.vnets[own_vnet].name);
+  } else if (b.sku == model::BastionSku::kDeveloper) {
+    reach.reason = fmt::format("{} (Developer SKU) reaches its own VNet '{}' only, not VNet '{}'", what,
+                               m.vnets[own_vnet].name, m.vnets[target_vnet].name);
+  } else {
+    reach.reason = fmt::format("{} cannot reach {}: {}", what, target_text, peering_blocks(m, own_vnet, target_vnet));
+  }
+  if (reach.passes) {
+    const auto [forward, reply] =
+        forwarded_route_hops(m, what, b.sku == model::BastionSku::kDeveloper ? -1 : own_vnet,
+                             b.sku == model::BastionSku::kDeveloper ? -1 : subnet.index, x, false);
+    reach.next_hop = forward.next_hop;
+    reach.route_table = forward.route_table;
+    reach.route = forward.route;
+    reach.reason += "; " + forward.reason;
+    t.hops.push_back(reach);
+    back = reply;
+    inner = b.sku == model::BastionSku::kDeveloper ? azure_platform_address() : subnet_space(m, subnet.index);
+    who = b.sku == model::BastionSku::kDeveloper
+              ? std::string("the platform address sessions of a Developer Bastion come from")
+              : fmt::format("the Bastion subnet {}", cidrs(inner));
+    if (inner.empty()) {
+      TraceHop unknown = reach;
+      unknown.passes = false;
+      unknown.breaks = false;
+      unknown.reason =
+          "the Bastion subnet is not in the input (or has no prefix): the address its sessions come from "
+          "is unknown (analyze reports none)";
+      t.hops.back() = unknown;
+      return false;
+    }
+    return true;
+  }
+  t.hops.push_back(reach);
+  return false;
 }
 
 }  // namespace
@@ -208,93 +318,45 @@ void explain_via_bastion(const model::Model& m, FlowTrace& t) {
   t.vm = m.nics[x.nic].virtual_machine.index;
   model::Diagnostics scratch;
   const AddressSpace space(m, scratch);
-  t.hops.push_back(source_hop(m, space, q.source, t));
-  const model::Ref subnet = bastion_entry_hops(m, space, t, bi, 443);
-
-  // session: the SKU's ports, TCP only.
-  TraceHop session;
-  session.kind = K::kBastion;
-  session.scope = "session";
-  session.resource_kind = RK::kBastionHost;
-  session.resource = bi;
-  const PortSet ports = bastion_ports(b);
-  const bool any_port = ports == PortSet::all();
-  session.passes = q.protocol == Protocol::kTcp && ports.contains(q.destination_port);
-  if (q.protocol != Protocol::kTcp) {
-    session.reason = fmt::format("{} opens TCP sessions only (SSH, RDP, or a native client's tunnel)", what);
-  } else if (session.passes) {
-    session.reason = fmt::format(
-        "{} ({}) opens a session to port {} ({}); authenticated, mediated access: a session "
-        "needs Azure sign-in and RBAC rights on the Bastion and the VM{}",
-        what, model::to_string(b.sku), q.destination_port,
-        any_port ? "Standard and Premium reach any TCP port: custom ports, native client, "
-                   "IP-based connection"
-                 : "Basic and Developer reach 22 and 3389",
-        b.enable_shareable_link ? ", or a shareable link (no Azure account needed)" : "");
-  } else {
-    session.reason = fmt::format(
-        "{} ({}) opens sessions to ports 22 and 3389 only: port {} needs the Standard or "
-        "Premium SKU (custom ports)",
-        what, model::to_string(b.sku), q.destination_port);
-  }
-  t.hops.push_back(session);
-
-  // forward: the target must be in the Bastion's VNet or one peered with it both ways (IPv4).
-  TraceHop reach;
-  reach.kind = K::kRoute;
-  reach.scope = "forward";
-  reach.resource_kind = RK::kSubnet;
-  reach.resource = subnet.index;
-  const auto vnets = bastion_vnets(m, b);
-  reach.passes = cfg.family == model::IpFamily::kV4 && target_vnet >= 0 && vnets.count(target_vnet) > 0;
-  const int own_vnet = b.sku == model::BastionSku::kDeveloper ? b.virtual_network.index : vnet_of(m, subnet);
-  const std::string target_text = member_label(m, x);
-  if (cfg.family != model::IpFamily::kV4) {
-    reach.reason = fmt::format("{} is IPv6: Bastion sessions reach IPv4 addresses only", target_text);
-  } else if (target_vnet < 0) {
-    reach.reason = fmt::format("{}'s subnet is not in the input: its VNet is unknown", target_text);
-  } else if (own_vnet < 0) {
-    reach.reason = fmt::format("{}'s own VNet is not in the input", what);
-  } else if (reach.passes) {
-    reach.reason = target_vnet == own_vnet
-                       ? fmt::format("{} is in VNet '{}', the Bastion's own", target_text, m.vnets[target_vnet].name)
-                       : fmt::format("{} is in VNet '{}', peered both ways with the Bastion's VNet '{}'", target_text,
-                                     m.vnets[target_vnet].name, m.vnets[own_vnet].name);
-  } else if (b.sku == model::BastionSku::kDeveloper) {
-    reach.reason = fmt::format("{} (Developer SKU) reaches its own VNet '{}' only, not VNet '{}'", what,
-                               m.vnets[own_vnet].name, m.vnets[target_vnet].name);
-  } else {
-    reach.reason = fmt::format("{} cannot reach {}: {}", what, target_text, peering_blocks(m, own_vnet, target_vnet));
-  }
-  if (reach.passes) {
-    const auto [forward, back] =
-        forwarded_route_hops(m, what, b.sku == model::BastionSku::kDeveloper ? -1 : own_vnet,
-                             b.sku == model::BastionSku::kDeveloper ? -1 : subnet.index, x, false);
-    reach.next_hop = forward.next_hop;
-    reach.route_table = forward.route_table;
-    reach.route = forward.route;
-    reach.reason += "; " + forward.reason;
-    t.hops.push_back(reach);
-    const IpSet inner =
-        b.sku == model::BastionSku::kDeveloper ? azure_platform_address() : subnet_space(m, subnet.index);
-    const std::string who = b.sku == model::BastionSku::kDeveloper
-                                ? std::string("the platform address sessions of a Developer Bastion come from")
-                                : fmt::format("the Bastion subnet {}", cidrs(inner));
-    if (inner.empty()) {
-      TraceHop unknown = reach;
-      unknown.passes = false;
-      unknown.breaks = false;
-      unknown.reason =
-          "the Bastion subnet is not in the input (or has no prefix): the address its sessions come from "
-          "is unknown (analyze reports none)";
-      t.hops.back() = unknown;
-    } else {
-      forwarded_nsg_hops(m, space, Via::kBastion, x, inner, q.destination_port, who, t);
-      t.hops.push_back(back);
+  const auto* entry_cfg = b.sku == model::BastionSku::kDeveloper ? nullptr : bastion_entry(b);
+  const model::Ref subnet = entry_cfg != nullptr ? entry_cfg->subnet : model::Ref{};
+  PathEntry how;
+  how.via = Via::kBastion;
+  how.gateway = bi;
+  how.public_ip = entry_cfg != nullptr ? entry_cfg->public_ip.index : -1;
+  // The session's stages (solver/path.h), as analyze lists them, each decided for the packet; a stage that stops
+  // the session (the target not reached, or the address it comes from unknown) ends the trace.
+  IpSet inner;
+  std::string who;
+  TraceHop back;
+  bool stopped = false;
+  bool target_nsgs = false;
+  for (const Stage& stage : inbound_path(m, how, x)) {
+    if (stopped) break;
+    switch (stage.kind) {
+      case K::kSource: t.hops.push_back(source_hop(m, space, q.source, t)); break;
+      case K::kEntry: bastion_entry_hop(m, t, bi); break;
+      case K::kNsg:
+      case K::kNoNsg:
+        if (std::string_view(stage.scope) == "bastion-subnet") {
+          bastion_nsg_hop(m, space, t, bi, 443);
+        } else if (!target_nsgs) {  // the target's two NSG stages, decided together
+          target_nsgs = true;
+          forwarded_nsg_hops(m, space, Via::kBastion, x, inner, q.destination_port, who, t);
+        }
+        break;
+      case K::kBastion: bastion_session_hop(m, t, bi); break;
+      case K::kRoute:
+        if (std::string_view(stage.scope) == "forward") {
+          stopped = !bastion_forward_hop(m, t, bi, subnet, x, inner, who, back);
+        } else {
+          t.hops.push_back(back);
+        }
+        break;
+      default: break;
     }
-  } else {
-    t.hops.push_back(reach);
   }
+  const std::string target_text = member_label(m, x);
   finish_trace(
       t, fmt::format("allowed: {} through {} ({}:443) opens a session to {} on port {}, and replies return",
                      flow_text(q, target_text), what, pip_address(m, t.public_ip), target_text, q.destination_port));
