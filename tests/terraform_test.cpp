@@ -116,6 +116,17 @@ TEST_CASE("a state's inline subnets, NSG rules and known ids; an unread azurerm 
   CHECK(r.reports[0].stats.detected_shape == "Terraform state (format_version 1.0)");
 }
 
+TEST_CASE("an NSG association to a subnet declared inline in its virtual network", "[terraform]") {
+  // inline_subnet.json: state.json with the inline subnet's security_group "" and the NSG attached by a separate
+  // azurerm_subnet_network_security_group_association (no key vault). The subnet's NSG admits RDP from the office
+  // and web from anywhere; the NIC has none; its public IP is Standard (closed without an NSG): what the subnet
+  // NSG allows is exposed, nothing else.
+  auto r = run({"inline_subnet.json"});
+  CHECK(diagnostics(r, model::Severity::kWarning).empty());
+  CHECK(vm_side(r) ==
+        Lines{"vm-app tcp 3389 81.2.69.0/24 nsg-app/rdp-office > none", "vm-app tcp 80,443 any nsg-app/web > none"});
+}
+
 TEST_CASE("a NIC's NSG association, a legacy virtual machine, and a plan mixed with Azure resource JSON",
           "[terraform]") {
   // The subnet exists already (a data source): alone, it is missing and assumed to allow.

@@ -31,9 +31,17 @@ void finish_storage(Context& ctx, std::vector<Synthesized>& out);
 Synthesized* begin_resource(Context& ctx, const Instance& i, std::string_view azure_type,
                             std::vector<Synthesized>& out);
 
-/// The synthesized resource an association's attribute `key` names (by id), or null (reported: the target is
-/// not in the plan, or unknown).
-Synthesized* association_target(Context& ctx, const Instance& i, std::string_view key, std::string_view what,
-                                std::vector<Synthesized>& out);
+/// What an association edits: a synthesized resource, and the pointer of the edited object inside it ("" for the
+/// resource itself; "/properties/subnets/1" for a subnet declared inline in its virtual network).
+struct Edited {
+  Synthesized* doc{nullptr};
+  std::string base;
+};
+
+/// The object an association's attribute `key` names (by id): a synthesized resource, or a child declared inline
+/// in its parent (an `azurerm_virtual_network`'s `subnet` block); `doc` is null when the target is not in the
+/// plan, or unknown (reported).
+Edited association_target(Context& ctx, const Instance& i, std::string_view key, std::string_view what,
+                          std::vector<Synthesized>& out);
 
 }  // namespace exposim::importers::terraform

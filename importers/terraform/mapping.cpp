@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "importers/terraform/families.h"
+#include "model/ascii.h"
 
 namespace exposim::importers::terraform {
 namespace {
@@ -30,6 +31,30 @@ constexpr Mapping kMappings[] = {
     {"azurerm_storage_account", "Microsoft.Storage/storageAccounts", "", "", translate_storage_account, false},
     {"azurerm_storage_account_network_rules", "", "", "", translate_storage_network_rules, true},
 };
+
+/// A child declared inline in its synthesized parent: id `<parent id>/<segment>/<name>` is element `k` of the
+/// parent's `properties.<segment>` with that name (`/properties/subnets/k`); `doc` null when there is none.
+Edited find_inline_child(std::vector<Synthesized>& out, std::string_view id) {
+  const auto name_at = id.rfind('/');
+  if (name_at == std::string_view::npos || name_at == 0) return {};
+  const auto segment_at = id.rfind('/', name_at - 1);
+  if (segment_at == std::string_view::npos) return {};
+  const std::string name(id.substr(name_at + 1));
+  const std::string segment(id.substr(segment_at + 1, name_at - segment_at - 1));
+  Synthesized* parent = find_synthesized(out, id.substr(0, segment_at));
+  if (parent == nullptr) return {};
+  const json& props = parent->doc["properties"];
+  auto list = props.find(segment);
+  if (list == props.end() || !list->is_array()) return {};
+  for (std::size_t k = 0; k < list->size(); ++k) {
+    const json& child = (*list)[k];
+    auto n = child.find("name");
+    if (n != child.end() && n->is_string() && model::ascii::iequals(n->get_ref<const std::string&>(), name)) {
+      return {parent, fmt::format("/properties/{}/{}", segment, k)};
+    }
+  }
+  return {};
+}
 
 }  // namespace
 
@@ -64,8 +89,8 @@ Synthesized* begin_resource(Context& ctx, const Instance& i, std::string_view az
   return &out.back();
 }
 
-Synthesized* association_target(Context& ctx, const Instance& i, std::string_view key, std::string_view what,
-                                std::vector<Synthesized>& out) {
+Edited association_target(Context& ctx, const Instance& i, std::string_view key, std::string_view what,
+                          std::vector<Synthesized>& out) {
   const Block b = Context::top(i);
   bool unknown = false;
   auto ids = ctx.ids(b, key, &unknown);
@@ -73,10 +98,11 @@ Synthesized* association_target(Context& ctx, const Instance& i, std::string_vie
     ctx.report(
         model::Severity::kWarning, i, b.attr_pointer(key), "unknown-value",
         fmt::format("the {} of this association is only known after apply: the association is not analysed", what));
-    return nullptr;
+    return {};
   }
-  Synthesized* target = find_synthesized(out, ids.front());
-  if (target == nullptr) {
+  Edited target{find_synthesized(out, ids.front()), ""};
+  if (target.doc == nullptr) target = find_inline_child(out, ids.front());
+  if (target.doc == nullptr) {
     ctx.report(model::Severity::kWarning, i, b.attr_pointer(key), "missing-reference",
                fmt::format("{} '{}' is not in the plan: the association is not analysed", what, ids.front()));
   }

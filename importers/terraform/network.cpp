@@ -49,9 +49,10 @@ void translate_subnet(Context& ctx, const Instance& i, std::vector<Synthesized>&
 }
 
 void translate_subnet_nsg_association(Context& ctx, const Instance& i, std::vector<Synthesized>& out) {
-  Synthesized* subnet = association_target(ctx, i, "subnet_id", "subnet", out);
-  if (subnet == nullptr) return;
-  ctx.copy_ref(Context::top(i), "network_security_group_id", *subnet, "/properties/networkSecurityGroup");
+  const Edited subnet = association_target(ctx, i, "subnet_id", "subnet", out);
+  if (subnet.doc == nullptr) return;
+  ctx.copy_ref(Context::top(i), "network_security_group_id", *subnet.doc,
+               subnet.base + "/properties/networkSecurityGroup");
 }
 
 }  // namespace exposim::importers::terraform
