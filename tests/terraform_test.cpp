@@ -127,6 +127,41 @@ TEST_CASE("an NSG association to a subnet declared inline in its virtual network
         Lines{"vm-app tcp 3389 81.2.69.0/24 nsg-app/rdp-office > none", "vm-app tcp 80,443 any nsg-app/web > none"});
 }
 
+TEST_CASE("route tables with inline and separate routes, a route table association, peerings", "[terraform]") {
+  // routes.json (a state): vm-web in snet-web (inline in vnet-spoke) behind nsg-web (allow-ssh: 22 from any),
+  // a Standard public IP, no NIC NSG. rt-web, associated with snet-web by azurerm_subnet_route_table_association,
+  // has the inline route 0.0.0.0/0 -> VirtualAppliance 10.0.0.4 and the separate azurerm_route partner
+  // 81.2.69.0/24 -> Internet. Replies to 81.2.69.0/24 take `partner` (longest prefix) back to the internet; to
+  // every other source, the appliance: those flows are broken, not exposures. Both routes' prefixes join the
+  // VirtualNetwork tag of the subnet, so AllowVnetInBound admits 81.2.69.0/24 on everything (docs/model.md).
+  auto r = run({"routes.json"});
+  CHECK_FALSE(r.diags.has_errors());
+  CHECK(vm_side(r) == Lines{"vm-web ah - 81.2.69.0/24 nsg-web/AllowVnetInBound > none",
+                            "vm-web esp - 81.2.69.0/24 nsg-web/AllowVnetInBound > none",
+                            "vm-web icmp - 81.2.69.0/24 nsg-web/AllowVnetInBound > none",
+                            "vm-web tcp 0-21,23-65535 81.2.69.0/24 nsg-web/AllowVnetInBound > none",
+                            "vm-web tcp 22 81.2.69.0/24 nsg-web/allow-ssh > none",
+                            "vm-web udp 0-65535 81.2.69.0/24 nsg-web/AllowVnetInBound > none"});
+  CHECK(r.analysis.broken.size() == 6);
+  // Both peerings, attached to their virtual networks, with the provider's values.
+  REQUIRE(r.model.vnets.size() == 2);
+  for (const auto& v : r.model.vnets) {
+    REQUIRE(v.peerings.size() == 1);
+    const std::string remote = v.name == "vnet-hub" ? "vnet-spoke" : "vnet-hub";
+    CHECK(v.peerings[0].remote_vnet.id.substr(v.peerings[0].remote_vnet.id.size() - remote.size()) == remote);
+    CHECK(v.peerings[0].allow_virtual_network_access);
+    CHECK(v.peerings[0].allow_forwarded_traffic == (v.name == "vnet-spoke"));
+  }
+  REQUIRE(r.model.route_tables.size() == 1);
+  const auto& routes = r.model.route_tables[0].routes;
+  REQUIRE(routes.size() == 2);
+  // bgp_route_propagation_enabled = false (azurerm 4.x) is Azure's disableBgpRoutePropagation = true.
+  CHECK(r.model.route_tables[0].disable_bgp_route_propagation);
+  // The routes' locations (which diagnostics such as vnet-tag-includes-internet name) point into the plan.
+  CHECK(routes[0].where.pointer == "/values/root_module/resources/5/values/route/0");
+  CHECK(routes[1].where.pointer == "/values/root_module/resources/6");
+}
+
 TEST_CASE("a NIC's NSG association, a legacy virtual machine, and a plan mixed with Azure resource JSON",
           "[terraform]") {
   // The subnet exists already (a data source): alone, it is missing and assumed to allow.

@@ -12,6 +12,10 @@ namespace exposim::importers::terraform {
 void translate_vnet(Context& ctx, const Instance& i, std::vector<Synthesized>& out);
 void translate_subnet(Context& ctx, const Instance& i, std::vector<Synthesized>& out);
 void translate_subnet_nsg_association(Context& ctx, const Instance& i, std::vector<Synthesized>& out);
+void translate_subnet_route_table_association(Context& ctx, const Instance& i, std::vector<Synthesized>& out);
+void translate_peering(Context& ctx, const Instance& i, std::vector<Synthesized>& out);
+void translate_route_table(Context& ctx, const Instance& i, std::vector<Synthesized>& out);
+void translate_route(Context& ctx, const Instance& i, std::vector<Synthesized>& out);
 // nsg.cpp
 void translate_nsg(Context& ctx, const Instance& i, std::vector<Synthesized>& out);
 void translate_security_rule(Context& ctx, const Instance& i, std::vector<Synthesized>& out);

@@ -16,6 +16,12 @@ constexpr Mapping kMappings[] = {
     {"azurerm_subnet", "Microsoft.Network/virtualNetworks/subnets", "azurerm_virtual_network", "virtual_network_name",
      translate_subnet, false},
     {"azurerm_subnet_network_security_group_association", "", "", "", translate_subnet_nsg_association, true},
+    {"azurerm_subnet_route_table_association", "", "", "", translate_subnet_route_table_association, true},
+    {"azurerm_virtual_network_peering", "Microsoft.Network/virtualNetworks/virtualNetworkPeerings",
+     "azurerm_virtual_network", "virtual_network_name", translate_peering, false},
+    {"azurerm_route_table", "Microsoft.Network/routeTables", "", "", translate_route_table, false},
+    {"azurerm_route", "Microsoft.Network/routeTables/routes", "azurerm_route_table", "route_table_name",
+     translate_route, false},
     // nsg.cpp
     {"azurerm_network_security_group", "Microsoft.Network/networkSecurityGroups", "", "", translate_nsg, false},
     {"azurerm_network_security_rule", "Microsoft.Network/networkSecurityGroups/securityRules",
