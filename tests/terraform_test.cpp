@@ -162,6 +162,20 @@ TEST_CASE("route tables with inline and separate routes, a route table associati
   CHECK(routes[1].where.pointer == "/values/root_module/resources/6");
 }
 
+TEST_CASE("application security groups: a NIC association and rules naming groups", "[terraform]") {
+  // asg.json (a state): nsg-app on snet-app admits 443 from any to asg-web (inline rule) and 22 from any to
+  // asg-admin (a separate rule). nic-web joins asg-web through
+  // azurerm_network_interface_application_security_group_association; nic-db and asg-admin have no members.
+  // Both NICs have a Standard public IP and no NIC NSG: only vm-web's 443 is exposed.
+  auto r = run({"asg.json"});
+  CHECK(diagnostics(r, model::Severity::kWarning).empty());
+  CHECK(vm_side(r) == Lines{"vm-web tcp 443 any nsg-app/https-to-web > none"});
+  for (const auto& nic : r.model.nics) {
+    REQUIRE(nic.ip_configurations.size() == 1);
+    CHECK(nic.ip_configurations[0].asgs.size() == (nic.name == "nic-web" ? 1u : 0u));
+  }
+}
+
 TEST_CASE("a NIC's NSG association, a legacy virtual machine, and a plan mixed with Azure resource JSON",
           "[terraform]") {
   // The subnet exists already (a data source): alone, it is missing and assumed to allow.

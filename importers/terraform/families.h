@@ -19,6 +19,8 @@ void translate_route(Context& ctx, const Instance& i, std::vector<Synthesized>& 
 // nsg.cpp
 void translate_nsg(Context& ctx, const Instance& i, std::vector<Synthesized>& out);
 void translate_security_rule(Context& ctx, const Instance& i, std::vector<Synthesized>& out);
+void translate_asg(Context& ctx, const Instance& i, std::vector<Synthesized>& out);
+void translate_nic_asg_association(Context& ctx, const Instance& i, std::vector<Synthesized>& out);
 // compute.cpp
 void translate_nic(Context& ctx, const Instance& i, std::vector<Synthesized>& out);
 void translate_nic_nsg_association(Context& ctx, const Instance& i, std::vector<Synthesized>& out);

@@ -26,6 +26,9 @@ constexpr Mapping kMappings[] = {
     {"azurerm_network_security_group", "Microsoft.Network/networkSecurityGroups", "", "", translate_nsg, false},
     {"azurerm_network_security_rule", "Microsoft.Network/networkSecurityGroups/securityRules",
      "azurerm_network_security_group", "network_security_group_name", translate_security_rule, false},
+    {"azurerm_application_security_group", "Microsoft.Network/applicationSecurityGroups", "", "", translate_asg, false},
+    {"azurerm_network_interface_application_security_group_association", "", "", "", translate_nic_asg_association,
+     true},
     // compute.cpp
     {"azurerm_network_interface", "Microsoft.Network/networkInterfaces", "", "", translate_nic, false},
     {"azurerm_network_interface_security_group_association", "", "", "", translate_nic_nsg_association, true},
