@@ -176,6 +176,29 @@ TEST_CASE("application security groups: a NIC association and rules naming group
   }
 }
 
+TEST_CASE("a public load balancer: a rule to a pool and a NAT rule to 3389, behind no NSG", "[terraform]") {
+  // lb.json (a state): lb-web (Basic) on pip-lb (Basic, 20.3.0.1); rule http 80 -> 8080 to web-pool (a separate
+  // azurerm_lb_backend_address_pool), NAT rule rdp-vm1 50001 -> 3389. nic-vm1 (no public IP, snet-lb without an
+  // NSG) joins the pool and the NAT rule through the two NIC associations. A Basic load balancer with no NSG on the
+  // path is open: both are exposed to any source.
+  auto r = run({"lb.json"});
+  CHECK(diagnostics(r, model::Severity::kWarning).empty());
+  Lines entries;
+  for (const auto& e : r.analysis.exposures) {
+    entries.push_back(fmt::format("{} {} {}", cli::target_name(r.model, e), model::to_string(e.ports),
+                                  e.any_source ? "any" : "some"));
+  }
+  std::sort(entries.begin(), entries.end());
+  CHECK(entries == Lines{"vm1 3389 any", "vm1 8080 any"});
+  REQUIRE(r.model.load_balancers.size() == 1);
+  const auto& lb = r.model.load_balancers[0];
+  CHECK(lb.where.pointer == "/values/root_module/resources/2");
+  REQUIRE(lb.rules.size() == 1);
+  CHECK(lb.rules[0].where.pointer == "/values/root_module/resources/4");
+  REQUIRE(lb.nat_rules.size() == 1);
+  CHECK(lb.nat_rules[0].where.pointer == "/values/root_module/resources/5");
+}
+
 TEST_CASE("a NIC's NSG association, a legacy virtual machine, and a plan mixed with Azure resource JSON",
           "[terraform]") {
   // The subnet exists already (a data source): alone, it is missing and assumed to allow.

@@ -1,5 +1,5 @@
 // The family translators of the mapping table (mapping.cpp), one file per family: network.cpp, nsg.cpp,
-// compute.cpp, paas.cpp.
+// compute.cpp, load_balancer.cpp, paas.cpp.
 #pragma once
 
 #include <vector>
@@ -26,6 +26,13 @@ void translate_nic(Context& ctx, const Instance& i, std::vector<Synthesized>& ou
 void translate_nic_nsg_association(Context& ctx, const Instance& i, std::vector<Synthesized>& out);
 void translate_public_ip(Context& ctx, const Instance& i, std::vector<Synthesized>& out);
 void translate_vm(Context& ctx, const Instance& i, std::vector<Synthesized>& out);
+// load_balancer.cpp
+void translate_lb(Context& ctx, const Instance& i, std::vector<Synthesized>& out);
+void translate_lb_backend_pool(Context& ctx, const Instance& i, std::vector<Synthesized>& out);
+void translate_lb_nat_rule(Context& ctx, const Instance& i, std::vector<Synthesized>& out);
+void translate_lb_rule(Context& ctx, const Instance& i, std::vector<Synthesized>& out);
+void translate_nic_backend_pool_association(Context& ctx, const Instance& i, std::vector<Synthesized>& out);
+void translate_nic_nat_rule_association(Context& ctx, const Instance& i, std::vector<Synthesized>& out);
 // paas.cpp
 void translate_storage_account(Context& ctx, const Instance& i, std::vector<Synthesized>& out);
 void translate_storage_network_rules(Context& ctx, const Instance& i, std::vector<Synthesized>& out);

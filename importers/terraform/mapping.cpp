@@ -36,6 +36,16 @@ constexpr Mapping kMappings[] = {
     {"azurerm_linux_virtual_machine", "Microsoft.Compute/virtualMachines", "", "", translate_vm, false},
     {"azurerm_windows_virtual_machine", "Microsoft.Compute/virtualMachines", "", "", translate_vm, false},
     {"azurerm_virtual_machine", "Microsoft.Compute/virtualMachines", "", "", translate_vm, false},
+    // load_balancer.cpp
+    {"azurerm_lb", "Microsoft.Network/loadBalancers", "", "", translate_lb, false},
+    {"azurerm_lb_backend_address_pool", "Microsoft.Network/loadBalancers/backendAddressPools", "azurerm_lb",
+     "loadbalancer_id", translate_lb_backend_pool, false},
+    {"azurerm_lb_nat_rule", "Microsoft.Network/loadBalancers/inboundNatRules", "azurerm_lb", "loadbalancer_id",
+     translate_lb_nat_rule, false},
+    {"azurerm_lb_rule", "", "", "", translate_lb_rule, true},
+    {"azurerm_network_interface_backend_address_pool_association", "", "", "", translate_nic_backend_pool_association,
+     true},
+    {"azurerm_network_interface_nat_rule_association", "", "", "", translate_nic_nat_rule_association, true},
     // paas.cpp
     {"azurerm_storage_account", "Microsoft.Storage/storageAccounts", "", "", translate_storage_account, false},
     {"azurerm_storage_account_network_rules", "", "", "", translate_storage_network_rules, true},
