@@ -116,6 +116,89 @@ TEST_CASE("a state's inline subnets, NSG rules and known ids; an unread azurerm 
   CHECK(r.reports[0].stats.detected_shape == "Terraform state (format_version 1.0)");
 }
 
+TEST_CASE("an NSG association to a subnet declared inline in its virtual network", "[terraform]") {
+  // inline_subnet.json: state.json with the inline subnet's security_group "" and the NSG attached by a separate
+  // azurerm_subnet_network_security_group_association (no key vault). The subnet's NSG admits RDP from the office
+  // and web from anywhere; the NIC has none; its public IP is Standard (closed without an NSG): what the subnet
+  // NSG allows is exposed, nothing else.
+  auto r = run({"inline_subnet.json"});
+  CHECK(diagnostics(r, model::Severity::kWarning).empty());
+  CHECK(vm_side(r) ==
+        Lines{"vm-app tcp 3389 81.2.69.0/24 nsg-app/rdp-office > none", "vm-app tcp 80,443 any nsg-app/web > none"});
+}
+
+TEST_CASE("route tables with inline and separate routes, a route table association, peerings", "[terraform]") {
+  // routes.json (a state): vm-web in snet-web (inline in vnet-spoke) behind nsg-web (allow-ssh: 22 from any),
+  // a Standard public IP, no NIC NSG. rt-web, associated with snet-web by azurerm_subnet_route_table_association,
+  // has the inline route 0.0.0.0/0 -> VirtualAppliance 10.0.0.4 and the separate azurerm_route partner
+  // 81.2.69.0/24 -> Internet. Replies to 81.2.69.0/24 take `partner` (longest prefix) back to the internet; to
+  // every other source, the appliance: those flows are broken, not exposures. Both routes' prefixes join the
+  // VirtualNetwork tag of the subnet, so AllowVnetInBound admits 81.2.69.0/24 on everything (docs/model.md).
+  auto r = run({"routes.json"});
+  CHECK_FALSE(r.diags.has_errors());
+  CHECK(vm_side(r) == Lines{"vm-web ah - 81.2.69.0/24 nsg-web/AllowVnetInBound > none",
+                            "vm-web esp - 81.2.69.0/24 nsg-web/AllowVnetInBound > none",
+                            "vm-web icmp - 81.2.69.0/24 nsg-web/AllowVnetInBound > none",
+                            "vm-web tcp 0-21,23-65535 81.2.69.0/24 nsg-web/AllowVnetInBound > none",
+                            "vm-web tcp 22 81.2.69.0/24 nsg-web/allow-ssh > none",
+                            "vm-web udp 0-65535 81.2.69.0/24 nsg-web/AllowVnetInBound > none"});
+  CHECK(r.analysis.broken.size() == 6);
+  // Both peerings, attached to their virtual networks, with the provider's values.
+  REQUIRE(r.model.vnets.size() == 2);
+  for (const auto& v : r.model.vnets) {
+    REQUIRE(v.peerings.size() == 1);
+    const std::string remote = v.name == "vnet-hub" ? "vnet-spoke" : "vnet-hub";
+    CHECK(v.peerings[0].remote_vnet.id.substr(v.peerings[0].remote_vnet.id.size() - remote.size()) == remote);
+    CHECK(v.peerings[0].allow_virtual_network_access);
+    CHECK(v.peerings[0].allow_forwarded_traffic == (v.name == "vnet-spoke"));
+  }
+  REQUIRE(r.model.route_tables.size() == 1);
+  const auto& routes = r.model.route_tables[0].routes;
+  REQUIRE(routes.size() == 2);
+  // bgp_route_propagation_enabled = false (azurerm 4.x) is Azure's disableBgpRoutePropagation = true.
+  CHECK(r.model.route_tables[0].disable_bgp_route_propagation);
+  // The routes' locations (which diagnostics such as vnet-tag-includes-internet name) point into the plan.
+  CHECK(routes[0].where.pointer == "/values/root_module/resources/5/values/route/0");
+  CHECK(routes[1].where.pointer == "/values/root_module/resources/6");
+}
+
+TEST_CASE("application security groups: a NIC association and rules naming groups", "[terraform]") {
+  // asg.json (a state): nsg-app on snet-app admits 443 from any to asg-web (inline rule) and 22 from any to
+  // asg-admin (a separate rule). nic-web joins asg-web through
+  // azurerm_network_interface_application_security_group_association; nic-db and asg-admin have no members.
+  // Both NICs have a Standard public IP and no NIC NSG: only vm-web's 443 is exposed.
+  auto r = run({"asg.json"});
+  CHECK(diagnostics(r, model::Severity::kWarning).empty());
+  CHECK(vm_side(r) == Lines{"vm-web tcp 443 any nsg-app/https-to-web > none"});
+  for (const auto& nic : r.model.nics) {
+    REQUIRE(nic.ip_configurations.size() == 1);
+    CHECK(nic.ip_configurations[0].asgs.size() == (nic.name == "nic-web" ? 1u : 0u));
+  }
+}
+
+TEST_CASE("a public load balancer: a rule to a pool and a NAT rule to 3389, behind no NSG", "[terraform]") {
+  // lb.json (a state): lb-web (Basic) on pip-lb (Basic, 20.3.0.1); rule http 80 -> 8080 to web-pool (a separate
+  // azurerm_lb_backend_address_pool), NAT rule rdp-vm1 50001 -> 3389. nic-vm1 (no public IP, snet-lb without an
+  // NSG) joins the pool and the NAT rule through the two NIC associations. A Basic load balancer with no NSG on the
+  // path is open: both are exposed to any source.
+  auto r = run({"lb.json"});
+  CHECK(diagnostics(r, model::Severity::kWarning).empty());
+  Lines entries;
+  for (const auto& e : r.analysis.exposures) {
+    entries.push_back(fmt::format("{} {} {}", cli::target_name(r.model, e), model::to_string(e.ports),
+                                  e.any_source ? "any" : "some"));
+  }
+  std::sort(entries.begin(), entries.end());
+  CHECK(entries == Lines{"vm1 3389 any", "vm1 8080 any"});
+  REQUIRE(r.model.load_balancers.size() == 1);
+  const auto& lb = r.model.load_balancers[0];
+  CHECK(lb.where.pointer == "/values/root_module/resources/2");
+  REQUIRE(lb.rules.size() == 1);
+  CHECK(lb.rules[0].where.pointer == "/values/root_module/resources/4");
+  REQUIRE(lb.nat_rules.size() == 1);
+  CHECK(lb.nat_rules[0].where.pointer == "/values/root_module/resources/5");
+}
+
 TEST_CASE("a NIC's NSG association, a legacy virtual machine, and a plan mixed with Azure resource JSON",
           "[terraform]") {
   // The subnet exists already (a data source): alone, it is missing and assumed to allow.

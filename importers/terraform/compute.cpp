@@ -32,9 +32,9 @@ void translate_nic(Context& ctx, const Instance& i, std::vector<Synthesized>& ou
 }
 
 void translate_nic_nsg_association(Context& ctx, const Instance& i, std::vector<Synthesized>& out) {
-  Synthesized* nic = association_target(ctx, i, "network_interface_id", "network interface", out);
-  if (nic == nullptr) return;
-  ctx.copy_ref(Context::top(i), "network_security_group_id", *nic, "/properties/networkSecurityGroup");
+  const Edited nic = association_target(ctx, i, "network_interface_id", "network interface", out);
+  if (nic.doc == nullptr) return;
+  ctx.copy_ref(Context::top(i), "network_security_group_id", *nic.doc, nic.base + "/properties/networkSecurityGroup");
 }
 
 void translate_public_ip(Context& ctx, const Instance& i, std::vector<Synthesized>& out) {

@@ -1,5 +1,5 @@
 // The family translators of the mapping table (mapping.cpp), one file per family: network.cpp, nsg.cpp,
-// compute.cpp, paas.cpp.
+// compute.cpp, load_balancer.cpp, paas.cpp.
 #pragma once
 
 #include <vector>
@@ -12,14 +12,27 @@ namespace exposim::importers::terraform {
 void translate_vnet(Context& ctx, const Instance& i, std::vector<Synthesized>& out);
 void translate_subnet(Context& ctx, const Instance& i, std::vector<Synthesized>& out);
 void translate_subnet_nsg_association(Context& ctx, const Instance& i, std::vector<Synthesized>& out);
+void translate_subnet_route_table_association(Context& ctx, const Instance& i, std::vector<Synthesized>& out);
+void translate_peering(Context& ctx, const Instance& i, std::vector<Synthesized>& out);
+void translate_route_table(Context& ctx, const Instance& i, std::vector<Synthesized>& out);
+void translate_route(Context& ctx, const Instance& i, std::vector<Synthesized>& out);
 // nsg.cpp
 void translate_nsg(Context& ctx, const Instance& i, std::vector<Synthesized>& out);
 void translate_security_rule(Context& ctx, const Instance& i, std::vector<Synthesized>& out);
+void translate_asg(Context& ctx, const Instance& i, std::vector<Synthesized>& out);
+void translate_nic_asg_association(Context& ctx, const Instance& i, std::vector<Synthesized>& out);
 // compute.cpp
 void translate_nic(Context& ctx, const Instance& i, std::vector<Synthesized>& out);
 void translate_nic_nsg_association(Context& ctx, const Instance& i, std::vector<Synthesized>& out);
 void translate_public_ip(Context& ctx, const Instance& i, std::vector<Synthesized>& out);
 void translate_vm(Context& ctx, const Instance& i, std::vector<Synthesized>& out);
+// load_balancer.cpp
+void translate_lb(Context& ctx, const Instance& i, std::vector<Synthesized>& out);
+void translate_lb_backend_pool(Context& ctx, const Instance& i, std::vector<Synthesized>& out);
+void translate_lb_nat_rule(Context& ctx, const Instance& i, std::vector<Synthesized>& out);
+void translate_lb_rule(Context& ctx, const Instance& i, std::vector<Synthesized>& out);
+void translate_nic_backend_pool_association(Context& ctx, const Instance& i, std::vector<Synthesized>& out);
+void translate_nic_nat_rule_association(Context& ctx, const Instance& i, std::vector<Synthesized>& out);
 // paas.cpp
 void translate_storage_account(Context& ctx, const Instance& i, std::vector<Synthesized>& out);
 void translate_storage_network_rules(Context& ctx, const Instance& i, std::vector<Synthesized>& out);
@@ -31,9 +44,17 @@ void finish_storage(Context& ctx, std::vector<Synthesized>& out);
 Synthesized* begin_resource(Context& ctx, const Instance& i, std::string_view azure_type,
                             std::vector<Synthesized>& out);
 
-/// The synthesized resource an association's attribute `key` names (by id), or null (reported: the target is
-/// not in the plan, or unknown).
-Synthesized* association_target(Context& ctx, const Instance& i, std::string_view key, std::string_view what,
-                                std::vector<Synthesized>& out);
+/// What an association edits: a synthesized resource, and the pointer of the edited object inside it ("" for the
+/// resource itself; "/properties/subnets/1" for a subnet declared inline in its virtual network).
+struct Edited {
+  Synthesized* doc{nullptr};
+  std::string base;
+};
+
+/// The object an association's attribute `key` names (by id): a synthesized resource, or a child declared inline
+/// in its parent (an `azurerm_virtual_network`'s `subnet` block); `doc` is null when the target is not in the
+/// plan, or unknown (reported).
+Edited association_target(Context& ctx, const Instance& i, std::string_view key, std::string_view what,
+                          std::vector<Synthesized>& out);
 
 }  // namespace exposim::importers::terraform

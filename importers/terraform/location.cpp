@@ -166,8 +166,15 @@ bool Remap::apply(model::SourceLocation& where, const Instance** instance) const
 }
 
 void remap_model(model::Model& m, const Remap& remap) {
-  for (auto& v : m.vnets) remap.apply(v.where);
+  for (auto& v : m.vnets) {
+    remap.apply(v.where);
+    for (auto& p : v.peerings) remap.apply(p.where);
+  }
   for (auto& s : m.subnets) remap.apply(s.where);
+  for (auto& t : m.route_tables) {
+    remap.apply(t.where);
+    for (auto& r : t.routes) remap.apply(r.where);
+  }
   for (auto& n : m.nsgs) {
     remap.apply(n.where);
     for (auto& r : n.rules) remap.apply(r.where);
@@ -177,6 +184,13 @@ void remap_model(model::Model& m, const Remap& remap) {
     for (auto& c : n.ip_configurations) remap.apply(c.where);
   }
   for (auto& p : m.public_ips) remap.apply(p.where);
+  for (auto& lb : m.load_balancers) {
+    remap.apply(lb.where);
+    for (auto& f : lb.frontends) remap.apply(f.where);
+    for (auto& p : lb.backend_pools) remap.apply(p.where);
+    for (auto& r : lb.rules) remap.apply(r.where);
+    for (auto& r : lb.nat_rules) remap.apply(r.where);
+  }
   for (auto& v : m.vms) remap.apply(v.where);
   for (auto& p : m.paas_services) {
     remap.apply(p.where);

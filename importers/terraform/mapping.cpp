@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "importers/terraform/families.h"
+#include "model/ascii.h"
 
 namespace exposim::importers::terraform {
 namespace {
@@ -15,10 +16,19 @@ constexpr Mapping kMappings[] = {
     {"azurerm_subnet", "Microsoft.Network/virtualNetworks/subnets", "azurerm_virtual_network", "virtual_network_name",
      translate_subnet, false},
     {"azurerm_subnet_network_security_group_association", "", "", "", translate_subnet_nsg_association, true},
+    {"azurerm_subnet_route_table_association", "", "", "", translate_subnet_route_table_association, true},
+    {"azurerm_virtual_network_peering", "Microsoft.Network/virtualNetworks/virtualNetworkPeerings",
+     "azurerm_virtual_network", "virtual_network_name", translate_peering, false},
+    {"azurerm_route_table", "Microsoft.Network/routeTables", "", "", translate_route_table, false},
+    {"azurerm_route", "Microsoft.Network/routeTables/routes", "azurerm_route_table", "route_table_name",
+     translate_route, false},
     // nsg.cpp
     {"azurerm_network_security_group", "Microsoft.Network/networkSecurityGroups", "", "", translate_nsg, false},
     {"azurerm_network_security_rule", "Microsoft.Network/networkSecurityGroups/securityRules",
      "azurerm_network_security_group", "network_security_group_name", translate_security_rule, false},
+    {"azurerm_application_security_group", "Microsoft.Network/applicationSecurityGroups", "", "", translate_asg, false},
+    {"azurerm_network_interface_application_security_group_association", "", "", "", translate_nic_asg_association,
+     true},
     // compute.cpp
     {"azurerm_network_interface", "Microsoft.Network/networkInterfaces", "", "", translate_nic, false},
     {"azurerm_network_interface_security_group_association", "", "", "", translate_nic_nsg_association, true},
@@ -26,10 +36,44 @@ constexpr Mapping kMappings[] = {
     {"azurerm_linux_virtual_machine", "Microsoft.Compute/virtualMachines", "", "", translate_vm, false},
     {"azurerm_windows_virtual_machine", "Microsoft.Compute/virtualMachines", "", "", translate_vm, false},
     {"azurerm_virtual_machine", "Microsoft.Compute/virtualMachines", "", "", translate_vm, false},
+    // load_balancer.cpp
+    {"azurerm_lb", "Microsoft.Network/loadBalancers", "", "", translate_lb, false},
+    {"azurerm_lb_backend_address_pool", "Microsoft.Network/loadBalancers/backendAddressPools", "azurerm_lb",
+     "loadbalancer_id", translate_lb_backend_pool, false},
+    {"azurerm_lb_nat_rule", "Microsoft.Network/loadBalancers/inboundNatRules", "azurerm_lb", "loadbalancer_id",
+     translate_lb_nat_rule, false},
+    {"azurerm_lb_rule", "", "", "", translate_lb_rule, true},
+    {"azurerm_network_interface_backend_address_pool_association", "", "", "", translate_nic_backend_pool_association,
+     true},
+    {"azurerm_network_interface_nat_rule_association", "", "", "", translate_nic_nat_rule_association, true},
     // paas.cpp
     {"azurerm_storage_account", "Microsoft.Storage/storageAccounts", "", "", translate_storage_account, false},
     {"azurerm_storage_account_network_rules", "", "", "", translate_storage_network_rules, true},
 };
+
+/// A child declared inline in its synthesized parent: id `<parent id>/<segment>/<name>` is element `k` of the
+/// parent's `properties.<segment>` with that name (`/properties/subnets/k`); `doc` null when there is none.
+Edited find_inline_child(std::vector<Synthesized>& out, std::string_view id) {
+  const auto name_at = id.rfind('/');
+  if (name_at == std::string_view::npos || name_at == 0) return {};
+  const auto segment_at = id.rfind('/', name_at - 1);
+  if (segment_at == std::string_view::npos) return {};
+  const std::string name(id.substr(name_at + 1));
+  const std::string segment(id.substr(segment_at + 1, name_at - segment_at - 1));
+  Synthesized* parent = find_synthesized(out, id.substr(0, segment_at));
+  if (parent == nullptr) return {};
+  const json& props = parent->doc["properties"];
+  auto list = props.find(segment);
+  if (list == props.end() || !list->is_array()) return {};
+  for (std::size_t k = 0; k < list->size(); ++k) {
+    const json& child = (*list)[k];
+    auto n = child.find("name");
+    if (n != child.end() && n->is_string() && model::ascii::iequals(n->get_ref<const std::string&>(), name)) {
+      return {parent, fmt::format("/properties/{}/{}", segment, k)};
+    }
+  }
+  return {};
+}
 
 }  // namespace
 
@@ -64,8 +108,8 @@ Synthesized* begin_resource(Context& ctx, const Instance& i, std::string_view az
   return &out.back();
 }
 
-Synthesized* association_target(Context& ctx, const Instance& i, std::string_view key, std::string_view what,
-                                std::vector<Synthesized>& out) {
+Edited association_target(Context& ctx, const Instance& i, std::string_view key, std::string_view what,
+                          std::vector<Synthesized>& out) {
   const Block b = Context::top(i);
   bool unknown = false;
   auto ids = ctx.ids(b, key, &unknown);
@@ -73,10 +117,11 @@ Synthesized* association_target(Context& ctx, const Instance& i, std::string_vie
     ctx.report(
         model::Severity::kWarning, i, b.attr_pointer(key), "unknown-value",
         fmt::format("the {} of this association is only known after apply: the association is not analysed", what));
-    return nullptr;
+    return {};
   }
-  Synthesized* target = find_synthesized(out, ids.front());
-  if (target == nullptr) {
+  Edited target{find_synthesized(out, ids.front()), ""};
+  if (target.doc == nullptr) target = find_inline_child(out, ids.front());
+  if (target.doc == nullptr) {
     ctx.report(model::Severity::kWarning, i, b.attr_pointer(key), "missing-reference",
                fmt::format("{} '{}' is not in the plan: the association is not analysed", what, ids.front()));
   }

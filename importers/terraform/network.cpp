@@ -1,4 +1,5 @@
-// azurerm virtual networks (with inline `subnet` blocks), subnets and subnet-NSG associations.
+// azurerm virtual networks (with inline `subnet` blocks), subnets, their NSG and route table associations, peerings,
+// route tables (with inline `route` blocks) and routes.
 #include <fmt/format.h>
 
 #include "importers/terraform/families.h"
@@ -13,6 +14,13 @@ void copy_subnet_prefixes(Context& ctx, const Block& b, Synthesized& s, const st
   } else {
     ctx.copy_string(b, "address_prefix", s, base + "/addressPrefix");
   }
+}
+
+/// One route's attributes (the same names inline and in azurerm_route) into `properties` at `base`.
+void copy_route(Context& ctx, const Block& b, Synthesized& s, const std::string& base) {
+  ctx.copy_string(b, "address_prefix", s, base + "/addressPrefix");
+  ctx.copy_string(b, "next_hop_type", s, base + "/nextHopType");
+  ctx.copy_string(b, "next_hop_in_ip_address", s, base + "/nextHopIpAddress");
 }
 
 }  // namespace
@@ -39,6 +47,7 @@ void translate_vnet(Context& ctx, const Instance& i, std::vector<Synthesized>& o
     s->doc[json::json_pointer(base + "/properties")] = json::object();
     copy_subnet_prefixes(ctx, sb, *s, base + "/properties");
     ctx.copy_ref(sb, "security_group", *s, base + "/properties/networkSecurityGroup");
+    ctx.copy_ref(sb, "route_table_id", *s, base + "/properties/routeTable");  // azurerm 4.x
   }
 }
 
@@ -49,9 +58,65 @@ void translate_subnet(Context& ctx, const Instance& i, std::vector<Synthesized>&
 }
 
 void translate_subnet_nsg_association(Context& ctx, const Instance& i, std::vector<Synthesized>& out) {
-  Synthesized* subnet = association_target(ctx, i, "subnet_id", "subnet", out);
-  if (subnet == nullptr) return;
-  ctx.copy_ref(Context::top(i), "network_security_group_id", *subnet, "/properties/networkSecurityGroup");
+  const Edited subnet = association_target(ctx, i, "subnet_id", "subnet", out);
+  if (subnet.doc == nullptr) return;
+  ctx.copy_ref(Context::top(i), "network_security_group_id", *subnet.doc,
+               subnet.base + "/properties/networkSecurityGroup");
+}
+
+void translate_subnet_route_table_association(Context& ctx, const Instance& i, std::vector<Synthesized>& out) {
+  const Edited subnet = association_target(ctx, i, "subnet_id", "subnet", out);
+  if (subnet.doc == nullptr) return;
+  ctx.copy_ref(Context::top(i), "route_table_id", *subnet.doc, subnet.base + "/properties/routeTable");
+}
+
+void translate_peering(Context& ctx, const Instance& i, std::vector<Synthesized>& out) {
+  Synthesized* s = begin_resource(ctx, i, "Microsoft.Network/virtualNetworks/virtualNetworkPeerings", out);
+  if (s == nullptr) return;
+  const Block b = Context::top(i);
+  ctx.copy_ref(b, "remote_virtual_network_id", *s, "/properties/remoteVirtualNetwork");
+  // Absent: the provider's defaults, which are Azure's (access allowed, the rest not).
+  ctx.copy_boolean(b, "allow_virtual_network_access", *s, "/properties/allowVirtualNetworkAccess");
+  ctx.copy_boolean(b, "allow_forwarded_traffic", *s, "/properties/allowForwardedTraffic");
+  ctx.copy_boolean(b, "allow_gateway_transit", *s, "/properties/allowGatewayTransit");
+  ctx.copy_boolean(b, "use_remote_gateways", *s, "/properties/useRemoteGateways");
+}
+
+void translate_route_table(Context& ctx, const Instance& i, std::vector<Synthesized>& out) {
+  Synthesized* s = begin_resource(ctx, i, "Microsoft.Network/routeTables", out);
+  if (s == nullptr) return;
+  const Block b = Context::top(i);
+  if (ctx.state(b, "bgp_route_propagation_enabled") == State::kKnown) {  // azurerm 4.x: the opposite sense
+    if (auto on = ctx.boolean(b, "bgp_route_propagation_enabled")) {
+      s->set("/properties/disableBgpRoutePropagation", !*on, b.attr_pointer("bgp_route_propagation_enabled"));
+    }
+  } else {
+    ctx.copy_boolean(b, "disable_bgp_route_propagation", *s, "/properties/disableBgpRoutePropagation");
+  }
+  s->doc["properties"]["routes"] = json::array();
+  // Unknown and not configured: the routes are separate resources (azurerm_route), read as absent. Configured but
+  // only known after apply: one route whose every field is unknown, read conservatively by the Azure importer.
+  if (ctx.state(b, "route") == State::kUnknown) {
+    const std::string unknown = Context::unknown_text(b, "route");
+    s->set("/properties/routes/0",
+           json{{"name", "unknown-routes"}, {"properties", {{"addressPrefix", unknown}, {"nextHopType", unknown}}}},
+           b.attr_pointer("route"));
+    return;
+  }
+  const auto routes = ctx.nested(b, "route");
+  for (std::size_t k = 0; k < routes.size(); ++k) {
+    const Block& rb = routes[k];
+    const std::string base = fmt::format("/properties/routes/{}", k);
+    s->set(base, json{{"properties", json::object()}}, rb.values_pointer);
+    ctx.copy_string(rb, "name", *s, base + "/name");
+    copy_route(ctx, rb, *s, base + "/properties");
+  }
+}
+
+void translate_route(Context& ctx, const Instance& i, std::vector<Synthesized>& out) {
+  Synthesized* s = begin_resource(ctx, i, "Microsoft.Network/routeTables/routes", out);
+  if (s == nullptr) return;
+  copy_route(ctx, Context::top(i), *s, "/properties");
 }
 
 }  // namespace exposim::importers::terraform

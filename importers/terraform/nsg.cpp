@@ -1,4 +1,5 @@
-// azurerm network security groups (with inline `security_rule` blocks) and separate security rules.
+// azurerm network security groups (with inline `security_rule` blocks), separate security rules, application
+// security groups and their NIC associations.
 #include <fmt/format.h>
 
 #include "importers/terraform/families.h"
@@ -61,6 +62,30 @@ void translate_security_rule(Context& ctx, const Instance& i, std::vector<Synthe
   Synthesized* s = begin_resource(ctx, i, "Microsoft.Network/networkSecurityGroups/securityRules", out);
   if (s == nullptr) return;
   copy_rule(ctx, Context::top(i), *s, "/properties");
+}
+
+void translate_asg(Context& ctx, const Instance& i, std::vector<Synthesized>& out) {
+  begin_resource(ctx, i, "Microsoft.Network/applicationSecurityGroups", out);
+}
+
+void translate_nic_asg_association(Context& ctx, const Instance& i, std::vector<Synthesized>& out) {
+  const Edited nic = association_target(ctx, i, "network_interface_id", "network interface", out);
+  if (nic.doc == nullptr) return;
+  // The provider adds the group to every ip configuration of the NIC.
+  const Block b = Context::top(i);
+  const json& configs = nic.doc->doc["properties"]["ipConfigurations"];
+  const std::size_t n = configs.is_array() ? configs.size() : 0;
+  for (std::size_t k = 0; k < n; ++k) {
+    const std::string base =
+        fmt::format("{}/properties/ipConfigurations/{}/properties/applicationSecurityGroups", nic.base, k);
+    Synthesized one;  // the reference as copy_ref writes it, appended to the configuration's list
+    ctx.copy_ref(b, "application_security_group_id", one, "/ref");
+    if (!one.doc.contains("ref")) return;
+    json& list = nic.doc->doc[json::json_pointer(base)];
+    if (!list.is_array()) list = json::array();
+    nic.doc->set(fmt::format("{}/{}", base, list.size()), one.doc["ref"],
+                 b.attr_pointer("application_security_group_id"), &i);
+  }
 }
 
 }  // namespace exposim::importers::terraform

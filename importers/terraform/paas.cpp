@@ -70,7 +70,7 @@ void translate_storage_network_rules(Context& ctx, const Instance& i, std::vecto
   Synthesized* account = nullptr;
   const Block b = Context::top(i);
   if (ctx.state(b, "storage_account_id") != State::kAbsent || ctx.state(b, "storage_account_name") == State::kAbsent) {
-    account = association_target(ctx, i, "storage_account_id", "storage account", out);
+    account = association_target(ctx, i, "storage_account_id", "storage account", out).doc;
   } else if (auto name = ctx.string(b, "storage_account_name")) {  // azurerm 2.x
     auto rg = ctx.resource_group(i);
     if (const Instance* a = rg ? ctx.instances().by_name("azurerm_storage_account", *name, *rg) : nullptr) {

@@ -265,7 +265,10 @@ std::optional<std::string> Context::id_of(const Instance& i, int depth) {
     const std::string_view segment = type.substr(type.rfind('/') + 1);
     std::optional<std::string> parent_id;
     const Mapping* parent = find_mapping(row->parent_type);
-    if (const Instance* p = instances_.by_name(row->parent_type, *parent_name, *rg); p != nullptr) {
+    const std::string_view by = row->parent_name;
+    if (by.size() > 3 && by.substr(by.size() - 3) == "_id") {  // the parent named by its id (`loadbalancer_id`)
+      parent_id = parent_name;
+    } else if (const Instance* p = instances_.by_name(row->parent_type, *parent_name, *rg); p != nullptr) {
       parent_id = id_of(*p, depth + 1);
     } else if (parent != nullptr) {
       parent_id = fmt::format("/subscriptions/{}/resourceGroups/{}/providers/{}/{}", kSubscription, *rg,
