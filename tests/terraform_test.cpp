@@ -105,7 +105,7 @@ TEST_CASE("a plan's references known only after apply are resolved from the conf
   CHECK(r.model.nsgs[0].where.pointer == "/planned_values/root_module/resources/3");
 }
 
-TEST_CASE("a state's inline subnets, NSG rules and known ids; an unread azurerm type is named by address",
+TEST_CASE("a state's inline subnets, NSG rules and known ids, and an unread azurerm type is named by address",
           "[terraform]") {
   auto r = run({"state.json"});
   CHECK(vm_side(r) ==
