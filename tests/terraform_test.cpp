@@ -199,6 +199,20 @@ TEST_CASE("a public load balancer: a rule to a pool and a NAT rule to 3389, behi
   CHECK(lb.nat_rules[0].where.pointer == "/values/root_module/resources/5");
 }
 
+TEST_CASE("an azurerm 2.x load balancing rule names its one pool in backend_address_pool_id", "[terraform]") {
+  // lb_azurerm2.json: lb.json as azurerm 2.x wrote it (backend_address_pool_id, enable_floating_ip): the same
+  // exposures; read without the singular pool, the rule would forward nowhere and 8080 would be hidden.
+  auto r = run({"lb_azurerm2.json"});
+  CHECK(diagnostics(r, model::Severity::kWarning).empty());
+  Lines entries;
+  for (const auto& e : r.analysis.exposures) {
+    entries.push_back(fmt::format("{} {} {}", cli::target_name(r.model, e), model::to_string(e.ports),
+                                  e.any_source ? "any" : "some"));
+  }
+  std::sort(entries.begin(), entries.end());
+  CHECK(entries == Lines{"vm1 3389 any", "vm1 8080 any"});
+}
+
 TEST_CASE("a NIC's NSG association, a legacy virtual machine, and a plan mixed with Azure resource JSON",
           "[terraform]") {
   // The subnet exists already (a data source): alone, it is missing and assumed to allow.

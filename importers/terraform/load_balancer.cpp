@@ -100,6 +100,10 @@ void translate_lb_rule(Context& ctx, const Instance& i, std::vector<Synthesized>
   lb.doc->set(base, json{{"name", ctx.name_of(i)}, {"properties", json::object()}}, i.pointer, &i);
   copy_lb_rule(ctx, i, *lb.doc, base + "/properties");
   ctx.copy_refs(b, "backend_address_pool_ids", *lb.doc, base + "/properties/backendAddressPools");
+  // azurerm 2.x wrote one pool, `backend_address_pool_id`; a rule read without it would forward nowhere.
+  if (ctx.state(b, "backend_address_pool_ids") == State::kAbsent) {
+    ctx.copy_ref(b, "backend_address_pool_id", *lb.doc, base + "/properties/backendAddressPool");
+  }
 }
 
 void translate_nic_backend_pool_association(Context& ctx, const Instance& i, std::vector<Synthesized>& out) {
