@@ -87,6 +87,10 @@ struct Explain {
     model::Diagnostics diags;
     std::optional<DiagnosticPolicy> policy;
     if (const int rc = load_inputs(input, err, m, diags, policy); rc != kExitOk) return rc;
+    // The inputs' diagnostics come first, also when the query names nothing in them: a warning about the input
+    // (a resource not read, say) is often why a target is unknown.
+    std::vector<model::Diagnostic> sorted;
+    if (const int rc = finish_diagnostics(input, *policy, diags, {}, err, sorted); rc != kExitOk) return rc;
     const solver::FlowTrace t = solver::explain(m, q);
     if (t.status != solver::FlowTrace::Status::kOk) {
       err << "exposim: error: " << t.error << '\n';
@@ -94,8 +98,6 @@ struct Explain {
       for (const auto& c : t.candidates) err << "exposim: note: " << what << ": " << c << '\n';
       return kExitBadInput;
     }
-    std::vector<model::Diagnostic> sorted;
-    if (const int rc = finish_diagnostics(input, *policy, diags, {}, err, sorted); rc != kExitOk) return rc;
     return write_output(
         output,
         [&](std::ostream& o) {

@@ -562,6 +562,23 @@ TEST_CASE("templates: resources a template references but does not declare are a
   fs::remove_all(dir);
 }
 
+TEST_CASE("explain: an unknown --to still prints the inputs' warnings before its error (exit 2)", "[cli]") {
+  // The warning that a resource was not read is often why a target is unknown: the user must see it.
+  const auto dir = scratch_dir();
+  write_file(dir / "e.json", R"([
+  { "type": "Microsoft.Network/natGateways", "name": "natgw", "location": "westeurope",
+    "id": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/natGateways/natgw", "properties": {} } ])");
+  const auto r = run_exposim({"explain", (dir / "e.json").string(), "--from", "81.2.69.200", "--to", "natgw", "--port",
+                              "22"});
+  CHECK(r.code == exposim::cli::kExitBadInput);
+  const auto warning = r.err.find("[unmodelled-types]");
+  const auto error = r.err.find("exposim: error:");
+  REQUIRE(warning != std::string::npos);
+  REQUIRE(error != std::string::npos);
+  CHECK(warning < error);
+  fs::remove_all(dir);
+}
+
 TEST_CASE("explain through an application gateway, a Bastion session and a PaaS endpoint", "[cli]") {
   const std::string estate = example("app-gateway-waf/estate.json");
   auto r = run_exposim({"explain", estate, "--from", "81.2.69.200", "--to", "agw-edge", "--port", "443", "-f", "json"});
