@@ -431,6 +431,34 @@ TEST_CASE("azure: malformed files and resources", "[azure]") {
   }
 }
 
+TEST_CASE("azure: a null element of a list of objects is an error, except where Azure's exports write null",
+          "[azure]") {
+  // A firewall policy's rule collections: `null` is not a collection (reported, the others read). A storage
+  // account's `ipRules` and a private endpoint's `ipConfigurations`: exports write `null` entries, skipped.
+  const std::string text = R"([
+  { "id": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/firewallPolicies/p/ruleCollectionGroups/g",
+    "type": "Microsoft.Network/firewallPolicies/ruleCollectionGroups", "name": "g",
+    "properties": { "priority": 100, "ruleCollections": [ null, 7 ] } },
+  { "id": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/st",
+    "type": "Microsoft.Storage/storageAccounts", "name": "st", "location": "westeurope",
+    "properties": { "networkAcls": { "defaultAction": "Deny",
+      "ipRules": [ null, { "value": "52.1.2.0/24", "action": "Allow" }, 3 ] } } },
+  { "id": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/firewallPolicies/p",
+    "type": "Microsoft.Network/firewallPolicies", "name": "p", "location": "westeurope", "properties": {} }
+])";
+  const Result r = import(text);
+  CHECK(show(r.diags) ==
+        show({"t.json: /0/properties/ruleCollections/0: error: rule collection is null, expected an object "
+              "[invalid-type]",
+              "t.json: /0/properties/ruleCollections/1: error: rule collection is an integer, expected an object "
+              "[invalid-type]",
+              "t.json: /1/properties/networkAcls/ipRules/2: error: IP rule is an integer, expected an object "
+              "[invalid-type]"}));
+  REQUIRE(r.model.paas_services.size() == 1);
+  REQUIRE(r.model.paas_services[0].ip_rules.size() == 1);
+  CHECK(r.model.paas_services[0].ip_rules[0].text == "52.1.2.0/24");
+}
+
 TEST_CASE("azure: a syntax error in one resource does not stop the next ones", "[azure]") {
   const std::string text = fmt::format(R"([
   {{"id": "/a", "type": "Microsoft.Network/applicationSecurityGroups" "name": "a"}},

@@ -168,49 +168,38 @@ bool read_application_gateway(ReaderContext& ctx, Resource& resource) {
         const auto child = ctx.begin_child(o, std::move(ids), pool, scope);
         if (!child.props) return;
         const JsonObject p = *child.props;
-        auto arr = ctx.get_array(p, keys::kBackendAddresses);
-        if (arr) {
-          PointerScope s(ctx.ptr, arr.key);
-          std::size_t i = 0;
-          for (JsonValue e : *arr) {
-            PointerScope item(ctx.ptr, i++);
-            JsonObject a;
-            if (!e.get(a)) {
-              ctx.error("invalid-type", fmt::format("backend address is {}, expected an object", kind_name(e.type())));
-              continue;
+        ctx.for_each_object(p, keys::kBackendAddresses, "backend address", [&](JsonObject a, std::size_t) {
+          model::AgBackendAddress addr;
+          // A backend only known at deployment: an unknown, external backend; one that is a
+          // `reference('NAME')` keeps the reference, so that a site of that name is linked.
+          auto deployed = [&](std::string_view field) {
+            auto f = find_field(a, field);
+            std::string_view text;
+            if (f && f->value.get(text) && istarts_with(unknown_reason(text), "reference(")) {
+              return std::string(unknown_reason(text));
             }
-            model::AgBackendAddress addr;
-            // A backend only known at deployment: an unknown, external backend; one that is a
-            // `reference('NAME')` keeps the reference, so that a site of that name is linked.
-            auto deployed = [&](std::string_view field) {
-              auto f = find_field(a, field);
-              std::string_view text;
-              if (f && f->value.get(text) && istarts_with(unknown_reason(text), "reference(")) {
-                return std::string(unknown_reason(text));
-              }
-              return std::string("(only known at deployment)");
-            };
-            if (auto ip = ctx.get_string(a, keys::kIpAddress); ip.unknown) {
-              addr.fqdn = deployed(keys::kIpAddress);
-            } else if (ip) {
-              PointerScope at(ctx.ptr, ip.key);
-              if (auto parsed = IpAddress::parse(trim(*ip))) {
-                addr.ip = *parsed;
-              } else if (looks_like_ip(trim(*ip))) {
-                ctx.error("invalid-value", fmt::format("backend IP address '{}' is not an IP address", *ip));
-              } else if (!trim(*ip).empty()) {
-                // Older API versions accepted host names here: a backend by name, as `fqdn`.
-                addr.fqdn = std::string(trim(*ip));
-              }
+            return std::string("(only known at deployment)");
+          };
+          if (auto ip = ctx.get_string(a, keys::kIpAddress); ip.unknown) {
+            addr.fqdn = deployed(keys::kIpAddress);
+          } else if (ip) {
+            PointerScope at(ctx.ptr, ip.key);
+            if (auto parsed = IpAddress::parse(trim(*ip))) {
+              addr.ip = *parsed;
+            } else if (looks_like_ip(trim(*ip))) {
+              ctx.error("invalid-value", fmt::format("backend IP address '{}' is not an IP address", *ip));
+            } else if (!trim(*ip).empty()) {
+              // Older API versions accepted host names here: a backend by name, as `fqdn`.
+              addr.fqdn = std::string(trim(*ip));
             }
-            if (auto f = ctx.get_string(a, keys::kFqdn); f && !trim(*f).empty()) {
-              addr.fqdn = std::string(trim(*f));
-            } else if (f.unknown) {
-              addr.fqdn = deployed(keys::kFqdn);
-            }
-            if (addr.ip || !addr.fqdn.empty()) pool.addresses.push_back(std::move(addr));
           }
-        }
+          if (auto f = ctx.get_string(a, keys::kFqdn); f && !trim(*f).empty()) {
+            addr.fqdn = std::string(trim(*f));
+          } else if (f.unknown) {
+            addr.fqdn = deployed(keys::kFqdn);
+          }
+          if (addr.ip || !addr.fqdn.empty()) pool.addresses.push_back(std::move(addr));
+        });
         g.backend_pools.push_back(std::move(pool));
       });
   ctx.for_each_child(props, keys::kBackendHttpSettingsCollection, g.id, segments::kAgBackendSettingsAsWritten,

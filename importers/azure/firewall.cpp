@@ -305,27 +305,15 @@ std::optional<model::FirewallRuleCollection> read_fw_collection(ReaderContext& c
                                            action_text, c.kind == model::FirewallRuleKind::kNat ? "DNAT" : "filter"));
     return std::nullopt;
   }
-  if (auto arr = ctx.get_array(props, keys::kRules)) {
-    PointerScope s(ctx.ptr, arr.key);
-    std::size_t i = 0;
-    for (JsonValue e : *arr) {
-      PointerScope item(ctx.ptr, i);
-      JsonObject ro;
-      if (!e.get(ro)) {
-        ctx.error("invalid-type", fmt::format("firewall rule is {}, expected an object", kind_name(e.type())));
-        ++i;
-        continue;
-      }
-      auto rule = read_fw_rule(ctx, ro, c.kind, i);
-      ++i;
-      if (!rule) continue;
-      if ((rule->kind == model::FirewallRuleKind::kNat) != (c.kind == model::FirewallRuleKind::kNat)) {
-        ctx.error("invalid-value", fmt::format("rule '{}' does not fit collection '{}'", rule->name, c.name));
-        continue;
-      }
-      c.rules.push_back(std::move(*rule));
+  ctx.for_each_object(props, keys::kRules, "firewall rule", [&](JsonObject ro, std::size_t i) {
+    auto rule = read_fw_rule(ctx, ro, c.kind, i);
+    if (!rule) return;
+    if ((rule->kind == model::FirewallRuleKind::kNat) != (c.kind == model::FirewallRuleKind::kNat)) {
+      ctx.error("invalid-value", fmt::format("rule '{}' does not fit collection '{}'", rule->name, c.name));
+      return;
     }
-  }
+    c.rules.push_back(std::move(*rule));
+  });
   // A filter collection holds network or application rules; its kind is its first rule's.
   if (c.kind != model::FirewallRuleKind::kNat && !c.rules.empty() && !kind) c.kind = c.rules.front().kind;
   return c;
@@ -333,20 +321,9 @@ std::optional<model::FirewallRuleCollection> read_fw_collection(ReaderContext& c
 
 void read_fw_collections(ReaderContext& ctx, JsonObject props, std::string_view key, model::FirewallRuleKind kind,
                          std::vector<model::FirewallRuleCollection>& out) {
-  auto arr = ctx.get_array(props, key);
-  if (!arr) return;
-  PointerScope s(ctx.ptr, arr.key);
-  std::size_t i = 0;
-  for (JsonValue e : *arr) {
-    PointerScope item(ctx.ptr, i);
-    JsonObject o;
-    if (!e.get(o)) {
-      ctx.error("invalid-type", fmt::format("rule collection is {}, expected an object", kind_name(e.type())));
-    } else if (auto c = read_fw_collection(ctx, o, kind, i)) {
-      out.push_back(std::move(*c));
-    }
-    ++i;
-  }
+  ctx.for_each_object(props, key, "rule collection", [&](JsonObject o, std::size_t i) {
+    if (auto c = read_fw_collection(ctx, o, kind, i)) out.push_back(std::move(*c));
+  });
 }
 
 /// A secured hub firewall's `hubIPAddresses`: `publicIPs` (`addresses[].address`, `count`) and
@@ -392,20 +369,10 @@ std::optional<model::FirewallRuleCollectionGroup> read_fw_group(ReaderContext& c
   if (!child.props) return std::nullopt;
   const JsonObject props = *child.props;
   if (!read_fw_priority(ctx, props, "rule collection group", g.name, g.priority)) return std::nullopt;
-  auto arr = ctx.get_array(props, keys::kRuleCollections);
-  if (!arr) return g;  // a reference only (a policy's list of its groups): nothing to read
-  PointerScope s(ctx.ptr, arr.key);
-  std::size_t i = 0;
-  for (JsonValue e : *arr) {
-    PointerScope item(ctx.ptr, i);
-    JsonObject c;
-    if (!e.get(c)) {
-      ctx.error("invalid-type", fmt::format("rule collection is {}, expected an object", kind_name(e.type())));
-    } else if (auto col = read_fw_collection(ctx, c, std::nullopt, i)) {
-      g.collections.push_back(std::move(*col));
-    }
-    ++i;
-  }
+  // Without `ruleCollections`, a reference only (a policy's list of its groups): nothing to read.
+  ctx.for_each_object(props, keys::kRuleCollections, "rule collection", [&](JsonObject c, std::size_t i) {
+    if (auto col = read_fw_collection(ctx, c, std::nullopt, i)) g.collections.push_back(std::move(*col));
+  });
   return g;
 }
 

@@ -135,45 +135,37 @@ void read_ip_rules(ReaderContext& ctx, JsonObject o, std::string_view field_key,
     s.ip_rules.push_back(std::move(rule));
     return;
   }
-  auto arr = ctx.get_array(o, keys::kIpRules);
-  if (!arr) return;
-  PointerScope scope(ctx.ptr, arr.key);
-  std::size_t i = 0;
-  for (JsonValue e : *arr) {
-    PointerScope item(ctx.ptr, i++);
-    JsonObject r;
-    if (!e.get(r)) {
-      if (!e.is_null())
-        ctx.error("invalid-type", fmt::format("IP rule is {}, expected an object", kind_name(e.type())));
-      continue;
-    }
-    model::PaasIpRule rule;
-    rule.where = ctx.here();
-    auto value = ctx.get_string(r, field_key);
-    if (!value.present && field_key == keys::kValue) value = ctx.get_string(r, keys::kIpAddressOrRange);
-    if (value.unknown) {  // admits every source
-      rule.text = "(only known at deployment)";
-      rule.unresolved = true;
-      rule.unknown = true;
-      read_paas_action(ctx, r, keys::kAction, "action", rule.action);
-      s.ip_rules.push_back(std::move(rule));
-      continue;
-    }
-    if (!value) {
-      if (!value.present) ctx.error("missing-field", fmt::format("IP rule has no '{}'", field));
-      continue;
-    }
-    rule.text = std::string(trim(*value));
-    read_paas_action(ctx, r, keys::kAction, "action", rule.action);
-    PointerScope at(ctx.ptr, value.key);
-    if (zero_is_azure && rule.text == "0.0.0.0") {
-      rule.unresolved = true;
-      warn_azure_datacenters(ctx);
-    } else if (!add_ip_rule_text(ctx, rule.text, rule)) {
-      continue;
-    }
-    s.ip_rules.push_back(std::move(rule));
-  }
+  ctx.for_each_object(
+      o, keys::kIpRules, "IP rule",
+      [&](JsonObject r, std::size_t) {
+        model::PaasIpRule rule;
+        rule.where = ctx.here();
+        auto value = ctx.get_string(r, field_key);
+        if (!value.present && field_key == keys::kValue) value = ctx.get_string(r, keys::kIpAddressOrRange);
+        if (value.unknown) {  // admits every source
+          rule.text = "(only known at deployment)";
+          rule.unresolved = true;
+          rule.unknown = true;
+          read_paas_action(ctx, r, keys::kAction, "action", rule.action);
+          s.ip_rules.push_back(std::move(rule));
+          return;
+        }
+        if (!value) {
+          if (!value.present) ctx.error("missing-field", fmt::format("IP rule has no '{}'", field));
+          return;
+        }
+        rule.text = std::string(trim(*value));
+        read_paas_action(ctx, r, keys::kAction, "action", rule.action);
+        PointerScope at(ctx.ptr, value.key);
+        if (zero_is_azure && rule.text == "0.0.0.0") {
+          rule.unresolved = true;
+          warn_azure_datacenters(ctx);
+        } else if (!add_ip_rule_text(ctx, rule.text, rule)) {
+          return;
+        }
+        s.ip_rules.push_back(std::move(rule));
+      },
+      ReaderContext::NullElements::kSkip);
 }
 
 /// `virtualNetworkRules[].id` (storage, Key Vault, Cosmos DB): recorded only.
@@ -652,43 +644,25 @@ bool read_private_endpoint(ReaderContext& ctx, Resource& resource) {
       ctx.error("invalid-value", fmt::format("{} '{}' is not an IP address", what, raw));
     }
   };
-  if (auto arr = ctx.get_array(props, keys::kIpConfigurations)) {
-    PointerScope list(ctx.ptr, arr.key);
-    std::size_t i = 0;
-    for (JsonValue e : *arr) {
-      PointerScope item(ctx.ptr, i++);
-      JsonObject o;
-      if (!e.get(o)) {
-        if (!e.is_null()) {
-          ctx.error("invalid-type", fmt::format("ip configuration is {}, expected an object", kind_name(e.type())));
+  ctx.for_each_object(
+      props, keys::kIpConfigurations, "ip configuration",
+      [&](JsonObject o, std::size_t) {
+        auto bag = ctx.properties_of(o);
+        if (!bag) return;
+        std::optional<PointerScope> scope;
+        if (!bag->second.empty()) scope.emplace(ctx.ptr, bag->second);
+        if (auto f = ctx.get_string(bag->first, keys::kPrivateIpAddress)) {
+          PointerScope at(ctx.ptr, f.key);
+          add_ip(*f, "private IP address");
         }
-        continue;
-      }
-      auto bag = ctx.properties_of(o);
-      if (!bag) continue;
-      std::optional<PointerScope> scope;
-      if (!bag->second.empty()) scope.emplace(ctx.ptr, bag->second);
-      if (auto f = ctx.get_string(bag->first, keys::kPrivateIpAddress)) {
-        PointerScope at(ctx.ptr, f.key);
-        add_ip(*f, "private IP address");
-      }
-    }
-  }
-  if (auto arr = ctx.get_array(props, keys::kCustomDnsConfigs)) {
-    PointerScope list(ctx.ptr, arr.key);
-    std::size_t i = 0;
-    for (JsonValue e : *arr) {
-      PointerScope item(ctx.ptr, i++);
-      JsonObject o;
-      if (!e.get(o)) {
-        if (!e.is_null()) {
-          ctx.error("invalid-type", fmt::format("DNS configuration is {}, expected an object", kind_name(e.type())));
-        }
-        continue;
-      }
-      ctx.for_each_text(o, "", keys::kIpAddresses, [&](std::string_view t) { add_ip(t, "IP address"); });
-    }
-  }
+      },
+      ReaderContext::NullElements::kSkip);
+  ctx.for_each_object(
+      props, keys::kCustomDnsConfigs, "DNS configuration",
+      [&](JsonObject o, std::size_t) {
+        ctx.for_each_text(o, "", keys::kIpAddresses, [&](std::string_view t) { add_ip(t, "IP address"); });
+      },
+      ReaderContext::NullElements::kSkip);
   std::sort(pe.private_ips.begin(), pe.private_ips.end());
   pe.private_ips.erase(std::unique(pe.private_ips.begin(), pe.private_ips.end()), pe.private_ips.end());
   pe.network_interfaces = ctx.get_ref_list(props, keys::kNetworkInterfaces);

@@ -221,11 +221,17 @@ class ReaderContext {
 
   Got<JsonArray> get_array(JsonObject o, std::string_view name);
 
+  /// What for_each_object() does with a `null` element: report it like any other element that is not an object,
+  /// or skip it (lists where Azure's own exports write `null` for an empty entry).
+  enum class NullElements { kReport, kSkip };
+
   /// Calls fn(element, index) for each element of array `name` of `o`, the pointer at that element; an element
-  /// that is not an object is an `invalid-type` error naming it as `what`. Nothing when the array is absent (a
-  /// value that is not an array is reported by get_array).
+  /// that is not an object is an `invalid-type` error naming it as `what` (a `null` one is skipped silently with
+  /// NullElements::kSkip). Nothing when the array is absent (a value that is not an array is reported by
+  /// get_array).
   template <typename Fn>
-  void for_each_object(JsonObject o, std::string_view name, std::string_view what, Fn&& fn) {
+  void for_each_object(JsonObject o, std::string_view name, std::string_view what, Fn&& fn,
+                       NullElements nulls = NullElements::kReport) {
     auto arr = get_array(o, name);
     if (!arr) return;
     PointerScope s(ptr, arr.key);
@@ -233,10 +239,10 @@ class ReaderContext {
     for (JsonValue e : *arr) {
       PointerScope item(ptr, i);
       JsonObject element;
-      if (!e.get(element)) {
-        error("invalid-type", fmt::format("{} is {}, expected an object", what, kind_name(e.type())));
-      } else {
+      if (e.get(element)) {
         fn(element, i);
+      } else if (nulls == NullElements::kReport || !e.is_null()) {
+        error("invalid-type", fmt::format("{} is {}, expected an object", what, kind_name(e.type())));
       }
       ++i;
     }

@@ -113,39 +113,27 @@ bool read_hub_routing_intent(ReaderContext& ctx, Resource& resource) {
   model::HubRoutingIntent r;
   static_cast<model::ResourceBase&>(r) = std::move(base);
   r.hub = Ref{model::canonical_id(resource.parent_id), -1};  // its id names the hub (resource_types.cpp)
-  auto arr = ctx.get_array(props, keys::kRoutingPolicies);
-  if (arr) {
-    PointerScope s(ctx.ptr, arr.key);
-    std::size_t i = 0;
-    for (JsonValue e : *arr) {
-      PointerScope item(ctx.ptr, i++);
-      JsonObject o;
-      if (!e.get(o)) {
-        ctx.error("invalid-type", fmt::format("routing policy is {}, expected an object", kind_name(e.type())));
-        continue;
+  ctx.for_each_object(props, keys::kRoutingPolicies, "routing policy", [&](JsonObject o, std::size_t) {
+    model::HubRoutingPolicy p;
+    p.where = ctx.here();
+    if (auto n = ctx.get_string(o, keys::kName)) p.name = std::string(*n);
+    const std::size_t errors_before = ctx.errors;
+    ctx.for_each_text(o, "", keys::kDestinations, [&](std::string_view t) {
+      if (iequals(trim(t), "internet")) {
+        p.internet = true;
+      } else if (iequals(trim(t), "privatetraffic")) {
+        p.private_traffic = true;
+      } else {
+        ctx.error("invalid-value", fmt::format("routing policy destination '{}' is not Internet or PrivateTraffic", t));
       }
-      model::HubRoutingPolicy p;
-      p.where = ctx.here();
-      if (auto n = ctx.get_string(o, keys::kName)) p.name = std::string(*n);
-      const std::size_t errors_before = ctx.errors;
-      ctx.for_each_text(o, "", keys::kDestinations, [&](std::string_view t) {
-        if (iequals(trim(t), "internet")) {
-          p.internet = true;
-        } else if (iequals(trim(t), "privatetraffic")) {
-          p.private_traffic = true;
-        } else {
-          ctx.error("invalid-value",
-                    fmt::format("routing policy destination '{}' is not Internet or PrivateTraffic", t));
-        }
-      });
-      if (auto hop = ctx.get_string(o, keys::kNextHop)) {
-        p.next_hop = Ref{model::canonical_id(trim(*hop)), -1};
-      } else if (!hop.present) {
-        ctx.error("missing-field", fmt::format("routing policy '{}' has no 'nextHop'", p.name));
-      }
-      if (ctx.errors == errors_before) r.policies.push_back(std::move(p));
+    });
+    if (auto hop = ctx.get_string(o, keys::kNextHop)) {
+      p.next_hop = Ref{model::canonical_id(trim(*hop)), -1};
+    } else if (!hop.present) {
+      ctx.error("missing-field", fmt::format("routing policy '{}' has no 'nextHop'", p.name));
     }
-  }
+    if (ctx.errors == errors_before) r.policies.push_back(std::move(p));
+  });
   ctx.model.hub_routing_intents.push_back(std::move(r));
   return true;
 }
