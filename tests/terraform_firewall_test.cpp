@@ -219,3 +219,24 @@ TEST_CASE("a secured hub's firewall: its hub public address takes the DNAT", "[t
   CHECK(fw.virtual_hub.id.substr(fw.virtual_hub.id.size() - 7) == "hub-weu");
   CHECK(has_code(r.analysis.findings, "dnat-target-unknown"));
 }
+
+TEST_CASE("classic collections left out are warnings that name their Terraform address", "[terraform]") {
+  // firewall_classic_orphans.json (a state): fw with an SNAT collection `snat` (it admits nothing inbound) and a
+  // network collection `orphan` of the firewall fw-gone, which is not in the state. Each is left out with a
+  // warning at its attribute in the file, the message starting with the collection's address.
+  auto r = run("firewall_classic_orphans.json");
+  CHECK_FALSE(r.diags.has_errors());
+  CHECK(diagnostics(r.diags, model::Severity::kWarning) ==
+        Lines{"unmodelled-feature /values/root_module/resources/1/values/action: azurerm_firewall_nat_rule_collection."
+              "snat: an SNAT rule collection does not admit inbound traffic: ignored",
+              "missing-reference /values/root_module/resources/2/values/azure_firewall_name: "
+              "azurerm_firewall_network_rule_collection.orphan: firewall '/subscriptions/11111111-2222-3333-4444-"
+              "555555555555/resourceGroups/rg-fw/providers/Microsoft.Network/azureFirewalls/fw-gone' is not in the "
+              "plan: the rule collection is not analysed"});
+  REQUIRE(r.model.firewalls.size() == 1);
+  CHECK(r.model.firewalls[0].classic.empty());
+  // The line of the attribute in the file, beside its pointer.
+  for (const auto& d : r.diags.items()) {
+    if (d.code == "unmodelled-feature") CHECK(d.where.line == 46);
+  }
+}
