@@ -146,8 +146,9 @@ TEST_CASE("a DNAT rule's source only known after apply admits every source", "[t
   CHECK(exposures(r) == Lines{"fw firewall-dnat tcp 2222 any ssh", "vm firewall-dnat tcp 22 any ssh"});
   const auto warnings = diagnostics(r.diags, model::Severity::kWarning);
   CHECK(std::count_if(warnings.begin(), warnings.end(), [](const std::string& w) {
-          return w.find("'azurerm_firewall_policy_rule_collection_group.rcg.nat_rule_collection[0].rule[0]."
-                        "source_addresses' is only known after apply") != std::string::npos;
+          return w.find(
+                     "'azurerm_firewall_policy_rule_collection_group.rcg.nat_rule_collection[0].rule[0]."
+                     "source_addresses' is only known after apply") != std::string::npos;
         }) == 1);
 }
 

@@ -40,7 +40,9 @@ void copy_list(Context& ctx, const Block& b, std::string_view key, Synthesized& 
 void copy_one_as_list(Context& ctx, const Block& b, std::string_view key, Synthesized& s, const std::string& synth) {
   switch (ctx.state(b, key)) {
     case State::kKnown:
-      if (auto v = ctx.string(b, key); v && !v->empty()) s.set(synth, json::array({*v}), b.attr_pointer(key), b.instance);
+      if (auto v = ctx.string(b, key); v && !v->empty()) {
+        s.set(synth, json::array({*v}), b.attr_pointer(key), b.instance);
+      }
       return;
     case State::kUnknown: s.set(synth, Context::unknown_text(b, key), b.attr_pointer(key), b.instance); return;
     case State::kAbsent: return;
