@@ -178,8 +178,8 @@ void copy_rules(Context& ctx, const Block& cb, Kind kind, bool classic, Synthesi
   auto blocks = ctx.nested(cb, "rule");
   for (std::size_t k = 0; k < blocks.size(); ++k) {
     Block& rb = blocks[k];
-    // A set of blocks (the classic collections of azurerm 2.x) lists its values in hash order, not in the
-    // configuration's: only a single block pairs with its configuration for sure.
+    // A set of blocks (the classic collections of older provider versions) lists its values in hash order, not
+    // in the configuration's: only a single block pairs with its configuration for sure.
     if (classic && blocks.size() > 1) {
       rb.expressions = nullptr;
       rb.configured = false;
