@@ -1,5 +1,5 @@
 // The family translators of the mapping table (mapping.cpp), one file per family: network.cpp, nsg.cpp,
-// compute.cpp, load_balancer.cpp, paas.cpp.
+// compute.cpp, load_balancer.cpp, paas.cpp, firewall.cpp, bastion.cpp.
 #pragma once
 
 #include <vector>
@@ -38,6 +38,18 @@ void translate_storage_account(Context& ctx, const Instance& i, std::vector<Synt
 void translate_storage_network_rules(Context& ctx, const Instance& i, std::vector<Synthesized>& out);
 /// After every translation: a note for each storage account whose network rules are Azure's default (assumed).
 void finish_storage(Context& ctx, std::vector<Synthesized>& out);
+
+// firewall.cpp
+void translate_firewall(Context& ctx, const Instance& i, std::vector<Synthesized>& out);
+void translate_firewall_nat_collection(Context& ctx, const Instance& i, std::vector<Synthesized>& out);
+void translate_firewall_network_collection(Context& ctx, const Instance& i, std::vector<Synthesized>& out);
+void translate_firewall_application_collection(Context& ctx, const Instance& i, std::vector<Synthesized>& out);
+void translate_firewall_policy(Context& ctx, const Instance& i, std::vector<Synthesized>& out);
+void translate_rule_collection_group(Context& ctx, const Instance& i, std::vector<Synthesized>& out);
+void translate_ip_group(Context& ctx, const Instance& i, std::vector<Synthesized>& out);
+void translate_ip_group_cidr(Context& ctx, const Instance& i, std::vector<Synthesized>& out);
+// bastion.cpp
+void translate_bastion(Context& ctx, const Instance& i, std::vector<Synthesized>& out);
 
 /// A new Azure resource of `azure_type` for instance `i`: id, name, type and location written, or null when its
 /// name or id cannot be known (reported).

@@ -192,6 +192,29 @@ void remap_model(model::Model& m, const Remap& remap) {
     for (auto& r : lb.nat_rules) remap.apply(r.where);
   }
   for (auto& v : m.vms) remap.apply(v.where);
+  auto remap_collections = [&](std::vector<model::FirewallRuleCollection>& collections) {
+    for (auto& c : collections) {
+      remap.apply(c.where);
+      for (auto& r : c.rules) remap.apply(r.where);
+    }
+  };
+  for (auto& f : m.firewalls) {
+    remap.apply(f.where);
+    for (auto& c : f.ip_configurations) remap.apply(c.where);
+    remap_collections(f.classic);
+  }
+  for (auto& p : m.firewall_policies) {
+    remap.apply(p.where);
+    for (auto& g : p.groups) {
+      remap.apply(g.where);
+      remap_collections(g.collections);
+    }
+  }
+  for (auto& g : m.ip_groups) remap.apply(g.where);
+  for (auto& b : m.bastion_hosts) {
+    remap.apply(b.where);
+    for (auto& c : b.ip_configurations) remap.apply(c.where);
+  }
   for (auto& p : m.paas_services) {
     remap.apply(p.where);
     for (auto& r : p.ip_rules) remap.apply(r.where);

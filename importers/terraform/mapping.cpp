@@ -49,6 +49,21 @@ constexpr Mapping kMappings[] = {
     // paas.cpp
     {"azurerm_storage_account", "Microsoft.Storage/storageAccounts", "", "", translate_storage_account, false},
     {"azurerm_storage_account_network_rules", "", "", "", translate_storage_network_rules, true},
+    // firewall.cpp (the classic collections live inside their firewall: the composed id's parent is the firewall)
+    {"azurerm_firewall", "Microsoft.Network/azureFirewalls", "", "", translate_firewall, false},
+    {"azurerm_firewall_nat_rule_collection", "Microsoft.Network/azureFirewalls/natRuleCollections", "azurerm_firewall",
+     "azure_firewall_name", translate_firewall_nat_collection, true},
+    {"azurerm_firewall_network_rule_collection", "Microsoft.Network/azureFirewalls/networkRuleCollections",
+     "azurerm_firewall", "azure_firewall_name", translate_firewall_network_collection, true},
+    {"azurerm_firewall_application_rule_collection", "Microsoft.Network/azureFirewalls/applicationRuleCollections",
+     "azurerm_firewall", "azure_firewall_name", translate_firewall_application_collection, true},
+    {"azurerm_firewall_policy", "Microsoft.Network/firewallPolicies", "", "", translate_firewall_policy, false},
+    {"azurerm_firewall_policy_rule_collection_group", "Microsoft.Network/firewallPolicies/ruleCollectionGroups",
+     "azurerm_firewall_policy", "firewall_policy_id", translate_rule_collection_group, false},
+    {"azurerm_ip_group", "Microsoft.Network/ipGroups", "", "", translate_ip_group, false},
+    {"azurerm_ip_group_cidr", "", "", "", translate_ip_group_cidr, true},
+    // bastion.cpp
+    {"azurerm_bastion_host", "Microsoft.Network/bastionHosts", "", "", translate_bastion, false},
 };
 
 /// A child declared inline in its synthesized parent: id `<parent id>/<segment>/<name>` is element `k` of the
