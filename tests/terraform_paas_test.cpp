@@ -252,3 +252,33 @@ TEST_CASE("terraform PaaS and scale sets: what is only known after apply can onl
     CHECK(std::count(lines.begin(), lines.end(), "app-orders 443 any access-restrictions") == 1);
   }
 }
+
+TEST_CASE("terraform orchestrated scale sets: VMs that name one are its instances, and instance public IP SKUs",
+          "[terraform]") {
+  // orchestrated.json (azurerm 4.x):
+  // - vmss-flex has no network_interface and no instances: vm1 names it (virtual_machine_scale_set_id) and is its
+  //   instance; vm1's NIC has a Standard public IP in snet-web, whose NSG allows 443 from any: 443 is exposed.
+  // - vmss-pub: 2 instances with a public IP each, sku_name Standard_Regional, in snet-pub without any NSG: a
+  //   Standard public IP admits nothing without an NSG (read as the reader's default, Basic, both instances would
+  //   be open on every port).
+  auto r = run("orchestrated.json");
+  CHECK_FALSE(r.diags.has_errors());
+  CHECK(vm_side(r) == Lines{"vm1 tcp 443 entry 443 any"});
+  CHECK(diagnostics(r, model::Severity::kNote) ==
+        Lines{"scale-set-capacity-unknown /planned_values/root_module/resources/6: "
+              "azurerm_orchestrated_virtual_machine_scale_set.flex: scale set 'vmss-flex' has no 'sku.capacity'; "
+              "assuming 1 instance"});
+  REQUIRE(r.model.scale_sets.size() == 2);
+  for (const auto& s : r.model.scale_sets) {
+    CHECK(s.flexible);
+    REQUIRE(s.instance_nics.size() == (s.name == "vmss-flex" ? 1u : 2u));
+    if (s.name == "vmss-flex") CHECK(r.model.nics[s.instance_nics[0]].name == "nic-vm1");
+  }
+  int instance_ips = 0;
+  for (const auto& p : r.model.public_ips) {
+    if (p.name != "pub") continue;
+    ++instance_ips;
+    CHECK(p.sku == model::Sku::kStandard);
+  }
+  CHECK(instance_ips == 2);
+}
