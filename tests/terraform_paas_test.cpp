@@ -282,3 +282,57 @@ TEST_CASE("terraform orchestrated scale sets: VMs that name one are its instance
   }
   CHECK(instance_ips == 2);
 }
+
+TEST_CASE("terraform web app restrictions by service tag with headers, and by subnet", "[terraform]") {
+  // paas.json with app-orders' restrictions replaced: Front Door's service tag with an X-Azure-FDID header (the
+  // tag is not resolved: an allow rule takes the whole internet, with a warning), then a subnet (service endpoint
+  // traffic, never an internet source). The default action stays Deny.
+  const std::string subnet =
+      "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-data/providers/Microsoft.Network/"
+      "virtualNetworks/vnet-data/subnets/snet-app";
+  const nlohmann::json restrictions = nlohmann::json::array(
+      {{{"action", "Allow"},
+        {"description", ""},
+        {"headers",
+         {{{"x_azure_fdid", {"11111111-2222-3333-4444-555555555555"}},
+           {"x_fd_health_probe", nlohmann::json::array()},
+           {"x_forwarded_for", nlohmann::json::array()},
+           {"x_forwarded_host", nlohmann::json::array()}}}},
+        {"ip_address", ""},
+        {"name", "frontdoor"},
+        {"priority", 100},
+        {"service_tag", "AzureFrontDoor.Backend"},
+        {"virtual_network_subnet_id", ""}},
+       {{"action", "Allow"},
+        {"description", ""},
+        {"headers", nlohmann::json::array()},
+        {"ip_address", ""},
+        {"name", "vnet"},
+        {"priority", 200},
+        {"service_tag", ""},
+        {"virtual_network_subnet_id", subnet}}});
+  auto r = run_edited("paas.json", [&](nlohmann::json& doc) {
+    doc["planned_values"]["root_module"]["resources"][8]["values"]["site_config"][0]["ip_restriction"] = restrictions;
+    doc["resource_changes"][8]["change"]["after"]["site_config"][0]["ip_restriction"] = restrictions;
+    doc["resource_changes"][8]["change"]["after_unknown"]["site_config"][0]["ip_restriction"] =
+        nlohmann::json::array({{{"headers", nlohmann::json::array({nlohmann::json::object()})}},
+                               {{"headers", nlohmann::json::array()}}});
+    doc["configuration"]["root_module"]["resources"][8]["expressions"]["site_config"][0].erase("ip_restriction");
+  });
+  CHECK_FALSE(r.diags.has_errors());
+  const Lines lines = paas_side(r);
+  CHECK(std::count(lines.begin(), lines.end(), "app-orders 443 any access-restrictions") == 1);
+  CHECK(std::count(lines.begin(), lines.end(), "app-orders 443 any scm-access-restrictions") == 1);
+  const auto warnings = diagnostics(r, model::Severity::kWarning);
+  CHECK(std::count(warnings.begin(), warnings.end(),
+                   "unresolved-service-tag /planned_values/root_module/resources/8/values/site_config/0/ip_restriction/"
+                   "0/service_tag: azurerm_linux_web_app.web: service tag 'AzureFrontDoor.Backend' is not resolved to "
+                   "addresses: allow rules treat it as the whole internet, deny rules as nothing") == 1);
+  const auto app = std::find_if(r.model.paas_services.begin(), r.model.paas_services.end(),
+                                [](const auto& s) { return s.name == "app-orders"; });
+  REQUIRE(app != r.model.paas_services.end());
+  REQUIRE(app->ip_rules.size() == 2);
+  CHECK(app->ip_rules[0].has_headers);
+  CHECK(app->ip_rules[1].subnet_only);
+  CHECK(app->ip_rules[1].text == subnet);
+}
