@@ -66,8 +66,8 @@ Lines paas_side(const Run& r) {
     if (!e.any_source) {
       for (const auto& c : model::to_cidr_strings(e.sources)) sources += (sources.empty() ? "" : ",") + c;
     }
-    out.push_back(fmt::format("{} {} {} {}", cli::target_name(r.model, e), model::to_string(e.ports), sources,
-                              e.path[1].scope));
+    out.push_back(
+        fmt::format("{} {} {} {}", cli::target_name(r.model, e), model::to_string(e.ports), sources, e.path[1].scope));
   }
   std::sort(out.begin(), out.end());
   return out;
@@ -78,9 +78,9 @@ Lines vm_side(const Run& r) {
   Lines out;
   for (const auto& e : r.analysis.exposures) {
     if (e.nic < 0) continue;
-    std::string line = fmt::format("{} {} {} entry {} {}", cli::target_name(r.model, e), model::to_string(e.protocol),
-                                   model::to_string(e.ports), model::to_string(e.entry_ports),
-                                   e.any_source ? "any" : "some");
+    std::string line =
+        fmt::format("{} {} {} entry {} {}", cli::target_name(r.model, e), model::to_string(e.protocol),
+                    model::to_string(e.ports), model::to_string(e.entry_ports), e.any_source ? "any" : "some");
     for (const auto& h : e.path) {
       if (h.kind == Hop::Kind::kLoadBalancer && std::string_view(h.scope) == "inbound-nat-pool") {
         const auto& lb = r.model.load_balancers[h.resource];
@@ -198,7 +198,8 @@ TEST_CASE("terraform scale set behind a Standard load balancer: the NAT pool's p
   // instance 0 gets 50000, instance 1 50001. The pool's IP-address backend (10.0.1.50) is not modelled: a warning.
   auto r = run("scale_set.json");
   CHECK_FALSE(r.diags.has_errors());
-  CHECK(vm_side(r) == Lines{"vmss-app_0 tcp 22 entry 50000 any lb-app/ssh", "vmss-app_1 tcp 22 entry 50001 any lb-app/ssh"});
+  CHECK(vm_side(r) ==
+        Lines{"vmss-app_0 tcp 22 entry 50000 any lb-app/ssh", "vmss-app_1 tcp 22 entry 50001 any lb-app/ssh"});
   CHECK(diagnostics(r, model::Severity::kNote) ==
         Lines{"unmodelled-feature /planned_values/root_module/resources/10: "
               "azurerm_lb_backend_address_pool_address.appliance: load balancer 'lb-app': backend pool 'pool-app' has "
@@ -290,33 +291,32 @@ TEST_CASE("terraform web app restrictions by service tag with headers, and by su
   const std::string subnet =
       "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-data/providers/Microsoft.Network/"
       "virtualNetworks/vnet-data/subnets/snet-app";
-  const nlohmann::json restrictions = nlohmann::json::array(
-      {{{"action", "Allow"},
-        {"description", ""},
-        {"headers",
-         {{{"x_azure_fdid", {"11111111-2222-3333-4444-555555555555"}},
-           {"x_fd_health_probe", nlohmann::json::array()},
-           {"x_forwarded_for", nlohmann::json::array()},
-           {"x_forwarded_host", nlohmann::json::array()}}}},
-        {"ip_address", ""},
-        {"name", "frontdoor"},
-        {"priority", 100},
-        {"service_tag", "AzureFrontDoor.Backend"},
-        {"virtual_network_subnet_id", ""}},
-       {{"action", "Allow"},
-        {"description", ""},
-        {"headers", nlohmann::json::array()},
-        {"ip_address", ""},
-        {"name", "vnet"},
-        {"priority", 200},
-        {"service_tag", ""},
-        {"virtual_network_subnet_id", subnet}}});
+  const nlohmann::json restrictions =
+      nlohmann::json::array({{{"action", "Allow"},
+                              {"description", ""},
+                              {"headers",
+                               {{{"x_azure_fdid", {"11111111-2222-3333-4444-555555555555"}},
+                                 {"x_fd_health_probe", nlohmann::json::array()},
+                                 {"x_forwarded_for", nlohmann::json::array()},
+                                 {"x_forwarded_host", nlohmann::json::array()}}}},
+                              {"ip_address", ""},
+                              {"name", "frontdoor"},
+                              {"priority", 100},
+                              {"service_tag", "AzureFrontDoor.Backend"},
+                              {"virtual_network_subnet_id", ""}},
+                             {{"action", "Allow"},
+                              {"description", ""},
+                              {"headers", nlohmann::json::array()},
+                              {"ip_address", ""},
+                              {"name", "vnet"},
+                              {"priority", 200},
+                              {"service_tag", ""},
+                              {"virtual_network_subnet_id", subnet}}});
   auto r = run_edited("paas.json", [&](nlohmann::json& doc) {
     doc["planned_values"]["root_module"]["resources"][8]["values"]["site_config"][0]["ip_restriction"] = restrictions;
     doc["resource_changes"][8]["change"]["after"]["site_config"][0]["ip_restriction"] = restrictions;
-    doc["resource_changes"][8]["change"]["after_unknown"]["site_config"][0]["ip_restriction"] =
-        nlohmann::json::array({{{"headers", nlohmann::json::array({nlohmann::json::object()})}},
-                               {{"headers", nlohmann::json::array()}}});
+    doc["resource_changes"][8]["change"]["after_unknown"]["site_config"][0]["ip_restriction"] = nlohmann::json::array(
+        {{{"headers", nlohmann::json::array({nlohmann::json::object()})}}, {{"headers", nlohmann::json::array()}}});
     doc["configuration"]["root_module"]["resources"][8]["expressions"]["site_config"][0].erase("ip_restriction");
   });
   CHECK_FALSE(r.diags.has_errors());

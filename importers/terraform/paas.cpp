@@ -33,9 +33,8 @@ void copy_network_rules(Context& ctx, const Block& b, Synthesized& s) {
   const std::string base = "/properties/networkAcls";
   s.set(base, json::object(), b.values_pointer, b.instance);
   ctx.copy_string(b, "default_action", s, base + "/defaultAction");
-  const json* bypass = b.values != nullptr && b.values->is_object() && b.values->contains("bypass")
-                           ? &(*b.values)["bypass"]
-                           : nullptr;
+  const json* bypass =
+      b.values != nullptr && b.values->is_object() && b.values->contains("bypass") ? &(*b.values)["bypass"] : nullptr;
   if (bypass != nullptr && bypass->is_string()) {
     ctx.copy_string(b, "bypass", s, base + "/bypass");
   } else if (auto list = ctx.strings(b, "bypass")) {
@@ -157,9 +156,8 @@ void copy_restrictions(Context& ctx, const Block& cb, std::string_view key, Synt
     case State::kAbsent: return;
     case State::kUnknown:
       s.set(synth,
-            json::array({json{{"name", "unknown-restrictions"},
-                              {"action", "Allow"},
-                              {"ipAddress", Context::unknown_text(cb, key)}}}),
+            json::array({json{
+                {"name", "unknown-restrictions"}, {"action", "Allow"}, {"ipAddress", Context::unknown_text(cb, key)}}}),
             cb.attr_pointer(key), cb.instance);
       return;
     case State::kKnown: break;

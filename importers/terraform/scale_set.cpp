@@ -39,7 +39,8 @@ void copy_ip_config(Context& ctx, const Block& cb, Synthesized& s, const std::st
   ctx.copy_refs(cb, "load_balancer_backend_address_pool_ids", s, props + "/loadBalancerBackendAddressPools");
   // Named "nat_rules", these are inbound NAT pools: Azure's scale set ip configuration lists NAT pools only.
   ctx.copy_refs(cb, "load_balancer_inbound_nat_rules_ids", s, props + "/loadBalancerInboundNatPools");
-  ctx.copy_refs(cb, "application_gateway_backend_address_pool_ids", s, props + "/applicationGatewayBackendAddressPools");
+  ctx.copy_refs(cb, "application_gateway_backend_address_pool_ids", s,
+                props + "/applicationGatewayBackendAddressPools");
   if (ctx.state(cb, "public_ip_address") == State::kUnknown) {
     // Configured but only known after apply: a public IP per instance, which can only add exposure.
     s.set(props + "/publicIPAddressConfiguration",
