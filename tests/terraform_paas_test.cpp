@@ -8,6 +8,7 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <fmt/format.h>
@@ -231,7 +232,7 @@ TEST_CASE("terraform PaaS and scale sets: what is only known after apply can onl
     CHECK(lines.size() == 120);
     CHECK(std::count(lines.begin(), lines.end(), "vmss-app_119 tcp 22 entry 50119 any lb-app/ssh") == 1);
   }
-  SECTION("a Key Vault's network_acls and a web app's ip_restriction configured from unknown values") {
+  SECTION("network ACLs, restrictions, an IP range filter and a firewall rule's address from unknown values") {
     auto r = run_edited("paas.json", [](nlohmann::json& doc) {
       auto& pv = doc["planned_values"]["root_module"]["resources"];
       auto& rc = doc["resource_changes"];
@@ -246,11 +247,20 @@ TEST_CASE("terraform PaaS and scale sets: what is only known after apply can onl
       rc[8]["change"]["after"]["site_config"][0].erase("ip_restriction");
       rc[8]["change"]["after_unknown"]["site_config"][0]["ip_restriction"] = true;
       cfg[8]["expressions"]["site_config"][0]["ip_restriction"] = nlohmann::json{{"references", {"var.rules"}}};
+      // cosmos-orders (6): ip_range_filter; the SQL firewall rule (5): its start address.
+      for (auto [index, key] : {std::pair{6, "ip_range_filter"}, std::pair{5, "start_ip_address"}}) {
+        pv[index]["values"].erase(key);
+        rc[index]["change"]["after"].erase(key);
+        rc[index]["change"]["after_unknown"][key] = true;
+        cfg[index]["expressions"][key] = nlohmann::json{{"references", {"var.addresses"}}};
+      }
     });
     CHECK_FALSE(r.diags.has_errors());
     const Lines lines = paas_side(r);
     CHECK(std::count(lines.begin(), lines.end(), "kv-orders-locked 443 any default-action") == 1);
     CHECK(std::count(lines.begin(), lines.end(), "app-orders 443 any access-restrictions") == 1);
+    CHECK(std::count(lines.begin(), lines.end(), "cosmos-orders 443,10000-20000 any ip-rules") == 1);
+    CHECK(std::count(lines.begin(), lines.end(), "sql-orders 1433,11000-11999 any firewall-rules") == 1);
   }
 }
 
