@@ -53,7 +53,10 @@ void translate_public_ip(Context& ctx, const Instance& i, std::vector<Synthesize
 void translate_vm(Context& ctx, const Instance& i, std::vector<Synthesized>& out) {
   Synthesized* s = begin_resource(ctx, i, "Microsoft.Compute/virtualMachines", out);
   if (s == nullptr) return;
-  ctx.copy_refs(Context::top(i), "network_interface_ids", *s, "/properties/networkProfile/networkInterfaces");
+  const Block b = Context::top(i);
+  ctx.copy_refs(b, "network_interface_ids", *s, "/properties/networkProfile/networkInterfaces");
+  // An instance of a Flexible (orchestrated) scale set: the set's instances are the VMs that name it.
+  ctx.copy_ref(b, "virtual_machine_scale_set_id", *s, "/properties/virtualMachineScaleSet");
 }
 
 }  // namespace exposim::importers::terraform

@@ -33,10 +33,20 @@ void translate_lb_nat_rule(Context& ctx, const Instance& i, std::vector<Synthesi
 void translate_lb_rule(Context& ctx, const Instance& i, std::vector<Synthesized>& out);
 void translate_nic_backend_pool_association(Context& ctx, const Instance& i, std::vector<Synthesized>& out);
 void translate_nic_nat_rule_association(Context& ctx, const Instance& i, std::vector<Synthesized>& out);
+void translate_lb_nat_pool(Context& ctx, const Instance& i, std::vector<Synthesized>& out);
+void translate_lb_backend_pool_address(Context& ctx, const Instance& i, std::vector<Synthesized>& out);
+// scale_set.cpp
+void translate_scale_set(Context& ctx, const Instance& i, std::vector<Synthesized>& out);
 // paas.cpp
 void translate_storage_account(Context& ctx, const Instance& i, std::vector<Synthesized>& out);
 void translate_storage_network_rules(Context& ctx, const Instance& i, std::vector<Synthesized>& out);
-/// After every translation: a note for each storage account whose network rules are Azure's default (assumed).
+void translate_key_vault(Context& ctx, const Instance& i, std::vector<Synthesized>& out);
+void translate_sql_server(Context& ctx, const Instance& i, std::vector<Synthesized>& out);
+void translate_sql_firewall_rule(Context& ctx, const Instance& i, std::vector<Synthesized>& out);
+void translate_cosmos_account(Context& ctx, const Instance& i, std::vector<Synthesized>& out);
+void translate_web_app(Context& ctx, const Instance& i, std::vector<Synthesized>& out);
+/// After every translation: a note for each storage account, and each Key Vault with public network access,
+/// whose network rules are Azure's default (assumed).
 void finish_storage(Context& ctx, std::vector<Synthesized>& out);
 
 // firewall.cpp

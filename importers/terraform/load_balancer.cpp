@@ -1,5 +1,5 @@
-// azurerm load balancers (inline `frontend_ip_configuration` blocks), backend pools, load balancing and inbound
-// NAT rules, and the NIC associations with pools and NAT rules.
+// azurerm load balancers (inline `frontend_ip_configuration` blocks), backend pools and their addresses, load
+// balancing and inbound NAT rules, inbound NAT pools, and the NIC associations with pools and NAT rules.
 #include <fmt/format.h>
 
 #include "importers/terraform/families.h"
@@ -22,11 +22,17 @@ void copy_frontend(Context& ctx, const Instance& i, Synthesized& s, const std::s
         b.attr_pointer("frontend_ip_configuration_name"), &i);
 }
 
-/// The fields a load balancing rule and an inbound NAT rule share, into `properties` at `base`.
-void copy_lb_rule(Context& ctx, const Instance& i, Synthesized& s, const std::string& base) {
+/// The fields a load balancing rule and an inbound NAT rule share, into `properties` at `base`; a NAT pool's
+/// (`port` false) have a frontend port range instead of `frontend_port`.
+void copy_lb_rule(Context& ctx, const Instance& i, Synthesized& s, const std::string& base, bool port = true) {
   const Block b = Context::top(i);
   ctx.copy_string(b, "protocol", s, base + "/protocol");
-  ctx.copy_integer(b, "frontend_port", s, base + "/frontendPort");
+  if (port) {
+    ctx.copy_integer(b, "frontend_port", s, base + "/frontendPort");
+  } else {
+    ctx.copy_integer(b, "frontend_port_start", s, base + "/frontendPortRangeStart");
+    ctx.copy_integer(b, "frontend_port_end", s, base + "/frontendPortRangeEnd");
+  }
   ctx.copy_integer(b, "backend_port", s, base + "/backendPort");
   ctx.copy_boolean(b, "floating_ip_enabled", s, base + "/enableFloatingIP");
   if (ctx.state(b, "floating_ip_enabled") == State::kAbsent) {
@@ -104,6 +110,35 @@ void translate_lb_rule(Context& ctx, const Instance& i, std::vector<Synthesized>
   if (ctx.state(b, "backend_address_pool_ids") == State::kAbsent) {
     ctx.copy_ref(b, "backend_address_pool_id", *lb.doc, base + "/properties/backendAddressPool");
   }
+}
+
+void translate_lb_nat_pool(Context& ctx, const Instance& i, std::vector<Synthesized>& out) {
+  // Azure lists inbound NAT pools inside their load balancer: the pool edits it, as a rule does.
+  const Edited lb = association_target(ctx, i, "loadbalancer_id", "load balancer", out);
+  if (lb.doc == nullptr) return;
+  json& pools = lb.doc->doc["properties"]["inboundNatPools"];
+  if (!pools.is_array()) pools = json::array();
+  const std::string base = fmt::format("/properties/inboundNatPools/{}", pools.size());
+  lb.doc->set(base, json{{"name", ctx.name_of(i)}, {"properties", json::object()}}, i.pointer, &i);
+  copy_lb_rule(ctx, i, *lb.doc, base + "/properties", false);
+}
+
+void translate_lb_backend_pool_address(Context& ctx, const Instance& i, std::vector<Synthesized>& out) {
+  // An address in a pool (by IP address and virtual network, or a regional load balancer's frontend for a
+  // cross-region one): appended to the pool's `loadBalancerBackendAddresses`.
+  const Edited pool = association_target(ctx, i, "backend_address_pool_id", "backend address pool", out);
+  if (pool.doc == nullptr) return;
+  const std::string list = pool.base + "/properties/loadBalancerBackendAddresses";
+  const json& addresses = pool.doc->doc[json::json_pointer(list)];
+  // The list itself is located at its first address (the Azure reader's warnings about it name the list).
+  if (!addresses.is_array()) pool.doc->set(list, json::array(), i.pointer, &i);
+  const std::string base = fmt::format("{}/{}", list, pool.doc->doc[json::json_pointer(list)].size());
+  const Block b = Context::top(i);
+  pool.doc->set(base, json{{"name", ctx.name_of(i)}, {"properties", json::object()}}, i.pointer, &i);
+  ctx.copy_string(b, "ip_address", *pool.doc, base + "/properties/ipAddress");
+  ctx.copy_ref(b, "virtual_network_id", *pool.doc, base + "/properties/virtualNetwork");
+  ctx.copy_ref(b, "backend_address_ip_configuration_id", *pool.doc,
+               base + "/properties/loadBalancerFrontendIPConfiguration");
 }
 
 void translate_nic_backend_pool_association(Context& ctx, const Instance& i, std::vector<Synthesized>& out) {

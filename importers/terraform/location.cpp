@@ -190,6 +190,7 @@ void remap_model(model::Model& m, const Remap& remap) {
     for (auto& p : lb.backend_pools) remap.apply(p.where);
     for (auto& r : lb.rules) remap.apply(r.where);
     for (auto& r : lb.nat_rules) remap.apply(r.where);
+    for (auto& p : lb.nat_pools) remap.apply(p.where);
   }
   for (auto& v : m.vms) remap.apply(v.where);
   auto remap_collections = [&](std::vector<model::FirewallRuleCollection>& collections) {
@@ -215,9 +216,20 @@ void remap_model(model::Model& m, const Remap& remap) {
     remap.apply(b.where);
     for (auto& c : b.ip_configurations) remap.apply(c.where);
   }
+  for (auto& s : m.scale_sets) {
+    remap.apply(s.where);
+    for (auto& n : s.nic_configurations) {
+      remap.apply(n.where);
+      for (auto& c : n.ip_configurations) {
+        remap.apply(c.where);
+        if (c.public_ip) remap.apply(c.public_ip->where);
+      }
+    }
+  }
   for (auto& p : m.paas_services) {
     remap.apply(p.where);
     for (auto& r : p.ip_rules) remap.apply(r.where);
+    for (auto& r : p.scm_ip_rules) remap.apply(r.where);
   }
 }
 

@@ -46,6 +46,17 @@ constexpr Mapping kMappings[] = {
     {"azurerm_network_interface_backend_address_pool_association", "", "", "", translate_nic_backend_pool_association,
      true},
     {"azurerm_network_interface_nat_rule_association", "", "", "", translate_nic_nat_rule_association, true},
+    // Azure lists NAT pools inside their load balancer (the pool edits it); the type composes the id others name.
+    {"azurerm_lb_nat_pool", "Microsoft.Network/loadBalancers/inboundNatPools", "azurerm_lb", "loadbalancer_id",
+     translate_lb_nat_pool, true},
+    {"azurerm_lb_backend_address_pool_address", "", "", "", translate_lb_backend_pool_address, true},
+    // scale_set.cpp
+    {"azurerm_linux_virtual_machine_scale_set", "Microsoft.Compute/virtualMachineScaleSets", "", "",
+     translate_scale_set, false},
+    {"azurerm_windows_virtual_machine_scale_set", "Microsoft.Compute/virtualMachineScaleSets", "", "",
+     translate_scale_set, false},
+    {"azurerm_orchestrated_virtual_machine_scale_set", "Microsoft.Compute/virtualMachineScaleSets", "", "",
+     translate_scale_set, false},
     // paas.cpp
     {"azurerm_storage_account", "Microsoft.Storage/storageAccounts", "", "", translate_storage_account, false},
     {"azurerm_storage_account_network_rules", "", "", "", translate_storage_network_rules, true},
@@ -64,6 +75,17 @@ constexpr Mapping kMappings[] = {
     {"azurerm_ip_group_cidr", "", "", "", translate_ip_group_cidr, true},
     // bastion.cpp
     {"azurerm_bastion_host", "Microsoft.Network/bastionHosts", "", "", translate_bastion, false},
+    {"azurerm_key_vault", "Microsoft.KeyVault/vaults", "", "", translate_key_vault, false},
+    {"azurerm_mssql_server", "Microsoft.Sql/servers", "", "", translate_sql_server, false},
+    {"azurerm_sql_server", "Microsoft.Sql/servers", "", "", translate_sql_server, false},
+    {"azurerm_mssql_firewall_rule", "Microsoft.Sql/servers/firewallRules", "azurerm_mssql_server", "server_id",
+     translate_sql_firewall_rule, false},
+    {"azurerm_sql_firewall_rule", "Microsoft.Sql/servers/firewallRules", "azurerm_sql_server", "server_name",
+     translate_sql_firewall_rule, false},
+    {"azurerm_cosmosdb_account", "Microsoft.DocumentDB/databaseAccounts", "", "", translate_cosmos_account, false},
+    {"azurerm_linux_web_app", "Microsoft.Web/sites", "", "", translate_web_app, false},
+    {"azurerm_windows_web_app", "Microsoft.Web/sites", "", "", translate_web_app, false},
+    {"azurerm_app_service", "Microsoft.Web/sites", "", "", translate_web_app, false},
 };
 
 /// A child declared inline in its synthesized parent: id `<parent id>/<segment>/<name>` is element `k` of the
