@@ -1,5 +1,5 @@
 // The family translators of the mapping table (mapping.cpp), one file per family: network.cpp, nsg.cpp,
-// compute.cpp, load_balancer.cpp, paas.cpp.
+// compute.cpp, load_balancer.cpp, paas.cpp, application_gateway.cpp, virtual_wan.cpp, paas_private_endpoint.cpp.
 #pragma once
 
 #include <vector>
@@ -38,6 +38,16 @@ void translate_storage_account(Context& ctx, const Instance& i, std::vector<Synt
 void translate_storage_network_rules(Context& ctx, const Instance& i, std::vector<Synthesized>& out);
 /// After every translation: a note for each storage account whose network rules are Azure's default (assumed).
 void finish_storage(Context& ctx, std::vector<Synthesized>& out);
+// application_gateway.cpp
+void translate_application_gateway(Context& ctx, const Instance& i, std::vector<Synthesized>& out);
+void translate_waf_policy(Context& ctx, const Instance& i, std::vector<Synthesized>& out);
+void translate_nic_gateway_pool_association(Context& ctx, const Instance& i, std::vector<Synthesized>& out);
+// virtual_wan.cpp
+void translate_virtual_wan(Context& ctx, const Instance& i, std::vector<Synthesized>& out);
+void translate_virtual_hub(Context& ctx, const Instance& i, std::vector<Synthesized>& out);
+void translate_hub_connection(Context& ctx, const Instance& i, std::vector<Synthesized>& out);
+// paas_private_endpoint.cpp
+void translate_private_endpoint(Context& ctx, const Instance& i, std::vector<Synthesized>& out);
 
 /// A new Azure resource of `azure_type` for instance `i`: id, name, type and location written, or null when its
 /// name or id cannot be known (reported).

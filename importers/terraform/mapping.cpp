@@ -49,6 +49,20 @@ constexpr Mapping kMappings[] = {
     // paas.cpp
     {"azurerm_storage_account", "Microsoft.Storage/storageAccounts", "", "", translate_storage_account, false},
     {"azurerm_storage_account_network_rules", "", "", "", translate_storage_network_rules, true},
+    // application_gateway.cpp
+    {"azurerm_application_gateway", "Microsoft.Network/applicationGateways", "", "", translate_application_gateway,
+     false},
+    {"azurerm_web_application_firewall_policy", "Microsoft.Network/ApplicationGatewayWebApplicationFirewallPolicies", "",
+     "", translate_waf_policy, false},
+    {"azurerm_network_interface_application_gateway_backend_address_pool_association", "", "", "",
+     translate_nic_gateway_pool_association, true},
+    // virtual_wan.cpp
+    {"azurerm_virtual_wan", "Microsoft.Network/virtualWans", "", "", translate_virtual_wan, false},
+    {"azurerm_virtual_hub", "Microsoft.Network/virtualHubs", "", "", translate_virtual_hub, false},
+    {"azurerm_virtual_hub_connection", "Microsoft.Network/virtualHubs/hubVirtualNetworkConnections",
+     "azurerm_virtual_hub", "virtual_hub_id", translate_hub_connection, false},
+    // paas_private_endpoint.cpp
+    {"azurerm_private_endpoint", "Microsoft.Network/privateEndpoints", "", "", translate_private_endpoint, false},
 };
 
 /// A child declared inline in its synthesized parent: id `<parent id>/<segment>/<name>` is element `k` of the
