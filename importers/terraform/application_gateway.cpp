@@ -15,6 +15,14 @@ namespace {
 
 constexpr std::string_view kPoolsKey = "backend_address_pool";
 
+/// `doc.properties.<list>` of a synthesized resource when it is an array, else null (read without inserting).
+const json* property_list(const Synthesized& s, std::string_view list) {
+  auto props = s.doc.find("properties");
+  if (props == s.doc.end() || !props->is_object()) return nullptr;
+  auto it = props->find(std::string(list));
+  return it != props->end() && it->is_array() ? &*it : nullptr;
+}
+
 /// A child of the gateway named by attribute `key` as the reference `{ "id": <gateway id>/<segment>/<name> }`;
 /// an unknown name is an unknown reference (the Azure reader takes the gateway's first child of that kind).
 void copy_child_ref(Context& ctx, const Block& b, std::string_view key, const std::string& gateway,
@@ -32,12 +40,38 @@ void copy_child_ref(Context& ctx, const Block& b, std::string_view key, const st
   }
 }
 
+/// The gateway's blocks are sets: the plan lists their values in an order of its own, not the configuration's, so
+/// a block's configuration is the one written with its name (`name = "port-443"`). A block whose configuration
+/// cannot be told (names set by expressions) is read as if the plan had none: what is marked unknown stays unknown.
+std::vector<Block> nested_by_name(Context& ctx, const Block& b, std::string_view key) {
+  auto blocks = ctx.nested(b, key);
+  if (blocks.size() < 2 || b.expressions == nullptr || !b.expressions->is_object()) return blocks;
+  auto list = b.expressions->find(std::string(key));
+  if (list == b.expressions->end() || !list->is_array()) return blocks;
+  for (Block& e : blocks) {
+    e.expressions = nullptr;
+    e.configured = false;
+    auto name = e.values->find("name");
+    if (name == e.values->end() || !name->is_string()) continue;
+    for (const json& config : *list) {
+      if (!config.is_object() || !config.contains("name")) continue;
+      const json& n = config["name"];
+      if (n.is_object() && n.contains("constant_value") && n["constant_value"] == *name) {
+        e.expressions = &config;
+        e.configured = true;
+        break;
+      }
+    }
+  }
+  return blocks;
+}
+
 /// Writes each element of nested block `key` as `{ "name": ..., "properties": {} }` at `<list>/<k>`, then calls
 /// `fill(block, pointer of its properties)`. A name only known after apply is replaced by the block's address.
 template <typename Fill>
 void for_each_child(Context& ctx, const Block& b, std::string_view key, Synthesized& s, std::string_view list,
                     Fill fill) {
-  const auto blocks = ctx.nested(b, key);
+  const auto blocks = nested_by_name(ctx, b, key);
   for (std::size_t k = 0; k < blocks.size(); ++k) {
     const Block& cb = blocks[k];
     const std::string base = fmt::format("/properties/{}/{}", list, k);
@@ -114,13 +148,14 @@ std::vector<std::string> pool_ids(Context& ctx, const Instance& i, std::vector<S
     auto gateway_id = ctx.id_of(*t.instance);
     Synthesized* gateway = gateway_id ? find_synthesized(out, *gateway_id) : nullptr;
     if (gateway == nullptr) continue;
-    const json& pools = gateway->doc["properties"]["backendAddressPools"];
-    if (!pools.is_array()) continue;
-    for (std::size_t k = 0; k < pools.size(); ++k) {
+    const json* pools = property_list(*gateway, "backendAddressPools");
+    const std::size_t n = pools != nullptr ? pools->size() : 0;
+    for (std::size_t k = 0; k < n; ++k) {
       if (index && *index != k) continue;
-      const json& name = pools[k]["name"];
-      if (!name.is_string()) continue;
-      std::string id = fmt::format("{}/backendAddressPools/{}", *gateway_id, name.get<std::string>());
+      const json& pool = (*pools)[k];
+      auto name = pool.find("name");
+      if (name == pool.end() || !name->is_string()) continue;
+      std::string id = fmt::format("{}/backendAddressPools/{}", *gateway_id, name->get<std::string>());
       if (std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(std::move(id));
     }
   }
@@ -174,7 +209,7 @@ void translate_application_gateway(Context& ctx, const Instance& i, std::vector<
                    props + "/defaultBackendAddressPool");
     copy_child_ref(ctx, cb, "default_backend_http_settings_name", gateway, "backendHttpSettingsCollection", *s,
                    props + "/defaultBackendHttpSettings");
-    const auto rules = ctx.nested(cb, "path_rule");
+    const auto rules = nested_by_name(ctx, cb, "path_rule");
     for (std::size_t k = 0; k < rules.size(); ++k) {
       const Block& rb = rules[k];
       const std::string base = fmt::format("{}/pathRules/{}", props, k);
@@ -238,10 +273,16 @@ void translate_nic_gateway_pool_association(Context& ctx, const Instance& i, std
                            pools.size()));
   }
   const auto wanted = ctx.string(b, "ip_configuration_name");
-  const json& configs = nic.doc->doc["properties"]["ipConfigurations"];
-  const std::size_t n = configs.is_array() ? configs.size() : 0;
+  // The NIC itself, or a NIC's ip configurations edited in place (nic.base).
+  const json& edited = nic.base.empty() ? nic.doc->doc : nic.doc->doc.at(json::json_pointer(nic.base));
+  auto props = edited.find("properties");
+  const json* configs = nullptr;
+  if (props != edited.end() && props->is_object()) {
+    if (auto list = props->find("ipConfigurations"); list != props->end() && list->is_array()) configs = &*list;
+  }
+  const std::size_t n = configs != nullptr ? configs->size() : 0;
   for (std::size_t k = 0; k < n; ++k) {
-    const json& c = configs[k];
+    const json& c = (*configs)[k];
     if (wanted && c.contains("name") && c["name"] != *wanted) continue;
     const std::string base =
         fmt::format("{}/properties/ipConfigurations/{}/properties/applicationGatewayBackendAddressPools", nic.base, k);
