@@ -90,8 +90,33 @@ void for_each_child(Context& ctx, const Block& b, std::string_view key, Synthesi
   }
 }
 
+/// The NICs whose private address an `ip_addresses` only known after apply is, from its configuration:
+/// `[azurerm_network_interface.app.private_ip_address]` (a dynamic address). Empty when anything else is
+/// referenced (or nothing): the list stays unknown.
+std::vector<const Instance*> backend_nics(Context& ctx, const Block& pb) {
+  std::vector<const Instance*> nics;
+  if (ctx.state(pb, "ip_addresses") != State::kUnknown || pb.expressions == nullptr || !pb.expressions->is_object()) {
+    return nics;
+  }
+  auto e = pb.expressions->find("ip_addresses");
+  if (e == pb.expressions->end() || !e->is_object()) return nics;
+  bool other = false;
+  for (const auto& t : ctx.instances().targets(scope_of(*pb.instance), *e, 8)) {
+    if (t.attribute.empty()) continue;  // "azurerm_network_interface.app" beside "...app.private_ip_address"
+    if (t.instance->type == "azurerm_network_interface" &&
+        (t.attribute == "private_ip_address" || t.attribute == "private_ip_addresses")) {
+      if (std::find(nics.begin(), nics.end(), t.instance) == nics.end()) nics.push_back(t.instance);
+    } else {
+      other = true;
+    }
+  }
+  if (other) nics.clear();
+  return nics;
+}
+
 /// The `backend_address_pool` block's `ip_addresses` and `fqdns` as `backendAddresses`; a list only known after
-/// apply is one backend address only known after apply (an unknown, external backend for the Azure reader).
+/// apply is one backend address only known after apply (an unknown, external backend for the Azure reader),
+/// unless it is the private addresses of NICs (finish_application_gateways() makes them members).
 void copy_backend_addresses(Context& ctx, const Block& pb, Synthesized& s, const std::string& props) {
   json addresses = json::array();
   for (auto [key, field] : {std::pair{"ip_addresses", "ipAddress"}, std::pair{"fqdns", "fqdn"}}) {
@@ -103,7 +128,10 @@ void copy_backend_addresses(Context& ctx, const Block& pb, Synthesized& s, const
           }
         }
         break;
-      case State::kUnknown: addresses.push_back(json{{field, Context::unknown_text(pb, key)}}); break;
+      case State::kUnknown:
+        if (std::string_view(key) == "ip_addresses" && !backend_nics(ctx, pb).empty()) break;
+        addresses.push_back(json{{field, Context::unknown_text(pb, key)}});
+        break;
       case State::kAbsent: break;
     }
   }
@@ -257,6 +285,57 @@ void translate_waf_policy(Context& ctx, const Instance& i, std::vector<Synthesiz
   }
 }
 
+/// Appends `{ "id": pool }` to `applicationGatewayBackendAddressPools` of the ip configurations of `nic` that
+/// `wanted` names (every one when unset), recording `pointer` of `from` as its origin.
+void join_pool(Synthesized& nic, const std::optional<std::string>& wanted, const std::string& pool,
+               const std::string& pointer, const Instance* from) {
+  const json& doc = nic.doc;
+  auto props = doc.find("properties");
+  if (props == doc.end() || !props->is_object()) return;
+  auto configs = props->find("ipConfigurations");
+  if (configs == props->end() || !configs->is_array()) return;
+  for (std::size_t k = 0; k < configs->size(); ++k) {
+    const json& c = (*configs)[k];
+    if (wanted && c.contains("name") && c["name"] != *wanted) continue;
+    const std::string base =
+        fmt::format("/properties/ipConfigurations/{}/properties/applicationGatewayBackendAddressPools", k);
+    json& refs = nic.doc[json::json_pointer(base)];
+    if (!refs.is_array()) refs = json::array();
+    nic.set(fmt::format("{}/{}", base, refs.size()), json{{"id", pool}}, pointer, from);
+  }
+}
+
+void finish_application_gateways(Context& ctx, std::vector<Synthesized>& out) {
+  // Gathered first: joining edits `out`'s documents, not its size.
+  struct Join {
+    std::string nic_id, pool, pointer;
+    const Instance* gateway;
+  };
+  std::vector<Join> joins;
+  for (const auto& s : out) {
+    if (s.instance == nullptr || s.instance->type != "azurerm_application_gateway") continue;
+    const std::string gateway = s.doc["id"].get<std::string>();
+    const json* pools = property_list(s, "backendAddressPools");
+    const auto blocks = nested_by_name(ctx, Context::top(*s.instance), kPoolsKey);
+    for (std::size_t k = 0; k < blocks.size() && pools != nullptr && k < pools->size(); ++k) {
+      auto name = (*pools)[k].find("name");
+      if (name == (*pools)[k].end() || !name->is_string()) continue;
+      for (const Instance* nic : backend_nics(ctx, blocks[k])) {
+        if (auto id = ctx.id_of(*nic)) {
+          joins.push_back({*id, fmt::format("{}/backendAddressPools/{}", gateway, name->get<std::string>()),
+                           blocks[k].attr_pointer("ip_addresses"), s.instance});
+        }
+      }
+    }
+  }
+  for (const auto& j : joins) {
+    Synthesized* nic = find_synthesized(out, j.nic_id);
+    if (nic == nullptr) continue;  // not in the plan: its address is not known either
+    // A NIC's `private_ip_address` is its primary configuration's; which one that is may be unknown: all of them.
+    join_pool(*nic, std::nullopt, j.pool, j.pointer, j.gateway);
+  }
+}
+
 void translate_nic_gateway_pool_association(Context& ctx, const Instance& i, std::vector<Synthesized>& out) {
   const Edited nic = association_target(ctx, i, "network_interface_id", "network interface", out);
   if (nic.doc == nullptr) return;
@@ -272,26 +351,9 @@ void translate_nic_gateway_pool_association(Context& ctx, const Instance& i, std
                            "interface is taken to join each of the gateway's {} pools",
                            pools.size()));
   }
+  if (!nic.base.empty()) return;  // a NIC is never declared inside another resource
   const auto wanted = ctx.string(b, "ip_configuration_name");
-  // The NIC itself, or a NIC's ip configurations edited in place (nic.base).
-  const json& edited = nic.base.empty() ? nic.doc->doc : nic.doc->doc.at(json::json_pointer(nic.base));
-  auto props = edited.find("properties");
-  const json* configs = nullptr;
-  if (props != edited.end() && props->is_object()) {
-    if (auto list = props->find("ipConfigurations"); list != props->end() && list->is_array()) configs = &*list;
-  }
-  const std::size_t n = configs != nullptr ? configs->size() : 0;
-  for (std::size_t k = 0; k < n; ++k) {
-    const json& c = (*configs)[k];
-    if (wanted && c.contains("name") && c["name"] != *wanted) continue;
-    const std::string base =
-        fmt::format("{}/properties/ipConfigurations/{}/properties/applicationGatewayBackendAddressPools", nic.base, k);
-    for (const auto& id : pools) {
-      json& refs = nic.doc->doc[json::json_pointer(base)];
-      if (!refs.is_array()) refs = json::array();
-      nic.doc->set(fmt::format("{}/{}", base, refs.size()), json{{"id", id}}, b.attr_pointer(key), &i);
-    }
-  }
+  for (const auto& id : pools) join_pool(*nic.doc, wanted, id, b.attr_pointer(key), &i);
 }
 
 }  // namespace exposim::importers::terraform

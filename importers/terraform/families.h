@@ -42,6 +42,9 @@ void finish_storage(Context& ctx, std::vector<Synthesized>& out);
 void translate_application_gateway(Context& ctx, const Instance& i, std::vector<Synthesized>& out);
 void translate_waf_policy(Context& ctx, const Instance& i, std::vector<Synthesized>& out);
 void translate_nic_gateway_pool_association(Context& ctx, const Instance& i, std::vector<Synthesized>& out);
+/// After every translation: the NICs whose private address a gateway pool's `ip_addresses` only known after apply
+/// references join that pool.
+void finish_application_gateways(Context& ctx, std::vector<Synthesized>& out);
 // virtual_wan.cpp
 void translate_virtual_wan(Context& ctx, const Instance& i, std::vector<Synthesized>& out);
 void translate_virtual_hub(Context& ctx, const Instance& i, std::vector<Synthesized>& out);
