@@ -204,3 +204,28 @@ TEST_CASE("terraform plan: private endpoints to storage accounts add no exposure
                    "public-beside-private-endpoint: storage 'stpublic' has 1 approved private endpoint, but its public "
                    "endpoint still admits internet sources: a private endpoint does not close the public endpoint") == 1);
 }
+
+TEST_CASE("terraform plan: a gateway's frontend port and pool addresses only known after apply",
+          "[terraform][application-gateway]") {
+  // application_gateway_unknowns.json: agw-u (Standard_v2) on pip-u, listener l-app on port-app, whose port is
+  // random_integer.port.result; pool-app's ip_addresses is [azurerm_network_interface.app.private_ip_address], the
+  // dynamic address of nic-app (snet-app, no NSG anywhere). The unknown port is every port, at the listener and at
+  // the entry of the flows it forwards; the unknown address is nic-app's, so nic-app is the pool's member and is
+  // reached on 80 (s-80), not an unknown external backend.
+  const auto r = run("application_gateway_unknowns.json");
+  CHECK(diagnostics(r.diags, model::Severity::kWarning) ==
+        Lines{"unknown-value /planned_values/root_module/resources/7/values/frontend_port/0/port: "
+              "'azurerm_application_gateway.u.frontend_port[0].port' is only known after apply: this field is read "
+              "as unknown, conservatively (an unknown can only add exposure)"});
+  CHECK(exposures(r) ==
+        Lines{"agw-u public-ip 0-65535->tcp 0-65535 any | internet pip:pip-u no-nsg(subnet) agw(listener):l-app target",
+              "nic-app application-gateway 0-65535->tcp 80 any | internet pip:pip-u no-nsg(gateway-subnet) "
+              "agw(routing):l-app->80 no-nsg(subnet) no-nsg(nic) target"});
+  const int nic = index_of(r.m.nics, "nic-app");
+  REQUIRE(nic >= 0);
+  REQUIRE(r.m.nics[nic].ip_configurations.size() == 1);
+  CHECK(r.m.nics[nic].ip_configurations[0].ag_backend_pools.size() == 1);
+  REQUIRE(r.m.application_gateways.size() == 1);
+  REQUIRE(r.m.application_gateways[0].backend_pools.size() == 1);
+  CHECK(r.m.application_gateways[0].backend_pools[0].addresses.empty());
+}
