@@ -18,8 +18,10 @@ void translate_private_endpoint(Context& ctx, const Instance& i, std::vector<Syn
     const bool is_manual = ctx.boolean(cb, "is_manual_connection").value_or(false);
     const char* list = is_manual ? "manualPrivateLinkServiceConnections" : "privateLinkServiceConnections";
     std::size_t& k = is_manual ? manual : automatic;
-    if (ctx.state(cb, "private_connection_resource_id") == State::kAbsent) {
-      if (ctx.state(cb, "private_connection_resource_alias") != State::kAbsent) {
+    bool unknown = false;
+    auto target = ctx.ids(cb, "private_connection_resource_id", &unknown);
+    if (target.empty() && !unknown && ctx.state(cb, "private_connection_resource_alias") != State::kAbsent) {
+      if (auto alias = ctx.string(cb, "private_connection_resource_alias"); !alias || !alias->empty()) {
         ctx.report(model::Severity::kNote, i, cb.attr_pointer("private_connection_resource_alias"),
                    "unmodelled-feature",
                    "a connection by service alias is not analysed; a private endpoint adds no internet exposure");
@@ -29,8 +31,6 @@ void translate_private_endpoint(Context& ctx, const Instance& i, std::vector<Syn
     const std::string base = fmt::format("/properties/{}/{}", list, k++);
     s->set(base, json{{"properties", json::object()}}, cb.values_pointer);
     ctx.copy_string(cb, "name", *s, base + "/name");
-    bool unknown = false;
-    auto target = ctx.ids(cb, "private_connection_resource_id", &unknown);
     if (!target.empty()) {
       s->set(base + "/properties/privateLinkServiceId", target.front(),
              cb.attr_pointer("private_connection_resource_id"));
