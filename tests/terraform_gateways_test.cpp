@@ -202,7 +202,8 @@ TEST_CASE("terraform plan: private endpoints to storage accounts add no exposure
   for (const auto& d : r.a.findings.sorted()) findings.push_back(fmt::format("{}: {}", d.code, d.message));
   CHECK(std::count(findings.begin(), findings.end(),
                    "public-beside-private-endpoint: storage 'stpublic' has 1 approved private endpoint, but its public "
-                   "endpoint still admits internet sources: a private endpoint does not close the public endpoint") == 1);
+                   "endpoint still admits internet sources: a private endpoint does not close the public endpoint") ==
+        1);
 }
 
 TEST_CASE("terraform plan: a gateway's frontend port and pool addresses only known after apply",
@@ -242,9 +243,10 @@ TEST_CASE("terraform state: a disabled WAF policy, a pool by host name, a privat
   REQUIRE(r.m.application_gateways.size() == 1);
   CHECK(r.m.application_gateways[0].waf_mode == model::WafMode::kOff);
   const auto notes = diagnostics(r.diags, model::Severity::kNote);
-  CHECK(notes == Lines{"unmodelled-feature /values/root_module/resources/5/values/private_service_connection/0/"
-                       "private_connection_resource_alias: azurerm_private_endpoint.alias: a connection by service alias "
-                       "is not analysed; a private endpoint adds no internet exposure"});
+  CHECK(notes ==
+        Lines{"unmodelled-feature /values/root_module/resources/5/values/private_service_connection/0/"
+              "private_connection_resource_alias: azurerm_private_endpoint.alias: a connection by service alias "
+              "is not analysed; a private endpoint adds no internet exposure"});
   CHECK(diagnostics(r.a.findings, model::Severity::kWarning) ==
         Lines{"unresolved-backend /values/root_module/resources/4/values/backend_address_pool/0: application gateway "
               "'agw-edge': backend pool 'pool' lists 'app.example.com', not the address of any ip configuration or "

@@ -163,8 +163,7 @@ std::vector<std::string> pool_ids(Context& ctx, const Instance& i, std::vector<S
       if (at == std::string::npos) continue;
       const auto digits = at + marker.size();
       const auto end = text.find(']', digits);
-      if (end == std::string::npos || end == digits ||
-          text.find_first_not_of("0123456789", digits) != end) {
+      if (end == std::string::npos || end == digits || text.find_first_not_of("0123456789", digits) != end) {
         continue;
       }
       index = std::stoul(text.substr(digits, end - digits));
@@ -202,8 +201,9 @@ void translate_application_gateway(Context& ctx, const Instance& i, std::vector<
     ctx.copy_string(sku.front(), "name", *s, "/properties/sku/name");
     ctx.copy_string(sku.front(), "tier", *s, "/properties/sku/tier");
   }
-  for_each_child(ctx, b, "gateway_ip_configuration", *s, "gatewayIPConfigurations",
-                 [&](const Block& cb, const std::string& props) { ctx.copy_ref(cb, "subnet_id", *s, props + "/subnet"); });
+  for_each_child(
+      ctx, b, "gateway_ip_configuration", *s, "gatewayIPConfigurations",
+      [&](const Block& cb, const std::string& props) { ctx.copy_ref(cb, "subnet_id", *s, props + "/subnet"); });
   for_each_child(ctx, b, "frontend_ip_configuration", *s, "frontendIPConfigurations",
                  [&](const Block& cb, const std::string& props) {
                    ctx.copy_ref(cb, "public_ip_address_id", *s, props + "/publicIPAddress");
@@ -212,9 +212,8 @@ void translate_application_gateway(Context& ctx, const Instance& i, std::vector<
                      s->set(props + "/privateIPAddress", *a, cb.attr_pointer("private_ip_address"));
                    }
                  });
-  for_each_child(ctx, b, "frontend_port", *s, "frontendPorts", [&](const Block& cb, const std::string& props) {
-    ctx.copy_integer(cb, "port", *s, props + "/port");
-  });
+  for_each_child(ctx, b, "frontend_port", *s, "frontendPorts",
+                 [&](const Block& cb, const std::string& props) { ctx.copy_integer(cb, "port", *s, props + "/port"); });
   for_each_child(ctx, b, "http_listener", *s, "httpListeners", [&](const Block& cb, const std::string& props) {
     ctx.copy_string(cb, "protocol", *s, props + "/protocol");
     copy_child_ref(ctx, cb, "frontend_ip_configuration_name", gateway, "frontendIPConfigurations", *s,
@@ -224,9 +223,8 @@ void translate_application_gateway(Context& ctx, const Instance& i, std::vector<
     ctx.copy_strings(cb, "host_names", *s, props + "/hostNames");
     ctx.copy_ref(cb, "firewall_policy_id", *s, props + "/firewallPolicy");
   });
-  for_each_child(ctx, b, kPoolsKey, *s, "backendAddressPools", [&](const Block& cb, const std::string& props) {
-    copy_backend_addresses(ctx, cb, *s, props);
-  });
+  for_each_child(ctx, b, kPoolsKey, *s, "backendAddressPools",
+                 [&](const Block& cb, const std::string& props) { copy_backend_addresses(ctx, cb, *s, props); });
   for_each_child(ctx, b, "backend_http_settings", *s, "backendHttpSettingsCollection",
                  [&](const Block& cb, const std::string& props) {
                    ctx.copy_integer(cb, "port", *s, props + "/port");
@@ -254,8 +252,8 @@ void translate_application_gateway(Context& ctx, const Instance& i, std::vector<
                    copy_child_ref(ctx, cb, "http_listener_name", gateway, "httpListeners", *s, props + "/httpListener");
                    copy_child_ref(ctx, cb, "backend_address_pool_name", gateway, "backendAddressPools", *s,
                                   props + "/backendAddressPool");
-                   copy_child_ref(ctx, cb, "backend_http_settings_name", gateway, "backendHttpSettingsCollection",
-                                  *s, props + "/backendHttpSettings");
+                   copy_child_ref(ctx, cb, "backend_http_settings_name", gateway, "backendHttpSettingsCollection", *s,
+                                  props + "/backendHttpSettings");
                    copy_child_ref(ctx, cb, "url_path_map_name", gateway, "urlPathMaps", *s, props + "/urlPathMap");
                  });
   if (const auto waf = ctx.nested(b, "waf_configuration"); !waf.empty()) {
@@ -278,9 +276,12 @@ void translate_waf_policy(Context& ctx, const Instance& i, std::vector<Synthesiz
   ctx.copy_string(pb, "mode", *s, base + "/mode");
   switch (ctx.state(pb, "enabled")) {
     case State::kKnown:
-      if (auto on = ctx.boolean(pb, "enabled")) s->set(base + "/state", *on ? "Enabled" : "Disabled", pb.attr_pointer("enabled"));
+      if (auto on = ctx.boolean(pb, "enabled"))
+        s->set(base + "/state", *on ? "Enabled" : "Disabled", pb.attr_pointer("enabled"));
       break;
-    case State::kUnknown: s->set(base + "/state", Context::unknown_text(pb, "enabled"), pb.attr_pointer("enabled")); break;
+    case State::kUnknown:
+      s->set(base + "/state", Context::unknown_text(pb, "enabled"), pb.attr_pointer("enabled"));
+      break;
     case State::kAbsent: break;
   }
 }

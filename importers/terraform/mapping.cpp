@@ -52,8 +52,8 @@ constexpr Mapping kMappings[] = {
     // application_gateway.cpp
     {"azurerm_application_gateway", "Microsoft.Network/applicationGateways", "", "", translate_application_gateway,
      false},
-    {"azurerm_web_application_firewall_policy", "Microsoft.Network/ApplicationGatewayWebApplicationFirewallPolicies", "",
-     "", translate_waf_policy, false},
+    {"azurerm_web_application_firewall_policy", "Microsoft.Network/ApplicationGatewayWebApplicationFirewallPolicies",
+     "", "", translate_waf_policy, false},
     {"azurerm_network_interface_application_gateway_backend_address_pool_association", "", "", "",
      translate_nic_gateway_pool_association, true},
     // virtual_wan.cpp
