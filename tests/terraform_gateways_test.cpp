@@ -231,22 +231,31 @@ TEST_CASE("terraform plan: a gateway's frontend port and pool addresses only kno
   CHECK(r.m.application_gateways[0].backend_pools[0].addresses.empty());
 }
 
-TEST_CASE("terraform state: a disabled WAF policy, a pool by host name, a private endpoint by service alias",
+TEST_CASE("terraform state: a disabled WAF policy, a pool by host name, a private endpoint by alias, a hub connection",
           "[terraform][application-gateway]") {
   // gateway_edges_state.json: agw-edge's policy waf-off has policy_settings.enabled = false: the WAF is off. Its
   // pool lists only the host name app.example.com, which nothing in the input has: the listener's own exposure is
   // reported, the backend is not (unresolved-backend). pe-alias connects by private_connection_resource_alias,
   // which names no resource: the connection is left out with a note; its address comes from custom_dns_configs.
+  // conn-edge's state has no internet_security_enabled: the provider's default, false (Azure's is true), which
+  // sends no spoke traffic through the hub.
   const auto r = run("gateway_edges_state.json");
+  REQUIRE(r.m.hub_connections.size() == 1);
+  CHECK_FALSE(r.m.hub_connections[0].enable_internet_security);
+  CHECK(r.m.hub_connections[0].hub.index == 0);
   CHECK(exposures(r) ==
         Lines{"agw-edge public-ip 80->tcp 80 any | internet pip:pip-edge no-nsg(subnet) agw(listener):l-http target"});
   REQUIRE(r.m.application_gateways.size() == 1);
   CHECK(r.m.application_gateways[0].waf_mode == model::WafMode::kOff);
-  const auto notes = diagnostics(r.diags, model::Severity::kNote);
-  CHECK(notes ==
-        Lines{"unmodelled-feature /values/root_module/resources/5/values/private_service_connection/0/"
-              "private_connection_resource_alias: azurerm_private_endpoint.alias: a connection by service alias "
-              "is not analysed; a private endpoint adds no internet exposure"});
+  const auto notes = diagnostics(r.diags, model::Severity::kNote);  // warnings first
+  REQUIRE(notes.size() == 2);
+  CHECK(notes[1] ==
+        "unmodelled-feature /values/root_module/resources/5/values/private_service_connection/0/"
+        "private_connection_resource_alias: azurerm_private_endpoint.alias: a connection by service alias is not "
+        "analysed; a private endpoint adds no internet exposure");
+  CHECK(notes[0].rfind("unmodelled-feature /values/root_module/resources/7: virtual hub 'hub-edge' (1 spoke "
+                       "connection, 1 in the input): ",
+                       0) == 0);
   CHECK(diagnostics(r.a.findings, model::Severity::kWarning) ==
         Lines{"unresolved-backend /values/root_module/resources/4/values/backend_address_pool/0: application gateway "
               "'agw-edge': backend pool 'pool' lists 'app.example.com', not the address of any ip configuration or "
