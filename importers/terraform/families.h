@@ -1,5 +1,6 @@
 // The family translators of the mapping table (mapping.cpp), one file per family: network.cpp, nsg.cpp,
-// compute.cpp, load_balancer.cpp, paas.cpp, firewall.cpp, bastion.cpp.
+// compute.cpp, load_balancer.cpp, scale_set.cpp, paas.cpp, paas_private_endpoint.cpp, firewall.cpp, bastion.cpp,
+// application_gateway.cpp, virtual_wan.cpp.
 #pragma once
 
 #include <vector>
@@ -48,6 +49,19 @@ void translate_web_app(Context& ctx, const Instance& i, std::vector<Synthesized>
 /// After every translation: a note for each storage account, and each Key Vault with public network access,
 /// whose network rules are Azure's default (assumed).
 void finish_storage(Context& ctx, std::vector<Synthesized>& out);
+// application_gateway.cpp
+void translate_application_gateway(Context& ctx, const Instance& i, std::vector<Synthesized>& out);
+void translate_waf_policy(Context& ctx, const Instance& i, std::vector<Synthesized>& out);
+void translate_nic_gateway_pool_association(Context& ctx, const Instance& i, std::vector<Synthesized>& out);
+/// After every translation: the NICs whose private address a gateway pool's `ip_addresses` only known after apply
+/// references join that pool.
+void finish_application_gateways(Context& ctx, std::vector<Synthesized>& out);
+// virtual_wan.cpp
+void translate_virtual_wan(Context& ctx, const Instance& i, std::vector<Synthesized>& out);
+void translate_virtual_hub(Context& ctx, const Instance& i, std::vector<Synthesized>& out);
+void translate_hub_connection(Context& ctx, const Instance& i, std::vector<Synthesized>& out);
+// paas_private_endpoint.cpp
+void translate_private_endpoint(Context& ctx, const Instance& i, std::vector<Synthesized>& out);
 
 // firewall.cpp
 void translate_firewall(Context& ctx, const Instance& i, std::vector<Synthesized>& out);

@@ -231,6 +231,34 @@ void remap_model(model::Model& m, const Remap& remap) {
     for (auto& r : p.ip_rules) remap.apply(r.where);
     for (auto& r : p.scm_ip_rules) remap.apply(r.where);
   }
+  for (auto& g : m.application_gateways) {
+    remap.apply(g.where);
+    for (auto& c : g.gateway_ip_configurations) remap.apply(c.where);
+    for (auto& f : g.frontends) remap.apply(f.where);
+    for (auto& p : g.frontend_ports) remap.apply(p.where);
+    for (auto& l : g.listeners) remap.apply(l.where);
+    for (auto& p : g.backend_pools) remap.apply(p.where);
+    for (auto& b : g.backend_settings) remap.apply(b.where);
+    for (auto& u : g.url_path_maps) {
+      remap.apply(u.where);
+      remap.apply(u.default_target.where);
+      for (auto& t : u.path_targets) remap.apply(t.where);
+    }
+    for (auto& r : g.rules) {
+      remap.apply(r.where);
+      remap.apply(r.target.where);
+    }
+  }
+  for (auto& w : m.virtual_wans) remap.apply(w.where);
+  for (auto& h : m.virtual_hubs) remap.apply(h.where);
+  for (auto& c : m.hub_connections) {
+    remap.apply(c.where);
+    for (auto& r : c.static_routes) remap.apply(r.where);
+  }
+  for (auto& p : m.private_endpoints) {
+    remap.apply(p.where);
+    for (auto& c : p.connections) remap.apply(c.where);
+  }
 }
 
 }  // namespace exposim::importers::terraform

@@ -75,6 +75,7 @@ constexpr Mapping kMappings[] = {
     {"azurerm_ip_group_cidr", "", "", "", translate_ip_group_cidr, true},
     // bastion.cpp
     {"azurerm_bastion_host", "Microsoft.Network/bastionHosts", "", "", translate_bastion, false},
+    // paas.cpp
     {"azurerm_key_vault", "Microsoft.KeyVault/vaults", "", "", translate_key_vault, false},
     {"azurerm_mssql_server", "Microsoft.Sql/servers", "", "", translate_sql_server, false},
     {"azurerm_sql_server", "Microsoft.Sql/servers", "", "", translate_sql_server, false},
@@ -86,6 +87,20 @@ constexpr Mapping kMappings[] = {
     {"azurerm_linux_web_app", "Microsoft.Web/sites", "", "", translate_web_app, false},
     {"azurerm_windows_web_app", "Microsoft.Web/sites", "", "", translate_web_app, false},
     {"azurerm_app_service", "Microsoft.Web/sites", "", "", translate_web_app, false},
+    // application_gateway.cpp
+    {"azurerm_application_gateway", "Microsoft.Network/applicationGateways", "", "", translate_application_gateway,
+     false},
+    {"azurerm_web_application_firewall_policy", "Microsoft.Network/ApplicationGatewayWebApplicationFirewallPolicies",
+     "", "", translate_waf_policy, false},
+    {"azurerm_network_interface_application_gateway_backend_address_pool_association", "", "", "",
+     translate_nic_gateway_pool_association, true},
+    // virtual_wan.cpp
+    {"azurerm_virtual_wan", "Microsoft.Network/virtualWans", "", "", translate_virtual_wan, false},
+    {"azurerm_virtual_hub", "Microsoft.Network/virtualHubs", "", "", translate_virtual_hub, false},
+    {"azurerm_virtual_hub_connection", "Microsoft.Network/virtualHubs/hubVirtualNetworkConnections",
+     "azurerm_virtual_hub", "virtual_hub_id", translate_hub_connection, false},
+    // paas_private_endpoint.cpp
+    {"azurerm_private_endpoint", "Microsoft.Network/privateEndpoints", "", "", translate_private_endpoint, false},
 };
 
 /// A child declared inline in its synthesized parent: id `<parent id>/<segment>/<name>` is element `k` of the

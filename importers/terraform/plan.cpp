@@ -313,6 +313,7 @@ PlanStats import_plan_or_throw(std::string_view text, const std::string& path, c
     }
   }
   finish_storage(ctx, out);
+  finish_application_gateways(ctx, out);
   if (!unmodelled.empty()) {
     std::string list;
     for (std::size_t k = 0; k < unmodelled.size() && k < 10; ++k) list += (k ? ", " : "") + unmodelled[k]->address;
