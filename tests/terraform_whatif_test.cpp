@@ -1,0 +1,224 @@
+// Terraform plans compared with what exists before them (`whatif --plan`: prior state against planned values), plans
+// that could never apply (two instances of one Azure id, one priority twice in an NSG), the Terraform address in
+// the reports, and the other commands on plans. The fixtures (tests/data/terraform/whatif_*.json, duplicates.json)
+// are written in the shape `terraform show -json` prints, with a full prior state: the NSG's computed
+// `security_rule` reads back every separate rule, as the provider's does.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "cli/exit_codes.h"
+#include "cli_support.h"
+#include "importers/inputs.h"
+#include "model/validate.h"
+#include "scenario_summary.h"
+#include "solver/exposure.h"
+
+namespace {
+
+using namespace exposim;
+using exposim::testing::run_exposim;
+using Lines = std::vector<std::string>;
+using json = nlohmann::ordered_json;
+
+std::string data(const std::string& name) { return std::string(EXPOSIM_SOURCE_DIR) + "/tests/data/terraform/" + name; }
+
+struct Side {
+  model::Model model;
+  model::Diagnostics diags;
+  solver::Analysis analysis;
+};
+
+/// One side of a plan, imported, validated and analysed as the CLI does.
+Side side(const std::string& name, bool prior) {
+  Side s;
+  importers::InputOptions options;
+  if (prior) options.prior_state = {data(name)};
+  importers::import_inputs({data(name)}, options, s.model, s.diags);
+  model::validate(s.model, s.diags, model::ValidateOptions{true});
+  s.analysis = solver::analyze(s.model);
+  return s;
+}
+
+Lines vm_side(const Side& s) {
+  Lines out = testing::scenario::summary(s.model, s.analysis);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+/// "severity code message" of every diagnostic, in order.
+Lines diagnostics(const Side& s) {
+  Lines out;
+  for (const auto& d : s.diags.sorted()) {
+    out.push_back(fmt::format("{} {} {}", model::to_string(d.severity), d.code, d.message));
+  }
+  return out;
+}
+
+/// The differences of a whatif JSON report as "change part target ports sources" (opened or closed packets; "any"
+/// for every internet source).
+Lines differences(const json& report) {
+  Lines out;
+  for (const auto& d : report.at("differences")) {
+    for (const char* part : {"opened", "closed"}) {
+      if (!d.contains(part)) continue;
+      for (const auto& e : d.at(part)) {
+        std::string sources = e.at("any_source") == true ? "any" : "";
+        if (sources.empty()) {
+          for (const auto& s : e.at("sources")) sources += (sources.empty() ? "" : ",") + s.get<std::string>();
+        }
+        out.push_back(fmt::format("{} {} {} {} {}", d.at("change").get<std::string>(), part,
+                                  e.at("target").at("name").get<std::string>(), e.at("ports").dump(), sources));
+      }
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("a plan's prior state is what exists before it, its planned values what exists after", "[terraform]") {
+  // whatif_open.json: the state has rule https (443 from any); the plan adds rule ssh (22 from 52.10.20.0/24).
+  const auto before = side("whatif_open.json", true);
+  const auto after = side("whatif_open.json", false);
+  CHECK(diagnostics(before).empty());
+  CHECK(diagnostics(after).empty());
+  CHECK(vm_side(before) == Lines{"vm-app tcp 443 any nsg-app/https > none"});
+  CHECK(vm_side(after) ==
+        Lines{"vm-app tcp 22 52.10.20.0/24 nsg-app/ssh > none", "vm-app tcp 443 any nsg-app/https > none"});
+  // The model's locations point into the prior state on the before side.
+  REQUIRE(before.model.nsgs.size() == 1);
+  CHECK(before.model.nsgs[0].where.pointer.rfind("/prior_state/values/root_module/resources/", 0) == 0);
+  CHECK(after.model.nsgs[0].where.pointer.rfind("/planned_values/root_module/resources/", 0) == 0);
+}
+
+TEST_CASE("a separate rule the plan destroys is gone although its NSG still reads it back", "[terraform]") {
+  // whatif_close.json: both rules exist; the plan destroys ssh, whose copy is still in the NSG's planned
+  // security_rule (computed: the read-back of Azure before apply).
+  const auto before = side("whatif_close.json", true);
+  const auto after = side("whatif_close.json", false);
+  CHECK(vm_side(before) ==
+        Lines{"vm-app tcp 22 52.10.20.0/24 nsg-app/ssh > none", "vm-app tcp 443 any nsg-app/https > none"});
+  CHECK(vm_side(after) == Lines{"vm-app tcp 443 any nsg-app/https > none"});
+  CHECK(diagnostics(after).empty());
+  // Each rule once in the NSG: the read-back copies gave way to the separate resources.
+  REQUIRE(before.model.nsgs.size() == 1);
+  std::size_t custom = 0;
+  for (const auto& r : before.model.nsgs[0].rules) custom += r.is_default ? 0 : 1;
+  CHECK(custom == 2);
+}
+
+TEST_CASE("a separate rule the plan updates is read with its planned values, not its NSG's read-back copy",
+          "[terraform]") {
+  // whatif_update.json: ssh's source goes from 52.10.20.0/24 to *; the NSG (no-op) still lists the old rule.
+  CHECK(vm_side(side("whatif_update.json", true)) ==
+        Lines{"vm-app tcp 22 52.10.20.0/24 nsg-app/ssh > none", "vm-app tcp 443 any nsg-app/https > none"});
+  CHECK(vm_side(side("whatif_update.json", false)) ==
+        Lines{"vm-app tcp 22 any nsg-app/ssh > none", "vm-app tcp 443 any nsg-app/https > none"});
+  auto r = run_exposim({"whatif", "--plan", data("whatif_update.json")});
+  CHECK(r.code == cli::kExitFindings);
+  CHECK_THAT(r.out, Catch::Contains("+ more  vm-app  10.1.1.4  20.61.15.7  public-ip  tcp    22     any except "
+                                    "52.10.20.0/24  subnet: nsg-app/ssh (110) > nic: no NSG"));
+}
+
+TEST_CASE("whatif --plan: an added rule opening 22 grows the exposure and exits 1", "[terraform][cli]") {
+  auto r = run_exposim({"whatif", "--plan", data("whatif_open.json"), "--format", "json"});
+  CHECK(r.code == cli::kExitFindings);
+  const json report = json::parse(r.out);
+  CHECK(report.at("summary").at("grew") == true);
+  // One exposure key (vm-app through its public IP) had 443 and now has 22 from the range too.
+  CHECK(report.at("summary").at("changed") == 1);
+  CHECK(differences(report) == Lines{"changed opened vm-app [[22,22]] 52.10.20.0/24"});
+  CHECK(report.at("changed_resources").empty());
+  // The table ends with the same verdict.
+  r = run_exposim({"whatif", "--plan", data("whatif_open.json")});
+  CHECK(r.code == cli::kExitFindings);
+  CHECK_THAT(r.out, Catch::EndsWith("exposure GREW\n"));
+}
+
+TEST_CASE("whatif --plan: a destroyed rule closes its port and exits 0", "[terraform][cli]") {
+  auto r = run_exposim({"whatif", "--plan", data("whatif_close.json"), "--format", "json"});
+  CHECK(r.code == cli::kExitOk);
+  const json report = json::parse(r.out);
+  CHECK(report.at("summary").at("grew") == false);
+  CHECK(differences(report) == Lines{"changed closed vm-app [[22,22]] 52.10.20.0/24"});
+  CHECK(r.err.empty());
+}
+
+TEST_CASE("whatif --plan: a plan that only creates is compared with an empty estate", "[terraform][cli]") {
+  // nsg.json creates everything and has no prior_state: both of vm-web's exposures are new.
+  auto r = run_exposim({"whatif", "--plan", data("nsg.json"), "--format", "json"});
+  CHECK(r.code == cli::kExitFindings);
+  const json report = json::parse(r.out);
+  CHECK(report.at("summary").at("exposures_before") == 0);
+  CHECK(report.at("summary").at("opened") == 1);
+  CHECK(differences(report) ==
+        Lines{"opened opened vm-web [[22,22]] any", "opened opened vm-web [[443,443]] 20.30.40.0/24"});
+}
+
+TEST_CASE("whatif --plan: the positional inputs are on both sides", "[terraform][cli]") {
+  // An exported estate beside the plan: its exposures are the same before and after, only the plan's differ.
+  const std::string estate = testing::example("web-https-only/estate.json");
+  auto r = run_exposim({"whatif", estate, "--plan", data("whatif_open.json"), "--format", "json"});
+  CHECK(r.code == cli::kExitFindings);
+  const json report = json::parse(r.out);
+  CHECK(differences(report) == Lines{"changed opened vm-app [[22,22]] 52.10.20.0/24"});
+  const auto alone = json::parse(run_exposim({"analyze", estate, "--format", "json"}).out);
+  CHECK(report.at("summary").at("exposures_before") == alone.at("exposures").size() + 1);
+}
+
+TEST_CASE("whatif --plan: usage and input errors", "[terraform][cli]") {
+  const std::string plan = data("whatif_open.json");
+  // One mode at a time; --write only with --change.
+  auto r = run_exposim({"whatif", "--plan", plan, "--after", plan});
+  CHECK(r.code == cli::kExitUsage);
+  CHECK_THAT(r.err, Catch::Contains("one of --change CHANGE (repeatable), --after FILE... or --plan PLAN"));
+  r = run_exposim({"whatif", "--plan", plan, "--write", "out.json"});
+  CHECK(r.code == cli::kExitUsage);
+  CHECK_THAT(r.err, Catch::Contains("with --plan there is nothing to write"));
+  r = run_exposim({"whatif", "--after", plan});
+  CHECK(r.code == cli::kExitUsage);
+  // A state, or Azure resource JSON, is not a plan.
+  r = run_exposim({"whatif", "--plan", data("state.json")});
+  CHECK(r.code == cli::kExitBadInput);
+  CHECK_THAT(r.err, Catch::Contains("state.json: --plan takes a Terraform plan (terraform show -json tfplan), not a "
+                                    "state"));
+  r = run_exposim({"whatif", "--plan", testing::example("web-https-only/estate.json")});
+  CHECK(r.code == cli::kExitBadInput);
+  CHECK_THAT(r.err, Catch::Contains("not Azure resource JSON"));
+  r = run_exposim({"whatif", "--plan", data("truncated.json")});
+  CHECK(r.code == cli::kExitBadInput);
+  CHECK_THAT(r.err, Catch::Contains("[json-syntax]"));
+  // The workspace's own state beside its plan: every resource twice, which would hide what the plan does.
+  const auto dir = testing::scratch_dir("terraform-whatif-state");
+  const auto state = dir / "state.json";
+  testing::write_file(state, json::parse(testing::read_file(plan)).at("prior_state").dump());
+  r = run_exposim({"whatif", state.string(), "--plan", plan});
+  CHECK(r.code == cli::kExitBadInput);
+  CHECK_THAT(r.err, Catch::Contains("the plan's resources must not be given again by the other inputs"));
+  CHECK(r.out.empty());
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("check and graph read plans as analyze does", "[terraform][cli]") {
+  // nsg.json: vm-web is reachable on 22 from anywhere, which no-management-ports forbids.
+  const auto dir = testing::scratch_dir("terraform-whatif");
+  const auto spec = dir / "spec.yaml";
+  testing::write_file(spec, "version: 1\nassertions:\n  - name: no management ports\n    kind: no-management-ports\n");
+  auto r = run_exposim({"check", data("nsg.json"), "--spec", spec.string()});
+  CHECK(r.code == cli::kExitFindings);
+  CHECK_THAT(r.out, Catch::Contains("vm-web"));
+  testing::write_file(spec, "version: 1\nassertions:\n  - name: no management ports\n    kind: no-management-ports\n");
+  r = run_exposim({"check", data("whatif_close.json"), "--spec", spec.string()});
+  CHECK(r.code == cli::kExitOk);  // the plan destroys the rule that admitted 22
+  r = run_exposim({"graph", data("nsg.json"), "--format", "dot"});
+  CHECK(r.code == cli::kExitOk);
+  CHECK_THAT(r.out, Catch::Contains("vm-web"));
+  CHECK_THAT(r.out, Catch::Contains("nsg-web"));
+  std::filesystem::remove_all(dir);
+}
