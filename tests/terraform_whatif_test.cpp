@@ -222,3 +222,44 @@ TEST_CASE("check and graph read plans as analyze does", "[terraform][cli]") {
   CHECK_THAT(r.out, Catch::Contains("nsg-web"));
   std::filesystem::remove_all(dir);
 }
+
+TEST_CASE("plans that could never apply: one Azure id twice, one priority twice, a rule inline and separate",
+          "[terraform]") {
+  const auto s = side("duplicates.json", false);
+  const Lines got = diagnostics(s);
+  // Two separate rules named allow-ssh in nsg-names: one id; the second is left out, never merged.
+  CHECK(std::count(got.begin(), got.end(),
+                   "error terraform-duplicate-id azurerm_network_security_rule.ssh_again: "
+                   "azurerm_network_security_rule.ssh and azurerm_network_security_rule.ssh_again are one Azure "
+                   "resource ('/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-dup/providers/"
+                   "Microsoft.Network/networkSecurityGroups/nsg-names/securityRules/allow-ssh'): the provider will "
+                   "not create a resource that exists, so the apply fails; only azurerm_network_security_rule.ssh "
+                   "is analysed") == 1);
+  // An inline rule and a separate one at priority 100 in nsg-priorities: Azure's validation, with both addresses.
+  CHECK(std::count(got.begin(), got.end(),
+                   "error duplicate-priority rules 'https' (azurerm_network_security_group.priorities) and "
+                   "'allow-rdp' (azurerm_network_security_rule.rdp) of network security group 'nsg-priorities' "
+                   "share priority 100 in the same direction") == 1);
+  // Rule web inline and separate in nsg-both: a warning; the separate one (8443) is what is analysed.
+  CHECK(std::count(got.begin(), got.end(),
+                   "warning terraform-rule-conflict azurerm_network_security_rule.web: "
+                   "azurerm_network_security_group.both declares 'web' in its security_rule block too: the provider "
+                   "does not support a child declared both inline and as a separate resource (each apply overwrites "
+                   "the other); this resource, applied after azurerm_network_security_group.both, is analysed") == 1);
+  CHECK(got.size() == 3);
+  for (const auto& n : s.model.nsgs) {
+    std::size_t custom = 0;
+    for (const auto& r : n.rules) {
+      if (r.is_default) continue;
+      ++custom;
+      if (n.name == "nsg-names") CHECK(r.destination_ports == model::PortSet::single(22));
+      if (n.name == "nsg-both") CHECK(r.destination_ports == model::PortSet::single(8443));
+    }
+    CHECK(custom == (n.name == "nsg-priorities" ? 2u : 1u));
+  }
+  // The CLI stops (exit 2) and names the place in the plan.
+  auto r = run_exposim({"analyze", data("duplicates.json")});
+  CHECK(r.code == cli::kExitBadInput);
+  CHECK_THAT(r.err, Catch::Contains("duplicates.json:"));
+  CHECK_THAT(r.err, Catch::Contains("[terraform-duplicate-id]"));
+}

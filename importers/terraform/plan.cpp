@@ -238,6 +238,26 @@ std::string synthesized_id(const Synthesized& s) {
   return id != nullptr && id->is_string() ? model::canonical_id(id->get<std::string>()) : std::string();
 }
 
+/// Two instances that synthesize one Azure id: the provider refuses to create a resource that exists (the apply
+/// fails), and two instances already applied would manage one resource. Reported with both addresses; the later
+/// one is left out (`dropped`), so that nothing is merged silently. Instances of one resource block differ by key.
+void report_duplicate_ids(Context& ctx, const std::vector<Synthesized>& out, std::vector<bool>& dropped) {
+  std::map<std::string, std::size_t> first;
+  for (std::size_t k = 0; k < out.size(); ++k) {
+    const std::string id = synthesized_id(out[k]);
+    if (id.empty() || out[k].instance == nullptr) continue;
+    auto [it, fresh] = first.emplace(id, k);
+    if (fresh || out[it->second].instance == out[k].instance) continue;
+    const Instance& a = *out[it->second].instance;
+    const Instance& b = *out[k].instance;
+    dropped[k] = true;
+    ctx.report(model::Severity::kError, b, b.pointer, "terraform-duplicate-id",
+               fmt::format("{} and {} are one Azure resource ('{}'): the provider will not create a resource "
+                           "that exists, so the apply fails; only {} is analysed",
+                           a.address, b.address, out[k].doc.value("id", ""), a.address));
+  }
+}
+
 /// Removes the elements of array `/properties/<key>` of `s` marked in `remove`, and renumbers the origins of the
 /// elements after them (in one pass: an NSG may have thousands of read-back rules).
 void erase_elements(Synthesized& s, const std::string& key, const std::vector<bool>& remove) {
@@ -335,6 +355,33 @@ void reconcile_inline_children(Context& ctx, std::vector<Synthesized>& out, cons
       if (any) {
         erase_elements(s, key, remove);
         origins.clear();  // they pointed into the map just replaced
+      }
+    }
+  }
+}
+
+/// The Terraform address of every synthesized resource and of its children written inline (a security rule in its
+/// NSG's block has the NSG's address, a load balancing rule appended by azurerm_lb_rule the rule's), by canonical id.
+void record_addresses(const std::vector<Synthesized>& out, const std::vector<bool>& dropped, model::Model& model) {
+  for (std::size_t k = 0; k < out.size(); ++k) {
+    const Synthesized& s = out[k];
+    const std::string id = synthesized_id(s);
+    if (dropped[k] || id.empty() || s.instance == nullptr) continue;
+    model.source_addresses.emplace(id, model::SourceAddress{"terraform", s.instance->address});
+    const json* props = member(s.doc, "properties");
+    if (props == nullptr || !props->is_object()) continue;
+    for (auto it = props->begin(); it != props->end(); ++it) {
+      if (!it.value().is_array()) continue;
+      for (std::size_t e = 0; e < it.value().size(); ++e) {
+        const json* name = member(it.value()[e], "name");
+        if (name == nullptr || !name->is_string()) continue;
+        const std::string base = fmt::format("/properties/{}/{}", it.key(), e);
+        const Instance* owner = s.instance;
+        for (const auto& o : s.map) {
+          if (o.synth == base && o.from != nullptr) owner = o.from;
+        }
+        model.source_addresses.emplace(model::canonical_id(id + "/" + it.key() + "/" + name->get<std::string>()),
+                                       model::SourceAddress{"terraform", owner->address});
       }
     }
   }
@@ -451,7 +498,9 @@ PlanStats import_plan_or_throw(std::string_view text, const std::string& path, c
   }
   finish_storage(ctx, out);
   std::vector<bool> dropped(out.size(), false);
+  report_duplicate_ids(ctx, out, dropped);
   reconcile_inline_children(ctx, out, dropped, reader.deleted());
+  record_addresses(out, dropped, model);
   if (!unmodelled.empty()) {
     std::string list;
     for (std::size_t k = 0; k < unmodelled.size() && k < 10; ++k) list += (k ? ", " : "") + unmodelled[k]->address;
