@@ -263,3 +263,22 @@ TEST_CASE("plans that could never apply: one Azure id twice, one priority twice,
   CHECK_THAT(r.err, Catch::Contains("duplicates.json:"));
   CHECK_THAT(r.err, Catch::Contains("[terraform-duplicate-id]"));
 }
+
+TEST_CASE("analyze's JSON names the Terraform address beside the Azure name", "[terraform][cli]") {
+  auto r = run_exposim({"analyze", data("whatif_open.json"), "--format", "json"});
+  REQUIRE(r.code == cli::kExitOk);
+  const json report = json::parse(r.out);
+  REQUIRE(report.at("exposures").size() == 2);
+  for (const auto& e : report.at("exposures")) {
+    CHECK(e.at("target").at("terraform_address") == "azurerm_linux_virtual_machine.app");
+    CHECK(e.at("target").at("nic").at("terraform_address") == "azurerm_network_interface.vm");
+    CHECK(e.at("entry").at("terraform_address") == "azurerm_public_ip.vm");
+    // Beside the name, in the documented order.
+    std::vector<std::string> keys;
+    for (auto it = e.at("target").begin(); it != e.at("target").end(); ++it) keys.push_back(it.key());
+    CHECK(keys == std::vector<std::string>{"id", "name", "terraform_address", "type", "ip", "nic", "ip_configuration"});
+  }
+  // Azure resource JSON has no such field.
+  r = run_exposim({"analyze", testing::example("web-https-only/estate.json"), "--format", "json"});
+  CHECK(r.out.find("terraform_address") == std::string::npos);
+}
