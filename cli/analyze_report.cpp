@@ -266,6 +266,7 @@ void write_exposure_json(std::ostream& out, const model::Model& m, const Exposur
   if (e.public_ip >= 0) {
     entry["id"] = m.public_ips[e.public_ip].id;
     entry["name"] = m.public_ips[e.public_ip].name;
+    add_source_address(entry, m, m.public_ips[e.public_ip].key);
   }
   if (e.via != solver::Via::kPublicIp) {
     // Through a load balancer, firewall or gateway the client's port may differ from the target's
@@ -274,7 +275,9 @@ void write_exposure_json(std::ostream& out, const model::Model& m, const Exposur
   }
   if (e.load_balancer >= 0) {
     const auto& lb = m.load_balancers[e.load_balancer];
-    entry["load_balancer"] = {{"id", lb.id}, {"name", lb.name}, {"frontend", lb.frontends[e.frontend].name}};
+    entry["load_balancer"] = {{"id", lb.id}, {"name", lb.name}};
+    add_source_address(entry["load_balancer"], m, lb.key);
+    entry["load_balancer"]["frontend"] = lb.frontends[e.frontend].name;
   }
   if (e.via == solver::Via::kFirewallDnat && e.gateway >= 0) {
     const auto& fw = m.firewalls[e.gateway];
@@ -414,6 +417,10 @@ ordered_json diagnostic_json(const model::Diagnostic& d) {
   return j;
 }
 
+void add_source_address(ordered_json& j, const model::Model& m, const std::string& key) {
+  if (const model::SourceAddress* s = m.source_address(key)) j[s->scheme + "_address"] = s->address;
+}
+
 ordered_json target_json(const model::Model& m, int nic_index, int ip_configuration, int vm) {
   const auto& nic = m.nics[nic_index];
   const auto& cfg = nic.ip_configurations[ip_configuration];
@@ -421,14 +428,17 @@ ordered_json target_json(const model::Model& m, int nic_index, int ip_configurat
   if (vm >= 0) {
     target["id"] = m.vms[vm].id;
     target["name"] = m.vms[vm].name;
+    add_source_address(target, m, m.vms[vm].key);
     target["type"] = "virtual-machine";
   } else {
     target["id"] = nic.id;
     target["name"] = nic.name;
+    add_source_address(target, m, nic.key);
     target["type"] = "network-interface";
   }
   target["ip"] = cfg.private_ip ? ordered_json(cfg.private_ip->to_string()) : ordered_json(nullptr);
   target["nic"] = {{"id", nic.id}, {"name", nic.name}};
+  add_source_address(target["nic"], m, nic.key);
   target["ip_configuration"] = cfg.name;
   if (nic.scale_set >= 0) {
     const auto& ss = m.scale_sets[nic.scale_set];
@@ -446,6 +456,7 @@ ordered_json target_json(const model::Model& m, model::ResourceKind kind, int in
   const auto* r = resource_of(m, kind, index);
   target["id"] = r != nullptr ? r->id : "";
   target["name"] = r != nullptr ? r->name : "";
+  if (r != nullptr) add_source_address(target, m, r->key);
   target["type"] = model::to_string(kind);
   const std::string ip = target_address(m, kind, index);
   if (kind == model::ResourceKind::kPaasService && index >= 0) {

@@ -228,8 +228,10 @@ void print_detected(const std::vector<importers::InputReport>& reports, std::ost
 }
 
 std::vector<importers::InputReport> import_files(const InputOptions& o, const std::vector<std::string>& files,
-                                                 model::Model& m, model::Diagnostics& diags, std::ostream& err) {
+                                                 model::Model& m, model::Diagnostics& diags, std::ostream& err,
+                                                 const std::vector<std::string>& prior_state) {
   importers::InputOptions io;
+  io.prior_state = prior_state;
   io.parameter_files = o.parameter_files;
   io.parameters = o.parameters;
   io.template_dirs = o.template_dirs;

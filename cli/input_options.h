@@ -77,9 +77,10 @@ void print_detected(const std::vector<importers::InputReport>& reports, std::ost
 
 /// Imports `files` with the importer options of `o` (parameter files and values, template directories, --strict)
 /// into `m`, diagnostics into `diags`; with --verbose says on `err` what was detected in each file. Returns what
-/// each file was.
+/// each file was. The Terraform plans of `prior_state` are read from their prior state (whatif --plan).
 std::vector<importers::InputReport> import_files(const InputOptions& o, const std::vector<std::string>& files,
-                                                 model::Model& m, model::Diagnostics& diags, std::ostream& err);
+                                                 model::Model& m, model::Diagnostics& diags, std::ostream& err,
+                                                 const std::vector<std::string>& prior_state = {});
 
 /// How to validate the inputs of `o`: resources a template references but does not declare already exist, so
 /// inputs with a template (`templates`) validate as with --allow-missing unless --strict (docs/arm-templates.md).

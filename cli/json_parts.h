@@ -11,6 +11,9 @@
 
 namespace exposim::cli {
 
+/// Adds `<scheme>_address` ("terraform_address") to `j` when the input of resource `key` (canonical id) names it
+/// otherwise than by id (model::SourceAddress); nothing for Azure resource JSON and templates.
+void add_source_address(nlohmann::ordered_json& j, const model::Model& m, const std::string& key);
 /// The `target` object of the output contracts: the VM (or the NIC when it has none in the input), its
 /// private IP, the NIC and the ip configuration (docs/output-format.md).
 nlohmann::ordered_json target_json(const model::Model& m, int nic, int ip_configuration, int vm);

@@ -1,5 +1,6 @@
 // `exposim whatif`: the exposure an estate would have after a change, compared with the exposure it has
 // (docs/whatif.md).
+#include <algorithm>
 #include <map>
 #include <memory>
 #include <optional>
@@ -26,18 +27,23 @@ namespace exposim::cli {
 namespace {
 
 /// What makes two diagnostics the same finding on the two sides: code, pointer and message. The file is
-/// left out: with --after the same warning of the same estate is at the same place of another file.
+/// left out: with --after the same warning of the same estate is at the same place of another file. In a
+/// --plan file the pointer is left out too: the same resource is under /prior_state before and under
+/// /planned_values after, at another index when the plan adds or destroys one; its message names it by address.
 using SideKey = std::tuple<std::string, std::string, std::string>;
-SideKey side_key(const model::Diagnostic& d) { return {d.code, d.where.pointer, d.message}; }
+SideKey side_key(const model::Diagnostic& d, const std::vector<std::string>& plans) {
+  const bool in_plan = std::find(plans.begin(), plans.end(), d.where.file.str()) != plans.end();
+  return {d.code, in_plan ? std::string() : d.where.pointer, d.message};
+}
 
 /// Adds to `all` the diagnostics of `after` that the before side does not have; true when one is an error.
 bool add_new(model::Diagnostics& all, const std::vector<model::Diagnostic>& before,
-             const std::vector<model::Diagnostic>& after) {
+             const std::vector<model::Diagnostic>& after, const std::vector<std::string>& plans) {
   std::set<SideKey> known;
-  for (const auto& d : before) known.insert(side_key(d));
+  for (const auto& d : before) known.insert(side_key(d, plans));
   bool errors = false;
   for (const auto& d : after) {
-    if (known.count(side_key(d)) != 0) continue;
+    if (known.count(side_key(d, plans)) != 0) continue;
     errors = errors || d.severity == model::Severity::kError;
     all.add(d);
   }
@@ -48,6 +54,7 @@ struct Whatif {
   InputOptions input;
   std::vector<std::string> changes;
   std::vector<std::string> after;
+  std::vector<std::string> plans;
   std::string format = "table";
   std::string output;
   std::string write;
@@ -56,12 +63,18 @@ struct Whatif {
   int run(std::ostream& out, std::ostream& err) const {
     const Whatif& o = *this;
     const InputOptions& in = o.input;
-    if (o.changes.empty() == o.after.empty()) {
-      err << "exposim: error: whatif needs either --change CHANGE (repeatable) or --after FILE..., not both\n";
+    if (int{!o.changes.empty()} + int{!o.after.empty()} + int{!o.plans.empty()} != 1) {
+      err << "exposim: error: whatif needs one of --change CHANGE (repeatable), --after FILE... or --plan PLAN "
+             "(repeatable)\n";
+      return kExitUsage;
+    }
+    if (in.files.empty() && o.plans.empty()) {
+      err << "exposim: error: whatif needs the estate's files (only --plan can do without)\n";
       return kExitUsage;
     }
     if (!o.write.empty() && o.changes.empty()) {
-      err << "exposim: error: --write writes what --change changed; with --after there is nothing to write\n";
+      err << fmt::format("exposim: error: --write writes what --change changed; with {} there is nothing to write\n",
+                         o.after.empty() ? "--plan" : "--after");
       return kExitUsage;
     }
     int rc = kExitOk;
@@ -71,12 +84,27 @@ struct Whatif {
     auto t0 = Clock::now();
     model::Model before;
     model::Diagnostics before_diags;
-    const auto before_reports = import_files(in, in.files, before, before_diags, err);
+    // With --plan both sides read the inputs and the plans: before from the plans' prior state, after from
+    // their planned values.
+    std::vector<std::string> files = in.files;
+    files.insert(files.end(), o.plans.begin(), o.plans.end());
+    const auto before_reports = import_files(in, files, before, before_diags, err, o.plans);
     bool templates = importers::has_template(before_reports);
     if (before_diags.has_errors()) {
       policy->apply_to_input(before_diags);  // --ignore, --fail-on and --strict, as every command does
       print_diagnostics(err, before_diags.sorted(), in.verbose);
       return kExitBadInput;
+    }
+    for (std::size_t k = in.files.size(); k < before_reports.size(); ++k) {
+      const auto& r = before_reports[k];
+      if (r.kind != "terraform" || r.stats.detected_shape.rfind("Terraform plan", 0) != 0) {
+        err << fmt::format("exposim: error: {}: --plan takes a Terraform plan (terraform show -json tfplan), not {}\n",
+                           r.path,
+                           r.kind == "terraform"  ? "a state"
+                           : r.kind == "template" ? "a deployment template"
+                                                  : "Azure resource JSON");
+        return kExitBadInput;
+      }
     }
     model::Model after;
     model::Diagnostics after_diags;  // what the change (or the after inputs) and validating it add
@@ -90,9 +118,11 @@ struct Whatif {
           return kExitBadInput;
         }
       }
-    } else {
+    } else if (!o.after.empty()) {
       const auto after_reports = import_files(in, o.after, after, after_diags, err);
       templates = templates || importers::has_template(after_reports);
+    } else {
+      import_files(in, files, after, after_diags, err);
     }
     const model::ValidateOptions vo = validate_options(in, templates);
     if (in.timings) err << fmt::format("exposim: timing: import and change {:.3f} s\n", seconds_since(t0));
@@ -101,13 +131,26 @@ struct Whatif {
     // As every command: an after side that did not import is not validated (its errors are what to fix).
     if (!after_diags.has_errors()) model::validate(after, after_diags, vo);
     if (in.timings) err << fmt::format("exposim: timing: validate both {:.3f} s\n", seconds_since(t0));
+    // A resource of a plan that another input defines too is dropped by validation (the first definition is
+    // kept), and what the plan does to it would not be seen. The usual cause: the workspace's state beside its plan.
+    for (const auto& d : after_diags.items()) {
+      if (d.code != "duplicate-resource" ||
+          std::find(o.plans.begin(), o.plans.end(), d.where.file.str()) == o.plans.end()) {
+        continue;
+      }
+      err << fmt::format(
+          "exposim: error: {}: {}: the plan's resources must not be given again by the other inputs (the plan holds "
+          "its own state as prior_state; give only what it does not manage)\n",
+          d.where.file.str(), d.message);
+      return kExitBadInput;
+    }
     policy->apply_to_input(before_diags);
     policy->apply_to_input(after_diags);
     // Diagnostics of the after side that the before side also has are the estate's, not the change's: each is
     // printed once.
     const auto before_sorted = before_diags.sorted();
     model::Diagnostics all = before_diags;
-    const bool after_errors = add_new(all, before_sorted, after_diags.sorted());
+    const bool after_errors = add_new(all, before_sorted, after_diags.sorted(), o.plans);
     if (before_diags.has_errors() || after_errors) {
       print_diagnostics(err, all.sorted(), in.verbose);
       if (after_errors && !o.changes.empty())
@@ -148,7 +191,7 @@ struct Whatif {
     policy->apply_to_findings(findings_before);
     policy->apply_to_findings(findings_after);
     all.append(findings_before);
-    add_new(all, findings_before.sorted(), findings_after.sorted());
+    add_new(all, findings_before.sorted(), findings_after.sorted(), o.plans);
     const auto sorted = all.sorted();
     print_diagnostics(err, sorted, in.verbose);
     if (all.has_errors()) return kExitBadInput;  // a finding made fatal by --fail-on; nothing is written
@@ -181,10 +224,16 @@ struct Whatif {
 Command::Run whatif_command(CLI::App& cmd) {
   auto c = std::make_shared<Whatif>();
   Whatif& o = *c;
-  add_input_options(cmd, o.input, "The estate as it is: Azure resource JSON files and deployment templates");
+  add_input_options(cmd, o.input,
+                    "The estate as it is: Azure resource JSON files, deployment templates, Terraform plans or state "
+                    "(with --plan: what both sides share; optional)");
+  cmd.get_option("files")->required(false);  // with --plan the plan can be the whole estate
   cmd.add_option("--change", o.changes, "A change document (docs/whatif.md); repeatable, applied in order");
   cmd.add_option("--after", o.after, "The estate after the change: a second export or template of the same estate")
       ->expected(1, -1);
+  cmd.add_option("--plan", o.plans,
+                 "A Terraform plan (terraform show -json tfplan): its prior state against its planned values; "
+                 "repeatable");
   cmd.add_option("-f,--format", o.format, "Output format")->check(CLI::IsMember({"table", "json"}));
   cmd.add_option("-o,--output", o.output, "Write the report to this file (atomically) instead of stdout");
   cmd.add_option("--write", o.write, "Write the resources the changes touched as Azure resource JSON (atomically)");

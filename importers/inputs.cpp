@@ -142,7 +142,10 @@ std::vector<InputReport> import_inputs(const std::vector<std::string>& paths, co
       // Read whole (plans are at most a few hundred megabytes), with its own import session.
       auto text = read_file(path, options.max_template_bytes, diags);
       if (!text) continue;
-      const auto plan = terraform::import_plan(*text, path, options.import, model, diags);
+      const bool prior =
+          std::find(options.prior_state.begin(), options.prior_state.end(), path) != options.prior_state.end();
+      const auto plan = terraform::import_plan(*text, path, options.import, model, diags,
+                                               prior ? terraform::PlanSide::kPrior : terraform::PlanSide::kPlanned);
       reports[i].stats.resources = plan.resources;
       reports[i].stats.by_type = plan.by_type;
       reports[i].stats.detected_shape = fmt::format("Terraform {} (format_version {})", plan.kind,

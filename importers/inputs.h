@@ -21,6 +21,9 @@ struct InputOptions {
   /// error (docs/arm-templates.md); otherwise a placeholder or unknown value with a note or warning.
   bool strict{false};
   azure::ImportOptions import;  // for resource files; text expanded from templates also gets from_template
+  /// Terraform plans among the inputs that are read from their prior state (the estate before apply, for
+  /// `whatif --plan`) instead of their planned values; by path as given.
+  std::vector<std::string> prior_state;
   std::uint64_t max_template_bytes = std::uint64_t{256} << 20;  // templates are read whole
 };
 

@@ -52,6 +52,14 @@ struct Topology;  // model/topology.h
 /// Canonical form of an Azure resource id: lowercase ASCII, no trailing '/'.
 std::string canonical_id(std::string_view id);
 
+/// How the input a resource comes from names it, when that is not its Azure id: set by importers whose inputs have
+/// their own names (a Terraform plan: `scheme` "terraform", `address` "module.web.azurerm_virtual_machine.vm[0]").
+struct SourceAddress {
+  std::string scheme;
+  std::string address;
+  friend bool operator==(const SourceAddress&, const SourceAddress&) = default;
+};
+
 struct Model {
   /// One vector per resource kind, named by the kind table (model/resource_kinds.h): vnets, subnets, nsgs, asgs,
   /// route_tables, nics, public_ips, vms, load_balancers, ip_groups, firewall_policies, firewalls, bastion_hosts,
@@ -64,6 +72,13 @@ struct Model {
   /// Filled by validate(): canonical id -> vertex of the topology graph. The keys view the resources' own `key`
   /// strings (no copies); copying a Model rebuilds the index.
   std::unordered_map<std::string_view, VertexId> by_key;
+
+  /// Canonical id -> how its input names the resource (SourceAddress), for resources and for children with an id
+  /// (a security rule declared inline in its NSG has the NSG's address). Empty for inputs that name resources by
+  /// Azure id (resource JSON, templates): a side table costs nothing there.
+  std::unordered_map<std::string, SourceAddress> source_addresses;
+  /// The source address of canonical id `key`, or null.
+  const SourceAddress* source_address(std::string_view key) const;
 
   Model();
   ~Model();

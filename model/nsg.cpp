@@ -125,10 +125,15 @@ void finish_nsgs(Resolver& rs) {
       const auto& a = nsg.rules[i - 1];
       const auto& b = nsg.rules[i];
       if (a.direction == b.direction && a.priority == b.priority && b.priority != kUnknownAllowPriority) {
+        // Each rule named as its input names it too, when that is not by id (a Terraform address).
+        auto named = [&](const SecurityRule& r) {
+          const SourceAddress* s = rs.model.source_address(canonical_id(security_rule_id(nsg, r)));
+          return s == nullptr ? fmt::format("'{}'", r.name) : fmt::format("'{}' ({})", r.name, s->address);
+        };
         rs.diags.error("duplicate-priority", b.where,
-                       fmt::format("rules '{}' and '{}' of network security group '{}' share priority {} in the same "
+                       fmt::format("rules {} and {} of network security group '{}' share priority {} in the same "
                                    "direction",
-                                   a.name, b.name, nsg.name, b.priority));
+                                   named(a), named(b), nsg.name, b.priority));
       }
     }
   }

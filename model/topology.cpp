@@ -33,7 +33,8 @@ Model::Model(const Model& o)
 #define EXPOSIM_KIND_COPY(Enum, name, member, Type, noun) member(o.member),
       EXPOSIM_RESOURCE_KINDS(EXPOSIM_KIND_COPY)
 #undef EXPOSIM_KIND_COPY
-          topology_(o.topology_ ? std::make_unique<Topology>(*o.topology_) : nullptr) {
+          source_addresses(o.source_addresses),
+      topology_(o.topology_ ? std::make_unique<Topology>(*o.topology_) : nullptr) {
   // The index must view this copy's strings, not the original's.
   for (const auto& [key, v] : o.by_key) {
     const ResourceBase* r = resource(topology_->graph[v]);
@@ -47,6 +48,12 @@ Model& Model::operator=(const Model& o) {
     *this = std::move(copy);
   }
   return *this;
+}
+
+const SourceAddress* Model::source_address(std::string_view key) const {
+  if (source_addresses.empty()) return nullptr;
+  auto it = source_addresses.find(std::string(key));
+  return it == source_addresses.end() ? nullptr : &it->second;
 }
 
 const Topology& Model::topology() const {

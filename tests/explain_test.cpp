@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "importers/azure/resource_importer.h"
+#include "importers/inputs.h"
 #include "model_builder.h"
 #include "solver/explain.h"
 #include "solver/exposure.h"
@@ -37,8 +38,9 @@ model::Model load_example(const std::string& name) {
   std::sort(files.begin(), files.end());
   model::Model m;
   model::Diagnostics diags;
-  importers::azure::import_files(files, m, diags);
-  model::validate(m, diags);
+  // Every kind of input an example may hold (examples/terraform is a plan): as the CLI reads them.
+  const auto reports = importers::import_inputs(files, {}, m, diags);
+  model::validate(m, diags, model::ValidateOptions{importers::has_template(reports)});
   REQUIRE_FALSE(diags.has_errors());
   return m;
 }

@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
+#include <unordered_map>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -79,6 +81,14 @@ class Reader {
       const json* address = member(c, "address");
       const json* change = member(c, "change");
       if (address == nullptr || !address->is_string() || change == nullptr || !change->is_object()) continue;
+      // Destroyed and not created again (a replacement is ["delete", "create"] or the reverse): gone after apply.
+      if (const json* actions = member(*change, "actions"); actions != nullptr && *actions == json::array({"delete"})) {
+        if (const json* before = member(*change, "before"); before != nullptr) {
+          if (const json* id = member(*before, "id"); id != nullptr && id->is_string()) {
+            deleted_.insert(model::canonical_id(id->get<std::string>()));
+          }
+        }
+      }
       if (const json* u = member(*change, "after_unknown"); u != nullptr && u->is_object()) {
         unknown_[address->get<std::string>()] = {u, fmt::format("/resource_changes/{}/change/after_unknown", k)};
       }
@@ -163,10 +173,13 @@ class Reader {
   }
 
   bool has_configuration() const { return has_configuration_; }
+  /// Canonical ids of the resources the plan destroys (resource_changes, actions ["delete"]).
+  const std::set<std::string>& deleted() const { return deleted_; }
 
  private:
   const std::string& file_;
   model::Diagnostics& diags_;
+  std::set<std::string> deleted_;
   std::map<std::string, std::pair<const json*, std::string>> unknown_;
   std::map<std::string, ConfigBlock> config_;
   bool has_configuration_{false};
@@ -219,6 +232,161 @@ void replace_all(std::string& s, std::string_view from, std::string_view to) {
   }
 }
 
+/// The canonical Azure id of a synthesized resource, or "" when it has none (or an unknown one).
+std::string synthesized_id(const Synthesized& s) {
+  const json* id = member(s.doc, "id");
+  return id != nullptr && id->is_string() ? model::canonical_id(id->get<std::string>()) : std::string();
+}
+
+/// Two instances that synthesize one Azure id: the provider refuses to create a resource that exists (the apply
+/// fails), and two instances already applied would manage one resource. Reported with both addresses; the later
+/// one is left out (`dropped`), so that nothing is merged silently. Instances of one resource block differ by key.
+void report_duplicate_ids(Context& ctx, const std::vector<Synthesized>& out, std::vector<bool>& dropped) {
+  std::map<std::string, std::size_t> first;
+  for (std::size_t k = 0; k < out.size(); ++k) {
+    const std::string id = synthesized_id(out[k]);
+    if (id.empty() || out[k].instance == nullptr) continue;
+    auto [it, fresh] = first.emplace(id, k);
+    if (fresh || out[it->second].instance == out[k].instance) continue;
+    const Instance& a = *out[it->second].instance;
+    const Instance& b = *out[k].instance;
+    dropped[k] = true;
+    ctx.report(model::Severity::kError, b, b.pointer, "terraform-duplicate-id",
+               fmt::format("{} and {} are one Azure resource ('{}'): the provider will not create a resource "
+                           "that exists, so the apply fails; only {} is analysed",
+                           a.address, b.address, out[k].doc.value("id", ""), a.address));
+  }
+}
+
+/// Removes the elements of array `/properties/<key>` of `s` marked in `remove`, and renumbers the origins of the
+/// elements after them (in one pass: an NSG may have thousands of read-back rules).
+void erase_elements(Synthesized& s, const std::string& key, const std::vector<bool>& remove) {
+  json& list = s.doc["properties"][key];
+  json kept_elements = json::array();
+  std::vector<std::size_t> new_index(remove.size());
+  for (std::size_t i = 0; i < remove.size(); ++i) {
+    new_index[i] = kept_elements.size();
+    if (!remove[i]) kept_elements.push_back(std::move(list[i]));
+  }
+  list = std::move(kept_elements);
+  const std::string prefix = "/properties/" + key + "/";
+  std::vector<Synthesized::Origin> kept;
+  kept.reserve(s.map.size());
+  for (auto& o : s.map) {
+    if (o.synth.rfind(prefix, 0) != 0) {
+      kept.push_back(std::move(o));
+      continue;
+    }
+    const auto end = o.synth.find('/', prefix.size());
+    const std::string index = o.synth.substr(prefix.size(), end == std::string::npos ? end : end - prefix.size());
+    if (index.empty() || index.size() > 9 || index.find_first_not_of("0123456789") != std::string::npos ||
+        std::stoul(index) >= remove.size()) {
+      kept.push_back(std::move(o));
+      continue;
+    }
+    const std::size_t i = std::stoul(index);
+    if (remove[i]) continue;
+    o.synth = prefix + std::to_string(new_index[i]) + (end == std::string::npos ? "" : o.synth.substr(end));
+    kept.push_back(std::move(o));
+  }
+  s.map = std::move(kept);
+}
+
+/// Children written inline in their parent's block that are also separate resources of the document, or that the
+/// plan destroys. A parent that does not configure the block computes it: Azure's children read back (an NSG's
+/// `security_rule` lists the rules of every `azurerm_network_security_rule`, a virtual network's `subnet` every
+/// `azurerm_subnet`), with their values before apply. The separate resource is what Terraform plans, and is read;
+/// the read-back copy is removed (the Azure reader keeps the first of two children with one id: the copy, with the
+/// old values), as is the copy of a destroyed one. A parent that configures the block and a separate resource
+/// both manage the child, which the provider does not support: a `terraform-rule-conflict` warning names both,
+/// and the separate resource, applied after its parent, is read.
+void reconcile_inline_children(Context& ctx, std::vector<Synthesized>& out, const std::vector<bool>& dropped,
+                               const std::set<std::string>& deleted) {
+  std::map<std::string, std::size_t> separate;
+  for (std::size_t k = 0; k < out.size(); ++k) {
+    if (dropped[k]) continue;
+    if (std::string id = synthesized_id(out[k]); !id.empty()) separate.emplace(std::move(id), k);
+  }
+  for (std::size_t k = 0; k < out.size(); ++k) {
+    Synthesized& s = out[k];
+    const std::string parent = synthesized_id(s);
+    auto props = s.doc.find("properties");
+    if (dropped[k] || parent.empty() || props == s.doc.end() || !props->is_object()) continue;
+    std::vector<std::string> keys;
+    for (auto it = props->begin(); it != props->end(); ++it) {
+      if (it.value().is_array()) keys.push_back(it.key());
+    }
+    std::unordered_map<std::string, const Synthesized::Origin*> origins;  // by synth pointer, when first needed
+    for (const std::string& key : keys) {
+      std::vector<bool> remove((*props)[key].size(), false);
+      bool any = false;
+      for (std::size_t e = 0; e < remove.size(); ++e) {
+        const json& element = (*props)[key][e];
+        const json* name = member(element, "name");
+        if (name == nullptr || !name->is_string()) continue;
+        const std::string child = model::canonical_id(parent + "/" + key + "/" + name->get<std::string>());
+        const auto sep = separate.find(child);
+        if (sep == separate.end() && deleted.count(child) == 0) continue;
+        // The block the element comes from (its origin), and whether the configuration sets that block.
+        if (origins.empty()) {
+          for (const auto& o : s.map) origins.emplace(o.synth, &o);
+        }
+        const auto found = origins.find(fmt::format("/properties/{}/{}", key, e));
+        const Synthesized::Origin* origin = found == origins.end() ? nullptr : found->second;
+        if (sep != separate.end() && origin != nullptr && s.instance != nullptr) {
+          const Instance& owner = origin->from != nullptr ? *origin->from : *s.instance;
+          const std::string& plan = origin->plan;
+          const auto values = plan.rfind("/values/");
+          const std::string attr =
+              values == std::string::npos ? "" : plan.substr(values + 8, plan.find('/', values + 8) - values - 8);
+          const json* set = owner.expressions != nullptr ? member(*owner.expressions, attr) : nullptr;
+          const Instance* other = out[sep->second].instance;
+          if (set != nullptr && other != nullptr) {
+            ctx.report(model::Severity::kWarning, *other, other->pointer, "terraform-rule-conflict",
+                       fmt::format("{} declares '{}' in its {} block too: the provider does not support a child "
+                                   "declared both inline and as a separate resource (each apply overwrites the "
+                                   "other); this resource, applied after {}, is analysed",
+                                   owner.address, name->get<std::string>(), attr, owner.address));
+          }
+        }
+        remove[e] = true;
+        any = true;
+      }
+      if (any) {
+        erase_elements(s, key, remove);
+        origins.clear();  // they pointed into the map just replaced
+      }
+    }
+  }
+}
+
+/// The Terraform address of every synthesized resource and of its children written inline (a security rule in its
+/// NSG's block has the NSG's address, a load balancing rule appended by azurerm_lb_rule the rule's), by canonical id.
+void record_addresses(const std::vector<Synthesized>& out, const std::vector<bool>& dropped, model::Model& model) {
+  for (std::size_t k = 0; k < out.size(); ++k) {
+    const Synthesized& s = out[k];
+    const std::string id = synthesized_id(s);
+    if (dropped[k] || id.empty() || s.instance == nullptr) continue;
+    model.source_addresses.emplace(id, model::SourceAddress{"terraform", s.instance->address});
+    const json* props = member(s.doc, "properties");
+    if (props == nullptr || !props->is_object()) continue;
+    for (auto it = props->begin(); it != props->end(); ++it) {
+      if (!it.value().is_array()) continue;
+      for (std::size_t e = 0; e < it.value().size(); ++e) {
+        const json* name = member(it.value()[e], "name");
+        if (name == nullptr || !name->is_string()) continue;
+        const std::string base = fmt::format("/properties/{}/{}", it.key(), e);
+        const Instance* owner = s.instance;
+        for (const auto& o : s.map) {
+          if (o.synth == base && o.from != nullptr) owner = o.from;
+        }
+        model.source_addresses.emplace(model::canonical_id(id + "/" + it.key() + "/" + name->get<std::string>()),
+                                       model::SourceAddress{"terraform", owner->address});
+      }
+    }
+  }
+}
+
 }  // namespace
 
 bool looks_like_terraform(std::string_view head) {
@@ -234,7 +402,7 @@ bool looks_like_terraform(std::string_view head) {
 namespace {
 
 PlanStats import_plan_or_throw(std::string_view text, const std::string& path, const azure::ImportOptions& options,
-                               model::Model& model, model::Diagnostics& sink) {
+                               model::Model& model, model::Diagnostics& sink, PlanSide side) {
   PlanStats stats;
   stats.kind = "document";  // until the plan or state is recognised
   if (auto deep = too_deep(text); deep != std::string_view::npos) {
@@ -277,7 +445,21 @@ PlanStats import_plan_or_throw(std::string_view text, const std::string& path, c
   }
   const json* root = nullptr;
   std::string root_pointer;
-  if (const json* planned = member(doc, "planned_values"); planned != nullptr) {
+  bool prior = false;  // reading a plan's prior state: every value is known, the configuration is the new one
+  if (const json* planned = member(doc, "planned_values"); planned != nullptr && side == PlanSide::kPrior) {
+    // The state the plan was made against (a state document inside the plan); a plan that only creates has
+    // none, or one without values: nothing exists before.
+    stats.kind = "plan's prior state";
+    prior = true;
+    root_pointer = "/prior_state/values/root_module";
+    if (const json* state = member(doc, "prior_state"); state != nullptr && !state->is_null()) {
+      if (!state->is_object()) {
+        diags.error("invalid-type", at(path, "/prior_state"), "'prior_state' is not an object");
+      } else if (const json* values = member(*state, "values"); values != nullptr && !values->is_null()) {
+        root = member(*values, "root_module");
+      }
+    }
+  } else if (planned != nullptr) {
     stats.kind = "plan";
     root = member(*planned, "root_module");
     root_pointer = "/planned_values/root_module";
@@ -289,8 +471,10 @@ PlanStats import_plan_or_throw(std::string_view text, const std::string& path, c
     stats.kind = member(doc, "resource_changes") != nullptr ? "plan" : "state";
   }
   Instances instances;
-  reader.read_changes(doc);
-  reader.read_configuration(doc, instances);
+  if (!prior) {
+    reader.read_changes(doc);
+    reader.read_configuration(doc, instances);
+  }
   if (root != nullptr) reader.read_modules(*root, root_pointer, instances);
   instances.index();
 
@@ -314,6 +498,10 @@ PlanStats import_plan_or_throw(std::string_view text, const std::string& path, c
   }
   finish_storage(ctx, out);
   finish_application_gateways(ctx, out);
+  std::vector<bool> dropped(out.size(), false);
+  report_duplicate_ids(ctx, out, dropped);
+  reconcile_inline_children(ctx, out, dropped, reader.deleted());
+  record_addresses(out, dropped, model);
   if (!unmodelled.empty()) {
     std::string list;
     for (std::size_t k = 0; k < unmodelled.size() && k < 10; ++k) list += (k ? ", " : "") + unmodelled[k]->address;
@@ -329,6 +517,7 @@ PlanStats import_plan_or_throw(std::string_view text, const std::string& path, c
   json list = json::array();
   std::vector<std::string> pointers;
   for (std::size_t k = 0; k < out.size(); ++k) {
+    if (dropped[k]) continue;
     list.push_back(std::move(out[k].doc));  // only the origins are needed from here on
     pointers.push_back(fmt::format("{}{}", kSynthPrefix, k));
   }
@@ -361,9 +550,9 @@ PlanStats import_plan_or_throw(std::string_view text, const std::string& path, c
 }  // namespace
 
 PlanStats import_plan(std::string_view text, const std::string& path, const azure::ImportOptions& options,
-                      model::Model& model, model::Diagnostics& diags) {
+                      model::Model& model, model::Diagnostics& diags, PlanSide side) {
   try {
-    return import_plan_or_throw(text, path, options, model, diags);
+    return import_plan_or_throw(text, path, options, model, diags, side);
   } catch (const std::bad_alloc&) {
     diags.error("import-failed", at(path, ""), "out of memory while importing");
   } catch (const std::exception& e) {
