@@ -9,6 +9,7 @@
 
 #include "model/model.h"
 #include "solver/exposure.h"
+#include "solver/network.h"
 
 namespace exposim::solver {
 
@@ -30,6 +31,110 @@ struct FlowQuery {
   /// the session to `target` (a NIC or VM name or id, or a private IP) on `destination_port`.
   bool via_bastion{false};
   std::string bastion;  // with via_bastion: the Bastion host's name or id; empty: the one that reaches the target
+};
+
+// ---- Why a hop decides as it does: data; solver/explain_text.h writes the words (docs/architecture.md) ----
+
+/// The entry point a forwarded flow comes through, which several reasons name: a Bastion host
+/// (kBastionHost) or an application gateway (kApplicationGateway), by index.
+struct EntryPoint {
+  model::ResourceKind kind{model::ResourceKind::kInternet};
+  int index{-1};
+};
+
+/// Which part of one side of an NSG rule contains the packet's address.
+enum class AddressMatchKind : std::uint8_t {
+  kAny,                // '*'
+  kPrefix,             // a prefix of the side (`index` into its prefixes) contains the address
+  kInternet,           // the tag Internet
+  kVirtualNetwork,     // the tag VirtualNetwork as seen from the target's subnet (route: the user-defined route that
+                       // puts the address into the tag, or -1)
+  kAzureLoadBalancer,  // the tag AzureLoadBalancer (the platform address)
+  kUnresolvedTag,      // an unknown tag, assumed to be the internet in an allow rule (the side's first other tag)
+  kAsg,                // an application security group (`index`: the ASG) has the address as a member
+  kOther,              // none of these (the side matches the address some other way)
+};
+
+struct AddressMatchWhy {
+  AddressMatchKind kind{AddressMatchKind::kOther};
+  int index{-1};
+  int route_table{-1};  // kVirtualNetwork: the route table and route that put the address into the tag
+  int route{-1};
+};
+
+/// Where the sources an NSG rule decides for a forwarded flow come from.
+enum class ForwardedSources : std::uint8_t {
+  kUnnamed,                       // not named (a scratch trace)
+  kGatewaySubnet,                 // the application gateway's subnet (`from`)
+  kGatewaySubnetThroughFirewall,  // the gateway subnet's addresses the firewall lets through (`from`)
+  kBastionSubnet,                 // the Bastion subnet (`from`)
+  kDeveloperBastion,              // the platform address a Developer Bastion's sessions come from
+};
+
+/// An NSG rule's decision. One packet (ReasonCode::kNsgRule, kNsgRuleAtEntry): the packet and which of the rule's
+/// fields match it; a set of sources (kNsgRuleForSources): the sources it decides and where they come from.
+struct NsgRuleWhy {
+  int nsg{-1};
+  int rule{-1};  // into the NSG's rules
+  // one packet
+  AddressMatchWhy source;
+  model::IpAddress address;  // the packet's source
+  model::Protocol protocol{model::Protocol::kTcp};
+  std::uint16_t source_port{0};
+  std::uint16_t destination_port{0};
+  std::optional<model::IpAddress> destination;  // the target's address; none: the target as a whole
+  // a set of sources
+  IpSet matched;  // the sources the rule decides
+  ForwardedSources who{ForwardedSources::kUnnamed};
+  IpSet from;  // with `who`: the addresses it names
+  /// A deny the subnet's VirtualNetwork tag explains: a peering (index into the peerings of subnet `subnet`'s VNet)
+  /// without virtual network access leaves the sources out of the tag. -1: no such peering.
+  int subnet{-1};
+  int excluding_peering{-1};
+  IpSet snat;  // a firewall's DNAT: the firewall's SNAT addresses, the packet's source at the target (else empty)
+};
+
+enum class ReasonCode : std::uint8_t {
+  kText,  // a sentence the solver still writes itself (`text`): the families not yet moved to data (issue 14)
+  // NSG hops
+  kNoNsg,              // no NSG at this scope
+  kNoNsgAtEntry,       // no NSG on the entry point's subnet (`entry`)
+  kNoNsgStandard,      // no NSG on the subnet or the NIC: a Standard public IP (`through` the load balancer) is closed
+  kNoNsgBasic,         // no NSG on the subnet or the NIC: a Basic one is open
+  kNsgMissing,         // the NSG is referenced but not in the input: assumed to admit everything
+  kNsgNoMatch,         // no inbound rule matches: denied
+  kNsgRule,            // `nsg`: the rule deciding one packet
+  kNsgRuleAtEntry,     // `nsg`: the rule deciding one packet at the entry point's subnet (`entry`)
+  kNsgRuleForSources,  // `nsg`: the rule deciding the sources an entry point forwards from
+  // route hops (`route`: the route chosen)
+  kReplyRoute,          // the reply to the client `address`; `replies_through` the way out it must take
+  kForwardRoute,        // `entry` reaches `address` (none: an unallocated address) by `route`
+  kForwardInVnet,       // `entry` reaches `address` in its VNet
+  kReturnRoute,         // the reply to `entry`'s subnet (`address`) takes `route`
+  kReturnInEstate,      // the reply returns to `entry` within the estate
+  kReturnNotEvaluated,  // the VNets are not connected
+  kForwardedLeg,        // the forwarded leg does not work: `text` is solver/forwarding.cpp's own account
+};
+
+/// What the replies to an internet client must leave through (kReplyRoute).
+enum class RepliesThrough : std::uint8_t {
+  kNothing,          // the target has no public IP
+  kTheLoadBalancer,  // "the load balancer"
+  kThePublicIp,      // "the public IP" (the packet was sent to it)
+  kItsPublicIp,      // "its public IP" (the packet came another way, the target has one)
+};
+
+/// Why a hop decided as it did, or why a flow is allowed, as data. Which fields mean something depends on `code`.
+struct Reason {
+  ReasonCode code{ReasonCode::kText};
+  std::string text;  // kText, kForwardedLeg
+  EntryPoint entry;
+  NsgRuleWhy nsg;
+  RouteChoice route;
+  int subnet{-1};  // kReplyRoute: the target's subnet (-1: not in the input)
+  std::optional<model::IpAddress> address;
+  RepliesThrough replies_through{RepliesThrough::kNothing};  // kNoNsgStandard, kNoNsgBasic: kTheLoadBalancer or not
+  std::vector<Reason> then;  // further clauses, each written after this one following "; "
 };
 
 /// One step of the trace. Every hop is evaluated, even after the packet stopped (`reached` is then
@@ -76,7 +181,16 @@ struct TraceHop {
   /// A stop here makes the flow broken rather than denied (analyze reports it under `broken`): every filter
   /// passes, but the path does not work (VNets not connected, asymmetric routing).
   bool breaks{false};
-  std::string reason;  // one line: why the hop decided as it did
+  Reason why;  // why the hop decided as it did (solver/explain_text.h writes it as one line)
+};
+
+/// A flow's verdict: allowed, and why; or where it stops (the hop's kind and scope) and that hop's reason.
+struct Verdict {
+  bool allowed{false};
+  bool broken{false};
+  HopKind kind{HopKind::kSource};
+  const char* scope{""};
+  Reason why;
 };
 
 /// Another entry through which analyze() reaches the ip configuration the query named, with the query's packet
@@ -121,7 +235,7 @@ struct FlowTrace {
   bool allowed{false};
   bool broken{false};  // not allowed, and every hop that does not pass `breaks` (see TraceHop::breaks)
   int stopped_at{-1};  // index into hops of the first hop that stops the packet; -1 when allowed
-  std::string reason;  // the verdict in one line
+  Verdict verdict;     // solver/explain_text.h writes it as one line
 
   /// The query named an ip configuration (a VM, NIC or private IP) without a public IP of its own, whose direct
   /// path therefore stops at entry, and analyze() reaches it with this packet through another entry (a firewall
@@ -131,7 +245,7 @@ struct FlowTrace {
   /// listed in `other_entries` with the entries not traced. A target with a public IP of its own is traced through
   /// it; when that does not allow the packet, the entries that do are listed in `other_entries`.
   std::string redirected_from;
-  std::string direct;
+  Verdict direct;
   std::vector<OtherEntry> other_entries;
 };
 

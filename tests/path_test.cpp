@@ -15,6 +15,7 @@
 #include "importers/azure/resource_importer.h"
 #include "model/validate.h"
 #include "solver/explain.h"
+#include "solver/explain_text.h"
 #include "solver/exposure.h"
 #include "solver/path.h"
 
@@ -156,7 +157,7 @@ TEST_CASE("path: analyze's exposure paths and explain's hops are the stages of i
       }
       const auto t = solver::explain(m, q, &a);
       REQUIRE(t.status == solver::FlowTrace::Status::kOk);
-      INFO(t.reason);
+      INFO(solver::verdict_text(m, t));
       std::vector<Step> traced, listed;
       for (const auto& s : stages) {
         if (s.kind == HopKind::kTarget) continue;

@@ -17,6 +17,16 @@
 
 namespace exposim::solver::explain_internal {
 
+/// "10.0.2.0/24", or the first three CIDRs and how many more.
+std::string cidrs(const IpSet& s) {
+  const auto all = model::to_cidr_strings(s);
+  if (all.empty()) return "no address";
+  std::string out;
+  for (std::size_t i = 0; i < all.size() && i < 3; ++i) out += (i ? ", " : "") + all[i];
+  if (all.size() > 3) out += fmt::format(" and {} more", all.size() - 3);
+  return out;
+}
+
 using model::Access;
 using model::Direction;
 using model::IpAddress;
@@ -96,16 +106,16 @@ FirewallLeg gateway_firewall_hop(const model::Model& m, const AddressSpace& spac
   const std::uint16_t port = b.lb_address ? b.lb_port : b.port;
   if (firewall.policy.set() && !firewall.policy.resolved()) {
     h.passes = true;
-    h.reason = fmt::format("{}; its policy is not in the input: assumed to allow", crossing);
+    h.why = said(fmt::format("{}; its policy is not in the input: assumed to allow", crossing));
     out.through = fmt::format("firewall '{}' (policy not in the input, assumed to allow)", firewall.name);
     t.hops.push_back(h);
     return out;
   }
   if (!destination) {
-    h.reason = fmt::format(
-        "{}, but the backend's address is not allocated: no rule can be decided (analyze reports "
-        "no flow)",
-        crossing);
+    h.why =
+        said(fmt::format("{}, but the backend's address is not allocated: no rule can be decided (analyze reports "
+                         "no flow)",
+                         crossing));
     t.hops.push_back(h);
     return out;
   }
@@ -124,7 +134,8 @@ FirewallLeg gateway_firewall_hop(const model::Model& m, const AddressSpace& spac
         first_sources = share.sources;
       }
       FlowTrace scratch;
-      forwarded_nsg_hops(m, space, Via::kApplicationGateway, b.x, share.sources, b.port, "", scratch);
+      forwarded_nsg_hops(m, space, Via::kApplicationGateway, b.x, share.sources, b.port, ForwardedSources::kUnnamed,
+                         IpSet{}, scratch);
       if (std::all_of(scratch.hops.begin(), scratch.hops.end(), [](const TraceHop& x) { return x.passes; })) {
         chosen = &d;
         chosen_sources = share.sources;
@@ -142,7 +153,7 @@ FirewallLeg gateway_firewall_hop(const model::Model& m, const AddressSpace& spac
     chosen_sources = sources_of(chosen->packets);
   }
   if (chosen == nullptr) {  // nothing arrives (cannot happen: the gateway subnet is not empty here)
-    h.reason = crossing;
+    h.why = said(crossing);
     t.hops.push_back(h);
     return out;
   }
@@ -152,17 +163,17 @@ FirewallLeg gateway_firewall_hop(const model::Model& m, const AddressSpace& spac
       fmt::format("tcp from {} to {} port {}", cidrs(chosen_sources), destination->to_string(), port);
   if (chosen->position < 0) {
     h.scope = "default";
-    h.reason = fmt::format(
-        "no rule matched: default deny (no network or application rule of firewall '{}' takes {}); "
-        "{}",
-        firewall.name, flow, crossing);
+    h.why =
+        said(fmt::format("no rule matched: default deny (no network or application rule of firewall '{}' takes {}); "
+                         "{}",
+                         firewall.name, flow, crossing));
   } else {
     const auto& at = firewall.order[chosen->position];
     const bool network = rule_at(m, firewall, at).kind == model::FirewallRuleKind::kNetwork;
     h.scope = network ? "network" : "application";
-    h.reason =
-        fmt::format("{} {} {}; {}", rule_label(m, firewall, at), chosen->allow ? "allows" : "denies", flow, crossing);
-    if (chosen->assumed) h.reason += fmt::format(" ({})", kAssumedFqdnNote);
+    h.why = said(
+        fmt::format("{} {} {}; {}", rule_label(m, firewall, at), chosen->allow ? "allows" : "denies", flow, crossing));
+    if (chosen->assumed) h.why.text += fmt::format(" ({})", kAssumedFqdnNote);
     if (chosen->allow) {
       out.through = fmt::format("firewall '{}' ({} rule '{}')", firewall.name, network ? "network" : "application",
                                 rule_at(m, firewall, at).name);
@@ -189,7 +200,7 @@ void explain_application_gateway(const model::Model& m, FlowTrace& t, int gi, in
       m, pip, q, fmt::format("frontend '{}' of {} ({})", fe.name, gw_text, g.sku_name.empty() ? g.tier : g.sku_name)));
   const model::Ref subnet_ref = gateway_subnet(g);
   t.hops.push_back(entry_nsg_hop(m, space, q, subnet_ref, gateway_frontend_addresses(m, g), q.destination_port,
-                                 "gateway-subnet", gw_text));
+                                 "gateway-subnet", EntryPoint{RK::kApplicationGateway, gi}));
 
   // listener: the first on this frontend and port, as analyze enumerates them.
   TraceHop listener;
@@ -205,11 +216,11 @@ void explain_application_gateway(const model::Model& m, FlowTrace& t, int gi, in
     if (fp.unknown || fp.port == q.destination_port) on_port.push_back(static_cast<int>(li));  // unknown: every port
   }
   if (q.protocol != Protocol::kTcp) {
-    listener.reason =
-        fmt::format("{} listens on TCP only (HTTP and HTTPS): {} is not taken", gw_text, model::to_string(q.protocol));
+    listener.why = said(
+        fmt::format("{} listens on TCP only (HTTP and HTTPS): {} is not taken", gw_text, model::to_string(q.protocol)));
   } else if (on_port.empty()) {
-    listener.reason = fmt::format("no listener of {} on frontend '{}' port {}: the gateway accepts nothing there",
-                                  gw_text, fe.name, q.destination_port);
+    listener.why = said(fmt::format("no listener of {} on frontend '{}' port {}: the gateway accepts nothing there",
+                                    gw_text, fe.name, q.destination_port));
   } else {
     const int li = on_port.front();
     const auto& l = g.listeners[li];
@@ -222,17 +233,17 @@ void explain_application_gateway(const model::Model& m, FlowTrace& t, int gi, in
         : listener.waf_mode == model::WafMode::kDetection ? "WAF detection: logs only, blocks nothing"
         : listener.waf_mode == model::WafMode::kUnknown   ? "WAF policy not in the input: its mode is unknown"
                                                           : "no WAF";
-    listener.reason = fmt::format(
-        "listener '{}' ({}, port {}, {}) of {} takes the connection; {} (the WAF inspects "
-        "HTTP requests, not addresses or ports)",
-        l.name, model::to_string(l.protocol), q.destination_port, host_names(l), gw_text, waf);
+    listener.why =
+        said(fmt::format("listener '{}' ({}, port {}, {}) of {} takes the connection; {} (the WAF inspects "
+                         "HTTP requests, not addresses or ports)",
+                         l.name, model::to_string(l.protocol), q.destination_port, host_names(l), gw_text, waf));
     if (on_port.size() > 1) {
       std::string others;
       for (std::size_t i = 1; i < on_port.size(); ++i) {
         const auto& o = g.listeners[on_port[i]];
         others += fmt::format("{}'{}' ({})", i > 1 ? ", " : "", o.name, host_names(o));
       }
-      listener.reason +=
+      listener.why.text +=
           fmt::format("; also on this port: {}: the request's host name chooses, traced the first", others);
     }
   }
@@ -288,15 +299,15 @@ void explain_application_gateway(const model::Model& m, FlowTrace& t, int gi, in
   routing.passes = true;
   const std::string reached_gateway = fmt::format("allowed: {} reaches listener '{}' of {}", flow, l.name, gw_text);
   if (inner.empty()) {
-    routing.reason =
+    routing.why = said(
         "the gateway subnet is not in the input (or has no prefix): the source its backends see is "
-        "unknown, so no backend is traced (analyze reports none)";
+        "unknown, so no backend is traced (analyze reports none)");
   } else if (candidates.empty()) {
-    routing.reason = "no request routing rule of the listener sends requests to a backend in the input";
+    routing.why = said("no request routing rule of the listener sends requests to a backend in the input");
     if (!unresolved.empty()) {
       std::string list;
       for (const auto& u : unresolved) list += (list.empty() ? "'" : ", '") + u + "'";
-      routing.reason +=
+      routing.why.text +=
           fmt::format(" (pool addresses {} match no ip configuration or internal load balancer frontend)", list);
     }
   }
@@ -338,22 +349,22 @@ void explain_application_gateway(const model::Model& m, FlowTrace& t, int gi, in
   routing.backend_port = b.port;
   routing.internal_lb = b.lb;
   routing.internal_lb_rule = b.lb_rule;
-  routing.reason = fmt::format("rule '{}'{} sends requests to pool '{}' with settings '{}' ({}, port {})", rule.name,
-                               target.path_rule.empty() ? "" : fmt::format(" (path rule '{}')", target.path_rule),
-                               pool.name, settings.name, model::to_string(settings.protocol), settings.port);
+  routing.why = said(fmt::format("rule '{}'{} sends requests to pool '{}' with settings '{}' ({}, port {})", rule.name,
+                                 target.path_rule.empty() ? "" : fmt::format(" (path rule '{}')", target.path_rule),
+                                 pool.name, settings.name, model::to_string(settings.protocol), settings.port));
   if (b.lb >= 0) {
     const auto& lb = m.load_balancers[b.lb];
-    routing.reason += fmt::format(", an address of internal load balancer '{}', whose rule '{}' forwards to port {}",
-                                  lb.name, lb.rules[b.lb_rule].name, b.port);
+    routing.why.text += fmt::format(", an address of internal load balancer '{}', whose rule '{}' forwards to port {}",
+                                    lb.name, lb.rules[b.lb_rule].name, b.port);
   }
-  routing.reason += fmt::format(
+  routing.why.text += fmt::format(
       "; the gateway opens its own connection to {} (the backend sees the gateway subnet "
       "as the source)",
       member_label(m, b.x));
   if (!q.backend.empty()) {
-    routing.reason += ", chosen with --backend";
+    routing.why.text += ", chosen with --backend";
   } else if (routing.backends.size() > 1) {
-    routing.reason += fmt::format(
+    routing.why.text += fmt::format(
         "; traced the first of {} backends (rules in order, then NIC id); choose another "
         "with --backend",
         routing.backends.size());
@@ -364,18 +375,20 @@ void explain_application_gateway(const model::Model& m, FlowTrace& t, int gi, in
   t.ip_configuration = b.x.ip_configuration;
   t.vm = m.nics[b.x.nic].virtual_machine.index;
   std::optional<IpAddress> appliance;
-  auto [forward, back] = forwarded_route_hops(m, gw_text, vnet, subnet, b.x, true, b.lb_address, &appliance);
+  auto [forward, back] = forwarded_route_hops(m, EntryPoint{RK::kApplicationGateway, gi}, vnet, subnet, b.x, true,
+                                              b.lb_address, &appliance);
   t.hops.push_back(forward);
   // Both ways through an Azure Firewall: its rules decide which of the gateway subnet's addresses go on.
   FirewallLeg through{inner, ""};
-  std::string who = fmt::format("the gateway subnet {}", cidrs(inner));
+  ForwardedSources who = ForwardedSources::kGatewaySubnet;
   if (const int fw = appliance ? firewall_at(m, *appliance) : -1; fw >= 0) {
     through = gateway_firewall_hop(m, space, t, fw, *appliance, b, inner);
     if (!(through.sources == inner)) {
-      who = fmt::format("the gateway subnet's addresses the firewall lets through, {}", cidrs(through.sources));
+      who = ForwardedSources::kGatewaySubnetThroughFirewall;
     }
   }
-  forwarded_nsg_hops(m, space, Via::kApplicationGateway, b.x, through.sources, b.port, who, t);
+  forwarded_nsg_hops(m, space, Via::kApplicationGateway, b.x, through.sources, b.port, who,
+                     who == ForwardedSources::kGatewaySubnet ? inner : through.sources, t);
   t.hops.push_back(back);
   finish_trace(t, fmt::format("allowed: {} passes listener '{}' of {}, which connects to {} on port {} (rule '{}', "
                               "pool '{}'){}, and replies return",

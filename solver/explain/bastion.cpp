@@ -61,10 +61,10 @@ bool bastion_entry_hop(const model::Model& m, FlowTrace& t, int bi) {
     // Sessions of a shared Bastion come through the portal (analyze: any IPv4 internet client); the Bastion
     // itself has no address a client connects to.
     entry.passes = q.via_bastion && q.source.family() == model::IpFamily::kV4;
-    entry.reason = fmt::format(
-        "{} (Developer SKU) has no public IP of its own: sessions go through the Azure portal "
-        "(a shared Bastion){}",
-        what, q.via_bastion ? "" : "; follow one with --via bastion");
+    entry.why =
+        said(fmt::format("{} (Developer SKU) has no public IP of its own: sessions go through the Azure portal "
+                         "(a shared Bastion){}",
+                         what, q.via_bastion ? "" : "; follow one with --via bastion"));
     t.hops.push_back(entry);
     return false;
   }
@@ -73,10 +73,10 @@ bool bastion_entry_hop(const model::Model& m, FlowTrace& t, int bi) {
     entry.kind = K::kEntry;
     entry.resource_kind = RK::kBastionHost;
     entry.resource = bi;
-    entry.reason =
-        b.enable_private_only
-            ? fmt::format("{} is private-only (Premium): no public IP, reachable only from private networks", what)
-            : fmt::format("{} has no public IP: not reachable from the internet", what);
+    entry.why =
+        said(b.enable_private_only
+                 ? fmt::format("{} is private-only (Premium): no public IP, reachable only from private networks", what)
+                 : fmt::format("{} has no public IP: not reachable from the internet", what));
     t.hops.push_back(entry);
     return false;
   }
@@ -97,7 +97,7 @@ void bastion_nsg_hop(const model::Model& m, const AddressSpace& space, FlowTrace
   FlowQuery at = q;
   if (q.via_bastion) at.protocol = Protocol::kTcp;  // the client's connection to the Bastion is TCP 443
   t.hops.push_back(
-      entry_nsg_hop(m, space, at, cfg->subnet, frontends, port, "bastion-subnet", fmt::format("Bastion '{}'", b.name)));
+      entry_nsg_hop(m, space, at, cfg->subnet, frontends, port, "bastion-subnet", EntryPoint{RK::kBastionHost, bi}));
 }
 
 void explain_bastion(const model::Model& m, FlowTrace& t, int bi) {
@@ -114,15 +114,13 @@ void explain_bastion(const model::Model& m, FlowTrace& t, int bi) {
   host.resource_kind = RK::kBastionHost;
   host.resource = bi;
   host.passes = q.protocol == Protocol::kTcp && q.destination_port == 443;
-  host.reason = host.passes ? fmt::format(
-                                  "Bastion '{}' ({}) accepts clients on TCP 443 (the portal's HTTPS session "
-                                  "or the native client's tunnel); a session needs Azure sign-in and RBAC "
-                                  "rights",
-                                  b.name, model::to_string(b.sku))
-                            : fmt::format(
-                                  "Bastion '{}' accepts clients on TCP 443 only; to follow a session to a VM "
-                                  "use --via bastion with --to the VM",
-                                  b.name);
+  host.why = said(host.passes ? fmt::format("Bastion '{}' ({}) accepts clients on TCP 443 (the portal's HTTPS session "
+                                            "or the native client's tunnel); a session needs Azure sign-in and RBAC "
+                                            "rights",
+                                            b.name, model::to_string(b.sku))
+                              : fmt::format("Bastion '{}' accepts clients on TCP 443 only; to follow a session to a VM "
+                                            "use --via bastion with --to the VM",
+                                            b.name));
   t.hops.push_back(host);
   finish_trace(t,
                fmt::format("allowed: {} reaches Bastion host '{}'", flow_text(q, pip_address(m, t.public_ip)), b.name));
@@ -142,21 +140,21 @@ void bastion_session_hop(const model::Model& m, FlowTrace& t, int bi) {
   const bool any_port = ports == PortSet::all();
   session.passes = q.protocol == Protocol::kTcp && ports.contains(q.destination_port);
   if (q.protocol != Protocol::kTcp) {
-    session.reason = fmt::format("{} opens TCP sessions only (SSH, RDP, or a native client's tunnel)", what);
+    session.why = said(fmt::format("{} opens TCP sessions only (SSH, RDP, or a native client's tunnel)", what));
   } else if (session.passes) {
-    session.reason = fmt::format(
-        "{} ({}) opens a session to port {} ({}); authenticated, mediated access: a session "
-        "needs Azure sign-in and RBAC rights on the Bastion and the VM{}",
-        what, model::to_string(b.sku), q.destination_port,
-        any_port ? "Standard and Premium reach any TCP port: custom ports, native client, "
-                   "IP-based connection"
-                 : "Basic and Developer reach 22 and 3389",
-        b.enable_shareable_link ? ", or a shareable link (no Azure account needed)" : "");
+    session.why =
+        said(fmt::format("{} ({}) opens a session to port {} ({}); authenticated, mediated access: a session "
+                         "needs Azure sign-in and RBAC rights on the Bastion and the VM{}",
+                         what, model::to_string(b.sku), q.destination_port,
+                         any_port ? "Standard and Premium reach any TCP port: custom ports, native client, "
+                                    "IP-based connection"
+                                  : "Basic and Developer reach 22 and 3389",
+                         b.enable_shareable_link ? ", or a shareable link (no Azure account needed)" : ""));
   } else {
-    session.reason = fmt::format(
-        "{} ({}) opens sessions to ports 22 and 3389 only: port {} needs the Standard or "
-        "Premium SKU (custom ports)",
-        what, model::to_string(b.sku), q.destination_port);
+    session.why =
+        said(fmt::format("{} ({}) opens sessions to ports 22 and 3389 only: port {} needs the Standard or "
+                         "Premium SKU (custom ports)",
+                         what, model::to_string(b.sku), q.destination_port));
   }
   t.hops.push_back(session);
 }
@@ -165,7 +163,7 @@ void bastion_session_hop(const model::Model& m, FlowTrace& t, int bi) {
 /// Bastion's VNet or one peered with it both ways (IPv4). Sets `inner` and `who` (where the session comes from,
 /// for the target's NSGs) and `back` (the reply's route); returns false when the session stops here.
 bool bastion_forward_hop(const model::Model& m, FlowTrace& t, int bi, const model::Ref& subnet,
-                         const model::IpConfigIndex& x, IpSet& inner, std::string& who, TraceHop& back) {
+                         const model::IpConfigIndex& x, IpSet& inner, ForwardedSources& who, TraceHop& back) {
   const auto& b = m.bastion_hosts[bi];
   const std::string what = fmt::format("Bastion '{}'", b.name);
   const auto& cfg = m.nics[x.nic].ip_configurations[x.ip_configuration];
@@ -181,43 +179,43 @@ bool bastion_forward_hop(const model::Model& m, FlowTrace& t, int bi, const mode
   const int own_vnet = b.sku == model::BastionSku::kDeveloper ? b.virtual_network.index : vnet_of(m, subnet);
   const std::string target_text = member_label(m, x);
   if (cfg.family != model::IpFamily::kV4) {
-    reach.reason = fmt::format("{} is IPv6: Bastion sessions reach IPv4 addresses only", target_text);
+    reach.why = said(fmt::format("{} is IPv6: Bastion sessions reach IPv4 addresses only", target_text));
   } else if (target_vnet < 0) {
-    reach.reason = fmt::format("{}'s subnet is not in the input: its VNet is unknown", target_text);
+    reach.why = said(fmt::format("{}'s subnet is not in the input: its VNet is unknown", target_text));
   } else if (own_vnet < 0) {
-    reach.reason = fmt::format("{}'s own VNet is not in the input", what);
+    reach.why = said(fmt::format("{}'s own VNet is not in the input", what));
   } else if (reach.passes) {
-    reach.reason = target_vnet == own_vnet
-                       ? fmt::format("{} is in VNet '{}', the Bastion's own", target_text, m.vnets[target_vnet].name)
-                       : fmt::format("{} is in VNet '{}', peered both ways with the Bastion's VNet '{}'", target_text,
-                                     m.vnets[target_vnet].name, m.vnets[own_vnet].name);
+    reach.why = said(target_vnet == own_vnet
+                         ? fmt::format("{} is in VNet '{}', the Bastion's own", target_text, m.vnets[target_vnet].name)
+                         : fmt::format("{} is in VNet '{}', peered both ways with the Bastion's VNet '{}'", target_text,
+                                       m.vnets[target_vnet].name, m.vnets[own_vnet].name));
   } else if (b.sku == model::BastionSku::kDeveloper) {
-    reach.reason = fmt::format("{} (Developer SKU) reaches its own VNet '{}' only, not VNet '{}'", what,
-                               m.vnets[own_vnet].name, m.vnets[target_vnet].name);
+    reach.why = said(fmt::format("{} (Developer SKU) reaches its own VNet '{}' only, not VNet '{}'", what,
+                                 m.vnets[own_vnet].name, m.vnets[target_vnet].name));
   } else {
-    reach.reason = fmt::format("{} cannot reach {}: {}", what, target_text, peering_blocks(m, own_vnet, target_vnet));
+    reach.why =
+        said(fmt::format("{} cannot reach {}: {}", what, target_text, peering_blocks(m, own_vnet, target_vnet)));
   }
   if (reach.passes) {
-    const auto [forward, reply] =
-        forwarded_route_hops(m, what, b.sku == model::BastionSku::kDeveloper ? -1 : own_vnet,
-                             b.sku == model::BastionSku::kDeveloper ? -1 : subnet.index, x, false);
+    const auto [forward, reply] = forwarded_route_hops(
+        m, EntryPoint{RK::kBastionHost, bi}, b.sku == model::BastionSku::kDeveloper ? -1 : own_vnet,
+        b.sku == model::BastionSku::kDeveloper ? -1 : subnet.index, x, false);
     reach.next_hop = forward.next_hop;
     reach.route_table = forward.route_table;
     reach.route = forward.route;
-    reach.reason += "; " + forward.reason;
+    reach.why.then.push_back(forward.why);
     t.hops.push_back(reach);
     back = reply;
     inner = b.sku == model::BastionSku::kDeveloper ? azure_platform_address() : subnet_space(m, subnet.index);
-    who = b.sku == model::BastionSku::kDeveloper
-              ? std::string("the platform address sessions of a Developer Bastion come from")
-              : fmt::format("the Bastion subnet {}", cidrs(inner));
+    who =
+        b.sku == model::BastionSku::kDeveloper ? ForwardedSources::kDeveloperBastion : ForwardedSources::kBastionSubnet;
     if (inner.empty()) {
       TraceHop unknown = reach;
       unknown.passes = false;
       unknown.breaks = false;
-      unknown.reason =
+      unknown.why = said(
           "the Bastion subnet is not in the input (or has no prefix): the address its sessions come from "
-          "is unknown (analyze reports none)";
+          "is unknown (analyze reports none)");
       t.hops.back() = unknown;
       return false;
     }
@@ -327,7 +325,7 @@ void explain_via_bastion(const model::Model& m, FlowTrace& t) {
   // The session's stages (solver/path.h), as analyze lists them, each decided for the packet; a stage that stops
   // the session (the target not reached, or the address it comes from unknown) ends the trace.
   IpSet inner;
-  std::string who;
+  ForwardedSources who = ForwardedSources::kUnnamed;
   TraceHop back;
   bool stopped = false;
   bool target_nsgs = false;
@@ -342,7 +340,7 @@ void explain_via_bastion(const model::Model& m, FlowTrace& t) {
           bastion_nsg_hop(m, space, t, bi, 443);
         } else if (!target_nsgs) {  // the target's two NSG stages, decided together
           target_nsgs = true;
-          forwarded_nsg_hops(m, space, Via::kBastion, x, inner, q.destination_port, who, t);
+          forwarded_nsg_hops(m, space, Via::kBastion, x, inner, q.destination_port, who, inner, t);
         }
         break;
       case K::kBastion: bastion_session_hop(m, t, bi); break;

@@ -291,8 +291,8 @@ TraceHop entry_hop(const model::Model& m, int pip, const FlowQuery& q, const std
   h.resource = pip;
   const model::IpFamily family = pip >= 0 ? m.public_ips[pip].family : model::IpFamily::kV4;
   h.passes = q.source.family() == family;
-  h.reason = fmt::format("{} is {}", pip_text(m, pip), owner);
-  if (!h.passes) h.reason += ", but the client and the address are of different IP versions";
+  h.why = said(fmt::format("{} is {}", pip_text(m, pip), owner));
+  if (!h.passes) h.why.text += ", but the client and the address are of different IP versions";
   return h;
 }
 
@@ -344,10 +344,10 @@ FlowTrace explain_ip_configuration(const model::Model& m, const FlowQuery& q, Fl
     entry.resource_kind = model::ResourceKind::kPublicIp;
     entry.resource = t.public_ip;
     entry.passes = src.family() == pip.family;
-    entry.reason =
-        fmt::format("public IP '{}' {} ({}) is {}", pip.name, pip.address ? pip.address->to_string() : "(unallocated)",
-                    model::to_string(pip.sku), lb_text);
-    if (!entry.passes) entry.reason += ", but the client and the frontend are of different IP versions";
+    entry.why =
+        said(fmt::format("public IP '{}' {} ({}) is {}", pip.name,
+                         pip.address ? pip.address->to_string() : "(unallocated)", model::to_string(pip.sku), lb_text));
+    if (!entry.passes) entry.why.text += ", but the client and the frontend are of different IP versions";
     return entry;
   };
   if (lb) {
@@ -392,21 +392,21 @@ FlowTrace explain_ip_configuration(const model::Model& m, const FlowQuery& q, Fl
                              pip.address ? pip.address->to_string() : "(unallocated)", model::to_string(pip.sku));
     }
     entry.passes = src.family() == cfg.family;
-    entry.reason = entry.passes ? fmt::format("{} maps to {}", pip_text, cfg_text)
-                                : fmt::format("{} maps to {}, but the client is {} and the target {}", pip_text,
-                                              cfg_text, src.family() == model::IpFamily::kV4 ? "IPv4" : "IPv6",
-                                              cfg.family == model::IpFamily::kV4 ? "IPv4" : "IPv6");
+    entry.why = said(entry.passes ? fmt::format("{} maps to {}", pip_text, cfg_text)
+                                  : fmt::format("{} maps to {}, but the client is {} and the target {}", pip_text,
+                                                cfg_text, src.family() == model::IpFamily::kV4 ? "IPv4" : "IPv6",
+                                                cfg.family == model::IpFamily::kV4 ? "IPv4" : "IPv6"));
   } else if (cfg.public_ip.set()) {
     std::string pip = "its public IP";
     if (cfg.public_ip.resolved() && m.public_ips[cfg.public_ip.index].address) {
       pip = fmt::format("{} {}", pip, m.public_ips[cfg.public_ip.index].address->to_string());
     }
-    entry.reason = fmt::format(
-        "no internet entry: {} is the private address of {}; the internet reaches it only "
-        "through {}",
-        private_ip, cfg_text, pip);
+    entry.why =
+        said(fmt::format("no internet entry: {} is the private address of {}; the internet reaches it only "
+                         "through {}",
+                         private_ip, cfg_text, pip));
   } else {
-    entry.reason = fmt::format("no internet entry: {} has no public IP", cfg_text);
+    entry.why = said(fmt::format("no internet entry: {} has no public IP", cfg_text));
   }
 
   // nsg: the subnet's, then the NIC's (docs/model.md#network-security-groups), decided by the same first-match
@@ -443,14 +443,13 @@ FlowTrace explain_ip_configuration(const model::Model& m, const FlowQuery& q, Fl
         h.kind = HopKind::kNsg;
         h.resource_kind = model::ResourceKind::kNetworkSecurityGroup;
         h.resource = s.index;
-        const auto& nsg = m.nsgs[s.index];
         const auto decisions = decide_inbound(m, s, packet, dst, space);
         if (decisions.empty()) {
-          h.reason = "no inbound rule matches: denied";
+          h.why = no_rule_reason();
         } else {
           h.rule = decisions.front().rule;
           h.passes = decisions.front().access == Access::kAllow;
-          h.reason = rule_reason(nsg.rules[h.rule], at_target, dst, m, space);
+          h.why = rule_reason(m, s.index, h.rule, at_target, dst, space);
         }
         return h;
       }
@@ -458,7 +457,7 @@ FlowTrace explain_ip_configuration(const model::Model& m, const FlowQuery& q, Fl
         h.kind = HopKind::kNsg;
         h.resource_kind = model::ResourceKind::kNetworkSecurityGroup;
         h.passes = true;
-        h.reason = "NSG referenced but not in the input: assumed to admit everything";
+        h.why = missing_nsg_reason();
         return h;
       case NsgSlot::State::kNone: break;
     }
@@ -466,22 +465,18 @@ FlowTrace explain_ip_configuration(const model::Model& m, const FlowQuery& q, Fl
     h.resource_kind = stage.resource_kind;
     h.resource = stage.resource;
     h.passes = true;
-    h.reason = "no NSG at this scope: nothing is filtered here";
+    h.why = no_nsg_reason();
     if (no_nsg && target->via_public) {
-      const char* what = lb ? "load balancer" : "public IP";
+      const RepliesThrough what = lb ? RepliesThrough::kTheLoadBalancer : RepliesThrough::kThePublicIp;
       if (sku == model::Sku::kStandard) {
         if (std::string_view(scope) == "nic") {  // the packet stops once both scopes are known to have none
           h.passes = false;
-          h.reason = fmt::format(
-              "no NSG on the subnet or the NIC: a Standard {} admits nothing unless an NSG allows "
-              "it",
-              what);
+          h.why.code = ReasonCode::kNoNsgStandard;
+          h.why.replies_through = what;
         }
       } else {
-        h.reason = fmt::format(
-            "no NSG on the subnet or the NIC: a Basic {} is open on every port where no NSG "
-            "applies",
-            what);
+        h.why.code = ReasonCode::kNoNsgBasic;
+        h.why.replies_through = what;
       }
     }
     return h;
@@ -497,10 +492,10 @@ FlowTrace explain_ip_configuration(const model::Model& m, const FlowQuery& q, Fl
       case K::kNoNsg: t.hops.push_back(nsg_hop(stage)); break;
       case K::kRoute:
         t.hops.push_back(route_hop(m, subnet, src,
-                                   lb                   ? "the load balancer"
-                                   : target->via_public ? "the public IP"
-                                   : has_public_ip      ? "its public IP"
-                                                        : nullptr));
+                                   lb                   ? RepliesThrough::kTheLoadBalancer
+                                   : target->via_public ? RepliesThrough::kThePublicIp
+                                   : has_public_ip      ? RepliesThrough::kItsPublicIp
+                                                        : RepliesThrough::kNothing));
         break;
       default: break;  // kTarget: analyze's last hop (explain names the target in its verdict)
     }
@@ -532,7 +527,7 @@ FlowTrace explain_ip_configuration(const model::Model& m, const FlowQuery& q, Fl
       FlowTrace via = explain(m, alt, &a);
       if (via.status != FlowTrace::Status::kOk || !via.allowed) continue;  // never expected: analyze agrees
       via.redirected_from = q.target;
-      via.direct = t.reason;
+      via.direct = t.verdict;
       others.erase(others.begin() + static_cast<std::ptrdiff_t>(i));
       via.other_entries = std::move(others);
       return via;

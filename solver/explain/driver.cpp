@@ -82,15 +82,16 @@ TraceHop source_hop(const model::Model& m, const AddressSpace& space, const IpAd
   source.kind = HopKind::kSource;
   t.internet_source = space.internet().contains(src.value);
   source.passes = t.internet_source;
-  source.reason = t.internet_source
-                      ? fmt::format("{} is an internet address", src.to_string())
-                      : fmt::format("{} is not an internet address ({}): such a packet does not come from the internet",
-                                    src.to_string(), not_internet_because(m, src));
+  source.why =
+      said(t.internet_source
+               ? fmt::format("{} is an internet address", src.to_string())
+               : fmt::format("{} is not an internet address ({}): such a packet does not come from the internet",
+                             src.to_string(), not_internet_because(m, src)));
   return source;
 }
 
 /// Marks the hops reached, the first that stops the packet, and the verdict.
-void finish_trace(FlowTrace& t, const std::string& allowed_reason) {
+void finish_trace(FlowTrace& t, Reason allowed_reason) {
   bool stopped = false;
   for (std::size_t i = 0; i < t.hops.size(); ++i) {
     t.hops[i].reached = !stopped;
@@ -100,16 +101,18 @@ void finish_trace(FlowTrace& t, const std::string& allowed_reason) {
     }
   }
   t.allowed = !stopped;
+  t.verdict = Verdict{};
+  t.verdict.allowed = t.allowed;
   if (t.allowed) {
-    t.reason = allowed_reason;
+    t.verdict.why = std::move(allowed_reason);
   } else {
     const TraceHop& h = t.hops[t.stopped_at];
-    std::string where = to_string(h.kind);
-    if (*h.scope) where += fmt::format(" ({})", h.scope);
     // Broken: every filter passes, only the path fails (analyze reports such flows under `broken`).
     t.broken = std::all_of(t.hops.begin(), t.hops.end(), [](const TraceHop& x) { return x.passes || x.breaks; });
-    t.reason = fmt::format("{} at {}: {}", t.broken ? "broken" : "denied", where, h.reason);
-    if (h.kind == HopKind::kSource) t.reason = "not internet traffic; " + t.reason;
+    t.verdict.broken = t.broken;
+    t.verdict.kind = h.kind;
+    t.verdict.scope = h.scope;
+    t.verdict.why = h.why;
   }
 }
 

@@ -77,15 +77,15 @@ void explain_dnat(const model::Model& m, FlowTrace& t, const FirewallAddress& at
   entry.passes = src.family() == at.address.family();
   if (pip >= 0) {
     const auto& p = m.public_ips[pip];
-    entry.reason = fmt::format("public IP '{}' {} ({}) belongs to firewall '{}'", p.name, address->to_string(),
-                               model::to_string(p.sku), fw.name);
+    entry.why = said(fmt::format("public IP '{}' {} ({}) belongs to firewall '{}'", p.name, address->to_string(),
+                                 model::to_string(p.sku), fw.name));
   } else {
     const int hub = model::hub_of_firewall(m, f);
-    entry.reason = fmt::format("{} is a public address of firewall '{}'{} (hubIPAddresses: not a public IP resource)",
-                               address->to_string(), fw.name,
-                               hub >= 0 ? fmt::format(" of secured virtual hub '{}'", m.virtual_hubs[hub].name) : "");
+    entry.why = said(fmt::format(
+        "{} is a public address of firewall '{}'{} (hubIPAddresses: not a public IP resource)", address->to_string(),
+        fw.name, hub >= 0 ? fmt::format(" of secured virtual hub '{}'", m.virtual_hubs[hub].name) : ""));
   }
-  if (!entry.passes) entry.reason += ", but the client and the address are of different IP versions";
+  if (!entry.passes) entry.why.text += ", but the client and the address are of different IP versions";
 
   // firewall: the first DNAT rule (in Azure's order) whose share of the internet holds the packet.
   TraceHop hop;
@@ -105,18 +105,18 @@ void explain_dnat(const model::Model& m, FlowTrace& t, const FirewallAddress& at
   std::optional<IpAddress> translated;
   std::uint16_t port = q.destination_port;
   if (rule == nullptr) {
-    hop.reason = fmt::format(
-        "no DNAT rule of firewall '{}' takes {} {} port {}: the firewall drops it (network and "
-        "application rules never admit inbound traffic to the firewall's own addresses)",
-        fw.name, model::to_string(q.protocol), src.to_string(), q.destination_port);
+    hop.why =
+        said(fmt::format("no DNAT rule of firewall '{}' takes {} {} port {}: the firewall drops it (network and "
+                         "application rules never admit inbound traffic to the firewall's own addresses)",
+                         fw.name, model::to_string(q.protocol), src.to_string(), q.destination_port));
   } else {
     hop.passes = true;
     translated = rule->translated_address;
     if (rule->translated_port != 0) port = rule->translated_port;
     to = translated ? fmt::format("{}:{}", translated->to_string(), port)
                     : fmt::format("FQDN '{}' port {}", rule->translated_fqdn, port);
-    hop.reason = fmt::format("{} translates {}:{} to {}; the source becomes the firewall's own address (SNAT)",
-                             rule_label(m, fw, fw.order[hop.rule]), address->to_string(), q.destination_port, to);
+    hop.why = said(fmt::format("{} translates {}:{} to {}; the source becomes the firewall's own address (SNAT)",
+                               rule_label(m, fw, fw.order[hop.rule]), address->to_string(), q.destination_port, to));
   }
   const std::string flow = fmt::format("{} {} -> {}:{}", model::to_string(q.protocol), src.to_string(),
                                        address->to_string(), q.destination_port);
@@ -160,16 +160,16 @@ void explain_dnat(const model::Model& m, FlowTrace& t, const FirewallAddress& at
   forward.resource_kind = model::ResourceKind::kSubnet;
   forward.resource = side.subnet;  // == the forward route stage's subnet (firewall_subnet)
   RouteChoice to_target;
-  forward.reason = dnat_forward_blocks(m, fw, side, *translated, subnet, to_target);
+  forward.why = said(dnat_forward_blocks(m, fw, side, *translated, subnet, to_target));
   forward.next_hop = to_target.next_hop;
   if (to_target.user) {
     forward.route_table = to_target.route_table;
     forward.route = to_target.route;
   }
-  forward.passes = forward.reason.empty();
+  forward.passes = forward.why.text.empty();
   forward.breaks = true;  // analyze reports the DNAT flow as broken
   if (forward.passes) {
-    forward.reason = fmt::format("the firewall reaches {} by {}", translated->to_string(), describe(m, to_target));
+    forward.why = said(fmt::format("the firewall reaches {} by {}", translated->to_string(), describe(m, to_target)));
   }
 
   // nsg: subnet, then NIC, seeing the SNAT addresses (any of them passing admits the flow, as in analyze).
@@ -189,18 +189,17 @@ void explain_dnat(const model::Model& m, FlowTrace& t, const FirewallAddress& at
       h.resource_kind = stage.resource_kind;
       h.resource = stage.resource;
       h.passes = true;
-      h.reason = "no NSG at this scope: nothing is filtered here";
+      h.why = no_nsg_reason();
       return h;
     }
     h.kind = HopKind::kNsg;
     h.resource_kind = model::ResourceKind::kNetworkSecurityGroup;
     if (s.state == NsgSlot::State::kMissing) {
       h.passes = true;
-      h.reason = "NSG referenced but not in the input: assumed to admit everything";
+      h.why = missing_nsg_reason();
       return h;
     }
     h.resource = s.index;
-    const auto& nsg = m.nsgs[s.index];
     const auto decisions = decide_inbound(m, s, arriving, dst, space);
     const RuleDecision* decided = decisions.empty() ? nullptr : &decisions.front();
     for (const auto& d : decisions) {
@@ -210,16 +209,16 @@ void explain_dnat(const model::Model& m, FlowTrace& t, const FirewallAddress& at
       }
     }
     if (decided == nullptr) {
-      h.reason = "no inbound rule matches: denied";
+      h.why = no_rule_reason();
       arriving = PacketSet{};
       return h;
     }
     h.rule = decided->rule;
     h.passes = decided->access == Access::kAllow;
-    h.reason =
-        rule_reason(nsg.rules[h.rule], at_target, dst, m, space) +
-        fmt::format(" (the source is the firewall's SNAT address in {})", model::to_cidr_strings(snat_set).front());
-    if (!h.passes) h.reason += peering_access_note(m, space, subnet, snat_set);
+    h.why = rule_reason(m, s.index, h.rule, at_target, dst, space);
+    h.why.nsg.snat = snat_set;
+    h.why.nsg.subnet = subnet;
+    if (!h.passes) h.why.nsg.excluding_peering = excluding_peering(m, space, subnet, snat_set);
     if (h.passes) arriving = decided->packets;
     return h;
   };
@@ -239,17 +238,16 @@ void explain_dnat(const model::Model& m, FlowTrace& t, const FirewallAddress& at
         back.route = r.route;
       }
       back.passes = r.next_hop == model::NextHopType::kVnetLocal || r.next_hop == model::NextHopType::kVnetPeering;
-      back.reason = back.passes
-                        ? fmt::format("the reply to the firewall's address {} takes {}: it returns to the firewall",
-                                      snat->to_string(), describe(m, r))
-                    : r.user ? fmt::format(
-                                   "asymmetric routing: the reply to the firewall's address {} takes {}, not "
-                                   "the firewall instance directly, so the connection fails",
-                                   snat->to_string(), describe(m, r))
-                             : fmt::format("the reply to the firewall's address {} takes {} and is lost",
-                                           snat->to_string(), describe(m, r));
+      back.why =
+          said(back.passes ? fmt::format("the reply to the firewall's address {} takes {}: it returns to the firewall",
+                                         snat->to_string(), describe(m, r))
+               : r.user    ? fmt::format("asymmetric routing: the reply to the firewall's address {} takes {}, not "
+                                            "the firewall instance directly, so the connection fails",
+                                         snat->to_string(), describe(m, r))
+                        : fmt::format("the reply to the firewall's address {} takes {} and is lost", snat->to_string(),
+                                      describe(m, r)));
     } else {
-      back.reason = "the firewall's address is unknown";
+      back.why = said("the firewall's address is unknown");
     }
     return back;
   };

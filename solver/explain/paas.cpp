@@ -64,15 +64,15 @@ void explain_paas(const model::Model& m, FlowTrace& t, int si, bool scm) {
   const std::string served = s.tcp_ports.empty() ? "no port" : "TCP " + model::to_string(s.tcp_ports);
   const std::string at = host.empty() ? what + "'s public endpoint" : fmt::format("{} ({})", host, what);
   if (q.source.family() != model::IpFamily::kV4) {
-    endpoint.reason = fmt::format("{} is modelled for IPv4 clients only", at);
+    endpoint.why = said(fmt::format("{} is modelled for IPv4 clients only", at));
   } else if (q.protocol != Protocol::kTcp || !s.tcp_ports.contains(q.destination_port)) {
-    endpoint.reason = fmt::format("{} serves {}: {} is not served", at, served,
-                                  model::has_ports(q.protocol)
-                                      ? fmt::format("{} port {}", model::to_string(q.protocol), q.destination_port)
-                                      : std::string(model::to_string(q.protocol)));
+    endpoint.why = said(fmt::format("{} serves {}: {} is not served", at, served,
+                                    model::has_ports(q.protocol)
+                                        ? fmt::format("{} port {}", model::to_string(q.protocol), q.destination_port)
+                                        : std::string(model::to_string(q.protocol))));
   } else {
     endpoint.passes = true;
-    endpoint.reason = fmt::format("{} serves {}", at, served);
+    endpoint.why = said(fmt::format("{} serves {}", at, served));
   }
   t.hops.push_back(endpoint);
 
@@ -84,19 +84,19 @@ void explain_paas(const model::Model& m, FlowTrace& t, int si, bool scm) {
   TraceHop firewall = access;
   switch (s.public_network_access) {
     case model::PublicNetworkAccess::kDisabled:
-      access.reason =
+      access.why = said(
           "publicNetworkAccess Disabled: the public endpoint admits no one, whatever its firewall says "
-          "(private endpoints are the only way in)";
+          "(private endpoints are the only way in)");
       break;
     case model::PublicNetworkAccess::kSecuredByPerimeter:
       access.passes = true;
-      access.reason =
+      access.why = said(
           "publicNetworkAccess SecuredByPerimeter: a network security perimeter's rules decide; they are "
-          "not modelled: assumed to admit the internet";
+          "not modelled: assumed to admit the internet");
       break;
     case model::PublicNetworkAccess::kEnabled:
       access.passes = true;
-      access.reason = "publicNetworkAccess Enabled: the service's firewall decides";
+      access.why = said("publicNetworkAccess Enabled: the service's firewall decides");
       break;
   }
   t.hops.push_back(access);
@@ -112,7 +112,7 @@ void explain_paas(const model::Model& m, FlowTrace& t, int si, bool scm) {
   if (q.source.family() == model::IpFamily::kV4) universe = universe.unite(model::to_set(q.source));
   if (s.public_network_access == model::PublicNetworkAccess::kSecuredByPerimeter) {
     firewall.passes = true;
-    firewall.reason = "not evaluated: the perimeter decides (assumed to admit)";
+    firewall.why = said("not evaluated: the perimeter decides (assumed to admit)");
   } else {
     const std::string src = q.source.to_string();
     for (const auto& d : paas_firewall(s, rules, default_action, universe)) {
@@ -121,28 +121,28 @@ void explain_paas(const model::Model& m, FlowTrace& t, int si, bool scm) {
       firewall.rule = d.rule;
       if (d.rule >= 0) {
         firewall.scope = rule_scope;
-        firewall.reason = fmt::format("{} {} {}{}", rule_text(rules[d.rule]), firewall.passes ? "admits" : "denies",
-                                      src, *d.note ? fmt::format(" ({})", d.note) : "");
+        firewall.why = said(fmt::format("{} {} {}{}", rule_text(rules[d.rule]), firewall.passes ? "admits" : "denies",
+                                        src, *d.note ? fmt::format(" ({})", d.note) : ""));
       } else {
         firewall.scope = default_scope;
         const bool rules_apply = s.kind == model::PaasKind::kAppService || default_action == Access::kDeny;
-        firewall.reason = !rules_apply
-                              ? fmt::format(
-                                    "default action Allow: {} is admitted (address rules apply only when the default "
-                                    "action is Deny)",
-                                    src)
-                          : rules.empty() ? fmt::format("default action {}, no address rule: {} is {}",
-                                                        default_action == Access::kAllow ? "Allow" : "Deny", src,
-                                                        firewall.passes ? "admitted" : "denied")
-                                          : fmt::format("no address rule matches {}: the default action {} {} it", src,
-                                                        default_action == Access::kAllow ? "Allow" : "Deny",
-                                                        firewall.passes ? "admits" : "denies");
+        firewall.why =
+            said(!rules_apply
+                     ? fmt::format("default action Allow: {} is admitted (address rules apply only when the default "
+                                   "action is Deny)",
+                                   src)
+                 : rules.empty() ? fmt::format("default action {}, no address rule: {} is {}",
+                                               default_action == Access::kAllow ? "Allow" : "Deny", src,
+                                               firewall.passes ? "admitted" : "denied")
+                                 : fmt::format("no address rule matches {}: the default action {} {} it", src,
+                                               default_action == Access::kAllow ? "Allow" : "Deny",
+                                               firewall.passes ? "admits" : "denies"));
       }
       break;
     }
-    if (firewall.reason.empty()) {
+    if (firewall.why.text.empty()) {
       firewall.scope = default_scope;
-      firewall.reason = fmt::format("{} is not a client the public endpoint evaluates", src);
+      firewall.why = said(fmt::format("{} is not a client the public endpoint evaluates", src));
     }
   }
   t.hops.push_back(firewall);
@@ -187,14 +187,14 @@ void explain_private_endpoint(const model::Model& m, FlowTrace& t, int p) {
                                     : "'" + c.target.id + "'";
     to += fmt::format("{}{} ({})", service, groups.empty() ? "" : " " + groups, model::to_string(c.status));
   }
-  entry.reason = fmt::format(
-      "private endpoint '{}'{} has private addresses only: it is reached from its VNet, peered "
-      "VNets and on-premises, never from the internet",
-      pe.name, to.empty() ? "" : " to " + to);
+  entry.why =
+      said(fmt::format("private endpoint '{}'{} has private addresses only: it is reached from its VNet, peered "
+                       "VNets and on-premises, never from the internet",
+                       pe.name, to.empty() ? "" : " to " + to));
   for (const auto& c : pe.connections) {
     if (c.target.index >= 0) {
-      entry.reason += fmt::format("; the service's public endpoint is separate: explain --to {}",
-                                  m.paas_services[c.target.index].name);
+      entry.why.text += fmt::format("; the service's public endpoint is separate: explain --to {}",
+                                    m.paas_services[c.target.index].name);
       break;
     }
   }

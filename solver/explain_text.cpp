@@ -1,0 +1,268 @@
+// The words of explain(): each ReasonCode's sentence, from the data the solver returns and the names in the model.
+#include "solver/explain_text.h"
+
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "solver/network.h"
+
+namespace exposim::solver {
+
+namespace {
+
+using model::Access;
+
+/// "10.0.2.0/24", or the first three CIDRs and how many more.
+std::string cidrs(const IpSet& s) {
+  const auto all = model::to_cidr_strings(s);
+  if (all.empty()) return "no address";
+  std::string out;
+  for (std::size_t i = 0; i < all.size() && i < 3; ++i) out += (i ? ", " : "") + all[i];
+  if (all.size() > 3) out += fmt::format(" and {} more", all.size() - 3);
+  return out;
+}
+
+std::string join(const std::vector<std::string>& parts) {
+  std::string out;
+  for (std::size_t i = 0; i < parts.size(); ++i) out += (i ? ", " : "") + parts[i];
+  return out;
+}
+
+/// "deny-rdp (100, deny): " / "DenyAllInBound (65500, deny, default rule): "
+std::string rule_head(const model::SecurityRule& r) {
+  return fmt::format("{} ({}, {}{}): ", r.name, r.priority, r.access == Access::kAllow ? "allow" : "deny",
+                     r.is_default ? ", default rule" : "");
+}
+
+/// Which part of one side of a rule contains `a`.
+std::string address_text(const char* side, const model::AddressMatch& mt, const AddressMatchWhy& w,
+                         const model::IpAddress& a, const model::Model& m) {
+  const std::string addr = a.to_string();
+  switch (w.kind) {
+    case AddressMatchKind::kAny: return fmt::format("{} '*'", side);
+    case AddressMatchKind::kPrefix:
+      return fmt::format("{} '{}' contains {}", side, mt.prefixes[static_cast<std::size_t>(w.index)].to_string(), addr);
+    case AddressMatchKind::kInternet: return fmt::format("{} tag 'Internet' contains {}", side, addr);
+    case AddressMatchKind::kVirtualNetwork: {
+      std::string out =
+          fmt::format("{} tag 'VirtualNetwork' (as seen from the target's subnet) contains {}", side, addr);
+      if (w.route_table >= 0) {  // a user-defined route's prefix joins the tag: name the route
+        const auto& rt = m.route_tables[static_cast<std::size_t>(w.route_table)];
+        const auto& route = rt.routes[static_cast<std::size_t>(w.route)];
+        out += fmt::format(" because route '{}' ({} -> {}) of route table '{}' puts {} into the tag", route.name,
+                           route.prefix->to_string(), model::to_string(route.next_hop), rt.name,
+                           route.prefix->to_string());
+      }
+      return out;
+    }
+    case AddressMatchKind::kAzureLoadBalancer: return fmt::format("{} tag 'AzureLoadBalancer' is {}", side, addr);
+    case AddressMatchKind::kUnresolvedTag:
+      return fmt::format("{} tag '{}' (unresolved: assumed to be the whole internet in an allow rule) contains {}",
+                         side, mt.other_tags[static_cast<std::size_t>(w.index)], addr);
+    case AddressMatchKind::kAsg:
+      return fmt::format("{} ASG '{}' has member {}", side, m.asgs[static_cast<std::size_t>(w.index)].name, addr);
+    case AddressMatchKind::kOther: break;
+  }
+  return fmt::format("{} matches {}", side, addr);
+}
+
+/// A rule side as written: "'*'", "'10.0.0.0/16, tag Internet, ASG asg-web'".
+std::string side_text(const model::Model& m, const model::AddressMatch& a) {
+  if (a.any) return "'*'";
+  std::vector<std::string> parts;
+  for (const auto& p : a.prefixes) parts.push_back(p.to_string());
+  for (auto tag : a.tags) {
+    switch (tag) {
+      case model::ServiceTag::kInternet: parts.emplace_back("tag Internet"); break;
+      case model::ServiceTag::kVirtualNetwork: parts.emplace_back("tag VirtualNetwork"); break;
+      case model::ServiceTag::kAzureLoadBalancer: parts.emplace_back("tag AzureLoadBalancer"); break;
+      case model::ServiceTag::kOther: break;
+    }
+  }
+  for (const auto& t : a.other_tags) parts.push_back("tag " + t);
+  for (const auto& ref : a.asgs) parts.push_back(ref.resolved() ? "ASG " + m.asgs[ref.index].name : "an ASG");
+  std::string out = "'";
+  out += join(parts);
+  out += '\'';
+  return out;
+}
+
+/// The rule deciding one packet: its fields that match.
+std::string packet_rule_text(const model::Model& m, const NsgRuleWhy& w) {
+  const auto& r = m.nsgs[static_cast<std::size_t>(w.nsg)].rules[static_cast<std::size_t>(w.rule)];
+  std::vector<std::string> parts;
+  parts.push_back(address_text("source", r.source, w.source, w.address, m));
+  if (model::has_ports(w.protocol)) {
+    if (!r.source_ports.is_all()) {
+      parts.push_back(fmt::format("source port {} in '{}'", w.source_port, model::to_string(r.source_ports)));
+    }
+    if (r.destination_ports.is_all()) {
+      parts.push_back(fmt::format("port {} in '*'", w.destination_port));
+    } else {
+      parts.push_back(fmt::format("port {} in '{}'", w.destination_port, model::to_string(r.destination_ports)));
+    }
+  } else {
+    parts.push_back(fmt::format("{} has no ports", model::to_string(w.protocol)));
+  }
+  parts.push_back(r.protocols == model::kAllProtocols
+                      ? fmt::format("protocol '*' covers {}", model::to_string(w.protocol))
+                      : fmt::format("protocol {}", model::to_string(w.protocol)));
+  if (!r.destination.any) {
+    parts.push_back(w.destination ? fmt::format("destination covers {}", w.destination->to_string())
+                                  : "destination covers the target");
+  }
+  return rule_head(r) + join(parts);
+}
+
+std::string sources_text(ForwardedSources who, const IpSet& from) {
+  switch (who) {
+    case ForwardedSources::kUnnamed: return "";
+    case ForwardedSources::kGatewaySubnet: return fmt::format("the gateway subnet {}", cidrs(from));
+    case ForwardedSources::kGatewaySubnetThroughFirewall:
+      return fmt::format("the gateway subnet's addresses the firewall lets through, {}", cidrs(from));
+    case ForwardedSources::kBastionSubnet: return fmt::format("the Bastion subnet {}", cidrs(from));
+    case ForwardedSources::kDeveloperBastion: return "the platform address sessions of a Developer Bastion come from";
+  }
+  return "";
+}
+
+/// The rule deciding the sources an entry point forwards from, on TCP.
+std::string sources_rule_text(const model::Model& m, const NsgRuleWhy& w) {
+  const auto& r = m.nsgs[static_cast<std::size_t>(w.nsg)].rules[static_cast<std::size_t>(w.rule)];
+  return rule_head(r) + fmt::format("source {} matches {} ({}), port {} in '{}', protocol {}", side_text(m, r.source),
+                                    cidrs(w.matched), sources_text(w.who, w.from), w.destination_port,
+                                    r.destination_ports.is_all() ? "*" : model::to_string(r.destination_ports),
+                                    r.protocols == model::kAllProtocols ? "'*' covers tcp" : "tcp");
+}
+
+/// "; the VirtualNetwork tag of the target's subnet leaves out VNet 'hub': peering 'p' of VNet 'spoke' has
+/// allowVirtualNetworkAccess false, ..." when such a peering explains a deny; empty otherwise.
+std::string peering_note(const model::Model& m, const NsgRuleWhy& w) {
+  if (w.excluding_peering < 0) return "";
+  const auto& vnet = m.vnets[m.subnets[static_cast<std::size_t>(w.subnet)].vnet.index];
+  const auto& p = vnet.peerings[static_cast<std::size_t>(w.excluding_peering)];
+  const std::string remote = p.remote_vnet.resolved() ? fmt::format("VNet '{}'", m.vnets[p.remote_vnet.index].name)
+                                                      : std::string("the remote VNet");
+  return fmt::format(
+      "; the VirtualNetwork tag of the target's subnet leaves out {}: peering '{}' of VNet '{}' has "
+      "allowVirtualNetworkAccess false, so AllowVnetInBound and rules naming VirtualNetwork no longer "
+      "admit it (the peering still carries traffic a rule allows by address or ASG)",
+      remote, p.name, vnet.name);
+}
+
+const char* through_text(RepliesThrough t) {
+  switch (t) {
+    case RepliesThrough::kNothing: break;
+    case RepliesThrough::kTheLoadBalancer: return "the load balancer";
+    case RepliesThrough::kThePublicIp: return "the public IP";
+    case RepliesThrough::kItsPublicIp: return "its public IP";
+  }
+  return "";
+}
+
+std::string reply_route_text(const model::Model& m, const Reason& why) {
+  const RouteChoice& r = why.route;
+  const std::string to = why.address ? why.address->to_string() : "";
+  std::string out;
+  if (r.user) {
+    out = fmt::format("the reply to {} takes {}", to, describe(m, r));
+  } else if (r.hub >= 0) {
+    out = fmt::format("the reply to {} takes route {} -> {} learned from virtual hub '{}' ({})", to,
+                      r.prefix.to_string(), model::to_string(r.next_hop), m.virtual_hubs[r.hub].name, r.hub_reason);
+  } else {
+    out = fmt::format("the reply to {} takes the system default route ({} -> Internet)", to, r.prefix.to_string());
+    if (why.subnet < 0) out += " (the subnet is not in the input)";
+  }
+  const bool internet = r.next_hop == model::NextHopType::kInternet;
+  if (why.replies_through == RepliesThrough::kNothing) {
+    // No public IP: an internet client has no address to send to, and nothing the target sends is an answer.
+    return out + (internet ? ", but the target has no public IP: what it sends to the internet leaves, if at all, "
+                             "through outbound SNAT (a NAT gateway, a load balancer's outbound rule or default "
+                             "outbound access) from another address, which answers no connection from the client"
+                           : ": the reply does not even head for the internet, and the target has no public IP to "
+                             "answer from");
+  }
+  const char* through = through_text(why.replies_through);
+  return out + (internet
+                    ? fmt::format(": replies leave through {} and reach the client", through)
+                    : fmt::format(": replies do not leave through {}, so the client never gets an answer", through));
+}
+
+std::string one_clause(const model::Model& m, const Reason& r) {
+  const std::string what = r.entry.index >= 0 ? entry_point_text(m, r.entry) : "";
+  const std::string to = r.address ? r.address->to_string() : "an unallocated address";
+  switch (r.code) {
+    case ReasonCode::kText:
+    case ReasonCode::kForwardedLeg: return r.text;
+    case ReasonCode::kNoNsg: return "no NSG at this scope: nothing is filtered here";
+    case ReasonCode::kNoNsgAtEntry: return fmt::format("no NSG on {}'s subnet: nothing is filtered here", what);
+    case ReasonCode::kNoNsgStandard:
+      return fmt::format("no NSG on the subnet or the NIC: a Standard {} admits nothing unless an NSG allows it",
+                         r.replies_through == RepliesThrough::kTheLoadBalancer ? "load balancer" : "public IP");
+    case ReasonCode::kNoNsgBasic:
+      return fmt::format("no NSG on the subnet or the NIC: a Basic {} is open on every port where no NSG applies",
+                         r.replies_through == RepliesThrough::kTheLoadBalancer ? "load balancer" : "public IP");
+    case ReasonCode::kNsgMissing: return "NSG referenced but not in the input: assumed to admit everything";
+    case ReasonCode::kNsgNoMatch: return "no inbound rule matches: denied";
+    case ReasonCode::kNsgRule: {
+      std::string out = packet_rule_text(m, r.nsg);
+      if (!r.nsg.snat.empty()) {
+        out += fmt::format(" (the source is the firewall's SNAT address in {})",
+                           model::to_cidr_strings(r.nsg.snat).front());
+      }
+      return out + peering_note(m, r.nsg);
+    }
+    case ReasonCode::kNsgRuleAtEntry: {
+      std::string out = packet_rule_text(m, r.nsg);
+      const auto& rule = m.nsgs[static_cast<std::size_t>(r.nsg.nsg)].rules[static_cast<std::size_t>(r.nsg.rule)];
+      if (!rule.destination.any) {
+        out += fmt::format(
+            " (the destination is taken as {}'s subnet or frontend: which instance a client reaches is not known)",
+            what);
+      }
+      return out;
+    }
+    case ReasonCode::kNsgRuleForSources: return sources_rule_text(m, r.nsg) + peering_note(m, r.nsg);
+    case ReasonCode::kReplyRoute: return reply_route_text(m, r);
+    case ReasonCode::kForwardRoute: return fmt::format("{} reaches {} by {}", what, to, describe(m, r.route));
+    case ReasonCode::kForwardInVnet: return fmt::format("{} reaches {} in its VNet", what, to);
+    case ReasonCode::kReturnRoute:
+      return fmt::format("the reply to the subnet of {} ({}) takes {}: it returns the way the connection came", what,
+                         to, describe(m, r.route));
+    case ReasonCode::kReturnInEstate: return fmt::format("the reply returns to {} within the estate", what);
+    case ReasonCode::kReturnNotEvaluated: return "not evaluated: the VNets are not connected";
+  }
+  return r.text;
+}
+
+}  // namespace
+
+std::string entry_point_text(const model::Model& m, const EntryPoint& e) {
+  switch (e.kind) {
+    case model::ResourceKind::kBastionHost:
+      return fmt::format("Bastion '{}'", m.bastion_hosts[static_cast<std::size_t>(e.index)].name);
+    case model::ResourceKind::kApplicationGateway:
+      return fmt::format("application gateway '{}'", m.application_gateways[static_cast<std::size_t>(e.index)].name);
+    default: break;
+  }
+  return "";
+}
+
+std::string reason_text(const model::Model& m, const Reason& r) {
+  std::string out = one_clause(m, r);
+  for (const auto& next : r.then) out += "; " + reason_text(m, next);
+  return out;
+}
+
+std::string verdict_text(const model::Model& m, const Verdict& v) {
+  if (v.allowed) return reason_text(m, v.why);
+  std::string where = to_string(v.kind);
+  if (*v.scope) where += fmt::format(" ({})", v.scope);
+  std::string out = fmt::format("{} at {}: {}", v.broken ? "broken" : "denied", where, reason_text(m, v.why));
+  if (v.kind == HopKind::kSource) out = "not internet traffic; " + out;
+  return out;
+}
+
+}  // namespace exposim::solver
