@@ -114,6 +114,24 @@ enum class ReasonCode : std::uint8_t {
   kReturnInEstate,      // the reply returns to `entry` within the estate
   kReturnNotEvaluated,  // the VNets are not connected
   kForwardedLeg,        // the forwarded leg does not work: `text` is solver/forwarding.cpp's own account
+  // entry hops and verdicts of an ip configuration (`target`; `public_ip`, -1: not in the input)
+  kOwnedPublicIp,       // `public_ip` belongs to `entry` (an application gateway's frontend `frontend`, a Bastion)
+  kLoadBalancerEntry,   // `public_ip` is frontend `frontend` of load balancer `load_balancer`
+  kInstancePublicIp,    // `public_ip` maps to `target` (`versions_differ`: the client `flow.source` is not of its
+                        // IP version)
+  kPrivateAddressOnly,  // `target` is reached only through its public IP, and the packet went to its private one
+  kNoPublicIp,          // `target` has no public IP
+  kAllowedThroughLoadBalancer,  // verdict: `flow` reaches `target` on `backend_port` through `load_balancer`'s
+                                // frontend `frontend`, by rule `rule` (`nat`, `nat_pool`: which list)
+  kAllowedThroughPublicIp,      // verdict: `flow` reaches `target` through its public IP
+};
+
+/// The packet as a verdict names it.
+struct FlowPacket {
+  model::IpAddress source;
+  model::Protocol protocol{model::Protocol::kTcp};
+  std::uint16_t source_port{0};
+  std::uint16_t destination_port{0};
 };
 
 /// What the replies to an internet client must leave through (kReplyRoute).
@@ -134,6 +152,16 @@ struct Reason {
   int subnet{-1};  // kReplyRoute: the target's subnet (-1: not in the input)
   std::optional<model::IpAddress> address;
   RepliesThrough replies_through{RepliesThrough::kNothing};  // kNoNsgStandard, kNoNsgBasic: kTheLoadBalancer or not
+  model::IpConfigIndex target;
+  int public_ip{-1};
+  int load_balancer{-1};
+  int frontend{-1};
+  int rule{-1};
+  bool nat{false};
+  bool nat_pool{false};
+  int backend_port{-1};
+  bool versions_differ{false};  // the client and the address are of different IP versions
+  FlowPacket flow;
   std::vector<Reason> then;  // further clauses, each written after this one following "; "
 };
 

@@ -152,6 +152,10 @@ std::string peering_note(const model::Model& m, const NsgRuleWhy& w) {
       remote, p.name, vnet.name);
 }
 
+std::string private_ip_text(const model::IpConfiguration& cfg) {
+  return cfg.private_ip ? cfg.private_ip->to_string() : "an unallocated private IP";
+}
+
 const char* through_text(RepliesThrough t) {
   switch (t) {
     case RepliesThrough::kNothing: break;
@@ -189,6 +193,55 @@ std::string reply_route_text(const model::Model& m, const Reason& why) {
                     ? fmt::format(": replies leave through {} and reach the client", through)
                     : fmt::format(": replies do not leave through {}, so the client never gets an answer", through));
 }
+
+/// "public IP 'name' 20.1.2.3 (Standard)", or `missing` when it is not in the input.
+std::string pip_text(const model::Model& m, int pip, const char* missing = "a public IP not in the input") {
+  if (pip < 0) return missing;
+  const auto& p = m.public_ips[static_cast<std::size_t>(pip)];
+  return fmt::format("public IP '{}' {} ({})", p.name, p.address ? p.address->to_string() : "(unallocated)",
+                     model::to_string(p.sku));
+}
+
+/// "ip configuration 'ipconfig1' of NIC 'nic-web' (10.0.1.4)"
+std::string cfg_text(const model::Model& m, const model::IpConfigIndex& x) {
+  const auto& nic = m.nics[static_cast<std::size_t>(x.nic)];
+  const auto& cfg = nic.ip_configurations[static_cast<std::size_t>(x.ip_configuration)];
+  return fmt::format("ip configuration '{}' of NIC '{}' ({})", cfg.name, nic.name, private_ip_text(cfg));
+}
+
+/// "frontend 'fe' of load balancer 'lb' (Standard)"
+std::string lb_frontend_text(const model::Model& m, int l, int f) {
+  const auto& balancer = m.load_balancers[static_cast<std::size_t>(l)];
+  return fmt::format("frontend '{}' of load balancer '{}' ({})", balancer.frontends[static_cast<std::size_t>(f)].name,
+                     balancer.name, model::to_string(balancer.sku));
+}
+
+/// A public IP's owner: "frontend 'fe' of application gateway 'agw' (Standard_v2)", "Bastion 'b' (Basic)".
+std::string owner_text(const model::Model& m, const Reason& r) {
+  if (r.entry.kind == model::ResourceKind::kApplicationGateway) {
+    const auto& g = m.application_gateways[static_cast<std::size_t>(r.entry.index)];
+    return fmt::format("frontend '{}' of {} ({})", g.frontends[static_cast<std::size_t>(r.frontend)].name,
+                       entry_point_text(m, r.entry), g.sku_name.empty() ? g.tier : g.sku_name);
+  }
+  if (r.entry.kind == model::ResourceKind::kBastionHost) {
+    return fmt::format("{} ({})", entry_point_text(m, r.entry),
+                       model::to_string(m.bastion_hosts[static_cast<std::size_t>(r.entry.index)].sku));
+  }
+  return "";
+}
+
+/// The packet as an ip configuration's verdict names it: "tcp 81.2.69.200:49152 -> port 22", "icmp from 1.2.3.4".
+std::string packet_text(const FlowPacket& p) {
+  if (!model::has_ports(p.protocol)) {
+    return fmt::format("{} from {}", model::to_string(p.protocol), p.source.to_string());
+  }
+  return fmt::format(
+      "{} {}:{} -> port {}", model::to_string(p.protocol),
+      p.source.family() == model::IpFamily::kV4 ? p.source.to_string() : fmt::format("[{}]", p.source.to_string()),
+      p.source_port, p.destination_port);
+}
+
+const char* version_text(model::IpFamily f) { return f == model::IpFamily::kV4 ? "IPv4" : "IPv6"; }
 
 std::string one_clause(const model::Model& m, const Reason& r) {
   const std::string what = r.entry.index >= 0 ? entry_point_text(m, r.entry) : "";
@@ -233,6 +286,46 @@ std::string one_clause(const model::Model& m, const Reason& r) {
                          to, describe(m, r.route));
     case ReasonCode::kReturnInEstate: return fmt::format("the reply returns to {} within the estate", what);
     case ReasonCode::kReturnNotEvaluated: return "not evaluated: the VNets are not connected";
+    case ReasonCode::kOwnedPublicIp:
+      return fmt::format("{} is {}{}", pip_text(m, r.public_ip), owner_text(m, r),
+                         r.versions_differ ? ", but the client and the address are of different IP versions" : "");
+    case ReasonCode::kLoadBalancerEntry:
+      return fmt::format("{} is {}{}", pip_text(m, r.public_ip), lb_frontend_text(m, r.load_balancer, r.frontend),
+                         r.versions_differ ? ", but the client and the frontend are of different IP versions" : "");
+    case ReasonCode::kInstancePublicIp: {
+      const std::string out =
+          fmt::format("{} maps to {}", pip_text(m, r.public_ip, "a public IP not in the input (assumed Basic SKU)"),
+                      cfg_text(m, r.target));
+      if (!r.versions_differ) return out;
+      const auto& cfg = m.nics[static_cast<std::size_t>(r.target.nic)]
+                            .ip_configurations[static_cast<std::size_t>(r.target.ip_configuration)];
+      return fmt::format("{}, but the client is {} and the target {}", out, version_text(r.flow.source.family()),
+                         version_text(cfg.family));
+    }
+    case ReasonCode::kPrivateAddressOnly: {
+      const auto& cfg = m.nics[static_cast<std::size_t>(r.target.nic)]
+                            .ip_configurations[static_cast<std::size_t>(r.target.ip_configuration)];
+      std::string pip = "its public IP";
+      if (r.public_ip >= 0 && m.public_ips[static_cast<std::size_t>(r.public_ip)].address) {
+        pip += fmt::format(" {}", m.public_ips[static_cast<std::size_t>(r.public_ip)].address->to_string());
+      }
+      return fmt::format("no internet entry: {} is the private address of {}; the internet reaches it only through {}",
+                         private_ip_text(cfg), cfg_text(m, r.target), pip);
+    }
+    case ReasonCode::kNoPublicIp: return fmt::format("no internet entry: {} has no public IP", cfg_text(m, r.target));
+    case ReasonCode::kAllowedThroughLoadBalancer: {
+      const auto& balancer = m.load_balancers[static_cast<std::size_t>(r.load_balancer)];
+      const auto rule = static_cast<std::size_t>(r.rule);
+      const std::string& name = r.nat_pool ? balancer.nat_pools[rule].name
+                                : r.nat    ? balancer.nat_rules[rule].name
+                                           : balancer.rules[rule].name;
+      return fmt::format("allowed: {} reaches {} on port {} through {} (rule '{}'), and replies return",
+                         packet_text(r.flow), cfg_text(m, r.target), r.backend_port,
+                         lb_frontend_text(m, r.load_balancer, r.frontend), name);
+    }
+    case ReasonCode::kAllowedThroughPublicIp:
+      return fmt::format("allowed: {} reaches {} through its public IP, and replies return", packet_text(r.flow),
+                         cfg_text(m, r.target));
   }
   return r.text;
 }

@@ -218,6 +218,10 @@ TEST_CASE("explain: a target by public IP, VM, NIC, public IP name or id, or pri
         "denied at entry: no internet entry: 10.30.1.4 is the private address of ip configuration "
         "'ipconfigapp' of NIC 'appVMNic' (10.30.1.4); the internet reaches it only through its public IP "
         "52.169.20.12");
+  CHECK(t.hops[1].why.code == solver::ReasonCode::kPrivateAddressOnly);
+  CHECK(m.public_ips[t.hops[1].why.public_ip].name == "appPublicIP");
+  CHECK(t.hops[1].why.target.nic == t.nic);
+  CHECK(t.verdict.kind == solver::HopKind::kEntry);
 }
 
 TEST_CASE("explain: unknown and ambiguous targets are errors listing the candidates", "[solver][explain]") {
@@ -327,6 +331,9 @@ TEST_CASE("explain: a target without a public IP says what becomes of its replie
   CHECK(solver::verdict_text(m, t) ==
         "denied at entry: no internet entry: ip configuration 'ipconfig1' of NIC 'priv-nic' (10.0.0.4) has "
         "no public IP");
+  CHECK(t.hops[1].why.code == solver::ReasonCode::kNoPublicIp);
+  CHECK(t.hops[4].why.code == solver::ReasonCode::kReplyRoute);
+  CHECK(t.hops[4].why.replies_through == solver::RepliesThrough::kNothing);
   CHECK(t.redirected_from.empty());
   CHECK(t.other_entries.empty());
 }
@@ -341,6 +348,8 @@ TEST_CASE("explain: a VM without a public IP reached through a firewall DNAT rul
   REQUIRE(t.status == FlowTrace::Status::kOk);
   CHECK(t.allowed);
   CHECK(t.redirected_from == "vm-jump");
+  CHECK(t.direct.kind == solver::HopKind::kEntry);
+  CHECK(t.direct.why.code == solver::ReasonCode::kNoPublicIp);
   CHECK(solver::verdict_text(m, t.direct) ==
         "denied at entry: no internet entry: ip configuration 'ipconfig1' of NIC 'vm-jump-nic' (10.1.1.4) "
         "has no public IP");
@@ -450,6 +459,17 @@ TEST_CASE("explain: through lb-web, rule https to 8443 is allowed by allow-app, 
         "'lb-web' (Standard)");
   // The NSG sees the backend port.
   CHECK_THAT(solver::hop_text(m, t.hops[3]), Catch::Contains("port 8443 in '8443'"));
+  // the entry and the verdict as data: the frontend, and the rule and backend port that carried the packet
+  CHECK(t.hops[1].why.code == solver::ReasonCode::kLoadBalancerEntry);
+  CHECK(t.hops[1].why.load_balancer == t.load_balancer);
+  CHECK(t.hops[1].why.frontend == t.frontend);
+  CHECK_FALSE(t.hops[1].why.versions_differ);
+  CHECK(t.verdict.why.code == solver::ReasonCode::kAllowedThroughLoadBalancer);
+  CHECK(m.load_balancers[t.verdict.why.load_balancer].rules[t.verdict.why.rule].name == "https");
+  CHECK_FALSE(t.verdict.why.nat);
+  CHECK(t.verdict.why.backend_port == 8443);
+  CHECK(t.verdict.why.target.nic == t.nic);
+  CHECK(t.verdict.why.flow.destination_port == 443);
 
   // --backend picks another member, by name or private IP; one not in the pool is an error listing the members.
   auto q = query("52.10.20.30", "pip-lb-web", 443);
@@ -1939,6 +1959,16 @@ TEST_CASE("explain data: an NSG hop returns the deciding rule and the part of it
   CHECK(t.hops[4].why.route.next_hop == NextHopType::kInternet);
   CHECK(t.hops[4].why.address->to_string() == "52.1.2.3");
   CHECK(t.verdict.allowed);
+  // compute: the entry maps the instance public IP to the VM's ip configuration; the verdict names both
+  CHECK(t.hops[1].why.code == ReasonCode::kInstancePublicIp);
+  CHECK(t.hops[1].why.public_ip == 0);
+  CHECK(t.hops[1].why.target.nic == t.nic);
+  CHECK(t.hops[1].why.target.ip_configuration == 0);
+  CHECK(t.verdict.why.code == ReasonCode::kAllowedThroughPublicIp);
+  CHECK(t.verdict.why.flow.source.to_string() == "52.1.2.3");
+  CHECK(solver::verdict_text(m, t) ==
+        "allowed: tcp 52.1.2.3:49152 -> port 443 reaches ip configuration 'ipconfig1' of NIC 'vm-nic' (10.0.0.4) "
+        "through its public IP, and replies return");
 
   // 22 from another internet address: deny-internet (rule 1) by the tag Internet; the verdict is that hop's
   t = solver::explain(m, query("81.2.3.4", "vm", 22));

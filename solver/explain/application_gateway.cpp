@@ -196,8 +196,7 @@ void explain_application_gateway(const model::Model& m, FlowTrace& t, int gi, in
   const AddressSpace space(m, scratch);
   const std::string gw_text = fmt::format("application gateway '{}'", g.name);
   t.hops.push_back(source_hop(m, space, q.source, t));
-  t.hops.push_back(entry_hop(
-      m, pip, q, fmt::format("frontend '{}' of {} ({})", fe.name, gw_text, g.sku_name.empty() ? g.tier : g.sku_name)));
+  t.hops.push_back(entry_hop(m, pip, q, EntryPoint{RK::kApplicationGateway, gi}, fi));
   const model::Ref subnet_ref = gateway_subnet(g);
   t.hops.push_back(entry_nsg_hop(m, space, q, subnet_ref, gateway_frontend_addresses(m, g), q.destination_port,
                                  "gateway-subnet", EntryPoint{RK::kApplicationGateway, gi}));

@@ -83,7 +83,7 @@ bool bastion_entry_hop(const model::Model& m, FlowTrace& t, int bi) {
   const int pip = cfg->public_ip.index;
   t.public_ip = pip;
   t.via_public_ip = true;
-  t.hops.push_back(entry_hop(m, pip, q, fmt::format("{} ({})", what, model::to_string(b.sku))));
+  t.hops.push_back(entry_hop(m, pip, q, EntryPoint{RK::kBastionHost, bi}));
   return true;
 }
 

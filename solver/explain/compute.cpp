@@ -283,16 +283,19 @@ std::string pip_address(const model::Model& m, int pip) {
   return pip >= 0 && m.public_ips[pip].address ? m.public_ips[pip].address->to_string() : "(unknown address)";
 }
 
-/// The entry hop for a public IP owned by `owner` ("frontend 'fe' of application gateway 'g'").
-TraceHop entry_hop(const model::Model& m, int pip, const FlowQuery& q, const std::string& owner) {
+/// The entry hop for a public IP owned by `owner` (frontend `frontend` of an application gateway, a Bastion host).
+TraceHop entry_hop(const model::Model& m, int pip, const FlowQuery& q, const EntryPoint& owner, int frontend) {
   TraceHop h;
   h.kind = K::kEntry;
   h.resource_kind = RK::kPublicIp;
   h.resource = pip;
   const model::IpFamily family = pip >= 0 ? m.public_ips[pip].family : model::IpFamily::kV4;
   h.passes = q.source.family() == family;
-  h.why = said(fmt::format("{} is {}", pip_text(m, pip), owner));
-  if (!h.passes) h.why.text += ", but the client and the address are of different IP versions";
+  h.why.code = ReasonCode::kOwnedPublicIp;
+  h.why.public_ip = pip;
+  h.why.entry = owner;
+  h.why.frontend = frontend;
+  h.why.versions_differ = !h.passes;
   return h;
 }
 
@@ -322,11 +325,6 @@ FlowTrace explain_ip_configuration(const model::Model& m, const FlowQuery& q, Fl
     if (!target) return t;
   }
   const IpAddress& src = q.source;
-  const std::string flow =
-      ported ? fmt::format("{} {}:{} -> port {}", model::to_string(q.protocol),
-                           src.family() == model::IpFamily::kV4 ? src.to_string() : "[" + src.to_string() + "]",
-                           q.source_port, q.destination_port)
-             : fmt::format("{} from {}", model::to_string(q.protocol), src.to_string());
 
   model::Diagnostics scratch;  // findings about the estate are analyze's to report
   const AddressSpace space(m, scratch);
@@ -334,9 +332,6 @@ FlowTrace explain_ip_configuration(const model::Model& m, const FlowQuery& q, Fl
   // source: only internet addresses are attackers' packets (docs/model.md, "The internet").
   const TraceHop source = source_hop(m, space, src, t);
 
-  auto finish = [&](const std::string& allowed_reason) { finish_trace(t, allowed_reason); };
-
-  std::string lb_text;  // "frontend 'fe' of load balancer 'lb' (Standard)"
   auto lb_entry = [&]() {
     const auto& pip = m.public_ips[t.public_ip];
     TraceHop entry;
@@ -344,22 +339,18 @@ FlowTrace explain_ip_configuration(const model::Model& m, const FlowQuery& q, Fl
     entry.resource_kind = model::ResourceKind::kPublicIp;
     entry.resource = t.public_ip;
     entry.passes = src.family() == pip.family;
-    entry.why =
-        said(fmt::format("public IP '{}' {} ({}) is {}", pip.name,
-                         pip.address ? pip.address->to_string() : "(unallocated)", model::to_string(pip.sku), lb_text));
-    if (!entry.passes) entry.why.text += ", but the client and the frontend are of different IP versions";
+    entry.why.code = ReasonCode::kLoadBalancerEntry;
+    entry.why.public_ip = t.public_ip;
+    entry.why.load_balancer = t.load_balancer;
+    entry.why.frontend = t.frontend;
+    entry.why.versions_differ = !entry.passes;
     return entry;
   };
-  if (lb) {
-    const auto& balancer = m.load_balancers[t.load_balancer];
-    lb_text = fmt::format("frontend '{}' of load balancer '{}' ({})", balancer.frontends[t.frontend].name,
-                          balancer.name, model::to_string(balancer.sku));
-  }
   if (lb && !target) {  // no rule matches, or the rule forwards nowhere: the trace ends at the load balancer
     t.hops.push_back(source);
     t.hops.push_back(lb_entry());
     t.hops.push_back(lb->hop);
-    finish("");
+    finish_trace(t, Reason{});
     return t;
   }
 
@@ -377,36 +368,23 @@ FlowTrace explain_ip_configuration(const model::Model& m, const FlowQuery& q, Fl
   entry.kind = HopKind::kEntry;
   entry.resource_kind = model::ResourceKind::kPublicIp;
   entry.resource = cfg.public_ip.index;
-  const std::string private_ip = cfg.private_ip ? cfg.private_ip->to_string() : "an unallocated private IP";
-  const std::string cfg_text = fmt::format("ip configuration '{}' of NIC '{}' ({})", cfg.name, nic.name, private_ip);
+  entry.why.target = model::IpConfigIndex{target->nic, target->cfg};
+  entry.why.flow = FlowPacket{src, q.protocol, q.source_port, q.destination_port};
   model::Sku sku = model::Sku::kBasic;
   if (lb) {
     entry = lb_entry();
     sku = m.load_balancers[t.load_balancer].sku;
   } else if (target->via_public) {
-    std::string pip_text = "a public IP not in the input (assumed Basic SKU)";
     sku = instance_public_ip_sku(m, cfg);
-    if (cfg.public_ip.resolved()) {
-      const auto& pip = m.public_ips[cfg.public_ip.index];
-      pip_text = fmt::format("public IP '{}' {} ({})", pip.name,
-                             pip.address ? pip.address->to_string() : "(unallocated)", model::to_string(pip.sku));
-    }
     entry.passes = src.family() == cfg.family;
-    entry.why = said(entry.passes ? fmt::format("{} maps to {}", pip_text, cfg_text)
-                                  : fmt::format("{} maps to {}, but the client is {} and the target {}", pip_text,
-                                                cfg_text, src.family() == model::IpFamily::kV4 ? "IPv4" : "IPv6",
-                                                cfg.family == model::IpFamily::kV4 ? "IPv4" : "IPv6"));
+    entry.why.code = ReasonCode::kInstancePublicIp;
+    entry.why.public_ip = cfg.public_ip.index;
+    entry.why.versions_differ = !entry.passes;
   } else if (cfg.public_ip.set()) {
-    std::string pip = "its public IP";
-    if (cfg.public_ip.resolved() && m.public_ips[cfg.public_ip.index].address) {
-      pip = fmt::format("{} {}", pip, m.public_ips[cfg.public_ip.index].address->to_string());
-    }
-    entry.why =
-        said(fmt::format("no internet entry: {} is the private address of {}; the internet reaches it only "
-                         "through {}",
-                         private_ip, cfg_text, pip));
+    entry.why.code = ReasonCode::kPrivateAddressOnly;
+    entry.why.public_ip = cfg.public_ip.index;
   } else {
-    entry.why = said(fmt::format("no internet entry: {} has no public IP", cfg_text));
+    entry.why.code = ReasonCode::kNoPublicIp;
   }
 
   // nsg: the subnet's, then the NIC's (docs/model.md#network-security-groups), decided by the same first-match
@@ -501,16 +479,21 @@ FlowTrace explain_ip_configuration(const model::Model& m, const FlowQuery& q, Fl
     }
   }
 
+  Reason allowed;
+  allowed.target = model::IpConfigIndex{target->nic, target->cfg};
+  allowed.flow = FlowPacket{src, q.protocol, q.source_port, q.destination_port};
   if (lb) {
-    const auto& balancer = m.load_balancers[t.load_balancer];
-    const std::string rule = lb->hop.lb_nat_pool ? balancer.nat_pools[lb->hop.lb_rule].name
-                             : lb->hop.lb_nat    ? balancer.nat_rules[lb->hop.lb_rule].name
-                                                 : balancer.rules[lb->hop.lb_rule].name;
-    finish(fmt::format("allowed: {} reaches {} on port {} through {} (rule '{}'), and replies return", flow, cfg_text,
-                       lb->hop.backend_port, lb_text, rule));
+    allowed.code = ReasonCode::kAllowedThroughLoadBalancer;
+    allowed.load_balancer = t.load_balancer;
+    allowed.frontend = t.frontend;
+    allowed.rule = lb->hop.lb_rule;
+    allowed.nat = lb->hop.lb_nat;
+    allowed.nat_pool = lb->hop.lb_nat_pool;
+    allowed.backend_port = lb->hop.backend_port;
   } else {
-    finish(fmt::format("allowed: {} reaches {} through its public IP, and replies return", flow, cfg_text));
+    allowed.code = ReasonCode::kAllowedThroughPublicIp;
   }
+  finish_trace(t, std::move(allowed));
   // Not allowed directly: the other entries through which analyze() reaches the target with this packet. Without
   // a public IP of its own, follow the first (Bastion sessions and appliances are only listed); with one, list them.
   if (!lb && t.internet_source && !t.allowed) {

@@ -76,8 +76,8 @@ std::string flow_text(const FlowQuery& q, const std::string& to);
 std::string pip_text(const model::Model& m, int pip);
 /// The public IP's address as text, or "(unknown address)".
 std::string pip_address(const model::Model& m, int pip);
-/// The entry hop for a public IP owned by `owner` ("frontend 'fe' of application gateway 'g'").
-TraceHop entry_hop(const model::Model& m, int pip, const FlowQuery& q, const std::string& owner);
+/// The entry hop for a public IP owned by `owner` (an application gateway's frontend `frontend`, a Bastion host).
+TraceHop entry_hop(const model::Model& m, int pip, const FlowQuery& q, const EntryPoint& owner, int frontend = -1);
 
 /// "10.0.2.0/24", or the first three CIDRs and how many more.
 std::string cidrs(const IpSet& s);
