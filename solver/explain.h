@@ -124,6 +124,23 @@ enum class ReasonCode : std::uint8_t {
   kAllowedThroughLoadBalancer,  // verdict: `flow` reaches `target` on `backend_port` through `load_balancer`'s
                                 // frontend `frontend`, by rule `rule` (`nat`, `nat_pool`: which list)
   kAllowedThroughPublicIp,      // verdict: `flow` reaches `target` through its public IP
+  // load balancer hops (`load_balancer`, the packet `flow`; `rule` into rules, nat_rules or nat_pools)
+  kLbRule,          // load-balancing rule `rule` (`frontend_port` -> `backend_port`); `backend` says which member
+  kLbNatRule,       // inbound NAT rule `rule` (one port; `backend` kNone or kForwards to members[0])
+  kLbNatRuleRange,  // inbound NAT rule `rule` with a port range over its pool: the port's position `member`
+  kLbNatPool,       // inbound NAT pool `rule`: the port's scale set instance `member` (kNone or kForwards)
+  kLbNoRule,        // no rule of `load_balancer` on frontend `frontend` matches
+};
+
+/// Which backend a load balancer's rule sends the packet to (Reason::members).
+enum class LbBackend : std::uint8_t {
+  kNone,          // no member of the frontend's IP version: the packet goes nowhere
+  kOnly,          // members[member], the only member
+  kFirst,         // members[member], the first of several in the documented order
+  kChosen,        // members[member], chosen with --backend
+  kBeyondPool,    // the port's position is beyond the pool's members
+  kOtherVersion,  // the member at the port's position (members[0]) is of the other IP version
+  kForwards,      // members[0]
 };
 
 /// The packet as a verdict names it.
@@ -161,6 +178,10 @@ struct Reason {
   bool nat_pool{false};
   int backend_port{-1};
   bool versions_differ{false};  // the client and the address are of different IP versions
+  int frontend_port{-1};
+  LbBackend backend{LbBackend::kNone};
+  std::vector<model::IpConfigIndex> members;
+  int member{-1};
   FlowPacket flow;
   std::vector<Reason> then;  // further clauses, each written after this one following "; "
 };

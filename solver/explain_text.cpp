@@ -241,6 +241,105 @@ std::string packet_text(const FlowPacket& p) {
       p.source_port, p.destination_port);
 }
 
+/// "vm-web-1 (10.0.3.4)": a backend by its VM (else NIC) name and private IP.
+std::string member_text(const model::Model& m, const model::IpConfigIndex& x) {
+  const auto& nic = m.nics[static_cast<std::size_t>(x.nic)];
+  const auto& cfg = nic.ip_configurations[static_cast<std::size_t>(x.ip_configuration)];
+  const int vm = nic.virtual_machine.index;
+  std::string name = vm >= 0 ? m.vms[static_cast<std::size_t>(vm)].name : nic.name;
+  if (nic.ip_configurations.size() > 1) name += "/" + cfg.name;
+  return fmt::format("{} ({})", name, cfg.private_ip ? cfg.private_ip->to_string() : "unallocated");
+}
+
+/// A load balancer hop: the rule that matches the packet and where it sends it.
+std::string lb_text(const model::Model& m, const Reason& r) {
+  const auto& lb = m.load_balancers[static_cast<std::size_t>(r.load_balancer)];
+  const std::string packet = model::has_ports(r.flow.protocol)
+                                 ? fmt::format("{} port {}", model::to_string(r.flow.protocol), r.flow.destination_port)
+                                 : std::string(model::to_string(r.flow.protocol));
+  const auto rule = static_cast<std::size_t>(r.rule);
+  auto member = [&](std::size_t i) { return member_text(m, r.members[i]); };
+  switch (r.code) {
+    case ReasonCode::kLbRule: {
+      const auto& lr = lb.rules[rule];
+      std::string pool_text;
+      for (const auto& pool : lr.backend_pools) {
+        if (pool.child < 0) continue;
+        pool_text += fmt::format("{}'{}'", pool_text.empty() ? "pool " : " and ",
+                                 lb.backend_pools[static_cast<std::size_t>(pool.child)].name);
+      }
+      if (pool_text.empty()) pool_text = "no backend pool";
+      std::string out = fmt::format("{} matches load-balancing rule '{}' ({} -> {}) of '{}'", packet, lr.name,
+                                    r.frontend_port, r.backend_port, lb.name);
+      const auto pick = static_cast<std::size_t>(r.member);
+      switch (r.backend) {
+        case LbBackend::kNone:
+          return out +
+                 fmt::format(", but {} has no member of the frontend's IP version: the packet goes nowhere", pool_text);
+        case LbBackend::kChosen:
+          return out + fmt::format("; {} spreads flows over its members: traced {}, chosen with --backend", pool_text,
+                                   member(pick));
+        case LbBackend::kOnly:
+          return out + fmt::format(", which forwards to {}, the only member of {}", member(pick), pool_text);
+        case LbBackend::kFirst: {
+          std::string others;
+          for (std::size_t i = 1; i < r.members.size(); ++i) others += (i > 1 ? ", " : "") + member(i);
+          return out + fmt::format(
+                           "; {} spreads flows over {} members: traced the first in the documented order (NIC id, "
+                           "then ip configuration name), {}; other members: {}; choose one with --backend",
+                           pool_text, r.members.size(), member(pick), others);
+        }
+        default: return out;
+      }
+    }
+    case ReasonCode::kLbNatRuleRange: {
+      const auto& nr = lb.nat_rules[rule];
+      const auto& pool = lb.backend_pools[static_cast<std::size_t>(nr.backend_pool.child)];
+      std::string out =
+          fmt::format("{} matches inbound NAT rule '{}' ({}..{} -> {}) of '{}'", packet, nr.name,
+                      *nr.frontend_port_range_start, *nr.frontend_port_range_end, nr.backend_port, lb.name);
+      switch (r.backend) {
+        case LbBackend::kBeyondPool:
+          return out + fmt::format(
+                           ", but pool '{}' has {} member{} (NIC id, then ip configuration name): port {} goes to "
+                           "none",
+                           pool.name, pool.members.size(), pool.members.size() == 1 ? "" : "s",
+                           r.flow.destination_port);
+        case LbBackend::kOtherVersion:
+          return out + fmt::format(": port {} is member {} of pool '{}', {}, not of the frontend's IP version",
+                                   r.flow.destination_port, r.member + 1, pool.name, member(0));
+        default:
+          return out + fmt::format(
+                           ": port {} goes to member {} of pool '{}' in the documented order (NIC id, then ip "
+                           "configuration name), {}",
+                           r.flow.destination_port, r.member + 1, pool.name, member(0));
+      }
+    }
+    case ReasonCode::kLbNatRule: {
+      const auto& nr = lb.nat_rules[rule];
+      return fmt::format("{} matches inbound NAT rule '{}' ({} -> {}) of '{}'", packet, nr.name, nr.frontend_port,
+                         nr.backend_port, lb.name) +
+             (r.backend == LbBackend::kNone
+                  ? ", but no ip configuration of the frontend's IP version lists it: the packet goes nowhere"
+                  : fmt::format(", which forwards to {}", member(0)));
+    }
+    case ReasonCode::kLbNatPool: {
+      const auto& np = lb.nat_pools[rule];
+      return fmt::format("{} matches inbound NAT pool '{}' ({}..{} -> {}) of '{}'", packet, np.name,
+                         np.frontend_port_range_start, np.frontend_port_range_end, np.backend_port, lb.name) +
+             (r.backend == LbBackend::kNone
+                  ? fmt::format(": port {} belongs to scale set instance {}, which has no ip configuration of the "
+                                "frontend's IP version listing the pool: the packet goes nowhere",
+                                r.flow.destination_port, r.member)
+                  : fmt::format(": port {} goes to scale set instance {}, {}", r.flow.destination_port, r.member,
+                                member(0)));
+    }
+    default: break;
+  }
+  return fmt::format("no load-balancing or inbound NAT rule of '{}' on frontend '{}' matches {}", lb.name,
+                     lb.frontends[static_cast<std::size_t>(r.frontend)].name, packet);
+}
+
 const char* version_text(model::IpFamily f) { return f == model::IpFamily::kV4 ? "IPv4" : "IPv6"; }
 
 std::string one_clause(const model::Model& m, const Reason& r) {
@@ -323,6 +422,11 @@ std::string one_clause(const model::Model& m, const Reason& r) {
                          packet_text(r.flow), cfg_text(m, r.target), r.backend_port,
                          lb_frontend_text(m, r.load_balancer, r.frontend), name);
     }
+    case ReasonCode::kLbRule:
+    case ReasonCode::kLbNatRule:
+    case ReasonCode::kLbNatRuleRange:
+    case ReasonCode::kLbNatPool:
+    case ReasonCode::kLbNoRule: return lb_text(m, r);
     case ReasonCode::kAllowedThroughPublicIp:
       return fmt::format("allowed: {} reaches {} through its public IP, and replies return", packet_text(r.flow),
                          cfg_text(m, r.target));

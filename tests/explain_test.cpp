@@ -454,6 +454,13 @@ TEST_CASE("explain: through lb-web, rule https to 8443 is allowed by allow-app, 
         "spreads flows over 2 members: traced the first in the documented order (NIC id, then ip "
         "configuration name), vm-web-1 (10.50.1.4); other members: vm-web-2 (10.50.1.5); choose one "
         "with --backend");
+  CHECK(lbh.why.code == solver::ReasonCode::kLbRule);
+  CHECK(m.load_balancers[lbh.why.load_balancer].rules[lbh.why.rule].name == "https");
+  CHECK(lbh.why.backend == solver::LbBackend::kFirst);
+  CHECK(lbh.why.members == lbh.backends);
+  CHECK(lbh.why.member == 0);
+  CHECK(lbh.why.frontend_port == 443);
+  CHECK(lbh.why.backend_port == 8443);
   CHECK(solver::hop_text(m, t.hops[1]) ==
         "public IP 'pip-lb-web' 20.71.8.10 (Standard) is frontend 'fe-public' of load balancer "
         "'lb-web' (Standard)");
@@ -479,6 +486,8 @@ TEST_CASE("explain: through lb-web, rule https to 8443 is allowed by allow-app, 
   CHECK(m.vms[t.vm].name == "vm-web-2");
   CHECK(t.allowed);
   CHECK_THAT(solver::hop_text(m, t.hops[2]), Catch::EndsWith("traced vm-web-2 (10.50.1.5), chosen with --backend"));
+  CHECK(t.hops[2].why.backend == solver::LbBackend::kChosen);
+  CHECK(t.hops[2].why.member == 1);
   q.backend = "vm-mgmt";
   t = solver::explain(m, q);
   CHECK(t.status == FlowTrace::Status::kBadBackend);
@@ -517,6 +526,11 @@ TEST_CASE("explain: through lb-web's inbound NAT rules, and a port no rule match
   CHECK(solver::hop_text(m, t.hops[2]) ==
         "tcp port 50001 matches inbound NAT rule 'ssh-web-1' (50001 -> 22) of 'lb-web', which forwards to vm-web-1 "
         "(10.50.1.4)");
+  CHECK(t.hops[2].why.code == solver::ReasonCode::kLbNatRule);
+  CHECK(m.load_balancers[t.hops[2].why.load_balancer].nat_rules[t.hops[2].why.rule].name == "ssh-web-1");
+  CHECK(t.hops[2].why.backend == solver::LbBackend::kForwards);
+  REQUIRE(t.hops[2].why.members.size() == 1);
+  CHECK(t.hops[2].why.members[0].nic == t.nic);
 
   t = solver::explain(m, query("52.10.20.30", "20.71.8.10", 50001));
   CHECK(hops(m, t)[3] == "nsg(subnet) stop nsg-web/DenyAllInBound");
@@ -530,6 +544,9 @@ TEST_CASE("explain: through lb-web's inbound NAT rules, and a port no rule match
   CHECK(t.allowed);
   CHECK(m.vms[t.vm].name == "vm-web-1");
   CHECK(hops(m, t)[3] == "nsg(subnet) pass nsg-web/allow-admin");
+  CHECK(t.hops[2].why.code == solver::ReasonCode::kLbNatRuleRange);
+  CHECK(t.hops[2].why.member == 0);  // the first port of the range: the pool's first member
+  CHECK(t.hops[2].why.backend == solver::LbBackend::kForwards);
 
   t = solver::explain(m, query("52.10.20.30", "20.71.8.10", 81));
   REQUIRE(t.status == FlowTrace::Status::kOk);
@@ -539,6 +556,9 @@ TEST_CASE("explain: through lb-web's inbound NAT rules, and a port no rule match
   CHECK(solver::verdict_text(m, t) ==
         "denied at load-balancer: no load-balancing or inbound NAT rule of 'lb-web' on frontend "
         "'fe-public' matches tcp port 81");
+  CHECK(t.verdict.why.code == solver::ReasonCode::kLbNoRule);
+  CHECK(t.verdict.why.frontend == t.frontend);
+  CHECK(t.verdict.why.flow.destination_port == 81);
 }
 
 TEST_CASE("explain: through the Basic lb-mgmt, the mgmt subnet's route to the appliance stops RDP",
