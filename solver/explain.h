@@ -130,6 +130,21 @@ enum class ReasonCode : std::uint8_t {
   kLbNatRuleRange,  // inbound NAT rule `rule` with a port range over its pool: the port's position `member`
   kLbNatPool,       // inbound NAT pool `rule`: the port's scale set instance `member` (kNone or kForwards)
   kLbNoRule,        // no rule of `load_balancer` on frontend `frontend` matches
+  // Bastion hops (`entry`: the Bastion host; `flow`: the packet; `passes`: the hop admits it)
+  kBastionShared,             // a Developer Bastion has no public IP (`session`: the trace follows a session)
+  kBastionPrivateOnly,        // a private-only Bastion: no public IP
+  kBastionNoPublicIp,         // a Bastion without a public IP
+  kBastionHost,               // its own 443
+  kBastionSession,            // a session to port flow.destination_port (`any_port`: the SKU reaches any TCP port)
+  kBastionTargetIpv6,         // `target` is IPv6
+  kBastionTargetVnetUnknown,  // `target`'s subnet is not in the input
+  kBastionVnetUnknown,        // the Bastion's own VNet is not in the input
+  kBastionReaches,            // `target` is in VNet `vnet`: the Bastion's own `other_vnet`, or peered both ways with it
+  kBastionDeveloperVnet,      // a Developer Bastion reaches its own VNet `other_vnet` only, not `vnet`
+  kBastionCannotReach,        // the Bastion's VNet `other_vnet` and `target`'s `vnet` are not connected
+  kBastionSubnetUnknown,      // the Bastion subnet is not in the input: the sessions' source is unknown
+  kAllowedToBastionHost,      // verdict: `flow` reaches the Bastion host on `public_ip`
+  kAllowedBastionSession,     // verdict: `flow` through the Bastion (`public_ip`) opens a session to `target`
 };
 
 /// Which backend a load balancer's rule sends the packet to (Reason::members).
@@ -182,6 +197,11 @@ struct Reason {
   LbBackend backend{LbBackend::kNone};
   std::vector<model::IpConfigIndex> members;
   int member{-1};
+  bool passes{false};
+  bool session{false};
+  bool any_port{false};
+  int vnet{-1};
+  int other_vnet{-1};
   FlowPacket flow;
   std::vector<Reason> then;  // further clauses, each written after this one following "; "
 };

@@ -340,6 +340,90 @@ std::string lb_text(const model::Model& m, const Reason& r) {
                      lb.frontends[static_cast<std::size_t>(r.frontend)].name, packet);
 }
 
+/// The flow as one line for verdicts: "tcp 81.2.69.200:49152 -> 20.50.0.20:443".
+std::string flow_text(const FlowPacket& p, const std::string& to) {
+  const std::string from =
+      p.source.family() == model::IpFamily::kV4 ? p.source.to_string() : fmt::format("[{}]", p.source.to_string());
+  if (!model::has_ports(p.protocol)) return fmt::format("{} {} -> {}", model::to_string(p.protocol), from, to);
+  return fmt::format("{} {}:{} -> {}:{}", model::to_string(p.protocol), from, p.source_port, to, p.destination_port);
+}
+
+/// The public IP's address as text, or "(unknown address)".
+std::string pip_address(const model::Model& m, int pip) {
+  return pip >= 0 && m.public_ips[static_cast<std::size_t>(pip)].address
+             ? m.public_ips[static_cast<std::size_t>(pip)].address->to_string()
+             : "(unknown address)";
+}
+
+/// A Bastion hop or verdict.
+std::string bastion_text(const model::Model& m, const Reason& r) {
+  const auto& b = m.bastion_hosts[static_cast<std::size_t>(r.entry.index)];
+  const std::string what = entry_point_text(m, r.entry);
+  const std::string sku = model::to_string(b.sku);
+  const std::string target = r.target.nic >= 0 ? member_text(m, r.target) : "";
+  auto vnet = [&](int v) { return m.vnets[static_cast<std::size_t>(v)].name; };
+  switch (r.code) {
+    case ReasonCode::kBastionShared:
+      return fmt::format(
+          "{} (Developer SKU) has no public IP of its own: sessions go through the Azure portal (a shared Bastion){}",
+          what, r.session ? "" : "; follow one with --via bastion");
+    case ReasonCode::kBastionPrivateOnly:
+      return fmt::format("{} is private-only (Premium): no public IP, reachable only from private networks", what);
+    case ReasonCode::kBastionNoPublicIp:
+      return fmt::format("{} has no public IP: not reachable from the internet", what);
+    case ReasonCode::kBastionHost:
+      return r.passes ? fmt::format(
+                            "Bastion '{}' ({}) accepts clients on TCP 443 (the portal's HTTPS session or the native "
+                            "client's tunnel); a session needs Azure sign-in and RBAC rights",
+                            b.name, sku)
+                      : fmt::format(
+                            "Bastion '{}' accepts clients on TCP 443 only; to follow a session to a VM use --via "
+                            "bastion with --to the VM",
+                            b.name);
+    case ReasonCode::kBastionSession:
+      if (r.flow.protocol != model::Protocol::kTcp) {
+        return fmt::format("{} opens TCP sessions only (SSH, RDP, or a native client's tunnel)", what);
+      }
+      if (r.passes) {
+        return fmt::format(
+            "{} ({}) opens a session to port {} ({}); authenticated, mediated access: a session needs Azure sign-in "
+            "and RBAC rights on the Bastion and the VM{}",
+            what, sku, r.flow.destination_port,
+            r.any_port ? "Standard and Premium reach any TCP port: custom ports, native client, IP-based connection"
+                       : "Basic and Developer reach 22 and 3389",
+            b.enable_shareable_link ? ", or a shareable link (no Azure account needed)" : "");
+      }
+      return fmt::format(
+          "{} ({}) opens sessions to ports 22 and 3389 only: port {} needs the Standard or Premium SKU (custom ports)",
+          what, sku, r.flow.destination_port);
+    case ReasonCode::kBastionTargetIpv6:
+      return fmt::format("{} is IPv6: Bastion sessions reach IPv4 addresses only", target);
+    case ReasonCode::kBastionTargetVnetUnknown:
+      return fmt::format("{}'s subnet is not in the input: its VNet is unknown", target);
+    case ReasonCode::kBastionVnetUnknown: return fmt::format("{}'s own VNet is not in the input", what);
+    case ReasonCode::kBastionReaches:
+      return r.vnet == r.other_vnet ? fmt::format("{} is in VNet '{}', the Bastion's own", target, vnet(r.vnet))
+                                    : fmt::format("{} is in VNet '{}', peered both ways with the Bastion's VNet '{}'",
+                                                  target, vnet(r.vnet), vnet(r.other_vnet));
+    case ReasonCode::kBastionDeveloperVnet:
+      return fmt::format("{} (Developer SKU) reaches its own VNet '{}' only, not VNet '{}'", what, vnet(r.other_vnet),
+                         vnet(r.vnet));
+    case ReasonCode::kBastionCannotReach:
+      return fmt::format("{} cannot reach {}: {}", what, target, peering_blocks(m, r.other_vnet, r.vnet));
+    case ReasonCode::kBastionSubnetUnknown:
+      return "the Bastion subnet is not in the input (or has no prefix): the address its sessions come from is "
+             "unknown (analyze reports none)";
+    case ReasonCode::kAllowedToBastionHost:
+      return fmt::format("allowed: {} reaches Bastion host '{}'", flow_text(r.flow, pip_address(m, r.public_ip)),
+                         b.name);
+    case ReasonCode::kAllowedBastionSession:
+      return fmt::format("allowed: {} through {} ({}:443) opens a session to {} on port {}, and replies return",
+                         flow_text(r.flow, target), what, pip_address(m, r.public_ip), target, r.flow.destination_port);
+    default: break;
+  }
+  return r.text;
+}
+
 const char* version_text(model::IpFamily f) { return f == model::IpFamily::kV4 ? "IPv4" : "IPv6"; }
 
 std::string one_clause(const model::Model& m, const Reason& r) {
@@ -427,6 +511,20 @@ std::string one_clause(const model::Model& m, const Reason& r) {
     case ReasonCode::kLbNatRuleRange:
     case ReasonCode::kLbNatPool:
     case ReasonCode::kLbNoRule: return lb_text(m, r);
+    case ReasonCode::kBastionShared:
+    case ReasonCode::kBastionPrivateOnly:
+    case ReasonCode::kBastionNoPublicIp:
+    case ReasonCode::kBastionHost:
+    case ReasonCode::kBastionSession:
+    case ReasonCode::kBastionTargetIpv6:
+    case ReasonCode::kBastionTargetVnetUnknown:
+    case ReasonCode::kBastionVnetUnknown:
+    case ReasonCode::kBastionReaches:
+    case ReasonCode::kBastionDeveloperVnet:
+    case ReasonCode::kBastionCannotReach:
+    case ReasonCode::kBastionSubnetUnknown:
+    case ReasonCode::kAllowedToBastionHost:
+    case ReasonCode::kAllowedBastionSession: return bastion_text(m, r);
     case ReasonCode::kAllowedThroughPublicIp:
       return fmt::format("allowed: {} reaches {} through its public IP, and replies return", packet_text(r.flow),
                          cfg_text(m, r.target));

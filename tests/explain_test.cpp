@@ -1408,6 +1408,10 @@ TEST_CASE("explain: Bastion's own 443, and sessions through it by SKU port rules
   CHECK(t.allowed);
   CHECK(solver::verdict_text(m, t) ==
         "allowed: tcp 81.2.69.200:49152 -> 20.50.0.10:443 reaches Bastion host 'bastion-hub'");
+  CHECK(t.hops[3].why.code == solver::ReasonCode::kBastionHost);
+  CHECK(t.hops[3].why.passes);
+  CHECK(t.verdict.why.code == solver::ReasonCode::kAllowedToBastionHost);
+  CHECK(t.verdict.why.entry.index == t.bastion);
   // 22 on the Bastion itself: DenyAllInbound (4000) on its subnet, and it listens on 443 only.
   t = solver::explain(m, query("81.2.69.200", "bastion-hub", 22));
   CHECK(hops(m, t)[2] == "nsg(bastion-subnet) stop nsg-bastion/DenyAllInbound");
@@ -1450,6 +1454,18 @@ TEST_CASE("explain: Bastion's own 443, and sessions through it by SKU port rules
     CHECK(t.hops[7].why.code == ReasonCode::kReturnRoute);
     CHECK(t.hops[7].why.entry.kind == model::ResourceKind::kBastionHost);
     CHECK(t.verdict.allowed);
+    // Bastion: its entry, the session (Basic: 22 and 3389), the target in the Bastion's own VNet
+    CHECK(t.hops[1].why.code == ReasonCode::kOwnedPublicIp);
+    CHECK(t.hops[1].why.entry.index == t.bastion);
+    CHECK(t.hops[3].why.code == ReasonCode::kBastionSession);
+    CHECK(t.hops[3].why.passes);
+    CHECK_FALSE(t.hops[3].why.any_port);
+    CHECK(t.hops[4].why.code == ReasonCode::kBastionReaches);
+    CHECK(t.hops[4].why.vnet == t.hops[4].why.other_vnet);
+    CHECK(m.vnets[t.hops[4].why.vnet].name == "vnet-hub");
+    CHECK(t.hops[4].why.target.nic == t.nic);
+    CHECK(t.verdict.why.code == ReasonCode::kAllowedBastionSession);
+    CHECK(t.verdict.why.public_ip == t.public_ip);
   }
   // 8080: a Basic Bastion opens sessions to 22 and 3389 only.
   q.destination_port = 8080;
@@ -1459,6 +1475,9 @@ TEST_CASE("explain: Bastion's own 443, and sessions through it by SKU port rules
   CHECK(solver::verdict_text(m, t) ==
         "denied at bastion (session): Bastion 'bastion-hub' (Basic) opens sessions to ports 22 and 3389 "
         "only: port 8080 needs the Standard or Premium SKU (custom ports)");
+  CHECK(t.verdict.why.code == solver::ReasonCode::kBastionSession);
+  CHECK_FALSE(t.verdict.why.passes);
+  CHECK(t.verdict.why.flow.destination_port == 8080);
   // 3389 to vm-web-1: the SKU allows it, nsg-web's deny-all does not.
   q.destination_port = 3389;
   t = solver::explain(m, q);
