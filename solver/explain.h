@@ -145,6 +145,15 @@ enum class ReasonCode : std::uint8_t {
   kBastionSubnetUnknown,      // the Bastion subnet is not in the input: the sessions' source is unknown
   kAllowedToBastionHost,      // verdict: `flow` reaches the Bastion host on `public_ip`
   kAllowedBastionSession,     // verdict: `flow` through the Bastion (`public_ip`) opens a session to `target`
+  // firewall DNAT hops (`firewall`; `rule`: the DNAT rule's position in its `order`; `flow`: the packet)
+  kFirewallEntry,           // `address` (`public_ip`, or -1: a secured hub's address) belongs to the firewall
+  kDnatNoRule,              // no DNAT rule takes the packet
+  kDnatRule,                // DNAT rule `rule` translates `address`:port
+  kFirewallForward,         // the firewall reaches `address` (the translated one) by `route`
+  kFirewallReturn,          // the reply to the firewall's `address` takes `route` (`passes`: back to the firewall)
+  kFirewallAddressUnknown,  // the firewall's address is unknown
+  kAllowedDnatOutside,      // verdict: `flow` to `address` is translated by `rule` to an address not in the input
+  kAllowedDnat,             // verdict: `flow` to `address` reaches `target` through DNAT rule `rule`
 };
 
 /// Which backend a load balancer's rule sends the packet to (Reason::members).
@@ -202,6 +211,7 @@ struct Reason {
   bool any_port{false};
   int vnet{-1};
   int other_vnet{-1};
+  int firewall{-1};
   FlowPacket flow;
   std::vector<Reason> then;  // further clauses, each written after this one following "; "
 };

@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "solver/firewall.h"
 #include "solver/network.h"
 
 namespace exposim::solver {
@@ -424,6 +425,84 @@ std::string bastion_text(const model::Model& m, const Reason& r) {
   return r.text;
 }
 
+/// "network rule 'r', collection 'c' (priority 200) of group 'g' in policy 'p'": a firewall rule and where it is.
+std::string firewall_rule_text(const model::Model& m, const model::Firewall& fw,
+                               const model::FirewallRulePosition& at) {
+  const auto& c = collection_at(m, fw, at);
+  std::string where = fmt::format("collection '{}' (priority {})", c.name, c.priority);
+  if (at.policy >= 0) {
+    const auto& policy = m.firewall_policies[static_cast<std::size_t>(at.policy)];
+    where += fmt::format(" of group '{}' in policy '{}'", policy.groups[static_cast<std::size_t>(at.group)].name,
+                         policy.name);
+  }
+  const auto& rule = c.rules[static_cast<std::size_t>(at.rule)];
+  const char* kind = rule.kind == model::FirewallRuleKind::kNat       ? "DNAT"
+                     : rule.kind == model::FirewallRuleKind::kNetwork ? "network"
+                                                                      : "application";
+  return fmt::format("{} rule '{}', {}", kind, rule.name, where);
+}
+
+/// A firewall DNAT hop or verdict.
+std::string dnat_text(const model::Model& m, const Reason& r) {
+  const auto& fw = m.firewalls[static_cast<std::size_t>(r.firewall)];
+  const std::string address = r.address ? r.address->to_string() : "";
+  const model::FirewallRule* rule = r.rule >= 0 ? &rule_at(m, fw, fw.order[static_cast<std::size_t>(r.rule)]) : nullptr;
+  // Where the DNAT rule sends the packet: "10.1.1.4:22", "FQDN 'x' port 22".
+  auto to = [&]() {
+    const std::uint16_t port = rule->translated_port != 0 ? rule->translated_port : r.flow.destination_port;
+    return rule->translated_address ? fmt::format("{}:{}", rule->translated_address->to_string(), port)
+                                    : fmt::format("FQDN '{}' port {}", rule->translated_fqdn, port);
+  };
+  const std::string flow = fmt::format("{} {} -> {}:{}", model::to_string(r.flow.protocol), r.flow.source.to_string(),
+                                       address, r.flow.destination_port);
+  switch (r.code) {
+    case ReasonCode::kFirewallEntry: {
+      std::string out;
+      if (r.public_ip >= 0) {
+        const auto& p = m.public_ips[static_cast<std::size_t>(r.public_ip)];
+        out = fmt::format("public IP '{}' {} ({}) belongs to firewall '{}'", p.name, address, model::to_string(p.sku),
+                          fw.name);
+      } else {
+        const int hub = model::hub_of_firewall(m, r.firewall);
+        out =
+            fmt::format("{} is a public address of firewall '{}'{} (hubIPAddresses: not a public IP resource)", address,
+                        fw.name, hub >= 0 ? fmt::format(" of secured virtual hub '{}'", m.virtual_hubs[hub].name) : "");
+      }
+      return out + (r.versions_differ ? ", but the client and the address are of different IP versions" : "");
+    }
+    case ReasonCode::kDnatNoRule:
+      return fmt::format(
+          "no DNAT rule of firewall '{}' takes {} {} port {}: the firewall drops it (network and application rules "
+          "never admit inbound traffic to the firewall's own addresses)",
+          fw.name, model::to_string(r.flow.protocol), r.flow.source.to_string(), r.flow.destination_port);
+    case ReasonCode::kDnatRule:
+      return fmt::format("{} translates {}:{} to {}; the source becomes the firewall's own address (SNAT)",
+                         firewall_rule_text(m, fw, fw.order[static_cast<std::size_t>(r.rule)]), address,
+                         r.flow.destination_port, to());
+    case ReasonCode::kFirewallForward:
+      return fmt::format("the firewall reaches {} by {}", address, describe(m, r.route));
+    case ReasonCode::kFirewallReturn:
+      return r.passes ? fmt::format("the reply to the firewall's address {} takes {}: it returns to the firewall",
+                                    address, describe(m, r.route))
+             : r.route.user
+                 ? fmt::format(
+                       "asymmetric routing: the reply to the firewall's address {} takes {}, not the firewall "
+                       "instance directly, so the connection fails",
+                       address, describe(m, r.route))
+                 : fmt::format("the reply to the firewall's address {} takes {} and is lost", address,
+                               describe(m, r.route));
+    case ReasonCode::kFirewallAddressUnknown: return "the firewall's address is unknown";
+    case ReasonCode::kAllowedDnatOutside:
+      return fmt::format("allowed: {} is accepted by firewall '{}' and sent to {}, which is not in the input", flow,
+                         fw.name, to());
+    case ReasonCode::kAllowedDnat:
+      return fmt::format("allowed: {} reaches {} on port {} through firewall '{}' (DNAT rule '{}'), and replies return",
+                         flow, cfg_text(m, r.target), r.backend_port, fw.name, rule->name);
+    default: break;
+  }
+  return r.text;
+}
+
 const char* version_text(model::IpFamily f) { return f == model::IpFamily::kV4 ? "IPv4" : "IPv6"; }
 
 std::string one_clause(const model::Model& m, const Reason& r) {
@@ -525,6 +604,14 @@ std::string one_clause(const model::Model& m, const Reason& r) {
     case ReasonCode::kBastionSubnetUnknown:
     case ReasonCode::kAllowedToBastionHost:
     case ReasonCode::kAllowedBastionSession: return bastion_text(m, r);
+    case ReasonCode::kFirewallEntry:
+    case ReasonCode::kDnatNoRule:
+    case ReasonCode::kDnatRule:
+    case ReasonCode::kFirewallForward:
+    case ReasonCode::kFirewallReturn:
+    case ReasonCode::kFirewallAddressUnknown:
+    case ReasonCode::kAllowedDnatOutside:
+    case ReasonCode::kAllowedDnat: return dnat_text(m, r);
     case ReasonCode::kAllowedThroughPublicIp:
       return fmt::format("allowed: {} reaches {} through its public IP, and replies return", packet_text(r.flow),
                          cfg_text(m, r.target));

@@ -16,6 +16,7 @@
 #include "solver/explain.h"
 #include "solver/explain_text.h"
 #include "solver/exposure.h"
+#include "solver/firewall.h"
 #include "solver/paas.h"
 
 namespace exposim {
@@ -1070,6 +1071,23 @@ TEST_CASE("explain: an allowed and a denied flow through the hub firewall, hop b
   CHECK(solver::verdict_text(m, allowed) ==
         "allowed: tcp 81.2.69.200 -> 20.50.60.70:2222 reaches ip configuration 'ipconfig1' of NIC 'vm-jump-nic' "
         "(10.1.1.4) on port 22 through firewall 'fw-hub' (DNAT rule 'ssh-to-jump'), and replies return");
+  {  // the decisions as data: the entry address, the DNAT rule's position, the routes both ways, the verdict
+    using solver::ReasonCode;
+    const auto& fw = m.firewalls[allowed.firewall];
+    CHECK(allowed.hops[1].why.code == ReasonCode::kFirewallEntry);
+    CHECK(allowed.hops[1].why.address->to_string() == "20.50.60.70");
+    CHECK(allowed.hops[2].why.code == ReasonCode::kDnatRule);
+    CHECK(allowed.hops[2].why.rule == allowed.firewall_rule);
+    CHECK(solver::rule_at(m, fw, fw.order[allowed.hops[2].why.rule]).name == "ssh-to-jump");
+    CHECK(allowed.hops[3].why.code == ReasonCode::kFirewallForward);
+    CHECK(allowed.hops[3].why.address->to_string() == "10.1.1.4");
+    CHECK_FALSE(allowed.hops[4].why.nsg.snat.empty());  // the NSG sees the firewall's SNAT addresses
+    CHECK(allowed.hops[6].why.code == ReasonCode::kFirewallReturn);
+    CHECK(allowed.hops[6].why.passes);
+    CHECK(allowed.verdict.why.code == ReasonCode::kAllowedDnat);
+    CHECK(allowed.verdict.why.backend_port == 22);
+    CHECK(allowed.verdict.why.target.nic == allowed.nic);
+  }
   // rdp-to-db admits 52.30.0.0/16 at the firewall, but nsg-db denies 3389 from VirtualNetwork (the SNAT source).
   auto denied = solver::explain(m, query("52.30.1.1", "fw-hub", 3389));
   CHECK_FALSE(denied.allowed);
@@ -1080,10 +1098,15 @@ TEST_CASE("explain: an allowed and a denied flow through the hub firewall, hop b
   CHECK_FALSE(broken.allowed);
   CHECK(broken.stopped_at == 6);
   CHECK_THAT(solver::verdict_text(m, broken), Catch::StartsWith("broken at route (return): asymmetric routing"));
+  CHECK(broken.verdict.why.code == solver::ReasonCode::kFirewallReturn);
+  CHECK_FALSE(broken.verdict.why.passes);
+  CHECK(broken.verdict.why.route.user);
   // A port no DNAT rule takes stops at the firewall.
   auto dropped = solver::explain(m, query("81.2.69.200", "20.50.60.70", 25));
   CHECK(dropped.stopped_at == 2);
   CHECK(dropped.nic == -1);
+  CHECK(dropped.verdict.why.code == solver::ReasonCode::kDnatNoRule);
+  CHECK(dropped.verdict.why.flow.destination_port == 25);
 }
 
 }  // namespace
