@@ -154,6 +154,19 @@ enum class ReasonCode : std::uint8_t {
   kFirewallAddressUnknown,  // the firewall's address is unknown
   kAllowedDnatOutside,      // verdict: `flow` to `address` is translated by `rule` to an address not in the input
   kAllowedDnat,             // verdict: `flow` to `address` reaches `target` through DNAT rule `rule`
+  // PaaS public endpoints (`paas_service`, `scm`: its SCM site; `flow`) and private endpoints
+  kPaasIpv6Client,        // the endpoint is modelled for IPv4 clients only
+  kPaasPortNotServed,     // the endpoint does not serve the packet's port
+  kPaasServes,            // the endpoint serves it
+  kPaasAccessDisabled,    // publicNetworkAccess Disabled
+  kPaasAccessPerimeter,   // publicNetworkAccess SecuredByPerimeter
+  kPaasAccessEnabled,     // publicNetworkAccess Enabled
+  kPaasPerimeterDecides,  // the firewall is not evaluated: the perimeter decides
+  kPaasRule,              // IP rule `rule` (of the rules the site uses) admits (`passes`) or denies; `note`
+  kPaasDefaultAction,     // the default action decides (`rules_apply`: address rules apply at all)
+  kPaasNotEvaluated,      // the client is not one the endpoint evaluates
+  kAllowedPaas,           // verdict: `flow` reaches the public endpoint
+  kPrivateEndpoint,       // private endpoint `private_endpoint` has private addresses only
 };
 
 /// Which backend a load balancer's rule sends the packet to (Reason::members).
@@ -212,6 +225,11 @@ struct Reason {
   int vnet{-1};
   int other_vnet{-1};
   int firewall{-1};
+  int paas_service{-1};
+  bool scm{false};
+  bool rules_apply{false};
+  const char* note{""};  // kPaasRule: the assumption analyze takes for a rule it cannot resolve exactly (or "")
+  int private_endpoint{-1};
   FlowPacket flow;
   std::vector<Reason> then;  // further clauses, each written after this one following "; "
 };

@@ -1531,15 +1531,27 @@ TEST_CASE("explain: PaaS public endpoints by publicNetworkAccess and IP rules, p
                                                "paas(ip-rules) pass"});
   CHECK(t.allowed);
   CHECK(solver::hop_text(m, t.hops[3]) == "IP rule '52.10.0.0/16' admits 52.10.1.1");
+  CHECK(t.hops[1].why.code == solver::ReasonCode::kPaasServes);
+  CHECK(t.hops[2].why.code == solver::ReasonCode::kPaasAccessEnabled);
+  CHECK(t.hops[3].why.code == solver::ReasonCode::kPaasRule);
+  CHECK(t.hops[3].why.rule == 0);
+  CHECK(t.hops[3].why.passes);
+  CHECK(m.paas_services[t.hops[3].why.paas_service].name == "stlogs");
+  CHECK_FALSE(t.hops[3].why.scm);
+  CHECK(t.verdict.why.code == solver::ReasonCode::kAllowedPaas);
   t = solver::explain(m, query("52.11.0.1", "stlogs.blob.core.windows.net", 443));
   CHECK_FALSE(t.allowed);
   CHECK(hops(m, t)[3] == "paas(default-action) stop");
   CHECK(solver::verdict_text(m, t) ==
         "denied at paas (default-action): no address rule matches 52.11.0.1: the default action Deny denies "
         "it");
+  CHECK(t.verdict.why.code == solver::ReasonCode::kPaasDefaultAction);
+  CHECK(t.verdict.why.rules_apply);
+  CHECK_FALSE(t.verdict.why.passes);
   // Port 80: secure transfer is required, so the endpoint does not serve it.
   t = solver::explain(m, query("52.10.1.1", "stlogs", 80));
   CHECK(t.stopped_at == 1);
+  CHECK(t.verdict.why.code == solver::ReasonCode::kPaasPortNotServed);
   // stdata: publicNetworkAccess Disabled, whatever its default action Allow says.
   t = solver::explain(m, query("52.10.1.1", "stdata", 443));
   CHECK_FALSE(t.allowed);
@@ -1556,12 +1568,16 @@ TEST_CASE("explain: PaaS public endpoints by publicNetworkAccess and IP rules, p
   t = solver::explain(m, query("52.40.1.9", "app-shop.scm.azurewebsites.net", 443));
   CHECK(t.allowed);
   CHECK(hops(m, t)[3] == "paas(scm-default-action) pass");
+  CHECK(t.hops[3].why.code == solver::ReasonCode::kPaasDefaultAction);
+  CHECK(t.hops[3].why.scm);
   // A private endpoint's address is never reached from the internet.
   t = solver::explain(m, query("52.10.1.1", "10.60.1.4", 443));
   REQUIRE(t.status == FlowTrace::Status::kOk);
   CHECK_FALSE(t.allowed);
   CHECK(t.stopped_at == 1);
   CHECK(m.private_endpoints[t.private_endpoint].name == "pe-stdata-blob");
+  CHECK(t.verdict.why.code == solver::ReasonCode::kPrivateEndpoint);
+  CHECK(t.verdict.why.private_endpoint == t.private_endpoint);
   CHECK_THAT(solver::verdict_text(m, t),
              Catch::StartsWith("denied at entry: private endpoint 'pe-stdata-blob' to storage 'stdata' blob "
                                "(approved) has private addresses only"));
