@@ -94,8 +94,33 @@ struct NsgRuleWhy {
   IpSet snat;  // a firewall's DNAT: the firewall's SNAT addresses, the packet's source at the target (else empty)
 };
 
+/// Why a source address is not in the internet (docs/model.md, "The internet"): the estate's space first, then the
+/// special ranges.
+enum class NotInternet : std::uint8_t {
+  kVnetSpace,     // inside `prefix`, address space of VNet `vnet`
+  kPeeredSpace,   // inside `prefix`, peered to VNet `vnet`
+  kSubnetPrefix,  // inside `prefix`, prefix of subnet `subnet`
+  kPlatform,      // Azure's platform address (`prefix`)
+  kThisNetwork,   // 'this network'
+  kPrivate,       // a private range
+  kSharedSpace,   // shared address space (carrier-grade NAT)
+  kLoopback,
+  kLinkLocal,
+  kProtocolAssignments,  // IETF protocol assignments
+  kDocumentation,        // a documentation range
+  kRelay6to4,            // the deprecated 6to4 relay range
+  kBenchmarking,
+  kMulticast,
+  kReserved,
+  kNotGlobalV6,  // not global unicast IPv6 (outside 2000::/3)
+  kNotPublic,    // none of these: not a public address
+};
+
 enum class ReasonCode : std::uint8_t {
-  kText,  // a sentence the solver still writes itself (`text`): the families not yet moved to data (issue 14)
+  kText,  // a sentence without data behind it (`text`): none is left in explain's hops and verdicts
+  // the source hop (`flow.source`)
+  kInternetSource,     // the client is an internet address
+  kNotInternetSource,  // it is not: `not_internet` (with `prefix`, `vnet`, `subnet`) says why
   // NSG hops
   kNoNsg,              // no NSG at this scope
   kNoNsgAtEntry,       // no NSG on the entry point's subnet (`entry`)
@@ -167,6 +192,24 @@ enum class ReasonCode : std::uint8_t {
   kPaasNotEvaluated,      // the client is not one the endpoint evaluates
   kAllowedPaas,           // verdict: `flow` reaches the public endpoint
   kPrivateEndpoint,       // private endpoint `private_endpoint` has private addresses only
+  // application gateways (`entry`: the gateway; `flow`; `public_ip`: its frontend's)
+  kAgNotTcp,                 // it listens on TCP only
+  kAgNoListener,             // no listener on frontend `frontend` and the port
+  kAgListener,               // listener `listener` (`waf_mode`) takes the connection; `also`: the others on the port
+  kAgSubnetUnknown,          // the gateway subnet is not in the input: no backend is traced
+  kAgNoBackend,              // no routing rule reaches a backend in the input (`unresolved`: pool addresses)
+  kAgRouting,                // rule `routing_rule`'s target `routing_target` sends requests to `target` on
+                             // `backend_port` (through internal load balancer `load_balancer`'s `rule`); `backend`:
+                             // kChosen, kFirst (of `members`) or kOnly
+  kAgFirewallPolicyMissing,  // the connection crosses firewall `firewall` (at `address`), whose policy is missing
+  kAgFirewallUnallocated,    // ... but the backend's address is not allocated
+  kAgFirewallCrossing,       // ... (nothing arrives to decide)
+  kAgFirewallDefaultDeny,    // ... and no rule takes `sources` to `destination` on `backend_port`
+  kAgFirewallRule,           // ... and rule `rule` (position) allows (`passes`) or denies it (`assumed`: FQDN note)
+  kAllowedAgListener,        // verdict: `flow` reaches listener `listener`; nothing behind it is traced
+  kAllowedAgBackend,         // verdict: `flow` passes listener `listener` to `target` on `backend_port` (routing rule
+                             // `routing_rule`'s target `routing_target`), through `firewall`'s rule `rule` (-1: its
+                             // policy is missing) when `firewall` >= 0
 };
 
 /// Which backend a load balancer's rule sends the packet to (Reason::members).
@@ -230,6 +273,17 @@ struct Reason {
   bool rules_apply{false};
   const char* note{""};  // kPaasRule: the assumption analyze takes for a rule it cannot resolve exactly (or "")
   int private_endpoint{-1};
+  int listener{-1};
+  model::WafMode waf_mode{model::WafMode::kOff};
+  std::vector<int> also;
+  std::vector<std::string> unresolved;
+  int routing_rule{-1};
+  int routing_target{-1};
+  std::optional<model::IpAddress> destination;
+  IpSet sources;
+  bool assumed{false};
+  NotInternet not_internet{NotInternet::kNotPublic};
+  model::IpPrefix prefix;
   FlowPacket flow;
   std::vector<Reason> then;  // further clauses, each written after this one following "; "
 };

@@ -172,6 +172,9 @@ TEST_CASE("explain: sources outside the internet are said to be so, and the NSGs
                       });
   CHECK_FALSE(t.allowed);
   CHECK_FALSE(t.internet_source);
+  CHECK(t.verdict.why.code == solver::ReasonCode::kNotInternetSource);
+  CHECK(t.verdict.why.not_internet == solver::NotInternet::kDocumentation);
+  CHECK(t.verdict.why.prefix.to_string() == "203.0.113.0/24");
   CHECK(solver::verdict_text(m, t) ==
         "not internet traffic; denied at source: 203.0.113.7 is not an internet address (a documentation "
         "range 203.0.113.0/24): such a packet does not come from the internet");
@@ -179,6 +182,8 @@ TEST_CASE("explain: sources outside the internet are said to be so, and the NSGs
   // The estate's own space: AllowVnetInBound admits it at the subnet of app, allow-rest at the NIC.
   t = solver::explain(m, query("10.30.0.4", "app", 8080));
   CHECK_THAT(solver::hop_text(m, t.hops[0]), Catch::Contains("inside 10.30.0.0/16, address space of VNet 'vnet-ops'"));
+  CHECK(t.hops[0].why.not_internet == solver::NotInternet::kVnetSpace);
+  CHECK(m.vnets[t.hops[0].why.vnet].name == "vnet-ops");
   CHECK(hops(m, t)[2] == "nsg(subnet) pass nsg-apps/AllowVnetInBound (unreached)");
   CHECK_THAT(solver::hop_text(m, t.hops[2]),
              Catch::Contains("source tag 'VirtualNetwork' (as seen from the target's subnet) "
@@ -1362,6 +1367,30 @@ TEST_CASE("explain: through an application gateway to its first backend, hop by 
         "allowed: tcp 81.2.69.200:49152 -> 20.50.0.20:443 passes listener 'l-https' of application gateway "
         "'agw-edge', which connects to vm-web-1 (10.0.3.4) on port 8080 (rule 'r-https', pool 'web-pool'), "
         "and replies return");
+  {  // the decisions as data
+    using solver::ReasonCode;
+    const auto& g = m.application_gateways[t.application_gateway];
+    CHECK(t.hops[2].why.code == ReasonCode::kNsgRuleAtEntry);
+    CHECK(t.hops[2].why.entry.kind == model::ResourceKind::kApplicationGateway);
+    CHECK(t.hops[3].why.code == ReasonCode::kAgListener);
+    CHECK(t.hops[3].why.listener == t.listener);
+    CHECK(t.hops[3].why.waf_mode == model::WafMode::kPrevention);
+    CHECK(t.hops[3].why.also.empty());
+    CHECK(t.hops[4].why.code == ReasonCode::kAgRouting);
+    CHECK(g.rules[t.hops[4].why.routing_rule].name == "r-https");
+    CHECK(t.hops[4].why.backend == solver::LbBackend::kFirst);
+    CHECK(t.hops[4].why.members.size() == 2);
+    CHECK(t.hops[4].why.target.nic == t.nic);
+    CHECK(t.hops[4].why.backend_port == 8080);
+    CHECK(t.hops[4].why.load_balancer == -1);
+    CHECK(t.hops[5].why.code == ReasonCode::kForwardRoute);
+    CHECK(t.hops[6].why.code == ReasonCode::kNsgRuleForSources);
+    CHECK(t.hops[6].why.nsg.who == solver::ForwardedSources::kGatewaySubnet);
+    CHECK(model::to_cidr_strings(t.hops[6].why.nsg.matched) == std::vector<std::string>{"10.0.2.0/24"});
+    CHECK(t.verdict.why.code == ReasonCode::kAllowedAgBackend);
+    CHECK(t.verdict.why.firewall == -1);
+    CHECK(t.verdict.why.listener == t.listener);
+  }
   // --backend picks the other member; the gateway's name names its public frontend.
   auto q = query("81.2.69.200", "agw-edge", 443);
   q.backend = "10.0.3.5";

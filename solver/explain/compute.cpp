@@ -263,26 +263,6 @@ bool names_member(const model::Model& m, const model::IpConfigIndex& x, const st
   return vm >= 0 && named(m.vms[vm], canonical, lowered);
 }
 
-/// The flow as one line for verdicts: "tcp 81.2.69.200:49152 -> 20.50.0.20:443".
-std::string flow_text(const FlowQuery& q, const std::string& to) {
-  const IpAddress& src = q.source;
-  const std::string from =
-      src.family() == model::IpFamily::kV4 ? src.to_string() : fmt::format("[{}]", src.to_string());
-  if (!model::has_ports(q.protocol)) return fmt::format("{} {} -> {}", model::to_string(q.protocol), from, to);
-  return fmt::format("{} {}:{} -> {}:{}", model::to_string(q.protocol), from, q.source_port, to, q.destination_port);
-}
-
-std::string pip_text(const model::Model& m, int pip) {
-  if (pip < 0) return "a public IP not in the input";
-  const auto& p = m.public_ips[pip];
-  return fmt::format("public IP '{}' {} ({})", p.name, p.address ? p.address->to_string() : "(unallocated)",
-                     model::to_string(p.sku));
-}
-
-std::string pip_address(const model::Model& m, int pip) {
-  return pip >= 0 && m.public_ips[pip].address ? m.public_ips[pip].address->to_string() : "(unknown address)";
-}
-
 /// The entry hop for a public IP owned by `owner` (frontend `frontend` of an application gateway, a Bastion host).
 TraceHop entry_hop(const model::Model& m, int pip, const FlowQuery& q, const EntryPoint& owner, int frontend) {
   TraceHop h;

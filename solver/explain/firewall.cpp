@@ -274,20 +274,6 @@ void explain_dnat(const model::Model& m, FlowTrace& t, const FirewallAddress& at
 
 }  // namespace
 
-std::string rule_label(const model::Model& m, const model::Firewall& fw, const model::FirewallRulePosition& at) {
-  const auto& c = collection_at(m, fw, at);
-  std::string where = fmt::format("collection '{}' (priority {})", c.name, c.priority);
-  if (at.policy >= 0) {
-    const auto& policy = m.firewall_policies[at.policy];
-    where += fmt::format(" of group '{}' in policy '{}'", policy.groups[at.group].name, policy.name);
-  }
-  const auto& rule = c.rules[at.rule];
-  const char* kind = rule.kind == model::FirewallRuleKind::kNat       ? "DNAT"
-                     : rule.kind == model::FirewallRuleKind::kNetwork ? "network"
-                                                                      : "application";
-  return fmt::format("{} rule '{}', {}", kind, rule.name, where);
-}
-
 /// When t.query.target names a firewall's public address (or the firewall): traces the packet through its DNAT rule
 /// (or sets t's error fields) and returns true; otherwise returns false.
 bool explain_firewall_target(const model::Model& m, FlowTrace& t) {

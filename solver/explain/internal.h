@@ -24,12 +24,6 @@ std::string lower(std::string_view s);
 bool named(const model::ResourceBase& r, const std::string& canonical, const std::string& lowered);
 /// Is the client an internet address? Sets t.internet_source.
 TraceHop source_hop(const model::Model& m, const AddressSpace& space, const model::IpAddress& src, FlowTrace& t);
-/// A sentence the solver still writes itself (ReasonCode::kText): the families not yet moved to data (issue 14).
-inline Reason said(std::string text) {
-  Reason r;
-  r.text = std::move(text);
-  return r;
-}
 /// ReasonCode::kNsgRule: rule `rule` of NSG `nsg` decides the packet `q` to `dst`, and which of its fields match.
 Reason rule_reason(const model::Model& m, int nsg, int rule, const FlowQuery& q, const Destination& dst,
                    const AddressSpace& space);
@@ -44,13 +38,8 @@ int excluding_peering(const model::Model& m, const AddressSpace& space, int subn
 std::string member_label(const model::Model& m, const model::IpConfigIndex& x);
 /// Does the --backend text name this member (NIC or VM name or id, ip configuration id, or private IP)?
 bool names_member(const model::Model& m, const model::IpConfigIndex& x, const std::string& text);
-/// "network rule 'r', collection 'c' (priority 200) of group 'g' in policy 'p'": a firewall rule and where it is
-/// (DNAT, network or application by the rule's kind).
-std::string rule_label(const model::Model& m, const model::Firewall& fw, const model::FirewallRulePosition& at);
 /// Marks the hops reached, the first that stops the packet, and the verdict (allowed, denied or broken).
 void finish_trace(FlowTrace& t, Reason allowed_reason);
-/// The same, the allowed reason still a sentence (kText).
-inline void finish_trace(FlowTrace& t, std::string allowed_text) { finish_trace(t, said(std::move(allowed_text))); }
 
 /// The port set {port}.
 inline PortSet single(std::uint16_t port) {
@@ -70,17 +59,9 @@ bool reject_backend(FlowTrace& t);
 
 // ---- hops shared by several families ----
 
-/// The flow as one line for verdicts: "tcp 81.2.69.200:49152 -> 20.50.0.20:443".
-std::string flow_text(const FlowQuery& q, const std::string& to);
-/// "public IP 'name' 20.1.2.3 (Standard)", or "a public IP not in the input".
-std::string pip_text(const model::Model& m, int pip);
-/// The public IP's address as text, or "(unknown address)".
-std::string pip_address(const model::Model& m, int pip);
 /// The entry hop for a public IP owned by `owner` (an application gateway's frontend `frontend`, a Bastion host).
 TraceHop entry_hop(const model::Model& m, int pip, const FlowQuery& q, const EntryPoint& owner, int frontend = -1);
 
-/// "10.0.2.0/24", or the first three CIDRs and how many more.
-std::string cidrs(const IpSet& s);
 /// The sources of a packet set.
 IpSet sources_of(const PacketSet& p);
 /// The NSG hop of an entry point's subnet (scope "gateway-subnet" or "bastion-subnet") for the packet to
