@@ -117,7 +117,7 @@ enum class NotInternet : std::uint8_t {
 };
 
 enum class ReasonCode : std::uint8_t {
-  kText,  // a sentence without data behind it (`text`): none is left in explain's hops and verdicts
+  kText,  // `text` as it is; the empty reason of a verdict that is not allowed (no hop says kText)
   // the source hop (`flow.source`)
   kInternetSource,     // the client is an internet address
   kNotInternetSource,  // it is not: `not_internet` (with `prefix`, `vnet`, `subnet`) says why
@@ -239,52 +239,63 @@ enum class RepliesThrough : std::uint8_t {
   kItsPublicIp,      // "its public IP" (the packet came another way, the target has one)
 };
 
-/// Why a hop decided as it did, or why a flow is allowed, as data. Which fields mean something depends on `code`.
+/// Why a hop decided as it did, or why a flow is allowed, as data: the code, and the indexes into the model,
+/// addresses, ports and flags that code needs (the comment at each ReasonCode names them; the rest keep their
+/// defaults). Names are not copied: solver/explain_text.cpp resolves them through the model.
 struct Reason {
   ReasonCode code{ReasonCode::kText};
-  std::string text;  // kText, kForwardedLeg
-  EntryPoint entry;
+  std::string text;  // kText; kForwardedLeg: the words of solver/forwarding.cpp or solver/firewall.cpp (analyze's)
+  // the packet, and where it goes
+  FlowPacket flow;
+  std::optional<model::IpAddress> address;      // the address a hop is about (by code)
+  std::optional<model::IpAddress> destination;  // kAgFirewall*: the address the gateway connects to
+  IpSet sources;                                // kAgFirewall*: the gateway subnet's addresses the rule decides
+  bool passes{false};                           // the decision explained admits the packet
+  bool versions_differ{false};                  // the client and the address are of different IP versions
+  // NSG and route decisions
   NsgRuleWhy nsg;
   RouteChoice route;
-  int subnet{-1};  // kReplyRoute: the target's subnet (-1: not in the input)
-  std::optional<model::IpAddress> address;
-  RepliesThrough replies_through{RepliesThrough::kNothing};  // kNoNsgStandard, kNoNsgBasic: kTheLoadBalancer or not
+  int subnet{-1};  // kReplyRoute: the target's subnet (-1: not in the input); kNotInternetSource: the subnet
+  RepliesThrough replies_through{RepliesThrough::kNothing};  // kReplyRoute; kNoNsgStandard, kNoNsgBasic
+  // resources, by index (-1: none)
+  EntryPoint entry;  // the Bastion host or application gateway
   model::IpConfigIndex target;
   int public_ip{-1};
   int load_balancer{-1};
-  int frontend{-1};
-  int rule{-1};
+  int frontend{-1};  // of the load balancer or application gateway
+  int firewall{-1};
+  int paas_service{-1};
+  int private_endpoint{-1};
+  int vnet{-1};
+  int other_vnet{-1};
+  // rules
+  int rule{-1};  // a load balancer's rule, NAT rule or NAT pool; a firewall rule's position in its order; a PaaS IP
+                 // rule; an internal load balancer's rule (kAgRouting)
   bool nat{false};
   bool nat_pool{false};
-  int backend_port{-1};
-  bool versions_differ{false};  // the client and the address are of different IP versions
   int frontend_port{-1};
+  int backend_port{-1};
   LbBackend backend{LbBackend::kNone};
   std::vector<model::IpConfigIndex> members;
   int member{-1};
-  bool passes{false};
-  bool session{false};
-  bool any_port{false};
-  int vnet{-1};
-  int other_vnet{-1};
-  int firewall{-1};
-  int paas_service{-1};
+  // Bastion
+  bool session{false};   // the trace follows a session (--via bastion)
+  bool any_port{false};  // the SKU reaches any TCP port
+  // PaaS
   bool scm{false};
   bool rules_apply{false};
   const char* note{""};  // kPaasRule: the assumption analyze takes for a rule it cannot resolve exactly (or "")
-  int private_endpoint{-1};
+  // application gateways
   int listener{-1};
   model::WafMode waf_mode{model::WafMode::kOff};
-  std::vector<int> also;
-  std::vector<std::string> unresolved;
+  std::vector<int> also;                // other listeners on the port
+  std::vector<std::string> unresolved;  // pool addresses that match nothing in the input
   int routing_rule{-1};
   int routing_target{-1};
-  std::optional<model::IpAddress> destination;
-  IpSet sources;
-  bool assumed{false};
+  bool assumed{false};  // the firewall rule's FQDN match is assumed (kAssumedFqdnNote)
+  // the source
   NotInternet not_internet{NotInternet::kNotPublic};
   model::IpPrefix prefix;
-  FlowPacket flow;
   std::vector<Reason> then;  // further clauses, each written after this one following "; "
 };
 
