@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "model/placement.h"
+#include "solver/explain_text.h"
 #include "solver/paas.h"
 
 namespace exposim::check {
@@ -364,7 +365,7 @@ class Evaluator {
       r.trace = std::move(t);
       return;
     }
-    r.summary = t.reason;
+    r.summary = solver::verdict_text(m_, t);
     if (t.allowed != as.expect_allowed) {
       Finding f;
       if (t.vm >= 0) {
@@ -377,7 +378,7 @@ class Evaluator {
         f.kind = ResourceKind::kPublicIp;
         f.index = t.public_ip;
       }
-      f.reason = fmt::format("expected {}, but {}", expected, t.reason);
+      f.reason = fmt::format("expected {}, but {}", expected, r.summary);
       r.findings.push_back(std::move(f));
     }
     r.trace = std::move(t);

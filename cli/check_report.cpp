@@ -11,6 +11,7 @@
 #include "cli/analyze_report.h"
 #include "cli/explain_report.h"
 #include "cli/json_parts.h"
+#include "solver/explain_text.h"
 
 namespace exposim::cli {
 namespace {
@@ -185,7 +186,7 @@ void write_check_json(std::ostream& out, const CheckReport& r, const std::vector
     }
     j["findings"] = findings;
     if (res.trace && res.trace->status == solver::FlowTrace::Status::kOk) {
-      j["flow"] = {{"allowed", res.trace->allowed}, {"reason", res.trace->reason}};
+      j["flow"] = {{"allowed", res.trace->allowed}, {"reason", solver::verdict_text(r.model, *res.trace)}};
     }
     out << (i ? ",\n    " : "\n    ") << j.dump();
   }

@@ -3,6 +3,7 @@
 #include "cli/hop_json.h"
 #include "cli/json_parts.h"
 #include "cli/text_table.h"
+#include "solver/explain_text.h"
 
 #include <algorithm>
 #include <string>
@@ -260,7 +261,7 @@ ordered_json hop_json(const model::Model& m, const FlowTrace& t, const TraceHop&
       }
       break;
   }
-  j["reason"] = h.reason;
+  j["reason"] = solver::hop_text(m, h);
   return j;
 }
 
@@ -315,9 +316,10 @@ void write_explain_table(std::ostream& out, const model::Model& m, const FlowTra
 
   const std::vector<std::string> header = {"HOP", "RESULT", "AT", "WHY"};
   std::vector<std::vector<std::string>> rows;
-  for (const auto& h : t.hops) rows.push_back({hop_label(h), result_text(h), where_text(m, t, h), h.reason});
+  for (const auto& h : t.hops)
+    rows.push_back({hop_label(h), result_text(h), where_text(m, t, h), solver::hop_text(m, h)});
   write_text_table(out, header, rows);
-  out << "verdict: " << t.reason << '\n';
+  out << "verdict: " << solver::verdict_text(m, t) << '\n';
   if (!t.other_entries.empty()) {
     out << (!t.redirected_from.empty() ? "other entries that reach it with this packet:\n"
             : t.public_ip >= 0 || t.via_public_ip
@@ -376,10 +378,10 @@ void write_explain_json(std::ostream& out, const model::Model& m, const FlowTrac
     verdict["hop"] = solver::to_string(h.kind);
     if (*h.scope) verdict["scope"] = h.scope;
   }
-  verdict["reason"] = t.reason;
+  verdict["reason"] = solver::verdict_text(m, t);
   doc["verdict"] = verdict;
   if (!t.redirected_from.empty()) {
-    doc["redirected"] = {{"from", t.redirected_from}, {"direct", t.direct}};
+    doc["redirected"] = {{"from", t.redirected_from}, {"direct", solver::verdict_text(m, t.direct)}};
   }
   if (!t.other_entries.empty()) {
     ordered_json others = ordered_json::array();

@@ -9,6 +9,7 @@
 
 #include "model/model.h"
 #include "solver/exposure.h"
+#include "solver/network.h"
 
 namespace exposim::solver {
 
@@ -30,6 +31,272 @@ struct FlowQuery {
   /// the session to `target` (a NIC or VM name or id, or a private IP) on `destination_port`.
   bool via_bastion{false};
   std::string bastion;  // with via_bastion: the Bastion host's name or id; empty: the one that reaches the target
+};
+
+// ---- Why a hop decides as it does: data; solver/explain_text.h writes the words (docs/architecture.md) ----
+
+/// The entry point a forwarded flow comes through, which several reasons name: a Bastion host
+/// (kBastionHost) or an application gateway (kApplicationGateway), by index.
+struct EntryPoint {
+  model::ResourceKind kind{model::ResourceKind::kInternet};
+  int index{-1};
+};
+
+/// Which part of one side of an NSG rule contains the packet's address.
+enum class AddressMatchKind : std::uint8_t {
+  kAny,                // '*'
+  kPrefix,             // a prefix of the side (`index` into its prefixes) contains the address
+  kInternet,           // the tag Internet
+  kVirtualNetwork,     // the tag VirtualNetwork as seen from the target's subnet (route: the user-defined route that
+                       // puts the address into the tag, or -1)
+  kAzureLoadBalancer,  // the tag AzureLoadBalancer (the platform address)
+  kUnresolvedTag,      // an unknown tag, assumed to be the internet in an allow rule (the side's first other tag)
+  kAsg,                // an application security group (`index`: the ASG) has the address as a member
+  kOther,              // none of these (the side matches the address some other way)
+};
+
+struct AddressMatchWhy {
+  AddressMatchKind kind{AddressMatchKind::kOther};
+  int index{-1};
+  int route_table{-1};  // kVirtualNetwork: the route table and route that put the address into the tag
+  int route{-1};
+};
+
+/// Where the sources an NSG rule decides for a forwarded flow come from.
+enum class ForwardedSources : std::uint8_t {
+  kUnnamed,                       // not named (a scratch trace)
+  kGatewaySubnet,                 // the application gateway's subnet (`from`)
+  kGatewaySubnetThroughFirewall,  // the gateway subnet's addresses the firewall lets through (`from`)
+  kBastionSubnet,                 // the Bastion subnet (`from`)
+  kDeveloperBastion,              // the platform address a Developer Bastion's sessions come from
+};
+
+/// An NSG rule's decision. One packet (ReasonCode::kNsgRule, kNsgRuleAtEntry): the packet and which of the rule's
+/// fields match it; a set of sources (kNsgRuleForSources): the sources it decides and where they come from.
+struct NsgRuleWhy {
+  int nsg{-1};
+  int rule{-1};  // into the NSG's rules
+  // one packet
+  AddressMatchWhy source;
+  model::IpAddress address;  // the packet's source
+  model::Protocol protocol{model::Protocol::kTcp};
+  std::uint16_t source_port{0};
+  std::uint16_t destination_port{0};
+  std::optional<model::IpAddress> destination;  // the target's address; none: the target as a whole
+  // a set of sources
+  IpSet matched;  // the sources the rule decides
+  ForwardedSources who{ForwardedSources::kUnnamed};
+  IpSet from;  // with `who`: the addresses it names
+  /// A deny the subnet's VirtualNetwork tag explains: a peering (index into the peerings of subnet `subnet`'s VNet)
+  /// without virtual network access leaves the sources out of the tag. -1: no such peering.
+  int subnet{-1};
+  int excluding_peering{-1};
+  IpSet snat;  // a firewall's DNAT: the firewall's SNAT addresses, the packet's source at the target (else empty)
+};
+
+/// Why a source address is not in the internet (docs/model.md, "The internet"): the estate's space first, then the
+/// special ranges.
+enum class NotInternet : std::uint8_t {
+  kVnetSpace,     // inside `prefix`, address space of VNet `vnet`
+  kPeeredSpace,   // inside `prefix`, peered to VNet `vnet`
+  kSubnetPrefix,  // inside `prefix`, prefix of subnet `subnet`
+  kPlatform,      // Azure's platform address (`prefix`)
+  kThisNetwork,   // 'this network'
+  kPrivate,       // a private range
+  kSharedSpace,   // shared address space (carrier-grade NAT)
+  kLoopback,
+  kLinkLocal,
+  kProtocolAssignments,  // IETF protocol assignments
+  kDocumentation,        // a documentation range
+  kRelay6to4,            // the deprecated 6to4 relay range
+  kBenchmarking,
+  kMulticast,
+  kReserved,
+  kNotGlobalV6,  // not global unicast IPv6 (outside 2000::/3)
+  kNotPublic,    // none of these: not a public address
+};
+
+enum class ReasonCode : std::uint8_t {
+  kText,  // `text` as it is; the empty reason of a verdict that is not allowed (no hop says kText)
+  // the source hop (`flow.source`)
+  kInternetSource,     // the client is an internet address
+  kNotInternetSource,  // it is not: `not_internet` (with `prefix`, `vnet`, `subnet`) says why
+  // NSG hops
+  kNoNsg,              // no NSG at this scope
+  kNoNsgAtEntry,       // no NSG on the entry point's subnet (`entry`)
+  kNoNsgStandard,      // no NSG on the subnet or the NIC: a Standard public IP (`through` the load balancer) is closed
+  kNoNsgBasic,         // no NSG on the subnet or the NIC: a Basic one is open
+  kNsgMissing,         // the NSG is referenced but not in the input: assumed to admit everything
+  kNsgNoMatch,         // no inbound rule matches: denied
+  kNsgRule,            // `nsg`: the rule deciding one packet
+  kNsgRuleAtEntry,     // `nsg`: the rule deciding one packet at the entry point's subnet (`entry`)
+  kNsgRuleForSources,  // `nsg`: the rule deciding the sources an entry point forwards from
+  // route hops (`route`: the route chosen)
+  kReplyRoute,          // the reply to the client `address`; `replies_through` the way out it must take
+  kForwardRoute,        // `entry` reaches `address` (none: an unallocated address) by `route`
+  kForwardInVnet,       // `entry` reaches `address` in its VNet
+  kReturnRoute,         // the reply to `entry`'s subnet (`address`) takes `route`
+  kReturnInEstate,      // the reply returns to `entry` within the estate
+  kReturnNotEvaluated,  // the VNets are not connected
+  kForwardedLeg,        // the forwarded leg does not work: `text` is solver/forwarding.cpp's own account
+  // entry hops and verdicts of an ip configuration (`target`; `public_ip`, -1: not in the input)
+  kOwnedPublicIp,       // `public_ip` belongs to `entry` (an application gateway's frontend `frontend`, a Bastion)
+  kLoadBalancerEntry,   // `public_ip` is frontend `frontend` of load balancer `load_balancer`
+  kInstancePublicIp,    // `public_ip` maps to `target` (`versions_differ`: the client `flow.source` is not of its
+                        // IP version)
+  kPrivateAddressOnly,  // `target` is reached only through its public IP, and the packet went to its private one
+  kNoPublicIp,          // `target` has no public IP
+  kAllowedThroughLoadBalancer,  // verdict: `flow` reaches `target` on `backend_port` through `load_balancer`'s
+                                // frontend `frontend`, by rule `rule` (`nat`, `nat_pool`: which list)
+  kAllowedThroughPublicIp,      // verdict: `flow` reaches `target` through its public IP
+  // load balancer hops (`load_balancer`, the packet `flow`; `rule` into rules, nat_rules or nat_pools)
+  kLbRule,          // load-balancing rule `rule` (`frontend_port` -> `backend_port`); `backend` says which member
+  kLbNatRule,       // inbound NAT rule `rule` (one port; `backend` kNone or kForwards to members[0])
+  kLbNatRuleRange,  // inbound NAT rule `rule` with a port range over its pool: the port's position `member`
+  kLbNatPool,       // inbound NAT pool `rule`: the port's scale set instance `member` (kNone or kForwards)
+  kLbNoRule,        // no rule of `load_balancer` on frontend `frontend` matches
+  // Bastion hops (`entry`: the Bastion host; `flow`: the packet; `passes`: the hop admits it)
+  kBastionShared,             // a Developer Bastion has no public IP (`session`: the trace follows a session)
+  kBastionPrivateOnly,        // a private-only Bastion: no public IP
+  kBastionNoPublicIp,         // a Bastion without a public IP
+  kBastionHost,               // its own 443
+  kBastionSession,            // a session to port flow.destination_port (`any_port`: the SKU reaches any TCP port)
+  kBastionTargetIpv6,         // `target` is IPv6
+  kBastionTargetVnetUnknown,  // `target`'s subnet is not in the input
+  kBastionVnetUnknown,        // the Bastion's own VNet is not in the input
+  kBastionReaches,            // `target` is in VNet `vnet`: the Bastion's own `other_vnet`, or peered both ways with it
+  kBastionDeveloperVnet,      // a Developer Bastion reaches its own VNet `other_vnet` only, not `vnet`
+  kBastionCannotReach,        // the Bastion's VNet `other_vnet` and `target`'s `vnet` are not connected
+  kBastionSubnetUnknown,      // the Bastion subnet is not in the input: the sessions' source is unknown
+  kAllowedToBastionHost,      // verdict: `flow` reaches the Bastion host on `public_ip`
+  kAllowedBastionSession,     // verdict: `flow` through the Bastion (`public_ip`) opens a session to `target`
+  // firewall DNAT hops (`firewall`; `rule`: the DNAT rule's position in its `order`; `flow`: the packet)
+  kFirewallEntry,           // `address` (`public_ip`, or -1: a secured hub's address) belongs to the firewall
+  kDnatNoRule,              // no DNAT rule takes the packet
+  kDnatRule,                // DNAT rule `rule` translates `address`:port
+  kFirewallForward,         // the firewall reaches `address` (the translated one) by `route`
+  kFirewallReturn,          // the reply to the firewall's `address` takes `route` (`passes`: back to the firewall)
+  kFirewallAddressUnknown,  // the firewall's address is unknown
+  kAllowedDnatOutside,      // verdict: `flow` to `address` is translated by `rule` to an address not in the input
+  kAllowedDnat,             // verdict: `flow` to `address` reaches `target` through DNAT rule `rule`
+  // PaaS public endpoints (`paas_service`, `scm`: its SCM site; `flow`) and private endpoints
+  kPaasIpv6Client,        // the endpoint is modelled for IPv4 clients only
+  kPaasPortNotServed,     // the endpoint does not serve the packet's port
+  kPaasServes,            // the endpoint serves it
+  kPaasAccessDisabled,    // publicNetworkAccess Disabled
+  kPaasAccessPerimeter,   // publicNetworkAccess SecuredByPerimeter
+  kPaasAccessEnabled,     // publicNetworkAccess Enabled
+  kPaasPerimeterDecides,  // the firewall is not evaluated: the perimeter decides
+  kPaasRule,              // IP rule `rule` (of the rules the site uses) admits (`passes`) or denies; `note`
+  kPaasDefaultAction,     // the default action decides (`rules_apply`: address rules apply at all)
+  kPaasNotEvaluated,      // the client is not one the endpoint evaluates
+  kAllowedPaas,           // verdict: `flow` reaches the public endpoint
+  kPrivateEndpoint,       // private endpoint `private_endpoint` has private addresses only
+  // application gateways (`entry`: the gateway; `flow`; `public_ip`: its frontend's)
+  kAgNotTcp,                 // it listens on TCP only
+  kAgNoListener,             // no listener on frontend `frontend` and the port
+  kAgListener,               // listener `listener` (`waf_mode`) takes the connection; `also`: the others on the port
+  kAgSubnetUnknown,          // the gateway subnet is not in the input: no backend is traced
+  kAgNoBackend,              // no routing rule reaches a backend in the input (`unresolved`: pool addresses)
+  kAgRouting,                // rule `routing_rule`'s target `routing_target` sends requests to `target` on
+                             // `backend_port` (through internal load balancer `load_balancer`'s `rule`); `backend`:
+                             // kChosen, kFirst (of `members`) or kOnly
+  kAgFirewallPolicyMissing,  // the connection crosses firewall `firewall` (at `address`), whose policy is missing
+  kAgFirewallUnallocated,    // ... but the backend's address is not allocated
+  kAgFirewallCrossing,       // ... (nothing arrives to decide)
+  kAgFirewallDefaultDeny,    // ... and no rule takes `sources` to `destination` on `backend_port`
+  kAgFirewallRule,           // ... and rule `rule` (position) allows (`passes`) or denies it (`assumed`: FQDN note)
+  kAllowedAgListener,        // verdict: `flow` reaches listener `listener`; nothing behind it is traced
+  kAllowedAgBackend,         // verdict: `flow` passes listener `listener` to `target` on `backend_port` (routing rule
+                             // `routing_rule`'s target `routing_target`), through `firewall`'s rule `rule` (-1: its
+                             // policy is missing) when `firewall` >= 0
+};
+
+/// Which backend a load balancer's rule sends the packet to (Reason::members).
+enum class LbBackend : std::uint8_t {
+  kNone,          // no member of the frontend's IP version: the packet goes nowhere
+  kOnly,          // members[member], the only member
+  kFirst,         // members[member], the first of several in the documented order
+  kChosen,        // members[member], chosen with --backend
+  kBeyondPool,    // the port's position is beyond the pool's members
+  kOtherVersion,  // the member at the port's position (members[0]) is of the other IP version
+  kForwards,      // members[0]
+};
+
+/// The packet as a verdict names it.
+struct FlowPacket {
+  model::IpAddress source;
+  model::Protocol protocol{model::Protocol::kTcp};
+  std::uint16_t source_port{0};
+  std::uint16_t destination_port{0};
+};
+
+/// What the replies to an internet client must leave through (kReplyRoute).
+enum class RepliesThrough : std::uint8_t {
+  kNothing,          // the target has no public IP
+  kTheLoadBalancer,  // "the load balancer"
+  kThePublicIp,      // "the public IP" (the packet was sent to it)
+  kItsPublicIp,      // "its public IP" (the packet came another way, the target has one)
+};
+
+/// Why a hop decided as it did, or why a flow is allowed, as data: the code, and the indexes into the model,
+/// addresses, ports and flags that code needs (the comment at each ReasonCode names them; the rest keep their
+/// defaults). Names are not copied: solver/explain_text.cpp resolves them through the model.
+struct Reason {
+  ReasonCode code{ReasonCode::kText};
+  std::string text;  // kText; kForwardedLeg: the words of solver/forwarding.cpp or solver/firewall.cpp (analyze's)
+  // the packet, and where it goes
+  FlowPacket flow;
+  std::optional<model::IpAddress> address;      // the address a hop is about (by code)
+  std::optional<model::IpAddress> destination;  // kAgFirewall*: the address the gateway connects to
+  IpSet sources;                                // kAgFirewall*: the gateway subnet's addresses the rule decides
+  bool passes{false};                           // the decision explained admits the packet
+  bool versions_differ{false};                  // the client and the address are of different IP versions
+  // NSG and route decisions
+  NsgRuleWhy nsg;
+  RouteChoice route;
+  int subnet{-1};  // kReplyRoute: the target's subnet (-1: not in the input); kNotInternetSource: the subnet
+  RepliesThrough replies_through{RepliesThrough::kNothing};  // kReplyRoute; kNoNsgStandard, kNoNsgBasic
+  // resources, by index (-1: none)
+  EntryPoint entry;  // the Bastion host or application gateway
+  model::IpConfigIndex target;
+  int public_ip{-1};
+  int load_balancer{-1};
+  int frontend{-1};  // of the load balancer or application gateway
+  int firewall{-1};
+  int paas_service{-1};
+  int private_endpoint{-1};
+  int vnet{-1};
+  int other_vnet{-1};
+  // rules
+  int rule{-1};  // a load balancer's rule, NAT rule or NAT pool; a firewall rule's position in its order; a PaaS IP
+                 // rule; an internal load balancer's rule (kAgRouting)
+  bool nat{false};
+  bool nat_pool{false};
+  int frontend_port{-1};
+  int backend_port{-1};
+  LbBackend backend{LbBackend::kNone};
+  std::vector<model::IpConfigIndex> members;
+  int member{-1};
+  // Bastion
+  bool session{false};   // the trace follows a session (--via bastion)
+  bool any_port{false};  // the SKU reaches any TCP port
+  // PaaS
+  bool scm{false};
+  bool rules_apply{false};
+  const char* note{""};  // kPaasRule: the assumption analyze takes for a rule it cannot resolve exactly (or "")
+  // application gateways
+  int listener{-1};
+  model::WafMode waf_mode{model::WafMode::kOff};
+  std::vector<int> also;                // other listeners on the port
+  std::vector<std::string> unresolved;  // pool addresses that match nothing in the input
+  int routing_rule{-1};
+  int routing_target{-1};
+  bool assumed{false};  // the firewall rule's FQDN match is assumed (kAssumedFqdnNote)
+  // the source
+  NotInternet not_internet{NotInternet::kNotPublic};
+  model::IpPrefix prefix;
+  std::vector<Reason> then;  // further clauses, each written after this one following "; "
 };
 
 /// One step of the trace. Every hop is evaluated, even after the packet stopped (`reached` is then
@@ -76,7 +343,16 @@ struct TraceHop {
   /// A stop here makes the flow broken rather than denied (analyze reports it under `broken`): every filter
   /// passes, but the path does not work (VNets not connected, asymmetric routing).
   bool breaks{false};
-  std::string reason;  // one line: why the hop decided as it did
+  Reason why;  // why the hop decided as it did (solver/explain_text.h writes it as one line)
+};
+
+/// A flow's verdict: allowed, and why; or where it stops (the hop's kind and scope) and that hop's reason.
+struct Verdict {
+  bool allowed{false};
+  bool broken{false};
+  HopKind kind{HopKind::kSource};
+  const char* scope{""};
+  Reason why;
 };
 
 /// Another entry through which analyze() reaches the ip configuration the query named, with the query's packet
@@ -121,7 +397,7 @@ struct FlowTrace {
   bool allowed{false};
   bool broken{false};  // not allowed, and every hop that does not pass `breaks` (see TraceHop::breaks)
   int stopped_at{-1};  // index into hops of the first hop that stops the packet; -1 when allowed
-  std::string reason;  // the verdict in one line
+  Verdict verdict;     // solver/explain_text.h writes it as one line
 
   /// The query named an ip configuration (a VM, NIC or private IP) without a public IP of its own, whose direct
   /// path therefore stops at entry, and analyze() reaches it with this packet through another entry (a firewall
@@ -131,7 +407,7 @@ struct FlowTrace {
   /// listed in `other_entries` with the entries not traced. A target with a public IP of its own is traced through
   /// it; when that does not allow the packet, the entries that do are listed in `other_entries`.
   std::string redirected_from;
-  std::string direct;
+  Verdict direct;
   std::vector<OtherEntry> other_entries;
 };
 

@@ -16,6 +16,7 @@
 #include "model/topology.h"
 #include "model/validate.h"
 #include "solver/explain.h"
+#include "solver/explain_text.h"
 #include "solver/exposure.h"
 
 namespace exposim {
@@ -248,8 +249,15 @@ TEST_CASE("explain follows a flow through an inbound NAT pool to its instance", 
   REQUIRE(lb != nullptr);
   CHECK(lb->lb_nat_pool);
   CHECK(lb->backend_port == 22);
-  CHECK_THAT(lb->reason, Catch::StartsWith("tcp port 50001 matches inbound NAT pool 'ssh' (50000..50099 -> 22) of "
-                                           "'lb1': port 50001 goes to scale set instance 1, vmss1_1"));
+  CHECK_THAT(solver::hop_text(l.model, *lb),
+             Catch::StartsWith("tcp port 50001 matches inbound NAT pool 'ssh' (50000..50099 -> 22) of "
+                               "'lb1': port 50001 goes to scale set instance 1, vmss1_1"));
+  // the decision as data: NAT pool 0, its instance 1, one member
+  CHECK(lb->why.code == solver::ReasonCode::kLbNatPool);
+  CHECK(lb->why.rule == 0);
+  CHECK(lb->why.member == 1);
+  CHECK(lb->why.backend == solver::LbBackend::kForwards);
+  CHECK(lb->why.members.size() == 1);
   CHECK(l.model.nics[static_cast<std::size_t>(t.nic)].scale_set_instance == 1);
   // Port 50003 belongs to instance 3, which does not exist (capacity 3): the packet goes nowhere.
   q.destination_port = 50003;

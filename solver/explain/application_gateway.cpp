@@ -62,17 +62,11 @@ struct AgBackend {
   std::uint16_t lb_port{0};             // ... on the settings' port
 };
 
-std::string host_names(const model::AgListener& l) {
-  if (l.host_names.empty()) return "any host name";
-  std::string out = "host ";
-  for (std::size_t i = 0; i < l.host_names.size(); ++i) out += (i ? ", " : "") + l.host_names[i];
-  return out;
-}
-
 /// What an Azure Firewall crossed both ways decides for an application gateway's connection to a backend.
 struct FirewallLeg {
-  IpSet sources;        // the gateway subnet's addresses the NSG hops then see
-  std::string through;  // for the verdict: "firewall 'fw' (network rule 'r')"; empty when it does not pass
+  IpSet sources;     // the gateway subnet's addresses the NSG hops then see
+  int firewall{-1};  // for the verdict: the firewall that passes it (-1: none, or it does not pass)
+  int position{-1};  // ... by the rule at this position of its order (-1: its policy is missing, assumed to allow)
 };
 
 /// The firewall hop of an application gateway's connection to backend `b` when both ways cross firewall `fw` (at
@@ -88,24 +82,29 @@ FirewallLeg gateway_firewall_hop(const model::Model& m, const AddressSpace& spac
   h.scope = "network";
   h.resource_kind = RK::kFirewall;
   h.resource = fw;
-  const std::string crossing = fmt::format("the routes send the connection and its replies through firewall '{}' ({})",
-                                           firewall.name, address.to_string());
-  FirewallLeg out{inner, ""};
+  FirewallLeg out{inner, -1, -1};
   const auto& cfg = m.nics[b.x.nic].ip_configurations[b.x.ip_configuration];
   const std::optional<IpAddress> destination = b.lb_address ? b.lb_address : cfg.private_ip;
   const std::uint16_t port = b.lb_address ? b.lb_port : b.port;
+  // The reason `code` of this crossing.
+  auto because = [&](ReasonCode code) {
+    Reason why;
+    why.code = code;
+    why.firewall = fw;
+    why.address = address;
+    why.destination = destination;
+    why.backend_port = port;
+    return why;
+  };
   if (firewall.policy.set() && !firewall.policy.resolved()) {
     h.passes = true;
-    h.reason = fmt::format("{}; its policy is not in the input: assumed to allow", crossing);
-    out.through = fmt::format("firewall '{}' (policy not in the input, assumed to allow)", firewall.name);
+    h.why = because(ReasonCode::kAgFirewallPolicyMissing);
+    out.firewall = fw;
     t.hops.push_back(h);
     return out;
   }
   if (!destination) {
-    h.reason = fmt::format(
-        "{}, but the backend's address is not allocated: no rule can be decided (analyze reports "
-        "no flow)",
-        crossing);
+    h.why = because(ReasonCode::kAgFirewallUnallocated);
     t.hops.push_back(h);
     return out;
   }
@@ -124,7 +123,8 @@ FirewallLeg gateway_firewall_hop(const model::Model& m, const AddressSpace& spac
         first_sources = share.sources;
       }
       FlowTrace scratch;
-      forwarded_nsg_hops(m, space, Via::kApplicationGateway, b.x, share.sources, b.port, "", scratch);
+      forwarded_nsg_hops(m, space, Via::kApplicationGateway, b.x, share.sources, b.port, ForwardedSources::kUnnamed,
+                         IpSet{}, scratch);
       if (std::all_of(scratch.hops.begin(), scratch.hops.end(), [](const TraceHop& x) { return x.passes; })) {
         chosen = &d;
         chosen_sources = share.sources;
@@ -142,32 +142,29 @@ FirewallLeg gateway_firewall_hop(const model::Model& m, const AddressSpace& spac
     chosen_sources = sources_of(chosen->packets);
   }
   if (chosen == nullptr) {  // nothing arrives (cannot happen: the gateway subnet is not empty here)
-    h.reason = crossing;
+    h.why = because(ReasonCode::kAgFirewallCrossing);
     t.hops.push_back(h);
     return out;
   }
   h.passes = chosen->allow;
   h.rule = chosen->position;
-  const std::string flow =
-      fmt::format("tcp from {} to {} port {}", cidrs(chosen_sources), destination->to_string(), port);
   if (chosen->position < 0) {
     h.scope = "default";
-    h.reason = fmt::format(
-        "no rule matched: default deny (no network or application rule of firewall '{}' takes {}); "
-        "{}",
-        firewall.name, flow, crossing);
+    h.why = because(ReasonCode::kAgFirewallDefaultDeny);
   } else {
     const auto& at = firewall.order[chosen->position];
     const bool network = rule_at(m, firewall, at).kind == model::FirewallRuleKind::kNetwork;
     h.scope = network ? "network" : "application";
-    h.reason =
-        fmt::format("{} {} {}; {}", rule_label(m, firewall, at), chosen->allow ? "allows" : "denies", flow, crossing);
-    if (chosen->assumed) h.reason += fmt::format(" ({})", kAssumedFqdnNote);
+    h.why = because(ReasonCode::kAgFirewallRule);
+    h.why.rule = chosen->position;
+    h.why.passes = chosen->allow;
+    h.why.assumed = chosen->assumed;
     if (chosen->allow) {
-      out.through = fmt::format("firewall '{}' ({} rule '{}')", firewall.name, network ? "network" : "application",
-                                rule_at(m, firewall, at).name);
+      out.firewall = fw;
+      out.position = chosen->position;
     }
   }
+  h.why.sources = chosen_sources;
   if (chosen->allow) out.sources = chosen_sources;
   t.hops.push_back(h);
   return out;
@@ -183,13 +180,21 @@ void explain_application_gateway(const model::Model& m, FlowTrace& t, int gi, in
   t.via_public_ip = true;
   model::Diagnostics scratch;
   const AddressSpace space(m, scratch);
-  const std::string gw_text = fmt::format("application gateway '{}'", g.name);
+  // The reason `code` about this gateway and the packet.
+  auto because = [&](ReasonCode code) {
+    Reason why;
+    why.code = code;
+    why.entry = EntryPoint{RK::kApplicationGateway, gi};
+    why.frontend = fi;
+    why.public_ip = pip;
+    why.flow = FlowPacket{q.source, q.protocol, q.source_port, q.destination_port};
+    return why;
+  };
   t.hops.push_back(source_hop(m, space, q.source, t));
-  t.hops.push_back(entry_hop(
-      m, pip, q, fmt::format("frontend '{}' of {} ({})", fe.name, gw_text, g.sku_name.empty() ? g.tier : g.sku_name)));
+  t.hops.push_back(entry_hop(m, pip, q, EntryPoint{RK::kApplicationGateway, gi}, fi));
   const model::Ref subnet_ref = gateway_subnet(g);
   t.hops.push_back(entry_nsg_hop(m, space, q, subnet_ref, gateway_frontend_addresses(m, g), q.destination_port,
-                                 "gateway-subnet", gw_text));
+                                 "gateway-subnet", EntryPoint{RK::kApplicationGateway, gi}));
 
   // listener: the first on this frontend and port, as analyze enumerates them.
   TraceHop listener;
@@ -205,11 +210,9 @@ void explain_application_gateway(const model::Model& m, FlowTrace& t, int gi, in
     if (fp.unknown || fp.port == q.destination_port) on_port.push_back(static_cast<int>(li));  // unknown: every port
   }
   if (q.protocol != Protocol::kTcp) {
-    listener.reason =
-        fmt::format("{} listens on TCP only (HTTP and HTTPS): {} is not taken", gw_text, model::to_string(q.protocol));
+    listener.why = because(ReasonCode::kAgNotTcp);
   } else if (on_port.empty()) {
-    listener.reason = fmt::format("no listener of {} on frontend '{}' port {}: the gateway accepts nothing there",
-                                  gw_text, fe.name, q.destination_port);
+    listener.why = because(ReasonCode::kAgNoListener);
   } else {
     const int li = on_port.front();
     const auto& l = g.listeners[li];
@@ -217,29 +220,14 @@ void explain_application_gateway(const model::Model& m, FlowTrace& t, int gi, in
     listener.frontend_port = q.destination_port;
     listener.waf_mode = model::effective_waf_mode(g, l);
     listener.passes = true;
-    const char* waf =
-        listener.waf_mode == model::WafMode::kPrevention  ? "WAF prevention: blocks requests its rules match"
-        : listener.waf_mode == model::WafMode::kDetection ? "WAF detection: logs only, blocks nothing"
-        : listener.waf_mode == model::WafMode::kUnknown   ? "WAF policy not in the input: its mode is unknown"
-                                                          : "no WAF";
-    listener.reason = fmt::format(
-        "listener '{}' ({}, port {}, {}) of {} takes the connection; {} (the WAF inspects "
-        "HTTP requests, not addresses or ports)",
-        l.name, model::to_string(l.protocol), q.destination_port, host_names(l), gw_text, waf);
-    if (on_port.size() > 1) {
-      std::string others;
-      for (std::size_t i = 1; i < on_port.size(); ++i) {
-        const auto& o = g.listeners[on_port[i]];
-        others += fmt::format("{}'{}' ({})", i > 1 ? ", " : "", o.name, host_names(o));
-      }
-      listener.reason +=
-          fmt::format("; also on this port: {}: the request's host name chooses, traced the first", others);
-    }
+    listener.why = because(ReasonCode::kAgListener);
+    listener.why.listener = li;
+    listener.why.waf_mode = listener.waf_mode;
+    listener.why.also.assign(on_port.begin() + 1, on_port.end());
   }
   t.hops.push_back(listener);
-  const std::string flow = flow_text(q, pip_address(m, pip));
   if (!listener.passes) {
-    finish_trace(t, "");
+    finish_trace(t, Reason{});
     return;
   }
   const auto& l = g.listeners[t.listener];
@@ -286,23 +274,17 @@ void explain_application_gateway(const model::Model& m, FlowTrace& t, int gi, in
   routing.resource = gi;
   routing.listener = t.listener;
   routing.passes = true;
-  const std::string reached_gateway = fmt::format("allowed: {} reaches listener '{}' of {}", flow, l.name, gw_text);
   if (inner.empty()) {
-    routing.reason =
-        "the gateway subnet is not in the input (or has no prefix): the source its backends see is "
-        "unknown, so no backend is traced (analyze reports none)";
+    routing.why = because(ReasonCode::kAgSubnetUnknown);
   } else if (candidates.empty()) {
-    routing.reason = "no request routing rule of the listener sends requests to a backend in the input";
-    if (!unresolved.empty()) {
-      std::string list;
-      for (const auto& u : unresolved) list += (list.empty() ? "'" : ", '") + u + "'";
-      routing.reason +=
-          fmt::format(" (pool addresses {} match no ip configuration or internal load balancer frontend)", list);
-    }
+    routing.why = because(ReasonCode::kAgNoBackend);
+    routing.why.unresolved = unresolved;
   }
   if (inner.empty() || candidates.empty()) {
     t.hops.push_back(routing);
-    finish_trace(t, reached_gateway + "; nothing behind it is traced");
+    Reason allowed = because(ReasonCode::kAllowedAgListener);
+    allowed.listener = t.listener;
+    finish_trace(t, std::move(allowed));
     return;
   }
   std::size_t pick = 0;
@@ -313,7 +295,8 @@ void explain_application_gateway(const model::Model& m, FlowTrace& t, int gi, in
     }
     if (pick == candidates.size()) {
       t.status = FlowTrace::Status::kBadBackend;
-      t.error = fmt::format("--backend '{}' is not a backend of listener '{}' of {}", q.backend, l.name, gw_text);
+      t.error = fmt::format("--backend '{}' is not a backend of listener '{}' of application gateway '{}'", q.backend,
+                            l.name, g.name);
       t.hops.clear();
       std::set<model::IpConfigIndex> listed;
       for (const auto& c : candidates) {
@@ -328,59 +311,53 @@ void explain_application_gateway(const model::Model& m, FlowTrace& t, int gi, in
       routing.backends.push_back(c.x);
     }
   }
-  const auto& rule = g.rules[b.rule];
-  const auto& target = rule.targets[b.target];
-  const auto& pool = g.backend_pools[target.pool.child];
-  const auto& settings = g.backend_settings[target.settings.child];
   routing.routing_rule = b.rule;
   routing.routing_target = b.target;
   routing.frontend_port = q.destination_port;
   routing.backend_port = b.port;
   routing.internal_lb = b.lb;
   routing.internal_lb_rule = b.lb_rule;
-  routing.reason = fmt::format("rule '{}'{} sends requests to pool '{}' with settings '{}' ({}, port {})", rule.name,
-                               target.path_rule.empty() ? "" : fmt::format(" (path rule '{}')", target.path_rule),
-                               pool.name, settings.name, model::to_string(settings.protocol), settings.port);
-  if (b.lb >= 0) {
-    const auto& lb = m.load_balancers[b.lb];
-    routing.reason += fmt::format(", an address of internal load balancer '{}', whose rule '{}' forwards to port {}",
-                                  lb.name, lb.rules[b.lb_rule].name, b.port);
-  }
-  routing.reason += fmt::format(
-      "; the gateway opens its own connection to {} (the backend sees the gateway subnet "
-      "as the source)",
-      member_label(m, b.x));
-  if (!q.backend.empty()) {
-    routing.reason += ", chosen with --backend";
-  } else if (routing.backends.size() > 1) {
-    routing.reason += fmt::format(
-        "; traced the first of {} backends (rules in order, then NIC id); choose another "
-        "with --backend",
-        routing.backends.size());
-  }
+  routing.why = because(ReasonCode::kAgRouting);
+  routing.why.routing_rule = b.rule;
+  routing.why.routing_target = b.target;
+  routing.why.target = b.x;
+  routing.why.backend_port = b.port;
+  routing.why.load_balancer = b.lb;
+  routing.why.rule = b.lb_rule;
+  routing.why.members = routing.backends;
+  routing.why.backend = !q.backend.empty()            ? LbBackend::kChosen
+                        : routing.backends.size() > 1 ? LbBackend::kFirst
+                                                      : LbBackend::kOnly;
   t.hops.push_back(routing);
 
   t.nic = b.x.nic;
   t.ip_configuration = b.x.ip_configuration;
   t.vm = m.nics[b.x.nic].virtual_machine.index;
   std::optional<IpAddress> appliance;
-  auto [forward, back] = forwarded_route_hops(m, gw_text, vnet, subnet, b.x, true, b.lb_address, &appliance);
+  auto [forward, back] = forwarded_route_hops(m, EntryPoint{RK::kApplicationGateway, gi}, vnet, subnet, b.x, true,
+                                              b.lb_address, &appliance);
   t.hops.push_back(forward);
   // Both ways through an Azure Firewall: its rules decide which of the gateway subnet's addresses go on.
-  FirewallLeg through{inner, ""};
-  std::string who = fmt::format("the gateway subnet {}", cidrs(inner));
+  FirewallLeg through{inner, -1, -1};
+  ForwardedSources who = ForwardedSources::kGatewaySubnet;
   if (const int fw = appliance ? firewall_at(m, *appliance) : -1; fw >= 0) {
     through = gateway_firewall_hop(m, space, t, fw, *appliance, b, inner);
     if (!(through.sources == inner)) {
-      who = fmt::format("the gateway subnet's addresses the firewall lets through, {}", cidrs(through.sources));
+      who = ForwardedSources::kGatewaySubnetThroughFirewall;
     }
   }
-  forwarded_nsg_hops(m, space, Via::kApplicationGateway, b.x, through.sources, b.port, who, t);
+  forwarded_nsg_hops(m, space, Via::kApplicationGateway, b.x, through.sources, b.port, who,
+                     who == ForwardedSources::kGatewaySubnet ? inner : through.sources, t);
   t.hops.push_back(back);
-  finish_trace(t, fmt::format("allowed: {} passes listener '{}' of {}, which connects to {} on port {} (rule '{}', "
-                              "pool '{}'){}, and replies return",
-                              flow, l.name, gw_text, member_label(m, b.x), b.port, rule.name, pool.name,
-                              through.through.empty() ? "" : " through " + through.through));
+  Reason allowed = because(ReasonCode::kAllowedAgBackend);
+  allowed.listener = t.listener;
+  allowed.routing_rule = b.rule;
+  allowed.routing_target = b.target;
+  allowed.target = b.x;
+  allowed.backend_port = b.port;
+  allowed.firewall = through.firewall;
+  allowed.rule = through.position;
+  finish_trace(t, std::move(allowed));
 }
 
 }  // namespace

@@ -45,13 +45,22 @@ std::vector<int> bastions_named(const model::Model& m, const std::string& text) 
   return out;
 }
 
+/// The reason `code` about Bastion `bi` for the packet of `q`.
+Reason bastion_reason(ReasonCode code, int bi, const FlowQuery& q) {
+  Reason why;
+  why.code = code;
+  why.entry = EntryPoint{RK::kBastionHost, bi};
+  why.flow = FlowPacket{q.source, q.protocol, q.source_port, q.destination_port};
+  why.session = q.via_bastion;
+  return why;
+}
+
 /// The entry hop into Bastion `bi`: its public IP, or the host itself when it has none (Developer: a shared
 /// Bastion; or none, or private only). Returns whether clients reach it through a public IP (its subnet's NSG then
 /// filters them: bastion_nsg_hop).
 bool bastion_entry_hop(const model::Model& m, FlowTrace& t, int bi) {
   const FlowQuery& q = t.query;
   const auto& b = m.bastion_hosts[bi];
-  const std::string what = fmt::format("Bastion '{}'", b.name);
   const auto* cfg = bastion_entry(b);
   if (b.sku == model::BastionSku::kDeveloper) {
     TraceHop entry;
@@ -61,10 +70,7 @@ bool bastion_entry_hop(const model::Model& m, FlowTrace& t, int bi) {
     // Sessions of a shared Bastion come through the portal (analyze: any IPv4 internet client); the Bastion
     // itself has no address a client connects to.
     entry.passes = q.via_bastion && q.source.family() == model::IpFamily::kV4;
-    entry.reason = fmt::format(
-        "{} (Developer SKU) has no public IP of its own: sessions go through the Azure portal "
-        "(a shared Bastion){}",
-        what, q.via_bastion ? "" : "; follow one with --via bastion");
+    entry.why = bastion_reason(ReasonCode::kBastionShared, bi, q);
     t.hops.push_back(entry);
     return false;
   }
@@ -73,17 +79,15 @@ bool bastion_entry_hop(const model::Model& m, FlowTrace& t, int bi) {
     entry.kind = K::kEntry;
     entry.resource_kind = RK::kBastionHost;
     entry.resource = bi;
-    entry.reason =
-        b.enable_private_only
-            ? fmt::format("{} is private-only (Premium): no public IP, reachable only from private networks", what)
-            : fmt::format("{} has no public IP: not reachable from the internet", what);
+    entry.why =
+        bastion_reason(b.enable_private_only ? ReasonCode::kBastionPrivateOnly : ReasonCode::kBastionNoPublicIp, bi, q);
     t.hops.push_back(entry);
     return false;
   }
   const int pip = cfg->public_ip.index;
   t.public_ip = pip;
   t.via_public_ip = true;
-  t.hops.push_back(entry_hop(m, pip, q, fmt::format("{} ({})", what, model::to_string(b.sku))));
+  t.hops.push_back(entry_hop(m, pip, q, EntryPoint{RK::kBastionHost, bi}));
   return true;
 }
 
@@ -97,12 +101,11 @@ void bastion_nsg_hop(const model::Model& m, const AddressSpace& space, FlowTrace
   FlowQuery at = q;
   if (q.via_bastion) at.protocol = Protocol::kTcp;  // the client's connection to the Bastion is TCP 443
   t.hops.push_back(
-      entry_nsg_hop(m, space, at, cfg->subnet, frontends, port, "bastion-subnet", fmt::format("Bastion '{}'", b.name)));
+      entry_nsg_hop(m, space, at, cfg->subnet, frontends, port, "bastion-subnet", EntryPoint{RK::kBastionHost, bi}));
 }
 
 void explain_bastion(const model::Model& m, FlowTrace& t, int bi) {
   const FlowQuery& q = t.query;
-  const auto& b = m.bastion_hosts[bi];
   t.bastion = bi;
   model::Diagnostics scratch;
   const AddressSpace space(m, scratch);
@@ -114,25 +117,18 @@ void explain_bastion(const model::Model& m, FlowTrace& t, int bi) {
   host.resource_kind = RK::kBastionHost;
   host.resource = bi;
   host.passes = q.protocol == Protocol::kTcp && q.destination_port == 443;
-  host.reason = host.passes ? fmt::format(
-                                  "Bastion '{}' ({}) accepts clients on TCP 443 (the portal's HTTPS session "
-                                  "or the native client's tunnel); a session needs Azure sign-in and RBAC "
-                                  "rights",
-                                  b.name, model::to_string(b.sku))
-                            : fmt::format(
-                                  "Bastion '{}' accepts clients on TCP 443 only; to follow a session to a VM "
-                                  "use --via bastion with --to the VM",
-                                  b.name);
+  host.why = bastion_reason(ReasonCode::kBastionHost, bi, q);
+  host.why.passes = host.passes;
   t.hops.push_back(host);
-  finish_trace(t,
-               fmt::format("allowed: {} reaches Bastion host '{}'", flow_text(q, pip_address(m, t.public_ip)), b.name));
+  Reason allowed = bastion_reason(ReasonCode::kAllowedToBastionHost, bi, q);
+  allowed.public_ip = t.public_ip;
+  finish_trace(t, std::move(allowed));
 }
 
 /// The session hop of Bastion `bi`: the SKU's ports, TCP only.
 void bastion_session_hop(const model::Model& m, FlowTrace& t, int bi) {
   const FlowQuery& q = t.query;
   const auto& b = m.bastion_hosts[bi];
-  const std::string what = fmt::format("Bastion '{}'", b.name);
   TraceHop session;
   session.kind = K::kBastion;
   session.scope = "session";
@@ -141,23 +137,9 @@ void bastion_session_hop(const model::Model& m, FlowTrace& t, int bi) {
   const PortSet ports = bastion_ports(b);
   const bool any_port = ports == PortSet::all();
   session.passes = q.protocol == Protocol::kTcp && ports.contains(q.destination_port);
-  if (q.protocol != Protocol::kTcp) {
-    session.reason = fmt::format("{} opens TCP sessions only (SSH, RDP, or a native client's tunnel)", what);
-  } else if (session.passes) {
-    session.reason = fmt::format(
-        "{} ({}) opens a session to port {} ({}); authenticated, mediated access: a session "
-        "needs Azure sign-in and RBAC rights on the Bastion and the VM{}",
-        what, model::to_string(b.sku), q.destination_port,
-        any_port ? "Standard and Premium reach any TCP port: custom ports, native client, "
-                   "IP-based connection"
-                 : "Basic and Developer reach 22 and 3389",
-        b.enable_shareable_link ? ", or a shareable link (no Azure account needed)" : "");
-  } else {
-    session.reason = fmt::format(
-        "{} ({}) opens sessions to ports 22 and 3389 only: port {} needs the Standard or "
-        "Premium SKU (custom ports)",
-        what, model::to_string(b.sku), q.destination_port);
-  }
+  session.why = bastion_reason(ReasonCode::kBastionSession, bi, q);
+  session.why.passes = session.passes;
+  session.why.any_port = any_port;
   t.hops.push_back(session);
 }
 
@@ -165,9 +147,8 @@ void bastion_session_hop(const model::Model& m, FlowTrace& t, int bi) {
 /// Bastion's VNet or one peered with it both ways (IPv4). Sets `inner` and `who` (where the session comes from,
 /// for the target's NSGs) and `back` (the reply's route); returns false when the session stops here.
 bool bastion_forward_hop(const model::Model& m, FlowTrace& t, int bi, const model::Ref& subnet,
-                         const model::IpConfigIndex& x, IpSet& inner, std::string& who, TraceHop& back) {
+                         const model::IpConfigIndex& x, IpSet& inner, ForwardedSources& who, TraceHop& back) {
   const auto& b = m.bastion_hosts[bi];
-  const std::string what = fmt::format("Bastion '{}'", b.name);
   const auto& cfg = m.nics[x.nic].ip_configurations[x.ip_configuration];
   const int target_vnet = vnet_of(m, cfg.subnet);
   // forward: the target must be in the Bastion's VNet or one peered with it both ways (IPv4).
@@ -179,45 +160,34 @@ bool bastion_forward_hop(const model::Model& m, FlowTrace& t, int bi, const mode
   const auto vnets = bastion_vnets(m, b);
   reach.passes = cfg.family == model::IpFamily::kV4 && target_vnet >= 0 && vnets.count(target_vnet) > 0;
   const int own_vnet = b.sku == model::BastionSku::kDeveloper ? b.virtual_network.index : vnet_of(m, subnet);
-  const std::string target_text = member_label(m, x);
-  if (cfg.family != model::IpFamily::kV4) {
-    reach.reason = fmt::format("{} is IPv6: Bastion sessions reach IPv4 addresses only", target_text);
-  } else if (target_vnet < 0) {
-    reach.reason = fmt::format("{}'s subnet is not in the input: its VNet is unknown", target_text);
-  } else if (own_vnet < 0) {
-    reach.reason = fmt::format("{}'s own VNet is not in the input", what);
-  } else if (reach.passes) {
-    reach.reason = target_vnet == own_vnet
-                       ? fmt::format("{} is in VNet '{}', the Bastion's own", target_text, m.vnets[target_vnet].name)
-                       : fmt::format("{} is in VNet '{}', peered both ways with the Bastion's VNet '{}'", target_text,
-                                     m.vnets[target_vnet].name, m.vnets[own_vnet].name);
-  } else if (b.sku == model::BastionSku::kDeveloper) {
-    reach.reason = fmt::format("{} (Developer SKU) reaches its own VNet '{}' only, not VNet '{}'", what,
-                               m.vnets[own_vnet].name, m.vnets[target_vnet].name);
-  } else {
-    reach.reason = fmt::format("{} cannot reach {}: {}", what, target_text, peering_blocks(m, own_vnet, target_vnet));
-  }
+  const ReasonCode code = cfg.family != model::IpFamily::kV4       ? ReasonCode::kBastionTargetIpv6
+                          : target_vnet < 0                        ? ReasonCode::kBastionTargetVnetUnknown
+                          : own_vnet < 0                           ? ReasonCode::kBastionVnetUnknown
+                          : reach.passes                           ? ReasonCode::kBastionReaches
+                          : b.sku == model::BastionSku::kDeveloper ? ReasonCode::kBastionDeveloperVnet
+                                                                   : ReasonCode::kBastionCannotReach;
+  reach.why = bastion_reason(code, bi, t.query);
+  reach.why.target = x;
+  reach.why.vnet = target_vnet;
+  reach.why.other_vnet = own_vnet;
   if (reach.passes) {
-    const auto [forward, reply] =
-        forwarded_route_hops(m, what, b.sku == model::BastionSku::kDeveloper ? -1 : own_vnet,
-                             b.sku == model::BastionSku::kDeveloper ? -1 : subnet.index, x, false);
+    const auto [forward, reply] = forwarded_route_hops(
+        m, EntryPoint{RK::kBastionHost, bi}, b.sku == model::BastionSku::kDeveloper ? -1 : own_vnet,
+        b.sku == model::BastionSku::kDeveloper ? -1 : subnet.index, x, false);
     reach.next_hop = forward.next_hop;
     reach.route_table = forward.route_table;
     reach.route = forward.route;
-    reach.reason += "; " + forward.reason;
+    reach.why.then.push_back(forward.why);
     t.hops.push_back(reach);
     back = reply;
     inner = b.sku == model::BastionSku::kDeveloper ? azure_platform_address() : subnet_space(m, subnet.index);
-    who = b.sku == model::BastionSku::kDeveloper
-              ? std::string("the platform address sessions of a Developer Bastion come from")
-              : fmt::format("the Bastion subnet {}", cidrs(inner));
+    who =
+        b.sku == model::BastionSku::kDeveloper ? ForwardedSources::kDeveloperBastion : ForwardedSources::kBastionSubnet;
     if (inner.empty()) {
       TraceHop unknown = reach;
       unknown.passes = false;
       unknown.breaks = false;
-      unknown.reason =
-          "the Bastion subnet is not in the input (or has no prefix): the address its sessions come from "
-          "is unknown (analyze reports none)";
+      unknown.why = bastion_reason(ReasonCode::kBastionSubnetUnknown, bi, t.query);
       t.hops.back() = unknown;
       return false;
     }
@@ -311,7 +281,6 @@ void explain_via_bastion(const model::Model& m, FlowTrace& t) {
     bi = reaching.empty() ? 0 : reaching.front();  // none reaches it: the first shows why
   }
   const auto& b = m.bastion_hosts[bi];
-  const std::string what = fmt::format("Bastion '{}'", b.name);
   t.bastion = bi;
   t.nic = x.nic;
   t.ip_configuration = x.ip_configuration;
@@ -327,7 +296,7 @@ void explain_via_bastion(const model::Model& m, FlowTrace& t) {
   // The session's stages (solver/path.h), as analyze lists them, each decided for the packet; a stage that stops
   // the session (the target not reached, or the address it comes from unknown) ends the trace.
   IpSet inner;
-  std::string who;
+  ForwardedSources who = ForwardedSources::kUnnamed;
   TraceHop back;
   bool stopped = false;
   bool target_nsgs = false;
@@ -342,7 +311,7 @@ void explain_via_bastion(const model::Model& m, FlowTrace& t) {
           bastion_nsg_hop(m, space, t, bi, 443);
         } else if (!target_nsgs) {  // the target's two NSG stages, decided together
           target_nsgs = true;
-          forwarded_nsg_hops(m, space, Via::kBastion, x, inner, q.destination_port, who, t);
+          forwarded_nsg_hops(m, space, Via::kBastion, x, inner, q.destination_port, who, inner, t);
         }
         break;
       case K::kBastion: bastion_session_hop(m, t, bi); break;
@@ -356,10 +325,10 @@ void explain_via_bastion(const model::Model& m, FlowTrace& t) {
       default: break;
     }
   }
-  const std::string target_text = member_label(m, x);
-  finish_trace(
-      t, fmt::format("allowed: {} through {} ({}:443) opens a session to {} on port {}, and replies return",
-                     flow_text(q, target_text), what, pip_address(m, t.public_ip), target_text, q.destination_port));
+  Reason allowed = bastion_reason(ReasonCode::kAllowedBastionSession, bi, q);
+  allowed.public_ip = t.public_ip;
+  allowed.target = x;
+  finish_trace(t, std::move(allowed));
 }
 
 /// When t.query.target names a Bastion host (or its public IP): traces the packet to it (or sets t's error fields)

@@ -263,36 +263,19 @@ bool names_member(const model::Model& m, const model::IpConfigIndex& x, const st
   return vm >= 0 && named(m.vms[vm], canonical, lowered);
 }
 
-/// The flow as one line for verdicts: "tcp 81.2.69.200:49152 -> 20.50.0.20:443".
-std::string flow_text(const FlowQuery& q, const std::string& to) {
-  const IpAddress& src = q.source;
-  const std::string from =
-      src.family() == model::IpFamily::kV4 ? src.to_string() : fmt::format("[{}]", src.to_string());
-  if (!model::has_ports(q.protocol)) return fmt::format("{} {} -> {}", model::to_string(q.protocol), from, to);
-  return fmt::format("{} {}:{} -> {}:{}", model::to_string(q.protocol), from, q.source_port, to, q.destination_port);
-}
-
-std::string pip_text(const model::Model& m, int pip) {
-  if (pip < 0) return "a public IP not in the input";
-  const auto& p = m.public_ips[pip];
-  return fmt::format("public IP '{}' {} ({})", p.name, p.address ? p.address->to_string() : "(unallocated)",
-                     model::to_string(p.sku));
-}
-
-std::string pip_address(const model::Model& m, int pip) {
-  return pip >= 0 && m.public_ips[pip].address ? m.public_ips[pip].address->to_string() : "(unknown address)";
-}
-
-/// The entry hop for a public IP owned by `owner` ("frontend 'fe' of application gateway 'g'").
-TraceHop entry_hop(const model::Model& m, int pip, const FlowQuery& q, const std::string& owner) {
+/// The entry hop for a public IP owned by `owner` (frontend `frontend` of an application gateway, a Bastion host).
+TraceHop entry_hop(const model::Model& m, int pip, const FlowQuery& q, const EntryPoint& owner, int frontend) {
   TraceHop h;
   h.kind = K::kEntry;
   h.resource_kind = RK::kPublicIp;
   h.resource = pip;
   const model::IpFamily family = pip >= 0 ? m.public_ips[pip].family : model::IpFamily::kV4;
   h.passes = q.source.family() == family;
-  h.reason = fmt::format("{} is {}", pip_text(m, pip), owner);
-  if (!h.passes) h.reason += ", but the client and the address are of different IP versions";
+  h.why.code = ReasonCode::kOwnedPublicIp;
+  h.why.public_ip = pip;
+  h.why.entry = owner;
+  h.why.frontend = frontend;
+  h.why.versions_differ = !h.passes;
   return h;
 }
 
@@ -322,11 +305,6 @@ FlowTrace explain_ip_configuration(const model::Model& m, const FlowQuery& q, Fl
     if (!target) return t;
   }
   const IpAddress& src = q.source;
-  const std::string flow =
-      ported ? fmt::format("{} {}:{} -> port {}", model::to_string(q.protocol),
-                           src.family() == model::IpFamily::kV4 ? src.to_string() : "[" + src.to_string() + "]",
-                           q.source_port, q.destination_port)
-             : fmt::format("{} from {}", model::to_string(q.protocol), src.to_string());
 
   model::Diagnostics scratch;  // findings about the estate are analyze's to report
   const AddressSpace space(m, scratch);
@@ -334,9 +312,6 @@ FlowTrace explain_ip_configuration(const model::Model& m, const FlowQuery& q, Fl
   // source: only internet addresses are attackers' packets (docs/model.md, "The internet").
   const TraceHop source = source_hop(m, space, src, t);
 
-  auto finish = [&](const std::string& allowed_reason) { finish_trace(t, allowed_reason); };
-
-  std::string lb_text;  // "frontend 'fe' of load balancer 'lb' (Standard)"
   auto lb_entry = [&]() {
     const auto& pip = m.public_ips[t.public_ip];
     TraceHop entry;
@@ -344,22 +319,18 @@ FlowTrace explain_ip_configuration(const model::Model& m, const FlowQuery& q, Fl
     entry.resource_kind = model::ResourceKind::kPublicIp;
     entry.resource = t.public_ip;
     entry.passes = src.family() == pip.family;
-    entry.reason =
-        fmt::format("public IP '{}' {} ({}) is {}", pip.name, pip.address ? pip.address->to_string() : "(unallocated)",
-                    model::to_string(pip.sku), lb_text);
-    if (!entry.passes) entry.reason += ", but the client and the frontend are of different IP versions";
+    entry.why.code = ReasonCode::kLoadBalancerEntry;
+    entry.why.public_ip = t.public_ip;
+    entry.why.load_balancer = t.load_balancer;
+    entry.why.frontend = t.frontend;
+    entry.why.versions_differ = !entry.passes;
     return entry;
   };
-  if (lb) {
-    const auto& balancer = m.load_balancers[t.load_balancer];
-    lb_text = fmt::format("frontend '{}' of load balancer '{}' ({})", balancer.frontends[t.frontend].name,
-                          balancer.name, model::to_string(balancer.sku));
-  }
   if (lb && !target) {  // no rule matches, or the rule forwards nowhere: the trace ends at the load balancer
     t.hops.push_back(source);
     t.hops.push_back(lb_entry());
     t.hops.push_back(lb->hop);
-    finish("");
+    finish_trace(t, Reason{});
     return t;
   }
 
@@ -377,36 +348,23 @@ FlowTrace explain_ip_configuration(const model::Model& m, const FlowQuery& q, Fl
   entry.kind = HopKind::kEntry;
   entry.resource_kind = model::ResourceKind::kPublicIp;
   entry.resource = cfg.public_ip.index;
-  const std::string private_ip = cfg.private_ip ? cfg.private_ip->to_string() : "an unallocated private IP";
-  const std::string cfg_text = fmt::format("ip configuration '{}' of NIC '{}' ({})", cfg.name, nic.name, private_ip);
+  entry.why.target = model::IpConfigIndex{target->nic, target->cfg};
+  entry.why.flow = FlowPacket{src, q.protocol, q.source_port, q.destination_port};
   model::Sku sku = model::Sku::kBasic;
   if (lb) {
     entry = lb_entry();
     sku = m.load_balancers[t.load_balancer].sku;
   } else if (target->via_public) {
-    std::string pip_text = "a public IP not in the input (assumed Basic SKU)";
     sku = instance_public_ip_sku(m, cfg);
-    if (cfg.public_ip.resolved()) {
-      const auto& pip = m.public_ips[cfg.public_ip.index];
-      pip_text = fmt::format("public IP '{}' {} ({})", pip.name,
-                             pip.address ? pip.address->to_string() : "(unallocated)", model::to_string(pip.sku));
-    }
     entry.passes = src.family() == cfg.family;
-    entry.reason = entry.passes ? fmt::format("{} maps to {}", pip_text, cfg_text)
-                                : fmt::format("{} maps to {}, but the client is {} and the target {}", pip_text,
-                                              cfg_text, src.family() == model::IpFamily::kV4 ? "IPv4" : "IPv6",
-                                              cfg.family == model::IpFamily::kV4 ? "IPv4" : "IPv6");
+    entry.why.code = ReasonCode::kInstancePublicIp;
+    entry.why.public_ip = cfg.public_ip.index;
+    entry.why.versions_differ = !entry.passes;
   } else if (cfg.public_ip.set()) {
-    std::string pip = "its public IP";
-    if (cfg.public_ip.resolved() && m.public_ips[cfg.public_ip.index].address) {
-      pip = fmt::format("{} {}", pip, m.public_ips[cfg.public_ip.index].address->to_string());
-    }
-    entry.reason = fmt::format(
-        "no internet entry: {} is the private address of {}; the internet reaches it only "
-        "through {}",
-        private_ip, cfg_text, pip);
+    entry.why.code = ReasonCode::kPrivateAddressOnly;
+    entry.why.public_ip = cfg.public_ip.index;
   } else {
-    entry.reason = fmt::format("no internet entry: {} has no public IP", cfg_text);
+    entry.why.code = ReasonCode::kNoPublicIp;
   }
 
   // nsg: the subnet's, then the NIC's (docs/model.md#network-security-groups), decided by the same first-match
@@ -443,14 +401,13 @@ FlowTrace explain_ip_configuration(const model::Model& m, const FlowQuery& q, Fl
         h.kind = HopKind::kNsg;
         h.resource_kind = model::ResourceKind::kNetworkSecurityGroup;
         h.resource = s.index;
-        const auto& nsg = m.nsgs[s.index];
         const auto decisions = decide_inbound(m, s, packet, dst, space);
         if (decisions.empty()) {
-          h.reason = "no inbound rule matches: denied";
+          h.why = no_rule_reason();
         } else {
           h.rule = decisions.front().rule;
           h.passes = decisions.front().access == Access::kAllow;
-          h.reason = rule_reason(nsg.rules[h.rule], at_target, dst, m, space);
+          h.why = rule_reason(m, s.index, h.rule, at_target, dst, space);
         }
         return h;
       }
@@ -458,7 +415,7 @@ FlowTrace explain_ip_configuration(const model::Model& m, const FlowQuery& q, Fl
         h.kind = HopKind::kNsg;
         h.resource_kind = model::ResourceKind::kNetworkSecurityGroup;
         h.passes = true;
-        h.reason = "NSG referenced but not in the input: assumed to admit everything";
+        h.why = missing_nsg_reason();
         return h;
       case NsgSlot::State::kNone: break;
     }
@@ -466,22 +423,18 @@ FlowTrace explain_ip_configuration(const model::Model& m, const FlowQuery& q, Fl
     h.resource_kind = stage.resource_kind;
     h.resource = stage.resource;
     h.passes = true;
-    h.reason = "no NSG at this scope: nothing is filtered here";
+    h.why = no_nsg_reason();
     if (no_nsg && target->via_public) {
-      const char* what = lb ? "load balancer" : "public IP";
+      const RepliesThrough what = lb ? RepliesThrough::kTheLoadBalancer : RepliesThrough::kThePublicIp;
       if (sku == model::Sku::kStandard) {
         if (std::string_view(scope) == "nic") {  // the packet stops once both scopes are known to have none
           h.passes = false;
-          h.reason = fmt::format(
-              "no NSG on the subnet or the NIC: a Standard {} admits nothing unless an NSG allows "
-              "it",
-              what);
+          h.why.code = ReasonCode::kNoNsgStandard;
+          h.why.replies_through = what;
         }
       } else {
-        h.reason = fmt::format(
-            "no NSG on the subnet or the NIC: a Basic {} is open on every port where no NSG "
-            "applies",
-            what);
+        h.why.code = ReasonCode::kNoNsgBasic;
+        h.why.replies_through = what;
       }
     }
     return h;
@@ -497,25 +450,30 @@ FlowTrace explain_ip_configuration(const model::Model& m, const FlowQuery& q, Fl
       case K::kNoNsg: t.hops.push_back(nsg_hop(stage)); break;
       case K::kRoute:
         t.hops.push_back(route_hop(m, subnet, src,
-                                   lb                   ? "the load balancer"
-                                   : target->via_public ? "the public IP"
-                                   : has_public_ip      ? "its public IP"
-                                                        : nullptr));
+                                   lb                   ? RepliesThrough::kTheLoadBalancer
+                                   : target->via_public ? RepliesThrough::kThePublicIp
+                                   : has_public_ip      ? RepliesThrough::kItsPublicIp
+                                                        : RepliesThrough::kNothing));
         break;
       default: break;  // kTarget: analyze's last hop (explain names the target in its verdict)
     }
   }
 
+  Reason allowed;
+  allowed.target = model::IpConfigIndex{target->nic, target->cfg};
+  allowed.flow = FlowPacket{src, q.protocol, q.source_port, q.destination_port};
   if (lb) {
-    const auto& balancer = m.load_balancers[t.load_balancer];
-    const std::string rule = lb->hop.lb_nat_pool ? balancer.nat_pools[lb->hop.lb_rule].name
-                             : lb->hop.lb_nat    ? balancer.nat_rules[lb->hop.lb_rule].name
-                                                 : balancer.rules[lb->hop.lb_rule].name;
-    finish(fmt::format("allowed: {} reaches {} on port {} through {} (rule '{}'), and replies return", flow, cfg_text,
-                       lb->hop.backend_port, lb_text, rule));
+    allowed.code = ReasonCode::kAllowedThroughLoadBalancer;
+    allowed.load_balancer = t.load_balancer;
+    allowed.frontend = t.frontend;
+    allowed.rule = lb->hop.lb_rule;
+    allowed.nat = lb->hop.lb_nat;
+    allowed.nat_pool = lb->hop.lb_nat_pool;
+    allowed.backend_port = lb->hop.backend_port;
   } else {
-    finish(fmt::format("allowed: {} reaches {} through its public IP, and replies return", flow, cfg_text));
+    allowed.code = ReasonCode::kAllowedThroughPublicIp;
   }
+  finish_trace(t, std::move(allowed));
   // Not allowed directly: the other entries through which analyze() reaches the target with this packet. Without
   // a public IP of its own, follow the first (Bastion sessions and appliances are only listed); with one, list them.
   if (!lb && t.internet_source && !t.allowed) {
@@ -532,7 +490,7 @@ FlowTrace explain_ip_configuration(const model::Model& m, const FlowQuery& q, Fl
       FlowTrace via = explain(m, alt, &a);
       if (via.status != FlowTrace::Status::kOk || !via.allowed) continue;  // never expected: analyze agrees
       via.redirected_from = q.target;
-      via.direct = t.reason;
+      via.direct = t.verdict;
       others.erase(others.begin() + static_cast<std::ptrdiff_t>(i));
       via.other_entries = std::move(others);
       return via;

@@ -26,47 +26,68 @@ using RK = model::ResourceKind;
 namespace {
 
 /// Why an address is not in the internet (docs/model.md): the estate's space first, then the special ranges.
-std::string not_internet_because(const model::Model& m, const IpAddress& a) {
-  for (const auto& vnet : m.vnets) {
+void not_internet_because(const model::Model& m, const IpAddress& a, Reason& why) {
+  for (std::size_t v = 0; v < m.vnets.size(); ++v) {
+    const auto& vnet = m.vnets[v];
     for (const auto& p : vnet.address_space) {
-      if (p.contains(a)) return fmt::format("inside {}, address space of VNet '{}'", p.to_string(), vnet.name);
+      if (p.contains(a)) {
+        why.not_internet = NotInternet::kVnetSpace;
+        why.prefix = p;
+        why.vnet = static_cast<int>(v);
+        return;
+      }
     }
     for (const auto& peering : vnet.peerings) {
       for (const auto& p : peering.remote_address_space) {
-        if (p.contains(a)) return fmt::format("inside {}, peered to VNet '{}'", p.to_string(), vnet.name);
+        if (p.contains(a)) {
+          why.not_internet = NotInternet::kPeeredSpace;
+          why.prefix = p;
+          why.vnet = static_cast<int>(v);
+          return;
+        }
       }
     }
   }
-  for (const auto& s : m.subnets) {
-    for (const auto& p : s.prefixes) {
-      if (p.contains(a)) return fmt::format("inside {}, prefix of subnet '{}'", p.to_string(), s.name);
+  for (std::size_t s = 0; s < m.subnets.size(); ++s) {
+    for (const auto& p : m.subnets[s].prefixes) {
+      if (p.contains(a)) {
+        why.not_internet = NotInternet::kSubnetPrefix;
+        why.prefix = p;
+        why.subnet = static_cast<int>(s);
+        return;
+      }
     }
   }
-  static const std::pair<const char*, const char*> kRanges[] = {
-      {"168.63.129.16/32", "Azure's platform address"},
-      {"0.0.0.0/8", "'this network'"},
-      {"10.0.0.0/8", "a private range"},
-      {"100.64.0.0/10", "shared address space (carrier-grade NAT)"},
-      {"127.0.0.0/8", "loopback"},
-      {"169.254.0.0/16", "link-local"},
-      {"172.16.0.0/12", "a private range"},
-      {"192.0.0.0/24", "IETF protocol assignments"},
-      {"192.0.2.0/24", "a documentation range"},
-      {"192.88.99.0/24", "the deprecated 6to4 relay range"},
-      {"192.168.0.0/16", "a private range"},
-      {"198.18.0.0/15", "the benchmarking range"},
-      {"198.51.100.0/24", "a documentation range"},
-      {"203.0.113.0/24", "a documentation range"},
-      {"224.0.0.0/4", "multicast"},
-      {"240.0.0.0/4", "reserved"},
-      {"2001:db8::/32", "a documentation range"},
-      {"3fff::/20", "a documentation range"},
+  using N = NotInternet;
+  static const std::pair<const char*, NotInternet> kRanges[] = {
+      {"168.63.129.16/32", N::kPlatform},
+      {"0.0.0.0/8", N::kThisNetwork},
+      {"10.0.0.0/8", N::kPrivate},
+      {"100.64.0.0/10", N::kSharedSpace},
+      {"127.0.0.0/8", N::kLoopback},
+      {"169.254.0.0/16", N::kLinkLocal},
+      {"172.16.0.0/12", N::kPrivate},
+      {"192.0.0.0/24", N::kProtocolAssignments},
+      {"192.0.2.0/24", N::kDocumentation},
+      {"192.88.99.0/24", N::kRelay6to4},
+      {"192.168.0.0/16", N::kPrivate},
+      {"198.18.0.0/15", N::kBenchmarking},
+      {"198.51.100.0/24", N::kDocumentation},
+      {"203.0.113.0/24", N::kDocumentation},
+      {"224.0.0.0/4", N::kMulticast},
+      {"240.0.0.0/4", N::kReserved},
+      {"2001:db8::/32", N::kDocumentation},
+      {"3fff::/20", N::kDocumentation},
   };
   for (const auto& [text, what] : kRanges) {
     const auto p = *model::IpPrefix::parse(text);
-    if (p.contains(a)) return fmt::format("{} {}", what, p.to_string());
+    if (p.contains(a)) {
+      why.not_internet = what;
+      why.prefix = p;
+      return;
+    }
   }
-  return a.family() == model::IpFamily::kV6 ? "not global unicast IPv6 (outside 2000::/3)" : "not a public address";
+  why.not_internet = a.family() == model::IpFamily::kV6 ? N::kNotGlobalV6 : N::kNotPublic;
 }
 
 }  // namespace
@@ -82,15 +103,14 @@ TraceHop source_hop(const model::Model& m, const AddressSpace& space, const IpAd
   source.kind = HopKind::kSource;
   t.internet_source = space.internet().contains(src.value);
   source.passes = t.internet_source;
-  source.reason = t.internet_source
-                      ? fmt::format("{} is an internet address", src.to_string())
-                      : fmt::format("{} is not an internet address ({}): such a packet does not come from the internet",
-                                    src.to_string(), not_internet_because(m, src));
+  source.why.code = t.internet_source ? ReasonCode::kInternetSource : ReasonCode::kNotInternetSource;
+  source.why.flow.source = src;
+  if (!t.internet_source) not_internet_because(m, src, source.why);
   return source;
 }
 
 /// Marks the hops reached, the first that stops the packet, and the verdict.
-void finish_trace(FlowTrace& t, const std::string& allowed_reason) {
+void finish_trace(FlowTrace& t, Reason allowed_reason) {
   bool stopped = false;
   for (std::size_t i = 0; i < t.hops.size(); ++i) {
     t.hops[i].reached = !stopped;
@@ -100,16 +120,18 @@ void finish_trace(FlowTrace& t, const std::string& allowed_reason) {
     }
   }
   t.allowed = !stopped;
+  t.verdict = Verdict{};
+  t.verdict.allowed = t.allowed;
   if (t.allowed) {
-    t.reason = allowed_reason;
+    t.verdict.why = std::move(allowed_reason);
   } else {
     const TraceHop& h = t.hops[t.stopped_at];
-    std::string where = to_string(h.kind);
-    if (*h.scope) where += fmt::format(" ({})", h.scope);
     // Broken: every filter passes, only the path fails (analyze reports such flows under `broken`).
     t.broken = std::all_of(t.hops.begin(), t.hops.end(), [](const TraceHop& x) { return x.passes || x.breaks; });
-    t.reason = fmt::format("{} at {}: {}", t.broken ? "broken" : "denied", where, h.reason);
-    if (h.kind == HopKind::kSource) t.reason = "not internet traffic; " + t.reason;
+    t.verdict.broken = t.broken;
+    t.verdict.kind = h.kind;
+    t.verdict.scope = h.scope;
+    t.verdict.why = h.why;
   }
 }
 

@@ -75,17 +75,18 @@ void explain_dnat(const model::Model& m, FlowTrace& t, const FirewallAddress& at
   entry.resource_kind = model::ResourceKind::kPublicIp;
   entry.resource = pip;
   entry.passes = src.family() == at.address.family();
-  if (pip >= 0) {
-    const auto& p = m.public_ips[pip];
-    entry.reason = fmt::format("public IP '{}' {} ({}) belongs to firewall '{}'", p.name, address->to_string(),
-                               model::to_string(p.sku), fw.name);
-  } else {
-    const int hub = model::hub_of_firewall(m, f);
-    entry.reason = fmt::format("{} is a public address of firewall '{}'{} (hubIPAddresses: not a public IP resource)",
-                               address->to_string(), fw.name,
-                               hub >= 0 ? fmt::format(" of secured virtual hub '{}'", m.virtual_hubs[hub].name) : "");
-  }
-  if (!entry.passes) entry.reason += ", but the client and the address are of different IP versions";
+  // The reason `code` about this firewall, the packet and the address it was sent to.
+  auto because = [&](ReasonCode code) {
+    Reason why;
+    why.code = code;
+    why.firewall = f;
+    why.public_ip = pip;
+    why.address = at.address;
+    why.flow = FlowPacket{src, q.protocol, q.source_port, q.destination_port};
+    return why;
+  };
+  entry.why = because(ReasonCode::kFirewallEntry);
+  entry.why.versions_differ = !entry.passes;
 
   // firewall: the first DNAT rule (in Azure's order) whose share of the internet holds the packet.
   TraceHop hop;
@@ -101,25 +102,17 @@ void explain_dnat(const model::Model& m, FlowTrace& t, const FirewallAddress& at
     rule = &rule_at(m, fw, fw.order[match.position]);
     break;
   }
-  std::string to;
   std::optional<IpAddress> translated;
   std::uint16_t port = q.destination_port;
   if (rule == nullptr) {
-    hop.reason = fmt::format(
-        "no DNAT rule of firewall '{}' takes {} {} port {}: the firewall drops it (network and "
-        "application rules never admit inbound traffic to the firewall's own addresses)",
-        fw.name, model::to_string(q.protocol), src.to_string(), q.destination_port);
+    hop.why = because(ReasonCode::kDnatNoRule);
   } else {
     hop.passes = true;
     translated = rule->translated_address;
     if (rule->translated_port != 0) port = rule->translated_port;
-    to = translated ? fmt::format("{}:{}", translated->to_string(), port)
-                    : fmt::format("FQDN '{}' port {}", rule->translated_fqdn, port);
-    hop.reason = fmt::format("{} translates {}:{} to {}; the source becomes the firewall's own address (SNAT)",
-                             rule_label(m, fw, fw.order[hop.rule]), address->to_string(), q.destination_port, to);
+    hop.why = because(ReasonCode::kDnatRule);
+    hop.why.rule = hop.rule;
   }
-  const std::string flow = fmt::format("{} {} -> {}:{}", model::to_string(q.protocol), src.to_string(),
-                                       address->to_string(), q.destination_port);
 
   // The target: an ip configuration holding the translated address.
   std::optional<std::pair<int, int>> target;
@@ -136,10 +129,12 @@ void explain_dnat(const model::Model& m, FlowTrace& t, const FirewallAddress& at
   }
   if (!target) {
     t.hops.insert(t.hops.end(), {source, entry, hop});
-    finish_trace(t, rule == nullptr ? ""
-                                    : fmt::format("allowed: {} is accepted by firewall '{}' and sent to {}, which "
-                                                  "is not in the input",
-                                                  flow, fw.name, to));
+    Reason allowed;
+    if (rule != nullptr) {
+      allowed = because(ReasonCode::kAllowedDnatOutside);
+      allowed.rule = hop.rule;
+    }
+    finish_trace(t, std::move(allowed));
     return;
   }
   const auto [n, c] = *target;
@@ -160,16 +155,20 @@ void explain_dnat(const model::Model& m, FlowTrace& t, const FirewallAddress& at
   forward.resource_kind = model::ResourceKind::kSubnet;
   forward.resource = side.subnet;  // == the forward route stage's subnet (firewall_subnet)
   RouteChoice to_target;
-  forward.reason = dnat_forward_blocks(m, fw, side, *translated, subnet, to_target);
+  // dnat_forward_blocks (solver/firewall.cpp, shared with analyze) words its own account of a blocked forward route.
+  forward.why.code = ReasonCode::kForwardedLeg;
+  forward.why.text = dnat_forward_blocks(m, fw, side, *translated, subnet, to_target);
   forward.next_hop = to_target.next_hop;
   if (to_target.user) {
     forward.route_table = to_target.route_table;
     forward.route = to_target.route;
   }
-  forward.passes = forward.reason.empty();
+  forward.passes = forward.why.text.empty();
   forward.breaks = true;  // analyze reports the DNAT flow as broken
   if (forward.passes) {
-    forward.reason = fmt::format("the firewall reaches {} by {}", translated->to_string(), describe(m, to_target));
+    forward.why = because(ReasonCode::kFirewallForward);
+    forward.why.address = translated;
+    forward.why.route = to_target;
   }
 
   // nsg: subnet, then NIC, seeing the SNAT addresses (any of them passing admits the flow, as in analyze).
@@ -189,18 +188,17 @@ void explain_dnat(const model::Model& m, FlowTrace& t, const FirewallAddress& at
       h.resource_kind = stage.resource_kind;
       h.resource = stage.resource;
       h.passes = true;
-      h.reason = "no NSG at this scope: nothing is filtered here";
+      h.why = no_nsg_reason();
       return h;
     }
     h.kind = HopKind::kNsg;
     h.resource_kind = model::ResourceKind::kNetworkSecurityGroup;
     if (s.state == NsgSlot::State::kMissing) {
       h.passes = true;
-      h.reason = "NSG referenced but not in the input: assumed to admit everything";
+      h.why = missing_nsg_reason();
       return h;
     }
     h.resource = s.index;
-    const auto& nsg = m.nsgs[s.index];
     const auto decisions = decide_inbound(m, s, arriving, dst, space);
     const RuleDecision* decided = decisions.empty() ? nullptr : &decisions.front();
     for (const auto& d : decisions) {
@@ -210,16 +208,16 @@ void explain_dnat(const model::Model& m, FlowTrace& t, const FirewallAddress& at
       }
     }
     if (decided == nullptr) {
-      h.reason = "no inbound rule matches: denied";
+      h.why = no_rule_reason();
       arriving = PacketSet{};
       return h;
     }
     h.rule = decided->rule;
     h.passes = decided->access == Access::kAllow;
-    h.reason =
-        rule_reason(nsg.rules[h.rule], at_target, dst, m, space) +
-        fmt::format(" (the source is the firewall's SNAT address in {})", model::to_cidr_strings(snat_set).front());
-    if (!h.passes) h.reason += peering_access_note(m, space, subnet, snat_set);
+    h.why = rule_reason(m, s.index, h.rule, at_target, dst, space);
+    h.why.nsg.snat = snat_set;
+    h.why.nsg.subnet = subnet;
+    if (!h.passes) h.why.nsg.excluding_peering = excluding_peering(m, space, subnet, snat_set);
     if (h.passes) arriving = decided->packets;
     return h;
   };
@@ -239,17 +237,12 @@ void explain_dnat(const model::Model& m, FlowTrace& t, const FirewallAddress& at
         back.route = r.route;
       }
       back.passes = r.next_hop == model::NextHopType::kVnetLocal || r.next_hop == model::NextHopType::kVnetPeering;
-      back.reason = back.passes
-                        ? fmt::format("the reply to the firewall's address {} takes {}: it returns to the firewall",
-                                      snat->to_string(), describe(m, r))
-                    : r.user ? fmt::format(
-                                   "asymmetric routing: the reply to the firewall's address {} takes {}, not "
-                                   "the firewall instance directly, so the connection fails",
-                                   snat->to_string(), describe(m, r))
-                             : fmt::format("the reply to the firewall's address {} takes {} and is lost",
-                                           snat->to_string(), describe(m, r));
+      back.why = because(ReasonCode::kFirewallReturn);
+      back.why.address = snat;
+      back.why.route = r;
+      back.why.passes = back.passes;
     } else {
-      back.reason = "the firewall's address is unknown";
+      back.why = because(ReasonCode::kFirewallAddressUnknown);
     }
     return back;
   };
@@ -272,27 +265,14 @@ void explain_dnat(const model::Model& m, FlowTrace& t, const FirewallAddress& at
       default: break;  // kTarget: analyze's last hop (explain names the target in its verdict)
     }
   }
-  const std::string cfg_text =
-      fmt::format("ip configuration '{}' of NIC '{}' ({})", cfg.name, nic.name, cfg.private_ip->to_string());
-  finish_trace(t, fmt::format("allowed: {} reaches {} on port {} through firewall '{}' ({}), and replies return", flow,
-                              cfg_text, port, fw.name, "DNAT rule '" + rule->name + "'"));
+  Reason allowed = because(ReasonCode::kAllowedDnat);
+  allowed.rule = hop.rule;
+  allowed.target = model::IpConfigIndex{n, c};
+  allowed.backend_port = port;
+  finish_trace(t, std::move(allowed));
 }
 
 }  // namespace
-
-std::string rule_label(const model::Model& m, const model::Firewall& fw, const model::FirewallRulePosition& at) {
-  const auto& c = collection_at(m, fw, at);
-  std::string where = fmt::format("collection '{}' (priority {})", c.name, c.priority);
-  if (at.policy >= 0) {
-    const auto& policy = m.firewall_policies[at.policy];
-    where += fmt::format(" of group '{}' in policy '{}'", policy.groups[at.group].name, policy.name);
-  }
-  const auto& rule = c.rules[at.rule];
-  const char* kind = rule.kind == model::FirewallRuleKind::kNat       ? "DNAT"
-                     : rule.kind == model::FirewallRuleKind::kNetwork ? "network"
-                                                                      : "application";
-  return fmt::format("{} rule '{}', {}", kind, rule.name, where);
-}
 
 /// When t.query.target names a firewall's public address (or the firewall): traces the packet through its DNAT rule
 /// (or sets t's error fields) and returns true; otherwise returns false.

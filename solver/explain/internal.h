@@ -24,22 +24,22 @@ std::string lower(std::string_view s);
 bool named(const model::ResourceBase& r, const std::string& canonical, const std::string& lowered);
 /// Is the client an internet address? Sets t.internet_source.
 TraceHop source_hop(const model::Model& m, const AddressSpace& space, const model::IpAddress& src, FlowTrace& t);
-/// One line: the deciding NSG rule and which of its fields match the packet `q` to `dst`.
-std::string rule_reason(const model::SecurityRule& r, const FlowQuery& q, const Destination& dst, const model::Model& m,
-                        const AddressSpace& space);
-/// For a denied NSG hop at a target in `subnet` whose sources are `sources`: "; the VirtualNetwork tag of this
-/// subnet leaves out VNet 'hub' (10.0.0.0/16): peering 'p' does not allow virtual network access, ..." when a
-/// peering with allowVirtualNetworkAccess false explains it; empty otherwise.
-std::string peering_access_note(const model::Model& m, const AddressSpace& space, int subnet, const IpSet& sources);
+/// ReasonCode::kNsgRule: rule `rule` of NSG `nsg` decides the packet `q` to `dst`, and which of its fields match.
+Reason rule_reason(const model::Model& m, int nsg, int rule, const FlowQuery& q, const Destination& dst,
+                   const AddressSpace& space);
+Reason no_nsg_reason();       // kNoNsg
+Reason missing_nsg_reason();  // kNsgMissing
+Reason no_rule_reason();      // kNsgNoMatch
+/// For a denied NSG hop at a target in `subnet` whose sources are `sources`: the peering (index into the peerings of
+/// the subnet's VNet) whose allowVirtualNetworkAccess false keeps them out of the subnet's VirtualNetwork tag; -1
+/// when none explains it (NsgRuleWhy::excluding_peering).
+int excluding_peering(const model::Model& m, const AddressSpace& space, int subnet, const IpSet& sources);
 /// "vm-web-1 (10.0.3.4)": a backend by its VM (else NIC) name and private IP.
 std::string member_label(const model::Model& m, const model::IpConfigIndex& x);
 /// Does the --backend text name this member (NIC or VM name or id, ip configuration id, or private IP)?
 bool names_member(const model::Model& m, const model::IpConfigIndex& x, const std::string& text);
-/// "network rule 'r', collection 'c' (priority 200) of group 'g' in policy 'p'": a firewall rule and where it is
-/// (DNAT, network or application by the rule's kind).
-std::string rule_label(const model::Model& m, const model::Firewall& fw, const model::FirewallRulePosition& at);
 /// Marks the hops reached, the first that stops the packet, and the verdict (allowed, denied or broken).
-void finish_trace(FlowTrace& t, const std::string& allowed_reason);
+void finish_trace(FlowTrace& t, Reason allowed_reason);
 
 /// The port set {port}.
 inline PortSet single(std::uint16_t port) {
@@ -59,41 +59,31 @@ bool reject_backend(FlowTrace& t);
 
 // ---- hops shared by several families ----
 
-/// The flow as one line for verdicts: "tcp 81.2.69.200:49152 -> 20.50.0.20:443".
-std::string flow_text(const FlowQuery& q, const std::string& to);
-/// "public IP 'name' 20.1.2.3 (Standard)", or "a public IP not in the input".
-std::string pip_text(const model::Model& m, int pip);
-/// The public IP's address as text, or "(unknown address)".
-std::string pip_address(const model::Model& m, int pip);
-/// The entry hop for a public IP owned by `owner` ("frontend 'fe' of application gateway 'g'").
-TraceHop entry_hop(const model::Model& m, int pip, const FlowQuery& q, const std::string& owner);
+/// The entry hop for a public IP owned by `owner` (an application gateway's frontend `frontend`, a Bastion host).
+TraceHop entry_hop(const model::Model& m, int pip, const FlowQuery& q, const EntryPoint& owner, int frontend = -1);
 
-/// "10.0.2.0/24", or the first three CIDRs and how many more.
-std::string cidrs(const IpSet& s);
 /// The sources of a packet set.
 IpSet sources_of(const PacketSet& p);
-/// The reason of an NSG rule deciding a set of sources (an entry point's subnet) on TCP `port`.
-std::string set_rule_reason(const model::Model& m, const model::SecurityRule& r, const IpSet& matched,
-                            std::uint16_t port, const std::string& who);
 /// The NSG hop of an entry point's subnet (scope "gateway-subnet" or "bastion-subnet") for the packet to
 /// `port`, decided as analyze decides it (entry_nsg_decisions).
 TraceHop entry_nsg_hop(const model::Model& m, const AddressSpace& space, const FlowQuery& q, const model::Ref& subnet,
-                       const IpSet& frontends, std::uint16_t port, const char* scope, const std::string& what);
+                       const IpSet& frontends, std::uint16_t port, const char* scope, const EntryPoint& what);
 /// The target's subnet and NIC NSG hops (the NSG stages of its path, entered `via` a Bastion session or an
 /// application gateway) for TCP `port` from the entry point's subnet `inner`, as analyze sees a
 /// forwarded flow: the whole subnet, any source port; the flow passes when some of its addresses pass both NSGs
-/// (the first such pair of deciding rules is shown).
+/// (the first such pair of deciding rules is shown). `who`, `who_set`: where the sources come from, for the reason.
 void forwarded_nsg_hops(const model::Model& m, const AddressSpace& space, Via via, const model::IpConfigIndex& x,
-                        const IpSet& inner, std::uint16_t port, const std::string& who, FlowTrace& t);
+                        const IpSet& inner, std::uint16_t port, ForwardedSources who, const IpSet& who_set,
+                        FlowTrace& t);
 
-/// The route of the reply to an internet client. `through`: what the replies must leave through ("the public IP",
-/// "the load balancer"); nullptr when the target has no public IP at all (nothing it sends can answer an internet
+/// The route of the reply to an internet client. `through`: what the replies must leave through (the public IP, the
+/// load balancer); kNothing when the target has no public IP at all (nothing it sends can answer an internet
 /// client).
-TraceHop route_hop(const model::Model& m, int subnet, const model::IpAddress& client, const char* through);
+TraceHop route_hop(const model::Model& m, int subnet, const model::IpAddress& client, RepliesThrough through);
 /// The route hops between an entry point (`what`, in VNet `from_vnet`, its subnet `from_subnet`) and target `x`
 /// (addressed as `to`: its private IP unless an internal load balancer's frontend): "forward" goes before the NSG
 /// hops, "return" after them (solver/explain/network.cpp).
-std::pair<TraceHop, TraceHop> forwarded_route_hops(const model::Model& m, const std::string& what, int from_vnet,
+std::pair<TraceHop, TraceHop> forwarded_route_hops(const model::Model& m, const EntryPoint& what, int from_vnet,
                                                    int from_subnet, const model::IpConfigIndex& x,
                                                    bool unreachable_breaks,
                                                    const std::optional<model::IpAddress>& to = std::nullopt,

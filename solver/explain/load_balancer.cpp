@@ -54,6 +54,16 @@ LbChoice load_balancer_hop(const model::Model& m, int l, int f, const FlowQuery&
   const bool ported = model::has_ports(q.protocol);
   const std::string packet = ported ? fmt::format("{} port {}", model::to_string(q.protocol), q.destination_port)
                                     : std::string(model::to_string(q.protocol));
+  // The reason of a rule (or of none) for this packet at this frontend.
+  auto lb_reason = [&](ReasonCode code, int rule) {
+    Reason why;
+    why.code = code;
+    why.load_balancer = l;
+    why.frontend = f;
+    why.rule = rule;
+    why.flow = FlowPacket{q.source, q.protocol, q.source_port, q.destination_port};
+    return why;
+  };
   auto of_family = [&](const model::IpConfigIndex& x) {
     return m.nics[x.nic].ip_configurations[x.ip_configuration].family == family;
   };
@@ -112,11 +122,11 @@ LbChoice load_balancer_hop(const model::Model& m, int l, int f, const FlowQuery&
     }
     std::string pool_text = pools.empty() ? "no backend pool" : "pool " + pools.front();
     for (std::size_t i = 1; i < pools.size(); ++i) pool_text += " and " + pools[i];
-    h.reason = fmt::format("{} matches load-balancing rule '{}' ({} -> {}) of '{}'", packet, rule.name, h.frontend_port,
-                           h.backend_port, lb.name);
+    h.why = lb_reason(ReasonCode::kLbRule, static_cast<int>(r));
+    h.why.frontend_port = h.frontend_port;
+    h.why.backend_port = h.backend_port;
+    h.why.backend = LbBackend::kNone;
     if (h.backends.empty()) {
-      h.reason +=
-          fmt::format(", but {} has no member of the frontend's IP version: the packet goes nowhere", pool_text);
       if (!q.backend.empty())
         bad_backend(fmt::format("--backend '{}': load-balancing rule '{}' of '{}' has no backend", q.backend, rule.name,
                                 lb.name),
@@ -132,20 +142,11 @@ LbChoice load_balancer_hop(const model::Model& m, int l, int f, const FlowQuery&
     }
     c.backend = h.backends[pick];
     h.passes = true;
-    if (!q.backend.empty()) {
-      h.reason += fmt::format("; {} spreads flows over its members: traced {}, chosen with --backend", pool_text,
-                              member_label(m, *c.backend));
-    } else if (h.backends.size() == 1) {
-      h.reason += fmt::format(", which forwards to {}, the only member of {}", member_label(m, *c.backend), pool_text);
-    } else {
-      std::string others;
-      for (std::size_t i = 1; i < h.backends.size(); ++i)
-        others += (i > 1 ? ", " : "") + member_label(m, h.backends[i]);
-      h.reason += fmt::format(
-          "; {} spreads flows over {} members: traced the first in the documented order (NIC id, "
-          "then ip configuration name), {}; other members: {}; choose one with --backend",
-          pool_text, h.backends.size(), member_label(m, *c.backend), others);
-    }
+    h.why.members = h.backends;
+    h.why.member = static_cast<int>(pick);
+    h.why.backend = !q.backend.empty()       ? LbBackend::kChosen
+                    : h.backends.size() == 1 ? LbBackend::kOnly
+                                             : LbBackend::kFirst;
     return c;
   }
   // Inbound NAT rules: one frontend port (or, v2, a range handing port start + i to the i-th member).
@@ -160,33 +161,27 @@ LbChoice load_balancer_hop(const model::Model& m, int l, int f, const FlowQuery&
       if (!member) continue;
       const auto& pool = lb.backend_pools[rule.backend_pool.child];
       const std::size_t i = *member;
-      h.reason =
-          fmt::format("{} matches inbound NAT rule '{}' ({}..{} -> {}) of '{}'", packet, rule.name,
-                      *rule.frontend_port_range_start, *rule.frontend_port_range_end, rule.backend_port, lb.name);
+      h.why = lb_reason(ReasonCode::kLbNatRuleRange, static_cast<int>(r));
+      h.why.member = static_cast<int>(i);
       if (i >= pool.members.size()) {
-        how = fmt::format(", but pool '{}' has {} member{} (NIC id, then ip configuration name): port {} goes to none",
-                          pool.name, pool.members.size(), pool.members.size() == 1 ? "" : "s", q.destination_port);
+        h.why.backend = LbBackend::kBeyondPool;
       } else if (!of_family(pool.members[i])) {
-        how = fmt::format(": port {} is member {} of pool '{}', {}, not of the frontend's IP version",
-                          q.destination_port, i + 1, pool.name, member_label(m, pool.members[i]));
+        h.why.backend = LbBackend::kOtherVersion;
+        h.why.members = {pool.members[i]};
       } else {
         to.push_back(pool.members[i]);
-        how = fmt::format(
-            ": port {} goes to member {} of pool '{}' in the documented order (NIC id, then ip "
-            "configuration name), {}",
-            q.destination_port, i + 1, pool.name, member_label(m, pool.members[i]));
+        h.why.backend = LbBackend::kForwards;
+        h.why.members = to;
       }
     } else {
       if (rule.frontend_port != q.destination_port) continue;
-      h.reason = fmt::format("{} matches inbound NAT rule '{}' ({} -> {}) of '{}'", packet, rule.name,
-                             rule.frontend_port, rule.backend_port, lb.name);
+      h.why = lb_reason(ReasonCode::kLbNatRule, static_cast<int>(r));
       for (const auto& x : rule.targets) {
         if (of_family(x)) to.push_back(x);
       }
-      how = to.empty() ? ", but no ip configuration of the frontend's IP version lists it: the packet goes nowhere"
-                       : fmt::format(", which forwards to {}", member_label(m, to.front()));
+      h.why.backend = to.empty() ? LbBackend::kNone : LbBackend::kForwards;
+      h.why.members = to;
     }
-    h.reason += how;
     h.lb_rule = static_cast<int>(r);
     h.lb_nat = true;
     h.frontend_port = q.destination_port;
@@ -205,14 +200,10 @@ LbChoice load_balancer_hop(const model::Model& m, int l, int f, const FlowQuery&
     for (const auto& x : pool.members) {
       if (x.instance == instance && of_family(x.target)) to.push_back(x.target);
     }
-    h.reason = fmt::format("{} matches inbound NAT pool '{}' ({}..{} -> {}) of '{}'", packet, pool.name,
-                           pool.frontend_port_range_start, pool.frontend_port_range_end, pool.backend_port, lb.name);
-    h.reason += to.empty() ? fmt::format(
-                                 ": port {} belongs to scale set instance {}, which has no ip configuration of "
-                                 "the frontend's IP version listing the pool: the packet goes nowhere",
-                                 q.destination_port, instance)
-                           : fmt::format(": port {} goes to scale set instance {}, {}", q.destination_port, instance,
-                                         member_label(m, to.front()));
+    h.why = lb_reason(ReasonCode::kLbNatPool, static_cast<int>(r));
+    h.why.member = instance;
+    h.why.backend = to.empty() ? LbBackend::kNone : LbBackend::kForwards;
+    h.why.members = to;
     h.lb_rule = static_cast<int>(r);
     h.lb_nat = true;
     h.lb_nat_pool = true;
@@ -221,8 +212,7 @@ LbChoice load_balancer_hop(const model::Model& m, int l, int f, const FlowQuery&
     c.floating_ip = pool.enable_floating_ip;
     return forward_nat("pool", pool.name, to);
   }
-  h.reason = fmt::format("no load-balancing or inbound NAT rule of '{}' on frontend '{}' matches {}", lb.name, fe.name,
-                         packet);
+  h.why = lb_reason(ReasonCode::kLbNoRule, -1);
   return c;  // a --backend has nothing to choose from: the hop says why the packet stops
 }
 

@@ -1,5 +1,6 @@
-// explain()'s NSG hops and their reasons: which fields of the deciding rule match the packet, for one packet at a
-// target, for an entry point's subnet, and for the sources a Bastion host or application gateway forwards from.
+// explain()'s NSG hops and why they decide: which fields of the deciding rule match the packet, for one packet at a
+// target, for an entry point's subnet, and for the sources a Bastion host or application gateway forwards from. Data
+// only: solver/explain_text.cpp writes the words.
 #include <algorithm>
 #include <optional>
 #include <set>
@@ -7,8 +8,6 @@
 #include <tuple>
 #include <utility>
 #include <vector>
-
-#include <fmt/format.h>
 
 #include "solver/explain/internal.h"
 #include "solver/forwarding.h"
@@ -26,128 +25,102 @@ using RK = model::ResourceKind;
 
 namespace {
 
-/// Which part of one side of a rule contains `a`, for the reason text.
-std::string address_reason(const char* side, const model::AddressMatch& mt, Access access, int subnet,
-                           const IpAddress& a, const model::Model& m, const AddressSpace& space) {
-  const std::string addr = a.to_string();
-  if (mt.any) return fmt::format("{} '*'", side);
-  for (const auto& p : mt.prefixes) {
-    if (p.contains(a)) return fmt::format("{} '{}' contains {}", side, p.to_string(), addr);
+/// Which part of one side of a rule contains `a`.
+AddressMatchWhy address_why(const model::AddressMatch& mt, Access access, int subnet, const IpAddress& a,
+                            const model::Model& m, const AddressSpace& space) {
+  using AK = AddressMatchKind;
+  AddressMatchWhy w;
+  if (mt.any) {
+    w.kind = AK::kAny;
+    return w;
+  }
+  for (std::size_t i = 0; i < mt.prefixes.size(); ++i) {
+    if (mt.prefixes[i].contains(a)) {
+      w.kind = AK::kPrefix;
+      w.index = static_cast<int>(i);
+      return w;
+    }
   }
   for (model::ServiceTag tag : mt.tags) {
     switch (tag) {
       case model::ServiceTag::kInternet:
-        if (space.internet().contains(a.value)) return fmt::format("{} tag 'Internet' contains {}", side, addr);
+        if (space.internet().contains(a.value)) {
+          w.kind = AK::kInternet;
+          return w;
+        }
         break;
       case model::ServiceTag::kVirtualNetwork:
         if (space.virtual_network(subnet).contains(a.value)) {
-          std::string out =
-              fmt::format("{} tag 'VirtualNetwork' (as seen from the target's subnet) contains {}", side, addr);
-          // A user-defined route's prefix joins the tag (docs/model.md, "The VirtualNetwork tag"): name the route.
+          w.kind = AK::kVirtualNetwork;
+          // A user-defined route's prefix joins the tag (docs/model.md, "The VirtualNetwork tag").
           if (const int r = space.tag_route(m, subnet, a); r >= 0) {
-            const auto& rt = m.route_tables[m.subnets[subnet].route_table.index];
-            const auto& route = rt.routes[r];
-            out += fmt::format(" because route '{}' ({} -> {}) of route table '{}' puts {} into the tag", route.name,
-                               route.prefix->to_string(), model::to_string(route.next_hop), rt.name,
-                               route.prefix->to_string());
+            w.route_table = m.subnets[subnet].route_table.index;
+            w.route = r;
           }
-          return out;
+          return w;
         }
         break;
       case model::ServiceTag::kAzureLoadBalancer:
-        if (azure_platform_address().contains(a.value))
-          return fmt::format("{} tag 'AzureLoadBalancer' is {}", side, addr);
+        if (azure_platform_address().contains(a.value)) {
+          w.kind = AK::kAzureLoadBalancer;
+          return w;
+        }
         break;
       case model::ServiceTag::kOther: break;
     }
   }
   if (!mt.other_tags.empty() && access == Access::kAllow && space.internet().contains(a.value)) {
-    return fmt::format("{} tag '{}' (unresolved: assumed to be the whole internet in an allow rule) contains {}", side,
-                       mt.other_tags.front(), addr);
+    w.kind = AK::kUnresolvedTag;
+    w.index = 0;
+    return w;
   }
   for (const auto& ref : mt.asgs) {
     if (ref.resolved() && space.asg_members(ref.index).contains(a.value)) {
-      return fmt::format("{} ASG '{}' has member {}", side, m.asgs[ref.index].name, addr);
+      w.kind = AK::kAsg;
+      w.index = ref.index;
+      return w;
     }
   }
-  return fmt::format("{} matches {}", side, addr);
+  return w;
 }
 
-std::string protocol_reason(const model::SecurityRule& r, model::Protocol p) {
-  if (r.protocols == model::kAllProtocols) return fmt::format("protocol '*' covers {}", model::to_string(p));
-  return fmt::format("protocol {}", model::to_string(p));
-}
-
-std::string side_text(const model::Model& m, const model::AddressMatch& a) {
-  if (a.any) return "'*'";
-  std::vector<std::string> parts;
-  for (const auto& p : a.prefixes) parts.push_back(p.to_string());
-  for (auto tag : a.tags) {
-    switch (tag) {
-      case model::ServiceTag::kInternet: parts.emplace_back("tag Internet"); break;
-      case model::ServiceTag::kVirtualNetwork: parts.emplace_back("tag VirtualNetwork"); break;
-      case model::ServiceTag::kAzureLoadBalancer: parts.emplace_back("tag AzureLoadBalancer"); break;
-      case model::ServiceTag::kOther: break;
-    }
-  }
-  for (const auto& t : a.other_tags) parts.push_back("tag " + t);
-  for (const auto& ref : a.asgs) parts.push_back(ref.resolved() ? "ASG " + m.asgs[ref.index].name : "an ASG");
-  std::string out;
-  for (std::size_t i = 0; i < parts.size(); ++i) out += (i ? ", " : "") + parts[i];
-  return "'" + out + "'";
+Reason because(ReasonCode code) {
+  Reason r;
+  r.code = code;
+  return r;
 }
 
 }  // namespace
 
-std::string peering_access_note(const model::Model& m, const AddressSpace& space, int subnet, const IpSet& sources) {
+/// The peering whose allowVirtualNetworkAccess false keeps `sources` out of subnet `subnet`'s VirtualNetwork tag
+/// (index into the peerings of its VNet), or -1.
+int excluding_peering(const model::Model& m, const AddressSpace& space, int subnet, const IpSet& sources) {
   const model::Peering* p = space.tag_excluding_peering(m, subnet, sources);
-  if (p == nullptr) return "";
-  const auto& vnet = m.vnets[m.subnets[subnet].vnet.index];
-  const std::string remote = p->remote_vnet.resolved() ? fmt::format("VNet '{}'", m.vnets[p->remote_vnet.index].name)
-                                                       : std::string("the remote VNet");
-  return fmt::format(
-      "; the VirtualNetwork tag of the target's subnet leaves out {}: peering '{}' of VNet '{}' has "
-      "allowVirtualNetworkAccess false, so AllowVnetInBound and rules naming VirtualNetwork no longer "
-      "admit it (the peering still carries traffic a rule allows by address or ASG)",
-      remote, p->name, vnet.name);
+  if (p == nullptr) return -1;
+  const auto& peerings = m.vnets[m.subnets[subnet].vnet.index].peerings;
+  return static_cast<int>(p - peerings.data());
 }
 
-std::string rule_reason(const model::SecurityRule& r, const FlowQuery& q, const Destination& dst, const model::Model& m,
-                        const AddressSpace& space) {
-  std::vector<std::string> parts;
-  parts.push_back(address_reason("source", r.source, r.access, dst.subnet, q.source, m, space));
-  if (model::has_ports(q.protocol)) {
-    if (!r.source_ports.is_all()) {
-      parts.push_back(fmt::format("source port {} in '{}'", q.source_port, model::to_string(r.source_ports)));
-    }
-    if (r.destination_ports.is_all()) {
-      parts.push_back(fmt::format("port {} in '*'", q.destination_port));
-    } else {
-      parts.push_back(fmt::format("port {} in '{}'", q.destination_port, model::to_string(r.destination_ports)));
-    }
-  } else {
-    parts.push_back(fmt::format("{} has no ports", model::to_string(q.protocol)));
-  }
-  parts.push_back(protocol_reason(r, q.protocol));
-  if (!r.destination.any) {
-    parts.push_back(dst.ip ? fmt::format("destination covers {}", dst.ip->to_string())
-                           : "destination covers the target");
-  }
-  std::string out = fmt::format("{} ({}, {}{}): ", r.name, r.priority, r.access == Access::kAllow ? "allow" : "deny",
-                                r.is_default ? ", default rule" : "");
-  for (std::size_t i = 0; i < parts.size(); ++i) out += (i ? ", " : "") + parts[i];
-  return out;
+Reason rule_reason(const model::Model& m, int nsg, int rule, const FlowQuery& q, const Destination& dst,
+                   const AddressSpace& space) {
+  const model::SecurityRule& r = m.nsgs[nsg].rules[rule];
+  Reason why = because(ReasonCode::kNsgRule);
+  NsgRuleWhy& w = why.nsg;
+  w.nsg = nsg;
+  w.rule = rule;
+  w.source = address_why(r.source, r.access, dst.subnet, q.source, m, space);
+  w.address = q.source;
+  w.protocol = q.protocol;
+  w.source_port = q.source_port;
+  w.destination_port = q.destination_port;
+  w.destination = dst.ip;
+  w.subnet = dst.subnet;
+  return why;
 }
 
-/// "10.0.2.0/24", or the first three CIDRs and how many more.
-std::string cidrs(const IpSet& s) {
-  const auto all = model::to_cidr_strings(s);
-  if (all.empty()) return "no address";
-  std::string out;
-  for (std::size_t i = 0; i < all.size() && i < 3; ++i) out += (i ? ", " : "") + all[i];
-  if (all.size() > 3) out += fmt::format(" and {} more", all.size() - 3);
-  return out;
-}
+Reason no_nsg_reason() { return because(ReasonCode::kNoNsg); }
+Reason missing_nsg_reason() { return because(ReasonCode::kNsgMissing); }
+Reason no_rule_reason() { return because(ReasonCode::kNsgNoMatch); }
 
 IpSet sources_of(const PacketSet& p) {
   IpSet s;
@@ -155,20 +128,10 @@ IpSet sources_of(const PacketSet& p) {
   return s;
 }
 
-/// The reason of an NSG rule deciding a set of sources (an entry point's subnet) on TCP `port`.
-std::string set_rule_reason(const model::Model& m, const model::SecurityRule& r, const IpSet& matched,
-                            std::uint16_t port, const std::string& who) {
-  return fmt::format("{} ({}, {}{}): source {} matches {} ({}), port {} in '{}', protocol {}", r.name, r.priority,
-                     r.access == Access::kAllow ? "allow" : "deny", r.is_default ? ", default rule" : "",
-                     side_text(m, r.source), cidrs(matched), who, port,
-                     r.destination_ports.is_all() ? "*" : model::to_string(r.destination_ports),
-                     r.protocols == model::kAllProtocols ? "'*' covers tcp" : "tcp");
-}
-
 /// The NSG hop of an entry point's subnet (scope "gateway-subnet" or "bastion-subnet") for the packet to
 /// `port`, decided as analyze decides it (entry_nsg_decisions).
 TraceHop entry_nsg_hop(const model::Model& m, const AddressSpace& space, const FlowQuery& q, const model::Ref& subnet,
-                       const IpSet& frontends, std::uint16_t port, const char* scope, const std::string& what) {
+                       const IpSet& frontends, std::uint16_t port, const char* scope, const EntryPoint& what) {
   TraceHop h;
   h.scope = scope;
   const NsgSlot slot = subnet_nsg_slot(m, subnet);
@@ -178,14 +141,15 @@ TraceHop entry_nsg_hop(const model::Model& m, const AddressSpace& space, const F
     h.resource_kind = RK::kSubnet;
     h.resource = subnet.index;
     h.passes = true;
-    h.reason = fmt::format("no NSG on {}'s subnet: nothing is filtered here", what);
+    h.why = because(ReasonCode::kNoNsgAtEntry);
+    h.why.entry = what;
     return h;
   }
   h.kind = K::kNsg;
   h.resource_kind = RK::kNetworkSecurityGroup;
   if (slot.state == NsgSlot::State::kMissing) {
     h.passes = true;
-    h.reason = "NSG referenced but not in the input: assumed to admit everything";
+    h.why = missing_nsg_reason();
     return h;
   }
   h.resource = slot.index;
@@ -193,21 +157,16 @@ TraceHop entry_nsg_hop(const model::Model& m, const AddressSpace& space, const F
                               ported ? single(q.source_port) : PortSet::all(), ported ? single(port) : PortSet::all()});
   const auto decisions = entry_nsg_decisions(m, space, slot, subnet.index, frontends, packet);
   if (decisions.empty()) {
-    h.reason = "no inbound rule matches: denied";
+    h.why = no_rule_reason();
     return h;
   }
   h.rule = decisions.front().rule;
   h.passes = decisions.front().access == Access::kAllow;
   FlowQuery at = q;
   at.destination_port = port;
-  const auto& rule = m.nsgs[slot.index].rules[h.rule];
-  h.reason = rule_reason(rule, at, Destination{std::nullopt, subnet.index, nullptr}, m, space);
-  if (!rule.destination.any) {
-    h.reason += fmt::format(
-        " (the destination is taken as {}'s subnet or frontend: which instance a client reaches "
-        "is not known)",
-        what);
-  }
+  h.why = rule_reason(m, slot.index, h.rule, at, Destination{std::nullopt, subnet.index, nullptr}, space);
+  h.why.code = ReasonCode::kNsgRuleAtEntry;
+  h.why.entry = what;
   return h;
 }
 
@@ -215,7 +174,8 @@ TraceHop entry_nsg_hop(const model::Model& m, const AddressSpace& space, const F
 /// forwarded flow: the whole subnet, any source port; the flow passes when some of its addresses pass both NSGs
 /// (the first such pair of deciding rules is shown).
 void forwarded_nsg_hops(const model::Model& m, const AddressSpace& space, Via via, const model::IpConfigIndex& x,
-                        const IpSet& inner, std::uint16_t port, const std::string& who, FlowTrace& t) {
+                        const IpSet& inner, std::uint16_t port, ForwardedSources who, const IpSet& who_set,
+                        FlowTrace& t) {
   const auto& nic = m.nics[x.nic];
   const auto& cfg = nic.ip_configurations[x.ip_configuration];
   const int subnet = cfg.subnet.index;
@@ -267,13 +227,13 @@ void forwarded_nsg_hops(const model::Model& m, const AddressSpace& space, Via vi
         h.resource_kind = stage.resource_kind;
         h.resource = stage.resource;
         h.passes = true;
-        h.reason = "no NSG at this scope: nothing is filtered here";
+        h.why = no_nsg_reason();
         return h;
       case NsgSlot::State::kMissing:
         h.kind = K::kNsg;
         h.resource_kind = RK::kNetworkSecurityGroup;
         h.passes = true;
-        h.reason = "NSG referenced but not in the input: assumed to admit everything";
+        h.why = missing_nsg_reason();
         return h;
       case NsgSlot::State::kPresent: break;
     }
@@ -281,13 +241,22 @@ void forwarded_nsg_hops(const model::Model& m, const AddressSpace& space, Via vi
     h.resource_kind = RK::kNetworkSecurityGroup;
     h.resource = s.index;
     if (!d) {
-      h.reason = "no inbound rule matches: denied";
+      h.why = no_rule_reason();
       return h;
     }
     h.rule = d->rule;
     h.passes = d->access == Access::kAllow;
-    h.reason = set_rule_reason(m, m.nsgs[s.index].rules[d->rule], sources_of(d->packets), port, who);
-    if (!h.passes) h.reason += peering_access_note(m, space, subnet, sources_of(d->packets));
+    h.why = because(ReasonCode::kNsgRuleForSources);
+    NsgRuleWhy& w = h.why.nsg;
+    w.nsg = s.index;
+    w.rule = d->rule;
+    w.protocol = Protocol::kTcp;
+    w.destination_port = port;
+    w.matched = sources_of(d->packets);
+    w.who = who;
+    w.from = who_set;
+    w.subnet = subnet;
+    if (!h.passes) w.excluding_peering = excluding_peering(m, space, subnet, w.matched);
     return h;
   };
   t.hops.push_back(hop(*stages[0], at_subnet));

@@ -40,11 +40,6 @@ std::vector<std::pair<int, bool>> services_named(const model::Model& m, const st
   return out;
 }
 
-std::string rule_text(const model::PaasIpRule& r) {
-  if (r.name.empty()) return fmt::format("IP rule '{}'", r.text);
-  return fmt::format("rule '{}' ({}{})", r.name, r.text, r.priority ? fmt::format(", priority {}", r.priority) : "");
-}
-
 void explain_paas(const model::Model& m, FlowTrace& t, int si, bool scm) {
   const FlowQuery& q = t.query;
   const auto& s = m.paas_services[si];
@@ -53,26 +48,28 @@ void explain_paas(const model::Model& m, FlowTrace& t, int si, bool scm) {
   model::Diagnostics scratch;
   const AddressSpace space(m, scratch);
   t.hops.push_back(source_hop(m, space, q.source, t));
-  const std::string host = scm ? s.scm_host_name : s.host_name;
-  const std::string what = fmt::format("{} '{}'{}", model::to_string(s.kind), s.name, scm ? " (SCM site)" : "");
+  // The reason `code` about this service's endpoint and the packet.
+  auto because = [&](ReasonCode code) {
+    Reason why;
+    why.code = code;
+    why.paas_service = si;
+    why.scm = scm;
+    why.flow = FlowPacket{q.source, q.protocol, q.source_port, q.destination_port};
+    return why;
+  };
 
   TraceHop endpoint;
   endpoint.kind = K::kPaas;
   endpoint.scope = "endpoint";
   endpoint.resource_kind = RK::kPaasService;
   endpoint.resource = si;
-  const std::string served = s.tcp_ports.empty() ? "no port" : "TCP " + model::to_string(s.tcp_ports);
-  const std::string at = host.empty() ? what + "'s public endpoint" : fmt::format("{} ({})", host, what);
   if (q.source.family() != model::IpFamily::kV4) {
-    endpoint.reason = fmt::format("{} is modelled for IPv4 clients only", at);
+    endpoint.why = because(ReasonCode::kPaasIpv6Client);
   } else if (q.protocol != Protocol::kTcp || !s.tcp_ports.contains(q.destination_port)) {
-    endpoint.reason = fmt::format("{} serves {}: {} is not served", at, served,
-                                  model::has_ports(q.protocol)
-                                      ? fmt::format("{} port {}", model::to_string(q.protocol), q.destination_port)
-                                      : std::string(model::to_string(q.protocol)));
+    endpoint.why = because(ReasonCode::kPaasPortNotServed);
   } else {
     endpoint.passes = true;
-    endpoint.reason = fmt::format("{} serves {}", at, served);
+    endpoint.why = because(ReasonCode::kPaasServes);
   }
   t.hops.push_back(endpoint);
 
@@ -83,20 +80,14 @@ void explain_paas(const model::Model& m, FlowTrace& t, int si, bool scm) {
   access.resource = si;
   TraceHop firewall = access;
   switch (s.public_network_access) {
-    case model::PublicNetworkAccess::kDisabled:
-      access.reason =
-          "publicNetworkAccess Disabled: the public endpoint admits no one, whatever its firewall says "
-          "(private endpoints are the only way in)";
-      break;
+    case model::PublicNetworkAccess::kDisabled: access.why = because(ReasonCode::kPaasAccessDisabled); break;
     case model::PublicNetworkAccess::kSecuredByPerimeter:
       access.passes = true;
-      access.reason =
-          "publicNetworkAccess SecuredByPerimeter: a network security perimeter's rules decide; they are "
-          "not modelled: assumed to admit the internet";
+      access.why = because(ReasonCode::kPaasAccessPerimeter);
       break;
     case model::PublicNetworkAccess::kEnabled:
       access.passes = true;
-      access.reason = "publicNetworkAccess Enabled: the service's firewall decides";
+      access.why = because(ReasonCode::kPaasAccessEnabled);
       break;
   }
   t.hops.push_back(access);
@@ -112,42 +103,34 @@ void explain_paas(const model::Model& m, FlowTrace& t, int si, bool scm) {
   if (q.source.family() == model::IpFamily::kV4) universe = universe.unite(model::to_set(q.source));
   if (s.public_network_access == model::PublicNetworkAccess::kSecuredByPerimeter) {
     firewall.passes = true;
-    firewall.reason = "not evaluated: the perimeter decides (assumed to admit)";
+    firewall.why = because(ReasonCode::kPaasPerimeterDecides);
   } else {
-    const std::string src = q.source.to_string();
+    bool decided = false;
     for (const auto& d : paas_firewall(s, rules, default_action, universe)) {
       if (!d.sources.contains(q.source.value)) continue;
+      decided = true;
       firewall.passes = d.access == Access::kAllow;
       firewall.rule = d.rule;
       if (d.rule >= 0) {
         firewall.scope = rule_scope;
-        firewall.reason = fmt::format("{} {} {}{}", rule_text(rules[d.rule]), firewall.passes ? "admits" : "denies",
-                                      src, *d.note ? fmt::format(" ({})", d.note) : "");
+        firewall.why = because(ReasonCode::kPaasRule);
+        firewall.why.rule = d.rule;
+        firewall.why.note = d.note;
       } else {
         firewall.scope = default_scope;
-        const bool rules_apply = s.kind == model::PaasKind::kAppService || default_action == Access::kDeny;
-        firewall.reason = !rules_apply
-                              ? fmt::format(
-                                    "default action Allow: {} is admitted (address rules apply only when the default "
-                                    "action is Deny)",
-                                    src)
-                          : rules.empty() ? fmt::format("default action {}, no address rule: {} is {}",
-                                                        default_action == Access::kAllow ? "Allow" : "Deny", src,
-                                                        firewall.passes ? "admitted" : "denied")
-                                          : fmt::format("no address rule matches {}: the default action {} {} it", src,
-                                                        default_action == Access::kAllow ? "Allow" : "Deny",
-                                                        firewall.passes ? "admits" : "denies");
+        firewall.why = because(ReasonCode::kPaasDefaultAction);
+        firewall.why.rules_apply = s.kind == model::PaasKind::kAppService || default_action == Access::kDeny;
       }
+      firewall.why.passes = firewall.passes;
       break;
     }
-    if (firewall.reason.empty()) {
+    if (!decided) {
       firewall.scope = default_scope;
-      firewall.reason = fmt::format("{} is not a client the public endpoint evaluates", src);
+      firewall.why = because(ReasonCode::kPaasNotEvaluated);
     }
   }
   t.hops.push_back(firewall);
-  finish_trace(t, fmt::format("allowed: {} reaches the public endpoint of {}",
-                              flow_text(q, host.empty() ? s.name : host), what));
+  finish_trace(t, because(ReasonCode::kAllowedPaas));
 }
 
 /// The private endpoints the target names (name, id, or one of their private IPs), with the address named.
@@ -167,7 +150,6 @@ std::vector<int> private_endpoints_named(const model::Model& m, const std::strin
 
 void explain_private_endpoint(const model::Model& m, FlowTrace& t, int p) {
   const FlowQuery& q = t.query;
-  const auto& pe = m.private_endpoints[p];
   t.private_endpoint = p;
   model::Diagnostics scratch;
   const AddressSpace space(m, scratch);
@@ -176,30 +158,10 @@ void explain_private_endpoint(const model::Model& m, FlowTrace& t, int p) {
   entry.kind = K::kEntry;
   entry.resource_kind = RK::kPrivateEndpoint;
   entry.resource = p;
-  std::string to;
-  for (const auto& c : pe.connections) {
-    if (!to.empty()) to += ", ";
-    std::string groups;
-    for (const auto& g : c.group_ids) groups += (groups.empty() ? "" : ", ") + g;
-    const std::string service = c.target.index >= 0
-                                    ? fmt::format("{} '{}'", model::to_string(m.paas_services[c.target.index].kind),
-                                                  m.paas_services[c.target.index].name)
-                                    : "'" + c.target.id + "'";
-    to += fmt::format("{}{} ({})", service, groups.empty() ? "" : " " + groups, model::to_string(c.status));
-  }
-  entry.reason = fmt::format(
-      "private endpoint '{}'{} has private addresses only: it is reached from its VNet, peered "
-      "VNets and on-premises, never from the internet",
-      pe.name, to.empty() ? "" : " to " + to);
-  for (const auto& c : pe.connections) {
-    if (c.target.index >= 0) {
-      entry.reason += fmt::format("; the service's public endpoint is separate: explain --to {}",
-                                  m.paas_services[c.target.index].name);
-      break;
-    }
-  }
+  entry.why.code = ReasonCode::kPrivateEndpoint;
+  entry.why.private_endpoint = p;
   t.hops.push_back(entry);
-  finish_trace(t, "");
+  finish_trace(t, Reason{});
 }
 
 }  // namespace

@@ -1,0 +1,26 @@
+// The words of explain(): the sentence each hop's reason and the verdict read as, written from the data explain()
+// returns (solver/explain.h). The reports call it (cli/explain_report.cpp), and so does check for a flow
+// assertion's summary (check/evaluate.cpp); nothing in solver/explain/ does (docs/architecture.md, "The solver
+// returns data, the report writes words").
+#pragma once
+
+#include <string>
+
+#include "model/model.h"
+#include "solver/explain.h"
+
+namespace exposim::solver {
+
+/// "Bastion 'bastion-hub'", "application gateway 'agw'".
+std::string entry_point_text(const model::Model& m, const EntryPoint& e);
+/// One line: why a hop decided as it did (or why a flow is allowed), then its further clauses after "; ".
+std::string reason_text(const model::Model& m, const Reason& r);
+/// reason_text of the hop's reason.
+inline std::string hop_text(const model::Model& m, const TraceHop& h) { return reason_text(m, h.why); }
+/// The verdict in one line: the allowed reason, or "denied at nsg (nic): <the hop's reason>" ("broken at ...",
+/// and "not internet traffic; " before it when the source hop stops the packet).
+std::string verdict_text(const model::Model& m, const Verdict& v);
+/// verdict_text of the trace's verdict.
+inline std::string verdict_text(const model::Model& m, const FlowTrace& t) { return verdict_text(m, t.verdict); }
+
+}  // namespace exposim::solver
