@@ -12,7 +12,7 @@
 #include "model/model.h"
 #include "model/resources.h"
 #include "solver/explain.h"
-#include "solver/exposure.h"
+#include "solver/hop.h"
 
 namespace exposim::check {
 

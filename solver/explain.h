@@ -8,10 +8,13 @@
 #include <vector>
 
 #include "model/model.h"
-#include "solver/exposure.h"
+#include "solver/hop.h"
+#include "solver/packet_set.h"
 #include "solver/network.h"
 
 namespace exposim::solver {
+
+struct Analysis;  // solver/exposure.h
 
 /// The packet to explain. `target` is a public IP address, a public IP name or id (an instance public IP, a load
 /// balancer frontend's, a firewall's, an application gateway's or a Bastion host's; also a secured virtual hub

@@ -30,20 +30,6 @@ using model::Access;
 using model::Direction;
 using model::Protocol;
 
-const char* to_string(Via v) {
-  switch (v) {
-    case Via::kPublicIp: return "public-ip";
-    case Via::kLoadBalancer: return "load-balancer";
-    case Via::kLoadBalancerNat: return "load-balancer-nat";
-    case Via::kFirewallDnat: return "firewall-dnat";
-    case Via::kApplicationGateway: return "application-gateway";
-    case Via::kBastion: return "bastion";
-    case Via::kPaasPublic: return "paas-public";
-    case Via::kAppliance: return "appliance";
-  }
-  return "?";
-}
-
 std::vector<PortsAndSources> split_by_ports(const PacketSet& packets, Protocol protocol) {
   std::vector<const Cube*> cubes;
   for (const auto& c : packets.cubes()) {

@@ -21,4 +21,18 @@ const char* to_string(HopKind k) {
   return "?";
 }
 
+const char* to_string(Via v) {
+  switch (v) {
+    case Via::kPublicIp: return "public-ip";
+    case Via::kLoadBalancer: return "load-balancer";
+    case Via::kLoadBalancerNat: return "load-balancer-nat";
+    case Via::kFirewallDnat: return "firewall-dnat";
+    case Via::kApplicationGateway: return "application-gateway";
+    case Via::kBastion: return "bastion";
+    case Via::kPaasPublic: return "paas-public";
+    case Via::kAppliance: return "appliance";
+  }
+  return "?";
+}
+
 }  // namespace exposim::solver

@@ -7,7 +7,6 @@
 #include <vector>
 
 #include "model/model.h"
-#include "solver/exposure.h"
 #include "solver/hop.h"
 #include "solver/nsg.h"
 

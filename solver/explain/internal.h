@@ -13,7 +13,8 @@
 #include "model/model.h"
 #include "solver/address_space.h"
 #include "solver/explain.h"
-#include "solver/exposure.h"
+#include "solver/hop.h"
+#include "solver/packet_set.h"
 #include "solver/nsg.h"
 #include "solver/packet_set.h"
 
