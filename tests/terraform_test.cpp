@@ -328,6 +328,22 @@ TEST_CASE("module variables lead to the module call's argument, and 0.13 referen
   }
 }
 
+TEST_CASE("a module output leads to the resource its expression references, in the child module", "[terraform]") {
+  // module_outputs.json: module_vars.json with the subnet (snet-0, one instance) moved into module.network, whose
+  // output subnet_id is azurerm_subnet.app.id. The NSG association and the vm module call both take
+  // module.network.subnet_id, only known after apply. Followed through the output, both VMs are in snet-0 behind
+  // nsg-mod (443 only); not followed, the association is dropped and every port is open (unknown-value warnings).
+  auto r = run({"module_outputs.json"});
+  CHECK(diagnostics(r, model::Severity::kWarning).empty());
+  CHECK(vm_side(r) == Lines{"vm-0 tcp 443 any nsg-mod/https > none", "vm-1 tcp 443 any nsg-mod/https > none"});
+  for (const auto& nic : r.model.nics) {
+    REQUIRE(nic.ip_configurations.size() == 1);
+    const std::string& id = nic.ip_configurations[0].subnet.id;
+    CHECK(id.size() > 7);
+    CHECK(id.substr(id.size() - 7) == "/snet-0");
+  }
+}
+
 TEST_CASE("configured blocks only known after apply admit everything", "[terraform]") {
   // unknown_rules.json: nsg.json with the NSG's security_rule set by the configuration but only known after apply;
   // an unknown list of rules must not read as no rules (the NSG would deny what it may allow).

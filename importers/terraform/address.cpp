@@ -113,6 +113,20 @@ std::vector<Target> Instances::targets(const Scope& scope, const json& expressio
       }
       continue;
     }
+    if (parts.size() >= 3 && parts[0] == "module") {
+      // A child module's output: its expression, evaluated in the child module. Without an instance key on a
+      // module with count or for_each, no instance is named and the value stays unknown.
+      if (depth <= 0) continue;
+      const std::string child = (scope.module.empty() ? "" : scope.module + ".") + "module." + std::string(parts[1]);
+      auto outputs = outputs_.find(config_module(child));
+      if (outputs == outputs_.end() || outputs->second == nullptr || !outputs->second->is_object()) continue;
+      auto output = outputs->second->find(std::string(parts[2].substr(0, parts[2].find('['))));
+      if (output == outputs->second->end() || !output->is_object()) continue;
+      auto expression = output->find("expression");
+      if (expression == output->end()) continue;
+      for (auto& t : targets(Scope{child, ""}, *expression, depth - 1)) out.push_back(std::move(t));
+      continue;
+    }
     const std::string block = referenced_resource(ref);
     if (block.empty()) continue;
     const std::size_t at = block.rfind("data.", 0) == 0 ? 3 : 2;

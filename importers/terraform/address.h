@@ -66,12 +66,15 @@ class Instances {
   /// When it names several (count, for_each), the one with the scope's instance key if there is one, else all.
   std::vector<const Instance*> referenced(const Scope& scope, std::string_view reference) const;
 
-  /// Where the `references` of a configuration expression lead: resources of the scope's module, and through
-  /// `var.NAME` the module call's argument NAME, evaluated in the parent module (at most `depth` calls up).
+  /// Where the `references` of a configuration expression lead: resources of the scope's module; through
+  /// `var.NAME` the module call's argument NAME, evaluated in the parent module; and through `module.M.OUT` (or
+  /// `module.M[KEY].OUT`) the output OUT of the child module M, evaluated in that module (at most `depth` steps).
   std::vector<Target> targets(const Scope& scope, const json& expression, int depth) const;
 
   /// Records the argument expressions of the module call whose configuration path is `path` ("module.vm").
   void add_module_call(std::string path, const json* expressions) { calls_[std::move(path)] = expressions; }
+  /// Records the `outputs` of the module whose configuration path is `path` ("module.network").
+  void add_module_outputs(std::string path, const json* outputs) { outputs_[std::move(path)] = outputs; }
 
   /// The managed instance of `type` with Azure name `name` in resource group `resource_group` (case-insensitive),
   /// or null (none, or several).
@@ -84,6 +87,7 @@ class Instances {
   std::vector<Instance> items_;
   std::map<std::string, std::vector<std::size_t>> by_block_;  // module + " " + type.name -> instances
   std::map<std::string, const json*> calls_;                  // module call path -> its argument expressions
+  std::map<std::string, const json*> outputs_;                // module path -> its `outputs` configuration
 };
 
 }  // namespace exposim::importers::terraform

@@ -127,6 +127,7 @@ class Reader {
           if (m == nullptr || !m->is_object()) continue;
           const std::string child = (path.empty() ? "" : path + ".") + "module." + it.key();
           instances.add_module_call(child, member(it.value(), "expressions"));
+          instances.add_module_outputs(child, member(*m, "outputs"));
           stack.emplace_back(m, child, fmt::format("{}/module_calls/{}/module", pointer, escape_token(it.key())));
         }
       }
