@@ -54,6 +54,7 @@ int analyze_inputs(const InputOptions& o, SolveTiming timing, std::ostream& err,
     err << fmt::format("exposim: timing: solve {:.3f} s ({} targets, {} distinct evaluations)\n", seconds_since(t0),
                        out.analysis.targets_evaluated, out.analysis.distinct_evaluations);
   }
+  model::name_source_instances(out.model, out.analysis.findings);
   return finish_diagnostics(o, *policy, diags, std::move(out.analysis.findings), err, out.diagnostics);
 }
 

@@ -78,6 +78,7 @@ class Diagnostics {
   bool has_errors() const;
   std::size_t size() const { return items_.size(); }
   const std::vector<Diagnostic>& items() const { return items_; }
+  Diagnostic& at(std::size_t k) { return items_[k]; }
   /// Sorted and de-duplicated copy.
   std::vector<Diagnostic> sorted() const;
   /// Turns every warning into an error (`--strict`).

@@ -79,6 +79,10 @@ struct Model {
   std::unordered_map<std::string, SourceAddress> source_addresses;
   /// The source address of canonical id `key`, or null.
   const SourceAddress* source_address(std::string_view key) const;
+  /// "<file>\n<pointer of an instance's object>" -> the address its input names it by (a Terraform plan's
+  /// `module.web.azurerm_network_security_rule.ssh[0]`): what name_source_instances() puts before a diagnostic
+  /// located inside that object. Empty for other inputs.
+  std::unordered_map<std::string, std::string> source_instances;
 
   Model();
   ~Model();
@@ -132,5 +136,10 @@ constexpr ResourceKind kind_of() {
   }
 #undef EXPOSIM_KIND_OF
 }
+
+/// Puts the source address of the instance a diagnostic is located in (Model::source_instances) before the message
+/// of each diagnostic from index `from` on, so that validation's and the solver's diagnostics about a resource of a
+/// Terraform plan name its address as the importer's own do.
+void name_source_instances(const Model& m, Diagnostics& diags, std::size_t from = 0);
 
 }  // namespace exposim::model

@@ -34,6 +34,7 @@ Model::Model(const Model& o)
       EXPOSIM_RESOURCE_KINDS(EXPOSIM_KIND_COPY)
 #undef EXPOSIM_KIND_COPY
           source_addresses(o.source_addresses),
+      source_instances(o.source_instances),
       topology_(o.topology_ ? std::make_unique<Topology>(*o.topology_) : nullptr) {
   // The index must view this copy's strings, not the original's.
   for (const auto& [key, v] : o.by_key) {
@@ -54,6 +55,23 @@ const SourceAddress* Model::source_address(std::string_view key) const {
   if (source_addresses.empty()) return nullptr;
   auto it = source_addresses.find(std::string(key));
   return it == source_addresses.end() ? nullptr : &it->second;
+}
+
+void name_source_instances(const Model& m, Diagnostics& diags, std::size_t from) {
+  if (m.source_instances.empty()) return;
+  for (std::size_t k = from; k < diags.size(); ++k) {
+    Diagnostic& d = diags.at(k);
+    // The instance's object is ".../resources/N": cut the pointer after the last such step.
+    const std::string& p = d.where.pointer;
+    const auto at = p.rfind("/resources/");
+    if (at == std::string::npos) continue;
+    auto end = at + 11;
+    while (end < p.size() && p[end] >= '0' && p[end] <= '9') ++end;
+    if (end == at + 11) continue;
+    auto it = m.source_instances.find(d.where.file.str() + "\n" + p.substr(0, end));
+    if (it == m.source_instances.end() || d.message.rfind(it->second + ":", 0) == 0) continue;
+    d.message = it->second + ": " + d.message;
+  }
 }
 
 const Topology& Model::topology() const {

@@ -174,6 +174,7 @@ void Resolver::attach(Ref& forward, const ResourceBase& target, std::size_t inde
 }
 
 void validate(Model& model, Diagnostics& diags, const ValidateOptions& options) {
+  const std::size_t first_diagnostic = diags.size();
   Resolver rs(model, diags, options);
   std::set<std::string> seen;
   // Scale sets first: their synthesised instances are NICs, VMs and public IPs like any other.
@@ -204,6 +205,7 @@ void validate(Model& model, Diagnostics& diags, const ValidateOptions& options) 
   rs.report_missing();
   build_edges(model);
   drop_derivable_ids(model);
+  name_source_instances(model, diags, first_diagnostic);
 }
 
 }  // namespace exposim::model

@@ -148,9 +148,11 @@ TEST_CASE("terraform plan: a virtual hub in its WAN, and a connection to a spoke
   // Validation's note on what of a hub's routing is modelled counts the connection and its spoke in the input.
   const auto warnings = diagnostics(r.diags, model::Severity::kWarning);
   REQUIRE(warnings.size() == 1);
-  CHECK(warnings[0].rfind("unmodelled-feature /planned_values/root_module/resources/2: virtual hub 'hub-weu' "
-                          "(1 spoke connection, 1 in the input): applied are ",
-                          0) == 0);
+  CHECK(
+      warnings[0].rfind(
+          "unmodelled-feature /planned_values/root_module/resources/2: azurerm_virtual_hub.weu: virtual hub 'hub-weu' "
+          "(1 spoke connection, 1 in the input): applied are ",
+          0) == 0);
   CHECK(r.a.exposures.empty());
   REQUIRE(r.m.virtual_wans.size() == 1);
   CHECK(r.m.virtual_wans[0].wan_type == "Standard");
@@ -253,7 +255,8 @@ TEST_CASE("terraform state: a disabled WAF policy, a pool by host name, a privat
         "unmodelled-feature /values/root_module/resources/5/values/private_service_connection/0/"
         "private_connection_resource_alias: azurerm_private_endpoint.alias: a connection by service alias is not "
         "analysed; a private endpoint adds no internet exposure");
-  CHECK(notes[0].rfind("unmodelled-feature /values/root_module/resources/7: virtual hub 'hub-edge' (1 spoke "
+  CHECK(notes[0].rfind("unmodelled-feature /values/root_module/resources/7: azurerm_virtual_hub.edge: virtual hub "
+                       "'hub-edge' (1 spoke "
                        "connection, 1 in the input): ",
                        0) == 0);
   CHECK(diagnostics(r.a.findings, model::Severity::kWarning) ==

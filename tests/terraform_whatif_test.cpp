@@ -264,7 +264,8 @@ TEST_CASE("plans that could never apply: one Azure id twice, one priority twice,
                    "is analysed") == 1);
   // An inline rule and a separate one at priority 100 in nsg-priorities: Azure's validation, with both addresses.
   CHECK(std::count(got.begin(), got.end(),
-                   "error duplicate-priority rules 'https' (azurerm_network_security_group.priorities) and "
+                   "error duplicate-priority azurerm_network_security_rule.rdp: rules 'https' "
+                   "(azurerm_network_security_group.priorities) and "
                    "'allow-rdp' (azurerm_network_security_rule.rdp) of network security group 'nsg-priorities' "
                    "share priority 100 in the same direction") == 1);
   // Rule web inline and separate in nsg-both: a warning; the separate one (8443) is what is analysed.

@@ -503,6 +503,7 @@ PlanStats import_plan_or_throw(std::string_view text, const std::string& path, c
   report_duplicate_ids(ctx, out, dropped);
   reconcile_inline_children(ctx, out, dropped, reader.deleted());
   record_addresses(out, dropped, model);
+  for (const Instance& i : ctx.instances().all()) model.source_instances.emplace(path + "\n" + i.pointer, i.address);
   if (!unmodelled.empty()) {
     std::string list;
     for (std::size_t k = 0; k < unmodelled.size() && k < 10; ++k) list += (k ? ", " : "") + unmodelled[k]->address;
