@@ -112,3 +112,17 @@ TEST_CASE("a list of pool ids with a known and an unknown element keeps the know
   CHECK(lb.rules[0].backend_pools.size() == 2);
   CHECK(diagnostics(r, model::Severity::kWarning).empty());
 }
+
+TEST_CASE("an element of a list of pool ids that no reference resolves stays an unknown pool", "[terraform]") {
+  // lb_unresolved_pool.json: lb_mixed_pools.json with the rule's backend_address_pool_ids written as
+  // [azurerm_lb_backend_address_pool.old.id, var.extra_pool_id]: [<old-pool id>, null] / [false, true], and the
+  // configuration references old-pool and a variable. The references resolve no id beyond the known one, so the
+  // list is old-pool and one unknown pool: vm1 (in old-pool) is exposed on 8080 to any source; the unknown pool
+  // is reported (unknown-value at the list, missing-reference at the synthesized pool), not dropped silently.
+  // vm2 joins new-pool, which the rule does not name: not exposed.
+  auto r = run("lb_unresolved_pool.json");
+  CHECK(exposures(r) == Lines{"vm1 load-balancer 8080 any"});
+  CHECK(diagnostics(r, model::Severity::kWarning) ==
+        Lines{"missing-reference /planned_values/root_module/resources/6/properties/backendAddressPools/1/id",
+              "unknown-value /planned_values/root_module/resources/6/values/backend_address_pool_ids"});
+}
