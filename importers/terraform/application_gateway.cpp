@@ -129,6 +129,8 @@ void copy_backend_addresses(Context& ctx, const Block& pb, Synthesized& s, const
         }
         break;
       case State::kUnknown:
+        // A list with an element only known after apply keeps its known addresses.
+        for (const auto& a : ctx.known_items(pb, key)) addresses.push_back(json{{field, a}});
         if (std::string_view(key) == "ip_addresses" && !backend_nics(ctx, pb).empty()) break;
         addresses.push_back(json{{field, Context::unknown_text(pb, key)}});
         break;

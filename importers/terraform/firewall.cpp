@@ -17,25 +17,6 @@ namespace {
 /// The three kinds of rule collection, with their azurerm block names and Azure shapes.
 enum class Kind { kNat, kNetwork, kApplication };
 
-/// True when after_unknown marks an element of list attribute `key` (`[false, true]`): the list is known, an
-/// element is not (`["10.0.0.1", var.x]` where `var.x` is only known after apply; the value holds null there).
-bool element_unknown(const Block& b, std::string_view key) {
-  if (b.unknown == nullptr || !b.unknown->is_object()) return false;
-  auto u = b.unknown->find(std::string(key));
-  if (u == b.unknown->end() || !u->is_array()) return false;
-  return std::any_of(u->begin(), u->end(), [](const json& e) { return e.is_boolean() && e.get<bool>(); });
-}
-
-/// A list of strings at `synth`; a list with an element only known after apply is unknown as a whole (the Azure
-/// reader widens an unknown address, port or protocol list: every address, port or protocol).
-void copy_list(Context& ctx, const Block& b, std::string_view key, Synthesized& s, const std::string& synth) {
-  if (ctx.state(b, key) == State::kKnown && element_unknown(b, key)) {
-    s.set(synth, Context::unknown_text(b, key), b.attr_pointer(key), b.instance);
-    return;
-  }
-  ctx.copy_strings(b, key, s, synth);
-}
-
 /// A string attribute `key` as a one-element list at `synth` (a policy DNAT rule's `destination_address`).
 void copy_one_as_list(Context& ctx, const Block& b, std::string_view key, Synthesized& s, const std::string& synth) {
   switch (ctx.state(b, key)) {
@@ -50,26 +31,11 @@ void copy_one_as_list(Context& ctx, const Block& b, std::string_view key, Synthe
 }
 
 /// IP group ids (`source_ip_groups`, `destination_ip_groups`) as a list of id strings: known ids, ids of the
-/// groups the configuration references when the list (or an element of it) is only known after apply, and an
-/// unknown element for what no reference resolves (the Azure reader then widens the rule).
+/// groups the configuration references when the list (or an element of it) is only known after apply
+/// (Context::ids()), and an unknown element for what no reference resolves (the Azure reader then widens the rule).
 void copy_ip_groups(Context& ctx, const Block& b, std::string_view key, Synthesized& s, const std::string& synth) {
   bool unknown = false;
   std::vector<std::string> ids = ctx.ids(b, key, &unknown);
-  if (ctx.state(b, key) == State::kKnown && element_unknown(b, key)) {
-    // Resolve the configuration's references as for a list only known after apply: a copy of the block where the
-    // attribute is absent from the values and unknown as a whole.
-    json values = json::object();
-    for (const auto& [k, v] : b.values->items()) {
-      if (k != key) values[k] = v;
-    }
-    const json marks = {{std::string(key), true}};
-    Block t = b;
-    t.values = &values;
-    t.unknown = &marks;
-    bool still = false;
-    for (auto& id : ctx.ids(t, key, &still)) ids.push_back(std::move(id));
-    unknown = unknown || still;
-  }
   if (ids.empty() && !unknown) {
     if (ctx.state(b, key) == State::kKnown) s.set(synth, json::array(), b.attr_pointer(key), b.instance);
     return;
@@ -100,15 +66,15 @@ void copy_port(Context& ctx, const Block& b, std::string_view key, Synthesized& 
 /// `destination_address`, `protocols` blocks, `destination_fqdns`, `destination_fqdn_tags`).
 void copy_rule(Context& ctx, const Block& rb, Kind kind, bool classic, Synthesized& s, const std::string& base) {
   ctx.copy_string(rb, "name", s, base + "/name");
-  copy_list(ctx, rb, "source_addresses", s, base + "/sourceAddresses");
+  ctx.copy_strings(rb, "source_addresses", s, base + "/sourceAddresses");
   copy_ip_groups(ctx, rb, "source_ip_groups", s, base + "/sourceIpGroups");
   if (kind == Kind::kApplication) {
-    if (!classic) copy_list(ctx, rb, "destination_addresses", s, base + "/destinationAddresses");
-    copy_list(ctx, rb, classic ? "target_fqdns" : "destination_fqdns", s, base + "/targetFqdns");
-    copy_list(ctx, rb, classic ? "fqdn_tags" : "destination_fqdn_tags", s, base + "/fqdnTags");
+    if (!classic) ctx.copy_strings(rb, "destination_addresses", s, base + "/destinationAddresses");
+    ctx.copy_strings(rb, classic ? "target_fqdns" : "destination_fqdns", s, base + "/targetFqdns");
+    ctx.copy_strings(rb, classic ? "fqdn_tags" : "destination_fqdn_tags", s, base + "/fqdnTags");
     if (!classic) {
-      copy_list(ctx, rb, "destination_urls", s, base + "/targetUrls");
-      copy_list(ctx, rb, "web_categories", s, base + "/webCategories");
+      ctx.copy_strings(rb, "destination_urls", s, base + "/targetUrls");
+      ctx.copy_strings(rb, "web_categories", s, base + "/webCategories");
     }
     const std::string key = classic ? "protocol" : "protocols";
     if (ctx.state(rb, key) == State::kUnknown) {
@@ -127,16 +93,16 @@ void copy_rule(Context& ctx, const Block& rb, Kind kind, bool classic, Synthesiz
     }
     return;
   }
-  copy_list(ctx, rb, "protocols", s, base + (classic ? "/protocols" : "/ipProtocols"));
+  ctx.copy_strings(rb, "protocols", s, base + (classic ? "/protocols" : "/ipProtocols"));
   if (kind == Kind::kNat && !classic) {
     copy_one_as_list(ctx, rb, "destination_address", s, base + "/destinationAddresses");
   } else {
-    copy_list(ctx, rb, "destination_addresses", s, base + "/destinationAddresses");
+    ctx.copy_strings(rb, "destination_addresses", s, base + "/destinationAddresses");
   }
-  copy_list(ctx, rb, "destination_ports", s, base + "/destinationPorts");
+  ctx.copy_strings(rb, "destination_ports", s, base + "/destinationPorts");
   if (kind == Kind::kNetwork) {
     copy_ip_groups(ctx, rb, "destination_ip_groups", s, base + "/destinationIpGroups");
-    copy_list(ctx, rb, "destination_fqdns", s, base + "/destinationFqdns");
+    ctx.copy_strings(rb, "destination_fqdns", s, base + "/destinationFqdns");
     return;
   }
   ctx.copy_string(rb, "translated_address", s, base + "/translatedAddress");
@@ -367,7 +333,7 @@ void translate_rule_collection_group(Context& ctx, const Instance& i, std::vecto
 void translate_ip_group(Context& ctx, const Instance& i, std::vector<Synthesized>& out) {
   Synthesized* s = begin_resource(ctx, i, "Microsoft.Network/ipGroups", out);
   if (s == nullptr) return;
-  copy_list(ctx, Context::top(i), "cidrs", *s, "/properties/ipAddresses");
+  ctx.copy_strings(Context::top(i), "cidrs", *s, "/properties/ipAddresses");
 }
 
 void translate_ip_group_cidr(Context& ctx, const Instance& i, std::vector<Synthesized>& out) {

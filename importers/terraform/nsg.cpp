@@ -7,6 +7,17 @@
 namespace exposim::importers::terraform {
 namespace {
 
+/// A prefix or port range list at `synth`. Unknown (as a whole, or an element of it: Context::state()): a list of
+/// one unknown value, which the Azure reader widens to every address or port; the reader takes these fields as
+/// arrays only, and would read a bare unknown value as no address at all.
+void copy_list(Context& ctx, const Block& b, std::string_view key, Synthesized& s, const std::string& synth) {
+  if (ctx.state(b, key) == State::kUnknown) {
+    s.set(synth, json::array({Context::unknown_text(b, key)}), b.attr_pointer(key), b.instance);
+    return;
+  }
+  ctx.copy_strings(b, key, s, synth);
+}
+
 /// One rule's attributes (the same names inline and in azurerm_network_security_rule) into `base`.
 void copy_rule(Context& ctx, const Block& b, Synthesized& s, const std::string& base) {
   ctx.copy_integer(b, "priority", s, base + "/priority");
@@ -15,13 +26,13 @@ void copy_rule(Context& ctx, const Block& b, Synthesized& s, const std::string& 
   ctx.copy_string(b, "protocol", s, base + "/protocol");
   // Singular and plural fields: "" beside a list is a known "none", and the importer unites the two.
   ctx.copy_string(b, "source_port_range", s, base + "/sourcePortRange");
-  ctx.copy_strings(b, "source_port_ranges", s, base + "/sourcePortRanges");
+  copy_list(ctx, b, "source_port_ranges", s, base + "/sourcePortRanges");
   ctx.copy_string(b, "destination_port_range", s, base + "/destinationPortRange");
-  ctx.copy_strings(b, "destination_port_ranges", s, base + "/destinationPortRanges");
+  copy_list(ctx, b, "destination_port_ranges", s, base + "/destinationPortRanges");
   ctx.copy_string(b, "source_address_prefix", s, base + "/sourceAddressPrefix");
-  ctx.copy_strings(b, "source_address_prefixes", s, base + "/sourceAddressPrefixes");
+  copy_list(ctx, b, "source_address_prefixes", s, base + "/sourceAddressPrefixes");
   ctx.copy_string(b, "destination_address_prefix", s, base + "/destinationAddressPrefix");
-  ctx.copy_strings(b, "destination_address_prefixes", s, base + "/destinationAddressPrefixes");
+  copy_list(ctx, b, "destination_address_prefixes", s, base + "/destinationAddressPrefixes");
   ctx.copy_refs(b, "source_application_security_group_ids", s, base + "/sourceApplicationSecurityGroups");
   ctx.copy_refs(b, "destination_application_security_group_ids", s, base + "/destinationApplicationSecurityGroups");
 }

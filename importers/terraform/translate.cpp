@@ -116,8 +116,32 @@ const json* Context::value(const Block& b, std::string_view key) const {
   return &*it;
 }
 
+bool Context::partly_unknown(const Block& b, std::string_view key) const {
+  if (value(b, key) == nullptr || b.unknown == nullptr || !b.unknown->is_object()) return false;
+  auto u = b.unknown->find(std::string(key));
+  if (u == b.unknown->end() || !u->is_array()) return false;
+  return std::any_of(u->begin(), u->end(), [](const json& e) { return e.is_boolean() && e.get<bool>(); });
+}
+
+std::vector<std::string> Context::known_items(const Block& b, std::string_view key) const {
+  std::vector<std::string> out;
+  const json* v = value(b, key);
+  if (v == nullptr || !v->is_array()) return out;
+  const json* marks = nullptr;
+  if (b.unknown != nullptr && b.unknown->is_object()) {
+    auto u = b.unknown->find(std::string(key));
+    if (u != b.unknown->end() && u->is_array()) marks = &*u;
+  }
+  for (std::size_t k = 0; k < v->size(); ++k) {
+    const bool unknown = marks != nullptr && k < marks->size() && (*marks)[k].is_boolean() && (*marks)[k].get<bool>();
+    const json& e = (*v)[k];
+    if (!unknown && e.is_string() && !e.get_ref<const std::string&>().empty()) out.push_back(e.get<std::string>());
+  }
+  return out;
+}
+
 State Context::state(const Block& b, std::string_view key) const {
-  if (value(b, key) != nullptr) return State::kKnown;
+  if (value(b, key) != nullptr) return partly_unknown(b, key) ? State::kUnknown : State::kKnown;
   bool unknown = false;
   if (b.unknown != nullptr) {
     if (b.unknown->is_boolean()) {
@@ -172,7 +196,7 @@ std::optional<bool> Context::boolean(const Block& b, std::string_view key) {
 
 std::optional<std::vector<std::string>> Context::strings(const Block& b, std::string_view key) {
   const json* v = value(b, key);
-  if (v == nullptr) return std::nullopt;
+  if (v == nullptr || partly_unknown(b, key)) return std::nullopt;
   if (!v->is_array()) {
     wrong_type(b, key, "a list of strings");
     return std::nullopt;
@@ -301,18 +325,41 @@ std::vector<std::string> Context::ids(const Block& b, std::string_view key, bool
     return out;
   }
   if (st == State::kAbsent) return out;
-  // Unknown: the instances the configuration references (all of them for a list of references).
+  // Unknown as a whole: one unknown value. Partly unknown (`[null, "<id>"]`, after_unknown `[true, false]`): its
+  // known ids, and as many unknown values as elements marked in after_unknown.
+  std::size_t missing = 1;
+  if (partly_unknown(b, key)) {
+    const json* v = value(b, key);
+    if (!v->is_array()) {
+      wrong_type(b, key, "a list of strings");
+      if (unknown != nullptr) *unknown = true;
+      return out;
+    }
+    out = known_items(b, key);
+    const json& marks = b.unknown->at(std::string(key));
+    missing = static_cast<std::size_t>(
+        std::count_if(marks.begin(), marks.end(), [](const json& e) { return e.is_boolean() && e.get<bool>(); }));
+  }
+  // The instances the configuration references (all of them for a list of references), each once.
+  std::size_t resolved = 0;
   if (b.expressions != nullptr && b.expressions->is_object()) {
     auto e = b.expressions->find(std::string(key));
     if (e != b.expressions->end() && e->is_object()) {
       std::set<const Instance*> seen;
       for (const auto& t : instances_.targets(scope_of(*b.instance), *e, kMaxReferenceDepth)) {
         if ((t.attribute != "id" && !t.attribute.empty()) || !seen.insert(t.instance).second) continue;
-        if (auto id = id_of(*t.instance, 1)) out.push_back(std::move(*id));
+        auto id = id_of(*t.instance, 1);
+        if (!id) continue;
+        const bool known = std::any_of(out.begin(), out.end(), [&](const std::string& o) {
+          return model::ascii::iequals(o, *id);
+        });
+        if (known) continue;  // a known element's own reference
+        out.push_back(std::move(*id));
+        ++resolved;
       }
     }
   }
-  if (out.empty() && unknown != nullptr) *unknown = true;
+  if (resolved < missing && unknown != nullptr) *unknown = true;
   return out;
 }
 

@@ -66,18 +66,29 @@ class Context {
 
   /// The state of attribute `key`: known (a non-null value), unknown (after_unknown says so and the
   /// configuration sets it, or is not known), or absent (null and not unknown; or unknown but not configured:
-  /// the provider computes it, as when absent).
+  /// the provider computes it, as when absent). A list with an element only known after apply (partly_unknown())
+  /// is unknown as a whole: its known elements are read only where the reader can use them (ids(), known_items()).
   State state(const Block& b, std::string_view key) const;
+  /// True when list attribute `key` is present but an element of it is only known after apply: after_unknown
+  /// is an array with `true` at that element's position (the value holds null there), as for
+  /// `[azurerm_lb_backend_address_pool.web.id]` in a create plan (`[null]`, after_unknown `[true]`).
+  bool partly_unknown(const Block& b, std::string_view key) const;
+  /// The known, non-empty string elements of list attribute `key`, skipping those only known after apply (and
+  /// nulls); empty when the attribute is not a list.
+  std::vector<std::string> known_items(const Block& b, std::string_view key) const;
 
   /// A string attribute; nullopt when absent, unknown or of another type (reported as `invalid-type`).
   std::optional<std::string> string(const Block& b, std::string_view key);
   std::optional<std::int64_t> integer(const Block& b, std::string_view key);
   std::optional<bool> boolean(const Block& b, std::string_view key);
-  /// A list of strings; nullopt when absent, unknown or of another type (reported). Null elements are skipped.
+  /// A list of strings; nullopt when absent, unknown (partly unknown too) or of another type (reported). Null
+  /// elements are skipped.
   std::optional<std::vector<std::string>> strings(const Block& b, std::string_view key);
 
   /// The Azure ids attribute `key` refers to: its known value; else, when unknown, the ids of the instances
-  /// its configuration expression references; else nothing (`*unknown` set when it stays unknown).
+  /// its configuration expression references; else nothing (`*unknown` set when it stays unknown). A partly
+  /// unknown list: its known ids and those of the instances its configuration references (once each);
+  /// `*unknown` set when the references resolve fewer new ids than it has unknown elements.
   std::vector<std::string> ids(const Block& b, std::string_view key, bool* unknown);
 
   /// The resource group name of an instance: known, or through its configuration reference.
