@@ -27,6 +27,10 @@
 
 namespace exposim::solver::analysis_internal {
 
+/// The note on the entry hop of a firewall DNAT flow through a public IP whose address is only known at deployment.
+inline constexpr const char* kUnknownDnatAddressNote =
+    "address only known at deployment: the DNAT rule, whose destination is not one of the firewall's known public "
+    "addresses, is assumed to take traffic to it";
 /// The note on the entry hop of a secured virtual hub firewall's public address.
 inline constexpr const char* kHubAddressNote =
     "a secured virtual hub's public address (hubIPAddresses): not a resource";

@@ -41,6 +41,20 @@ std::vector<std::pair<int, model::IpAddress>> firewall_public_ips(const model::M
   return out;
 }
 
+std::vector<int> firewall_unknown_public_ips(const model::Model& m, const model::Firewall& fw) {
+  std::vector<int> out;
+  for (const auto& c : fw.ip_configurations) {
+    if (c.public_ip.resolved() && !m.public_ips[c.public_ip.index].address) out.push_back(c.public_ip.index);
+  }
+  return out;
+}
+
+IpSet unknown_public_ip_addresses(const model::Model& m, const model::Firewall& fw, int pip) {
+  IpSet out = m.public_ips[pip].family == model::IpFamily::kV4 ? model::all_v4() : model::all_v6();
+  for (const auto& [p, address] : firewall_public_ips(m, fw)) out = out.subtract(model::to_set(address));
+  return out;
+}
+
 const model::FirewallRuleCollection& collection_at(const model::Model& m, const model::Firewall& fw,
                                                    const model::FirewallRulePosition& at) {
   if (at.policy < 0) return fw.classic[at.collection];
@@ -55,6 +69,7 @@ const model::FirewallRule& rule_at(const model::Model& m, const model::Firewall&
 std::vector<DnatMatch> dnat_matches(const model::Model& m, const model::Firewall& fw, const IpSet& internet) {
   IpSet own;
   for (const auto& [pip, address] : firewall_public_ips(m, fw)) own.add(address.value, address.value);
+  for (const int pip : firewall_unknown_public_ips(m, fw)) own = own.unite(unknown_public_ip_addresses(m, fw, pip));
   std::vector<DnatMatch> out;
   if (own.empty()) return out;
   PacketSet taken;
@@ -368,7 +383,20 @@ void Analyzer::firewall(int f) {
   }
   const FirewallSide side = firewall_side(m_, fw);
   const IpSet& snat_set = snat_sets_.emplace_back(side.snat);
-  const auto pips = firewall_public_ips(m_, fw);
+  // Each public address the DNAT rules are matched at: the known ones, then every public IP whose address is only
+  // known at deployment, at every address it could have (`guessed`).
+  struct At {
+    int pip;
+    model::IpAddress address;
+    IpSet dst;
+    bool guessed;
+  };
+  std::vector<At> entries;
+  for (const auto& [pip, address] : firewall_public_ips(m_, fw)) entries.push_back(At{pip, address, model::to_set(address), false});
+  for (const int pip : firewall_unknown_public_ips(m_, fw)) {
+    entries.push_back(At{pip, model::IpAddress{}, unknown_public_ip_addresses(m_, fw, pip), true});
+  }
+  std::set<std::pair<int, int>> assumed;  // (public IP, rule position) already warned about
   for (const auto& match : dnat_matches(m_, fw, space_.internet())) {
     const auto& rule = rule_at(m_, fw, fw.order[match.position]);
     std::optional<model::IpConfigIndex> target_cfg;
@@ -399,12 +427,19 @@ void Analyzer::firewall(int f) {
     if (target_cfg) broken = dnat_path_breaks(fw, side, *target_cfg, reply);
     const auto balancers = rule.translated_address && !target_cfg ? internal_frontends_at(*rule.translated_address)
                                                                   : std::vector<std::pair<int, int>>{};
-    for (const auto& [pip, address] : pips) {
-      IpSet dst;
-      dst.add(address.value, address.value);
+    for (const auto& [pip, address, dst, guessed] : entries) {
       // Only clients of the address's own IP version reach it.
-      const PacketSet to_pip = match.packets.intersect(PacketSet(
-          Cube{space_.internet(address.family()), dst, model::kAllProtocols, PortSet::all(), PortSet::all()}));
+      const model::IpFamily family = guessed ? m_.public_ips[pip].family : address.family();
+      const PacketSet to_pip = match.packets.intersect(
+          PacketSet(Cube{space_.internet(family), dst, model::kAllProtocols, PortSet::all(), PortSet::all()}));
+      if (guessed && !to_pip.empty() && assumed.insert({pip, match.position}).second) {
+        out_.findings.warning(
+            "dnat-address-unknown", rule.where,
+            fmt::format("firewall '{}': the address of public IP '{}' is only known at deployment: DNAT rule '{}', "
+                        "whose destination is not one of the firewall's known public addresses, is assumed to "
+                        "take traffic to it",
+                        fw.name, m_.public_ips[pip].name, rule.name));
+      }
       for (int p = 0; p < model::kProtocolCount; ++p) {
         const auto protocol = static_cast<Protocol>(p);
         for (auto& flows : split_by_ports(to_pip, protocol)) {
@@ -421,10 +456,11 @@ void Analyzer::firewall(int f) {
           e.entry_ports = flows.ports;
           e.source_ports = flows.source_ports;
           e.sources = flows.sources;
-          e.any_source = flows.sources == space_.internet(address.family());
+          e.any_source = flows.sources == space_.internet(family);
           e.path = {
               Hop{HopKind::kSource, model::ResourceKind::kInternet, -1, "", -1, ""},
-              Hop{HopKind::kEntry, model::ResourceKind::kPublicIp, pip, "", -1, pip < 0 ? kHubAddressNote : ""},
+              Hop{HopKind::kEntry, model::ResourceKind::kPublicIp, pip, "", -1,
+                  pip < 0 ? kHubAddressNote : (guessed ? kUnknownDnatAddressNote : "")},
               Hop{HopKind::kFirewall, model::ResourceKind::kFirewall, f, "dnat", match.position,
                   match.unresolved_source ? "a source the solver cannot resolve is taken as the whole internet" : ""},
               Hop{HopKind::kTarget, model::ResourceKind::kFirewall, f, "", -1, ""}};

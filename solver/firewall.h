@@ -20,10 +20,21 @@ IpSet firewall_addresses(const model::Model& m, const model::FirewallAddresses& 
 /// address), by public IP index.
 std::vector<std::pair<int, model::IpAddress>> firewall_public_ips(const model::Model& m, const model::Firewall& fw);
 
+/// The public IPs of the firewall's ip configurations that are in the input with no address: only known at
+/// deployment (a template or a plan creating them). Each could take any address of its version the firewall's
+/// known public addresses do not hold (unknown_public_ip_addresses()), so a DNAT rule whose destination holds
+/// such an address is taken to target it (docs/model.md "Unknown values").
+std::vector<int> firewall_unknown_public_ips(const model::Model& m, const model::Firewall& fw);
+/// The addresses unknown public IP `pip` of `fw` could have: every address of its version but the firewall's
+/// known public addresses.
+IpSet unknown_public_ip_addresses(const model::Model& m, const model::Firewall& fw, int pip);
+
 /// A DNAT rule and the packets it is the first to take.
 struct DnatMatch {
   int position{-1};   // index into fw.order
-  PacketSet packets;  // internet sources to the firewall's public addresses
+  /// Internet sources to the firewall's public addresses; with a public IP of unknown address, also to every
+  /// address it could have (unknown_public_ip_addresses()).
+  PacketSet packets;
   bool unresolved_source{false};
 };
 
