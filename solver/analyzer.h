@@ -63,6 +63,7 @@ struct Entry {
   int gateway{-1};
   int gateway_rule{-1};
   std::optional<model::IpAddress> entry_address;  // a secured hub firewall's public address (public_ip -1)
+  bool assumed_address{false};  // DNAT assumed to target public IP `public_ip`, of unknown address (kUnknownDnatAddressNote)
   /// The sources NSGs see (DNAT: the firewall's SNAT addresses; an appliance: the internet sources it
   /// forwards); with `translated`, the exposure's sources are `client_sources` instead of what passed.
   const IpSet* snat_sources{nullptr};
@@ -135,7 +136,7 @@ class Analyzer {
   /// addresses on the rule's backend port.
   void dnat_through_balancer(int f, const model::Firewall& fw, const FirewallSide& side, const IpSet& snat_set,
                              int position, const model::FirewallRule& rule, int pip, const model::IpAddress& address,
-                             model::Protocol protocol, const PortsAndSources& flows, int l, int fe);
+                             bool assumed, model::Protocol protocol, const PortsAndSources& flows, int l, int fe);
 
   static PortSet single_port(std::uint16_t p);
 

@@ -82,9 +82,7 @@ std::vector<Stage> inbound_path(const model::Model& m, const PathEntry& e, const
   path.push_back(stage(K::kSource, RK::kInternet));
   Stage entry = stage(K::kEntry, RK::kPublicIp, e.public_ip);
   entry.note = e.public_ip >= 0
-                   ? (e.via == Via::kFirewallDnat && !m.public_ips[e.public_ip].address
-                          ? analysis_internal::kUnknownDnatAddressNote
-                          : "")
+                   ? (e.assumed_address ? analysis_internal::kUnknownDnatAddressNote : "")
                : e.hub_address  ? analysis_internal::kHubAddressNote
                : lb             ? "public IP not in the input: address unknown"
                                 : "public IP not in the input: assumed Basic SKU";

@@ -275,6 +275,7 @@ TEST_CASE("firewall: a DNAT rule to an address not the firewall's is taken to ta
   const auto fw = of(r.analysis.exposures, true);
   REQUIRE(fw.size() == 1);
   CHECK(std::string(fw[0]->path[1].note).find("only known at deployment") != std::string::npos);
+  CHECK(std::string(vm[0]->path[1].note).find("only known at deployment") != std::string::npos);
   CHECK(has_code(r.analysis.findings, "dnat-address-unknown"));
   // explain --to pip-fw follows the rule the same way: 81.2.69.200 -> pip-fw:2222 reaches the VM's 22; port 25 is
   // taken by no DNAT rule at any address pip-fw could have.
