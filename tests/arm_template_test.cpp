@@ -13,6 +13,7 @@
 #include "importers/inputs.h"
 #include "importers/unknown_value.h"
 #include "model/validate.h"
+#include "solver/explain.h"
 #include "solver/exposure.h"
 #include "template_builder.h"
 
@@ -372,6 +373,18 @@ TEST_CASE("arm template: a DNAT rule to a literal address is taken to target the
   CHECK(got == std::vector<std::string>{"fw firewall-dnat 2222->2222 pip-fw any", "nic firewall-dnat 2222->22 pip-fw any"});
   const auto& items = a.findings.items();
   CHECK(std::count_if(items.begin(), items.end(), [](const auto& x) { return x.code == "dnat-address-unknown"; }) == 1);
+  // explain --to pip-fw (one candidate, not ambiguous) follows the rule: 2222 reaches the NIC; 2223 no rule takes.
+  solver::FlowQuery q;
+  q.source = *model::IpAddress::parse("81.2.69.200");
+  q.target = "pip-fw";
+  q.protocol = model::Protocol::kTcp;
+  q.destination_port = 2222;
+  const auto t = solver::explain(m, q);
+  CHECK(t.status == solver::FlowTrace::Status::kOk);
+  CHECK(t.allowed);
+  CHECK(t.firewall == 0);
+  q.destination_port = 2223;
+  CHECK_FALSE(solver::explain(m, q).allowed);
 }
 
 }  // namespace

@@ -46,13 +46,16 @@ std::vector<FirewallAddress> firewalls_named(const model::Model& m, const std::s
   const std::string lowered = lower(text);
   for (std::size_t f = 0; f < m.firewalls.size(); ++f) {
     const auto pips = firewall_public_ips(m, m.firewalls[f]);
+    const auto unknown = firewall_unknown_public_ips(m, m.firewalls[f]);
     const bool itself = !ip && named(m.firewalls[f], canonical, lowered);
     for (const auto& [p, address] : pips) {
+      if (std::find(unknown.begin(), unknown.end(), p) != unknown.end()) continue;  // below
       const bool by_name = !ip && p >= 0 && named(m.public_ips[p], canonical, lowered);
       if (itself || (ip && address == *ip) || by_name) out.push_back(FirewallAddress{static_cast<int>(f), p, address});
     }
-    for (const int p : firewall_unknown_public_ips(m, m.firewalls[f])) {
-      if (itself || (!ip && named(m.public_ips[p], canonical, lowered))) {
+    for (const int p : unknown) {
+      // A template's placeholder address names it too.
+      if (itself || (ip && m.public_ips[p].address == *ip) || (!ip && named(m.public_ips[p], canonical, lowered))) {
         out.push_back(FirewallAddress{static_cast<int>(f), p, IpAddress{}, true});
       }
     }
