@@ -63,7 +63,8 @@ struct Entry {
   int gateway{-1};
   int gateway_rule{-1};
   std::optional<model::IpAddress> entry_address;  // a secured hub firewall's public address (public_ip -1)
-  bool assumed_address{false};  // DNAT assumed to target public IP `public_ip`, of unknown address (kUnknownDnatAddressNote)
+  bool assumed_address{
+      false};  // DNAT assumed to target public IP `public_ip`, of unknown address (kUnknownDnatAddressNote)
   /// The sources NSGs see (DNAT: the firewall's SNAT addresses; an appliance: the internet sources it
   /// forwards); with `translated`, the exposure's sources are `client_sources` instead of what passed.
   const IpSet* snat_sources{nullptr};

@@ -35,7 +35,7 @@ IpSet unknown_public_ip_addresses(const model::Model& m, const model::Firewall& 
 
 /// A DNAT rule and the packets it is the first to take.
 struct DnatMatch {
-  int position{-1};   // index into fw.order
+  int position{-1};  // index into fw.order
   /// Internet sources to the firewall's public addresses; with a public IP of unknown address, also to every
   /// address it could have (unknown_public_ip_addresses()).
   PacketSet packets;

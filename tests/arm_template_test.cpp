@@ -302,9 +302,10 @@ TEST_CASE("arm template: a firewall DNAT to reference(pip).ipAddress and a dynam
   }
 }
 
-TEST_CASE("arm template: a DNAT rule to a literal address is taken to target the firewall's public IP the template "
-          "creates",
-          "[arm-template][unknown]") {
+TEST_CASE(
+    "arm template: a DNAT rule to a literal address is taken to target the firewall's public IP the template "
+    "creates",
+    "[arm-template][unknown]") {
   // The template creates pip-fw: its address is only known at deployment (a placeholder from 240.0.0.0/4). The rule
   // ssh names 20.0.0.1:2222 -> 10.0.2.4:22 (a static NIC in `work`, no NSG): 20.0.0.1 is not a known public
   // address of the firewall, so it may be pip-fw's. The firewall's 2222 and the NIC's 22 are reported from every
@@ -370,7 +371,8 @@ TEST_CASE("arm template: a DNAT rule to a literal address is taken to target the
                               x.public_ip >= 0 ? m.public_ips[x.public_ip].name : "-", x.any_source ? "any" : "some"));
   }
   std::sort(got.begin(), got.end());
-  CHECK(got == std::vector<std::string>{"fw firewall-dnat 2222->2222 pip-fw any", "nic firewall-dnat 2222->22 pip-fw any"});
+  CHECK(got ==
+        std::vector<std::string>{"fw firewall-dnat 2222->2222 pip-fw any", "nic firewall-dnat 2222->22 pip-fw any"});
   const auto& items = a.findings.items();
   CHECK(std::count_if(items.begin(), items.end(), [](const auto& x) { return x.code == "dnat-address-unknown"; }) == 1);
   // explain --to pip-fw (one candidate, not ambiguous) follows the rule: 2222 reaches the NIC; 2223 no rule takes.

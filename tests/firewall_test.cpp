@@ -77,8 +77,8 @@ struct Estate {
   json spoke_peerings = json::array({peering("spoke-to-hub", kHub)});
   json firewall_props = {{"threatIntelMode", "Deny"}, {"firewallPolicy", id_ref(kPolicy)}};
   json extra = json::array();
-  bool firewall_private_ip = true;  // false: the firewall's ip configuration states no privateIPAddress
-  bool pip_address = true;          // false: pip-fw states no ipAddress (only known at deployment)
+  bool firewall_private_ip = true;        // false: the firewall's ip configuration states no privateIPAddress
+  bool pip_address = true;                // false: pip-fw states no ipAddress (only known at deployment)
   json firewall_configs = json::array();  // more ip configurations of the firewall
 
   std::string text() const {
@@ -237,8 +237,8 @@ TEST_CASE("firewall: DNAT exposes the firewall port and the translated target, s
 }
 
 /// A DNAT rule as nat_rule() with destination `to_address` instead of 20.1.1.1.
-json nat_rule_to(const std::string& name, const std::string& to_address, const std::string& port,
-                 const std::string& to, const std::string& to_port) {
+json nat_rule_to(const std::string& name, const std::string& to_address, const std::string& port, const std::string& to,
+                 const std::string& to_port) {
   json r = nat_rule(name, {"*"}, port, to, to_port);
   r["destinationAddresses"] = {to_address};
   return r;
