@@ -27,6 +27,10 @@
 
 namespace exposim::solver::analysis_internal {
 
+/// The note on the entry hop of a firewall DNAT flow through a public IP whose address is only known at deployment.
+inline constexpr const char* kUnknownDnatAddressNote =
+    "address only known at deployment: the DNAT rule, whose destination is not one of the firewall's known public "
+    "addresses, is assumed to take traffic to it";
 /// The note on the entry hop of a secured virtual hub firewall's public address.
 inline constexpr const char* kHubAddressNote =
     "a secured virtual hub's public address (hubIPAddresses): not a resource";
@@ -59,6 +63,8 @@ struct Entry {
   int gateway{-1};
   int gateway_rule{-1};
   std::optional<model::IpAddress> entry_address;  // a secured hub firewall's public address (public_ip -1)
+  bool assumed_address{
+      false};  // DNAT assumed to target public IP `public_ip`, of unknown address (kUnknownDnatAddressNote)
   /// The sources NSGs see (DNAT: the firewall's SNAT addresses; an appliance: the internet sources it
   /// forwards); with `translated`, the exposure's sources are `client_sources` instead of what passed.
   const IpSet* snat_sources{nullptr};
@@ -131,7 +137,7 @@ class Analyzer {
   /// addresses on the rule's backend port.
   void dnat_through_balancer(int f, const model::Firewall& fw, const FirewallSide& side, const IpSet& snat_set,
                              int position, const model::FirewallRule& rule, int pip, const model::IpAddress& address,
-                             model::Protocol protocol, const PortsAndSources& flows, int l, int fe);
+                             bool assumed, model::Protocol protocol, const PortsAndSources& flows, int l, int fe);
 
   static PortSet single_port(std::uint16_t p);
 

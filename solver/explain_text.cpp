@@ -445,7 +445,8 @@ std::string firewall_rule_text(const model::Model& m, const model::Firewall& fw,
 /// A firewall DNAT hop or verdict.
 std::string dnat_text(const model::Model& m, const Reason& r) {
   const auto& fw = m.firewalls[static_cast<std::size_t>(r.firewall)];
-  const std::string address = r.address ? r.address->to_string() : "";
+  // A public IP whose address is only known at deployment: "(unknown address)".
+  const std::string address = r.address ? r.address->to_string() : r.public_ip >= 0 ? pip_address(m, r.public_ip) : "";
   const model::FirewallRule* rule = r.rule >= 0 ? &rule_at(m, fw, fw.order[static_cast<std::size_t>(r.rule)]) : nullptr;
   // Where the DNAT rule sends the packet: "10.1.1.4:22", "FQDN 'x' port 22".
   auto to = [&]() {
@@ -462,6 +463,11 @@ std::string dnat_text(const model::Model& m, const Reason& r) {
         const auto& p = m.public_ips[static_cast<std::size_t>(r.public_ip)];
         out = fmt::format("public IP '{}' {} ({}) belongs to firewall '{}'", p.name, address, model::to_string(p.sku),
                           fw.name);
+        if (!p.address) {
+          out +=
+              " (its address is only known at deployment: a DNAT rule whose destination is not one of the "
+              "firewall's known public addresses is assumed to take traffic to it)";
+        }
       } else {
         const int hub = model::hub_of_firewall(m, r.firewall);
         out =

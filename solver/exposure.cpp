@@ -395,6 +395,7 @@ PathEntry Analyzer::path_entry(const Entry& entry) {
   p.via = entry.via;
   p.public_ip = entry.public_ip;
   p.hub_address = entry.entry_address.has_value();
+  p.assumed_address = entry.assumed_address;
   p.sku = entry.sku;
   p.load_balancer = entry.load_balancer;
   p.rule = entry.rule;

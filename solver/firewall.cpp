@@ -2,6 +2,7 @@
 // exposure and the ip configurations (or internal load balancer pools) its DNAT rules translate to.
 #include "solver/firewall.h"
 
+#include <algorithm>
 #include <optional>
 #include <set>
 #include <string>
@@ -41,6 +42,29 @@ std::vector<std::pair<int, model::IpAddress>> firewall_public_ips(const model::M
   return out;
 }
 
+bool public_ip_address_unknown(const model::PublicIp& pip) {
+  static const model::IpPrefix kPlaceholders = *model::IpPrefix::parse("240.0.0.0/4");
+  return !pip.address || kPlaceholders.contains(*pip.address);
+}
+
+std::vector<int> firewall_unknown_public_ips(const model::Model& m, const model::Firewall& fw) {
+  std::vector<int> out;
+  for (const auto& c : fw.ip_configurations) {
+    if (c.public_ip.resolved() && public_ip_address_unknown(m.public_ips[c.public_ip.index])) {
+      out.push_back(c.public_ip.index);
+    }
+  }
+  return out;
+}
+
+IpSet unknown_public_ip_addresses(const model::Model& m, const model::Firewall& fw, int pip) {
+  IpSet out = m.public_ips[pip].family == model::IpFamily::kV4 ? model::all_v4() : model::all_v6();
+  for (const auto& [p, address] : firewall_public_ips(m, fw)) {
+    if (p != pip) out = out.subtract(model::to_set(address));
+  }
+  return out;
+}
+
 const model::FirewallRuleCollection& collection_at(const model::Model& m, const model::Firewall& fw,
                                                    const model::FirewallRulePosition& at) {
   if (at.policy < 0) return fw.classic[at.collection];
@@ -55,6 +79,7 @@ const model::FirewallRule& rule_at(const model::Model& m, const model::Firewall&
 std::vector<DnatMatch> dnat_matches(const model::Model& m, const model::Firewall& fw, const IpSet& internet) {
   IpSet own;
   for (const auto& [pip, address] : firewall_public_ips(m, fw)) own.add(address.value, address.value);
+  for (const int pip : firewall_unknown_public_ips(m, fw)) own = own.unite(unknown_public_ip_addresses(m, fw, pip));
   std::vector<DnatMatch> out;
   if (own.empty()) return out;
   PacketSet taken;
@@ -304,8 +329,8 @@ std::vector<std::pair<int, int>> Analyzer::internal_frontends_at(const model::Ip
 
 void Analyzer::dnat_through_balancer(int f, const model::Firewall& fw, const FirewallSide& side, const IpSet& snat_set,
                                      int position, const model::FirewallRule& rule, int pip,
-                                     const model::IpAddress& address, Protocol protocol, const PortsAndSources& flows,
-                                     int l, int fe) {
+                                     const model::IpAddress& address, bool assumed, Protocol protocol,
+                                     const PortsAndSources& flows, int l, int fe) {
   if (protocol != Protocol::kTcp && protocol != Protocol::kUdp) return;
   std::vector<std::uint16_t> ports;
   if (rule.translated_port != 0) {
@@ -329,6 +354,7 @@ void Analyzer::dnat_through_balancer(int f, const model::Firewall& fw, const Fir
         for (const auto& x : lb.backend_pools[pool_ref.child].members) {
           if (!done.insert(x).second) continue;
           Entry entry = dnat_entry(pip, address, protocol);
+          entry.assumed_address = assumed;
           const std::uint16_t backend = ha ? port : lbr.backend_port;
           entry.ports.add(backend, backend);
           entry.entry_ports = rule.translated_port != 0 ? flows.ports : single_port(port);
@@ -368,7 +394,28 @@ void Analyzer::firewall(int f) {
   }
   const FirewallSide side = firewall_side(m_, fw);
   const IpSet& snat_set = snat_sets_.emplace_back(side.snat);
-  const auto pips = firewall_public_ips(m_, fw);
+  // Each public address the DNAT rules are matched at: the known ones, then every public IP whose address is only
+  // known at deployment, at every address it could have (`guessed`; `assumed`: those but its placeholder, which
+  // rules naming the public IP by reference() hold).
+  struct At {
+    int pip;
+    model::IpAddress address;
+    IpSet dst;
+    bool guessed;
+    IpSet assumed;
+  };
+  std::vector<At> entries;
+  const auto unknown = firewall_unknown_public_ips(m_, fw);
+  for (const auto& [pip, address] : firewall_public_ips(m_, fw)) {
+    if (std::find(unknown.begin(), unknown.end(), pip) != unknown.end()) continue;
+    entries.push_back(At{pip, address, model::to_set(address), false, IpSet{}});
+  }
+  for (const int pip : unknown) {
+    IpSet dst = unknown_public_ip_addresses(m_, fw, pip);
+    IpSet assumed = m_.public_ips[pip].address ? dst.subtract(model::to_set(*m_.public_ips[pip].address)) : dst;
+    entries.push_back(At{pip, model::IpAddress{}, std::move(dst), true, std::move(assumed)});
+  }
+  std::set<std::pair<int, int>> assumed;  // (public IP, rule position) already warned about
   for (const auto& match : dnat_matches(m_, fw, space_.internet())) {
     const auto& rule = rule_at(m_, fw, fw.order[match.position]);
     std::optional<model::IpConfigIndex> target_cfg;
@@ -399,12 +446,25 @@ void Analyzer::firewall(int f) {
     if (target_cfg) broken = dnat_path_breaks(fw, side, *target_cfg, reply);
     const auto balancers = rule.translated_address && !target_cfg ? internal_frontends_at(*rule.translated_address)
                                                                   : std::vector<std::pair<int, int>>{};
-    for (const auto& [pip, address] : pips) {
-      IpSet dst;
-      dst.add(address.value, address.value);
+    for (const auto& [pip, address, dst, guessed, elsewhere] : entries) {
       // Only clients of the address's own IP version reach it.
-      const PacketSet to_pip = match.packets.intersect(PacketSet(
-          Cube{space_.internet(address.family()), dst, model::kAllProtocols, PortSet::all(), PortSet::all()}));
+      const model::IpFamily family = guessed ? m_.public_ips[pip].family : address.family();
+      const PacketSet to_pip = match.packets.intersect(
+          PacketSet(Cube{space_.internet(family), dst, model::kAllProtocols, PortSet::all(), PortSet::all()}));
+      // The rule is assumed to take traffic to the public IP when it takes some at an address but its placeholder.
+      const bool assumed_here =
+          guessed && !match.packets
+                          .intersect(PacketSet(Cube{space_.internet(family), elsewhere, model::kAllProtocols,
+                                                    PortSet::all(), PortSet::all()}))
+                          .empty();
+      if (assumed_here && assumed.insert({pip, match.position}).second) {
+        out_.findings.warning(
+            "dnat-address-unknown", rule.where,
+            fmt::format("firewall '{}': the address of public IP '{}' is only known at deployment: DNAT rule '{}', "
+                        "whose destination is not one of the firewall's known public addresses, is assumed to "
+                        "take traffic to it",
+                        fw.name, m_.public_ips[pip].name, rule.name));
+      }
       for (int p = 0; p < model::kProtocolCount; ++p) {
         const auto protocol = static_cast<Protocol>(p);
         for (auto& flows : split_by_ports(to_pip, protocol)) {
@@ -421,19 +481,22 @@ void Analyzer::firewall(int f) {
           e.entry_ports = flows.ports;
           e.source_ports = flows.source_ports;
           e.sources = flows.sources;
-          e.any_source = flows.sources == space_.internet(address.family());
+          e.any_source = flows.sources == space_.internet(family);
           e.path = {
               Hop{HopKind::kSource, model::ResourceKind::kInternet, -1, "", -1, ""},
-              Hop{HopKind::kEntry, model::ResourceKind::kPublicIp, pip, "", -1, pip < 0 ? kHubAddressNote : ""},
+              Hop{HopKind::kEntry, model::ResourceKind::kPublicIp, pip, "", -1,
+                  pip < 0 ? kHubAddressNote : (assumed_here ? kUnknownDnatAddressNote : "")},
               Hop{HopKind::kFirewall, model::ResourceKind::kFirewall, f, "dnat", match.position,
                   match.unresolved_source ? "a source the solver cannot resolve is taken as the whole internet" : ""},
               Hop{HopKind::kTarget, model::ResourceKind::kFirewall, f, "", -1, ""}};
           if (scope_ == nullptr || scope_->firewall(f)) out_.exposures.push_back(e);
           for (const auto& [l, fe] : balancers) {
-            dnat_through_balancer(f, fw, side, snat_set, match.position, rule, pip, address, protocol, flows, l, fe);
+            dnat_through_balancer(f, fw, side, snat_set, match.position, rule, pip, address, assumed_here, protocol,
+                                  flows, l, fe);
           }
           if (!target_cfg) continue;
           Entry entry = dnat_entry(pip, address, protocol);
+          entry.assumed_address = assumed_here;
           if (rule.translated_port != 0) {
             entry.ports.add(rule.translated_port, rule.translated_port);
           } else {

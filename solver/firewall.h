@@ -20,10 +20,25 @@ IpSet firewall_addresses(const model::Model& m, const model::FirewallAddresses& 
 /// address), by public IP index.
 std::vector<std::pair<int, model::IpAddress>> firewall_public_ips(const model::Model& m, const model::Firewall& fw);
 
+/// A public IP whose address is only known at deployment: none in the input (a Terraform plan creating it), or a
+/// template's placeholder from 240.0.0.0/4 (importers/arm: never a real address; `reference(pip).ipAddress` gives
+/// it, so rules naming the public IP that way still match it).
+bool public_ip_address_unknown(const model::PublicIp& pip);
+/// The public IPs of the firewall's ip configurations whose address is only known at deployment
+/// (public_ip_address_unknown()). Each could take any address of its version the firewall's other public
+/// addresses do not hold (unknown_public_ip_addresses()), so a DNAT rule whose destination holds such an address
+/// is taken to target it (docs/model.md, "Azure Firewall").
+std::vector<int> firewall_unknown_public_ips(const model::Model& m, const model::Firewall& fw);
+/// The addresses unknown public IP `pip` of `fw` could have: every address of its version but the addresses (known
+/// or placeholders) of the firewall's other public IPs; its own placeholder is one of them.
+IpSet unknown_public_ip_addresses(const model::Model& m, const model::Firewall& fw, int pip);
+
 /// A DNAT rule and the packets it is the first to take.
 struct DnatMatch {
-  int position{-1};   // index into fw.order
-  PacketSet packets;  // internet sources to the firewall's public addresses
+  int position{-1};  // index into fw.order
+  /// Internet sources to the firewall's public addresses; with a public IP of unknown address, also to every
+  /// address it could have (unknown_public_ip_addresses()).
+  PacketSet packets;
   bool unresolved_source{false};
 };
 

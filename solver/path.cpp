@@ -81,7 +81,7 @@ std::vector<Stage> inbound_path(const model::Model& m, const PathEntry& e, const
   const bool lb = e.via != Via::kPublicIp;
   path.push_back(stage(K::kSource, RK::kInternet));
   Stage entry = stage(K::kEntry, RK::kPublicIp, e.public_ip);
-  entry.note = e.public_ip >= 0 ? ""
+  entry.note = e.public_ip >= 0 ? (e.assumed_address ? analysis_internal::kUnknownDnatAddressNote : "")
                : e.hub_address  ? analysis_internal::kHubAddressNote
                : lb             ? "public IP not in the input: address unknown"
                                 : "public IP not in the input: assumed Basic SKU";

@@ -15,8 +15,9 @@ namespace exposim::solver {
 /// How a flow enters an ip configuration, as both analyze (its Entry) and explain (the query's entry) know it.
 struct PathEntry {
   Via via{Via::kPublicIp};
-  int public_ip{-1};                   // the entry's public IP (-1: not in the input, or a secured hub's address)
-  bool hub_address{false};             // the entry is a secured virtual hub firewall's public address (not a resource)
+  int public_ip{-1};            // the entry's public IP (-1: not in the input, or a secured hub's address)
+  bool hub_address{false};      // the entry is a secured virtual hub firewall's public address (not a resource)
+  bool assumed_address{false};  // kFirewallDnat: the DNAT rule is assumed to target the public IP of unknown address
   model::Sku sku{model::Sku::kBasic};  // of the public IP, or of the load balancer
   int load_balancer{-1};  // the load balancer (kLoadBalancer, kLoadBalancerNat; DNAT to an internal frontend)
   int rule{-1};           // into its rules (kLoadBalancer, DNAT), nat_rules or nat_pools (kLoadBalancerNat)

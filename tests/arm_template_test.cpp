@@ -13,6 +13,7 @@
 #include "importers/inputs.h"
 #include "importers/unknown_value.h"
 #include "model/validate.h"
+#include "solver/explain.h"
 #include "solver/exposure.h"
 #include "template_builder.h"
 
@@ -289,12 +290,103 @@ TEST_CASE("arm template: a firewall DNAT to reference(pip).ipAddress and a dynam
   }
   std::sort(got.begin(), got.end());
   CHECK(got == std::vector<std::string>{"fw firewall-dnat 2201->2201", "nic firewall-dnat 2201->22"});
+  // The rule names pip-fw by reference(), which gives its placeholder: nothing is assumed (no dnat-address-unknown).
+  CHECK(std::none_of(a.findings.items().begin(), a.findings.items().end(),
+                     [](const auto& x) { return x.code == "dnat-address-unknown"; }));
+  for (const auto& x : a.exposures) CHECK(std::string(x.path[1].note).empty());
   // A diagnostic about an expanded resource names the template's resource.
   for (const auto& x : d.items()) {
     if (x.where.file.str() == path && !x.where.pointer.empty() && x.code != "coerced-parameter") {
       CHECK(x.where.pointer.rfind("/resources/", 0) == 0);
     }
   }
+}
+
+TEST_CASE(
+    "arm template: a DNAT rule to a literal address is taken to target the firewall's public IP the template "
+    "creates",
+    "[arm-template][unknown]") {
+  // The template creates pip-fw: its address is only known at deployment (a placeholder from 240.0.0.0/4). The rule
+  // ssh names 20.0.0.1:2222 -> 10.0.2.4:22 (a static NIC in `work`, no NSG): 20.0.0.1 is not a known public
+  // address of the firewall, so it may be pip-fw's. The firewall's 2222 and the NIC's 22 are reported from every
+  // internet source through pip-fw, with a warning naming the rule.
+  const json tmpl = {
+      {"$schema", kSchema},
+      {"resources",
+       {{{"type", "Microsoft.Network/virtualNetworks"},
+         {"name", "vnet"},
+         {"properties",
+          {{"addressSpace", {{"addressPrefixes", {"10.0.0.0/16"}}}},
+           {"subnets",
+            {{{"name", "AzureFirewallSubnet"}, {"properties", {{"addressPrefix", "10.0.1.0/26"}}}},
+             {{"name", "work"}, {"properties", {{"addressPrefix", "10.0.2.0/24"}}}}}}}}},
+        {{"type", "Microsoft.Network/publicIPAddresses"},
+         {"name", "pip-fw"},
+         {"sku", {{"name", "Standard"}}},
+         {"properties", {{"publicIPAllocationMethod", "Static"}}}},
+        {{"type", "Microsoft.Network/networkInterfaces"},
+         {"name", "nic"},
+         {"properties",
+          {{"ipConfigurations",
+            {{{"name", "ipc"},
+              {"properties",
+               {{"privateIPAllocationMethod", "Static"},
+                {"privateIPAddress", "10.0.2.4"},
+                {"subnet",
+                 {{"id", "[resourceId('Microsoft.Network/virtualNetworks/subnets', 'vnet', 'work')]"}}}}}}}}}}},
+        {{"type", "Microsoft.Network/azureFirewalls"},
+         {"name", "fw"},
+         {"properties",
+          {{"ipConfigurations",
+            {{{"name", "ipc"},
+              {"properties",
+               {{"subnet",
+                 {{"id", "[resourceId('Microsoft.Network/virtualNetworks/subnets', 'vnet', 'AzureFirewallSubnet')]"}}},
+                {"publicIPAddress", {{"id", "[resourceId('Microsoft.Network/publicIPAddresses/', 'pip-fw')]"}}},
+                {"privateIPAddress", "10.0.1.4"}}}}}},
+           {"natRuleCollections",
+            {{{"name", "dnat"},
+              {"properties",
+               {{"priority", 100},
+                {"action", {{"type", "Dnat"}}},
+                {"rules",
+                 {{{"name", "ssh"},
+                   {"protocols", {"TCP"}},
+                   {"sourceAddresses", {"*"}},
+                   {"destinationAddresses", {"20.0.0.1"}},
+                   {"destinationPorts", {"2222"}},
+                   {"translatedAddress", "10.0.2.4"},
+                   {"translatedPort", "22"}}}}}}}}}}}}}}};
+  const std::string path = write_temp("dnat-literal.json", tmpl.dump(2));
+  model::Model m;
+  model::Diagnostics d;
+  importers::import_inputs({path}, {}, m, d);
+  model::validate(m, d);
+  REQUIRE_FALSE(d.has_errors());
+  const auto a = solver::analyze(m);
+  std::vector<std::string> got;
+  for (const auto& x : a.exposures) {
+    got.push_back(fmt::format("{} {} {}->{} {} {}", x.nic >= 0 ? m.nics[x.nic].name : m.firewalls[x.target].name,
+                              solver::to_string(x.via), model::to_string(x.entry_ports), model::to_string(x.ports),
+                              x.public_ip >= 0 ? m.public_ips[x.public_ip].name : "-", x.any_source ? "any" : "some"));
+  }
+  std::sort(got.begin(), got.end());
+  CHECK(got ==
+        std::vector<std::string>{"fw firewall-dnat 2222->2222 pip-fw any", "nic firewall-dnat 2222->22 pip-fw any"});
+  const auto& items = a.findings.items();
+  CHECK(std::count_if(items.begin(), items.end(), [](const auto& x) { return x.code == "dnat-address-unknown"; }) == 1);
+  // explain --to pip-fw (one candidate, not ambiguous) follows the rule: 2222 reaches the NIC; 2223 no rule takes.
+  solver::FlowQuery q;
+  q.source = *model::IpAddress::parse("81.2.69.200");
+  q.target = "pip-fw";
+  q.protocol = model::Protocol::kTcp;
+  q.destination_port = 2222;
+  const auto t = solver::explain(m, q);
+  CHECK(t.status == solver::FlowTrace::Status::kOk);
+  CHECK(t.allowed);
+  CHECK(t.firewall == 0);
+  q.destination_port = 2223;
+  CHECK_FALSE(solver::explain(m, q).allowed);
 }
 
 }  // namespace

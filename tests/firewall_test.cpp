@@ -10,6 +10,8 @@
 #include "importers/azure/resource_importer.h"
 #include "importers/unknown_value.h"
 #include "model/validate.h"
+#include "solver/explain.h"
+#include "solver/explain_text.h"
 #include "solver/exposure.h"
 #include "solver/firewall.h"
 
@@ -75,7 +77,9 @@ struct Estate {
   json spoke_peerings = json::array({peering("spoke-to-hub", kHub)});
   json firewall_props = {{"threatIntelMode", "Deny"}, {"firewallPolicy", id_ref(kPolicy)}};
   json extra = json::array();
-  bool firewall_private_ip = true;  // false: the firewall's ip configuration states no privateIPAddress
+  bool firewall_private_ip = true;        // false: the firewall's ip configuration states no privateIPAddress
+  bool pip_address = true;                // false: pip-fw states no ipAddress (only known at deployment)
+  json firewall_configs = json::array();  // more ip configurations of the firewall
 
   std::string text() const {
     json r = json::array();
@@ -119,6 +123,7 @@ struct Estate {
                  {"type", "Microsoft.Network/publicIPAddresses"},
                  {"sku", {{"name", "Standard"}}},
                  {"properties", {{"ipAddress", "20.1.1.1"}, {"publicIPAllocationMethod", "Static"}}}});
+    if (!pip_address) r.back()["properties"].erase("ipAddress");
     json fw = firewall_props;
     fw["ipConfigurations"] = {{{"name", "ipc"},
                                {"properties",
@@ -126,6 +131,7 @@ struct Estate {
                                  {"subnet", id_ref(kHub + "/subnets/AzureFirewallSubnet")},
                                  {"publicIPAddress", id_ref(id("Microsoft.Network/publicIPAddresses", "pip-fw"))}}}}};
     if (!firewall_private_ip) fw["ipConfigurations"][0]["properties"].erase("privateIPAddress");
+    for (const auto& c : firewall_configs) fw["ipConfigurations"].push_back(c);
     r.push_back({{"id", kFw}, {"name", "fw"}, {"type", "Microsoft.Network/azureFirewalls"}, {"properties", fw}});
     for (const auto& e : extra) r.push_back(e);
     return json{{"value", r}}.dump();
@@ -228,6 +234,93 @@ TEST_CASE("firewall: DNAT exposes the firewall port and the translated target, s
   CHECK(r.model.nsgs[vm[0]->path[4].resource].rules[vm[0]->path[4].rule].name == "allow-ssh-vnet");
   CHECK(r.analysis.broken.empty());
   CHECK(r.model.firewalls[0].threat_intel == model::ThreatIntelMode::kDeny);
+}
+
+/// A DNAT rule as nat_rule() with destination `to_address` instead of 20.1.1.1.
+json nat_rule_to(const std::string& name, const std::string& to_address, const std::string& port, const std::string& to,
+                 const std::string& to_port) {
+  json r = nat_rule(name, {"*"}, port, to, to_port);
+  r["destinationAddresses"] = {to_address};
+  return r;
+}
+
+/// The public IP's name, protocol, ports and DNAT rule of every firewall-dnat exposure of the firewall (`firewall`)
+/// or of the VM, sorted.
+std::vector<std::string> dnat_lines(const Result& r, bool firewall) {
+  std::vector<std::string> out;
+  for (const auto* e : of(r.analysis.exposures, firewall)) {
+    out.push_back(r.model.public_ips[e->public_ip].name + " " + model::to_string(e->protocol) + " " +
+                  model::to_string(e->ports) + " " + rule_name(r, *e) + (e->any_source ? " any" : " some"));
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+TEST_CASE("firewall: a DNAT rule to an address not the firewall's is taken to target its public IP of unknown address",
+          "[firewall][unknown]") {
+  // pip-fw has no ipAddress (only known at deployment). The rule ssh 20.0.0.1:2222 -> 10.1.1.4:22 names an
+  // address that is not a known public address of the firewall, so it may be pip-fw's: the firewall's 2222 and,
+  // through it, the VM's 22 (nsg-work admits VirtualNetwork, which holds the SNAT range 10.0.1.0/26 over the
+  // peering) are reported from every internet source, the entry naming pip-fw, with a warning naming the rule.
+  auto e = with_policy(json::array({nat_rule_to("ssh", "20.0.0.1", "2222", "10.1.1.4", "22")}));
+  e.pip_address = false;
+  const auto r = run(e.text());
+  REQUIRE_FALSE(r.diags.has_errors());
+  CHECK(dnat_lines(r, true) == std::vector<std::string>{"pip-fw tcp 2222 ssh any"});
+  CHECK(dnat_lines(r, false) == std::vector<std::string>{"pip-fw tcp 22 ssh any"});
+  const auto vm = of(r.analysis.exposures, false);
+  REQUIRE(vm.size() == 1);
+  CHECK(model::to_string(vm[0]->entry_ports) == "2222");
+  CHECK(std::string(vm[0]->path[1].note).find("only known at deployment") != std::string::npos);
+  const auto fw = of(r.analysis.exposures, true);
+  REQUIRE(fw.size() == 1);
+  CHECK(std::string(fw[0]->path[1].note).find("only known at deployment") != std::string::npos);
+  CHECK(std::string(vm[0]->path[1].note).find("only known at deployment") != std::string::npos);
+  CHECK(has_code(r.analysis.findings, "dnat-address-unknown"));
+  // explain --to pip-fw follows the rule the same way: 81.2.69.200 -> pip-fw:2222 reaches the VM's 22; port 25 is
+  // taken by no DNAT rule at any address pip-fw could have.
+  solver::FlowQuery q;
+  q.source = *model::IpAddress::parse("81.2.69.200");
+  q.target = "pip-fw";
+  q.protocol = model::Protocol::kTcp;
+  q.destination_port = 2222;
+  const auto allowed = solver::explain(r.model, q);
+  CHECK(allowed.allowed);
+  CHECK(solver::verdict_text(r.model, allowed) ==
+        "allowed: tcp 81.2.69.200 -> (unknown address):2222 reaches ip configuration 'ipconfig1' of NIC 'vm-nic' "
+        "(10.1.1.4) on port 22 through firewall 'fw' (DNAT rule 'ssh'), and replies return");
+  q.destination_port = 25;
+  const auto dropped = solver::explain(r.model, q);
+  CHECK_FALSE(dropped.allowed);
+  CHECK(dropped.verdict.why.code == solver::ReasonCode::kDnatNoRule);
+  // With the address known (20.1.1.1), the same rule matches no address of the firewall: nothing is reported.
+  auto known = with_policy(json::array({nat_rule_to("ssh", "20.0.0.1", "2222", "10.1.1.4", "22")}));
+  const auto k = run(known.text());
+  CHECK(k.analysis.exposures.empty());
+  CHECK_FALSE(has_code(k.analysis.findings, "dnat-address-unknown"));
+}
+
+TEST_CASE("firewall: a DNAT rule to a known public address is not taken to target another of unknown address",
+          "[firewall][unknown]") {
+  // pip-fw is 20.1.1.1; pip-fw2 (a second ip configuration) has no address. ssh 20.1.1.1:2222 targets pip-fw
+  // only; rdp 20.0.0.9:3389 -> 10.1.1.4:22 names no known address, so it is taken to target pip-fw2 only. A third
+  // rule `any` to `*` port 4444 takes traffic to both.
+  auto e = with_policy(json::array({nat_rule("ssh", {"*"}, "2222", "10.1.1.4", "22"),
+                                    nat_rule_to("rdp", "20.0.0.9", "3389", "10.1.1.4", "22"),
+                                    nat_rule_to("any", "*", "4444", "10.1.1.4", "22")}));
+  const std::string pip2 = id("Microsoft.Network/publicIPAddresses", "pip-fw2");
+  e.extra.push_back({{"id", pip2},
+                     {"name", "pip-fw2"},
+                     {"type", "Microsoft.Network/publicIPAddresses"},
+                     {"sku", {{"name", "Standard"}}},
+                     {"properties", {{"publicIPAllocationMethod", "Static"}}}});
+  e.firewall_configs.push_back({{"name", "ipc2"}, {"properties", {{"publicIPAddress", id_ref(pip2)}}}});
+  const auto r = run(e.text());
+  REQUIRE_FALSE(r.diags.has_errors());
+  CHECK(dnat_lines(r, true) == std::vector<std::string>{"pip-fw tcp 2222 ssh any", "pip-fw tcp 4444 any any",
+                                                        "pip-fw2 tcp 3389 rdp any", "pip-fw2 tcp 4444 any any"});
+  CHECK(dnat_lines(r, false) == std::vector<std::string>{"pip-fw tcp 22 any any", "pip-fw tcp 22 ssh any",
+                                                         "pip-fw2 tcp 22 any any", "pip-fw2 tcp 22 rdp any"});
 }
 
 TEST_CASE("firewall: DNAT to a VM whose subnet NSG denies it exposes only the firewall", "[firewall]") {

@@ -242,18 +242,24 @@ TEST_CASE("classic collections left out are warnings that name their Terraform a
   }
 }
 
-TEST_CASE("a firewall whose public IP the plan creates says that DNAT through it is not reported",
-          "[terraform][unknown]") {
+TEST_CASE("a firewall whose public IP the plan creates reports DNAT through it", "[terraform][unknown]") {
   // firewall_new_pip.json: firewall_policy.json with pip-fw created by the plan, so its address (and the DNAT
-  // rule's destination_address) is only known after apply. DNAT is matched against the firewall's public
-  // addresses, so nothing is reported through it (a known gap, docs/terraform.md): a warning at the firewall's
-  // public_ip_address_id says so, naming the public IP by name and address, instead of a silent "no exposures".
+  // rule's destination_address) is only known after apply. The rule's destination is not a known public address
+  // of the firewall, so it is taken to target pip-fw (docs/model.md "Unknown values"): as in firewall_policy.json,
+  // the firewall's 2222 and the VM's 22 from the IP groups' sources, through pip-fw, with a warning naming the rule.
   auto r = run("firewall_new_pip.json");
   CHECK_FALSE(r.diags.has_errors());
-  const auto warnings = diagnostics(r.diags, model::Severity::kWarning);
+  const std::string sources = "52.10.0.0/16,81.2.69.7/32,81.2.70.0/24";
+  CHECK(exposures(r) ==
+        Lines{"fw firewall-dnat tcp 2222 " + sources + " ssh", "vm firewall-dnat tcp 22 " + sources + " ssh"});
+  for (const auto& e : r.analysis.exposures) {
+    REQUIRE(e.public_ip >= 0);
+    CHECK(r.model.public_ips[e.public_ip].name == "pip-fw");
+  }
+  const auto warnings = diagnostics(r.analysis.findings, model::Severity::kWarning);
   CHECK(std::count(warnings.begin(), warnings.end(),
-                   "unknown-value /planned_values/root_module/resources/11/values/ip_configuration/0/"
-                   "public_ip_address_id: azurerm_firewall.fw: the address of public IP 'pip-fw' "
-                   "(azurerm_public_ip.fw) is only known after apply: DNAT through it is not reported (DNAT rules "
-                   "are matched against the firewall's public addresses)") == 1);
+                   "dnat-address-unknown /planned_values/root_module/resources/17/values/nat_rule_collection/0/rule/0: "
+                   "firewall 'fw': the address of public IP 'pip-fw' is only known at deployment: DNAT rule 'ssh', "
+                   "whose destination is not one of the firewall's known public addresses, is assumed to take "
+                   "traffic to it") == 1);
 }

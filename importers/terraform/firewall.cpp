@@ -202,25 +202,6 @@ void translate_classic(Context& ctx, const Instance& i, Kind kind, std::string_v
   copy_rules(ctx, b, kind, true, *fw, base + "/properties/rules");
 }
 
-/// A warning when the public IP of a firewall's ip configuration (attribute `key` of `cb`) is created by the plan:
-/// its address is only known after apply, and DNAT is matched against the firewall's public addresses.
-void warn_unknown_address(Context& ctx, const Block& cb, std::string_view key) {
-  bool unknown = false;
-  const auto ids = ctx.ids(cb, key, &unknown);
-  if (ids.empty()) return;
-  for (const Instance& p : ctx.instances().all()) {
-    if (!p.managed || p.type != "azurerm_public_ip") continue;
-    const auto id = ctx.id_of(p);
-    if (!id || !model::ascii::iequals(*id, ids.front())) continue;
-    if (ctx.state(Context::top(p), "ip_address") == State::kKnown) return;
-    ctx.report(model::Severity::kWarning, *cb.instance, cb.attr_pointer(key), "unknown-value",
-               fmt::format("the address of public IP '{}' ({}) is only known after apply: DNAT through it is not "
-                           "reported (DNAT rules are matched against the firewall's public addresses)",
-                           ctx.name_of(p), p.address));
-    return;
-  }
-}
-
 }  // namespace
 
 void translate_firewall(Context& ctx, const Instance& i, std::vector<Synthesized>& out) {
@@ -239,7 +220,6 @@ void translate_firewall(Context& ctx, const Instance& i, std::vector<Synthesized
     ctx.copy_string(cb, "name", *s, base + "/name");
     ctx.copy_ref(cb, "subnet_id", *s, base + "/properties/subnet");
     ctx.copy_ref(cb, "public_ip_address_id", *s, base + "/properties/publicIPAddress");
-    warn_unknown_address(ctx, cb, "public_ip_address_id");
     // Only known after apply in a plan: absent, the model takes the subnet's first usable address (a note).
     if (auto a = ctx.string(cb, "private_ip_address"); a && !a->empty()) {
       s->set(base + "/properties/privateIPAddress", *a, cb.attr_pointer("private_ip_address"));

@@ -28,11 +28,13 @@ using RK = model::ResourceKind;
 namespace {
 
 /// A firewall's public address: a public IP resource (`public_ip`), or a secured virtual hub firewall's
-/// `hubIPAddresses` address (`public_ip` -1: not a resource).
+/// `hubIPAddresses` address (`public_ip` -1: not a resource). `unknown`: a public IP whose address is only known
+/// at deployment (`address` is not used): it could be any of unknown_public_ip_addresses().
 struct FirewallAddress {
   int firewall{-1};
   int public_ip{-1};
   IpAddress address;
+  bool unknown{false};
 };
 
 /// The firewall public addresses that `text` names: the address itself, a public IP's name or id, or the
@@ -44,10 +46,18 @@ std::vector<FirewallAddress> firewalls_named(const model::Model& m, const std::s
   const std::string lowered = lower(text);
   for (std::size_t f = 0; f < m.firewalls.size(); ++f) {
     const auto pips = firewall_public_ips(m, m.firewalls[f]);
+    const auto unknown = firewall_unknown_public_ips(m, m.firewalls[f]);
     const bool itself = !ip && named(m.firewalls[f], canonical, lowered);
     for (const auto& [p, address] : pips) {
+      if (std::find(unknown.begin(), unknown.end(), p) != unknown.end()) continue;  // below
       const bool by_name = !ip && p >= 0 && named(m.public_ips[p], canonical, lowered);
       if (itself || (ip && address == *ip) || by_name) out.push_back(FirewallAddress{static_cast<int>(f), p, address});
+    }
+    for (const int p : unknown) {
+      // A template's placeholder address names it too.
+      if (itself || (ip && m.public_ips[p].address == *ip) || (!ip && named(m.public_ips[p], canonical, lowered))) {
+        out.push_back(FirewallAddress{static_cast<int>(f), p, IpAddress{}, true});
+      }
     }
   }
   return out;
@@ -69,19 +79,19 @@ void explain_dnat(const model::Model& m, FlowTrace& t, const FirewallAddress& at
   const AddressSpace space(m, scratch);
   const IpAddress& src = q.source;
   const TraceHop source = source_hop(m, space, src, t);
-  const IpAddress* address = &at.address;
+  const model::IpFamily family = at.unknown ? m.public_ips[pip].family : at.address.family();
   TraceHop entry;
   entry.kind = HopKind::kEntry;
   entry.resource_kind = model::ResourceKind::kPublicIp;
   entry.resource = pip;
-  entry.passes = src.family() == at.address.family();
+  entry.passes = src.family() == family;
   // The reason `code` about this firewall, the packet and the address it was sent to.
   auto because = [&](ReasonCode code) {
     Reason why;
     why.code = code;
     why.firewall = f;
     why.public_ip = pip;
-    why.address = at.address;
+    if (!at.unknown) why.address = at.address;
     why.flow = FlowPacket{src, q.protocol, q.source_port, q.destination_port};
     return why;
   };
@@ -93,11 +103,17 @@ void explain_dnat(const model::Model& m, FlowTrace& t, const FirewallAddress& at
   hop.kind = HopKind::kFirewall;
   hop.resource_kind = model::ResourceKind::kFirewall;
   hop.resource = f;
-  const Packet packet{src.value, address->value, q.protocol, ported ? q.source_port : std::uint16_t{0},
+  const Packet packet{src.value, at.address.value, q.protocol, ported ? q.source_port : std::uint16_t{0},
                       ported ? q.destination_port : std::uint16_t{0}};
+  // A public IP of unknown address: the first rule that takes the packet at some address it could have (as
+  // analyze, which reports every rule that could).
+  const PacketSet could =
+      at.unknown ? PacketSet(Cube{model::to_set(src), unknown_public_ip_addresses(m, fw, pip), model::bit(q.protocol),
+                                  PortSet::single(packet.src_port), PortSet::single(packet.dst_port)})
+                 : PacketSet{};
   const model::FirewallRule* rule = nullptr;
-  for (const auto& match : dnat_matches(m, fw, space.internet(address->family()))) {
-    if (!match.packets.contains(packet)) continue;
+  for (const auto& match : dnat_matches(m, fw, space.internet(family))) {
+    if (at.unknown ? match.packets.intersect(could).empty() : !match.packets.contains(packet)) continue;
     t.firewall_rule = hop.rule = match.position;
     rule = &rule_at(m, fw, fw.order[match.position]);
     break;
