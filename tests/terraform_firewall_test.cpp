@@ -14,27 +14,16 @@
 #include "importers/inputs.h"
 #include "model/validate.h"
 #include "solver/exposure.h"
+#include "terraform_support.h"
 
 namespace {
 
 using namespace exposim;
 using Lines = std::vector<std::string>;
 
-std::string data(const std::string& name) { return std::string(EXPOSIM_SOURCE_DIR) + "/tests/data/terraform/" + name; }
-
-struct Run {
-  model::Model model;
-  model::Diagnostics diags;
-  solver::Analysis analysis;
-};
-
-Run run(const std::string& name) {
-  Run r;
-  importers::import_inputs({data(name)}, {}, r.model, r.diags);
-  model::validate(r.model, r.diags, model::ValidateOptions{true});
-  r.analysis = solver::analyze(r.model);
-  return r;
-}
+using terraform_support::data;
+using terraform_support::Run;
+using terraform_support::run;
 
 /// The name of the DNAT rule a firewall exposure went through.
 std::string dnat_rule(const model::Model& m, const solver::Exposure& e) {

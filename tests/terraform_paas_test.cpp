@@ -19,6 +19,7 @@
 #include "importers/terraform/plan.h"
 #include "model/validate.h"
 #include "solver/exposure.h"
+#include "terraform_support.h"
 
 namespace {
 
@@ -26,21 +27,9 @@ using namespace exposim;
 using Lines = std::vector<std::string>;
 using solver::Hop;
 
-std::string data(const std::string& name) { return std::string(EXPOSIM_SOURCE_DIR) + "/tests/data/terraform/" + name; }
-
-struct Run {
-  model::Model model;
-  model::Diagnostics diags;
-  solver::Analysis analysis;
-};
-
-Run run(const std::string& name) {
-  Run r;
-  importers::import_inputs({data(name)}, {}, r.model, r.diags);
-  model::validate(r.model, r.diags, model::ValidateOptions{true});
-  r.analysis = solver::analyze(r.model);
-  return r;
-}
+using terraform_support::data;
+using terraform_support::Run;
+using terraform_support::run;
 
 /// A fixture changed by `edit` before the import (a variant of a plan, named `name` in diagnostics).
 template <typename Edit>

@@ -1,0 +1,35 @@
+// What the Terraform tests share: a fixture's path, and a fixture imported, validated (missing references allowed,
+// as for every template or plan) and analysed.
+#pragma once
+
+#include <string>
+
+#include "importers/inputs.h"
+#include "model/diagnostic.h"
+#include "model/model.h"
+#include "model/validate.h"
+#include "solver/exposure.h"
+
+namespace terraform_support {
+namespace {  // internal linkage in each test file, as each file's own copy had
+
+std::string data(const std::string& name) {
+  return std::string(EXPOSIM_SOURCE_DIR) + "/tests/data/terraform/" + name;
+}
+
+struct Run {
+  exposim::model::Model model;
+  exposim::model::Diagnostics diags;
+  exposim::solver::Analysis analysis;
+};
+
+Run run(const std::string& name) {
+  Run r;
+  exposim::importers::import_inputs({data(name)}, {}, r.model, r.diags);
+  exposim::model::validate(r.model, r.diags, exposim::model::ValidateOptions{true});
+  r.analysis = exposim::solver::analyze(r.model);
+  return r;
+}
+
+}  // namespace
+}  // namespace terraform_support
