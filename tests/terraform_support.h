@@ -13,9 +13,7 @@
 namespace terraform_support {
 namespace {  // internal linkage in each test file, as each file's own copy had
 
-std::string data(const std::string& name) {
-  return std::string(EXPOSIM_SOURCE_DIR) + "/tests/data/terraform/" + name;
-}
+std::string data(const std::string& name) { return std::string(EXPOSIM_SOURCE_DIR) + "/tests/data/terraform/" + name; }
 
 struct Run {
   exposim::model::Model model;
