@@ -96,6 +96,8 @@ constexpr NodeStyle kNodeStyles[] = {
     {ResourceKind::kHubConnection, NodeForm::kNotDrawn, nullptr, nullptr, nullptr},
     {ResourceKind::kHubRoutingIntent, NodeForm::kNotDrawn, nullptr, nullptr, nullptr},
     {ResourceKind::kHubRouteTable, NodeForm::kNotDrawn, nullptr, nullptr, nullptr},
+    {ResourceKind::kJitPolicy, NodeForm::kNotDrawn, nullptr, nullptr, nullptr},
+    {ResourceKind::kDefenderPlan, NodeForm::kNotDrawn, nullptr, nullptr, nullptr},
 };
 
 constexpr bool rows_follow_the_kind_table() {

@@ -133,6 +133,10 @@ struct ApplicationGateway : ResourceBase {
   bool v2{true};                    // from the tier or SKU name ("_v2"); decides the infrastructure port range
   WafMode waf_mode{WafMode::kOff};  // the gateway's WAF: its policy's mode, or webApplicationFirewallConfiguration
   Ref waf_policy;
+  /// `webApplicationFirewallConfiguration` or `firewallPolicy` is present (policy 564feb30 checks both absent),
+  /// and where (the resource's object when neither is).
+  bool waf_configured{false};
+  SourceLocation waf_where;
   std::vector<AgGatewayIpConfiguration> gateway_ip_configurations;
   std::vector<AgFrontend> frontends;
   std::vector<AgFrontendPort> frontend_ports;

@@ -15,6 +15,15 @@ namespace exposim::model {
 
 const char* to_string(Sku s) { return s == Sku::kBasic ? "Basic" : "Standard"; }
 
+const char* to_string(OsType t) {
+  switch (t) {
+    case OsType::kLinux: return "linux";
+    case OsType::kWindows: return "windows";
+    case OsType::kUnknown: break;
+  }
+  return "unknown";
+}
+
 std::string ip_configuration_id(const NetworkInterface& nic, const IpConfiguration& cfg) {
   return cfg.id.empty() ? nic.id + "/ipConfigurations/" + cfg.name : cfg.id;
 }

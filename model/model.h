@@ -64,7 +64,7 @@ struct Model {
   /// One vector per resource kind, named by the kind table (model/resource_kinds.h): vnets, subnets, nsgs, asgs,
   /// route_tables, nics, public_ips, vms, load_balancers, ip_groups, firewall_policies, firewalls, bastion_hosts,
   /// application_gateways, paas_services, private_endpoints, scale_sets, virtual_wans, virtual_hubs,
-  /// hub_connections, hub_routing_intents, hub_route_tables.
+  /// hub_connections, hub_routing_intents, hub_route_tables, jit_policies, defender_plans.
 #define EXPOSIM_MODEL_CONTAINER(Enum, name, member, Type, noun) std::vector<Type> member;
   EXPOSIM_RESOURCE_KINDS(EXPOSIM_MODEL_CONTAINER)
 #undef EXPOSIM_MODEL_CONTAINER

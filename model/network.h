@@ -7,6 +7,7 @@
 
 #include "model/ip.h"
 #include "model/resource_base.h"
+#include "model/setting.h"
 
 namespace exposim::model {
 
@@ -46,6 +47,8 @@ struct VirtualNetwork : ResourceBase {
   std::vector<IpPrefix> address_space;
   std::vector<Ref> subnets;  // resolved by validation
   std::vector<Peering> peerings;
+  Setting<bool> enable_ddos_protection;       // `enableDdosProtection` (absent: false)
+  Setting<std::string> ddos_protection_plan;  // `ddosProtectionPlan.id`, canonical
 };
 
 enum class PrivateEndpointPolicy { kDisabled, kEnabled, kNsgOnly, kRouteTableOnly };

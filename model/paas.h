@@ -9,6 +9,7 @@
 #include "model/ip.h"
 #include "model/nsg.h"
 #include "model/resource_base.h"
+#include "model/setting.h"
 
 namespace exposim::model {
 
@@ -47,6 +48,21 @@ struct PaasIpRule {
   SourceLocation where;
 };
 
+/// A storage account's blob container (`blobServices/containers`, `azurerm_storage_container`).
+struct BlobContainer {
+  std::string name;
+  std::string public_access;  // `publicAccess`: "None" (absent), "Blob", "Container"
+  SourceLocation where;
+};
+
+/// An entry of a service's own `privateEndpointConnections` (what an export of a deployed service lists), as
+/// opposed to the connections of the private endpoints in the input (PrivateEndpoint::connections).
+struct ServiceEndpointConnection {
+  std::string name;
+  std::string status;  // `privateLinkServiceConnectionState.status`: "Approved", "Pending", ...
+  SourceLocation where;
+};
+
 /// A PaaS resource with a public endpoint: storage account, Key Vault, SQL server, Cosmos DB account, App
 /// Service site. Which internet sources reach the public endpoint is decided by (docs/model.md):
 /// `public_network_access`, then the service's firewall (`default_action` and `ip_rules`).
@@ -80,6 +96,20 @@ struct PaasService : ResourceBase {
   bool scm_uses_main{false};
   std::vector<PaasIpRule> scm_ip_rules;
   Access scm_default_action{Access::kAllow};
+
+  /// Properties read for the recommendations (docs/recommendations.md), never by the reachability solver.
+  SourceLocation public_network_access_where;  // `publicNetworkAccess`; the resource's object when absent
+  SourceLocation default_action_where;         // `networkAcls.defaultAction` (storage, Key Vault)
+  SourceLocation https_only_where;             // `supportsHttpsTrafficOnly` (storage), `httpsOnly` (sites)
+  Setting<bool> allow_blob_public_access;      // storage `allowBlobPublicAccess` (absent fails policy 4fa4b6c0)
+  std::vector<BlobContainer> containers;       // storage
+  Setting<bool> enable_purge_protection;       // Key Vault `enablePurgeProtection`
+  /// Key Vault `enableSoftDelete`; absent is true from API version 2019-09-01 (the importer sets the value then).
+  Setting<bool> enable_soft_delete;
+  std::string create_mode;                 // Key Vault `createMode` ("recover" is exempt from KV-001)
+  bool in_app_service_environment{false};  // sites: `hostingEnvironmentProfile.id` set
+  std::string site_kind;                   // sites: `kind` ("app", "functionapp,linux", ...)
+  std::vector<ServiceEndpointConnection> endpoint_connections;
 };
 
 enum class ConnectionStatus { kApproved, kPending, kRejected, kDisconnected };

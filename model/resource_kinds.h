@@ -34,4 +34,6 @@
   X(VirtualHub, "virtual-hub", virtual_hubs, VirtualHub, "virtual hub")                                         \
   X(HubConnection, "hub-connection", hub_connections, HubConnection, "hub virtual network connection")          \
   X(HubRoutingIntent, "hub-routing-intent", hub_routing_intents, HubRoutingIntent, "routing intent")            \
-  X(HubRouteTable, "hub-route-table", hub_route_tables, HubRouteTable, "hub route table")
+  X(HubRouteTable, "hub-route-table", hub_route_tables, HubRouteTable, "hub route table")                       \
+  X(JitPolicy, "jit-policy", jit_policies, JitPolicy, "just-in-time access policy")                             \
+  X(DefenderPlan, "defender-plan", defender_plans, DefenderPlan, "Defender for Cloud plan")

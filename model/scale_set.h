@@ -67,6 +67,7 @@ struct ScaleSet : ResourceBase {
   /// whether they were synthesised from the profile (false: instance NICs were in the input).
   std::vector<int> instance_nics;
   bool synthesised{false};
+  MachinePosture posture;  // of `virtualMachineProfile` (its `identity` is the scale set's)
 };
 
 struct Model;
