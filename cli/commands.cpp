@@ -20,6 +20,8 @@ const std::vector<Command>& commands() {
        "Compare the exposure after a change (or a second version of the estate) with the exposure now; exit 1 when "
        "it grew",
        whatif_command},
+      {"report", "Write one self-contained HTML page for a design review: summary, exposures, recommendations, diagram",
+       report_command},
   };
   return kCommands;
 }
