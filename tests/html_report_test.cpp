@@ -332,3 +332,44 @@ TEST_CASE("report: the embedded data of the fixture matches its reviewed golden 
   if (!has_dot()) got["diagram"] = expected["diagram"];            // drawn only with Graphviz
   CHECK(got == expected);
 }
+
+TEST_CASE("report: a diagram of more than 400 nodes is left to exposim graph", "[cli]") {
+  // 201 NICs each with its own public IP, all open on TCP 22: the internet, 201 public IPs and 201 NICs are on
+  // exposed paths, 403 nodes at least.
+  const std::string s = "/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg/providers/";
+  std::string estate = R"([{"type": "Microsoft.Network/virtualNetworks", "name": "vnet", "id": ")" + s +
+                       R"(Microsoft.Network/virtualNetworks/vnet", "properties": {"addressSpace": {"addressPrefixes":
+      ["10.0.0.0/16"]}, "subnets": [{"name": "web", "id": ")" +
+                       s + R"(Microsoft.Network/virtualNetworks/vnet/subnets/web", "properties": {"addressPrefix":
+      "10.0.0.0/16", "networkSecurityGroup": {"id": ")" +
+                       s + R"(Microsoft.Network/networkSecurityGroups/nsg"}}}]}},
+    {"type": "Microsoft.Network/networkSecurityGroups", "name": "nsg", "id": ")" +
+                       s + R"(Microsoft.Network/networkSecurityGroups/nsg", "properties": {"securityRules": [
+      {"name": "ssh", "properties": {"priority": 100, "direction": "Inbound", "access": "Allow", "protocol": "Tcp",
+       "sourceAddressPrefix": "*", "sourcePortRange": "*", "destinationAddressPrefix": "*",
+       "destinationPortRange": "22"}}]}})";
+  for (int i = 0; i < 201; ++i) {
+    const std::string n = std::to_string(i);
+    const std::string pip = s + "Microsoft.Network/publicIPAddresses/pip-" + n;
+    estate += R"(, {"type": "Microsoft.Network/publicIPAddresses", "name": "pip-)" + n + R"(", "id": ")" + pip +
+              R"(", "sku": {"name": "Standard"}, "properties": {"ipAddress": "20.1.)" + std::to_string(i / 200) + "." +
+              std::to_string(i % 200 + 1) + R"("}})";
+    estate += R"(, {"type": "Microsoft.Network/networkInterfaces", "name": "nic-)" + n + R"(", "id": ")" + s +
+              "Microsoft.Network/networkInterfaces/nic-" + n +
+              R"(", "properties": {"ipConfigurations": [{"name": "ip", "properties": {"privateIPAddress": "10.0.)" +
+              std::to_string(i / 200) + "." + std::to_string(i % 200 + 4) + R"(", "subnet": {"id": ")" + s +
+              R"(Microsoft.Network/virtualNetworks/vnet/subnets/web"}, "publicIPAddress": {"id": ")" + pip +
+              R"("}}}]}})";
+  }
+  estate += "]";
+  const auto dir = scratch_dir("report");
+  write_file(dir / "large.json", estate);
+  const auto r = run_exposim({"report", (dir / "large.json").string()});
+  fs::remove_all(dir);
+  REQUIRE(r.code == cli::kExitOk);
+  const json d = json::parse(data_text(r.out));
+  CHECK(d["summary"]["exposures"] == 201);
+  CHECK(d["diagram"]["rendered"] == false);
+  CHECK_THAT(d["diagram"]["note"].get<std::string>(), Catch::Contains("more than the 400 this page draws"));
+  CHECK_THAT(r.out, !Catch::Contains("<svg"));
+}
