@@ -324,6 +324,21 @@ TEST_CASE("recommend network: a VM reached only through Azure Bastion passes the
   CHECK(run.one("EXP-NET-008", "vnet").status == FindingStatus::kNotApplicable);
 }
 
+TEST_CASE("recommend network: scale set instances are VMs with their own findings", "[solver][recommend]") {
+  const auto run = run_fixture("scale-set-public.json");
+  // Capacity 2, each instance with its own Basic public IP and no NSG: every port of both instances is open.
+  for (const char* vm : {"web-ss_0", "web-ss_1"}) {
+    INFO(vm);
+    const auto& mgmt = run.one("EXP-NET-001", vm);
+    CHECK(mgmt.status == FindingStatus::kUnhealthy);
+    CHECK(mgmt.tcp_ports == ports_of({{22, 22}, {3389, 3389}, {5985, 5986}}));
+    CHECK(run.one("EXP-NET-003", vm).status == FindingStatus::kUnhealthy);
+  }
+  CHECK(run.count("EXP-NET-001") == 2);
+  CHECK(run.count("EXP-NET-007") == 2);  // one per instance NIC
+  CHECK(run.count("EXP-NET-012") == 2);
+}
+
 // --- Just-in-time access (EXP-NET-002) ----------------------------------------------------------------------------
 
 model::JitPolicy jit_policy(const std::string& vm, int port) {
