@@ -394,7 +394,10 @@ TEST_CASE("recommend compute: VM-009 Secure Boot and VM-010 vTPM by security typ
   cvm.posture.secure_boot = flag(false, "/4/properties/securityProfile/uefiSettings/secureBootEnabled");
   auto later = machine("later", 5, OsType::kWindows);
   later.posture.security_type.unknown = true;
-  const auto r = run({tl, tl_off, standard, linux_tl, cvm, later});
+  auto no_os = machine("no-os", 6, OsType::kUnknown);  // Standard: not applicable whatever the OS
+  auto tl_no_os = machine("tl-no-os", 7, OsType::kUnknown);
+  tl_no_os.posture.security_type = text("TrustedLaunch", "/7/properties/securityProfile/securityType");
+  const auto r = run({tl, tl_off, standard, linux_tl, cvm, later, no_os, tl_no_os});
 
   const auto& sb = finding(r, "EXP-VM-009", "tl");
   CHECK(sb.status == FindingStatus::kHealthy);
@@ -407,6 +410,8 @@ TEST_CASE("recommend compute: VM-009 Secure Boot and VM-010 vTPM by security typ
   CHECK(finding(r, "EXP-VM-009", "linux-tl").status == FindingStatus::kNotApplicable);
   CHECK(finding(r, "EXP-VM-009", "cvm").status == FindingStatus::kUnhealthy);
   CHECK(finding(r, "EXP-VM-009", "later").status == FindingStatus::kUndecidable);
+  CHECK(finding(r, "EXP-VM-009", "no-os").status == FindingStatus::kNotApplicable);
+  CHECK(finding(r, "EXP-VM-009", "tl-no-os").status == FindingStatus::kUndecidable);
 
   CHECK(finding(r, "EXP-VM-010", "tl").status == FindingStatus::kHealthy);
   const auto& tpm_off = finding(r, "EXP-VM-010", "tl-off");

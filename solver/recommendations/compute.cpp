@@ -471,8 +471,9 @@ class ComputeEvaluation {
   void secure_boot(const Machine& mc) {
     constexpr std::string_view id = "EXP-VM-009";
     if (ctx_.skipped(id)) return;
-    if (!os_applies(id, mc, OsType::kWindows)) return;
+    // The security type first: a Standard machine is not applicable whatever its operating system.
     if (!security_type_applies(id, mc, true)) return;
+    if (!os_applies(id, mc, OsType::kWindows)) return;
     const auto& v = mc.posture->secure_boot;
     auto& f = add(id, must_be_true(v), mc);
     f.properties.push_back({name(mc, "securityProfile.uefiSettings.secureBootEnabled"), bool_text(v), v.where});
