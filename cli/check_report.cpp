@@ -90,8 +90,10 @@ ordered_json resource_json(const model::Model& m, const Finding& f) {
   return {{"id", res->id}, {"name", res->name}, {"type", model::to_string(f.kind)}};
 }
 
-/// The file and (when known) line a finding is located at: the resource's input file, or the spec.
+/// Where a finding is located: its own source (a recommendation's deciding property), the resource's object in its
+/// input file, or the assertion in the spec.
 model::SourceLocation location_of(const CheckReport& r, const AssertionResult& res, const Finding& f) {
+  if (f.where && !f.where->file.empty()) return *f.where;
   if (const auto* res_base = resource_of(r.model, f); res_base != nullptr && !res_base->where.file.empty()) {
     return res_base->where;
   }
