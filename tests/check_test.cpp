@@ -340,7 +340,7 @@ TEST_CASE("bad specs are rejected with the file, the JSON pointer and what was e
   const std::vector<Case> cases = {
       {R"({"assertions": [{"name": "a", "kind": "not-exposd"}]})",
        "spec.json: /assertions/0/kind: error: unknown assertion kind 'not-exposd'; expected one of not-exposed, "
-       "exposed-only, no-management-ports, max-entry-points, every-subnet-has-nsg, flow [spec-unknown-kind]"},
+       "exposed-only, no-management-ports, max-entry-points, every-subnet-has-nsg, flow, recommendation [spec-unknown-kind]"},
       {R"({"assertions": [{"name": "a", "kind": "not-exposed", "selector": {}}]})",
        "spec.json: /assertions/0/selector: error: unknown key 'selector' for a not-exposed assertion; expected select, "
        "protocols, ports, entry-ports, sources, allowed-via [spec-unknown-key]"},
