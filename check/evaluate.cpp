@@ -370,7 +370,8 @@ class Evaluator {
         continue;
       }
       if (sub.nsg.set()) continue;
-      r.findings.push_back(Finding{ResourceKind::kSubnet, static_cast<int>(i), std::nullopt, {}, "subnet has no NSG", {}});
+      r.findings.push_back(
+          Finding{ResourceKind::kSubnet, static_cast<int>(i), std::nullopt, {}, "subnet has no NSG", {}});
     }
     r.selected = selected;
     r.summary = fmt::format("{} checked, {} exempt, {} without an NSG", plural(selected - exempt, "subnet"), exempt,
@@ -460,9 +461,8 @@ AssertionResult evaluate_recommendation(const Assertion& as, const model::Model&
   for (const auto& f : recs.findings) {
     if (f.recommendation == nullptr || f.recommendation->severity > as.min_severity) continue;
     const auto id = f.recommendation->id;
-    if (!as.recommendation_ids.empty() &&
-        std::none_of(as.recommendation_ids.begin(), as.recommendation_ids.end(),
-                     [&](const std::string& p) { return glob_match(p, id); })) {
+    if (!as.recommendation_ids.empty() && std::none_of(as.recommendation_ids.begin(), as.recommendation_ids.end(),
+                                                       [&](const std::string& p) { return glob_match(p, id); })) {
       continue;
     }
     const Subject s{f.kind, f.index, -1};
@@ -489,8 +489,12 @@ AssertionResult evaluate_recommendation(const Assertion& as, const model::Model&
   r.selected = selected.size();
   if (as.select.given && judged == 0) {
     // A typo in a selector or an id must not pass silently.
-    r.findings.insert(r.findings.begin(), Finding{ResourceKind::kInternet, -1, std::nullopt, {},
-                                                  "the selector matches no resource with a recommendation", {}});
+    r.findings.insert(r.findings.begin(), Finding{ResourceKind::kInternet,
+                                                  -1,
+                                                  std::nullopt,
+                                                  {},
+                                                  "the selector matches no resource with a recommendation",
+                                                  {}});
     r.summary = "the selector matches no resource with a recommendation";
   } else if (r.findings.empty()) {
     r.summary = fmt::format("{} checked, none {}", plural(judged, "result"),

@@ -433,8 +433,8 @@ class Parser {
         }
       } else if (key == "ids") {
         for (auto& [text, tp] : strings_of(value, p, key)) {
-          const bool any = std::any_of(catalog_.begin(), catalog_.end(),
-                                       [&](const auto& r) { return glob_match(text, r.id); });
+          const bool any =
+              std::any_of(catalog_.begin(), catalog_.end(), [&](const auto& r) { return glob_match(text, r.id); });
           if (!any) {
             error(tp, "spec-invalid-value",
                   fmt::format("'{}' matches no recommendation id; expected ids such as EXP-NET-001 or globs such "

@@ -48,16 +48,18 @@ struct Recommend {
     };
     if (!management_ports.empty()) {
       const auto ports = parse_port_list(management_ports);
-      if (!ports) return usage(fmt::format("--management-ports '{}' is not a list of ports, expected e.g. "
-                                           "22,3389,5985-5986",
-                                           management_ports));
+      if (!ports)
+        return usage(
+            fmt::format("--management-ports '{}' is not a list of ports, expected e.g. "
+                        "22,3389,5985-5986",
+                        management_ports));
       o.management_ports = *ports;
     }
     if (!risky_ports.empty()) {
       const auto ports = parse_port_list(risky_ports);
       if (!ports) {
-        return usage(fmt::format("--risky-ports '{}' is not a list of ports, expected e.g. 21,23,445,1433",
-                                 risky_ports));
+        return usage(
+            fmt::format("--risky-ports '{}' is not a list of ports, expected e.g. 21,23,445,1433", risky_ports));
       }
       o.risky_ports = *ports;
     }

@@ -21,10 +21,10 @@ struct SarifRule {
   std::string id;  // unique within the log
   std::string name;
   std::string short_description;
-  std::string full_description;  // "" leaves it out
-  std::string help_text;         // "" leaves it out
-  std::string help_uri;          // "" leaves it out
-  std::string level{"error"};    // defaultConfiguration.level: "error", "warning" or "note"
+  std::string full_description;       // "" leaves it out
+  std::string help_text;              // "" leaves it out
+  std::string help_uri;               // "" leaves it out
+  std::string level{"error"};         // defaultConfiguration.level: "error", "warning" or "note"
   nlohmann::ordered_json properties;  // null leaves it out
 };
 
@@ -40,7 +40,7 @@ struct SarifResult {
   std::string resource_name;
   std::string resource_id;
   std::map<std::string, std::string> fingerprints;  // partialFingerprints
-  nlohmann::ordered_json properties;                 // null leaves it out
+  nlohmann::ordered_json properties;                // null leaves it out
 };
 
 /// Writes a SARIF 2.1.0 log of one run of exposim: `rules` in their order, then `results`, each with its

@@ -1,10 +1,9 @@
 // Source regions for SARIF: files read once, pointers mapped to lines.
 #include "cli/source_regions.h"
 
-#include <fstream>
 #include <algorithm>
+#include <fstream>
 #include <sstream>
-
 
 namespace exposim::cli {
 

@@ -122,7 +122,8 @@ class Scanner {
     const char c = text_[pos_];
     if (c == ',' || c == ':' || c == '}' || c == ']') return false;
     // Below a container that is not wanted nothing is: the set is not even looked up.
-    const bool wanted = (stack_.empty() || stack_.back().wanted) && (wanted_ == nullptr || wanted_->count(pointer_) != 0);
+    const bool wanted =
+        (stack_.empty() || stack_.back().wanted) && (wanted_ == nullptr || wanted_->count(pointer_) != 0);
     if (wanted) out_.emplace(pointer_, TextPosition{line_, column_});
     if (c == '{' || c == '[') {
       advance();
@@ -183,8 +184,7 @@ class Scanner {
         auto cp = hex4();
         if (!cp) return false;
         // A surrogate pair is one code point.
-        if (*cp >= 0xD800 && *cp < 0xDC00 && pos_ + 1 < text_.size() && text_[pos_] == '\\' &&
-            text_[pos_ + 1] == 'u') {
+        if (*cp >= 0xD800 && *cp < 0xDC00 && pos_ + 1 < text_.size() && text_[pos_] == '\\' && text_[pos_ + 1] == 'u') {
           advance();
           advance();
           auto low = hex4();
@@ -221,7 +221,8 @@ void JsonPositions::index(std::string_view text, const std::vector<std::string>*
   if (pointers != nullptr) {
     for (const auto& p : *pointers) {
       wanted.insert("");
-      for (std::size_t i = p.find('/', 1); i != std::string::npos; i = p.find('/', i + 1)) wanted.insert(p.substr(0, i));
+      for (std::size_t i = p.find('/', 1); i != std::string::npos; i = p.find('/', i + 1))
+        wanted.insert(p.substr(0, i));
       wanted.insert(p);
     }
   }

@@ -47,8 +47,8 @@ struct Judged {
 };
 
 Judged judge(const std::string& assertion) {
-  Judged j{recommend_support::estate({data("resources.json")}), {}, parse(R"({"assertions": [)" + assertion + "]}"),
-           {}};
+  Judged j{
+      recommend_support::estate({data("resources.json")}), {}, parse(R"({"assertions": [)" + assertion + "]}"), {}};
   j.recs = recommend_support::findings(j.e.model);
   j.result = exposim::check::evaluate_recommendation(j.spec.assertions[0], j.e.model, j.recs);
   return j;
@@ -152,9 +152,10 @@ TEST_CASE("recommendation assertion: ids and selectors choose the findings judge
 
 TEST_CASE("a recommendation assertion selects a VM by the subnet of its NICs", "[check][recommend]") {
   // open-management: jumpbox's NIC is in subnet mgmt, app's in apps (examples/open-management/vnets.json).
-  const auto e = recommend_support::estate({example("open-management/nics.json"), example("open-management/nsgs.json"),
-                                            example("open-management/public-ips.json"),
-                                            example("open-management/vms.json"), example("open-management/vnets.json")});
+  const auto e =
+      recommend_support::estate({example("open-management/nics.json"), example("open-management/nsgs.json"),
+                                 example("open-management/public-ips.json"), example("open-management/vms.json"),
+                                 example("open-management/vnets.json")});
   exposim::check::Selector sel;
   sel.subnets = {"mgmt"};
   const int jumpbox = recommend_support::index_of(e.model, ResourceKind::kVirtualMachine, "jumpbox");

@@ -128,9 +128,10 @@ TEST_CASE("recommend JSON: the documented fields of a finding and the summary", 
 
 TEST_CASE("recommend JSON: exposures as analyze writes them, the Terraform address of a plan", "[cli][recommend]") {
   // open-management: jumpbox is reached on tcp 22 and 3389 over its public IP (examples/open-management).
-  const auto e = recommend_support::estate({example("open-management/nics.json"), example("open-management/nsgs.json"),
-                                            example("open-management/public-ips.json"),
-                                            example("open-management/vms.json"), example("open-management/vnets.json")});
+  const auto e =
+      recommend_support::estate({example("open-management/nics.json"), example("open-management/nsgs.json"),
+                                 example("open-management/public-ips.json"), example("open-management/vms.json"),
+                                 example("open-management/vnets.json")});
   exposim::solver::Recommendations recs;
   exposim::solver::Finding f;
   f.recommendation = &catalog()[0];
@@ -162,8 +163,7 @@ TEST_CASE("recommend JSON: exposures as analyze writes them, the Terraform addre
   sub.index = recommend_support::index_of(plan.model, ResourceKind::kSubnet, "web");
   on_plan.findings.push_back(sub);
   std::ostringstream plan_out;
-  exposim::cli::write_recommend_json(plan_out, RecommendReport{plan.model, plan.analysis, on_plan, catalog(), {}},
-                                     {});
+  exposim::cli::write_recommend_json(plan_out, RecommendReport{plan.model, plan.analysis, on_plan, catalog(), {}}, {});
   CHECK(nlohmann::json::parse(plan_out.str()).at("findings")[0].at("resource").at("address") == "azurerm_subnet.web");
 }
 
@@ -185,11 +185,12 @@ TEST_CASE("recommend SARIF: a rule per recommendation, results located at the so
         "assessment eade5b56-eefd-444f-95c8-23f29e5d93cb; Azure Policy Subnets should be associated with a Network "
         "Security Group (e71308d3-144b-4262-b144-efdc3cc90517).");
   CHECK(net006.at("help").at("text") == "Associate a network security group with the subnet");
-  CHECK(net006.at("helpUri") == "https://learn.microsoft.com/azure/defender-for-cloud/recommendations-reference-networking");
+  CHECK(net006.at("helpUri") ==
+        "https://learn.microsoft.com/azure/defender-for-cloud/recommendations-reference-networking");
   CHECK(net006.at("defaultConfiguration").at("level") == "note");
   CHECK(net006.at("properties").at("security-severity") == "3.9");
-  CHECK(net006.at("properties").at("tags") ==
-        nlohmann::json::array({"security", "eade5b56-eefd-444f-95c8-23f29e5d93cb", "e71308d3-144b-4262-b144-efdc3cc90517"}));
+  CHECK(net006.at("properties").at("tags") == nlohmann::json::array({"security", "eade5b56-eefd-444f-95c8-23f29e5d93cb",
+                                                                     "e71308d3-144b-4262-b144-efdc3cc90517"}));
   CHECK(net006.at("properties").at("assessment_key") == "eade5b56-eefd-444f-95c8-23f29e5d93cb");
   CHECK(net006.at("properties").at("policy_id") == "e71308d3-144b-4262-b144-efdc3cc90517");
   CHECK(rules[0].at("properties").at("security-severity") == "6.9");

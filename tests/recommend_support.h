@@ -18,14 +18,13 @@
 #include "solver/recommendation.h"
 
 namespace recommend_support {
-namespace {
 
 using exposim::solver::Decision;
 using exposim::solver::RecommendationInfo;
 using exposim::solver::RecommendationSeverity;
 
 /// Three rows as docs/recommendations.md gives them (Defender's titles, severities and keys).
-const std::vector<RecommendationInfo>& catalog() {
+inline const std::vector<RecommendationInfo>& catalog() {
   static const std::vector<RecommendationInfo> kRows = {
       {"EXP-NET-001", "Management ports should be closed on your virtual machines", RecommendationSeverity::kMedium,
        "bc303248-3d14-44c2-96a0-55f5c326b5fe", "22730e10-96f6-4aac-ad84-9383d35b5917",
@@ -37,7 +36,8 @@ const std::vector<RecommendationInfo>& catalog() {
        "Subnets should be associated with a Network Security Group", Decision::kProperties,
        "Associate a network security group with the subnet",
        "https://learn.microsoft.com/azure/defender-for-cloud/recommendations-reference-networking"},
-      {"EXP-NET-013", "Adaptive network hardening recommendations should be applied on internet facing virtual machines",
+      {"EXP-NET-013",
+       "Adaptive network hardening recommendations should be applied on internet facing virtual machines",
        RecommendationSeverity::kHigh, "f9f0eed0-f143-47bf-b856-671ea2eeed62", "08e6af2d-db70-460a-bfe9-d5bd474ba9d6",
        "Adaptive network hardening recommendations should be applied on internet facing virtual machines",
        Decision::kNotDecidable, "Apply the rules Defender learns from traffic once deployed", ""},
@@ -45,7 +45,9 @@ const std::vector<RecommendationInfo>& catalog() {
   return kRows;
 }
 
-std::string data(const std::string& name) { return std::string(EXPOSIM_SOURCE_DIR) + "/tests/data/sarif/" + name; }
+inline std::string data(const std::string& name) {
+  return std::string(EXPOSIM_SOURCE_DIR) + "/tests/data/sarif/" + name;
+}
 
 struct Estate {
   exposim::model::Model model;
@@ -53,7 +55,7 @@ struct Estate {
 };
 
 /// A fixture of tests/data/sarif imported, validated (missing references allowed) and analysed.
-Estate estate(const std::vector<std::string>& files) {
+inline Estate estate(const std::vector<std::string>& files) {
   Estate e;
   exposim::model::Diagnostics diags;
   exposim::importers::import_inputs(files, {}, e.model, diags);
@@ -63,7 +65,7 @@ Estate estate(const std::vector<std::string>& files) {
   return e;
 }
 
-int index_of(const exposim::model::Model& m, exposim::model::ResourceKind kind, const std::string& name) {
+inline int index_of(const exposim::model::Model& m, exposim::model::ResourceKind kind, const std::string& name) {
   int found = -1;
   exposim::model::for_each_kind([&](const auto& row) {
     if (row.kind != kind) return;
@@ -79,7 +81,7 @@ int index_of(const exposim::model::Model& m, exposim::model::ResourceKind kind, 
 /// (its networkSecurityGroup absent: located at the subnet's `properties`, line 13 column 25, the nearest value the
 /// file has) and healthy on db (by hand: the fixture has no NSG there, the writers do not judge); EXP-NET-010
 /// skipped. In the solver's order: severity, id, resource.
-exposim::solver::Recommendations findings(const exposim::model::Model& m) {
+inline exposim::solver::Recommendations findings(const exposim::model::Model& m) {
   using exposim::model::ResourceKind;
   using exposim::solver::FindingStatus;
   const auto& rows = catalog();
@@ -119,7 +121,7 @@ exposim::solver::Recommendations findings(const exposim::model::Model& m) {
 /// The structure SARIF 2.1.0's schema requires of what exposim writes: version, $schema, runs with tool.driver.name
 /// and rules (ids unique), results with a ruleId among the rules (and its ruleIndex), message.text, locations,
 /// a valid level and kind (level "none" unless the kind is "fail"), regions from line and column 1.
-void require_sarif_structure(const nlohmann::json& log) {
+inline void require_sarif_structure(const nlohmann::json& log) {
   REQUIRE(log.is_object());
   CHECK(log.at("version") == "2.1.0");
   CHECK(log.at("$schema").is_string());
@@ -165,5 +167,4 @@ void require_sarif_structure(const nlohmann::json& log) {
   }
 }
 
-}  // namespace
 }  // namespace recommend_support
