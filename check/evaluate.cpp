@@ -54,7 +54,24 @@ Attributes attributes(const model::Model& m, const Subject& s) {
       break;
     }
     case ResourceKind::kSubnet: add_resource(m.subnets[s.index], at); break;
-    default: break;
+    case ResourceKind::kVirtualMachine: {
+      // A VM (a recommendation's resource) sits where its NICs sit.
+      const auto& vm = m.vms[s.index];
+      add_resource(vm, at);
+      for (const auto& ref : vm.network_interfaces) {
+        if (!ref.resolved()) continue;
+        auto where = model::placement(m, ResourceKind::kNetworkInterface, ref.index);
+        at.subnets.insert(at.subnets.end(), where.subnets.begin(), where.subnets.end());
+        at.vnets.insert(at.vnets.end(), where.vnets.begin(), where.vnets.end());
+      }
+      return at;
+    }
+    default:
+      if (const auto* r = m.resource(model::GraphVertex{s.kind, s.index})) {
+        at.resources.push_back(r);
+        at.types.push_back(model::to_string(s.kind));
+      }
+      break;
   }
   auto where = model::placement(m, s.kind, s.index, s.ip_configuration);
   at.subnets = std::move(where.subnets);
@@ -143,9 +160,13 @@ class Evaluator {
   Evaluator(const model::Model& m, const solver::Analysis& a) : m_(m), a_(a), targets_(target_subjects(m)) {}
 
   AssertionResult run(const Assertion& as) {
+    if (as.kind == AssertionKind::kRecommendation) {
+      return evaluate_recommendation(as, m_, solver::recommend(m_, a_, as.recommend_options));
+    }
     AssertionResult r;
     r.assertion = &as;
     switch (as.kind) {
+      case AssertionKind::kRecommendation: break;
       case AssertionKind::kNotExposed:
       case AssertionKind::kNoManagementPorts: forbidden(as, r); break;
       case AssertionKind::kExposedOnly: exposed_only(as, r); break;
@@ -156,7 +177,7 @@ class Evaluator {
     if (as.select.given && r.selected == 0 && as.kind != AssertionKind::kFlow) {
       // A typo in a selector must not pass silently.
       r.findings.insert(r.findings.begin(),
-                        Finding{ResourceKind::kInternet, -1, std::nullopt, {}, "the selector matches no resource"});
+                        Finding{ResourceKind::kInternet, -1, std::nullopt, {}, "the selector matches no resource", {}});
       r.summary = "the selector matches no resource";
     }
     r.passed = r.findings.empty();
@@ -349,7 +370,8 @@ class Evaluator {
         continue;
       }
       if (sub.nsg.set()) continue;
-      r.findings.push_back(Finding{ResourceKind::kSubnet, static_cast<int>(i), std::nullopt, {}, "subnet has no NSG"});
+      r.findings.push_back(
+          Finding{ResourceKind::kSubnet, static_cast<int>(i), std::nullopt, {}, "subnet has no NSG", {}});
     }
     r.selected = selected;
     r.summary = fmt::format("{} checked, {} exempt, {} without an NSG", plural(selected - exempt, "subnet"), exempt,
@@ -361,7 +383,7 @@ class Evaluator {
     const char* expected = as.expect_allowed ? "allowed" : "denied";
     if (t.status != solver::FlowTrace::Status::kOk) {
       r.summary = t.error;
-      r.findings.push_back(Finding{ResourceKind::kInternet, -1, std::nullopt, {}, t.error});
+      r.findings.push_back(Finding{ResourceKind::kInternet, -1, std::nullopt, {}, t.error, {}});
       r.trace = std::move(t);
       return;
     }
@@ -428,6 +450,60 @@ bool matches(const model::Model& m, const Selector& sel, const Subject& s) {
   return any_of_patterns(sel.types, [&](const std::string& p) {
     return std::find(at.types.begin(), at.types.end(), p) != at.types.end();
   });
+}
+
+AssertionResult evaluate_recommendation(const Assertion& as, const model::Model& m,
+                                        const solver::Recommendations& recs) {
+  AssertionResult r;
+  r.assertion = &as;
+  std::set<Subject> selected;
+  std::size_t judged = 0;
+  for (const auto& f : recs.findings) {
+    if (f.recommendation == nullptr || f.recommendation->severity > as.min_severity) continue;
+    const auto id = f.recommendation->id;
+    if (!as.recommendation_ids.empty() && std::none_of(as.recommendation_ids.begin(), as.recommendation_ids.end(),
+                                                       [&](const std::string& p) { return glob_match(p, id); })) {
+      continue;
+    }
+    const Subject s{f.kind, f.index, -1};
+    if (!as.select.empty() && !matches(m, as.select, s)) continue;
+    selected.insert(s);
+    ++judged;
+    const auto& allowed = as.allowed_statuses;
+    const bool ok = allowed.empty() ? f.status != solver::FindingStatus::kUnhealthy
+                                    : std::find(allowed.begin(), allowed.end(), f.status) != allowed.end();
+    if (ok) continue;
+    Finding v;
+    v.kind = f.kind;
+    v.index = f.index;
+    for (auto e : f.exposures) v.entries.push_back(static_cast<int>(e));
+    std::string evidence = f.summary;
+    if (evidence.empty() && !f.properties.empty()) {
+      evidence = fmt::format("{} = {}", f.properties[0].name, f.properties[0].value);
+    }
+    v.reason = fmt::format("{} ({}) {}{}{}", id, solver::to_string(f.recommendation->severity),
+                           solver::to_string(f.status), evidence.empty() ? "" : ": ", evidence);
+    if (!f.where.file.empty()) v.where = f.where;
+    r.findings.push_back(std::move(v));
+  }
+  r.selected = selected.size();
+  if (as.select.given && judged == 0) {
+    // A typo in a selector or an id must not pass silently.
+    r.findings.insert(r.findings.begin(), Finding{ResourceKind::kInternet,
+                                                  -1,
+                                                  std::nullopt,
+                                                  {},
+                                                  "the selector matches no resource with a recommendation",
+                                                  {}});
+    r.summary = "the selector matches no resource with a recommendation";
+  } else if (r.findings.empty()) {
+    r.summary = fmt::format("{} checked, none {}", plural(judged, "result"),
+                            as.allowed_statuses.empty() ? "unhealthy" : "in another status");
+  } else {
+    r.summary = fmt::format("{} of {} violate it", r.findings.size(), plural(judged, "result"));
+  }
+  r.passed = r.findings.empty();
+  return r;
 }
 
 std::vector<AssertionResult> evaluate(const Spec& spec, const model::Model& m, const solver::Analysis& a) {

@@ -11,6 +11,7 @@
 #include "model/model.h"
 #include "solver/explain.h"
 #include "solver/exposure.h"
+#include "solver/recommendation.h"
 
 namespace exposim::check {
 
@@ -43,6 +44,8 @@ struct Finding {
   std::vector<int> entries;
   /// Why this is a violation, one line, lowercase: "port 22 is not allowed", "no NSG", ...
   std::string reason;
+  /// Where the finding is located when not at its resource's object: a recommendation's deciding property.
+  std::optional<model::SourceLocation> where;
 };
 
 struct AssertionResult {
@@ -54,6 +57,12 @@ struct AssertionResult {
   std::vector<Finding> findings;
   std::optional<solver::FlowTrace> trace;  // flow assertions
 };
+
+/// A recommendation assertion judged over `recs` (what evaluate() computes with solver::recommend() and the
+/// assertion's options): each finding whose id matches, of the severity asked for or higher, on a selected
+/// resource, whose status is not allowed is a violation located at the finding's source.
+AssertionResult evaluate_recommendation(const Assertion& as, const model::Model& m,
+                                        const solver::Recommendations& recs);
 
 /// Evaluates every assertion, in spec order. `a` must be analyze(m).
 std::vector<AssertionResult> evaluate(const Spec& spec, const model::Model& m, const solver::Analysis& a);

@@ -43,6 +43,7 @@ constexpr std::pair<AssertionKind, const char*> kAssertionKinds[] = {
     {AssertionKind::kMaxEntryPoints, "max-entry-points"},
     {AssertionKind::kEverySubnetHasNsg, "every-subnet-has-nsg"},
     {AssertionKind::kFlow, "flow"},
+    {AssertionKind::kRecommendation, "recommendation"},
 };
 
 }  // namespace
@@ -56,6 +57,19 @@ const std::vector<std::string_view>& target_types() {
                    model::ResourceKind::kApplicationGateway, model::ResourceKind::kPaasService}) {
       types.emplace_back(model::to_string(k));
     }
+    for (auto k : {model::PaasKind::kStorage, model::PaasKind::kKeyVault, model::PaasKind::kSqlServer,
+                   model::PaasKind::kCosmosDb, model::PaasKind::kAppService}) {
+      types.emplace_back(model::to_string(k));
+    }
+    return types;
+  }();
+  return kTypes;
+}
+
+const std::vector<std::string_view>& resource_types() {
+  static const std::vector<std::string_view> kTypes = [] {
+    std::vector<std::string_view> types;
+    for (auto k : model::kResourceKinds) types.emplace_back(model::to_string(k));
     for (auto k : {model::PaasKind::kStorage, model::PaasKind::kKeyVault, model::PaasKind::kSqlServer,
                    model::PaasKind::kCosmosDb, model::PaasKind::kAppService}) {
       types.emplace_back(model::to_string(k));

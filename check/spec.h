@@ -13,6 +13,7 @@
 #include "model/resources.h"
 #include "solver/explain.h"
 #include "solver/hop.h"
+#include "solver/recommendation.h"
 
 namespace exposim::check {
 
@@ -45,9 +46,21 @@ struct Selector {
 
 /// The selector `type` values accepted for targets, and for subnets.
 const std::vector<std::string_view>& target_types();
+/// The selector `type` values accepted by recommendation assertions: every resource kind, and the PaaS service
+/// kinds.
+const std::vector<std::string_view>& resource_types();
 
-enum class AssertionKind { kNotExposed, kExposedOnly, kNoManagementPorts, kMaxEntryPoints, kEverySubnetHasNsg, kFlow };
-/// "not-exposed", "exposed-only", "no-management-ports", "max-entry-points", "every-subnet-has-nsg", "flow".
+enum class AssertionKind {
+  kNotExposed,
+  kExposedOnly,
+  kNoManagementPorts,
+  kMaxEntryPoints,
+  kEverySubnetHasNsg,
+  kFlow,
+  kRecommendation
+};
+/// "not-exposed", "exposed-only", "no-management-ports", "max-entry-points", "every-subnet-has-nsg", "flow",
+/// "recommendation".
 const char* to_string(AssertionKind k);
 /// Every kind's name as to_string() gives it, in declaration order: what a spec may write as `kind`.
 const std::vector<std::string_view>& assertion_kind_names();
@@ -94,6 +107,14 @@ struct Assertion {
   /// flow: the packet, and the verdict expected.
   solver::FlowQuery flow;
   bool expect_allowed{false};
+
+  /// recommendation: globs over recommendation ids (empty: every id), the least severity that counts (findings
+  /// of a lower severity are not judged), the statuses a judged finding may have (empty: any but unhealthy), and
+  /// the options recommend() runs with (its defaults unless the assertion gives ports).
+  std::vector<std::string> recommendation_ids;
+  solver::RecommendationSeverity min_severity{solver::RecommendationSeverity::kLow};
+  std::vector<solver::FindingStatus> allowed_statuses;
+  solver::RecommendOptions recommend_options;
 };
 
 struct Spec {

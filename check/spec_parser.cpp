@@ -30,6 +30,8 @@ std::vector<std::string_view> keys_of(AssertionKind k) {
     case AssertionKind::kMaxEntryPoints: return {"select", "max"};
     case AssertionKind::kEverySubnetHasNsg: return {"select", "exempt", "default-exempt"};
     case AssertionKind::kFlow: return {"from", "to", "port", "protocol", "source-port", "backend", "expect"};
+    case AssertionKind::kRecommendation:
+      return {"select", "ids", "severity", "status", "management-ports", "risky-ports"};
   }
   return {};
 }
@@ -72,7 +74,9 @@ std::string joined(const List& items) {
 
 class Parser {
  public:
-  Parser(const importers::Document& doc, model::Diagnostics& diags) : doc_(doc), diags_(diags) {}
+  Parser(const importers::Document& doc, model::Diagnostics& diags,
+         const std::vector<solver::RecommendationInfo>& catalog)
+      : doc_(doc), diags_(diags), catalog_(catalog) {}
 
   std::optional<Spec> run() {
     Spec spec;
@@ -120,6 +124,7 @@ class Parser {
  private:
   const importers::Document& doc_;
   model::Diagnostics& diags_;
+  const std::vector<solver::RecommendationInfo>& catalog_;
   int errors_{0};
 
   void error(const std::string& pointer, const char* code, std::string message) {
@@ -277,7 +282,7 @@ class Parser {
     return out;
   }
 
-  void selector(const json& v, const std::string& at, bool subnets, Selector& s) {
+  void selector(const json& v, const std::string& at, bool subnets, bool any_kind, Selector& s) {
     s.given = true;
     if (!v.is_object()) {
       error(at, "spec-shape", fmt::format("'select' is {}, expected an object", type_name(v)));
@@ -309,7 +314,7 @@ class Parser {
         }
       } else if (key == "type") {
         for (const auto& [text, tp] : strings_of(value, p, key)) {
-          const auto& types = target_types();
+          const auto& types = any_kind ? resource_types() : target_types();
           if (std::find(types.begin(), types.end(), lower(text)) == types.end()) {
             error(tp, "spec-invalid-value",
                   fmt::format("unknown resource type '{}'; expected one of {}", text, joined(types)));
@@ -376,7 +381,8 @@ class Parser {
         continue;
       }
       if (key == "select") {
-        selector(value, p, a.kind == AssertionKind::kEverySubnetHasNsg, a.select);
+        selector(value, p, a.kind == AssertionKind::kEverySubnetHasNsg, a.kind == AssertionKind::kRecommendation,
+                 a.select);
       } else if (key == "protocols") {
         a.filter.protocols = protocols_of(value, p, key);
       } else if (key == "ports") {
@@ -425,6 +431,51 @@ class Parser {
           (key == "port" ? a.flow.destination_port : a.flow.source_port) =
               static_cast<std::uint16_t>(value.get<long long>());
         }
+      } else if (key == "ids") {
+        for (auto& [text, tp] : strings_of(value, p, key)) {
+          const bool any =
+              std::any_of(catalog_.begin(), catalog_.end(), [&](const auto& r) { return glob_match(text, r.id); });
+          if (!any) {
+            error(tp, "spec-invalid-value",
+                  fmt::format("'{}' matches no recommendation id; expected ids such as EXP-NET-001 or globs such "
+                              "as EXP-NET-*",
+                              text));
+            continue;
+          }
+          a.recommendation_ids.push_back(std::move(text));
+        }
+      } else if (key == "severity") {
+        if (auto sev = string_of(value, p, key)) {
+          const std::string t = lower(*sev);
+          if (t == "high") {
+            a.min_severity = solver::RecommendationSeverity::kHigh;
+          } else if (t == "medium") {
+            a.min_severity = solver::RecommendationSeverity::kMedium;
+          } else if (t == "low") {
+            a.min_severity = solver::RecommendationSeverity::kLow;
+          } else {
+            error(p, "spec-invalid-value", fmt::format("'severity' is '{}', expected high, medium or low", *sev));
+          }
+        }
+      } else if (key == "status") {
+        for (const auto& [text, tp] : strings_of(value, p, key)) {
+          bool found = false;
+          for (auto st : {solver::FindingStatus::kUnhealthy, solver::FindingStatus::kHealthy,
+                          solver::FindingStatus::kNotApplicable, solver::FindingStatus::kUndecidable}) {
+            if (lower(text) == solver::to_string(st)) {
+              a.allowed_statuses.push_back(st);
+              found = true;
+            }
+          }
+          if (!found) {
+            error(tp, "spec-invalid-value",
+                  fmt::format("unknown status '{}'; expected healthy, unhealthy, not-applicable or undecidable", text));
+          }
+        }
+      } else if (key == "management-ports") {
+        if (auto ports = ports_of(value, p, key)) a.recommend_options.management_ports = *ports;
+      } else if (key == "risky-ports") {
+        if (auto ports = ports_of(value, p, key)) a.recommend_options.risky_ports = *ports;
       } else if (key == "expect") {
         if (auto s = string_of(value, p, key)) {
           if (*s == "allowed" || *s == "denied") {
@@ -475,15 +526,20 @@ class Parser {
 }  // namespace
 
 std::optional<Spec> parse_spec(std::string_view text, const std::string& file, model::Diagnostics& diags) {
+  return parse_spec(text, file, diags, solver::recommendation_catalog());
+}
+
+std::optional<Spec> parse_spec(std::string_view text, const std::string& file, model::Diagnostics& diags,
+                               const std::vector<solver::RecommendationInfo>& catalog) {
   const auto doc = importers::parse_document(text, file, diags);
   if (!doc) return std::nullopt;
-  return Parser(*doc, diags).run();
+  return Parser(*doc, diags, catalog).run();
 }
 
 std::optional<Spec> load_spec(const std::string& path, model::Diagnostics& diags) {
   const auto doc = importers::load_document(path, diags);
   if (!doc) return std::nullopt;
-  return Parser(*doc, diags).run();
+  return Parser(*doc, diags, solver::recommendation_catalog()).run();
 }
 
 }  // namespace exposim::check

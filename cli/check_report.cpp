@@ -11,6 +11,7 @@
 #include "cli/analyze_report.h"
 #include "cli/explain_report.h"
 #include "cli/json_parts.h"
+#include "cli/sarif.h"
 #include "solver/explain_text.h"
 
 namespace exposim::cli {
@@ -20,7 +21,6 @@ using check::AssertionResult;
 using check::Finding;
 using nlohmann::ordered_json;
 
-constexpr const char* kVersion = "0.1.0";
 constexpr const char* kInformationUri = "https://github.com/exposim/exposim/blob/main/docs/check-spec.md";
 
 const model::ResourceBase* resource_of(const model::Model& m, const Finding& f) {
@@ -90,18 +90,14 @@ ordered_json resource_json(const model::Model& m, const Finding& f) {
   return {{"id", res->id}, {"name", res->name}, {"type", model::to_string(f.kind)}};
 }
 
-/// The file and (when known) line a finding is located at: the resource's input file, or the spec.
+/// Where a finding is located: its own source (a recommendation's deciding property), the resource's object in its
+/// input file, or the assertion in the spec.
 model::SourceLocation location_of(const CheckReport& r, const AssertionResult& res, const Finding& f) {
+  if (f.where && !f.where->file.empty()) return *f.where;
   if (const auto* res_base = resource_of(r.model, f); res_base != nullptr && !res_base->where.file.empty()) {
     return res_base->where;
   }
   return res.assertion->where;
-}
-
-std::string strip_control(std::string_view s) {
-  std::string out;
-  for (char c : s) out += (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t') ? ' ' : c;
-  return out;
 }
 
 }  // namespace
@@ -124,19 +120,6 @@ std::string xml_escape(std::string_view text) {
         } else {
           out += c;
         }
-    }
-  }
-  return out;
-}
-
-std::string file_uri(std::string_view path) {
-  std::string out = path.starts_with('/') ? "file://" : "";
-  for (char c : path) {
-    const auto u = static_cast<unsigned char>(c);
-    if (std::isalnum(u) || c == '-' || c == '.' || c == '_' || c == '~' || c == '/') {
-      out += c;
-    } else {
-      out += fmt::format("%{:02X}", u);
     }
   }
   return out;
@@ -227,52 +210,36 @@ void write_check_junit(std::ostream& out, const CheckReport& r) {
 }
 
 void write_check_sarif(std::ostream& out, const CheckReport& r) {
-  ordered_json rules = ordered_json::array();
+  std::vector<SarifRule> rules;
   for (const auto& res : r.results) {
     const auto& a = *res.assertion;
-    ordered_json rule;
-    rule["id"] = a.name;
-    rule["name"] = check::to_string(a.kind);
-    rule["shortDescription"] = {
-        {"text", a.description.empty() ? fmt::format("{} ({})", a.name, check::to_string(a.kind)) : a.description}};
-    rule["helpUri"] = kInformationUri;
-    rule["defaultConfiguration"] = {{"level", "error"}};
-    rule["properties"] = {{"kind", check::to_string(a.kind)}};
-    rules.push_back(rule);
+    SarifRule rule;
+    rule.id = a.name;
+    rule.name = check::to_string(a.kind);
+    rule.short_description =
+        a.description.empty() ? fmt::format("{} ({})", a.name, check::to_string(a.kind)) : a.description;
+    rule.help_uri = kInformationUri;
+    rule.properties = {{"kind", check::to_string(a.kind)}};
+    rules.push_back(std::move(rule));
   }
-  ordered_json results = ordered_json::array();
-  for (std::size_t i = 0; i < r.results.size(); ++i) {
-    const auto& res = r.results[i];
+  std::vector<SarifResult> results;
+  for (const auto& res : r.results) {
     for (const auto& f : res.findings) {
       const auto lines = evidence_lines(r, res, f);
       std::string text;
       for (const auto& l : lines) text += (text.empty() ? "" : "\n") + l;
-      ordered_json result;
-      result["ruleId"] = res.assertion->name;
-      result["ruleIndex"] = i;
-      result["level"] = "error";
-      result["message"] = {{"text", strip_control(fmt::format("{}: {}", res.assertion->name, text))}};
-      const auto where = location_of(r, res, f);
-      ordered_json physical = {{"artifactLocation", {{"uri", file_uri(where.file.str())}}}};
-      if (where.line > 0) physical["region"] = {{"startLine", where.line}, {"startColumn", std::max(1, where.column)}};
-      ordered_json location = {{"physicalLocation", physical}};
+      SarifResult result;
+      result.rule_id = res.assertion->name;
+      result.message = fmt::format("{}: {}", res.assertion->name, text);
+      result.where = location_of(r, res, f);
       if (const auto* res_base = resource_of(r.model, f)) {
-        location["logicalLocations"] = ordered_json::array(
-            {{{"name", res_base->name}, {"fullyQualifiedName", res_base->id}, {"kind", "resource"}}});
+        result.resource_name = res_base->name;
+        result.resource_id = res_base->id;
       }
-      result["locations"] = ordered_json::array({location});
-      results.push_back(result);
+      results.push_back(std::move(result));
     }
   }
-  ordered_json driver = {{"name", "exposim"},
-                         {"version", kVersion},
-                         {"semanticVersion", kVersion},
-                         {"informationUri", kInformationUri},
-                         {"rules", rules}};
-  ordered_json log = {{"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
-                      {"version", "2.1.0"},
-                      {"runs", ordered_json::array({{{"tool", {{"driver", driver}}}, {"results", results}}})}};
-  out << log.dump(2) << '\n';
+  write_sarif(out, kInformationUri, rules, results);
 }
 
 }  // namespace exposim::cli

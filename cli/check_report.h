@@ -7,6 +7,7 @@
 
 #include "check/evaluate.h"
 #include "check/spec.h"
+#include "cli/sarif.h"
 #include "model/diagnostic.h"
 #include "model/model.h"
 #include "solver/exposure.h"
@@ -30,13 +31,12 @@ void write_check_json(std::ostream& out, const CheckReport& r, const std::vector
 /// JUnit XML: one testsuite (the spec) with one testcase per assertion; failures carry the summary as
 /// `message` and the evidence as text.
 void write_check_junit(std::ostream& out, const CheckReport& r);
-/// SARIF 2.1.0: one rule per assertion, one result (level error) per finding, located at the input file of
-/// the resource with its id as the logical location (findings without a resource: at the spec).
+/// SARIF 2.1.0 (cli/sarif.h): one rule per assertion, one result (level error) per finding, located at the line of
+/// the input that causes it (the resource, or the finding's property) with the resource's id as the logical
+/// location (findings without a resource: at the assertion in the spec).
 void write_check_sarif(std::ostream& out, const CheckReport& r);
 
 /// `text` with XML's five special characters escaped and characters XML 1.0 forbids replaced by '?'.
 std::string xml_escape(std::string_view text);
-/// A relative or absolute file path as a URI reference (RFC 3986; absolute paths as file:// URIs).
-std::string file_uri(std::string_view path);
 
 }  // namespace exposim::cli

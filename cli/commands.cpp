@@ -15,6 +15,10 @@ const std::vector<Command>& commands() {
       {"analyze", "Report everything the internet can reach, with paths and rules", analyze_command},
       {"explain", "Follow one packet hop by hop: what each hop decides and why", explain_command},
       {"graph", "Draw the estate and every exposed path (DOT, SVG, PNG or JSON)", graph_command},
+      {"recommend",
+       "Defender-style recommendations decided from exact reachability and resource properties (table, JSON or "
+       "SARIF)",
+       recommend_command},
       {"check", "Check a design against a spec of assertions (exit 1 when one fails)", check_command},
       {"whatif",
        "Compare the exposure after a change (or a second version of the estate) with the exposure now; exit 1 when "

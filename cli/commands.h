@@ -31,6 +31,7 @@ Command::Run analyze_command(CLI::App& cmd);
 Command::Run explain_command(CLI::App& cmd);
 Command::Run graph_command(CLI::App& cmd);
 Command::Run check_command(CLI::App& cmd);
+Command::Run recommend_command(CLI::App& cmd);
 Command::Run whatif_command(CLI::App& cmd);
 Command::Run report_command(CLI::App& cmd);
 
