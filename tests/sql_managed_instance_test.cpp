@@ -13,10 +13,12 @@
 
 #include "importers/azure/resource_importer.h"
 #include "importers/inputs.h"
+#include "model/edit.h"
 #include "model/validate.h"
 #include "solver/explain.h"
 #include "solver/explain_text.h"
 #include "solver/exposure.h"
+#include "solver/incremental.h"
 #include "solver/paas.h"
 #include "terraform_support.h"
 
@@ -311,4 +313,22 @@ TEST_CASE("sql managed instance: from a Terraform plan", "[terraform][sql-mi]") 
   std::sort(exposed.begin(), exposed.end());
   CHECK(exposed == std::vector<std::string>{"mi-open 3342 any nsg(subnet) allow-mi-public",
                                             "mi-unknown 3342 any nsg(subnet) allow-mi-public"});
+}
+
+TEST_CASE("sql managed instance: a change to its subnet's NSG re-solves it incrementally", "[whatif][sql-mi]") {
+  // Before: the NSG admits 3342 from Internet; after: the same rule denies. Same resources at the same indices.
+  auto before = estate("[" + rule("public-endpoint", 300, "Allow", "Internet", "3342") + "]", kEnabled);
+  auto after = estate("[" + rule("public-endpoint", 300, "Deny", "Internet", "3342") + "]", kEnabled);
+  REQUIRE(exposures_of(before).size() == 1);
+  REQUIRE(exposures_of(after).empty());
+  const std::vector<model::Changed> changed = {
+      {model::ResourceKind::kNetworkSecurityGroup, model::canonical_id(kNsgId)}};
+  const auto scope = solver::scope_of_change(before.model, after.model, changed);
+  REQUIRE(scope.has_value());
+  CHECK(scope->paas_service(0));  // mi1, the only PaaS service
+  solver::IncrementalAnalysis incremental(before.model);
+  CHECK(incremental.update(before.model, after.model, changed));
+  int paas = 0;
+  for (const auto& x : incremental.analysis().exposures) paas += x.via == solver::Via::kPaasPublic ? 1 : 0;
+  CHECK(paas == 0);
 }
