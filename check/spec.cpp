@@ -58,7 +58,7 @@ const std::vector<std::string_view>& target_types() {
       types.emplace_back(model::to_string(k));
     }
     for (auto k : {model::PaasKind::kStorage, model::PaasKind::kKeyVault, model::PaasKind::kSqlServer,
-                   model::PaasKind::kCosmosDb, model::PaasKind::kAppService}) {
+                   model::PaasKind::kCosmosDb, model::PaasKind::kAppService, model::PaasKind::kSqlManagedInstance}) {
       types.emplace_back(model::to_string(k));
     }
     return types;

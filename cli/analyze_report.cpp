@@ -213,6 +213,10 @@ ordered_json hop_json(const model::Model& m, const Hop& h) {
       const auto& s = m.paas_services[h.resource];
       add_resource_json(j, s);
       j["service"] = model::to_string(s.kind);
+      if (s.kind == model::PaasKind::kSqlManagedInstance) {  // no publicNetworkAccess, no firewall: the NSG hop
+        j["public_data_endpoint"] = solver::data_endpoint_open(s) ? "enabled" : "disabled";
+        break;
+      }
       j["public_network_access"] = model::to_string(s.public_network_access);
       const bool own_scm = solver::is_scm(h) && !s.scm_uses_main;
       const model::Access default_action = own_scm ? s.scm_default_action : s.default_action;

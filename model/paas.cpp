@@ -18,6 +18,7 @@ const char* to_string(PaasKind k) {
     case PaasKind::kSqlServer: return "sql-server";
     case PaasKind::kCosmosDb: return "cosmos-db";
     case PaasKind::kAppService: return "app-service";
+    case PaasKind::kSqlManagedInstance: return "sql-managed-instance";
   }
   return "?";
 }
@@ -41,11 +42,20 @@ const char* to_string(ConnectionStatus s) {
   return "?";
 }
 
+/// SQL managed instances: their subnet, whose NSG filters the public data endpoint.
 /// Private endpoints: their subnet, NICs and targets. None of these decides internet exposure (a private
 /// endpoint never adds any, docs/model.md#private-endpoints-and-paas-public-endpoints), so a missing one is a
 /// warning. Fills PaasService::private_endpoints and the endpoint's private IPs from its NICs.
 void resolve_private_endpoints(Resolver& rs) {
   Model& m = rs.model;
+  for (auto& s : m.paas_services) {
+    if (s.kind == PaasKind::kSqlManagedInstance && s.subnet.set()) {
+      // Not in the input: its NSG is unknown, assumed to admit everything (never hides an exposure); that decides
+      // exposure only when the public data endpoint is on (or unknown).
+      const bool open = s.public_data_endpoint_enabled.unknown || !s.public_data_endpoint_enabled.is(false);
+      rs.resolve(s.subnet, ResourceKind::kSubnet, s.where, false, "/subnetId", open);
+    }
+  }
   for (std::size_t i = 0; i < m.private_endpoints.size(); ++i) {
     auto& pe = m.private_endpoints[i];
     rs.resolve(pe.subnet, ResourceKind::kSubnet, pe.where, pe.flattened, "/subnet/id", false);

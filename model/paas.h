@@ -14,8 +14,8 @@
 namespace exposim::model {
 
 /// The PaaS services whose public endpoint is modelled.
-enum class PaasKind { kStorage, kKeyVault, kSqlServer, kCosmosDb, kAppService };
-/// "storage", "key-vault", "sql-server", "cosmos-db", "app-service".
+enum class PaasKind { kStorage, kKeyVault, kSqlServer, kCosmosDb, kAppService, kSqlManagedInstance };
+/// "storage", "key-vault", "sql-server", "cosmos-db", "app-service", "sql-managed-instance".
 const char* to_string(PaasKind k);
 
 /// `publicNetworkAccess`. Absent means Enabled (Azure's default for every modelled service).
@@ -51,8 +51,9 @@ struct PaasIpRule {
 /// A storage account's blob container (`blobServices/containers`, `azurerm_storage_container`).
 struct BlobContainer {
   std::string name;
-  std::string public_access;  // `publicAccess`: "None" (absent), "Blob", "Container"
-  SourceLocation where;
+  std::string public_access;  // `publicAccess`: "None" (absent), "Blob", "Container"; "" when `unknown`
+  bool unknown{false};        // only known at deployment: never counts as "None"
+  SourceLocation where;       // `publicAccess`; the container's object when absent
 };
 
 /// An entry of a service's own `privateEndpointConnections` (what an export of a deployed service lists), as
@@ -64,8 +65,9 @@ struct ServiceEndpointConnection {
 };
 
 /// A PaaS resource with a public endpoint: storage account, Key Vault, SQL server, Cosmos DB account, App
-/// Service site. Which internet sources reach the public endpoint is decided by (docs/model.md):
-/// `public_network_access`, then the service's firewall (`default_action` and `ip_rules`).
+/// Service site, SQL managed instance. Which internet sources reach the public endpoint is decided by
+/// (docs/model.md): `public_network_access`, then the service's firewall (`default_action` and `ip_rules`); for a
+/// SQL managed instance instead `public_data_endpoint_enabled`, then the NSG of its subnet (`subnet`).
 /// Recorded but not evaluated: virtual network rules (they admit subnets, never the internet), `bypass`
 /// (trusted Microsoft services, not arbitrary internet sources). Not modelled: network security perimeter
 /// rules (SecuredByPerimeter is assumed to admit the internet), IPv6 on public endpoints.
@@ -110,6 +112,13 @@ struct PaasService : ResourceBase {
   bool in_app_service_environment{false};  // sites: `hostingEnvironmentProfile.id` set
   std::string site_kind;                   // sites: `kind` ("app", "functionapp,linux", ...)
   std::vector<ServiceEndpointConnection> endpoint_connections;
+
+  /// SQL managed instance only: `publicDataEndpointEnabled` (absent: false, Azure's default). Its public data
+  /// endpoint (TCP 3342) admits what the NSG of `subnet` admits; `publicNetworkAccess` does not apply. An unknown
+  /// value is taken as enabled by the solver (never hides an exposure).
+  Setting<bool> public_data_endpoint_enabled;
+  /// SQL managed instance only: `subnetId`, the subnet the instance is deployed into (resolved by validation).
+  Ref subnet;
 };
 
 enum class ConnectionStatus { kApproved, kPending, kRejected, kDisconnected };

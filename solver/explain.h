@@ -9,8 +9,8 @@
 
 #include "model/model.h"
 #include "solver/hop.h"
-#include "solver/packet_set.h"
 #include "solver/network.h"
+#include "solver/packet_set.h"
 
 namespace exposim::solver {
 
@@ -183,18 +183,20 @@ enum class ReasonCode : std::uint8_t {
   kAllowedDnatOutside,      // verdict: `flow` to `address` is translated by `rule` to an address not in the input
   kAllowedDnat,             // verdict: `flow` to `address` reaches `target` through DNAT rule `rule`
   // PaaS public endpoints (`paas_service`, `scm`: its SCM site; `flow`) and private endpoints
-  kPaasIpv6Client,        // the endpoint is modelled for IPv4 clients only
-  kPaasPortNotServed,     // the endpoint does not serve the packet's port
-  kPaasServes,            // the endpoint serves it
-  kPaasAccessDisabled,    // publicNetworkAccess Disabled
-  kPaasAccessPerimeter,   // publicNetworkAccess SecuredByPerimeter
-  kPaasAccessEnabled,     // publicNetworkAccess Enabled
-  kPaasPerimeterDecides,  // the firewall is not evaluated: the perimeter decides
-  kPaasRule,              // IP rule `rule` (of the rules the site uses) admits (`passes`) or denies; `note`
-  kPaasDefaultAction,     // the default action decides (`rules_apply`: address rules apply at all)
-  kPaasNotEvaluated,      // the client is not one the endpoint evaluates
-  kAllowedPaas,           // verdict: `flow` reaches the public endpoint
-  kPrivateEndpoint,       // private endpoint `private_endpoint` has private addresses only
+  kPaasIpv6Client,            // the endpoint is modelled for IPv4 clients only
+  kPaasPortNotServed,         // the endpoint does not serve the packet's port
+  kPaasServes,                // the endpoint serves it
+  kPaasAccessDisabled,        // publicNetworkAccess Disabled
+  kPaasAccessPerimeter,       // publicNetworkAccess SecuredByPerimeter
+  kPaasAccessEnabled,         // publicNetworkAccess Enabled
+  kPaasDataEndpointDisabled,  // a SQL managed instance's publicDataEndpointEnabled false (or absent)
+  kPaasDataEndpointEnabled,   // ... true, or only known at deployment (`note`): its subnet's NSG decides
+  kPaasPerimeterDecides,      // the firewall is not evaluated: the perimeter decides
+  kPaasRule,                  // IP rule `rule` (of the rules the site uses) admits (`passes`) or denies; `note`
+  kPaasDefaultAction,         // the default action decides (`rules_apply`: address rules apply at all)
+  kPaasNotEvaluated,          // the client is not one the endpoint evaluates
+  kAllowedPaas,               // verdict: `flow` reaches the public endpoint
+  kPrivateEndpoint,           // private endpoint `private_endpoint` has private addresses only
   // application gateways (`entry`: the gateway; `flow`; `public_ip`: its frontend's)
   kAgNotTcp,                 // it listens on TCP only
   kAgNoListener,             // no listener on frontend `frontend` and the port

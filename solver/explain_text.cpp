@@ -562,6 +562,12 @@ std::string paas_text(const model::Model& m, const Reason& r) {
       return "publicNetworkAccess SecuredByPerimeter: a network security perimeter's rules decide; they are not "
              "modelled: assumed to admit the internet";
     case ReasonCode::kPaasAccessEnabled: return "publicNetworkAccess Enabled: the service's firewall decides";
+    case ReasonCode::kPaasDataEndpointDisabled:
+      return "publicDataEndpointEnabled false: the public data endpoint is off (the instance is reached from its "
+             "virtual network only)";
+    case ReasonCode::kPaasDataEndpointEnabled:
+      return *r.note ? fmt::format("{}: the NSG of the instance's subnet decides", r.note)
+                     : "publicDataEndpointEnabled true: the NSG of the instance's subnet decides";
     case ReasonCode::kPaasPerimeterDecides: return "not evaluated: the perimeter decides (assumed to admit)";
     case ReasonCode::kPaasRule: {
       const auto& rule = rules[static_cast<std::size_t>(r.rule)];
@@ -871,6 +877,8 @@ std::string one_clause(const model::Model& m, const Reason& r) {
     case ReasonCode::kPaasAccessDisabled:
     case ReasonCode::kPaasAccessPerimeter:
     case ReasonCode::kPaasAccessEnabled:
+    case ReasonCode::kPaasDataEndpointDisabled:
+    case ReasonCode::kPaasDataEndpointEnabled:
     case ReasonCode::kPaasPerimeterDecides:
     case ReasonCode::kPaasRule:
     case ReasonCode::kPaasDefaultAction:
@@ -907,6 +915,10 @@ std::string entry_point_text(const model::Model& m, const EntryPoint& e) {
       return fmt::format("Bastion '{}'", m.bastion_hosts[static_cast<std::size_t>(e.index)].name);
     case model::ResourceKind::kApplicationGateway:
       return fmt::format("application gateway '{}'", m.application_gateways[static_cast<std::size_t>(e.index)].name);
+    case model::ResourceKind::kPaasService: {
+      const auto& s = m.paas_services[static_cast<std::size_t>(e.index)];
+      return fmt::format("{} '{}'", model::to_string(s.kind), s.name);
+    }
     default: break;
   }
   return "";

@@ -45,6 +45,7 @@ class ScopeBuilder {
           if (i < 0) return true;
           std::vector<char> subnets(m.subnets.size(), 0);
           for (std::size_t s = 0; s < m.subnets.size(); ++s) subnets[s] = m.subnets[s].nsg.index == i ? 1 : 0;
+          managed_instances(m, subnets);
           // NICs with the NSG on their own: NIC -> NSG edges.
           return nics_of(m, subnets, [&](const model::Model& mm) {
             auto v = mm.by_key.find(mm.nsgs[i].key);
@@ -63,6 +64,7 @@ class ScopeBuilder {
           if (i < 0) return true;
           std::vector<char> subnets(m.subnets.size(), 0);
           subnets[i] = 1;
+          managed_instances(m, subnets);
           return nics_of(m, subnets, [](const model::Model&) { return true; });
         });
       case K::kNetworkInterface: return each_model([&](const model::Model& m) { return nic(m, index_of(m, c.key)); });
@@ -104,6 +106,17 @@ class ScopeBuilder {
   AnalysisScope take() { return std::move(scope_); }
 
  private:
+  /// Brings in the SQL managed instances of `m` in the marked subnets: their public data endpoint passes the
+  /// subnet's NSG.
+  void managed_instances(const model::Model& m, const std::vector<char>& subnets) {
+    for (const auto& s : m.paas_services) {
+      if (s.kind != model::PaasKind::kSqlManagedInstance || !s.subnet.resolved() || subnets[s.subnet.index] == 0) {
+        continue;
+      }
+      if (const int i = index_of(a_, s.key); i >= 0) scope_.paas[i] = 1;
+    }
+  }
+
   template <typename F>
   bool each_model(F f) {
     return f(b_) && f(a_);

@@ -5,6 +5,8 @@
 
 #include <string_view>
 
+#include "solver/forwarding.h"
+
 namespace exposim::solver {
 namespace {
 
@@ -19,6 +21,7 @@ const char* paas_rule_scope(PaasKind k) {
   switch (k) {
     case PaasKind::kSqlServer: return "firewall-rules";
     case PaasKind::kAppService: return "access-restrictions";
+    case PaasKind::kSqlManagedInstance: return "nsg";
     case PaasKind::kStorage:
     case PaasKind::kKeyVault:
     case PaasKind::kCosmosDb: break;
@@ -39,10 +42,20 @@ const char* unresolved_note(PaasKind k) {
              "ranges are not resolved: taken as the whole internet";
     case PaasKind::kAppService: return "service tag not resolved to addresses: taken as the whole internet";
     case PaasKind::kStorage:
-    case PaasKind::kKeyVault: break;
+    case PaasKind::kKeyVault:
+    case PaasKind::kSqlManagedInstance: break;
   }
   return "";
 }
+
+/// The sources of a packet set.
+IpSet sources(const PacketSet& p) {
+  IpSet s;
+  for (const auto& c : p.cubes()) s = s.unite(c.src);
+  return s;
+}
+
+constexpr const char* kDataEndpointUnknown = "publicDataEndpointEnabled only known at deployment: taken as enabled";
 
 /// The internet sources a rule matches (over-approximated for allow rules, under-approximated for deny
 /// rules, so that no exposure is hidden), and the note saying so.
@@ -83,6 +96,24 @@ std::vector<PaasDecision> paas_firewall(const model::PaasService& s, const std::
   }
   if (!remaining.empty()) out.push_back(PaasDecision{std::move(remaining), -1, default_action, ""});
   return out;
+}
+
+NsgSlot managed_instance_nsg(const model::Model& m, const model::PaasService& s) {
+  if (!s.subnet.set()) return NsgSlot{NsgSlot::State::kMissing, -1};  // the subnet is not known
+  return subnet_nsg_slot(m, s.subnet);
+}
+
+std::vector<RuleDecision> managed_instance_decisions(const model::Model& m, const AddressSpace& space,
+                                                     const model::PaasService& s, const PacketSet& arriving) {
+  return entry_nsg_decisions(m, space, managed_instance_nsg(m, s), s.subnet.index, IpSet{}, arriving);
+}
+
+bool data_endpoint_open(const model::PaasService& s) {
+  return s.public_data_endpoint_enabled.unknown || !s.public_data_endpoint_enabled.is(false);
+}
+
+const char* data_endpoint_note(const model::PaasService& s) {
+  return s.public_data_endpoint_enabled.unknown ? kDataEndpointUnknown : "";
 }
 
 std::size_t approved_private_endpoints(const model::Model& m, int service) {
@@ -145,36 +176,81 @@ void analyze_paas(const model::Model& m, const AddressSpace& space, Analysis& ou
       }
     };
 
-    switch (s.public_network_access) {
-      case PublicNetworkAccess::kDisabled:
-        continue;  // overrides every firewall rule (the SCM site's too); private endpoints are the only way in
-      case PublicNetworkAccess::kSecuredByPerimeter:
-        expose(internet, "public-network-access", -1,
-               "secured by a network security perimeter, whose rules are not modelled: assumed to admit the internet");
-        if (s.has_scm) {
-          expose(internet, "scm-public-network-access", -1,
-                 "secured by a network security perimeter, whose rules are not modelled: assumed to admit the "
-                 "internet");
-        }
-        break;
-      case PublicNetworkAccess::kEnabled: {
-        firewall(s.ip_rules, s.default_action, paas_rule_scope(s.kind), "default-action");
-        if (s.has_scm) {
-          // The SCM (Kudu) site: its own restrictions, or the main site's with scmIpSecurityRestrictionsUseMain.
-          if (s.scm_uses_main) {
-            firewall(s.ip_rules, s.default_action, "scm-access-restrictions", "scm-default-action");
-          } else {
-            firewall(s.scm_ip_rules, s.scm_default_action, "scm-access-restrictions", "scm-default-action");
+    if (s.kind == PaasKind::kSqlManagedInstance) {
+      // No publicNetworkAccess, no firewall rules: the public data endpoint, then the subnet's NSG.
+      if (!data_endpoint_open(s)) continue;
+      const NsgSlot slot = managed_instance_nsg(m, s);
+      auto expose_through = [&](const IpSet& from, const Hop& nsg) {
+        if (from.empty()) return;
+        exposed = true;
+        Exposure e;
+        e.target_kind = RK::kPaasService;
+        e.target = index;
+        e.via = Via::kPaasPublic;
+        e.protocol = model::Protocol::kTcp;
+        e.ports = s.tcp_ports;
+        e.entry_ports = s.tcp_ports;
+        e.source_ports = model::PortSet::all();
+        e.sources = from;
+        e.any_source = from == internet;
+        e.path.push_back(Hop{HopKind::kSource, RK::kInternet, -1, "", -1, ""});
+        e.path.push_back(
+            Hop{HopKind::kPaas, RK::kPaasService, index, "public-data-endpoint", -1, data_endpoint_note(s)});
+        e.path.push_back(nsg);
+        e.path.push_back(Hop{HopKind::kTarget, RK::kPaasService, index, "", -1, ""});
+        out.exposures.push_back(std::move(e));
+      };
+      switch (slot.state) {
+        case NsgSlot::State::kNone:
+          expose_through(internet, Hop{HopKind::kNoNsg, RK::kSubnet, s.subnet.index, "subnet", -1, ""});
+          break;
+        case NsgSlot::State::kMissing:
+          expose_through(internet, Hop{HopKind::kNsg, RK::kNetworkSecurityGroup, -1, "subnet", -1, ""});
+          break;
+        case NsgSlot::State::kPresent: {
+          const PacketSet arriving(
+              Cube{internet, IpSet::all(), model::bit(model::Protocol::kTcp), model::PortSet::all(), s.tcp_ports});
+          for (const auto& d : managed_instance_decisions(m, space, s, arriving)) {
+            if (d.access != Access::kAllow) continue;
+            expose_through(sources(d.packets),
+                           Hop{HopKind::kNsg, RK::kNetworkSecurityGroup, slot.index, "subnet", d.rule, ""});
           }
+          break;
         }
-        if (s.kind == PaasKind::kSqlServer && s.ip_rules.empty()) {
-          out.findings.add({model::Severity::kNote, "paas-rules-unknown", s.where,
-                            fmt::format("SQL server '{}' has public network access enabled and no firewall rules "
-                                        "in the input: reported as closed; firewall rules are child resources "
-                                        "(Microsoft.Sql/servers/firewallRules) that some exports leave out",
-                                        s.name)});
+      }
+    } else {
+      switch (s.public_network_access) {
+        case PublicNetworkAccess::kDisabled:
+          continue;  // overrides every firewall rule (the SCM site's too); private endpoints are the only way in
+        case PublicNetworkAccess::kSecuredByPerimeter:
+          expose(
+              internet, "public-network-access", -1,
+              "secured by a network security perimeter, whose rules are not modelled: assumed to admit the internet");
+          if (s.has_scm) {
+            expose(internet, "scm-public-network-access", -1,
+                   "secured by a network security perimeter, whose rules are not modelled: assumed to admit the "
+                   "internet");
+          }
+          break;
+        case PublicNetworkAccess::kEnabled: {
+          firewall(s.ip_rules, s.default_action, paas_rule_scope(s.kind), "default-action");
+          if (s.has_scm) {
+            // The SCM (Kudu) site: its own restrictions, or the main site's with scmIpSecurityRestrictionsUseMain.
+            if (s.scm_uses_main) {
+              firewall(s.ip_rules, s.default_action, "scm-access-restrictions", "scm-default-action");
+            } else {
+              firewall(s.scm_ip_rules, s.scm_default_action, "scm-access-restrictions", "scm-default-action");
+            }
+          }
+          if (s.kind == PaasKind::kSqlServer && s.ip_rules.empty()) {
+            out.findings.add({model::Severity::kNote, "paas-rules-unknown", s.where,
+                              fmt::format("SQL server '{}' has public network access enabled and no firewall rules "
+                                          "in the input: reported as closed; firewall rules are child resources "
+                                          "(Microsoft.Sql/servers/firewallRules) that some exports leave out",
+                                          s.name)});
+          }
+          break;
         }
-        break;
       }
     }
     if (const std::size_t approved = approved_private_endpoints(m, index); exposed && approved > 0) {

@@ -352,7 +352,7 @@ TEST_CASE("bad specs are rejected with the file, the JSON pointer and what was e
       {R"({"assertions": [{"name": "a", "kind": "not-exposed", "select": {"type": "vm"}}]})",
        "spec.json: /assertions/0/select/type: error: unknown resource type 'vm'; expected one of virtual-machine, "
        "network-interface, scale-set, firewall, bastion-host, application-gateway, paas-service, storage, key-vault, "
-       "sql-server, cosmos-db, app-service [spec-invalid-value]"},
+       "sql-server, cosmos-db, app-service, sql-managed-instance [spec-invalid-value]"},
       {R"({"assertions": [{"name": "a", "kind": "not-exposed", "select": {"tag": "=web"}}]})",
        "spec.json: /assertions/0/select/tag: error: tag selector '=web' has no key, expected 'key' or 'key=value' "
        "[spec-invalid-value]"},

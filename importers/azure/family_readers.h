@@ -66,11 +66,14 @@ bool read_separate_rule_collection_group(ReaderContext& ctx, Resource& resource)
 bool read_separate_rule_group(ReaderContext& ctx, Resource& resource);
 void attach_rule_collection_groups(ReaderContext& ctx);
 
-// paas.cpp: PaaS services (storage, Key Vault, SQL, Cosmos DB, App Service), their firewall rules, connection
-// policies and site configurations, private endpoints.
+// paas.cpp: PaaS services (storage, Key Vault, SQL, SQL managed instance, Cosmos DB, App Service), their firewall
+// rules, connection policies, blob containers and site configurations, private endpoints.
 bool read_storage_account(ReaderContext& ctx, Resource& resource);
 bool read_key_vault(ReaderContext& ctx, Resource& resource);
 bool read_sql_server(ReaderContext& ctx, Resource& resource);
+bool read_sql_managed_instance(ReaderContext& ctx, Resource& resource);
+bool read_separate_blob_container(ReaderContext& ctx, Resource& resource);
+void attach_blob_containers(ReaderContext& ctx);
 bool read_cosmos_account(ReaderContext& ctx, Resource& resource);
 bool read_web_site(ReaderContext& ctx, Resource& resource);
 bool read_private_endpoint(ReaderContext& ctx, Resource& resource);

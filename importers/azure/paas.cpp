@@ -43,7 +43,54 @@ struct PaasState {
   std::vector<PendingChild<model::PaasIpRule>> sql_rules;
   std::vector<PendingChild<SqlConnectionPolicy>> sql_policies;
   std::vector<PendingChild<SiteRestrictions>> site_configs;
+  std::vector<PendingChild<model::BlobContainer>> containers;
 };
+
+/// The location of field `key` of the object at the current pointer.
+model::SourceLocation field_location(ReaderContext& ctx, std::string_view key) {
+  PointerScope at(ctx.ptr, key);
+  return ctx.here();
+}
+
+/// A boolean property as a setting: its value, or unknown; `where` is the field, or `absent` when it is absent.
+/// A value of the wrong type (reported) reads as absent.
+model::Setting<bool> read_bool_setting(ReaderContext& ctx, JsonObject o, std::string_view key,
+                                       const model::SourceLocation& absent) {
+  model::Setting<bool> out;
+  out.where = absent;
+  auto f = ctx.get_bool(o, key);
+  if (!f.present) return out;
+  out.where = field_location(ctx, f.key);
+  if (f.unknown) {
+    out.unknown = true;
+  } else if (f) {
+    out.value = *f;
+  }
+  return out;
+}
+
+/// The service's own `privateEndpointConnections` (name and `privateLinkServiceConnectionState.status`, "" when
+/// only known at deployment), as an export of a deployed service lists them.
+void read_endpoint_connections(ReaderContext& ctx, JsonObject props, model::PaasService& s) {
+  ctx.for_each_object(
+      props, keys::kPrivateEndpointConnections, "private endpoint connection",
+      [&](JsonObject o, std::size_t) {
+        model::ServiceEndpointConnection c;
+        c.where = ctx.here();
+        if (auto n = ctx.get_string(o, keys::kName)) c.name = std::string(trim(*n));
+        if (auto id = ctx.get_string(o, keys::kId); id && c.name.empty()) c.name = std::string(last_segment(*id));
+        auto bag = ctx.properties_of(o);
+        if (!bag) return;
+        std::optional<PointerScope> scope;
+        if (!bag->second.empty()) scope.emplace(ctx.ptr, bag->second);
+        if (auto state = ctx.get_object(bag->first, keys::kPrivateLinkServiceConnectionState)) {
+          PointerScope at(ctx.ptr, state.key);
+          if (auto st = ctx.get_string(*state, keys::kStatus)) c.status = std::string(trim(*st));
+        }
+        s.endpoint_connections.push_back(std::move(c));
+      },
+      ReaderContext::NullElements::kSkip);
+}
 
 /// The host of a URL ("https://acct.blob.core.windows.net/" -> "acct.blob.core.windows.net"), or the
 /// text itself when it has no scheme.
@@ -58,6 +105,7 @@ std::string host_of_url(std::string_view url) {
 void read_public_network_access(ReaderContext& ctx, JsonObject props, model::PaasService& s) {
   using model::PublicNetworkAccess;
   auto f = ctx.get_string(props, keys::kPublicNetworkAccess);
+  s.public_network_access_where = f.present ? field_location(ctx, f.key) : s.where;
   if (!f) return;
   const std::string_view t = trim(*f);
   if (iequals(t, "enabled")) {
@@ -187,8 +235,10 @@ void read_vnet_rules(ReaderContext& ctx, JsonObject o, model::PaasService& s) {
 void read_network_acls(ReaderContext& ctx, JsonObject props, model::PaasService& s) {
   auto acls = ctx.get_object(props, keys::kNetworkAcls);
   if (!acls.present) acls = ctx.get_object(props, keys::kNetworkRuleSet);
+  s.default_action_where = s.where;
   if (!acls) return;
   PointerScope scope(ctx.ptr, acls.key);
+  if (auto d = find_field(*acls, keys::kDefaultAction)) s.default_action_where = field_location(ctx, d->key);
   read_paas_action(ctx, *acls, keys::kDefaultAction, "default action", s.default_action);
   if (auto b = ctx.get_string(*acls, keys::kBypass)) s.bypass = std::string(trim(*b));
   read_ip_rules(ctx, *acls, keys::kValue, "value", false, s);
@@ -493,7 +543,10 @@ bool read_storage_account(ReaderContext& ctx, Resource& resource) {
   if (!https.present) https = ctx.get_bool(props, keys::kEnableHttpsTrafficOnly);  // the az CLI's name
   if (https) s.https_only = *https;
   if (https.unknown) s.https_only = false;  // unknown: HTTP on 80 too
+  s.https_only_where = https.present ? field_location(ctx, https.key) : s.where;
   read_network_acls(ctx, props, s);
+  s.allow_blob_public_access = read_bool_setting(ctx, props, keys::kAllowBlobPublicAccess, s.where);
+  read_endpoint_connections(ctx, props, s);
   if (auto ep = ctx.get_object(props, keys::kPrimaryEndpoints)) {
     PointerScope scope(ctx.ptr, ep.key);
     if (auto blob = ctx.get_string(*ep, keys::kBlob)) s.host_name = host_of_url(*blob);
@@ -523,6 +576,15 @@ bool read_key_vault(ReaderContext& ctx, Resource& resource) {
   s.kind = model::PaasKind::kKeyVault;
   read_public_network_access(ctx, props, s);
   read_network_acls(ctx, props, s);
+  s.enable_purge_protection = read_bool_setting(ctx, props, keys::kEnablePurgeProtection, s.where);
+  s.enable_soft_delete = read_bool_setting(ctx, props, keys::kEnableSoftDelete, s.where);
+  // Soft delete is on by default from API version 2019-09-01 (and can no longer be turned off); before, off.
+  // Without an `apiVersion` (most exports), today's default.
+  if (!s.enable_soft_delete.present()) {
+    s.enable_soft_delete.value = !older_api_version(ctx, resource.object, resource.mark, "2019-09-01");
+  }
+  if (auto mode = ctx.get_string(props, keys::kCreateMode)) s.create_mode = std::string(trim(*mode));
+  read_endpoint_connections(ctx, props, s);
   if (auto uri = ctx.get_string(props, keys::kVaultUri)) s.host_name = host_of_url(*uri);
   s.tcp_ports = tcp_ports({443});
   ctx.model.paas_services.push_back(std::move(s));
@@ -537,6 +599,7 @@ bool read_sql_server(ReaderContext& ctx, Resource& resource) {
   s.kind = model::PaasKind::kSqlServer;
   s.default_action = model::Access::kDeny;  // only firewall rules admit
   read_public_network_access(ctx, props, s);
+  read_endpoint_connections(ctx, props, s);
   if (auto fqdn = ctx.get_string(props, keys::kFullyQualifiedDomainName)) s.host_name = host_of_url(*fqdn);
   // 1433 at the gateway; with the Redirect policy, and with the Default policy for clients inside Azure (which
   // any internet client can be), the database nodes answer on 11000-11999. A Proxy policy (a separate
@@ -545,6 +608,70 @@ bool read_sql_server(ReaderContext& ctx, Resource& resource) {
   s.tcp_ports.add(11000, 11999);
   ctx.model.paas_services.push_back(std::move(s));
   return true;
+}
+
+bool read_sql_managed_instance(ReaderContext& ctx, Resource& resource) {
+  model::ResourceBase& base = resource.base;
+  const JsonObject props = resource.props;
+  model::PaasService s;
+  static_cast<model::ResourceBase&>(s) = std::move(base);
+  s.kind = model::PaasKind::kSqlManagedInstance;
+  // No `publicNetworkAccess` and no firewall rules: the public data endpoint is on or off, and the NSG of the
+  // instance's subnet filters it (docs/model.md).
+  s.public_data_endpoint_enabled = read_bool_setting(ctx, props, keys::kPublicDataEndpointEnabled, s.where);
+  if (!s.public_data_endpoint_enabled.present()) s.public_data_endpoint_enabled.value = false;  // Azure's default
+  s.subnet = ctx.get_ref_id(props, keys::kSubnetId);
+  if (auto fqdn = ctx.get_string(props, keys::kFullyQualifiedDomainName)) {
+    // "<name>.<dns zone>.database.windows.net"; the public data endpoint is "<name>.public.<dns zone>...".
+    s.host_name = host_of_url(*fqdn);
+    if (const auto dot = s.host_name.find('.'); dot != std::string::npos) s.host_name.insert(dot, ".public");
+  }
+  read_endpoint_connections(ctx, props, s);
+  s.tcp_ports = tcp_ports({3342});
+  ctx.model.paas_services.push_back(std::move(s));
+  return true;
+}
+
+bool read_separate_blob_container(ReaderContext& ctx, Resource& resource) {
+  std::string parent_id = std::move(resource.parent_id);
+  model::BlobContainer c;
+  c.name = std::string(last_segment(resource.base.id));
+  c.where = resource.base.where;
+  c.public_access = "None";  // Azure's default: no anonymous access
+  auto props_or = ctx.properties_of(resource.object);
+  if (!props_or) return false;
+  std::optional<PointerScope> scope;
+  if (!props_or->second.empty()) scope.emplace(ctx.ptr, props_or->second);
+  auto f = ctx.get_string(props_or->first, keys::kPublicAccess);
+  if (f.present) c.where = field_location(ctx, f.key);
+  if (f.unknown) {
+    c.unknown = true;
+    c.public_access.clear();
+  } else if (f) {
+    const std::string_view t = trim(*f);
+    if (iequals(t, "none")) {
+      c.public_access = "None";
+    } else if (iequals(t, "blob")) {
+      c.public_access = "Blob";
+    } else if (iequals(t, "container")) {
+      c.public_access = "Container";
+    } else if (ctx.invalid_value_at(f.key, *f, fmt::format("public access '{}' is not None, Blob or Container", *f))) {
+      c.unknown = true;
+      c.public_access.clear();
+    } else {
+      return false;
+    }
+  }
+  std::string key = lowercase(c.name);
+  ctx.state<PaasState>().containers.push_back(
+      {model::canonical_id(parent_id), std::move(parent_id), std::move(key), std::move(c)});
+  return true;
+}
+
+void attach_blob_containers(ReaderContext& ctx) {
+  ctx.attach(
+      ctx.state<PaasState>().containers, ctx.model.paas_services, [](auto& s) -> auto& { return s.containers; },
+      [](const model::BlobContainer& c) { return lowercase(c.name); }, "blob container", "storage account");
 }
 
 bool read_cosmos_account(ReaderContext& ctx, Resource& resource) {
@@ -556,6 +683,7 @@ bool read_cosmos_account(ReaderContext& ctx, Resource& resource) {
   static_cast<model::ResourceBase&>(s) = std::move(base);
   s.kind = model::PaasKind::kCosmosDb;
   read_public_network_access(ctx, props, s);
+  read_endpoint_connections(ctx, props, s);
   read_ip_rules(ctx, props, keys::kIpAddressOrRange, "ipAddressOrRange", true, s);
   if (auto filter = ctx.get_string(props, keys::kIpRangeFilter)) {  // older API versions: "a,b/24,..."
     PointerScope at(ctx.ptr, filter.key);
@@ -602,7 +730,21 @@ bool read_web_site(ReaderContext& ctx, Resource& resource) {
   s.kind = model::PaasKind::kAppService;
   s.https_only = false;  // Azure's default for sites
   read_public_network_access(ctx, props, s);
-  if (auto b = ctx.get_bool(props, keys::kHttpsOnly)) s.https_only = *b;  // unknown: false, as when absent
+  auto https = ctx.get_bool(props, keys::kHttpsOnly);
+  if (https) s.https_only = *https;  // unknown: false, as when absent
+  s.https_only_where = https.present ? field_location(ctx, https.key) : s.where;
+  if (auto ase = ctx.get_object(props, keys::kHostingEnvironmentProfile)) {
+    PointerScope at(ctx.ptr, ase.key);
+    auto id = ctx.get_string(*ase, keys::kId);  // an id only known at deployment is still set
+    s.in_app_service_environment = id.unknown || (id && !trim(*id).empty());
+  }
+  {
+    const std::string saved = ctx.ptr;
+    ctx.ptr.resize(resource.mark);
+    if (auto kind = ctx.get_string(resource.object, keys::kKind)) s.site_kind = std::string(trim(*kind));
+    ctx.ptr = saved;
+  }
+  read_endpoint_connections(ctx, props, s);
   if (auto h = ctx.get_string(props, keys::kDefaultHostName)) s.host_name = host_of_url(*h);
   // Every site has an SCM (Kudu) site: "<app>.scm.<domain>" next to "<app>.<domain>".
   s.has_scm = true;

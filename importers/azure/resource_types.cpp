@@ -59,6 +59,9 @@ constexpr ResourceType kTypes[] = {
      segments::kSqlFirewallRules, "firewall rule"},
     {types::kSqlConnectionPolicy, read_separate_sql_connection_policy, kSeparate, types::kSqlServer,
      segments::kSqlConnectionPolicies, "connection policy"},
+    {types::kSqlManagedInstance, read_sql_managed_instance, kTop, {}, {}, {}},
+    {types::kBlobContainer, read_separate_blob_container, kSeparate, types::kStorageAccount, segments::kBlobServices,
+     "blob container"},
     {types::kCosmosDbAccount, read_cosmos_account, kTop, {}, {}, {}},
     {types::kWebSite, read_web_site, kTop, {}, {}, {}},
     {types::kWebSiteConfig, read_separate_site_config, kSeparate, types::kWebSite, segments::kWebSiteConfig,
@@ -93,6 +96,7 @@ constexpr FinishStep kFinishSteps[] = {
     attach_rule_collection_groups,
     attach_sql_firewall_rules,
     apply_sql_connection_policies,
+    attach_blob_containers,
     apply_site_configs,
 };
 

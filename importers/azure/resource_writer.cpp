@@ -113,8 +113,14 @@ const char* paas_type(model::PaasKind k) {
     case model::PaasKind::kSqlServer: return "Microsoft.Sql/servers";
     case model::PaasKind::kCosmosDb: return "Microsoft.DocumentDB/databaseAccounts";
     case model::PaasKind::kAppService: return "Microsoft.Web/sites";
+    case model::PaasKind::kSqlManagedInstance: return "Microsoft.Sql/managedInstances";
   }
   return "";
+}
+
+/// A SQL managed instance's public data endpoint as written back: on unless known to be off.
+bool data_endpoint_enabled(const model::PaasService& s) {
+  return s.public_data_endpoint_enabled.unknown || !s.public_data_endpoint_enabled.is(false);
 }
 
 template <typename T>
@@ -336,6 +342,10 @@ ordered_json resource_json(const model::Model& m, const model::Changed& c) {
       const auto* s = by_key(m.paas_services, c.key);
       if (s == nullptr) break;
       ordered_json o = head(*s, paas_type(s->kind));
+      if (s->kind == model::PaasKind::kSqlManagedInstance) {  // no publicNetworkAccess: the data endpoint
+        o["properties"]["publicDataEndpointEnabled"] = data_endpoint_enabled(*s);
+        return o;
+      }
       o["properties"]["publicNetworkAccess"] =
           s->public_network_access == model::PublicNetworkAccess::kEnabled    ? "Enabled"
           : s->public_network_access == model::PublicNetworkAccess::kDisabled ? "Disabled"

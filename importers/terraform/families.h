@@ -41,9 +41,11 @@ void translate_scale_set(Context& ctx, const Instance& i, std::vector<Synthesize
 // paas.cpp
 void translate_storage_account(Context& ctx, const Instance& i, std::vector<Synthesized>& out);
 void translate_storage_network_rules(Context& ctx, const Instance& i, std::vector<Synthesized>& out);
+void translate_storage_container(Context& ctx, const Instance& i, std::vector<Synthesized>& out);
 void translate_key_vault(Context& ctx, const Instance& i, std::vector<Synthesized>& out);
 void translate_sql_server(Context& ctx, const Instance& i, std::vector<Synthesized>& out);
 void translate_sql_firewall_rule(Context& ctx, const Instance& i, std::vector<Synthesized>& out);
+void translate_sql_managed_instance(Context& ctx, const Instance& i, std::vector<Synthesized>& out);
 void translate_cosmos_account(Context& ctx, const Instance& i, std::vector<Synthesized>& out);
 void translate_web_app(Context& ctx, const Instance& i, std::vector<Synthesized>& out);
 /// After every translation: a note for each storage account, and each Key Vault with public network access,

@@ -230,6 +230,14 @@ void remap_model(model::Model& m, const Remap& remap) {
     remap.apply(p.where);
     for (auto& r : p.ip_rules) remap.apply(r.where);
     for (auto& r : p.scm_ip_rules) remap.apply(r.where);
+    // The properties read for the recommendations, and a managed instance's public data endpoint.
+    for (auto* w : {&p.public_network_access_where, &p.default_action_where, &p.https_only_where,
+                    &p.allow_blob_public_access.where, &p.enable_purge_protection.where, &p.enable_soft_delete.where,
+                    &p.public_data_endpoint_enabled.where}) {
+      remap.apply(*w);
+    }
+    for (auto& c : p.containers) remap.apply(c.where);
+    for (auto& c : p.endpoint_connections) remap.apply(c.where);
   }
   for (auto& g : m.application_gateways) {
     remap.apply(g.where);

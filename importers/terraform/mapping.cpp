@@ -60,6 +60,9 @@ constexpr Mapping kMappings[] = {
     // paas.cpp
     {"azurerm_storage_account", "Microsoft.Storage/storageAccounts", "", "", translate_storage_account, false},
     {"azurerm_storage_account_network_rules", "", "", "", translate_storage_network_rules, true},
+    // A container names its account by name or id; its own `id` is a URL (azurerm 3): it edits no resource but
+    // needs the account translated first.
+    {"azurerm_storage_container", "", "", "", translate_storage_container, true},
     // firewall.cpp (the classic collections live inside their firewall: the composed id's parent is the firewall)
     {"azurerm_firewall", "Microsoft.Network/azureFirewalls", "", "", translate_firewall, false},
     {"azurerm_firewall_nat_rule_collection", "Microsoft.Network/azureFirewalls/natRuleCollections", "azurerm_firewall",
@@ -87,6 +90,11 @@ constexpr Mapping kMappings[] = {
     {"azurerm_linux_web_app", "Microsoft.Web/sites", "", "", translate_web_app, false},
     {"azurerm_windows_web_app", "Microsoft.Web/sites", "", "", translate_web_app, false},
     {"azurerm_app_service", "Microsoft.Web/sites", "", "", translate_web_app, false},
+    {"azurerm_linux_function_app", "Microsoft.Web/sites", "", "", translate_web_app, false},
+    {"azurerm_windows_function_app", "Microsoft.Web/sites", "", "", translate_web_app, false},
+    {"azurerm_function_app", "Microsoft.Web/sites", "", "", translate_web_app, false},
+    {"azurerm_mssql_managed_instance", "Microsoft.Sql/managedInstances", "", "", translate_sql_managed_instance, false},
+    {"azurerm_sql_managed_instance", "Microsoft.Sql/managedInstances", "", "", translate_sql_managed_instance, false},
     // application_gateway.cpp
     {"azurerm_application_gateway", "Microsoft.Network/applicationGateways", "", "", translate_application_gateway,
      false},

@@ -1,6 +1,7 @@
 // azurerm PaaS services and their public endpoints: storage accounts and their network rules (inline
-// `network_rules` or azurerm_storage_account_network_rules), Key Vaults, SQL servers and their firewall rules,
-// Cosmos DB accounts, App Service sites and their access restrictions.
+// `network_rules` or azurerm_storage_account_network_rules) and blob containers, Key Vaults, SQL servers and their
+// firewall rules, SQL managed instances, Cosmos DB accounts, App Service sites and function apps and their access
+// restrictions.
 #include <cstdint>
 #include <string>
 #include <utility>
@@ -8,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "importers/terraform/families.h"
+#include "model/ascii.h"
 
 namespace exposim::importers::terraform {
 namespace {
@@ -190,6 +192,61 @@ void translate_storage_account(Context& ctx, const Instance& i, std::vector<Synt
   }
   copy_public_network_access(ctx, b, *s);
   copy_rules_block(ctx, b, "network_rules", *s);
+  if (ctx.state(b, "allow_nested_items_to_be_public") != State::kAbsent) {  // azurerm 3+
+    ctx.copy_boolean(b, "allow_nested_items_to_be_public", *s, "/properties/allowBlobPublicAccess");
+  } else {
+    ctx.copy_boolean(b, "allow_blob_public_access", *s, "/properties/allowBlobPublicAccess");
+  }
+}
+
+void translate_storage_container(Context& ctx, const Instance& i, std::vector<Synthesized>& out) {
+  const Block b = Context::top(i);
+  std::string account_id;
+  if (ctx.state(b, "storage_account_id") != State::kAbsent) {  // azurerm 4
+    if (Synthesized* a = association_target(ctx, i, "storage_account_id", "storage account", out).doc) {
+      account_id = a->doc["id"].get<std::string>();
+    }
+  } else if (auto name = ctx.string(b, "storage_account_name")) {
+    // Storage account names are unique in Azure: the account of that name in the plan.
+    for (const auto& s : out) {
+      if (s.instance == nullptr || s.instance->type != "azurerm_storage_account") continue;
+      const json& n = s.doc["name"];
+      if (n.is_string() && model::ascii::iequals(n.get_ref<const std::string&>(), *name)) {
+        account_id = s.doc["id"].get<std::string>();
+        break;
+      }
+    }
+    if (account_id.empty()) {
+      ctx.report(model::Severity::kWarning, i, b.attr_pointer("storage_account_name"), "missing-reference",
+                 fmt::format("storage account '{}' is not in the plan: the container is not analysed", *name));
+    }
+  } else {
+    ctx.report(model::Severity::kWarning, i, b.attr_pointer("storage_account_name"), "unknown-value",
+               "the storage account of this container is only known after apply: the container is not analysed");
+  }
+  if (account_id.empty()) return;
+  const std::string name = ctx.name_of(i);
+  Synthesized c;
+  c.instance = &i;
+  c.set("/id", account_id + "/blobServices/default/containers/" + name, b.attr_pointer("name"));
+  c.set("/name", name, b.attr_pointer("name"));
+  c.set("/type", "Microsoft.Storage/storageAccounts/blobServices/containers", i.pointer + "/type");
+  c.doc["properties"] = json::object();
+  // `container_access_type`: private (azurerm's default, Azure's None), blob or container.
+  switch (ctx.state(b, "container_access_type")) {
+    case State::kKnown:
+      if (auto t = ctx.string(b, "container_access_type")) {
+        const std::string text = model::ascii::iequals(*t, "private") ? "None" : *t;
+        c.set("/properties/publicAccess", text, b.attr_pointer("container_access_type"));
+      }
+      break;
+    case State::kUnknown:
+      c.set("/properties/publicAccess", Context::unknown_text(b, "container_access_type"),
+            b.attr_pointer("container_access_type"));
+      break;
+    case State::kAbsent: break;
+  }
+  out.push_back(std::move(c));
 }
 
 void translate_storage_network_rules(Context& ctx, const Instance& i, std::vector<Synthesized>& out) {
@@ -219,6 +276,24 @@ void translate_key_vault(Context& ctx, const Instance& i, std::vector<Synthesize
   copy_public_network_access(ctx, b, *s);
   copy_known_string(ctx, b, "vault_uri", *s, "/properties/vaultUri");
   copy_rules_block(ctx, b, "network_acls", *s);
+  ctx.copy_boolean(b, "purge_protection_enabled", *s, "/properties/enablePurgeProtection");
+  // azurerm 3 and later always enable soft delete (the attribute is gone): absent, the reader's default (on).
+  ctx.copy_boolean(b, "soft_delete_enabled", *s, "/properties/enableSoftDelete");
+}
+
+void translate_sql_managed_instance(Context& ctx, const Instance& i, std::vector<Synthesized>& out) {
+  Synthesized* s = begin_resource(ctx, i, "Microsoft.Sql/managedInstances", out);
+  if (s == nullptr) return;
+  const Block b = Context::top(i);
+  ctx.copy_boolean(b, "public_data_endpoint_enabled", *s, "/properties/publicDataEndpointEnabled");
+  bool unknown = false;
+  auto subnet = ctx.ids(b, "subnet_id", &unknown);
+  if (!subnet.empty()) {
+    s->set("/properties/subnetId", subnet.front(), b.attr_pointer("subnet_id"));
+  } else if (unknown) {
+    s->set("/properties/subnetId", Context::unknown_text(b, "subnet_id"), b.attr_pointer("subnet_id"));
+  }
+  copy_known_string(ctx, b, "fqdn", *s, "/properties/fullyQualifiedDomainName");
 }
 
 void translate_sql_server(Context& ctx, const Instance& i, std::vector<Synthesized>& out) {
@@ -295,6 +370,8 @@ void translate_web_app(Context& ctx, const Instance& i, std::vector<Synthesized>
   Synthesized* s = begin_resource(ctx, i, "Microsoft.Web/sites", out);
   if (s == nullptr) return;
   const Block b = Context::top(i);
+  // Azure's `kind` of the site: "functionapp" for function apps, "app" for web apps.
+  s->set("/kind", i.type.find("function_app") != std::string::npos ? "functionapp" : "app", i.pointer + "/type");
   copy_public_network_access(ctx, b, *s);
   ctx.copy_boolean(b, "https_only", *s, "/properties/httpsOnly");
   copy_known_string(ctx, b, "default_hostname", *s, "/properties/defaultHostName");

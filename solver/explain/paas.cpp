@@ -73,6 +73,33 @@ void explain_paas(const model::Model& m, FlowTrace& t, int si, bool scm) {
   }
   t.hops.push_back(endpoint);
 
+  if (s.kind == model::PaasKind::kSqlManagedInstance) {
+    // The public data endpoint, then the NSG of the instance's subnet, as analyze decides them.
+    TraceHop data;
+    data.kind = K::kPaas;
+    data.scope = "public-data-endpoint";
+    data.resource_kind = RK::kPaasService;
+    data.resource = si;
+    data.passes = data_endpoint_open(s);
+    data.why = because(data.passes ? ReasonCode::kPaasDataEndpointEnabled : ReasonCode::kPaasDataEndpointDisabled);
+    data.why.note = data_endpoint_note(s);
+    t.hops.push_back(data);
+    if (!s.subnet.set()) {  // the subnet, hence its NSG, is not known: assumed to admit everything
+      TraceHop nsg;
+      nsg.kind = K::kNsg;
+      nsg.scope = "subnet";
+      nsg.resource_kind = RK::kNetworkSecurityGroup;
+      nsg.passes = true;
+      nsg.why = missing_nsg_reason();
+      t.hops.push_back(nsg);
+    } else {
+      t.hops.push_back(entry_nsg_hop(m, space, q, s.subnet, IpSet{}, q.destination_port, "subnet",
+                                     EntryPoint{RK::kPaasService, si}));
+    }
+    finish_trace(t, because(ReasonCode::kAllowedPaas));
+    return;
+  }
+
   TraceHop access;
   access.kind = K::kPaas;
   access.scope = scm ? "scm-public-network-access" : "public-network-access";
