@@ -3,6 +3,7 @@
 // application_gateway.cpp, virtual_wan.cpp.
 #pragma once
 
+#include <string>
 #include <vector>
 
 #include "importers/terraform/translate.h"
@@ -27,6 +28,12 @@ void translate_nic(Context& ctx, const Instance& i, std::vector<Synthesized>& ou
 void translate_nic_nsg_association(Context& ctx, const Instance& i, std::vector<Synthesized>& out);
 void translate_public_ip(Context& ctx, const Instance& i, std::vector<Synthesized>& out);
 void translate_vm(Context& ctx, const Instance& i, std::vector<Synthesized>& out);
+// machine_posture.cpp
+/// What a VM or scale set instance says about its own security, at `profile` (`/properties`, or a scale set's
+/// `/properties/virtualMachineProfile`), its `identity` at the top; a scale set's `extension` blocks.
+void translate_machine_posture(Context& ctx, const Instance& i, Synthesized& s, const std::string& profile);
+/// azurerm_virtual_machine_extension, azurerm_virtual_machine_scale_set_extension.
+void translate_vm_extension(Context& ctx, const Instance& i, std::vector<Synthesized>& out);
 // load_balancer.cpp
 void translate_lb(Context& ctx, const Instance& i, std::vector<Synthesized>& out);
 void translate_lb_backend_pool(Context& ctx, const Instance& i, std::vector<Synthesized>& out);
