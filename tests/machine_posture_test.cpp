@@ -125,8 +125,22 @@ TEST_CASE("machine posture: a VM's properties from resource JSON", "[posture][az
   CHECK_FALSE(by_config.encryption_at_host.is(true));
   CHECK(show(by_config.identity_type, file) == "None @ /6/identity/type");
 
+  // Values of types the properties do not take are unknown, at the property; `null` is absent; an osType that
+  // is neither Linux nor Windows decides nothing.
+  const auto& wrong = by_name(m.vms, "wrong-types").posture;
+  const std::string sec = "/10/properties/securityProfile";
+  CHECK(show(wrong.encryption_at_host, file) == "unknown @ " + sec + "/encryptionAtHost");
+  CHECK(show(wrong.security_type, file) == "unknown @ " + sec + "/securityType");
+  CHECK(show(wrong.secure_boot, file) == "absent @ /10");
+  CHECK(show(wrong.vtpm, file) == "unknown @ " + sec + "/uefiSettings/vTpmEnabled");
+  CHECK(show(wrong.disable_password_authentication, file) ==
+        "unknown @ /10/properties/osProfile/linuxConfiguration/disablePasswordAuthentication");
+  CHECK_FALSE(wrong.disable_password_authentication.is(true));
+  CHECK(show(wrong.identity_type, file) == "unknown @ /10/identity/type");
+  CHECK(show_os(wrong) == "linux @ /10/properties/osProfile/linuxConfiguration");
+
   // Extensions cannot change what the internet reaches: still listed as inert, not counted as modelled.
-  CHECK(stats.resources == 6);  // 4 VMs, 2 scale sets
+  CHECK(stats.resources == 7);  // 5 VMs, 2 scale sets
   CHECK(stats.by_type.count("microsoft.compute/virtualmachines/extensions") == 0);
   CHECK(diagnostics(d, "inert-types") ==
         std::vector<std::string>{"note : skipped 4 resources of types that cannot change what the internet reaches: "
@@ -214,7 +228,7 @@ TEST_CASE("machine posture: an ARM template, parameters without and with values"
     CHECK(show(p.security_type, file) == "TrustedLaunch @ " + sec + "/securityType");
     CHECK(show(p.disable_password_authentication, file) ==
           "true @ " + vm + "/properties/osProfile/linuxConfiguration/disablePasswordAuthentication");
-    CHECK(show(p.secure_boot, file) == "true @ " + sec + "/uefiSettings/secureBootEnabled");
+    CHECK(show(p.secure_boot, file) == "unknown @ " + sec + "/uefiSettings/secureBootEnabled");
     CHECK(show_image(p.image) ==
           "/0001-com-ubuntu-server-jammy/22_04-lts-gen2 @ " + vm + "/properties/storageProfile/imageReference");
     CHECK(show_os(p) == "linux @ " + vm + "/properties/osProfile/linuxConfiguration");
@@ -226,6 +240,16 @@ TEST_CASE("machine posture: an ARM template, parameters without and with values"
     CHECK(show(bare.encryption_at_host, file) == "absent @ /resources/1");
     CHECK(show(bare.disable_password_authentication, file) == "absent @ /resources/1");
     CHECK(show_os(bare) == "unknown @ /resources/1");
+    // An object parameter without a value: what it would hold is unknown, at the object.
+    const auto& unknowns = by_name(m.vms, "tmpl-unknowns").posture;
+    const std::string sec3 = "/resources/3/properties/securityProfile";
+    CHECK(show(unknowns.encryption_at_host, file) == "false @ " + sec3 + "/encryptionAtHost");
+    CHECK(show(unknowns.security_type, file) == "unknown @ " + sec3 + "/securityType");
+    CHECK(show(unknowns.secure_boot, file) == "unknown @ " + sec3 + "/uefiSettings");
+    CHECK(show(unknowns.vtpm, file) == "unknown @ " + sec3 + "/uefiSettings");
+    CHECK(show(unknowns.disable_password_authentication, file) ==
+          "unknown @ /resources/3/properties/osProfile/linuxConfiguration/disablePasswordAuthentication");
+    CHECK(show(unknowns.identity_type, file) == "absent @ /resources/3");
     // An extension of a VM the template does not declare: dropped with a note.
     CHECK(diagnostics(d, "dangling-parent") ==
           std::vector<std::string>{
@@ -240,7 +264,10 @@ TEST_CASE("machine posture: an ARM template, parameters without and with values"
   }
   {
     importers::InputOptions o;
-    o.parameters = {"encryptionAtHost=true", "vTpm=false", "imagePublisher=Canonical", "identityType=SystemAssigned"};
+    o.parameters = {"encryptionAtHost=true",    "vTpm=false",
+                    "imagePublisher=Canonical", "identityType=SystemAssigned",
+                    "secureBoot=true",          "secType=ConfidentialVM",
+                    "passwordAuthOff=false",    R"(uefi={"secureBootEnabled": false, "vTpmEnabled": true})"};
     model::Model m;
     model::Diagnostics d;
     importers::import_inputs({file}, o, m, d);
@@ -249,8 +276,16 @@ TEST_CASE("machine posture: an ARM template, parameters without and with values"
     CHECK(p.encryption_at_host.is(true));
     CHECK(show(p.vtpm, file) == "false @ " + sec + "/uefiSettings/vTpmEnabled");
     CHECK(show(p.identity_type, file) == "SystemAssigned @ " + vm + "/identity/type");
+    CHECK(show(p.secure_boot, file) == "true @ " + sec + "/uefiSettings/secureBootEnabled");
     CHECK(show_image(p.image) == "Canonical/0001-com-ubuntu-server-jammy/22_04-lts-gen2 @ " + vm +
                                      "/properties/storageProfile/imageReference");
+    const auto& unknowns = by_name(m.vms, "tmpl-unknowns").posture;
+    const std::string sec3 = "/resources/3/properties/securityProfile";
+    CHECK(show(unknowns.security_type, file) == "ConfidentialVM @ " + sec3 + "/securityType");
+    CHECK(show(unknowns.secure_boot, file) == "false @ " + sec3 + "/uefiSettings/secureBootEnabled");
+    CHECK(show(unknowns.vtpm, file) == "true @ " + sec3 + "/uefiSettings/vTpmEnabled");
+    CHECK(show(unknowns.disable_password_authentication, file) ==
+          "false @ /resources/3/properties/osProfile/linuxConfiguration/disablePasswordAuthentication");
   }
 }
 
@@ -324,6 +359,16 @@ TEST_CASE("machine posture: a Terraform plan", "[posture][terraform]") {
   CHECK(show_os(legacy_linux) == "linux @ " + res + "/8/values/storage_os_disk/0/os_type");
   CHECK(show(legacy_linux.disable_password_authentication, file) ==
         "false @ " + res + "/8/values/os_profile_linux_config/0/disable_password_authentication");
+
+  // Every posture attribute known after apply: unknown, at the attribute (the identity block as a whole).
+  const auto& later = by_name(r.model.vms, "vm-later").posture;
+  CHECK(show(later.encryption_at_host, file) == "unknown @ " + res + "/9/values/encryption_at_host_enabled");
+  CHECK(show(later.secure_boot, file) == "unknown @ " + res + "/9/values/secure_boot_enabled");
+  CHECK(show(later.security_type, file) == "unknown @ " + res + "/9/values/secure_boot_enabled");
+  CHECK(show(later.vtpm, file) == "false @ " + res + "/9/values/vtpm_enabled");
+  CHECK(show(later.disable_password_authentication, file) ==
+        "unknown @ " + res + "/9/values/disable_password_authentication");
+  CHECK(show(later.identity_type, file) == "unknown @ " + res + "/9/values/identity");
 
   // The extension of a VM not in the plan: dropped with a note.
   const auto notes = diagnostics(r.diags, "dangling-parent");
