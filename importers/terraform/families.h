@@ -1,6 +1,6 @@
 // The family translators of the mapping table (mapping.cpp), one file per family: network.cpp, nsg.cpp,
-// compute.cpp, load_balancer.cpp, scale_set.cpp, paas.cpp, paas_private_endpoint.cpp, firewall.cpp, bastion.cpp,
-// application_gateway.cpp, virtual_wan.cpp.
+// compute.cpp, machine_posture.cpp, load_balancer.cpp, scale_set.cpp, paas.cpp, paas_private_endpoint.cpp,
+// firewall.cpp, bastion.cpp, application_gateway.cpp, virtual_wan.cpp.
 #pragma once
 
 #include <string>
