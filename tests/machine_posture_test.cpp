@@ -110,7 +110,8 @@ TEST_CASE("machine posture: a VM's properties from resource JSON", "[posture][az
   CHECK(show_image(bare.image) == "// @ /4");
   CHECK(bare.extensions.empty());
 
-  // The image publisher decides the OS; a boolean written as a string is converted as ARM does.
+  // The image publisher decides the OS; a boolean written as a string is converted as ARM does; a security
+  // type spelt in another case is recorded in Azure's spelling.
   const auto& by_image = by_name(m.vms, "win-by-image").posture;
   CHECK(show_os(by_image) == "windows @ /5/properties/storageProfile/imageReference/publisher");
   CHECK(show(by_image.encryption_at_host, file) == "false @ /5/properties/securityProfile/encryptionAtHost");
@@ -123,7 +124,7 @@ TEST_CASE("machine posture: a VM's properties from resource JSON", "[posture][az
   CHECK(show_os(by_config) == "windows @ /6/properties/osProfile/windowsConfiguration");
   CHECK(show(by_config.encryption_at_host, file) == "unknown @ /6/properties/securityProfile/encryptionAtHost");
   CHECK_FALSE(by_config.encryption_at_host.is(true));
-  CHECK(show(by_config.identity_type, file) == "None @ /6/identity/type");
+  CHECK(show(by_config.identity_type, file) == "None @ /6/identity/type");  // written "none"
 
   // Values of types the properties do not take are unknown, at the property; `null` is absent; an osType that
   // is neither Linux nor Windows decides nothing.
@@ -173,6 +174,7 @@ TEST_CASE("machine posture: a scale set's virtualMachineProfile and extensions f
   CHECK(show(p.vtpm, file) == "true @ " + profile + "/securityProfile/uefiSettings/vTpmEnabled");
   CHECK(show(p.disable_password_authentication, file) ==
         "false @ " + profile + "/osProfile/linuxConfiguration/disablePasswordAuthentication");
+  // Written "SystemAssigned,UserAssigned": recorded in Azure's spelling.
   CHECK(show(p.identity_type, file) == "SystemAssigned, UserAssigned @ /7/identity/type");
   CHECK(show_os(p) == "linux @ " + profile + "/osProfile/linuxConfiguration");
   CHECK(show_image(p.image) == "RedHat/RHEL/9-lvm-gen2 @ " + profile + "/storageProfile/imageReference");

@@ -10,7 +10,6 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
-#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -111,6 +110,23 @@ model::Setting<std::string> string_setting(const ReaderContext& ctx, JsonObject 
     s.where = absent;
   }
   return s;
+}
+
+/// `s`'s value in Azure's spelling when it is one of `known` (compared ignoring case and blanks: ARM accepts
+/// `trustedLaunch` and `SystemAssigned,UserAssigned`), so that a recommendation compares exact strings.
+void canonical_spelling(model::Setting<std::string>& s, std::initializer_list<std::string_view> known) {
+  if (!s.value) return;
+  auto squeeze = [](std::string_view t) {
+    std::string out;
+    for (char c : t) {
+      if (c != ' ') out += lower_ascii(c);
+    }
+    return out;
+  };
+  const std::string written = squeeze(*s.value);
+  for (const std::string_view k : known) {
+    if (squeeze(k) == written) s.value = std::string(k);
+  }
 }
 
 /// A known string of `o` without reporting anything; "" otherwise (absent, unknown, another type).
@@ -301,6 +317,7 @@ void read_machine_posture(ReaderContext& ctx, const Resource& resource, const mo
     const std::string pointer = ctx.ptr;  // at `profile`
     p.encryption_at_host = bool_setting(ctx, o, pointer, {keys::kSecurityProfile, keys::kEncryptionAtHost}, absent);
     p.security_type = string_setting(ctx, o, pointer, {keys::kSecurityProfile, keys::kSecurityType}, absent);
+    canonical_spelling(p.security_type, {"TrustedLaunch", "ConfidentialVM", "Standard"});
     p.secure_boot =
         bool_setting(ctx, o, pointer, {keys::kSecurityProfile, keys::kUefiSettings, keys::kSecureBootEnabled}, absent);
     p.vtpm = bool_setting(ctx, o, pointer, {keys::kSecurityProfile, keys::kUefiSettings, keys::kVTpmEnabled}, absent);
@@ -321,6 +338,7 @@ void read_machine_posture(ReaderContext& ctx, const Resource& resource, const mo
   // `identity` and `resources` sit next to `properties`.
   const std::string res_pointer = ctx.ptr.substr(0, std::min(resource.mark, ctx.ptr.size()));
   p.identity_type = string_setting(ctx, resource.object, res_pointer, {keys::kIdentity, keys::kType}, absent);
+  canonical_spelling(p.identity_type, {"SystemAssigned", "UserAssigned", "SystemAssigned, UserAssigned", "None"});
   read_extension_list(ctx, resource.object, res_pointer, keys::kResources, true, p.extensions);
 }
 
