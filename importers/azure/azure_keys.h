@@ -104,6 +104,30 @@ inline constexpr std::string_view kLoadBalancerInboundNatPools = "loadbalancerin
 inline constexpr std::string_view kApplicationGatewayBackendAddressPools = "applicationgatewaybackendaddresspools";
 inline constexpr std::string_view kVirtualMachineScaleSet = "virtualmachinescaleset";
 
+// What a VM (or a scale set's virtualMachineProfile) says about its own security (machine_posture.cpp).
+inline constexpr std::string_view kSecurityProfile = "securityprofile";
+inline constexpr std::string_view kEncryptionAtHost = "encryptionathost";
+inline constexpr std::string_view kSecurityType = "securitytype";
+inline constexpr std::string_view kUefiSettings = "uefisettings";
+inline constexpr std::string_view kSecureBootEnabled = "securebootenabled";
+inline constexpr std::string_view kVTpmEnabled = "vtpmenabled";
+inline constexpr std::string_view kOsProfile = "osprofile";
+inline constexpr std::string_view kLinuxConfiguration = "linuxconfiguration";
+inline constexpr std::string_view kWindowsConfiguration = "windowsconfiguration";
+inline constexpr std::string_view kDisablePasswordAuthentication = "disablepasswordauthentication";
+inline constexpr std::string_view kStorageProfile = "storageprofile";
+inline constexpr std::string_view kOsDisk = "osdisk";
+inline constexpr std::string_view kOsType = "ostype";
+inline constexpr std::string_view kImageReference = "imagereference";
+inline constexpr std::string_view kPublisher = "publisher";
+inline constexpr std::string_view kOffer = "offer";
+inline constexpr std::string_view kImageSku = "sku";
+inline constexpr std::string_view kIdentity = "identity";
+inline constexpr std::string_view kResources = "resources";
+inline constexpr std::string_view kExtensionProfile = "extensionprofile";
+inline constexpr std::string_view kExtensions = "extensions";
+inline constexpr std::string_view kTypePropertiesType = "typepropertiestype";  // the az CLI's extension `type`
+
 // Virtual WAN.
 inline constexpr std::string_view kVirtualWan = "virtualwan";
 inline constexpr std::string_view kAzureFirewall = "azurefirewall";
@@ -272,6 +296,8 @@ inline constexpr std::string_view kLoadBalancer = "microsoft.network/loadbalance
 inline constexpr std::string_view kLbInboundNatRule = "microsoft.network/loadbalancers/inboundnatrules";
 inline constexpr std::string_view kLbBackendAddressPool = "microsoft.network/loadbalancers/backendaddresspools";
 inline constexpr std::string_view kScaleSet = "microsoft.compute/virtualmachinescalesets";
+inline constexpr std::string_view kVmExtension = "microsoft.compute/virtualmachines/extensions";
+inline constexpr std::string_view kScaleSetExtension = "microsoft.compute/virtualmachinescalesets/extensions";
 inline constexpr std::string_view kVirtualWan = "microsoft.network/virtualwans";
 inline constexpr std::string_view kVirtualHub = "microsoft.network/virtualhubs";
 inline constexpr std::string_view kHubConnection = "microsoft.network/virtualhubs/hubvirtualnetworkconnections";
@@ -431,6 +457,7 @@ inline constexpr std::string_view kBlobServices = "/blobservices/";
 inline constexpr std::string_view kWebSiteConfig = "/config/";
 inline constexpr std::string_view kRuleCollectionGroups = "/rulecollectiongroups/";
 inline constexpr std::string_view kRuleGroups = "/rulegroups/";
+inline constexpr std::string_view kExtensions = "/extensions/";
 
 // The spelling used when an inline child without an id gets one composed from its parent's.
 inline constexpr std::string_view kSubnetsAsWritten = "/subnets/";

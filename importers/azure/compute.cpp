@@ -114,6 +114,7 @@ bool read_vm(ReaderContext& ctx, Resource& resource) {
     vm.network_interfaces = ctx.get_ref_list(*profile, keys::kNetworkInterfaces);
   }
   vm.scale_set = ctx.get_ref(props, keys::kVirtualMachineScaleSet);
+  read_machine_posture(ctx, resource, vm.where, &props, vm.posture);
   ctx.model.vms.push_back(std::move(vm));
   return true;
 }

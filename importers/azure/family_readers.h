@@ -33,6 +33,21 @@ bool read_vm(ReaderContext& ctx, Resource& resource);
 bool read_separate_ip_configuration(ReaderContext& ctx, Resource& resource);
 void attach_ip_configurations(ReaderContext& ctx);
 
+// machine_posture.cpp: what a VM or a scale set says about its own security, and VM extensions (read for the
+// recommendations only: nothing there is reported).
+/// Fills `p` from `profile` (a VM's `properties`, a scale set's `virtualMachineProfile`, the pointer at it; null
+/// when absent) and from `identity` and `resources` next to the resource's `properties`. `where` is the
+/// resource's object, where an absent property is said to be.
+void read_machine_posture(ReaderContext& ctx, const Resource& resource, const model::SourceLocation& where,
+                          const JsonObject* profile, model::MachinePosture& p);
+/// Adds the extensions of a scale set's `virtualMachineProfile.extensionProfile.extensions` (the pointer at
+/// the profile).
+void read_scale_set_extensions(ReaderContext& ctx, JsonObject profile, model::MachinePosture& p);
+bool read_separate_vm_extension(ReaderContext& ctx, Resource& resource);
+bool read_separate_scale_set_extension(ReaderContext& ctx, Resource& resource);
+/// Attaches the separate extensions to their VM or scale set; one whose parent is absent is dropped, with a note.
+void attach_vm_extensions(ReaderContext& ctx);
+
 // load_balancer.cpp: load balancers, inbound NAT rules, backend address pools.
 bool read_load_balancer(ReaderContext& ctx, Resource& resource);
 bool read_separate_lb_nat_rule(ReaderContext& ctx, Resource& resource);

@@ -285,6 +285,22 @@ struct Importer::Impl : ReaderContext {
     return row.read(*this, resource);
   }
 
+  /// A child read for the recommendations only (Shape::kPostureChild): its envelope read without reporting
+  /// anything, as for any type not modelled.
+  void read_posture_child(const ResourceType& row, JsonObject res) {
+    Resource resource;
+    resource.base.id = std::string(trim(quiet_string(res, keys::kId)));
+    resource.base.key = model::canonical_id(resource.base.id);
+    resource.base.name = std::string(trim(quiet_string(res, keys::kName)));
+    resource.base.location = std::string(quiet_string(res, keys::kLocation));
+    resource.base.where = here();
+    resource.object = res;
+    resource.props = quiet_properties(res);
+    resource.base.flattened = !quiet_object(res, keys::kProperties).has_value();
+    resource.mark = ptr.size();
+    row.read(*this, resource);
+  }
+
   /// Converts one element of the resource list; the pointer is at the element.
   void convert(JsonValue root, bool whole_document) {
     JsonObject res;
@@ -310,6 +326,11 @@ struct Importer::Impl : ReaderContext {
     const ResourceType* row = find_resource_type(lower_type);
     if (row == nullptr) {
       if (!note_entry_point(lower_type, res)) ++stats->skipped_types[std::move(lower_type)];
+      return;
+    }
+    if (row->shape == Shape::kPostureChild) {
+      read_posture_child(*row, res);
+      ++stats->skipped_types[std::move(lower_type)];  // still inert: it decides no reachability
       return;
     }
     auto id = get_string(res, keys::kId);
@@ -503,7 +524,10 @@ ImportStats Importer::add_text(std::string_view text, std::string_view file_name
   return stats;
 }
 
-bool Importer::models(std::string_view lower_type) { return find_resource_type(lower_type) != nullptr; }
+bool Importer::models(std::string_view lower_type) {
+  const ResourceType* row = find_resource_type(lower_type);
+  return row != nullptr && row->shape != Shape::kPostureChild;
+}
 
 void Importer::finish() {
   try {

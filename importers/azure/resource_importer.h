@@ -72,7 +72,9 @@ class Importer {
   /// children added since the first.
   void finish();
 
-  /// True when resources of this type (lowercase, "microsoft.network/virtualnetworks") are read into the model.
+  /// True when resources of this type (lowercase, "microsoft.network/virtualnetworks") are read into the model
+  /// for the analysis; false for the types read for the recommendations only (VM extensions), which cannot
+  /// change what the internet reaches.
   static bool models(std::string_view lower_type);
 
  private:

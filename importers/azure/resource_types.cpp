@@ -12,6 +12,7 @@ namespace {
 constexpr Shape kTop = Shape::kTopLevel;
 constexpr Shape kSeparate = Shape::kSeparateChild;
 constexpr Shape kChild = Shape::kChild;
+constexpr Shape kPosture = Shape::kPostureChild;
 
 constexpr ResourceType kTypes[] = {
     // network.cpp
@@ -34,6 +35,11 @@ constexpr ResourceType kTypes[] = {
      segments::kIpConfigurations, "ip configuration"},
     {types::kPublicIpAddress, read_public_ip, kTop, {}, {}, {}},
     {types::kVirtualMachine, read_vm, kTop, {}, {}, {}},
+    // machine_posture.cpp
+    {types::kVmExtension, read_separate_vm_extension, kPosture, types::kVirtualMachine, segments::kExtensions,
+     "extension"},
+    {types::kScaleSetExtension, read_separate_scale_set_extension, kPosture, types::kScaleSet, segments::kExtensions,
+     "extension"},
     // load_balancer.cpp
     {types::kLoadBalancer, read_load_balancer, kTop, {}, {}, {}},
     {types::kLbInboundNatRule, read_separate_lb_nat_rule, kSeparate, types::kLoadBalancer, segments::kLbInboundNatRules,
@@ -98,6 +104,7 @@ constexpr FinishStep kFinishSteps[] = {
     apply_sql_connection_policies,
     attach_blob_containers,
     apply_site_configs,
+    attach_vm_extensions,
 };
 
 }  // namespace

@@ -28,6 +28,11 @@ enum class Shape {
   /// A child read like a top-level resource (a Virtual WAN hub's connections, routing intents and route tables):
   /// an id without the parent segment is an error, and the resource is counted but not read.
   kChild,
+  /// A child read for the recommendations only (a VM extension): it cannot change what the internet reaches, so
+  /// it stays among the types the `inert-types` note lists, templates treat it as not modelled
+  /// (Importer::models()), and nothing about it is reported: the reader gets the object without `properties`
+  /// entered, `base` holding its id, name and location only, and keeps what it can read until finish().
+  kPostureChild,
 };
 
 struct ResourceType {

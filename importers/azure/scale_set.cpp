@@ -145,8 +145,11 @@ bool read_scale_set(ReaderContext& ctx, Resource& resource) {
     if (iequals(trim(*mode), "flexible")) s.flexible = true;
   }
   auto profile = ctx.get_object(props, keys::kVirtualMachineProfile);
+  if (!profile) read_machine_posture(ctx, resource, s.where, nullptr, s.posture);
   if (profile) {
     PointerScope p(ctx.ptr, profile.key);
+    read_machine_posture(ctx, resource, s.where, &*profile, s.posture);
+    read_scale_set_extensions(ctx, *profile, s.posture);
     if (auto net = ctx.get_object(*profile, keys::kNetworkProfile)) {
       PointerScope q(ctx.ptr, net.key);
       std::unordered_set<std::string> names;

@@ -57,6 +57,7 @@ void translate_vm(Context& ctx, const Instance& i, std::vector<Synthesized>& out
   ctx.copy_refs(b, "network_interface_ids", *s, "/properties/networkProfile/networkInterfaces");
   // An instance of a Flexible (orchestrated) scale set: the set's instances are the VMs that name it.
   ctx.copy_ref(b, "virtual_machine_scale_set_id", *s, "/properties/virtualMachineScaleSet");
+  translate_machine_posture(ctx, i, *s, "/properties");
 }
 
 }  // namespace exposim::importers::terraform

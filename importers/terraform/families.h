@@ -1,8 +1,9 @@
 // The family translators of the mapping table (mapping.cpp), one file per family: network.cpp, nsg.cpp,
-// compute.cpp, load_balancer.cpp, scale_set.cpp, paas.cpp, paas_private_endpoint.cpp, firewall.cpp, bastion.cpp,
-// application_gateway.cpp, virtual_wan.cpp.
+// compute.cpp, machine_posture.cpp, load_balancer.cpp, scale_set.cpp, paas.cpp, paas_private_endpoint.cpp,
+// firewall.cpp, bastion.cpp, application_gateway.cpp, virtual_wan.cpp.
 #pragma once
 
+#include <string>
 #include <vector>
 
 #include "importers/terraform/translate.h"
@@ -27,6 +28,12 @@ void translate_nic(Context& ctx, const Instance& i, std::vector<Synthesized>& ou
 void translate_nic_nsg_association(Context& ctx, const Instance& i, std::vector<Synthesized>& out);
 void translate_public_ip(Context& ctx, const Instance& i, std::vector<Synthesized>& out);
 void translate_vm(Context& ctx, const Instance& i, std::vector<Synthesized>& out);
+// machine_posture.cpp
+/// What a VM or scale set instance says about its own security, at `profile` (`/properties`, or a scale set's
+/// `/properties/virtualMachineProfile`), its `identity` at the top; a scale set's `extension` blocks.
+void translate_machine_posture(Context& ctx, const Instance& i, Synthesized& s, const std::string& profile);
+/// azurerm_virtual_machine_extension, azurerm_virtual_machine_scale_set_extension.
+void translate_vm_extension(Context& ctx, const Instance& i, std::vector<Synthesized>& out);
 // load_balancer.cpp
 void translate_lb(Context& ctx, const Instance& i, std::vector<Synthesized>& out);
 void translate_lb_backend_pool(Context& ctx, const Instance& i, std::vector<Synthesized>& out);

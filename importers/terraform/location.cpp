@@ -165,6 +165,23 @@ bool Remap::apply(model::SourceLocation& where, const Instance** instance) const
   return true;
 }
 
+namespace {
+
+/// The locations of what a VM or scale set says about its own security.
+void remap_posture(model::MachinePosture& p, const Remap& remap) {
+  remap.apply(p.os_where);
+  remap.apply(p.image.where);
+  for (auto* w :
+       {&p.encryption_at_host.where, &p.secure_boot.where, &p.vtpm.where, &p.disable_password_authentication.where}) {
+    remap.apply(*w);
+  }
+  remap.apply(p.security_type.where);
+  remap.apply(p.identity_type.where);
+  for (auto& e : p.extensions) remap.apply(e.where);
+}
+
+}  // namespace
+
 void remap_model(model::Model& m, const Remap& remap) {
   for (auto& v : m.vnets) {
     remap.apply(v.where);
@@ -192,7 +209,10 @@ void remap_model(model::Model& m, const Remap& remap) {
     for (auto& r : lb.nat_rules) remap.apply(r.where);
     for (auto& p : lb.nat_pools) remap.apply(p.where);
   }
-  for (auto& v : m.vms) remap.apply(v.where);
+  for (auto& v : m.vms) {
+    remap.apply(v.where);
+    remap_posture(v.posture, remap);
+  }
   auto remap_collections = [&](std::vector<model::FirewallRuleCollection>& collections) {
     for (auto& c : collections) {
       remap.apply(c.where);
@@ -218,6 +238,7 @@ void remap_model(model::Model& m, const Remap& remap) {
   }
   for (auto& s : m.scale_sets) {
     remap.apply(s.where);
+    remap_posture(s.posture, remap);
     for (auto& n : s.nic_configurations) {
       remap.apply(n.where);
       for (auto& c : n.ip_configurations) {

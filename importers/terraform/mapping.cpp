@@ -36,6 +36,11 @@ constexpr Mapping kMappings[] = {
     {"azurerm_linux_virtual_machine", "Microsoft.Compute/virtualMachines", "", "", translate_vm, false},
     {"azurerm_windows_virtual_machine", "Microsoft.Compute/virtualMachines", "", "", translate_vm, false},
     {"azurerm_virtual_machine", "Microsoft.Compute/virtualMachines", "", "", translate_vm, false},
+    // machine_posture.cpp (extensions are children of the VM or scale set whose id they name)
+    {"azurerm_virtual_machine_extension", "Microsoft.Compute/virtualMachines/extensions",
+     "azurerm_linux_virtual_machine", "virtual_machine_id", translate_vm_extension, false},
+    {"azurerm_virtual_machine_scale_set_extension", "Microsoft.Compute/virtualMachineScaleSets/extensions",
+     "azurerm_linux_virtual_machine_scale_set", "virtual_machine_scale_set_id", translate_vm_extension, false},
     // load_balancer.cpp
     {"azurerm_lb", "Microsoft.Network/loadBalancers", "", "", translate_lb, false},
     {"azurerm_lb_backend_address_pool", "Microsoft.Network/loadBalancers/backendAddressPools", "azurerm_lb",

@@ -63,6 +63,7 @@ void translate_scale_set(Context& ctx, const Instance& i, std::vector<Synthesize
   if (i.type == "azurerm_orchestrated_virtual_machine_scale_set") {
     s->set("/properties/orchestrationMode", "Flexible", i.pointer + "/type");
   }
+  translate_machine_posture(ctx, i, *s, "/properties/virtualMachineProfile");
   const std::string nics = "/properties/virtualMachineProfile/networkProfile/networkInterfaceConfigurations";
   if (ctx.state(b, "network_interface") == State::kUnknown) {
     s->set(nics, Context::unknown_text(b, "network_interface"), b.attr_pointer("network_interface"));
