@@ -109,6 +109,9 @@ void resolve_application_gateways(Resolver& rs);
 void resolve_virtual_wans(Resolver& rs);
 // model/network.cpp
 void resolve_peerings(Resolver& rs);
+// model/jit_policy.cpp
+/// Each entry's virtual machine; one not in the input is kept unresolved, with a note.
+void resolve_jit_policies(Resolver& rs);
 // model/nsg.cpp
 void finish_nsgs(Resolver& rs);
 // model/topology.cpp

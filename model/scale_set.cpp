@@ -94,6 +94,7 @@ void synthesise(Model& m, int si, Diagnostics& diags, std::size_t& budget) {
       nic.flattened = nc.flattened;
       nic.nsg = Ref{nc.nsg.id};
       nic.enable_ip_forwarding = nc.enable_ip_forwarding;
+      nic.enable_ip_forwarding_where = nc.where;  // the configuration, which holds `enableIPForwarding`
       nic.virtual_machine = Ref{vm.key};
       nic.scale_set = si;
       nic.scale_set_instance = i;

@@ -201,6 +201,7 @@ void validate(Model& model, Diagnostics& diags, const ValidateOptions& options) 
   resolve_application_gateways(rs);
   resolve_virtual_wans(rs);
   resolve_peerings(rs);
+  resolve_jit_policies(rs);
   finish_nsgs(rs);
   rs.report_missing();
   build_edges(model);

@@ -12,6 +12,7 @@
 
 #include "importers/azure/azure_keys.h"
 #include "importers/azure/family_readers.h"
+#include "importers/azure/posture_setting.h"
 #include "importers/azure/reader_context.h"
 #include "importers/unknown_value.h"
 #include "model/unknown.h"
@@ -96,6 +97,16 @@ bool read_application_gateway(ReaderContext& ctx, Resource& resource) {
   }
   g.waf_policy = ctx.get_ref(props, keys::kFirewallPolicy);
   if (g.waf_policy.set()) g.waf_mode = model::WafMode::kUnknown;  // read from the policy in finish()
+  // Presence only, as policy 564feb30 checks it; the policy, which takes precedence, is where it is.
+  if (auto f = find_field(props, keys::kFirewallPolicy)) {
+    g.waf_configured = true;
+    g.waf_where = field_location(ctx, f->key);
+  } else if (auto c = find_field(props, keys::kWebApplicationFirewallConfiguration)) {
+    g.waf_configured = true;
+    g.waf_where = field_location(ctx, c->key);
+  } else {
+    g.waf_where = g.where;
+  }
 
   ctx.for_each_child(props, keys::kGatewayIpConfigurations, g.id, segments::kAgGatewayIpConfigurationsAsWritten,
                      "gateway ip configuration", [&](JsonObject o, ChildIds ids) {

@@ -274,6 +274,21 @@ inline constexpr std::string_view kPublicIps = "publicips";
 inline constexpr std::string_view kAddresses = "addresses";
 inline constexpr std::string_view kAddress = "address";
 inline constexpr std::string_view kCount = "count";
+// DDoS protection of virtual networks and public IP addresses.
+inline constexpr std::string_view kEnableDdosProtection = "enableddosprotection";
+inline constexpr std::string_view kDdosProtectionPlan = "ddosprotectionplan";
+inline constexpr std::string_view kDdosSettings = "ddossettings";
+inline constexpr std::string_view kProtectionMode = "protectionmode";
+// Just-in-time VM access policies.
+inline constexpr std::string_view kVirtualMachines = "virtualmachines";
+inline constexpr std::string_view kPorts = "ports";
+inline constexpr std::string_view kNumber = "number";
+inline constexpr std::string_view kAllowedSourceAddressPrefix = "allowedsourceaddressprefix";
+inline constexpr std::string_view kAllowedSourceAddressPrefixes = "allowedsourceaddressprefixes";
+inline constexpr std::string_view kMaxRequestAccessDuration = "maxrequestaccessduration";
+// Defender for Cloud plans.
+inline constexpr std::string_view kPricingTier = "pricingtier";
+inline constexpr std::string_view kSubPlan = "subplan";
 
 }  // namespace exposim::importers::azure::keys
 
@@ -323,6 +338,8 @@ inline constexpr std::string_view kIpGroup = "microsoft.network/ipgroups";
 inline constexpr std::string_view kBastionHost = "microsoft.network/bastionhosts";
 inline constexpr std::string_view kApplicationGateway = "microsoft.network/applicationgateways";
 inline constexpr std::string_view kWafPolicy = "microsoft.network/applicationgatewaywebapplicationfirewallpolicies";
+inline constexpr std::string_view kJitPolicy = "microsoft.security/locations/jitnetworkaccesspolicies";
+inline constexpr std::string_view kDefenderPlan = "microsoft.security/pricings";
 
 // Internet entry points exposim does not model yet, named in the `unmodelled-entry-point` warning with the
 // host names of their backends (docs/model.md, "Entry points not modelled"). Children of a CDN profile (AFD
@@ -406,11 +423,9 @@ inline constexpr std::string_view kInertTypes[] = {
     "microsoft.resources/deploymentscripts",
     "microsoft.resources/tags",
     "microsoft.automation/automationaccounts",
-    "microsoft.security/pricings",
     "microsoft.security/workspacesettings",
     "microsoft.security/securitycontacts",
     "microsoft.security/autoprovisioningsettings",
-    "microsoft.security/locations/jitnetworkaccesspolicies",
     "microsoft.guestconfiguration/guestconfigurationassignments",
     "microsoft.maintenance/maintenanceconfigurations",
     "microsoft.maintenance/configurationassignments",

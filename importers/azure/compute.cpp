@@ -10,6 +10,7 @@
 
 #include "importers/azure/azure_keys.h"
 #include "importers/azure/family_readers.h"
+#include "importers/azure/posture_setting.h"
 #include "importers/azure/reader_context.h"
 #include "importers/unknown_value.h"
 #include "model/unknown.h"
@@ -41,6 +42,28 @@ std::optional<model::IpConfiguration> read_ip_config(ReaderContext& ctx, JsonObj
   return c;
 }
 
+/// `ddosSettings.protectionMode` of a public IP's properties; absent (or `ddosSettings` absent): the virtual
+/// network's protection applies, as Azure's default.
+model::Setting<std::string> read_ddos_protection_mode(ReaderContext& ctx, JsonObject props,
+                                                      const model::SourceLocation& resource) {
+  static constexpr std::string_view kModes[] = {"Enabled", "Disabled", "VirtualNetworkInherited"};
+  auto settings = ctx.get_object(props, keys::kDdosSettings);
+  if (!settings) {
+    model::Setting<std::string> s;
+    if (settings.present) {  // not an object (reported), or only known at deployment
+      s.where = field_location(ctx, settings.key);
+      s.unknown = settings.unknown;
+    } else {
+      s.value = "VirtualNetworkInherited";
+      s.where = resource;
+    }
+    return s;
+  }
+  PointerScope at(ctx.ptr, settings.key);
+  return read_enum_setting(ctx, *settings, keys::kProtectionMode, kModes, "DDoS protection mode", resource,
+                           "VirtualNetworkInherited");
+}
+
 }  // namespace
 
 bool read_nic(ReaderContext& ctx, Resource& resource) {
@@ -57,7 +80,12 @@ bool read_nic(ReaderContext& ctx, Resource& resource) {
                      });
   n.nsg = ctx.get_ref(props, keys::kNetworkSecurityGroup);
   n.virtual_machine = ctx.get_ref(props, keys::kVirtualMachine);
-  if (auto b = ctx.get_bool(props, keys::kEnableIpForwarding)) n.enable_ip_forwarding = *b;
+  if (auto b = ctx.get_bool(props, keys::kEnableIpForwarding)) {
+    n.enable_ip_forwarding = *b;
+    n.enable_ip_forwarding_where = field_location(ctx, b.key);
+  } else {
+    n.enable_ip_forwarding_where = b.present ? field_location(ctx, b.key) : n.where;
+  }
   ctx.model.nics.push_back(std::move(n));
   return true;
 }
@@ -100,6 +128,7 @@ bool read_public_ip(ReaderContext& ctx, Resource& resource) {
     }
   }
   p.attached_ip_configuration = ctx.get_ref(props, keys::kIpConfiguration);
+  p.ddos_protection_mode = read_ddos_protection_mode(ctx, props, p.where);
   ctx.model.public_ips.push_back(std::move(p));
   return true;
 }

@@ -73,6 +73,12 @@ bool read_application_gateway(ReaderContext& ctx, Resource& resource);
 bool read_waf_policy(ReaderContext& ctx, Resource& resource);
 void apply_waf_policies(ReaderContext& ctx);
 
+// jit_policy.cpp: just-in-time VM access policies.
+bool read_jit_policy(ReaderContext& ctx, Resource& resource);
+
+// defender_plan.cpp: Defender for Cloud plans.
+bool read_defender_plan(ReaderContext& ctx, Resource& resource);
+
 // firewall.cpp: Azure Firewall, firewall policies, rule collection groups, legacy rule groups, IP groups.
 bool read_firewall(ReaderContext& ctx, Resource& resource);
 bool read_firewall_policy(ReaderContext& ctx, Resource& resource);

@@ -12,6 +12,7 @@
 
 #include "importers/azure/azure_keys.h"
 #include "importers/azure/family_readers.h"
+#include "importers/azure/posture_setting.h"
 #include "importers/azure/reader_context.h"
 #include "importers/azure/service_tags.h"
 #include "importers/unknown_value.h"
@@ -205,6 +206,18 @@ bool read_vnet(ReaderContext& ctx, Resource& resource) {
                      "virtual network peering", [&](JsonObject o, ChildIds ids) {
                        if (auto p = read_peering(ctx, o, std::move(ids))) v.peerings.push_back(std::move(*p));
                      });
+  v.enable_ddos_protection = read_bool_setting(ctx, props, keys::kEnableDdosProtection, v.where, false);
+  if (auto plan = find_field(props, keys::kDdosProtectionPlan)) {
+    v.ddos_protection_plan.where = field_location(ctx, plan->key);
+    Ref r = ctx.get_ref(props, keys::kDdosProtectionPlan);
+    if (model::is_unknown(r)) {
+      v.ddos_protection_plan.unknown = true;
+    } else if (r.set()) {
+      v.ddos_protection_plan.value = std::move(r.id);
+    }
+  } else {
+    v.ddos_protection_plan.where = v.where;
+  }
   ctx.model.vnets.push_back(std::move(v));
   return true;
 }

@@ -86,6 +86,10 @@ constexpr ResourceType kTypes[] = {
     // application_gateway.cpp
     {types::kApplicationGateway, read_application_gateway, kTop, {}, {}, {}},
     {types::kWafPolicy, read_waf_policy, kTop, {}, {}, {}},
+    // jit_policy.cpp
+    {types::kJitPolicy, read_jit_policy, kTop, {}, {}, {}},
+    // defender_plan.cpp
+    {types::kDefenderPlan, read_defender_plan, kTop, {}, {}, {}},
 };
 
 // Children wait for every file of the session; a step may rely on an earlier one (peerings attach to the

@@ -1,6 +1,6 @@
 // The family translators of the mapping table (mapping.cpp), one file per family: network.cpp, nsg.cpp,
 // compute.cpp, machine_posture.cpp, load_balancer.cpp, scale_set.cpp, paas.cpp, paas_private_endpoint.cpp,
-// firewall.cpp, bastion.cpp, application_gateway.cpp, virtual_wan.cpp.
+// firewall.cpp, bastion.cpp, application_gateway.cpp, virtual_wan.cpp, defender_plan.cpp.
 #pragma once
 
 #include <string>
@@ -81,6 +81,8 @@ void translate_firewall_policy(Context& ctx, const Instance& i, std::vector<Synt
 void translate_rule_collection_group(Context& ctx, const Instance& i, std::vector<Synthesized>& out);
 void translate_ip_group(Context& ctx, const Instance& i, std::vector<Synthesized>& out);
 void translate_ip_group_cidr(Context& ctx, const Instance& i, std::vector<Synthesized>& out);
+// defender_plan.cpp
+void translate_defender_plan(Context& ctx, const Instance& i, std::vector<Synthesized>& out);
 // bastion.cpp
 void translate_bastion(Context& ctx, const Instance& i, std::vector<Synthesized>& out);
 

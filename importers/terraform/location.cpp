@@ -185,6 +185,8 @@ void remap_posture(model::MachinePosture& p, const Remap& remap) {
 void remap_model(model::Model& m, const Remap& remap) {
   for (auto& v : m.vnets) {
     remap.apply(v.where);
+    remap.apply(v.enable_ddos_protection.where);
+    remap.apply(v.ddos_protection_plan.where);
     for (auto& p : v.peerings) remap.apply(p.where);
   }
   for (auto& s : m.subnets) remap.apply(s.where);
@@ -198,9 +200,13 @@ void remap_model(model::Model& m, const Remap& remap) {
   }
   for (auto& n : m.nics) {
     remap.apply(n.where);
+    remap.apply(n.enable_ip_forwarding_where);
     for (auto& c : n.ip_configurations) remap.apply(c.where);
   }
-  for (auto& p : m.public_ips) remap.apply(p.where);
+  for (auto& p : m.public_ips) {
+    remap.apply(p.where);
+    remap.apply(p.ddos_protection_mode.where);
+  }
   for (auto& lb : m.load_balancers) {
     remap.apply(lb.where);
     for (auto& f : lb.frontends) remap.apply(f.where);
@@ -262,6 +268,7 @@ void remap_model(model::Model& m, const Remap& remap) {
   }
   for (auto& g : m.application_gateways) {
     remap.apply(g.where);
+    remap.apply(g.waf_where);
     for (auto& c : g.gateway_ip_configurations) remap.apply(c.where);
     for (auto& f : g.frontends) remap.apply(f.where);
     for (auto& p : g.frontend_ports) remap.apply(p.where);
@@ -287,6 +294,10 @@ void remap_model(model::Model& m, const Remap& remap) {
   for (auto& p : m.private_endpoints) {
     remap.apply(p.where);
     for (auto& c : p.connections) remap.apply(c.where);
+  }
+  for (auto& d : m.defender_plans) {
+    remap.apply(d.where);
+    remap.apply(d.pricing_tier_where);
   }
 }
 

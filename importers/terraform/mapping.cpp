@@ -112,6 +112,9 @@ constexpr Mapping kMappings[] = {
     {"azurerm_virtual_hub", "Microsoft.Network/virtualHubs", "", "", translate_virtual_hub, false},
     {"azurerm_virtual_hub_connection", "Microsoft.Network/virtualHubs/hubVirtualNetworkConnections",
      "azurerm_virtual_hub", "virtual_hub_id", translate_hub_connection, false},
+    // defender_plan.cpp
+    {"azurerm_security_center_subscription_pricing", "Microsoft.Security/pricings", "", "", translate_defender_plan,
+     false},
     // paas_private_endpoint.cpp
     {"azurerm_private_endpoint", "Microsoft.Network/privateEndpoints", "", "", translate_private_endpoint, false},
 };

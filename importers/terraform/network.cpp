@@ -30,6 +30,16 @@ void translate_vnet(Context& ctx, const Instance& i, std::vector<Synthesized>& o
   if (s == nullptr) return;
   const Block b = Context::top(i);
   ctx.copy_strings(b, "address_space", *s, "/properties/addressSpace/addressPrefixes");
+  // `ddos_protection_plan { id, enable }`: Azure's `ddosProtectionPlan` and `enableDdosProtection`.
+  if (ctx.state(b, "ddos_protection_plan") == State::kUnknown) {
+    s->set("/properties/ddosProtectionPlan", Context::unknown_text(b, "ddos_protection_plan"),
+           b.attr_pointer("ddos_protection_plan"));
+    s->set("/properties/enableDdosProtection", Context::unknown_text(b, "ddos_protection_plan"),
+           b.attr_pointer("ddos_protection_plan"));
+  } else if (const auto ddos = ctx.nested(b, "ddos_protection_plan"); !ddos.empty()) {
+    ctx.copy_ref(ddos.front(), "id", *s, "/properties/ddosProtectionPlan");
+    ctx.copy_boolean(ddos.front(), "enable", *s, "/properties/enableDdosProtection");
+  }
   // Inline subnets: unknown and not configured means the subnets are separate resources (azurerm_subnet).
   if (ctx.state(b, "subnet") == State::kUnknown) {
     s->set("/properties/subnets", Context::unknown_text(b, "subnet"), b.attr_pointer("subnet"));

@@ -13,7 +13,6 @@ namespace exposim::importers::terraform {
 namespace {
 
 constexpr int kMaxReferenceDepth = 8;  // resource group of the parent of ...: a cap against cycles
-constexpr std::string_view kSubscription = "00000000-0000-0000-0000-000000000000";
 constexpr std::string_view kUnknownGroup = "unknown-resource-group";  // a resource group only known after apply
 
 const char* json_kind(const json& v) {

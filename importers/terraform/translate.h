@@ -16,6 +16,9 @@
 
 namespace exposim::importers::terraform {
 
+/// The subscription of the ids composed for resources whose `id` is only known after apply: a plan does not say.
+inline constexpr std::string_view kSubscription = "00000000-0000-0000-0000-000000000000";
+
 /// The Azure resource synthesized from one instance (or, for associations, fields added to another's).
 struct Synthesized {
   const Instance* instance{nullptr};
