@@ -306,8 +306,8 @@ TEST_CASE("recommend paas: STO-001 allowBlobPublicAccess and anonymous container
   off.allow_blob_public_access = {false, false, at("/0/properties/allowBlobPublicAccess")};
   auto on = service(PaasKind::kStorage, "on", 1);  // reachable (defaultAction Allow) with a public container
   on.allow_blob_public_access = {true, false, at("/1/properties/allowBlobPublicAccess")};
-  on.containers.push_back({"site", "Blob", at("/1c")});
-  on.containers.push_back({"private", "None", at("/1d")});
+  on.containers.push_back({"site", "Blob", false, at("/1c")});
+  on.containers.push_back({"private", "None", false, at("/1d")});
   auto absent = service(PaasKind::kStorage, "absent", 2);
   auto later = service(PaasKind::kStorage, "later", 3);
   later.allow_blob_public_access.unknown = true;
@@ -317,7 +317,7 @@ TEST_CASE("recommend paas: STO-001 allowBlobPublicAccess and anonymous container
   aro.key = model::canonical_id(aro.id);
   auto hidden = service(PaasKind::kStorage, "hidden", 5);  // a public container behind a closed endpoint
   hidden.allow_blob_public_access = {true, false, at("/5/properties/allowBlobPublicAccess")};
-  hidden.containers.push_back({"site", "Container", at("/5c")});
+  hidden.containers.push_back({"site", "Container", false, at("/5c")});
   set_public_access(hidden, PublicNetworkAccess::kDisabled);
   m.paas_services = {off, on, absent, later, aro, hidden};
   const auto r = run(m);

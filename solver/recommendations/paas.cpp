@@ -520,6 +520,10 @@ class PaasEvaluation {
                         : "allowBlobPublicAccess absent (the policy requires false)";
     std::vector<std::string> open;
     for (const auto& c : s.containers) {
+      if (c.unknown) {  // only known at deployment: may be public
+        open.push_back(fmt::format("'{}' (access only known at deployment)", c.name));
+        continue;
+      }
       if (c.public_access.empty() || model::ascii::iequals(c.public_access, "none")) continue;
       open.push_back(fmt::format("'{}' ({})", c.name, c.public_access));
     }
