@@ -20,6 +20,7 @@
 #include "solver/exposure.h"
 #include "solver/incremental.h"
 #include "solver/paas.h"
+#include "solver/recommendation.h"
 #include "terraform_support.h"
 
 namespace {
@@ -331,4 +332,29 @@ TEST_CASE("sql managed instance: a change to its subnet's NSG re-solves it incre
   int paas = 0;
   for (const auto& x : incremental.analysis().exposures) paas += x.via == solver::Via::kPaasPublic ? 1 : 0;
   CHECK(paas == 0);
+}
+
+TEST_CASE("sql managed instance: EXP-SQL-003 follows reachability not publicDataEndpointEnabled alone",
+          "[solver][recommend][sql-mi]") {
+  auto status_of = [](const Estate& e) {
+    const auto r = solver::recommend(e.model, e.analysis);
+    std::vector<std::string> out;
+    for (const auto& f : r.findings) {
+      if (f.recommendation->id == "EXP-SQL-003") out.push_back(solver::to_string(f.status));
+    }
+    return out;
+  };
+  // The endpoint is on and no NSG filters: reachable on 3342, unhealthy (policy 9dfea752 agrees).
+  CHECK(status_of(estate("", kEnabled)) == std::vector<std::string>{"unhealthy"});
+  // The endpoint is on but the subnet NSG only has the default rules (plus 1433): nothing reaches 3342. The
+  // policy, which reads publicDataEndpointEnabled alone, would flag it; exposim finds it healthy.
+  CHECK(status_of(estate("[" + rule("allow-1433", 100, "Allow", "Internet", "1433") + "]", kEnabled)) ==
+        std::vector<std::string>{"healthy"});
+  // Allowed from Internet on 3342: unhealthy, with the exposure as the witness.
+  const auto open = estate("[" + rule("allow-3342", 100, "Allow", "Internet", "3342") + "]", kEnabled);
+  CHECK(status_of(open) == std::vector<std::string>{"unhealthy"});
+  // The endpoint off: healthy whatever the NSG says.
+  CHECK(status_of(estate("[" + rule("allow-3342", 100, "Allow", "Internet", "3342") + "]",
+                         fmt::format(R"({{"publicDataEndpointEnabled": false, "subnetId": "{}"}})", kSubnetId))) ==
+        std::vector<std::string>{"healthy"});
 }

@@ -323,8 +323,8 @@ class PaasEvaluation {
     for (std::size_t i = 0; i < services.size(); ++i) {
       const int index = static_cast<int>(i);
       const auto& s = services[i];
-      // SQL managed instances (a kind other work adds) are judged by EXP-SQL-003 from their exposures alone.
-      if (std::string_view(model::to_string(s.kind)) == "sql-managed-instance") {
+      // SQL managed instances are judged by EXP-SQL-003 from their exposures alone.
+      if (s.kind == model::PaasKind::kSqlManagedInstance) {
         reachability("EXP-SQL-003", index);
         continue;
       }
