@@ -78,6 +78,30 @@ Finding& Context::add(std::string_view id, FindingStatus status, model::Resource
   return findings.back();
 }
 
+void Context::locate_unset(std::size_t first) {
+  const model::SourceLocation none;
+  for (std::size_t i = first; i < findings.size(); ++i) {
+    auto& f = findings[i];
+    const auto* r = model.resource(model::GraphVertex{f.kind, f.index});
+    if (r == nullptr) continue;
+    if (f.where == none) f.where = r->where;
+    for (auto& p : f.properties) {
+      if (p.where == none) p.where = r->where;
+    }
+  }
+}
+
+std::string setting_text(const model::Setting<bool>& v) {
+  if (v.unknown) return kUnknownValue;
+  if (!v.value) return "absent";
+  return *v.value ? "true" : "false";
+}
+
+std::string setting_text(const model::Setting<std::string>& v) {
+  if (v.unknown) return kUnknownValue;
+  return v.value ? *v.value : "absent";
+}
+
 }  // namespace recommendations
 
 Recommendations recommend(const model::Model& m, const Analysis& analysis, const RecommendOptions& options) {

@@ -86,8 +86,6 @@ const std::vector<RecommendationInfo>& compute_rows() {
 
 namespace {
 
-constexpr const char* kUnknown = "unknown until deployment";
-
 /// The Windows Server images policy 9b597639 audits (publisher MicrosoftWindowsServer, offer WindowsServer).
 constexpr std::array<std::string_view, 21> kAntimalwareSkus = {
     "2008-r2-sp1",
@@ -144,17 +142,6 @@ const VmExtension* find_extension(const MachinePosture& p, std::string_view publ
   return nullptr;
 }
 
-std::string bool_text(const model::Setting<bool>& v) {
-  if (v.unknown) return kUnknown;
-  if (!v.value) return "absent";
-  return *v.value ? "true" : "false";
-}
-
-std::string string_text(const model::Setting<std::string>& v) {
-  if (v.unknown) return kUnknown;
-  return v.value ? *v.value : "absent";
-}
-
 /// The status a "must be true" property gives: unknown is undecidable, true healthy, false or absent unhealthy.
 FindingStatus must_be_true(const model::Setting<bool>& v) {
   if (v.unknown) return FindingStatus::kUndecidable;
@@ -164,21 +151,6 @@ FindingStatus must_be_true(const model::Setting<bool>& v) {
 bool has_system_identity(const model::Setting<std::string>& identity) {
   if (identity.unknown || !identity.value) return false;
   return model::ascii::lower(*identity.value).find("systemassigned") != std::string::npos;
-}
-
-/// Findings from `first` on: a location no input gave (an importer that does not read the property yet) becomes the
-/// resource's object, as for an absent property.
-void locate_unset(Context& ctx, std::size_t first) {
-  const model::SourceLocation none;
-  for (std::size_t i = first; i < ctx.findings.size(); ++i) {
-    auto& f = ctx.findings[i];
-    const auto* r = ctx.model.resource(model::GraphVertex{f.kind, f.index});
-    if (r == nullptr) continue;
-    if (f.where == none) f.where = r->where;
-    for (auto& p : f.properties) {
-      if (p.where == none) p.where = r->where;
-    }
-  }
 }
 
 class ComputeEvaluation {
@@ -272,7 +244,7 @@ class ComputeEvaluation {
     if (ctx_.skipped(id)) return;
     const auto& v = mc.posture->encryption_at_host;
     auto& f = add(id, must_be_true(v), mc);
-    f.properties.push_back({name(mc, "securityProfile.encryptionAtHost"), bool_text(v), v.where});
+    f.properties.push_back({name(mc, "securityProfile.encryptionAtHost"), setting_text(v), v.where});
     f.where = v.where;
     switch (f.status) {
       case FindingStatus::kHealthy: f.summary = "encryption at host enabled"; break;
@@ -302,7 +274,7 @@ class ComputeEvaluation {
       status = FindingStatus::kUndecidable;
     }
     auto& f = add(id, status, mc);
-    f.properties.push_back({name(mc, "securityProfile.encryptionAtHost"), bool_text(eah), eah.where});
+    f.properties.push_back({name(mc, "securityProfile.encryptionAtHost"), setting_text(eah), eah.where});
     f.properties.push_back(extensions_evidence(mc, ade, fmt::format("Microsoft.Azure.Security/{}", ade_type)));
     f.where = eah.is(true) || ade == nullptr ? eah.where : ade->where;
     switch (status) {
@@ -326,7 +298,7 @@ class ComputeEvaluation {
     const auto& v = mc.posture->disable_password_authentication;
     auto& f = add(id, must_be_true(v), mc);
     f.properties.push_back(
-        {name(mc, "osProfile.linuxConfiguration.disablePasswordAuthentication"), bool_text(v), v.where});
+        {name(mc, "osProfile.linuxConfiguration.disablePasswordAuthentication"), setting_text(v), v.where});
     f.where = v.where;
     switch (f.status) {
       case FindingStatus::kHealthy:
@@ -381,7 +353,7 @@ class ComputeEvaluation {
                            : identity.unknown            ? FindingStatus::kUndecidable
                                                          : FindingStatus::kUnhealthy;
     auto& f = add(id, status, mc);
-    f.properties.push_back({"identity.type", string_text(identity), identity.where});
+    f.properties.push_back({"identity.type", setting_text(identity), identity.where});
     f.properties.push_back(extensions_evidence(mc, gc, "Microsoft.GuestConfiguration"));
     f.where = identity.where;
     switch (status) {
@@ -451,7 +423,7 @@ class ComputeEvaluation {
     const auto& t = mc.posture->security_type;
     if (t.unknown) {
       auto& f = add(id, FindingStatus::kUndecidable, mc);
-      f.properties.push_back({name(mc, "securityProfile.securityType"), kUnknown, t.where});
+      f.properties.push_back({name(mc, "securityProfile.securityType"), kUnknownValue, t.where});
       f.where = t.where;
       f.summary = "securityType is only known at deployment";
       return false;
@@ -460,7 +432,7 @@ class ComputeEvaluation {
     const bool confidential = t.value && model::ascii::iequals(*t.value, "confidentialvm");
     if (trusted || (confidential_too && confidential)) return true;
     auto& f = add(id, FindingStatus::kNotApplicable, mc);
-    f.properties.push_back({name(mc, "securityProfile.securityType"), string_text(t), t.where});
+    f.properties.push_back({name(mc, "securityProfile.securityType"), setting_text(t), t.where});
     f.where = t.where;
     f.summary = fmt::format("security type {}: the row applies to {} machines only",
                             t.value ? *t.value : std::string("absent (Standard)"),
@@ -476,7 +448,7 @@ class ComputeEvaluation {
     if (!os_applies(id, mc, OsType::kWindows)) return;
     const auto& v = mc.posture->secure_boot;
     auto& f = add(id, must_be_true(v), mc);
-    f.properties.push_back({name(mc, "securityProfile.uefiSettings.secureBootEnabled"), bool_text(v), v.where});
+    f.properties.push_back({name(mc, "securityProfile.uefiSettings.secureBootEnabled"), setting_text(v), v.where});
     f.where = v.where;
     switch (f.status) {
       case FindingStatus::kHealthy: f.summary = "Secure Boot enabled"; break;
@@ -491,7 +463,7 @@ class ComputeEvaluation {
     if (!security_type_applies(id, mc, false)) return;
     const auto& v = mc.posture->vtpm;
     auto& f = add(id, must_be_true(v), mc);
-    f.properties.push_back({name(mc, "securityProfile.uefiSettings.vTpmEnabled"), bool_text(v), v.where});
+    f.properties.push_back({name(mc, "securityProfile.uefiSettings.vTpmEnabled"), setting_text(v), v.where});
     f.where = v.where;
     switch (f.status) {
       case FindingStatus::kHealthy: f.summary = "vTPM enabled"; break;
@@ -516,7 +488,7 @@ class ComputeEvaluation {
     auto& f = add(id, status, mc);
     f.properties.push_back(
         extensions_evidence(mc, login, "Microsoft.Azure.ActiveDirectory/AADLoginForWindows or AADSSHLoginForLinux"));
-    f.properties.push_back({"identity.type", string_text(identity), identity.where});
+    f.properties.push_back({"identity.type", setting_text(identity), identity.where});
     f.where = login != nullptr ? identity.where : mc.base->where;
     switch (status) {
       case FindingStatus::kHealthy:
@@ -539,7 +511,7 @@ class ComputeEvaluation {
 void evaluate_compute(Context& ctx) {
   const std::size_t first = ctx.findings.size();
   ComputeEvaluation(ctx).run();
-  locate_unset(ctx, first);
+  ctx.locate_unset(first);
 }
 
 }  // namespace exposim::solver::recommendations

@@ -2,6 +2,8 @@
 // added. Internal to solver/recommendation.cpp and the area files.
 #pragma once
 
+#include <cstddef>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -20,7 +22,16 @@ struct Context {
   /// Appends a finding of recommendation `id` (which must be in the catalog) about resource (`kind`, `index`),
   /// located at the resource's object until the caller sets `where`.
   Finding& add(std::string_view id, FindingStatus status, model::ResourceKind kind, int index);
+  /// Findings from `first` on: a location no input gave (a hand-built model, an importer that does not read the
+  /// property) becomes the resource's object, as for an absent property.
+  void locate_unset(std::size_t first);
 };
+
+/// How evidence writes a value only known at deployment.
+inline constexpr const char* kUnknownValue = "unknown until deployment";
+/// A property as evidence writes it: its value ("true"/"false" for a boolean), "absent" or kUnknownValue.
+std::string setting_text(const model::Setting<bool>& v);
+std::string setting_text(const model::Setting<std::string>& v);
 
 /// One area of the catalog: its rows (in id order) and its evaluation, which adds one finding per resource the
 /// recommendation applies to (every status, healthy included) for each id of its rows not skipped.

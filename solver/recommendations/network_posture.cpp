@@ -223,17 +223,9 @@ void evaluate_ddos(Context& ctx) {
                       ResourceKind::kVirtualNetwork, index);
     f.exposed = true;
     f.exposures = by_vnet[vi];
-    auto value = [](const auto& s, const std::string& absent) -> std::string {
-      if (s.unknown) return "unknown until deployment";
-      if (!s.value) return absent;
-      if constexpr (std::is_same_v<std::decay_t<decltype(*s.value)>, bool>)
-        return *s.value ? "true" : "false";
-      else
-        return *s.value;
-    };
-    f.properties.push_back({"properties.enableDdosProtection", value(vnet.enable_ddos_protection, "absent"),
+    f.properties.push_back({"properties.enableDdosProtection", setting_text(vnet.enable_ddos_protection),
                             located(vnet.enable_ddos_protection.where, vnet.where)});
-    f.properties.push_back({"properties.ddosProtectionPlan.id", value(vnet.ddos_protection_plan, "absent"),
+    f.properties.push_back({"properties.ddosProtectionPlan.id", setting_text(vnet.ddos_protection_plan),
                             located(vnet.ddos_protection_plan.where, vnet.where)});
     const std::string names = [&] {
       std::vector<std::string> all;

@@ -136,8 +136,6 @@ const std::vector<RecommendationInfo>& paas_rows() {
 
 namespace {
 
-constexpr const char* kUnknown = "unknown until deployment";
-
 /// A property location that is the resource's own object (the importers' mark for an absent property), or no
 /// location at all (an importer that does not read the property yet).
 bool absent(const PaasService& s, const model::SourceLocation& where) {
@@ -164,12 +162,6 @@ PropertyEvidence default_action_evidence(const PaasService& s) {
   const char* value = s.default_action == Access::kDeny ? "Deny" : "Allow";
   return {"properties.networkAcls.defaultAction", none ? fmt::format("absent ({})", value) : value,
           s.default_action_where};
-}
-
-std::string bool_text(const model::Setting<bool>& v) {
-  if (v.unknown) return kUnknown;
-  if (!v.value) return "absent";
-  return *v.value ? "true" : "false";
 }
 
 /// "storage account", "key vault", ..., for summaries. Not a switch: kinds added later (SQL managed instance)
@@ -297,21 +289,6 @@ std::string_view resource_group(std::string_view key) {
   if (at == std::string_view::npos) return {};
   key.remove_prefix(at + kMark.size());
   return key.substr(0, key.find('/'));
-}
-
-/// Findings from `first` on: a location no input gave (an importer that does not read the property yet) becomes the
-/// resource's object, as for an absent property.
-void locate_unset(Context& ctx, std::size_t first) {
-  const model::SourceLocation none;
-  for (std::size_t i = first; i < ctx.findings.size(); ++i) {
-    auto& f = ctx.findings[i];
-    const auto* r = ctx.model.resource(model::GraphVertex{f.kind, f.index});
-    if (r == nullptr) continue;
-    if (f.where == none) f.where = r->where;
-    for (auto& p : f.properties) {
-      if (p.where == none) p.where = r->where;
-    }
-  }
 }
 
 class PaasEvaluation {
@@ -506,7 +483,7 @@ class PaasEvaluation {
                                  : v.is(false) ? FindingStatus::kHealthy
                                                : FindingStatus::kUnhealthy;
     auto& f = ctx_.add(id, status, RK::kPaasService, i);
-    f.properties.push_back({"properties.allowBlobPublicAccess", bool_text(v), v.where});
+    f.properties.push_back({"properties.allowBlobPublicAccess", setting_text(v), v.where});
     if (v.value || v.unknown) f.where = v.where;
     if (status == FindingStatus::kUndecidable) {
       f.summary = "allowBlobPublicAccess is only known at deployment";
@@ -580,8 +557,8 @@ class PaasEvaluation {
       status = FindingStatus::kUndecidable;
     }
     auto& f = ctx_.add(id, status, RK::kPaasService, i);
-    f.properties.push_back({"properties.enablePurgeProtection", bool_text(purge), purge.where});
-    f.properties.push_back({"properties.enableSoftDelete", bool_text(soft), soft.where});
+    f.properties.push_back({"properties.enablePurgeProtection", setting_text(purge), purge.where});
+    f.properties.push_back({"properties.enableSoftDelete", setting_text(soft), soft.where});
     f.where = soft.is(false) ? soft.where : purge.where;
     switch (status) {
       case FindingStatus::kHealthy: f.summary = "purge protection enabled"; break;
@@ -610,7 +587,8 @@ class PaasEvaluation {
     auto& f = ctx_.add(id, status, RK::kPaasService, i);
     const bool defaulted = soft.value && absent(s, soft.where);
     f.properties.push_back({"properties.enableSoftDelete",
-                            defaulted ? fmt::format("absent ({})", bool_text(soft)) : bool_text(soft), soft.where});
+                            defaulted ? fmt::format("absent ({})", setting_text(soft)) : setting_text(soft),
+                            soft.where});
     f.where = soft.where;
     switch (status) {
       case FindingStatus::kHealthy:
@@ -635,7 +613,7 @@ class PaasEvaluation {
 void evaluate_paas(Context& ctx) {
   const std::size_t first = ctx.findings.size();
   PaasEvaluation(ctx).run();
-  locate_unset(ctx, first);
+  ctx.locate_unset(first);
 }
 
 }  // namespace exposim::solver::recommendations
