@@ -11,10 +11,16 @@
 
 #include "model/validate.h"
 #include "model_builder.h"
+#include "recommend_engine_support.h"
 #include "solver/exposure.h"
 #include "solver/recommendation.h"
 
 namespace {
+
+using recommend_engine::at;
+using recommend_engine::finding;
+using recommend_engine::Run;
+using recommend_engine::run;
 
 namespace model = exposim::model;
 namespace solver = exposim::solver;
@@ -25,8 +31,6 @@ using exposim::testing::rid;
 using exposim::testing::tcp;
 using model::OsType;
 using solver::FindingStatus;
-
-model::SourceLocation at(const std::string& pointer) { return {"t.json", pointer, 0, 0}; }
 
 model::Setting<bool> flag(bool v, const std::string& pointer) { return {v, false, at(pointer)}; }
 model::Setting<bool> unknown_flag(const std::string& pointer) { return {std::nullopt, true, at(pointer)}; }
@@ -54,41 +58,10 @@ model::VirtualMachine machine(const std::string& name, int n, OsType os) {
   return vm;
 }
 
-struct Run {
-  model::Model m;
-  solver::Analysis analysis;
-  solver::Recommendations recs;
-};
-
-Run run(model::Model m) {
-  Run r;
-  model::Diagnostics d;
-  model::validate(m, d);
-  r.m = std::move(m);
-  r.analysis = solver::analyze(r.m);
-  r.recs = solver::recommend(r.m, r.analysis);
-  return r;
-}
-
 Run run(std::vector<model::VirtualMachine> vms) {
   model::Model m;
   m.vms = std::move(vms);
   return run(std::move(m));
-}
-
-const solver::Finding& finding(const Run& r, std::string_view id, std::string_view name) {
-  const solver::Finding* found = nullptr;
-  int n = 0;
-  for (const auto& f : r.recs.findings) {
-    if (f.recommendation == nullptr || f.recommendation->id != id) continue;
-    const auto* res = r.m.resource(model::GraphVertex{f.kind, f.index});
-    if (res == nullptr || res->name != name) continue;
-    found = &f;
-    ++n;
-  }
-  INFO(id << " " << name);
-  REQUIRE(n == 1);
-  return *found;
 }
 
 std::vector<std::string> judged(const Run& r, std::string_view id) {

@@ -13,10 +13,16 @@
 #include "importers/azure/resource_importer.h"
 #include "model/validate.h"
 #include "model_builder.h"
+#include "recommend_engine_support.h"
 #include "solver/exposure.h"
 #include "solver/recommendation.h"
 
 namespace {
+
+using recommend_engine::at;
+using recommend_engine::finding;
+using recommend_engine::Run;
+using recommend_engine::run;
 
 namespace az = exposim::importers::azure;
 namespace model = exposim::model;
@@ -27,8 +33,6 @@ using model::Access;
 using model::PaasKind;
 using model::PublicNetworkAccess;
 using solver::FindingStatus;
-
-model::SourceLocation at(const std::string& pointer) { return {"t.json", pointer, 0, 0}; }
 
 model::PortSet ports(std::initializer_list<std::pair<int, int>> ranges) {
   model::PortSet s;
@@ -121,38 +125,6 @@ model::PrivateEndpoint private_endpoint(const std::string& name, const model::Pa
   c.where = at("/pe/" + name);
   pe.connections.push_back(c);
   return pe;
-}
-
-struct Run {
-  model::Model m;
-  solver::Analysis analysis;
-  solver::Recommendations recs;
-};
-
-Run run(model::Model m, const solver::RecommendOptions& options = {}) {
-  Run r;
-  model::Diagnostics d;
-  model::validate(m, d);
-  r.m = std::move(m);
-  r.analysis = solver::analyze(r.m);
-  r.recs = solver::recommend(r.m, r.analysis, options);
-  return r;
-}
-
-/// The one finding of recommendation `id` about the service named `name`.
-const solver::Finding& finding(const Run& r, std::string_view id, std::string_view name) {
-  const solver::Finding* found = nullptr;
-  int n = 0;
-  for (const auto& f : r.recs.findings) {
-    if (f.recommendation == nullptr || f.recommendation->id != id) continue;
-    const auto* res = r.m.resource(model::GraphVertex{f.kind, f.index});
-    if (res == nullptr || res->name != name) continue;
-    found = &f;
-    ++n;
-  }
-  INFO(id << " " << name);
-  REQUIRE(n == 1);
-  return *found;
 }
 
 int count(const Run& r, std::string_view id) {
