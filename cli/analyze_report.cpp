@@ -1,5 +1,6 @@
 // Writers for analyze results. Output is deterministic: the solver sorts exposures, writers keep order.
 #include "cli/analyze_report.h"
+#include "cli/exposure_cells.h"
 #include "cli/hop_json.h"
 #include "cli/json_parts.h"
 #include "cli/text_table.h"
@@ -23,65 +24,6 @@ using solver::Exposure;
 using solver::Hop;
 using solver::HopKind;
 using solver::IpSet;
-
-const model::IpConfiguration& ip_config(const model::Model& m, const Exposure& e) {
-  return m.nics[e.nic].ip_configurations[e.ip_configuration];
-}
-
-std::string private_ip(const model::Model& m, const Exposure& e) {
-  if (e.nic < 0) return target_address(m, e.target_kind, e.target);
-  const auto& cfg = ip_config(m, e);
-  return cfg.private_ip ? cfg.private_ip->to_string() : "";
-}
-
-/// The model resource a hop or target names, for its id and name (nullptr when absent).
-const model::ResourceBase* resource_of(const model::Model& m, model::ResourceKind kind, int index) {
-  if (index < 0 || kind == model::ResourceKind::kInternet) return nullptr;
-  return m.resource(model::GraphVertex{kind, index});
-}
-
-/// Exposures are grouped by what they reach: (kind, index, ip configuration).
-std::tuple<int, int, int> target_key(const Exposure& e) {
-  return {static_cast<int>(e.target_kind), e.nic >= 0 ? e.nic : e.target, e.ip_configuration};
-}
-
-std::string entry_ip(const model::Model& m, const Exposure& e) {
-  if (e.public_ip < 0) return e.entry_address ? e.entry_address->to_string() : "";
-  const auto& pip = m.public_ips[e.public_ip];
-  return pip.address ? pip.address->to_string() : "";
-}
-
-/// The host name of a PaaS exposure's public endpoint, or its name when the input does not give the host.
-std::string paas_entry(const model::Model& m, const Exposure& e) {
-  const auto& s = m.paas_services[e.target];
-  const std::string& host = solver::entry_host(s, e);
-  if (!host.empty()) return host;
-  return s.name + (&host == &s.scm_host_name ? " (SCM site)" : " (public endpoint)");
-}
-
-std::string entry_label(const model::Model& m, const Exposure& e) {
-  std::string label;
-  if (e.via == solver::Via::kPaasPublic) {
-    label = paas_entry(m, e);
-  } else if (e.public_ip < 0) {
-    label = e.entry_address ? e.entry_address->to_string() : "(unknown public IP)";
-  } else {
-    const auto& pip = m.public_ips[e.public_ip];
-    label = pip.address ? pip.address->to_string() : pip.name + " (unallocated)";
-  }
-  // A load balancer may translate the port: show the port the client connects to.
-  if (e.via != solver::Via::kPublicIp && model::has_ports(e.protocol) && e.entry_ports != e.ports) {
-    label += ":" + model::to_string(e.entry_ports);
-  }
-  // Bastion and application gateway entries name what the client talks to.
-  if (e.target_kind == model::ResourceKind::kBastionHost) label += " (Bastion)";
-  const bool gateway = e.via == solver::Via::kApplicationGateway ||
-                       (e.nic < 0 && e.target_kind == model::ResourceKind::kApplicationGateway);
-  if (gateway && e.gateway >= 0 && e.gateway_rule >= 0) {
-    label += " (listener " + m.application_gateways[e.gateway].listeners[e.gateway_rule].name + ")";
-  }
-  return label;
-}
 
 const model::SecurityRule* hop_rule(const model::Model& m, const Hop& h) {
   if (h.kind != HopKind::kNsg || h.resource < 0 || h.rule < 0) return nullptr;
@@ -314,73 +256,6 @@ void write_exposure_json(std::ostream& out, const model::Model& m, const Exposur
   out << R"(,"path":)" << path.dump() << '}';
 }
 
-std::string cidr_list(const IpSet& s) {
-  auto cidrs = model::to_cidr_strings(s);
-  constexpr std::size_t kShown = 3;
-  std::string out;
-  for (std::size_t i = 0; i < cidrs.size() && i < kShown; ++i) out += (i ? "," : "") + cidrs[i];
-  if (cidrs.size() > kShown) out += fmt::format(" +{} more", cidrs.size() - kShown);
-  return out;
-}
-
-/// "any", "52.10.0.0/16", or "any except 52.40.0.0/16" when that is shorter.
-std::string sources_text(const Exposure& e, const IpSet& internet) {
-  if (e.any_source) return "any";
-  const IpSet family = e.sources.empty() ? IpSet{}
-                       : model::IpAddress{e.sources.intervals().front().lo}.family() == model::IpFamily::kV4
-                           ? internet.intersect(model::to_set(*model::IpPrefix::parse("0.0.0.0/0")))
-                           : internet.subtract(model::to_set(*model::IpPrefix::parse("0.0.0.0/0")));
-  if (e.sources.subtract(family).empty()) {
-    const IpSet missing = family.subtract(e.sources);
-    if (model::to_cidr_strings(missing).size() < model::to_cidr_strings(e.sources).size()) {
-      return "any except " + cidr_list(missing);
-    }
-  }
-  return cidr_list(e.sources);
-}
-
-std::string ports_text(const Exposure& e) {
-  if (!ports_apply(e.protocol)) return "-";
-  std::string p = e.ports.is_all() ? "all" : model::to_string(e.ports);
-  if (!e.source_ports.is_all()) p += " (from source ports " + model::to_string(e.source_ports) + ")";
-  return p;
-}
-
-std::string rules_text(const model::Model& m, const Exposure& e) {
-  std::string out;
-  for (const auto& h : e.path) {
-    if (h.kind == HopKind::kLoadBalancer || h.kind == HopKind::kFirewall) {
-      if (!out.empty()) out += " > ";
-      out += (h.kind == HopKind::kFirewall ? "fw: " : "lb: ") + describe_hop(m, h);
-      continue;
-    }
-    if (h.kind == HopKind::kApplicationGateway || h.kind == HopKind::kBastion) {
-      if (!out.empty()) out += " > ";
-      out += (h.kind == HopKind::kBastion ? "bastion: " : "agw: ") + describe_hop(m, h);
-      continue;
-    }
-    if (h.kind == HopKind::kPaas) {
-      if (!out.empty()) out += " > ";
-      out += "paas: " + describe_hop(m, h);
-      continue;
-    }
-    if (h.kind != HopKind::kNsg && h.kind != HopKind::kNoNsg) continue;
-    if (!out.empty()) out += " > ";
-    out += std::string(h.scope) + ": " + describe_hop(m, h);
-  }
-  return out;
-}
-
-std::string csv_cell(const std::string& s) {
-  if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
-
 }  // namespace
 
 ordered_json firewall_rule_json(const model::Model& m, const model::Firewall& fw,
@@ -591,107 +466,6 @@ std::string describe_hop(const model::Model& m, const Hop& h) {
   return "";
 }
 
-namespace {
-
-/// Distinct ip configurations, and distinct other targets, among exposures.
-std::pair<std::size_t, std::size_t> count_targets(const std::vector<Exposure>& exposures) {
-  std::set<std::tuple<int, int, int>> nics;
-  std::set<std::tuple<int, int, int>> others;
-  for (const auto& e : exposures) (e.nic >= 0 ? nics : others).insert(target_key(e));
-  return {nics.size(), others.size()};
-}
-
-std::vector<std::string> table_row(const model::Model& m, const Exposure& e, const IpSet& internet) {
-  std::string via = solver::to_string(e.via);
-  if (e.jit) via += " (jit)";
-  return {target_name(m, e), private_ip(m, e),          entry_label(m, e), via, model::to_string(e.protocol),
-          ports_text(e),     sources_text(e, internet), rules_text(m, e)};
-}
-
-}  // namespace
-
-void write_table(std::ostream& out, const model::Model& m, const solver::Analysis& a) {
-  const std::vector<std::string> header = {"TARGET", "IP", "ENTRY", "VIA", "PROTO", "PORTS", "SOURCES", "RULES"};
-  std::vector<std::vector<std::string>> rows;
-  std::size_t on_nics = 0;
-  for (const auto& e : a.exposures) {
-    rows.push_back(table_row(m, e, a.internet));
-    if (e.nic >= 0) ++on_nics;
-  }
-  const auto [nic_targets, other_targets] = count_targets(a.exposures);
-  if (!rows.empty()) {
-    write_text_table(out, header, rows);
-  }
-  // The summary: the ip configurations' line and the entry points' line, the one with exposures first, each
-  // true on its own (an estate of entry points only has no ip configuration with an internet entry).
-  std::string nic_line;
-  if (on_nics > 0) {
-    nic_line =
-        fmt::format("{} exposure{} on {} of {} ip configuration{} with an internet entry", on_nics,
-                    on_nics == 1 ? "" : "s", nic_targets, a.targets_evaluated, a.targets_evaluated == 1 ? "" : "s");
-  } else if (a.targets_evaluated > 0) {
-    nic_line = fmt::format("no exposure on the {} ip configuration{} with an internet entry", a.targets_evaluated,
-                           a.targets_evaluated == 1 ? "" : "s");
-  } else {
-    nic_line =
-        "no ip configuration has an internet entry (a public IP, a public load balancer, a firewall DNAT rule, "
-        "an application gateway or a Bastion host reaching it)";
-    if (a.exposures.empty()) nic_line = "no exposures: " + nic_line;
-  }
-  std::string entry_line;
-  if (other_targets > 0) {
-    // Entry points by kind, in a fixed order: "1 firewall, 2 PaaS services".
-    std::map<model::ResourceKind, std::set<int>> kinds;
-    for (const auto& e : a.exposures) {
-      if (e.nic < 0) kinds[e.target_kind].insert(e.target);
-    }
-    std::string by_kind;
-    using RK = model::ResourceKind;
-    for (const auto& [kind, one, many] :
-         {std::tuple{RK::kFirewall, "firewall", "firewalls"},
-          std::tuple{RK::kApplicationGateway, "application gateway", "application gateways"},
-          std::tuple{RK::kBastionHost, "Bastion host", "Bastion hosts"},
-          std::tuple{RK::kPaasService, "PaaS service", "PaaS services"}}) {
-      const auto it = kinds.find(kind);
-      if (it == kinds.end()) continue;
-      by_kind +=
-          fmt::format("{}{} {}", by_kind.empty() ? "" : ", ", it->second.size(), it->second.size() == 1 ? one : many);
-    }
-    const std::size_t n = a.exposures.size() - on_nics;
-    entry_line = fmt::format("{} exposure{} of {} entry point{} ({})", n, n == 1 ? "" : "s", other_targets,
-                             other_targets == 1 ? "" : "s", by_kind);
-  }
-  if (on_nics == 0 && !entry_line.empty()) {
-    out << entry_line << '\n' << nic_line << '\n';
-  } else {
-    out << nic_line << '\n';
-    if (!entry_line.empty()) out << entry_line << '\n';
-  }
-  if (a.paas_services_evaluated > 0) {
-    std::size_t with_pe = 0;
-    for (std::size_t s = 0; s < m.paas_services.size(); ++s) {
-      with_pe += solver::approved_private_endpoints(m, static_cast<int>(s)) > 0 ? 1 : 0;
-    }
-    out << fmt::format(
-        "{} PaaS service{} evaluated, {} with an approved private endpoint (which does not close the "
-        "public endpoint)\n",
-        a.paas_services_evaluated, a.paas_services_evaluated == 1 ? "" : "s", with_pe);
-  }
-  if (!a.broken.empty()) {
-    out << fmt::format("\n{} broken flow{}: they pass every filter but the reply cannot return (not exposures)\n",
-                       a.broken.size(), a.broken.size() == 1 ? "" : "s");
-    std::vector<std::vector<std::string>> broken;
-    for (const auto& e : a.broken) {
-      auto row = table_row(m, e, a.internet);
-      row.back() = e.broken;
-      broken.push_back(std::move(row));
-    }
-    auto h = header;
-    h.back() = "WHY";
-    write_text_table(out, h, broken);
-  }
-}
-
 void write_json(std::ostream& out, const model::Model& m, const solver::Analysis& a,
                 const std::vector<model::Diagnostic>& diagnostics) {
   // Written one exposure at a time so that memory does not grow with the report.
@@ -725,49 +499,6 @@ void write_json(std::ostream& out, const model::Model& m, const solver::Analysis
     out << (i ? ",\n    " : "\n    ") << diagnostic_json(d).dump();
   }
   out << (diagnostics.empty() ? "]" : "\n  ]") << "\n}\n";
-}
-
-void write_csv(std::ostream& out, const model::Model& m, const solver::Analysis& a) {
-  out << "target,target_type,target_id,target_ip,entry_ip,entry_name,via,protocol,ports,sources,any_source,jit,"
-         "subnet_nsg_rule,nic_nsg_rule\n";
-  for (const auto& e : a.exposures) {
-    std::string sources;
-    for (const auto& c : model::to_cidr_strings(e.sources)) sources += (sources.empty() ? "" : ";") + c;
-    std::string ports = ports_apply(e.protocol) ? model::to_string(e.ports) : "";
-    std::replace(ports.begin(), ports.end(), ',', ';');
-    std::string hops[2];
-    int k = 0;
-    for (const auto& h : e.path) {
-      // The target's own NSGs: not those of a Bastion's or gateway's subnet on the way.
-      const std::string_view scope = h.scope;
-      const bool nsg = h.kind == HopKind::kNsg || h.kind == HopKind::kNoNsg;
-      if (nsg && (scope == "subnet" || scope == "nic") && k < 2) {
-        hops[k++] = describe_hop(m, h);
-      }
-    }
-    const bool vm = e.vm >= 0;
-    const auto* other = e.nic < 0 ? resource_of(m, e.target_kind, e.target) : nullptr;
-    const std::string type = e.nic < 0 ? model::to_string(e.target_kind) : vm ? "virtual-machine" : "network-interface";
-    const std::string id = e.nic < 0 ? (other != nullptr ? other->id : "") : vm ? m.vms[e.vm].id : m.nics[e.nic].id;
-    const std::vector<std::string> cells = {target_name(m, e),
-                                            type,
-                                            id,
-                                            private_ip(m, e),
-                                            entry_ip(m, e),
-                                            e.public_ip >= 0                    ? m.public_ips[e.public_ip].name
-                                            : e.via == solver::Via::kPaasPublic ? paas_entry(m, e)
-                                                                                : "",
-                                            solver::to_string(e.via),
-                                            model::to_string(e.protocol),
-                                            ports,
-                                            sources,
-                                            e.any_source ? "true" : "false",
-                                            e.jit ? "true" : "false",
-                                            hops[0],
-                                            hops[1]};
-    for (std::size_t i = 0; i < cells.size(); ++i) out << (i ? "," : "") << csv_cell(cells[i]);
-    out << '\n';
-  }
 }
 
 ordered_json exposure_json(const model::Model& m, const solver::Exposure& e) {

@@ -1,4 +1,5 @@
-// Report writers for `analyze`: table, JSON (docs/output-format.md) and CSV. Each takes a std::ostream&.
+// Report writers for `analyze`: JSON (docs/output-format.md) here, the table in cli/analyze_table.h, CSV in
+// cli/analyze_csv.h. Each takes a std::ostream&.
 #pragma once
 
 #include <ostream>
@@ -7,19 +8,17 @@
 
 #include "model/diagnostic.h"
 #include "model/model.h"
+#include "cli/analyze_csv.h"
+#include "cli/analyze_table.h"
 #include "solver/exposure.h"
 
 namespace exposim::cli {
 
 enum class Format { kTable, kJson, kCsv };
 
-/// Aligned columns for a terminal; one line per exposure, then a summary line.
-void write_table(std::ostream& out, const model::Model& m, const solver::Analysis& a);
 /// The stable JSON contract (format version 1), diagnostics included.
 void write_json(std::ostream& out, const model::Model& m, const solver::Analysis& a,
                 const std::vector<model::Diagnostic>& diagnostics);
-/// RFC 4180 CSV with a header row; lists inside a cell are separated by ';'.
-void write_csv(std::ostream& out, const model::Model& m, const solver::Analysis& a);
 
 /// "vm-web" (VM name when the NIC is attached to a VM, else the NIC name).
 std::string target_name(const model::Model& m, const solver::Exposure& e);
