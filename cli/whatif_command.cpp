@@ -207,7 +207,8 @@ struct Whatif {
       }
     }
     t0 = Clock::now();
-    const std::vector<solver::LatentRule> latent = solver::latent_rules(before, after, a_after);
+    const std::vector<solver::LatentRule> latent =
+        solver::latent_rules(before, a_before, after, a_after, o.changes.empty() ? nullptr : &changed);
     if (in.timings) err << fmt::format("exposim: timing: latent rules {:.3f} s\n", seconds_since(t0));
     const WhatifResult result{before, a_before, after, a_after, diff, changed, latent};
     auto write = [&](std::ostream& s) {

@@ -1,17 +1,15 @@
 // The difference between two analyses (solver/whatif.h).
 #include "solver/whatif.h"
 
+#include <algorithm>
 #include <map>
-#include <memory>
 #include <set>
 #include <tuple>
 
 #include <fmt/format.h>
 
-#include "solver/address_space.h"
 #include "solver/firewall.h"
 #include "solver/incremental.h"
-#include "solver/nsg.h"
 #include "solver/paas.h"
 
 namespace exposim::solver {
@@ -264,11 +262,20 @@ PacketSet admitted(const IpSet& sources, model::ProtocolMask protocols, const Po
   return out;
 }
 
+/// The internet addresses one side of an NSG rule stands for, as resolve_addresses() resolves them in an allow rule
+/// (an unresolved service tag is the whole internet); VirtualNetwork, AzureLoadBalancer and ASGs are not internet.
+IpSet internet_part(const model::AddressMatch& m, const IpSet& internet) {
+  if (m.any || !m.other_tags.empty()) return internet;
+  if (std::find(m.tags.begin(), m.tags.end(), model::ServiceTag::kInternet) != m.tags.end()) return internet;
+  IpSet s;
+  for (const auto& p : m.prefixes) s = s.unite(model::to_set(p));
+  return s.intersect(internet);
+}
+
 /// The internet packets an inbound NSG rule admits (none for a deny or outbound rule).
-PacketSet nsg_admits(const model::SecurityRule& r, const AddressSpace& space) {
+PacketSet nsg_admits(const model::SecurityRule& r, const IpSet& internet) {
   if (r.access != model::Access::kAllow || r.direction != model::Direction::kInbound) return {};
-  return admitted(resolve_addresses(r.source, r.access, -1, space).intersect(space.internet()), r.protocols,
-                  r.destination_ports);
+  return admitted(internet_part(r.source, internet), r.protocols, r.destination_ports);
 }
 
 /// The internet packets a firewall rule admits (none for a rule of a deny collection).
@@ -290,30 +297,20 @@ std::string firewall_rule_place(const model::Model& m, const model::Firewall& fw
   return place + "|" + collection_at(m, fw, at).name + "|" + rule_at(m, fw, at).name;
 }
 
-/// A lazily built AddressSpace: only a change that adds or widens some rule pays for one.
-class LazySpace {
- public:
-  explicit LazySpace(const model::Model& m) : m_(m) {}
-  const AddressSpace& get() {
-    if (!space_) space_ = std::make_unique<AddressSpace>(m_, findings_);
-    return *space_;
-  }
-
- private:
-  const model::Model& m_;
-  model::Diagnostics findings_;  // the analyses report them
-  std::unique_ptr<AddressSpace> space_;
-};
-
 }  // namespace
 
-std::vector<LatentRule> latent_rules(const model::Model& mb, const model::Model& ma, const Analysis& after) {
+std::vector<LatentRule> latent_rules(const model::Model& mb, const Analysis& before, const model::Model& ma,
+                                     const Analysis& after, const std::vector<model::Changed>* changed) {
   using model::ResourceKind;
-  LazySpace space_before(mb);
-  LazySpace space_after(ma);
+  std::set<std::string> touched;  // with `changed`: the keys of what the change documents changed
+  if (changed != nullptr) {
+    for (const auto& c : *changed) touched.insert(c.key);
+  }
+  auto compared = [&](const std::string& key) { return changed == nullptr || touched.count(key) != 0; };
   std::vector<LatentRule> candidates;
   for (std::size_t n = 0; n < ma.nsgs.size(); ++n) {
     const auto& nsg = ma.nsgs[n];
+    if (!compared(nsg.key)) continue;
     const auto found = mb.find(nsg.key);
     const model::NetworkSecurityGroup* was =
         found && found->kind == ResourceKind::kNetworkSecurityGroup ? &mb.nsgs[found->index] : nullptr;
@@ -327,8 +324,8 @@ std::vector<LatentRule> latent_rules(const model::Model& mb, const model::Model&
         }
       }
       if (old != nullptr && same_match(*old, r)) continue;
-      PacketSet p = nsg_admits(r, space_after.get());
-      if (old != nullptr && !p.empty()) p = p.subtract(nsg_admits(*old, space_before.get()));
+      PacketSet p = nsg_admits(r, after.internet);
+      if (old != nullptr && !p.empty()) p = p.subtract(nsg_admits(*old, before.internet));
       if (p.empty()) continue;
       candidates.push_back(LatentRule{old != nullptr ? LatentRule::Change::kWidened : LatentRule::Change::kAdded,
                                       ResourceKind::kNetworkSecurityGroup,
@@ -340,6 +337,12 @@ std::vector<LatentRule> latent_rules(const model::Model& mb, const model::Model&
   }
   for (std::size_t f = 0; f < ma.firewalls.size(); ++f) {
     const auto& fw = ma.firewalls[f];
+    bool in_change = compared(fw.key);
+    for (std::size_t k = 0; k < fw.order.size() && !in_change; ++k) {
+      const int p = fw.order[k].policy;
+      in_change = p >= 0 && compared(ma.firewall_policies[p].key);
+    }
+    if (!in_change) continue;
     const auto found = mb.find(fw.key);
     std::map<std::string, model::FirewallRulePosition> old_places;
     const model::Firewall* was =
@@ -356,9 +359,8 @@ std::vector<LatentRule> latent_rules(const model::Model& mb, const model::Model&
       const model::FirewallRule* old = it != old_places.end() ? &rule_at(mb, *was, it->second) : nullptr;
       const auto old_action = old != nullptr ? collection_at(mb, *was, it->second).action : action;
       if (old != nullptr && same_match(*old, old_action, r, action)) continue;
-      PacketSet p = firewall_admits(ma, r, action, space_after.get().internet());
-      if (old != nullptr && !p.empty())
-        p = p.subtract(firewall_admits(mb, *old, old_action, space_before.get().internet()));
+      PacketSet p = firewall_admits(ma, r, action, after.internet);
+      if (old != nullptr && !p.empty()) p = p.subtract(firewall_admits(mb, *old, old_action, before.internet));
       if (p.empty()) continue;
       candidates.push_back(LatentRule{old != nullptr ? LatentRule::Change::kWidened : LatentRule::Change::kAdded,
                                       ResourceKind::kFirewall,

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "model/edit.h"
 #include "model/model.h"
 #include "solver/exposure.h"
 #include "solver/packet_set.h"
@@ -91,8 +92,12 @@ struct LatentRule {
 /// "added", "widened".
 const char* to_string(LatentRule::Change c);
 
-/// The latent rules of a change from `mb` to `ma` (analysed as `after`), NSG rules first, each in model order.
-std::vector<LatentRule> latent_rules(const model::Model& mb, const model::Model& ma, const Analysis& after);
+/// The latent rules of a change from `mb` (analysed as `before`) to `ma` (as `after`), NSG rules first, each in
+/// model order. With `changed` (what change documents changed), only those NSGs, and the firewalls that are or
+/// use one of those policies, are compared (the others are the same on both sides): its cost then follows the
+/// change, not the estate, unless some rule is latent (the after exposures' hops are scanned once).
+std::vector<LatentRule> latent_rules(const model::Model& mb, const Analysis& before, const model::Model& ma,
+                                     const Analysis& after, const std::vector<model::Changed>* changed = nullptr);
 
 struct AnalysisScope;
 /// The same, comparing only the exposures `scope` covers: equal to diff_analyses when `after` is `before` updated

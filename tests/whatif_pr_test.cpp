@@ -47,15 +47,28 @@ bool same(const solver::PacketSet& a, const solver::PacketSet& b) {
 
 model::IpSet prefix(const char* text) { return model::to_set(*model::IpPrefix::parse(text)); }
 
-std::vector<LatentRule> latent(const WhatifRun& r) { return solver::latent_rules(r.before, r.after, r.a_after); }
+/// The latent rules of a run, compared over the whole estate; comparing only what the change document changed
+/// (as `whatif --change` does) must give the same rules.
+std::vector<LatentRule> latent(const WhatifRun& r) {
+  auto all = solver::latent_rules(r.before, r.a_before, r.after, r.a_after);
+  const auto scoped = solver::latent_rules(r.before, r.a_before, r.after, r.a_after, &r.changed);
+  REQUIRE(scoped.size() == all.size());
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    CHECK(scoped[i].kind == all[i].kind);
+    CHECK(scoped[i].resource == all[i].resource);
+    CHECK(scoped[i].rule == all[i].rule);
+  }
+  return all;
+}
 
 /// The report writers' view of a run.
 struct Report {
   std::vector<LatentRule> latent;
   cli::WhatifResult result;
   explicit Report(const WhatifRun& r)
-      : latent(solver::latent_rules(r.before, r.after, r.a_after)), result{r.before, r.a_before, r.after, r.a_after,
-                                                                           r.diff,   r.changed,  latent} {}
+      : latent(solver::latent_rules(r.before, r.a_before, r.after, r.a_after)), result{r.before,  r.a_before, r.after,
+                                                                                       r.a_after, r.diff,     r.changed,
+                                                                                       latent} {}
 };
 
 }  // namespace
