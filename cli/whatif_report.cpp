@@ -383,23 +383,38 @@ std::string md_cell(const std::string& s) {
   return out;
 }
 
+std::string md_line(const std::vector<std::string>& cells) {
+  std::string out = "|";
+  for (const auto& c : cells) out += ' ' + md_cell(c) + " |";
+  return out + '\n';
+}
+
+/// The header and the rows while their characters fit in `budget` (what is written is taken from it); the rows
+/// that do not fit are counted in a note.
 void md_table(std::ostream& out, const std::vector<std::string>& header,
-              const std::vector<std::vector<std::string>>& rows) {
-  auto line = [&](const std::vector<std::string>& cells) {
-    out << '|';
-    for (const auto& c : cells) out << ' ' << md_cell(c) << " |";
-    out << '\n';
-  };
-  line(header);
-  out << '|';
+              const std::vector<std::vector<std::string>>& rows, std::size_t& budget) {
+  out << md_line(header) << '|';
   for (std::size_t i = 0; i < header.size(); ++i) out << "---|";
   out << '\n';
-  for (const auto& row : rows) line(row);
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    const std::string line = md_line(rows[i]);
+    if (line.size() > budget) {
+      const std::size_t more = rows.size() - i;
+      out << fmt::format(
+          "\n_{} more row{} not shown: a pull-request comment holds at most 65,536 characters; "
+          "`exposim whatif --format table` lists every row._\n",
+          more, more == 1 ? "" : "s");
+      budget = 0;
+      return;
+    }
+    budget -= line.size();
+    out << line;
+  }
 }
 
 }  // namespace
 
-void write_whatif_markdown(std::ostream& out, const WhatifResult& r) {
+void write_whatif_markdown(std::ostream& out, const WhatifResult& r, std::size_t budget) {
   const Counts c = count(r.diff);
   out << fmt::format(
       "**exposim whatif: exposure {}.** {} newly exposed, {} closed, {} changed, {} rerouted, {} latent "
@@ -450,17 +465,17 @@ void write_whatif_markdown(std::ostream& out, const WhatifResult& r) {
   }
   if (!opened.empty()) {
     out << "\n### Opened\n\n";
-    md_table(out, header, opened);
+    md_table(out, header, opened, budget);
   }
   if (!closed.empty()) {
     out << "\n### Closed\n\n";
-    md_table(out, header, closed);
+    md_table(out, header, closed, budget);
   }
   if (!changed.empty()) {
     out << "\n### Changed\n\n";
     std::vector<std::string> h = header;
     h.insert(h.begin(), "change");
-    md_table(out, h, changed);
+    md_table(out, h, changed, budget);
   }
   if (!r.latent.empty()) {
     out << "\n### Latent exposure\n\n";
@@ -470,7 +485,7 @@ void write_whatif_markdown(std::ostream& out, const WhatifResult& r) {
         "{} allow{}.\n\n",
         r.latent.size(), r.latent.size() == 1 ? "" : "s", r.latent.size() == 1 ? "s" : "",
         r.latent.size() == 1 ? "es" : "", r.latent.size() == 1 ? "it" : "they", r.latent.size() == 1 ? "s" : "");
-    md_table(out, {"change", "rule", "proto", "ports", "sources", "applies to"}, latent_rows(r));
+    md_table(out, {"change", "rule", "proto", "ports", "sources", "applies to"}, latent_rows(r), budget);
   }
   if (r.diff.deltas.empty() && r.latent.empty()) out << "\nNo difference in exposure.\n";
 }

@@ -1,6 +1,7 @@
 // Report writers for `whatif`: table and JSON (docs/output-format.md, "whatif").
 #pragma once
 
+#include <cstddef>
 #include <ostream>
 #include <vector>
 
@@ -39,8 +40,11 @@ RerouteText reroute_text(const WhatifResult& r, const solver::Reroute& x);
 void write_whatif_table(std::ostream& out, const WhatifResult& r);
 /// The JSON contract `exposim-whatif` version 1.
 void write_whatif_json(std::ostream& out, const WhatifResult& r, const std::vector<model::Diagnostic>& diagnostics);
+/// At most this many characters of table rows in a Markdown report: GitHub refuses a comment over 65,536.
+inline constexpr std::size_t kMarkdownRowBudget = 60000;
 /// A pull-request comment in GitHub-flavoured Markdown: a summary line, the changed resources, then the opened,
-/// closed and changed rows as tables (each with its rules), then the latent rules. `|` in cells is escaped.
-void write_whatif_markdown(std::ostream& out, const WhatifResult& r);
+/// closed and changed rows as tables (each with its rules), then the latent rules. `|` in cells is escaped. Rows
+/// past `budget` characters are counted, not written (the summary line still counts everything).
+void write_whatif_markdown(std::ostream& out, const WhatifResult& r, std::size_t budget = kMarkdownRowBudget);
 
 }  // namespace exposim::cli

@@ -277,4 +277,25 @@ TEST_CASE("whatif --fail-on-latent exits 1 on a latent rule and 0 without and ma
   std::filesystem::remove_all(dir);
 }
 
+TEST_CASE("whatif markdown: rows past the comment budget are counted not written", "[whatif]") {
+  // vm-web loses its public IP (tcp 443 from any closes) and stwhatif its public endpoint (tcp 443 and 445).
+  auto r = run_whatif(change_doc(R"({"op": "remove-public-ip", "nic": "nic-web"},
+      {"op": "set-public-network-access", "service": "stwhatif", "publicNetworkAccess": "Disabled"})"));
+  REQUIRE(r.applied);
+  Report rep(r);
+  std::ostringstream all;
+  cli::write_whatif_markdown(all, rep.result);
+  CHECK_THAT(all.str(), Catch::Contains("### Closed") && Catch::Contains("| vm-web |") &&
+                            Catch::Contains("| stwhatif |") && !Catch::Contains("not shown"));
+  // The first row of the Closed table fits in 200 characters, not the second.
+  std::ostringstream cut;
+  cli::write_whatif_markdown(cut, rep.result, 200);
+  CHECK_THAT(cut.str(), Catch::Contains("0 newly exposed, 2 closed") &&
+                            Catch::Contains("\n_1 more row not shown: a pull-request comment holds at most 65,536 "
+                                            "characters; `exposim whatif --format table` lists every row._\n"));
+  std::ostringstream none;
+  cli::write_whatif_markdown(none, rep.result, 0);
+  CHECK_THAT(none.str(), Catch::Contains("_2 more rows not shown"));
+}
+
 }  // namespace exposim::testing
