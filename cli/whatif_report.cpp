@@ -152,6 +152,25 @@ std::string latent_rule_text(const model::Model& m, const LatentRule& l) {
   return (l.kind == model::ResourceKind::kFirewall ? "fw: " : "nsg: ") + describe_hop(m, h);
 }
 
+/// The source entries of a latent rule that the solver cannot resolve (service tags such as GatewayManager,
+/// FQDNs): an allow rule takes them as the whole internet, which the reader should know.
+const std::vector<std::string>& unresolved_sources(const model::Model& m, const LatentRule& l) {
+  if (l.kind == model::ResourceKind::kFirewall) {
+    const auto& fw = m.firewalls[l.resource];
+    return solver::rule_at(m, fw, fw.order[l.rule]).sources.unresolved;
+  }
+  return m.nsgs[l.resource].rules[l.rule].source.other_tags;
+}
+
+/// "any", and "(GatewayManager taken as the internet)" when unresolved entries made it so.
+std::string latent_sources_cell(const model::Model& m, const LatentRule& l, const std::string& sources) {
+  const auto& unresolved = unresolved_sources(m, l);
+  if (unresolved.empty()) return sources;
+  std::string names;
+  for (const auto& u : unresolved) names += (names.empty() ? "" : ", ") + u;
+  return fmt::format("{} ({} taken as the internet)", sources, names);
+}
+
 /// "subnet vnet1/app", "nic nic-app", "firewall fw1"; "nothing (the NSG is not attached)".
 std::string applies_text(const model::Model& m, const LatentRule& l) {
   constexpr std::size_t kShown = 5;
@@ -179,7 +198,8 @@ std::vector<std::vector<std::string>> latent_rows(const WhatifResult& r) {
     const std::string rule = latent_rule_text(r.after_model, l);
     const std::string applies = applies_text(r.after_model, l);
     for (const auto& f : latent_flows(l, r.after.internet)) {
-      rows.push_back({solver::to_string(l.change), rule, f.protocols, f.ports, f.sources, applies});
+      rows.push_back({solver::to_string(l.change), rule, f.protocols, f.ports,
+                      latent_sources_cell(r.after_model, l, f.sources), applies});
     }
   }
   return rows;
@@ -351,6 +371,7 @@ void write_whatif_json(std::ostream& out, const WhatifResult& r, const std::vect
                        {"any_source", f.sources == "any"}});
     }
     j["admits"] = std::move(flows);
+    j["unresolved_sources"] = unresolved_sources(r.after_model, l);
     ordered_json applies = ordered_json::array();
     for (const auto& v : l.applies_to) {
       const auto* res = r.after_model.resource(v);

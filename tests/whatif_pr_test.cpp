@@ -298,4 +298,18 @@ TEST_CASE("whatif markdown: rows past the comment budget are counted not written
   CHECK_THAT(none.str(), Catch::Contains("_2 more rows not shown"));
 }
 
+TEST_CASE("whatif latent: an unresolved service tag is taken as the internet and says so", "[whatif]") {
+  // GatewayManager has no address list in the model: an allow rule admits the whole internet with it
+  // (docs/model.md), so the rule is latent, and the SOURCES cell names the assumption.
+  auto r = run_whatif(change_doc(nsg_rule("nsg-spare", "allow-gwm", 130, "Allow", "GatewayManager", "443")));
+  REQUIRE(r.applied);
+  const auto l = latent(r);
+  REQUIRE(l.size() == 1);
+  CHECK(same(l[0].packets, tcp(r.a_after.internet, 443)));
+  Report rep(r);
+  std::ostringstream table;
+  cli::write_whatif_table(table, rep.result);
+  CHECK_THAT(table.str(), Catch::Contains("tcp    443    any (GatewayManager taken as the internet)  nothing"));
+}
+
 }  // namespace exposim::testing
