@@ -312,4 +312,33 @@ TEST_CASE("whatif latent: an unresolved service tag is taken as the internet and
   CHECK_THAT(table.str(), Catch::Contains("tcp    443    any (GatewayManager taken as the internet)  nothing"));
 }
 
+TEST_CASE("whatif reroute text: a hop only one side has is shown with a common neighbour", "[whatif]") {
+  // vm-web's exposure (internet > entry pip-web > subnet nsg-web/allow-https > nic: no NSG > target), and the same
+  // with a system return route after the entry: only the route differs, so the entry is shown on both sides.
+  auto r = run_whatif(change_doc(nsg_rule("nsg-spare", "unused", 100, "Deny", "*", "22")));
+  REQUIRE(r.applied);
+  const solver::Exposure* web = nullptr;
+  for (const auto& e : r.a_before.exposures) {
+    if (e.nic >= 0 && r.before.nics[e.nic].name == "nic-web") web = &e;
+  }
+  REQUIRE(web != nullptr);
+  REQUIRE(web->path.size() == 5);
+  solver::Reroute x{*web, *web};
+  solver::Hop route;
+  route.kind = solver::HopKind::kRoute;
+  route.resource_kind = model::ResourceKind::kRouteTable;
+  route.scope = "return";
+  x.after.path.insert(x.after.path.begin() + 2, route);
+  Report rep(r);
+  auto t = cli::reroute_text(rep.result, x);
+  CHECK(t.was == "entry: pip-web");
+  CHECK(t.now == "entry: pip-web > route (return): system route");
+  // Nothing a cell names differs: both whole paths.
+  x.after = *web;
+  x.after.path[2].port = 443;
+  t = cli::reroute_text(rep.result, x);
+  CHECK(t.was == "internet > entry: pip-web > subnet: nsg-web/allow-https (100) > nic: no NSG > target: nic-web");
+  CHECK(t.now == t.was);
+}
+
 }  // namespace exposim::testing
