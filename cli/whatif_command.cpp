@@ -59,6 +59,7 @@ struct Whatif {
   std::string output;
   std::string write;
   bool full{false};
+  bool fail_on_latent{false};
 
   int run(std::ostream& out, std::ostream& err) const {
     const Whatif& o = *this;
@@ -205,22 +206,29 @@ struct Whatif {
         return kExitOutputError;
       }
     }
-    const WhatifResult result{before, a_before, after, a_after, diff, changed};
+    t0 = Clock::now();
+    const std::vector<solver::LatentRule> latent =
+        solver::latent_rules(before, a_before, after, a_after, o.changes.empty() ? nullptr : &changed);
+    if (in.timings) err << fmt::format("exposim: timing: latent rules {:.3f} s\n", seconds_since(t0));
+    const WhatifResult result{before, a_before, after, a_after, diff, changed, latent};
     auto write = [&](std::ostream& s) {
       if (o.format == "json") {
         write_whatif_json(s, result, sorted);
+      } else if (o.format == "markdown") {
+        write_whatif_markdown(s, result);
       } else {
         write_whatif_table(s, result);
       }
     };
     if (const int rc = write_output(o.output, write, out, err); rc != kExitOk) return rc;
-    return diff.grew ? kExitFindings : kExitOk;
+    return diff.grew || (o.fail_on_latent && !latent.empty()) ? kExitFindings : kExitOk;
   }
 };
 
 }  // namespace
 
-/// Exit codes: 0 when the exposure did not grow, 1 when it grew, 2 for a bad input or change, 4 for an output error.
+/// Exit codes: 0 when the exposure did not grow, 1 when it grew (or, with --fail-on-latent, a latent rule exists), 2
+/// for a bad input or change, 4 for an output error.
 Command::Run whatif_command(CLI::App& cmd) {
   auto c = std::make_shared<Whatif>();
   Whatif& o = *c;
@@ -234,11 +242,14 @@ Command::Run whatif_command(CLI::App& cmd) {
   cmd.add_option("--plan", o.plans,
                  "A Terraform plan (terraform show -json tfplan): its prior state against its planned values; "
                  "repeatable");
-  cmd.add_option("-f,--format", o.format, "Output format")->check(CLI::IsMember({"table", "json"}));
+  cmd.add_option("-f,--format", o.format, "Output format (markdown: a pull-request comment)")
+      ->check(CLI::IsMember({"table", "json", "markdown"}));
   cmd.add_option("-o,--output", o.output, "Write the report to this file (atomically) instead of stdout");
   cmd.add_option("--write", o.write, "Write the resources the changes touched as Azure resource JSON (atomically)");
   cmd.add_flag("--full", o.full,
                "Solve the changed estate completely instead of only what the change can affect (same result, slower)");
+  cmd.add_flag("--fail-on-latent", o.fail_on_latent,
+               "Exit 1 also when the change adds or widens a rule that admits the internet but reaches nothing yet");
   return [c](std::ostream& out, std::ostream& err) { return c->run(out, err); };
 }
 
