@@ -172,14 +172,7 @@ ordered_json hop_json(const model::Model& m, const FlowTrace& t, const TraceHop&
       j["backends"] = backends_json(m, h.backends);
       break;
     }
-    case HopKind::kNsg:
-      j["scope"] = h.scope;
-      if (h.resource >= 0) {
-        const auto& nsg = m.nsgs[h.resource];
-        add_resource_json(j, nsg);
-        if (h.rule >= 0) j["rule"] = nsg_rule_json(nsg.rules[h.rule]);
-      }
-      break;
+    case HopKind::kNsg: add_nsg_hop_json(j, m, h.scope, h.resource, h.rule); break;
     case HopKind::kNoNsg: j["scope"] = h.scope; break;
     case HopKind::kFirewall: {
       const auto& fw = m.firewalls[h.resource];
