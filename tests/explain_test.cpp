@@ -1482,7 +1482,7 @@ TEST_CASE("explain: Bastion's own 443, and sessions through it by SKU port rules
                                                "route(return) pass system"});
   CHECK(t.allowed);
   CHECK(m.bastion_hosts[t.bastion].name == "bastion-hub");
-  {  // the decisions as data (the words are solver/explain_text.cpp's)
+  {  // the decisions as data (the words are cli/explain_text.cpp's)
     using solver::ReasonCode;
     const auto& entry_nsg = t.hops[2].why;
     CHECK(entry_nsg.code == ReasonCode::kNsgRuleAtEntry);
