@@ -10,7 +10,6 @@
 #include <fmt/format.h>
 
 #include "model/placement.h"
-#include "solver/explain_text.h"
 #include "solver/paas.h"
 
 namespace exposim::check {
@@ -380,14 +379,12 @@ class Evaluator {
 
   void flow(const Assertion& as, AssertionResult& r) const {
     solver::FlowTrace t = solver::explain(m_, as.flow, &a_);
-    const char* expected = as.expect_allowed ? "allowed" : "denied";
     if (t.status != solver::FlowTrace::Status::kOk) {
       r.summary = t.error;
       r.findings.push_back(Finding{ResourceKind::kInternet, -1, std::nullopt, {}, t.error, {}});
       r.trace = std::move(t);
       return;
     }
-    r.summary = solver::verdict_text(m_, t);
     if (t.allowed != as.expect_allowed) {
       Finding f;
       if (t.vm >= 0) {
@@ -400,7 +397,7 @@ class Evaluator {
         f.kind = ResourceKind::kPublicIp;
         f.index = t.public_ip;
       }
-      f.reason = fmt::format("expected {}, but {}", expected, r.summary);
+      f.unexpected_verdict = true;
       r.findings.push_back(std::move(f));
     }
     r.trace = std::move(t);

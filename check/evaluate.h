@@ -42,20 +42,27 @@ struct Finding {
   std::optional<solver::Exposure> exposure;
   /// max-entry-points: the exposures (indices into Analysis::exposures) that enter through this entry point.
   std::vector<int> entries;
-  /// Why this is a violation, one line, lowercase: "port 22 is not allowed", "no NSG", ...
+  /// Why this is a violation, one line, lowercase: "port 22 is not allowed", "no NSG", ... Empty for a flow whose
+  /// verdict is not the one expected (`unexpected_verdict`): the report writes that reason from the trace.
   std::string reason;
   /// Where the finding is located when not at its resource's object: a recommendation's deciding property.
   std::optional<model::SourceLocation> where;
+  /// A flow assertion's violation: the trace (AssertionResult::trace) is allowed where denied was expected, or the
+  /// other way round. The report words it as "expected <allowed|denied>, but <the verdict>" (cli/check_report.cpp).
+  bool unexpected_verdict{false};
 };
 
 struct AssertionResult {
   const Assertion* assertion{nullptr};
   bool passed{true};
   std::size_t selected{0};  // targets (or subnets) the selector chose
-  /// One line: what was found ("3 exposures violate it", "4 entry points, at most 2 allowed").
+  /// One line: what was found ("3 exposures violate it", "4 entry points, at most 2 allowed"). Empty for a flow
+  /// assertion whose trace answered (status kOk): the report's summary is the trace's verdict as a line.
   std::string summary;
   std::vector<Finding> findings;
-  std::optional<solver::FlowTrace> trace;  // flow assertions
+  /// Flow assertions: explain()'s trace, its verdict as data (the report writes the words); when the query has no
+  /// answer (status not kOk), `summary` and the one finding's reason are its error.
+  std::optional<solver::FlowTrace> trace;
 };
 
 /// A recommendation assertion judged over `recs` (what evaluate() computes with solver::recommend() and the

@@ -75,12 +75,7 @@ ordered_json hop_json(const model::Model& m, const Hop& h) {
       }
       break;
     }
-    case K::kNsg: {
-      j["scope"] = h.scope;
-      if (h.resource >= 0) add_resource_json(j, m.nsgs[h.resource]);
-      if (const auto* r = hop_rule(m, h)) j["rule"] = nsg_rule_json(*r);
-      break;
-    }
+    case K::kNsg: add_nsg_hop_json(j, m, h.scope, h.resource, h.rule); break;
     case K::kLoadBalancer: {
       const auto& lb = m.load_balancers[h.resource];
       add_resource_json(j, lb);

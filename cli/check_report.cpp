@@ -10,9 +10,9 @@
 
 #include "cli/analyze_report.h"
 #include "cli/explain_report.h"
+#include "cli/explain_text.h"
 #include "cli/json_parts.h"
 #include "cli/sarif.h"
-#include "solver/explain_text.h"
 
 namespace exposim::cli {
 namespace {
@@ -39,6 +39,24 @@ std::string resource_label(const model::Model& m, const Finding& f) {
   return label;
 }
 
+/// The flow's trace when explain answered the assertion's query (flow assertions only).
+const solver::FlowTrace* answered_trace(const AssertionResult& res) {
+  return res.trace && res.trace->status == solver::FlowTrace::Status::kOk ? &*res.trace : nullptr;
+}
+
+/// The assertion's line: check's summary, or for a flow the verdict of its trace (cli/explain_text.h).
+std::string assertion_summary(const model::Model& m, const AssertionResult& res) {
+  if (const auto* t = answered_trace(res)) return verdict_text(m, *t);
+  return res.summary;
+}
+
+/// Why a finding is a violation: check's reason, or for a flow with the other verdict "expected allowed, but ...".
+std::string finding_reason(const model::Model& m, const AssertionResult& res, const Finding& f) {
+  const auto* t = answered_trace(res);
+  if (!f.unexpected_verdict || t == nullptr) return f.reason;
+  return fmt::format("expected {}, but {}", res.assertion->expect_allowed ? "allowed" : "denied", verdict_text(m, *t));
+}
+
 /// "tcp 22 from any via public-ip at 52.1.2.3: subnet: no NSG > nic: nsg/allow-ssh (100)" for an exposure.
 std::string exposure_line(const CheckReport& r, const solver::Exposure& e) {
   const auto c = exposure_row(r.model, e, r.analysis.internet);
@@ -62,14 +80,15 @@ std::vector<std::string> evidence_lines(const CheckReport& r, const AssertionRes
     return lines;
   }
   const std::string label = resource_label(r.model, f);
-  lines.push_back(label.empty() ? f.reason : fmt::format("{}: {}", label, f.reason));
+  const std::string reason = finding_reason(r.model, res, f);
+  lines.push_back(label.empty() ? reason : fmt::format("{}: {}", label, reason));
   for (int i : f.entries) {
     const auto& e = r.analysis.exposures[static_cast<std::size_t>(i)];
     lines.push_back(fmt::format("  -> {}: {}", target_label(r, e), exposure_line(r, e)));
   }
-  if (res.trace && res.trace->status == solver::FlowTrace::Status::kOk) {
+  if (const auto* t = answered_trace(res)) {
     std::ostringstream trace;
-    write_explain_table(trace, r.model, *res.trace);
+    write_explain_table(trace, r.model, *t);
     std::string line;
     std::istringstream in(trace.str());
     while (std::getline(in, line)) lines.push_back("  " + line);
@@ -128,7 +147,8 @@ std::string xml_escape(std::string_view text) {
 void write_check_text(std::ostream& out, const CheckReport& r) {
   for (const auto& res : r.results) {
     const auto& a = *res.assertion;
-    out << fmt::format("{}  {} ({}): {}\n", result_word(res), a.name, check::to_string(a.kind), res.summary);
+    out << fmt::format("{}  {} ({}): {}\n", result_word(res), a.name, check::to_string(a.kind),
+                       assertion_summary(r.model, res));
     if (res.passed) continue;
     for (const auto& f : res.findings) {
       const auto lines = evidence_lines(r, res, f);
@@ -153,12 +173,12 @@ void write_check_json(std::ostream& out, const CheckReport& r, const std::vector
     if (!a.description.empty()) j["description"] = a.description;
     j["passed"] = res.passed;
     j["selected"] = res.selected;
-    j["summary"] = res.summary;
+    j["summary"] = assertion_summary(r.model, res);
     ordered_json findings = ordered_json::array();
     for (const auto& f : res.findings) {
       ordered_json fj;
       fj["resource"] = resource_json(r.model, f);
-      fj["reason"] = f.reason;
+      fj["reason"] = finding_reason(r.model, res, f);
       if (f.exposure) fj["exposure"] = exposure_json(r.model, *f.exposure);
       if (!f.entries.empty()) {
         ordered_json entries = ordered_json::array();
@@ -168,8 +188,8 @@ void write_check_json(std::ostream& out, const CheckReport& r, const std::vector
       findings.push_back(fj);
     }
     j["findings"] = findings;
-    if (res.trace && res.trace->status == solver::FlowTrace::Status::kOk) {
-      j["flow"] = {{"allowed", res.trace->allowed}, {"reason", solver::verdict_text(r.model, *res.trace)}};
+    if (const auto* t = answered_trace(res)) {
+      j["flow"] = {{"allowed", t->allowed}, {"reason", verdict_text(r.model, *t)}};
     }
     out << (i ? ",\n    " : "\n    ") << j.dump();
   }
@@ -197,7 +217,7 @@ void write_check_junit(std::ostream& out, const CheckReport& r) {
       out << "/>\n";
       continue;
     }
-    out << fmt::format(">\n      <failure message=\"{}\" type=\"{}\">", xml_escape(res.summary),
+    out << fmt::format(">\n      <failure message=\"{}\" type=\"{}\">", xml_escape(assertion_summary(r.model, res)),
                        check::to_string(a.kind));
     std::string text;
     for (const auto& f : res.findings) {

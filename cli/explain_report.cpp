@@ -1,9 +1,9 @@
-// Writers for explain traces. Names are resolved through the model; the solver's reasons are printed as is.
+// Writers for explain traces. Names are resolved through the model; the reasons are written by cli/explain_text.h.
 #include "cli/explain_report.h"
+#include "cli/explain_text.h"
 #include "cli/hop_json.h"
 #include "cli/json_parts.h"
 #include "cli/text_table.h"
-#include "solver/explain_text.h"
 
 #include <algorithm>
 #include <string>
@@ -172,14 +172,7 @@ ordered_json hop_json(const model::Model& m, const FlowTrace& t, const TraceHop&
       j["backends"] = backends_json(m, h.backends);
       break;
     }
-    case HopKind::kNsg:
-      j["scope"] = h.scope;
-      if (h.resource >= 0) {
-        const auto& nsg = m.nsgs[h.resource];
-        add_resource_json(j, nsg);
-        if (h.rule >= 0) j["rule"] = nsg_rule_json(nsg.rules[h.rule]);
-      }
-      break;
+    case HopKind::kNsg: add_nsg_hop_json(j, m, h.scope, h.resource, h.rule); break;
     case HopKind::kNoNsg: j["scope"] = h.scope; break;
     case HopKind::kFirewall: {
       const auto& fw = m.firewalls[h.resource];
@@ -261,7 +254,7 @@ ordered_json hop_json(const model::Model& m, const FlowTrace& t, const TraceHop&
       }
       break;
   }
-  j["reason"] = solver::hop_text(m, h);
+  j["reason"] = hop_text(m, h);
   return j;
 }
 
@@ -316,10 +309,9 @@ void write_explain_table(std::ostream& out, const model::Model& m, const FlowTra
 
   const std::vector<std::string> header = {"HOP", "RESULT", "AT", "WHY"};
   std::vector<std::vector<std::string>> rows;
-  for (const auto& h : t.hops)
-    rows.push_back({hop_label(h), result_text(h), where_text(m, t, h), solver::hop_text(m, h)});
+  for (const auto& h : t.hops) rows.push_back({hop_label(h), result_text(h), where_text(m, t, h), hop_text(m, h)});
   write_text_table(out, header, rows);
-  out << "verdict: " << solver::verdict_text(m, t) << '\n';
+  out << "verdict: " << verdict_text(m, t) << '\n';
   if (!t.other_entries.empty()) {
     out << (!t.redirected_from.empty() ? "other entries that reach it with this packet:\n"
             : t.public_ip >= 0 || t.via_public_ip
@@ -378,10 +370,10 @@ void write_explain_json(std::ostream& out, const model::Model& m, const FlowTrac
     verdict["hop"] = solver::to_string(h.kind);
     if (*h.scope) verdict["scope"] = h.scope;
   }
-  verdict["reason"] = solver::verdict_text(m, t);
+  verdict["reason"] = verdict_text(m, t);
   doc["verdict"] = verdict;
   if (!t.redirected_from.empty()) {
-    doc["redirected"] = {{"from", t.redirected_from}, {"direct", solver::verdict_text(m, t.direct)}};
+    doc["redirected"] = {{"from", t.redirected_from}, {"direct", verdict_text(m, t.direct)}};
   }
   if (!t.other_entries.empty()) {
     ordered_json others = ordered_json::array();

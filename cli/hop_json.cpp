@@ -18,6 +18,14 @@ ordered_json nsg_rule_json(const model::SecurityRule& r) {
           {"jit", r.is_jit}};
 }
 
+void add_nsg_hop_json(ordered_json& j, const model::Model& m, const char* scope, int nsg, int rule) {
+  j["scope"] = scope;
+  if (nsg < 0) return;
+  const auto& g = m.nsgs[static_cast<std::size_t>(nsg)];
+  add_resource_json(j, g);
+  if (rule >= 0) j["rule"] = nsg_rule_json(g.rules[static_cast<std::size_t>(rule)]);
+}
+
 ordered_json lb_rule_json(const model::LoadBalancer& lb, LbRuleKind kind, int rule, ordered_json frontend_port,
                           ordered_json backend_port) {
   const std::string& name = kind == LbRuleKind::kInboundNatPool ? lb.nat_pools[rule].name

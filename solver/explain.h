@@ -36,7 +36,7 @@ struct FlowQuery {
   std::string bastion;  // with via_bastion: the Bastion host's name or id; empty: the one that reaches the target
 };
 
-// ---- Why a hop decides as it does: data; solver/explain_text.h writes the words (docs/architecture.md) ----
+// ---- Why a hop decides as it does: data; cli/explain_text.h writes the words (docs/architecture.md) ----
 
 /// The entry point a forwarded flow comes through, which several reasons name: a Bastion host
 /// (kBastionHost) or an application gateway (kApplicationGateway), by index.
@@ -246,7 +246,7 @@ enum class RepliesThrough : std::uint8_t {
 
 /// Why a hop decided as it did, or why a flow is allowed, as data: the code, and the indexes into the model,
 /// addresses, ports and flags that code needs (the comment at each ReasonCode names them; the rest keep their
-/// defaults). Names are not copied: solver/explain_text.cpp resolves them through the model.
+/// defaults). Names are not copied: cli/explain_text.cpp resolves them through the model.
 struct Reason {
   ReasonCode code{ReasonCode::kText};
   std::string text;  // kText; kForwardedLeg: the words of solver/forwarding.cpp or solver/firewall.cpp (analyze's)
@@ -348,7 +348,7 @@ struct TraceHop {
   /// A stop here makes the flow broken rather than denied (analyze reports it under `broken`): every filter
   /// passes, but the path does not work (VNets not connected, asymmetric routing).
   bool breaks{false};
-  Reason why;  // why the hop decided as it did (solver/explain_text.h writes it as one line)
+  Reason why;  // why the hop decided as it did (cli/explain_text.h writes it as one line)
 };
 
 /// A flow's verdict: allowed, and why; or where it stops (the hop's kind and scope) and that hop's reason.
@@ -402,7 +402,7 @@ struct FlowTrace {
   bool allowed{false};
   bool broken{false};  // not allowed, and every hop that does not pass `breaks` (see TraceHop::breaks)
   int stopped_at{-1};  // index into hops of the first hop that stops the packet; -1 when allowed
-  Verdict verdict;     // solver/explain_text.h writes it as one line
+  Verdict verdict;     // cli/explain_text.h writes it as one line
 
   /// The query named an ip configuration (a VM, NIC or private IP) without a public IP of its own, whose direct
   /// path therefore stops at entry, and analyze() reaches it with this packet through another entry (a firewall

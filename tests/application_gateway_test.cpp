@@ -18,11 +18,11 @@
 
 #include "cli/analyze_report.h"
 #include "cli/explain_report.h"
+#include "cli/explain_text.h"
 #include "importers/azure/resource_importer.h"
 #include "importers/unknown_value.h"
 #include "model/validate.h"
 #include "solver/explain.h"
-#include "solver/explain_text.h"
 #include "solver/exposure.h"
 #include "test_scale.h"
 #include "tests/gateway_estate.h"
@@ -553,14 +553,14 @@ TEST_CASE("explain follows a Bastion's or gateway's public IP to the entry point
   q.target = "pip-agw";
   t = solver::explain(r.m, q);
   CHECK_FALSE(t.allowed);
-  CHECK(solver::hop_text(r.m, t.hops.back()) ==
+  CHECK(cli::hop_text(r.m, t.hops.back()) ==
         "no listener of application gateway 'agw' on frontend 'fe' port 443: the gateway "
         "accepts nothing there");
   q.destination_port = 80;
   t = solver::explain(r.m, q);
   CHECK(t.allowed);
   CHECK(t.nic == -1);
-  CHECK(solver::verdict_text(r.m, t) ==
+  CHECK(cli::verdict_text(r.m, t) ==
         "allowed: tcp 52.1.1.1:49152 -> 20.0.0.20:80 reaches listener 'l' of application gateway 'agw'; "
         "nothing behind it is traced");
 }
@@ -973,15 +973,15 @@ TEST_CASE("explain: a gateway backend leg through an Azure Firewall shows the ru
                                   "no-nsg(nic) pass",
                                   "route(return) pass via-10.0.3.4",
                               });
-  CHECK(solver::hop_text(r.m, t.hops[6]) ==
+  CHECK(cli::hop_text(r.m, t.hops[6]) ==
         "network rule 'agw-8080', collection 'allow-agw' (priority 200) of group 'rcg' in policy "
         "'policy' allows tcp from 10.0.2.0/24 to 10.1.0.4 port 8080; " +
             crossing);
-  CHECK(solver::hop_text(r.m, t.hops[5]) ==
+  CHECK(cli::hop_text(r.m, t.hops[5]) ==
         "application gateway 'agw' reaches 10.1.0.4 by route 'via-10.0.3.4' (10.1.0.0/16 -> "
         "VirtualAppliance 10.0.3.4) of route table 'rt-agw'");
   CHECK(t.allowed);
-  CHECK(solver::verdict_text(r.m, t) ==
+  CHECK(cli::verdict_text(r.m, t) ==
         "allowed: tcp 52.1.1.1:49152 -> 20.0.0.20:80 passes listener 'l' of application gateway 'agw', "
         "which connects to nic-app (10.1.0.4) on port 8080 (rule 'r-l', pool 'pool') through firewall "
         "'fw' (network rule 'agw-8080'), and replies return");
@@ -1008,7 +1008,7 @@ TEST_CASE("explain: a gateway backend leg through an Azure Firewall shows the ru
   CHECK_FALSE(t.allowed);
   CHECK_FALSE(t.broken);
   CHECK(t.stopped_at == 6);
-  CHECK(solver::verdict_text(r.m, t) ==
+  CHECK(cli::verdict_text(r.m, t) ==
         "denied at firewall (default): no rule matched: default deny (no network or application rule of "
         "firewall 'fw' takes tcp from 10.0.2.0/24 to 10.1.0.4 port 8443); " +
             crossing);
@@ -1025,7 +1025,7 @@ TEST_CASE("explain: a gateway backend leg through an Azure Firewall shows the ru
     REQUIRE_FALSE(d.diags.has_errors());
     auto u = explain_gateway(d.m, 80, "nic-app");
     CHECK(trace_text(d.m, u)[6] == "firewall(network) stop fw/deny-app/no-app");
-    CHECK(solver::verdict_text(d.m, u) ==
+    CHECK(cli::verdict_text(d.m, u) ==
           "denied at firewall (network): network rule 'no-app', collection 'deny-app' (priority 100) of "
           "group 'rcg' in policy 'policy' denies tcp from 10.0.2.0/24 to 10.1.0.4 port 8080; " +
               crossing);
@@ -1059,11 +1059,11 @@ TEST_CASE("explain: the backend's NSGs see only the gateway addresses the firewa
                                   "nsg(nic) stop nsg-upper/deny",
                                   "route(return) pass via-10.0.3.4",
                               });
-  CHECK(solver::hop_text(r.m, t.hops[6]) ==
+  CHECK(cli::hop_text(r.m, t.hops[6]) ==
         "network rule 'low-half', collection 'half' (priority 200) of group 'rcg' in policy "
         "'policy' allows tcp from 10.0.2.0/25 to 10.1.0.5 port 8443; the routes send the connection "
         "and its replies through firewall 'fw' (10.0.3.4)");
-  CHECK(solver::verdict_text(r.m, t) ==
+  CHECK(cli::verdict_text(r.m, t) ==
         "denied at nsg (nic): deny (200, deny): source '*' matches 10.0.2.0/25 (the gateway subnet's "
         "addresses the firewall lets through, 10.0.2.0/25), port 8443 in '*', protocol '*' covers tcp");
   t = explain_gateway(r.m, 443, "nic-app");

@@ -8,7 +8,7 @@
 
 #include "importers/unknown_value.h"
 #include "solver/explain.h"
-#include "solver/explain_text.h"
+#include "cli/explain_text.h"
 #include "solver/path.h"
 #include "tests/gateway_estate.h"
 
@@ -202,7 +202,7 @@ TEST_CASE("bastion: SKUs decide the ports and the reach", "[solver][bastion]") {
     q.destination_port = 22;
     const auto t = solver::explain(r.m, q, &r.a);
     REQUIRE(t.status == solver::FlowTrace::Status::kOk);
-    INFO(solver::verdict_text(r.m, t));
+    INFO(cli::verdict_text(r.m, t));
     CHECK(t.allowed);
     std::vector<Hop::Kind> traced;
     for (const auto& h : t.hops) traced.push_back(h.kind);

@@ -18,6 +18,7 @@
 #include "cli/check_report.h"
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
+#include "cli/explain_text.h"
 #include "cli_support.h"
 #include "importers/azure/resource_importer.h"
 #include "model_builder.h"
@@ -261,13 +262,31 @@ TEST_CASE("flow assertions use explain: allowed and denied, passing and failing"
   CHECK_FALSE(wrong.results[0].passed);
   REQUIRE(wrong.results[0].findings.size() == 1);
   CHECK(wrong.results[0].findings[0].kind == model::ResourceKind::kVirtualMachine);
-  CHECK(wrong.results[0].findings[0].reason.starts_with("expected allowed, but denied at "));
+  // Data from check: which verdict was unexpected, no words (the report writes them from the trace).
+  CHECK(wrong.results[0].findings[0].unexpected_verdict);
+  CHECK(wrong.results[0].findings[0].reason.empty());
+  CHECK(wrong.results[0].summary.empty());
+  REQUIRE(wrong.results[0].trace);
+  CHECK_FALSE(wrong.results[0].trace->allowed);
+  {
+    std::ostringstream text;
+    cli::write_check_text(text, cli::CheckReport{wrong.m, wrong.a, wrong.spec, wrong.results, {}});
+    const std::string verdict = cli::verdict_text(wrong.m, *wrong.results[0].trace);
+    CHECK(verdict.starts_with("denied at "));
+    CHECK_THAT(text.str(), Catch::StartsWith("FAIL  ssh from anywhere (flow): " + verdict + "\n"));
+    CHECK_THAT(text.str(),
+               Catch::Contains("      - vm-web-1 (virtual-machine): expected allowed, but " + verdict + "\n"));
+  }
   auto denied = run_one(R"({"name": "db closed", "kind": "flow", "from": "52.99.0.1", "to": "20.0.0.3",
                            "port": 1433, "expect": "denied"})");
   CHECK(denied.results[0].passed);
   auto unknown = run_one(R"({"name": "nowhere", "kind": "flow", "from": "52.99.0.1", "to": "vm-nope", "port": 1,
                             "expect": "denied"})");
   CHECK_FALSE(unknown.results[0].passed);
+  REQUIRE(unknown.results[0].findings.size() == 1);
+  CHECK_FALSE(unknown.results[0].findings[0].unexpected_verdict);  // no verdict: the query's error is the reason
+  CHECK(unknown.results[0].summary == unknown.results[0].trace->error);
+  CHECK(unknown.results[0].findings[0].reason == unknown.results[0].trace->error);
 }
 
 TEST_CASE("selectors: name and id globs, tags, subnet, vnet, type, fields combine with AND", "[check]") {

@@ -11,11 +11,11 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "cli/explain_text.h"
 #include "importers/azure/resource_importer.h"
 #include "importers/inputs.h"
 #include "model_builder.h"
 #include "solver/explain.h"
-#include "solver/explain_text.h"
 #include "solver/exposure.h"
 #include "solver/firewall.h"
 #include "solver/paas.h"
@@ -113,15 +113,14 @@ TEST_CASE("explain: RDP to app is allowed by the subnet NSG and denied by deny-r
                       });
   CHECK_FALSE(t.allowed);
   CHECK(t.stopped_at == 3);
-  CHECK(solver::hop_text(m, t.hops[2]) ==
+  CHECK(cli::hop_text(m, t.hops[2]) ==
         "allow-rdp-from-internet (100, allow): source tag 'Internet' contains 52.10.20.30, port 3389 in '3389', "
         "protocol tcp");
-  CHECK(solver::hop_text(m, t.hops[3]) == "deny-rdp (100, deny): source '*', port 3389 in '3389', protocol tcp");
-  CHECK(solver::verdict_text(m, t) ==
+  CHECK(cli::hop_text(m, t.hops[3]) == "deny-rdp (100, deny): source '*', port 3389 in '3389', protocol tcp");
+  CHECK(cli::verdict_text(m, t) ==
         "denied at nsg (nic): deny-rdp (100, deny): source '*', port 3389 in '3389', protocol tcp");
-  CHECK_THAT(solver::hop_text(m, t.hops[1]),
-             Catch::Contains("public IP 'appPublicIP' 52.169.20.12 (Standard) maps to ip "
-                             "configuration 'ipconfigapp' of NIC 'appVMNic' (10.30.1.4)"));
+  CHECK_THAT(cli::hop_text(m, t.hops[1]), Catch::Contains("public IP 'appPublicIP' 52.169.20.12 (Standard) maps to ip "
+                                                          "configuration 'ipconfigapp' of NIC 'appVMNic' (10.30.1.4)"));
 }
 
 TEST_CASE("explain: SSH to jumpbox is allowed by default-allow-ssh, WinRM to app by allow-winrm and allow-rest",
@@ -137,8 +136,8 @@ TEST_CASE("explain: SSH to jumpbox is allowed by default-allow-ssh, WinRM to app
                       });
   CHECK(t.allowed);
   CHECK(t.stopped_at == -1);
-  CHECK(solver::hop_text(m, t.hops[2]) == "no NSG at this scope: nothing is filtered here");
-  CHECK(solver::hop_text(m, t.hops[4]) ==
+  CHECK(cli::hop_text(m, t.hops[2]) == "no NSG at this scope: nothing is filtered here");
+  CHECK(cli::hop_text(m, t.hops[4]) ==
         "the reply to 52.10.20.30 takes the system default route (0.0.0.0/0 -> Internet): "
         "replies leave through the public IP and reach the client");
 
@@ -151,14 +150,14 @@ TEST_CASE("explain: SSH to jumpbox is allowed by default-allow-ssh, WinRM to app
                           "route pass system",
                       });
   CHECK(t.allowed);
-  CHECK(solver::hop_text(m, t.hops[3]) ==
+  CHECK(cli::hop_text(m, t.hops[3]) ==
         "allow-rest (200, allow): source '*', port 5986 in '*', protocol '*' covers tcp");
 
   // 8080 is not allowed at the subnet: DenyAllInBound decides, and the NIC NSG would allow it.
   t = solver::explain(m, query("52.10.20.30", "app", 8080));
   CHECK(hops(m, t)[2] == "nsg(subnet) stop nsg-apps/DenyAllInBound");
   CHECK(hops(m, t)[3] == "nsg(nic) pass nsg-app-nic/allow-rest (unreached)");
-  CHECK_THAT(solver::verdict_text(m, t), Catch::Contains("DenyAllInBound (65500, deny, default rule)"));
+  CHECK_THAT(cli::verdict_text(m, t), Catch::Contains("DenyAllInBound (65500, deny, default rule)"));
 }
 
 TEST_CASE("explain: sources outside the internet are said to be so, and the NSGs are still evaluated",
@@ -177,25 +176,25 @@ TEST_CASE("explain: sources outside the internet are said to be so, and the NSGs
   CHECK(t.verdict.why.code == solver::ReasonCode::kNotInternetSource);
   CHECK(t.verdict.why.not_internet == solver::NotInternet::kDocumentation);
   CHECK(t.verdict.why.prefix.to_string() == "203.0.113.0/24");
-  CHECK(solver::verdict_text(m, t) ==
+  CHECK(cli::verdict_text(m, t) ==
         "not internet traffic; denied at source: 203.0.113.7 is not an internet address (a documentation "
         "range 203.0.113.0/24): such a packet does not come from the internet");
 
   // The estate's own space: AllowVnetInBound admits it at the subnet of app, allow-rest at the NIC.
   t = solver::explain(m, query("10.30.0.4", "app", 8080));
-  CHECK_THAT(solver::hop_text(m, t.hops[0]), Catch::Contains("inside 10.30.0.0/16, address space of VNet 'vnet-ops'"));
+  CHECK_THAT(cli::hop_text(m, t.hops[0]), Catch::Contains("inside 10.30.0.0/16, address space of VNet 'vnet-ops'"));
   CHECK(t.hops[0].why.not_internet == solver::NotInternet::kVnetSpace);
   CHECK(m.vnets[t.hops[0].why.vnet].name == "vnet-ops");
   CHECK(hops(m, t)[2] == "nsg(subnet) pass nsg-apps/AllowVnetInBound (unreached)");
-  CHECK_THAT(solver::hop_text(m, t.hops[2]),
+  CHECK_THAT(cli::hop_text(m, t.hops[2]),
              Catch::Contains("source tag 'VirtualNetwork' (as seen from the target's subnet) "
                              "contains 10.30.0.4"));
   CHECK_FALSE(t.allowed);
 
   t = solver::explain(m, query("168.63.129.16", "jumpbox", 22));
-  CHECK_THAT(solver::verdict_text(m, t), Catch::Contains("Azure's platform address 168.63.129.16/32"));
+  CHECK_THAT(cli::verdict_text(m, t), Catch::Contains("Azure's platform address 168.63.129.16/32"));
   t = solver::explain(m, query("192.168.1.1", "jumpbox", 22));
-  CHECK_THAT(solver::verdict_text(m, t), Catch::Contains("a private range 192.168.0.0/16"));
+  CHECK_THAT(cli::verdict_text(m, t), Catch::Contains("a private range 192.168.0.0/16"));
 }
 
 TEST_CASE("explain: a target by public IP, VM, NIC, public IP name or id, or private IP", "[solver][explain]") {
@@ -222,7 +221,7 @@ TEST_CASE("explain: a target by public IP, VM, NIC, public IP name or id, or pri
                           "nsg(nic) pass nsg-app-nic/allow-rest (unreached)",
                           "route pass system (unreached)",
                       });
-  CHECK(solver::verdict_text(m, t) ==
+  CHECK(cli::verdict_text(m, t) ==
         "denied at entry: no internet entry: 10.30.1.4 is the private address of ip configuration "
         "'ipconfigapp' of NIC 'appVMNic' (10.30.1.4); the internet reaches it only through its public IP "
         "52.169.20.12");
@@ -332,11 +331,11 @@ TEST_CASE("explain: a target without a public IP says what becomes of its replie
                           "no-nsg(nic) pass (unreached)",
                           "route stop system (unreached)",
                       });
-  CHECK(solver::hop_text(m, t.hops[4]) ==
+  CHECK(cli::hop_text(m, t.hops[4]) ==
         "the reply to 52.1.2.3 takes the system default route (0.0.0.0/0 -> Internet), but the target has no public "
         "IP: what it sends to the internet leaves, if at all, through outbound SNAT (a NAT gateway, a load balancer's "
         "outbound rule or default outbound access) from another address, which answers no connection from the client");
-  CHECK(solver::verdict_text(m, t) ==
+  CHECK(cli::verdict_text(m, t) ==
         "denied at entry: no internet entry: ip configuration 'ipconfig1' of NIC 'priv-nic' (10.0.0.4) has "
         "no public IP");
   CHECK(t.hops[1].why.code == solver::ReasonCode::kNoPublicIp);
@@ -358,7 +357,7 @@ TEST_CASE("explain: a VM without a public IP reached through a firewall DNAT rul
   CHECK(t.redirected_from == "vm-jump");
   CHECK(t.direct.kind == solver::HopKind::kEntry);
   CHECK(t.direct.why.code == solver::ReasonCode::kNoPublicIp);
-  CHECK(solver::verdict_text(m, t.direct) ==
+  CHECK(cli::verdict_text(m, t.direct) ==
         "denied at entry: no internet entry: ip configuration 'ipconfig1' of NIC 'vm-jump-nic' (10.1.1.4) "
         "has no public IP");
   CHECK(t.query.target == "20.50.60.70");
@@ -381,7 +380,7 @@ TEST_CASE("explain: a VM without a public IP reached through a firewall DNAT rul
   CHECK_FALSE(t.allowed);
   CHECK(t.redirected_from.empty());
   CHECK(t.other_entries.empty());
-  CHECK_THAT(solver::verdict_text(m, t), Catch::StartsWith("denied at entry: no internet entry"));
+  CHECK_THAT(cli::verdict_text(m, t), Catch::StartsWith("denied at entry: no internet entry"));
   // vm-db's 22 is reached only by a Bastion session, which is listed, not followed.
   t = solver::explain(m, query("52.30.1.1", "vm-db", 22));
   REQUIRE(t.status == FlowTrace::Status::kOk);
@@ -428,13 +427,13 @@ TEST_CASE("explain: an NSG hop names the route that puts an internet source into
   const auto t = solver::explain(m, query("52.1.2.3", "vm", 22));
   REQUIRE(t.status == FlowTrace::Status::kOk);
   CHECK(t.allowed);
-  CHECK(solver::hop_text(m, t.hops[2]) ==
+  CHECK(cli::hop_text(m, t.hops[2]) ==
         "AllowVnetInBound (65000, allow, default rule): source tag 'VirtualNetwork' (as seen from the target's subnet) "
         "contains 52.1.2.3 because route 'route-0.0.0.0/0' (0.0.0.0/0 -> Internet) of route table 'rt' puts 0.0.0.0/0 "
         "into the tag, port 22 in '*', protocol '*' covers tcp, destination covers 10.0.0.4");
   // A source in the VNet's own space is in the tag without the route: no route named.
   const auto inside = solver::explain(m, query("10.0.0.9", "vm", 22));
-  CHECK_THAT(solver::hop_text(m, inside.hops[2]), !Catch::Contains("because route"));
+  CHECK_THAT(cli::hop_text(m, inside.hops[2]), !Catch::Contains("because route"));
 }
 
 TEST_CASE("explain: through lb-web, rule https to 8443 is allowed by allow-app, http 80 is denied",
@@ -457,7 +456,7 @@ TEST_CASE("explain: through lb-web, rule https to 8443 is allowed by allow-app, 
   CHECK(lbh.frontend_port == 443);
   CHECK(lbh.backend_port == 8443);
   REQUIRE(lbh.backends.size() == 2);
-  CHECK(solver::hop_text(m, lbh) ==
+  CHECK(cli::hop_text(m, lbh) ==
         "tcp port 443 matches load-balancing rule 'https' (443 -> 8443) of 'lb-web'; pool 'pool-web' "
         "spreads flows over 2 members: traced the first in the documented order (NIC id, then ip "
         "configuration name), vm-web-1 (10.50.1.4); other members: vm-web-2 (10.50.1.5); choose one "
@@ -469,11 +468,11 @@ TEST_CASE("explain: through lb-web, rule https to 8443 is allowed by allow-app, 
   CHECK(lbh.why.member == 0);
   CHECK(lbh.why.frontend_port == 443);
   CHECK(lbh.why.backend_port == 8443);
-  CHECK(solver::hop_text(m, t.hops[1]) ==
+  CHECK(cli::hop_text(m, t.hops[1]) ==
         "public IP 'pip-lb-web' 20.71.8.10 (Standard) is frontend 'fe-public' of load balancer "
         "'lb-web' (Standard)");
   // The NSG sees the backend port.
-  CHECK_THAT(solver::hop_text(m, t.hops[3]), Catch::Contains("port 8443 in '8443'"));
+  CHECK_THAT(cli::hop_text(m, t.hops[3]), Catch::Contains("port 8443 in '8443'"));
   // the entry and the verdict as data: the frontend, and the rule and backend port that carried the packet
   CHECK(t.hops[1].why.code == solver::ReasonCode::kLoadBalancerEntry);
   CHECK(t.hops[1].why.load_balancer == t.load_balancer);
@@ -493,7 +492,7 @@ TEST_CASE("explain: through lb-web, rule https to 8443 is allowed by allow-app, 
   REQUIRE(t.status == FlowTrace::Status::kOk);
   CHECK(m.vms[t.vm].name == "vm-web-2");
   CHECK(t.allowed);
-  CHECK_THAT(solver::hop_text(m, t.hops[2]), Catch::EndsWith("traced vm-web-2 (10.50.1.5), chosen with --backend"));
+  CHECK_THAT(cli::hop_text(m, t.hops[2]), Catch::EndsWith("traced vm-web-2 (10.50.1.5), chosen with --backend"));
   CHECK(t.hops[2].why.backend == solver::LbBackend::kChosen);
   CHECK(t.hops[2].why.member == 1);
   q.backend = "vm-mgmt";
@@ -531,7 +530,7 @@ TEST_CASE("explain: through lb-web's inbound NAT rules, and a port no rule match
   CHECK(m.vms[t.vm].name == "vm-web-1");
   CHECK(t.hops[2].lb_nat);
   CHECK(t.hops[2].backend_port == 22);
-  CHECK(solver::hop_text(m, t.hops[2]) ==
+  CHECK(cli::hop_text(m, t.hops[2]) ==
         "tcp port 50001 matches inbound NAT rule 'ssh-web-1' (50001 -> 22) of 'lb-web', which forwards to vm-web-1 "
         "(10.50.1.4)");
   CHECK(t.hops[2].why.code == solver::ReasonCode::kLbNatRule);
@@ -543,7 +542,7 @@ TEST_CASE("explain: through lb-web's inbound NAT rules, and a port no rule match
   t = solver::explain(m, query("52.10.20.30", "20.71.8.10", 50001));
   CHECK(hops(m, t)[3] == "nsg(subnet) stop nsg-web/DenyAllInBound");
   CHECK_FALSE(t.allowed);
-  CHECK(solver::verdict_text(m, t) ==
+  CHECK(cli::verdict_text(m, t) ==
         "denied at nsg (subnet): DenyAllInBound (65500, deny, default rule): source '*', port 22 in '*', "
         "protocol '*' covers tcp");
 
@@ -561,7 +560,7 @@ TEST_CASE("explain: through lb-web's inbound NAT rules, and a port no rule match
   CHECK(hops(m, t) == std::vector<std::string>{"source pass", "entry pass pip-lb-web", "load-balancer stop lb-web"});
   CHECK(t.nic == -1);
   CHECK(t.stopped_at == 2);
-  CHECK(solver::verdict_text(m, t) ==
+  CHECK(cli::verdict_text(m, t) ==
         "denied at load-balancer: no load-balancing or inbound NAT rule of 'lb-web' on frontend "
         "'fe-public' matches tcp port 81");
   CHECK(t.verdict.why.code == solver::ReasonCode::kLbNoRule);
@@ -582,13 +581,13 @@ TEST_CASE("explain: through the Basic lb-mgmt, the mgmt subnet's route to the ap
                           "route stop default-to-appliance",
                       });
   CHECK(m.vms[t.vm].name == "vm-mgmt");
-  CHECK(solver::hop_text(m, t.hops[4]) ==
+  CHECK(cli::hop_text(m, t.hops[4]) ==
         "no NSG on the subnet or the NIC: a Basic load balancer is open on every port where no "
         "NSG applies");
-  CHECK_THAT(solver::verdict_text(m, t),
+  CHECK_THAT(cli::verdict_text(m, t),
              Catch::StartsWith("broken at route: the reply to 52.10.20.30 takes route "
                                "'default-to-appliance' (0.0.0.0/0 -> VirtualAppliance 10.50.3.4)"));
-  CHECK_THAT(solver::verdict_text(m, t),
+  CHECK_THAT(cli::verdict_text(m, t),
              Catch::EndsWith("replies do not leave through the load balancer, so the client never gets an "
                              "answer"));
   // A backend by name has no internet entry of its own: explain follows lb-web's https rule, which analyze says
@@ -623,7 +622,7 @@ TEST_CASE("explain: a return route to an appliance stops the flow at the route h
                           "no-nsg(nic) pass",
                           "route stop route-52.0.0.0/8",
                       });
-  CHECK(solver::verdict_text(m, t) ==
+  CHECK(cli::verdict_text(m, t) ==
         "broken at route: the reply to 52.1.2.3 takes route 'route-52.0.0.0/8' (52.0.0.0/8 -> "
         "VirtualAppliance) of route table 'rt': replies do not leave through the public IP, so the "
         "client never gets an answer");
@@ -644,12 +643,12 @@ TEST_CASE("explain: Standard and Basic public IPs without any NSG", "[solver][ex
   auto t = solver::explain(m, query("52.1.2.3", "std", 22));
   CHECK(hops(m, t) == std::vector<std::string>{"source pass", "entry pass pip-std", "no-nsg(subnet) pass",
                                                "no-nsg(nic) stop", "route pass system (unreached)"});
-  CHECK(solver::verdict_text(m, t) ==
+  CHECK(cli::verdict_text(m, t) ==
         "denied at no-nsg (nic): no NSG on the subnet or the NIC: a Standard public IP admits nothing "
         "unless an NSG allows it");
   t = solver::explain(m, query("52.1.2.3", "basic", 0, Protocol::kIcmp));
   CHECK(t.allowed);
-  CHECK(solver::hop_text(m, t.hops[3]) ==
+  CHECK(cli::hop_text(m, t.hops[3]) ==
         "no NSG on the subnet or the NIC: a Basic public IP is open on every port where no NSG "
         "applies");
 }
@@ -727,7 +726,7 @@ bool cross_check(const model::Model& m, std::mt19937_64& rng, int probes) {
     }
     INFO(fmt::format("{} {} -> {} port {} sport {}", model::to_string(q.protocol), q.source.to_string(), q.target,
                      q.destination_port, q.source_port));
-    INFO(solver::verdict_text(m, t));
+    INFO(cli::verdict_text(m, t));
     REQUIRE(t.allowed == (hit != nullptr));
     if (!hit) continue;
     ++allowed;
@@ -813,7 +812,7 @@ bool cross_check_lb(const model::Model& m, std::mt19937_64& rng, int probes) {
     const TraceHop& h = t.hops[2];
     INFO(fmt::format("{} {} -> {} port {} sport {} backend '{}'", model::to_string(q.protocol), q.source.to_string(),
                      q.target, q.destination_port, q.source_port, q.backend));
-    INFO(solver::verdict_text(m, t));
+    INFO(cli::verdict_text(m, t));
     const bool ported = model::has_ports(q.protocol);
     auto same_flow = [&](const solver::Exposure& e) {
       return e.load_balancer == l && e.frontend == f && e.public_ip == lb.frontends[f].public_ip.index &&
@@ -897,7 +896,7 @@ TEST_CASE("explain agrees with analyze on every example and on random packets", 
   const auto t = solver::explain(partial, query("52.10.20.30", "jumpboxVMNic", 0, Protocol::kUdp));
   CHECK(hops(partial, t) == std::vector<std::string>{"source pass", "entry pass", "nsg(subnet) pass", "nsg(nic) pass",
                                                      "route pass system"});
-  CHECK_THAT(solver::hop_text(partial, t.hops[1]),
+  CHECK_THAT(cli::hop_text(partial, t.hops[1]),
              Catch::StartsWith("a public IP not in the input (assumed Basic SKU) maps to"));
 }
 
@@ -950,7 +949,7 @@ TEST_CASE("explain agrees with analyze through load balancers", "[solver][explai
   CHECK(hops(m, t) ==
         std::vector<std::string>{"source pass", "entry pass pip-std", "load-balancer pass lb-std/floating",
                                  "nsg(subnet) pass nsg/allow-floating", "no-nsg(nic) pass", "route pass system"});
-  CHECK_THAT(solver::hop_text(m, t.hops[3]), Catch::Contains("destination covers 20.0.0.1"));
+  CHECK_THAT(cli::hop_text(m, t.hops[3]), Catch::Contains("destination covers 20.0.0.1"));
   // Without floating IP the same address does not match: allow-web names the backend's subnet instead.
   t = solver::explain(m, query("81.2.69.200", "20.0.0.1", 80));
   CHECK(hops(m, t)[3] == "nsg(subnet) pass nsg/allow-web");
@@ -964,7 +963,7 @@ TEST_CASE("explain agrees with analyze through load balancers", "[solver][explai
   t = solver::explain(m, query("52.1.2.3", "20.0.0.2", 61001));
   CHECK(t.allowed);
   CHECK(m.vms[t.vm].name == "e");
-  CHECK(solver::hop_text(m, t.hops[4]) ==
+  CHECK(cli::hop_text(m, t.hops[4]) ==
         "no NSG on the subnet or the NIC: a Basic load balancer is open on every port where no "
         "NSG applies");
 }
@@ -1011,7 +1010,7 @@ void cross_check_dnat(const model::Model& m, int f, const std::vector<std::strin
     const auto t = solver::explain(m, q);
     REQUIRE(t.status == FlowTrace::Status::kOk);
     INFO(q.source.to_string() << " -> " << q.target << " port " << q.destination_port << ": "
-                              << solver::verdict_text(m, t));
+                              << cli::verdict_text(m, t));
     REQUIRE(t.firewall == f);
     const auto* own = dnat_hit(analysis.exposures, -1, q);
     CHECK((own != nullptr) == (t.firewall_rule >= 0));
@@ -1075,7 +1074,7 @@ TEST_CASE("explain: an allowed and a denied flow through the hub firewall, hop b
   CHECK(allowed.allowed);
   CHECK(labels(allowed) == std::vector<std::string>{"source pass", "entry pass", "firewall pass", "route(forward) pass",
                                                     "nsg(subnet) pass", "no-nsg(nic) pass", "route(return) pass"});
-  CHECK(solver::verdict_text(m, allowed) ==
+  CHECK(cli::verdict_text(m, allowed) ==
         "allowed: tcp 81.2.69.200 -> 20.50.60.70:2222 reaches ip configuration 'ipconfig1' of NIC 'vm-jump-nic' "
         "(10.1.1.4) on port 22 through firewall 'fw-hub' (DNAT rule 'ssh-to-jump'), and replies return");
   {  // the decisions as data: the entry address, the DNAT rule's position, the routes both ways, the verdict
@@ -1104,7 +1103,7 @@ TEST_CASE("explain: an allowed and a denied flow through the hub firewall, hop b
   auto broken = solver::explain(m, query("81.2.69.200", "pip-fw", 8080));
   CHECK_FALSE(broken.allowed);
   CHECK(broken.stopped_at == 6);
-  CHECK_THAT(solver::verdict_text(m, broken), Catch::StartsWith("broken at route (return): asymmetric routing"));
+  CHECK_THAT(cli::verdict_text(m, broken), Catch::StartsWith("broken at route (return): asymmetric routing"));
   CHECK(broken.verdict.why.code == solver::ReasonCode::kFirewallReturn);
   CHECK_FALSE(broken.verdict.why.passes);
   CHECK(broken.verdict.why.route.user);
@@ -1363,9 +1362,9 @@ TEST_CASE("explain: through an application gateway to its first backend, hop by 
   CHECK(t.hops[3].waf_mode == model::WafMode::kPrevention);
   CHECK(t.hops[4].backend_port == 8080);
   CHECK(t.hops[4].backends.size() == 2);
-  CHECK_THAT(solver::hop_text(m, t.hops[6]),
+  CHECK_THAT(cli::hop_text(m, t.hops[6]),
              Catch::Contains("allow-agw-8080 (100, allow): source '10.0.2.0/24' matches 10.0.2.0/24"));
-  CHECK(solver::verdict_text(m, t) ==
+  CHECK(cli::verdict_text(m, t) ==
         "allowed: tcp 81.2.69.200:49152 -> 20.50.0.20:443 passes listener 'l-https' of application gateway "
         "'agw-edge', which connects to vm-web-1 (10.0.3.4) on port 8080 (rule 'r-https', pool 'web-pool'), "
         "and replies return");
@@ -1414,7 +1413,7 @@ TEST_CASE("explain: an application gateway flow denied at the gateway subnet, at
   CHECK(t.stopped_at == 2);
   CHECK(hops(m, t)[2] == "nsg(gateway-subnet) stop nsg-appgw/deny-http");
   CHECK(hops(m, t)[3] == "application-gateway(listener) pass (unreached)");
-  CHECK_THAT(solver::verdict_text(m, t),
+  CHECK_THAT(cli::verdict_text(m, t),
              Catch::StartsWith("denied at nsg (gateway-subnet): deny-http (120, deny): source tag 'Internet'"));
   // 65300: allow-gateway-manager names the unresolved tag GatewayManager (taken as the internet in an allow
   // rule), but no listener is on that port.
@@ -1422,7 +1421,7 @@ TEST_CASE("explain: an application gateway flow denied at the gateway subnet, at
   CHECK(hops(m, t)[2] == "nsg(gateway-subnet) pass nsg-appgw/allow-gateway-manager");
   CHECK(hops(m, t)[3] == "application-gateway(listener) stop");
   CHECK(t.hops.size() == 4);
-  CHECK(solver::verdict_text(m, t) ==
+  CHECK(cli::verdict_text(m, t) ==
         "denied at application-gateway (listener): no listener of application gateway 'agw-edge' on "
         "frontend 'fe-public' port 65300: the gateway accepts nothing there");
   // UDP is never taken by a listener.
@@ -1437,7 +1436,7 @@ TEST_CASE("explain: an application gateway flow denied at the gateway subnet, at
   CHECK_FALSE(t.broken);
   CHECK(t.stopped_at == 6);
   CHECK(hops(denied, t)[6] == "nsg(subnet) stop nsg-web/deny-all");
-  CHECK_THAT(solver::verdict_text(denied, t),
+  CHECK_THAT(cli::verdict_text(denied, t),
              Catch::StartsWith("denied at nsg (subnet): deny-all (4000, deny): source '*' matches "
                                "10.0.2.0/24 (the gateway subnet 10.0.2.0/24)"));
 
@@ -1448,7 +1447,7 @@ TEST_CASE("explain: an application gateway flow denied at the gateway subnet, at
   CHECK(t.broken);
   CHECK(t.stopped_at == 8);
   CHECK(hops(asymmetric, t)[8] == "route(return) stop gateway-via-nva");
-  CHECK_THAT(solver::verdict_text(asymmetric, t),
+  CHECK_THAT(cli::verdict_text(asymmetric, t),
              Catch::StartsWith("broken at route (return): asymmetric routing: replies to application "
                                "gateway 'agw-edge' (10.0.2.0) take route 'gateway-via-nva'"));
 }
@@ -1460,7 +1459,7 @@ TEST_CASE("explain: Bastion's own 443, and sessions through it by SKU port rules
                                                "nsg(bastion-subnet) pass nsg-bastion/AllowHttpsInbound",
                                                "bastion(host) pass"});
   CHECK(t.allowed);
-  CHECK(solver::verdict_text(m, t) ==
+  CHECK(cli::verdict_text(m, t) ==
         "allowed: tcp 81.2.69.200:49152 -> 20.50.0.10:443 reaches Bastion host 'bastion-hub'");
   CHECK(t.hops[3].why.code == solver::ReasonCode::kBastionHost);
   CHECK(t.hops[3].why.passes);
@@ -1483,7 +1482,7 @@ TEST_CASE("explain: Bastion's own 443, and sessions through it by SKU port rules
                                                "route(return) pass system"});
   CHECK(t.allowed);
   CHECK(m.bastion_hosts[t.bastion].name == "bastion-hub");
-  {  // the decisions as data (the words are solver/explain_text.cpp's)
+  {  // the decisions as data (the words are cli/explain_text.cpp's)
     using solver::ReasonCode;
     const auto& entry_nsg = t.hops[2].why;
     CHECK(entry_nsg.code == ReasonCode::kNsgRuleAtEntry);
@@ -1526,7 +1525,7 @@ TEST_CASE("explain: Bastion's own 443, and sessions through it by SKU port rules
   t = solver::explain(m, q);
   CHECK_FALSE(t.allowed);
   CHECK(t.stopped_at == 3);
-  CHECK(solver::verdict_text(m, t) ==
+  CHECK(cli::verdict_text(m, t) ==
         "denied at bastion (session): Bastion 'bastion-hub' (Basic) opens sessions to ports 22 and 3389 "
         "only: port 8080 needs the Standard or Premium SKU (custom ports)");
   CHECK(t.verdict.why.code == solver::ReasonCode::kBastionSession);
@@ -1540,7 +1539,7 @@ TEST_CASE("explain: Bastion's own 443, and sessions through it by SKU port rules
   q.target = "vm-app-1";
   t = solver::explain(m, q);
   CHECK(t.allowed);
-  CHECK_THAT(solver::hop_text(m, t.hops[4]),
+  CHECK_THAT(cli::hop_text(m, t.hops[4]),
              Catch::StartsWith("vm-app-1 (10.1.0.4) is in VNet 'vnet-spoke', peered both ways with "
                                "the Bastion's VNet 'vnet-hub'"));
   // vm-lab-1: vnet-isolated has no peering back to the hub.
@@ -1561,7 +1560,7 @@ TEST_CASE("explain: PaaS public endpoints by publicNetworkAccess and IP rules, p
   CHECK(hops(m, t) == std::vector<std::string>{"source pass", "paas(endpoint) pass", "paas(public-network-access) pass",
                                                "paas(ip-rules) pass"});
   CHECK(t.allowed);
-  CHECK(solver::hop_text(m, t.hops[3]) == "IP rule '52.10.0.0/16' admits 52.10.1.1");
+  CHECK(cli::hop_text(m, t.hops[3]) == "IP rule '52.10.0.0/16' admits 52.10.1.1");
   CHECK(t.hops[1].why.code == solver::ReasonCode::kPaasServes);
   CHECK(t.hops[2].why.code == solver::ReasonCode::kPaasAccessEnabled);
   CHECK(t.hops[3].why.code == solver::ReasonCode::kPaasRule);
@@ -1573,7 +1572,7 @@ TEST_CASE("explain: PaaS public endpoints by publicNetworkAccess and IP rules, p
   t = solver::explain(m, query("52.11.0.1", "stlogs.blob.core.windows.net", 443));
   CHECK_FALSE(t.allowed);
   CHECK(hops(m, t)[3] == "paas(default-action) stop");
-  CHECK(solver::verdict_text(m, t) ==
+  CHECK(cli::verdict_text(m, t) ==
         "denied at paas (default-action): no address rule matches 52.11.0.1: the default action Deny denies "
         "it");
   CHECK(t.verdict.why.code == solver::ReasonCode::kPaasDefaultAction);
@@ -1588,7 +1587,7 @@ TEST_CASE("explain: PaaS public endpoints by publicNetworkAccess and IP rules, p
   CHECK_FALSE(t.allowed);
   CHECK(t.stopped_at == 2);
   CHECK(hops(m, t)[3] == "paas(default-action) pass (unreached)");
-  CHECK_THAT(solver::verdict_text(m, t),
+  CHECK_THAT(cli::verdict_text(m, t),
              Catch::StartsWith("denied at paas (public-network-access): publicNetworkAccess Disabled"));
   // app-shop: block-partner-lab (100) denies 52.40.1.0/24 before partner-net (200) admits 52.40.0.0/16.
   t = solver::explain(m, query("52.40.1.9", "app-shop", 443));
@@ -1609,7 +1608,7 @@ TEST_CASE("explain: PaaS public endpoints by publicNetworkAccess and IP rules, p
   CHECK(m.private_endpoints[t.private_endpoint].name == "pe-stdata-blob");
   CHECK(t.verdict.why.code == solver::ReasonCode::kPrivateEndpoint);
   CHECK(t.verdict.why.private_endpoint == t.private_endpoint);
-  CHECK_THAT(solver::verdict_text(m, t),
+  CHECK_THAT(cli::verdict_text(m, t),
              Catch::StartsWith("denied at entry: private endpoint 'pe-stdata-blob' to storage 'stdata' blob "
                                "(approved) has private addresses only"));
 }
@@ -1673,7 +1672,7 @@ void cross_check_gateways(const model::Model& m, std::mt19937_64& rng, int probe
       REQUIRE(t.nic == x.nic);
     }
     INFO(fmt::format("{} -> {} port {} backend '{}': {}", q.source.to_string(), q.target, q.destination_port, q.backend,
-                     solver::verdict_text(m, t)));
+                     cli::verdict_text(m, t)));
     bool entry_ok = t.listener >= 0;
     for (const auto& h : t.hops) {
       if (h.kind == TraceHop::Kind::kApplicationGateway && std::string(h.scope) == "listener") break;
@@ -1744,7 +1743,7 @@ void cross_check_paas(const model::Model& m, std::mt19937_64& rng, int probes, i
     REQUIRE(t.paas_service == si);
     REQUIRE(t.scm == scm);
     INFO(fmt::format("{} -> {} port {}: {}", q.source.to_string(), q.target, q.destination_port,
-                     solver::verdict_text(m, t)));
+                     cli::verdict_text(m, t)));
     const solver::Exposure* hit = nullptr;
     for (const auto& e : analysis.exposures) {
       if (e.via != solver::Via::kPaasPublic || e.target != si || e.protocol != q.protocol) continue;
@@ -1811,7 +1810,7 @@ TEST_CASE("explain agrees with analyze through application gateways", "[solver][
                                  "route(forward) pass system", "firewall(default) stop fw-hub",
                                  "nsg(subnet) pass nsg-spoke2/allow-https (unreached)", "no-nsg(nic) pass (unreached)",
                                  "route(return) pass system (unreached)"});
-  CHECK(solver::verdict_text(denied_hub, t) ==
+  CHECK(cli::verdict_text(denied_hub, t) ==
         "denied at firewall (default): no rule matched: default deny (no network or application rule of "
         "firewall 'fw-hub' takes tcp from 10.1.2.0/24 to 10.2.1.4 port 443); the routes send the connection "
         "and its replies through firewall 'fw-hub' (10.100.0.132)");
@@ -1844,24 +1843,24 @@ TEST_CASE("explain: flows to a secured virtual hub firewall's public address, ho
   CHECK(t.public_ip == -1);
   REQUIRE(t.entry_address);
   CHECK(t.entry_address->to_string() == "20.50.0.1");
-  CHECK(solver::hop_text(m, t.hops[1]) ==
+  CHECK(cli::hop_text(m, t.hops[1]) ==
         "20.50.0.1 is a public address of firewall 'fw-hub' of secured virtual hub 'hub-weu' "
         "(hubIPAddresses: not a public IP resource)");
-  CHECK(solver::hop_text(m, t.hops[2]) ==
+  CHECK(cli::hop_text(m, t.hops[2]) ==
         "DNAT rule 'ssh-vm1', collection 'inbound' (priority 100) of group "
         "'DefaultDnatRuleCollectionGroup' in policy 'policy-hub' translates 20.50.0.1:2222 to "
         "10.1.1.4:22; the source becomes the firewall's own address (SNAT)");
-  CHECK(solver::hop_text(m, t.hops[3]) ==
+  CHECK(cli::hop_text(m, t.hops[3]) ==
         "the firewall reaches 10.1.1.4 by route 10.1.1.4/32 -> VNetPeering learned from virtual hub "
         "'hub-weu' (connected virtual network)");
-  CHECK_THAT(solver::hop_text(m, t.hops[4]),
+  CHECK_THAT(cli::hop_text(m, t.hops[4]),
              Catch::EndsWith("(the source is the firewall's SNAT address in 10.100.0.0/23)"));
-  CHECK(solver::hop_text(m, t.hops[6]) ==
+  CHECK(cli::hop_text(m, t.hops[6]) ==
         "the reply to the firewall's address 10.100.0.132 takes route 10.100.0.0/23 -> "
         "VNetPeering learned from virtual hub 'hub-weu' (hub address space): it returns to the "
         "firewall");
   CHECK(t.allowed);
-  CHECK(solver::verdict_text(m, t) ==
+  CHECK(cli::verdict_text(m, t) ==
         "allowed: tcp 52.10.1.1 -> 20.50.0.1:2222 reaches ip configuration 'ipconfig1' of NIC 'nic-vm1' "
         "(10.1.1.4) on port 22 through firewall 'fw-hub' (DNAT rule 'ssh-vm1'), and replies return");
   // The firewall by name means its (only) public address.
@@ -1872,7 +1871,7 @@ TEST_CASE("explain: flows to a secured virtual hub firewall's public address, ho
   CHECK_FALSE(t.allowed);
   CHECK(t.stopped_at == 2);
   CHECK(t.nic == -1);
-  CHECK(solver::verdict_text(m, t) ==
+  CHECK(cli::verdict_text(m, t) ==
         "denied at firewall: no DNAT rule of firewall 'fw-hub' takes tcp 81.2.69.200 port 2222: the "
         "firewall drops it (network and application rules never admit inbound traffic to the firewall's "
         "own addresses)");
@@ -1883,14 +1882,14 @@ TEST_CASE("explain: flows to a secured virtual hub firewall's public address, ho
   t = solver::explain(m, query("81.2.69.200", "20.50.0.1", 8443));
   CHECK_FALSE(t.allowed);
   CHECK(t.broken);
-  CHECK(solver::verdict_text(m, t) ==
+  CHECK(cli::verdict_text(m, t) ==
         "broken at route (return): asymmetric routing: the reply to the firewall's address 10.100.0.132 "
         "takes route 'hub-via-nva' (10.100.0.0/23 -> VirtualAppliance 10.2.0.100) of route table "
         "'rt-spoke2', not the firewall instance directly, so the connection fails");
   // rdp-vm3: spoke3 is not connected to the hub: broken on the way there.
   t = solver::explain(m, query("81.2.69.200", "20.50.0.1", 3389));
   CHECK(t.broken);
-  CHECK(solver::verdict_text(m, t) ==
+  CHECK(cli::verdict_text(m, t) ==
         "broken at route (forward): firewall 'fw-hub' of virtual hub 'hub-weu' cannot reach 10.3.1.4: its "
         "virtual network is not connected to a hub of the virtual WAN");
 
@@ -1915,7 +1914,7 @@ TEST_CASE("explain: flows to a secured virtual hub firewall's public address, ho
   CHECK_FALSE(t.allowed);
   CHECK_FALSE(t.broken);
   CHECK(hops(denied, t)[4] == "nsg(subnet) stop nsg-spoke1/deny-hub");
-  CHECK_THAT(solver::verdict_text(denied, t),
+  CHECK_THAT(cli::verdict_text(denied, t),
              Catch::StartsWith("denied at nsg (subnet): deny-hub (100, deny): source '10.100.0.0/23'"));
   CHECK(solver::analyze(denied).exposures.size() == 3);  // the firewall's own three only
 
@@ -1985,7 +1984,7 @@ bool cross_check_other_entries(const model::Model& m, std::mt19937_64& rng, int 
     }
     INFO(fmt::format("{} {} -> {} port {}", model::to_string(q.protocol), q.source.to_string(), q.target,
                      q.destination_port));
-    INFO(solver::verdict_text(m, t));
+    INFO(cli::verdict_text(m, t));
     REQUIRE(t.allowed == hit);
     CHECK(t.redirected_from.empty() == !hit);
     if (hit) {
@@ -2058,7 +2057,7 @@ TEST_CASE("explain data: an NSG hop returns the deciding rule and the part of it
   CHECK(subnet_nsg.nsg.source_port == 49152);
   CHECK(subnet_nsg.nsg.destination->to_string() == "10.0.0.4");
   CHECK(subnet_nsg.nsg.excluding_peering == -1);
-  CHECK(solver::hop_text(m, t.hops[2]) ==
+  CHECK(cli::hop_text(m, t.hops[2]) ==
         "allow-web (100, allow): source '52.0.0.0/8' contains 52.1.2.3, port 443 in '443', protocol tcp");
   // the NIC has none; the reply leaves through the public IP by the system default route
   CHECK(t.hops[3].why.code == ReasonCode::kNoNsg);
@@ -2075,7 +2074,7 @@ TEST_CASE("explain data: an NSG hop returns the deciding rule and the part of it
   CHECK(t.hops[1].why.target.ip_configuration == 0);
   CHECK(t.verdict.why.code == ReasonCode::kAllowedThroughPublicIp);
   CHECK(t.verdict.why.flow.source.to_string() == "52.1.2.3");
-  CHECK(solver::verdict_text(m, t) ==
+  CHECK(cli::verdict_text(m, t) ==
         "allowed: tcp 52.1.2.3:49152 -> port 443 reaches ip configuration 'ipconfig1' of NIC 'vm-nic' (10.0.0.4) "
         "through its public IP, and replies return");
 
@@ -2089,7 +2088,7 @@ TEST_CASE("explain data: an NSG hop returns the deciding rule and the part of it
   CHECK(t.verdict.kind == solver::HopKind::kNsg);
   CHECK(std::string(t.verdict.scope) == "subnet");
   CHECK(t.verdict.why.nsg.rule == 1);
-  CHECK(solver::verdict_text(m, t) ==
+  CHECK(cli::verdict_text(m, t) ==
         "denied at nsg (subnet): deny-internet (200, deny): source tag 'Internet' contains 81.2.3.4, port 22 in "
         "'*', protocol '*' covers tcp");
 }

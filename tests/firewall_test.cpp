@@ -11,7 +11,7 @@
 #include "importers/unknown_value.h"
 #include "model/validate.h"
 #include "solver/explain.h"
-#include "solver/explain_text.h"
+#include "cli/explain_text.h"
 #include "solver/exposure.h"
 #include "solver/firewall.h"
 
@@ -286,7 +286,7 @@ TEST_CASE("firewall: a DNAT rule to an address not the firewall's is taken to ta
   q.destination_port = 2222;
   const auto allowed = solver::explain(r.model, q);
   CHECK(allowed.allowed);
-  CHECK(solver::verdict_text(r.model, allowed) ==
+  CHECK(cli::verdict_text(r.model, allowed) ==
         "allowed: tcp 81.2.69.200 -> (unknown address):2222 reaches ip configuration 'ipconfig1' of NIC 'vm-nic' "
         "(10.1.1.4) on port 22 through firewall 'fw' (DNAT rule 'ssh'), and replies return");
   q.destination_port = 25;

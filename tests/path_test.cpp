@@ -16,7 +16,7 @@
 #include "importers/inputs.h"
 #include "model/validate.h"
 #include "solver/explain.h"
-#include "solver/explain_text.h"
+#include "cli/explain_text.h"
 #include "solver/exposure.h"
 #include "solver/path.h"
 
@@ -159,7 +159,7 @@ TEST_CASE("path: analyze's exposure paths and explain's hops are the stages of i
       }
       const auto t = solver::explain(m, q, &a);
       REQUIRE(t.status == solver::FlowTrace::Status::kOk);
-      INFO(solver::verdict_text(m, t));
+      INFO(cli::verdict_text(m, t));
       std::vector<Step> traced, listed;
       for (const auto& s : stages) {
         if (s.kind == HopKind::kTarget) continue;

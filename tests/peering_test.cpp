@@ -13,7 +13,7 @@
 
 #include "gateway_estate.h"
 #include "solver/explain.h"
-#include "solver/explain_text.h"
+#include "cli/explain_text.h"
 #include "solver/exposure.h"
 #include "solver/whatif.h"
 
@@ -182,7 +182,7 @@ TEST_CASE("peering: allowVirtualNetworkAccess false on the target's side leaves 
   const auto& stop = t.hops[static_cast<std::size_t>(t.stopped_at)];
   CHECK(stop.kind == solver::TraceHop::Kind::kNsg);
   CHECK(r.m.nsgs[stop.resource].rules[stop.rule].name == "DenyAllInBound");
-  CHECK_THAT(solver::hop_text(r.m, stop),
+  CHECK_THAT(cli::hop_text(r.m, stop),
              Catch::Contains("peering 'spoke-to-hub' of VNet 'spoke' has allowVirtualNetworkAccess false"));
   // The forward route is the peering's, as before.
   bool forward_by_peering = false;

@@ -16,7 +16,7 @@
 #include "model/topology.h"
 #include "model/validate.h"
 #include "solver/explain.h"
-#include "solver/explain_text.h"
+#include "cli/explain_text.h"
 #include "solver/exposure.h"
 
 namespace exposim {
@@ -249,7 +249,7 @@ TEST_CASE("explain follows a flow through an inbound NAT pool to its instance", 
   REQUIRE(lb != nullptr);
   CHECK(lb->lb_nat_pool);
   CHECK(lb->backend_port == 22);
-  CHECK_THAT(solver::hop_text(l.model, *lb),
+  CHECK_THAT(cli::hop_text(l.model, *lb),
              Catch::StartsWith("tcp port 50001 matches inbound NAT pool 'ssh' (50000..50099 -> 22) of "
                                "'lb1': port 50001 goes to scale set instance 1, vmss1_1"));
   // the decision as data: NAT pool 0, its instance 1, one member

@@ -16,7 +16,7 @@
 #include "model/edit.h"
 #include "model/validate.h"
 #include "solver/explain.h"
-#include "solver/explain_text.h"
+#include "cli/explain_text.h"
 #include "solver/exposure.h"
 #include "solver/incremental.h"
 #include "solver/paas.h"
@@ -28,6 +28,7 @@ namespace {
 namespace az = exposim::importers::azure;
 namespace model = exposim::model;
 namespace solver = exposim::solver;
+namespace cli = exposim::cli;
 using solver::HopKind;
 
 const std::string kRg = "/subscriptions/s/resourceGroups/rg/providers";
@@ -226,7 +227,7 @@ TEST_CASE("sql managed instance: not exposed when the public data endpoint is di
     CHECK_FALSE(t.allowed);
     CHECK(trace_of(t) == std::vector<std::string>{"source pass", "paas(endpoint) pass",
                                                   "paas(public-data-endpoint) stop", "no-nsg(subnet) pass"});
-    CHECK_THAT(solver::verdict_text(e.model, t), Catch::Contains("publicDataEndpointEnabled false"));
+    CHECK_THAT(cli::verdict_text(e.model, t), Catch::Contains("publicDataEndpointEnabled false"));
   }
 }
 
@@ -265,7 +266,7 @@ TEST_CASE("sql managed instance: explain agrees with analyze", "[solver][explain
           for (const auto* x : exposures_of(e)) {
             if (x->sources.contains(a.value) && x->ports.contains(port)) hit = x;
           }
-          INFO(rules << " " << props << " " << src << ":" << port << " " << solver::verdict_text(e.model, t));
+          INFO(rules << " " << props << " " << src << ":" << port << " " << cli::verdict_text(e.model, t));
           REQUIRE(t.allowed == (hit != nullptr));
           if (hit == nullptr) {
             ++denied;

@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <tuple>
 
+#include "model/locations.h"
+
 namespace exposim::importers::terraform {
 namespace {
 
@@ -165,140 +167,8 @@ bool Remap::apply(model::SourceLocation& where, const Instance** instance) const
   return true;
 }
 
-namespace {
-
-/// The locations of what a VM or scale set says about its own security.
-void remap_posture(model::MachinePosture& p, const Remap& remap) {
-  remap.apply(p.os_where);
-  remap.apply(p.image.where);
-  for (auto* w :
-       {&p.encryption_at_host.where, &p.secure_boot.where, &p.vtpm.where, &p.disable_password_authentication.where}) {
-    remap.apply(*w);
-  }
-  remap.apply(p.security_type.where);
-  remap.apply(p.identity_type.where);
-  for (auto& e : p.extensions) remap.apply(e.where);
-}
-
-}  // namespace
-
 void remap_model(model::Model& m, const Remap& remap) {
-  for (auto& v : m.vnets) {
-    remap.apply(v.where);
-    remap.apply(v.enable_ddos_protection.where);
-    remap.apply(v.ddos_protection_plan.where);
-    for (auto& p : v.peerings) remap.apply(p.where);
-  }
-  for (auto& s : m.subnets) remap.apply(s.where);
-  for (auto& t : m.route_tables) {
-    remap.apply(t.where);
-    for (auto& r : t.routes) remap.apply(r.where);
-  }
-  for (auto& n : m.nsgs) {
-    remap.apply(n.where);
-    for (auto& r : n.rules) remap.apply(r.where);
-  }
-  for (auto& n : m.nics) {
-    remap.apply(n.where);
-    remap.apply(n.enable_ip_forwarding_where);
-    for (auto& c : n.ip_configurations) remap.apply(c.where);
-  }
-  for (auto& p : m.public_ips) {
-    remap.apply(p.where);
-    remap.apply(p.ddos_protection_mode.where);
-  }
-  for (auto& lb : m.load_balancers) {
-    remap.apply(lb.where);
-    for (auto& f : lb.frontends) remap.apply(f.where);
-    for (auto& p : lb.backend_pools) remap.apply(p.where);
-    for (auto& r : lb.rules) remap.apply(r.where);
-    for (auto& r : lb.nat_rules) remap.apply(r.where);
-    for (auto& p : lb.nat_pools) remap.apply(p.where);
-  }
-  for (auto& v : m.vms) {
-    remap.apply(v.where);
-    remap_posture(v.posture, remap);
-  }
-  auto remap_collections = [&](std::vector<model::FirewallRuleCollection>& collections) {
-    for (auto& c : collections) {
-      remap.apply(c.where);
-      for (auto& r : c.rules) remap.apply(r.where);
-    }
-  };
-  for (auto& f : m.firewalls) {
-    remap.apply(f.where);
-    for (auto& c : f.ip_configurations) remap.apply(c.where);
-    remap_collections(f.classic);
-  }
-  for (auto& p : m.firewall_policies) {
-    remap.apply(p.where);
-    for (auto& g : p.groups) {
-      remap.apply(g.where);
-      remap_collections(g.collections);
-    }
-  }
-  for (auto& g : m.ip_groups) remap.apply(g.where);
-  for (auto& b : m.bastion_hosts) {
-    remap.apply(b.where);
-    for (auto& c : b.ip_configurations) remap.apply(c.where);
-  }
-  for (auto& s : m.scale_sets) {
-    remap.apply(s.where);
-    remap_posture(s.posture, remap);
-    for (auto& n : s.nic_configurations) {
-      remap.apply(n.where);
-      for (auto& c : n.ip_configurations) {
-        remap.apply(c.where);
-        if (c.public_ip) remap.apply(c.public_ip->where);
-      }
-    }
-  }
-  for (auto& p : m.paas_services) {
-    remap.apply(p.where);
-    for (auto& r : p.ip_rules) remap.apply(r.where);
-    for (auto& r : p.scm_ip_rules) remap.apply(r.where);
-    // The properties read for the recommendations, and a managed instance's public data endpoint.
-    for (auto* w : {&p.public_network_access_where, &p.default_action_where, &p.https_only_where,
-                    &p.allow_blob_public_access.where, &p.enable_purge_protection.where, &p.enable_soft_delete.where,
-                    &p.public_data_endpoint_enabled.where}) {
-      remap.apply(*w);
-    }
-    for (auto& c : p.containers) remap.apply(c.where);
-    for (auto& c : p.endpoint_connections) remap.apply(c.where);
-  }
-  for (auto& g : m.application_gateways) {
-    remap.apply(g.where);
-    remap.apply(g.waf_where);
-    for (auto& c : g.gateway_ip_configurations) remap.apply(c.where);
-    for (auto& f : g.frontends) remap.apply(f.where);
-    for (auto& p : g.frontend_ports) remap.apply(p.where);
-    for (auto& l : g.listeners) remap.apply(l.where);
-    for (auto& p : g.backend_pools) remap.apply(p.where);
-    for (auto& b : g.backend_settings) remap.apply(b.where);
-    for (auto& u : g.url_path_maps) {
-      remap.apply(u.where);
-      remap.apply(u.default_target.where);
-      for (auto& t : u.path_targets) remap.apply(t.where);
-    }
-    for (auto& r : g.rules) {
-      remap.apply(r.where);
-      remap.apply(r.target.where);
-    }
-  }
-  for (auto& w : m.virtual_wans) remap.apply(w.where);
-  for (auto& h : m.virtual_hubs) remap.apply(h.where);
-  for (auto& c : m.hub_connections) {
-    remap.apply(c.where);
-    for (auto& r : c.static_routes) remap.apply(r.where);
-  }
-  for (auto& p : m.private_endpoints) {
-    remap.apply(p.where);
-    for (auto& c : p.connections) remap.apply(c.where);
-  }
-  for (auto& d : m.defender_plans) {
-    remap.apply(d.where);
-    remap.apply(d.pricing_tier_where);
-  }
+  model::for_each_location(m, [&](model::SourceLocation& where) { remap.apply(where); });
 }
 
 }  // namespace exposim::importers::terraform

@@ -57,7 +57,8 @@ class Remap {
   const std::vector<Synthesized>& out_;
 };
 
-/// Every location the import wrote for the resources of this file, mapped back to the plan.
+/// Every location the import wrote for the resources of this file, mapped back to the plan: each location of every
+/// kind that model::for_each_location (model/locations.h) visits.
 void remap_model(model::Model& m, const Remap& remap);
 
 }  // namespace exposim::importers::terraform

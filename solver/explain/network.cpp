@@ -1,5 +1,5 @@
 // explain()'s route hops: the route of the reply to an internet client, and the forward and return routes between an
-// entry point (Bastion host, application gateway) and its target. Data only: solver/explain_text.cpp writes the words.
+// entry point (Bastion host, application gateway) and its target. Data only: cli/explain_text.cpp writes the words.
 #include <algorithm>
 #include <optional>
 #include <set>
@@ -8,8 +8,9 @@
 #include <utility>
 #include <vector>
 
+#include <fmt/format.h>
+
 #include "solver/explain/internal.h"
-#include "solver/explain_text.h"  // entry_point_text: forwarded_leg (shared with analyze) words its own account
 #include "solver/forwarding.h"
 #include "solver/network.h"
 
@@ -21,6 +22,18 @@ using model::IpAddress;
 using model::Protocol;
 using K = HopKind;
 using RK = model::ResourceKind;
+
+namespace {
+
+/// The entry point as analyze names it to forwarded_leg ("Bastion 'b'", "application gateway 'agw'"): the subject of
+/// the account of a broken leg that forwarded_leg writes for analyze and explain alike (kForwardedLeg).
+std::string leg_subject(const model::Model& m, const EntryPoint& e) {
+  if (e.kind == RK::kBastionHost)
+    return fmt::format("Bastion '{}'", m.bastion_hosts[static_cast<std::size_t>(e.index)].name);
+  return fmt::format("application gateway '{}'", m.application_gateways[static_cast<std::size_t>(e.index)].name);
+}
+
+}  // namespace
 
 /// `through`: what the replies must leave through; kNothing when the target has no public IP at all (nothing it
 /// sends can answer an internet client).
@@ -60,7 +73,7 @@ std::pair<TraceHop, TraceHop> forwarded_route_hops(const model::Model& m, const 
   const auto& cfg = m.nics[x.nic].ip_configurations[x.ip_configuration];
   const std::optional<IpAddress> from = first_address(m, from_subnet);
   // forwarded_leg (solver/forwarding.cpp, shared with analyze) words its own account of a leg that does not work.
-  ForwardedLeg leg = forwarded_leg(m, entry_point_text(m, what), from_vnet, from, x, to, unreachable_breaks);
+  ForwardedLeg leg = forwarded_leg(m, leg_subject(m, what), from_vnet, from, x, to, unreachable_breaks);
   const std::string& breaks = leg.broken;
   const std::optional<RouteChoice>& reply = leg.breaking;
   if (appliance != nullptr) *appliance = leg.appliance;

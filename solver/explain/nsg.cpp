@@ -1,6 +1,6 @@
 // explain()'s NSG hops and why they decide: which fields of the deciding rule match the packet, for one packet at a
 // target, for an entry point's subnet, and for the sources a Bastion host or application gateway forwards from. Data
-// only: solver/explain_text.cpp writes the words.
+// only: cli/explain_text.cpp writes the words.
 #include <algorithm>
 #include <optional>
 #include <set>

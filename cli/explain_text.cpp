@@ -1,5 +1,5 @@
 // The words of explain(): each ReasonCode's sentence, from the data the solver returns and the names in the model.
-#include "solver/explain_text.h"
+#include "cli/explain_text.h"
 
 #include <string>
 #include <vector>
@@ -9,7 +9,30 @@
 #include "solver/firewall.h"
 #include "solver/network.h"
 
-namespace exposim::solver {
+namespace exposim::cli {
+
+// The data these sentences are written from (solver/explain.h and the solver functions that name routes and rules).
+using solver::AddressMatchKind;
+using solver::AddressMatchWhy;
+using solver::collection_at;
+using solver::describe;
+using solver::EntryPoint;
+using solver::FlowPacket;
+using solver::ForwardedSources;
+using solver::HopKind;
+using solver::IpSet;
+using solver::kAssumedFqdnNote;
+using solver::LbBackend;
+using solver::NotInternet;
+using solver::NsgRuleWhy;
+using solver::peering_blocks;
+using solver::Reason;
+using solver::ReasonCode;
+using solver::RepliesThrough;
+using solver::RouteChoice;
+using solver::rule_at;
+using solver::to_string;
+using solver::Verdict;
 
 namespace {
 
@@ -939,4 +962,4 @@ std::string verdict_text(const model::Model& m, const Verdict& v) {
   return out;
 }
 
-}  // namespace exposim::solver
+}  // namespace exposim::cli
