@@ -19,6 +19,7 @@
 #include "solver/explain_text.h"
 #include "solver/exposure.h"
 #include "solver/path.h"
+#include "tests/path_check.h"
 
 namespace exposim {
 namespace {
@@ -187,6 +188,23 @@ TEST_CASE("path: analyze's exposure paths and explain's hops are the stages of i
     CHECK(explained[v] > 0);
   }
   CHECK(pools > 0);
+}
+
+TEST_CASE("path: gateway backends, entry points' own entries and PaaS endpoints are the stages of the engine",
+          "[solver][path]") {
+  testing::path_check::Counts n;
+  for (const auto& dir : fs::directory_iterator(fs::path(EXPOSIM_SOURCE_DIR) / "examples")) {
+    if (!dir.is_directory()) continue;
+    const auto m = load_example(dir.path().filename().string());
+    INFO(dir.path().filename().string());
+    testing::path_check::check_paths(m, solver::analyze(m, {}), n);
+  }
+  for (const char* kind : {"application-gateway", "own:bastion-host", "own:application-gateway", "own:firewall", "paas",
+                           "bastion", "public-ip", "load-balancer", "firewall-dnat"}) {
+    INFO(kind);
+    CHECK(n.analyzed[kind] > 0);
+    CHECK(n.explained[kind] > 0);
+  }
 }
 
 }  // namespace exposim
