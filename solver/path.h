@@ -1,7 +1,9 @@
-// The path engine: the stages a flow passes from the internet to an ip configuration, built once per (entry, target)
-// by one function, inbound_path(). analyze evaluates the NSG stages of the list over packet sets and derives an
-// exposure's hops from it (solver/exposure.cpp); explain walks the same list for one packet and decides each stage
-// (solver/explain/compute.cpp; a Bastion session: solver/explain/bastion.cpp).
+// The path engine: the stages a flow passes from the internet to what it reaches, built once per (entry, target) by
+// one function per kind of target: inbound_path() (an ip configuration, also through a Bastion session or an
+// application gateway), entry_point_path() (a Bastion host, application gateway listener or firewall itself) and
+// paas_path() (a PaaS public endpoint). analyze evaluates the stages over packet sets and derives an exposure's hops
+// from them (solver/exposure.cpp; the entry points' own exposures in their family files); explain walks the same list
+// for one packet and decides each stage (solver/explain/: compute, firewall, bastion, application_gateway, paas).
 #pragma once
 
 #include <vector>
@@ -59,7 +61,8 @@ struct Stage {
 /// gateway's backend flow (kApplicationGateway) enters through the listener's public IP (or a firewall's DNAT rule to
 /// its private frontend), the gateway subnet's NSG (scope "gateway-subnet"), the listener, the request routing rule
 /// (scope "routing"), an internal load balancer's rule if the backend is behind one, the route from the gateway's
-/// subnet ("forward") and an Azure Firewall crossed both ways (scope empty: its deciding rule names it).
+/// subnet ("forward") and an Azure Firewall crossed both ways (scope empty: its deciding rule names it); without a
+/// gateway (-1) only the target's part follows the entry.
 std::vector<Stage> inbound_path(const model::Model& m, const PathEntry& e, const model::IpConfigIndex& x);
 
 /// The stages an application gateway's backend flows through listener `e.gateway_rule` share, up to the gateway's
