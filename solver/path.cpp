@@ -105,6 +105,15 @@ void gateway_stages(const model::Model& m, const PathEntry& e, std::vector<Stage
   if (e.crossing_firewall >= 0) path.push_back(stage(K::kFirewall, RK::kFirewall, e.crossing_firewall));
 }
 
+/// A public load balancer's stage: its load-balancing rule, inbound NAT rule or NAT pool.
+Stage lb_stage(const PathEntry& e) {
+  return stage(K::kLoadBalancer, RK::kLoadBalancer, e.load_balancer,
+               e.via == Via::kLoadBalancer ? "load-balancing"
+               : e.nat_pool                ? "inbound-nat-pool"
+                                           : "inbound-nat",
+               e.rule, e.frontend_port);
+}
+
 /// The entry stage: the public IP, with what is assumed of it.
 Stage entry_stage(const PathEntry& e) {
   Stage entry = stage(K::kEntry, RK::kPublicIp, e.public_ip);
@@ -121,6 +130,10 @@ std::vector<Stage> gateway_head_path(const model::Model& m, const PathEntry& e) 
   std::vector<Stage> path = {stage(K::kSource, RK::kInternet), entry_stage(e)};
   gateway_head_stages(m, e, path);
   return path;
+}
+
+std::vector<Stage> load_balancer_head_path(const PathEntry& e) {
+  return {stage(K::kSource, RK::kInternet), entry_stage(e), lb_stage(e)};
 }
 
 std::vector<Stage> inbound_path(const model::Model& m, const PathEntry& e, const model::IpConfigIndex& x) {
@@ -152,13 +165,7 @@ std::vector<Stage> inbound_path(const model::Model& m, const PathEntry& e, const
       break;
     }
     case Via::kLoadBalancer:
-    case Via::kLoadBalancerNat:
-      path.push_back(stage(K::kLoadBalancer, RK::kLoadBalancer, e.load_balancer,
-                           e.via == Via::kLoadBalancer ? "load-balancing"
-                           : e.nat_pool                ? "inbound-nat-pool"
-                                                       : "inbound-nat",
-                           e.rule, e.frontend_port));
-      break;
+    case Via::kLoadBalancerNat: path.push_back(lb_stage(e)); break;
     case Via::kApplicationGateway:
       if (e.gateway >= 0) gateway_stages(m, e, path);  // without one: the target's stages (its NSGs)
       break;

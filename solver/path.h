@@ -69,6 +69,11 @@ std::vector<Stage> inbound_path(const model::Model& m, const PathEntry& e, const
 /// request routing rule: the head of their inbound_path(), what explain decides before it chooses a backend.
 std::vector<Stage> gateway_head_path(const model::Model& m, const PathEntry& e);
 
+/// The head of a load balancer entry's path (kLoadBalancer, kLoadBalancerNat), before a backend is known: the source,
+/// the entry (the frontend's public IP) and the load balancer (its rule `e.rule`; -1: no rule matches). explain's
+/// trace ends there when no rule matches the packet or the rule forwards it nowhere.
+std::vector<Stage> load_balancer_head_path(const PathEntry& e);
+
 /// An entry point's own entry (analyze's exposures of the entry point itself): the source, the entry (its public IP,
 /// or for an application gateway listener on a private frontend the firewall's public IP and DNAT rule,
 /// `dnat_firewall` and `dnat_rule`), its subnet's NSG (scope "subnet"), the entry point (a Bastion host's "host", an

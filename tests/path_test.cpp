@@ -208,3 +208,44 @@ TEST_CASE("path: gateway backends, entry points' own entries and PaaS endpoints 
 }
 
 }  // namespace exposim
+
+namespace exposim {
+
+TEST_CASE("path: a packet no load balancer rule takes ends at the head of the load balancer's path", "[solver][path]") {
+  const auto m = load_example("web-behind-lb");
+  int lb = -1;
+  int pip = -1;
+  for (std::size_t l = 0; l < m.load_balancers.size() && lb < 0; ++l) {
+    for (const auto& fe : m.load_balancers[l].frontends) {
+      if (fe.public_ip.resolved() && m.public_ips[fe.public_ip.index].address) {
+        lb = static_cast<int>(l);
+        pip = fe.public_ip.index;
+        break;
+      }
+    }
+  }
+  REQUIRE(lb >= 0);
+  solver::FlowQuery q;
+  q.source = *model::IpAddress::parse("203.0.113.7");
+  q.target = m.public_ips[pip].address->to_string();
+  q.destination_port = 1;  // no rule of the example's load balancer serves TCP 1
+  const auto t = solver::explain(m, q);
+  REQUIRE(t.status == solver::FlowTrace::Status::kOk);
+  solver::PathEntry e;
+  e.via = Via::kLoadBalancer;
+  e.public_ip = pip;
+  e.load_balancer = lb;
+  std::vector<Step> traced, listed;
+  for (const auto& s : solver::load_balancer_head_path(e))
+    listed.push_back(step(s.kind, s.resource_kind, s.resource, ""));
+  for (const auto& h : t.hops) {
+    traced.push_back(step(h.kind, h.kind == HopKind::kSource ? model::ResourceKind::kInternet : h.resource_kind,
+                          h.kind == HopKind::kSource ? -1 : h.resource, ""));
+  }
+  CHECK(traced == listed);
+  CHECK(listed.size() == 3);
+  CHECK(t.hops.back().lb_rule == -1);  // no rule matched
+  CHECK_FALSE(t.hops.back().passes);
+}
+
+}  // namespace exposim
