@@ -19,6 +19,7 @@
 #include "solver/network.h"
 #include "solver/nsg.h"
 #include "solver/paas.h"
+#include "solver/path.h"
 
 namespace exposim::solver {
 namespace forwarding_internal {
@@ -128,10 +129,9 @@ void Builder::dnat_arrivals(const model::ApplicationGateway& g, const model::IpA
           a.sources = flows.sources;
           a.any_source = flows.sources == internet;
           a.entry_ports = entry;
-          a.head = {
-              Hop{K::kSource, RK::kInternet, -1, "", -1, ""}, Hop{K::kEntry, RK::kPublicIp, pip, "", -1, ""},
-              Hop{K::kFirewall, RK::kFirewall, static_cast<int>(f), "dnat", match.position,
-                  match.unresolved_source ? "a source the solver cannot resolve is taken as the whole internet" : ""}};
+          a.dnat_firewall = static_cast<int>(f);
+          a.dnat_rule = match.position;
+          a.dnat_note = match.unresolved_source ? kUnresolvedSourceNote : "";
           a.nsg_rule = passed.front().rule;
           out.push_back(std::move(a));
         }
@@ -168,26 +168,35 @@ void Builder::application_gateway(int gi) {
       const int pip = fe.public_ip.index;
       const auto family = pip >= 0 ? m_.public_ips[pip].family : model::IpFamily::kV4;
       const IpSet internet = space_.internet(family);
-      const Hop pip_hop{
-          K::kEntry, RK::kPublicIp, pip, "", -1, pip >= 0 ? "" : "public IP not in the input: address unknown"};
       for (const auto& a : admitted(m_, space_, slot, subnet, frontends, internet, listen)) {
-        arrivals.push_back(Arrival{pip,
-                                   a.sources,
-                                   a.sources == internet,
-                                   listen,
-                                   {Hop{K::kSource, RK::kInternet, -1, "", -1, ""}, pip_hop},
-                                   a.rule});
+        Arrival arrival;
+        arrival.pip = pip;
+        arrival.sources = a.sources;
+        arrival.any_source = a.sources == internet;
+        arrival.entry_ports = listen;
+        arrival.nsg_rule = a.rule;
+        arrivals.push_back(std::move(arrival));
       }
     } else if (fe.private_ip) {
       dnat_arrivals(g, *fe.private_ip, port, port_unknown, slot, subnet, frontends, arrivals);
     }
     for (const auto& a : arrivals) {
-      Hop listener{K::kApplicationGateway, RK::kApplicationGateway, gi, "listener", static_cast<int>(li), ""};
-      listener.port = port_unknown ? -1 : port;
-      std::vector<Hop> path = a.head;
-      path.push_back(nsg_hop(slot, a.nsg_rule, "subnet", subnet));
-      path.push_back(listener);
-      path.push_back(Hop{K::kTarget, RK::kApplicationGateway, gi, "", -1, ""});
+      // The listener's own entry (solver/path.h), its NSG stage and DNAT rule decided.
+      PathEntry how;
+      how.via = Via::kApplicationGateway;
+      how.gateway = gi;
+      how.gateway_rule = static_cast<int>(li);
+      how.public_ip = a.pip;
+      how.frontend_port = port_unknown ? -1 : port;
+      how.dnat_firewall = a.dnat_firewall;
+      how.dnat_rule = a.dnat_rule;
+      std::vector<Hop> path;
+      for (const Stage& s : entry_point_path(m_, RK::kApplicationGateway, how)) {
+        Hop h = hop_of(s);
+        if (s.kind == K::kNsg && s.resource >= 0) h.rule = a.nsg_rule;
+        if (s.kind == K::kFirewall) h.note = a.dnat_note;
+        path.push_back(h);
+      }
       Exposure own = own_exposure(RK::kApplicationGateway, gi, a.pip, a.entry_ports, Admitted{a.nsg_rule, a.sources},
                                   IpSet{}, std::move(path));
       own.any_source = a.any_source;
@@ -202,16 +211,6 @@ void Builder::application_gateway(int gi) {
           if (t.pool.child < 0 || t.settings.child < 0) continue;
           const std::uint16_t backend_port = g.backend_settings[t.settings.child].port;
           const bool backend_unknown = g.backend_settings[t.settings.child].unknown;  // every port
-          Hop hop{K::kApplicationGateway,
-                  RK::kApplicationGateway,
-                  gi,
-                  "routing",
-                  static_cast<int>(li),
-                  "the gateway opens its own connection to the backend: the backend sees the gateway subnet as "
-                  "the source"};
-          hop.port = backend_unknown ? -1 : backend_port;
-          hop.via_rule = static_cast<int>(ri);
-          hop.via_target = static_cast<int>(ti);
           auto shared = std::make_shared<ForwardedEntry>();
           shared->via = Via::kApplicationGateway;
           shared->gateway = gi;
@@ -223,9 +222,13 @@ void Builder::application_gateway(int gi) {
           shared->any_source = a.any_source;
           shared->ports = backend_unknown ? PortSet::all() : single(backend_port);
           shared->entry_ports = a.entry_ports;
-          shared->front = a.head;
-          shared->front.push_back(nsg_hop(slot, a.nsg_rule, "gateway-subnet", subnet));
-          shared->front.push_back(hop);
+          shared->entry_nsg_rule = a.nsg_rule;
+          shared->dnat_firewall = a.dnat_firewall;
+          shared->dnat_rule = a.dnat_rule;
+          shared->dnat_note = a.dnat_note;
+          shared->routing_rule = static_cast<int>(ri);
+          shared->routing_target = static_cast<int>(ti);
+          shared->backend_port = backend_unknown ? -1 : backend_port;
           std::vector<std::pair<int, int>> balancers;
           const std::string what = fmt::format("application gateway '{}'", g.name);
           for (const auto& x : backends(gi, t.pool.child, vnet, balancers)) {
@@ -240,9 +243,9 @@ void Builder::application_gateway(int gi) {
                  backend_unknown ? internal_lb_legs_any(m_, l, fe) : internal_lb_legs(m_, l, fe, backend_port)) {
               auto through = std::make_shared<ForwardedEntry>(*shared);
               through->ports = single(leg.backend_port);
-              Hop lb_hop{K::kLoadBalancer, RK::kLoadBalancer, l, "load-balancing", leg.rule, ""};
-              lb_hop.port = leg.frontend_port;
-              through->front.push_back(lb_hop);
+              through->load_balancer = l;
+              through->lb_rule = leg.rule;
+              through->lb_frontend_port = leg.frontend_port;
               for (const auto& x : leg.members) {
                 forward_gateway(through, x, what, vnet, subnet, m_.load_balancers[l].frontends[fe].private_ip,
                                 backend_unknown ? leg.frontend_port : backend_port);

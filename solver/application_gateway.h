@@ -13,6 +13,10 @@
 
 namespace exposim::solver {
 
+/// The note of an application gateway's routing hop: whom the backend sees.
+inline constexpr const char* kGatewayConnectionNote =
+    "the gateway opens its own connection to the backend: the backend sees the gateway subnet as the source";
+
 /// The subnet of an application gateway: that of its first gateway ip configuration naming one.
 model::Ref gateway_subnet(const model::ApplicationGateway& g);
 /// The addresses of an application gateway's frontends, private and public.

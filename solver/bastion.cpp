@@ -13,6 +13,7 @@
 #include "solver/forwarding.h"
 #include "solver/network.h"
 #include "solver/nsg.h"
+#include "solver/path.h"
 
 namespace exposim::solver {
 namespace forwarding_internal {
@@ -45,8 +46,6 @@ void Builder::bastion(int bi) {
   const int subnet = cfg->subnet.index;
   const NsgSlot slot = subnet_nsg_slot(m_, cfg->subnet);
   const IpSet frontends = pip >= 0 && m_.public_ips[pip].address ? model::to_set(*m_.public_ips[pip].address) : IpSet{};
-  const Hop pip_hop{
-      K::kEntry, RK::kPublicIp, pip, "", -1, pip >= 0 ? "" : "public IP not in the input: address unknown"};
   const int vnet = vnet_of(m_, cfg->subnet);
   const std::set<int> vnets = bastion_vnets(m_, b);
   const IpSet inner = subnet_space(m_, subnet);
@@ -56,10 +55,18 @@ void Builder::bastion(int bi) {
                                   "its sessions come from is unknown: the VMs it reaches are not reported",
                                   b.name));
   }
+  PathEntry how;
+  how.via = Via::kBastion;
+  how.gateway = bi;
+  how.public_ip = pip;
+  const std::vector<Stage> stages = entry_point_path(m_, RK::kBastionHost, how);  // the host's own entry
   for (const auto& a : admitted(m_, space_, slot, subnet, frontends, internet, single(443))) {
-    std::vector<Hop> path = {
-        Hop{K::kSource, RK::kInternet, -1, "", -1, ""}, pip_hop, nsg_hop(slot, a.rule, "subnet", subnet),
-        Hop{K::kBastion, RK::kBastionHost, bi, "host", -1, ""}, Hop{K::kTarget, RK::kBastionHost, bi, "", -1, ""}};
+    std::vector<Hop> path;
+    for (const Stage& s : stages) {
+      Hop h = hop_of(s);
+      if (s.kind == K::kNsg && s.resource >= 0) h.rule = a.rule;  // the subnet's NSG on 443, decided
+      path.push_back(h);
+    }
     out_.own.push_back(own_exposure(RK::kBastionHost, bi, pip, single(443), a, internet, std::move(path)));
     if (inner.empty()) continue;  // the subnet is not in the input: the sessions' source is unknown
     forward_bastion(bi, pip, vnets, inner, vnet, first_address(m_, subnet), a, internet, ports);

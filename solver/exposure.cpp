@@ -403,57 +403,83 @@ PathEntry Analyzer::path_entry(const Entry& entry) {
   p.frontend_port = entry.frontend_port;
   p.gateway = entry.gateway;
   p.gateway_rule = entry.gateway_rule;
-  if (entry.via == Via::kBastion && entry.forwarded) p.gateway = entry.forwarded->entry->gateway;
+  if (entry.forwarded) {
+    const ForwardedEntry& f = *entry.forwarded->entry;
+    p.gateway = f.gateway;
+    if (entry.via == Via::kApplicationGateway) {
+      p.gateway_rule = f.gateway_rule;
+      p.dnat_firewall = f.dnat_firewall;
+      p.dnat_rule = f.dnat_rule;
+      p.load_balancer = f.load_balancer;
+      p.rule = f.lb_rule;
+      p.frontend_port = f.lb_frontend_port;
+      p.crossing_firewall = f.crossing_firewall;
+    }
+  }
   return p;
 }
 
 std::vector<Hop> Analyzer::path(const Entry& entry, const std::vector<Stage>& stages, int r1, int r2) const {
   std::vector<Hop> hops;
   hops.reserve(stages.size());
-  // A Bastion session's stages are its whole path; an application gateway's front hops (its own path) stand for
-  // the source and the entry.
-  const bool bastion = entry.via == Via::kBastion && entry.forwarded;
-  const bool front = entry.forwarded && !bastion;
-  if (front) {
-    hops = entry.forwarded->entry->front;  // internet -> ... -> the application gateway
-    if (entry.forwarded->reply) hops.push_back(*entry.forwarded->reply);
-  }
+  // A forwarded flow's stages (a Bastion session, an application gateway's backend) are decided where its entry was
+  // built (ForwardedEntry): the entry point's subnet NSG, its DNAT rule, its routing rule, a firewall crossed.
+  const ForwardedEntry* forwarded = entry.forwarded != nullptr ? entry.forwarded->entry.get() : nullptr;
+  const bool bastion = entry.via == Via::kBastion && forwarded != nullptr;
   const auto target_nsgs = nsg_stages(stages);
   int nsg = 0;
   for (const Stage& s : stages) {
     switch (s.kind) {
       case HopKind::kSource:
       case HopKind::kEntry:
-        if (front) continue;
         // A Developer Bastion's entry (itself, reached through the portal) is not shown.
         if (bastion && s.resource_kind == model::ResourceKind::kBastionHost) continue;
         break;
       case HopKind::kRoute: continue;  // the reply's route: shown before the NSGs when the entry decides it
+      case HopKind::kFirewall:
+        if (forwarded != nullptr && s.scope[0] == '\0') {  // crossed both ways: as forward() decided it
+          hops.insert(hops.end(), forwarded->front.begin(), forwarded->front.end());
+          continue;
+        }
+        if (forwarded != nullptr) {  // a DNAT rule to the gateway's private frontend
+          Hop h = hop_of(s);
+          h.note = forwarded->dnat_note;
+          hops.push_back(h);
+          continue;
+        }
+        break;
+      case HopKind::kApplicationGateway:
+        if (std::string_view(s.scope) == "listener") continue;  // a backend's path names the routing rule only
+        if (forwarded != nullptr) {
+          Hop h = hop_of(s);
+          h.port = forwarded->backend_port;
+          h.via_rule = forwarded->routing_rule;
+          h.via_target = forwarded->routing_target;
+          hops.push_back(h);
+          continue;
+        }
+        break;
       case HopKind::kNsg:
       case HopKind::kNoNsg:
-        if (&s != target_nsgs[0] && &s != target_nsgs[1]) {  // the Bastion subnet's NSG, on 443
+        if (&s != target_nsgs[0] && &s != target_nsgs[1]) {  // the entry point's subnet NSG
           hops.push_back(Hop{s.kind, s.resource_kind, s.resource, s.scope,
-                             s.kind == HopKind::kNsg && s.resource >= 0 ? entry.forwarded->entry->entry_nsg_rule : -1,
-                             s.note});
+                             s.kind == HopKind::kNsg && s.resource >= 0 ? forwarded->entry_nsg_rule : -1, s.note});
           continue;
         }
         // An entry that decides the reply's route (DNAT, an appliance, diverted sources) shows that route after its
-        // translation, before the NSGs (analyze's output contract); so does a broken Bastion session.
+        // translation, before the NSGs (analyze's output contract); so does a broken forwarded flow.
         if (nsg == 0 && entry.return_route) hops.push_back(route_hop(*entry.return_route));
-        if (nsg == 0 && bastion) {
-          // What forward() put between the Bastion and the target (a firewall), then the route that breaks it.
-          hops.insert(hops.end(), entry.forwarded->entry->front.begin(), entry.forwarded->entry->front.end());
-          if (entry.forwarded->reply) hops.push_back(*entry.forwarded->reply);
+        if (nsg == 0 && bastion) {  // what forward() put between the Bastion and the target (a firewall)
+          hops.insert(hops.end(), forwarded->front.begin(), forwarded->front.end());
         }
+        if (nsg == 0 && forwarded != nullptr && entry.forwarded->reply) hops.push_back(*entry.forwarded->reply);
         hops.push_back(Hop{s.kind, s.resource_kind, s.resource, s.scope,
                            s.kind == HopKind::kNsg && s.resource >= 0 ? (nsg == 0 ? r1 : r2) : -1, s.note});
         ++nsg;
         continue;
       default: break;
     }
-    Hop h{s.kind, s.resource_kind, s.resource, s.scope, s.rule, s.note};
-    h.port = s.port;
-    hops.push_back(h);
+    hops.push_back(hop_of(s));
   }
   return hops;
 }

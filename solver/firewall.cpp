@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "solver/analyzer.h"
+#include "solver/path.h"
 
 namespace exposim::solver {
 
@@ -482,13 +483,19 @@ void Analyzer::firewall(int f) {
           e.source_ports = flows.source_ports;
           e.sources = flows.sources;
           e.any_source = flows.sources == space_.internet(family);
-          e.path = {
-              Hop{HopKind::kSource, model::ResourceKind::kInternet, -1, "", -1, ""},
-              Hop{HopKind::kEntry, model::ResourceKind::kPublicIp, pip, "", -1,
-                  pip < 0 ? kHubAddressNote : (assumed_here ? kUnknownDnatAddressNote : "")},
-              Hop{HopKind::kFirewall, model::ResourceKind::kFirewall, f, "dnat", match.position,
-                  match.unresolved_source ? "a source the solver cannot resolve is taken as the whole internet" : ""},
-              Hop{HopKind::kTarget, model::ResourceKind::kFirewall, f, "", -1, ""}};
+          // The firewall's own entry (solver/path.h), its DNAT rule's note decided.
+          PathEntry how;
+          how.via = Via::kFirewallDnat;
+          how.public_ip = pip;
+          how.hub_address = pip < 0;
+          how.assumed_address = assumed_here;
+          how.gateway = f;
+          how.gateway_rule = match.position;
+          for (const Stage& s : entry_point_path(m_, model::ResourceKind::kFirewall, how)) {
+            Hop h = hop_of(s);
+            if (s.kind == HopKind::kFirewall) h.note = match.unresolved_source ? kUnresolvedSourceNote : "";
+            e.path.push_back(h);
+          }
           if (scope_ == nullptr || scope_->firewall(f)) out_.exposures.push_back(e);
           for (const auto& [l, fe] : balancers) {
             dnat_through_balancer(f, fw, side, snat_set, match.position, rule, pip, address, assumed_here, protocol,

@@ -58,6 +58,9 @@ struct FirewallDecision {
   bool assumed{false};
 };
 
+/// The note of a DNAT rule's hop whose source the solver cannot resolve.
+inline constexpr const char* kUnresolvedSourceNote =
+    "a source the solver cannot resolve is taken as the whole internet";
 /// The note on a firewall hop whose application rule allowed by its port alone (FirewallDecision::assumed).
 inline constexpr const char* kAssumedFqdnNote =
     "application rule allowed by its port: its FQDN targets cannot be checked for a connection addressed by IP and "

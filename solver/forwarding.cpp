@@ -211,6 +211,7 @@ void Builder::forward(const std::shared_ptr<const ForwardedEntry>& entry, const 
   if (firewall.policy.set() && !firewall.policy.resolved()) {
     // Its rules are unknown (the analysis warns `firewall-rules-unknown`): assumed to allow, never hiding a flow.
     auto through = std::make_shared<ForwardedEntry>(*entry);
+    through->crossing_firewall = fw;
     through->front.push_back(Hop{K::kFirewall, RK::kFirewall, fw, "network", -1,
                                  "the firewall's policy is not in the input: assumed to allow"});
     out_.forwarded.push_back(ForwardedFlow{x, std::move(through), "", std::nullopt});
@@ -228,6 +229,7 @@ void Builder::forward(const std::shared_ptr<const ForwardedEntry>& entry, const 
     const bool network = rule_at(m_, firewall, firewall.order[d.position]).kind == model::FirewallRuleKind::kNetwork;
     for (const auto& share : split_by_ports(d.packets, Protocol::kTcp)) {
       auto through = std::make_shared<ForwardedEntry>(*entry);
+      through->crossing_firewall = fw;
       through->inner_sources = share.sources;
       through->inner_key = key_of(share.sources);
       if (to_port < 0) through->ports = share.ports;

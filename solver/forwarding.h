@@ -26,9 +26,9 @@ namespace exposim::solver {
 
 /// What the flows through one entry point share (one per Bastion or listener route and admitting rule): the
 /// target's NSGs see `inner_sources` (the entry point's subnet) on `ports`; the exposure is reported with the
-/// internet `sources` that the entry point admits. An application gateway's `front` (internet -> ... -> the gateway
-/// hop) heads its path; a Bastion session's path is its stages (solver/path.h), with `entry_nsg_rule` deciding its
-/// subnet's NSG and `front` holding only what forward() puts between the Bastion and the target.
+/// internet `sources` that the entry point admits. Its path is its stages (solver/path.h: what the fields below
+/// name), with `entry_nsg_rule` deciding the entry point's subnet NSG and `front` holding what forward() puts
+/// between the entry point and the target (a firewall crossed both ways, decided).
 struct ForwardedEntry {
   Via via{Via::kBastion};
   int gateway{-1};       // the Bastion host or application gateway
@@ -41,7 +41,18 @@ struct ForwardedEntry {
   model::PortSet ports;        // TCP ports at the target
   model::PortSet entry_ports;  // TCP ports the client connects to
   std::vector<Hop> front;
-  int entry_nsg_rule{-1};  // Bastion: the deciding rule of its subnet's NSG on 443 (-1: none)
+  int entry_nsg_rule{-1};  // the deciding rule of its subnet's NSG (Bastion: on 443; -1: none)
+  // Application gateways: the stages of the path (PathEntry) and what deciding them gave.
+  int dnat_firewall{-1};      // a private frontend reached through this firewall's DNAT rule ...
+  int dnat_rule{-1};          // ... at this position of its order
+  const char* dnat_note{""};  // ... and the rule's note
+  int routing_rule{-1};       // the request routing rule
+  int routing_target{-1};     // ... and its (backend pool, settings) pair
+  int backend_port{-1};       // the settings' port (-1: every port)
+  int load_balancer{-1};      // an internal load balancer between the gateway and the backend
+  int lb_rule{-1};            // ... its load-balancing rule
+  int lb_frontend_port{-1};   // ... and its frontend port (-1: HA ports)
+  int crossing_firewall{-1};  // an Azure Firewall crossed both ways (its decided hop is in `front`)
 };
 
 /// A flow that a Bastion host or an application gateway forwards to one ip configuration.
@@ -157,13 +168,16 @@ class Builder {
 
  private:
   /// Internet clients reaching a listener: the public IP they connect to (a firewall's, for DNAT), who they are,
-  /// the ports they connect to, the hops before the gateway subnet's NSG, and its deciding rule.
+  /// the ports they connect to, the DNAT rule that takes them to a private frontend, and the deciding rule of the
+  /// gateway subnet's NSG.
   struct Arrival {
     int pip{-1};
     IpSet sources;
     bool any_source{false};
     PortSet entry_ports;
-    std::vector<Hop> head;
+    int dnat_firewall{-1};  // a private frontend: the firewall's DNAT rule, at this position of its order
+    int dnat_rule{-1};
+    const char* dnat_note{""};
     int nsg_rule{-1};
   };
 

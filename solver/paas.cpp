@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "solver/forwarding.h"
+#include "solver/path.h"
 
 namespace exposim::solver {
 namespace {
@@ -30,6 +31,30 @@ const char* paas_rule_scope(PaasKind k) {
 }
 
 namespace {
+
+/// An exposure's path to service `service`: the stages of its endpoint (paas_path(), solver/path.h), the one that
+/// decided (`decided`: the public network access or the firewall; a SQL managed instance's subnet NSG) as analyze
+/// evaluated it. The port served is not shown (the exposure's ports are the served ones), nor the setting that did
+/// not decide.
+std::vector<Hop> endpoint_hops(const model::Model& m, int service, const Hop& decided) {
+  const bool by_access = std::string_view(decided.scope).find("public-network-access") != std::string_view::npos;
+  std::vector<Hop> hops;
+  for (const Stage& stage : paas_path(m, service, is_scm(decided))) {
+    const std::string_view scope = stage.scope;
+    switch (stage.kind) {
+      case HopKind::kPaas:
+        if (scope == "endpoint") continue;
+        if (scope == "public-data-endpoint") break;
+        if (by_access == !scope.empty()) hops.push_back(decided);  // the access stage, or the firewall's
+        continue;
+      case HopKind::kNsg:
+      case HopKind::kNoNsg: hops.push_back(decided); continue;
+      default: break;
+    }
+    hops.push_back(hop_of(stage));
+  }
+  return hops;
+}
 
 /// Why an unresolved allow rule is taken as the whole internet.
 const char* unresolved_note(PaasKind k) {
@@ -163,9 +188,7 @@ void analyze_paas(const model::Model& m, const AddressSpace& space, Analysis& ou
       e.source_ports = model::PortSet::all();
       e.sources = sources;
       e.any_source = sources == internet;
-      e.path.push_back(Hop{HopKind::kSource, RK::kInternet, -1, "", -1, ""});
-      e.path.push_back(Hop{HopKind::kPaas, RK::kPaasService, index, scope, rule, note});
-      e.path.push_back(Hop{HopKind::kTarget, RK::kPaasService, index, "", -1, ""});
+      e.path = endpoint_hops(m, index, Hop{HopKind::kPaas, RK::kPaasService, index, scope, rule, note});
       out.exposures.push_back(std::move(e));
     };
     auto firewall = [&](const std::vector<model::PaasIpRule>& rules, Access default_action, const char* rule_scope_name,
@@ -193,11 +216,7 @@ void analyze_paas(const model::Model& m, const AddressSpace& space, Analysis& ou
         e.source_ports = model::PortSet::all();
         e.sources = from;
         e.any_source = from == internet;
-        e.path.push_back(Hop{HopKind::kSource, RK::kInternet, -1, "", -1, ""});
-        e.path.push_back(
-            Hop{HopKind::kPaas, RK::kPaasService, index, "public-data-endpoint", -1, data_endpoint_note(s)});
-        e.path.push_back(nsg);
-        e.path.push_back(Hop{HopKind::kTarget, RK::kPaasService, index, "", -1, ""});
+        e.path = endpoint_hops(m, index, nsg);
         out.exposures.push_back(std::move(e));
       };
       switch (slot.state) {

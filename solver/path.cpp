@@ -2,8 +2,10 @@
 #include "solver/path.h"
 
 #include "solver/analyzer.h"
+#include "solver/application_gateway.h"
 #include "solver/bastion.h"
 #include "solver/firewall.h"
+#include "solver/paas.h"
 
 namespace exposim::solver {
 
@@ -72,7 +74,67 @@ void bastion_stages(const model::Model& m, const PathEntry& e, Stage entry, std:
   path.push_back(stage(K::kRoute, RK::kSubnet, subnet, "forward"));
 }
 
+/// A DNAT rule of firewall `fw` (index into its `order`), and its route to the translated address from its subnet.
+void dnat_stages(const model::Model& m, int fw, int rule, std::vector<Stage>& path) {
+  path.push_back(stage(K::kFirewall, RK::kFirewall, fw, "dnat", rule));
+  path.push_back(stage(K::kRoute, RK::kSubnet, firewall_subnet(m.firewalls[fw]), "forward"));
+}
+
+/// An application gateway's backend flow after the entry, up to the gateway: a firewall's DNAT rule to a private
+/// frontend, the gateway subnet's NSG, the listener and the request routing rule.
+void gateway_head_stages(const model::Model& m, const PathEntry& e, std::vector<Stage>& path) {
+  const model::Ref subnet = gateway_subnet(m.application_gateways[e.gateway]);
+  if (e.dnat_firewall >= 0) dnat_stages(m, e.dnat_firewall, e.dnat_rule, path);
+  path.push_back(nsg_stage(subnet_nsg_slot(m, subnet), "gateway-subnet", RK::kSubnet, subnet.index, ""));
+  path.push_back(stage(K::kApplicationGateway, RK::kApplicationGateway, e.gateway, "listener", e.gateway_rule));
+  Stage routing = stage(K::kApplicationGateway, RK::kApplicationGateway, e.gateway, "routing", e.gateway_rule);
+  routing.note = kGatewayConnectionNote;
+  path.push_back(routing);
+}
+
+/// ... then, on the way to the backend: an internal load balancer's rule, the route from the gateway's subnet and an
+/// Azure Firewall crossed both ways.
+void gateway_stages(const model::Model& m, const PathEntry& e, std::vector<Stage>& path) {
+  gateway_head_stages(m, e, path);
+  const model::Ref subnet = gateway_subnet(m.application_gateways[e.gateway]);
+  if (e.load_balancer >= 0) {
+    path.push_back(
+        stage(K::kLoadBalancer, RK::kLoadBalancer, e.load_balancer, "load-balancing", e.rule, e.frontend_port));
+  }
+  path.push_back(stage(K::kRoute, RK::kSubnet, subnet.index, "forward"));
+  if (e.crossing_firewall >= 0) path.push_back(stage(K::kFirewall, RK::kFirewall, e.crossing_firewall));
+}
+
+/// A public load balancer's stage: its load-balancing rule, inbound NAT rule or NAT pool.
+Stage lb_stage(const PathEntry& e) {
+  return stage(K::kLoadBalancer, RK::kLoadBalancer, e.load_balancer,
+               e.via == Via::kLoadBalancer ? "load-balancing"
+               : e.nat_pool                ? "inbound-nat-pool"
+                                           : "inbound-nat",
+               e.rule, e.frontend_port);
+}
+
+/// The entry stage: the public IP, with what is assumed of it.
+Stage entry_stage(const PathEntry& e) {
+  Stage entry = stage(K::kEntry, RK::kPublicIp, e.public_ip);
+  entry.note = e.public_ip >= 0          ? (e.assumed_address ? analysis_internal::kUnknownDnatAddressNote : "")
+               : e.hub_address           ? analysis_internal::kHubAddressNote
+               : e.via != Via::kPublicIp ? "public IP not in the input: address unknown"
+                                         : "public IP not in the input: assumed Basic SKU";
+  return entry;
+}
+
 }  // namespace
+
+std::vector<Stage> gateway_head_path(const model::Model& m, const PathEntry& e) {
+  std::vector<Stage> path = {stage(K::kSource, RK::kInternet), entry_stage(e)};
+  gateway_head_stages(m, e, path);
+  return path;
+}
+
+std::vector<Stage> load_balancer_head_path(const PathEntry& e) {
+  return {stage(K::kSource, RK::kInternet), entry_stage(e), lb_stage(e)};
+}
 
 std::vector<Stage> inbound_path(const model::Model& m, const PathEntry& e, const model::IpConfigIndex& x) {
   std::vector<Stage> path;
@@ -80,11 +142,7 @@ std::vector<Stage> inbound_path(const model::Model& m, const PathEntry& e, const
   const bool forwarded = e.via == Via::kBastion || e.via == Via::kApplicationGateway;
   const bool lb = e.via != Via::kPublicIp;
   path.push_back(stage(K::kSource, RK::kInternet));
-  Stage entry = stage(K::kEntry, RK::kPublicIp, e.public_ip);
-  entry.note = e.public_ip >= 0 ? (e.assumed_address ? analysis_internal::kUnknownDnatAddressNote : "")
-               : e.hub_address  ? analysis_internal::kHubAddressNote
-               : lb             ? "public IP not in the input: address unknown"
-                                : "public IP not in the input: assumed Basic SKU";
+  const Stage entry = entry_stage(e);
   if (e.via == Via::kBastion && e.gateway >= 0) {
     bastion_stages(m, e, entry, path);
   } else {
@@ -92,9 +150,7 @@ std::vector<Stage> inbound_path(const model::Model& m, const PathEntry& e, const
   }
   switch (e.via) {
     case Via::kFirewallDnat:
-      path.push_back(stage(K::kFirewall, RK::kFirewall, e.gateway, "dnat", e.gateway_rule));
-      // The firewall's route to the translated address, from its own subnet.
-      path.push_back(stage(K::kRoute, RK::kSubnet, firewall_subnet(m.firewalls[e.gateway]), "forward"));
+      dnat_stages(m, e.gateway, e.gateway_rule, path);
       if (e.load_balancer >= 0) {  // DNAT to an internal load balancer's frontend
         path.push_back(
             stage(K::kLoadBalancer, RK::kLoadBalancer, e.load_balancer, "load-balancing", e.rule, e.frontend_port));
@@ -109,16 +165,12 @@ std::vector<Stage> inbound_path(const model::Model& m, const PathEntry& e, const
       break;
     }
     case Via::kLoadBalancer:
-    case Via::kLoadBalancerNat:
-      path.push_back(stage(K::kLoadBalancer, RK::kLoadBalancer, e.load_balancer,
-                           e.via == Via::kLoadBalancer ? "load-balancing"
-                           : e.nat_pool                ? "inbound-nat-pool"
-                                                       : "inbound-nat",
-                           e.rule, e.frontend_port));
+    case Via::kLoadBalancerNat: path.push_back(lb_stage(e)); break;
+    case Via::kApplicationGateway:
+      if (e.gateway >= 0) gateway_stages(m, e, path);  // without one: the target's stages (its NSGs)
       break;
     case Via::kPublicIp:
     case Via::kBastion:
-    case Via::kApplicationGateway:
     case Via::kPaasPublic: break;
   }
   // The NSGs: the subnet's, then the NIC's (docs/model.md#network-security-groups). Where neither scope has one, a
@@ -135,6 +187,60 @@ std::vector<Stage> inbound_path(const model::Model& m, const PathEntry& e, const
       stage(K::kRoute, RK::kSubnet, m.nics[x.nic].ip_configurations[x.ip_configuration].subnet.index, "return"));
   path.push_back(stage(K::kTarget, RK::kNetworkInterface, x.nic));
   return path;
+}
+
+std::vector<Stage> entry_point_path(const model::Model& m, RK kind, const PathEntry& e) {
+  std::vector<Stage> path;
+  path.push_back(stage(K::kSource, RK::kInternet));
+  path.push_back(entry_stage(e));  // e.via is the entry point's (never kPublicIp)
+  switch (kind) {
+    case RK::kFirewall: path.push_back(stage(K::kFirewall, RK::kFirewall, e.gateway, "dnat", e.gateway_rule)); break;
+    case RK::kBastionHost: {
+      const model::BastionIpConfiguration* cfg = bastion_entry(m.bastion_hosts[e.gateway]);
+      const model::Ref subnet = cfg != nullptr ? cfg->subnet : model::Ref{};
+      path.push_back(nsg_stage(subnet_nsg_slot(m, subnet), "subnet", RK::kSubnet, subnet.index, ""));
+      path.push_back(stage(K::kBastion, RK::kBastionHost, e.gateway, "host"));
+      break;
+    }
+    case RK::kApplicationGateway: {
+      const model::Ref subnet = gateway_subnet(m.application_gateways[e.gateway]);
+      if (e.dnat_firewall >= 0) {
+        path.push_back(stage(K::kFirewall, RK::kFirewall, e.dnat_firewall, "dnat", e.dnat_rule));
+      }
+      path.push_back(nsg_stage(subnet_nsg_slot(m, subnet), "subnet", RK::kSubnet, subnet.index, ""));
+      path.push_back(stage(K::kApplicationGateway, RK::kApplicationGateway, e.gateway, "listener", e.gateway_rule,
+                           e.frontend_port));
+      break;
+    }
+    default: break;
+  }
+  path.push_back(stage(K::kTarget, kind, e.gateway));
+  return path;
+}
+
+std::vector<Stage> paas_path(const model::Model& m, int service, bool scm) {
+  const auto& s = m.paas_services[service];
+  std::vector<Stage> path;
+  path.push_back(stage(K::kSource, RK::kInternet));
+  path.push_back(stage(K::kPaas, RK::kPaasService, service, "endpoint"));
+  if (s.kind == model::PaasKind::kSqlManagedInstance) {
+    Stage data = stage(K::kPaas, RK::kPaasService, service, "public-data-endpoint");
+    data.note = data_endpoint_note(s);
+    path.push_back(data);
+    path.push_back(nsg_stage(managed_instance_nsg(m, s), "subnet", RK::kSubnet, s.subnet.index, ""));
+  } else {
+    path.push_back(
+        stage(K::kPaas, RK::kPaasService, service, scm ? "scm-public-network-access" : "public-network-access"));
+    path.push_back(stage(K::kPaas, RK::kPaasService, service));  // the firewall: its deciding rule names the scope
+  }
+  path.push_back(stage(K::kTarget, RK::kPaasService, service));
+  return path;
+}
+
+Hop hop_of(const Stage& s) {
+  Hop h{s.kind, s.resource_kind, s.resource, s.scope, s.rule, s.note};
+  h.port = s.port;
+  return h;
 }
 
 std::array<const Stage*, 2> nsg_stages(const std::vector<Stage>& path) {

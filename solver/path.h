@@ -1,7 +1,9 @@
-// The path engine: the stages a flow passes from the internet to an ip configuration, built once per (entry, target)
-// by one function, inbound_path(). analyze evaluates the NSG stages of the list over packet sets and derives an
-// exposure's hops from it (solver/exposure.cpp); explain walks the same list for one packet and decides each stage
-// (solver/explain/compute.cpp; a Bastion session: solver/explain/bastion.cpp).
+// The path engine: the stages a flow passes from the internet to what it reaches, built once per (entry, target) by
+// one function per kind of target: inbound_path() (an ip configuration, also through a Bastion session or an
+// application gateway), entry_point_path() (a Bastion host, application gateway listener or firewall itself) and
+// paas_path() (a PaaS public endpoint). analyze evaluates the stages over packet sets and derives an exposure's hops
+// from them (solver/exposure.cpp; the entry points' own exposures in their family files); explain walks the same list
+// for one packet and decides each stage (solver/explain/: compute, firewall, bastion, application_gateway, paas).
 #pragma once
 
 #include <vector>
@@ -23,8 +25,15 @@ struct PathEntry {
   int rule{-1};           // into its rules (kLoadBalancer, DNAT), nat_rules or nat_pools (kLoadBalancerNat)
   bool nat_pool{false};   // kLoadBalancerNat: `rule` indexes nat_pools
   int frontend_port{-1};  // the load balancer's frontend port (-1: every port, HA ports)
-  int gateway{-1};        // kFirewallDnat: the firewall; kAppliance: the appliance's NIC; kBastion: the Bastion host
-  int gateway_rule{-1};   // kFirewallDnat: the DNAT rule (index into the firewall's `order`)
+  int gateway{-1};        // kFirewallDnat: the firewall; kAppliance: the appliance's NIC; kBastion: the Bastion host;
+                          // kApplicationGateway: the application gateway
+  int gateway_rule{-1};   // kFirewallDnat: the DNAT rule (index into the firewall's `order`); kApplicationGateway:
+                          // the listener
+  // kApplicationGateway (load_balancer, rule and frontend_port: an internal load balancer between the gateway and the
+  // backend):
+  int dnat_firewall{-1};      // the listener's private frontend is reached through this firewall's DNAT rule ...
+  int dnat_rule{-1};          // ... (index into its `order`)
+  int crossing_firewall{-1};  // an Azure Firewall that the gateway's connection crosses both ways
 };
 
 /// One stage of a path: a hop kind of the one vocabulary (solver/hop.h) and what it is about. Stages of kind kNsg
@@ -48,8 +57,41 @@ struct Stage {
 /// internal load balancer's rule; an appliance; or the load balancer's rule), the subnet's NSG, the NIC's NSG
 /// (inbound_nsg_stages), the route of the reply, and the target. A Bastion session (kBastion with its host as
 /// `gateway`) enters through the Bastion's public IP (a Developer Bastion: the host itself), its subnet's NSG
-/// (scope "bastion-subnet"), the session and the route from its subnet to the target ("forward").
+/// (scope "bastion-subnet"), the session and the route from its subnet to the target ("forward"). An application
+/// gateway's backend flow (kApplicationGateway) enters through the listener's public IP (or a firewall's DNAT rule to
+/// its private frontend), the gateway subnet's NSG (scope "gateway-subnet"), the listener, the request routing rule
+/// (scope "routing"), an internal load balancer's rule if the backend is behind one, the route from the gateway's
+/// subnet ("forward") and an Azure Firewall crossed both ways (scope empty: its deciding rule names it); without a
+/// gateway (-1) only the target's part follows the entry.
 std::vector<Stage> inbound_path(const model::Model& m, const PathEntry& e, const model::IpConfigIndex& x);
+
+/// The stages an application gateway's backend flows through listener `e.gateway_rule` share, up to the gateway's
+/// request routing rule: the head of their inbound_path(), what explain decides before it chooses a backend.
+std::vector<Stage> gateway_head_path(const model::Model& m, const PathEntry& e);
+
+/// The head of a load balancer entry's path (kLoadBalancer, kLoadBalancerNat), before a backend is known: the source,
+/// the entry (the frontend's public IP) and the load balancer (its rule `e.rule`; -1: no rule matches). explain's
+/// trace ends there when no rule matches the packet or the rule forwards it nowhere.
+std::vector<Stage> load_balancer_head_path(const PathEntry& e);
+
+/// An entry point's own entry (analyze's exposures of the entry point itself): the source, the entry (its public IP,
+/// or for an application gateway listener on a private frontend the firewall's public IP and DNAT rule,
+/// `dnat_firewall` and `dnat_rule`), its subnet's NSG (scope "subnet"), the entry point (a Bastion host's "host", an
+/// application gateway's "listener" `gateway_rule` on `frontend_port`) and the target; a firewall's own public IP:
+/// the source, the entry, the DNAT rule (`gateway_rule`) and the target. `kind`: kBastionHost, kApplicationGateway or
+/// kFirewall, `e.gateway` the resource.
+std::vector<Stage> entry_point_path(const model::Model& m, model::ResourceKind kind, const PathEntry& e);
+
+/// The public endpoint of PaaS service `service` (its SCM site's when `scm`): the source, the endpoint (scope
+/// "endpoint": the port is served), then for a SQL managed instance its public data endpoint (scope
+/// "public-data-endpoint") and its subnet's NSG (scope "subnet"), for every other service its public network access
+/// (scope "public-network-access" or "scm-public-network-access") and its firewall (scope empty: the deciding rule
+/// or default action names it when evaluated); and the target.
+std::vector<Stage> paas_path(const model::Model& m, int service, bool scm);
+
+/// The stage as a hop of analyze's path: what evaluating it decides (an NSG's rule, a firewall rule's note) is left
+/// to the caller.
+Hop hop_of(const Stage& s);
 
 /// The target's NSG stages of a path (the subnet's, then the NIC's: the last two): pointers into `path`.
 std::array<const Stage*, 2> nsg_stages(const std::vector<Stage>& path);

@@ -26,6 +26,7 @@
 #include "solver/exposure.h"
 #include "test_scale.h"
 #include "tests/gateway_estate.h"
+#include "tests/path_check.h"
 
 using namespace exposim::testing::gateway_estate;
 
@@ -627,7 +628,10 @@ TEST_CASE("application gateway: a pool address that is an internal load balancer
       id_ref(lb_id + "/backendAddressPools/be")};
   const auto r = run(e.resources);
   REQUIRE_FALSE(r.diags.has_errors());
-  CHECK(printed(r.a.findings).empty());  // 10.0.4.100 is resolved: no unresolved-backend
+  CHECK(printed(r.a.findings).empty());    // 10.0.4.100 is resolved: no unresolved-backend
+  exposim::testing::path_check::Counts n;  // the internal load balancer is a stage of the backend's path
+  exposim::testing::path_check::check_paths(r.m, r.a, n);
+  CHECK(n.explained["application-gateway"] == 1);
   CHECK(lines(r) ==
         std::vector<std::string>{
             "agw public-ip 443->tcp 443 any | internet pip:pip-agw no-nsg(subnet) agw(listener):l-https target",
@@ -758,6 +762,9 @@ TEST_CASE("application gateway: a backend reached through an Azure Firewall both
                                                            {{"agw-8080", "10.0.2.0/24", "10.1.0.0/24", {"8080"}}})}))
                            .resources);
     REQUIRE_FALSE(r.diags.has_errors());
+    exposim::testing::path_check::Counts n;  // the firewall crossed both ways is a stage of the backends' paths
+    exposim::testing::path_check::check_paths(r.m, r.a, n);
+    CHECK(n.explained["application-gateway"] == 2);
     CHECK(backend_lines(r) ==
           std::vector<std::string>{
               "nic-2 application-gateway 80->tcp 8080 any | internet pip:pip-agw no-nsg(gateway-subnet) "
@@ -1159,6 +1166,11 @@ TEST_CASE("application gateway: a firewall DNAT to its private frontend reaches 
   REQUIRE_FALSE(r.diags.has_errors());
   // No dnat-target-unknown: the translated address is the gateway's frontend.
   CHECK(codes(r.a.findings).empty());
+  exposim::testing::path_check::Counts n;  // the DNAT rule is a stage of the listener's and the backend's paths
+  exposim::testing::path_check::check_paths(r.m, r.a, n);
+  CHECK(n.analyzed["application-gateway"] == 1);
+  CHECK(n.analyzed["own:application-gateway"] == 1);
+  CHECK(n.analyzed["own:firewall"] == 1);
   CHECK(
       sorted_lines(r) ==
       std::vector<std::string>{

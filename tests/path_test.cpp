@@ -19,6 +19,7 @@
 #include "cli/explain_text.h"
 #include "solver/exposure.h"
 #include "solver/path.h"
+#include "tests/path_check.h"
 
 namespace exposim {
 namespace {
@@ -187,6 +188,64 @@ TEST_CASE("path: analyze's exposure paths and explain's hops are the stages of i
     CHECK(explained[v] > 0);
   }
   CHECK(pools > 0);
+}
+
+TEST_CASE("path: gateway backends, entry points' own entries and PaaS endpoints are the stages of the engine",
+          "[solver][path]") {
+  testing::path_check::Counts n;
+  for (const auto& dir : fs::directory_iterator(fs::path(EXPOSIM_SOURCE_DIR) / "examples")) {
+    if (!dir.is_directory()) continue;
+    const auto m = load_example(dir.path().filename().string());
+    INFO(dir.path().filename().string());
+    testing::path_check::check_paths(m, solver::analyze(m, {}), n);
+  }
+  for (const char* kind : {"application-gateway", "own:bastion-host", "own:application-gateway", "own:firewall", "paas",
+                           "bastion", "public-ip", "load-balancer", "firewall-dnat"}) {
+    INFO(kind);
+    CHECK(n.analyzed[kind] > 0);
+    CHECK(n.explained[kind] > 0);
+  }
+}
+
+}  // namespace exposim
+
+namespace exposim {
+
+TEST_CASE("path: a packet no load balancer rule takes ends at the head of the load balancer's path", "[solver][path]") {
+  const auto m = load_example("web-behind-lb");
+  int lb = -1;
+  int pip = -1;
+  for (std::size_t l = 0; l < m.load_balancers.size() && lb < 0; ++l) {
+    for (const auto& fe : m.load_balancers[l].frontends) {
+      if (fe.public_ip.resolved() && m.public_ips[fe.public_ip.index].address) {
+        lb = static_cast<int>(l);
+        pip = fe.public_ip.index;
+        break;
+      }
+    }
+  }
+  REQUIRE(lb >= 0);
+  solver::FlowQuery q;
+  q.source = *model::IpAddress::parse("203.0.113.7");
+  q.target = m.public_ips[pip].address->to_string();
+  q.destination_port = 1;  // no rule of the example's load balancer serves TCP 1
+  const auto t = solver::explain(m, q);
+  REQUIRE(t.status == solver::FlowTrace::Status::kOk);
+  solver::PathEntry e;
+  e.via = Via::kLoadBalancer;
+  e.public_ip = pip;
+  e.load_balancer = lb;
+  std::vector<Step> traced, listed;
+  for (const auto& s : solver::load_balancer_head_path(e))
+    listed.push_back(step(s.kind, s.resource_kind, s.resource, ""));
+  for (const auto& h : t.hops) {
+    traced.push_back(step(h.kind, h.kind == HopKind::kSource ? model::ResourceKind::kInternet : h.resource_kind,
+                          h.kind == HopKind::kSource ? -1 : h.resource, ""));
+  }
+  CHECK(traced == listed);
+  CHECK(listed.size() == 3);
+  CHECK(t.hops.back().lb_rule == -1);  // no rule matched
+  CHECK_FALSE(t.hops.back().passes);
 }
 
 }  // namespace exposim

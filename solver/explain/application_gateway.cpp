@@ -14,6 +14,7 @@
 #include "solver/firewall.h"
 #include "solver/forwarding.h"
 #include "solver/network.h"
+#include "solver/path.h"
 
 namespace exposim::solver::explain_internal {
 
@@ -190,11 +191,18 @@ void explain_application_gateway(const model::Model& m, FlowTrace& t, int gi, in
     why.flow = FlowPacket{q.source, q.protocol, q.source_port, q.destination_port};
     return why;
   };
-  t.hops.push_back(source_hop(m, space, q.source, t));
-  t.hops.push_back(entry_hop(m, pip, q, EntryPoint{RK::kApplicationGateway, gi}, fi));
+  // Each stage of the path (solver/path.h) decided for the packet; they go on the trace in the stages' order, by
+  // walk() below.
+  const TraceHop source = source_hop(m, space, q.source, t);
+  const TraceHop entry = entry_hop(m, pip, q, EntryPoint{RK::kApplicationGateway, gi}, fi);
   const model::Ref subnet_ref = gateway_subnet(g);
-  t.hops.push_back(entry_nsg_hop(m, space, q, subnet_ref, gateway_frontend_addresses(m, g), q.destination_port,
-                                 "gateway-subnet", EntryPoint{RK::kApplicationGateway, gi}));
+  const TraceHop entry_nsg =
+      entry_nsg_hop(m, space, q, subnet_ref, gateway_frontend_addresses(m, g), q.destination_port, "gateway-subnet",
+                    EntryPoint{RK::kApplicationGateway, gi});
+  PathEntry how;
+  how.via = Via::kApplicationGateway;
+  how.gateway = gi;
+  how.public_ip = pip;
 
   // listener: the first on this frontend and port, as analyze enumerates them.
   TraceHop listener;
@@ -225,11 +233,54 @@ void explain_application_gateway(const model::Model& m, FlowTrace& t, int gi, in
     listener.why.waf_mode = listener.waf_mode;
     listener.why.also.assign(on_port.begin() + 1, on_port.end());
   }
-  t.hops.push_back(listener);
+  TraceHop routing;
+  routing.kind = K::kApplicationGateway;
+  routing.scope = "routing";
+  routing.resource_kind = RK::kApplicationGateway;
+  routing.resource = gi;
+  TraceHop forward;
+  TraceHop back;
+  FirewallLeg through;
+  ForwardedSources who = ForwardedSources::kGatewaySubnet;
+  std::optional<IpAddress> appliance;
+  const AgBackend* chosen = nullptr;
+  // Puts the stages on the trace up to `last` (none: all of them), each as decided.
+  auto walk = [&](const std::vector<Stage>& stages, std::string_view last) {
+    bool target_nsgs = false;
+    for (const Stage& stage : stages) {
+      const std::string_view scope = stage.scope;
+      switch (stage.kind) {
+        case K::kSource: t.hops.push_back(source); break;
+        case K::kEntry: t.hops.push_back(entry); break;
+        case K::kApplicationGateway: t.hops.push_back(scope == "listener" ? listener : routing); break;
+        case K::kNsg:
+        case K::kNoNsg:
+          if (scope == "gateway-subnet") {
+            t.hops.push_back(entry_nsg);
+          } else if (!target_nsgs) {  // the backend's two NSG stages, decided together
+            target_nsgs = true;
+            forwarded_nsg_hops(m, space, Via::kApplicationGateway, chosen->x, through.sources, chosen->port, who,
+                               through.sources, t);
+          }
+          break;
+        case K::kRoute: t.hops.push_back(scope == "forward" ? forward : back); break;
+        case K::kFirewall:  // crossed both ways: its rules decide which of the gateway subnet's addresses go on
+          through = gateway_firewall_hop(m, space, t, stage.resource, *appliance, *chosen, through.sources);
+          if (!(through.sources == subnet_space(m, subnet_ref.index))) {
+            who = ForwardedSources::kGatewaySubnetThroughFirewall;
+          }
+          break;
+        default: break;  // an internal load balancer (a field of the routing hop); the target (analyze's)
+      }
+      if (!last.empty() && scope == last) return;
+    }
+  };
   if (!listener.passes) {
+    walk(gateway_head_path(m, how), "listener");
     finish_trace(t, Reason{});
     return;
   }
+  how.gateway_rule = t.listener;
   const auto& l = g.listeners[t.listener];
 
   // routing: the listener's rules and their (pool, settings) targets, the backends each reaches.
@@ -267,11 +318,6 @@ void explain_application_gateway(const model::Model& m, FlowTrace& t, int gi, in
       }
     }
   }
-  TraceHop routing;
-  routing.kind = K::kApplicationGateway;
-  routing.scope = "routing";
-  routing.resource_kind = RK::kApplicationGateway;
-  routing.resource = gi;
   routing.listener = t.listener;
   routing.passes = true;
   if (inner.empty()) {
@@ -281,7 +327,7 @@ void explain_application_gateway(const model::Model& m, FlowTrace& t, int gi, in
     routing.why.unresolved = unresolved;
   }
   if (inner.empty() || candidates.empty()) {
-    t.hops.push_back(routing);
+    walk(gateway_head_path(m, how), "");
     Reason allowed = because(ReasonCode::kAllowedAgListener);
     allowed.listener = t.listener;
     finish_trace(t, std::move(allowed));
@@ -328,27 +374,18 @@ void explain_application_gateway(const model::Model& m, FlowTrace& t, int gi, in
   routing.why.backend = !q.backend.empty()            ? LbBackend::kChosen
                         : routing.backends.size() > 1 ? LbBackend::kFirst
                                                       : LbBackend::kOnly;
-  t.hops.push_back(routing);
 
   t.nic = b.x.nic;
   t.ip_configuration = b.x.ip_configuration;
   t.vm = m.nics[b.x.nic].virtual_machine.index;
-  std::optional<IpAddress> appliance;
-  auto [forward, back] = forwarded_route_hops(m, EntryPoint{RK::kApplicationGateway, gi}, vnet, subnet, b.x, true,
-                                              b.lb_address, &appliance);
-  t.hops.push_back(forward);
-  // Both ways through an Azure Firewall: its rules decide which of the gateway subnet's addresses go on.
-  FirewallLeg through{inner, -1, -1};
-  ForwardedSources who = ForwardedSources::kGatewaySubnet;
-  if (const int fw = appliance ? firewall_at(m, *appliance) : -1; fw >= 0) {
-    through = gateway_firewall_hop(m, space, t, fw, *appliance, b, inner);
-    if (!(through.sources == inner)) {
-      who = ForwardedSources::kGatewaySubnetThroughFirewall;
-    }
-  }
-  forwarded_nsg_hops(m, space, Via::kApplicationGateway, b.x, through.sources, b.port, who,
-                     who == ForwardedSources::kGatewaySubnet ? inner : through.sources, t);
-  t.hops.push_back(back);
+  std::tie(forward, back) = forwarded_route_hops(m, EntryPoint{RK::kApplicationGateway, gi}, vnet, subnet, b.x, true,
+                                                 b.lb_address, &appliance);
+  chosen = &b;
+  through = FirewallLeg{inner, -1, -1};
+  how.load_balancer = b.lb;
+  how.rule = b.lb_rule;
+  how.crossing_firewall = appliance ? firewall_at(m, *appliance) : -1;
+  walk(inbound_path(m, how, b.x), "");
   Reason allowed = because(ReasonCode::kAllowedAgBackend);
   allowed.listener = t.listener;
   allowed.routing_rule = b.rule;

@@ -327,9 +327,14 @@ FlowTrace explain_ip_configuration(const model::Model& m, const FlowQuery& q, Fl
     return entry;
   };
   if (lb && !target) {  // no rule matches, or the rule forwards nowhere: the trace ends at the load balancer
-    t.hops.push_back(source);
-    t.hops.push_back(lb_entry());
-    t.hops.push_back(lb->hop);
+    PathEntry how;
+    how.via = Via::kLoadBalancer;
+    how.public_ip = t.public_ip;
+    how.load_balancer = t.load_balancer;
+    how.rule = lb->hop.lb_rule;
+    for (const Stage& stage : load_balancer_head_path(how)) {
+      t.hops.push_back(stage.kind == HopKind::kSource ? source : stage.kind == HopKind::kEntry ? lb_entry() : lb->hop);
+    }
     finish_trace(t, Reason{});
     return t;
   }

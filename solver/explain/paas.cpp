@@ -12,6 +12,7 @@
 
 #include "solver/explain/internal.h"
 #include "solver/paas.h"
+#include "solver/path.h"
 
 namespace exposim::solver::explain_internal {
 
@@ -47,7 +48,9 @@ void explain_paas(const model::Model& m, FlowTrace& t, int si, bool scm) {
   t.scm = scm;
   model::Diagnostics scratch;
   const AddressSpace space(m, scratch);
-  t.hops.push_back(source_hop(m, space, q.source, t));
+  // Each stage of the endpoint's path (solver/path.h, paas_path()) decided for the packet; they go on the trace in
+  // the stages' order at the end.
+  const TraceHop source = source_hop(m, space, q.source, t);
   // The reason `code` about this service's endpoint and the packet.
   auto because = [&](ReasonCode code) {
     Reason why;
@@ -71,7 +74,20 @@ void explain_paas(const model::Model& m, FlowTrace& t, int si, bool scm) {
     endpoint.passes = true;
     endpoint.why = because(ReasonCode::kPaasServes);
   }
-  t.hops.push_back(endpoint);
+  auto walk = [&](const TraceHop& setting, const TraceHop& filter) {
+    for (const Stage& stage : paas_path(m, si, scm)) {
+      const std::string_view scope = stage.scope;
+      switch (stage.kind) {
+        case K::kSource: t.hops.push_back(source); break;
+        case K::kPaas:  // the port served, then the public data endpoint or access, then the firewall (scope empty)
+          t.hops.push_back(scope == "endpoint" ? endpoint : scope.empty() ? filter : setting);
+          break;
+        case K::kNsg:
+        case K::kNoNsg: t.hops.push_back(filter); break;  // a SQL managed instance's subnet NSG
+        default: break;                                   // the target (analyze's)
+      }
+    }
+  };
 
   if (s.kind == model::PaasKind::kSqlManagedInstance) {
     // The public data endpoint, then the NSG of the instance's subnet, as analyze decides them.
@@ -83,19 +99,18 @@ void explain_paas(const model::Model& m, FlowTrace& t, int si, bool scm) {
     data.passes = data_endpoint_open(s);
     data.why = because(data.passes ? ReasonCode::kPaasDataEndpointEnabled : ReasonCode::kPaasDataEndpointDisabled);
     data.why.note = data_endpoint_note(s);
-    t.hops.push_back(data);
+    TraceHop nsg;
     if (!s.subnet.set()) {  // the subnet, hence its NSG, is not known: assumed to admit everything
-      TraceHop nsg;
       nsg.kind = K::kNsg;
       nsg.scope = "subnet";
       nsg.resource_kind = RK::kNetworkSecurityGroup;
       nsg.passes = true;
       nsg.why = missing_nsg_reason();
-      t.hops.push_back(nsg);
     } else {
-      t.hops.push_back(entry_nsg_hop(m, space, q, s.subnet, IpSet{}, q.destination_port, "subnet",
-                                     EntryPoint{RK::kPaasService, si}));
+      nsg =
+          entry_nsg_hop(m, space, q, s.subnet, IpSet{}, q.destination_port, "subnet", EntryPoint{RK::kPaasService, si});
     }
+    walk(data, nsg);
     finish_trace(t, because(ReasonCode::kAllowedPaas));
     return;
   }
@@ -117,7 +132,6 @@ void explain_paas(const model::Model& m, FlowTrace& t, int si, bool scm) {
       access.why = because(ReasonCode::kPaasAccessEnabled);
       break;
   }
-  t.hops.push_back(access);
 
   // firewall: the partition analyze uses, over the internet plus this client (to show a non-internet
   // client's rule too).
@@ -156,7 +170,7 @@ void explain_paas(const model::Model& m, FlowTrace& t, int si, bool scm) {
       firewall.why = because(ReasonCode::kPaasNotEvaluated);
     }
   }
-  t.hops.push_back(firewall);
+  walk(access, firewall);
   finish_trace(t, because(ReasonCode::kAllowedPaas));
 }
 
