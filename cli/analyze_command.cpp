@@ -10,15 +10,22 @@
 #include "cli/input_options.h"
 #include "cli/output.h"
 #include "cli/pipeline.h"
+#include "cli/terminal.h"
 #include "cli/timing.h"
 
 namespace exposim::cli {
 namespace {
 
+/// Tables longer than this suggest --summary on stderr.
+constexpr std::size_t kSuggestSummary = 200;
+
 struct Analyze {
   InputOptions input;
   std::string format = "table";
   std::string output;
+  std::string sort = "risk";
+  bool summary = false;
+  int width = -1;  // -1: the terminal's (cli/terminal.h)
 
   int run(std::ostream& out, std::ostream& err) const {
     AnalyzedInputs in;
@@ -26,6 +33,7 @@ struct Analyze {
     const model::Model& m = in.model;
     const solver::Analysis& a = in.analysis;
     const auto t0 = Clock::now();
+    std::size_t rows = 0;
     const int rc = write_output(
         output,
         [&](std::ostream& o) {
@@ -34,10 +42,18 @@ struct Analyze {
           } else if (format == "csv") {
             write_csv(o, m, a);
           } else {
-            write_table(o, m, a);
+            TableOptions t;
+            t.layout = detect_terminal(o);
+            if (width >= 0) t.layout.columns = width;
+            t.sort = sort == "name" ? TableSort::kName : TableSort::kRisk;
+            t.summary = summary;
+            rows = write_table(o, m, a, t);
           }
         },
         out, err);
+    if (rows > kSuggestSummary) {
+      err << fmt::format("exposim: the table has {} rows; --summary prints them as aggregates\n", with_thousands(rows));
+    }
     if (input.timings) err << fmt::format("exposim: timing: report {:.3f} s\n", seconds_since(t0));
     return rc;
   }
@@ -50,6 +66,12 @@ Command::Run analyze_command(CLI::App& cmd) {
   add_input_options(cmd, c->input, kInputFilesHelp);
   cmd.add_option("-f,--format", c->format, "Output format")->check(CLI::IsMember({"table", "json", "csv"}));
   cmd.add_option("-o,--output", c->output, "Write the report to this file (atomically) instead of stdout");
+  cmd.add_option("--sort", c->sort, "Table rows by risk (management ports from any source first) or by target name")
+      ->check(CLI::IsMember({"risk", "name"}));
+  cmd.add_flag("--summary", c->summary, "Table: aggregates by protocol, ports and sources instead of one row each");
+  cmd.add_option("--width", c->width,
+                 "Table: fit N columns (0: unlimited); default the terminal's width on a terminal, else unlimited")
+      ->check(CLI::NonNegativeNumber);
   return [c](std::ostream& out, std::ostream& err) { return c->run(out, err); };
 }
 
