@@ -3,6 +3,7 @@
 // each resource kind's node style (form, shape, label, frame) and the colours in cli/graph_palette.cpp.
 #include "cli/graph_diagram.h"
 
+#include <algorithm>
 #include <map>
 #include <optional>
 #include <set>
@@ -261,6 +262,15 @@ class Builder {
         }
       }
     }
+    // A firewall's management public IP (forced tunnelling): attached to it, though never an entry.
+    for (std::size_t i = 0; i < m_.firewalls.size(); ++i) {
+      const auto& ref = m_.firewalls[i].management_public_ip;
+      if (!ref.set()) continue;
+      if (auto v = m_.find(ref.id); v && v->kind == ResourceKind::kPublicIp) {
+        edge(node(ResourceKind::kPublicIp, v->index), node(ResourceKind::kFirewall, int(i)), "management",
+             "management");
+      }
+    }
     for (std::size_t i = 0; i < m_.application_gateways.size(); ++i) {
       for (const auto& f : m_.application_gateways[i].frontends) {
         if (f.public_ip.resolved()) {
@@ -298,6 +308,9 @@ class Builder {
       for (const auto& c : m_.firewalls[i].ip_configurations) {
         if (c.private_ip) at.emplace(c.private_ip->to_string(), vx(ResourceKind::kFirewall, int(i)));
       }
+      if (const auto& hub = m_.firewalls[i].hub_private_ip) {
+        at.emplace(hub->to_string(), vx(ResourceKind::kFirewall, int(i)));
+      }
     }
     for (std::size_t i = 0; i < m_.load_balancers.size(); ++i) {
       for (const auto& f : m_.load_balancers[i].frontends) {
@@ -332,6 +345,22 @@ class Builder {
     }
   }
 
+  /// The frame of the subnet whose prefixes hold `a`, else of the virtual network whose address space does, else
+  /// "" (the top level).
+  std::string frame_holding(const model::IpAddress& a) const {
+    for (std::size_t i = 0; i < m_.subnets.size(); ++i) {
+      for (const auto& p : m_.subnets[i].prefixes) {
+        if (p.contains(a)) return frame_id({ResourceKind::kSubnet, int(i)});
+      }
+    }
+    for (std::size_t i = 0; i < m_.vnets.size(); ++i) {
+      for (const auto& p : m_.vnets[i].address_space) {
+        if (p.contains(a)) return frame_id({ResourceKind::kVirtualNetwork, int(i)});
+      }
+    }
+    return "";
+  }
+
   /// User-defined routes as edges from the route table to the next hop: the internet, or the firewall, NIC or
   /// internal load balancer holding a virtual appliance address (a node "next-hop:IP" when none does).
   void add_routes() {
@@ -356,8 +385,9 @@ class Builder {
           n.id = id;
           n.kind = "next-hop";
           n.name = ip;
-          n.label = ip + "\nnext hop (not in input)";
+          n.label = ip + "\nnext hop: no resource\nin the input has it";
           n.shape = "box";
+          n.cluster = frame_holding(*r.next_hop_ip);
           nodes_[id] = std::move(n);
         }
         edge(rt, id, "route", label);
@@ -426,6 +456,16 @@ class Builder {
       }
     }
     add_path_edges(d);
+    // A public IP's attachment drawn as a path step already needs no second arrow.
+    std::set<std::pair<std::string, std::string>> steps;
+    for (const auto& e : d.edges) {
+      if (e.kind == "path") steps.emplace(e.from, e.to);
+    }
+    d.edges.erase(std::remove_if(d.edges.begin(), d.edges.end(),
+                                 [&](const DiagramEdge& e) {
+                                   return e.kind == "attached" && steps.count({e.from, e.to});
+                                 }),
+                  d.edges.end());
   }
 
   const model::Model& m_;

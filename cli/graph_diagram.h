@@ -39,20 +39,22 @@ struct DiagramNode {
 };
 
 /// One arrow. `kind` is "path" for exposed paths and broken flows, else structural: "secured-by",
-/// "routed-by", "route", "peering", "attached", "balances-to", "private-link", "connected-to".
+/// "routed-by", "route", "peering", "attached", "management" (a firewall's management public IP), "balances-to",
+/// "private-link", "connected-to".
 struct DiagramEdge {
   std::string from;
   std::string to;
   std::string kind;
   std::string label;
   std::string color;
-  std::string style;  // Graphviz style: "solid", "dashed", "dotted"
-  int path{-1};       // kind "path": index into Diagram::paths
+  std::string style;       // Graphviz style: "solid", "dashed", "dotted"
+  int path{-1};            // kind "path": index into Diagram::paths of the first path taking this step
+  std::vector<int> paths;  // kind "path": every path of the class taking this step (merged into one edge)
 };
 
 /// Exposures that take the same nodes in the same class, merged: one colour, one label.
 struct DiagramPath {
-  std::string path_class;          // "open", "bastion" (Bastion session), "jit" (a just-in-time rule), "broken"
+  std::string path_class;          // "open" (any source), "restricted", "bastion" (Bastion session), "jit", "broken"
   std::vector<std::string> nodes;  // node ids from the internet to the target
   std::string ports;               // at the target: "tcp 22,443", one protocol per line
   std::string entry_ports;         // at the entry when a load balancer or DNAT translates; else ""

@@ -1,6 +1,9 @@
 // Exposed paths grouped and drawn for `exposim graph` (cli/graph_paths.h).
 #include "cli/graph_paths.h"
 
+#include <algorithm>
+#include <tuple>
+
 #include <fmt/format.h>
 
 #include "cli/graph_palette.h"
@@ -12,6 +15,29 @@ using model::ResourceKind;
 using solver::Exposure;
 using solver::Hop;
 using solver::HopKind;
+
+std::vector<std::string> split_lines(const std::string& text) {
+  std::vector<std::string> out;
+  if (text.empty()) return out;
+  for (std::size_t at = 0;;) {
+    const auto next = text.find('\n', at);
+    out.push_back(text.substr(at, next == std::string::npos ? std::string::npos : next - at));
+    if (next == std::string::npos) return out;
+    at = next + 1;
+  }
+}
+
+/// How a shared first step names its class: "Bastion sessions -> 4 VMs", "any source -> 3 targets".
+const char* path_summary(PathClass c) {
+  switch (c) {
+    case PathClass::kOpen: return "any source";
+    case PathClass::kRestricted: return "restricted sources";
+    case PathClass::kBastion: return "Bastion sessions";
+    case PathClass::kJit: return "JIT";
+    case PathClass::kBroken: return "broken";
+  }
+  return "";
+}
 
 /// One line per protocol present: "tcp 22,443", "udp all", "icmp".
 std::string ports_label(const std::array<model::PortSet, model::kProtocolCount>& ports,
@@ -81,9 +107,30 @@ void add_exposure(const Exposure& e, PathClass cls, PathGroups& groups) {
 }  // namespace
 
 PathGroups collect_paths(const solver::Analysis& a, bool exposed_only) {
+  // An exposure is open when its sources are the whole internet, or when the exposures taking the same resources
+  // to the same ports together are (two DNAT rules, one for a partner's ranges and one for the rest, are two
+  // exposures that each come from part of the internet, and together from all of it).
+  using Reach = std::tuple<std::vector<Vertex>, int, std::string>;  // resources, protocol, ports
+  std::map<Reach, model::IpSet> sources;
+  auto reach = [](const Exposure& e) {
+    std::set<Vertex> ignored;
+    return Reach{path_vertices(e, ignored), static_cast<int>(e.protocol), model::to_string(e.ports)};
+  };
+  for (const auto& e : a.exposures) {
+    if (e.via == solver::Via::kBastion || e.jit || e.any_source) continue;
+    auto& s = sources[reach(e)];
+    s = s.unite(e.sources);
+  }
+  auto covers_internet = [&](const Exposure& e) {
+    auto it = sources.find(reach(e));
+    if (it == sources.end() || it->second.empty()) return false;
+    const model::IpSet family = it->second.intersects(model::all_v4()) ? model::all_v4() : model::all_v6();
+    return it->second.contains(a.internet.intersect(family));
+  };
   PathGroups groups;
   for (const auto& e : a.exposures) {
-    PathClass cls = PathClass::kOpen;
+    const bool any = e.any_source || (e.via != solver::Via::kBastion && !e.jit && covers_internet(e));
+    PathClass cls = any ? PathClass::kOpen : PathClass::kRestricted;
     if (e.via == solver::Via::kBastion) {
       cls = PathClass::kBastion;
     } else if (e.jit) {
@@ -99,10 +146,7 @@ PathGroups collect_paths(const solver::Analysis& a, bool exposed_only) {
 
 std::vector<DiagramPath> draw_paths(const std::vector<const PathGroups::value_type*>& groups,
                                     const std::function<std::string(const Vertex&)>& node_of) {
-  // Colours by class in order; every path its own colour.
   std::vector<DiagramPath> paths;
-  std::array<std::size_t, 4> next_colour{};
-  std::set<std::string> used_colours;
   for (const auto* entry : groups) {
     const auto cls = static_cast<PathClass>(entry->first.first);
     const auto& g = entry->second;
@@ -115,42 +159,83 @@ std::vector<DiagramPath> draw_paths(const std::vector<const PathGroups::value_ty
     if (p.nodes.size() < 2) continue;
     p.ports = ports_label(g.ports, g.present);
     if (g.translated) p.entry_ports = ports_label(g.entry_ports, g.present);
-    if (cls == PathClass::kBroken) {
-      p.color = path_colour(cls, 0);
-    } else {
-      // Skip a generated colour that rounds to one already taken (bounded, so that an estate with more paths
-      // than distinct colours in the band still draws).
-      std::size_t& k = next_colour[entry->first.first];
-      p.color = path_colour(cls, k++);
-      for (int tries = 0; used_colours.count(p.color) && tries < 64; ++tries) p.color = path_colour(cls, k++);
-      used_colours.insert(p.color);
-    }
+    p.color = path_colour(cls);
     p.exposures = g.exposures;
     paths.push_back(std::move(p));
   }
   return paths;
 }
 
+namespace {
+
+/// The label of a path's last step: its ports, each with the entry port it was translated from.
+std::string target_label(const DiagramPath& p) {
+  std::vector<std::string> ports = split_lines(p.ports);
+  const std::vector<std::string> entry = split_lines(p.entry_ports);
+  // A Bastion session always enters at the Bastion's 443: only its ports at the target are shown.
+  const bool bastion = p.path_class == to_string(PathClass::kBastion);
+  for (std::size_t i = 0; !bastion && i < ports.size() && i < entry.size(); ++i) {
+    if (ports[i] == entry[i]) continue;
+    // "tcp 22" reached through "tcp 2222": "tcp 22 (entry 2222)".
+    const auto space = entry[i].find(' ');
+    ports[i] += fmt::format(" (entry {})", space == std::string::npos ? entry[i] : entry[i].substr(space + 1));
+  }
+  std::string out = path_label_prefix(p.path_class);
+  for (std::size_t i = 0; i < ports.size(); ++i) out += (i ? "\n" : "") + ports[i];
+  return out;
+}
+
+}  // namespace
+
 void add_path_edges(Diagram& d) {
+  // One edge per (from, to, class): the paths of a class that share a step share its edge.
+  struct Merged {
+    DiagramEdge edge;
+    std::vector<std::string> labels;  // the ports of the paths ending here, in path order, each once
+    std::set<std::string> targets;    // the targets of the paths through it
+  };
+  std::map<std::tuple<std::string, std::string, std::string>, std::size_t> at;
+  std::vector<Merged> merged;
   for (std::size_t i = 0; i < d.paths.size(); ++i) {
     const auto& p = d.paths[i];
-    const char* style = path_style(p.path_class);
-    const std::string prefix = path_label_prefix(p.path_class);
     for (std::size_t h = 0; h + 1 < p.nodes.size(); ++h) {
-      DiagramEdge e;
-      e.from = p.nodes[h];
-      e.to = p.nodes[h + 1];
-      e.kind = "path";
-      e.color = p.color;
-      e.style = style;
-      e.path = static_cast<int>(i);
-      if (h + 2 == p.nodes.size()) {
-        e.label = prefix + p.ports;
-      } else if (h == 0 && !p.entry_ports.empty()) {
-        e.label = prefix + p.entry_ports;
+      auto [it, fresh] = at.try_emplace({p.nodes[h], p.nodes[h + 1], p.path_class}, merged.size());
+      if (fresh) {
+        Merged m;
+        m.edge.from = p.nodes[h];
+        m.edge.to = p.nodes[h + 1];
+        m.edge.kind = "path";
+        m.edge.color = p.color;
+        m.edge.style = path_style(p.path_class);
+        m.edge.path = static_cast<int>(i);
+        merged.push_back(std::move(m));
       }
-      d.edges.push_back(std::move(e));
+      Merged& m = merged[it->second];
+      m.edge.paths.push_back(static_cast<int>(i));
+      m.targets.insert(p.nodes.back());
+      if (h + 2 == p.nodes.size()) {
+        const std::string label = target_label(p);
+        if (std::find(m.labels.begin(), m.labels.end(), label) == m.labels.end()) m.labels.push_back(label);
+      }
     }
+  }
+  std::map<std::string, const DiagramNode*> nodes;
+  for (const auto& n : d.nodes) nodes[n.id] = &n;
+  for (auto& m : merged) {
+    std::vector<std::string> lines;
+    for (const auto& l : m.labels) lines.push_back(l);
+    if (m.labels.empty() && m.targets.size() > 1 && m.edge.from == "internet") {
+      // A step from the internet shared by paths to several targets: how many, and what they are.
+      bool vms = true;
+      for (const auto& t : m.targets) {
+        auto it = nodes.find(t);
+        vms = vms && it != nodes.end() && it->second->kind == "network-interface";
+      }
+      const auto cls = path_class(d.paths[static_cast<std::size_t>(m.edge.path)].path_class);
+      lines.push_back(fmt::format("{} -> {} {}", path_summary(cls), m.targets.size(), vms ? "VMs" : "targets"));
+    }
+    m.edge.label = fmt::format("{}", fmt::join(lines, "\n"));
+    d.edges.push_back(std::move(m.edge));
   }
 }
 

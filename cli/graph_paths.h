@@ -40,13 +40,15 @@ using PathGroups = std::map<std::pair<int, std::vector<Vertex>>, PathGroup>;
 PathGroups collect_paths(const solver::Analysis& a, bool exposed_only);
 
 /// The paths to draw, in the order of `groups`: each group's resources as node ids (`node_of` gives a resource's
-/// node, "" when it is not drawn), its ports, and a colour of its own within its class. A group whose resources
-/// make fewer than two nodes is left out.
+/// node, "" when it is not drawn), its ports, and its class's colour. A group whose resources make fewer than two
+/// nodes is left out.
 std::vector<DiagramPath> draw_paths(const std::vector<const PathGroups::value_type*>& groups,
                                     const std::function<std::string(const Vertex&)>& node_of);
 
-/// Appends one edge per step of each of `d.paths`, in path order, labelled with the ports on the last step (and
-/// the entry ports on the first when they differ).
+/// Appends the edges of `d.paths` (its nodes already in `d.nodes`): one per step and class, shared by the paths
+/// of that class taking the step, in order of first use. A path's last step is labelled with its ports (and the
+/// entry port each was translated from: "tcp 22 (entry 2222)"); an unlabelled step from the internet shared by
+/// paths to several targets says how many ("Bastion sessions -> 4 VMs").
 void add_path_edges(Diagram& d);
 
 }  // namespace exposim::cli

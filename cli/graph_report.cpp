@@ -6,12 +6,29 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cli/graph_legend.h"
+
 namespace exposim::cli {
 namespace {
 
 using nlohmann::ordered_json;
 
 std::string attr(std::string_view name, std::string_view value) { return std::string(name) + "=" + dot_string(value); }
+
+/// Text for a Graphviz HTML-like label: '&', '<', '>' and '"' as entities.
+std::string html_text(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
 
 std::string node_line(const DiagramNode& n) {
   std::vector<std::string> a{attr("label", n.label), attr("shape", n.shape)};
@@ -63,11 +80,36 @@ class DotWriter {
             "  node [fontname=\"Helvetica\", fontsize=\"10\"];\n"
             "  edge [fontname=\"Helvetica\", fontsize=\"9\"];\n";
     contents("", 1);
+    legend();
     for (const auto& e : d_.edges) out_ << "  " << edge_line(e) << '\n';
     out_ << "}\n";
   }
 
  private:
+  /// The legend: one node "legend" holding a table, a row per entry the diagram uses (cli/graph_legend.h): the
+  /// sample (a line in its colour, a shape in words, a mark), then what it means.
+  void legend() {
+    const auto entries = legend_entries(d_);
+    if (entries.empty()) return;
+    out_ << "  \"legend\" [shape=\"plaintext\", fontsize=\"9\", label=<<TABLE BORDER=\"1\" COLOR=\"#bbbbbb\" "
+            "CELLBORDER=\"0\" CELLSPACING=\"0\" CELLPADDING=\"2\">\n"
+            "    <TR><TD COLSPAN=\"2\"><B>Legend</B></TD></TR>\n";
+    for (const auto& e : entries) {
+      std::string sample = html_text(e.sample);
+      switch (e.kind) {
+        case LegendEntry::Kind::kPath: sample = "<B>" + sample + "</B>"; [[fallthrough]];
+        case LegendEntry::Kind::kEdge: sample = "<FONT COLOR=\"" + e.color + "\">" + sample + "</FONT>"; break;
+        case LegendEntry::Kind::kNode:
+        case LegendEntry::Kind::kNote: break;
+      }
+      const std::string bg =
+          e.kind == LegendEntry::Kind::kNode && !e.color.empty() ? " BGCOLOR=\"" + e.color + "\"" : "";
+      out_ << "    <TR><TD ALIGN=\"LEFT\"" << bg << ">" << sample << "</TD><TD ALIGN=\"LEFT\">" << html_text(e.text)
+           << "</TD></TR>\n";
+    }
+    out_ << "  </TABLE>>];\n";
+  }
+
   /// The clusters and nodes directly inside `cluster`, clusters first (each sorted by id).
   void contents(const std::string& cluster, int depth) {
     const std::string indent(static_cast<std::size_t>(depth) * 2, ' ');
@@ -141,7 +183,10 @@ void write_graph_json(std::ostream& out, const Diagram& d) {
   for (const auto& e : d.edges) {
     ordered_json o = {{"from", e.from},   {"to", e.to},       {"kind", e.kind},
                       {"label", e.label}, {"color", e.color}, {"style", e.style}};
-    if (e.kind == "path") o["path"] = e.path;
+    if (e.kind == "path") {
+      o["path"] = e.path;
+      o["paths"] = e.paths;
+    }
     edges.push_back(std::move(o));
   }
   ordered_json paths = ordered_json::array();

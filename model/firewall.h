@@ -119,6 +119,9 @@ struct Firewall : ResourceBase {
   /// resources) and `hubIPAddresses.privateIPAddress` (docs/model.md, "Virtual WAN").
   std::vector<IpAddress> hub_public_addresses;
   std::optional<IpAddress> hub_private_ip;
+  /// The public IP of `managementIpConfiguration` (forced tunnelling): the platform's own traffic, never an entry.
+  /// Not resolved by validation (it decides nothing); `exposim graph` looks it up to attach it to the firewall.
+  Ref management_public_ip;
   Ref policy;
   Ref virtual_hub;
   std::vector<FirewallRuleCollection>

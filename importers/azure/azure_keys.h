@@ -197,6 +197,7 @@ inline constexpr std::string_view kTier = "tier";
 inline constexpr std::string_view kFirewallPolicy = "firewallpolicy";
 inline constexpr std::string_view kVirtualHub = "virtualhub";
 inline constexpr std::string_view kHubIpAddresses = "hubipaddresses";
+inline constexpr std::string_view kManagementIpConfiguration = "managementipconfiguration";
 inline constexpr std::string_view kNatRuleCollections = "natrulecollections";
 inline constexpr std::string_view kNetworkRuleCollections = "networkrulecollections";
 inline constexpr std::string_view kApplicationRuleCollections = "applicationrulecollections";

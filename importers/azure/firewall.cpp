@@ -563,6 +563,15 @@ bool read_firewall(ReaderContext& ctx, Resource& resource) {
                        }
                        fw.ip_configurations.push_back(std::move(c));
                      });
+  // Forced tunnelling's management configuration carries the platform's own traffic, never an entry: only its
+  // public IP is kept, so that the diagram can attach it to the firewall.
+  if (auto mgmt = ctx.get_object(props, keys::kManagementIpConfiguration)) {
+    PointerScope s(ctx.ptr, mgmt.key);
+    if (auto p = ctx.get_object(*mgmt, keys::kProperties)) {
+      PointerScope ps(ctx.ptr, p.key);
+      fw.management_public_ip = ctx.get_ref(*p, keys::kPublicIpAddress);
+    }
+  }
   if (auto hub = ctx.get_object(props, keys::kHubIpAddresses)) read_hub_ip_addresses(ctx, *hub, hub.key, fw);
   read_fw_collections(ctx, props, keys::kNatRuleCollections, model::FirewallRuleKind::kNat, fw.classic);
   read_fw_collections(ctx, props, keys::kNetworkRuleCollections, model::FirewallRuleKind::kNetwork, fw.classic);
