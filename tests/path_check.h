@@ -18,7 +18,7 @@
 
 #include "model/model.h"
 #include "solver/explain.h"
-#include "solver/explain_text.h"
+#include "cli/explain_text.h"
 #include "solver/exposure.h"
 #include "solver/paas.h"
 #include "solver/path.h"
@@ -221,7 +221,7 @@ inline void check_explained(const model::Model& m, const solver::Analysis& a, co
   const auto t = solver::explain(m, q, &a);
   INFO("explain " << q.target << " port " << q.destination_port << " backend " << q.backend);
   REQUIRE(t.status == solver::FlowTrace::Status::kOk);
-  INFO(solver::verdict_text(m, t));
+  INFO(cli::verdict_text(m, t));
   const bool own = e.nic < 0 && e.target_kind != RK::kPaasService;
   std::vector<Step> want, got;
   const solver::Stage* internal_lb = nullptr;
