@@ -44,7 +44,7 @@ std::string line_starting(const std::string& csv, const std::string& prefix) {
 
 }  // namespace
 
-TEST_CASE("csv cells: RFC 4180 quoting, and a leading quote before what a spreadsheet runs as a formula",
+TEST_CASE("csv cells: RFC 4180 quoting - and a leading quote before what a spreadsheet runs as a formula",
           "[cli][csv]") {
   CHECK(csv_cell("nsg-web/allow-ssh (100)") == "nsg-web/allow-ssh (100)");
   CHECK(csv_cell("") == "");
@@ -60,7 +60,7 @@ TEST_CASE("csv cells: RFC 4180 quoting, and a leading quote before what a spread
   CHECK(csv_cell("a=b") == "a=b");  // only the first character matters
 }
 
-TEST_CASE("csv: a restricted source, both NSG columns, the path's rules, and a formula-like NSG name escaped",
+TEST_CASE("csv: a restricted source - both NSG columns - the path's rules - and a formula-like NSG name escaped",
           "[cli][csv]") {
   // The subnet's NSG admits 52.10.0.0/16 on 22; the NIC's NSG (named like a spreadsheet formula) admits 22 from
   // anywhere: the VM is reached on tcp 22 from 52.10.0.0/16 only, through its public IP.
@@ -86,7 +86,7 @@ TEST_CASE("csv: a restricted source, both NSG columns, the path's rules, and a f
                       "subnet: nsg-web/allow-ssh (100) > nic: =cmd|' /C calc'!A0/allow-ssh (110)");
 }
 
-TEST_CASE("csv: a DNAT keeps the client's port, the firewall rule leads the path, any source is written any",
+TEST_CASE("csv: a DNAT keeps the client's port - the firewall rule leads the path - any source is written any",
           "[cli][csv]") {
   // examples/hub-and-spoke: the policy's DNAT rule web-to-app-from-partner (collection platform-dnat, priority
   // 500) takes 20.50.60.70:443 from 52.40.0.0/16 (198.51.100.0/24, also listed, is documentation space, not the

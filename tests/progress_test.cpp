@@ -38,7 +38,7 @@ struct FakeClock {
 
 }  // namespace
 
-TEST_CASE("progress: nothing in the first second, then one line rewritten in place and erased", "[cli][progress]") {
+TEST_CASE("progress: nothing in the first second - then one line rewritten in place and erased", "[cli][progress]") {
   FakeClock clock;
   std::ostringstream err;
   {
@@ -68,7 +68,7 @@ TEST_CASE("progress: nothing in the first second, then one line rewritten in pla
   CHECK(err.str().empty());  // nothing left to erase at the end
 }
 
-TEST_CASE("progress: erased when the object ends; never shown when disabled", "[cli][progress]") {
+TEST_CASE("progress: erased when the object ends and never shown when disabled", "[cli][progress]") {
   FakeClock clock;
   std::ostringstream shown;
   {
@@ -87,13 +87,13 @@ TEST_CASE("progress: erased when the object ends; never shown when disabled", "[
   CHECK(quiet.str().empty());
 }
 
-TEST_CASE("progress: only on the process's stderr, a terminal, without --quiet", "[cli][progress]") {
+TEST_CASE("progress: only on the process's stderr - a terminal - without --quiet", "[cli][progress]") {
   std::ostringstream err;
   CHECK_FALSE(exposim::cli::progress_wanted(err, false));       // not stderr
   CHECK_FALSE(exposim::cli::progress_wanted(std::cerr, true));  // --quiet
 }
 
-TEST_CASE("progress texts: the file, files and megabytes; the solver's stage and counts", "[cli][progress]") {
+TEST_CASE("progress texts: the file - files and megabytes and the solver's stage and counts", "[cli][progress]") {
   CHECK(exposim::cli::import_progress_text("examples/hub-and-spoke/hub.json", 1, 3, 1'200'000, 4'000'000) ==
         "importing hub.json (2 of 3 files, 1.2 of 4.0 MB)");
   CHECK(exposim::cli::solve_progress_text("network interfaces", 1204, 30000) ==
@@ -101,7 +101,7 @@ TEST_CASE("progress texts: the file, files and megabytes; the solver's stage and
   CHECK(exposim::cli::solve_progress_text("firewalls", 0, 1) == "solving: firewalls 0 of 1");
 }
 
-TEST_CASE("the solver reports its progress through the callback, one call per NIC, in order", "[solver][progress]") {
+TEST_CASE("the solver reports its progress through the callback - one call per NIC - in order", "[solver][progress]") {
   using namespace exposim::testing;
   EstateBuilder b;
   b.vnet("v", {"10.0.0.0/16"})

@@ -43,7 +43,7 @@ bool contains(const std::string& text, const std::string& part) { return text.fi
 
 }  // namespace
 
-TEST_CASE("name distance counts insertions, deletions, substitutions and adjacent swaps, ignoring case",
+TEST_CASE("name distance counts insertions - deletions - substitutions and adjacent swaps - ignoring case",
           "[model][suggest]") {
   CHECK(name_distance("nsg-webb", "nsg-web") == 1);  // one deletion
   CHECK(name_distance("nsg-wbe", "nsg-web") == 1);   // one swap of adjacent characters
@@ -55,7 +55,7 @@ TEST_CASE("name distance counts insertions, deletions, substitutions and adjacen
   CHECK(name_distance("kitten", "sitting") == 3);
 }
 
-TEST_CASE("nearest names: within a third of the length, nearest first, at most three", "[model][suggest]") {
+TEST_CASE("nearest names: within a third of the length - nearest first - at most three", "[model][suggest]") {
   const std::vector<std::string> nsgs{"nsg-app", "nsg-db", "nsg-jump", "nsg-web"};
   // 8 characters: up to 2 edits. nsg-web is 1 away; nsg-db 3 (two deletions, one substitution), nsg-app 4.
   CHECK(nearest_names("nsg-webb", nsgs) == std::vector<std::string>{"nsg-web"});
@@ -73,7 +73,7 @@ TEST_CASE("nearest names: within a third of the length, nearest first, at most t
   CHECK(nearest_names("", nsgs).empty());
 }
 
-TEST_CASE("did you mean: one, two or three names, quoted", "[model][suggest]") {
+TEST_CASE("did you mean: one - two or three names - quoted", "[model][suggest]") {
   CHECK(did_you_mean("nsg-webb", {"nsg-web", "nsg-app"}) == "did you mean 'nsg-web'?");
   CHECK(did_you_mean("vm-web1", {"vm-web", "vm-web2"}) == "did you mean 'vm-web' or 'vm-web2'?");
   CHECK(did_you_mean("vm-web1", {"vm-web", "vm-web2", "vm-web3"}) == "did you mean 'vm-web', 'vm-web2' or 'vm-web3'?");
