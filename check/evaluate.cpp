@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "model/placement.h"
+#include "model/suggest.h"
 #include "solver/paas.h"
 
 namespace exposim::check {
@@ -81,6 +82,26 @@ Attributes attributes(const model::Model& m, const Subject& s) {
 /// A pattern starting with '/' matches the id, any other the name.
 bool name_or_id(std::string_view pattern, const model::ResourceBase& r) {
   return glob_match(pattern, pattern.starts_with('/') ? std::string_view(r.id) : std::string_view(r.name));
+}
+
+/// "; name 'vm-webb': did you mean 'vm-web'?" for the first literal name, subnet or VNet pattern of `sel` (no '*'
+/// or '?', not an id) that names no resource of its kind while some name is near it; "" otherwise.
+std::string selector_suggestion(const model::Model& m, const Selector& sel) {
+  const std::vector<std::string> all = model::resource_names(m);
+  const std::vector<std::string> subnets = model::names_of(m.subnets);
+  const std::vector<std::string> vnets = model::names_of(m.vnets);
+  const std::tuple<const char*, const std::vector<std::string>*, const std::vector<std::string>*> keys[] = {
+      {"name", &sel.names, &all}, {"subnet", &sel.subnets, &subnets}, {"vnet", &sel.vnets, &vnets}};
+  for (const auto& [key, patterns, names] : keys) {
+    for (const auto& p : *patterns) {
+      if (p.empty() || p.starts_with('/') || p.find_first_of("*?") != std::string::npos) continue;
+      if (std::any_of(names->begin(), names->end(), [&](const std::string& n) { return glob_match(p, n); })) continue;
+      if (const std::string hint = model::did_you_mean(p, *names); !hint.empty()) {
+        return fmt::format("; {} '{}': {}", key, p, hint);
+      }
+    }
+  }
+  return "";
 }
 
 template <typename Pred>
@@ -175,9 +196,9 @@ class Evaluator {
     }
     if (as.select.given && r.selected == 0 && as.kind != AssertionKind::kFlow) {
       // A typo in a selector must not pass silently.
-      r.findings.insert(r.findings.begin(),
-                        Finding{ResourceKind::kInternet, -1, std::nullopt, {}, "the selector matches no resource", {}});
-      r.summary = "the selector matches no resource";
+      const std::string message = "the selector matches no resource" + selector_suggestion(m_, as.select);
+      r.findings.insert(r.findings.begin(), Finding{ResourceKind::kInternet, -1, std::nullopt, {}, message, {}});
+      r.summary = message;
     }
     r.passed = r.findings.empty();
     return r;
@@ -379,6 +400,9 @@ class Evaluator {
 
   void flow(const Assertion& as, AssertionResult& r) const {
     solver::FlowTrace t = solver::explain(m_, as.flow, &a_);
+    if (t.status == solver::FlowTrace::Status::kUnknownTarget) {
+      t.error = model::with_flow_target_suggestion(m_, t.error, as.flow.target, as.flow.bastion);
+    }
     if (t.status != solver::FlowTrace::Status::kOk) {
       r.summary = t.error;
       r.findings.push_back(Finding{ResourceKind::kInternet, -1, std::nullopt, {}, t.error, {}});
@@ -486,13 +510,10 @@ AssertionResult evaluate_recommendation(const Assertion& as, const model::Model&
   r.selected = selected.size();
   if (as.select.given && judged == 0) {
     // A typo in a selector or an id must not pass silently.
-    r.findings.insert(r.findings.begin(), Finding{ResourceKind::kInternet,
-                                                  -1,
-                                                  std::nullopt,
-                                                  {},
-                                                  "the selector matches no resource with a recommendation",
-                                                  {}});
-    r.summary = "the selector matches no resource with a recommendation";
+    const std::string message =
+        "the selector matches no resource with a recommendation" + selector_suggestion(m, as.select);
+    r.findings.insert(r.findings.begin(), Finding{ResourceKind::kInternet, -1, std::nullopt, {}, message, {}});
+    r.summary = message;
   } else if (r.findings.empty()) {
     r.summary = fmt::format("{} checked, none {}", plural(judged, "result"),
                             as.allowed_statuses.empty() ? "unhealthy" : "in another status");

@@ -2,6 +2,7 @@
 #include "cli/analyze_csv.h"
 
 #include <algorithm>
+#include <string_view>
 
 #include "cli/analyze_report.h"
 #include "cli/exposure_cells.h"
@@ -12,26 +13,36 @@ using solver::HopKind;
 
 namespace {
 
+/// A port set as a cell: "22", "80;443", "1-65535"; "" for a portless protocol.
+std::string ports_cell(const model::PortSet& p, model::Protocol protocol) {
+  std::string out = model::has_ports(protocol) ? model::to_string(p) : "";
+  std::replace(out.begin(), out.end(), ',', ';');
+  return out;
+}
+
+}  // namespace
+
 std::string csv_cell(const std::string& s) {
-  if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
+  // A spreadsheet runs a cell that starts with one of these as a formula (OWASP, "CSV Injection").
+  const bool formula = !s.empty() && std::string_view("=+-@\t\r").find(s.front()) != std::string_view::npos;
+  const std::string text = formula ? "'" + s : s;
+  if (text.find_first_of(",\"\n\r") == std::string::npos) return text;
   std::string out = "\"";
-  for (char c : s) {
+  for (char c : text) {
     if (c == '"') out += '"';
     out += c;
   }
   return out + "\"";
 }
 
-}  // namespace
-
 void write_csv(std::ostream& out, const model::Model& m, const solver::Analysis& a) {
   out << "target,target_type,target_id,target_ip,entry_ip,entry_name,via,protocol,ports,sources,any_source,jit,"
-         "subnet_nsg_rule,nic_nsg_rule\n";
+         "subnet_nsg_rule,nic_nsg_rule,entry_ports,path_rules\n";
   for (const auto& e : a.exposures) {
-    std::string sources;
-    for (const auto& c : model::to_cidr_strings(e.sources)) sources += (sources.empty() ? "" : ";") + c;
-    std::string ports = model::has_ports(e.protocol) ? model::to_string(e.ports) : "";
-    std::replace(ports.begin(), ports.end(), ',', ';');
+    std::string sources = e.any_source ? "any" : "";
+    if (!e.any_source) {
+      for (const auto& c : model::to_cidr_strings(e.sources)) sources += (sources.empty() ? "" : ";") + c;
+    }
     std::string hops[2];
     int k = 0;
     for (const auto& h : e.path) {
@@ -56,12 +67,14 @@ void write_csv(std::ostream& out, const model::Model& m, const solver::Analysis&
                                                                                 : "",
                                             solver::to_string(e.via),
                                             model::to_string(e.protocol),
-                                            ports,
+                                            ports_cell(e.ports, e.protocol),
                                             sources,
                                             e.any_source ? "true" : "false",
                                             e.jit ? "true" : "false",
                                             hops[0],
-                                            hops[1]};
+                                            hops[1],
+                                            ports_cell(e.entry_ports, e.protocol),
+                                            rules_text(m, e)};
     for (std::size_t i = 0; i < cells.size(); ++i) out << (i ? "," : "") << csv_cell(cells[i]);
     out << '\n';
   }

@@ -13,6 +13,7 @@
 #include "cli/input_options.h"
 #include "cli/output.h"
 #include "cli/pipeline.h"
+#include "model/suggest.h"
 #include "solver/explain.h"
 
 namespace exposim::cli {
@@ -93,7 +94,10 @@ struct Explain {
     if (const int rc = finish_diagnostics(input, *policy, diags, {}, err, sorted); rc != kExitOk) return rc;
     const solver::FlowTrace t = solver::explain(m, q);
     if (t.status != solver::FlowTrace::Status::kOk) {
-      err << "exposim: error: " << t.error << '\n';
+      const std::string error = t.status == solver::FlowTrace::Status::kUnknownTarget
+                                    ? model::with_flow_target_suggestion(m, t.error, q.target, q.bastion)
+                                    : t.error;
+      err << "exposim: error: " << error << '\n';
       const char* what = t.status == solver::FlowTrace::Status::kBadBackend ? "member" : "candidate";
       for (const auto& c : t.candidates) err << "exposim: note: " << what << ": " << c << '\n';
       return kExitBadInput;

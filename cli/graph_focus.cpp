@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "model/suggest.h"
 #include "model/topology.h"
 
 namespace exposim::cli {
@@ -33,7 +34,9 @@ std::optional<Focus> resolve_focus(const model::Model& m, const std::string& tex
     }
     const auto& found = exact.empty() ? folded : exact;
     if (found.empty()) {
-      result.error = fmt::format("--focus: no resource is named '{}' and no resource has that id", clean_label(text));
+      result.error = model::with_suggestion(
+          fmt::format("--focus: no resource is named '{}' and no resource has that id", clean_label(text)),
+          clean_label(text), model::resource_names(m));
       return std::nullopt;
     }
     if (found.size() > 1) {

@@ -2,12 +2,15 @@
 #include "cli/input_options.h"
 
 #include <algorithm>
+#include <cstdint>
+#include <filesystem>
 #include <map>
 
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
 #include "cli/exit_codes.h"
+#include "cli/progress.h"
 #include "importers/document.h"
 #include "importers/document_value.h"
 #include "importers/inputs.h"
@@ -109,6 +112,8 @@ void add_input_options(CLI::App& cmd, InputOptions& o, const std::string& files_
                "when an input is a template, except with --strict)");
   cmd.add_flag("-v,--verbose", o.verbose, "Say what was detected in each input file; print every diagnostic and note");
   cmd.add_flag("--timings", o.timings, "Print the time spent in each phase to stderr");
+  cmd.add_flag("-q,--quiet", o.quiet,
+               "Show no progress on stderr (progress is shown only on a terminal, for runs longer than a second)");
 }
 
 const std::vector<std::string_view>& documented_codes() {
@@ -229,14 +234,33 @@ void print_detected(const std::vector<importers::InputReport>& reports, std::ost
 
 std::vector<importers::InputReport> import_files(const InputOptions& o, const std::vector<std::string>& files,
                                                  model::Model& m, model::Diagnostics& diags, std::ostream& err,
-                                                 const std::vector<std::string>& prior_state) {
+                                                 const std::vector<std::string>& prior_state, Progress* progress) {
   importers::InputOptions io;
+  // The bytes of the files before each one, and of all: what the progress line counts.
+  std::vector<std::uintmax_t> before(files.size() + 1, 0);
+  std::size_t current = 0;
+  if (progress != nullptr && progress->enabled()) {
+    for (std::size_t i = 0; i < files.size(); ++i) {
+      std::error_code ec;
+      const std::uintmax_t size = std::filesystem::file_size(files[i], ec);
+      before[i + 1] = before[i] + (ec ? 0 : size);
+    }
+    io.on_input = [&](std::size_t i) {
+      current = i;
+      progress->update(import_progress_text(files[i], i, files.size(), before[i], before.back()));
+    };
+    io.import.on_bytes = [&](std::uint64_t bytes) {
+      progress->update(
+          import_progress_text(files[current], current, files.size(), before[current] + bytes, before.back()));
+    };
+  }
   io.prior_state = prior_state;
   io.parameter_files = o.parameter_files;
   io.parameters = o.parameters;
   io.template_dirs = o.template_dirs;
   io.strict = o.strict;
   auto reports = importers::import_inputs(files, io, m, diags);
+  if (progress != nullptr) progress->clear();
   if (o.verbose) print_detected(reports, err);
   return reports;
 }

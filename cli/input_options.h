@@ -21,6 +21,8 @@ class App;
 
 namespace exposim::cli {
 
+class Progress;
+
 struct InputOptions {
   std::vector<std::string> files;
   std::vector<std::string> parameter_files;
@@ -30,6 +32,7 @@ struct InputOptions {
   bool allow_missing{false};
   bool verbose{false};
   bool timings{false};
+  bool quiet{false};                 // --quiet: no progress display on stderr (cli/progress.h)
   std::vector<std::string> fail_on;  // as given: comma-separated lists, repeatable
   std::vector<std::string> ignore;
   std::string config;
@@ -77,10 +80,12 @@ void print_detected(const std::vector<importers::InputReport>& reports, std::ost
 
 /// Imports `files` with the importer options of `o` (parameter files and values, template directories, --strict)
 /// into `m`, diagnostics into `diags`; with --verbose says on `err` what was detected in each file. Returns what
-/// each file was. The Terraform plans of `prior_state` are read from their prior state (whatif --plan).
+/// each file was. The Terraform plans of `prior_state` are read from their prior state (whatif --plan). With
+/// `progress`, says which file is read and how many bytes of all are done (erased before returning).
 std::vector<importers::InputReport> import_files(const InputOptions& o, const std::vector<std::string>& files,
                                                  model::Model& m, model::Diagnostics& diags, std::ostream& err,
-                                                 const std::vector<std::string>& prior_state = {});
+                                                 const std::vector<std::string>& prior_state = {},
+                                                 Progress* progress = nullptr);
 
 /// How to validate the inputs of `o`: resources a template references but does not declare already exist, so
 /// inputs with a template (`templates`) validate as with --allow-missing unless --strict (docs/arm-templates.md).

@@ -13,12 +13,14 @@
 namespace exposim::cli {
 
 int load_inputs(const InputOptions& o, std::ostream& err, model::Model& m, model::Diagnostics& diags,
-                std::optional<DiagnosticPolicy>& policy) {
+                std::optional<DiagnosticPolicy>& policy, Progress* progress) {
   int rc = kExitOk;
   policy = DiagnosticPolicy::make(o, err, rc);
   if (!policy) return rc;
+  std::optional<Progress> own;
+  if (progress == nullptr) progress = &own.emplace(err, progress_wanted(err, o.quiet));
   auto t0 = Clock::now();
-  const auto reports = import_files(o, o.files, m, diags, err);
+  const auto reports = import_files(o, o.files, m, diags, err, {}, progress);
   if (o.timings) err << fmt::format("exposim: timing: import {:.3f} s\n", seconds_since(t0));
   if (!diags.has_errors()) {  // what a file that could not be read lacks would only repeat its error
     t0 = Clock::now();
@@ -45,9 +47,17 @@ int finish_diagnostics(const InputOptions& o, const DiagnosticPolicy& policy, mo
 int analyze_inputs(const InputOptions& o, SolveTiming timing, std::ostream& err, AnalyzedInputs& out) {
   model::Diagnostics diags;
   std::optional<DiagnosticPolicy> policy;
-  if (const int rc = load_inputs(o, err, out.model, diags, policy); rc != kExitOk) return rc;
+  Progress progress(err, progress_wanted(err, o.quiet));
+  if (const int rc = load_inputs(o, err, out.model, diags, policy, &progress); rc != kExitOk) return rc;
   const auto t0 = Clock::now();
-  out.analysis = solver::analyze(out.model);
+  solver::AnalyzeOptions options;
+  if (progress.enabled()) {
+    options.progress = [&](std::string_view stage, std::size_t done, std::size_t total) {
+      progress.update(solve_progress_text(stage, done, total));
+    };
+  }
+  out.analysis = solver::analyze(out.model, options);
+  progress.clear();
   if (o.timings && timing == SolveTiming::kDuration) {
     err << fmt::format("exposim: timing: solve {:.3f} s\n", seconds_since(t0));
   } else if (o.timings && timing == SolveTiming::kDurationAndCounts) {

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "cli/input_options.h"
+#include "cli/progress.h"
 #include "model/diagnostic.h"
 #include "model/model.h"
 #include "solver/exposure.h"
@@ -16,8 +17,9 @@ namespace exposim::cli {
 
 /// Imports `o.files` into `m` (diagnostics into `diags`), validates them unless importing failed, and applies the
 /// policy made from `o` (returned in `policy`). Returns kExitOk, or the exit code after printing the diagnostics.
+/// Shows the import's progress on `progress`, or on its own (cli/progress.h) when none is given.
 int load_inputs(const InputOptions& o, std::ostream& err, model::Model& m, model::Diagnostics& diags,
-                std::optional<DiagnosticPolicy>& policy);
+                std::optional<DiagnosticPolicy>& policy, Progress* progress = nullptr);
 
 /// Adds the solver's `findings` to `diags` after applying the policy, prints everything once into `sorted`
 /// order and returns kExitOk, or kExitBadInput when a finding became an error (--fail-on).
@@ -37,7 +39,8 @@ struct AnalyzedInputs {
 };
 
 /// Imports and validates `o.files` (load_inputs()), analyses the model, applies the policy to the findings and
-/// prints every diagnostic once (finish_diagnostics()), saying the phases' times with --timings. Returns kExitOk
+/// prints every diagnostic once (finish_diagnostics()), saying the phases' times with --timings and showing the
+/// import's and the solve's progress on a terminal (cli/progress.h). Returns kExitOk
 /// with `out` filled, or the exit code of bad inputs or options after printing the diagnostics.
 int analyze_inputs(const InputOptions& o, SolveTiming timing, std::ostream& err, AnalyzedInputs& out);
 

@@ -16,6 +16,7 @@
 #include "importers/document.h"
 #include "importers/document_value.h"
 #include "model/ascii.h"
+#include "model/suggest.h"
 
 namespace exposim::importers {
 namespace {
@@ -280,8 +281,10 @@ class Reader {
       auto it =
           std::find_if(nsg.rules.begin(), nsg.rules.end(), [&](auto& r) { return lower(r.name) == lower(e.rule); });
       if (it == nsg.rules.end()) {
-        return error(ptr + "/rule", "change-target-unknown",
-                     fmt::format("network security group '{}' has no rule named '{}'", nsg.name, e.rule));
+        return error(
+            ptr + "/rule", "change-target-unknown",
+            model::with_suggestion(fmt::format("network security group '{}' has no rule named '{}'", nsg.name, e.rule),
+                                   e.rule, model::names_of(nsg.rules)));
       }
       rule = json::parse(azure::security_rule_json(*it).dump());
       rule["properties"].merge_patch(*value);
@@ -397,6 +400,7 @@ class Reader {
     const model::FirewallRuleCollection* col = nullptr;
     std::string owner_id;
     std::string owner_name;
+    std::vector<std::string> collection_names;  // of the group or firewall named, for "did you mean"
     if (policy) {
       const int p = model::find_firewall_policy(m_, e.firewall_policy, e.where, diags_);
       if (p < 0) return false;
@@ -407,6 +411,7 @@ class Reader {
         if (lower(g.name) != lower(e.group) && g.key != model::canonical_id(e.group)) continue;
         for (const auto& c : g.collections) {
           if (lower(c.name) == lower(e.collection)) col = &c;
+          collection_names.push_back(c.name);
         }
       }
     } else {
@@ -417,11 +422,14 @@ class Reader {
       for (const auto& c : m_.firewalls[f].classic) {
         if (lower(c.name) == lower(e.collection)) col = &c;
       }
+      collection_names = model::names_of(m_.firewalls[f].classic);
     }
     if (col == nullptr) {
       return error(ptr + "/ruleCollection", "change-target-unknown",
-                   fmt::format("{} '{}' has no rule collection named '{}'{}", policy ? "firewall policy" : "firewall",
-                               owner_name, e.collection, policy ? fmt::format(" in group '{}'", e.group) : ""));
+                   model::with_suggestion(fmt::format("{} '{}' has no rule collection named '{}'{}",
+                                                      policy ? "firewall policy" : "firewall", owner_name, e.collection,
+                                                      policy ? fmt::format(" in group '{}'", e.group) : ""),
+                                          e.collection, collection_names));
     }
     json rule;
     std::string pointer = ptr + "/rule";
@@ -430,8 +438,10 @@ class Reader {
       auto it =
           std::find_if(col->rules.begin(), col->rules.end(), [&](auto& r) { return lower(r.name) == lower(e.rule); });
       if (it == col->rules.end()) {
-        return error(ptr + "/rule", "change-target-unknown",
-                     fmt::format("rule collection '{}' has no rule named '{}'", col->name, e.rule));
+        return error(
+            ptr + "/rule", "change-target-unknown",
+            model::with_suggestion(fmt::format("rule collection '{}' has no rule named '{}'", col->name, e.rule),
+                                   e.rule, model::names_of(col->rules)));
       }
       rule = json::parse(azure::firewall_rule_json(*it, !policy).dump());
       rule.merge_patch(*value);
@@ -508,7 +518,8 @@ class Reader {
           std::find_if(rt.routes.begin(), rt.routes.end(), [&](auto& r) { return lower(r.name) == lower(e.rule); });
       if (it == rt.routes.end()) {
         return error(ptr + "/route", "change-target-unknown",
-                     fmt::format("route table '{}' has no route named '{}'", rt.name, e.rule));
+                     model::with_suggestion(fmt::format("route table '{}' has no route named '{}'", rt.name, e.rule),
+                                            e.rule, model::names_of(rt.routes)));
       }
       route = json::parse(azure::route_json(*it).dump());
       route["properties"].merge_patch(*value);

@@ -113,6 +113,7 @@ std::vector<InputReport> import_inputs(const std::vector<std::string>& paths, co
   std::vector<std::string> valueless;
   for (std::size_t i = 0; i < paths.size(); ++i) {
     if (kinds[i] != Kind::kTemplate) continue;
+    if (options.on_input) options.on_input(i);
     const std::string& path = paths[i];
     auto text = read_file(path, options.max_template_bytes, diags);
     if (!text) continue;
@@ -129,11 +130,13 @@ std::vector<InputReport> import_inputs(const std::vector<std::string>& paths, co
   azure::Importer importer(model, diags, options.import);
   azure::ImportOptions template_import = options.import;
   template_import.from_template = true;
+  template_import.on_bytes = nullptr;  // generated text: its bytes are not the file's
   template_import.valueless_parameters = valueless;
   azure::Importer template_importer(model, diags, template_import);
   for (std::size_t i = 0; i < paths.size(); ++i) {
     const std::string& path = paths[i];
     if (kinds[i] == Kind::kParameters) continue;
+    if (options.on_input) options.on_input(i);
     if (kinds[i] == Kind::kResources) {
       reports[i].stats = importer.add_file(path);
       continue;

@@ -4,6 +4,7 @@
 // content.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -25,6 +26,9 @@ struct InputOptions {
   /// `whatif --plan`) instead of their planned values; by path as given.
   std::vector<std::string> prior_state;
   std::uint64_t max_template_bytes = std::uint64_t{256} << 20;  // templates are read whole
+  /// Called with the index into `paths` of each input before it is read (a template: before its expansion and
+  /// again before its resources are imported), for a progress display; may be empty.
+  std::function<void(std::size_t index)> on_input;
 };
 
 struct InputReport {

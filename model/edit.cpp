@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "model/ascii.h"
+#include "model/suggest.h"
 
 namespace exposim::model {
 
@@ -51,8 +52,10 @@ int find_in(const std::vector<T>& items, const std::string& name, const char* wh
   }
   if (hits.size() == 1) return hits.front();
   if (hits.empty()) {
-    diags.error("change-target-unknown", where,
-                fmt::format("no {} named '{}' in the inputs (give its name or resource id)", what, name));
+    diags.error(
+        "change-target-unknown", where,
+        with_suggestion(fmt::format("no {} named '{}' in the inputs (give its name or resource id)", what, name), name,
+                        names_of(items)));
   } else {
     diags.error("change-ambiguous", where,
                 fmt::format("{} {} resources are named '{}': give the resource id, e.g. '{}'", hits.size(), what, name,
@@ -125,7 +128,8 @@ class Editor {
     }
     auto it = named(name);
     if (it == items.end()) {
-      return fail("change-target-unknown", fmt::format("{} has no {} named '{}'", owner, what, name));
+      return fail("change-target-unknown",
+                  with_suggestion(fmt::format("{} has no {} named '{}'", owner, what, name), name, names_of(items)));
     }
     if (value) {
       *it = *value;
@@ -246,7 +250,9 @@ class Editor {
       if (iequals(c.name, e_.ip_configuration) || c.key == canonical_id(e_.ip_configuration)) return &c;
     }
     fail("change-target-unknown",
-         fmt::format("network interface '{}' has no ip configuration named '{}'", nic.name, e_.ip_configuration));
+         with_suggestion(
+             fmt::format("network interface '{}' has no ip configuration named '{}'", nic.name, e_.ip_configuration),
+             e_.ip_configuration, names_of(nic.ip_configurations)));
     return nullptr;
   }
 
@@ -334,7 +340,9 @@ class Editor {
                             [&](auto& x) { return iequals(x.name, e_.group) || x.key == canonical_id(e_.group); });
       if (g == policy.groups.end()) {
         return fail("change-target-unknown",
-                    fmt::format("firewall policy '{}' has no rule collection group named '{}'", policy.name, e_.group));
+                    with_suggestion(fmt::format("firewall policy '{}' has no rule collection group named '{}'",
+                                                policy.name, e_.group),
+                                    e_.group, names_of(policy.groups)));
       }
       collections = &g->collections;
       owner = fmt::format("firewall policy '{}', group '{}'", policy.name, g->name);
@@ -350,7 +358,9 @@ class Editor {
         std::find_if(collections->begin(), collections->end(), [&](auto& x) { return iequals(x.name, e_.collection); });
     if (c == collections->end()) {
       changed_.pop_back();
-      return fail("change-target-unknown", fmt::format("{} has no rule collection named '{}'", owner, e_.collection));
+      return fail("change-target-unknown",
+                  with_suggestion(fmt::format("{} has no rule collection named '{}'", owner, e_.collection),
+                                  e_.collection, names_of(*collections)));
     }
     if (e_.firewall_rule && (e_.firewall_rule->kind == FirewallRuleKind::kNat) != (c->kind == FirewallRuleKind::kNat)) {
       changed_.pop_back();

@@ -88,6 +88,8 @@ class Analyzer {
       : m_(m), out_(out), space_(space), scope_(&scope), previous_(&previous), trace_(trace) {}
 
   void run();
+  /// The options of analyze() (`options` must outlive run()).
+  void set_options(const AnalyzeOptions& options) { options_ = &options; }
 
  private:
   /// Every ip configuration with a public IP of its own, entered through it (solver/compute.cpp).
@@ -165,6 +167,11 @@ class Analyzer {
 
   void sort(std::vector<Exposure>& exposures) const;
 
+  /// Reports progress through the options' callback, when there is one.
+  void progress(std::string_view stage, std::size_t done, std::size_t total) const {
+    if (options_ != nullptr && options_->progress) options_->progress(stage, done, total);
+  }
+
   const model::Model& m_;
   Analysis& out_;
   std::optional<AddressSpace> own_space_;
@@ -172,6 +179,7 @@ class Analyzer {
   const AnalysisScope* scope_{nullptr};
   const Analysis* previous_{nullptr};
   AnalysisTrace* trace_{nullptr};
+  const AnalyzeOptions* options_{nullptr};  // for its progress callback; analyze() only
   std::unordered_map<std::string, std::vector<Piece>> cache_;
   std::set<model::IpConfigIndex> evaluated_;  // ip configurations with at least one entry
   std::map<model::U128, model::IpConfigIndex> by_private_ip_;

@@ -19,6 +19,7 @@ namespace exposim::solver::analysis_internal {
 void Analyzer::instance_public_ips() {
   for (std::size_t n = 0; n < m_.nics.size(); ++n) {
     if (scope_ != nullptr && !scope_->nic(static_cast<int>(n))) continue;
+    progress("network interfaces", n, m_.nics.size());
     const auto& nic = m_.nics[n];
     for (std::size_t c = 0; c < nic.ip_configurations.size(); ++c) {
       const auto& cfg = nic.ip_configurations[c];

@@ -132,9 +132,16 @@ namespace analysis_internal {
 
 void Analyzer::run() {
   instance_public_ips();
-  for (std::size_t l = 0; l < m_.load_balancers.size(); ++l) load_balancer(static_cast<int>(l));
-  for (std::size_t f = 0; f < m_.firewalls.size(); ++f) firewall(static_cast<int>(f));
+  for (std::size_t l = 0; l < m_.load_balancers.size(); ++l) {
+    progress("load balancers", l, m_.load_balancers.size());
+    load_balancer(static_cast<int>(l));
+  }
+  for (std::size_t f = 0; f < m_.firewalls.size(); ++f) {
+    progress("firewalls", f, m_.firewalls.size());
+    firewall(static_cast<int>(f));
+  }
   appliances();
+  progress("gateways", 0, 1);
   gateways();
   out_.targets_evaluated = evaluated_.size();
   if (trace_ != nullptr) {
@@ -143,6 +150,7 @@ void Analyzer::run() {
     trace_->paas_solved = false;
   }
   if (scope_ == nullptr) {
+    progress("PaaS services", 0, m_.paas_services.size());
     const std::size_t from = out_.findings.size();
     analyze_paas(m_, space_, out_);
     if (trace_ != nullptr) {
@@ -529,9 +537,11 @@ void Analyzer::sort(std::vector<Exposure>& exposures) const {
 
 using analysis_internal::Analyzer;
 
-Analysis analyze(const model::Model& m, const AnalyzeOptions&) {
+Analysis analyze(const model::Model& m, const AnalyzeOptions& options) {
   Analysis out;
-  Analyzer(m, out).run();
+  Analyzer analyzer(m, out);
+  analyzer.set_options(options);
+  analyzer.run();
   return out;
 }
 

@@ -2,8 +2,11 @@
 // with the path taken and the deciding rule at every filter (the witness).
 #pragma once
 
+#include <cstddef>
+#include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "model/diagnostic.h"
@@ -44,7 +47,12 @@ struct Exposure {
   std::string broken;
 };
 
-struct AnalyzeOptions {};
+struct AnalyzeOptions {
+  /// Called as the solve advances, for a progress display (the solver does no I/O; the CLI prints): the stage
+  /// ("network interfaces", "load balancers", "firewalls", "gateways", "PaaS services") and how many of its
+  /// items are done, of `total`. May be empty.
+  std::function<void(std::string_view stage, std::size_t done, std::size_t total)> progress;
+};
 
 struct Analysis {
   std::vector<Exposure> exposures;  // sorted: target, entry, protocol, path, ports, sources

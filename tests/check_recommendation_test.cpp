@@ -147,7 +147,9 @@ TEST_CASE("recommendation assertion: ids and selectors choose the findings judge
   CHECK(web.result.findings.size() == 1);
   const auto none = judge(R"({"name": "typo", "kind": "recommendation", "select": {"name": "wbe"}})");
   CHECK_FALSE(none.result.passed);
-  CHECK(none.result.summary == "the selector matches no resource with a recommendation");
+  // wbe is the subnet web with two letters swapped: the message says so.
+  CHECK(none.result.summary ==
+        "the selector matches no resource with a recommendation; name 'wbe': did you mean 'web'?");
 }
 
 TEST_CASE("a recommendation assertion selects a VM by the subnet of its NICs", "[check][recommend]") {

@@ -348,7 +348,8 @@ TEST_CASE("resource tags are imported for selectors, a tag that is not a string 
 TEST_CASE("a selector that matches nothing fails the assertion", "[check]") {
   auto r = run_one(R"({"name": "typo", "kind": "not-exposed", "select": {"subnet": "dbb"}})");
   CHECK_FALSE(r.results[0].passed);
-  CHECK(r.results[0].summary == "the selector matches no resource");
+  // The typo is one letter from the subnet db (and two from web): the message says which was meant.
+  CHECK(r.results[0].summary == "the selector matches no resource; subnet 'dbb': did you mean 'db'?");
 }
 
 TEST_CASE("bad specs are rejected with the file, the JSON pointer and what was expected", "[check]") {

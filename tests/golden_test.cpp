@@ -246,6 +246,12 @@ TEST_CASE("explain, whatif and bad input match their reviewed golden files", "[g
       {"bad-change", {"bad-change.json: /changes/0/sett: error: ", "[change-invalid]", "nothing was written"}},
       {"bad-change-target", {"bad-change-target.yaml:4:5: /changes/0: error: ", "[change-target-unknown]"}},
       {"bad-explain-target", {"unknown target 'no-such-vm'"}},
+      // open-management's NSGs are jumpboxNSG, nsg-apps and nsg-app-nic: nsg-app is one letter from nsg-apps (and
+      // four from nsg-app-nic); jumpbx is one from the VM jumpbox.
+      {"bad-change-typo",
+       {"no network security group named 'nsg-app' in the inputs (give its name or resource id); "
+        "did you mean 'nsg-apps'? [change-target-unknown]"}},
+      {"bad-explain-typo", {"unknown target 'jumpbx'", "in the input; did you mean 'jumpbox'?"}},
   };
   for (const auto& [name, needles] : by_hand) {
     INFO(name);

@@ -454,6 +454,7 @@ struct Importer::Impl : ReaderContext {
         continue;
       }
       convert(json_of(root), whole);
+      if (options.on_bytes) options.on_bytes(el.offset + el.bytes.size());
     }
     ptr.clear();
     if (const auto& e = stream.error()) {

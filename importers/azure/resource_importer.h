@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -26,6 +27,9 @@ struct ImportOptions {
   bool from_template{false};
   /// Names of template parameters with no value and no default; their text in the resources is `<NAME>`.
   std::vector<std::string> valueless_parameters;
+  /// Called after each resource read from a file with the bytes of the file read so far, for a progress
+  /// display; may be empty.
+  std::function<void(std::uint64_t bytes)> on_bytes;
 };
 
 struct ImportStats {
