@@ -13,6 +13,7 @@
 #include "cli/exit_codes.h"
 #include "cli/input_options.h"
 #include "cli/output.h"
+#include "cli/progress.h"
 #include "cli/timing.h"
 #include "cli/whatif_report.h"
 #include "importers/azure/resource_writer.h"
@@ -81,6 +82,8 @@ struct Whatif {
     int rc = kExitOk;
     const auto policy = DiagnosticPolicy::make(in, err, rc);
     if (!policy) return rc;
+    // As analyze: on a terminal, a run past a second shows the file read and the solver's stage (cli/progress.h).
+    Progress progress(err, progress_wanted(err, in.quiet));
 
     auto t0 = Clock::now();
     model::Model before;
@@ -89,7 +92,7 @@ struct Whatif {
     // their planned values.
     std::vector<std::string> files = in.files;
     files.insert(files.end(), o.plans.begin(), o.plans.end());
-    const auto before_reports = import_files(in, files, before, before_diags, err, o.plans);
+    const auto before_reports = import_files(in, files, before, before_diags, err, o.plans, &progress);
     bool templates = importers::has_template(before_reports);
     if (before_diags.has_errors()) {
       policy->apply_to_input(before_diags);  // --ignore, --fail-on and --strict, as every command does
@@ -120,10 +123,10 @@ struct Whatif {
         }
       }
     } else if (!o.after.empty()) {
-      const auto after_reports = import_files(in, o.after, after, after_diags, err);
+      const auto after_reports = import_files(in, o.after, after, after_diags, err, {}, &progress);
       templates = templates || importers::has_template(after_reports);
     } else {
-      import_files(in, files, after, after_diags, err);
+      import_files(in, files, after, after_diags, err, {}, &progress);
     }
     const model::ValidateOptions vo = validate_options(in, templates);
     if (in.timings) err << fmt::format("exposim: timing: import and change {:.3f} s\n", seconds_since(t0));
@@ -163,8 +166,19 @@ struct Whatif {
     solver::Analysis a_after;
     std::optional<solver::AnalysisScope> scope;  // set when the after model was solved incrementally
     if (o.changes.empty() || o.full) {
-      a_before = solver::analyze(before);
-      a_after = solver::analyze(after);
+      const auto solve = [&](const model::Model& m, std::string_view side) {
+        solver::AnalyzeOptions options;
+        if (progress.enabled()) {
+          options.progress = [&progress, side](std::string_view stage, std::size_t done, std::size_t total) {
+            progress.update(solve_progress_text(fmt::format("{} ({})", stage, side), done, total));
+          };
+        }
+        solver::Analysis a = solver::analyze(m, options);
+        progress.clear();
+        return a;
+      };
+      a_before = solve(before, "before");
+      a_after = solve(after, "after");
       if (in.timings) err << fmt::format("exposim: timing: solve both {:.3f} s\n", seconds_since(t0));
     } else {
       // Only what the change can affect is solved again (solver/incremental.h); the result is the same.

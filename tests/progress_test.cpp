@@ -131,6 +131,12 @@ TEST_CASE("a run whose stderr is not a terminal prints no progress", "[cli][prog
   const auto r = exposim::testing::run_exposim(
       {"analyze", hub_file("firewall.json"), hub_file("hub.json"), hub_file("spokes.json")});
   CHECK(r.err.find('\r') == std::string::npos);
+  // whatif reads and solves two sides, with the same display.
+  const auto w = exposim::testing::run_exposim({"whatif", hub_file("firewall.json"), hub_file("hub.json"),
+                                                hub_file("spokes.json"), "--after", hub_file("firewall.json"),
+                                                "--after", hub_file("hub.json"), "--after", hub_file("spokes.json")});
+  CHECK(w.code == 0);
+  CHECK(w.err.find('\r') == std::string::npos);
   // The program, stderr redirected to a file.
   const auto dir = exposim::testing::scratch_dir("progress");
   const std::string cmd = std::string("'") + EXPOSIM_BINARY + "' analyze '" + hub_file("firewall.json") + "' '" +
