@@ -175,8 +175,10 @@ void analyze_paas(const model::Model& m, const AddressSpace& space, Analysis& ou
     ++out.paas_services_evaluated;
     if (s.tcp_ports.empty()) continue;
     bool exposed = false;
-    auto expose = [&](const IpSet& sources, const char* scope, int rule, const char* note) {
-      if (sources.empty()) return;
+    // One exposure of the endpoint's TCP ports to `from`, decided at `decided` (the service's own access stage,
+    // or a managed instance's subnet NSG).
+    auto expose_through = [&](const IpSet& from, const Hop& decided) {
+      if (from.empty()) return;
       exposed = true;
       Exposure e;
       e.target_kind = RK::kPaasService;
@@ -186,10 +188,13 @@ void analyze_paas(const model::Model& m, const AddressSpace& space, Analysis& ou
       e.ports = s.tcp_ports;
       e.entry_ports = s.tcp_ports;
       e.source_ports = model::PortSet::all();
-      e.sources = sources;
-      e.any_source = sources == internet;
-      e.path = endpoint_hops(m, index, Hop{HopKind::kPaas, RK::kPaasService, index, scope, rule, note});
+      e.sources = from;
+      e.any_source = from == internet;
+      e.path = endpoint_hops(m, index, decided);
       out.exposures.push_back(std::move(e));
+    };
+    auto expose = [&](const IpSet& sources, const char* scope, int rule, const char* note) {
+      expose_through(sources, Hop{HopKind::kPaas, RK::kPaasService, index, scope, rule, note});
     };
     auto firewall = [&](const std::vector<model::PaasIpRule>& rules, Access default_action, const char* rule_scope_name,
                         const char* default_scope) {
@@ -203,22 +208,6 @@ void analyze_paas(const model::Model& m, const AddressSpace& space, Analysis& ou
       // No publicNetworkAccess, no firewall rules: the public data endpoint, then the subnet's NSG.
       if (!data_endpoint_open(s)) continue;
       const NsgSlot slot = managed_instance_nsg(m, s);
-      auto expose_through = [&](const IpSet& from, const Hop& nsg) {
-        if (from.empty()) return;
-        exposed = true;
-        Exposure e;
-        e.target_kind = RK::kPaasService;
-        e.target = index;
-        e.via = Via::kPaasPublic;
-        e.protocol = model::Protocol::kTcp;
-        e.ports = s.tcp_ports;
-        e.entry_ports = s.tcp_ports;
-        e.source_ports = model::PortSet::all();
-        e.sources = from;
-        e.any_source = from == internet;
-        e.path = endpoint_hops(m, index, nsg);
-        out.exposures.push_back(std::move(e));
-      };
       switch (slot.state) {
         case NsgSlot::State::kNone:
           expose_through(internet, Hop{HopKind::kNoNsg, RK::kSubnet, s.subnet.index, "subnet", -1, ""});
