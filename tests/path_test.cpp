@@ -12,11 +12,11 @@
 
 #include <fmt/format.h>
 
+#include "cli/explain_text.h"
 #include "importers/azure/resource_importer.h"
 #include "importers/inputs.h"
 #include "model/validate.h"
 #include "solver/explain.h"
-#include "cli/explain_text.h"
 #include "solver/exposure.h"
 #include "solver/path.h"
 #include "tests/path_check.h"
@@ -51,25 +51,7 @@ Step step(HopKind kind, model::ResourceKind rk, int resource, std::string_view s
   return fmt::format("{}:{}:{}:{}", solver::to_string(kind), model::to_string(rk), resource, scope);
 }
 
-/// The entry of an exposure as the path engine takes it: the via, the public IP, the load balancer's rule (from the
-/// exposure's load balancer hop), the firewall and its DNAT rule, or the appliance.
-solver::PathEntry entry_of(const solver::Exposure& e) {
-  solver::PathEntry p;
-  p.via = e.via;
-  p.public_ip = e.public_ip;
-  p.hub_address = e.public_ip < 0 && e.entry_address.has_value();
-  p.load_balancer = e.load_balancer;
-  p.gateway = e.gateway;
-  p.gateway_rule = e.gateway_rule;
-  for (const auto& h : e.path) {
-    if (h.kind != HopKind::kLoadBalancer) continue;
-    p.load_balancer = h.resource;
-    p.rule = h.rule;
-    p.frontend_port = h.port;
-    p.nat_pool = std::string_view(h.scope) == "inbound-nat-pool";
-  }
-  return p;
-}
+using testing::path_check::entry_of;
 
 /// explain names the scope of its NSG hops only (its load balancer and route hops have none).
 template <typename H>
