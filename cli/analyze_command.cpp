@@ -11,6 +11,7 @@
 #include "cli/output.h"
 #include "cli/pipeline.h"
 #include "cli/terminal.h"
+#include "cli/text_table.h"
 #include "cli/timing.h"
 
 namespace exposim::cli {

@@ -12,6 +12,7 @@
 #include "check/spec.h"
 #include "cli/analyze_report.h"
 #include "cli/exposure_cells.h"
+#include "cli/text_table.h"
 #include "solver/paas.h"
 
 namespace exposim::cli {
@@ -267,16 +268,6 @@ void write_lines(std::ostream& out, const std::vector<std::string>& lines) {
 }
 
 }  // namespace
-
-std::string with_thousands(std::size_t n) {
-  std::string digits = std::to_string(n);
-  std::string out;
-  for (std::size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
-    out += digits[i];
-  }
-  return out;
-}
 
 Risk risk_of(const solver::Exposure& e, const std::string& sources_cell) {
   if (sources_cell.rfind("any", 0) != 0) return Risk::kRestricted;

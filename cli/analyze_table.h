@@ -47,7 +47,4 @@ std::vector<std::string> table_header(const model::Model& m, const solver::Analy
 /// "tcp/22 from any: 1,204 NICs in 37 subnets".
 std::vector<std::string> aggregate_lines(const model::Model& m, const solver::Analysis& a);
 
-/// `n` with a comma every three digits: "1,204".
-std::string with_thousands(std::size_t n);
-
 }  // namespace exposim::cli

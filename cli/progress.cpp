@@ -1,5 +1,6 @@
 // Progress of a long run on stderr (cli/progress.h).
 #include "cli/progress.h"
+#include "cli/text_table.h"
 
 #include <unistd.h>
 
@@ -10,17 +11,6 @@
 namespace exposim::cli {
 
 namespace {
-
-/// 30000 as "30,000".
-std::string grouped(std::size_t n) {
-  std::string digits = std::to_string(n);
-  std::string out;
-  for (std::size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
-    out += digits[i];
-  }
-  return out;
-}
 
 std::string megabytes(std::uintmax_t bytes) { return fmt::format("{:.1f}", static_cast<double>(bytes) / 1e6); }
 
@@ -62,12 +52,12 @@ std::string import_progress_text(std::string_view path, std::size_t index, std::
                                  std::uintmax_t bytes_before, std::uintmax_t total_bytes) {
   const auto slash = path.find_last_of('/');
   const std::string_view name = slash == std::string_view::npos ? path : path.substr(slash + 1);
-  return fmt::format("importing {} ({} of {} files, {} of {} MB)", name, grouped(index + 1), grouped(files),
-                     megabytes(bytes_before), megabytes(total_bytes));
+  return fmt::format("importing {} ({} of {} files, {} of {} MB)", name, with_thousands(index + 1),
+                     with_thousands(files), megabytes(bytes_before), megabytes(total_bytes));
 }
 
 std::string solve_progress_text(std::string_view stage, std::size_t done, std::size_t total) {
-  return fmt::format("solving: {} {} of {}", stage, grouped(done), grouped(total));
+  return fmt::format("solving: {} {} of {}", stage, with_thousands(done), with_thousands(total));
 }
 
 }  // namespace exposim::cli

@@ -1,6 +1,7 @@
 // Aligned text tables for terminal reports: columns padded to their widest cell, two spaces apart.
 #pragma once
 
+#include <cstddef>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -11,5 +12,8 @@ namespace exposim::cli {
 /// column is not padded. Rows shorter than the header leave their last columns empty.
 void write_text_table(std::ostream& out, const std::vector<std::string>& header,
                       const std::vector<std::vector<std::string>>& rows);
+
+/// `n` with a comma every three digits: "1,204" (table headers and summaries, progress lines).
+std::string with_thousands(std::size_t n);
 
 }  // namespace exposim::cli

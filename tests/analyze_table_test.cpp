@@ -10,6 +10,7 @@
 
 #include "cli/analyze_table.h"
 #include "cli/terminal.h"
+#include "cli/text_table.h"
 #include "cli_support.h"
 #include "model_builder.h"
 #include "solver/exposure.h"
