@@ -9,11 +9,8 @@
 namespace exposim::cli {
 namespace {
 
-constexpr std::size_t kEntry = 2;
-constexpr std::size_t kVia = 3;
-constexpr std::size_t kSources = 6;
-constexpr std::size_t kLast = 7;
-constexpr std::size_t kCells = 8;
+using namespace table_column;
+constexpr std::size_t kCells = kCount;
 constexpr std::size_t kElided = 24;   // ENTRY and SOURCES when the rows do not fit
 constexpr std::size_t kMinLast = 40;  // the least room the last column keeps on the rows' line
 constexpr std::size_t kIndent = 4;    // the second line of a two-line row

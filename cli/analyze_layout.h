@@ -23,6 +23,19 @@ struct RiskRow {
   Risk risk{Risk::kRestricted};
 };
 
+/// The columns of analyze's table, the indexes of `RiskRow::cells`.
+namespace table_column {
+inline constexpr std::size_t kTarget = 0;
+inline constexpr std::size_t kIp = 1;
+inline constexpr std::size_t kEntry = 2;
+inline constexpr std::size_t kVia = 3;
+inline constexpr std::size_t kProto = 4;
+inline constexpr std::size_t kPorts = 5;
+inline constexpr std::size_t kSources = 6;
+inline constexpr std::size_t kLast = 7;  // RULES or WHY
+inline constexpr std::size_t kCount = 8;
+}  // namespace table_column
+
 /// What the last column holds, which decides where it may be broken: between hops (" > ") or between words.
 enum class LastColumn { kRules, kWhy };
 

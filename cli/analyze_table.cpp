@@ -19,9 +19,7 @@ namespace exposim::cli {
 namespace {
 
 const std::vector<std::string> kHeader = {"TARGET", "IP", "ENTRY", "VIA", "PROTO", "PORTS", "SOURCES", "RULES"};
-constexpr std::size_t kProto = 4;
-constexpr std::size_t kPorts = 5;
-constexpr std::size_t kSources = 6;
+using namespace table_column;
 constexpr std::size_t kListed = 5;  // names listed in a header line before "+N more"
 
 /// A row and the exposure it stands for (the first, when portless protocols are collapsed).

@@ -18,19 +18,18 @@ namespace exposim::cli {
 namespace {
 
 using check::AssertionResult;
-using check::Finding;
 using nlohmann::ordered_json;
 
-constexpr const char* kInformationUri = "https://github.com/exposim/exposim/blob/main/docs/check-spec.md";
+constexpr const char* kCheckSpecUri = "https://github.com/exposim/exposim/blob/main/docs/check-spec.md";
 
-const model::ResourceBase* resource_of(const model::Model& m, const Finding& f) {
+const model::ResourceBase* finding_resource(const model::Model& m, const check::Finding& f) {
   if (f.index < 0 || f.kind == model::ResourceKind::kInternet) return nullptr;
   return m.resource(model::GraphVertex{f.kind, f.index});
 }
 
 /// "vm-web (virtual-machine)", or "" when the finding has no resource.
-std::string resource_label(const model::Model& m, const Finding& f) {
-  const auto* r = resource_of(m, f);
+std::string resource_label(const model::Model& m, const check::Finding& f) {
+  const auto* r = finding_resource(m, f);
   if (r == nullptr) return "";
   std::string label = fmt::format("{} ({})", r->name, model::to_string(f.kind));
   if (f.kind == model::ResourceKind::kPublicIp && m.public_ips[f.index].address) {
@@ -51,7 +50,7 @@ std::string assertion_summary(const model::Model& m, const AssertionResult& res)
 }
 
 /// Why a finding is a violation: check's reason, or for a flow with the other verdict "expected allowed, but ...".
-std::string finding_reason(const model::Model& m, const AssertionResult& res, const Finding& f) {
+std::string finding_reason(const model::Model& m, const AssertionResult& res, const check::Finding& f) {
   const auto* t = answered_trace(res);
   if (!f.unexpected_verdict || t == nullptr) return f.reason;
   return fmt::format("expected {}, but {}", res.assertion->expect_allowed ? "allowed" : "denied", verdict_text(m, *t));
@@ -72,7 +71,7 @@ std::string target_label(const CheckReport& r, const solver::Exposure& e) {
 }
 
 /// The evidence of one finding as lines (without indentation).
-std::vector<std::string> evidence_lines(const CheckReport& r, const AssertionResult& res, const Finding& f) {
+std::vector<std::string> evidence_lines(const CheckReport& r, const AssertionResult& res, const check::Finding& f) {
   std::vector<std::string> lines;
   if (f.exposure) {
     lines.push_back(fmt::format("{}: {}", target_label(r, *f.exposure), f.reason));
@@ -103,17 +102,17 @@ std::size_t failed_count(const std::vector<AssertionResult>& results) {
       std::count_if(results.begin(), results.end(), [](const auto& x) { return !x.passed; }));
 }
 
-ordered_json resource_json(const model::Model& m, const Finding& f) {
-  const auto* res = resource_of(m, f);
+ordered_json resource_json(const model::Model& m, const check::Finding& f) {
+  const auto* res = finding_resource(m, f);
   if (res == nullptr) return nullptr;
   return {{"id", res->id}, {"name", res->name}, {"type", model::to_string(f.kind)}};
 }
 
 /// Where a finding is located: its own source (a recommendation's deciding property), the resource's object in its
 /// input file, or the assertion in the spec.
-model::SourceLocation location_of(const CheckReport& r, const AssertionResult& res, const Finding& f) {
+model::SourceLocation location_of(const CheckReport& r, const AssertionResult& res, const check::Finding& f) {
   if (f.where && !f.where->file.empty()) return *f.where;
-  if (const auto* res_base = resource_of(r.model, f); res_base != nullptr && !res_base->where.file.empty()) {
+  if (const auto* res_base = finding_resource(r.model, f); res_base != nullptr && !res_base->where.file.empty()) {
     return res_base->where;
   }
   return res.assertion->where;
@@ -238,7 +237,7 @@ void write_check_sarif(std::ostream& out, const CheckReport& r) {
     rule.name = check::to_string(a.kind);
     rule.short_description =
         a.description.empty() ? fmt::format("{} ({})", a.name, check::to_string(a.kind)) : a.description;
-    rule.help_uri = kInformationUri;
+    rule.help_uri = kCheckSpecUri;
     rule.properties = {{"kind", check::to_string(a.kind)}};
     rules.push_back(std::move(rule));
   }
@@ -252,14 +251,14 @@ void write_check_sarif(std::ostream& out, const CheckReport& r) {
       result.rule_id = res.assertion->name;
       result.message = fmt::format("{}: {}", res.assertion->name, text);
       result.where = location_of(r, res, f);
-      if (const auto* res_base = resource_of(r.model, f)) {
+      if (const auto* res_base = finding_resource(r.model, f)) {
         result.resource_name = res_base->name;
         result.resource_id = res_base->id;
       }
       results.push_back(std::move(result));
     }
   }
-  write_sarif(out, kInformationUri, rules, results);
+  write_sarif(out, kCheckSpecUri, rules, results);
 }
 
 }  // namespace exposim::cli

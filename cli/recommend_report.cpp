@@ -24,14 +24,14 @@ using solver::FindingStatus;
 using solver::RecommendationInfo;
 using solver::RecommendationSeverity;
 
-constexpr const char* kInformationUri = "https://github.com/exposim/exposim/blob/main/docs/recommendations.md";
+constexpr const char* kRecommendationsUri = "https://github.com/exposim/exposim/blob/main/docs/recommendations.md";
 
 constexpr std::array<FindingStatus, 4> kStatuses = {FindingStatus::kUnhealthy, FindingStatus::kHealthy,
                                                     FindingStatus::kNotApplicable, FindingStatus::kUndecidable};
 constexpr std::array<RecommendationSeverity, 3> kSeverities = {
     RecommendationSeverity::kHigh, RecommendationSeverity::kMedium, RecommendationSeverity::kLow};
 
-const model::ResourceBase* resource_of(const model::Model& m, const Finding& f) {
+const model::ResourceBase* recommendation_resource(const model::Model& m, const Finding& f) {
   if (f.index < 0 || f.kind == model::ResourceKind::kInternet) return nullptr;
   return m.resource(model::GraphVertex{f.kind, f.index});
 }
@@ -51,8 +51,8 @@ std::string evidence_line(const Finding& f) {
   return line;
 }
 
-/// Counts of findings by status and severity.
-struct Counts {
+/// StatusCounts of findings by status and severity.
+struct StatusCounts {
   std::map<std::pair<FindingStatus, RecommendationSeverity>, std::size_t> n;
   std::size_t of(FindingStatus s) const {
     std::size_t total = 0;
@@ -65,8 +65,8 @@ struct Counts {
   }
 };
 
-Counts count(const std::vector<Finding>& findings) {
-  Counts c;
+StatusCounts count(const std::vector<Finding>& findings) {
+  StatusCounts c;
   for (const auto& f : findings) {
     if (f.recommendation != nullptr) ++c.n[{f.status, f.recommendation->severity}];
   }
@@ -134,7 +134,7 @@ std::uint64_t fnv1a(std::string_view s) {
 ordered_json null_if_empty(std::string_view s) { return s.empty() ? ordered_json(nullptr) : ordered_json(s); }
 
 ordered_json resource_json(const model::Model& m, const Finding& f) {
-  const auto* res = resource_of(m, f);
+  const auto* res = recommendation_resource(m, f);
   if (res == nullptr) return nullptr;
   ordered_json j = {{"id", res->id}, {"name", res->name}, {"type", model::to_string(f.kind)}};
   const auto* address = m.source_address(res->key);
@@ -217,7 +217,7 @@ void write_recommend_table(std::ostream& out, const RecommendReport& r) {
     std::vector<std::vector<std::string>> rows;
     for (const Finding* f : g) {
       if (!listed(r, *f)) continue;
-      const auto* res = resource_of(r.model, *f);
+      const auto* res = recommendation_resource(r.model, *f);
       rows.push_back({"  " + (res != nullptr ? res->name : std::string("-")), model::to_string(f->kind),
                       solver::to_string(f->status) + std::string(f->exposed ? ", exposed" : ""), evidence_line(*f)});
     }
@@ -230,7 +230,7 @@ void write_recommend_table(std::ostream& out, const RecommendReport& r) {
   }
   if (!any) out << (r.all ? "no recommendation was evaluated\n" : "no unhealthy finding\n");
 
-  const Counts c = count(r.recommendations.findings);
+  const StatusCounts c = count(r.recommendations.findings);
   out << fmt::format("\n{} unhealthy, {} healthy, {} not applicable, {} undecidable", c.of(FindingStatus::kUnhealthy),
                      c.of(FindingStatus::kHealthy), c.of(FindingStatus::kNotApplicable),
                      c.of(FindingStatus::kUndecidable));
@@ -268,7 +268,7 @@ void write_recommend_json(std::ostream& out, const RecommendReport& r,
     out << (first ? "\n    " : ",\n    ") << finding_json(r, f, regions).dump();
     first = false;
   }
-  const Counts c = count(r.recommendations.findings);
+  const StatusCounts c = count(r.recommendations.findings);
   ordered_json summary;
   for (auto s : kStatuses) {
     ordered_json by = {{"total", c.of(s)}};
@@ -313,7 +313,7 @@ void write_recommend_sarif(std::ostream& out, const RecommendReport& r) {
   for (const auto& f : r.recommendations.findings) {
     if (!listed(r, f)) continue;
     const RecommendationInfo& rec = *f.recommendation;
-    const auto* res = resource_of(r.model, f);
+    const auto* res = recommendation_resource(r.model, f);
     SarifResult result;
     result.rule_id = rec.id;
     result.kind = sarif_kind(f.status);
@@ -332,7 +332,7 @@ void write_recommend_sarif(std::ostream& out, const RecommendReport& r) {
     result.properties = {{"status", solver::to_string(f.status)}, {"exposed", f.exposed}};
     results.push_back(std::move(result));
   }
-  write_sarif(out, kInformationUri, rules, results);
+  write_sarif(out, kRecommendationsUri, rules, results);
 }
 
 }  // namespace exposim::cli

@@ -20,15 +20,15 @@ using solver::HopKind;
 using solver::LatentRule;
 using solver::WhatifDelta;
 
-struct Counts {
+struct DeltaCounts {
   std::size_t opened{0};
   std::size_t closed{0};
   std::size_t changed{0};
   std::size_t rerouted{0};
 };
 
-Counts count(const solver::WhatifDiff& d) {
-  Counts c;
+DeltaCounts count(const solver::WhatifDiff& d) {
+  DeltaCounts c;
   for (const auto& x : d.deltas) {
     switch (x.kind) {
       case WhatifDelta::Kind::kOpened: ++c.opened; break;
@@ -206,7 +206,7 @@ std::vector<std::vector<std::string>> latent_rows(const WhatifResult& r) {
 }
 
 std::string summary_text(const WhatifResult& r) {
-  const Counts c = count(r.diff);
+  const DeltaCounts c = count(r.diff);
   return fmt::format(
       "{} newly exposed, {} closed, {} changed, {} rerouted ({} exposures before, {} after): exposure {}", c.opened,
       c.closed, c.changed, c.rerouted, r.diff.before_exposures, r.diff.after_exposures,
@@ -290,7 +290,7 @@ void write_whatif_json(std::ostream& out, const WhatifResult& r, const std::vect
   ordered_json doc;
   doc["format"] = "exposim-whatif";
   doc["version"] = 1;
-  const Counts c = count(r.diff);
+  const DeltaCounts c = count(r.diff);
   doc["summary"] = {{"grew", r.diff.grew},
                     {"opened", c.opened},
                     {"closed", c.closed},
@@ -436,7 +436,7 @@ void md_table(std::ostream& out, const std::vector<std::string>& header,
 }  // namespace
 
 void write_whatif_markdown(std::ostream& out, const WhatifResult& r, std::size_t budget) {
-  const Counts c = count(r.diff);
+  const DeltaCounts c = count(r.diff);
   out << fmt::format(
       "**exposim whatif: exposure {}.** {} newly exposed, {} closed, {} changed, {} rerouted, {} latent "
       "rule{} ({} exposures before, {} after).\n",

@@ -16,6 +16,7 @@
 #include "importers/document.h"
 #include "importers/document_value.h"
 #include "model/ascii.h"
+#include "model/json_pointer.h"
 #include "model/suggest.h"
 
 namespace exposim::importers {
@@ -54,20 +55,6 @@ const std::map<std::string, std::pair<EditKind, std::set<std::string>>>& operati
   return ops;
 }
 
-std::string escape_token(std::string_view key) {
-  std::string out;
-  for (char c : key) {
-    if (c == '~') {
-      out += "~0";
-    } else if (c == '/') {
-      out += "~1";
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
-
 class Reader {
  public:
   Reader(const Document& document, model::Model& m, model::Diagnostics& d, std::vector<model::Changed>& c)
@@ -80,7 +67,7 @@ class Reader {
     if (doc.is_object()) {
       for (const auto& [k, v] : doc.items()) {
         if (k != "changes" && k != "description") {
-          error("/" + escape_token(k), "change-invalid",
+          error("/" + model::escape_pointer_token(k), "change-invalid",
                 fmt::format("unknown field '{}' (expected 'changes' and optionally 'description')", k));
         }
       }
@@ -144,7 +131,7 @@ class Reader {
     }
     for (const auto& [k, _] : o.items()) {
       if (k != "op" && k != "description" && known->second.second.count(k) == 0) {
-        return error(ptr + "/" + escape_token(k), "change-invalid",
+        return error(ptr + "/" + model::escape_pointer_token(k), "change-invalid",
                      fmt::format("'{}' operation has no field '{}'", op_, k));
       }
     }
@@ -329,7 +316,7 @@ class Reader {
     pip.static_allocation = true;
     pip.where = at(p);
     for (const auto& [k, v] : it->items()) {
-      const std::string fp = p + "/" + escape_token(k);
+      const std::string fp = p + "/" + model::escape_pointer_token(k);
       if (!v.is_string()) return error(fp, "change-invalid", fmt::format("'{}' is not a string", k));
       const std::string s = v.get<std::string>();
       if (k == "name") {

@@ -96,6 +96,12 @@ IpSet to_set(const IpPrefix& p) {
   return p.family() == IpFamily::kV6 ? s.intersect(all_v6()) : s;
 }
 IpSet to_set(const IpAddress& a) { return IpSet::single(a.value); }
+
+IpSet to_set(const std::vector<IpPrefix>& prefixes) {
+  IpSet s;
+  for (const auto& p : prefixes) s = s.unite(to_set(p));
+  return s;
+}
 IpSet all_v4() { return IpSet(IpAddress::kV4Base, IpAddress::kV4Base | 0xffffffffu); }
 IpSet all_v6() { return all_v4().complement(); }
 

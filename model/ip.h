@@ -62,6 +62,8 @@ using IpSet = IntervalSet<U128>;
 
 IpSet to_set(const IpPrefix& p);
 IpSet to_set(const IpAddress& a);
+/// The union of `prefixes`.
+IpSet to_set(const std::vector<IpPrefix>& prefixes);
 /// Every IPv4 address (::ffff:0:0/96).
 IpSet all_v4();
 /// Every IPv6 address outside the IPv4-mapped block.

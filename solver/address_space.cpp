@@ -18,12 +18,6 @@ namespace {
 
 IpSet prefix_set(std::string_view text) { return model::to_set(*model::IpPrefix::parse(text)); }
 
-IpSet union_of(const std::vector<model::IpPrefix>& prefixes) {
-  IpSet s;
-  for (const auto& p : prefixes) s = s.unite(model::to_set(p));
-  return s;
-}
-
 using model::ascii::iequals;
 
 /// Subnets where NSGs do not filter what the VirtualNetwork tag could admit: Azure Firewall's subnets (NSGs
@@ -251,10 +245,10 @@ IpSet public_ipv6() {
 AddressSpace::AddressSpace(const model::Model& m, model::Diagnostics& findings) {
   IpSet estate;
   for (const auto& vnet : m.vnets) {
-    estate = estate.unite(union_of(vnet.address_space));
-    for (const auto& p : vnet.peerings) estate = estate.unite(union_of(p.remote_address_space));
+    estate = estate.unite(model::to_set(vnet.address_space));
+    for (const auto& p : vnet.peerings) estate = estate.unite(model::to_set(p.remote_address_space));
   }
-  for (const auto& s : m.subnets) estate = estate.unite(union_of(s.prefixes));
+  for (const auto& s : m.subnets) estate = estate.unite(model::to_set(s.prefixes));
   for (const auto& h : m.virtual_hubs) {
     if (h.address_prefix) estate = estate.unite(model::to_set(*h.address_prefix));
   }
@@ -265,7 +259,7 @@ AddressSpace::AddressSpace(const model::Model& m, model::Diagnostics& findings) 
   std::vector<IpSet> vnet_space(m.vnets.size());
   for (std::size_t v = 0; v < m.vnets.size(); ++v) {
     const auto& vnet = m.vnets[v];
-    IpSet s = union_of(vnet.address_space).unite(azure_platform_address());
+    IpSet s = model::to_set(vnet.address_space).unite(azure_platform_address());
     for (const auto& p : vnet.peerings) {
       if (!p.connected || !p.allow_virtual_network_access) continue;
       if (p.remote_vnet.resolved()) {
@@ -273,9 +267,9 @@ AddressSpace::AddressSpace(const model::Model& m, model::Diagnostics& findings) 
         bool back = false;
         for (const auto& q : remote.peerings) back = back || (q.remote_vnet.id == vnet.key && q.connected);
         if (!back) continue;
-        s = s.unite(union_of(remote.address_space));
+        s = s.unite(model::to_set(remote.address_space));
       } else {
-        s = s.unite(union_of(p.remote_address_space));
+        s = s.unite(model::to_set(p.remote_address_space));
       }
     }
     // A spoke of a Virtual WAN hub: the hub's prefix (its connection is a peering with the hub) and the VNets
@@ -381,8 +375,8 @@ const model::Peering* AddressSpace::tag_excluding_peering(const model::Model& m,
       const auto& remote = m.vnets[p.remote_vnet.index];
       bool back = false;
       for (const auto& q : remote.peerings) back = back || (q.remote_vnet.index == v && q.connected);
-      if (back && union_of(remote.address_space).intersects(outside)) return &p;
-    } else if (union_of(p.remote_address_space).intersects(outside)) {
+      if (back && model::to_set(remote.address_space).intersects(outside)) return &p;
+    } else if (model::to_set(p.remote_address_space).intersects(outside)) {
       return &p;
     }
   }

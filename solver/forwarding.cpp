@@ -21,12 +21,6 @@ using model::Protocol;
 using RK = model::ResourceKind;
 using K = HopKind;
 
-IpSet union_of(const std::vector<model::IpPrefix>& prefixes) {
-  IpSet s;
-  for (const auto& p : prefixes) s = s.unite(model::to_set(p));
-  return s;
-}
-
 /// The NSG as it applies to an entry point somewhere in `subnet_space` (see the file comment): rules keep
 /// their positions; a rule that does not apply gets a source matching nothing.
 model::NetworkSecurityGroup entry_view(const model::NetworkSecurityGroup& nsg, const IpSet& subnet_space,
@@ -38,7 +32,7 @@ model::NetworkSecurityGroup entry_view(const model::NetworkSecurityGroup& nsg, c
     const bool allow = r.access == model::Access::kAllow;
     bool applies = d.any || (allow && !d.other_tags.empty());
     for (auto t : d.tags) applies = applies || t == model::ServiceTag::kVirtualNetwork;
-    const IpSet listed = union_of(d.prefixes);
+    const IpSet listed = model::to_set(d.prefixes);
     if (!applies && !listed.empty()) {
       applies = allow ? listed.intersects(subnet_space) || listed.intersects(frontends)
                       : !subnet_space.empty() && listed.contains(subnet_space);
@@ -250,7 +244,7 @@ std::vector<RuleDecision> entry_nsg_decisions(const model::Model& m, const Addre
 }
 
 IpSet subnet_space(const model::Model& m, int subnet) {
-  return subnet >= 0 ? union_of(m.subnets[subnet].prefixes) : IpSet{};
+  return subnet >= 0 ? model::to_set(m.subnets[subnet].prefixes) : IpSet{};
 }
 
 std::optional<model::IpAddress> first_address(const model::Model& m, int subnet) {

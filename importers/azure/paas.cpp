@@ -12,6 +12,7 @@
 
 #include "importers/azure/azure_keys.h"
 #include "importers/azure/family_readers.h"
+#include "importers/azure/posture_setting.h"
 #include "importers/azure/reader_context.h"
 #include "importers/unknown_value.h"
 #include "model/unknown.h"
@@ -45,29 +46,6 @@ struct PaasState {
   std::vector<PendingChild<SiteRestrictions>> site_configs;
   std::vector<PendingChild<model::BlobContainer>> containers;
 };
-
-/// The location of field `key` of the object at the current pointer.
-model::SourceLocation field_location(ReaderContext& ctx, std::string_view key) {
-  PointerScope at(ctx.ptr, key);
-  return ctx.here();
-}
-
-/// A boolean property as a setting: its value, or unknown; `where` is the field, or `absent` when it is absent.
-/// A value of the wrong type (reported) reads as absent.
-model::Setting<bool> read_bool_setting(ReaderContext& ctx, JsonObject o, std::string_view key,
-                                       const model::SourceLocation& absent) {
-  model::Setting<bool> out;
-  out.where = absent;
-  auto f = ctx.get_bool(o, key);
-  if (!f.present) return out;
-  out.where = field_location(ctx, f.key);
-  if (f.unknown) {
-    out.unknown = true;
-  } else if (f) {
-    out.value = *f;
-  }
-  return out;
-}
 
 /// The service's own `privateEndpointConnections` (name and `privateLinkServiceConnectionState.status`, "" when
 /// only known at deployment), as an export of a deployed service lists them.
