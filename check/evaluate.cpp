@@ -400,12 +400,11 @@ class Evaluator {
 
   void flow(const Assertion& as, AssertionResult& r) const {
     solver::FlowTrace t = solver::explain(m_, as.flow, &a_);
-    if (t.status == solver::FlowTrace::Status::kUnknownTarget) {
-      t.error = model::with_flow_target_suggestion(m_, t.error, as.flow.target, as.flow.bastion);
-    }
     if (t.status != solver::FlowTrace::Status::kOk) {
-      r.summary = t.error;
-      r.findings.push_back(Finding{ResourceKind::kInternet, -1, std::nullopt, {}, t.error, {}});
+      // The query has no answer: the error is data (t.error); the report writes it as the summary and the reason.
+      Finding f{ResourceKind::kInternet, -1, std::nullopt, {}, "", {}};
+      f.query_error = true;
+      r.findings.push_back(std::move(f));
       r.trace = std::move(t);
       return;
     }

@@ -50,6 +50,9 @@ struct Finding {
   /// A flow assertion's violation: the trace (AssertionResult::trace) is allowed where denied was expected, or the
   /// other way round. The report words it as "expected <allowed|denied>, but <the verdict>" (cli/check_report.cpp).
   bool unexpected_verdict{false};
+  /// A flow assertion whose query explain cannot answer (the trace's status is not kOk): the report words the
+  /// trace's QueryError as the reason (cli/explain_query_text.h); `reason` is empty.
+  bool query_error{false};
 };
 
 struct AssertionResult {
@@ -57,11 +60,12 @@ struct AssertionResult {
   bool passed{true};
   std::size_t selected{0};  // targets (or subnets) the selector chose
   /// One line: what was found ("3 exposures violate it", "4 entry points, at most 2 allowed"). Empty for a flow
-  /// assertion whose trace answered (status kOk): the report's summary is the trace's verdict as a line.
+  /// assertion: the report's summary is the trace's verdict as a line, or its error when it has no answer.
   std::string summary;
   std::vector<Finding> findings;
   /// Flow assertions: explain()'s trace, its verdict as data (the report writes the words); when the query has no
-  /// answer (status not kOk), `summary` and the one finding's reason are its error.
+  /// answer (status not kOk), its error (FlowTrace::error), which the report writes as the summary and the one
+  /// finding's reason.
   std::optional<solver::FlowTrace> trace;
 };
 

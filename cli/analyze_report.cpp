@@ -1,5 +1,6 @@
 // Writers for analyze results. Output is deterministic: the solver sorts exposures, writers keep order.
 #include "cli/analyze_report.h"
+#include "cli/broken_text.h"
 #include "cli/exposure_cells.h"
 #include "cli/hop_json.h"
 #include "cli/json_parts.h"
@@ -247,7 +248,7 @@ void write_exposure_json(std::ostream& out, const model::Model& m, const Exposur
   }
   out << R"(,"sources":)" << sources.json(e.sources) << R"(,"any_source":)" << (e.any_source ? "true" : "false")
       << R"(,"jit":)" << (e.jit ? "true" : "false");
-  if (!e.broken.empty()) out << R"(,"broken":)" << ordered_json(e.broken).dump();
+  if (e.broken) out << R"(,"broken":)" << ordered_json(broken_text(m, *e.broken)).dump();
   out << R"(,"path":)" << path.dump() << '}';
 }
 

@@ -11,6 +11,7 @@
 
 #include "check/spec.h"
 #include "cli/analyze_report.h"
+#include "cli/broken_text.h"
 #include "cli/exposure_cells.h"
 #include "cli/text_table.h"
 #include "solver/paas.h"
@@ -62,7 +63,7 @@ std::vector<Built> build_rows(const model::Model& m, const std::vector<solver::E
     std::vector<std::string> cells = {
         target_name(m, e), private_ip(m, e), entry_label(m, e), std::move(via), model::to_string(e.protocol),
         ports_cell(e),     std::move(from),  rules_text(m, e)};
-    if (broken) cells.back() = e.broken;
+    if (broken) cells.back() = e.broken ? broken_text(m, *e.broken) : "";
     if (!model::has_ports(e.protocol)) {
       const auto [kind, index, config] = target_key(e);
       std::string key = fmt::format("{}/{}/{}", kind, index, config);

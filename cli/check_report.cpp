@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/analyze_report.h"
+#include "cli/explain_query_text.h"
 #include "cli/explain_report.h"
 #include "cli/explain_text.h"
 #include "cli/json_parts.h"
@@ -46,11 +47,13 @@ const solver::FlowTrace* answered_trace(const AssertionResult& res) {
 /// The assertion's line: check's summary, or for a flow the verdict of its trace (cli/explain_text.h).
 std::string assertion_summary(const model::Model& m, const AssertionResult& res) {
   if (const auto* t = answered_trace(res)) return verdict_text(m, *t);
+  if (res.trace) return query_error_text(m, *res.trace);
   return res.summary;
 }
 
 /// Why a finding is a violation: check's reason, or for a flow with the other verdict "expected allowed, but ...".
 std::string finding_reason(const model::Model& m, const AssertionResult& res, const check::Finding& f) {
+  if (f.query_error && res.trace) return query_error_text(m, *res.trace);
   const auto* t = answered_trace(res);
   if (!f.unexpected_verdict || t == nullptr) return f.reason;
   return fmt::format("expected {}, but {}", res.assertion->expect_allowed ? "allowed" : "denied", verdict_text(m, *t));

@@ -9,6 +9,7 @@
 
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
+#include "cli/explain_query_text.h"
 #include "cli/explain_report.h"
 #include "cli/input_options.h"
 #include "cli/output.h"
@@ -94,12 +95,9 @@ struct Explain {
     if (const int rc = finish_diagnostics(input, *policy, diags, {}, err, sorted); rc != kExitOk) return rc;
     const solver::FlowTrace t = solver::explain(m, q);
     if (t.status != solver::FlowTrace::Status::kOk) {
-      const std::string error = t.status == solver::FlowTrace::Status::kUnknownTarget
-                                    ? model::with_flow_target_suggestion(m, t.error, q.target, q.bastion)
-                                    : t.error;
-      err << "exposim: error: " << error << '\n';
+      err << "exposim: error: " << query_error_text(m, t) << '\n';
       const char* what = t.status == solver::FlowTrace::Status::kBadBackend ? "member" : "candidate";
-      for (const auto& c : t.candidates) err << "exposim: note: " << what << ": " << c << '\n';
+      for (const auto& c : query_candidates_text(m, t.error)) err << "exposim: note: " << what << ": " << c << '\n';
       return kExitBadInput;
     }
     return write_output(

@@ -1,5 +1,6 @@
 // Writers for explain traces. Names are resolved through the model; the reasons are written by cli/explain_text.h.
 #include "cli/explain_report.h"
+#include "cli/explain_query_text.h"
 #include "cli/explain_text.h"
 #include "cli/hop_json.h"
 #include "cli/json_parts.h"
@@ -318,7 +319,7 @@ void write_explain_table(std::ostream& out, const model::Model& m, const FlowTra
                 ? "analyze reaches the target with this packet through other entries:\n"
                 : "the target has no public IP of its own, but analyze reaches it with this packet through:\n");
     for (const auto& o : t.other_entries) {
-      out << "  " << o.description << '\n';
+      out << "  " << other_entry_text(m, q, o) << '\n';
       if (o.traceable) out << "    " << entry_command(command, q, o) << '\n';
     }
   }
@@ -378,7 +379,8 @@ void write_explain_json(std::ostream& out, const model::Model& m, const FlowTrac
   if (!t.other_entries.empty()) {
     ordered_json others = ordered_json::array();
     for (const auto& o : t.other_entries) {
-      ordered_json e = {{"via", o.via}, {"description", o.description}, {"target", o.target}};
+      ordered_json e = {
+          {"via", solver::to_string(o.via)}, {"description", other_entry_text(m, q, o)}, {"target", o.target}};
       if (model::has_ports(q.protocol)) e["port"] = o.port;
       e["backend"] = o.backend.empty() ? ordered_json(nullptr) : ordered_json(o.backend);
       e["bastion"] = o.bastion.empty() ? ordered_json(nullptr) : ordered_json(o.bastion);

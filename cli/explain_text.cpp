@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "cli/broken_text.h"
 #include "solver/firewall.h"
 #include "solver/network.h"
 
@@ -791,8 +792,8 @@ std::string one_clause(const model::Model& m, const Reason& r) {
   const std::string what = r.entry.index >= 0 ? entry_point_text(m, r.entry) : "";
   const std::string to = r.address ? r.address->to_string() : "an unallocated address";
   switch (r.code) {
-    case ReasonCode::kText:
-    case ReasonCode::kForwardedLeg: return r.text;
+    case ReasonCode::kText: return r.text;
+    case ReasonCode::kForwardedLeg: return r.broken ? broken_text(m, *r.broken) : "";
     case ReasonCode::kNoNsg: return "no NSG at this scope: nothing is filtered here";
     case ReasonCode::kNoNsgAtEntry: return fmt::format("no NSG on {}'s subnet: nothing is filtered here", what);
     case ReasonCode::kNoNsgStandard:
@@ -961,5 +962,7 @@ std::string verdict_text(const model::Model& m, const Verdict& v) {
   if (v.kind == HopKind::kSource) out = "not internet traffic; " + out;
   return out;
 }
+
+std::string backend_member_text(const model::Model& m, const model::IpConfigIndex& x) { return member_text(m, x); }
 
 }  // namespace exposim::cli

@@ -25,4 +25,8 @@ inline std::string verdict_text(const model::Model& m, const solver::FlowTrace& 
   return verdict_text(m, t.verdict);
 }
 
+/// "vm-web-1 (10.0.3.4)": a backend by its VM (else NIC) name (with the ip configuration's when the NIC has several)
+/// and private IP, as the reasons name it.
+std::string backend_member_text(const model::Model& m, const model::IpConfigIndex& x);
+
 }  // namespace exposim::cli

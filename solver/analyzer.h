@@ -8,6 +8,7 @@
 #include <array>
 #include <deque>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -71,7 +72,7 @@ struct Entry {
   bool translated{true};
   IpSet client_sources;
   std::optional<RouteChoice> return_route;
-  std::string broken;
+  std::shared_ptr<const Broken> broken;
   /// The internet sources whose replies the target's routes send elsewhere (not back through the entry):
   /// evaluated so that what they would reach is reported as broken.
   bool diverted{false};
@@ -116,10 +117,10 @@ class Analyzer {
   /// The ip configuration holding private address `a` (the first in input order), or nullopt.
   std::optional<model::IpConfigIndex> config_with_ip(const model::IpAddress& a);
 
-  /// Why DNAT'ed traffic from firewall `fw` to ip configuration `x` cannot work (empty when it can), and the
+  /// Why DNAT'ed traffic from firewall `fw` to ip configuration `x` cannot work (null when it can), and the
   /// route its replies take.
-  std::string dnat_path_breaks(const model::Firewall& fw, const FirewallSide& side, const model::IpConfigIndex& x,
-                               std::optional<RouteChoice>& reply);
+  std::shared_ptr<const Broken> dnat_path_breaks(const model::Firewall& fw, const FirewallSide& side,
+                                                 const model::IpConfigIndex& x, std::optional<RouteChoice>& reply);
 
   /// Network virtual appliances: a NIC with IP forwarding and a public IP, that the routes of other subnets
   /// send their internet-bound replies to. What the appliance filters and translates is unknown: it is

@@ -2,10 +2,9 @@
 // public IP that other subnets' routes send their internet-bound replies to is assumed to forward what reaches its
 // public IP.
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
-
-#include <fmt/format.h>
 
 #include "solver/analyzer.h"
 
@@ -81,12 +80,15 @@ void Analyzer::appliances() {
         const auto& acfg = m_.nics[a.nic].ip_configurations[a.cfg];
         const int avnet = acfg.subnet.resolved() ? m_.subnets[acfg.subnet.index].vnet.index : -1;
         const int vnet = m_.subnets[subnet].vnet.index;
-        if (avnet >= 0 && vnet >= 0) {
-          const std::string why = peering_blocks(m_, avnet, vnet, true);
-          if (!why.empty()) {
-            entry.broken = fmt::format("appliance '{}' cannot forward to {}: {}", m_.nics[a.nic].name,
-                                       cfg.private_ip ? cfg.private_ip->to_string() : cfg.name, why);
-          }
+        if (avnet >= 0 && vnet >= 0 && !peering_blocks(m_, avnet, vnet, true).empty()) {
+          auto b = std::make_shared<Broken>();
+          b->code = BrokenCode::kApplianceCannotForward;
+          b->appliance = a.nic;
+          b->target = model::IpConfigIndex{static_cast<int>(n), static_cast<int>(c)};
+          b->from_vnet = avnet;
+          b->to_vnet = vnet;
+          b->forwarded = true;
+          entry.broken = std::move(b);
         }
         target(static_cast<int>(n), static_cast<int>(c), entry);
       }

@@ -81,9 +81,10 @@ void Builder::linked_site(int gi, int pool_index, int site) {
 }
 
 void Builder::forward_gateway(const std::shared_ptr<const ForwardedEntry>& entry, const model::IpConfigIndex& x,
-                              const std::string& what, int vnet, int subnet, const std::optional<model::IpAddress>& to,
-                              int to_port) {
-  forward(entry, x, path_breaks(m_, what, vnet, first_address(m_, subnet), x, to, true), to, to_port);
+                              int vnet, int subnet, const std::optional<model::IpAddress>& to, int to_port) {
+  forward(entry, x,
+          path_breaks(m_, RK::kApplicationGateway, entry->gateway, vnet, first_address(m_, subnet), x, to, true), to,
+          to_port);
 }
 
 void Builder::dnat_arrivals(const model::ApplicationGateway& g, const model::IpAddress& address, std::uint16_t port,
@@ -100,12 +101,12 @@ void Builder::dnat_arrivals(const model::ApplicationGateway& g, const model::IpA
       if (rule.translated_address != address) continue;
       if (rule.translated_port != 0 && !listen.contains(rule.translated_port)) continue;
       RouteChoice forward;
-      const std::string why = dnat_forward_blocks(m_, fw, side, address, subnet, forward);
-      if (!why.empty()) {
-        findings_.warning("dnat-target-unreachable", rule.where,
-                          fmt::format("firewall '{}': DNAT rule '{}' translates to application gateway '{}' ({}), but "
-                                      "{}: not reported through the gateway",
-                                      fw.name, rule.name, g.name, address.to_string(), why));
+      if (const auto blocked = dnat_forward_blocks(m_, fw, side, address, subnet, forward)) {
+        findings_.warning(
+            "dnat-target-unreachable", rule.where,
+            fmt::format("firewall '{}': DNAT rule '{}' translates to application gateway '{}' ({}), but "
+                        "{}: not reported through the gateway",
+                        fw.name, rule.name, g.name, address.to_string(), dnat_forward_blocks_text(m_, *blocked)));
         continue;
       }
       const auto passed = admitted(m_, space_, slot, subnet, frontends, side.snat,
@@ -230,10 +231,9 @@ void Builder::application_gateway(int gi) {
           shared->routing_target = static_cast<int>(ti);
           shared->backend_port = backend_unknown ? -1 : backend_port;
           std::vector<std::pair<int, int>> balancers;
-          const std::string what = fmt::format("application gateway '{}'", g.name);
           for (const auto& x : backends(gi, t.pool.child, vnet, balancers)) {
             if (inner.empty()) continue;  // the gateway subnet is not in the input: the source is unknown
-            forward_gateway(shared, x, what, vnet, subnet);
+            forward_gateway(shared, x, vnet, subnet);
           }
           if (inner.empty()) continue;
           // A pool address that is an internal load balancer's frontend: the load balancer's rules for that
@@ -247,7 +247,7 @@ void Builder::application_gateway(int gi) {
               through->lb_rule = leg.rule;
               through->lb_frontend_port = leg.frontend_port;
               for (const auto& x : leg.members) {
-                forward_gateway(through, x, what, vnet, subnet, m_.load_balancers[l].frontends[fe].private_ip,
+                forward_gateway(through, x, vnet, subnet, m_.load_balancers[l].frontends[fe].private_ip,
                                 backend_unknown ? leg.frontend_port : backend_port);
               }
             }

@@ -76,7 +76,6 @@ void Builder::bastion(int bi) {
 void Builder::forward_bastion(int bi, int pip, const std::set<int>& vnets, const IpSet& inner, int vnet,
                               const std::optional<model::IpAddress>& from, const Admitted& a, const IpSet& internet,
                               const PortSet& ports) {
-  const std::string what = fmt::format("Bastion '{}'", m_.bastion_hosts[bi].name);
   auto shared = std::make_shared<ForwardedEntry>();
   shared->via = Via::kBastion;
   shared->gateway = bi;
@@ -90,7 +89,7 @@ void Builder::forward_bastion(int bi, int pip, const std::set<int>& vnets, const
   shared->entry_nsg_rule = a.rule;  // the session's stages (solver/path.h) make its path
   for (const auto& x : ip_configurations_in(m_, vnets)) {
     // Routes on the AzureBastionSubnet are not supported by Azure: only the target's reply route can divert.
-    forward(shared, x, path_breaks(m_, what, vnet, from, x, std::nullopt, false));
+    forward(shared, x, path_breaks(m_, RK::kBastionHost, bi, vnet, from, x, std::nullopt, false));
   }
 }
 

@@ -2,12 +2,15 @@
 // The counterpart of Network Watcher's IP flow verify and next hop; it agrees with analyze() by construction.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "model/model.h"
+#include "solver/broken.h"
 #include "solver/hop.h"
 #include "solver/network.h"
 #include "solver/packet_set.h"
@@ -141,7 +144,7 @@ enum class ReasonCode : std::uint8_t {
   kReturnRoute,         // the reply to `entry`'s subnet (`address`) takes `route`
   kReturnInEstate,      // the reply returns to `entry` within the estate
   kReturnNotEvaluated,  // the VNets are not connected
-  kForwardedLeg,        // the forwarded leg does not work: `text` is solver/forwarding.cpp's own account
+  kForwardedLeg,        // the forwarded leg does not work: `broken` says why, as analyze's broken flow does
   // entry hops and verdicts of an ip configuration (`target`; `public_ip`, -1: not in the input)
   kOwnedPublicIp,       // `public_ip` belongs to `entry` (an application gateway's frontend `frontend`, a Bastion)
   kLoadBalancerEntry,   // `public_ip` is frontend `frontend` of load balancer `load_balancer`
@@ -249,7 +252,8 @@ enum class RepliesThrough : std::uint8_t {
 /// defaults). Names are not copied: cli/explain_text.cpp resolves them through the model.
 struct Reason {
   ReasonCode code{ReasonCode::kText};
-  std::string text;  // kText; kForwardedLeg: the words of solver/forwarding.cpp or solver/firewall.cpp (analyze's)
+  std::string text;                      // kText
+  std::shared_ptr<const Broken> broken;  // kForwardedLeg: analyze's own value (Exposure::broken)
   // the packet, and where it goes
   FlowPacket flow;
   std::optional<model::IpAddress> address;      // the address a hop is about (by code)
@@ -361,22 +365,100 @@ struct Verdict {
 };
 
 /// Another entry through which analyze() reaches the ip configuration the query named, with the query's packet
-/// (docs/model.md, "Explaining one flow"): what `exposim explain` needs to trace it.
+/// (docs/model.md, "Explaining one flow"): what `exposim explain` needs to trace it, as data (cli/explain_query_text.h
+/// writes its label, "DNAT rule 'ssh-to-jump' of firewall 'fw-hub' at 20.50.60.70:2222").
 struct OtherEntry {
-  std::string via;          // analyze's `via`: "firewall-dnat", "load-balancer", "bastion", ...
-  std::string target;       // its --to: the entry's public address (a Bastion session: the query's target)
-  std::uint16_t port{0};    // its --port (the entry's port; a Bastion session: the target's)
-  std::string backend;      // its --backend (the ip configuration's id), or empty
-  std::string bastion;      // a Bastion session: --via bastion:NAME
-  std::string description;  // "DNAT rule 'ssh-to-jump' of firewall 'fw-hub' at 20.50.60.70:2222"
-  bool traceable{true};     // false: explain does not follow it (a network virtual appliance)
+  Via via{Via::kPublicIp};  // analyze's `via`: kFirewallDnat, kLoadBalancer, kBastion, ...
+  /// What the entry is, as analyze's Exposure names it: kFirewallDnat: the firewall and the DNAT rule (index into
+  /// its `order`); kApplicationGateway: the gateway and the listener; kBastion: the Bastion host; kAppliance: the
+  /// appliance's NIC; load balancer vias: `load_balancer`.
+  int gateway{-1};
+  int gateway_rule{-1};
+  int load_balancer{-1};
+  model::IpAddress address;  // the entry's public address
+  std::string target;        // its --to: the entry's public address (a Bastion session: the query's target)
+  std::uint16_t port{0};     // its --port (the entry's port; a Bastion session: the target's)
+  std::string backend;       // its --backend (the ip configuration's id), or empty
+  std::string bastion;       // a Bastion session: --via bastion:NAME
+  bool traceable{true};      // false: explain does not follow it (a network virtual appliance)
+};
+
+/// Which option of a query an error is about.
+enum class QueryOption : std::uint8_t { kTo, kBackend, kVia };
+
+/// What failed in a query explain cannot answer. The comment names the fields of QueryError the code uses.
+enum class QueryErrorCode : std::uint8_t {
+  // --to (`target`: the user's text)
+  kUnknownTarget,            // names nothing explain traces
+  kUnknownSessionTarget,     // with --via bastion: names no NIC, VM or private IP
+  kPublicIpUnattached,       // names public IP `index`, attached to no ip configuration
+  kNoPublicFrontend,         // names an application gateway without a public frontend
+  kAmbiguousAddress,         // the address belongs to `count` ip configurations (`candidates`)
+  kAmbiguousName,            // it names `count` ip configurations (`candidates`)
+  kAmbiguousSessionAddress,  // with --via bastion: the address belongs to `count` ip configurations
+  kAmbiguousSessionName,     // with --via bastion: it names `count` ip configurations
+  kAmbiguousResources,       // it names `count` resources of `kind` (load balancer or application gateway
+                             // frontends, firewall public addresses, Bastion hosts, PaaS services, private endpoints)
+  // --backend (`backend`: the user's text)
+  kBackendNotApplicable,      // the target is not one --backend chooses in (`applies_to` says which are)
+  kBackendNamesNone,          // names none of the `count` ip configurations `target` fits (`candidates`)
+  kBackendFitsSeveral,        // still fits `count` of the ip configurations `target` fits (`candidates`: all)
+  kBackendNotGatewayBackend,  // not a backend of listener `child` of application gateway `index` (`candidates`)
+  kBackendNatNone,            // inbound NAT rule (or pool: `nat_pool`) `child` of load balancer `index` forwards the
+                              // packet (`protocol`, `port`) to no backend
+  kBackendNatOnly,            // ... only to `candidates[0]`
+  kBackendLbRuleNone,         // load-balancing rule `child` of load balancer `index` has no backend
+  kBackendNotMember,          // not a member of the pools of load-balancing rule `child` of `index` (`candidates`)
+  // --via bastion[:NAME] (`via`: the NAME)
+  kBastionUnknown,  // NAME names no Bastion host
+  kBastionSeveral,  // NAME names several (`candidates`)
+  kNoBastion,       // there is no Bastion host in the input
+  kBastionsReach,   // `count` Bastion hosts reach `target` (`candidates`)
+};
+
+/// Where --backend applies (QueryErrorCode::kBackendNotApplicable), as the error says it.
+enum class BackendAppliesTo : std::uint8_t {
+  kLoadBalancer,                    // a load balancer frontend's public IP
+  kLoadBalancerOrGateway,           // ... or an application gateway's public IP
+  kLoadBalancerGatewayOrAmbiguous,  // ... or an application gateway, or a target that fits several ip configurations
+};
+
+/// One thing an ambiguous query could mean, or a member --backend may name: by index.
+struct QueryCandidate {
+  /// kNetworkInterface: ip configuration (`index`, `child`), `via_public` when reached through its public IP;
+  /// kLoadBalancer, kApplicationGateway: frontend `child` of `index`; kPublicIp; kFirewall: a firewall (`index`)
+  /// reached at `address`, a secured hub's address that is no public IP; kBastionHost; kPaasService;
+  /// kPrivateEndpoint.
+  model::ResourceKind kind{model::ResourceKind::kNetworkInterface};
+  int index{-1};
+  int child{-1};
+  bool via_public{false};
+  std::optional<model::IpAddress> address;
+};
+
+/// The error of a query explain cannot answer: which option, what failed, and the user's own text and the model
+/// indexes it rests on. cli/explain_query_text.h writes it (a message in the LLVM style) and its candidates.
+struct QueryError {
+  QueryOption option{QueryOption::kTo};
+  QueryErrorCode code{QueryErrorCode::kUnknownTarget};
+  std::string target;   // the query's --to
+  std::string backend;  // its --backend
+  std::string via;      // its --via bastion:NAME
+  model::ResourceKind kind{model::ResourceKind::kInternet};
+  int index{-1};
+  int child{-1};
+  bool nat_pool{false};
+  model::Protocol protocol{model::Protocol::kTcp};
+  std::uint16_t port{0};
+  std::size_t count{0};
+  BackendAppliesTo applies_to{BackendAppliesTo::kLoadBalancer};
+  std::vector<QueryCandidate> candidates;  // in the solver's order; the words sort them when the error says so
 };
 
 struct FlowTrace {
   enum class Status { kOk, kUnknownTarget, kAmbiguousTarget, kBadTarget, kBadBackend };
   Status status{Status::kOk};
-  std::string error;                    // when status != kOk: a message in the LLVM style
-  std::vector<std::string> candidates;  // kAmbiguousTarget: the ids it could mean, sorted; kBadBackend: the members
+  QueryError error;  // when status != kOk
 
   FlowQuery query;
   bool internet_source{false};  // the source is in the internet as docs/model.md defines it

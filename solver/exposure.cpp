@@ -219,7 +219,7 @@ void Analyzer::forwarded_exposures(int n, int c, const Entry& entry, const std::
     e.any_source = f.entry->any_source;
     e.path = path(entry, stages, r1, r2);
     e.jit = is_jit(subnet_nsg, r1) || is_jit(nic_nsg, r2);
-    if (!f.broken.empty()) {
+    if (f.broken) {
       e.broken = f.broken;
       out_.broken.push_back(std::move(e));
       continue;
@@ -329,14 +329,14 @@ void Analyzer::target(int n, int c, const Entry& entry) {
       e.sources = entry.client_sources;
       e.any_source = e.sources == space_.internet(cfg.family);
     }
-    if (!entry.broken.empty()) {
+    if (entry.broken) {
       e.broken = entry.broken;
       out_.broken.push_back(std::move(e));
       continue;
     }
     out_.exposures.push_back(std::move(e));
   }
-  if (entry.snat_sources == nullptr && !entry.diverted && entry.broken.empty() && subnet >= 0) {
+  if (entry.snat_sources == nullptr && !entry.diverted && !entry.broken && subnet >= 0) {
     // Sources whose replies leave another way (a 0.0.0.0/0 to an appliance): what they would reach is
     // reported as broken, with the route that breaks it.
     if (const auto& diverted = diversion(subnet, cfg.family)) {
@@ -344,13 +344,13 @@ void Analyzer::target(int n, int c, const Entry& entry) {
       d.diverted = true;
       const RouteChoice& r = diverted->second;
       d.return_route = r;
-      d.broken = r.next_hop == model::NextHopType::kNone
-                     ? fmt::format("replies to these clients take {}: they are dropped, so the connection fails",
-                                   describe(m_, r))
-                     : fmt::format(
-                           "asymmetric routing: replies to these clients take {}, not {}, so the connection "
-                           "fails",
-                           describe(m_, r), entry.via == Via::kPublicIp ? "the public IP" : "the load balancer");
+      auto b = std::make_shared<Broken>();
+      b->code = r.next_hop == model::NextHopType::kNone ? BrokenCode::kRepliesDropped : BrokenCode::kRepliesDiverted;
+      b->target = model::IpConfigIndex{n, c};
+      b->subnet = subnet;
+      b->route = r;
+      b->via = entry.via;
+      d.broken = std::move(b);
       target(n, c, d);
     }
   }

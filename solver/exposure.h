@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -11,6 +12,7 @@
 
 #include "model/diagnostic.h"
 #include "model/model.h"
+#include "solver/broken.h"
 #include "solver/hop.h"
 #include "solver/packet_set.h"
 
@@ -43,8 +45,8 @@ struct Exposure {
   bool any_source{false};  // sources == the whole internet of the entry's family
   bool jit{false};         // a rule on the path was written by just-in-time access
   std::vector<Hop> path;
-  /// Set for flows that enter but cannot work (Analysis::broken): why, in one line.
-  std::string broken;
+  /// Set for flows that enter but cannot work (Analysis::broken): why (cli/broken_text.h writes it as one line).
+  std::shared_ptr<const Broken> broken;
 };
 
 struct AnalyzeOptions {

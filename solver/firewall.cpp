@@ -3,6 +3,7 @@
 #include "solver/firewall.h"
 
 #include <algorithm>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -200,46 +201,72 @@ FirewallSide firewall_side(const model::Model& m, const model::Firewall& fw) {
   return side;
 }
 
-std::string dnat_forward_blocks(const model::Model& m, const model::Firewall& fw, const FirewallSide& side,
-                                const model::IpAddress& target, int target_subnet, RouteChoice& forward) {
+std::shared_ptr<const Broken> dnat_forward_blocks(const model::Model& m, const model::Firewall& fw,
+                                                  const FirewallSide& side, const model::IpAddress& target,
+                                                  int target_subnet, RouteChoice& forward) {
   forward = choose_route(m, side.subnet, target);
+  const int vnet = target_subnet >= 0 ? m.subnets[target_subnet].vnet.index : -1;
+  auto broken = [&](BrokenCode code) {
+    auto b = std::make_shared<Broken>();
+    b->code = code;
+    b->firewall = static_cast<int>(&fw - m.firewalls.data());
+    b->hub = side.hub;
+    b->subnet = target_subnet;
+    b->to_vnet = vnet;
+    b->to = target;
+    return b;
+  };
   if (side.hub >= 0) {
     // The hub routes to the VNets connected to it (or to a hub of the same virtual WAN).
-    const int vnet = target_subnet >= 0 ? m.subnets[target_subnet].vnet.index : -1;
-    if (!model::reaches_through_hub(m, side.hub, vnet)) {
-      return fmt::format(
-          "firewall '{}' of virtual hub '{}' cannot reach {}: its virtual network is not connected to "
-          "a hub of the virtual WAN",
-          fw.name, m.virtual_hubs[side.hub].name, target.to_string());
-    }
-    if (!side.address) {
-      return fmt::format(
-          "firewall '{}' of virtual hub '{}': neither its private address nor the hub's prefix is in "
-          "the input, so its path to the target is unknown",
-          fw.name, m.virtual_hubs[side.hub].name);
-    }
+    if (!model::reaches_through_hub(m, side.hub, vnet)) return broken(BrokenCode::kHubFirewallCannotReach);
+    if (!side.address) return broken(BrokenCode::kHubFirewallUnplaced);
     forward = RouteChoice{};
     forward.next_hop = model::NextHopType::kVnetPeering;
     forward.system = "virtual-hub";
     forward.hub = side.hub;
     forward.hub_reason = "connected virtual network";
     forward.prefix = model::IpPrefix{target, target.family() == model::IpFamily::kV4 ? 32 : 128};
-    return "";
+    return nullptr;
   }
-  if (!side.address) {
-    return fmt::format("firewall '{}' has no subnet or private IP in the input: its path to the target is unknown",
-                       fw.name);
-  }
+  if (!side.address) return broken(BrokenCode::kFirewallUnplaced);
   const int fw_vnet = side.subnet >= 0 ? m.subnets[side.subnet].vnet.index : -1;
-  const int vnet = target_subnet >= 0 ? m.subnets[target_subnet].vnet.index : -1;
-  if (fw_vnet >= 0 && vnet >= 0) {
-    const std::string why = peering_blocks(m, fw_vnet, vnet);
-    if (!why.empty()) return fmt::format("firewall '{}' cannot reach {}: {}", fw.name, target.to_string(), why);
+  if (fw_vnet >= 0 && vnet >= 0 && !peering_blocks(m, fw_vnet, vnet).empty()) {
+    auto b = broken(BrokenCode::kFirewallCannotReach);
+    b->from_vnet = fw_vnet;
+    return b;
   }
   if (side.subnet >= 0 && forward.next_hop != model::NextHopType::kVnetLocal &&
       forward.next_hop != model::NextHopType::kVnetPeering) {
-    return fmt::format("the firewall subnet sends {} by {}: the translated packet does not reach the target",
-                       target.to_string(), describe(m, forward));
+    auto b = broken(BrokenCode::kFirewallForwardLost);
+    b->route = forward;
+    return b;
+  }
+  return nullptr;
+}
+
+std::string dnat_forward_blocks_text(const model::Model& m, const Broken& b) {
+  const std::string& fw = m.firewalls[static_cast<std::size_t>(b.firewall)].name;
+  const std::string to = b.to ? b.to->to_string() : "";
+  switch (b.code) {
+    case BrokenCode::kHubFirewallCannotReach:
+      return fmt::format(
+          "firewall '{}' of virtual hub '{}' cannot reach {}: its virtual network is not connected to "
+          "a hub of the virtual WAN",
+          fw, m.virtual_hubs[static_cast<std::size_t>(b.hub)].name, to);
+    case BrokenCode::kHubFirewallUnplaced:
+      return fmt::format(
+          "firewall '{}' of virtual hub '{}': neither its private address nor the hub's prefix is in "
+          "the input, so its path to the target is unknown",
+          fw, m.virtual_hubs[static_cast<std::size_t>(b.hub)].name);
+    case BrokenCode::kFirewallUnplaced:
+      return fmt::format("firewall '{}' has no subnet or private IP in the input: its path to the target is unknown",
+                         fw);
+    case BrokenCode::kFirewallCannotReach:
+      return fmt::format("firewall '{}' cannot reach {}: {}", fw, to, peering_blocks(m, b.from_vnet, b.to_vnet));
+    case BrokenCode::kFirewallForwardLost:
+      return fmt::format("the firewall subnet sends {} by {}: the translated packet does not reach the target", to,
+                         describe(m, b.route));
+    default: break;
   }
   return "";
 }
@@ -286,26 +313,26 @@ std::optional<model::IpConfigIndex> Analyzer::config_with_ip(const model::IpAddr
   return it->second;
 }
 
-std::string Analyzer::dnat_path_breaks(const model::Firewall& fw, const FirewallSide& side,
-                                       const model::IpConfigIndex& x, std::optional<RouteChoice>& reply) {
+std::shared_ptr<const Broken> Analyzer::dnat_path_breaks(const model::Firewall& fw, const FirewallSide& side,
+                                                         const model::IpConfigIndex& x,
+                                                         std::optional<RouteChoice>& reply) {
   const auto& cfg = m_.nics[x.nic].ip_configurations[x.ip_configuration];
   const int subnet = cfg.subnet.index;
   RouteChoice forward;
-  std::string why = dnat_forward_blocks(m_, fw, side, *cfg.private_ip, subnet, forward);
-  if (!why.empty()) return why;
+  if (auto why = dnat_forward_blocks(m_, fw, side, *cfg.private_ip, subnet, forward)) return why;
   const model::IpAddress& snat = *side.address;
   reply = choose_route(m_, subnet, snat);
   if (reply->next_hop == model::NextHopType::kVnetLocal || reply->next_hop == model::NextHopType::kVnetPeering) {
-    return "";
+    return nullptr;
   }
-  if (reply->user) {
-    return fmt::format(
-        "asymmetric routing: replies to the firewall's address {} take {}, not the firewall instance "
-        "directly, so the connection fails",
-        snat.to_string(), describe(m_, *reply));
-  }
-  return fmt::format("replies to the firewall's address {} take {} and are lost", snat.to_string(),
-                     describe(m_, *reply));
+  auto b = std::make_shared<Broken>();
+  b->code = reply->user ? BrokenCode::kFirewallReplyAsymmetric : BrokenCode::kFirewallReplyLost;
+  b->firewall = static_cast<int>(&fw - m_.firewalls.data());
+  b->target = x;
+  b->subnet = subnet;
+  b->from = snat;
+  b->route = *reply;
+  return b;
 }
 
 bool Analyzer::gateway_frontend_at(const model::IpAddress& a) const {
@@ -442,7 +469,7 @@ void Analyzer::firewall(int f) {
                       "the input: only the firewall's own entry is reported",
                       fw.name, rule.name, rule.translated_address->to_string()));
     }
-    std::string broken;
+    std::shared_ptr<const Broken> broken;
     std::optional<RouteChoice> reply;
     if (target_cfg) broken = dnat_path_breaks(fw, side, *target_cfg, reply);
     const auto balancers = rule.translated_address && !target_cfg ? internal_frontends_at(*rule.translated_address)

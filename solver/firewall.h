@@ -3,9 +3,12 @@
 // in solver/firewall.cpp; explain follows it in solver/explain/firewall.cpp.
 #pragma once
 
+#include <memory>
+#include <string>
 #include <vector>
 
 #include "model/model.h"
+#include "solver/broken.h"
 #include "solver/network.h"
 #include "solver/packet_set.h"
 
@@ -96,10 +99,16 @@ FirewallSide firewall_side(const model::Model& m, const model::Firewall& fw);
 int firewall_subnet(const model::Firewall& fw);
 
 /// Why translated packets from the firewall cannot reach `target` (an address in subnet `target_subnet`),
-/// empty when they can: the VNets must be peered (or the same), and the firewall subnet's route to the
-/// target must be VnetLocal or VNetPeering; a hub firewall's target must be in a VNet connected to its hub
-/// (or to a hub of the same virtual WAN). `forward` receives that route.
-std::string dnat_forward_blocks(const model::Model& m, const model::Firewall& fw, const FirewallSide& side,
-                                const model::IpAddress& target, int target_subnet, RouteChoice& forward);
+/// null when they can (BrokenCode kHubFirewallCannotReach ... kFirewallForwardLost): the VNets must be peered (or the
+/// same), and the firewall subnet's route to the target must be VnetLocal or VNetPeering; a hub firewall's target must
+/// be in a VNet connected to its hub (or to a hub of the same virtual WAN). `forward` receives that route.
+std::shared_ptr<const Broken> dnat_forward_blocks(const model::Model& m, const model::Firewall& fw,
+                                                  const FirewallSide& side, const model::IpAddress& target,
+                                                  int target_subnet, RouteChoice& forward);
+
+/// The words of what dnat_forward_blocks() returns, one line: a diagnostic's message (`dnat-target-unreachable`)
+/// quotes them, so they are written here, in the diagnostics' vocabulary; cli/broken_text.cpp uses them for the same
+/// codes, so that a broken flow and the diagnostic say the same thing.
+std::string dnat_forward_blocks_text(const model::Model& m, const Broken& b);
 
 }  // namespace exposim::solver

@@ -8,8 +8,6 @@
 #include <optional>
 #include <string>
 
-#include <fmt/format.h>
-
 #include "solver/firewall.h"
 #include "solver/network.h"
 #include "solver/nsg.h"
@@ -119,21 +117,31 @@ Exposure own_exposure(RK kind, int index, int public_ip, const PortSet& ports, c
   return e;
 }
 
-/// ip configuration `x` (addressed as `to`, its own private IP unless an internal load balancer's frontend)
-/// cannot work, empty when it can: the VNets are not connected, or the request and the reply do not take the
-/// same way (asymmetric routing), with the route that breaks it. When both directions cross the same appliance
-/// the flow works and `appliance` is its address. `forward_routes` false ignores the entry subnet's routes
-/// (Azure does not support user-defined routes on the AzureBastionSubnet).
-Leg path_breaks(const model::Model& m, const std::string& what, int from_vnet,
+/// Why a flow that entry point `entry` (of kind `entry_kind`) opens to ip configuration `x` (addressed as `to`, its
+/// own private IP unless an internal load balancer's frontend) cannot work, null when it can: the VNets are not
+/// connected, or the request and the reply do not take the same way (asymmetric routing), with the route that breaks
+/// it. When both directions cross the same appliance the flow works and `appliance` is its address. `forward_routes`
+/// false ignores the entry subnet's routes (Azure does not support user-defined routes on the AzureBastionSubnet).
+Leg path_breaks(const model::Model& m, RK entry_kind, int entry, int from_vnet,
                 const std::optional<model::IpAddress>& from_address, const model::IpConfigIndex& x,
                 const std::optional<model::IpAddress>& to, bool forward_routes) {
   Leg leg;
   const auto& cfg = m.nics[x.nic].ip_configurations[x.ip_configuration];
   const int vnet = vnet_of(m, cfg.subnet);
+  auto broken = [&](BrokenCode code) {
+    auto b = std::make_shared<Broken>();
+    b->code = code;
+    b->entry_kind = entry_kind;
+    b->entry = entry;
+    b->target = x;
+    b->from_vnet = from_vnet;
+    b->to_vnet = vnet;
+    b->from = from_address;
+    return b;
+  };
   if (from_vnet >= 0 && vnet >= 0) {
-    std::string why = peering_blocks(m, from_vnet, vnet);
-    if (!why.empty() && model::hub_between(m, from_vnet, vnet) < 0) {
-      leg.broken = fmt::format("{} cannot reach {}: {}", what, m.nics[x.nic].name, why);
+    if (!peering_blocks(m, from_vnet, vnet).empty() && model::hub_between(m, from_vnet, vnet) < 0) {
+      leg.broken = broken(BrokenCode::kEntryCannotReach);
       return leg;
     }
   }
@@ -157,22 +165,17 @@ Leg path_breaks(const model::Model& m, const std::string& what, int from_vnet,
   if (direct(reply)) {
     leg.route = route_hop(*forward, "forward");
     leg.choice = forward;
-    if (to_appliance(*forward)) {
-      leg.broken = fmt::format(
-          "asymmetric routing: requests from {} ({}) to {} take {}, but replies come straight back, "
-          "so the connection fails",
-          what, from_address->to_string(), destination->to_string(), describe(m, *forward));
-    } else {
-      leg.broken = fmt::format("requests from {} ({}) to {} take {} and do not reach it", what,
-                               from_address->to_string(), destination->to_string(), describe(m, *forward));
-    }
+    auto b = broken(to_appliance(*forward) ? BrokenCode::kForwardAsymmetric : BrokenCode::kForwardLost);
+    b->to = destination;
+    b->route = *forward;
+    leg.broken = std::move(b);
     return leg;
   }
   leg.route = route_hop(reply, "return");
   leg.choice = reply;
-  leg.broken =
-      fmt::format("asymmetric routing: replies to {} ({}) take {}, not the way the connection came, so it fails", what,
-                  from_address->to_string(), describe(m, reply));
+  auto b = broken(BrokenCode::kReplyAsymmetric);
+  b->route = reply;
+  leg.broken = std::move(b);
   return leg;
 }
 
@@ -208,7 +211,7 @@ void Builder::forward(const std::shared_ptr<const ForwardedEntry>& entry, const 
     through->crossing_firewall = fw;
     through->front.push_back(Hop{K::kFirewall, RK::kFirewall, fw, "network", -1,
                                  "the firewall's policy is not in the input: assumed to allow"});
-    out_.forwarded.push_back(ForwardedFlow{x, std::move(through), "", std::nullopt});
+    out_.forwarded.push_back(ForwardedFlow{x, std::move(through), nullptr, std::nullopt});
     return;
   }
   const auto& cfg = m_.nics[x.nic].ip_configurations[x.ip_configuration];
@@ -229,7 +232,7 @@ void Builder::forward(const std::shared_ptr<const ForwardedEntry>& entry, const 
       if (to_port < 0) through->ports = share.ports;
       through->front.push_back(Hop{K::kFirewall, RK::kFirewall, fw, network ? "network" : "application", d.position,
                                    d.assumed ? kAssumedFqdnNote : ""});
-      out_.forwarded.push_back(ForwardedFlow{x, std::move(through), "", std::nullopt});
+      out_.forwarded.push_back(ForwardedFlow{x, std::move(through), nullptr, std::nullopt});
     }
   }
 }
@@ -252,11 +255,11 @@ std::optional<model::IpAddress> first_address(const model::Model& m, int subnet)
   return m.subnets[subnet].prefixes.front().address;
 }
 
-ForwardedLeg forwarded_leg(const model::Model& m, const std::string& what, int from_vnet,
+ForwardedLeg forwarded_leg(const model::Model& m, model::ResourceKind entry_kind, int entry, int from_vnet,
                            const std::optional<model::IpAddress>& from_address, const model::IpConfigIndex& x,
                            const std::optional<model::IpAddress>& to, bool forward_routes) {
   forwarding_internal::Leg leg =
-      forwarding_internal::path_breaks(m, what, from_vnet, from_address, x, to, forward_routes);
+      forwarding_internal::path_breaks(m, entry_kind, entry, from_vnet, from_address, x, to, forward_routes);
   return ForwardedLeg{std::move(leg.broken), std::move(leg.choice), leg.appliance};
 }
 

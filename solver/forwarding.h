@@ -17,6 +17,7 @@
 #include "solver/address_space.h"
 #include "solver/application_gateway.h"
 #include "solver/bastion.h"
+#include "solver/broken.h"
 #include "solver/exposure.h"
 #include "solver/load_balancer.h"
 #include "solver/network.h"
@@ -60,9 +61,9 @@ struct ForwardedFlow {
   model::IpConfigIndex target;
   std::shared_ptr<const ForwardedEntry> entry;  // shared: a Bastion reaches every NIC of its VNets
   /// Set when the flow passes the entry point but cannot work (the request or the target's reply takes a route
-  /// that the other direction does not, or the VNets are not connected): why, in one line (Analysis::broken),
-  /// and that route (scope "forward" or "return").
-  std::string broken;
+  /// that the other direction does not, or the VNets are not connected): why (Exposure::broken), and that route
+  /// (scope "forward" or "return").
+  std::shared_ptr<const Broken> broken;
   std::optional<Hop> reply;
 };
 
@@ -90,20 +91,21 @@ std::vector<RuleDecision> entry_nsg_decisions(const model::Model& m, const Addre
 IpSet subnet_space(const model::Model& m, int subnet);
 std::optional<model::IpAddress> first_address(const model::Model& m, int subnet);
 
-/// How a flow that entry point `what` (in VNet `from_vnet`, its subnet represented by `from_address`) opens to ip
-/// configuration `x` (addressed as `to`: its own private IP unless an internal load balancer's frontend) is routed,
-/// as analyze decides it. `broken`: why it cannot work, empty when it can: the VNets are not connected (and no
+/// How a flow that entry point `entry` of kind `entry_kind` (a Bastion host or an application gateway, in VNet
+/// `from_vnet`, its subnet represented by `from_address`) opens to ip configuration `x` (addressed as `to`: its own
+/// private IP unless an internal load balancer's frontend) is routed, as analyze decides it. `broken`: why it cannot
+/// work, null when it can: the VNets are not connected (and no
 /// Virtual WAN hub joins them), or the request and the reply do not take the same way (asymmetric routing);
 /// `breaking` is the route that breaks it (the request's or the reply's). `appliance`: both directions cross the
 /// appliance at this address (the flow works as far as routing goes; when it is an Azure Firewall, firewall_at,
 /// its network and application rules then filter the flow: filter_through_firewall). `forward_routes` false
 /// ignores the entry subnet's routes (Azure does not support user-defined routes on the AzureBastionSubnet).
 struct ForwardedLeg {
-  std::string broken;
+  std::shared_ptr<const Broken> broken;
   std::optional<RouteChoice> breaking;
   std::optional<model::IpAddress> appliance;
 };
-ForwardedLeg forwarded_leg(const model::Model& m, const std::string& what, int from_vnet,
+ForwardedLeg forwarded_leg(const model::Model& m, model::ResourceKind entry_kind, int entry, int from_vnet,
                            const std::optional<model::IpAddress>& from_address, const model::IpConfigIndex& x,
                            const std::optional<model::IpAddress>& to, bool forward_routes);
 
@@ -143,15 +145,15 @@ Exposure own_exposure(model::ResourceKind kind, int index, int public_ip, const 
 
 /// How a forwarded flow's request and reply are routed.
 struct Leg {
-  std::string broken;                         // why the flow cannot work (empty: it can)
+  std::shared_ptr<const Broken> broken;       // why the flow cannot work (null: it can)
   std::optional<Hop> route;                   // the route that breaks it
   std::optional<RouteChoice> choice;          // ... as chosen (explain shows it)
   std::optional<model::IpAddress> appliance;  // both ways through the appliance (or firewall) at this address
 };
 
-/// Why a flow that entry point `what` opens to ip configuration `x` cannot work (forwarded_leg), with the route
-/// that breaks it as a hop.
-Leg path_breaks(const model::Model& m, const std::string& what, int from_vnet,
+/// Why a flow that entry point `entry` (of kind `entry_kind`) opens to ip configuration `x` cannot work
+/// (forwarded_leg), with the route that breaks it as a hop.
+Leg path_breaks(const model::Model& m, model::ResourceKind entry_kind, int entry, int from_vnet,
                 const std::optional<model::IpAddress>& from_address, const model::IpConfigIndex& x,
                 const std::optional<model::IpAddress>& to, bool forward_routes);
 
@@ -198,9 +200,8 @@ class Builder {
 
   /// `to`, `to_port`: the address and port the gateway connects to, when not the backend's own (an internal load
   /// balancer's frontend).
-  void forward_gateway(const std::shared_ptr<const ForwardedEntry>& entry, const model::IpConfigIndex& x,
-                       const std::string& what, int vnet, int subnet,
-                       const std::optional<model::IpAddress>& to = std::nullopt, int to_port = -1);
+  void forward_gateway(const std::shared_ptr<const ForwardedEntry>& entry, const model::IpConfigIndex& x, int vnet,
+                       int subnet, const std::optional<model::IpAddress>& to = std::nullopt, int to_port = -1);
 
   /// Records the flow from `entry` to `x`. When both ways cross an Azure Firewall (a route to its private
   /// address), its network rules, then application rules, filter the flow (deny by default): one flow per

@@ -2,6 +2,7 @@
 // (docs/model.md#routing-and-peering), with expectations worked out by hand.
 #include <catch2/catch.hpp>
 
+#include "cli/broken_text.h"
 #include "solver/exposure.h"
 #include "tests/model_builder.h"
 
@@ -69,7 +70,8 @@ TEST_CASE("appliance: a spoke peering without allowForwardedTraffic drops what t
   const auto a = solver::analyze(m);
   CHECK(via(a.exposures, Via::kAppliance, "app-nic", m).empty());
   REQUIRE(a.broken.size() == 1);
-  CHECK(a.broken[0].broken ==
+  REQUIRE(a.broken[0].broken);
+  CHECK(cli::broken_text(m, *a.broken[0].broken) ==
         "appliance 'nva-nic' cannot forward to 10.1.1.4: peering 'spoke-to-hub' of 'spoke' does not allow forwarded "
         "traffic (allowForwardedTraffic is false)");
 }
@@ -101,7 +103,11 @@ TEST_CASE("routing: a route with next hop None drops replies: the public IP's fl
   CHECK(a.exposures.empty());
   REQUIRE(a.broken.size() == 1);
   CHECK(model::to_string(a.broken[0].ports) == "22");
-  CHECK(a.broken[0].broken ==
+  REQUIRE(a.broken[0].broken);
+  CHECK(a.broken[0].broken->code == solver::BrokenCode::kRepliesDropped);
+  CHECK(a.broken[0].broken->route.next_hop == model::NextHopType::kNone);
+  CHECK(a.broken[0].broken->target.nic == a.broken[0].nic);
+  CHECK(cli::broken_text(m, *a.broken[0].broken) ==
         "replies to these clients take route 'route-0.0.0.0/0' (0.0.0.0/0 -> None) of route table 'rt': they are "
         "dropped, so the connection fails");
 }

@@ -17,6 +17,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/analyze_report.h"
+#include "cli/broken_text.h"
 #include "cli/explain_report.h"
 #include "cli/explain_text.h"
 #include "importers/azure/resource_importer.h"
@@ -430,7 +431,8 @@ TEST_CASE("bastion and gateway flows whose replies take another route are broken
   REQUIRE(r.a.broken.size() == 2);
   std::vector<std::string> why;
   for (const auto& b : r.a.broken) {
-    why.push_back(b.broken);
+    REQUIRE(b.broken);
+    why.push_back(cli::broken_text(r.m, *b.broken));
     CHECK(b.path[b.path.size() - 4].kind == Hop::Kind::kRoute);  // the reply's route, before the NSG hops
   }
   std::sort(why.begin(), why.end());
@@ -458,7 +460,9 @@ TEST_CASE("application gateway: through one appliance both ways, the backend is 
   for (const auto& x : r.a.exposures) gateway_flows += x.via == solver::Via::kApplicationGateway ? 1 : 0;
   CHECK(gateway_flows == 1);
   REQUIRE(r.a.broken.size() == 1);
-  CHECK_THAT(r.a.broken[0].broken, Catch::StartsWith("asymmetric routing: replies to Bastion 'bastion'"));
+  REQUIRE(r.a.broken[0].broken);
+  CHECK_THAT(cli::broken_text(r.m, *r.a.broken[0].broken),
+             Catch::StartsWith("asymmetric routing: replies to Bastion 'bastion'"));
 }
 
 TEST_CASE("application gateway: a pool member in a VNet not peered with the gateway's is broken",
@@ -473,7 +477,16 @@ TEST_CASE("application gateway: a pool member in a VNet not peered with the gate
   REQUIRE_FALSE(r.diags.has_errors());
   CHECK(lines(r).size() == 1);  // the listener
   REQUIRE(r.a.broken.size() == 1);
-  CHECK(r.a.broken[0].broken ==
+  REQUIRE(r.a.broken[0].broken);
+  // The data: the gateway opens the flow from its VNet (hub) to the target's (other), which are not connected.
+  const solver::Broken& why = *r.a.broken[0].broken;
+  CHECK(why.code == solver::BrokenCode::kEntryCannotReach);
+  CHECK(why.entry_kind == model::ResourceKind::kApplicationGateway);
+  CHECK(r.m.application_gateways[static_cast<std::size_t>(why.entry)].name == "agw");
+  CHECK(r.m.nics[static_cast<std::size_t>(why.target.nic)].name == "nic-far");
+  CHECK(r.m.vnets[static_cast<std::size_t>(why.from_vnet)].name == "hub");
+  CHECK(r.m.vnets[static_cast<std::size_t>(why.to_vnet)].name == "other");
+  CHECK(cli::broken_text(r.m, why) ==
         "application gateway 'agw' cannot reach nic-far: virtual networks 'hub' and 'other' are not peered (peering is "
         "not transitive)");
 }
@@ -777,7 +790,20 @@ TEST_CASE("application gateway: a backend reached through an Azure Firewall both
     REQUIRE(r.a.broken.size() == 2);
     for (const auto& b : r.a.broken) {
       CHECK(b.via == solver::Via::kBastion);
-      CHECK(b.broken ==
+      REQUIRE(b.broken);
+      // The data: the Bastion's sessions come from its subnet's first address; the target's reply takes the user
+      // route to the firewall.
+      const solver::Broken& why = *b.broken;
+      CHECK(why.code == solver::BrokenCode::kReplyAsymmetric);
+      CHECK(why.entry_kind == model::ResourceKind::kBastionHost);
+      CHECK(r.m.bastion_hosts[static_cast<std::size_t>(why.entry)].name == "bastion");
+      CHECK(why.target.nic == b.nic);
+      CHECK(why.target.ip_configuration == b.ip_configuration);
+      CHECK(why.from == model::IpAddress::parse("10.0.1.0"));
+      CHECK(why.route.user);
+      CHECK(r.m.route_tables[static_cast<std::size_t>(why.route.route_table)].name == "rt-apps");
+      CHECK(why.route.next_hop_ip == model::IpAddress::parse("10.0.3.4"));
+      CHECK(cli::broken_text(r.m, why) ==
             "asymmetric routing: replies to Bastion 'bastion' (10.0.1.0) take route 'via-10.0.3.4' (10.0.0.0/16 -> "
             "VirtualAppliance 10.0.3.4) of route table 'rt-apps', not the way the connection came, so it fails");
     }
@@ -881,7 +907,15 @@ TEST_CASE("application gateway: through a firewall one way only, the backend is 
     std::vector<std::string> why;
     for (const auto& b : r.a.broken) {
       CHECK(b.via == solver::Via::kApplicationGateway);
-      why.push_back(b.broken);
+      REQUIRE(b.broken);
+      CHECK(b.broken->code == solver::BrokenCode::kForwardAsymmetric);
+      CHECK(b.broken->entry_kind == model::ResourceKind::kApplicationGateway);
+      CHECK(b.broken->from == model::IpAddress::parse("10.0.2.0"));
+      CHECK(b.broken->to == r.m.nics[static_cast<std::size_t>(b.nic)]
+                                .ip_configurations[static_cast<std::size_t>(b.ip_configuration)]
+                                .private_ip);
+      CHECK(b.broken->route.user);
+      why.push_back(cli::broken_text(r.m, *b.broken));
     }
     std::sort(why.begin(), why.end());
     why.erase(std::unique(why.begin(), why.end()), why.end());
@@ -907,8 +941,11 @@ TEST_CASE("application gateway: through a firewall one way only, the backend is 
     for (const auto& b : r.a.broken) {
       if (b.via != solver::Via::kApplicationGateway) continue;
       ++gateway_broken;
-      CHECK_THAT(b.broken, Catch::StartsWith("asymmetric routing: replies to application gateway 'agw' (10.0.2.0) take "
-                                             "route 'via-10.0.3.4' (10.0.0.0/16 -> VirtualAppliance 10.0.3.4)"));
+      REQUIRE(b.broken);
+      CHECK(b.broken->code == solver::BrokenCode::kReplyAsymmetric);
+      CHECK_THAT(cli::broken_text(r.m, *b.broken),
+                 Catch::StartsWith("asymmetric routing: replies to application gateway 'agw' (10.0.2.0) take "
+                                   "route 'via-10.0.3.4' (10.0.0.0/16 -> VirtualAppliance 10.0.3.4)"));
     }
     CHECK(gateway_broken == 4);  // two NICs, two listeners
   }

@@ -285,8 +285,18 @@ TEST_CASE("flow assertions use explain: allowed and denied, passing and failing"
   CHECK_FALSE(unknown.results[0].passed);
   REQUIRE(unknown.results[0].findings.size() == 1);
   CHECK_FALSE(unknown.results[0].findings[0].unexpected_verdict);  // no verdict: the query's error is the reason
-  CHECK(unknown.results[0].summary == unknown.results[0].trace->error);
-  CHECK(unknown.results[0].findings[0].reason == unknown.results[0].trace->error);
+  // The error is data (the trace's QueryError); the report writes it as the summary and the finding's reason.
+  CHECK(unknown.results[0].findings[0].query_error);
+  REQUIRE(unknown.results[0].trace);
+  CHECK(unknown.results[0].trace->error.option == solver::QueryOption::kTo);
+  CHECK(unknown.results[0].trace->error.code == solver::QueryErrorCode::kUnknownTarget);
+  CHECK(unknown.results[0].trace->error.target == "vm-nope");
+  CHECK(unknown.results[0].summary.empty());
+  CHECK(unknown.results[0].findings[0].reason.empty());
+  std::ostringstream unknown_text;
+  cli::write_check_text(unknown_text, cli::CheckReport{unknown.m, unknown.a, unknown.spec, unknown.results, {}});
+  CHECK_THAT(unknown_text.str(), Catch::StartsWith("FAIL  nowhere (flow): unknown target 'vm-nope': expected "));
+  CHECK_THAT(unknown_text.str(), Catch::Contains(": unknown target 'vm-nope': expected "));
 }
 
 TEST_CASE("selectors: name and id globs, tags, subnet, vnet, type, fields combine with AND", "[check]") {

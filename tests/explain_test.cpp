@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "cli/explain_query_text.h"
 #include "cli/explain_text.h"
 #include "importers/azure/resource_importer.h"
 #include "importers/inputs.h"
@@ -245,14 +246,31 @@ TEST_CASE("explain: unknown and ambiguous targets are errors listing the candida
   const auto m = b.done();
   auto t = solver::explain(m, query("52.1.2.3", "nothing-here", 22));
   CHECK(t.status == FlowTrace::Status::kUnknownTarget);
-  CHECK(t.error ==
+  CHECK(t.error.option == solver::QueryOption::kTo);
+  CHECK(t.error.code == solver::QueryErrorCode::kUnknownTarget);
+  CHECK(t.error.target == "nothing-here");
+  CHECK(cli::query_error_text(m, t) ==
         "unknown target 'nothing-here': expected a public or private IP address, or the name or id of a "
         "public IP, network interface or virtual machine in the input");
   CHECK(solver::explain(m, query("52.1.2.3", "10.9.9.9", 22)).status == FlowTrace::Status::kUnknownTarget);
 
   t = solver::explain(m, query("52.1.2.3", "WEB", 22));  // the VM web, and the public IP web of VM other
   CHECK(t.status == FlowTrace::Status::kAmbiguousTarget);
-  CHECK(t.error ==
+  // The data: the option, the code, the user's text, how many, and the candidates by index (the VM web's ip
+  // configuration by its own NIC, the VM other's through its public IP web).
+  CHECK(t.error.option == solver::QueryOption::kTo);
+  CHECK(t.error.code == solver::QueryErrorCode::kAmbiguousName);
+  CHECK(t.error.target == "WEB");
+  CHECK(t.error.count == 2);
+  REQUIRE(t.error.candidates.size() == 2);
+  for (const auto& c : t.error.candidates) {
+    CHECK(c.kind == model::ResourceKind::kNetworkInterface);
+    CHECK(c.child == 0);
+    CHECK(c.via_public);
+  }
+  CHECK(m.nics[static_cast<std::size_t>(t.error.candidates[0].index)].name == "web-nic");
+  CHECK(m.nics[static_cast<std::size_t>(t.error.candidates[1].index)].name == "other-nic");
+  CHECK(cli::query_error_text(m, t) ==
         "ambiguous target 'WEB': it names 2 ip configurations; choose one with --backend (its VM or NIC "
         "name or id, or its private IP) or give its ip configuration id as the target");
   const std::vector<std::string> both = {
@@ -261,16 +279,16 @@ TEST_CASE("explain: unknown and ambiguous targets are errors listing the candida
       rid("Microsoft.Network/networkInterfaces", "web-nic") +
           "/ipConfigurations/ipconfig1 (VM 'web', NIC 'web-nic', private 10.0.0.4, public 20.0.0.1)",
   };
-  CHECK(t.candidates == both);
+  CHECK(cli::query_candidates_text(m, t.error) == both);
   // An IP address that two ip configurations hold (10.0.0.4 in VNets a and b): the message does not ask for an
   // IP address, it lists the candidates and says how to choose.
   t = solver::explain(m, query("52.1.2.3", "10.0.0.4", 22));
   CHECK(t.status == FlowTrace::Status::kAmbiguousTarget);
-  CHECK(t.error ==
+  CHECK(cli::query_error_text(m, t) ==
         "ambiguous target '10.0.0.4': the address belongs to 2 ip configurations (a private address used "
         "in two VNets, or a public IP referenced by two NICs); choose one with --backend (its VM or NIC "
         "name or id) or give its ip configuration id as the target");
-  CHECK(t.candidates.size() == 2);
+  CHECK(t.error.candidates.size() == 2);
   // --backend chooses: the VM other (by name), the NIC web-nic (by name), or an ip configuration id.
   auto chosen = query("52.1.2.3", "10.0.0.4", 22);
   chosen.backend = "other";
@@ -292,12 +310,16 @@ TEST_CASE("explain: unknown and ambiguous targets are errors listing the candida
   chosen.backend = "nobody";
   t = solver::explain(m, chosen);
   CHECK(t.status == FlowTrace::Status::kBadBackend);
-  CHECK(t.error == "--backend 'nobody' names none of the 2 ip configurations that 'WEB' fits");
-  CHECK(t.candidates == both);
+  CHECK(t.error.option == solver::QueryOption::kBackend);
+  CHECK(t.error.code == solver::QueryErrorCode::kBackendNamesNone);
+  CHECK(t.error.backend == "nobody");
+  CHECK(t.error.count == 2);
+  CHECK(cli::query_error_text(m, t) == "--backend 'nobody' names none of the 2 ip configurations that 'WEB' fits");
+  CHECK(cli::query_candidates_text(m, t.error) == both);
   chosen.backend = "10.0.0.4";
   t = solver::explain(m, chosen);
   CHECK(t.status == FlowTrace::Status::kBadBackend);
-  CHECK(t.error ==
+  CHECK(cli::query_error_text(m, t) ==
         "--backend '10.0.0.4' still fits 2 of the ip configurations that 'WEB' fits: give an ip "
         "configuration id");
   // A target that fits one ip configuration takes no --backend.
@@ -305,10 +327,14 @@ TEST_CASE("explain: unknown and ambiguous targets are errors listing the candida
   chosen.backend = "web";
   t = solver::explain(m, chosen);
   CHECK(t.status == FlowTrace::Status::kBadBackend);
-  CHECK_THAT(t.error, Catch::StartsWith("--backend 'web' applies only when the target is a load balancer frontend's"));
+  CHECK_THAT(cli::query_error_text(m, t),
+             Catch::StartsWith("--backend 'web' applies only when the target is a load balancer frontend's"));
   t = solver::explain(m, query("52.1.2.3", "loose", 22));
   CHECK(t.status == FlowTrace::Status::kBadTarget);
-  CHECK(t.error == "public IP 'loose' is not attached to any ip configuration in the input");
+  CHECK(t.error.code == solver::QueryErrorCode::kPublicIpUnattached);
+  CHECK(t.error.kind == model::ResourceKind::kPublicIp);
+  CHECK(m.public_ips[static_cast<std::size_t>(t.error.index)].name == "loose");
+  CHECK(cli::query_error_text(m, t) == "public IP 'loose' is not attached to any ip configuration in the input");
   // By id, each is unambiguous.
   CHECK(solver::explain(m, query("52.1.2.3", rid("Microsoft.Compute/virtualMachines", "web"), 22)).status ==
         FlowTrace::Status::kOk);
@@ -366,11 +392,15 @@ TEST_CASE("explain: a VM without a public IP reached through a firewall DNAT rul
   CHECK(m.firewalls[t.firewall].name == "fw-hub");
   CHECK(m.nics[t.nic].name == "vm-jump-nic");
   REQUIRE(t.other_entries.size() == 1);
-  CHECK(t.other_entries[0].via == "bastion");
+  CHECK(t.other_entries[0].via == solver::Via::kBastion);
   CHECK(t.other_entries[0].bastion == "bas-hub");
   CHECK(t.other_entries[0].target == "vm-jump");
   CHECK(t.other_entries[0].port == 22);
-  CHECK(t.other_entries[0].description ==
+  // The data: the Bastion host by index and its public address; the words are written from them.
+  REQUIRE(t.other_entries[0].gateway >= 0);
+  CHECK(m.bastion_hosts[static_cast<std::size_t>(t.other_entries[0].gateway)].name == "bas-hub");
+  CHECK(t.other_entries[0].address == model::IpAddress::parse("20.50.60.80"));
+  CHECK(cli::other_entry_text(m, t.query, t.other_entries[0]) ==
         "a session through Bastion 'bas-hub' at 20.50.60.80:443 (authenticated access)");
 
   // vm-db's 3389: rdp-to-db translates to it, but nsg-db denies 3389 from VirtualNetwork (the firewall's SNAT
@@ -387,7 +417,7 @@ TEST_CASE("explain: a VM without a public IP reached through a firewall DNAT rul
   CHECK_FALSE(t.allowed);
   CHECK(t.redirected_from.empty());
   REQUIRE(t.other_entries.size() == 1);
-  CHECK(t.other_entries[0].via == "bastion");
+  CHECK(t.other_entries[0].via == solver::Via::kBastion);
 }
 
 TEST_CASE("explain: a VM without a public IP behind a load balancer is traced through its rule", "[solver][explain]") {
@@ -498,8 +528,17 @@ TEST_CASE("explain: through lb-web, rule https to 8443 is allowed by allow-app, 
   q.backend = "vm-mgmt";
   t = solver::explain(m, q);
   CHECK(t.status == FlowTrace::Status::kBadBackend);
-  CHECK(t.error == "--backend 'vm-mgmt' is not a member of pool 'pool-web' of load balancer 'lb-web' (rule 'https')");
-  CHECK(t.candidates == std::vector<std::string>{"vm-web-1 (10.50.1.4)", "vm-web-2 (10.50.1.5)"});
+  CHECK(t.error.option == solver::QueryOption::kBackend);
+  CHECK(t.error.code == solver::QueryErrorCode::kBackendNotMember);
+  CHECK(t.error.kind == model::ResourceKind::kLoadBalancer);
+  const auto& lb = m.load_balancers[static_cast<std::size_t>(t.error.index)];
+  CHECK(lb.name == "lb-web");
+  CHECK(lb.rules[static_cast<std::size_t>(t.error.child)].name == "https");
+  CHECK(t.error.candidates.size() == 2);
+  CHECK(cli::query_error_text(m, t) ==
+        "--backend 'vm-mgmt' is not a member of pool 'pool-web' of load balancer 'lb-web' (rule 'https')");
+  CHECK(cli::query_candidates_text(m, t.error) ==
+        std::vector<std::string>{"vm-web-1 (10.50.1.4)", "vm-web-2 (10.50.1.5)"});
 
   // http: no NSG rule allows 80, and DenyAllInBound decides (Standard).
   t = solver::explain(m, query("52.10.20.30", "20.71.8.10", 80));
@@ -1401,7 +1440,11 @@ TEST_CASE("explain: through an application gateway to its first backend, hop by 
   q.backend = "vm-app-1";
   t = solver::explain(m, q);
   CHECK(t.status == FlowTrace::Status::kBadBackend);
-  CHECK(t.candidates == std::vector<std::string>{"vm-web-1 (10.0.3.4)", "vm-web-2 (10.0.3.5)"});
+  CHECK(t.error.code == solver::QueryErrorCode::kBackendNotGatewayBackend);
+  CHECK(t.error.kind == model::ResourceKind::kApplicationGateway);
+  CHECK(m.application_gateways[static_cast<std::size_t>(t.error.index)].name == "agw-edge");
+  CHECK(cli::query_candidates_text(m, t.error) ==
+        std::vector<std::string>{"vm-web-1 (10.0.3.4)", "vm-web-2 (10.0.3.5)"});
 }
 
 TEST_CASE("explain: an application gateway flow denied at the gateway subnet, at the backend, or with no listener",
@@ -1927,7 +1970,15 @@ TEST_CASE("explain: flows to a secured virtual hub firewall's public address, ho
   const auto two = load_json(doc);
   t = solver::explain(two, query("52.10.1.1", "fw-hub", 2222));
   CHECK(t.status == FlowTrace::Status::kAmbiguousTarget);
-  CHECK(t.candidates == std::vector<std::string>{"20.50.0.1 (firewall 'fw-hub')", "20.50.0.2 (firewall 'fw-hub')"});
+  CHECK(t.error.code == solver::QueryErrorCode::kAmbiguousResources);
+  CHECK(t.error.kind == model::ResourceKind::kFirewall);
+  CHECK(t.error.count == 2);
+  REQUIRE(t.error.candidates.size() == 2);
+  CHECK(t.error.candidates[0].kind == model::ResourceKind::kFirewall);
+  CHECK(two.firewalls[static_cast<std::size_t>(t.error.candidates[0].index)].name == "fw-hub");
+  CHECK(cli::query_error_text(two, t) == "ambiguous target 'fw-hub': it names 2 firewall public IPs");
+  CHECK(cli::query_candidates_text(two, t.error) ==
+        std::vector<std::string>{"20.50.0.1 (firewall 'fw-hub')", "20.50.0.2 (firewall 'fw-hub')"});
   t = solver::explain(two, query("52.10.1.1", "20.50.0.2", 2222));
   REQUIRE(t.status == FlowTrace::Status::kOk);
   CHECK(t.stopped_at == 2);
@@ -2021,10 +2072,18 @@ TEST_CASE("explain agrees with analyze for targets reached only through another 
   CHECK(t.redirected_from.empty());
   CHECK(t.via_public_ip);
   REQUIRE(t.other_entries.size() == 1);
-  CHECK(t.other_entries[0].via == "firewall-dnat");
-  CHECK(t.other_entries[0].target == "20.50.0.1");
-  CHECK(t.other_entries[0].port == 2222);
-  CHECK(t.other_entries[0].description == "DNAT rule 'ssh-vm1' of firewall 'fw-hub' at 20.50.0.1:2222");
+  const solver::OtherEntry& o = t.other_entries[0];
+  CHECK(o.via == solver::Via::kFirewallDnat);
+  CHECK(o.target == "20.50.0.1");
+  CHECK(o.port == 2222);
+  // The data: the firewall and the DNAT rule's position in its order, and the address; then the words.
+  REQUIRE(o.gateway >= 0);
+  const auto& fw = m.firewalls[static_cast<std::size_t>(o.gateway)];
+  CHECK(fw.name == "fw-hub");
+  REQUIRE(o.gateway_rule >= 0);
+  CHECK(solver::rule_at(m, fw, fw.order[static_cast<std::size_t>(o.gateway_rule)]).name == "ssh-vm1");
+  CHECK(o.address == model::IpAddress::parse("20.50.0.1"));
+  CHECK(cli::other_entry_text(m, t.query, o) == "DNAT rule 'ssh-vm1' of firewall 'fw-hub' at 20.50.0.1:2222");
   // Outside 52.10.0.0/16 no entry admits the client: nothing listed.
   CHECK(solver::explain(m, query("81.2.69.200", "nic-vm1", 22)).other_entries.empty());
 }

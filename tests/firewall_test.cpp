@@ -7,11 +7,12 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include "cli/broken_text.h"
+#include "cli/explain_text.h"
 #include "importers/azure/resource_importer.h"
 #include "importers/unknown_value.h"
 #include "model/validate.h"
 #include "solver/explain.h"
-#include "cli/explain_text.h"
 #include "solver/exposure.h"
 #include "solver/firewall.h"
 
@@ -342,7 +343,8 @@ TEST_CASE("firewall: an explicit route back to the firewall subnet makes the DNA
   const auto r = run(e.text());
   CHECK(of(r.analysis.exposures, false).empty());
   REQUIRE(r.analysis.broken.size() == 1);
-  CHECK(r.analysis.broken[0].broken ==
+  REQUIRE(r.analysis.broken[0].broken);
+  CHECK(cli::broken_text(r.model, *r.analysis.broken[0].broken) ==
         "asymmetric routing: replies to the firewall's address 10.0.1.4 take route 'fw-subnet-via-fw' (10.0.1.0/26 -> "
         "VirtualAppliance 10.0.1.4) of route table 'rt-work', not the firewall instance directly, so the connection "
         "fails");
@@ -380,7 +382,11 @@ TEST_CASE("firewall: without a private address in the input, the firewall is at 
         {{"addressPrefix", "10.0.1.0/26"}, {"nextHopType", "VirtualAppliance"}, {"nextHopIpAddress", "10.0.1.4"}}}});
   r = run(e.text());
   REQUIRE(r.analysis.broken.size() == 1);
-  CHECK(r.analysis.broken[0].broken ==
+  REQUIRE(r.analysis.broken[0].broken);
+  CHECK(r.analysis.broken[0].broken->code == solver::BrokenCode::kFirewallReplyAsymmetric);
+  CHECK(r.analysis.broken[0].broken->from == model::IpAddress::parse("10.0.1.4"));
+  CHECK(r.analysis.broken[0].broken->route.user);
+  CHECK(cli::broken_text(r.model, *r.analysis.broken[0].broken) ==
         "asymmetric routing: replies to the firewall's address 10.0.1.4 take route 'fw-subnet-via-fw' (10.0.1.0/26 -> "
         "VirtualAppliance 10.0.1.4) of route table 'rt-work', not the firewall instance directly, so the connection "
         "fails");
@@ -396,13 +402,23 @@ TEST_CASE("firewall: a one-sided or disconnected peering breaks the DNAT path", 
   auto r = run(e.text());
   CHECK(of(r.analysis.exposures, false).empty());
   REQUIRE(r.analysis.broken.size() == 1);
-  CHECK(r.analysis.broken[0].broken ==
+  REQUIRE(r.analysis.broken[0].broken);
+  // The data: the firewall, the translated address and the two VNets that are not connected.
+  const solver::Broken& why = *r.analysis.broken[0].broken;
+  CHECK(why.code == solver::BrokenCode::kFirewallCannotReach);
+  CHECK(r.model.firewalls[static_cast<std::size_t>(why.firewall)].name == "fw");
+  CHECK(why.to == model::IpAddress::parse("10.1.1.4"));
+  CHECK(r.model.vnets[static_cast<std::size_t>(why.from_vnet)].name == "hub");
+  CHECK(r.model.vnets[static_cast<std::size_t>(why.to_vnet)].name == "spoke");
+  CHECK(cli::broken_text(r.model, why) ==
         "firewall 'fw' cannot reach 10.1.1.4: only 'hub' has a peering to 'spoke': both sides must exist");
   auto d = with_policy(json::array({nat_rule("ssh", {"*"}, "2222", "10.1.1.4", "22")}));
   d.hub_peerings = json::array({peering("hub-to-spoke", kSpoke, false)});
   r = run(d.text());
   REQUIRE(r.analysis.broken.size() == 1);
-  CHECK(r.analysis.broken[0].broken == "firewall 'fw' cannot reach 10.1.1.4: peering 'hub-to-spoke' is not Connected");
+  REQUIRE(r.analysis.broken[0].broken);
+  CHECK(cli::broken_text(r.model, *r.analysis.broken[0].broken) ==
+        "firewall 'fw' cannot reach 10.1.1.4: peering 'hub-to-spoke' is not Connected");
 }
 
 TEST_CASE("firewall: first match over DNAT rules, parent policy groups first, type order absolute", "[firewall]") {

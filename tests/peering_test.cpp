@@ -11,9 +11,10 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "cli/broken_text.h"
+#include "cli/explain_text.h"
 #include "gateway_estate.h"
 #include "solver/explain.h"
-#include "cli/explain_text.h"
 #include "solver/exposure.h"
 #include "solver/whatif.h"
 
@@ -303,8 +304,8 @@ TEST_CASE("peering: an appliance forwards across a peering without virtual netwo
     for (const auto* list : {&r.a.exposures, &r.a.broken}) {
       for (const auto& e : *list) {
         if (e.nic >= 0 && r.m.nics[e.nic].name == "nic-app") {
-          out.push_back(
-              fmt::format("{} {} {}", list == &r.a.broken ? "broken" : "exposed", solver::to_string(e.via), e.broken));
+          out.push_back(fmt::format("{} {} {}", list == &r.a.broken ? "broken" : "exposed", solver::to_string(e.via),
+                                    e.broken ? cli::broken_text(r.m, *e.broken) : ""));
         }
       }
     }

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/broken_text.h"
 #include "importers/azure/resource_importer.h"
 #include "model/topology.h"
 #include "model/validate.h"
@@ -226,7 +227,8 @@ TEST_CASE("routing intent for internet traffic: a spoke VM's public IP answers n
     REQUIRE(a.broken.size() == 1);
     CHECK(a.broken[0].protocol == model::Protocol::kTcp);
     CHECK(a.broken[0].ports == model::PortSet::single(22));
-    CHECK(a.broken[0].broken ==
+    REQUIRE(a.broken[0].broken);
+    CHECK(cli::broken_text(l.model, *a.broken[0].broken) ==
           "asymmetric routing: replies to these clients take route 0.0.0.0/0 -> VirtualNetworkGateway learned from "
           "virtual hub 'hub1' (routing intent), not the public IP, so the connection fails");
   }

@@ -281,7 +281,6 @@ void explain_application_gateway(const model::Model& m, FlowTrace& t, int gi, in
     return;
   }
   how.gateway_rule = t.listener;
-  const auto& l = g.listeners[t.listener];
 
   // routing: the listener's rules and their (pool, settings) targets, the backends each reaches.
   const int subnet = subnet_ref.index;
@@ -340,13 +339,18 @@ void explain_application_gateway(const model::Model& m, FlowTrace& t, int gi, in
       if (names_member(m, candidates[i].x, q.backend)) pick = i;
     }
     if (pick == candidates.size()) {
-      t.status = FlowTrace::Status::kBadBackend;
-      t.error = fmt::format("--backend '{}' is not a backend of listener '{}' of application gateway '{}'", q.backend,
-                            l.name, g.name);
+      QueryError& e = query_error(t, FlowTrace::Status::kBadBackend, QueryOption::kBackend,
+                                  QueryErrorCode::kBackendNotGatewayBackend);
+      e.kind = model::ResourceKind::kApplicationGateway;
+      e.index = t.application_gateway;
+      e.child = t.listener;
       t.hops.clear();
       std::set<model::IpConfigIndex> listed;
       for (const auto& c : candidates) {
-        if (listed.insert(c.x).second) t.candidates.push_back(member_label(m, c.x));
+        if (listed.insert(c.x).second) {
+          e.candidates.push_back(QueryCandidate{model::ResourceKind::kNetworkInterface, c.x.nic, c.x.ip_configuration,
+                                                false, std::nullopt});
+        }
       }
       return;
     }
@@ -406,11 +410,11 @@ bool explain_application_gateway_target(const model::Model& m, FlowTrace& t) {
   bool gateway_named = false;
   const auto gateways = gateways_named(m, q.target, gateway_named);
   if (gateways.size() > 1) {
-    t.status = FlowTrace::Status::kAmbiguousTarget;
-    for (const auto& [g, f] : gateways) t.candidates.push_back(m.application_gateways[g].frontends[f].id);
-    std::sort(t.candidates.begin(), t.candidates.end());
-    t.error = fmt::format("ambiguous target '{}': it names {} public application gateway frontends", q.target,
-                          gateways.size());
+    QueryError& e =
+        query_error(t, FlowTrace::Status::kAmbiguousTarget, QueryOption::kTo, QueryErrorCode::kAmbiguousResources);
+    e.kind = model::ResourceKind::kApplicationGateway;
+    e.count = gateways.size();
+    for (const auto& [g, f] : gateways) e.candidates.push_back(QueryCandidate{e.kind, g, f, false, std::nullopt});
     return true;
   }
   if (gateways.size() == 1) {
@@ -418,8 +422,7 @@ bool explain_application_gateway_target(const model::Model& m, FlowTrace& t) {
     return true;
   }
   if (gateway_named) {
-    t.status = FlowTrace::Status::kBadTarget;
-    t.error = fmt::format("application gateway '{}' has no public frontend: the internet does not reach it", q.target);
+    query_error(t, FlowTrace::Status::kBadTarget, QueryOption::kTo, QueryErrorCode::kNoPublicFrontend);
     return true;
   }
   return false;

@@ -217,29 +217,17 @@ void explain_via_bastion(const model::Model& m, FlowTrace& t) {
     }
   }
   if (found.empty()) {
-    t.status = FlowTrace::Status::kUnknownTarget;
-    t.error = fmt::format(
-        "unknown target '{}': with --via bastion, expected the name or id of a network interface or "
-        "virtual machine, or a private IP address, in the input",
-        q.target);
+    query_error(t, FlowTrace::Status::kUnknownTarget, QueryOption::kTo, QueryErrorCode::kUnknownSessionTarget);
     return;
   }
   if (found.size() > 1) {
-    t.status = FlowTrace::Status::kAmbiguousTarget;
+    QueryError& e = query_error(t, FlowTrace::Status::kAmbiguousTarget, QueryOption::kTo,
+                                ip ? QueryErrorCode::kAmbiguousSessionAddress : QueryErrorCode::kAmbiguousSessionName);
+    e.count = found.size();
     for (const auto& x : found) {
-      const auto& nic = m.nics[x.nic];
-      const auto& cfg = nic.ip_configurations[x.ip_configuration];
-      t.candidates.push_back(fmt::format("{} ({})", model::ip_configuration_id(nic, cfg), member_label(m, x)));
+      e.candidates.push_back(
+          QueryCandidate{model::ResourceKind::kNetworkInterface, x.nic, x.ip_configuration, false, std::nullopt});
     }
-    std::sort(t.candidates.begin(), t.candidates.end());
-    t.error = ip ? fmt::format(
-                       "ambiguous target '{}': the address belongs to {} ip configurations (a private address "
-                       "used in two VNets); give the ip configuration id of one as the target",
-                       q.target, found.size())
-                 : fmt::format(
-                       "ambiguous target '{}': it names {} ip configurations; give the private IP address or "
-                       "the ip configuration id of one as the target",
-                       q.target, found.size());
     return;
   }
   const model::IpConfigIndex x = *found.begin();
@@ -250,11 +238,11 @@ void explain_via_bastion(const model::Model& m, FlowTrace& t) {
   if (!q.bastion.empty()) {
     const auto named_hosts = bastions_named(m, q.bastion);
     if (named_hosts.size() != 1) {
-      t.status = named_hosts.empty() ? FlowTrace::Status::kUnknownTarget : FlowTrace::Status::kAmbiguousTarget;
-      t.error = fmt::format("--via bastion:{}: {}", q.bastion,
-                            named_hosts.empty() ? "no Bastion host of that name, id or public IP in the input"
-                                                : "it names several Bastion hosts");
-      for (int h : named_hosts) t.candidates.push_back(m.bastion_hosts[h].id);
+      QueryError& e = query_error(
+          t, named_hosts.empty() ? FlowTrace::Status::kUnknownTarget : FlowTrace::Status::kAmbiguousTarget,
+          QueryOption::kVia, named_hosts.empty() ? QueryErrorCode::kBastionUnknown : QueryErrorCode::kBastionSeveral);
+      e.kind = model::ResourceKind::kBastionHost;
+      for (int h : named_hosts) e.candidates.push_back(QueryCandidate{e.kind, h, -1, false, std::nullopt});
       return;
     }
     bi = named_hosts.front();
@@ -266,16 +254,15 @@ void explain_via_bastion(const model::Model& m, FlowTrace& t) {
       }
     }
     if (m.bastion_hosts.empty()) {
-      t.status = FlowTrace::Status::kBadTarget;
-      t.error = "--via bastion: there is no Bastion host in the input";
+      query_error(t, FlowTrace::Status::kBadTarget, QueryOption::kVia, QueryErrorCode::kNoBastion);
       return;
     }
     if (reaching.size() > 1) {
-      t.status = FlowTrace::Status::kAmbiguousTarget;
-      for (int h : reaching) t.candidates.push_back(m.bastion_hosts[h].id);
-      std::sort(t.candidates.begin(), t.candidates.end());
-      t.error = fmt::format("--via bastion: {} Bastion hosts reach '{}'; choose one with --via bastion:NAME",
-                            reaching.size(), q.target);
+      QueryError& e =
+          query_error(t, FlowTrace::Status::kAmbiguousTarget, QueryOption::kVia, QueryErrorCode::kBastionsReach);
+      e.kind = model::ResourceKind::kBastionHost;
+      e.count = reaching.size();
+      for (int h : reaching) e.candidates.push_back(QueryCandidate{e.kind, h, -1, false, std::nullopt});
       return;
     }
     bi = reaching.empty() ? 0 : reaching.front();  // none reaches it: the first shows why
@@ -337,10 +324,11 @@ bool explain_bastion_target(const model::Model& m, FlowTrace& t) {
   const FlowQuery& q = t.query;
   if (const auto bastions = bastions_named(m, q.target); !bastions.empty()) {
     if (bastions.size() > 1) {
-      t.status = FlowTrace::Status::kAmbiguousTarget;
-      for (int b : bastions) t.candidates.push_back(m.bastion_hosts[b].id);
-      std::sort(t.candidates.begin(), t.candidates.end());
-      t.error = fmt::format("ambiguous target '{}': it names {} Bastion hosts", q.target, bastions.size());
+      QueryError& e =
+          query_error(t, FlowTrace::Status::kAmbiguousTarget, QueryOption::kTo, QueryErrorCode::kAmbiguousResources);
+      e.kind = model::ResourceKind::kBastionHost;
+      e.count = bastions.size();
+      for (int b : bastions) e.candidates.push_back(QueryCandidate{e.kind, b, -1, false, std::nullopt});
       return true;
     }
     if (!reject_backend(t)) explain_bastion(m, t, bastions.front());

@@ -58,19 +58,14 @@ std::vector<Candidate> attached_to(const model::Model& m, int pip) {
   return out;
 }
 
-std::string candidate_label(const model::Model& m, const Candidate& c) {
-  const auto& nic = m.nics[c.nic];
-  const auto& cfg = nic.ip_configurations[c.cfg];
-  std::string label = model::ip_configuration_id(nic, cfg);
-  const int vm = nic.virtual_machine.index;
-  label +=
-      vm >= 0 ? fmt::format(" (VM '{}', NIC '{}', ", m.vms[vm].name, nic.name) : fmt::format(" (NIC '{}', ", nic.name);
-  label += fmt::format("private {}", cfg.private_ip ? cfg.private_ip->to_string() : "unallocated");
-  if (c.via_public && cfg.public_ip.resolved()) {
-    const auto& pip = m.public_ips[cfg.public_ip.index];
-    label += fmt::format(", public {}", pip.address ? pip.address->to_string() : pip.name + " (unallocated)");
-  }
-  return label + ")";
+/// An ip configuration a target text fits, as a query error lists it.
+QueryCandidate query_candidate(const Candidate& c) {
+  QueryCandidate q;
+  q.kind = model::ResourceKind::kNetworkInterface;
+  q.index = c.nic;
+  q.child = c.cfg;
+  q.via_public = c.via_public;
+  return q;
 }
 
 /// Resolves the target text to ip configurations; fills the error fields of `t` when it cannot. When the text
@@ -78,10 +73,10 @@ std::string candidate_label(const model::Model& m, const Candidate& c) {
 std::optional<Candidate> resolve_target(const model::Model& m, const std::string& text, const std::string& backend,
                                         model::IpFamily family, FlowTrace& t) {
   std::set<Candidate> found;
-  std::vector<std::string> unattached;  // public IPs that matched but lead nowhere
+  std::vector<int> unattached;  // public IPs that matched but lead nowhere
   auto add_pip = [&](int p) {
     const auto to = attached_to(m, p);
-    if (to.empty()) unattached.push_back(m.public_ips[p].name);
+    if (to.empty()) unattached.push_back(p);
     found.insert(to.begin(), to.end());
   };
   if (const auto ip = IpAddress::parse(text)) {
@@ -117,11 +112,8 @@ std::optional<Candidate> resolve_target(const model::Model& m, const std::string
   const bool by_address = IpAddress::parse(text).has_value();
   if (!backend.empty()) {
     if (found.size() <= 1) {
-      t.status = FlowTrace::Status::kBadBackend;
-      t.error = fmt::format(
-          "--backend '{}' applies only when the target is a load balancer frontend's public IP, an "
-          "application gateway, or a target that fits several ip configurations",
-          backend);
+      query_error(t, FlowTrace::Status::kBadBackend, QueryOption::kBackend, QueryErrorCode::kBackendNotApplicable)
+          .applies_to = BackendAppliesTo::kLoadBalancerGatewayOrAmbiguous;
       return std::nullopt;
     }
     std::set<Candidate> chosen;
@@ -129,15 +121,13 @@ std::optional<Candidate> resolve_target(const model::Model& m, const std::string
       if (names_member(m, model::IpConfigIndex{c.nic, c.cfg}, backend)) chosen.insert(c);
     }
     if (chosen.size() == 1) return *chosen.begin();
-    t.status = FlowTrace::Status::kBadBackend;
-    for (const auto& c : found) t.candidates.push_back(candidate_label(m, c));
-    std::sort(t.candidates.begin(), t.candidates.end());
-    t.error = chosen.empty() ? fmt::format("--backend '{}' names none of the {} ip configurations that '{}' fits",
-                                           backend, found.size(), text)
-                             : fmt::format(
-                                   "--backend '{}' still fits {} of the ip configurations that '{}' fits: give an ip "
-                                   "configuration id",
-                                   backend, chosen.size(), text);
+    QueryError& e =
+        query_error(t, FlowTrace::Status::kBadBackend, QueryOption::kBackend,
+                    chosen.empty() ? QueryErrorCode::kBackendNamesNone : QueryErrorCode::kBackendFitsSeveral);
+    e.target = text;
+    e.backend = backend;
+    e.count = chosen.empty() ? found.size() : chosen.size();
+    for (const auto& c : found) e.candidates.push_back(query_candidate(c));
     return std::nullopt;
   }
   if (found.size() == 1) return *found.begin();
@@ -151,30 +141,22 @@ std::optional<Candidate> resolve_target(const model::Model& m, const std::string
   }
   if (found.empty()) {
     if (!unattached.empty()) {
-      t.status = FlowTrace::Status::kBadTarget;
-      t.error = fmt::format("public IP '{}' is not attached to any ip configuration in the input", unattached.front());
+      QueryError& e =
+          query_error(t, FlowTrace::Status::kBadTarget, QueryOption::kTo, QueryErrorCode::kPublicIpUnattached);
+      e.kind = model::ResourceKind::kPublicIp;
+      e.index = unattached.front();
     } else {
-      t.status = FlowTrace::Status::kUnknownTarget;
-      t.error = fmt::format(
-          "unknown target '{}': expected a public or private IP address, or the name or id of a "
-          "public IP, network interface or virtual machine in the input",
-          text);
+      query_error(t, FlowTrace::Status::kUnknownTarget, QueryOption::kTo, QueryErrorCode::kUnknownTarget);
     }
+    t.error.target = text;
     return std::nullopt;
   }
-  t.status = FlowTrace::Status::kAmbiguousTarget;
-  for (const auto& c : found) t.candidates.push_back(candidate_label(m, c));
-  std::sort(t.candidates.begin(), t.candidates.end());
   // The candidates are listed (the CLI prints them as notes); --backend or an ip configuration id chooses one.
-  t.error = by_address ? fmt::format(
-                             "ambiguous target '{}': the address belongs to {} ip configurations (a private address "
-                             "used in two VNets, or a public IP referenced by two NICs); choose one with --backend "
-                             "(its VM or NIC name or id) or give its ip configuration id as the target",
-                             text, found.size())
-                       : fmt::format(
-                             "ambiguous target '{}': it names {} ip configurations; choose one with --backend (its VM "
-                             "or NIC name or id, or its private IP) or give its ip configuration id as the target",
-                             text, found.size());
+  QueryError& e = query_error(t, FlowTrace::Status::kAmbiguousTarget, QueryOption::kTo,
+                              by_address ? QueryErrorCode::kAmbiguousAddress : QueryErrorCode::kAmbiguousName);
+  e.target = text;
+  e.count = found.size();
+  for (const auto& c : found) e.candidates.push_back(query_candidate(c));
   return std::nullopt;
 }
 
@@ -185,7 +167,7 @@ std::vector<OtherEntry> entries_reaching(const model::Model& m, const Analysis& 
   std::vector<OtherEntry> out;
   const bool ported = model::has_ports(q.protocol);
   const std::string id = model::ip_configuration_id(m.nics[nic], m.nics[nic].ip_configurations[cfg]);
-  std::set<std::tuple<std::string, std::string, int, std::string>> seen;
+  std::set<std::tuple<Via, std::string, int, std::string>> seen;
   for (const auto& e : analysis.exposures) {
     if (e.nic != nic || e.ip_configuration != cfg || e.protocol != q.protocol) continue;
     if ((ported && !e.ports.contains(q.destination_port)) || !e.sources.contains(q.source.value)) continue;
@@ -193,45 +175,27 @@ std::vector<OtherEntry> entries_reaching(const model::Model& m, const Analysis& 
     if (e.public_ip >= 0) at = m.public_ips[e.public_ip].address;
     if (!at) continue;  // an unallocated entry address: nothing to send the packet to
     OtherEntry o;
-    o.via = to_string(e.via);
+    o.via = e.via;
+    o.gateway = e.gateway;
+    o.gateway_rule = e.gateway_rule;
+    o.load_balancer = e.load_balancer;
+    o.address = *at;
     o.target = at->to_string();
     // The entry's port: the target's own when the entry keeps it, else the entry's (a translated port).
     o.port = !ported || e.entry_ports.contains(q.destination_port) || e.entry_ports.empty()
                  ? q.destination_port
                  : e.entry_ports.intervals().front().lo;
-    const std::string where = ported ? fmt::format("{}:{}", o.target, o.port) : o.target;
     switch (e.via) {
-      case Via::kFirewallDnat: {
-        const auto& fw = m.firewalls[e.gateway];
-        o.description = fmt::format("DNAT rule '{}' of firewall '{}' at {}",
-                                    rule_at(m, fw, fw.order[e.gateway_rule]).name, fw.name, where);
-        break;
-      }
+      case Via::kFirewallDnat: break;
       case Via::kLoadBalancer:
       case Via::kLoadBalancerNat:
-        o.backend = id;
-        o.description =
-            fmt::format("{}load balancer '{}' at {}", e.via == Via::kLoadBalancerNat ? "an inbound NAT rule of " : "",
-                        m.load_balancers[e.load_balancer].name, where);
-        break;
-      case Via::kApplicationGateway:
-        o.backend = id;
-        o.description = fmt::format("listener '{}' of application gateway '{}' at {}",
-                                    m.application_gateways[e.gateway].listeners[e.gateway_rule].name,
-                                    m.application_gateways[e.gateway].name, where);
-        break;
+      case Via::kApplicationGateway: o.backend = id; break;
       case Via::kBastion:
         o.target = q.target;
         o.port = q.destination_port;
         o.bastion = m.bastion_hosts[e.gateway].name;
-        o.description =
-            fmt::format("a session through Bastion '{}' at {}:443 (authenticated access)", o.bastion, at->to_string());
         break;
-      case Via::kAppliance:
-        o.traceable = false;
-        o.description = fmt::format("network virtual appliance '{}' at {} (explain does not follow appliances)",
-                                    m.nics[e.gateway].name, where);
-        break;
+      case Via::kAppliance: o.traceable = false; break;
       case Via::kPublicIp:
       case Via::kPaasPublic: continue;  // the target's own public IP (it has none), or no ip configuration
     }
@@ -241,15 +205,6 @@ std::vector<OtherEntry> entries_reaching(const model::Model& m, const Analysis& 
 }
 
 }  // namespace
-
-std::string member_label(const model::Model& m, const model::IpConfigIndex& x) {
-  const auto& nic = m.nics[x.nic];
-  const auto& cfg = nic.ip_configurations[x.ip_configuration];
-  const int vm = nic.virtual_machine.index;
-  std::string name = vm >= 0 ? m.vms[vm].name : nic.name;
-  if (nic.ip_configurations.size() > 1) name += "/" + cfg.name;
-  return fmt::format("{} ({})", name, cfg.private_ip ? cfg.private_ip->to_string() : "unallocated");
-}
 
 /// Does the --backend text name this member (NIC or VM name or id, ip configuration id, or private IP)?
 bool names_member(const model::Model& m, const model::IpConfigIndex& x, const std::string& text) {
@@ -285,10 +240,11 @@ FlowTrace explain_ip_configuration(const model::Model& m, const FlowQuery& q, Fl
   std::optional<LbChoice> lb;
   const auto frontends = frontends_named(m, q.target);
   if (frontends.size() > 1) {
-    t.status = FlowTrace::Status::kAmbiguousTarget;
-    for (const auto& [l, f] : frontends) t.candidates.push_back(m.load_balancers[l].frontends[f].id);
-    std::sort(t.candidates.begin(), t.candidates.end());
-    t.error = fmt::format("ambiguous target '{}': it names {} load balancer frontends", q.target, frontends.size());
+    QueryError& e =
+        query_error(t, FlowTrace::Status::kAmbiguousTarget, QueryOption::kTo, QueryErrorCode::kAmbiguousResources);
+    e.kind = model::ResourceKind::kLoadBalancer;
+    e.count = frontends.size();
+    for (const auto& [l, f] : frontends) e.candidates.push_back(QueryCandidate{e.kind, l, f, false, std::nullopt});
     return t;
   }
   if (frontends.size() == 1) {

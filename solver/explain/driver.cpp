@@ -9,8 +9,6 @@
 #include <utility>
 #include <vector>
 
-#include <fmt/format.h>
-
 #include "model/ascii.h"
 #include "solver/explain/internal.h"
 
@@ -138,12 +136,20 @@ void finish_trace(FlowTrace& t, Reason allowed_reason) {
 bool reject_backend(FlowTrace& t) {
   const FlowQuery& q = t.query;
   if (q.backend.empty()) return false;
-  t.status = FlowTrace::Status::kBadBackend;
-  t.error = fmt::format(
-      "--backend '{}' applies only when the target is a load balancer frontend's or an application "
-      "gateway's public IP",
-      q.backend);
+  query_error(t, FlowTrace::Status::kBadBackend, QueryOption::kBackend, QueryErrorCode::kBackendNotApplicable)
+      .applies_to = BackendAppliesTo::kLoadBalancerOrGateway;
   return true;
+}
+
+QueryError& query_error(FlowTrace& t, FlowTrace::Status status, QueryOption option, QueryErrorCode code) {
+  t.status = status;
+  t.error = QueryError{};
+  t.error.option = option;
+  t.error.code = code;
+  t.error.target = t.query.target;
+  t.error.backend = t.query.backend;
+  t.error.via = t.query.bastion;
+  return t.error;
 }
 
 }  // namespace exposim::solver::explain_internal

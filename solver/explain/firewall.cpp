@@ -171,15 +171,15 @@ void explain_dnat(const model::Model& m, FlowTrace& t, const FirewallAddress& at
   forward.resource_kind = model::ResourceKind::kSubnet;
   forward.resource = side.subnet;  // == the forward route stage's subnet (firewall_subnet)
   RouteChoice to_target;
-  // dnat_forward_blocks (solver/firewall.cpp, shared with analyze) words its own account of a blocked forward route.
+  // dnat_forward_blocks (solver/firewall.cpp, shared with analyze) says why a forward route is blocked.
   forward.why.code = ReasonCode::kForwardedLeg;
-  forward.why.text = dnat_forward_blocks(m, fw, side, *translated, subnet, to_target);
+  forward.why.broken = dnat_forward_blocks(m, fw, side, *translated, subnet, to_target);
   forward.next_hop = to_target.next_hop;
   if (to_target.user) {
     forward.route_table = to_target.route_table;
     forward.route = to_target.route;
   }
-  forward.passes = forward.why.text.empty();
+  forward.passes = forward.why.broken == nullptr;
   forward.breaks = true;  // analyze reports the DNAT flow as broken
   if (forward.passes) {
     forward.why = because(ReasonCode::kFirewallForward);
@@ -297,20 +297,20 @@ bool explain_firewall_target(const model::Model& m, FlowTrace& t) {
   const auto fws = firewalls_named(m, q.target);
   if (fws.empty()) return false;
   if (fws.size() > 1) {
-    t.status = FlowTrace::Status::kAmbiguousTarget;
+    QueryError& e =
+        query_error(t, FlowTrace::Status::kAmbiguousTarget, QueryOption::kTo, QueryErrorCode::kAmbiguousResources);
+    e.kind = model::ResourceKind::kFirewall;
+    e.count = fws.size();
     for (const auto& a : fws) {
-      t.candidates.push_back(
-          a.public_ip >= 0 ? m.public_ips[a.public_ip].id
-                           : fmt::format("{} (firewall '{}')", a.address.to_string(), m.firewalls[a.firewall].name));
+      e.candidates.push_back(a.public_ip >= 0
+                                 ? QueryCandidate{model::ResourceKind::kPublicIp, a.public_ip, -1, false, std::nullopt}
+                                 : QueryCandidate{model::ResourceKind::kFirewall, a.firewall, -1, false, a.address});
     }
-    std::sort(t.candidates.begin(), t.candidates.end());
-    t.error = fmt::format("ambiguous target '{}': it names {} firewall public IPs", q.target, fws.size());
     return true;
   }
   if (!q.backend.empty()) {
-    t.status = FlowTrace::Status::kBadBackend;
-    t.error =
-        fmt::format("--backend '{}' applies only when the target is a load balancer frontend's public IP", q.backend);
+    query_error(t, FlowTrace::Status::kBadBackend, QueryOption::kBackend, QueryErrorCode::kBackendNotApplicable)
+        .applies_to = BackendAppliesTo::kLoadBalancer;
     return true;
   }
   explain_dnat(m, t, fws.front());

@@ -14,7 +14,6 @@
 #include "solver/address_space.h"
 #include "solver/explain.h"
 #include "solver/hop.h"
-#include "solver/packet_set.h"
 #include "solver/nsg.h"
 #include "solver/packet_set.h"
 
@@ -35,8 +34,6 @@ Reason no_rule_reason();      // kNsgNoMatch
 /// the subnet's VNet) whose allowVirtualNetworkAccess false keeps them out of the subnet's VirtualNetwork tag; -1
 /// when none explains it (NsgRuleWhy::excluding_peering).
 int excluding_peering(const model::Model& m, const AddressSpace& space, int subnet, const IpSet& sources);
-/// "vm-web-1 (10.0.3.4)": a backend by its VM (else NIC) name and private IP.
-std::string member_label(const model::Model& m, const model::IpConfigIndex& x);
 /// Does the --backend text name this member (NIC or VM name or id, ip configuration id, or private IP)?
 bool names_member(const model::Model& m, const model::IpConfigIndex& x, const std::string& text);
 /// Marks the hops reached, the first that stops the packet, and the verdict (allowed, denied or broken).
@@ -57,6 +54,10 @@ inline int vnet_of(const model::Model& m, const model::Ref& subnet) {
 /// --backend given where it does not apply (the target is a Bastion host, a PaaS service or a private endpoint):
 /// sets t's error fields and returns true; false when no --backend was given.
 bool reject_backend(FlowTrace& t);
+
+/// Sets t's status and error: which option, what failed, and the query's own texts; returns the error for the
+/// caller to add what the code rests on.
+QueryError& query_error(FlowTrace& t, FlowTrace::Status status, QueryOption option, QueryErrorCode code);
 
 // ---- hops shared by several families ----
 

@@ -52,8 +52,6 @@ LbChoice load_balancer_hop(const model::Model& m, int l, int f, const FlowQuery&
   h.resource_kind = model::ResourceKind::kLoadBalancer;
   h.resource = l;
   const bool ported = model::has_ports(q.protocol);
-  const std::string packet = ported ? fmt::format("{} port {}", model::to_string(q.protocol), q.destination_port)
-                                    : std::string(model::to_string(q.protocol));
   // The reason of a rule (or of none) for this packet at this frontend.
   auto lb_reason = [&](ReasonCode code, int rule) {
     Reason why;
@@ -67,10 +65,20 @@ LbChoice load_balancer_hop(const model::Model& m, int l, int f, const FlowQuery&
   auto of_family = [&](const model::IpConfigIndex& x) {
     return m.nics[x.nic].ip_configurations[x.ip_configuration].family == family;
   };
-  auto bad_backend = [&](const std::string& why, const std::vector<model::IpConfigIndex>& members) {
-    t.status = FlowTrace::Status::kBadBackend;
-    t.error = why;
-    for (const auto& x : members) t.candidates.push_back(member_label(m, x));
+  // --backend names nothing the rule `rule` forwards the packet to (`members`).
+  auto bad_backend = [&](QueryErrorCode code, int rule, bool nat_pool,
+                         const std::vector<model::IpConfigIndex>& members) {
+    QueryError& e = query_error(t, FlowTrace::Status::kBadBackend, QueryOption::kBackend, code);
+    e.kind = model::ResourceKind::kLoadBalancer;
+    e.index = l;
+    e.child = rule;
+    e.nat_pool = nat_pool;
+    e.protocol = q.protocol;
+    e.port = q.destination_port;
+    for (const auto& x : members) {
+      e.candidates.push_back(
+          QueryCandidate{model::ResourceKind::kNetworkInterface, x.nic, x.ip_configuration, false, std::nullopt});
+    }
   };
   // The position of the member --backend names (0 without --backend), or members.size() when it names none.
   auto chosen = [&](const std::vector<model::IpConfigIndex>& members) {
@@ -80,22 +88,16 @@ LbChoice load_balancer_hop(const model::Model& m, int l, int f, const FlowQuery&
     }
     return members.size();
   };
-  // An inbound NAT rule or pool (`what` "rule" or "pool") that forwards the packet to `to` (at most one
-  // backend for the packet's port): the backend, or why --backend cannot be it.
-  auto forward_nat = [&](const char* what, const std::string& name, const std::vector<model::IpConfigIndex>& to) {
+  // An inbound NAT rule or pool (`nat_pool`) `rule` that forwards the packet to `to` (at most one backend for the
+  // packet's port): the backend, or why --backend cannot be it.
+  auto forward_nat = [&](int rule, bool nat_pool, const std::vector<model::IpConfigIndex>& to) {
     if (to.empty()) {
-      if (!q.backend.empty()) {
-        bad_backend(fmt::format("--backend '{}': inbound NAT {} '{}' of '{}' forwards {} to no backend", q.backend,
-                                what, name, lb.name, packet),
-                    {});
-      }
+      if (!q.backend.empty()) bad_backend(QueryErrorCode::kBackendNatNone, rule, nat_pool, {});
       return c;
     }
     const std::size_t pick = chosen(to);
     if (pick == to.size()) {
-      bad_backend(fmt::format("--backend '{}': inbound NAT {} '{}' of '{}' forwards {} only to {}", q.backend, what,
-                              name, lb.name, packet, member_label(m, to.front())),
-                  to);
+      bad_backend(QueryErrorCode::kBackendNatOnly, rule, nat_pool, to);
       return c;
     }
     c.backend = to[pick];
@@ -112,32 +114,23 @@ LbChoice load_balancer_hop(const model::Model& m, int l, int f, const FlowQuery&
     h.backend_port = rule.frontend_port == 0 ? q.destination_port : rule.backend_port;
     c.floating_ip = rule.enable_floating_ip;
     std::set<model::IpConfigIndex> done;  // as analyze: a member of two of the rule's pools once
-    std::vector<std::string> pools;
     for (const auto& pool : rule.backend_pools) {
       if (pool.child < 0) continue;
-      pools.push_back(fmt::format("'{}'", lb.backend_pools[pool.child].name));
       for (const auto& x : lb.backend_pools[pool.child].members) {
         if (done.insert(x).second && of_family(x)) h.backends.push_back(x);
       }
     }
-    std::string pool_text = pools.empty() ? "no backend pool" : "pool " + pools.front();
-    for (std::size_t i = 1; i < pools.size(); ++i) pool_text += " and " + pools[i];
     h.why = lb_reason(ReasonCode::kLbRule, static_cast<int>(r));
     h.why.frontend_port = h.frontend_port;
     h.why.backend_port = h.backend_port;
     h.why.backend = LbBackend::kNone;
     if (h.backends.empty()) {
-      if (!q.backend.empty())
-        bad_backend(fmt::format("--backend '{}': load-balancing rule '{}' of '{}' has no backend", q.backend, rule.name,
-                                lb.name),
-                    {});
+      if (!q.backend.empty()) bad_backend(QueryErrorCode::kBackendLbRuleNone, static_cast<int>(r), false, {});
       return c;
     }
     const std::size_t pick = chosen(h.backends);
     if (pick == h.backends.size()) {
-      bad_backend(fmt::format("--backend '{}' is not a member of {} of load balancer '{}' (rule '{}')", q.backend,
-                              pool_text, lb.name, rule.name),
-                  h.backends);
+      bad_backend(QueryErrorCode::kBackendNotMember, static_cast<int>(r), false, h.backends);
       return c;
     }
     c.backend = h.backends[pick];
@@ -187,7 +180,7 @@ LbChoice load_balancer_hop(const model::Model& m, int l, int f, const FlowQuery&
     h.frontend_port = q.destination_port;
     h.backend_port = rule.backend_port;
     c.floating_ip = rule.enable_floating_ip;
-    return forward_nat("rule", rule.name, to);
+    return forward_nat(static_cast<int>(r), false, to);
   }
   // Inbound NAT pools (scale sets): port start + i goes to instance i (docs/model.md, "Scale sets").
   for (std::size_t r = 0; r < lb.nat_pools.size() && ported; ++r) {
@@ -210,7 +203,7 @@ LbChoice load_balancer_hop(const model::Model& m, int l, int f, const FlowQuery&
     h.frontend_port = q.destination_port;
     h.backend_port = pool.backend_port;
     c.floating_ip = pool.enable_floating_ip;
-    return forward_nat("pool", pool.name, to);
+    return forward_nat(static_cast<int>(r), true, to);
   }
   h.why = lb_reason(ReasonCode::kLbNoRule, -1);
   return c;  // a --backend has nothing to choose from: the hop says why the packet stops

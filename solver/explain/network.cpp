@@ -23,18 +23,6 @@ using model::Protocol;
 using K = HopKind;
 using RK = model::ResourceKind;
 
-namespace {
-
-/// The entry point as analyze names it to forwarded_leg ("Bastion 'b'", "application gateway 'agw'"): the subject of
-/// the account of a broken leg that forwarded_leg writes for analyze and explain alike (kForwardedLeg).
-std::string leg_subject(const model::Model& m, const EntryPoint& e) {
-  if (e.kind == RK::kBastionHost)
-    return fmt::format("Bastion '{}'", m.bastion_hosts[static_cast<std::size_t>(e.index)].name);
-  return fmt::format("application gateway '{}'", m.application_gateways[static_cast<std::size_t>(e.index)].name);
-}
-
-}  // namespace
-
 /// `through`: what the replies must leave through; kNothing when the target has no public IP at all (nothing it
 /// sends can answer an internet client).
 TraceHop route_hop(const model::Model& m, int subnet, const IpAddress& client, RepliesThrough through) {
@@ -72,9 +60,9 @@ std::pair<TraceHop, TraceHop> forwarded_route_hops(const model::Model& m, const 
                                                    std::optional<IpAddress>* appliance) {
   const auto& cfg = m.nics[x.nic].ip_configurations[x.ip_configuration];
   const std::optional<IpAddress> from = first_address(m, from_subnet);
-  // forwarded_leg (solver/forwarding.cpp, shared with analyze) words its own account of a leg that does not work.
-  ForwardedLeg leg = forwarded_leg(m, leg_subject(m, what), from_vnet, from, x, to, unreachable_breaks);
-  const std::string& breaks = leg.broken;
+  // forwarded_leg (solver/forwarding.cpp, shared with analyze) says why a leg does not work.
+  ForwardedLeg leg = forwarded_leg(m, what.kind, what.index, from_vnet, from, x, to, unreachable_breaks);
+  const std::shared_ptr<const Broken>& breaks = leg.broken;
   const std::optional<RouteChoice>& reply = leg.breaking;
   if (appliance != nullptr) *appliance = leg.appliance;
   const int vnet = vnet_of(m, cfg.subnet);
@@ -93,7 +81,7 @@ std::pair<TraceHop, TraceHop> forwarded_route_hops(const model::Model& m, const 
   forward.why.address = address;
   if (!forward.passes) {
     forward.why.code = ReasonCode::kForwardedLeg;
-    forward.why.text = breaks;
+    forward.why.broken = breaks;
   } else if (from_subnet >= 0 && address) {
     const RouteChoice r = choose_route(m, from_subnet, *address);
     forward.next_hop = r.next_hop;
@@ -113,18 +101,18 @@ std::pair<TraceHop, TraceHop> forwarded_route_hops(const model::Model& m, const 
   back.resource_kind = RK::kSubnet;
   back.resource = cfg.subnet.index;
   back.breaks = true;
-  back.passes = breaks.empty() || !peering.empty();
+  back.passes = breaks == nullptr || !peering.empty();
   back.why.entry = what;
   if (!peering.empty()) {
     back.why.code = ReasonCode::kReturnNotEvaluated;
-  } else if (!breaks.empty()) {
+  } else if (breaks) {
     back.next_hop = reply->next_hop;
     if (reply->user) {
       back.route_table = reply->route_table;
       back.route = reply->route;
     }
     back.why.code = ReasonCode::kForwardedLeg;
-    back.why.text = breaks;
+    back.why.broken = breaks;
   } else if (from && cfg.subnet.resolved()) {
     const RouteChoice r = choose_route(m, cfg.subnet.index, *from);
     back.next_hop = r.next_hop;

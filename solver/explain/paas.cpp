@@ -213,10 +213,11 @@ bool explain_paas_target(const model::Model& m, FlowTrace& t) {
   const FlowQuery& q = t.query;
   if (const auto services = services_named(m, q.target); !services.empty()) {
     if (services.size() > 1) {
-      t.status = FlowTrace::Status::kAmbiguousTarget;
-      for (const auto& [s, scm] : services) t.candidates.push_back(m.paas_services[s].id);
-      std::sort(t.candidates.begin(), t.candidates.end());
-      t.error = fmt::format("ambiguous target '{}': it names {} PaaS services", q.target, services.size());
+      QueryError& e =
+          query_error(t, FlowTrace::Status::kAmbiguousTarget, QueryOption::kTo, QueryErrorCode::kAmbiguousResources);
+      e.kind = model::ResourceKind::kPaasService;
+      e.count = services.size();
+      for (const auto& [s, scm] : services) e.candidates.push_back(QueryCandidate{e.kind, s, -1, false, std::nullopt});
       return true;
     }
     if (!reject_backend(t)) explain_paas(m, t, services.front().first, services.front().second);
@@ -231,10 +232,11 @@ bool explain_private_endpoint_target(const model::Model& m, FlowTrace& t) {
   const FlowQuery& q = t.query;
   if (const auto pes = private_endpoints_named(m, q.target); !pes.empty()) {
     if (pes.size() > 1) {
-      t.status = FlowTrace::Status::kAmbiguousTarget;
-      for (int p : pes) t.candidates.push_back(m.private_endpoints[p].id);
-      std::sort(t.candidates.begin(), t.candidates.end());
-      t.error = fmt::format("ambiguous target '{}': it names {} private endpoints", q.target, pes.size());
+      QueryError& e =
+          query_error(t, FlowTrace::Status::kAmbiguousTarget, QueryOption::kTo, QueryErrorCode::kAmbiguousResources);
+      e.kind = model::ResourceKind::kPrivateEndpoint;
+      e.count = pes.size();
+      for (int p : pes) e.candidates.push_back(QueryCandidate{e.kind, p, -1, false, std::nullopt});
       return true;
     }
     if (!reject_backend(t)) explain_private_endpoint(m, t, pes.front());

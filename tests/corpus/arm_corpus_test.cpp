@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "cli/analyze_report.h"
+#include "cli/broken_text.h"
 #include "importers/inputs.h"
 #include "model/validate.h"
 #include "solver/exposure.h"
@@ -132,7 +133,7 @@ std::vector<std::string> paas_exposures(const Case& c) {
 
 std::vector<std::string> broken(const Case& c) {
   std::vector<std::string> out;
-  for (const auto& e : c.analysis.broken) out.push_back(line(c, e) + ": " + e.broken);
+  for (const auto& e : c.analysis.broken) out.push_back(line(c, e) + ": " + (e.broken ? cli::broken_text(c.model, *e.broken) : ""));
   std::sort(out.begin(), out.end());
   return out;
 }
