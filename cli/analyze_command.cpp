@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
+#include "cli/analyze_jsonl.h"
 #include "cli/analyze_report.h"
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
@@ -27,8 +28,14 @@ struct Analyze {
   std::string sort = "risk";
   bool summary = false;
   int width = -1;  // -1: the terminal's (cli/terminal.h)
+  int json_version = 1;
+  std::size_t max_sources = kDefaultMaxSources;
 
   int run(std::ostream& out, std::ostream& err) const {
+    if (json_version != 1 && format != "json" && format != "jsonl") {
+      err << fmt::format("exposim: --json-version applies to --format json and jsonl, not {}\n", format);
+      return kExitUsage;
+    }
     AnalyzedInputs in;
     if (const int rc = analyze_inputs(input, SolveTiming::kDurationAndCounts, err, in); rc != kExitOk) return rc;
     const model::Model& m = in.model;
@@ -39,7 +46,9 @@ struct Analyze {
         output,
         [&](std::ostream& o) {
           if (format == "json") {
-            write_json(o, m, a, in.diagnostics);
+            write_json(o, m, a, in.diagnostics, JsonOptions{json_version, summary});
+          } else if (format == "jsonl") {
+            write_json_lines(o, m, a, in.diagnostics, JsonOptions{json_version, summary});
           } else if (format == "csv") {
             write_csv(o, m, a);
           } else {
@@ -48,6 +57,7 @@ struct Analyze {
             if (width >= 0) t.layout.columns = width;
             t.sort = sort == "name" ? TableSort::kName : TableSort::kRisk;
             t.summary = summary;
+            t.max_sources = max_sources;
             rows = write_table(o, m, a, t);
           }
         },
@@ -65,11 +75,20 @@ struct Analyze {
 Command::Run analyze_command(CLI::App& cmd) {
   auto c = std::make_shared<Analyze>();
   add_input_options(cmd, c->input, kInputFilesHelp);
-  cmd.add_option("-f,--format", c->format, "Output format")->check(CLI::IsMember({"table", "json", "csv"}));
+  cmd.add_option("-f,--format", c->format, "Output format (jsonl: JSON Lines, one record per line)")
+      ->check(CLI::IsMember({"table", "json", "jsonl", "csv"}));
+  cmd.add_option("--json-version", c->json_version,
+                 "JSON and JSON Lines: 1 (each exposure lists its sources) or 2 (source sets written once, "
+                 "referenced by id)")
+      ->check(CLI::IsMember({1, 2}));
   cmd.add_option("-o,--output", c->output, "Write the report to this file (atomically) instead of stdout");
   cmd.add_option("--sort", c->sort, "Table rows by risk (management ports from any source first) or by target name")
       ->check(CLI::IsMember({"risk", "name"}));
-  cmd.add_flag("--summary", c->summary, "Table: aggregates by protocol, ports and sources instead of one row each");
+  cmd.add_flag("--summary", c->summary,
+               "Aggregates instead of one record per exposure: table lines by protocol, ports and sources; JSON "
+               "counts by severity, via and port");
+  cmd.add_option("--max-sources", c->max_sources, "Table: CIDRs listed per SOURCES cell before \"+N more\" (0: all)")
+      ->check(CLI::NonNegativeNumber);
   cmd.add_option("--width", c->width,
                  "Table: fit N columns (0: unlimited); default the terminal's width on a terminal, else unlimited")
       ->check(CLI::NonNegativeNumber);

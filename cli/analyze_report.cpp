@@ -1,5 +1,7 @@
 // Writers for analyze results. Output is deterministic: the solver sorts exposures, writers keep order.
 #include "cli/analyze_report.h"
+#include "cli/analyze_counts.h"
+#include "cli/analyze_source_sets.h"
 #include "cli/broken_text.h"
 #include "cli/exposure_cells.h"
 #include "cli/hop_json.h"
@@ -8,8 +10,10 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <set>
 #include <sstream>
+#include <string_view>
 #include <tuple>
 
 #include <fmt/format.h>
@@ -184,7 +188,7 @@ class SourcesCache {
  public:
   const std::string& json(const IpSet& s) {
     auto it = cache_.find(s);
-    if (it == cache_.end()) it = cache_.emplace(s, ordered_json(model::to_cidr_strings(s)).dump()).first;
+    if (it == cache_.end()) it = cache_.emplace(s, sources_list_json(s)).first;
     return it->second;
   }
 
@@ -192,8 +196,9 @@ class SourcesCache {
   std::map<IpSet, std::string> cache_;
 };
 
-/// One exposure as a single-line JSON object, keys in the documented order.
-void write_exposure_json(std::ostream& out, const model::Model& m, const Exposure& e, SourcesCache& sources) {
+/// One exposure as a single-line JSON object, keys in the documented order; `sources` is the value of its
+/// `sources` key, already serialised (a CIDR list in version 1, a source set's id in version 2).
+void write_exposure_json(std::ostream& out, const model::Model& m, const Exposure& e, std::string_view sources) {
   const ordered_json target =
       e.nic >= 0 ? target_json(m, e.nic, e.ip_configuration, e.vm) : target_json(m, e.target_kind, e.target);
 
@@ -246,8 +251,8 @@ void write_exposure_json(std::ostream& out, const model::Model& m, const Exposur
     out << R"(,"ports":)" << ranges_json(e.ports).dump();
     if (!e.source_ports.is_all()) out << R"(,"source_ports":)" << ranges_json(e.source_ports).dump();
   }
-  out << R"(,"sources":)" << sources.json(e.sources) << R"(,"any_source":)" << (e.any_source ? "true" : "false")
-      << R"(,"jit":)" << (e.jit ? "true" : "false");
+  out << R"(,"sources":)" << sources << R"(,"any_source":)" << (e.any_source ? "true" : "false") << R"(,"jit":)"
+      << (e.jit ? "true" : "false");
   if (e.broken) out << R"(,"broken":)" << ordered_json(broken_text(m, *e.broken)).dump();
   out << R"(,"path":)" << path.dump() << '}';
 }
@@ -464,28 +469,44 @@ std::string describe_hop(const model::Model& m, const Hop& h) {
 
 void write_json(std::ostream& out, const model::Model& m, const solver::Analysis& a,
                 const std::vector<model::Diagnostic>& diagnostics) {
+  write_json(out, m, a, diagnostics, JsonOptions{});
+}
+
+void write_json(std::ostream& out, const model::Model& m, const solver::Analysis& a,
+                const std::vector<model::Diagnostic>& diagnostics, const JsonOptions& options) {
+  if (options.summary) {
+    write_summary_json(out, a, diagnostics);
+    return;
+  }
   // Written one exposure at a time so that memory does not grow with the report.
-  out << "{\n  \"format\": \"exposim-analyze\",\n  \"version\": 1,\n  \"exposures\": [";
+  out << "{\n  \"format\": \"exposim-analyze\",\n  \"version\": " << (options.version == 2 ? 2 : 1);
   SourcesCache sources;
+  std::optional<SourceSets> shared;
+  if (options.version == 2) {
+    // Version 2: every distinct source set once, before the exposures that refer to it by id.
+    shared.emplace(a);
+    out << ",\n  \"source_sets\": [";
+    for (std::size_t i = 0; i < shared->size(); ++i) {
+      out << (i ? ",\n    " : "\n    ");
+      shared->write_set(out, i);
+    }
+    out << (shared->size() == 0 ? "]" : "\n  ]");
+  }
+  const auto sources_of = [&](const Exposure& e) -> const std::string& {
+    return shared ? shared->reference(e.sources) : sources.json(e.sources);
+  };
+  out << ",\n  \"exposures\": [";
   for (std::size_t i = 0; i < a.exposures.size(); ++i) {
     out << (i ? ",\n    " : "\n    ");
-    write_exposure_json(out, m, a.exposures[i], sources);
+    write_exposure_json(out, m, a.exposures[i], sources_of(a.exposures[i]));
   }
-  out << (a.exposures.empty() ? "]" : "\n  ]") << ",\n  \"summary\": ";
-  const auto [exposed, others] = count_targets(a.exposures);
-  ordered_json summary = {{"exposures", a.exposures.size()},
-                          {"exposed_ip_configurations", exposed},
-                          {"evaluated_ip_configurations", a.targets_evaluated}};
-  if (others > 0) summary["exposed_other_targets"] = others;
-  if (a.paas_services_evaluated > 0) summary["evaluated_paas_services"] = a.paas_services_evaluated;
-  if (!a.broken.empty()) summary["broken"] = a.broken.size();
-  out << summary.dump();
+  out << (a.exposures.empty() ? "]" : "\n  ]") << ",\n  \"summary\": " << analyze_summary_json(a).dump();
   if (!a.broken.empty()) {
     // Only when there are some, so that estates without firewalls keep the version 1 shape exactly.
     out << ",\n  \"broken\": [";
     for (std::size_t i = 0; i < a.broken.size(); ++i) {
       out << (i ? ",\n    " : "\n    ");
-      write_exposure_json(out, m, a.broken[i], sources);
+      write_exposure_json(out, m, a.broken[i], sources_of(a.broken[i]));
     }
     out << "\n  ]";
   }
@@ -497,10 +518,27 @@ void write_json(std::ostream& out, const model::Model& m, const solver::Analysis
   out << (diagnostics.empty() ? "]" : "\n  ]") << "\n}\n";
 }
 
+ordered_json analyze_summary_json(const solver::Analysis& a) {
+  const auto [exposed, others] = count_targets(a.exposures);
+  ordered_json summary = {{"exposures", a.exposures.size()},
+                          {"exposed_ip_configurations", exposed},
+                          {"evaluated_ip_configurations", a.targets_evaluated}};
+  if (others > 0) summary["exposed_other_targets"] = others;
+  if (a.paas_services_evaluated > 0) summary["evaluated_paas_services"] = a.paas_services_evaluated;
+  if (!a.broken.empty()) summary["broken"] = a.broken.size();
+  return summary;
+}
+
+void write_exposure_object(std::ostream& out, const model::Model& m, const solver::Exposure& e,
+                           std::string_view sources) {
+  write_exposure_json(out, m, e, sources);
+}
+
+std::string sources_list_json(const model::IpSet& s) { return ordered_json(model::to_cidr_strings(s)).dump(); }
+
 ordered_json exposure_json(const model::Model& m, const solver::Exposure& e) {
-  SourcesCache sources;
   std::ostringstream s;
-  write_exposure_json(s, m, e, sources);
+  write_exposure_json(s, m, e, sources_list_json(e.sources));
   return ordered_json::parse(s.str());
 }
 

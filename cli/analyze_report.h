@@ -6,10 +6,10 @@
 #include <string>
 #include <vector>
 
-#include "model/diagnostic.h"
-#include "model/model.h"
 #include "cli/analyze_csv.h"
 #include "cli/analyze_table.h"
+#include "model/diagnostic.h"
+#include "model/model.h"
 #include "solver/exposure.h"
 
 namespace exposim::cli {
@@ -19,6 +19,19 @@ enum class Format { kTable, kJson, kCsv };
 /// The stable JSON contract (format version 1), diagnostics included.
 void write_json(std::ostream& out, const model::Model& m, const solver::Analysis& a,
                 const std::vector<model::Diagnostic>& diagnostics);
+
+/// What analyze's JSON and JSON Lines hold (docs/output-format.md).
+struct JsonOptions {
+  /// 1: each exposure lists its `sources`; 2: distinct source sets are written once (`source_sets`) and each
+  /// exposure's `sources` is the id of its set. Everything else is the same in both.
+  int version{1};
+  /// The counts document (`exposim-analyze-summary`) instead of the exposures; `version` is then ignored.
+  bool summary{false};
+};
+
+/// The JSON document of `options`: version 1 (as write_json above), version 2, or the summary document.
+void write_json(std::ostream& out, const model::Model& m, const solver::Analysis& a,
+                const std::vector<model::Diagnostic>& diagnostics, const JsonOptions& options);
 
 /// "vm-web" (VM name when the NIC is attached to a VM, else the NIC name).
 std::string target_name(const model::Model& m, const solver::Exposure& e);

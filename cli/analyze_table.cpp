@@ -41,7 +41,8 @@ std::string ports_cell(const solver::Exposure& e) {
 
 /// The rows of `exposures` (broken flows: WHY in the last cell, no risk), portless protocols collapsed.
 std::vector<Built> build_rows(const model::Model& m, const std::vector<solver::Exposure>& exposures,
-                              const model::IpSet& internet, TableSort sort, bool broken) {
+                              const model::IpSet& internet, TableSort sort, bool broken,
+                              std::size_t max_sources = kDefaultMaxSources) {
   std::vector<Built> rows;
   rows.reserve(exposures.size());
   // Portless rows by everything but the protocol: the row they join.
@@ -56,7 +57,7 @@ std::vector<Built> build_rows(const model::Model& m, const std::vector<solver::E
       from = "any";
     } else {
       auto [it, added] = sources.try_emplace(e.sources.intervals());
-      if (added) it->second = sources_text(e, internet);
+      if (added) it->second = sources_text(e, internet, max_sources);
       from = it->second;
     }
     // The cells of table_row(), with the table's PORTS.
@@ -293,7 +294,7 @@ std::vector<std::string> aggregate_lines(const model::Model& m, const solver::An
 
 std::size_t write_table(std::ostream& out, const model::Model& m, const solver::Analysis& a,
                         const TableOptions& options) {
-  std::vector<Built> built = build_rows(m, a.exposures, a.internet, options.sort, false);
+  std::vector<Built> built = build_rows(m, a.exposures, a.internet, options.sort, false, options.max_sources);
   const auto header = header_lines(m, a, built);
   write_lines(out, header);
   if (!header.empty()) out << '\n';
@@ -315,7 +316,9 @@ std::size_t write_table(std::ostream& out, const model::Model& m, const solver::
                      a.broken.size(), a.broken.size() == 1 ? "" : "s");
   if (options.summary) return rows;
   std::vector<RiskRow> broken;
-  for (auto& b : build_rows(m, a.broken, a.internet, TableSort::kName, true)) broken.push_back(std::move(b.row));
+  for (auto& b : build_rows(m, a.broken, a.internet, TableSort::kName, true, options.max_sources)) {
+    broken.push_back(std::move(b.row));
+  }
   auto h = kHeader;
   h.back() = "WHY";
   write_lines(out, layout_table(h, broken, options.layout, LastColumn::kWhy));

@@ -18,10 +18,15 @@ namespace exposim::cli {
 /// class the analysis's order, by target name) or the analysis's order alone.
 enum class TableSort { kRisk, kName };
 
+/// CIDRs a SOURCES cell lists by default: three /24s and "+N more" keep a row on one line of a wide terminal.
+inline constexpr std::size_t kDefaultMaxSources = 3;
+
 struct TableOptions {
   TerminalLayout layout;  // width 0 and no colour: redirected output
   TableSort sort{TableSort::kRisk};
   bool summary{false};  // aggregates (write_aggregates) instead of one row per exposure
+  /// CIDRs listed in a SOURCES cell before " +N more" (0: all of them), before any fitting to the width.
+  std::size_t max_sources{kDefaultMaxSources};
 };
 
 /// The table: header lines, a blank line, the rows (layout_table), then the summary lines and the broken flows.

@@ -76,16 +76,16 @@ std::string entry_label(const model::Model& m, const Exposure& e) {
   return label;
 }
 
-std::string cidr_list(const IpSet& s) {
+std::string cidr_list(const IpSet& s, std::size_t shown) {
   auto cidrs = model::to_cidr_strings(s);
-  constexpr std::size_t kShown = 3;
+  const std::size_t limit = shown == 0 ? cidrs.size() : shown;
   std::string out;
-  for (std::size_t i = 0; i < cidrs.size() && i < kShown; ++i) out += (i ? "," : "") + cidrs[i];
-  if (cidrs.size() > kShown) out += fmt::format(" +{} more", cidrs.size() - kShown);
+  for (std::size_t i = 0; i < cidrs.size() && i < limit; ++i) out += (i ? "," : "") + cidrs[i];
+  if (cidrs.size() > limit) out += fmt::format(" +{} more", cidrs.size() - limit);
   return out;
 }
 
-std::string sources_text(const Exposure& e, const IpSet& internet) {
+std::string sources_text(const Exposure& e, const IpSet& internet, std::size_t shown) {
   if (e.any_source) return "any";
   const IpSet family = e.sources.empty() ? IpSet{}
                        : model::IpAddress{e.sources.intervals().front().lo}.family() == model::IpFamily::kV4
@@ -94,10 +94,10 @@ std::string sources_text(const Exposure& e, const IpSet& internet) {
   if (e.sources.subtract(family).empty()) {
     const IpSet missing = family.subtract(e.sources);
     if (model::to_cidr_strings(missing).size() < model::to_cidr_strings(e.sources).size()) {
-      return "any except " + cidr_list(missing);
+      return "any except " + cidr_list(missing, shown);
     }
   }
-  return cidr_list(e.sources);
+  return cidr_list(e.sources, shown);
 }
 
 std::string ports_text(const Exposure& e) {

@@ -25,10 +25,11 @@ std::string entry_ip(const model::Model& m, const solver::Exposure& e);
 std::string paas_entry(const model::Model& m, const solver::Exposure& e);
 /// The ENTRY cell: address, the client's port when a load balancer translates it, "(Bastion)", the listener.
 std::string entry_label(const model::Model& m, const solver::Exposure& e);
-/// At most three CIDRs, then " +N more".
-std::string cidr_list(const model::IpSet& s);
-/// "any", "52.10.0.0/16", or "any except 52.40.0.0/16" when that is shorter.
-std::string sources_text(const solver::Exposure& e, const model::IpSet& internet);
+/// At most `shown` CIDRs (0: all), then " +N more".
+std::string cidr_list(const model::IpSet& s, std::size_t shown = 3);
+/// "any", "52.10.0.0/16", or "any except 52.40.0.0/16" when that is shorter; at most `shown` CIDRs (0: all)
+/// as cidr_list().
+std::string sources_text(const solver::Exposure& e, const model::IpSet& internet, std::size_t shown = 3);
 /// "22", "all", "-" for a portless protocol, with "(from source ports ...)" when restricted.
 std::string ports_text(const solver::Exposure& e);
 /// Every deciding hop of the path, "fw: ... > subnet: ... > nic: ...".

@@ -3,7 +3,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <ostream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "model/model.h"
@@ -34,6 +36,15 @@ nlohmann::ordered_json diagnostic_json(const model::Diagnostic& d);
 
 /// One exposure as in analyze's JSON `exposures[]` (target, entry, protocol, ports, sources, path).
 nlohmann::ordered_json exposure_json(const model::Model& m, const solver::Exposure& e);
+/// Writes one exposure as a single-line JSON object, as in analyze's JSON `exposures[]`, with `sources` (already
+/// serialised) as the value of its `sources` key: sources_list_json() in version 1, a source set's id in version 2.
+void write_exposure_object(std::ostream& out, const model::Model& m, const solver::Exposure& e,
+                           std::string_view sources);
+/// `s` as analyze's JSON writes a `sources` list: the smallest sorted list of CIDRs, on one line.
+std::string sources_list_json(const model::IpSet& s);
+/// The `summary` object of analyze's JSON (every version, and the JSON Lines header): exposures, exposed and
+/// evaluated ip configurations, and the optional counts (other targets, PaaS services, broken flows).
+nlohmann::ordered_json analyze_summary_json(const solver::Analysis& a);
 /// One exposure as a row of analyze's table: target, IP, entry, via, protocol, ports, sources, rules.
 std::vector<std::string> exposure_row(const model::Model& m, const solver::Exposure& e, const model::IpSet& internet);
 

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "cli/analyze_table.h"
+#include "cli/exit_codes.h"
 #include "cli/terminal.h"
 #include "cli/text_table.h"
 #include "cli_support.h"
@@ -246,6 +247,54 @@ TEST_CASE("analyze --summary: hub-and-spoke by protocol, ports and sources", "[c
             "",
         });
   CHECK(lines[18] == "8 exposures on 5 of 5 ip configurations with an internet entry");
+}
+
+TEST_CASE("analyze --max-sources: CIDRs per SOURCES cell - three by default - 0 for all", "[cli]") {
+  // nsg-web admits port 80 from five partner /24s (not adjacent, so five CIDRs): by default the cell lists
+  // three and "+2 more", --max-sources 1 one and "+4 more", 0 all five; the JSON keeps all five either way.
+  EstateBuilder b;
+  b.vnet("v", {"10.0.0.0/16"})
+      .nsg("nsg-web", {{"allow-partners",
+                        100,
+                        kAllow,
+                        tcp(),
+                        {"52.1.0.0/24", "52.3.0.0/24", "52.5.0.0/24", "52.7.0.0/24", "52.9.0.0/24"},
+                        {"80"}}})
+      .subnet("v", "s", "10.0.0.0/24", "nsg-web")
+      .public_ip("pip", "20.0.0.1", model::Sku::kStandard)
+      .vm("vm", "v", "s", "10.0.0.4", "pip");
+  model::Diagnostics diags;
+  const auto m = b.done(&diags);
+  REQUIRE_FALSE(diags.has_errors());
+  const auto a = solver::analyze(m);
+  const auto row = [&](std::size_t max_sources) {
+    cli::TableOptions t;
+    t.max_sources = max_sources;
+    std::ostringstream out;
+    cli::write_table(out, m, a, t);
+    for (const auto& l : lines_of(out.str())) {
+      if (l.rfind("  vm ", 0) == 0) return l;
+    }
+    return std::string();
+  };
+  CHECK_THAT(row(cli::kDefaultMaxSources), Catch::Contains("  52.1.0.0/24,52.3.0.0/24,52.5.0.0/24 +2 more  "));
+  CHECK(cli::kDefaultMaxSources == 3);
+  CHECK_THAT(row(1), Catch::Contains("  52.1.0.0/24 +4 more  "));
+  CHECK_THAT(row(0), Catch::Contains("  52.1.0.0/24,52.3.0.0/24,52.5.0.0/24,52.7.0.0/24,52.9.0.0/24  "));
+  CHECK_THAT(row(5), Catch::Contains("  52.1.0.0/24,52.3.0.0/24,52.5.0.0/24,52.7.0.0/24,52.9.0.0/24  "));
+  CHECK_THAT(row(4), Catch::Contains(",52.7.0.0/24 +1 more  "));
+}
+
+TEST_CASE("analyze --max-sources from the command line: hub-and-spoke unchanged at 3 and whole at 0", "[cli]") {
+  // The default is the documented three: the option at 3 writes the same bytes as without it.
+  const auto plain = analyze(hub(), {});
+  const auto three = analyze(hub(), {"--max-sources", "3"});
+  REQUIRE(plain.code == 0);
+  CHECK(three.out == plain.out);
+  const auto all = analyze(hub(), {"--max-sources", "0"});
+  REQUIRE(all.code == 0);
+  CHECK(all.out.find(" more  ") == std::string::npos);
+  CHECK(analyze(hub(), {"--max-sources", "-1"}).code == cli::kExitUsage);
 }
 
 }  // namespace
