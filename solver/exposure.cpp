@@ -270,8 +270,9 @@ void Analyzer::target(int n, int c, const Entry& entry) {
   // The target's path (solver/path.h); its NSG stages are evaluated here (unknown subnet: an NSG admitting all).
   std::vector<Stage> stages = inbound_path(m_, path_entry(entry), model::IpConfigIndex{n, c});
   const auto nsgs = nsg_stages(stages);
-  const NsgSlot& subnet_nsg = nsgs[0]->slot;
-  const NsgSlot& nic_nsg = nsgs[1]->slot;
+  // Copies: `stages` moves into the placement queue, which a flush (in the recursion below) empties.
+  const NsgSlot subnet_nsg = nsgs[0]->slot;
+  const NsgSlot nic_nsg = nsgs[1]->slot;
   // With floating IP the packet keeps the frontend's address as its destination (docs/model.md).
   const std::optional<model::IpAddress> dst_ip =
       entry.floating_ip ? (pip >= 0 ? m_.public_ips[pip].address : std::nullopt) : cfg.private_ip;
