@@ -94,7 +94,7 @@ TEST_CASE("whatif and check give the same output on 1, 2 and 7 workers", "[cli][
   }
 }
 
-TEST_CASE("--jobs must be a whole number from 1", "[cli][jobs]") {
+TEST_CASE("the jobs option must be a whole number from 1", "[cli][jobs]") {
   const std::string file = exposim::testing::example("web-behind-lb/estate.json");
   for (const char* bad : {"0", "-1", "two", "1.5", ""}) {
     CAPTURE(bad);
