@@ -20,6 +20,9 @@
 namespace exposim::cli {
 namespace {
 
+/// The largest --jobs accepted: more threads than this only cost memory.
+constexpr int kMaxJobs = 1024;
+
 /// "a,b", "c" -> {"a", "b", "c"}, blanks trimmed, empty items dropped.
 std::vector<std::string> split_codes(const std::vector<std::string>& given) {
   std::vector<std::string> out;
@@ -114,6 +117,11 @@ void add_input_options(CLI::App& cmd, InputOptions& o, const std::string& files_
   cmd.add_flag("--timings", o.timings, "Print the time spent in each phase to stderr");
   cmd.add_flag("-q,--quiet", o.quiet,
                "Show no progress on stderr (progress is shown only on a terminal, for runs longer than a second)");
+  cmd.add_option("-j,--jobs", o.jobs,
+                 fmt::format("Threads that read the input files and solve, 1 to {} (default: the machine's hardware "
+                             "threads); the output is the same for any number",
+                             kMaxJobs))
+      ->check(CLI::Range(1, kMaxJobs));
 }
 
 const std::vector<std::string_view>& documented_codes() {
@@ -259,6 +267,7 @@ std::vector<importers::InputReport> import_files(const InputOptions& o, const st
   io.parameters = o.parameters;
   io.template_dirs = o.template_dirs;
   io.strict = o.strict;
+  io.jobs = o.jobs;
   auto reports = importers::import_inputs(files, io, m, diags);
   if (progress != nullptr) progress->clear();
   if (o.verbose) print_detected(reports, err);

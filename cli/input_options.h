@@ -13,6 +13,7 @@
 #include "importers/inputs.h"
 #include "model/diagnostic.h"
 #include "model/model.h"
+#include "model/parallel.h"
 #include "model/validate.h"
 
 namespace CLI {
@@ -36,6 +37,9 @@ struct InputOptions {
   std::vector<std::string> fail_on;  // as given: comma-separated lists, repeatable
   std::vector<std::string> ignore;
   std::string config;
+  /// --jobs: how many threads import the files and solve (model/parallel.h), at least 1; the output does not
+  /// depend on it. By default the machine's hardware threads.
+  int jobs{model::default_jobs()};
 };
 
 /// Registers the input files (positional, described by `files_help`) and the input options on `cmd`.

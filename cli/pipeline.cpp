@@ -51,6 +51,7 @@ int analyze_inputs(const InputOptions& o, SolveTiming timing, std::ostream& err,
   if (const int rc = load_inputs(o, err, out.model, diags, policy, &progress); rc != kExitOk) return rc;
   const auto t0 = Clock::now();
   solver::AnalyzeOptions options;
+  options.jobs = o.jobs;
   if (progress.enabled()) {
     options.progress = [&](std::string_view stage, std::size_t done, std::size_t total) {
       progress.update(solve_progress_text(stage, done, total));

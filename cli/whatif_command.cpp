@@ -168,6 +168,7 @@ struct Whatif {
     if (o.changes.empty() || o.full) {
       const auto solve = [&](const model::Model& m, std::string_view side) {
         solver::AnalyzeOptions options;
+        options.jobs = in.jobs;
         if (progress.enabled()) {
           options.progress = [&progress, side](std::string_view stage, std::size_t done, std::size_t total) {
             progress.update(solve_progress_text(fmt::format("{} ({})", stage, side), done, total));

@@ -12,6 +12,7 @@
 #include "importers/arm/template.h"
 #include "importers/terraform/plan.h"
 #include "model/ascii.h"
+#include "model/parallel.h"
 
 namespace exposim::importers {
 namespace {
@@ -108,20 +109,48 @@ std::vector<InputReport> import_inputs(const std::vector<std::string>& paths, co
     template_options.parameters[assignment.substr(0, eq)] = assignment.substr(eq + 1);
   }
 
-  // Templates are expanded first: the resource importer must know every valueless parameter of the run.
+  // Templates are expanded first: the resource importer must know every valueless parameter of the run. They are
+  // independent of each other: on `options.jobs` workers, each into its own slot (diagnostics, valueless
+  // parameters), gathered in input order afterwards, so that the result does not depend on the workers.
   std::vector<std::vector<arm::ExpandedResource>> expansions(paths.size());
-  std::vector<std::string> valueless;
+  std::vector<std::size_t> templates;
   for (std::size_t i = 0; i < paths.size(); ++i) {
-    if (kinds[i] != Kind::kTemplate) continue;
-    if (options.on_input) options.on_input(i);
+    if (kinds[i] == Kind::kTemplate) templates.push_back(i);
+  }
+  std::vector<model::Diagnostics> template_diags(templates.size());
+  std::vector<std::vector<std::string>> template_valueless(templates.size());
+  const auto expand_one = [&](std::size_t t) {
+    const std::size_t i = templates[t];
     const std::string& path = paths[i];
-    auto text = read_file(path, options.max_template_bytes, diags);
-    if (!text) continue;
-    auto doc = arm::parse_arm_json(*text, path, diags);
-    if (!doc) continue;
-    if (!arm::is_deployment_template(*doc)) continue;
-    expansions[i] = arm::expand_template(*doc, path, template_options, diags, &valueless);
+    model::Diagnostics& into = template_diags[t];
+    arm::TemplateOptions own = template_options;
+    own.read_file = [&](const std::string& linked) { return read_file(linked, options.max_template_bytes, into); };
+    auto text = read_file(path, options.max_template_bytes, into);
+    if (!text) return;
+    auto doc = arm::parse_arm_json(*text, path, into);
+    if (!doc) return;
+    if (!arm::is_deployment_template(*doc)) return;
+    expansions[i] = arm::expand_template(*doc, path, own, into, &template_valueless[t]);
     reports[i].expanded = expansions[i].size();
+  };
+  // Progress is said from the calling thread only: with one worker before each template, as it is read; with
+  // more, as the templates are done.
+  const int jobs = templates.size() > 1 ? std::max(options.jobs, 1) : 1;
+  model::parallel_for(
+      templates.size(), jobs,
+      [&](std::size_t t) {
+        if (jobs == 1 && options.on_input) options.on_input(templates[t]);
+        expand_one(t);
+      },
+      [&](std::size_t done) {
+        if (jobs > 1 && options.on_input && done < templates.size()) options.on_input(templates[done]);
+      });
+  std::vector<std::string> valueless;
+  for (std::size_t t = 0; t < templates.size(); ++t) {
+    diags.append(template_diags[t]);
+    for (auto& name : template_valueless[t]) {  // each name once, as a single list would hold it
+      if (std::find(valueless.begin(), valueless.end(), name) == valueless.end()) valueless.push_back(std::move(name));
+    }
   }
 
   // Expanded text is read as ARM reads it (ImportOptions::from_template); resource files as before. Both

@@ -29,6 +29,9 @@ struct InputOptions {
   /// Called with the index into `paths` of each input before it is read (a template: before its expansion and
   /// again before its resources are imported), for a progress display; may be empty.
   std::function<void(std::size_t index)> on_input;
+  /// How many threads expand the deployment templates among the inputs (model/parallel.h), at least 1; the model
+  /// and the diagnostics do not depend on it. `on_input` is still called from the calling thread only.
+  int jobs{1};
 };
 
 struct InputReport {

@@ -79,6 +79,30 @@ struct Entry {
   const ForwardedFlow* forwarded{nullptr};  // set: a Bastion or application gateway forwards the flow
 };
 
+/// One distinct evaluation waiting for flush(): its inputs, and the slot of results_ it fills.
+struct Evaluation {
+  model::IpFamily family{model::IpFamily::kV4};
+  model::Sku sku{model::Sku::kBasic};
+  int subnet{-1};
+  NsgSlot subnet_nsg;
+  NsgSlot nic_nsg;
+  Destination dst;
+  Entry entry;
+  std::size_t slot{0};
+};
+
+/// One entry into an ip configuration whose exposures are placed by flush(), once its evaluation is done: the
+/// sizes of the result's lists when it was found, so that it lands where an immediate placement would have.
+struct Placement {
+  int nic{-1};
+  int ip_configuration{-1};
+  Entry entry;
+  std::vector<Stage> stages;
+  std::size_t slot{0};
+  std::size_t exposures_at{0};
+  std::size_t broken_at{0};
+};
+
 class Analyzer {
  public:
   Analyzer(const model::Model& m, Analysis& out, AnalysisTrace* trace = nullptr)
@@ -147,15 +171,33 @@ class Analyzer {
   /// A firewall's DNAT rules: the firewall's own entry points, and the targets they translate to.
   void firewall(int f);
 
+  /// Finds the evaluation of entry `entry` into ip configuration (n, c) (queued when it is new) and queues the
+  /// placement of its exposures; both happen at the next flush(), which target() itself calls every
+  /// kPlacementBatch placements.
   void target(int n, int c, const Entry& entry);
+
+  /// Runs the queued evaluations (on options' jobs workers, model/parallel.h), then places the queued exposures in
+  /// the order target() was called, among those added directly in between: the result is the same as if each
+  /// had been evaluated and placed at once, whatever the number of workers. Called before anything reads the
+  /// exposures found so far (appliances()), before the queued entries' flows go out of scope (gateways()), and by
+  /// target() when the queue is full. Reports progress from the calling thread only.
+  void flush();
+
+  /// How many placements target() queues before it flushes: the queue's memory stays bounded (a placement holds
+  /// its entry and path), and a batch still holds thousands of evaluations to share out among the workers.
+  static constexpr std::size_t kPlacementBatch = 4096;
+
+  /// The exposures (or broken flows) of one placement, appended to the result.
+  void place(const Placement& p);
 
   bool is_jit(const NsgSlot& s, int rule) const;
 
   /// The allowed packets of one NSG slot, split by deciding rule (-1 = no rule: none or missing NSG).
-  std::vector<std::pair<int, PacketSet>> pass(const NsgSlot& s, const PacketSet& arriving, const Destination& dst);
+  std::vector<std::pair<int, PacketSet>> pass(const NsgSlot& s, const PacketSet& arriving,
+                                              const Destination& dst) const;
 
   std::vector<Piece> evaluate(model::IpFamily family, model::Sku sku, int subnet, const NsgSlot& subnet_nsg,
-                              const NsgSlot& nic_nsg, const Destination& dst, const Entry& entry);
+                              const NsgSlot& nic_nsg, const Destination& dst, const Entry& entry) const;
 
   /// The entry as the path engine takes it (solver/path.h).
   static PathEntry path_entry(const Entry& entry);
@@ -180,9 +222,13 @@ class Analyzer {
   const AnalysisScope* scope_{nullptr};
   const Analysis* previous_{nullptr};
   AnalysisTrace* trace_{nullptr};
-  const AnalyzeOptions* options_{nullptr};  // for its progress callback; analyze() only
-  std::unordered_map<std::string, std::vector<Piece>> cache_;
-  std::set<model::IpConfigIndex> evaluated_;  // ip configurations with at least one entry
+  const AnalyzeOptions* options_{nullptr};              // for its progress callback; analyze() only
+  std::unordered_map<std::string, std::size_t> cache_;  // evaluation key -> slot of results_
+  std::deque<std::vector<Piece>> results_;              // stable: filled in place by the workers
+  std::vector<Evaluation> pending_;                     // evaluations not run yet
+  std::vector<Placement> placements_;                   // exposures not placed yet
+  std::size_t evaluations_run_{0};                      // by flush(), for the progress display
+  std::set<model::IpConfigIndex> evaluated_;            // ip configurations with at least one entry
   std::map<model::U128, model::IpConfigIndex> by_private_ip_;
   std::deque<IpSet> snat_sets_;  // stable addresses: entries point at them
   std::map<std::pair<int, model::IpFamily>, std::optional<std::pair<IpSet, RouteChoice>>> diversion_;

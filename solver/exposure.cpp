@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <deque>
+#include <iterator>
 #include <map>
 #include <optional>
 #include <set>
@@ -14,6 +15,7 @@
 
 #include <fmt/format.h>
 
+#include "model/parallel.h"
 #include "solver/address_space.h"
 #include "solver/analyzer.h"
 #include "solver/firewall.h"
@@ -140,6 +142,7 @@ void Analyzer::run() {
     progress("firewalls", f, m_.firewalls.size());
     firewall(static_cast<int>(f));
   }
+  flush();  // appliances() reads the exposures found so far
   appliances();
   progress("gateways", 0, 1);
   gateways();
@@ -187,6 +190,7 @@ void Analyzer::gateways() {
     e.forwarded = &f;
     target(f.target.nic, f.target.ip_configuration, e);
   }
+  flush();  // the queued entries point into `flows`
 }
 
 void Analyzer::forwarded_exposures(int n, int c, const Entry& entry, const std::vector<Stage>& stages,
@@ -252,6 +256,7 @@ Hop Analyzer::route_hop(const RouteChoice& r) {
 
 void Analyzer::target(int n, int c, const Entry& entry) {
   if (scope_ != nullptr && !scope_->nic(n)) return;
+  if (placements_.size() >= kPlacementBatch) flush();  // bounded memory; enough evaluations to share out
   const auto& nic = m_.nics[n];
   const auto& cfg = nic.ip_configurations[c];
   const int pip = entry.public_ip;
@@ -263,10 +268,11 @@ void Analyzer::target(int n, int c, const Entry& entry) {
   evaluated_.insert(model::IpConfigIndex{n, c});
   const int subnet = cfg.subnet.index;
   // The target's path (solver/path.h); its NSG stages are evaluated here (unknown subnet: an NSG admitting all).
-  const std::vector<Stage> stages = inbound_path(m_, path_entry(entry), model::IpConfigIndex{n, c});
+  std::vector<Stage> stages = inbound_path(m_, path_entry(entry), model::IpConfigIndex{n, c});
   const auto nsgs = nsg_stages(stages);
-  const NsgSlot& subnet_nsg = nsgs[0]->slot;
-  const NsgSlot& nic_nsg = nsgs[1]->slot;
+  // Copies: `stages` moves into the placement queue, which a flush (in the recursion below) empties.
+  const NsgSlot subnet_nsg = nsgs[0]->slot;
+  const NsgSlot nic_nsg = nsgs[1]->slot;
   // With floating IP the packet keeps the frontend's address as its destination (docs/model.md).
   const std::optional<model::IpAddress> dst_ip =
       entry.floating_ip ? (pip >= 0 ? m_.public_ips[pip].address : std::nullopt) : cfg.private_ip;
@@ -287,16 +293,52 @@ void Analyzer::target(int n, int c, const Entry& entry) {
     key += "|from";
     key += entry.forwarded->entry->inner_key;
   }
-  auto it = cache_.find(key);
-  if (it == cache_.end()) {
+  auto [it, fresh] = cache_.try_emplace(std::move(key), results_.size());
+  if (fresh) {
     ++out_.distinct_evaluations;
-    it = cache_.emplace(std::move(key), evaluate(cfg.family, sku, subnet, subnet_nsg, nic_nsg, dst, entry)).first;
+    results_.emplace_back();
+    pending_.push_back(Evaluation{cfg.family, sku, subnet, subnet_nsg, nic_nsg, dst, entry, it->second});
   }
+  placements_.push_back(
+      Placement{n, c, entry, std::move(stages), it->second, out_.exposures.size(), out_.broken.size()});
+  if (entry.forwarded) return;
+  if (entry.snat_sources == nullptr && !entry.diverted && !entry.broken && subnet >= 0) {
+    // Sources whose replies leave another way (a 0.0.0.0/0 to an appliance): what they would reach is
+    // reported as broken, with the route that breaks it.
+    if (const auto& diverted = diversion(subnet, cfg.family)) {
+      Entry d = entry;
+      d.diverted = true;
+      const RouteChoice& r = diverted->second;
+      d.return_route = r;
+      auto b = std::make_shared<Broken>();
+      b->code = r.next_hop == model::NextHopType::kNone ? BrokenCode::kRepliesDropped : BrokenCode::kRepliesDiverted;
+      b->target = model::IpConfigIndex{n, c};
+      b->subnet = subnet;
+      b->route = r;
+      b->via = entry.via;
+      d.broken = std::move(b);
+      target(n, c, d);
+    }
+  }
+}
+
+void Analyzer::place(const Placement& pl) {
+  const int n = pl.nic;
+  const int c = pl.ip_configuration;
+  const Entry& entry = pl.entry;
+  const std::vector<Stage>& stages = pl.stages;
+  const std::vector<Piece>& pieces = results_[pl.slot];
   if (entry.forwarded) {
-    forwarded_exposures(n, c, entry, stages, it->second);
+    forwarded_exposures(n, c, entry, stages, pieces);
     return;
   }
-  for (const Piece& p : it->second) {
+  const auto& nic = m_.nics[n];
+  const auto& cfg = nic.ip_configurations[c];
+  const int pip = entry.public_ip;
+  const auto nsgs = nsg_stages(stages);
+  const NsgSlot& subnet_nsg = nsgs[0]->slot;
+  const NsgSlot& nic_nsg = nsgs[1]->slot;
+  for (const Piece& p : pieces) {
     Exposure e;
     e.target = n;
     e.gateway = entry.gateway;
@@ -336,24 +378,44 @@ void Analyzer::target(int n, int c, const Entry& entry) {
     }
     out_.exposures.push_back(std::move(e));
   }
-  if (entry.snat_sources == nullptr && !entry.diverted && !entry.broken && subnet >= 0) {
-    // Sources whose replies leave another way (a 0.0.0.0/0 to an appliance): what they would reach is
-    // reported as broken, with the route that breaks it.
-    if (const auto& diverted = diversion(subnet, cfg.family)) {
-      Entry d = entry;
-      d.diverted = true;
-      const RouteChoice& r = diverted->second;
-      d.return_route = r;
-      auto b = std::make_shared<Broken>();
-      b->code = r.next_hop == model::NextHopType::kNone ? BrokenCode::kRepliesDropped : BrokenCode::kRepliesDiverted;
-      b->target = model::IpConfigIndex{n, c};
-      b->subnet = subnet;
-      b->route = r;
-      b->via = entry.via;
-      d.broken = std::move(b);
-      target(n, c, d);
-    }
+}
+
+void Analyzer::flush() {
+  const int jobs = options_ != nullptr ? options_->jobs : 1;
+  // Each evaluation reads the model, the address space and its own inputs, and writes its own slot.
+  // Progress counts every evaluation run so far, of all found so far, from the calling thread only.
+  const std::size_t before = evaluations_run_;
+  model::parallel_for(
+      pending_.size(), jobs,
+      [&](std::size_t i) {
+        const Evaluation& e = pending_[i];
+        results_[e.slot] = evaluate(e.family, e.sku, e.subnet, e.subnet_nsg, e.nic_nsg, e.dst, e.entry);
+      },
+      [&](std::size_t done) { progress("distinct evaluations", before + done, out_.distinct_evaluations); });
+  evaluations_run_ += pending_.size();
+  pending_.clear();
+  if (placements_.empty()) return;
+  // The exposures added directly since the first queued placement keep their places among the queued ones; those
+  // before it stay where they are.
+  const std::size_t exposures_from = placements_.front().exposures_at;
+  const std::size_t broken_from = placements_.front().broken_at;
+  std::vector<Exposure> exposures(std::make_move_iterator(out_.exposures.begin() + exposures_from),
+                                  std::make_move_iterator(out_.exposures.end()));
+  std::vector<Exposure> broken(std::make_move_iterator(out_.broken.begin() + broken_from),
+                               std::make_move_iterator(out_.broken.end()));
+  out_.exposures.resize(exposures_from);
+  out_.broken.resize(broken_from);
+  std::size_t e = 0;
+  std::size_t b = 0;
+  for (Placement& p : placements_) {
+    for (; exposures_from + e < p.exposures_at; ++e) out_.exposures.push_back(std::move(exposures[e]));
+    for (; broken_from + b < p.broken_at; ++b) out_.broken.push_back(std::move(broken[b]));
+    place(p);
+    p = Placement{};  // its stages are no longer needed
   }
+  for (; e < exposures.size(); ++e) out_.exposures.push_back(std::move(exposures[e]));
+  for (; b < broken.size(); ++b) out_.broken.push_back(std::move(broken[b]));
+  placements_.clear();
 }
 
 bool Analyzer::is_jit(const NsgSlot& s, int rule) const {
@@ -361,7 +423,7 @@ bool Analyzer::is_jit(const NsgSlot& s, int rule) const {
 }
 
 std::vector<std::pair<int, PacketSet>> Analyzer::pass(const NsgSlot& s, const PacketSet& arriving,
-                                                      const Destination& dst) {
+                                                      const Destination& dst) const {
   std::vector<std::pair<int, PacketSet>> out;
   for (auto& d : decide_inbound(m_, s, arriving, dst, space_)) {
     if (d.access == Access::kAllow) out.emplace_back(d.rule, std::move(d.packets));
@@ -370,7 +432,7 @@ std::vector<std::pair<int, PacketSet>> Analyzer::pass(const NsgSlot& s, const Pa
 }
 
 std::vector<Piece> Analyzer::evaluate(model::IpFamily family, model::Sku sku, int subnet, const NsgSlot& subnet_nsg,
-                                      const NsgSlot& nic_nsg, const Destination& dst, const Entry& entry) {
+                                      const NsgSlot& nic_nsg, const Destination& dst, const Entry& entry) const {
   const IpSet internet = space_.internet(family);
   // Only sources the target can answer directly connect: the return route must lead to the internet.
   // After DNAT the firewall's SNAT addresses arrive (their replies return within the VNet); flows forwarded by a

@@ -51,9 +51,12 @@ struct Exposure {
 
 struct AnalyzeOptions {
   /// Called as the solve advances, for a progress display (the solver does no I/O; the CLI prints): the stage
-  /// ("network interfaces", "load balancers", "firewalls", "gateways", "PaaS services") and how many of its
-  /// items are done, of `total`. May be empty.
+  /// ("network interfaces", "load balancers", "firewalls", "distinct evaluations", "gateways", "PaaS services") and
+  /// how many of its items are done, of `total`. May be empty.
   std::function<void(std::string_view stage, std::size_t done, std::size_t total)> progress;
+  /// How many workers run the distinct evaluations (model/parallel.h), at least 1. The result does not depend on
+  /// it. With more than 1, `progress` is still called from the calling thread only.
+  int jobs{1};
 };
 
 struct Analysis {

@@ -120,9 +120,10 @@ TEST_CASE("the solver reports its progress through the callback - one call per N
     calls.push_back(std::string(stage) + " " + std::to_string(done) + "/" + std::to_string(total));
   };
   const auto with = exposim::solver::analyze(m, options);
-  // Two NICs; no load balancer or firewall; then the gateways and the PaaS services (none).
-  CHECK(calls == std::vector<std::string>{"network interfaces 0/2", "network interfaces 1/2", "gateways 0/1",
-                                          "PaaS services 0/0"});
+  // Two NICs; no load balancer or firewall; the one distinct evaluation both share (same subnet, same NSG, every
+  // rule's destination matching both), run before the appliances; then the gateways and the PaaS services (none).
+  CHECK(calls == std::vector<std::string>{"network interfaces 0/2", "network interfaces 1/2",
+                                          "distinct evaluations 1/1", "gateways 0/1", "PaaS services 0/0"});
   CHECK(with.exposures.size() == exposim::solver::analyze(m).exposures.size());
 }
 

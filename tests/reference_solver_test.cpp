@@ -9,11 +9,13 @@
 #include <map>
 #include <random>
 #include <set>
+#include <sstream>
 #include <string>
 #include <vector>
 
 #include <fmt/format.h>
 
+#include "cli/analyze_report.h"
 #include "model_builder.h"
 #include "solver/address_space.h"
 #include "solver/exposure.h"
@@ -1075,6 +1077,39 @@ TEST_CASE("reference: random small estates agree with the solver packet by packe
   CHECK(totals.allowed_open_basic > totals.allowed / 100);
   CHECK(totals.allowed_by_vnet_default > totals.allowed / 100);
   CHECK(totals.unanswerable > totals.probes / 100);
+}
+
+TEST_CASE("reference: random small estates give the same analysis on 1, 2 and 7 workers", "[solver][reference][jobs]") {
+  // The distinct evaluations run on the workers and are placed in the order they were found (model/parallel.h):
+  // the report's bytes must not depend on the number of workers nor on the scheduling.
+  std::size_t exposures = 0;
+  std::size_t evaluations = 0;
+  for (int i = 0; i < kEstates / 5; ++i) {
+    const EstateGen e = generate(kBaseSeed + 7919u + static_cast<std::uint32_t>(i));
+    CAPTURE(e.seed);
+    model::Diagnostics diags;
+    const model::Model m = build(e, diags);
+    REQUIRE_FALSE(diags.has_errors());
+    std::string first;
+    for (const int jobs : {1, 2, 7}) {
+      CAPTURE(jobs);
+      solver::AnalyzeOptions options;
+      options.jobs = jobs;
+      const solver::Analysis a = solver::analyze(m, options);
+      std::ostringstream json;
+      cli::write_json(json, m, a, a.findings.sorted());
+      if (jobs == 1) {
+        first = json.str();
+        exposures += a.exposures.size();
+        evaluations += a.distinct_evaluations;
+        continue;
+      }
+      CHECK(json.str() == first);
+    }
+  }
+  // The estates must give the workers something to share.
+  CHECK(exposures > static_cast<std::size_t>(kEstates / 5));
+  CHECK(evaluations > static_cast<std::size_t>(kEstates / 5));
 }
 
 }  // namespace exposim
