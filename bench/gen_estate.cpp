@@ -314,6 +314,56 @@ RuleSpec make_rule(Rng& r, const RuleContext& c, int priority) {
   return s;
 }
 
+/// A rule of the fragmented profile (issue 18): 80% inbound, 60% allow and 40% deny in any order, protocol
+/// Tcp, Udp or `*`; sources `*` or `Internet` (15%), `VirtualNetwork` (15%), 1 to 8 random public /24s (30%), one
+/// random 10.x.y.0/24 (20%) or a source ASG (20%); 20% of destinations an ASG, the rest `*`; destination ports
+/// one of kFragmentedPorts, or (30%) a list of 2 to 5 of them without `*`.
+RuleSpec make_fragmented_rule(Rng& r, const Estate& e, int priority) {
+  static constexpr std::array<std::string_view, 12> kFragmentedPorts{
+      "*", "22", "3389", "80", "443", "8080-8090", "1024-65535", "5985-5986", "53", "1433", "3306", "6379"};
+  static constexpr std::array<std::string_view, 3> kFragmentedProtocols{"Tcp", "Udp", "*"};
+  RuleSpec s;
+  s.inbound = r.percent(80);
+  s.allow = r.percent(60);
+  s.protocol = r.pick(kFragmentedProtocols);
+  const auto src = r.below(100);
+  if (src < 15) {
+    s.source.prefixes = {r.percent(50) ? "*" : "Internet"};
+  } else if (src < 30) {
+    s.source.prefixes = {"VirtualNetwork"};
+  } else if (src < 60) {
+    s.source.prefixes.resize(1 + r.below(8));
+    for (auto& p : s.source.prefixes)
+      p = fmt::format("{}.{}.{}.0/24", r.pick(kPublicFirstOctets), r.below(256), r.below(256));
+  } else if (src < 80) {
+    s.source.prefixes = {fmt::format("10.{}.{}.0/24", r.below(256), r.below(256))};
+  } else {
+    s.source.asgs = {e.fragmented_asg_id(r.below(kFragmentedAsgs))};
+  }
+  if (r.percent(20)) {
+    s.destination.asgs = {e.fragmented_asg_id(r.below(kFragmentedAsgs))};
+  } else {
+    s.destination.prefixes = {"*"};
+  }
+  if (r.percent(30)) {
+    // 2 to 5 distinct ports of the list, `*` excluded, in the list's order.
+    const std::uint32_t want = 2 + r.below(4);
+    std::array<bool, kFragmentedPorts.size()> taken{};
+    for (std::uint32_t got = 0; got < want;) {
+      const auto i = 1 + r.below(kFragmentedPorts.size() - 1);
+      if (!taken[i]) taken[i] = true, ++got;
+    }
+    s.ports.clear();
+    for (std::size_t i = 0; i < taken.size(); ++i) {
+      if (taken[i]) s.ports.emplace_back(kFragmentedPorts[i]);
+    }
+  } else {
+    s.ports = {std::string(r.pick(kFragmentedPorts))};
+  }
+  s.name = fmt::format("{}-{}-{}", s.allow ? "Allow" : "Deny", s.inbound ? "In" : "Out", priority);
+  return s;
+}
+
 void write_side(JsonWriter& w, std::string_view dir, const RuleSide& side) {
   if (side.asgs.empty() && side.prefixes.size() == 1) {
     w.key(fmt::format("{}AddressPrefix", dir));
@@ -383,18 +433,9 @@ constexpr std::array<DefaultRule, 6> kDefaultRules{{
     {"DenyAllOutBound", "Deny all outbound traffic", false, false, 65500, "*", "*"},
 }};
 
-void write_nsg(JsonWriter& w, const Estate& e, std::uint32_t k) {
-  Rng r = Rng::for_entity(e.opt.seed, Domain::kNsg, k);
-  const auto& vp = e.vnets[e.nsg_owner[k]];
-  const std::string id = e.nsg_id(k);
-  const std::string etag = r.guid();
-  w.begin_object();
-  write_envelope(w, e.nsg_name(k), id, etag, "Microsoft.Network/networkSecurityGroups", vp, r);
-  w.key("properties");
-  w.begin_object();
-  w.field("provisioningState", "Succeeded");
-  w.field("resourceGuid", r.guid());
-
+/// The custom rules of NSG `k` in the default profile.
+void write_default_rules_of(JsonWriter& w, const Estate& e, std::uint32_t k, Rng& r, const std::string& id,
+                            std::string_view etag) {
   // Priorities: unique, ascending, spread over 100..4096; half the NSGs end with a deny-all at 4096.
   const RuleContext ctx(e, k);
   const std::uint32_t n = e.opt.rules;
@@ -418,7 +459,37 @@ void write_nsg(JsonWriter& w, const Estate& e, std::uint32_t k) {
     write_rule(w, e.opt.full, id, etag, "securityRules", make_rule(r, ctx, priority), priority);
   }
   w.end_array();
+}
 
+void write_nsg(JsonWriter& w, const Estate& e, std::uint32_t k) {
+  Rng r = Rng::for_entity(e.opt.seed, Domain::kNsg, k);
+  const auto& vp = e.vnets[e.nsg_owner[k]];
+  const std::string id = e.nsg_id(k);
+  const std::string etag = r.guid();
+  w.begin_object();
+  write_envelope(w, e.nsg_name(k), id, etag, "Microsoft.Network/networkSecurityGroups", vp, r);
+  w.key("properties");
+  w.begin_object();
+  w.field("provisioningState", "Succeeded");
+  w.field("resourceGuid", r.guid());
+
+  if (e.opt.profile == Profile::kFragmented) {
+    // Priorities: unique, drawn at random in 100..4096 (written in ascending order).
+    std::vector<int> priorities;
+    std::vector<bool> used(4097, false);
+    while (priorities.size() < std::min<std::uint32_t>(e.opt.rules, 3997)) {
+      const int p = static_cast<int>(100 + r.below(3997));
+      if (!used[static_cast<std::size_t>(p)]) used[static_cast<std::size_t>(p)] = true, priorities.push_back(p);
+    }
+    std::sort(priorities.begin(), priorities.end());
+    w.key("securityRules");
+    w.begin_array();
+    for (const int p : priorities)
+      write_rule(w, e.opt.full, id, etag, "securityRules", make_fragmented_rule(r, e, p), p);
+    w.end_array();
+  } else {
+    write_default_rules_of(w, e, k, r, id, etag);
+  }
   w.key("defaultSecurityRules");
   w.begin_array();
   for (const auto& d : kDefaultRules) {
@@ -532,7 +603,10 @@ void write_vnet(JsonWriter& w, const Estate& e, std::uint32_t v) {
     w.end_object();
     w.end_object();
   };
-  if (vp.hub == v) {
+  if (e.opt.profile == Profile::kFragmented) {  // a chain: each VNet with the one before and the one after
+    if (v > 0) peering(v - 1, false);
+    if (v + 1 < e.vnets.size()) peering(v + 1, false);
+  } else if (vp.hub == v) {
     for (std::uint32_t o = v + 1; o < e.vnets.size() && e.vnets[o].hub == v; ++o) peering(o, true);
   } else {
     peering(vp.hub, false);
@@ -598,11 +672,25 @@ void write_asg(JsonWriter& w, const Estate& e, std::uint32_t v, std::size_t role
   w.end_object();
 }
 
+/// Fragmented profile: estate-wide ASG `a`, in the first VNet's resource group.
+void write_fragmented_asg(JsonWriter& w, const Estate& e, std::uint32_t a) {
+  Rng r = Rng::for_entity(e.opt.seed, Domain::kAsg, a);
+  w.begin_object();
+  write_envelope(w, e.fragmented_asg_name(a), e.fragmented_asg_id(a), r.guid(),
+                 "Microsoft.Network/applicationSecurityGroups", e.vnets[0], r);
+  w.key("properties");
+  w.begin_object();
+  w.field("provisioningState", "Succeeded");
+  w.field("resourceGuid", r.guid());
+  w.end_object();
+  w.end_object();
+}
+
 void write_pip(JsonWriter& w, const Estate& e, std::uint32_t p) {
   Rng r = Rng::for_entity(e.opt.seed, Domain::kPip, p);
   const auto j = e.pips[p];
   const auto& vp = e.vnets[e.nics[j].vnet];
-  const bool standard = r.percent(70);
+  const bool standard = r.percent(70) || e.opt.profile == Profile::kFragmented;
   const bool dynamic = !standard && r.percent(50);
   const bool allocated = !dynamic || r.percent(90);  // a dynamic IP of a stopped VM has no address
   w.begin_object();
@@ -660,6 +748,12 @@ void write_nic(JsonWriter& w, const Estate& e, std::uint32_t j) {
     w.ref("subnet", subnet);
     w.field_bool("primary", !v6);
     w.field("privateIPAddressVersion", v6 ? "IPv6" : "IPv4");
+    if (!v6 && nic.asg >= 0) {
+      w.key("applicationSecurityGroups");
+      w.begin_array();
+      w.id_object(e.fragmented_asg_id(static_cast<std::uint32_t>(nic.asg)));
+      w.end_array();
+    }
     if (!v6 && nic.asg_mask != 0) {
       w.key("applicationSecurityGroups");
       w.begin_array();
@@ -747,8 +841,15 @@ bool write_estate(std::FILE* f, const Estate& e, Counts& counts) {
   section("networkSecurityGroups");
   for (std::uint32_t t = 0; t < e.route_tables.size(); ++t) write_route_table(w, e, t);
   section("routeTables");
-  for (std::uint32_t v = 0; v < e.vnets.size(); ++v) {
-    for (std::size_t role = 0; role < kAsgRoles.size(); ++role) write_asg(w, e, v, role);
+  std::uint64_t asgs = 0;
+  if (e.opt.profile == Profile::kFragmented) {
+    for (std::uint32_t a = 0; a < kFragmentedAsgs; ++a) write_fragmented_asg(w, e, a);
+    asgs = kFragmentedAsgs;
+  } else {
+    for (std::uint32_t v = 0; v < e.vnets.size(); ++v) {
+      for (std::size_t role = 0; role < kAsgRoles.size(); ++role) write_asg(w, e, v, role);
+    }
+    asgs = e.vnets.size() * kAsgRoles.size();
   }
   section("applicationSecurityGroups");
   for (std::uint32_t p = 0; p < e.pips.size(); ++p) write_pip(w, e, p);
@@ -765,19 +866,22 @@ bool write_estate(std::FILE* f, const Estate& e, Counts& counts) {
   }
   section("virtualMachines");
   w.end_array();
-  counts.resources = e.vnets.size() + e.nsg_count + e.route_tables.size() + e.vnets.size() * kAsgRoles.size() +
-                     e.pips.size() + e.nics.size() + vms;
+  counts.resources = e.vnets.size() + e.nsg_count + e.route_tables.size() + asgs + e.pips.size() + e.nics.size() + vms;
   return w.finish();
 }
 
 // ---- Command line ----
 
 constexpr std::string_view kUsage =
-    "usage: exposim_gen_estate --nics N [--nsgs K] [--rules R] [--seed S] [--full] [-q] -o FILE\n"
+    "usage: exposim_gen_estate --nics N [--profile default|fragmented] [--nsgs K] [--rules R] [--seed S] [--full]\n"
+    "                          [-q] -o FILE\n"
     "Writes a deterministic Azure estate (resource JSON array, ARM REST shape) with N NICs,\n"
     "K NSGs (default max(5, N/20)) of R custom rules each (default 60, at most 1000).\n"
     "--full also writes what Azure returns on child resources (etag, type, provisioningState,\n"
-    "empty plural rule fields): about 1.26x the bytes for the same estate.\n";
+    "empty plural rule fields): about 1.26x the bytes for the same estate.\n"
+    "--profile fragmented writes the rule-heavy estate of issue 18: VNets of 16 subnets peered in a\n"
+    "chain, an NSG per subnet and on a quarter of the NICs from the pool, interleaved allow and deny\n"
+    "rules over many small source prefixes, 50 ASGs, Standard public IPs on 30% of the NICs.\n";
 
 std::optional<std::uint64_t> parse_number(std::string_view s) {
   std::uint64_t v = 0;
@@ -810,6 +914,17 @@ std::optional<Options> parse_args(int argc, char** argv, std::string& error) {
     const std::string_view val = argv[++i];
     if (a == "-o" || a == "--output") {
       o.output = val;
+      continue;
+    }
+    if (a == "--profile") {
+      if (val == "default") {
+        o.profile = Profile::kDefault;
+      } else if (val == "fragmented") {
+        o.profile = Profile::kFragmented;
+      } else {
+        error = fmt::format("--profile: '{}' is not one of default, fragmented", val);
+        return std::nullopt;
+      }
       continue;
     }
     const auto n = parse_number(val);
@@ -891,7 +1006,8 @@ int run(int argc, char** argv) {
         "networkSecurityGroups ({} custom rules), {} routeTables, {} applicationSecurityGroups, {} "
         "publicIPAddresses, {} networkInterfaces ({} with an NSG), {} virtualMachines\n",
         opt->output, static_cast<double>(total) / 1e6, counts.resources, e.vnets.size(), e.subnets.size(), subnets_nsg,
-        e.nsg_count, std::uint64_t{e.nsg_count} * opt->rules, e.route_tables.size(), e.vnets.size() * kAsgRoles.size(),
+        e.nsg_count, std::uint64_t{e.nsg_count} * opt->rules, e.route_tables.size(),
+        opt->profile == Profile::kFragmented ? std::uint64_t{kFragmentedAsgs} : e.vnets.size() * kAsgRoles.size(),
         e.pips.size(), e.nics.size(), nic_nsg, e.vnets.back().first_vm + e.vnets.back().vm_count);
     fmt::print("bytes by type:");
     for (const auto& [type, bytes] : counts.bytes_by_type) {

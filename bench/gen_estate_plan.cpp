@@ -4,6 +4,7 @@
 namespace exposim::bench {
 
 Estate plan(const Options& opt) {
+  if (opt.profile == Profile::kFragmented) return plan_fragmented(opt);
   Estate e;
   e.opt = opt;
   const auto n = static_cast<std::uint32_t>(opt.nics);
@@ -110,6 +111,81 @@ Estate plan(const Options& opt) {
         if (r.percent(20)) nic.asg_mask |= static_cast<std::uint8_t>(1u << r.below(kAsgRoles.size()));
       }
     }
+  }
+  return e;
+}
+
+// The fragmented profile (issue 18): VNets of 16 subnets of 250 NICs peered in a chain; every subnet has an NSG
+// drawn from the pool of K NSGs (default NICs/20), a quarter of the NICs one of their own too; 30% of the NICs
+// have a Standard public IP; 20% are members of one of 50 estate-wide ASGs. No route tables, IPv4 only.
+Estate plan_fragmented(const Options& opt) {
+  Estate e;
+  e.opt = opt;
+  const auto n = static_cast<std::uint32_t>(opt.nics);
+  const std::uint32_t per_vnet = kFragmentedSubnetsPerVnet * kNicsPerSubnet;
+  const std::uint32_t vnet_count = (n + per_vnet - 1) / per_vnet;
+  e.nsg_count = static_cast<std::uint32_t>(opt.nsgs.value_or(std::max<std::uint64_t>(5, opt.nics / 20)));
+  const std::uint32_t k = e.nsg_count;
+  const std::uint32_t sub_count = (vnet_count + kVnetsPerSubscription - 1) / kVnetsPerSubscription;
+  for (std::uint32_t i = 0; i < sub_count; ++i)
+    e.subscriptions.push_back(Rng::for_entity(opt.seed, Domain::kSubscription, i).guid());
+
+  // Each NSG lives in the resource group of one VNet, spread evenly.
+  e.nsg_owner.resize(k);
+  for (std::uint32_t i = 0; i < k; ++i) e.nsg_owner[i] = static_cast<std::uint32_t>(std::uint64_t{i} * vnet_count / k);
+  e.nsg_subnets.resize(k);
+  e.nsg_nics.resize(k);
+  e.nics.resize(n);
+  for (std::uint32_t v = 0; v < vnet_count; ++v) {
+    Rng r = Rng::for_entity(opt.seed, Domain::kVnet, v);
+    VnetPlan vp;
+    vp.first_nic = v * per_vnet;
+    vp.nic_count = std::min(per_vnet, n - vp.first_nic);
+    vp.subscription = v / kVnetsPerSubscription;
+    vp.hub = v;
+    vp.location = kLocations[(vp.subscription + (r.percent(20) ? 1 : 0)) % kLocations.size()];
+    vp.env = std::string(r.pick(kEnvs));
+    const std::uint32_t block = v % 272;
+    vp.octet1 = block < 256 ? 10 : 172;
+    vp.octet2 = static_cast<int>(block < 256 ? block : 16 + (block - 256));
+    const std::uint32_t vms_full = vp.nic_count / 11 * 10;
+    vp.vm_count = vms_full + std::min<std::uint32_t>(vp.nic_count % 11, 10);
+    vp.first_vm = v == 0 ? 0 : e.vnets.back().first_vm + e.vnets.back().vm_count;
+    vp.first_subnet = static_cast<std::uint32_t>(e.subnets.size());
+    vp.subnet_count = (vp.nic_count + kNicsPerSubnet - 1) / kNicsPerSubnet;
+    for (std::uint32_t s = 0; s < vp.subnet_count; ++s) {
+      Rng rs = Rng::for_entity(opt.seed, Domain::kSubnet, vp.first_subnet + s);
+      SubnetPlan sp;
+      sp.vnet = v;
+      sp.index = s;
+      sp.nic_count = std::min(kNicsPerSubnet, vp.nic_count - s * kNicsPerSubnet);
+      sp.nsg = static_cast<int>(rs.below(k));
+      e.nsg_subnets[static_cast<std::uint32_t>(sp.nsg)].push_back(vp.first_subnet + s);
+      e.subnets.push_back(sp);
+    }
+    for (std::uint32_t l = 0; l < vp.nic_count; ++l) {
+      const std::uint32_t j = vp.first_nic + l;
+      Rng rn = Rng::for_entity(opt.seed, Domain::kNic, j);
+      NicPlan& nic = e.nics[j];
+      nic.vnet = v;
+      nic.subnet = vp.first_subnet + l / kNicsPerSubnet;
+      nic.host = 4 + l % kNicsPerSubnet;
+      const std::uint32_t block11 = l / 11;
+      const std::uint32_t pos = l % 11;
+      nic.vm = vp.first_vm + block11 * 10 + std::min<std::uint32_t>(pos, 9);
+      nic.vm_nic = pos == 10 ? 1 : 0;
+      nic.accelerated = rn.percent(60);
+      if (rn.percent(30)) {
+        nic.pip = static_cast<int>(e.pips.size());
+        e.pips.push_back(j);
+      }
+      if (rn.percent(25)) {
+        nic.nsg = static_cast<int>(rn.below(k));
+        e.nsg_nics[static_cast<std::uint32_t>(nic.nsg)].push_back(j);
+      }
+      if (rn.percent(20)) nic.asg = static_cast<int>(rn.below(kFragmentedAsgs));
+    }
+    e.vnets.push_back(std::move(vp));
   }
   return e;
 }

@@ -35,8 +35,17 @@ constexpr std::array<int, 14> kPublicFirstOctets{31, 45, 62, 81, 85, 91, 145, 15
 // Where Azure allocates public IPs from.
 constexpr std::array<int, 5> kAzureFirstOctets{20, 40, 52, 13, 4};
 
+// The fragmented profile (issue 18): VNets of 16 subnets, an NSG per subnet from the pool, 50 ASGs in all.
+constexpr std::uint32_t kFragmentedSubnetsPerVnet = 16;
+constexpr std::uint32_t kFragmentedAsgs = 50;
+
 // Entity domains of the random streams (any distinct constants).
 enum class Domain : std::uint64_t { kVnet = 1, kSubnet, kNic, kNsg, kPip, kVm, kSubscription, kRouteTable, kAsg };
+
+/// The shape of the estate. kDefault: structured rules (shared source lists, mostly disjoint rules), hub and
+/// spoke. kFragmented: interleaved allow and deny rules over many small source prefixes, VNets peered in a chain,
+/// the estate issue 18 describes.
+enum class Profile { kDefault, kFragmented };
 
 /// splitmix64 (Steele, Lea, Flood 2014): small, fast, identical everywhere.
 class Rng {
@@ -198,6 +207,7 @@ struct Options {
   std::uint32_t rules{60};
   std::uint64_t seed{1};
   std::string output;
+  Profile profile{Profile::kDefault};
   bool full{false};  // every field Azure returns on child resources too (etag, type, empty lists)
   bool quiet{false};
 };
@@ -238,6 +248,7 @@ struct NicPlan {
   int nsg{-1};
   int pip{-1};
   std::uint8_t asg_mask{0};  // bit r = member of kAsgRoles[r] of its VNet
+  int asg{-1};               // fragmented profile: member of this estate-wide ASG
   bool ip_forwarding{false};
   bool accelerated{false};
 };
@@ -281,6 +292,11 @@ struct Estate {
   std::string route_table_id(std::uint32_t r) const {
     return fmt::format("{}/providers/Microsoft.Network/routeTables/rt-{:04}",
                        rg_id(subnets[route_tables[r].subnet].vnet), r);
+  }
+  /// Fragmented profile: the estate-wide ASGs, all in the first VNet's resource group.
+  std::string fragmented_asg_name(std::uint32_t a) const { return fmt::format("asg-{:02}", a); }
+  std::string fragmented_asg_id(std::uint32_t a) const {
+    return fmt::format("{}/providers/Microsoft.Network/applicationSecurityGroups/{}", rg_id(0), fragmented_asg_name(a));
   }
   std::string asg_name(std::uint32_t v, std::size_t role) const {
     return fmt::format("asg-{:03}-{}", v, kAsgRoles[role]);
@@ -331,5 +347,7 @@ struct Estate {
 
 /// Decides every resource and reference. Cheap: a few small integers per NIC.
 Estate plan(const Options& opt);
+/// plan() for Profile::kFragmented.
+Estate plan_fragmented(const Options& opt);
 
 }  // namespace exposim::bench

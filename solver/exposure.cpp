@@ -23,6 +23,7 @@
 #include "solver/incremental.h"
 #include "solver/network.h"
 #include "solver/nsg.h"
+#include "solver/nsg_cells.h"
 #include "solver/paas.h"
 #include "solver/path.h"
 
@@ -446,8 +447,17 @@ std::vector<Piece> Analyzer::evaluate(model::IpFamily family, model::Sku sku, in
   const bool no_nsg = subnet_nsg.state == NsgSlot::State::kNone && nic_nsg.state == NsgSlot::State::kNone;
   if (no_nsg && sku == model::Sku::kStandard && !entry.forwarded) return {};  // Standard: closed unless an NSG allows
   std::vector<Piece> out;
-  for (auto& [r1, after_subnet] : pass(subnet_nsg, arriving, dst)) {
-    for (auto& [r2, allowed] : pass(nic_nsg, after_subnet, dst)) {
+  // The NIC's NSG decides every share the subnet's NSG allowed in one call (its rules resolved and cut once).
+  auto after_subnet = pass(subnet_nsg, arriving, dst);
+  std::vector<const PacketSet*> shares;
+  for (const auto& share : after_subnet) shares.push_back(&share.second);
+  auto after_nic = decide_inbound_each(m_, nic_nsg, shares, dst, space_);
+  for (std::size_t i = 0; i < after_subnet.size(); ++i) {
+    const int r1 = after_subnet[i].first;
+    for (auto& d : after_nic[i]) {
+      if (d.access != Access::kAllow) continue;
+      const int r2 = d.rule;
+      const PacketSet& allowed = d.packets;
       for (int p = 0; p < model::kProtocolCount; ++p) {
         const auto protocol = static_cast<Protocol>(p);
         for (auto& flows : split_by_ports(allowed, protocol)) {

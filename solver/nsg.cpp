@@ -1,7 +1,10 @@
 // NSG rule matching and first-match evaluation over exact packet sets.
 #include "solver/nsg.h"
 
+#include <optional>
+
 #include "model/unknown.h"
+#include "solver/nsg_cells.h"
 
 namespace exposim::solver {
 
@@ -89,8 +92,18 @@ PacketSet source_match(const model::SecurityRule& r, int subnet, const AddressSp
   return out;
 }
 
-std::vector<RuleDecision> evaluate_nsg(const model::NetworkSecurityGroup& nsg, model::Direction direction,
-                                       const PacketSet& arriving, const Destination& dst, const AddressSpace& space) {
+namespace {
+
+/// Subtraction is the cheapest evaluation while what no rule has decided yet stays a few cubes (structured rules,
+/// mostly disjoint); once interleaved allow and deny rules fragment it, the cells, whose cost follows the rules,
+/// are cheaper. Past this many undecided cubes, the subtraction gives up.
+constexpr std::size_t kNsgSubtractionCubeBudget = 24;
+
+/// evaluate_nsg_by_subtraction, or nothing when the undecided rest grows past `budget` cubes (0: no limit).
+std::optional<std::vector<RuleDecision>> nsg_decide_by_subtraction(const model::NetworkSecurityGroup& nsg,
+                                                                   model::Direction direction,
+                                                                   const PacketSet& arriving, const Destination& dst,
+                                                                   const AddressSpace& space, std::size_t budget) {
   std::vector<RuleDecision> out;
   PacketSet remaining = arriving;
   for (std::size_t i = 0; i < nsg.rules.size() && !remaining.empty(); ++i) {
@@ -100,9 +113,26 @@ std::vector<RuleDecision> evaluate_nsg(const model::NetworkSecurityGroup& nsg, m
     if (!match.intersects(remaining)) continue;
     PacketSet decided = remaining.intersect(match);
     remaining = remaining.subtract(match);
+    if (budget > 0 && remaining.cubes().size() > budget) return std::nullopt;
     out.push_back(RuleDecision{static_cast<int>(i), rule.access, std::move(decided)});
   }
   return out;
+}
+
+}  // namespace
+
+std::vector<RuleDecision> evaluate_nsg(const model::NetworkSecurityGroup& nsg, model::Direction direction,
+                                       const PacketSet& arriving, const Destination& dst, const AddressSpace& space) {
+  if (auto out = nsg_decide_by_subtraction(nsg, direction, arriving, dst, space, kNsgSubtractionCubeBudget)) {
+    return std::move(*out);
+  }
+  return evaluate_nsg_cells(nsg, direction, arriving, dst, space);
+}
+
+std::vector<RuleDecision> evaluate_nsg_by_subtraction(const model::NetworkSecurityGroup& nsg,
+                                                      model::Direction direction, const PacketSet& arriving,
+                                                      const Destination& dst, const AddressSpace& space) {
+  return std::move(*nsg_decide_by_subtraction(nsg, direction, arriving, dst, space, 0));
 }
 
 std::array<NsgStage, 2> inbound_nsg_stages(const model::Model& m, const model::IpConfigIndex& x) {
@@ -121,6 +151,33 @@ std::vector<RuleDecision> decide_inbound(const model::Model& m, const NsgSlot& s
                                          const Destination& dst, const AddressSpace& space) {
   if (s.state != NsgSlot::State::kPresent) return {RuleDecision{-1, model::Access::kAllow, arriving}};
   return evaluate_nsg(m.nsgs[s.index], model::Direction::kInbound, arriving, dst, space);
+}
+
+std::vector<std::vector<RuleDecision>> decide_inbound_each(const model::Model& m, const NsgSlot& s,
+                                                           const std::vector<const PacketSet*>& arrivings,
+                                                           const Destination& dst, const AddressSpace& space) {
+  if (s.state != NsgSlot::State::kPresent) {
+    std::vector<std::vector<RuleDecision>> out;
+    for (const PacketSet* a : arrivings) out.push_back({RuleDecision{-1, model::Access::kAllow, *a}});
+    return out;
+  }
+  const auto& nsg = m.nsgs[s.index];
+  std::vector<std::vector<RuleDecision>> out(arrivings.size());
+  std::vector<const PacketSet*> fragmented;  // those the subtraction gave up on: decided together over cells
+  std::vector<std::size_t> where;
+  for (std::size_t i = 0; i < arrivings.size(); ++i) {
+    if (auto d = nsg_decide_by_subtraction(nsg, model::Direction::kInbound, *arrivings[i], dst, space,
+                                           kNsgSubtractionCubeBudget)) {
+      out[i] = std::move(*d);
+    } else {
+      fragmented.push_back(arrivings[i]);
+      where.push_back(i);
+    }
+  }
+  if (fragmented.empty()) return out;
+  auto cells = evaluate_nsg_cells_each(nsg, model::Direction::kInbound, fragmented, dst, space);
+  for (std::size_t k = 0; k < where.size(); ++k) out[where[k]] = std::move(cells[k]);
+  return out;
 }
 
 }  // namespace exposim::solver

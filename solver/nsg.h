@@ -64,9 +64,18 @@ struct RuleDecision {
 };
 
 /// Evaluates `arriving` against the inbound (or outbound) rules of `nsg` for traffic to `dst`.
-/// The decisions partition `arriving` (every packet is decided, by DenyAll at the latest).
+/// The decisions partition `arriving` (every packet is decided, by DenyAll at the latest), in rule order, one per
+/// rule that decides some packet. By subtraction while the undecided rest stays a few cubes, else over elementary
+/// cells (solver/nsg_cells.h).
 std::vector<RuleDecision> evaluate_nsg(const model::NetworkSecurityGroup& nsg, model::Direction direction,
                                        const PacketSet& arriving, const Destination& dst, const AddressSpace& space);
+
+/// The same decisions as evaluate_nsg, by the definition: each rule in turn takes what it matches of what no
+/// earlier rule took (packet-set subtraction). Its cost grows with the fragments that interleaved allow and deny
+/// rules make; kept as the reference for differential tests.
+std::vector<RuleDecision> evaluate_nsg_by_subtraction(const model::NetworkSecurityGroup& nsg,
+                                                      model::Direction direction, const PacketSet& arriving,
+                                                      const Destination& dst, const AddressSpace& space);
 
 /// How NSG slot `s` decides inbound `arriving` to `dst`: the NSG's decisions (evaluate_nsg), or, when there is no
 /// NSG or it is not in the input, one allow decision of every packet with no rule (-1).

@@ -70,6 +70,14 @@ PacketSet::PacketSet(Cube c) {
   if (!c.empty()) cubes_.push_back(std::move(c));
 }
 
+PacketSet PacketSet::from_disjoint(std::vector<Cube> cubes) {
+  PacketSet r;
+  r.cubes_ = std::move(cubes);
+  std::erase_if(r.cubes_, [](const Cube& c) { return c.empty(); });
+  r.compact();
+  return r;
+}
+
 bool PacketSet::contains(const Packet& p) const {
   for (const auto& c : cubes_) {
     if (c.contains(p)) return true;

@@ -47,6 +47,9 @@ class PacketSet {
   PacketSet() = default;
   explicit PacketSet(Cube c);
   static PacketSet none() { return {}; }
+  /// The union of `cubes`, which the caller guarantees pairwise disjoint (empty ones are dropped); no
+  /// subtraction is done, so building a set from a partition costs its size.
+  static PacketSet from_disjoint(std::vector<Cube> cubes);
   static PacketSet all() { return PacketSet(Cube::all()); }
 
   bool empty() const { return cubes_.empty(); }

@@ -1,0 +1,35 @@
+// NSG evaluation over elementary cells: the rules' boundaries cut each dimension into intervals, every cell is
+// decided once by the first rule that matches it, and cells are merged back into cubes only for the result.
+// Its cost follows the number of rules and boundaries, not the fragments that subtracting rules one by one makes.
+#pragma once
+
+#include <vector>
+
+#include "model/model.h"
+#include "solver/address_space.h"
+#include "solver/nsg.h"
+#include "solver/packet_set.h"
+
+namespace exposim::solver {
+
+/// The same decisions as evaluate_nsg_by_subtraction (the same rules, in the same order, each with the same
+/// packets, possibly decomposed into other cubes), computed over elementary cells (docs/model.md, "NSG evaluation
+/// over elementary cells").
+std::vector<RuleDecision> evaluate_nsg_cells(const model::NetworkSecurityGroup& nsg, model::Direction direction,
+                                             const PacketSet& arriving, const Destination& dst,
+                                             const AddressSpace& space);
+
+/// evaluate_nsg_cells for several arriving sets against the same NSG and destination (the NIC's NSG after each
+/// share the subnet's NSG allowed): the rules are resolved and cut once. Result i is the decisions of arrivings[i].
+std::vector<std::vector<RuleDecision>> evaluate_nsg_cells_each(const model::NetworkSecurityGroup& nsg,
+                                                               model::Direction direction,
+                                                               const std::vector<const PacketSet*>& arrivings,
+                                                               const Destination& dst, const AddressSpace& space);
+
+/// decide_inbound for several arriving sets against the same slot and destination, the NSG's rules resolved once:
+/// result i is decide_inbound(m, s, *arrivings[i], dst, space).
+std::vector<std::vector<RuleDecision>> decide_inbound_each(const model::Model& m, const NsgSlot& s,
+                                                           const std::vector<const PacketSet*>& arrivings,
+                                                           const Destination& dst, const AddressSpace& space);
+
+}  // namespace exposim::solver
