@@ -205,6 +205,10 @@ std::vector<OtherEntry> entries_reaching(const model::Model& m, const Analysis& 
         const auto& fw = m.firewalls[e.gateway];
         o.description = fmt::format("DNAT rule '{}' of firewall '{}' at {}",
                                     rule_at(m, fw, fw.order[e.gateway_rule]).name, fw.name, where);
+        if (e.load_balancer >= 0) {  // to an internal load balancer's frontend: this backend of its rule
+          o.backend = id;
+          o.description += fmt::format(" through internal load balancer '{}'", m.load_balancers[e.load_balancer].name);
+        }
         break;
       }
       case Via::kLoadBalancer:
