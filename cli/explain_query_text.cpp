@@ -21,9 +21,14 @@ std::string other_entry_text(const model::Model& m, const solver::FlowQuery& q, 
   switch (o.via) {
     case Via::kFirewallDnat: {
       const auto& fw = m.firewalls[g];
-      return fmt::format("DNAT rule '{}' of firewall '{}' at {}",
-                         solver::rule_at(m, fw, fw.order[static_cast<std::size_t>(o.gateway_rule)]).name, fw.name,
-                         where);
+      std::string text = fmt::format("DNAT rule '{}' of firewall '{}' at {}",
+                                     solver::rule_at(m, fw, fw.order[static_cast<std::size_t>(o.gateway_rule)]).name,
+                                     fw.name, where);
+      if (o.load_balancer >= 0) {  // to an internal load balancer's frontend
+        text += fmt::format(" through internal load balancer '{}'",
+                            m.load_balancers[static_cast<std::size_t>(o.load_balancer)].name);
+      }
+      return text;
     }
     case Via::kLoadBalancer:
     case Via::kLoadBalancerNat:
@@ -168,6 +173,11 @@ std::string query_error_message(const model::Model& m, const QueryError& e) {
           return fmt::format(
               "--backend '{}' applies only when the target is a load balancer frontend's or an application "
               "gateway's public IP",
+              backend);
+        case solver::BackendAppliesTo::kLoadBalancerOrDnatToInternalLb:
+          return fmt::format(
+              "--backend '{}' applies only when the target is a load balancer frontend's public IP, or a firewall "
+              "DNAT rule translates the packet to an internal load balancer's frontend",
               backend);
         case solver::BackendAppliesTo::kLoadBalancerGatewayOrAmbiguous:
           return fmt::format(

@@ -294,7 +294,9 @@ void write_explain_table(std::ostream& out, const model::Model& m, const FlowTra
     flow += fmt::format(" through Bastion '{}' ({}:443)", m.bastion_hosts[t.bastion].name,
                         dst.empty() ? "no public address" : dst);
   } else if (t.application_gateway >= 0) {
-    flow += fmt::format(" -> {} ({})", m.application_gateways[t.application_gateway].name,
+    // Behind a firewall's DNAT rule to a private frontend the client connects to the firewall's address.
+    flow += fmt::format(" -> {}{} ({})", m.application_gateways[t.application_gateway].name,
+                        t.firewall >= 0 ? fmt::format(" through firewall '{}'", m.firewalls[t.firewall].name) : "",
                         dst.empty() ? "unallocated" : dst);
     if (model::has_ports(q.protocol)) flow += fmt::format(" port {}", q.destination_port);
     if (t.nic >= 0) {

@@ -279,9 +279,13 @@ std::string member_text(const model::Model& m, const model::IpConfigIndex& x) {
 /// A load balancer hop: the rule that matches the packet and where it sends it.
 std::string lb_text(const model::Model& m, const Reason& r) {
   const auto& lb = m.load_balancers[static_cast<std::size_t>(r.load_balancer)];
-  const std::string packet = model::has_ports(r.flow.protocol)
-                                 ? fmt::format("{} port {}", model::to_string(r.flow.protocol), r.flow.destination_port)
-                                 : std::string(model::to_string(r.flow.protocol));
+  // A forwarded leg through an internal load balancer names the entry point's connection to its frontend.
+  const std::string packet =
+      r.entry.index >= 0 ? fmt::format("the connection of {} to {} port {}", entry_point_text(m, r.entry),
+                                       r.address ? r.address->to_string() : "its frontend", r.flow.destination_port)
+      : model::has_ports(r.flow.protocol)
+          ? fmt::format("{} port {}", model::to_string(r.flow.protocol), r.flow.destination_port)
+          : std::string(model::to_string(r.flow.protocol));
   const auto rule = static_cast<std::size_t>(r.rule);
   auto member = [&](std::size_t i) { return member_text(m, r.members[i]); };
   switch (r.code) {
@@ -820,6 +824,10 @@ std::string one_clause(const model::Model& m, const Reason& r) {
             " (the destination is taken as {}'s subnet or frontend: which instance a client reaches is not known)",
             what);
       }
+      if (!r.nsg.snat.empty()) {  // behind a firewall's DNAT rule
+        out += fmt::format(" (the source is the firewall's SNAT address in {})",
+                           model::to_cidr_strings(r.nsg.snat).front());
+      }
       return out;
     }
     case ReasonCode::kNsgRuleForSources: return sources_rule_text(m, r.nsg) + peering_note(m, r.nsg);
@@ -939,6 +947,8 @@ std::string entry_point_text(const model::Model& m, const EntryPoint& e) {
       return fmt::format("Bastion '{}'", m.bastion_hosts[static_cast<std::size_t>(e.index)].name);
     case model::ResourceKind::kApplicationGateway:
       return fmt::format("application gateway '{}'", m.application_gateways[static_cast<std::size_t>(e.index)].name);
+    case model::ResourceKind::kFirewall:
+      return fmt::format("firewall '{}'", m.firewalls[static_cast<std::size_t>(e.index)].name);
     case model::ResourceKind::kPaasService: {
       const auto& s = m.paas_services[static_cast<std::size_t>(e.index)];
       return fmt::format("{} '{}'", model::to_string(s.kind), s.name);

@@ -193,6 +193,7 @@ void Builder::application_gateway(int gi) {
       how.dnat_rule = a.dnat_rule;
       std::vector<Hop> path;
       for (const Stage& s : entry_point_path(m_, RK::kApplicationGateway, how)) {
+        if (s.kind == K::kRoute) continue;  // the DNAT rule's forward route: it works (dnat_arrivals checked it)
         Hop h = hop_of(s);
         if (s.kind == K::kNsg && s.resource >= 0) h.rule = a.nsg_rule;
         if (s.kind == K::kFirewall) h.note = a.dnat_note;

@@ -42,7 +42,7 @@ struct FlowQuery {
 // ---- Why a hop decides as it does: data; cli/explain_text.h writes the words (docs/architecture.md) ----
 
 /// The entry point a forwarded flow comes through, which several reasons name: a Bastion host
-/// (kBastionHost) or an application gateway (kApplicationGateway), by index.
+/// (kBastionHost), an application gateway (kApplicationGateway) or a firewall's DNAT rule (kFirewall), by index.
 struct EntryPoint {
   model::ResourceKind kind{model::ResourceKind::kInternet};
   int index{-1};
@@ -156,7 +156,9 @@ enum class ReasonCode : std::uint8_t {
                                 // frontend `frontend`, by rule `rule` (`nat`, `nat_pool`: which list)
   kAllowedThroughPublicIp,      // verdict: `flow` reaches `target` through its public IP
   // load balancer hops (`load_balancer`, the packet `flow`; `rule` into rules, nat_rules or nat_pools)
-  kLbRule,          // load-balancing rule `rule` (`frontend_port` -> `backend_port`); `backend` says which member
+  kLbRule,          // load-balancing rule `rule` (`frontend_port` -> `backend_port`); `backend` says which member;
+                    // with `entry` (an application gateway, a firewall): an internal load balancer on the leg that
+                    // entry point forwards, its connection to frontend `address`
   kLbNatRule,       // inbound NAT rule `rule` (one port; `backend` kNone or kForwards to members[0])
   kLbNatRuleRange,  // inbound NAT rule `rule` with a port range over its pool: the port's position `member`
   kLbNatPool,       // inbound NAT pool `rule`: the port's scale set instance `member` (kNone or kForwards)
@@ -421,6 +423,7 @@ enum class BackendAppliesTo : std::uint8_t {
   kLoadBalancer,                    // a load balancer frontend's public IP
   kLoadBalancerOrGateway,           // ... or an application gateway's public IP
   kLoadBalancerGatewayOrAmbiguous,  // ... or an application gateway, or a target that fits several ip configurations
+  kLoadBalancerOrDnatToInternalLb,  // ... or a firewall DNAT rule translates the packet to an internal LB's frontend
 };
 
 /// One thing an ambiguous query could mean, or a member --backend may name: by index.

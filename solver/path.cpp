@@ -204,9 +204,7 @@ std::vector<Stage> entry_point_path(const model::Model& m, RK kind, const PathEn
     }
     case RK::kApplicationGateway: {
       const model::Ref subnet = gateway_subnet(m.application_gateways[e.gateway]);
-      if (e.dnat_firewall >= 0) {
-        path.push_back(stage(K::kFirewall, RK::kFirewall, e.dnat_firewall, "dnat", e.dnat_rule));
-      }
+      if (e.dnat_firewall >= 0) dnat_stages(m, e.dnat_firewall, e.dnat_rule, path);
       path.push_back(nsg_stage(subnet_nsg_slot(m, subnet), "subnet", RK::kSubnet, subnet.index, ""));
       path.push_back(stage(K::kApplicationGateway, RK::kApplicationGateway, e.gateway, "listener", e.gateway_rule,
                            e.frontend_port));

@@ -75,11 +75,11 @@ std::vector<Stage> gateway_head_path(const model::Model& m, const PathEntry& e);
 std::vector<Stage> load_balancer_head_path(const PathEntry& e);
 
 /// An entry point's own entry (analyze's exposures of the entry point itself): the source, the entry (its public IP,
-/// or for an application gateway listener on a private frontend the firewall's public IP and DNAT rule,
-/// `dnat_firewall` and `dnat_rule`), its subnet's NSG (scope "subnet"), the entry point (a Bastion host's "host", an
-/// application gateway's "listener" `gateway_rule` on `frontend_port`) and the target; a firewall's own public IP:
-/// the source, the entry, the DNAT rule (`gateway_rule`) and the target. `kind`: kBastionHost, kApplicationGateway or
-/// kFirewall, `e.gateway` the resource.
+/// or for an application gateway listener on a private frontend the firewall's public IP, DNAT rule and route to
+/// the frontend ("forward"), `dnat_firewall` and `dnat_rule`), its subnet's NSG (scope "subnet"), the entry point (a
+/// Bastion host's "host", an application gateway's "listener" `gateway_rule` on `frontend_port`) and the target; a
+/// firewall's own public IP: the source, the entry, the DNAT rule (`gateway_rule`) and the target. `kind`:
+/// kBastionHost, kApplicationGateway or kFirewall, `e.gateway` the resource.
 std::vector<Stage> entry_point_path(const model::Model& m, model::ResourceKind kind, const PathEntry& e);
 
 /// The public endpoint of PaaS service `service` (its SCM site's when `scm`): the source, the endpoint (scope

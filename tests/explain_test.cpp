@@ -20,6 +20,7 @@
 #include "solver/exposure.h"
 #include "solver/firewall.h"
 #include "solver/paas.h"
+#include "tests/path_estates.h"
 
 namespace exposim {
 namespace {
@@ -1012,11 +1013,23 @@ TEST_CASE("explain agrees with analyze through load balancers", "[solver][explai
 namespace exposim::testing {
 namespace {
 
-/// A DNAT exposure (of the firewall itself when `nic` < 0) holding the packet, or nullptr.
+/// The DNAT rule (position in the firewall's order) that a flow enters through: a firewall-dnat exposure's own, or
+/// the DNAT rule to an application gateway's private frontend on a gateway backend's path; -1 for any other flow.
+int dnat_rule_of(const solver::Exposure& e) {
+  if (e.via == solver::Via::kFirewallDnat) return e.gateway_rule;
+  if (e.via != solver::Via::kApplicationGateway) return -1;
+  for (const auto& h : e.path) {
+    if (h.kind == solver::HopKind::kFirewall && std::string_view(h.scope) == "dnat") return h.rule;
+  }
+  return -1;
+}
+
+/// A DNAT exposure (of the firewall itself when `nic` < 0; a gateway backend's behind a DNAT rule to its private
+/// frontend) holding the packet, or nullptr.
 const solver::Exposure* dnat_hit(const std::vector<solver::Exposure>& exposures, int nic, const FlowQuery& q) {
   const solver::Exposure* hit = nullptr;
   for (const auto& e : exposures) {
-    if (e.via != solver::Via::kFirewallDnat || e.nic != nic || e.protocol != q.protocol) continue;
+    if (dnat_rule_of(e) < 0 || e.nic != nic || e.protocol != q.protocol) continue;
     if (!e.sources.contains(q.source.value) || !e.entry_ports.contains(q.destination_port)) continue;
     REQUIRE(hit == nullptr);
     hit = &e;
@@ -1027,7 +1040,7 @@ const solver::Exposure* dnat_hit(const std::vector<solver::Exposure>& exposures,
 /// A broken DNAT flow of analyze to ip configuration `nic` holding the packet, or nullptr.
 const solver::Exposure* dnat_broken(const std::vector<solver::Exposure>& broken, int nic, const FlowQuery& q) {
   for (const auto& e : broken) {
-    if (e.via != solver::Via::kFirewallDnat || e.nic != nic || e.protocol != q.protocol) continue;
+    if (dnat_rule_of(e) < 0 || e.nic != nic || e.protocol != q.protocol) continue;
     if (e.sources.contains(q.source.value) && e.entry_ports.contains(q.destination_port)) return &e;
   }
   return nullptr;
@@ -1053,7 +1066,7 @@ void cross_check_dnat(const model::Model& m, int f, const std::vector<std::strin
     REQUIRE(t.firewall == f);
     const auto* own = dnat_hit(analysis.exposures, -1, q);
     CHECK((own != nullptr) == (t.firewall_rule >= 0));
-    if (own != nullptr) CHECK(own->gateway_rule == t.firewall_rule);
+    if (own != nullptr) CHECK(dnat_rule_of(*own) == t.firewall_rule);
     if (t.nic < 0) {
       ++denied;
       continue;
@@ -1062,8 +1075,8 @@ void cross_check_dnat(const model::Model& m, int f, const std::vector<std::strin
     const auto* lost = dnat_broken(analysis.broken, t.nic, q);
     CHECK(t.allowed == (hit != nullptr));
     CHECK(t.broken == (lost != nullptr));
-    if (hit != nullptr) CHECK(hit->gateway_rule == t.firewall_rule);
-    if (lost != nullptr) CHECK(lost->gateway_rule == t.firewall_rule);
+    if (hit != nullptr) CHECK(dnat_rule_of(*hit) == t.firewall_rule);
+    if (lost != nullptr) CHECK(dnat_rule_of(*lost) == t.firewall_rule);
     allowed += t.allowed ? 1 : 0;
     broken += t.broken ? 1 : 0;
     denied += !t.allowed && !t.broken ? 1 : 0;
@@ -1081,6 +1094,20 @@ TEST_CASE("explain agrees with analyze through firewall DNAT", "[solver][explain
       {2222, 443, 3389, 8080, 22, 25, 80}, rng, 300, allowed, denied, broken);
   CHECK(allowed > 0);
   CHECK(denied > 0);
+
+  // DNAT to an internal load balancer's frontend (its first member traced), and to an application gateway's private
+  // frontend (its first backend traced): tests/path_estates.h.
+  const std::vector<const char*> clients = {"81.2.69.200", "52.30.1.1", "10.0.4.9", "2a01:111::1"};
+  for (const auto& e : {path_estates::dnat_to_internal_lb(), path_estates::dnat_to_gateway()}) {
+    int through_allowed = 0;
+    int through_denied = 0;
+    const auto r = gateway_estate::run(e.resources);
+    REQUIRE_FALSE(r.diags.has_errors());
+    cross_check_dnat(r.m, 0, {"20.1.1.1", "fw"}, clients, {50000, 443, 3389, 80, 22}, rng, 150, through_allowed,
+                     through_denied, broken);
+    CHECK(through_allowed > 0);
+    CHECK(through_denied > 0);
+  }
 }
 
 TEST_CASE("explain agrees with analyze through a secured virtual hub firewall's public address",
@@ -1818,6 +1845,10 @@ TEST_CASE("explain agrees with analyze through application gateways", "[solver][
   cross_check_gateways(load_example("app-gateway-waf"), rng, 300, allowed, denied, broken);
   cross_check_gateways(gateway_backend_denied(), rng, 150, allowed, denied, broken);
   cross_check_gateways(gateway_backend_asymmetric(), rng, 150, allowed, denied, broken);
+  // A pool address that is an internal load balancer's frontend: its rule is a hop of the trace.
+  const auto through_lb = gateway_estate::run(path_estates::gateway_to_internal_lb().resources);
+  REQUIRE_FALSE(through_lb.diags.has_errors());
+  cross_check_gateways(through_lb.m, rng, 150, allowed, denied, broken);
   CHECK(allowed > 0);
   CHECK(denied > 0);
   CHECK(broken > 0);
@@ -2061,6 +2092,14 @@ TEST_CASE("explain agrees with analyze for targets reached only through another 
   }
   CHECK(checked == 3);
   CHECK_FALSE(cross_check_other_entries(load_example("vwan-secured-hub-dnat"), rng, 10));
+  // Backends of an internal load balancer behind a DNAT rule or a gateway, and a gateway's backend behind a DNAT rule
+  // to its private frontend: followed with --backend (tests/path_estates.h).
+  for (const auto& e :
+       {path_estates::dnat_to_internal_lb(), path_estates::gateway_to_internal_lb(), path_estates::dnat_to_gateway()}) {
+    const auto r = gateway_estate::run(e.resources);
+    REQUIRE_FALSE(r.diags.has_errors());
+    CHECK(cross_check_other_entries(r.m, rng, 100));
+  }
 
   // nic-vm1 has a public IP of its own (20.90.1.1), where nsg-spoke1 denies 22 from the internet; ssh-vm1 DNATs
   // 20.50.0.1:2222 to its 22 for 52.10.0.0/16, which allow-ssh-vnet admits. The trace stays on its own public IP

@@ -33,6 +33,7 @@ using RK = model::ResourceKind;
 struct Counts {
   std::map<std::string, int> analyzed;
   std::map<std::string, int> explained;
+  std::map<std::string, int> explained_broken;  // broken flows explain found broken at the same stages
 };
 
 /// One step of a path as the engine lists it and as a hop shows it: (kind, resource kind, resource, scope). A stage
@@ -169,8 +170,7 @@ inline void check_analyzed(const solver::Exposure& e, const std::vector<solver::
 }
 
 /// The packet explain() is asked about for exposure `e` (its first source, source port and entry port), or nullopt
-/// where explain does not follow that entry: an entry address unknown, an application gateway's private frontend
-/// (reached through a firewall's DNAT rule), a load balancer's DNAT through a firewall, an appliance.
+/// where explain does not follow that entry: an entry address unknown, an appliance.
 inline std::optional<solver::FlowQuery> query_of(const model::Model& m, const solver::Exposure& e) {
   solver::FlowQuery q;
   q.source = model::IpAddress{e.sources.intervals().front().lo};
@@ -186,9 +186,6 @@ inline std::optional<solver::FlowQuery> query_of(const model::Model& m, const so
   }
   std::optional<model::IpAddress> at = e.entry_address;
   if (e.public_ip >= 0) at = m.public_ips[e.public_ip].address;
-  const bool dnat_to_gateway = (e.via == Via::kApplicationGateway || e.target_kind == RK::kApplicationGateway) &&
-                               find_hop(e.path, HopKind::kFirewall, "dnat") != nullptr;
-  if (dnat_to_gateway) return std::nullopt;
   if (e.nic >= 0) {
     const auto& nic = m.nics[e.nic];
     const std::string id = model::ip_configuration_id(nic, nic.ip_configurations[e.ip_configuration]);
@@ -199,12 +196,12 @@ inline std::optional<solver::FlowQuery> query_of(const model::Model& m, const so
       q.destination_port = e.ports.intervals().front().lo;
       return q;
     }
-    const bool dnat = e.via == Via::kFirewallDnat && e.load_balancer < 0;
-    if (e.via != Via::kPublicIp && e.via != Via::kLoadBalancer && e.via != Via::kLoadBalancerNat && !dnat &&
-        e.via != Via::kApplicationGateway) {
+    if (e.via != Via::kPublicIp && e.via != Via::kLoadBalancer && e.via != Via::kLoadBalancerNat &&
+        e.via != Via::kFirewallDnat && e.via != Via::kApplicationGateway) {
       return std::nullopt;
     }
-    if (e.via != Via::kPublicIp && e.via != Via::kFirewallDnat) q.backend = id;
+    // A load balancer's backend (also an internal one behind a firewall's DNAT rule) or a gateway's: --backend.
+    if (e.via != Via::kPublicIp && (e.via != Via::kFirewallDnat || e.load_balancer >= 0)) q.backend = id;
   }
   if (!at) return std::nullopt;
   q.target = at->to_string();
@@ -213,24 +210,27 @@ inline std::optional<solver::FlowQuery> query_of(const model::Model& m, const so
 
 /// explain's hops for one packet of `e` against its stages: every stage but analyze's target, in the same order, each
 /// decided. explain names the scope of NSG, application gateway and PaaS hops only; an entry point's own subnet NSG
-/// it names for the entry point (not compared); an internal load balancer between an application gateway and its
-/// backend is a field of the routing hop, not a hop; an entry point's own entry (a listener, a firewall's DNAT rule)
-/// is the head of explain's trace, which follows the packet on to the backend.
+/// it names for the entry point (not compared); an entry point's own entry (a listener, a firewall's DNAT rule) is the
+/// head of explain's trace, which follows the packet on to the backend. A load balancer hop (a public frontend's, or
+/// an internal load balancer's behind an application gateway or a firewall's DNAT rule) has the stage's rule. The
+/// verdict of a flow to an ip configuration is analyze's: allowed for an exposure, broken for a `broken` flow.
 inline void check_explained(const model::Model& m, const solver::Analysis& a, const solver::Exposure& e,
-                            const std::vector<solver::Stage>& stages, const solver::FlowQuery& q) {
+                            const std::vector<solver::Stage>& stages, const solver::FlowQuery& q, bool broken) {
   const auto t = solver::explain(m, q, &a);
   INFO("explain " << q.target << " port " << q.destination_port << " backend " << q.backend);
   REQUIRE(t.status == solver::FlowTrace::Status::kOk);
   INFO(cli::verdict_text(m, t));
   const bool own = e.nic < 0 && e.target_kind != RK::kPaasService;
+  if (e.nic >= 0) {
+    CHECK(t.allowed == !broken);
+    CHECK(t.broken == broken);
+    CHECK(t.nic == e.nic);
+  }
   std::vector<Step> want, got;
-  const solver::Stage* internal_lb = nullptr;
+  std::vector<int> lb_rules_want, lb_rules_got;
   for (const auto& s : stages) {
     if (s.kind == HopKind::kTarget) continue;
-    if (e.via == Via::kApplicationGateway && s.kind == HopKind::kLoadBalancer) {
-      internal_lb = &s;
-      continue;
-    }
+    if (s.kind == HopKind::kLoadBalancer) lb_rules_want.push_back(s.rule);
     const bool scoped = s.kind == HopKind::kNsg || s.kind == HopKind::kNoNsg ||
                         s.kind == HopKind::kApplicationGateway || s.kind == HopKind::kPaas;
     const bool own_nsg = own && (s.kind == HopKind::kNsg || s.kind == HopKind::kNoNsg);
@@ -241,22 +241,19 @@ inline void check_explained(const model::Model& m, const solver::Analysis& a, co
     Step st = step_of_hop(h);
     if (h.kind == HopKind::kSource) st = Step{HopKind::kSource, RK::kInternet, -1, "", true};
     got.push_back(st);
+    if (h.kind == HopKind::kLoadBalancer) lb_rules_got.push_back(h.lb_rule);
   }
-  if (own && got.size() > want.size()) got.resize(want.size());  // the entry point's own part of the trace
+  if (own && got.size() > want.size()) {  // the entry point's own part of the trace
+    got.resize(want.size());
+    if (lb_rules_got.size() > lb_rules_want.size()) lb_rules_got.resize(lb_rules_want.size());
+  }
   INFO("stages: " << text(want));
   INFO("explain: " << text(got));
   CHECK(same(want, got));
-  if (internal_lb != nullptr) {
-    const auto routing = std::find_if(t.hops.begin(), t.hops.end(), [](const solver::TraceHop& h) {
-      return h.kind == HopKind::kApplicationGateway && std::string_view(h.scope) == "routing";
-    });
-    REQUIRE(routing != t.hops.end());
-    CHECK(routing->internal_lb == internal_lb->resource);
-    CHECK(routing->internal_lb_rule == internal_lb->rule);
-  }
+  CHECK(lb_rules_got == lb_rules_want);
 }
 
-/// Checks every exposure (and broken flow, against analyze) of `a` whose path the engine lists.
+/// Checks every exposure and broken flow of `a` whose path the engine lists, against analyze and explain.
 inline void check_paths(const model::Model& m, const solver::Analysis& a, Counts& n) {
   for (const auto* list : {&a.exposures, &a.broken}) {
     for (const auto& e : *list) {
@@ -265,11 +262,11 @@ inline void check_paths(const model::Model& m, const solver::Analysis& a, Counts
       INFO(kind_of(e) << " to " << model::to_string(e.target_kind) << " " << e.target);
       check_analyzed(e, *stages);
       ++n.analyzed[kind_of(e)];
-      if (list == &a.broken) continue;
+      const bool broken = list == &a.broken;
       const auto q = query_of(m, e);
       if (!q) continue;
-      check_explained(m, a, e, *stages, *q);
-      ++n.explained[kind_of(e)];
+      check_explained(m, a, e, *stages, *q, broken);
+      ++(broken ? n.explained_broken : n.explained)[kind_of(e)];
     }
   }
 }

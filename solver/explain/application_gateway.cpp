@@ -171,11 +171,15 @@ FirewallLeg gateway_firewall_hop(const model::Model& m, const AddressSpace& spac
   return out;
 }
 
-void explain_application_gateway(const model::Model& m, FlowTrace& t, int gi, int fi) {
+/// The packet to frontend `fi` of gateway `gi`: a public frontend's public IP, or (`dnat`) a private frontend a
+/// firewall's DNAT rule translates the packet to, the gateway then listening on the translated port.
+void explain_application_gateway(const model::Model& m, FlowTrace& t, int gi, int fi,
+                                 const DnatToGateway* dnat = nullptr) {
   const FlowQuery& q = t.query;
   const auto& g = m.application_gateways[gi];
   const auto& fe = g.frontends[fi];
-  const int pip = fe.public_ip.index;
+  const int pip = dnat != nullptr ? t.public_ip : fe.public_ip.index;
+  const std::uint16_t port = dnat != nullptr ? dnat->port : q.destination_port;  // the port the gateway listens on
   t.application_gateway = gi;
   t.public_ip = pip;
   t.via_public_ip = true;
@@ -193,16 +197,26 @@ void explain_application_gateway(const model::Model& m, FlowTrace& t, int gi, in
   };
   // Each stage of the path (solver/path.h) decided for the packet; they go on the trace in the stages' order, by
   // walk() below.
-  const TraceHop source = source_hop(m, space, q.source, t);
-  const TraceHop entry = entry_hop(m, pip, q, EntryPoint{RK::kApplicationGateway, gi}, fi);
+  const TraceHop source = dnat != nullptr ? dnat->source : source_hop(m, space, q.source, t);
+  const TraceHop entry =
+      dnat != nullptr ? dnat->entry : entry_hop(m, pip, q, EntryPoint{RK::kApplicationGateway, gi}, fi);
   const model::Ref subnet_ref = gateway_subnet(g);
+  // Behind a DNAT rule the gateway subnet's NSG sees the firewall's SNAT addresses on the translated port.
   const TraceHop entry_nsg =
-      entry_nsg_hop(m, space, q, subnet_ref, gateway_frontend_addresses(m, g), q.destination_port, "gateway-subnet",
-                    EntryPoint{RK::kApplicationGateway, gi});
+      dnat != nullptr
+          ? snat_entry_nsg_hop(m, space, q, subnet_ref, gateway_frontend_addresses(m, g), port, "gateway-subnet",
+                               EntryPoint{RK::kApplicationGateway, gi}, dnat->snat, dnat->snat_address)
+          : entry_nsg_hop(m, space, q, subnet_ref, gateway_frontend_addresses(m, g), port, "gateway-subnet",
+                          EntryPoint{RK::kApplicationGateway, gi});
   PathEntry how;
   how.via = Via::kApplicationGateway;
   how.gateway = gi;
   how.public_ip = pip;
+  how.hub_address = pip < 0 && t.entry_address.has_value();
+  if (dnat != nullptr) {
+    how.dnat_firewall = dnat->firewall;
+    how.dnat_rule = dnat->rule;
+  }
 
   // listener: the first on this frontend and port, as analyze enumerates them.
   TraceHop listener;
@@ -215,17 +229,18 @@ void explain_application_gateway(const model::Model& m, FlowTrace& t, int gi, in
     const auto& l = g.listeners[li];
     if (l.frontend.child != fi || l.frontend_port.child < 0) continue;
     const auto& fp = g.frontend_ports[l.frontend_port.child];
-    if (fp.unknown || fp.port == q.destination_port) on_port.push_back(static_cast<int>(li));  // unknown: every port
+    if (fp.unknown || fp.port == port) on_port.push_back(static_cast<int>(li));  // unknown: every port
   }
   if (q.protocol != Protocol::kTcp) {
     listener.why = because(ReasonCode::kAgNotTcp);
   } else if (on_port.empty()) {
     listener.why = because(ReasonCode::kAgNoListener);
+    listener.why.flow.destination_port = port;  // behind a DNAT rule: the translated port
   } else {
     const int li = on_port.front();
     const auto& l = g.listeners[li];
     t.listener = listener.listener = listener.rule = li;
-    listener.frontend_port = q.destination_port;
+    listener.frontend_port = port;
     listener.waf_mode = model::effective_waf_mode(g, l);
     listener.passes = true;
     listener.why = because(ReasonCode::kAgListener);
@@ -240,6 +255,7 @@ void explain_application_gateway(const model::Model& m, FlowTrace& t, int gi, in
   routing.resource = gi;
   TraceHop forward;
   TraceHop back;
+  TraceHop internal_lb;  // the internal load balancer between the gateway and the backend, if any
   FirewallLeg through;
   ForwardedSources who = ForwardedSources::kGatewaySubnet;
   std::optional<IpAddress> appliance;
@@ -247,12 +263,16 @@ void explain_application_gateway(const model::Model& m, FlowTrace& t, int gi, in
   // Puts the stages on the trace up to `last` (none: all of them), each as decided.
   auto walk = [&](const std::vector<Stage>& stages, std::string_view last) {
     bool target_nsgs = false;
+    bool at_gateway = false;  // the stages before the gateway's are a DNAT rule's (its forward route)
     for (const Stage& stage : stages) {
       const std::string_view scope = stage.scope;
       switch (stage.kind) {
         case K::kSource: t.hops.push_back(source); break;
         case K::kEntry: t.hops.push_back(entry); break;
-        case K::kApplicationGateway: t.hops.push_back(scope == "listener" ? listener : routing); break;
+        case K::kApplicationGateway:
+          at_gateway = true;
+          t.hops.push_back(scope == "listener" ? listener : routing);
+          break;
         case K::kNsg:
         case K::kNoNsg:
           if (scope == "gateway-subnet") {
@@ -263,14 +283,22 @@ void explain_application_gateway(const model::Model& m, FlowTrace& t, int gi, in
                                through.sources, t);
           }
           break;
-        case K::kRoute: t.hops.push_back(scope == "forward" ? forward : back); break;
-        case K::kFirewall:  // crossed both ways: its rules decide which of the gateway subnet's addresses go on
+        case K::kRoute:
+          t.hops.push_back(!at_gateway && dnat != nullptr ? dnat->forward : scope == "forward" ? forward : back);
+          break;
+        case K::kLoadBalancer: t.hops.push_back(internal_lb); break;  // the internal load balancer's rule
+        case K::kFirewall:
+          if (scope == "dnat" && dnat != nullptr) {  // a DNAT rule to a private frontend
+            t.hops.push_back(dnat->dnat);
+            break;
+          }
+          // crossed both ways: its rules decide which of the gateway subnet's addresses go on
           through = gateway_firewall_hop(m, space, t, stage.resource, *appliance, *chosen, through.sources);
           if (!(through.sources == subnet_space(m, subnet_ref.index))) {
             who = ForwardedSources::kGatewaySubnetThroughFirewall;
           }
           break;
-        default: break;  // an internal load balancer (a field of the routing hop); the target (analyze's)
+        default: break;  // the target (analyze's)
       }
       if (!last.empty() && scope == last) return;
     }
@@ -363,7 +391,7 @@ void explain_application_gateway(const model::Model& m, FlowTrace& t, int gi, in
   }
   routing.routing_rule = b.rule;
   routing.routing_target = b.target;
-  routing.frontend_port = q.destination_port;
+  routing.frontend_port = port;
   routing.backend_port = b.port;
   routing.internal_lb = b.lb;
   routing.internal_lb_rule = b.lb_rule;
@@ -379,6 +407,15 @@ void explain_application_gateway(const model::Model& m, FlowTrace& t, int gi, in
                         : routing.backends.size() > 1 ? LbBackend::kFirst
                                                       : LbBackend::kOnly;
 
+  if (b.lb >= 0) {  // the leg's members: the candidates of the same routing target and load balancer rule, in order
+    std::vector<model::IpConfigIndex> members;
+    for (const auto& c : candidates) {
+      if (c.rule == b.rule && c.target == b.target && c.lb == b.lb && c.lb_rule == b.lb_rule) members.push_back(c.x);
+    }
+    const auto at = std::find(members.begin(), members.end(), b.x) - members.begin();
+    internal_lb = internal_lb_hop(m, EntryPoint{RK::kApplicationGateway, gi}, b.lb, b.lb_rule, b.lb_address, b.lb_port,
+                                  b.port, std::move(members), static_cast<std::size_t>(at), !q.backend.empty());
+  }
   t.nic = b.x.nic;
   t.ip_configuration = b.x.ip_configuration;
   t.vm = m.nics[b.x.nic].virtual_machine.index;
@@ -402,6 +439,11 @@ void explain_application_gateway(const model::Model& m, FlowTrace& t, int gi, in
 }
 
 }  // namespace
+
+void explain_gateway_behind_dnat(const model::Model& m, FlowTrace& t, int gateway, int frontend,
+                                 const DnatToGateway& d) {
+  explain_application_gateway(m, t, gateway, frontend, &d);
+}
 
 /// When t.query.target names an application gateway (or a public IP of one): traces the packet (or sets t's error
 /// fields) and returns true; otherwise returns false.

@@ -186,7 +186,9 @@ std::vector<OtherEntry> entries_reaching(const model::Model& m, const Analysis& 
                  ? q.destination_port
                  : e.entry_ports.intervals().front().lo;
     switch (e.via) {
-      case Via::kFirewallDnat: break;
+      case Via::kFirewallDnat:
+        if (e.load_balancer >= 0) o.backend = id;  // to an internal load balancer's frontend: this backend of its rule
+        break;
       case Via::kLoadBalancer:
       case Via::kLoadBalancerNat:
       case Via::kApplicationGateway: o.backend = id; break;

@@ -10,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include "solver/application_gateway.h"
 #include "solver/explain/internal.h"
 #include "solver/firewall.h"
 #include "solver/network.h"
@@ -130,6 +131,34 @@ void explain_dnat(const model::Model& m, FlowTrace& t, const FirewallAddress& at
     hop.why.rule = hop.rule;
   }
 
+  const FirewallSide side = firewall_side(m, fw);
+  // forward: peering between the firewall's VNet and the target's (in `to_subnet`, at `to`), and the firewall
+  // subnet's route.
+  auto forward_hop = [&](const IpAddress& to, int to_subnet) {
+    TraceHop forward;
+    forward.kind = HopKind::kRoute;
+    forward.scope = "forward";
+    forward.resource_kind = model::ResourceKind::kSubnet;
+    forward.resource = side.subnet;  // == the forward route stage's subnet (firewall_subnet)
+    RouteChoice to_target;
+    // dnat_forward_blocks (solver/firewall.cpp, shared with analyze) says why a forward route is blocked.
+    forward.why.code = ReasonCode::kForwardedLeg;
+    forward.why.broken = dnat_forward_blocks(m, fw, side, to, to_subnet, to_target);
+    forward.next_hop = to_target.next_hop;
+    if (to_target.user) {
+      forward.route_table = to_target.route_table;
+      forward.route = to_target.route;
+    }
+    forward.passes = forward.why.broken == nullptr;
+    forward.breaks = true;  // analyze reports the DNAT flow as broken
+    if (forward.passes) {
+      forward.why = because(ReasonCode::kFirewallForward);
+      forward.why.address = to;
+      forward.why.route = to_target;
+    }
+    return forward;
+  };
+
   // The target: an ip configuration holding the translated address.
   std::optional<std::pair<int, int>> target;
   if (translated) {
@@ -142,6 +171,117 @@ void explain_dnat(const model::Model& m, FlowTrace& t, const FirewallAddress& at
         }
       }
     }
+  }
+  // Else an internal load balancer's frontend (docs/model.md#azure-firewall): its first load-balancing rule on the
+  // frontend for the protocol and port, as analyze enumerates them, and one member of its pools (--backend, else the
+  // first), reached on the rule's backend port.
+  int ilb = -1;
+  int ilb_frontend = -1;
+  int ilb_rule = -1;
+  int ilb_port = -1;  // the frontend port of the rule (-1: HA ports)
+  TraceHop lb_hop;
+  if (!target && translated) {
+    for (std::size_t l = 0; l < m.load_balancers.size() && ilb < 0; ++l) {
+      const auto& fes = m.load_balancers[l].frontends;
+      for (std::size_t fe = 0; fe < fes.size(); ++fe) {
+        if (!fes[fe].public_ip.set() && fes[fe].private_ip == translated) {
+          ilb = static_cast<int>(l);
+          ilb_frontend = static_cast<int>(fe);
+          break;
+        }
+      }
+    }
+  }
+  // Else an application gateway's private frontend: the gateway takes the packet on (its subnet's NSG seeing the
+  // firewall's SNAT addresses, the listener on the translated port, the routing rule and a backend).
+  if (!target && ilb < 0 && translated && !side.snat.empty()) {
+    for (std::size_t g = 0; g < m.application_gateways.size(); ++g) {
+      const auto& fes = m.application_gateways[g].frontends;
+      for (std::size_t fe = 0; fe < fes.size(); ++fe) {
+        if (fes[fe].public_ip.set() || fes[fe].private_ip != translated) continue;
+        DnatToGateway d;
+        d.source = source;
+        d.entry = entry;
+        d.dnat = hop;
+        d.forward = forward_hop(*translated, gateway_subnet(m.application_gateways[g]).index);
+        d.firewall = f;
+        d.rule = hop.rule;
+        d.snat = side.snat;
+        d.snat_address = side.address;
+        d.port = port;
+        explain_gateway_behind_dnat(m, t, static_cast<int>(g), static_cast<int>(fe), d);
+        return;
+      }
+    }
+  }
+  if (!q.backend.empty() && ilb < 0) {
+    query_error(t, FlowTrace::Status::kBadBackend, QueryOption::kBackend, QueryErrorCode::kBackendNotApplicable)
+        .applies_to = BackendAppliesTo::kLoadBalancerOrDnatToInternalLb;
+    return;
+  }
+  if (ilb >= 0) {
+    const auto& lb = m.load_balancers[ilb];
+    std::vector<model::IpConfigIndex> members;
+    std::uint16_t backend_port = port;
+    for (std::size_t lr = 0; lr < lb.rules.size() && ported && ilb_rule < 0; ++lr) {
+      const auto& r = lb.rules[lr];
+      if (r.frontend.child != ilb_frontend || !(r.protocols & model::bit(q.protocol))) continue;
+      if (r.frontend_port != 0 && r.frontend_port != port) continue;
+      ilb_rule = static_cast<int>(lr);
+      ilb_port = r.frontend_port == 0 ? -1 : port;
+      backend_port = r.frontend_port == 0 ? port : r.backend_port;
+      std::set<model::IpConfigIndex> done;  // as analyze: a member of two of the rule's pools once
+      for (const auto& pool : r.backend_pools) {
+        if (pool.child < 0) continue;
+        for (const auto& x : lb.backend_pools[pool.child].members) {
+          if (done.insert(x).second) members.push_back(x);
+        }
+      }
+    }
+    if (ilb_rule < 0) {
+      lb_hop.kind = HopKind::kLoadBalancer;
+      lb_hop.resource_kind = model::ResourceKind::kLoadBalancer;
+      lb_hop.resource = ilb;
+      lb_hop.why.code = ReasonCode::kLbNoRule;
+      lb_hop.why.entry = EntryPoint{model::ResourceKind::kFirewall, f};
+      lb_hop.why.load_balancer = ilb;
+      lb_hop.why.frontend = ilb_frontend;
+      lb_hop.why.address = translated;
+      lb_hop.why.flow = FlowPacket{src, q.protocol, q.source_port, port};
+    } else {
+      std::size_t pick = 0;
+      if (!q.backend.empty()) {
+        pick = members.size();
+        for (std::size_t i = 0; i < members.size() && pick == members.size(); ++i) {
+          if (names_member(m, members[i], q.backend)) pick = i;
+        }
+        if (pick == members.size()) {
+          QueryError& e = query_error(t, FlowTrace::Status::kBadBackend, QueryOption::kBackend,
+                                      QueryErrorCode::kBackendNotMember);
+          e.kind = model::ResourceKind::kLoadBalancer;
+          e.index = ilb;
+          e.child = ilb_rule;
+          for (const auto& x : members) {
+            e.candidates.push_back(
+                QueryCandidate{model::ResourceKind::kNetworkInterface, x.nic, x.ip_configuration, false, std::nullopt});
+          }
+          t.hops.clear();
+          return;
+        }
+      }
+      lb_hop = internal_lb_hop(m, EntryPoint{model::ResourceKind::kFirewall, f}, ilb, ilb_rule, translated, port,
+                               backend_port, members, pick, !q.backend.empty());
+      lb_hop.why.flow.source = src;
+      lb_hop.why.flow.protocol = q.protocol;
+      lb_hop.why.flow.source_port = q.source_port;
+      if (pick < members.size()) target = std::make_pair(members[pick].nic, members[pick].ip_configuration);
+    }
+    if (!target) {  // no rule takes the packet, or its pools are empty: the trace ends at the load balancer
+      t.hops.insert(t.hops.end(), {source, entry, hop, lb_hop});
+      finish_trace(t, Reason{});
+      return;
+    }
+    port = backend_port;
   }
   if (!target) {
     t.hops.insert(t.hops.end(), {source, entry, hop});
@@ -160,32 +300,11 @@ void explain_dnat(const model::Model& m, FlowTrace& t, const FirewallAddress& at
   t.ip_configuration = c;
   t.vm = nic.virtual_machine.index;
   const int subnet = cfg.subnet.index;
-  const FirewallSide side = firewall_side(m, fw);
   const std::optional<IpAddress>& snat = side.address;
   const IpSet& snat_set = side.snat;
 
-  // forward: peering between the firewall's VNet and the target's, and the firewall subnet's route.
-  TraceHop forward;
-  forward.kind = HopKind::kRoute;
-  forward.scope = "forward";
-  forward.resource_kind = model::ResourceKind::kSubnet;
-  forward.resource = side.subnet;  // == the forward route stage's subnet (firewall_subnet)
-  RouteChoice to_target;
-  // dnat_forward_blocks (solver/firewall.cpp, shared with analyze) says why a forward route is blocked.
-  forward.why.code = ReasonCode::kForwardedLeg;
-  forward.why.broken = dnat_forward_blocks(m, fw, side, *translated, subnet, to_target);
-  forward.next_hop = to_target.next_hop;
-  if (to_target.user) {
-    forward.route_table = to_target.route_table;
-    forward.route = to_target.route;
-  }
-  forward.passes = forward.why.broken == nullptr;
-  forward.breaks = true;  // analyze reports the DNAT flow as broken
-  if (forward.passes) {
-    forward.why = because(ReasonCode::kFirewallForward);
-    forward.why.address = translated;
-    forward.why.route = to_target;
-  }
+  // Through an internal load balancer the firewall's route to the backend decides, as analyze decides it.
+  const TraceHop forward = forward_hop(ilb >= 0 && cfg.private_ip ? *cfg.private_ip : *translated, subnet);
 
   // nsg: subnet, then NIC, seeing the SNAT addresses (any of them passing admits the flow, as in analyze).
   const Destination dst{cfg.private_ip, subnet, &cfg.asgs};
@@ -270,11 +389,15 @@ void explain_dnat(const model::Model& m, FlowTrace& t, const FirewallAddress& at
   how.hub_address = pip < 0;
   how.gateway = f;
   how.gateway_rule = hop.rule;
+  how.load_balancer = ilb;
+  how.rule = ilb_rule;
+  how.frontend_port = ilb_port;
   for (const Stage& stage : inbound_path(m, how, model::IpConfigIndex{n, c})) {
     switch (stage.kind) {
       case HopKind::kSource: t.hops.push_back(source); break;
       case HopKind::kEntry: t.hops.push_back(entry); break;
       case HopKind::kFirewall: t.hops.push_back(hop); break;
+      case HopKind::kLoadBalancer: t.hops.push_back(lb_hop); break;  // an internal load balancer's rule
       case HopKind::kRoute: t.hops.push_back(std::string_view(stage.scope) == "forward" ? forward : back_hop()); break;
       case HopKind::kNsg:
       case HopKind::kNoNsg: t.hops.push_back(nsg_hop(stage)); break;
@@ -306,11 +429,6 @@ bool explain_firewall_target(const model::Model& m, FlowTrace& t) {
                                  ? QueryCandidate{model::ResourceKind::kPublicIp, a.public_ip, -1, false, std::nullopt}
                                  : QueryCandidate{model::ResourceKind::kFirewall, a.firewall, -1, false, a.address});
     }
-    return true;
-  }
-  if (!q.backend.empty()) {
-    query_error(t, FlowTrace::Status::kBadBackend, QueryOption::kBackend, QueryErrorCode::kBackendNotApplicable)
-        .applies_to = BackendAppliesTo::kLoadBalancer;
     return true;
   }
   explain_dnat(m, t, fws.front());

@@ -70,6 +70,14 @@ IpSet sources_of(const PacketSet& p);
 /// `port`, decided as analyze decides it (entry_nsg_decisions).
 TraceHop entry_nsg_hop(const model::Model& m, const AddressSpace& space, const FlowQuery& q, const model::Ref& subnet,
                        const IpSet& frontends, std::uint16_t port, const char* scope, const EntryPoint& what);
+/// entry_nsg_hop for a packet that a firewall's DNAT rule translated: the subnet's NSG sees the firewall's SNAT
+/// addresses `snat` (any source port), as analyze decides it; the rule that admits some of them (else the first that
+/// decides) is shown, the reason naming `snat` and, as the packet's source, `snat_address` (the firewall's address,
+/// when the rule decides it; else the first address the rule decides).
+TraceHop snat_entry_nsg_hop(const model::Model& m, const AddressSpace& space, const FlowQuery& q,
+                            const model::Ref& subnet, const IpSet& frontends, std::uint16_t port, const char* scope,
+                            const EntryPoint& what, const IpSet& snat,
+                            const std::optional<model::IpAddress>& snat_address);
 /// The target's subnet and NIC NSG hops (the NSG stages of its path, entered `via` a Bastion session or an
 /// application gateway) for TCP `port` from the entry point's subnet `inner`, as analyze sees a
 /// forwarded flow: the whole subnet, any source port; the flow passes when some of its addresses pass both NSGs
@@ -102,6 +110,33 @@ std::vector<std::pair<int, int>> frontends_named(const model::Model& m, const st
 /// Matches the packet against the frontend's load-balancing rules, then its inbound NAT rules, as analyze()
 /// enumerates them. Fills t's error fields (kBadBackend) when --backend names no member.
 LbChoice load_balancer_hop(const model::Model& m, int l, int f, const FlowQuery& q, FlowTrace& t);
+
+/// An internal load balancer's hop on a leg that entry point `from` (an application gateway, a firewall's DNAT rule)
+/// forwards: its load-balancing rule `rule` takes the connection to frontend `address` on `frontend_port` and
+/// forwards it on `backend_port` to members[pick] (`chosen`: picked with --backend). ReasonCode::kLbRule with `entry`.
+TraceHop internal_lb_hop(const model::Model& m, const EntryPoint& from, int l, int rule,
+                         const std::optional<model::IpAddress>& address, std::uint16_t frontend_port,
+                         std::uint16_t backend_port, std::vector<model::IpConfigIndex> members, std::size_t pick,
+                         bool chosen);
+
+/// A firewall's DNAT rule that translates the packet to an application gateway's private frontend, as explain_dnat
+/// decided it: the source, the firewall's entry, the DNAT rule and the firewall's forward route, the firewall and the
+/// rule's position in its order, its SNAT addresses (what the gateway subnet's NSG sees) and the translated port.
+struct DnatToGateway {
+  TraceHop source;
+  TraceHop entry;
+  TraceHop dnat;
+  TraceHop forward;
+  int firewall{-1};
+  int rule{-1};
+  IpSet snat;
+  std::optional<model::IpAddress> snat_address;  // the firewall's address in `snat`, if known
+  std::uint16_t port{0};
+};
+/// The packet on from `d` to private frontend `frontend` of application gateway `gateway`: its subnet's NSG, the
+/// listener, the routing rule and one backend, as for a public frontend (solver/explain/application_gateway.cpp).
+void explain_gateway_behind_dnat(const model::Model& m, FlowTrace& t, int gateway, int frontend,
+                                 const DnatToGateway& d);
 
 // ---- the entry of each family: when t.query.target names one of its resources, trace the packet (or set t's
 // error fields) and return true; otherwise leave `t` alone and return false ----

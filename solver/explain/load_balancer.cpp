@@ -209,4 +209,36 @@ LbChoice load_balancer_hop(const model::Model& m, int l, int f, const FlowQuery&
   return c;  // a --backend has nothing to choose from: the hop says why the packet stops
 }
 
+TraceHop internal_lb_hop(const model::Model& m, const EntryPoint& from, int l, int rule,
+                         const std::optional<IpAddress>& address, std::uint16_t frontend_port,
+                         std::uint16_t backend_port, std::vector<model::IpConfigIndex> members, std::size_t pick,
+                         bool chosen) {
+  (void)m;
+  TraceHop h;
+  h.kind = HopKind::kLoadBalancer;
+  h.resource_kind = model::ResourceKind::kLoadBalancer;
+  h.resource = l;
+  h.lb_rule = rule;
+  h.frontend_port = frontend_port;
+  h.backend_port = backend_port;
+  h.passes = pick < members.size();
+  h.backends = members;
+  h.why.code = ReasonCode::kLbRule;
+  h.why.entry = from;
+  h.why.load_balancer = l;
+  h.why.rule = rule;
+  h.why.address = address;
+  h.why.flow.protocol = Protocol::kTcp;
+  h.why.flow.destination_port = frontend_port;
+  h.why.frontend_port = frontend_port;
+  h.why.backend_port = backend_port;
+  h.why.member = static_cast<int>(pick);
+  h.why.backend = !h.passes             ? LbBackend::kNone
+                  : chosen              ? LbBackend::kChosen
+                  : members.size() == 1 ? LbBackend::kOnly
+                                        : LbBackend::kFirst;
+  h.why.members = std::move(members);
+  return h;
+}
+
 }  // namespace exposim::solver::explain_internal

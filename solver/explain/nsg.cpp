@@ -170,6 +170,46 @@ TraceHop entry_nsg_hop(const model::Model& m, const AddressSpace& space, const F
   return h;
 }
 
+TraceHop snat_entry_nsg_hop(const model::Model& m, const AddressSpace& space, const FlowQuery& q,
+                            const model::Ref& subnet, const IpSet& frontends, std::uint16_t port, const char* scope,
+                            const EntryPoint& what, const IpSet& snat,
+                            const std::optional<model::IpAddress>& snat_address) {
+  TraceHop h = entry_nsg_hop(m, space, q, subnet, frontends, port, scope, what);
+  const NsgSlot slot = subnet_nsg_slot(m, subnet);
+  if (slot.state != NsgSlot::State::kPresent) return h;
+  // As analyze (admitted): every SNAT address, any source port; the first rule that admits some of them decides.
+  const PacketSet arriving(Cube{snat, IpSet::all(), model::bit(Protocol::kTcp), PortSet::all(), single(port)});
+  const auto decisions = entry_nsg_decisions(m, space, slot, subnet.index, frontends, arriving);
+  const RuleDecision* decided = decisions.empty() ? nullptr : &decisions.front();
+  for (const auto& d : decisions) {
+    if (d.access == Access::kAllow && !d.packets.empty()) {
+      decided = &d;
+      break;
+    }
+  }
+  if (decided == nullptr) {
+    h.rule = -1;
+    h.passes = false;
+    h.why = no_rule_reason();
+    return h;
+  }
+  h.rule = decided->rule;
+  h.passes = decided->access == Access::kAllow;
+  FlowQuery at = q;
+  const IpSet sources = sources_of(decided->packets);
+  if (snat_address && sources.contains(snat_address->value)) {
+    at.source = *snat_address;
+  } else if (!sources.empty()) {
+    at.source = model::IpAddress{sources.intervals().front().lo};
+  }
+  at.destination_port = port;
+  h.why = rule_reason(m, slot.index, h.rule, at, Destination{std::nullopt, subnet.index, nullptr}, space);
+  h.why.code = ReasonCode::kNsgRuleAtEntry;
+  h.why.entry = what;
+  h.why.nsg.snat = snat;
+  return h;
+}
+
 /// The target's subnet and NIC NSG hops for TCP `port` from the entry point's subnet `inner`, as analyze sees a
 /// forwarded flow: the whole subnet, any source port; the flow passes when some of its addresses pass both NSGs
 /// (the first such pair of deciding rules is shown).
