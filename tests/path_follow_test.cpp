@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "cli/explain_text.h"
+#include "cli/explain_query_text.h"
 #include "solver/explain.h"
 #include "solver/exposure.h"
 #include "tests/gateway_estate.h"
@@ -186,7 +187,11 @@ TEST_CASE("path follow: a firewall DNAT rule to an internal load balancer's fron
   // A --backend that is no member of the rule's pools is an error listing the members.
   t = solver::explain(r.m, follow_query("20.1.1.1", 50000, "10.0.4.9"), &r.a);
   CHECK(t.status == FlowTrace::Status::kBadBackend);
-  CHECK(t.candidates == std::vector<std::string>{"nic-app (10.0.4.4)", "nic-app-2 (10.0.4.5)"});
+  CHECK(t.error.code == solver::QueryErrorCode::kBackendNotMember);
+  CHECK(cli::query_candidates_text(r.m, t.error) ==
+        std::vector<std::string>{"nic-app (10.0.4.4)", "nic-app-2 (10.0.4.5)"});
+  CHECK(cli::query_error_text(r.m, t) ==
+        "--backend '10.0.4.9' is not a member of pool 'be' of load balancer 'ilb' (rule 'r-rdp')");
 
   // Asked about nic-app (no public IP of its own), explain follows analyze's entry: the DNAT rule with nic-app as the
   // backend.
