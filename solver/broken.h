@@ -7,7 +7,7 @@
 
 #include "model/model.h"
 #include "solver/hop.h"
-#include "solver/network.h"
+#include "solver/route_choice.h"
 
 namespace exposim::solver {
 

@@ -12,7 +12,7 @@
 #include "model/model.h"
 #include "solver/broken.h"
 #include "solver/hop.h"
-#include "solver/network.h"
+#include "solver/route_choice.h"
 #include "solver/packet_set.h"
 
 namespace exposim::solver {
