@@ -14,6 +14,9 @@
 
 namespace exposim::solver::recommendations {
 
+/// A name in single quotes, as the network recommendations' messages write it: 'nsg-web'.
+inline std::string quoted(const std::string& name) { return "'" + name + "'"; }
+
 struct Context;
 
 /// Facts computed once per evaluation from a validated model and its analysis.
