@@ -28,6 +28,7 @@
 #include "test_scale.h"
 #include "tests/gateway_estate.h"
 #include "tests/path_check.h"
+#include "tests/path_estates.h"
 
 using namespace exposim::testing::gateway_estate;
 
@@ -1121,49 +1122,6 @@ TEST_CASE("explain: the backend's NSGs see only the gateway addresses the firewa
 
 namespace {
 
-/// An Azure Firewall `fw` in hub's AzureFirewallSubnet (10.0.1.0/26, no private IP in the input: 10.0.1.4),
-/// public IP `pip-fw` 20.1.1.1, policy `policy` with one DNAT collection `dnat` of the given rules
-/// (name, firewall port, translated address, translated port).
-void add_firewall(Estate& e, const std::vector<std::tuple<std::string, std::string, std::string, std::string>>& rules) {
-  json nat = json::array();
-  for (const auto& [name, port, to, to_port] : rules) {
-    nat.push_back({{"ruleType", "NatRule"},
-                   {"name", name},
-                   {"ipProtocols", {"TCP"}},
-                   {"sourceAddresses", {"*"}},
-                   {"destinationAddresses", {"20.1.1.1"}},
-                   {"destinationPorts", {port}},
-                   {"translatedAddress", to},
-                   {"translatedPort", to_port}});
-  }
-  e.pip("pip-fw", "20.1.1.1");
-  e.add({{"id", kFwPolicy},
-         {"name", "policy"},
-         {"type", "Microsoft.Network/firewallPolicies"},
-         {"properties", json::object()}});
-  e.add({{"id", kFwPolicy + "/ruleCollectionGroups/rcg"},
-         {"name", "rcg"},
-         {"type", "Microsoft.Network/firewallPolicies/ruleCollectionGroups"},
-         {"properties",
-          {{"priority", 100},
-           {"ruleCollections",
-            {{{"ruleCollectionType", "FirewallPolicyNatRuleCollection"},
-              {"name", "dnat"},
-              {"priority", 100},
-              {"action", {{"type", "DNAT"}}},
-              {"rules", nat}}}}}}});
-  e.add({{"id", kS + "/azureFirewalls/fw"},
-         {"name", "fw"},
-         {"type", "Microsoft.Network/azureFirewalls"},
-         {"properties",
-          {{"firewallPolicy", id_ref(kFwPolicy)},
-           {"ipConfigurations",
-            {{{"name", "ipc"},
-              {"properties",
-               {{"subnet", id_ref(subnet_id("hub", "AzureFirewallSubnet"))},
-                {"publicIPAddress", id_ref(kS + "/publicIPAddresses/pip-fw")}}}}}}}}});
-}
-
 /// `gateway()` with its frontend made private at `address` (no public IP).
 json private_gateway(json g, const std::string& address) {
   g["properties"]["frontendIPConfigurations"][0]["properties"] = {{"privateIPAddress", address},
@@ -1198,7 +1156,7 @@ TEST_CASE("application gateway: a firewall DNAT to its private frontend reaches 
                                    {{"l-https", "pool", "s-80"}}),
                            "10.0.2.10"))
       .nic("nic-app", "hub", "app", "10.0.4.4", "nsg-app");
-  add_firewall(e, {{"to-agw", "443", "10.0.2.10", "443"}});
+  testing::path_estates::firewall_with_dnat(e, {{"to-agw", "443", "10.0.2.10", "443"}});
   auto r = run(e.resources);
   REQUIRE_FALSE(r.diags.has_errors());
   // No dnat-target-unknown: the translated address is the gateway's frontend.
@@ -1270,7 +1228,7 @@ TEST_CASE("firewall: a DNAT to an internal load balancer's frontend reaches the 
       .nic("nic-app", "hub", "app", "10.0.4.4", "nsg-app");
   e.resources.back()["properties"]["ipConfigurations"][0]["properties"]["loadBalancerBackendAddressPools"] = {
       id_ref(lb_id + "/backendAddressPools/be")};
-  add_firewall(e, {{"rdp", "50000", "10.0.4.100", "3389"}});
+  testing::path_estates::firewall_with_dnat(e, {{"rdp", "50000", "10.0.4.100", "3389"}});
   const auto r = run(e.resources);
   REQUIRE_FALSE(r.diags.has_errors());
   CHECK(codes(r.a.findings).empty());

@@ -74,7 +74,10 @@ inline void firewall_with_dnat(
                    {"translatedPort", to_port}});
   }
   e.pip("pip-fw", "20.1.1.1");
-  e.add({{"id", kPolicy}, {"name", "policy"}, {"type", "Microsoft.Network/firewallPolicies"}, {"properties", {}}});
+  e.add({{"id", kPolicy},
+         {"name", "policy"},
+         {"type", "Microsoft.Network/firewallPolicies"},
+         {"properties", json::object()}});
   e.add({{"id", kPolicy + "/ruleCollectionGroups/rcg"},
          {"name", "rcg"},
          {"type", "Microsoft.Network/firewallPolicies/ruleCollectionGroups"},
