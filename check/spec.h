@@ -11,7 +11,7 @@
 #include "model/ip.h"
 #include "model/model.h"
 #include "model/resources.h"
-#include "solver/explain.h"
+#include "solver/flow_query.h"
 #include "solver/hop.h"
 #include "solver/recommendation.h"
 

@@ -11,33 +11,14 @@
 
 #include "model/model.h"
 #include "solver/broken.h"
+#include "solver/flow_query.h"
 #include "solver/hop.h"
-#include "solver/route_choice.h"
 #include "solver/packet_set.h"
+#include "solver/route_choice.h"
 
 namespace exposim::solver {
 
 struct Analysis;  // solver/exposure.h
-
-/// The packet to explain. `target` is a public IP address, a public IP name or id (an instance public IP, a load
-/// balancer frontend's, a firewall's, an application gateway's or a Bastion host's; also a secured virtual hub
-/// firewall's public address, which is not a resource), a private IP address (of a
-/// NIC or a private endpoint), the name or id of a NIC, VM, firewall, application gateway, Bastion host, private
-/// endpoint or PaaS service, or a PaaS service's host name (names and ids case-insensitive).
-struct FlowQuery {
-  model::IpAddress source;
-  std::string target;
-  model::Protocol protocol{model::Protocol::kTcp};
-  std::uint16_t source_port{49152};
-  std::uint16_t destination_port{0};  // ignored for ICMP, ESP and AH
-  /// Only for a load balancer frontend: the backend of a load-balancing rule to trace (NIC or VM name or id,
-  /// or private IP). Empty: the first member of the rule's pool in the documented order.
-  std::string backend;
-  /// Through a Bastion session: the client connects to a Bastion host's public IP on 443, and the Bastion opens
-  /// the session to `target` (a NIC or VM name or id, or a private IP) on `destination_port`.
-  bool via_bastion{false};
-  std::string bastion;  // with via_bastion: the Bastion host's name or id; empty: the one that reaches the target
-};
 
 // ---- Why a hop decides as it does: data; cli/explain_text.h writes the words (docs/architecture.md) ----
 

@@ -13,9 +13,10 @@
 #include "model/diagnostic.h"
 #include "model/interval_set.h"
 #include "model/model.h"
-#include "solver/exposure.h"
 
 namespace exposim::solver {
+
+struct Analysis;  // solver/exposure.h
 
 /// Defender's severity of a recommendation (exposim never changes it; `exposed` ranks within one severity).
 enum class RecommendationSeverity { kHigh, kMedium, kLow };

@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "solver/exposure.h"
 #include "solver/recommendation.h"
 
 namespace exposim::solver::recommendations {
