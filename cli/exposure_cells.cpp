@@ -77,23 +77,28 @@ std::string entry_label(const model::Model& m, const Exposure& e) {
 }
 
 std::string cidr_list(const IpSet& s, std::size_t shown) {
-  auto cidrs = model::to_cidr_strings(s);
-  const std::size_t limit = shown == 0 ? cidrs.size() : shown;
+  // Only the prefixes shown become text: a rule-heavy estate's source sets hold thousands of prefixes.
+  const auto prefixes = model::to_prefixes(s);
+  const std::size_t limit = shown == 0 ? prefixes.size() : shown;
   std::string out;
-  for (std::size_t i = 0; i < cidrs.size() && i < limit; ++i) out += (i ? "," : "") + cidrs[i];
-  if (cidrs.size() > limit) out += fmt::format(" +{} more", cidrs.size() - limit);
+  for (std::size_t i = 0; i < prefixes.size() && i < limit; ++i) {
+    if (i) out += ',';
+    out.append(prefixes[i].to_string());
+  }
+  if (prefixes.size() > limit) out += fmt::format(" +{} more", prefixes.size() - limit);
   return out;
 }
 
 std::string sources_text(const Exposure& e, const IpSet& internet, std::size_t shown) {
   if (e.any_source) return "any";
+  static const IpSet all_v4 = model::to_set(*model::IpPrefix::parse("0.0.0.0/0"));
   const IpSet family = e.sources.empty() ? IpSet{}
                        : model::IpAddress{e.sources.intervals().front().lo}.family() == model::IpFamily::kV4
-                           ? internet.intersect(model::to_set(*model::IpPrefix::parse("0.0.0.0/0")))
-                           : internet.subtract(model::to_set(*model::IpPrefix::parse("0.0.0.0/0")));
+                           ? internet.intersect(all_v4)
+                           : internet.subtract(all_v4);
   if (e.sources.subtract(family).empty()) {
     const IpSet missing = family.subtract(e.sources);
-    if (model::to_cidr_strings(missing).size() < model::to_cidr_strings(e.sources).size()) {
+    if (model::to_prefixes(missing).size() < model::to_prefixes(e.sources).size()) {
       return "any except " + cidr_list(missing, shown);
     }
   }
