@@ -5,6 +5,7 @@
 #include "cli/broken_text.h"
 #include "cli/exposure_cells.h"
 #include "cli/hop_json.h"
+#include "cli/hop_text.h"
 #include "cli/json_parts.h"
 #include "cli/text_table.h"
 
@@ -43,17 +44,6 @@ ordered_json ranges_json(const model::PortSet& ports) {
   return a;
 }
 
-/// An application gateway listener: name, frontend port, protocol, host names and the WAF in front of it.
-ordered_json listener_json(const model::ApplicationGateway& g, int listener) {
-  const auto& l = g.listeners[listener];
-  ordered_json j = {{"name", l.name},
-                    {"port", g.frontend_ports[l.frontend_port.child].port},
-                    {"protocol", model::to_string(l.protocol)},
-                    {"host_names", l.host_names},
-                    {"waf_mode", model::to_string(model::effective_waf_mode(g, l))}};
-  return j;
-}
-
 /// The hop kinds as analyze's output contract spells them (docs/output-format.md): the one place where they
 /// differ from explain's names (the source is "internet", the entry "public-ip", a PaaS hop its resource kind).
 std::string hop_name(const Hop& h) {
@@ -65,7 +55,7 @@ std::string hop_name(const Hop& h) {
   }
 }
 
-ordered_json hop_json(const model::Model& m, const Hop& h) {
+ordered_json analyze_hop_v1_json(const model::Model& m, const Hop& h) {
   using K = solver::HopKind;
   ordered_json j;
   j["hop"] = hop_name(h);
@@ -243,7 +233,7 @@ void write_exposure_json(std::ostream& out, const model::Model& m, const Exposur
     entry["application_gateway"] = {{"id", g.id}, {"name", g.name}, {"listener", listener_json(g, e.gateway_rule)}};
   }
   ordered_json path = ordered_json::array();
-  for (const auto& h : e.path) path.push_back(hop_json(m, h));
+  for (const auto& h : e.path) path.push_back(analyze_hop_v1_json(m, h));
 
   out << R"({"target":)" << target.dump() << R"(,"entry":)" << entry.dump() << R"(,"protocol":")"
       << model::to_string(e.protocol) << '"';
@@ -412,9 +402,9 @@ std::string describe_hop(const model::Model& m, const Hop& h) {
       if (h.resource < 0) return "NSG not in input (assumed to allow)";
       const auto& nsg = m.nsgs[h.resource];
       if (const auto* r = hop_rule(m, h)) return fmt::format("{}/{} ({})", nsg.name, r->name, r->priority);
-      return nsg.name;
+      return hop_resource_name(m, h);
     }
-    case HopKind::kNoNsg: return "no NSG";
+    case HopKind::kNoNsg: return hop_resource_name(m, h);
     case HopKind::kEntry: return h.resource >= 0 ? m.public_ips[h.resource].name : "public IP not in input";
     case HopKind::kApplicationGateway: {
       const auto& g = m.application_gateways[h.resource];
@@ -438,29 +428,27 @@ std::string describe_hop(const model::Model& m, const Hop& h) {
     }
     case HopKind::kTarget:
     case HopKind::kBastion:
-    case HopKind::kAppliance: {
-      const auto* r = resource_of(m, h.resource_kind, h.resource);
-      return r != nullptr ? r->name : "";
-    }
+    case HopKind::kAppliance: return hop_resource_name(m, h);
     case HopKind::kFirewall: {
       const auto& fw = m.firewalls[h.resource];
-      if (h.rule < 0) return fw.name;
+      if (h.rule < 0) return hop_resource_name(m, h);
       const auto& at = fw.order[h.rule];
       const auto& c = at.policy >= 0 ? m.firewall_policies[at.policy].groups[at.group].collections[at.collection]
                                      : fw.classic[at.collection];
       return fmt::format("{}/{}/{} ({})", fw.name, c.name, c.rules[at.rule].name, c.priority);
     }
     case HopKind::kRoute: {
-      if (h.resource < 0) return "system route";
+      if (h.resource < 0 || h.rule < 0) return hop_resource_name(m, h);
       const auto& rt = m.route_tables[h.resource];
-      return h.rule >= 0 ? rt.name + "/" + rt.routes[h.rule].name : rt.name;
+      return rt.name + "/" + rt.routes[h.rule].name;
     }
     case HopKind::kLoadBalancer: {
       const auto& lb = m.load_balancers[h.resource];
       const std::string_view scope = h.scope;
-      if (scope == "inbound-nat-pool") return lb.name + "/" + lb.nat_pools[h.rule].name + " (NAT pool)";
+      const std::string name = hop_resource_name(m, h);
+      if (scope == "inbound-nat-pool") return name + "/" + lb.nat_pools[h.rule].name + " (NAT pool)";
       const bool nat = scope == "inbound-nat";
-      return lb.name + "/" + (nat ? lb.nat_rules[h.rule].name : lb.rules[h.rule].name);
+      return name + "/" + (nat ? lb.nat_rules[h.rule].name : lb.rules[h.rule].name);
     }
     case HopKind::kSource: return "internet";
   }
