@@ -187,8 +187,10 @@ class SourcesCache {
 };
 
 /// One exposure as a single-line JSON object, keys in the documented order; `sources` is the value of its
-/// `sources` key, already serialised (a CIDR list in version 1, a source set's id in version 2).
-void write_exposure_json(std::ostream& out, const model::Model& m, const Exposure& e, std::string_view sources) {
+/// `sources` key, already serialised (a CIDR list in version 1, a source set's id in version 2); `version` 2 writes
+/// the path's hops in the one hop shape (cli/hop_json.h).
+void write_exposure_json(std::ostream& out, const model::Model& m, const Exposure& e, std::string_view sources,
+                         int version = 1) {
   const ordered_json target =
       e.nic >= 0 ? target_json(m, e.nic, e.ip_configuration, e.vm) : target_json(m, e.target_kind, e.target);
 
@@ -233,7 +235,7 @@ void write_exposure_json(std::ostream& out, const model::Model& m, const Exposur
     entry["application_gateway"] = {{"id", g.id}, {"name", g.name}, {"listener", listener_json(g, e.gateway_rule)}};
   }
   ordered_json path = ordered_json::array();
-  for (const auto& h : e.path) path.push_back(analyze_hop_v1_json(m, h));
+  for (const auto& h : e.path) path.push_back(version == 2 ? hop_json(m, h) : analyze_hop_v1_json(m, h));
 
   out << R"({"target":)" << target.dump() << R"(,"entry":)" << entry.dump() << R"(,"protocol":")"
       << model::to_string(e.protocol) << '"';
@@ -486,7 +488,7 @@ void write_json(std::ostream& out, const model::Model& m, const solver::Analysis
   out << ",\n  \"exposures\": [";
   for (std::size_t i = 0; i < a.exposures.size(); ++i) {
     out << (i ? ",\n    " : "\n    ");
-    write_exposure_json(out, m, a.exposures[i], sources_of(a.exposures[i]));
+    write_exposure_json(out, m, a.exposures[i], sources_of(a.exposures[i]), options.version);
   }
   out << (a.exposures.empty() ? "]" : "\n  ]") << ",\n  \"summary\": " << analyze_summary_json(a).dump();
   if (!a.broken.empty()) {
@@ -494,7 +496,7 @@ void write_json(std::ostream& out, const model::Model& m, const solver::Analysis
     out << ",\n  \"broken\": [";
     for (std::size_t i = 0; i < a.broken.size(); ++i) {
       out << (i ? ",\n    " : "\n    ");
-      write_exposure_json(out, m, a.broken[i], sources_of(a.broken[i]));
+      write_exposure_json(out, m, a.broken[i], sources_of(a.broken[i]), options.version);
     }
     out << "\n  ]";
   }
@@ -518,8 +520,8 @@ ordered_json analyze_summary_json(const solver::Analysis& a) {
 }
 
 void write_exposure_object(std::ostream& out, const model::Model& m, const solver::Exposure& e,
-                           std::string_view sources) {
-  write_exposure_json(out, m, e, sources);
+                           std::string_view sources, int version) {
+  write_exposure_json(out, m, e, sources, version);
 }
 
 std::string sources_list_json(const model::IpSet& s) { return ordered_json(model::to_cidr_strings(s)).dump(); }
