@@ -287,7 +287,13 @@ ordered_json explain_hop_v2_json(const model::Model& m, const FlowTrace& t, cons
     default: break;
   }
   d.reason = hop_text(m, h);
-  return hop_json(m, solver::path_hop(m, h), &d);
+  solver::Hop hop = solver::path_hop(m, h);
+  const std::string_view scope = hop.scope;
+  if (t.nic < 0 && (h.kind == HopKind::kNsg || h.kind == HopKind::kNoNsg) &&
+      (scope == "bastion-subnet" || scope == "gateway-subnet")) {
+    hop.scope = "subnet";  // the trace ends at the entry point: its own subnet's NSG, as analyze's own exposure has it
+  }
+  return hop_json(m, hop, &d);
 }
 
 /// The command that traces entry `o` for the packet of `q`: "--from S --to T --port P [--backend B]" or a Bastion

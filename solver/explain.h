@@ -357,7 +357,8 @@ struct TraceHop : Hop {
 };
 
 /// The hop `h` as analyze's path holds it (solver::Hop, its meaning by kind in solver/hop.h): a route hop names the
-/// route table and route (not the subnet), a load balancer hop its rule list in `scope` and the rule's frontend port
+/// route table and route (not the subnet) and the reply's route has scope "return", a load balancer hop its rule list
+/// in `scope` and the rule's frontend port
 /// (-1 for HA ports), an application gateway hop the listener in `rule` and the routing rule and target in
 /// `via_rule`, `via_target`, a firewall's DNAT rule the scope "dnat". cli/hop_json.h writes both documents' version 2
 /// hops from it.

@@ -83,28 +83,22 @@ ordered_json hop_v2_shared_part(ordered_json h) {
 
 /// Compares each hop of the exposure's path (but `target`, which explain has at the top) with the passing hop of
 /// explain of the same kind and scope; returns how many matched. Every path hop must have its explain hop.
-std::size_t hop_v2_compare(const std::vector<std::string>& inputs, const std::vector<std::string>& query) {
-  std::vector<std::string> analyze_args = {"analyze"};
-  analyze_args.insert(analyze_args.end(), inputs.begin(), inputs.end());
-  analyze_args.insert(analyze_args.end(), {"--format", "json", "--json-version", "2"});
-  std::vector<std::string> explain_args = {"explain"};
-  explain_args.insert(explain_args.end(), inputs.begin(), inputs.end());
-  explain_args.insert(explain_args.end(), query.begin(), query.end());
-  explain_args.insert(explain_args.end(), {"--format", "json", "--json-version", "2"});
-  const auto analyze = hop_v2_run(analyze_args);
-  const auto explain = hop_v2_run(explain_args);
+std::size_t hop_v2_compare_docs(const ordered_json& analyze, const ordered_json& explain) {
   REQUIRE(analyze["version"] == 2);
   REQUIRE(explain["version"] == 2);
   const auto exposure = hop_v2_exposure_of(analyze, explain);
   INFO(explain.dump(2));
   REQUIRE(exposure.has_value());
   INFO(exposure->dump(2));
+  // the hops that pass, and of a broken flow the one that breaks it (analyze's broken path shows it)
   std::vector<ordered_json> passing;
-  for (const auto& h : explain["hops"]) {
+  const auto& verdict = explain["verdict"];
+  for (std::size_t i = 0; i < explain["hops"].size(); ++i) {
+    const auto& h = explain["hops"][i];
     CHECK(h.contains("passes"));
     CHECK(h.contains("reached"));
     CHECK(h.contains("reason"));
-    if (h["passes"] == true) passing.push_back(h);
+    if (h["passes"] == true || (verdict["broken"] == true && verdict["stopped_at"] == i)) passing.push_back(h);
   }
   std::vector<bool> used(passing.size(), false);
   std::size_t matched = 0;
@@ -124,6 +118,18 @@ std::size_t hop_v2_compare(const std::vector<std::string>& inputs, const std::ve
     matched += found ? 1 : 0;
   }
   return matched;
+}
+
+/// hop_v2_compare_docs() on `analyze FILES --json-version 2` and `explain FILES QUERY --json-version 2`.
+std::size_t hop_v2_compare(const std::vector<std::string>& inputs, const std::vector<std::string>& query) {
+  std::vector<std::string> analyze_args = {"analyze"};
+  analyze_args.insert(analyze_args.end(), inputs.begin(), inputs.end());
+  analyze_args.insert(analyze_args.end(), {"--format", "json", "--json-version", "2"});
+  std::vector<std::string> explain_args = {"explain"};
+  explain_args.insert(explain_args.end(), inputs.begin(), inputs.end());
+  explain_args.insert(explain_args.end(), query.begin(), query.end());
+  explain_args.insert(explain_args.end(), {"--format", "json", "--json-version", "2"});
+  return hop_v2_compare_docs(hop_v2_run(analyze_args), hop_v2_run(explain_args));
 }
 
 std::vector<std::string> hop_v2_example(const std::string& name) {
@@ -184,6 +190,59 @@ TEST_CASE("json version 2: explain's passing hops are analyze's path hops - the 
   // source, entry, firewall (dnat), nsg (gateway-subnet), application-gateway (routing), the two NSG scopes.
   CHECK(hop_v2_compare(hop_v2_estate_file("dnat-gateway", pe::dnat_to_gateway().resources),
                        {"--from", "81.2.69.200", "--to", "20.1.1.1", "--port", "443"}) == 7);
+}
+
+TEST_CASE("json version 2: explain's passing hops are analyze's path hops - every exposure of every example",
+          "[cli][json][hop]") {
+  // Each exposure and broken flow asked of explain with its first source's address, its entry (a Bastion session:
+  // the target through its Bastion) and its first entry port; a flow explain allows (through the member it
+  // traces) is compared hop for hop with analyze's exposure of that member.
+  std::size_t flows = 0;
+  std::size_t compared = 0;
+  std::size_t hops = 0;
+  for (const auto& dir : fs::directory_iterator(fs::path(EXPOSIM_SOURCE_DIR) / "examples")) {
+    if (!dir.is_directory()) continue;
+    const auto files = hop_v2_example(dir.path().filename().string());
+    std::vector<std::string> analyze_args = {"analyze"};
+    analyze_args.insert(analyze_args.end(), files.begin(), files.end());
+    analyze_args.insert(analyze_args.end(), {"--format", "json", "--json-version", "2"});
+    const auto analyze = hop_v2_run(analyze_args);
+    for (const char* list : {"exposures", "broken"}) {
+      if (!analyze.contains(list)) continue;
+      for (const auto& e : analyze[list]) {
+        const auto& sources = analyze["source_sets"][e["sources"].get<std::size_t>()]["sources"];
+        if (sources.empty() || !e.contains("ports")) continue;
+        const std::string cidr = sources[0];
+        std::vector<std::string> args = {"explain"};
+        args.insert(args.end(), files.begin(), files.end());
+        args.insert(args.end(), {"--from", cidr.substr(0, cidr.find('/')), "--protocol", e["protocol"]});
+        const auto& entry = e["entry"];
+        if (entry["via"] == "bastion") {
+          args.insert(args.end(),
+                      {"--to", e["target"]["id"], "--via", "bastion:" + entry["bastion"]["name"].get<std::string>(),
+                       "--port", std::to_string(e["ports"][0][0].get<int>())});
+        } else {
+          const auto& to = entry.contains("host") ? entry["host"] : entry["ip"];
+          if (to.is_null()) continue;
+          const auto& ports = entry.contains("ports") ? entry["ports"] : e["ports"];
+          args.insert(args.end(), {"--to", to, "--port", std::to_string(ports[0][0].get<int>())});
+        }
+        args.insert(args.end(), {"--format", "json", "--json-version", "2"});
+        INFO(dir.path().filename().string() << ": " << e["target"]["name"] << " via " << entry["via"]);
+        const auto r = run_exposim(args);
+        INFO(r.err);
+        REQUIRE(r.code == cli::kExitOk);
+        ++flows;
+        const auto explain = ordered_json::parse(r.out);
+        if (explain["verdict"]["allowed"] != true && explain["verdict"]["broken"] != true) continue;
+        hops += hop_v2_compare_docs(analyze, explain);
+        ++compared;
+      }
+    }
+  }
+  CHECK(flows >= 40);
+  CHECK(compared >= 30);
+  CHECK(hops >= 4 * compared);  // at least the source, the entry and two NSG scopes (or what stands for them)
 }
 
 TEST_CASE(

@@ -11,7 +11,9 @@ Hop path_hop(const model::Model& m, const TraceHop& h) {
   Hop out = h;  // kind, resource_kind, resource, scope, rule, note, port, via_rule, via_target
   switch (h.kind) {
     case HopKind::kRoute:
-      // analyze's route hop names the route table and its route (-1: a system route), explain's the subnet.
+      // analyze's route hop names the route table and its route (-1: a system route), explain's the subnet; the
+      // reply's route is "return" in analyze, unscoped in explain's trace of a direct flow.
+      if (*h.scope == '\0') out.scope = "return";
       out.resource_kind = RK::kRouteTable;
       out.resource = h.route_table;
       out.rule = h.route_table >= 0 ? h.route : -1;
