@@ -1,7 +1,8 @@
 // Version 2's one hop shape (cli/hop_json.h): for the same flow, the hops explain --json-version 2 writes and that
 // pass are the very objects analyze --json-version 2 writes in the exposure's `path` (less explain's decision and
-// trace fields, and analyze's `note`), on the examples and on the path engine's less common estates
-// (tests/path_estates.h). The number of hops each flow shares is worked out by hand from the path (solver/path.h).
+// trace fields, and analyze's `note`), on hand-picked flows of the examples and of the path engine's less common
+// estates (tests/path_estates.h), the number of hops each flow shares worked out by hand from the path
+// (solver/path.h), and on every exposure of every example.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
