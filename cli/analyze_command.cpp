@@ -79,7 +79,7 @@ Command::Run analyze_command(CLI::App& cmd) {
       ->check(CLI::IsMember({"table", "json", "jsonl", "csv"}));
   cmd.add_option("--json-version", c->json_version,
                  "JSON and JSON Lines: 1 (each exposure lists its sources) or 2 (source sets written once, "
-                 "referenced by id)")
+                 "referenced by id; path hops in the shape explain --json-version 2 writes)")
       ->check(CLI::IsMember({1, 2}));
   cmd.add_option("-o,--output", c->output, "Write the report to this file (atomically) instead of stdout");
   cmd.add_option("--sort", c->sort, "Table rows by risk (management ports from any source first) or by target name")

@@ -61,7 +61,7 @@ void write_json_lines(std::ostream& out, const model::Model& m, const solver::An
         }
       }
       out << "{\"" << kind << "\":";
-      write_exposure_object(out, m, e, shared ? shared->reference(e.sources) : lists.json(e.sources));
+      write_exposure_object(out, m, e, shared ? shared->reference(e.sources) : lists.json(e.sources), options.version);
       out << "}\n";
     };
     for (const auto& e : a.exposures) write_record("exposure", e);

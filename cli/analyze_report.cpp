@@ -5,6 +5,7 @@
 #include "cli/broken_text.h"
 #include "cli/exposure_cells.h"
 #include "cli/hop_json.h"
+#include "cli/hop_text.h"
 #include "cli/json_parts.h"
 #include "cli/text_table.h"
 
@@ -43,17 +44,6 @@ ordered_json ranges_json(const model::PortSet& ports) {
   return a;
 }
 
-/// An application gateway listener: name, frontend port, protocol, host names and the WAF in front of it.
-ordered_json listener_json(const model::ApplicationGateway& g, int listener) {
-  const auto& l = g.listeners[listener];
-  ordered_json j = {{"name", l.name},
-                    {"port", g.frontend_ports[l.frontend_port.child].port},
-                    {"protocol", model::to_string(l.protocol)},
-                    {"host_names", l.host_names},
-                    {"waf_mode", model::to_string(model::effective_waf_mode(g, l))}};
-  return j;
-}
-
 /// The hop kinds as analyze's output contract spells them (docs/output-format.md): the one place where they
 /// differ from explain's names (the source is "internet", the entry "public-ip", a PaaS hop its resource kind).
 std::string hop_name(const Hop& h) {
@@ -65,7 +55,7 @@ std::string hop_name(const Hop& h) {
   }
 }
 
-ordered_json hop_json(const model::Model& m, const Hop& h) {
+ordered_json analyze_hop_v1_json(const model::Model& m, const Hop& h) {
   using K = solver::HopKind;
   ordered_json j;
   j["hop"] = hop_name(h);
@@ -197,8 +187,10 @@ class SourcesCache {
 };
 
 /// One exposure as a single-line JSON object, keys in the documented order; `sources` is the value of its
-/// `sources` key, already serialised (a CIDR list in version 1, a source set's id in version 2).
-void write_exposure_json(std::ostream& out, const model::Model& m, const Exposure& e, std::string_view sources) {
+/// `sources` key, already serialised (a CIDR list in version 1, a source set's id in version 2); `version` 2 writes
+/// the path's hops in the one hop shape (cli/hop_json.h).
+void write_exposure_json(std::ostream& out, const model::Model& m, const Exposure& e, std::string_view sources,
+                         int version = 1) {
   const ordered_json target =
       e.nic >= 0 ? target_json(m, e.nic, e.ip_configuration, e.vm) : target_json(m, e.target_kind, e.target);
 
@@ -243,7 +235,7 @@ void write_exposure_json(std::ostream& out, const model::Model& m, const Exposur
     entry["application_gateway"] = {{"id", g.id}, {"name", g.name}, {"listener", listener_json(g, e.gateway_rule)}};
   }
   ordered_json path = ordered_json::array();
-  for (const auto& h : e.path) path.push_back(hop_json(m, h));
+  for (const auto& h : e.path) path.push_back(version == 2 ? hop_json(m, h) : analyze_hop_v1_json(m, h));
 
   out << R"({"target":)" << target.dump() << R"(,"entry":)" << entry.dump() << R"(,"protocol":")"
       << model::to_string(e.protocol) << '"';
@@ -412,9 +404,9 @@ std::string describe_hop(const model::Model& m, const Hop& h) {
       if (h.resource < 0) return "NSG not in input (assumed to allow)";
       const auto& nsg = m.nsgs[h.resource];
       if (const auto* r = hop_rule(m, h)) return fmt::format("{}/{} ({})", nsg.name, r->name, r->priority);
-      return nsg.name;
+      return hop_resource_name(m, h);
     }
-    case HopKind::kNoNsg: return "no NSG";
+    case HopKind::kNoNsg: return hop_resource_name(m, h);
     case HopKind::kEntry: return h.resource >= 0 ? m.public_ips[h.resource].name : "public IP not in input";
     case HopKind::kApplicationGateway: {
       const auto& g = m.application_gateways[h.resource];
@@ -438,29 +430,27 @@ std::string describe_hop(const model::Model& m, const Hop& h) {
     }
     case HopKind::kTarget:
     case HopKind::kBastion:
-    case HopKind::kAppliance: {
-      const auto* r = resource_of(m, h.resource_kind, h.resource);
-      return r != nullptr ? r->name : "";
-    }
+    case HopKind::kAppliance: return hop_resource_name(m, h);
     case HopKind::kFirewall: {
       const auto& fw = m.firewalls[h.resource];
-      if (h.rule < 0) return fw.name;
+      if (h.rule < 0) return hop_resource_name(m, h);
       const auto& at = fw.order[h.rule];
       const auto& c = at.policy >= 0 ? m.firewall_policies[at.policy].groups[at.group].collections[at.collection]
                                      : fw.classic[at.collection];
       return fmt::format("{}/{}/{} ({})", fw.name, c.name, c.rules[at.rule].name, c.priority);
     }
     case HopKind::kRoute: {
-      if (h.resource < 0) return "system route";
+      if (h.resource < 0 || h.rule < 0) return hop_resource_name(m, h);
       const auto& rt = m.route_tables[h.resource];
-      return h.rule >= 0 ? rt.name + "/" + rt.routes[h.rule].name : rt.name;
+      return rt.name + "/" + rt.routes[h.rule].name;
     }
     case HopKind::kLoadBalancer: {
       const auto& lb = m.load_balancers[h.resource];
       const std::string_view scope = h.scope;
-      if (scope == "inbound-nat-pool") return lb.name + "/" + lb.nat_pools[h.rule].name + " (NAT pool)";
+      const std::string name = hop_resource_name(m, h);
+      if (scope == "inbound-nat-pool") return name + "/" + lb.nat_pools[h.rule].name + " (NAT pool)";
       const bool nat = scope == "inbound-nat";
-      return lb.name + "/" + (nat ? lb.nat_rules[h.rule].name : lb.rules[h.rule].name);
+      return name + "/" + (nat ? lb.nat_rules[h.rule].name : lb.rules[h.rule].name);
     }
     case HopKind::kSource: return "internet";
   }
@@ -498,7 +488,7 @@ void write_json(std::ostream& out, const model::Model& m, const solver::Analysis
   out << ",\n  \"exposures\": [";
   for (std::size_t i = 0; i < a.exposures.size(); ++i) {
     out << (i ? ",\n    " : "\n    ");
-    write_exposure_json(out, m, a.exposures[i], sources_of(a.exposures[i]));
+    write_exposure_json(out, m, a.exposures[i], sources_of(a.exposures[i]), options.version);
   }
   out << (a.exposures.empty() ? "]" : "\n  ]") << ",\n  \"summary\": " << analyze_summary_json(a).dump();
   if (!a.broken.empty()) {
@@ -506,7 +496,7 @@ void write_json(std::ostream& out, const model::Model& m, const solver::Analysis
     out << ",\n  \"broken\": [";
     for (std::size_t i = 0; i < a.broken.size(); ++i) {
       out << (i ? ",\n    " : "\n    ");
-      write_exposure_json(out, m, a.broken[i], sources_of(a.broken[i]));
+      write_exposure_json(out, m, a.broken[i], sources_of(a.broken[i]), options.version);
     }
     out << "\n  ]";
   }
@@ -530,8 +520,8 @@ ordered_json analyze_summary_json(const solver::Analysis& a) {
 }
 
 void write_exposure_object(std::ostream& out, const model::Model& m, const solver::Exposure& e,
-                           std::string_view sources) {
-  write_exposure_json(out, m, e, sources);
+                           std::string_view sources, int version) {
+  write_exposure_json(out, m, e, sources, version);
 }
 
 std::string sources_list_json(const model::IpSet& s) { return ordered_json(model::to_cidr_strings(s)).dump(); }

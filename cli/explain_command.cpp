@@ -52,11 +52,16 @@ struct Explain {
   std::string protocol = "tcp";
   int source_port = 49152;
   std::string format = "table";
+  int json_version = 1;
   std::string output;
   std::string backend;
   std::string via;
 
   int run(std::ostream& out, std::ostream& err) const {
+    if (json_version != 1 && format != "json") {
+      err << fmt::format("exposim: --json-version applies to --format json, not {}\n", format);
+      return kExitUsage;
+    }
     solver::FlowQuery q;
     const auto source = model::IpAddress::parse(from);
     if (!source) {
@@ -104,7 +109,7 @@ struct Explain {
         output,
         [&](std::ostream& o) {
           if (format == "json") {
-            write_explain_json(o, m, t, sorted);
+            write_explain_json(o, m, t, sorted, json_version);
           } else {
             write_explain_table(o, m, t, explain_command_line(input));
           }
@@ -140,6 +145,10 @@ Command::Run explain_command(CLI::App& cmd) {
                                                              : std::string("expected bastion or bastion:NAME");
       });
   cmd.add_option("-f,--format", c->format, "Output format")->check(CLI::IsMember({"table", "json"}));
+  cmd.add_option("--json-version", c->json_version,
+                 "JSON document version: 1 (default, stable) or 2 (hops in the shape analyze --json-version 2 "
+                 "writes)")
+      ->check(CLI::IsMember({1, 2}));
   cmd.add_option("-o,--output", c->output, "Write the report to this file (atomically) instead of stdout");
   return [c](std::ostream& out, std::ostream& err) { return c->run(out, err); };
 }

@@ -3,6 +3,7 @@
 #include "cli/explain_query_text.h"
 #include "cli/explain_text.h"
 #include "cli/hop_json.h"
+#include "cli/hop_text.h"
 #include "cli/json_parts.h"
 #include "cli/text_table.h"
 
@@ -94,17 +95,18 @@ std::string where_text(const model::Model& m, const FlowTrace& t, const TraceHop
       if (!t.via_public_ip) return "-";
       if (h.resource < 0 && t.entry_address) return t.entry_address->to_string();  // a secured hub's address
       return h.resource >= 0 ? m.public_ips[h.resource].name : "(public IP not in input)";
-    case HopKind::kLoadBalancer: return m.load_balancers[h.resource].name;
-    case HopKind::kNsg: return h.resource >= 0 ? m.nsgs[h.resource].name : "(NSG not in input)";
-    case HopKind::kNoNsg: return "no NSG";
-    case HopKind::kRoute: return h.route_table >= 0 ? m.route_tables[h.route_table].name : "system route";
-    case HopKind::kFirewall: return m.firewalls[h.resource].name;
+    case HopKind::kNsg: return h.resource >= 0 ? hop_resource_name(m, h) : "(NSG not in input)";
+    case HopKind::kRoute: return hop_resource_name(m, solver::path_hop(m, h));  // the route table, not the subnet
     case HopKind::kApplicationGateway: {
       const auto& g = m.application_gateways[h.resource];
-      return h.listener >= 0 ? fmt::format("{}/{}", g.name, g.listeners[h.listener].name) : g.name;
+      const std::string name = hop_resource_name(m, h);
+      return h.listener >= 0 ? fmt::format("{}/{}", name, g.listeners[h.listener].name) : name;
     }
-    case HopKind::kBastion: return m.bastion_hosts[h.resource].name;
-    case HopKind::kPaas: return m.paas_services[h.resource].name;
+    case HopKind::kLoadBalancer:
+    case HopKind::kNoNsg:
+    case HopKind::kFirewall:
+    case HopKind::kBastion:
+    case HopKind::kPaas: return hop_resource_name(m, h);
     case HopKind::kAppliance:
     case HopKind::kTarget: break;  // analyze's hops only
   }
@@ -127,7 +129,18 @@ ordered_json backends_json(const model::Model& m, const std::vector<model::IpCon
   return backends;
 }
 
-ordered_json hop_json(const model::Model& m, const FlowTrace& t, const TraceHop& h) {
+/// How the packet enters, as the entry hop's `via` says it (null: no internet entry).
+ordered_json explain_entry_via(const FlowTrace& t) {
+  return t.firewall >= 0                     ? ordered_json("firewall-dnat")
+         : t.load_balancer >= 0              ? ordered_json("load-balancer")
+         : t.application_gateway >= 0        ? ordered_json("application-gateway")
+         : t.bastion >= 0 && t.via_public_ip ? ordered_json("bastion")
+         : t.via_public_ip                   ? ordered_json("public-ip")
+                                             : ordered_json(nullptr);
+}
+
+/// A hop of version 1's `hops[]`.
+ordered_json explain_hop_v1_json(const model::Model& m, const FlowTrace& t, const TraceHop& h) {
   ordered_json j;
   j["hop"] = solver::to_string(h.kind);
   j["passes"] = h.passes;
@@ -138,12 +151,7 @@ ordered_json hop_json(const model::Model& m, const FlowTrace& t, const TraceHop&
       j["internet"] = t.internet_source;
       break;
     case HopKind::kEntry:
-      j["via"] = t.firewall >= 0                     ? ordered_json("firewall-dnat")
-                 : t.load_balancer >= 0              ? ordered_json("load-balancer")
-                 : t.application_gateway >= 0        ? ordered_json("application-gateway")
-                 : t.bastion >= 0 && t.via_public_ip ? ordered_json("bastion")
-                 : t.via_public_ip                   ? ordered_json("public-ip")
-                                                     : ordered_json(nullptr);
+      j["via"] = explain_entry_via(t);
       if (h.resource_kind == model::ResourceKind::kPrivateEndpoint) {
         const auto& pe = m.private_endpoints[h.resource];
         j["private_endpoint"] = {{"id", pe.id}, {"name", pe.name}};
@@ -259,6 +267,35 @@ ordered_json hop_json(const model::Model& m, const FlowTrace& t, const TraceHop&
   return j;
 }
 
+/// A hop of version 2's `hops[]`: the one hop shape (cli/hop_json.h) of the hop as analyze's path holds it, with
+/// explain's decision and what the trace of one packet adds.
+ordered_json explain_hop_v2_json(const model::Model& m, const FlowTrace& t, const TraceHop& h) {
+  HopDecision d;
+  d.passes = h.passes;
+  d.reached = h.reached;
+  switch (h.kind) {
+    case HopKind::kSource:
+      d.trace["address"] = t.query.source.to_string();
+      d.trace["internet"] = t.internet_source;
+      break;
+    case HopKind::kEntry: d.trace["via"] = explain_entry_via(t); break;
+    case HopKind::kLoadBalancer: d.trace["backends"] = backends_json(m, h.backends); break;
+    case HopKind::kApplicationGateway:
+      if (std::string_view(h.scope) == "routing" && h.routing_rule >= 0)
+        d.trace["backends"] = backends_json(m, h.backends);
+      break;
+    default: break;
+  }
+  d.reason = hop_text(m, h);
+  solver::Hop hop = solver::path_hop(m, h);
+  const std::string_view scope = hop.scope;
+  if (t.nic < 0 && (h.kind == HopKind::kNsg || h.kind == HopKind::kNoNsg) &&
+      (scope == "bastion-subnet" || scope == "gateway-subnet")) {
+    hop.scope = "subnet";  // the trace ends at the entry point: its own subnet's NSG, as analyze's own exposure has it
+  }
+  return hop_json(m, hop, &d);
+}
+
 /// The command that traces entry `o` for the packet of `q`: "--from S --to T --port P [--backend B]" or a Bastion
 /// session's "--via bastion:NAME".
 std::string entry_command(const std::string& command, const solver::FlowQuery& q, const solver::OtherEntry& o) {
@@ -328,11 +365,11 @@ void write_explain_table(std::ostream& out, const model::Model& m, const FlowTra
 }
 
 void write_explain_json(std::ostream& out, const model::Model& m, const FlowTrace& t,
-                        const std::vector<model::Diagnostic>& diagnostics) {
+                        const std::vector<model::Diagnostic>& diagnostics, int version) {
   const auto& q = t.query;
   ordered_json doc;
   doc["format"] = "exposim-explain";
-  doc["version"] = 1;
+  doc["version"] = version == 2 ? 2 : 1;
   ordered_json flow;
   flow["protocol"] = model::to_string(q.protocol);
   flow["source"] = q.source.to_string();
@@ -361,7 +398,9 @@ void write_explain_json(std::ostream& out, const model::Model& m, const FlowTrac
   if (t.bastion >= 0)
     doc["bastion"] = {{"id", m.bastion_hosts[t.bastion].id}, {"name", m.bastion_hosts[t.bastion].name}};
   ordered_json hops = ordered_json::array();
-  for (const auto& h : t.hops) hops.push_back(hop_json(m, t, h));
+  for (const auto& h : t.hops) {
+    hops.push_back(version == 2 ? explain_hop_v2_json(m, t, h) : explain_hop_v1_json(m, t, h));
+  }
   doc["hops"] = hops;
   ordered_json verdict;
   verdict["allowed"] = t.allowed;

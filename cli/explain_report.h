@@ -17,8 +17,9 @@ namespace exposim::cli {
 /// `command` (the program and its inputs as the user gave them, "exposim explain FILE..." by default).
 void write_explain_table(std::ostream& out, const model::Model& m, const solver::FlowTrace& t,
                          const std::string& command = "exposim explain FILE...");
-/// The JSON document `exposim-explain`, version 1, diagnostics included.
+/// The JSON document `exposim-explain`, diagnostics included: version 1 (the default), or version 2, whose hops
+/// have the one hop shape analyze's version 2 paths have (cli/hop_json.h).
 void write_explain_json(std::ostream& out, const model::Model& m, const solver::FlowTrace& t,
-                        const std::vector<model::Diagnostic>& diagnostics);
+                        const std::vector<model::Diagnostic>& diagnostics, int version = 1);
 
 }  // namespace exposim::cli

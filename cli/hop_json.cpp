@@ -1,5 +1,11 @@
-// The JSON of a hop that analyze's and explain's writers share (cli/hop_json.h).
+// The JSON of a hop: version 2's one hop object, and the parts version 1's two writers share (cli/hop_json.h).
 #include "cli/hop_json.h"
+
+#include <string_view>
+
+#include "cli/exposure_cells.h"
+#include "cli/json_parts.h"
+#include "solver/paas.h"
 
 namespace exposim::cli {
 
@@ -42,6 +48,171 @@ ordered_json lb_rule_json(const model::LoadBalancer& lb, LbRuleKind kind, int ru
 void add_firewall_json(ordered_json& j, const model::Firewall& fw) {
   add_resource_json(j, fw);
   j["threat_intel_mode"] = model::to_string(fw.threat_intel);
+}
+
+ordered_json listener_json(const model::ApplicationGateway& g, int listener) {
+  const auto& l = g.listeners[listener];
+  ordered_json j = {{"name", l.name},
+                    {"port", g.frontend_ports[l.frontend_port.child].port},
+                    {"protocol", model::to_string(l.protocol)},
+                    {"host_names", l.host_names},
+                    {"waf_mode", model::to_string(model::effective_waf_mode(g, l))}};
+  return j;
+}
+
+namespace {
+
+/// Version 2's `load-balancer` hop after `id` and `name`: the rule, its ports as the path uses them (null for HA
+/// ports), or null when no rule matches.
+ordered_json hop_v2_lb_rule(const model::LoadBalancer& lb, const solver::Hop& h) {
+  if (h.rule < 0) return nullptr;
+  const std::string_view scope = h.scope;
+  const LbRuleKind kind = scope == "inbound-nat-pool" ? LbRuleKind::kInboundNatPool
+                          : scope == "inbound-nat"    ? LbRuleKind::kInboundNat
+                                                      : LbRuleKind::kLoadBalancing;
+  const int backend = kind == LbRuleKind::kInboundNatPool ? lb.nat_pools[h.rule].backend_port
+                      : kind == LbRuleKind::kInboundNat   ? lb.nat_rules[h.rule].backend_port
+                                                          : lb.rules[h.rule].backend_port;
+  return lb_rule_json(lb, kind, h.rule, h.port >= 0 ? ordered_json(h.port) : ordered_json(nullptr),
+                      h.port >= 0 ? ordered_json(backend) : ordered_json(nullptr));
+}
+
+/// Version 2's `route` hop after its scope: the route table and its route as written, or `route` null for a system
+/// route.
+void add_hop_v2_route(ordered_json& j, const model::Model& m, const solver::Hop& h) {
+  if (h.resource < 0) {
+    j["route"] = nullptr;
+    return;
+  }
+  const auto& rt = m.route_tables[static_cast<std::size_t>(h.resource)];
+  add_resource_json(j, rt);
+  if (h.rule < 0) {
+    j["route"] = nullptr;
+    return;
+  }
+  const auto& r = rt.routes[static_cast<std::size_t>(h.rule)];
+  j["route"] = {{"name", r.name}, {"prefix", r.prefix_text}, {"next_hop", model::to_string(r.next_hop)}};
+  if (r.next_hop_ip) j["route"]["next_hop_ip"] = r.next_hop_ip->to_string();
+}
+
+/// Version 2's `application-gateway` hop after `id` and `name`: the listener (null when none takes the packet)
+/// and, at scope "routing", the request routing rule and target (null when nothing behind the listener is known).
+void add_hop_v2_gateway(ordered_json& j, const model::ApplicationGateway& g, const solver::Hop& h) {
+  j["listener"] = h.rule >= 0 ? listener_json(g, h.rule) : ordered_json(nullptr);
+  if (std::string_view(h.scope) != "routing") return;
+  if (h.via_rule < 0) {
+    j["rule"] = nullptr;
+    return;
+  }
+  const auto& r = g.rules[static_cast<std::size_t>(h.via_rule)];
+  const auto& t = r.targets[static_cast<std::size_t>(h.via_target)];
+  const auto& settings = g.backend_settings[t.settings.child];
+  j["rule"] = {{"name", r.name},
+               {"path_rule", t.path_rule.empty() ? ordered_json(nullptr) : ordered_json(t.path_rule)},
+               {"backend_pool", g.backend_pools[t.pool.child].name},
+               {"backend_settings", settings.name},
+               {"backend_port", settings.port},
+               {"backend_protocol", model::to_string(settings.protocol)}};
+}
+
+/// Version 2's `paas` hop after `id` and `name`: the service, its public access and default action (a SQL managed
+/// instance: its public data endpoint), and the deciding IP rule by index (`name` null when unnamed).
+void add_hop_v2_paas(ordered_json& j, const model::PaasService& s, const solver::Hop& h) {
+  j["service"] = model::to_string(s.kind);
+  if (s.kind == model::PaasKind::kSqlManagedInstance) {
+    j["public_data_endpoint"] = solver::data_endpoint_open(s) ? "enabled" : "disabled";
+    return;
+  }
+  j["public_network_access"] = model::to_string(s.public_network_access);
+  const bool own_scm = solver::is_scm(h) && !s.scm_uses_main;
+  const model::Access default_action = own_scm ? s.scm_default_action : s.default_action;
+  j["default_action"] = default_action == model::Access::kAllow ? "allow" : "deny";
+  if (h.rule < 0) return;
+  const auto& r = solver::hop_rules(s, h)[static_cast<std::size_t>(h.rule)];
+  j["rule"] = {{"index", h.rule},
+               {"name", r.name.empty() ? ordered_json(nullptr) : ordered_json(r.name)},
+               {"address", r.text},
+               {"action", r.action == model::Access::kAllow ? "allow" : "deny"}};
+  if (s.kind == model::PaasKind::kAppService) j["rule"]["priority"] = r.priority;
+}
+
+}  // namespace
+
+ordered_json hop_json(const model::Model& m, const solver::Hop& h, const HopDecision* decision) {
+  using K = solver::HopKind;
+  ordered_json j;
+  j["hop"] = solver::to_string(h.kind);
+  if (decision != nullptr) {
+    j["passes"] = decision->passes;
+    j["reached"] = decision->reached;
+  }
+  if (*h.scope) j["scope"] = h.scope;
+  const auto at = [](int i) { return static_cast<std::size_t>(i); };
+  switch (h.kind) {
+    case K::kSource: break;
+    case K::kEntry:
+      if (h.resource < 0) break;
+      if (h.resource_kind == model::ResourceKind::kPublicIp) {
+        const auto& pip = m.public_ips[at(h.resource)];
+        add_resource_json(j, pip);
+        j["type"] = model::to_string(h.resource_kind);
+        j["ip"] = pip.address ? ordered_json(pip.address->to_string()) : ordered_json(nullptr);
+        j["sku"] = model::to_string(pip.sku);
+      } else if (const auto* r = resource_of(m, h.resource_kind, h.resource)) {  // a Bastion host, private endpoint
+        add_resource_json(j, *r);
+        j["type"] = model::to_string(h.resource_kind);
+      }
+      break;
+    case K::kLoadBalancer: {
+      const auto& lb = m.load_balancers[at(h.resource)];
+      add_resource_json(j, lb);
+      j["rule"] = hop_v2_lb_rule(lb, h);
+      break;
+    }
+    case K::kNsg: add_nsg_hop_json(j, m, h.scope, h.resource, h.rule); break;
+    case K::kNoNsg: break;
+    case K::kRoute: add_hop_v2_route(j, m, h); break;
+    case K::kFirewall: {
+      const auto& fw = m.firewalls[at(h.resource)];
+      add_firewall_json(j, fw);
+      j["rule"] = h.rule >= 0 ? firewall_rule_json(m, fw, fw.order[at(h.rule)]) : ordered_json(nullptr);
+      break;
+    }
+    case K::kApplicationGateway: {
+      const auto& g = m.application_gateways[at(h.resource)];
+      add_resource_json(j, g);
+      add_hop_v2_gateway(j, g, h);
+      break;
+    }
+    case K::kBastion: {
+      const auto& b = m.bastion_hosts[at(h.resource)];
+      add_resource_json(j, b);
+      j["sku"] = model::to_string(b.sku);
+      j["native_client"] = b.enable_tunneling;
+      j["ip_connect"] = b.enable_ip_connect;
+      j["shareable_link"] = b.enable_shareable_link;
+      break;
+    }
+    case K::kPaas: {
+      const auto& s = m.paas_services[at(h.resource)];
+      add_resource_json(j, s);
+      add_hop_v2_paas(j, s, h);
+      break;
+    }
+    case K::kTarget:
+      if (const auto* r = resource_of(m, h.resource_kind, h.resource)) add_resource_json(j, *r);
+      j["type"] = model::to_string(h.resource_kind);
+      break;
+    case K::kAppliance:
+      if (const auto* r = resource_of(m, h.resource_kind, h.resource)) add_resource_json(j, *r);
+      break;
+  }
+  if (*h.note) j["note"] = h.note;
+  if (decision != nullptr) {
+    for (const auto& [key, value] : decision->trace.items()) j[key] = value;
+    j["reason"] = decision->reason;
+  }
+  return j;
 }
 
 }  // namespace exposim::cli

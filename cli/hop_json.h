@@ -1,11 +1,15 @@
-// The JSON of a hop that analyze's and explain's writers share (private to the cli layer): the parts whose bytes
-// are the same in both outputs. Each writer keeps its own spelling of the hop kinds, in one place; how and why the
-// two documents' hops differ is in docs/output-format.md ("analyze's hops and explain's hops").
+// The JSON of a hop (private to the cli layer). Version 2 of both documents writes one hop object with one function,
+// hop_json(); version 1's writers (cli/analyze_report.cpp, cli/explain_report.cpp) share the parts whose bytes are
+// the same in both outputs. How the two version 1 shapes differ and what version 2 chose is in
+// docs/output-format.md ("analyze's hops and explain's hops").
 #pragma once
+
+#include <string>
 
 #include <nlohmann/json.hpp>
 
 #include "model/model.h"
+#include "solver/hop.h"
 
 namespace exposim::cli {
 
@@ -29,5 +33,24 @@ nlohmann::ordered_json lb_rule_json(const model::LoadBalancer& lb, LbRuleKind ki
 
 /// A firewall hop's own fields after its scope: id, name, threat intelligence mode.
 void add_firewall_json(nlohmann::ordered_json& j, const model::Firewall& fw);
+
+/// An application gateway listener: name, frontend port, protocol, host names and the WAF in front of it (its
+/// effective mode).
+nlohmann::ordered_json listener_json(const model::ApplicationGateway& g, int listener);
+
+/// explain's decision at a hop, which version 2 writes around the hop's own fields: `passes` and `reached` after
+/// `hop`, then what only the trace of one packet says (`trace`'s members: the source's `address` and `internet`, the
+/// entry's `via`, the `backends` --backend chooses from), then `reason`.
+struct HopDecision {
+  bool passes{false};
+  bool reached{false};
+  nlohmann::ordered_json trace = nlohmann::ordered_json::object();
+  std::string reason;
+};
+
+/// The one hop object of version 2 (analyze's `path[]`, explain's `hops[]`): `hop` (solver::to_string(HopKind)),
+/// `scope` when the hop has one, the resource's `id` and `name`, the kind's own fields and `rule` (one shape per
+/// kind), `note` (an assumption analyze took); with `decision`, explain's fields as HopDecision says.
+nlohmann::ordered_json hop_json(const model::Model& m, const solver::Hop& h, const HopDecision* decision = nullptr);
 
 }  // namespace exposim::cli

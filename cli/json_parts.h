@@ -37,9 +37,10 @@ nlohmann::ordered_json diagnostic_json(const model::Diagnostic& d);
 /// One exposure as in analyze's JSON `exposures[]` (target, entry, protocol, ports, sources, path).
 nlohmann::ordered_json exposure_json(const model::Model& m, const solver::Exposure& e);
 /// Writes one exposure as a single-line JSON object, as in analyze's JSON `exposures[]`, with `sources` (already
-/// serialised) as the value of its `sources` key: sources_list_json() in version 1, a source set's id in version 2.
+/// serialised) as the value of its `sources` key: sources_list_json() in version 1, a source set's id in version 2;
+/// `version` 2 also writes the path's hops in the one hop shape (cli/hop_json.h).
 void write_exposure_object(std::ostream& out, const model::Model& m, const solver::Exposure& e,
-                           std::string_view sources);
+                           std::string_view sources, int version = 1);
 /// `s` as analyze's JSON writes a `sources` list: the smallest sorted list of CIDRs, on one line.
 std::string sources_list_json(const model::IpSet& s);
 /// The `summary` object of analyze's JSON (every version, and the JSON Lines header): exposures, exposed and

@@ -293,25 +293,24 @@ struct Reason {
 
 /// One step of the trace. Every hop is evaluated, even after the packet stopped (`reached` is then
 /// false), so that the user sees what each filter would decide. Writers resolve names through the model.
-struct TraceHop {
-  using Kind = HopKind;
+/// The hop itself (kind, resource, scope, rule, port) is the one hop type of analyze's paths (solver::Hop, the base);
+/// TraceHop adds explain's decision (passes, reached, why) and what one packet needs said about the hop.
+/// path_hop() gives the Hop as analyze's path holds it.
+struct TraceHop : Hop {
   // By kind: kSource (is the client an internet address?); kEntry (how the packet enters the estate: the public IP
   // and its ip configuration); kLoadBalancer (which rule forwards the packet, to which backend); kNsg (an NSG at
   // `scope`: resource = NSG, -1 when referenced but absent; rule = deciding rule); kNoNsg (no NSG at `scope`:
   // resource = the subnet or NIC); kRoute (the return route from the target's subnet to the client, scope "return",
-  // or the firewall's route to a DNAT target, scope "forward"); kFirewall (rule = index into its `order` of the DNAT
-  // rule that takes the packet; between an application gateway and its backend: scope "network" or "application"
-  // and the rule that decides, or scope "default" and rule -1, the default deny); kApplicationGateway (scope
-  // "listener", rule = the listener, or "routing": the request routing rule, its target, the backend chosen);
-  // kBastion (scope "host", its own 443, or "session", a session to a target); kPaas (scope "endpoint" (port),
-  // "public-network-access", or the deciding setting as analyze names it). explain has no kTarget or kAppliance hop.
-  Kind kind{Kind::kSource};
-  bool passes{false};     // the packet goes on after this hop
-  bool reached{false};    // no earlier hop stopped the packet
-  const char* scope{""};  // "subnet" or "nic" for NSG hops
-  model::ResourceKind resource_kind{model::ResourceKind::kInternet};
-  int resource{-1};
-  int rule{-1};         // kNsg: index into the NSG's rules
+  // or the firewall's route to a DNAT target, scope "forward"; resource = the subnet whose routes decide); kFirewall
+  // (rule = index into its `order` of the DNAT rule that takes the packet; between an application gateway and its
+  // backend: scope "network" or "application" and the rule that decides, or scope "default" and rule -1, the default
+  // deny); kApplicationGateway (scope "listener", rule = the listener, or "routing": the request routing rule, its
+  // target, the backend chosen); kBastion (scope "host", its own 443, or "session", a session to a target); kPaas
+  // (scope "endpoint" (port), "public-network-access", or the deciding setting as analyze names it). explain has no
+  // kTarget hop. Hop's `kind`, `resource_kind`, `resource`, `scope` and `rule` are set by every hop; `port`,
+  // `via_rule`, `via_target` and `note` are left to path_hop().
+  bool passes{false};   // the packet goes on after this hop
+  bool reached{false};  // no earlier hop stopped the packet
   int route_table{-1};  // kRoute: the route table whose route was chosen (-1: the system route)
   int route{-1};        // kRoute: index into its routes
   model::NextHopType next_hop{model::NextHopType::kInternet};  // kRoute
@@ -337,6 +336,14 @@ struct TraceHop {
   bool breaks{false};
   Reason why;  // why the hop decided as it did (cli/explain_text.h writes it as one line)
 };
+
+/// The hop `h` as analyze's path holds it (solver::Hop, its meaning by kind in solver/hop.h): a route hop names the
+/// route table and route (not the subnet) and the reply's route has scope "return", a load balancer hop its rule list
+/// in `scope` and the rule's frontend port
+/// (-1 for HA ports), an application gateway hop the listener in `rule` and the routing rule and target in
+/// `via_rule`, `via_target`, a firewall's DNAT rule the scope "dnat". cli/hop_json.h writes both documents' version 2
+/// hops from it.
+Hop path_hop(const model::Model& m, const TraceHop& h);
 
 /// A flow's verdict: allowed, and why; or where it stops (the hop's kind and scope) and that hop's reason.
 struct Verdict {

@@ -1,6 +1,7 @@
 // analyze's JSON version 2 (shared source sets, cli/analyze_source_sets.h) and JSON Lines (cli/analyze_jsonl.h):
 // a hand-worked estate where two exposures share a source set and one does not, and on every example, version 2
-// with its references expanded, and the JSON Lines reassembled, give back version 1's document exactly.
+// with its references expanded and its hops put back in version 1's shape, and the JSON Lines reassembled, give back
+// version 1's document exactly.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -57,17 +58,48 @@ const ordered_json& on_port(const ordered_json& doc, int port) {
   return doc;
 }
 
-/// A version 2 document with each `sources` reference replaced by its set's list, `source_sets` removed and
-/// `version` 1: what version 1 writes, if the contract holds.
+/// A version 2 path hop (cli/hop_json.h) in version 1's shape (docs/output-format.md, "analyze's hops and explain's
+/// hops"): the kinds as version 1 spells them, no `type` on the entry, no `scope` on load balancer and firewall hops
+/// (a firewall's `rule` only when one decided), a system route `{ "name": "system" }`, a PaaS hop's unnamed rule `""`.
+ordered_json source_sets_v1_hop(ordered_json h) {
+  const std::string kind = h["hop"];
+  if (kind == "source") h["hop"] = "internet";
+  if (kind == "entry") {
+    h["hop"] = "public-ip";
+    h.erase("type");
+  }
+  if (kind == "load-balancer") h.erase("scope");
+  if (kind == "firewall") {
+    h.erase("scope");
+    if (h["rule"].is_null()) h.erase("rule");
+  }
+  if (kind == "route" && h["route"].is_null()) h["route"] = {{"name", "system"}};
+  if (kind == "paas") {
+    h["hop"] = "paas-service";
+    if (h.contains("rule") && h["rule"]["name"].is_null()) h["rule"]["name"] = "";
+  }
+  return h;
+}
+
+/// An exposure of version 2 with its `sources` reference replaced by its set's list and its hops in version 1's
+/// shape.
+void source_sets_v1_exposure(ordered_json& e, const std::vector<ordered_json>& sets) {
+  if (e["sources"].is_number()) {
+    const auto id = e["sources"].get<std::size_t>();
+    REQUIRE(id < sets.size());
+    REQUIRE(sets[id]["id"] == id);
+    e["sources"] = sets[id]["sources"];
+  }
+  for (auto& h : e["path"]) h = source_sets_v1_hop(h);
+}
+
+/// A version 2 document with each `sources` reference replaced by its set's list, its hops in version 1's shape,
+/// `source_sets` removed and `version` 1: what version 1 writes, if the contract holds.
 ordered_json expanded(ordered_json doc) {
-  const ordered_json sets = doc["source_sets"];
+  const std::vector<ordered_json> sets = doc["source_sets"];
   for (const char* list : {"exposures", "broken"}) {
     if (!doc.contains(list)) continue;
-    for (auto& e : doc[list]) {
-      const auto id = e["sources"].get<std::size_t>();
-      REQUIRE(sets[id]["id"] == id);
-      e["sources"] = sets[id]["sources"];
-    }
+    for (auto& e : doc[list]) source_sets_v1_exposure(e, sets);
   }
   doc.erase("source_sets");
   doc["version"] = 1;
@@ -75,7 +107,8 @@ ordered_json expanded(ordered_json doc) {
 }
 
 /// JSON Lines put back into the JSON document: the header's fields, the exposures, the summary, the broken flows
-/// (when any) and the diagnostics, in the document's order; source sets expanded into the records.
+/// (when any) and the diagnostics, in the document's order; source sets expanded into the records (version 2: and
+/// the hops put back in version 1's shape).
 ordered_json reassembled(const std::string& lines) {
   std::istringstream in(lines);
   std::string line;
@@ -95,10 +128,8 @@ ordered_json reassembled(const std::string& lines) {
       sets.push_back(value);
       continue;
     }
-    if ((kind == "exposure" || kind == "broken") && value["sources"].is_number()) {
-      const auto id = value["sources"].get<std::size_t>();
-      REQUIRE(id < sets.size());  // written before its first use
-      value["sources"] = sets[id]["sources"];
+    if ((kind == "exposure" || kind == "broken") && header["version"] == 2) {
+      source_sets_v1_exposure(value, sets);  // each set written before its first use
     }
     if (kind == "exposure") exposures.push_back(value);
     if (kind == "broken") broken.push_back(value);

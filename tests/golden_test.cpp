@@ -229,6 +229,19 @@ TEST_CASE("explain, whatif and bad input match their reviewed golden files", "[g
       {"explain-paas", {"serves TCP 443,445", "IP rule '52.10.0.0/16' admits 52.10.1.1", "verdict: allowed"}},
       // vwan-routing-intent: spoke1 has internet security on, so replies take the hub's 0.0.0.0/0: broken.
       {"explain-routing-intent-broken", {"allow-22 (100, allow)", "routing intent", "verdict: broken at route"}},
+      // JSON version 2: the rule https (443 -> 8443) of lb-web is the same object in both documents, with its list
+      // as `scope`; the entry is flat with its `type`; explain's decision fields come after the hop's own.
+      {"explain-lb-rule.v2.json",
+       {"\"version\": 2", "\"hop\": \"entry\",\n      \"passes\": true,\n      \"reached\": true,",
+        "\"type\": \"public-ip\"", "\"scope\": \"load-balancing\"",
+        "\"frontend_port\": 443,\n        \"backend_port\": 8443", "\"via\": \"load-balancer\""}},
+      {"analyze-web-behind-lb.v2.json",
+       {"\"version\": 2", "{\"hop\":\"source\"}",
+        "\"scope\":\"load-balancing\",\"id\":", "\"frontend_port\":443,\"backend_port\":8443"}},
+      // app-gateway-waf: the routing hop names listener l-https as an object and rule r-https with pool web-pool and
+      // settings http-8080 (port 8080) in both documents.
+      {"explain-app-gateway.v2.json", {"\"backend_pool\": \"web-pool\"", "\"backend_settings\": \"http-8080\""}},
+      {"analyze-app-gateway.v2.json", {"\"backend_pool\":\"web-pool\",\"backend_settings\":\"http-8080\""}},
       // The change removes default-allow-ssh (22 closes), turns deny-rdp into an allow (app 3389 opens from the
       // whole internet through allow-rdp-from-internet) and narrows allow-rdp to 52.10.20.0/24: exposure grew.
       {"whatif-change",
