@@ -94,7 +94,8 @@ std::string explain_appliance_analyzed(const solver::Analysis& a, const FlowTrac
   auto has = [&](const std::vector<solver::Exposure>& list) {
     for (const auto& e : list) {
       if (e.via == Via::kAppliance && e.nic == t.nic && e.ip_configuration == t.ip_configuration &&
-          e.gateway == t.appliance && e.protocol == q.protocol && e.ports.contains(q.destination_port) &&
+          e.gateway == t.appliance && e.protocol == q.protocol &&
+          (!model::has_ports(q.protocol) || e.ports.contains(q.destination_port)) &&
           e.sources.contains(q.source.value)) {
         return true;
       }
@@ -108,15 +109,20 @@ std::string explain_appliance_verdict(const FlowTrace& t) {
   return t.allowed ? "exposed" : t.broken ? "broken" : "none";
 }
 
-/// For every source and port: explain's verdict through the appliance is analyze's.
+/// For every source, protocol and port: explain's verdict through the appliance is analyze's (10.9.9.9 is no
+/// internet address: never exposed).
 void explain_appliance_agrees(const model::Model& m, const std::string& appliance) {
   const auto a = solver::analyze(m);
-  for (const char* src : {"81.2.69.200", "52.10.1.1"}) {
-    for (int port : {22, 443, 8443}) {
-      const FlowTrace t = solver::explain(m, explain_appliance_query(src, "app", port, appliance), &a);
-      REQUIRE(t.status == FlowTrace::Status::kOk);
-      INFO(src << " port " << port);
-      CHECK(explain_appliance_verdict(t) == explain_appliance_analyzed(a, t));
+  for (const char* src : {"81.2.69.200", "52.10.1.1", "10.9.9.9"}) {
+    for (const auto protocol : {model::Protocol::kTcp, model::Protocol::kUdp, model::Protocol::kIcmp}) {
+      for (int port : {22, 443, 8443}) {
+        FlowQuery q = explain_appliance_query(src, "app", port, appliance);
+        q.protocol = protocol;
+        const FlowTrace t = solver::explain(m, q, &a);
+        REQUIRE(t.status == FlowTrace::Status::kOk);
+        INFO(src << " " << model::to_string(protocol) << " port " << port);
+        CHECK(explain_appliance_verdict(t) == explain_appliance_analyzed(a, t));
+      }
     }
   }
 }
@@ -163,6 +169,31 @@ TEST_CASE("explain via appliance: an open port in the same VNet is traced throug
   CHECK(cli::verdict_text(m, t) ==
         "allowed: tcp 81.2.69.200:49152 -> port 8443 reaches ip configuration 'ipconfig1' of NIC 'app-nic' "
         "(10.0.2.4) through appliance 'nva-nic' (20.0.0.1), assumed to forward it, and replies return through it");
+  explain_appliance_agrees(m, "");
+}
+
+TEST_CASE("explain via appliance: another protocol than the one the appliance admits is forwarded",
+          "[explain-appliance]") {
+  auto b = explain_appliance_same_vnet();
+  b.m.nsgs[1].rules[0].protocols = udp();  // nsg-app: allow-8443 for UDP only
+  const auto m = b.done();
+  // The client reaches the appliance on TCP 443 only; its translation being unknown, analyze takes it as forwarding
+  // UDP 8443 too, which allow-8443 now admits.
+  FlowQuery q = explain_appliance_query("81.2.69.200", "app", 8443);
+  q.protocol = model::Protocol::kUdp;
+  const FlowTrace t = solver::explain(m, q);
+  REQUIRE(t.status == FlowTrace::Status::kOk);
+  CHECK(t.allowed);
+  CHECK(t.hops[5].why.flow.protocol == model::Protocol::kTcp);
+  CHECK(t.hops[5].why.flow.destination_port == 443);
+  CHECK(t.hops[5].why.onward_protocol == model::Protocol::kUdp);
+  CHECK(cli::hop_text(m, t.hops[5]) ==
+        "assumed: appliance 'nva-nic' forwards what reaches its public IP 20.0.0.1 (tcp 81.2.69.200:49152 -> port "
+        "443) to 10.0.2.4 port 8443 (udp), keeping the client's address; its own filtering and address translation "
+        "are unknown");
+  // TCP 8443 now matches deny-rest at app's subnet.
+  const FlowTrace tcp8443 = solver::explain(m, explain_appliance_query("81.2.69.200", "app", 8443));
+  CHECK(tcp8443.stopped_at == 7);
   explain_appliance_agrees(m, "");
 }
 
