@@ -72,10 +72,13 @@ struct Explain {
     q.target = to;
     q.backend = backend;
     if (!via.empty()) {
-      q.via_bastion = true;
-      if (via.size() > 8) q.bastion = via.substr(8);
+      const bool appliance = via.rfind("appliance", 0) == 0;
+      (appliance ? q.via_appliance : q.via_bastion) = true;
+      const std::size_t kind = appliance ? 9 : 7;  // "appliance", "bastion"
+      if (via.size() > kind + 1) (appliance ? q.appliance : q.bastion) = via.substr(kind + 1);
       if (!backend.empty()) {
-        err << "exposim: error: --backend does not apply with --via bastion\n";
+        err << fmt::format("exposim: error: --backend does not apply with --via {}\n",
+                           appliance ? "appliance" : "bastion");
         return kExitUsage;
       }
     }
@@ -139,10 +142,12 @@ Command::Run explain_command(CLI::App& cmd) {
                  "configurations: the one to trace (VM or NIC name or id, ip configuration id, or private IP)");
   cmd.add_option("--via", c->via,
                  "bastion or bastion:NAME: a Bastion session to the target (a VM, NIC or private IP) on --port, "
-                 "entering at the Bastion's public IP on 443")
+                 "entering at the Bastion's public IP on 443. appliance or appliance:NAME (its NIC or VM): through "
+                 "a network virtual appliance's public IP, assumed to forward to the target on --port")
       ->check([](const std::string& v) {
-        return v == "bastion" || v.rfind("bastion:", 0) == 0 ? std::string()
-                                                             : std::string("expected bastion or bastion:NAME");
+        return v == "bastion" || v.rfind("bastion:", 0) == 0 || v == "appliance" || v.rfind("appliance:", 0) == 0
+                   ? std::string()
+                   : std::string("expected bastion, bastion:NAME, appliance or appliance:NAME");
       });
   cmd.add_option("-f,--format", c->format, "Output format")->check(CLI::IsMember({"table", "json"}));
   cmd.add_option("--json-version", c->json_version,

@@ -21,9 +21,9 @@ std::string other_entry_text(const model::Model& m, const solver::FlowQuery& q, 
   switch (o.via) {
     case Via::kFirewallDnat: {
       const auto& fw = m.firewalls[g];
-      std::string text = fmt::format("DNAT rule '{}' of firewall '{}' at {}",
-                                     solver::rule_at(m, fw, fw.order[static_cast<std::size_t>(o.gateway_rule)]).name,
-                                     fw.name, where);
+      std::string text =
+          fmt::format("DNAT rule '{}' of firewall '{}' at {}",
+                      solver::rule_at(m, fw, fw.order[static_cast<std::size_t>(o.gateway_rule)]).name, fw.name, where);
       if (o.load_balancer >= 0) {  // to an internal load balancer's frontend
         text += fmt::format(" through internal load balancer '{}'",
                             m.load_balancers[static_cast<std::size_t>(o.load_balancer)].name);
@@ -42,8 +42,8 @@ std::string other_entry_text(const model::Model& m, const solver::FlowQuery& q, 
       return fmt::format("a session through Bastion '{}' at {}:443 (authenticated access)", m.bastion_hosts[g].name,
                          o.address.to_string());
     case Via::kAppliance:
-      return fmt::format("network virtual appliance '{}' at {} (explain does not follow appliances)", m.nics[g].name,
-                         where);
+      return fmt::format("network virtual appliance '{}' at {}, assumed to forward to {}", m.nics[g].name,
+                         o.address.to_string(), where);
     case Via::kPublicIp:
     case Via::kPaasPublic: break;
   }
@@ -232,6 +232,21 @@ std::string query_error_message(const model::Model& m, const QueryError& e) {
     case QE::kBastionsReach:
       return fmt::format("--via bastion: {} Bastion hosts reach '{}'; choose one with --via bastion:NAME", e.count,
                          target);
+    case QE::kApplianceUnknown:
+      return fmt::format(
+          "--via appliance:{}: no network virtual appliance (a NIC with IP forwarding and a public IP) of that NIC or "
+          "VM name or id in the input",
+          e.via);
+    case QE::kApplianceSeveral:
+      return fmt::format("--via appliance:{}: it names {} appliance ip configurations", e.via, e.count);
+    case QE::kNoAppliance:
+      return fmt::format(
+          "--via appliance: no network virtual appliance is in front of '{}' (its subnet sends no internet-bound "
+          "reply to an appliance's private IP){}",
+          target, e.candidates.empty() ? "" : "; name one with --via appliance:NAME to see why");
+    case QE::kAppliancesFront:
+      return fmt::format("--via appliance: {} appliances are in front of '{}'; choose one with --via appliance:NAME",
+                         e.count, target);
   }
   return "";
 }
@@ -252,7 +267,10 @@ std::vector<std::string> query_candidates_text(const model::Model& m, const solv
       case QE::kAmbiguousAddress:
       case QE::kAmbiguousName:
       case QE::kBackendNamesNone:
-      case QE::kBackendFitsSeveral: out.push_back(query_ip_configuration_label(m, c)); break;
+      case QE::kBackendFitsSeveral:
+      case QE::kApplianceSeveral:
+      case QE::kNoAppliance:
+      case QE::kAppliancesFront: out.push_back(query_ip_configuration_label(m, c)); break;
       case QE::kAmbiguousSessionAddress:
       case QE::kAmbiguousSessionName: {
         const auto& nic = m.nics[static_cast<std::size_t>(c.index)];

@@ -106,8 +106,8 @@ std::string where_text(const model::Model& m, const FlowTrace& t, const TraceHop
     case HopKind::kNoNsg:
     case HopKind::kFirewall:
     case HopKind::kBastion:
-    case HopKind::kPaas: return hop_resource_name(m, h);
-    case HopKind::kAppliance:
+    case HopKind::kPaas:
+    case HopKind::kAppliance: return hop_resource_name(m, h);
     case HopKind::kTarget: break;  // analyze's hops only
   }
   return "";
@@ -131,7 +131,8 @@ ordered_json backends_json(const model::Model& m, const std::vector<model::IpCon
 
 /// How the packet enters, as the entry hop's `via` says it (null: no internet entry).
 ordered_json explain_entry_via(const FlowTrace& t) {
-  return t.firewall >= 0                     ? ordered_json("firewall-dnat")
+  return t.appliance >= 0                    ? ordered_json("appliance")
+         : t.firewall >= 0                   ? ordered_json("firewall-dnat")
          : t.load_balancer >= 0              ? ordered_json("load-balancer")
          : t.application_gateway >= 0        ? ordered_json("application-gateway")
          : t.bastion >= 0 && t.via_public_ip ? ordered_json("bastion")
@@ -247,8 +248,8 @@ ordered_json explain_hop_v1_json(const model::Model& m, const FlowTrace& t, cons
       }
       break;
     }
-    case HopKind::kAppliance:
-    case HopKind::kTarget: break;  // analyze's hops only
+    case HopKind::kAppliance: add_resource_json(j, m.nics[h.resource]); break;  // the appliance's NIC
+    case HopKind::kTarget: break;                                               // analyze's hops only
     case HopKind::kRoute:
       if (*h.scope) j["scope"] = h.scope;
       j["next_hop"] = model::to_string(h.next_hop);
@@ -296,14 +297,15 @@ ordered_json explain_hop_v2_json(const model::Model& m, const FlowTrace& t, cons
   return hop_json(m, hop, &d);
 }
 
-/// The command that traces entry `o` for the packet of `q`: "--from S --to T --port P [--backend B]" or a Bastion
-/// session's "--via bastion:NAME".
+/// The command that traces entry `o` for the packet of `q`: "--from S --to T --port P [--backend B]", a Bastion
+/// session's "--via bastion:NAME" or a network virtual appliance's "--via appliance:NAME".
 std::string entry_command(const std::string& command, const solver::FlowQuery& q, const solver::OtherEntry& o) {
   std::string c = fmt::format("{} --from {} --to {}", command, q.source.to_string(), o.target);
   if (model::has_ports(q.protocol)) c += fmt::format(" --port {}", o.port);
   if (q.protocol != model::Protocol::kTcp) c += fmt::format(" --protocol {}", model::to_string(q.protocol));
   if (!o.backend.empty()) c += fmt::format(" --backend {}", o.backend);
   if (!o.bastion.empty()) c += fmt::format(" --via bastion:{}", o.bastion);
+  if (!o.appliance.empty()) c += fmt::format(" --via appliance:{}", o.appliance);
   return c;
 }
 
@@ -330,6 +332,12 @@ void write_explain_table(std::ostream& out, const model::Model& m, const FlowTra
     if (model::has_ports(q.protocol)) flow += fmt::format(" port {}", q.destination_port);
     flow += fmt::format(" through Bastion '{}' ({}:443)", m.bastion_hosts[t.bastion].name,
                         dst.empty() ? "no public address" : dst);
+  } else if (t.appliance >= 0) {
+    const auto& cfg = ip_config(m, t);
+    flow += fmt::format(" -> {} ({})", target_name(m, t), cfg.private_ip ? cfg.private_ip->to_string() : "unallocated");
+    if (model::has_ports(q.protocol)) flow += fmt::format(" port {}", q.destination_port);
+    flow +=
+        fmt::format(" through appliance '{}' ({})", m.nics[t.appliance].name, dst.empty() ? "no public address" : dst);
   } else if (t.application_gateway >= 0) {
     // Behind a firewall's DNAT rule to a private frontend the client connects to the firewall's address.
     flow += fmt::format(" -> {}{} ({})", m.application_gateways[t.application_gateway].name,
@@ -383,6 +391,13 @@ void write_explain_json(std::ostream& out, const model::Model& m, const FlowTrac
     const auto& b = m.bastion_hosts[t.bastion];
     flow["via"] = {{"kind", "bastion"}, {"id", b.id}, {"name", b.name}, {"port", 443}};
   }
+  if (t.appliance >= 0) {  // the appliance's NIC, and the public address the client connects to
+    const auto& nic = m.nics[t.appliance];
+    flow["via"] = {{"kind", "appliance"},
+                   {"id", nic.id},
+                   {"name", nic.name},
+                   {"ip", dst.empty() ? ordered_json(nullptr) : ordered_json(dst)}};
+  }
   doc["flow"] = flow;
   // an ip configuration; else the entry point the trace ends at; null: a load balancer frontend that forwards the
   // packet nowhere
@@ -397,6 +412,7 @@ void write_explain_json(std::ostream& out, const model::Model& m, const FlowTrac
   }
   if (t.bastion >= 0)
     doc["bastion"] = {{"id", m.bastion_hosts[t.bastion].id}, {"name", m.bastion_hosts[t.bastion].name}};
+  if (t.appliance >= 0) doc["appliance"] = {{"id", m.nics[t.appliance].id}, {"name", m.nics[t.appliance].name}};
   ordered_json hops = ordered_json::array();
   for (const auto& h : t.hops) {
     hops.push_back(version == 2 ? explain_hop_v2_json(m, t, h) : explain_hop_v1_json(m, t, h));
@@ -425,6 +441,7 @@ void write_explain_json(std::ostream& out, const model::Model& m, const FlowTrac
       if (model::has_ports(q.protocol)) e["port"] = o.port;
       e["backend"] = o.backend.empty() ? ordered_json(nullptr) : ordered_json(o.backend);
       e["bastion"] = o.bastion.empty() ? ordered_json(nullptr) : ordered_json(o.bastion);
+      if (o.via == solver::Via::kAppliance) e["appliance"] = o.appliance;
       e["traceable"] = o.traceable;
       others.push_back(e);
     }

@@ -384,6 +384,54 @@ std::string pip_address(const model::Model& m, int pip) {
              : "(unknown address)";
 }
 
+/// The private address of network virtual appliance `r.entry` whose public IP is `r.public_ip`, as text.
+std::string explain_appliance_private_text(const model::Model& m, const Reason& r) {
+  const auto& nic = m.nics[static_cast<std::size_t>(r.entry.index)];
+  for (const auto& c : nic.ip_configurations) {
+    if (c.public_ip.index == r.public_ip && c.private_ip) return c.private_ip->to_string();
+  }
+  return "an unallocated private IP";
+}
+
+/// A network virtual appliance's hop (kApplianceForwards, kApplianceReturn) or verdict.
+std::string explain_appliance_text(const model::Model& m, const Reason& r) {
+  const std::string what = entry_point_text(m, r.entry);
+  const std::string to = r.address ? r.address->to_string() : "an unallocated address";
+  switch (r.code) {
+    case ReasonCode::kApplianceForwards: {
+      if (r.versions_differ) {
+        return fmt::format("{}'s public IP {} and {} are of different IP versions: the appliance is not followed there",
+                           what, pip_address(m, r.public_ip), to);
+      }
+      const std::string onward = r.backend_port >= 0 ? fmt::format("{} port {}", to, r.backend_port) : to;
+      if (!r.passes) {
+        return fmt::format(
+            "{} forwards only what reaches its public IP {} and is answered there: {} does not ({} to {})", what,
+            pip_address(m, r.public_ip), r.flow.source.to_string(), model::to_string(r.onward_protocol), onward);
+      }
+      return fmt::format(
+          "assumed: {} forwards what reaches its public IP {} ({}) to {} ({}), keeping the client's address; its own "
+          "filtering and address translation are unknown",
+          what, pip_address(m, r.public_ip), packet_text(r.flow), onward, model::to_string(r.onward_protocol));
+    }
+    case ReasonCode::kApplianceReturn: {
+      const std::string via = fmt::format("{} ({})", what, explain_appliance_private_text(m, r));
+      const std::string client = r.address ? r.address->to_string() : "";
+      return r.passes ? fmt::format("the reply to {} takes {}: back through {}, which answers the client", client,
+                                    describe(m, r.route), via)
+                      : fmt::format(
+                            "the reply to {} takes {}, not {}: the appliance never sees the answer, so the "
+                            "connection through it fails",
+                            client, describe(m, r.route), via);
+    }
+    case ReasonCode::kAllowedThroughAppliance:
+      return fmt::format("allowed: {} reaches {} through {} ({}), assumed to forward it, and replies return through it",
+                         packet_text(r.flow), cfg_text(m, r.target), what, pip_address(m, r.public_ip));
+    default: break;
+  }
+  return r.text;
+}
+
 /// A Bastion hop or verdict.
 std::string bastion_text(const model::Model& m, const Reason& r) {
   const auto& b = m.bastion_hosts[static_cast<std::size_t>(r.entry.index)];
@@ -895,6 +943,9 @@ std::string one_clause(const model::Model& m, const Reason& r) {
     case ReasonCode::kBastionSubnetUnknown:
     case ReasonCode::kAllowedToBastionHost:
     case ReasonCode::kAllowedBastionSession: return bastion_text(m, r);
+    case ReasonCode::kApplianceForwards:
+    case ReasonCode::kApplianceReturn:
+    case ReasonCode::kAllowedThroughAppliance: return explain_appliance_text(m, r);
     case ReasonCode::kFirewallEntry:
     case ReasonCode::kDnatNoRule:
     case ReasonCode::kDnatRule:
@@ -949,6 +1000,8 @@ std::string entry_point_text(const model::Model& m, const EntryPoint& e) {
       return fmt::format("application gateway '{}'", m.application_gateways[static_cast<std::size_t>(e.index)].name);
     case model::ResourceKind::kFirewall:
       return fmt::format("firewall '{}'", m.firewalls[static_cast<std::size_t>(e.index)].name);
+    case model::ResourceKind::kNetworkInterface:  // a network virtual appliance
+      return fmt::format("appliance '{}'", m.nics[static_cast<std::size_t>(e.index)].name);
     case model::ResourceKind::kPaasService: {
       const auto& s = m.paas_services[static_cast<std::size_t>(e.index)];
       return fmt::format("{} '{}'", model::to_string(s.kind), s.name);

@@ -201,6 +201,13 @@ enum class ReasonCode : std::uint8_t {
   kAllowedAgBackend,         // verdict: `flow` passes listener `listener` to `target` on `backend_port` (routing rule
                              // `routing_rule`'s target `routing_target`), through `firewall`'s rule `rule` (-1: its
                              // policy is missing) when `firewall` >= 0
+  // network virtual appliances (`entry`: the appliance's NIC, kind kNetworkInterface; `target`; `public_ip`: its own)
+  kApplianceForwards,        // assumed to forward `flow` (the packet as it reaches the appliance: `passes`, its own
+                             // NSGs admit it) to `address` (the target's) on `backend_port` (-1: no ports) with the
+                             // client's address; `versions_differ`: the target is not of the appliance's IP version
+  kApplianceReturn,          // the reply to `address` (the client) from the target's `subnet` takes `route`: back to
+                             // the appliance (`passes`) or not
+  kAllowedThroughAppliance,  // verdict: `flow` reaches `target` through the appliance (`entry`, at `public_ip`)
 };
 
 /// Which backend a load balancer's rule sends the packet to (Reason::members).
@@ -285,6 +292,8 @@ struct Reason {
   int routing_rule{-1};
   int routing_target{-1};
   bool assumed{false};  // the firewall rule's FQDN match is assumed (kAssumedFqdnNote)
+  // network virtual appliances
+  model::Protocol onward_protocol{model::Protocol::kTcp};  // kApplianceForwards: the protocol it forwards
   // the source
   NotInternet not_internet{NotInternet::kNotPublic};
   model::IpPrefix prefix;
@@ -306,8 +315,9 @@ struct TraceHop : Hop {
   // backend: scope "network" or "application" and the rule that decides, or scope "default" and rule -1, the default
   // deny); kApplicationGateway (scope "listener", rule = the listener, or "routing": the request routing rule, its
   // target, the backend chosen); kBastion (scope "host", its own 443, or "session", a session to a target); kPaas
-  // (scope "endpoint" (port), "public-network-access", or the deciding setting as analyze names it). explain has no
-  // kTarget hop. Hop's `kind`, `resource_kind`, `resource`, `scope` and `rule` are set by every hop; `port`,
+  // (scope "endpoint" (port), "public-network-access", or the deciding setting as analyze names it); kAppliance
+  // (resource = the network virtual appliance's NIC: it is assumed to forward what its own NSGs admit). explain has
+  // no kTarget hop. Hop's `kind`, `resource_kind`, `resource`, `scope` and `rule` are set by every hop; `port`,
   // `via_rule`, `via_target` and `note` are left to path_hop().
   bool passes{false};   // the packet goes on after this hop
   bool reached{false};  // no earlier hop stopped the packet
@@ -370,7 +380,8 @@ struct OtherEntry {
   std::uint16_t port{0};     // its --port (the entry's port; a Bastion session: the target's)
   std::string backend;       // its --backend (the ip configuration's id), or empty
   std::string bastion;       // a Bastion session: --via bastion:NAME
-  bool traceable{true};      // false: explain does not follow it (a network virtual appliance)
+  std::string appliance;     // a network virtual appliance: --via appliance:NAME (its NIC's name)
+  bool traceable{true};      // false: explain does not follow it
 };
 
 /// Which option of a query an error is about.
@@ -404,6 +415,11 @@ enum class QueryErrorCode : std::uint8_t {
   kBastionSeveral,  // NAME names several (`candidates`)
   kNoBastion,       // there is no Bastion host in the input
   kBastionsReach,   // `count` Bastion hosts reach `target` (`candidates`)
+  // --via appliance[:NAME] (`via`: the NAME; candidates: the appliances' ip configurations, kNetworkInterface)
+  kApplianceUnknown,  // NAME names no network virtual appliance (a NIC with IP forwarding and a public IP)
+  kApplianceSeveral,  // NAME names several (`candidates`)
+  kNoAppliance,       // no appliance is in front of `target` (`candidates`: the appliances in the input)
+  kAppliancesFront,   // `count` appliances are in front of `target` (`candidates`)
 };
 
 /// Where --backend applies (QueryErrorCode::kBackendNotApplicable), as the error says it.
@@ -434,7 +450,7 @@ struct QueryError {
   QueryErrorCode code{QueryErrorCode::kUnknownTarget};
   std::string target;   // the query's --to
   std::string backend;  // its --backend
-  std::string via;      // its --via bastion:NAME
+  std::string via;      // its --via bastion:NAME or appliance:NAME (the NAME)
   model::ResourceKind kind{model::ResourceKind::kInternet};
   int index{-1};
   int child{-1};
@@ -468,6 +484,7 @@ struct FlowTrace {
   int application_gateway{-1};  // the target is this application gateway's public IP (then public_ip is its)
   int listener{-1};             // ... and this listener took the packet
   int bastion{-1};              // the target is this Bastion host's public IP, or the session goes through it
+  int appliance{-1};            // the flow goes through this network virtual appliance (its NIC; --via appliance)
   int paas_service{-1};         // the target is this PaaS service's public endpoint
   bool scm{false};              // ... its App Service SCM (Kudu) site
   int private_endpoint{-1};     // the target is this private endpoint
@@ -502,6 +519,8 @@ struct FlowTrace {
 /// deny) between the route and the NSGs. For a Bastion host: its subnet's NSG and 443; with `via_bastion`, the session
 /// to the target as analyze's `bastion` exposures. For a PaaS service: its public endpoint's ports, public network
 /// access and firewall, as analyze's `paas-public` exposures. A private endpoint is never reached from the internet.
+/// With `via_appliance`: the appliance's own entry and NSGs, then the target as analyze's `appliance` exposures (or
+/// `broken` ones: a peering that does not allow forwarded traffic).
 /// `analysis`: analyze(m), when the caller has it (check); otherwise explain computes it when it needs the other
 /// entries of a target (FlowTrace::other_entries).
 FlowTrace explain(const model::Model& m, const FlowQuery& q, const Analysis* analysis = nullptr);

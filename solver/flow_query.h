@@ -28,6 +28,11 @@ struct FlowQuery {
   /// the session to `target` (a NIC or VM name or id, or a private IP) on `destination_port`.
   bool via_bastion{false};
   std::string bastion;  // with via_bastion: the Bastion host's name or id; empty: the one that reaches the target
+  /// Through a network virtual appliance (docs/model.md#network-virtual-appliances): the client connects to the
+  /// appliance's public IP, and the appliance is assumed to forward the packet to `target` (a NIC or VM name or id,
+  /// an ip configuration id, or a private IP) on `destination_port`, keeping the client's address.
+  bool via_appliance{false};
+  std::string appliance;  // with via_appliance: the appliance's NIC or VM (name or id); empty: the only one in front
 };
 
 }  // namespace exposim::solver

@@ -197,11 +197,17 @@ std::vector<OtherEntry> entries_reaching(const model::Model& m, const Analysis& 
         o.port = q.destination_port;
         o.bastion = m.bastion_hosts[e.gateway].name;
         break;
-      case Via::kAppliance: o.traceable = false; break;
+      case Via::kAppliance:  // --via appliance:NAME, to the target on its own port
+        o.target = q.target;
+        o.port = q.destination_port;
+        o.appliance = m.nics[e.gateway].name;
+        break;
       case Via::kPublicIp:
       case Via::kPaasPublic: continue;  // the target's own public IP (it has none), or no ip configuration
     }
-    if (seen.insert({o.via, o.target, o.port, o.bastion}).second) out.push_back(std::move(o));
+    if (seen.insert({o.via, o.target, o.port, o.bastion.empty() ? o.appliance : o.bastion}).second) {
+      out.push_back(std::move(o));
+    }
   }
   return out;
 }
@@ -355,42 +361,11 @@ FlowTrace explain_ip_configuration(const model::Model& m, const FlowQuery& q, Fl
                               ported ? PortSet::single(q.source_port) : PortSet::all(),
                               ported ? PortSet::single(at_target.destination_port) : PortSet::all()});
   auto nsg_hop = [&](const Stage& stage) {
-    const NsgSlot& s = stage.slot;
-    const char* scope = stage.scope;
-    TraceHop h;
-    h.scope = scope;
-    switch (s.state) {
-      case NsgSlot::State::kPresent: {
-        h.kind = HopKind::kNsg;
-        h.resource_kind = model::ResourceKind::kNetworkSecurityGroup;
-        h.resource = s.index;
-        const auto decisions = decide_inbound(m, s, packet, dst, space);
-        if (decisions.empty()) {
-          h.why = no_rule_reason();
-        } else {
-          h.rule = decisions.front().rule;
-          h.passes = decisions.front().access == Access::kAllow;
-          h.why = rule_reason(m, s.index, h.rule, at_target, dst, space);
-        }
-        return h;
-      }
-      case NsgSlot::State::kMissing:
-        h.kind = HopKind::kNsg;
-        h.resource_kind = model::ResourceKind::kNetworkSecurityGroup;
-        h.passes = true;
-        h.why = missing_nsg_reason();
-        return h;
-      case NsgSlot::State::kNone: break;
-    }
-    h.kind = HopKind::kNoNsg;
-    h.resource_kind = stage.resource_kind;
-    h.resource = stage.resource;
-    h.passes = true;
-    h.why = no_nsg_reason();
-    if (no_nsg && target->via_public) {
+    TraceHop h = packet_nsg_hop(m, space, stage, packet, dst, at_target);
+    if (h.kind == HopKind::kNoNsg && no_nsg && target->via_public) {
       const RepliesThrough what = lb ? RepliesThrough::kTheLoadBalancer : RepliesThrough::kThePublicIp;
       if (sku == model::Sku::kStandard) {
-        if (std::string_view(scope) == "nic") {  // the packet stops once both scopes are known to have none
+        if (std::string_view(stage.scope) == "nic") {  // the packet stops once both scopes are known to have none
           h.passes = false;
           h.why.code = ReasonCode::kNoNsgStandard;
           h.why.replies_through = what;
@@ -445,7 +420,7 @@ FlowTrace explain_ip_configuration(const model::Model& m, const FlowQuery& q, Fl
     auto others = entries_reaching(m, a, t.query, t.nic, t.ip_configuration);
     for (std::size_t i = 0; i < others.size() && !has_public_ip; ++i) {
       const OtherEntry& o = others[i];
-      if (!o.traceable || !o.bastion.empty()) continue;
+      if (!o.traceable || !o.bastion.empty() || !o.appliance.empty()) continue;
       FlowQuery alt = t.query;
       alt.target = o.target;
       alt.destination_port = o.port;

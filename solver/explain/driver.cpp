@@ -148,7 +148,7 @@ QueryError& query_error(FlowTrace& t, FlowTrace::Status status, QueryOption opti
   t.error.code = code;
   t.error.target = t.query.target;
   t.error.backend = t.query.backend;
-  t.error.via = t.query.bastion;
+  t.error.via = t.query.via_appliance ? t.query.appliance : t.query.bastion;
   return t.error;
 }
 
@@ -164,6 +164,10 @@ FlowTrace explain(const model::Model& m, const FlowQuery& q, const Analysis* ana
   if (!model::has_ports(q.protocol)) t.query.destination_port = t.query.source_port = 0;
   if (q.via_bastion) {
     explain_via_bastion(m, t);
+    return t;
+  }
+  if (q.via_appliance) {
+    explain_via_appliance(m, t, analysis);
     return t;
   }
   // The managed entry points, then a firewall's public address, then an ip configuration (through its own public

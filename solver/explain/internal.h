@@ -16,6 +16,7 @@
 #include "solver/hop.h"
 #include "solver/nsg.h"
 #include "solver/packet_set.h"
+#include "solver/path.h"
 
 namespace exposim::solver::explain_internal {
 
@@ -64,6 +65,11 @@ QueryError& query_error(FlowTrace& t, FlowTrace::Status status, QueryOption opti
 /// The entry hop for a public IP owned by `owner` (an application gateway's frontend `frontend`, a Bastion host).
 TraceHop entry_hop(const model::Model& m, int pip, const FlowQuery& q, const EntryPoint& owner, int frontend = -1);
 
+/// The hop of NSG stage `stage` (solver/path.h) for the one packet `packet` to `dst` (`at`: the same packet, for the
+/// reason): the rule that decides it first, as analyze decides it; no NSG at the stage's scope passes (the caller
+/// decides what a missing NSG on both scopes means for its entry).
+TraceHop packet_nsg_hop(const model::Model& m, const AddressSpace& space, const Stage& stage, const PacketSet& packet,
+                        const Destination& dst, const FlowQuery& at);
 /// The sources of a packet set.
 IpSet sources_of(const PacketSet& p);
 /// The NSG hop of an entry point's subnet (scope "gateway-subnet" or "bastion-subnet") for the packet to
@@ -148,6 +154,9 @@ bool explain_private_endpoint_target(const model::Model& m, FlowTrace& t);
 bool explain_firewall_target(const model::Model& m, FlowTrace& t);
 /// A Bastion session (t.query.via_bastion) to the ip configuration t.query.target names.
 void explain_via_bastion(const model::Model& m, FlowTrace& t);
+/// Through a network virtual appliance (t.query.via_appliance) to the ip configuration t.query.target names;
+/// `analysis` as for explain() (the ports at which the appliance admits the client are analyze's).
+void explain_via_appliance(const model::Model& m, FlowTrace& t, const Analysis* analysis);
 /// The packet `q` to an ip configuration, through its own public IP or the load balancer frontend q.target names
 /// (`t`: the trace so far, its query normalised); `analysis` as for explain().
 FlowTrace explain_ip_configuration(const model::Model& m, const FlowQuery& q, FlowTrace t, const Analysis* analysis);

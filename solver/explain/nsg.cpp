@@ -122,6 +122,42 @@ Reason no_nsg_reason() { return because(ReasonCode::kNoNsg); }
 Reason missing_nsg_reason() { return because(ReasonCode::kNsgMissing); }
 Reason no_rule_reason() { return because(ReasonCode::kNsgNoMatch); }
 
+TraceHop packet_nsg_hop(const model::Model& m, const AddressSpace& space, const Stage& stage, const PacketSet& packet,
+                        const Destination& dst, const FlowQuery& at) {
+  const NsgSlot& s = stage.slot;
+  TraceHop h;
+  h.scope = stage.scope;
+  switch (s.state) {
+    case NsgSlot::State::kPresent: {
+      h.kind = HopKind::kNsg;
+      h.resource_kind = RK::kNetworkSecurityGroup;
+      h.resource = s.index;
+      const auto decisions = decide_inbound(m, s, packet, dst, space);
+      if (decisions.empty()) {
+        h.why = no_rule_reason();
+      } else {
+        h.rule = decisions.front().rule;
+        h.passes = decisions.front().access == Access::kAllow;
+        h.why = rule_reason(m, s.index, h.rule, at, dst, space);
+      }
+      return h;
+    }
+    case NsgSlot::State::kMissing:
+      h.kind = HopKind::kNsg;
+      h.resource_kind = RK::kNetworkSecurityGroup;
+      h.passes = true;
+      h.why = missing_nsg_reason();
+      return h;
+    case NsgSlot::State::kNone: break;
+  }
+  h.kind = HopKind::kNoNsg;
+  h.resource_kind = stage.resource_kind;
+  h.resource = stage.resource;
+  h.passes = true;
+  h.why = no_nsg_reason();
+  return h;
+}
+
 IpSet sources_of(const PacketSet& p) {
   IpSet s;
   for (const auto& c : p.cubes()) s = s.unite(c.src);
