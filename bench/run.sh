@@ -14,6 +14,10 @@ usage: bench/run.sh [options]
   --runs N          runs per measurement; medians are reported (default 3)
   --formats "F ..." report formats to time (default "json table")
   --full            generate the full Azure shape (child etags, types, empty lists) instead of the lean one
+  --profile P       estate profile of exposim_gen_estate: default, or fragmented (the rule-heavy shape of
+                    issue 18)
+  --jobs N          exposim analyze --jobs N (default: exposim's own default, the machine's cores)
+  --exposim BIN     time this exposim binary instead of the build's (for before/after comparisons)
   --nlohmann        also time nlohmann_json's DOM parse (slow: about 15 s per run at 100k NICs)
   -j N              build parallelism (default 2)
 EOF
@@ -29,6 +33,9 @@ formats="json table"
 gen_flags=()
 nlohmann=0
 jobs=2
+profile=default
+analyze_jobs=()
+exposim_bin=""
 
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -39,6 +46,9 @@ while [ $# -gt 0 ]; do
     --runs) runs=$2; shift 2 ;;
     --formats) formats=$2; shift 2 ;;
     --full) gen_flags+=(--full); shift ;;
+    --profile) profile=$2; shift 2 ;;
+    --jobs) analyze_jobs=(--jobs "$2"); shift 2 ;;
+    --exposim) exposim_bin=$2; shift 2 ;;
     --nlohmann) nlohmann=1; shift ;;
     -j) jobs=$2; shift 2 ;;
     -h|--help) usage; exit 0 ;;
@@ -109,7 +119,7 @@ if [ "$do_build" -eq 1 ]; then
   cmake --build "$build_dir" -j"$jobs" --target exposim exposim_gen_estate exposim_bench_simdjson \
     >>"$scratch/cmake.log" 2>&1 || { tail -40 "$scratch/cmake.log" >&2; die "build failed (log: $scratch/cmake.log)"; }
 fi
-exposim=$build_dir/exposim
+exposim=${exposim_bin:-$build_dir/exposim}
 gen=$build_dir/bench/exposim_gen_estate
 baseline=$build_dir/bench/exposim_bench_simdjson
 for b in "$exposim" "$gen" "$baseline"; do [ -x "$b" ] || die "$b is missing (build it, or drop --no-build)"; done
@@ -121,6 +131,11 @@ fi
 # ---- Measurements ----
 shape=lean
 [ ${#gen_flags[@]} -gt 0 ] && shape=full
+case "$profile" in
+  default) suffix="" ;;
+  fragmented) suffix="-fragmented"; gen_flags+=(--profile fragmented) ;;
+  *) die "unknown profile '$profile' (default or fragmented)" ;;
+esac
 work=$(mktemp -d "$scratch/run.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 rows=()
@@ -128,9 +143,9 @@ declare -A e2e_by_size solve_by_size
 start=$(date +%s)
 
 for n in $sizes; do
-  file=$scratch/estate-$n-$shape.json
+  file=$scratch/estate-$n-$shape$suffix.json
   stamp="$file.args"
-  want="nics=$n shape=$shape gen=$(stat -c %Y "$gen")"
+  want="nics=$n shape=$shape profile=$profile gen=$(stat -c %Y "$gen")"
   if [ ! -f "$file" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
     say "generating $file"
     "$gen" --nics "$n" "${gen_flags[@]}" -q -o "$file"
@@ -157,7 +172,7 @@ for n in $sizes; do
     for f in $formats; do
       out=$work/$n-$f-$i
       rc=0
-      measure "$out" "$exposim" analyze "$file" --timings -f "$f" || rc=$?
+      measure "$out" "$exposim" analyze "$file" --timings -f "$f" "${analyze_jobs[@]}" || rc=$?
       if [ "$rc" -ne 0 ]; then
         tail -5 "$out.err" >&2
         die "exposim analyze exited with $rc on $file"
@@ -195,7 +210,9 @@ first=${formats%% *}
 for f in $formats; do [ "$f" = "$first" ] || { other_head+=" | $f: e2e, RSS"; other_rule+=" | ---"; }; done
 nl_head=""; nl_rule=""
 [ "$nlohmann" -eq 1 ] && { nl_head=" nlohmann load+parse, RSS |"; nl_rule=" --- |"; }
-echo "Estate shape: $shape; median of $runs runs; $(nproc) cores; $(date -u +%Y-%m-%d). Times in seconds, sizes in MB."
+echo "Estate shape: $shape, profile $profile; exposim ${analyze_jobs[*]:-(default jobs)}; median of $runs runs;" \
+  "$(nproc) cores; $(date -u +%Y-%m-%d); load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)." \
+  "Times in seconds, sizes in MB."
 echo
 echo "| NICs | file MB | resources | simdjson load+parse s | simdjson RSS MB | simdjson warm parse s | $first: e2e s | $first: peak RSS MB | import s | validate s | solve s | report s$other_head | e2e / simdjson | RSS / file | solve / import |$nl_head"
 echo "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---:$other_rule | ---: | ---: | ---: |$nl_rule"

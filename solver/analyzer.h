@@ -24,6 +24,7 @@
 #include "solver/incremental.h"
 #include "solver/network.h"
 #include "solver/nsg.h"
+#include "solver/nsg_sources.h"
 #include "solver/path.h"
 
 namespace exposim::solver::analysis_internal {
@@ -89,7 +90,14 @@ struct Evaluation {
   Destination dst;
   Entry entry;
   std::size_t slot{0};
+  std::size_t subnet_stage{kNoSubnetStage};  // into the subnet stages of the current flush()
+  static constexpr std::size_t kNoSubnetStage = static_cast<std::size_t>(-1);
 };
+
+/// What the subnet's NSG allows of the packets entering it, by deciding rule (-1 = no rule: none or missing NSG):
+/// the same for every target of the subnet that the same packets enter and whose address the subnet NSG's rules
+/// treat alike, so that flush() computes it once for all of them.
+using SubnetStage = std::vector<std::pair<int, PacketSet>>;
 
 /// One entry into an ip configuration whose exposures are placed by flush(), once its evaluation is done: the
 /// sizes of the result's lists when it was found, so that it lands where an immediate placement would have.
@@ -187,17 +195,30 @@ class Analyzer {
   /// its entry and path), and a batch still holds thousands of evaluations to share out among the workers.
   static constexpr std::size_t kPlacementBatch = 4096;
 
+  /// How many intervals of resolved rule sources flush() keeps from one batch to the next before it starts the cache
+  /// again (32 bytes each: 32 MB at most, plus one batch's worth).
+  static constexpr std::size_t kRuleSourceCacheIntervals = 1000000;
+
   /// The exposures (or broken flows) of one placement, appended to the result.
   void place(const Placement& p);
 
   bool is_jit(const NsgSlot& s, int rule) const;
 
-  /// The allowed packets of one NSG slot, split by deciding rule (-1 = no rule: none or missing NSG).
-  std::vector<std::pair<int, PacketSet>> pass(const NsgSlot& s, const PacketSet& arriving,
-                                              const Destination& dst) const;
+  /// AnalyzeOptions::share_nsg_work (on without options).
+  bool share_nsg_work() const { return options_ == nullptr || options_->share_nsg_work; }
 
-  std::vector<Piece> evaluate(model::IpFamily family, model::Sku sku, int subnet, const NsgSlot& subnet_nsg,
-                              const NsgSlot& nic_nsg, const Destination& dst, const Entry& entry) const;
+  /// The packets entering the target's NSGs for an evaluation (after the entry's translation and return route).
+  PacketSet arriving(model::IpFamily family, int subnet, const Entry& entry) const;
+
+  /// The subnet stage of evaluation `e` (its subnet's NSG, which arriving() enters).
+  SubnetStage subnet_stage(const Evaluation& e) const;
+
+  /// The exposures' pieces of evaluation `e`, whose subnet stage is `after_subnet` (subnet_stage(e), computed
+  /// once for every evaluation that shares it; unused when there is no NSG at all).
+  std::vector<Piece> evaluate(const Evaluation& e, const SubnetStage& after_subnet) const;
+
+  /// The resolved inbound rule sources of slot `s` for destinations in `subnet` (prepared by flush()), or nullptr.
+  const RuleSources* rule_sources(const NsgSlot& s, int subnet) const;
 
   /// The entry as the path engine takes it (solver/path.h).
   static PathEntry path_entry(const Entry& entry);
@@ -222,13 +243,16 @@ class Analyzer {
   const AnalysisScope* scope_{nullptr};
   const Analysis* previous_{nullptr};
   AnalysisTrace* trace_{nullptr};
-  const AnalyzeOptions* options_{nullptr};              // for its progress callback; analyze() only
-  std::unordered_map<std::string, std::size_t> cache_;  // evaluation key -> slot of results_
-  std::deque<std::vector<Piece>> results_;              // stable: filled in place by the workers
-  std::vector<Evaluation> pending_;                     // evaluations not run yet
-  std::vector<Placement> placements_;                   // exposures not placed yet
-  std::size_t evaluations_run_{0};                      // by flush(), for the progress display
-  std::set<model::IpConfigIndex> evaluated_;            // ip configurations with at least one entry
+  const AnalyzeOptions* options_{nullptr};                          // for its progress callback; analyze() only
+  std::unordered_map<std::string, std::size_t> cache_;              // evaluation key -> slot of results_
+  std::deque<std::vector<Piece>> results_;                          // stable: filled in place by the workers
+  std::vector<Evaluation> pending_;                                 // evaluations not run yet
+  std::unordered_map<std::string, std::size_t> subnet_stage_keys_;  // subnet stage key -> index, this flush only
+  std::vector<std::size_t> subnet_stage_of_;  // per subnet stage of this flush: the pending evaluation that defines it
+  std::optional<NsgSourceCache> rule_sources_;  // built by the first flush() that has an NSG to evaluate
+  std::vector<Placement> placements_;           // exposures not placed yet
+  std::size_t evaluations_run_{0};              // by flush(), for the progress display
+  std::set<model::IpConfigIndex> evaluated_;    // ip configurations with at least one entry
   std::map<model::U128, model::IpConfigIndex> by_private_ip_;
   std::deque<IpSet> snat_sets_;  // stable addresses: entries point at them
   std::map<std::pair<int, model::IpFamily>, std::optional<std::pair<IpSet, RouteChoice>>> diversion_;

@@ -298,7 +298,28 @@ void Analyzer::target(int n, int c, const Entry& entry) {
   if (fresh) {
     ++out_.distinct_evaluations;
     results_.emplace_back();
-    pending_.push_back(Evaluation{cfg.family, sku, subnet, subnet_nsg, nic_nsg, dst, entry, it->second});
+    Evaluation ev{cfg.family, sku, subnet, subnet_nsg, nic_nsg, dst, entry, it->second};
+    const bool no_nsg = subnet_nsg.state == NsgSlot::State::kNone && nic_nsg.state == NsgSlot::State::kNone;
+    if (share_nsg_work() && !(no_nsg && sku == model::Sku::kStandard && !entry.forwarded)) {
+      // The subnet stage depends on what enters (the evaluation key less the SKU and the NIC's NSG) and on how the
+      // subnet NSG's rules see the destination.
+      std::string stage_key = fmt::format("{}|{}|{}|{}|{}|{}|{}|{}|", entry.diverted, static_cast<int>(cfg.family),
+                                          subnet, static_cast<int>(subnet_nsg.state), subnet_nsg.index, entry.protocols,
+                                          model::to_string(entry.ports), fmt::ptr(entry.snat_sources));
+      if (subnet_nsg.state == NsgSlot::State::kPresent) {
+        for (const auto& rule : m_.nsgs[subnet_nsg.index].rules) {
+          if (rule.direction == Direction::kInbound) stage_key += destination_matches(rule, dst, space_) ? '1' : '0';
+        }
+      }
+      if (entry.forwarded) {
+        stage_key += "|from";
+        stage_key += entry.forwarded->entry->inner_key;
+      }
+      const auto [st, new_stage] = subnet_stage_keys_.try_emplace(std::move(stage_key), subnet_stage_of_.size());
+      if (new_stage) subnet_stage_of_.push_back(pending_.size());
+      ev.subnet_stage = st->second;
+    }
+    pending_.push_back(std::move(ev));
   }
   placements_.push_back(
       Placement{n, c, entry, std::move(stages), it->second, out_.exposures.size(), out_.broken.size()});
@@ -383,14 +404,39 @@ void Analyzer::place(const Placement& pl) {
 
 void Analyzer::flush() {
   const int jobs = options_ != nullptr ? options_->jobs : 1;
-  // Each evaluation reads the model, the address space and its own inputs, and writes its own slot.
+  // Before the parallel phases: the rule sources of every NSG these evaluations meet, resolved once per VirtualNetwork
+  // context (solver/nsg_sources.h); the workers only read them. Past a bound the cache starts again, so that its
+  // memory does not grow with the estate.
+  std::vector<std::pair<int, int>> wanted;
+  for (const Evaluation& e : pending_) {
+    for (const NsgSlot* s : {&e.subnet_nsg, &e.nic_nsg}) {
+      if (s->state == NsgSlot::State::kPresent) wanted.emplace_back(s->index, e.dst.subnet);
+    }
+  }
+  if (!wanted.empty() && share_nsg_work()) {
+    if (!rule_sources_) rule_sources_.emplace(m_, space_);
+    if (rule_sources_->intervals() > kRuleSourceCacheIntervals) rule_sources_->clear();
+    rule_sources_->prepare(wanted, jobs);
+  }
+  // The subnet stages, each once for every evaluation that shares it; then every evaluation's NIC stage. Each
+  // reads the model, the address space, the rule sources and its own inputs, and writes its own slot.
+  std::vector<SubnetStage> subnet_stages(subnet_stage_of_.size());
+  model::parallel_for(subnet_stages.size(), jobs,
+                      [&](std::size_t i) { subnet_stages[i] = subnet_stage(pending_[subnet_stage_of_[i]]); });
+  subnet_stage_keys_.clear();
+  subnet_stage_of_.clear();
   // Progress counts every evaluation run so far, of all found so far, from the calling thread only.
   const std::size_t before = evaluations_run_;
+  const SubnetStage none;
   model::parallel_for(
       pending_.size(), jobs,
       [&](std::size_t i) {
         const Evaluation& e = pending_[i];
-        results_[e.slot] = evaluate(e.family, e.sku, e.subnet, e.subnet_nsg, e.nic_nsg, e.dst, e.entry);
+        if (e.subnet_stage != Evaluation::kNoSubnetStage) {
+          results_[e.slot] = evaluate(e, subnet_stages[e.subnet_stage]);
+        } else {
+          results_[e.slot] = evaluate(e, share_nsg_work() ? none : subnet_stage(e));
+        }
       },
       [&](std::size_t done) { progress("distinct evaluations", before + done, out_.distinct_evaluations); });
   evaluations_run_ += pending_.size();
@@ -423,19 +469,13 @@ bool Analyzer::is_jit(const NsgSlot& s, int rule) const {
   return s.state == NsgSlot::State::kPresent && rule >= 0 && m_.nsgs[s.index].rules[rule].is_jit;
 }
 
-std::vector<std::pair<int, PacketSet>> Analyzer::pass(const NsgSlot& s, const PacketSet& arriving,
-                                                      const Destination& dst) const {
-  std::vector<std::pair<int, PacketSet>> out;
-  for (auto& d : decide_inbound(m_, s, arriving, dst, space_)) {
-    if (d.access == Access::kAllow) out.emplace_back(d.rule, std::move(d.packets));
-  }
-  return out;
+const RuleSources* Analyzer::rule_sources(const NsgSlot& s, int subnet) const {
+  if (s.state != NsgSlot::State::kPresent || !rule_sources_) return nullptr;
+  return rule_sources_->find(s.index, subnet);
 }
 
-std::vector<Piece> Analyzer::evaluate(model::IpFamily family, model::Sku sku, int subnet, const NsgSlot& subnet_nsg,
-                                      const NsgSlot& nic_nsg, const Destination& dst, const Entry& entry) const {
+PacketSet Analyzer::arriving(model::IpFamily family, int subnet, const Entry& entry) const {
   const IpSet internet = space_.internet(family);
-  // Only sources the target can answer directly connect: the return route must lead to the internet.
   // After DNAT the firewall's SNAT addresses arrive (their replies return within the VNet); flows forwarded by a
   // Bastion or application gateway come from its subnet; otherwise only sources the target can answer
   // directly connect: the return route must lead to the internet.
@@ -443,15 +483,29 @@ std::vector<Piece> Analyzer::evaluate(model::IpFamily family, model::Sku sku, in
                         : entry.snat_sources != nullptr ? *entry.snat_sources
                         : entry.diverted                ? internet.subtract(space_.internet_answerable(subnet))
                                                         : internet.intersect(space_.internet_answerable(subnet));
-  const PacketSet arriving(Cube{sources, IpSet::all(), entry.protocols, PortSet::all(), entry.ports});
-  const bool no_nsg = subnet_nsg.state == NsgSlot::State::kNone && nic_nsg.state == NsgSlot::State::kNone;
-  if (no_nsg && sku == model::Sku::kStandard && !entry.forwarded) return {};  // Standard: closed unless an NSG allows
+  return PacketSet(Cube{sources, IpSet::all(), entry.protocols, PortSet::all(), entry.ports});
+}
+
+SubnetStage Analyzer::subnet_stage(const Evaluation& e) const {
+  SubnetStage out;
+  for (auto& d : decide_inbound(m_, e.subnet_nsg, arriving(e.family, e.subnet, e.entry), e.dst, space_,
+                                rule_sources(e.subnet_nsg, e.dst.subnet))) {
+    if (d.access == Access::kAllow) out.emplace_back(d.rule, std::move(d.packets));
+  }
+  return out;
+}
+
+std::vector<Piece> Analyzer::evaluate(const Evaluation& e, const SubnetStage& after_subnet) const {
+  const IpSet internet = space_.internet(e.family);
+  const bool no_nsg = e.subnet_nsg.state == NsgSlot::State::kNone && e.nic_nsg.state == NsgSlot::State::kNone;
+  if (no_nsg && e.sku == model::Sku::kStandard && !e.entry.forwarded) return {};  // Standard: closed unless allowed
+  const NsgSlot& nic_nsg = e.nic_nsg;
+  const Destination& dst = e.dst;
   std::vector<Piece> out;
   // The NIC's NSG decides every share the subnet's NSG allowed in one call (its rules resolved and cut once).
-  auto after_subnet = pass(subnet_nsg, arriving, dst);
   std::vector<const PacketSet*> shares;
   for (const auto& share : after_subnet) shares.push_back(&share.second);
-  auto after_nic = decide_inbound_each(m_, nic_nsg, shares, dst, space_);
+  auto after_nic = decide_inbound_each(m_, nic_nsg, shares, dst, space_, rule_sources(nic_nsg, dst.subnet));
   for (std::size_t i = 0; i < after_subnet.size(); ++i) {
     const int r1 = after_subnet[i].first;
     for (auto& d : after_nic[i]) {

@@ -57,6 +57,11 @@ struct AnalyzeOptions {
   /// How many workers run the distinct evaluations (model/parallel.h), at least 1. The result does not depend on
   /// it. With more than 1, `progress` is still called from the calling thread only.
   int jobs{1};
+  /// Whether evaluations share work (the default): each NSG rule's sources resolved once per batch of evaluations
+  /// and VirtualNetwork context (solver/nsg_sources.h), and a subnet's NSG stage evaluated once for all the targets
+  /// it treats alike. The result does not depend on it; off, every evaluation works alone (for differential tests
+  /// and measurements).
+  bool share_nsg_work{true};
 };
 
 struct Analysis {

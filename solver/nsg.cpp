@@ -81,7 +81,10 @@ bool destination_matches(const model::SecurityRule& r, const Destination& dst, c
 }
 
 PacketSet source_match(const model::SecurityRule& r, int subnet, const AddressSpace& space) {
-  const IpSet src = resolve_addresses(r.source, r.access, subnet, space);
+  return source_match(r, resolve_addresses(r.source, r.access, subnet, space));
+}
+
+PacketSet source_match(const model::SecurityRule& r, const IpSet& src) {
   if (src.empty()) return {};
   constexpr model::ProtocolMask kPorted = model::bit(model::Protocol::kTcp) | model::bit(model::Protocol::kUdp);
   PacketSet out;
@@ -103,13 +106,15 @@ constexpr std::size_t kNsgSubtractionCubeBudget = 24;
 std::optional<std::vector<RuleDecision>> nsg_decide_by_subtraction(const model::NetworkSecurityGroup& nsg,
                                                                    model::Direction direction,
                                                                    const PacketSet& arriving, const Destination& dst,
-                                                                   const AddressSpace& space, std::size_t budget) {
+                                                                   const AddressSpace& space, std::size_t budget,
+                                                                   const RuleSources* sources) {
   std::vector<RuleDecision> out;
   PacketSet remaining = arriving;
   for (std::size_t i = 0; i < nsg.rules.size() && !remaining.empty(); ++i) {
     const auto& rule = nsg.rules[i];
     if (rule.direction != direction || !destination_matches(rule, dst, space)) continue;
-    const PacketSet match = source_match(rule, dst.subnet, space);
+    const PacketSet match =
+        sources != nullptr ? source_match(rule, (*sources)[i]) : source_match(rule, dst.subnet, space);
     if (!match.intersects(remaining)) continue;
     PacketSet decided = remaining.intersect(match);
     remaining = remaining.subtract(match);
@@ -122,17 +127,18 @@ std::optional<std::vector<RuleDecision>> nsg_decide_by_subtraction(const model::
 }  // namespace
 
 std::vector<RuleDecision> evaluate_nsg(const model::NetworkSecurityGroup& nsg, model::Direction direction,
-                                       const PacketSet& arriving, const Destination& dst, const AddressSpace& space) {
-  if (auto out = nsg_decide_by_subtraction(nsg, direction, arriving, dst, space, kNsgSubtractionCubeBudget)) {
+                                       const PacketSet& arriving, const Destination& dst, const AddressSpace& space,
+                                       const RuleSources* sources) {
+  if (auto out = nsg_decide_by_subtraction(nsg, direction, arriving, dst, space, kNsgSubtractionCubeBudget, sources)) {
     return std::move(*out);
   }
-  return evaluate_nsg_cells(nsg, direction, arriving, dst, space);
+  return std::move(evaluate_nsg_cells_each(nsg, direction, {&arriving}, dst, space, sources).front());
 }
 
 std::vector<RuleDecision> evaluate_nsg_by_subtraction(const model::NetworkSecurityGroup& nsg,
                                                       model::Direction direction, const PacketSet& arriving,
                                                       const Destination& dst, const AddressSpace& space) {
-  return std::move(*nsg_decide_by_subtraction(nsg, direction, arriving, dst, space, 0));
+  return std::move(*nsg_decide_by_subtraction(nsg, direction, arriving, dst, space, 0, nullptr));
 }
 
 std::array<NsgStage, 2> inbound_nsg_stages(const model::Model& m, const model::IpConfigIndex& x) {
@@ -148,14 +154,16 @@ std::array<NsgStage, 2> inbound_nsg_stages(const model::Model& m, int subnet) {
 }
 
 std::vector<RuleDecision> decide_inbound(const model::Model& m, const NsgSlot& s, const PacketSet& arriving,
-                                         const Destination& dst, const AddressSpace& space) {
+                                         const Destination& dst, const AddressSpace& space,
+                                         const RuleSources* sources) {
   if (s.state != NsgSlot::State::kPresent) return {RuleDecision{-1, model::Access::kAllow, arriving}};
-  return evaluate_nsg(m.nsgs[s.index], model::Direction::kInbound, arriving, dst, space);
+  return evaluate_nsg(m.nsgs[s.index], model::Direction::kInbound, arriving, dst, space, sources);
 }
 
 std::vector<std::vector<RuleDecision>> decide_inbound_each(const model::Model& m, const NsgSlot& s,
                                                            const std::vector<const PacketSet*>& arrivings,
-                                                           const Destination& dst, const AddressSpace& space) {
+                                                           const Destination& dst, const AddressSpace& space,
+                                                           const RuleSources* sources) {
   if (s.state != NsgSlot::State::kPresent) {
     std::vector<std::vector<RuleDecision>> out;
     for (const PacketSet* a : arrivings) out.push_back({RuleDecision{-1, model::Access::kAllow, *a}});
@@ -167,7 +175,7 @@ std::vector<std::vector<RuleDecision>> decide_inbound_each(const model::Model& m
   std::vector<std::size_t> where;
   for (std::size_t i = 0; i < arrivings.size(); ++i) {
     if (auto d = nsg_decide_by_subtraction(nsg, model::Direction::kInbound, *arrivings[i], dst, space,
-                                           kNsgSubtractionCubeBudget)) {
+                                           kNsgSubtractionCubeBudget, sources)) {
       out[i] = std::move(*d);
     } else {
       fragmented.push_back(arrivings[i]);
@@ -175,7 +183,7 @@ std::vector<std::vector<RuleDecision>> decide_inbound_each(const model::Model& m
     }
   }
   if (fragmented.empty()) return out;
-  auto cells = evaluate_nsg_cells_each(nsg, model::Direction::kInbound, fragmented, dst, space);
+  auto cells = evaluate_nsg_cells_each(nsg, model::Direction::kInbound, fragmented, dst, space, sources);
   for (std::size_t k = 0; k < where.size(); ++k) out[where[k]] = std::move(cells[k]);
   return out;
 }

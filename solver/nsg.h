@@ -7,6 +7,7 @@
 
 #include "model/model.h"
 #include "solver/address_space.h"
+#include "solver/nsg_sources.h"
 #include "solver/packet_set.h"
 
 namespace exposim::solver {
@@ -28,6 +29,8 @@ bool destination_matches(const model::SecurityRule& r, const Destination& dst, c
 /// The packets (source, protocol, ports; destination unconstrained) that a rule matches.
 /// Port ranges constrain TCP and UDP only; ICMP, ESP and AH packets have no ports and match any.
 PacketSet source_match(const model::SecurityRule& r, int subnet, const AddressSpace& space);
+/// The same, with the rule's source addresses already resolved (`src` = resolve_addresses of its source).
+PacketSet source_match(const model::SecurityRule& r, const IpSet& src);
 
 /// An NSG on a path: present (index into model.nsgs), referenced but absent from the input (assumed to admit
 /// everything, which never hides an exposure), or none.
@@ -66,9 +69,11 @@ struct RuleDecision {
 /// Evaluates `arriving` against the inbound (or outbound) rules of `nsg` for traffic to `dst`.
 /// The decisions partition `arriving` (every packet is decided, by DenyAll at the latest), in rule order, one per
 /// rule that decides some packet. By subtraction while the undecided rest stays a few cubes, else over elementary
-/// cells (solver/nsg_cells.h).
+/// cells (solver/nsg_cells.h). `sources`, when given, holds the rules' sources resolved for dst.subnet
+/// (solver/nsg_sources.h): the result is the same, without resolving them again.
 std::vector<RuleDecision> evaluate_nsg(const model::NetworkSecurityGroup& nsg, model::Direction direction,
-                                       const PacketSet& arriving, const Destination& dst, const AddressSpace& space);
+                                       const PacketSet& arriving, const Destination& dst, const AddressSpace& space,
+                                       const RuleSources* sources = nullptr);
 
 /// The same decisions as evaluate_nsg, by the definition: each rule in turn takes what it matches of what no
 /// earlier rule took (packet-set subtraction). Its cost grows with the fragments that interleaved allow and deny
@@ -78,8 +83,10 @@ std::vector<RuleDecision> evaluate_nsg_by_subtraction(const model::NetworkSecuri
                                                       const Destination& dst, const AddressSpace& space);
 
 /// How NSG slot `s` decides inbound `arriving` to `dst`: the NSG's decisions (evaluate_nsg), or, when there is no
-/// NSG or it is not in the input, one allow decision of every packet with no rule (-1).
+/// NSG or it is not in the input, one allow decision of every packet with no rule (-1). `sources` as for
+/// evaluate_nsg.
 std::vector<RuleDecision> decide_inbound(const model::Model& m, const NsgSlot& s, const PacketSet& arriving,
-                                         const Destination& dst, const AddressSpace& space);
+                                         const Destination& dst, const AddressSpace& space,
+                                         const RuleSources* sources = nullptr);
 
 }  // namespace exposim::solver

@@ -189,14 +189,15 @@ std::vector<RuleDecision> evaluate_nsg_cells(const model::NetworkSecurityGroup& 
 std::vector<std::vector<RuleDecision>> evaluate_nsg_cells_each(const model::NetworkSecurityGroup& nsg,
                                                                model::Direction direction,
                                                                const std::vector<const PacketSet*>& arrivings,
-                                                               const Destination& dst, const AddressSpace& space) {
+                                                               const Destination& dst, const AddressSpace& space,
+                                                               const RuleSources* sources) {
   std::vector<std::vector<RuleDecision>> results(arrivings.size());
   if (std::all_of(arrivings.begin(), arrivings.end(), [](const PacketSet* a) { return a->empty(); })) return results;
   std::vector<NsgCellRule> rules;
   for (std::size_t i = 0; i < nsg.rules.size(); ++i) {
     const auto& r = nsg.rules[i];
     if (r.direction != direction || !destination_matches(r, dst, space)) continue;
-    IpSet src = resolve_addresses(r.source, r.access, dst.subnet, space);
+    IpSet src = sources != nullptr ? (*sources)[i] : resolve_addresses(r.source, r.access, dst.subnet, space);
     if (src.empty() || r.protocols == 0) continue;
     rules.push_back(
         NsgCellRule{static_cast<int>(i), r.access, std::move(src), r.protocols, &r.source_ports, &r.destination_ports});

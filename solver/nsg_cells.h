@@ -21,15 +21,18 @@ std::vector<RuleDecision> evaluate_nsg_cells(const model::NetworkSecurityGroup& 
 
 /// evaluate_nsg_cells for several arriving sets against the same NSG and destination (the NIC's NSG after each
 /// share the subnet's NSG allowed): the rules are resolved and cut once. Result i is the decisions of arrivings[i].
+/// `sources`, when given, holds the rules' sources resolved for dst.subnet (solver/nsg_sources.h).
 std::vector<std::vector<RuleDecision>> evaluate_nsg_cells_each(const model::NetworkSecurityGroup& nsg,
                                                                model::Direction direction,
                                                                const std::vector<const PacketSet*>& arrivings,
-                                                               const Destination& dst, const AddressSpace& space);
+                                                               const Destination& dst, const AddressSpace& space,
+                                                               const RuleSources* sources = nullptr);
 
 /// decide_inbound for several arriving sets against the same slot and destination, the NSG's rules resolved once:
-/// result i is decide_inbound(m, s, *arrivings[i], dst, space).
+/// result i is decide_inbound(m, s, *arrivings[i], dst, space, sources).
 std::vector<std::vector<RuleDecision>> decide_inbound_each(const model::Model& m, const NsgSlot& s,
                                                            const std::vector<const PacketSet*>& arrivings,
-                                                           const Destination& dst, const AddressSpace& space);
+                                                           const Destination& dst, const AddressSpace& space,
+                                                           const RuleSources* sources = nullptr);
 
 }  // namespace exposim::solver
