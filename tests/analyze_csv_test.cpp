@@ -27,13 +27,6 @@ std::vector<std::string> lines(const std::string& text) {
   return out;
 }
 
-/// A file of the hub-and-spoke example (appended piecewise: GCC 12 warns falsely on the concatenation inlined).
-std::string hub_file(const char* name) {
-  std::string path = EXPOSIM_SOURCE_DIR;
-  path.append("/examples/hub-and-spoke/").append(name);
-  return path;
-}
-
 /// The line of `csv` that starts with `prefix`, or "" when none does.
 std::string line_starting(const std::string& csv, const std::string& prefix) {
   for (const auto& l : lines(csv)) {

@@ -22,7 +22,7 @@ std::string skip_header(const std::string& text) {
 }
 
 /// The lines after the table (or all lines when there is none), up to the broken flows.
-std::vector<std::string> summary(const model::Model& m) {
+std::vector<std::string> report_summary(const model::Model& m) {
   std::ostringstream out;
   cli::write_table(out, m, solver::analyze(m));
   std::istringstream in(skip_header(out.str()));
@@ -86,14 +86,14 @@ TEST_CASE("summary: nothing exposed, with and without an internet entry", "[cli]
         .subnet("v", "s", "10.0.0.0/24")
         .public_ip("pip", "20.0.0.1", model::Sku::kStandard)
         .vm("vm", "v", "s", "10.0.0.4", "pip");
-    CHECK(summary(b.done()) ==
+    CHECK(report_summary(b.done()) ==
           std::vector<std::string>{"no exposure on the 1 ip configuration with an internet entry"});
   }
   SECTION("no public IP at all") {
     EstateBuilder b;
     b.vnet("v", {"10.0.0.0/16"}).subnet("v", "s", "10.0.0.0/24").vm("vm", "v", "s", "10.0.0.4");
     CHECK(
-        summary(b.done()) ==
+        report_summary(b.done()) ==
         std::vector<std::string>{"no exposures: no ip configuration has an internet entry (a public IP, a public load "
                                  "balancer, a firewall DNAT rule, an application gateway or a Bastion host reaching "
                                  "it)"});
@@ -105,7 +105,7 @@ TEST_CASE("summary: nothing exposed, with and without an internet entry", "[cli]
         .public_ip("pip", "20.0.0.1", model::Sku::kBasic)
         .vm("vm", "v", "s", "10.0.0.4", "pip");
     // tcp, udp, icmp, esp, ah: one exposure each.
-    CHECK(summary(b.done()) ==
+    CHECK(report_summary(b.done()) ==
           std::vector<std::string>{"5 exposures on 1 of 1 ip configuration with an internet entry"});
   }
 }

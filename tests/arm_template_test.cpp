@@ -422,7 +422,7 @@ json nsg(const std::string& name) {
   return {{"type", "Microsoft.Network/networkSecurityGroups"}, {"name", name}, {"properties", json::object()}};
 }
 
-const std::string kRg = "/subscriptions/sub/resourceGroups/rg/providers/";
+const std::string kTemplateRg = "/subscriptions/sub/resourceGroups/rg/providers/";
 
 TEST_CASE("arm template: linked templates by relative path, their parameters and outputs", "[arm-template]") {
   // main.json links modules/network.json (parameters inline), which links ../shared/rt.json, resolved from
@@ -461,10 +461,10 @@ TEST_CASE("arm template: linked templates by relative path, their parameters and
   const auto e = expand_file(dir / "main.json");
   INFO(e.diags.items().size());
   REQUIRE_FALSE(e.diags.has_errors());
-  CHECK(ids(e) == std::vector<std::string>{kRg + "Microsoft.Network/virtualNetworks/prod-vnet",
-                                           kRg + "Microsoft.Network/routeTables/rt-shared",
-                                           kRg + "Microsoft.Network/networkSecurityGroups/nsg-prod-vnet",
-                                           kRg + "Microsoft.Network/networkSecurityGroups/by-id-prod-vnet"});
+  CHECK(ids(e) == std::vector<std::string>{kTemplateRg + "Microsoft.Network/virtualNetworks/prod-vnet",
+                                           kTemplateRg + "Microsoft.Network/routeTables/rt-shared",
+                                           kTemplateRg + "Microsoft.Network/networkSecurityGroups/nsg-prod-vnet",
+                                           kTemplateRg + "Microsoft.Network/networkSecurityGroups/by-id-prod-vnet"});
   REQUIRE(e.resources.size() == 4);
   // Each resource names the file that declares it and its pointer there.
   CHECK(e.resources[0].file == (dir / "modules/network.json").string());
@@ -516,7 +516,7 @@ TEST_CASE("arm template: linked templates by URI and template specs are skipped 
             "'/subscriptions/sub/resourceGroups/specs/providers/Microsoft.Resources/templateSpecs/fw/versions/1.0': "
             "template specs are not read; its resources are not analysed, so exposure they create is not reported"});
   // Only the template next to main.json is expanded.
-  CHECK(ids(e) == std::vector<std::string>{kRg + "Microsoft.Network/networkSecurityGroups/from-artifacts"});
+  CHECK(ids(e) == std::vector<std::string>{kTemplateRg + "Microsoft.Network/networkSecurityGroups/from-artifacts"});
   CHECK(e.resources[0].file == (dir / "nested/nsg.json").string());
 }
 
@@ -535,8 +535,8 @@ TEST_CASE("arm template: linked template cycles, missing files and unknown outpu
   CHECK(d->message == fmt::format("deployment 'back-to-a' links '{}', which is already being expanded (a cycle of "
                                   "linked templates)",
                                   (dir / "a.json").string()));
-  CHECK(ids(e) == std::vector<std::string>{kRg + "Microsoft.Network/networkSecurityGroups/in-a",
-                                           kRg + "Microsoft.Network/networkSecurityGroups/in-b"});
+  CHECK(ids(e) == std::vector<std::string>{kTemplateRg + "Microsoft.Network/networkSecurityGroups/in-a",
+                                           kTemplateRg + "Microsoft.Network/networkSecurityGroups/in-b"});
 
   // A linked file the user did not supply: skipped with a warning naming the deployment (--strict: an error).
   write_json(dir / "missing.json",
@@ -625,9 +625,9 @@ TEST_CASE("arm template: a copy loop over a linked deployment expands the linked
   write_json(dir / "main.json", {{"$schema", kSchema}, {"resources", {loop}}});
   const auto e = expand_file(dir / "main.json");
   REQUIRE_FALSE(e.diags.has_errors());
-  CHECK(ids(e) == std::vector<std::string>{kRg + "Microsoft.Network/routeTables/rt-0",
-                                           kRg + "Microsoft.Network/routeTables/rt-1",
-                                           kRg + "Microsoft.Network/routeTables/rt-2"});
+  CHECK(ids(e) == std::vector<std::string>{kTemplateRg + "Microsoft.Network/routeTables/rt-0",
+                                           kTemplateRg + "Microsoft.Network/routeTables/rt-1",
+                                           kTemplateRg + "Microsoft.Network/routeTables/rt-2"});
 }
 
 TEST_CASE("arm template: an error in a linked template names the linked file and its pointer", "[arm-template]") {
@@ -1202,9 +1202,9 @@ TEST_CASE("arm template: --template-dir resolves linked templates by URI, never 
   // nested/vnet.json by its last two segments (SAS token dropped), with its parameters by URI too; rt.json by its
   // file name (there is no linked/ folder); ../secret.json and a symbolic link out of the directory are not read.
   // nested/microsoft.network/nsg.json by its last three segments.
-  CHECK(ids(e) == std::vector<std::string>{kRg + "Microsoft.Network/networkSecurityGroups/from-parameters-link",
-                                           kRg + "Microsoft.Network/networkSecurityGroups/by-file-name",
-                                           kRg + "Microsoft.Network/networkSecurityGroups/three-deep"});
+  CHECK(ids(e) == std::vector<std::string>{kTemplateRg + "Microsoft.Network/networkSecurityGroups/from-parameters-link",
+                                           kTemplateRg + "Microsoft.Network/networkSecurityGroups/by-file-name",
+                                           kTemplateRg + "Microsoft.Network/networkSecurityGroups/three-deep"});
   REQUIRE(e.resources.size() == 3);
   CHECK(e.resources[0].file == (local / "nested/vnet.json").string());
   std::vector<std::string> skipped;

@@ -11,8 +11,12 @@
 
 #include "importers/azure/resource_importer.h"
 #include "model/validate.h"
+#include "resource_json.h"
 
 namespace {
+
+using exposim::testing::resource_json::printed;
+using exposim::testing::resource_json::show;
 
 namespace az = exposim::importers::azure;
 namespace model = exposim::model;
@@ -21,20 +25,14 @@ using model::IpPrefix;
 using model::PortSet;
 using model::ServiceTag;
 
-struct Result {
+struct AzureImport {
   model::Model model;
   std::vector<std::string> diags;  // sorted, as printed
   az::ImportStats stats;
 };
 
-std::vector<std::string> printed(const model::Diagnostics& d) {
-  std::vector<std::string> out;
-  for (const auto& x : d.sorted()) out.push_back(model::to_string(x));
-  return out;
-}
-
-Result import(std::string_view text, az::ImportOptions options = {}) {
-  Result r;
+AzureImport import_azure(std::string_view text, az::ImportOptions options = {}) {
+  AzureImport r;
   model::Diagnostics d;
   r.stats = az::import_text(text, "t.json", r.model, d, options);
   r.diags = printed(d);
@@ -45,8 +43,8 @@ std::string data_path(const char* name) { return std::string(EXPOSIM_SOURCE_DIR)
 
 IpPrefix prefix(const char* text) { return *IpPrefix::parse(text); }
 
-const std::string kSub = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network";
-const std::string kNsgId = kSub + "/networkSecurityGroups/nsg1";
+const std::string kAzureNetwork = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network";
+const std::string kAzureNsgId = kAzureNetwork + "/networkSecurityGroups/nsg1";
 
 using Fields = std::vector<std::pair<std::string, std::string>>;
 
@@ -84,23 +82,17 @@ std::string nsg_json(const std::string& rules, const std::string& default_rules 
   return fmt::format(
       R"([{{"id": "{}", "name": "nsg1", "type": "Microsoft.Network/networkSecurityGroups", "location": "westeurope",
           "properties": {{"securityRules": [{}], "defaultSecurityRules": [{}]}}}}])",
-      kNsgId, rules, default_rules);
+      kAzureNsgId, rules, default_rules);
 }
 
 std::string one_rule(const Fields& overrides, const std::string& name = "r1") {
   return nsg_json(fmt::format(R"({{"name": "{}", "properties": {}}})", name, rule_properties(overrides)));
 }
 
-const model::SecurityRule& only_rule(const Result& r) {
+const model::SecurityRule& only_rule(const AzureImport& r) {
   REQUIRE(r.model.nsgs.size() == 1);
   REQUIRE(r.model.nsgs[0].rules.size() == 1);
   return r.model.nsgs[0].rules[0];
-}
-
-std::string show(const std::vector<std::string>& lines) {
-  std::string out;
-  for (const auto& l : lines) out += l + "\n";
-  return out;
 }
 
 }  // namespace
@@ -228,7 +220,7 @@ TEST_CASE("azure: security rule errors and warnings", "[azure]") {
   for (const auto& c : cases) {
     const std::string text = one_rule(c.overrides);
     INFO(text);
-    Result r = import(text);
+    AzureImport r = import_azure(text);
     CHECK(show(r.diags) == show(c.diags));
     REQUIRE(r.model.nsgs.size() == 1);
     CHECK(r.model.nsgs[0].rules.size() == (c.kept ? 1u : 0u));
@@ -236,11 +228,11 @@ TEST_CASE("azure: security rule errors and warnings", "[azure]") {
 }
 
 TEST_CASE("azure: a valid rule, field by field", "[azure]") {
-  Result r = import(one_rule({}));
+  AzureImport r = import_azure(one_rule({}));
   CHECK(r.diags.empty());
   const auto& rule = only_rule(r);
   CHECK(rule.name == "r1");
-  CHECK(rule.id == kNsgId + "/securityRules/r1");
+  CHECK(rule.id == kAzureNsgId + "/securityRules/r1");
   CHECK(rule.priority == 100);
   CHECK(rule.direction == model::Direction::kInbound);
   CHECK(rule.access == model::Access::kAllow);
@@ -266,18 +258,18 @@ TEST_CASE("azure: protocols, access and direction are case-insensitive", "[azure
   };
   for (const auto& [text, mask] : protocols) {
     INFO(text);
-    Result r = import(one_rule({{"protocol", text}}));
+    AzureImport r = import_azure(one_rule({{"protocol", text}}));
     CHECK(r.diags.empty());
     CHECK(only_rule(r).protocols == mask);
   }
-  Result r = import(one_rule({{"access", R"("DENY")"}, {"direction", R"("outbound")"}}));
+  AzureImport r = import_azure(one_rule({{"access", R"("DENY")"}, {"direction", R"("outbound")"}}));
   CHECK(r.diags.empty());
   CHECK(only_rule(r).access == model::Access::kDeny);
   CHECK(only_rule(r).direction == model::Direction::kOutbound);
 }
 
 TEST_CASE("azure: singular and plural fields are unioned", "[azure]") {
-  Result r = import(one_rule({
+  AzureImport r = import_azure(one_rule({
       {"sourceAddressPrefix", R"("10.0.0.0/8")"},
       {"sourceAddressPrefixes", R"(["192.168.1.0/24", " Internet ", "", "2001:db8::/32", "10.1.2.3"])"},
       {"destinationPortRange", R"("22")"},
@@ -308,27 +300,27 @@ TEST_CASE("azure: service tags with classic spellings", "[azure]") {
   };
   for (const auto& [text, tag] : tags) {
     INFO(text);
-    Result r = import(one_rule({{"sourceAddressPrefix", fmt::format(R"("{}")", text)}}));
+    AzureImport r = import_azure(one_rule({{"sourceAddressPrefix", fmt::format(R"("{}")", text)}}));
     CHECK(r.diags.empty());
     CHECK(only_rule(r).source.tags == std::vector<ServiceTag>{tag});
     CHECK(only_rule(r).source.other_tags.empty());
   }
-  Result unresolved = import(one_rule({{"destinationAddressPrefix", R"("AzureCloud.westeurope")"}}));
+  AzureImport unresolved = import_azure(one_rule({{"destinationAddressPrefix", R"("AzureCloud.westeurope")"}}));
   CHECK(only_rule(unresolved).destination.other_tags == std::vector<std::string>{"AzureCloud.westeurope"});
   CHECK(only_rule(unresolved).destination.tags.empty());
   CHECK_FALSE(only_rule(unresolved).destination.any);
-  Result unknown = import(one_rule({{"destinationAddressPrefix", R"("NotATag")"}}));
+  AzureImport unknown = import_azure(one_rule({{"destinationAddressPrefix", R"("NotATag")"}}));
   const auto& d = only_rule(unknown).destination;
   CHECK((!d.any && d.prefixes.empty() && d.tags.empty() && d.other_tags.empty() && d.asgs.empty()));
-  Result any = import(one_rule({{"sourceAddressPrefix", R"("Any")"}}));
+  AzureImport any = import_azure(one_rule({{"sourceAddressPrefix", R"("Any")"}}));
   CHECK(only_rule(any).source.any);
 }
 
 TEST_CASE("azure: application security groups in rules", "[azure]") {
-  Result r = import(one_rule({
+  AzureImport r = import_azure(one_rule({
       {"destinationAddressPrefix", ""},
       {"destinationApplicationSecurityGroups",
-       fmt::format(R"([{{"id": "{}/applicationSecurityGroups/Web-ASG/"}}])", kSub)},
+       fmt::format(R"([{{"id": "{}/applicationSecurityGroups/Web-ASG/"}}])", kAzureNetwork)},
   }));
   CHECK(r.diags.empty());
   const auto& asgs = only_rule(r).destination.asgs;
@@ -339,31 +331,31 @@ TEST_CASE("azure: application security groups in rules", "[azure]") {
 }
 
 TEST_CASE("azure: just-in-time rule names", "[azure]") {
-  CHECK(only_rule(import(one_rule({}, "SecurityCenter-JITRule_-1234_abcd"))).is_jit);
-  CHECK(only_rule(import(one_rule({}, "securitycenter-jitrule-5-abcd"))).is_jit);
-  CHECK_FALSE(only_rule(import(one_rule({}, "my-SecurityCenter-JITRule"))).is_jit);
+  CHECK(only_rule(import_azure(one_rule({}, "SecurityCenter-JITRule_-1234_abcd"))).is_jit);
+  CHECK(only_rule(import_azure(one_rule({}, "securitycenter-jitrule-5-abcd"))).is_jit);
+  CHECK_FALSE(only_rule(import_azure(one_rule({}, "my-SecurityCenter-JITRule"))).is_jit);
 }
 
 TEST_CASE("azure: default security rules", "[azure]") {
   const std::string def = fmt::format(R"({{"name": "DenyAllInBound", "properties": {}}})",
                                       rule_properties({{"priority", "65500"}, {"access", R"("Deny")"}}));
-  Result r = import(nsg_json("", def));
+  AzureImport r = import_azure(nsg_json("", def));
   CHECK(r.diags.empty());
   const auto& rule = only_rule(r);
   CHECK(rule.is_default);
   CHECK(rule.priority == 65500);
-  CHECK(rule.id == kNsgId + "/defaultSecurityRules/DenyAllInBound");
+  CHECK(rule.id == kAzureNsgId + "/defaultSecurityRules/DenyAllInBound");
   CHECK(rule.where.pointer == "/0/properties/defaultSecurityRules/0");
 
   const std::string bad = fmt::format(R"({{"name": "x", "properties": {}}})", rule_properties({{"priority", "100"}}));
-  Result low = import(nsg_json("", bad));
+  AzureImport low = import_azure(nsg_json("", bad));
   CHECK(low.diags ==
         std::vector<std::string>{
             "t.json: /0/properties/defaultSecurityRules/0/properties/priority: error: priority 100 is below "
             "65000 [invalid-value]"});
   const std::string custom_high =
       fmt::format(R"({{"name": "x", "properties": {}}})", rule_properties({{"priority", "65000"}}));
-  CHECK(import(nsg_json(custom_high)).diags ==
+  CHECK(import_azure(nsg_json(custom_high)).diags ==
         std::vector<std::string>{"t.json: /0/properties/securityRules/0/properties/priority: error: priority 65000 is "
                                  "above 4096 [invalid-value]"});
 }
@@ -373,7 +365,7 @@ TEST_CASE("azure: a bad rule does not stop the others", "[azure]") {
                                            {{"name": "c", "properties": {}}})",
                                         rule_properties({{"priority", "100"}}), rule_properties({{"priority", "9999"}}),
                                         rule_properties({{"priority", "300"}}));
-  Result r = import(nsg_json(rules));
+  AzureImport r = import_azure(nsg_json(rules));
   CHECK(r.diags == std::vector<std::string>{"t.json: /0/properties/securityRules/1/properties/priority: error: "
                                             "priority 9999 is above 4096 [invalid-value]"});
   REQUIRE(r.model.nsgs.size() == 1);
@@ -427,7 +419,7 @@ TEST_CASE("azure: malformed files and resources", "[azure]") {
   };
   for (const auto& c : cases) {
     INFO(c.text);
-    CHECK(show(import(c.text).diags) == show(c.diags));
+    CHECK(show(import_azure(c.text).diags) == show(c.diags));
   }
 }
 
@@ -446,7 +438,7 @@ TEST_CASE("azure: a null element of a list of objects is an error, except where 
   { "id": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/firewallPolicies/p",
     "type": "Microsoft.Network/firewallPolicies", "name": "p", "location": "westeurope", "properties": {} }
 ])";
-  const Result r = import(text);
+  const AzureImport r = import_azure(text);
   CHECK(show(r.diags) ==
         show({"t.json: /0/properties/ruleCollections/0: error: rule collection is null, expected an object "
               "[invalid-type]",
@@ -464,8 +456,8 @@ TEST_CASE("azure: a syntax error in one resource does not stop the next ones", "
   {{"id": "/a", "type": "Microsoft.Network/applicationSecurityGroups" "name": "a"}},
   {{"id": "{}/applicationSecurityGroups/b", "type": "Microsoft.Network/applicationSecurityGroups"}}
 ])",
-                                       kSub);
-  Result r = import(text);
+                                       kAzureNetwork);
+  AzureImport r = import_azure(text);
   CHECK(r.diags == std::vector<std::string>{"t.json:2:75: error: syntax error while parsing object - unexpected "
                                             "string literal; expected '}' [json-syntax]"});
   REQUIRE(r.model.asgs.size() == 1);
@@ -476,14 +468,14 @@ TEST_CASE("azure: a syntax error in one resource does not stop the next ones", "
 TEST_CASE("azure: nesting and size caps", "[azure]") {
   az::ImportOptions shallow;
   shallow.max_depth = 4;
-  CHECK(import(one_rule({}), shallow).diags ==
+  CHECK(import_azure(one_rule({}), shallow).diags ==
         std::vector<std::string>{"t.json:2:44: error: nesting deeper than 4 levels [json-too-deep]"});
   const std::string deep = "[" + std::string(200, '[') + std::string(200, ']') + "]";
-  CHECK(import(deep).diags ==
+  CHECK(import_azure(deep).diags ==
         std::vector<std::string>{"t.json:1:129: error: nesting deeper than 128 levels [json-too-deep]"});
   az::ImportOptions tiny;
   tiny.max_file_bytes = 10;
-  CHECK(import(one_rule({}), tiny).diags ==
+  CHECK(import_azure(one_rule({}), tiny).diags ==
         std::vector<std::string>{"t.json: error: file is larger than the limit of 10 bytes [file-too-large]"});
 }
 
@@ -492,7 +484,7 @@ TEST_CASE(
     "note for the others",
     "[azure]") {
   // A NAT gateway and a VPN gateway can change what is reachable; disks and Application Insights cannot.
-  Result r = import(R"([
+  AzureImport r = import_azure(R"([
     {"type": "Microsoft.Compute/disks", "id": "/a"},
     {"type": "microsoft.insights/components"},
     {"type": "Microsoft.Network/natGateways", "id": "/n"},
@@ -511,11 +503,11 @@ TEST_CASE(
                                                                     {"microsoft.insights/components", 1},
                                                                     {"microsoft.network/natgateways", 1},
                                                                     {"microsoft.network/virtualnetworkgateways", 1}});
-  Result one = import(R"([{"type": "Microsoft.Insights/components", "id": "/a"}])");
+  AzureImport one = import_azure(R"([{"type": "Microsoft.Insights/components", "id": "/a"}])");
   CHECK(one.diags == std::vector<std::string>{"t.json: note: skipped 1 resource of types that cannot change what "
                                               "the internet reaches: microsoft.insights/components (1) [inert-types]"});
   // A type exposim does not know at all could matter: a warning.
-  Result unknown = import(R"([{"type": "Contoso.Widgets/gadgets", "id": "/a"}])");
+  AzureImport unknown = import_azure(R"([{"type": "Contoso.Widgets/gadgets", "id": "/a"}])");
   CHECK(unknown.diags == std::vector<std::string>{"t.json: warning: skipped 1 resource of types not modelled yet: "
                                                   "contoso.widgets/gadgets (1) [unmodelled-types]"});
 }
@@ -523,7 +515,8 @@ TEST_CASE(
 TEST_CASE("azure: an unresolved or unknown service tag in an outbound rule is a note, in an inbound rule a warning",
           "[azure]") {
   // exposim analyses inbound traffic; outbound rules never decide it (NSGs are stateful).
-  Result r = import(R"([{"type": "Microsoft.Network/networkSecurityGroups", "id": "/n", "name": "n", "properties":
+  AzureImport r =
+      import_azure(R"([{"type": "Microsoft.Network/networkSecurityGroups", "id": "/n", "name": "n", "properties":
     {"securityRules": [
       {"name": "out", "properties": {"priority": 100, "direction": "Outbound", "access": "Allow", "protocol": "*",
         "sourceAddressPrefix": "*", "destinationAddressPrefix": "AzureCloud", "sourcePortRange": "*",
@@ -571,7 +564,7 @@ TEST_CASE("azure: file errors", "[azure]") {
 TEST_CASE("azure: the four top-level shapes", "[azure]") {
   const std::string asg = fmt::format(R"({{"id": "{}/applicationSecurityGroups/web", "type":
                                          "Microsoft.Network/applicationSecurityGroups", "location": "westeurope"}})",
-                                      kSub);
+                                      kAzureNetwork);
   struct ShapeCase {
     std::string text;
     const char* shape;
@@ -586,7 +579,7 @@ TEST_CASE("azure: the four top-level shapes", "[azure]") {
   };
   for (const auto& c : cases) {
     INFO(c.text);
-    Result r = import(c.text);
+    AzureImport r = import_azure(c.text);
     CHECK(r.diags.empty());
     CHECK(r.stats.detected_shape == c.shape);
     CHECK(r.stats.resources == 1);
@@ -596,8 +589,8 @@ TEST_CASE("azure: the four top-level shapes", "[azure]") {
     CHECK(r.model.asgs[0].name == "web");  // from the id when `name` is absent
     CHECK(r.model.asgs[0].location == "westeurope");
   }
-  CHECK(import("[]").stats.detected_shape == "array");
-  CHECK(import("[]").diags.empty());
+  CHECK(import_azure("[]").stats.detected_shape == "array");
+  CHECK(import_azure("[]").diags.empty());
 }
 
 TEST_CASE("azure: case-insensitive keys and types", "[azure]") {
@@ -606,8 +599,8 @@ TEST_CASE("azure: case-insensitive keys and types", "[azure]") {
     "Properties": {{"SecurityRules": [{{"NAME": "r1", "PROPERTIES": {{"Protocol": "udp", "ACCESS": "allow",
       "Priority": 200, "Direction": "INBOUND", "SourceAddressPrefix": "Internet", "sourceportrange": "*",
       "DestinationAddressPrefix": "*", "DESTINATIONPORTRANGE": "53"}}}}]}}}}])",
-                  kNsgId);
-  Result r = import(text);
+                  kAzureNsgId);
+  AzureImport r = import_azure(text);
   CHECK(r.diags.empty());
   const auto& rule = only_rule(r);
   CHECK(rule.protocols == model::bit(model::Protocol::kUdp));
@@ -616,9 +609,9 @@ TEST_CASE("azure: case-insensitive keys and types", "[azure]") {
   CHECK(rule.where.pointer == "/0/Properties/SecurityRules/0");
   CHECK(r.stats.by_type == std::map<std::string, std::size_t>{{"microsoft.network/networksecuritygroups", 1}});
   // Field diagnostics keep the key as written.
-  Result bad = import(fmt::format(R"([{{"ID": "{}", "TYPE": "Microsoft.Network/networkSecurityGroups",
+  AzureImport bad = import_azure(fmt::format(R"([{{"ID": "{}", "TYPE": "Microsoft.Network/networkSecurityGroups",
     "Properties": {{"SecurityRules": [{{"NAME": "r1", "PROPERTIES": {}}}]}}}}])",
-                                  kNsgId, rule_properties({{"priority", ""}, {"Priority", "1"}})));
+                                             kAzureNsgId, rule_properties({{"priority", ""}, {"Priority", "1"}})));
   CHECK(bad.diags == std::vector<std::string>{"t.json: /0/Properties/SecurityRules/0/PROPERTIES/Priority: error: "
                                               "priority 1 is below 100 [invalid-value]"});
 }
@@ -738,10 +731,10 @@ TEST_CASE("azure: Resource Graph rows", "[azure]") {
 }
 
 TEST_CASE("azure: public IP defaults and values", "[azure]") {
-  const std::string pip = kSub + "/publicIPAddresses/p";
-  Result basic = import(fmt::format(R"([{{"id": "{}", "type": "Microsoft.Network/publicIPAddresses",
+  const std::string pip = kAzureNetwork + "/publicIPAddresses/p";
+  AzureImport basic = import_azure(fmt::format(R"([{{"id": "{}", "type": "Microsoft.Network/publicIPAddresses",
                                           "properties": {{"publicIPAllocationMethod": "Dynamic"}}}}])",
-                                    pip));
+                                               pip));
   CHECK(basic.diags.empty());
   REQUIRE(basic.model.public_ips.size() == 1);
   CHECK(basic.model.public_ips[0].sku == model::Sku::kBasic);
@@ -749,9 +742,9 @@ TEST_CASE("azure: public IP defaults and values", "[azure]") {
   CHECK_FALSE(basic.model.public_ips[0].static_allocation);
   CHECK(basic.model.public_ips[0].family == IpFamily::kV4);
 
-  Result bad = import(fmt::format(R"([{{"id": "{}", "type": "Microsoft.Network/publicIPAddresses",
+  AzureImport bad = import_azure(fmt::format(R"([{{"id": "{}", "type": "Microsoft.Network/publicIPAddresses",
       "sku": {{"name": "Premium"}}, "properties": {{"ipAddress": "1.2.3.999", "publicIPAddressVersion": "IPv5"}}}}])",
-                                  pip));
+                                             pip));
   CHECK(show(bad.diags) ==
         show({"t.json: /0/properties/ipAddress: error: IP address '1.2.3.999' is not an IP address [invalid-value]",
               "t.json: /0/properties/publicIPAddressVersion: error: IP version 'IPv5' is not IPv4 or IPv6 "
@@ -762,8 +755,9 @@ TEST_CASE("azure: public IP defaults and values", "[azure]") {
 }
 
 TEST_CASE("azure: network interface fields and errors", "[azure]") {
-  const std::string nic = kSub + "/networkInterfaces/n1";
-  Result r = import(fmt::format(R"([{{"id": "{0}", "type": "Microsoft.Network/networkInterfaces", "properties": {{
+  const std::string nic = kAzureNetwork + "/networkInterfaces/n1";
+  AzureImport r =
+      import_azure(fmt::format(R"([{{"id": "{0}", "type": "Microsoft.Network/networkInterfaces", "properties": {{
       "enableIPForwarding": "yes",
       "ipConfigurations": [
         {{"name": "a", "properties": {{"privateIPAddress": "10.0.0.400", "subnet": "{0}"}}}},
@@ -771,7 +765,7 @@ TEST_CASE("azure: network interface fields and errors", "[azure]") {
         {{"name": "c", "properties": {{"privateIPAddress": "10.0.0.6", "privateIPAddressVersion": "IPv6",
                                      "publicIPAddress": {{"name": "x"}}}}}}
       ]}}}}])",
-                                nic));
+                               nic));
   CHECK(show(r.diags) ==
         show({"t.json: /0/properties/enableIPForwarding: error: 'enableIPForwarding' is a string, expected a boolean "
               "[invalid-type]",
@@ -796,8 +790,9 @@ TEST_CASE("azure: network interface fields and errors", "[azure]") {
 }
 
 TEST_CASE("azure: virtual networks, inline subnets and peerings", "[azure]") {
-  const std::string vnet = kSub + "/virtualNetworks/V1";
-  Result r = import(fmt::format(R"({{"value": [{{"id": "{0}", "name": "V1", "type": "Microsoft.Network/virtualNetworks",
+  const std::string vnet = kAzureNetwork + "/virtualNetworks/V1";
+  AzureImport r =
+      import_azure(fmt::format(R"({{"value": [{{"id": "{0}", "name": "V1", "type": "Microsoft.Network/virtualNetworks",
     "properties": {{
       "addressSpace": {{"addressPrefixes": ["10.1.0.0/16", "10.2.0.0/16"]}},
       "subnets": [
@@ -814,7 +809,7 @@ TEST_CASE("azure: virtual networks, inline subnets and peerings", "[azure]") {
           "peeringState": "Initiated", "allowVirtualNetworkAccess": false, "allowGatewayTransit": true,
           "useRemoteGateways": true}}}}
       ]}}}}]}})",
-                                vnet, kSub));
+                               vnet, kAzureNetwork));
   CHECK(r.diags == std::vector<std::string>{
                        "t.json: /value/0/properties/subnets/1/properties/privateEndpointNetworkPolicies: error: "
                        "private endpoint network policies 'Sometimes' is not Disabled, Enabled, "
@@ -854,7 +849,7 @@ TEST_CASE("azure: virtual networks, inline subnets and peerings", "[azure]") {
 }
 
 TEST_CASE("azure: route tables", "[azure]") {
-  Result r = import(fmt::format(R"([{{"id": "{0}/routeTables/rt", "type": "Microsoft.Network/routeTables",
+  AzureImport r = import_azure(fmt::format(R"([{{"id": "{0}/routeTables/rt", "type": "Microsoft.Network/routeTables",
     "properties": {{"disableBgpRoutePropagation": true, "subnets": [{{"id": "{0}/virtualNetworks/v/subnets/s"}}],
       "routes": [
         {{"name": "default", "properties": {{"addressPrefix": "0.0.0.0/0", "nextHopType": "VirtualAppliance",
@@ -866,7 +861,7 @@ TEST_CASE("azure: route tables", "[azure]") {
         {{"name": "no-hop", "properties": {{"addressPrefix": "10.0.0.0/8"}}}},
         {{"name": "odd-tag", "properties": {{"addressPrefix": "Nope", "nextHopType": "VirtualNetworkGateway"}}}}
       ]}}}}])",
-                                kSub));
+                                           kAzureNetwork));
   const std::string base = "t.json: /0/properties/routes/";
   CHECK(show(r.diags) ==
         show({base + "3/properties/nextHopType: error: next hop type 'Firewall' is not VirtualNetworkGateway, "
@@ -896,13 +891,13 @@ TEST_CASE("azure: route tables", "[azure]") {
 }
 
 TEST_CASE("azure: virtual machines and application security groups", "[azure]") {
-  Result r = import(fmt::format(R"([
+  AzureImport r = import_azure(fmt::format(R"([
     {{"id": "{0}/applicationSecurityGroups/web", "name": "web", "type": "Microsoft.Network/applicationSecurityGroups"}},
     {{"id": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm1",
       "type": "Microsoft.Compute/virtualMachines",
       "properties": {{"networkProfile": {{"networkInterfaces": [{{"id": "{0}/networkInterfaces/N1"}},
                                                                {{"id": "{0}/networkInterfaces/n2/"}}]}}}}}}])",
-                                kSub));
+                                           kAzureNetwork));
   CHECK(r.diags.empty());
   REQUIRE(r.model.asgs.size() == 1);
   REQUIRE(r.model.vms.size() == 1);
@@ -969,13 +964,14 @@ TEST_CASE("azure: separate child resources in another file are attached", "[azur
 }
 
 TEST_CASE("azure: separate children through one session, in either order", "[azure]") {
-  const std::string nsg = fmt::format(R"([{{"id": "{}", "type": "Microsoft.Network/networkSecurityGroups"}}])", kNsgId);
+  const std::string nsg =
+      fmt::format(R"([{{"id": "{}", "type": "Microsoft.Network/networkSecurityGroups"}}])", kAzureNsgId);
   const std::string rule = fmt::format(
       R"([{{"id": "{}/securityRules/late", "type": "Microsoft.Network/networkSecurityGroups/securityRules",
             "properties": {}}},
           {{"id": "{}/defaultSecurityRules/DenyAllInBound",
             "type": "Microsoft.Network/networkSecurityGroups/defaultSecurityRules", "properties": {}}}])",
-      kNsgId, rule_properties({{"priority", "4000"}}), kNsgId, rule_properties({{"priority", "65500"}}));
+      kAzureNsgId, rule_properties({{"priority", "4000"}}), kAzureNsgId, rule_properties({{"priority", "65500"}}));
   for (bool parent_first : {true, false}) {
     model::Model m;
     model::Diagnostics d;
@@ -993,16 +989,16 @@ TEST_CASE("azure: separate children through one session, in either order", "[azu
     CHECK(m.nsgs[0].rules[1].is_default);
   }
   // Alone, the child has no parent.
-  Result alone = import(rule);
+  AzureImport alone = import_azure(rule);
   CHECK(alone.diags == std::vector<std::string>{
-                           "t.json: /0: error: security rule 'late' has no parent: network security group '" + kNsgId +
-                               "' is not in the input [dangling-parent]",
+                           "t.json: /0: error: security rule 'late' has no parent: network security group '" +
+                               kAzureNsgId + "' is not in the input [dangling-parent]",
                            "t.json: /1: error: security rule 'DenyAllInBound' has no parent: network security group '" +
-                               kNsgId + "' is not in the input [dangling-parent]"});
+                               kAzureNsgId + "' is not in the input [dangling-parent]"});
 }
 
 TEST_CASE("azure: dangling children of every kind", "[azure]") {
-  Result r = import(fmt::format(R"([
+  AzureImport r = import_azure(fmt::format(R"([
     {{"id": "{0}/virtualNetworks/v/subnets/s", "type": "Microsoft.Network/virtualNetworks/subnets",
       "properties": {{"addressPrefix": "10.0.0.0/24"}}}},
     {{"id": "{0}/virtualNetworks/v/virtualNetworkPeerings/p",
@@ -1013,16 +1009,16 @@ TEST_CASE("azure: dangling children of every kind", "[azure]") {
       "type": "Microsoft.Network/networkInterfaces/ipConfigurations"}},
     {{"id": "{0}/subnets/s", "type": "Microsoft.Network/networkSecurityGroups/securityRules"}}
   ])",
-                                kSub));
-  CHECK(show(r.diags) == show({"t.json: /0: error: subnet 's' has no parent: virtual network '" + kSub +
+                                           kAzureNetwork));
+  CHECK(show(r.diags) == show({"t.json: /0: error: subnet 's' has no parent: virtual network '" + kAzureNetwork +
                                    "/virtualNetworks/v' is not in the input [dangling-parent]",
                                "t.json: /1: error: virtual network peering 'p' has no parent: virtual network '" +
-                                   kSub + "/virtualNetworks/v' is not in the input [dangling-parent]",
-                               "t.json: /2: error: route 'r' has no parent: route table '" + kSub +
+                                   kAzureNetwork + "/virtualNetworks/v' is not in the input [dangling-parent]",
+                               "t.json: /2: error: route 'r' has no parent: route table '" + kAzureNetwork +
                                    "/routeTables/t' is not in the input [dangling-parent]",
-                               "t.json: /3: error: ip configuration 'c' has no parent: network interface '" + kSub +
-                                   "/networkInterfaces/n' is not in the input [dangling-parent]",
-                               "t.json: /4: error: security rule id '" + kSub +
+                               "t.json: /3: error: ip configuration 'c' has no parent: network interface '" +
+                                   kAzureNetwork + "/networkInterfaces/n' is not in the input [dangling-parent]",
+                               "t.json: /4: error: security rule id '" + kAzureNetwork +
                                    "/subnets/s' has no 'securityrules' segment naming its parent [invalid-value]"}));
   CHECK(r.model.subnets.size() == 1);  // kept: it is a resource of its own
 }
@@ -1032,7 +1028,7 @@ TEST_CASE("azure: the chunk size changes nothing", "[azure]") {
   std::stringstream buffer;
   buffer << in.rdbuf();
   const std::string text = buffer.str() + "\n";
-  auto summary = [](const Result& r) {
+  auto summary = [](const AzureImport& r) {
     std::string out = show(r.diags);
     for (const auto& n : r.model.nsgs) {
       out += n.key + " " + n.where.pointer + "\n";
@@ -1044,12 +1040,12 @@ TEST_CASE("azure: the chunk size changes nothing", "[azure]") {
     out += fmt::format("{} {} {}\n", r.model.vnets.size(), r.model.subnets.size(), r.model.public_ips.size());
     return out;
   };
-  const std::string expected = summary(import(text));
+  const std::string expected = summary(import_azure(text));
   for (std::size_t chunk : {1, 2, 3, 17, 4096}) {
     az::ImportOptions options;
     options.chunk_bytes = chunk;
     INFO("chunk " << chunk);
-    CHECK(summary(import(text, options)) == expected);
+    CHECK(summary(import_azure(text, options)) == expected);
   }
   // A syntax error far into the file keeps its line and column with a tiny chunk.
   std::string broken = text;
@@ -1057,8 +1053,8 @@ TEST_CASE("azure: the chunk size changes nothing", "[azure]") {
   broken.erase(broken.find(comma) + comma.size() - 1, 1);
   az::ImportOptions options;
   options.chunk_bytes = 5;
-  const auto first = import(broken).diags;
-  CHECK(import(broken, options).diags == first);
+  const auto first = import_azure(broken).diags;
+  CHECK(import_azure(broken, options).diags == first);
   REQUIRE(first.size() == 1);
   CHECK(first[0] ==
         "t.json:193:23: error: syntax error while parsing object - unexpected string literal; "
@@ -1069,14 +1065,14 @@ TEST_CASE("azure: the chunk size changes nothing", "[azure]") {
 
 namespace {
 
-const std::string kLbId = kSub + "/loadBalancers/lb1";
+const std::string kLbId = kAzureNetwork + "/loadBalancers/lb1";
 const std::string kLbKey = model::canonical_id(kLbId);
 
 }  // namespace
 
 TEST_CASE("azure: a load balancer with inline children, keys in other casings", "[azure]") {
   // `frontendIpConfigurations` and `FrontendPort` as the az CLI and hand-written files spell them.
-  Result r = import(fmt::format(R"([{{"id": "{0}", "name": "lb1", "type": "Microsoft.Network/loadBalancers",
+  AzureImport r = import_azure(fmt::format(R"([{{"id": "{0}", "name": "lb1", "type": "Microsoft.Network/loadBalancers",
       "sku": {{"name": "Standard"}},
       "properties": {{
         "frontendIpConfigurations": [
@@ -1098,14 +1094,14 @@ TEST_CASE("azure: a load balancer with inline children, keys in other casings", 
         ],
         "inboundNatPools": []
       }}}}])",
-                                kLbId, kSub));
+                                           kLbId, kAzureNetwork));
   CHECK(r.diags.empty());
   REQUIRE(r.model.load_balancers.size() == 1);
   const auto& lb = r.model.load_balancers[0];
   CHECK(lb.sku == model::Sku::kStandard);
   REQUIRE(lb.frontends.size() == 2);
   CHECK(lb.frontends[0].key == kLbKey + "/frontendipconfigurations/fe");
-  CHECK(lb.frontends[0].public_ip.id == model::canonical_id(kSub + "/publicIPAddresses/pip1"));
+  CHECK(lb.frontends[0].public_ip.id == model::canonical_id(kAzureNetwork + "/publicIPAddresses/pip1"));
   CHECK_FALSE(lb.frontends[1].public_ip.set());
   CHECK(lb.frontends[1].private_ip == model::IpAddress::parse("10.0.0.9"));
   REQUIRE(lb.backend_pools.size() == 1);
@@ -1130,13 +1126,14 @@ TEST_CASE("azure: a load balancer with inline children, keys in other casings", 
 }
 
 TEST_CASE("azure: a load balancer without sku is Basic, NIC pool and NAT memberships", "[azure]") {
-  const std::string nic = kSub + "/networkInterfaces/n1";
-  Result r = import(fmt::format(R"([{{"id": "{0}", "type": "Microsoft.Network/loadBalancers", "properties": {{}}}},
+  const std::string nic = kAzureNetwork + "/networkInterfaces/n1";
+  AzureImport r =
+      import_azure(fmt::format(R"([{{"id": "{0}", "type": "Microsoft.Network/loadBalancers", "properties": {{}}}},
       {{"id": "{1}", "type": "Microsoft.Network/networkInterfaces", "properties": {{"ipConfigurations": [
         {{"name": "ipconfig1", "properties": {{
           "LoadBalancerBackendAddressPools": [{{"id": "{0}/backendAddressPools/POOL"}}],
           "loadBalancerInboundNatRules": [{{"id": "{0}/inboundNatRules/rdp"}}]}}}}]}}}}])",
-                                kLbId, nic));
+                               kLbId, nic));
   CHECK(r.diags.empty());
   REQUIRE(r.model.load_balancers.size() == 1);
   CHECK(r.model.load_balancers[0].sku == model::Sku::kBasic);
@@ -1166,7 +1163,7 @@ TEST_CASE("azure: separate inbound NAT rules and backend pools are attached to t
       R"({{"id": "{0}/loadBalancers/gone/inboundNatRules/x", "type": "Microsoft.Network/loadBalancers/inboundNatRules",
            "properties": {{"protocol": "Tcp", "frontendIPConfiguration": {{"id": "{0}/loadBalancers/gone/frontendIPConfigurations/fe"}},
                            "frontendPort": 1, "backendPort": 1}}}})",
-      kSub);
+      kAzureNetwork);
   model::Model m;
   model::Diagnostics d;
   az::Importer importer(m, d);
@@ -1175,7 +1172,7 @@ TEST_CASE("azure: separate inbound NAT rules and backend pools are attached to t
   importer.finish();
   CHECK(printed(d) ==
         std::vector<std::string>{"children.json: /2: error: inbound NAT rule 'x' has no parent: load balancer '" +
-                                 kSub + "/loadBalancers/gone' is not in the input [dangling-parent]"});
+                                 kAzureNetwork + "/loadBalancers/gone' is not in the input [dangling-parent]"});
   REQUIRE(m.load_balancers.size() == 1);
   const auto& l = m.load_balancers[0];
   // The separate "late" rule has the same id as the inline "LATE" one (ids are case-insensitive): kept once.
@@ -1188,7 +1185,7 @@ TEST_CASE("azure: separate inbound NAT rules and backend pools are attached to t
 }
 
 TEST_CASE("azure: load balancer errors and unmodelled features", "[azure]") {
-  Result r = import(fmt::format(R"([{{"id": "{0}", "name": "lb1", "type": "Microsoft.Network/loadBalancers",
+  AzureImport r = import_azure(fmt::format(R"([{{"id": "{0}", "name": "lb1", "type": "Microsoft.Network/loadBalancers",
       "sku": {{"name": "Premium"}},
       "properties": {{
         "backendAddressPools": [{{"name": "ips", "properties": {{"loadBalancerBackendAddresses": [
@@ -1206,7 +1203,7 @@ TEST_CASE("azure: load balancer errors and unmodelled features", "[azure]") {
             "frontendIPConfiguration": {{"id": "{0}/frontendIPConfigurations/fe"}}}}}}],
         "inboundNatPools": [{{"name": "vmss"}}]
       }}}}])",
-                                kLbId, kSub));
+                                           kLbId, kAzureNetwork));
   CHECK(show(r.diags) ==
         show({"t.json: /0/properties/backendAddressPools/0/properties/loadBalancerBackendAddresses: warning: load "
               "balancer 'lb1': backend pool 'ips' has 1 IP-address-based backend, not modelled: exposure through it is "
@@ -1246,8 +1243,8 @@ TEST_CASE("azure: validation keeps a rule's id only when it is not the derivable
   const std::string rules = fmt::format(
       R"({{"name": "r1", "id": "{0}/securityRules/r1", "properties": {1}}},
          {{"name": "r2", "id": "{0}/SECURITYRULES/r2", "properties": {2}}})",
-      kNsgId, rule_properties({}), rule_properties({{"priority", "200"}}));
-  Result r = import(nsg_json(rules, ""));
+      kAzureNsgId, rule_properties({}), rule_properties({{"priority", "200"}}));
+  AzureImport r = import_azure(nsg_json(rules, ""));
   REQUIRE(r.diags.empty());
   model::Diagnostics d;
   model::validate(r.model, d);
@@ -1256,21 +1253,22 @@ TEST_CASE("azure: validation keeps a rule's id only when it is not the derivable
     return *std::find_if(nsg.rules.begin(), nsg.rules.end(), [&](const auto& x) { return x.name == name; });
   };
   CHECK(named("r1").id.empty());
-  CHECK(model::security_rule_id(nsg, named("r1")) == kNsgId + "/securityRules/r1");
-  CHECK(named("r2").id == kNsgId + "/SECURITYRULES/r2");
-  CHECK(model::security_rule_id(nsg, named("r2")) == kNsgId + "/SECURITYRULES/r2");
+  CHECK(model::security_rule_id(nsg, named("r1")) == kAzureNsgId + "/securityRules/r1");
+  CHECK(named("r2").id == kAzureNsgId + "/SECURITYRULES/r2");
+  CHECK(model::security_rule_id(nsg, named("r2")) == kAzureNsgId + "/SECURITYRULES/r2");
   // Azure's defaults, added by validation, are derived too.
-  CHECK(model::security_rule_id(nsg, named("DenyAllInBound")) == kNsgId + "/defaultSecurityRules/DenyAllInBound");
+  CHECK(model::security_rule_id(nsg, named("DenyAllInBound")) == kAzureNsgId + "/defaultSecurityRules/DenyAllInBound");
 }
 
 TEST_CASE("azure: validation keeps an ip configuration's id only when it is not the derivable one", "[azure]") {
-  const std::string nic = kSub + "/networkInterfaces/n1";
-  Result r = import(fmt::format(R"([{{"id": "{0}", "type": "Microsoft.Network/networkInterfaces", "properties": {{
+  const std::string nic = kAzureNetwork + "/networkInterfaces/n1";
+  AzureImport r =
+      import_azure(fmt::format(R"([{{"id": "{0}", "type": "Microsoft.Network/networkInterfaces", "properties": {{
       "ipConfigurations": [
         {{"name": "a", "id": "{0}/ipConfigurations/a", "properties": {{"privateIPAddress": "10.0.0.4"}}}},
         {{"name": "b", "id": "{0}/IPConfigurations/b", "properties": {{"privateIPAddress": "10.0.0.5"}}}}
       ]}}}}])",
-                                nic));
+                               nic));
   REQUIRE(r.diags.empty());
   model::Diagnostics d;
   model::validate(r.model, d);

@@ -21,7 +21,7 @@ namespace {
 using exposim::model::ResourceKind;
 using namespace exposim::testing;
 using recommend_support::catalog;
-using recommend_support::data;
+using recommend_support::sarif_data;
 
 exposim::check::Spec parse(const std::string& text) {
   exposim::model::Diagnostics diags;
@@ -47,8 +47,10 @@ struct Judged {
 };
 
 Judged judge(const std::string& assertion) {
-  Judged j{
-      recommend_support::estate({data("resources.json")}), {}, parse(R"({"assertions": [)" + assertion + "]}"), {}};
+  Judged j{recommend_support::estate({sarif_data("resources.json")}),
+           {},
+           parse(R"({"assertions": [)" + assertion + "]}"),
+           {}};
   j.recs = recommend_support::findings(j.e.model);
   j.result = exposim::check::evaluate_recommendation(j.spec.assertions[0], j.e.model, j.recs);
   return j;
@@ -169,7 +171,7 @@ TEST_CASE("a recommendation assertion selects a VM by the subnet of its NICs", "
 TEST_CASE("check runs recommendation assertions end to end", "[check][recommend][cli]") {
   const auto dir = scratch_dir("check-recommendation");
   write_file(dir / "spec.yaml", "assertions:\n  - name: no high\n    kind: recommendation\n    severity: high\n");
-  const auto r = run_exposim({"check", data("resources.json"), "--spec", (dir / "spec.yaml").string()});
+  const auto r = run_exposim({"check", sarif_data("resources.json"), "--spec", (dir / "spec.yaml").string()});
   CHECK(r.code == exposim::cli::kExitOk);
   CHECK_THAT(r.out, Catch::StartsWith("PASS  no high (recommendation): "));
 }

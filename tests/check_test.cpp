@@ -44,7 +44,7 @@ using namespace exposim::testing;
 //   vm-legacy 10.0.3.4 pip-legacy 20.0.0.4 (Basic: open without an NSG)
 // So: vm-web-1 and vm-web-2 each get tcp 443 from any and tcp 22 from 52.233.10.0/24; vm-db nothing;
 // vm-legacy every protocol on every port from any. Entry points: pip-web-1, pip-web-2, pip-legacy (3).
-model::Model estate() {
+model::Model check_estate() {
   EstateBuilder b;
   b.vnet("vnet-app", {"10.0.0.0/16"})
       .subnet("vnet-app", "web", "10.0.1.0/24", "nsg-web")
@@ -89,7 +89,7 @@ Checked run_one(const std::string& assertion) {
   auto spec = parse(R"({"version": 1, "assertions": [)" + assertion + "]}", diags);
   for (const auto& d : diags.items()) INFO(model::to_string(d));
   REQUIRE(spec);
-  Checked c{estate(), {}, std::move(*spec), {}};
+  Checked c{check_estate(), {}, std::move(*spec), {}};
   c.a = solver::analyze(c.m);
   c.results = check::evaluate(c.spec, c.m, c.a);
   REQUIRE(c.results.size() == 1);
@@ -300,7 +300,7 @@ TEST_CASE("flow assertions use explain: allowed and denied, passing and failing"
 }
 
 TEST_CASE("selectors: name and id globs, tags, subnet, vnet, type, fields combine with AND", "[check]") {
-  const auto m = estate();
+  const auto m = check_estate();
   auto count = [&](const std::string& select) {
     model::Diagnostics diags;
     auto spec = parse(R"({"assertions": [{"name": "s", "kind": "not-exposed", "select": )" + select + "}]}", diags);
@@ -558,7 +558,7 @@ Checked run_spec(const std::string& text) {
   model::Diagnostics diags;
   auto spec = parse(text, diags, "specs/web <&> \"check\".json");
   REQUIRE(spec);
-  Checked c{estate(), {}, std::move(*spec), {}};
+  Checked c{check_estate(), {}, std::move(*spec), {}};
   c.a = solver::analyze(c.m);
   c.results = check::evaluate(c.spec, c.m, c.a);
   return c;

@@ -22,7 +22,7 @@ using exposim::testing::read_file;
 using exposim::testing::run_exposim;
 using exposim::testing::write_file;
 
-fs::path scratch_dir() { return exposim::testing::scratch_dir("cli"); }
+fs::path cli_scratch_dir() { return exposim::testing::scratch_dir("cli"); }
 
 }  // namespace
 
@@ -52,7 +52,7 @@ TEST_CASE("an unreadable or invalid input exits 2 and names the file", "[cli]") 
   CHECK_THAT(r.err, Catch::Contains("/nonexistent/estate.json"));
   CHECK(r.out.empty());
 
-  const auto dir = scratch_dir();
+  const auto dir = cli_scratch_dir();
   write_file(dir / "broken.json", "[\n  {\"id\": \"/x\", \"type\": \"Microsoft.Network/networkSecurityGroups\",\n");
   r = run_exposim({"analyze", (dir / "broken.json").string()});
   CHECK(r.code == exposim::cli::kExitBadInput);
@@ -62,7 +62,7 @@ TEST_CASE("an unreadable or invalid input exits 2 and names the file", "[cli]") 
 }
 
 TEST_CASE("bad input never overwrites the output file, good input replaces it whole", "[cli]") {
-  const auto dir = scratch_dir();
+  const auto dir = cli_scratch_dir();
   const auto report = dir / "report.json";
   write_file(report, "previous report\n");
   write_file(dir / "empty.json", "");
@@ -90,7 +90,7 @@ TEST_CASE("an output path that cannot be written exits 4 and leaves nothing", "[
 
 TEST_CASE("strict mode (--strict) turns assumptions into errors", "[cli]") {
   // Resources of a type not modelled that could change the answer (a NAT gateway): a warning, fatal with --strict.
-  const auto dir = scratch_dir();
+  const auto dir = cli_scratch_dir();
   write_file(dir / "nat.json", R"([{"id": "/n1", "type": "Microsoft.Network/natGateways"}])");
   const std::string nat = (dir / "nat.json").string();
   auto r = run_exposim({"analyze", example("restricted-admin/resource-graph.json"), nat});
@@ -106,7 +106,7 @@ TEST_CASE("strict mode (--strict) turns assumptions into errors", "[cli]") {
 }
 
 TEST_CASE("types that cannot change the answer are a note, printed with --verbose only", "[cli]") {
-  const auto dir = scratch_dir();
+  const auto dir = cli_scratch_dir();
   write_file(dir / "inert.json",
              R"([{"id": "/d1", "type": "Microsoft.Compute/disks"}, {"id": "/d2", "type": "Microsoft.Compute/disks"},
                  {"id": "/a", "type": "Microsoft.Compute/availabilitySets"},
@@ -131,7 +131,7 @@ TEST_CASE("types that cannot change the answer are a note, printed with --verbos
 }
 
 TEST_CASE("a Front Door is named as an entry point with its backends' host names", "[cli]") {
-  const auto dir = scratch_dir();
+  const auto dir = cli_scratch_dir();
   write_file(dir / "fd.json", R"([
     {"id": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/frontDoors/fd-web", "name": "fd-web",
      "type": "Microsoft.Network/frontDoors",
@@ -158,7 +158,7 @@ TEST_CASE("a Front Door is named as an entry point with its backends' host names
 }
 
 TEST_CASE("cli: --fail-on and --ignore choose per code what fails the run", "[cli]") {
-  const auto dir = scratch_dir();
+  const auto dir = cli_scratch_dir();
   write_file(dir / "nat.json", R"([{"id": "/n1", "type": "Microsoft.Network/natGateways"}])");
   const std::string estate = example("restricted-admin/resource-graph.json");
   const std::string nat = (dir / "nat.json").string();
@@ -213,7 +213,7 @@ TEST_CASE("cli: --fail-on and --ignore choose per code what fails the run", "[cl
 }
 
 TEST_CASE("cli: --config reads fail-on and ignore from YAML or JSON, and a bad one is an error at its line", "[cli]") {
-  const auto dir = scratch_dir();
+  const auto dir = cli_scratch_dir();
   write_file(dir / "nat.json", R"([{"id": "/n1", "type": "Microsoft.Network/natGateways"}])");
   const std::string estate = example("restricted-admin/resource-graph.json");
   const std::string nat = (dir / "nat.json").string();
@@ -251,7 +251,7 @@ TEST_CASE("cli: --config reads fail-on and ignore from YAML or JSON, and a bad o
 
 TEST_CASE("whatif prints a diagnostic that both sides have once", "[cli]") {
   // The same estate before and after (two copies: two file names), with a type not modelled: one warning, not two.
-  const auto dir = scratch_dir();
+  const auto dir = cli_scratch_dir();
   fs::create_directories(dir / "before");
   fs::create_directories(dir / "after");
   const std::string estate = read_file(example("web-https-only/estate.json"));
@@ -283,7 +283,7 @@ TEST_CASE("whatif stops on an input that does not import as analyze does", "[cli
   // bad.json does not parse (an error); nat.json holds a type not modelled (a warning). whatif used to print the
   // before side's diagnostics without --ignore, --fail-on and --strict, and to validate an after side that did
   // not import (six dangling-reference errors about the NICs whose subnets and NSGs were in no readable file).
-  const auto dir = scratch_dir();
+  const auto dir = cli_scratch_dir();
   const std::string bad = (dir / "bad.json").string();
   const std::string nat = (dir / "nat.json").string();
   write_file(bad, "[{\"id\": \n");
@@ -469,7 +469,7 @@ TEST_CASE("explain through a load balancer: --backend, the load-balancer hop in 
 
 TEST_CASE("templates: a missing parameter and a bad expression (--strict) and a syntax error exit 2 naming the place",
           "[cli]") {
-  const auto dir = scratch_dir();
+  const auto dir = cli_scratch_dir();
   const std::string schema = "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#";
   const std::string tmpl = R"({
   "$schema": ")" + schema + R"(",
@@ -524,7 +524,7 @@ TEST_CASE("templates: a missing parameter and a bad expression (--strict) and a 
 
 TEST_CASE("templates: resources a template references but does not declare are accepted unless --strict", "[cli]") {
   // A NIC in a subnet of an existing VNet: normal for a template, so --allow-missing is the default for the run.
-  const auto dir = scratch_dir();
+  const auto dir = cli_scratch_dir();
   write_file(dir / "t.json", R"({
   "$schema": "http://schema.management.azure.com/schemas/2015-01-01/deploymentTemplate.json",
   "resources": [ {
@@ -564,12 +564,12 @@ TEST_CASE("templates: resources a template references but does not declare are a
 
 TEST_CASE("explain: an unknown --to still prints the inputs' warnings before its error (exit 2)", "[cli]") {
   // The warning that a resource was not read is often why a target is unknown: the user must see it.
-  const auto dir = scratch_dir();
+  const auto dir = cli_scratch_dir();
   write_file(dir / "e.json", R"([
   { "type": "Microsoft.Network/natGateways", "name": "natgw", "location": "westeurope",
     "id": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/natGateways/natgw", "properties": {} } ])");
-  const auto r = run_exposim({"explain", (dir / "e.json").string(), "--from", "81.2.69.200", "--to", "natgw", "--port",
-                              "22"});
+  const auto r =
+      run_exposim({"explain", (dir / "e.json").string(), "--from", "81.2.69.200", "--to", "natgw", "--port", "22"});
   CHECK(r.code == exposim::cli::kExitBadInput);
   const auto warning = r.err.find("[unmodelled-types]");
   const auto error = r.err.find("exposim: error:");

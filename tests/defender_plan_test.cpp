@@ -18,31 +18,28 @@
 #include "importers/azure/resource_importer.h"
 #include "importers/inputs.h"
 #include "model/validate.h"
+#include "resource_json.h"
 #include "terraform_support.h"
 
 namespace {
+
+using exposim::testing::resource_json::printed;
 
 namespace az = exposim::importers::azure;
 namespace model = exposim::model;
 namespace fs = std::filesystem;
 using Lines = std::vector<std::string>;
 
-struct Imported {
+struct PlanImport {
   model::Model model;
   model::Diagnostics diags;
 };
 
-Imported import(const std::string& text) {
-  Imported r;
+PlanImport import_plans(const std::string& text) {
+  PlanImport r;
   az::import_text(text, "t.json", r.model, r.diags);
   model::validate(r.model, r.diags);
   return r;
-}
-
-Lines printed(const model::Diagnostics& d) {
-  Lines out;
-  for (const auto& x : d.sorted()) out.push_back(model::to_string(x));
-  return out;
 }
 
 std::string pricing(const std::string& name, const std::string& properties) {
@@ -55,10 +52,10 @@ std::string pricing(const std::string& name, const std::string& properties) {
 
 TEST_CASE("defender plan: the REST list shape gives each plan its tier and sub-plan", "[azure][defender]") {
   // GET .../providers/Microsoft.Security/pricings: {"value": [...]}; "standard" is read as Standard.
-  auto r = import(fmt::format(R"({{"value": [{}, {}, {}]}})",
-                              pricing("VirtualMachines", R"({"pricingTier": "Standard", "subPlan": "P2",
+  auto r = import_plans(fmt::format(R"({{"value": [{}, {}, {}]}})",
+                                    pricing("VirtualMachines", R"({"pricingTier": "Standard", "subPlan": "P2",
                                                              "freeTrialRemainingTime": "PT0S"})"),
-                              pricing("SqlServers", R"({"pricingTier": "free"})"), pricing("KeyVaults", "{}")));
+                                    pricing("SqlServers", R"({"pricingTier": "free"})"), pricing("KeyVaults", "{}")));
   CHECK(r.diags.items().empty());
   REQUIRE(r.model.defender_plans.size() == 3);
   const auto& servers = r.model.defender_plans[0];
@@ -81,7 +78,7 @@ TEST_CASE("defender plan: the REST list shape gives each plan its tier and sub-p
 
 TEST_CASE("defender plan: the az CLI shape has no properties object", "[azure][defender]") {
   // `az security pricing list` prints each plan's fields on the object itself.
-  auto r = import(R"([{"id": "/subscriptions/s/providers/Microsoft.Security/pricings/VirtualMachines",
+  auto r = import_plans(R"([{"id": "/subscriptions/s/providers/Microsoft.Security/pricings/VirtualMachines",
       "name": "VirtualMachines", "type": "Microsoft.Security/pricings", "pricingTier": "Standard", "subPlan": "P1",
       "deprecated": null, "enablementTime": "2024-01-01T00:00:00Z", "extensions": []}])");
   CHECK(r.diags.items().empty());
@@ -93,13 +90,13 @@ TEST_CASE("defender plan: the az CLI shape has no properties object", "[azure][d
 }
 
 TEST_CASE("defender plan: a tier that is not Free or Standard is rejected at its pointer", "[azure][defender]") {
-  auto bad = import(fmt::format("[{}]", pricing("VirtualMachines", R"({"pricingTier": "Premium"})")));
+  auto bad = import_plans(fmt::format("[{}]", pricing("VirtualMachines", R"({"pricingTier": "Premium"})")));
   CHECK(printed(bad.diags) ==
         Lines{"t.json: /0/properties/pricingTier: error: pricing tier 'Premium' is not Standard or Free "
               "[invalid-value]"});
   REQUIRE(bad.model.defender_plans.size() == 1);
   CHECK(bad.model.defender_plans[0].pricing_tier.empty());
-  auto typed = import(fmt::format("[{}]", pricing("VirtualMachines", R"({"pricingTier": 1})")));
+  auto typed = import_plans(fmt::format("[{}]", pricing("VirtualMachines", R"({"pricingTier": 1})")));
   CHECK(
       printed(typed.diags) ==
       Lines{"t.json: /0/properties/pricingTier: error: 'pricingTier' is an integer, expected a string [invalid-type]"});
@@ -145,7 +142,7 @@ TEST_CASE("defender plan: azurerm_security_center_subscription_pricing", "[terra
   // resource_type SqlServers), storage (tier only known after apply, resource_type StorageAccounts) and pending
   // (resource_type, the plan's name, only known after apply: not analysed). A plan's id is only known after apply:
   // it is composed as Azure's, in the placeholder subscription.
-  auto r = terraform_support::run("defender_plan.json");
+  auto r = terraform_support::run_terraform("defender_plan.json");
   REQUIRE(r.model.defender_plans.size() == 3);
   auto at = [](int k, const std::string& attr) {
     return fmt::format("/planned_values/root_module/resources/{}/values/{}", k, attr);

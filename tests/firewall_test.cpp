@@ -12,6 +12,7 @@
 #include "importers/azure/resource_importer.h"
 #include "importers/unknown_value.h"
 #include "model/validate.h"
+#include "resource_json.h"
 #include "solver/explain.h"
 #include "solver/exposure.h"
 #include "solver/firewall.h"
@@ -19,25 +20,27 @@
 namespace exposim::testing {
 namespace {
 
+using exposim::testing::resource_json::has_code;
+
 using nlohmann::json;
 using solver::Exposure;
 using solver::Via;
 
-const std::string kSub = "/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg/providers";
-std::string id(const std::string& type, const std::string& name) { return kSub + "/" + type + "/" + name; }
-json id_ref(const std::string& i) { return json{{"id", i}}; }
+const std::string kFwSub = "/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg/providers";
+std::string fw_id(const std::string& type, const std::string& name) { return kFwSub + "/" + type + "/" + name; }
+json fw_id_ref(const std::string& i) { return json{{"id", i}}; }
 model::ProtocolMask tcp_udp() { return model::bit(model::Protocol::kTcp) | model::bit(model::Protocol::kUdp); }
 
-const std::string kHub = id("Microsoft.Network/virtualNetworks", "hub");
-const std::string kSpoke = id("Microsoft.Network/virtualNetworks", "spoke");
-const std::string kFw = id("Microsoft.Network/azureFirewalls", "fw");
-const std::string kPolicy = id("Microsoft.Network/firewallPolicies", "policy");
-const std::string kBase = id("Microsoft.Network/firewallPolicies", "base");
+const std::string kHub = fw_id("Microsoft.Network/virtualNetworks", "hub");
+const std::string kSpoke = fw_id("Microsoft.Network/virtualNetworks", "spoke");
+const std::string kFw = fw_id("Microsoft.Network/azureFirewalls", "fw");
+const std::string kPolicy = fw_id("Microsoft.Network/firewallPolicies", "policy");
+const std::string kBase = fw_id("Microsoft.Network/firewallPolicies", "base");
 
 json peering(const std::string& name, const std::string& remote, bool connected = true) {
   return {{"name", name},
           {"properties",
-           {{"remoteVirtualNetwork", id_ref(remote)},
+           {{"remoteVirtualNetwork", fw_id_ref(remote)},
             {"allowVirtualNetworkAccess", true},
             {"allowForwardedTraffic", false},
             {"peeringState", connected ? "Connected" : "Disconnected"}}}};
@@ -58,7 +61,7 @@ json nat_rule(const std::string& name, json sources, const std::string& port, co
 /// hub 10.0.0.0/16 (AzureFirewallSubnet 10.0.1.0/26, firewall 10.0.1.4, public IP 20.1.1.1) peered with
 /// spoke 10.1.0.0/16 (subnet `work` 10.1.1.0/24 with NSG `nsg-work` and route table `rt-work`; VM `vm`
 /// at 10.1.1.4). `nsg-work` allows 22 from VirtualNetwork; `rt-work` sends 0.0.0.0/0 to the firewall.
-struct Estate {
+struct FirewallEstate {
   json resources = json::array();
   json nsg_rules = json::array({{{"name", "allow-ssh-vnet"},
                                  {"properties",
@@ -76,7 +79,7 @@ struct Estate {
          {{"addressPrefix", "0.0.0.0/0"}, {"nextHopType", "VirtualAppliance"}, {"nextHopIpAddress", "10.0.1.4"}}}}});
   json hub_peerings = json::array({peering("hub-to-spoke", kSpoke)});
   json spoke_peerings = json::array({peering("spoke-to-hub", kHub)});
-  json firewall_props = {{"threatIntelMode", "Deny"}, {"firewallPolicy", id_ref(kPolicy)}};
+  json firewall_props = {{"threatIntelMode", "Deny"}, {"firewallPolicy", fw_id_ref(kPolicy)}};
   json extra = json::array();
   bool firewall_private_ip = true;        // false: the firewall's ip configuration states no privateIPAddress
   bool pip_address = true;                // false: pip-fw states no ipAddress (only known at deployment)
@@ -91,46 +94,48 @@ struct Estate {
                   {{"addressSpace", {{"addressPrefixes", {"10.0.0.0/16"}}}},
                    {"subnets", {{{"name", "AzureFirewallSubnet"}, {"properties", {{"addressPrefix", "10.0.1.0/26"}}}}}},
                    {"virtualNetworkPeerings", hub_peerings}}}});
-    r.push_back({{"id", kSpoke},
-                 {"name", "spoke"},
-                 {"type", "Microsoft.Network/virtualNetworks"},
-                 {"properties",
-                  {{"addressSpace", {{"addressPrefixes", {"10.1.0.0/16"}}}},
-                   {"subnets",
-                    {{{"name", "work"},
-                      {"properties",
-                       {{"addressPrefix", "10.1.1.0/24"},
-                        {"networkSecurityGroup", id_ref(id("Microsoft.Network/networkSecurityGroups", "nsg-work"))},
-                        {"routeTable", id_ref(id("Microsoft.Network/routeTables", "rt-work"))}}}}}},
-                   {"virtualNetworkPeerings", spoke_peerings}}}});
-    r.push_back({{"id", id("Microsoft.Network/networkSecurityGroups", "nsg-work")},
+    r.push_back(
+        {{"id", kSpoke},
+         {"name", "spoke"},
+         {"type", "Microsoft.Network/virtualNetworks"},
+         {"properties",
+          {{"addressSpace", {{"addressPrefixes", {"10.1.0.0/16"}}}},
+           {"subnets",
+            {{{"name", "work"},
+              {"properties",
+               {{"addressPrefix", "10.1.1.0/24"},
+                {"networkSecurityGroup", fw_id_ref(fw_id("Microsoft.Network/networkSecurityGroups", "nsg-work"))},
+                {"routeTable", fw_id_ref(fw_id("Microsoft.Network/routeTables", "rt-work"))}}}}}},
+           {"virtualNetworkPeerings", spoke_peerings}}}});
+    r.push_back({{"id", fw_id("Microsoft.Network/networkSecurityGroups", "nsg-work")},
                  {"name", "nsg-work"},
                  {"type", "Microsoft.Network/networkSecurityGroups"},
                  {"properties", {{"securityRules", nsg_rules}}}});
-    r.push_back({{"id", id("Microsoft.Network/routeTables", "rt-work")},
+    r.push_back({{"id", fw_id("Microsoft.Network/routeTables", "rt-work")},
                  {"name", "rt-work"},
                  {"type", "Microsoft.Network/routeTables"},
                  {"properties", {{"routes", routes}}}});
-    r.push_back(
-        {{"id", id("Microsoft.Network/networkInterfaces", "vm-nic")},
-         {"name", "vm-nic"},
-         {"type", "Microsoft.Network/networkInterfaces"},
-         {"properties",
-          {{"ipConfigurations",
-            {{{"name", "ipconfig1"},
-              {"properties", {{"privateIPAddress", "10.1.1.4"}, {"subnet", id_ref(kSpoke + "/subnets/work")}}}}}}}}});
-    r.push_back({{"id", id("Microsoft.Network/publicIPAddresses", "pip-fw")},
+    r.push_back({{"id", fw_id("Microsoft.Network/networkInterfaces", "vm-nic")},
+                 {"name", "vm-nic"},
+                 {"type", "Microsoft.Network/networkInterfaces"},
+                 {"properties",
+                  {{"ipConfigurations",
+                    {{{"name", "ipconfig1"},
+                      {"properties",
+                       {{"privateIPAddress", "10.1.1.4"}, {"subnet", fw_id_ref(kSpoke + "/subnets/work")}}}}}}}}});
+    r.push_back({{"id", fw_id("Microsoft.Network/publicIPAddresses", "pip-fw")},
                  {"name", "pip-fw"},
                  {"type", "Microsoft.Network/publicIPAddresses"},
                  {"sku", {{"name", "Standard"}}},
                  {"properties", {{"ipAddress", "20.1.1.1"}, {"publicIPAllocationMethod", "Static"}}}});
     if (!pip_address) r.back()["properties"].erase("ipAddress");
     json fw = firewall_props;
-    fw["ipConfigurations"] = {{{"name", "ipc"},
-                               {"properties",
-                                {{"privateIPAddress", "10.0.1.4"},
-                                 {"subnet", id_ref(kHub + "/subnets/AzureFirewallSubnet")},
-                                 {"publicIPAddress", id_ref(id("Microsoft.Network/publicIPAddresses", "pip-fw"))}}}}};
+    fw["ipConfigurations"] = {
+        {{"name", "ipc"},
+         {"properties",
+          {{"privateIPAddress", "10.0.1.4"},
+           {"subnet", fw_id_ref(kHub + "/subnets/AzureFirewallSubnet")},
+           {"publicIPAddress", fw_id_ref(fw_id("Microsoft.Network/publicIPAddresses", "pip-fw"))}}}}};
     if (!firewall_private_ip) fw["ipConfigurations"][0]["properties"].erase("privateIPAddress");
     for (const auto& c : firewall_configs) fw["ipConfigurations"].push_back(c);
     r.push_back({{"id", kFw}, {"name", "fw"}, {"type", "Microsoft.Network/azureFirewalls"}, {"properties", fw}});
@@ -166,7 +171,7 @@ struct Result {
   solver::Analysis analysis;
 };
 
-Result run(const std::string& text) {
+Result run_firewall(const std::string& text) {
   Result r;
   importers::azure::import_text(text, "estate.json", r.model, r.diags);
   model::validate(r.model, r.diags);
@@ -183,11 +188,6 @@ std::vector<const Exposure*> of(const std::vector<Exposure>& all, bool firewall)
   return out;
 }
 
-bool has_code(const model::Diagnostics& d, const std::string& code) {
-  const auto& items = d.items();
-  return std::any_of(items.begin(), items.end(), [&](const model::Diagnostic& x) { return x.code == code; });
-}
-
 std::string rule_name(const Result& r, const Exposure& e) {
   const auto& fw = r.model.firewalls[e.gateway];
   const auto& at = fw.order[e.gateway_rule];
@@ -196,8 +196,8 @@ std::string rule_name(const Result& r, const Exposure& e) {
   return c.rules[at.rule].name;
 }
 
-Estate with_policy(json nat_rules) {
-  Estate e;
+FirewallEstate with_policy(json nat_rules) {
+  FirewallEstate e;
   e.extra.push_back(policy(kPolicy, "policy"));
   e.extra.push_back(group(kPolicy, "rcg", 100, json::array({nat_collection("dnat", 100, std::move(nat_rules))})));
   return e;
@@ -207,7 +207,7 @@ TEST_CASE("firewall: DNAT exposes the firewall port and the translated target, s
           "[firewall]") {
   // 20.1.1.1:2222 -> 10.1.1.4:22. The spoke's 0.0.0.0/0 to the firewall is the tutorial's design: replies
   // to the SNAT address 10.0.1.x take the peering route (10.0.0.0/16 is longer than 0.0.0.0/0).
-  const auto r = run(with_policy(json::array({nat_rule("ssh", {"*"}, "2222", "10.1.1.4", "22")})).text());
+  const auto r = run_firewall(with_policy(json::array({nat_rule("ssh", {"*"}, "2222", "10.1.1.4", "22")})).text());
   REQUIRE_FALSE(r.diags.has_errors());
   const auto fw = of(r.analysis.exposures, true);
   REQUIRE(fw.size() == 1);
@@ -265,7 +265,7 @@ TEST_CASE("firewall: a DNAT rule to an address not the firewall's is taken to ta
   // peering) are reported from every internet source, the entry naming pip-fw, with a warning naming the rule.
   auto e = with_policy(json::array({nat_rule_to("ssh", "20.0.0.1", "2222", "10.1.1.4", "22")}));
   e.pip_address = false;
-  const auto r = run(e.text());
+  const auto r = run_firewall(e.text());
   REQUIRE_FALSE(r.diags.has_errors());
   CHECK(dnat_lines(r, true) == std::vector<std::string>{"pip-fw tcp 2222 ssh any"});
   CHECK(dnat_lines(r, false) == std::vector<std::string>{"pip-fw tcp 22 ssh any"});
@@ -296,7 +296,7 @@ TEST_CASE("firewall: a DNAT rule to an address not the firewall's is taken to ta
   CHECK(dropped.verdict.why.code == solver::ReasonCode::kDnatNoRule);
   // With the address known (20.1.1.1), the same rule matches no address of the firewall: nothing is reported.
   auto known = with_policy(json::array({nat_rule_to("ssh", "20.0.0.1", "2222", "10.1.1.4", "22")}));
-  const auto k = run(known.text());
+  const auto k = run_firewall(known.text());
   CHECK(k.analysis.exposures.empty());
   CHECK_FALSE(has_code(k.analysis.findings, "dnat-address-unknown"));
 }
@@ -309,14 +309,14 @@ TEST_CASE("firewall: a DNAT rule to a known public address is not taken to targe
   auto e = with_policy(json::array({nat_rule("ssh", {"*"}, "2222", "10.1.1.4", "22"),
                                     nat_rule_to("rdp", "20.0.0.9", "3389", "10.1.1.4", "22"),
                                     nat_rule_to("any", "*", "4444", "10.1.1.4", "22")}));
-  const std::string pip2 = id("Microsoft.Network/publicIPAddresses", "pip-fw2");
+  const std::string pip2 = fw_id("Microsoft.Network/publicIPAddresses", "pip-fw2");
   e.extra.push_back({{"id", pip2},
                      {"name", "pip-fw2"},
                      {"type", "Microsoft.Network/publicIPAddresses"},
                      {"sku", {{"name", "Standard"}}},
                      {"properties", {{"publicIPAllocationMethod", "Static"}}}});
-  e.firewall_configs.push_back({{"name", "ipc2"}, {"properties", {{"publicIPAddress", id_ref(pip2)}}}});
-  const auto r = run(e.text());
+  e.firewall_configs.push_back({{"name", "ipc2"}, {"properties", {{"publicIPAddress", fw_id_ref(pip2)}}}});
+  const auto r = run_firewall(e.text());
   REQUIRE_FALSE(r.diags.has_errors());
   CHECK(dnat_lines(r, true) == std::vector<std::string>{"pip-fw tcp 2222 ssh any", "pip-fw tcp 4444 any any",
                                                         "pip-fw2 tcp 3389 rdp any", "pip-fw2 tcp 4444 any any"});
@@ -327,7 +327,7 @@ TEST_CASE("firewall: a DNAT rule to a known public address is not taken to targe
 TEST_CASE("firewall: DNAT to a VM whose subnet NSG denies it exposes only the firewall", "[firewall]") {
   auto e = with_policy(json::array({nat_rule("ssh", {"*"}, "2222", "10.1.1.4", "22")}));
   e.nsg_rules[0]["properties"]["access"] = "Deny";
-  const auto r = run(e.text());
+  const auto r = run_firewall(e.text());
   CHECK(of(r.analysis.exposures, true).size() == 1);
   CHECK(of(r.analysis.exposures, false).empty());
   CHECK(r.analysis.broken.empty());
@@ -340,7 +340,7 @@ TEST_CASE("firewall: an explicit route back to the firewall subnet makes the DNA
       {{"name", "fw-subnet-via-fw"},
        {"properties",
         {{"addressPrefix", "10.0.1.0/26"}, {"nextHopType", "VirtualAppliance"}, {"nextHopIpAddress", "10.0.1.4"}}}});
-  const auto r = run(e.text());
+  const auto r = run_firewall(e.text());
   CHECK(of(r.analysis.exposures, false).empty());
   REQUIRE(r.analysis.broken.size() == 1);
   REQUIRE(r.analysis.broken[0].broken);
@@ -357,7 +357,7 @@ TEST_CASE("firewall: without a private address in the input, the firewall is at 
   // the address the spoke's route table names.
   auto e = with_policy(json::array({nat_rule("ssh", {"*"}, "2222", "10.1.1.4", "22")}));
   e.firewall_private_ip = false;
-  auto r = run(e.text());
+  auto r = run_firewall(e.text());
   REQUIRE_FALSE(r.diags.has_errors());
   const auto& ipc = r.model.firewalls[0].ip_configurations[0];
   REQUIRE(ipc.private_ip);
@@ -380,7 +380,7 @@ TEST_CASE("firewall: without a private address in the input, the firewall is at 
       {{"name", "fw-subnet-via-fw"},
        {"properties",
         {{"addressPrefix", "10.0.1.0/26"}, {"nextHopType", "VirtualAppliance"}, {"nextHopIpAddress", "10.0.1.4"}}}});
-  r = run(e.text());
+  r = run_firewall(e.text());
   REQUIRE(r.analysis.broken.size() == 1);
   REQUIRE(r.analysis.broken[0].broken);
   CHECK(r.analysis.broken[0].broken->code == solver::BrokenCode::kFirewallReplyAsymmetric);
@@ -391,7 +391,7 @@ TEST_CASE("firewall: without a private address in the input, the firewall is at 
         "VirtualAppliance 10.0.1.4) of route table 'rt-work', not the firewall instance directly, so the connection "
         "fails");
   // A stated address is kept as written, without a note.
-  r = run(with_policy(json::array({nat_rule("ssh", {"*"}, "2222", "10.1.1.4", "22")})).text());
+  r = run_firewall(with_policy(json::array({nat_rule("ssh", {"*"}, "2222", "10.1.1.4", "22")})).text());
   CHECK_FALSE(r.model.firewalls[0].ip_configurations[0].placeholder);
   CHECK_FALSE(has_code(r.diags, "placeholder-address"));
 }
@@ -399,7 +399,7 @@ TEST_CASE("firewall: without a private address in the input, the firewall is at 
 TEST_CASE("firewall: a one-sided or disconnected peering breaks the DNAT path", "[firewall]") {
   auto e = with_policy(json::array({nat_rule("ssh", {"*"}, "2222", "10.1.1.4", "22")}));
   e.spoke_peerings = json::array();
-  auto r = run(e.text());
+  auto r = run_firewall(e.text());
   CHECK(of(r.analysis.exposures, false).empty());
   REQUIRE(r.analysis.broken.size() == 1);
   REQUIRE(r.analysis.broken[0].broken);
@@ -414,7 +414,7 @@ TEST_CASE("firewall: a one-sided or disconnected peering breaks the DNAT path", 
         "firewall 'fw' cannot reach 10.1.1.4: only 'hub' has a peering to 'spoke': both sides must exist");
   auto d = with_policy(json::array({nat_rule("ssh", {"*"}, "2222", "10.1.1.4", "22")}));
   d.hub_peerings = json::array({peering("hub-to-spoke", kSpoke, false)});
-  r = run(d.text());
+  r = run_firewall(d.text());
   REQUIRE(r.analysis.broken.size() == 1);
   REQUIRE(r.analysis.broken[0].broken);
   CHECK(cli::broken_text(r.model, *r.analysis.broken[0].broken) ==
@@ -426,9 +426,9 @@ TEST_CASE("firewall: first match over DNAT rules, parent policy groups first, ty
   // DNAT rule for 443 from anywhere; the parent's group (priority 500) a DNAT rule for 443 from 52.40.0.0/16
   // to another port. Parent groups precede the child's, and DNAT precedes network rules: the parent's rule
   // takes 52.40.0.0/16, the child's the rest; the deny-all network rule changes nothing inbound.
-  Estate e;
+  FirewallEstate e;
   e.extra.push_back(policy(kBase, "base"));
-  e.extra.push_back(policy(kPolicy, "policy", id_ref(kBase)));
+  e.extra.push_back(policy(kPolicy, "policy", fw_id_ref(kBase)));
   e.extra.push_back(group(
       kBase, "rcg-base", 500,
       json::array({nat_collection(
@@ -449,7 +449,7 @@ TEST_CASE("firewall: first match over DNAT rules, parent policy groups first, ty
       json::array(
           {deny_all, nat_collection("web", 200, json::array({nat_rule("web", {"*"}, "443", "10.1.1.4", "443")}))})));
   e.nsg_rules[0]["properties"]["destinationPortRange"] = "*";
-  const auto r = run(e.text());
+  const auto r = run_firewall(e.text());
   REQUIRE_FALSE(r.diags.has_errors());
   const auto vm = of(r.analysis.exposures, false);
   REQUIRE(vm.size() == 2);
@@ -473,7 +473,7 @@ TEST_CASE("firewall: first match over DNAT rules, parent policy groups first, ty
 }
 
 TEST_CASE("firewall: classic NAT collections and IP groups as sources", "[firewall]") {
-  Estate e;
+  FirewallEstate e;
   e.firewall_props = {{"natRuleCollections",
                        {{{"name", "classic-dnat"},
                          {"properties",
@@ -482,16 +482,16 @@ TEST_CASE("firewall: classic NAT collections and IP groups as sources", "[firewa
                            {"rules",
                             {{{"name", "ssh"},
                               {"protocols", {"TCP"}},
-                              {"sourceIpGroups", {id("Microsoft.Network/ipGroups", "partners")}},
+                              {"sourceIpGroups", {fw_id("Microsoft.Network/ipGroups", "partners")}},
                               {"destinationAddresses", {"20.1.1.1"}},
                               {"destinationPorts", {"2222"}},
                               {"translatedAddress", "10.1.1.4"},
                               {"translatedPort", "22"}}}}}}}}}};
-  e.extra.push_back({{"id", id("Microsoft.Network/ipGroups", "partners")},
+  e.extra.push_back({{"id", fw_id("Microsoft.Network/ipGroups", "partners")},
                      {"name", "partners"},
                      {"type", "Microsoft.Network/ipGroups"},
                      {"properties", {{"ipAddresses", {"52.10.0.0/16", "81.2.69.1-81.2.69.2"}}}}});
-  const auto r = run(e.text());
+  const auto r = run_firewall(e.text());
   REQUIRE_FALSE(r.diags.has_errors());
   const auto vm = of(r.analysis.exposures, false);
   REQUIRE(vm.size() == 1);
@@ -501,7 +501,7 @@ TEST_CASE("firewall: classic NAT collections and IP groups as sources", "[firewa
 }
 
 TEST_CASE("firewall: DNAT to an address that is not in the input keeps the firewall's own entry", "[firewall]") {
-  const auto r = run(with_policy(json::array({nat_rule("ssh", {"*"}, "2222", "10.1.1.99", "22")})).text());
+  const auto r = run_firewall(with_policy(json::array({nat_rule("ssh", {"*"}, "2222", "10.1.1.99", "22")})).text());
   CHECK(of(r.analysis.exposures, true).size() == 1);
   CHECK(of(r.analysis.exposures, false).empty());
   CHECK(has_code(r.analysis.findings, "dnat-target-unknown"));
@@ -512,7 +512,7 @@ TEST_CASE("firewall: malformed rules and policies are reported with their pointe
     json rule = nat_rule("ssh", {"*"}, "2222", "10.1.1.4", "22");
     rule.erase("translatedAddress");
     auto e = with_policy(json::array({rule}));
-    const auto r = run(e.text());
+    const auto r = run_firewall(e.text());
     REQUIRE(r.diags.has_errors());
     const auto& d = r.diags.items();
     const auto it = std::find_if(d.begin(), d.end(), [](const auto& x) { return x.code == "missing-field"; });
@@ -523,7 +523,7 @@ TEST_CASE("firewall: malformed rules and policies are reported with their pointe
   SECTION("a collection priority out of range and a wrong action") {
     auto e = with_policy(json::array({nat_rule("ssh", {"*"}, "2222", "10.1.1.4", "22")}));
     e.extra[1]["properties"]["ruleCollections"][0]["priority"] = 50;
-    auto r = run(e.text());
+    auto r = run_firewall(e.text());
     const auto& d = r.diags.items();
     const auto it = std::find_if(d.begin(), d.end(), [](const auto& x) { return x.code == "invalid-value"; });
     REQUIRE(it != d.end());
@@ -531,36 +531,36 @@ TEST_CASE("firewall: malformed rules and policies are reported with their pointe
     CHECK(it->message == "rule collection 'dnat': priority 50 is below 100");
     e.extra[1]["properties"]["ruleCollections"][0]["priority"] = 100;
     e.extra[1]["properties"]["ruleCollections"][0]["action"]["type"] = "Allow";
-    r = run(e.text());
+    r = run_firewall(e.text());
     CHECK(r.diags.has_errors());
     CHECK(of(r.analysis.exposures, true).empty());
   }
   SECTION("a basePolicy cycle") {
-    Estate e;
-    e.extra.push_back(policy(kPolicy, "policy", id_ref(kBase)));
-    e.extra.push_back(policy(kBase, "base", id_ref(kPolicy)));
-    const auto r = run(e.text());
+    FirewallEstate e;
+    e.extra.push_back(policy(kPolicy, "policy", fw_id_ref(kBase)));
+    e.extra.push_back(policy(kBase, "base", fw_id_ref(kPolicy)));
+    const auto r = run_firewall(e.text());
     CHECK(has_code(r.diags, "policy-cycle"));
   }
   SECTION("a policy that lists a group not in the input") {
-    Estate e;
+    FirewallEstate e;
     json p = policy(kPolicy, "policy");
-    p["properties"]["ruleCollectionGroups"] = {id_ref(kPolicy + "/ruleCollectionGroups/missing")};
+    p["properties"]["ruleCollectionGroups"] = {fw_id_ref(kPolicy + "/ruleCollectionGroups/missing")};
     e.extra.push_back(p);
-    const auto r = run(e.text());
+    const auto r = run_firewall(e.text());
     CHECK(has_code(r.diags, "missing-reference"));
     CHECK_FALSE(r.diags.has_errors());
   }
   SECTION("the firewall's policy is not in the input") {
-    Estate e;
-    const auto r = run(e.text());
+    FirewallEstate e;
+    const auto r = run_firewall(e.text());
     CHECK(has_code(r.analysis.findings, "firewall-rules-unknown"));
     CHECK(r.analysis.exposures.empty());
   }
   SECTION("wrong types never crash") {
-    Estate e;
+    FirewallEstate e;
     e.firewall_props = {{"natRuleCollections", "nope"}, {"ipConfigurations", 7}, {"threatIntelMode", "Sometimes"}};
-    const auto r = run(e.text());
+    const auto r = run_firewall(e.text());
     CHECK(r.diags.has_errors());
   }
 }
@@ -583,7 +583,7 @@ TEST_CASE("firewall: traffic crossing the firewall by a route meets network rule
                 {"action", {{"type", action}}},
                 {"rules", std::move(rules)}};
   };
-  Estate e;
+  FirewallEstate e;
   e.extra.push_back(policy(kPolicy, "policy"));
   e.extra.push_back(group(
       kPolicy, "rcg", 100,
@@ -608,7 +608,7 @@ TEST_CASE("firewall: traffic crossing the firewall by a route meets network rule
                          {"protocols",
                           {{{"protocolType", "Https"}, {"port", 443}}, {{"protocolType", "Http"}, {"port", 8080}}}},
                          {"targetFqdns", {"app.contoso.com"}}}})})));
-  const auto r = run(e.text());
+  const auto r = run_firewall(e.text());
   REQUIRE_FALSE(r.diags.has_errors());
   const auto& fw = r.model.firewalls[0];
   REQUIRE(solver::firewall_at(r.model, *model::IpAddress::parse("10.0.1.4")) == 0);
@@ -668,8 +668,8 @@ json legacy_filter(const std::string& name, int priority, const std::string& act
           {"ruleConditions", std::move(conditions)}};
 }
 
-Estate with_legacy(json rules) {
-  Estate e;
+FirewallEstate with_legacy(json rules) {
+  FirewallEstate e;
   e.extra.push_back(policy(kPolicy, "policy"));
   e.extra.push_back(rule_group(kPolicy, "legacy", 200, std::move(rules)));
   return e;
@@ -680,13 +680,14 @@ TEST_CASE("firewall: legacy rule groups, DNAT in group then rule priority order"
   // before `ssh-all` (priority 100, *, 2222 -> 10.1.1.4:2200). Group `early` (priority 100) holds `early-ssh`
   // (rule priority 65000, 81.2.69.0/24, 2222 -> 10.1.1.4:2201). Groups go by their priority, then rules by
   // theirs: early-ssh takes 81.2.69.0/24, ssh-all the rest of the internet, ssh-partner nothing.
-  Estate e = with_legacy(json::array({legacy_nat("ssh-partner", 300, {"52.40.0.0/16"}, "2222", "10.1.1.4", "22"),
-                                      legacy_nat("ssh-all", 100, {"*"}, "2222", "10.1.1.4", "2200")}));
+  FirewallEstate e =
+      with_legacy(json::array({legacy_nat("ssh-partner", 300, {"52.40.0.0/16"}, "2222", "10.1.1.4", "22"),
+                               legacy_nat("ssh-all", 100, {"*"}, "2222", "10.1.1.4", "2200")}));
   e.extra.push_back(
       rule_group(kPolicy, "early", 100,
                  json::array({legacy_nat("early-ssh", 65000, {"81.2.69.0/24"}, "2222", "10.1.1.4", "2201")})));
   e.nsg_rules[0]["properties"]["destinationPortRange"] = "*";
-  const auto r = run(e.text());
+  const auto r = run_firewall(e.text());
   REQUIRE_FALSE(r.diags.has_errors());
   const auto& groups = r.model.firewall_policies[0].groups;
   REQUIRE(groups.size() == 2);
@@ -727,11 +728,11 @@ TEST_CASE("firewall: legacy filter rules, network conditions before application 
                 {"destinationAddresses", {to}},
                 {"destinationPorts", std::move(ports)}};
   };
-  Estate e = with_legacy(json::array(
+  FirewallEstate e = with_legacy(json::array(
       {legacy_filter("apps", 100, "Allow", json::array({app})),
        legacy_filter("web", 200, "Allow", json::array({net("web", {"10.0.3.0/24"}, "10.1.1.0/24", {"22", "443"})})),
        legacy_filter("deny-ssh", 150, "Deny", json::array({net("ssh", {"*"}, "10.1.0.0/16", {"22"})}))}));
-  const auto r = run(e.text());
+  const auto r = run_firewall(e.text());
   REQUIRE_FALSE(r.diags.has_errors());
   const auto& fw = r.model.firewalls[0];
   const solver::PacketSet arriving(solver::Cube{model::to_set(*model::IpPrefix::parse("10.0.3.0/24")),
@@ -760,7 +761,7 @@ TEST_CASE("firewall: malformed legacy rule groups are reported with their pointe
   SECTION("a NAT rule without a translated address") {
     json rule = ok;
     rule.erase("translatedAddress");
-    const auto r = run(with_legacy(json::array({rule})).text());
+    const auto r = run_firewall(with_legacy(json::array({rule})).text());
     const auto* d = first(r.diags, "missing-field");
     REQUIRE(d != nullptr);
     CHECK(d->where.pointer == "/value/8/properties/rules/0");
@@ -769,7 +770,7 @@ TEST_CASE("firewall: malformed legacy rule groups are reported with their pointe
   SECTION("a NAT rule with an application condition") {
     json rule = ok;
     rule["ruleCondition"]["ruleConditionType"] = "ApplicationRuleCondition";
-    const auto r = run(with_legacy(json::array({rule})).text());
+    const auto r = run_firewall(with_legacy(json::array({rule})).text());
     const auto* d = first(r.diags, "invalid-value");
     REQUIRE(d != nullptr);
     CHECK(d->where.pointer == "/value/8/properties/rules/0/ruleCondition/ruleConditionType");
@@ -779,7 +780,7 @@ TEST_CASE("firewall: malformed legacy rule groups are reported with their pointe
   SECTION("a NAT rule without its condition") {
     json rule = ok;
     rule.erase("ruleCondition");
-    const auto r = run(with_legacy(json::array({rule})).text());
+    const auto r = run_firewall(with_legacy(json::array({rule})).text());
     const auto* d = first(r.diags, "missing-field");
     REQUIRE(d != nullptr);
     CHECK(d->where.pointer == "/value/8/properties/rules/0");
@@ -788,7 +789,7 @@ TEST_CASE("firewall: malformed legacy rule groups are reported with their pointe
   SECTION("a rule type of today's schema") {
     json rule = ok;
     rule["ruleType"] = "NatRule";
-    const auto r = run(with_legacy(json::array({rule})).text());
+    const auto r = run_firewall(with_legacy(json::array({rule})).text());
     const auto* d = first(r.diags, "invalid-value");
     REQUIRE(d != nullptr);
     CHECK(d->where.pointer == "/value/8/properties/rules/0/ruleType");
@@ -797,16 +798,16 @@ TEST_CASE("firewall: malformed legacy rule groups are reported with their pointe
   SECTION("a rule priority out of range") {
     json rule = ok;
     rule["priority"] = 99;
-    const auto r = run(with_legacy(json::array({rule})).text());
+    const auto r = run_firewall(with_legacy(json::array({rule})).text());
     const auto* d = first(r.diags, "invalid-value");
     REQUIRE(d != nullptr);
     CHECK(d->where.pointer == "/value/8/properties/rules/0/priority");
     CHECK(d->message == "firewall policy rule 'ssh': priority 99 is below 100");
   }
   SECTION("a group without a priority") {
-    Estate e = with_legacy(json::array({ok}));
+    FirewallEstate e = with_legacy(json::array({ok}));
     e.extra[1]["properties"].erase("priority");
-    const auto r = run(e.text());
+    const auto r = run_firewall(e.text());
     const auto* d = first(r.diags, "missing-field");
     REQUIRE(d != nullptr);
     CHECK(d->where.pointer == "/value/8/properties");
@@ -814,13 +815,13 @@ TEST_CASE("firewall: malformed legacy rule groups are reported with their pointe
   }
   SECTION("a filter condition without its type, and a wrong filter action") {
     json rule = legacy_filter("web", 200, "Allow", json::array({json{{"name", "c"}, {"ipProtocols", {"TCP"}}}}));
-    auto r = run(with_legacy(json::array({rule})).text());
+    auto r = run_firewall(with_legacy(json::array({rule})).text());
     const auto* d = first(r.diags, "missing-field");
     REQUIRE(d != nullptr);
     CHECK(d->where.pointer == "/value/8/properties/rules/0/ruleConditions/0");
     CHECK(d->message == "rule condition has no 'ruleConditionType'");
     rule["action"]["type"] = "Dnat";
-    r = run(with_legacy(json::array({rule})).text());
+    r = run_firewall(with_legacy(json::array({rule})).text());
     d = first(r.diags, "invalid-value");
     REQUIRE(d != nullptr);
     CHECK(d->where.pointer == "/value/8/properties/rules/0");
@@ -830,7 +831,7 @@ TEST_CASE("firewall: malformed legacy rule groups are reported with their pointe
     json snat = ok;
     snat["action"]["type"] = "SNAT";
     json alert = legacy_filter("watch", 300, "Alert ", json::array());
-    const auto r = run(with_legacy(json::array({snat, alert})).text());
+    const auto r = run_firewall(with_legacy(json::array({snat, alert})).text());
     CHECK_FALSE(r.diags.has_errors());
     std::vector<std::string> got;
     for (const auto& x : r.diags.items()) {
@@ -846,7 +847,7 @@ TEST_CASE("firewall: malformed legacy rule groups are reported with their pointe
     json rule = ok;
     rule["ruleCondition"] = json::array({1, 2});
     json bad = legacy_filter("f", 100, "Allow", "nope");
-    const auto r = run(with_legacy(json::array({rule, bad, 7, nullptr})).text());
+    const auto r = run_firewall(with_legacy(json::array({rule, bad, 7, nullptr})).text());
     CHECK(r.diags.has_errors());
   }
 }
@@ -859,7 +860,7 @@ TEST_CASE("firewall: malformed legacy rule groups are reported with their pointe
 namespace exposim::testing {
 namespace {
 
-Result run_template(const std::string& text) {
+Result run_firewall_template(const std::string& text) {
   Result r;
   importers::azure::ImportOptions options;
   options.from_template = true;
@@ -905,20 +906,21 @@ TEST_CASE("firewall: unknown DNAT fields are read conservatively", "[firewall][u
     return with_policy(json::array({rule})).text();
   };
   // Unknown destination port: every port at the firewall.
-  const auto port = run_template(estate({"*"}, {unknown}, "10.1.1.4"));
+  const auto port = run_firewall_template(estate({"*"}, {unknown}, "10.1.1.4"));
   REQUIRE_FALSE(port.diags.has_errors());
   CHECK(model::to_string(dnat_reach(port).firewall_ports) == "0-65535");
-  for (const char* p : {"22", "2222", "65000"}) CHECK(dnat_covers(port, run_template(estate({"*"}, {p}, "10.1.1.4"))));
+  for (const char* p : {"22", "2222", "65000"})
+    CHECK(dnat_covers(port, run_firewall_template(estate({"*"}, {p}, "10.1.1.4"))));
   // The list itself unknown (an array parameter with no value): the same.
-  CHECK(
-      dnat_covers(run_template(estate({"*"}, unknown, "10.1.1.4")), run_template(estate({"*"}, {"2222"}, "10.1.1.4"))));
+  CHECK(dnat_covers(run_firewall_template(estate({"*"}, unknown, "10.1.1.4")),
+                    run_firewall_template(estate({"*"}, {"2222"}, "10.1.1.4"))));
   // Unknown source: every source.
-  const auto source = run_template(estate({unknown}, {"2222"}, "10.1.1.4"));
+  const auto source = run_firewall_template(estate({unknown}, {"2222"}, "10.1.1.4"));
   REQUIRE_FALSE(source.diags.has_errors());
   for (const char* s : {"1.2.3.4", "52.0.0.0/8", "*"})
-    CHECK(dnat_covers(source, run_template(estate({s}, {"2222"}, "10.1.1.4"))));
+    CHECK(dnat_covers(source, run_firewall_template(estate({s}, {"2222"}, "10.1.1.4"))));
   // Unknown translated address: the firewall's own entry is still reported, with a warning naming the rule.
-  const auto to = run_template(estate({"*"}, {"2222"}, unknown));
+  const auto to = run_firewall_template(estate({"*"}, {"2222"}, unknown));
   REQUIRE_FALSE(to.diags.has_errors());
   const auto own = of(to.analysis.exposures, true);
   REQUIRE(own.size() == 1);
@@ -933,7 +935,7 @@ TEST_CASE("firewall: unknown DNAT fields are read conservatively", "[firewall][u
         "firewall 'fw': DNAT rule 'ssh' translates to an address only known at deployment: the firewall's own entry is "
         "reported, its target is unknown");
   // Against a concrete target, the firewall's own entry is the same.
-  const auto concrete = dnat_reach(run_template(estate({"*"}, {"2222"}, "10.1.1.4")));
+  const auto concrete = dnat_reach(run_firewall_template(estate({"*"}, {"2222"}, "10.1.1.4")));
   CHECK(dnat_reach(to).firewall_ports == concrete.firewall_ports);
   CHECK(dnat_reach(to).firewall_sources == concrete.firewall_sources);
 }
@@ -957,11 +959,11 @@ solver::PacketSet allowed(const Result& r) {
 TEST_CASE("firewall: an unknown field widens an allow rule and empties a deny rule, and IP groups alike",
           "[firewall][unknown]") {
   const std::string unknown = importers::unknown_value("parameters('x')");
-  const std::string kGroup = id("Microsoft.Network/ipGroups", "office");
+  const std::string kGroup = fw_id("Microsoft.Network/ipGroups", "office");
   // Collections: `first` (priority 100, `action`) with one network rule built from the arguments, then an allow of
   // TCP 443 from anywhere (200).
   auto estate = [&](const std::string& action, json rule, json group_addresses) {
-    Estate e;
+    FirewallEstate e;
     e.extra.push_back(policy(kPolicy, "policy"));
     json base = {{"ruleType", "NetworkRule"},     {"name", "r"},
                  {"ipProtocols", {"TCP"}},        {"sourceAddresses", {"*"}},
@@ -987,7 +989,7 @@ TEST_CASE("firewall: an unknown field widens an allow rule and empties a deny ru
                        {"name", "office"},
                        {"type", "Microsoft.Network/ipGroups"},
                        {"properties", {{"ipAddresses", std::move(group_addresses)}}}});
-    return run_template(e.text());
+    return run_firewall_template(e.text());
   };
   const json office = json::array({"10.0.3.7"});
   struct Case {

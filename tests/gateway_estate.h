@@ -17,6 +17,7 @@
 #include "importers/azure/resource_importer.h"
 #include "model/validate.h"
 #include "solver/exposure.h"
+#include "tests/resource_json.h"
 
 namespace exposim::testing::gateway_estate {
 
@@ -201,6 +202,8 @@ inline json gateway(const std::string& vnet, const std::string& subnet, const st
   return {{"id", kGw}, {"name", "agw"}, {"type", "Microsoft.Network/applicationGateways"}, {"properties", props}};
 }
 
+using resource_json::printed;  // one copy for every test
+
 struct Run {
   model::Model m;
   model::Diagnostics diags;
@@ -213,12 +216,6 @@ inline Run run(const json& resources, bool allow_missing = false) {
   if (!r.diags.has_errors()) model::validate(r.m, r.diags, {allow_missing});
   if (!r.diags.has_errors()) r.a = solver::analyze(r.m);
   return r;
-}
-
-inline std::vector<std::string> printed(const model::Diagnostics& d) {
-  std::vector<std::string> out;
-  for (const auto& x : d.sorted()) out.push_back(model::to_string(x));
-  return out;
 }
 
 /// A hop, briefly: kind, scope and the deciding NSG rule or the listener.

@@ -28,7 +28,7 @@ namespace fs = std::filesystem;
 using exposim::testing::read_file;
 
 /// Runs a shell command from the source directory; returns stdout and sets the exit status.
-std::string run(const std::string& command, int& status) {
+std::string run_golden_command(const std::string& command, int& status) {
   const std::string full = "cd '" EXPOSIM_SOURCE_DIR "' && " + command;
   FILE* pipe = ::popen(full.c_str(), "r");
   REQUIRE(pipe != nullptr);
@@ -91,8 +91,8 @@ TEST_CASE("every example's analyze output matches its reviewed golden files", "[
          {std::pair{"table", "analyze.txt"}, std::pair{"json", "analyze.json"}, std::pair{"csv", "analyze.csv"}}) {
       INFO(dir.filename().string() << " --format " << format);
       int status = -1;
-      const std::string got =
-          run(std::string("'") + EXPOSIM_BINARY + "' analyze" + args + " --format " + format + " 2>/dev/null", status);
+      const std::string got = run_golden_command(
+          std::string("'") + EXPOSIM_BINARY + "' analyze" + args + " --format " + format + " 2>/dev/null", status);
       CHECK(status == 0);
       CHECK(got == read_file(dir / "expected" / file));
     }
@@ -102,16 +102,18 @@ TEST_CASE("every example's analyze output matches its reviewed golden files", "[
 TEST_CASE("the same input gives the same bytes whatever the order of the files", "[golden]") {
   int s1 = -1, s2 = -1;
   const std::string bin = std::string("'") + EXPOSIM_BINARY + "'";
-  const std::string a = run(bin +
-                                " analyze examples/open-management/nics.json examples/open-management/nsgs.json "
-                                "examples/open-management/public-ips.json examples/open-management/vms.json "
-                                "examples/open-management/vnets.json -f json 2>/dev/null",
-                            s1);
-  const std::string b = run(bin +
-                                " analyze examples/open-management/vnets.json examples/open-management/vms.json "
-                                "examples/open-management/public-ips.json examples/open-management/nsgs.json "
-                                "examples/open-management/nics.json -f json 2>/dev/null",
-                            s2);
+  const std::string a =
+      run_golden_command(bin +
+                             " analyze examples/open-management/nics.json examples/open-management/nsgs.json "
+                             "examples/open-management/public-ips.json examples/open-management/vms.json "
+                             "examples/open-management/vnets.json -f json 2>/dev/null",
+                         s1);
+  const std::string b =
+      run_golden_command(bin +
+                             " analyze examples/open-management/vnets.json examples/open-management/vms.json "
+                             "examples/open-management/public-ips.json examples/open-management/nsgs.json "
+                             "examples/open-management/nics.json -f json 2>/dev/null",
+                         s2);
   CHECK(s1 == 0);
   CHECK(s2 == 0);
   CHECK(a == b);
@@ -128,9 +130,10 @@ TEST_CASE("every example's check output matches its reviewed golden file", "[gol
     std::string args;
     for (const auto& f : inputs_of(dir)) args += " '" + f + "'";
     int status = -1;
-    const std::string got = run(std::string("'") + EXPOSIM_BINARY + "' check" + args + " --spec 'examples/" +
-                                    dir.filename().string() + "/spec.yaml' 2>/dev/null",
-                                status);
+    const std::string got =
+        run_golden_command(std::string("'") + EXPOSIM_BINARY + "' check" + args + " --spec 'examples/" +
+                               dir.filename().string() + "/spec.yaml' 2>/dev/null",
+                           status);
     CHECK(WEXITSTATUS(status) == 0);  // every example's spec holds for it
     CHECK(got == read_file(dir / "expected" / "check.txt"));
     ++checked;
@@ -147,11 +150,11 @@ TEST_CASE("check's text, JUnit and SARIF outputs for a failing spec match their 
   std::string args;
   for (const auto& f : inputs_of(fs::path(EXPOSIM_SOURCE_DIR) / "examples" / "hub-and-spoke")) args += " '" + f + "'";
   int status = -1;
-  const std::string got =
-      run(std::string("'") + EXPOSIM_BINARY + "' check" + args +
-              " --spec tests/data/check/hub-and-spoke-failing.yaml --junit '" + (out / "junit.xml").string() +
-              "' --sarif '" + (out / "sarif.json").string() + "' 2>/dev/null",
-          status);
+  const std::string got = run_golden_command(std::string("'") + EXPOSIM_BINARY + "' check" + args +
+                                                 " --spec tests/data/check/hub-and-spoke-failing.yaml --junit '" +
+                                                 (out / "junit.xml").string() + "' --sarif '" +
+                                                 (out / "sarif.json").string() + "' 2>/dev/null",
+                                             status);
   CHECK(WEXITSTATUS(status) == 1);  // findings
   CHECK(got == read_file(dir / "expected" / "hub-and-spoke-failing.txt"));
   CHECK(read_file(out / "junit.xml") == read_file(dir / "expected" / "hub-and-spoke-failing.junit.xml"));
@@ -178,8 +181,8 @@ TEST_CASE("explain, whatif and bad input match their reviewed golden files", "[g
   for (const auto& c : cases) {
     INFO("tests/golden/cases.txt: " << c.name << ": exposim " << c.args);
     int status = -1;
-    const std::string out =
-        run(std::string("'") + EXPOSIM_BINARY + "' " + c.args + " 2>'" + err_file.string() + "'", status);
+    const std::string out = run_golden_command(
+        std::string("'") + EXPOSIM_BINARY + "' " + c.args + " 2>'" + err_file.string() + "'", status);
     CHECK(WIFEXITED(status));
     CHECK(WEXITSTATUS(status) == c.status);
     const fs::path out_path = expected / (c.name + ".out");

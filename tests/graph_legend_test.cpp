@@ -30,7 +30,7 @@ using namespace exposim::testing::gateway_estate;
 ///   placeholder (240.0.0.0/4);
 /// - spare 10.0.5.0/24 with route table rt-spare: 0.0.0.0/0 to 10.0.3.4 (the firewall), 10.9.0.0/16 to 10.0.2.5
 ///   (nic-2), 10.8.0.0/16 to 10.0.2.200 (no resource has it; it lies in work).
-Run estate() {
+Run legend_estate() {
   Estate e;
   e.vnet("hub", "10.0.0.0/16",
          {{"AzureBastionSubnet", "10.0.1.0/26", "nsg-bastion"},
@@ -119,7 +119,7 @@ std::vector<std::string> edges(const cli::Diagram& d, const std::string& kind, c
 }  // namespace
 
 TEST_CASE("graph legend: exactly the path classes, edges and shapes the diagram uses", "[graph]") {
-  const auto [d, dot] = draw(estate());
+  const auto [d, dot] = draw(legend_estate());
   std::vector<std::string> keys;
   for (const auto& e : cli::legend_entries(d)) keys.push_back(e.key);
   // Open (the Bastion's own 443 from any source), restricted (nic-4's 22 from one address), Bastion sessions;
@@ -161,7 +161,7 @@ TEST_CASE("graph legend: an empty diagram has none", "[graph]") {
 }
 
 TEST_CASE("graph: Bastion sessions to four VMs share one edge from the internet", "[graph]") {
-  const auto [d, dot] = draw(estate());
+  const auto [d, dot] = draw(legend_estate());
   // Four sessions (Basic: 22 and 3389 to every NIC of its VNet; nsg-4 admits the Bastion subnet by
   // AllowVnetInBound) take internet -> pip-bastion -> bastion, then one edge to each NIC.
   CHECK(edges(d, "path", "bastion") ==
@@ -184,7 +184,7 @@ TEST_CASE("graph: Bastion sessions to four VMs share one edge from the internet"
 }
 
 TEST_CASE("graph: placeholder addresses, the management public IP and resolved next hops", "[graph]") {
-  const auto [d, dot] = draw(estate());
+  const auto [d, dot] = draw(legend_estate());
   // The firewall's address is the one validation assumed; pip-fw-mgmt's is a template placeholder.
   CHECK_THAT(dot, Catch::Contains("[label=\"fw\\nfirewall 10.0.3.4 (placeholder)\", shape=\"hexagon\"]"));
   CHECK_THAT(dot, Catch::Contains("[label=\"pip-fw-mgmt\\n240.0.0.7 (placeholder)\", shape=\"ellipse\"]"));

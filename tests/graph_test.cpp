@@ -66,14 +66,14 @@ model::Model fixture() {
   return b.done();
 }
 
-std::string id(const std::string& type, const std::string& name) {
+std::string graph_id(const std::string& type, const std::string& name) {
   return cli::diagram_id(model::canonical_id(rid(type, name)));
 }
-std::string nic(const std::string& vm) { return id("Microsoft.Network/networkInterfaces", vm + "-nic"); }
+std::string nic(const std::string& vm) { return graph_id("Microsoft.Network/networkInterfaces", vm + "-nic"); }
 std::string subnet(const std::string& name) {
-  return id("Microsoft.Network/virtualNetworks", "vnet-a/subnets/" + name);
+  return graph_id("Microsoft.Network/virtualNetworks", "vnet-a/subnets/" + name);
 }
-std::string vnet() { return id("Microsoft.Network/virtualNetworks", "vnet-a"); }
+std::string vnet() { return graph_id("Microsoft.Network/virtualNetworks", "vnet-a"); }
 
 std::set<std::string> node_ids(const cli::Diagram& d) {
   std::set<std::string> ids;
@@ -97,11 +97,6 @@ std::string dot_text(const cli::Diagram& d) {
   std::ostringstream s;
   cli::write_dot(s, d);
   return s.str();
-}
-
-bool has_dot() {
-  const auto r = cli::run_process({"dot", "-V"}, "");
-  return r.spawn_error == 0 && r.exit_status == 0;
 }
 
 std::string xml_unescape(std::string s) {
@@ -140,7 +135,7 @@ SvgParts parse_svg(const std::string& svg) {
   return p;
 }
 
-model::Model load_example(const fs::path& dir) {
+model::Model load_graph_example(const fs::path& dir) {
   std::vector<std::string> files;
   for (const auto& e : fs::directory_iterator(dir)) {
     if (e.path().extension() == ".json") files.push_back(e.path().string());
@@ -157,24 +152,7 @@ model::Model load_example(const fs::path& dir) {
 
 using Result = CliResult;
 
-fs::path scratch_dir() { return testing::scratch_dir("graph"); }
-
-/// Sets an environment variable for the scope, restoring the old value.
-struct ScopedEnv {
-  std::string name;
-  std::optional<std::string> old;
-  ScopedEnv(std::string n, const std::string& value) : name(std::move(n)) {
-    if (const char* v = std::getenv(name.c_str())) old = v;
-    ::setenv(name.c_str(), value.c_str(), 1);
-  }
-  ~ScopedEnv() {
-    if (old) {
-      ::setenv(name.c_str(), old->c_str(), 1);
-    } else {
-      ::unsetenv(name.c_str());
-    }
-  }
-};
+fs::path graph_scratch_dir() { return testing::scratch_dir("graph"); }
 
 }  // namespace
 
@@ -182,11 +160,11 @@ TEST_CASE("graph: the full diagram of the fixture, private NICs collapsed per su
   const auto m = fixture();
   const auto d = draw(m);
   const std::set<std::string> want{"internet",
-                                   id("Microsoft.Network/publicIPAddresses", "pip-web"),
-                                   id("Microsoft.Network/publicIPAddresses", "pip-jit"),
-                                   id(kNsgType, "nsg-web"),
-                                   id(kNsgType, "nsg-db"),
-                                   id(kNsgType, "nsg-mgmt"),
+                                   graph_id("Microsoft.Network/publicIPAddresses", "pip-web"),
+                                   graph_id("Microsoft.Network/publicIPAddresses", "pip-jit"),
+                                   graph_id(kNsgType, "nsg-web"),
+                                   graph_id(kNsgType, "nsg-db"),
+                                   graph_id(kNsgType, "nsg-mgmt"),
                                    vnet(),
                                    subnet("web"),
                                    subnet("db"),
@@ -207,8 +185,8 @@ TEST_CASE("graph: the full diagram of the fixture, private NICs collapsed per su
   // Two paths: the open one to vm-web (solid, first warm colour) and the JIT one to vm-jit (dashed, blue).
   REQUIRE(d.paths.size() == 2);
   CHECK(d.paths[0].path_class == "open");
-  CHECK(d.paths[0].nodes ==
-        std::vector<std::string>{"internet", id("Microsoft.Network/publicIPAddresses", "pip-web"), nic("vm-web")});
+  CHECK(d.paths[0].nodes == std::vector<std::string>{
+                                "internet", graph_id("Microsoft.Network/publicIPAddresses", "pip-web"), nic("vm-web")});
   CHECK(d.paths[0].ports == "tcp 22,443");
   CHECK(d.paths[0].color == "#d62728");
   CHECK(d.paths[1].path_class == "jit");
@@ -272,8 +250,8 @@ TEST_CASE("graph: --exposed-only keeps the exposed paths and their frames", "[gr
   cli::DiagramOptions o;
   o.exposed_only = true;
   const auto d = draw(m, o);
-  CHECK(node_ids(d) == std::set<std::string>{"internet", id("Microsoft.Network/publicIPAddresses", "pip-web"),
-                                             id("Microsoft.Network/publicIPAddresses", "pip-jit"), nic("vm-web"),
+  CHECK(node_ids(d) == std::set<std::string>{"internet", graph_id("Microsoft.Network/publicIPAddresses", "pip-web"),
+                                             graph_id("Microsoft.Network/publicIPAddresses", "pip-jit"), nic("vm-web"),
                                              nic("vm-jit")});
   CHECK(cluster_ids(d) ==
         std::set<std::string>{"cluster_" + vnet(), "cluster_" + subnet("web"), "cluster_" + subnet("mgmt")});
@@ -287,8 +265,8 @@ TEST_CASE("graph: --focus draws the resource, its subnet, NSGs, public IPs and t
   SECTION("an exposed VM by name") {
     o.focus = "vm-web";
     const auto d = draw(m, o);
-    CHECK(node_ids(d) == std::set<std::string>{"internet", id("Microsoft.Network/publicIPAddresses", "pip-web"),
-                                               nic("vm-web"), subnet("web"), id(kNsgType, "nsg-web")});
+    CHECK(node_ids(d) == std::set<std::string>{"internet", graph_id("Microsoft.Network/publicIPAddresses", "pip-web"),
+                                               nic("vm-web"), subnet("web"), graph_id(kNsgType, "nsg-web")});
     CHECK(cluster_ids(d) == std::set<std::string>{"cluster_" + vnet(), "cluster_" + subnet("web")});
     REQUIRE(d.paths.size() == 1);
     CHECK(d.paths[0].ports == "tcp 22,443");
@@ -296,26 +274,28 @@ TEST_CASE("graph: --focus draws the resource, its subnet, NSGs, public IPs and t
   SECTION("a private VM otherwise collapsed is drawn alone; the rest of its subnet stays collapsed") {
     o.focus = "vm-db2";
     const auto d = draw(m, o);
-    CHECK(node_ids(d) == std::set<std::string>{nic("vm-db2"), subnet("db"), id(kNsgType, "nsg-db")});
+    CHECK(node_ids(d) == std::set<std::string>{nic("vm-db2"), subnet("db"), graph_id(kNsgType, "nsg-db")});
     CHECK(d.paths.empty());
   }
   SECTION("an NSG by id: the subnets it secures and the paths through it") {
     o.focus = rid(kNsgType, "NSG-WEB");  // ids are case-insensitive
     const auto d = draw(m, o);
-    CHECK(node_ids(d) == std::set<std::string>{id(kNsgType, "nsg-web"), subnet("web"), "internet",
-                                               id("Microsoft.Network/publicIPAddresses", "pip-web"), nic("vm-web")});
+    CHECK(node_ids(d) == std::set<std::string>{graph_id(kNsgType, "nsg-web"), subnet("web"), "internet",
+                                               graph_id("Microsoft.Network/publicIPAddresses", "pip-web"),
+                                               nic("vm-web")});
   }
   SECTION("a subnet: its members (collapsed NICs too) and its NSG") {
     o.focus = "db";
     const auto d = draw(m, o);
-    CHECK(node_ids(d) == std::set<std::string>{subnet("db"), subnet("db") + "#private-nics", id(kNsgType, "nsg-db")});
+    CHECK(node_ids(d) ==
+          std::set<std::string>{subnet("db"), subnet("db") + "#private-nics", graph_id(kNsgType, "nsg-db")});
   }
   SECTION("focus and exposed-only together: the exposed paths touching the focus") {
     o.focus = "vm-jit";
     o.exposed_only = true;
     const auto d = draw(m, o);
     CHECK(node_ids(d) ==
-          std::set<std::string>{"internet", id("Microsoft.Network/publicIPAddresses", "pip-jit"), nic("vm-jit")});
+          std::set<std::string>{"internet", graph_id("Microsoft.Network/publicIPAddresses", "pip-jit"), nic("vm-jit")});
   }
 }
 
@@ -371,8 +351,8 @@ TEST_CASE("graph: hostile names are escaped in DOT and survive Graphviz", "[grap
 
 TEST_CASE("graph: same input, same bytes (dot and json)", "[graph]") {
   const auto dir = fs::path(EXPOSIM_SOURCE_DIR) / "examples/hub-and-spoke";
-  const auto d1 = draw(load_example(dir));
-  const auto d2 = draw(load_example(dir));
+  const auto d1 = draw(load_graph_example(dir));
+  const auto d2 = draw(load_graph_example(dir));
   CHECK(dot_text(d1) == dot_text(d2));
   std::ostringstream j1, j2;
   cli::write_graph_json(j1, d1);
@@ -391,7 +371,7 @@ TEST_CASE("graph: same input, same bytes (dot and json)", "[graph]") {
 }
 
 TEST_CASE("graph: hub-and-spoke paths, worked out from its README", "[graph]") {
-  const auto d = draw(load_example(fs::path(EXPOSIM_SOURCE_DIR) / "examples/hub-and-spoke"));
+  const auto d = draw(load_graph_example(fs::path(EXPOSIM_SOURCE_DIR) / "examples/hub-and-spoke"));
   std::map<std::string, std::string> by_target;  // "class last-node-name" -> ports
   std::map<std::string, std::string> names;
   for (const auto& n : d.nodes) names[n.id] = n.name;
@@ -444,7 +424,7 @@ TEST_CASE("graph: every example renders to SVG with its clusters, path colours a
   REQUIRE(dirs.size() >= 9);
   for (const auto& dir : dirs) {
     INFO(dir.filename().string());
-    const auto m = load_example(dir);
+    const auto m = load_graph_example(dir);
     const auto a = solver::analyze(m);
     const auto d = draw(m);
     const auto r = cli::run_process({"dot", "-Tsvg"}, dot_text(d));
@@ -481,7 +461,7 @@ TEST_CASE("graph: every example renders to SVG with its clusters, path colours a
 }
 
 TEST_CASE("graph CLI: svg through Graphviz to a file, missing Graphviz, unknown focus", "[graph][cli]") {
-  const auto dir = scratch_dir();
+  const auto dir = graph_scratch_dir();
   const std::string input = example("web-behind-lb/estate.json");
   SECTION("Graphviz missing: exit 4, a clear message, no file") {
     fs::create_directories(dir / "empty-bin");

@@ -36,14 +36,9 @@ using nlohmann::json;
 /// - "vm<script>alert(1)" (nic-odd 10.0.1.5, public IP pip-odd 20.1.1.11, NIC NSG nsg-odd allowing only TCP 443 by
 ///   rule "allow-https-<b>"): the subnet allows 22 but the NIC's NSG denies it by default, so TCP 443 only.
 /// Three exposures on two targets through two public IPs; no diagnostics.
-std::string fixture() { return std::string(EXPOSIM_SOURCE_DIR) + "/tests/data/report/estate.json"; }
+std::string report_fixture() { return std::string(EXPOSIM_SOURCE_DIR) + "/tests/data/report/estate.json"; }
 
 const std::string kOdd = "vm<script>alert(1)";
-
-bool has_dot() {
-  const auto r = cli::run_process({"dot", "-V"}, "");
-  return r.spawn_error == 0 && r.exit_status == 0;
-}
 
 /// The text of the page's `<script type="application/json" id="exposim-data">` element.
 std::string data_text(const std::string& html) {
@@ -62,29 +57,10 @@ std::size_t count(const std::string& text, const std::string& what) {
   return n;
 }
 
-/// Sets an environment variable for the scope, restoring the old value.
-struct ScopedEnv {
-  std::string name;
-  std::optional<std::string> old;
-  ScopedEnv(std::string n, const std::string& value) : name(std::move(n)) {
-    if (const char* v = std::getenv(name.c_str())) old = v;
-    ::setenv(name.c_str(), value.c_str(), 1);
-  }
-  ScopedEnv(const ScopedEnv&) = delete;
-  ScopedEnv& operator=(const ScopedEnv&) = delete;
-  ~ScopedEnv() {
-    if (old) {
-      ::setenv(name.c_str(), old->c_str(), 1);
-    } else {
-      ::unsetenv(name.c_str());
-    }
-  }
-};
-
 }  // namespace
 
 TEST_CASE("report: the page loads nothing from the network", "[cli]") {
-  const auto r = run_exposim({"report", fixture()});
+  const auto r = run_exposim({"report", report_fixture()});
   REQUIRE(r.code == cli::kExitOk);
   const std::string& html = r.out;
   CHECK_THAT(html, Catch::StartsWith("<!DOCTYPE html>\n"));
@@ -110,7 +86,7 @@ TEST_CASE("report: the page loads nothing from the network", "[cli]") {
 }
 
 TEST_CASE("report: names from the input are escaped everywhere in the page", "[cli]") {
-  const auto r = run_exposim({"report", fixture()});
+  const auto r = run_exposim({"report", report_fixture()});
   REQUIRE(r.code == cli::kExitOk);
   const std::string& html = r.out;
   // The VM named "vm<script>alert(1)" and the rule "allow-https-<b>" never appear as markup.
@@ -149,12 +125,12 @@ TEST_CASE("report: html_escape and script_json and inline_svg", "[cli]") {
 }
 
 TEST_CASE("report: the embedded data of the fixture", "[cli]") {
-  const auto r = run_exposim({"report", fixture()});
+  const auto r = run_exposim({"report", report_fixture()});
   REQUIRE(r.code == cli::kExitOk);
   const json d = json::parse(data_text(r.out));
   CHECK(d["format"] == "exposim-report");
   CHECK(d["version"] == 1);
-  CHECK(d["inputs"] == json::array({fixture()}));
+  CHECK(d["inputs"] == json::array({report_fixture()}));
 
   const json& s = d["summary"];
   CHECK(s["exposures"] == 3);
@@ -293,16 +269,16 @@ TEST_CASE("report CLI: written to a file or stdout and a note in place of the di
   const auto dir = scratch_dir("report");
   const auto out = dir / "report.html";
   SECTION("written to -o, the same as on stdout") {
-    const auto r = run_exposim({"report", fixture(), "-o", out.string()});
+    const auto r = run_exposim({"report", report_fixture(), "-o", out.string()});
     CHECK(r.code == cli::kExitOk);
     CHECK(r.out.empty());
-    const auto again = run_exposim({"report", fixture()});
+    const auto again = run_exposim({"report", report_fixture()});
     CHECK(read_file(out) == again.out);
   }
   SECTION("Graphviz missing: exit 0, the page says why there is no diagram") {
     fs::create_directories(dir / "empty-bin");
     ScopedEnv path("PATH", (dir / "empty-bin").string());
-    const auto r = run_exposim({"report", fixture(), "-o", out.string()});
+    const auto r = run_exposim({"report", report_fixture(), "-o", out.string()});
     CHECK(r.code == cli::kExitOk);
     const std::string html = read_file(out);
     CHECK_THAT(html, Catch::Contains("id=\"diagram-note\">Graphviz&#39;s &#39;dot&#39; was not found on PATH"));
@@ -323,7 +299,7 @@ TEST_CASE("report CLI: written to a file or stdout and a note in place of the di
 TEST_CASE("report: the embedded data of the fixture matches its reviewed golden file", "[cli][golden]") {
   // tests/data/report/expected/report-data.json: scripts/refresh-golden writes it; the values above were worked
   // out by hand. Compared as JSON values (the golden file is pretty-printed).
-  const auto r = run_exposim({"report", fixture()});
+  const auto r = run_exposim({"report", report_fixture()});
   REQUIRE(r.code == cli::kExitOk);
   json got = json::parse(data_text(r.out));
   const json expected =

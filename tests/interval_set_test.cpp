@@ -10,6 +10,7 @@
 #include <catch2/catch.hpp>
 
 #include "model/ip.h"
+#include "u128_max.h"
 
 namespace {
 
@@ -19,7 +20,7 @@ using exposim::model::U128;
 using U16Set = IntervalSet<std::uint16_t>;
 using U128Set = IntervalSet<U128>;
 
-constexpr U128 kMax128 = ~static_cast<U128>(0);
+using exposim::testing::kMax128;
 static_assert(U128Set::kMax == kMax128, "numeric_limits<U128> must be specialised (else kMax is 0)");
 static_assert(U16Set::kMax == 65535);
 

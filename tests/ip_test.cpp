@@ -11,6 +11,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "u128_max.h"
+
 namespace {
 
 using exposim::model::all_v4;
@@ -25,7 +27,7 @@ using exposim::model::to_cidr_strings;
 using exposim::model::to_prefixes;
 using exposim::model::U128;
 
-constexpr U128 kMax128 = ~static_cast<U128>(0);
+using exposim::testing::kMax128;
 constexpr U128 kV4 = static_cast<U128>(0xffff) << 32;  // ::ffff:0:0, the IPv4-mapped block
 
 constexpr U128 v4(std::uint32_t a) { return kV4 | a; }

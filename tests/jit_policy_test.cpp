@@ -17,38 +17,34 @@
 #include "importers/azure/resource_importer.h"
 #include "importers/inputs.h"
 #include "model/validate.h"
+#include "resource_json.h"
 
 namespace {
+
+using exposim::testing::resource_json::printed;
 
 namespace az = exposim::importers::azure;
 namespace model = exposim::model;
 namespace fs = std::filesystem;
 using Lines = std::vector<std::string>;
 
-const std::string kSub = "/subscriptions/s";
-const std::string kVm1 = kSub + "/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/VM1";
-const std::string kVm2 = kSub + "/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm-elsewhere";
-const std::string kPolicyId = kSub +
+const std::string kJitSub = "/subscriptions/s";
+const std::string kVm1 = kJitSub + "/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/VM1";
+const std::string kVm2 = kJitSub + "/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm-elsewhere";
+const std::string kPolicyId = kJitSub +
                               "/resourceGroups/rg/providers/Microsoft.Security/locations/westeurope/"
                               "jitNetworkAccessPolicies/default";
 
-struct Imported {
+struct JitImport {
   model::Model model;
   model::Diagnostics diags;
 };
 
-Imported import(const std::string& text, bool validate = true) {
-  Imported r;
+JitImport import_jit(const std::string& text, bool validate = true) {
+  JitImport r;
   az::import_text(text, "t.json", r.model, r.diags);
   if (validate) model::validate(r.model, r.diags);
   return r;
-}
-
-/// Every diagnostic, sorted, as printed.
-Lines printed(const model::Diagnostics& d) {
-  Lines out;
-  for (const auto& x : d.sorted()) out.push_back(model::to_string(x));
-  return out;
 }
 
 /// A virtual machine with no network interface (enough to be resolved).
@@ -78,7 +74,7 @@ TEST_CASE("jit policy: the REST shape gives each VM its ports", "[azure][jit]") 
       {{"id": "{}", "ports": [
         {{"number": "5000", "protocol": "UDP", "allowedSourceAddressPrefixes": ["198.51.100.7", "192.0.2.0/28"]}}]}}])",
                                       kVm1, kVm2);
-  auto r = import(fmt::format("[{}, {}]", vm(kVm1), policy(vms)));
+  auto r = import_jit(fmt::format("[{}, {}]", vm(kVm1), policy(vms)));
   REQUIRE(r.model.jit_policies.size() == 1);
   const auto& p = r.model.jit_policies[0];
   CHECK(p.name == "default");
@@ -129,7 +125,7 @@ TEST_CASE("jit policy: the az CLI shape has no properties object", "[azure][jit]
         "allowedSourceAddressPrefix": null, "allowedSourceAddressPrefixes": ["10.0.0.0/8"],
         "maxRequestAccessDuration": "PT3H"}}], "publicIpAddress": null}}]}}])",
                                        kPolicyId, kVm1);
-  auto r = import(text);
+  auto r = import_jit(text);
   REQUIRE(r.model.jit_policies.size() == 1);
   const auto& p = r.model.jit_policies[0];
   CHECK(p.flattened);
@@ -145,7 +141,7 @@ TEST_CASE("jit policy: the az CLI shape has no properties object", "[azure][jit]
 }
 
 TEST_CASE("jit policy: the REST list shape wraps policies in value", "[azure][jit]") {
-  auto r = import(
+  auto r = import_jit(
       fmt::format(R"({{"value": [{}]}})",
                   policy(fmt::format(R"([{{"id": "{}", "ports": [{{"number": 22, "protocol": "*"}}]}}])", kVm1))),
       false);
@@ -203,7 +199,7 @@ TEST_CASE("jit policy: bad ports and entries are rejected at their pointer", "[a
   };
   for (const auto& c : cases) {
     INFO(c.what);
-    auto r = import("[" + policy(c.vms) + "]", false);
+    auto r = import_jit("[" + policy(c.vms) + "]", false);
     CHECK(printed(r.diags) == Lines{c.expected});
     REQUIRE(r.model.jit_policies.size() == 1);  // the policy is kept, without what is wrong
     std::size_t ports = 0;

@@ -13,7 +13,7 @@ using exposim::importers::azure::MemorySource;
 using exposim::importers::azure::StreamElement;
 using exposim::importers::azure::StreamOptions;
 using exposim::importers::azure::StreamShape;
-using exposim::importers::azure::TextPosition;
+using StreamPosition = exposim::importers::azure::TextPosition;
 
 struct Scan {
   std::vector<std::string> elements;
@@ -22,7 +22,7 @@ struct Scan {
   std::string wrapper_key;
   std::string code;  // empty when no error
   std::string message;
-  TextPosition position;
+  StreamPosition position;
 };
 
 Scan scan(std::string_view text, std::size_t chunk, std::size_t max_depth = 128, std::uint64_t max_bytes = UINT64_MAX) {
@@ -161,7 +161,7 @@ TEST_CASE("stream: elements much larger than the chunk", "[azure]") {
   }
 }
 
-struct BadCase {
+struct StreamBadCase {
   const char* text;
   const char* code;
   const char* message;
@@ -171,7 +171,7 @@ struct BadCase {
 };
 
 TEST_CASE("stream: malformed input stops with the error where it is", "[azure]") {
-  const BadCase cases[] = {
+  const StreamBadCase cases[] = {
       {R"([{"a": 1}, {"b": [1, 2)", "json-syntax", "unexpected end of file: '[' at 1:18 is not closed", 1, 23, 1},
       {R"([{"a": "abc)", "json-syntax", "unexpected end of file inside a string", 1, 12, 0},
       {R"([{"a": [1}])", "json-syntax", "'}' does not close '[' at 1:8", 1, 10, 0},
@@ -206,7 +206,7 @@ TEST_CASE("stream: malformed input stops with the error where it is", "[azure]")
       Scan s = scan(c.text, chunk);
       CHECK(s.code == c.code);
       CHECK(s.message == c.message);
-      CHECK(s.position == TextPosition{c.line, c.column});
+      CHECK(s.position == StreamPosition{c.line, c.column});
       CHECK(s.elements.size() == c.elements_before);
     }
   }
@@ -220,16 +220,16 @@ TEST_CASE("stream: nesting cap", "[azure]") {
     Scan deep = scan("[[[[1]]]]", chunk, 3);
     CHECK(deep.code == "json-too-deep");
     CHECK(deep.message == "nesting deeper than 3 levels");
-    CHECK(deep.position == TextPosition{1, 4});
+    CHECK(deep.position == StreamPosition{1, 4});
     Scan wrapped = scan(R"({"value": [{"a": 1}]})", chunk, 2);
     CHECK(wrapped.code == "json-too-deep");
-    CHECK(wrapped.position == TextPosition{1, 12});
+    CHECK(wrapped.position == StreamPosition{1, 12});
   }
   // A pathological depth is refused early, not recursed into.
   std::string bomb(1000000, '[');
   Scan s = scan(bomb, 4096);
   CHECK(s.code == "json-too-deep");
-  CHECK(s.position == TextPosition{1, 129});
+  CHECK(s.position == StreamPosition{1, 129});
 }
 
 TEST_CASE("stream: size cap", "[azure]") {
@@ -252,8 +252,8 @@ TEST_CASE("stream: line and column of a later offset inside an element", "[azure
     REQUIRE(stream.next(el));
     CHECK(el.bytes == "{\"b\":\n    x}");
     const auto x = el.offset + el.bytes.find('x');
-    CHECK(stream.position(el.offset) == TextPosition{3, 3});
-    CHECK(stream.position(x) == TextPosition{4, 5});
+    CHECK(stream.position(el.offset) == StreamPosition{3, 3});
+    CHECK(stream.position(x) == StreamPosition{4, 5});
     CHECK_FALSE(stream.next(el));
     CHECK_FALSE(stream.error());
   }

@@ -15,7 +15,7 @@ using model::Sku;
 using solver::Hop;
 using namespace exposim::testing;
 
-std::string hop_text(const model::Model& m, const Hop& h) {
+std::string lb_hop_text(const model::Model& m, const Hop& h) {
   if (h.kind == Hop::Kind::kNoNsg) return "none";
   if (h.resource < 0) return "missing";
   const auto& nsg = m.nsgs[h.resource];
@@ -42,7 +42,7 @@ std::vector<std::string> lb_summary(const model::Model& m, const solver::Analysi
             lb.name + "/" + (std::string(h.scope) == "inbound-nat" ? lb.nat_rules[h.rule].name : lb.rules[h.rule].name);
       }
       if (h.kind == Hop::Kind::kNsg || h.kind == Hop::Kind::kNoNsg)
-        rules += (rules.empty() ? "" : " > ") + hop_text(m, h);
+        rules += (rules.empty() ? "" : " > ") + lb_hop_text(m, h);
     }
     out.push_back(fmt::format("{} {} {} {} {} {} {} {}", target, solver::to_string(e.via), entry,
                               model::to_string(e.protocol), ports ? model::to_string(e.ports) : "-",

@@ -23,11 +23,13 @@ namespace az = exposim::importers::azure;
 namespace importers = exposim::importers;
 namespace model = exposim::model;
 
-std::string data(const std::string& name) { return std::string(EXPOSIM_SOURCE_DIR) + "/tests/data/posture/" + name; }
+std::string posture_data(const std::string& name) {
+  return std::string(EXPOSIM_SOURCE_DIR) + "/tests/data/posture/" + name;
+}
 
 /// "true @ /pointer", "unknown @ /pointer", "absent @ /pointer"; the file must be `file`.
 template <typename T>
-std::string show(const model::Setting<T>& s, const std::string& file) {
+std::string show_posture_setting(const model::Setting<T>& s, const std::string& file) {
   if (s.where.file.str() != file) return fmt::format("in file '{}'", s.where.file.str());
   std::string value = "absent";
   if (s.unknown) {
@@ -65,7 +67,7 @@ const auto& by_name(const Resources& list, const std::string& name) {
 }
 
 /// The diagnostics of one code, as "severity pointer: message".
-std::vector<std::string> diagnostics(const model::Diagnostics& d, const std::string& code) {
+std::vector<std::string> posture_diagnostics(const model::Diagnostics& d, const std::string& code) {
   std::vector<std::string> out;
   for (const auto& x : d.sorted()) {
     if (x.code == code)
@@ -77,19 +79,20 @@ std::vector<std::string> diagnostics(const model::Diagnostics& d, const std::str
 }  // namespace
 
 TEST_CASE("machine posture: a VM's properties from resource JSON", "[posture][azure]") {
-  const std::string file = data("vm_resources.json");
+  const std::string file = posture_data("vm_resources.json");
   model::Model m;
   model::Diagnostics d;
   const az::ImportStats stats = az::import_file(file, m, d);
 
   const auto& p = by_name(m.vms, "linux-vm").posture;
-  CHECK(show(p.encryption_at_host, file) == "true @ /0/properties/securityProfile/encryptionAtHost");
-  CHECK(show(p.security_type, file) == "TrustedLaunch @ /0/properties/securityProfile/securityType");
-  CHECK(show(p.secure_boot, file) == "true @ /0/properties/securityProfile/uefiSettings/secureBootEnabled");
-  CHECK(show(p.vtpm, file) == "false @ /0/properties/securityProfile/uefiSettings/vTpmEnabled");
-  CHECK(show(p.disable_password_authentication, file) ==
+  CHECK(show_posture_setting(p.encryption_at_host, file) == "true @ /0/properties/securityProfile/encryptionAtHost");
+  CHECK(show_posture_setting(p.security_type, file) == "TrustedLaunch @ /0/properties/securityProfile/securityType");
+  CHECK(show_posture_setting(p.secure_boot, file) ==
+        "true @ /0/properties/securityProfile/uefiSettings/secureBootEnabled");
+  CHECK(show_posture_setting(p.vtpm, file) == "false @ /0/properties/securityProfile/uefiSettings/vTpmEnabled");
+  CHECK(show_posture_setting(p.disable_password_authentication, file) ==
         "true @ /0/properties/osProfile/linuxConfiguration/disablePasswordAuthentication");
-  CHECK(show(p.identity_type, file) == "SystemAssigned @ /0/identity/type");
+  CHECK(show_posture_setting(p.identity_type, file) == "SystemAssigned @ /0/identity/type");
   CHECK(show_os(p) == "linux @ /0/properties/storageProfile/osDisk/osType");
   CHECK(show_image(p.image) ==
         "Canonical/0001-com-ubuntu-server-jammy/22_04-lts-gen2 @ /0/properties/storageProfile/imageReference");
@@ -102,10 +105,10 @@ TEST_CASE("machine posture: a VM's properties from resource JSON", "[posture][az
   // Nothing said: every property absent, located at the VM's object.
   const auto& bare = by_name(m.vms, "bare-vm").posture;
   for (const auto& s : {bare.encryption_at_host, bare.secure_boot, bare.vtpm, bare.disable_password_authentication}) {
-    CHECK(show(s, file) == "absent @ /4");
+    CHECK(show_posture_setting(s, file) == "absent @ /4");
   }
-  CHECK(show(bare.security_type, file) == "absent @ /4");
-  CHECK(show(bare.identity_type, file) == "absent @ /4");
+  CHECK(show_posture_setting(bare.security_type, file) == "absent @ /4");
+  CHECK(show_posture_setting(bare.identity_type, file) == "absent @ /4");
   CHECK(show_os(bare) == "unknown @ /4");
   CHECK(show_image(bare.image) == "// @ /4");
   CHECK(bare.extensions.empty());
@@ -114,68 +117,72 @@ TEST_CASE("machine posture: a VM's properties from resource JSON", "[posture][az
   // type spelt in another case is recorded in Azure's spelling.
   const auto& by_image = by_name(m.vms, "win-by-image").posture;
   CHECK(show_os(by_image) == "windows @ /5/properties/storageProfile/imageReference/publisher");
-  CHECK(show(by_image.encryption_at_host, file) == "false @ /5/properties/securityProfile/encryptionAtHost");
-  CHECK(show(by_image.security_type, file) == "ConfidentialVM @ /5/properties/securityProfile/securityType");
-  CHECK(show(by_image.secure_boot, file) == "absent @ /5");
-  CHECK(show(by_image.disable_password_authentication, file) == "absent @ /5");
+  CHECK(show_posture_setting(by_image.encryption_at_host, file) ==
+        "false @ /5/properties/securityProfile/encryptionAtHost");
+  CHECK(show_posture_setting(by_image.security_type, file) ==
+        "ConfidentialVM @ /5/properties/securityProfile/securityType");
+  CHECK(show_posture_setting(by_image.secure_boot, file) == "absent @ /5");
+  CHECK(show_posture_setting(by_image.disable_password_authentication, file) == "absent @ /5");
 
   // windowsConfiguration decides before the image; a value of another type is unknown (never compliant).
   const auto& by_config = by_name(m.vms, "win-by-config").posture;
   CHECK(show_os(by_config) == "windows @ /6/properties/osProfile/windowsConfiguration");
-  CHECK(show(by_config.encryption_at_host, file) == "unknown @ /6/properties/securityProfile/encryptionAtHost");
+  CHECK(show_posture_setting(by_config.encryption_at_host, file) ==
+        "unknown @ /6/properties/securityProfile/encryptionAtHost");
   CHECK_FALSE(by_config.encryption_at_host.is(true));
-  CHECK(show(by_config.identity_type, file) == "None @ /6/identity/type");  // written "none"
+  CHECK(show_posture_setting(by_config.identity_type, file) == "None @ /6/identity/type");  // written "none"
 
   // Values of types the properties do not take are unknown, at the property; `null` is absent; an osType that
   // is neither Linux nor Windows decides nothing.
   const auto& wrong = by_name(m.vms, "wrong-types").posture;
   const std::string sec = "/10/properties/securityProfile";
-  CHECK(show(wrong.encryption_at_host, file) == "unknown @ " + sec + "/encryptionAtHost");
-  CHECK(show(wrong.security_type, file) == "unknown @ " + sec + "/securityType");
-  CHECK(show(wrong.secure_boot, file) == "absent @ /10");
-  CHECK(show(wrong.vtpm, file) == "unknown @ " + sec + "/uefiSettings/vTpmEnabled");
-  CHECK(show(wrong.disable_password_authentication, file) ==
+  CHECK(show_posture_setting(wrong.encryption_at_host, file) == "unknown @ " + sec + "/encryptionAtHost");
+  CHECK(show_posture_setting(wrong.security_type, file) == "unknown @ " + sec + "/securityType");
+  CHECK(show_posture_setting(wrong.secure_boot, file) == "absent @ /10");
+  CHECK(show_posture_setting(wrong.vtpm, file) == "unknown @ " + sec + "/uefiSettings/vTpmEnabled");
+  CHECK(show_posture_setting(wrong.disable_password_authentication, file) ==
         "unknown @ /10/properties/osProfile/linuxConfiguration/disablePasswordAuthentication");
   CHECK_FALSE(wrong.disable_password_authentication.is(true));
-  CHECK(show(wrong.identity_type, file) == "unknown @ /10/identity/type");
+  CHECK(show_posture_setting(wrong.identity_type, file) == "unknown @ /10/identity/type");
   CHECK(show_os(wrong) == "linux @ /10/properties/osProfile/linuxConfiguration");
 
   // Extensions cannot change what the internet reaches: still listed as inert, not counted as modelled.
   CHECK(stats.resources == 7);  // 5 VMs, 2 scale sets
   CHECK(stats.by_type.count("microsoft.compute/virtualmachines/extensions") == 0);
-  CHECK(diagnostics(d, "inert-types") ==
+  CHECK(posture_diagnostics(d, "inert-types") ==
         std::vector<std::string>{"note : skipped 4 resources of types that cannot change what the internet reaches: "
                                  "microsoft.compute/virtualmachines/extensions (3), "
                                  "microsoft.compute/virtualmachinescalesets/extensions (1)"});
   // An extension of a VM absent from the input is dropped with a note, never an error.
-  CHECK(diagnostics(d, "dangling-parent") ==
+  CHECK(posture_diagnostics(d, "dangling-parent") ==
         std::vector<std::string>{
             "note /3: extension 'MDE.Linux' has no parent in the input: virtual machine "
             "'/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/gone' is not declared; "
             "the extension is not read"});
   // Posture properties decide no reachability: nothing about them is reported.
-  CHECK(diagnostics(d, "unknown-value").empty());
-  CHECK(diagnostics(d, "invalid-type").empty());
-  CHECK(diagnostics(d, "coerced-value").empty());
+  CHECK(posture_diagnostics(d, "unknown-value").empty());
+  CHECK(posture_diagnostics(d, "invalid-type").empty());
+  CHECK(posture_diagnostics(d, "coerced-value").empty());
 }
 
 TEST_CASE("machine posture: a scale set's virtualMachineProfile and extensions from resource JSON",
           "[posture][azure]") {
-  const std::string file = data("vm_resources.json");
+  const std::string file = posture_data("vm_resources.json");
   model::Model m;
   model::Diagnostics d;
   az::import_file(file, m, d);
 
   const auto& p = by_name(m.scale_sets, "ss").posture;
   const std::string profile = "/7/properties/virtualMachineProfile";
-  CHECK(show(p.encryption_at_host, file) == "false @ " + profile + "/securityProfile/encryptionAtHost");
-  CHECK(show(p.security_type, file) == "TrustedLaunch @ " + profile + "/securityProfile/securityType");
-  CHECK(show(p.secure_boot, file) == "true @ " + profile + "/securityProfile/uefiSettings/secureBootEnabled");
-  CHECK(show(p.vtpm, file) == "true @ " + profile + "/securityProfile/uefiSettings/vTpmEnabled");
-  CHECK(show(p.disable_password_authentication, file) ==
+  CHECK(show_posture_setting(p.encryption_at_host, file) == "false @ " + profile + "/securityProfile/encryptionAtHost");
+  CHECK(show_posture_setting(p.security_type, file) == "TrustedLaunch @ " + profile + "/securityProfile/securityType");
+  CHECK(show_posture_setting(p.secure_boot, file) ==
+        "true @ " + profile + "/securityProfile/uefiSettings/secureBootEnabled");
+  CHECK(show_posture_setting(p.vtpm, file) == "true @ " + profile + "/securityProfile/uefiSettings/vTpmEnabled");
+  CHECK(show_posture_setting(p.disable_password_authentication, file) ==
         "false @ " + profile + "/osProfile/linuxConfiguration/disablePasswordAuthentication");
   // Written "SystemAssigned,UserAssigned": recorded in Azure's spelling.
-  CHECK(show(p.identity_type, file) == "SystemAssigned, UserAssigned @ /7/identity/type");
+  CHECK(show_posture_setting(p.identity_type, file) == "SystemAssigned, UserAssigned @ /7/identity/type");
   CHECK(show_os(p) == "linux @ " + profile + "/osProfile/linuxConfiguration");
   CHECK(show_image(p.image) == "RedHat/RHEL/9-lvm-gen2 @ " + profile + "/storageProfile/imageReference");
   CHECK(show_extensions(p) ==
@@ -186,23 +193,23 @@ TEST_CASE("machine posture: a scale set's virtualMachineProfile and extensions f
 
   // No virtualMachineProfile: every property absent, at the scale set's object.
   const auto& bare = by_name(m.scale_sets, "bare-ss").posture;
-  CHECK(show(bare.encryption_at_host, file) == "absent @ /9");
-  CHECK(show(bare.security_type, file) == "absent @ /9");
-  CHECK(show(bare.identity_type, file) == "absent @ /9");
+  CHECK(show_posture_setting(bare.encryption_at_host, file) == "absent @ /9");
+  CHECK(show_posture_setting(bare.security_type, file) == "absent @ /9");
+  CHECK(show_posture_setting(bare.identity_type, file) == "absent @ /9");
   CHECK(show_os(bare) == "unknown @ /9");
 }
 
 TEST_CASE("machine posture: the az CLI's flattened VM with its resources", "[posture][azure]") {
-  const std::string file = data("az_vm_show.json");
+  const std::string file = posture_data("az_vm_show.json");
   model::Model m;
   model::Diagnostics d;
   az::import_file(file, m, d);
   REQUIRE(m.vms.size() == 1);
   const auto& p = m.vms[0].posture;
   // `null` is absent, as the az CLI prints absent fields.
-  CHECK(show(p.encryption_at_host, file) == "absent @ ");
-  CHECK(show(p.identity_type, file) == "absent @ ");
-  CHECK(show(p.disable_password_authentication, file) ==
+  CHECK(show_posture_setting(p.encryption_at_host, file) == "absent @ ");
+  CHECK(show_posture_setting(p.identity_type, file) == "absent @ ");
+  CHECK(show_posture_setting(p.disable_password_authentication, file) ==
         "false @ /osProfile/linuxConfiguration/disablePasswordAuthentication");
   CHECK(show_os(p) == "linux @ /osProfile/linuxConfiguration");
   CHECK(show_image(p.image) == "Debian/debian-12/12-gen2 @ /storageProfile/imageReference");
@@ -213,7 +220,7 @@ TEST_CASE("machine posture: the az CLI's flattened VM with its resources", "[pos
 }
 
 TEST_CASE("machine posture: an ARM template, parameters without and with values", "[posture][arm]") {
-  const std::string file = data("vm_template.json");
+  const std::string file = posture_data("vm_template.json");
   const std::string vm = "/resources/0";
   const std::string sec = vm + "/properties/securityProfile";
   {
@@ -222,15 +229,15 @@ TEST_CASE("machine posture: an ARM template, parameters without and with values"
     importers::import_inputs({file}, {}, m, d);
     const auto& p = by_name(m.vms, "tmpl-vm").posture;
     // A bool parameter without a value is only known at deployment; a string one is its `<NAME>` placeholder.
-    CHECK(show(p.encryption_at_host, file) == "unknown @ " + sec + "/encryptionAtHost");
+    CHECK(show_posture_setting(p.encryption_at_host, file) == "unknown @ " + sec + "/encryptionAtHost");
     CHECK_FALSE(p.encryption_at_host.is(true));
-    CHECK(show(p.vtpm, file) == "unknown @ " + sec + "/uefiSettings/vTpmEnabled");
-    CHECK(show(p.identity_type, file) == "unknown @ " + vm + "/identity/type");
+    CHECK(show_posture_setting(p.vtpm, file) == "unknown @ " + sec + "/uefiSettings/vTpmEnabled");
+    CHECK(show_posture_setting(p.identity_type, file) == "unknown @ " + vm + "/identity/type");
     // Parameters with a default take it.
-    CHECK(show(p.security_type, file) == "TrustedLaunch @ " + sec + "/securityType");
-    CHECK(show(p.disable_password_authentication, file) ==
+    CHECK(show_posture_setting(p.security_type, file) == "TrustedLaunch @ " + sec + "/securityType");
+    CHECK(show_posture_setting(p.disable_password_authentication, file) ==
           "true @ " + vm + "/properties/osProfile/linuxConfiguration/disablePasswordAuthentication");
-    CHECK(show(p.secure_boot, file) == "unknown @ " + sec + "/uefiSettings/secureBootEnabled");
+    CHECK(show_posture_setting(p.secure_boot, file) == "unknown @ " + sec + "/uefiSettings/secureBootEnabled");
     CHECK(show_image(p.image) ==
           "/0001-com-ubuntu-server-jammy/22_04-lts-gen2 @ " + vm + "/properties/storageProfile/imageReference");
     CHECK(show_os(p) == "linux @ " + vm + "/properties/osProfile/linuxConfiguration");
@@ -239,27 +246,27 @@ TEST_CASE("machine posture: an ARM template, parameters without and with values"
           std::vector<std::string>{
               "AzureMonitorLinuxAgent Microsoft.Azure.Monitor AzureMonitorLinuxAgent @ /resources/0/resources/0"});
     const auto& bare = by_name(m.vms, "tmpl-bare").posture;
-    CHECK(show(bare.encryption_at_host, file) == "absent @ /resources/1");
-    CHECK(show(bare.disable_password_authentication, file) == "absent @ /resources/1");
+    CHECK(show_posture_setting(bare.encryption_at_host, file) == "absent @ /resources/1");
+    CHECK(show_posture_setting(bare.disable_password_authentication, file) == "absent @ /resources/1");
     CHECK(show_os(bare) == "unknown @ /resources/1");
     // An object parameter without a value: what it would hold is unknown, at the object.
     const auto& unknowns = by_name(m.vms, "tmpl-unknowns").posture;
     const std::string sec3 = "/resources/3/properties/securityProfile";
-    CHECK(show(unknowns.encryption_at_host, file) == "false @ " + sec3 + "/encryptionAtHost");
-    CHECK(show(unknowns.security_type, file) == "unknown @ " + sec3 + "/securityType");
-    CHECK(show(unknowns.secure_boot, file) == "unknown @ " + sec3 + "/uefiSettings");
-    CHECK(show(unknowns.vtpm, file) == "unknown @ " + sec3 + "/uefiSettings");
-    CHECK(show(unknowns.disable_password_authentication, file) ==
+    CHECK(show_posture_setting(unknowns.encryption_at_host, file) == "false @ " + sec3 + "/encryptionAtHost");
+    CHECK(show_posture_setting(unknowns.security_type, file) == "unknown @ " + sec3 + "/securityType");
+    CHECK(show_posture_setting(unknowns.secure_boot, file) == "unknown @ " + sec3 + "/uefiSettings");
+    CHECK(show_posture_setting(unknowns.vtpm, file) == "unknown @ " + sec3 + "/uefiSettings");
+    CHECK(show_posture_setting(unknowns.disable_password_authentication, file) ==
           "unknown @ /resources/3/properties/osProfile/linuxConfiguration/disablePasswordAuthentication");
-    CHECK(show(unknowns.identity_type, file) == "absent @ /resources/3");
+    CHECK(show_posture_setting(unknowns.identity_type, file) == "absent @ /resources/3");
     // An extension of a VM the template does not declare: dropped with a note.
-    CHECK(diagnostics(d, "dangling-parent") ==
+    CHECK(posture_diagnostics(d, "dangling-parent") ==
           std::vector<std::string>{
               "note /resources/2: extension 'MDE.Linux' has no parent in the input: virtual machine "
               "'/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/resource-group/providers/"
               "Microsoft.Compute/virtualMachines/gone-vm' is not declared; the extension is not read"});
     // The posture fields' unknowns are not reported as reachability unknowns.
-    for (const auto& line : diagnostics(d, "unknown-value")) {
+    for (const auto& line : posture_diagnostics(d, "unknown-value")) {
       CHECK(line.find("securityProfile") == std::string::npos);
       CHECK(line.find("identity") == std::string::npos);
     }
@@ -274,19 +281,19 @@ TEST_CASE("machine posture: an ARM template, parameters without and with values"
     model::Diagnostics d;
     importers::import_inputs({file}, o, m, d);
     const auto& p = by_name(m.vms, "tmpl-vm").posture;
-    CHECK(show(p.encryption_at_host, file) == "true @ " + sec + "/encryptionAtHost");
+    CHECK(show_posture_setting(p.encryption_at_host, file) == "true @ " + sec + "/encryptionAtHost");
     CHECK(p.encryption_at_host.is(true));
-    CHECK(show(p.vtpm, file) == "false @ " + sec + "/uefiSettings/vTpmEnabled");
-    CHECK(show(p.identity_type, file) == "SystemAssigned @ " + vm + "/identity/type");
-    CHECK(show(p.secure_boot, file) == "true @ " + sec + "/uefiSettings/secureBootEnabled");
+    CHECK(show_posture_setting(p.vtpm, file) == "false @ " + sec + "/uefiSettings/vTpmEnabled");
+    CHECK(show_posture_setting(p.identity_type, file) == "SystemAssigned @ " + vm + "/identity/type");
+    CHECK(show_posture_setting(p.secure_boot, file) == "true @ " + sec + "/uefiSettings/secureBootEnabled");
     CHECK(show_image(p.image) == "Canonical/0001-com-ubuntu-server-jammy/22_04-lts-gen2 @ " + vm +
                                      "/properties/storageProfile/imageReference");
     const auto& unknowns = by_name(m.vms, "tmpl-unknowns").posture;
     const std::string sec3 = "/resources/3/properties/securityProfile";
-    CHECK(show(unknowns.security_type, file) == "ConfidentialVM @ " + sec3 + "/securityType");
-    CHECK(show(unknowns.secure_boot, file) == "false @ " + sec3 + "/uefiSettings/secureBootEnabled");
-    CHECK(show(unknowns.vtpm, file) == "true @ " + sec3 + "/uefiSettings/vTpmEnabled");
-    CHECK(show(unknowns.disable_password_authentication, file) ==
+    CHECK(show_posture_setting(unknowns.security_type, file) == "ConfidentialVM @ " + sec3 + "/securityType");
+    CHECK(show_posture_setting(unknowns.secure_boot, file) == "false @ " + sec3 + "/uefiSettings/secureBootEnabled");
+    CHECK(show_posture_setting(unknowns.vtpm, file) == "true @ " + sec3 + "/uefiSettings/vTpmEnabled");
+    CHECK(show_posture_setting(unknowns.disable_password_authentication, file) ==
           "false @ /resources/3/properties/osProfile/linuxConfiguration/disablePasswordAuthentication");
   }
 }
@@ -299,19 +306,19 @@ TEST_CASE("machine posture: extensions are not modelled types for templates", "[
 }
 
 TEST_CASE("machine posture: a Terraform plan", "[posture][terraform]") {
-  auto r = terraform_support::run("machine_posture.json");
-  const std::string file = terraform_support::data("machine_posture.json");
+  auto r = terraform_support::run_terraform("machine_posture.json");
+  const std::string file = terraform_support::terraform_data("machine_posture.json");
   const std::string res = "/planned_values/root_module/resources";
 
   const auto& lin = by_name(r.model.vms, "vm-linux").posture;
-  CHECK(show(lin.encryption_at_host, file) == "true @ " + res + "/0/values/encryption_at_host_enabled");
+  CHECK(show_posture_setting(lin.encryption_at_host, file) == "true @ " + res + "/0/values/encryption_at_host_enabled");
   // azurerm sends TrustedLaunch when secure boot or vTPM is enabled.
-  CHECK(show(lin.security_type, file) == "TrustedLaunch @ " + res + "/0/values/secure_boot_enabled");
-  CHECK(show(lin.secure_boot, file) == "true @ " + res + "/0/values/secure_boot_enabled");
-  CHECK(show(lin.vtpm, file) == "false @ " + res + "/0/values/vtpm_enabled");
-  CHECK(show(lin.disable_password_authentication, file) ==
+  CHECK(show_posture_setting(lin.security_type, file) == "TrustedLaunch @ " + res + "/0/values/secure_boot_enabled");
+  CHECK(show_posture_setting(lin.secure_boot, file) == "true @ " + res + "/0/values/secure_boot_enabled");
+  CHECK(show_posture_setting(lin.vtpm, file) == "false @ " + res + "/0/values/vtpm_enabled");
+  CHECK(show_posture_setting(lin.disable_password_authentication, file) ==
         "false @ " + res + "/0/values/disable_password_authentication");
-  CHECK(show(lin.identity_type, file) == "SystemAssigned @ " + res + "/0/values/identity/0/type");
+  CHECK(show_posture_setting(lin.identity_type, file) == "SystemAssigned @ " + res + "/0/values/identity/0/type");
   CHECK(show_os(lin) == "linux @ " + res + "/0/type");  // the resource type decides
   CHECK(show_image(lin.image) ==
         "Canonical/0001-com-ubuntu-server-jammy/22_04-lts-gen2 @ " + res + "/0/values/source_image_reference/0");
@@ -321,21 +328,23 @@ TEST_CASE("machine posture: a Terraform plan", "[posture][terraform]") {
 
   // Known after apply: unknown, at the attribute.
   const auto& win = by_name(r.model.vms, "vm-win").posture;
-  CHECK(show(win.encryption_at_host, file) == "unknown @ " + res + "/1/values/encryption_at_host_enabled");
-  CHECK(show(win.vtpm, file) == "unknown @ " + res + "/1/values/vtpm_enabled");
-  CHECK(show(win.security_type, file) == "unknown @ " + res + "/1/values/vtpm_enabled");
-  CHECK(show(win.secure_boot, file) == "false @ " + res + "/1/values/secure_boot_enabled");
-  CHECK(show(win.disable_password_authentication, file) == "absent @ " + res + "/1");
-  CHECK(show(win.identity_type, file) == "absent @ " + res + "/1");
+  CHECK(show_posture_setting(win.encryption_at_host, file) ==
+        "unknown @ " + res + "/1/values/encryption_at_host_enabled");
+  CHECK(show_posture_setting(win.vtpm, file) == "unknown @ " + res + "/1/values/vtpm_enabled");
+  CHECK(show_posture_setting(win.security_type, file) == "unknown @ " + res + "/1/values/vtpm_enabled");
+  CHECK(show_posture_setting(win.secure_boot, file) == "false @ " + res + "/1/values/secure_boot_enabled");
+  CHECK(show_posture_setting(win.disable_password_authentication, file) == "absent @ " + res + "/1");
+  CHECK(show_posture_setting(win.identity_type, file) == "absent @ " + res + "/1");
   CHECK(show_os(win) == "windows @ " + res + "/1/type");
   CHECK(win.extensions.empty());
 
   const auto& ss = by_name(r.model.scale_sets, "ss-linux").posture;
-  CHECK(show(ss.encryption_at_host, file) == "false @ " + res + "/4/values/encryption_at_host_enabled");
-  CHECK(show(ss.security_type, file) == "absent @ " + res + "/4");  // neither secure boot nor vTPM: Standard
-  CHECK(show(ss.disable_password_authentication, file) ==
+  CHECK(show_posture_setting(ss.encryption_at_host, file) == "false @ " + res + "/4/values/encryption_at_host_enabled");
+  CHECK(show_posture_setting(ss.security_type, file) ==
+        "absent @ " + res + "/4");  // neither secure boot nor vTPM: Standard
+  CHECK(show_posture_setting(ss.disable_password_authentication, file) ==
         "true @ " + res + "/4/values/disable_password_authentication");
-  CHECK(show(ss.identity_type, file) == "UserAssigned @ " + res + "/4/values/identity/0/type");
+  CHECK(show_posture_setting(ss.identity_type, file) == "UserAssigned @ " + res + "/4/values/identity/0/type");
   CHECK(show_os(ss) == "linux @ " + res + "/4/type");
   CHECK(show_image(ss.image) == "RedHat/RHEL/9-lvm-gen2 @ " + res + "/4/values/source_image_reference/0");
   CHECK(show_extensions(ss) ==
@@ -345,8 +354,9 @@ TEST_CASE("machine posture: a Terraform plan", "[posture][terraform]") {
 
   // Orchestrated: the OS profile's linux_configuration decides; disable_password_authentication defaults to true.
   const auto& flex = by_name(r.model.scale_sets, "ss-flex").posture;
-  CHECK(show(flex.encryption_at_host, file) == "unknown @ " + res + "/6/values/encryption_at_host_enabled");
-  CHECK(show(flex.disable_password_authentication, file) ==
+  CHECK(show_posture_setting(flex.encryption_at_host, file) ==
+        "unknown @ " + res + "/6/values/encryption_at_host_enabled");
+  CHECK(show_posture_setting(flex.disable_password_authentication, file) ==
         "true @ " + res + "/6/values/os_profile/0/linux_configuration/0");
   CHECK(show_os(flex) == "linux @ " + res + "/6/values/os_profile/0/linux_configuration/0");
   CHECK(show_image(flex.image) == "Debian/debian-12/12-gen2 @ " + res + "/6/values/source_image_reference/0");
@@ -356,25 +366,26 @@ TEST_CASE("machine posture: a Terraform plan", "[posture][terraform]") {
   CHECK(show_os(legacy) == "windows @ " + res + "/7/values/os_profile_windows_config/0");
   CHECK(show_image(legacy.image) ==
         "MicrosoftWindowsServer/WindowsServer/2019-Datacenter @ " + res + "/7/values/storage_image_reference/0");
-  CHECK(show(legacy.encryption_at_host, file) == "absent @ " + res + "/7");
+  CHECK(show_posture_setting(legacy.encryption_at_host, file) == "absent @ " + res + "/7");
   const auto& legacy_linux = by_name(r.model.vms, "vm-legacy-linux").posture;
   CHECK(show_os(legacy_linux) == "linux @ " + res + "/8/values/storage_os_disk/0/os_type");
-  CHECK(show(legacy_linux.disable_password_authentication, file) ==
+  CHECK(show_posture_setting(legacy_linux.disable_password_authentication, file) ==
         "false @ " + res + "/8/values/os_profile_linux_config/0/disable_password_authentication");
 
   // Every posture attribute known after apply: unknown, at the attribute (the identity block as a whole).
   const auto& later = by_name(r.model.vms, "vm-later").posture;
-  CHECK(show(later.encryption_at_host, file) == "unknown @ " + res + "/9/values/encryption_at_host_enabled");
-  CHECK(show(later.secure_boot, file) == "unknown @ " + res + "/9/values/secure_boot_enabled");
-  CHECK(show(later.security_type, file) == "unknown @ " + res + "/9/values/secure_boot_enabled");
-  CHECK(show(later.vtpm, file) == "false @ " + res + "/9/values/vtpm_enabled");
-  CHECK(show(later.disable_password_authentication, file) ==
+  CHECK(show_posture_setting(later.encryption_at_host, file) ==
+        "unknown @ " + res + "/9/values/encryption_at_host_enabled");
+  CHECK(show_posture_setting(later.secure_boot, file) == "unknown @ " + res + "/9/values/secure_boot_enabled");
+  CHECK(show_posture_setting(later.security_type, file) == "unknown @ " + res + "/9/values/secure_boot_enabled");
+  CHECK(show_posture_setting(later.vtpm, file) == "false @ " + res + "/9/values/vtpm_enabled");
+  CHECK(show_posture_setting(later.disable_password_authentication, file) ==
         "unknown @ " + res + "/9/values/disable_password_authentication");
-  CHECK(show(later.identity_type, file) == "unknown @ " + res + "/9/values/identity");
+  CHECK(show_posture_setting(later.identity_type, file) == "unknown @ " + res + "/9/values/identity");
 
   // The extension of a VM not in the plan: dropped with a note.
-  const auto notes = diagnostics(r.diags, "dangling-parent");
+  const auto notes = posture_diagnostics(r.diags, "dangling-parent");
   REQUIRE(notes.size() == 1);
   CHECK(notes[0].rfind("note " + res + "/3: azurerm_virtual_machine_extension.orphan: extension 'MDE.Linux'", 0) == 0);
-  CHECK(diagnostics(r.diags, "unmodelled-types").empty());
+  CHECK(posture_diagnostics(r.diags, "unmodelled-types").empty());
 }

@@ -22,38 +22,29 @@
 #include "importers/azure/resource_importer.h"
 #include "importers/inputs.h"
 #include "model/validate.h"
+#include "resource_json.h"
 #include "terraform_support.h"
 
 namespace {
+
+using exposim::testing::resource_json::kRg;
+using exposim::testing::resource_json::printed;
+using exposim::testing::resource_json::resource;
 
 namespace az = exposim::importers::azure;
 namespace model = exposim::model;
 namespace fs = std::filesystem;
 using Lines = std::vector<std::string>;
 
-const std::string kRg = "/subscriptions/s/resourceGroups/rg/providers";
-
-std::string resource(const std::string& type, const std::string& name, const std::string& properties,
-                     const std::string& extra = "") {
-  return fmt::format(R"({{"id": "{}/{}/{}", "name": "{}", "type": "{}"{}, "properties": {}}})", kRg, type, name, name,
-                     type, extra, properties);
-}
-
-struct Imported {
+struct PostureImport {
   model::Model model;
   model::Diagnostics diags;
 };
 
-Imported import(const std::string& text) {
-  Imported r;
+PostureImport import_posture(const std::string& text) {
+  PostureImport r;
   az::import_text(text, "t.json", r.model, r.diags);
   return r;
-}
-
-Lines printed(const model::Diagnostics& d) {
-  Lines out;
-  for (const auto& x : d.sorted()) out.push_back(model::to_string(x));
-  return out;
 }
 
 template <typename Items>
@@ -71,7 +62,7 @@ struct TemplateRun {
   model::Diagnostics diags;
 };
 
-TemplateRun run_template(const std::string& text) {
+TemplateRun run_posture_template(const std::string& text) {
   const fs::path dir = fs::temp_directory_path() / fmt::format("exposim-posture-{}", ::getpid());
   fs::create_directories(dir);
   const fs::path file = dir / "posture.json";
@@ -86,7 +77,7 @@ TemplateRun run_template(const std::string& text) {
 }  // namespace
 
 TEST_CASE("network posture: IP forwarding of a network interface and where it is", "[azure][posture]") {
-  auto r = import(
+  auto r = import_posture(
       fmt::format("[{}, {}, {}]",
                   resource("Microsoft.Network/networkInterfaces", "nic-nva",
                            R"({"enableIPForwarding": true, "ipConfigurations": []})"),
@@ -107,7 +98,7 @@ TEST_CASE("network posture: a scale set instance's IP forwarding is its NIC conf
   // vmss-nva, capacity 2, with two NIC configurations: "fwd" forwards, "plain" does not say. Each of the 2
   // instances has both NICs; each points at its network interface configuration, which holds the property.
   const std::string subnet = kRg + "/Microsoft.Network/virtualNetworks/vnet/subnets/snet";
-  auto r = import(fmt::format(
+  auto r = import_posture(fmt::format(
       "[{}]",
       resource("Microsoft.Compute/virtualMachineScaleSets", "vmss-nva",
                fmt::format(R"({{"virtualMachineProfile": {{"networkProfile": {{"networkInterfaceConfigurations": [
@@ -137,7 +128,7 @@ TEST_CASE("network posture: a scale set instance's IP forwarding is its NIC conf
 }
 
 TEST_CASE("network posture: DDoS protection mode of a public IP", "[azure][posture]") {
-  auto r = import(fmt::format(
+  auto r = import_posture(fmt::format(
       "[{}, {}, {}, {}]",
       resource("Microsoft.Network/publicIPAddresses", "pip-on", R"({"ddosSettings": {"protectionMode": "enabled"}})",
                R"(, "sku": {"name": "Standard"})"),
@@ -159,14 +150,14 @@ TEST_CASE("network posture: DDoS protection mode of a public IP", "[azure][postu
   CHECK(r.model.public_ips[3].ddos_protection_mode.is("VirtualNetworkInherited"));
   CHECK(r.model.public_ips[3].ddos_protection_mode.where.pointer == "/3");
 
-  auto bad = import(fmt::format("[{}]", resource("Microsoft.Network/publicIPAddresses", "pip",
-                                                 R"({"ddosSettings": {"protectionMode": "Sometimes"}})")));
+  auto bad = import_posture(fmt::format("[{}]", resource("Microsoft.Network/publicIPAddresses", "pip",
+                                                         R"({"ddosSettings": {"protectionMode": "Sometimes"}})")));
   CHECK(printed(bad.diags) ==
         Lines{"t.json: /0/properties/ddosSettings/protectionMode: error: DDoS protection mode 'Sometimes' is not "
               "Enabled, Disabled or VirtualNetworkInherited [invalid-value]"});
   REQUIRE(bad.model.public_ips.size() == 1);
   CHECK_FALSE(bad.model.public_ips[0].ddos_protection_mode.value);
-  auto typed = import(
+  auto typed = import_posture(
       fmt::format("[{}]", resource("Microsoft.Network/publicIPAddresses", "pip", R"({"ddosSettings": "Enabled"})")));
   CHECK(
       printed(typed.diags) ==
@@ -177,7 +168,7 @@ TEST_CASE("network posture: DDoS protection mode of a public IP", "[azure][postu
 }
 
 TEST_CASE("network posture: DDoS protection of a virtual network", "[azure][posture]") {
-  auto r = import(fmt::format(
+  auto r = import_posture(fmt::format(
       "[{}, {}]",
       resource("Microsoft.Network/virtualNetworks", "vnet-ddos",
                fmt::format(R"({{"addressSpace": {{"addressPrefixes": ["10.0.0.0/16"]}}, "enableDdosProtection": true,
@@ -201,8 +192,9 @@ TEST_CASE("network posture: DDoS protection of a virtual network", "[azure][post
   CHECK_FALSE(plain.ddos_protection_plan.present());
   CHECK(plain.ddos_protection_plan.where.pointer == "/1");
 
-  auto bad = import(fmt::format("[{}]", resource("Microsoft.Network/virtualNetworks", "v",
-                                                 R"({"enableDdosProtection": "yes", "ddosProtectionPlan": "p"})")));
+  auto bad =
+      import_posture(fmt::format("[{}]", resource("Microsoft.Network/virtualNetworks", "v",
+                                                  R"({"enableDdosProtection": "yes", "ddosProtectionPlan": "p"})")));
   CHECK(printed(bad.diags) ==
         Lines{"t.json: /0/properties/ddosProtectionPlan: error: 'ddosProtectionPlan' is a string, expected an object "
               "with an 'id' [invalid-type]",
@@ -215,7 +207,7 @@ TEST_CASE("network posture: DDoS protection of a virtual network", "[azure][post
 
 TEST_CASE("network posture: whether an application gateway has a WAF", "[azure][posture]") {
   const std::string policy = kRg + "/Microsoft.Network/ApplicationGatewayWebApplicationFirewallPolicies/waf";
-  auto r = import(fmt::format(
+  auto r = import_posture(fmt::format(
       "[{}, {}, {}, {}]",
       resource("Microsoft.Network/applicationGateways", "agw-both",
                fmt::format(R"({{"sku": {{"name": "WAF_v2", "tier": "WAF_v2"}}, "firewallPolicy": {{"id": "{}"}},
@@ -246,7 +238,7 @@ TEST_CASE("network posture: whether an application gateway has a WAF", "[azure][
 TEST_CASE("network posture: values and defaults and unknowns from a deployment template", "[azure][posture][arm]") {
   // `ddos` has no value: enableDdosProtection is only known at deployment (unknown, never compliant). `mode` is
   // "Enabled" by default. `forwarding` is true by default. The gateway's policy id is composed by resourceId().
-  auto r = run_template(R"({
+  auto r = run_posture_template(R"({
   "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
   "contentVersion": "1.0.0.0",
   "parameters": {"ddos": {"type": "bool"}, "mode": {"type": "string", "defaultValue": "Enabled"},
@@ -301,7 +293,7 @@ TEST_CASE("network posture: each attribute of a Terraform plan and its place in 
   //   default, as a plan prints it); 5 pip-legacy: no ddos_protection_mode (azurerm 2.x)
   //   6 nic-nva: ip_forwarding_enabled = true; 7 nic-web: false
   //   8 agw-waf: waf_configuration block; 9 agw-policy: firewall_policy_id known after apply; 10 agw-open: neither
-  auto r = terraform_support::run("network_posture.json");
+  auto r = terraform_support::run_terraform("network_posture.json");
   auto at = [](int k, const std::string& attr) {
     return fmt::format("/planned_values/root_module/resources/{}{}", k, attr.empty() ? "" : "/values/" + attr);
   };

@@ -14,22 +14,25 @@
 #include "importers/azure/resource_importer.h"
 #include "importers/inputs.h"
 #include "model/validate.h"
+#include "resource_json.h"
 #include "terraform_support.h"
 
 namespace {
 
+using exposim::testing::resource_json::kRg;
+using exposim::testing::resource_json::list;
+using exposim::testing::resource_json::resource;
+
 namespace az = exposim::importers::azure;
 namespace model = exposim::model;
 
-const std::string kRg = "/subscriptions/s/resourceGroups/rg/providers";
-
-struct Imported {
+struct PaasPostureImport {
   model::Model model;
   std::vector<std::string> diags;
 };
 
-Imported import_json(const std::string& text) {
-  Imported r;
+PaasPostureImport import_json(const std::string& text) {
+  PaasPostureImport r;
   model::Diagnostics d;
   az::import_text(text, "t.json", r.model, d);
   model::validate(r.model, d);
@@ -37,20 +40,10 @@ Imported import_json(const std::string& text) {
   return r;
 }
 
-std::string resource(const std::string& type, const std::string& name, const std::string& properties,
-                     const std::string& extra = "") {
-  return fmt::format(R"({{"id": "{}/{}/{}", "name": "{}", "type": "{}"{}, "properties": {}}})", kRg, type, name, name,
-                     type, extra, properties);
-}
-
 std::string container(const std::string& account, const std::string& name, const std::string& properties) {
   return fmt::format(R"({{"id": "{}/Microsoft.Storage/storageAccounts/{}/blobServices/default/containers/{}",
       "name": "{}", "type": "Microsoft.Storage/storageAccounts/blobServices/containers", "properties": {}}})",
                      kRg, account, name, name, properties);
-}
-
-std::string list(const std::vector<std::string>& resources) {
-  return "[" + fmt::format("{}", fmt::join(resources, ",\n")) + "]";
 }
 
 const model::PaasService& service(const model::Model& m, const std::string& name) {
@@ -227,7 +220,7 @@ TEST_CASE("paas posture: from an ARM template with nested containers and unknown
 // ---- Terraform plan ----
 
 TEST_CASE("paas posture: from a Terraform plan", "[terraform][posture]") {
-  const auto r = terraform_support::run("paas_posture.json");
+  const auto r = terraform_support::run_terraform("paas_posture.json");
   const std::string at = "/planned_values/root_module/resources/";
   const auto& st = service(r.model, "stposture");
   CHECK(setting(st.allow_blob_public_access) == "false@" + at + "0/values/allow_nested_items_to_be_public");

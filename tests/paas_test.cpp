@@ -12,10 +12,17 @@
 
 #include "importers/azure/resource_importer.h"
 #include "model/validate.h"
+#include "resource_json.h"
 #include "solver/exposure.h"
 #include "solver/paas.h"
 
 namespace {
+
+using exposim::testing::resource_json::kRg;
+using exposim::testing::resource_json::list;
+using exposim::testing::resource_json::printed;
+using exposim::testing::resource_json::resource;
+using exposim::testing::resource_json::show;
 
 namespace az = exposim::importers::azure;
 namespace model = exposim::model;
@@ -24,44 +31,18 @@ using model::Access;
 using model::PaasKind;
 using model::PublicNetworkAccess;
 
-struct Imported {
+struct PaasImport {
   model::Model model;
   std::vector<std::string> diags;  // import and validation, sorted, as printed
 };
 
-std::vector<std::string> printed(const model::Diagnostics& d) {
-  std::vector<std::string> out;
-  for (const auto& x : d.sorted()) out.push_back(model::to_string(x));
-  return out;
-}
-
-Imported import_and_validate(std::string_view text, bool validate = true) {
-  Imported r;
+PaasImport import_and_validate(std::string_view text, bool validate = true) {
+  PaasImport r;
   model::Diagnostics d;
   az::import_text(text, "t.json", r.model, d);
   if (validate) model::validate(r.model, d);
   r.diags = printed(d);
   return r;
-}
-
-std::string show(const std::vector<std::string>& lines) {
-  std::string out;
-  for (const auto& l : lines) out += l + "\n";
-  return out;
-}
-
-const std::string kRg = "/subscriptions/s/resourceGroups/rg/providers";
-
-std::string resource(const std::string& type, const std::string& name, const std::string& properties,
-                     const std::string& extra = "") {
-  return fmt::format(R"({{"id": "{}/{}/{}", "name": "{}", "type": "{}"{}, "properties": {}}})", kRg, type, name, name,
-                     type, extra, properties);
-}
-
-std::string list(const std::vector<std::string>& resources) {
-  std::string out = "[";
-  for (std::size_t i = 0; i < resources.size(); ++i) out += (i ? ",\n" : "") + resources[i];
-  return out + "]";
 }
 
 model::IpSet set_of(const std::vector<std::string>& cidrs) {
@@ -449,14 +430,14 @@ TEST_CASE("paas: a private endpoint to a Private Link service is unmodelled, not
   CHECK_FALSE(r.model.private_endpoints[0].connections[0].target.resolved());
 }
 
-struct BadCase {
+struct PaasBadCase {
   std::string resources;
   std::vector<std::string> diags;
 };
 
 TEST_CASE("paas: malformed fields give diagnostics with pointers", "[azure]") {
   const std::string sql = kRg + "/Microsoft.Sql/servers/sql1";
-  const BadCase cases[] = {
+  const PaasBadCase cases[] = {
       {resource("Microsoft.Storage/storageAccounts", "st1", R"({"publicNetworkAccess": "Sometimes"})"),
        {"t.json: /0/properties/publicNetworkAccess: error: public network access 'Sometimes' is not Enabled, "
         "Disabled or SecuredByPerimeter [invalid-value]"}},
@@ -526,11 +507,11 @@ TEST_CASE("paas: malformed fields give diagnostics with pointers", "[azure]") {
 
 namespace {
 
-std::string rid(const std::string& type, const std::string& name) { return kRg + "/" + type + "/" + name; }
+std::string paas_rid(const std::string& type, const std::string& name) { return kRg + "/" + type + "/" + name; }
 
 model::PaasService service(PaasKind kind, const std::string& name, std::initializer_list<std::uint16_t> ports) {
   model::PaasService s;
-  s.id = rid("Microsoft.Test/services", name);
+  s.id = paas_rid("Microsoft.Test/services", name);
   s.key = model::canonical_id(s.id);
   s.name = name;
   s.kind = kind;
@@ -555,7 +536,7 @@ model::PaasIpRule rule(const std::string& text, Access action = Access::kAllow, 
 }
 
 /// "name tcp 443 <sources> scope#rule": one line per exposure, in the solver's order.
-std::vector<std::string> summary(const model::Model& m, const solver::Analysis& a) {
+std::vector<std::string> paas_summary(const model::Model& m, const solver::Analysis& a) {
   std::vector<std::string> out;
   for (const auto& e : a.exposures) {
     REQUIRE(e.target_kind == model::ResourceKind::kPaasService);
@@ -590,7 +571,7 @@ Solved solve(model::Model m) {
   Solved s;
   s.model = std::move(m);
   s.analysis = solver::analyze(s.model);
-  s.lines = summary(s.model, s.analysis);
+  s.lines = paas_summary(s.model, s.analysis);
   return s;
 }
 
@@ -603,7 +584,7 @@ TEST_CASE("paas solver: storage with public access disabled and a private endpoi
   st.ip_rules.push_back(rule("52.10.0.0/16"));  // ignored: Disabled overrides the firewall
   m.paas_services.push_back(st);
   model::PrivateEndpoint pe;
-  pe.id = rid("Microsoft.Network/privateEndpoints", "pe1");
+  pe.id = paas_rid("Microsoft.Network/privateEndpoints", "pe1");
   pe.key = model::canonical_id(pe.id);
   pe.name = "pe1";
   pe.private_ips.push_back(*model::IpAddress::parse("10.60.1.4"));
@@ -762,7 +743,7 @@ TEST_CASE("paas solver: a private endpoint beside an open public endpoint gives 
   auto st = service(PaasKind::kStorage, "st", {443});
   m.paas_services.push_back(st);
   model::PrivateEndpoint pe;
-  pe.id = rid("Microsoft.Network/privateEndpoints", "pe1");
+  pe.id = paas_rid("Microsoft.Network/privateEndpoints", "pe1");
   pe.key = model::canonical_id(pe.id);
   pe.name = "pe1";
   model::PrivateLinkConnection c;
@@ -797,10 +778,10 @@ TEST_CASE("paas end to end: imported services, analysed", "[azure][solver]") {
   const auto a = solver::analyze(r.model);
   CHECK(a.paas_services_evaluated == 4);
   // The site's SCM (Kudu) site has no restrictions of its own and does not use the main site's: open.
-  CHECK(summary(r.model, a) == std::vector<std::string>{"app1 tcp 80,443 any scm-default-action#-1",
-                                                        "app1 tcp 80,443 52.40.0.0/16 access-restrictions#0",
-                                                        "kv1 tcp 443 any default-action#-1",
-                                                        "sql1 tcp 1433,11000-11999 any firewall-rules#0"});
+  CHECK(paas_summary(r.model, a) == std::vector<std::string>{"app1 tcp 80,443 any scm-default-action#-1",
+                                                             "app1 tcp 80,443 52.40.0.0/16 access-restrictions#0",
+                                                             "kv1 tcp 443 any default-action#-1",
+                                                             "sql1 tcp 1433,11000-11999 any firewall-rules#0"});
   CHECK(a.findings.sorted().empty());
 }
 
@@ -823,10 +804,10 @@ TEST_CASE("paas end to end: the App Service SCM (Kudu) site", "[azure][solver]")
   REQUIRE(r.model.paas_services.size() == 3);
   CHECK(r.model.paas_services[0].scm_host_name == "own.scm.azurewebsites.net");
   const auto a = solver::analyze(r.model);
-  CHECK(summary(r.model, a) == std::vector<std::string>{"main tcp 443 52.42.0.0/16 access-restrictions#0",
-                                                        "main tcp 443 52.42.0.0/16 scm-access-restrictions#0",
-                                                        "own tcp 443 52.40.0.0/16 access-restrictions#0",
-                                                        "own tcp 443 52.41.0.0/16 scm-access-restrictions#0"});
+  CHECK(paas_summary(r.model, a) == std::vector<std::string>{"main tcp 443 52.42.0.0/16 access-restrictions#0",
+                                                             "main tcp 443 52.42.0.0/16 scm-access-restrictions#0",
+                                                             "own tcp 443 52.40.0.0/16 access-restrictions#0",
+                                                             "own tcp 443 52.41.0.0/16 scm-access-restrictions#0"});
   for (const auto& e : a.exposures) {
     const auto& s = r.model.paas_services[e.target];
     const bool scm = solver::is_scm(e.path[1]);

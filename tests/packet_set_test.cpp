@@ -11,6 +11,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "u128_max.h"
+
 namespace {
 
 using exposim::model::bit;
@@ -26,7 +28,7 @@ using exposim::solver::Cube;
 using exposim::solver::Packet;
 using exposim::solver::PacketSet;
 
-constexpr U128 kMax128 = ~static_cast<U128>(0);
+using exposim::testing::kMax128;
 constexpr ProtocolMask kTcp = bit(Protocol::kTcp);
 constexpr ProtocolMask kUdp = bit(Protocol::kUdp);
 constexpr ProtocolMask kIcmp = bit(Protocol::kIcmp);

@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 
 #include "cli/explain_text.h"
+#include "example_model.h"
 #include "importers/azure/resource_importer.h"
 #include "importers/inputs.h"
 #include "model/validate.h"
@@ -27,21 +28,7 @@ namespace {
 namespace fs = std::filesystem;
 using solver::HopKind;
 using solver::Via;
-
-model::Model load_example(const std::string& name) {
-  std::vector<std::string> files;
-  for (const auto& e : fs::directory_iterator(fs::path(EXPOSIM_SOURCE_DIR) / "examples" / name)) {
-    if (e.is_regular_file() && e.path().extension() == ".json") files.push_back(e.path().string());
-  }
-  std::sort(files.begin(), files.end());
-  model::Model m;
-  model::Diagnostics diags;
-  // Every kind of input an example may hold (examples/terraform is a plan): as the CLI reads them.
-  const auto reports = importers::import_inputs(files, {}, m, diags);
-  model::validate(m, diags, model::ValidateOptions{importers::has_template(reports)});
-  REQUIRE_FALSE(diags.has_errors());
-  return m;
-}
+using testing::load_example;
 
 /// (kind, resource kind, resource, scope) of a stage or a hop, as text: what the path is made of, not what deciding
 /// it gave.

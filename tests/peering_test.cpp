@@ -45,7 +45,7 @@ json dnat(const std::string& name, const std::string& port, const std::string& t
 /// `explicit` 10.1.1.0/24 (NSG: allow TCP from 10.0.0.0/16, the hub by prefix), `vnet` 10.1.2.0/24 (NSG: allow TCP
 /// from VirtualNetwork), `open` 10.1.3.0/24 (no NSG); NICs nic-explicit 10.1.1.4, nic-vnet 10.1.2.4, nic-open
 /// 10.1.3.4 (no NIC NSG). `spoke_access` and `hub_access`: allowVirtualNetworkAccess of each side's peering.
-json estate(bool spoke_access, bool hub_access) {
+json peering_estate(bool spoke_access, bool hub_access) {
   Estate e;
   e.vnet("hub", "10.0.0.0/16",
          {{"AzureBastionSubnet", "10.0.1.0/26", "nsg-bastion"},
@@ -154,7 +154,7 @@ TEST_CASE("peering: allowVirtualNetworkAccess false on the target's side leaves 
   //   the firewall's SNAT address: Bastion 22 and 3389 (Basic), gateway 8080 and DNAT 22 all pass;
   // - nic-vnet: allow-vnet (VirtualNetwork) and AllowVnetInBound no longer contain the hub: DenyAllInBound;
   // - nic-open: no NSG on the subnet or the NIC: nothing is filtered.
-  const auto r = run(estate(false, true));
+  const auto r = run(peering_estate(false, true));
   REQUIRE_FALSE(r.diags.has_errors());
   CHECK(nic_lines(r, r.a.exposures) == std::vector<std::string>{
                                            "nic-explicit application-gateway 8080 allow-hub-prefix",
@@ -201,7 +201,7 @@ TEST_CASE("peering: allowVirtualNetworkAccess false only on the entry point's si
   // spoke decide, so nic-vnet is reached as with access allowed (the hub's outbound rules are not modelled:
   // docs/model.md). With access allowed on both sides the answer is the same.
   for (const bool hub_access : {false, true}) {
-    const auto r = run(estate(true, hub_access));
+    const auto r = run(peering_estate(true, hub_access));
     REQUIRE_FALSE(r.diags.has_errors());
     CHECK(nic_lines(r, r.a.exposures) == std::vector<std::string>{
                                              "nic-explicit application-gateway 8080 allow-hub-prefix",
@@ -232,8 +232,8 @@ TEST_CASE("peering: whatif clearing allowVirtualNetworkAccess on the spoke close
           "[solver][peering][whatif]") {
   // Before: access allowed both ways, nic-vnet reached through allow-vnet. After: the spoke's peering denies
   // access. Only nic-vnet's three flows close; nic-explicit (by prefix) and nic-open (no NSG) keep theirs.
-  const auto before = run(estate(true, true));
-  const auto after = run(estate(false, true));
+  const auto before = run(peering_estate(true, true));
+  const auto after = run(peering_estate(false, true));
   REQUIRE_FALSE(before.diags.has_errors());
   REQUIRE_FALSE(after.diags.has_errors());
   const auto diff = solver::diff_analyses(before.m, before.a, after.m, after.a);
@@ -255,7 +255,7 @@ namespace {
 /// admitting TCP 443 from Internet), peered with spoke 10.1.0.0/16 whose subnet `apps` (no NSG) sends 0.0.0.0/0
 /// to 10.0.4.4 and holds nic-app 10.1.0.4. The spoke's peering denies virtual network access; `forwarded` is its
 /// allowForwardedTraffic.
-json appliance_estate(bool forwarded) {
+json peering_appliance_estate(bool forwarded) {
   Estate e;
   e.vnet("hub", "10.0.0.0/16", {{"nva", "10.0.4.0/24", ""}}, {{"spoke", "Connected", true}})
       .vnet("spoke", "10.1.0.0/16", {{"apps", "10.1.0.0/24", ""}}, {{"hub", "Connected", false}});
@@ -298,7 +298,7 @@ TEST_CASE("peering: an appliance forwards across a peering without virtual netwo
   // only allowForwardedTraffic on the spoke's side decides whether the forwarded packets are accepted. nic-app
   // has no NSG: every port of every protocol is reached from the clients the appliance admits (443's sources).
   auto run_via = [](bool forwarded) {
-    const auto r = run(appliance_estate(forwarded));
+    const auto r = run(peering_appliance_estate(forwarded));
     REQUIRE_FALSE(r.diags.has_errors());
     std::vector<std::string> out;
     for (const auto* list : {&r.a.exposures, &r.a.broken}) {

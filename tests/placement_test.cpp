@@ -18,7 +18,7 @@ model::Ref at(int index) { return model::Ref{"/x/" + std::to_string(index), inde
 model::Ref dangling() { return model::Ref{"/x/missing", -1, -1}; }
 
 /// VNets hub (0) and spoke (1); subnets hub/a (0), hub/b (1), spoke/c (2), and d (3) whose VNet is unresolved.
-model::Model estate() {
+model::Model placement_estate() {
   model::Model m;
   m.vnets.resize(2);
   m.subnets.resize(4);
@@ -66,7 +66,7 @@ model::Model estate() {
   return m;
 }
 
-struct Case {
+struct PlacementCase {
   const char* what;
   ResourceKind kind;
   int index;
@@ -82,8 +82,8 @@ model::GraphVertex vnet(int i) { return {ResourceKind::kVirtualNetwork, i}; }
 }  // namespace
 
 TEST_CASE("placement: the subnets and virtual networks of each kind", "[model]") {
-  const model::Model m = estate();
-  const std::vector<Case> cases = {
+  const model::Model m = placement_estate();
+  const std::vector<PlacementCase> cases = {
       {"a NIC: every ip configuration, each subnet once",
        ResourceKind::kNetworkInterface,
        0,

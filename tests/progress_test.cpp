@@ -21,12 +21,7 @@ namespace {
 using namespace std::chrono_literals;
 using exposim::cli::Progress;
 
-/// A file of the hub-and-spoke example (appended piecewise: GCC 12 warns falsely on the concatenation inlined).
-std::string hub_file(const char* name) {
-  std::string path = EXPOSIM_SOURCE_DIR;
-  path.append("/examples/hub-and-spoke/").append(name);
-  return path;
-}
+using exposim::testing::hub_file;
 
 /// A clock that moves only when the test says so.
 struct FakeClock {

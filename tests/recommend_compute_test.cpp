@@ -18,9 +18,9 @@
 namespace {
 
 using recommend_engine::at;
+using recommend_engine::EngineRun;
 using recommend_engine::finding;
-using recommend_engine::Run;
-using recommend_engine::run;
+using recommend_engine::run_engine;
 
 namespace model = exposim::model;
 namespace solver = exposim::solver;
@@ -58,13 +58,13 @@ model::VirtualMachine machine(const std::string& name, int n, OsType os) {
   return vm;
 }
 
-Run run(std::vector<model::VirtualMachine> vms) {
+EngineRun run_vms(std::vector<model::VirtualMachine> vms) {
   model::Model m;
   m.vms = std::move(vms);
-  return run(std::move(m));
+  return run_engine(std::move(m));
 }
 
-std::vector<std::string> judged(const Run& r, std::string_view id) {
+std::vector<std::string> judged(const EngineRun& r, std::string_view id) {
   std::vector<std::string> names;
   for (const auto& f : r.recs.findings) {
     if (f.recommendation == nullptr || f.recommendation->id != id) continue;
@@ -119,7 +119,7 @@ TEST_CASE("recommend compute: VM-001 encryption at host on machines and scale se
   ss.where = at("/4");
   ss.posture.encryption_at_host = flag(true, "/4/properties/virtualMachineProfile/securityProfile/encryptionAtHost");
   m.scale_sets.push_back(ss);
-  const auto r = run(std::move(m));
+  const auto r = run_engine(std::move(m));
 
   const auto& f_on = finding(r, "EXP-VM-001", "on");
   CHECK(f_on.status == FindingStatus::kHealthy);
@@ -160,7 +160,7 @@ TEST_CASE("recommend compute: one finding per scale set never per synthesised in
   ss.nic_configurations.push_back(nc);
   b.m.scale_sets.push_back(ss);
   b.m.vms.push_back(machine("solo", 0, OsType::kLinux));
-  const auto r = run(std::move(b.m));
+  const auto r = run_engine(std::move(b.m));
   REQUIRE(r.m.vms.size() == 3);  // solo and the two synthesised instances
   CHECK(judged(r, "EXP-VM-001") == std::vector<std::string>{"solo", "vmss2"});
   CHECK(judged(r, "EXP-VM-005") == std::vector<std::string>{"solo", "vmss2"});
@@ -181,7 +181,7 @@ TEST_CASE("recommend compute: VM-002 and VM-003 disk encryption by operating sys
   auto wrong = machine("wrong", 6, OsType::kWindows);  // the Linux extension on Windows does not count
   wrong.posture.extensions.push_back(
       extension("Microsoft.Azure.Security", "AzureDiskEncryptionForLinux", "/6/resources/0"));
-  const auto r = run({ade, eah, bare, cvm, unknown_os, later, wrong});
+  const auto r = run_vms({ade, eah, bare, cvm, unknown_os, later, wrong});
 
   const auto& f_ade = finding(r, "EXP-VM-002", "ade");
   CHECK(f_ade.status == FindingStatus::kHealthy);
@@ -248,7 +248,7 @@ TEST_CASE("recommend compute: VM-004 SSH keys and SSH reachable from the interne
   cfg.public_ip.id = model::canonical_id(rid("Microsoft.Network/publicIPAddresses", "pip-ss"));
   nic.ip_configurations.push_back(cfg);
   m.nics.push_back(nic);
-  const auto r = run(std::move(m));
+  const auto r = run_engine(std::move(m));
 
   const auto& f_open = finding(r, "EXP-VM-004", "open");
   CHECK(f_open.status == FindingStatus::kUnhealthy);
@@ -291,7 +291,7 @@ TEST_CASE("recommend compute: VM-005 and VM-006 Guest Configuration and its iden
   later.posture.extensions.push_back(
       extension("Microsoft.GuestConfiguration", "ConfigurationForLinux", "/3/resources/0"));
   later.posture.identity_type.unknown = true;
-  const auto r = run({good, user, none, later});
+  const auto r = run_vms({good, user, none, later});
 
   CHECK(finding(r, "EXP-VM-005", "good").status == FindingStatus::kHealthy);
   CHECK(finding(r, "EXP-VM-005", "good").where.pointer == "/0/resources/0");
@@ -313,7 +313,7 @@ TEST_CASE("recommend compute: VM-007 is never decided and hints at the MDE exten
   mde.posture.extensions.push_back(
       extension("Microsoft.Azure.AzureDefenderForServers", "MDE.Windows", "/0/resources/1"));
   auto bare = machine("bare", 1, OsType::kLinux);
-  const auto r = run({mde, bare});
+  const auto r = run_vms({mde, bare});
   const auto& f_mde = finding(r, "EXP-VM-007", "mde");
   CHECK(f_mde.status == FindingStatus::kUndecidable);
   CHECK_THAT(f_mde.summary, Contains("MDE.Windows is installed: likely healthy"));
@@ -337,7 +337,7 @@ TEST_CASE("recommend compute: VM-008 antimalware on Windows Server 2008 R2 to 20
   image(newer, "MicrosoftWindowsServer", "WindowsServer", "2022-datacenter-azure-edition");
   auto linux_vm = machine("linux", 3, OsType::kLinux);
   image(linux_vm, "Canonical", "0001-com-ubuntu-server-jammy", "22_04-lts-gen2");
-  const auto r = run({protected_vm, bare, newer, linux_vm});
+  const auto r = run_vms({protected_vm, bare, newer, linux_vm});
 
   CHECK(finding(r, "EXP-VM-008", "protected").status == FindingStatus::kHealthy);
   const auto& f_bare = finding(r, "EXP-VM-008", "bare");
@@ -370,7 +370,7 @@ TEST_CASE("recommend compute: VM-009 Secure Boot and VM-010 vTPM by security typ
   auto no_os = machine("no-os", 6, OsType::kUnknown);  // Standard: not applicable whatever the OS
   auto tl_no_os = machine("tl-no-os", 7, OsType::kUnknown);
   tl_no_os.posture.security_type = text("TrustedLaunch", "/7/properties/securityProfile/securityType");
-  const auto r = run({tl, tl_off, standard, linux_tl, cvm, later, no_os, tl_no_os});
+  const auto r = run_vms({tl, tl_off, standard, linux_tl, cvm, later, no_os, tl_no_os});
 
   const auto& sb = finding(r, "EXP-VM-009", "tl");
   CHECK(sb.status == FindingStatus::kHealthy);
@@ -411,7 +411,7 @@ TEST_CASE("recommend compute: IDN-001 Entra ID login extension with a system-ass
   later.posture.extensions.push_back(
       extension("Microsoft.Azure.ActiveDirectory", "AADLoginForWindows", "/3/resources/0"));
   later.posture.identity_type.unknown = true;
-  const auto r = run({good, no_identity, none, later});
+  const auto r = run_vms({good, no_identity, none, later});
 
   CHECK(finding(r, "EXP-IDN-001", "good").status == FindingStatus::kHealthy);
   const auto& f_no = finding(r, "EXP-IDN-001", "no-identity");

@@ -21,15 +21,15 @@ namespace solver = exposim::solver;
 /// A location in the hand-built input "t.json".
 inline model::SourceLocation at(const std::string& pointer) { return {"t.json", pointer, 0, 0}; }
 
-struct Run {
+struct EngineRun {
   model::Model m;
   solver::Analysis analysis;
   solver::Recommendations recs;
 };
 
 /// Validates `m`, analyses it and evaluates every recommendation.
-inline Run run(model::Model m, const solver::RecommendOptions& options = {}) {
-  Run r;
+inline EngineRun run_engine(model::Model m, const solver::RecommendOptions& options = {}) {
+  EngineRun r;
   model::Diagnostics d;
   model::validate(m, d);
   r.m = std::move(m);
@@ -39,7 +39,7 @@ inline Run run(model::Model m, const solver::RecommendOptions& options = {}) {
 }
 
 /// The one finding of recommendation `id` about the resource named `name` (fails the test unless exactly one).
-inline const solver::Finding& finding(const Run& r, std::string_view id, std::string_view name) {
+inline const solver::Finding& finding(const EngineRun& r, std::string_view id, std::string_view name) {
   const solver::Finding* found = nullptr;
   int n = 0;
   for (const auto& f : r.recs.findings) {

@@ -44,7 +44,7 @@ Results recommend_json(const std::string& input, const std::vector<std::string>&
 }  // namespace
 
 TEST_CASE("recommend inputs: encryption at host from a deployment template", "[cli][recommend]") {
-  const auto r = recommend_json(recommend_support::data("../posture/vm_template.json"), {"EXP-VM-001"});
+  const auto r = recommend_json(recommend_support::sarif_data("../posture/vm_template.json"), {"EXP-VM-001"});
   // tmpl-vm: "[parameters('encryptionAtHost')]" with no value (line 49): only known at deployment, never healthy.
   CHECK(r.at({"EXP-VM-001", "tmpl-vm"}) == std::pair<std::string, int>{"undecidable", 49});
   // tmpl-bare: no securityProfile: absent, located at the resource's object (line 91).
@@ -54,7 +54,7 @@ TEST_CASE("recommend inputs: encryption at host from a deployment template", "[c
 }
 
 TEST_CASE("recommend inputs: encryption at host and SSH passwords from a Terraform plan", "[cli][recommend]") {
-  const std::string plan = recommend_support::data("../terraform/machine_posture.json");
+  const std::string plan = recommend_support::sarif_data("../terraform/machine_posture.json");
   const auto r = recommend_json(plan, {"EXP-VM-001", "EXP-VM-004"});
   // azurerm_linux_virtual_machine.linux: encryption_at_host_enabled true, disable_password_authentication false
   // (line 25 of planned_values).
@@ -85,7 +85,8 @@ TEST_CASE("recommend inputs: encryption at host and SSH passwords from a Terrafo
 }
 
 TEST_CASE("recommend inputs: machine posture from resource JSON", "[cli][recommend]") {
-  const auto r = recommend_json(recommend_support::data("../posture/vm_resources.json"), {"EXP-VM-001", "EXP-VM-004"});
+  const auto r =
+      recommend_json(recommend_support::sarif_data("../posture/vm_resources.json"), {"EXP-VM-001", "EXP-VM-004"});
   // ss: "encryptionAtHost": false (line 82) and password authentication allowed (line 83).
   CHECK(r.at({"EXP-VM-001", "ss"}) == std::pair<std::string, int>{"unhealthy", 82});
   CHECK(r.at({"EXP-VM-004", "ss"}) == std::pair<std::string, int>{"unhealthy", 83});

@@ -25,7 +25,7 @@ using solver::RecommendOptions;
 
 const std::string kData = std::string(EXPOSIM_SOURCE_DIR) + "/tests/data/recommend/";
 
-struct Run {
+struct NetworkRun {
   model::Model m;
   solver::Analysis a;
   solver::Recommendations r;
@@ -53,15 +53,15 @@ struct Run {
   }
 };
 
-Run run_model(model::Model m, const RecommendOptions& options = {}) {
-  Run run;
+NetworkRun run_model(model::Model m, const RecommendOptions& options = {}) {
+  NetworkRun run;
   run.m = std::move(m);
   run.a = solver::analyze(run.m);
   run.r = solver::recommend(run.m, run.a, options);
   return run;
 }
 
-Run run_fixture(const std::string& name, const RecommendOptions& options = {}) {
+NetworkRun run_fixture(const std::string& name, const RecommendOptions& options = {}) {
   model::Model m;
   model::Diagnostics d;
   importers::import_inputs({kData + name}, {}, m, d);

@@ -14,15 +14,19 @@
 #include "model/validate.h"
 #include "model_builder.h"
 #include "recommend_engine_support.h"
+#include "resource_json.h"
 #include "solver/exposure.h"
 #include "solver/recommendation.h"
 
 namespace {
 
+using exposim::testing::resource_json::kRg;
+using exposim::testing::resource_json::resource;
+
 using recommend_engine::at;
+using recommend_engine::EngineRun;
 using recommend_engine::finding;
-using recommend_engine::Run;
-using recommend_engine::run;
+using recommend_engine::run_engine;
 
 namespace az = exposim::importers::azure;
 namespace model = exposim::model;
@@ -127,7 +131,7 @@ model::PrivateEndpoint private_endpoint(const std::string& name, const model::Pa
   return pe;
 }
 
-int count(const Run& r, std::string_view id) {
+int count(const EngineRun& r, std::string_view id) {
   int n = 0;
   for (const auto& f : r.recs.findings) n += f.recommendation != nullptr && f.recommendation->id == id;
   return n;
@@ -173,7 +177,7 @@ TEST_CASE("recommend paas: public access Disabled with defaultAction Allow is he
   set_public_access(kv, PublicNetworkAccess::kDisabled);
   set_default_action(kv, Access::kAllow);
   m.paas_services = {st, kv};
-  const auto r = run(m);
+  const auto r = run_engine(m);
   for (auto [id, name] : {std::pair{"EXP-STO-002", "st1"}, std::pair{"EXP-KV-001", "kv1"}}) {
     const auto& f = finding(r, id, name);
     CHECK(f.status == FindingStatus::kHealthy);
@@ -204,7 +208,7 @@ TEST_CASE("recommend paas: STO-002 lists the ip rules that admit public ranges a
   set_default_action(closed, Access::kDeny);
   auto allow = service(PaasKind::kStorage, "allow", 2);  // defaultAction absent: Allow
   m.paas_services = {open, closed, allow};
-  const auto r = run(m);
+  const auto r = run_engine(m);
 
   const auto& o = finding(r, "EXP-STO-002", "open");
   CHECK(o.status == FindingStatus::kUnhealthy);
@@ -251,7 +255,7 @@ TEST_CASE("recommend paas: an approved private endpoint passes STO-004 but never
   m.paas_services = {both, manual, exported, rejected, none};
   m.private_endpoints.push_back(private_endpoint("pe-both", both, false, model::ConnectionStatus::kApproved));
   m.private_endpoints.push_back(private_endpoint("pe-manual", manual, true, model::ConnectionStatus::kPending));
-  const auto r = run(m);
+  const auto r = run_engine(m);
 
   const auto& reach = finding(r, "EXP-STO-002", "both");
   CHECK(reach.status == FindingStatus::kUnhealthy);
@@ -292,7 +296,7 @@ TEST_CASE("recommend paas: STO-001 allowBlobPublicAccess and anonymous container
   hidden.containers.push_back({"site", "Container", false, at("/5c")});
   set_public_access(hidden, PublicNetworkAccess::kDisabled);
   m.paas_services = {off, on, absent, later, aro, hidden};
-  const auto r = run(m);
+  const auto r = run_engine(m);
 
   const auto& f_off = finding(r, "EXP-STO-001", "off");
   CHECK(f_off.status == FindingStatus::kHealthy);
@@ -344,7 +348,7 @@ TEST_CASE("recommend paas: STO-006 and APP-003 secure transfer with TCP 80 expos
   func.https_only_where = at("/4/properties/httpsOnly");
   func.tcp_ports = ports({{443, 443}});
   m.paas_services = {http, https, closed, app, func};
-  const auto r = run(m);
+  const auto r = run_engine(m);
 
   const auto& f_http = finding(r, "EXP-STO-006", "http");
   CHECK(f_http.status == FindingStatus::kUnhealthy);
@@ -387,7 +391,7 @@ TEST_CASE("recommend paas: Key Vault firewall purge protection and soft delete",
   auto recovered = service(PaasKind::kKeyVault, "recovered", 4);
   recovered.create_mode = "recover";
   m.paas_services = {good, bad, later, old, recovered};
-  const auto r = run(m);
+  const auto r = run_engine(m);
 
   CHECK(finding(r, "EXP-KV-001", "good").status == FindingStatus::kHealthy);
   const auto& open = finding(r, "EXP-KV-001", "bad");
@@ -439,7 +443,7 @@ TEST_CASE("recommend paas: SQL servers with no firewall rules pass and allow Azu
   set_public_access(off, PublicNetworkAccess::kDisabled);
   m.paas_services = {bare, azure, office, off};
   m.private_endpoints.push_back(private_endpoint("pe-off", off, false, model::ConnectionStatus::kApproved));
-  const auto r = run(m);
+  const auto r = run_engine(m);
 
   const auto& f_bare = finding(r, "EXP-SQL-001", "bare");
   CHECK(f_bare.status == FindingStatus::kHealthy);
@@ -476,7 +480,7 @@ TEST_CASE("recommend paas: Cosmos DB public access private link and firewall rul
   set_public_access(off, PublicNetworkAccess::kDisabled);
   m.paas_services = {open, ranged, vnet, off};
   m.private_endpoints.push_back(private_endpoint("pe-open", open, false, model::ConnectionStatus::kApproved));
-  const auto r = run(m);
+  const auto r = run_engine(m);
 
   CHECK(finding(r, "EXP-COS-001", "open").status == FindingStatus::kUnhealthy);
   CHECK(finding(r, "EXP-COS-001", "off").status == FindingStatus::kHealthy);
@@ -507,7 +511,7 @@ TEST_CASE("recommend paas: App Service public access private link and App Servic
   set_public_access(off, PublicNetworkAccess::kDisabled);
   m.paas_services = {open, restricted, scm, ase, off};
   m.private_endpoints.push_back(private_endpoint("pe-off", off, false, model::ConnectionStatus::kApproved));
-  const auto r = run(m);
+  const auto r = run_engine(m);
 
   const auto& f_open = finding(r, "EXP-APP-001", "open");
   CHECK(f_open.status == FindingStatus::kUnhealthy);
@@ -531,7 +535,7 @@ TEST_CASE("recommend paas: skipped ids give no finding", "[solver][recommend]") 
   m.paas_services = {service(PaasKind::kStorage, "st1", 0)};
   solver::RecommendOptions options;
   options.skip = {"EXP-STO-002", "EXP-STO-006"};
-  const auto r = run(m, options);
+  const auto r = run_engine(m, options);
   CHECK(count(r, "EXP-STO-002") == 0);
   CHECK(count(r, "EXP-STO-006") == 0);
   CHECK(count(r, "EXP-STO-001") == 1);
@@ -540,21 +544,14 @@ TEST_CASE("recommend paas: skipped ids give no finding", "[solver][recommend]") 
 
 namespace {
 
-const std::string kRg = "/subscriptions/s/resourceGroups/rg/providers";
-
-std::string resource(const std::string& type, const std::string& name, const std::string& properties) {
-  return fmt::format(R"({{"id": "{}/{}/{}", "name": "{}", "type": "{}", "properties": {}}})", kRg, type, name, name,
-                     type, properties);
-}
-
-Run run_json(const std::vector<std::string>& resources) {
+EngineRun run_json(const std::vector<std::string>& resources) {
   std::string text = "[";
   for (std::size_t i = 0; i < resources.size(); ++i) text += (i ? ",\n" : "") + resources[i];
   text += "]";
   model::Model m;
   model::Diagnostics d;
   az::import_text(text, "t.json", m, d);
-  return run(std::move(m));
+  return run_engine(std::move(m));
 }
 
 }  // namespace

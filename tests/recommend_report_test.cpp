@@ -22,7 +22,7 @@ using exposim::model::ResourceKind;
 using exposim::solver::FindingStatus;
 using namespace exposim::testing;
 using recommend_support::catalog;
-using recommend_support::data;
+using recommend_support::sarif_data;
 
 const std::string kSummaryTable =
     "severity  unhealthy  healthy  not-applicable  undecidable\n"
@@ -33,7 +33,7 @@ const std::string kSummaryTable =
 }  // namespace
 
 TEST_CASE("recommend table lists unhealthy findings by recommendation and counts every status", "[cli][recommend]") {
-  const auto e = recommend_support::estate({data("resources.json")});
+  const auto e = recommend_support::estate({sarif_data("resources.json")});
   const auto recs = recommend_support::findings(e.model);
   std::ostringstream out;
   exposim::cli::write_recommend_table(out, RecommendReport{e.model, e.analysis, recs, catalog(), {}, false});
@@ -47,7 +47,7 @@ TEST_CASE("recommend table lists unhealthy findings by recommendation and counts
 }
 
 TEST_CASE("recommend table with all lists every status, worst severity first, unhealthy first", "[cli][recommend]") {
-  const auto e = recommend_support::estate({data("resources.json")});
+  const auto e = recommend_support::estate({sarif_data("resources.json")});
   auto recs = recommend_support::findings(e.model);
   std::swap(recs.findings[1], recs.findings[2]);  // db before web: unhealthy still listed first
   std::ostringstream out;
@@ -66,7 +66,7 @@ TEST_CASE("recommend table with all lists every status, worst severity first, un
 }
 
 TEST_CASE("recommend table says when nothing is unhealthy", "[cli][recommend]") {
-  const auto e = recommend_support::estate({data("resources.json")});
+  const auto e = recommend_support::estate({sarif_data("resources.json")});
   const exposim::solver::Recommendations none;
   std::ostringstream out;
   exposim::cli::write_recommend_table(out, RecommendReport{e.model, e.analysis, none, catalog(), {}, false});
@@ -75,7 +75,7 @@ TEST_CASE("recommend table says when nothing is unhealthy", "[cli][recommend]") 
 }
 
 TEST_CASE("recommend JSON: the documented fields of a finding and the summary", "[cli][recommend]") {
-  const auto e = recommend_support::estate({data("resources.json")});
+  const auto e = recommend_support::estate({sarif_data("resources.json")});
   const auto recs = recommend_support::findings(e.model);
   std::ostringstream out;
   exposim::cli::write_recommend_json(out, RecommendReport{e.model, e.analysis, recs, catalog(), {"resources.json"}},
@@ -100,7 +100,7 @@ TEST_CASE("recommend JSON: the documented fields of a finding and the summary", 
   const auto& prop = f.at("evidence").at("properties")[0];
   CHECK(prop.at("name") == "properties.networkSecurityGroup.id");
   CHECK(prop.at("value") == "absent");
-  CHECK(prop.at("file") == data("resources.json"));
+  CHECK(prop.at("file") == sarif_data("resources.json"));
   CHECK(prop.at("pointer") == "/0/properties/subnets/0/properties/networkSecurityGroup");
   CHECK(prop.at("line") == 13);  // absent: the subnet's `properties`, the nearest value the file has
   CHECK(f.at("evidence").at("exposures").empty());
@@ -155,7 +155,7 @@ TEST_CASE("recommend JSON: exposures as analyze writes them, the Terraform addre
         nlohmann::json::parse(exposim::cli::exposure_json(e.model, e.analysis.exposures[f.exposures[0]]).dump()));
   CHECK(doc.at("findings")[0].at("exposed") == true);
 
-  const auto plan = recommend_support::estate({data("plan.json")});
+  const auto plan = recommend_support::estate({sarif_data("plan.json")});
   exposim::solver::Recommendations on_plan;
   exposim::solver::Finding sub;
   sub.recommendation = &catalog()[1];
@@ -168,7 +168,7 @@ TEST_CASE("recommend JSON: exposures as analyze writes them, the Terraform addre
 }
 
 TEST_CASE("recommend SARIF: a rule per recommendation, results located at the source", "[cli][recommend][sarif]") {
-  const auto e = recommend_support::estate({data("resources.json")});
+  const auto e = recommend_support::estate({sarif_data("resources.json")});
   const auto recs = recommend_support::findings(e.model);
   std::ostringstream out;
   exposim::cli::write_recommend_sarif(out, RecommendReport{e.model, e.analysis, recs, catalog(), {}, false});

@@ -45,7 +45,7 @@ inline const std::vector<RecommendationInfo>& catalog() {
   return kRows;
 }
 
-inline std::string data(const std::string& name) {
+inline std::string sarif_data(const std::string& name) {
   return std::string(EXPOSIM_SOURCE_DIR) + "/tests/data/sarif/" + name;
 }
 
@@ -100,8 +100,8 @@ inline exposim::solver::Recommendations findings(const exposim::model::Model& m)
   web.status = FindingStatus::kUnhealthy;
   web.kind = ResourceKind::kSubnet;
   web.index = index_of(m, ResourceKind::kSubnet, "web");
-  exposim::model::SourceLocation nsg{data("resources.json"), "/0/properties/subnets/0/properties/networkSecurityGroup",
-                                     0, 0};
+  exposim::model::SourceLocation nsg{sarif_data("resources.json"),
+                                     "/0/properties/subnets/0/properties/networkSecurityGroup", 0, 0};
   web.properties.push_back({"properties.networkSecurityGroup.id", "absent", nsg});
   web.where = nsg;
   recs.findings.push_back(web);

@@ -140,10 +140,12 @@ const char* protocols_text(ProtocolMask p) {
   return "?";
 }
 
-std::string list(const std::vector<std::string>& v) { return "[" + fmt::format("{}", fmt::join(v, ",")) + "]"; }
+std::string reference_list(const std::vector<std::string>& v) {
+  return "[" + fmt::format("{}", fmt::join(v, ",")) + "]";
+}
 
 std::string describe(const EstateGen& e) {
-  std::string s = fmt::format("estate seed {}: vnet v {}\n", e.seed, list(e.vnet_space));
+  std::string s = fmt::format("estate seed {}: vnet v {}\n", e.seed, reference_list(e.vnet_space));
   for (const auto& p : e.peerings) {
     s += fmt::format("  peering to a remote VNet (not in the input) {} connected={} allowVirtualNetworkAccess={}\n",
                      p.remote_space, p.connected, p.allow_access);
@@ -152,22 +154,23 @@ std::string describe(const EstateGen& e) {
     s += fmt::format("  nsg {}\n", g.name);
     for (const auto& r : g.rules) {
       s += fmt::format("    {} prio {} {} {} src {} sport {} dst {} dport {}\n", r.name, r.priority,
-                       r.access == Access::kAllow ? "Allow" : "Deny", protocols_text(r.protocols), list(r.sources),
-                       list(r.source_ports), list(r.destinations), list(r.destination_ports));
+                       r.access == Access::kAllow ? "Allow" : "Deny", protocols_text(r.protocols),
+                       reference_list(r.sources), reference_list(r.source_ports), reference_list(r.destinations),
+                       reference_list(r.destination_ports));
     }
   }
   for (const auto& sn : e.subnets) {
     std::vector<std::string> routes;
     for (const auto& rt : sn.routes) routes.push_back(rt.prefix + "->" + model::to_string(rt.next_hop));
     s += fmt::format("  subnet {} {} {} nsg={} routes {}\n", sn.name, sn.v4, sn.v6,
-                     sn.nsg < 0 ? "-" : e.nsgs[sn.nsg].name, list(routes));
+                     sn.nsg < 0 ? "-" : e.nsgs[sn.nsg].name, reference_list(routes));
   }
   for (const auto& vm : e.vms) {
     s += fmt::format("  vm {} subnet {} nic-nsg={}\n", vm.name, e.subnets[vm.subnet].name,
                      vm.nsg < 0 ? "-" : e.nsgs[vm.nsg].name);
     for (const auto& c : vm.cfgs) {
       s += fmt::format("    ipconfig {} pip {} {} asgs {}\n", c.ip, c.pip_address.empty() ? "-" : c.pip_address,
-                       c.pip_address.empty() ? "" : model::to_string(c.sku), list(c.asgs));
+                       c.pip_address.empty() ? "" : model::to_string(c.sku), reference_list(c.asgs));
     }
   }
   return s;
@@ -390,23 +393,23 @@ model::Model build(const EstateGen& e, model::Diagnostics& diags) {
 // ---------------------------------------------------------------------------------------------------------
 // The reference: one packet at a time, rules walked literally by priority.
 
-struct Packet {
+struct RefPacket {
   IpAddress source;
   Protocol protocol{Protocol::kTcp};
   std::uint16_t source_port{0};
   std::uint16_t destination_port{0};
 };
 
-std::string describe(const Packet& p) {
+std::string describe(const RefPacket& p) {
   return fmt::format("{} {} sport {} dport {}", model::to_string(p.protocol), p.source.to_string(), p.source_port,
                      p.destination_port);
 }
 
-struct Verdict {
+struct ReferenceVerdict {
   bool allowed{false};
   int subnet_rule{-1};  // deciding rule (index into the model NSG's rules), -1 when no NSG or not reached
   int nic_rule{-1};
-  friend bool operator==(const Verdict&, const Verdict&) = default;
+  friend bool operator==(const ReferenceVerdict&, const ReferenceVerdict&) = default;
 };
 
 /// One side of a rule as the reference reads it.
@@ -647,7 +650,7 @@ class Reference {
   }
 
   /// First match by priority; every NSG ends with DenyAllInBound, so a rule always decides.
-  const RefRule& decide_nsg(int nsg, const Target& t, const Packet& p) const {
+  const RefRule& decide_nsg(int nsg, const Target& t, const RefPacket& p) const {
     for (const auto& r : nsgs_[nsg]) {
       if (!(r.protocols & model::bit(p.protocol))) continue;
       if (model::has_ports(p.protocol)) {
@@ -661,8 +664,8 @@ class Reference {
     return nsgs_[nsg].back();
   }
 
-  Verdict decide(const Target& t, const Packet& p) const {
-    Verdict v;
+  ReferenceVerdict decide(const Target& t, const RefPacket& p) const {
+    ReferenceVerdict v;
     // Only internet traffic of the public IP's family arrives.
     if (p.source.family() != t.family || !is_internet(p.source)) return v;
     if (!answerable(t.subnet, p.source)) return v;
@@ -747,15 +750,15 @@ constexpr std::uint16_t kSourcePorts[] = {0, 1023, 1024, 65535};
 // ---------------------------------------------------------------------------------------------------------
 // The solver's side: which exposures of a target hold a packet, and their deciding rules.
 
-bool holds(const solver::Exposure& x, const Packet& p) {
+bool holds(const solver::Exposure& x, const RefPacket& p) {
   if (x.protocol != p.protocol || !x.sources.contains(p.source.value)) return false;
   if (!model::has_ports(p.protocol)) return true;
   return x.ports.contains(p.destination_port) && x.source_ports.contains(p.source_port);
 }
 
 /// The deciding rules the path names: (subnet rule, NIC rule), -1 for a hop without NSG.
-Verdict path_rules(const solver::Exposure& x) {
-  Verdict v{true, -1, -1};
+ReferenceVerdict path_rules(const solver::Exposure& x) {
+  ReferenceVerdict v{true, -1, -1};
   for (const auto& h : x.path) {
     if (std::string_view(h.scope) == "subnet") v.subnet_rule = h.kind == Hop::Kind::kNsg ? h.rule : -1;
     if (std::string_view(h.scope) == "nic") v.nic_rule = h.kind == Hop::Kind::kNsg ? h.rule : -1;
@@ -784,7 +787,7 @@ std::string describe(const model::Model& m, const solver::Exposure& x) {
                      model::to_string(x.ports), model::to_string(x.source_ports), x.any_source, sources, path);
 }
 
-std::string describe(const model::Model& m, const Verdict& v, const Target& t) {
+std::string describe(const model::Model& m, const ReferenceVerdict& v, const Target& t) {
   auto rule = [&m](int nsg, int r) {
     if (nsg < 0) return std::string("none");
     return r < 0 ? m.nsgs[nsg].name + "/-" : m.nsgs[nsg].name + "/" + m.nsgs[nsg].rules[r].name;
@@ -898,9 +901,9 @@ int cross_check(const EstateGen& e, Totals& totals) {
       }
     }
 
-    auto compare = [&](const Packet& p) {
+    auto compare = [&](const RefPacket& p) {
       ++totals.probes;
-      const Verdict want = ref.decide(t, p);
+      const ReferenceVerdict want = ref.decide(t, p);
       if (want.allowed) {
         ++totals.allowed;
         if (t.family == IpFamily::kV6) ++totals.allowed_v6;
@@ -933,11 +936,11 @@ int cross_check(const EstateGen& e, Totals& totals) {
       for (Protocol proto : kProtocols) {
         if (model::has_ports(proto) && same_family) {
           for (auto dp : kDestinationPorts) {
-            for (auto sp : kSourcePorts) compare(Packet{src, proto, sp, dp});
+            for (auto sp : kSourcePorts) compare(RefPacket{src, proto, sp, dp});
           }
         } else {
-          compare(Packet{src, proto, 0, 0});
-          if (same_family) compare(Packet{src, proto, 1024, 22});
+          compare(RefPacket{src, proto, 0, 0});
+          if (same_family) compare(RefPacket{src, proto, 1024, 22});
         }
       }
     }
@@ -958,9 +961,9 @@ int cross_check(const EstateGen& e, Totals& totals) {
       for (U128 a : addrs) {
         for (auto dp : dps) {
           for (auto sp : sps) {
-            const Packet p{IpAddress{a}, x->protocol, sp, dp};
+            const RefPacket p{IpAddress{a}, x->protocol, sp, dp};
             ++totals.reverse_samples;
-            const Verdict want = ref.decide(t, p);
+            const ReferenceVerdict want = ref.decide(t, p);
             if (!(want.allowed && path_rules(*x) == want)) {
               fail(
                   fmt::format("{}\n  packet {} (a corner of a reported exposure)\n  reference: {}\n  solver: allowed "
@@ -1031,8 +1034,8 @@ TEST_CASE("reference: hand-worked verdicts on a tiny estate", "[solver][referenc
   t.sku = Sku::kStandard;
   t.asgs = {"asg-a"};
   auto verdict = [&](const char* src, Protocol p, int sport, int dport) {
-    const Verdict v =
-        ref.decide(t, Packet{addr(src), p, static_cast<std::uint16_t>(sport), static_cast<std::uint16_t>(dport)});
+    const ReferenceVerdict v =
+        ref.decide(t, RefPacket{addr(src), p, static_cast<std::uint16_t>(sport), static_cast<std::uint16_t>(dport)});
     auto name = [&m](int nsg, int r) { return r < 0 ? std::string("-") : m.nsgs[nsg].rules[r].name; };
     return fmt::format("{} {} {}", v.allowed ? "allow" : "deny", name(0, v.subnet_rule), name(1, v.nic_rule));
   };

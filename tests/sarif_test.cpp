@@ -21,14 +21,14 @@ using exposim::cli::SarifResult;
 using exposim::cli::SarifRule;
 using exposim::cli::write_sarif;
 using namespace exposim::testing;
-using recommend_support::data;
 using recommend_support::require_sarif_structure;
+using recommend_support::sarif_data;
 
 /// `exposim check FILE --spec tests/data/sarif/spec.json --sarif OUT` (every subnet must have an NSG); the regions of
 /// its results as "line:column", in result order.
 std::vector<std::string> check_regions(const std::string& file) {
   const auto out = scratch_dir("sarif") / "check.sarif";
-  const auto r = run_exposim({"check", data(file), "--spec", data("spec.json"), "--sarif", out.string()});
+  const auto r = run_exposim({"check", sarif_data(file), "--spec", sarif_data("spec.json"), "--sarif", out.string()});
   CHECK(r.code == exposim::cli::kExitFindings);
   const auto log = nlohmann::json::parse(read_file(out));
   require_sarif_structure(log);
@@ -87,7 +87,7 @@ TEST_CASE("write_sarif: rule indexes, kinds and levels, regions and their fallba
   results[0].rule_id = "R2";
   results[0].message = "in the file";
   // A property the file has: "addressPrefix" of subnet db, line 18, column 44.
-  results[0].where = {data("resources.json"), "/0/properties/subnets/1/properties/addressPrefix", 0, 0};
+  results[0].where = {sarif_data("resources.json"), "/0/properties/subnets/1/properties/addressPrefix", 0, 0};
   results[0].resource_name = "db";
   results[0].resource_id = "/subscriptions/x/db";
   results[0].fingerprints = {{"exposimFinding/v1", "0123"}};
@@ -96,14 +96,14 @@ TEST_CASE("write_sarif: rule indexes, kinds and levels, regions and their fallba
   results[1].level = "warning";
   results[1].message = "a property the file does not have\x01";
   // Absent from the file: the nearest value it has, vnet-app's `properties` on line 7, column 19.
-  results[1].where = {data("resources.json"), "/0/properties/enableDdosProtection", 0, 0};
+  results[1].where = {sarif_data("resources.json"), "/0/properties/enableDdosProtection", 0, 0};
   results[2].rule_id = "R1";
   results[2].kind = "notApplicable";
   results[2].message = "a line already known";
-  results[2].where = {data("resources.json"), "", 3, 5};
+  results[2].where = {sarif_data("resources.json"), "", 3, 5};
   results[3].rule_id = "R2";
   results[3].message = "a file that is not there";
-  results[3].where = {data("no-such-file.json"), "/0", 0, 0};
+  results[3].where = {sarif_data("no-such-file.json"), "/0", 0, 0};
 
   std::ostringstream out;
   write_sarif(out, "https://example.org", rules, results, EXPOSIM_SOURCE_DIR);

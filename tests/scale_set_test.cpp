@@ -12,21 +12,24 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/analyze_report.h"
+#include "cli/explain_text.h"
 #include "importers/azure/resource_importer.h"
 #include "model/topology.h"
 #include "model/validate.h"
+#include "resource_json.h"
 #include "solver/explain.h"
-#include "cli/explain_text.h"
 #include "solver/exposure.h"
 
 namespace exposim {
 namespace {
 
+using exposim::testing::resource_json::show;
+
 namespace az = importers::azure;
 using solver::Hop;
 
 /// `$N` -> the Microsoft.Network provider prefix, `$C` -> the Microsoft.Compute one.
-std::string ids(const std::string& text) {
+std::string scale_set_ids(const std::string& text) {
   std::string out;
   for (std::size_t i = 0; i < text.size(); ++i) {
     if (text[i] == '$' && i + 1 < text.size() && (text[i + 1] == 'N' || text[i + 1] == 'C')) {
@@ -41,7 +44,7 @@ std::string ids(const std::string& text) {
 }
 
 /// A JSON array of the given resources (texts spliced with commas).
-std::string list(const std::vector<std::string>& resources) {
+std::string scale_set_list(const std::vector<std::string>& resources) {
   std::string out = "[";
   for (const auto& r : resources) {
     if (out.size() > 1) out += ',';
@@ -51,16 +54,16 @@ std::string list(const std::vector<std::string>& resources) {
   return out;
 }
 
-struct Loaded {
+struct ScaleSetLoad {
   model::Model model;
   std::vector<std::string> diags;  // sorted, as printed
   bool errors{false};
 };
 
-Loaded load(const std::string& text) {
-  Loaded l;
+ScaleSetLoad load_scale_sets(const std::string& text) {
+  ScaleSetLoad l;
   model::Diagnostics d;
-  az::import_text(ids(text), "t.json", l.model, d);
+  az::import_text(scale_set_ids(text), "t.json", l.model, d);
   if (!d.has_errors()) model::validate(l.model, d);
   l.errors = d.has_errors();
   for (const auto& x : d.sorted()) l.diags.push_back(model::to_string(x));
@@ -68,7 +71,7 @@ Loaded load(const std::string& text) {
 }
 
 /// "vmss1_0 load-balancer-nat tcp 22 entry 50000 any lb1/ssh inbound-nat-pool": one line per exposure.
-std::vector<std::string> summary(const model::Model& m, const solver::Analysis& a) {
+std::vector<std::string> scale_set_summary(const model::Model& m, const solver::Analysis& a) {
   std::vector<std::string> out;
   for (const auto& e : a.exposures) {
     const auto& nic = m.nics[e.nic];
@@ -95,12 +98,6 @@ std::vector<std::string> summary(const model::Model& m, const solver::Analysis& 
     }
     out.push_back(line);
   }
-  return out;
-}
-
-std::string show(const std::vector<std::string>& lines) {
-  std::string out;
-  for (const auto& l : lines) out += l + "\n";
   return out;
 }
 
@@ -160,7 +157,8 @@ std::string vnet(bool with_nsg) {
 
 TEST_CASE("scale set of 3 behind a Standard load balancer: NAT pool ports 50000, 50001, 50002 -> 22",
           "[scaleset][solver][scenario]") {
-  auto l = load(list({vnet(true), kNsgSsh, load_balancer("Standard", "50000", "50099"), scale_set("3")}));
+  auto l = load_scale_sets(
+      scale_set_list({vnet(true), kNsgSsh, load_balancer("Standard", "50000", "50099"), scale_set("3")}));
   REQUIRE(show(l.diags) == "");
   const auto& m = l.model;
   // Three instances, each a VM with one NIC, ids as Azure gives scale set instance NICs.
@@ -178,11 +176,12 @@ TEST_CASE("scale set of 3 behind a Standard load balancer: NAT pool ports 50000,
   CHECK(m.load_balancers[0].backend_pools[0].members.size() == 3);
 
   const auto a = solver::analyze(m);
-  CHECK(show(summary(m, a)) == show({
-                                   "vmss1_0 load-balancer-nat tcp 22 entry 50000 any lb1/ssh inbound-nat-pool",
-                                   "vmss1_1 load-balancer-nat tcp 22 entry 50001 any lb1/ssh inbound-nat-pool",
-                                   "vmss1_2 load-balancer-nat tcp 22 entry 50002 any lb1/ssh inbound-nat-pool",
-                               }));
+  CHECK(show(scale_set_summary(m, a)) ==
+        show({
+            "vmss1_0 load-balancer-nat tcp 22 entry 50000 any lb1/ssh inbound-nat-pool",
+            "vmss1_1 load-balancer-nat tcp 22 entry 50001 any lb1/ssh inbound-nat-pool",
+            "vmss1_2 load-balancer-nat tcp 22 entry 50002 any lb1/ssh inbound-nat-pool",
+        }));
   // The deciding rule is the subnet NSG's allow-ssh; the NIC has no NSG.
   for (const auto& e : a.exposures) {
     REQUIRE(e.path.size() == 6);
@@ -214,7 +213,8 @@ TEST_CASE("a scale set whose capacity is only known at deployment has an instanc
   // A template's capacity parameter with no value: the count of instances is unknown, so every frontend port the
   // NAT pool can hand out (50000..50004, one per instance) must be reported, never only the first.
   const std::string unknown = "\"\\u0001unknown:parameters('instanceCount')\"";
-  auto l = load(list({vnet(true), kNsgSsh, load_balancer("Standard", "50000", "50004"), scale_set(unknown)}));
+  auto l = load_scale_sets(
+      scale_set_list({vnet(true), kNsgSsh, load_balancer("Standard", "50000", "50004"), scale_set(unknown)}));
   CHECK_FALSE(l.errors);
   CHECK(show(l.diags) ==
         "t.json: /4/sku/capacity: warning: the capacity of scale set 'vmss1' is only known at deployment; as many "
@@ -223,17 +223,19 @@ TEST_CASE("a scale set whose capacity is only known at deployment has an instanc
         "t.json: /4/sku/capacity: warning: parameter 'instanceCount' has no value: this field is read as unknown, "
         "conservatively (an unknown can only add exposure) [unknown-value]\n");
   const auto a = solver::analyze(l.model);
-  CHECK(show(summary(l.model, a)) == show({
-                                         "vmss1_0 load-balancer-nat tcp 22 entry 50000 any lb1/ssh inbound-nat-pool",
-                                         "vmss1_1 load-balancer-nat tcp 22 entry 50001 any lb1/ssh inbound-nat-pool",
-                                         "vmss1_2 load-balancer-nat tcp 22 entry 50002 any lb1/ssh inbound-nat-pool",
-                                         "vmss1_3 load-balancer-nat tcp 22 entry 50003 any lb1/ssh inbound-nat-pool",
-                                         "vmss1_4 load-balancer-nat tcp 22 entry 50004 any lb1/ssh inbound-nat-pool",
-                                     }));
+  CHECK(show(scale_set_summary(l.model, a)) ==
+        show({
+            "vmss1_0 load-balancer-nat tcp 22 entry 50000 any lb1/ssh inbound-nat-pool",
+            "vmss1_1 load-balancer-nat tcp 22 entry 50001 any lb1/ssh inbound-nat-pool",
+            "vmss1_2 load-balancer-nat tcp 22 entry 50002 any lb1/ssh inbound-nat-pool",
+            "vmss1_3 load-balancer-nat tcp 22 entry 50003 any lb1/ssh inbound-nat-pool",
+            "vmss1_4 load-balancer-nat tcp 22 entry 50004 any lb1/ssh inbound-nat-pool",
+        }));
 }
 
 TEST_CASE("explain follows a flow through an inbound NAT pool to its instance", "[scaleset][explain]") {
-  auto l = load(list({vnet(true), kNsgSsh, load_balancer("Standard", "50000", "50099"), scale_set("3")}));
+  auto l = load_scale_sets(
+      scale_set_list({vnet(true), kNsgSsh, load_balancer("Standard", "50000", "50099"), scale_set("3")}));
   REQUIRE(show(l.diags) == "");
   solver::FlowQuery q;
   q.source = *model::IpAddress::parse("8.8.8.8");
@@ -266,7 +268,7 @@ TEST_CASE("explain follows a flow through an inbound NAT pool to its instance", 
 }
 
 TEST_CASE("scale set behind a Standard load balancer without any NSG is closed", "[scaleset][solver][scenario]") {
-  auto l = load(list({vnet(false), load_balancer("Standard", "50000", "50099"), scale_set("3")}));
+  auto l = load_scale_sets(scale_set_list({vnet(false), load_balancer("Standard", "50000", "50099"), scale_set("3")}));
   REQUIRE(show(l.diags) == "");
   CHECK(solver::analyze(l.model).exposures.empty());
 }
@@ -277,15 +279,17 @@ TEST_CASE("scale set behind a Basic load balancer without NSG: the rule and the 
       "frontendIPConfiguration": {"id": "$N/loadBalancers/lb1/frontendIPConfigurations/fe"},
       "backendAddressPool": {"id": "$N/loadBalancers/lb1/backendAddressPools/bepool"},
       "protocol": "Tcp", "frontendPort": 80, "backendPort": 8080}}])";
-  auto l = load(list({vnet(false), load_balancer("Basic", "50000", "50119", rule), scale_set("2")}));
+  auto l =
+      load_scale_sets(scale_set_list({vnet(false), load_balancer("Basic", "50000", "50119", rule), scale_set("2")}));
   REQUIRE(show(l.diags) == "");
   const auto a = solver::analyze(l.model);
-  CHECK(show(summary(l.model, a)) == show({
-                                         "vmss1_0 load-balancer tcp 8080 entry 80 any lb1/http load-balancing",
-                                         "vmss1_0 load-balancer-nat tcp 22 entry 50000 any lb1/ssh inbound-nat-pool",
-                                         "vmss1_1 load-balancer tcp 8080 entry 80 any lb1/http load-balancing",
-                                         "vmss1_1 load-balancer-nat tcp 22 entry 50001 any lb1/ssh inbound-nat-pool",
-                                     }));
+  CHECK(show(scale_set_summary(l.model, a)) ==
+        show({
+            "vmss1_0 load-balancer tcp 8080 entry 80 any lb1/http load-balancing",
+            "vmss1_0 load-balancer-nat tcp 22 entry 50000 any lb1/ssh inbound-nat-pool",
+            "vmss1_1 load-balancer tcp 8080 entry 80 any lb1/http load-balancing",
+            "vmss1_1 load-balancer-nat tcp 22 entry 50001 any lb1/ssh inbound-nat-pool",
+        }));
 }
 
 TEST_CASE("instance-level public IPs: one per instance, address unknown, SKU from the configuration",
@@ -299,8 +303,8 @@ TEST_CASE("instance-level public IPs: one per instance, address unknown, SKU fro
     const std::string pub = R"("publicIPAddressConfiguration": {"name": "pub", "sku": {"name": "Standard"},
         "properties": {"idleTimeoutInMinutes": 15}},)";
     // The LB is Standard with no rule admitted by nsg-nic (22 is not allowed): only the instance IPs expose.
-    auto l =
-        load(list({vnet(false), nsg, load_balancer("Standard", "50000", "50099"), scale_set("2", pub, "nsg-nic")}));
+    auto l = load_scale_sets(scale_set_list(
+        {vnet(false), nsg, load_balancer("Standard", "50000", "50099"), scale_set("2", pub, "nsg-nic")}));
     REQUIRE(show(l.diags) == "");
     const auto& m = l.model;
     REQUIRE(m.public_ips.size() == 3);  // lb-pip and one per instance
@@ -308,29 +312,31 @@ TEST_CASE("instance-level public IPs: one per instance, address unknown, SKU fro
           "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/virtualMachineScaleSets/vmss1/"
           "virtualMachines/1/networkInterfaces/nic/ipConfigurations/ipconfig/publicIPAddresses/pub");
     const auto a = solver::analyze(m);
-    CHECK(show(summary(m, a)) == show({
-                                     "vmss1_0 public-ip tcp 443 entry 443 any pip pub Standard no-address",
-                                     "vmss1_1 public-ip tcp 443 entry 443 any pip pub Standard no-address",
-                                 }));
+    CHECK(show(scale_set_summary(m, a)) == show({
+                                               "vmss1_0 public-ip tcp 443 entry 443 any pip pub Standard no-address",
+                                               "vmss1_1 public-ip tcp 443 entry 443 any pip pub Standard no-address",
+                                           }));
   }
   SECTION("Basic (no sku) without any NSG: every port and protocol") {
     const std::string pub = R"("publicIPAddressConfiguration": {"name": "pub"},)";
-    auto l = load(list({vnet(false), load_balancer("Standard", "50000", "50099"), scale_set("1", pub)}));
+    auto l = load_scale_sets(
+        scale_set_list({vnet(false), load_balancer("Standard", "50000", "50099"), scale_set("1", pub)}));
     REQUIRE(show(l.diags) == "");
     const auto a = solver::analyze(l.model);
-    CHECK(show(summary(l.model, a)) == show({
-                                           "vmss1_0 public-ip tcp 0-65535 entry 0-65535 any pip pub Basic no-address",
-                                           "vmss1_0 public-ip udp 0-65535 entry 0-65535 any pip pub Basic no-address",
-                                           "vmss1_0 public-ip icmp any pip pub Basic no-address",
-                                           "vmss1_0 public-ip esp any pip pub Basic no-address",
-                                           "vmss1_0 public-ip ah any pip pub Basic no-address",
-                                       }));
+    CHECK(show(scale_set_summary(l.model, a)) ==
+          show({
+              "vmss1_0 public-ip tcp 0-65535 entry 0-65535 any pip pub Basic no-address",
+              "vmss1_0 public-ip udp 0-65535 entry 0-65535 any pip pub Basic no-address",
+              "vmss1_0 public-ip icmp any pip pub Basic no-address",
+              "vmss1_0 public-ip esp any pip pub Basic no-address",
+              "vmss1_0 public-ip ah any pip pub Basic no-address",
+          }));
   }
 }
 
 TEST_CASE("scale set capacity is capped at 1000 instances, and a NAT pool runs out of ports",
           "[scaleset][solver][scenario]") {
-  auto l = load(list({vnet(false), load_balancer("Basic", "50000", "50099"), scale_set("1500")}));
+  auto l = load_scale_sets(scale_set_list({vnet(false), load_balancer("Basic", "50000", "50099"), scale_set("1500")}));
   CHECK(show(l.diags) ==
         show({"t.json: /2/properties/inboundNatPools/0: warning: inbound NAT pool 'ssh' of load balancer 'lb1' has 100 "
               "frontend ports (50000-50099): 900 instance ip configurations from instance 100 on get none and are not "
@@ -351,11 +357,11 @@ TEST_CASE("synthesised instance ip configurations are bounded over all scale set
   // 201 ip configurations per instance: the budget of 200000 holds 995 instances (995 x 201 = 199995).
   std::string configs;
   for (int i = 0; i < 201; ++i) configs += fmt::format(R"({}{{"name": "c{}", "properties": {{}}}})", i ? "," : "", i);
-  auto l = load(list({fmt::format(R"({{"id": "$C/virtualMachineScaleSets/wide", "name": "wide",
+  auto l = load_scale_sets(scale_set_list({fmt::format(R"({{"id": "$C/virtualMachineScaleSets/wide", "name": "wide",
       "type": "Microsoft.Compute/virtualMachineScaleSets", "sku": {{"capacity": 1000}},
       "properties": {{"virtualMachineProfile": {{"networkProfile": {{"networkInterfaceConfigurations": [
         {{"name": "n", "properties": {{"ipConfigurations": [{}]}}}}]}}}}}}}})",
-                                  configs)}));
+                                                       configs)}));
   CHECK(show(l.diags) == show({"t.json: /0/sku/capacity: warning: scale set 'wide' has capacity 1000; only instances "
                                "0..994 are analysed [scale-set-capacity-capped]"}));
   CHECK(l.model.nics.size() == 995);
@@ -389,7 +395,7 @@ TEST_CASE("instance NICs in the input are the instances: nothing is synthesised,
   const std::string rule4 = R"("loadBalancerInboundNatRules": [{"id": "$N/loadBalancers/lb1/inboundNatRules/ssh.4"}])";
   const std::string pool = R"("loadBalancerInboundNatPools": [{"id": "$N/loadBalancers/lb1/inboundNatPools/ssh"}])";
   SECTION("the NICs list the derived rules") {
-    auto l = load(list(
+    auto l = load_scale_sets(scale_set_list(
         {vnet(false), load_balancer("Basic", "50000", "50099", derived), scale_set("3"), instance_nics(rule0, rule4)}));
     REQUIRE(show(l.diags) == "");
     CHECK_FALSE(l.model.scale_sets[0].synthesised);
@@ -399,23 +405,24 @@ TEST_CASE("instance NICs in the input are the instances: nothing is synthesised,
     CHECK(l.model.vms[1].id ==
           "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/virtualMachineScaleSets/vmss1/"
           "virtualMachines/4");
-    CHECK(show(summary(l.model, solver::analyze(l.model))) ==
+    CHECK(show(scale_set_summary(l.model, solver::analyze(l.model))) ==
           show({"vmss1_0 load-balancer-nat tcp 22 entry 50000 any lb1/ssh.0 inbound-nat",
                 "vmss1_4 load-balancer-nat tcp 22 entry 50004 any lb1/ssh.4 inbound-nat"}));
   }
   SECTION("the NICs list the pool only: instance i gets range start + i") {
-    auto l =
-        load(list({vnet(false), load_balancer("Basic", "50000", "50099"), scale_set("3"), instance_nics(pool, pool)}));
+    auto l = load_scale_sets(scale_set_list(
+        {vnet(false), load_balancer("Basic", "50000", "50099"), scale_set("3"), instance_nics(pool, pool)}));
     REQUIRE(show(l.diags) == "");
-    CHECK(show(summary(l.model, solver::analyze(l.model))) ==
+    CHECK(show(scale_set_summary(l.model, solver::analyze(l.model))) ==
           show({"vmss1_0 load-balancer-nat tcp 22 entry 50000 any lb1/ssh inbound-nat-pool",
                 "vmss1_4 load-balancer-nat tcp 22 entry 50004 any lb1/ssh inbound-nat-pool"}));
   }
   SECTION("the NICs list the pool and its derived rules: reached through the rules, once") {
-    auto l = load(list({vnet(false), load_balancer("Basic", "50000", "50099", derived), scale_set("3"),
+    auto l = load_scale_sets(
+        scale_set_list({vnet(false), load_balancer("Basic", "50000", "50099", derived), scale_set("3"),
                         instance_nics(fmt::format("{},{}", pool, rule0), fmt::format("{},{}", pool, rule4))}));
     REQUIRE(show(l.diags) == "");
-    CHECK(show(summary(l.model, solver::analyze(l.model))) ==
+    CHECK(show(scale_set_summary(l.model, solver::analyze(l.model))) ==
           show({"vmss1_0 load-balancer-nat tcp 22 entry 50000 any lb1/ssh.0 inbound-nat",
                 "vmss1_4 load-balancer-nat tcp 22 entry 50004 any lb1/ssh.4 inbound-nat"}));
   }
@@ -423,7 +430,7 @@ TEST_CASE("instance NICs in the input are the instances: nothing is synthesised,
 
 TEST_CASE("a NAT pool listed by a NIC that is no scale set instance reaches nothing, with a warning",
           "[scaleset][model]") {
-  auto l = load(list({vnet(false), load_balancer("Basic", "50000", "50099"), R"(
+  auto l = load_scale_sets(scale_set_list({vnet(false), load_balancer("Basic", "50000", "50099"), R"(
     {"id": "$N/networkInterfaces/plain", "name": "plain", "type": "Microsoft.Network/networkInterfaces",
      "properties": {"ipConfigurations": [{"name": "c", "properties": {"subnet": {"id": "$N/virtualNetworks/vnet1/subnets/web"},
        "loadBalancerInboundNatPools": [{"id": "$N/loadBalancers/lb1/inboundNatPools/ssh"}]}}]}})"}));
@@ -435,7 +442,7 @@ TEST_CASE("a NAT pool listed by a NIC that is no scale set instance reaches noth
 }
 
 TEST_CASE("Flexible orchestration: VMs naming the scale set are its instances", "[scaleset][model]") {
-  auto l = load(list({vnet(false), load_balancer("Basic", "50000", "50099"), scale_set("2"), R"(
+  auto l = load_scale_sets(scale_set_list({vnet(false), load_balancer("Basic", "50000", "50099"), scale_set("2"), R"(
     {"id": "$C/virtualMachines/vm-a", "name": "vm-a", "type": "Microsoft.Compute/virtualMachines",
      "properties": {"virtualMachineScaleSet": {"id": "$C/virtualMachineScaleSets/VMSS1"},
        "networkProfile": {"networkInterfaces": [{"id": "$N/networkInterfaces/nic-a"}]}}},
@@ -454,7 +461,7 @@ TEST_CASE("Flexible orchestration: VMs naming the scale set are its instances", 
 }
 
 TEST_CASE("validation twice synthesises nothing more", "[scaleset][model]") {
-  auto l = load(list({vnet(false), load_balancer("Basic", "50000", "50099"), scale_set("2")}));
+  auto l = load_scale_sets(scale_set_list({vnet(false), load_balancer("Basic", "50000", "50099"), scale_set("2")}));
   REQUIRE(show(l.diags) == "");
   model::Diagnostics d;
   model::validate(l.model, d);
@@ -468,7 +475,7 @@ TEST_CASE("azure: scale set fields and errors", "[scaleset][azure]") {
   SECTION("fields, az CLI flattened shape") {
     model::Model m;
     model::Diagnostics d;
-    az::import_text(ids(R"([{"id": "$C/virtualMachineScaleSets/ss", "name": "ss",
+    az::import_text(scale_set_ids(R"([{"id": "$C/virtualMachineScaleSets/ss", "name": "ss",
         "type": "Microsoft.Compute/virtualMachineScaleSets", "sku": {"capacity": 2},
         "virtualMachineProfile": {"networkProfile": {"networkInterfaceConfigurations": [
           {"name": "n1", "primary": true, "enableIpForwarding": true,
@@ -499,7 +506,7 @@ TEST_CASE("azure: scale set fields and errors", "[scaleset][azure]") {
   SECTION("malformed fields name their pointer") {
     model::Model m;
     model::Diagnostics d;
-    az::import_text(ids(R"([
+    az::import_text(scale_set_ids(R"([
       {"id": "$C/virtualMachineScaleSets/a", "type": "Microsoft.Compute/virtualMachineScaleSets", "sku": {"capacity": "three"}},
       {"id": "$C/virtualMachineScaleSets/b", "type": "Microsoft.Compute/virtualMachineScaleSets", "sku": {"capacity": -1}},
       {"id": "$C/virtualMachineScaleSets/c", "type": "Microsoft.Compute/virtualMachineScaleSets",
@@ -541,7 +548,8 @@ TEST_CASE("azure: scale set fields and errors", "[scaleset][azure]") {
   SECTION("inbound NAT pool errors") {
     model::Model m;
     model::Diagnostics d;
-    az::import_text(ids(R"([{"id": "$N/loadBalancers/lb", "type": "Microsoft.Network/loadBalancers", "properties": {
+    az::import_text(
+        scale_set_ids(R"([{"id": "$N/loadBalancers/lb", "type": "Microsoft.Network/loadBalancers", "properties": {
         "inboundNatPools": [
           {"name": "rev", "properties": {"frontendIPConfiguration": {"id": "$N/loadBalancers/lb/frontendIPConfigurations/fe"},
             "protocol": "Tcp", "frontendPortRangeStart": 50100, "frontendPortRangeEnd": 50000, "backendPort": 22}},
@@ -550,7 +558,7 @@ TEST_CASE("azure: scale set fields and errors", "[scaleset][azure]") {
           {"name": "ok", "properties": {"frontendIPConfiguration": {"id": "$N/loadBalancers/lb/frontendIPConfigurations/fe"},
             "protocol": "All", "frontendPortRangeStart": 3000, "frontendPortRangeEnd": 3009, "backendPort": 3389,
             "enableFloatingIP": true}}]}}])"),
-                    "t.json", m, d);
+        "t.json", m, d);
     std::vector<std::string> got;
     for (const auto& x : d.sorted()) got.push_back(model::to_string(x));
     CHECK(show(got) ==

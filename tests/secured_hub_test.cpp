@@ -22,7 +22,7 @@ using nlohmann::json;
 using solver::Via;
 
 const std::string kN = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network";
-json id_ref(const std::string& id) { return {{"id", kN + id}}; }
+json hub_id_ref(const std::string& id) { return {{"id", kN + id}}; }
 
 /// An NSG allowing TCP `ports` from `source` (100), then denying everything (200).
 json nsg(const std::string& name, const std::string& source, const std::string& ports) {
@@ -49,8 +49,8 @@ json nsg(const std::string& name, const std::string& source, const std::string& 
 json vnet(const std::string& name, const std::string& space, const std::string& subnet, const std::string& prefix,
           const std::string& nsg_name, const std::string& route_table = "") {
   json props = {{"addressPrefix", prefix}};
-  if (!nsg_name.empty()) props["networkSecurityGroup"] = id_ref("/networkSecurityGroups/" + nsg_name);
-  if (!route_table.empty()) props["routeTable"] = id_ref("/routeTables/" + route_table);
+  if (!nsg_name.empty()) props["networkSecurityGroup"] = hub_id_ref("/networkSecurityGroups/" + nsg_name);
+  if (!route_table.empty()) props["routeTable"] = hub_id_ref("/routeTables/" + route_table);
   return {
       {"id", kN + "/virtualNetworks/" + name},
       {"name", name},
@@ -61,11 +61,11 @@ json vnet(const std::string& name, const std::string& space, const std::string& 
 
 json nic(const std::string& name, const std::string& vnet_name, const std::string& subnet, const std::string& ip,
          const std::string& pip = "", const std::string& agw_pool = "") {
-  json cfg = {{"privateIPAddress", ip}, {"subnet", id_ref("/virtualNetworks/" + vnet_name + "/subnets/" + subnet)}};
-  if (!pip.empty()) cfg["publicIPAddress"] = id_ref("/publicIPAddresses/" + pip);
+  json cfg = {{"privateIPAddress", ip}, {"subnet", hub_id_ref("/virtualNetworks/" + vnet_name + "/subnets/" + subnet)}};
+  if (!pip.empty()) cfg["publicIPAddress"] = hub_id_ref("/publicIPAddresses/" + pip);
   if (!agw_pool.empty()) {
     cfg["applicationGatewayBackendAddressPools"] =
-        json::array({id_ref("/applicationGateways/agw/backendAddressPools/" + agw_pool)});
+        json::array({hub_id_ref("/applicationGateways/agw/backendAddressPools/" + agw_pool)});
   }
   return {{"id", kN + "/networkInterfaces/" + name},
           {"name", name},
@@ -75,7 +75,7 @@ json nic(const std::string& name, const std::string& vnet_name, const std::strin
 
 json connection(const std::string& name, const std::string& vnet_name, bool internet_security = true,
                 json routing = nullptr) {
-  json props = {{"remoteVirtualNetwork", id_ref("/virtualNetworks/" + vnet_name)},
+  json props = {{"remoteVirtualNetwork", hub_id_ref("/virtualNetworks/" + vnet_name)},
                 {"enableInternetSecurity", internet_security}};
   if (!routing.is_null()) props["routingConfiguration"] = std::move(routing);
   return {{"id", kN + "/virtualHubs/hub1/hubVirtualNetworkConnections/" + name},
@@ -123,16 +123,16 @@ json secured_hub() {
                {"name", "hub1"},
                {"type", "Microsoft.Network/virtualHubs"},
                {"properties",
-                {{"virtualWan", id_ref("/virtualWans/wan1")},
+                {{"virtualWan", hub_id_ref("/virtualWans/wan1")},
                  {"addressPrefix", "10.100.0.0/23"},
-                 {"azureFirewall", id_ref("/azureFirewalls/fw-hub")}}}});
+                 {"azureFirewall", hub_id_ref("/azureFirewalls/fw-hub")}}}});
   r.push_back({{"id", kN + "/azureFirewalls/fw-hub"},
                {"name", "fw-hub"},
                {"type", "Microsoft.Network/azureFirewalls"},
                {"properties",
                 {{"sku", {{"name", "AZFW_Hub"}, {"tier", "Standard"}}},
-                 {"virtualHub", id_ref("/virtualHubs/hub1")},
-                 {"firewallPolicy", id_ref("/firewallPolicies/policy-hub")},
+                 {"virtualHub", hub_id_ref("/virtualHubs/hub1")},
+                 {"firewallPolicy", hub_id_ref("/firewallPolicies/policy-hub")},
                  {"hubIPAddresses",
                   {{"publicIPs", {{"addresses", {{{"address", "20.50.0.1"}}}}, {"count", 1}}},
                    {"privateIPAddress", "10.100.0.132"}}}}}});
@@ -173,14 +173,14 @@ json secured_hub() {
   return r;
 }
 
-struct Run {
+struct HubRun {
   model::Model m;
   std::vector<std::string> diags;
   solver::Analysis a;
 };
 
-Run run(const json& resources) {
-  Run r;
+HubRun run_hub(const json& resources) {
+  HubRun r;
   model::Diagnostics d;
   importers::azure::import_text(resources.dump(), "t.json", r.m, d);
   if (!d.has_errors()) model::validate(r.m, d);
@@ -191,7 +191,7 @@ Run run(const json& resources) {
 }
 
 /// One exposure per line: target, via, entry address, entry ports -> protocol, ports, "any" or the sources.
-std::vector<std::string> lines(const Run& r, const std::vector<solver::Exposure>& exposures) {
+std::vector<std::string> lines(const HubRun& r, const std::vector<solver::Exposure>& exposures) {
   std::vector<std::string> out;
   for (const auto& e : exposures) {
     const auto* res = e.nic >= 0 ? static_cast<const model::ResourceBase*>(&r.m.nics[e.nic])
@@ -224,7 +224,7 @@ json dnat_estate(const std::string& nsg_source, bool connected = true, const std
 TEST_CASE("secured hub: DNAT through the hub firewall's public address reaches a connected spoke",
           "[vwan][firewall][solver][scenario]") {
   SECTION("the spoke NSG admits the hub's prefix (the SNAT range): the firewall and the VM are exposed") {
-    const auto r = run(dnat_estate("10.100.0.0/23"));
+    const auto r = run_hub(dnat_estate("10.100.0.0/23"));
     // The firewall itself on 2222 from anywhere, and nic-vm1 on 22 through it; the exposure's sources are the
     // internet clients the DNAT rule admits (any), not the SNAT addresses the NSG saw.
     CHECK(lines(r, r.a.exposures) == std::vector<std::string>{
@@ -239,16 +239,16 @@ TEST_CASE("secured hub: DNAT through the hub firewall's public address reaches a
     CHECK(path[2].kind == solver::Hop::Kind::kFirewall);
   }
   SECTION("VirtualNetwork includes the hub's prefix for a connected spoke") {
-    const auto r = run(dnat_estate("VirtualNetwork"));
+    const auto r = run_hub(dnat_estate("VirtualNetwork"));
     CHECK(lines(r, r.a.exposures).size() == 2);
   }
   SECTION("an NSG that admits only another range shuts the translated flow out") {
-    const auto r = run(dnat_estate("10.0.0.0/16"));
+    const auto r = run_hub(dnat_estate("10.0.0.0/16"));
     CHECK(lines(r, r.a.exposures) ==
           std::vector<std::string>{"fw-hub firewall-dnat 20.50.0.1:2222 -> tcp 2222 from any"});
   }
   SECTION("a spoke not connected to the hub is not reached: broken") {
-    const auto r = run(dnat_estate("10.100.0.0/23", false));
+    const auto r = run_hub(dnat_estate("10.100.0.0/23", false));
     CHECK(r.a.exposures.size() == 1);
     REQUIRE(r.a.broken.size() == 1);
     REQUIRE(r.a.broken[0].broken);
@@ -260,7 +260,7 @@ TEST_CASE("secured hub: DNAT through the hub firewall's public address reaches a
   SECTION("routing intent for internet and private traffic: replies to the SNAT address still go straight back") {
     json e = dnat_estate("10.100.0.0/23");
     e.push_back(intent({"Internet", "PrivateTraffic"}));
-    const auto r = run(e);
+    const auto r = run_hub(e);
     CHECK(lines(r, r.a.exposures).size() == 2);
     CHECK(r.a.broken.empty());
   }
@@ -276,7 +276,7 @@ TEST_CASE("secured hub: DNAT through the hub firewall's public address reaches a
                        {{"addressPrefix", "10.100.0.0/23"},
                         {"nextHopType", "VirtualAppliance"},
                         {"nextHopIpAddress", "10.1.0.100"}}}}}}}}});
-    const auto r = run(e);
+    const auto r = run_hub(e);
     CHECK(r.a.exposures.size() == 1);
     REQUIRE(r.a.broken.size() == 1);
     REQUIRE(r.a.broken[0].broken);
@@ -291,7 +291,7 @@ TEST_CASE("secured hub: hub public addresses are read, a count above the listed 
           "[vwan][firewall][azure]") {
   json e = dnat_estate("10.100.0.0/23");
   e[2]["properties"]["hubIPAddresses"]["publicIPs"]["count"] = 2;
-  const auto r = run(e);
+  const auto r = run_hub(e);
   REQUIRE(r.m.firewalls.size() == 1);
   CHECK(r.m.firewalls[0].hub_public_addresses.size() == 1);
   CHECK(r.m.firewalls[0].hub_private_ip->to_string() == "10.100.0.132");
@@ -301,7 +301,7 @@ TEST_CASE("secured hub: hub public addresses are read, a count above the listed 
                    "[hub-addresses-unknown]") == 1);
 }
 
-std::vector<std::string> lines_via(const Run& r, const std::string& via);
+std::vector<std::string> lines_via(const HubRun& r, const std::string& via);
 
 /// spoke1 with a VM `nic-vm1` (10.1.1.4) with Standard public IP 20.2.2.2 whose NSG allows 22 from anywhere.
 json public_vm_estate(json connection_resource) {
@@ -323,7 +323,7 @@ TEST_CASE("hub route tables: a static 0.0.0.0/0 of the associated route table is
   SECTION("defaultRouteTable sends 0.0.0.0/0 to the hub firewall: the VM's replies go there, broken") {
     json e = public_vm_estate(connection("conn-spoke1", "spoke1"));
     e.push_back(hub_route_table("defaultRouteTable", "0.0.0.0/0"));
-    const auto r = run(e);
+    const auto r = run_hub(e);
     // The hub firewall's DNAT to 10.1.1.4 still works (its replies go to the hub's address, not the internet).
     CHECK(lines(r, r.a.exposures) == std::vector<std::string>{
                                          "fw-hub firewall-dnat 20.50.0.1:2222 -> tcp 2222 from any",
@@ -337,25 +337,25 @@ TEST_CASE("hub route tables: a static 0.0.0.0/0 of the associated route table is
           "IP, so the connection fails");
   }
   SECTION("the connection is associated with a table without 0.0.0.0/0: the system default route stays") {
-    json e =
-        public_vm_estate(connection("conn-spoke1", "spoke1", true,
-                                    {{"associatedRouteTable", id_ref("/virtualHubs/hub1/hubRouteTables/rt-direct")}}));
+    json e = public_vm_estate(
+        connection("conn-spoke1", "spoke1", true,
+                   {{"associatedRouteTable", hub_id_ref("/virtualHubs/hub1/hubRouteTables/rt-direct")}}));
     e.push_back(hub_route_table("defaultRouteTable", "0.0.0.0/0"));
     e.push_back(hub_route_table("rt-direct", ""));
-    const auto r = run(e);
+    const auto r = run_hub(e);
     CHECK(lines_via(r, " public-ip ") == std::vector<std::string>{"nic-vm1 public-ip 20.2.2.2:22 -> tcp 22 from any"});
     CHECK(r.a.broken.empty());
   }
   SECTION("enableInternetSecurity false: the hub's default route is not propagated to the spoke") {
     json e = public_vm_estate(connection("conn-spoke1", "spoke1", false));
     e.push_back(hub_route_table("defaultRouteTable", "0.0.0.0/0"));
-    const auto r = run(e);
+    const auto r = run_hub(e);
     CHECK(lines_via(r, " public-ip ") == std::vector<std::string>{"nic-vm1 public-ip 20.2.2.2:22 -> tcp 22 from any"});
   }
   SECTION("a static route for another prefix leaves the default route alone") {
     json e = public_vm_estate(connection("conn-spoke1", "spoke1"));
     e.push_back(hub_route_table("defaultRouteTable", "10.0.0.0/8"));
-    const auto r = run(e);
+    const auto r = run_hub(e);
     CHECK(lines_via(r, " public-ip ") == std::vector<std::string>{"nic-vm1 public-ip 20.2.2.2:22 -> tcp 22 from any"});
   }
 }
@@ -383,11 +383,11 @@ json gateway_estate(int backend_port) {
        {"properties",
         {{"sku", {{"name", "Standard_v2"}, {"tier", "Standard_v2"}}},
          {"gatewayIPConfigurations",
-          {{{"name", "gwip"}, {"properties", {{"subnet", id_ref("/virtualNetworks/spoke2/subnets/agw")}}}}}},
+          {{{"name", "gwip"}, {"properties", {{"subnet", hub_id_ref("/virtualNetworks/spoke2/subnets/agw")}}}}}},
          {"frontendIPConfigurations",
           {{{"id", gw + "/frontendIPConfigurations/fe"},
             {"name", "fe"},
-            {"properties", {{"publicIPAddress", id_ref("/publicIPAddresses/pip-agw")}}}}}},
+            {"properties", {{"publicIPAddress", hub_id_ref("/publicIPAddresses/pip-agw")}}}}}},
          {"frontendPorts", {{{"id", gw + "/frontendPorts/p443"}, {"name", "p443"}, {"properties", {{"port", 443}}}}}},
          {"httpListeners",
           {{{"id", gw + "/httpListeners/l"},
@@ -412,7 +412,7 @@ json gateway_estate(int backend_port) {
 }
 
 /// The exposures of one kind of entry (" public-ip ", " application-gateway ").
-std::vector<std::string> lines_via(const Run& r, const std::string& via) {
+std::vector<std::string> lines_via(const HubRun& r, const std::string& via) {
   std::vector<std::string> out;
   for (const auto& l : lines(r, r.a.exposures)) {
     if (l.find(via) != std::string::npos) out.push_back(l);
@@ -420,12 +420,12 @@ std::vector<std::string> lines_via(const Run& r, const std::string& via) {
   return out;
 }
 
-std::vector<std::string> gateway_lines(const Run& r) { return lines_via(r, " application-gateway "); }
+std::vector<std::string> gateway_lines(const HubRun& r) { return lines_via(r, " application-gateway "); }
 
 TEST_CASE("routing intent for private traffic: spoke-to-spoke flows cross the hub firewall and meet its rules",
           "[vwan][firewall][application-gateway][solver][scenario]") {
   SECTION("without routing intent the hub's router carries the gateway's connection to the other spoke unfiltered") {
-    const auto r = run(gateway_estate(8443));
+    const auto r = run_hub(gateway_estate(8443));
     CHECK(gateway_lines(r) ==
           std::vector<std::string>{"nic-web application-gateway 20.60.0.1:443 -> tcp 8443 from any"});
     for (const auto& x : r.a.exposures) {
@@ -437,7 +437,7 @@ TEST_CASE("routing intent for private traffic: spoke-to-spoke flows cross the hu
   SECTION("with routing intent for private traffic, 443 is allowed by the network rule, the hop names it") {
     json e = gateway_estate(443);
     e.push_back(intent({"PrivateTraffic"}));
-    const auto r = run(e);
+    const auto r = run_hub(e);
     CHECK(gateway_lines(r) ==
           std::vector<std::string>{"nic-web application-gateway 20.60.0.1:443 -> tcp 443 from any"});
     const solver::Exposure* web = nullptr;
@@ -456,7 +456,7 @@ TEST_CASE("routing intent for private traffic: spoke-to-spoke flows cross the hu
   SECTION("with routing intent for private traffic, 8443 matches no rule: denied by default") {
     json e = gateway_estate(8443);
     e.push_back(intent({"PrivateTraffic"}));
-    const auto r = run(e);
+    const auto r = run_hub(e);
     CHECK(gateway_lines(r).empty());
     CHECK(r.a.broken.empty());
   }

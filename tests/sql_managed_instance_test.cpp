@@ -11,12 +11,13 @@
 #include <string>
 #include <vector>
 
+#include "cli/explain_text.h"
 #include "importers/azure/resource_importer.h"
 #include "importers/inputs.h"
 #include "model/edit.h"
 #include "model/validate.h"
+#include "resource_json.h"
 #include "solver/explain.h"
-#include "cli/explain_text.h"
 #include "solver/exposure.h"
 #include "solver/incremental.h"
 #include "solver/paas.h"
@@ -25,17 +26,18 @@
 
 namespace {
 
+using exposim::testing::resource_json::kRg;
+
 namespace az = exposim::importers::azure;
 namespace model = exposim::model;
 namespace solver = exposim::solver;
 namespace cli = exposim::cli;
 using solver::HopKind;
 
-const std::string kRg = "/subscriptions/s/resourceGroups/rg/providers";
 const std::string kSubnetId = kRg + "/Microsoft.Network/virtualNetworks/vnet/subnets/mi";
-const std::string kNsgId = kRg + "/Microsoft.Network/networkSecurityGroups/nsg-mi";
+const std::string kMiNsgId = kRg + "/Microsoft.Network/networkSecurityGroups/nsg-mi";
 
-struct Estate {
+struct MiEstate {
   model::Model model;
   std::vector<std::string> diags;
   solver::Analysis analysis;
@@ -43,8 +45,8 @@ struct Estate {
 
 /// A VNet 10.0.0.0/16 with subnet `mi` (10.0.1.0/24), the NSG `nsg-mi` with `rules` (JSON security rules) on it
 /// unless `rules` is empty, and managed instance `mi1` with `mi_props` in that subnet.
-Estate estate(const std::string& rules, const std::string& mi_props) {
-  const std::string nsg_ref = rules.empty() ? "" : fmt::format(R"(, "networkSecurityGroup": {{"id": "{}"}})", kNsgId);
+MiEstate mi_estate(const std::string& rules, const std::string& mi_props) {
+  const std::string nsg_ref = rules.empty() ? "" : fmt::format(R"(, "networkSecurityGroup": {{"id": "{}"}})", kMiNsgId);
   std::string text = fmt::format(
       R"([{{"id": "{}/Microsoft.Network/virtualNetworks/vnet", "name": "vnet",
            "type": "Microsoft.Network/virtualNetworks",
@@ -56,10 +58,10 @@ Estate estate(const std::string& rules, const std::string& mi_props) {
   if (!rules.empty()) {
     text += fmt::format(R"(, {{"id": "{}", "name": "nsg-mi", "type": "Microsoft.Network/networkSecurityGroups",
                            "properties": {{"securityRules": {}}}}})",
-                        kNsgId, rules);
+                        kMiNsgId, rules);
   }
   text += "]";
-  Estate e;
+  MiEstate e;
   model::Diagnostics d;
   az::import_text(text, "t.json", e.model, d);
   model::validate(e.model, d);
@@ -79,7 +81,7 @@ std::string rule(const std::string& name, int priority, const std::string& acces
 const std::string kEnabled = fmt::format(R"({{"publicDataEndpointEnabled": true, "subnetId": "{}"}})", kSubnetId);
 
 /// The managed instance's paas-public exposures.
-std::vector<const solver::Exposure*> exposures_of(const Estate& e) {
+std::vector<const solver::Exposure*> exposures_of(const MiEstate& e) {
   std::vector<const solver::Exposure*> out;
   for (const auto& x : e.analysis.exposures) {
     if (x.via == solver::Via::kPaasPublic) out.push_back(&x);
@@ -99,7 +101,7 @@ std::vector<std::string> path_of(const model::Model& m, const solver::Exposure& 
   return out;
 }
 
-solver::FlowTrace explain_to(const Estate& e, const std::string& source, std::uint16_t port) {
+solver::FlowTrace explain_to(const MiEstate& e, const std::string& source, std::uint16_t port) {
   solver::FlowQuery q;
   q.source = *model::IpAddress::parse(source);
   q.target = "mi1";
@@ -122,9 +124,9 @@ model::IpSet set_of(const std::string& cidr) { return model::to_set(*model::IpPr
 }  // namespace
 
 TEST_CASE("sql managed instance: fields from resource JSON", "[azure][sql-mi]") {
-  auto e = estate("", fmt::format(R"({{"publicDataEndpointEnabled": true, "subnetId": "{}",
+  auto e = mi_estate("", fmt::format(R"({{"publicDataEndpointEnabled": true, "subnetId": "{}",
       "fullyQualifiedDomainName": "mi1.abc123.database.windows.net", "publicNetworkAccess": "Disabled"}})",
-                                  kSubnetId));
+                                     kSubnetId));
   INFO(fmt::format("{}", fmt::join(e.diags, "\n")));
   CHECK(e.diags.empty());
   REQUIRE(e.model.paas_services.size() == 1);
@@ -141,14 +143,14 @@ TEST_CASE("sql managed instance: fields from resource JSON", "[azure][sql-mi]") 
   ports.add(3342, 3342);
   CHECK(s.tcp_ports == ports);
 
-  auto absent = estate("", fmt::format(R"({{"subnetId": "{}"}})", kSubnetId));
+  auto absent = mi_estate("", fmt::format(R"({{"subnetId": "{}"}})", kSubnetId));
   const auto& a = absent.model.paas_services[0];
   CHECK(a.public_data_endpoint_enabled.is(false));  // Azure's default
   CHECK(a.public_data_endpoint_enabled.where.pointer == "/1");
 }
 
 TEST_CASE("sql managed instance: no NSG on its subnet exposes 3342 to the whole internet", "[solver][sql-mi]") {
-  auto e = estate("", kEnabled);
+  auto e = mi_estate("", kEnabled);
   const auto xs = exposures_of(e);
   REQUIRE(xs.size() == 1);
   CHECK(xs[0]->any_source);
@@ -170,7 +172,7 @@ TEST_CASE("sql managed instance: no NSG on its subnet exposes 3342 to the whole 
 
 TEST_CASE("sql managed instance: an NSG allowing 3342 from Internet and the witness shows the rule",
           "[solver][sql-mi]") {
-  auto e = estate("[" + rule("allow-public-endpoint", 300, "Allow", "Internet", "3342") + "]", kEnabled);
+  auto e = mi_estate("[" + rule("allow-public-endpoint", 300, "Allow", "Internet", "3342") + "]", kEnabled);
   INFO(fmt::format("{}", fmt::join(e.diags, "\n")));
   const auto xs = exposures_of(e);
   REQUIRE(xs.size() == 1);
@@ -188,7 +190,7 @@ TEST_CASE("sql managed instance: an NSG allowing 3342 from Internet and the witn
 }
 
 TEST_CASE("sql managed instance: an NSG admitting one range admits exactly that range", "[solver][sql-mi]") {
-  auto e = estate("[" + rule("allow-office", 200, "Allow", "52.10.1.0/24", "3342") + "]", kEnabled);
+  auto e = mi_estate("[" + rule("allow-office", 200, "Allow", "52.10.1.0/24", "3342") + "]", kEnabled);
   const auto xs = exposures_of(e);
   REQUIRE(xs.size() == 1);
   CHECK_FALSE(xs[0]->any_source);
@@ -203,16 +205,16 @@ TEST_CASE("sql managed instance: an NSG admitting one range admits exactly that 
 
 TEST_CASE("sql managed instance: not exposed when the NSG denies 3342", "[solver][sql-mi]") {
   // A deny rule before the allow rule: first match by priority.
-  auto denied = estate("[" + rule("deny-3342", 100, "Deny", "Internet", "3342") + "," +
-                           rule("allow-3342", 200, "Allow", "Internet", "3342") + "]",
-                       kEnabled);
+  auto denied = mi_estate("[" + rule("deny-3342", 100, "Deny", "Internet", "3342") + "," +
+                              rule("allow-3342", 200, "Allow", "Internet", "3342") + "]",
+                          kEnabled);
   CHECK(exposures_of(denied).empty());
   const auto t = explain_to(denied, "81.2.69.200", 3342);
   CHECK_FALSE(t.allowed);
   CHECK(trace_of(t).back() == "nsg(subnet) stop");
   CHECK(denied.model.nsgs[t.hops.back().resource].rules[t.hops.back().rule].name == "deny-3342");
   // Only the default rules: DenyAllInBound (AllowVnetInBound does not cover internet sources).
-  auto defaults = estate("[" + rule("allow-1433", 100, "Allow", "Internet", "1433") + "]", kEnabled);
+  auto defaults = mi_estate("[" + rule("allow-1433", 100, "Allow", "Internet", "1433") + "]", kEnabled);
   CHECK(exposures_of(defaults).empty());
   CHECK_FALSE(explain_to(defaults, "81.2.69.200", 3342).allowed);
 }
@@ -221,7 +223,7 @@ TEST_CASE("sql managed instance: not exposed when the public data endpoint is di
   for (const std::string& props :
        std::vector<std::string>{fmt::format(R"({{"publicDataEndpointEnabled": false, "subnetId": "{}"}})", kSubnetId),
                                 fmt::format(R"({{"subnetId": "{}"}})", kSubnetId)}) {
-    auto e = estate("", props);  // no NSG: the endpoint alone decides
+    auto e = mi_estate("", props);  // no NSG: the endpoint alone decides
     CHECK(exposures_of(e).empty());
     const auto t = explain_to(e, "81.2.69.200", 3342);
     CHECK_FALSE(t.allowed);
@@ -232,7 +234,7 @@ TEST_CASE("sql managed instance: not exposed when the public data endpoint is di
 }
 
 TEST_CASE("sql managed instance: a subnet not in the input is assumed open", "[solver][sql-mi]") {
-  auto e = estate("", R"({"publicDataEndpointEnabled": true,
+  auto e = mi_estate("", R"({"publicDataEndpointEnabled": true,
       "subnetId": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/other/subnets/x"})");
   const auto xs = exposures_of(e);
   REQUIRE(xs.size() == 1);
@@ -257,7 +259,7 @@ TEST_CASE("sql managed instance: explain agrees with analyze", "[solver][explain
   for (const auto& rules : nsgs) {
     for (const std::string& props :
          std::vector<std::string>{kEnabled, fmt::format(R"({{"subnetId": "{}"}})", kSubnetId)}) {
-      auto e = estate(rules, props);
+      auto e = mi_estate(rules, props);
       for (const auto& src : sources) {
         for (std::uint16_t port : {3342, 1433}) {
           const auto t = explain_to(e, src, port);
@@ -286,7 +288,7 @@ TEST_CASE("sql managed instance: explain agrees with analyze", "[solver][explain
 }
 
 TEST_CASE("sql managed instance: from a Terraform plan", "[terraform][sql-mi]") {
-  const auto r = terraform_support::run("sql_managed_instance.json");
+  const auto r = terraform_support::run_terraform("sql_managed_instance.json");
   std::vector<const model::PaasService*> mis;
   for (const auto& s : r.model.paas_services) {
     if (s.kind == model::PaasKind::kSqlManagedInstance) mis.push_back(&s);
@@ -319,12 +321,12 @@ TEST_CASE("sql managed instance: from a Terraform plan", "[terraform][sql-mi]") 
 
 TEST_CASE("sql managed instance: a change to its subnet's NSG re-solves it incrementally", "[whatif][sql-mi]") {
   // Before: the NSG admits 3342 from Internet; after: the same rule denies. Same resources at the same indices.
-  auto before = estate("[" + rule("public-endpoint", 300, "Allow", "Internet", "3342") + "]", kEnabled);
-  auto after = estate("[" + rule("public-endpoint", 300, "Deny", "Internet", "3342") + "]", kEnabled);
+  auto before = mi_estate("[" + rule("public-endpoint", 300, "Allow", "Internet", "3342") + "]", kEnabled);
+  auto after = mi_estate("[" + rule("public-endpoint", 300, "Deny", "Internet", "3342") + "]", kEnabled);
   REQUIRE(exposures_of(before).size() == 1);
   REQUIRE(exposures_of(after).empty());
   const std::vector<model::Changed> changed = {
-      {model::ResourceKind::kNetworkSecurityGroup, model::canonical_id(kNsgId)}};
+      {model::ResourceKind::kNetworkSecurityGroup, model::canonical_id(kMiNsgId)}};
   const auto scope = solver::scope_of_change(before.model, after.model, changed);
   REQUIRE(scope.has_value());
   CHECK(scope->paas_service(0));  // mi1, the only PaaS service
@@ -337,7 +339,7 @@ TEST_CASE("sql managed instance: a change to its subnet's NSG re-solves it incre
 
 TEST_CASE("sql managed instance: EXP-SQL-003 follows reachability not publicDataEndpointEnabled alone",
           "[solver][recommend][sql-mi]") {
-  auto status_of = [](const Estate& e) {
+  auto status_of = [](const MiEstate& e) {
     const auto r = solver::recommend(e.model, e.analysis);
     std::vector<std::string> out;
     for (const auto& f : r.findings) {
@@ -346,16 +348,16 @@ TEST_CASE("sql managed instance: EXP-SQL-003 follows reachability not publicData
     return out;
   };
   // The endpoint is on and no NSG filters: reachable on 3342, unhealthy (policy 9dfea752 agrees).
-  CHECK(status_of(estate("", kEnabled)) == std::vector<std::string>{"unhealthy"});
+  CHECK(status_of(mi_estate("", kEnabled)) == std::vector<std::string>{"unhealthy"});
   // The endpoint is on but the subnet NSG only has the default rules (plus 1433): nothing reaches 3342. The
   // policy, which reads publicDataEndpointEnabled alone, would flag it; exposim finds it healthy.
-  CHECK(status_of(estate("[" + rule("allow-1433", 100, "Allow", "Internet", "1433") + "]", kEnabled)) ==
+  CHECK(status_of(mi_estate("[" + rule("allow-1433", 100, "Allow", "Internet", "1433") + "]", kEnabled)) ==
         std::vector<std::string>{"healthy"});
   // Allowed from Internet on 3342: unhealthy, with the exposure as the witness.
-  const auto open = estate("[" + rule("allow-3342", 100, "Allow", "Internet", "3342") + "]", kEnabled);
+  const auto open = mi_estate("[" + rule("allow-3342", 100, "Allow", "Internet", "3342") + "]", kEnabled);
   CHECK(status_of(open) == std::vector<std::string>{"unhealthy"});
   // The endpoint off: healthy whatever the NSG says.
-  CHECK(status_of(estate("[" + rule("allow-3342", 100, "Allow", "Internet", "3342") + "]",
-                         fmt::format(R"({{"publicDataEndpointEnabled": false, "subnetId": "{}"}})", kSubnetId))) ==
+  CHECK(status_of(mi_estate("[" + rule("allow-3342", 100, "Allow", "Internet", "3342") + "]",
+                            fmt::format(R"({{"publicDataEndpointEnabled": false, "subnetId": "{}"}})", kSubnetId))) ==
         std::vector<std::string>{"healthy"});
 }

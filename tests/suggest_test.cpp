@@ -17,15 +17,9 @@ namespace fs = std::filesystem;
 using exposim::model::did_you_mean;
 using exposim::model::name_distance;
 using exposim::model::nearest_names;
+using exposim::testing::hub_file;
 using exposim::testing::run_exposim;
 using exposim::testing::write_file;
-
-/// A file of the hub-and-spoke example (appended piecewise: GCC 12 warns falsely on the concatenation inlined).
-std::string hub_file(const char* name) {
-  std::string path = EXPOSIM_SOURCE_DIR;
-  path.append("/examples/hub-and-spoke/").append(name);
-  return path;
-}
 
 std::vector<std::string> hub_and_spoke() {
   return {hub_file("firewall.json"), hub_file("hub.json"), hub_file("spokes.json")};

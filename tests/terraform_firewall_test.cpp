@@ -15,15 +15,18 @@
 #include "model/validate.h"
 #include "solver/exposure.h"
 #include "terraform_support.h"
+#include "tests/resource_json.h"
 
 namespace {
+
+using exposim::testing::resource_json::has_code;
 
 using namespace exposim;
 using Lines = std::vector<std::string>;
 
-using terraform_support::data;
-using terraform_support::Run;
-using terraform_support::run;
+using terraform_support::run_terraform;
+using terraform_support::terraform_data;
+using terraform_support::TerraformRun;
 
 /// The name of the DNAT rule a firewall exposure went through.
 std::string dnat_rule(const model::Model& m, const solver::Exposure& e) {
@@ -35,7 +38,7 @@ std::string dnat_rule(const model::Model& m, const solver::Exposure& e) {
 }
 
 /// "target via protocol ports sources [DNAT rule]" for every exposure, sorted.
-Lines exposures(const Run& r) {
+Lines firewall_plan_exposures(const TerraformRun& r) {
   Lines out;
   for (const auto& e : r.analysis.exposures) {
     std::string sources = e.any_source ? "any" : "";
@@ -52,16 +55,12 @@ Lines exposures(const Run& r) {
 }
 
 /// "code pointer: message" of the diagnostics of `severity` and above, sorted.
-Lines diagnostics(const model::Diagnostics& diags, model::Severity severity) {
+Lines firewall_plan_diagnostics(const model::Diagnostics& diags, model::Severity severity) {
   Lines out;
   for (const auto& d : diags.sorted()) {
     if (d.severity >= severity) out.push_back(fmt::format("{} {}: {}", d.code, d.where.pointer, d.message));
   }
   return out;
-}
-
-bool has_code(const model::Diagnostics& diags, std::string_view code) {
-  return std::any_of(diags.items().begin(), diags.items().end(), [&](const auto& d) { return d.code == code; });
 }
 
 }  // namespace
@@ -74,10 +73,11 @@ TEST_CASE("a firewall's classic DNAT rule collection exposes the firewall and th
   // 3389 -> 10.1.1.4:3389 from *. The firewall's public port is exposed to each rule's sources; the VM is reached
   // on the translated port from the same sources (the SNAT source, the hub's firewall subnet, is in the spoke's
   // VirtualNetwork tag through the peering).
-  auto r = run("firewall_classic.json");
-  CHECK(diagnostics(r.diags, model::Severity::kWarning).empty());
-  CHECK(exposures(r) == Lines{"fw firewall-dnat tcp 2222 81.2.69.0/24 ssh", "fw firewall-dnat tcp 3389 any rdp",
-                              "vm firewall-dnat tcp 22 81.2.69.0/24 ssh", "vm firewall-dnat tcp 3389 any rdp"});
+  auto r = run_terraform("firewall_classic.json");
+  CHECK(firewall_plan_diagnostics(r.diags, model::Severity::kWarning).empty());
+  CHECK(firewall_plan_exposures(r) ==
+        Lines{"fw firewall-dnat tcp 2222 81.2.69.0/24 ssh", "fw firewall-dnat tcp 3389 any rdp",
+              "vm firewall-dnat tcp 22 81.2.69.0/24 ssh", "vm firewall-dnat tcp 3389 any rdp"});
   REQUIRE(r.model.firewalls.size() == 1);
   const auto& fw = r.model.firewalls[0];
   CHECK(fw.sku_name == "AZFW_VNet");
@@ -105,10 +105,10 @@ TEST_CASE("a firewall policy's rule collection group: DNAT from IP groups, one f
   // The groups' ids (so the rule's source_ip_groups: [null, null]), the policy's id and the firewall's private IP
   // are only known after apply: the ids come from the configuration's references, the firewall is at its
   // subnet's first usable address 10.0.1.4 (a note).
-  auto r = run("firewall_policy.json");
-  CHECK(diagnostics(r.diags, model::Severity::kWarning).empty());
+  auto r = run_terraform("firewall_policy.json");
+  CHECK(firewall_plan_diagnostics(r.diags, model::Severity::kWarning).empty());
   const std::string sources = "52.10.0.0/16,81.2.69.7/32,81.2.70.0/24";
-  CHECK(exposures(r) ==
+  CHECK(firewall_plan_exposures(r) ==
         Lines{"fw firewall-dnat tcp 2222 " + sources + " ssh", "vm firewall-dnat tcp 22 " + sources + " ssh"});
   REQUIRE(r.model.firewall_policies.size() == 1);
   const auto& policy = r.model.firewall_policies[0];
@@ -130,10 +130,10 @@ TEST_CASE("a DNAT rule's source only known after apply admits every source", "[t
   // firewall_unknown_source.json: firewall_policy.json with the DNAT rule's sources the address of a public IP
   // created by the plan (source_addresses = [azurerm_public_ip.office.ip_address], no IP groups): whatever it
   // will be, the reading must report at least its exposure, so every internet source reaches 2222 and the VM's 22.
-  auto r = run("firewall_unknown_source.json");
+  auto r = run_terraform("firewall_unknown_source.json");
   CHECK_FALSE(r.diags.has_errors());
-  CHECK(exposures(r) == Lines{"fw firewall-dnat tcp 2222 any ssh", "vm firewall-dnat tcp 22 any ssh"});
-  const auto warnings = diagnostics(r.diags, model::Severity::kWarning);
+  CHECK(firewall_plan_exposures(r) == Lines{"fw firewall-dnat tcp 2222 any ssh", "vm firewall-dnat tcp 22 any ssh"});
+  const auto warnings = firewall_plan_diagnostics(r.diags, model::Severity::kWarning);
   CHECK(std::count_if(warnings.begin(), warnings.end(), [](const std::string& w) {
           return w.find(
                      "'azurerm_firewall_policy_rule_collection_group.rcg.nat_rule_collection[0].rule[0]."
@@ -147,11 +147,11 @@ TEST_CASE("a DNAT rule's translated address only known after apply keeps the fir
   // translated_address = azurerm_network_interface.vm.private_ip_address (only known after apply). The firewall's
   // own entry on 2222 is still reported from the rule's sources; what lies behind is unknown (a finding names the
   // rule), and the unknown-value warning names the Terraform address and points at the attribute in the plan.
-  auto r = run("firewall_unknown_target.json");
+  auto r = run_terraform("firewall_unknown_target.json");
   CHECK_FALSE(r.diags.has_errors());
-  CHECK(exposures(r) == Lines{"fw firewall-dnat tcp 2222 52.10.0.0/16,81.2.69.7/32,81.2.70.0/24 ssh"});
+  CHECK(firewall_plan_exposures(r) == Lines{"fw firewall-dnat tcp 2222 52.10.0.0/16,81.2.69.7/32,81.2.70.0/24 ssh"});
   CHECK(has_code(r.analysis.findings, "dnat-target-unknown"));
-  const auto warnings = diagnostics(r.diags, model::Severity::kWarning);
+  const auto warnings = firewall_plan_diagnostics(r.diags, model::Severity::kWarning);
   const std::string expected =
       "unknown-value /planned_values/root_module/resources/17/values/nat_rule_collection/0/rule/0/translated_address: "
       "'azurerm_firewall_policy_rule_collection_group.rcg.nat_rule_collection[0].rule[0].translated_address' is only "
@@ -165,9 +165,9 @@ TEST_CASE("a Bastion host's own 443 and its sessions to the VMs of its network",
   // nsg-bastion allows 443 from Internet; pip-bastion's address is only known after apply. jump (nic-jump
   // 10.2.1.4) is in `vms`, without NSGs and without a public IP. The Bastion's 443 is exposed to every internet
   // source; Standard sessions reach every TCP port of jump, from those who can reach the Bastion.
-  auto r = run("bastion.json");
+  auto r = run_terraform("bastion.json");
   CHECK_FALSE(r.diags.has_errors());
-  CHECK(exposures(r) == Lines{"bas public-ip tcp 443 any", "jump bastion tcp 0-65535 any"});
+  CHECK(firewall_plan_exposures(r) == Lines{"bas public-ip tcp 443 any", "jump bastion tcp 0-65535 any"});
   REQUIRE(r.model.bastion_hosts.size() == 1);
   const auto& b = r.model.bastion_hosts[0];
   CHECK(b.sku == model::BastionSku::kStandard);
@@ -183,9 +183,9 @@ TEST_CASE("a rule collection block only known after apply is a DNAT of everythin
   // only known after apply. Whatever its rules will be, the reading must report at least their exposure: one DNAT
   // rule of every protocol, source and port to an unknown address, last (priority 65000). The firewall's public
   // IP is then exposed on every TCP and UDP port to every source; what lies behind is unknown.
-  auto r = run("firewall_unknown_collection.json");
+  auto r = run_terraform("firewall_unknown_collection.json");
   CHECK_FALSE(r.diags.has_errors());
-  CHECK(exposures(r) ==
+  CHECK(firewall_plan_exposures(r) ==
         Lines{"fw firewall-dnat tcp 0-65535 any unknown-rules", "fw firewall-dnat udp 0-65535 any unknown-rules"});
   CHECK(has_code(r.analysis.findings, "dnat-target-unknown"));
 }
@@ -195,9 +195,9 @@ TEST_CASE("a secured hub's firewall: its hub public address takes the DNAT", "[t
   // 20.9.9.9 and the private address 10.100.0.132; policy-hub's group `dnat` takes ssh 2222 from 81.2.69.0/24 to
   // 10.20.1.4:22, which is no ip configuration of the input: the firewall's own entry at its hub address is
   // reported, and a finding says the target is not in the input.
-  auto r = run("firewall_hub.json");
+  auto r = run_terraform("firewall_hub.json");
   CHECK_FALSE(r.diags.has_errors());
-  CHECK(exposures(r) == Lines{"fw-hub firewall-dnat tcp 2222 81.2.69.0/24 ssh"});
+  CHECK(firewall_plan_exposures(r) == Lines{"fw-hub firewall-dnat tcp 2222 81.2.69.0/24 ssh"});
   REQUIRE(r.model.firewalls.size() == 1);
   const auto& fw = r.model.firewalls[0];
   CHECK(fw.sku_name == "AZFW_Hub");
@@ -214,9 +214,9 @@ TEST_CASE("classic collections left out are warnings that name their Terraform a
   // firewall_classic_orphans.json (a state): fw with an SNAT collection `snat` (it admits nothing inbound) and a
   // network collection `orphan` of the firewall fw-gone, which is not in the state. Each is left out with a
   // warning at its attribute in the file, the message starting with the collection's address.
-  auto r = run("firewall_classic_orphans.json");
+  auto r = run_terraform("firewall_classic_orphans.json");
   CHECK_FALSE(r.diags.has_errors());
-  CHECK(diagnostics(r.diags, model::Severity::kWarning) ==
+  CHECK(firewall_plan_diagnostics(r.diags, model::Severity::kWarning) ==
         Lines{"unmodelled-feature /values/root_module/resources/1/values/action: azurerm_firewall_nat_rule_collection."
               "snat: an SNAT rule collection does not admit inbound traffic: ignored",
               "missing-reference /values/root_module/resources/2/values/azure_firewall_name: "
@@ -236,16 +236,16 @@ TEST_CASE("a firewall whose public IP the plan creates reports DNAT through it",
   // rule's destination_address) is only known after apply. The rule's destination is not a known public address
   // of the firewall, so it is taken to target pip-fw (docs/model.md "Unknown values"): as in firewall_policy.json,
   // the firewall's 2222 and the VM's 22 from the IP groups' sources, through pip-fw, with a warning naming the rule.
-  auto r = run("firewall_new_pip.json");
+  auto r = run_terraform("firewall_new_pip.json");
   CHECK_FALSE(r.diags.has_errors());
   const std::string sources = "52.10.0.0/16,81.2.69.7/32,81.2.70.0/24";
-  CHECK(exposures(r) ==
+  CHECK(firewall_plan_exposures(r) ==
         Lines{"fw firewall-dnat tcp 2222 " + sources + " ssh", "vm firewall-dnat tcp 22 " + sources + " ssh"});
   for (const auto& e : r.analysis.exposures) {
     REQUIRE(e.public_ip >= 0);
     CHECK(r.model.public_ips[e.public_ip].name == "pip-fw");
   }
-  const auto warnings = diagnostics(r.analysis.findings, model::Severity::kWarning);
+  const auto warnings = firewall_plan_diagnostics(r.analysis.findings, model::Severity::kWarning);
   CHECK(std::count(warnings.begin(), warnings.end(),
                    "dnat-address-unknown /planned_values/root_module/resources/17/values/nat_rule_collection/0/rule/0: "
                    "firewall 'fw': the address of public IP 'pip-fw' is only known at deployment: DNAT rule 'ssh', "

@@ -15,32 +15,33 @@
 #include "model/validate.h"
 #include "solver/exposure.h"
 #include "tests/gateway_estate.h"
+#include "tests/terraform_support.h"
 
 namespace {
+
+using terraform_support::terraform_data;
 
 using namespace exposim;
 using Lines = std::vector<std::string>;
 namespace ge = exposim::testing::gateway_estate;
 
-std::string data(const std::string& name) { return std::string(EXPOSIM_SOURCE_DIR) + "/tests/data/terraform/" + name; }
-
-ge::Run run(const std::string& name) {
+ge::Run run_gateway_plan(const std::string& name) {
   ge::Run r;
-  importers::import_inputs({data(name)}, {}, r.m, r.diags);
+  importers::import_inputs({terraform_data(name)}, {}, r.m, r.diags);
   model::validate(r.m, r.diags, model::ValidateOptions{true});
   r.a = solver::analyze(r.m);
   return r;
 }
 
 /// The exposures as gateway_estate.h prints them, sorted.
-Lines exposures(const ge::Run& r) {
+Lines gateway_plan_exposures(const ge::Run& r) {
   Lines out = ge::lines(r);
   std::sort(out.begin(), out.end());
   return out;
 }
 
 /// "code pointer message" of the diagnostics of `severity` and above, sorted.
-Lines diagnostics(const model::Diagnostics& diags, model::Severity severity) {
+Lines gateway_plan_diagnostics(const model::Diagnostics& diags, model::Severity severity) {
   Lines out;
   for (const auto& d : diags.sorted()) {
     if (d.severity >= severity) out.push_back(fmt::format("{} {}: {}", d.code, d.where.pointer, d.message));
@@ -86,9 +87,9 @@ Lines with(Lines lines, const std::vector<std::string>& more) {
 TEST_CASE("terraform state: an application gateway's listeners and the backends its rules reach",
           "[terraform][application-gateway]") {
   // application_gateway_state.json: every id known; the association names pool-web by its id.
-  const auto r = run("application_gateway_state.json");
-  CHECK(diagnostics(r.diags, model::Severity::kWarning).empty());
-  CHECK(exposures(r) == with(kListeners, {kWeb1Https, kWeb2Http}));
+  const auto r = run_gateway_plan("application_gateway_state.json");
+  CHECK(gateway_plan_diagnostics(r.diags, model::Severity::kWarning).empty());
+  CHECK(gateway_plan_exposures(r) == with(kListeners, {kWeb1Https, kWeb2Http}));
   REQUIRE(r.m.application_gateways.size() == 1);
   const auto& g = r.m.application_gateways[0];
   CHECK(g.v2);
@@ -115,9 +116,9 @@ TEST_CASE("terraform plan: a NIC association whose gateway pool is only known af
   // `one([for p in azurerm_application_gateway.agw.backend_address_pool : p.id if p.name == "pool-web"])`, whose
   // references name the gateway's pools but not which: nic-web1 is taken to join both, so it is also reached
   // through l-http (80), which the state does not show. Every other reference resolves from the configuration.
-  const auto r = run("application_gateway.json");
-  CHECK(exposures(r) == with(kListeners, {kWeb1Https, kWeb1Http, kWeb2Http}));
-  CHECK(diagnostics(r.diags, model::Severity::kWarning) ==
+  const auto r = run_gateway_plan("application_gateway.json");
+  CHECK(gateway_plan_exposures(r) == with(kListeners, {kWeb1Https, kWeb1Http, kWeb2Http}));
+  CHECK(gateway_plan_diagnostics(r.diags, model::Severity::kWarning) ==
         Lines{"unknown-value /planned_values/root_module/resources/11/values/backend_address_pool_id: "
               "azurerm_network_interface_application_gateway_backend_address_pool_association.web1: the application "
               "gateway pool of this association is only known after apply: the network interface is taken to join "
@@ -144,9 +145,9 @@ TEST_CASE("terraform plan: a virtual hub in its WAN, and a connection to a spoke
   // virtual_wan.json: vwan-main (Standard), hub-weu 10.100.0.0/23 in it, conn-spoke from hub-weu to vnet-spoke
   // with internet security and the static route to-nva 10.30.0.0/16 -> 10.20.0.4. Every id is only known after
   // apply and resolved from the configuration: the connection's own id from virtual_hub_id. No VM: no exposure.
-  const auto r = run("virtual_wan.json");
+  const auto r = run_gateway_plan("virtual_wan.json");
   // Validation's note on what of a hub's routing is modelled counts the connection and its spoke in the input.
-  const auto warnings = diagnostics(r.diags, model::Severity::kWarning);
+  const auto warnings = gateway_plan_diagnostics(r.diags, model::Severity::kWarning);
   REQUIRE(warnings.size() == 1);
   CHECK(
       warnings[0].rfind(
@@ -182,8 +183,8 @@ TEST_CASE("terraform plan: private endpoints to storage accounts add no exposure
   // private_endpoint.json: stprivate (public network access disabled) and stpublic (enabled, network rules not
   // configured: Azure's default, Allow), each with an automatic (approved) private endpoint for blob in snet-pe.
   // Only stpublic's public endpoint is reached (443 and 445, secure transfer on); the endpoints are not.
-  const auto r = run("private_endpoint.json");
-  CHECK(diagnostics(r.diags, model::Severity::kWarning).empty());
+  const auto r = run_gateway_plan("private_endpoint.json");
+  CHECK(gateway_plan_diagnostics(r.diags, model::Severity::kWarning).empty());
   Lines reached;
   for (const auto& e : r.a.exposures) {
     reached.push_back(fmt::format("{} {} {} {}", cli::target_name(r.m, e), solver::to_string(e.via),
@@ -215,12 +216,12 @@ TEST_CASE("terraform plan: a gateway's frontend port and pool addresses only kno
   // dynamic address of nic-app (snet-app, no NSG anywhere). The unknown port is every port, at the listener and at
   // the entry of the flows it forwards; the unknown address is nic-app's, so nic-app is the pool's member and is
   // reached on 80 (s-80), not an unknown external backend.
-  const auto r = run("application_gateway_unknowns.json");
-  CHECK(diagnostics(r.diags, model::Severity::kWarning) ==
+  const auto r = run_gateway_plan("application_gateway_unknowns.json");
+  CHECK(gateway_plan_diagnostics(r.diags, model::Severity::kWarning) ==
         Lines{"unknown-value /planned_values/root_module/resources/7/values/frontend_port/0/port: "
               "'azurerm_application_gateway.u.frontend_port[0].port' is only known after apply: this field is read "
               "as unknown, conservatively (an unknown can only add exposure)"});
-  CHECK(exposures(r) ==
+  CHECK(gateway_plan_exposures(r) ==
         Lines{"agw-u public-ip 0-65535->tcp 0-65535 any | internet pip:pip-u no-nsg(subnet) agw(listener):l-app target",
               "nic-app application-gateway 0-65535->tcp 80 any | internet pip:pip-u no-nsg(gateway-subnet) "
               "agw(routing):l-app->80 no-nsg(subnet) no-nsg(nic) target"});
@@ -241,15 +242,15 @@ TEST_CASE("terraform state: a disabled WAF policy, a pool by host name, a privat
   // which names no resource: the connection is left out with a note; its address comes from custom_dns_configs.
   // conn-edge's state has no internet_security_enabled: the provider's default, false (Azure's is true), which
   // sends no spoke traffic through the hub.
-  const auto r = run("gateway_edges_state.json");
+  const auto r = run_gateway_plan("gateway_edges_state.json");
   REQUIRE(r.m.hub_connections.size() == 1);
   CHECK_FALSE(r.m.hub_connections[0].enable_internet_security);
   CHECK(r.m.hub_connections[0].hub.index == 0);
-  CHECK(exposures(r) ==
+  CHECK(gateway_plan_exposures(r) ==
         Lines{"agw-edge public-ip 80->tcp 80 any | internet pip:pip-edge no-nsg(subnet) agw(listener):l-http target"});
   REQUIRE(r.m.application_gateways.size() == 1);
   CHECK(r.m.application_gateways[0].waf_mode == model::WafMode::kOff);
-  const auto notes = diagnostics(r.diags, model::Severity::kNote);  // warnings first
+  const auto notes = gateway_plan_diagnostics(r.diags, model::Severity::kNote);  // warnings first
   REQUIRE(notes.size() == 2);
   CHECK(notes[1] ==
         "unmodelled-feature /values/root_module/resources/5/values/private_service_connection/0/"
@@ -259,7 +260,7 @@ TEST_CASE("terraform state: a disabled WAF policy, a pool by host name, a privat
                        "'hub-edge' (1 spoke "
                        "connection, 1 in the input): ",
                        0) == 0);
-  CHECK(diagnostics(r.a.findings, model::Severity::kWarning) ==
+  CHECK(gateway_plan_diagnostics(r.a.findings, model::Severity::kWarning) ==
         Lines{"unresolved-backend /values/root_module/resources/4/values/backend_address_pool/0: application gateway "
               "'agw-edge': backend pool 'pool' lists 'app.example.com', not the address of any ip configuration or "
               "internal load balancer frontend in the input: exposure of that backend is not reported"});

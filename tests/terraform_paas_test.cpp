@@ -27,19 +27,19 @@ using namespace exposim;
 using Lines = std::vector<std::string>;
 using solver::Hop;
 
-using terraform_support::data;
-using terraform_support::Run;
-using terraform_support::run;
+using terraform_support::run_terraform;
+using terraform_support::terraform_data;
+using terraform_support::TerraformRun;
 
 /// A fixture changed by `edit` before the import (a variant of a plan, named `name` in diagnostics).
 template <typename Edit>
-Run run_edited(const std::string& name, Edit edit) {
-  std::ifstream in(data(name));
+TerraformRun run_edited(const std::string& name, Edit edit) {
+  std::ifstream in(terraform_data(name));
   std::stringstream text;
   text << in.rdbuf();
   nlohmann::json doc = nlohmann::json::parse(text.str());
   edit(doc);
-  Run r;
+  TerraformRun r;
   importers::terraform::import_plan(doc.dump(), name, {}, r.model, r.diags);
   model::validate(r.model, r.diags, model::ValidateOptions{true});
   r.analysis = solver::analyze(r.model);
@@ -48,7 +48,7 @@ Run run_edited(const std::string& name, Edit edit) {
 
 /// "service ports sources scope" for every PaaS public endpoint exposure, sorted; scope is the deciding hop's
 /// (`ip-rules`, `default-action`, `firewall-rules`, `access-restrictions`, `scm-...` for the SCM site).
-Lines paas_side(const Run& r) {
+Lines paas_plan_paas_side(const TerraformRun& r) {
   Lines out;
   for (const auto& e : r.analysis.exposures) {
     if (e.via != solver::Via::kPaasPublic) continue;
@@ -64,7 +64,7 @@ Lines paas_side(const Run& r) {
 }
 
 /// "instance tcp 22 entry 50000 any lb/pool": exposures of VMs and scale set instances, sorted.
-Lines vm_side(const Run& r) {
+Lines paas_plan_vm_side(const TerraformRun& r) {
   Lines out;
   for (const auto& e : r.analysis.exposures) {
     if (e.nic < 0) continue;
@@ -84,7 +84,7 @@ Lines vm_side(const Run& r) {
 }
 
 /// "code pointer: message" of the diagnostics of `severity` and above, sorted.
-Lines diagnostics(const Run& r, model::Severity severity) {
+Lines paas_plan_diagnostics(const TerraformRun& r, model::Severity severity) {
   Lines out;
   for (const auto& d : r.diags.sorted()) {
     if (d.severity >= severity) out.push_back(fmt::format("{} {}: {}", d.code, d.where.pointer, d.message));
@@ -110,9 +110,9 @@ TEST_CASE("terraform PaaS: Key Vault, SQL, Cosmos DB and web apps of an azurerm 
   //   site's restrictions.
   // - app-orders-open: the same restriction, but the default action is the provider's default, Allow (azurerm
   //   3.95 and later): every other source reaches it too; its SCM site has no restriction and Allow.
-  auto r = run("paas.json");
+  auto r = run_terraform("paas.json");
   CHECK_FALSE(r.diags.has_errors());
-  Lines lines = paas_side(r);
+  Lines lines = paas_plan_paas_side(r);
   // The rest of the internet through app-orders-open's default action: every source but the office.
   const auto rest = std::find_if(r.analysis.exposures.begin(), r.analysis.exposures.end(), [&](const auto& e) {
     return e.via == solver::Via::kPaasPublic && cli::target_name(r.model, e) == "app-orders-open" &&
@@ -140,7 +140,7 @@ TEST_CASE("terraform PaaS: Key Vault, SQL, Cosmos DB and web apps of an azurerm 
                      "sql-orders 1433,11000-11999 81.2.69.10/31,81.2.69.12/30,81.2.69.16/30,81.2.69.20/32 "
                      "firewall-rules",
                  });
-  CHECK(diagnostics(r, model::Severity::kNote) ==
+  CHECK(paas_plan_diagnostics(r, model::Severity::kNote) ==
         Lines{"unmodelled-types /planned_values/root_module: 1 resource of an azurerm type exposim does not read yet "
               "is left out: azurerm_service_plan.plan",
               "assumed-default /planned_values/root_module/resources/1/values: azurerm_key_vault.open: no network ACLs "
@@ -163,16 +163,16 @@ TEST_CASE("terraform PaaS: an azurerm 2.x plan's legacy SQL server, Cosmos DB st
   // - app-legacy (azurerm_app_service): the restriction is 81.2.69.0 with subnet mask 255.255.255.0, a /24 (read
   //   without the mask it would be one address); no default action: deny after the restrictions. Its SCM site has
   //   no restriction: open. Not https_only: 80 and 443.
-  auto r = run("paas_azurerm2.json");
+  auto r = run_terraform("paas_azurerm2.json");
   CHECK_FALSE(r.diags.has_errors());
-  CHECK(paas_side(r) == Lines{
-                            "app-legacy 80,443 81.2.69.0/24 access-restrictions",
-                            "app-legacy 80,443 any scm-default-action",
-                            "cosmos-legacy 443,10250-10256 20.30.40.0/24 ip-rules",
-                            "cosmos-legacy 443,10250-10256 81.2.69.7/32 ip-rules",
-                            "sql-legacy 1433 any firewall-rules",
-                        });
-  CHECK(diagnostics(r, model::Severity::kWarning) ==
+  CHECK(paas_plan_paas_side(r) == Lines{
+                                      "app-legacy 80,443 81.2.69.0/24 access-restrictions",
+                                      "app-legacy 80,443 any scm-default-action",
+                                      "cosmos-legacy 443,10250-10256 20.30.40.0/24 ip-rules",
+                                      "cosmos-legacy 443,10250-10256 81.2.69.7/32 ip-rules",
+                                      "sql-legacy 1433 any firewall-rules",
+                                  });
+  CHECK(paas_plan_diagnostics(r, model::Severity::kWarning) ==
         Lines{"unmodelled-types /planned_values/root_module: 1 resource of an azurerm type exposim does not read yet "
               "is left out: azurerm_app_service_plan.plan",
               "unresolved-service-tag /planned_values/root_module/resources/2: azurerm_sql_firewall_rule.azure: "
@@ -186,11 +186,11 @@ TEST_CASE("terraform scale set behind a Standard load balancer: the NAT pool's p
   // ip configuration in pool-app and in the NAT pool ssh (load_balancer_inbound_nat_rules_ids), all known only
   // after apply and resolved from the configuration. lb-app is Standard on pip-lb; ssh maps 50000-50119 to 22:
   // instance 0 gets 50000, instance 1 50001. The pool's IP-address backend (10.0.1.50) is not modelled: a warning.
-  auto r = run("scale_set.json");
+  auto r = run_terraform("scale_set.json");
   CHECK_FALSE(r.diags.has_errors());
-  CHECK(vm_side(r) ==
+  CHECK(paas_plan_vm_side(r) ==
         Lines{"vmss-app_0 tcp 22 entry 50000 any lb-app/ssh", "vmss-app_1 tcp 22 entry 50001 any lb-app/ssh"});
-  CHECK(diagnostics(r, model::Severity::kNote) ==
+  CHECK(paas_plan_diagnostics(r, model::Severity::kNote) ==
         Lines{"unmodelled-feature /planned_values/root_module/resources/10: "
               "azurerm_lb_backend_address_pool_address.appliance: load balancer 'lb-app': backend pool 'pool-app' has "
               "1 IP-address-based backend, not modelled: exposure through it is not reported"});
@@ -217,7 +217,7 @@ TEST_CASE("terraform PaaS and scale sets: what is only known after apply can onl
           nlohmann::json{{"references", {"var.instances"}}};
     });
     CHECK_FALSE(r.diags.has_errors());
-    const Lines lines = vm_side(r);
+    const Lines lines = paas_plan_vm_side(r);
     CHECK(lines.size() == 120);
     CHECK(std::count(lines.begin(), lines.end(), "vmss-app_119 tcp 22 entry 50119 any lb-app/ssh") == 1);
   }
@@ -245,7 +245,7 @@ TEST_CASE("terraform PaaS and scale sets: what is only known after apply can onl
       }
     });
     CHECK_FALSE(r.diags.has_errors());
-    const Lines lines = paas_side(r);
+    const Lines lines = paas_plan_paas_side(r);
     CHECK(std::count(lines.begin(), lines.end(), "kv-orders-locked 443 any default-action") == 1);
     CHECK(std::count(lines.begin(), lines.end(), "app-orders 443 any access-restrictions") == 1);
     CHECK(std::count(lines.begin(), lines.end(), "cosmos-orders 443,10000-20000 any ip-rules") == 1);
@@ -261,10 +261,10 @@ TEST_CASE("terraform orchestrated scale sets: VMs that name one are its instance
   // - vmss-pub: 2 instances with a public IP each, sku_name Standard_Regional, in snet-pub without any NSG: a
   //   Standard public IP admits nothing without an NSG (read as the reader's default, Basic, both instances would
   //   be open on every port).
-  auto r = run("orchestrated.json");
+  auto r = run_terraform("orchestrated.json");
   CHECK_FALSE(r.diags.has_errors());
-  CHECK(vm_side(r) == Lines{"vm1 tcp 443 entry 443 any"});
-  CHECK(diagnostics(r, model::Severity::kNote) ==
+  CHECK(paas_plan_vm_side(r) == Lines{"vm1 tcp 443 entry 443 any"});
+  CHECK(paas_plan_diagnostics(r, model::Severity::kNote) ==
         Lines{"scale-set-capacity-unknown /planned_values/root_module/resources/6: "
               "azurerm_orchestrated_virtual_machine_scale_set.flex: scale set 'vmss-flex' has no 'sku.capacity'; "
               "assuming 1 instance"});
@@ -319,10 +319,10 @@ TEST_CASE("terraform web app restrictions by service tag with headers, and by su
     doc["configuration"]["root_module"]["resources"][8]["expressions"]["site_config"][0].erase("ip_restriction");
   });
   CHECK_FALSE(r.diags.has_errors());
-  const Lines lines = paas_side(r);
+  const Lines lines = paas_plan_paas_side(r);
   CHECK(std::count(lines.begin(), lines.end(), "app-orders 443 any access-restrictions") == 1);
   CHECK(std::count(lines.begin(), lines.end(), "app-orders 443 any scm-access-restrictions") == 1);
-  const auto warnings = diagnostics(r, model::Severity::kWarning);
+  const auto warnings = paas_plan_diagnostics(r, model::Severity::kWarning);
   CHECK(std::count(warnings.begin(), warnings.end(),
                    "unresolved-service-tag /planned_values/root_module/resources/8/values/site_config/0/ip_restriction/"
                    "0/service_tag: azurerm_linux_web_app.web: service tag 'AzureFrontDoor.Backend' is not resolved to "

@@ -11,19 +11,21 @@
 #include "solver/exposure.h"
 
 namespace terraform_support {
-namespace {  // internal linkage in each test file, as each file's own copy had
+namespace {  // internal linkage in each test file, as each file's own copy had; not every file uses both
 
-std::string data(const std::string& name) { return std::string(EXPOSIM_SOURCE_DIR) + "/tests/data/terraform/" + name; }
+[[maybe_unused]] std::string terraform_data(const std::string& name) {
+  return std::string(EXPOSIM_SOURCE_DIR) + "/tests/data/terraform/" + name;
+}
 
-struct Run {
+struct TerraformRun {
   exposim::model::Model model;
   exposim::model::Diagnostics diags;
   exposim::solver::Analysis analysis;
 };
 
-Run run(const std::string& name) {
-  Run r;
-  exposim::importers::import_inputs({data(name)}, {}, r.model, r.diags);
+[[maybe_unused]] TerraformRun run_terraform(const std::string& name) {
+  TerraformRun r;
+  exposim::importers::import_inputs({terraform_data(name)}, {}, r.model, r.diags);
   exposim::model::validate(r.model, r.diags, exposim::model::ValidateOptions{true});
   r.analysis = exposim::solver::analyze(r.model);
   return r;

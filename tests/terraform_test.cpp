@@ -17,25 +17,26 @@
 #include "model/validate.h"
 #include "scenario_summary.h"
 #include "solver/exposure.h"
+#include "terraform_support.h"
 
 namespace {
+
+using terraform_support::terraform_data;
 
 using namespace exposim;
 using Lines = std::vector<std::string>;
 
-std::string data(const std::string& name) { return std::string(EXPOSIM_SOURCE_DIR) + "/tests/data/terraform/" + name; }
-
-struct Run {
+struct PlanRun {
   model::Model model;
   model::Diagnostics diags;
   solver::Analysis analysis;
   std::vector<importers::InputReport> reports;
 };
 
-Run run(const std::vector<std::string>& names) {
-  Run r;
+PlanRun run_plans(const std::vector<std::string>& names) {
+  PlanRun r;
   std::vector<std::string> paths;
-  for (const auto& n : names) paths.push_back(data(n));
+  for (const auto& n : names) paths.push_back(terraform_data(n));
   r.reports = importers::import_inputs(paths, {}, r.model, r.diags);
   model::validate(r.model, r.diags, model::ValidateOptions{true});
   r.analysis = solver::analyze(r.model);
@@ -43,7 +44,7 @@ Run run(const std::vector<std::string>& names) {
 }
 
 /// "vm tcp 22 any nsg/rule > none" for the VM side (PaaS endpoints left out), sorted.
-Lines vm_side(const Run& r) {
+Lines plan_vm_side(const PlanRun& r) {
   solver::Analysis vms = r.analysis;
   std::erase_if(vms.exposures, [](const solver::Exposure& e) { return e.nic < 0; });
   Lines out;
@@ -53,7 +54,7 @@ Lines vm_side(const Run& r) {
 }
 
 /// "service ports sources" for every PaaS public endpoint, sorted.
-Lines paas_side(const Run& r) {
+Lines plan_paas_side(const PlanRun& r) {
   Lines out;
   for (const auto& e : r.analysis.exposures) {
     if (e.via != solver::Via::kPaasPublic) continue;
@@ -68,7 +69,7 @@ Lines paas_side(const Run& r) {
 }
 
 /// "code pointer message" of the diagnostics of `severity` and above, sorted.
-Lines diagnostics(const Run& r, model::Severity severity) {
+Lines plan_diagnostics(const PlanRun& r, model::Severity severity) {
   Lines out;
   for (const auto& d : r.diags.sorted()) {
     if (d.severity >= severity) out.push_back(fmt::format("{} {}: {}", d.code, d.where.pointer, d.message));
@@ -76,7 +77,7 @@ Lines diagnostics(const Run& r, model::Severity severity) {
   return out;
 }
 
-bool has_code(const Run& r, std::string_view code) {
+bool has_code(const PlanRun& r, std::string_view code) {
   return std::any_of(r.diags.items().begin(), r.diags.items().end(), [&](const auto& d) { return d.code == code; });
 }
 
@@ -94,9 +95,9 @@ TEST_CASE("a terraform show -json document is told from resource JSON and templa
 TEST_CASE("a plan's references known only after apply are resolved from the configuration", "[terraform]") {
   // nsg.json creates everything: the NIC's subnet and public IP, the VM's NIC, the association's subnet and NSG
   // and the separate rule's NSG are all unknown in `after`, and named by the configuration's references.
-  auto r = run({"nsg.json"});
-  CHECK(diagnostics(r, model::Severity::kWarning).empty());
-  CHECK(vm_side(r) ==
+  auto r = run_plans({"nsg.json"});
+  CHECK(plan_diagnostics(r, model::Severity::kWarning).empty());
+  CHECK(plan_vm_side(r) ==
         Lines{"vm-web tcp 22 any nsg-web/ssh > none", "vm-web tcp 443 20.30.40.0/24 nsg-web/https > none"});
   REQUIRE(r.reports.size() == 1);
   CHECK(r.reports[0].kind == "terraform");
@@ -107,15 +108,14 @@ TEST_CASE("a plan's references known only after apply are resolved from the conf
   CHECK(r.model.nsgs[0].where.pointer == "/planned_values/root_module/resources/3");
 }
 
-TEST_CASE("a state's inline subnets, NSG rules and known ids, and a Key Vault without network ACLs",
-          "[terraform]") {
-  auto r = run({"state.json"});
-  CHECK(vm_side(r) ==
+TEST_CASE("a state's inline subnets, NSG rules and known ids, and a Key Vault without network ACLs", "[terraform]") {
+  auto r = run_plans({"state.json"});
+  CHECK(plan_vm_side(r) ==
         Lines{"vm-app tcp 3389 81.2.69.0/24 nsg-app/rdp-office > none", "vm-app tcp 80,443 any nsg-app/web > none"});
   // kv-app's state has no network_acls and no public_network_access_enabled: Azure's defaults, public on 443
   // (an unread azurerm type is named by address: terraform_paas_test.cpp).
-  CHECK(paas_side(r) == Lines{"kv-app 443 any"});
-  CHECK(diagnostics(r, model::Severity::kNote) ==
+  CHECK(plan_paas_side(r) == Lines{"kv-app 443 any"});
+  CHECK(plan_diagnostics(r, model::Severity::kNote) ==
         Lines{"assumed-default /values/root_module/resources/5/values: azurerm_key_vault.kv: no network ACLs are "
               "configured: Azure's default is assumed, the public endpoint admits every internet source (default "
               "action Allow)"});
@@ -127,9 +127,9 @@ TEST_CASE("an NSG association to a subnet declared inline in its virtual network
   // azurerm_subnet_network_security_group_association (no key vault). The subnet's NSG admits RDP from the office
   // and web from anywhere; the NIC has none; its public IP is Standard (closed without an NSG): what the subnet
   // NSG allows is exposed, nothing else.
-  auto r = run({"inline_subnet.json"});
-  CHECK(diagnostics(r, model::Severity::kWarning).empty());
-  CHECK(vm_side(r) ==
+  auto r = run_plans({"inline_subnet.json"});
+  CHECK(plan_diagnostics(r, model::Severity::kWarning).empty());
+  CHECK(plan_vm_side(r) ==
         Lines{"vm-app tcp 3389 81.2.69.0/24 nsg-app/rdp-office > none", "vm-app tcp 80,443 any nsg-app/web > none"});
 }
 
@@ -140,14 +140,14 @@ TEST_CASE("route tables with inline and separate routes, a route table associati
   // 81.2.69.0/24 -> Internet. Replies to 81.2.69.0/24 take `partner` (longest prefix) back to the internet; to
   // every other source, the appliance: those flows are broken, not exposures. Both routes' prefixes join the
   // VirtualNetwork tag of the subnet, so AllowVnetInBound admits 81.2.69.0/24 on everything (docs/model.md).
-  auto r = run({"routes.json"});
+  auto r = run_plans({"routes.json"});
   CHECK_FALSE(r.diags.has_errors());
-  CHECK(vm_side(r) == Lines{"vm-web ah - 81.2.69.0/24 nsg-web/AllowVnetInBound > none",
-                            "vm-web esp - 81.2.69.0/24 nsg-web/AllowVnetInBound > none",
-                            "vm-web icmp - 81.2.69.0/24 nsg-web/AllowVnetInBound > none",
-                            "vm-web tcp 0-21,23-65535 81.2.69.0/24 nsg-web/AllowVnetInBound > none",
-                            "vm-web tcp 22 81.2.69.0/24 nsg-web/allow-ssh > none",
-                            "vm-web udp 0-65535 81.2.69.0/24 nsg-web/AllowVnetInBound > none"});
+  CHECK(plan_vm_side(r) == Lines{"vm-web ah - 81.2.69.0/24 nsg-web/AllowVnetInBound > none",
+                                 "vm-web esp - 81.2.69.0/24 nsg-web/AllowVnetInBound > none",
+                                 "vm-web icmp - 81.2.69.0/24 nsg-web/AllowVnetInBound > none",
+                                 "vm-web tcp 0-21,23-65535 81.2.69.0/24 nsg-web/AllowVnetInBound > none",
+                                 "vm-web tcp 22 81.2.69.0/24 nsg-web/allow-ssh > none",
+                                 "vm-web udp 0-65535 81.2.69.0/24 nsg-web/AllowVnetInBound > none"});
   CHECK(r.analysis.broken.size() == 6);
   // Both peerings, attached to their virtual networks, with the provider's values.
   REQUIRE(r.model.vnets.size() == 2);
@@ -173,9 +173,9 @@ TEST_CASE("application security groups: a NIC association and rules naming group
   // asg-admin (a separate rule). nic-web joins asg-web through
   // azurerm_network_interface_application_security_group_association; nic-db and asg-admin have no members.
   // Both NICs have a Standard public IP and no NIC NSG: only vm-web's 443 is exposed.
-  auto r = run({"asg.json"});
-  CHECK(diagnostics(r, model::Severity::kWarning).empty());
-  CHECK(vm_side(r) == Lines{"vm-web tcp 443 any nsg-app/https-to-web > none"});
+  auto r = run_plans({"asg.json"});
+  CHECK(plan_diagnostics(r, model::Severity::kWarning).empty());
+  CHECK(plan_vm_side(r) == Lines{"vm-web tcp 443 any nsg-app/https-to-web > none"});
   for (const auto& nic : r.model.nics) {
     REQUIRE(nic.ip_configurations.size() == 1);
     CHECK(nic.ip_configurations[0].asgs.size() == (nic.name == "nic-web" ? 1u : 0u));
@@ -187,8 +187,8 @@ TEST_CASE("a public load balancer: a rule to a pool and a NAT rule to 3389, behi
   // azurerm_lb_backend_address_pool), NAT rule rdp-vm1 50001 -> 3389. nic-vm1 (no public IP, snet-lb without an
   // NSG) joins the pool and the NAT rule through the two NIC associations. A Basic load balancer with no NSG on the
   // path is open: both are exposed to any source.
-  auto r = run({"lb.json"});
-  CHECK(diagnostics(r, model::Severity::kWarning).empty());
+  auto r = run_plans({"lb.json"});
+  CHECK(plan_diagnostics(r, model::Severity::kWarning).empty());
   Lines entries;
   for (const auto& e : r.analysis.exposures) {
     entries.push_back(fmt::format("{} {} {}", cli::target_name(r.model, e), model::to_string(e.ports),
@@ -208,8 +208,8 @@ TEST_CASE("a public load balancer: a rule to a pool and a NAT rule to 3389, behi
 TEST_CASE("an azurerm 2.x load balancing rule names its one pool in backend_address_pool_id", "[terraform]") {
   // lb_azurerm2.json: lb.json as azurerm 2.x wrote it (backend_address_pool_id, enable_floating_ip): the same
   // exposures; read without the singular pool, the rule would forward nowhere and 8080 would be hidden.
-  auto r = run({"lb_azurerm2.json"});
-  CHECK(diagnostics(r, model::Severity::kWarning).empty());
+  auto r = run_plans({"lb_azurerm2.json"});
+  CHECK(plan_diagnostics(r, model::Severity::kWarning).empty());
   Lines entries;
   for (const auto& e : r.analysis.exposures) {
     entries.push_back(fmt::format("{} {} {}", cli::target_name(r.model, e), model::to_string(e.ports),
@@ -222,33 +222,34 @@ TEST_CASE("an azurerm 2.x load balancing rule names its one pool in backend_addr
 TEST_CASE("a NIC's NSG association, a legacy virtual machine, and a plan mixed with Azure resource JSON",
           "[terraform]") {
   // The subnet exists already (a data source): alone, it is missing and assumed to allow.
-  auto alone = run({"compute.json"});
-  CHECK(vm_side(alone) == Lines{"vm-legacy tcp 80 any missing > nsg-nic/http"});
+  auto alone = run_plans({"compute.json"});
+  CHECK(plan_vm_side(alone) == Lines{"vm-legacy tcp 80 any missing > nsg-nic/http"});
   CHECK(has_code(alone, "missing-reference"));
   // With the exported subnet and its NSG, the subnet's rule narrows the sources.
-  auto mixed = run({"existing_subnet.json", "compute.json"});
-  CHECK(vm_side(mixed) == Lines{"vm-legacy tcp 80 81.2.69.0/24 nsg-subnet/http-from-partner > nsg-nic/http"});
+  auto mixed = run_plans({"existing_subnet.json", "compute.json"});
+  CHECK(plan_vm_side(mixed) == Lines{"vm-legacy tcp 80 81.2.69.0/24 nsg-subnet/http-from-partner > nsg-nic/http"});
   CHECK_FALSE(mixed.diags.has_errors());
 }
 
 TEST_CASE("a destroyed security rule is gone after apply", "[terraform]") {
   // delete.json: the `ssh` rule's change is a delete; planned values no longer list it.
-  auto r = run({"delete.json"});
-  CHECK(vm_side(r) == Lines{"nic-vm tcp 443 any none > nsg-web/https"});
+  auto r = run_plans({"delete.json"});
+  CHECK(plan_vm_side(r) == Lines{"nic-vm tcp 443 any none > nsg-web/https"});
 }
 
 TEST_CASE("a module called with for_each and a resource with count", "[terraform]") {
   // Each module instance's NIC takes its own public IP; b's NIC says "" (a known none) and is not exposed.
-  auto r = run({"modules.json"});
-  CHECK(vm_side(r) == Lines{"vm-a tcp 22 any nsg-web/allow-22 > none", "vm-a tcp 8080 any nsg-web/allow-8080 > none"});
+  auto r = run_plans({"modules.json"});
+  CHECK(plan_vm_side(r) ==
+        Lines{"vm-a tcp 22 any nsg-web/allow-22 > none", "vm-a tcp 8080 any nsg-web/allow-8080 > none"});
   CHECK_FALSE(r.diags.has_errors());
 }
 
 TEST_CASE("storage accounts: network rules inline, separate, unconfigured (assumed), HTTP", "[terraform]") {
-  auto r = run({"storage.json"});
-  CHECK(paas_side(r) == Lines{"sthttp 80,443 any", "stlocked 443,445 81.2.69.7/32", "stopen 443,445 any",
-                              "stseparate 443,445 20.30.40.9/32"});
-  CHECK(diagnostics(r, model::Severity::kNote) ==
+  auto r = run_plans({"storage.json"});
+  CHECK(plan_paas_side(r) == Lines{"sthttp 80,443 any", "stlocked 443,445 81.2.69.7/32", "stopen 443,445 any",
+                                   "stseparate 443,445 20.30.40.9/32"});
+  CHECK(plan_diagnostics(r, model::Severity::kNote) ==
         Lines{"assumed-default /planned_values/root_module/resources/1/values: azurerm_storage_account.open: no "
               "network rules are configured: Azure's default is assumed, the public endpoint admits every internet "
               "source (default action Allow)"});
@@ -256,7 +257,7 @@ TEST_CASE("storage accounts: network rules inline, separate, unconfigured (assum
 
 TEST_CASE("bad plans are located errors, never a crash", "[terraform]") {
   SECTION("truncated") {
-    auto r = run({"truncated.json"});
+    auto r = run_plans({"truncated.json"});
     REQUIRE(r.diags.has_errors());
     const auto sorted = r.diags.sorted();
     const auto& d = sorted.front();
@@ -265,9 +266,9 @@ TEST_CASE("bad plans are located errors, never a crash", "[terraform]") {
     CHECK(d.where.column > 0);
   }
   SECTION("an attribute of the wrong type") {
-    auto r = run({"wrong_type.json"});
+    auto r = run_plans({"wrong_type.json"});
     REQUIRE(r.diags.has_errors());
-    const auto errors = diagnostics(r, model::Severity::kError);
+    const auto errors = plan_diagnostics(r, model::Severity::kError);
     CHECK(std::find(errors.begin(), errors.end(),
                     "invalid-type /planned_values/root_module/resources/4/values/priority: "
                     "azurerm_network_security_rule.https: 'priority' is a string, expected a number") != errors.end());
@@ -279,29 +280,29 @@ TEST_CASE("bad plans are located errors, never a crash", "[terraform]") {
     }
   }
   SECTION("an unknown format_version: a warning, and what is readable is read") {
-    auto r = run({"future_version.json"});
+    auto r = run_plans({"future_version.json"});
     CHECK_FALSE(r.diags.has_errors());
-    CHECK(diagnostics(r, model::Severity::kWarning) ==
+    CHECK(plan_diagnostics(r, model::Severity::kWarning) ==
           Lines{"unknown-format-version /format_version: format_version '2.0' is not 0.x or 1.x: what has the known "
                 "shape is read"});
-    CHECK(vm_side(r).size() == 2);
+    CHECK(plan_vm_side(r).size() == 2);
   }
   SECTION("the command line exits 2") {
-    CHECK(testing::run_exposim({"analyze", data("truncated.json")}).code == 2);
-    CHECK(testing::run_exposim({"analyze", data("wrong_type.json")}).code == 2);
-    CHECK(testing::run_exposim({"analyze", data("future_version.json")}).code == 0);
+    CHECK(testing::run_exposim({"analyze", terraform_data("truncated.json")}).code == 2);
+    CHECK(testing::run_exposim({"analyze", terraform_data("wrong_type.json")}).code == 2);
+    CHECK(testing::run_exposim({"analyze", terraform_data("future_version.json")}).code == 0);
   }
 }
 
 TEST_CASE("what no reference resolves stays unknown, and is read so that it can only add exposure", "[terraform]") {
   // unresolved.json: nsg.json with the association's NSG and the https rule's source given by module variables
   // (not followed): the subnet's NSG is unknown (assumed to allow everything).
-  auto r = run({"unresolved.json"});
+  auto r = run_plans({"unresolved.json"});
   CHECK_FALSE(r.diags.has_errors());
-  CHECK(vm_side(r) == Lines{"vm-web ah - any missing > none", "vm-web esp - any missing > none",
-                            "vm-web icmp - any missing > none", "vm-web tcp 0-65535 any missing > none",
-                            "vm-web udp 0-65535 any missing > none"});
-  const auto warnings = diagnostics(r, model::Severity::kWarning);
+  CHECK(plan_vm_side(r) == Lines{"vm-web ah - any missing > none", "vm-web esp - any missing > none",
+                                 "vm-web icmp - any missing > none", "vm-web tcp 0-65535 any missing > none",
+                                 "vm-web udp 0-65535 any missing > none"});
+  const auto warnings = plan_diagnostics(r, model::Severity::kWarning);
   CHECK(std::count_if(warnings.begin(), warnings.end(), [](const std::string& w) {
           return w.rfind(
                      "unknown-value /planned_values/root_module/resources/5/values/network_security_group_id: "
@@ -316,9 +317,9 @@ TEST_CASE("module variables lead to the module call's argument, and 0.13 referen
   // module_vars.json: module.vm has count 2; each NIC's subnet_id is var.subnet_id, which the call sets to
   // azurerm_subnet.app[count.index].id. Only snet-0 has the NSG (allowing 443); both VMs have a Standard public
   // IP. vm-1, in snet-1 without an NSG, is closed (a Standard public IP admits nothing without an NSG).
-  auto r = run({"module_vars.json"});
-  CHECK(diagnostics(r, model::Severity::kWarning).empty());
-  CHECK(vm_side(r) == Lines{"vm-0 tcp 443 any nsg-mod/https > none"});
+  auto r = run_plans({"module_vars.json"});
+  CHECK(plan_diagnostics(r, model::Severity::kWarning).empty());
+  CHECK(plan_vm_side(r) == Lines{"vm-0 tcp 443 any nsg-mod/https > none"});
   for (const auto& nic : r.model.nics) {
     REQUIRE(nic.ip_configurations.size() == 1);
     const std::string subnet = nic.name == "vm-0-nic" ? "snet-0" : "snet-1";
@@ -333,9 +334,9 @@ TEST_CASE("a module output leads to the resource its expression references, in t
   // output subnet_id is azurerm_subnet.app.id. The NSG association and the vm module call both take
   // module.network.subnet_id, only known after apply. Followed through the output, both VMs are in snet-0 behind
   // nsg-mod (443 only); not followed, the association is dropped and every port is open (unknown-value warnings).
-  auto r = run({"module_outputs.json"});
-  CHECK(diagnostics(r, model::Severity::kWarning).empty());
-  CHECK(vm_side(r) == Lines{"vm-0 tcp 443 any nsg-mod/https > none", "vm-1 tcp 443 any nsg-mod/https > none"});
+  auto r = run_plans({"module_outputs.json"});
+  CHECK(plan_diagnostics(r, model::Severity::kWarning).empty());
+  CHECK(plan_vm_side(r) == Lines{"vm-0 tcp 443 any nsg-mod/https > none", "vm-1 tcp 443 any nsg-mod/https > none"});
   for (const auto& nic : r.model.nics) {
     REQUIRE(nic.ip_configurations.size() == 1);
     const std::string& id = nic.ip_configurations[0].subnet.id;
@@ -347,14 +348,14 @@ TEST_CASE("a module output leads to the resource its expression references, in t
 TEST_CASE("configured blocks only known after apply admit everything", "[terraform]") {
   // unknown_rules.json: nsg.json with the NSG's security_rule set by the configuration but only known after apply;
   // an unknown list of rules must not read as no rules (the NSG would deny what it may allow).
-  auto rules = run({"unknown_rules.json"});
-  CHECK(vm_side(rules) ==
+  auto rules = run_plans({"unknown_rules.json"});
+  CHECK(plan_vm_side(rules) ==
         Lines{"vm-web ah - any nsg-web/unknown-rules > none", "vm-web esp - any nsg-web/unknown-rules > none",
               "vm-web icmp - any nsg-web/unknown-rules > none", "vm-web tcp 0-65535 any nsg-web/unknown-rules > none",
               "vm-web udp 0-65535 any nsg-web/unknown-rules > none"});
   // unknown_network_rules.json: storage.json with stlocked's network_rules only known after apply.
-  auto acls = run({"unknown_network_rules.json"});
-  CHECK(paas_side(acls) ==
+  auto acls = run_plans({"unknown_network_rules.json"});
+  CHECK(plan_paas_side(acls) ==
         Lines{"sthttp 80,443 any", "stlocked 443,445 any", "stopen 443,445 any", "stseparate 443,445 20.30.40.9/32"});
   CHECK_FALSE(acls.diags.has_errors());
 }
@@ -362,11 +363,11 @@ TEST_CASE("configured blocks only known after apply admit everything", "[terrafo
 TEST_CASE("a resource whose name is only known after apply is analysed under its address", "[terraform]") {
   // unknown_names.json: nsg.json with the NSG's and the NIC's names from a random_pet (only known after apply),
   // and the separate rule's network_security_group_name referencing the NSG's name.
-  auto r = run({"unknown_names.json"});
+  auto r = run_plans({"unknown_names.json"});
   CHECK_FALSE(r.diags.has_errors());
-  CHECK(vm_side(r) == Lines{"vm-web tcp 22 any azurerm_network_security_group.web/ssh > none",
-                            "vm-web tcp 443 20.30.40.0/24 azurerm_network_security_group.web/https > none"});
-  CHECK(diagnostics(r, model::Severity::kWarning) ==
+  CHECK(plan_vm_side(r) == Lines{"vm-web tcp 22 any azurerm_network_security_group.web/ssh > none",
+                                 "vm-web tcp 443 20.30.40.0/24 azurerm_network_security_group.web/https > none"});
+  CHECK(plan_diagnostics(r, model::Severity::kWarning) ==
         Lines{"unknown-value /planned_values/root_module/resources/3/values/name: azurerm_network_security_group.web: "
               "its name is only known after apply: it is analysed under the name 'azurerm_network_security_group.web'",
               "unknown-value /planned_values/root_module/resources/7/values/name: azurerm_network_interface.vm: its "

@@ -25,12 +25,12 @@ namespace {
 using namespace exposim;
 using Lines = std::vector<std::string>;
 
-using terraform_support::data;
-using terraform_support::Run;
-using terraform_support::run;
+using terraform_support::run_terraform;
+using terraform_support::terraform_data;
+using terraform_support::TerraformRun;
 
 /// "target via ports sources" for every exposure, sorted.
-Lines exposures(const Run& r) {
+Lines unknown_list_exposures(const TerraformRun& r) {
   Lines out;
   for (const auto& e : r.analysis.exposures) {
     std::string sources = e.any_source ? "any" : "";
@@ -45,7 +45,7 @@ Lines exposures(const Run& r) {
 }
 
 /// "code pointer" of the diagnostics of `severity` and above, sorted.
-Lines diagnostics(const Run& r, model::Severity severity) {
+Lines unknown_list_diagnostics(const TerraformRun& r, model::Severity severity) {
   Lines out;
   for (const auto& d : r.diags.sorted()) {
     if (d.severity >= severity) out.push_back(fmt::format("{} {}", d.code, d.where.pointer));
@@ -62,14 +62,14 @@ TEST_CASE("a load balancing rule naming a pool created by the plan forwards to t
   // (its pool id unknown too, resolved the same way). The rule forwards to web-pool, whose id is composed from the
   // load balancer's and the pool's name; vm1 joins it. A Basic load balancer with no NSG on the path is open: vm1's
   // 8080 is exposed to any source. Reading [null] as an empty list dropped the pool and hid the exposure.
-  auto r = run("lb_unknown_pool.json");
-  CHECK(exposures(r) == Lines{"vm1 load-balancer 8080 any"});
+  auto r = run_terraform("lb_unknown_pool.json");
+  CHECK(unknown_list_exposures(r) == Lines{"vm1 load-balancer 8080 any"});
   REQUIRE(r.model.load_balancers.size() == 1);
   const auto& lb = r.model.load_balancers[0];
   REQUIRE(lb.rules.size() == 1);
   REQUIRE(lb.rules[0].backend_pools.size() == 1);
   // Resolved through the reference: no unknown pool is left.
-  CHECK(diagnostics(r, model::Severity::kWarning).empty());
+  CHECK(unknown_list_diagnostics(r, model::Severity::kWarning).empty());
 }
 
 TEST_CASE("an NSG rule whose source prefix list holds an address only known after apply admits any source",
@@ -79,10 +79,10 @@ TEST_CASE("an NSG rule whose source prefix list holds an address only known afte
   // source_address_prefixes [null] / [true] (azurerm_public_ip.jump.ip_address). The list is unknown as a whole and
   // the Azure reader widens an unknown source to every source: 22 is exposed to any source through allow-ssh.
   // Reading [null] as an empty list made the rule match no source and hid the exposure.
-  auto r = run("nsg_unknown_prefixes.json");
-  CHECK(exposures(r) == Lines{"vm1 public-ip 22 any"});
+  auto r = run_terraform("nsg_unknown_prefixes.json");
+  CHECK(unknown_list_exposures(r) == Lines{"vm1 public-ip 22 any"});
   // One unknown-value warning, at the list; the rule is read (no missing-field error for its source).
-  CHECK(diagnostics(r, model::Severity::kWarning) ==
+  CHECK(unknown_list_diagnostics(r, model::Severity::kWarning) ==
         Lines{"unknown-value /planned_values/root_module/resources/7/values/source_address_prefixes"});
 }
 
@@ -93,13 +93,13 @@ TEST_CASE("a list of pool ids with a known and an unknown element keeps the know
   // backend_address_pool_ids [<old-pool id>, null] (after_unknown [false, true]; the configuration references both
   // pools). The rule forwards to both pools, each once: vm1 and vm2 are exposed on 8080 to any source. Skipping the
   // null kept old-pool only and hid vm2.
-  auto r = run("lb_mixed_pools.json");
-  CHECK(exposures(r) == Lines{"vm1 load-balancer 8080 any", "vm2 load-balancer 8080 any"});
+  auto r = run_terraform("lb_mixed_pools.json");
+  CHECK(unknown_list_exposures(r) == Lines{"vm1 load-balancer 8080 any", "vm2 load-balancer 8080 any"});
   REQUIRE(r.model.load_balancers.size() == 1);
   const auto& lb = r.model.load_balancers[0];
   REQUIRE(lb.rules.size() == 1);
   CHECK(lb.rules[0].backend_pools.size() == 2);
-  CHECK(diagnostics(r, model::Severity::kWarning).empty());
+  CHECK(unknown_list_diagnostics(r, model::Severity::kWarning).empty());
 }
 
 TEST_CASE("an element of a list of pool ids that no reference resolves stays an unknown pool", "[terraform]") {
@@ -109,9 +109,9 @@ TEST_CASE("an element of a list of pool ids that no reference resolves stays an 
   // list is old-pool and one unknown pool: vm1 (in old-pool) is exposed on 8080 to any source; the unknown pool
   // is reported (unknown-value at the list, missing-reference at the synthesized pool), not dropped silently.
   // vm2 joins new-pool, which the rule does not name: not exposed.
-  auto r = run("lb_unresolved_pool.json");
-  CHECK(exposures(r) == Lines{"vm1 load-balancer 8080 any"});
-  CHECK(diagnostics(r, model::Severity::kWarning) ==
+  auto r = run_terraform("lb_unresolved_pool.json");
+  CHECK(unknown_list_exposures(r) == Lines{"vm1 load-balancer 8080 any"});
+  CHECK(unknown_list_diagnostics(r, model::Severity::kWarning) ==
         Lines{"missing-reference /planned_values/root_module/resources/6/properties/backendAddressPools/1/id",
               "unknown-value /planned_values/root_module/resources/6/values/backend_address_pool_ids"});
 }

@@ -18,15 +18,16 @@
 #include "model/validate.h"
 #include "scenario_summary.h"
 #include "solver/exposure.h"
+#include "terraform_support.h"
 
 namespace {
+
+using terraform_support::terraform_data;
 
 using namespace exposim;
 using exposim::testing::run_exposim;
 using Lines = std::vector<std::string>;
-using json = nlohmann::ordered_json;
-
-std::string data(const std::string& name) { return std::string(EXPOSIM_SOURCE_DIR) + "/tests/data/terraform/" + name; }
+using nlohmann::ordered_json;
 
 struct Side {
   model::Model model;
@@ -38,21 +39,21 @@ struct Side {
 Side side(const std::string& name, bool prior) {
   Side s;
   importers::InputOptions options;
-  if (prior) options.prior_state = {data(name)};
-  importers::import_inputs({data(name)}, options, s.model, s.diags);
+  if (prior) options.prior_state = {terraform_data(name)};
+  importers::import_inputs({terraform_data(name)}, options, s.model, s.diags);
   model::validate(s.model, s.diags, model::ValidateOptions{true});
   s.analysis = solver::analyze(s.model);
   return s;
 }
 
-Lines vm_side(const Side& s) {
+Lines whatif_plan_vm_side(const Side& s) {
   Lines out = testing::scenario::summary(s.model, s.analysis);
   std::sort(out.begin(), out.end());
   return out;
 }
 
 /// "severity code message" of every diagnostic, in order.
-Lines diagnostics(const Side& s) {
+Lines whatif_plan_diagnostics(const Side& s) {
   Lines out;
   for (const auto& d : s.diags.sorted()) {
     out.push_back(fmt::format("{} {} {}", model::to_string(d.severity), d.code, d.message));
@@ -62,7 +63,7 @@ Lines diagnostics(const Side& s) {
 
 /// The differences of a whatif JSON report as "change part target ports sources" (opened or closed packets; "any"
 /// for every internet source).
-Lines differences(const json& report) {
+Lines differences(const ordered_json& report) {
   Lines out;
   for (const auto& d : report.at("differences")) {
     for (const char* part : {"opened", "closed"}) {
@@ -86,10 +87,10 @@ TEST_CASE("a plan's prior state is what exists before it, its planned values wha
   // whatif_open.json: the state has rule https (443 from any); the plan adds rule ssh (22 from 52.10.20.0/24).
   const auto before = side("whatif_open.json", true);
   const auto after = side("whatif_open.json", false);
-  CHECK(diagnostics(before).empty());
-  CHECK(diagnostics(after).empty());
-  CHECK(vm_side(before) == Lines{"vm-app tcp 443 any nsg-app/https > none"});
-  CHECK(vm_side(after) ==
+  CHECK(whatif_plan_diagnostics(before).empty());
+  CHECK(whatif_plan_diagnostics(after).empty());
+  CHECK(whatif_plan_vm_side(before) == Lines{"vm-app tcp 443 any nsg-app/https > none"});
+  CHECK(whatif_plan_vm_side(after) ==
         Lines{"vm-app tcp 22 52.10.20.0/24 nsg-app/ssh > none", "vm-app tcp 443 any nsg-app/https > none"});
   // The model's locations point into the prior state on the before side.
   REQUIRE(before.model.nsgs.size() == 1);
@@ -102,10 +103,10 @@ TEST_CASE("a separate rule the plan destroys is gone although its NSG still read
   // security_rule (computed: the read-back of Azure before apply).
   const auto before = side("whatif_close.json", true);
   const auto after = side("whatif_close.json", false);
-  CHECK(vm_side(before) ==
+  CHECK(whatif_plan_vm_side(before) ==
         Lines{"vm-app tcp 22 52.10.20.0/24 nsg-app/ssh > none", "vm-app tcp 443 any nsg-app/https > none"});
-  CHECK(vm_side(after) == Lines{"vm-app tcp 443 any nsg-app/https > none"});
-  CHECK(diagnostics(after).empty());
+  CHECK(whatif_plan_vm_side(after) == Lines{"vm-app tcp 443 any nsg-app/https > none"});
+  CHECK(whatif_plan_diagnostics(after).empty());
   // Each rule once in the NSG: the read-back copies gave way to the separate resources.
   REQUIRE(before.model.nsgs.size() == 1);
   std::size_t custom = 0;
@@ -116,35 +117,35 @@ TEST_CASE("a separate rule the plan destroys is gone although its NSG still read
 TEST_CASE("a separate rule the plan updates is read with its planned values, not its NSG's read-back copy",
           "[terraform]") {
   // whatif_update.json: ssh's source goes from 52.10.20.0/24 to *; the NSG (no-op) still lists the old rule.
-  CHECK(vm_side(side("whatif_update.json", true)) ==
+  CHECK(whatif_plan_vm_side(side("whatif_update.json", true)) ==
         Lines{"vm-app tcp 22 52.10.20.0/24 nsg-app/ssh > none", "vm-app tcp 443 any nsg-app/https > none"});
-  CHECK(vm_side(side("whatif_update.json", false)) ==
+  CHECK(whatif_plan_vm_side(side("whatif_update.json", false)) ==
         Lines{"vm-app tcp 22 any nsg-app/ssh > none", "vm-app tcp 443 any nsg-app/https > none"});
-  auto r = run_exposim({"whatif", "--plan", data("whatif_update.json")});
+  auto r = run_exposim({"whatif", "--plan", terraform_data("whatif_update.json")});
   CHECK(r.code == cli::kExitFindings);
   CHECK_THAT(r.out, Catch::Contains("+ more  vm-app  10.1.1.4  20.61.15.7  public-ip  tcp    22     any except "
                                     "52.10.20.0/24  subnet: nsg-app/ssh (110) > nic: no NSG"));
 }
 
 TEST_CASE("whatif --plan: an added rule opening 22 grows the exposure and exits 1", "[terraform][cli]") {
-  auto r = run_exposim({"whatif", "--plan", data("whatif_open.json"), "--format", "json"});
+  auto r = run_exposim({"whatif", "--plan", terraform_data("whatif_open.json"), "--format", "json"});
   CHECK(r.code == cli::kExitFindings);
-  const json report = json::parse(r.out);
+  const ordered_json report = ordered_json::parse(r.out);
   CHECK(report.at("summary").at("grew") == true);
   // One exposure key (vm-app through its public IP) had 443 and now has 22 from the range too.
   CHECK(report.at("summary").at("changed") == 1);
   CHECK(differences(report) == Lines{"changed opened vm-app [[22,22]] 52.10.20.0/24"});
   CHECK(report.at("changed_resources").empty());
   // The table ends with the same verdict.
-  r = run_exposim({"whatif", "--plan", data("whatif_open.json")});
+  r = run_exposim({"whatif", "--plan", terraform_data("whatif_open.json")});
   CHECK(r.code == cli::kExitFindings);
   CHECK_THAT(r.out, Catch::EndsWith("exposure GREW\n"));
 }
 
 TEST_CASE("whatif --plan: a destroyed rule closes its port and exits 0", "[terraform][cli]") {
-  auto r = run_exposim({"whatif", "--plan", data("whatif_close.json"), "--format", "json"});
+  auto r = run_exposim({"whatif", "--plan", terraform_data("whatif_close.json"), "--format", "json"});
   CHECK(r.code == cli::kExitOk);
-  const json report = json::parse(r.out);
+  const ordered_json report = ordered_json::parse(r.out);
   CHECK(report.at("summary").at("grew") == false);
   CHECK(differences(report) == Lines{"changed closed vm-app [[22,22]] 52.10.20.0/24"});
   CHECK(r.err.empty());
@@ -152,9 +153,9 @@ TEST_CASE("whatif --plan: a destroyed rule closes its port and exits 0", "[terra
 
 TEST_CASE("whatif --plan: a plan that only creates is compared with an empty estate", "[terraform][cli]") {
   // nsg.json creates everything and has no prior_state: both of vm-web's exposures are new.
-  auto r = run_exposim({"whatif", "--plan", data("nsg.json"), "--format", "json"});
+  auto r = run_exposim({"whatif", "--plan", terraform_data("nsg.json"), "--format", "json"});
   CHECK(r.code == cli::kExitFindings);
-  const json report = json::parse(r.out);
+  const ordered_json report = ordered_json::parse(r.out);
   CHECK(report.at("summary").at("exposures_before") == 0);
   CHECK(report.at("summary").at("opened") == 1);
   CHECK(differences(report) ==
@@ -164,25 +165,25 @@ TEST_CASE("whatif --plan: a plan that only creates is compared with an empty est
 TEST_CASE("whatif --plan: the positional inputs are on both sides", "[terraform][cli]") {
   // An exported estate beside the plan: its exposures are the same before and after, only the plan's differ.
   const std::string estate = testing::example("web-https-only/estate.json");
-  auto r = run_exposim({"whatif", estate, "--plan", data("whatif_open.json"), "--format", "json"});
+  auto r = run_exposim({"whatif", estate, "--plan", terraform_data("whatif_open.json"), "--format", "json"});
   CHECK(r.code == cli::kExitFindings);
-  const json report = json::parse(r.out);
+  const ordered_json report = ordered_json::parse(r.out);
   CHECK(differences(report) == Lines{"changed opened vm-app [[22,22]] 52.10.20.0/24"});
-  const auto alone = json::parse(run_exposim({"analyze", estate, "--format", "json"}).out);
+  const auto alone = ordered_json::parse(run_exposim({"analyze", estate, "--format", "json"}).out);
   CHECK(report.at("summary").at("exposures_before") == alone.at("exposures").size() + 1);
 }
 
 TEST_CASE("whatif --plan prints a warning of a resource on both sides once", "[terraform][cli]") {
   // A type exposim does not read, in the state and in the plan: one warning at two pointers with one message.
-  json plan = json::parse(testing::read_file(data("whatif_open.json")));
-  const json workspace = {{"address", "azurerm_log_analytics_workspace.main"},
+  ordered_json plan = ordered_json::parse(testing::read_file(terraform_data("whatif_open.json")));
+  const ordered_json workspace = {{"address", "azurerm_log_analytics_workspace.main"},
                           {"mode", "managed"},
                           {"type", "azurerm_log_analytics_workspace"},
                           {"name", "main"},
                           {"provider_name", "registry.terraform.io/hashicorp/azurerm"},
                           {"schema_version", 3},
                           {"values", {{"name", "log-app"}, {"resource_group_name", "rg-app"}}},
-                          {"sensitive_values", json::object()}};
+                          {"sensitive_values", ordered_json::object()}};
   plan["prior_state"]["values"]["root_module"]["resources"].push_back(workspace);
   plan["planned_values"]["root_module"]["resources"].push_back(workspace);
   const auto dir = testing::scratch_dir("terraform-whatif-once");
@@ -200,7 +201,7 @@ TEST_CASE("whatif --plan prints a warning of a resource on both sides once", "[t
 }
 
 TEST_CASE("whatif --plan: usage and input errors", "[terraform][cli]") {
-  const std::string plan = data("whatif_open.json");
+  const std::string plan = terraform_data("whatif_open.json");
   // One mode at a time; --write only with --change.
   auto r = run_exposim({"whatif", "--plan", plan, "--after", plan});
   CHECK(r.code == cli::kExitUsage);
@@ -211,20 +212,20 @@ TEST_CASE("whatif --plan: usage and input errors", "[terraform][cli]") {
   r = run_exposim({"whatif", "--after", plan});
   CHECK(r.code == cli::kExitUsage);
   // A state, or Azure resource JSON, is not a plan.
-  r = run_exposim({"whatif", "--plan", data("state.json")});
+  r = run_exposim({"whatif", "--plan", terraform_data("state.json")});
   CHECK(r.code == cli::kExitBadInput);
   CHECK_THAT(r.err, Catch::Contains("state.json: --plan takes a Terraform plan (terraform show -json tfplan), not a "
                                     "state"));
   r = run_exposim({"whatif", "--plan", testing::example("web-https-only/estate.json")});
   CHECK(r.code == cli::kExitBadInput);
   CHECK_THAT(r.err, Catch::Contains("not Azure resource JSON"));
-  r = run_exposim({"whatif", "--plan", data("truncated.json")});
+  r = run_exposim({"whatif", "--plan", terraform_data("truncated.json")});
   CHECK(r.code == cli::kExitBadInput);
   CHECK_THAT(r.err, Catch::Contains("[json-syntax]"));
   // The workspace's own state beside its plan: every resource twice, which would hide what the plan does.
   const auto dir = testing::scratch_dir("terraform-whatif-state");
   const auto state = dir / "state.json";
-  testing::write_file(state, json::parse(testing::read_file(plan)).at("prior_state").dump());
+  testing::write_file(state, ordered_json::parse(testing::read_file(plan)).at("prior_state").dump());
   r = run_exposim({"whatif", state.string(), "--plan", plan});
   CHECK(r.code == cli::kExitBadInput);
   CHECK_THAT(r.err, Catch::Contains("the plan's resources must not be given again by the other inputs"));
@@ -237,13 +238,13 @@ TEST_CASE("check and graph read plans as analyze does", "[terraform][cli]") {
   const auto dir = testing::scratch_dir("terraform-whatif");
   const auto spec = dir / "spec.yaml";
   testing::write_file(spec, "version: 1\nassertions:\n  - name: no management ports\n    kind: no-management-ports\n");
-  auto r = run_exposim({"check", data("nsg.json"), "--spec", spec.string()});
+  auto r = run_exposim({"check", terraform_data("nsg.json"), "--spec", spec.string()});
   CHECK(r.code == cli::kExitFindings);
   CHECK_THAT(r.out, Catch::Contains("vm-web"));
   testing::write_file(spec, "version: 1\nassertions:\n  - name: no management ports\n    kind: no-management-ports\n");
-  r = run_exposim({"check", data("whatif_close.json"), "--spec", spec.string()});
+  r = run_exposim({"check", terraform_data("whatif_close.json"), "--spec", spec.string()});
   CHECK(r.code == cli::kExitOk);  // the plan destroys the rule that admitted 22
-  r = run_exposim({"graph", data("nsg.json"), "--format", "dot"});
+  r = run_exposim({"graph", terraform_data("nsg.json"), "--format", "dot"});
   CHECK(r.code == cli::kExitOk);
   CHECK_THAT(r.out, Catch::Contains("vm-web"));
   CHECK_THAT(r.out, Catch::Contains("nsg-web"));
@@ -253,7 +254,7 @@ TEST_CASE("check and graph read plans as analyze does", "[terraform][cli]") {
 TEST_CASE("plans that could never apply: one Azure id twice, one priority twice, a rule inline and separate",
           "[terraform]") {
   const auto s = side("duplicates.json", false);
-  const Lines got = diagnostics(s);
+  const Lines got = whatif_plan_diagnostics(s);
   // Two separate rules named allow-ssh in nsg-names: one id; the second is left out, never merged.
   CHECK(std::count(got.begin(), got.end(),
                    "error terraform-duplicate-id azurerm_network_security_rule.ssh_again: "
@@ -286,16 +287,16 @@ TEST_CASE("plans that could never apply: one Azure id twice, one priority twice,
     CHECK(custom == (n.name == "nsg-priorities" ? 2u : 1u));
   }
   // The CLI stops (exit 2) and names the place in the plan.
-  auto r = run_exposim({"analyze", data("duplicates.json")});
+  auto r = run_exposim({"analyze", terraform_data("duplicates.json")});
   CHECK(r.code == cli::kExitBadInput);
   CHECK_THAT(r.err, Catch::Contains("duplicates.json:"));
   CHECK_THAT(r.err, Catch::Contains("[terraform-duplicate-id]"));
 }
 
 TEST_CASE("analyze's JSON names the Terraform address beside the Azure name", "[terraform][cli]") {
-  auto r = run_exposim({"analyze", data("whatif_open.json"), "--format", "json"});
+  auto r = run_exposim({"analyze", terraform_data("whatif_open.json"), "--format", "json"});
   REQUIRE(r.code == cli::kExitOk);
-  const json report = json::parse(r.out);
+  const ordered_json report = ordered_json::parse(r.out);
   REQUIRE(report.at("exposures").size() == 2);
   for (const auto& e : report.at("exposures")) {
     CHECK(e.at("target").at("terraform_address") == "azurerm_linux_virtual_machine.app");

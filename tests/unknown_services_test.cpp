@@ -16,26 +16,29 @@
 #include "importers/azure/resource_importer.h"
 #include "importers/unknown_value.h"
 #include "model/validate.h"
+#include "resource_json.h"
 #include "solver/exposure.h"
 #include "solver/firewall.h"
 
 namespace {
+
+using exposim::testing::resource_json::has_code;
 
 using namespace exposim;
 using importers::unknown_value;
 using nlohmann::json;
 
 const std::string kS = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network";
-json id_ref(const std::string& id) { return {{"id", id}}; }
+json services_id_ref(const std::string& id) { return {{"id", id}}; }
 
-struct Run {
+struct ServicesRun {
   model::Model m;
   model::Diagnostics diags;
   solver::Analysis a;
 };
 
-Run run(const json& resources) {
-  Run r;
+ServicesRun run_services(const json& resources) {
+  ServicesRun r;
   importers::azure::ImportOptions options;
   options.from_template = true;
   importers::azure::import_text(json{{"value", resources}}.dump(), "t.json", r.m, r.diags, options);
@@ -44,19 +47,12 @@ Run run(const json& resources) {
   return r;
 }
 
-bool has_code(const model::Diagnostics& d, const std::string& code) {
-  for (const auto& x : d.items()) {
-    if (x.code == code) return true;
-  }
-  return false;
-}
-
 /// What a run reports, per (target name, protocol): ports at the target, entry ports, sources.
 struct Reach {
   model::PortSet ports, entry_ports;
   model::IpSet sources;
 };
-std::map<std::pair<std::string, int>, Reach> reach(const Run& r) {
+std::map<std::pair<std::string, int>, Reach> reach(const ServicesRun& r) {
   std::map<std::pair<std::string, int>, Reach> out;
   for (const auto& e : r.a.exposures) {
     const auto* res = e.nic >= 0 ? static_cast<const model::ResourceBase*>(&r.m.nics[e.nic])
@@ -70,7 +66,7 @@ std::map<std::pair<std::string, int>, Reach> reach(const Run& r) {
 }
 
 /// True when `wide` reports at least what `narrow` does.
-bool covers(const Run& wide, const Run& narrow, std::string& why) {
+bool covers(const ServicesRun& wide, const ServicesRun& narrow, std::string& why) {
   const auto w = reach(wide);
   for (const auto& [key, n] : reach(narrow)) {
     auto it = w.find(key);
@@ -103,7 +99,7 @@ json vnet(const std::string& name, const std::string& space,
   for (const auto& [sname, prefix] : subnets) {
     json props = {{"addressPrefix", prefix}};
     if (!nsg.empty() && sname != "AzureFirewallSubnet" && sname != "agw") {
-      props["networkSecurityGroup"] = id_ref(kS + "/networkSecurityGroups/" + nsg);
+      props["networkSecurityGroup"] = services_id_ref(kS + "/networkSecurityGroups/" + nsg);
     }
     subs.push_back({{"name", sname}, {"properties", props}});
   }
@@ -142,7 +138,7 @@ json pip(const std::string& name, const std::string& address) {
 
 json nic(const std::string& name, const std::string& subnet_id, const std::string& address,
          json extra = json::object()) {
-  json cfg = {{"privateIPAddress", address}, {"subnet", id_ref(subnet_id)}};
+  json cfg = {{"privateIPAddress", address}, {"subnet", services_id_ref(subnet_id)}};
   cfg.update(extra);
   return {{"id", kS + "/networkInterfaces/" + name},
           {"name", name},
@@ -170,13 +166,13 @@ json lb_estate(const json& protocol, const json& frontend_port, const json& back
                         {{"frontendIPConfigurations",
                           {{{"id", kLb + "/frontendIPConfigurations/fe"},
                             {"name", "fe"},
-                            {"properties", {{"publicIPAddress", id_ref(kS + "/publicIPAddresses/pip-lb")}}}}}},
+                            {"properties", {{"publicIPAddress", services_id_ref(kS + "/publicIPAddresses/pip-lb")}}}}}},
                          {"backendAddressPools", {{{"id", kLb + "/backendAddressPools/be"}, {"name", "be"}}}},
                          {"loadBalancingRules",
                           {{{"name", "rule"},
                             {"properties",
-                             {{"frontendIPConfiguration", id_ref(kLb + "/frontendIPConfigurations/fe")},
-                              {"backendAddressPool", id_ref(kLb + "/backendAddressPools/be")},
+                             {{"frontendIPConfiguration", services_id_ref(kLb + "/frontendIPConfigurations/fe")},
+                              {"backendAddressPool", services_id_ref(kLb + "/backendAddressPools/be")},
                               {"protocol", protocol},
                               {"frontendPort", frontend_port},
                               {"backendPort", backend_port}}}}}},
@@ -184,13 +180,13 @@ json lb_estate(const json& protocol, const json& frontend_port, const json& back
                           {{{"id", kLb + "/inboundNatRules/nat"},
                             {"name", "nat"},
                             {"properties",
-                             {{"frontendIPConfiguration", id_ref(kLb + "/frontendIPConfigurations/fe")},
+                             {{"frontendIPConfiguration", services_id_ref(kLb + "/frontendIPConfigurations/fe")},
                               {"protocol", "Tcp"},
                               {"frontendPort", nat_frontend},
                               {"backendPort", nat_backend}}}}}}}}});
   resources.push_back(nic("vm-nic", kS + "/virtualNetworks/v/subnets/work", "10.0.1.4",
-                          {{"loadBalancerBackendAddressPools", {id_ref(kLb + "/backendAddressPools/be")}},
-                           {"loadBalancerInboundNatRules", {id_ref(kLb + "/inboundNatRules/nat")}}}));
+                          {{"loadBalancerBackendAddressPools", {services_id_ref(kLb + "/backendAddressPools/be")}},
+                           {"loadBalancerInboundNatRules", {services_id_ref(kLb + "/inboundNatRules/nat")}}}));
   return resources;
 }
 
@@ -200,36 +196,36 @@ TEST_CASE("unknown values: load balancer ports and protocols are every port and 
   const auto base = [&](const json& p, const json& f, const json& b) { return lb_estate(p, f, b, 50001, 22); };
 
   // Unknown frontend port: every port at the frontend.
-  const Run fe = run(base("Tcp", unknown_port, 80));
+  const ServicesRun fe = run_services(base("Tcp", unknown_port, 80));
   REQUIRE_FALSE(fe.diags.has_errors());
   CHECK(has_code(fe.diags, "unknown-value"));
   for (int port : {1, 80, 443, 65535}) {
     INFO("frontendPort " << port);
-    const Run concrete = run(base("Tcp", port, 80));
+    const ServicesRun concrete = run_services(base("Tcp", port, 80));
     REQUIRE_FALSE(concrete.diags.has_errors());
     CHECK_COVERS(fe, concrete);
   }
   // Unknown backend port: every port at the backend.
-  const Run be = run(base("Tcp", 80, unknown_port));
+  const ServicesRun be = run_services(base("Tcp", 80, unknown_port));
   REQUIRE_FALSE(be.diags.has_errors());
   for (int port : {1, 22, 8080, 65535}) {
     INFO("backendPort " << port);
-    CHECK_COVERS(be, run(base("Tcp", 80, port)));
+    CHECK_COVERS(be, run_services(base("Tcp", 80, port)));
   }
   // Unknown protocol: All (TCP and UDP).
-  const Run proto = run(base(unknown_protocol, 80, 80));
+  const ServicesRun proto = run_services(base(unknown_protocol, 80, 80));
   REQUIRE_FALSE(proto.diags.has_errors());
   for (const char* p : {"Tcp", "Udp", "All"}) {
     INFO("protocol " << p);
-    CHECK_COVERS(proto, run(base(p, 80, 80)));
+    CHECK_COVERS(proto, run_services(base(p, 80, 80)));
   }
   // Inbound NAT rule: unknown frontend port and unknown backend port.
-  const Run nat = run(lb_estate("Tcp", 80, 80, unknown_port, unknown_port));
+  const ServicesRun nat = run_services(lb_estate("Tcp", 80, 80, unknown_port, unknown_port));
   REQUIRE_FALSE(nat.diags.has_errors());
   for (int f : {1, 50001, 65535}) {
     for (int b : {22, 3389}) {
       INFO("NAT " << f << " -> " << b);
-      CHECK_COVERS(nat, run(lb_estate("Tcp", 80, 80, f, b)));
+      CHECK_COVERS(nat, run_services(lb_estate("Tcp", 80, 80, f, b)));
     }
   }
   // The widened values, exactly: every port at the target and at the frontend.
@@ -256,19 +252,19 @@ json gateway_estate(const json& listener_port, const json& backend_port) {
        {"properties",
         {{"sku", {{"name", "Standard_v2"}, {"tier", "Standard_v2"}}},
          {"gatewayIPConfigurations",
-          {{{"name", "gwip"}, {"properties", {{"subnet", id_ref(kS + "/virtualNetworks/v/subnets/agw")}}}}}},
+          {{{"name", "gwip"}, {"properties", {{"subnet", services_id_ref(kS + "/virtualNetworks/v/subnets/agw")}}}}}},
          {"frontendIPConfigurations",
           {{{"id", kGw + "/frontendIPConfigurations/fe"},
             {"name", "fe"},
-            {"properties", {{"publicIPAddress", id_ref(kS + "/publicIPAddresses/pip-agw")}}}}}},
+            {"properties", {{"publicIPAddress", services_id_ref(kS + "/publicIPAddresses/pip-agw")}}}}}},
          {"frontendPorts",
           {{{"id", kGw + "/frontendPorts/p"}, {"name", "p"}, {"properties", {{"port", listener_port}}}}}},
          {"httpListeners",
           {{{"id", kGw + "/httpListeners/l"},
             {"name", "l"},
             {"properties",
-             {{"frontendIPConfiguration", id_ref(kGw + "/frontendIPConfigurations/fe")},
-              {"frontendPort", id_ref(kGw + "/frontendPorts/p")},
+             {{"frontendIPConfiguration", services_id_ref(kGw + "/frontendIPConfigurations/fe")},
+              {"frontendPort", services_id_ref(kGw + "/frontendPorts/p")},
               {"protocol", "Http"}}}}}},
          {"backendAddressPools",
           {{{"id", kGw + "/backendAddressPools/pool"},
@@ -281,33 +277,33 @@ json gateway_estate(const json& listener_port, const json& backend_port) {
          {"requestRoutingRules",
           {{{"name", "r"},
             {"properties",
-             {{"httpListener", id_ref(kGw + "/httpListeners/l")},
-              {"backendAddressPool", id_ref(kGw + "/backendAddressPools/pool")},
-              {"backendHttpSettings", id_ref(kGw + "/backendHttpSettingsCollection/s")}}}}}}}}});
+             {{"httpListener", services_id_ref(kGw + "/httpListeners/l")},
+              {"backendAddressPool", services_id_ref(kGw + "/backendAddressPools/pool")},
+              {"backendHttpSettings", services_id_ref(kGw + "/backendHttpSettingsCollection/s")}}}}}}}}});
   resources.push_back(nic("vm-nic", kS + "/virtualNetworks/v/subnets/work", "10.0.1.4"));
   return resources;
 }
 
 TEST_CASE("unknown values: application gateway listener and backend ports are every port", "[unknown][solver]") {
   const json unknown_port = unknown_value("parameters('port')");
-  const Run listener = run(gateway_estate(unknown_port, 8080));
+  const ServicesRun listener = run_services(gateway_estate(unknown_port, 8080));
   REQUIRE_FALSE(listener.diags.has_errors());
   CHECK(listener.m.application_gateways[0].frontend_ports[0].unknown);
-  const Run backend = run(gateway_estate(80, unknown_port));
+  const ServicesRun backend = run_services(gateway_estate(80, unknown_port));
   REQUIRE_FALSE(backend.diags.has_errors());
   CHECK(backend.m.application_gateways[0].backend_settings[0].unknown);
   for (int port : {80, 443, 8080}) {
     INFO("port " << port);
-    const Run concrete_listener = run(gateway_estate(port, 8080));
+    const ServicesRun concrete_listener = run_services(gateway_estate(port, 8080));
     REQUIRE(reach(concrete_listener).size() == 2);  // the gateway and its backend
     CHECK_COVERS(listener, concrete_listener);
-    CHECK_COVERS(backend, run(gateway_estate(80, port)));
+    CHECK_COVERS(backend, run_services(gateway_estate(80, port)));
   }
   // An unknown backend address is an unknown, external backend.
   auto unknown_backend = gateway_estate(80, 8080);
   unknown_backend[3]["properties"]["backendAddressPools"][0]["properties"]["backendAddresses"][0]["ipAddress"] =
       unknown_value("parameters('backendIp')");
-  const Run u = run(unknown_backend);
+  const ServicesRun u = run_services(unknown_backend);
   REQUIRE_FALSE(u.diags.has_errors());
   CHECK(has_code(u.a.findings, "unresolved-backend"));
 }
@@ -323,7 +319,7 @@ TEST_CASE(
   auto& listener = estate[3]["properties"]["httpListeners"][0]["properties"];
   listener["frontendPort"]["id"] = unknown_value("parameters('names')");
   listener["frontendIPConfiguration"]["id"] = unknown_value("parameters('names')");
-  const Run u = run(estate);
+  const ServicesRun u = run_services(estate);
   REQUIRE_FALSE(u.diags.has_errors());
   const auto& g = u.m.application_gateways[0];
   REQUIRE(g.frontend_ports.size() == 2);
@@ -332,7 +328,7 @@ TEST_CASE(
   CHECK(g.listeners[0].frontend.child == 0);
   for (int port : {80, 443, 8443}) {
     INFO("port " << port);
-    CHECK_COVERS(u, run(gateway_estate(port, 8080)));
+    CHECK_COVERS(u, run_services(gateway_estate(port, 8080)));
   }
   CHECK(reach(u).size() == 2);  // the gateway and its backend on 8080
 }
@@ -364,60 +360,61 @@ TEST_CASE("unknown values: PaaS public access, default action, IP rules and secu
     return json{{"defaultAction", action}, {"ipRules", {{{"value", rule}, {"action", "Allow"}}}}};
   };
   // publicNetworkAccess unknown: Enabled.
-  const Run pna = run(storage({{"publicNetworkAccess", unknown}}));
+  const ServicesRun pna = run_services(storage({{"publicNetworkAccess", unknown}}));
   REQUIRE_FALSE(pna.diags.has_errors());
   CHECK(pna.m.paas_services[0].public_network_access == model::PublicNetworkAccess::kEnabled);
-  for (const char* v : {"Enabled", "Disabled"}) CHECK_COVERS(pna, run(storage({{"publicNetworkAccess", v}})));
+  for (const char* v : {"Enabled", "Disabled"}) CHECK_COVERS(pna, run_services(storage({{"publicNetworkAccess", v}})));
   // defaultAction unknown: Allow.
-  const Run da = run(storage({{"networkAcls", acls(unknown, "52.1.0.0/16")}}));
+  const ServicesRun da = run_services(storage({{"networkAcls", acls(unknown, "52.1.0.0/16")}}));
   REQUIRE_FALSE(da.diags.has_errors());
   CHECK(da.m.paas_services[0].default_action == model::Access::kAllow);
-  for (const char* v : {"Allow", "Deny"}) CHECK_COVERS(da, run(storage({{"networkAcls", acls(v, "52.1.0.0/16")}})));
+  for (const char* v : {"Allow", "Deny"})
+    CHECK_COVERS(da, run_services(storage({{"networkAcls", acls(v, "52.1.0.0/16")}})));
   // An unknown IP rule (or a placeholder) admits every source.
   for (const json& rule : {unknown, json("xx.xx.xx.xx/yy"), json("<your-ip>")}) {
     INFO("rule " << rule.dump());
-    const Run ip = run(storage({{"networkAcls", acls("Deny", rule)}}));
+    const ServicesRun ip = run_services(storage({{"networkAcls", acls("Deny", rule)}}));
     REQUIRE_FALSE(ip.diags.has_errors());
     CHECK(ip.a.exposures.size() == 1);
     CHECK(ip.a.exposures[0].any_source);
     for (const char* v : {"52.1.0.0/16", "1.2.3.4", "0.0.0.0/0"})
-      CHECK_COVERS(ip, run(storage({{"networkAcls", acls("Deny", v)}})));
+      CHECK_COVERS(ip, run_services(storage({{"networkAcls", acls("Deny", v)}})));
   }
   // supportsHttpsTrafficOnly unknown: HTTP on 80 too.
-  const Run https = run(storage({{"supportsHttpsTrafficOnly", unknown}}));
+  const ServicesRun https = run_services(storage({{"supportsHttpsTrafficOnly", unknown}}));
   REQUIRE_FALSE(https.diags.has_errors());
   CHECK(model::to_string(https.m.paas_services[0].tcp_ports) == "80,443,445");
-  for (bool v : {true, false}) CHECK_COVERS(https, run(storage({{"supportsHttpsTrafficOnly", v}})));
+  for (bool v : {true, false}) CHECK_COVERS(https, run_services(storage({{"supportsHttpsTrafficOnly", v}})));
   // App Service: an unknown address in a deny restriction matches nothing, in an allow restriction everyone.
   auto restriction = [](const json& address, const char* action) {
     return json{
         {"ipSecurityRestrictions", {{{"name", "r"}, {"ipAddress", address}, {"action", action}, {"priority", 100}}}},
         {"ipSecurityRestrictionsDefaultAction", "Allow"}};
   };
-  const Run deny = run(site(restriction(unknown, "Deny")));
+  const ServicesRun deny = run_services(site(restriction(unknown, "Deny")));
   REQUIRE_FALSE(deny.diags.has_errors());
-  for (const char* v : {"1.2.3.4/32", "0.0.0.0/0"}) CHECK_COVERS(deny, run(site(restriction(v, "Deny"))));
+  for (const char* v : {"1.2.3.4/32", "0.0.0.0/0"}) CHECK_COVERS(deny, run_services(site(restriction(v, "Deny"))));
   auto only = [](const json& address) {
     return json{
         {"ipSecurityRestrictions", {{{"name", "r"}, {"ipAddress", address}, {"action", "Allow"}, {"priority", 100}}}}};
   };
-  const Run allow = run(site(only(unknown)));
+  const ServicesRun allow = run_services(site(only(unknown)));
   REQUIRE_FALSE(allow.diags.has_errors());
-  for (const char* v : {"1.2.3.4/32", "52.0.0.0/8"}) CHECK_COVERS(allow, run(site(only(v))));
+  for (const char* v : {"1.2.3.4/32", "52.0.0.0/8"}) CHECK_COVERS(allow, run_services(site(only(v))));
   // A template restriction whose address the expander left out (only known at deployment): the same reading.
-  const Run left_out =
-      run(site(json{{"ipSecurityRestrictions", {{{"name", "r"}, {"action", "Allow"}, {"priority", 100}}}}}));
+  const ServicesRun left_out =
+      run_services(site(json{{"ipSecurityRestrictions", {{{"name", "r"}, {"action", "Allow"}, {"priority", 100}}}}}));
   REQUIRE_FALSE(left_out.diags.has_errors());
-  for (const char* v : {"1.2.3.4/32", "52.0.0.0/8"}) CHECK_COVERS(left_out, run(site(only(v))));
+  for (const char* v : {"1.2.3.4/32", "52.0.0.0/8"}) CHECK_COVERS(left_out, run_services(site(only(v))));
   // An unknown default action of a site with a deny-all restriction: Allow.
   auto deny_all = [](const json& action) {
     return json{{"ipSecurityRestrictions",
                  {{{"name", "r"}, {"ipAddress", "1.2.3.4/32"}, {"action", "Allow"}, {"priority", 100}}}},
                 {"ipSecurityRestrictionsDefaultAction", action}};
   };
-  const Run site_default = run(site(deny_all(unknown)));
+  const ServicesRun site_default = run_services(site(deny_all(unknown)));
   REQUIRE_FALSE(site_default.diags.has_errors());
-  for (const char* v : {"Allow", "Deny"}) CHECK_COVERS(site_default, run(site(deny_all(v))));
+  for (const char* v : {"Allow", "Deny"}) CHECK_COVERS(site_default, run_services(site(deny_all(v))));
 }
 
 }  // namespace

@@ -25,15 +25,15 @@ using exposim::importers::unknown_value;
 using exposim::testing::from_template;
 using exposim::testing::quoted;
 
-struct Imported {
+struct UnknownImport {
   model::Model model;
   std::vector<std::string> diags;  // sorted, as printed
   bool errors{false};
 };
 
 /// Imports `text`, then validates the model when `validate` says how.
-Imported read(const std::string& text, az::ImportOptions options, std::optional<model::ValidateOptions> validate) {
-  Imported r;
+UnknownImport read(const std::string& text, az::ImportOptions options, std::optional<model::ValidateOptions> validate) {
+  UnknownImport r;
   model::Diagnostics d;
   az::import_text(text, "t.json", r.model, d, options);
   if (validate) model::validate(r.model, d, *validate);
@@ -42,17 +42,17 @@ Imported read(const std::string& text, az::ImportOptions options, std::optional<
   return r;
 }
 
-Imported import(const std::string& text, az::ImportOptions options = {}) {
+UnknownImport import_unknown(const std::string& text, az::ImportOptions options = {}) {
   return read(text, std::move(options), std::nullopt);
 }
 
-Imported import_and_validate(const std::string& text, az::ImportOptions options, bool allow_missing) {
+UnknownImport import_and_validate(const std::string& text, az::ImportOptions options, bool allow_missing) {
   model::ValidateOptions vo;
   vo.allow_missing = allow_missing;
   return read(text, std::move(options), vo);
 }
 
-const std::string kSub = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network";
+const std::string kUnknownNetwork = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network";
 
 /// A security rule `name` with properties `props` (JSON).
 std::string named_rule(const std::string& name, const std::string& props) {
@@ -68,7 +68,7 @@ std::string nsg(const std::vector<std::pair<std::string, std::string>>& rules) {
   }
   return fmt::format(R"([{{"id": "{}/networkSecurityGroups/n", "type": "Microsoft.Network/networkSecurityGroups",
                           "properties": {{"securityRules": [{}]}}}}])",
-                     kSub, list);
+                     kUnknownNetwork, list);
 }
 
 /// Rule properties: protocol, access, priority, source prefix, destination port and prefix, as JSON values.
@@ -91,9 +91,9 @@ TEST_CASE("unknown: numbers and booleans written as strings are converted with a
            "properties": {{"enableIPForwarding": "False", "ipConfigurations": [{{"name": "c",
              "properties": {{"primary": "true", "privateIPAddress": "10.0.0.4",
                              "subnet": {{"id": "{0}/virtualNetworks/v/subnets/s"}}}}}}]}}}}])",
-      kSub);
+      kUnknownNetwork);
   for (bool tmpl : {false, true}) {
-    auto r = import(nic, tmpl ? from_template() : az::ImportOptions{});
+    auto r = import_unknown(nic, tmpl ? from_template() : az::ImportOptions{});
     REQUIRE(r.model.nics.size() == 1);
     CHECK(r.model.nics[0].ip_configurations[0].primary);
     CHECK_FALSE(r.model.nics[0].enable_ip_forwarding);
@@ -104,7 +104,7 @@ TEST_CASE("unknown: numbers and booleans written as strings are converted with a
               "t.json: /0/properties/ipConfigurations/0/properties/primary: note: 'primary' is the string 'true', "
               "read as true [coerced-value]"});
   }
-  auto r = import(nsg({{"r", rule(R"("Tcp")", R"("Allow")", R"(" 200")", R"("*")", R"("80")")}}));
+  auto r = import_unknown(nsg({{"r", rule(R"("Tcp")", R"("Allow")", R"(" 200")", R"("*")", R"("80")")}}));
   REQUIRE(r.model.nsgs[0].rules.size() == 1);
   CHECK(r.model.nsgs[0].rules[0].priority == 200);
   CHECK(r.diags == std::vector<std::string>{kRule0 + "priority: note: 'priority' is the string ' 200', read as the "
@@ -112,17 +112,17 @@ TEST_CASE("unknown: numbers and booleans written as strings are converted with a
 }
 
 TEST_CASE("unknown: a really invalid value says what is wrong", "[unknown][azure]") {
-  auto r = import(nsg({{"r", rule(R"("Tcp")", R"("Allow")", R"("5000")", R"("*")", R"("80")")}}));
+  auto r = import_unknown(nsg({{"r", rule(R"("Tcp")", R"("Allow")", R"("5000")", R"("*")", R"("80")")}}));
   CHECK(r.model.nsgs[0].rules.empty());
   CHECK(r.diags ==
         std::vector<std::string>{
             kRule0 + "priority: note: 'priority' is the string '5000', read as the number 5000 [coerced-value]",
             kRule0 + "priority: error: priority 5000 is above 4096 [invalid-value]"});
-  r = import(nsg({{"r", rule(R"("Tcp")", R"("Allow")", R"("high")", R"("*")", R"("80")")}}));
+  r = import_unknown(nsg({{"r", rule(R"("Tcp")", R"("Allow")", R"("high")", R"("*")", R"("80")")}}));
   CHECK(r.diags == std::vector<std::string>{
                        kRule0 + "priority: error: 'priority' is a string, expected an integer [invalid-type]"});
   // From a template, a value ARM would reject is a warning and the field is unknown.
-  r = import(nsg({{"r", rule(R"("Tcp")", R"("Allow")", "5000", R"("*")", R"("80")")}}), from_template());
+  r = import_unknown(nsg({{"r", rule(R"("Tcp")", R"("Allow")", "5000", R"("*")", R"("80")")}}), from_template());
   CHECK(r.diags == std::vector<std::string>{
                        kRule0 + "priority: warning: priority 5000 is above 4096, which ARM would reject at deployment: "
                                 "this field is read as unknown, conservatively (an unknown can only add exposure) "
@@ -131,10 +131,10 @@ TEST_CASE("unknown: a really invalid value says what is wrong", "[unknown][azure
 
 TEST_CASE("unknown: one warning per cause, at the first field it decides, with the count", "[unknown][azure]") {
   const std::string port = quoted(unknown_value("parameters('sshPort')"));
-  auto r = import(nsg({{"a", rule(R"("Tcp")", R"("Allow")", "100", R"("<adminIp>")", port)},
-                       {"b", rule(R"("Tcp")", R"("Allow")", "110", R"("<adminIp>")", R"("xx.xx.xx.xx/yy")")},
-                       {"c", rule(R"("Tcp")", R"("Allow")", "120", R"("10.0.0.300/24")", R"("443")")}}),
-                  from_template({"adminIp"}));
+  auto r = import_unknown(nsg({{"a", rule(R"("Tcp")", R"("Allow")", "100", R"("<adminIp>")", port)},
+                               {"b", rule(R"("Tcp")", R"("Allow")", "110", R"("<adminIp>")", R"("xx.xx.xx.xx/yy")")},
+                               {"c", rule(R"("Tcp")", R"("Allow")", "120", R"("10.0.0.300/24")", R"("443")")}}),
+                          from_template({"adminIp"}));
   CHECK(r.diags ==
         std::vector<std::string>{
             kRule0 + "destinationPortRange: warning: parameter 'sshPort' has no value: this field is read as unknown, "
@@ -147,7 +147,7 @@ TEST_CASE("unknown: one warning per cause, at the first field it decides, with t
             "'10.0.0.300/24' is not an IP address or CIDR prefix, which ARM would reject at deployment: this field "
             "is read as unknown, conservatively (an unknown can only add exposure) [unknown-value]"});
   // Outside templates, placeholders are what they always were: errors.
-  r = import(nsg({{"b", rule(R"("Tcp")", R"("Allow")", "110", R"("*")", R"("xx.xx.xx.xx/yy")")}}));
+  r = import_unknown(nsg({{"b", rule(R"("Tcp")", R"("Allow")", "110", R"("*")", R"("xx.xx.xx.xx/yy")")}}));
   CHECK(r.diags == std::vector<std::string>{kRule0 + "destinationPortRange: error: port range 'xx.xx.xx.xx/yy' is "
                                                      "not a port or range in 0..65535 [invalid-value]"});
 }
@@ -157,8 +157,9 @@ TEST_CASE("unknown: fields that cannot decide reachability stay silent", "[unkno
       R"([{{"id": "{0}/publicIPAddresses/p", "type": "Microsoft.Network/publicIPAddresses",
            "name": {1}, "location": {2}, "tags": {{"owner": "<owner>"}},
            "sku": {{"name": "Standard"}}, "properties": {{"publicIPAllocationMethod": "Static"}}}}])",
-      kSub, quoted(unknown_value("parameters('ipName')")), quoted(unknown_value("resourceGroup().location")));
-  auto r = import(text, from_template({"owner"}));
+      kUnknownNetwork, quoted(unknown_value("parameters('ipName')")),
+      quoted(unknown_value("resourceGroup().location")));
+  auto r = import_unknown(text, from_template({"owner"}));
   CHECK(r.diags.empty());
   REQUIRE(r.model.public_ips.size() == 1);
   CHECK(r.model.public_ips[0].sku == model::Sku::kStandard);
@@ -173,11 +174,11 @@ namespace solver = exposim::solver;
 /// A small estate as an expanded template: VNet v 10.0.0.0/16, subnet s 10.0.0.0/24 with NSG n (when `rules`
 /// is not null) and route table rt (when `routes` is not empty), NIC nic (ip configuration c, `private_ip`,
 /// public IP `pip_ref`), public IP p with SKU `sku`. JSON texts are spliced as they are.
-struct Estate {
+struct UnknownEstate {
   std::string rules = "[]";  // NSG n's securityRules; "" for no NSG at all
   std::string routes;        // route table rt's routes; "" for no route table
   std::string private_ip = R"("10.0.0.4")";
-  std::string pip_ref = fmt::format(R"({{"id": "{}/publicIPAddresses/p"}})", kSub);
+  std::string pip_ref = fmt::format(R"({{"id": "{}/publicIPAddresses/p"}})", kUnknownNetwork);
   std::string sku = R"("Standard")";
   std::string nic_asgs = "[]";
   std::string vnet_space = R"("10.0.0.0/16")";
@@ -186,9 +187,11 @@ struct Estate {
 
   std::string json() const {
     const std::string nsg_ref =
-        rules.empty() ? "" : fmt::format(R"(, "networkSecurityGroup": {{"id": "{}/networkSecurityGroups/n"}})", kSub);
+        rules.empty()
+            ? ""
+            : fmt::format(R"(, "networkSecurityGroup": {{"id": "{}/networkSecurityGroups/n"}})", kUnknownNetwork);
     const std::string rt_ref =
-        routes.empty() ? "" : fmt::format(R"(, "routeTable": {{"id": "{}/routeTables/rt"}})", kSub);
+        routes.empty() ? "" : fmt::format(R"(, "routeTable": {{"id": "{}/routeTables/rt"}})", kUnknownNetwork);
     std::string out = fmt::format(
         R"([{{"id": "{0}/virtualNetworks/v", "type": "Microsoft.Network/virtualNetworks", "name": "v",
              "properties": {{"addressSpace": {{"addressPrefixes": [{7}]}},
@@ -201,23 +204,23 @@ struct Estate {
              "sku": {{"name": {6}}}, "properties": {{"publicIPAllocationMethod": "Static", "ipAddress": "20.0.0.1"}}}},
             {{"id": "{0}/applicationSecurityGroups/web", "type": "Microsoft.Network/applicationSecurityGroups",
              "name": "web", "properties": {{}}}})",
-        kSub, nsg_ref, rt_ref, private_ip, pip_ref, nic_asgs, sku, vnet_space, subnet_prefix);
+        kUnknownNetwork, nsg_ref, rt_ref, private_ip, pip_ref, nic_asgs, sku, vnet_space, subnet_prefix);
     if (!rules.empty()) {
       out += fmt::format(R"(, {{"id": "{}/networkSecurityGroups/n", "type": "Microsoft.Network/networkSecurityGroups",
                               "name": "n", "properties": {{"securityRules": {}}}}})",
-                         kSub, rules);
+                         kUnknownNetwork, rules);
     }
     if (!routes.empty() && !route_table_missing) {
       out += fmt::format(R"(, {{"id": "{}/routeTables/rt", "type": "Microsoft.Network/routeTables", "name": "rt",
                               "properties": {{"routes": {}}}}})",
-                         kSub, routes);
+                         kUnknownNetwork, routes);
     }
     return out + "]";
   }
 };
 
 /// The NIC exposures of an estate read from a template (valueless parameter 'p' for `<p>`).
-std::vector<solver::Exposure> exposures(const Estate& e) {
+std::vector<solver::Exposure> exposures(const UnknownEstate& e) {
   const auto r = import_and_validate(e.json(), from_template({"p"}), true);
   INFO(e.json());
   for (const auto& x : r.diags) INFO(x);
@@ -269,7 +272,7 @@ void check_conservative(Make make, const std::vector<std::string>& concrete_valu
 }  // namespace
 
 TEST_CASE("unknown: the coverage check itself can fail", "[unknown]") {
-  Estate narrow, wide;
+  UnknownEstate narrow, wide;
   narrow.rules = "[" + rule_json("a", R"("Allow")", "100", R"("Tcp")", R"("1.2.3.4")", R"("22")") + "]";
   wide.rules = "[" + rule_json("a", R"("Allow")", "100", R"("Tcp")", R"("*")", R"("*")") + "]";
   CHECK(covers(exposures(wide), exposures(narrow)));
@@ -280,7 +283,7 @@ TEST_CASE("unknown: NSG rule fields of an Allow rule read as '*'", "[unknown]") 
   SECTION("source") {
     check_conservative(
         [](const std::string& v) {
-          Estate e;
+          UnknownEstate e;
           e.rules = "[" + rule_json("a", R"("Allow")", "100", R"("Tcp")", v, R"("22")") + "]";
           return e;
         },
@@ -289,7 +292,7 @@ TEST_CASE("unknown: NSG rule fields of an Allow rule read as '*'", "[unknown]") 
   SECTION("destination port, as a placeholder too") {
     check_conservative(
         [](const std::string& v) {
-          Estate e;
+          UnknownEstate e;
           e.rules = "[" + rule_json("a", R"("Allow")", "100", R"("Tcp")", R"("*")", v) + "]";
           return e;
         },
@@ -298,7 +301,7 @@ TEST_CASE("unknown: NSG rule fields of an Allow rule read as '*'", "[unknown]") 
   SECTION("protocol") {
     check_conservative(
         [](const std::string& v) {
-          Estate e;
+          UnknownEstate e;
           e.rules = "[" + rule_json("a", R"("Allow")", "100", v, R"("*")", R"("3389")") + "]";
           return e;
         },
@@ -307,7 +310,7 @@ TEST_CASE("unknown: NSG rule fields of an Allow rule read as '*'", "[unknown]") 
   SECTION("destination") {
     check_conservative(
         [](const std::string& v) {
-          Estate e;
+          UnknownEstate e;
           e.rules = "[" + rule_json("a", R"("Allow")", "100", R"("Tcp")", R"("*")", R"("22")", v) + "]";
           return e;
         },
@@ -327,7 +330,7 @@ TEST_CASE("unknown: a Deny rule with an unknown field matches nothing", "[unknow
     const std::string f = field;
     check_conservative(
         [&](const std::string& v) {
-          Estate e;
+          UnknownEstate e;
           e.rules = "[" +
                     rule_json("deny", R"("Deny")", f == "priority" ? v : "100", f == "protocol" ? v : R"("Tcp")",
                               f == "source" ? v : R"("*")", f == "port" ? v : R"("22")") +
@@ -341,7 +344,7 @@ TEST_CASE("unknown: a Deny rule with an unknown field matches nothing", "[unknow
 TEST_CASE("unknown: an unknown access reads as Allow", "[unknown]") {
   check_conservative(
       [](const std::string& v) {
-        Estate e;
+        UnknownEstate e;
         e.rules = "[" + rule_json("a", v, "100", R"("Tcp")", R"("*")", R"("22")") + "," +
                   rule_json("b", R"("Allow")", "200", R"("Tcp")", R"("*")", R"("80")") + "]";
         return e;
@@ -352,14 +355,14 @@ TEST_CASE("unknown: an unknown access reads as Allow", "[unknown]") {
 TEST_CASE("unknown: an Allow rule of unknown priority is evaluated first", "[unknown]") {
   check_conservative(
       [](const std::string& v) {
-        Estate e;
+        UnknownEstate e;
         e.rules = "[" + rule_json("deny-ssh", R"("Deny")", "150", R"("Tcp")", R"("*")", R"("22")") + "," +
                   rule_json("allow", R"("Allow")", v, R"("Tcp")", R"("*")", R"("20-30")") + "]";
         return e;
       },
       {"100", "200", "4096"});
   // Two such rules share the priority without a duplicate-priority error (exposures() requires no error).
-  Estate e;
+  UnknownEstate e;
   e.rules = "[" + rule_json("a", R"("Allow")", kUnknown, R"("Tcp")", R"("*")", R"("22")") + "," +
             rule_json("b", R"("Allow")", kUnknown, R"("Tcp")", R"("*")", R"("80")") + "]";
   CHECK(exposures(e).size() == 2);
@@ -376,7 +379,7 @@ TEST_CASE("unknown: route prefixes and next hops", "[unknown]") {
   SECTION("prefix, next hop Internet") {
     check_conservative(
         [&](const std::string& v) {
-          Estate e;
+          UnknownEstate e;
           e.rules = nsg;
           e.routes = route(v, R"("Internet")");
           return e;
@@ -386,7 +389,7 @@ TEST_CASE("unknown: route prefixes and next hops", "[unknown]") {
   SECTION("prefix, next hop VirtualAppliance") {
     check_conservative(
         [&](const std::string& v) {
-          Estate e;
+          UnknownEstate e;
           e.rules = nsg;
           e.routes = route(v, R"("VirtualAppliance")", R"("10.0.5.4")");
           return e;
@@ -396,7 +399,7 @@ TEST_CASE("unknown: route prefixes and next hops", "[unknown]") {
   SECTION("next hop type") {
     check_conservative(
         [&](const std::string& v) {
-          Estate e;
+          UnknownEstate e;
           e.rules = nsg;
           e.routes = route(R"("0.0.0.0/0")", v, v == R"("VirtualAppliance")" || v == kUnknown ? R"("10.0.5.4")" : "");
           return e;
@@ -412,7 +415,7 @@ TEST_CASE("unknown: public IP reference and SKU, private IP, ASG membership", "[
       INFO("with an NSG: " << with_nsg);
       check_conservative(
           [&](const std::string& v) {
-            Estate e;
+            UnknownEstate e;
             e.rules = with_nsg ? "[" + rule_json("a", R"("Allow")", "100", R"("Tcp")", R"("*")", R"("22")") + "]" : "";
             if (v == kUnknown) {
               e.pip_ref = fmt::format(R"({{"id": {}}})", kUnknown);
@@ -427,7 +430,7 @@ TEST_CASE("unknown: public IP reference and SKU, private IP, ASG membership", "[
   SECTION("SKU") {
     check_conservative(
         [&](const std::string& v) {
-          Estate e;
+          UnknownEstate e;
           e.rules = "";
           e.sku = v;
           return e;
@@ -437,7 +440,7 @@ TEST_CASE("unknown: public IP reference and SKU, private IP, ASG membership", "[
   SECTION("private IP, with a rule naming addresses") {
     check_conservative(
         [&](const std::string& v) {
-          Estate e;
+          UnknownEstate e;
           e.rules = "[" + rule_json("a", R"("Allow")", "100", R"("Tcp")", R"("*")", R"("22")", R"("10.0.0.4")") + "," +
                     rule_json("d", R"("Deny")", "110", R"("Tcp")", R"("*")", R"("*")", R"("10.0.0.5")") + "," +
                     rule_json("b", R"("Allow")", "200", R"("Tcp")", R"("*")", R"("*")") + "]";
@@ -447,10 +450,10 @@ TEST_CASE("unknown: public IP reference and SKU, private IP, ASG membership", "[
         {R"("10.0.0.4")", R"("10.0.0.5")", R"("10.0.0.6")"});
   }
   SECTION("ASG membership") {
-    const std::string web = fmt::format(R"({{"id": "{}/applicationSecurityGroups/web"}})", kSub);
+    const std::string web = fmt::format(R"({{"id": "{}/applicationSecurityGroups/web"}})", kUnknownNetwork);
     check_conservative(
         [&](const std::string& v) {
-          Estate e;
+          UnknownEstate e;
           const std::string allow = fmt::format(
               R"({{"name": "a", "properties": {{"protocol": "Tcp", "access": "Allow", "priority": 100,
                  "direction": "Inbound", "sourceAddressPrefix": "*", "sourcePortRange": "*",
@@ -488,7 +491,7 @@ TEST_CASE("unknown: defaultSecurityRules and read-only fields of a template are 
           {{"id": "{}/networkSecurityGroups/n/defaultSecurityRules/DenyAllInBound",
            "type": "Microsoft.Network/networkSecurityGroups/defaultSecurityRules", "name": "n/DenyAllInBound",
            "properties": {{"priority": "nope"}}}}])",
-      kSub, kSub);
+      kUnknownNetwork, kUnknownNetwork);
   auto r = import_and_validate(text, from_template(), false);
   CHECK(r.diags.empty());
   REQUIRE(r.model.nsgs.size() == 1);
@@ -514,7 +517,7 @@ TEST_CASE("unknown: a subnet resource of a virtual network the template does not
            "properties": {{"networkSecurityGroup": {{"id": "{0}/networkSecurityGroups/gone"}},
              "ipConfigurations": [{{"name": "c", "properties": {{
              "subnet": {{"id": "{0}/virtualNetworks/existing/subnets/s"}}}}}}]}}}}])",
-      kSub);
+      kUnknownNetwork);
   // An export: the subnet has no parent, an error as before.
   auto r = import_and_validate(text, {}, true);
   CHECK(has(r.diags, "error: subnet 'existing/s' has no parent: virtual network"));
@@ -524,11 +527,11 @@ TEST_CASE("unknown: a subnet resource of a virtual network the template does not
   CHECK(r.model.vnets[0].address_space == std::vector<model::IpPrefix>{*model::IpPrefix::parse("10.9.1.0/24")});
   CHECK(r.model.vnets[0].name == "existing");
   // One warning names every missing resource once, with the places that reference it.
-  const std::string v = model::canonical_id(kSub);
+  const std::string v = model::canonical_id(kUnknownNetwork);
   CHECK(r.diags == std::vector<std::string>{
                        "t.json: /0: warning: 3 resources not in the input, analysed as the worst case consistent "
                        "with it: virtual network '" +
-                       kSub +
+                       kUnknownNetwork +
                        "/virtualNetworks/existing' (parent of subnet 'existing/s'; "
                        "analysed as a virtual network whose address space is its known subnets' prefixes); "
                        "network-security-group '" +
@@ -568,10 +571,10 @@ TEST_CASE("unknown: an NSG listing a subnet missing from a partial export still 
              "publicIPAddress": {{"id": "{0}/publicIPAddresses/p"}}}}}}]}}}},
           {{"id": "{0}/publicIPAddresses/p", "type": "Microsoft.Network/publicIPAddresses", "name": "p",
            "properties": {{"ipAddress": "20.0.0.1"}}}}])",
-      kSub);
+      kUnknownNetwork);
   auto r = import_and_validate(text, {}, true);
   REQUIRE_FALSE(has(r.diags, "error"));
-  CHECK(has(r.diags, "subnet '" + model::canonical_id(kSub) +
+  CHECK(has(r.diags, "subnet '" + model::canonical_id(kUnknownNetwork) +
                          "/virtualnetworks/v/subnets/s' (listed by NSG 'n': "
                          "its NICs in the input are filtered and routed by it)"));
   const auto a = solver::analyze(r.model);
@@ -597,7 +600,7 @@ TEST_CASE("unknown: a public IP referenced by two NICs", "[unknown][azure]") {
                "publicIPAddress": {{"id": "{0}/publicIPAddresses/p"}}}}}}]}}}},
             {{"id": "{0}/publicIPAddresses/p", "type": "Microsoft.Network/publicIPAddresses", "name": "p",
              "properties": {{"ipAddress": "20.0.0.1"{1}}}}}])",
-        kSub, back_reference);
+        kUnknownNetwork, back_reference);
   };
   auto exposed = [](const model::Model& m) {
     std::set<std::string> out;
@@ -611,8 +614,9 @@ TEST_CASE("unknown: a public IP referenced by two NICs", "[unknown][azure]") {
                        "analysed with it [conflicting-reference]"});
   CHECK(exposed(r.model) == std::set<std::string>{"a", "b"});
   r = import_and_validate(
-      estate(fmt::format(R"(, "ipConfiguration": {{"id": "{}/networkInterfaces/b/ipConfigurations/c"}})", kSub)), {},
-      false);
+      estate(fmt::format(R"(, "ipConfiguration": {{"id": "{}/networkInterfaces/b/ipConfigurations/c"}})",
+                         kUnknownNetwork)),
+      {}, false);
   CHECK(r.diags == std::vector<std::string>{
                        "t.json: /2: warning: public IP 'p' is referenced by ip configurations 'c' of NIC 'a' and 'c' "
                        "of NIC 'b' of different NICs; Azure allows one: its own 'ipConfiguration' names 'c' of NIC "
@@ -657,7 +661,7 @@ TEST_CASE("unknown: subnet and virtual network address prefixes", "[unknown]") {
   SECTION("virtual network") {
     check_conservative(
         [&](const std::string& v) {
-          Estate e;
+          UnknownEstate e;
           e.rules = rules;
           e.vnet_space = v;
           return e;
@@ -667,7 +671,7 @@ TEST_CASE("unknown: subnet and virtual network address prefixes", "[unknown]") {
   SECTION("subnet") {
     check_conservative(
         [&](const std::string& v) {
-          Estate e;
+          UnknownEstate e;
           e.rules = rules;
           e.subnet_prefix = v;
           return e;
@@ -683,7 +687,7 @@ TEST_CASE("unknown: a reference that is a parameter with no value", "[unknown][a
       R"([{{"id": "{0}/networkInterfaces/nic", "type": "Microsoft.Network/networkInterfaces", "name": "nic",
            "properties": {{"ipConfigurations": [{{"name": "c", "properties": {{"privateIPAddress": "10.0.0.4",
              "publicIPAddress": {{"id": "<pipId>"}}}}}}]}}}}])",
-      kSub);
+      kUnknownNetwork);
   auto r = import_and_validate(text, from_template({"pipId"}), false);
   CHECK(r.diags == std::vector<std::string>{
                        "t.json: /0/properties/ipConfigurations/0/properties/publicIPAddress/id: warning: parameter "
@@ -706,7 +710,7 @@ TEST_CASE("unknown: a route table not in the input", "[unknown]") {
   // then admits every internet source.
   check_conservative(
       [](const std::string& v) {
-        Estate e;
+        UnknownEstate e;
         e.rules = "[]";
         e.routes = v;
         e.route_table_missing = v == kUnknown;
@@ -722,17 +726,17 @@ TEST_CASE("unknown: a child resource whose parent a template does not declare is
           "[unknown][azure]") {
   // A peering of an existing VNet (or of a VNet whose name is only known at deployment): nothing in the input can
   // hold it. From a template that is a warning and the peering is not analysed; in an export it stays an error.
-  const std::string peering = "[{\"id\": \"" + kSub +
+  const std::string peering = "[{\"id\": \"" + kUnknownNetwork +
                               "/virtualNetworks/hub/virtualNetworkPeerings/to-spoke\", "
                               "\"name\": \"hub/to-spoke\", \"type\": \"Microsoft.Network/virtualNetworks/"
                               "virtualNetworkPeerings\", \"properties\": {\"remoteVirtualNetwork\": {\"id\": \"" +
-                              kSub + "/virtualNetworks/spoke\"}, \"allowVirtualNetworkAccess\": true}}]";
+                              kUnknownNetwork + "/virtualNetworks/spoke\"}, \"allowVirtualNetworkAccess\": true}}]";
   const std::string message = "virtual network peering 'hub/to-spoke' has no parent";
-  const auto tmpl = import(peering, from_template());
+  const auto tmpl = import_unknown(peering, from_template());
   REQUIRE(tmpl.diags.size() == 1);
   CHECK_THAT(tmpl.diags[0], Catch::StartsWith("t.json: /0: warning: " + message + " in the input: virtual network '"));
   CHECK_THAT(tmpl.diags[0], Catch::EndsWith("the virtual network peering is not analysed [dangling-parent]"));
-  const auto exported = import(peering);
+  const auto exported = import_unknown(peering);
   REQUIRE(exported.diags.size() == 1);
   CHECK_THAT(exported.diags[0], Catch::StartsWith("t.json: /0: error: " + message + ": virtual network '"));
 }

@@ -11,15 +11,18 @@
 #include "importers/azure/resource_importer.h"
 #include "model/topology.h"
 #include "model/validate.h"
+#include "resource_json.h"
 #include "solver/exposure.h"
 
 namespace exposim {
 namespace {
 
+using exposim::testing::resource_json::show;
+
 namespace az = importers::azure;
 
 /// `$N` -> the Microsoft.Network provider prefix.
-std::string ids(const std::string& text) {
+std::string wan_ids(const std::string& text) {
   std::string out;
   for (std::size_t i = 0; i < text.size(); ++i) {
     if (text[i] == '$' && i + 1 < text.size() && text[i + 1] == 'N') {
@@ -32,24 +35,18 @@ std::string ids(const std::string& text) {
   return out;
 }
 
-struct Loaded {
+struct WanLoad {
   model::Model model;
   std::vector<std::string> diags;
 };
 
-Loaded load(const std::string& text, bool validate = true) {
-  Loaded l;
+WanLoad load_wan(const std::string& text, bool validate = true) {
+  WanLoad l;
   model::Diagnostics d;
-  az::import_text(ids(text), "t.json", l.model, d);
+  az::import_text(wan_ids(text), "t.json", l.model, d);
   if (validate && !d.has_errors()) model::validate(l.model, d);
   for (const auto& x : d.sorted()) l.diags.push_back(model::to_string(x));
   return l;
-}
-
-std::string show(const std::vector<std::string>& lines) {
-  std::string out;
-  for (const auto& l : lines) out += l + "\n";
-  return out;
 }
 
 const char* kHubEstate = R"([
@@ -79,7 +76,7 @@ const char* kHubEstate = R"([
 
 TEST_CASE("virtual WAN: hubs, connections, routing intent and route tables are imported and connected",
           "[vwan][azure][model]") {
-  auto l = load(kHubEstate);
+  auto l = load_wan(kHubEstate);
   // The firewall is not in the input: the hub's reference to it is a warning (it decides no exposure).
   CHECK(show(l.diags) ==
         show({"t.json: /1: warning: virtual hub 'hub1' (2 spoke connections, 1 in the input, secured by a firewall; "
@@ -136,7 +133,7 @@ TEST_CASE("virtual WAN: hubs, connections, routing intent and route tables are i
 }
 
 TEST_CASE("virtual WAN: malformed children name their pointer", "[vwan][azure]") {
-  auto l = load(R"([
+  auto l = load_wan(R"([
     {"id": "$N/virtualHubs/hub1", "name": "hub1", "type": "Microsoft.Network/virtualHubs",
      "properties": {"addressPrefix": "10.100.0.0/33", "virtualNetworkConnections": [
        {"name": "inline", "properties": {"remoteVirtualNetwork": {"id": "$N/virtualNetworks/v"}, "enableInternetSecurity": "yes"}},
@@ -150,7 +147,7 @@ TEST_CASE("virtual WAN: malformed children name their pointer", "[vwan][azure]")
        "text",
        {"name": "ok", "destinations": ["internet", "privatetraffic"], "nextHop": "$N/azureFirewalls/fw"}]}}
   ])",
-                false);
+                    false);
   CHECK(show(l.diags) ==
         show({"t.json: /0/properties/addressPrefix: error: address prefix '10.100.0.0/33' is not an IP address or "
               "CIDR prefix [invalid-value]",
@@ -179,7 +176,7 @@ TEST_CASE("virtual WAN: malformed children name their pointer", "[vwan][azure]")
 }
 
 TEST_CASE("virtual WAN: children of a hub not in the input are warnings", "[vwan][model]") {
-  auto l = load(R"([
+  auto l = load_wan(R"([
     {"id": "$N/virtualHubs/gone/hubVirtualNetworkConnections/c", "name": "c",
      "type": "Microsoft.Network/virtualHubs/hubVirtualNetworkConnections",
      "properties": {"remoteVirtualNetwork": {"id": "$N/virtualNetworks/v"}}}])");
@@ -221,7 +218,7 @@ std::string spoke_estate(bool internet_security, bool user_default_route) {
 
 TEST_CASE("routing intent for internet traffic: a spoke VM's public IP answers nobody", "[vwan][solver][scenario]") {
   SECTION("enableInternetSecurity: the hub's 0.0.0.0/0 takes the replies, the flow is broken") {
-    auto l = load(spoke_estate(true, false));
+    auto l = load_wan(spoke_estate(true, false));
     const auto a = solver::analyze(l.model);
     CHECK(a.exposures.empty());
     REQUIRE(a.broken.size() == 1);
@@ -233,7 +230,7 @@ TEST_CASE("routing intent for internet traffic: a spoke VM's public IP answers n
           "virtual hub 'hub1' (routing intent), not the public IP, so the connection fails");
   }
   SECTION("without enableInternetSecurity the spoke keeps the system default route: 22 is exposed") {
-    auto l = load(spoke_estate(false, false));
+    auto l = load_wan(spoke_estate(false, false));
     const auto a = solver::analyze(l.model);
     REQUIRE(a.exposures.size() == 1);
     CHECK(a.exposures[0].ports == model::PortSet::single(22));
@@ -244,7 +241,7 @@ TEST_CASE("routing intent for internet traffic: a spoke VM's public IP answers n
     // Only clients in 52.233.10.0/24 get answers. A user route's prefix also joins the VirtualNetwork tag, so
     // AllowVnetInBound admits them on everything: 22 through allow-ssh, the rest of TCP, UDP, ICMP, ESP and AH
     // through AllowVnetInBound (6 exposures); the rest of the internet reaches 22 but is never answered.
-    auto l = load(spoke_estate(true, true));
+    auto l = load_wan(spoke_estate(true, true));
     const auto a = solver::analyze(l.model);
     REQUIRE(a.exposures.size() == 6);
     for (const auto& e : a.exposures) {

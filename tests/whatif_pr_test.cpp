@@ -22,7 +22,7 @@ namespace {
 using solver::LatentRule;
 using solver::WhatifDelta;
 
-const std::string kApp = "networkinterfaces/nic-app|";
+const std::string kPrApp = "networkinterfaces/nic-app|";
 const std::string kAttachSpare = R"({"op": "attach-nsg", "nsg": "nsg-spare", "subnet": "vnet1/app"})";
 
 /// An NSG rule of the change documents: inbound, any source port and destination.
@@ -76,7 +76,7 @@ struct Report {
 TEST_CASE("whatif reroute: attaching an NSG moves the DNAT flow to its default rule in one piece", "[whatif]") {
   auto r = run_whatif(change_doc(kAttachSpare));
   REQUIRE(r.applied);
-  const auto& d = delta(r, kApp);
+  const auto& d = delta(r, kPrApp);
   REQUIRE(d.kind == WhatifDelta::Kind::kRerouted);
   // One exposure on each side (tcp 22 from any internet client, entering at fw1's 20.0.0.10:2222), one piece.
   REQUIRE(d.reroutes.size() == 1);
@@ -97,7 +97,7 @@ TEST_CASE("whatif reroute: a rule that takes over from AllowVnetInBound is one l
   REQUIRE(r.applied);
   CHECK_FALSE(r.diff.grew);
   REQUIRE(r.diff.deltas.size() == 1);
-  const auto& d = delta(r, kApp);
+  const auto& d = delta(r, kPrApp);
   REQUIRE(d.kind == WhatifDelta::Kind::kRerouted);
   REQUIRE(d.reroutes.size() == 1);
   CHECK(flow(d.reroutes[0].after) == "tcp 22 any");

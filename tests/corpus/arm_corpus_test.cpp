@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "arm_cases.h"
 #include "cli/analyze_report.h"
 #include "cli/broken_text.h"
 #include "importers/inputs.h"
@@ -21,21 +22,14 @@ namespace {
 
 using namespace exposim;
 namespace fs = std::filesystem;
-
-const std::string kArm = EXPOSIM_SHARED_DIR "/corpus/arm/";
+using exposim::testing::corpus_arm::extra_parameters;
+using exposim::testing::corpus_arm::kArm;
 
 struct Case {
   model::Model model;
   model::Diagnostics diags;
   solver::Analysis analysis;
 };
-
-/// Required parameters that a case has no value for (SOURCES.md: defaults, then the parameter file).
-std::vector<std::string> extra_parameters(const std::string& name) {
-  if (name == "ans-private-ip-dnat") return {"adminPassword=placeholder"};
-  if (name == "alz-hubspoke-connectivity") return {"topLevelManagementGroupPrefix=alz", "addressPrefix=10.100.0.0/16"};
-  return {};
-}
 
 /// Imports, validates and analyses one case; `parameters` are given after the parameter file (--param).
 Case run(const std::string& name, const std::vector<std::string>& parameters = {}) {
@@ -133,7 +127,8 @@ std::vector<std::string> paas_exposures(const Case& c) {
 
 std::vector<std::string> broken(const Case& c) {
   std::vector<std::string> out;
-  for (const auto& e : c.analysis.broken) out.push_back(line(c, e) + ": " + (e.broken ? cli::broken_text(c.model, *e.broken) : ""));
+  for (const auto& e : c.analysis.broken)
+    out.push_back(line(c, e) + ": " + (e.broken ? cli::broken_text(c.model, *e.broken) : ""));
   std::sort(out.begin(), out.end());
   return out;
 }

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "arm_cases.h"
 #include "importers/inputs.h"
 #include "model/validate.h"
 #include "solver/exposure.h"
@@ -20,8 +21,8 @@ namespace {
 
 using namespace exposim;
 namespace fs = std::filesystem;
-
-const std::string kArm = EXPOSIM_SHARED_DIR "/corpus/arm/";
+using exposim::testing::corpus_arm::extra_parameters;
+using exposim::testing::corpus_arm::kArm;
 
 using Names = std::set<std::string>;
 
@@ -70,12 +71,6 @@ const std::map<std::string, Names>& expected_unhealthy() {
       {"qs-vmss-linux-natpool", {"gen-uniqu_0", "gen-uniqu_1", "gen-uniqu_2", "gen-uniqu_3", "gen-uniqu_4"}},
   };
   return kExpected;
-}
-
-std::vector<std::string> extra_parameters(const std::string& name) {
-  if (name == "ans-private-ip-dnat") return {"adminPassword=placeholder"};
-  if (name == "alz-hubspoke-connectivity") return {"topLevelManagementGroupPrefix=alz", "addressPrefix=10.100.0.0/16"};
-  return {};
 }
 
 }  // namespace

@@ -22,7 +22,7 @@ using Lines = std::vector<std::string>;
 
 const std::string kPlans = EXPOSIM_SHARED_DIR "/corpus/tfplan/";
 
-struct Case {
+struct TerraformCase {
   model::Model model;
   model::Diagnostics diags;
   solver::Analysis analysis;
@@ -30,8 +30,8 @@ struct Case {
 
 /// Imports, validates and analyses one plan; the analysis runs even after errors (a plan Azure would reject is
 /// reported, and what it would expose is still asserted).
-Case run(const std::string& name) {
-  Case c;
+TerraformCase run_terraform_case(const std::string& name) {
+  TerraformCase c;
   importers::import_inputs({kPlans + name + "/plan.json"}, {}, c.model, c.diags);
   model::validate(c.model, c.diags, model::ValidateOptions{true});
   c.analysis = solver::analyze(c.model);
@@ -39,7 +39,7 @@ Case run(const std::string& name) {
 }
 
 /// "target ports sources" for every exposure, sorted.
-Lines exposures(const Case& c) {
+Lines terraform_exposures(const TerraformCase& c) {
   Lines out;
   for (const auto& e : c.analysis.exposures) {
     std::string sources = e.any_source ? "any" : "";
@@ -53,7 +53,7 @@ Lines exposures(const Case& c) {
   return out;
 }
 
-Lines codes(const Case& c, model::Severity at_least) {
+Lines codes(const TerraformCase& c, model::Severity at_least) {
   Lines out;
   for (const auto& d : c.diags.sorted()) {
     if (d.severity >= at_least) out.push_back(d.code);
@@ -73,49 +73,50 @@ bool present() {
 TEST_CASE("tfplan regula-nsg-rules-no-nic: rules on no NSG in use reach nothing; duplicate priorities are rejected",
           "[corpus][terraform]") {
   if (!present()) return;
-  auto c = run("regula-nsg-rules-no-nic");
+  auto c = run_terraform_case("regula-nsg-rules-no-nic");
   // Five separate rules on testnsg share priority 100 inbound: Azure rejects the plan at apply. Two of them
   // (invalidrule2 and validrule2) are both named validrule2: one Azure id, the second left out.
   CHECK(codes(c, model::Severity::kError) == Lines{"duplicate-priority", "terraform-duplicate-id"});
   CHECK(c.model.nsgs.size() == 4);
-  CHECK(exposures(c).empty());
+  CHECK(terraform_exposures(c).empty());
 }
 
 TEST_CASE("tfplan checkov-nsg-deny-rdp-no-nic: nothing reachable", "[corpus][terraform]") {
   if (!present()) return;
-  auto c = run("checkov-nsg-deny-rdp-no-nic");
+  auto c = run_terraform_case("checkov-nsg-deny-rdp-no-nic");
   CHECK(codes(c, model::Severity::kWarning).empty());
   REQUIRE(c.model.nsgs.size() == 2);
-  CHECK(exposures(c).empty());
+  CHECK(terraform_exposures(c).empty());
 }
 
 TEST_CASE("tfplan regula-storage-network-rules: default Allow, unconfigured (assumed), an IP rule, Deny",
           "[corpus][terraform]") {
   if (!present()) return;
-  auto c = run("regula-storage-network-rules");
-  CHECK(exposures(c) == Lines{"invalidstorageaccount1 tcp 443,445 any", "invalidstorageaccount2 tcp 443,445 any",
-                              "validstorageaccount1 tcp 443,445 100.0.0.1/32"});
+  auto c = run_terraform_case("regula-storage-network-rules");
+  CHECK(terraform_exposures(c) == Lines{"invalidstorageaccount1 tcp 443,445 any",
+                                        "invalidstorageaccount2 tcp 443,445 any",
+                                        "validstorageaccount1 tcp 443,445 100.0.0.1/32"});
   CHECK(codes(c, model::Severity::kNote) == Lines{"assumed-default"});
 }
 
 TEST_CASE("tfplan regula-storage-bypass: bypass does not admit internet clients", "[corpus][terraform]") {
   if (!present()) return;
-  auto c = run("regula-storage-bypass");
-  CHECK(exposures(c) ==
+  auto c = run_terraform_case("regula-storage-bypass");
+  CHECK(terraform_exposures(c) ==
         Lines{"invalidstorageaccount1 tcp 443,445 any", "validstorageaccount1 tcp 443,445 100.0.0.1/32"});
   CHECK(codes(c, model::Severity::kWarning).empty());
 }
 
 TEST_CASE("tfplan tfc-storage-ip-rule: one IP rule", "[corpus][terraform]") {
   if (!present()) return;
-  auto c = run("tfc-storage-ip-rule");
-  CHECK(exposures(c) == Lines{"storageaccountname tcp 443,445 100.1.1.123/32"});
+  auto c = run_terraform_case("tfc-storage-ip-rule");
+  CHECK(terraform_exposures(c) == Lines{"storageaccountname tcp 443,445 100.1.1.123/32"});
 }
 
 TEST_CASE("tfplan tfc-storage-unknown-network-rules: both accounts public by default (assumed)",
           "[corpus][terraform]") {
   if (!present()) return;
-  auto c = run("tfc-storage-unknown-network-rules");
-  CHECK(exposures(c) == Lines{"myprivatestorageacct tcp 443,445 any", "mystorageacct tcp 443,445 any"});
+  auto c = run_terraform_case("tfc-storage-unknown-network-rules");
+  CHECK(terraform_exposures(c) == Lines{"myprivatestorageacct tcp 443,445 any", "mystorageacct tcp 443,445 any"});
   CHECK(codes(c, model::Severity::kNote) == Lines{"assumed-default"});
 }
