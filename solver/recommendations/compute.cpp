@@ -23,9 +23,6 @@ using RK = model::ResourceKind;
 using Sev = RecommendationSeverity;
 using D = Decision;
 
-constexpr std::string_view kComputePage =
-    "https://learn.microsoft.com/azure/defender-for-cloud/recommendations-reference-compute";
-
 }  // namespace
 
 const std::vector<RecommendationInfo>& compute_rows() {

@@ -28,6 +28,9 @@ struct Context {
   void locate_unset(std::size_t first);
 };
 
+/// Defender's reference page of the compute recommendations, which network.cpp's rows cite too.
+inline constexpr const char* kComputePage =
+    "https://learn.microsoft.com/azure/defender-for-cloud/recommendations-reference-compute";
 /// How evidence writes a value only known at deployment.
 inline constexpr const char* kUnknownValue = "unknown until deployment";
 /// A property as evidence writes it: its value ("true"/"false" for a boolean), "absent" or kUnknownValue.

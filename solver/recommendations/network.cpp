@@ -21,8 +21,6 @@ using D = Decision;
 
 constexpr const char* kNetworkingPage =
     "https://learn.microsoft.com/azure/defender-for-cloud/recommendations-reference-networking";
-constexpr const char* kComputePage =
-    "https://learn.microsoft.com/azure/defender-for-cloud/recommendations-reference-compute";
 
 }  // namespace
 
