@@ -6,9 +6,9 @@
 #include <string>
 #include <vector>
 
+#include "cli/explain_text.h"
 #include "importers/unknown_value.h"
 #include "solver/explain.h"
-#include "cli/explain_text.h"
 #include "solver/path.h"
 #include "tests/gateway_estate.h"
 

@@ -16,9 +16,9 @@
 
 #include <fmt/format.h>
 
+#include "cli/explain_text.h"
 #include "model/model.h"
 #include "solver/explain.h"
-#include "cli/explain_text.h"
 #include "solver/exposure.h"
 #include "solver/paas.h"
 #include "solver/path.h"

@@ -10,8 +10,8 @@
 
 #include <fmt/format.h>
 
-#include "cli/explain_text.h"
 #include "cli/explain_query_text.h"
+#include "cli/explain_text.h"
 #include "solver/explain.h"
 #include "solver/exposure.h"
 #include "tests/gateway_estate.h"

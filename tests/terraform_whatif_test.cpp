@@ -177,13 +177,13 @@ TEST_CASE("whatif --plan prints a warning of a resource on both sides once", "[t
   // A type exposim does not read, in the state and in the plan: one warning at two pointers with one message.
   ordered_json plan = ordered_json::parse(testing::read_file(terraform_data("whatif_open.json")));
   const ordered_json workspace = {{"address", "azurerm_log_analytics_workspace.main"},
-                          {"mode", "managed"},
-                          {"type", "azurerm_log_analytics_workspace"},
-                          {"name", "main"},
-                          {"provider_name", "registry.terraform.io/hashicorp/azurerm"},
-                          {"schema_version", 3},
-                          {"values", {{"name", "log-app"}, {"resource_group_name", "rg-app"}}},
-                          {"sensitive_values", ordered_json::object()}};
+                                  {"mode", "managed"},
+                                  {"type", "azurerm_log_analytics_workspace"},
+                                  {"name", "main"},
+                                  {"provider_name", "registry.terraform.io/hashicorp/azurerm"},
+                                  {"schema_version", 3},
+                                  {"values", {{"name", "log-app"}, {"resource_group_name", "rg-app"}}},
+                                  {"sensitive_values", ordered_json::object()}};
   plan["prior_state"]["values"]["root_module"]["resources"].push_back(workspace);
   plan["planned_values"]["root_module"]["resources"].push_back(workspace);
   const auto dir = testing::scratch_dir("terraform-whatif-once");

@@ -349,9 +349,8 @@ std::vector<std::string> Context::ids(const Block& b, std::string_view key, bool
         if ((t.attribute != "id" && !t.attribute.empty()) || !seen.insert(t.instance).second) continue;
         auto id = id_of(*t.instance, 1);
         if (!id) continue;
-        const bool known = std::any_of(out.begin(), out.end(), [&](const std::string& o) {
-          return model::ascii::iequals(o, *id);
-        });
+        const bool known =
+            std::any_of(out.begin(), out.end(), [&](const std::string& o) { return model::ascii::iequals(o, *id); });
         if (known) continue;  // a known element's own reference
         out.push_back(std::move(*id));
         ++resolved;

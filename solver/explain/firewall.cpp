@@ -256,8 +256,8 @@ void explain_dnat(const model::Model& m, FlowTrace& t, const FirewallAddress& at
           if (names_member(m, members[i], q.backend)) pick = i;
         }
         if (pick == members.size()) {
-          QueryError& e = query_error(t, FlowTrace::Status::kBadBackend, QueryOption::kBackend,
-                                      QueryErrorCode::kBackendNotMember);
+          QueryError& e =
+              query_error(t, FlowTrace::Status::kBadBackend, QueryOption::kBackend, QueryErrorCode::kBackendNotMember);
           e.kind = model::ResourceKind::kLoadBalancer;
           e.index = ilb;
           e.child = ilb_rule;

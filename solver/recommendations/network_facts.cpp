@@ -18,7 +18,6 @@ namespace {
 
 using model::ResourceKind;
 
-
 std::string upper(std::string s) {
   for (auto& c : s) c = static_cast<char>(c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c);
   return s;

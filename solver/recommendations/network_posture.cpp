@@ -19,7 +19,6 @@ namespace {
 
 using model::ResourceKind;
 
-
 /// How one VM stands with respect to NSGs: the first ingress path of an ip configuration (empty: none), and the ip
 /// configurations with no NSG on their NIC nor their subnet (`unknown`: a subnet not in the input, whose NSG cannot
 /// be read).
