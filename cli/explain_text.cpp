@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "cli/broken_text.h"
+#include "cli/explain_words.h"
 #include "solver/firewall.h"
 #include "solver/network.h"
 
@@ -35,9 +36,19 @@ using solver::rule_at;
 using solver::to_string;
 using solver::Verdict;
 
+using explain_words::cidrs;
+using explain_words::firewall_rule_text;
+using explain_words::flow_text;
+using explain_words::member_text;
+using explain_words::pip_address;
+
 namespace {
 
 using model::Access;
+
+}  // namespace
+
+namespace explain_words {
 
 /// "10.0.2.0/24", or the first three CIDRs and how many more.
 std::string cidrs(const IpSet& s) {
@@ -48,6 +59,10 @@ std::string cidrs(const IpSet& s) {
   if (all.size() > 3) out += fmt::format(" and {} more", all.size() - 3);
   return out;
 }
+
+}  // namespace explain_words
+
+namespace {
 
 std::string join(const std::vector<std::string>& parts) {
   std::string out;
@@ -266,6 +281,10 @@ std::string packet_text(const FlowPacket& p) {
       p.source_port, p.destination_port);
 }
 
+}  // namespace
+
+namespace explain_words {
+
 /// "vm-web-1 (10.0.3.4)": a backend by its VM (else NIC) name and private IP.
 std::string member_text(const model::Model& m, const model::IpConfigIndex& x) {
   const auto& nic = m.nics[static_cast<std::size_t>(x.nic)];
@@ -275,6 +294,10 @@ std::string member_text(const model::Model& m, const model::IpConfigIndex& x) {
   if (nic.ip_configurations.size() > 1) name += "/" + cfg.name;
   return fmt::format("{} ({})", name, cfg.private_ip ? cfg.private_ip->to_string() : "unallocated");
 }
+
+}  // namespace explain_words
+
+namespace {
 
 /// A load balancer hop: the rule that matches the packet and where it sends it.
 std::string lb_text(const model::Model& m, const Reason& r) {
@@ -369,6 +392,10 @@ std::string lb_text(const model::Model& m, const Reason& r) {
                      lb.frontends[static_cast<std::size_t>(r.frontend)].name, packet);
 }
 
+}  // namespace
+
+namespace explain_words {
+
 /// The flow as one line for verdicts: "tcp 81.2.69.200:49152 -> 20.50.0.20:443".
 std::string flow_text(const FlowPacket& p, const std::string& to) {
   const std::string from =
@@ -383,6 +410,10 @@ std::string pip_address(const model::Model& m, int pip) {
              ? m.public_ips[static_cast<std::size_t>(pip)].address->to_string()
              : "(unknown address)";
 }
+
+}  // namespace explain_words
+
+namespace {
 
 /// The private address of network virtual appliance `r.entry` whose public IP is `r.public_ip`, as text.
 std::string explain_appliance_private_text(const model::Model& m, const Reason& r) {
@@ -501,6 +532,10 @@ std::string bastion_text(const model::Model& m, const Reason& r) {
   return r.text;
 }
 
+}  // namespace
+
+namespace explain_words {
+
 /// "network rule 'r', collection 'c' (priority 200) of group 'g' in policy 'p'": a firewall rule and where it is.
 std::string firewall_rule_text(const model::Model& m, const model::Firewall& fw,
                                const model::FirewallRulePosition& at) {
@@ -517,6 +552,10 @@ std::string firewall_rule_text(const model::Model& m, const model::Firewall& fw,
                                                                       : "application";
   return fmt::format("{} rule '{}', {}", kind, rule.name, where);
 }
+
+}  // namespace explain_words
+
+namespace {
 
 /// A firewall DNAT hop or verdict.
 std::string dnat_text(const model::Model& m, const Reason& r) {
@@ -580,225 +619,6 @@ std::string dnat_text(const model::Model& m, const Reason& r) {
     case ReasonCode::kAllowedDnat:
       return fmt::format("allowed: {} reaches {} on port {} through firewall '{}' (DNAT rule '{}'), and replies return",
                          flow, cfg_text(m, r.target), r.backend_port, fw.name, rule->name);
-    default: break;
-  }
-  return r.text;
-}
-
-/// A PaaS endpoint hop or verdict, or a private endpoint's.
-std::string paas_text(const model::Model& m, const Reason& r) {
-  if (r.code == ReasonCode::kPrivateEndpoint) {
-    const auto& pe = m.private_endpoints[static_cast<std::size_t>(r.private_endpoint)];
-    std::string to;
-    for (const auto& c : pe.connections) {
-      if (!to.empty()) to += ", ";
-      std::string groups;
-      for (const auto& g : c.group_ids) groups += (groups.empty() ? "" : ", ") + g;
-      const std::string service = c.target.index >= 0
-                                      ? fmt::format("{} '{}'", model::to_string(m.paas_services[c.target.index].kind),
-                                                    m.paas_services[c.target.index].name)
-                                      : "'" + c.target.id + "'";
-      to += fmt::format("{}{} ({})", service, groups.empty() ? "" : " " + groups, model::to_string(c.status));
-    }
-    std::string out = fmt::format(
-        "private endpoint '{}'{} has private addresses only: it is reached from its VNet, peered VNets and "
-        "on-premises, never from the internet",
-        pe.name, to.empty() ? "" : " to " + to);
-    for (const auto& c : pe.connections) {
-      if (c.target.index >= 0) {
-        out += fmt::format("; the service's public endpoint is separate: explain --to {}",
-                           m.paas_services[c.target.index].name);
-        break;
-      }
-    }
-    return out;
-  }
-  const auto& s = m.paas_services[static_cast<std::size_t>(r.paas_service)];
-  const std::string host = r.scm ? s.scm_host_name : s.host_name;
-  const std::string what = fmt::format("{} '{}'{}", model::to_string(s.kind), s.name, r.scm ? " (SCM site)" : "");
-  const std::string served = s.tcp_ports.empty() ? "no port" : "TCP " + model::to_string(s.tcp_ports);
-  const std::string at = host.empty() ? what + "'s public endpoint" : fmt::format("{} ({})", host, what);
-  const std::string src = r.flow.source.to_string();
-  const bool main_rules = !r.scm || s.scm_uses_main;
-  const auto& rules = main_rules ? s.ip_rules : s.scm_ip_rules;
-  const char* default_action =
-      (main_rules ? s.default_action : s.scm_default_action) == Access::kAllow ? "Allow" : "Deny";
-  switch (r.code) {
-    case ReasonCode::kPaasIpv6Client: return fmt::format("{} is modelled for IPv4 clients only", at);
-    case ReasonCode::kPaasPortNotServed:
-      return fmt::format("{} serves {}: {} is not served", at, served,
-                         model::has_ports(r.flow.protocol)
-                             ? fmt::format("{} port {}", model::to_string(r.flow.protocol), r.flow.destination_port)
-                             : std::string(model::to_string(r.flow.protocol)));
-    case ReasonCode::kPaasServes: return fmt::format("{} serves {}", at, served);
-    case ReasonCode::kPaasAccessDisabled:
-      return "publicNetworkAccess Disabled: the public endpoint admits no one, whatever its firewall says (private "
-             "endpoints are the only way in)";
-    case ReasonCode::kPaasAccessPerimeter:
-      return "publicNetworkAccess SecuredByPerimeter: a network security perimeter's rules decide; they are not "
-             "modelled: assumed to admit the internet";
-    case ReasonCode::kPaasAccessEnabled: return "publicNetworkAccess Enabled: the service's firewall decides";
-    case ReasonCode::kPaasDataEndpointDisabled:
-      return "publicDataEndpointEnabled false: the public data endpoint is off (the instance is reached from its "
-             "virtual network only)";
-    case ReasonCode::kPaasDataEndpointEnabled:
-      return *r.note ? fmt::format("{}: the NSG of the instance's subnet decides", r.note)
-                     : "publicDataEndpointEnabled true: the NSG of the instance's subnet decides";
-    case ReasonCode::kPaasPerimeterDecides: return "not evaluated: the perimeter decides (assumed to admit)";
-    case ReasonCode::kPaasRule: {
-      const auto& rule = rules[static_cast<std::size_t>(r.rule)];
-      const std::string rule_text = rule.name.empty()
-                                        ? fmt::format("IP rule '{}'", rule.text)
-                                        : fmt::format("rule '{}' ({}{})", rule.name, rule.text,
-                                                      rule.priority ? fmt::format(", priority {}", rule.priority) : "");
-      return fmt::format("{} {} {}{}", rule_text, r.passes ? "admits" : "denies", src,
-                         *r.note ? fmt::format(" ({})", r.note) : "");
-    }
-    case ReasonCode::kPaasDefaultAction:
-      if (!r.rules_apply) {
-        return fmt::format(
-            "default action Allow: {} is admitted (address rules apply only when the default action is Deny)", src);
-      }
-      return rules.empty() ? fmt::format("default action {}, no address rule: {} is {}", default_action, src,
-                                         r.passes ? "admitted" : "denied")
-                           : fmt::format("no address rule matches {}: the default action {} {} it", src, default_action,
-                                         r.passes ? "admits" : "denies");
-    case ReasonCode::kPaasNotEvaluated: return fmt::format("{} is not a client the public endpoint evaluates", src);
-    case ReasonCode::kAllowedPaas:
-      return fmt::format("allowed: {} reaches the public endpoint of {}",
-                         flow_text(r.flow, host.empty() ? s.name : host), what);
-    default: break;
-  }
-  return r.text;
-}
-
-std::string host_names(const model::AgListener& l) {
-  if (l.host_names.empty()) return "any host name";
-  std::string out = "host ";
-  for (std::size_t i = 0; i < l.host_names.size(); ++i) out += (i ? ", " : "") + l.host_names[i];
-  return out;
-}
-
-/// An application gateway hop or verdict.
-std::string gateway_text(const model::Model& m, const Reason& r) {
-  const std::string gw = entry_point_text(m, r.entry);
-  const auto& g = m.application_gateways[static_cast<std::size_t>(r.entry.index)];
-  if (r.code == ReasonCode::kAgFirewallPolicyMissing || r.code == ReasonCode::kAgFirewallUnallocated ||
-      r.code == ReasonCode::kAgFirewallCrossing || r.code == ReasonCode::kAgFirewallDefaultDeny ||
-      r.code == ReasonCode::kAgFirewallRule) {
-    const auto& fw = m.firewalls[static_cast<std::size_t>(r.firewall)];
-    const std::string crossing =
-        fmt::format("the routes send the connection and its replies through firewall '{}' ({})", fw.name,
-                    r.address ? r.address->to_string() : "");
-    const std::string flow = fmt::format("tcp from {} to {} port {}", cidrs(r.sources),
-                                         r.destination ? r.destination->to_string() : "", r.backend_port);
-    switch (r.code) {
-      case ReasonCode::kAgFirewallPolicyMissing:
-        return fmt::format("{}; its policy is not in the input: assumed to allow", crossing);
-      case ReasonCode::kAgFirewallUnallocated:
-        return fmt::format(
-            "{}, but the backend's address is not allocated: no rule can be decided (analyze reports no flow)",
-            crossing);
-      case ReasonCode::kAgFirewallDefaultDeny:
-        return fmt::format(
-            "no rule matched: default deny (no network or application rule of firewall '{}' takes {}); {}", fw.name,
-            flow, crossing);
-      case ReasonCode::kAgFirewallRule:
-        return fmt::format("{} {} {}; {}{}", firewall_rule_text(m, fw, fw.order[static_cast<std::size_t>(r.rule)]),
-                           r.passes ? "allows" : "denies", flow, crossing,
-                           r.assumed ? fmt::format(" ({})", kAssumedFqdnNote) : "");
-      default: return crossing;
-    }
-  }
-  const std::string flow = flow_text(r.flow, pip_address(m, r.public_ip));
-  switch (r.code) {
-    case ReasonCode::kAgNotTcp:
-      return fmt::format("{} listens on TCP only (HTTP and HTTPS): {} is not taken", gw,
-                         model::to_string(r.flow.protocol));
-    case ReasonCode::kAgNoListener:
-      return fmt::format("no listener of {} on frontend '{}' port {}: the gateway accepts nothing there", gw,
-                         g.frontends[static_cast<std::size_t>(r.frontend)].name, r.flow.destination_port);
-    case ReasonCode::kAgListener: {
-      const auto& l = g.listeners[static_cast<std::size_t>(r.listener)];
-      const char* waf = r.waf_mode == model::WafMode::kPrevention  ? "WAF prevention: blocks requests its rules match"
-                        : r.waf_mode == model::WafMode::kDetection ? "WAF detection: logs only, blocks nothing"
-                        : r.waf_mode == model::WafMode::kUnknown   ? "WAF policy not in the input: its mode is unknown"
-                                                                   : "no WAF";
-      std::string out = fmt::format(
-          "listener '{}' ({}, port {}, {}) of {} takes the connection; {} (the WAF inspects HTTP requests, not "
-          "addresses or ports)",
-          l.name, model::to_string(l.protocol), r.flow.destination_port, host_names(l), gw, waf);
-      if (!r.also.empty()) {
-        std::string others;
-        for (std::size_t i = 0; i < r.also.size(); ++i) {
-          const auto& o = g.listeners[static_cast<std::size_t>(r.also[i])];
-          others += fmt::format("{}'{}' ({})", i > 0 ? ", " : "", o.name, host_names(o));
-        }
-        out += fmt::format("; also on this port: {}: the request's host name chooses, traced the first", others);
-      }
-      return out;
-    }
-    case ReasonCode::kAgSubnetUnknown:
-      return "the gateway subnet is not in the input (or has no prefix): the source its backends see is unknown, so "
-             "no backend is traced (analyze reports none)";
-    case ReasonCode::kAgNoBackend: {
-      std::string out = "no request routing rule of the listener sends requests to a backend in the input";
-      if (!r.unresolved.empty()) {
-        std::string list;
-        for (const auto& u : r.unresolved) list += (list.empty() ? "'" : ", '") + u + "'";
-        out += fmt::format(" (pool addresses {} match no ip configuration or internal load balancer frontend)", list);
-      }
-      return out;
-    }
-    case ReasonCode::kAgRouting: {
-      const auto& rule = g.rules[static_cast<std::size_t>(r.routing_rule)];
-      const auto& target = rule.targets[static_cast<std::size_t>(r.routing_target)];
-      const auto& pool = g.backend_pools[static_cast<std::size_t>(target.pool.child)];
-      const auto& settings = g.backend_settings[static_cast<std::size_t>(target.settings.child)];
-      std::string out =
-          fmt::format("rule '{}'{} sends requests to pool '{}' with settings '{}' ({}, port {})", rule.name,
-                      target.path_rule.empty() ? "" : fmt::format(" (path rule '{}')", target.path_rule), pool.name,
-                      settings.name, model::to_string(settings.protocol), settings.port);
-      if (r.load_balancer >= 0) {
-        const auto& lb = m.load_balancers[static_cast<std::size_t>(r.load_balancer)];
-        out += fmt::format(", an address of internal load balancer '{}', whose rule '{}' forwards to port {}", lb.name,
-                           lb.rules[static_cast<std::size_t>(r.rule)].name, r.backend_port);
-      }
-      out += fmt::format(
-          "; the gateway opens its own connection to {} (the backend sees the gateway subnet as the source)",
-          member_text(m, r.target));
-      if (r.backend == LbBackend::kChosen) {
-        out += ", chosen with --backend";
-      } else if (r.backend == LbBackend::kFirst) {
-        out += fmt::format(
-            "; traced the first of {} backends (rules in order, then NIC id); choose another with --backend",
-            r.members.size());
-      }
-      return out;
-    }
-    case ReasonCode::kAllowedAgListener:
-      return fmt::format("allowed: {} reaches listener '{}' of {}; nothing behind it is traced", flow,
-                         g.listeners[static_cast<std::size_t>(r.listener)].name, gw);
-    case ReasonCode::kAllowedAgBackend: {
-      const auto& rule = g.rules[static_cast<std::size_t>(r.routing_rule)];
-      const auto& target = rule.targets[static_cast<std::size_t>(r.routing_target)];
-      std::string through;
-      if (r.firewall >= 0) {
-        const auto& fw = m.firewalls[static_cast<std::size_t>(r.firewall)];
-        if (r.rule < 0) {
-          through = fmt::format(" through firewall '{}' (policy not in the input, assumed to allow)", fw.name);
-        } else {
-          const auto& fr = rule_at(m, fw, fw.order[static_cast<std::size_t>(r.rule)]);
-          through = fmt::format(" through firewall '{}' ({} rule '{}')", fw.name,
-                                fr.kind == model::FirewallRuleKind::kNetwork ? "network" : "application", fr.name);
-        }
-      }
-      return fmt::format(
-          "allowed: {} passes listener '{}' of {}, which connects to {} on port {} (rule '{}', pool '{}'){}, and "
-          "replies return",
-          flow, g.listeners[static_cast<std::size_t>(r.listener)].name, gw, member_text(m, r.target), r.backend_port,
-          rule.name, g.backend_pools[static_cast<std::size_t>(target.pool.child)].name, through);
-    }
     default: break;
   }
   return r.text;
@@ -967,7 +787,7 @@ std::string one_clause(const model::Model& m, const Reason& r) {
     case ReasonCode::kPaasDefaultAction:
     case ReasonCode::kPaasNotEvaluated:
     case ReasonCode::kAllowedPaas:
-    case ReasonCode::kPrivateEndpoint: return paas_text(m, r);
+    case ReasonCode::kPrivateEndpoint: return explain_words::paas_text(m, r);
     case ReasonCode::kAgNotTcp:
     case ReasonCode::kAgNoListener:
     case ReasonCode::kAgListener:
@@ -980,7 +800,7 @@ std::string one_clause(const model::Model& m, const Reason& r) {
     case ReasonCode::kAgFirewallDefaultDeny:
     case ReasonCode::kAgFirewallRule:
     case ReasonCode::kAllowedAgListener:
-    case ReasonCode::kAllowedAgBackend: return gateway_text(m, r);
+    case ReasonCode::kAllowedAgBackend: return explain_words::gateway_text(m, r);
     case ReasonCode::kInternetSource:
     case ReasonCode::kNotInternetSource: return source_text(m, r);
     case ReasonCode::kAllowedThroughPublicIp:
