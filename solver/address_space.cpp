@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "model/ascii.h"
+#include "solver/network.h"
 #include "solver/nsg.h"
 
 namespace exposim::solver {
@@ -384,5 +385,14 @@ const model::Peering* AddressSpace::tag_excluding_peering(const model::Model& m,
 }
 
 const IpSet& AddressSpace::asg_members(int asg) const { return asg_members_.at(static_cast<std::size_t>(asg)); }
+
+std::optional<std::pair<IpSet, RouteChoice>> reply_diversion(const model::Model& m, const AddressSpace& space,
+                                                             int subnet, model::IpFamily family) {
+  if (subnet < 0) return std::nullopt;
+  IpSet diverted = space.internet(family).subtract(space.internet_answerable(subnet));
+  if (diverted.empty()) return std::nullopt;
+  RouteChoice r = reply_route(m, subnet, model::IpAddress{diverted.intervals().front().lo});
+  return std::make_pair(std::move(diverted), std::move(r));
+}
 
 }  // namespace exposim::solver

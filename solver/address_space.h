@@ -1,10 +1,13 @@
 // What addresses the service tags and ASGs stand for, and what "the internet" is (docs/model.md).
 #pragma once
 
+#include <optional>
+#include <utility>
 #include <vector>
 
 #include "model/diagnostic.h"
 #include "model/model.h"
+#include "solver/route_choice.h"
 
 namespace exposim::solver {
 
@@ -58,5 +61,12 @@ class AddressSpace {
   std::vector<IpSet> asg_members_;
   std::vector<IpSet> answerable_;  // per subnet
 };
+
+/// The internet clients of `family` whose replies subnet `subnet` (-1: none) does not send straight back to the
+/// internet (its routes divert them: to an appliance, a firewall, `None`...), with the reply route of the first of
+/// them, which stands for all (docs/model.md#return-routing); nullopt when there are none. analyze (per subnet, cached)
+/// and explain's appliance trace decide a diversion with this one function.
+std::optional<std::pair<IpSet, RouteChoice>> reply_diversion(const model::Model& m, const AddressSpace& space,
+                                                             int subnet, model::IpFamily family);
 
 }  // namespace exposim::solver

@@ -235,13 +235,7 @@ void Analyzer::forwarded_exposures(int n, int c, const Entry& entry, const std::
 
 const std::optional<std::pair<IpSet, RouteChoice>>& Analyzer::diversion(int subnet, model::IpFamily family) {
   auto [it, fresh] = diversion_.try_emplace({subnet, family});
-  if (fresh) {
-    IpSet d = space_.internet(family).subtract(space_.internet_answerable(subnet));
-    if (!d.empty()) {
-      RouteChoice r = reply_route(m_, subnet, model::IpAddress{d.intervals().front().lo});
-      it->second.emplace(std::move(d), std::move(r));
-    }
-  }
+  if (fresh) it->second = reply_diversion(m_, space_, subnet, family);
   return it->second;
 }
 

@@ -38,18 +38,6 @@ std::vector<model::IpConfigIndex> explain_appliance_candidates(const model::Mode
   return out;
 }
 
-/// The route analyze takes for the internet sources the target's subnet cannot answer directly (Analyzer::diversion):
-/// those sources, and the reply route of the first of them, which analyze takes for all.
-std::optional<std::pair<IpSet, RouteChoice>> explain_appliance_diversion(const model::Model& m,
-                                                                         const AddressSpace& space, int subnet,
-                                                                         model::IpFamily family) {
-  if (subnet < 0) return std::nullopt;
-  IpSet diverted = space.internet(family).subtract(space.internet_answerable(subnet));
-  if (diverted.empty()) return std::nullopt;
-  RouteChoice r = reply_route(m, subnet, IpAddress{diverted.intervals().front().lo});
-  return std::make_pair(std::move(diverted), std::move(r));
-}
-
 /// Does the route `r` lead to appliance `a`'s private IP?
 bool explain_route_to_appliance(const model::Model& m, const RouteChoice& r, const model::IpConfigIndex& a) {
   const auto& acfg = m.nics[a.nic].ip_configurations[a.ip_configuration];
@@ -65,7 +53,7 @@ bool explain_appliance_in_front(const model::Model& m, const AddressSpace& space
   const auto& cfg = m.nics[x.nic].ip_configurations[x.ip_configuration];
   const int pip = m.nics[a.nic].ip_configurations[a.ip_configuration].public_ip.index;
   if (pip >= 0 && m.public_ips[pip].family != cfg.family) return false;
-  const auto d = explain_appliance_diversion(m, space, cfg.subnet.index, cfg.family);
+  const auto d = reply_diversion(m, space, cfg.subnet.index, cfg.family);
   return d && explain_route_to_appliance(m, d->second, a);
 }
 
@@ -328,7 +316,7 @@ void explain_via_appliance(const model::Model& m, FlowTrace& t, const Analysis* 
         back.scope = "return";
         back.resource_kind = RK::kSubnet;
         back.resource = subnet;
-        const auto d = explain_appliance_diversion(m, space, subnet, cfg.family);
+        const auto d = reply_diversion(m, space, subnet, cfg.family);
         const bool diverted = d && d->first.contains(q.source.value);
         const RouteChoice r = diverted ? d->second : reply_route(m, subnet, q.source);
         back.next_hop = r.next_hop;
