@@ -6,7 +6,27 @@
 #include <string>
 #include <vector>
 
+#include "solver/appliance.h"
+
 #include "solver/analyzer.h"
+#include "solver/network.h"
+
+namespace exposim::solver {
+
+std::shared_ptr<const Broken> appliance_forward_blocks(const model::Model& m, int appliance, int from_vnet, int to_vnet,
+                                                       const model::IpConfigIndex& target) {
+  if (from_vnet < 0 || to_vnet < 0 || peering_blocks(m, from_vnet, to_vnet, true).empty()) return nullptr;
+  auto b = std::make_shared<Broken>();
+  b->code = BrokenCode::kApplianceCannotForward;
+  b->appliance = appliance;
+  b->target = target;
+  b->from_vnet = from_vnet;
+  b->to_vnet = to_vnet;
+  b->forwarded = true;
+  return b;
+}
+
+}  // namespace exposim::solver
 
 namespace exposim::solver::analysis_internal {
 
@@ -80,16 +100,8 @@ void Analyzer::appliances() {
         const auto& acfg = m_.nics[a.nic].ip_configurations[a.cfg];
         const int avnet = acfg.subnet.resolved() ? m_.subnets[acfg.subnet.index].vnet.index : -1;
         const int vnet = m_.subnets[subnet].vnet.index;
-        if (avnet >= 0 && vnet >= 0 && !peering_blocks(m_, avnet, vnet, true).empty()) {
-          auto b = std::make_shared<Broken>();
-          b->code = BrokenCode::kApplianceCannotForward;
-          b->appliance = a.nic;
-          b->target = model::IpConfigIndex{static_cast<int>(n), static_cast<int>(c)};
-          b->from_vnet = avnet;
-          b->to_vnet = vnet;
-          b->forwarded = true;
-          entry.broken = std::move(b);
-        }
+        entry.broken = appliance_forward_blocks(m_, a.nic, avnet, vnet,
+                                                model::IpConfigIndex{static_cast<int>(n), static_cast<int>(c)});
         target(static_cast<int>(n), static_cast<int>(c), entry);
       }
     }

@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "solver/appliance.h"
 #include "solver/explain/internal.h"
 #include "solver/exposure.h"
 #include "solver/network.h"
@@ -269,7 +270,7 @@ void explain_via_appliance(const model::Model& m, FlowTrace& t, const Analysis* 
         h.passes = h.why.passes && !h.why.versions_differ;
         t.hops.push_back(h);
         // The forwarded packet keeps its internet source: across a peering, the target's side must allow forwarded
-        // traffic (peering_blocks, as analyze decides it).
+        // traffic (appliance_forward_blocks: analyze decides it with the same function).
         TraceHop forward;
         forward.kind = K::kRoute;
         forward.scope = "forward";
@@ -278,25 +279,13 @@ void explain_via_appliance(const model::Model& m, FlowTrace& t, const Analysis* 
         forward.breaks = true;
         forward.why.entry = EntryPoint{RK::kNetworkInterface, a.nic};
         forward.why.address = cfg.private_ip;
-        const std::string blocks = avnet >= 0 && vnet >= 0 ? peering_blocks(m, avnet, vnet, true) : "";
-        forward.passes = blocks.empty();
+        forward.why.broken = appliance_forward_blocks(m, a.nic, avnet, vnet, x);
+        forward.passes = forward.why.broken == nullptr;
         if (!forward.passes) {
-          auto b = std::make_shared<Broken>();  // as analyze's (solver/appliance.cpp)
-          b->code = BrokenCode::kApplianceCannotForward;
-          b->appliance = a.nic;
-          b->target = x;
-          b->from_vnet = avnet;
-          b->to_vnet = vnet;
-          b->forwarded = true;
           forward.why.code = ReasonCode::kForwardedLeg;
-          forward.why.broken = std::move(b);
         } else if (acfg.subnet.resolved() && cfg.private_ip) {
           const RouteChoice r = choose_route(m, acfg.subnet.index, *cfg.private_ip);
-          forward.next_hop = r.next_hop;
-          if (r.user) {
-            forward.route_table = r.route_table;
-            forward.route = r.route;
-          }
+          take_route(forward, r);
           forward.why.code = ReasonCode::kForwardRoute;
           forward.why.route = r;
         } else {
@@ -319,11 +308,7 @@ void explain_via_appliance(const model::Model& m, FlowTrace& t, const Analysis* 
         const auto d = reply_diversion(m, space, subnet, cfg.family);
         const bool diverted = d && d->first.contains(q.source.value);
         const RouteChoice r = diverted ? d->second : reply_route(m, subnet, q.source);
-        back.next_hop = r.next_hop;
-        if (r.user) {
-          back.route_table = r.route_table;
-          back.route = r.route;
-        }
+        take_route(back, r);
         back.passes = diverted && explain_route_to_appliance(m, r, a);
         back.why = explain_appliance_reason(ReasonCode::kApplianceReturn, m, a, x, q);
         back.why.route = r;

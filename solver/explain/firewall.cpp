@@ -144,11 +144,7 @@ void explain_dnat(const model::Model& m, FlowTrace& t, const FirewallAddress& at
     // dnat_forward_blocks (solver/firewall.cpp, shared with analyze) says why a forward route is blocked.
     forward.why.code = ReasonCode::kForwardedLeg;
     forward.why.broken = dnat_forward_blocks(m, fw, side, to, to_subnet, to_target);
-    forward.next_hop = to_target.next_hop;
-    if (to_target.user) {
-      forward.route_table = to_target.route_table;
-      forward.route = to_target.route;
-    }
+    take_route(forward, to_target);
     forward.passes = forward.why.broken == nullptr;
     forward.breaks = true;  // analyze reports the DNAT flow as broken
     if (forward.passes) {
@@ -366,11 +362,7 @@ void explain_dnat(const model::Model& m, FlowTrace& t, const FirewallAddress& at
     back.breaks = true;
     if (snat) {
       const RouteChoice r = choose_route(m, subnet, *snat);
-      back.next_hop = r.next_hop;
-      if (r.user) {
-        back.route_table = r.route_table;
-        back.route = r.route;
-      }
+      take_route(back, r);
       back.passes = r.next_hop == model::NextHopType::kVnetLocal || r.next_hop == model::NextHopType::kVnetPeering;
       back.why = because(ReasonCode::kFirewallReturn);
       back.why.address = snat;

@@ -92,6 +92,9 @@ void forwarded_nsg_hops(const model::Model& m, const AddressSpace& space, Via vi
                         const IpSet& inner, std::uint16_t port, ForwardedSources who, const IpSet& who_set,
                         FlowTrace& t);
 
+/// Sets route hop `h`'s next hop from `r`, and its route table and route when `r` is a user-defined route.
+void take_route(TraceHop& h, const RouteChoice& r);
+
 /// The route of the reply to an internet client. `through`: what the replies must leave through (the public IP, the
 /// load balancer); kNothing when the target has no public IP at all (nothing it sends can answer an internet
 /// client).

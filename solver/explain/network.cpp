@@ -23,6 +23,14 @@ using model::Protocol;
 using K = HopKind;
 using RK = model::ResourceKind;
 
+void take_route(TraceHop& h, const RouteChoice& r) {
+  h.next_hop = r.next_hop;
+  if (r.user) {
+    h.route_table = r.route_table;
+    h.route = r.route;
+  }
+}
+
 /// `through`: what the replies must leave through; kNothing when the target has no public IP at all (nothing it
 /// sends can answer an internet client).
 TraceHop route_hop(const model::Model& m, int subnet, const IpAddress& client, RepliesThrough through) {
@@ -31,11 +39,7 @@ TraceHop route_hop(const model::Model& m, int subnet, const IpAddress& client, R
   h.resource_kind = model::ResourceKind::kSubnet;
   h.resource = subnet;
   const RouteChoice r = reply_route(m, subnet, client);
-  h.next_hop = r.next_hop;
-  if (r.user) {
-    h.route_table = r.route_table;
-    h.route = r.route;
-  }
+  take_route(h, r);
   h.why.code = ReasonCode::kReplyRoute;
   h.why.route = r;
   h.why.subnet = subnet;
@@ -84,11 +88,7 @@ std::pair<TraceHop, TraceHop> forwarded_route_hops(const model::Model& m, const 
     forward.why.broken = breaks;
   } else if (from_subnet >= 0 && address) {
     const RouteChoice r = choose_route(m, from_subnet, *address);
-    forward.next_hop = r.next_hop;
-    if (r.user) {
-      forward.route_table = r.route_table;
-      forward.route = r.route;
-    }
+    take_route(forward, r);
     forward.why.code = ReasonCode::kForwardRoute;
     forward.why.route = r;
   } else {
@@ -106,20 +106,12 @@ std::pair<TraceHop, TraceHop> forwarded_route_hops(const model::Model& m, const 
   if (!peering.empty()) {
     back.why.code = ReasonCode::kReturnNotEvaluated;
   } else if (breaks) {
-    back.next_hop = reply->next_hop;
-    if (reply->user) {
-      back.route_table = reply->route_table;
-      back.route = reply->route;
-    }
+    take_route(back, *reply);
     back.why.code = ReasonCode::kForwardedLeg;
     back.why.broken = breaks;
   } else if (from && cfg.subnet.resolved()) {
     const RouteChoice r = choose_route(m, cfg.subnet.index, *from);
-    back.next_hop = r.next_hop;
-    if (r.user) {
-      back.route_table = r.route_table;
-      back.route = r.route;
-    }
+    take_route(back, r);
     back.why.code = ReasonCode::kReturnRoute;
     back.why.route = r;
     back.why.address = from;
