@@ -114,12 +114,7 @@ ordered_json analyze_hop_v1_json(const model::Model& m, const Hop& h) {
     }
     case K::kBastion: {
       j["scope"] = h.scope;
-      const auto& b = m.bastion_hosts[h.resource];
-      add_resource_json(j, b);
-      j["sku"] = model::to_string(b.sku);
-      j["native_client"] = b.enable_tunneling;
-      j["ip_connect"] = b.enable_ip_connect;
-      j["shareable_link"] = b.enable_shareable_link;
+      add_bastion_json(j, m.bastion_hosts[h.resource]);
       break;
     }
     case K::kApplicationGateway: {
@@ -142,25 +137,7 @@ ordered_json analyze_hop_v1_json(const model::Model& m, const Hop& h) {
     }
     case K::kPaas: {
       j["scope"] = h.scope;
-      const auto& s = m.paas_services[h.resource];
-      add_resource_json(j, s);
-      j["service"] = model::to_string(s.kind);
-      if (s.kind == model::PaasKind::kSqlManagedInstance) {  // no publicNetworkAccess, no firewall: the NSG hop
-        j["public_data_endpoint"] = solver::data_endpoint_open(s) ? "enabled" : "disabled";
-        break;
-      }
-      j["public_network_access"] = model::to_string(s.public_network_access);
-      const bool own_scm = solver::is_scm(h) && !s.scm_uses_main;
-      const model::Access default_action = own_scm ? s.scm_default_action : s.default_action;
-      j["default_action"] = default_action == model::Access::kAllow ? "allow" : "deny";
-      if (h.rule >= 0) {
-        const auto& r = solver::hop_rules(s, h)[h.rule];
-        j["rule"] = {{"index", h.rule},
-                     {"name", r.name},
-                     {"address", r.text},
-                     {"action", r.action == model::Access::kAllow ? "allow" : "deny"}};
-        if (s.kind == model::PaasKind::kAppService) j["rule"]["priority"] = r.priority;
-      }
+      add_paas_hop_json(j, m.paas_services[h.resource], h, false);
       break;
     }
     case K::kAppliance: {

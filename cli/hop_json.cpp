@@ -50,6 +50,34 @@ void add_firewall_json(ordered_json& j, const model::Firewall& fw) {
   j["threat_intel_mode"] = model::to_string(fw.threat_intel);
 }
 
+void add_bastion_json(ordered_json& j, const model::BastionHost& b) {
+  add_resource_json(j, b);
+  j["sku"] = model::to_string(b.sku);
+  j["native_client"] = b.enable_tunneling;
+  j["ip_connect"] = b.enable_ip_connect;
+  j["shareable_link"] = b.enable_shareable_link;
+}
+
+void add_paas_hop_json(ordered_json& j, const model::PaasService& s, const solver::Hop& h, bool unnamed_null) {
+  add_resource_json(j, s);
+  j["service"] = model::to_string(s.kind);
+  if (s.kind == model::PaasKind::kSqlManagedInstance) {  // no publicNetworkAccess, no firewall: the NSG hop
+    j["public_data_endpoint"] = solver::data_endpoint_open(s) ? "enabled" : "disabled";
+    return;
+  }
+  j["public_network_access"] = model::to_string(s.public_network_access);
+  const bool own_scm = solver::is_scm(h) && !s.scm_uses_main;
+  const model::Access default_action = own_scm ? s.scm_default_action : s.default_action;
+  j["default_action"] = default_action == model::Access::kAllow ? "allow" : "deny";
+  if (h.rule < 0) return;
+  const auto& r = solver::hop_rules(s, h)[static_cast<std::size_t>(h.rule)];
+  j["rule"] = {{"index", h.rule},
+               {"name", r.name.empty() && unnamed_null ? ordered_json(nullptr) : ordered_json(r.name)},
+               {"address", r.text},
+               {"action", r.action == model::Access::kAllow ? "allow" : "deny"}};
+  if (s.kind == model::PaasKind::kAppService) j["rule"]["priority"] = r.priority;
+}
+
 ordered_json listener_json(const model::ApplicationGateway& g, int listener) {
   const auto& l = g.listeners[listener];
   ordered_json j = {{"name", l.name},
@@ -115,27 +143,6 @@ void add_hop_v2_gateway(ordered_json& j, const model::ApplicationGateway& g, con
                {"backend_protocol", model::to_string(settings.protocol)}};
 }
 
-/// Version 2's `paas` hop after `id` and `name`: the service, its public access and default action (a SQL managed
-/// instance: its public data endpoint), and the deciding IP rule by index (`name` null when unnamed).
-void add_hop_v2_paas(ordered_json& j, const model::PaasService& s, const solver::Hop& h) {
-  j["service"] = model::to_string(s.kind);
-  if (s.kind == model::PaasKind::kSqlManagedInstance) {
-    j["public_data_endpoint"] = solver::data_endpoint_open(s) ? "enabled" : "disabled";
-    return;
-  }
-  j["public_network_access"] = model::to_string(s.public_network_access);
-  const bool own_scm = solver::is_scm(h) && !s.scm_uses_main;
-  const model::Access default_action = own_scm ? s.scm_default_action : s.default_action;
-  j["default_action"] = default_action == model::Access::kAllow ? "allow" : "deny";
-  if (h.rule < 0) return;
-  const auto& r = solver::hop_rules(s, h)[static_cast<std::size_t>(h.rule)];
-  j["rule"] = {{"index", h.rule},
-               {"name", r.name.empty() ? ordered_json(nullptr) : ordered_json(r.name)},
-               {"address", r.text},
-               {"action", r.action == model::Access::kAllow ? "allow" : "deny"}};
-  if (s.kind == model::PaasKind::kAppService) j["rule"]["priority"] = r.priority;
-}
-
 }  // namespace
 
 ordered_json hop_json(const model::Model& m, const solver::Hop& h, const HopDecision* decision) {
@@ -185,18 +192,11 @@ ordered_json hop_json(const model::Model& m, const solver::Hop& h, const HopDeci
       break;
     }
     case K::kBastion: {
-      const auto& b = m.bastion_hosts[at(h.resource)];
-      add_resource_json(j, b);
-      j["sku"] = model::to_string(b.sku);
-      j["native_client"] = b.enable_tunneling;
-      j["ip_connect"] = b.enable_ip_connect;
-      j["shareable_link"] = b.enable_shareable_link;
+      add_bastion_json(j, m.bastion_hosts[at(h.resource)]);
       break;
     }
     case K::kPaas: {
-      const auto& s = m.paas_services[at(h.resource)];
-      add_resource_json(j, s);
-      add_hop_v2_paas(j, s, h);
+      add_paas_hop_json(j, m.paas_services[at(h.resource)], h, true);
       break;
     }
     case K::kTarget:

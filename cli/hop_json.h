@@ -34,6 +34,14 @@ nlohmann::ordered_json lb_rule_json(const model::LoadBalancer& lb, LbRuleKind ki
 /// A firewall hop's own fields after its scope: id, name, threat intelligence mode.
 void add_firewall_json(nlohmann::ordered_json& j, const model::Firewall& fw);
 
+/// A Bastion hop's own fields after its scope: id, name, sku, native_client, ip_connect, shareable_link.
+void add_bastion_json(nlohmann::ordered_json& j, const model::BastionHost& b);
+
+/// A PaaS hop's own fields after its scope: id, name, the service, its public access and default action (a SQL
+/// managed instance: its public data endpoint), and the deciding IP rule by index; an unnamed rule's `name` is null
+/// when `unnamed_null` (version 2), else "" (analyze's version 1).
+void add_paas_hop_json(nlohmann::ordered_json& j, const model::PaasService& s, const solver::Hop& h, bool unnamed_null);
+
 /// An application gateway listener: name, frontend port, protocol, host names and the WAF in front of it (its
 /// effective mode).
 nlohmann::ordered_json listener_json(const model::ApplicationGateway& g, int listener);
