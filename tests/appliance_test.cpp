@@ -4,6 +4,7 @@
 
 #include "cli/broken_text.h"
 #include "solver/exposure.h"
+#include "tests/appliance_estates.h"
 #include "tests/model_builder.h"
 
 namespace exposim::testing {
@@ -22,30 +23,8 @@ std::vector<const solver::Exposure*> via(const std::vector<solver::Exposure>& al
   return out;
 }
 
-/// hub 10.0.0.0/16 with an appliance `nva` (10.0.1.4, IP forwarding, public IP 20.0.0.1 Standard, NSG
-/// allowing 443 from the internet); spoke 10.1.0.0/16 whose subnet sends 0.0.0.0/0 to 10.0.1.4 and whose
-/// NSG allows 8443 from the internet; VM `app` 10.1.1.4 behind it.
-EstateBuilder appliance_estate(bool forwarded) {
-  EstateBuilder b;
-  b.vnet("hub", {"10.0.0.0/16"})
-      .vnet("spoke", {"10.1.0.0/16"})
-      .nsg("nsg-nva", {{"allow-https", 100, kAllow, tcp(), {"Internet"}, {"443"}}})
-      .nsg("nsg-app", {{"allow-8443", 100, kAllow, tcp(), {"Internet"}, {"8443"}},
-                       {"deny-rest", 4000, kDeny, any_protocol(), {"*"}, {"*"}}})
-      .subnet("hub", "nva", "10.0.1.0/24", "nsg-nva")
-      .subnet("spoke", "app", "10.1.1.0/24", "nsg-app", "rt-spoke")
-      .route_to_appliance("rt-spoke", "0.0.0.0/0", "10.0.1.4")
-      .public_ip("pip-nva", "20.0.0.1", Sku::kStandard)
-      .vm("nva", "hub", "nva", "10.0.1.4", "pip-nva")
-      .vm("app", "spoke", "app", "10.1.1.4")
-      .peering("hub", "spoke", {true, true, false})
-      .peering("spoke", "hub", {true, true, forwarded});
-  b.m.nics[0].enable_ip_forwarding = true;
-  return b;
-}
-
 TEST_CASE("appliance: hosts whose replies go to an appliance are reached through it", "[appliance]") {
-  auto b = appliance_estate(true);
+  auto b = appliance_hub_estate(true);
   const auto m = b.done();
   const auto a = solver::analyze(m);
   // The appliance itself: 443 from any source (its own NSG).
@@ -65,7 +44,7 @@ TEST_CASE("appliance: hosts whose replies go to an appliance are reached through
 }
 
 TEST_CASE("appliance: a spoke peering without allowForwardedTraffic drops what the appliance forwards", "[appliance]") {
-  auto b = appliance_estate(false);
+  auto b = appliance_hub_estate(false);
   const auto m = b.done();
   const auto a = solver::analyze(m);
   CHECK(via(a.exposures, Via::kAppliance, "app-nic", m).empty());
@@ -77,7 +56,7 @@ TEST_CASE("appliance: a spoke peering without allowForwardedTraffic drops what t
 }
 
 TEST_CASE("appliance: the sources an appliance forwards are those its own NSG admits", "[appliance]") {
-  auto b = appliance_estate(true);
+  auto b = appliance_hub_estate(true);
   b.m.nsgs[0].rules[0].source = {};
   add_address(b.m.nsgs[0].rules[0].source, "52.10.0.0/16");
   const auto m = b.done();

@@ -13,6 +13,7 @@
 #include "cli/explain_text.h"
 #include "solver/explain.h"
 #include "solver/exposure.h"
+#include "tests/appliance_estates.h"
 #include "tests/model_builder.h"
 
 namespace exposim::testing {
@@ -40,28 +41,6 @@ EstateBuilder explain_appliance_same_vnet() {
       .public_ip("pip-nva", "20.0.0.1", Sku::kStandard)
       .vm("nva", "v", "nva", "10.0.1.4", "pip-nva")
       .vm("app", "v", "app", "10.0.2.4");
-  b.m.nics[0].enable_ip_forwarding = true;
-  return b;
-}
-
-/// The appliance in hub 10.0.0.0/16 (10.0.1.4, public IP 20.0.0.1, NSG allowing 443), VM `app` 10.1.1.4 in spoke
-/// 10.1.0.0/16 (0.0.0.0/0 to 10.0.1.4; NSG allowing 8443, denying the rest); peered both ways, the spoke's side
-/// allowing forwarded traffic when `forwarded`.
-EstateBuilder explain_appliance_hub(bool forwarded) {
-  EstateBuilder b;
-  b.vnet("hub", {"10.0.0.0/16"})
-      .vnet("spoke", {"10.1.0.0/16"})
-      .nsg("nsg-nva", {{"allow-https", 100, kAllow, tcp(), {"Internet"}, {"443"}}})
-      .nsg("nsg-app", {{"allow-8443", 100, kAllow, tcp(), {"Internet"}, {"8443"}},
-                       {"deny-rest", 4000, kDeny, any_protocol(), {"*"}, {"*"}}})
-      .subnet("hub", "nva", "10.0.1.0/24", "nsg-nva")
-      .subnet("spoke", "app", "10.1.1.0/24", "nsg-app", "rt-spoke")
-      .route_to_appliance("rt-spoke", "0.0.0.0/0", "10.0.1.4")
-      .public_ip("pip-nva", "20.0.0.1", Sku::kStandard)
-      .vm("nva", "hub", "nva", "10.0.1.4", "pip-nva")
-      .vm("app", "spoke", "app", "10.1.1.4")
-      .peering("hub", "spoke", {true, true, false})
-      .peering("spoke", "hub", {true, true, forwarded});
   b.m.nics[0].enable_ip_forwarding = true;
   return b;
 }
@@ -239,7 +218,7 @@ TEST_CASE("explain via appliance: a client the appliance's own NSG denies stops 
 
 TEST_CASE("explain via appliance: a hub appliance without allowForwardedTraffic on the spoke side is broken",
           "[explain-appliance]") {
-  const auto m = explain_appliance_hub(false).done();
+  const auto m = appliance_hub_estate(false).done();
   const FlowTrace t = solver::explain(m, explain_appliance_query("81.2.69.200", "app", 8443, "nva-nic"));
   REQUIRE(t.status == FlowTrace::Status::kOk);
   // Every filter passes (nsg-nva on 443, nsg-app's allow-8443, the reply route to 10.0.1.4); the forwarded packet
@@ -261,7 +240,7 @@ TEST_CASE("explain via appliance: a hub appliance without allowForwardedTraffic 
 
 TEST_CASE("explain via appliance: a hub appliance whose spoke allows forwarded traffic reaches the spoke",
           "[explain-appliance]") {
-  const auto m = explain_appliance_hub(true).done();
+  const auto m = appliance_hub_estate(true).done();
   const FlowTrace t = solver::explain(m, explain_appliance_query("81.2.69.200", "10.1.1.4", 8443));
   REQUIRE(t.status == FlowTrace::Status::kOk);
   CHECK(explain_appliance_hops(t) == kExplainApplianceAllPass);
@@ -274,7 +253,7 @@ TEST_CASE("explain via appliance: a hub appliance whose spoke allows forwarded t
 TEST_CASE("explain via appliance: two appliances in front of the target need a name", "[explain-appliance]") {
   // A copy of the hub in another VNet of the same address space: its appliance has the same private IP 10.0.1.4,
   // so analyze takes both as in front of app (the copy is not peered with the spoke: broken through it).
-  auto b = explain_appliance_hub(true);
+  auto b = appliance_hub_estate(true);
   b.vnet("hub-copy", {"10.0.0.0/16"})
       .subnet("hub-copy", "nva", "10.0.1.0/24", "nsg-nva")
       .public_ip("pip-nva-copy", "20.0.0.2", Sku::kStandard)
