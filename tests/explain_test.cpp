@@ -22,6 +22,7 @@
 #include "solver/firewall.h"
 #include "solver/paas.h"
 #include "tests/path_estates.h"
+#include "tests/trace_lines.h"
 
 namespace exposim {
 namespace {
@@ -44,61 +45,19 @@ FlowQuery query(const std::string& from, const std::string& to, int port, Protoc
   return q;
 }
 
-/// "nsg(nic) stop nsg-app-nic/deny-rdp": one line per hop; " (unreached)" after the packet stopped.
-std::vector<std::string> hops(const model::Model& m, const FlowTrace& t) {
-  std::vector<std::string> out;
-  for (const auto& h : t.hops) {
-    std::string s = solver::to_string(h.kind);
-    if (*h.scope) s += fmt::format("({})", h.scope);
-    s += h.passes ? " pass" : " stop";
-    switch (h.kind) {
-      case TraceHop::Kind::kEntry:
-        if (t.via_public_ip && h.resource >= 0) s += " " + m.public_ips[h.resource].name;
-        break;
-      case TraceHop::Kind::kLoadBalancer: {
-        const auto& lb = m.load_balancers[h.resource];
-        s += " " + lb.name;
-        if (h.lb_rule >= 0) s += "/" + (h.lb_nat ? lb.nat_rules[h.lb_rule].name : lb.rules[h.lb_rule].name);
-        break;
-      }
-      case TraceHop::Kind::kNsg:
-        if (h.resource >= 0) s += " " + m.nsgs[h.resource].name + "/" + m.nsgs[h.resource].rules[h.rule].name;
-        break;
-      case TraceHop::Kind::kRoute:
-        s += h.route_table >= 0 ? " " + m.route_tables[h.route_table].routes[h.route].name : " system";
-        break;
-      case TraceHop::Kind::kFirewall: {
-        const auto& fw = m.firewalls[h.resource];
-        s += " " + fw.name;
-        if (h.rule >= 0) {
-          const auto& at = fw.order[h.rule];
-          const auto& c = at.policy < 0 ? fw.classic[at.collection]
-                                        : m.firewall_policies[at.policy].groups[at.group].collections[at.collection];
-          s += "/" + c.rules[at.rule].name;
-        }
-        break;
-      }
-      default: break;
-    }
-    if (!h.reached) s += " (unreached)";
-    out.push_back(s);
-  }
-  return out;
-}
-
 }  // namespace
 
 TEST_CASE("explain: RDP to app is allowed by the subnet NSG and denied by deny-rdp on the NIC", "[solver][explain]") {
   const auto m = load_example("open-management");
   const auto t = solver::explain(m, query("52.10.20.30", "app", 3389));
   REQUIRE(t.status == FlowTrace::Status::kOk);
-  CHECK(hops(m, t) == std::vector<std::string>{
-                          "source pass",
-                          "entry pass appPublicIP",
-                          "nsg(subnet) pass nsg-apps/allow-rdp-from-internet",
-                          "nsg(nic) stop nsg-app-nic/deny-rdp",
-                          "route pass system (unreached)",
-                      });
+  CHECK(trace_hop_lines(m, t) == std::vector<std::string>{
+                                     "source pass",
+                                     "entry pass appPublicIP",
+                                     "nsg(subnet) pass nsg-apps/allow-rdp-from-internet",
+                                     "nsg(nic) stop nsg-app-nic/deny-rdp",
+                                     "route pass system (unreached)",
+                                 });
   CHECK_FALSE(t.allowed);
   CHECK(t.stopped_at == 3);
   CHECK(cli::hop_text(m, t.hops[2]) ==
@@ -115,13 +74,13 @@ TEST_CASE("explain: SSH to jumpbox is allowed by default-allow-ssh, WinRM to app
           "[solver][explain]") {
   const auto m = load_example("open-management");
   auto t = solver::explain(m, query("52.10.20.30", "jumpbox", 22));
-  CHECK(hops(m, t) == std::vector<std::string>{
-                          "source pass",
-                          "entry pass jumpboxPublicIP",
-                          "no-nsg(subnet) pass",
-                          "nsg(nic) pass jumpboxNSG/default-allow-ssh",
-                          "route pass system",
-                      });
+  CHECK(trace_hop_lines(m, t) == std::vector<std::string>{
+                                     "source pass",
+                                     "entry pass jumpboxPublicIP",
+                                     "no-nsg(subnet) pass",
+                                     "nsg(nic) pass jumpboxNSG/default-allow-ssh",
+                                     "route pass system",
+                                 });
   CHECK(t.allowed);
   CHECK(t.stopped_at == -1);
   CHECK(cli::hop_text(m, t.hops[2]) == "no NSG at this scope: nothing is filtered here");
@@ -130,21 +89,21 @@ TEST_CASE("explain: SSH to jumpbox is allowed by default-allow-ssh, WinRM to app
         "replies leave through the public IP and reach the client");
 
   t = solver::explain(m, query("52.10.20.30", "app", 5986));
-  CHECK(hops(m, t) == std::vector<std::string>{
-                          "source pass",
-                          "entry pass appPublicIP",
-                          "nsg(subnet) pass nsg-apps/allow-winrm",
-                          "nsg(nic) pass nsg-app-nic/allow-rest",
-                          "route pass system",
-                      });
+  CHECK(trace_hop_lines(m, t) == std::vector<std::string>{
+                                     "source pass",
+                                     "entry pass appPublicIP",
+                                     "nsg(subnet) pass nsg-apps/allow-winrm",
+                                     "nsg(nic) pass nsg-app-nic/allow-rest",
+                                     "route pass system",
+                                 });
   CHECK(t.allowed);
   CHECK(cli::hop_text(m, t.hops[3]) ==
         "allow-rest (200, allow): source '*', port 5986 in '*', protocol '*' covers tcp");
 
   // 8080 is not allowed at the subnet: DenyAllInBound decides, and the NIC NSG would allow it.
   t = solver::explain(m, query("52.10.20.30", "app", 8080));
-  CHECK(hops(m, t)[2] == "nsg(subnet) stop nsg-apps/DenyAllInBound");
-  CHECK(hops(m, t)[3] == "nsg(nic) pass nsg-app-nic/allow-rest (unreached)");
+  CHECK(trace_hop_lines(m, t)[2] == "nsg(subnet) stop nsg-apps/DenyAllInBound");
+  CHECK(trace_hop_lines(m, t)[3] == "nsg(nic) pass nsg-app-nic/allow-rest (unreached)");
   CHECK_THAT(cli::verdict_text(m, t), Catch::Contains("DenyAllInBound (65500, deny, default rule)"));
 }
 
@@ -152,13 +111,13 @@ TEST_CASE("explain: sources outside the internet are said to be so, and the NSGs
           "[solver][explain]") {
   const auto m = load_example("open-management");
   auto t = solver::explain(m, query("203.0.113.7", "jumpbox", 22));
-  CHECK(hops(m, t) == std::vector<std::string>{
-                          "source stop",
-                          "entry pass jumpboxPublicIP (unreached)",
-                          "no-nsg(subnet) pass (unreached)",
-                          "nsg(nic) pass jumpboxNSG/default-allow-ssh (unreached)",
-                          "route pass system (unreached)",
-                      });
+  CHECK(trace_hop_lines(m, t) == std::vector<std::string>{
+                                     "source stop",
+                                     "entry pass jumpboxPublicIP (unreached)",
+                                     "no-nsg(subnet) pass (unreached)",
+                                     "nsg(nic) pass jumpboxNSG/default-allow-ssh (unreached)",
+                                     "route pass system (unreached)",
+                                 });
   CHECK_FALSE(t.allowed);
   CHECK_FALSE(t.internet_source);
   CHECK(t.verdict.why.code == solver::ReasonCode::kNotInternetSource);
@@ -173,7 +132,7 @@ TEST_CASE("explain: sources outside the internet are said to be so, and the NSGs
   CHECK_THAT(cli::hop_text(m, t.hops[0]), Catch::Contains("inside 10.30.0.0/16, address space of VNet 'vnet-ops'"));
   CHECK(t.hops[0].why.not_internet == solver::NotInternet::kVnetSpace);
   CHECK(m.vnets[t.hops[0].why.vnet].name == "vnet-ops");
-  CHECK(hops(m, t)[2] == "nsg(subnet) pass nsg-apps/AllowVnetInBound (unreached)");
+  CHECK(trace_hop_lines(m, t)[2] == "nsg(subnet) pass nsg-apps/AllowVnetInBound (unreached)");
   CHECK_THAT(cli::hop_text(m, t.hops[2]),
              Catch::Contains("source tag 'VirtualNetwork' (as seen from the target's subnet) "
                              "contains 10.30.0.4"));
@@ -202,13 +161,13 @@ TEST_CASE("explain: a target by public IP, VM, NIC, public IP name or id, or pri
   const auto t = solver::explain(m, query("52.10.20.30", "10.30.1.4", 5986));
   REQUIRE(t.status == FlowTrace::Status::kOk);
   CHECK(m.nics[t.nic].name == "appVMNic");
-  CHECK(hops(m, t) == std::vector<std::string>{
-                          "source pass",
-                          "entry stop",
-                          "nsg(subnet) pass nsg-apps/allow-winrm (unreached)",
-                          "nsg(nic) pass nsg-app-nic/allow-rest (unreached)",
-                          "route pass system (unreached)",
-                      });
+  CHECK(trace_hop_lines(m, t) == std::vector<std::string>{
+                                     "source pass",
+                                     "entry stop",
+                                     "nsg(subnet) pass nsg-apps/allow-winrm (unreached)",
+                                     "nsg(nic) pass nsg-app-nic/allow-rest (unreached)",
+                                     "route pass system (unreached)",
+                                 });
   CHECK(cli::verdict_text(m, t) ==
         "denied at entry: no internet entry: 10.30.1.4 is the private address of ip configuration "
         "'ipconfigapp' of NIC 'appVMNic' (10.30.1.4); the internet reaches it only through its public IP "
@@ -337,13 +296,13 @@ TEST_CASE("explain: a target without a public IP says what becomes of its replie
   const auto t = solver::explain(m, query("52.1.2.3", "priv", 22));
   REQUIRE(t.status == FlowTrace::Status::kOk);
   // The NSG would admit it, but nothing reaches it; the reply has no public address to come from.
-  CHECK(hops(m, t) == std::vector<std::string>{
-                          "source pass",
-                          "entry stop",
-                          "nsg(subnet) pass nsg/allow-ssh (unreached)",
-                          "no-nsg(nic) pass (unreached)",
-                          "route stop system (unreached)",
-                      });
+  CHECK(trace_hop_lines(m, t) == std::vector<std::string>{
+                                     "source pass",
+                                     "entry stop",
+                                     "nsg(subnet) pass nsg/allow-ssh (unreached)",
+                                     "no-nsg(nic) pass (unreached)",
+                                     "route stop system (unreached)",
+                                 });
   CHECK(cli::hop_text(m, t.hops[4]) ==
         "the reply to 52.1.2.3 takes the system default route (0.0.0.0/0 -> Internet), but the target has no public "
         "IP: what it sends to the internet leaves, if at all, through outbound SNAT (a NAT gateway, a load balancer's "
@@ -458,14 +417,14 @@ TEST_CASE("explain: through lb-web, rule https to 8443 is allowed by allow-app, 
   const auto m = load_example("web-behind-lb");
   auto t = solver::explain(m, query("52.10.20.30", "20.71.8.10", 443));
   REQUIRE(t.status == FlowTrace::Status::kOk);
-  CHECK(hops(m, t) == std::vector<std::string>{
-                          "source pass",
-                          "entry pass pip-lb-web",
-                          "load-balancer pass lb-web/https",
-                          "nsg(subnet) pass nsg-web/allow-app",
-                          "no-nsg(nic) pass",
-                          "route pass system",
-                      });
+  CHECK(trace_hop_lines(m, t) == std::vector<std::string>{
+                                     "source pass",
+                                     "entry pass pip-lb-web",
+                                     "load-balancer pass lb-web/https",
+                                     "nsg(subnet) pass nsg-web/allow-app",
+                                     "no-nsg(nic) pass",
+                                     "route pass system",
+                                 });
   CHECK(t.allowed);
   CHECK(m.vms[t.vm].name == "vm-web-1");  // the first member in NIC-id order
   const auto& lbh = t.hops[2];
@@ -529,14 +488,14 @@ TEST_CASE("explain: through lb-web, rule https to 8443 is allowed by allow-app, 
 
   // http: no NSG rule allows 80, and DenyAllInBound decides (Standard).
   t = solver::explain(m, query("52.10.20.30", "20.71.8.10", 80));
-  CHECK(hops(m, t) == std::vector<std::string>{
-                          "source pass",
-                          "entry pass pip-lb-web",
-                          "load-balancer pass lb-web/http",
-                          "nsg(subnet) stop nsg-web/DenyAllInBound",
-                          "no-nsg(nic) pass (unreached)",
-                          "route pass system (unreached)",
-                      });
+  CHECK(trace_hop_lines(m, t) == std::vector<std::string>{
+                                     "source pass",
+                                     "entry pass pip-lb-web",
+                                     "load-balancer pass lb-web/http",
+                                     "nsg(subnet) stop nsg-web/DenyAllInBound",
+                                     "no-nsg(nic) pass (unreached)",
+                                     "route pass system (unreached)",
+                                 });
   CHECK_FALSE(t.allowed);
   CHECK(t.stopped_at == 3);
 }
@@ -544,14 +503,14 @@ TEST_CASE("explain: through lb-web, rule https to 8443 is allowed by allow-app, 
 TEST_CASE("explain: through lb-web's inbound NAT rules, and a port no rule matches", "[solver][explain]") {
   const auto m = load_example("web-behind-lb");
   auto t = solver::explain(m, query("52.233.10.7", "20.71.8.10", 50001));
-  CHECK(hops(m, t) == std::vector<std::string>{
-                          "source pass",
-                          "entry pass pip-lb-web",
-                          "load-balancer pass lb-web/ssh-web-1",
-                          "nsg(subnet) pass nsg-web/allow-ssh-office",
-                          "no-nsg(nic) pass",
-                          "route pass system",
-                      });
+  CHECK(trace_hop_lines(m, t) == std::vector<std::string>{
+                                     "source pass",
+                                     "entry pass pip-lb-web",
+                                     "load-balancer pass lb-web/ssh-web-1",
+                                     "nsg(subnet) pass nsg-web/allow-ssh-office",
+                                     "no-nsg(nic) pass",
+                                     "route pass system",
+                                 });
   CHECK(t.allowed);
   CHECK(m.vms[t.vm].name == "vm-web-1");
   CHECK(t.hops[2].lb_nat);
@@ -566,7 +525,7 @@ TEST_CASE("explain: through lb-web's inbound NAT rules, and a port no rule match
   CHECK(t.hops[2].why.members[0].nic == t.nic);
 
   t = solver::explain(m, query("52.10.20.30", "20.71.8.10", 50001));
-  CHECK(hops(m, t)[3] == "nsg(subnet) stop nsg-web/DenyAllInBound");
+  CHECK(trace_hop_lines(m, t)[3] == "nsg(subnet) stop nsg-web/DenyAllInBound");
   CHECK_FALSE(t.allowed);
   CHECK(cli::verdict_text(m, t) ==
         "denied at nsg (subnet): DenyAllInBound (65500, deny, default rule): source '*', port 22 in '*', "
@@ -576,14 +535,15 @@ TEST_CASE("explain: through lb-web's inbound NAT rules, and a port no rule match
   t = solver::explain(m, query("52.10.20.30", "20.71.8.10", 60000));
   CHECK(t.allowed);
   CHECK(m.vms[t.vm].name == "vm-web-1");
-  CHECK(hops(m, t)[3] == "nsg(subnet) pass nsg-web/allow-admin");
+  CHECK(trace_hop_lines(m, t)[3] == "nsg(subnet) pass nsg-web/allow-admin");
   CHECK(t.hops[2].why.code == solver::ReasonCode::kLbNatRuleRange);
   CHECK(t.hops[2].why.member == 0);  // the first port of the range: the pool's first member
   CHECK(t.hops[2].why.backend == solver::LbBackend::kForwards);
 
   t = solver::explain(m, query("52.10.20.30", "20.71.8.10", 81));
   REQUIRE(t.status == FlowTrace::Status::kOk);
-  CHECK(hops(m, t) == std::vector<std::string>{"source pass", "entry pass pip-lb-web", "load-balancer stop lb-web"});
+  CHECK(trace_hop_lines(m, t) ==
+        std::vector<std::string>{"source pass", "entry pass pip-lb-web", "load-balancer stop lb-web"});
   CHECK(t.nic == -1);
   CHECK(t.stopped_at == 2);
   CHECK(cli::verdict_text(m, t) ==
@@ -598,14 +558,14 @@ TEST_CASE("explain: through the Basic lb-mgmt, the mgmt subnet's route to the ap
           "[solver][explain]") {
   const auto m = load_example("web-behind-lb");
   const auto t = solver::explain(m, query("52.10.20.30", "20.71.8.20", 3389));
-  CHECK(hops(m, t) == std::vector<std::string>{
-                          "source pass",
-                          "entry pass pip-lb-mgmt",
-                          "load-balancer pass lb-mgmt/rdp",
-                          "no-nsg(subnet) pass",
-                          "no-nsg(nic) pass",
-                          "route stop default-to-appliance",
-                      });
+  CHECK(trace_hop_lines(m, t) == std::vector<std::string>{
+                                     "source pass",
+                                     "entry pass pip-lb-mgmt",
+                                     "load-balancer pass lb-mgmt/rdp",
+                                     "no-nsg(subnet) pass",
+                                     "no-nsg(nic) pass",
+                                     "route stop default-to-appliance",
+                                 });
   CHECK(m.vms[t.vm].name == "vm-mgmt");
   CHECK(cli::hop_text(m, t.hops[4]) ==
         "no NSG on the subnet or the NIC: a Basic load balancer is open on every port where no "
@@ -641,19 +601,19 @@ TEST_CASE("explain: a return route to an appliance stops the flow at the route h
       .vm("vm", "v", "s", "10.0.0.4", "pip");
   const auto m = b.done();
   auto t = solver::explain(m, query("52.1.2.3", "vm", 22));
-  CHECK(hops(m, t) == std::vector<std::string>{
-                          "source pass",
-                          "entry pass pip",
-                          "nsg(subnet) pass nsg/allow-ssh",
-                          "no-nsg(nic) pass",
-                          "route stop route-52.0.0.0/8",
-                      });
+  CHECK(trace_hop_lines(m, t) == std::vector<std::string>{
+                                     "source pass",
+                                     "entry pass pip",
+                                     "nsg(subnet) pass nsg/allow-ssh",
+                                     "no-nsg(nic) pass",
+                                     "route stop route-52.0.0.0/8",
+                                 });
   CHECK(cli::verdict_text(m, t) ==
         "broken at route: the reply to 52.1.2.3 takes route 'route-52.0.0.0/8' (52.0.0.0/8 -> "
         "VirtualAppliance) of route table 'rt': replies do not leave through the public IP, so the "
         "client never gets an answer");
   t = solver::explain(m, query("20.1.2.3", "vm", 22));
-  CHECK(hops(m, t).back() == "route pass route-0.0.0.0/0");
+  CHECK(trace_hop_lines(m, t).back() == "route pass route-0.0.0.0/0");
   CHECK(t.allowed);
 }
 
@@ -667,8 +627,8 @@ TEST_CASE("explain: Standard and Basic public IPs without any NSG", "[solver][ex
       .vm("basic", "v", "s", "10.0.0.5", "pip-basic");
   const auto m = b.done();
   auto t = solver::explain(m, query("52.1.2.3", "std", 22));
-  CHECK(hops(m, t) == std::vector<std::string>{"source pass", "entry pass pip-std", "no-nsg(subnet) pass",
-                                               "no-nsg(nic) stop", "route pass system (unreached)"});
+  CHECK(trace_hop_lines(m, t) == std::vector<std::string>{"source pass", "entry pass pip-std", "no-nsg(subnet) pass",
+                                                          "no-nsg(nic) stop", "route pass system (unreached)"});
   CHECK(cli::verdict_text(m, t) ==
         "denied at no-nsg (nic): no NSG on the subnet or the NIC: a Standard public IP admits nothing "
         "unless an NSG allows it");
@@ -920,8 +880,8 @@ TEST_CASE("explain agrees with analyze on every example and on random packets", 
   REQUIRE_FALSE(diags.has_errors());
   CHECK(cross_check(partial, rng, 200));
   const auto t = solver::explain(partial, query("52.10.20.30", "jumpboxVMNic", 0, Protocol::kUdp));
-  CHECK(hops(partial, t) == std::vector<std::string>{"source pass", "entry pass", "nsg(subnet) pass", "nsg(nic) pass",
-                                                     "route pass system"});
+  CHECK(trace_hop_lines(partial, t) == std::vector<std::string>{"source pass", "entry pass", "nsg(subnet) pass",
+                                                                "nsg(nic) pass", "route pass system"});
   CHECK_THAT(cli::hop_text(partial, t.hops[1]),
              Catch::StartsWith("a public IP not in the input (assumed Basic SKU) maps to"));
 }
@@ -972,19 +932,19 @@ TEST_CASE("explain agrees with analyze through load balancers", "[solver][explai
   auto q = query("81.2.69.200", "20.0.0.1", 443);
   q.backend = "b";
   auto t = solver::explain(m, q);
-  CHECK(hops(m, t) ==
+  CHECK(trace_hop_lines(m, t) ==
         std::vector<std::string>{"source pass", "entry pass pip-std", "load-balancer pass lb-std/floating",
                                  "nsg(subnet) pass nsg/allow-floating", "no-nsg(nic) pass", "route pass system"});
   CHECK_THAT(cli::hop_text(m, t.hops[3]), Catch::Contains("destination covers 20.0.0.1"));
   // Without floating IP the same address does not match: allow-web names the backend's subnet instead.
   t = solver::explain(m, query("81.2.69.200", "20.0.0.1", 80));
-  CHECK(hops(m, t)[3] == "nsg(subnet) pass nsg/allow-web");
+  CHECK(trace_hop_lines(m, t)[3] == "nsg(subnet) pass nsg/allow-web");
   CHECK(m.vms[t.vm].name == "a");
   // v2 range of two ports over three members: the third gets none, and the trace stops at the load balancer.
   t = solver::explain(m, query("52.1.2.3", "20.0.0.1", 60001));
   CHECK(m.vms[t.vm].name == "b");
   t = solver::explain(m, query("52.1.2.3", "20.0.0.1", 60002));
-  CHECK(hops(m, t).back() == "load-balancer stop lb-std");
+  CHECK(trace_hop_lines(m, t).back() == "load-balancer stop lb-std");
   // A Standard load balancer in front of an NSG-less backend admits nothing; a Basic one admits everything.
   t = solver::explain(m, query("52.1.2.3", "20.0.0.2", 61001));
   CHECK(t.allowed);
@@ -1395,17 +1355,17 @@ TEST_CASE("explain: through an application gateway to its first backend, hop by 
   const auto m = load_example("app-gateway-waf");
   auto t = solver::explain(m, query("81.2.69.200", "20.50.0.20", 443));
   REQUIRE(t.status == FlowTrace::Status::kOk);
-  CHECK(hops(m, t) == std::vector<std::string>{
-                          "source pass",
-                          "entry pass pip-agw",
-                          "nsg(gateway-subnet) pass nsg-appgw/allow-https",
-                          "application-gateway(listener) pass",
-                          "application-gateway(routing) pass",
-                          "route(forward) pass system",
-                          "nsg(subnet) pass nsg-web/allow-agw-8080",
-                          "no-nsg(nic) pass",
-                          "route(return) pass system",
-                      });
+  CHECK(trace_hop_lines(m, t) == std::vector<std::string>{
+                                     "source pass",
+                                     "entry pass pip-agw",
+                                     "nsg(gateway-subnet) pass nsg-appgw/allow-https",
+                                     "application-gateway(listener) pass",
+                                     "application-gateway(routing) pass",
+                                     "route(forward) pass system",
+                                     "nsg(subnet) pass nsg-web/allow-agw-8080",
+                                     "no-nsg(nic) pass",
+                                     "route(return) pass system",
+                                 });
   CHECK(t.allowed);
   CHECK_FALSE(t.broken);
   // web-pool: nic-web-1 by its NIC, vm-web-2 by its address 10.0.3.5; the first in NIC-id order is traced.
@@ -1467,15 +1427,15 @@ TEST_CASE("explain: an application gateway flow denied at the gateway subnet, at
   auto t = solver::explain(m, query("81.2.69.200", "pip-agw", 80));
   CHECK_FALSE(t.allowed);
   CHECK(t.stopped_at == 2);
-  CHECK(hops(m, t)[2] == "nsg(gateway-subnet) stop nsg-appgw/deny-http");
-  CHECK(hops(m, t)[3] == "application-gateway(listener) pass (unreached)");
+  CHECK(trace_hop_lines(m, t)[2] == "nsg(gateway-subnet) stop nsg-appgw/deny-http");
+  CHECK(trace_hop_lines(m, t)[3] == "application-gateway(listener) pass (unreached)");
   CHECK_THAT(cli::verdict_text(m, t),
              Catch::StartsWith("denied at nsg (gateway-subnet): deny-http (120, deny): source tag 'Internet'"));
   // 65300: allow-gateway-manager names the unresolved tag GatewayManager (taken as the internet in an allow
   // rule), but no listener is on that port.
   t = solver::explain(m, query("81.2.69.200", "20.50.0.20", 65300));
-  CHECK(hops(m, t)[2] == "nsg(gateway-subnet) pass nsg-appgw/allow-gateway-manager");
-  CHECK(hops(m, t)[3] == "application-gateway(listener) stop");
+  CHECK(trace_hop_lines(m, t)[2] == "nsg(gateway-subnet) pass nsg-appgw/allow-gateway-manager");
+  CHECK(trace_hop_lines(m, t)[3] == "application-gateway(listener) stop");
   CHECK(t.hops.size() == 4);
   CHECK(cli::verdict_text(m, t) ==
         "denied at application-gateway (listener): no listener of application gateway 'agw-edge' on "
@@ -1491,7 +1451,7 @@ TEST_CASE("explain: an application gateway flow denied at the gateway subnet, at
   CHECK_FALSE(t.allowed);
   CHECK_FALSE(t.broken);
   CHECK(t.stopped_at == 6);
-  CHECK(hops(denied, t)[6] == "nsg(subnet) stop nsg-web/deny-all");
+  CHECK(trace_hop_lines(denied, t)[6] == "nsg(subnet) stop nsg-web/deny-all");
   CHECK_THAT(cli::verdict_text(denied, t),
              Catch::StartsWith("denied at nsg (subnet): deny-all (4000, deny): source '*' matches "
                                "10.0.2.0/24 (the gateway subnet 10.0.2.0/24)"));
@@ -1502,7 +1462,7 @@ TEST_CASE("explain: an application gateway flow denied at the gateway subnet, at
   CHECK_FALSE(t.allowed);
   CHECK(t.broken);
   CHECK(t.stopped_at == 8);
-  CHECK(hops(asymmetric, t)[8] == "route(return) stop gateway-via-nva");
+  CHECK(trace_hop_lines(asymmetric, t)[8] == "route(return) stop gateway-via-nva");
   CHECK_THAT(cli::verdict_text(asymmetric, t),
              Catch::StartsWith("broken at route (return): asymmetric routing: replies to application "
                                "gateway 'agw-edge' (10.0.2.0) take route 'gateway-via-nva'"));
@@ -1511,9 +1471,9 @@ TEST_CASE("explain: an application gateway flow denied at the gateway subnet, at
 TEST_CASE("explain: Bastion's own 443, and sessions through it by SKU port rules", "[solver][explain][bastion]") {
   const auto m = load_example("app-gateway-waf");
   auto t = solver::explain(m, query("81.2.69.200", "20.50.0.10", 443));
-  CHECK(hops(m, t) == std::vector<std::string>{"source pass", "entry pass pip-bastion",
-                                               "nsg(bastion-subnet) pass nsg-bastion/AllowHttpsInbound",
-                                               "bastion(host) pass"});
+  CHECK(trace_hop_lines(m, t) == std::vector<std::string>{"source pass", "entry pass pip-bastion",
+                                                          "nsg(bastion-subnet) pass nsg-bastion/AllowHttpsInbound",
+                                                          "bastion(host) pass"});
   CHECK(t.allowed);
   CHECK(cli::verdict_text(m, t) ==
         "allowed: tcp 81.2.69.200:49152 -> 20.50.0.10:443 reaches Bastion host 'bastion-hub'");
@@ -1523,19 +1483,19 @@ TEST_CASE("explain: Bastion's own 443, and sessions through it by SKU port rules
   CHECK(t.verdict.why.entry.index == t.bastion);
   // 22 on the Bastion itself: DenyAllInbound (4000) on its subnet, and it listens on 443 only.
   t = solver::explain(m, query("81.2.69.200", "bastion-hub", 22));
-  CHECK(hops(m, t)[2] == "nsg(bastion-subnet) stop nsg-bastion/DenyAllInbound");
-  CHECK(hops(m, t)[3] == "bastion(host) stop (unreached)");
+  CHECK(trace_hop_lines(m, t)[2] == "nsg(bastion-subnet) stop nsg-bastion/DenyAllInbound");
+  CHECK(trace_hop_lines(m, t)[3] == "bastion(host) stop (unreached)");
 
   // A session to vm-web-1 on 22: the Basic SKU reaches 22; nsg-web's allow-bastion-ssh admits 10.0.1.0/26.
   auto q = query("81.2.69.200", "vm-web-1", 22);
   q.via_bastion = true;
   t = solver::explain(m, q);
   REQUIRE(t.status == FlowTrace::Status::kOk);
-  CHECK(hops(m, t) == std::vector<std::string>{"source pass", "entry pass pip-bastion",
-                                               "nsg(bastion-subnet) pass nsg-bastion/AllowHttpsInbound",
-                                               "bastion(session) pass", "route(forward) pass system",
-                                               "nsg(subnet) pass nsg-web/allow-bastion-ssh", "no-nsg(nic) pass",
-                                               "route(return) pass system"});
+  CHECK(trace_hop_lines(m, t) == std::vector<std::string>{"source pass", "entry pass pip-bastion",
+                                                          "nsg(bastion-subnet) pass nsg-bastion/AllowHttpsInbound",
+                                                          "bastion(session) pass", "route(forward) pass system",
+                                                          "nsg(subnet) pass nsg-web/allow-bastion-ssh",
+                                                          "no-nsg(nic) pass", "route(return) pass system"});
   CHECK(t.allowed);
   CHECK(m.bastion_hosts[t.bastion].name == "bastion-hub");
   {  // the decisions as data (the words are cli/explain_text.cpp's)
@@ -1590,7 +1550,7 @@ TEST_CASE("explain: Bastion's own 443, and sessions through it by SKU port rules
   // 3389 to vm-web-1: the SKU allows it, nsg-web's deny-all does not.
   q.destination_port = 3389;
   t = solver::explain(m, q);
-  CHECK(hops(m, t)[5] == "nsg(subnet) stop nsg-web/deny-all");
+  CHECK(trace_hop_lines(m, t)[5] == "nsg(subnet) stop nsg-web/deny-all");
   // vm-app-1 in the spoke, peered both ways, no NSG: 3389 allowed.
   q.target = "vm-app-1";
   t = solver::explain(m, q);
@@ -1605,7 +1565,7 @@ TEST_CASE("explain: Bastion's own 443, and sessions through it by SKU port rules
   CHECK_FALSE(t.allowed);
   CHECK_FALSE(t.broken);
   CHECK(t.stopped_at == 4);
-  CHECK(hops(m, t)[4] == "route(forward) stop system");
+  CHECK(trace_hop_lines(m, t)[4] == "route(forward) stop system");
 }
 
 TEST_CASE("explain: PaaS public endpoints by publicNetworkAccess and IP rules, private endpoints",
@@ -1613,8 +1573,8 @@ TEST_CASE("explain: PaaS public endpoints by publicNetworkAccess and IP rules, p
   const auto m = load_example("paas-private-link");
   // stlogs: Enabled, default Deny, IP rule 52.10.0.0/16; serves 443 and 445.
   auto t = solver::explain(m, query("52.10.1.1", "stlogs", 443));
-  CHECK(hops(m, t) == std::vector<std::string>{"source pass", "paas(endpoint) pass", "paas(public-network-access) pass",
-                                               "paas(ip-rules) pass"});
+  CHECK(trace_hop_lines(m, t) == std::vector<std::string>{"source pass", "paas(endpoint) pass",
+                                                          "paas(public-network-access) pass", "paas(ip-rules) pass"});
   CHECK(t.allowed);
   CHECK(cli::hop_text(m, t.hops[3]) == "IP rule '52.10.0.0/16' admits 52.10.1.1");
   CHECK(t.hops[1].why.code == solver::ReasonCode::kPaasServes);
@@ -1627,7 +1587,7 @@ TEST_CASE("explain: PaaS public endpoints by publicNetworkAccess and IP rules, p
   CHECK(t.verdict.why.code == solver::ReasonCode::kAllowedPaas);
   t = solver::explain(m, query("52.11.0.1", "stlogs.blob.core.windows.net", 443));
   CHECK_FALSE(t.allowed);
-  CHECK(hops(m, t)[3] == "paas(default-action) stop");
+  CHECK(trace_hop_lines(m, t)[3] == "paas(default-action) stop");
   CHECK(cli::verdict_text(m, t) ==
         "denied at paas (default-action): no address rule matches 52.11.0.1: the default action Deny denies "
         "it");
@@ -1642,18 +1602,18 @@ TEST_CASE("explain: PaaS public endpoints by publicNetworkAccess and IP rules, p
   t = solver::explain(m, query("52.10.1.1", "stdata", 443));
   CHECK_FALSE(t.allowed);
   CHECK(t.stopped_at == 2);
-  CHECK(hops(m, t)[3] == "paas(default-action) pass (unreached)");
+  CHECK(trace_hop_lines(m, t)[3] == "paas(default-action) pass (unreached)");
   CHECK_THAT(cli::verdict_text(m, t),
              Catch::StartsWith("denied at paas (public-network-access): publicNetworkAccess Disabled"));
   // app-shop: block-partner-lab (100) denies 52.40.1.0/24 before partner-net (200) admits 52.40.0.0/16.
   t = solver::explain(m, query("52.40.1.9", "app-shop", 443));
-  CHECK(hops(m, t)[3] == "paas(access-restrictions) stop");
+  CHECK(trace_hop_lines(m, t)[3] == "paas(access-restrictions) stop");
   t = solver::explain(m, query("52.40.2.9", "app-shop", 443));
   CHECK(t.allowed);
   // ... and its SCM site has no restrictions of its own: the default allows.
   t = solver::explain(m, query("52.40.1.9", "app-shop.scm.azurewebsites.net", 443));
   CHECK(t.allowed);
-  CHECK(hops(m, t)[3] == "paas(scm-default-action) pass");
+  CHECK(trace_hop_lines(m, t)[3] == "paas(scm-default-action) pass");
   CHECK(t.hops[3].why.code == solver::ReasonCode::kPaasDefaultAction);
   CHECK(t.hops[3].why.scm);
   // A private endpoint's address is never reached from the internet.
@@ -1850,11 +1810,11 @@ TEST_CASE("explain agrees with analyze through application gateways", "[solver][
   // The probes met the firewall: allowed by low-half (vm-web-1), denied by no-vm-web-2 (vm-web-2).
   auto q = query("81.2.69.200", "20.50.0.20", 443);
   auto t = solver::explain(firewalled, q);
-  CHECK(hops(firewalled, t)[6] == "firewall(network) pass fw-web/low-half");
+  CHECK(trace_hop_lines(firewalled, t)[6] == "firewall(network) pass fw-web/low-half");
   CHECK(t.allowed);
   q.backend = "vm-web-2";
   t = solver::explain(firewalled, q);
-  CHECK(hops(firewalled, t)[6] == "firewall(network) stop fw-web/no-vm-web-2");
+  CHECK(trace_hop_lines(firewalled, t)[6] == "firewall(network) stop fw-web/no-vm-web-2");
   CHECK_FALSE(t.allowed);
 
   // Across a Virtual WAN hub whose routing intent sends spoke-to-spoke traffic through the hub's firewall.
@@ -1864,7 +1824,7 @@ TEST_CASE("explain agrees with analyze through application gateways", "[solver][
   cross_check_gateways(allowed_hub, rng, 100, fw_allowed, fw_denied, fw_broken);
   CHECK(fw_broken == 0);
   t = solver::explain(denied_hub, query("81.2.69.200", "agw", 80));
-  CHECK(hops(denied_hub, t) ==
+  CHECK(trace_hop_lines(denied_hub, t) ==
         std::vector<std::string>{"source pass", "entry pass pip-agw", "no-nsg(gateway-subnet) pass",
                                  "application-gateway(listener) pass", "application-gateway(routing) pass",
                                  "route(forward) pass system", "firewall(default) stop fw-hub",
@@ -1875,7 +1835,7 @@ TEST_CASE("explain agrees with analyze through application gateways", "[solver][
         "firewall 'fw-hub' takes tcp from 10.1.2.0/24 to 10.2.1.4 port 443); the routes send the connection "
         "and its replies through firewall 'fw-hub' (10.100.0.132)");
   t = solver::explain(allowed_hub, query("81.2.69.200", "agw", 80));
-  CHECK(hops(allowed_hub, t)[6] == "firewall(network) pass fw-hub/agw-to-vm2");
+  CHECK(trace_hop_lines(allowed_hub, t)[6] == "firewall(network) pass fw-hub/agw-to-vm2");
   CHECK(t.allowed);
 }
 
@@ -1896,10 +1856,10 @@ TEST_CASE("explain: flows to a secured virtual hub firewall's public address, ho
   const auto m = load_example("vwan-secured-hub-dnat");
   auto t = solver::explain(m, query("52.10.1.1", "20.50.0.1", 2222));
   REQUIRE(t.status == FlowTrace::Status::kOk);
-  CHECK(hops(m, t) == std::vector<std::string>{"source pass", "entry pass", "firewall pass fw-hub/ssh-vm1",
-                                               "route(forward) pass system",
-                                               "nsg(subnet) pass nsg-spoke1/allow-ssh-vnet", "no-nsg(nic) pass",
-                                               "route(return) pass system"});
+  CHECK(trace_hop_lines(m, t) == std::vector<std::string>{"source pass", "entry pass", "firewall pass fw-hub/ssh-vm1",
+                                                          "route(forward) pass system",
+                                                          "nsg(subnet) pass nsg-spoke1/allow-ssh-vnet",
+                                                          "no-nsg(nic) pass", "route(return) pass system"});
   CHECK(t.public_ip == -1);
   REQUIRE(t.entry_address);
   CHECK(t.entry_address->to_string() == "20.50.0.1");
@@ -1973,7 +1933,7 @@ TEST_CASE("explain: flows to a secured virtual hub firewall's public address, ho
   t = solver::explain(denied, query("52.10.1.1", "20.50.0.1", 2222));
   CHECK_FALSE(t.allowed);
   CHECK_FALSE(t.broken);
-  CHECK(hops(denied, t)[4] == "nsg(subnet) stop nsg-spoke1/deny-hub");
+  CHECK(trace_hop_lines(denied, t)[4] == "nsg(subnet) stop nsg-spoke1/deny-hub");
   CHECK_THAT(cli::verdict_text(denied, t),
              Catch::StartsWith("denied at nsg (subnet): deny-hub (100, deny): source '10.100.0.0/23'"));
   CHECK(solver::analyze(denied).exposures.size() == 3);  // the firewall's own three only

@@ -17,6 +17,7 @@
 #include "tests/gateway_estate.h"
 #include "tests/path_check.h"
 #include "tests/path_estates.h"
+#include "tests/trace_lines.h"
 
 namespace exposim {
 namespace {
@@ -24,6 +25,7 @@ namespace {
 using solver::FlowQuery;
 using solver::FlowTrace;
 using solver::HopKind;
+using testing::trace_hop_lines;
 using testing::gateway_estate::run;
 using testing::gateway_estate::Run;
 
@@ -34,46 +36,6 @@ FlowQuery follow_query(const std::string& to, int port, const std::string& backe
   q.destination_port = static_cast<std::uint16_t>(port);
   q.backend = backend;
   return q;
-}
-
-/// "nsg(nic) stop nsg-app/deny-all": one line per hop; " (unreached)" after the packet stopped.
-std::vector<std::string> follow_hops(const model::Model& m, const FlowTrace& t) {
-  std::vector<std::string> out;
-  for (const auto& h : t.hops) {
-    std::string s = solver::to_string(h.kind);
-    if (*h.scope) s += fmt::format("({})", h.scope);
-    s += h.passes ? " pass" : " stop";
-    switch (h.kind) {
-      case HopKind::kEntry:
-        if (h.resource >= 0) s += " " + m.public_ips[h.resource].name;
-        break;
-      case HopKind::kLoadBalancer: {
-        const auto& lb = m.load_balancers[h.resource];
-        s += " " + lb.name;
-        if (h.lb_rule >= 0) s += "/" + lb.rules[h.lb_rule].name;
-        break;
-      }
-      case HopKind::kNsg:
-        if (h.resource >= 0) s += " " + m.nsgs[h.resource].name + "/" + m.nsgs[h.resource].rules[h.rule].name;
-        break;
-      case HopKind::kRoute:
-        s += h.route_table >= 0 ? " " + m.route_tables[h.route_table].routes[h.route].name : " system";
-        break;
-      case HopKind::kFirewall: {
-        const auto& fw = m.firewalls[h.resource];
-        s += " " + fw.name;
-        if (h.rule >= 0) {
-          const auto& at = fw.order[h.rule];
-          s += "/" + m.firewall_policies[at.policy].groups[at.group].collections[at.collection].rules[at.rule].name;
-        }
-        break;
-      }
-      default: break;
-    }
-    if (!h.reached) s += " (unreached)";
-    out.push_back(s);
-  }
-  return out;
 }
 
 /// The broken flows of `r`, one a line as tests/gateway_estate.h prints exposures.
@@ -123,7 +85,7 @@ TEST_CASE("path follow: an internal load balancer behind an application gateway 
   REQUIRE(t.status == FlowTrace::Status::kOk);
   CHECK(t.allowed);
   CHECK(t.nic == nic_named(r.m, "nic-app"));
-  CHECK(follow_hops(r.m, t) ==
+  CHECK(trace_hop_lines(r.m, t) ==
         std::vector<std::string>{"source pass", "entry pass pip-agw", "no-nsg(gateway-subnet) pass",
                                  "application-gateway(listener) pass", "application-gateway(routing) pass",
                                  "load-balancer pass ilb/r-8080", "route(forward) pass system", "no-nsg(subnet) pass",
@@ -169,10 +131,10 @@ TEST_CASE("path follow: a firewall DNAT rule to an internal load balancer's fron
   REQUIRE(t.status == FlowTrace::Status::kOk);
   CHECK(t.allowed);
   CHECK(t.nic == nic_named(r.m, "nic-app"));
-  CHECK(follow_hops(r.m, t) == std::vector<std::string>{"source pass", "entry pass pip-fw", "firewall pass fw/rdp",
-                                                        "route(forward) pass system", "load-balancer pass ilb/r-rdp",
-                                                        "no-nsg(subnet) pass", "nsg(nic) pass nsg-app/allow-vnet-rdp",
-                                                        "route(return) pass system"});
+  CHECK(trace_hop_lines(r.m, t) ==
+        std::vector<std::string>{"source pass", "entry pass pip-fw", "firewall pass fw/rdp",
+                                 "route(forward) pass system", "load-balancer pass ilb/r-rdp", "no-nsg(subnet) pass",
+                                 "nsg(nic) pass nsg-app/allow-vnet-rdp", "route(return) pass system"});
   CHECK(cli::hop_text(r.m, hop_of_kind(t, HopKind::kLoadBalancer)) ==
         "the connection of firewall 'fw' to 10.0.4.100 port 3389 matches load-balancing rule 'r-rdp' (3389 -> 3389) "
         "of 'ilb'; pool 'be' spreads flows over 2 members: traced the first in the documented order (NIC id, then "
@@ -183,7 +145,7 @@ TEST_CASE("path follow: a firewall DNAT rule to an internal load balancer's fron
   REQUIRE(t.status == FlowTrace::Status::kOk);
   CHECK_FALSE(t.allowed);
   CHECK(t.nic == nic_named(r.m, "nic-app-2"));
-  CHECK(follow_hops(r.m, t)[6] == "nsg(nic) stop nsg-closed/deny-all");
+  CHECK(trace_hop_lines(r.m, t)[6] == "nsg(nic) stop nsg-closed/deny-all");
   // A --backend that is no member of the rule's pools is an error listing the members.
   t = solver::explain(r.m, follow_query("20.1.1.1", 50000, "10.0.4.9"), &r.a);
   CHECK(t.status == FlowTrace::Status::kBadBackend);
@@ -231,7 +193,7 @@ TEST_CASE("path follow: a firewall DNAT rule to an application gateway's private
   CHECK(t.nic == nic_named(r.m, "nic-app"));
   CHECK(t.firewall == 0);
   CHECK(t.application_gateway == 0);
-  CHECK(follow_hops(r.m, t) ==
+  CHECK(trace_hop_lines(r.m, t) ==
         std::vector<std::string>{"source pass", "entry pass pip-fw", "firewall pass fw/to-agw",
                                  "route(forward) pass system", "nsg(gateway-subnet) pass nsg-agw/allow-fw-443",
                                  "application-gateway(listener) pass", "application-gateway(routing) pass",
@@ -257,7 +219,7 @@ TEST_CASE("path follow: a firewall DNAT rule to an application gateway's private
   t = solver::explain(r.m, follow_query("20.1.1.1", 443), &r.a);
   REQUIRE(t.status == FlowTrace::Status::kOk);
   CHECK_FALSE(t.allowed);
-  CHECK(follow_hops(r.m, t)[4] == "nsg(gateway-subnet) stop nsg-agw/deny-rest");
+  CHECK(trace_hop_lines(r.m, t)[4] == "nsg(gateway-subnet) stop nsg-agw/deny-rest");
   CHECK(t.stopped_at == 4);
 }
 
@@ -284,10 +246,10 @@ TEST_CASE("path follow: a Bastion session whose replies a route sends through a 
   REQUIRE(t.status == FlowTrace::Status::kOk);
   CHECK_FALSE(t.allowed);
   CHECK(t.broken);
-  CHECK(follow_hops(r.m, t) == std::vector<std::string>{"source pass", "entry pass pip-bastion",
-                                                        "no-nsg(bastion-subnet) pass", "bastion(session) pass",
-                                                        "route(forward) pass system", "no-nsg(subnet) pass",
-                                                        "no-nsg(nic) pass", "route(return) stop bastion-via-fw"});
+  CHECK(trace_hop_lines(r.m, t) == std::vector<std::string>{"source pass", "entry pass pip-bastion",
+                                                            "no-nsg(bastion-subnet) pass", "bastion(session) pass",
+                                                            "route(forward) pass system", "no-nsg(subnet) pass",
+                                                            "no-nsg(nic) pass", "route(return) stop bastion-via-fw"});
 }
 
 }  // namespace exposim
