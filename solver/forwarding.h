@@ -64,8 +64,7 @@ struct ForwardedFlow {
   std::optional<Hop> reply;
 };
 
-// The pieces of gateway_flows() (solver/gateway_flows.h) that explain() follows one packet through (one definition for
-// both).
+// The pieces of gateway_flows() (solver/gateway_flows.h) that explain() follows one packet through, defined once.
 
 /// How an entry point's subnet NSG decides `arriving` (TCP to the entry point): which instance address a client
 /// reaches is not known, so an allow rule applies when its destination meets the subnet (or one of the
