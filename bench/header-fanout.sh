@@ -2,7 +2,8 @@
 # How many translation units a change to each header recompiles: for every compiled file of `exposim` and
 # `exposim_tests` (the two targets a developer builds), the project headers it includes, from the compiler's
 # dependency output (-MM, preprocessing only, no build needed). Prints a Markdown table of the solver headers
-# (or of --under DIR) with their fan-out, then the number, median and mean over them. docs/performance.md.
+# (or of --under DIR) with their fan-out, over every translation unit and over the library ones (not tests/), then
+# the number, median and mean over them, both ways. docs/performance.md.
 set -euo pipefail
 
 usage() {
@@ -48,10 +49,24 @@ import json,sys
 for e in json.load(open(sys.argv[1])):
     print(e["directory"], e["command"], e["file"], sep="\t")' "$build_dir/compile_commands.json")
 
-echo "| header | translation units recompiled (of $n) |"
-echo "| --- | --- |"
-awk -v under="$under/" '$2 ~ "^" under && $2 ~ /\.h$/ {c[$2]++} END {for (h in c) print h, c[h]}' "$deps" |
-  sort | awk '{printf "| `%s` | %d |\n", $1, $2}'
-awk -v under="$under/" '$2 ~ "^" under && $2 ~ /\.h$/ {c[$2]++} END {for (h in c) print c[h]}' "$deps" | sort -n |
-  awk -v n="$n" '{v[NR]=$1; s+=$1} END {m = (NR % 2) ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2;
-    printf "\n%d headers under the folder; fan-out median %s, mean %.1f, max %d, of %d translation units\n", NR, m, s/NR, v[NR], n}'
+# The unit tests' translation units (their source file is under tests/), for the library-only figures.
+test_tus=$(awk '$2 ~ /^tests\/.*\.cpp$/ {print $1}' "$deps" | sort -u | tr '\n' ' ')
+n_lib=$((n - $(wc -w <<<"$test_tus")))
+# header, translation units including it, of which library ones (not tests/).
+counts="$build_dir/counts.txt"
+awk -v under="$under/" -v tests="$test_tus" 'BEGIN {k = split(tests, a, " "); for (i = 1; i <= k; i++) t[a[i]] = 1}
+  $2 ~ "^" under && $2 ~ /\.h$/ {c[$2]++; if (!($1 in t)) l[$2]++}
+  END {for (h in c) print h, c[h], l[h] + 0}' "$deps" | sort >"$counts"
+
+echo "| header | translation units recompiled (of $n) | of which library (of $n_lib) |"
+echo "| --- | --- | --- |"
+awk '{printf "| `%s` | %d | %d |\n", $1, $2, $3}' "$counts"
+summary() {  # $1: the column of counts.txt, $2: what the figures are over, $3: how many translation units
+  awk -v col="$1" '{print $col}' "$counts" | sort -n |
+    awk -v what="$2" -v n="$3" '{v[NR]=$1; s+=$1} END {m = (NR % 2) ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2;
+      printf "%d headers under the folder; %sfan-out median %s, mean %.1f, max %d, of %d translation units\n",
+        NR, what, m, s/NR, v[NR], n}'
+}
+echo
+summary 2 "" "$n"
+summary 3 "library-only " "$n_lib"

@@ -9,8 +9,8 @@
 
 #include "check/spec.h"
 #include "model/model.h"
+#include "solver/analysis.h"
 #include "solver/explain.h"
-#include "solver/exposure.h"
 #include "solver/recommendation.h"
 
 namespace exposim::check {

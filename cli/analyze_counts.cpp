@@ -12,6 +12,7 @@
 #include "cli/analyze_table.h"
 #include "cli/exposure_cells.h"
 #include "cli/json_parts.h"
+#include "solver/analysis.h"
 
 namespace exposim::cli {
 namespace {

@@ -9,7 +9,10 @@
 
 #include "model/diagnostic.h"
 #include "model/model.h"
-#include "solver/exposure.h"
+
+namespace exposim::solver {
+struct Analysis;  // solver/analysis.h
+}  // namespace exposim::solver
 
 namespace exposim::cli {
 

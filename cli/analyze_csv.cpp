@@ -6,6 +6,7 @@
 
 #include "cli/analyze_report.h"
 #include "cli/exposure_cells.h"
+#include "solver/analysis.h"
 
 namespace exposim::cli {
 

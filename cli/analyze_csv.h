@@ -5,7 +5,10 @@
 #include <string>
 
 #include "model/model.h"
-#include "solver/exposure.h"
+
+namespace exposim::solver {
+struct Analysis;  // solver/analysis.h
+}  // namespace exposim::solver
 
 namespace exposim::cli {
 

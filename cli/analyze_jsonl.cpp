@@ -10,6 +10,7 @@
 #include "cli/analyze_counts.h"
 #include "cli/analyze_source_sets.h"
 #include "cli/json_parts.h"
+#include "solver/analysis.h"
 
 namespace exposim::cli {
 namespace {

@@ -20,6 +20,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "solver/analysis.h"
 #include "solver/paas.h"
 
 namespace exposim::cli {

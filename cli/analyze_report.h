@@ -10,7 +10,12 @@
 #include "cli/analyze_table.h"
 #include "model/diagnostic.h"
 #include "model/model.h"
-#include "solver/exposure.h"
+#include "solver/hop.h"
+
+namespace exposim::solver {
+struct Analysis;  // solver/analysis.h
+struct Exposure;
+}  // namespace exposim::solver
 
 namespace exposim::cli {
 

@@ -1,5 +1,6 @@
 // analyze's shared source sets (cli/analyze_source_sets.h).
 #include "cli/analyze_source_sets.h"
+#include "solver/analysis.h"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>

@@ -14,6 +14,7 @@
 #include "cli/broken_text.h"
 #include "cli/exposure_cells.h"
 #include "cli/text_table.h"
+#include "solver/analysis.h"
 #include "solver/paas.h"
 
 namespace exposim::cli {

@@ -10,7 +10,11 @@
 #include "cli/analyze_layout.h"
 #include "cli/terminal.h"
 #include "model/model.h"
-#include "solver/exposure.h"
+
+namespace exposim::solver {
+struct Analysis;  // solver/analysis.h
+struct Exposure;
+}  // namespace exposim::solver
 
 namespace exposim::cli {
 

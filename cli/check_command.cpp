@@ -14,7 +14,7 @@
 #include "cli/input_options.h"
 #include "cli/output.h"
 #include "cli/pipeline.h"
-#include "solver/exposure.h"
+#include "solver/analysis.h"
 
 namespace exposim::cli {
 namespace {

@@ -7,6 +7,7 @@
 
 #include "cli/analyze_report.h"
 #include "cli/json_parts.h"
+#include "solver/analysis.h"
 #include "solver/paas.h"
 
 namespace exposim::cli {

@@ -9,7 +9,10 @@
 #include <vector>
 
 #include "model/model.h"
-#include "solver/exposure.h"
+
+namespace exposim::solver {
+struct Exposure;  // solver/analysis.h
+}  // namespace exposim::solver
 
 namespace exposim::cli {
 

@@ -16,7 +16,7 @@
 #include "cli/pipeline.h"
 #include "cli/process.h"
 #include "cli/timing.h"
-#include "solver/exposure.h"
+#include "solver/analysis.h"
 
 namespace exposim::cli {
 namespace {

@@ -7,7 +7,10 @@
 #include <vector>
 
 #include "model/model.h"
-#include "solver/exposure.h"
+
+namespace exposim::solver {
+struct Analysis;  // solver/analysis.h
+}  // namespace exposim::solver
 
 namespace exposim::cli {
 

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "cli/graph_palette.h"
+#include "solver/analysis.h"
 
 namespace exposim::cli {
 namespace {

@@ -13,7 +13,10 @@
 
 #include "cli/graph_diagram.h"
 #include "model/model.h"
-#include "solver/exposure.h"
+
+namespace exposim::solver {
+struct Analysis;  // solver/analysis.h
+}  // namespace exposim::solver
 
 namespace exposim::cli {
 

@@ -12,8 +12,11 @@
 
 #include "model/diagnostic.h"
 #include "model/model.h"
-#include "solver/exposure.h"
 #include "solver/recommendation.h"
+
+namespace exposim::solver {
+struct Analysis;  // solver/analysis.h
+}  // namespace exposim::solver
 
 namespace exposim::cli {
 

@@ -9,7 +9,11 @@
 #include <vector>
 
 #include "model/model.h"
-#include "solver/exposure.h"
+
+namespace exposim::solver {
+struct Analysis;  // solver/analysis.h
+struct Exposure;
+}  // namespace exposim::solver
 
 namespace exposim::cli {
 

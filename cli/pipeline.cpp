@@ -9,6 +9,7 @@
 #include "cli/timing.h"
 #include "importers/inputs.h"
 #include "model/validate.h"
+#include "solver/exposure.h"
 
 namespace exposim::cli {
 

@@ -11,7 +11,7 @@
 #include "cli/progress.h"
 #include "model/diagnostic.h"
 #include "model/model.h"
-#include "solver/exposure.h"
+#include "solver/analysis.h"
 
 namespace exposim::cli {
 

@@ -14,6 +14,7 @@
 #include "cli/sarif.h"
 #include "cli/source_regions.h"
 #include "cli/text_table.h"
+#include "solver/analysis.h"
 
 namespace exposim::cli {
 namespace {

@@ -10,6 +10,7 @@
 #include "cli/exposure_cells.h"
 #include "cli/json_parts.h"
 #include "cli/text_table.h"
+#include "solver/exposure.h"
 #include "solver/firewall.h"
 
 namespace exposim::cli {

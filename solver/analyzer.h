@@ -22,10 +22,10 @@
 #include "solver/firewall.h"
 #include "solver/forwarding.h"
 #include "solver/incremental.h"
-#include "solver/network.h"
 #include "solver/nsg.h"
 #include "solver/nsg_sources.h"
 #include "solver/path.h"
+#include "solver/route_choice.h"
 
 namespace exposim::solver::analysis_internal {
 

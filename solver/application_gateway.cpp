@@ -2,6 +2,7 @@
 // on a private frontend through a firewall DNAT rule), and the connections its request routing rules open to the
 // backends of their pools (ip configurations, internal load balancer frontends, App Service sites).
 #include "solver/application_gateway.h"
+#include "solver/address_space.h"
 
 #include <algorithm>
 #include <cctype>
@@ -14,8 +15,10 @@
 #include <fmt/format.h>
 
 #include "model/ascii.h"
+#include "solver/exposure.h"
 #include "solver/firewall.h"
-#include "solver/forwarding.h"
+#include "solver/gateway_flows.h"
+#include "solver/load_balancer.h"
 #include "solver/network.h"
 #include "solver/nsg.h"
 #include "solver/paas.h"

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "model/model.h"
-#include "solver/address_space.h"
+#include "solver/packet_set.h"
 
 namespace exposim::solver {
 

@@ -1,6 +1,7 @@
 // Azure Bastion (docs/model.md#azure-bastion): a Bastion host's own entry (443 through its subnet's NSG) and the
 // sessions it opens to the ip configurations of its VNet and the VNets peered with it.
 #include "solver/bastion.h"
+#include "solver/address_space.h"
 
 #include <memory>
 #include <optional>
@@ -10,7 +11,7 @@
 
 #include <fmt/format.h>
 
-#include "solver/forwarding.h"
+#include "solver/gateway_flows.h"
 #include "solver/network.h"
 #include "solver/nsg.h"
 #include "solver/path.h"

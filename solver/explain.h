@@ -18,7 +18,7 @@
 
 namespace exposim::solver {
 
-struct Analysis;  // solver/exposure.h
+struct Analysis;  // solver/analysis.h
 
 // ---- Why a hop decides as it does: data; cli/explain_text.h writes the words (docs/architecture.md) ----
 

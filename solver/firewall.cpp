@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "solver/analyzer.h"
+#include "solver/network.h"
 #include "solver/path.h"
 
 namespace exposim::solver {

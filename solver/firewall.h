@@ -9,8 +9,8 @@
 
 #include "model/model.h"
 #include "solver/broken.h"
-#include "solver/network.h"
 #include "solver/packet_set.h"
+#include "solver/route_choice.h"
 
 namespace exposim::solver {
 

@@ -2,7 +2,9 @@
 // clients; which instance address a client reaches is not known, so an NSG rule's destination is matched against
 // the whole subnet: an allow rule applies when its destination meets the subnet (or a frontend address), a deny rule
 // only when it covers the subnet. Neither choice hides an exposure.
-#include "solver/forwarding.h"
+#include "solver/address_space.h"
+#include "solver/exposure.h"
+#include "solver/gateway_flows.h"
 
 #include <memory>
 #include <optional>

@@ -1,6 +1,6 @@
 // The one vocabulary of hops: what analyze's exposure paths (solver::Hop) and explain's traces (solver::TraceHop)
 // are made of, and what the stages of a target's path (solver/path.h) are; and how a flow enters the estate (Via).
-// Apart from exposure.h so that what only names a hop or an entry does not rebuild with the analysis types.
+// Apart from analysis.h so that what only names a hop or an entry does not rebuild with the analysis types.
 #pragma once
 
 #include <cstdint>

@@ -1,5 +1,7 @@
 // Incremental re-analysis (solver/incremental.h).
 #include "solver/incremental.h"
+#include "solver/application_gateway.h"
+#include "solver/bastion.h"
 
 #include <algorithm>
 #include <chrono>

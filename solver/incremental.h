@@ -13,7 +13,7 @@
 #include "model/edit.h"
 #include "model/model.h"
 #include "solver/address_space.h"
-#include "solver/exposure.h"
+#include "solver/analysis.h"
 
 namespace exposim::solver {
 

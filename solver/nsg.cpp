@@ -1,10 +1,12 @@
 // NSG rule matching and first-match evaluation over exact packet sets.
 #include "solver/nsg.h"
+#include "solver/address_space.h"
 
 #include <optional>
 
 #include "model/unknown.h"
 #include "solver/nsg_cells.h"
+#include "solver/nsg_sources.h"
 
 namespace exposim::solver {
 

@@ -3,14 +3,16 @@
 #pragma once
 
 #include <array>
+#include <optional>
 #include <vector>
 
 #include "model/model.h"
-#include "solver/address_space.h"
-#include "solver/nsg_sources.h"
 #include "solver/packet_set.h"
 
 namespace exposim::solver {
+
+class RuleSources;   // solver/nsg_sources.h
+class AddressSpace;  // solver/address_space.h
 
 /// The ip configuration that traffic is destined to, as NSG rules see it (after public-IP translation).
 struct Destination {

@@ -4,6 +4,8 @@
 // destination-port class) is decided by the lowest set bit of the AND of its bitsets: the first rule, in priority
 // order, that matches it. Cells are merged back into cubes for the result.
 #include "solver/nsg_cells.h"
+#include "solver/address_space.h"
+#include "solver/nsg_sources.h"
 
 #include <algorithm>
 #include <bit>

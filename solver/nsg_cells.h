@@ -6,11 +6,12 @@
 #include <vector>
 
 #include "model/model.h"
-#include "solver/address_space.h"
 #include "solver/nsg.h"
 #include "solver/packet_set.h"
 
 namespace exposim::solver {
+
+class AddressSpace;  // solver/address_space.h
 
 /// The same decisions as evaluate_nsg_by_subtraction (the same rules, in the same order, each with the same
 /// packets, possibly decomposed into other cubes), computed over elementary cells (docs/model.md, "NSG evaluation

@@ -1,5 +1,6 @@
 // Rule sources resolved once per (NSG, VirtualNetwork context): see solver/nsg_sources.h.
 #include "solver/nsg_sources.h"
+#include "solver/address_space.h"
 
 #include <map>
 

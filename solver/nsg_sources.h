@@ -11,9 +11,11 @@
 #include <vector>
 
 #include "model/model.h"
-#include "solver/address_space.h"
+#include "solver/packet_set.h"
 
 namespace exposim::solver {
+
+class AddressSpace;  // solver/address_space.h
 
 /// The source addresses of every rule of one NSG as resolve_addresses gives them for one subnet, by rule position;
 /// empty for the rules of the other direction. A side that is one ASG, the Internet tag or the VirtualNetwork tag

@@ -1,5 +1,7 @@
 // PaaS public endpoints: public network access, then the service's firewall, first match (docs/model.md).
 #include "solver/paas.h"
+#include "solver/address_space.h"
+#include "solver/analysis.h"
 
 #include <fmt/format.h>
 

@@ -9,12 +9,15 @@
 #include <vector>
 
 #include "model/model.h"
-#include "solver/address_space.h"
-#include "solver/exposure.h"
+#include "solver/hop.h"
 #include "solver/nsg.h"
 #include "solver/packet_set.h"
 
 namespace exposim::solver {
+
+struct Analysis;  // solver/analysis.h
+struct Exposure;
+class AddressSpace;  // solver/address_space.h
 
 /// Appends to `out.exposures` one exposure (via kPaasPublic, target_kind kPaasService, TCP, the service's
 /// public ports) per service and deciding setting: the default action, or the IP rule that admits the

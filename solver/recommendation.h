@@ -16,7 +16,7 @@
 
 namespace exposim::solver {
 
-struct Analysis;  // solver/exposure.h
+struct Analysis;  // solver/analysis.h
 
 /// Defender's severity of a recommendation (exposim never changes it; `exposed` ranks within one severity).
 enum class RecommendationSeverity { kHigh, kMedium, kLow };

@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "model/model.h"
-#include "solver/network.h"
+#include "solver/route_choice.h"
 
 namespace exposim::solver {
 

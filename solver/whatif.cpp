@@ -1,5 +1,6 @@
 // The difference between two analyses (solver/whatif.h).
 #include "solver/whatif.h"
+#include "solver/exposure.h"
 
 #include <algorithm>
 #include <map>

@@ -7,7 +7,7 @@
 
 #include "model/edit.h"
 #include "model/model.h"
-#include "solver/exposure.h"
+#include "solver/analysis.h"
 #include "solver/packet_set.h"
 
 namespace exposim::solver {

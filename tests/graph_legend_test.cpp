@@ -13,7 +13,6 @@
 #include "cli/graph_legend.h"
 #include "cli/graph_report.h"
 #include "model/validate.h"
-#include "solver/exposure.h"
 #include "tests/gateway_estate.h"
 
 namespace {

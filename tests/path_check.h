@@ -18,8 +18,8 @@
 
 #include "cli/explain_text.h"
 #include "model/model.h"
+#include "solver/analysis.h"
 #include "solver/explain.h"
-#include "solver/exposure.h"
 #include "solver/paas.h"
 #include "solver/path.h"
 

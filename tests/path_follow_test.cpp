@@ -12,8 +12,8 @@
 
 #include "cli/explain_query_text.h"
 #include "cli/explain_text.h"
+#include "solver/analysis.h"
 #include "solver/explain.h"
-#include "solver/exposure.h"
 #include "tests/gateway_estate.h"
 #include "tests/path_check.h"
 #include "tests/path_estates.h"

@@ -14,8 +14,8 @@
 #include "cli/broken_text.h"
 #include "cli/explain_text.h"
 #include "gateway_estate.h"
+#include "solver/analysis.h"
 #include "solver/explain.h"
-#include "solver/exposure.h"
 #include "solver/whatif.h"
 
 namespace {

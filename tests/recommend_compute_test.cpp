@@ -12,7 +12,7 @@
 #include "model/validate.h"
 #include "model_builder.h"
 #include "recommend_engine_support.h"
-#include "solver/exposure.h"
+#include "solver/analysis.h"
 #include "solver/recommendation.h"
 
 namespace {

@@ -15,7 +15,7 @@
 #include "model_builder.h"
 #include "recommend_engine_support.h"
 #include "resource_json.h"
-#include "solver/exposure.h"
+#include "solver/analysis.h"
 #include "solver/recommendation.h"
 
 namespace {

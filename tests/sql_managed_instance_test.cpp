@@ -20,7 +20,6 @@
 #include "solver/explain.h"
 #include "solver/exposure.h"
 #include "solver/incremental.h"
-#include "solver/paas.h"
 #include "solver/recommendation.h"
 #include "terraform_support.h"
 

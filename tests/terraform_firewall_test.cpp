@@ -13,7 +13,7 @@
 #include "cli/analyze_report.h"
 #include "importers/inputs.h"
 #include "model/validate.h"
-#include "solver/exposure.h"
+#include "solver/analysis.h"
 #include "terraform_support.h"
 #include "tests/resource_json.h"
 

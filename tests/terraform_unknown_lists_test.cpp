@@ -17,7 +17,7 @@
 #include "importers/inputs.h"
 #include "model/validate.h"
 #include "scenario_summary.h"
-#include "solver/exposure.h"
+#include "solver/analysis.h"
 #include "terraform_support.h"
 
 namespace {

@@ -18,7 +18,6 @@
 #include "model/validate.h"
 #include "resource_json.h"
 #include "solver/exposure.h"
-#include "solver/firewall.h"
 
 namespace {
 

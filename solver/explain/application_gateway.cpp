@@ -10,9 +10,12 @@
 
 #include <fmt/format.h>
 
+#include "solver/application_gateway.h"
 #include "solver/explain/internal.h"
+#include "solver/exposure.h"
 #include "solver/firewall.h"
 #include "solver/forwarding.h"
+#include "solver/load_balancer.h"
 #include "solver/network.h"
 #include "solver/path.h"
 

@@ -11,6 +11,7 @@
 
 #include <fmt/format.h>
 
+#include "solver/bastion.h"
 #include "solver/explain/internal.h"
 #include "solver/forwarding.h"
 #include "solver/network.h"

@@ -14,7 +14,6 @@
 #include "solver/compute.h"
 #include "solver/explain/internal.h"
 #include "solver/exposure.h"
-#include "solver/firewall.h"
 #include "solver/nsg.h"
 #include "solver/path.h"
 

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "model/ascii.h"
+#include "solver/analysis.h"
 #include "solver/recommendations/context.h"
 
 namespace exposim::solver::recommendations {

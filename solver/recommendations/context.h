@@ -7,7 +7,6 @@
 #include <string_view>
 #include <vector>
 
-#include "solver/exposure.h"
 #include "solver/recommendation.h"
 
 namespace exposim::solver::recommendations {

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "model/ascii.h"
+#include "solver/analysis.h"
 #include "solver/recommendations/context.h"
 #include "solver/recommendations/network_facts.h"
 

@@ -1,5 +1,7 @@
 // The facts the network recommendations share (solver/recommendations/network_facts.h).
 #include "solver/recommendations/network_facts.h"
+#include "solver/analysis.h"
+#include "solver/network.h"
 
 #include <algorithm>
 #include <array>

@@ -9,8 +9,12 @@
 #include <vector>
 
 #include "model/model.h"
-#include "solver/exposure.h"
-#include "solver/network.h"
+#include "solver/route_choice.h"
+
+namespace exposim::solver {
+struct Analysis;  // solver/analysis.h
+struct Exposure;
+}  // namespace exposim::solver
 
 namespace exposim::solver::recommendations {
 

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "model/ascii.h"
+#include "solver/analysis.h"
 #include "solver/paas.h"
 #include "solver/recommendations/context.h"
 
