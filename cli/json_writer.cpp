@@ -2,6 +2,7 @@
 #include "cli/json_writer.h"
 
 #include <charconv>
+#include <cstring>
 #include <iterator>
 
 #include <fmt/format.h>
@@ -33,6 +34,19 @@ std::size_t json_writer_utf8_length(std::string_view s, std::size_t i) {
   return 0;
 }
 
+/// True when none of the 8 bytes at `p` is below 0x20, a quote, a backslash or from 0x80 (the bit tricks of
+/// "Bit Twiddling Hacks", "Determine if a word has a byte less than n" and "... equal to n").
+bool json_writer_plain8(const char* p) {
+  constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+  constexpr std::uint64_t kHigh = 0x8080808080808080ULL;
+  std::uint64_t x = 0;
+  std::memcpy(&x, p, sizeof x);
+  const auto has_zero = [](std::uint64_t v) { return (v - kOnes) & ~v & kHigh; };
+  const std::uint64_t below_space = (x - kOnes * 0x20) & ~x & kHigh;
+  const std::uint64_t special = below_space | has_zero(x ^ (kOnes * '"')) | has_zero(x ^ (kOnes * '\\')) | (x & kHigh);
+  return special == 0;
+}
+
 /// Appends the dotted quad of the IPv4 address `v`.
 void json_writer_append_v4(std::string& out, std::uint32_t v) {
   fmt::format_to(std::back_inserter(out), "{}.{}.{}.{}", v >> 24, (v >> 16) & 0xff, (v >> 8) & 0xff, v & 0xff);
@@ -45,6 +59,10 @@ void append_json_string(std::string& out, std::string_view s) {
   out += '"';
   std::size_t plain = 0;  // start of the run of bytes not yet copied
   for (std::size_t i = 0; i < s.size();) {
+    // Eight bytes at a time while none needs a look: no control character, quote, backslash or non-ASCII byte
+    // (canonical ids are long runs of such bytes).
+    while (i + 8 <= s.size() && json_writer_plain8(s.data() + i)) i += 8;
+    if (i >= s.size()) break;
     const auto c = static_cast<unsigned char>(s[i]);
     if (c >= 0x20 && c != '"' && c != '\\' && c < 0x80) {
       ++i;

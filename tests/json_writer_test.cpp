@@ -72,6 +72,22 @@ TEST_CASE("json writer matches nlohmann dump on every string of one and two byte
   }
 }
 
+TEST_CASE("json writer matches nlohmann dump on every byte at every place of a long string", "[cli][json]") {
+  // Long runs of plain bytes are skipped eight at a time: one byte of every value at each of 24 places (and two
+  // bytes a run apart) must still be found.
+  for (std::size_t at = 0; at < 24; ++at) {
+    for (int c = 0; c < 256; ++c) {
+      std::string s(24, 'a');
+      s[at] = static_cast<char>(c);
+      REQUIRE(json_writer_test_escaped(s) == json_writer_test_dumped(s));
+      s[(at + 9) % 24] = '"';
+      REQUIRE(json_writer_test_escaped(s) == json_writer_test_dumped(s));
+    }
+  }
+  // By hand: an id-like run with one quote after 16 plain bytes.
+  CHECK(json_writer_test_escaped("/subscriptions/0\"x") == R"("/subscriptions/0\"x")");
+}
+
 TEST_CASE("json writer matches nlohmann dump on three and four byte sequences at the UTF-8 boundaries", "[cli][json]") {
   // Every lead byte from 0xc0, followed by bytes at the edges of the continuation ranges (and some that are not
   // continuation bytes at all).
