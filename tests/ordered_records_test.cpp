@@ -50,7 +50,7 @@ TEST_CASE("records formatted on several workers are written in index order", "[c
   for (const std::size_t count : {std::size_t{0}, std::size_t{1}, std::size_t{5}, std::size_t{20000}}) {
     std::string want;
     for (std::size_t i = 0; i < count; ++i) want += fmt::format("{},", i);
-    for (const int jobs : {1, 2, 7}) {
+    for (const int jobs : {1, 2, 7, 100}) {  // 100: more workers than a round's chunks
       CAPTURE(count, jobs);
       std::ostringstream out;
       std::vector<std::pair<std::size_t, std::size_t>> rounds;
