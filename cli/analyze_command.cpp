@@ -46,9 +46,9 @@ struct Analyze {
         output,
         [&](std::ostream& o) {
           if (format == "json") {
-            write_json(o, m, a, in.diagnostics, JsonOptions{json_version, summary});
+            write_json(o, m, a, in.diagnostics, JsonOptions{json_version, summary, input.jobs});
           } else if (format == "jsonl") {
-            write_json_lines(o, m, a, in.diagnostics, JsonOptions{json_version, summary});
+            write_json_lines(o, m, a, in.diagnostics, JsonOptions{json_version, summary, input.jobs});
           } else if (format == "csv") {
             write_csv(o, m, a);
           } else {

@@ -1,39 +1,26 @@
 // analyze's JSON Lines (cli/analyze_jsonl.h).
 #include "cli/analyze_jsonl.h"
 
+#include <algorithm>
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "cli/analyze_counts.h"
 #include "cli/analyze_source_sets.h"
 #include "cli/json_parts.h"
+#include "cli/json_writer.h"
+#include "cli/ordered_records.h"
+#include "model/parallel.h"
 #include "solver/analysis.h"
 
 namespace exposim::cli {
-namespace {
 
 using nlohmann::ordered_json;
-
-/// Version 1's `sources` lists, serialised once per distinct set.
-class JsonlSourceLists {
- public:
-  const std::string& json(const model::IpSet& s) {
-    auto it = lists_.find(&s);
-    if (it == lists_.end()) it = lists_.emplace(&s, sources_list_json(s)).first;
-    return it->second;
-  }
-
- private:
-  struct Less {
-    bool operator()(const model::IpSet* x, const model::IpSet* y) const { return *x < *y; }
-  };
-  std::map<const model::IpSet*, std::string, Less> lists_;
-};
-
-}  // namespace
 
 void write_json_lines(std::ostream& out, const model::Model& m, const solver::Analysis& a,
                       const std::vector<model::Diagnostic>& diagnostics, const JsonOptions& options) {
@@ -48,25 +35,59 @@ void write_json_lines(std::ostream& out, const model::Model& m, const solver::An
   }
   out << R"({"header":)" << header.dump() << "}\n";
   if (!options.summary) {
+    const int jobs = std::max(options.jobs, 1);
     std::optional<SourceSets> shared;
     if (options.version == 2) shared.emplace(a);
-    JsonlSourceLists lists;
-    std::size_t next_set = 0;  // the first set not yet written: ids follow first use
-    const auto write_record = [&](const char* kind, const solver::Exposure& e) {
-      if (shared) {
-        const std::size_t id = shared->id(e.sources);
-        for (; next_set <= id; ++next_set) {
-          out << R"({"source_set":)";
-          shared->write_set(out, next_set);
-          out << "}\n";
-        }
-      }
-      out << "{\"" << kind << "\":";
-      write_exposure_object(out, m, e, shared ? shared->reference(e.sources) : lists.json(e.sources), options.version);
-      out << "}\n";
+    // Exposures, then broken flows, as one sequence of records.
+    const std::size_t exposures = a.exposures.size();
+    const auto record = [&](std::size_t i) -> const solver::Exposure& {
+      return i < exposures ? a.exposures[i] : a.broken[i - exposures];
     };
-    for (const auto& e : a.exposures) write_record("exposure", e);
-    for (const auto& e : a.broken) write_record("broken", e);
+    // Version 1: each distinct `sources` list once (std::map keyed by the set), formatted where first needed.
+    std::map<model::IpSet, std::string> lists;
+    std::size_t next_set = 0;  // version 2: the first set not yet written, since ids follow first use
+    struct Round {
+      std::size_t first{0};
+      std::vector<const std::string*> sources;                       // each record's `sources` value
+      std::vector<std::pair<std::size_t, std::size_t>> sets_before;  // version 2: the sets [from, to) it introduces
+    } round;
+    write_records_in_order(
+        out, exposures + a.broken.size(), jobs,
+        [&](std::size_t first, std::size_t last) {
+          round.first = first;
+          round.sources.clear();
+          round.sets_before.clear();
+          std::vector<std::pair<const model::IpSet*, std::string*>> missing;
+          for (std::size_t i = first; i < last; ++i) {
+            const model::IpSet& s = record(i).sources;
+            if (shared) {
+              const std::size_t id = shared->id(s);
+              const std::size_t from = next_set;
+              next_set = std::max(next_set, id + 1);
+              round.sets_before.emplace_back(from, next_set);
+              round.sources.push_back(&shared->reference(s));
+            } else {
+              auto [it, added] = lists.try_emplace(s);
+              if (added) missing.emplace_back(&it->first, &it->second);
+              round.sources.push_back(&it->second);
+            }
+          }
+          model::parallel_for(missing.size(), jobs,
+                              [&](std::size_t k) { append_cidr_list(*missing[k].second, *missing[k].first); });
+        },
+        [&](std::size_t i, std::string& text) {
+          const std::size_t k = i - round.first;
+          if (shared) {
+            for (std::size_t id = round.sets_before[k].first; id < round.sets_before[k].second; ++id) {
+              text += R"({"source_set":)";
+              shared->append_set(text, id);
+              text += "}\n";
+            }
+          }
+          text += i < exposures ? R"({"exposure":)" : R"({"broken":)";
+          append_exposure_json(text, m, record(i), *round.sources[k], options.version);
+          text += "}\n";
+        });
   }
   for (const auto& d : diagnostics) out << R"({"diagnostic":)" << diagnostic_json(d).dump() << "}\n";
 }

@@ -7,6 +7,8 @@
 #include "cli/hop_json.h"
 #include "cli/hop_text.h"
 #include "cli/json_parts.h"
+#include "cli/json_writer.h"
+#include "cli/ordered_records.h"
 #include "cli/text_table.h"
 
 #include <algorithm>
@@ -20,6 +22,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "model/parallel.h"
 #include "solver/analysis.h"
 #include "solver/paas.h"
 
@@ -39,12 +42,6 @@ const model::SecurityRule* hop_rule(const model::Model& m, const Hop& h) {
 
 bool ports_apply(model::Protocol p) { return model::has_ports(p); }
 
-ordered_json ranges_json(const model::PortSet& ports) {
-  ordered_json a = ordered_json::array();
-  for (const auto& iv : ports.intervals()) a.push_back({iv.lo, iv.hi});
-  return a;
-}
-
 /// The hop kinds as analyze's output contract spells them (docs/output-format.md): the one place where they
 /// differ from explain's names (the source is "internet", the entry "public-ip", a PaaS hop its resource kind).
 std::string hop_name(const Hop& h) {
@@ -56,22 +53,12 @@ std::string hop_name(const Hop& h) {
   }
 }
 
-ordered_json analyze_hop_v1_json(const model::Model& m, const Hop& h) {
+/// Version 1's hop fields of the kinds rare in large reports (load balancer, firewall, route, application gateway,
+/// PaaS), after `hop`, as a tree whose members write_hop_v1() copies.
+ordered_json analyze_hop_v1_rare_fields(const model::Model& m, const Hop& h) {
   using K = solver::HopKind;
-  ordered_json j;
-  j["hop"] = hop_name(h);
+  ordered_json j = ordered_json::object();
   switch (h.kind) {
-    case K::kSource: break;
-    case K::kEntry: {
-      if (h.resource >= 0) {
-        const auto& pip = m.public_ips[h.resource];
-        add_resource_json(j, pip);
-        j["ip"] = pip.address ? ordered_json(pip.address->to_string()) : ordered_json(nullptr);
-        j["sku"] = model::to_string(pip.sku);
-      }
-      break;
-    }
-    case K::kNsg: add_nsg_hop_json(j, m, h.scope, h.resource, h.rule); break;
     case K::kLoadBalancer: {
       const auto& lb = m.load_balancers[h.resource];
       add_resource_json(j, lb);
@@ -84,12 +71,6 @@ ordered_json analyze_hop_v1_json(const model::Model& m, const Hop& h) {
                                                               : lb.rules[h.rule].backend_port;
       j["rule"] = lb_rule_json(lb, kind, h.rule, h.port >= 0 ? ordered_json(h.port) : ordered_json(nullptr),
                                h.port >= 0 ? ordered_json(backend) : ordered_json(nullptr));
-      break;
-    }
-    case K::kNoNsg: j["scope"] = h.scope; break;
-    case K::kTarget: {
-      if (const auto* r = resource_of(m, h.resource_kind, h.resource)) add_resource_json(j, *r);
-      j["type"] = model::to_string(h.resource_kind);
       break;
     }
     case K::kFirewall: {
@@ -111,11 +92,6 @@ ordered_json analyze_hop_v1_json(const model::Model& m, const Hop& h) {
       } else {
         j["route"] = {{"name", "system"}};
       }
-      break;
-    }
-    case K::kBastion: {
-      j["scope"] = h.scope;
-      add_bastion_json(j, m.bastion_hosts[h.resource]);
       break;
     }
     case K::kApplicationGateway: {
@@ -141,93 +117,163 @@ ordered_json analyze_hop_v1_json(const model::Model& m, const Hop& h) {
       add_paas_hop_json(j, m.paas_services[h.resource], h, false);
       break;
     }
-    case K::kAppliance: {
-      if (*h.scope) j["scope"] = h.scope;
-      if (const auto* r = resource_of(m, h.resource_kind, h.resource)) add_resource_json(j, *r);
-      break;
-    }
+    default: break;
   }
-  if (*h.note) j["note"] = h.note;
   return j;
 }
 
-/// Serialised source lists, computed once per distinct set (most exposures share "the whole internet").
+/// One hop of analyze's version 1 `path[]`.
+void write_hop_v1(JsonWriter& w, const model::Model& m, const Hop& h) {
+  using K = solver::HopKind;
+  w.begin_object().field("hop", hop_name(h));
+  switch (h.kind) {
+    case K::kSource: break;
+    case K::kEntry:
+      if (h.resource >= 0) {
+        const auto& pip = m.public_ips[h.resource];
+        write_resource_fields(w, pip);
+        w.key("ip");
+        if (pip.address) {
+          w.value(pip.address->to_string());
+        } else {
+          w.null();
+        }
+        w.field("sku", model::to_string(pip.sku));
+      }
+      break;
+    case K::kNsg: write_nsg_hop_fields(w, m, h.scope, h.resource, h.rule); break;
+    case K::kNoNsg: w.field("scope", h.scope); break;
+    case K::kTarget:
+      if (const auto* r = resource_of(m, h.resource_kind, h.resource)) write_resource_fields(w, *r);
+      w.field("type", model::to_string(h.resource_kind));
+      break;
+    case K::kBastion:
+      w.field("scope", h.scope);
+      write_bastion_fields(w, m.bastion_hosts[h.resource]);
+      break;
+    case K::kAppliance:
+      if (*h.scope) w.field("scope", h.scope);
+      if (const auto* r = resource_of(m, h.resource_kind, h.resource)) write_resource_fields(w, *r);
+      break;
+    case K::kLoadBalancer:
+    case K::kFirewall:
+    case K::kRoute:
+    case K::kApplicationGateway:
+    case K::kPaas: {
+      const ordered_json fields = analyze_hop_v1_rare_fields(m, h);
+      for (const auto& [key, value] : fields.items()) w.key(key).raw(value.dump());
+      break;
+    }
+  }
+  if (*h.note) w.field("note", h.note);
+  w.end_object();
+}
+
+/// A port set as `[[lo, hi], ...]`.
+void write_ranges(JsonWriter& w, const model::PortSet& ports) {
+  w.begin_array();
+  for (const auto& iv : ports.intervals()) w.begin_array().value(int{iv.lo}).value(int{iv.hi}).end_array();
+  w.end_array();
+}
+
+/// The `entry` object of an exposure: the address and way in, and the resource it enters by.
+void write_entry_json(JsonWriter& w, const model::Model& m, const Exposure& e) {
+  w.begin_object().key("ip").string_or_null(entry_ip(m, e)).field("via", solver::to_string(e.via));
+  if (e.via == solver::Via::kPaasPublic) {
+    w.key("host").string_or_null(solver::entry_host(m.paas_services[e.target], e));
+  }
+  if (e.public_ip >= 0) {
+    const auto& pip = m.public_ips[e.public_ip];
+    w.field("id", pip.id).field("name", pip.name);
+    write_source_address(w, m, pip.key);
+  }
+  if (e.via != solver::Via::kPublicIp) {
+    // Through a load balancer, firewall or gateway the client's port may differ from the target's
+    // (public-ip entries omit `ports`: there they equal the exposure's `ports`).
+    if (ports_apply(e.protocol)) write_ranges(w.key("ports"), e.entry_ports);
+  }
+  if (e.load_balancer >= 0) {
+    const auto& lb = m.load_balancers[e.load_balancer];
+    w.key("load_balancer").begin_object().field("id", lb.id).field("name", lb.name);
+    write_source_address(w, m, lb.key);
+    w.field("frontend", lb.frontends[e.frontend].name).end_object();
+  }
+  if (e.via == solver::Via::kFirewallDnat && e.gateway >= 0) {
+    const auto& fw = m.firewalls[e.gateway];
+    w.key("firewall").begin_object().field("id", fw.id).field("name", fw.name);
+    if (e.gateway_rule >= 0) w.key("rule").raw(firewall_rule_json(m, fw, fw.order[e.gateway_rule]).dump());
+    w.end_object();
+  }
+  if (e.gateway >= 0 &&
+      (e.via == solver::Via::kBastion || (e.nic < 0 && e.target_kind == model::ResourceKind::kBastionHost))) {
+    const auto& b = m.bastion_hosts[e.gateway];
+    w.key("bastion").begin_object().field("id", b.id).field("name", b.name);
+    w.field("sku", model::to_string(b.sku)).end_object();
+  }
+  if (e.gateway >= 0 && e.gateway_rule >= 0 &&
+      (e.via == solver::Via::kApplicationGateway ||
+       (e.nic < 0 && e.target_kind == model::ResourceKind::kApplicationGateway))) {
+    const auto& g = m.application_gateways[e.gateway];
+    w.key("application_gateway").begin_object().field("id", g.id).field("name", g.name);
+    w.key("listener").raw(listener_json(g, e.gateway_rule).dump()).end_object();
+  }
+  w.end_object();
+}
+
+/// Serialised source lists, computed once per distinct set (most exposures share "the whole internet"). Lists
+/// are added on the calling thread (prepare()) and may then be read from any thread.
 class SourcesCache {
  public:
-  const std::string& json(const IpSet& s) {
-    auto it = cache_.find(s);
-    if (it == cache_.end()) it = cache_.emplace(s, sources_list_json(s)).first;
-    return it->second;
+  /// Makes sure the lists of `exposures[first, last)` are cached, formatting the new ones on `jobs` workers, and
+  /// returns them in that order (pointers into the cache, stable until it is destroyed).
+  std::vector<const std::string*> prepare(const std::vector<Exposure>& exposures, std::size_t first, std::size_t last,
+                                          int jobs) {
+    std::vector<const std::string*> lists;
+    std::vector<std::pair<const IpSet*, std::string*>> missing;
+    for (std::size_t i = first; i < last; ++i) {
+      const IpSet& s = exposures[i].sources;
+      auto [it, added] = cache_.try_emplace(s);
+      if (added) missing.emplace_back(&it->first, &it->second);
+      lists.push_back(&it->second);
+    }
+    model::parallel_for(missing.size(), jobs,
+                        [&](std::size_t k) { append_cidr_list(*missing[k].second, *missing[k].first); });
+    return lists;
   }
 
  private:
   std::map<IpSet, std::string> cache_;
 };
 
-/// One exposure as a single-line JSON object, keys in the documented order; `sources` is the value of its
-/// `sources` key, already serialised (a CIDR list in version 1, a source set's id in version 2); `version` 2 writes
-/// the path's hops in the one hop shape (cli/hop_json.h).
-void write_exposure_json(std::ostream& out, const model::Model& m, const Exposure& e, std::string_view sources,
-                         int version = 1) {
-  const ordered_json target =
-      e.nic >= 0 ? target_json(m, e.nic, e.ip_configuration, e.vm) : target_json(m, e.target_kind, e.target);
-
-  ordered_json entry;
-  const std::string eip = entry_ip(m, e);
-  entry["ip"] = eip.empty() ? ordered_json(nullptr) : ordered_json(eip);
-  entry["via"] = solver::to_string(e.via);
-  if (e.via == solver::Via::kPaasPublic) {
-    const auto& host = solver::entry_host(m.paas_services[e.target], e);
-    entry["host"] = host.empty() ? ordered_json(nullptr) : ordered_json(host);
-  }
-  if (e.public_ip >= 0) {
-    entry["id"] = m.public_ips[e.public_ip].id;
-    entry["name"] = m.public_ips[e.public_ip].name;
-    add_source_address(entry, m, m.public_ips[e.public_ip].key);
-  }
-  if (e.via != solver::Via::kPublicIp) {
-    // Through a load balancer, firewall or gateway the client's port may differ from the target's
-    // (public-ip entries omit `ports`: there they equal the exposure's `ports`).
-    if (ports_apply(e.protocol)) entry["ports"] = ranges_json(e.entry_ports);
-  }
-  if (e.load_balancer >= 0) {
-    const auto& lb = m.load_balancers[e.load_balancer];
-    entry["load_balancer"] = {{"id", lb.id}, {"name", lb.name}};
-    add_source_address(entry["load_balancer"], m, lb.key);
-    entry["load_balancer"]["frontend"] = lb.frontends[e.frontend].name;
-  }
-  if (e.via == solver::Via::kFirewallDnat && e.gateway >= 0) {
-    const auto& fw = m.firewalls[e.gateway];
-    entry["firewall"] = {{"id", fw.id}, {"name", fw.name}};
-    if (e.gateway_rule >= 0) entry["firewall"]["rule"] = firewall_rule_json(m, fw, fw.order[e.gateway_rule]);
-  }
-  if (e.gateway >= 0 &&
-      (e.via == solver::Via::kBastion || (e.nic < 0 && e.target_kind == model::ResourceKind::kBastionHost))) {
-    const auto& b = m.bastion_hosts[e.gateway];
-    entry["bastion"] = {{"id", b.id}, {"name", b.name}, {"sku", model::to_string(b.sku)}};
-  }
-  if (e.gateway >= 0 && e.gateway_rule >= 0 &&
-      (e.via == solver::Via::kApplicationGateway ||
-       (e.nic < 0 && e.target_kind == model::ResourceKind::kApplicationGateway))) {
-    const auto& g = m.application_gateways[e.gateway];
-    entry["application_gateway"] = {{"id", g.id}, {"name", g.name}, {"listener", listener_json(g, e.gateway_rule)}};
-  }
-  ordered_json path = ordered_json::array();
-  for (const auto& h : e.path) path.push_back(version == 2 ? hop_json(m, h) : analyze_hop_v1_json(m, h));
-
-  out << R"({"target":)" << target.dump() << R"(,"entry":)" << entry.dump() << R"(,"protocol":")"
-      << model::to_string(e.protocol) << '"';
-  if (ports_apply(e.protocol)) {
-    out << R"(,"ports":)" << ranges_json(e.ports).dump();
-    if (!e.source_ports.is_all()) out << R"(,"source_ports":)" << ranges_json(e.source_ports).dump();
-  }
-  out << R"(,"sources":)" << sources << R"(,"any_source":)" << (e.any_source ? "true" : "false") << R"(,"jit":)"
-      << (e.jit ? "true" : "false");
-  if (e.broken) out << R"(,"broken":)" << ordered_json(broken_text(m, *e.broken)).dump();
-  out << R"(,"path":)" << path.dump() << '}';
-}
-
 }  // namespace
+
+void append_exposure_json(std::string& out, const model::Model& m, const solver::Exposure& e, std::string_view sources,
+                          int version) {
+  JsonWriter w(out);
+  w.begin_object().key("target");
+  if (e.nic >= 0) {
+    write_target_json(w, m, e.nic, e.ip_configuration, e.vm);
+  } else {
+    w.raw(target_json(m, e.target_kind, e.target).dump());
+  }
+  write_entry_json(w.key("entry"), m, e);
+  w.field("protocol", model::to_string(e.protocol));
+  if (ports_apply(e.protocol)) {
+    write_ranges(w.key("ports"), e.ports);
+    if (!e.source_ports.is_all()) write_ranges(w.key("source_ports"), e.source_ports);
+  }
+  w.key("sources").raw(sources).field("any_source", e.any_source).field("jit", e.jit);
+  if (e.broken) w.field("broken", broken_text(m, *e.broken));
+  w.key("path").begin_array();
+  for (const auto& h : e.path) {
+    if (version == 2) {
+      write_hop_json(w, m, h);
+    } else {
+      write_hop_v1(w, m, h);
+    }
+  }
+  w.end_array().end_object();
+}
 
 ordered_json firewall_rule_json(const model::Model& m, const model::Firewall& fw,
                                 const model::FirewallRulePosition& at) {
@@ -271,34 +317,50 @@ void add_source_address(ordered_json& j, const model::Model& m, const std::strin
   if (const model::SourceAddress* s = m.source_address(key)) j[s->scheme + "_address"] = s->address;
 }
 
-ordered_json target_json(const model::Model& m, int nic_index, int ip_configuration, int vm) {
+void write_source_address(JsonWriter& w, const model::Model& m, const std::string& key) {
+  if (const model::SourceAddress* s = m.source_address(key)) w.field(s->scheme + "_address", s->address);
+}
+
+void write_target_json(JsonWriter& w, const model::Model& m, int nic_index, int ip_configuration, int vm) {
   const auto& nic = m.nics[nic_index];
   const auto& cfg = nic.ip_configurations[ip_configuration];
-  ordered_json target;
+  w.begin_object();
   if (vm >= 0) {
-    target["id"] = m.vms[vm].id;
-    target["name"] = m.vms[vm].name;
-    add_source_address(target, m, m.vms[vm].key);
-    target["type"] = "virtual-machine";
+    w.field("id", m.vms[vm].id).field("name", m.vms[vm].name);
+    write_source_address(w, m, m.vms[vm].key);
+    w.field("type", "virtual-machine");
   } else {
-    target["id"] = nic.id;
-    target["name"] = nic.name;
-    add_source_address(target, m, nic.key);
-    target["type"] = "network-interface";
+    w.field("id", nic.id).field("name", nic.name);
+    write_source_address(w, m, nic.key);
+    w.field("type", "network-interface");
   }
-  target["ip"] = cfg.private_ip ? ordered_json(cfg.private_ip->to_string()) : ordered_json(nullptr);
-  target["nic"] = {{"id", nic.id}, {"name", nic.name}};
-  add_source_address(target["nic"], m, nic.key);
-  target["ip_configuration"] = cfg.name;
+  w.key("ip");
+  if (cfg.private_ip) {
+    w.value(cfg.private_ip->to_string());
+  } else {
+    w.null();
+  }
+  w.key("nic").begin_object().field("id", nic.id).field("name", nic.name);
+  write_source_address(w, m, nic.key);
+  w.end_object().field("ip_configuration", cfg.name);
   if (nic.scale_set >= 0) {
     const auto& ss = m.scale_sets[nic.scale_set];
-    target["scale_set"] = {
-        {"id", ss.id},
-        {"name", ss.name},
-        {"instance", nic.scale_set_instance >= 0 ? ordered_json(nic.scale_set_instance) : ordered_json(nullptr)},
-        {"synthesised", ss.synthesised}};
+    w.key("scale_set").begin_object().field("id", ss.id).field("name", ss.name).key("instance");
+    if (nic.scale_set_instance >= 0) {
+      w.value(nic.scale_set_instance);
+    } else {
+      w.null();
+    }
+    w.field("synthesised", ss.synthesised).end_object();
   }
-  return target;
+  w.end_object();
+}
+
+ordered_json target_json(const model::Model& m, int nic_index, int ip_configuration, int vm) {
+  std::string text;
+  JsonWriter w(text);
+  write_target_json(w, m, nic_index, ip_configuration, vm);
+  return ordered_json::parse(text);
 }
 
 ordered_json target_json(const model::Model& m, model::ResourceKind kind, int index) {
@@ -446,36 +508,47 @@ void write_json(std::ostream& out, const model::Model& m, const solver::Analysis
     write_summary_json(out, a, diagnostics);
     return;
   }
-  // Written one exposure at a time so that memory does not grow with the report.
+  // Written a round of exposures at a time (cli/ordered_records.h), so that memory does not grow with the report.
   out << "{\n  \"format\": \"exposim-analyze\",\n  \"version\": " << (options.version == 2 ? 2 : 1);
-  SourcesCache sources;
+  const int jobs = std::max(options.jobs, 1);
   std::optional<SourceSets> shared;
   if (options.version == 2) {
     // Version 2: every distinct source set once, before the exposures that refer to it by id.
     shared.emplace(a);
     out << ",\n  \"source_sets\": [";
-    for (std::size_t i = 0; i < shared->size(); ++i) {
-      out << (i ? ",\n    " : "\n    ");
-      shared->write_set(out, i);
-    }
+    write_records_in_order(out, shared->size(), jobs, {}, [&](std::size_t i, std::string& text) {
+      text += i ? ",\n    " : "\n    ";
+      shared->append_set(text, i);
+    });
     out << (shared->size() == 0 ? "]" : "\n  ]");
   }
-  const auto sources_of = [&](const Exposure& e) -> const std::string& {
-    return shared ? shared->reference(e.sources) : sources.json(e.sources);
+  SourcesCache cache;
+  const auto write_list = [&](const std::vector<Exposure>& list) {
+    std::vector<const std::string*> lists;  // the round's `sources` values, from `first`
+    std::size_t first = 0;
+    write_records_in_order(
+        out, list.size(), jobs,
+        [&](std::size_t from, std::size_t to) {
+          first = from;
+          if (shared) {
+            lists.clear();
+            for (std::size_t i = from; i < to; ++i) lists.push_back(&shared->reference(list[i].sources));
+          } else {
+            lists = cache.prepare(list, from, to, jobs);
+          }
+        },
+        [&](std::size_t i, std::string& text) {
+          text += i ? ",\n    " : "\n    ";
+          append_exposure_json(text, m, list[i], *lists[i - first], options.version);
+        });
   };
   out << ",\n  \"exposures\": [";
-  for (std::size_t i = 0; i < a.exposures.size(); ++i) {
-    out << (i ? ",\n    " : "\n    ");
-    write_exposure_json(out, m, a.exposures[i], sources_of(a.exposures[i]), options.version);
-  }
+  write_list(a.exposures);
   out << (a.exposures.empty() ? "]" : "\n  ]") << ",\n  \"summary\": " << analyze_summary_json(a).dump();
   if (!a.broken.empty()) {
     // Only when there are some, so that estates without firewalls keep the version 1 shape exactly.
     out << ",\n  \"broken\": [";
-    for (std::size_t i = 0; i < a.broken.size(); ++i) {
-      out << (i ? ",\n    " : "\n    ");
-      write_exposure_json(out, m, a.broken[i], sources_of(a.broken[i]), options.version);
-    }
+    write_list(a.broken);
     out << "\n  ]";
   }
   out << ",\n  \"diagnostics\": [";
@@ -499,15 +572,21 @@ ordered_json analyze_summary_json(const solver::Analysis& a) {
 
 void write_exposure_object(std::ostream& out, const model::Model& m, const solver::Exposure& e,
                            std::string_view sources, int version) {
-  write_exposure_json(out, m, e, sources, version);
+  std::string text;
+  append_exposure_json(text, m, e, sources, version);
+  out << text;
 }
 
-std::string sources_list_json(const model::IpSet& s) { return ordered_json(model::to_cidr_strings(s)).dump(); }
+std::string sources_list_json(const model::IpSet& s) {
+  std::string text;
+  append_cidr_list(text, s);
+  return text;
+}
 
 ordered_json exposure_json(const model::Model& m, const solver::Exposure& e) {
-  std::ostringstream s;
-  write_exposure_json(s, m, e, sources_list_json(e.sources));
-  return ordered_json::parse(s.str());
+  std::string text;
+  append_exposure_json(text, m, e, sources_list_json(e.sources));
+  return ordered_json::parse(text);
 }
 
 std::vector<std::string> exposure_row(const model::Model& m, const solver::Exposure& e, const IpSet& internet) {

@@ -32,6 +32,8 @@ struct JsonOptions {
   int version{1};
   /// The counts document (`exposim-analyze-summary`) instead of the exposures; `version` is then ignored.
   bool summary{false};
+  /// Workers that format the exposures (--jobs, cli/ordered_records.h); the bytes are the same for any number.
+  int jobs{1};
 };
 
 /// The JSON document of `options`: version 1 (as write_json above), version 2, or the summary document.

@@ -2,8 +2,9 @@
 #include "cli/analyze_source_sets.h"
 #include "solver/analysis.h"
 
-#include <fmt/format.h>
-#include <nlohmann/json.hpp>
+#include <cstdint>
+
+#include "cli/json_writer.h"
 
 namespace exposim::cli {
 
@@ -26,9 +27,17 @@ std::size_t SourceSets::id(const model::IpSet& s) const { return ids_.at(&s); }
 const std::string& SourceSets::reference(const model::IpSet& s) const { return texts_[id(s)]; }
 
 void SourceSets::write_set(std::ostream& out, std::size_t id) const {
-  const auto cidrs = model::to_cidr_strings(*sets_[id]);
-  out << fmt::format(R"({{"id":{},"sources":{},"cidr_count":{},"references":{}}})", id,
-                     nlohmann::ordered_json(cidrs).dump(), cidrs.size(), references_[id]);
+  std::string text;
+  append_set(text, id);
+  out << text;
+}
+
+void SourceSets::append_set(std::string& out, std::size_t id) const {
+  JsonWriter w(out);
+  w.begin_object().field("id", std::uint64_t{id}).key("sources");
+  const std::size_t count = w.cidr_list(*sets_[id]);
+  w.field("cidr_count", std::uint64_t{count}).field("references", std::uint64_t{references_[id]});
+  w.end_object();
 }
 
 }  // namespace exposim::cli

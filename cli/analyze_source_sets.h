@@ -31,6 +31,8 @@ class SourceSets {
   /// Set `id` as one line of JSON: `{"id": 0, "sources": [CIDRs], "cidr_count": 2, "references": 5}`, where
   /// `references` counts the exposures and broken flows whose `sources` is this set.
   void write_set(std::ostream& out, std::size_t id) const;
+  /// The same line appended to `out`; safe to call from several threads at once.
+  void append_set(std::string& out, std::size_t id) const;
 
  private:
   struct Less {

@@ -1,10 +1,12 @@
 // The JSON of a hop: version 2's one hop object, and the parts version 1's two writers share (cli/hop_json.h).
 #include "cli/hop_json.h"
 
+#include <functional>
 #include <string_view>
 
 #include "cli/exposure_cells.h"
 #include "cli/json_parts.h"
+#include "cli/json_writer.h"
 #include "solver/paas.h"
 
 namespace exposim::cli {
@@ -16,20 +18,47 @@ void add_resource_json(ordered_json& j, const model::ResourceBase& r) {
   j["name"] = r.name;
 }
 
+void write_resource_fields(JsonWriter& w, const model::ResourceBase& r) { w.field("id", r.id).field("name", r.name); }
+
+void add_written_fields(ordered_json& j, const std::function<void(JsonWriter&)>& write) {
+  std::string text;
+  JsonWriter w(text);
+  w.begin_object();
+  write(w);
+  w.end_object();
+  const ordered_json fields = ordered_json::parse(text);
+  for (const auto& [key, value] : fields.items()) j[key] = value;
+}
+
+void write_nsg_rule_json(JsonWriter& w, const model::SecurityRule& r) {
+  w.begin_object()
+      .field("name", r.name)
+      .field("priority", r.priority)
+      .field("access", r.access == model::Access::kAllow ? "allow" : "deny")
+      .field("default", r.is_default)
+      .field("jit", r.is_jit)
+      .end_object();
+}
+
 ordered_json nsg_rule_json(const model::SecurityRule& r) {
-  return {{"name", r.name},
-          {"priority", r.priority},
-          {"access", r.access == model::Access::kAllow ? "allow" : "deny"},
-          {"default", r.is_default},
-          {"jit", r.is_jit}};
+  std::string text;
+  JsonWriter w(text);
+  write_nsg_rule_json(w, r);
+  return ordered_json::parse(text);
+}
+
+void write_nsg_hop_fields(JsonWriter& w, const model::Model& m, const char* scope, int nsg, int rule) {
+  w.field("scope", scope);
+  if (nsg < 0) return;
+  const auto& g = m.nsgs[static_cast<std::size_t>(nsg)];
+  write_resource_fields(w, g);
+  if (rule < 0) return;
+  w.key("rule");
+  write_nsg_rule_json(w, g.rules[static_cast<std::size_t>(rule)]);
 }
 
 void add_nsg_hop_json(ordered_json& j, const model::Model& m, const char* scope, int nsg, int rule) {
-  j["scope"] = scope;
-  if (nsg < 0) return;
-  const auto& g = m.nsgs[static_cast<std::size_t>(nsg)];
-  add_resource_json(j, g);
-  if (rule >= 0) j["rule"] = nsg_rule_json(g.rules[static_cast<std::size_t>(rule)]);
+  add_written_fields(j, [&](JsonWriter& w) { write_nsg_hop_fields(w, m, scope, nsg, rule); });
 }
 
 ordered_json lb_rule_json(const model::LoadBalancer& lb, LbRuleKind kind, int rule, ordered_json frontend_port,
@@ -50,12 +79,16 @@ void add_firewall_json(ordered_json& j, const model::Firewall& fw) {
   j["threat_intel_mode"] = model::to_string(fw.threat_intel);
 }
 
+void write_bastion_fields(JsonWriter& w, const model::BastionHost& b) {
+  write_resource_fields(w, b);
+  w.field("sku", model::to_string(b.sku))
+      .field("native_client", b.enable_tunneling)
+      .field("ip_connect", b.enable_ip_connect)
+      .field("shareable_link", b.enable_shareable_link);
+}
+
 void add_bastion_json(ordered_json& j, const model::BastionHost& b) {
-  add_resource_json(j, b);
-  j["sku"] = model::to_string(b.sku);
-  j["native_client"] = b.enable_tunneling;
-  j["ip_connect"] = b.enable_ip_connect;
-  j["shareable_link"] = b.enable_shareable_link;
+  add_written_fields(j, [&](JsonWriter& w) { write_bastion_fields(w, b); });
 }
 
 void add_paas_hop_json(ordered_json& j, const model::PaasService& s, const solver::Hop& h, bool unnamed_null) {
@@ -143,41 +176,19 @@ void add_hop_v2_gateway(ordered_json& j, const model::ApplicationGateway& g, con
                {"backend_protocol", model::to_string(settings.protocol)}};
 }
 
-}  // namespace
-
-ordered_json hop_json(const model::Model& m, const solver::Hop& h, const HopDecision* decision) {
+/// Version 2's hop fields of the kinds rare in large reports (load balancer, route, firewall, application gateway,
+/// PaaS), after `hop`, the decision and `scope`, as a tree whose members write_hop_json() copies.
+ordered_json hop_v2_rare_fields(const model::Model& m, const solver::Hop& h) {
   using K = solver::HopKind;
-  ordered_json j;
-  j["hop"] = solver::to_string(h.kind);
-  if (decision != nullptr) {
-    j["passes"] = decision->passes;
-    j["reached"] = decision->reached;
-  }
-  if (*h.scope) j["scope"] = h.scope;
+  ordered_json j = ordered_json::object();
   const auto at = [](int i) { return static_cast<std::size_t>(i); };
   switch (h.kind) {
-    case K::kSource: break;
-    case K::kEntry:
-      if (h.resource < 0) break;
-      if (h.resource_kind == model::ResourceKind::kPublicIp) {
-        const auto& pip = m.public_ips[at(h.resource)];
-        add_resource_json(j, pip);
-        j["type"] = model::to_string(h.resource_kind);
-        j["ip"] = pip.address ? ordered_json(pip.address->to_string()) : ordered_json(nullptr);
-        j["sku"] = model::to_string(pip.sku);
-      } else if (const auto* r = resource_of(m, h.resource_kind, h.resource)) {  // a Bastion host, private endpoint
-        add_resource_json(j, *r);
-        j["type"] = model::to_string(h.resource_kind);
-      }
-      break;
     case K::kLoadBalancer: {
       const auto& lb = m.load_balancers[at(h.resource)];
       add_resource_json(j, lb);
       j["rule"] = hop_v2_lb_rule(lb, h);
       break;
     }
-    case K::kNsg: add_nsg_hop_json(j, m, h.scope, h.resource, h.rule); break;
-    case K::kNoNsg: break;
     case K::kRoute: add_hop_v2_route(j, m, h); break;
     case K::kFirewall: {
       const auto& fw = m.firewalls[at(h.resource)];
@@ -191,28 +202,72 @@ ordered_json hop_json(const model::Model& m, const solver::Hop& h, const HopDeci
       add_hop_v2_gateway(j, g, h);
       break;
     }
-    case K::kBastion: {
-      add_bastion_json(j, m.bastion_hosts[at(h.resource)]);
-      break;
-    }
-    case K::kPaas: {
-      add_paas_hop_json(j, m.paas_services[at(h.resource)], h, true);
-      break;
-    }
-    case K::kTarget:
-      if (const auto* r = resource_of(m, h.resource_kind, h.resource)) add_resource_json(j, *r);
-      j["type"] = model::to_string(h.resource_kind);
-      break;
-    case K::kAppliance:
-      if (const auto* r = resource_of(m, h.resource_kind, h.resource)) add_resource_json(j, *r);
-      break;
-  }
-  if (*h.note) j["note"] = h.note;
-  if (decision != nullptr) {
-    for (const auto& [key, value] : decision->trace.items()) j[key] = value;
-    j["reason"] = decision->reason;
+    case K::kPaas: add_paas_hop_json(j, m.paas_services[at(h.resource)], h, true); break;
+    default: break;
   }
   return j;
+}
+
+}  // namespace
+
+void write_hop_json(JsonWriter& w, const model::Model& m, const solver::Hop& h, const HopDecision* decision) {
+  using K = solver::HopKind;
+  w.begin_object().field("hop", solver::to_string(h.kind));
+  if (decision != nullptr) w.field("passes", decision->passes).field("reached", decision->reached);
+  // An nsg hop always has its scope (write_nsg_hop_fields), the other kinds when they name one.
+  if (*h.scope && h.kind != K::kNsg) w.field("scope", h.scope);
+  switch (h.kind) {
+    case K::kSource: break;
+    case K::kEntry:
+      if (h.resource < 0) break;
+      if (h.resource_kind == model::ResourceKind::kPublicIp) {
+        const auto& pip = m.public_ips[static_cast<std::size_t>(h.resource)];
+        write_resource_fields(w, pip);
+        w.field("type", model::to_string(h.resource_kind)).key("ip");
+        if (pip.address) {
+          w.value(pip.address->to_string());
+        } else {
+          w.null();
+        }
+        w.field("sku", model::to_string(pip.sku));
+      } else if (const auto* r = resource_of(m, h.resource_kind, h.resource)) {  // a Bastion host, private endpoint
+        write_resource_fields(w, *r);
+        w.field("type", model::to_string(h.resource_kind));
+      }
+      break;
+    case K::kNsg: write_nsg_hop_fields(w, m, h.scope, h.resource, h.rule); break;
+    case K::kNoNsg: break;
+    case K::kBastion: write_bastion_fields(w, m.bastion_hosts[static_cast<std::size_t>(h.resource)]); break;
+    case K::kTarget:
+      if (const auto* r = resource_of(m, h.resource_kind, h.resource)) write_resource_fields(w, *r);
+      w.field("type", model::to_string(h.resource_kind));
+      break;
+    case K::kAppliance:
+      if (const auto* r = resource_of(m, h.resource_kind, h.resource)) write_resource_fields(w, *r);
+      break;
+    case K::kLoadBalancer:
+    case K::kRoute:
+    case K::kFirewall:
+    case K::kApplicationGateway:
+    case K::kPaas: {
+      const ordered_json fields = hop_v2_rare_fields(m, h);
+      for (const auto& [key, value] : fields.items()) w.key(key).raw(value.dump());
+      break;
+    }
+  }
+  if (*h.note) w.field("note", h.note);
+  if (decision != nullptr) {
+    for (const auto& [key, value] : decision->trace.items()) w.key(key).raw(value.dump());
+    w.field("reason", decision->reason);
+  }
+  w.end_object();
+}
+
+ordered_json hop_json(const model::Model& m, const solver::Hop& h, const HopDecision* decision) {
+  std::string text;
+  JsonWriter w(text);
+  write_hop_json(w, m, h, decision);
+  return ordered_json::parse(text);
 }
 
 }  // namespace exposim::cli

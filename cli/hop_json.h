@@ -4,6 +4,7 @@
 // docs/output-format.md ("analyze's hops and explain's hops").
 #pragma once
 
+#include <functional>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -13,15 +14,28 @@
 
 namespace exposim::cli {
 
+class JsonWriter;  // cli/json_writer.h
+
 /// The resource a hop names: `id` and `name`, appended to `j`.
 void add_resource_json(nlohmann::ordered_json& j, const model::ResourceBase& r);
 
+/// The same two members written directly.
+void write_resource_fields(JsonWriter& w, const model::ResourceBase& r);
+
+/// Appends to `j` the members that `write` writes into an object: a direct writer's part as a tree, for the
+/// writers that build one (explain), so that each part has one implementation.
+void add_written_fields(nlohmann::ordered_json& j, const std::function<void(JsonWriter&)>& write);
+
 /// The deciding NSG rule of an `nsg` hop: name, priority, access, default, jit.
 nlohmann::ordered_json nsg_rule_json(const model::SecurityRule& r);
+/// The same object written directly.
+void write_nsg_rule_json(JsonWriter& w, const model::SecurityRule& r);
 
 /// An `nsg` hop's own fields after its kind (the same in both documents): `scope`; the NSG's `id` and `name` unless
 /// it is not in the input (`nsg` -1); the deciding `rule` when there is one (`rule` >= 0).
 void add_nsg_hop_json(nlohmann::ordered_json& j, const model::Model& m, const char* scope, int nsg, int rule);
+/// The same members written directly.
+void write_nsg_hop_fields(JsonWriter& w, const model::Model& m, const char* scope, int nsg, int rule);
 
 /// Which list of a load balancer a hop's rule indexes.
 enum class LbRuleKind { kLoadBalancing, kInboundNat, kInboundNatPool };
@@ -36,6 +50,8 @@ void add_firewall_json(nlohmann::ordered_json& j, const model::Firewall& fw);
 
 /// A Bastion hop's own fields after its scope: id, name, sku, native_client, ip_connect, shareable_link.
 void add_bastion_json(nlohmann::ordered_json& j, const model::BastionHost& b);
+/// The same members written directly.
+void write_bastion_fields(JsonWriter& w, const model::BastionHost& b);
 
 /// A PaaS hop's own fields after its scope: id, name, the service, its public access and default action (a SQL
 /// managed instance: its public data endpoint), and the deciding IP rule by index; an unnamed rule's `name` is null
@@ -60,5 +76,7 @@ struct HopDecision {
 /// `scope` when the hop has one, the resource's `id` and `name`, the kind's own fields and `rule` (one shape per
 /// kind), `note` (an assumption analyze took); with `decision`, explain's fields as HopDecision says.
 nlohmann::ordered_json hop_json(const model::Model& m, const solver::Hop& h, const HopDecision* decision = nullptr);
+/// The same object written directly (hop_json() is its tree): analyze's version 2 path writes hops with it.
+void write_hop_json(JsonWriter& w, const model::Model& m, const solver::Hop& h, const HopDecision* decision = nullptr);
 
 }  // namespace exposim::cli

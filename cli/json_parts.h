@@ -17,12 +17,18 @@ struct Exposure;
 
 namespace exposim::cli {
 
+class JsonWriter;  // cli/json_writer.h
+
 /// Adds `<scheme>_address` ("terraform_address") to `j` when the input of resource `key` (canonical id) names it
 /// otherwise than by id (model::SourceAddress); nothing for Azure resource JSON and templates.
 void add_source_address(nlohmann::ordered_json& j, const model::Model& m, const std::string& key);
 /// The `target` object of the output contracts: the VM (or the NIC when it has none in the input), its
 /// private IP, the NIC and the ip configuration (docs/output-format.md).
 nlohmann::ordered_json target_json(const model::Model& m, int nic, int ip_configuration, int vm);
+/// The same object written directly.
+void write_target_json(JsonWriter& w, const model::Model& m, int nic, int ip_configuration, int vm);
+/// add_source_address() written directly: the member when the input names the resource otherwise than by id.
+void write_source_address(JsonWriter& w, const model::Model& m, const std::string& key);
 /// The `target` object for a resource that is not a NIC (firewall, Bastion host, application gateway, PaaS
 /// service): id, name, type, and its address (`ip`, null when it has none in the input).
 nlohmann::ordered_json target_json(const model::Model& m, model::ResourceKind kind, int index);
@@ -45,6 +51,10 @@ nlohmann::ordered_json exposure_json(const model::Model& m, const solver::Exposu
 /// `version` 2 also writes the path's hops in the one hop shape (cli/hop_json.h).
 void write_exposure_object(std::ostream& out, const model::Model& m, const solver::Exposure& e,
                            std::string_view sources, int version = 1);
+/// The same object appended to `out`, written directly (cli/json_writer.h); safe to call from several threads at
+/// once for different strings.
+void append_exposure_json(std::string& out, const model::Model& m, const solver::Exposure& e, std::string_view sources,
+                          int version = 1);
 /// `s` as analyze's JSON writes a `sources` list: the smallest sorted list of CIDRs, on one line.
 std::string sources_list_json(const model::IpSet& s);
 /// The `summary` object of analyze's JSON (every version, and the JSON Lines header): exposures, exposed and
