@@ -11,6 +11,7 @@
 
 #include "cli/exit_codes.h"
 #include "cli/progress.h"
+#include "cli/terminal.h"
 #include "importers/document.h"
 #include "importers/document_value.h"
 #include "importers/inputs.h"
@@ -201,7 +202,7 @@ void print_diagnostics(std::ostream& err, const std::vector<model::Diagnostic>& 
         continue;
       }
     }
-    err << "exposim: " << model::to_string(d) << '\n';
+    err << "exposim: " << terminal_cell(model::to_string(d)) << '\n';  // one line, quoting the input
   }
   for (const auto& [key, n] : hidden) {
     err << fmt::format(
