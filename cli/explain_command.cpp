@@ -40,6 +40,7 @@ std::string explain_command_line(const InputOptions& in) {
   for (const auto& f : in.parameter_files) c += " --parameters " + shell_word(f);
   for (const auto& p : in.parameters) c += " --param " + shell_word(p);
   for (const auto& d : in.template_dirs) c += " --template-dir " + shell_word(d);
+  for (const auto& d : in.allowed_dirs) c += " --allow-dir " + shell_word(d);
   if (in.allow_missing) c += " --allow-missing";
   return c;
 }

@@ -102,6 +102,9 @@ void add_input_options(CLI::App& cmd, InputOptions& o, const std::string& files_
   cmd.add_option("--template-dir", o.template_dirs,
                  "A directory where linked templates given by URI are looked up (nested/x.json, then x.json); "
                  "repeatable");
+  cmd.add_option("--allow-dir", o.allowed_dirs,
+                 "A directory linked templates (relativePath) may be read from, besides the given template's own; "
+                 "repeatable");
   cmd.add_flag("--strict", o.strict,
                "Treat warnings (assumptions taken about the input) as errors; a template parameter without a value "
                "is an error");
@@ -267,6 +270,7 @@ std::vector<importers::InputReport> import_files(const InputOptions& o, const st
   io.parameter_files = o.parameter_files;
   io.parameters = o.parameters;
   io.template_dirs = o.template_dirs;
+  io.allowed_dirs = o.allowed_dirs;
   io.strict = o.strict;
   io.jobs = o.jobs;
   auto reports = importers::import_inputs(files, io, m, diags);

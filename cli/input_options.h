@@ -29,6 +29,7 @@ struct InputOptions {
   std::vector<std::string> parameter_files;
   std::vector<std::string> parameters;
   std::vector<std::string> template_dirs;
+  std::vector<std::string> allowed_dirs;  // --allow-dir
   bool strict{false};
   bool allow_missing{false};
   bool verbose{false};

@@ -44,7 +44,13 @@ bool write_file_atomically(const std::string& path, const std::function<void(std
   {
     std::ofstream file(tmp, std::ios::binary | std::ios::trunc);
     if (!file) return fail("cannot open the temporary file");
-    write(file);
+    try {
+      write(file);
+    } catch (...) {  // out of memory, a bug: the old file stays, the temporary file goes, the error goes on
+      file.close();
+      ::unlink(tmp.c_str());
+      throw;
+    }
     file.flush();
     if (!file) return fail("write failed");
   }

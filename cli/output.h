@@ -10,7 +10,8 @@ namespace exposim::cli {
 
 /// Writes to `path` atomically: `write` fills a temporary file in the same directory, which then replaces
 /// `path` by rename. On any failure the original file is untouched and no temporary file is left;
-/// returns false and sets `error`.
+/// returns false and sets `error` (an exception from `write` is passed on, after the temporary file is
+/// removed). A symbolic link at `path` is replaced itself: the file it pointed to is never written.
 bool write_file_atomically(const std::string& path, const std::function<void(std::ostream&)>& write,
                            std::string& error);
 

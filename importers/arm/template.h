@@ -36,6 +36,11 @@ struct TemplateOptions {
   /// segments of the URI's path (`nested/vnet.json`, then `vnet.json`), as `--template-dir` gives them. A file
   /// found must lie inside the directory (no `..`, no symbolic link out of it).
   std::vector<std::string> template_dirs;
+  /// Where a linked template or parameter file (`relativePath`, or a `uri` next to the template) may be read
+  /// from, besides the directory of the template given and the template directories (`--allow-dir`). A link
+  /// that leads elsewhere once `..` and symbolic links are resolved (`../../etc/passwd`), or to something
+  /// that is not a regular file, is not read: an error `linked-template-outside`.
+  std::vector<std::string> allowed_dirs;
   /// `--strict`: what ARM would prompt for or reject is an error, as before issue 13 (a required parameter
   /// without a value, an expression error in a resource, a copy count only known at deployment). Otherwise
   /// those are placeholders and unknown values with a warning or a note (docs/arm-templates.md).
