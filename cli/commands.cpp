@@ -7,6 +7,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/exit_codes.h"
+#include "cli/memory_limit.h"
 
 namespace exposim::cli {
 
@@ -63,8 +64,13 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
     }
     return kExitUsage;
   } catch (const std::bad_alloc&) {
-    err << "exposim: error: out of memory\n";
-    return kExitInternal;
+    // Nothing here allocates: the allocation that failed may fail again.
+    err << "exposim: error: out of memory";
+    if (const std::uint64_t limit = memory_limit_applied(); limit > 0) {
+      err << " (the limit is " << limit / (std::uint64_t{1} << 20) << " MiB; --max-memory raises it)";
+    }
+    err << '\n';
+    return kExitBadInput;
   } catch (const std::exception& e) {
     err << "exposim: internal error: " << e.what() << '\n';
     return kExitInternal;

@@ -10,6 +10,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/exit_codes.h"
+#include "cli/memory_limit.h"
 #include "cli/progress.h"
 #include "cli/terminal.h"
 #include "importers/document.h"
@@ -105,6 +106,11 @@ void add_input_options(CLI::App& cmd, InputOptions& o, const std::string& files_
   cmd.add_option("--allow-dir", o.allowed_dirs,
                  "A directory linked templates (relativePath) may be read from, besides the given template's own; "
                  "repeatable");
+  cmd.add_option("--max-memory", o.max_memory,
+                 "The most memory (address space) the run may use, e.g. 4G, 512M; 0 for no limit; default: the "
+                 "machine's physical memory. Past it the run stops with 'out of memory' (exit 2)")
+      ->transform(CLI::AsSizeValue(false))
+      ->default_str("");
   cmd.add_flag("--strict", o.strict,
                "Treat warnings (assumptions taken about the input) as errors; a template parameter without a value "
                "is an error");
@@ -247,6 +253,7 @@ void print_detected(const std::vector<importers::InputReport>& reports, std::ost
 std::vector<importers::InputReport> import_files(const InputOptions& o, const std::vector<std::string>& files,
                                                  model::Model& m, model::Diagnostics& diags, std::ostream& err,
                                                  const std::vector<std::string>& prior_state, Progress* progress) {
+  apply_memory_limit(o.max_memory);
   importers::InputOptions io;
   // The bytes of the files before each one, and of all: what the progress line counts.
   std::vector<std::uintmax_t> before(files.size() + 1, 0);

@@ -41,6 +41,11 @@ struct TemplateOptions {
   /// that leads elsewhere once `..` and symbolic links are resolved (`../../etc/passwd`), or to something
   /// that is not a regular file, is not read: an error `linked-template-outside`.
   std::vector<std::string> allowed_dirs;
+  /// The most resource instances one expansion evaluates, deployments and instances of every copy loop included,
+  /// in the template and the nested and linked ones it deploys: a `copy` of 800 deployments each with a `copy`
+  /// of 800 resources is 640,800. Past it the expansion stops with the error `limit-exceeded`; what was expanded
+  /// is kept.
+  std::size_t max_expanded = 200'000;
   /// `--strict`: what ARM would prompt for or reject is an error, as before issue 13 (a required parameter
   /// without a value, an expression error in a resource, a copy count only known at deployment). Otherwise
   /// those are placeholders and unknown values with a warning or a note (docs/arm-templates.md).

@@ -189,8 +189,10 @@ class Expander {
   static constexpr int kMaxLinkedDepth = 8;
   static constexpr int kMaxRetries = 256;  // evaluate(): errors evaluated again with placeholders unknown
   int retries_{0};
-  std::string file_;      // the template being expanded: the given one, or a linked one
-  std::string top_file_;  // the template given: its directory is where linked files may be read from
+  std::size_t expanded_{0};        // resource instances evaluated (TemplateOptions::max_expanded)
+  bool expansion_stopped_{false};  // past max_expanded: nothing more is expanded
+  std::string file_;               // the template being expanded: the given one, or a linked one
+  std::string top_file_;           // the template given: its directory is where linked files may be read from
   const TemplateOptions& options_;
   model::Diagnostics& diags_;
   std::vector<ExpandedResource> out_;
