@@ -8,6 +8,7 @@
 
 #include "cli/exit_codes.h"
 #include "cli/memory_limit.h"
+#include "cli/output.h"
 
 namespace exposim::cli {
 
@@ -32,6 +33,7 @@ const std::vector<Command>& commands() {
 }
 
 int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  clear_protected_inputs();  // the inputs of an earlier command in this process (cli/output.h)
   try {
     CLI::App app{"exposim: what the internet can reach in an Azure network, computed before deployment"};
     app.name("exposim");

@@ -11,6 +11,7 @@
 
 #include "cli/exit_codes.h"
 #include "cli/memory_limit.h"
+#include "cli/output.h"
 #include "cli/progress.h"
 #include "cli/terminal.h"
 #include "importers/document.h"
@@ -254,6 +255,8 @@ std::vector<importers::InputReport> import_files(const InputOptions& o, const st
                                                  model::Model& m, model::Diagnostics& diags, std::ostream& err,
                                                  const std::vector<std::string>& prior_state, Progress* progress) {
   apply_memory_limit(o.max_memory);
+  protect_inputs(files);  // no report is written over them (cli/output.h)
+  protect_inputs(o.parameter_files);
   importers::InputOptions io;
   // The bytes of the files before each one, and of all: what the progress line counts.
   std::vector<std::uintmax_t> before(files.size() + 1, 0);

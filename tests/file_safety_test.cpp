@@ -200,3 +200,43 @@ TEST_CASE("a linked template cannot read a file outside the allowed directories"
   }
   fs::remove_all(dir);
 }
+
+TEST_CASE("a report is never written over an input of its run", "[cli][security]") {
+  const fs::path dir = scratch_dir("file-safety-input");
+  const fs::path estate = dir / "estate.json";
+  const std::string original = read_file(file_safety_example("web-https-only/estate.json"));
+  write_file(estate, original);
+  fs::remove(dir / "link.json");
+  fs::create_symlink(estate, dir / "link.json");
+  SECTION("the same path, and the same file by another path") {
+    for (const fs::path& out : {estate, dir / "." / "estate.json"}) {
+      const auto r = run_exposim({"analyze", estate.string(), "-o", out.string()});
+      CHECK(r.code == cli::kExitOutputError);
+      CHECK_THAT(r.err, Catch::Contains("exposim: error: " + out.string() + ": is the input '" + estate.string() +
+                                        "': a report is never written over an input of its run"));
+      CHECK(read_file(estate) == original);
+    }
+  }
+  SECTION("the file an input's symbolic link leads to") {
+    const auto r = run_exposim({"analyze", (dir / "link.json").string(), "--format", "csv", "-o", estate.string()});
+    CHECK(r.code == cli::kExitOutputError);
+    CHECK(read_file(estate) == original);
+  }
+  SECTION("a symbolic link to the input at the output path is replaced, the input stays") {
+    fs::remove(dir / "out.json");
+    fs::create_symlink(estate, dir / "out.json");
+    const auto r = run_exposim({"analyze", estate.string(), "-o", (dir / "out.json").string()});
+    CHECK(r.code == cli::kExitOk);
+    CHECK(read_file(estate) == original);
+    CHECK(fs::is_regular_file(fs::symlink_status(dir / "out.json")));
+  }
+  SECTION("a later command in the same process may write what an earlier one read") {
+    const fs::path other = dir / "other.txt";
+    write_file(other, "x");
+    CHECK(run_exposim({"analyze", other.string()}).code == cli::kExitBadInput);  // not an estate
+    const auto r = run_exposim({"analyze", estate.string(), "-o", other.string()});
+    CHECK(r.code == cli::kExitOk);
+    CHECK(read_file(other) != "x");
+  }
+  fs::remove_all(dir);
+}
