@@ -30,7 +30,7 @@ using nlohmann::json;
 const std::string kSafetyVm = "=vm\x1b]0;owned\x07\x1b[2J\x1b[31mred\r<b>\"q\"&'\\\xc2\x9b\xe2\x80\xae</script>";
 const std::string kSafetyRule = "+rule\x1b[8mhidden\x1b[0m<i>";
 const std::string kSafetyPip = "@pip\x1b]52;c;ZXZpbA==\x07\n</failure>";
-const std::string kSafetyAssertion = "assert\x1b[2J</testcase><x>&";
+const std::string kSafetyAssertion = "assert\x1b[2J</testcase><x>&\nPASS forged";
 
 /// The estate: vnet 10.0.0.0/16, subnet web 10.0.1.0/24 with nsg-web whose rule kSafetyRule allows TCP 22 from
 /// Internet; the VM kSafetyVm (NIC nic-1 at 10.0.1.4) behind the public IP kSafetyPip 20.1.1.10. One exposure: TCP
@@ -234,7 +234,12 @@ TEST_CASE("every terminal format of every command shows hostile names as visible
   CHECK_THAT(table.out, Catch::Contains("=vm\\x1b]0;owned\\x07\\x1b[2J\\x1b[31mred\\x0d<b>\"q\"&'\\\\u009b\\u202e"));
   CHECK_THAT(table.out, Catch::Contains("+rule\\x1b[8mhidden\\x1b[0m<i>"));
   const auto check = run_exposim({"check", f.estate, "--spec", f.spec});
-  CHECK_THAT(check.out, Catch::Contains("assert\\x1b[2J</testcase><x>&"));
+  CHECK_THAT(check.out, Catch::Contains("FAIL  assert\\x1b[2J</testcase><x>&\\x0aPASS forged (no-management-ports): "));
+  // A line break in a name stays on its line in recommend's and check's text: no line of the report is forged.
+  const auto recommend = run_exposim({"recommend", f.estate});
+  CHECK_THAT(recommend.out, Catch::Contains("through public IP '@pip\\x1b]52;c;ZXZpbA==\\x07\\x0a</failure>'"));
+  CHECK(recommend.out.find("\n</failure>") == std::string::npos);
+  CHECK(check.out.find("\nPASS forged") == std::string::npos);
   // Markdown for a pull-request comment: no HTML, link or image from a name either.
   const auto md = run_exposim({"whatif", f.before, "--after", f.estate, "--format", "markdown"});
   CHECK(md.out.find("<b>") == std::string::npos);
@@ -242,6 +247,8 @@ TEST_CASE("every terminal format of every command shows hostile names as visible
   CHECK_THAT(md.out, Catch::Contains("+rule\\x1b\\[8mhidden\\x1b\\[0m&lt;i>"));
   const auto trace = run_exposim({"explain", f.estate, "--from", "81.2.69.200", "--to", "20.1.1.10", "--port", "22"});
   CHECK_THAT(trace.out, Catch::Contains("+rule\\x1b[8mhidden\\x1b[0m<i>"));
+  CHECK_THAT(trace.out,
+             Catch::Contains("flow: tcp 81.2.69.200:49152 -> =vm\\x1b]0;owned\\x07\\x1b[2J\\x1b[31mred\\x0d<b>"));
   // A table cell escapes the line break too: the public IP's name stays in its cell.
   CHECK_THAT(trace.out,
              Catch::Contains("entry         pass    @pip\\x1b]52;c;ZXZpbA==\\x07\\x0a</failure>  public IP"));
@@ -335,7 +342,7 @@ TEST_CASE("check's JUnit and SARIF escape hostile names", "[cli][security]") {
   CHECK(r.code == cli::kExitFindings);
   const std::string xml = read_file(junit);
   // XML: markup as entities, control characters (not allowed in XML 1.0) as '?'.
-  CHECK_THAT(xml, Catch::Contains("<testcase name=\"assert?[2J&lt;/testcase&gt;&lt;x&gt;&amp;\""));
+  CHECK_THAT(xml, Catch::Contains("<testcase name=\"assert?[2J&lt;/testcase&gt;&lt;x&gt;&amp;\nPASS forged\""));
   CHECK(xml.find("</testcase><x>") == std::string::npos);
   CHECK(xml.find('\x1b') == std::string::npos);
   CHECK(xml.find("\x07") == std::string::npos);
