@@ -60,9 +60,14 @@ struct ExpandedResource {
   std::string file;  // the template declaring it: the expanded one, or a linked template (relativePath)
 };
 
+/// How deep ARM JSON text (a template, a parameter file, a linked template) may nest, the top-level value being
+/// level 1: a value deeper is the error `json-too-deep`, as for resource JSON.
+inline constexpr std::size_t kMaxArmJsonDepth = 128;
+
 /// Parses ARM JSON text as Azure (Newtonsoft) accepts it: a byte order mark, `//` and `/* */` comments, raw
 /// line breaks and tabs inside strings, and trailing commas in arrays and objects. A syntax error is
-/// reported at its line:column (`json-syntax`); nullopt then.
+/// reported at its line:column (`json-syntax`), nesting deeper than kMaxArmJsonDepth as `json-too-deep`;
+/// nullopt then.
 std::optional<nlohmann::json> parse_arm_json(std::string_view text, const std::string& file, model::Diagnostics& diags);
 
 /// `$schema` ends in `deploymentTemplate.json` (resource group, subscription, management group or tenant), in
