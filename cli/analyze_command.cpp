@@ -58,7 +58,13 @@ struct Analyze {
             t.sort = sort == "name" ? TableSort::kName : TableSort::kRisk;
             t.summary = summary;
             t.max_sources = max_sources;
-            rows = write_table(o, m, a, t);
+            // The table escapes what it prints itself (its colours are its own control sequences); without
+            // colour it is written through the escaping stream as well.
+            if (t.layout.colour) {
+              rows = write_table(o, m, a, t);
+            } else {
+              write_terminal_safe(o, [&](std::ostream& safe) { rows = write_table(safe, m, a, t); });
+            }
           }
         },
         out, err);

@@ -145,7 +145,11 @@ std::vector<std::string> layout_table(const std::vector<std::string>& header, co
   };
   std::vector<std::vector<std::string>> cells;
   cells.reserve(rows.size());
-  for (const auto& r : rows) cells.push_back(r.cells);
+  for (const auto& r : rows) {  // escaped (cli/terminal.h) before measured, elided and coloured
+    auto& c = cells.emplace_back();
+    c.reserve(r.cells.size());
+    for (const auto& cell : r.cells) c.push_back(terminal_cell(cell));
+  }
   std::vector<std::size_t> all_columns(kCells);
   for (std::size_t c = 0; c < kCells; ++c) all_columns[c] = c;
   std::vector<std::size_t> width = widths_of(cells);

@@ -48,7 +48,8 @@ char risk_marker(Risk r);
 /// When the rows do not fit: ENTRY and SOURCES are elided to 24 characters ("+N more" for lists), then the last
 /// column wraps under itself when it keeps at least 40 characters, else each row takes two lines (TARGET, IP,
 /// PROTO, PORTS, SOURCES; then VIA, ENTRY and the last column, indented, wrapped). A hop or word longer than
-/// the width is cut. No line ends with a space.
+/// the width is cut. No line ends with a space. Cells are escaped by terminal_cell() before anything else, so
+/// that the only control sequences of the lines are the colours added here.
 std::vector<std::string> layout_table(const std::vector<std::string>& header, const std::vector<RiskRow>& rows,
                                       const TerminalLayout& layout, LastColumn last);
 

@@ -13,6 +13,7 @@
 #include "cli/analyze_report.h"
 #include "cli/broken_text.h"
 #include "cli/exposure_cells.h"
+#include "cli/terminal.h"
 #include "cli/text_table.h"
 #include "solver/analysis.h"
 #include "solver/paas.h"
@@ -296,7 +297,8 @@ std::vector<std::string> aggregate_lines(const model::Model& m, const solver::An
 std::size_t write_table(std::ostream& out, const model::Model& m, const solver::Analysis& a,
                         const TableOptions& options) {
   std::vector<Built> built = build_rows(m, a.exposures, a.internet, options.sort, false, options.max_sources);
-  const auto header = header_lines(m, a, built);
+  std::vector<std::string> header = header_lines(m, a, built);
+  for (auto& l : header) l = terminal_cell(l);  // names of targets and entries
   write_lines(out, header);
   if (!header.empty()) out << '\n';
   std::size_t rows = 0;

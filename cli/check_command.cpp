@@ -14,6 +14,7 @@
 #include "cli/input_options.h"
 #include "cli/output.h"
 #include "cli/pipeline.h"
+#include "cli/terminal.h"
 #include "solver/analysis.h"
 
 namespace exposim::cli {
@@ -55,7 +56,7 @@ int run_check(const CheckOptions& o, const std::vector<std::string>& inputs, con
     if (o.format == "json") {
       write_check_json(s, report, diagnostics);
     } else {
-      write_check_text(s, report);
+      write_terminal_safe(s, [&](std::ostream& safe) { write_check_text(safe, report); });
     }
   };
   if (write_output(o.output, main_report, out, err) != kExitOk) rc = kExitOutputError;

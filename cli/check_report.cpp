@@ -14,6 +14,7 @@
 #include "cli/explain_text.h"
 #include "cli/json_parts.h"
 #include "cli/sarif.h"
+#include "cli/terminal.h"
 
 namespace exposim::cli {
 namespace {
@@ -149,12 +150,15 @@ std::string xml_escape(std::string_view text) {
 void write_check_text(std::ostream& out, const CheckReport& r) {
   for (const auto& res : r.results) {
     const auto& a = *res.assertion;
-    out << fmt::format("{}  {} ({}): {}\n", result_word(res), a.name, check::to_string(a.kind),
-                       assertion_summary(r.model, res));
+    // Each line escaped as one (cli/terminal.h): a name's line break cannot forge a line of the report.
+    out << fmt::format("{}  {} ({}): {}\n", result_word(res), terminal_cell(a.name), check::to_string(a.kind),
+                       terminal_cell(assertion_summary(r.model, res)));
     if (res.passed) continue;
     for (const auto& f : res.findings) {
       const auto lines = evidence_lines(r, res, f);
-      for (std::size_t i = 0; i < lines.size(); ++i) out << (i == 0 ? "      - " : "        ") << lines[i] << '\n';
+      for (std::size_t i = 0; i < lines.size(); ++i) {
+        out << (i == 0 ? "      - " : "        ") << terminal_cell(lines[i]) << '\n';
+      }
     }
   }
   const std::size_t failed = failed_count(r.results);

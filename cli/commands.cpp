@@ -7,6 +7,8 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/exit_codes.h"
+#include "cli/memory_limit.h"
+#include "cli/output.h"
 
 namespace exposim::cli {
 
@@ -31,6 +33,7 @@ const std::vector<Command>& commands() {
 }
 
 int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  clear_protected_inputs();  // the inputs of an earlier command in this process (cli/output.h)
   try {
     CLI::App app{"exposim: what the internet can reach in an Azure network, computed before deployment"};
     app.name("exposim");
@@ -63,8 +66,13 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
     }
     return kExitUsage;
   } catch (const std::bad_alloc&) {
-    err << "exposim: error: out of memory\n";
-    return kExitInternal;
+    // Nothing here allocates: the allocation that failed may fail again.
+    err << "exposim: error: out of memory";
+    if (const std::uint64_t limit = memory_limit_applied(); limit > 0) {
+      err << " (the limit is " << limit / (std::uint64_t{1} << 20) << " MiB; --max-memory raises it)";
+    }
+    err << '\n';
+    return kExitBadInput;
   } catch (const std::exception& e) {
     err << "exposim: internal error: " << e.what() << '\n';
     return kExitInternal;

@@ -14,6 +14,7 @@
 #include "cli/input_options.h"
 #include "cli/output.h"
 #include "cli/pipeline.h"
+#include "cli/terminal.h"
 #include "model/suggest.h"
 #include "solver/explain.h"
 
@@ -39,6 +40,7 @@ std::string explain_command_line(const InputOptions& in) {
   for (const auto& f : in.parameter_files) c += " --parameters " + shell_word(f);
   for (const auto& p : in.parameters) c += " --param " + shell_word(p);
   for (const auto& d : in.template_dirs) c += " --template-dir " + shell_word(d);
+  for (const auto& d : in.allowed_dirs) c += " --allow-dir " + shell_word(d);
   if (in.allow_missing) c += " --allow-missing";
   return c;
 }
@@ -103,9 +105,11 @@ struct Explain {
     if (const int rc = finish_diagnostics(input, *policy, diags, {}, err, sorted); rc != kExitOk) return rc;
     const solver::FlowTrace t = solver::explain(m, q);
     if (t.status != solver::FlowTrace::Status::kOk) {
-      err << "exposim: error: " << query_error_text(m, t) << '\n';
+      err << "exposim: error: " << terminal_cell(query_error_text(m, t)) << '\n';
       const char* what = t.status == solver::FlowTrace::Status::kBadBackend ? "member" : "candidate";
-      for (const auto& c : query_candidates_text(m, t.error)) err << "exposim: note: " << what << ": " << c << '\n';
+      for (const auto& c : query_candidates_text(m, t.error)) {
+        err << "exposim: note: " << what << ": " << terminal_cell(c) << '\n';
+      }
       return kExitBadInput;
     }
     return write_output(
@@ -114,7 +118,8 @@ struct Explain {
           if (format == "json") {
             write_explain_json(o, m, t, sorted, json_version);
           } else {
-            write_explain_table(o, m, t, explain_command_line(input));
+            write_terminal_safe(
+                o, [&](std::ostream& safe) { write_explain_table(safe, m, t, explain_command_line(input)); });
           }
         },
         out, err);

@@ -5,6 +5,7 @@
 #include "cli/hop_json.h"
 #include "cli/hop_text.h"
 #include "cli/json_parts.h"
+#include "cli/terminal.h"
 #include "cli/text_table.h"
 
 #include <algorithm>
@@ -353,20 +354,20 @@ void write_explain_table(std::ostream& out, const model::Model& m, const FlowTra
     flow += fmt::format(" -> {} ({})", target_name(m, t), dst.empty() ? "unallocated" : dst);
     if (model::has_ports(q.protocol)) flow += fmt::format(" port {}", q.destination_port);
   }
-  out << flow << '\n';
+  out << terminal_cell(flow) << '\n';  // one line whatever the names hold (cli/terminal.h)
 
   const std::vector<std::string> header = {"HOP", "RESULT", "AT", "WHY"};
   std::vector<std::vector<std::string>> rows;
   for (const auto& h : t.hops) rows.push_back({hop_label(h), result_text(h), where_text(m, t, h), hop_text(m, h)});
   write_text_table(out, header, rows);
-  out << "verdict: " << verdict_text(m, t) << '\n';
+  out << "verdict: " << terminal_cell(verdict_text(m, t)) << '\n';
   if (!t.other_entries.empty()) {
     out << (!t.redirected_from.empty() ? "other entries that reach it with this packet:\n"
             : t.public_ip >= 0 || t.via_public_ip
                 ? "analyze reaches the target with this packet through other entries:\n"
                 : "the target has no public IP of its own, but analyze reaches it with this packet through:\n");
     for (const auto& o : t.other_entries) {
-      out << "  " << other_entry_text(m, q, o) << '\n';
+      out << "  " << terminal_cell(other_entry_text(m, q, o)) << '\n';
       if (o.traceable) out << "    " << entry_command(command, q, o) << '\n';
     }
   }

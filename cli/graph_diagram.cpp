@@ -16,6 +16,7 @@
 #include "cli/graph_focus.h"
 #include "cli/graph_palette.h"
 #include "cli/graph_paths.h"
+#include "cli/terminal.h"
 #include "model/topology.h"
 
 namespace exposim::cli {
@@ -491,20 +492,19 @@ std::string clean_label(std::string_view s) {
   std::string out;
   out.reserve(s.size());
   for (char ch : s) {
-    const auto c = static_cast<unsigned char>(ch);
-    if (c == '\n') {
+    if (ch == '\n') {
       out += "\\n";
-    } else if (c == '\r') {
+    } else if (ch == '\r') {
       out += "\\r";
-    } else if (c == '\t') {
+    } else if (ch == '\t') {
       out += "\\t";
-    } else if (c < 0x20 || c == 0x7f) {
-      out += fmt::format("\\x{:02x}", c);
     } else {
       out += ch;
     }
   }
-  return out;
+  // The other control characters, C1 controls, bidirectional overrides and bytes that are not UTF-8 (which
+  // Graphviz rejects) as terminal_text() escapes them: the label also appears in messages on the terminal.
+  return terminal_text(out);
 }
 
 std::string diagram_id(std::string_view key) {

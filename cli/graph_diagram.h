@@ -94,7 +94,8 @@ DiagramResult build_diagram(const model::Model& m, const solver::Analysis& a, co
 std::string diagram_id(std::string_view key);
 
 /// A name as it can be shown in a label: control characters become visible escapes ("\n" as a backslash and an
-/// n), so that the only line breaks in a label are the diagram's own.
+/// n), so that the only line breaks in a label are the diagram's own; the rest as terminal_text() escapes it
+/// (C1 controls, bidirectional overrides, bytes that are not UTF-8).
 std::string clean_label(std::string_view s);
 
 }  // namespace exposim::cli

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/graph_legend.h"
+#include "cli/terminal.h"
 
 namespace exposim::cli {
 namespace {
@@ -138,7 +139,11 @@ class DotWriter {
 
 }  // namespace
 
-std::string dot_string(std::string_view text) {
+std::string dot_string(std::string_view raw) {
+  // Control characters, C1 controls, bidirectional overrides and bytes that are not UTF-8 (a resource id from the
+  // input; labels are clean already) as visible escapes: Graphviz rejects text that is not UTF-8, and the DOT
+  // text goes to the terminal when no -o is given.
+  const std::string text = terminal_text(raw);
   std::string out = "\"";
   out.reserve(text.size() + 2);
   for (char c : text) {

@@ -15,7 +15,8 @@ void write_dot(std::ostream& out, const Diagram& d);
 void write_graph_json(std::ostream& out, const Diagram& d);
 
 /// A DOT double-quoted string for `text`: '"' and '\' escaped, each '\n' a centred line break, '&' as "&amp;"
-/// (Graphviz decodes HTML entities in labels). Other bytes are kept as they are.
+/// (Graphviz decodes HTML entities in labels); other control characters, C1 controls, bidirectional overrides and
+/// bytes that are not UTF-8 as terminal_text() (cli/terminal.h) escapes them. Other text is kept as it is.
 std::string dot_string(std::string_view text);
 
 }  // namespace exposim::cli

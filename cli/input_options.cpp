@@ -10,7 +10,10 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/exit_codes.h"
+#include "cli/memory_limit.h"
+#include "cli/output.h"
 #include "cli/progress.h"
+#include "cli/terminal.h"
 #include "importers/document.h"
 #include "importers/document_value.h"
 #include "importers/inputs.h"
@@ -101,6 +104,14 @@ void add_input_options(CLI::App& cmd, InputOptions& o, const std::string& files_
   cmd.add_option("--template-dir", o.template_dirs,
                  "A directory where linked templates given by URI are looked up (nested/x.json, then x.json); "
                  "repeatable");
+  cmd.add_option("--allow-dir", o.allowed_dirs,
+                 "A directory linked templates (relativePath) may be read from, besides the given template's own; "
+                 "repeatable");
+  cmd.add_option("--max-memory", o.max_memory,
+                 "The most memory (address space) the run may use, e.g. 4G, 512M; 0 for no limit; default: the "
+                 "machine's physical memory. Past it the run stops with 'out of memory' (exit 2)")
+      ->transform(CLI::AsSizeValue(false))
+      ->default_str("");
   cmd.add_flag("--strict", o.strict,
                "Treat warnings (assumptions taken about the input) as errors; a template parameter without a value "
                "is an error");
@@ -201,7 +212,7 @@ void print_diagnostics(std::ostream& err, const std::vector<model::Diagnostic>& 
         continue;
       }
     }
-    err << "exposim: " << model::to_string(d) << '\n';
+    err << "exposim: " << terminal_cell(model::to_string(d)) << '\n';  // one line, quoting the input
   }
   for (const auto& [key, n] : hidden) {
     err << fmt::format(
@@ -243,6 +254,9 @@ void print_detected(const std::vector<importers::InputReport>& reports, std::ost
 std::vector<importers::InputReport> import_files(const InputOptions& o, const std::vector<std::string>& files,
                                                  model::Model& m, model::Diagnostics& diags, std::ostream& err,
                                                  const std::vector<std::string>& prior_state, Progress* progress) {
+  apply_memory_limit(o.max_memory);
+  protect_inputs(files);  // no report is written over them (cli/output.h)
+  protect_inputs(o.parameter_files);
   importers::InputOptions io;
   // The bytes of the files before each one, and of all: what the progress line counts.
   std::vector<std::uintmax_t> before(files.size() + 1, 0);
@@ -266,6 +280,7 @@ std::vector<importers::InputReport> import_files(const InputOptions& o, const st
   io.parameter_files = o.parameter_files;
   io.parameters = o.parameters;
   io.template_dirs = o.template_dirs;
+  io.allowed_dirs = o.allowed_dirs;
   io.strict = o.strict;
   io.jobs = o.jobs;
   auto reports = importers::import_inputs(files, io, m, diags);

@@ -3,6 +3,7 @@
 // --config) and the one diagnostics printer of all commands (docs/diagnostics.md).
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <ostream>
 #include <set>
@@ -29,6 +30,9 @@ struct InputOptions {
   std::vector<std::string> parameter_files;
   std::vector<std::string> parameters;
   std::vector<std::string> template_dirs;
+  std::vector<std::string> allowed_dirs;  // --allow-dir
+  /// --max-memory in bytes (cli/memory_limit.h): kDefaultMemoryLimit = the machine's physical memory, 0 = none.
+  std::uint64_t max_memory{UINT64_MAX};
   bool strict{false};
   bool allow_missing{false};
   bool verbose{false};

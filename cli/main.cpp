@@ -8,6 +8,7 @@
 #endif
 
 #include "cli/commands.h"
+#include "cli/memory_limit.h"
 
 int main(int argc, char** argv) {
 #if defined(__GLIBC__)
@@ -17,6 +18,7 @@ int main(int argc, char** argv) {
   mallopt(M_MMAP_THRESHOLD, 64 * 1024);
 #endif
   std::ios::sync_with_stdio(false);
+  exposim::cli::allow_memory_limit(true);  // --max-memory caps this process (cli/memory_limit.h)
   std::vector<std::string> args(argv + 1, argv + argc);
   return exposim::cli::run(args, std::cout, std::cerr);
 }

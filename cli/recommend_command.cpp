@@ -15,6 +15,7 @@
 #include "cli/pipeline.h"
 #include "cli/recommend_options.h"
 #include "cli/recommend_report.h"
+#include "cli/terminal.h"
 #include "cli/timing.h"
 
 namespace exposim::cli {
@@ -112,7 +113,7 @@ struct Recommend {
           } else if (format == "sarif") {
             write_recommend_sarif(o, report);
           } else {
-            write_recommend_table(o, report);
+            write_terminal_safe(o, [&](std::ostream& safe) { write_recommend_table(safe, report); });
           }
         },
         out, err);

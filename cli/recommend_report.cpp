@@ -13,6 +13,7 @@
 #include "cli/json_parts.h"
 #include "cli/sarif.h"
 #include "cli/source_regions.h"
+#include "cli/terminal.h"
 #include "cli/text_table.h"
 #include "solver/analysis.h"
 
@@ -107,7 +108,14 @@ std::vector<std::vector<const Finding*>> groups(const std::vector<Finding>& find
 }
 
 /// Rows without a header, each cell padded to its column's widest; the last cell is not padded.
-void write_rows(std::ostream& out, const std::vector<std::vector<std::string>>& rows) {
+void write_rows(std::ostream& out, const std::vector<std::vector<std::string>>& raw_rows) {
+  // Escaped before measured (cli/terminal.h): a name's control characters and line breaks stay in its cell.
+  std::vector<std::vector<std::string>> rows;
+  rows.reserve(raw_rows.size());
+  for (const auto& r : raw_rows) {
+    auto& row = rows.emplace_back();
+    for (const auto& c : r) row.push_back(terminal_cell(c));
+  }
   std::vector<std::size_t> width;
   for (const auto& row : rows) {
     width.resize(std::max(width.size(), row.size()));

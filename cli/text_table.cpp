@@ -3,10 +3,20 @@
 
 #include <algorithm>
 
+#include "cli/terminal.h"
+
 namespace exposim::cli {
 
 void write_text_table(std::ostream& out, const std::vector<std::string>& header,
-                      const std::vector<std::vector<std::string>>& rows) {
+                      const std::vector<std::vector<std::string>>& raw_rows) {
+  // Escaped before they are measured: the columns stay aligned whatever the input's names hold.
+  std::vector<std::vector<std::string>> rows;
+  rows.reserve(raw_rows.size());
+  for (const auto& r : raw_rows) {
+    auto& row = rows.emplace_back();
+    row.reserve(r.size());
+    for (const auto& c : r) row.push_back(terminal_cell(c));
+  }
   std::vector<std::size_t> width(header.size());
   for (std::size_t c = 0; c < header.size(); ++c) width[c] = header[c].size();
   for (const auto& r : rows) {

@@ -9,7 +9,8 @@
 namespace exposim::cli {
 
 /// Writes `header` then `rows`, each cell left-aligned in a column as wide as its widest cell; the last
-/// column is not padded. Rows shorter than the header leave their last columns empty.
+/// column is not padded. Rows shorter than the header leave their last columns empty. Cells are escaped by
+/// terminal_cell() (cli/terminal.h) before they are measured.
 void write_text_table(std::ostream& out, const std::vector<std::string>& header,
                       const std::vector<std::vector<std::string>>& rows);
 

@@ -14,6 +14,7 @@
 #include "cli/input_options.h"
 #include "cli/output.h"
 #include "cli/progress.h"
+#include "cli/terminal.h"
 #include "cli/timing.h"
 #include "cli/whatif_report.h"
 #include "importers/azure/resource_writer.h"
@@ -230,9 +231,9 @@ struct Whatif {
       if (o.format == "json") {
         write_whatif_json(s, result, sorted);
       } else if (o.format == "markdown") {
-        write_whatif_markdown(s, result);
+        write_terminal_safe(s, [&](std::ostream& safe) { write_whatif_markdown(safe, result); });
       } else {
-        write_whatif_table(s, result);
+        write_terminal_safe(s, [&](std::ostream& safe) { write_whatif_table(safe, result); });
       }
     };
     if (const int rc = write_output(o.output, write, out, err); rc != kExitOk) return rc;

@@ -390,12 +390,16 @@ void write_whatif_json(std::ostream& out, const WhatifResult& r, const std::vect
 
 namespace {
 
-/// A Markdown table cell: `|` escaped, line breaks as spaces.
+/// A Markdown table cell: `|` escaped, line breaks as spaces; `<` as an entity and `[`, `]` escaped, so that a name
+/// cannot add HTML, an image or a link to a pull-request comment.
 std::string md_cell(const std::string& s) {
   std::string out;
   for (char ch : s) {
-    if (ch == '|') {
-      out += "\\|";
+    if (ch == '|' || ch == '[' || ch == ']') {
+      out += '\\';
+      out += ch;
+    } else if (ch == '<') {
+      out += "&lt;";
     } else if (ch == '\n' || ch == '\r') {
       out += ' ';
     } else {

@@ -122,6 +122,32 @@ class YamlConverter {
   std::size_t nodes_{0};
 };
 
+/// The offset of the first byte of `text` that is not part of valid UTF-8 (RFC 3629: no overlong form, no
+/// surrogate, nothing past U+10FFFF), or npos.
+std::size_t document_invalid_utf8_at(std::string_view text) {
+  for (std::size_t i = 0; i < text.size();) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    const std::size_t n = c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3 : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
+    if (n == 0 || i + n > text.size()) return i;
+    for (std::size_t k = 1; k < n; ++k) {
+      const auto d = static_cast<unsigned char>(text[i + k]);
+      unsigned char lo = 0x80;
+      unsigned char hi = 0xbf;
+      if (k == 1 && c == 0xe0) lo = 0xa0;
+      if (k == 1 && c == 0xed) hi = 0x9f;
+      if (k == 1 && c == 0xf0) lo = 0x90;
+      if (k == 1 && c == 0xf4) hi = 0x8f;
+      if (d < lo || d > hi) return i;
+    }
+    i += n;
+  }
+  return std::string_view::npos;
+}
+
 /// 1-based line and column of byte `offset` in `text`.
 std::pair<int, int> line_column(std::string_view text, std::size_t offset) {
   int line = 1;
@@ -204,6 +230,13 @@ std::optional<Document> parse_document(std::string_view text, const std::string&
       diags.error("document-syntax", {doc.file, "", line, column}, message);
       return std::nullopt;
     }
+  }
+  // YAML takes any bytes into its strings; every writer of JSON after it (and JUnit's XML) needs UTF-8.
+  if (const std::size_t bad = document_invalid_utf8_at(text); bad != std::string_view::npos) {
+    auto [line, column] = line_column(text, bad);
+    diags.error("document-syntax", {doc.file, "", line, column},
+                fmt::format("ill-formed UTF-8 byte 0x{:02X}", static_cast<unsigned char>(text[bad])));
+    return std::nullopt;
   }
   try {
     const YAML::Node root = YAML::Load(std::string(text));

@@ -73,6 +73,7 @@ std::vector<InputReport> import_inputs(const std::vector<std::string>& paths, co
     return read_file(path, options.max_template_bytes, diags);
   };
   template_options.template_dirs = options.template_dirs;
+  template_options.allowed_dirs = options.allowed_dirs;
   template_options.strict = options.strict;
   auto add_parameters = [&](const std::string& path, bool positional) {
     auto text = read_file(path, options.max_template_bytes, diags);

@@ -18,6 +18,7 @@ struct InputOptions {
   std::vector<std::string> parameter_files;  // deploymentParameters.json files, in order (later wins)
   std::vector<std::string> parameters;       // "name=value" overrides, after the files
   std::vector<std::string> template_dirs;    // --template-dir: where linked templates given by URI are looked up
+  std::vector<std::string> allowed_dirs;     // --allow-dir: where linked templates may be read from (TemplateOptions)
   /// --strict: a template's required parameter without a value, or an expression ARM would reject, is an
   /// error (docs/arm-templates.md); otherwise a placeholder or unknown value with a note or warning.
   bool strict{false};

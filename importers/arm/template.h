@@ -36,6 +36,16 @@ struct TemplateOptions {
   /// segments of the URI's path (`nested/vnet.json`, then `vnet.json`), as `--template-dir` gives them. A file
   /// found must lie inside the directory (no `..`, no symbolic link out of it).
   std::vector<std::string> template_dirs;
+  /// Where a linked template or parameter file (`relativePath`, or a `uri` next to the template) may be read
+  /// from, besides the directory of the template given and the template directories (`--allow-dir`). A link
+  /// that leads elsewhere once `..` and symbolic links are resolved (`../../etc/passwd`), or to something
+  /// that is not a regular file, is not read: an error `linked-template-outside`.
+  std::vector<std::string> allowed_dirs;
+  /// The most resource instances one expansion evaluates, deployments and instances of every copy loop included,
+  /// in the template and the nested and linked ones it deploys: a `copy` of 800 deployments each with a `copy`
+  /// of 800 resources is 640,800. Past it the expansion stops with the error `limit-exceeded`; what was expanded
+  /// is kept.
+  std::size_t max_expanded = 200'000;
   /// `--strict`: what ARM would prompt for or reject is an error, as before issue 13 (a required parameter
   /// without a value, an expression error in a resource, a copy count only known at deployment). Otherwise
   /// those are placeholders and unknown values with a warning or a note (docs/arm-templates.md).
@@ -50,9 +60,14 @@ struct ExpandedResource {
   std::string file;  // the template declaring it: the expanded one, or a linked template (relativePath)
 };
 
+/// How deep ARM JSON text (a template, a parameter file, a linked template) may nest, the top-level value being
+/// level 1: a value deeper is the error `json-too-deep`, as for resource JSON.
+inline constexpr std::size_t kMaxArmJsonDepth = 128;
+
 /// Parses ARM JSON text as Azure (Newtonsoft) accepts it: a byte order mark, `//` and `/* */` comments, raw
 /// line breaks and tabs inside strings, and trailing commas in arrays and objects. A syntax error is
-/// reported at its line:column (`json-syntax`); nullopt then.
+/// reported at its line:column (`json-syntax`), nesting deeper than kMaxArmJsonDepth as `json-too-deep`;
+/// nullopt then.
 std::optional<nlohmann::json> parse_arm_json(std::string_view text, const std::string& file, model::Diagnostics& diags);
 
 /// `$schema` ends in `deploymentTemplate.json` (resource group, subscription, management group or tenant), in

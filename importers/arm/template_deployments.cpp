@@ -2,6 +2,7 @@
 // deployments (local template files, their paths and depth).
 #include "importers/arm/template_internal.h"
 
+#include <algorithm>
 #include <filesystem>
 
 #include <fmt/format.h>
@@ -191,6 +192,12 @@ std::optional<std::string> Expander::link_path(Evaluator& ev, const json& link, 
   }
   const std::string path =
       (std::filesystem::path(file_).parent_path() / std::filesystem::path(relative)).lexically_normal().string();
+  if (const std::string why = outside_allowed(path); !why.empty()) {
+    error(at, "linked-template-outside",
+          fmt::format("deployment '{}' links its {} '{}': {}; it is not read (--allow-dir DIR allows a directory)",
+                      name, what, relative, why));
+    return std::nullopt;
+  }
   std::error_code ec;
   if (options_.strict || !options_.read_file || std::filesystem::exists(path, ec)) return path;
   // Not next to the template: the template directories, else a warning (ARM would fetch it from where the
@@ -240,6 +247,30 @@ std::optional<std::string> Expander::from_template_dirs(const std::string& uri) 
     }
   }
   return std::nullopt;
+}
+
+std::string Expander::outside_allowed(const std::string& path) const {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const fs::path real = fs::weakly_canonical(fs::path(path), ec);
+  if (ec) return fmt::format("'{}' cannot be resolved ({})", path, ec.message());
+  const fs::path top = fs::path(top_file_).parent_path();
+  std::vector<fs::path> roots = {top.empty() ? fs::path(".") : top};
+  for (const auto& d : options_.allowed_dirs) roots.emplace_back(d);
+  for (const auto& d : options_.template_dirs) roots.emplace_back(d);
+  std::string shown;
+  for (const auto& dir : roots) {
+    const fs::path root = fs::canonical(dir, ec);
+    if (ec) continue;
+    shown += fmt::format("{}'{}'", shown.empty() ? "" : ", ", root.string());
+    const auto [r, _] = std::mismatch(root.begin(), root.end(), real.begin(), real.end());
+    if (r != root.end()) continue;
+    if (fs::exists(real, ec) && !fs::is_regular_file(real, ec)) {
+      return fmt::format("'{}' is not a regular file", real.string());
+    }
+    return "";
+  }
+  return fmt::format("'{}' lies outside the directories linked files may be read from ({})", real.string(), shown);
 }
 
 std::optional<json> Expander::load_linked(const std::string& path, const std::string& at, const std::string& name) {

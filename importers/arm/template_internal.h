@@ -46,7 +46,7 @@ constexpr std::string_view kDeferredPip = "\x01pip:";
 class Expander {
  public:
   Expander(const std::string& file, const TemplateOptions& options, model::Diagnostics& diags)
-      : file_(file), options_(options), diags_(diags) {}
+      : file_(file), top_file_(file), options_(options), diags_(diags) {}
 
   std::vector<ExpandedResource> run(const json& doc);
 
@@ -162,6 +162,11 @@ class Expander {
   /// segment is never used.
   std::optional<std::string> from_template_dirs(const std::string& uri) const;
 
+  /// "" when a linked file at `path` may be read: it lies, once symbolic links are resolved, inside the directory
+  /// of the template given (top_file_), an allowed directory or a template directory, and it is a regular file
+  /// or does not exist. Else why not, for the error `linked-template-outside`.
+  std::string outside_allowed(const std::string& path) const;
+
   /// Reads and parses a linked file once (a copy loop may link it many times); nullopt when it cannot be read
   /// or parsed (reported once).
   std::optional<json> load_linked(const std::string& path, const std::string& at, const std::string& name);
@@ -184,7 +189,10 @@ class Expander {
   static constexpr int kMaxLinkedDepth = 8;
   static constexpr int kMaxRetries = 256;  // evaluate(): errors evaluated again with placeholders unknown
   int retries_{0};
-  std::string file_;  // the template being expanded: the given one, or a linked one
+  std::size_t expanded_{0};        // resource instances evaluated (TemplateOptions::max_expanded)
+  bool expansion_stopped_{false};  // past max_expanded: nothing more is expanded
+  std::string file_;               // the template being expanded: the given one, or a linked one
+  std::string top_file_;           // the template given: its directory is where linked files may be read from
   const TemplateOptions& options_;
   model::Diagnostics& diags_;
   std::vector<ExpandedResource> out_;

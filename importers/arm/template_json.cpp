@@ -2,8 +2,11 @@
 // json-syntax diagnostics with line:column.
 #include <algorithm>
 #include <exception>
+#include <stdexcept>
 #include <string>
 #include <string_view>
+
+#include <fmt/format.h>
 
 #include "importers/arm/template.h"
 
@@ -105,8 +108,23 @@ std::optional<nlohmann::json> parse_arm_json(std::string_view text, const std::s
     text.remove_prefix(3);
   }
   const std::string clean = normalise_arm_text(text);
+  // The parser is iterative, but what walks the value afterwards (copying, printing, destroying it) recurses: a
+  // template nested 200,000 deep overflowed the stack. Nesting is bounded while parsing, as for resource JSON.
+  bool too_deep = false;
+  // `depth` is the number of containers around the value: the top-level value is at level 1, depth 0.
+  const json::parser_callback_t depth_guard = [&](int depth, json::parse_event_t, json&) {
+    if (static_cast<std::size_t>(depth) >= kMaxArmJsonDepth) {
+      too_deep = true;
+      throw std::length_error("too deep");
+    }
+    return true;
+  };
   try {
-    return json::parse(clean, nullptr, true, true);
+    return json::parse(clean, depth_guard, true, true);
+  } catch (const std::length_error&) {
+    if (!too_deep) throw;
+    diags.error("json-too-deep", {model::FileName(file), "", 0, 0},
+                fmt::format("nesting deeper than {} levels", kMaxArmJsonDepth));
   } catch (const json::parse_error& e) {
     // The byte offset in `clean` maps back to `text` closely enough for line:column (escapes add bytes only
     // inside strings with raw line breaks).

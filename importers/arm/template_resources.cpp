@@ -61,7 +61,7 @@ void Expander::expand_list(Evaluator& ev, const json& resources, const std::stri
     const std::string loop = name->get<std::string>();
     auto& indices = ev.context().copy_indices;
     const auto saved = indices;
-    for (std::int64_t i = 0; i < *n; ++i) {
+    for (std::int64_t i = 0; i < *n && !expansion_stopped_; ++i) {
       indices[""] = i;
       indices[loop] = i;
       indices[lower(loop)] = i;
@@ -88,6 +88,15 @@ Expander::Field Expander::string_field(Evaluator& ev, const json& f) {
 
 void Expander::expand_one(Evaluator& ev, const json& r, const std::string& at, const std::string& parent_type,
                           const std::string& parent_name, int depth) {
+  if (expansion_stopped_) return;
+  if (++expanded_ > options_.max_expanded) {
+    expansion_stopped_ = true;
+    error(at, "limit-exceeded",
+          fmt::format("the template expands to more than {} resource instances (copy loops, nested and linked "
+                      "deployments); the expansion stops here",
+                      options_.max_expanded));
+    return;
+  }
   // languageVersion 2.0: `"existing": true` declares a resource that already exists; it is not deployed.
   if (const json* existing = member(r, "existing");
       existing != nullptr && existing->is_boolean() && existing->get<bool>()) {
