@@ -34,6 +34,10 @@ std::string_view fuzz_entry_text(const std::uint8_t* data, std::size_t size) {
   return size == 0 ? std::string_view() : std::string_view(reinterpret_cast<const char*>(data), size);
 }
 
+/// The resource importer's read size here: its default (16 MiB, for files of hundreds of megabytes) would allocate
+/// that much for every input.
+constexpr std::size_t kFuzzChunkBytes = 4096;
+
 /// The estate that change documents and check specs are applied to: a VNet with one subnet behind an NSG (SSH
 /// allowed from the internet, RDP denied), a VM whose NIC has a Standard public IP. Names the fuzzer can find in
 /// the dictionary and the seeds (nsg-web, allow-ssh, vm-web, ...).
@@ -160,6 +164,7 @@ int fuzz_arm_template(const std::uint8_t* data, std::size_t size) {
   // The expansion imported as importers/inputs.cpp imports it: one array per file, located by template pointer.
   model::Model m;
   importers::azure::ImportOptions import;
+  import.chunk_bytes = kFuzzChunkBytes;
   import.from_template = true;
   import.valueless_parameters = valueless;
   importers::azure::Importer importer(m, diags, import);
@@ -204,7 +209,9 @@ int fuzz_terraform_plan(const std::uint8_t* data, std::size_t size) {
   for (const auto side : {importers::terraform::PlanSide::kPlanned, importers::terraform::PlanSide::kPrior}) {
     model::Model m;
     model::Diagnostics diags;
-    importers::terraform::import_plan(text, "plan.json", {}, m, diags, side);
+    importers::azure::ImportOptions options;
+    options.chunk_bytes = kFuzzChunkBytes;
+    importers::terraform::import_plan(text, "plan.json", options, m, diags, side);
   }
   return 0;
 }
@@ -237,7 +244,9 @@ int fuzz_analyze(const std::uint8_t* data, std::size_t size) {
   if (size > kAnalyzeMaxBytes) return 0;
   model::Model m;
   model::Diagnostics diags;
-  importers::azure::import_text(fuzz_entry_text(data, size), "estate.json", m, diags);
+  importers::azure::ImportOptions options;
+  options.chunk_bytes = kFuzzChunkBytes;
+  importers::azure::import_text(fuzz_entry_text(data, size), "estate.json", m, diags, options);
   if (diags.has_errors()) return 0;  // as the command line: bad input is reported, not analysed
   model::validate(m, diags, model::ValidateOptions{true});
   if (diags.has_errors()) return 0;
