@@ -146,6 +146,45 @@ class YamlConverter {
   std::map<std::tuple<int, int, int, bool, std::size_t>, std::size_t> expanded_;
 };
 
+/// The offset of the first byte of `text` that is not part of well-formed UTF-8 (an overlong form, a surrogate or a
+/// code point past U+10FFFF is not), or npos. YAML documents must be Unicode; yaml-cpp takes any bytes, which the
+/// JSON value of the document could then not be written with.
+std::size_t invalid_utf8_at(std::string_view text) {
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    std::size_t length = 0;
+    unsigned char low = 0x80;  // the allowed range of the second byte
+    unsigned char high = 0xBF;
+    if (c >= 0xC2 && c <= 0xDF) {
+      length = 2;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      length = 3;
+      if (c == 0xE0) low = 0xA0;   // overlong
+      if (c == 0xED) high = 0x9F;  // surrogates
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      length = 4;
+      if (c == 0xF0) low = 0x90;   // overlong
+      if (c == 0xF4) high = 0x8F;  // past U+10FFFF
+    } else {
+      return i;
+    }
+    if (i + length > text.size()) return i;
+    const auto second = static_cast<unsigned char>(text[i + 1]);
+    if (second < low || second > high) return i;
+    for (std::size_t k = 2; k < length; ++k) {
+      const auto next = static_cast<unsigned char>(text[i + k]);
+      if (next < 0x80 || next > 0xBF) return i;
+    }
+    i += length;
+  }
+  return std::string_view::npos;
+}
+
 /// 1-based line and column of byte `offset` in `text`.
 std::pair<int, int> line_column(std::string_view text, std::size_t offset) {
   int line = 1;
@@ -228,6 +267,13 @@ std::optional<Document> parse_document(std::string_view text, const std::string&
       diags.error("document-syntax", {doc.file, "", line, column}, message);
       return std::nullopt;
     }
+  }
+  if (const std::size_t bad = invalid_utf8_at(text); bad != std::string_view::npos) {
+    auto [line, column] = line_column(text, bad);
+    diags.error("document-syntax", {doc.file, "", line, column},
+                fmt::format("invalid UTF-8 byte 0x{:02x}; a YAML document must be UTF-8",
+                            static_cast<unsigned char>(text[bad])));
+    return std::nullopt;
   }
   try {
     const YAML::Node root = YAML::Load(std::string(text));

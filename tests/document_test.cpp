@@ -95,6 +95,27 @@ TEST_CASE("Bad documents are errors at the file and line, never exceptions", "[d
     CHECK_FALSE(parse_document("? [1, 2]\n: x\n", "s.yaml", diags));
     CHECK(diags.items()[0].code == "document-shape");
   }
+  SECTION("invalid UTF-8 in YAML") {
+    // YAML must be Unicode; yaml-cpp reads any bytes, which the document's JSON value could not be written with
+    // (tests/fuzz_regressions/whatif_change/invalid-utf8-in-added-rule.yaml). 0xff never occurs in UTF-8; 0xc0 0xaf
+    // is an overlong '/'; 0xed 0xa0 0x80 a surrogate. Each is reported at its own line and column.
+    exposim::model::Diagnostics diags;
+    CHECK_FALSE(parse_document("a: 1\nb: \"x\xff\"\n", "s.yaml", diags));
+    CHECK(only_error(diags) ==
+          "s.yaml:2:6: error: invalid UTF-8 byte 0xff; a YAML document must be UTF-8 [document-syntax]");
+    exposim::model::Diagnostics overlong;
+    CHECK_FALSE(parse_document("a: \xc0\xaf\n", "s.yaml", overlong));
+    CHECK(only_error(overlong) ==
+          "s.yaml:1:4: error: invalid UTF-8 byte 0xc0; a YAML document must be UTF-8 [document-syntax]");
+    exposim::model::Diagnostics surrogate;
+    CHECK_FALSE(parse_document("a: \xed\xa0\x80\n", "s.yaml", surrogate));
+    CHECK(surrogate.items()[0].code == "document-syntax");
+    // Two-, three- and four-byte characters are fine.
+    exposim::model::Diagnostics none;
+    const auto doc = parse_document("a: \"\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80\"\n", "s.yaml", none);
+    CHECK(doc.has_value());
+    CHECK(none.items().empty());
+  }
   SECTION("alias expansion bomb") {
     std::string bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\n";
     char prev = 'a';
