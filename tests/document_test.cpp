@@ -95,6 +95,13 @@ TEST_CASE("Bad documents are errors at the file and line, never exceptions", "[d
     CHECK_FALSE(parse_document("? [1, 2]\n: x\n", "s.yaml", diags));
     CHECK(diags.items()[0].code == "document-shape");
   }
+  SECTION("a JSON number out of range") {
+    // nlohmann_json throws out_of_range, not parse_error, for it
+    // (tests/fuzz_regressions/check_spec/json-number-overflow.json).
+    exposim::model::Diagnostics diags;
+    CHECK_FALSE(parse_document("{\"version\": 1,\n \"max\": 1e999}", "c.json", diags));
+    CHECK(only_error(diags) == "c.json:2:9: error: number '1e999' is out of range [document-syntax]");
+  }
   SECTION("invalid UTF-8 in YAML") {
     // YAML must be Unicode; yaml-cpp reads any bytes, which the document's JSON value could not be written with
     // (tests/fuzz_regressions/whatif_change/invalid-utf8-in-added-rule.yaml). 0xff never occurs in UTF-8; 0xc0 0xaf
