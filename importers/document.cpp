@@ -57,95 +57,6 @@ json plain_scalar(const std::string& s) {
   return s;
 }
 
-class YamlConverter {
- public:
-  YamlConverter(Document& doc, model::Diagnostics& diags, const DocumentLimits& limits)
-      : doc_(doc), diags_(diags), limits_(limits) {}
-
-  bool convert(const YAML::Node& node, json& out, const std::string& pointer, std::size_t depth) {
-    // An alias bomb is refused before anything is built: converting a million nodes costs about a second (a
-    // minute under the sanitizers) for a few hundred bytes of input (tests/fuzz_regressions/whatif_change).
-    if (depth == 0 && expanded_nodes(node, 0) > limits_.max_nodes) nodes_ = limits_.max_nodes;
-    if (++nodes_ > limits_.max_nodes || depth > limits_.max_depth) {
-      fail("document-too-large", node,
-           fmt::format("the document has more than {} nodes or is nested deeper than {} (after aliases are expanded)",
-                       limits_.max_nodes, limits_.max_depth));
-      return false;
-    }
-    const YAML::Mark mark = node.Mark();
-    if (mark.line >= 0) doc_.positions.emplace(pointer, std::pair{mark.line + 1, mark.column + 1});
-    switch (node.Type()) {
-      case YAML::NodeType::Undefined:
-      case YAML::NodeType::Null: out = nullptr; return true;
-      case YAML::NodeType::Scalar:
-        // "!" is a quoted scalar, "?" a plain one; an explicit tag other than str is typed like a plain one.
-        out = node.Tag() == "!" || node.Tag() == "tag:yaml.org,2002:str" ? json(node.Scalar())
-                                                                         : plain_scalar(node.Scalar());
-        return true;
-      case YAML::NodeType::Sequence: {
-        out = json::array();
-        std::size_t i = 0;
-        for (const YAML::Node& item : node) {
-          json value;
-          if (!convert(item, value, pointer + "/" + std::to_string(i++), depth + 1)) return false;
-          out.push_back(std::move(value));
-        }
-        return true;
-      }
-      case YAML::NodeType::Map: {
-        out = json::object();
-        for (auto it = node.begin(); it != node.end(); ++it) {
-          if (!it->first.IsScalar()) {
-            fail("document-shape", it->first, "a mapping key must be a string");
-            return false;
-          }
-          const std::string key = it->first.Scalar();
-          if (out.contains(key)) {
-            fail("document-shape", it->first, fmt::format("duplicate key '{}'", key));
-            return false;
-          }
-          json value;
-          if (!convert(it->second, value, pointer + "/" + escape_token(key), depth + 1)) return false;
-          out[key] = std::move(value);
-        }
-        return true;
-      }
-    }
-    return true;
-  }
-
- private:
-  void fail(const char* code, const YAML::Node& node, std::string message) {
-    const YAML::Mark mark = node.Mark();
-    diags_.error(code, {doc_.file, "", mark.line >= 0 ? mark.line + 1 : 0, mark.column >= 0 ? mark.column + 1 : 0},
-                 std::move(message));
-  }
-
-  /// The nodes convert() would visit under `node`, aliases expanded, counted once per distinct collection (an alias
-  /// is the node it names: same mark, type and size) and saturated past max_nodes; what lies deeper than max_depth is
-  /// not counted (convert() refuses it anyway).
-  std::size_t expanded_nodes(const YAML::Node& node, std::size_t depth) {
-    if (!node.IsSequence() && !node.IsMap()) return 1;
-    if (depth > limits_.max_depth) return 1;
-    const YAML::Mark mark = node.Mark();
-    const auto key = std::tuple{mark.pos, mark.line, mark.column, node.IsMap(), node.size()};
-    if (const auto it = expanded_.find(key); it != expanded_.end()) return it->second;
-    std::size_t n = 1;
-    for (auto it = node.begin(); it != node.end() && n <= limits_.max_nodes; ++it) {
-      n += expanded_nodes(node.IsMap() ? it->second : static_cast<const YAML::Node&>(*it), depth + 1);
-    }
-    n = std::min(n, limits_.max_nodes + 1);
-    expanded_.emplace(key, n);
-    return n;
-  }
-
-  Document& doc_;
-  model::Diagnostics& diags_;
-  const DocumentLimits& limits_;
-  std::size_t nodes_{0};
-  std::map<std::tuple<int, int, int, bool, std::size_t>, std::size_t> expanded_;
-};
-
 /// The offset of the first byte of `text` that is not part of well-formed UTF-8 (an overlong form, a surrogate or a
 /// code point past U+10FFFF is not), or npos. YAML documents must be Unicode; yaml-cpp takes any bytes, which the
 /// JSON value of the document could then not be written with.
@@ -184,6 +95,105 @@ std::size_t invalid_utf8_at(std::string_view text) {
   }
   return std::string_view::npos;
 }
+
+class YamlConverter {
+ public:
+  YamlConverter(Document& doc, model::Diagnostics& diags, const DocumentLimits& limits)
+      : doc_(doc), diags_(diags), limits_(limits) {}
+
+  bool convert(const YAML::Node& node, json& out, const std::string& pointer, std::size_t depth) {
+    // An alias bomb is refused before anything is built: converting a million nodes costs about a second (a
+    // minute under the sanitizers) for a few hundred bytes of input (tests/fuzz_regressions/whatif_change).
+    if (depth == 0 && expanded_nodes(node, 0) > limits_.max_nodes) nodes_ = limits_.max_nodes;
+    if (++nodes_ > limits_.max_nodes || depth > limits_.max_depth) {
+      fail("document-too-large", node,
+           fmt::format("the document has more than {} nodes or is nested deeper than {} (after aliases are expanded)",
+                       limits_.max_nodes, limits_.max_depth));
+      return false;
+    }
+    const YAML::Mark mark = node.Mark();
+    if (mark.line >= 0) doc_.positions.emplace(pointer, std::pair{mark.line + 1, mark.column + 1});
+    switch (node.Type()) {
+      case YAML::NodeType::Undefined:
+      case YAML::NodeType::Null: out = nullptr; return true;
+      case YAML::NodeType::Scalar:
+        if (!utf8_scalar(node)) return false;
+        // "!" is a quoted scalar, "?" a plain one; an explicit tag other than str is typed like a plain one.
+        out = node.Tag() == "!" || node.Tag() == "tag:yaml.org,2002:str" ? json(node.Scalar())
+                                                                         : plain_scalar(node.Scalar());
+        return true;
+      case YAML::NodeType::Sequence: {
+        out = json::array();
+        std::size_t i = 0;
+        for (const YAML::Node& item : node) {
+          json value;
+          if (!convert(item, value, pointer + "/" + std::to_string(i++), depth + 1)) return false;
+          out.push_back(std::move(value));
+        }
+        return true;
+      }
+      case YAML::NodeType::Map: {
+        out = json::object();
+        for (auto it = node.begin(); it != node.end(); ++it) {
+          if (!it->first.IsScalar()) {
+            fail("document-shape", it->first, "a mapping key must be a string");
+            return false;
+          }
+          if (!utf8_scalar(it->first)) return false;
+          const std::string key = it->first.Scalar();
+          if (out.contains(key)) {
+            fail("document-shape", it->first, fmt::format("duplicate key '{}'", key));
+            return false;
+          }
+          json value;
+          if (!convert(it->second, value, pointer + "/" + escape_token(key), depth + 1)) return false;
+          out[key] = std::move(value);
+        }
+        return true;
+      }
+    }
+    return true;
+  }
+
+ private:
+  void fail(const char* code, const YAML::Node& node, std::string message) {
+    const YAML::Mark mark = node.Mark();
+    diags_.error(code, {doc_.file, "", mark.line >= 0 ? mark.line + 1 : 0, mark.column >= 0 ? mark.column + 1 : 0},
+                 std::move(message));
+  }
+
+  /// False, after an error at the scalar, when yaml-cpp made bytes that are not UTF-8 of it (it turns a NUL byte of
+  /// the text into a lone 0x85: tests/fuzz_regressions/check_spec/nul-in-name.yaml).
+  bool utf8_scalar(const YAML::Node& node) {
+    if (invalid_utf8_at(node.Scalar()) == std::string_view::npos) return true;
+    fail("document-syntax", node, "value is not valid UTF-8; a YAML document must be printable UTF-8 text");
+    return false;
+  }
+
+  /// The nodes convert() would visit under `node`, aliases expanded, counted once per distinct collection (an alias
+  /// is the node it names: same mark, type and size) and saturated past max_nodes; what lies deeper than max_depth is
+  /// not counted (convert() refuses it anyway).
+  std::size_t expanded_nodes(const YAML::Node& node, std::size_t depth) {
+    if (!node.IsSequence() && !node.IsMap()) return 1;
+    if (depth > limits_.max_depth) return 1;
+    const YAML::Mark mark = node.Mark();
+    const auto key = std::tuple{mark.pos, mark.line, mark.column, node.IsMap(), node.size()};
+    if (const auto it = expanded_.find(key); it != expanded_.end()) return it->second;
+    std::size_t n = 1;
+    for (auto it = node.begin(); it != node.end() && n <= limits_.max_nodes; ++it) {
+      n += expanded_nodes(node.IsMap() ? it->second : static_cast<const YAML::Node&>(*it), depth + 1);
+    }
+    n = std::min(n, limits_.max_nodes + 1);
+    expanded_.emplace(key, n);
+    return n;
+  }
+
+  Document& doc_;
+  model::Diagnostics& diags_;
+  const DocumentLimits& limits_;
+  std::size_t nodes_{0};
+  std::map<std::tuple<int, int, int, bool, std::size_t>, std::size_t> expanded_;
+};
 
 /// 1-based line and column of byte `offset` in `text`.
 std::pair<int, int> line_column(std::string_view text, std::size_t offset) {

@@ -117,6 +117,13 @@ TEST_CASE("Bad documents are errors at the file and line, never exceptions", "[d
     exposim::model::Diagnostics surrogate;
     CHECK_FALSE(parse_document("a: \xed\xa0\x80\n", "s.yaml", surrogate));
     CHECK(surrogate.items()[0].code == "document-syntax");
+    // A NUL byte is UTF-8, but yaml-cpp reads it as a backslash, and the escape "\N" (next line) as a lone byte 0x85
+    // (tests/fuzz_regressions/check_spec/nul-in-name.yaml).
+    exposim::model::Diagnostics nul;
+    CHECK_FALSE(parse_document(std::string("a: 1\nb: x\0Ny\n", 13), "s.yaml", nul));
+    CHECK(
+        only_error(nul) ==
+        "s.yaml:2:4: error: value is not valid UTF-8; a YAML document must be printable UTF-8 text [document-syntax]");
     // Two-, three- and four-byte characters are fine.
     exposim::model::Diagnostics none;
     const auto doc = parse_document("a: \"\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80\"\n", "s.yaml", none);
