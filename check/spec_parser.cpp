@@ -433,8 +433,10 @@ class Parser {
         }
       } else if (key == "ids") {
         for (auto& [text, tp] : strings_of(value, p, key)) {
+          // A structured binding is captured through a reference: clang before 16 (the fuzz build) cannot capture it.
+          const std::string& pattern = text;
           const bool any =
-              std::any_of(catalog_.begin(), catalog_.end(), [&](const auto& r) { return glob_match(text, r.id); });
+              std::any_of(catalog_.begin(), catalog_.end(), [&](const auto& r) { return glob_match(pattern, r.id); });
           if (!any) {
             error(tp, "spec-invalid-value",
                   fmt::format("'{}' matches no recommendation id; expected ids such as EXP-NET-001 or globs such "

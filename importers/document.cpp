@@ -3,8 +3,10 @@
 
 #include <charconv>
 #include <fstream>
+#include <map>
 #include <regex>
 #include <set>
+#include <tuple>
 
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
@@ -55,12 +57,54 @@ json plain_scalar(const std::string& s) {
   return s;
 }
 
+/// The offset of the first byte of `text` that is not part of well-formed UTF-8 (an overlong form, a surrogate or a
+/// code point past U+10FFFF is not), or npos. YAML documents must be Unicode; yaml-cpp takes any bytes, which the
+/// JSON value of the document could then not be written with.
+std::size_t invalid_utf8_at(std::string_view text) {
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    std::size_t length = 0;
+    unsigned char low = 0x80;  // the allowed range of the second byte
+    unsigned char high = 0xBF;
+    if (c >= 0xC2 && c <= 0xDF) {
+      length = 2;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      length = 3;
+      if (c == 0xE0) low = 0xA0;   // overlong
+      if (c == 0xED) high = 0x9F;  // surrogates
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      length = 4;
+      if (c == 0xF0) low = 0x90;   // overlong
+      if (c == 0xF4) high = 0x8F;  // past U+10FFFF
+    } else {
+      return i;
+    }
+    if (i + length > text.size()) return i;
+    const auto second = static_cast<unsigned char>(text[i + 1]);
+    if (second < low || second > high) return i;
+    for (std::size_t k = 2; k < length; ++k) {
+      const auto next = static_cast<unsigned char>(text[i + k]);
+      if (next < 0x80 || next > 0xBF) return i;
+    }
+    i += length;
+  }
+  return std::string_view::npos;
+}
+
 class YamlConverter {
  public:
   YamlConverter(Document& doc, model::Diagnostics& diags, const DocumentLimits& limits)
       : doc_(doc), diags_(diags), limits_(limits) {}
 
   bool convert(const YAML::Node& node, json& out, const std::string& pointer, std::size_t depth) {
+    // An alias bomb is refused before anything is built: converting a million nodes costs about a second (a
+    // minute under the sanitizers) for a few hundred bytes of input (tests/fuzz_regressions/whatif_change).
+    if (depth == 0 && expanded_nodes(node, 0) > limits_.max_nodes) nodes_ = limits_.max_nodes;
     if (++nodes_ > limits_.max_nodes || depth > limits_.max_depth) {
       fail("document-too-large", node,
            fmt::format("the document has more than {} nodes or is nested deeper than {} (after aliases are expanded)",
@@ -73,6 +117,7 @@ class YamlConverter {
       case YAML::NodeType::Undefined:
       case YAML::NodeType::Null: out = nullptr; return true;
       case YAML::NodeType::Scalar:
+        if (!utf8_scalar(node)) return false;
         // "!" is a quoted scalar, "?" a plain one; an explicit tag other than str is typed like a plain one.
         out = node.Tag() == "!" || node.Tag() == "tag:yaml.org,2002:str" ? json(node.Scalar())
                                                                          : plain_scalar(node.Scalar());
@@ -94,6 +139,7 @@ class YamlConverter {
             fail("document-shape", it->first, "a mapping key must be a string");
             return false;
           }
+          if (!utf8_scalar(it->first)) return false;
           const std::string key = it->first.Scalar();
           if (out.contains(key)) {
             fail("document-shape", it->first, fmt::format("duplicate key '{}'", key));
@@ -116,37 +162,38 @@ class YamlConverter {
                  std::move(message));
   }
 
+  /// False, after an error at the scalar, when yaml-cpp made bytes that are not UTF-8 of it (it turns a NUL byte of
+  /// the text into a lone 0x85: tests/fuzz_regressions/check_spec/nul-in-name.yaml).
+  bool utf8_scalar(const YAML::Node& node) {
+    if (invalid_utf8_at(node.Scalar()) == std::string_view::npos) return true;
+    fail("document-syntax", node, "value is not valid UTF-8; a YAML document must be printable UTF-8 text");
+    return false;
+  }
+
+  /// The nodes convert() would visit under `node`, aliases expanded, counted once per distinct collection (an alias
+  /// is the node it names: same mark, type and size) and saturated past max_nodes; what lies deeper than max_depth is
+  /// not counted (convert() refuses it anyway).
+  std::size_t expanded_nodes(const YAML::Node& node, std::size_t depth) {
+    if (!node.IsSequence() && !node.IsMap()) return 1;
+    if (depth > limits_.max_depth) return 1;
+    const YAML::Mark mark = node.Mark();
+    const auto key = std::tuple{mark.pos, mark.line, mark.column, node.IsMap(), node.size()};
+    if (const auto it = expanded_.find(key); it != expanded_.end()) return it->second;
+    std::size_t n = 1;
+    for (auto it = node.begin(); it != node.end() && n <= limits_.max_nodes; ++it) {
+      n += expanded_nodes(node.IsMap() ? it->second : static_cast<const YAML::Node&>(*it), depth + 1);
+    }
+    n = std::min(n, limits_.max_nodes + 1);
+    expanded_.emplace(key, n);
+    return n;
+  }
+
   Document& doc_;
   model::Diagnostics& diags_;
   const DocumentLimits& limits_;
   std::size_t nodes_{0};
+  std::map<std::tuple<int, int, int, bool, std::size_t>, std::size_t> expanded_;
 };
-
-/// The offset of the first byte of `text` that is not part of valid UTF-8 (RFC 3629: no overlong form, no
-/// surrogate, nothing past U+10FFFF), or npos.
-std::size_t document_invalid_utf8_at(std::string_view text) {
-  for (std::size_t i = 0; i < text.size();) {
-    const auto c = static_cast<unsigned char>(text[i]);
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    const std::size_t n = c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3 : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
-    if (n == 0 || i + n > text.size()) return i;
-    for (std::size_t k = 1; k < n; ++k) {
-      const auto d = static_cast<unsigned char>(text[i + k]);
-      unsigned char lo = 0x80;
-      unsigned char hi = 0xbf;
-      if (k == 1 && c == 0xe0) lo = 0xa0;
-      if (k == 1 && c == 0xed) hi = 0x9f;
-      if (k == 1 && c == 0xf0) lo = 0x90;
-      if (k == 1 && c == 0xf4) hi = 0x8f;
-      if (d < lo || d > hi) return i;
-    }
-    i += n;
-  }
-  return std::string_view::npos;
-}
 
 /// 1-based line and column of byte `offset` in `text`.
 std::pair<int, int> line_column(std::string_view text, std::size_t offset) {
@@ -221,6 +268,18 @@ std::optional<Document> parse_document(std::string_view text, const std::string&
       diags.error("document-too-large", {doc.file, "", 0, 0},
                   fmt::format("the document is nested deeper than {}", limits.max_depth));
       return std::nullopt;
+    } catch (const json::out_of_range& e) {
+      // A number past a double's range ("1e999"): the parser names it but not where it is; its first occurrence in
+      // the text is the one (reading stops there).
+      const std::string_view what = e.what();
+      const std::size_t open = what.find('\'');
+      const std::size_t close = what.rfind('\'');
+      const std::string_view number =
+          open != std::string_view::npos && close > open ? what.substr(open + 1, close - open - 1) : std::string_view{};
+      const std::size_t at = number.empty() ? std::string_view::npos : text.find(number);
+      auto [line, column] = at == std::string_view::npos ? std::pair{0, 0} : line_column(text, at);
+      diags.error("document-syntax", {doc.file, "", line, column}, fmt::format("number '{}' is out of range", number));
+      return std::nullopt;
     } catch (const json::parse_error& e) {
       auto [line, column] = line_column(text, e.byte > 0 ? e.byte - 1 : 0);
       std::string message = e.what();
@@ -231,11 +290,11 @@ std::optional<Document> parse_document(std::string_view text, const std::string&
       return std::nullopt;
     }
   }
-  // YAML takes any bytes into its strings; every writer of JSON after it (and JUnit's XML) needs UTF-8.
-  if (const std::size_t bad = document_invalid_utf8_at(text); bad != std::string_view::npos) {
+  if (const std::size_t bad = invalid_utf8_at(text); bad != std::string_view::npos) {
     auto [line, column] = line_column(text, bad);
     diags.error("document-syntax", {doc.file, "", line, column},
-                fmt::format("ill-formed UTF-8 byte 0x{:02X}", static_cast<unsigned char>(text[bad])));
+                fmt::format("invalid UTF-8 byte 0x{:02x}; a YAML document must be UTF-8",
+                            static_cast<unsigned char>(text[bad])));
     return std::nullopt;
   }
   try {

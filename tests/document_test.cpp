@@ -95,6 +95,41 @@ TEST_CASE("Bad documents are errors at the file and line, never exceptions", "[d
     CHECK_FALSE(parse_document("? [1, 2]\n: x\n", "s.yaml", diags));
     CHECK(diags.items()[0].code == "document-shape");
   }
+  SECTION("a JSON number out of range") {
+    // nlohmann_json throws out_of_range, not parse_error, for it
+    // (tests/fuzz_regressions/check_spec/json-number-overflow.json).
+    exposim::model::Diagnostics diags;
+    CHECK_FALSE(parse_document("{\"version\": 1,\n \"max\": 1e999}", "c.json", diags));
+    CHECK(only_error(diags) == "c.json:2:9: error: number '1e999' is out of range [document-syntax]");
+  }
+  SECTION("invalid UTF-8 in YAML") {
+    // YAML must be Unicode; yaml-cpp reads any bytes, which the document's JSON value could not be written with
+    // (tests/fuzz_regressions/whatif_change/invalid-utf8-in-added-rule.yaml). 0xff never occurs in UTF-8; 0xc0 0xaf
+    // is an overlong '/'; 0xed 0xa0 0x80 a surrogate. Each is reported at its own line and column.
+    exposim::model::Diagnostics diags;
+    CHECK_FALSE(parse_document("a: 1\nb: \"x\xff\"\n", "s.yaml", diags));
+    CHECK(only_error(diags) ==
+          "s.yaml:2:6: error: invalid UTF-8 byte 0xff; a YAML document must be UTF-8 [document-syntax]");
+    exposim::model::Diagnostics overlong;
+    CHECK_FALSE(parse_document("a: \xc0\xaf\n", "s.yaml", overlong));
+    CHECK(only_error(overlong) ==
+          "s.yaml:1:4: error: invalid UTF-8 byte 0xc0; a YAML document must be UTF-8 [document-syntax]");
+    exposim::model::Diagnostics surrogate;
+    CHECK_FALSE(parse_document("a: \xed\xa0\x80\n", "s.yaml", surrogate));
+    CHECK(surrogate.items()[0].code == "document-syntax");
+    // A NUL byte is UTF-8, but yaml-cpp reads it as a backslash, and the escape "\N" (next line) as a lone byte 0x85
+    // (tests/fuzz_regressions/check_spec/nul-in-name.yaml).
+    exposim::model::Diagnostics nul;
+    CHECK_FALSE(parse_document(std::string("a: 1\nb: x\0Ny\n", 13), "s.yaml", nul));
+    CHECK(
+        only_error(nul) ==
+        "s.yaml:2:4: error: value is not valid UTF-8; a YAML document must be printable UTF-8 text [document-syntax]");
+    // Two-, three- and four-byte characters are fine.
+    exposim::model::Diagnostics none;
+    const auto doc = parse_document("a: \"\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80\"\n", "s.yaml", none);
+    CHECK(doc.has_value());
+    CHECK(none.items().empty());
+  }
   SECTION("alias expansion bomb") {
     std::string bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\n";
     char prev = 'a';

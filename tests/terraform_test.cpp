@@ -265,6 +265,16 @@ TEST_CASE("bad plans are located errors, never a crash", "[terraform]") {
     CHECK(d.where.line > 1);
     CHECK(d.where.column > 0);
   }
+  SECTION("a number past a double's range") {
+    // nlohmann_json throws out_of_range for it, which was reported as an internal error of the import.
+    model::Model m;
+    model::Diagnostics diags;
+    importers::terraform::import_plan("{\"format_version\": \"1.2\",\n  \"planned_values\": 1e999}", "big.json", {}, m,
+                                      diags);
+    CHECK(diags.size() == 1);
+    CHECK(model::to_string(diags.items().front()) ==
+          "big.json:2:21: error: number '1e999' is out of range [json-syntax]");
+  }
   SECTION("an attribute of the wrong type") {
     auto r = run_plans({"wrong_type.json"});
     REQUIRE(r.diags.has_errors());

@@ -1,0 +1,9 @@
+// libFuzzer target: fuzz_analyze() (fuzz/entries.h) on each input. Built with -DEXPOSIM_FUZZ=ON (docs/fuzzing.md).
+#include <cstddef>
+#include <cstdint>
+
+#include "fuzz/entries.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  return exposim::fuzz::fuzz_analyze(data, size);
+}
