@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "model/resolver.h"
+#include "model/unknown.h"
 
 namespace exposim::model {
 
@@ -66,6 +67,22 @@ void resolve_load_balancers(Resolver& rs) {
                 ? std::string("/backendAddressPool/id")
                 : fmt::format("/backendAddressPools/{}/id", i - (r.backend_pool_singular ? 1 : 0));
         rs.resolve_child(r.backend_pools[i], rs.lb_pools, "backend address pool", li, r.where, r.flattened, field);
+      }
+      // A pool only known at deployment (a variable's id in a plan, `reference()` in a template) can be any pool
+      // of this load balancer (a rule's pools are its own load balancer's): read as all of them, which never
+      // hides an exposure (docs/model.md, "Unknown values"). The importer has warned at the field.
+      if (std::any_of(r.backend_pools.begin(), r.backend_pools.end(), [](const Ref& p) { return is_unknown(p); })) {
+        std::vector<Ref> pools;
+        for (const Ref& p : r.backend_pools) {
+          if (!is_unknown(p)) pools.push_back(p);
+        }
+        for (std::size_t k = 0; k < lb.backend_pools.size(); ++k) {
+          const bool named = std::any_of(pools.begin(), pools.end(), [&](const Ref& p) {
+            return p.index == li && p.child == static_cast<int>(k);
+          });
+          if (!named) pools.push_back(Ref{lb.backend_pools[k].key, li, static_cast<int>(k)});
+        }
+        r.backend_pools = std::move(pools);
       }
     }
     for (auto& r : lb.nat_rules) {

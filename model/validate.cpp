@@ -140,6 +140,11 @@ void Resolver::report_missing() {
 void Resolver::resolve_child(Ref& ref, const ChildIndex& children, const char* what, int owner,
                              const SourceLocation& where, bool flattened, std::string_view field) {
   if (!ref.set()) return;
+  if (is_unknown(ref)) {  // only known at deployment: reported by the importer, read as a missing target
+    ref.index = -1;
+    ref.child = -1;
+    return;
+  }
   auto it = children.find(ref.id);
   if (it != children.end() && (owner < 0 || it->second.first == owner)) {
     ref.index = it->second.first;

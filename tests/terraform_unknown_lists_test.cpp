@@ -102,16 +102,16 @@ TEST_CASE("a list of pool ids with a known and an unknown element keeps the know
   CHECK(unknown_list_diagnostics(r, model::Severity::kWarning).empty());
 }
 
-TEST_CASE("an element of a list of pool ids that no reference resolves stays an unknown pool", "[terraform]") {
+TEST_CASE("an element of a list of pool ids that no reference resolves is any pool of the load balancer", "[terraform]") {
   // lb_unresolved_pool.json: lb_mixed_pools.json with the rule's backend_address_pool_ids written as
   // [azurerm_lb_backend_address_pool.old.id, var.extra_pool_id]: [<old-pool id>, null] / [false, true], and the
   // configuration references old-pool and a variable. The references resolve no id beyond the known one, so the
-  // list is old-pool and one unknown pool: vm1 (in old-pool) is exposed on 8080 to any source; the unknown pool
-  // is reported (unknown-value at the list, missing-reference at the synthesized pool), not dropped silently.
-  // vm2 joins new-pool, which the rule does not name: not exposed.
+  // list is old-pool and one pool only known after apply. A rule's pools are its own load balancer's, and the
+  // variable may hold new-pool's id: the unknown pool is read as every pool of the load balancer, so vm1
+  // (old-pool) and vm2 (new-pool) are both exposed on 8080 to any source. Before this was fixed the unknown pool
+  // was dropped (a missing-reference warning) and vm2 was not reported: an unknown hid an exposure.
   auto r = run_terraform("lb_unresolved_pool.json");
-  CHECK(unknown_list_exposures(r) == Lines{"vm1 load-balancer 8080 any"});
+  CHECK(unknown_list_exposures(r) == Lines{"vm1 load-balancer 8080 any", "vm2 load-balancer 8080 any"});
   CHECK(unknown_list_diagnostics(r, model::Severity::kWarning) ==
-        Lines{"missing-reference /planned_values/root_module/resources/6/properties/backendAddressPools/1/id",
-              "unknown-value /planned_values/root_module/resources/6/values/backend_address_pool_ids"});
+        Lines{"unknown-value /planned_values/root_module/resources/6/values/backend_address_pool_ids"});
 }
