@@ -193,9 +193,15 @@ std::optional<std::string> Expander::link_path(Evaluator& ev, const json& link, 
   const std::string path =
       (std::filesystem::path(file_).parent_path() / std::filesystem::path(relative)).lexically_normal().string();
   if (const std::string why = outside_allowed(path); !why.empty()) {
-    error(at, "linked-template-outside",
-          fmt::format("deployment '{}' links its {} '{}': {}; it is not read (--allow-dir DIR allows a directory)",
-                      name, what, relative, why));
+    // Not read, whatever the mode; a warning (rule 1: a design Azure deploys is analysed), an error with --strict.
+    const std::string message =
+        fmt::format("deployment '{}' links its {} '{}': {}; it is not read (--allow-dir DIR allows a directory)", name,
+                    what, relative, why);
+    if (options_.strict) {
+      error(at, "linked-template-outside", message);
+    } else {
+      warning(at, "linked-template-outside", fmt::format("{}; {}", message, hidden));
+    }
     return std::nullopt;
   }
   std::error_code ec;
