@@ -77,9 +77,8 @@ void resolve_load_balancers(Resolver& rs) {
           if (!is_unknown(p)) pools.push_back(p);
         }
         for (std::size_t k = 0; k < lb.backend_pools.size(); ++k) {
-          const bool named = std::any_of(pools.begin(), pools.end(), [&](const Ref& p) {
-            return p.index == li && p.child == static_cast<int>(k);
-          });
+          const bool named = std::any_of(pools.begin(), pools.end(),
+                                         [&](const Ref& p) { return p.index == li && p.child == static_cast<int>(k); });
           if (!named) pools.push_back(Ref{lb.backend_pools[k].key, li, static_cast<int>(k)});
         }
         r.backend_pools = std::move(pools);

@@ -162,15 +162,16 @@ TEST_CASE("a linked template cannot read a file outside the allowed directories"
     const auto r = run_exposim({"analyze", main, "--verbose"});
     CHECK(r.code == cli::kExitOk);
     CHECK_THAT(r.err, Catch::Contains("main.json: detected a deployment template, 0 resources after expansion"));
-    CHECK_THAT(r.err, Catch::Contains("main.json: /resources/0/properties/templateLink/relativePath: warning: deployment "
-                                      "'linked' links its template '../outside/secret.json': '" +
-                                      outside_real +
-                                      "/secret.json' lies outside the directories linked files may "
-                                      "be read from ('" +
-                                      in_real +
-                                      "'); it is not read (--allow-dir DIR allows a "
-                                      "directory); its resources are not analysed, so exposure they create is not "
-                                      "reported [linked-template-outside]"));
+    CHECK_THAT(r.err,
+               Catch::Contains("main.json: /resources/0/properties/templateLink/relativePath: warning: deployment "
+                               "'linked' links its template '../outside/secret.json': '" +
+                               outside_real +
+                               "/secret.json' lies outside the directories linked files may "
+                               "be read from ('" +
+                               in_real +
+                               "'); it is not read (--allow-dir DIR allows a "
+                               "directory); its resources are not analysed, so exposure they create is not "
+                               "reported [linked-template-outside]"));
     // With --strict the same link is an error.
     const auto strict = run_exposim({"analyze", main, "--strict"});
     CHECK(strict.code == cli::kExitBadInput);

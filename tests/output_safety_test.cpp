@@ -379,7 +379,10 @@ TEST_CASE("a check spec whose bytes are not UTF-8 is a syntax error at its line 
   write_file(spec, "version: 1\nassertions:\n  - name: \"bad\xff\xc0name\"\n    kind: no-management-ports\n");
   const auto r = run_exposim({"check", f.estate, "--spec", spec, "--format", "json"});
   CHECK(r.code == cli::kExitBadInput);
-  CHECK_THAT(r.err, Catch::Contains("bad-utf8.yaml:3:15: error: invalid UTF-8 byte 0xff; a YAML document must be UTF-8 [document-syntax]"));
+  CHECK_THAT(
+      r.err,
+      Catch::Contains(
+          "bad-utf8.yaml:3:15: error: invalid UTF-8 byte 0xff; a YAML document must be UTF-8 [document-syntax]"));
   // Line 3 is `  - name: "bad` then the byte: column 15. Valid UTF-8 in the same place passes.
   write_file(spec, "version: 1\nassertions:\n  - name: \"caf\xc3\xa9 \xe6\x97\xa5\"\n    kind: no-management-ports\n");
   CHECK(run_exposim({"check", f.estate, "--spec", spec, "--format", "json"}).code == cli::kExitFindings);

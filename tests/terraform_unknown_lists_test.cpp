@@ -102,7 +102,8 @@ TEST_CASE("a list of pool ids with a known and an unknown element keeps the know
   CHECK(unknown_list_diagnostics(r, model::Severity::kWarning).empty());
 }
 
-TEST_CASE("an element of a list of pool ids that no reference resolves is any pool of the load balancer", "[terraform]") {
+TEST_CASE("an element of a list of pool ids that no reference resolves is any pool of the load balancer",
+          "[terraform]") {
   // lb_unresolved_pool.json: lb_mixed_pools.json with the rule's backend_address_pool_ids written as
   // [azurerm_lb_backend_address_pool.old.id, var.extra_pool_id]: [<old-pool id>, null] / [false, true], and the
   // configuration references old-pool and a variable. The references resolve no id beyond the known one, so the
