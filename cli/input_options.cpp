@@ -129,8 +129,8 @@ void add_input_options(CLI::App& cmd, InputOptions& o, const std::string& files_
   cmd.add_flag("-q,--quiet", o.quiet,
                "Show no progress on stderr (progress is shown only on a terminal, for runs longer than a second)");
   cmd.add_option("-j,--jobs", o.jobs,
-                 fmt::format("Threads that read the input files and solve, 1 to {} (default: the machine's hardware "
-                             "threads); the output is the same for any number",
+                 fmt::format("Threads that read the input files, solve and write analyze's JSON, 1 to {} (default: the "
+                             "machine's hardware threads); the output is the same for any number",
                              kMaxJobs))
       ->check(CLI::Range(1, kMaxJobs));
 }
