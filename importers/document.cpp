@@ -12,6 +12,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "importers/document_value.h"
+#include "importers/json_positions.h"
 #include "model/json_pointer.h"
 
 namespace exposim::importers {
@@ -271,12 +272,7 @@ std::optional<Document> parse_document(std::string_view text, const std::string&
     } catch (const json::out_of_range& e) {
       // A number past a double's range ("1e999"): the parser names it but not where it is; its first occurrence in
       // the text is the one (reading stops there).
-      const std::string_view what = e.what();
-      const std::size_t open = what.find('\'');
-      const std::size_t close = what.rfind('\'');
-      const std::string_view number =
-          open != std::string_view::npos && close > open ? what.substr(open + 1, close - open - 1) : std::string_view{};
-      const std::size_t at = number.empty() ? std::string_view::npos : text.find(number);
+      const auto [number, at] = find_out_of_range_number(e.what(), text);
       auto [line, column] = at == std::string_view::npos ? std::pair{0, 0} : line_column(text, at);
       diags.error("document-syntax", {doc.file, "", line, column}, fmt::format("number '{}' is out of range", number));
       return std::nullopt;

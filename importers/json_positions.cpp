@@ -249,4 +249,13 @@ std::optional<TextPosition> JsonPositions::locate(std::string_view pointer, bool
   }
 }
 
+OutOfRangeNumber find_out_of_range_number(std::string_view what, std::string_view text) {
+  const std::size_t open = what.find('\'');
+  const std::size_t close = what.rfind('\'');
+  OutOfRangeNumber found;
+  if (open != std::string_view::npos && close > open) found.number = what.substr(open + 1, close - open - 1);
+  if (!found.number.empty()) found.offset = text.find(found.number);
+  return found;
+}
+
 }  // namespace exposim::importers

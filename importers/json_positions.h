@@ -45,4 +45,14 @@ class JsonPositions {
   bool valid_{false};
 };
 
+/// Where a number past a double's range ("1e999") is in `text`, from the message of the error nlohmann's parser
+/// throws for it (`what`, which names the number but not its place): the number as the message quotes it and the
+/// byte offset of its first occurrence in the text, the one the parser stopped at. The number is empty, or the
+/// offset npos, when the message quotes none or the text does not hold it.
+struct OutOfRangeNumber {
+  std::string_view number;  // a view into `what`
+  std::size_t offset{std::string_view::npos};
+};
+OutOfRangeNumber find_out_of_range_number(std::string_view what, std::string_view text);
+
 }  // namespace exposim::importers

@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "importers/json_positions.h"
 #include "importers/terraform/families.h"
 #include "importers/terraform/location.h"
 #include "model/ascii.h"
@@ -423,12 +424,7 @@ PlanStats import_plan_or_throw(std::string_view text, const std::string& path, c
     return stats;
   } catch (const json::out_of_range& e) {
     // A number past a double's range ("1e999"): named by the parser but not located; its first occurrence is the one.
-    const std::string_view what = e.what();
-    const std::size_t open = what.find('\'');
-    const std::size_t close = what.rfind('\'');
-    const std::string_view number =
-        open != std::string_view::npos && close > open ? what.substr(open + 1, close - open - 1) : std::string_view{};
-    const std::size_t at = number.empty() ? std::string_view::npos : text.find(number);
+    const auto [number, at] = find_out_of_range_number(e.what(), text);
     auto [line, column] = at == std::string_view::npos ? std::pair{0, 0} : line_column(text, at);
     sink.error("json-syntax", {model::FileName(path), "", line, column},
                fmt::format("number '{}' is out of range", number));
