@@ -196,21 +196,6 @@ class YamlConverter {
   std::map<std::tuple<int, int, int, bool, std::size_t>, std::size_t> expanded_;
 };
 
-/// 1-based line and column of byte `offset` in `text`.
-std::pair<int, int> line_column(std::string_view text, std::size_t offset) {
-  int line = 1;
-  int column = 1;
-  for (std::size_t i = 0; i < offset && i < text.size(); ++i) {
-    if (text[i] == '\n') {
-      ++line;
-      column = 1;
-    } else {
-      ++column;
-    }
-  }
-  return {line, column};
-}
-
 }  // namespace
 
 model::SourceLocation Document::at(const std::string& pointer) const {

@@ -1,6 +1,7 @@
 // One pass over a JSON text recording where values start: a scanner with an explicit stack of open containers.
 #include "importers/json_positions.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <unordered_set>
 
@@ -256,6 +257,19 @@ OutOfRangeNumber find_out_of_range_number(std::string_view what, std::string_vie
   if (open != std::string_view::npos && close > open) found.number = what.substr(open + 1, close - open - 1);
   if (!found.number.empty()) found.offset = text.find(found.number);
   return found;
+}
+
+std::pair<int, int> line_column(std::string_view text, std::size_t offset) {
+  offset = std::min(offset, text.size());
+  int line = 1;
+  std::size_t start = 0;
+  for (std::size_t i = 0; i < offset; ++i) {
+    if (text[i] == '\n') {
+      ++line;
+      start = i + 1;
+    }
+  }
+  return {line, static_cast<int>(offset - start) + 1};
 }
 
 }  // namespace exposim::importers

@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 namespace exposim::importers {
@@ -54,5 +55,9 @@ struct OutOfRangeNumber {
   std::size_t offset{std::string_view::npos};
 };
 OutOfRangeNumber find_out_of_range_number(std::string_view what, std::string_view text);
+
+/// Line and column (1-based) of byte `offset` of `text`, the column counted in bytes (a parser's error offset); an
+/// offset past the end is the end.
+std::pair<int, int> line_column(std::string_view text, std::size_t offset);
 
 }  // namespace exposim::importers

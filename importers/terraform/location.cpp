@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <tuple>
 
+#include "importers/json_positions.h"
 #include "model/locations.h"
 
 namespace exposim::importers::terraform {
@@ -16,20 +17,6 @@ std::string parent_pointer(const std::string& p) {
 }
 
 }  // namespace
-
-/// Line and column (1-based) of byte `offset` of `text`.
-std::pair<int, int> line_column(std::string_view text, std::size_t offset) {
-  offset = std::min(offset, text.size());
-  int line = 1;
-  std::size_t start = 0;
-  for (std::size_t i = 0; i < offset; ++i) {
-    if (text[i] == '\n') {
-      ++line;
-      start = i + 1;
-    }
-  }
-  return {line, static_cast<int>(offset - start) + 1};
-}
 
 std::string escape_token(std::string_view key) {
   std::string out;

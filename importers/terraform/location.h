@@ -19,9 +19,6 @@ namespace exposim::importers::terraform {
 /// The element pointers given to the Azure importer for the generated text: kSynthPrefix + index.
 inline constexpr std::string_view kSynthPrefix = "/terraform-synthesized/";
 
-/// Line and column (1-based) of byte `offset` of `text`.
-std::pair<int, int> line_column(std::string_view text, std::size_t offset);
-
 /// A key as a JSON pointer token ("~" -> "~0", "/" -> "~1").
 std::string escape_token(std::string_view key);
 
