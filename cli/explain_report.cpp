@@ -108,7 +108,8 @@ std::string where_text(const model::Model& m, const FlowTrace& t, const TraceHop
     case HopKind::kFirewall:
     case HopKind::kBastion:
     case HopKind::kPaas:
-    case HopKind::kAppliance: return hop_resource_name(m, h);
+    case HopKind::kAppliance:
+    case HopKind::kAdminRule: return hop_resource_name(m, h);
     case HopKind::kTarget: break;  // analyze's hops only
   }
   return "";
