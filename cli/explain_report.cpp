@@ -251,7 +251,12 @@ ordered_json explain_hop_v1_json(const model::Model& m, const FlowTrace& t, cons
       break;
     }
     case HopKind::kAppliance: add_resource_json(j, m.nics[h.resource]); break;  // the appliance's NIC
-    case HopKind::kTarget: break;                                               // analyze's hops only
+    case HopKind::kAdminRule:
+      if (const auto* r = h.resource >= 0 ? m.resource(model::GraphVertex{h.resource_kind, h.resource}) : nullptr) {
+        add_resource_json(j, *r);
+      }
+      break;
+    case HopKind::kTarget: break;  // analyze's hops only
     case HopKind::kRoute:
       if (*h.scope) j["scope"] = h.scope;
       j["next_hop"] = model::to_string(h.next_hop);

@@ -350,7 +350,7 @@ TEST_CASE("admin rules: explain names the deciding admin rule in a hop", "[solve
   REQUIRE_FALSE(r.diags.has_errors());
   auto trace = [&](std::uint16_t port) {
     solver::FlowQuery q;
-    q.source = *model::IpAddress::parse("203.0.113.7");
+    q.source = *model::IpAddress::parse("52.10.20.30");
     q.target = "pip-vm";
     q.destination_port = port;
     return solver::explain(r.m, q, &r.a);
@@ -427,16 +427,17 @@ TEST_CASE("admin rules: the admin stage is analyze's path and explain's hops", "
   avnm_group(e, "ng", "vnet-a");
   avnm_config(e, "cfg", "ng");
   avnm_rule(e, "cfg", "deny-ssh-from-doc", "Deny", 5, "22");
-  e.back()["properties"]["sources"][0] = {{"addressPrefix", "192.0.2.0/24"}, {"addressPrefixType", "IPPrefix"}};
+  e.back()["properties"]["sources"][0] = {{"addressPrefix", "52.0.0.0/8"}, {"addressPrefixType", "IPPrefix"}};
   avnm_rule(e, "cfg", "always-rdp", "AlwaysAllow", 20, "3389");
   avnm_rule(e, "cfg", "allow-ssh-admin", "Allow", 30, "22");
   avnm_deployed(e, {"cfg"});
   const auto r = avnm_run(e);
   REQUIRE_FALSE(r.diags.has_errors());
-  // 22 from everywhere but 192.0.2.0/24 (allow-ssh-admin, then allow-ssh), and 3389 (always-rdp).
+  // 3389 (always-rdp), and 22 from everywhere but 52.0.0.0/8 (allow-ssh-admin, then allow-ssh). Exposures of one
+  // target sort by their deciding rules: always-rdp (rule 1) before allow-ssh-admin (rule 2).
   CHECK(avnm_lines(r) ==
-        std::vector<std::string>{"tcp 22 some | admin:allow-ssh-admin nsg(subnet):allow-ssh no-nsg(nic)",
-                                 "tcp 3389 any | admin:always-rdp"});
+        std::vector<std::string>{"tcp 3389 any | admin:always-rdp",
+                                 "tcp 22 some | admin:allow-ssh-admin nsg(subnet):allow-ssh no-nsg(nic)"});
   exposim::testing::path_check::Counts n;
   exposim::testing::path_check::check_paths(r.m, r.a, n);
   CHECK(n.analyzed["public-ip"] == 2);
