@@ -155,6 +155,7 @@ void write_hop_v1(JsonWriter& w, const model::Model& m, const Hop& h) {
       if (*h.scope) w.field("scope", h.scope);
       if (const auto* r = resource_of(m, h.resource_kind, h.resource)) write_resource_fields(w, *r);
       break;
+    case K::kAdminRule: write_admin_hop_fields(w, m, h); break;
     case K::kLoadBalancer:
     case K::kFirewall:
     case K::kRoute:
@@ -493,6 +494,11 @@ std::string describe_hop(const model::Model& m, const Hop& h) {
       return name + "/" + (nat ? lb.nat_rules[h.rule].name : lb.rules[h.rule].name);
     }
     case HopKind::kSource: return "internet";
+    case HopKind::kAdminRule: {
+      if (h.resource_kind != model::ResourceKind::kAdminRule) return hop_resource_name(m, h) + " (no admin rule)";
+      const auto& a = m.admin_rules[h.resource];
+      return fmt::format("{} ({}, {})", a.name, a.rule.priority, model::to_string(a.access));
+    }
   }
   return "";
 }

@@ -108,7 +108,8 @@ std::string where_text(const model::Model& m, const FlowTrace& t, const TraceHop
     case HopKind::kFirewall:
     case HopKind::kBastion:
     case HopKind::kPaas:
-    case HopKind::kAppliance: return hop_resource_name(m, h);
+    case HopKind::kAppliance:
+    case HopKind::kAdminRule: return hop_resource_name(m, h);
     case HopKind::kTarget: break;  // analyze's hops only
   }
   return "";
@@ -250,7 +251,12 @@ ordered_json explain_hop_v1_json(const model::Model& m, const FlowTrace& t, cons
       break;
     }
     case HopKind::kAppliance: add_resource_json(j, m.nics[h.resource]); break;  // the appliance's NIC
-    case HopKind::kTarget: break;                                               // analyze's hops only
+    case HopKind::kAdminRule:
+      if (const auto* r = h.resource >= 0 ? m.resource(model::GraphVertex{h.resource_kind, h.resource}) : nullptr) {
+        add_resource_json(j, *r);
+      }
+      break;
+    case HopKind::kTarget: break;  // analyze's hops only
     case HopKind::kRoute:
       if (*h.scope) j["scope"] = h.scope;
       j["next_hop"] = model::to_string(h.next_hop);

@@ -676,6 +676,18 @@ std::string one_clause(const model::Model& m, const Reason& r) {
                          r.replies_through == RepliesThrough::kTheLoadBalancer ? "load balancer" : "public IP");
     case ReasonCode::kNsgMissing: return "NSG referenced but not in the input: assumed to admit everything";
     case ReasonCode::kNsgNoMatch: return "no inbound rule matches: denied";
+    case ReasonCode::kAdminNoRule:
+      return fmt::format("no security admin rule of {} matches: the NSGs decide",
+                         m.vnets[static_cast<std::size_t>(r.vnet)].name);
+    case ReasonCode::kAdminRule: {
+      const auto& a = m.admin_rules[static_cast<std::size_t>(r.rule)];
+      const char* effect = a.access == model::AdminAccess::kDeny          ? "drops the packet whatever the NSGs say"
+                           : a.access == model::AdminAccess::kAlwaysAllow ? "admits the packet and skips the NSGs"
+                                                                          : "hands the packet to the NSGs";
+      return fmt::format("security admin rule '{}' (priority {}, {}) of {} matches first: it {}", a.name,
+                         a.rule.priority, model::to_string(a.access), m.vnets[static_cast<std::size_t>(r.vnet)].name,
+                         effect);
+    }
     case ReasonCode::kNsgRule: {
       std::string out = packet_rule_text(m, r.nsg);
       if (!r.nsg.snat.empty()) {

@@ -126,9 +126,9 @@ std::string rules_text(const model::Model& m, const Exposure& e) {
       out += (h.kind == HopKind::kBastion ? "bastion: " : "agw: ") + describe_hop(m, h);
       continue;
     }
-    if (h.kind == HopKind::kPaas) {
+    if (h.kind == HopKind::kPaas || h.kind == HopKind::kAdminRule) {
       if (!out.empty()) out += " > ";
-      out += "paas: " + describe_hop(m, h);
+      out += (h.kind == HopKind::kPaas ? "paas: " : "admin: ") + describe_hop(m, h);
       continue;
     }
     if (h.kind != HopKind::kNsg && h.kind != HopKind::kNoNsg) continue;

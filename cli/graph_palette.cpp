@@ -113,6 +113,13 @@ constexpr NodeStyle kNodeStyles[] = {
     {ResourceKind::kHubRouteTable, NodeForm::kNotDrawn, nullptr, nullptr, nullptr, nullptr},
     {ResourceKind::kJitPolicy, NodeForm::kNotDrawn, nullptr, nullptr, nullptr, nullptr},
     {ResourceKind::kDefenderPlan, NodeForm::kNotDrawn, nullptr, nullptr, nullptr, nullptr},
+    {ResourceKind::kNetworkManager, NodeForm::kNotDrawn, nullptr, nullptr, nullptr, nullptr},
+    {ResourceKind::kNetworkGroup, NodeForm::kNotDrawn, nullptr, nullptr, nullptr, nullptr},
+    {ResourceKind::kNetworkGroupMember, NodeForm::kNotDrawn, nullptr, nullptr, nullptr, nullptr},
+    {ResourceKind::kSecurityAdminConfiguration, NodeForm::kNotDrawn, nullptr, nullptr, nullptr, nullptr},
+    {ResourceKind::kAdminRuleCollection, NodeForm::kNotDrawn, nullptr, nullptr, nullptr, nullptr},
+    {ResourceKind::kAdminRule, NodeForm::kNotDrawn, nullptr, nullptr, nullptr, nullptr},
+    {ResourceKind::kAdminDeployment, NodeForm::kNotDrawn, nullptr, nullptr, nullptr, nullptr},
 };
 
 constexpr bool rows_follow_the_kind_table() {

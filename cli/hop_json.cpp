@@ -57,6 +57,33 @@ void write_nsg_hop_fields(JsonWriter& w, const model::Model& m, const char* scop
   write_nsg_rule_json(w, g.rules[static_cast<std::size_t>(rule)]);
 }
 
+void write_admin_hop_fields(JsonWriter& w, const model::Model& m, const solver::Hop& h) {
+  if (h.resource < 0) return;
+  if (h.resource_kind != model::ResourceKind::kAdminRule) {  // no admin rule matched: the VNet whose rules apply
+    write_resource_fields(w, m.vnets[static_cast<std::size_t>(h.resource)]);
+    w.key("rule").null();
+    return;
+  }
+  const auto& a = m.admin_rules[static_cast<std::size_t>(h.resource)];
+  write_resource_fields(w, a);
+  const auto* collection = a.collection.index >= 0 ? &m.admin_rule_collections[a.collection.index] : nullptr;
+  const int config = collection != nullptr ? collection->configuration.index : -1;
+  w.key("rule").begin_object().field("access", model::to_string(a.access)).field("priority", a.rule.priority);
+  w.key("collection");
+  if (collection != nullptr) {
+    w.value(collection->name);
+  } else {
+    w.null();
+  }
+  w.key("configuration");
+  if (config >= 0) {
+    w.value(m.security_admin_configurations[config].name);
+  } else {
+    w.null();
+  }
+  w.end_object();
+}
+
 void add_nsg_hop_json(ordered_json& j, const model::Model& m, const char* scope, int nsg, int rule) {
   add_written_fields(j, [&](JsonWriter& w) { write_nsg_hop_fields(w, m, scope, nsg, rule); });
 }
@@ -245,6 +272,7 @@ void write_hop_json(JsonWriter& w, const model::Model& m, const solver::Hop& h, 
     case K::kAppliance:
       if (const auto* r = resource_of(m, h.resource_kind, h.resource)) write_resource_fields(w, *r);
       break;
+    case K::kAdminRule: write_admin_hop_fields(w, m, h); break;
     case K::kLoadBalancer:
     case K::kRoute:
     case K::kFirewall:

@@ -36,6 +36,9 @@ void write_nsg_rule_json(JsonWriter& w, const model::SecurityRule& r);
 void add_nsg_hop_json(nlohmann::ordered_json& j, const model::Model& m, const char* scope, int nsg, int rule);
 /// The same members written directly.
 void write_nsg_hop_fields(JsonWriter& w, const model::Model& m, const char* scope, int nsg, int rule);
+/// An `admin-rule` hop's fields after `hop`: the deciding security admin rule (id, name, and `rule`: its access,
+/// priority, rule collection and configuration), or the virtual network and `rule` null when no admin rule matches.
+void write_admin_hop_fields(JsonWriter& w, const model::Model& m, const solver::Hop& h);
 
 /// Which list of a load balancer a hop's rule indexes.
 enum class LbRuleKind { kLoadBalancing, kInboundNat, kInboundNatPool };

@@ -62,6 +62,7 @@ std::string hop_cell(const model::Model& m, const solver::Hop& h) {
     case HopKind::kAppliance: return "nva: " + describe_hop(m, h);
     case HopKind::kTarget: return "target: " + describe_hop(m, h);
     case HopKind::kSource: return "internet";
+    case HopKind::kAdminRule: return "admin: " + describe_hop(m, h);
   }
   return "";
 }

@@ -215,6 +215,25 @@ void for_each_location(DefenderPlan& r, const LocationVisitor& f) {
   f(r.pricing_tier_where);
 }
 
+// ---- network_manager ----
+
+void for_each_location(NetworkManager& r, const LocationVisitor& f) { f(r.where); }
+
+void for_each_location(NetworkGroup& r, const LocationVisitor& f) { f(r.where); }
+
+void for_each_location(NetworkGroupMember& r, const LocationVisitor& f) { f(r.where); }
+
+void for_each_location(SecurityAdminConfiguration& r, const LocationVisitor& f) { f(r.where); }
+
+void for_each_location(AdminRuleCollection& r, const LocationVisitor& f) { f(r.where); }
+
+void for_each_location(AdminRule& r, const LocationVisitor& f) {
+  f(r.where);
+  f(r.rule.where);
+}
+
+void for_each_location(AdminDeployment& r, const LocationVisitor& f) { f(r.where); }
+
 void for_each_location(Model& m, const LocationVisitor& f) {
 #define EXPOSIM_VISIT_KIND(Enum, name, member, Type, noun) \
   for (auto& r : m.member) for_each_location(r, f);

@@ -49,6 +49,9 @@ struct VirtualNetwork : ResourceBase {
   std::vector<Peering> peerings;
   Setting<bool> enable_ddos_protection;       // `enableDdosProtection` (absent: false)
   Setting<std::string> ddos_protection_plan;  // `ddosProtectionPlan.id`, canonical
+  /// Filled by validation (model/network_manager.cpp): the inbound security admin rules applied to it, indices into
+  /// Model::admin_rules in the order Azure evaluates them (docs/model.md, "Security admin rules").
+  std::vector<int> admin_rules;
 };
 
 enum class PrivateEndpointPolicy { kDisabled, kEnabled, kNsgOnly, kRouteTableOnly };

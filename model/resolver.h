@@ -112,6 +112,10 @@ void resolve_peerings(Resolver& rs);
 // model/jit_policy.cpp
 /// Each entry's virtual machine; one not in the input is kept unresolved, with a note.
 void resolve_jit_policies(Resolver& rs);
+// model/network_manager.cpp
+/// Network groups' members, the admin rules' parents and deployments, and each virtual network's inbound security
+/// admin rules in evaluation order (VirtualNetwork::admin_rules); `admin-rules-undecided` warnings.
+void resolve_network_managers(Resolver& rs);
 // model/nsg.cpp
 void finish_nsgs(Resolver& rs);
 // model/topology.cpp

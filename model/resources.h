@@ -10,6 +10,7 @@
 #include "model/jit_policy.h"
 #include "model/load_balancer.h"
 #include "model/network.h"
+#include "model/network_manager.h"
 #include "model/nsg.h"
 #include "model/paas.h"
 #include "model/resource_base.h"

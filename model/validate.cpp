@@ -207,6 +207,7 @@ void validate(Model& model, Diagnostics& diags, const ValidateOptions& options) 
   resolve_virtual_wans(rs);
   resolve_peerings(rs);
   resolve_jit_policies(rs);
+  resolve_network_managers(rs);
   finish_nsgs(rs);
   rs.report_missing();
   build_edges(model);

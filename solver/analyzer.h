@@ -44,6 +44,8 @@ struct Piece {
   int subnet_rule{-1};
   int nic_rule{-1};
   bool any_source{false};
+  int admin_rule{-1};     // the security admin rule that decided (-1: none, or no admin rules apply)
+  bool skip_nsgs{false};  // an AlwaysAllow admin rule admitted the packets: the NSGs were not evaluated
 };
 
 /// How the flows to one ip configuration enter: the public IP, and for load balancers the rule and ports.
@@ -90,14 +92,24 @@ struct Evaluation {
   Destination dst;
   Entry entry;
   std::size_t slot{0};
+  int admin_vnet{-1};  // the VNet whose security admin rules come before the NSGs (-1: none apply)
   std::size_t subnet_stage{kNoSubnetStage};  // into the subnet stages of the current flush()
   static constexpr std::size_t kNoSubnetStage = static_cast<std::size_t>(-1);
 };
 
-/// What the subnet's NSG allows of the packets entering it, by deciding rule (-1 = no rule: none or missing NSG):
-/// the same for every target of the subnet that the same packets enter and whose address the subnet NSG's rules
-/// treat alike, so that flush() computes it once for all of them.
-using SubnetStage = std::vector<std::pair<int, PacketSet>>;
+/// One share of what passes the admin rules and the subnet's NSG: the deciding admin rule (-1: none), the subnet
+/// NSG's deciding rule (-1 = no rule: none or missing NSG, or not evaluated), and whether an AlwaysAllow admin rule
+/// admitted the packets past the NSGs.
+struct SubnetShare {
+  int admin_rule{-1};
+  int rule{-1};
+  PacketSet packets;
+  bool skip_nsgs{false};
+};
+/// What the security admin rules and the subnet's NSG allow of the packets entering them: the same for every target
+/// of the subnet that the same packets enter and whose address the rules treat alike, so that flush() computes it
+/// once for all of them.
+using SubnetStage = std::vector<SubnetShare>;
 
 /// One entry into an ip configuration whose exposures are placed by flush(), once its evaluation is done: the
 /// sizes of the result's lists when it was found, so that it lands where an immediate placement would have.
@@ -224,8 +236,10 @@ class Analyzer {
   static PathEntry path_entry(const Entry& entry);
 
   /// An exposure's hops: the target's stages (inbound_path) with the NSG stages' deciding rules `r1` (subnet) and
-  /// `r2` (NIC); an application gateway's front hops (its own path) stand for its source and entry.
-  std::vector<Hop> path(const Entry& entry, const std::vector<Stage>& stages, int r1, int r2) const;
+  /// `r2` (NIC) and the admin stage's deciding rule `admin_rule` (with `skip_nsgs`, an AlwaysAllow rule: the NSG
+  /// stages are not shown); an application gateway's front hops (its own path) stand for its source and entry.
+  std::vector<Hop> path(const Entry& entry, const std::vector<Stage>& stages, int r1, int r2, int admin_rule = -1,
+                        bool skip_nsgs = false) const;
 
   void sort();
 

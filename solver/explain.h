@@ -208,6 +208,10 @@ enum class ReasonCode : std::uint8_t {
   kApplianceReturn,          // the reply to `address` (the client) from the target's `subnet` takes `route`: back to
                              // the appliance (`passes`) or not
   kAllowedThroughAppliance,  // verdict: `flow` reaches `target` through the appliance (`entry`, at `public_ip`)
+  // security admin rules of the target's VNet (`vnet`; `flow`: the packet)
+  kAdminRule,    // admin rule `rule` (index into Model::admin_rules) matches first: Deny drops, AlwaysAllow admits
+                 // past the NSGs, Allow hands the packet to the NSGs
+  kAdminNoRule,  // no admin rule matches: the NSGs decide
 };
 
 /// Which backend a load balancer's rule sends the packet to (Reason::members).

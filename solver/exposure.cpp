@@ -21,6 +21,7 @@
 #include "solver/gateway_flows.h"
 #include "solver/incremental.h"
 #include "solver/network.h"
+#include "solver/network_manager.h"
 #include "solver/nsg.h"
 #include "solver/nsg_cells.h"
 #include "solver/paas.h"
@@ -199,13 +200,14 @@ void Analyzer::forwarded_exposures(int n, int c, const Entry& entry, const std::
   const auto nsgs = nsg_stages(stages);
   const NsgSlot& subnet_nsg = nsgs[0]->slot;
   const NsgSlot& nic_nsg = nsgs[1]->slot;
-  std::map<std::tuple<int, int, int>, PortSet> merged;  // (protocol, subnet rule, NIC rule) -> ports
+  // (protocol, subnet rule, NIC rule, admin rule, NSGs skipped) -> ports
+  std::map<std::tuple<int, int, int, int, bool>, PortSet> merged;
   for (const Piece& p : pieces) {
-    auto& ports = merged[{static_cast<int>(p.protocol), p.subnet_rule, p.nic_rule}];
+    auto& ports = merged[{static_cast<int>(p.protocol), p.subnet_rule, p.nic_rule, p.admin_rule, p.skip_nsgs}];
     ports = ports.unite(p.flows.ports);
   }
   for (const auto& [k, ports] : merged) {
-    const auto [protocol, r1, r2] = k;
+    const auto [protocol, r1, r2, admin, skip] = k;
     Exposure e;
     e.target = n;
     e.nic = n;
@@ -221,7 +223,7 @@ void Analyzer::forwarded_exposures(int n, int c, const Entry& entry, const std::
     e.source_ports = PortSet::all();
     e.sources = f.entry->sources;
     e.any_source = f.entry->any_source;
-    e.path = path(entry, stages, r1, r2);
+    e.path = path(entry, stages, r1, r2, admin, skip);
     e.jit = is_jit(subnet_nsg, r1) || is_jit(nic_nsg, r2);
     if (f.broken) {
       e.broken = f.broken;
@@ -283,6 +285,10 @@ void Analyzer::target(int n, int c, const Entry& entry) {
       if (rule.direction == Direction::kInbound) key += destination_matches(rule, dst, space_) ? '1' : '0';
     }
   }
+  // The security admin rules of the target's VNet, before its NSGs (solver/network_manager.h).
+  const int admin_vnet = admin_rules_vnet(m_, subnet);
+  const std::string admin_key = admin_stage_key(m_, admin_vnet, dst, space_);
+  key += admin_key;
   if (entry.forwarded) {
     key += "|from";
     key += entry.forwarded->entry->inner_key;
@@ -292,8 +298,9 @@ void Analyzer::target(int n, int c, const Entry& entry) {
     ++out_.distinct_evaluations;
     results_.emplace_back();
     Evaluation ev{cfg.family, sku, subnet, subnet_nsg, nic_nsg, dst, entry, it->second};
+    ev.admin_vnet = admin_vnet;
     const bool no_nsg = subnet_nsg.state == NsgSlot::State::kNone && nic_nsg.state == NsgSlot::State::kNone;
-    if (share_nsg_work() && !(no_nsg && sku == model::Sku::kStandard && !entry.forwarded)) {
+    if (share_nsg_work() && !(no_nsg && sku == model::Sku::kStandard && !entry.forwarded && admin_vnet < 0)) {
       // The subnet stage depends on what enters (the evaluation key less the SKU and the NIC's NSG) and on how the
       // subnet NSG's rules see the destination.
       std::string stage_key = fmt::format("{}|{}|{}|{}|{}|{}|{}|{}|", entry.diverted, static_cast<int>(cfg.family),
@@ -304,6 +311,7 @@ void Analyzer::target(int n, int c, const Entry& entry) {
           if (rule.direction == Direction::kInbound) stage_key += destination_matches(rule, dst, space_) ? '1' : '0';
         }
       }
+      stage_key += admin_key;
       if (entry.forwarded) {
         stage_key += "|from";
         stage_key += entry.forwarded->entry->inner_key;
@@ -379,7 +387,7 @@ void Analyzer::place(const Placement& pl) {
     e.source_ports = p.flows.source_ports;
     e.sources = p.flows.sources;
     e.any_source = p.any_source;
-    e.path = path(entry, stages, p.subnet_rule, p.nic_rule);
+    e.path = path(entry, stages, p.subnet_rule, p.nic_rule, p.admin_rule, p.skip_nsgs);
     e.jit = is_jit(subnet_nsg, p.subnet_rule) || is_jit(nic_nsg, p.nic_rule);
     if (entry.snat_sources != nullptr && entry.translated) {
       // NSGs saw the firewall's address; the exposure is to the internet sources the DNAT rule admits.
@@ -481,9 +489,23 @@ PacketSet Analyzer::arriving(model::IpFamily family, int subnet, const Entry& en
 
 SubnetStage Analyzer::subnet_stage(const Evaluation& e) const {
   SubnetStage out;
-  for (auto& d : decide_inbound(m_, e.subnet_nsg, arriving(e.family, e.subnet, e.entry), e.dst, space_,
-                                rule_sources(e.subnet_nsg, e.dst.subnet))) {
-    if (d.access == Access::kAllow) out.emplace_back(d.rule, std::move(d.packets));
+  auto subnet_nsg = [&](int admin_rule, const PacketSet& in) {
+    for (auto& d : decide_inbound(m_, e.subnet_nsg, in, e.dst, space_, rule_sources(e.subnet_nsg, e.dst.subnet))) {
+      if (d.access == Access::kAllow) out.push_back(SubnetShare{admin_rule, d.rule, std::move(d.packets), false});
+    }
+  };
+  if (e.admin_vnet < 0) {
+    subnet_nsg(-1, arriving(e.family, e.subnet, e.entry));
+    return out;
+  }
+  // The security admin rules first: Deny drops, AlwaysAllow admits past the NSGs, Allow (and what no admin rule
+  // matches) goes on to the NSGs.
+  for (auto& a : decide_admin(m_, e.admin_vnet, arriving(e.family, e.subnet, e.entry), e.dst, space_)) {
+    switch (a.access) {
+      case model::AdminAccess::kDeny: break;
+      case model::AdminAccess::kAlwaysAllow: out.push_back(SubnetShare{a.rule, -1, std::move(a.packets), true}); break;
+      case model::AdminAccess::kAllow: subnet_nsg(a.rule, a.packets); break;
+    }
   }
   return out;
 }
@@ -491,28 +513,39 @@ SubnetStage Analyzer::subnet_stage(const Evaluation& e) const {
 std::vector<Piece> Analyzer::evaluate(const Evaluation& e, const SubnetStage& after_subnet) const {
   const IpSet internet = space_.internet(e.family);
   const bool no_nsg = e.subnet_nsg.state == NsgSlot::State::kNone && e.nic_nsg.state == NsgSlot::State::kNone;
-  if (no_nsg && e.sku == model::Sku::kStandard && !e.entry.forwarded) return {};  // Standard: closed unless allowed
+  // Standard: closed unless allowed (an NSG's rule, or an AlwaysAllow admin rule: docs/model.md).
+  const bool closed = no_nsg && e.sku == model::Sku::kStandard && !e.entry.forwarded;
+  if (closed && e.admin_vnet < 0) return {};
   const NsgSlot& nic_nsg = e.nic_nsg;
   const Destination& dst = e.dst;
   std::vector<Piece> out;
-  // The NIC's NSG decides every share the subnet's NSG allowed in one call (its rules resolved and cut once).
-  std::vector<const PacketSet*> shares;
-  for (const auto& share : after_subnet) shares.push_back(&share.second);
-  auto after_nic = decide_inbound_each(m_, nic_nsg, shares, dst, space_, rule_sources(nic_nsg, dst.subnet));
-  for (std::size_t i = 0; i < after_subnet.size(); ++i) {
-    const int r1 = after_subnet[i].first;
-    for (auto& d : after_nic[i]) {
-      if (d.access != Access::kAllow) continue;
-      const int r2 = d.rule;
-      const PacketSet& allowed = d.packets;
-      for (int p = 0; p < model::kProtocolCount; ++p) {
-        const auto protocol = static_cast<Protocol>(p);
-        for (auto& flows : split_by_ports(allowed, protocol)) {
-          const bool any = flows.sources == internet;
-          out.push_back(Piece{protocol, std::move(flows), r1, r2, any});
-        }
+  auto add_pieces = [&](const PacketSet& allowed, int r1, int r2, int admin, bool skip) {
+    for (int p = 0; p < model::kProtocolCount; ++p) {
+      const auto protocol = static_cast<Protocol>(p);
+      for (auto& flows : split_by_ports(allowed, protocol)) {
+        const bool any = flows.sources == internet;
+        out.push_back(Piece{protocol, std::move(flows), r1, r2, any, admin, skip});
       }
     }
+  };
+  // The NIC's NSG decides every share the subnet's NSG allowed in one call (its rules resolved and cut once);
+  // what an AlwaysAllow admin rule admitted skips it.
+  std::vector<const PacketSet*> shares;
+  for (const auto& share : after_subnet) {
+    if (!share.skip_nsgs && !closed) shares.push_back(&share.packets);
+  }
+  auto after_nic = decide_inbound_each(m_, nic_nsg, shares, dst, space_, rule_sources(nic_nsg, dst.subnet));
+  std::size_t next = 0;
+  for (const auto& share : after_subnet) {
+    if (share.skip_nsgs) {
+      add_pieces(share.packets, -1, -1, share.admin_rule, true);
+      continue;
+    }
+    if (closed) continue;
+    for (auto& d : after_nic[next]) {
+      if (d.access == Access::kAllow) add_pieces(d.packets, share.rule, d.rule, share.admin_rule, false);
+    }
+    ++next;
   }
   return out;
 }
@@ -546,7 +579,8 @@ PathEntry Analyzer::path_entry(const Entry& entry) {
   return p;
 }
 
-std::vector<Hop> Analyzer::path(const Entry& entry, const std::vector<Stage>& stages, int r1, int r2) const {
+std::vector<Hop> Analyzer::path(const Entry& entry, const std::vector<Stage>& stages, int r1, int r2, int admin_rule,
+                                bool skip_nsgs) const {
   std::vector<Hop> hops;
   hops.reserve(stages.size());
   // A forwarded flow's stages (a Bastion session, an application gateway's backend) are decided where its entry was
@@ -555,8 +589,24 @@ std::vector<Hop> Analyzer::path(const Entry& entry, const std::vector<Stage>& st
   const bool bastion = entry.via == Via::kBastion && forwarded != nullptr;
   const auto target_nsgs = nsg_stages(stages);
   int nsg = 0;
+  // An entry that decides the reply's route (DNAT, an appliance, diverted sources) shows that route after its
+  // translation, before the admin rules and the NSGs (analyze's output contract); so does a broken forwarded flow.
+  bool before_target_done = false;
+  auto before_target = [&] {
+    if (before_target_done) return;
+    before_target_done = true;
+    if (entry.return_route) hops.push_back(route_hop(*entry.return_route));
+    if (bastion) {  // what forward() put between the Bastion and the target (a firewall)
+      hops.insert(hops.end(), forwarded->front.begin(), forwarded->front.end());
+    }
+    if (forwarded != nullptr && entry.forwarded->reply) hops.push_back(*entry.forwarded->reply);
+  };
   for (const Stage& s : stages) {
     switch (s.kind) {
+      case HopKind::kAdminRule:
+        before_target();
+        hops.push_back(admin_hop(s.resource, admin_rule));
+        continue;
       case HopKind::kSource:
       case HopKind::kEntry:
         // A Developer Bastion's entry (itself, reached through the portal) is not shown.
@@ -593,15 +643,11 @@ std::vector<Hop> Analyzer::path(const Entry& entry, const std::vector<Stage>& st
                              s.kind == HopKind::kNsg && s.resource >= 0 ? forwarded->entry_nsg_rule : -1, s.note});
           continue;
         }
-        // An entry that decides the reply's route (DNAT, an appliance, diverted sources) shows that route after its
-        // translation, before the NSGs (analyze's output contract); so does a broken forwarded flow.
-        if (nsg == 0 && entry.return_route) hops.push_back(route_hop(*entry.return_route));
-        if (nsg == 0 && bastion) {  // what forward() put between the Bastion and the target (a firewall)
-          hops.insert(hops.end(), forwarded->front.begin(), forwarded->front.end());
+        before_target();
+        if (!skip_nsgs) {  // an AlwaysAllow admin rule: the NSGs are not evaluated
+          hops.push_back(Hop{s.kind, s.resource_kind, s.resource, s.scope,
+                             s.kind == HopKind::kNsg && s.resource >= 0 ? (nsg == 0 ? r1 : r2) : -1, s.note});
         }
-        if (nsg == 0 && forwarded != nullptr && entry.forwarded->reply) hops.push_back(*entry.forwarded->reply);
-        hops.push_back(Hop{s.kind, s.resource_kind, s.resource, s.scope,
-                           s.kind == HopKind::kNsg && s.resource >= 0 ? (nsg == 0 ? r1 : r2) : -1, s.note});
         ++nsg;
         continue;
       default: break;

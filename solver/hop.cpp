@@ -17,6 +17,7 @@ const char* to_string(HopKind k) {
     case HopKind::kPaas: return "paas";
     case HopKind::kAppliance: return "appliance";
     case HopKind::kTarget: return "target";
+    case HopKind::kAdminRule: return "admin-rule";
   }
   return "?";
 }

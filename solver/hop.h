@@ -24,6 +24,8 @@ enum class HopKind : std::uint8_t {
   kPaas,                // resource = PaaS service; scope = the deciding setting
   kAppliance,           // resource = a network virtual appliance's NIC
   kTarget,              // resource = what is reached (analyze's last hop)
+  kAdminRule,           // security admin rules of the target's VNet: resource = the deciding admin rule
+                        // (resource_kind kAdminRule), or the VNet (kVirtualNetwork) when none matches
 };
 
 /// The kind's name as explain writes it ("source", "entry", "load-balancer", "nsg", "no-nsg", "route", ...).
@@ -58,7 +60,8 @@ struct Hop {
   // (resource = route table, -1: a system route; rule = index into its routes; scope = "return" or "forward");
   // kBastion (resource = Bastion host); kApplicationGateway (resource = application gateway; rule = listener
   // index); kPaas (resource = PaaS service; scope = the deciding setting; rule = index of an IP rule); kAppliance
-  // (resource = the appliance's NIC).
+  // (resource = the appliance's NIC); kAdminRule (resource = the deciding security admin rule, resource_kind
+  // kAdminRule; or the target's VNet, resource_kind kVirtualNetwork, when no admin rule matches).
   Kind kind{Kind::kSource};
   model::ResourceKind resource_kind{model::ResourceKind::kInternet};
   int resource{-1};

@@ -5,6 +5,7 @@
 #include "solver/application_gateway.h"
 #include "solver/bastion.h"
 #include "solver/firewall.h"
+#include "solver/network_manager.h"
 #include "solver/paas.h"
 
 namespace exposim::solver {
@@ -182,9 +183,13 @@ std::vector<Stage> inbound_path(const model::Model& m, const PathEntry& e, const
                           : e.via == Via::kAppliance    ? "no NSG: the forwarded traffic is not filtered"
                           : lb                          ? "no NSG: a Basic load balancer is open where no NSG applies"
                                                         : "no NSG: a Basic public IP is open where no NSG applies";
+  // The security admin rules of the target's VNet come before its NSGs (docs/model.md, "Security admin rules").
+  const int subnet = m.nics[x.nic].ip_configurations[x.ip_configuration].subnet.index;
+  if (const int vnet = admin_rules_vnet(m, subnet); vnet >= 0) {
+    path.push_back(stage(K::kAdminRule, RK::kVirtualNetwork, vnet));
+  }
   for (const NsgStage& n : nsgs) path.push_back(nsg_stage(n.slot, n.scope, n.owner_kind, n.owner, open_note));
-  path.push_back(
-      stage(K::kRoute, RK::kSubnet, m.nics[x.nic].ip_configurations[x.ip_configuration].subnet.index, "return"));
+  path.push_back(stage(K::kRoute, RK::kSubnet, subnet, "return"));
   path.push_back(stage(K::kTarget, RK::kNetworkInterface, x.nic));
   return path;
 }

@@ -46,6 +46,27 @@ std::string_view nsg_scope(const H& h) {
   return h.kind == HopKind::kNsg || h.kind == HopKind::kNoNsg ? h.scope : "";
 }
 
+/// The step of a hop as the stage lists it: a security admin rule hop that names its deciding rule stands for the
+/// admin stage of the target's VNet (`vnet`).
+template <typename H>
+Step path_hop_step(const H& h, int vnet, std::string_view scope) {
+  if (h.kind == HopKind::kAdminRule && h.resource_kind == model::ResourceKind::kAdminRule) {
+    return step(h.kind, model::ResourceKind::kVirtualNetwork, vnet, scope);
+  }
+  return step(h.kind, h.kind == HopKind::kSource ? model::ResourceKind::kInternet : h.resource_kind,
+              h.kind == HopKind::kSource ? -1 : h.resource, scope);
+}
+
+/// Whether an AlwaysAllow security admin rule decides the hops: Azure then does not evaluate the NSGs, whose stages
+/// are not on the path.
+template <typename Hops>
+bool path_skips_nsgs(const model::Model& m, const Hops& hops) {
+  return std::any_of(hops.begin(), hops.end(), [&](const auto& h) {
+    return h.kind == HopKind::kAdminRule && h.resource_kind == model::ResourceKind::kAdminRule &&
+           m.admin_rules[h.resource].access == model::AdminAccess::kAlwaysAllow;
+  });
+}
+
 }  // namespace
 
 TEST_CASE("path: the stages of an ip configuration by entry, in the packet's order", "[solver][path]") {
@@ -88,13 +109,17 @@ TEST_CASE("path: analyze's exposure paths and explain's hops are the stages of i
       // entry decides it) and a Developer Bastion's own entry; the NSG stages' deciding rules are what analyze
       // evaluated.
       std::vector<Step> want, got;
+      const int subnet = m.nics[e.nic].ip_configurations[e.ip_configuration].subnet.index;
+      const int vnet = subnet >= 0 ? m.subnets[subnet].vnet.index : -1;
+      const bool skip_nsgs = path_skips_nsgs(m, e.path);
       for (const auto& s : stages) {
         if (s.kind == HopKind::kRoute) continue;
         if (s.kind == HopKind::kEntry && s.resource_kind == model::ResourceKind::kBastionHost) continue;
+        if (skip_nsgs && (s.kind == HopKind::kNsg || s.kind == HopKind::kNoNsg)) continue;
         want.push_back(step(s.kind, s.resource_kind, s.resource, s.scope));
       }
       for (const auto& h : e.path) {
-        if (h.kind != HopKind::kRoute) got.push_back(step(h.kind, h.resource_kind, h.resource, h.scope));
+        if (h.kind != HopKind::kRoute) got.push_back(path_hop_step(h, vnet, h.scope));
       }
       INFO(solver::to_string(e.via));
       CHECK(got == want);
@@ -131,14 +156,15 @@ TEST_CASE("path: analyze's exposure paths and explain's hops are the stages of i
       REQUIRE(t.status == solver::FlowTrace::Status::kOk);
       INFO(cli::verdict_text(m, t));
       std::vector<Step> traced, listed;
+      const bool traced_skips_nsgs = path_skips_nsgs(m, t.hops);
       for (const auto& s : stages) {
         if (s.kind == HopKind::kTarget) continue;
+        if (traced_skips_nsgs && (s.kind == HopKind::kNsg || s.kind == HopKind::kNoNsg)) continue;
         listed.push_back(step(s.kind, s.resource_kind, s.resource, nsg_scope(s)));
       }
       for (const auto& h : t.hops) {
         // explain's source hop names the client, not a resource.
-        traced.push_back(step(h.kind, h.kind == HopKind::kSource ? model::ResourceKind::kInternet : h.resource_kind,
-                              h.kind == HopKind::kSource ? -1 : h.resource, nsg_scope(h)));
+        traced.push_back(path_hop_step(h, vnet, nsg_scope(h)));
       }
       CHECK(traced == listed);
       if (e.via == Via::kLoadBalancer || e.via == Via::kLoadBalancerNat) {

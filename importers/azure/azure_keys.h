@@ -341,6 +341,16 @@ inline constexpr std::string_view kApplicationGateway = "microsoft.network/appli
 inline constexpr std::string_view kWafPolicy = "microsoft.network/applicationgatewaywebapplicationfirewallpolicies";
 inline constexpr std::string_view kJitPolicy = "microsoft.security/locations/jitnetworkaccesspolicies";
 inline constexpr std::string_view kDefenderPlan = "microsoft.security/pricings";
+inline constexpr std::string_view kNetworkManager = "microsoft.network/networkmanagers";
+inline constexpr std::string_view kNetworkGroup = "microsoft.network/networkmanagers/networkgroups";
+inline constexpr std::string_view kNetworkGroupStaticMember =
+    "microsoft.network/networkmanagers/networkgroups/staticmembers";
+inline constexpr std::string_view kSecurityAdminConfiguration =
+    "microsoft.network/networkmanagers/securityadminconfigurations";
+inline constexpr std::string_view kAdminRuleCollection =
+    "microsoft.network/networkmanagers/securityadminconfigurations/rulecollections";
+inline constexpr std::string_view kAdminRule =
+    "microsoft.network/networkmanagers/securityadminconfigurations/rulecollections/rules";
 
 // Internet entry points exposim does not model yet, named in the `unmodelled-entry-point` warning with the
 // host names of their backends (docs/model.md, "Entry points not modelled"). Children of a CDN profile (AFD
@@ -492,6 +502,11 @@ inline constexpr std::string_view kHubConnections = "/hubvirtualnetworkconnectio
 inline constexpr std::string_view kHubRoutingIntents = "/routingintent/";
 inline constexpr std::string_view kHubRouteTables = "/hubroutetables/";
 inline constexpr std::string_view kHubConnectionsAsWritten = "/hubVirtualNetworkConnections/";
+inline constexpr std::string_view kNetworkGroups = "/networkgroups/";
+inline constexpr std::string_view kNetworkGroupStaticMembers = "/staticmembers/";
+inline constexpr std::string_view kSecurityAdminConfigurations = "/securityadminconfigurations/";
+inline constexpr std::string_view kAdminRuleCollections = "/rulecollections/";
+inline constexpr std::string_view kAdminRules = "/rules/";
 inline constexpr std::string_view kPeConnectionsAsWritten = "/privateLinkServiceConnections/";
 inline constexpr std::string_view kManualPeConnectionsAsWritten = "/manualPrivateLinkServiceConnections/";
 inline constexpr std::string_view kFirewallIpConfigurationsAsWritten = "/azureFirewallIpConfigurations/";

@@ -75,6 +75,17 @@ void apply_waf_policies(ReaderContext& ctx);
 
 // jit_policy.cpp: just-in-time VM access policies.
 bool read_jit_policy(ReaderContext& ctx, Resource& resource);
+// network_manager.cpp: Azure Virtual Network Manager (network groups, security admin configurations and rules, and
+// deployment status).
+bool read_network_manager(ReaderContext& ctx, Resource& resource);
+bool read_network_group(ReaderContext& ctx, Resource& resource);
+bool read_network_group_static_member(ReaderContext& ctx, Resource& resource);
+bool read_security_admin_configuration(ReaderContext& ctx, Resource& resource);
+bool read_admin_rule_collection(ReaderContext& ctx, Resource& resource);
+bool read_admin_rule(ReaderContext& ctx, Resource& resource);
+/// An element of `az network manager list-deploy-status` (REST `listDeploymentStatus`): an object with
+/// `deploymentStatus` and `configurationIds`, not a resource. False when `o` is not one.
+bool read_admin_deployment_status(ReaderContext& ctx, JsonObject o);
 
 // defender_plan.cpp: Defender for Cloud plans.
 bool read_defender_plan(ReaderContext& ctx, Resource& resource);

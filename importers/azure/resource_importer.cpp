@@ -20,6 +20,7 @@
 #include <utility>
 
 #include "importers/azure/azure_keys.h"
+#include "importers/azure/family_readers.h"
 #include "importers/azure/json_dom.h"
 #include "importers/azure/json_stream.h"
 #include "importers/azure/reader_context.h"
@@ -312,6 +313,7 @@ struct Importer::Impl : ReaderContext {
     if (!type) {
       if (type.present) return;  // invalid-type reported
       if (skip_effective_output(res)) return;
+      if (read_admin_deployment_status(*this, res)) return;
       if (whole_document) {
         error("unexpected-shape",
               "the top-level object is not a resource (no 'type') and has no 'value' or 'data' array");

@@ -88,6 +88,18 @@ constexpr ResourceType kTypes[] = {
     {types::kWafPolicy, read_waf_policy, kTop, {}, {}, {}},
     // jit_policy.cpp
     {types::kJitPolicy, read_jit_policy, kTop, {}, {}, {}},
+    // network_manager.cpp
+    {types::kNetworkManager, read_network_manager, kTop, {}, {}, {}},
+    {types::kNetworkGroup, read_network_group, kChild, types::kNetworkManager, segments::kNetworkGroups,
+     "network group"},
+    {types::kNetworkGroupStaticMember, read_network_group_static_member, kChild, types::kNetworkGroup,
+     segments::kNetworkGroupStaticMembers, "static member"},
+    {types::kSecurityAdminConfiguration, read_security_admin_configuration, kChild, types::kNetworkManager,
+     segments::kSecurityAdminConfigurations, "security admin configuration"},
+    {types::kAdminRuleCollection, read_admin_rule_collection, kChild, types::kSecurityAdminConfiguration,
+     segments::kAdminRuleCollections, "admin rule collection"},
+    {types::kAdminRule, read_admin_rule, kChild, types::kAdminRuleCollection, segments::kAdminRules,
+     "security admin rule"},
     // defender_plan.cpp
     {types::kDefenderPlan, read_defender_plan, kTop, {}, {}, {}},
 };

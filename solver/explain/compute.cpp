@@ -378,13 +378,17 @@ FlowTrace explain_ip_configuration(const model::Model& m, const FlowQuery& q, Fl
   };
   // route: the reply must go back out through the public IP or load balancer (docs/model.md, "Return routing").
   const bool has_public_ip = lb || cfg.public_ip.set();
+  bool skip_nsgs = false;  // an AlwaysAllow security admin rule admitted the packet past the NSGs
   for (const Stage& stage : path) {
     switch (stage.kind) {
       case K::kSource: t.hops.push_back(source); break;
       case K::kEntry: t.hops.push_back(entry); break;
       case K::kLoadBalancer: t.hops.push_back(lb->hop); break;
+      case K::kAdminRule: t.hops.push_back(packet_admin_hop(m, space, stage, packet, dst, skip_nsgs)); break;
       case K::kNsg:
-      case K::kNoNsg: t.hops.push_back(nsg_hop(stage)); break;
+      case K::kNoNsg:
+        if (!skip_nsgs) t.hops.push_back(nsg_hop(stage));
+        break;
       case K::kRoute:
         t.hops.push_back(route_hop(m, subnet, src,
                                    lb                   ? RepliesThrough::kTheLoadBalancer

@@ -65,6 +65,12 @@ QueryError& query_error(FlowTrace& t, FlowTrace::Status status, QueryOption opti
 /// The entry hop for a public IP owned by `owner` (an application gateway's frontend `frontend`, a Bastion host).
 TraceHop entry_hop(const model::Model& m, int pip, const FlowQuery& q, const EntryPoint& owner, int frontend = -1);
 
+/// The admin stage of a target's path (solver/path.h, kind kAdminRule) for one packet
+/// (solver/explain/network_manager.cpp): the deciding security admin rule, or none. `skip_nsgs` is set when an
+/// AlwaysAllow rule admits the packet past the NSGs (their stages are then not on the trace, as in analyze's path).
+TraceHop packet_admin_hop(const model::Model& m, const AddressSpace& space, const Stage& stage, const PacketSet& packet,
+                          const Destination& dst, bool& skip_nsgs);
+
 /// The hop of NSG stage `stage` (solver/path.h) for the one packet `packet` to `dst` (`at`: the same packet, for the
 /// reason): the rule that decides it first, as analyze decides it; no NSG at the stage's scope passes (the caller
 /// decides what a missing NSG on both scopes means for its entry).

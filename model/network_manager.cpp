@@ -1,0 +1,229 @@
+// Security admin rules: validation decides which admin rules apply to each virtual network and in which order
+// (docs/model.md, "Security admin rules"). What the input cannot decide (a network group whose members a
+// condition chooses, a configuration whose deployment to the VNet's region is not known, a parent not in the
+// input) is read so that it never hides an exposure: an Allow or AlwaysAllow rule is applied, a Deny rule is not,
+// and a warning names the virtual networks concerned.
+#include "model/network_manager.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "model/ascii.h"
+#include "model/model.h"
+#include "model/resolver.h"
+
+namespace exposim::model {
+namespace {
+
+/// An Azure region as deployments and resources write it, compared: lowercase, spaces removed ("West Europe" is
+/// "westeurope").
+std::string admin_region_key(std::string_view region) {
+  std::string out;
+  for (char c : region) {
+    if (c != ' ') out += ascii::lower(c);
+  }
+  return out;
+}
+
+/// The index of the resource of kind `kind` with canonical id `id`, or -1.
+int admin_index_of(const Model& m, const std::string& id, ResourceKind kind) {
+  if (id.empty()) return -1;
+  auto v = m.find(id);
+  return v && v->kind == kind ? v->index : -1;
+}
+
+/// Whether a virtual network is a member of the groups a rule collection applies to, or a configuration is
+/// deployed to its region.
+enum class AdminFact : std::uint8_t { kNo, kYes, kUnknown };
+
+/// Admin rules in evaluation order: by priority; at equal priority (rules of two configurations) AlwaysAllow, then
+/// Allow, then Deny, so that a tie never hides an exposure; then input order.
+int admin_access_rank(AdminAccess a) {
+  switch (a) {
+    case AdminAccess::kAlwaysAllow: return 0;
+    case AdminAccess::kAllow: return 1;
+    case AdminAccess::kDeny: return 2;
+  }
+  return 2;
+}
+
+}  // namespace
+
+const char* to_string(AdminAccess a) {
+  switch (a) {
+    case AdminAccess::kAllow: return "Allow";
+    case AdminAccess::kDeny: return "Deny";
+    case AdminAccess::kAlwaysAllow: return "AlwaysAllow";
+  }
+  return "?";
+}
+
+void resolve_network_managers(Resolver& rs) {
+  Model& m = rs.model;
+  for (auto& v : m.vnets) v.admin_rules.clear();
+  if (m.admin_rules.empty()) return;  // the common case costs nothing
+  // Groups: their static members and whether a condition chooses members.
+  for (auto& g : m.network_groups) {
+    g.vnets.clear();
+    g.conditional = false;
+    g.network_manager.index = admin_index_of(m, g.network_manager.id, ResourceKind::kNetworkManager);
+  }
+  for (auto& member : m.network_group_members) {
+    member.group.index = admin_index_of(m, member.group.id, ResourceKind::kNetworkGroup);
+    if (member.group.index < 0) continue;
+    auto& g = m.network_groups[member.group.index];
+    if (member.by_condition) {
+      g.conditional = true;
+      continue;
+    }
+    member.vnet.index = admin_index_of(m, member.vnet.id, ResourceKind::kVirtualNetwork);
+    if (member.vnet.index >= 0) g.vnets.push_back(member.vnet.index);
+  }
+  std::vector<bool> has_member(m.network_groups.size(), false);
+  for (const auto& member : m.network_group_members) {
+    if (member.group.index >= 0) has_member[member.group.index] = true;
+  }
+  for (std::size_t i = 0; i < m.network_groups.size(); ++i) {
+    auto& g = m.network_groups[i];
+    std::sort(g.vnets.begin(), g.vnets.end());
+    g.vnets.erase(std::unique(g.vnets.begin(), g.vnets.end()), g.vnets.end());
+    if (!has_member[i]) g.conditional = true;  // no member in the input: its members are not known
+  }
+  for (auto& c : m.security_admin_configurations) {
+    c.network_manager.index = admin_index_of(m, c.network_manager.id, ResourceKind::kNetworkManager);
+  }
+  for (auto& c : m.admin_rule_collections) {
+    c.configuration.index = admin_index_of(m, c.configuration.id, ResourceKind::kSecurityAdminConfiguration);
+    for (auto& g : c.applies_to_groups) g.index = admin_index_of(m, g.id, ResourceKind::kNetworkGroup);
+  }
+  // Deployments: (configuration, region) deployed; (network manager, region) with a known deployed state.
+  std::map<std::pair<int, std::string>, bool> deployed_to;
+  std::map<std::pair<std::string, std::string>, bool> manager_region_known;
+  for (auto& d : m.admin_deployments) {
+    for (auto& c : d.configurations) {
+      c.index = admin_index_of(m, c.id, ResourceKind::kSecurityAdminConfiguration);
+      if (d.deployed && c.index >= 0) deployed_to[{c.index, d.region}] = true;
+    }
+    if (!d.deployed) continue;
+    // The deployment's network manager: the part of its id before the first configuration's segment, or of its own id.
+    std::string manager = d.key;
+    if (auto cut = manager.find("/commit"); cut != std::string::npos) manager.resize(cut);
+    if (auto cut = manager.find("/securityadminconfigurations/"); cut != std::string::npos) manager.resize(cut);
+    manager_region_known[{manager, d.region}] = true;
+  }
+
+  // Per rule collection, per virtual network: is it a member of a group the collection applies to, and why not known.
+  struct Cause {
+    std::string text;
+    std::vector<int> vnets;
+  };
+  std::map<std::string, Cause> causes;  // by text: the warnings, each naming its virtual networks
+  const std::size_t n = m.vnets.size();
+  std::vector<std::vector<AdminFact>> membership(m.admin_rule_collections.size());
+  std::vector<std::string> membership_cause(m.admin_rule_collections.size());
+  for (std::size_t ci = 0; ci < m.admin_rule_collections.size(); ++ci) {
+    const auto& c = m.admin_rule_collections[ci];
+    auto& facts = membership[ci];
+    facts.assign(n, AdminFact::kNo);
+    std::string unknown;
+    for (const auto& ref : c.applies_to_groups) {
+      if (ref.index < 0) {
+        unknown =
+            fmt::format("network group '{}' (applied to by rule collection '{}') is not in the input", ref.id, c.name);
+        std::fill(facts.begin(), facts.end(), AdminFact::kUnknown);
+        break;
+      }
+      const auto& g = m.network_groups[ref.index];
+      for (int v : g.vnets) facts[v] = AdminFact::kYes;
+      if (g.conditional && unknown.empty()) {
+        unknown = fmt::format(
+            "network group '{}' has members chosen by a condition (Azure Policy) or none in the input", g.name);
+      }
+    }
+    if (!unknown.empty()) {
+      for (auto& f : facts) {
+        if (f == AdminFact::kNo) f = AdminFact::kUnknown;
+      }
+    }
+    membership_cause[ci] = std::move(unknown);
+  }
+
+  std::vector<int> order;
+  for (std::size_t ri = 0; ri < m.admin_rules.size(); ++ri) {
+    auto& r = m.admin_rules[ri];
+    r.collection.index = admin_index_of(m, r.collection.id, ResourceKind::kAdminRuleCollection);
+    if (r.rule.direction == Direction::kInbound) order.push_back(static_cast<int>(ri));
+  }
+  std::stable_sort(order.begin(), order.end(), [&](int a, int b) {
+    const auto& x = m.admin_rules[a];
+    const auto& y = m.admin_rules[b];
+    if (x.rule.priority != y.rule.priority) return x.rule.priority < y.rule.priority;
+    return admin_access_rank(x.access) < admin_access_rank(y.access);
+  });
+  for (int ri : order) {
+    const auto& r = m.admin_rules[ri];
+    const int ci = r.collection.index;
+    const int config = ci >= 0 ? m.admin_rule_collections[ci].configuration.index : -1;
+    std::string manager;
+    if (config >= 0) manager = m.security_admin_configurations[config].network_manager.id;
+    for (std::size_t v = 0; v < n; ++v) {
+      AdminFact member = ci >= 0 ? membership[ci][v] : AdminFact::kUnknown;
+      if (member == AdminFact::kNo) continue;
+      const std::string region = admin_region_key(m.vnets[v].location);
+      AdminFact deployed = AdminFact::kUnknown;
+      if (config >= 0 && !region.empty()) {
+        if (deployed_to.count({config, region})) {
+          deployed = AdminFact::kYes;
+        } else if (manager_region_known.count({manager, region})) {
+          deployed = AdminFact::kNo;
+        }
+      }
+      if (deployed == AdminFact::kNo) continue;
+      if (member == AdminFact::kYes && deployed == AdminFact::kYes) {
+        m.vnets[v].admin_rules.push_back(ri);
+        continue;
+      }
+      // Not known to apply: an Allow or AlwaysAllow rule is applied, a Deny rule is not.
+      std::string why;
+      if (ci < 0) {
+        why = fmt::format("the rule collection of admin rule '{}' is not in the input", r.name);
+      } else if (config < 0) {
+        why = fmt::format("the security admin configuration of rule collection '{}' is not in the input",
+                          m.admin_rule_collections[ci].name);
+      } else if (member == AdminFact::kUnknown) {
+        why = membership_cause[ci];
+      } else {
+        why = fmt::format(
+            "the input does not say whether security admin configuration '{}' is deployed (committed) "
+            "to the virtual network's region",
+            m.security_admin_configurations[config].name);
+      }
+      auto& cause = causes[why];
+      cause.text = why;
+      cause.vnets.push_back(static_cast<int>(v));
+      if (r.access != AdminAccess::kDeny) m.vnets[v].admin_rules.push_back(ri);
+    }
+  }
+  for (auto& [key, cause] : causes) {
+    auto& vnets = cause.vnets;
+    std::sort(vnets.begin(), vnets.end());
+    vnets.erase(std::unique(vnets.begin(), vnets.end()), vnets.end());
+    std::string names;
+    constexpr std::size_t kNamed = 8;
+    for (std::size_t i = 0; i < vnets.size() && i < kNamed; ++i) {
+      names += fmt::format("{}'{}'", i == 0 ? "" : ", ", m.vnets[vnets[i]].name);
+    }
+    if (vnets.size() > kNamed) names += fmt::format(" and {} more", vnets.size() - kNamed);
+    rs.diags.warning("admin-rules-undecided", m.vnets[vnets.front()].where,
+                     fmt::format("{}: whether its security admin rules apply to virtual network{} {} is not known; "
+                                 "their Allow and AlwaysAllow rules are applied, their Deny rules are not",
+                                 cause.text, vnets.size() == 1 ? "" : "s", names));
+  }
+}
+
+}  // namespace exposim::model

@@ -1,0 +1,26 @@
+// explain's admin stage: the security admin rule that decides one packet before the target's NSGs
+// (solver/network_manager.h).
+#include "solver/network_manager.h"
+#include "solver/explain/internal.h"
+
+namespace exposim::solver::explain_internal {
+
+TraceHop packet_admin_hop(const model::Model& m, const AddressSpace& space, const Stage& stage, const PacketSet& packet,
+                          const Destination& dst, bool& skip_nsgs) {
+  skip_nsgs = false;
+  const auto decisions = decide_admin(m, stage.resource, packet, dst, space);
+  // One packet: one decision (for a protocol without ports the first share decides, as the NSG hops do).
+  const AdminDecision* d = decisions.empty() ? nullptr : &decisions.front();
+  const int rule = d != nullptr ? d->rule : -1;
+  TraceHop h;
+  static_cast<Hop&>(h) = admin_hop(stage.resource, rule);
+  h.passes = rule < 0 || d->access != model::AdminAccess::kDeny;
+  h.why.code = rule >= 0 ? ReasonCode::kAdminRule : ReasonCode::kAdminNoRule;
+  h.why.vnet = stage.resource;
+  h.why.rule = rule;
+  h.why.passes = h.passes;
+  skip_nsgs = rule >= 0 && d->access == model::AdminAccess::kAlwaysAllow;
+  return h;
+}
+
+}  // namespace exposim::solver::explain_internal

@@ -1,0 +1,49 @@
+// Security admin rules as a stage of an inbound path (solver/network_manager.h).
+#include "solver/network_manager.h"
+
+#include "solver/address_space.h"
+
+namespace exposim::solver {
+
+int admin_rules_vnet(const model::Model& m, int subnet) {
+  if (subnet < 0 || m.admin_rules.empty()) return -1;  // the common case costs nothing
+  const int vnet = m.subnets[subnet].vnet.index;
+  return vnet >= 0 && !m.vnets[vnet].admin_rules.empty() ? vnet : -1;
+}
+
+std::vector<AdminDecision> decide_admin(const model::Model& m, int vnet, const PacketSet& arriving,
+                                        const Destination& dst, const AddressSpace& space) {
+  std::vector<AdminDecision> out;
+  PacketSet rest = arriving;
+  if (vnet >= 0) {
+    for (int i : m.vnets[vnet].admin_rules) {
+      if (rest.empty()) break;
+      const auto& a = m.admin_rules[i];
+      if (!destination_matches(a.rule, dst, space)) continue;
+      PacketSet taken = rest.intersect(source_match(a.rule, dst.subnet, space));
+      if (taken.empty()) continue;
+      rest = rest.subtract(taken);
+      out.push_back(AdminDecision{i, a.access, std::move(taken)});
+    }
+  }
+  if (!rest.empty()) out.push_back(AdminDecision{-1, model::AdminAccess::kAllow, std::move(rest)});
+  return out;
+}
+
+std::string admin_stage_key(const model::Model& m, int vnet, const Destination& dst, const AddressSpace& space) {
+  if (vnet < 0) return {};
+  std::string key = "|admin" + std::to_string(vnet) + ':';
+  for (int i : m.vnets[vnet].admin_rules) key += destination_matches(m.admin_rules[i].rule, dst, space) ? '1' : '0';
+  return key;
+}
+
+Hop admin_hop(int vnet, int rule) {
+  Hop h;
+  h.kind = HopKind::kAdminRule;
+  h.resource_kind = rule >= 0 ? model::ResourceKind::kAdminRule : model::ResourceKind::kVirtualNetwork;
+  h.resource = rule >= 0 ? rule : vnet;
+  h.rule = rule;  // also here, so that exposures sort by their deciding admin rule like by their NSG rules
+  return h;
+}
+
+}  // namespace exposim::solver

@@ -1,0 +1,41 @@
+// Security admin rules (Azure Virtual Network Manager) as a stage of an inbound path: evaluated before the subnet's
+// NSG, over packet sets for analyze and over one packet for explain (docs/model.md, "Security admin rules"). Which
+// rules apply to a virtual network, and in which order, is validation's (VirtualNetwork::admin_rules).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "model/model.h"
+#include "solver/hop.h"
+#include "solver/nsg.h"
+#include "solver/packet_set.h"
+
+namespace exposim::solver {
+
+/// The virtual network of subnet `subnet` when security admin rules apply to it; else -1.
+int admin_rules_vnet(const model::Model& m, int subnet);
+
+/// One admin rule's share of the traffic: the packets it was the first to match. `rule` -1: the packets no admin
+/// rule matched, which go on to the NSGs like those an Allow rule matched.
+struct AdminDecision {
+  int rule{-1};  // index into Model::admin_rules
+  model::AdminAccess access{model::AdminAccess::kAllow};
+  PacketSet packets;
+};
+
+/// How the admin rules of virtual network `vnet` decide inbound `arriving` to `dst`: a partition of `arriving`, in
+/// rule order (first match wins), then what no rule matched. Service tags resolve as in NSG rules (resolve_addresses):
+/// a tag exposim cannot resolve is the whole internet in an Allow or AlwaysAllow rule, nothing in a Deny rule.
+std::vector<AdminDecision> decide_admin(const model::Model& m, int vnet, const PacketSet& arriving,
+                                        const Destination& dst, const AddressSpace& space);
+
+/// What analyze's evaluation key needs of the admin stage of `vnet` for `dst`: the VNet and which of its rules'
+/// destinations cover `dst` (empty when `vnet` is -1).
+std::string admin_stage_key(const model::Model& m, int vnet, const Destination& dst, const AddressSpace& space);
+
+/// The hop of the admin stage: the deciding rule (`resource` and `rule`), or the VNet when no rule matches (`rule`
+/// -1).
+Hop admin_hop(int vnet, int rule);
+
+}  // namespace exposim::solver

@@ -1,0 +1,445 @@
+// Security admin rules (Azure Virtual Network Manager) end to end from resource JSON: the importer, validation's
+// choice of the rules that apply to each virtual network, and the admin stage before the NSGs in analyze and
+// explain. Every expectation is worked out by hand from Azure's documented behaviour (docs/model.md, "Security admin
+// rules"): Deny drops whatever the NSGs say, AlwaysAllow admits and skips the NSGs, Allow hands the packet to the
+// NSGs; rules of every configuration deployed to the VNet's region are evaluated by priority (lower first).
+#include <catch2/catch.hpp>
+
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "cli/explain_text.h"
+#include "importers/azure/resource_importer.h"
+#include "model/validate.h"
+#include "solver/explain.h"
+#include "solver/exposure.h"
+#include "tests/path_check.h"
+#include "tests/resource_json.h"
+
+namespace {
+
+using nlohmann::json;
+namespace model = exposim::model;
+namespace solver = exposim::solver;
+
+const std::string kAvnmRg = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network";
+const std::string kAvnmManager = kAvnmRg + "/networkManagers/nm";
+
+json avnm_id_ref(const std::string& id) { return {{"id", id}}; }
+
+/// The estate every case starts from: VNet `vnet-a` in westeurope (10.0.0.0/16), subnet `web` with NSG `nsg-web`
+/// (allow-ssh: 100 Allow Internet tcp 22; deny-rdp: 200 Deny * tcp 3389), and NIC `nic-vm` (10.0.1.4) with the
+/// Standard public IP `pip-vm` (20.0.0.1). Without admin rules, the internet reaches tcp 22 only.
+json avnm_base_estate() {
+  json r = json::array();
+  r.push_back({{"id", kAvnmRg + "/virtualNetworks/vnet-a"},
+               {"name", "vnet-a"},
+               {"type", "Microsoft.Network/virtualNetworks"},
+               {"location", "westeurope"},
+               {"properties",
+                {{"addressSpace", {{"addressPrefixes", {"10.0.0.0/16"}}}},
+                 {"subnets",
+                  {{{"id", kAvnmRg + "/virtualNetworks/vnet-a/subnets/web"},
+                    {"name", "web"},
+                    {"properties",
+                     {{"addressPrefix", "10.0.1.0/24"},
+                      {"networkSecurityGroup", avnm_id_ref(kAvnmRg + "/networkSecurityGroups/nsg-web")}}}}}}}}});
+  auto nsg_rule = [](const std::string& name, int priority, const std::string& access, const std::string& source,
+                     const std::string& port) {
+    return json{{"name", name},
+                {"properties",
+                 {{"priority", priority},
+                  {"access", access},
+                  {"direction", "Inbound"},
+                  {"protocol", "Tcp"},
+                  {"sourceAddressPrefix", source},
+                  {"sourcePortRange", "*"},
+                  {"destinationAddressPrefix", "*"},
+                  {"destinationPortRange", port}}}};
+  };
+  r.push_back(
+      {{"id", kAvnmRg + "/networkSecurityGroups/nsg-web"},
+       {"name", "nsg-web"},
+       {"type", "Microsoft.Network/networkSecurityGroups"},
+       {"properties",
+        {{"securityRules",
+          {nsg_rule("allow-ssh", 100, "Allow", "Internet", "22"), nsg_rule("deny-rdp", 200, "Deny", "*", "3389")}}}}});
+  r.push_back({{"id", kAvnmRg + "/publicIPAddresses/pip-vm"},
+               {"name", "pip-vm"},
+               {"type", "Microsoft.Network/publicIPAddresses"},
+               {"sku", {{"name", "Standard"}}},
+               {"properties", {{"ipAddress", "20.0.0.1"}, {"publicIPAllocationMethod", "Static"}}}});
+  r.push_back({{"id", kAvnmRg + "/networkInterfaces/nic-vm"},
+               {"name", "nic-vm"},
+               {"type", "Microsoft.Network/networkInterfaces"},
+               {"properties",
+                {{"ipConfigurations",
+                  {{{"name", "ipconfig1"},
+                    {"properties",
+                     {{"privateIPAddress", "10.0.1.4"},
+                      {"subnet", avnm_id_ref(kAvnmRg + "/virtualNetworks/vnet-a/subnets/web")},
+                      {"publicIPAddress", avnm_id_ref(kAvnmRg + "/publicIPAddresses/pip-vm")}}}}}}}}});
+  r.push_back(
+      {{"id", kAvnmManager}, {"name", "nm"}, {"type", "Microsoft.Network/networkManagers"}, {"properties", {}}});
+  return r;
+}
+
+/// Network group `group` of `nm`, with static member `vnet` (none when empty).
+void avnm_group(json& r, const std::string& group, const std::string& vnet) {
+  const std::string id = kAvnmManager + "/networkGroups/" + group;
+  r.push_back({{"id", id},
+               {"name", group},
+               {"type", "Microsoft.Network/networkManagers/networkGroups"},
+               {"properties", {{"memberType", "VirtualNetwork"}}}});
+  if (vnet.empty()) return;
+  r.push_back({{"id", id + "/staticMembers/" + vnet},
+               {"name", vnet},
+               {"type", "Microsoft.Network/networkManagers/networkGroups/staticMembers"},
+               {"properties", {{"resourceId", kAvnmRg + "/virtualNetworks/" + vnet}}}});
+}
+
+/// Security admin configuration `config` with rule collection `rc` applied to `group`.
+void avnm_config(json& r, const std::string& config, const std::string& group) {
+  const std::string id = kAvnmManager + "/securityAdminConfigurations/" + config;
+  r.push_back({{"id", id},
+               {"name", config},
+               {"type", "Microsoft.Network/networkManagers/securityAdminConfigurations"},
+               {"properties", {{"applyOnNetworkIntentPolicyBasedServices", {"None"}}}}});
+  r.push_back(
+      {{"id", id + "/ruleCollections/rc"},
+       {"name", "rc"},
+       {"type", "Microsoft.Network/networkManagers/securityAdminConfigurations/ruleCollections"},
+       {"properties", {{"appliesToGroups", {{{"networkGroupId", kAvnmManager + "/networkGroups/" + group}}}}}}});
+}
+
+/// A Custom inbound TCP admin rule of `config`'s collection `rc`, from the Internet service tag to any address.
+void avnm_rule(json& r, const std::string& config, const std::string& name, const std::string& access, int priority,
+               const std::string& port) {
+  r.push_back({{"id", kAvnmManager + "/securityAdminConfigurations/" + config + "/ruleCollections/rc/rules/" + name},
+               {"name", name},
+               {"type", "Microsoft.Network/networkManagers/securityAdminConfigurations/ruleCollections/rules"},
+               {"kind", "Custom"},
+               {"properties",
+                {{"access", access},
+                 {"priority", priority},
+                 {"direction", "Inbound"},
+                 {"protocol", "Tcp"},
+                 {"sources", {{{"addressPrefix", "Internet"}, {"addressPrefixType", "ServiceTag"}}}},
+                 {"destinations", {{{"addressPrefix", "*"}, {"addressPrefixType", "IPPrefix"}}}},
+                 {"sourcePortRanges", {"0-65535"}},
+                 {"destinationPortRanges", {port}}}}});
+}
+
+/// What `az network manager list-deploy-status` says of westeurope: `configs` deployed there.
+void avnm_deployed(json& r, const std::vector<std::string>& configs) {
+  json ids = json::array();
+  for (const auto& c : configs) ids.push_back(kAvnmManager + "/securityAdminConfigurations/" + c);
+  r.push_back({{"commitTime", "2026-12-01T10:00:00Z"},
+               {"region", "westeurope"},
+               {"deploymentStatus", "Deployed"},
+               {"configurationIds", ids},
+               {"deploymentType", "SecurityAdmin"},
+               {"errorMessage", ""}});
+}
+
+struct AvnmRun {
+  model::Model m;
+  model::Diagnostics diags;
+  solver::Analysis a;
+};
+
+AvnmRun avnm_run(const json& resources) {
+  AvnmRun r;
+  exposim::importers::azure::import_text(resources.dump(), "t.json", r.m, r.diags);
+  if (!r.diags.has_errors()) model::validate(r.m, r.diags, {});
+  if (!r.diags.has_errors()) r.a = solver::analyze(r.m);
+  return r;
+}
+
+/// One exposure a line: protocol, ports, sources (any or some), and the path's hops that decide (the admin rule
+/// or "admin:-" when none matches, and the NSG rules).
+std::vector<std::string> avnm_lines(const AvnmRun& r) {
+  std::vector<std::string> out;
+  for (const auto& e : r.a.exposures) {
+    std::string s = fmt::format("{} {} {} |", model::to_string(e.protocol), model::to_string(e.ports),
+                                e.any_source ? "any" : "some");
+    for (const auto& h : e.path) {
+      switch (h.kind) {
+        case solver::HopKind::kAdminRule:
+          s += " admin:" + (h.resource_kind == model::ResourceKind::kAdminRule ? r.m.admin_rules[h.resource].name
+                                                                               : std::string("-"));
+          break;
+        case solver::HopKind::kNsg:
+          s += fmt::format(" nsg({}):{}", h.scope, h.rule >= 0 ? r.m.nsgs[h.resource].rules[h.rule].name : "-");
+          break;
+        case solver::HopKind::kNoNsg: s += fmt::format(" no-nsg({})", h.scope); break;
+        default: break;
+      }
+    }
+    out.push_back(s);
+  }
+  return out;
+}
+
+std::vector<std::string> avnm_codes(const model::Diagnostics& d) {
+  std::vector<std::string> out;
+  for (const auto& x : d.sorted()) out.push_back(x.code);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("admin rules: without them the NSG decides, and no admin hop is on the path", "[solver][network_manager]") {
+  const auto r = avnm_run(avnm_base_estate());
+  REQUIRE_FALSE(r.diags.has_errors());
+  CHECK(avnm_lines(r) == std::vector<std::string>{"tcp 22 any | nsg(subnet):allow-ssh no-nsg(nic)"});
+}
+
+TEST_CASE("admin rules: Deny over an NSG allow closes the port", "[solver][network_manager]") {
+  json e = avnm_base_estate();
+  avnm_group(e, "ng", "vnet-a");
+  avnm_config(e, "cfg", "ng");
+  avnm_rule(e, "cfg", "deny-ssh", "Deny", 10, "22");
+  avnm_deployed(e, {"cfg"});
+  const auto r = avnm_run(e);
+  REQUIRE_FALSE(r.diags.has_errors());
+  CHECK(avnm_codes(r.diags).empty());
+  REQUIRE(r.m.vnets[0].admin_rules == std::vector<int>{0});
+  // 22 is dropped by the admin rule; every other port is denied by the NSG (deny-rdp, DenyAllInBound).
+  CHECK(r.a.exposures.empty());
+}
+
+TEST_CASE("admin rules: AlwaysAllow over an NSG deny opens the port and skips the NSGs", "[solver][network_manager]") {
+  json e = avnm_base_estate();
+  avnm_group(e, "ng", "vnet-a");
+  avnm_config(e, "cfg", "ng");
+  avnm_rule(e, "cfg", "always-rdp", "AlwaysAllow", 10, "3389");
+  avnm_deployed(e, {"cfg"});
+  const auto r = avnm_run(e);
+  REQUIRE_FALSE(r.diags.has_errors());
+  // 22: no admin rule matches, the NSG allows it; 3389: the admin rule admits it, deny-rdp is never evaluated.
+  CHECK(avnm_lines(r) == std::vector<std::string>{"tcp 22 any | admin:- nsg(subnet):allow-ssh no-nsg(nic)",
+                                                  "tcp 3389 any | admin:always-rdp"});
+}
+
+TEST_CASE("admin rules: Allow hands the packet to the NSGs, which decide", "[solver][network_manager]") {
+  json e = avnm_base_estate();
+  avnm_group(e, "ng", "vnet-a");
+  avnm_config(e, "cfg", "ng");
+  avnm_rule(e, "cfg", "allow-web", "Allow", 10, "1-65535");
+  avnm_deployed(e, {"cfg"});
+  const auto r = avnm_run(e);
+  REQUIRE_FALSE(r.diags.has_errors());
+  // The Allow rule matches every port: 22 then passes allow-ssh, 3389 is denied by deny-rdp as without it.
+  CHECK(avnm_lines(r) == std::vector<std::string>{"tcp 22 any | admin:allow-web nsg(subnet):allow-ssh no-nsg(nic)"});
+}
+
+TEST_CASE("admin rules: the lower priority number decides", "[solver][network_manager]") {
+  SECTION("AlwaysAllow at 10 before Deny at 20") {
+    json e = avnm_base_estate();
+    avnm_group(e, "ng", "vnet-a");
+    avnm_config(e, "cfg", "ng");
+    avnm_rule(e, "cfg", "deny-rdp-admin", "Deny", 20, "3389");
+    avnm_rule(e, "cfg", "always-rdp", "AlwaysAllow", 10, "3389");
+    avnm_deployed(e, {"cfg"});
+    const auto r = avnm_run(e);
+    REQUIRE_FALSE(r.diags.has_errors());
+    CHECK(avnm_lines(r) == std::vector<std::string>{"tcp 22 any | admin:- nsg(subnet):allow-ssh no-nsg(nic)",
+                                                    "tcp 3389 any | admin:always-rdp"});
+  }
+  SECTION("Deny at 10 before AlwaysAllow at 20") {
+    json e = avnm_base_estate();
+    avnm_group(e, "ng", "vnet-a");
+    avnm_config(e, "cfg", "ng");
+    avnm_rule(e, "cfg", "deny-rdp-admin", "Deny", 10, "3389");
+    avnm_rule(e, "cfg", "always-rdp", "AlwaysAllow", 20, "3389");
+    avnm_deployed(e, {"cfg"});
+    const auto r = avnm_run(e);
+    REQUIRE_FALSE(r.diags.has_errors());
+    CHECK(avnm_lines(r) == std::vector<std::string>{"tcp 22 any | admin:- nsg(subnet):allow-ssh no-nsg(nic)"});
+  }
+}
+
+TEST_CASE("admin rules: two configurations deployed to the region are evaluated together by priority",
+          "[solver][network_manager]") {
+  json e = avnm_base_estate();
+  avnm_group(e, "ng", "vnet-a");
+  avnm_config(e, "baseline", "ng");
+  avnm_config(e, "exceptions", "ng");
+  avnm_rule(e, "baseline", "deny-ssh", "Deny", 100, "22");
+  avnm_rule(e, "exceptions", "always-ssh", "AlwaysAllow", 50, "22");
+  avnm_rule(e, "exceptions", "deny-rdp-admin", "Deny", 100, "3389");
+  SECTION("both deployed") {
+    avnm_deployed(e, {"baseline", "exceptions"});
+    const auto r = avnm_run(e);
+    REQUIRE_FALSE(r.diags.has_errors());
+    // 22: always-ssh (50) before deny-ssh (100); 3389: dropped by deny-rdp-admin.
+    CHECK(avnm_lines(r) == std::vector<std::string>{"tcp 22 any | admin:always-ssh"});
+  }
+  SECTION("only the baseline deployed: the region's commit does not list the other, which does not apply") {
+    avnm_deployed(e, {"baseline"});
+    const auto r = avnm_run(e);
+    REQUIRE_FALSE(r.diags.has_errors());
+    CHECK(avnm_codes(r.diags).empty());
+    CHECK(r.a.exposures.empty());  // 22 dropped by deny-ssh, 3389 by the NSG
+  }
+}
+
+TEST_CASE("admin rules: a membership by condition is not decided: Deny not applied, AlwaysAllow applied",
+          "[solver][network_manager]") {
+  json e = avnm_base_estate();
+  avnm_group(e, "ng-policy", "");  // members added by an Azure Policy condition: none in the input
+  avnm_config(e, "cfg", "ng-policy");
+  avnm_rule(e, "cfg", "deny-ssh", "Deny", 10, "22");
+  avnm_rule(e, "cfg", "always-rdp", "AlwaysAllow", 20, "3389");
+  avnm_deployed(e, {"cfg"});
+  const auto r = avnm_run(e);
+  REQUIRE_FALSE(r.diags.has_errors());
+  CHECK(avnm_codes(r.diags) == std::vector<std::string>{"admin-rules-undecided"});
+  const std::string message = r.diags.items().front().message;
+  CHECK(message.find("network group 'ng-policy'") != std::string::npos);
+  CHECK(message.find("virtual network 'vnet-a'") != std::string::npos);
+  CHECK(avnm_lines(r) == std::vector<std::string>{"tcp 22 any | admin:- nsg(subnet):allow-ssh no-nsg(nic)",
+                                                  "tcp 3389 any | admin:always-rdp"});
+}
+
+TEST_CASE("admin rules: a static member decides membership, and a VNet that is none is not filtered",
+          "[solver][network_manager]") {
+  json e = avnm_base_estate();
+  e.push_back({{"id", kAvnmRg + "/virtualNetworks/vnet-b"},
+               {"name", "vnet-b"},
+               {"type", "Microsoft.Network/virtualNetworks"},
+               {"location", "westeurope"},
+               {"properties", {{"addressSpace", {{"addressPrefixes", {"10.1.0.0/16"}}}}}}});
+  avnm_group(e, "ng", "vnet-b");
+  avnm_config(e, "cfg", "ng");
+  avnm_rule(e, "cfg", "deny-ssh", "Deny", 10, "22");
+  avnm_deployed(e, {"cfg"});
+  const auto r = avnm_run(e);
+  REQUIRE_FALSE(r.diags.has_errors());
+  CHECK(avnm_codes(r.diags).empty());
+  CHECK(r.m.vnets[0].admin_rules.empty());
+  CHECK(r.m.vnets[1].admin_rules == std::vector<int>{0});
+  CHECK(avnm_lines(r) == std::vector<std::string>{"tcp 22 any | nsg(subnet):allow-ssh no-nsg(nic)"});
+}
+
+TEST_CASE("admin rules: a deployment the input does not state is not known: Deny not applied, with a warning",
+          "[solver][network_manager]") {
+  json e = avnm_base_estate();
+  avnm_group(e, "ng", "vnet-a");
+  avnm_config(e, "cfg", "ng");
+  avnm_rule(e, "cfg", "deny-ssh", "Deny", 10, "22");
+  const auto r = avnm_run(e);
+  REQUIRE_FALSE(r.diags.has_errors());
+  CHECK(avnm_codes(r.diags) == std::vector<std::string>{"admin-rules-undecided"});
+  CHECK(r.diags.items().front().message.find("is deployed (committed)") != std::string::npos);
+  CHECK(avnm_lines(r) == std::vector<std::string>{"tcp 22 any | nsg(subnet):allow-ssh no-nsg(nic)"});
+}
+
+TEST_CASE("admin rules: explain names the deciding admin rule in a hop", "[solver][network_manager][explain]") {
+  json e = avnm_base_estate();
+  avnm_group(e, "ng", "vnet-a");
+  avnm_config(e, "cfg", "ng");
+  avnm_rule(e, "cfg", "deny-ssh", "Deny", 10, "22");
+  avnm_rule(e, "cfg", "always-rdp", "AlwaysAllow", 20, "3389");
+  avnm_deployed(e, {"cfg"});
+  const auto r = avnm_run(e);
+  REQUIRE_FALSE(r.diags.has_errors());
+  auto trace = [&](std::uint16_t port) {
+    solver::FlowQuery q;
+    q.source = *model::IpAddress::parse("52.10.20.30");
+    q.target = "pip-vm";
+    q.destination_port = port;
+    return solver::explain(r.m, q, &r.a);
+  };
+  auto kinds = [](const solver::FlowTrace& t) {
+    std::vector<std::string> out;
+    for (const auto& h : t.hops) out.push_back(solver::to_string(h.kind));
+    return out;
+  };
+  SECTION("Deny: the packet stops at the admin hop") {
+    const auto t = trace(22);
+    REQUIRE(t.status == solver::FlowTrace::Status::kOk);
+    CHECK_FALSE(t.allowed);
+    CHECK(kinds(t) == std::vector<std::string>{"source", "entry", "admin-rule", "nsg", "no-nsg", "route"});
+    const auto& admin = t.hops[2];
+    CHECK(admin.resource_kind == model::ResourceKind::kAdminRule);
+    CHECK(r.m.admin_rules[admin.resource].name == "deny-ssh");
+    CHECK_FALSE(admin.passes);
+    CHECK(admin.why.code == solver::ReasonCode::kAdminRule);
+    CHECK(exposim::cli::reason_text(r.m, admin.why) ==
+          "security admin rule 'deny-ssh' (priority 10, Deny) of vnet-a matches first: it drops the packet whatever "
+          "the NSGs say");
+  }
+  SECTION("AlwaysAllow: admitted, the NSG hops are not on the trace") {
+    const auto t = trace(3389);
+    REQUIRE(t.status == solver::FlowTrace::Status::kOk);
+    CHECK(t.allowed);
+    CHECK(kinds(t) == std::vector<std::string>{"source", "entry", "admin-rule", "route"});
+    CHECK(r.m.admin_rules[t.hops[2].resource].name == "always-rdp");
+  }
+  SECTION("no admin rule matches: the NSGs decide") {
+    const auto t = trace(80);
+    CHECK_FALSE(t.allowed);
+    CHECK(t.hops[2].resource_kind == model::ResourceKind::kVirtualNetwork);
+    CHECK(t.hops[2].why.code == solver::ReasonCode::kAdminNoRule);
+    CHECK(t.hops[2].passes);
+  }
+}
+
+TEST_CASE("admin rules: the importer reports bad values with pointers and reads what it cannot know conservatively",
+          "[azure][network_manager]") {
+  json e = avnm_base_estate();
+  avnm_group(e, "ng", "vnet-a");
+  avnm_config(e, "cfg", "ng");
+  avnm_rule(e, "cfg", "bad", "Sometimes", 10, "22");
+  model::Model m;
+  model::Diagnostics d;
+  exposim::importers::azure::import_text(e.dump(), "t.json", m, d);
+  REQUIRE(d.has_errors());
+  const auto printed = exposim::testing::resource_json::printed(d);
+  REQUIRE(printed.size() == 1);
+  CHECK(printed[0].find("/9/properties/access") != std::string::npos);
+  CHECK(printed[0].find("access 'Sometimes' is not Allow, Deny or AlwaysAllow") != std::string::npos);
+  CHECK(m.admin_rules.empty());
+
+  json k = avnm_base_estate();
+  avnm_group(k, "ng", "vnet-a");
+  avnm_config(k, "cfg", "ng");
+  avnm_rule(k, "cfg", "azure-default", "Deny", 10, "22");
+  k.back()["kind"] = "Default";
+  avnm_rule(k, "cfg", "cloud", "AlwaysAllow", 20, "443");
+  k.back()["properties"]["sources"][0]["addressPrefix"] = "AzureCloud";
+  model::Model m2;
+  model::Diagnostics d2;
+  exposim::importers::azure::import_text(k.dump(), "t.json", m2, d2);
+  CHECK(avnm_codes(d2) == std::vector<std::string>{"unmodelled-admin-rule", "unresolved-service-tag"});
+  REQUIRE(m2.admin_rules.size() == 1);
+  CHECK(m2.admin_rules[0].access == model::AdminAccess::kAlwaysAllow);
+  CHECK(m2.admin_rules[0].rule.source.other_tags == std::vector<std::string>{"AzureCloud"});
+}
+
+TEST_CASE("admin rules: the admin stage is analyze's path and explain's hops", "[solver][network_manager][path]") {
+  json e = avnm_base_estate();
+  avnm_group(e, "ng", "vnet-a");
+  avnm_config(e, "cfg", "ng");
+  avnm_rule(e, "cfg", "deny-ssh-from-doc", "Deny", 5, "22");
+  e.back()["properties"]["sources"][0] = {{"addressPrefix", "52.0.0.0/8"}, {"addressPrefixType", "IPPrefix"}};
+  avnm_rule(e, "cfg", "always-rdp", "AlwaysAllow", 20, "3389");
+  avnm_rule(e, "cfg", "allow-ssh-admin", "Allow", 30, "22");
+  avnm_deployed(e, {"cfg"});
+  const auto r = avnm_run(e);
+  REQUIRE_FALSE(r.diags.has_errors());
+  // 3389 (always-rdp), and 22 from everywhere but 52.0.0.0/8 (allow-ssh-admin, then allow-ssh). Exposures of one
+  // target sort by their deciding rules: always-rdp (rule 1) before allow-ssh-admin (rule 2).
+  CHECK(avnm_lines(r) ==
+        std::vector<std::string>{"tcp 3389 any | admin:always-rdp",
+                                 "tcp 22 some | admin:allow-ssh-admin nsg(subnet):allow-ssh no-nsg(nic)"});
+  exposim::testing::path_check::Counts n;
+  exposim::testing::path_check::check_paths(r.m, r.a, n);
+  CHECK(n.analyzed["public-ip"] == 2);
+  CHECK(n.explained["public-ip"] == 2);
+}
