@@ -366,3 +366,19 @@ TEST_CASE("service tags: an App Service ServiceTag restriction is the tag's pref
     CHECK(e.at("sources") == nlohmann::json::array({"147.243.0.0/16"}));
   }
 }
+
+TEST_CASE("service tags: whatif reads the file once for both sides", "[service_tags]") {
+  const auto dir = testing::scratch_dir("service-tags");
+  const std::string tags = service_tags_fixture("ServiceTags_Public_20261130.json");
+  const std::string before = service_tags_estate(
+      dir, "wi-before.json", service_tags_rule("allow-fd", 100, "Allow", "AzureFrontDoor.Backend", "443"));
+  const std::string after = service_tags_estate(dir, "wi-after.json",
+                                                service_tags_rule("deny-azure", 100, "Deny", "AzureCloud", "*") + "," +
+                                                    service_tags_rule("allow-https", 200, "Allow", "*", "443"));
+  auto r = testing::run_exposim({"whatif", before, "--after", after, "--service-tags", tags});
+  CHECK(r.code == 1);  // exposure grew
+  // Before: Front Door's 147.243.0.0/16; after: the internet less AzureCloud's 20.38.0.0/16 and 52.96.0.0/12. What
+  // the change adds is the internet less all three.
+  CHECK(r.out.find("any except 20.38.0.0/16,52.96.0.0/12,147.243.0.0/16") != std::string::npos);
+  CHECK(r.err.empty());
+}
