@@ -25,7 +25,6 @@ namespace {
 
 using exposim::model::IpPrefix;
 using exposim::model::IpSet;
-namespace testing = exposim::testing;
 
 /// A fixture's path (appended piecewise: GCC 12 warns falsely on the concatenation inlined).
 std::string service_tags_fixture(const char* name) {
@@ -74,7 +73,7 @@ std::string service_tags_estate(const std::filesystem::path& dir, const std::str
       rg + R"(Microsoft.Network/publicIPAddresses/pip-web"}}}]}}
 ]})";
   const auto path = dir / file;
-  testing::write_file(path, text);
+  exposim::testing::write_file(path, text);
   return path.string();
 }
 
@@ -189,13 +188,13 @@ TEST_CASE("service tags: a bad file is an error at its pointer", "[service_tags]
 
 TEST_CASE("service tags: a VM admitting only AzureFrontDoor.Backend is exposed to Front Door's prefixes only",
           "[service_tags]") {
-  const auto dir = testing::scratch_dir("service-tags");
+  const auto dir = exposim::testing::scratch_dir("service-tags");
   const std::string estate = service_tags_estate(
       dir, "frontdoor.json", service_tags_rule("allow-fd", 100, "Allow", "AzureFrontDoor.Backend", "443"));
   const std::string tags = service_tags_fixture("ServiceTags_Public_20261130.json");
 
   // Without the file: the tag is the whole internet, with the warning pointing at the option.
-  auto before = testing::run_exposim({"analyze", estate, "--format", "json"});
+  auto before = exposim::testing::run_exposim({"analyze", estate, "--format", "json"});
   REQUIRE(before.code == 0);
   CHECK(before.err.find("[unresolved-service-tag]") != std::string::npos);
   CHECK(before.err.find("--service-tags FILE resolves it") != std::string::npos);
@@ -205,7 +204,7 @@ TEST_CASE("service tags: a VM admitting only AzureFrontDoor.Backend is exposed t
   CHECK_FALSE(b.contains("service_tags"));
 
   // With it: exactly 147.243.0.0/16 (the entry is IPv4: the IPv6 prefix meets no IPv4 client), no warning.
-  auto after = testing::run_exposim({"analyze", estate, "--service-tags", tags, "--format", "json"});
+  auto after = exposim::testing::run_exposim({"analyze", estate, "--service-tags", tags, "--format", "json"});
   REQUIRE(after.code == 0);
   CHECK(after.err.find("service-tag") == std::string::npos);
   const auto a = nlohmann::json::parse(after.out);
@@ -218,18 +217,18 @@ TEST_CASE("service tags: a VM admitting only AzureFrontDoor.Backend is exposed t
         nlohmann::json({{"file", tags}, {"cloud", "Public"}, {"change_number", 283}, {"tags", 4}}));
 
   // The table names the file in its header.
-  auto table = testing::run_exposim({"analyze", estate, "--service-tags", tags});
+  auto table = exposim::testing::run_exposim({"analyze", estate, "--service-tags", tags});
   REQUIRE(table.code == 0);
   CHECK(table.out.find("service tags: file '" + tags + "' (cloud Public, changeNumber 283, 4 tags)") !=
         std::string::npos);
 
   // explain names the tag and the published prefix that holds the client; a client outside it is denied.
-  auto inside = testing::run_exposim(
+  auto inside = exposim::testing::run_exposim(
       {"explain", estate, "--service-tags", tags, "--from", "147.243.0.9", "--to", "nic-web", "--port", "443"});
   REQUIRE(inside.code == 0);
   CHECK(inside.out.find("source tag 'AzureFrontDoor.Backend' contains 147.243.0.9 (its published prefix "
                         "147.243.0.0/16, service tags file changeNumber 283)") != std::string::npos);
-  auto outside = testing::run_exposim(
+  auto outside = exposim::testing::run_exposim(
       {"explain", estate, "--service-tags", tags, "--from", "81.2.69.200", "--to", "nic-web", "--port", "443"});
   REQUIRE(outside.code == 0);
   CHECK(outside.out.find("DenyAllInBound") != std::string::npos);
@@ -238,12 +237,12 @@ TEST_CASE("service tags: a VM admitting only AzureFrontDoor.Backend is exposed t
 
 TEST_CASE("service tags: deny AzureCloud then allow any leaves the internet less AzureCloud's prefixes",
           "[service_tags]") {
-  const auto dir = testing::scratch_dir("service-tags");
+  const auto dir = exposim::testing::scratch_dir("service-tags");
   const std::string tags = service_tags_fixture("az-list-service-tags.json");
   const std::string estate = service_tags_estate(dir, "deny-cloud.json",
                                                  service_tags_rule("deny-azure", 100, "Deny", "AzureCloud", "*") + "," +
                                                      service_tags_rule("allow-https", 200, "Allow", "*", "443"));
-  auto r = testing::run_exposim({"analyze", estate, "--service-tags", tags, "--format", "json"});
+  auto r = exposim::testing::run_exposim({"analyze", estate, "--service-tags", tags, "--format", "json"});
   REQUIRE(r.code == 0);
   const auto a = nlohmann::json::parse(r.out);
   REQUIRE(a.at("exposures").size() == 1);
@@ -260,17 +259,17 @@ TEST_CASE("service tags: deny AzureCloud then allow any leaves the internet less
   CHECK(service_tags_sources(e).contains(IpPrefix::parse("52.112.0.0")->address.value));
 
   // Without the file the deny is nothing: any source.
-  auto plain = testing::run_exposim({"analyze", estate, "--format", "json"});
+  auto plain = exposim::testing::run_exposim({"analyze", estate, "--format", "json"});
   REQUIRE(plain.code == 0);
   CHECK(nlohmann::json::parse(plain.out)["exposures"][0].at("any_source") == true);
 }
 
 TEST_CASE("service tags: a regional tag in another case is the file's regional prefixes", "[service_tags]") {
-  const auto dir = testing::scratch_dir("service-tags");
+  const auto dir = exposim::testing::scratch_dir("service-tags");
   const std::string tags = service_tags_fixture("ServiceTags_Public_20261130.json");
   const std::string estate = service_tags_estate(
       dir, "regional.json", service_tags_rule("allow-we", 100, "Allow", "AzureCloud.WestEurope", "8443"));
-  auto r = testing::run_exposim({"analyze", estate, "--service-tags", tags, "--format", "json"});
+  auto r = exposim::testing::run_exposim({"analyze", estate, "--service-tags", tags, "--format", "json"});
   REQUIRE(r.code == 0);
   CHECK(r.err.find("service-tag") == std::string::npos);
   const auto a = nlohmann::json::parse(r.out);
@@ -279,13 +278,13 @@ TEST_CASE("service tags: a regional tag in another case is the file's regional p
 }
 
 TEST_CASE("service tags: a tag the file lacks is a warning and stays the whole internet", "[service_tags]") {
-  const auto dir = testing::scratch_dir("service-tags");
+  const auto dir = exposim::testing::scratch_dir("service-tags");
   const std::string tags = service_tags_fixture("ServiceTags_Public_20261130.json");
   const std::string estate =
       service_tags_estate(dir, "missing.json",
                           service_tags_rule("deny-storage", 100, "Deny", "Storage.EastUS", "*") + "," +
                               service_tags_rule("allow-storage", 110, "Allow", "Storage.EastUS", "443"));
-  auto r = testing::run_exposim({"analyze", estate, "--service-tags", tags, "--format", "json"});
+  auto r = exposim::testing::run_exposim({"analyze", estate, "--service-tags", tags, "--format", "json"});
   REQUIRE(r.code == 0);
   CHECK(r.err.find("warning: service tag 'Storage.EastUS' is not in the service tags file '" + tags +
                    "' (cloud Public, changeNumber 283): allow rules treat it as the whole internet, deny rules as "
@@ -294,21 +293,21 @@ TEST_CASE("service tags: a tag the file lacks is a warning and stays the whole i
   REQUIRE(a.at("exposures").size() == 1);  // the deny matched nothing, the allow everything
   CHECK(a["exposures"][0].at("any_source") == true);
   // --fail-on knows the new code.
-  auto failing =
-      testing::run_exposim({"analyze", estate, "--service-tags", tags, "--fail-on", "service-tag-not-in-file"});
+  auto failing = exposim::testing::run_exposim(
+      {"analyze", estate, "--service-tags", tags, "--fail-on", "service-tag-not-in-file"});
   CHECK(failing.code == 2);
 }
 
 TEST_CASE("service tags: a file that is missing or bad stops the run", "[service_tags]") {
-  const auto dir = testing::scratch_dir("service-tags");
+  const auto dir = exposim::testing::scratch_dir("service-tags");
   const std::string estate = service_tags_estate(
       dir, "any.json", service_tags_rule("allow-fd", 100, "Allow", "AzureFrontDoor.Backend", "443"));
-  auto missing = testing::run_exposim({"analyze", estate, "--service-tags", (dir / "nope.json").string()});
+  auto missing = exposim::testing::run_exposim({"analyze", estate, "--service-tags", (dir / "nope.json").string()});
   CHECK(missing.code == 2);
   CHECK(missing.err.find("[document-read]") != std::string::npos);
-  testing::write_file(dir / "bad-tags.json",
-                      R"({"values": [{"name": "X", "properties": {"addressPrefixes": ["x"]}}]})");
-  auto bad = testing::run_exposim({"analyze", estate, "--service-tags", (dir / "bad-tags.json").string()});
+  exposim::testing::write_file(dir / "bad-tags.json",
+                               R"({"values": [{"name": "X", "properties": {"addressPrefixes": ["x"]}}]})");
+  auto bad = exposim::testing::run_exposim({"analyze", estate, "--service-tags", (dir / "bad-tags.json").string()});
   CHECK(bad.code == 2);
   CHECK(bad.err.find("bad-tags.json: /values/0/properties/addressPrefixes/0: error: address prefix \"x\" of service "
                      "tag 'X' is not an IPv4 or IPv6 prefix [service-tags-file]") != std::string::npos);
@@ -340,20 +339,20 @@ TEST_CASE("service tags: firewall rule addresses naming a tag are its prefixes",
 }
 
 TEST_CASE("service tags: an App Service ServiceTag restriction is the tag's prefixes", "[service_tags]") {
-  const auto dir = testing::scratch_dir("service-tags");
+  const auto dir = exposim::testing::scratch_dir("service-tags");
   const std::string tags = service_tags_fixture("ServiceTags_Public_20261130.json");
   const auto estate = dir / "app.json";
-  testing::write_file(estate, R"({"value": [{
+  exposim::testing::write_file(estate, R"({"value": [{
     "id": "/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg/providers/Microsoft.Web/sites/app-fd",
     "name": "app-fd", "type": "Microsoft.Web/sites", "location": "westeurope",
     "properties": {"httpsOnly": true, "defaultHostName": "app-fd.azurewebsites.net", "siteConfig": {
       "ipSecurityRestrictions": [
         {"ipAddress": "AzureFrontDoor.Backend", "tag": "ServiceTag", "action": "Allow", "priority": 100, "name": "fd"}],
       "scmIpSecurityRestrictionsUseMain": true}}}]})");
-  auto plain = testing::run_exposim({"analyze", estate.string(), "--format", "json"});
+  auto plain = exposim::testing::run_exposim({"analyze", estate.string(), "--format", "json"});
   REQUIRE(plain.code == 0);
   CHECK(plain.err.find("[unresolved-service-tag]") != std::string::npos);
-  auto r = testing::run_exposim({"analyze", estate.string(), "--service-tags", tags, "--format", "json"});
+  auto r = exposim::testing::run_exposim({"analyze", estate.string(), "--service-tags", tags, "--format", "json"});
   REQUIRE(r.code == 0);
   CHECK(r.err.find("service-tag") == std::string::npos);
   const auto a = nlohmann::json::parse(r.out);
@@ -368,14 +367,14 @@ TEST_CASE("service tags: an App Service ServiceTag restriction is the tag's pref
 }
 
 TEST_CASE("service tags: whatif reads the file once for both sides", "[service_tags]") {
-  const auto dir = testing::scratch_dir("service-tags");
+  const auto dir = exposim::testing::scratch_dir("service-tags");
   const std::string tags = service_tags_fixture("ServiceTags_Public_20261130.json");
   const std::string before = service_tags_estate(
       dir, "wi-before.json", service_tags_rule("allow-fd", 100, "Allow", "AzureFrontDoor.Backend", "443"));
   const std::string after = service_tags_estate(dir, "wi-after.json",
                                                 service_tags_rule("deny-azure", 100, "Deny", "AzureCloud", "*") + "," +
                                                     service_tags_rule("allow-https", 200, "Allow", "*", "443"));
-  auto r = testing::run_exposim({"whatif", before, "--after", after, "--service-tags", tags});
+  auto r = exposim::testing::run_exposim({"whatif", before, "--after", after, "--service-tags", tags});
   CHECK(r.code == 1);  // exposure grew
   // Before: Front Door's 147.243.0.0/16; after: the internet less AzureCloud's 20.38.0.0/16 and 52.96.0.0/12. What
   // the change adds is the internet less all three.
