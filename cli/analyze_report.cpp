@@ -23,6 +23,7 @@
 #include <nlohmann/json.hpp>
 
 #include "model/parallel.h"
+#include "model/service_tags.h"
 #include "solver/analysis.h"
 #include "solver/paas.h"
 
@@ -551,6 +552,12 @@ void write_json(std::ostream& out, const model::Model& m, const solver::Analysis
   out << ",\n  \"exposures\": [";
   write_list(a.exposures);
   out << (a.exposures.empty() ? "]" : "\n  ]") << ",\n  \"summary\": " << analyze_summary_json(a).dump();
+  if (m.service_tags) {  // only with --service-tags, so that other runs keep their shape exactly
+    const auto& t = *m.service_tags;
+    const ordered_json tags = {
+        {"file", t.file}, {"cloud", t.cloud}, {"change_number", t.change_number}, {"tags", t.tags().size()}};
+    out << ",\n  \"service_tags\": " << tags.dump();
+  }
   if (!a.broken.empty()) {
     // Only when there are some, so that estates without firewalls keep the version 1 shape exactly.
     out << ",\n  \"broken\": [";

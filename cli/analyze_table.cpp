@@ -15,6 +15,7 @@
 #include "cli/exposure_cells.h"
 #include "cli/terminal.h"
 #include "cli/text_table.h"
+#include "model/service_tags.h"
 #include "solver/analysis.h"
 #include "solver/paas.h"
 
@@ -183,6 +184,12 @@ void write_summary_lines(std::ostream& out, const model::Model& m, const solver:
   }
 }
 
+/// Which published table decided the service tags (--service-tags).
+std::string service_tags_line(const model::ServiceTagTable& t) {
+  return fmt::format("service tags: file '{}' (cloud {}, changeNumber {}, {} tags)", t.file,
+                     t.cloud.empty() ? "not given" : t.cloud, t.change_number, with_thousands(t.tags().size()));
+}
+
 /// The header lines (table_header) from the rows already built.
 std::vector<std::string> header_lines(const model::Model& m, const solver::Analysis& a,
                                       const std::vector<Built>& rows) {
@@ -212,6 +219,7 @@ std::vector<std::string> header_lines(const model::Model& m, const solver::Analy
                          : plural(management.size(), "target", "targets") + " (" + listed(management_names) + ")"));
   out.push_back(fmt::format("internet entries: {} ({})", with_thousands(entries.size()), listed(entries)));
   out.push_back(fmt::format("exposures by via: {}", via_text));
+  if (m.service_tags) out.push_back(service_tags_line(*m.service_tags));
   return out;
 }
 

@@ -8,6 +8,7 @@
 
 #include "cli/broken_text.h"
 #include "cli/explain_words.h"
+#include "model/service_tags.h"
 #include "solver/firewall.h"
 #include "solver/network.h"
 
@@ -101,6 +102,16 @@ std::string address_text(const char* side, const model::AddressMatch& mt, const 
     case AddressMatchKind::kUnresolvedTag:
       return fmt::format("{} tag '{}' (unresolved: assumed to be the whole internet in an allow rule) contains {}",
                          side, mt.other_tags[static_cast<std::size_t>(w.index)], addr);
+    case AddressMatchKind::kServiceTag: {
+      const std::string& name = mt.other_tags[static_cast<std::size_t>(w.index)];
+      const model::PublishedServiceTag* tag = m.service_tags ? m.service_tags->find(name) : nullptr;
+      if (tag != nullptr && w.tag_prefix >= 0) {
+        return fmt::format("{} tag '{}' contains {} (its published prefix {}, service tags file changeNumber {})", side,
+                           name, addr, tag->prefixes[static_cast<std::size_t>(w.tag_prefix)].to_string(),
+                           m.service_tags->change_number);
+      }
+      return fmt::format("{} tag '{}' contains {}", side, name, addr);
+    }
     case AddressMatchKind::kAsg:
       return fmt::format("{} ASG '{}' has member {}", side, m.asgs[static_cast<std::size_t>(w.index)].name, addr);
     case AddressMatchKind::kOther: break;

@@ -14,6 +14,7 @@
 #include "cli/output.h"
 #include "cli/progress.h"
 #include "cli/terminal.h"
+#include "importers/azure/service_tags.h"
 #include "importers/document.h"
 #include "importers/document_value.h"
 #include "importers/inputs.h"
@@ -107,6 +108,10 @@ void add_input_options(CLI::App& cmd, InputOptions& o, const std::string& files_
   cmd.add_option("--allow-dir", o.allowed_dirs,
                  "A directory linked templates (relativePath) may be read from, besides the given template's own; "
                  "repeatable");
+  cmd.add_option("--service-tags", o.service_tags,
+                 "The published service-tag file (the weekly ServiceTags_Public_YYYYMMDD.json, or the output of az "
+                 "network list-service-tags): every service tag resolves to its exact prefixes")
+      ->type_name("FILE");
   cmd.add_option("--max-memory", o.max_memory,
                  "The most memory (address space) the run may use, e.g. 4G, 512M; 0 for no limit; default: the "
                  "machine's physical memory. Past it the run stops with 'out of memory' (exit 2)")
@@ -258,6 +263,15 @@ std::vector<importers::InputReport> import_files(const InputOptions& o, const st
   protect_inputs(files);  // no report is written over them (cli/output.h)
   protect_inputs(o.parameter_files);
   importers::InputOptions io;
+  if (!o.service_tags.empty()) {
+    if (!o.service_tag_table) {
+      protect_inputs({o.service_tags});
+      o.service_tag_table = importers::azure::read_service_tag_file(o.service_tags, diags);
+    }
+    if (!o.service_tag_table) return {};  // reported: the run stops on the error
+    io.import.service_tags = o.service_tag_table.get();
+    m.service_tags = o.service_tag_table;
+  }
   // The bytes of the files before each one, and of all: what the progress line counts.
   std::vector<std::uintmax_t> before(files.size() + 1, 0);
   std::size_t current = 0;

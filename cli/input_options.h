@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <ostream>
 #include <set>
@@ -31,6 +32,11 @@ struct InputOptions {
   std::vector<std::string> parameters;
   std::vector<std::string> template_dirs;
   std::vector<std::string> allowed_dirs;  // --allow-dir
+  /// --service-tags: the published service-tag file (docs/model.md, "Service tags"); "" for none.
+  std::string service_tags;
+  /// The table read from `service_tags` by the first import_files() of the run, shared by the later ones (whatif
+  /// reads the estate twice) so that the file is read, and its diagnostics given, once.
+  mutable std::shared_ptr<const model::ServiceTagTable> service_tag_table;
   /// --max-memory in bytes (cli/memory_limit.h): kDefaultMemoryLimit = the machine's physical memory, 0 = none.
   std::uint64_t max_memory{UINT64_MAX};
   bool strict{false};

@@ -47,7 +47,8 @@ struct GraphVertex {
 /// table's order.
 using VertexId = std::size_t;
 
-struct Topology;  // model/topology.h
+struct Topology;        // model/topology.h
+class ServiceTagTable;  // model/service_tags.h
 
 /// Canonical form of an Azure resource id: lowercase ASCII, no trailing '/'.
 std::string canonical_id(std::string_view id);
@@ -85,6 +86,11 @@ struct Model {
   /// `module.web.azurerm_network_security_rule.ssh[0]`): what name_source_instances() puts before a diagnostic
   /// located inside that object. Empty for other inputs.
   std::unordered_map<std::string, std::string> source_instances;
+
+  /// The published service-tag table the run was given (--service-tags), shared by copies; null without one: a rule
+  /// naming a tag other than Internet, VirtualNetwork and AzureLoadBalancer then keeps the conservative reading
+  /// (docs/model.md, "Service tags").
+  std::shared_ptr<const ServiceTagTable> service_tags;
 
   Model();
   ~Model();

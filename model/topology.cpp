@@ -35,6 +35,7 @@ Model::Model(const Model& o)
 #undef EXPOSIM_KIND_COPY
           source_addresses(o.source_addresses),
       source_instances(o.source_instances),
+      service_tags(o.service_tags),
       topology_(o.topology_ ? std::make_unique<Topology>(*o.topology_) : nullptr) {
   // The index must view this copy's strings, not the original's.
   for (const auto& [key, v] : o.by_key) {

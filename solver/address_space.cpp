@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "model/ascii.h"
+#include "model/service_tags.h"
 #include "solver/network.h"
 #include "solver/nsg.h"
 
@@ -155,7 +156,9 @@ void warn_internet_in_vnet_tag(const model::Model& m, const AddressSpace& space,
       if (r.direction != model::Direction::kInbound || d.any) continue;
       const bool blind = d.prefixes.empty() && d.asgs.empty() &&
                          std::all_of(d.tags.begin(), d.tags.end(),
-                                     [](model::ServiceTag t) { return t == model::ServiceTag::kVirtualNetwork; });
+                                     [](model::ServiceTag t) { return t == model::ServiceTag::kVirtualNetwork; }) &&
+                         std::none_of(d.other_tags.begin(), d.other_tags.end(),
+                                      [&](const std::string& t) { return space.service_tag(t) != nullptr; });
       if (!blind) address_blind[n] = false;
     }
   }
@@ -243,7 +246,7 @@ IpSet public_ipv6() {
   return kSet;
 }
 
-AddressSpace::AddressSpace(const model::Model& m, model::Diagnostics& findings) {
+AddressSpace::AddressSpace(const model::Model& m, model::Diagnostics& findings) : service_tags_(m.service_tags) {
   IpSet estate;
   for (const auto& vnet : m.vnets) {
     estate = estate.unite(model::to_set(vnet.address_space));
@@ -382,6 +385,10 @@ const model::Peering* AddressSpace::tag_excluding_peering(const model::Model& m,
     }
   }
   return nullptr;
+}
+
+const IpSet* AddressSpace::service_tag(std::string_view name) const {
+  return model::service_tag_addresses(service_tags_.get(), name);
 }
 
 const IpSet& AddressSpace::asg_members(int asg) const { return asg_members_.at(static_cast<std::size_t>(asg)); }

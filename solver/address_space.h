@@ -1,7 +1,9 @@
 // What addresses the service tags and ASGs stand for, and what "the internet" is (docs/model.md).
 #pragma once
 
+#include <memory>
 #include <optional>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -43,6 +45,11 @@ class AddressSpace {
   /// longer directly access resources in the subnet from the internet"). Routes naming a service tag are
   /// ignored (their ranges are not known), which never hides an exposure.
   const IpSet& internet_answerable(int subnet) const;
+  /// The prefixes of service tag `name` (any case) when the model's published table (--service-tags) has it;
+  /// nullptr otherwise, when rules keep the conservative reading (model::service_tag_addresses).
+  const IpSet* service_tag(std::string_view name) const;
+  /// The published table, or nullptr.
+  const model::ServiceTagTable* service_tags() const { return service_tags_.get(); }
 
   /// For messages: the index, in the route table of subnet `subnet`, of the first user-defined route whose prefix
   /// puts `a` into the subnet's VirtualNetwork tag when nothing else does (`a` is outside the VNet's space, its
@@ -60,6 +67,7 @@ class AddressSpace {
   std::vector<IpSet> vnet_space_;  // per VNet: the tag before user-defined routes join it
   std::vector<IpSet> asg_members_;
   std::vector<IpSet> answerable_;  // per subnet
+  std::shared_ptr<const model::ServiceTagTable> service_tags_;
 };
 
 /// The internet clients of `family` whose replies subnet `subnet` (-1: none) does not send straight back to the

@@ -37,7 +37,9 @@ enum class AddressMatchKind : std::uint8_t {
   kVirtualNetwork,     // the tag VirtualNetwork as seen from the target's subnet (route: the user-defined route that
                        // puts the address into the tag, or -1)
   kAzureLoadBalancer,  // the tag AzureLoadBalancer (the platform address)
-  kUnresolvedTag,      // an unknown tag, assumed to be the internet in an allow rule (the side's first other tag)
+  kUnresolvedTag,      // an unknown tag, assumed to be the internet in an allow rule (`index`: the side's first other
+                       // tag the published table does not resolve)
+  kServiceTag,         // a tag of the published table (--service-tags): `index` into the side's other tags
   kAsg,                // an application security group (`index`: the ASG) has the address as a member
   kOther,              // none of these (the side matches the address some other way)
 };
@@ -47,6 +49,8 @@ struct AddressMatchWhy {
   int index{-1};
   int route_table{-1};  // kVirtualNetwork: the route table and route that put the address into the tag
   int route{-1};
+  int tag_prefix{
+      -1};  // kServiceTag: the index, among the tag's published prefixes, of the first that holds the address
 };
 
 /// Where the sources an NSG rule decides for a forwarded flow come from.

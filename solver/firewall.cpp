@@ -10,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include "model/service_tags.h"
 #include "solver/analyzer.h"
 #include "solver/network.h"
 #include "solver/path.h"
@@ -19,8 +20,17 @@ namespace exposim::solver {
 IpSet firewall_addresses(const model::Model& m, const model::FirewallAddresses& a, bool* unresolved) {
   if (a.any) return IpSet::all();
   IpSet out;
-  bool guessed = !a.unresolved.empty();
+  bool guessed = false;
   for (const auto& p : a.prefixes) out = out.unite(model::to_set(p));
+  // A service tag the published table has (--service-tags) is its prefixes; anything else left as written (a tag
+  // without the table, an FQDN) is not resolved.
+  for (const auto& text : a.unresolved) {
+    if (const IpSet* tag = model::service_tag_addresses(m.service_tags.get(), text)) {
+      out = out.unite(*tag);
+    } else {
+      guessed = true;
+    }
+  }
   for (const auto& ref : a.ip_groups) {
     if (!ref.resolved()) {
       guessed = true;

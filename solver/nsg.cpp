@@ -37,7 +37,17 @@ IpSet resolve_addresses(const model::AddressMatch& m, Access access, int subnet,
       case ServiceTag::kOther: break;
     }
   }
-  if (!m.other_tags.empty() && access == Access::kAllow) s = s.unite(space.internet());
+  // Other tags: their published prefixes (--service-tags); a tag the table lacks, or any without one, is the whole
+  // internet in an allow rule and nothing in a deny rule (never hides an exposure).
+  bool unresolved = false;
+  for (const auto& name : m.other_tags) {
+    if (const IpSet* tag = space.service_tag(name)) {
+      s = s.unite(*tag);
+    } else {
+      unresolved = true;
+    }
+  }
+  if (unresolved && access == Access::kAllow) s = s.unite(space.internet());
   for (const auto& a : m.asgs) {
     if (a.resolved()) s = s.unite(space.asg_members(a.index));
   }
@@ -57,9 +67,15 @@ bool destination_matches(const model::SecurityRule& r, const Destination& dst, c
       }
     }
   }
-  if (!m.other_tags.empty() && r.access == Access::kAllow) {
-    // An unresolved tag as destination: assume it covers the target in allow rules (never hides exposure).
-    return true;
+  for (const auto& name : m.other_tags) {
+    const IpSet* tag = space.service_tag(name);
+    // An unresolved tag as destination, or a target whose address is not known: assume the tag covers the target in
+    // allow rules and not in deny rules (never hides exposure).
+    if (tag == nullptr || !dst.ip) {
+      if (r.access == Access::kAllow) return true;
+      continue;
+    }
+    if (tag->contains(dst.ip->value)) return true;
   }
   if (!dst.ip) {
     // Address not allocated yet (dynamic, or only known at deployment): the VirtualNetwork tag still covers it

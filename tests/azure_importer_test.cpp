@@ -110,7 +110,7 @@ TEST_CASE("azure: security rule errors and warnings", "[azure]") {
   const std::string f = p + "/properties/";
   const std::string kUnresolved =
       "is not resolved to addresses: allow rules treat it as the whole internet, deny rules as nothing "
-      "[unresolved-service-tag]";
+      "(--service-tags FILE resolves it to its published prefixes) [unresolved-service-tag]";
   const RuleCase cases[] = {
       {{{"priority", ""}}, {p + ": error: security rule 'r1' has no 'priority' [missing-field]"}, false},
       {{{"priority", "5000"}}, {f + "priority: error: priority 5000 is above 4096 [invalid-value]"}, false},
@@ -537,7 +537,7 @@ TEST_CASE("azure: an unresolved or unknown service tag in an outbound rule is a 
                            "[unknown-service-tag]",
                        f + "2/properties/sourceAddressPrefix: warning: service tag 'GatewayManager' is not resolved "
                            "to addresses: allow rules treat it as the whole internet, deny rules as nothing "
-                           "[unresolved-service-tag]"});
+                           "(--service-tags FILE resolves it to its published prefixes) [unresolved-service-tag]"});
 }
 
 TEST_CASE("azure: file errors", "[azure]") {

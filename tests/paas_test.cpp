@@ -301,7 +301,8 @@ TEST_CASE("paas: App Service restrictions are sorted by priority, implicit deny 
   CHECK(r.diags == std::vector<std::string>{
                        "t.json: /0/properties/siteConfig/ipSecurityRestrictions/2/ipAddress: warning: service tag "
                        "'AzureFrontDoor.Backend' is not resolved to addresses: allow rules treat it as the whole "
-                       "internet, deny rules as nothing [unresolved-service-tag]"});
+                       "internet, deny rules as nothing (--service-tags FILE resolves it to its published prefixes) "
+                       "[unresolved-service-tag]"});
   REQUIRE(r.model.paas_services.size() == 1);
   const auto& s = r.model.paas_services[0];
   CHECK(s.tcp_ports == tcp_ports({443}));

@@ -326,7 +326,8 @@ TEST_CASE("terraform web app restrictions by service tag with headers, and by su
   CHECK(std::count(warnings.begin(), warnings.end(),
                    "unresolved-service-tag /planned_values/root_module/resources/8/values/site_config/0/ip_restriction/"
                    "0/service_tag: azurerm_linux_web_app.web: service tag 'AzureFrontDoor.Backend' is not resolved to "
-                   "addresses: allow rules treat it as the whole internet, deny rules as nothing") == 1);
+                   "addresses: allow rules treat it as the whole internet, deny rules as nothing (--service-tags FILE "
+                   "resolves it to its published prefixes)") == 1);
   const auto app = std::find_if(r.model.paas_services.begin(), r.model.paas_services.end(),
                                 [](const auto& s) { return s.name == "app-orders"; });
   REQUIRE(app != r.model.paas_services.end());

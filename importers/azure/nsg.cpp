@@ -62,22 +62,28 @@ bool read_addresses(ReaderContext& ctx, JsonObject props, std::string_view singl
     auto add_tag = [&](model::ServiceTag tag) {
       if (std::find(out.tags.begin(), out.tags.end(), tag) == out.tags.end()) out.tags.push_back(tag);
     };
-    switch (classify_service_tag(t)) {
+    const TagKind kind = classify_service_tag(t);
+    const model::ServiceTagTable* table = ctx.options.service_tags;
+    if (kind != TagKind::kInternet && kind != TagKind::kVirtualNetwork && kind != TagKind::kAzureLoadBalancer &&
+        model::service_tag_addresses(table, t) != nullptr) {
+      out.other_tags.emplace_back(t);  // the published table resolves it (solver/nsg.cpp)
+      return;
+    }
+    switch (kind) {
       case TagKind::kInternet: add_tag(model::ServiceTag::kInternet); return;
       case TagKind::kVirtualNetwork: add_tag(model::ServiceTag::kVirtualNetwork); return;
       case TagKind::kAzureLoadBalancer: add_tag(model::ServiceTag::kAzureLoadBalancer); return;
       case TagKind::kUnresolved:
         out.other_tags.emplace_back(t);
         if (outbound) {
-          ctx.report(Severity::kNote, "unresolved-service-tag", ctx.ptr,
+          ctx.report(Severity::kNote, table != nullptr ? "service-tag-not-in-file" : "unresolved-service-tag", ctx.ptr,
                      fmt::format("service tag '{}' is not resolved to addresses; it is in an outbound rule, which does "
                                  "not decide what the internet reaches",
                                  t));
+        } else if (table != nullptr) {
+          ctx.warning("service-tag-not-in-file", service_tag_not_in_file_message(t, *table));
         } else {
-          ctx.warning("unresolved-service-tag",
-                      fmt::format("service tag '{}' is not resolved to addresses: allow rules treat it as the whole "
-                                  "internet, deny rules as nothing",
-                                  t));
+          ctx.warning("unresolved-service-tag", unresolved_service_tag_message(t));
         }
         return;
       case TagKind::kUnknown:

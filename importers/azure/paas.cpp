@@ -14,6 +14,7 @@
 #include "importers/azure/family_readers.h"
 #include "importers/azure/posture_setting.h"
 #include "importers/azure/reader_context.h"
+#include "importers/azure/service_tags.h"
 #include "importers/unknown_value.h"
 #include "model/unknown.h"
 
@@ -125,6 +126,31 @@ void warn_azure_datacenters(ReaderContext& ctx) {
   ctx.warning("unresolved-service-tag",
               "'0.0.0.0' allows connections from Azure datacenters, other customers' resources included; Azure's "
               "ranges are not resolved: taken as the whole internet");
+}
+
+/// An App Service `ServiceTag` restriction naming `r.text` (up to 8 comma-separated tags): their published prefixes
+/// when the run's table has every one, else unresolved (an allow is the whole internet, a deny nothing) and a warning.
+void read_service_tag_restriction(ReaderContext& ctx, model::PaasIpRule& r) {
+  const model::ServiceTagTable* table = ctx.options.service_tags;
+  if (table == nullptr) {
+    r.unresolved = true;
+    ctx.warning("unresolved-service-tag", unresolved_service_tag_message(r.text));
+    return;
+  }
+  std::string_view rest = r.text;
+  while (!rest.empty()) {
+    const auto comma = rest.find(',');
+    const std::string_view name = trim(rest.substr(0, comma));
+    rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+    if (name.empty()) continue;
+    if (const model::IpSet* set = model::service_tag_addresses(table, name)) {
+      r.addresses = r.addresses.unite(*set);
+      continue;
+    }
+    r.unresolved = true;
+    ctx.warning("service-tag-not-in-file", service_tag_not_in_file_message(name, *table));
+  }
+  if (r.unresolved) r.addresses = model::IpSet{};
 }
 
 /// Appends an address rule from one address text at the current pointer; false when it is not an
@@ -365,11 +391,7 @@ std::optional<model::PaasIpRule> read_site_restriction(ReaderContext& ctx, JsonO
     r.text = std::string(trim(*ip));
     PointerScope at(ctx.ptr, ip.key);
     if (service_tag) {
-      r.unresolved = true;
-      ctx.warning("unresolved-service-tag",
-                  fmt::format("service tag '{}' is not resolved to addresses: allow rules treat it as the whole "
-                              "internet, deny rules as nothing",
-                              r.text));
+      read_service_tag_restriction(ctx, r);
     } else {
       std::string_view rest = *ip;  // up to 8 comma-separated ranges per rule
       while (!rest.empty()) {

@@ -27,6 +27,9 @@ struct ImportOptions {
   bool from_template{false};
   /// Names of template parameters with no value and no default; their text in the resources is `<NAME>`.
   std::vector<std::string> valueless_parameters;
+  /// The published service-tag table of the run (--service-tags), or null: a tag in it is resolved without a
+  /// warning, a tag the table lacks is `service-tag-not-in-file` (docs/diagnostics.md).
+  const model::ServiceTagTable* service_tags{nullptr};
   /// Called after each resource read from a file with the bytes of the file read so far, for a progress
   /// display; may be empty.
   std::function<void(std::uint64_t bytes)> on_bytes;

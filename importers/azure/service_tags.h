@@ -1,12 +1,17 @@
 // Azure service tag names as they appear in NSG rules: the three the solver resolves (with their classic
-// spellings) and the recognised ones it cannot resolve to addresses. Matching is case-insensitive.
+// spellings) and the recognised ones it cannot resolve to addresses without the published table. Matching is
+// case-insensitive. Also the reader of that table (--service-tags, importers/azure/service_tags.cpp).
 #pragma once
 
 #include <algorithm>
 #include <array>
+#include <memory>
+#include <string>
 #include <string_view>
 
 #include "model/ascii.h"
+#include "model/diagnostic.h"
+#include "model/service_tags.h"
 
 namespace exposim::importers::azure {
 
@@ -115,5 +120,21 @@ inline TagKind classify_service_tag(std::string_view text) {
   }
   return TagKind::kUnknown;
 }
+
+/// The warning of a rule naming service tag `tag` when no table was given (`unresolved-service-tag`).
+std::string unresolved_service_tag_message(std::string_view tag);
+/// The warning of a rule naming service tag `tag` that `table` lacks (`service-tag-not-in-file`).
+std::string service_tag_not_in_file_message(std::string_view tag, const model::ServiceTagTable& table);
+
+/// Reads a published service-tag file in either shape Microsoft publishes it: the weekly download
+/// ("ServiceTags_Public_YYYYMMDD.json": `changeNumber`, `cloud`, `values`) and `az network list-service-tags` (the same
+/// with `id`, `name` and `type` besides, `changeNumber` possibly a string). Each entry of `values` needs a `name` and
+/// `properties.addressPrefixes` (IPv4 and IPv6 prefixes); `properties.region` is kept; other fields are ignored.
+/// Every problem is an error (`service-tags-file` at its JSON pointer, or the document reader's codes: unreadable,
+/// too large, too deep, bad syntax) and gives nullptr. Never throws on bad input.
+std::shared_ptr<const model::ServiceTagTable> read_service_tag_file(const std::string& path, model::Diagnostics& diags);
+/// The same from `text`, named `file` in diagnostics.
+std::shared_ptr<const model::ServiceTagTable> parse_service_tag_file(std::string_view text, const std::string& file,
+                                                                     model::Diagnostics& diags);
 
 }  // namespace exposim::importers::azure

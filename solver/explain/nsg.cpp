@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "model/service_tags.h"
 #include "solver/explain/internal.h"
 #include "solver/forwarding.h"
 #include "solver/nsg.h"
@@ -69,9 +70,29 @@ AddressMatchWhy address_why(const model::AddressMatch& mt, Access access, int su
       case model::ServiceTag::kOther: break;
     }
   }
-  if (!mt.other_tags.empty() && access == Access::kAllow && space.internet().contains(a.value)) {
+  // A tag of the published table (--service-tags) names the prefix that holds the address.
+  const model::ServiceTagTable* table = space.service_tags();
+  int unresolved = -1;  // the side's first tag the table does not resolve
+  for (std::size_t i = 0; i < mt.other_tags.size(); ++i) {
+    const model::PublishedServiceTag* tag = table != nullptr ? table->find(mt.other_tags[i]) : nullptr;
+    if (tag == nullptr) {
+      if (unresolved < 0) unresolved = static_cast<int>(i);
+      continue;
+    }
+    if (!tag->addresses.contains(a.value)) continue;
+    w.kind = AK::kServiceTag;
+    w.index = static_cast<int>(i);
+    for (std::size_t k = 0; k < tag->prefixes.size(); ++k) {
+      if (tag->prefixes[k].contains(a)) {
+        w.tag_prefix = static_cast<int>(k);
+        break;
+      }
+    }
+    return w;
+  }
+  if (unresolved >= 0 && access == Access::kAllow && space.internet().contains(a.value)) {
     w.kind = AK::kUnresolvedTag;
-    w.index = 0;
+    w.index = unresolved;
     return w;
   }
   for (const auto& ref : mt.asgs) {
