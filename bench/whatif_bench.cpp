@@ -11,7 +11,9 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
+#include <memory>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include <time.h>
@@ -150,7 +152,18 @@ int main(int argc, char** argv) {
       full.push_back(ms_since(t0));
     }
     // Not timed: the incremental result against the full one, item by item.
-    const auto same_items = [](const std::vector<solver::Exposure>& x, const std::vector<solver::Exposure>& y) {
+    // Why a flow is broken, by value (each analysis allocates its own).
+    const auto same_broken = [](const std::shared_ptr<const solver::Broken>& p,
+                                const std::shared_ptr<const solver::Broken>& q) {
+      if (p == nullptr || q == nullptr) return p == q;
+      const auto fields = [](const solver::Broken& b) {
+        return std::tuple(static_cast<int>(b.code), static_cast<int>(b.entry_kind), b.entry, b.target.nic,
+                          b.target.ip_configuration, b.appliance, b.firewall, b.hub, b.subnet, b.from_vnet, b.to_vnet,
+                          b.forwarded, static_cast<int>(b.via), b.from.has_value(), b.to.has_value());
+      };
+      return fields(*p) == fields(*q);
+    };
+    const auto same_items = [&](const std::vector<solver::Exposure>& x, const std::vector<solver::Exposure>& y) {
       if (x.size() != y.size()) return false;
       for (std::size_t i = 0; i < x.size(); ++i) {
         const auto& a = x[i];
@@ -163,8 +176,8 @@ int main(int argc, char** argv) {
             a.ip_configuration != b.ip_configuration || a.public_ip != b.public_ip || a.via != b.via ||
             a.gateway != b.gateway || a.gateway_rule != b.gateway_rule || a.protocol != b.protocol ||
             !(a.ports == b.ports) || !(a.entry_ports == b.entry_ports) || !(a.source_ports == b.source_ports) ||
-            !(a.sources == b.sources) || a.any_source != b.any_source || a.jit != b.jit || a.broken != b.broken ||
-            !hops) {
+            !(a.sources == b.sources) || a.any_source != b.any_source || a.jit != b.jit ||
+            !same_broken(a.broken, b.broken) || !hops) {
           return false;
         }
       }
