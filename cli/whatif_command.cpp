@@ -185,7 +185,7 @@ struct Whatif {
     } else {
       // Only what the change can affect is solved again (solver/incremental.h); the result is the same.
       solver::IncrementalAnalysis inc(before);
-      a_before = inc.analysis();
+      a_before = inc.snapshot();
       if (in.timings) err << fmt::format("exposim: timing: solve before {:.3f} s\n", seconds_since(t0));
       t0 = Clock::now();
       const bool incremental = inc.update(before, after, changed);

@@ -82,21 +82,6 @@ struct Entry {
   const ForwardedFlow* forwarded{nullptr};  // set: a Bastion or application gateway forwards the flow
 };
 
-/// One distinct evaluation waiting for flush(): its inputs, and the slot of results_ it fills.
-struct Evaluation {
-  model::IpFamily family{model::IpFamily::kV4};
-  model::Sku sku{model::Sku::kBasic};
-  int subnet{-1};
-  NsgSlot subnet_nsg;
-  NsgSlot nic_nsg;
-  Destination dst;
-  Entry entry;
-  std::size_t slot{0};
-  int admin_vnet{-1};  // the VNet whose security admin rules come before the NSGs (-1: none apply)
-  std::size_t subnet_stage{kNoSubnetStage};  // into the subnet stages of the current flush()
-  static constexpr std::size_t kNoSubnetStage = static_cast<std::size_t>(-1);
-};
-
 /// One share of what passes the admin rules and the subnet's NSG: the deciding admin rule (-1: none), the subnet
 /// NSG's deciding rule (-1 = no rule: none or missing NSG, or not evaluated), and whether an AlwaysAllow admin rule
 /// admitted the packets past the NSGs.
@@ -110,6 +95,40 @@ struct SubnetShare {
 /// of the subnet that the same packets enter and whose address the rules treat alike, so that flush() computes it
 /// once for all of them.
 using SubnetStage = std::vector<SubnetShare>;
+
+/// One distinct evaluation waiting for flush(): its inputs, and the slot of results_ it fills.
+struct Evaluation {
+  model::IpFamily family{model::IpFamily::kV4};
+  model::Sku sku{model::Sku::kBasic};
+  int subnet{-1};
+  NsgSlot subnet_nsg;
+  NsgSlot nic_nsg;
+  Destination dst;
+  Entry entry;
+  std::size_t slot{0};
+  int admin_vnet{-1};  // the VNet whose security admin rules come before the NSGs (-1: none apply)
+  std::size_t subnet_stage{kNoSubnetStage};  // into the subnet stages of the current flush()
+  const SubnetStage* kept_stage{nullptr};    // else the subnet stage a previous run kept (SolveMemo)
+  static constexpr std::size_t kNoSubnetStage = static_cast<std::size_t>(-1);
+};
+
+/// What the Analyzer of an incremental analysis keeps from one run to the next (solver/incremental.h): every
+/// subnet stage it computed, by its key in target(), when that key names only inputs that mean the same in the next
+/// run (no SNAT set, which the key names by address, and no forwarded flow). A stage is the same while the subnet's
+/// NSG and the address space are: the owner forgets the stages of a changed NSG (forget_nsg), and all of them when
+/// the address space is built again.
+struct SolveMemo {
+  struct KeptStage {
+    int nsg{-1};  // the subnet's NSG (index into model.nsgs), or -1 when there is none or it is missing
+    SubnetStage stage;
+  };
+  std::unordered_map<std::string, KeptStage> subnet_stages;  // node-based: a stage does not move while kept
+
+  /// Forgets the stages decided by NSG `nsg`.
+  void forget_nsg(int nsg) {
+    std::erase_if(subnet_stages, [nsg](const auto& kept) { return kept.second.nsg == nsg; });
+  }
+};
 
 /// One entry into an ip configuration whose exposures are placed by flush(), once its evaluation is done: the
 /// sizes of the result's lists when it was found, so that it lands where an immediate placement would have.
@@ -129,12 +148,14 @@ class Analyzer {
       : m_(m), out_(out), own_space_(std::in_place, m, out.findings), space_(*own_space_), trace_(trace) {}
   /// Only what `scope` covers (solver/incremental.h); `previous` supplies what lies outside it.
   Analyzer(const model::Model& m, Analysis& out, const AddressSpace& space, const AnalysisScope& scope,
-           const Analysis& previous, AnalysisTrace* trace)
+           const TargetExposures& previous, AnalysisTrace* trace)
       : m_(m), out_(out), space_(space), scope_(&scope), previous_(&previous), trace_(trace) {}
 
   void run();
   /// The options of analyze() (`options` must outlive run()).
   void set_options(const AnalyzeOptions& options) { options_ = &options; }
+  /// Subnet stages to take from, and to keep for, the next run (`memo` must outlive run()).
+  void set_memo(SolveMemo& memo) { memo_ = &memo; }
 
  private:
   /// Every ip configuration with a public IP of its own, entered through it (solver/compute.cpp).
@@ -172,6 +193,9 @@ class Analyzer {
   /// appliance's own NSGs apply (the sources they admit to its public IP on any port are the sources it
   /// forwards), then the target's, which see the client's address.
   void appliances();
+  /// Whether the replies of some ip configuration in the scope are routed to a virtual appliance (only those are
+  /// entered through one): when none is, a scoped analysis skips the search for appliances, a pass over every NIC.
+  bool scope_diverted_to_appliance();
 
   /// True when `a` is the private frontend address of an application gateway.
   bool gateway_frontend_at(const model::IpAddress& a) const;
@@ -255,9 +279,10 @@ class Analyzer {
   std::optional<AddressSpace> own_space_;
   const AddressSpace& space_;
   const AnalysisScope* scope_{nullptr};
-  const Analysis* previous_{nullptr};
+  const TargetExposures* previous_{nullptr};
   AnalysisTrace* trace_{nullptr};
   const AnalyzeOptions* options_{nullptr};                          // for its progress callback; analyze() only
+  SolveMemo* memo_{nullptr};                                        // an incremental analysis's kept stages
   std::unordered_map<std::string, std::size_t> cache_;              // evaluation key -> slot of results_
   std::deque<std::vector<Piece>> results_;                          // stable: filled in place by the workers
   std::vector<Evaluation> pending_;                                 // evaluations not run yet

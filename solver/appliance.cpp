@@ -31,6 +31,7 @@ std::shared_ptr<const Broken> appliance_forward_blocks(const model::Model& m, in
 namespace exposim::solver::analysis_internal {
 
 void Analyzer::appliances() {
+  if (scope_ != nullptr && !scope_diverted_to_appliance()) return;
   struct Appliance {
     int nic;
     int cfg;
@@ -56,10 +57,14 @@ void Analyzer::appliances() {
     if (it != candidate.end()) found[it->second].admitted = found[it->second].admitted.unite(e.sources);
   }
   if (scope_ != nullptr) {  // candidates outside the scope: their exposures are the previous analysis's
-    for (const auto& e : previous_->exposures) {
-      if (e.via != Via::kPublicIp || e.nic < 0 || scope_->nic(e.nic)) continue;
-      auto it = candidate.find(model::IpConfigIndex{e.nic, e.ip_configuration});
-      if (it != candidate.end()) found[it->second].admitted = found[it->second].admitted.unite(e.sources);
+    for (const auto& [x, i] : candidate) {
+      if (scope_->nic(x.nic)) continue;
+      const auto* items = previous_->find(target_id(m_, model::ResourceKind::kNetworkInterface, x.nic));
+      if (items == nullptr) continue;
+      for (const auto& e : items->exposures) {
+        if (e.via != Via::kPublicIp || e.nic != x.nic || e.ip_configuration != x.ip_configuration) continue;
+        found[i].admitted = found[i].admitted.unite(e.sources);
+      }
     }
   }
   std::map<model::U128, std::vector<std::size_t>> at;  // private address -> reachable appliances there
@@ -106,6 +111,18 @@ void Analyzer::appliances() {
       }
     }
   }
+}
+
+bool Analyzer::scope_diverted_to_appliance() {
+  for (std::size_t n = 0; n < scope_->nics.size() && n < m_.nics.size(); ++n) {
+    if (scope_->nics[n] == 0) continue;
+    for (const auto& cfg : m_.nics[n].ip_configurations) {
+      if (cfg.subnet.index < 0) continue;
+      const auto& d = diversion(cfg.subnet.index, cfg.family);
+      if (d && d->second.next_hop == model::NextHopType::kVirtualAppliance && d->second.next_hop_ip) return true;
+    }
+  }
+  return false;
 }
 
 }  // namespace exposim::solver::analysis_internal

@@ -316,9 +316,17 @@ void Analyzer::target(int n, int c, const Entry& entry) {
         stage_key += "|from";
         stage_key += entry.forwarded->entry->inner_key;
       }
-      const auto [st, new_stage] = subnet_stage_keys_.try_emplace(std::move(stage_key), subnet_stage_of_.size());
-      if (new_stage) subnet_stage_of_.push_back(pending_.size());
-      ev.subnet_stage = st->second;
+      // A stage an earlier run of an incremental analysis kept (SolveMemo: only keys without a SNAT set or a
+      // forwarded flow are kept, the stages of changed NSGs are forgotten).
+      const auto kept = memo_ != nullptr ? memo_->subnet_stages.find(stage_key)
+                                         : std::unordered_map<std::string, SolveMemo::KeptStage>::iterator{};
+      if (memo_ != nullptr && kept != memo_->subnet_stages.end()) {
+        ev.kept_stage = &kept->second.stage;
+      } else {
+        const auto [st, new_stage] = subnet_stage_keys_.try_emplace(std::move(stage_key), subnet_stage_of_.size());
+        if (new_stage) subnet_stage_of_.push_back(pending_.size());
+        ev.subnet_stage = st->second;
+      }
     }
     pending_.push_back(std::move(ev));
   }
@@ -410,9 +418,11 @@ void Analyzer::flush() {
   // memory does not grow with the estate.
   std::vector<std::pair<int, int>> wanted;
   for (const Evaluation& e : pending_) {
-    for (const NsgSlot* s : {&e.subnet_nsg, &e.nic_nsg}) {
-      if (s->state == NsgSlot::State::kPresent) wanted.emplace_back(s->index, e.dst.subnet);
+    // (A kept subnet stage needs no sources of the subnet's NSG.)
+    if (e.subnet_nsg.state == NsgSlot::State::kPresent && e.kept_stage == nullptr) {
+      wanted.emplace_back(e.subnet_nsg.index, e.dst.subnet);
     }
+    if (e.nic_nsg.state == NsgSlot::State::kPresent) wanted.emplace_back(e.nic_nsg.index, e.dst.subnet);
   }
   if (!wanted.empty() && share_nsg_work()) {
     if (!rule_sources_) rule_sources_.emplace(m_, space_);
@@ -424,8 +434,6 @@ void Analyzer::flush() {
   std::vector<SubnetStage> subnet_stages(subnet_stage_of_.size());
   model::parallel_for(subnet_stages.size(), jobs,
                       [&](std::size_t i) { subnet_stages[i] = subnet_stage(pending_[subnet_stage_of_[i]]); });
-  subnet_stage_keys_.clear();
-  subnet_stage_of_.clear();
   // Progress counts every evaluation run so far, of all found so far, from the calling thread only.
   const std::size_t before = evaluations_run_;
   const SubnetStage none;
@@ -433,7 +441,9 @@ void Analyzer::flush() {
       pending_.size(), jobs,
       [&](std::size_t i) {
         const Evaluation& e = pending_[i];
-        if (e.subnet_stage != Evaluation::kNoSubnetStage) {
+        if (e.kept_stage != nullptr) {
+          results_[e.slot] = evaluate(e, *e.kept_stage);
+        } else if (e.subnet_stage != Evaluation::kNoSubnetStage) {
           results_[e.slot] = evaluate(e, subnet_stages[e.subnet_stage]);
         } else {
           results_[e.slot] = evaluate(e, share_nsg_work() ? none : subnet_stage(e));
@@ -441,6 +451,16 @@ void Analyzer::flush() {
       },
       [&](std::size_t done) { progress("distinct evaluations", before + done, out_.distinct_evaluations); });
   evaluations_run_ += pending_.size();
+  if (memo_ != nullptr) {  // the stages whose keys mean the same in the next run are kept for it
+    for (const auto& [key, i] : subnet_stage_keys_) {
+      const Evaluation& d = pending_[subnet_stage_of_[i]];
+      if (d.entry.snat_sources != nullptr || d.entry.forwarded != nullptr) continue;
+      const int nsg = d.subnet_nsg.state == NsgSlot::State::kPresent ? d.subnet_nsg.index : -1;
+      memo_->subnet_stages.try_emplace(key, SolveMemo::KeptStage{nsg, std::move(subnet_stages[i])});
+    }
+  }
+  subnet_stage_keys_.clear();
+  subnet_stage_of_.clear();
   pending_.clear();
   if (placements_.empty()) return;
   // The exposures added directly since the first queued placement keep their places among the queued ones; those
@@ -701,6 +721,7 @@ void Analyzer::sort(std::vector<Exposure>& exposures) const {
 }  // namespace analysis_internal
 
 using analysis_internal::Analyzer;
+using analysis_internal::SolveMemo;
 
 Analysis analyze(const model::Model& m, const AnalyzeOptions& options) {
   Analysis out;
@@ -710,16 +731,20 @@ Analysis analyze(const model::Model& m, const AnalyzeOptions& options) {
   return out;
 }
 
-Analysis analyze_traced(const model::Model& m, AnalysisTrace& trace) {
+Analysis analyze_traced(const model::Model& m, AnalysisTrace& trace, SolveMemo* memo) {
   Analysis out;
-  Analyzer(m, out, &trace).run();
+  Analyzer analyzer(m, out, &trace);
+  if (memo != nullptr) analyzer.set_memo(*memo);
+  analyzer.run();
   return out;
 }
 
 Analysis analyze_scope(const model::Model& m, const AddressSpace& space, const AnalysisScope& scope,
-                       const Analysis& previous, AnalysisTrace* trace) {
+                       const TargetExposures& previous, AnalysisTrace* trace, SolveMemo* memo) {
   Analysis out;
-  Analyzer(m, out, space, scope, previous, trace).run();
+  Analyzer analyzer(m, out, space, scope, previous, trace);
+  if (memo != nullptr) analyzer.set_memo(*memo);
+  analyzer.run();
   return out;
 }
 

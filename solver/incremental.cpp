@@ -11,6 +11,7 @@
 #include <tuple>
 
 #include "model/topology.h"
+#include "solver/analyzer.h"
 #include "solver/forwarding.h"
 #include "solver/load_balancer.h"
 
@@ -329,131 +330,26 @@ class ScopeBuilder {
   AnalysisScope scope_;
 };
 
-/// The room kept at the end of an exposure vector, so that a splice that adds exposures does not reallocate.
-std::size_t with_headroom(std::size_t n) { return n + n / 64 + 64; }
-
-/// One covered target in a splice: its exposures in the old vector [old_begin, old_end) (empty: where it goes)
-/// and in the fresh one [fresh_begin, fresh_end).
-struct Run {
-  std::size_t old_begin{0};
-  std::size_t old_end{0};
-  std::size_t fresh_begin{0};
-  std::size_t fresh_end{0};
-  std::ptrdiff_t delta() const {
-    return static_cast<std::ptrdiff_t>(fresh_end - fresh_begin) - static_cast<std::ptrdiff_t>(old_end - old_begin);
-  }
-};
-
-/// Replaces the exposures of the covered targets in `v` (sorted, as analyze() sorts) by `fresh` (sorted, all
-/// covered), keeping the order. The covered targets' runs are found by binary search on the target id (which
-/// leads the order); each is replaced in place. Only when the counts differ do the items between runs move,
-/// each once, by the sum of the count changes before it.
-void splice(const model::Model& m, const AnalysisScope& scope, std::vector<Exposure>& v, std::vector<Exposure> fresh) {
-  const auto range_of = [&](const TargetId& id) {
-    auto lo = std::partition_point(v.begin(), v.end(), [&](const Exposure& e) { return target_id(m, e) < id; });
-    auto hi = std::partition_point(lo, v.end(), [&](const Exposure& e) { return target_id(m, e) == id; });
-    return std::pair{static_cast<std::size_t>(lo - v.begin()), static_cast<std::size_t>(hi - v.begin())};
-  };
-  std::vector<Run> runs;
-  const auto covered = [&](model::ResourceKind kind, int index) {
-    const auto [b, e] = range_of(target_id(m, kind, index));
-    if (b != e) runs.push_back(Run{b, e, 0, 0});
-  };
+/// Forgets, in `targets`, the items of every target `scope` covers in `m`.
+void erase_covered_targets(const model::Model& m, const AnalysisScope& scope, TargetExposures& targets) {
   using K = model::ResourceKind;
   for (std::size_t n = 0; n < scope.nics.size() && n < m.nics.size(); ++n) {
-    if (scope.nics[n] != 0) covered(K::kNetworkInterface, static_cast<int>(n));
+    if (scope.nics[n] != 0) targets.erase(target_id(m, K::kNetworkInterface, static_cast<int>(n)));
   }
   for (std::size_t f = 0; f < scope.firewalls.size() && f < m.firewalls.size(); ++f) {
-    if (scope.firewalls[f] != 0) covered(K::kFirewall, static_cast<int>(f));
+    if (scope.firewalls[f] != 0) targets.erase(target_id(m, K::kFirewall, static_cast<int>(f)));
   }
   for (std::size_t s = 0; s < scope.paas.size() && s < m.paas_services.size(); ++s) {
-    if (scope.paas[s] != 0) covered(K::kPaasService, static_cast<int>(s));
+    if (scope.paas[s] != 0) targets.erase(target_id(m, K::kPaasService, static_cast<int>(s)));
   }
   if (scope.gateways) {
-    for (std::size_t b = 0; b < m.bastion_hosts.size(); ++b) covered(K::kBastionHost, static_cast<int>(b));
+    for (std::size_t b = 0; b < m.bastion_hosts.size(); ++b) {
+      targets.erase(target_id(m, K::kBastionHost, static_cast<int>(b)));
+    }
     for (std::size_t g = 0; g < m.application_gateways.size(); ++g) {
-      covered(K::kApplicationGateway, static_cast<int>(g));
+      targets.erase(target_id(m, K::kApplicationGateway, static_cast<int>(g)));
     }
   }
-  for (std::size_t i = 0; i < fresh.size();) {
-    const TargetId id = target_id(m, fresh[i]);
-    std::size_t j = i + 1;
-    while (j < fresh.size() && target_id(m, fresh[j]) == id) ++j;
-    const auto [b, e] = range_of(id);
-    runs.push_back(Run{b, e, i, j});
-    i = j;
-  }
-  // In order; a target new to `v` (empty old run) sorts before the target whose run starts where it goes.
-  std::sort(runs.begin(), runs.end(), [](const Run& x, const Run& y) {
-    return std::tuple(x.old_begin, x.old_end != x.old_begin, x.fresh_begin) <
-           std::tuple(y.old_begin, y.old_end != y.old_begin, y.fresh_begin);
-  });
-  std::vector<Run> merged;  // one run per target: a covered target found both ways is one run
-  for (const Run& r : runs) {
-    if (!merged.empty() && r.old_begin != r.old_end && merged.back().old_begin == r.old_begin &&
-        merged.back().old_end == r.old_end) {
-      if (r.fresh_end != r.fresh_begin) {
-        merged.back().fresh_begin = r.fresh_begin;
-        merged.back().fresh_end = r.fresh_end;
-      }
-      continue;
-    }
-    merged.push_back(r);
-  }
-  std::ptrdiff_t total = 0;
-  bool same_counts = true;
-  for (const Run& r : merged) {
-    total += r.delta();
-    same_counts = same_counts && r.delta() == 0;
-  }
-  const auto put = [&](const Run& r, std::ptrdiff_t shift) {
-    std::move(fresh.begin() + static_cast<std::ptrdiff_t>(r.fresh_begin),
-              fresh.begin() + static_cast<std::ptrdiff_t>(r.fresh_end),
-              v.begin() + static_cast<std::ptrdiff_t>(r.old_begin) + shift);
-  };
-  if (same_counts) {
-    for (const Run& r : merged) put(r, 0);
-    return;
-  }
-  // The items between runs (segment k: from the end of run k-1 to the start of run k; the last one to the end)
-  // move by the sum of the deltas of the runs before them. Segments moving left are moved first, front to back,
-  // then those moving right, back to front: no segment overwrites one not yet moved.
-  const std::size_t n = v.size();
-  if (total > 0) {
-    const std::size_t size = n + static_cast<std::size_t>(total);
-    if (size > v.capacity()) v.reserve(with_headroom(size));
-    v.resize(size);
-  }
-  struct Segment {
-    std::size_t begin;
-    std::size_t end;
-    std::ptrdiff_t shift;
-  };
-  std::vector<Segment> segments;
-  std::vector<std::ptrdiff_t> shift_of_run;
-  std::ptrdiff_t shift = 0;
-  std::size_t from = 0;
-  for (const Run& r : merged) {
-    segments.push_back(Segment{from, r.old_begin, shift});
-    shift_of_run.push_back(shift);
-    shift += r.delta();
-    from = r.old_end;
-  }
-  segments.push_back(Segment{from, n, shift});
-  const auto at = [&](std::size_t i) { return v.begin() + static_cast<std::ptrdiff_t>(i); };
-  for (const Segment& s : segments) {
-    if (s.shift < 0 && s.begin < s.end) std::move(at(s.begin), at(s.end), at(s.begin) + s.shift);
-  }
-  for (auto s = segments.rbegin(); s != segments.rend(); ++s) {
-    if (s->shift > 0 && s->begin < s->end) std::move_backward(at(s->begin), at(s->end), at(s->end) + s->shift);
-  }
-  for (std::size_t k = 0; k < merged.size(); ++k) put(merged[k], shift_of_run[k]);
-  if (total < 0) v.erase(at(n - static_cast<std::size_t>(-total)), v.end());
-}
-
-void reserve_headroom(Analysis& a) {
-  a.exposures.reserve(with_headroom(a.exposures.size()));
-  a.broken.reserve(with_headroom(a.broken.size()));
 }
 
 }  // namespace
@@ -470,27 +366,47 @@ std::optional<AnalysisScope> scope_of_change(const model::Model& before, const m
 IncrementalAnalysis::IncrementalAnalysis(const model::Model& m) { analyze_fully(m); }
 
 IncrementalAnalysis::IncrementalAnalysis(const IncrementalAnalysis& other)
-    : space_(other.space_), space_findings_(other.space_findings_), trace_(other.trace_), times_(other.times_) {
-  // Copy-assignment into a vector with room reuses it: the copy keeps the headroom.
-  analysis_.exposures.reserve(other.analysis_.exposures.capacity());
-  analysis_.broken.reserve(other.analysis_.broken.capacity());
-  analysis_.exposures = other.analysis_.exposures;
-  analysis_.broken = other.analysis_.broken;
-  analysis_.findings = other.analysis_.findings;
-  analysis_.internet = other.analysis_.internet;
-  analysis_.targets_evaluated = other.analysis_.targets_evaluated;
-  analysis_.distinct_evaluations = other.analysis_.distinct_evaluations;
-  analysis_.paas_services_evaluated = other.analysis_.paas_services_evaluated;
-}
+    : space_(other.space_),
+      space_findings_(other.space_findings_),
+      analysis_(other.analysis_),
+      targets_(other.targets_),
+      memo_(other.memo_ ? std::make_unique<analysis_internal::SolveMemo>(*other.memo_) : nullptr),
+      trace_(other.trace_),
+      times_(other.times_),
+      last_scope_(other.last_scope_) {}
 
 IncrementalAnalysis& IncrementalAnalysis::operator=(const IncrementalAnalysis& other) {
   if (this != &other) *this = IncrementalAnalysis(other);
   return *this;
 }
 
+IncrementalAnalysis::IncrementalAnalysis(IncrementalAnalysis&&) noexcept = default;
+IncrementalAnalysis& IncrementalAnalysis::operator=(IncrementalAnalysis&&) noexcept = default;
+IncrementalAnalysis::~IncrementalAnalysis() = default;
+
+Analysis IncrementalAnalysis::snapshot() const {
+  Analysis out;
+  targets_.copy_to(out.exposures, out.broken);
+  out.findings = analysis_.findings;
+  out.internet = analysis_.internet;
+  out.targets_evaluated = analysis_.targets_evaluated;
+  out.distinct_evaluations = analysis_.distinct_evaluations;
+  out.paas_services_evaluated = analysis_.paas_services_evaluated;
+  return out;
+}
+
+Analysis IncrementalAnalysis::take() {
+  Analysis out = std::move(analysis_);
+  targets_.move_to(out.exposures, out.broken);
+  return out;
+}
+
 void IncrementalAnalysis::analyze_fully(const model::Model& m) {
-  analysis_ = analyze_traced(m, trace_);
-  reserve_headroom(analysis_);
+  memo_ = std::make_unique<analysis_internal::SolveMemo>();
+  analysis_ = analyze_traced(m, trace_, memo_.get());
+  targets_.assign(m, std::move(analysis_.exposures), std::move(analysis_.broken));
+  analysis_.exposures = {};
+  analysis_.broken = {};
   space_.reset();
   space_findings_ = model::Diagnostics{};
   space_.emplace(m, space_findings_);
@@ -507,30 +423,80 @@ bool IncrementalAnalysis::update(const model::Model& before, const model::Model&
     last_scope_.reset();
     return false;
   }
-  update(before, after, *scope);
+  update_scope(before, after, *scope, &changed);
   times_.scope = scope_ms;
   last_scope_ = std::move(scope);
   return true;
 }
 
-void IncrementalAnalysis::update(const model::Model&, const model::Model& after, const AnalysisScope& scope) {
+void IncrementalAnalysis::update(const model::Model& before, const model::Model& after, const AnalysisScope& scope) {
+  update_scope(before, after, scope, nullptr);
+}
+
+bool IncrementalAnalysis::forget_stages(const model::Model& before, const model::Model& after,
+                                        const std::vector<model::Changed>* changed) {
+  if (changed == nullptr) {
+    memo_->subnet_stages.clear();
+    return false;
+  }
+  bool memberships = false;
+  for (const auto& c : *changed) {
+    switch (c.kind) {
+      case model::ResourceKind::kNetworkSecurityGroup:
+        // Its stages, by its index in either model (the same resources keep their indices).
+        for (const model::Model* m : {&before, &after}) {
+          if (auto v = m->find(c.key)) memo_->forget_nsg(v->index);
+        }
+        break;
+      case model::ResourceKind::kNetworkInterface: {
+        // The address space holds every ASG's members: an ip configuration that joins or leaves an ASG changes
+        // the sources of the rules that name it (no change document does that today; a plan may).
+        const auto b = before.find(c.key);
+        const auto a = after.find(c.key);
+        if (!b || !a) {
+          memberships = true;
+          break;
+        }
+        const auto& xs = before.nics[b->index].ip_configurations;
+        const auto& ys = after.nics[a->index].ip_configurations;
+        const auto same_asgs = [](const model::IpConfiguration& x, const model::IpConfiguration& y) {
+          return std::equal(x.asgs.begin(), x.asgs.end(), y.asgs.begin(), y.asgs.end(),
+                            [](const model::Ref& p, const model::Ref& q) { return p.id == q.id; });
+        };
+        memberships = memberships || !std::equal(xs.begin(), xs.end(), ys.begin(), ys.end(), same_asgs);
+        break;
+      }
+      default: break;  // the other kinds change no NSG's rules and no address the stages read
+    }
+  }
+  if (memberships) memo_->subnet_stages.clear();
+  return memberships;
+}
+
+void IncrementalAnalysis::update_scope(const model::Model& before, const model::Model& after,
+                                       const AnalysisScope& scope, const std::vector<model::Changed>* changed) {
   using Clock = std::chrono::steady_clock;
   const auto ms = [](Clock::time_point t) {
     return std::chrono::duration<double, std::milli>(Clock::now() - t).count();
   };
   times_ = UpdateTimes{};
   auto t0 = Clock::now();
-  if (scope.routes) {
+  const bool memberships = forget_stages(before, after, changed);
+  if (scope.routes || memberships) {
+    memo_->subnet_stages.clear();  // every stage read the address space
     space_.reset();
     space_findings_ = model::Diagnostics{};
     space_.emplace(after, space_findings_);
   }
   AnalysisTrace part;
-  Analysis fresh = analyze_scope(after, *space_, scope, analysis_, &part);
+  Analysis fresh = analyze_scope(after, *space_, scope, targets_, &part, memo_.get());
   times_.solve = ms(t0);
   t0 = Clock::now();
-  splice(after, scope, analysis_.exposures, std::move(fresh.exposures));
-  splice(after, scope, analysis_.broken, std::move(fresh.broken));
+  // The covered targets' items are replaced by the fresh ones; no other target's move. (A target is looked up by
+  // its id in both models, should the change have renamed it.)
+  erase_covered_targets(before, scope, targets_);
+  erase_covered_targets(after, scope, targets_);
+  targets_.append(after, std::move(fresh.exposures), std::move(fresh.broken));
   // targets_evaluated: the covered NICs' counts before, replaced by theirs after (new NICs count 0 before).
   trace_.evaluated.resize(after.nics.size(), 0);
   for (std::size_t n = 0; n < scope.nics.size() && n < after.nics.size(); ++n) {

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string_view>
 #include <utility>
@@ -14,8 +15,13 @@
 #include "model/model.h"
 #include "solver/address_space.h"
 #include "solver/analysis.h"
+#include "solver/target_exposures.h"
 
 namespace exposim::solver {
+
+namespace analysis_internal {
+struct SolveMemo;  // solver/analyzer.h: what an incremental analysis's Analyzer keeps from one run to the next
+}  // namespace analysis_internal
 
 /// What a re-analysis covers: every entry to the ip configurations of the NICs flagged in `nics`, the own
 /// entries of the flagged firewalls (DNAT) and PaaS services, and (with `gateways`) of every Bastion host and
@@ -46,25 +52,21 @@ struct AnalysisTrace {
   bool paas_solved{false};
 };
 
-/// analyze(), also filling `trace`.
-Analysis analyze_traced(const model::Model& m, AnalysisTrace& trace);
+/// analyze(), also filling `trace`; with `memo`, keeping there what the next analyze_scope can take from it.
+Analysis analyze_traced(const model::Model& m, AnalysisTrace& trace, analysis_internal::SolveMemo* memo = nullptr);
 
 /// The analysis of only what `scope` covers, in a validated model, with the address space `space` of that
-/// model. `previous` (an analysis of a model that differs from `m` only inside the scope) supplies what the
-/// scope needs from outside it: the sources that reach network virtual appliances outside the scope.
+/// model. `previous` (the exposures of an analysis of a model that differs from `m` only inside the scope, per
+/// target) supplies what the scope needs from outside it: the sources that reach network virtual appliances
+/// outside the scope.
 /// Exposures and broken flows are those of the covered targets; findings are those of the whole estate's
 /// firewalls, Bastion hosts and application gateways (always solved whole), not the address space's (`space`
 /// holds those) nor the PaaS services' (in `trace` when solved). Defined in solver/exposure.cpp, with the
-/// Analyzer.
+/// Analyzer. `memo` (kept by the caller from the analyses of `previous`, with the stages of the NSGs the change
+/// touched forgotten) supplies the subnet stages it holds, and keeps the ones computed.
 Analysis analyze_scope(const model::Model& m, const AddressSpace& space, const AnalysisScope& scope,
-                       const Analysis& previous, AnalysisTrace* trace = nullptr);
-
-/// The first two parts of Analysis::exposures' order, which identify a target: the NIC's virtual machine name
-/// (else the NIC's name) or the resource's name, and its key. Every exposure of one target has the same id, and
-/// the exposures of a target are contiguous in Analysis::exposures and Analysis::broken.
-using TargetId = std::pair<std::string_view, std::string_view>;
-TargetId target_id(const model::Model& m, model::ResourceKind kind, int index);
-TargetId target_id(const model::Model& m, const Exposure& e);
+                       const TargetExposures& previous, AnalysisTrace* trace = nullptr,
+                       analysis_internal::SolveMemo* memo = nullptr);
 
 /// The scope a change can affect, from the resources it changed (model/edit.h), looked up in the models before
 /// and after it (validated, with the same resources at the same indices; new resources at the end). A change to
@@ -84,26 +86,35 @@ struct UpdateTimes {
 };
 
 /// An analysis kept up to date across changes: `update` re-solves the scope and splices the result in. The
-/// splice costs what the change touches: each covered target's exposures are found by binary search and
-/// replaced in place; only when a change alters how many exposures there are do the ones after it move (in
-/// place, within a reserved headroom, so the vector is not reallocated).
+/// exposures and broken flows are kept per target (TargetExposures): the splice costs what the change touches,
+/// a lookup per covered target and the items it replaces, whether or not the number of exposures changes. The
+/// flat Analysis is built only when asked for (snapshot(), take()), which costs a pass over every exposure.
+///
+/// The subnet stages of every evaluation (what the subnet's NSG admits, solver/analyzer.h) are kept too, so that
+/// the scoped solve evaluates only the NSGs the change touched: the stages of a changed NSG are forgotten, and all
+/// of them when the address space is built again (routes, or ASG memberships, changed) or the scope is given
+/// without the change (the second update()).
 class IncrementalAnalysis {
  public:
   /// Analyses `m` fully and keeps its address space.
   explicit IncrementalAnalysis(const model::Model& m);
-  /// Copies keep the headroom of the exposure vectors.
+  /// Copies hold their own copy of the kept stages.
   IncrementalAnalysis(const IncrementalAnalysis& other);
   IncrementalAnalysis& operator=(const IncrementalAnalysis& other);
-  IncrementalAnalysis(IncrementalAnalysis&&) = default;
-  IncrementalAnalysis& operator=(IncrementalAnalysis&&) = default;
-  ~IncrementalAnalysis() = default;
+  IncrementalAnalysis(IncrementalAnalysis&&) noexcept;
+  IncrementalAnalysis& operator=(IncrementalAnalysis&&) noexcept;
+  ~IncrementalAnalysis();
 
-  const Analysis& analysis() const { return analysis_; }
-  Analysis take() { return std::move(analysis_); }
+  /// The analysis as analyze() gives it: a copy of every exposure, in order.
+  Analysis snapshot() const;
+  /// The same, moving the exposures out: the incremental analysis is empty afterwards (update() needs a new one).
+  Analysis take();
+  std::size_t exposure_count() const { return targets_.exposure_count(); }
+  std::size_t broken_count() const { return targets_.broken_count(); }
   /// `before` is the model analysed so far, `after` the changed model (validated; same indices). Returns false
   /// when the change is outside what the incremental path covers; the analysis is then redone fully.
   bool update(const model::Model& before, const model::Model& after, const std::vector<model::Changed>& changed);
-  /// Same with a known scope.
+  /// Same with a known scope (every kept stage is forgotten: what changed is not known).
   void update(const model::Model& before, const model::Model& after, const AnalysisScope& scope);
   const UpdateTimes& last_update_times() const { return times_; }
   /// The scope of the last update from a change (nullopt when it fell back to a full analysis): what diff_scoped
@@ -112,10 +123,18 @@ class IncrementalAnalysis {
 
  private:
   void analyze_fully(const model::Model& m);
+  /// The update over `scope`, the kept stages made right for the change first.
+  void update_scope(const model::Model& before, const model::Model& after, const AnalysisScope& scope,
+                    const std::vector<model::Changed>* changed);
+  /// Forgets the kept stages that `changed` (nullptr: anything) may have made wrong; true when the address space
+  /// must be built again (a NIC's ASG memberships changed).
+  bool forget_stages(const model::Model& before, const model::Model& after, const std::vector<model::Changed>* changed);
 
   std::optional<AddressSpace> space_;
   model::Diagnostics space_findings_;
-  Analysis analysis_;
+  Analysis analysis_;  // every part but the exposures and broken flows, which targets_ holds
+  TargetExposures targets_;
+  std::unique_ptr<analysis_internal::SolveMemo> memo_;
   AnalysisTrace trace_;
   UpdateTimes times_;
   std::optional<AnalysisScope> last_scope_;

@@ -332,7 +332,8 @@ TEST_CASE("sql managed instance: a change to its subnet's NSG re-solves it incre
   solver::IncrementalAnalysis incremental(before.model);
   CHECK(incremental.update(before.model, after.model, changed));
   int paas = 0;
-  for (const auto& x : incremental.analysis().exposures) paas += x.via == solver::Via::kPaasPublic ? 1 : 0;
+  const solver::Analysis updated = incremental.snapshot();
+  for (const auto& x : updated.exposures) paas += x.via == solver::Via::kPaasPublic ? 1 : 0;
   CHECK(paas == 0);
 }
 
