@@ -387,3 +387,28 @@ TEST_CASE("a check spec whose bytes are not UTF-8 is a syntax error at its line 
   write_file(spec, "version: 1\nassertions:\n  - name: \"caf\xc3\xa9 \xe6\x97\xa5\"\n    kind: no-management-ports\n");
   CHECK(run_exposim({"check", f.estate, "--spec", spec, "--format", "json"}).code == cli::kExitFindings);
 }
+
+TEST_CASE("whatif's Markdown mentions nobody and keeps names with backticks in their code span", "[cli][security]") {
+  // The safety estate with a hostile NSG name and VM name, before and after the rule: the NSG is the changed
+  // resource (its name in a code span), the VM the target of the opened exposure (its name in a table cell).
+  const fs::path dir = scratch_dir("markdown-mentions");
+  auto hostile = [](bool with_rule) {
+    json estate = json::parse(safety_estate(with_rule));
+    estate[1]["name"] = "``nsg`@octocat";
+    estate[4]["name"] = "vm @org/team `x`";
+    return estate.dump();
+  };
+  write_file(dir / "before.json", hostile(false));
+  write_file(dir / "after.json", hostile(true));
+  const auto md = run_exposim(
+      {"whatif", (dir / "before.json").string(), "--after", (dir / "after.json").string(), "--format", "markdown"});
+  fs::remove_all(dir);
+  INFO(md.out);
+  CHECK(md.code == cli::kExitFindings);
+  // The code span's fence is one backtick longer than the name's longest run (2), with a space inside because the
+  // name starts with a backtick: GitHub shows ``nsg`@octocat as written, and nothing in a code span is a mention.
+  CHECK_THAT(md.out, Catch::Contains("Changed resources: network security group ``` ``nsg`@octocat ```."));
+  // In a cell: `@` followed by a zero-width space (an entity), backticks escaped.
+  CHECK_THAT(md.out, Catch::Contains("| vm @&#8203;org/team \\`x\\` |"));
+  CHECK(md.out.find("@org") == std::string::npos);
+}
