@@ -10,8 +10,8 @@ namespace exposim::solver {
 
 /// Work units one NSG evaluation (one call of evaluate_nsg_cells_each: one NSG, one destination, its arriving sets)
 /// may spend: a unit is one (source class, 64 rules) test of one cell, or one source interval placed into a decided
-/// cube. A unit costs tens of nanoseconds and some bytes, so 10^9 is a minute or two of one core; docs/security.md
-/// gives the largest evaluation of the bench estates.
+/// cube. A unit costs tens of nanoseconds and some bytes, so 10^9 is a minute or more of one core; no evaluation of
+/// the bench estates at 10,000 NICs reaches the cells at all (docs/security.md).
 inline constexpr std::uint64_t kNsgWorkBudget = 1'000'000'000;
 
 /// Thrown by an evaluation that would exceed its work budget; what() names the NSG, the destination and the budget.
