@@ -199,8 +199,6 @@ TEST_CASE("nsg cells: the same decisions as subtraction on random NSGs and arriv
   }
 }
 
-}  // namespace exposim
-
 TEST_CASE("nsg cells: an evaluation past its work budget throws before the work and the same decisions under it",
           "[solver][nsg][security]") {
   // The NSG of the first case, with the defaults AllowVnetInBound, AllowAzureLoadBalancerInBound, DenyAllInBound:
@@ -245,3 +243,5 @@ TEST_CASE("nsg cells: an evaluation past its work budget throws before the work 
       solver::evaluate_nsg_cells_each(m.nsgs[0], model::Direction::kInbound, arrivings, dst, space, nullptr, 17),
       solver::WorkBudgetExceeded);
 }
+
+}  // namespace exposim
