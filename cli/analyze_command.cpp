@@ -20,6 +20,10 @@ namespace {
 
 /// Tables longer than this suggest --summary on stderr.
 constexpr std::size_t kSuggestSummary = 200;
+/// Exposures a report of one record per exposure (table, JSON, CSV) may hold before analyze stops and asks for
+/// --summary (docs/security.md): 2.4 times the 414,020 exposures of issue 18's rule-heavy 100,000-NIC estate, whose
+/// JSON report was 1.1 GB; a JSON report at the limit is about 2.7 GB.
+constexpr std::size_t kMaxExposures = 1'000'000;
 
 struct Analyze {
   InputOptions input;
@@ -30,6 +34,7 @@ struct Analyze {
   int width = -1;  // -1: the terminal's (cli/terminal.h)
   int json_version = 1;
   std::size_t max_sources = kDefaultMaxSources;
+  std::size_t max_exposures = kMaxExposures;  // 0: no limit
 
   int run(std::ostream& out, std::ostream& err) const {
     if (json_version != 1 && format != "json" && format != "jsonl") {
@@ -40,6 +45,14 @@ struct Analyze {
     if (const int rc = analyze_inputs(input, SolveTiming::kDurationAndCounts, err, in); rc != kExitOk) return rc;
     const model::Model& m = in.model;
     const solver::Analysis& a = in.analysis;
+    // JSON Lines streams one record at a time and --summary writes aggregates: neither grows with the exposures.
+    if (max_exposures > 0 && !summary && format != "jsonl" && a.exposures.size() > max_exposures) {
+      err << fmt::format(
+          "exposim: error: the report would hold {} exposures, more than the limit of {}; --summary writes them as "
+          "aggregates, --format jsonl streams them, --max-exposures N raises the limit (0: none)\n",
+          with_thousands(a.exposures.size()), with_thousands(max_exposures));
+      return kExitBadInput;
+    }
     const auto t0 = Clock::now();
     std::size_t rows = 0;
     const int rc = write_output(
@@ -94,6 +107,10 @@ Command::Run analyze_command(CLI::App& cmd) {
                "Aggregates instead of one record per exposure: table lines by protocol, ports and sources; JSON "
                "counts by severity, via and port");
   cmd.add_option("--max-sources", c->max_sources, "Table: CIDRs listed per SOURCES cell before \"+N more\" (0: all)")
+      ->check(CLI::NonNegativeNumber);
+  cmd.add_option("--max-exposures", c->max_exposures,
+                 "Table, JSON and CSV: stop with exit 2 when the report would hold more than N exposures; --summary "
+                 "and jsonl are not limited (0: no limit)")
       ->check(CLI::NonNegativeNumber);
   cmd.add_option("--width", c->width,
                  "Table: fit N columns (0: unlimited); default the terminal's width on a terminal, else unlimited")

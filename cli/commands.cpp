@@ -9,6 +9,8 @@
 #include "cli/exit_codes.h"
 #include "cli/memory_limit.h"
 #include "cli/output.h"
+#include "cli/terminal.h"
+#include "solver/work_budget.h"
 
 namespace exposim::cli {
 
@@ -72,6 +74,10 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
       err << " (the limit is " << limit / (std::uint64_t{1} << 20) << " MiB; --max-memory raises it)";
     }
     err << '\n';
+    return kExitBadInput;
+  } catch (const solver::WorkBudgetExceeded& e) {
+    // The message names an NSG from the input: escaped like every other text from it.
+    err << "exposim: error: " << terminal_cell(e.what()) << '\n';
     return kExitBadInput;
   } catch (const std::exception& e) {
     err << "exposim: internal error: " << e.what() << '\n';

@@ -392,15 +392,19 @@ void write_whatif_json(std::ostream& out, const WhatifResult& r, const std::vect
 namespace {
 
 /// A Markdown table cell: `|` escaped, line breaks as spaces; `<` as an entity and `[`, `]` escaped, so that a name
-/// cannot add HTML, an image or a link to a pull-request comment.
+/// cannot add HTML, an image or a link to a pull-request comment; a backtick escaped, so that it cannot open a code
+/// span; `@` followed by a zero-width space (`&#8203;`, as Dependabot writes it), so that `@team` in a name is shown
+/// as written but mentions nobody.
 std::string md_cell(const std::string& s) {
   std::string out;
   for (char ch : s) {
-    if (ch == '|' || ch == '[' || ch == ']') {
+    if (ch == '|' || ch == '[' || ch == ']' || ch == '`') {
       out += '\\';
       out += ch;
     } else if (ch == '<') {
       out += "&lt;";
+    } else if (ch == '@') {
+      out += "@&#8203;";
     } else if (ch == '\n' || ch == '\r') {
       out += ' ';
     } else {
@@ -408,6 +412,23 @@ std::string md_cell(const std::string& s) {
     }
   }
   return out;
+}
+
+/// `s` as a Markdown code span that shows it as written: fenced by one backtick more than its longest run of
+/// backticks, with a space inside each fence when it starts or ends with one (CommonMark strips one space from each
+/// side), and line breaks as spaces. Nothing in a code span is Markdown, HTML or a mention.
+std::string md_code_span(const std::string& s) {
+  std::string text;
+  std::size_t longest = 0;
+  std::size_t run = 0;
+  for (char ch : s) {
+    run = ch == '`' ? run + 1 : 0;
+    longest = std::max(longest, run);
+    text += ch == '\n' || ch == '\r' ? ' ' : ch;
+  }
+  const std::string fence(longest + 1, '`');
+  const bool pad = !text.empty() && (text.front() == '`' || text.back() == '`');
+  return pad ? fence + ' ' + text + ' ' + fence : fence + text + fence;
 }
 
 std::string md_line(const std::vector<std::string>& cells) {
@@ -452,7 +473,7 @@ void write_whatif_markdown(std::ostream& out, const WhatifResult& r, std::size_t
     out << "\nChanged resources:";
     for (const auto& x : r.changed) {
       const auto* res = changed_resource(r.after_model, x);
-      out << fmt::format(" {} `{}`", model::to_string(x.kind), res != nullptr ? res->name : x.key);
+      out << fmt::format(" {} {}", model::to_string(x.kind), md_code_span(res != nullptr ? res->name : x.key));
       if (&x != &r.changed.back()) out << ',';
     }
     out << ".\n";

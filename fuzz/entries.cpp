@@ -26,6 +26,7 @@
 #include "model/validate.h"
 #include "solver/exposure.h"
 #include "solver/recommendation.h"
+#include "solver/work_budget.h"
 
 namespace exposim::fuzz {
 namespace {
@@ -222,7 +223,11 @@ int fuzz_whatif_change(const std::uint8_t* data, std::size_t size) {
   std::vector<model::Changed> changed;
   if (!importers::apply_change_text(fuzz_entry_text(data, size), "change.yaml", m, diags, changed)) return 0;
   model::validate(m, diags);
-  if (!diags.has_errors()) (void)solver::analyze(m);
+  if (diags.has_errors()) return 0;
+  try {
+    (void)solver::analyze(m);
+  } catch (const solver::WorkBudgetExceeded&) {  // an NSG past the work budget: exit 2 on the command line
+  }
   return 0;
 }
 
@@ -250,7 +255,12 @@ int fuzz_analyze(const std::uint8_t* data, std::size_t size) {
   if (diags.has_errors()) return 0;  // as the command line: bad input is reported, not analysed
   model::validate(m, diags, model::ValidateOptions{true});
   if (diags.has_errors()) return 0;
-  solver::Analysis analysis = solver::analyze(m);
+  solver::Analysis analysis;
+  try {
+    analysis = solver::analyze(m);
+  } catch (const solver::WorkBudgetExceeded&) {  // an NSG past the work budget: exit 2 on the command line
+    return 0;
+  }
   model::name_source_instances(m, analysis.findings);
   diags.append(analysis.findings);
   write_every_report(m, analysis, diags.sorted());

@@ -10,10 +10,13 @@
 #include <algorithm>
 #include <bit>
 #include <cstdint>
+#include <initializer_list>
 #include <map>
 #include <string>
 #include <tuple>
 #include <unordered_map>
+
+#include <fmt/format.h>
 
 namespace exposim::solver {
 namespace {
@@ -179,6 +182,31 @@ void nsg_cell_column(const NsgCellWord* mask, const NsgCellClasses<U128>& src, s
   }
 }
 
+/// The product of `factors`, saturated at the largest std::uint64_t (a hostile NSG's cell count can overflow it).
+std::uint64_t nsg_cell_work_product(std::initializer_list<std::uint64_t> factors) {
+  constexpr std::uint64_t kMax = ~std::uint64_t{0};
+  U128 product = 1;
+  for (const std::uint64_t f : factors) {
+    product *= f;
+    if (product > kMax) return kMax;
+  }
+  return static_cast<std::uint64_t>(product);
+}
+
+/// Charges `units` to the evaluation's work `spent` (at most `budget`); past `budget`, throws WorkBudgetExceeded naming
+/// the NSG and the destination.
+void charge_nsg_cell_work(std::uint64_t units, std::uint64_t& spent, std::uint64_t budget,
+                          const model::NetworkSecurityGroup& nsg, const Destination& dst) {
+  if (units <= budget - spent) {
+    spent += units;
+    return;
+  }
+  throw WorkBudgetExceeded(fmt::format(
+      "evaluating NSG '{}' for {} needs more than {} work units (its rules cut the packets into too many cells); "
+      "the evaluation is not done",
+      nsg.name, dst.ip ? dst.ip->to_string() : std::string("a destination without an address"), budget));
+}
+
 }  // namespace
 
 std::vector<RuleDecision> evaluate_nsg_cells(const model::NetworkSecurityGroup& nsg, model::Direction direction,
@@ -192,7 +220,7 @@ std::vector<std::vector<RuleDecision>> evaluate_nsg_cells_each(const model::Netw
                                                                model::Direction direction,
                                                                const std::vector<const PacketSet*>& arrivings,
                                                                const Destination& dst, const AddressSpace& space,
-                                                               const RuleSources* sources) {
+                                                               const RuleSources* sources, std::uint64_t budget) {
   std::vector<std::vector<RuleDecision>> results(arrivings.size());
   if (std::all_of(arrivings.begin(), arrivings.end(), [](const PacketSet* a) { return a->empty(); })) return results;
   std::vector<NsgCellRule> rules;
@@ -248,6 +276,7 @@ std::vector<std::vector<RuleDecision>> evaluate_nsg_cells_each(const model::Netw
   std::vector<int> column;
   std::vector<std::vector<model::Interval<U128>>> per_rule(m);
   std::vector<std::size_t> touched;
+  std::uint64_t spent = 0;  // work units (solver/work_budget.h), charged before the work
   for (std::size_t a = 0; a < arrivings.size(); ++a) {
     std::vector<std::vector<Cube>> decided(m);
     for (const auto& cube : arrivings[a]->cubes()) {
@@ -255,6 +284,15 @@ std::vector<std::vector<RuleDecision>> evaluate_nsg_cells_each(const model::Netw
       if (src.sets.empty()) continue;
       const auto sports = nsg_cell_classes(sport_axis, cube.src_ports);
       const auto dports = nsg_cell_classes(dport_axis, cube.dst_ports);
+      // The cells below: each (protocol, source-port class, destination-port class) tests every source class.
+      const auto ported =
+          static_cast<std::uint64_t>(std::popcount(static_cast<ProtocolMask>(cube.protocols & kPorted)));
+      const auto unported =
+          static_cast<std::uint64_t>(std::popcount(static_cast<ProtocolMask>(cube.protocols & ~kPorted)));
+      charge_nsg_cell_work(
+          nsg_cell_work_product({ported, sports.sets.size(), dports.sets.size(), src.sets.size(), words}), spent,
+          budget, nsg, dst);
+      charge_nsg_cell_work(nsg_cell_work_product({unported, src.sets.size(), words}), spent, budget, nsg, dst);
       // (column, source ports, destination ports) -> protocols: cells with the same decisions merged.
       std::map<std::tuple<std::vector<int>, PortSet, PortSet>, ProtocolMask> groups;
       auto decided_any = [](const std::vector<int>& col) {
@@ -283,6 +321,7 @@ std::vector<std::vector<RuleDecision>> evaluate_nsg_cells_each(const model::Netw
           for (auto& [col, ports] : by_column) groups[{col, sports.sets[s], ports}] |= pb;
         }
       }
+      charge_nsg_cell_work(nsg_cell_work_product({groups.size(), src.atoms.size()}), spent, budget, nsg, dst);
       for (const auto& [key, protocols] : groups) {
         const auto& [col, sp, dp] = key;
         for (std::size_t i = 0; i < src.atoms.size(); ++i) {

@@ -3,11 +3,13 @@
 // Its cost follows the number of rules and boundaries, not the fragments that subtracting rules one by one makes.
 #pragma once
 
+#include <cstdint>
 #include <vector>
 
 #include "model/model.h"
 #include "solver/nsg.h"
 #include "solver/packet_set.h"
+#include "solver/work_budget.h"
 
 namespace exposim::solver {
 
@@ -22,12 +24,15 @@ std::vector<RuleDecision> evaluate_nsg_cells(const model::NetworkSecurityGroup& 
 
 /// evaluate_nsg_cells for several arriving sets against the same NSG and destination (the NIC's NSG after each
 /// share the subnet's NSG allowed): the rules are resolved and cut once. Result i is the decisions of arrivings[i].
-/// `sources`, when given, holds the rules' sources resolved for dst.subnet (solver/nsg_sources.h).
+/// `sources`, when given, holds the rules' sources resolved for dst.subnet (solver/nsg_sources.h). Throws
+/// WorkBudgetExceeded, before doing it, when the evaluation would spend more than `budget` work units
+/// (solver/work_budget.h); under the budget the result does not depend on it.
 std::vector<std::vector<RuleDecision>> evaluate_nsg_cells_each(const model::NetworkSecurityGroup& nsg,
                                                                model::Direction direction,
                                                                const std::vector<const PacketSet*>& arrivings,
                                                                const Destination& dst, const AddressSpace& space,
-                                                               const RuleSources* sources = nullptr);
+                                                               const RuleSources* sources = nullptr,
+                                                               std::uint64_t budget = kNsgWorkBudget);
 
 /// decide_inbound for several arriving sets against the same slot and destination, the NSG's rules resolved once:
 /// result i is decide_inbound(m, s, *arrivings[i], dst, space, sources).

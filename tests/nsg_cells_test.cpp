@@ -199,4 +199,49 @@ TEST_CASE("nsg cells: the same decisions as subtraction on random NSGs and arriv
   }
 }
 
+TEST_CASE("nsg cells: an evaluation past its work budget throws before the work and the same decisions under it",
+          "[solver][nsg][security]") {
+  // The NSG of the first case, with the defaults AllowVnetInBound, AllowAzureLoadBalancerInBound, DenyAllInBound:
+  // 7 rules, one word of rule bits. Arriving: 20.0.0.0/22, TCP and UDP, every port.
+  EstateBuilder b;
+  b.vnet("v", {"10.0.0.0/16"})
+      .nsg("nsg", {{"deny-a", 100, kDeny, tcp(), {"20.0.0.0/24"}, {"22"}},
+                   {"allow-b", 200, kAllow, tcp(), {"20.0.0.0/22"}, {"22", "80"}},
+                   {"deny-c", 300, kDeny, any_protocol(), {"20.0.1.0/24"}, {"*"}},
+                   {"allow-d", 400, kAllow, tcp(), {"*"}, {"*"}}})
+      .subnet("v", "s", "10.0.1.0/24", "nsg");
+  const auto m = b.done();
+  model::Diagnostics findings;
+  const solver::AddressSpace space(m, findings);
+  const solver::Destination dst{model::IpAddress::parse("10.0.1.4"), 0, nullptr};
+  const PacketSet arriving(Cube{cells_set("20.0.0.0/22"), IpSet::all(), static_cast<model::ProtocolMask>(tcp() | udp()),
+                                PortSet::all(), PortSet::all()});
+  // Worked out by hand. Source classes: 20.0.0.0/24 {a, b, d, DenyAll}, 20.0.1.0/24 {b, c, d, DenyAll},
+  // 20.0.2.0/23 {b, d, DenyAll} (3 classes, 3 atoms); source ports: 1 class; destination ports: {22}, {80} and the
+  // rest (3 classes). The cells: 2 ported protocols x 1 x 3 x 3 source classes x 1 word = 18 units. Their columns:
+  // TCP 22 (a, b, b), TCP 80 (b, b, b), TCP other (d, c, d), UDP any port (DenyAll, c, DenyAll): 4 groups, each
+  // placing the 3 source atoms, 12 units. 30 in all.
+  const std::vector<const PacketSet*> arrivings{&arriving};
+  const auto unbounded = solver::evaluate_nsg_cells_each(m.nsgs[0], model::Direction::kInbound, arrivings, dst, space);
+  const auto at_budget =
+      solver::evaluate_nsg_cells_each(m.nsgs[0], model::Direction::kInbound, arrivings, dst, space, nullptr, 30);
+  REQUIRE(at_budget.size() == 1);
+  REQUIRE(cells_rule_names(m.nsgs[0], at_budget[0]) ==
+          std::vector<std::string>{"deny-a", "allow-b", "deny-c", "allow-d", "DenyAllInBound"});
+  REQUIRE(at_budget[0].size() == unbounded[0].size());
+  for (std::size_t i = 0; i < at_budget[0].size(); ++i) {
+    CHECK(at_budget[0][i].rule == unbounded[0][i].rule);
+    CHECK(at_budget[0][i].packets.cubes() == unbounded[0][i].packets.cubes());
+  }
+  CHECK_THROWS_MATCHES(
+      solver::evaluate_nsg_cells_each(m.nsgs[0], model::Direction::kInbound, arrivings, dst, space, nullptr, 29),
+      solver::WorkBudgetExceeded,
+      Catch::Message("evaluating NSG 'nsg' for 10.0.1.4 needs more than 29 work units (its rules cut the packets "
+                     "into too many cells); the evaluation is not done"));
+  // 18 units are charged before the first cell is decided: a budget of 17 stops there.
+  CHECK_THROWS_AS(
+      solver::evaluate_nsg_cells_each(m.nsgs[0], model::Direction::kInbound, arrivings, dst, space, nullptr, 17),
+      solver::WorkBudgetExceeded);
+}
+
 }  // namespace exposim

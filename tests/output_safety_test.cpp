@@ -387,3 +387,43 @@ TEST_CASE("a check spec whose bytes are not UTF-8 is a syntax error at its line 
   write_file(spec, "version: 1\nassertions:\n  - name: \"caf\xc3\xa9 \xe6\x97\xa5\"\n    kind: no-management-ports\n");
   CHECK(run_exposim({"check", f.estate, "--spec", spec, "--format", "json"}).code == cli::kExitFindings);
 }
+
+TEST_CASE("whatif's Markdown mentions nobody and keeps names with backticks in their code span", "[cli][security]") {
+  // The safety estate without its rule, with a hostile NSG name and VM name, and a change that adds an SSH rule to
+  // that NSG: the NSG is the changed resource (its name in a code span), the VM the target of the opened exposure
+  // and the NSG the subnet's filter (both in table cells).
+  const fs::path dir = scratch_dir("markdown-mentions");
+  json estate = json::parse(safety_estate(false));
+  estate[1]["name"] = "``nsg`@octocat";
+  estate[4]["name"] = "vm @org/team `x`";
+  write_file(dir / "before.json", estate.dump());
+  const json change = {{"changes",
+                        {{{"op", "add-nsg-rule"},
+                          {"nsg", "``nsg`@octocat"},
+                          {"rule",
+                           {{"name", "allow-ssh"},
+                            {"properties",
+                             {{"priority", 110},
+                              {"direction", "Inbound"},
+                              {"access", "Allow"},
+                              {"protocol", "Tcp"},
+                              {"sourceAddressPrefix", "Internet"},
+                              {"sourcePortRange", "*"},
+                              {"destinationAddressPrefix", "*"},
+                              {"destinationPortRange", "22"}}}}}}}}};
+  write_file(dir / "change.json", change.dump());
+  const auto md = run_exposim(
+      {"whatif", (dir / "before.json").string(), "--change", (dir / "change.json").string(), "--format", "markdown"});
+  fs::remove_all(dir);
+  INFO(md.out);
+  CHECK(md.code == cli::kExitFindings);
+  // The code span's fence is one backtick longer than the name's longest run (2), with a space inside because the
+  // name starts with a backtick: GitHub shows ``nsg`@octocat as written, and nothing in a code span is a mention.
+  CHECK_THAT(md.out, Catch::Contains("Changed resources: network-security-group ``` ``nsg`@octocat ```.\n"));
+  // In a cell: `@` followed by a zero-width space (an entity), backticks escaped.
+  CHECK_THAT(md.out, Catch::Contains("| vm @&#8203;org/team \\`x\\` |"));
+  CHECK_THAT(md.out, Catch::Contains("| subnet: \\`\\`nsg\\`@&#8203;octocat/allow-ssh (110) > nic: no NSG |"));
+  // No mention anywhere else: "@org" never, "@octocat" only in the code span.
+  CHECK(md.out.find("@org") == std::string::npos);
+  CHECK(md.out.find("@octocat") == md.out.rfind("@octocat"));
+}

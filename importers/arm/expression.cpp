@@ -352,6 +352,13 @@ Result Evaluator::eval_string_at(std::string_view text, std::size_t depth) {
   if (text.empty() || text.front() != '[') return Result::of(std::string(text));
   if (text.size() >= 2 && text[1] == '[') return Result::of(std::string(text.substr(1)));
   if (text.back() != ']' || text.size() < 2) return Result::of(std::string(text));
+  if (text.size() > limits_.max_expression) {
+    Result too_long = Result::fail(
+        "limit-exceeded",
+        fmt::format("expression of {} characters is longer than {}", text.size(), limits_.max_expression), 0);
+    too_long.error->expression = std::string(text.substr(0, 64)) + "...";
+    return too_long;
+  }
   std::unique_ptr<Node> root;
   Result r = detail::parse(text, 1, text.size() - 1, limits_.max_depth, root);
   if (r.ok()) r = eval(*root, text, depth);

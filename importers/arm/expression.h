@@ -111,7 +111,10 @@ struct Context {
 
 /// Hard caps against hostile input.
 struct Limits {
-  std::size_t max_depth = 64;                     // nesting of calls/brackets in one expression; variable chains
+  std::size_t max_depth = 64;  // nesting of calls/brackets in one expression; variable chains
+  /// Characters in one expression's template string, brackets included: 2^20, about 42 times Azure's own limit
+  /// (24,576 characters), so that nothing Azure accepts is refused.
+  std::size_t max_expression = std::size_t{1} << 20;
   std::size_t max_string = std::size_t{1} << 20;  // characters in any string value
   std::size_t max_elements = 100000;              // elements of any array, properties of any object
   std::size_t max_range = 10000;                  // range() count and copy count (Azure: 10000 and 800)

@@ -435,6 +435,14 @@ struct Importer::Impl : ReaderContext {
     std::string prefix;
     bool prefix_ready = false;
     while (stream.next(el)) {
+      if (el.index >= options.max_resources) {
+        ++errors;
+        const TextPosition p = stream.position(el.offset);
+        diags.error(
+            "limit-exceeded", {file, "", p.line, p.column},
+            fmt::format("more than {} resources in the file; the rest of the file is not read", options.max_resources));
+        break;
+      }
       if (!prefix_ready) {
         if (stream.shape() == StreamShape::kValue || stream.shape() == StreamShape::kData) {
           append_token(prefix, stream.wrapper_key());

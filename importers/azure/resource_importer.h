@@ -21,6 +21,11 @@ struct ImportOptions {
   std::uint64_t max_file_bytes = 4ull << 30;        // larger files: error "file-too-large"
   std::size_t max_depth = 128;                      // JSON nesting cap over the whole document
   std::size_t chunk_bytes = std::size_t{16} << 20;  // read size; tests use tiny values
+  /// Resources one file may hold (the elements of a resource JSON file, the resource instances of a Terraform plan
+  /// or state); past it, the error `limit-exceeded` and the rest of the file is not read. 10,000,000 is 44 times
+  /// the 226,439 resources of the 100,000-NIC bench estate, whose import peaks at 760 MB: a file at the limit
+  /// needs tens of GB.
+  std::size_t max_resources = 10'000'000;
   /// The text comes from an expanded deployment template (issue 13): a value ARM would coerce is coerced, a value
   /// ARM would reject, a placeholder or an unknown value (importers/unknown_value.h) is a warning and is read as
   /// unknown, conservatively, instead of an error.

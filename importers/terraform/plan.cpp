@@ -63,7 +63,8 @@ struct ConfigBlock {
 
 class Reader {
  public:
-  Reader(const std::string& file, model::Diagnostics& diags) : file_(file), diags_(diags) {}
+  Reader(const std::string& file, model::Diagnostics& diags, std::size_t max_resources)
+      : file_(file), diags_(diags), max_resources_(max_resources) {}
 
   void error(std::string pointer, std::string message, std::string_view code = "unexpected-shape") {
     diags_.error(std::string(code), at(file_, std::move(pointer)), std::move(message));
@@ -157,7 +158,14 @@ class Reader {
           error(pointer + "/resources", "'resources' is not an array", "invalid-type");
         } else {
           for (std::size_t k = 0; k < resources->size(); ++k) {
-            read_resource((*resources)[k], module_address, fmt::format("{}/resources/{}", pointer, k), out);
+            const std::string at_resource = fmt::format("{}/resources/{}", pointer, k);
+            if (++resources_read_ > max_resources_) {
+              error(at_resource,
+                    fmt::format("more than {} resources in the file; the rest of the file is not read", max_resources_),
+                    "limit-exceeded");
+              return;
+            }
+            read_resource((*resources)[k], module_address, at_resource, out);
           }
         }
       }
@@ -185,6 +193,8 @@ class Reader {
   std::map<std::string, std::pair<const json*, std::string>> unknown_;
   std::map<std::string, ConfigBlock> config_;
   bool has_configuration_{false};
+  std::size_t max_resources_;
+  std::size_t resources_read_{0};  // resource instances met by read_modules
 
   void read_resource(const json& r, const std::string& module, const std::string& pointer, Instances& out) {
     if (!r.is_object()) {
@@ -433,7 +443,7 @@ PlanStats import_plan_or_throw(std::string_view text, const std::string& path, c
   // Diagnostics about the document's meaning are collected here, then given the line of their pointer.
   model::Diagnostics diags;
   Located located(text, path, sink);
-  Reader reader(path, diags);
+  Reader reader(path, diags, options.max_resources);
   if (!doc.is_object()) {
     reader.error("", "the top-level value is not an object, expected `terraform show -json` output");
     located.add(diags);
