@@ -13,6 +13,7 @@
 
 #include "cli/explain_text.h"
 #include "importers/azure/resource_importer.h"
+#include "importers/azure/service_tags.h"
 #include "model/validate.h"
 #include "solver/explain.h"
 #include "solver/exposure.h"
@@ -117,7 +118,7 @@ void avnm_config(json& r, const std::string& config, const std::string& group) {
 
 /// A Custom inbound TCP admin rule of `config`'s collection `rc`, from the Internet service tag to any address.
 void avnm_rule(json& r, const std::string& config, const std::string& name, const std::string& access, int priority,
-               const std::string& port) {
+               const std::string& port, const std::string& source_tag = "Internet") {
   r.push_back({{"id", kAvnmManager + "/securityAdminConfigurations/" + config + "/ruleCollections/rc/rules/" + name},
                {"name", name},
                {"type", "Microsoft.Network/networkManagers/securityAdminConfigurations/ruleCollections/rules"},
@@ -127,7 +128,7 @@ void avnm_rule(json& r, const std::string& config, const std::string& name, cons
                  {"priority", priority},
                  {"direction", "Inbound"},
                  {"protocol", "Tcp"},
-                 {"sources", {{{"addressPrefix", "Internet"}, {"addressPrefixType", "ServiceTag"}}}},
+                 {"sources", {{{"addressPrefix", source_tag}, {"addressPrefixType", "ServiceTag"}}}},
                  {"destinations", {{{"addressPrefix", "*"}, {"addressPrefixType", "IPPrefix"}}}},
                  {"sourcePortRanges", {"0-65535"}},
                  {"destinationPortRanges", {port}}}}});
@@ -442,4 +443,42 @@ TEST_CASE("admin rules: the admin stage is analyze's path and explain's hops", "
   exposim::testing::path_check::check_paths(r.m, r.a, n);
   CHECK(n.analyzed["public-ip"] == 2);
   CHECK(n.explained["public-ip"] == 2);
+}
+
+TEST_CASE("admin rules: a Deny of a service tag removes the tag's published prefixes with --service-tags",
+          "[solver][network_manager][service_tags]") {
+  json e = avnm_base_estate();
+  avnm_group(e, "ng", "vnet-a");
+  avnm_config(e, "cfg", "ng");
+  avnm_rule(e, "cfg", "deny-azurecloud-ssh", "Deny", 10, "22", "AzureCloud");
+  avnm_deployed(e, {"cfg"});
+  // Without the table, a Deny of a tag exposim cannot resolve is left out (it must not hide an exposure): 22 stays
+  // open to the whole internet, with the unresolved-service-tag warning.
+  const auto without = avnm_run(e);
+  REQUIRE_FALSE(without.diags.has_errors());
+  CHECK(avnm_lines(without) == std::vector<std::string>{"tcp 22 any | admin:- nsg(subnet):allow-ssh no-nsg(nic)"});
+  // With a table where AzureCloud is 20.38.0.0/16 and 52.96.0.0/12 (and an IPv6 prefix), the Deny drops exactly those
+  // sources: 22 is open to the rest of the internet, through no admin rule, then the NSG's allow-ssh.
+  AvnmRun r;
+  exposim::importers::azure::import_text(e.dump(), "t.json", r.m, r.diags);
+  r.m.service_tags = exposim::importers::azure::parse_service_tag_file(
+      R"({"changeNumber": 7, "cloud": "Public", "values": [{"name": "AzureCloud", "properties":
+         {"region": "", "addressPrefixes": ["20.38.0.0/16", "52.96.0.0/12", "2603:1000::/24"]}}]})",
+      "tags.json", r.diags);
+  REQUIRE(r.m.service_tags);
+  model::validate(r.m, r.diags, {});
+  REQUIRE_FALSE(r.diags.has_errors());
+  r.a = solver::analyze(r.m);
+  CHECK(avnm_lines(r) == std::vector<std::string>{"tcp 22 some | admin:- nsg(subnet):allow-ssh no-nsg(nic)"});
+  REQUIRE(r.a.exposures.size() == 1);
+  const auto& sources = r.a.exposures[0].sources;
+  const auto v4 = [](const char* a) { return model::IpAddress::parse(a)->value; };
+  CHECK(sources.contains(v4("8.8.8.8")));
+  CHECK(sources.contains(v4("20.37.255.255")));
+  CHECK_FALSE(sources.contains(v4("20.38.0.1")));
+  CHECK_FALSE(sources.contains(v4("20.38.255.255")));
+  CHECK(sources.contains(v4("20.39.0.0")));
+  CHECK_FALSE(sources.contains(v4("52.96.0.0")));
+  CHECK_FALSE(sources.contains(v4("52.111.255.255")));
+  CHECK(sources.contains(v4("52.112.0.0")));
 }
