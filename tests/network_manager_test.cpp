@@ -17,6 +17,7 @@
 #include "model/validate.h"
 #include "solver/explain.h"
 #include "solver/exposure.h"
+#include "tests/cli_support.h"
 #include "tests/path_check.h"
 #include "tests/resource_json.h"
 
@@ -481,4 +482,48 @@ TEST_CASE("admin rules: a Deny of a service tag removes the tag's published pref
   CHECK_FALSE(sources.contains(v4("52.96.0.0")));
   CHECK_FALSE(sources.contains(v4("52.111.255.255")));
   CHECK(sources.contains(v4("52.112.0.0")));
+}
+
+TEST_CASE("admin rules: explain applies them on a firewall DNAT path as analyze does",
+          "[solver][network_manager][explain]") {
+  // The hub-and-spoke example: the firewall's DNAT rule ssh-to-jump forwards 20.50.60.70:2222 to vm-jump's SSH
+  // (10.1.1.4, vnet-spoke1), which its NSG admits. A Deny admin rule for TCP 22 from any source, applied to
+  // vnet-spoke1 and deployed to westeurope, drops it before the NSG: neither analyze nor explain may show it open.
+  const auto dir = exposim::testing::scratch_dir("network-manager");
+  const std::string spoke =
+      "/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg-spokes/providers/"
+      "Microsoft.Network/virtualNetworks/vnet-spoke1";
+  json e = json::array();
+  e.push_back(
+      {{"id", kAvnmManager}, {"name", "nm"}, {"type", "Microsoft.Network/networkManagers"}, {"properties", {}}});
+  e.push_back({{"id", kAvnmManager + "/networkGroups/ng"},
+               {"name", "ng"},
+               {"type", "Microsoft.Network/networkManagers/networkGroups"},
+               {"properties", {{"memberType", "VirtualNetwork"}}}});
+  e.push_back({{"id", kAvnmManager + "/networkGroups/ng/staticMembers/spoke1"},
+               {"name", "spoke1"},
+               {"type", "Microsoft.Network/networkManagers/networkGroups/staticMembers"},
+               {"properties", {{"resourceId", spoke}}}});
+  avnm_config(e, "cfg", "ng");
+  avnm_rule(e, "cfg", "deny-ssh", "Deny", 10, "22", "*");
+  e.back()["properties"].erase("sources");  // none listed: any address (the firewall's SNAT address included)
+  avnm_deployed(e, {"cfg"});
+  exposim::testing::write_file(dir / "avnm.json", e.dump());
+  const std::vector<std::string> files = {exposim::testing::hub_file("hub.json"),
+                                          exposim::testing::hub_file("spokes.json"),
+                                          exposim::testing::hub_file("firewall.json"), (dir / "avnm.json").string()};
+  std::vector<std::string> analyze = {"analyze"};
+  analyze.insert(analyze.end(), files.begin(), files.end());
+  const auto a = exposim::testing::run_exposim(analyze);
+  INFO(a.out + a.err);
+  REQUIRE(a.code != 2);
+  CHECK(a.out.find("20.50.60.70:2222") == std::string::npos);  // without the admin rule: vm-jump's SSH via DNAT
+  CHECK(a.out.find("fw-hub/inbound-dnat/ssh-to-jump") != std::string::npos);  // the firewall's own 2222 stays
+  std::vector<std::string> explain = {"explain"};
+  explain.insert(explain.end(), files.begin(), files.end());
+  for (const char* arg : {"--from", "52.10.20.30", "--to", "20.50.60.70", "--port", "2222"}) explain.push_back(arg);
+  const auto x = exposim::testing::run_exposim(explain);
+  INFO(x.out + x.err);
+  CHECK(x.out.find("security admin rule 'deny-ssh'") != std::string::npos);
+  CHECK(x.out.find("reaches ip configuration") == std::string::npos);
 }

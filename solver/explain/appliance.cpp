@@ -238,6 +238,7 @@ void explain_via_appliance(const model::Model& m, FlowTrace& t, const Analysis* 
                               ported ? PortSet::single(q.destination_port) : PortSet::all()});
   const int avnet = vnet_of(m, acfg.subnet);
   const int vnet = vnet_of(m, cfg.subnet);
+  bool skip_nsgs = false;  // an AlwaysAllow security admin rule admitted the packet past the NSGs
   for (const Stage& stage : inbound_path(m, how, x)) {
     switch (stage.kind) {
       case K::kSource: t.hops.push_back(source_hop(m, space, q.source, t)); break;
@@ -295,8 +296,13 @@ void explain_via_appliance(const model::Model& m, FlowTrace& t, const Analysis* 
         t.hops.push_back(forward);
         break;
       }
+      case K::kAdminRule:  // the target VNet's security admin rules, before its NSGs
+        t.hops.push_back(packet_admin_hop(m, space, stage, packet, dst, skip_nsgs));
+        break;
       case K::kNsg:
-      case K::kNoNsg: t.hops.push_back(packet_nsg_hop(m, space, stage, packet, dst, q)); break;
+      case K::kNoNsg:
+        if (!skip_nsgs) t.hops.push_back(packet_nsg_hop(m, space, stage, packet, dst, q));
+        break;
       case K::kRoute: {
         // The reply must go back to the appliance: the client is one of the sources the subnet diverts, and the
         // route analyze takes for them leads to the appliance's private IP.

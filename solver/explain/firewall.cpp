@@ -384,6 +384,7 @@ void explain_dnat(const model::Model& m, FlowTrace& t, const FirewallAddress& at
   how.load_balancer = ilb;
   how.rule = ilb_rule;
   how.frontend_port = ilb_port;
+  bool skip_nsgs = false;  // an AlwaysAllow security admin rule admitted the packet past the NSGs
   for (const Stage& stage : inbound_path(m, how, model::IpConfigIndex{n, c})) {
     switch (stage.kind) {
       case HopKind::kSource: t.hops.push_back(source); break;
@@ -391,8 +392,13 @@ void explain_dnat(const model::Model& m, FlowTrace& t, const FirewallAddress& at
       case HopKind::kFirewall: t.hops.push_back(hop); break;
       case HopKind::kLoadBalancer: t.hops.push_back(lb_hop); break;  // an internal load balancer's rule
       case HopKind::kRoute: t.hops.push_back(std::string_view(stage.scope) == "forward" ? forward : back_hop()); break;
+      case HopKind::kAdminRule:  // the target VNet's security admin rules, before its NSGs, on what the NSGs see
+        t.hops.push_back(packet_admin_hop(m, space, stage, arriving, dst, skip_nsgs));
+        break;
       case HopKind::kNsg:
-      case HopKind::kNoNsg: t.hops.push_back(nsg_hop(stage)); break;
+      case HopKind::kNoNsg:
+        if (!skip_nsgs) t.hops.push_back(nsg_hop(stage));
+        break;
       default: break;  // kTarget: analyze's last hop (explain names the target in its verdict)
     }
   }
