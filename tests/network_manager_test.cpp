@@ -484,15 +484,12 @@ TEST_CASE("admin rules: a Deny of a service tag removes the tag's published pref
   CHECK(sources.contains(v4("52.112.0.0")));
 }
 
-TEST_CASE("admin rules: explain applies them on a firewall DNAT path as analyze does",
-          "[solver][network_manager][explain]") {
-  // The hub-and-spoke example: the firewall's DNAT rule ssh-to-jump forwards 20.50.60.70:2222 to vm-jump's SSH
-  // (10.1.1.4, vnet-spoke1), which its NSG admits. A Deny admin rule for TCP 22 from any source, applied to
-  // vnet-spoke1 and deployed to westeurope, drops it before the NSG: neither analyze nor explain may show it open.
-  const auto dir = exposim::testing::scratch_dir("network-manager");
-  const std::string spoke =
-      "/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg-spokes/providers/"
-      "Microsoft.Network/virtualNetworks/vnet-spoke1";
+namespace {
+
+/// Writes `file` in `dir`: network manager nm whose configuration cfg (deployed to westeurope) holds one Deny admin
+/// rule for TCP `port` from any source, applied to the VNet `vnet_id` by a static member.
+std::string avnm_deny_file(const std::filesystem::path& dir, const std::string& file, const std::string& vnet_id,
+                           const std::string& port) {
   json e = json::array();
   e.push_back(
       {{"id", kAvnmManager}, {"name", "nm"}, {"type", "Microsoft.Network/networkManagers"}, {"properties", {}}});
@@ -500,30 +497,78 @@ TEST_CASE("admin rules: explain applies them on a firewall DNAT path as analyze 
                {"name", "ng"},
                {"type", "Microsoft.Network/networkManagers/networkGroups"},
                {"properties", {{"memberType", "VirtualNetwork"}}}});
-  e.push_back({{"id", kAvnmManager + "/networkGroups/ng/staticMembers/spoke1"},
-               {"name", "spoke1"},
+  e.push_back({{"id", kAvnmManager + "/networkGroups/ng/staticMembers/member"},
+               {"name", "member"},
                {"type", "Microsoft.Network/networkManagers/networkGroups/staticMembers"},
-               {"properties", {{"resourceId", spoke}}}});
+               {"properties", {{"resourceId", vnet_id}}}});
   avnm_config(e, "cfg", "ng");
-  avnm_rule(e, "cfg", "deny-ssh", "Deny", 10, "22", "*");
-  e.back()["properties"].erase("sources");  // none listed: any address (the firewall's SNAT address included)
+  avnm_rule(e, "cfg", "deny-" + port, "Deny", 10, port, "*");
+  e.back()["properties"].erase("sources");  // none listed: any address (SNAT, Bastion and gateway addresses too)
   avnm_deployed(e, {"cfg"});
-  exposim::testing::write_file(dir / "avnm.json", e.dump());
-  const std::vector<std::string> files = {exposim::testing::hub_file("hub.json"),
-                                          exposim::testing::hub_file("spokes.json"),
-                                          exposim::testing::hub_file("firewall.json"), (dir / "avnm.json").string()};
-  std::vector<std::string> analyze = {"analyze"};
-  analyze.insert(analyze.end(), files.begin(), files.end());
-  const auto a = exposim::testing::run_exposim(analyze);
+  exposim::testing::write_file(dir / file, e.dump());
+  return (dir / file).string();
+}
+
+exposim::testing::CliResult avnm_cli(const char* command, std::vector<std::string> files,
+                                     std::initializer_list<const char*> options) {
+  files.insert(files.begin(), command);
+  files.insert(files.end(), options.begin(), options.end());
+  return exposim::testing::run_exposim(files);
+}
+
+}  // namespace
+
+TEST_CASE("admin rules: explain applies them on DNAT and Bastion paths as analyze does",
+          "[solver][network_manager][explain]") {
+  // The hub-and-spoke example: the firewall's DNAT rule ssh-to-jump forwards 20.50.60.70:2222 to vm-jump's SSH
+  // (10.1.1.4, vnet-spoke1), and Bastion bas-hub (20.50.60.80) opens sessions to it; its NSG admits both. A Deny
+  // admin rule for TCP 22 from any source, applied to vnet-spoke1 and deployed to westeurope, drops both before the
+  // NSG: neither analyze nor explain may show them open. Other ports through Bastion stay open.
+  const auto dir = exposim::testing::scratch_dir("network-manager");
+  const std::vector<std::string> files = {
+      exposim::testing::hub_file("hub.json"), exposim::testing::hub_file("spokes.json"),
+      exposim::testing::hub_file("firewall.json"),
+      avnm_deny_file(dir, "avnm.json",
+                     "/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg-spokes/providers/"
+                     "Microsoft.Network/virtualNetworks/vnet-spoke1",
+                     "22")};
+  const auto a = avnm_cli("analyze", files, {});
   INFO(a.out + a.err);
   REQUIRE(a.code != 2);
   CHECK(a.out.find("20.50.60.70:2222") == std::string::npos);  // without the admin rule: vm-jump's SSH via DNAT
   CHECK(a.out.find("fw-hub/inbound-dnat/ssh-to-jump") != std::string::npos);  // the firewall's own 2222 stays
-  std::vector<std::string> explain = {"explain"};
-  explain.insert(explain.end(), files.begin(), files.end());
-  for (const char* arg : {"--from", "52.10.20.30", "--to", "20.50.60.70", "--port", "2222"}) explain.push_back(arg);
-  const auto x = exposim::testing::run_exposim(explain);
+  CHECK(a.out.find("bastion        tcp    22 ") == std::string::npos);
+  CHECK(a.out.find("bastion        tcp    all except 22 ") != std::string::npos);
+  const auto dnat = avnm_cli("explain", files, {"--from", "52.10.20.30", "--to", "20.50.60.70", "--port", "2222"});
+  INFO(dnat.out + dnat.err);
+  CHECK(dnat.out.find("verdict: denied at admin-rule: security admin rule 'deny-22'") != std::string::npos);
+  const auto ssh =
+      avnm_cli("explain", files, {"--from", "52.10.20.30", "--to", "vm-jump", "--port", "22", "--via", "bastion"});
+  INFO(ssh.out + ssh.err);
+  CHECK(ssh.out.find("verdict: denied at admin-rule: security admin rule 'deny-22'") != std::string::npos);
+  const auto rdp =
+      avnm_cli("explain", files, {"--from", "52.10.20.30", "--to", "vm-jump", "--port", "3389", "--via", "bastion"});
+  INFO(rdp.out + rdp.err);
+  CHECK(rdp.out.find("verdict: allowed") != std::string::npos);
+}
+
+TEST_CASE("admin rules: explain applies them on an application gateway's backend leg as analyze does",
+          "[solver][network_manager][explain]") {
+  // The app-gateway-waf example: listener l-https (20.50.0.20:443) forwards to vm-web-1 and vm-web-2 on 8080 in
+  // vnet-hub. A Deny admin rule for TCP 8080 applied to vnet-hub drops the backend leg: no application-gateway
+  // exposure remains, and explain stops at the admin rule.
+  const auto dir = exposim::testing::scratch_dir("network-manager");
+  const std::vector<std::string> files = {
+      exposim::testing::example("app-gateway-waf/estate.json"),
+      avnm_deny_file(dir, "avnm-agw.json",
+                     "/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg-edge/providers/"
+                     "Microsoft.Network/virtualNetworks/vnet-hub",
+                     "8080")};
+  const auto a = avnm_cli("analyze", files, {});
+  INFO(a.out + a.err);
+  REQUIRE(a.code != 2);
+  CHECK(a.out.find("application-gateway") == std::string::npos);
+  const auto x = avnm_cli("explain", files, {"--from", "52.10.20.30", "--to", "20.50.0.20", "--port", "443"});
   INFO(x.out + x.err);
-  CHECK(x.out.find("security admin rule 'deny-ssh'") != std::string::npos);
-  CHECK(x.out.find("reaches ip configuration") == std::string::npos);
+  CHECK(x.out.find("verdict: denied at admin-rule: security admin rule 'deny-8080'") != std::string::npos);
 }

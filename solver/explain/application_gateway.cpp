@@ -266,6 +266,7 @@ void explain_application_gateway(const model::Model& m, FlowTrace& t, int gi, in
   // Puts the stages on the trace up to `last` (none: all of them), each as decided.
   auto walk = [&](const std::vector<Stage>& stages, std::string_view last) {
     bool target_nsgs = false;
+    bool skip_nsgs = false;   // an AlwaysAllow security admin rule admitted the leg past the backend's NSGs
     bool at_gateway = false;  // the stages before the gateway's are a DNAT rule's (its forward route)
     for (const Stage& stage : stages) {
       const std::string_view scope = stage.scope;
@@ -276,11 +277,20 @@ void explain_application_gateway(const model::Model& m, FlowTrace& t, int gi, in
           at_gateway = true;
           t.hops.push_back(scope == "listener" ? listener : routing);
           break;
+        case K::kAdminRule: {  // the backend VNet's security admin rules, on the gateway's addresses
+          if (chosen == nullptr) break;
+          const auto& bcfg = m.nics[chosen->x.nic].ip_configurations[chosen->x.ip_configuration];
+          const Destination bdst{bcfg.private_ip, bcfg.subnet.index, &bcfg.asgs};
+          const PacketSet leg(Cube{through.sources, IpSet::all(), model::bit(model::Protocol::kTcp), PortSet::all(),
+                                   PortSet::single(chosen->port)});
+          t.hops.push_back(packet_admin_hop(m, space, stage, leg, bdst, skip_nsgs));
+          break;
+        }
         case K::kNsg:
         case K::kNoNsg:
           if (scope == "gateway-subnet") {
             t.hops.push_back(entry_nsg);
-          } else if (!target_nsgs) {  // the backend's two NSG stages, decided together
+          } else if (!target_nsgs && !skip_nsgs) {  // the backend's two NSG stages, decided together
             target_nsgs = true;
             forwarded_nsg_hops(m, space, Via::kApplicationGateway, chosen->x, through.sources, chosen->port, who,
                                through.sources, t);

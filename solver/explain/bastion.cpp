@@ -288,16 +288,25 @@ void explain_via_bastion(const model::Model& m, FlowTrace& t) {
   TraceHop back;
   bool stopped = false;
   bool target_nsgs = false;
+  bool skip_nsgs = false;  // an AlwaysAllow security admin rule admitted the session past the target's NSGs
   for (const Stage& stage : inbound_path(m, how, x)) {
     if (stopped) break;
     switch (stage.kind) {
       case K::kSource: t.hops.push_back(source_hop(m, space, q.source, t)); break;
       case K::kEntry: bastion_entry_hop(m, t, bi); break;
+      case K::kAdminRule: {  // the target VNet's security admin rules, on the session's sources (the Bastion's)
+        const auto& tcfg = m.nics[x.nic].ip_configurations[x.ip_configuration];
+        const Destination tdst{tcfg.private_ip, tcfg.subnet.index, &tcfg.asgs};
+        const PacketSet session(Cube{inner, IpSet::all(), model::bit(model::Protocol::kTcp), PortSet::all(),
+                                     PortSet::single(q.destination_port)});
+        t.hops.push_back(packet_admin_hop(m, space, stage, session, tdst, skip_nsgs));
+        break;
+      }
       case K::kNsg:
       case K::kNoNsg:
         if (std::string_view(stage.scope) == "bastion-subnet") {
           bastion_nsg_hop(m, space, t, bi, 443);
-        } else if (!target_nsgs) {  // the target's two NSG stages, decided together
+        } else if (!target_nsgs && !skip_nsgs) {  // the target's two NSG stages, decided together
           target_nsgs = true;
           forwarded_nsg_hops(m, space, Via::kBastion, x, inner, q.destination_port, who, inner, t);
         }

@@ -9,8 +9,17 @@ TraceHop packet_admin_hop(const model::Model& m, const AddressSpace& space, cons
                           const Destination& dst, bool& skip_nsgs) {
   skip_nsgs = false;
   const auto decisions = decide_admin(m, stage.resource, packet, dst, space);
-  // One packet: one decision (for a protocol without ports the first share decides, as the NSG hops do).
-  const AdminDecision* d = decisions.empty() ? nullptr : &decisions.front();
+  // One packet: one decision. Several sources (a firewall's SNAT addresses, a Bastion subnet's, an application
+  // gateway's instances): the flow passes when any of them passes, as analyze reports it, so the most permissive
+  // decision is shown: AlwaysAllow, then Allow or no rule, then Deny (the first of equals, in rule order).
+  const auto admin_hop_permissiveness = [](const AdminDecision& x) {
+    if (x.rule < 0) return 1;
+    return x.access == model::AdminAccess::kAlwaysAllow ? 2 : x.access == model::AdminAccess::kDeny ? 0 : 1;
+  };
+  const AdminDecision* d = nullptr;
+  for (const auto& x : decisions) {
+    if (d == nullptr || admin_hop_permissiveness(x) > admin_hop_permissiveness(*d)) d = &x;
+  }
   const int rule = d != nullptr ? d->rule : -1;
   TraceHop h;
   static_cast<Hop&>(h) = admin_hop(stage.resource, rule);
