@@ -457,16 +457,20 @@ TEST_CASE("admin rules: a Deny of a service tag removes the tag's published pref
   // open to the whole internet, with the unresolved-service-tag warning.
   const auto without = avnm_run(e);
   REQUIRE_FALSE(without.diags.has_errors());
+  CHECK(avnm_codes(without.diags) == std::vector<std::string>{"unresolved-service-tag"});
   CHECK(avnm_lines(without) == std::vector<std::string>{"tcp 22 any | admin:- nsg(subnet):allow-ssh no-nsg(nic)"});
   // With a table where AzureCloud is 20.38.0.0/16 and 52.96.0.0/12 (and an IPv6 prefix), the Deny drops exactly those
   // sources: 22 is open to the rest of the internet, through no admin rule, then the NSG's allow-ssh.
   AvnmRun r;
-  exposim::importers::azure::import_text(e.dump(), "t.json", r.m, r.diags);
   r.m.service_tags = exposim::importers::azure::parse_service_tag_file(
       R"({"changeNumber": 7, "cloud": "Public", "values": [{"name": "AzureCloud", "properties":
          {"region": "", "addressPrefixes": ["20.38.0.0/16", "52.96.0.0/12", "2603:1000::/24"]}}]})",
       "tags.json", r.diags);
   REQUIRE(r.m.service_tags);
+  exposim::importers::azure::ImportOptions with_tags;
+  with_tags.service_tags = r.m.service_tags.get();
+  exposim::importers::azure::import_text(e.dump(), "t.json", r.m, r.diags, with_tags);
+  CHECK(avnm_codes(r.diags).empty());  // the table resolves the tag: no unresolved-service-tag warning
   model::validate(r.m, r.diags, {});
   REQUIRE_FALSE(r.diags.has_errors());
   r.a = solver::analyze(r.m);

@@ -97,12 +97,23 @@ void read_admin_addresses(ReaderContext& ctx, JsonObject props, std::string_view
       }
       out.tags.push_back(tag);
     };
-    switch (classify_service_tag(t)) {
+    const TagKind kind = classify_service_tag(t);
+    const model::ServiceTagTable* table = ctx.options.service_tags;
+    if (kind != TagKind::kInternet && kind != TagKind::kVirtualNetwork && kind != TagKind::kAzureLoadBalancer &&
+        model::service_tag_addresses(table, t) != nullptr) {
+      out.other_tags.emplace_back(t);  // the published table resolves it, as in NSG rules (importers/azure/nsg.cpp)
+      return;
+    }
+    switch (kind) {
       case TagKind::kInternet: add_tag(model::ServiceTag::kInternet); return;
       case TagKind::kVirtualNetwork: add_tag(model::ServiceTag::kVirtualNetwork); return;
       case TagKind::kAzureLoadBalancer: add_tag(model::ServiceTag::kAzureLoadBalancer); return;
       case TagKind::kUnresolved:
         out.other_tags.emplace_back(t);
+        if (table != nullptr) {
+          ctx.warning("service-tag-not-in-file", service_tag_not_in_file_message(t, *table));
+          return;
+        }
         ctx.warning("unresolved-service-tag",
                     fmt::format("service tag '{}' is not resolved to addresses: Allow and AlwaysAllow admin rules "
                                 "treat it as the whole internet, Deny admin rules as nothing",
