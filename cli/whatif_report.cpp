@@ -10,6 +10,7 @@
 #include "cli/exposure_cells.h"
 #include "cli/json_parts.h"
 #include "cli/text_table.h"
+#include "model/service_tags.h"
 #include "solver/exposure.h"
 #include "solver/firewall.h"
 
@@ -154,19 +155,23 @@ std::string latent_rule_text(const model::Model& m, const LatentRule& l) {
   return (l.kind == model::ResourceKind::kFirewall ? "fw: " : "nsg: ") + describe_hop(m, h);
 }
 
-/// The source entries of a latent rule that the solver cannot resolve (service tags such as GatewayManager,
-/// FQDNs): an allow rule takes them as the whole internet, which the reader should know.
-const std::vector<std::string>& unresolved_sources(const model::Model& m, const LatentRule& l) {
-  if (l.kind == model::ResourceKind::kFirewall) {
-    const auto& fw = m.firewalls[l.resource];
-    return solver::rule_at(m, fw, fw.order[l.rule]).sources.unresolved;
+/// The source entries of a latent rule that the solver cannot resolve (service tags such as GatewayManager that no
+/// --service-tags file resolves, FQDNs): an allow rule takes them as the whole internet, which the reader should know.
+std::vector<std::string> unresolved_sources(const model::Model& m, const LatentRule& l) {
+  const std::vector<std::string>& entries =
+      l.kind == model::ResourceKind::kFirewall
+          ? solver::rule_at(m, m.firewalls[l.resource], m.firewalls[l.resource].order[l.rule]).sources.unresolved
+          : m.nsgs[l.resource].rules[l.rule].source.other_tags;
+  std::vector<std::string> out;
+  for (const auto& e : entries) {
+    if (model::service_tag_addresses(m.service_tags.get(), e) == nullptr) out.push_back(e);
   }
-  return m.nsgs[l.resource].rules[l.rule].source.other_tags;
+  return out;
 }
 
 /// "any", and "(GatewayManager taken as the internet)" when unresolved entries made it so.
 std::string latent_sources_cell(const model::Model& m, const LatentRule& l, const std::string& sources) {
-  const auto& unresolved = unresolved_sources(m, l);
+  const auto unresolved = unresolved_sources(m, l);
   if (unresolved.empty()) return sources;
   std::string names;
   for (const auto& u : unresolved) names += (names.empty() ? "" : ", ") + u;

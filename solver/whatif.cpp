@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "model/service_tags.h"
 #include "solver/firewall.h"
 #include "solver/incremental.h"
 #include "solver/paas.h"
@@ -265,18 +266,23 @@ PacketSet admitted(const IpSet& sources, model::ProtocolMask protocols, const Po
 
 /// The internet addresses one side of an NSG rule stands for, as resolve_addresses() resolves them in an allow rule
 /// (an unresolved service tag is the whole internet); VirtualNetwork, AzureLoadBalancer and ASGs are not internet.
-IpSet internet_part(const model::AddressMatch& m, const IpSet& internet) {
-  if (m.any || !m.other_tags.empty()) return internet;
+IpSet internet_part(const model::AddressMatch& m, const IpSet& internet, const model::ServiceTagTable* table) {
+  if (m.any) return internet;
   if (std::find(m.tags.begin(), m.tags.end(), model::ServiceTag::kInternet) != m.tags.end()) return internet;
   IpSet s;
   for (const auto& p : m.prefixes) s = s.unite(model::to_set(p));
+  for (const auto& tag : m.other_tags) {  // a tag the published table resolves is its prefixes, else the internet
+    const IpSet* published = model::service_tag_addresses(table, tag);
+    if (published == nullptr) return internet;
+    s = s.unite(*published);
+  }
   return s.intersect(internet);
 }
 
 /// The internet packets an inbound NSG rule admits (none for a deny or outbound rule).
-PacketSet nsg_admits(const model::SecurityRule& r, const IpSet& internet) {
+PacketSet nsg_admits(const model::SecurityRule& r, const IpSet& internet, const model::ServiceTagTable* table) {
   if (r.access != model::Access::kAllow || r.direction != model::Direction::kInbound) return {};
-  return admitted(internet_part(r.source, internet), r.protocols, r.destination_ports);
+  return admitted(internet_part(r.source, internet, table), r.protocols, r.destination_ports);
 }
 
 /// The internet packets a firewall rule admits (none for a rule of a deny collection).
@@ -325,8 +331,8 @@ std::vector<LatentRule> latent_rules(const model::Model& mb, const Analysis& bef
         }
       }
       if (old != nullptr && same_match(*old, r)) continue;
-      PacketSet p = nsg_admits(r, after.internet);
-      if (old != nullptr && !p.empty()) p = p.subtract(nsg_admits(*old, before.internet));
+      PacketSet p = nsg_admits(r, after.internet, ma.service_tags.get());
+      if (old != nullptr && !p.empty()) p = p.subtract(nsg_admits(*old, before.internet, mb.service_tags.get()));
       if (p.empty()) continue;
       candidates.push_back(LatentRule{old != nullptr ? LatentRule::Change::kWidened : LatentRule::Change::kAdded,
                                       ResourceKind::kNetworkSecurityGroup,

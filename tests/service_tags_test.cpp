@@ -381,3 +381,25 @@ TEST_CASE("service tags: whatif reads the file once for both sides", "[service_t
   CHECK(r.out.find("any except 20.38.0.0/16,52.96.0.0/12,147.243.0.0/16") != std::string::npos);
   CHECK(r.err.empty());
 }
+
+TEST_CASE("service tags: whatif's latent rules show a tag the file resolves as its prefixes", "[service_tags]") {
+  // The change puts a deny of everything (100) before a new allow of Front Door's backends on 8443 (200): the new
+  // rule admits internet sources but reaches nothing, a latent rule. With the file its sources are Front Door's
+  // published prefixes; without it, the tag is taken as the whole internet and the cell says so.
+  const auto dir = exposim::testing::scratch_dir("service-tags");
+  const std::string tags = service_tags_fixture("ServiceTags_Public_20261130.json");
+  const std::string before = service_tags_estate(
+      dir, "lat-before.json", service_tags_rule("allow-fd", 100, "Allow", "AzureFrontDoor.Backend", "443"));
+  const std::string after =
+      service_tags_estate(dir, "lat-after.json",
+                          service_tags_rule("deny-all", 100, "Deny", "*", "*") + "," +
+                              service_tags_rule("allow-fd-8443", 200, "Allow", "AzureFrontDoor.Backend", "8443"));
+  const auto with = exposim::testing::run_exposim({"whatif", before, "--after", after, "--service-tags", tags});
+  INFO(with.out + with.err);
+  CHECK(with.out.find("added   nsg: nsg-web/allow-fd-8443 (200)  tcp    8443   IPv4 147.243.0.0/16, IPv6 "
+                      "2a01:111:2050::/44") != std::string::npos);
+  CHECK(with.out.find("taken as the internet") == std::string::npos);
+  const auto without = exposim::testing::run_exposim({"whatif", before, "--after", after});
+  INFO(without.out + without.err);
+  CHECK(without.out.find("any (AzureFrontDoor.Backend taken as the internet)") != std::string::npos);
+}
