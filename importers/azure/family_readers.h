@@ -5,6 +5,10 @@
 // resource_types.cpp lists which reader reads which Azure type, and the order of the finish steps.
 #pragma once
 
+#include <optional>
+#include <string>
+#include <string_view>
+
 #include "importers/azure/reader_context.h"
 
 namespace exposim::importers::azure {
@@ -25,6 +29,16 @@ bool read_asg(ReaderContext& ctx, Resource& resource);
 bool read_separate_security_rule(ReaderContext& ctx, Resource& resource);
 bool read_separate_default_security_rule(ReaderContext& ctx, Resource& resource);
 void attach_security_rules(ReaderContext& ctx);
+/// A rule's protocol (`*`/`Any`, `Tcp`, `Udp`, `Icmp`, `Esp`, `Ah`, any case), or nothing for another value: the
+/// security rules' and the security admin rules' (network_manager.cpp) vocabulary.
+std::optional<model::ProtocolMask> security_rule_protocol(std::string_view t);
+/// Reads one address entry of a rule (`raw`, not blank): `*`/`Any`, a value only known at deployment (`unknown`),
+/// an IP or prefix, or a service tag (one the --service-tags table resolves, or Internet, VirtualNetwork,
+/// AzureLoadBalancer, or one exposim cannot resolve or does not know, with a warning; a note in an `outbound`
+/// rule). `unresolved_message` words the warning of an unresolved tag for the rules at hand. Shared by security
+/// rules and security admin rules (network_manager.cpp).
+void read_address_entry(ReaderContext& ctx, std::string_view raw, model::AddressMatch& out, bool& unknown,
+                        bool outbound, std::string (*unresolved_message)(std::string_view tag));
 
 // compute.cpp: network interfaces, ip configurations, public IP addresses, virtual machines.
 bool read_nic(ReaderContext& ctx, Resource& resource);

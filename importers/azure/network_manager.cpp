@@ -34,15 +34,12 @@ constexpr std::string_view kAdminConfigurationIds = "configurationids";
 constexpr std::string_view kAdminDeploymentType = "deploymenttype";
 constexpr std::string_view kAdminRegion = "region";
 
-std::optional<model::ProtocolMask> admin_protocol_of(std::string_view t) {
-  using model::Protocol;
-  if (t == "*" || iequals(t, "any")) return model::kAllProtocols;
-  if (iequals(t, "tcp")) return model::bit(Protocol::kTcp);
-  if (iequals(t, "udp")) return model::bit(Protocol::kUdp);
-  if (iequals(t, "icmp")) return model::bit(Protocol::kIcmp);
-  if (iequals(t, "esp")) return model::bit(Protocol::kEsp);
-  if (iequals(t, "ah")) return model::bit(Protocol::kAh);
-  return std::nullopt;
+/// The warning of a service tag exposim cannot resolve, in an admin rule.
+std::string unresolved_admin_tag_message(std::string_view tag) {
+  return fmt::format(
+      "service tag '{}' is not resolved to addresses: Allow and AlwaysAllow admin rules treat it as the whole "
+      "internet, Deny admin rules as nothing",
+      tag);
 }
 
 /// One side of an admin rule (`sources` or `destinations`: objects with `addressPrefix` and `addressPrefixType`
@@ -78,51 +75,7 @@ void read_admin_addresses(ReaderContext& ctx, JsonObject props, std::string_view
       unknown = true;
       return;
     }
-    if (t == "*" || iequals(t, "any")) {
-      out.any = true;
-      return;
-    }
-    if (is_unknown_value(raw) || (ctx.options.from_template && looks_like_placeholder(t))) {
-      ctx.note_unknown(raw);
-      unknown = true;
-      return;
-    }
-    if (looks_like_ip(t)) {
-      if (auto p = ctx.prefix_value(t, &unknown)) out.prefixes.push_back(*p);
-      return;
-    }
-    auto add_tag = [&](model::ServiceTag tag) {
-      for (auto x : out.tags) {
-        if (x == tag) return;
-      }
-      out.tags.push_back(tag);
-    };
-    const TagKind kind = classify_service_tag(t);
-    const model::ServiceTagTable* table = ctx.options.service_tags;
-    if (kind != TagKind::kInternet && kind != TagKind::kVirtualNetwork && kind != TagKind::kAzureLoadBalancer &&
-        model::service_tag_addresses(table, t) != nullptr) {
-      out.other_tags.emplace_back(t);  // the published table resolves it, as in NSG rules (importers/azure/nsg.cpp)
-      return;
-    }
-    switch (kind) {
-      case TagKind::kInternet: add_tag(model::ServiceTag::kInternet); return;
-      case TagKind::kVirtualNetwork: add_tag(model::ServiceTag::kVirtualNetwork); return;
-      case TagKind::kAzureLoadBalancer: add_tag(model::ServiceTag::kAzureLoadBalancer); return;
-      case TagKind::kUnresolved:
-        out.other_tags.emplace_back(t);
-        if (table != nullptr) {
-          ctx.warning("service-tag-not-in-file", service_tag_not_in_file_message(t, *table));
-          return;
-        }
-        ctx.warning("unresolved-service-tag",
-                    fmt::format("service tag '{}' is not resolved to addresses: Allow and AlwaysAllow admin rules "
-                                "treat it as the whole internet, Deny admin rules as nothing",
-                                t));
-        return;
-      case TagKind::kUnknown:
-        ctx.warning("unknown-service-tag", fmt::format("unknown service tag '{}' matches nothing", t));
-        return;
-    }
+    read_address_entry(ctx, raw, out, unknown, false, unresolved_admin_tag_message);
   });
   if (!listed && !unknown) out.any = true;
 }
@@ -233,7 +186,7 @@ bool read_admin_rule(ReaderContext& ctx, Resource& resource) {
     missing("access");
   }
   if (auto f = ctx.get_string(props, keys::kProtocol)) {
-    if (auto p = admin_protocol_of(trim(*f))) {
+    if (auto p = security_rule_protocol(trim(*f))) {
       r.protocols = *p;
     } else {
       unknown_protocol =

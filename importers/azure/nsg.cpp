@@ -24,17 +24,6 @@ struct NsgState {
   std::vector<PendingChild<model::SecurityRule>> rules;
 };
 
-std::optional<model::ProtocolMask> parse_protocol(std::string_view t) {
-  using model::Protocol;
-  if (t == "*" || iequals(t, "any")) return model::kAllProtocols;
-  if (iequals(t, "tcp")) return model::bit(Protocol::kTcp);
-  if (iequals(t, "udp")) return model::bit(Protocol::kUdp);
-  if (iequals(t, "icmp")) return model::bit(Protocol::kIcmp);
-  if (iequals(t, "esp")) return model::bit(Protocol::kEsp);
-  if (iequals(t, "ah")) return model::bit(Protocol::kAh);
-  return std::nullopt;
-}
-
 /// Reads one side (source or destination) of a rule. False when nothing at all is listed. `unknown` is set
 /// when an entry (prefix, tag or application security group) is only known at deployment. A tag exposim cannot
 /// resolve is a warning in an inbound rule and a note in an outbound one (`outbound`): exposim analyses inbound
@@ -46,57 +35,7 @@ bool read_addresses(ReaderContext& ctx, JsonObject props, std::string_view singl
     const std::string_view t = trim(raw);
     if (t.empty()) return;
     listed = true;
-    if (t == "*" || iequals(t, "any")) {
-      out.any = true;
-      return;
-    }
-    if (is_unknown_value(raw) || (ctx.options.from_template && looks_like_placeholder(t))) {
-      ctx.note_unknown(raw);
-      unknown = true;
-      return;
-    }
-    if (looks_like_ip(t)) {
-      if (auto p = ctx.prefix_value(t, &unknown)) out.prefixes.push_back(*p);
-      return;
-    }
-    auto add_tag = [&](model::ServiceTag tag) {
-      if (std::find(out.tags.begin(), out.tags.end(), tag) == out.tags.end()) out.tags.push_back(tag);
-    };
-    const TagKind kind = classify_service_tag(t);
-    const model::ServiceTagTable* table = ctx.options.service_tags;
-    if (kind != TagKind::kInternet && kind != TagKind::kVirtualNetwork && kind != TagKind::kAzureLoadBalancer &&
-        model::service_tag_addresses(table, t) != nullptr) {
-      out.other_tags.emplace_back(t);  // the published table resolves it (solver/nsg.cpp)
-      return;
-    }
-    switch (kind) {
-      case TagKind::kInternet: add_tag(model::ServiceTag::kInternet); return;
-      case TagKind::kVirtualNetwork: add_tag(model::ServiceTag::kVirtualNetwork); return;
-      case TagKind::kAzureLoadBalancer: add_tag(model::ServiceTag::kAzureLoadBalancer); return;
-      case TagKind::kUnresolved:
-        out.other_tags.emplace_back(t);
-        if (outbound) {
-          ctx.report(Severity::kNote, table != nullptr ? "service-tag-not-in-file" : "unresolved-service-tag", ctx.ptr,
-                     fmt::format("service tag '{}' is not resolved to addresses; it is in an outbound rule, which does "
-                                 "not decide what the internet reaches",
-                                 t));
-        } else if (table != nullptr) {
-          ctx.warning("service-tag-not-in-file", service_tag_not_in_file_message(t, *table));
-        } else {
-          ctx.warning("unresolved-service-tag", unresolved_service_tag_message(t));
-        }
-        return;
-      case TagKind::kUnknown:
-        if (outbound) {
-          ctx.report(Severity::kNote, "unknown-service-tag", ctx.ptr,
-                     fmt::format("unknown service tag '{}' matches nothing; it is in an outbound rule, which does not "
-                                 "decide what the internet reaches",
-                                 t));
-        } else {
-          ctx.warning("unknown-service-tag", fmt::format("unknown service tag '{}' matches nothing", t));
-        }
-        return;
-    }
+    read_address_entry(ctx, raw, out, unknown, outbound, unresolved_service_tag_message);
   });
   std::vector<Ref> groups = ctx.get_ref_list(props, asgs);
   if (!groups.empty()) listed = true;
@@ -137,7 +76,7 @@ RuleRead read_rule(ReaderContext& ctx, JsonObject o, ChildIds ids, bool is_defau
 
   bool unknown_protocol = false, unknown_access = false, unknown_direction = false;
   if (auto f = ctx.get_string(props, keys::kProtocol)) {
-    if (auto m = parse_protocol(trim(*f))) {
+    if (auto m = security_rule_protocol(trim(*f))) {
       r.protocols = *m;
     } else {
       unknown_protocol =
@@ -248,6 +187,73 @@ bool read_separate_rule(ReaderContext& ctx, Resource& resource, bool is_default)
 }
 
 }  // namespace
+
+std::optional<model::ProtocolMask> security_rule_protocol(std::string_view t) {
+  using model::Protocol;
+  if (t == "*" || iequals(t, "any")) return model::kAllProtocols;
+  if (iequals(t, "tcp")) return model::bit(Protocol::kTcp);
+  if (iequals(t, "udp")) return model::bit(Protocol::kUdp);
+  if (iequals(t, "icmp")) return model::bit(Protocol::kIcmp);
+  if (iequals(t, "esp")) return model::bit(Protocol::kEsp);
+  if (iequals(t, "ah")) return model::bit(Protocol::kAh);
+  return std::nullopt;
+}
+
+void read_address_entry(ReaderContext& ctx, std::string_view raw, model::AddressMatch& out, bool& unknown,
+                        bool outbound, std::string (*unresolved_message)(std::string_view tag)) {
+  const std::string_view t = trim(raw);
+  if (t == "*" || iequals(t, "any")) {
+    out.any = true;
+    return;
+  }
+  if (is_unknown_value(raw) || (ctx.options.from_template && looks_like_placeholder(t))) {
+    ctx.note_unknown(raw);
+    unknown = true;
+    return;
+  }
+  if (looks_like_ip(t)) {
+    if (auto p = ctx.prefix_value(t, &unknown)) out.prefixes.push_back(*p);
+    return;
+  }
+  auto add_tag = [&](model::ServiceTag tag) {
+    if (std::find(out.tags.begin(), out.tags.end(), tag) == out.tags.end()) out.tags.push_back(tag);
+  };
+  const TagKind kind = classify_service_tag(t);
+  const model::ServiceTagTable* table = ctx.options.service_tags;
+  if (kind != TagKind::kInternet && kind != TagKind::kVirtualNetwork && kind != TagKind::kAzureLoadBalancer &&
+      model::service_tag_addresses(table, t) != nullptr) {
+    out.other_tags.emplace_back(t);  // the published table resolves it (solver/nsg.cpp)
+    return;
+  }
+  switch (kind) {
+    case TagKind::kInternet: add_tag(model::ServiceTag::kInternet); return;
+    case TagKind::kVirtualNetwork: add_tag(model::ServiceTag::kVirtualNetwork); return;
+    case TagKind::kAzureLoadBalancer: add_tag(model::ServiceTag::kAzureLoadBalancer); return;
+    case TagKind::kUnresolved:
+      out.other_tags.emplace_back(t);
+      if (outbound) {
+        ctx.report(Severity::kNote, table != nullptr ? "service-tag-not-in-file" : "unresolved-service-tag", ctx.ptr,
+                   fmt::format("service tag '{}' is not resolved to addresses; it is in an outbound rule, which does "
+                               "not decide what the internet reaches",
+                               t));
+      } else if (table != nullptr) {
+        ctx.warning("service-tag-not-in-file", service_tag_not_in_file_message(t, *table));
+      } else {
+        ctx.warning("unresolved-service-tag", unresolved_message(t));
+      }
+      return;
+    case TagKind::kUnknown:
+      if (outbound) {
+        ctx.report(Severity::kNote, "unknown-service-tag", ctx.ptr,
+                   fmt::format("unknown service tag '{}' matches nothing; it is in an outbound rule, which does not "
+                               "decide what the internet reaches",
+                               t));
+      } else {
+        ctx.warning("unknown-service-tag", fmt::format("unknown service tag '{}' matches nothing", t));
+      }
+      return;
+  }
+}
 
 bool read_nsg(ReaderContext& ctx, Resource& resource) {
   model::ResourceBase& base = resource.base;
