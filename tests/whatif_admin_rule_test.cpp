@@ -311,6 +311,47 @@ TEST_CASE("whatif admin rules: bad changes are errors at their pointer", "[whati
   }
 }
 
+TEST_CASE("whatif admin rules: a collection name in two configurations is ambiguous until narrowed",
+          "[whatif][admin-rules]") {
+  // A second configuration, org-extra, with a collection also named monitoring (and one rule, probe-2).
+  auto estate = nlohmann::json::parse(read_file(kAdminEstate));
+  const std::string config =
+      "/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg-network/providers/Microsoft.Network/"
+      "networkManagers/nm-corp/securityAdminConfigurations/org-extra";
+  estate.push_back({{"id", config},
+                    {"name", "org-extra"},
+                    {"type", "Microsoft.Network/networkManagers/securityAdminConfigurations"},
+                    {"properties", nlohmann::json::object()}});
+  estate.push_back({{"id", config + "/ruleCollections/monitoring"},
+                    {"name", "monitoring"},
+                    {"type", "Microsoft.Network/networkManagers/securityAdminConfigurations/ruleCollections"},
+                    {"properties", {{"appliesToGroups", nlohmann::json::array()}}}});
+  const auto dir = scratch_dir("whatif-admin-ambiguous");
+  write_file(dir / "estate.json", estate.dump());
+  model::Model m;
+  model::Diagnostics diags;
+  importers::azure::import_file((dir / "estate.json").string(), m, diags);
+  REQUIRE_FALSE(diags.has_errors());
+  std::vector<model::Changed> changed;
+  auto copy = m;
+  CHECK_FALSE(importers::apply_change_text(
+      change_doc(R"({"op": "remove-admin-rule", "ruleCollection": "monitoring", "rule": "always-probe"})"),
+      "change.json", copy, diags, changed));
+  REQUIRE(diags.has_errors());
+  CHECK(diags.items().back().code == "change-ambiguous");
+  CHECK(diags.items().back().where.pointer == "/changes/0/ruleCollection");
+  CHECK_THAT(diags.items().back().message,
+             Catch::Contains("2 security admin rule collection resources are named 'monitoring'"));
+  model::Diagnostics ok;
+  copy = m;
+  CHECK(importers::apply_change_text(
+      change_doc(R"({"op": "remove-admin-rule", "securityAdminConfiguration": "org-baseline",
+          "ruleCollection": "monitoring", "rule": "always-probe"})"),
+      "change.json", copy, ok, changed));
+  CHECK(copy.admin_rules.size() + 1 == m.admin_rules.size());
+  std::filesystem::remove_all(dir);
+}
+
 TEST_CASE("whatif admin rules: adding a Deny 22 admin rule closes SSH on web-1, named in the report",
           "[whatif][admin-rules][cli]") {
   // Base: deny-ssh removed, so nsg-web's allow-ssh admits TCP 22 from any to web-1 (the admin stage matches no
