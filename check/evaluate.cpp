@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "model/ascii.h"
 #include "model/placement.h"
 #include "model/suggest.h"
 #include "solver/paas.h"
@@ -422,8 +423,42 @@ class Evaluator {
       }
       f.unexpected_verdict = true;
       r.findings.push_back(std::move(f));
+    } else if (as.admin_rule) {
+      if (auto reason = admin_rule_mismatch(*as.admin_rule, t)) {
+        Finding f;
+        f.kind = t.vm >= 0 ? ResourceKind::kVirtualMachine : ResourceKind::kNetworkInterface;
+        f.index = t.vm >= 0 ? t.vm : t.nic;
+        if (f.index < 0) f.kind = ResourceKind::kInternet;
+        f.reason = std::move(*reason);
+        r.findings.push_back(std::move(f));
+      }
     }
     r.trace = std::move(t);
+  }
+
+  /// Why the trace's deciding security admin rule is not the one `pattern` expects (a glob over its name or id,
+  /// or "none"); nullopt when it is.
+  std::optional<std::string> admin_rule_mismatch(const std::string& pattern, const solver::FlowTrace& t) const {
+    int rule = -1;
+    bool staged = false;
+    for (const auto& h : t.hops) {
+      if (h.kind != solver::HopKind::kAdminRule) continue;
+      staged = true;
+      if (h.resource_kind == ResourceKind::kAdminRule) rule = h.resource;
+    }
+    const bool want_none = model::ascii::iequals(pattern, "none");
+    if (rule < 0) {
+      if (want_none) return std::nullopt;
+      return fmt::format("expected security admin rule '{}' to decide, but {}", pattern,
+                         staged ? "no admin rule of the target's virtual network matches the packet"
+                                : "no admin rule applies to the target's virtual network");
+    }
+    const auto& a = m_.admin_rules[static_cast<std::size_t>(rule)];
+    if (!want_none && (glob_match(pattern, a.name) || glob_match(pattern, a.id))) return std::nullopt;
+    return fmt::format(
+        "expected {}, but security admin rule '{}' ({} {}) decides",
+        want_none ? std::string("no admin rule to decide") : fmt::format("security admin rule '{}' to decide", pattern),
+        a.name, model::to_string(a.access), a.rule.priority);
   }
 };
 

@@ -107,6 +107,9 @@ struct Assertion {
   /// flow: the packet, and the verdict expected.
   solver::FlowQuery flow;
   bool expect_allowed{false};
+  /// flow: the security admin rule expected to decide the packet (a glob over its name or id), or "none": no admin
+  /// rule matches it (none apply to the target's VNet, or none of those that apply matches).
+  std::optional<std::string> admin_rule;
 
   /// recommendation: globs over recommendation ids (empty: every id), the least severity that counts (findings
   /// of a lower severity are not judged), the statuses a judged finding may have (empty: any but unhealthy), and

@@ -29,7 +29,8 @@ std::vector<std::string_view> keys_of(AssertionKind k) {
       return {"select", "protocols", "ports", "sources", "allowed-via", "allow-jit"};
     case AssertionKind::kMaxEntryPoints: return {"select", "max"};
     case AssertionKind::kEverySubnetHasNsg: return {"select", "exempt", "default-exempt"};
-    case AssertionKind::kFlow: return {"from", "to", "port", "protocol", "source-port", "backend", "expect"};
+    case AssertionKind::kFlow:
+      return {"from", "to", "port", "protocol", "source-port", "backend", "expect", "admin-rule"};
     case AssertionKind::kRecommendation:
       return {"select", "ids", "severity", "status", "management-ports", "risky-ports"};
   }
@@ -419,6 +420,8 @@ class Parser {
         if (auto s = string_of(value, p, key)) a.flow.target = *s;
       } else if (key == "backend") {
         if (auto s = string_of(value, p, key)) a.flow.backend = *s;
+      } else if (key == "admin-rule") {
+        if (auto s = string_of(value, p, key)) a.admin_rule = *s;
       } else if (key == "protocol") {
         if (auto s = string_of(value, p, key)) {
           if (auto proto = protocol_of(*s, p)) a.flow.protocol = *proto;

@@ -210,6 +210,14 @@ class Builder {
         case NodeForm::kNics: add_nics(style); break;
       }
     });
+    // A security admin rule stands for its collection's node (on a path: the rule that decided).
+    for (std::size_t i = 0; i < m_.admin_rules.size(); ++i) {
+      const int c = m_.admin_rules[i].collection.index;
+      const std::string n = c >= 0 ? node(ResourceKind::kAdminRuleCollection, c) : std::string();
+      if (n.empty()) continue;
+      node_of_[vx(ResourceKind::kAdminRule, int(i))] = n;
+      members_[n].insert(vx(ResourceKind::kAdminRule, int(i)));
+    }
   }
 
   // ---- structural edges ----
@@ -278,6 +286,17 @@ class Builder {
           edge(node(ResourceKind::kPublicIp, f.public_ip.index), node(ResourceKind::kApplicationGateway, int(i)),
                "attached");
         }
+      }
+    }
+    // Security admin rules: their collection to each VNet where they apply, labelled with each rule's access, name
+    // and priority (a Deny rule whose membership or deployment is undecided is not applied: not drawn either).
+    for (std::size_t v = 0; v < m_.vnets.size(); ++v) {
+      for (int r : m_.vnets[v].admin_rules) {
+        const auto& rule = m_.admin_rules[r];
+        if (rule.collection.index < 0) continue;
+        edge(node(ResourceKind::kAdminRuleCollection, rule.collection.index),
+             node(ResourceKind::kVirtualNetwork, int(v)), "admin-rules",
+             fmt::format("{} {} ({})", model::to_string(rule.access), clean_label(rule.name), rule.rule.priority));
       }
     }
     // Peerings: one edge per pair of VNets; "one-way" when only one side has a peering, "not connected" when a
@@ -406,6 +425,11 @@ class Builder {
       if (focus) {
         bool touches = false;
         for (const auto& v : focus_set_) touches = touches || entry.second.touches.count(v) > 0;
+        // A security admin rule on the path stands for its collection's node, which the focus may name.
+        for (const auto& v : entry.second.touches) {
+          if (kind_of(v) != ResourceKind::kAdminRule) continue;
+          for (const auto& f : focus_set_) touches = touches || (node(f) == node(v) && !node(v).empty());
+        }
         if (!touches) continue;
       }
       drawn.push_back(&entry);

@@ -43,7 +43,8 @@ struct DiagramNode {
 
 /// One arrow. `kind` is "path" for exposed paths and broken flows, else structural: "secured-by",
 /// "routed-by", "route", "peering", "attached", "management" (a firewall's management public IP), "balances-to",
-/// "private-link", "connected-to".
+/// "private-link", "connected-to", "admin-rules" (a security admin rule collection to a VNet where its rules apply,
+/// labelled with their names).
 struct DiagramEdge {
   std::string from;
   std::string to;

@@ -43,9 +43,11 @@ std::optional<GraphVertex> placed(const Model& m, int i) {
 }
 
 // One row per resource kind, in the order of model/resource_kinds.h: {kind, form, shape, detail line, frame,
-// legend}. Resources drawn in a subnet: NICs, firewalls, Bastion hosts (else in their VNet), application gateways,
-// internal load balancers and private endpoints; the rest at the top level. Addresses exposim assumed (a
-// firewall's first usable address, a template's public IP placeholder) end in kPlaceholderMark.
+// legend}. Security admin rule collections are drawn at the top level, linked to the VNets their rules apply to;
+// an admin rule on an exposed path stands for its collection's node. Resources drawn in a subnet: NICs, firewalls,
+// Bastion hosts (else in their VNet), application gateways, internal load balancers and private endpoints; the rest at
+// the top level. Addresses exposim assumed (a firewall's first usable address, a template's public IP placeholder) end
+// in kPlaceholderMark.
 constexpr NodeStyle kNodeStyles[] = {
     {ResourceKind::kVirtualNetwork, NodeForm::kFrame, "tab",
      [](const Model& m, int i) { return frame_detail(m.vnets[i], m.vnets[i].address_space, "virtual network"); },
@@ -117,7 +119,13 @@ constexpr NodeStyle kNodeStyles[] = {
     {ResourceKind::kNetworkGroup, NodeForm::kNotDrawn, nullptr, nullptr, nullptr, nullptr},
     {ResourceKind::kNetworkGroupMember, NodeForm::kNotDrawn, nullptr, nullptr, nullptr, nullptr},
     {ResourceKind::kSecurityAdminConfiguration, NodeForm::kNotDrawn, nullptr, nullptr, nullptr, nullptr},
-    {ResourceKind::kAdminRuleCollection, NodeForm::kNotDrawn, nullptr, nullptr, nullptr, nullptr},
+    {ResourceKind::kAdminRuleCollection, NodeForm::kNode, "septagon",
+     [](const Model& m, int i) {
+       const int c = m.admin_rule_collections[i].configuration.index;
+       return c >= 0 ? fmt::format("admin rules of {}", m.security_admin_configurations[c].name)
+                     : std::string("admin rules");
+     },
+     nullptr, "security admin rule collection (Virtual Network Manager)"},
     {ResourceKind::kAdminRule, NodeForm::kNotDrawn, nullptr, nullptr, nullptr, nullptr},
     {ResourceKind::kAdminDeployment, NodeForm::kNotDrawn, nullptr, nullptr, nullptr, nullptr},
 };
@@ -192,12 +200,15 @@ const char* structure_colour(std::string_view kind) {
   return kind == "peering" || kind == "connected-to" ? "#4a6fa5"
          : kind == "route"                           ? "#1f4e79"
          : kind == "private-link"                    ? "#6a3d9a"
+         : kind == "admin-rules"                     ? "#8c564b"
                                                      : kStructureColor;
 }
 
 const char* structure_style(std::string_view kind) {
-  return kind == "secured-by" || kind == "routed-by" || kind == "private-link" || kind == "management" ? "dashed"
-                                                                                                       : "solid";
+  return kind == "secured-by" || kind == "routed-by" || kind == "private-link" || kind == "management" ||
+                 kind == "admin-rules"
+             ? "dashed"
+             : "solid";
 }
 
 const char* structure_legend(std::string_view kind) {
@@ -210,6 +221,7 @@ const char* structure_legend(std::string_view kind) {
          : kind == "balances-to"  ? "load balancer backend"
          : kind == "private-link" ? "private endpoint of a service"
          : kind == "connected-to" ? "VNet connected to a virtual hub"
+         : kind == "admin-rules"  ? "security admin rules applied to a VNet (before its NSGs)"
                                   : "";
 }
 

@@ -75,6 +75,10 @@ std::vector<Vertex> path_vertices(const Exposure& e, std::set<Vertex>& touches) 
       case HopKind::kBastion: push(vx(ResourceKind::kBastionHost, h.resource)); break;
       case HopKind::kAppliance: push(vx(ResourceKind::kNetworkInterface, h.resource)); break;
       case HopKind::kPaas: push(vx(ResourceKind::kPaasService, h.resource)); break;
+      case HopKind::kAdminRule:
+        // The deciding security admin rule (drawn as its collection's node); none when no admin rule matched.
+        if (h.resource_kind == ResourceKind::kAdminRule) push(vx(ResourceKind::kAdminRule, h.resource));
+        break;
       case HopKind::kNsg:
         if (h.resource >= 0) touches.insert(vx(ResourceKind::kNetworkSecurityGroup, h.resource));
         break;

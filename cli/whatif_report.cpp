@@ -42,9 +42,12 @@ DeltaCounts count(const solver::WhatifDiff& d) {
   return c;
 }
 
-const model::ResourceBase* changed_resource(const model::Model& m, const model::Changed& c) {
-  auto v = m.find(c.key);
-  return v ? m.resource(*v) : nullptr;
+/// A changed resource as the after model has it, else (removed: a security admin rule) as the before model had it.
+const model::ResourceBase* changed_resource(const WhatifResult& r, const model::Changed& c) {
+  for (const model::Model* m : {&r.after_model, &r.before_model}) {
+    if (auto v = m->find(c.key)) return m->resource(*v);
+  }
+  return nullptr;
 }
 
 /// One hop as the reroute cells name it: what rules_text writes for the filters, and the route, entry, appliance
@@ -279,7 +282,7 @@ void write_whatif_table(std::ostream& out, const WhatifResult& r) {
   if (!r.changed.empty()) {
     out << "changed resources:";
     for (const auto& c : r.changed) {
-      const auto* res = changed_resource(r.after_model, c);
+      const auto* res = changed_resource(r, c);
       out << fmt::format(" {} '{}'", model::to_string(c.kind), res != nullptr ? res->name : c.key);
       if (&c != &r.changed.back()) out << ',';
     }
@@ -308,7 +311,7 @@ void write_whatif_json(std::ostream& out, const WhatifResult& r, const std::vect
                     {"latent", r.latent.size()}};
   ordered_json changed = ordered_json::array();
   for (const auto& x : r.changed) {
-    const auto* res = changed_resource(r.after_model, x);
+    const auto* res = changed_resource(r, x);
     changed.push_back({{"kind", model::to_string(x.kind)},
                        {"id", res != nullptr ? res->id : x.key},
                        {"name", res != nullptr ? ordered_json(res->name) : ordered_json(nullptr)}});
@@ -477,7 +480,7 @@ void write_whatif_markdown(std::ostream& out, const WhatifResult& r, std::size_t
   if (!r.changed.empty()) {
     out << "\nChanged resources:";
     for (const auto& x : r.changed) {
-      const auto* res = changed_resource(r.after_model, x);
+      const auto* res = changed_resource(r, x);
       out << fmt::format(" {} {}", model::to_string(x.kind), md_code_span(res != nullptr ? res->name : x.key));
       if (&x != &r.changed.back()) out << ',';
     }

@@ -51,6 +51,12 @@ const std::map<std::string, std::pair<EditKind, std::set<std::string>>>& operati
       {"modify-route", {EditKind::kModifyRoute, {"routeTable", "route", "set"}}},
       {"set-public-network-access", {EditKind::kSetPublicNetworkAccess, {"service", "publicNetworkAccess"}}},
       {"grant-jit", {EditKind::kGrantJit, {"vm", "nic", "port", "protocol", "source", "duration"}}},
+      {"add-admin-rule",
+       {EditKind::kAddAdminRule, {"networkManager", "securityAdminConfiguration", "ruleCollection", "rule"}}},
+      {"remove-admin-rule",
+       {EditKind::kRemoveAdminRule, {"networkManager", "securityAdminConfiguration", "ruleCollection", "rule"}}},
+      {"modify-admin-rule",
+       {EditKind::kModifyAdminRule, {"networkManager", "securityAdminConfiguration", "ruleCollection", "rule", "set"}}},
   };
   return ops;
 }
@@ -185,16 +191,19 @@ class Reader {
         return true;
       }
       case EditKind::kGrantJit: return jit(o, ptr, e);
+      case EditKind::kAddAdminRule:
+      case EditKind::kRemoveAdminRule:
+      case EditKind::kModifyAdminRule: return admin_rule(o, ptr, e);
     }
     return false;
   }
 
   /// The new rule of an add ("rule": object) or the name and patch of a remove or modify.
   bool add_or_name(const json& o, const std::string& ptr, const Edit& e, const char* key, const json*& value) {
-    const bool add =
-        e.kind == EditKind::kAddNsgRule || e.kind == EditKind::kAddFirewallRule || e.kind == EditKind::kAddRoute;
+    const bool add = e.kind == EditKind::kAddNsgRule || e.kind == EditKind::kAddFirewallRule ||
+                     e.kind == EditKind::kAddRoute || e.kind == EditKind::kAddAdminRule;
     const bool modify = e.kind == EditKind::kModifyNsgRule || e.kind == EditKind::kModifyFirewallRule ||
-                        e.kind == EditKind::kModifyRoute;
+                        e.kind == EditKind::kModifyRoute || e.kind == EditKind::kModifyAdminRule;
     auto it = o.find(key);
     if (it == o.end()) return error(ptr, "change-invalid", fmt::format("'{}' operation has no '{}'", op_, key));
     if (add) {
@@ -527,6 +536,69 @@ class Reader {
     }
     e.route = std::move(scratch.route_tables[0].routes[0]);
     relocate(*e.route, synthetic, pointer);
+    return true;
+  }
+
+  /// A security admin rule: the collection by id, or by name narrowed by its network manager's and configuration's
+  /// names; the rule in its Azure resource form (kind Custom), read by the resource importer as a child of the
+  /// collection.
+  bool admin_rule(const json& o, const std::string& ptr, Edit& e) {
+    const json* value = nullptr;
+    if (!string_field(o, ptr, "networkManager", e.network_manager, false) ||
+        !string_field(o, ptr, "securityAdminConfiguration", e.admin_configuration, false) ||
+        !string_field(o, ptr, "ruleCollection", e.collection, true) || !add_or_name(o, ptr, e, "rule", value)) {
+      return false;
+    }
+    const int c = model::find_admin_rule_collection(m_, e.network_manager, e.admin_configuration, e.collection,
+                                                    at(ptr + "/ruleCollection"), diags_);
+    if (c < 0) return false;
+    const auto& col = m_.admin_rule_collections[c];
+    if (e.kind == EditKind::kRemoveAdminRule) {
+      e.rule = o["rule"].get<std::string>();
+      return true;
+    }
+    json rule;
+    std::string pointer = ptr + "/rule";
+    std::string synthetic;
+    if (e.kind == EditKind::kModifyAdminRule) {
+      e.rule = o["rule"].get<std::string>();
+      const model::AdminRule* old = nullptr;
+      std::vector<std::string> names;
+      for (const auto& r : m_.admin_rules) {
+        if (r.collection.id != col.key) continue;
+        names.push_back(r.name);
+        if (lower(r.name) == lower(e.rule)) old = &r;
+      }
+      if (old == nullptr) {
+        return error(ptr + "/rule", "change-target-unknown",
+                     model::with_suggestion(
+                         fmt::format("security admin rule collection '{}' has no rule named '{}'", col.name, e.rule),
+                         e.rule, names));
+      }
+      rule = json::parse(azure::admin_rule_json(*old).dump());
+      rule["properties"].merge_patch(*value);
+      pointer = ptr + "/set";
+      synthetic = "/properties";
+    } else {
+      rule = *value;
+      auto name = rule.find("name");
+      if (name == rule.end() || !name->is_string() || name->get<std::string>().empty()) {
+        return error(pointer, "change-invalid", "the admin rule has no 'name'");
+      }
+      if (!rule.contains("kind")) rule["kind"] = "Custom";
+    }
+    rule["id"] = col.id + "/rules/" + rule["name"].get<std::string>();
+    rule["type"] = "Microsoft.Network/networkManagers/securityAdminConfigurations/ruleCollections/rules";
+    model::Model scratch;
+    if (!import_synthetic(rule, synthetic, pointer, scratch)) return false;
+    if (scratch.admin_rules.size() != 1) {
+      return error(pointer, "change-invalid",
+                   "the admin rule could not be read (expected a rule of kind Custom with access, priority, "
+                   "direction, protocol, sources, destinations and port ranges)");
+    }
+    e.admin_rule = std::move(scratch.admin_rules[0]);
+    relocate(*e.admin_rule, synthetic, pointer);
+    e.admin_rule->rule.where = e.admin_rule->where;
     return true;
   }
 

@@ -29,6 +29,9 @@ const char* to_string(EditKind k) {
     case EditKind::kModifyRoute: return "modify-route";
     case EditKind::kSetPublicNetworkAccess: return "set-public-network-access";
     case EditKind::kGrantJit: return "grant-jit";
+    case EditKind::kAddAdminRule: return "add-admin-rule";
+    case EditKind::kRemoveAdminRule: return "remove-admin-rule";
+    case EditKind::kModifyAdminRule: return "modify-admin-rule";
   }
   return "?";
 }
@@ -70,6 +73,17 @@ int find_in(const std::vector<T>& items, const std::string& name, const char* wh
   return find_in(items, name, what, where, diags, [](const T&, const std::string&) { return false; });
 }
 
+/// The name that follows `/segment/` in canonical id `key` (up to the next '/'), or "" when it has none.
+std::string edit_id_segment(std::string_view key, std::string_view segment) {
+  for (std::size_t at = key.find(segment); at != std::string_view::npos; at = key.find(segment, at + 1)) {
+    const std::size_t from = at + segment.size();
+    if (at == 0 || key[at - 1] != '/' || from >= key.size() || key[from] != '/') continue;
+    std::string_view rest = key.substr(from + 1);
+    return std::string(rest.substr(0, rest.find('/')));
+  }
+  return "";
+}
+
 /// The resource group prefix of an id ("/subscriptions/s/resourceGroups/g"), or "" when it has none.
 std::string group_prefix(const std::string& id) {
   const std::string lower = canonical_id(id);
@@ -98,6 +112,9 @@ class Editor {
       case EditKind::kModifyRoute: return route();
       case EditKind::kSetPublicNetworkAccess: return public_network_access();
       case EditKind::kGrantJit: return jit();
+      case EditKind::kAddAdminRule:
+      case EditKind::kRemoveAdminRule:
+      case EditKind::kModifyAdminRule: return admin_rule();
     }
     return false;
   }
@@ -392,6 +409,55 @@ class Editor {
     return true;
   }
 
+  /// A security admin rule of a rule collection: the rules are resources of their own (Model::admin_rules), the
+  /// collection's by their `collection` reference; an added rule goes last, a modified one keeps its place.
+  bool admin_rule() {
+    const int c =
+        find_admin_rule_collection(m_, e_.network_manager, e_.admin_configuration, e_.collection, e_.where, diags_);
+    if (c < 0) return false;
+    const auto& col = m_.admin_rule_collections[c];
+    const std::string& wanted = e_.kind == EditKind::kAddAdminRule ? e_.admin_rule->name : e_.rule;
+    std::vector<std::string> names;
+    auto found = m_.admin_rules.end();
+    for (auto it = m_.admin_rules.begin(); it != m_.admin_rules.end(); ++it) {
+      if (it->collection.id != col.key) continue;
+      names.push_back(it->name);
+      if (iequals(it->name, wanted)) found = it;
+    }
+    const std::string owner = fmt::format("security admin rule collection '{}'", col.name);
+    if (e_.kind == EditKind::kAddAdminRule) {
+      if (found != m_.admin_rules.end()) {
+        return fail("change-invalid",
+                    fmt::format("{} already has a rule named '{}' (use modify-admin-rule)", owner, wanted));
+      }
+    } else if (found == m_.admin_rules.end()) {
+      return fail("change-target-unknown",
+                  with_suggestion(fmt::format("{} has no rule named '{}'", owner, wanted), wanted, names));
+    }
+    std::string key;
+    if (e_.kind == EditKind::kRemoveAdminRule) {
+      key = found->key;
+      m_.admin_rules.erase(found);
+    } else {
+      AdminRule r = *e_.admin_rule;
+      r.id = col.id + "/rules/" + r.name;
+      r.key = canonical_id(r.id);
+      r.collection = Ref{col.key, -1};
+      r.rule.id = r.id;
+      r.rule.name = r.name;
+      if (r.where.file.empty()) r.where = e_.where;
+      r.rule.where = r.where;
+      key = r.key;
+      if (found != m_.admin_rules.end()) {
+        *found = std::move(r);
+      } else {
+        m_.admin_rules.push_back(std::move(r));
+      }
+    }
+    mark(ResourceKind::kAdminRule, key);
+    return true;
+  }
+
   /// Just-in-time access as Defender for Cloud writes a granted request: an allow rule named
   /// "SecurityCenter-JITRule-…" at the first free inbound priority from 100, from the requested source to the
   /// VM's private addresses on the port, in every NSG on the VM's path (subnet and NIC).
@@ -505,6 +571,28 @@ int find_firewall(const Model& m, const std::string& name, const SourceLocation&
 }
 int find_firewall_policy(const Model& m, const std::string& name, const SourceLocation& where, Diagnostics& diags) {
   return find_in(m.firewall_policies, name, "firewall policy", where, diags);
+}
+
+int find_admin_rule_collection(const Model& m, const std::string& network_manager, const std::string& configuration,
+                               const std::string& collection, const SourceLocation& where, Diagnostics& diags) {
+  // Narrowed by the parents' names (in the collection's id, so that a parent missing from the input still counts).
+  std::vector<AdminRuleCollection> candidates;
+  std::vector<int> index;
+  for (std::size_t i = 0; i < m.admin_rule_collections.size(); ++i) {
+    const auto& c = m.admin_rule_collections[i];
+    if (!network_manager.empty() && c.key != canonical_id(collection) &&
+        edit_id_segment(c.key, "networkmanagers") != canonical_id(network_manager)) {
+      continue;
+    }
+    if (!configuration.empty() && c.key != canonical_id(collection) &&
+        edit_id_segment(c.key, "securityadminconfigurations") != canonical_id(configuration)) {
+      continue;
+    }
+    candidates.push_back(c);
+    index.push_back(static_cast<int>(i));
+  }
+  const int i = find_in(candidates, collection, "security admin rule collection", where, diags);
+  return i < 0 ? -1 : index[i];
 }
 
 bool apply_edit(Model& m, const Edit& edit, Diagnostics& diags, std::vector<Changed>& changed) {

@@ -29,6 +29,10 @@ enum class EditKind {
   kModifyRoute,             // replaces the route named `rule` with `route`
   kSetPublicNetworkAccess,  // `service` gets `access`
   kGrantJit,                // `vm` or `nic`: an allow rule from `jit_source` to `jit_port`/`jit_protocols`
+  kAddAdminRule,            // `admin_rule` into the rule collection `collection` (of `admin_configuration` of
+                            // `network_manager`, when given)
+  kRemoveAdminRule,         // the admin rule named `rule` of that collection
+  kModifyAdminRule,         // replaces the admin rule named `rule` with `admin_rule`
 };
 /// The change document's `op`: "add-nsg-rule", ...
 const char* to_string(EditKind k);
@@ -44,8 +48,10 @@ struct Edit {
   std::string vm;
   std::string ip_configuration;  // "" = the NIC's primary (else first) ip configuration
   std::string route_table;
-  std::string firewall;         // classic collections
-  std::string firewall_policy;  // policy rule collection groups
+  std::string firewall;             // classic collections
+  std::string firewall_policy;      // policy rule collection groups
+  std::string network_manager;      // security admin rules: narrows `collection` (a name) to this network manager
+  std::string admin_configuration;  // and to this security admin configuration
   std::string group;
   std::string collection;
   std::string service;
@@ -53,6 +59,7 @@ struct Edit {
   std::optional<SecurityRule> security_rule;
   std::optional<FirewallRule> firewall_rule;
   std::optional<Route> route;
+  std::optional<AdminRule> admin_rule;
   std::optional<PublicIp> public_ip;  // a new public IP resource
   std::string public_ip_name;         // or an existing one
   PublicNetworkAccess access{PublicNetworkAccess::kEnabled};
@@ -84,5 +91,9 @@ int find_nsg(const Model& m, const std::string& name, const SourceLocation& wher
 int find_route_table(const Model& m, const std::string& name, const SourceLocation& where, Diagnostics& diags);
 int find_firewall(const Model& m, const std::string& name, const SourceLocation& where, Diagnostics& diags);
 int find_firewall_policy(const Model& m, const std::string& name, const SourceLocation& where, Diagnostics& diags);
+/// The security admin rule collection `collection` (canonical id, or name narrowed by the names of its network
+/// manager and security admin configuration when they are not empty, read from the collection's id).
+int find_admin_rule_collection(const Model& m, const std::string& network_manager, const std::string& configuration,
+                               const std::string& collection, const SourceLocation& where, Diagnostics& diags);
 
 }  // namespace exposim::model

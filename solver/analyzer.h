@@ -121,12 +121,20 @@ struct SolveMemo {
   struct KeptStage {
     int nsg{-1};  // the subnet's NSG (index into model.nsgs), or -1 when there is none or it is missing
     SubnetStage stage;
+    int admin_vnet{-1};  // the VNet whose security admin rules the stage evaluated first, or -1
   };
   std::unordered_map<std::string, KeptStage> subnet_stages;  // node-based: a stage does not move while kept
 
   /// Forgets the stages decided by NSG `nsg`.
   void forget_nsg(int nsg) {
     std::erase_if(subnet_stages, [nsg](const auto& kept) { return kept.second.nsg == nsg; });
+  }
+  /// Forgets the stages that evaluated the admin rules of a flagged VNet (`vnets` indexed like Model::vnets).
+  void forget_admin_vnets(const std::vector<char>& vnets) {
+    std::erase_if(subnet_stages, [&vnets](const auto& kept) {
+      const int v = kept.second.admin_vnet;
+      return v >= 0 && (static_cast<std::size_t>(v) >= vnets.size() || vnets[v] != 0);
+    });
   }
 };
 

@@ -456,7 +456,7 @@ void Analyzer::flush() {
       const Evaluation& d = pending_[subnet_stage_of_[i]];
       if (d.entry.snat_sources != nullptr || d.entry.forwarded != nullptr) continue;
       const int nsg = d.subnet_nsg.state == NsgSlot::State::kPresent ? d.subnet_nsg.index : -1;
-      memo_->subnet_stages.try_emplace(key, SolveMemo::KeptStage{nsg, std::move(subnet_stages[i])});
+      memo_->subnet_stages.try_emplace(key, SolveMemo::KeptStage{nsg, std::move(subnet_stages[i]), d.admin_vnet});
     }
   }
   subnet_stage_keys_.clear();

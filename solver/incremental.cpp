@@ -14,6 +14,7 @@
 #include "solver/analyzer.h"
 #include "solver/forwarding.h"
 #include "solver/load_balancer.h"
+#include "solver/network_manager.h"
 
 namespace exposim::solver {
 
@@ -101,6 +102,20 @@ class ScopeBuilder {
         const int i = index_of(a_, c.key);
         if (i >= 0) scope_.paas[i] = 1;
         return true;
+      }
+      case K::kAdminRule: {
+        // Every ip configuration in a VNet whose admin stage may differ, and what reaches it (a load balancer's,
+        // a firewall's DNAT, Bastion and application gateway flows are the NICs' own exposures). Only ip
+        // configurations have an admin stage (solver/path.cpp).
+        const std::vector<char> vnets = admin_changed_vnets(b_, a_, c.key);
+        return each_model([&](const model::Model& m) {
+          std::vector<char> subnets(m.subnets.size(), 0);
+          for (std::size_t s = 0; s < m.subnets.size(); ++s) {
+            const int v = m.subnets[s].vnet.index;
+            subnets[s] = v >= 0 && static_cast<std::size_t>(v) < vnets.size() && vnets[v] != 0 ? 1 : 0;
+          }
+          return nics_of(m, subnets, [](const model::Model&) { return true; });
+        });
       }
       default: return false;
     }
@@ -466,6 +481,10 @@ bool IncrementalAnalysis::forget_stages(const model::Model& before, const model:
         memberships = memberships || !std::equal(xs.begin(), xs.end(), ys.begin(), ys.end(), same_asgs);
         break;
       }
+      case model::ResourceKind::kAdminRule:
+        // The stages of every VNet whose admin stage may differ (their admin rules' indices too).
+        memo_->forget_admin_vnets(admin_changed_vnets(before, after, c.key));
+        break;
       default: break;  // the other kinds change no NSG's rules and no address the stages read
     }
   }

@@ -1,6 +1,8 @@
 // Security admin rules as a stage of an inbound path (solver/network_manager.h).
 #include "solver/network_manager.h"
 
+#include <algorithm>
+
 #include "solver/address_space.h"
 
 namespace exposim::solver {
@@ -35,6 +37,21 @@ std::string admin_stage_key(const model::Model& m, int vnet, const Destination& 
   std::string key = "|admin" + std::to_string(vnet) + ':';
   for (int i : m.vnets[vnet].admin_rules) key += destination_matches(m.admin_rules[i].rule, dst, space) ? '1' : '0';
   return key;
+}
+
+std::vector<char> admin_changed_vnets(const model::Model& before, const model::Model& after, const std::string& key) {
+  const std::size_t n = std::min(before.vnets.size(), after.vnets.size());
+  std::vector<char> out(after.vnets.size(), 0);
+  const auto names_rule = [&](const model::Model& m, const std::vector<int>& rules) {
+    return std::any_of(rules.begin(), rules.end(), [&](int i) { return m.admin_rules[i].key == key; });
+  };
+  for (std::size_t v = 0; v < n; ++v) {
+    const auto& b = before.vnets[v].admin_rules;
+    const auto& a = after.vnets[v].admin_rules;
+    if (b != a || names_rule(before, b) || names_rule(after, a)) out[v] = 1;
+  }
+  for (std::size_t v = n; v < out.size(); ++v) out[v] = 1;
+  return out;
 }
 
 Hop admin_hop(int vnet, int rule) {

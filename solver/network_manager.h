@@ -34,6 +34,13 @@ std::vector<AdminDecision> decide_admin(const model::Model& m, int vnet, const P
 /// destinations cover `dst` (empty when `vnet` is -1).
 std::string admin_stage_key(const model::Model& m, int vnet, const Destination& dst, const AddressSpace& space);
 
+/// What a change of security admin rule `key` (added, removed or modified) may change, between two validated
+/// models of one estate (the same virtual networks at the same indices): flags, indexed like Model::vnets, of the
+/// virtual networks whose admin stage differs, those where the rule applies on either side, and those whose
+/// applied rules differ in any way (a removal renumbers the rules after it). A rule not applied anywhere (a Deny
+/// rule whose membership or deployment is undecided) flags none.
+std::vector<char> admin_changed_vnets(const model::Model& before, const model::Model& after, const std::string& key);
+
 /// The hop of the admin stage: the deciding rule (`resource` and `rule`), or the VNet when no rule matches (`rule`
 /// -1).
 Hop admin_hop(int vnet, int rule);

@@ -411,6 +411,50 @@ TEST_CASE("graph: hub-and-spoke paths, worked out from its README", "[graph]") {
   CHECK(peerings == std::set<std::string>{"vnet-hub vnet-spoke1 peering", "vnet-hub vnet-spoke2 peering"});
 }
 
+TEST_CASE("graph: admin-rules draws the rule collections where their rules apply and the deciding rule on paths",
+          "[graph][admin-rules]") {
+  // examples/admin-rules (its README): monitoring's always-probe (AlwaysAllow 8443, 50) and high-risk-ports'
+  // deny-ssh (Deny 22, 100) apply to vnet-prod; nothing applies to vnet-dev (ng-dev's membership is undecided and
+  // deny-ssh is a Deny rule). web-1's 8443 from 20.50.0.0/16 is admitted by always-probe: its path passes the
+  // monitoring collection; 443 is decided by nsg-web (no admin rule matches): its path does not.
+  const auto d = draw(load_graph_example(fs::path(EXPOSIM_SOURCE_DIR) / "examples/admin-rules"));
+  std::map<std::string, std::string> names;
+  std::map<std::string, std::string> kinds;
+  for (const auto& n : d.nodes) {
+    names[n.id] = n.name;
+    kinds[n.id] = n.kind;
+  }
+  std::set<std::string> collections;
+  for (const auto& n : d.nodes) {
+    if (n.kind == "admin-rule-collection") collections.insert(n.name + ": " + n.label);
+  }
+  CHECK(collections == std::set<std::string>{"high-risk-ports: high-risk-ports\nadmin rules of org-baseline",
+                                             "monitoring: monitoring\nadmin rules of org-baseline"});
+  std::set<std::string> admin_edges;
+  for (const auto& e : d.edges) {
+    if (e.kind != "admin-rules") continue;
+    admin_edges.insert(names[e.from] + " -> " + names[e.to] + ": " + e.label);
+    CHECK(e.style == "dashed");
+  }
+  CHECK(admin_edges == std::set<std::string>{"high-risk-ports -> vnet-prod: Deny deny-ssh (100)",
+                                             "monitoring -> vnet-prod: AlwaysAllow always-probe (50)"});
+  std::set<std::string> paths;
+  for (const auto& p : d.paths) {
+    std::string steps;
+    for (const auto& n : p.nodes) steps += (steps.empty() ? "" : " > ") + names[n];
+    paths.insert(p.path_class + " " + steps + ": " + p.ports);
+  }
+  CHECK(paths == std::set<std::string>{"open Internet > web-1-pip > web-1-nic: tcp 443",
+                                       "restricted Internet > web-1-pip > monitoring > web-1-nic: tcp 8443",
+                                       "open Internet > dev-1-pip > dev-1-nic: tcp 22"});
+  // --focus on the collection draws the paths it decides.
+  cli::DiagramOptions focus;
+  focus.focus = "monitoring";
+  const auto focused = draw(load_graph_example(fs::path(EXPOSIM_SOURCE_DIR) / "examples/admin-rules"), focus);
+  REQUIRE(focused.paths.size() == 1);
+  CHECK(focused.paths[0].ports == "tcp 8443");
+}
+
 TEST_CASE("graph: every example renders to SVG with its clusters, path colours and port labels", "[graph]") {
   if (!has_dot()) {
     WARN("Graphviz 'dot' is not on PATH: SVG rendering of the examples is skipped");
@@ -550,6 +594,16 @@ TEST_CASE("graph: the committed hub-and-spoke diagram is what exposim draws", "[
   }
 }
 
+TEST_CASE("graph: the committed admin-rules diagram is what exposim draws", "[graph][golden][admin-rules]") {
+  const auto dir = fs::path(EXPOSIM_SOURCE_DIR) / "examples/admin-rules";
+  const auto r = run_exposim({"graph", (dir / "estate.json").string()});
+  REQUIRE(r.code == 0);
+  std::ifstream in(dir / "expected/graph.dot", std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  CHECK(r.out == s.str());  // refreshed by scripts/refresh-golden
+}
+
 TEST_CASE("graph: every resource kind has a node style, and these kinds are drawn", "[cli]") {
   // The shapes the diagram has always used; the kinds without a node show through others (a VM names its NICs'
   // nodes, rules name their IP groups and ASGs, a scale set's instances are NICs).
@@ -567,6 +621,7 @@ TEST_CASE("graph: every resource kind has a node style, and these kinds are draw
       {"paas-service", "cylinder"},
       {"private-endpoint", "component"},
       {"virtual-hub", "doubleoctagon"},
+      {"admin-rule-collection", "septagon"},
   };
   std::map<std::string, std::string> seen;
   for (const auto k : model::kResourceKinds) {

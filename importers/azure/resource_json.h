@@ -17,9 +17,14 @@ nlohmann::ordered_json route_json(const model::Route& r);
 /// A firewall rule: the policy form (`ruleType`, `ipProtocols`, ...) or the classic form (`protocols`).
 nlohmann::ordered_json firewall_rule_json(const model::FirewallRule& r, bool classic);
 
+/// A security admin rule as a resource (`Microsoft.Network/networkManagers/securityAdminConfigurations/
+/// ruleCollections/rules`, kind Custom): {id, name, type, kind, properties:{...}}.
+nlohmann::ordered_json admin_rule_json(const model::AdminRule& r);
+
 /// A whole resource, by kind and canonical id; null when it is not in the model. Subnets are written as
 /// child resources (`Microsoft.Network/virtualNetworks/subnets`); firewall policies with their rule
-/// collection groups inline; PaaS services with `publicNetworkAccess` only (a patch of that property).
+/// collection groups inline; PaaS services with `publicNetworkAccess` only (a patch of that property); security admin
+/// rules as admin_rule_json.
 nlohmann::ordered_json resource_json(const model::Model& m, const model::Changed& c);
 
 }  // namespace exposim::importers::azure

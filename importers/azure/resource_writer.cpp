@@ -151,6 +151,52 @@ ordered_json security_rule_json(const model::SecurityRule& r) {
   return ordered_json{{"name", r.name}, {"properties", std::move(p)}};
 }
 
+namespace {
+
+/// One side of an admin rule: `sources` or `destinations` entries (absent: any address).
+ordered_json admin_addresses_json(const model::AddressMatch& a) {
+  ordered_json list = ordered_json::array();
+  const auto entry = [&](const std::string& prefix, const char* type) {
+    list.push_back(ordered_json{{"addressPrefix", prefix}, {"addressPrefixType", type}});
+  };
+  if (a.any) entry("*", "IPPrefix");
+  for (const auto& p : a.prefixes) entry(p.to_string(), "IPPrefix");
+  for (const auto t : a.tags) {
+    if (t != model::ServiceTag::kOther) entry(tag_text(t), "ServiceTag");
+  }
+  for (const auto& t : a.other_tags) entry(t, "ServiceTag");
+  return list;
+}
+
+/// Admin rule port ranges: a list, empty for every port.
+ordered_json admin_ports_json(const model::PortSet& ports) {
+  ordered_json list = ordered_json::array();
+  if (ports.is_all()) return list;
+  for (const auto& iv : ports.intervals()) list.push_back(port_text(iv));
+  return list;
+}
+
+}  // namespace
+
+ordered_json admin_rule_json(const model::AdminRule& a) {
+  const model::SecurityRule& r = a.rule;
+  ordered_json p;
+  p["access"] = model::to_string(a.access);
+  p["priority"] = r.priority;
+  p["direction"] = r.direction == model::Direction::kInbound ? "Inbound" : "Outbound";
+  const char* protocol = nsg_protocol(r.protocols);
+  p["protocol"] = std::string_view(protocol) == "*" ? "Any" : protocol;
+  p["sources"] = admin_addresses_json(r.source);
+  p["destinations"] = admin_addresses_json(r.destination);
+  p["sourcePortRanges"] = admin_ports_json(r.source_ports);
+  p["destinationPortRanges"] = admin_ports_json(r.destination_ports);
+  return ordered_json{{"id", a.id},
+                      {"name", a.name},
+                      {"type", "Microsoft.Network/networkManagers/securityAdminConfigurations/ruleCollections/rules"},
+                      {"kind", "Custom"},
+                      {"properties", std::move(p)}};
+}
+
 ordered_json route_json(const model::Route& r) {
   ordered_json p{{"addressPrefix", r.prefix_text}, {"nextHopType", model::to_string(r.next_hop)}};
   if (r.next_hop_ip) p["nextHopIpAddress"] = r.next_hop_ip->to_string();
@@ -351,6 +397,11 @@ ordered_json resource_json(const model::Model& m, const model::Changed& c) {
           : s->public_network_access == model::PublicNetworkAccess::kDisabled ? "Disabled"
                                                                               : "SecuredByPerimeter";
       return o;
+    }
+    case K::kAdminRule: {
+      const auto* r = by_key(m.admin_rules, c.key);
+      if (r == nullptr) break;
+      return admin_rule_json(*r);
     }
     default: break;
   }
