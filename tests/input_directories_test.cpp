@@ -54,7 +54,7 @@ TEST_CASE("a directory input is read recursively and analyses as its input files
                     d));
 }
 
-TEST_CASE("a directory input: the table too, and check reads the directory", "[cli][inputs]") {
+TEST_CASE("a directory input gives the same table as its input files listed by hand", "[cli][inputs]") {
   const std::string d = input_dir_fixture();
   const auto from_dir = run_exposim({"analyze", d});
   std::vector<std::string> args{"analyze"};
@@ -65,7 +65,7 @@ TEST_CASE("a directory input: the table too, and check reads the directory", "[c
   CHECK(from_dir.out.find("81.2.69.0/24") != std::string::npos);
 }
 
-TEST_CASE("a directory input: symbolic link loops end, FIFOs are not opened, a file reached twice is read once",
+TEST_CASE("a directory input: symbolic link loops end and FIFOs are not opened and a file reached twice is read once",
           "[cli][inputs]") {
   namespace fs = std::filesystem;
   const fs::path scratch = exposim::testing::scratch_dir("input-dirs");
