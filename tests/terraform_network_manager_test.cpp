@@ -88,7 +88,7 @@ TEST_CASE("terraform admin rules: a Deny over an NSG allow closes it and an Alwa
   CHECK(d.deployed);
   REQUIRE(d.configurations.size() == 1);
   CHECK(d.configurations[0].id == model::canonical_id(kTfAvnmManager + "/securityAdminConfigurations/cfg"));
-  CHECK(d.where.pointer == "/planned_values/root_module/resources/14/values/location");
+  CHECK(d.where.pointer == "/planned_values/root_module/resources/14");  // located at its instance
   // Both rules apply to vnet-a: 22 is dropped by deny-ssh (nsg-web's allow-ssh is never evaluated), 3389 is admitted
   // by always-rdp (nsg-web's deny-rdp is skipped); nothing else passes nsg-web.
   CHECK(r.model.vnets[0].admin_rules == std::vector<int>{0, 1});
@@ -127,11 +127,12 @@ TEST_CASE("terraform admin rules: values only known after apply are read so that
   REQUIRE(r.model.admin_rules.size() == 1);
   CHECK(r.model.admin_rules[0].name == "always-rdp");
   CHECK(model::to_string(r.model.admin_rules[0].rule.destination_ports) == "0-65535");
-  CHECK(tf_avnm_warnings(r) == std::vector<std::string>{
-                                   "admin-rules-undecided /planned_values/root_module/resources/1",
-                                   "unknown-value /planned_values/root_module/resources/12/values",
-                                   "unknown-value /planned_values/root_module/resources/13/values",
-                                   "unknown-value /planned_values/root_module/resources/14/values/configuration_ids",
-                               });
-  CHECK(tf_avnm_lines(r) == std::vector<std::string>{"tcp all any | admin:always-rdp"});
+  CHECK(tf_avnm_warnings(r) ==
+        std::vector<std::string>{
+            "admin-rules-undecided /planned_values/root_module/resources/1",
+            "unknown-value /planned_values/root_module/resources/12/values/source",
+            "unknown-value /planned_values/root_module/resources/13/values/destination_port_ranges",
+            "unknown-value /planned_values/root_module/resources/14/values/configuration_ids",
+        });
+  CHECK(tf_avnm_lines(r) == std::vector<std::string>{"tcp 0-65535 any | admin:always-rdp"});
 }
