@@ -10,6 +10,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/exit_codes.h"
+#include "cli/input_directories.h"
 #include "cli/memory_limit.h"
 #include "cli/output.h"
 #include "cli/progress.h"
@@ -256,10 +257,16 @@ void print_detected(const std::vector<importers::InputReport>& reports, std::ost
   }
 }
 
-std::vector<importers::InputReport> import_files(const InputOptions& o, const std::vector<std::string>& files,
+std::vector<importers::InputReport> import_files(const InputOptions& o, const std::vector<std::string>& given,
                                                  model::Model& m, model::Diagnostics& diags, std::ostream& err,
                                                  const std::vector<std::string>& prior_state, Progress* progress) {
   apply_memory_limit(o.max_memory);
+  // A directory is read recursively: its input files take its place, in sorted order (cli/input_directories.h).
+  std::vector<DirectoryInputs> dirs;
+  const std::vector<std::string> files = expand_input_directories(given, dirs, diags);
+  for (const auto& d : dirs) {
+    if (o.summarized_directories.insert(d.directory).second) print_directory_summary(d, o.verbose, err);
+  }
   protect_inputs(files);  // no report is written over them (cli/output.h)
   protect_inputs(o.parameter_files);
   importers::InputOptions io;

@@ -37,6 +37,8 @@ struct InputOptions {
   /// The table read from `service_tags` by the first import_files() of the run, shared by the later ones (whatif
   /// reads the estate twice) so that the file is read, and its diagnostics given, once.
   mutable std::shared_ptr<const model::ServiceTagTable> service_tag_table;
+  /// The input directories whose summary import_files() printed already (whatif reads the estate twice).
+  mutable std::set<std::string> summarized_directories;
   /// --max-memory in bytes (cli/memory_limit.h): kDefaultMemoryLimit = the machine's physical memory, 0 = none.
   std::uint64_t max_memory{UINT64_MAX};
   bool strict{false};
@@ -92,10 +94,12 @@ void print_diagnostics(std::ostream& err, const std::vector<model::Diagnostic>& 
 /// --verbose: what was detected in each input file (its shape or kind, and the resources by type).
 void print_detected(const std::vector<importers::InputReport>& reports, std::ostream& err);
 
-/// Imports `files` with the importer options of `o` (parameter files and values, template directories, --strict)
+/// Imports `files` (a directory among them read recursively, with a summary on `err`: cli/input_directories.h)
+/// with the importer options of `o` (parameter files and values, template directories, --strict)
 /// into `m`, diagnostics into `diags`; with --verbose says on `err` what was detected in each file. Returns what
-/// each file was. The Terraform plans of `prior_state` are read from their prior state (whatif --plan). With
-/// `progress`, says which file is read and how many bytes of all are done (erased before returning).
+/// each file was (a directory's input files in its place). The Terraform plans of `prior_state` are read from their
+/// prior state (whatif --plan). With `progress`, says which file is read and how many bytes of all are done (erased
+/// before returning).
 std::vector<importers::InputReport> import_files(const InputOptions& o, const std::vector<std::string>& files,
                                                  model::Model& m, model::Diagnostics& diags, std::ostream& err,
                                                  const std::vector<std::string>& prior_state = {},

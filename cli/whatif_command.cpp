@@ -1,6 +1,7 @@
 // `exposim whatif`: the exposure an estate would have after a change, compared with the exposure it has
 // (docs/whatif.md).
 #include <algorithm>
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <optional>
@@ -75,6 +76,14 @@ struct Whatif {
       err << "exposim: error: whatif needs the estate's files (only --plan can do without)\n";
       return kExitUsage;
     }
+    for (const auto& plan : o.plans) {
+      std::error_code ec;
+      if (std::filesystem::is_directory(plan, ec)) {
+        err << fmt::format("exposim: error: --plan takes a Terraform plan file, not a directory ('{}')\n",
+                           terminal_cell(plan));
+        return kExitUsage;
+      }
+    }
     if (!o.write.empty() && o.changes.empty()) {
       err << fmt::format("exposim: error: --write writes what --change changed; with {} there is nothing to write\n",
                          o.after.empty() ? "--plan" : "--after");
@@ -100,7 +109,9 @@ struct Whatif {
       print_diagnostics(err, before_diags.sorted(), in.verbose);
       return kExitBadInput;
     }
-    for (std::size_t k = in.files.size(); k < before_reports.size(); ++k) {
+    // The plans are the last reports: a directory among the files is replaced by its input files.
+    for (std::size_t k = before_reports.size() - std::min(before_reports.size(), o.plans.size());
+         k < before_reports.size(); ++k) {
       const auto& r = before_reports[k];
       if (r.kind != "terraform" || r.stats.detected_shape.rfind("Terraform plan", 0) != 0) {
         err << fmt::format("exposim: error: {}: --plan takes a Terraform plan (terraform show -json tfplan), not {}\n",

@@ -38,6 +38,33 @@ Kind sniff(const std::string& path) {
   return Kind::kResources;
 }
 
+/// The keys of the top-level object of `head` (which starts with `{` after blanks), as far as `head` goes.
+std::vector<std::string_view> top_level_keys(std::string_view head) {
+  std::vector<std::string_view> keys;
+  int depth = 0;
+  bool expect_key = false;
+  for (std::size_t i = head.find('{'); i < head.size(); ++i) {
+    const char c = head[i];
+    if (c == '"') {
+      const std::size_t start = i + 1;
+      for (++i; i < head.size() && head[i] != '"'; ++i) {
+        if (head[i] == '\\') ++i;
+      }
+      if (i >= head.size()) break;
+      if (depth == 1 && expect_key) keys.push_back(head.substr(start, i - start));
+      expect_key = false;
+    } else if (c == '{' || c == '[') {
+      ++depth;
+      expect_key = c == '{' && depth == 1;
+    } else if (c == '}' || c == ']') {
+      --depth;
+    } else if (c == ',' && depth == 1) {
+      expect_key = true;
+    }
+  }
+  return keys;
+}
+
 /// A whole file, or nullopt (reported) when it cannot be read or is larger than `cap`.
 std::optional<std::string> read_file(const std::string& path, std::uint64_t cap, model::Diagnostics& diags) {
   std::ifstream in(path, std::ios::binary | std::ios::ate);
@@ -62,6 +89,38 @@ std::optional<std::string> read_file(const std::string& path, std::uint64_t cap,
 }
 
 }  // namespace
+
+DetectedKind detect_input_kind(std::string_view head, bool truncated) {
+  const auto first = head.find_first_not_of(" \t\r\n\xEF\xBB\xBF");
+  if (first == std::string_view::npos || (head[first] != '{' && head[first] != '[')) return DetectedKind::kNotJson;
+  if (head[first] == '[') return DetectedKind::kResources;
+  const std::string lower = model::ascii::lower(head);
+  if (const auto schema = lower.find("\"$schema\""); schema != std::string::npos) {
+    const auto end = lower.find(',', schema);
+    const std::string value = lower.substr(schema, end == std::string::npos ? std::string::npos : end - schema);
+    if (value.find("deploymenttemplate.json") != std::string::npos) return DetectedKind::kTemplate;
+    if (value.find("deploymentparameters.json") != std::string::npos) return DetectedKind::kParameters;
+  } else if (terraform::looks_like_terraform(head)) {
+    return DetectedKind::kTerraform;
+  }
+  // exposim's own JSON reports (`"format": "exposim-analyze"`, ...), which may be long.
+  for (auto at = lower.find("\"format\""); at != std::string::npos; at = lower.find("\"format\"", at + 1)) {
+    auto v = lower.find_first_not_of(" \t\r\n", at + 8);
+    if (v == std::string::npos || lower[v] != ':') continue;
+    v = lower.find_first_not_of(" \t\r\n", v + 1);
+    if (v != std::string::npos && lower.compare(v, 9, "\"exposim-") == 0) return DetectedKind::kOtherJson;
+  }
+  bool change_number = false, values = false;
+  for (std::string_view key : top_level_keys(head)) {
+    const std::string k = model::ascii::lower(key);
+    // A resource, a list response (REST `value`, Resource Graph `data`), a deployment status object.
+    if (k == "type" || k == "value" || k == "data" || k == "deploymentstatus") return DetectedKind::kResources;
+    change_number = change_number || k == "changenumber";
+    values = values || k == "values";
+  }
+  if (change_number && values) return DetectedKind::kServiceTags;
+  return truncated ? DetectedKind::kResources : DetectedKind::kOtherJson;
+}
 
 std::vector<InputReport> import_inputs(const std::vector<std::string>& paths, const InputOptions& options,
                                        model::Model& model, model::Diagnostics& diags) {

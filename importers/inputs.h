@@ -42,6 +42,23 @@ struct InputReport {
   std::size_t expanded{0};  // templates: resources after expansion
 };
 
+/// What a file found in an input directory is, from its first bytes (cli/input_directories.h decides which files
+/// of a directory are read): an input of one of the kinds import_inputs() reads, or a file that is not one.
+enum class DetectedKind {
+  kResources,    // Azure resource JSON: an array, or an object with `type`, `value` or `data` (or a deployment status)
+  kTemplate,     // a deployment template ($schema deploymentTemplate.json)
+  kParameters,   // a template parameter file ($schema deploymentParameters.json)
+  kTerraform,    // `terraform show -json` of a plan or a state
+  kServiceTags,  // the published service-tag file (`changeNumber`, `values`): only read through --service-tags
+  kOtherJson,    // a JSON object none of these (a report, a check spec in JSON, a change document, a package file)
+  kNotJson,      // does not start with `{` or `[`
+};
+
+/// The kind of a file from `head`, its first bytes (64 KiB are enough); `truncated` when the file is longer. A JSON
+/// object whose top-level keys seen in `head` name no kind is kOtherJson, unless `truncated` (its keys may come
+/// later: it is then taken as resource JSON, so that an input is never left out because of its key order).
+DetectedKind detect_input_kind(std::string_view head, bool truncated);
+
 /// Imports every input into `model`; problems go to `diags` (file and JSON pointer into the input, also for
 /// resources expanded from a template). Parameter files (given with --parameters or among the inputs) apply
 /// to every template of the run. Never throws on bad input.

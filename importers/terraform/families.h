@@ -1,6 +1,6 @@
 // The family translators of the mapping table (mapping.cpp), one file per family: network.cpp, nsg.cpp,
 // compute.cpp, machine_posture.cpp, load_balancer.cpp, scale_set.cpp, paas.cpp, paas_private_endpoint.cpp,
-// firewall.cpp, bastion.cpp, application_gateway.cpp, virtual_wan.cpp, defender_plan.cpp.
+// firewall.cpp, bastion.cpp, application_gateway.cpp, virtual_wan.cpp, defender_plan.cpp, network_manager.cpp.
 #pragma once
 
 #include <string>
@@ -85,6 +85,15 @@ void translate_ip_group_cidr(Context& ctx, const Instance& i, std::vector<Synthe
 void translate_defender_plan(Context& ctx, const Instance& i, std::vector<Synthesized>& out);
 // bastion.cpp
 void translate_bastion(Context& ctx, const Instance& i, std::vector<Synthesized>& out);
+// network_manager.cpp
+void translate_network_manager(Context& ctx, const Instance& i, std::vector<Synthesized>& out);
+void translate_network_group(Context& ctx, const Instance& i, std::vector<Synthesized>& out);
+void translate_network_group_static_member(Context& ctx, const Instance& i, std::vector<Synthesized>& out);
+void translate_security_admin_configuration(Context& ctx, const Instance& i, std::vector<Synthesized>& out);
+void translate_admin_rule_collection(Context& ctx, const Instance& i, std::vector<Synthesized>& out);
+void translate_admin_rule(Context& ctx, const Instance& i, std::vector<Synthesized>& out);
+/// azurerm_network_manager_deployment: a commit, written as the deployment status the Azure reader reads.
+void translate_network_manager_deployment(Context& ctx, const Instance& i, std::vector<Synthesized>& out);
 
 /// A new Azure resource of `azure_type` for instance `i`: id, name, type and location written, or null when its
 /// name or id cannot be known (reported).

@@ -117,6 +117,23 @@ constexpr Mapping kMappings[] = {
      false},
     // paas_private_endpoint.cpp
     {"azurerm_private_endpoint", "Microsoft.Network/privateEndpoints", "", "", translate_private_endpoint, false},
+    // network_manager.cpp (each child names its parent by id; a deployment is a commit, not a resource)
+    {"azurerm_network_manager", "Microsoft.Network/networkManagers", "", "", translate_network_manager, false},
+    {"azurerm_network_manager_network_group", "Microsoft.Network/networkManagers/networkGroups",
+     "azurerm_network_manager", "network_manager_id", translate_network_group, false},
+    {"azurerm_network_manager_static_member", "Microsoft.Network/networkManagers/networkGroups/staticMembers",
+     "azurerm_network_manager_network_group", "network_group_id", translate_network_group_static_member, false},
+    {"azurerm_network_manager_security_admin_configuration",
+     "Microsoft.Network/networkManagers/securityAdminConfigurations", "azurerm_network_manager", "network_manager_id",
+     translate_security_admin_configuration, false},
+    {"azurerm_network_manager_admin_rule_collection",
+     "Microsoft.Network/networkManagers/securityAdminConfigurations/ruleCollections",
+     "azurerm_network_manager_security_admin_configuration", "security_admin_configuration_id",
+     translate_admin_rule_collection, false},
+    {"azurerm_network_manager_admin_rule",
+     "Microsoft.Network/networkManagers/securityAdminConfigurations/ruleCollections/rules",
+     "azurerm_network_manager_admin_rule_collection", "admin_rule_collection_id", translate_admin_rule, false},
+    {"azurerm_network_manager_deployment", "", "", "", translate_network_manager_deployment, false},
 };
 
 /// A child declared inline in its synthesized parent: id `<parent id>/<segment>/<name>` is element `k` of the

@@ -1,0 +1,123 @@
+// A directory among the inputs (`exposim analyze DIR`): read recursively, its input files by their content in sorted
+// order, the others skipped with a reason, and a summary on stderr (cli/input_directories.h). The fixture
+// tests/data/input_dir/ (its README.md says what it holds) has nested folders, resource JSON in two shapes, a template
+// with its parameter file, and four files that are not inputs.
+#include <catch2/catch.hpp>
+
+#include <sys/stat.h>
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "importers/inputs.h"
+#include "tests/cli_support.h"
+
+namespace {
+
+using exposim::testing::run_exposim;
+
+std::string input_dir_fixture() { return std::string(EXPOSIM_SOURCE_DIR) + "/tests/data/input_dir"; }
+
+/// The fixture's input files in the order the directory is read (sorted paths).
+std::vector<std::string> input_dir_files() {
+  const std::string d = input_dir_fixture();
+  return {d + "/estate/compute/nic.json", d + "/estate/network.json", d + "/templates/app-nsg.json",
+          d + "/templates/app-nsg.parameters.json"};
+}
+
+}  // namespace
+
+TEST_CASE("a directory input is read recursively and analyses as its input files listed by hand", "[cli][inputs]") {
+  const std::string d = input_dir_fixture();
+  const auto from_dir = run_exposim({"analyze", d, "--format", "json"});
+  std::vector<std::string> args{"analyze"};
+  for (const auto& f : input_dir_files()) args.push_back(f);
+  args.insert(args.end(), {"--format", "json"});
+  const auto listed = run_exposim(args);
+  REQUIRE(listed.code == 0);
+  CHECK(from_dir.code == 0);
+  CHECK(from_dir.out == listed.out);
+  // The one exposure: the template's allow-ssh with the parameter file's source, to nic-app's public IP.
+  CHECK(listed.out.find("\"81.2.69.0/24\"") != std::string::npos);
+  CHECK(listed.out.find("\"nic-app\"") != std::string::npos);
+  CHECK(listed.err.empty());
+  CHECK(from_dir.err ==
+        fmt::format("exposim: {0}: 4 input files read (1 parameter file, 2 resource JSON, 1 template), 4 skipped\n"
+                    "exposim: {0}/README.md: skipped: not a .json file\n"
+                    "exposim: {0}/reports/analyze.json: skipped: JSON that is not resource JSON, a template, a "
+                    "parameter file or a Terraform document\n"
+                    "exposim: {0}/service-tags.json: skipped: a service-tag file: give it with --service-tags\n"
+                    "exposim: {0}/spec.yaml: skipped: not a .json file\n",
+                    d));
+}
+
+TEST_CASE("a directory input gives the same table as its input files listed by hand", "[cli][inputs]") {
+  const std::string d = input_dir_fixture();
+  const auto from_dir = run_exposim({"analyze", d});
+  std::vector<std::string> args{"analyze"};
+  for (const auto& f : input_dir_files()) args.push_back(f);
+  const auto listed = run_exposim(args);
+  CHECK(from_dir.code == 0);
+  CHECK(from_dir.out == listed.out);
+  CHECK(from_dir.out.find("81.2.69.0/24") != std::string::npos);
+}
+
+TEST_CASE("a directory input: symbolic link loops end and FIFOs are not opened and a file reached twice is read once",
+          "[cli][inputs]") {
+  namespace fs = std::filesystem;
+  const fs::path scratch = exposim::testing::scratch_dir("input-dirs");
+  const fs::path d = scratch / "estate";
+  fs::remove_all(d);
+  fs::create_directories(d / "sub");
+  fs::copy_file(input_dir_fixture() + "/estate/network.json", d / "sub" / "network.json");
+  fs::copy_file(input_dir_fixture() + "/estate/compute/nic.json", d / "nic.json");
+  fs::copy(input_dir_fixture() + "/templates", d / "templates");
+  fs::create_directory_symlink("..", d / "sub" / "up");             // a loop back to the directory itself
+  fs::create_symlink(d / "nic.json", d / "sub" / "nic-link.json");  // the same file a second time
+  REQUIRE(::mkfifo((d / "pipe.json").c_str(), 0600) == 0);          // would block if it were opened
+  const auto r = run_exposim({"analyze", d.string(), "--format", "json"});
+  CHECK(r.code == 0);
+  CHECK(r.err == fmt::format("exposim: {0}: 4 input files read (1 parameter file, 2 resource JSON, 1 template), 3 "
+                             "skipped\n"
+                             "exposim: {0}/pipe.json: skipped: not a regular file (a FIFO, device or socket is never "
+                             "opened)\n"
+                             "exposim: {0}/sub/nic-link.json: skipped: a file already read (a second link to it)\n"
+                             "exposim: {0}/sub/up/: skipped: a directory already read (a symbolic link loop or a "
+                             "second link to it)\n",
+                             d.string()));
+  // Each file once: the one exposure of the fixture (a second nic.json would be a duplicate resource, exit 2).
+  CHECK(r.out.find("\"81.2.69.0/24\"") != std::string::npos);
+  fs::remove_all(scratch);
+}
+
+TEST_CASE("the kind of a file in an input directory is detected from its first bytes", "[importers][inputs]") {
+  using exposim::importers::detect_input_kind;
+  using exposim::importers::DetectedKind;
+  CHECK(detect_input_kind("[]", false) == DetectedKind::kResources);
+  CHECK(detect_input_kind(R"({"value": []})", false) == DetectedKind::kResources);
+  CHECK(detect_input_kind(R"({"data": [], "count": 0})", false) == DetectedKind::kResources);
+  CHECK(detect_input_kind(R"({"id": "/x", "properties": {"type": "no"}, "type": "Microsoft.Network/x"})", false) ==
+        DetectedKind::kResources);
+  CHECK(detect_input_kind(R"({"region": "westeurope", "deploymentStatus": "Deployed"})", false) ==
+        DetectedKind::kResources);
+  // A key only nested ("type" inside "properties") is not a top-level key.
+  CHECK(detect_input_kind(R"({"properties": {"type": "x"}, "name": "a"})", false) == DetectedKind::kOtherJson);
+  // ... but a long object whose keys may come later is read as resource JSON, never left out.
+  CHECK(detect_input_kind(R"({"properties": {"type": "x"}, "name": "a")", true) == DetectedKind::kResources);
+  CHECK(detect_input_kind(R"({"format": "exposim-analyze", "version": 1, "exposures": [)", true) ==
+        DetectedKind::kOtherJson);
+  CHECK(detect_input_kind(R"({"changeNumber": 7, "cloud": "Public", "values": []})", false) ==
+        DetectedKind::kServiceTags);
+  CHECK(detect_input_kind(
+            R"({"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#"})",
+            false) == DetectedKind::kTemplate);
+  CHECK(detect_input_kind(
+            R"({"$schema": "https://schema.management.azure.com/schemas/2015-01-01/deploymentParameters.json#"})",
+            false) == DetectedKind::kParameters);
+  CHECK(detect_input_kind(R"({"format_version": "1.2", "planned_values": {}})", false) == DetectedKind::kTerraform);
+  CHECK(detect_input_kind("name: x\n", false) == DetectedKind::kNotJson);
+  CHECK(detect_input_kind("", false) == DetectedKind::kNotJson);
+}
