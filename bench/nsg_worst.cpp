@@ -11,10 +11,12 @@
 //   disjoint  4 public /24s of its own (4,000 sources at 1,000 rules)
 //   mixed     even rules: the Internet tag; odd rules: 8 public /24s of their own
 //   any       any source (*)
-// Each rule has `ranges` destination port ranges and as many source port ranges, window j of rule i starting at
-// j * (60000 / ranges) + i and 60000 / (2 * ranges) ports wide: a window overlaps the windows of the next rules.
+// Each rule has `ranges` destination port ranges and as many source port ranges (1,023 ports higher), window j of
+// rule i starting at j * (60000 / ranges) + i (2i for odd j) and 60000 / (2 * ranges) - 1000 ports wide: a window
+// overlaps the windows of the next rules.
 #include <sys/resource.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <cstdlib>
@@ -63,7 +65,7 @@ std::string nsg_worst_estate(int rules, const std::string& profile, int ranges) 
   const std::string nic_id = sub + "Microsoft.Network/networkInterfaces/nic-1";
   const std::string vm_id = sub + "Microsoft.Compute/virtualMachines/vm-1";
   const int step = 60000 / ranges;
-  const int width = step / 2;
+  const int width = std::max(1, step / 2 - 1000);
   std::string list;
   for (int i = 0; i < rules; ++i) {
     std::vector<std::string> sources;
@@ -78,8 +80,9 @@ std::string nsg_worst_estate(int rules, const std::string& profile, int ranges) 
     std::vector<std::string> dports;
     std::vector<std::string> sports;
     for (int j = 0; j < ranges; ++j) {
-      dports.push_back(fmt::format("{}-{}", j * step + i + 1, j * step + i + width));
-      sports.push_back(fmt::format("{}-{}", j * step + i + 1024, j * step + i + 1023 + width));
+      const int at = j * step + i * (1 + j % 2);  // odd windows step by 2: their classes differ from the even ones'
+      dports.push_back(fmt::format("{}-{}", at + 1, at + width));
+      sports.push_back(fmt::format("{}-{}", at + 1024, at + 1023 + width));
     }
     list += fmt::format(
         R"({}{{"name": "r{}", "properties": {{"priority": {}, "direction": "Inbound", "access": "{}", )"

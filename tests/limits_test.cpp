@@ -377,6 +377,10 @@ TEST_CASE("an NSG past the work budget is read as admitting everything with a wa
   exposim::testing::write_file(wide, limits_wide_nsg_estate(1000, 1, true, true));
   const auto table = exposim::testing::run_exposim({"analyze", wide});
   const auto js = exposim::testing::run_exposim({"analyze", wide, "--format", "json"});
+  // explain decides its one packet exactly: from 20.0.0.7 (only in the Internet tag of the even rules) with source
+  // port 49152 (outside every rule's source ports), DenyAllInBound, a packet the over-approximation holds.
+  const auto explained = exposim::testing::run_exposim(
+      {"explain", wide, "--from", "20.0.0.7", "--to", "vm-1", "--port", "5000", "--protocol", "tcp"});
   // 30 rules: 2 x 60 x 60 x 31 x 1 word, about 2 x 10^5 units, analysed exactly.
   exposim::testing::write_file(dir / "narrow.json", limits_wide_nsg_estate(30));
   const auto under = exposim::testing::run_exposim({"analyze", (dir / "narrow.json").string()});
@@ -410,6 +414,9 @@ TEST_CASE("an NSG past the work budget is read as admitting everything with a wa
     }
   }
   CHECK(noted);
+  CHECK_THAT(explained.out, Catch::Contains("flow: tcp 20.0.0.7:49152 -> vm-1 (20.1.1.10) port 5000\n"));
+  CHECK_THAT(explained.out, Catch::Contains("verdict: denied at nsg (subnet): DenyAllInBound (65500, deny, default "
+                                            "rule)"));
   CHECK(under.code == cli::kExitOk);
   CHECK_THAT(under.out, Catch::Contains("vm-1"));
   CHECK(under.err.find("nsg-over-approximated") == std::string::npos);
