@@ -19,6 +19,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <string>
@@ -163,6 +164,7 @@ int main(int argc, char** argv) {
     fmt::print("cells: at least {} units (past the budget of {}), refused in {:.3f} s; ", e.needed(), budget,
                nsg_worst_seconds(t0));
   }
+  std::fflush(stdout);  // before analyze, which may run for minutes
   t0 = NsgWorstClock::now();
   const auto a = solver::analyze(m);
   int over = 0;

@@ -229,8 +229,8 @@ void nsg_cell_class_rules(const std::vector<NsgCellRule>& rules, const NsgCellCl
   }
 }
 
-/// An upper bound of the work of nsg_cells_by_source_class for `cube` (saturated): per source class, the cells its
-/// own rules' port boundaries make, in words of its own rule bits, plus its rules.
+/// An upper bound of the cells nsg_cells_by_source_class tests for `cube`, in words of each class's own rule bits,
+/// plus the rules it lists (saturated); the groups it then places are not counted.
 std::uint64_t nsg_cells_by_class_estimate(const std::vector<NsgCellRule>& rules, const Cube& cube,
                                           const NsgCellClasses<U128>& src, std::size_t words, std::uint64_t ported,
                                           std::uint64_t unported) {
