@@ -25,6 +25,7 @@
 #include "model/parallel.h"
 #include "model/service_tags.h"
 #include "solver/analysis.h"
+#include "solver/nsg.h"
 #include "solver/paas.h"
 
 namespace exposim::cli {
@@ -446,6 +447,7 @@ std::string describe_hop(const model::Model& m, const Hop& h) {
       if (h.resource < 0) return "NSG not in input (assumed to allow)";
       const auto& nsg = m.nsgs[h.resource];
       if (const auto* r = hop_rule(m, h)) return fmt::format("{}/{} ({})", nsg.name, r->name, r->priority);
+      if (h.rule == solver::kNsgOverApproximated) return nsg.name + " (over-approximated: assumed to allow)";
       return hop_resource_name(m, h);
     }
     case HopKind::kNoNsg: return hop_resource_name(m, h);

@@ -402,11 +402,24 @@ namespace {
 /// A Markdown table cell: `|` escaped, line breaks as spaces; `<` as an entity and `[`, `]` escaped, so that a name
 /// cannot add HTML, an image or a link to a pull-request comment; a backtick escaped, so that it cannot open a code
 /// span; `@` followed by a zero-width space (`&#8203;`, as Dependabot writes it), so that `@team` in a name is shown
-/// as written but mentions nobody.
+/// as written but mentions nobody. The zero-width space also goes inside what GitHub turns into a link in a comment
+/// (docs/security.md): after `#` and `GH-` before a digit (issue references `#12`, `GH-12`, `owner/repo#12`), after
+/// the `:` of `://` and inside `www.` (bare URLs), so that they show as written and link nowhere.
 std::string md_cell(const std::string& s) {
+  const auto digit_at = [&s](std::size_t i) { return i < s.size() && s[i] >= '0' && s[i] <= '9'; };
+  const auto lower_at = [&s](std::size_t i) { return static_cast<char>(s[i] | 0x20); };  // ASCII letters only
   std::string out;
-  for (char ch : s) {
-    if (ch == '|' || ch == '[' || ch == ']' || ch == '`') {
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const char ch = s[i];
+    if (ch == '#' && digit_at(i + 1)) {
+      out += "#&#8203;";
+    } else if (ch == '-' && digit_at(i + 1) && i >= 2 && lower_at(i - 2) == 'g' && lower_at(i - 1) == 'h') {
+      out += "-&#8203;";
+    } else if (ch == ':' && s.compare(i + 1, 2, "//") == 0) {
+      out += ":&#8203;";
+    } else if (ch == '.' && i >= 3 && lower_at(i - 3) == 'w' && lower_at(i - 2) == 'w' && lower_at(i - 1) == 'w') {
+      out += "&#8203;.";
+    } else if (ch == '|' || ch == '[' || ch == ']' || ch == '`') {
       out += '\\';
       out += ch;
     } else if (ch == '<') {

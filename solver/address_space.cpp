@@ -102,7 +102,7 @@ void relying_rules(const model::Model& m, const AddressSpace& space, const IpSet
   PacketSet passed = arriving;
   for (const auto& stage : stages) {
     PacketSet allowed;
-    for (auto& d : decide_inbound(m, stage.slot, passed, dst, space)) {
+    for (auto& d : decide_inbound(m, stage.slot, passed, dst, space, nullptr, PastBudget::kAdmitAll)) {
       if (d.access != model::Access::kAllow) continue;
       if (d.rule >= 0) {  // a rule of a present NSG (no NSG, or one not in the input, admits all with no rule)
         const int n = stage.slot.index;

@@ -37,6 +37,13 @@ inline constexpr const char* kUnknownDnatAddressNote =
 inline constexpr const char* kHubAddressNote =
     "a secured virtual hub's public address (hubIPAddresses): not a resource";
 
+/// Adds to `nsgs` the NSGs (indices into model.nsgs) on the path of `e` that analyze read as admitting everything,
+/// their evaluation being past its work budget (an NSG hop of rule kNsgOverApproximated, solver/nsg.h).
+void over_approximated_nsgs(const Exposure& e, std::set<int>& nsgs);
+/// One warning `nsg-over-approximated` per NSG of `nsgs`, in index order: the last findings of an analysis (analyze
+/// and the incremental analysis add them after the others, over every exposure and broken flow).
+void warn_over_approximated(const model::Model& m, const std::set<int>& nsgs, model::Diagnostics& findings);
+
 /// What one evaluation yields before it is placed on a concrete target.
 struct Piece {
   model::Protocol protocol{model::Protocol::kTcp};

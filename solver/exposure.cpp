@@ -124,6 +124,12 @@ TargetKey target_key(const model::Model& m, const Exposure& e) {
   return TargetKey{name, key, config, e.public_ip, static_cast<int>(e.via), static_cast<int>(e.protocol)};
 }
 
+/// The hop of NSG stage `s` decided by `rule`: an NSG that analyze read as admitting everything says so in its note.
+Hop nsg_path_hop(const Stage& s, int rule) {
+  const char* note = rule == kNsgOverApproximated ? kNsgOverApproximatedNote : s.note;
+  return Hop{s.kind, s.resource_kind, s.resource, s.scope, rule, note};
+}
+
 bool rules_before(const Exposure& a, const Exposure& b) {
   return std::lexicographical_compare(a.path.begin(), a.path.end(), b.path.begin(), b.path.end(),
                                       [](const Hop& x, const Hop& y) { return x.rule < y.rule; });
@@ -175,6 +181,29 @@ void Analyzer::run() {
   }
   out_.internet = space_.internet();
   sort();
+  if (scope_ == nullptr) {  // a scoped analysis leaves them to the incremental analysis, which sees every target
+    std::set<int> nsgs;
+    for (const auto& e : out_.exposures) over_approximated_nsgs(e, nsgs);
+    for (const auto& e : out_.broken) over_approximated_nsgs(e, nsgs);
+    warn_over_approximated(m_, nsgs, out_.findings);
+  }
+}
+
+void over_approximated_nsgs(const Exposure& e, std::set<int>& nsgs) {
+  for (const auto& h : e.path) {
+    if (h.kind == HopKind::kNsg && h.resource >= 0 && h.rule == kNsgOverApproximated) nsgs.insert(h.resource);
+  }
+}
+
+void warn_over_approximated(const model::Model& m, const std::set<int>& nsgs, model::Diagnostics& findings) {
+  for (const int n : nsgs) {
+    const auto& nsg = m.nsgs[static_cast<std::size_t>(n)];
+    findings.warning("nsg-over-approximated", nsg.where,
+                     fmt::format("the rules of network security group '{}' cut the packets arriving at it into more "
+                                 "cells than {} work units decide: it is read as admitting every packet that "
+                                 "arrives at it, so the exposures through it are an over-approximation",
+                                 nsg.name, kNsgWorkBudget));
+  }
 }
 
 void Analyzer::gateways() {
@@ -510,7 +539,8 @@ PacketSet Analyzer::arriving(model::IpFamily family, int subnet, const Entry& en
 SubnetStage Analyzer::subnet_stage(const Evaluation& e) const {
   SubnetStage out;
   auto subnet_nsg = [&](int admin_rule, const PacketSet& in) {
-    for (auto& d : decide_inbound(m_, e.subnet_nsg, in, e.dst, space_, rule_sources(e.subnet_nsg, e.dst.subnet))) {
+    for (auto& d : decide_inbound(m_, e.subnet_nsg, in, e.dst, space_, rule_sources(e.subnet_nsg, e.dst.subnet),
+                                  PastBudget::kAdmitAll)) {
       if (d.access == Access::kAllow) out.push_back(SubnetShare{admin_rule, d.rule, std::move(d.packets), false});
     }
   };
@@ -659,14 +689,12 @@ std::vector<Hop> Analyzer::path(const Entry& entry, const std::vector<Stage>& st
       case HopKind::kNsg:
       case HopKind::kNoNsg:
         if (&s != target_nsgs[0] && &s != target_nsgs[1]) {  // the entry point's subnet NSG
-          hops.push_back(Hop{s.kind, s.resource_kind, s.resource, s.scope,
-                             s.kind == HopKind::kNsg && s.resource >= 0 ? forwarded->entry_nsg_rule : -1, s.note});
+          hops.push_back(nsg_path_hop(s, s.kind == HopKind::kNsg && s.resource >= 0 ? forwarded->entry_nsg_rule : -1));
           continue;
         }
         before_target();
         if (!skip_nsgs) {  // an AlwaysAllow admin rule: the NSGs are not evaluated
-          hops.push_back(Hop{s.kind, s.resource_kind, s.resource, s.scope,
-                             s.kind == HopKind::kNsg && s.resource >= 0 ? (nsg == 0 ? r1 : r2) : -1, s.note});
+          hops.push_back(nsg_path_hop(s, s.kind == HopKind::kNsg && s.resource >= 0 ? (nsg == 0 ? r1 : r2) : -1));
         }
         ++nsg;
         continue;

@@ -82,7 +82,7 @@ std::vector<Admitted> admitted(const model::Model& m, const AddressSpace& space,
   if (slot.state != NsgSlot::State::kPresent) return {Admitted{-1, sources}};
   const PacketSet arriving(Cube{sources, IpSet::all(), model::bit(Protocol::kTcp), PortSet::all(), ports});
   std::vector<Admitted> out;
-  for (auto& d : entry_nsg_decisions(m, space, slot, subnet, frontends, arriving)) {
+  for (auto& d : entry_nsg_decisions(m, space, slot, subnet, frontends, arriving, PastBudget::kAdmitAll)) {
     if (d.access != model::Access::kAllow) continue;
     IpSet s;
     for (const auto& f : split_by_ports(d.packets, Protocol::kTcp)) s = s.unite(f.sources);
@@ -93,7 +93,10 @@ std::vector<Admitted> admitted(const model::Model& m, const AddressSpace& space,
 
 Hop nsg_hop(const NsgSlot& slot, int rule, const char* scope, int subnet) {
   switch (slot.state) {
-    case NsgSlot::State::kPresent: return Hop{K::kNsg, RK::kNetworkSecurityGroup, slot.index, scope, rule, ""};
+    case NsgSlot::State::kPresent: {
+      const char* note = rule == kNsgOverApproximated ? kNsgOverApproximatedNote : "";
+      return Hop{K::kNsg, RK::kNetworkSecurityGroup, slot.index, scope, rule, note};
+    }
     case NsgSlot::State::kMissing:
       return Hop{K::kNsg, RK::kNetworkSecurityGroup, -1, scope, -1, "not in the input: assumed to admit everything"};
     case NsgSlot::State::kNone: break;
@@ -242,10 +245,12 @@ void Builder::forward(const std::shared_ptr<const ForwardedEntry>& entry, const 
 }  // namespace forwarding_internal
 
 std::vector<RuleDecision> entry_nsg_decisions(const model::Model& m, const AddressSpace& space, const NsgSlot& slot,
-                                              int subnet, const IpSet& frontends, const PacketSet& arriving) {
+                                              int subnet, const IpSet& frontends, const PacketSet& arriving,
+                                              PastBudget past) {
   if (slot.state != NsgSlot::State::kPresent) return {};
   const auto view = entry_view(m.nsgs[slot.index], subnet_space(m, subnet), frontends);
-  return evaluate_nsg(view, model::Direction::kInbound, arriving, Destination{std::nullopt, subnet, nullptr}, space);
+  return evaluate_nsg(view, model::Direction::kInbound, arriving, Destination{std::nullopt, subnet, nullptr}, space,
+                      nullptr, past);
 }
 
 IpSet subnet_space(const model::Model& m, int subnet) {

@@ -71,8 +71,10 @@ struct ForwardedFlow {
 /// `frontends` addresses), a deny rule only when it covers the subnet. Rules keep their positions. The
 /// decisions partition `arriving`; empty when `slot` is not present (no NSG, or one not in the input: the
 /// caller admits everything).
+/// `past`: what an NSG past its work budget does (analyze: PastBudget::kAdmitAll; explain, one packet: kThrow).
 std::vector<RuleDecision> entry_nsg_decisions(const model::Model& m, const AddressSpace& space, const NsgSlot& slot,
-                                              int subnet, const IpSet& frontends, const PacketSet& arriving);
+                                              int subnet, const IpSet& frontends, const PacketSet& arriving,
+                                              PastBudget past = PastBudget::kThrow);
 
 /// The address space of a subnet (index, -1: empty), and its first address, standing for the instances of an
 /// entry point in it (whose addresses are not known); nullopt for an unknown subnet or one without a prefix.

@@ -531,6 +531,9 @@ void IncrementalAnalysis::update_scope(const model::Model& before, const model::
   analysis_.findings = space_findings_;
   analysis_.findings.append(fresh.findings);
   analysis_.findings.append(trace_.paas_findings);
+  std::set<int> nsgs;  // over every target, as analyze() warns after its other findings
+  targets_.for_each([&nsgs](const Exposure& e) { analysis_internal::over_approximated_nsgs(e, nsgs); });
+  analysis_internal::warn_over_approximated(after, nsgs, analysis_.findings);
   times_.splice = ms(t0);
 }
 

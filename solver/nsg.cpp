@@ -142,15 +142,26 @@ std::optional<std::vector<RuleDecision>> nsg_decide_by_subtraction(const model::
   return out;
 }
 
+/// The decisions of an NSG past its work budget under PastBudget::kAdmitAll: every packet of `arriving` allowed.
+std::vector<RuleDecision> nsg_admit_all(const PacketSet& arriving) {
+  if (arriving.empty()) return {};
+  return {RuleDecision{kNsgOverApproximated, Access::kAllow, arriving}};
+}
+
 }  // namespace
 
 std::vector<RuleDecision> evaluate_nsg(const model::NetworkSecurityGroup& nsg, model::Direction direction,
                                        const PacketSet& arriving, const Destination& dst, const AddressSpace& space,
-                                       const RuleSources* sources) {
+                                       const RuleSources* sources, PastBudget past, std::uint64_t budget) {
   if (auto out = nsg_decide_by_subtraction(nsg, direction, arriving, dst, space, kNsgSubtractionCubeBudget, sources)) {
     return std::move(*out);
   }
-  return std::move(evaluate_nsg_cells_each(nsg, direction, {&arriving}, dst, space, sources).front());
+  try {
+    return std::move(evaluate_nsg_cells_each(nsg, direction, {&arriving}, dst, space, sources, budget).front());
+  } catch (const WorkBudgetExceeded&) {
+    if (past == PastBudget::kThrow) throw;
+    return nsg_admit_all(arriving);
+  }
 }
 
 std::vector<RuleDecision> evaluate_nsg_by_subtraction(const model::NetworkSecurityGroup& nsg,
@@ -172,16 +183,16 @@ std::array<NsgStage, 2> inbound_nsg_stages(const model::Model& m, int subnet) {
 }
 
 std::vector<RuleDecision> decide_inbound(const model::Model& m, const NsgSlot& s, const PacketSet& arriving,
-                                         const Destination& dst, const AddressSpace& space,
-                                         const RuleSources* sources) {
+                                         const Destination& dst, const AddressSpace& space, const RuleSources* sources,
+                                         PastBudget past, std::uint64_t budget) {
   if (s.state != NsgSlot::State::kPresent) return {RuleDecision{-1, model::Access::kAllow, arriving}};
-  return evaluate_nsg(m.nsgs[s.index], model::Direction::kInbound, arriving, dst, space, sources);
+  return evaluate_nsg(m.nsgs[s.index], model::Direction::kInbound, arriving, dst, space, sources, past, budget);
 }
 
 std::vector<std::vector<RuleDecision>> decide_inbound_each(const model::Model& m, const NsgSlot& s,
                                                            const std::vector<const PacketSet*>& arrivings,
                                                            const Destination& dst, const AddressSpace& space,
-                                                           const RuleSources* sources) {
+                                                           const RuleSources* sources, std::uint64_t budget) {
   if (s.state != NsgSlot::State::kPresent) {
     std::vector<std::vector<RuleDecision>> out;
     for (const PacketSet* a : arrivings) out.push_back({RuleDecision{-1, model::Access::kAllow, *a}});
@@ -201,7 +212,13 @@ std::vector<std::vector<RuleDecision>> decide_inbound_each(const model::Model& m
     }
   }
   if (fragmented.empty()) return out;
-  auto cells = evaluate_nsg_cells_each(nsg, model::Direction::kInbound, fragmented, dst, space, sources);
+  std::vector<std::vector<RuleDecision>> cells;
+  try {
+    cells = evaluate_nsg_cells_each(nsg, model::Direction::kInbound, fragmented, dst, space, sources, budget);
+  } catch (const WorkBudgetExceeded&) {  // together past the budget: each of them admitted whole (PastBudget)
+    for (const std::size_t i : where) out[i] = nsg_admit_all(*arrivings[i]);
+    return out;
+  }
   for (std::size_t k = 0; k < where.size(); ++k) out[where[k]] = std::move(cells[k]);
   return out;
 }

@@ -3,11 +3,13 @@
 #pragma once
 
 #include <array>
+#include <cstdint>
 #include <optional>
 #include <vector>
 
 #include "model/model.h"
 #include "solver/packet_set.h"
+#include "solver/work_budget.h"
 
 namespace exposim::solver {
 
@@ -68,14 +70,31 @@ struct RuleDecision {
   PacketSet packets;
 };
 
+/// What an NSG evaluation does when the NSG's exact decisions would cost more than its work budget
+/// (solver/work_budget.h): throw WorkBudgetExceeded (explain decides one packet, whose evaluation never gets there:
+/// docs/model.md, "NSGs past the work budget"), or read the NSG as admitting every packet that arrives at it
+/// (analyze): one allow decision of all of `arriving` by rule kNsgOverApproximated, an over-approximation that can
+/// never hide an exposure.
+enum class PastBudget : std::uint8_t { kThrow, kAdmitAll };
+
+/// The rule of the decision by which an NSG past its work budget admits everything (PastBudget::kAdmitAll): no rule
+/// of the NSG decided it. Negative like the -1 of "no NSG", so that whatever reads a rule only when it is >= 0 reads
+/// none; an NSG hop of analyze with this rule says so in its note (kNsgOverApproximatedNote).
+inline constexpr int kNsgOverApproximated = -2;
+/// The note of an NSG hop whose NSG analyze read as admitting everything.
+inline constexpr const char* kNsgOverApproximatedNote =
+    "not evaluated: its rules need more than the work budget; assumed to admit everything (an over-approximation)";
+
 /// Evaluates `arriving` against the inbound (or outbound) rules of `nsg` for traffic to `dst`.
 /// The decisions partition `arriving` (every packet is decided, by DenyAll at the latest), in rule order, one per
 /// rule that decides some packet. By subtraction while the undecided rest stays a few cubes, else over elementary
 /// cells (solver/nsg_cells.h). `sources`, when given, holds the rules' sources resolved for dst.subnet
-/// (solver/nsg_sources.h): the result is the same, without resolving them again.
+/// (solver/nsg_sources.h): the result is the same, without resolving them again. Past `budget` work units over
+/// cells, as `past` says (PastBudget).
 std::vector<RuleDecision> evaluate_nsg(const model::NetworkSecurityGroup& nsg, model::Direction direction,
                                        const PacketSet& arriving, const Destination& dst, const AddressSpace& space,
-                                       const RuleSources* sources = nullptr);
+                                       const RuleSources* sources = nullptr, PastBudget past = PastBudget::kThrow,
+                                       std::uint64_t budget = kNsgWorkBudget);
 
 /// The same decisions as evaluate_nsg, by the definition: each rule in turn takes what it matches of what no
 /// earlier rule took (packet-set subtraction). Its cost grows with the fragments that interleaved allow and deny
@@ -85,10 +104,11 @@ std::vector<RuleDecision> evaluate_nsg_by_subtraction(const model::NetworkSecuri
                                                       const Destination& dst, const AddressSpace& space);
 
 /// How NSG slot `s` decides inbound `arriving` to `dst`: the NSG's decisions (evaluate_nsg), or, when there is no
-/// NSG or it is not in the input, one allow decision of every packet with no rule (-1). `sources` as for
-/// evaluate_nsg.
+/// NSG or it is not in the input, one allow decision of every packet with no rule (-1). `sources`, `past` and
+/// `budget` as for evaluate_nsg.
 std::vector<RuleDecision> decide_inbound(const model::Model& m, const NsgSlot& s, const PacketSet& arriving,
                                          const Destination& dst, const AddressSpace& space,
-                                         const RuleSources* sources = nullptr);
+                                         const RuleSources* sources = nullptr, PastBudget past = PastBudget::kThrow,
+                                         std::uint64_t budget = kNsgWorkBudget);
 
 }  // namespace exposim::solver

@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <initializer_list>
 #include <map>
+#include <optional>
 #include <string>
 #include <tuple>
 #include <unordered_map>
@@ -201,10 +202,133 @@ void charge_nsg_cell_work(std::uint64_t units, std::uint64_t& spent, std::uint64
     spent += units;
     return;
   }
-  throw WorkBudgetExceeded(fmt::format(
-      "evaluating NSG '{}' for {} needs more than {} work units (its rules cut the packets into too many cells); "
-      "the evaluation is not done",
-      nsg.name, dst.ip ? dst.ip->to_string() : std::string("a destination without an address"), budget));
+  const std::uint64_t needed = units <= ~std::uint64_t{0} - spent ? spent + units : ~std::uint64_t{0};
+  throw WorkBudgetExceeded(
+      fmt::format(
+          "evaluating NSG '{}' for {} needs more than {} work units (its rules cut the packets into too many cells); "
+          "the evaluation is not done",
+          nsg.name, dst.ip ? dst.ip->to_string() : std::string("a destination without an address"), budget),
+      needed);
+}
+
+/// a + b, saturated at the largest std::uint64_t.
+std::uint64_t nsg_cell_work_sum(std::uint64_t a, std::uint64_t b) {
+  return a <= ~std::uint64_t{0} - b ? a + b : ~std::uint64_t{0};
+}
+
+/// The positions (into `rules`) of the rules of source class `k` of `src` whose protocols meet `protocols`, in order.
+void nsg_cell_class_rules(const std::vector<NsgCellRule>& rules, const NsgCellClasses<U128>& src, std::size_t k,
+                          std::size_t words, ProtocolMask protocols, std::vector<std::size_t>& out) {
+  out.clear();
+  const NsgCellWord* b = &src.bits[k * words];
+  for (std::size_t w = 0; w < words; ++w) {
+    for (NsgCellWord x = b[w]; x != 0; x &= x - 1) {
+      const std::size_t j = w * kNsgCellWordBits + static_cast<std::size_t>(std::countr_zero(x));
+      if ((rules[j].protocols & protocols) != 0) out.push_back(j);
+    }
+  }
+}
+
+/// An upper bound of the cells nsg_cells_by_source_class tests for `cube`, in words of each class's own rule bits,
+/// plus the rules it lists (saturated); the groups it then places are not counted.
+std::uint64_t nsg_cells_by_class_estimate(const std::vector<NsgCellRule>& rules, const Cube& cube,
+                                          const NsgCellClasses<U128>& src, std::size_t words, std::uint64_t ported,
+                                          std::uint64_t unported) {
+  std::uint64_t total = 0;
+  std::vector<std::size_t> list;
+  for (std::size_t k = 0; k < src.sets.size(); ++k) {
+    nsg_cell_class_rules(rules, src, k, words, cube.protocols, list);
+    std::uint64_t sport_cuts = 2 * cube.src_ports.intervals().size() + 1;
+    std::uint64_t dport_cuts = 2 * cube.dst_ports.intervals().size() + 1;
+    for (const std::size_t j : list) {
+      sport_cuts += 2 * rules[j].src_ports->intervals().size();
+      dport_cuts += 2 * rules[j].dst_ports->intervals().size();
+    }
+    const std::uint64_t w = (list.size() + kNsgCellWordBits - 1) / kNsgCellWordBits;
+    total = nsg_cell_work_sum(total, nsg_cell_work_product({ported, sport_cuts, dport_cuts, w}));
+    total = nsg_cell_work_sum(total, nsg_cell_work_sum(nsg_cell_work_product({unported, w}), list.size()));
+  }
+  return total;
+}
+
+/// The cells of one arriving cube decided source class by source class: only the rules that contain a class (and
+/// one of the cube's protocols) cut its port axes, so a class that few rules contain has few cells, whatever the
+/// other classes' rules. The same first-match decision per cell as the whole product; each rule's share is appended
+/// to decided[j], one cube per (class, source ports, destination ports) group. Charges its work before doing it.
+void nsg_cells_by_source_class(const std::vector<NsgCellRule>& rules, const Cube& cube, const NsgCellClasses<U128>& src,
+                               std::size_t words, std::uint64_t& spent, std::uint64_t budget,
+                               const model::NetworkSecurityGroup& nsg, const Destination& dst,
+                               std::vector<std::vector<Cube>>& decided) {
+  constexpr ProtocolMask kPorted = model::bit(model::Protocol::kTcp) | model::bit(model::Protocol::kUdp);
+  const auto ported = static_cast<std::uint64_t>(std::popcount(static_cast<ProtocolMask>(cube.protocols & kPorted)));
+  const auto unported = static_cast<std::uint64_t>(std::popcount(static_cast<ProtocolMask>(cube.protocols & ~kPorted)));
+  std::vector<std::size_t> list;
+  std::vector<const PortSet*> sport_sets;
+  std::vector<const PortSet*> dport_sets;
+  std::vector<NsgCellWord> mask;
+  for (std::size_t k = 0; k < src.sets.size(); ++k) {
+    nsg_cell_class_rules(rules, src, k, words, cube.protocols, list);
+    if (list.empty()) continue;
+    charge_nsg_cell_work(list.size(), spent, budget, nsg, dst);
+    const std::size_t w = (list.size() + kNsgCellWordBits - 1) / kNsgCellWordBits;
+    sport_sets.clear();
+    dport_sets.clear();
+    std::vector<NsgCellWord> proto_bits(model::kProtocolCount * w, 0);
+    for (std::size_t t = 0; t < list.size(); ++t) {
+      const auto& r = rules[list[t]];
+      sport_sets.push_back(r.src_ports);
+      dport_sets.push_back(r.dst_ports);
+      for (int p = 0; p < model::kProtocolCount; ++p) {
+        if (r.protocols & model::bit(static_cast<model::Protocol>(p))) {
+          proto_bits[static_cast<std::size_t>(p) * w + t / kNsgCellWordBits] |= NsgCellWord{1}
+                                                                                << (t % kNsgCellWordBits);
+        }
+      }
+    }
+    const auto sport_axis = build_nsg_cell_axis(sport_sets, {&cube.src_ports}, w);
+    const auto dport_axis = build_nsg_cell_axis(dport_sets, {&cube.dst_ports}, w);
+    const auto sports = nsg_cell_classes(sport_axis, cube.src_ports);
+    const auto dports = nsg_cell_classes(dport_axis, cube.dst_ports);
+    charge_nsg_cell_work(nsg_cell_work_sum(nsg_cell_work_product({ported, sports.sets.size(), dports.sets.size(), w}),
+                                           nsg_cell_work_product({unported, w})),
+                         spent, budget, nsg, dst);
+    // The first of the class's rules in `m` (w words), as a position into `rules`, or none.
+    auto first = [&](const NsgCellWord* m) -> std::optional<std::size_t> {
+      for (std::size_t i = 0; i < w; ++i) {
+        if (m[i] != 0) return list[i * kNsgCellWordBits + static_cast<std::size_t>(std::countr_zero(m[i]))];
+      }
+      return std::nullopt;
+    };
+    // (rule, source ports, destination ports) -> protocols: the class's cells with the same decision merged.
+    std::map<std::tuple<std::size_t, PortSet, PortSet>, ProtocolMask> groups;
+    mask.resize(w);
+    for (int p = 0; p < model::kProtocolCount; ++p) {
+      const ProtocolMask pb = model::bit(static_cast<model::Protocol>(p));
+      if ((cube.protocols & pb) == 0) continue;
+      const NsgCellWord* proto = &proto_bits[static_cast<std::size_t>(p) * w];
+      if ((pb & kPorted) == 0) {  // no ports: rules' port ranges do not constrain it
+        if (const auto j = first(proto)) groups[{*j, cube.src_ports, cube.dst_ports}] |= pb;
+        continue;
+      }
+      for (std::size_t sp = 0; sp < sports.sets.size(); ++sp) {
+        std::map<std::size_t, PortSet> by_rule;  // destination-port classes decided by the same rule
+        for (std::size_t dp = 0; dp < dports.sets.size(); ++dp) {
+          for (std::size_t i = 0; i < w; ++i) mask[i] = proto[i] & sports.bits[sp * w + i] & dports.bits[dp * w + i];
+          if (const auto j = first(mask.data())) {
+            auto& ports = by_rule[*j];
+            ports = ports.unite(dports.sets[dp]);
+          }
+        }
+        for (auto& [j, ports] : by_rule) groups[{j, sports.sets[sp], std::move(ports)}] |= pb;
+      }
+    }
+    charge_nsg_cell_work(nsg_cell_work_product({groups.size(), src.sets[k].intervals().size()}), spent, budget, nsg,
+                         dst);
+    for (auto& [key, protocols] : groups) {
+      const auto& [j, sp, dp] = key;
+      decided[j].push_back(Cube{src.sets[k], cube.dst, protocols, sp, dp});
+    }
+  }
 }
 
 }  // namespace
@@ -220,7 +344,9 @@ std::vector<std::vector<RuleDecision>> evaluate_nsg_cells_each(const model::Netw
                                                                model::Direction direction,
                                                                const std::vector<const PacketSet*>& arrivings,
                                                                const Destination& dst, const AddressSpace& space,
-                                                               const RuleSources* sources, std::uint64_t budget) {
+                                                               const RuleSources* sources, std::uint64_t budget,
+                                                               std::uint64_t* spent_out) {
+  if (spent_out != nullptr) *spent_out = 0;
   std::vector<std::vector<RuleDecision>> results(arrivings.size());
   if (std::all_of(arrivings.begin(), arrivings.end(), [](const PacketSet* a) { return a->empty(); })) return results;
   std::vector<NsgCellRule> rules;
@@ -289,6 +415,18 @@ std::vector<std::vector<RuleDecision>> evaluate_nsg_cells_each(const model::Netw
           static_cast<std::uint64_t>(std::popcount(static_cast<ProtocolMask>(cube.protocols & kPorted)));
       const auto unported =
           static_cast<std::uint64_t>(std::popcount(static_cast<ProtocolMask>(cube.protocols & ~kPorted)));
+      // Unless deciding the source classes one by one, each with its own rules' port boundaries, is cheaper: when
+      // most classes are in few rules (rules with sources of their own), their cells are far fewer.
+      const std::uint64_t whole = nsg_cell_work_sum(
+          nsg_cell_work_product({ported, sports.sets.size(), dports.sets.size(), src.sets.size(), words}),
+          nsg_cell_work_product({unported, src.sets.size(), words}));
+      const std::uint64_t by_class = nsg_cells_by_class_estimate(rules, cube, src, words, ported, unported);
+      if (by_class < whole) {
+        // Past the budget either way: refused now, before any class is decided.
+        if (by_class > budget - spent) charge_nsg_cell_work(by_class, spent, budget, nsg, dst);
+        nsg_cells_by_source_class(rules, cube, src, words, spent, budget, nsg, dst, decided);
+        continue;
+      }
       charge_nsg_cell_work(
           nsg_cell_work_product({ported, sports.sets.size(), dports.sets.size(), src.sets.size(), words}), spent,
           budget, nsg, dst);
@@ -344,6 +482,7 @@ std::vector<std::vector<RuleDecision>> evaluate_nsg_cells_each(const model::Netw
           RuleDecision{rules[j].rule, rules[j].access, PacketSet::from_disjoint(std::move(decided[j]))});
     }
   }
+  if (spent_out != nullptr) *spent_out = spent;
   return results;
 }
 

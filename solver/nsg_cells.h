@@ -26,19 +26,21 @@ std::vector<RuleDecision> evaluate_nsg_cells(const model::NetworkSecurityGroup& 
 /// share the subnet's NSG allowed): the rules are resolved and cut once. Result i is the decisions of arrivings[i].
 /// `sources`, when given, holds the rules' sources resolved for dst.subnet (solver/nsg_sources.h). Throws
 /// WorkBudgetExceeded, before doing it, when the evaluation would spend more than `budget` work units
-/// (solver/work_budget.h); under the budget the result does not depend on it.
-std::vector<std::vector<RuleDecision>> evaluate_nsg_cells_each(const model::NetworkSecurityGroup& nsg,
-                                                               model::Direction direction,
-                                                               const std::vector<const PacketSet*>& arrivings,
-                                                               const Destination& dst, const AddressSpace& space,
-                                                               const RuleSources* sources = nullptr,
-                                                               std::uint64_t budget = kNsgWorkBudget);
+/// (solver/work_budget.h); under the budget the result does not depend on it. `spent`, when given, receives the
+/// units the evaluation spent (bench/nsg_worst.cpp).
+std::vector<std::vector<RuleDecision>> evaluate_nsg_cells_each(
+    const model::NetworkSecurityGroup& nsg, model::Direction direction, const std::vector<const PacketSet*>& arrivings,
+    const Destination& dst, const AddressSpace& space, const RuleSources* sources = nullptr,
+    std::uint64_t budget = kNsgWorkBudget, std::uint64_t* spent = nullptr);
 
 /// decide_inbound for several arriving sets against the same slot and destination, the NSG's rules resolved once:
-/// result i is decide_inbound(m, s, *arrivings[i], dst, space, sources).
+/// result i is decide_inbound(m, s, *arrivings[i], dst, space, sources), for analyze: when the arriving sets that
+/// the NSG's rules fragment would together cost more than `budget` work units over cells, each of them is admitted
+/// whole by rule kNsgOverApproximated (PastBudget::kAdmitAll); the others are decided exactly.
 std::vector<std::vector<RuleDecision>> decide_inbound_each(const model::Model& m, const NsgSlot& s,
                                                            const std::vector<const PacketSet*>& arrivings,
                                                            const Destination& dst, const AddressSpace& space,
-                                                           const RuleSources* sources = nullptr);
+                                                           const RuleSources* sources = nullptr,
+                                                           std::uint64_t budget = kNsgWorkBudget);
 
 }  // namespace exposim::solver

@@ -132,7 +132,8 @@ NsgSlot managed_instance_nsg(const model::Model& m, const model::PaasService& s)
 
 std::vector<RuleDecision> managed_instance_decisions(const model::Model& m, const AddressSpace& space,
                                                      const model::PaasService& s, const PacketSet& arriving) {
-  return entry_nsg_decisions(m, space, managed_instance_nsg(m, s), s.subnet.index, IpSet{}, arriving);
+  return entry_nsg_decisions(m, space, managed_instance_nsg(m, s), s.subnet.index, IpSet{}, arriving,
+                             PastBudget::kAdmitAll);
 }
 
 bool data_endpoint_open(const model::PaasService& s) {
@@ -223,7 +224,8 @@ void analyze_paas(const model::Model& m, const AddressSpace& space, Analysis& ou
           for (const auto& d : managed_instance_decisions(m, space, s, arriving)) {
             if (d.access != Access::kAllow) continue;
             expose_through(sources(d.packets),
-                           Hop{HopKind::kNsg, RK::kNetworkSecurityGroup, slot.index, "subnet", d.rule, ""});
+                           Hop{HopKind::kNsg, RK::kNetworkSecurityGroup, slot.index, "subnet", d.rule,
+                               d.rule == kNsgOverApproximated ? kNsgOverApproximatedNote : ""});
           }
           break;
         }

@@ -49,6 +49,14 @@ class TargetExposures {
   /// leaves this empty.
   void copy_to(std::vector<Exposure>& exposures, std::vector<Exposure>& broken) const;
   void move_to(std::vector<Exposure>& exposures, std::vector<Exposure>& broken);
+  /// Calls f on every exposure and broken flow, target by target.
+  template <typename F>
+  void for_each(F&& f) const {
+    for (const auto& [id, items] : by_target_) {
+      for (const auto& e : items.exposures) f(e);
+      for (const auto& e : items.broken) f(e);
+    }
+  }
 
  private:
   /// Orders owned ids and looked-up views alike.

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <stdexcept>
+#include <string>
 
 namespace exposim::solver {
 
@@ -15,10 +16,17 @@ namespace exposim::solver {
 inline constexpr std::uint64_t kNsgWorkBudget = 1'000'000'000;
 
 /// Thrown by an evaluation that would exceed its work budget; what() names the NSG, the destination and the budget.
-/// The CLI reports it as an error, exit 2 (cli/commands.cpp).
+/// analyze never lets it out: it reads such an NSG as admitting everything (PastBudget in solver/nsg.h); should
+/// anything else throw it, the CLI reports it as an error, exit 2 (cli/commands.cpp).
 class WorkBudgetExceeded : public std::runtime_error {
  public:
-  using std::runtime_error::runtime_error;
+  WorkBudgetExceeded(const std::string& what, std::uint64_t needed) : std::runtime_error(what), needed_(needed) {}
+  /// The units spent before the refused charge plus that charge (saturated): a lower bound of what the whole
+  /// evaluation needs (bench/nsg_worst.cpp reports it).
+  std::uint64_t needed() const { return needed_; }
+
+ private:
+  std::uint64_t needed_{0};
 };
 
 }  // namespace exposim::solver

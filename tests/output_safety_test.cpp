@@ -427,3 +427,42 @@ TEST_CASE("whatif's Markdown mentions nobody and keeps names with backticks in t
   CHECK(md.out.find("@org") == std::string::npos);
   CHECK(md.out.find("@octocat") == md.out.rfind("@octocat"));
 }
+
+TEST_CASE("whatif's Markdown links no issue reference or bare URL from a name", "[cli][security]") {
+  // As above, with names that GitHub would turn into links in a comment: issue references (#12, GH-7, owner/repo#3)
+  // and bare URLs (https://, www.). In a cell each gets a zero-width space that breaks the reference.
+  const fs::path dir = scratch_dir("markdown-references");
+  json estate = json::parse(safety_estate(false));
+  estate[1]["name"] = "nsg#5";
+  estate[4]["name"] = "vm #12 gh-7 org/repo#3 https://evil.example/x WWW.evil.example #x GH-y";
+  write_file(dir / "before.json", estate.dump());
+  const json change = {{"changes",
+                        {{{"op", "add-nsg-rule"},
+                          {"nsg", "nsg#5"},
+                          {"rule",
+                           {{"name", "allow-ssh"},
+                            {"properties",
+                             {{"priority", 110},
+                              {"direction", "Inbound"},
+                              {"access", "Allow"},
+                              {"protocol", "Tcp"},
+                              {"sourceAddressPrefix", "Internet"},
+                              {"sourcePortRange", "*"},
+                              {"destinationAddressPrefix", "*"},
+                              {"destinationPortRange", "22"}}}}}}}}};
+  write_file(dir / "change.json", change.dump());
+  const auto md = run_exposim(
+      {"whatif", (dir / "before.json").string(), "--change", (dir / "change.json").string(), "--format", "markdown"});
+  fs::remove_all(dir);
+  INFO(md.out);
+  CHECK(md.code == cli::kExitFindings);
+  // `#` and `-` before a digit, `:` before `//`, `.` after `www`: a zero-width space each; `#x` and `GH-y` are no
+  // references and stay as they are.
+  CHECK_THAT(md.out, Catch::Contains("| vm #&#8203;12 gh-&#8203;7 org/repo#&#8203;3 https:&#8203;//evil.example/x "
+                                     "WWW&#8203;.evil.example #x GH-y |"));
+  CHECK_THAT(md.out, Catch::Contains("| subnet: nsg#&#8203;5/allow-ssh (110) > nic: no NSG |"));
+  // The changed resource's name is in a code span, where GitHub links nothing: as written.
+  CHECK_THAT(md.out, Catch::Contains("Changed resources: network-security-group `nsg#5`.\n"));
+  CHECK(md.out.find("#12") == std::string::npos);
+  CHECK(md.out.find("://evil") == std::string::npos);
+}
