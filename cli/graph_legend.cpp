@@ -11,8 +11,9 @@ namespace exposim::cli {
 namespace {
 
 // Structural edges in the legend's order.
-constexpr std::array<std::string_view, 9> kEdgeKinds{"attached", "management",   "balances-to", "private-link", "route",
-                                                     "peering",  "connected-to", "secured-by",  "routed-by"};
+constexpr std::array<std::string_view, 11> kEdgeKinds{"attached",  "management", "balances-to",  "private-link",
+                                                      "route",     "peering",    "connected-to", "secured-by",
+                                                      "routed-by", "outbound",   "allocated"};
 
 /// A line style as text: solid, dashed, dotted.
 std::string line_sample(std::string_view style) {
@@ -42,6 +43,8 @@ const char* shape_words(std::string_view shape) {
       {"component", "component"},
       {"doubleoctagon", "double octagon"},
       {"box3d", "3-D box"},
+      {"cds", "arrow-ended box"},
+      {"parallelogram", "parallelogram"},
   };
   for (const auto& r : kRows) {
     if (r.shape == shape) return r.words;

@@ -44,7 +44,8 @@ std::optional<GraphVertex> placed(const Model& m, int i) {
 
 // One row per resource kind, in the order of model/resource_kinds.h: {kind, form, shape, detail line, frame,
 // legend}. Resources drawn in a subnet: NICs, firewalls, Bastion hosts (else in their VNet), application gateways,
-// internal load balancers and private endpoints; the rest at the top level. Addresses exposim assumed (a
+// internal load balancers and private endpoints; the rest at the top level (a NAT gateway serves several subnets:
+// an edge goes to each). Addresses exposim assumed (a
 // firewall's first usable address, a template's public IP placeholder) end in kPlaceholderMark.
 constexpr NodeStyle kNodeStyles[] = {
     {ResourceKind::kVirtualNetwork, NodeForm::kFrame, "tab",
@@ -120,6 +121,16 @@ constexpr NodeStyle kNodeStyles[] = {
     {ResourceKind::kAdminRuleCollection, NodeForm::kNotDrawn, nullptr, nullptr, nullptr, nullptr},
     {ResourceKind::kAdminRule, NodeForm::kNotDrawn, nullptr, nullptr, nullptr, nullptr},
     {ResourceKind::kAdminDeployment, NodeForm::kNotDrawn, nullptr, nullptr, nullptr, nullptr},
+    {ResourceKind::kNatGateway, NodeForm::kNode, "cds",
+     [](const Model& m, int i) { return fmt::format("NAT gateway {} (outbound only)", m.nat_gateways[i].sku); },
+     nullptr, "NAT gateway (outbound only)"},
+    {ResourceKind::kPublicIpPrefix, NodeForm::kNode, "parallelogram",
+     [](const Model& m, int i) {
+       const auto& p = m.public_ip_prefixes[i];
+       if (p.ip_prefix) return p.ip_prefix->to_string();
+       return p.prefix_length ? fmt::format("/{} unallocated", *p.prefix_length) : std::string("unallocated");
+     },
+     nullptr, "public IP prefix"},
 };
 
 constexpr bool rows_follow_the_kind_table() {
@@ -196,8 +207,10 @@ const char* structure_colour(std::string_view kind) {
 }
 
 const char* structure_style(std::string_view kind) {
-  return kind == "secured-by" || kind == "routed-by" || kind == "private-link" || kind == "management" ? "dashed"
-                                                                                                       : "solid";
+  return kind == "secured-by" || kind == "routed-by" || kind == "private-link" || kind == "management" ||
+                 kind == "outbound" || kind == "allocated"
+             ? "dashed"
+             : "solid";
 }
 
 const char* structure_legend(std::string_view kind) {
@@ -210,6 +223,8 @@ const char* structure_legend(std::string_view kind) {
          : kind == "balances-to"  ? "load balancer backend"
          : kind == "private-link" ? "private endpoint of a service"
          : kind == "connected-to" ? "VNet connected to a virtual hub"
+         : kind == "outbound"     ? "NAT gateway of a subnet (outbound only)"
+         : kind == "allocated"    ? "public IP taken from a prefix"
                                   : "";
 }
 

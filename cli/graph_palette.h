@@ -75,8 +75,8 @@ const char* path_legend(PathClass cls);
 /// The colour of a structural edge of `kind` (DiagramEdge::kind).
 const char* structure_colour(std::string_view kind);
 
-/// The line style of a structural edge of `kind`: "dashed" for secured-by, routed-by, private-link and management,
-/// else "solid".
+/// The line style of a structural edge of `kind`: "dashed" for secured-by, routed-by, private-link, management,
+/// outbound (a NAT gateway to its subnet) and allocated (a prefix to a public IP taken from it), else "solid".
 const char* structure_style(std::string_view kind);
 
 /// What the legend says of a structural edge of `kind`: "public IP attached", "route (prefixes)", ...

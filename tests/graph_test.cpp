@@ -567,6 +567,8 @@ TEST_CASE("graph: every resource kind has a node style, and these kinds are draw
       {"paas-service", "cylinder"},
       {"private-endpoint", "component"},
       {"virtual-hub", "doubleoctagon"},
+      {"nat-gateway", "cds"},
+      {"public-ip-prefix", "parallelogram"},
   };
   std::map<std::string, std::string> seen;
   for (const auto k : model::kResourceKinds) {
