@@ -35,7 +35,7 @@ namespace cli = exposim::cli;
 namespace solver = exposim::solver;
 using Lines = std::vector<std::string>;
 
-constexpr const char* kRg = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network";
+constexpr const char* kNatRg = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network";
 
 struct NatImport {
   model::Model model;
@@ -49,12 +49,12 @@ NatImport import_nat(const std::string& text) {
   return r;
 }
 
-std::string id(const std::string& type_and_name) { return fmt::format("{}/{}", kRg, type_and_name); }
+std::string nat_id(const std::string& type_and_name) { return fmt::format("{}/{}", kNatRg, type_and_name); }
 
 /// A virtual network 10.0.0.0/16 with subnet `app` 10.0.1.0/24 (NSG `nsg-app`, and `subnet_extra` in its
 /// properties), the NSG allowing TCP 443 from Internet, and VM `vm` whose NIC (10.0.1.4) has `public_ip` (an id, or
 /// "" for none); then `more` resources.
-std::string estate(const std::string& subnet_extra, const std::string& public_ip, const std::string& more) {
+std::string nat_estate(const std::string& subnet_extra, const std::string& public_ip, const std::string& more) {
   const std::string pip = public_ip.empty() ? "" : fmt::format(R"(, "publicIPAddress": {{"id": "{}"}})", public_ip);
   return fmt::format(
       R"([
@@ -73,8 +73,8 @@ std::string estate(const std::string& subnet_extra, const std::string& public_ip
     "id": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm",
     "properties": {{"networkProfile": {{"networkInterfaces": [{{"id": "{nic}"}}]}}}}}}{more}
 ])",
-      fmt::arg("vnet", id("virtualNetworks/vnet")), fmt::arg("nsg", id("networkSecurityGroups/nsg-app")),
-      fmt::arg("nic", id("networkInterfaces/vm-nic")), fmt::arg("extra", subnet_extra), fmt::arg("pip", pip),
+      fmt::arg("vnet", nat_id("virtualNetworks/vnet")), fmt::arg("nsg", nat_id("networkSecurityGroups/nsg-app")),
+      fmt::arg("nic", nat_id("networkInterfaces/vm-nic")), fmt::arg("extra", subnet_extra), fmt::arg("pip", pip),
       fmt::arg("more", more));
 }
 
@@ -89,31 +89,31 @@ std::string nat_gateway_resources(const std::string& more = "") {
     "properties": {{"publicIPAllocationMethod": "Static", "ipAddress": "20.1.0.1"}}}},
   {{"type": "Microsoft.Network/publicIPPrefixes", "name": "natgw-prefix", "id": "{prefix}",
     "sku": {{"name": "Standard"}}, "properties": {{"prefixLength": 31, "ipPrefix": "20.2.0.0/31"}}}})",
-      fmt::arg("gw", id("natGateways/natgw")), fmt::arg("pip", id("publicIPAddresses/natgw-pip")),
-      fmt::arg("prefix", id("publicIPPrefixes/natgw-prefix")), fmt::arg("more", more));
+      fmt::arg("gw", nat_id("natGateways/natgw")), fmt::arg("pip", nat_id("publicIPAddresses/natgw-pip")),
+      fmt::arg("prefix", nat_id("publicIPPrefixes/natgw-prefix")), fmt::arg("more", more));
 }
 
 /// The VM's Standard public IP `vm-pip` (20.3.0.5), taken from prefix `vm-prefix` (20.3.0.4/30) when `from_prefix`.
-std::string vm_public_ip(bool from_prefix) {
+std::string nat_vm_public_ip(bool from_prefix) {
   const std::string prefix_ref =
-      from_prefix ? fmt::format(R"(, "publicIPPrefix": {{"id": "{}"}})", id("publicIPPrefixes/vm-prefix")) : "";
+      from_prefix ? fmt::format(R"(, "publicIPPrefix": {{"id": "{}"}})", nat_id("publicIPPrefixes/vm-prefix")) : "";
   std::string out = fmt::format(
       R"(,
   {{"type": "Microsoft.Network/publicIPAddresses", "name": "vm-pip", "id": "{pip}", "sku": {{"name": "Standard"}},
     "properties": {{"publicIPAllocationMethod": "Static", "ipAddress": "20.3.0.5"{prefix}}}}})",
-      fmt::arg("pip", id("publicIPAddresses/vm-pip")), fmt::arg("prefix", prefix_ref));
+      fmt::arg("pip", nat_id("publicIPAddresses/vm-pip")), fmt::arg("prefix", prefix_ref));
   if (from_prefix) {
     out += fmt::format(R"(,
   {{"type": "Microsoft.Network/publicIPPrefixes", "name": "vm-prefix", "id": "{}", "sku": {{"name": "Standard"}},
     "properties": {{"prefixLength": 30, "ipPrefix": "20.3.0.4/30", "publicIPAddressVersion": "IPv4"}}}})",
-                       id("publicIPPrefixes/vm-prefix"));
+                       nat_id("publicIPPrefixes/vm-prefix"));
   }
   return out;
 }
 
-std::string nat_subnet() { return fmt::format(R"(, "natGateway": {{"id": "{}"}})", id("natGateways/natgw")); }
+std::string nat_subnet_ref() { return fmt::format(R"(, "natGateway": {{"id": "{}"}})", nat_id("natGateways/natgw")); }
 
-std::vector<std::string> exposures(const NatImport& r) {
+std::vector<std::string> nat_exposures(const NatImport& r) {
   return exposim::testing::scenario::summary(r.model, solver::analyze(r.model));
 }
 
@@ -124,11 +124,12 @@ TEST_CASE("nat gateway: a gateway, its public IP, prefix and subnets are read wi
   // (Azure's read-only mirror): both are attached, in the Model's subnet order.
   const std::string other = fmt::format(
       R"(,
-  {{"type": "Microsoft.Network/virtualNetworks/subnets", "name": "vnet/other", "id": "{}/subnets/other",
+  {{"type": "Microsoft.Network/virtualNetworks/subnets", "name": "other", "id": "{}/subnets/other",
     "properties": {{"addressPrefix": "10.0.2.0/24"}}}})",
-      id("virtualNetworks/vnet"));
-  const std::string listed = fmt::format(R"(, "subnets": [{{"id": "{}"}}])", id("virtualNetworks/vnet/subnets/other"));
-  const std::string text = estate(nat_subnet(), "", nat_gateway_resources(listed) + other);
+      nat_id("virtualNetworks/vnet"));
+  const std::string listed =
+      fmt::format(R"(, "subnets": [{{"id": "{}"}}])", nat_id("virtualNetworks/vnet/subnets/other"));
+  const std::string text = nat_estate(nat_subnet_ref(), "", nat_gateway_resources(listed) + other);
   const auto r = import_nat(text);
   CHECK(printed(r.diags).empty());
   REQUIRE(r.model.nat_gateways.size() == 1);
@@ -163,12 +164,12 @@ TEST_CASE("nat gateway: a gateway, its public IP, prefix and subnets are read wi
 }
 
 TEST_CASE("public IP prefix: the public IPs taken from it, IPv6 and an unallocated range", "[azure][nat]") {
-  const auto r = import_nat(estate("", id("publicIPAddresses/vm-pip"),
-                                   vm_public_ip(true) + fmt::format(
-                                                            R"(,
+  const auto r = import_nat(nat_estate("", nat_id("publicIPAddresses/vm-pip"),
+                                       nat_vm_public_ip(true) + fmt::format(
+                                                                    R"(,
   {{"type": "Microsoft.Network/publicIPPrefixes", "name": "v6", "id": "{}",
     "properties": {{"prefixLength": 124, "publicIPAddressVersion": "IPv6"}}}})",
-                                                            id("publicIPPrefixes/v6"))));
+                                                                    nat_id("publicIPPrefixes/v6"))));
   CHECK(printed(r.diags).empty());
   REQUIRE(r.model.public_ip_prefixes.size() == 2);
   const auto& v4 = r.model.public_ip_prefixes[0];
@@ -188,8 +189,8 @@ TEST_CASE("public IP prefix: the public IPs taken from it, IPv6 and an unallocat
 }
 
 TEST_CASE("public IP prefix and NAT gateway: bad fields are reported at their pointer", "[azure][nat]") {
-  const auto r =
-      import_nat(fmt::format(R"([
+  const auto r = import_nat(
+      fmt::format(R"([
   {{"type": "Microsoft.Network/publicIPPrefixes", "name": "p1", "id": "{p1}",
     "properties": {{"prefixLength": 40, "ipPrefix": "20.3.0.0/33"}}}},
   {{"type": "Microsoft.Network/publicIPPrefixes", "name": "p2", "id": "{p2}", "sku": {{"name": "Premium"}},
@@ -199,8 +200,8 @@ TEST_CASE("public IP prefix and NAT gateway: bad fields are reported at their po
   {{"type": "Microsoft.Network/natGateways", "name": "gw", "id": "{gw}",
     "properties": {{"publicIpAddresses": "pip", "publicIpPrefixes": [{{"name": "no-id"}}]}}}}
 ])",
-                             fmt::arg("p1", id("publicIPPrefixes/p1")), fmt::arg("p2", id("publicIPPrefixes/p2")),
-                             fmt::arg("p3", id("publicIPPrefixes/p3")), fmt::arg("gw", id("natGateways/gw"))));
+                  fmt::arg("p1", nat_id("publicIPPrefixes/p1")), fmt::arg("p2", nat_id("publicIPPrefixes/p2")),
+                  fmt::arg("p3", nat_id("publicIPPrefixes/p3")), fmt::arg("gw", nat_id("natGateways/gw"))));
   CHECK(printed(r.diags) ==
         Lines{
             "t.json: /0/properties/ipPrefix: error: address prefix '20.3.0.0/33' is not an IP address or CIDR prefix "
@@ -222,7 +223,7 @@ TEST_CASE("public IP prefix and NAT gateway: bad fields are reported at their po
   CHECK_FALSE(r.model.public_ip_prefixes[0].ip_prefix);
   CHECK_FALSE(r.model.public_ip_prefixes[0].prefix_length);
   CHECK(r.model.public_ip_prefixes[1].ip_prefix->to_string() == "20.3.0.8/30");
-  CHECK_FALSE(r.model.public_ip_prefixes[1].prefix_length);
+  CHECK(r.model.public_ip_prefixes[1].prefix_length == 30);  // a bad length gives way to the range's
   CHECK_FALSE(r.model.public_ip_prefixes[2].ip_prefix);
   REQUIRE(r.model.nat_gateways.size() == 1);
   CHECK(r.model.nat_gateways[0].public_ips.empty());
@@ -231,7 +232,7 @@ TEST_CASE("public IP prefix and NAT gateway: bad fields are reported at their po
 
 TEST_CASE("nat gateway: references to resources not in the input are notes, never errors", "[azure][nat]") {
   // A NAT gateway and its addresses decide nothing inbound: a missing one is a note (--verbose), and the run is good.
-  const auto r = import_nat(estate(nat_subnet(), id("publicIPAddresses/vm-pip"), vm_public_ip(false)));
+  const auto r = import_nat(nat_estate(nat_subnet_ref(), nat_id("publicIPAddresses/vm-pip"), nat_vm_public_ip(false)));
   CHECK_FALSE(r.diags.has_errors());
   Lines notes;
   for (const auto& d : r.diags.items()) {
@@ -239,15 +240,15 @@ TEST_CASE("nat gateway: references to resources not in the input are notes, neve
     notes.push_back(d.where.pointer + " " + d.code);
   }
   CHECK(notes == Lines{"/0/properties/subnets/0/properties/natGateway/id missing-reference"});
-  CHECK(exposures(r) == Lines{"vm tcp 443 any nsg-app/allow-https > none"});
+  CHECK(nat_exposures(r) == Lines{"vm tcp 443 any nsg-app/allow-https > none"});
 }
 
 TEST_CASE("nat gateway: a VM without a public IP in a NAT gateway's subnet is not exposed", "[solver][scenario][nat]") {
   // Azure: "Unsolicited inbound connections from the internet aren't permitted through a NAT gateway". The NSG
   // allows 443 from Internet, but nothing public reaches the NIC.
-  const auto r = import_nat(estate(nat_subnet(), "", nat_gateway_resources()));
+  const auto r = import_nat(nat_estate(nat_subnet_ref(), "", nat_gateway_resources()));
   CHECK(printed(r.diags).empty());
-  CHECK(exposures(r).empty());
+  CHECK(nat_exposures(r).empty());
 }
 
 TEST_CASE("public IP prefix: a Standard public IP from a prefix is exposed as any public IP",
@@ -256,16 +257,16 @@ TEST_CASE("public IP prefix: a Standard public IP from a prefix is exposed as an
   // and with one taken from a prefix in a subnet with a NAT gateway (inbound flows reply the way they came), the
   // exposure is TCP 443 from any source, decided by allow-https on the subnet's NSG and no NSG on the NIC.
   const Lines want{"vm tcp 443 any nsg-app/allow-https > none"};
-  const auto plain = import_nat(estate("", id("publicIPAddresses/vm-pip"), vm_public_ip(false)));
+  const auto plain = import_nat(nat_estate("", nat_id("publicIPAddresses/vm-pip"), nat_vm_public_ip(false)));
   CHECK(printed(plain.diags).empty());
-  CHECK(exposures(plain) == want);
-  const auto from_prefix = import_nat(estate("", id("publicIPAddresses/vm-pip"), vm_public_ip(true)));
+  CHECK(nat_exposures(plain) == want);
+  const auto from_prefix = import_nat(nat_estate("", nat_id("publicIPAddresses/vm-pip"), nat_vm_public_ip(true)));
   CHECK(printed(from_prefix.diags).empty());
-  CHECK(exposures(from_prefix) == want);
-  const auto behind_nat =
-      import_nat(estate(nat_subnet(), id("publicIPAddresses/vm-pip"), vm_public_ip(true) + nat_gateway_resources()));
+  CHECK(nat_exposures(from_prefix) == want);
+  const auto behind_nat = import_nat(nat_estate(nat_subnet_ref(), nat_id("publicIPAddresses/vm-pip"),
+                                                nat_vm_public_ip(true) + nat_gateway_resources()));
   CHECK(printed(behind_nat.diags).empty());
-  CHECK(exposures(behind_nat) == want);
+  CHECK(nat_exposures(behind_nat) == want);
   const auto a = solver::analyze(behind_nat.model);
   REQUIRE(a.exposures.size() == 1);
   CHECK(a.broken.empty());
@@ -292,13 +293,13 @@ TEST_CASE("public IP prefix: a load balancer frontend on a prefix admits nothing
         "backendAddressPool": {{"id": "{lb}/backendAddressPools/pool"}}, "protocol": "All"}}}}]}}}},
   {{"type": "Microsoft.Network/publicIPPrefixes", "name": "lb-prefix", "id": "{prefix}",
     "properties": {{"prefixLength": 31, "ipPrefix": "20.4.0.0/31"}}}})",
-      fmt::arg("lb", id("loadBalancers/lb")), fmt::arg("prefix", id("publicIPPrefixes/lb-prefix")));
-  std::string text = estate("", "", lb);
-  const std::string subnet_ref = fmt::format(R"("subnet": {{"id": "{}/subnets/app"}})", id("virtualNetworks/vnet"));
+      fmt::arg("lb", nat_id("loadBalancers/lb")), fmt::arg("prefix", nat_id("publicIPPrefixes/lb-prefix")));
+  std::string text = nat_estate("", "", lb);
+  const std::string subnet_ref = fmt::format(R"("subnet": {{"id": "{}/subnets/app"}})", nat_id("virtualNetworks/vnet"));
   const auto at = text.find(subnet_ref + "}}]");
   REQUIRE(at != std::string::npos);
   text.insert(at + subnet_ref.size(), fmt::format(R"(, "loadBalancerBackendAddressPools": [{{"id": "{}"}}])",
-                                                  id("loadBalancers/lb/backendAddressPools/pool")));
+                                                  nat_id("loadBalancers/lb/backendAddressPools/pool")));
   const auto r = import_nat(text);
   CHECK(printed(r.diags) ==
         Lines{"t.json: /4/properties/loadBalancingRules/0: warning: load balancer 'lb': load-balancing rule 'https' "
@@ -306,7 +307,7 @@ TEST_CASE("public IP prefix: a load balancer frontend on a prefix admits nothing
               "for outbound rules only, so nothing inbound is reported through it [outbound-only-frontend]"});
   REQUIRE(r.model.load_balancers.size() == 1);
   REQUIRE(r.model.load_balancers[0].frontends[0].public_ip_prefix.resolved());
-  CHECK(exposures(r).empty());
+  CHECK(nat_exposures(r).empty());
 }
 
 TEST_CASE("nat gateway: azurerm NAT gateway, its associations and public IP prefixes", "[terraform][nat]") {
@@ -345,15 +346,15 @@ TEST_CASE("nat gateway: azurerm NAT gateway, its associations and public IP pref
 
 TEST_CASE("graph: a NAT gateway with its subnet, public IP and prefix, and a public IP from a prefix",
           "[cli][graph][nat]") {
-  const auto r =
-      import_nat(estate(nat_subnet(), id("publicIPAddresses/vm-pip"), vm_public_ip(true) + nat_gateway_resources()));
+  const auto r = import_nat(nat_estate(nat_subnet_ref(), nat_id("publicIPAddresses/vm-pip"),
+                                       nat_vm_public_ip(true) + nat_gateway_resources()));
   REQUIRE_FALSE(r.diags.has_errors());
   const auto a = solver::analyze(r.model);
   const auto built = cli::build_diagram(r.model, a, {});
   REQUIRE(built.error.empty());
   const auto& d = built.diagram;
   auto node_id = [](const std::string& type_and_name) {
-    return cli::diagram_id(model::canonical_id(id(type_and_name)));
+    return cli::diagram_id(model::canonical_id(nat_id(type_and_name)));
   };
   const std::string gw = node_id("natGateways/natgw");
   const std::string subnet = node_id("virtualNetworks/vnet/subnets/app");
