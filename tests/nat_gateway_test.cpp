@@ -163,6 +163,25 @@ TEST_CASE("nat gateway: a gateway, its public IP, prefix and subnets are read wi
   CHECK(prefix.public_ips.empty());  // the gateway's own public IP is not taken from it
 }
 
+TEST_CASE("nat gateway: a listed subnet that names another gateway keeps its own", "[azure][nat]") {
+  // The subnet names natgw; gateway other-gw lists it too: the subnet's own reference wins, with a warning at the
+  // subnet, and other-gw has no subnet.
+  const std::string other_gw = fmt::format(
+      R"(,
+  {{"type": "Microsoft.Network/natGateways", "name": "other-gw", "id": "{}",
+    "properties": {{"subnets": [{{"id": "{}"}}]}}}})",
+      nat_id("natGateways/other-gw"), nat_id("virtualNetworks/vnet/subnets/app"));
+  const auto r = import_nat(nat_estate(nat_subnet_ref(), "", nat_gateway_resources() + other_gw));
+  CHECK(printed(r.diags) == Lines{"t.json: /0/properties/subnets/0: warning: NAT gateway 'other-gw' lists this "
+                                  "resource, but it references "
+                                  "'/subscriptions/s/resourcegroups/rg/providers/microsoft.network/natgateways/natgw' "
+                                  "[inconsistent-reference]"});
+  REQUIRE(r.model.nat_gateways.size() == 2);
+  REQUIRE(r.model.nat_gateways[0].subnets.size() == 1);
+  CHECK(r.model.subnets[r.model.nat_gateways[0].subnets[0].index].name == "app");
+  CHECK(r.model.nat_gateways[1].subnets.empty());
+}
+
 TEST_CASE("public IP prefix: the public IPs taken from it, IPv6 and an unallocated range", "[azure][nat]") {
   const auto r = import_nat(nat_estate("", nat_id("publicIPAddresses/vm-pip"),
                                        nat_vm_public_ip(true) + fmt::format(
@@ -308,6 +327,15 @@ TEST_CASE("public IP prefix: a load balancer frontend on a prefix admits nothing
   REQUIRE(r.model.load_balancers.size() == 1);
   REQUIRE(r.model.load_balancers[0].frontends[0].public_ip_prefix.resolved());
   CHECK(nat_exposures(r).empty());
+  // The diagram draws the prefix attached to the load balancer.
+  const auto built = cli::build_diagram(r.model, solver::analyze(r.model), {});
+  REQUIRE(built.error.empty());
+  const std::string prefix = cli::diagram_id(model::canonical_id(nat_id("publicIPPrefixes/lb-prefix")));
+  const std::string lb_node = cli::diagram_id(model::canonical_id(nat_id("loadBalancers/lb")));
+  bool attached = false;
+  for (const auto& e : built.diagram.edges)
+    attached = attached || (e.from == prefix && e.to == lb_node && e.kind == "attached");
+  CHECK(attached);
 }
 
 TEST_CASE("nat gateway: azurerm NAT gateway, its associations and public IP prefixes", "[terraform][nat]") {
