@@ -232,9 +232,9 @@ class Builder {
   }
   std::string node(ResourceKind k, int i) const { return node(vx(k, i)); }
 
-  /// The connections held by the model's graph: NSGs, route tables, public IPs, load balancer backends,
-  /// private endpoints, hub connections; then what the graph does not hold (Bastion and application gateway
-  /// public IPs, peerings with their state).
+  /// The connections held by the model's graph: NSGs, route tables, public IPs and prefixes, load balancer backends,
+  /// private endpoints, hub connections, NAT gateways' subnets; then what the graph does not hold (public IPs taken
+  /// from a prefix, Bastion and application gateway public IPs, peerings with their state).
   void add_structure() {
     const auto& g = m_.topology().graph;
     for (auto [it, end] = boost::edges(g); it != end; ++it) {
@@ -245,7 +245,8 @@ class Builder {
       if (kind == model::EdgeKind::kContains || kind == model::EdgeKind::kReaches ||
           kind == model::EdgeKind::kMemberOf || kind == model::EdgeKind::kPeeredWith ||
           (kind == model::EdgeKind::kAttachedTo && from.kind != ResourceKind::kPublicIp &&
-           from.kind != ResourceKind::kPrivateEndpoint)) {
+           from.kind != ResourceKind::kPrivateEndpoint && from.kind != ResourceKind::kPublicIpPrefix &&
+           from.kind != ResourceKind::kNatGateway)) {
         continue;
       }
       const std::string a = node(from.kind, from.index);
@@ -256,12 +257,22 @@ class Builder {
         case model::EdgeKind::kBalancesTo: edge(a, b, "balances-to"); break;
         case model::EdgeKind::kConnectedTo: edge(a, b, "connected-to"); break;
         case model::EdgeKind::kAttachedTo:
-          if (from.kind == ResourceKind::kPublicIp) edge(a, b, "attached");
+          // A public IP or prefix serving a resource; a NAT gateway's subnets (its outbound translation).
+          if (from.kind == ResourceKind::kPublicIp || from.kind == ResourceKind::kPublicIpPrefix) {
+            edge(a, b, "attached");
+          }
+          if (from.kind == ResourceKind::kNatGateway) edge(a, b, "outbound");
           if (from.kind == ResourceKind::kPrivateEndpoint && to.kind == ResourceKind::kPaasService) {
             edge(a, b, "private-link");
           }
           break;
         default: break;
+      }
+    }
+    // The public IPs taken from a prefix.
+    for (std::size_t i = 0; i < m_.public_ip_prefixes.size(); ++i) {
+      for (int p : m_.public_ip_prefixes[i].public_ips) {
+        edge(node(ResourceKind::kPublicIpPrefix, int(i)), node(ResourceKind::kPublicIp, p), "allocated");
       }
     }
     for (std::size_t i = 0; i < m_.bastion_hosts.size(); ++i) {

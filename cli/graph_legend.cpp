@@ -11,9 +11,9 @@ namespace exposim::cli {
 namespace {
 
 // Structural edges in the legend's order.
-constexpr std::array<std::string_view, 10> kEdgeKinds{"attached",  "management", "balances-to",  "private-link",
+constexpr std::array<std::string_view, 12> kEdgeKinds{"attached",  "management", "balances-to",  "private-link",
                                                       "route",     "peering",    "connected-to", "secured-by",
-                                                      "routed-by", "admin-rules"};
+                                                      "routed-by", "admin-rules", "outbound",    "allocated"};
 
 /// A line style as text: solid, dashed, dotted.
 std::string line_sample(std::string_view style) {
@@ -44,6 +44,8 @@ const char* shape_words(std::string_view shape) {
       {"doubleoctagon", "double octagon"},
       {"box3d", "3-D box"},
       {"septagon", "septagon"},
+      {"cds", "arrow-ended box"},
+      {"parallelogram", "parallelogram"},
   };
   for (const auto& r : kRows) {
     if (r.shape == shape) return r.words;

@@ -46,8 +46,8 @@ std::optional<GraphVertex> placed(const Model& m, int i) {
 // legend}. Security admin rule collections are drawn at the top level, linked to the VNets their rules apply to;
 // an admin rule on an exposed path stands for its collection's node. Resources drawn in a subnet: NICs, firewalls,
 // Bastion hosts (else in their VNet), application gateways, internal load balancers and private endpoints; the rest at
-// the top level. Addresses exposim assumed (a firewall's first usable address, a template's public IP placeholder) end
-// in kPlaceholderMark.
+// the top level (a NAT gateway serves several subnets: an edge goes to each). Addresses exposim assumed (a
+// firewall's first usable address, a template's public IP placeholder) end in kPlaceholderMark.
 constexpr NodeStyle kNodeStyles[] = {
     {ResourceKind::kVirtualNetwork, NodeForm::kFrame, "tab",
      [](const Model& m, int i) { return frame_detail(m.vnets[i], m.vnets[i].address_space, "virtual network"); },
@@ -128,6 +128,16 @@ constexpr NodeStyle kNodeStyles[] = {
      nullptr, "security admin rule collection (Virtual Network Manager)"},
     {ResourceKind::kAdminRule, NodeForm::kNotDrawn, nullptr, nullptr, nullptr, nullptr},
     {ResourceKind::kAdminDeployment, NodeForm::kNotDrawn, nullptr, nullptr, nullptr, nullptr},
+    {ResourceKind::kNatGateway, NodeForm::kNode, "cds",
+     [](const Model& m, int i) { return fmt::format("NAT gateway {} (outbound only)", m.nat_gateways[i].sku); },
+     nullptr, "NAT gateway (outbound only)"},
+    {ResourceKind::kPublicIpPrefix, NodeForm::kNode, "parallelogram",
+     [](const Model& m, int i) {
+       const auto& p = m.public_ip_prefixes[i];
+       if (p.ip_prefix) return p.ip_prefix->to_string();
+       return p.prefix_length ? fmt::format("/{} unallocated", *p.prefix_length) : std::string("unallocated");
+     },
+     nullptr, "public IP prefix"},
 };
 
 constexpr bool rows_follow_the_kind_table() {
@@ -206,7 +216,7 @@ const char* structure_colour(std::string_view kind) {
 
 const char* structure_style(std::string_view kind) {
   return kind == "secured-by" || kind == "routed-by" || kind == "private-link" || kind == "management" ||
-                 kind == "admin-rules"
+                 kind == "admin-rules" || kind == "outbound" || kind == "allocated"
              ? "dashed"
              : "solid";
 }
@@ -222,6 +232,8 @@ const char* structure_legend(std::string_view kind) {
          : kind == "private-link" ? "private endpoint of a service"
          : kind == "connected-to" ? "VNet connected to a virtual hub"
          : kind == "admin-rules"  ? "security admin rules applied to a VNet (before its NSGs)"
+         : kind == "outbound"     ? "NAT gateway of a subnet (outbound only)"
+         : kind == "allocated"    ? "public IP taken from a prefix"
                                   : "";
 }
 

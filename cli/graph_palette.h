@@ -75,8 +75,9 @@ const char* path_legend(PathClass cls);
 /// The colour of a structural edge of `kind` (DiagramEdge::kind).
 const char* structure_colour(std::string_view kind);
 
-/// The line style of a structural edge of `kind`: "dashed" for secured-by, routed-by, private-link, management and
-/// admin-rules, else "solid".
+/// The line style of a structural edge of `kind`: "dashed" for secured-by, routed-by, private-link, management,
+/// admin-rules, outbound (a NAT gateway to its subnet) and allocated (a prefix to a public IP taken from it), else
+/// "solid".
 const char* structure_style(std::string_view kind);
 
 /// What the legend says of a structural edge of `kind`: "public IP attached", "route (prefixes)", ...

@@ -21,6 +21,7 @@ struct PublicIp : ResourceBase {
   std::optional<IpAddress> address;  // absent until Azure allocates it (dynamic, not yet deployed)
   bool static_allocation{false};
   Ref attached_ip_configuration;  // back-reference `properties.ipConfiguration`, when present
+  Ref prefix;                     // `publicIPPrefix`: the public IP prefix its address is taken from
   /// `ddosSettings.protectionMode` ("Enabled", "Disabled", "VirtualNetworkInherited"; absent: inherited).
   Setting<std::string> ddos_protection_mode;
 };

@@ -1,6 +1,6 @@
 // Load balancers (docs/model.md#load-balancers): frontends, backend pools, load-balancing rules, inbound NAT rules
 // and pools. Unsupported, and kept out with a warning `unmodelled-feature` by the importer: IP-address-based backend
-// pools (`loadBalancerBackendAddresses`), outbound rules (outbound only).
+// pools (`loadBalancerBackendAddresses`). Outbound rules are not read (outbound only).
 #pragma once
 
 #include <cstdint>
@@ -19,7 +19,10 @@ struct LbFrontend {
   std::string name;
   std::string id;
   std::string key;
-  Ref public_ip;                        // set: a public frontend
+  Ref public_ip;  // set: a public frontend
+  /// `publicIPPrefix`: a frontend of every address of a public IP prefix, which Azure uses for outbound rules only
+  /// (docs/model.md, "NAT gateways and public IP prefixes").
+  Ref public_ip_prefix;
   std::optional<IpAddress> private_ip;  // set with `subnet`: an internal frontend
   Ref subnet;
   SourceLocation where;

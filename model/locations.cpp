@@ -234,6 +234,12 @@ void for_each_location(AdminRule& r, const LocationVisitor& f) {
 
 void for_each_location(AdminDeployment& r, const LocationVisitor& f) { f(r.where); }
 
+// ---- nat_gateway ----
+
+void for_each_location(NatGateway& r, const LocationVisitor& f) { f(r.where); }
+
+void for_each_location(PublicIpPrefix& r, const LocationVisitor& f) { f(r.where); }
+
 void for_each_location(Model& m, const LocationVisitor& f) {
 #define EXPOSIM_VISIT_KIND(Enum, name, member, Type, noun) \
   for (auto& r : m.member) for_each_location(r, f);

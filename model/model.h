@@ -67,7 +67,7 @@ struct Model {
   /// application_gateways, paas_services, private_endpoints, scale_sets, virtual_wans, virtual_hubs,
   /// hub_connections, hub_routing_intents, hub_route_tables, jit_policies, defender_plans, network_managers,
   /// network_groups, network_group_members, security_admin_configurations, admin_rule_collections, admin_rules,
-  /// admin_deployments.
+  /// admin_deployments, nat_gateways, public_ip_prefixes.
 #define EXPOSIM_MODEL_CONTAINER(Enum, name, member, Type, noun) std::vector<Type> member;
   EXPOSIM_RESOURCE_KINDS(EXPOSIM_MODEL_CONTAINER)
 #undef EXPOSIM_MODEL_CONTAINER

@@ -61,6 +61,8 @@ struct Subnet : ResourceBase {
   std::vector<IpPrefix> prefixes;
   Ref nsg;
   Ref route_table;
+  /// `natGateway`: outbound only, it changes no inbound answer (docs/model.md, "NAT gateways and public IP prefixes").
+  Ref nat_gateway;
   PrivateEndpointPolicy private_endpoint_policies{PrivateEndpointPolicy::kDisabled};
 };
 

@@ -116,6 +116,10 @@ void resolve_jit_policies(Resolver& rs);
 /// Network groups' members, the admin rules' parents and deployments, and each virtual network's inbound security
 /// admin rules in evaluation order (VirtualNetwork::admin_rules); `admin-rules-undecided` warnings.
 void resolve_network_managers(Resolver& rs);
+// model/nat_gateway.cpp
+/// Subnets' NAT gateways, NAT gateways' public IPs, prefixes and subnets (merged both ways: NatGateway::subnets),
+/// public IPs' and load balancer frontends' prefixes (PublicIpPrefix::public_ips); `outbound-only-frontend` warnings.
+void resolve_nat_gateways(Resolver& rs);
 // model/nsg.cpp
 void finish_nsgs(Resolver& rs);
 // model/topology.cpp

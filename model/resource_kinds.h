@@ -45,4 +45,6 @@
   X(AdminRuleCollection, "admin-rule-collection", admin_rule_collections, AdminRuleCollection,                     \
     "admin rule collection")                                                                                       \
   X(AdminRule, "admin-rule", admin_rules, AdminRule, "security admin rule")                                        \
-  X(AdminDeployment, "admin-deployment", admin_deployments, AdminDeployment, "network manager deployment")
+  X(AdminDeployment, "admin-deployment", admin_deployments, AdminDeployment, "network manager deployment")         \
+  X(NatGateway, "nat-gateway", nat_gateways, NatGateway, "NAT gateway")                                            \
+  X(PublicIpPrefix, "public-ip-prefix", public_ip_prefixes, PublicIpPrefix, "public IP prefix")

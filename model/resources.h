@@ -9,6 +9,7 @@
 #include "model/firewall.h"
 #include "model/jit_policy.h"
 #include "model/load_balancer.h"
+#include "model/nat_gateway.h"
 #include "model/network.h"
 #include "model/network_manager.h"
 #include "model/nsg.h"

@@ -191,6 +191,7 @@ void build_edges(Model& m) {
     const VertexId lv = of(lb);
     for (const auto& fe : lb.frontends) {
       if (fe.public_ip.resolved()) edge(vertex(fe.public_ip), lv, EdgeKind::kAttachedTo);
+      if (fe.public_ip_prefix.resolved()) edge(vertex(fe.public_ip_prefix), lv, EdgeKind::kAttachedTo);
     }
     std::set<int> nics;
     for (const auto& pool : lb.backend_pools) {
@@ -203,6 +204,23 @@ void build_edges(Model& m) {
       for (const auto& x : p.members) nics.insert(x.target.nic);
     }
     for (int n : nics) edge(lv, of(m.nics[n]), EdgeKind::kBalancesTo);
+  }
+  // Outbound addressing: a NAT gateway's public IPs and prefixes are attached to it, and it to its subnets; a public
+  // IP taken from a prefix is drawn from it (docs/model.md, "NAT gateways and public IP prefixes").
+  for (const auto& gw : m.nat_gateways) {
+    const VertexId gv = of(gw);
+    for (const auto& p : gw.public_ips) {
+      if (p.resolved()) edge(vertex(p), gv, EdgeKind::kAttachedTo);
+    }
+    for (const auto& p : gw.public_ip_prefixes) {
+      if (p.resolved()) edge(vertex(p), gv, EdgeKind::kAttachedTo);
+    }
+    for (const auto& s : gw.subnets) {
+      if (s.resolved()) edge(gv, vertex(s), EdgeKind::kAttachedTo);
+    }
+  }
+  for (const auto& prefix : m.public_ip_prefixes) {
+    for (int p : prefix.public_ips) edge(of(prefix), of(m.public_ips[p]), EdgeKind::kContains);
   }
   for (const auto& pe : m.private_endpoints) {
     const VertexId pv = of(pe);

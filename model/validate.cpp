@@ -208,6 +208,7 @@ void validate(Model& model, Diagnostics& diags, const ValidateOptions& options) 
   resolve_peerings(rs);
   resolve_jit_policies(rs);
   resolve_network_managers(rs);
+  resolve_nat_gateways(rs);
   finish_nsgs(rs);
   rs.report_missing();
   build_edges(model);

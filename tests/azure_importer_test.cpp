@@ -483,11 +483,11 @@ TEST_CASE(
     "azure: resource types not modelled are counted: a warning for those that could change the answer, a "
     "note for the others",
     "[azure]") {
-  // A NAT gateway and a VPN gateway can change what is reachable; disks and Application Insights cannot.
+  // A Private Link service and a VPN gateway can change what is reachable; disks and Application Insights cannot.
   AzureImport r = import_azure(R"([
     {"type": "Microsoft.Compute/disks", "id": "/a"},
     {"type": "microsoft.insights/components"},
-    {"type": "Microsoft.Network/natGateways", "id": "/n"},
+    {"type": "Microsoft.Network/privateLinkServices", "id": "/n"},
     {"type": "Microsoft.Network/virtualNetworkGateways", "id": "/g"},
     {"type": "MICROSOFT.COMPUTE/DISKS", "id": "/b"}
   ])");
@@ -496,12 +496,12 @@ TEST_CASE(
                                  "internet reaches: microsoft.compute/disks (2), microsoft.insights/components "
                                  "(1) [inert-types]",
                                  "t.json: warning: skipped 2 resources of types not modelled yet: "
-                                 "microsoft.network/natgateways (1), microsoft.network/virtualnetworkgateways "
+                                 "microsoft.network/privatelinkservices (1), microsoft.network/virtualnetworkgateways "
                                  "(1) [unmodelled-types]"});
   CHECK(r.stats.resources == 0);
   CHECK(r.stats.skipped_types == std::map<std::string, std::size_t>{{"microsoft.compute/disks", 2},
                                                                     {"microsoft.insights/components", 1},
-                                                                    {"microsoft.network/natgateways", 1},
+                                                                    {"microsoft.network/privatelinkservices", 1},
                                                                     {"microsoft.network/virtualnetworkgateways", 1}});
   AzureImport one = import_azure(R"([{"type": "Microsoft.Insights/components", "id": "/a"}])");
   CHECK(one.diags == std::vector<std::string>{"t.json: note: skipped 1 resource of types that cannot change what "

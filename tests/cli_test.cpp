@@ -89,15 +89,16 @@ TEST_CASE("an output path that cannot be written exits 4 and leaves nothing", "[
 }
 
 TEST_CASE("strict mode (--strict) turns assumptions into errors", "[cli]") {
-  // Resources of a type not modelled that could change the answer (a NAT gateway): a warning, fatal with --strict.
+  // Resources of a type not modelled that could change the answer (a VPN gateway): a warning, fatal with --strict.
   const auto dir = cli_scratch_dir();
-  write_file(dir / "nat.json", R"([{"id": "/n1", "type": "Microsoft.Network/natGateways"}])");
+  write_file(dir / "nat.json", R"([{"id": "/n1", "type": "Microsoft.Network/virtualNetworkGateways"}])");
   const std::string nat = (dir / "nat.json").string();
   auto r = run_exposim({"analyze", example("restricted-admin/resource-graph.json"), nat});
   CHECK(r.code == 0);
-  CHECK_THAT(r.err,
-             Catch::Contains("warning: skipped 1 resource of types not modelled yet: microsoft.network/natgateways "
-                             "(1) [unmodelled-types]"));
+  CHECK_THAT(
+      r.err,
+      Catch::Contains("warning: skipped 1 resource of types not modelled yet: microsoft.network/virtualnetworkgateways "
+                      "(1) [unmodelled-types]"));
   r = run_exposim({"analyze", example("restricted-admin/resource-graph.json"), nat, "--strict"});
   CHECK(r.code == exposim::cli::kExitBadInput);
   CHECK_THAT(r.err, Catch::Contains("error: skipped 1 resource"));
@@ -111,12 +112,12 @@ TEST_CASE("types that cannot change the answer are a note, printed with --verbos
              R"([{"id": "/d1", "type": "Microsoft.Compute/disks"}, {"id": "/d2", "type": "Microsoft.Compute/disks"},
                  {"id": "/a", "type": "Microsoft.Compute/availabilitySets"},
                  {"id": "/w", "type": "Microsoft.OperationalInsights/workspaces"},
-                 {"id": "/x", "type": "Microsoft.Network/natGateways"}])");
+                 {"id": "/x", "type": "Microsoft.Network/virtualNetworkGateways"}])");
   const std::string inert = (dir / "inert.json").string();
   auto r = run_exposim({"analyze", example("restricted-admin/resource-graph.json"), inert});
   CHECK(r.code == 0);
   CHECK_THAT(r.err, Catch::Contains("inert.json: warning: skipped 1 resource of types not modelled yet: "
-                                    "microsoft.network/natgateways (1) [unmodelled-types]"));
+                                    "microsoft.network/virtualnetworkgateways (1) [unmodelled-types]"));
   CHECK_THAT(r.err, !Catch::Contains("disks"));
   CHECK_THAT(r.err, !Catch::Contains("[inert-types]"));
   r = run_exposim({"analyze", example("restricted-admin/resource-graph.json"), inert, "--verbose"});
@@ -159,7 +160,7 @@ TEST_CASE("a Front Door is named as an entry point with its backends' host names
 
 TEST_CASE("cli: --fail-on and --ignore choose per code what fails the run", "[cli]") {
   const auto dir = cli_scratch_dir();
-  write_file(dir / "nat.json", R"([{"id": "/n1", "type": "Microsoft.Network/natGateways"}])");
+  write_file(dir / "nat.json", R"([{"id": "/n1", "type": "Microsoft.Network/virtualNetworkGateways"}])");
   const std::string estate = example("restricted-admin/resource-graph.json");
   const std::string nat = (dir / "nat.json").string();
   auto r = run_exposim({"analyze", estate, nat, "--fail-on", "unmodelled-types", "-o", (dir / "out.txt").string()});
@@ -214,7 +215,7 @@ TEST_CASE("cli: --fail-on and --ignore choose per code what fails the run", "[cl
 
 TEST_CASE("cli: --config reads fail-on and ignore from YAML or JSON, and a bad one is an error at its line", "[cli]") {
   const auto dir = cli_scratch_dir();
-  write_file(dir / "nat.json", R"([{"id": "/n1", "type": "Microsoft.Network/natGateways"}])");
+  write_file(dir / "nat.json", R"([{"id": "/n1", "type": "Microsoft.Network/virtualNetworkGateways"}])");
   const std::string estate = example("restricted-admin/resource-graph.json");
   const std::string nat = (dir / "nat.json").string();
   write_file(dir / "fail.yaml", "# CI\nfail-on:\n  - unmodelled-types\nignore: []\n");
@@ -255,7 +256,7 @@ TEST_CASE("whatif prints a diagnostic that both sides have once", "[cli]") {
   fs::create_directories(dir / "before");
   fs::create_directories(dir / "after");
   const std::string estate = read_file(example("web-https-only/estate.json"));
-  const std::string nat = R"([{"id": "/n1", "type": "Microsoft.Network/natGateways"}])";
+  const std::string nat = R"([{"id": "/n1", "type": "Microsoft.Network/virtualNetworkGateways"}])";
   for (const char* side : {"before", "after"}) {
     write_file(dir / side / "estate.json", estate);
     write_file(dir / side / "nat.json", nat);
@@ -287,12 +288,12 @@ TEST_CASE("whatif stops on an input that does not import as analyze does", "[cli
   const std::string bad = (dir / "bad.json").string();
   const std::string nat = (dir / "nat.json").string();
   write_file(bad, "[{\"id\": \n");
-  write_file(nat, R"([{"id": "/n1", "type": "Microsoft.Network/natGateways"}])");
+  write_file(nat, R"([{"id": "/n1", "type": "Microsoft.Network/virtualNetworkGateways"}])");
   const std::string estate = example("web-https-only/estate.json");
   const std::string syntax = "bad.json:2:1: error: unexpected end of file: '{' at 1:2 is not closed [json-syntax]";
   const std::string skipped =
       "nat.json: {}: skipped 1 resource of types not modelled yet: "
-      "microsoft.network/natgateways (1) [unmodelled-types]";
+      "microsoft.network/virtualnetworkgateways (1) [unmodelled-types]";
   auto line = [&](const char* severity) { return fmt::format(fmt::runtime(skipped), severity); };
 
   auto r = run_exposim({"whatif", bad, nat, "--after", estate});
@@ -566,10 +567,10 @@ TEST_CASE("explain: an unknown --to still prints the inputs' warnings before its
   // The warning that a resource was not read is often why a target is unknown: the user must see it.
   const auto dir = cli_scratch_dir();
   write_file(dir / "e.json", R"([
-  { "type": "Microsoft.Network/natGateways", "name": "natgw", "location": "westeurope",
-    "id": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/natGateways/natgw", "properties": {} } ])");
+  { "type": "Microsoft.Network/virtualNetworkGateways", "name": "vpngw", "location": "westeurope",
+    "id": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/virtualNetworkGateways/vpngw", "properties": {} } ])");
   const auto r =
-      run_exposim({"explain", (dir / "e.json").string(), "--from", "81.2.69.200", "--to", "natgw", "--port", "22"});
+      run_exposim({"explain", (dir / "e.json").string(), "--from", "81.2.69.200", "--to", "vpngw", "--port", "22"});
   CHECK(r.code == exposim::cli::kExitBadInput);
   const auto warning = r.err.find("[unmodelled-types]");
   const auto error = r.err.find("exposim: error:");

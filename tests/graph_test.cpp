@@ -622,6 +622,8 @@ TEST_CASE("graph: every resource kind has a node style, and these kinds are draw
       {"private-endpoint", "component"},
       {"virtual-hub", "doubleoctagon"},
       {"admin-rule-collection", "septagon"},
+      {"nat-gateway", "cds"},
+      {"public-ip-prefix", "parallelogram"},
   };
   std::map<std::string, std::string> seen;
   for (const auto k : model::kResourceKinds) {

@@ -291,6 +291,14 @@ inline constexpr std::string_view kMaxRequestAccessDuration = "maxrequestaccessd
 inline constexpr std::string_view kPricingTier = "pricingtier";
 inline constexpr std::string_view kSubPlan = "subplan";
 
+// NAT gateways and public IP prefixes (nat_gateway.cpp); a subnet's `natGateway`; `publicIPPrefix` (above) on public
+// IPs and load balancer frontends.
+inline constexpr std::string_view kNatGateway = "natgateway";
+inline constexpr std::string_view kPublicIpAddresses = "publicipaddresses";
+inline constexpr std::string_view kPublicIpPrefixes = "publicipprefixes";
+inline constexpr std::string_view kPrefixLength = "prefixlength";
+inline constexpr std::string_view kIpPrefix = "ipprefix";
+
 }  // namespace exposim::importers::azure::keys
 
 namespace exposim::importers::azure::types {
@@ -341,6 +349,8 @@ inline constexpr std::string_view kApplicationGateway = "microsoft.network/appli
 inline constexpr std::string_view kWafPolicy = "microsoft.network/applicationgatewaywebapplicationfirewallpolicies";
 inline constexpr std::string_view kJitPolicy = "microsoft.security/locations/jitnetworkaccesspolicies";
 inline constexpr std::string_view kDefenderPlan = "microsoft.security/pricings";
+inline constexpr std::string_view kNatGateway = "microsoft.network/natgateways";
+inline constexpr std::string_view kPublicIpPrefix = "microsoft.network/publicipprefixes";
 inline constexpr std::string_view kNetworkManager = "microsoft.network/networkmanagers";
 inline constexpr std::string_view kNetworkGroup = "microsoft.network/networkmanagers/networkgroups";
 inline constexpr std::string_view kNetworkGroupStaticMember =

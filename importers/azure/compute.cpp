@@ -128,6 +128,7 @@ bool read_public_ip(ReaderContext& ctx, Resource& resource) {
     }
   }
   p.attached_ip_configuration = ctx.get_ref(props, keys::kIpConfiguration);
+  p.prefix = ctx.get_ref(props, keys::kPublicIpPrefix);
   p.ddos_protection_mode = read_ddos_protection_mode(ctx, props, p.where);
   ctx.model.public_ips.push_back(std::move(p));
   return true;

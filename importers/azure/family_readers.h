@@ -104,6 +104,10 @@ bool read_admin_deployment_status(ReaderContext& ctx, JsonObject o);
 // defender_plan.cpp: Defender for Cloud plans.
 bool read_defender_plan(ReaderContext& ctx, Resource& resource);
 
+// nat_gateway.cpp: NAT gateways and public IP prefixes (outbound only).
+bool read_nat_gateway(ReaderContext& ctx, Resource& resource);
+bool read_public_ip_prefix(ReaderContext& ctx, Resource& resource);
+
 // firewall.cpp: Azure Firewall, firewall policies, rule collection groups, legacy rule groups, IP groups.
 bool read_firewall(ReaderContext& ctx, Resource& resource);
 bool read_firewall_policy(ReaderContext& ctx, Resource& resource);

@@ -104,8 +104,7 @@ std::optional<model::LbNatPool> read_lb_nat_pool(ReaderContext& ctx, JsonObject 
   return p;
 }
 
-std::optional<model::LbFrontend> read_lb_frontend(ReaderContext& ctx, JsonObject o, ChildIds ids,
-                                                  std::string_view lb_name) {
+std::optional<model::LbFrontend> read_lb_frontend(ReaderContext& ctx, JsonObject o, ChildIds ids) {
   model::LbFrontend fe;
   std::optional<PointerScope> scope;
   const auto child = ctx.begin_child(o, std::move(ids), fe, scope);
@@ -120,13 +119,9 @@ std::optional<model::LbFrontend> read_lb_frontend(ReaderContext& ctx, JsonObject
       ctx.error_at(f.key, "invalid-value", fmt::format("private IP address '{}' is not an IP address", *f));
     }
   }
-  if (auto prefix = find_field(props, keys::kPublicIpPrefix)) {
-    PointerScope s(ctx.ptr, prefix->key);
-    ctx.warning("unmodelled-feature",
-                fmt::format("load balancer '{}': frontend '{}' uses a public IP prefix, not modelled: exposure through "
-                            "it is not reported",
-                            lb_name, fe.name));
-  }
+  // A prefix frontend serves outbound rules only (docs/model.md, "NAT gateways and public IP prefixes"): read for
+  // the graph, and for the `outbound-only-frontend` warning on an inbound rule that uses it (validation).
+  fe.public_ip_prefix = ctx.get_ref(props, keys::kPublicIpPrefix);
   return fe;
 }
 
@@ -262,8 +257,7 @@ bool read_load_balancer(ReaderContext& ctx, Resource& resource) {
   }
   ctx.for_each_child(props, keys::kFrontendIpConfigurations, lb.id, segments::kLbFrontendsAsWritten,
                      "frontend IP configuration", [&](JsonObject o, ChildIds ids) {
-                       if (auto fe = read_lb_frontend(ctx, o, std::move(ids), lb.name))
-                         lb.frontends.push_back(std::move(*fe));
+                       if (auto fe = read_lb_frontend(ctx, o, std::move(ids))) lb.frontends.push_back(std::move(*fe));
                      });
   ctx.for_each_child(props, keys::kBackendAddressPools, lb.id, segments::kLbBackendAddressPoolsAsWritten,
                      "backend address pool", [&](JsonObject o, ChildIds ids) {

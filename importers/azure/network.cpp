@@ -61,6 +61,7 @@ std::optional<model::Subnet> read_subnet(ReaderContext& ctx, JsonObject o, Child
   s.prefixes = ctx.get_prefixes(props, keys::kAddressPrefix, keys::kAddressPrefixes);
   s.nsg = ctx.get_ref(props, keys::kNetworkSecurityGroup);
   s.route_table = ctx.get_ref(props, keys::kRouteTable);
+  s.nat_gateway = ctx.get_ref(props, keys::kNatGateway);
   if (auto f = ctx.get_string(props, keys::kPrivateEndpointNetworkPolicies)) {
     const std::string_view t = trim(*f);
     using model::PrivateEndpointPolicy;

@@ -102,6 +102,9 @@ constexpr ResourceType kTypes[] = {
      "security admin rule"},
     // defender_plan.cpp
     {types::kDefenderPlan, read_defender_plan, kTop, {}, {}, {}},
+    // nat_gateway.cpp
+    {types::kNatGateway, read_nat_gateway, kTop, {}, {}, {}},
+    {types::kPublicIpPrefix, read_public_ip_prefix, kTop, {}, {}, {}},
 };
 
 // Children wait for every file of the session; a step may rely on an earlier one (peerings attach to the

@@ -45,6 +45,7 @@ void translate_public_ip(Context& ctx, const Instance& i, std::vector<Synthesize
   ctx.copy_string(b, "ip_version", *s, "/properties/publicIPAddressVersion");
   ctx.copy_string(b, "sku", *s, "/sku/name");
   ctx.copy_string(b, "ddos_protection_mode", *s, "/properties/ddosSettings/protectionMode");
+  ctx.copy_ref(b, "public_ip_prefix_id", *s, "/properties/publicIPPrefix");
   // The address is only known after apply in most plans: absent, the model gives it a placeholder address.
   if (auto a = ctx.string(b, "ip_address"); a && !a->empty()) {
     s->set("/properties/ipAddress", *a, b.attr_pointer("ip_address"));

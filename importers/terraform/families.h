@@ -83,6 +83,12 @@ void translate_ip_group(Context& ctx, const Instance& i, std::vector<Synthesized
 void translate_ip_group_cidr(Context& ctx, const Instance& i, std::vector<Synthesized>& out);
 // defender_plan.cpp
 void translate_defender_plan(Context& ctx, const Instance& i, std::vector<Synthesized>& out);
+// nat_gateway.cpp
+void translate_nat_gateway(Context& ctx, const Instance& i, std::vector<Synthesized>& out);
+void translate_nat_gateway_public_ip_association(Context& ctx, const Instance& i, std::vector<Synthesized>& out);
+void translate_nat_gateway_public_ip_prefix_association(Context& ctx, const Instance& i, std::vector<Synthesized>& out);
+void translate_subnet_nat_gateway_association(Context& ctx, const Instance& i, std::vector<Synthesized>& out);
+void translate_public_ip_prefix(Context& ctx, const Instance& i, std::vector<Synthesized>& out);
 // bastion.cpp
 void translate_bastion(Context& ctx, const Instance& i, std::vector<Synthesized>& out);
 // network_manager.cpp

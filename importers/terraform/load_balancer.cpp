@@ -78,6 +78,7 @@ void translate_lb(Context& ctx, const Instance& i, std::vector<Synthesized>& out
     s->set(base, json{{"properties", json::object()}}, fb.values_pointer);
     ctx.copy_string(fb, "name", *s, base + "/name");
     ctx.copy_ref(fb, "public_ip_address_id", *s, base + "/properties/publicIPAddress");
+    ctx.copy_ref(fb, "public_ip_prefix_id", *s, base + "/properties/publicIPPrefix");
     ctx.copy_ref(fb, "subnet_id", *s, base + "/properties/subnet");
     if (auto a = ctx.string(fb, "private_ip_address"); a && !a->empty()) {
       s->set(base + "/properties/privateIPAddress", *a, fb.attr_pointer("private_ip_address"));

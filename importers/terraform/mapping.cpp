@@ -115,6 +115,13 @@ constexpr Mapping kMappings[] = {
     // defender_plan.cpp
     {"azurerm_security_center_subscription_pricing", "Microsoft.Security/pricings", "", "", translate_defender_plan,
      false},
+    // nat_gateway.cpp
+    {"azurerm_nat_gateway", "Microsoft.Network/natGateways", "", "", translate_nat_gateway, false},
+    {"azurerm_nat_gateway_public_ip_association", "", "", "", translate_nat_gateway_public_ip_association, true},
+    {"azurerm_nat_gateway_public_ip_prefix_association", "", "", "", translate_nat_gateway_public_ip_prefix_association,
+     true},
+    {"azurerm_subnet_nat_gateway_association", "", "", "", translate_subnet_nat_gateway_association, true},
+    {"azurerm_public_ip_prefix", "Microsoft.Network/publicIPPrefixes", "", "", translate_public_ip_prefix, false},
     // paas_private_endpoint.cpp
     {"azurerm_private_endpoint", "Microsoft.Network/privateEndpoints", "", "", translate_private_endpoint, false},
     // network_manager.cpp (each child names its parent by id; a deployment is a commit, not a resource)

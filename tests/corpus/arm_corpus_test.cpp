@@ -473,7 +473,8 @@ TEST_CASE("corpus qs-fw-classic-dnat: classic DNAT rules from a variable copy lo
   // dependent: exposim assigns declaration order. The firewall's own DNAT ports are reported too.
   // rt-01 sends 0.0.0.0/0 to the firewall on myBackendSubnet (SNAT to the firewall keeps the DNAT flows
   // working): no internet source reaches it with its own address, so no vnet-tag-includes-internet.
-  // unmodelled-types: the public IP prefix the PIPs come from.
+  // The public IP prefix the PIPs come from is read (docs/model.md, "NAT gateways and public IP prefixes"): a public
+  // IP from a prefix is a public IP like any other, and the prefix is no longer an unmodelled type.
   const Case c = run("qs-fw-classic-dnat");
   CHECK(exposures(c) == Lines{
                             "firewall:FW-01 firewall-dnat public_ip1 tcp 3389->3389 any",
@@ -482,7 +483,7 @@ TEST_CASE("corpus qs-fw-classic-dnat: classic DNAT rules from a variable copy lo
                             "myVM2@10.0.1.5 firewall-dnat public_ip2 tcp 3389->3389 any",
                         });
   CHECK(broken(c).empty());
-  CHECK(warning_codes(c) == Lines{"placeholder-address", "unmodelled-types"});
+  CHECK(warning_codes(c) == Lines{"placeholder-address"});
 }
 
 TEST_CASE("corpus qs-fw-sandbox-classic: a firewall without DNAT exposes nothing", "[corpus]") {
@@ -595,11 +596,19 @@ TEST_CASE("corpus qs-udr-nva: a route to an appliance does not change internet i
 
 TEST_CASE("corpus qs-natgw-vm: a NAT gateway admits nothing inbound", "[corpus]") {
   // SOURCES.md: 22/tcp on myPublicIPVM -> myVM (Standard public IP, NIC NSG allows 22). NAT gateway IPs:
-  // nothing inbound. unmodelled-types: the NAT gateway and its public IP prefix (outbound only).
+  // nothing inbound. The NAT gateway and its public IP prefix are read (outbound only): the VM's own public IP still
+  // admits inbound flows, whose replies go back the way they came (docs/model.md, "NAT gateways and public IP
+  // prefixes"), and nothing is reported through the gateway's addresses.
   const Case c = run("qs-natgw-vm");
   CHECK(exposures(c) == Lines{"myVM@192.168.0.4 public-ip myPublicIPVM tcp 22->22 any"});
   CHECK(broken(c).empty());
-  CHECK(warning_codes(c) == Lines{"placeholder-address", "unmodelled-types"});
+  CHECK(warning_codes(c) == Lines{"placeholder-address"});
+  REQUIRE(c.model.nat_gateways.size() == 1);
+  CHECK(c.model.nat_gateways[0].name == "myNATgateway");
+  REQUIRE(c.model.nat_gateways[0].subnets.size() == 1);
+  CHECK(c.model.subnets[c.model.nat_gateways[0].subnets[0].index].name == "mySubnet");
+  REQUIRE(c.model.public_ip_prefixes.size() == 1);
+  CHECK(c.model.public_ip_prefixes[0].prefix_length == 31);
 }
 
 TEST_CASE("corpus qs-rhel-3tier: web LB, jump box, closed app and DB tiers", "[corpus]") {
