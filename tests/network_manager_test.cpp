@@ -5,7 +5,10 @@
 // NSGs; rules of every configuration deployed to the VNet's region are evaluated by priority (lower first).
 #include <catch2/catch.hpp>
 
+#include <cstdint>
+#include <filesystem>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include <fmt/format.h>
@@ -801,4 +804,228 @@ TEST_CASE("admin rules: a private endpoint in a member VNet leaves the service's
   CHECK(x.target_kind == model::ResourceKind::kPaasService);
   CHECK(model::to_string(x.ports) == "443,445");
   for (const auto& h : x.path) CHECK(h.kind != solver::HopKind::kAdminRule);
+}
+
+namespace {
+
+/// The base estate with subnet `data` (10.0.2.0/24, NSG `nsg-mi`: `nsg_access` Internet tcp 3342 at 100, as rule
+/// `mi-3342`) in vnet-a holding SQL managed instance `mi1` with its public data endpoint on (tcp 3342), and `nm`'s
+/// configuration `cfg` with `intent` applying the admin rule `admin-3342` (`access`, priority 10, tcp 3342 from
+/// Internet) to vnet-a.
+json avnm_mi_estate(const std::string& nsg_access, const std::string& intent, const std::string& access) {
+  json e = avnm_base_estate();
+  e[0]["properties"]["subnets"].push_back(
+      {{"id", kAvnmRg + "/virtualNetworks/vnet-a/subnets/data"},
+       {"name", "data"},
+       {"properties",
+        {{"addressPrefix", "10.0.2.0/24"},
+         {"networkSecurityGroup", avnm_id_ref(kAvnmRg + "/networkSecurityGroups/nsg-mi")},
+         {"delegations", {{{"name", "d"}, {"properties", {{"serviceName", "Microsoft.Sql/managedInstances"}}}}}}}}});
+  e.push_back({{"id", kAvnmRg + "/networkSecurityGroups/nsg-mi"},
+               {"name", "nsg-mi"},
+               {"type", "Microsoft.Network/networkSecurityGroups"},
+               {"properties",
+                {{"securityRules",
+                  {{{"name", "mi-3342"},
+                    {"properties",
+                     {{"priority", 100},
+                      {"access", nsg_access},
+                      {"direction", "Inbound"},
+                      {"protocol", "Tcp"},
+                      {"sourceAddressPrefix", "Internet"},
+                      {"sourcePortRange", "*"},
+                      {"destinationAddressPrefix", "*"},
+                      {"destinationPortRange", "3342"}}}}}}}}});
+  e.push_back(
+      {{"id", "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Sql/managedInstances/mi1"},
+       {"name", "mi1"},
+       {"type", "Microsoft.Sql/managedInstances"},
+       {"properties",
+        {{"subnetId", kAvnmRg + "/virtualNetworks/vnet-a/subnets/data"}, {"publicDataEndpointEnabled", true}}}});
+  avnm_group(e, "ng", "vnet-a");
+  avnm_config(e, "cfg", "ng", intent);
+  avnm_rule(e, "cfg", "admin-3342", access, 10, "3342");
+  avnm_deployed(e, {"cfg"});
+  return e;
+}
+
+/// The lines (avnm_lines) of the exposures of the managed instance alone.
+std::vector<std::string> avnm_mi_lines(const AvnmRun& r) {
+  AvnmRun only;
+  only.m = r.m;
+  for (const auto& x : r.a.exposures) {
+    if (x.target_kind == model::ResourceKind::kPaasService) only.a.exposures.push_back(x);
+  }
+  return avnm_lines(only);
+}
+
+/// explain's verdict line for a client on 3342 of mi1.
+std::string avnm_mi_verdict(const AvnmRun& r) {
+  solver::FlowQuery q;
+  q.source = *model::IpAddress::parse("52.10.20.30");
+  q.target = "mi1";
+  q.protocol = model::Protocol::kTcp;
+  q.source_port = 50000;
+  q.destination_port = 3342;
+  const auto t = solver::explain(r.m, q);
+  std::string hops;
+  for (const auto& h : t.hops) hops += std::string(solver::to_string(h.kind)) + (h.passes ? "+ " : "- ");
+  return hops + (t.allowed ? "allowed" : "denied");
+}
+
+}  // namespace
+
+TEST_CASE("admin rules: a SQL managed instance's public data endpoint gets them where its VNet is not exempt",
+          "[solver][network_manager]") {
+  // mi1's public data endpoint (tcp 3342) is filtered by its subnet's NSG nsg-mi; the admin rules of vnet-a come
+  // before it where they apply to the VNet that holds the instance (All; AllowRulesOnly for Allow and AlwaysAllow),
+  // as on any other target. With None (the default) they do not apply and the NSG alone decides.
+  SECTION("All, a Deny admin rule on 3342 over the NSG's allow: closed") {
+    const auto r = avnm_run(avnm_mi_estate("Allow", "All", "Deny"));
+    REQUIRE_FALSE(r.diags.has_errors());
+    CHECK(avnm_mi_lines(r).empty());
+    // The trace goes on past the stop (the NSG would admit the packet; not reached).
+    CHECK(avnm_mi_verdict(r) == "source+ paas+ paas+ admin-rule- nsg+ denied");
+  }
+  SECTION("All, an AlwaysAllow admin rule on 3342 over the NSG's deny: open, the NSG skipped") {
+    const auto r = avnm_run(avnm_mi_estate("Deny", "All", "AlwaysAllow"));
+    REQUIRE_FALSE(r.diags.has_errors());
+    CHECK(avnm_mi_lines(r) == std::vector<std::string>{"tcp 3342 any | admin:admin-3342"});
+    CHECK(avnm_mi_verdict(r) == "source+ paas+ paas+ admin-rule+ allowed");
+  }
+  SECTION("AllowRulesOnly, an AlwaysAllow admin rule on 3342 over the NSG's deny: open") {
+    const auto r = avnm_run(avnm_mi_estate("Deny", "AllowRulesOnly", "AlwaysAllow"));
+    REQUIRE_FALSE(r.diags.has_errors());
+    CHECK(avnm_mi_lines(r) == std::vector<std::string>{"tcp 3342 any | admin:admin-3342"});
+  }
+  SECTION("AllowRulesOnly, a Deny admin rule on 3342: not applied, the NSG's allow decides") {
+    const auto r = avnm_run(avnm_mi_estate("Allow", "AllowRulesOnly", "Deny"));
+    REQUIRE_FALSE(r.diags.has_errors());
+    CHECK(avnm_mi_lines(r) == std::vector<std::string>{"tcp 3342 any | nsg(subnet):mi-3342"});
+  }
+  SECTION("None, a Deny admin rule: exempt, the NSG's allow decides, no admin stage") {
+    const auto r = avnm_run(avnm_mi_estate("Allow", "None", "Deny"));
+    REQUIRE_FALSE(r.diags.has_errors());
+    CHECK(avnm_mi_lines(r) == std::vector<std::string>{"tcp 3342 any | nsg(subnet):mi-3342"});
+    CHECK(avnm_mi_verdict(r) == "source+ paas+ paas+ nsg+ allowed");
+  }
+  SECTION("None, an AlwaysAllow admin rule over the NSG's deny: exempt, closed") {
+    const auto r = avnm_run(avnm_mi_estate("Deny", "None", "AlwaysAllow"));
+    REQUIRE_FALSE(r.diags.has_errors());
+    CHECK(avnm_mi_lines(r).empty());
+    CHECK(avnm_mi_verdict(r) == "source+ paas+ paas+ nsg- denied");
+  }
+}
+
+namespace {
+
+const std::string kAvnmEdgeVnet =
+    "/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg-edge/providers/Microsoft.Network/"
+    "virtualNetworks/vnet-hub";
+
+/// The app-gateway-waf example (agw-edge: listener l-https on 20.50.0.20:443 and l-http on :80, in subnet appgw of
+/// vnet-hub, NSG nsg-appgw: allow-https 100 Allow Internet tcp 443) with allow-https turned to `https_access`, and
+/// network manager nm applying `rules` (name, access, priority; tcp 443 from Internet) to vnet-hub.
+AvnmRun avnm_gateway_run(const std::string& https_access,
+                         const std::vector<std::tuple<std::string, std::string, int>>& rules) {
+  const std::filesystem::path estate =
+      std::filesystem::path(EXPOSIM_SOURCE_DIR) / "examples/app-gateway-waf/estate.json";
+  json e = json::parse(exposim::testing::read_file(estate))["value"];
+  for (auto& r : e) {
+    if (r["name"] != "nsg-appgw") continue;
+    for (auto& rule : r["properties"]["securityRules"]) {
+      if (rule["name"] == "allow-https") rule["properties"]["access"] = https_access;
+    }
+  }
+  e.push_back(
+      {{"id", kAvnmManager}, {"name", "nm"}, {"type", "Microsoft.Network/networkManagers"}, {"properties", {}}});
+  avnm_group(e, "ng", "");
+  e.push_back({{"id", kAvnmManager + "/networkGroups/ng/staticMembers/hub"},
+               {"name", "hub"},
+               {"type", "Microsoft.Network/networkManagers/networkGroups/staticMembers"},
+               {"properties", {{"resourceId", kAvnmEdgeVnet}}}});
+  avnm_config(e, "cfg", "ng");
+  for (const auto& [name, access, priority] : rules) avnm_rule(e, "cfg", name, access, priority, "443");
+  avnm_deployed(e, {"cfg"});
+  return avnm_run(e);
+}
+
+/// The exposures of application gateway agw-edge itself (its listeners): avnm_lines.
+std::vector<std::string> avnm_listener_lines(const AvnmRun& r) {
+  AvnmRun only;
+  only.m = r.m;
+  for (const auto& x : r.a.exposures) {
+    if (x.target_kind == model::ResourceKind::kApplicationGateway) only.a.exposures.push_back(x);
+  }
+  return avnm_lines(only);
+}
+
+/// explain's hops (kind, + passes, - stops) and verdict for a client on `port` of `target`.
+std::string avnm_trace(const AvnmRun& r, const std::string& target, std::uint16_t port) {
+  solver::FlowQuery q;
+  q.source = *model::IpAddress::parse("52.10.20.30");
+  q.target = target;
+  q.protocol = model::Protocol::kTcp;
+  q.source_port = 50000;
+  q.destination_port = port;
+  const auto t = solver::explain(r.m, q);
+  std::string hops;
+  for (const auto& h : t.hops) {
+    hops += std::string(solver::to_string(h.kind)) + (h.scope[0] != '\0' ? std::string("(") + h.scope + ")" : "") +
+            (h.passes ? "+ " : "- ");
+  }
+  return hops + (t.allowed ? "allowed" : "denied");
+}
+
+}  // namespace
+
+TEST_CASE("admin rules: an application gateway's listener gets its VNet's Allow and AlwaysAllow rules with a warning",
+          "[solver][network_manager]") {
+  // Azure applies security admin rules to an application gateway's subnet only when the gateway is deployed with
+  // network isolation, which the resource does not show. exposim reads it so that nothing is hidden: an AlwaysAllow
+  // rule of the gateway's VNet may admit listener traffic the gateway subnet's NSG denies, a Deny rule may not act.
+  SECTION("the NSG denies 443 and no admin rule: the listener is closed, no warning") {
+    const auto r = avnm_gateway_run("Deny", {});
+    REQUIRE_FALSE(r.diags.has_errors());
+    CHECK(avnm_listener_lines(r).empty());
+    CHECK(avnm_messages(r.diags, "admin-rules-undecided").empty());
+  }
+  SECTION("the NSG denies 443, an AlwaysAllow admin rule on 443: the listener is exposed past the NSG, warned") {
+    const auto r = avnm_gateway_run("Deny", {{"always-443", "AlwaysAllow", 20}});
+    REQUIRE_FALSE(r.diags.has_errors());
+    CHECK(avnm_listener_lines(r) == std::vector<std::string>{"tcp 443 any | admin:always-443"});
+    const auto warnings = avnm_messages(r.a.findings, "admin-rules-undecided");
+    REQUIRE(warnings.size() == 1);
+    CHECK(warnings[0].find("application gateway 'agw-edge'") != std::string::npos);
+    CHECK(warnings[0].find("virtual network 'vnet-hub'") != std::string::npos);
+    CHECK(warnings[0].find("network isolation") != std::string::npos);
+    // The backends behind l-https (vm-web-1 and vm-web-2 on 8080, admitted by nsg-web's allow-agw-8080) are reached
+    // through the same admin stage; at the backend the 443 rule does not match 8080.
+    std::size_t backends = 0;
+    for (const auto& x : r.a.exposures) {
+      if (x.via != solver::Via::kApplicationGateway) continue;
+      ++backends;
+      CHECK(model::to_string(x.ports) == "8080");
+    }
+    CHECK(backends == 2);
+    // explain agrees: the gateway's admin stage admits the packet, the gateway subnet's NSG is not on the trace.
+    const std::string trace = avnm_trace(r, "20.50.0.20", 443);
+    CHECK(trace.find("admin-rule+ application-gateway(listener)+") != std::string::npos);
+    CHECK(trace.find("nsg(gateway-subnet)") == std::string::npos);
+    CHECK(trace.substr(trace.size() - 7) == "allowed");
+  }
+  SECTION("a Deny admin rule on 443 before the AlwaysAllow one is not applied: the listener is still exposed") {
+    const auto r = avnm_gateway_run("Deny", {{"deny-443", "Deny", 5}, {"always-443", "AlwaysAllow", 20}});
+    REQUIRE_FALSE(r.diags.has_errors());
+    CHECK(avnm_listener_lines(r) == std::vector<std::string>{"tcp 443 any | admin:always-443"});
+    CHECK(avnm_trace(r, "20.50.0.20", 443).find("admin-rule+ application-gateway(listener)+") != std::string::npos);
+  }
+  SECTION("the NSG allows 443, a Deny admin rule on 443 alone: the listener is still exposed, no stage, no warning") {
+    const auto r = avnm_gateway_run("Allow", {{"deny-443", "Deny", 5}});
+    REQUIRE_FALSE(r.diags.has_errors());
+    CHECK(avnm_listener_lines(r) == std::vector<std::string>{"tcp 443 any | nsg(subnet):allow-https"});
+    CHECK(avnm_messages(r.a.findings, "admin-rules-undecided").empty());
+    const std::string trace = avnm_trace(r, "20.50.0.20", 443);
+    CHECK(trace.find("nsg(gateway-subnet)+ application-gateway(listener)+") != std::string::npos);
+  }
 }
