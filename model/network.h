@@ -64,6 +64,11 @@ struct Subnet : ResourceBase {
   /// `natGateway`: outbound only, it changes no inbound answer (docs/model.md, "NAT gateways and public IP prefixes").
   Ref nat_gateway;
   PrivateEndpointPolicy private_endpoint_policies{PrivateEndpointPolicy::kDisabled};
+  /// `delegations[].properties.serviceName` as written ("Microsoft.Sql/managedInstances"), and whether one is only
+  /// known at deployment: a delegation to a service with network intent policies may exempt the virtual network from
+  /// security admin rules (docs/model.md, "Security admin rules").
+  std::vector<std::string> delegations;
+  bool delegation_unknown{false};
 };
 
 }  // namespace exposim::model

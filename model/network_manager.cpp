@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "model/ascii.h"
@@ -52,6 +53,112 @@ int admin_access_rank(AdminAccess a) {
   return 2;
 }
 
+/// Why whether some admin rules apply to some virtual networks is not known: one `admin-rules-undecided` warning
+/// each, naming the virtual networks.
+struct AdminCause {
+  std::string text;
+  std::vector<int> vnets;
+};
+
+/// Whether a virtual network holds a service with network intent policies (SQL managed instance, Azure Databricks),
+/// to which Azure does not apply security admin rules unless the configuration says so; `what` names it.
+struct AdminIntentService {
+  AdminFact fact{AdminFact::kNo};
+  std::string what;
+};
+
+/// A subnet delegation to a service that uses network intent policies.
+bool admin_intent_delegation(std::string_view service) {
+  return ascii::iequals(service, "Microsoft.Sql/managedInstances") ||
+         ascii::iequals(service, "Microsoft.Databricks/workspaces");
+}
+
+/// Per virtual network: a SQL managed instance of the input in one of its subnets (yes), else a subnet delegated to
+/// a service with network intent policies, or with a delegation only known at deployment (not known: the service
+/// itself is not in the input, or not modelled, as Azure Databricks).
+std::vector<AdminIntentService> admin_intent_services(const Model& m) {
+  std::vector<AdminIntentService> out(m.vnets.size());
+  for (const auto& s : m.subnets) {
+    if (s.vnet.index < 0) continue;
+    auto& x = out[s.vnet.index];
+    if (x.fact != AdminFact::kNo) continue;
+    for (const auto& d : s.delegations) {
+      if (!admin_intent_delegation(d)) continue;
+      x = {AdminFact::kUnknown, fmt::format("subnet '{}' is delegated to '{}'", s.name, d)};
+      break;
+    }
+    if (x.fact == AdminFact::kNo && s.delegation_unknown) {
+      x = {AdminFact::kUnknown, fmt::format("subnet '{}' has a delegation only known at deployment", s.name)};
+    }
+  }
+  for (const auto& p : m.paas_services) {
+    if (p.kind != PaasKind::kSqlManagedInstance || !p.subnet.set()) continue;
+    int vnet = p.subnet.index >= 0 ? m.subnets[p.subnet.index].vnet.index : -1;
+    if (vnet < 0) {  // a subnet not in the input: its virtual network from the id
+      const auto cut = p.subnet.id.rfind("/subnets/");
+      if (cut != std::string::npos) vnet = admin_index_of(m, p.subnet.id.substr(0, cut), ResourceKind::kVirtualNetwork);
+    }
+    if (vnet >= 0 && out[vnet].fact != AdminFact::kYes) {
+      out[vnet] = {AdminFact::kYes, fmt::format("SQL managed instance '{}'", p.name)};
+    }
+  }
+  return out;
+}
+
+/// Azure does not apply security admin rules to a virtual network that holds a service with network intent policies
+/// unless the configuration's applyOnNetworkIntentPolicyBasedServices is All (every rule) or AllowRulesOnly (its
+/// Allow and AlwaysAllow rules); when several network managers' configurations apply with different settings, the
+/// setting of the one with the highest scope is used, which exposim does not know. So a Deny rule stays where every
+/// configuration that may apply says All, an Allow or AlwaysAllow rule where one of them says All or AllowRulesOnly
+/// (or is not known), or where whether the virtual network holds such a service is not known. `settings[v]`: the
+/// settings of the configurations whose rules may apply to virtual network v.
+void apply_intent_policy_exemption(Model& m, const std::vector<std::vector<IntentPolicyApply>>& settings,
+                                   std::map<std::string, AdminCause>& causes, Diagnostics& diags) {
+  const auto services = admin_intent_services(m);
+  for (std::size_t v = 0; v < m.vnets.size(); ++v) {
+    auto& rules = m.vnets[v].admin_rules;
+    const auto& service = services[v];
+    if (service.fact == AdminFact::kNo || settings[v].empty()) continue;
+    const auto& s = settings[v];
+    const bool all = std::all_of(s.begin(), s.end(), [](IntentPolicyApply a) { return a == IntentPolicyApply::kAll; });
+    if (all) continue;  // every rule applies
+    const bool allows =
+        std::any_of(s.begin(), s.end(), [](IntentPolicyApply a) { return a != IntentPolicyApply::kNone; });
+    const bool uniform = std::all_of(
+        s.begin(), s.end(), [&](IntentPolicyApply a) { return a == s.front() && a != IntentPolicyApply::kUnknown; });
+    const bool keep_allows = allows || service.fact == AdminFact::kUnknown;
+    const std::size_t before = rules.size();
+    std::erase_if(rules, [&](int ri) { return m.admin_rules[ri].access == AdminAccess::kDeny || !keep_allows; });
+    if (service.fact == AdminFact::kYes && uniform) {
+      if (rules.size() == before) continue;
+      diags.add({Severity::kNote, "admin-rules-exempt", m.vnets[v].where,
+                 fmt::format("virtual network '{}' holds {}, a service with network intent policies, and the "
+                             "security admin configurations that apply to it set "
+                             "applyOnNetworkIntentPolicyBasedServices to {}: {}",
+                             m.vnets[v].name, service.what, to_string(s.front()),
+                             rules.empty() ? "none of their rules apply to it"
+                                           : "only their Allow and AlwaysAllow rules apply to it, not their Deny "
+                                             "rules")});
+      continue;
+    }
+    std::string why =
+        service.fact == AdminFact::kUnknown
+            ? fmt::format(
+                  "{}: the virtual network may hold a service with network intent policies that the input "
+                  "does not show (SQL managed instance, Azure Databricks), and Azure does not apply security "
+                  "admin rules to one unless the configuration's applyOnNetworkIntentPolicyBasedServices is All",
+                  service.what)
+            : fmt::format(
+                  "{} uses network intent policies, and the security admin configurations that may apply "
+                  "set applyOnNetworkIntentPolicyBasedServices differently or not knowably (Azure uses the "
+                  "setting of the network manager with the highest scope)",
+                  service.what);
+    auto& cause = causes[why];
+    cause.text = why;
+    cause.vnets.push_back(static_cast<int>(v));
+  }
+}
+
 }  // namespace
 
 const char* to_string(AdminAccess a) {
@@ -59,6 +166,16 @@ const char* to_string(AdminAccess a) {
     case AdminAccess::kAllow: return "Allow";
     case AdminAccess::kDeny: return "Deny";
     case AdminAccess::kAlwaysAllow: return "AlwaysAllow";
+  }
+  return "?";
+}
+
+const char* to_string(IntentPolicyApply a) {
+  switch (a) {
+    case IntentPolicyApply::kNone: return "None";
+    case IntentPolicyApply::kAllowRulesOnly: return "AllowRulesOnly";
+    case IntentPolicyApply::kAll: return "All";
+    case IntentPolicyApply::kUnknown: return "unknown";
   }
   return "?";
 }
@@ -118,11 +235,7 @@ void resolve_network_managers(Resolver& rs) {
   }
 
   // Per rule collection, per virtual network: is it a member of a group the collection applies to, and why not known.
-  struct Cause {
-    std::string text;
-    std::vector<int> vnets;
-  };
-  std::map<std::string, Cause> causes;  // by text: the warnings, each naming its virtual networks
+  std::map<std::string, AdminCause> causes;  // by text: the warnings, each naming its virtual networks
   const std::size_t n = m.vnets.size();
   std::vector<std::vector<AdminFact>> membership(m.admin_rule_collections.size());
   std::vector<std::string> membership_cause(m.admin_rule_collections.size());
@@ -165,12 +278,17 @@ void resolve_network_managers(Resolver& rs) {
     if (x.rule.priority != y.rule.priority) return x.rule.priority < y.rule.priority;
     return admin_access_rank(x.access) < admin_access_rank(y.access);
   });
+  // Per virtual network: the applyOnNetworkIntentPolicyBasedServices of every configuration whose rules may apply
+  // to it (a rule whose configuration is not in the input: unknown).
+  std::vector<std::vector<IntentPolicyApply>> settings(n);
   for (int ri : order) {
     const auto& r = m.admin_rules[ri];
     const int ci = r.collection.index;
     const int config = ci >= 0 ? m.admin_rule_collections[ci].configuration.index : -1;
     std::string manager;
     if (config >= 0) manager = m.security_admin_configurations[config].network_manager.id;
+    const IntentPolicyApply setting =
+        config >= 0 ? m.security_admin_configurations[config].on_intent_policy_services : IntentPolicyApply::kUnknown;
     for (std::size_t v = 0; v < n; ++v) {
       AdminFact member = ci >= 0 ? membership[ci][v] : AdminFact::kUnknown;
       if (member == AdminFact::kNo) continue;
@@ -184,6 +302,7 @@ void resolve_network_managers(Resolver& rs) {
         }
       }
       if (deployed == AdminFact::kNo) continue;
+      settings[v].push_back(setting);
       if (member == AdminFact::kYes && deployed == AdminFact::kYes) {
         m.vnets[v].admin_rules.push_back(ri);
         continue;
@@ -209,6 +328,7 @@ void resolve_network_managers(Resolver& rs) {
       if (r.access != AdminAccess::kDeny) m.vnets[v].admin_rules.push_back(ri);
     }
   }
+  apply_intent_policy_exemption(m, settings, causes, rs.diags);
   for (auto& [key, cause] : causes) {
     auto& vnets = cause.vnets;
     std::sort(vnets.begin(), vnets.end());

@@ -4,6 +4,7 @@
 // virtual network, in the order Azure evaluates them, before its NSGs.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,14 @@ namespace exposim::model {
 enum class AdminAccess { kAllow, kDeny, kAlwaysAllow };
 /// "Allow", "Deny", "AlwaysAllow".
 const char* to_string(AdminAccess a);
+
+/// A security admin configuration's `applyOnNetworkIntentPolicyBasedServices`: whether its rules apply to virtual
+/// networks that hold services with network intent policies (SQL managed instances, Azure Databricks). `None` (also
+/// absent, Azure's default): none of its rules; `AllowRulesOnly`: its Allow and AlwaysAllow rules, not its Deny
+/// rules; `All`: every rule. kUnknown: only known at deployment.
+enum class IntentPolicyApply : std::uint8_t { kNone, kAllowRulesOnly, kAll, kUnknown };
+/// "None", "AllowRulesOnly", "All", "unknown".
+const char* to_string(IntentPolicyApply a);
 
 /// `Microsoft.Network/networkManagers`.
 struct NetworkManager : ResourceBase {};
@@ -44,8 +53,9 @@ struct NetworkGroupMember : ResourceBase {
 /// `Microsoft.Network/networkManagers/securityAdminConfigurations`.
 struct SecurityAdminConfiguration : ResourceBase {
   Ref network_manager;  // derived from the id
-  /// `applyOnNetworkIntentPolicyBasedServices` holds `All`: recorded (docs/model.md, "Security admin rules").
-  bool on_intent_policy_services{false};
+  /// `applyOnNetworkIntentPolicyBasedServices`: `All` when the list holds it, else `AllowRulesOnly` when it holds
+  /// that, else `None` (docs/model.md, "Security admin rules").
+  IntentPolicyApply on_intent_policy_services{IntentPolicyApply::kNone};
 };
 
 /// `.../securityAdminConfigurations/ruleCollections`.

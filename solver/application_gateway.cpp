@@ -20,6 +20,7 @@
 #include "solver/gateway_flows.h"
 #include "solver/load_balancer.h"
 #include "solver/network.h"
+#include "solver/network_manager.h"
 #include "solver/nsg.h"
 #include "solver/paas.h"
 #include "solver/path.h"
@@ -158,6 +159,16 @@ void Builder::application_gateway(int gi) {
                                   g.name));
   }
   const IpSet frontends = gateway_frontend_addresses(m_, g);
+  const int admin_vnet = gateway_admin_vnet(m_, gi);
+  if (admin_vnet >= 0) {
+    findings_.warning(
+        "admin-rules-undecided", g.where,
+        fmt::format("application gateway '{}': virtual network '{}' has security admin rules, which Azure applies to "
+                    "the gateway's subnet only if the gateway is deployed with network isolation, which the input "
+                    "does not show: on its listeners' traffic their Allow and AlwaysAllow rules are applied, their "
+                    "Deny rules are not",
+                    g.name, m_.vnets[admin_vnet].name));
+  }
   for (std::size_t li = 0; li < g.listeners.size(); ++li) {
     const auto& l = g.listeners[li];
     if (l.frontend.child < 0 || l.frontend_port.child < 0) continue;
@@ -172,14 +183,41 @@ void Builder::application_gateway(int gi) {
       const int pip = fe.public_ip.index;
       const auto family = pip >= 0 ? m_.public_ips[pip].family : model::IpFamily::kV4;
       const IpSet internet = space_.internet(family);
-      for (const auto& a : admitted(m_, space_, slot, subnet, frontends, internet, listen)) {
-        Arrival arrival;
-        arrival.pip = pip;
-        arrival.sources = a.sources;
-        arrival.any_source = a.sources == internet;
-        arrival.entry_ports = listen;
-        arrival.nsg_rule = a.rule;
-        arrivals.push_back(std::move(arrival));
+      // The clients the gateway subnet's NSG admits of `sources` on `ports`, after admin rule `admin_rule`.
+      auto through_nsg = [&](const IpSet& sources, const PortSet& ports, int admin_rule) {
+        for (const auto& a : admitted(m_, space_, slot, subnet, frontends, sources, ports)) {
+          Arrival arrival;
+          arrival.pip = pip;
+          arrival.sources = a.sources;
+          arrival.any_source = a.sources == internet;
+          arrival.entry_ports = ports;
+          arrival.nsg_rule = a.rule;
+          arrival.admin_rule = admin_rule;
+          arrivals.push_back(std::move(arrival));
+        }
+      };
+      if (admin_vnet < 0) {
+        through_nsg(internet, listen, -1);
+      } else {
+        // The admin stage first, its Deny rules left out (gateway_admin_vnet): AlwaysAllow admits past the NSG,
+        // Allow (and what no rule matches) goes on to it.
+        const PacketSet arriving(Cube{internet, IpSet::all(), model::bit(Protocol::kTcp), PortSet::all(), listen});
+        for (const auto& d : decide_admin_at_entry(m_, admin_vnet, arriving, subnet, frontends, space_, true)) {
+          for (const auto& flows : split_by_ports(d.packets, Protocol::kTcp)) {
+            if (d.access != model::AdminAccess::kAlwaysAllow) {
+              through_nsg(flows.sources, flows.ports, d.rule);
+              continue;
+            }
+            Arrival arrival;
+            arrival.pip = pip;
+            arrival.sources = flows.sources;
+            arrival.any_source = flows.sources == internet;
+            arrival.entry_ports = flows.ports;
+            arrival.admin_rule = d.rule;
+            arrival.skip_nsg = true;
+            arrivals.push_back(std::move(arrival));
+          }
+        }
       }
     } else if (fe.private_ip) {
       dnat_arrivals(g, *fe.private_ip, port, port_unknown, slot, subnet, frontends, arrivals);
@@ -197,6 +235,11 @@ void Builder::application_gateway(int gi) {
       std::vector<Hop> path;
       for (const Stage& s : entry_point_path(m_, RK::kApplicationGateway, how)) {
         if (s.kind == K::kRoute) continue;  // the DNAT rule's forward route: it works (dnat_arrivals checked it)
+        if (s.kind == K::kAdminRule) {
+          path.push_back(admin_hop(s.resource, a.admin_rule));
+          continue;
+        }
+        if ((s.kind == K::kNsg || s.kind == K::kNoNsg) && a.skip_nsg) continue;  // an AlwaysAllow admin rule
         Hop h = hop_of(s);
         if (s.kind == K::kNsg && s.resource >= 0) h.rule = a.nsg_rule;
         if (s.kind == K::kFirewall) h.note = a.dnat_note;
@@ -228,6 +271,8 @@ void Builder::application_gateway(int gi) {
           shared->ports = backend_unknown ? PortSet::all() : single(backend_port);
           shared->entry_ports = a.entry_ports;
           shared->entry_nsg_rule = a.nsg_rule;
+          shared->entry_admin_rule = a.admin_rule;
+          shared->entry_skip_nsg = a.skip_nsg;
           shared->dnat_firewall = a.dnat_firewall;
           shared->dnat_rule = a.dnat_rule;
           shared->dnat_note = a.dnat_note;
@@ -280,6 +325,20 @@ IpSet gateway_frontend_addresses(const model::Model& m, const model::Application
     }
   }
   return frontends;
+}
+
+int gateway_admin_vnet(const model::Model& m, int gateway) {
+  const auto& g = m.application_gateways[gateway];
+  const int subnet = gateway_subnet(g).index;
+  const int vnet = admin_rules_vnet(m, subnet);
+  if (vnet < 0) return -1;
+  PortSet ports;
+  for (const auto& l : g.listeners) {
+    if (l.frontend.child < 0 || l.frontend_port.child < 0 || !g.frontends[l.frontend.child].public_ip.set()) continue;
+    const auto& fp = g.frontend_ports[l.frontend_port.child];
+    ports = ports.unite(fp.unknown ? PortSet::all() : forwarding_internal::single(fp.port));
+  }
+  return admin_always_allow_at_entry(m, vnet, subnet, gateway_frontend_addresses(m, g), ports) ? vnet : -1;
 }
 
 namespace {

@@ -654,6 +654,10 @@ std::vector<Hop> Analyzer::path(const Entry& entry, const std::vector<Stage>& st
   for (const Stage& s : stages) {
     switch (s.kind) {
       case HopKind::kAdminRule:
+        if (forwarded != nullptr && std::string_view(s.scope) == "gateway-subnet") {  // the gateway's own
+          hops.push_back(admin_hop(s.resource, forwarded->entry_admin_rule));
+          continue;
+        }
         before_target();
         hops.push_back(admin_hop(s.resource, admin_rule));
         continue;
@@ -689,6 +693,7 @@ std::vector<Hop> Analyzer::path(const Entry& entry, const std::vector<Stage>& st
       case HopKind::kNsg:
       case HopKind::kNoNsg:
         if (&s != target_nsgs[0] && &s != target_nsgs[1]) {  // the entry point's subnet NSG
+          if (forwarded->entry_skip_nsg) continue;  // an AlwaysAllow admin rule of the gateway's VNet skipped it
           hops.push_back(nsg_path_hop(s, s.kind == HopKind::kNsg && s.resource >= 0 ? forwarded->entry_nsg_rule : -1));
           continue;
         }

@@ -39,7 +39,9 @@ struct ForwardedEntry {
   model::PortSet ports;        // TCP ports at the target
   model::PortSet entry_ports;  // TCP ports the client connects to
   std::vector<Hop> front;
-  int entry_nsg_rule{-1};  // the deciding rule of its subnet's NSG (Bastion: on 443; -1: none)
+  int entry_admin_rule{-1};    // application gateways: the deciding rule of the gateway's admin stage (-1: none)
+  bool entry_skip_nsg{false};  // ... an AlwaysAllow rule there: the gateway subnet's NSG was not evaluated
+  int entry_nsg_rule{-1};      // the deciding rule of its subnet's NSG (Bastion: on 443; -1: none)
   // Application gateways: the stages of the path (PathEntry) and what deciding them gave.
   int dnat_firewall{-1};      // a private frontend reached through this firewall's DNAT rule ...
   int dnat_rule{-1};          // ... at this position of its order

@@ -56,6 +56,8 @@ class Builder {
     int dnat_rule{-1};
     const char* dnat_note{""};
     int nsg_rule{-1};
+    int admin_rule{-1};    // the gateway's admin stage (gateway_admin_vnet): the deciding rule (-1: none)
+    bool skip_nsg{false};  // ... an AlwaysAllow rule admitted the clients past the gateway subnet's NSG
   };
 
   void bastion(int bi);

@@ -30,6 +30,19 @@ struct AdminDecision {
 std::vector<AdminDecision> decide_admin(const model::Model& m, int vnet, const PacketSet& arriving,
                                         const Destination& dst, const AddressSpace& space);
 
+/// The same for an entry point whose instance address is not known, somewhere in subnet `subnet` or at one of
+/// `frontends` (a SQL managed instance's public data endpoint, an application gateway's listener), read so that it
+/// never hides an exposure, as its subnet's NSG is (entry_nsg_decisions): an Allow or AlwaysAllow rule applies when
+/// its destination meets the subnet or a frontend, a Deny rule only when it covers the subnet. `allows_only`: Deny
+/// rules are not applied at all (where exposim does not know whether the admin rules act).
+std::vector<AdminDecision> decide_admin_at_entry(const model::Model& m, int vnet, const PacketSet& arriving, int subnet,
+                                                 const IpSet& frontends, const AddressSpace& space, bool allows_only);
+
+/// Whether an AlwaysAllow rule of virtual network `vnet` could admit TCP to an entry point in subnet `subnet` or at
+/// `frontends` on `ports` (its destination meets them, its ports meet `ports`).
+bool admin_always_allow_at_entry(const model::Model& m, int vnet, int subnet, const IpSet& frontends,
+                                 const PortSet& ports);
+
 /// What analyze's evaluation key needs of the admin stage of `vnet` for `dst`: the VNet and which of its rules'
 /// destinations cover `dst` (empty when `vnet` is -1).
 std::string admin_stage_key(const model::Model& m, int vnet, const Destination& dst, const AddressSpace& space);

@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "solver/forwarding.h"
+#include "solver/network_manager.h"
 #include "solver/path.h"
 
 namespace exposim::solver {
@@ -38,7 +39,10 @@ namespace {
 /// decided (`decided`: the public network access or the firewall; a SQL managed instance's subnet NSG) as analyze
 /// evaluated it. The port served is not shown (the exposure's ports are the served ones), nor the setting that did
 /// not decide.
-std::vector<Hop> endpoint_hops(const model::Model& m, int service, const Hop& decided) {
+/// A SQL managed instance's admin stage, if its path has one, is `admin`; `skip_nsg`: an AlwaysAllow admin rule
+/// admitted the packets past the subnet's NSG, which is then not on the path (as on an ip configuration's).
+std::vector<Hop> endpoint_hops(const model::Model& m, int service, const Hop& decided, const Hop* admin = nullptr,
+                               bool skip_nsg = false) {
   const bool by_access = std::string_view(decided.scope).find("public-network-access") != std::string_view::npos;
   std::vector<Hop> hops;
   for (const Stage& stage : paas_path(m, service, is_scm(decided))) {
@@ -49,8 +53,13 @@ std::vector<Hop> endpoint_hops(const model::Model& m, int service, const Hop& de
         if (scope == "public-data-endpoint") break;
         if (by_access == !scope.empty()) hops.push_back(decided);  // the access stage, or the firewall's
         continue;
+      case HopKind::kAdminRule:
+        if (admin != nullptr) hops.push_back(*admin);
+        continue;
       case HopKind::kNsg:
-      case HopKind::kNoNsg: hops.push_back(decided); continue;
+      case HopKind::kNoNsg:
+        if (!skip_nsg) hops.push_back(decided);
+        continue;
       default: break;
     }
     hops.push_back(hop_of(stage));
@@ -180,7 +189,8 @@ void analyze_paas(const model::Model& m, const AddressSpace& space, Analysis& ou
     bool exposed = false;
     // One exposure of the endpoint's TCP ports to `from`, decided at `decided` (the service's own access stage,
     // or a managed instance's subnet NSG).
-    auto expose_through = [&](const IpSet& from, const Hop& decided) {
+    auto expose_through = [&](const IpSet& from, const Hop& decided, const Hop* admin = nullptr,
+                              bool skip_nsg = false) {
       if (from.empty()) return;
       exposed = true;
       Exposure e;
@@ -193,7 +203,7 @@ void analyze_paas(const model::Model& m, const AddressSpace& space, Analysis& ou
       e.source_ports = model::PortSet::all();
       e.sources = from;
       e.any_source = from == internet;
-      e.path = endpoint_hops(m, index, decided);
+      e.path = endpoint_hops(m, index, decided, admin, skip_nsg);
       out.exposures.push_back(std::move(e));
     };
     auto expose = [&](const IpSet& sources, const char* scope, int rule, const char* note) {
@@ -208,26 +218,44 @@ void analyze_paas(const model::Model& m, const AddressSpace& space, Analysis& ou
     };
 
     if (s.kind == PaasKind::kSqlManagedInstance) {
-      // No publicNetworkAccess, no firewall rules: the public data endpoint, then the subnet's NSG.
+      // No publicNetworkAccess, no firewall rules: the public data endpoint, then the security admin rules of its
+      // virtual network where they apply to it, then the subnet's NSG.
       if (!data_endpoint_open(s)) continue;
       const NsgSlot slot = managed_instance_nsg(m, s);
-      switch (slot.state) {
-        case NsgSlot::State::kNone:
-          expose_through(internet, Hop{HopKind::kNoNsg, RK::kSubnet, s.subnet.index, "subnet", -1, ""});
-          break;
-        case NsgSlot::State::kMissing:
-          expose_through(internet, Hop{HopKind::kNsg, RK::kNetworkSecurityGroup, -1, "subnet", -1, ""});
-          break;
-        case NsgSlot::State::kPresent: {
-          const PacketSet arriving(
-              Cube{internet, IpSet::all(), model::bit(model::Protocol::kTcp), model::PortSet::all(), s.tcp_ports});
-          for (const auto& d : managed_instance_decisions(m, space, s, arriving)) {
-            if (d.access != Access::kAllow) continue;
-            expose_through(sources(d.packets),
-                           Hop{HopKind::kNsg, RK::kNetworkSecurityGroup, slot.index, "subnet", d.rule,
-                               d.rule == kNsgOverApproximated ? kNsgOverApproximatedNote : ""});
+      const PacketSet arriving(
+          Cube{internet, IpSet::all(), model::bit(model::Protocol::kTcp), model::PortSet::all(), s.tcp_ports});
+      // The subnet's NSG on what the admin rules let on (`admin`: the admin stage's hop, null without one).
+      auto subnet_nsg = [&](const PacketSet& in, const Hop* admin) {
+        switch (slot.state) {
+          case NsgSlot::State::kNone:
+            expose_through(sources(in), Hop{HopKind::kNoNsg, RK::kSubnet, s.subnet.index, "subnet", -1, ""}, admin);
+            break;
+          case NsgSlot::State::kMissing:
+            expose_through(sources(in), Hop{HopKind::kNsg, RK::kNetworkSecurityGroup, -1, "subnet", -1, ""}, admin);
+            break;
+          case NsgSlot::State::kPresent:
+            for (const auto& d : managed_instance_decisions(m, space, s, in)) {
+              if (d.access != Access::kAllow) continue;
+              expose_through(sources(d.packets),
+                             Hop{HopKind::kNsg, RK::kNetworkSecurityGroup, slot.index, "subnet", d.rule,
+                                 d.rule == kNsgOverApproximated ? kNsgOverApproximatedNote : ""},
+                             admin);
+            }
+            break;
+        }
+      };
+      const int admin_vnet = admin_rules_vnet(m, s.subnet.index);
+      if (admin_vnet < 0) {
+        subnet_nsg(arriving, nullptr);
+      } else {
+        // Deny drops, AlwaysAllow admits past the NSG, Allow (and what no rule matches) goes on to the NSG.
+        for (const auto& a : decide_admin_at_entry(m, admin_vnet, arriving, s.subnet.index, IpSet{}, space, false)) {
+          const Hop admin = admin_hop(admin_vnet, a.rule);
+          switch (a.access) {
+            case model::AdminAccess::kDeny: break;
+            case model::AdminAccess::kAlwaysAllow: expose_through(sources(a.packets), admin, &admin, true); break;
+            case model::AdminAccess::kAllow: subnet_nsg(a.packets, &admin); break;
           }
-          break;
         }
       }
     } else {

@@ -81,11 +81,22 @@ void dnat_stages(const model::Model& m, int fw, int rule, std::vector<Stage>& pa
   path.push_back(stage(K::kRoute, RK::kSubnet, firewall_subnet(m.firewalls[fw]), "forward"));
 }
 
+/// The security admin rules of an application gateway's virtual network before its subnet's NSG on a listener on a
+/// public frontend, where they are applied conservatively (gateway_admin_vnet: Allow and AlwaysAllow rules only;
+/// scope "gateway-subnet", which tells the stage from a backend's).
+void gateway_admin_stage(const model::Model& m, const PathEntry& e, std::vector<Stage>& path) {
+  if (e.dnat_firewall >= 0) return;  // a private frontend behind a firewall's DNAT rule: not applied
+  if (const int vnet = gateway_admin_vnet(m, e.gateway); vnet >= 0) {
+    path.push_back(stage(K::kAdminRule, RK::kVirtualNetwork, vnet, "gateway-subnet"));
+  }
+}
+
 /// An application gateway's backend flow after the entry, up to the gateway: a firewall's DNAT rule to a private
 /// frontend, the gateway subnet's NSG, the listener and the request routing rule.
 void gateway_head_stages(const model::Model& m, const PathEntry& e, std::vector<Stage>& path) {
   const model::Ref subnet = gateway_subnet(m.application_gateways[e.gateway]);
   if (e.dnat_firewall >= 0) dnat_stages(m, e.dnat_firewall, e.dnat_rule, path);
+  gateway_admin_stage(m, e, path);
   path.push_back(nsg_stage(subnet_nsg_slot(m, subnet), "gateway-subnet", RK::kSubnet, subnet.index, ""));
   path.push_back(stage(K::kApplicationGateway, RK::kApplicationGateway, e.gateway, "listener", e.gateway_rule));
   Stage routing = stage(K::kApplicationGateway, RK::kApplicationGateway, e.gateway, "routing", e.gateway_rule);
@@ -210,6 +221,7 @@ std::vector<Stage> entry_point_path(const model::Model& m, RK kind, const PathEn
     case RK::kApplicationGateway: {
       const model::Ref subnet = gateway_subnet(m.application_gateways[e.gateway]);
       if (e.dnat_firewall >= 0) dnat_stages(m, e.dnat_firewall, e.dnat_rule, path);
+      gateway_admin_stage(m, e, path);
       path.push_back(nsg_stage(subnet_nsg_slot(m, subnet), "subnet", RK::kSubnet, subnet.index, ""));
       path.push_back(stage(K::kApplicationGateway, RK::kApplicationGateway, e.gateway, "listener", e.gateway_rule,
                            e.frontend_port));
@@ -230,6 +242,12 @@ std::vector<Stage> paas_path(const model::Model& m, int service, bool scm) {
     Stage data = stage(K::kPaas, RK::kPaasService, service, "public-data-endpoint");
     data.note = data_endpoint_note(s);
     path.push_back(data);
+    // The instance's virtual network's security admin rules, before its subnet's NSG, where they apply to it (a
+    // virtual network holding a managed instance is exempt unless its configurations say All or AllowRulesOnly:
+    // VirtualNetwork::admin_rules holds what applies; docs/model.md, "Security admin rules").
+    if (const int vnet = admin_rules_vnet(m, s.subnet.index); vnet >= 0) {
+      path.push_back(stage(K::kAdminRule, RK::kVirtualNetwork, vnet));
+    }
     path.push_back(nsg_stage(managed_instance_nsg(m, s), "subnet", RK::kSubnet, s.subnet.index, ""));
   } else {
     path.push_back(

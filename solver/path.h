@@ -59,10 +59,11 @@ struct Stage {
 /// `gateway`) enters through the Bastion's public IP (a Developer Bastion: the host itself), its subnet's NSG
 /// (scope "bastion-subnet"), the session and the route from its subnet to the target ("forward"). An application
 /// gateway's backend flow (kApplicationGateway) enters through the listener's public IP (or a firewall's DNAT rule to
-/// its private frontend), the gateway subnet's NSG (scope "gateway-subnet"), the listener, the request routing rule
-/// (scope "routing"), an internal load balancer's rule if the backend is behind one, the route from the gateway's
-/// subnet ("forward") and an Azure Firewall crossed both ways (scope empty: its deciding rule names it); without a
-/// gateway (-1) only the target's part follows the entry.
+/// its private frontend), on a public frontend the gateway's own admin stage where gateway_admin_vnet() puts one
+/// (kAdminRule, scope "gateway-subnet"), the gateway subnet's NSG (scope "gateway-subnet"), the listener, the request
+/// routing rule (scope "routing"), an internal load balancer's rule if the backend is behind one, the route from the
+/// gateway's subnet ("forward") and an Azure Firewall crossed both ways (scope empty: its deciding rule names it);
+/// without a gateway (-1) only the target's part follows the entry.
 std::vector<Stage> inbound_path(const model::Model& m, const PathEntry& e, const model::IpConfigIndex& x);
 
 /// The stages an application gateway's backend flows through listener `e.gateway_rule` share, up to the gateway's
@@ -76,7 +77,9 @@ std::vector<Stage> load_balancer_head_path(const PathEntry& e);
 
 /// An entry point's own entry (analyze's exposures of the entry point itself): the source, the entry (its public IP,
 /// or for an application gateway listener on a private frontend the firewall's public IP, DNAT rule and route to
-/// the frontend ("forward"), `dnat_firewall` and `dnat_rule`), its subnet's NSG (scope "subnet"), the entry point (a
+/// the frontend ("forward"), `dnat_firewall` and `dnat_rule`), for an application gateway on a public frontend its
+/// admin stage where gateway_admin_vnet() puts one (kAdminRule, scope "gateway-subnet"), its subnet's NSG (scope
+/// "subnet"), the entry point (a
 /// Bastion host's "host", an application gateway's "listener" `gateway_rule` on `frontend_port`) and the target; a
 /// firewall's own public IP: the source, the entry, the DNAT rule (`gateway_rule`) and the target. `kind`:
 /// kBastionHost, kApplicationGateway or kFirewall, `e.gateway` the resource.
@@ -84,7 +87,8 @@ std::vector<Stage> entry_point_path(const model::Model& m, model::ResourceKind k
 
 /// The public endpoint of PaaS service `service` (its SCM site's when `scm`): the source, the endpoint (scope
 /// "endpoint": the port is served), then for a SQL managed instance its public data endpoint (scope
-/// "public-data-endpoint") and its subnet's NSG (scope "subnet"), for every other service its public network access
+/// "public-data-endpoint"), the security admin rules of its virtual network where they apply to it (kAdminRule,
+/// the virtual network) and its subnet's NSG (scope "subnet"), for every other service its public network access
 /// (scope "public-network-access" or "scm-public-network-access") and its firewall (scope empty: the deciding rule
 /// or default action names it when evaluated); and the target.
 std::vector<Stage> paas_path(const model::Model& m, int service, bool scm);

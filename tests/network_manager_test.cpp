@@ -5,7 +5,10 @@
 // NSGs; rules of every configuration deployed to the VNet's region are evaluated by priority (lower first).
 #include <catch2/catch.hpp>
 
+#include <cstdint>
+#include <filesystem>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include <fmt/format.h>
@@ -103,13 +106,14 @@ void avnm_group(json& r, const std::string& group, const std::string& vnet) {
                {"properties", {{"resourceId", kAvnmRg + "/virtualNetworks/" + vnet}}}});
 }
 
-/// Security admin configuration `config` with rule collection `rc` applied to `group`.
-void avnm_config(json& r, const std::string& config, const std::string& group) {
+/// Security admin configuration `config` with rule collection `rc` applied to `group`, and `intent` as its
+/// applyOnNetworkIntentPolicyBasedServices.
+void avnm_config(json& r, const std::string& config, const std::string& group, const std::string& intent = "None") {
   const std::string id = kAvnmManager + "/securityAdminConfigurations/" + config;
   r.push_back({{"id", id},
                {"name", config},
                {"type", "Microsoft.Network/networkManagers/securityAdminConfigurations"},
-               {"properties", {{"applyOnNetworkIntentPolicyBasedServices", {"None"}}}}});
+               {"properties", {{"applyOnNetworkIntentPolicyBasedServices", {intent}}}}});
   r.push_back(
       {{"id", id + "/ruleCollections/rc"},
        {"name", "rc"},
@@ -575,4 +579,454 @@ TEST_CASE("admin rules: explain applies them on an application gateway's backend
   const auto x = avnm_cli("explain", files, {"--from", "52.10.20.30", "--to", "20.50.0.20", "--port", "443"});
   INFO(x.out + x.err);
   CHECK(x.out.find("verdict: denied at admin-rule: security admin rule 'deny-8080'") != std::string::npos);
+}
+
+namespace {
+
+/// The base estate with a second subnet `data` (10.0.2.0/24) in vnet-a, delegated to `delegation` (none when
+/// empty), and, when `managed_instance`, the SQL managed instance `mi1` in it (public data endpoint off, so that it
+/// adds no exposure of its own); `nm`'s configuration `cfg` with `intent` applies deny-ssh (Deny, 10, tcp 22) and
+/// always-rdp (AlwaysAllow, 20, tcp 3389) to vnet-a.
+json avnm_intent_estate(const std::string& delegation, bool managed_instance, const std::string& intent) {
+  json e = avnm_base_estate();
+  json subnet = {{"id", kAvnmRg + "/virtualNetworks/vnet-a/subnets/data"},
+                 {"name", "data"},
+                 {"properties", {{"addressPrefix", "10.0.2.0/24"}}}};
+  if (!delegation.empty()) {
+    subnet["properties"]["delegations"] = {{{"name", "d"}, {"properties", {{"serviceName", delegation}}}}};
+  }
+  e[0]["properties"]["subnets"].push_back(subnet);
+  if (managed_instance) {
+    e.push_back({{"id", "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Sql/managedInstances/mi1"},
+                 {"name", "mi1"},
+                 {"type", "Microsoft.Sql/managedInstances"},
+                 {"properties", {{"subnetId", kAvnmRg + "/virtualNetworks/vnet-a/subnets/data"}}}});
+  }
+  avnm_group(e, "ng", "vnet-a");
+  avnm_config(e, "cfg", "ng", intent);
+  avnm_rule(e, "cfg", "deny-ssh", "Deny", 10, "22");
+  avnm_rule(e, "cfg", "always-rdp", "AlwaysAllow", 20, "3389");
+  avnm_deployed(e, {"cfg"});
+  return e;
+}
+
+/// The messages of the diagnostics with `code`.
+std::vector<std::string> avnm_messages(const model::Diagnostics& d, const std::string& code) {
+  std::vector<std::string> out;
+  for (const auto& x : d.sorted()) {
+    if (x.code == code) out.push_back(x.message);
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("admin rules: a VNet holding a SQL managed instance is exempt unless the configuration says All",
+          "[solver][network_manager]") {
+  // Azure does not apply security admin rules to a virtual network that holds a service with network intent
+  // policies (SQL managed instance, Azure Databricks) unless applyOnNetworkIntentPolicyBasedServices is All;
+  // AllowRulesOnly applies its Allow and AlwaysAllow rules only. vm (10.0.1.4, subnet web) is in the same VNet as
+  // mi1 (subnet data), so the exemption is the VNet's, not the subnet's.
+  SECTION("None (the default): no admin rule applies, the NSG alone decides") {
+    const auto r = avnm_run(avnm_intent_estate("Microsoft.Sql/managedInstances", true, "None"));
+    REQUIRE_FALSE(r.diags.has_errors());
+    CHECK(r.m.security_admin_configurations[0].on_intent_policy_services == model::IntentPolicyApply::kNone);
+    CHECK(r.m.vnets[0].admin_rules.empty());
+    // deny-ssh does not close 22, always-rdp does not open 3389 over the NSG's deny-rdp.
+    CHECK(avnm_lines(r) == std::vector<std::string>{"tcp 22 any | nsg(subnet):allow-ssh no-nsg(nic)"});
+    CHECK(avnm_messages(r.diags, "admin-rules-exempt") ==
+          std::vector<std::string>{
+              "virtual network 'vnet-a' holds SQL managed instance 'mi1', a service with network intent policies, "
+              "and the security admin configurations that apply to it set applyOnNetworkIntentPolicyBasedServices "
+              "to None: none of their rules apply to it"});
+    CHECK(avnm_messages(r.diags, "admin-rules-undecided").empty());
+  }
+  SECTION("All: every rule applies") {
+    const auto r = avnm_run(avnm_intent_estate("Microsoft.Sql/managedInstances", true, "All"));
+    REQUIRE_FALSE(r.diags.has_errors());
+    CHECK(r.m.vnets[0].admin_rules == std::vector<int>{0, 1});
+    CHECK(avnm_lines(r) == std::vector<std::string>{"tcp 3389 any | admin:always-rdp"});
+    CHECK(avnm_codes(r.diags).empty());
+  }
+  SECTION("AllowRulesOnly: the AlwaysAllow rule applies, the Deny rule does not") {
+    const auto r = avnm_run(avnm_intent_estate("Microsoft.Sql/managedInstances", true, "AllowRulesOnly"));
+    REQUIRE_FALSE(r.diags.has_errors());
+    CHECK(r.m.vnets[0].admin_rules == std::vector<int>{1});
+    CHECK(avnm_lines(r) == std::vector<std::string>{"tcp 22 any | admin:- nsg(subnet):allow-ssh no-nsg(nic)",
+                                                    "tcp 3389 any | admin:always-rdp"});
+    CHECK(avnm_messages(r.diags, "admin-rules-exempt") ==
+          std::vector<std::string>{
+              "virtual network 'vnet-a' holds SQL managed instance 'mi1', a service with network intent policies, "
+              "and the security admin configurations that apply to it set applyOnNetworkIntentPolicyBasedServices "
+              "to AllowRulesOnly: only their Allow and AlwaysAllow rules apply to it, not their Deny rules"});
+  }
+  SECTION("a VNet without such a service: every rule applies, whatever the setting") {
+    const auto r = avnm_run(avnm_intent_estate("Microsoft.Web/serverFarms", false, "None"));
+    REQUIRE_FALSE(r.diags.has_errors());
+    CHECK(r.m.subnets[1].delegations == std::vector<std::string>{"Microsoft.Web/serverFarms"});
+    CHECK(avnm_lines(r) == std::vector<std::string>{"tcp 3389 any | admin:always-rdp"});
+    CHECK(avnm_codes(r.diags).empty());
+  }
+}
+
+TEST_CASE("admin rules: a subnet delegated to Azure Databricks leaves the exemption unknown: Deny not applied",
+          "[solver][network_manager]") {
+  // exposim does not read Databricks workspaces: a subnet delegated to one says the VNet may hold a service with
+  // network intent policies. With None, Azure applies nothing if it does and everything if it does not: the Deny
+  // rule is left out and the AlwaysAllow rule applied, so that neither reading hides an exposure.
+  SECTION("None") {
+    const auto r = avnm_run(avnm_intent_estate("Microsoft.Databricks/workspaces", false, "None"));
+    REQUIRE_FALSE(r.diags.has_errors());
+    CHECK(avnm_lines(r) == std::vector<std::string>{"tcp 22 any | admin:- nsg(subnet):allow-ssh no-nsg(nic)",
+                                                    "tcp 3389 any | admin:always-rdp"});
+    const auto warnings = avnm_messages(r.diags, "admin-rules-undecided");
+    REQUIRE(warnings.size() == 1);
+    CHECK(warnings[0].find("subnet 'data' is delegated to 'Microsoft.Databricks/workspaces'") != std::string::npos);
+    CHECK(warnings[0].find("virtual network 'vnet-a'") != std::string::npos);
+  }
+  SECTION("All: the exemption does not matter, every rule applies") {
+    const auto r = avnm_run(avnm_intent_estate("Microsoft.Databricks/workspaces", false, "All"));
+    REQUIRE_FALSE(r.diags.has_errors());
+    CHECK(avnm_lines(r) == std::vector<std::string>{"tcp 3389 any | admin:always-rdp"});
+    CHECK(avnm_codes(r.diags).empty());
+  }
+}
+
+TEST_CASE(
+    "admin rules: configurations with different intent policy settings on an exempt VNet are read "
+    "conservatively",
+    "[solver][network_manager]") {
+  // Azure uses the setting of the network manager with the highest scope, which exposim does not check: with
+  // baseline (All, deny-ssh) and exceptions (None, always-rdp) both applying to mi1's VNet, the Deny may not apply
+  // (exceptions' None may win) and the AlwaysAllow may (baseline's All may win).
+  json e = avnm_intent_estate("Microsoft.Sql/managedInstances", true, "All");
+  e.erase(e.end() - 1);  // the deployment status: deployed again below with both configurations
+  avnm_config(e, "exceptions", "ng", "None");
+  avnm_rule(e, "exceptions", "always-rdp-2", "AlwaysAllow", 5, "3389");
+  avnm_deployed(e, {"cfg", "exceptions"});
+  const auto r = avnm_run(e);
+  REQUIRE_FALSE(r.diags.has_errors());
+  CHECK(avnm_lines(r) == std::vector<std::string>{"tcp 22 any | admin:- nsg(subnet):allow-ssh no-nsg(nic)",
+                                                  "tcp 3389 any | admin:always-rdp-2"});
+  const auto warnings = avnm_messages(r.diags, "admin-rules-undecided");
+  REQUIRE(warnings.size() == 1);
+  CHECK(warnings[0].find("highest scope") != std::string::npos);
+}
+
+TEST_CASE("admin rules: they do not filter the entry points' own subnets: application gateway and Bastion",
+          "[solver][network_manager]") {
+  // Azure does not apply security admin rules to subnets holding an application gateway (without network
+  // isolation), Bastion or a firewall; other subnets of the same VNet get them. The app-gateway-waf example: vnet-hub
+  // holds agw-edge (listener 20.50.0.20:443), bastion-hub (20.50.0.10:443) and vm-web-1 and vm-web-2 (8080 from the
+  // gateway, 22 through Bastion). A Deny admin rule for every TCP port from any source applied to vnet-hub closes
+  // the VMs but neither entry point's 443; vm-app-1 in vnet-spoke (not a member) stays reachable through Bastion.
+  const auto dir = exposim::testing::scratch_dir("network-manager");
+  const std::vector<std::string> files = {
+      exposim::testing::example("app-gateway-waf/estate.json"),
+      avnm_deny_file(dir, "avnm-agw-all.json",
+                     "/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg-edge/providers/"
+                     "Microsoft.Network/virtualNetworks/vnet-hub",
+                     "0-65535")};
+  const auto a = avnm_cli("analyze", files, {});
+  INFO(a.out + a.err);
+  REQUIRE(a.code != 2);
+  CHECK(a.out.find("* agw-edge               20.50.0.20 (listener l-https)") != std::string::npos);
+  CHECK(a.out.find("* bastion-hub            20.50.0.10 (Bastion)") != std::string::npos);
+  CHECK(a.out.find("* vm-app-1     10.1.0.4  20.50.0.10:443") != std::string::npos);
+  CHECK(a.out.find("vm-web-1") == std::string::npos);
+  CHECK(a.out.find("vm-web-2") == std::string::npos);
+  // explain of the listener follows the backend leg, which the admin rule of vnet-hub drops at vm-web-1's subnet,
+  // not at the gateway's.
+  const auto x = avnm_cli("explain", files, {"--from", "52.10.20.30", "--to", "20.50.0.20", "--port", "443"});
+  INFO(x.out + x.err);
+  CHECK(x.out.find("verdict: denied at admin-rule: security admin rule 'deny-0-65535'") != std::string::npos);
+}
+
+TEST_CASE("admin rules: they do not filter an Azure Firewall's or Bastion's public IP", "[solver][network_manager]") {
+  // The hub-and-spoke example: vnet-hub holds fw-hub (20.50.60.70: DNAT on 443, 2222, 3389, 8080) and bas-hub
+  // (20.50.60.80:443). A Deny admin rule for TCP 443 from any source applied to vnet-hub leaves both entries as
+  // they are (Azure does not apply admin rules to the firewall's and Bastion's subnets); vm-app (vnet-spoke2, not
+  // a member) still gets 8443 from the firewall's 443.
+  const auto dir = exposim::testing::scratch_dir("network-manager");
+  const std::vector<std::string> files = {
+      exposim::testing::hub_file("hub.json"), exposim::testing::hub_file("spokes.json"),
+      exposim::testing::hub_file("firewall.json"),
+      avnm_deny_file(dir, "avnm-hub.json",
+                     "/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg-hub/providers/"
+                     "Microsoft.Network/virtualNetworks/vnet-hub",
+                     "443")};
+  const auto a = avnm_cli("analyze", files, {});
+  INFO(a.out + a.err);
+  REQUIRE(a.code != 2);
+  CHECK(a.out.find("* bas-hub              20.50.60.80 (Bastion)  public-ip      tcp    443") != std::string::npos);
+  CHECK(a.out.find("* fw-hub     10.0.1.4  20.50.60.70            firewall-dnat  tcp    443") != std::string::npos);
+  CHECK(a.out.find("* vm-app     10.2.1.4  20.50.60.70:443        firewall-dnat  tcp    8443") != std::string::npos);
+  CHECK(a.out.find("6 exposures of 2 entry points (1 firewall, 1 Bastion host)") != std::string::npos);
+}
+
+TEST_CASE("admin rules: a private endpoint in a member VNet leaves the service's public endpoint to its firewall",
+          "[solver][network_manager]") {
+  // Security admin rules do not apply to private endpoints, and a PaaS public endpoint is not in any VNet: a Deny
+  // admin rule for every TCP port applied to vnet-a closes the VM but not storage account st1, whose private
+  // endpoint pe1 is in vnet-a's subnet web and whose public endpoint admits the internet (no firewall) on 443 and
+  // 445 (80 is closed by secure transfer, on by default).
+  json e = avnm_base_estate();
+  e.push_back({{"id", "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/st1"},
+               {"name", "st1"},
+               {"type", "Microsoft.Storage/storageAccounts"},
+               {"kind", "StorageV2"},
+               {"properties", json::object()}});
+  e.push_back({{"id", kAvnmRg + "/privateEndpoints/pe1"},
+               {"name", "pe1"},
+               {"type", "Microsoft.Network/privateEndpoints"},
+               {"properties",
+                {{"subnet", avnm_id_ref(kAvnmRg + "/virtualNetworks/vnet-a/subnets/web")},
+                 {"ipConfigurations", {{{"name", "x"}, {"properties", {{"privateIPAddress", "10.0.1.9"}}}}}},
+                 {"privateLinkServiceConnections",
+                  {{{"name", "c1"},
+                    {"properties",
+                     {{"privateLinkServiceId",
+                       "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Storage/"
+                       "storageAccounts/st1"},
+                      {"groupIds", {"blob"}}}}}}}}}});
+  avnm_group(e, "ng", "vnet-a");
+  avnm_config(e, "cfg", "ng");
+  avnm_rule(e, "cfg", "deny-all", "Deny", 10, "0-65535");
+  e.back()["properties"].erase("sources");  // none listed: any address
+  avnm_deployed(e, {"cfg"});
+  const auto r = avnm_run(e);
+  REQUIRE_FALSE(r.diags.has_errors());
+  REQUIRE(r.m.private_endpoints.size() == 1);
+  CHECK(r.m.private_endpoints[0].subnet.resolved());
+  REQUIRE(r.a.exposures.size() == 1);
+  const auto& x = r.a.exposures[0];
+  CHECK(x.via == solver::Via::kPaasPublic);
+  CHECK(x.target_kind == model::ResourceKind::kPaasService);
+  CHECK(model::to_string(x.ports) == "443,445");
+  for (const auto& h : x.path) CHECK(h.kind != solver::HopKind::kAdminRule);
+}
+
+namespace {
+
+/// The base estate with subnet `data` (10.0.2.0/24, NSG `nsg-mi`: `nsg_access` Internet tcp 3342 at 100, as rule
+/// `mi-3342`) in vnet-a holding SQL managed instance `mi1` with its public data endpoint on (tcp 3342), and `nm`'s
+/// configuration `cfg` with `intent` applying the admin rule `admin-3342` (`access`, priority 10, tcp 3342 from
+/// Internet) to vnet-a.
+json avnm_mi_estate(const std::string& nsg_access, const std::string& intent, const std::string& access) {
+  json e = avnm_base_estate();
+  e[0]["properties"]["subnets"].push_back(
+      {{"id", kAvnmRg + "/virtualNetworks/vnet-a/subnets/data"},
+       {"name", "data"},
+       {"properties",
+        {{"addressPrefix", "10.0.2.0/24"},
+         {"networkSecurityGroup", avnm_id_ref(kAvnmRg + "/networkSecurityGroups/nsg-mi")},
+         {"delegations", {{{"name", "d"}, {"properties", {{"serviceName", "Microsoft.Sql/managedInstances"}}}}}}}}});
+  e.push_back({{"id", kAvnmRg + "/networkSecurityGroups/nsg-mi"},
+               {"name", "nsg-mi"},
+               {"type", "Microsoft.Network/networkSecurityGroups"},
+               {"properties",
+                {{"securityRules",
+                  {{{"name", "mi-3342"},
+                    {"properties",
+                     {{"priority", 100},
+                      {"access", nsg_access},
+                      {"direction", "Inbound"},
+                      {"protocol", "Tcp"},
+                      {"sourceAddressPrefix", "Internet"},
+                      {"sourcePortRange", "*"},
+                      {"destinationAddressPrefix", "*"},
+                      {"destinationPortRange", "3342"}}}}}}}}});
+  e.push_back(
+      {{"id", "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Sql/managedInstances/mi1"},
+       {"name", "mi1"},
+       {"type", "Microsoft.Sql/managedInstances"},
+       {"properties",
+        {{"subnetId", kAvnmRg + "/virtualNetworks/vnet-a/subnets/data"}, {"publicDataEndpointEnabled", true}}}});
+  avnm_group(e, "ng", "vnet-a");
+  avnm_config(e, "cfg", "ng", intent);
+  avnm_rule(e, "cfg", "admin-3342", access, 10, "3342");
+  avnm_deployed(e, {"cfg"});
+  return e;
+}
+
+/// The lines (avnm_lines) of the exposures of the managed instance alone.
+std::vector<std::string> avnm_mi_lines(const AvnmRun& r) {
+  AvnmRun only;
+  only.m = r.m;
+  for (const auto& x : r.a.exposures) {
+    if (x.target_kind == model::ResourceKind::kPaasService) only.a.exposures.push_back(x);
+  }
+  return avnm_lines(only);
+}
+
+/// explain's verdict line for a client on 3342 of mi1.
+std::string avnm_mi_verdict(const AvnmRun& r) {
+  solver::FlowQuery q;
+  q.source = *model::IpAddress::parse("52.10.20.30");
+  q.target = "mi1";
+  q.protocol = model::Protocol::kTcp;
+  q.source_port = 50000;
+  q.destination_port = 3342;
+  const auto t = solver::explain(r.m, q);
+  std::string hops;
+  for (const auto& h : t.hops) hops += std::string(solver::to_string(h.kind)) + (h.passes ? "+ " : "- ");
+  return hops + (t.allowed ? "allowed" : "denied");
+}
+
+}  // namespace
+
+TEST_CASE("admin rules: a SQL managed instance's public data endpoint gets them where its VNet is not exempt",
+          "[solver][network_manager]") {
+  // mi1's public data endpoint (tcp 3342) is filtered by its subnet's NSG nsg-mi; the admin rules of vnet-a come
+  // before it where they apply to the VNet that holds the instance (All; AllowRulesOnly for Allow and AlwaysAllow),
+  // as on any other target. With None (the default) they do not apply and the NSG alone decides.
+  SECTION("All, a Deny admin rule on 3342 over the NSG's allow: closed") {
+    const auto r = avnm_run(avnm_mi_estate("Allow", "All", "Deny"));
+    REQUIRE_FALSE(r.diags.has_errors());
+    CHECK(avnm_mi_lines(r).empty());
+    // The trace goes on past the stop (the NSG would admit the packet; not reached).
+    CHECK(avnm_mi_verdict(r) == "source+ paas+ paas+ admin-rule- nsg+ denied");
+  }
+  SECTION("All, an AlwaysAllow admin rule on 3342 over the NSG's deny: open, the NSG skipped") {
+    const auto r = avnm_run(avnm_mi_estate("Deny", "All", "AlwaysAllow"));
+    REQUIRE_FALSE(r.diags.has_errors());
+    CHECK(avnm_mi_lines(r) == std::vector<std::string>{"tcp 3342 any | admin:admin-3342"});
+    CHECK(avnm_mi_verdict(r) == "source+ paas+ paas+ admin-rule+ allowed");
+  }
+  SECTION("AllowRulesOnly, an AlwaysAllow admin rule on 3342 over the NSG's deny: open") {
+    const auto r = avnm_run(avnm_mi_estate("Deny", "AllowRulesOnly", "AlwaysAllow"));
+    REQUIRE_FALSE(r.diags.has_errors());
+    CHECK(avnm_mi_lines(r) == std::vector<std::string>{"tcp 3342 any | admin:admin-3342"});
+  }
+  SECTION("AllowRulesOnly, a Deny admin rule on 3342: not applied, the NSG's allow decides") {
+    const auto r = avnm_run(avnm_mi_estate("Allow", "AllowRulesOnly", "Deny"));
+    REQUIRE_FALSE(r.diags.has_errors());
+    CHECK(avnm_mi_lines(r) == std::vector<std::string>{"tcp 3342 any | nsg(subnet):mi-3342"});
+  }
+  SECTION("None, a Deny admin rule: exempt, the NSG's allow decides, no admin stage") {
+    const auto r = avnm_run(avnm_mi_estate("Allow", "None", "Deny"));
+    REQUIRE_FALSE(r.diags.has_errors());
+    CHECK(avnm_mi_lines(r) == std::vector<std::string>{"tcp 3342 any | nsg(subnet):mi-3342"});
+    CHECK(avnm_mi_verdict(r) == "source+ paas+ paas+ nsg+ allowed");
+  }
+  SECTION("None, an AlwaysAllow admin rule over the NSG's deny: exempt, closed") {
+    const auto r = avnm_run(avnm_mi_estate("Deny", "None", "AlwaysAllow"));
+    REQUIRE_FALSE(r.diags.has_errors());
+    CHECK(avnm_mi_lines(r).empty());
+    CHECK(avnm_mi_verdict(r) == "source+ paas+ paas+ nsg- denied");
+  }
+}
+
+namespace {
+
+const std::string kAvnmEdgeVnet =
+    "/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg-edge/providers/Microsoft.Network/"
+    "virtualNetworks/vnet-hub";
+
+/// The app-gateway-waf example (agw-edge: listener l-https on 20.50.0.20:443 and l-http on :80, in subnet appgw of
+/// vnet-hub, NSG nsg-appgw: allow-https 100 Allow Internet tcp 443) with allow-https turned to `https_access`, and
+/// network manager nm applying `rules` (name, access, priority; tcp 443 from Internet) to vnet-hub.
+AvnmRun avnm_gateway_run(const std::string& https_access,
+                         const std::vector<std::tuple<std::string, std::string, int>>& rules) {
+  const std::filesystem::path estate =
+      std::filesystem::path(EXPOSIM_SOURCE_DIR) / "examples/app-gateway-waf/estate.json";
+  json e = json::parse(exposim::testing::read_file(estate))["value"];
+  for (auto& r : e) {
+    if (r["name"] != "nsg-appgw") continue;
+    for (auto& rule : r["properties"]["securityRules"]) {
+      if (rule["name"] == "allow-https") rule["properties"]["access"] = https_access;
+    }
+  }
+  e.push_back(
+      {{"id", kAvnmManager}, {"name", "nm"}, {"type", "Microsoft.Network/networkManagers"}, {"properties", {}}});
+  avnm_group(e, "ng", "");
+  e.push_back({{"id", kAvnmManager + "/networkGroups/ng/staticMembers/hub"},
+               {"name", "hub"},
+               {"type", "Microsoft.Network/networkManagers/networkGroups/staticMembers"},
+               {"properties", {{"resourceId", kAvnmEdgeVnet}}}});
+  avnm_config(e, "cfg", "ng");
+  for (const auto& [name, access, priority] : rules) avnm_rule(e, "cfg", name, access, priority, "443");
+  avnm_deployed(e, {"cfg"});
+  return avnm_run(e);
+}
+
+/// The exposures of application gateway agw-edge itself (its listeners): avnm_lines.
+std::vector<std::string> avnm_listener_lines(const AvnmRun& r) {
+  AvnmRun only;
+  only.m = r.m;
+  for (const auto& x : r.a.exposures) {
+    if (x.target_kind == model::ResourceKind::kApplicationGateway) only.a.exposures.push_back(x);
+  }
+  return avnm_lines(only);
+}
+
+/// explain's hops (kind, + passes, - stops) and verdict for a client on `port` of `target`.
+std::string avnm_trace(const AvnmRun& r, const std::string& target, std::uint16_t port) {
+  solver::FlowQuery q;
+  q.source = *model::IpAddress::parse("52.10.20.30");
+  q.target = target;
+  q.protocol = model::Protocol::kTcp;
+  q.source_port = 50000;
+  q.destination_port = port;
+  const auto t = solver::explain(r.m, q);
+  std::string hops;
+  for (const auto& h : t.hops) {
+    hops += std::string(solver::to_string(h.kind)) + (h.scope[0] != '\0' ? std::string("(") + h.scope + ")" : "") +
+            (h.passes ? "+ " : "- ");
+  }
+  return hops + (t.allowed ? "allowed" : "denied");
+}
+
+}  // namespace
+
+TEST_CASE("admin rules: an application gateway's listener gets its VNet's Allow and AlwaysAllow rules with a warning",
+          "[solver][network_manager]") {
+  // Azure applies security admin rules to an application gateway's subnet only when the gateway is deployed with
+  // network isolation, which the resource does not show. exposim reads it so that nothing is hidden: an AlwaysAllow
+  // rule of the gateway's VNet may admit listener traffic the gateway subnet's NSG denies, a Deny rule may not act.
+  SECTION("the NSG denies 443 and no admin rule: the listener is closed, no warning") {
+    const auto r = avnm_gateway_run("Deny", {});
+    REQUIRE_FALSE(r.diags.has_errors());
+    CHECK(avnm_listener_lines(r).empty());
+    CHECK(avnm_messages(r.diags, "admin-rules-undecided").empty());
+  }
+  SECTION("the NSG denies 443, an AlwaysAllow admin rule on 443: the listener is exposed past the NSG, warned") {
+    const auto r = avnm_gateway_run("Deny", {{"always-443", "AlwaysAllow", 20}});
+    REQUIRE_FALSE(r.diags.has_errors());
+    CHECK(avnm_listener_lines(r) == std::vector<std::string>{"tcp 443 any | admin:always-443"});
+    const auto warnings = avnm_messages(r.a.findings, "admin-rules-undecided");
+    REQUIRE(warnings.size() == 1);
+    CHECK(warnings[0].find("application gateway 'agw-edge'") != std::string::npos);
+    CHECK(warnings[0].find("virtual network 'vnet-hub'") != std::string::npos);
+    CHECK(warnings[0].find("network isolation") != std::string::npos);
+    // The backends behind l-https (vm-web-1 and vm-web-2 on 8080, admitted by nsg-web's allow-agw-8080) are reached
+    // through the same admin stage; at the backend the 443 rule does not match 8080.
+    AvnmRun backends;
+    backends.m = r.m;
+    for (const auto& x : r.a.exposures) {
+      if (x.via == solver::Via::kApplicationGateway) backends.a.exposures.push_back(x);
+    }
+    CHECK(
+        avnm_lines(backends) ==
+        std::vector<std::string>(2, "tcp 8080 any | admin:always-443 admin:- nsg(subnet):allow-agw-8080 no-nsg(nic)"));
+    // explain agrees: the gateway's admin stage admits the packet, the gateway subnet's NSG is not on the trace.
+    const std::string trace = avnm_trace(r, "20.50.0.20", 443);
+    CHECK(trace.find("admin-rule+ application-gateway(listener)+") != std::string::npos);
+    CHECK(trace.find("nsg(gateway-subnet)") == std::string::npos);
+    CHECK(trace.substr(trace.size() - 7) == "allowed");
+  }
+  SECTION("a Deny admin rule on 443 before the AlwaysAllow one is not applied: the listener is still exposed") {
+    const auto r = avnm_gateway_run("Deny", {{"deny-443", "Deny", 5}, {"always-443", "AlwaysAllow", 20}});
+    REQUIRE_FALSE(r.diags.has_errors());
+    CHECK(avnm_listener_lines(r) == std::vector<std::string>{"tcp 443 any | admin:always-443"});
+    CHECK(avnm_trace(r, "20.50.0.20", 443).find("admin-rule+ application-gateway(listener)+") != std::string::npos);
+  }
+  SECTION("the NSG allows 443, a Deny admin rule on 443 alone: the listener is still exposed, no stage, no warning") {
+    const auto r = avnm_gateway_run("Allow", {{"deny-443", "Deny", 5}});
+    REQUIRE_FALSE(r.diags.has_errors());
+    CHECK(avnm_listener_lines(r) == std::vector<std::string>{"tcp 443 any | nsg(subnet):allow-https"});
+    CHECK(avnm_messages(r.a.findings, "admin-rules-undecided").empty());
+    const std::string trace = avnm_trace(r, "20.50.0.20", 443);
+    CHECK(trace.find("nsg(gateway-subnet)+ application-gateway(listener)+") != std::string::npos);
+  }
 }

@@ -80,6 +80,19 @@ std::optional<model::Subnet> read_subnet(ReaderContext& ctx, JsonObject o, Child
                                *f));
     }
   }
+  // Delegations: a subnet delegated to a service with network intent policies (docs/model.md, "Security admin rules").
+  ctx.for_each_object(props, keys::kDelegations, "delegation", [&](JsonObject d, std::size_t) {
+    const auto dp = ctx.properties_of(d);
+    if (!dp) return;
+    std::optional<PointerScope> scope;
+    if (!dp->second.empty()) scope.emplace(ctx.ptr, dp->second);
+    const auto name = ctx.get_string(dp->first, keys::kServiceName);
+    if (name.unknown) {
+      s.delegation_unknown = true;
+    } else if (name) {
+      s.delegations.emplace_back(trim(*name));
+    }
+  });
   return s;
 }
 

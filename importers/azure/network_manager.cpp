@@ -123,9 +123,32 @@ bool read_security_admin_configuration(ReaderContext& ctx, Resource& resource) {
   model::SecurityAdminConfiguration c;
   c.network_manager = admin_parent_ref(resource);
   static_cast<model::ResourceBase&>(c) = std::move(resource.base);
-  ctx.for_each_text(resource.props, "", kAdminApplyOnIntent, [&](std::string_view t) {
-    if (iequals(trim(t), "all")) c.on_intent_policy_services = true;
+  // A list: All wins over AllowRulesOnly, which wins over None (absent or empty: None, Azure's default).
+  bool all = false;
+  bool allow_rules_only = false;
+  bool unknown = false;
+  ctx.for_each_text(resource.props, "", kAdminApplyOnIntent, [&](std::string_view raw) {
+    const std::string_view t = trim(raw);
+    if (iequals(t, "all")) {
+      all = true;
+    } else if (iequals(t, "allowrulesonly")) {
+      allow_rules_only = true;
+    } else if (iequals(t, "none")) {
+      // Azure's default
+    } else if (is_unknown_value(t)) {
+      ctx.note_unknown(t);
+      unknown = true;
+    } else if (ctx.invalid_value(t, fmt::format("apply on network intent policy based services '{}' is not None, "
+                                                "AllowRulesOnly or All",
+                                                t))) {
+      unknown = true;  // from a template: only known at deployment
+    }
   });
+  using model::IntentPolicyApply;
+  c.on_intent_policy_services = all                ? IntentPolicyApply::kAll
+                                : unknown          ? IntentPolicyApply::kUnknown
+                                : allow_rules_only ? IntentPolicyApply::kAllowRulesOnly
+                                                   : IntentPolicyApply::kNone;
   ctx.model.security_admin_configurations.push_back(std::move(c));
   return true;
 }

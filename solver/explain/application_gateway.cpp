@@ -211,6 +211,14 @@ void explain_application_gateway(const model::Model& m, FlowTrace& t, int gi, in
                                EntryPoint{RK::kApplicationGateway, gi}, dnat->snat, dnat->snat_address)
           : entry_nsg_hop(m, space, q, subnet_ref, gateway_frontend_addresses(m, g), port, "gateway-subnet",
                           EntryPoint{RK::kApplicationGateway, gi});
+  // The gateway's own admin stage, where its path has one (gateway_admin_vnet: Allow and AlwaysAllow rules only),
+  // and whether an AlwaysAllow rule admitted the packet past the gateway subnet's NSG.
+  bool entry_skip_nsg = false;
+  TraceHop entry_admin;
+  if (const int admin_vnet = gateway_admin_vnet(m, gi); admin_vnet >= 0 && dnat == nullptr) {
+    entry_admin = packet_entry_admin_hop(m, space, admin_vnet, q, port, subnet_ref.index,
+                                         gateway_frontend_addresses(m, g), true, entry_skip_nsg);
+  }
   PathEntry how;
   how.via = Via::kApplicationGateway;
   how.gateway = gi;
@@ -277,7 +285,11 @@ void explain_application_gateway(const model::Model& m, FlowTrace& t, int gi, in
           at_gateway = true;
           t.hops.push_back(scope == "listener" ? listener : routing);
           break;
-        case K::kAdminRule: {  // the backend VNet's security admin rules, on the gateway's addresses
+        case K::kAdminRule: {               // the backend VNet's security admin rules, on the gateway's addresses
+          if (scope == "gateway-subnet") {  // the gateway's own, before its subnet's NSG
+            t.hops.push_back(entry_admin);
+            break;
+          }
           if (chosen == nullptr) break;
           const auto& bcfg = m.nics[chosen->x.nic].ip_configurations[chosen->x.ip_configuration];
           const Destination bdst{bcfg.private_ip, bcfg.subnet.index, &bcfg.asgs};
@@ -289,7 +301,7 @@ void explain_application_gateway(const model::Model& m, FlowTrace& t, int gi, in
         case K::kNsg:
         case K::kNoNsg:
           if (scope == "gateway-subnet") {
-            t.hops.push_back(entry_nsg);
+            if (!entry_skip_nsg) t.hops.push_back(entry_nsg);
           } else if (!target_nsgs && !skip_nsgs) {  // the backend's two NSG stages, decided together
             target_nsgs = true;
             forwarded_nsg_hops(m, space, Via::kApplicationGateway, chosen->x, through.sources, chosen->port, who,

@@ -71,6 +71,13 @@ TraceHop entry_hop(const model::Model& m, int pip, const FlowQuery& q, const Ent
 TraceHop packet_admin_hop(const model::Model& m, const AddressSpace& space, const Stage& stage, const PacketSet& packet,
                           const Destination& dst, bool& skip_nsgs);
 
+/// The admin stage of an entry point whose address in subnet `subnet` is not known (a SQL managed instance's public
+/// data endpoint, an application gateway's listener) for the packet of `q` to `port`, decided as analyze decides it
+/// (decide_admin_at_entry; `allows_only`: Deny rules not applied). `skip_nsgs` as for packet_admin_hop.
+TraceHop packet_entry_admin_hop(const model::Model& m, const AddressSpace& space, int vnet, const FlowQuery& q,
+                                std::uint16_t port, int subnet, const IpSet& frontends, bool allows_only,
+                                bool& skip_nsgs);
+
 /// The hop of NSG stage `stage` (solver/path.h) for the one packet `packet` to `dst` (`at`: the same packet, for the
 /// reason): the rule that decides it first, as analyze decides it; no NSG at the stage's scope passes (the caller
 /// decides what a missing NSG on both scopes means for its entry).

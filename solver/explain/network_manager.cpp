@@ -5,10 +5,10 @@
 
 namespace exposim::solver::explain_internal {
 
-TraceHop packet_admin_hop(const model::Model& m, const AddressSpace& space, const Stage& stage, const PacketSet& packet,
-                          const Destination& dst, bool& skip_nsgs) {
-  skip_nsgs = false;
-  const auto decisions = decide_admin(m, stage.resource, packet, dst, space);
+namespace {
+
+/// The admin hop of virtual network `vnet` for one packet decided as `decisions`.
+TraceHop admin_trace_hop(int vnet, const std::vector<AdminDecision>& decisions, bool& skip_nsgs) {
   // One packet: one decision. Several sources (a firewall's SNAT addresses, a Bastion subnet's, an application
   // gateway's instances): the flow passes when any of them passes, as analyze reports it, so the most permissive
   // decision is shown: AlwaysAllow, then Allow or no rule, then Deny (the first of equals, in rule order).
@@ -22,14 +22,37 @@ TraceHop packet_admin_hop(const model::Model& m, const AddressSpace& space, cons
   }
   const int rule = d != nullptr ? d->rule : -1;
   TraceHop h;
-  static_cast<Hop&>(h) = admin_hop(stage.resource, rule);
+  static_cast<Hop&>(h) = admin_hop(vnet, rule);
   h.passes = rule < 0 || d->access != model::AdminAccess::kDeny;
   h.why.code = rule >= 0 ? ReasonCode::kAdminRule : ReasonCode::kAdminNoRule;
-  h.why.vnet = stage.resource;
+  h.why.vnet = vnet;
   h.why.rule = rule;
   h.why.passes = h.passes;
   skip_nsgs = rule >= 0 && d->access == model::AdminAccess::kAlwaysAllow;
   return h;
+}
+
+}  // namespace
+
+TraceHop packet_admin_hop(const model::Model& m, const AddressSpace& space, const Stage& stage, const PacketSet& packet,
+                          const Destination& dst, bool& skip_nsgs) {
+  return admin_trace_hop(stage.resource, decide_admin(m, stage.resource, packet, dst, space), skip_nsgs);
+}
+
+TraceHop packet_entry_admin_hop(const model::Model& m, const AddressSpace& space, int vnet, const FlowQuery& q,
+                                std::uint16_t port, int subnet, const IpSet& frontends, bool allows_only,
+                                bool& skip_nsgs) {
+  const bool ported = model::has_ports(q.protocol);
+  PortSet source_port;
+  PortSet destination_port;
+  if (ported) {
+    source_port.add(q.source_port, q.source_port);
+    destination_port.add(port, port);
+  }
+  const PacketSet packet(Cube{model::to_set(q.source), IpSet::all(), model::bit(q.protocol),
+                              ported ? source_port : PortSet::all(), ported ? destination_port : PortSet::all()});
+  return admin_trace_hop(vnet, decide_admin_at_entry(m, vnet, packet, subnet, frontends, space, allows_only),
+                         skip_nsgs);
 }
 
 }  // namespace exposim::solver::explain_internal

@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "solver/explain/internal.h"
+#include "solver/network_manager.h"
 #include "solver/paas.h"
 #include "solver/path.h"
 
@@ -74,6 +75,10 @@ void explain_paas(const model::Model& m, FlowTrace& t, int si, bool scm) {
     endpoint.passes = true;
     endpoint.why = because(ReasonCode::kPaasServes);
   }
+  // A SQL managed instance's admin stage (set before walking when its path has one), and whether an AlwaysAllow rule
+  // admitted the packet past the subnet's NSG (which is then not on the trace, as in analyze's path).
+  TraceHop admin;
+  bool skip_nsg = false;
   auto walk = [&](const TraceHop& setting, const TraceHop& filter) {
     for (const Stage& stage : paas_path(m, si, scm)) {
       const std::string_view scope = stage.scope;
@@ -82,9 +87,12 @@ void explain_paas(const model::Model& m, FlowTrace& t, int si, bool scm) {
         case K::kPaas:  // the port served, then the public data endpoint or access, then the firewall (scope empty)
           t.hops.push_back(scope == "endpoint" ? endpoint : scope.empty() ? filter : setting);
           break;
+        case K::kAdminRule: t.hops.push_back(admin); break;  // a SQL managed instance's virtual network's
         case K::kNsg:
-        case K::kNoNsg: t.hops.push_back(filter); break;  // a SQL managed instance's subnet NSG
-        default: break;                                   // the target (analyze's)
+        case K::kNoNsg:  // a SQL managed instance's subnet NSG
+          if (!skip_nsg) t.hops.push_back(filter);
+          break;
+        default: break;  // the target (analyze's)
       }
     }
   };
@@ -109,6 +117,10 @@ void explain_paas(const model::Model& m, FlowTrace& t, int si, bool scm) {
     } else {
       nsg =
           entry_nsg_hop(m, space, q, s.subnet, IpSet{}, q.destination_port, "subnet", EntryPoint{RK::kPaasService, si});
+    }
+    if (const int vnet = admin_rules_vnet(m, s.subnet.index); vnet >= 0) {
+      // The packet as analyze's admin stage decides it: an entry whose address in the subnet is not known.
+      admin = packet_entry_admin_hop(m, space, vnet, q, q.destination_port, s.subnet.index, IpSet{}, false, skip_nsg);
     }
     walk(data, nsg);
     finish_trace(t, because(ReasonCode::kAllowedPaas));
