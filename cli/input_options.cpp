@@ -300,6 +300,7 @@ std::vector<importers::InputReport> import_files(const InputOptions& o, const st
   io.prior_state = prior_state;
   io.parameter_files = o.parameter_files;
   io.parameters = o.parameters;
+  for (const auto& d : dirs) io.directory_inputs.insert(io.directory_inputs.end(), d.files.begin(), d.files.end());
   io.template_dirs = o.template_dirs;
   io.allowed_dirs = o.allowed_dirs;
   io.strict = o.strict;

@@ -2,8 +2,10 @@
 #include "importers/inputs.h"
 
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <map>
+#include <set>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -134,7 +136,8 @@ std::vector<InputReport> import_inputs(const std::vector<std::string>& paths, co
   template_options.template_dirs = options.template_dirs;
   template_options.allowed_dirs = options.allowed_dirs;
   template_options.strict = options.strict;
-  auto add_parameters = [&](const std::string& path, bool positional) {
+  // Parameter values into `into`, later files winning.
+  auto add_parameters = [&](const std::string& path, bool positional, json& into) {
     auto text = read_file(path, options.max_template_bytes, diags);
     if (!text) return;
     auto doc = arm::parse_arm_json(*text, path, diags);
@@ -147,8 +150,12 @@ std::vector<InputReport> import_inputs(const std::vector<std::string>& paths, co
       return;
     }
     const json values = arm::parameter_values(*doc);
-    for (auto it = values.begin(); it != values.end(); ++it) template_options.parameters[it.key()] = it.value();
+    for (auto it = values.begin(); it != values.end(); ++it) into[it.key()] = it.value();
   };
+  // A parameter file found in a directory walk: its values apply to the templates of its own directory only.
+  const std::set<std::string> walked(options.directory_inputs.begin(), options.directory_inputs.end());
+  const auto directory_of = [](const std::string& path) { return std::filesystem::path(path).parent_path().string(); };
+  std::map<std::string, json> directory_parameters;
   for (std::size_t i = 0; i < paths.size(); ++i) {
     kinds[i] = sniff(paths[i]);
     reports[i].path = paths[i];
@@ -156,9 +163,16 @@ std::vector<InputReport> import_inputs(const std::vector<std::string>& paths, co
                       : kinds[i] == Kind::kParameters ? "parameters"
                       : kinds[i] == Kind::kTerraform  ? "terraform"
                                                       : "resources";
-    if (kinds[i] == Kind::kParameters) add_parameters(paths[i], true);
+    if (kinds[i] != Kind::kParameters) continue;
+    if (walked.count(paths[i]) != 0) {
+      auto [it, fresh] = directory_parameters.try_emplace(directory_of(paths[i]), json::object());
+      add_parameters(paths[i], true, it->second);
+    } else {
+      add_parameters(paths[i], true, template_options.parameters);
+    }
   }
-  for (const auto& p : options.parameter_files) add_parameters(p, false);
+  for (const auto& p : options.parameter_files) add_parameters(p, false, template_options.parameters);
+  json overrides = json::object();
   for (const auto& assignment : options.parameters) {
     const auto eq = assignment.find('=');
     if (eq == std::string::npos || eq == 0) {
@@ -166,8 +180,9 @@ std::vector<InputReport> import_inputs(const std::vector<std::string>& paths, co
                   fmt::format("'{}' is not NAME=VALUE", assignment));
       continue;
     }
-    template_options.parameters[assignment.substr(0, eq)] = assignment.substr(eq + 1);
+    overrides[assignment.substr(0, eq)] = assignment.substr(eq + 1);
   }
+  for (auto it = overrides.begin(); it != overrides.end(); ++it) template_options.parameters[it.key()] = it.value();
 
   // Templates are expanded first: the resource importer must know every valueless parameter of the run. They are
   // independent of each other: on `options.jobs` workers, each into its own slot (diagnostics, valueless
@@ -184,6 +199,11 @@ std::vector<InputReport> import_inputs(const std::vector<std::string>& paths, co
     const std::string& path = paths[i];
     model::Diagnostics& into = template_diags[t];
     arm::TemplateOptions own = template_options;
+    if (const auto d = directory_parameters.find(directory_of(path)); d != directory_parameters.end()) {
+      // Its directory's parameter files over the others, the command line's overrides over both.
+      for (auto it = d->second.begin(); it != d->second.end(); ++it) own.parameters[it.key()] = it.value();
+      for (auto it = overrides.begin(); it != overrides.end(); ++it) own.parameters[it.key()] = it.value();
+    }
     own.read_file = [&](const std::string& linked) { return read_file(linked, options.max_template_bytes, into); };
     auto text = read_file(path, options.max_template_bytes, into);
     if (!text) return;

@@ -17,8 +17,13 @@ namespace exposim::importers {
 struct InputOptions {
   std::vector<std::string> parameter_files;  // deploymentParameters.json files, in order (later wins)
   std::vector<std::string> parameters;       // "name=value" overrides, after the files
-  std::vector<std::string> template_dirs;    // --template-dir: where linked templates given by URI are looked up
-  std::vector<std::string> allowed_dirs;     // --allow-dir: where linked templates may be read from (TemplateOptions)
+  /// Inputs that a directory walk found (cli/input_directories.h), by path as given. A parameter file among them
+  /// applies only to the templates of its own directory, after the other parameter files and before the overrides:
+  /// a folder of templates pairs each one with its parameter file (azuredeploy.json, azuredeploy.parameters.json),
+  /// and one folder's values must not reach another folder's template.
+  std::vector<std::string> directory_inputs;
+  std::vector<std::string> template_dirs;  // --template-dir: where linked templates given by URI are looked up
+  std::vector<std::string> allowed_dirs;   // --allow-dir: where linked templates may be read from (TemplateOptions)
   /// --strict: a template's required parameter without a value, or an expression ARM would reject, is an
   /// error (docs/arm-templates.md); otherwise a placeholder or unknown value with a note or warning.
   bool strict{false};
@@ -61,7 +66,8 @@ DetectedKind detect_input_kind(std::string_view head, bool truncated);
 
 /// Imports every input into `model`; problems go to `diags` (file and JSON pointer into the input, also for
 /// resources expanded from a template). Parameter files (given with --parameters or among the inputs) apply
-/// to every template of the run. Never throws on bad input.
+/// to every template of the run, except those a directory walk found (InputOptions::directory_inputs), which apply
+/// to the templates of their own directory. Never throws on bad input.
 std::vector<InputReport> import_inputs(const std::vector<std::string>& paths, const InputOptions& options,
                                        model::Model& model, model::Diagnostics& diags);
 

@@ -121,3 +121,78 @@ TEST_CASE("the kind of a file in an input directory is detected from its first b
   CHECK(detect_input_kind("name: x\n", false) == DetectedKind::kNotJson);
   CHECK(detect_input_kind("", false) == DetectedKind::kNotJson);
 }
+
+namespace {
+
+/// A template whose NSG `nsg` allows tcp 22 from its parameter sshSource, and its parameter file giving `source`.
+void input_dir_template_folder(const std::filesystem::path& dir, const std::string& nsg, const std::string& source) {
+  std::filesystem::create_directories(dir);
+  exposim::testing::write_file(
+      dir / "azuredeploy.json",
+      fmt::format(R"({{"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+  "contentVersion": "1.0.0.0", "parameters": {{"sshSource": {{"type": "string"}}}},
+  "resources": [{{"type": "Microsoft.Network/networkSecurityGroups", "apiVersion": "2023-09-01", "name": "{}",
+    "location": "westeurope", "properties": {{"securityRules": [{{"name": "allow-ssh", "properties": {{
+      "priority": 100, "direction": "Inbound", "access": "Allow", "protocol": "Tcp",
+      "sourceAddressPrefix": "[parameters('sshSource')]", "sourcePortRange": "*",
+      "destinationAddressPrefix": "*", "destinationPortRange": "22"}}}}]}}}}]}})",
+                  nsg));
+  exposim::testing::write_file(
+      dir / "azuredeploy.parameters.json",
+      fmt::format(R"({{"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#",
+  "contentVersion": "1.0.0.0", "parameters": {{"sshSource": {{"value": "{}"}}}}}})",
+                  source));
+}
+
+/// The source prefixes of allow-ssh in the NSG named `nsg`, as text.
+std::vector<std::string> input_dir_ssh_sources(const exposim::model::Model& m, const std::string& nsg) {
+  std::vector<std::string> out;
+  for (const auto& g : m.nsgs) {
+    if (g.name != nsg) continue;
+    for (const auto& r : g.rules) {
+      if (r.name != "allow-ssh") continue;
+      for (const auto& p : r.source.prefixes) out.push_back(p.to_string());
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("a parameter file found in an input directory applies to the templates of its own directory only",
+          "[importers][inputs]") {
+  namespace fs = std::filesystem;
+  const fs::path root = exposim::testing::scratch_dir("input-dir-parameters");
+  input_dir_template_folder(root / "a", "nsg-a", "81.2.69.0/24");
+  input_dir_template_folder(root / "b", "nsg-b", "203.0.113.0/24");
+  // The order a directory walk gives: sorted paths.
+  const std::vector<std::string> paths{
+      (root / "a/azuredeploy.json").string(), (root / "a/azuredeploy.parameters.json").string(),
+      (root / "b/azuredeploy.json").string(), (root / "b/azuredeploy.parameters.json").string()};
+  exposim::importers::InputOptions options;
+  SECTION("found by a directory walk: each folder's template gets its own folder's value") {
+    options.directory_inputs = paths;
+    exposim::model::Model m;
+    exposim::model::Diagnostics diags;
+    exposim::importers::import_inputs(paths, options, m, diags);
+    CHECK(input_dir_ssh_sources(m, "nsg-a") == std::vector<std::string>{"81.2.69.0/24"});
+    CHECK(input_dir_ssh_sources(m, "nsg-b") == std::vector<std::string>{"203.0.113.0/24"});
+  }
+  SECTION("a --param override wins over a folder's parameter file") {
+    options.directory_inputs = paths;
+    options.parameters = {"sshSource=198.51.100.0/24"};
+    exposim::model::Model m;
+    exposim::model::Diagnostics diags;
+    exposim::importers::import_inputs(paths, options, m, diags);
+    CHECK(input_dir_ssh_sources(m, "nsg-a") == std::vector<std::string>{"198.51.100.0/24"});
+    CHECK(input_dir_ssh_sources(m, "nsg-b") == std::vector<std::string>{"198.51.100.0/24"});
+  }
+  SECTION("named on the command line: every parameter file applies to every template, the later winning") {
+    exposim::model::Model m;
+    exposim::model::Diagnostics diags;
+    exposim::importers::import_inputs(paths, options, m, diags);
+    CHECK(input_dir_ssh_sources(m, "nsg-a") == std::vector<std::string>{"203.0.113.0/24"});
+    CHECK(input_dir_ssh_sources(m, "nsg-b") == std::vector<std::string>{"203.0.113.0/24"});
+  }
+  fs::remove_all(root);
+}
