@@ -10,11 +10,15 @@
 // docs/model.md, "Security admin rules": Deny drops whatever the NSGs say, AlwaysAllow admits and skips the NSGs.
 #include <catch2/catch.hpp>
 
+#include <filesystem>
 #include <string>
 #include <vector>
 
 #include <fmt/format.h>
 
+#include <nlohmann/json.hpp>
+
+#include "cli_support.h"
 #include "terraform_support.h"
 
 namespace {
@@ -135,4 +139,39 @@ TEST_CASE("terraform admin rules: values only known after apply are read so that
             "unknown-value /planned_values/root_module/resources/14/values/configuration_ids",
         });
   CHECK(tf_avnm_lines(r) == std::vector<std::string>{"tcp 0-65535 any | admin:always-rdp"});
+}
+
+TEST_CASE("terraform admin rules: a subnet delegated to a service with network intent policies is read",
+          "[terraform][network_manager]") {
+  // avnm.json with subnet web delegated to Microsoft.Databricks/workspaces (a `delegation` block). Azure does not
+  // apply admin rules by default to a virtual network holding such a service (cfg leaves
+  // applyOnNetworkIntentPolicyBasedServices unset: None); exposim does not read Databricks workspaces, so whether
+  // the service is there is not known, and the reading that hides nothing applies always-rdp (AlwaysAllow) and not
+  // deny-ssh (Deny), with a warning: tcp 22 through the NSG's allow-ssh, tcp 3389 through always-rdp. Before the
+  // delegation was translated, deny-ssh applied and closed 22: an exposure Azure has was hidden.
+  nlohmann::json plan =
+      nlohmann::json::parse(exposim::testing::read_file(terraform_support::terraform_data("avnm.json")));
+  int delegated = 0;
+  for (auto& res : plan["planned_values"]["root_module"]["resources"]) {
+    if (res["type"] != "azurerm_subnet") continue;
+    res["values"]["delegation"] = nlohmann::json::array(
+        {{{"name", "dbx"},
+          {"service_delegation", nlohmann::json::array({{{"name", "Microsoft.Databricks/workspaces"},
+                                                         {"actions", nlohmann::json::array()}}})}}});
+    ++delegated;
+  }
+  REQUIRE(delegated == 1);
+  const auto dir = exposim::testing::scratch_dir("tf-avnm-delegation");
+  exposim::testing::write_file(dir / "plan.json", plan.dump());
+  TerraformRun r;
+  exposim::importers::import_inputs({(dir / "plan.json").string()}, {}, r.model, r.diags);
+  exposim::model::validate(r.model, r.diags, exposim::model::ValidateOptions{true});
+  r.analysis = exposim::solver::analyze(r.model);
+  std::filesystem::remove_all(dir);
+  REQUIRE(r.model.subnets.size() == 1);
+  CHECK(r.model.subnets[0].delegations == std::vector<std::string>{"Microsoft.Databricks/workspaces"});
+  CHECK(tf_avnm_warnings(r) ==
+        std::vector<std::string>{"admin-rules-undecided /planned_values/root_module/resources/1"});
+  CHECK(tf_avnm_lines(r) == std::vector<std::string>{"tcp 22 any | admin:- nsg(subnet):allow-ssh no-nsg(nic)",
+                                                     "tcp 3389 any | admin:always-rdp"});
 }

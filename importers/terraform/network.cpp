@@ -16,6 +16,31 @@ void copy_subnet_prefixes(Context& ctx, const Block& b, Synthesized& s, const st
   }
 }
 
+/// `delegation { service_delegation { name } }` blocks of a subnet block into `delegations` at `base` (Azure's
+/// `delegations[].properties.serviceName`): a subnet delegated to a service with network intent policies may exempt
+/// its virtual network from security admin rules (docs/model.md, "Security admin rules"). Unknown: one delegation
+/// whose service is unknown, which the Azure reader takes as not known.
+void copy_subnet_delegations(Context& ctx, const Block& b, Synthesized& s, const std::string& base) {
+  if (ctx.state(b, "delegation") == State::kUnknown) {
+    s.set(base + "/delegations/0/properties/serviceName", Context::unknown_text(b, "delegation"),
+          b.attr_pointer("delegation"));
+    return;
+  }
+  const auto delegations = ctx.nested(b, "delegation");
+  for (std::size_t k = 0; k < delegations.size(); ++k) {
+    const std::string at = fmt::format("{}/delegations/{}/properties", base, k);
+    if (ctx.state(delegations[k], "service_delegation") == State::kUnknown) {
+      s.set(at + "/serviceName", Context::unknown_text(delegations[k], "service_delegation"),
+            delegations[k].attr_pointer("service_delegation"));
+      continue;
+    }
+    const auto services = ctx.nested(delegations[k], "service_delegation");
+    if (services.empty()) continue;
+    s.set(at, json::object(), delegations[k].values_pointer);
+    ctx.copy_string(services.front(), "name", s, at + "/serviceName");
+  }
+}
+
 /// One route's attributes (the same names inline and in azurerm_route) into `properties` at `base`.
 void copy_route(Context& ctx, const Block& b, Synthesized& s, const std::string& base) {
   ctx.copy_string(b, "address_prefix", s, base + "/addressPrefix");
@@ -56,6 +81,7 @@ void translate_vnet(Context& ctx, const Instance& i, std::vector<Synthesized>& o
     }
     s->doc[json::json_pointer(base + "/properties")] = json::object();
     copy_subnet_prefixes(ctx, sb, *s, base + "/properties");
+    copy_subnet_delegations(ctx, sb, *s, base + "/properties");
     ctx.copy_ref(sb, "security_group", *s, base + "/properties/networkSecurityGroup");
     ctx.copy_ref(sb, "route_table_id", *s, base + "/properties/routeTable");  // azurerm 4.x
   }
@@ -65,6 +91,7 @@ void translate_subnet(Context& ctx, const Instance& i, std::vector<Synthesized>&
   Synthesized* s = begin_resource(ctx, i, "Microsoft.Network/virtualNetworks/subnets", out);
   if (s == nullptr) return;
   copy_subnet_prefixes(ctx, Context::top(i), *s, "/properties");
+  copy_subnet_delegations(ctx, Context::top(i), *s, "/properties");
 }
 
 void translate_subnet_nsg_association(Context& ctx, const Instance& i, std::vector<Synthesized>& out) {
