@@ -28,16 +28,7 @@ model::NetworkSecurityGroup entry_view(const model::NetworkSecurityGroup& nsg, c
   model::NetworkSecurityGroup view = nsg;
   for (auto& r : view.rules) {
     if (r.direction != model::Direction::kInbound) continue;
-    const auto& d = r.destination;
-    const bool allow = r.access == model::Access::kAllow;
-    bool applies = d.any || (allow && !d.other_tags.empty());
-    for (auto t : d.tags) applies = applies || t == model::ServiceTag::kVirtualNetwork;
-    const IpSet listed = model::to_set(d.prefixes);
-    if (!applies && !listed.empty()) {
-      applies = allow ? listed.intersects(subnet_space) || listed.intersects(frontends)
-                      : !subnet_space.empty() && listed.contains(subnet_space);
-    }
-    if (applies) {
+    if (rule_reaches_entry(r, subnet_space, frontends)) {
       r.destination = model::AddressMatch{};
       r.destination.any = true;
     } else {

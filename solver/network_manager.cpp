@@ -34,21 +34,6 @@ std::vector<AdminDecision> decide_admin(const model::Model& m, int vnet, const P
 
 namespace {
 
-/// Whether admin rule `r` (its destination) reaches an entry point somewhere in `subnet_space` or at `frontends`:
-/// an Allow or AlwaysAllow rule when it meets them, a Deny rule only when it covers the subnet.
-bool admin_rule_reaches_entry(const model::SecurityRule& r, const IpSet& subnet_space, const IpSet& frontends) {
-  const auto& d = r.destination;
-  const bool allow = r.access == model::Access::kAllow;
-  bool applies = d.any || (allow && !d.other_tags.empty());
-  for (auto t : d.tags) applies = applies || t == model::ServiceTag::kVirtualNetwork;
-  const IpSet listed = model::to_set(d.prefixes);
-  if (!applies && !listed.empty()) {
-    applies = allow ? listed.intersects(subnet_space) || listed.intersects(frontends)
-                    : !subnet_space.empty() && listed.contains(subnet_space);
-  }
-  return applies;
-}
-
 IpSet admin_entry_subnet_space(const model::Model& m, int subnet) {
   return subnet >= 0 ? model::to_set(m.subnets[subnet].prefixes) : IpSet{};
 }
@@ -66,7 +51,7 @@ std::vector<AdminDecision> decide_admin_at_entry(const model::Model& m, int vnet
       const auto& a = m.admin_rules[i];
       if (allows_only && a.access == model::AdminAccess::kDeny) continue;
       if (a.rule.direction != model::Direction::kInbound) continue;
-      if (!admin_rule_reaches_entry(a.rule, inner, frontends)) continue;
+      if (!rule_reaches_entry(a.rule, inner, frontends)) continue;
       PacketSet taken = rest.intersect(source_match(a.rule, subnet, space));
       if (taken.empty()) continue;
       rest = rest.subtract(taken);
@@ -86,7 +71,7 @@ bool admin_always_allow_at_entry(const model::Model& m, int vnet, int subnet, co
     if (a.access != model::AdminAccess::kAlwaysAllow || a.rule.direction != model::Direction::kInbound) continue;
     if ((a.rule.protocols & model::bit(model::Protocol::kTcp)) == 0) continue;
     if (!a.rule.destination_ports.intersects(ports)) continue;
-    if (admin_rule_reaches_entry(a.rule, inner, frontends)) return true;
+    if (rule_reaches_entry(a.rule, inner, frontends)) return true;
   }
   return false;
 }

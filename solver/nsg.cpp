@@ -223,4 +223,17 @@ std::vector<std::vector<RuleDecision>> decide_inbound_each(const model::Model& m
   return out;
 }
 
+bool rule_reaches_entry(const model::SecurityRule& r, const IpSet& subnet_space, const IpSet& frontends) {
+  const auto& d = r.destination;
+  const bool allow = r.access == model::Access::kAllow;
+  bool applies = d.any || (allow && !d.other_tags.empty());
+  for (auto t : d.tags) applies = applies || t == model::ServiceTag::kVirtualNetwork;
+  const IpSet listed = model::to_set(d.prefixes);
+  if (!applies && !listed.empty()) {
+    applies = allow ? listed.intersects(subnet_space) || listed.intersects(frontends)
+                    : !subnet_space.empty() && listed.contains(subnet_space);
+  }
+  return applies;
+}
+
 }  // namespace exposim::solver

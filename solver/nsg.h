@@ -103,6 +103,12 @@ std::vector<RuleDecision> evaluate_nsg_by_subtraction(const model::NetworkSecuri
                                                       model::Direction direction, const PacketSet& arriving,
                                                       const Destination& dst, const AddressSpace& space);
 
+/// Whether the destination of inbound rule `r` (an NSG rule or a security admin rule) reaches an entry point whose
+/// instance addresses are not known, somewhere in `subnet_space` or at `frontends`: an allow rule when its
+/// destination meets them, a deny rule only when it covers the whole subnet (so that a deny never hides a packet it
+/// may not stop).
+bool rule_reaches_entry(const model::SecurityRule& r, const IpSet& subnet_space, const IpSet& frontends);
+
 /// How NSG slot `s` decides inbound `arriving` to `dst`: the NSG's decisions (evaluate_nsg), or, when there is no
 /// NSG or it is not in the input, one allow decision of every packet with no rule (-1). `sources`, `past` and
 /// `budget` as for evaluate_nsg.
