@@ -59,7 +59,7 @@ struct Analyze {
         output,
         [&](std::ostream& o) {
           if (format == "json") {
-            write_json(o, m, a, in.diagnostics, JsonOptions{json_version, summary, input.jobs});
+            write_json(o, m, a, in.diagnostics, JsonOptions{json_version, summary, input.jobs, &input.directories});
           } else if (format == "jsonl") {
             write_json_lines(o, m, a, in.diagnostics, JsonOptions{json_version, summary, input.jobs});
           } else if (format == "csv") {

@@ -6,6 +6,7 @@
 #include "cli/exposure_cells.h"
 #include "cli/hop_json.h"
 #include "cli/hop_text.h"
+#include "cli/input_directories.h"
 #include "cli/json_parts.h"
 #include "cli/json_writer.h"
 #include "cli/ordered_records.h"
@@ -559,6 +560,16 @@ void write_json(std::ostream& out, const model::Model& m, const solver::Analysis
     const ordered_json tags = {
         {"file", t.file}, {"cloud", t.cloud}, {"change_number", t.change_number}, {"tags", t.tags().size()}};
     out << ",\n  \"service_tags\": " << tags.dump();
+  }
+  if (options.directories != nullptr && !options.directories->empty()) {
+    // Only with a directory among the inputs: the files read from it, and those skipped with their reason.
+    ordered_json dirs = ordered_json::array();
+    for (const auto& d : *options.directories) {
+      ordered_json skipped = ordered_json::array();
+      for (const auto& s : d.skipped) skipped.push_back({{"path", s.path}, {"reason", s.reason}});
+      dirs.push_back({{"directory", d.directory}, {"files", d.files}, {"skipped", std::move(skipped)}});
+    }
+    out << ",\n  \"directories\": " << dirs.dump();
   }
   if (!a.broken.empty()) {
     // Only when there are some, so that estates without firewalls keep the version 1 shape exactly.

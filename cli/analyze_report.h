@@ -26,6 +26,8 @@ void write_json(std::ostream& out, const model::Model& m, const solver::Analysis
                 const std::vector<model::Diagnostic>& diagnostics);
 
 /// What analyze's JSON and JSON Lines hold (docs/output-format.md).
+struct DirectoryInputs;
+
 struct JsonOptions {
   /// 1: each exposure lists its `sources`; 2: distinct source sets are written once (`source_sets`) and each
   /// exposure's `sources` is the id of its set. Everything else is the same in both.
@@ -34,6 +36,9 @@ struct JsonOptions {
   bool summary{false};
   /// Workers that format the exposures (--jobs, cli/ordered_records.h); the bytes are the same for any number.
   int jobs{1};
+  /// The directories given as inputs and what each held (cli/input_directories.h): written as `directories` when
+  /// there is one, so that runs on files alone keep their shape exactly. Version 1 and 2 alike.
+  const std::vector<DirectoryInputs>* directories{nullptr};
 };
 
 /// The JSON document of `options`: version 1 (as write_json above), version 2, or the summary document.

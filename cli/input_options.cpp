@@ -265,7 +265,9 @@ std::vector<importers::InputReport> import_files(const InputOptions& o, const st
   std::vector<DirectoryInputs> dirs;
   const std::vector<std::string> files = expand_input_directories(given, dirs, diags);
   for (const auto& d : dirs) {
-    if (o.summarized_directories.insert(d.directory).second) print_directory_summary(d, o.verbose, err);
+    if (!o.summarized_directories.insert(d.directory).second) continue;
+    print_directory_summary(d, o.verbose, err);
+    o.directories.push_back(d);
   }
   protect_inputs(files);  // no report is written over them (cli/output.h)
   protect_inputs(o.parameter_files);

@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "cli/input_directories.h"
 #include "importers/inputs.h"
 #include "model/diagnostic.h"
 #include "model/model.h"
@@ -39,6 +40,8 @@ struct InputOptions {
   mutable std::shared_ptr<const model::ServiceTagTable> service_tag_table;
   /// The input directories whose summary import_files() printed already (whatif reads the estate twice).
   mutable std::set<std::string> summarized_directories;
+  /// What each of them held, in that order: analyze's JSON lists it (`directories`, docs/output-format.md).
+  mutable std::vector<DirectoryInputs> directories;
   /// --max-memory in bytes (cli/memory_limit.h): kDefaultMemoryLimit = the machine's physical memory, 0 = none.
   std::uint64_t max_memory{UINT64_MAX};
   bool strict{false};

@@ -92,7 +92,7 @@ void Builder::forward_gateway(const std::shared_ptr<const ForwardedEntry>& entry
 }
 
 void Builder::dnat_arrivals(const model::ApplicationGateway& g, const model::IpAddress& address, std::uint16_t port,
-                            bool port_unknown, const NsgSlot& slot, int subnet, const IpSet& frontends,
+                            bool port_unknown, const NsgSlot& slot, int subnet, const IpSet& frontends, int admin_vnet,
                             std::vector<Arrival>& out) {
   const PortSet listen = port_unknown ? PortSet::all() : single(port);
   for (std::size_t f = 0; f < m_.firewalls.size(); ++f) {
@@ -113,9 +113,27 @@ void Builder::dnat_arrivals(const model::ApplicationGateway& g, const model::IpA
                         fw.name, rule.name, g.name, address.to_string(), dnat_forward_blocks_text(m_, *blocked)));
         continue;
       }
-      const auto passed = admitted(m_, space_, slot, subnet, frontends, side.snat,
-                                   rule.translated_port != 0 ? single(rule.translated_port) : listen);
-      if (passed.empty()) continue;  // the gateway subnet's NSG refuses the firewall's addresses
+      const PortSet ports = rule.translated_port != 0 ? single(rule.translated_port) : listen;
+      // The gateway's admin stage over the firewall's SNAT addresses, as on a public frontend (Deny rules not
+      // applied): an AlwaysAllow rule admits them past the gateway subnet's NSG, an Allow rule (or none) hands them
+      // to it. Several SNAT addresses, one flow: it passes when any of them passes, so the decision taken (and
+      // named in the path) is the most permissive, as explain shows it: the first AlwaysAllow, else the first.
+      const AdminDecision* admin = nullptr;
+      std::vector<AdminDecision> decisions;
+      if (admin_vnet >= 0) {
+        const PacketSet arriving(Cube{side.snat, IpSet::all(), model::bit(Protocol::kTcp), PortSet::all(), ports});
+        decisions = decide_admin_at_entry(m_, admin_vnet, arriving, subnet, frontends, space_, true);
+        for (const auto& d : decisions) {
+          if (admin == nullptr ||
+              (d.access == model::AdminAccess::kAlwaysAllow && admin->access != model::AdminAccess::kAlwaysAllow)) {
+            admin = &d;
+          }
+        }
+      }
+      const bool skip_nsg = admin != nullptr && admin->access == model::AdminAccess::kAlwaysAllow;
+      const auto passed =
+          skip_nsg ? std::vector<Admitted>{} : admitted(m_, space_, slot, subnet, frontends, side.snat, ports);
+      if (!skip_nsg && passed.empty()) continue;  // the gateway subnet's NSG refuses the firewall's addresses
       for (const auto& [pip, fw_address] : pips) {
         if (pip < 0) continue;  // a secured hub's address: not a resource (not modelled through a gateway)
         IpSet dst;
@@ -137,7 +155,9 @@ void Builder::dnat_arrivals(const model::ApplicationGateway& g, const model::IpA
           a.dnat_firewall = static_cast<int>(f);
           a.dnat_rule = match.position;
           a.dnat_note = match.unresolved_source ? kUnresolvedSourceNote : "";
-          a.nsg_rule = passed.front().rule;
+          a.nsg_rule = skip_nsg ? -1 : passed.front().rule;
+          a.admin_rule = admin != nullptr ? admin->rule : -1;
+          a.skip_nsg = skip_nsg;
           out.push_back(std::move(a));
         }
       }
@@ -159,16 +179,21 @@ void Builder::application_gateway(int gi) {
                                   g.name));
   }
   const IpSet frontends = gateway_frontend_addresses(m_, g);
-  const int admin_vnet = gateway_admin_vnet(m_, gi);
-  if (admin_vnet >= 0) {
+  const int admin_vnet = gateway_admin_vnet(m_, gi, GatewayListeners::kPublicFrontends);
+  const int dnat_admin_vnet = gateway_admin_vnet(m_, gi, GatewayListeners::kBehindDnat);
+  // Said once per gateway: before the listeners for the public frontends' stage (as soon as it exists), else after
+  // them for the stage behind DNAT rules, when a DNAT rule reaches a listener on a private frontend.
+  auto admin_undecided = [&](int vnet) {
     findings_.warning(
         "admin-rules-undecided", g.where,
         fmt::format("application gateway '{}': virtual network '{}' has security admin rules, which Azure applies to "
                     "the gateway's subnet only if the gateway is deployed with network isolation, which the input "
                     "does not show: on its listeners' traffic their Allow and AlwaysAllow rules are applied, their "
                     "Deny rules are not",
-                    g.name, m_.vnets[admin_vnet].name));
-  }
+                    g.name, m_.vnets[vnet].name));
+  };
+  if (admin_vnet >= 0) admin_undecided(admin_vnet);
+  bool dnat_admin_used = false;
   for (std::size_t li = 0; li < g.listeners.size(); ++li) {
     const auto& l = g.listeners[li];
     if (l.frontend.child < 0 || l.frontend_port.child < 0) continue;
@@ -220,7 +245,8 @@ void Builder::application_gateway(int gi) {
         }
       }
     } else if (fe.private_ip) {
-      dnat_arrivals(g, *fe.private_ip, port, port_unknown, slot, subnet, frontends, arrivals);
+      dnat_arrivals(g, *fe.private_ip, port, port_unknown, slot, subnet, frontends, dnat_admin_vnet, arrivals);
+      dnat_admin_used = dnat_admin_used || (dnat_admin_vnet >= 0 && !arrivals.empty());
     }
     for (const auto& a : arrivals) {
       // The listener's own entry (solver/path.h), its NSG stage and DNAT rule decided.
@@ -305,6 +331,7 @@ void Builder::application_gateway(int gi) {
       }
     }
   }
+  if (dnat_admin_used && admin_vnet < 0) admin_undecided(dnat_admin_vnet);  // the same VNet when both are set
 }
 
 }  // namespace forwarding_internal
@@ -327,14 +354,19 @@ IpSet gateway_frontend_addresses(const model::Model& m, const model::Application
   return frontends;
 }
 
-int gateway_admin_vnet(const model::Model& m, int gateway) {
+int gateway_admin_vnet(const model::Model& m, int gateway, GatewayListeners which) {
   const auto& g = m.application_gateways[gateway];
   const int subnet = gateway_subnet(g).index;
   const int vnet = admin_rules_vnet(m, subnet);
   if (vnet < 0) return -1;
   PortSet ports;
   for (const auto& l : g.listeners) {
-    if (l.frontend.child < 0 || l.frontend_port.child < 0 || !g.frontends[l.frontend.child].public_ip.set()) continue;
+    if (l.frontend.child < 0 || l.frontend_port.child < 0) continue;
+    const auto& fe = g.frontends[l.frontend.child];
+    // A DNAT rule reaches a private frontend only (dnat_arrivals), on the listener's port.
+    if (which == GatewayListeners::kPublicFrontends ? !fe.public_ip.set() : fe.public_ip.set() || !fe.private_ip) {
+      continue;
+    }
     const auto& fp = g.frontend_ports[l.frontend_port.child];
     ports = ports.unite(fp.unknown ? PortSet::all() : forwarding_internal::single(fp.port));
   }

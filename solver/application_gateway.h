@@ -22,14 +22,18 @@ model::Ref gateway_subnet(const model::ApplicationGateway& g);
 /// The addresses of an application gateway's frontends, private and public.
 IpSet gateway_frontend_addresses(const model::Model& m, const model::ApplicationGateway& g);
 
+/// Which listeners of an application gateway an admin stage is for: those on public frontends (the internet
+/// clients arrive there), or those on private frontends, reached through a firewall's DNAT rule (the gateway
+/// subnet then sees the firewall's SNAT addresses).
+enum class GatewayListeners { kPublicFrontends, kBehindDnat };
+
 /// The virtual network whose security admin rules are put, conservatively, on application gateway `gateway`'s own
-/// inbound path (its listeners on public frontends, before its subnet's NSG), or -1. Azure applies them to a
-/// gateway's subnet only when the gateway is deployed with network isolation, which the input does not show: so
-/// only their Allow and AlwaysAllow rules are applied there (decide_admin_at_entry, `allows_only`), and only when an
-/// AlwaysAllow rule of the gateway's virtual network could admit TCP to the subnet on a port of its listeners on
-/// public frontends (otherwise the stage could change nothing, and is left off; docs/model.md, "Security admin
-/// rules").
-int gateway_admin_vnet(const model::Model& m, int gateway);
+/// inbound path (its listeners of kind `which`, before its subnet's NSG), or -1. Azure applies them to a gateway's
+/// subnet only when the gateway is deployed with network isolation, which the input does not show: so only their
+/// Allow and AlwaysAllow rules are applied there (decide_admin_at_entry, `allows_only`), and only when an
+/// AlwaysAllow rule of the gateway's virtual network could admit TCP to the subnet on a port of its listeners of
+/// that kind (otherwise the stage could change nothing, and is left off; docs/model.md, "Security admin rules").
+int gateway_admin_vnet(const model::Model& m, int gateway, GatewayListeners which);
 
 /// What one backend pool of application gateway `g` reaches: its NIC members and the ip configurations (in
 /// VNets connected to `gateway_vnet`) whose private IP is one of its addresses, sorted, no repeats; the

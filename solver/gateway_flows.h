@@ -89,9 +89,11 @@ class Builder {
   /// The firewall DNAT rules that translate to private frontend `address` of gateway `g` on `port` (the
   /// rule's translated port, or the port kept when it gives none): one arrival per firewall public IP and rule.
   /// The gateway subnet's NSG sees the firewall's SNAT addresses: when it admits any of them, it admits the
-  /// rule's clients (as for DNAT to an ip configuration).
+  /// rule's clients (as for DNAT to an ip configuration). `admin_vnet` (gateway_admin_vnet for listeners behind
+  /// DNAT; -1: none): the gateway's admin stage decides those addresses first, an AlwaysAllow rule admitting them
+  /// past the NSG.
   void dnat_arrivals(const model::ApplicationGateway& g, const model::IpAddress& address, std::uint16_t port,
-                     bool port_unknown, const NsgSlot& slot, int subnet, const IpSet& frontends,
+                     bool port_unknown, const NsgSlot& slot, int subnet, const IpSet& frontends, int admin_vnet,
                      std::vector<Arrival>& out);
 
   void application_gateway(int gi);

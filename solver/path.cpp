@@ -81,12 +81,14 @@ void dnat_stages(const model::Model& m, int fw, int rule, std::vector<Stage>& pa
   path.push_back(stage(K::kRoute, RK::kSubnet, firewall_subnet(m.firewalls[fw]), "forward"));
 }
 
-/// The security admin rules of an application gateway's virtual network before its subnet's NSG on a listener on a
-/// public frontend, where they are applied conservatively (gateway_admin_vnet: Allow and AlwaysAllow rules only;
-/// scope "gateway-subnet", which tells the stage from a backend's).
+/// The security admin rules of an application gateway's virtual network before its subnet's NSG on a listener (on a
+/// public frontend, or on a private one behind a firewall's DNAT rule: seen from the firewall's SNAT addresses),
+/// where they are applied conservatively (gateway_admin_vnet: Allow and AlwaysAllow rules only; scope
+/// "gateway-subnet", which tells the stage from a backend's).
 void gateway_admin_stage(const model::Model& m, const PathEntry& e, std::vector<Stage>& path) {
-  if (e.dnat_firewall >= 0) return;  // a private frontend behind a firewall's DNAT rule: not applied
-  if (const int vnet = gateway_admin_vnet(m, e.gateway); vnet >= 0) {
+  const GatewayListeners which =
+      e.dnat_firewall >= 0 ? GatewayListeners::kBehindDnat : GatewayListeners::kPublicFrontends;
+  if (const int vnet = gateway_admin_vnet(m, e.gateway, which); vnet >= 0) {
     path.push_back(stage(K::kAdminRule, RK::kVirtualNetwork, vnet, "gateway-subnet"));
   }
 }

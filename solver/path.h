@@ -59,11 +59,11 @@ struct Stage {
 /// `gateway`) enters through the Bastion's public IP (a Developer Bastion: the host itself), its subnet's NSG
 /// (scope "bastion-subnet"), the session and the route from its subnet to the target ("forward"). An application
 /// gateway's backend flow (kApplicationGateway) enters through the listener's public IP (or a firewall's DNAT rule to
-/// its private frontend), on a public frontend the gateway's own admin stage where gateway_admin_vnet() puts one
-/// (kAdminRule, scope "gateway-subnet"), the gateway subnet's NSG (scope "gateway-subnet"), the listener, the request
-/// routing rule (scope "routing"), an internal load balancer's rule if the backend is behind one, the route from the
-/// gateway's subnet ("forward") and an Azure Firewall crossed both ways (scope empty: its deciding rule names it);
-/// without a gateway (-1) only the target's part follows the entry.
+/// its private frontend), the gateway's own admin stage where gateway_admin_vnet() puts one for the listener's kind
+/// of frontend (kAdminRule, scope "gateway-subnet"), the gateway subnet's NSG (scope "gateway-subnet"), the listener,
+/// the request routing rule (scope "routing"), an internal load balancer's rule if the backend is behind one, the route
+/// from the gateway's subnet ("forward") and an Azure Firewall crossed both ways (scope empty: its deciding rule names
+/// it); without a gateway (-1) only the target's part follows the entry.
 std::vector<Stage> inbound_path(const model::Model& m, const PathEntry& e, const model::IpConfigIndex& x);
 
 /// The stages an application gateway's backend flows through listener `e.gateway_rule` share, up to the gateway's
@@ -77,10 +77,10 @@ std::vector<Stage> load_balancer_head_path(const PathEntry& e);
 
 /// An entry point's own entry (analyze's exposures of the entry point itself): the source, the entry (its public IP,
 /// or for an application gateway listener on a private frontend the firewall's public IP, DNAT rule and route to
-/// the frontend ("forward"), `dnat_firewall` and `dnat_rule`), for an application gateway on a public frontend its
-/// admin stage where gateway_admin_vnet() puts one (kAdminRule, scope "gateway-subnet"), its subnet's NSG (scope
-/// "subnet"), the entry point (a
-/// Bastion host's "host", an application gateway's "listener" `gateway_rule` on `frontend_port`) and the target; a
+/// the frontend ("forward"), `dnat_firewall` and `dnat_rule`), for an application gateway its admin stage where
+/// gateway_admin_vnet() puts one for the listener's kind of frontend (kAdminRule, scope "gateway-subnet"), its
+/// subnet's NSG (scope "subnet"), the entry point (a Bastion host's "host", an application gateway's "listener"
+/// `gateway_rule` on `frontend_port`) and the target; a
 /// firewall's own public IP: the source, the entry, the DNAT rule (`gateway_rule`) and the target. `kind`:
 /// kBastionHost, kApplicationGateway or kFirewall, `e.gateway` the resource.
 std::vector<Stage> entry_point_path(const model::Model& m, model::ResourceKind kind, const PathEntry& e);

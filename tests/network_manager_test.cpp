@@ -22,6 +22,7 @@
 #include "solver/exposure.h"
 #include "tests/cli_support.h"
 #include "tests/path_check.h"
+#include "tests/path_estates.h"
 #include "tests/resource_json.h"
 
 namespace {
@@ -1028,5 +1029,122 @@ TEST_CASE("admin rules: an application gateway's listener gets its VNet's Allow 
     CHECK(avnm_messages(r.a.findings, "admin-rules-undecided").empty());
     const std::string trace = avnm_trace(r, "20.50.0.20", 443);
     CHECK(trace.find("nsg(gateway-subnet)+ application-gateway(listener)+") != std::string::npos);
+  }
+}
+
+namespace {
+
+/// tests/path_estates.h's DNAT to an application gateway (internet -> pip-fw 20.1.1.1:443, DNAT rule to-agw ->
+/// 10.0.2.10:443, agw's private frontend in hub/agw; listener l-https -> pool 10.0.4.4:80, nic-app, whose nsg-app
+/// admits 80 from the gateway subnet; the firewall's SNAT addresses are its subnet 10.0.1.0/26) with nsg-agw's
+/// allow-fw-443 (100, from 10.0.1.0/26 on 443) turned to `fw_access`, vnet hub in westeurope, and network manager nm
+/// applying one inbound TCP 443 admin rule `name` (`access`, priority 10, from `source` to any address) to hub.
+AvnmRun avnm_dnat_gateway_run(const std::string& fw_access, const std::string& name, const std::string& access,
+                              const std::string& source) {
+  json e = exposim::testing::path_estates::dnat_to_gateway().resources;
+  for (auto& r : e) {
+    if (r["name"] == "hub") r["location"] = "westeurope";
+    if (r["name"] != "nsg-agw") continue;
+    for (auto& rule : r["properties"]["securityRules"]) {
+      if (rule["name"] == "allow-fw-443") rule["properties"]["access"] = fw_access;
+    }
+  }
+  e.push_back(
+      {{"id", kAvnmManager}, {"name", "nm"}, {"type", "Microsoft.Network/networkManagers"}, {"properties", {}}});
+  avnm_group(e, "ng", "");
+  e.push_back({{"id", kAvnmManager + "/networkGroups/ng/staticMembers/hub"},
+               {"name", "hub"},
+               {"type", "Microsoft.Network/networkManagers/networkGroups/staticMembers"},
+               {"properties", {{"resourceId", exposim::testing::gateway_estate::kS + "/virtualNetworks/hub"}}}});
+  avnm_config(e, "cfg", "ng");
+  avnm_rule(e, "cfg", name, access, 10, "443");
+  e.back()["properties"]["sources"] = {{{"addressPrefix", source}, {"addressPrefixType", "IPPrefix"}}};
+  avnm_deployed(e, {"cfg"});
+  return avnm_run(e);
+}
+
+/// The exposures of `r` of target kind `kind`: avnm_lines.
+std::vector<std::string> avnm_lines_of(const AvnmRun& r, model::ResourceKind kind) {
+  AvnmRun only;
+  only.m = r.m;
+  for (const auto& x : r.a.exposures) {
+    if (x.target_kind == kind) only.a.exposures.push_back(x);
+  }
+  return avnm_lines(only);
+}
+
+}  // namespace
+
+TEST_CASE("admin rules: an application gateway listener behind a firewall DNAT gets its VNet's admin stage",
+          "[solver][network_manager][application-gateway]") {
+  // Azure applies the gateway VNet's admin rules to the gateway's subnet when the gateway is deployed with network
+  // isolation, whatever frontend the traffic arrives on. Behind a firewall's DNAT rule the subnet sees the
+  // firewall's SNAT addresses (10.0.1.0/26): an AlwaysAllow admin rule over them admits the translated traffic that
+  // nsg-agw denies, as on a public frontend (Allow and AlwaysAllow rules applied, Deny rules not).
+  using RK = model::ResourceKind;
+  SECTION("AlwaysAllow from the firewall subnet over an NSG deny: exposed") {
+    const auto r = avnm_dnat_gateway_run("Deny", "always-fw", "AlwaysAllow", "10.0.1.0/26");
+    REQUIRE_FALSE(r.diags.has_errors());
+    // The listener: the admin rule decides, no gateway subnet NSG hop.
+    CHECK(avnm_lines_of(r, RK::kApplicationGateway) == std::vector<std::string>{"tcp 443 any | admin:always-fw"});
+    // The backend nic-app (in hub too: its own admin stage, where always-fw does not match the gateway subnet
+    // 10.0.2.0/24, then nsg-app's allow-gw-80) through the same stage.
+    CHECK(avnm_lines_of(r, RK::kNetworkInterface) ==
+          std::vector<std::string>{"tcp 80 any | admin:always-fw admin:- no-nsg(subnet) nsg(nic):allow-gw-80"});
+    const auto warnings = avnm_messages(r.a.findings, "admin-rules-undecided");
+    REQUIRE(warnings.size() == 1);
+    CHECK(warnings[0].find("application gateway 'agw'") != std::string::npos);
+    CHECK(warnings[0].find("virtual network 'hub'") != std::string::npos);
+    // The firewall's DNAT hop, then the admin stage of the gateway subnet (scope gateway-subnet) naming the rule.
+    const auto own = std::find_if(r.a.exposures.begin(), r.a.exposures.end(),
+                                  [](const auto& x) { return x.target_kind == RK::kApplicationGateway; });
+    REQUIRE(own != r.a.exposures.end());
+    std::string kinds;
+    for (const auto& h : own->path) kinds += std::string(solver::to_string(h.kind)) + ' ';
+    CHECK(kinds == "source entry firewall admin-rule application-gateway target ");
+    // explain agrees, hop by hop, on every exposure (tests/path_check.h), and on the client's packet.
+    exposim::testing::path_check::Counts n;
+    exposim::testing::path_check::check_paths(r.m, r.a, n);
+    CHECK(n.analyzed["own:application-gateway"] == 1);
+    CHECK(n.explained["own:application-gateway"] == 1);
+    CHECK(n.explained["application-gateway"] == 1);
+    const std::string trace = avnm_trace(r, "20.1.1.1", 443);
+    INFO(trace);
+    CHECK(trace.find("firewall+ route(forward)+ admin-rule+ application-gateway(listener)+") != std::string::npos);
+    CHECK(trace.find("nsg(gateway-subnet)") == std::string::npos);
+    CHECK(trace.substr(trace.size() - 7) == "allowed");
+  }
+  SECTION("Allow from the firewall subnet: the NSG denies and no stage") {
+    const auto r = avnm_dnat_gateway_run("Deny", "allow-fw", "Allow", "10.0.1.0/26");
+    REQUIRE_FALSE(r.diags.has_errors());
+    CHECK(avnm_lines_of(r, RK::kApplicationGateway).empty());
+    CHECK(avnm_lines_of(r, RK::kNetworkInterface).empty());
+    CHECK(avnm_messages(r.a.findings, "admin-rules-undecided").empty());
+    const std::string trace = avnm_trace(r, "20.1.1.1", 443);
+    INFO(trace);
+    // (The backend's own admin stage, further on, is not the gateway's.)
+    CHECK(trace.find("firewall+ route(forward)+ nsg(gateway-subnet)- application-gateway(listener)+") !=
+          std::string::npos);
+    CHECK(trace.substr(trace.size() - 6) == "denied");
+  }
+  SECTION("AlwaysAllow from other sources and an NSG allow: exposed by the NSG") {
+    const auto r = avnm_dnat_gateway_run("Allow", "always-other", "AlwaysAllow", "198.51.100.0/24");
+    REQUIRE_FALSE(r.diags.has_errors());
+    CHECK(avnm_lines_of(r, RK::kApplicationGateway) ==
+          std::vector<std::string>{"tcp 443 any | admin:- nsg(subnet):allow-fw-443"});
+    exposim::testing::path_check::Counts n;
+    exposim::testing::path_check::check_paths(r.m, r.a, n);
+    CHECK(n.explained["own:application-gateway"] == 1);
+    const std::string trace = avnm_trace(r, "20.1.1.1", 443);
+    CHECK(trace.find("admin-rule+ nsg(gateway-subnet)+ application-gateway(listener)+") != std::string::npos);
+    CHECK(trace.substr(trace.size() - 7) == "allowed");
+  }
+  SECTION("AlwaysAllow from other sources and an NSG deny: closed") {
+    const auto r = avnm_dnat_gateway_run("Deny", "always-other", "AlwaysAllow", "198.51.100.0/24");
+    REQUIRE_FALSE(r.diags.has_errors());
+    CHECK(avnm_lines_of(r, RK::kApplicationGateway).empty());
+    const std::string trace = avnm_trace(r, "20.1.1.1", 443);
+    CHECK(trace.find("admin-rule+ nsg(gateway-subnet)- ") != std::string::npos);
+    CHECK(trace.substr(trace.size() - 6) == "denied");
   }
 }

@@ -80,15 +80,30 @@ inline bool same(const std::vector<Step>& want, const std::vector<Step>& got) {
   return true;
 }
 
-/// After an AlwaysAllow security admin rule the NSGs are not evaluated: when `got` (the hops) has an admin hop and no
-/// NSG hop after it, the NSG steps after the admin step of `want` (the stages) are dropped.
+/// After an AlwaysAllow security admin rule the NSGs it admits past are not evaluated: for each admin step of `want`
+/// (the stages) whose admin hop in `got` (the hops; the same count, in order) is not followed by an NSG hop, the NSG
+/// steps right after it in `want` are dropped (an application gateway's own admin stage before its subnet's NSG,
+/// the target's before its two).
 inline void skip_nsgs_after_always_allow(std::vector<Step>& want, const std::vector<Step>& got) {
   auto is_nsg = [](const Step& x) { return x.kind == HopKind::kNsg || x.kind == HopKind::kNoNsg; };
-  auto admin = std::find_if(got.begin(), got.end(), [](const Step& x) { return x.kind == HopKind::kAdminRule; });
-  if (admin == got.end() || std::any_of(admin, got.end(), is_nsg)) return;
-  auto at = std::find_if(want.begin(), want.end(), [](const Step& x) { return x.kind == HopKind::kAdminRule; });
-  if (at == want.end()) return;
-  want.erase(std::remove_if(at, want.end(), is_nsg), want.end());
+  auto is_admin = [](const Step& x) { return x.kind == HopKind::kAdminRule; };
+  std::vector<bool> skipped;  // for each admin hop of `got`, in order: no NSG hop follows it
+  for (std::size_t i = 0; i < got.size(); ++i) {
+    if (is_admin(got[i])) skipped.push_back(i + 1 == got.size() || !is_nsg(got[i + 1]));
+  }
+  std::vector<Step> kept;
+  std::size_t k = 0;
+  bool dropping = false;
+  for (const auto& w : want) {
+    if (dropping && is_nsg(w)) continue;
+    dropping = false;
+    if (is_admin(w)) {
+      dropping = k < skipped.size() && skipped[k];
+      ++k;
+    }
+    kept.push_back(w);
+  }
+  want = std::move(kept);
 }
 
 /// The hop of `path` of kind `kind` (whose scope is `scope`, or is not `not_scope`), or nullptr.
@@ -172,7 +187,7 @@ inline void check_analyzed(const solver::Exposure& e, const std::vector<solver::
       const bool decided_by_access = std::string_view(paas->scope).find("public-network-access") != std::string::npos;
       if (scope != "public-data-endpoint" && access != decided_by_access) continue;
     }
-    want.push_back(step_of(s));
+    want.push_back(step_of(s, s.kind != HopKind::kAdminRule));  // an admin hop does not carry the stage's scope
   }
   for (const auto& h : e.path) {
     if (h.kind != HopKind::kRoute) got.push_back(step_of_hop(h));

@@ -212,12 +212,16 @@ void explain_application_gateway(const model::Model& m, FlowTrace& t, int gi, in
           : entry_nsg_hop(m, space, q, subnet_ref, gateway_frontend_addresses(m, g), port, "gateway-subnet",
                           EntryPoint{RK::kApplicationGateway, gi});
   // The gateway's own admin stage, where its path has one (gateway_admin_vnet: Allow and AlwaysAllow rules only),
-  // and whether an AlwaysAllow rule admitted the packet past the gateway subnet's NSG.
+  // and whether an AlwaysAllow rule admitted the packet past the gateway subnet's NSG. Behind a DNAT rule it sees
+  // the firewall's SNAT addresses, as the NSG does.
   bool entry_skip_nsg = false;
   TraceHop entry_admin;
-  if (const int admin_vnet = gateway_admin_vnet(m, gi); admin_vnet >= 0 && dnat == nullptr) {
-    entry_admin = packet_entry_admin_hop(m, space, admin_vnet, q, port, subnet_ref.index,
-                                         gateway_frontend_addresses(m, g), true, entry_skip_nsg);
+  const GatewayListeners which = dnat != nullptr ? GatewayListeners::kBehindDnat : GatewayListeners::kPublicFrontends;
+  if (const int admin_vnet = gateway_admin_vnet(m, gi, which); admin_vnet >= 0) {
+    entry_admin = dnat != nullptr ? snat_entry_admin_hop(m, space, admin_vnet, dnat->snat, port, subnet_ref.index,
+                                                         gateway_frontend_addresses(m, g), entry_skip_nsg)
+                                  : packet_entry_admin_hop(m, space, admin_vnet, q, port, subnet_ref.index,
+                                                           gateway_frontend_addresses(m, g), true, entry_skip_nsg);
   }
   PathEntry how;
   how.via = Via::kApplicationGateway;

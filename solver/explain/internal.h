@@ -78,6 +78,13 @@ TraceHop packet_entry_admin_hop(const model::Model& m, const AddressSpace& space
                                 std::uint16_t port, int subnet, const IpSet& frontends, bool allows_only,
                                 bool& skip_nsgs);
 
+/// The admin stage of an application gateway's listener behind a firewall's DNAT rule: the translated packet
+/// reaches it from the firewall's SNAT addresses `snat` (any source port) on TCP `port`, decided as analyze decides
+/// it (dnat_arrivals: Deny rules not applied; the flow passes when any of the addresses passes, so the most
+/// permissive decision is shown). `skip_nsgs` as for packet_admin_hop.
+TraceHop snat_entry_admin_hop(const model::Model& m, const AddressSpace& space, int vnet, const IpSet& snat,
+                              std::uint16_t port, int subnet, const IpSet& frontends, bool& skip_nsgs);
+
 /// The hop of NSG stage `stage` (solver/path.h) for the one packet `packet` to `dst` (`at`: the same packet, for the
 /// reason): the rule that decides it first, as analyze decides it; no NSG at the stage's scope passes (the caller
 /// decides what a missing NSG on both scopes means for its entry).

@@ -55,4 +55,12 @@ TraceHop packet_entry_admin_hop(const model::Model& m, const AddressSpace& space
                          skip_nsgs);
 }
 
+TraceHop snat_entry_admin_hop(const model::Model& m, const AddressSpace& space, int vnet, const IpSet& snat,
+                              std::uint16_t port, int subnet, const IpSet& frontends, bool& skip_nsgs) {
+  // As analyze (dnat_arrivals): every SNAT address, any source port, Deny rules not applied.
+  const PacketSet arriving(
+      Cube{snat, IpSet::all(), model::bit(model::Protocol::kTcp), PortSet::all(), PortSet::single(port)});
+  return admin_trace_hop(vnet, decide_admin_at_entry(m, vnet, arriving, subnet, frontends, space, true), skip_nsgs);
+}
+
 }  // namespace exposim::solver::explain_internal
