@@ -8,6 +8,4 @@ Reach reach(const model::Model&, const ReachSource&, const ReachOptions&) { retu
 
 std::vector<Stage> east_west_path(const model::Model&, const EastWestEnds&) { return {}; }
 
-Segmentation segmentation(const model::Model&, const Grouping&, const ReachOptions&) { return {}; }
-
 }  // namespace exposim::solver

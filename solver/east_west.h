@@ -5,11 +5,10 @@
 // subnet's route (system, user-defined, peering, None), an Azure Firewall's network and application rules or an
 // appliance on the way, peering, the security admin rules of both VNets, the target's inbound NSGs (subnet, then NIC;
 // a private endpoint's subnet NSG only when its network policies say so) and the route of the reply.
-// The internet as a source is analyze() (solver/exposure.h). reach() answers one source; segmentation() every pair of
-// groups of an estate, over classes of identical treatment.
+// The internet as a source is analyze() (solver/exposure.h). reach() answers one source; segmentation()
+// (solver/segmentation.h) every pair of groups of an estate.
 #pragma once
 
-#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -108,34 +107,5 @@ struct EastWestEnds {
   int endpoint{-1};
 };
 std::vector<Stage> east_west_path(const model::Model& m, const EastWestEnds& ends);
-
-/// A grouping of the estate for the segmentation matrix: group ids by ip configuration and by private endpoint (-1:
-/// in no group), and the groups' names.
-struct Grouping {
-  std::vector<std::vector<int>> ip_configuration_group;  // [nic][ip_configuration]
-  std::vector<int> private_endpoint_group;               // [private endpoint]
-  std::vector<std::string> names;
-};
-
-/// What passes from one group to another: the union of the flows' packets by protocol, and one witness flow per
-/// protocol (the first in reach()'s order).
-struct MatrixCell {
-  int from{-1};
-  int to{-1};
-  std::array<model::PortSet, model::kProtocolCount> ports;  // destination ports that pass, by protocol
-  std::vector<ReachFlow> witnesses;
-};
-
-struct Segmentation {
-  std::vector<MatrixCell> cells;  // non-empty cells only, sorted by (from, to)
-  model::Diagnostics findings;
-  std::size_t source_classes{0};
-  std::size_t target_classes{0};
-  std::size_t evaluations{0};
-};
-
-/// Every pair of groups: what passes from any member of one to any member of the other (a group to itself included),
-/// computed over classes of sources with identical outbound treatment and targets with identical inbound treatment.
-Segmentation segmentation(const model::Model& m, const Grouping& groups, const ReachOptions& options = {});
 
 }  // namespace exposim::solver
