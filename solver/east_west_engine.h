@@ -3,6 +3,7 @@
 // east_west_flows.cpp turns the results into flows.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <map>
 #include <optional>
@@ -16,6 +17,7 @@
 #include "solver/address_space.h"
 #include "solver/east_west.h"
 #include "solver/east_west_internal.h"
+#include "solver/exposure.h"
 #include "solver/nsg.h"
 #include "solver/packet_set.h"
 
@@ -87,11 +89,25 @@ struct EwReturnPart {
   Device device;
 };
 
+/// What every flow of one (evaluation, replies' routes) shares, per share of the evaluation and part of the replies'
+/// routes: the packets split by protocol and port set (split_by_ports), and whether the reply breaks them.
+struct EwSplitPart {
+  std::size_t share{0};
+  EwReturnPart part;
+  Device request;  // what the request crossed
+  bool lost{false};
+  bool asymmetric{false};
+  model::U128 first_source{0};
+  IpSet destinations;
+  std::array<std::vector<PortsAndSources>, model::kProtocolCount> pieces;
+};
+
 struct EwJob {
   std::size_t cls{0};
   std::size_t target{0};
   std::size_t evaluation{0};
   std::size_t returns{0};  // index into the return partitions
+  std::size_t split{0};    // index into the splits
   Hop source_hop;
   Hop target_hop;
   Hop nic_nsg_hop;  // the target's NIC NSG hop (its owner differs between targets of one class)
@@ -141,6 +157,7 @@ class EastWest {
   void outbound(EwOutbound& o) const;
   void evaluation(EwEvaluation& e) const;
   void evaluate();
+  void split(std::size_t evaluation, std::size_t returns, std::vector<EwSplitPart>& out) const;
   void flows_of(const EwJob& job, std::vector<ReachFlow>& flows, std::vector<ReachFlow>& broken) const;
   static bool hop_less(const Hop& a, const Hop& b);
   static bool flow_less(const ReachFlow& a, const ReachFlow& b);
@@ -163,6 +180,7 @@ class EastWest {
   std::vector<std::vector<EwReturnPart>> returns_;
   std::map<std::pair<int, std::size_t>, std::size_t> return_of_;
   std::vector<EwJob> jobs_;
+  std::vector<std::vector<EwSplitPart>> splits_;
 };
 
 }  // namespace exposim::solver::east_west_internal

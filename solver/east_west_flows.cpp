@@ -99,113 +99,135 @@ std::size_t EastWest::return_partition(int subnet, std::size_t c) {
   return it->second;
 }
 
-void EastWest::flows_of(const EwJob& job, std::vector<ReachFlow>& flows, std::vector<ReachFlow>& broken) const {
-  const EwClass& cls = classes_[job.cls];
-  const EwTarget& target = targets_[job.target];
-  const EwEvaluation& e = evaluations_[job.evaluation];
+void EastWest::split(std::size_t evaluation, std::size_t returns, std::vector<EwSplitPart>& out) const {
+  const EwEvaluation& e = evaluations_[evaluation];
+  const EwTarget& target = *e.target;  // the first of its targets: only a firewall's shares depend on it
   const PacketSet to(Cube{IpSet::all(), target.addresses, model::kAllProtocols, PortSet::all(), PortSet::all()});
-  // The class's addresses on the target's own NIC: a NIC does not reach itself.
-  IpSet self;
-  if (target.x.nic >= 0) {
-    if (auto it = cls.by_nic.find(target.x.nic); it != cls.by_nic.end()) self = it->second;
-  }
-  for (const EwShare& sh : e.result) {
+  for (std::size_t i = 0; i < e.result.size(); ++i) {
+    const EwShare& sh = e.result[i];
     PacketSet reached = sh.snat_firewall >= 0 ? ew_unsnat(sh.original, sh.packets) : sh.packets;
-    reached = reached.intersect(to);
-    if (!self.empty()) {
-      reached =
-          reached.subtract(PacketSet(Cube{self, IpSet::all(), model::kAllProtocols, PortSet::all(), PortSet::all()}));
-    }
+    if (sh.snat_firewall >= 0) reached = reached.intersect(to);
     if (reached.empty()) continue;
-    std::vector<EwReturnPart> snat_parts;
-    const std::vector<EwReturnPart>* parts = &returns_[job.returns];
+    std::vector<EwReturnPart> parts;
     Device request = e.request;
     if (sh.snat_firewall >= 0) {  // the replies go to the firewall's own address
       const FirewallSide side = firewall_side(m_, m_.firewalls[sh.snat_firewall]);
       RouteChoice r;
       r.next_hop = model::NextHopType::kNone;
       if (side.address) r = choose_route(m_, target.subnet, *side.address);
-      snat_parts.push_back(EwReturnPart{IpSet::all(), r, device_of(m_, r)});
-      parts = &snat_parts;
+      parts.push_back(EwReturnPart{IpSet::all(), r, device_of(m_, r)});
       request.kind = Device::Kind::kNone;
+    } else {
+      parts = returns_[returns];
     }
-    for (const auto& part : *parts) {
+    for (auto& part : parts) {
       const PacketSet answered = reached.intersect(
           PacketSet(Cube{part.sources, IpSet::all(), model::kAllProtocols, PortSet::all(), PortSet::all()}));
       if (answered.empty()) continue;
-      std::shared_ptr<const Broken> why;
-      if (part.device.kind == Device::Kind::kLost || !part.device.same(request)) {
-        auto b = std::make_shared<Broken>();
-        b->code =
-            part.device.kind == Device::Kind::kLost ? BrokenCode::kEastWestReplyLost : BrokenCode::kEastWestAsymmetric;
-        b->target = target.x;
-        b->subnet = target.subnet;
-        if (request.kind == Device::Kind::kFirewall) b->firewall = request.index;
-        if (request.kind == Device::Kind::kAppliance) b->appliance = request.index;
-        model::IpAddress from;
-        from.value = answered.sources().intervals().front().lo;
-        b->from = from;
-        b->to = target.route_to;
-        b->route = part.route;
-        why = std::move(b);
+      EwSplitPart p;
+      p.share = i;
+      p.lost = part.device.kind == Device::Kind::kLost;
+      p.asymmetric = !p.lost && !part.device.same(request);
+      p.request = request;
+      p.first_source = answered.sources().intervals().front().lo;
+      p.destinations = answered.destinations();
+      p.part = std::move(part);
+      for (int k = 0; k < model::kProtocolCount; ++k) {
+        p.pieces[static_cast<std::size_t>(k)] = split_by_ports(answered, static_cast<model::Protocol>(k));
       }
-      // The path, with the class's first source; each source's flows name their own NIC.
-      std::vector<Hop> path;
-      path.reserve(sh.hops.size() + 3);
-      path.push_back(job.source_hop);
-      std::size_t nic_outbound = 0;
-      for (Hop h : sh.hops) {
-        if (h.kind == K::kNoNsg && std::string_view(h.scope) == "nic-outbound") nic_outbound = path.size();
-        if (h.kind == K::kNoNsg && std::string_view(h.scope) == "nic") h = job.nic_nsg_hop;
-        path.push_back(h);
+      out.push_back(std::move(p));
+    }
+  }
+}
+
+void EastWest::flows_of(const EwJob& job, std::vector<ReachFlow>& flows, std::vector<ReachFlow>& broken) const {
+  const EwClass& cls = classes_[job.cls];
+  const EwTarget& target = targets_[job.target];
+  const EwEvaluation& e = evaluations_[job.evaluation];
+  // The class's addresses on the target's own NIC: a NIC does not reach itself.
+  IpSet self;
+  if (target.x.nic >= 0) {
+    if (auto it = cls.by_nic.find(target.x.nic); it != cls.by_nic.end()) self = it->second;
+  }
+  for (const EwSplitPart& sp : splits_[job.split]) {
+    const EwShare& sh = e.result[sp.share];
+    std::shared_ptr<const Broken> why;
+    if (sp.lost || sp.asymmetric) {
+      auto b = std::make_shared<Broken>();
+      b->code = sp.lost ? BrokenCode::kEastWestReplyLost : BrokenCode::kEastWestAsymmetric;
+      b->target = target.x;
+      b->subnet = target.subnet;
+      if (sp.request.kind == Device::Kind::kFirewall) b->firewall = sp.request.index;
+      if (sp.request.kind == Device::Kind::kAppliance) b->appliance = sp.request.index;
+      model::IpAddress from;
+      from.value = sp.first_source;
+      b->from = from;
+      b->to = target.route_to;
+      b->route = sp.part.route;
+      why = std::move(b);
+    }
+    // The path, with the class's first source; each source's flows name their own NIC.
+    std::vector<Hop> path;
+    path.reserve(sh.hops.size() + 3);
+    path.push_back(job.source_hop);
+    std::size_t nic_outbound = 0;
+    for (Hop h : sh.hops) {
+      if (h.kind == K::kNoNsg && std::string_view(h.scope) == "nic-outbound") nic_outbound = path.size();
+      if (h.kind == K::kNoNsg && std::string_view(h.scope) == "nic") h = job.nic_nsg_hop;
+      path.push_back(h);
+    }
+    path.push_back(ew_route_hop(sp.part.route, "return"));
+    path.push_back(job.target_hop);
+    const IpSet destinations = target.addresses.intersect(sp.destinations);
+    if (destinations.empty()) continue;
+    auto emit = [&](const EwMember* member, const PortsAndSources& f, model::Protocol protocol, IpSet sources) {
+      ReachFlow flow;
+      if (member != nullptr) {
+        flow.source = member->x;
+        flow.source_vm = member->vm;
       }
-      path.push_back(ew_route_hop(part.route, "return"));
-      path.push_back(job.target_hop);
-      const IpSet destinations = target.addresses.intersect(answered.destinations());
-      auto emit = [&](const EwMember* member, PortsAndSources& f, model::Protocol protocol, IpSet sources) {
-        ReachFlow flow;
-        if (member != nullptr) {
-          flow.source = member->x;
-          flow.source_vm = member->vm;
+      flow.source_subnet = cls.subnet;
+      flow.target_kind = target.kind;
+      flow.target = target.index;
+      flow.nic = target.x.nic;
+      flow.ip_configuration = target.x.ip_configuration;
+      flow.vm = target.vm;
+      flow.protocol = protocol;
+      flow.ports = f.ports;
+      flow.source_ports = f.source_ports;
+      flow.sources = std::move(sources);
+      flow.destinations = destinations;
+      flow.path = path;
+      if (member != nullptr && member->x.nic >= 0) {
+        flow.path.front().resource = member->x.nic;
+        if (nic_outbound > 0) flow.path[nic_outbound].resource = member->x.nic;
+      }
+      flow.broken = why;
+      (why ? broken : flows).push_back(std::move(flow));
+    };
+    for (int k = 0; k < model::kProtocolCount; ++k) {
+      const auto protocol = static_cast<model::Protocol>(k);
+      for (const auto& f : sp.pieces[static_cast<std::size_t>(k)]) {
+        if (options_.merge_sources) {
+          IpSet sources = self.empty() ? f.sources : f.sources.subtract(self);
+          if (!sources.empty()) emit(nullptr, f, protocol, std::move(sources));
+          continue;
         }
-        flow.source_subnet = cls.subnet;
-        flow.target_kind = target.kind;
-        flow.target = target.index;
-        flow.nic = target.x.nic;
-        flow.ip_configuration = target.x.ip_configuration;
-        flow.vm = target.vm;
-        flow.protocol = protocol;
-        flow.ports = f.ports;
-        flow.source_ports = f.source_ports;
-        flow.sources = std::move(sources);
-        flow.destinations = destinations;
-        flow.path = path;
-        if (member != nullptr && member->x.nic >= 0) {
-          flow.path.front().resource = member->x.nic;
-          if (nic_outbound > 0) flow.path[nic_outbound].resource = member->x.nic;
+        // The sources of the class the piece's addresses belong to: one address each (by binary search), or more
+        // (an address not allocated yet stands for its subnet).
+        for (const auto& iv : f.sources.intervals()) {
+          auto it = std::lower_bound(cls.singles.begin(), cls.singles.end(), std::make_pair(iv.lo, std::size_t{0}));
+          for (; it != cls.singles.end() && it->first <= iv.hi; ++it) {
+            const EwMember& member = cls.members[it->second];
+            if (member.x.nic >= 0 && member.x.nic == target.x.nic) continue;
+            emit(&member, f, protocol, model::IpSet(it->first, it->first));
+          }
         }
-        flow.broken = why;
-        (why ? broken : flows).push_back(std::move(flow));
-      };
-      for (int p = 0; p < model::kProtocolCount; ++p) {
-        const auto protocol = static_cast<model::Protocol>(p);
-        for (auto& f : split_by_ports(answered, protocol)) {
-          if (options_.merge_sources) {
-            emit(nullptr, f, protocol, f.sources);
-            continue;
-          }
-          // The sources of the class the piece's addresses belong to: one address each (by binary search), or
-          // more (an address not allocated yet stands for its subnet).
-          for (const auto& iv : f.sources.intervals()) {
-            auto it = std::lower_bound(cls.singles.begin(), cls.singles.end(), std::make_pair(iv.lo, std::size_t{0}));
-            for (; it != cls.singles.end() && it->first <= iv.hi; ++it) {
-              emit(&cls.members[it->second], f, protocol, model::IpSet(it->first, it->first));
-            }
-          }
-          for (const std::size_t w : cls.wide) {
-            const IpSet mine = f.sources.intersect(cls.members[w].addresses);
-            if (!mine.empty()) emit(&cls.members[w], f, protocol, mine);
-          }
+        for (const std::size_t w : cls.wide) {
+          const EwMember& member = cls.members[w];
+          if (member.x.nic >= 0 && member.x.nic == target.x.nic) continue;
+          IpSet mine = f.sources.intersect(member.addresses);
+          if (!mine.empty()) emit(&member, f, protocol, std::move(mine));
         }
       }
     }
@@ -227,8 +249,8 @@ bool EastWest::flow_less(const ReachFlow& a, const ReachFlow& b) {
   if (a.target_kind != b.target_kind) return a.target_kind < b.target_kind;
   if (a.target != b.target) return a.target < b.target;
   if (a.ip_configuration != b.ip_configuration) return a.ip_configuration < b.ip_configuration;
-  if (a.destinations != b.destinations) return a.destinations < b.destinations;
   if (a.protocol != b.protocol) return a.protocol < b.protocol;
+  if (a.destinations != b.destinations) return a.destinations < b.destinations;
   if (std::lexicographical_compare(a.path.begin(), a.path.end(), b.path.begin(), b.path.end(), hop_less)) return true;
   if (std::lexicographical_compare(b.path.begin(), b.path.end(), a.path.begin(), a.path.end(), hop_less)) {
     return false;
@@ -243,12 +265,12 @@ namespace {
 /// Sorts `flows` by `less`, moving each flow once: an index sort on a compact key of the leading fields (source,
 /// target), `less` on ties only, then the permutation.
 void ew_sort_flows(std::vector<ReachFlow>& flows, bool (*less)(const ReachFlow&, const ReachFlow&)) {
-  using Key = std::array<int, 6>;
+  using Key = std::array<int, 7>;
   std::vector<std::pair<Key, std::size_t>> order(flows.size());
   for (std::size_t i = 0; i < order.size(); ++i) {
     const ReachFlow& f = flows[i];
     order[i] = {Key{f.source.nic, f.source.ip_configuration, f.source_subnet, static_cast<int>(f.target_kind), f.target,
-                    f.ip_configuration},
+                    f.ip_configuration, static_cast<int>(f.protocol)},
                 i};
   }
   std::sort(order.begin(), order.end(), [&](const auto& a, const auto& b) {
@@ -264,6 +286,17 @@ void ew_sort_flows(std::vector<ReachFlow>& flows, bool (*less)(const ReachFlow&,
 }  // namespace
 
 void EastWest::assemble() {
+  // What jobs of one (evaluation, replies' routes) share is split once.
+  std::map<std::pair<std::size_t, std::size_t>, std::size_t> split_of;
+  std::vector<std::pair<std::size_t, std::size_t>> keys;
+  for (auto& job : jobs_) {
+    auto [it, fresh] = split_of.try_emplace({job.evaluation, job.returns}, keys.size());
+    if (fresh) keys.emplace_back(job.evaluation, job.returns);
+    job.split = it->second;
+  }
+  splits_.assign(keys.size(), {});
+  model::parallel_for(keys.size(), std::max(1, options_.jobs),
+                      [&](std::size_t i) { split(keys[i].first, keys[i].second, splits_[i]); });
   std::vector<std::vector<ReachFlow>> flows(jobs_.size());
   std::vector<std::vector<ReachFlow>> broken(jobs_.size());
   model::parallel_for(jobs_.size(), std::max(1, options_.jobs),
