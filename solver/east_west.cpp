@@ -292,7 +292,7 @@ void EastWest::plan() {
       ends.to = target.route_to;
       ends.x = target.kind == RK::kNetworkInterface ? target.x : model::IpConfigIndex{};
       ends.endpoint = target.endpoint;
-      std::vector<Stage> stages = east_west_path(m_, ends);
+      std::vector<Stage> stages = east_west_stages(m_, ends, &devices_);
       if (stages.back().kind != K::kTarget) continue;  // not delivered
       const std::size_t mid = first_after_outbound(stages);
       // The outbound evaluation: the class and how its NSGs' outbound rules see the target.
@@ -330,7 +330,7 @@ void EastWest::plan() {
         const Stage& s = stages[i];
         if (s.kind == K::kRoute && std::string_view(s.scope) == "forward") {
           const RouteChoice r = forward_route(m_, s.resource, target.route_to, target.endpoint);
-          if (i == mid) request = device_of(m_, r);
+          if (i == mid) request = device_of(m_, r, &devices_);
           key += ew_route_key(r);
         } else if (s.kind == K::kFirewall) {
           key += fmt::format("fw{}@{}", s.resource, target.route_to.to_string());

@@ -136,7 +136,7 @@ std::string ew_route_key(const RouteChoice& r);
 class EastWest {
  public:
   EastWest(const model::Model& m, const ReachOptions& options, Reach& out)
-      : m_(m), options_(options), out_(out), space_(m, findings_) {}
+      : m_(m), options_(options), out_(out), space_(m, findings_), devices_(m) {}
   /// Every flow from `from`, into the Reach given at construction.
   void run(const ReachSource& from);
 
@@ -168,6 +168,7 @@ class EastWest {
   Reach& out_;
   model::Diagnostics findings_;
   AddressSpace space_;
+  DeviceIndex devices_;
   std::vector<char> endpoint_nics_;
   std::vector<EwClass> classes_;
   std::map<std::tuple<int, int, int, bool, bool>, std::size_t> class_of_;

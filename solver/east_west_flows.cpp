@@ -78,7 +78,7 @@ std::size_t EastWest::return_partition(int subnet, std::size_t c) {
       model::IpAddress a;
       a.value = lo;
       RouteChoice r = choose_route(m_, subnet, a);
-      Device d = device_of(m_, r);
+      Device d = device_of(m_, r, &devices_);
       // Replies to on-premises addresses leave through the gateway: a system route to Internet or None (the default
       // route, a reserved range) stands for the routes the gateway learns by BGP, which are not modelled.
       if (gateway_source &&
@@ -115,7 +115,7 @@ void EastWest::split(std::size_t evaluation, std::size_t returns, std::vector<Ew
       RouteChoice r;
       r.next_hop = model::NextHopType::kNone;
       if (side.address) r = choose_route(m_, target.subnet, *side.address);
-      parts.push_back(EwReturnPart{IpSet::all(), r, device_of(m_, r)});
+      parts.push_back(EwReturnPart{IpSet::all(), r, device_of(m_, r, &devices_)});
       request.kind = Device::Kind::kNone;
     } else {
       parts = returns_[returns];
