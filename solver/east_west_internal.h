@@ -26,6 +26,7 @@ struct Device {
   model::U128 address{0};  // kUnknown: the next hop's address
   bool same(const Device& o) const {
     if (kind != o.kind) return false;
+    if (kind == Kind::kNone || kind == Kind::kLost) return true;
     if (kind == Kind::kUnknown) return address == o.address;
     return index == o.index;
   }

@@ -13,6 +13,7 @@
 
 #include "model/model.h"
 #include "solver/east_west.h"
+#include "solver/firewall.h"
 #include "tests/model_builder.h"
 
 using namespace exposim;
@@ -585,4 +586,51 @@ TEST_CASE("east-west: an appliance with IP forwarding is assumed to forward ever
   auto refused = b.done();
   const auto none = solver::reach(refused, from_vm(refused, "a"));
   CHECK(targets_reached(refused, none) == std::set<std::string>{"nva-nic"});
+}
+
+TEST_CASE("east-west: a firewall application rule translates the source to the firewall", "[solver][east-west]") {
+  // The hub-and-spoke estate with an application rule collection "app" (Allow, priority 200, after the network
+  // rules) holding rule "web": TCP 443 from any source to *.contoso.com, and no network rule. b's NIC NSG nsg-b admits
+  // TCP 443 from the firewall subnet 10.0.1.0/26 only (allow-fw 100, deny-all 200). Application rules always translate
+  // the source to the firewall's address, so nsg-b sees 10.0.1.0/26: a reaches b on 443, decided by allow-fw; the reply
+  // goes to the firewall's address 10.0.1.4 by spoke-b's peering route (direct, as it must).
+  EstateBuilder b;
+  b.vnet("hub", {"10.0.0.0/16"})
+      .vnet("spoke-a", {"10.1.0.0/16"})
+      .vnet("spoke-b", {"10.2.0.0/16"})
+      .subnet("hub", "AzureFirewallSubnet", "10.0.1.0/26")
+      .subnet("spoke-a", "app", "10.1.1.0/24", "", "rt-a")
+      .subnet("spoke-b", "db", "10.2.1.0/24", "", "rt-b")
+      .peer("hub", "spoke-a", {true, true, true})
+      .peer("hub", "spoke-b", {true, true, true})
+      .nsg("nsg-b", {{"allow-fw", 100, kAllow, tcp(), {"10.0.1.0/26"}, {"443"}},
+                     {"deny-all", 200, kDeny, any_protocol(), {"*"}, {"*"}}})
+      .vm("a", "spoke-a", "app", "10.1.1.4")
+      .vm("b", "spoke-b", "db", "10.2.1.4", "", "nsg-b");
+  b.route_to_appliance("rt-a", "10.2.0.0/16", "10.0.1.4").route_to_appliance("rt-b", "10.1.0.0/16", "10.0.1.4");
+  hub_firewall(b, false);
+  model::FirewallRuleCollection app;
+  app.name = "app";
+  app.priority = 200;
+  app.kind = model::FirewallRuleKind::kApplication;
+  app.action = model::FirewallAction::kAllow;
+  model::FirewallRule web;
+  web.name = "web";
+  web.kind = model::FirewallRuleKind::kApplication;
+  web.protocols = tcp();
+  web.sources.any = true;
+  web.destination_ports = ports({"443"});
+  web.destination_fqdns.push_back("*.contoso.com");
+  app.rules.push_back(web);
+  b.m.firewalls[0].classic.push_back(app);
+  auto m = b.done();
+  const auto r = solver::reach(m, from_vm(m, "a"));
+  CAPTURE(lines(m, r.flows), lines(m, r.broken));
+  REQUIRE(r.flows.size() == 1);
+  CHECK(flow_line(m, r.flows[0]) ==
+        "a-nic -> b-nic tcp 443 from 10.1.1.4/32 | from:a-nic no-nsg(nic-outbound) no-nsg(subnet-outbound) "
+        "route(forward):route-10.2.0.0/16 fw(application):web route(forward):peering no-nsg(subnet) "
+        "nsg(nic):nsg-b/allow-fw route(return):peering to:b-nic");
+  CHECK(std::string(r.flows[0].path[4].note) == solver::kAssumedFqdnNote);
+  CHECK(r.broken.empty());
 }
