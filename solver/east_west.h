@@ -3,10 +3,10 @@
 // gateway subnet) reaches on the estate's ip configurations and private endpoints, exactly over packet sets, with the
 // path taken and the deciding rule at every filter: the source's outbound NSGs (NIC, then subnet), the source
 // subnet's route (system, user-defined, peering, None), an Azure Firewall's network and application rules or an
-// appliance on the way, peering, the security admin rules of both VNets, the target's inbound NSGs (subnet, then NIC;
-// a private endpoint's subnet NSG only when its network policies say so) and the route of the reply.
-// The internet as a source is analyze() (solver/exposure.h). reach() answers one source; segmentation()
-// (solver/segmentation.h) every pair of groups of an estate.
+// appliance on the way, peering, the security admin rules of the target's VNet (outbound ones are not modelled), the
+// target's inbound NSGs (subnet, then NIC; a private endpoint's subnet NSG only when its network policies say so) and
+// the route of the reply. The internet as a source is analyze() (solver/exposure.h). reach() answers one source;
+// segmentation() (solver/segmentation.h) every pair of groups of an estate.
 #pragma once
 
 #include <cstddef>

@@ -241,6 +241,19 @@ TEST_CASE("east-west: spoke to spoke through the hub firewall passes its network
         "route(forward):route-10.2.0.0/16 fw(network):sql route(forward):peering no-nsg(subnet) no-nsg(nic) "
         "route(return):route-10.1.0.0/16 to:b-nic");
   CHECK(r.broken.empty());
+  // The one path explain follows for a packet a -> b: source, outbound NSGs, the spoke's route, the firewall, its
+  // subnet's route, b's NSGs, the reply's route and b.
+  solver::EastWestEnds ends;
+  ends.from = model::IpConfigIndex{nic_of(m, "a"), 0};
+  ends.to = *model::IpAddress::parse("10.2.1.4");
+  ends.x = model::IpConfigIndex{nic_of(m, "b"), 0};
+  std::vector<std::string> stages;
+  for (const auto& st : solver::east_west_path(m, ends)) {
+    stages.push_back(std::string(solver::to_string(st.kind)) + "(" + st.scope + ")");
+  }
+  CHECK(stages == std::vector<std::string>{"source()", "no-nsg(nic-outbound)", "no-nsg(subnet-outbound)",
+                                           "route(forward)", "firewall()", "route(forward)", "no-nsg(subnet)",
+                                           "no-nsg(nic)", "route(return)", "target()"});
   // Without the rule the firewall denies everything: nothing is reached.
   auto closed = hub_and_spokes(true, true, false, false).done();
   CHECK(solver::reach(closed, from_vm(closed, "a")).flows.empty());
