@@ -1,0 +1,128 @@
+// East-west reachability (docs/model.md, "East-west reachability"): what a source inside the estate (an ip
+// configuration, every ip configuration of a subnet or VNet, or an on-premises prefix arriving through a VNet's
+// gateway subnet) reaches on the estate's ip configurations and private endpoints, exactly over packet sets, with the
+// path taken and the deciding rule at every filter: the source's outbound NSGs (NIC, then subnet), the source
+// subnet's route (system, user-defined, peering, None), an Azure Firewall's network and application rules or an
+// appliance on the way, peering, the security admin rules of the target's VNet (outbound ones are not modelled), the
+// target's inbound NSGs (subnet, then NIC; a private endpoint's subnet NSG only when its network policies say so) and
+// the route of the reply. The internet as a source is analyze() (solver/exposure.h). reach() answers one source;
+// segmentation() (solver/segmentation.h) every pair of groups of an estate.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "model/diagnostic.h"
+#include "model/model.h"
+#include "solver/broken.h"
+#include "solver/hop.h"
+#include "solver/packet_set.h"
+#include "solver/path.h"
+
+namespace exposim::solver {
+
+/// Where east-west traffic starts.
+struct ReachSource {
+  enum class Kind : std::uint8_t {
+    kIpConfiguration,  // one ip configuration of a NIC (`ip_configuration`): its private address
+    kSubnet,           // every ip configuration in `subnet` (each with its own NIC's NSG); a subnet without any: its
+                       // whole prefix, behind the subnet's NSG only
+    kVirtualNetwork,   // every subnet of `vnet`, as kSubnet
+    kPrefix,           // the addresses `prefix` (on-premises), arriving through VNet `vnet`'s gateway subnet: no
+                       // outbound NSG, the gateway subnet's routes (docs/model.md states what is modelled)
+  };
+  Kind kind{Kind::kIpConfiguration};
+  model::IpConfigIndex ip_configuration;
+  int subnet{-1};
+  int vnet{-1};
+  IpSet prefix;
+};
+
+/// One east-west flow: what the addresses `sources` of one source reach at one target on one protocol.
+struct ReachFlow {
+  /// The source: an ip configuration (nic, ip_configuration; vm when the NIC is a VM's), or none (nic -1: a subnet's
+  /// addresses that no ip configuration holds, or an on-premises prefix) with the subnet they leave from.
+  model::IpConfigIndex source;
+  int source_vm{-1};
+  int source_subnet{-1};
+  /// The target: an ip configuration (target_kind kNetworkInterface; target == nic) or a private endpoint
+  /// (kPrivateEndpoint, target: its index).
+  model::ResourceKind target_kind{model::ResourceKind::kNetworkInterface};
+  int target{-1};
+  int nic{-1};
+  int ip_configuration{-1};
+  int vm{-1};
+  model::Protocol protocol{model::Protocol::kTcp};
+  model::PortSet ports;         // destination ports at the target (full for portless protocols)
+  model::PortSet source_ports;  // almost always full
+  IpSet sources;                // source addresses
+  IpSet destinations;           // the target's addresses reached
+  /// The witness: kSource (the source: resource_kind kNetworkInterface, kSubnet or kVirtualNetwork), the source's
+  /// outbound NSGs (kNsg/kNoNsg, scope "nic-outbound" then "subnet-outbound"), the source subnet's route (kRoute,
+  /// scope "forward"), a firewall (kFirewall, its network or application rule) or appliance (kAppliance) and its
+  /// subnet's route on, the admin rules (kAdminRule), the target's inbound NSGs (scope "subnet", then "nic"), the
+  /// reply's route (kRoute, scope "return") and the target (kTarget).
+  /// Scopes, all of them: kNsg/kNoNsg "nic-outbound" (the source NIC's NSG; kNoNsg with resource -1 for a source
+  /// that is no ip configuration), "subnet-outbound" (the source subnet's NSG), "subnet" and "nic" (the target's:
+  /// a private endpoint's "nic" stage is kNoNsg on the kPrivateEndpoint); kRoute "forward" (a route toward the
+  /// target: the source subnet's, then a firewall's or appliance's subnet's) and "return" (the target subnet's route
+  /// to the source); kFirewall "network" or "application" (the kind of the deciding rule; its east_west_path()
+  /// stage has scope ""); kSource, kAppliance, kAdminRule and kTarget have none. A route hop is as analyze's: resource
+  /// the route table and rule the route (-1: a system route, whose name is the note: "virtual-network", "peering",
+  /// "private-endpoint", ...).
+  std::vector<Hop> path;
+  /// Set for flows that pass every filter but cannot work (the reply does not return the way the request came).
+  std::shared_ptr<const Broken> broken;
+};
+
+struct Reach {
+  std::vector<ReachFlow> flows;   // sorted: source, target, protocol, path, ports, sources
+  std::vector<ReachFlow> broken;  // flows that pass every filter but cannot complete
+  model::Diagnostics findings;
+  std::size_t source_classes{0};  // sources grouped by identical outbound treatment
+  std::size_t target_classes{0};  // targets grouped by identical inbound treatment
+  std::size_t evaluations{0};     // distinct (source class, route, target class) evaluations
+};
+
+struct ReachOptions {
+  /// Only targets for which this returns true (kind kNetworkInterface with the NIC's index, or kPrivateEndpoint);
+  /// empty: every target.
+  std::function<bool(model::ResourceKind kind, int index)> targets;
+  /// Progress, as AnalyzeOptions::progress (solver/exposure.h).
+  std::function<void(std::string_view stage, std::size_t done, std::size_t total)> progress;
+  int jobs{1};
+  /// One flow per source class instead of per source, for summaries (a segmentation matrix): a flow's `source` is
+  /// then {-1, -1} and source_vm -1, `source_subnet` the class's subnet, `sources` the addresses of the class's
+  /// sources its packets come from, and its path's kSource hop (and a "nic-outbound" kNoNsg hop) names the class's
+  /// first source. A class is the sources of one subnet behind the same NIC NSG (Reach::source_classes). The same
+  /// packets as without it, in fewer flows.
+  bool merge_sources{false};
+};
+
+/// Every flow from `from` to the estate's ip configurations and private endpoints. Pure; never throws on a validated
+/// model (an NSG past its work budget is read as admitting everything, with a finding, as analyze does).
+Reach reach(const model::Model& m, const ReachSource& from, const ReachOptions& options = {});
+
+/// The stages of the east-west path from ip configuration `from` (or, nic -1, an address of subnet `from_subnet`
+/// that no ip configuration holds; an on-premises address arriving through a gateway subnet) to target address `to`
+/// of ip configuration `x` (or of private endpoint `endpoint`, x.nic -1), in the order the packet meets them (see
+/// ReachFlow::path). The one definition of that path, which reach() evaluates over packet sets and explain() for
+/// one packet (solver/explain/east_west.cpp). When the route does not deliver the packet (next hop None, Internet,
+/// a gateway; VNets not connected; a chain of appliances), the list ends at that route stage, whose note says why;
+/// a delivered path ends with kTarget. Stage scopes are those of ReachFlow::path, but the kFirewall stage's is ""
+/// (the deciding rule's kind is known once decided).
+struct EastWestEnds {
+  model::IpConfigIndex from;
+  int from_subnet{-1};
+  model::IpAddress to;
+  model::IpConfigIndex x;
+  int endpoint{-1};
+};
+std::vector<Stage> east_west_path(const model::Model& m, const EastWestEnds& ends);
+
+}  // namespace exposim::solver

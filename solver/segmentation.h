@@ -1,0 +1,47 @@
+// The segmentation matrix (docs/model.md, "Segmentation matrix"): for every pair of groups of an estate (subnets,
+// VNets, ASGs, tag values: the grouping is the caller's), the protocols and ports that pass from any member of one to
+// any member of the other, computed over classes of sources with identical outbound treatment and targets with
+// identical inbound treatment (solver/east_west.h), never pair by pair of ip configurations.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "model/diagnostic.h"
+#include "model/model.h"
+#include "solver/east_west.h"
+
+namespace exposim::solver {
+
+/// A grouping of the estate for the segmentation matrix: group ids by ip configuration and by private endpoint (-1:
+/// in no group), and the groups' names.
+struct Grouping {
+  std::vector<std::vector<int>> ip_configuration_group;  // [nic][ip_configuration]
+  std::vector<int> private_endpoint_group;               // [private endpoint]
+  std::vector<std::string> names;
+};
+
+/// What passes from one group to another: the union of the flows' packets by protocol, and one witness flow per
+/// protocol (the first in reach()'s order).
+struct MatrixCell {
+  int from{-1};
+  int to{-1};
+  std::array<model::PortSet, model::kProtocolCount> ports;  // destination ports that pass, by protocol
+  std::vector<ReachFlow> witnesses;
+};
+
+struct Segmentation {
+  std::vector<MatrixCell> cells;  // non-empty cells only, sorted by (from, to)
+  model::Diagnostics findings;
+  std::size_t source_classes{0};
+  std::size_t target_classes{0};
+  std::size_t evaluations{0};
+};
+
+/// Every pair of groups: what passes from any member of one to any member of the other (a group to itself included),
+/// computed over classes of sources with identical outbound treatment and targets with identical inbound treatment.
+Segmentation segmentation(const model::Model& m, const Grouping& groups, const ReachOptions& options = {});
+
+}  // namespace exposim::solver
