@@ -1,0 +1,183 @@
+// The words of an east-west trace (solver/explain/east_west.cpp): the source inside the estate, the route each
+// subnet chooses and where it leads, a firewall crossed by routing, an appliance's assumption and the reply's route.
+// The NSG hops are written as the internet traces' (cli/explain_text.cpp), outbound rules naming both sides.
+#include <string>
+
+#include <fmt/format.h>
+
+#include "cli/explain_text.h"
+#include "cli/explain_words.h"
+#include "solver/firewall.h"
+#include "solver/network.h"
+
+namespace exposim::cli::explain_words {
+
+namespace {
+
+using solver::EastWestLeg;
+using solver::Reason;
+using solver::ReasonCode;
+
+std::string ew_vnet_name(const model::Model& m, int v) {
+  return v >= 0 ? fmt::format("VNet '{}'", m.vnets[static_cast<std::size_t>(v)].name) : "a VNet not in the input";
+}
+
+std::string ew_subnet_name(const model::Model& m, int s) {
+  return s >= 0 ? fmt::format("subnet '{}'", m.subnets[static_cast<std::size_t>(s)].name)
+                : std::string("a subnet not in the input");
+}
+
+/// The source as the allowed verdict names it: "vm-web (10.1.2.4)", or "10.1.2.9 in subnet 'snet-web'".
+std::string ew_source_name(const model::Model& m, const Reason& r) {
+  if (r.source.nic >= 0) return member_text(m, r.source);
+  return fmt::format("{} in {}", r.flow.source.to_string(), ew_subnet_name(m, r.subnet));
+}
+
+/// The source hop: which ip configuration (or subnet) holds the address the packet leaves from.
+std::string ew_source_text(const model::Model& m, const Reason& r) {
+  const std::string address = r.flow.source.to_string();
+  if (r.source.nic >= 0) {
+    const auto& nic = m.nics[static_cast<std::size_t>(r.source.nic)];
+    const auto& cfg = nic.ip_configurations[static_cast<std::size_t>(r.source.ip_configuration)];
+    const int vm = nic.virtual_machine.index;
+    const int subnet = cfg.subnet.index;
+    return fmt::format(
+        "{} is ip configuration '{}' of NIC '{}'{} in {} of {}: the packet leaves through its NIC's and "
+        "subnet's outbound rules",
+        address, cfg.name, nic.name, vm >= 0 ? fmt::format(" (VM '{}')", m.vms[static_cast<std::size_t>(vm)].name) : "",
+        ew_subnet_name(m, subnet), ew_vnet_name(m, subnet >= 0 ? m.subnets[subnet].vnet.index : -1));
+  }
+  return fmt::format(
+      "{} is in {} of {}, held by no ip configuration in the input: the packet leaves through the subnet's outbound "
+      "rules only",
+      address, ew_subnet_name(m, r.subnet),
+      ew_vnet_name(m, r.subnet >= 0 ? m.subnets[static_cast<std::size_t>(r.subnet)].vnet.index : -1));
+}
+
+/// Why two VNets are not connected, for a route that leaves the packet's VNet: "; virtual networks 'a' and 'b' are not
+/// peered (peering is not transitive)"; empty when they are, or the same.
+std::string ew_peering_note(const model::Model& m, const Reason& r) {
+  if (r.vnet < 0 || r.other_vnet < 0 || r.vnet == r.other_vnet) return "";
+  const std::string why = solver::peering_blocks(m, r.vnet, r.other_vnet, r.forwarded);
+  return why.empty() ? "" : "; " + why;
+}
+
+std::string ew_route_text(const model::Model& m, const Reason& r) {
+  const std::string to = r.address ? r.address->to_string() : "";
+  const std::string head = fmt::format("{} sends {} by {} (the longest prefix that holds it)",
+                                       ew_subnet_name(m, r.subnet), to, solver::describe(m, r.route));
+  switch (r.leg) {
+    case EastWestLeg::kInVnet: return fmt::format("{}: within {}", head, ew_vnet_name(m, r.vnet));
+    case EastWestLeg::kPeered:
+      return fmt::format("{}: {} is peered with {}{}", head, ew_vnet_name(m, r.vnet), ew_vnet_name(m, r.other_vnet),
+                         r.forwarded ? ", which accepts forwarded traffic" : "");
+    case EastWestLeg::kToFirewall:
+      return fmt::format("{}: to firewall '{}'", head, m.firewalls[static_cast<std::size_t>(r.firewall)].name);
+    case EastWestLeg::kToAppliance:
+      return fmt::format("{}: to {}, a NIC with IP forwarding", head, entry_point_text(m, r.entry));
+    case EastWestLeg::kThroughHub:
+      return fmt::format("{}: the virtual hub connects {} and {}", head, ew_vnet_name(m, r.vnet),
+                         ew_vnet_name(m, r.other_vnet));
+    case EastWestLeg::kDropped: return fmt::format("{}: next hop None drops the packet{}", head, ew_peering_note(m, r));
+    case EastWestLeg::kToInternet:
+      return fmt::format("{}: the packet leaves for the internet and never reaches the private address {}{}", head, to,
+                         ew_peering_note(m, r));
+    case EastWestLeg::kNotConnected:
+      return fmt::format("{}, but {}", head, solver::peering_blocks(m, r.vnet, r.other_vnet, r.forwarded));
+    case EastWestLeg::kNoDevice:
+      return fmt::format(
+          "{}, but no firewall or appliance (a NIC with IP forwarding) in the input has the address {}: the packet "
+          "is lost",
+          head, r.route.next_hop_ip ? r.route.next_hop_ip->to_string() : "of the next hop");
+    case EastWestLeg::kGateway:
+      return fmt::format(
+          "{}: towards a virtual network gateway (on-premises), which does not lead back into the estate", head);
+    default: break;
+  }
+  return head;
+}
+
+/// The device the request crossed, as the reply's route names it: "firewall 'fw-hub'", "appliance 'nva-nic'".
+std::string ew_device_text(const model::Model& m, const Reason& r) {
+  if (r.firewall >= 0) return fmt::format("firewall '{}'", m.firewalls[static_cast<std::size_t>(r.firewall)].name);
+  if (r.entry.index >= 0) return entry_point_text(m, r.entry);
+  return "";
+}
+
+std::string ew_return_text(const model::Model& m, const Reason& r) {
+  const std::string head =
+      fmt::format("the reply to {} takes {}", r.address ? r.address->to_string() : "", solver::describe(m, r.route));
+  const std::string device = ew_device_text(m, r);
+  const bool to_device = r.route.next_hop == model::NextHopType::kVirtualAppliance || r.route.next_hop_ip.has_value();
+  switch (r.leg) {
+    case EastWestLeg::kReturns:
+      return device.empty() ? head + ": it returns the way the request came"
+                            : fmt::format("{}: back through {}, which the request crossed", head, device);
+    case EastWestLeg::kAsymmetric:
+      if (!device.empty() && !to_device) {
+        return fmt::format(
+            "{}: asymmetric routing: the request crossed {} but the reply does not, so the connection fails", head,
+            device);
+      }
+      if (device.empty()) {
+        return fmt::format(
+            "{}: asymmetric routing: the reply goes to {}, which the request did not cross, so the connection fails",
+            head, r.route.next_hop_ip ? r.route.next_hop_ip->to_string() : "a gateway");
+      }
+      return fmt::format(
+          "{}: asymmetric routing: the reply goes to {}, not to {} which the request crossed, so the connection fails",
+          head, r.route.next_hop_ip ? r.route.next_hop_ip->to_string() : "a gateway", device);
+    case EastWestLeg::kDropped: return head + ": next hop None drops the reply";
+    case EastWestLeg::kToInternet: return head + ": the reply leaves for the internet and is lost";
+    case EastWestLeg::kGateway: return head + ": the reply heads for a virtual network gateway and does not return";
+    default: break;
+  }
+  return head;
+}
+
+std::string ew_firewall_text(const model::Model& m, const Reason& r) {
+  const auto& fw = m.firewalls[static_cast<std::size_t>(r.firewall)];
+  const std::string flow = flow_text(r.flow, r.address ? r.address->to_string() : "");
+  if (r.leg == EastWestLeg::kPolicyMissing) {
+    return fmt::format("firewall '{}' filters {}, but its policy is not in the input: assumed to allow", fw.name, flow);
+  }
+  if (r.rule < 0) {
+    return fmt::format("no rule matched: default deny (no network or application rule of firewall '{}' takes {})",
+                       fw.name, flow);
+  }
+  return fmt::format("{} {} {}{}", firewall_rule_text(m, fw, fw.order[static_cast<std::size_t>(r.rule)]),
+                     r.passes ? "allows" : "denies", flow,
+                     r.assumed ? fmt::format(" ({})", solver::kAssumedFqdnNote) : "");
+}
+
+std::string ew_target_text(const model::Model& m, const Reason& r) {
+  if (r.private_endpoint >= 0) {
+    return fmt::format("private endpoint '{}' ({})",
+                       m.private_endpoints[static_cast<std::size_t>(r.private_endpoint)].name,
+                       r.address ? r.address->to_string() : "");
+  }
+  return ip_configuration_text(m, r.target);
+}
+
+}  // namespace
+
+std::string east_west_text(const model::Model& m, const Reason& r) {
+  switch (r.code) {
+    case ReasonCode::kEastWestSource: return ew_source_text(m, r);
+    case ReasonCode::kEastWestRoute: return ew_route_text(m, r);
+    case ReasonCode::kEastWestFirewall: return ew_firewall_text(m, r);
+    case ReasonCode::kEastWestAppliance:
+      return fmt::format("assumed: {} forwards {} to {}, keeping the source address; its own filtering is unknown",
+                         entry_point_text(m, r.entry), flow_text(r.flow, r.address ? r.address->to_string() : ""),
+                         r.address ? r.address->to_string() : "");
+    case ReasonCode::kEastWestReturn: return ew_return_text(m, r);
+    case ReasonCode::kAllowedEastWest:
+      return fmt::format("allowed: {} from {} reaches {}, and replies return",
+                         flow_text(r.flow, r.address ? r.address->to_string() : ""), ew_source_name(m, r),
+                         ew_target_text(m, r));
+    default: break;
+  }
+  return r.text;
+}
+
+}  // namespace exposim::cli::explain_words

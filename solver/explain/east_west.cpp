@@ -1,0 +1,593 @@
+// explain() of an east-west flow: a source inside the estate (a private address, or a NIC, VM or ip configuration by
+// name or id) to an ip configuration or private endpoint, hop by hop. The stages are east_west_path()'s
+// (solver/east_west.h), the one definition of the path that reach() evaluates over packet sets; each is decided here
+// for the one packet: the source's outbound NSGs (NIC, then subnet), the route chosen (and where it leads), an Azure
+// Firewall's network or application rule or an appliance's assumption, the admin rules and the target's inbound
+// NSGs, and the route of the reply. Data only: cli/explain_text.cpp writes the words.
+#include <algorithm>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "solver/east_west.h"
+#include "solver/explain/internal.h"
+#include "solver/firewall.h"
+#include "solver/network.h"
+#include "solver/nsg.h"
+
+namespace exposim::solver::explain_internal {
+
+using model::Access;
+using model::IpAddress;
+using model::NextHopType;
+using model::Protocol;
+using K = HopKind;
+using RK = model::ResourceKind;
+
+namespace {
+
+/// An ip configuration a source or target text names.
+struct EastWestEnd {
+  int nic{-1};
+  int cfg{-1};
+  int endpoint{-1};  // a private endpoint (nic -1)
+  IpAddress address;
+  friend auto operator<=>(const EastWestEnd&, const EastWestEnd&) = default;
+};
+
+/// Is `a` inside the address space of a VNet of the estate?
+bool east_west_in_vnets(const model::Model& m, const IpAddress& a) {
+  for (const auto& v : m.vnets) {
+    for (const auto& p : v.address_space) {
+      if (p.contains(a)) return true;
+    }
+  }
+  return false;
+}
+
+/// Is `a` inside VNet `vnet`'s own address space?
+bool east_west_in_vnet(const model::Model& m, int vnet, const IpAddress& a) {
+  if (vnet < 0) return false;
+  const auto& space = m.vnets[static_cast<std::size_t>(vnet)].address_space;
+  return std::any_of(space.begin(), space.end(), [&](const model::IpPrefix& p) { return p.contains(a); });
+}
+
+/// The ip configurations (with a private address) a NIC, VM or ip configuration name or id names.
+std::set<EastWestEnd> east_west_named_configs(const model::Model& m, const std::string& text) {
+  std::set<EastWestEnd> out;
+  const std::string canonical = model::canonical_id(text);
+  const std::string lowered = lower(text);
+  auto add_nic = [&](int n, int only) {
+    const auto& cfgs = m.nics[static_cast<std::size_t>(n)].ip_configurations;
+    for (std::size_t c = 0; c < cfgs.size(); ++c) {
+      if ((only < 0 || static_cast<int>(c) == only) && cfgs[c].private_ip) {
+        out.insert({n, static_cast<int>(c), -1, *cfgs[c].private_ip});
+      }
+    }
+  };
+  for (std::size_t n = 0; n < m.nics.size(); ++n) {
+    if (named(m.nics[n], canonical, lowered)) add_nic(static_cast<int>(n), -1);
+    const auto& cfgs = m.nics[n].ip_configurations;
+    for (std::size_t c = 0; c < cfgs.size(); ++c) {
+      if (cfgs[c].key == canonical) add_nic(static_cast<int>(n), static_cast<int>(c));
+    }
+  }
+  for (const auto& vm : m.vms) {
+    if (!named(vm, canonical, lowered)) continue;
+    for (const auto& ref : vm.network_interfaces) {
+      if (ref.resolved()) add_nic(ref.index, -1);
+    }
+  }
+  return out;
+}
+
+/// The ip configurations whose private address is `a`.
+std::set<EastWestEnd> east_west_configs_at(const model::Model& m, const IpAddress& a) {
+  std::set<EastWestEnd> out;
+  for (std::size_t n = 0; n < m.nics.size(); ++n) {
+    const auto& cfgs = m.nics[n].ip_configurations;
+    for (std::size_t c = 0; c < cfgs.size(); ++c) {
+      if (cfgs[c].private_ip == a) out.insert({static_cast<int>(n), static_cast<int>(c), -1, a});
+    }
+  }
+  return out;
+}
+
+/// Is NIC `n` a private endpoint's own NIC (which the private endpoint stands for as a target)?
+bool east_west_endpoint_nic(const model::Model& m, int n) {
+  for (const auto& pe : m.private_endpoints) {
+    for (const auto& ref : pe.network_interfaces) {
+      if (ref.index == n) return true;
+    }
+  }
+  return false;
+}
+
+/// What the --to text names as an east-west target: ip configurations (by private address, NIC, VM or ip
+/// configuration name or id) and private endpoints (by private address, name or id), a private endpoint's own NIC
+/// standing for the endpoint.
+std::set<EastWestEnd> east_west_targets(const model::Model& m, const std::string& text) {
+  std::set<EastWestEnd> out;
+  const auto ip = IpAddress::parse(text);
+  const std::set<EastWestEnd> cfgs = ip ? east_west_configs_at(m, *ip) : east_west_named_configs(m, text);
+  for (const auto& e : cfgs) {
+    if (!east_west_endpoint_nic(m, e.nic)) out.insert(e);
+  }
+  const std::string canonical = model::canonical_id(text);
+  const std::string lowered = lower(text);
+  for (std::size_t p = 0; p < m.private_endpoints.size(); ++p) {
+    const auto& pe = m.private_endpoints[p];
+    for (const auto& a : pe.private_ips) {
+      if (ip ? a == *ip : named(pe, canonical, lowered)) out.insert({-1, -1, static_cast<int>(p), a});
+    }
+  }
+  return out;
+}
+
+/// Narrows several ends to one: those of IP version `family` (when given), then the primary ip configurations, then
+/// a private endpoint's first address. Leaves `ends` as it is when none or more than one remains.
+void east_west_narrow(const model::Model& m, std::set<EastWestEnd>& ends, std::optional<model::IpFamily> family) {
+  auto keep = [&](auto pred) {
+    std::set<EastWestEnd> kept;
+    for (const auto& e : ends) {
+      if (pred(e)) kept.insert(e);
+    }
+    if (!kept.empty()) ends = std::move(kept);
+  };
+  if (ends.size() > 1 && family) keep([&](const EastWestEnd& e) { return e.address.family() == *family; });
+  if (ends.size() > 1) {
+    keep([&](const EastWestEnd& e) {
+      return e.nic >= 0 &&
+             m.nics[static_cast<std::size_t>(e.nic)].ip_configurations[static_cast<std::size_t>(e.cfg)].primary;
+    });
+  }
+  if (ends.size() > 1 && std::all_of(ends.begin(), ends.end(), [&](const EastWestEnd& e) {
+        return e.endpoint >= 0 && e.endpoint == ends.begin()->endpoint;
+      })) {
+    ends = {*ends.begin()};
+  }
+}
+
+QueryCandidate east_west_candidate(const EastWestEnd& e) {
+  QueryCandidate c;
+  if (e.endpoint >= 0) {
+    c.kind = RK::kPrivateEndpoint;
+    c.index = e.endpoint;
+    c.address = e.address;
+  } else {
+    c.kind = RK::kNetworkInterface;
+    c.index = e.nic;
+    c.child = e.cfg;
+  }
+  return c;
+}
+
+/// The VNet of subnet `subnet`, or -1.
+int east_west_vnet(const model::Model& m, int subnet) {
+  return subnet >= 0 ? m.subnets[static_cast<std::size_t>(subnet)].vnet.index : -1;
+}
+
+/// The one packet as a packet set.
+PacketSet east_west_packet(const FlowQuery& q, const IpAddress& to) {
+  const bool ported = model::has_ports(q.protocol);
+  return PacketSet(Cube{model::to_set(q.source), model::to_set(to), model::bit(q.protocol),
+                        ported ? PortSet::single(q.source_port) : PortSet::all(),
+                        ported ? PortSet::single(q.destination_port) : PortSet::all()});
+}
+
+/// Does outbound rule `r` take the packet `q` to `to`, leaving ip configuration `from` (or an address of subnet
+/// `subnet` that none holds)? The rule's source side holds the source (its ASGs by the source's membership, as
+/// destination_matches reads a target's), its destination side the target's address (the VirtualNetwork tag as
+/// the source subnet sees it), its protocols and ports the packet's.
+bool east_west_outbound_matches(const AddressSpace& space, const model::SecurityRule& r, const FlowQuery& q,
+                                const IpAddress& to, const Destination& from) {
+  if ((r.protocols & model::bit(q.protocol)) == 0) return false;
+  if (model::has_ports(q.protocol) &&
+      (!r.source_ports.contains(q.source_port) || !r.destination_ports.contains(q.destination_port))) {
+    return false;
+  }
+  model::SecurityRule mirrored = r;
+  mirrored.destination = r.source;
+  if (!destination_matches(mirrored, from, space)) return false;
+  return resolve_addresses(r.destination, r.access, from.subnet, space).contains(to.value);
+}
+
+/// The hop of outbound NSG stage `stage` (scope "nic-outbound" or "subnet-outbound") for the packet `q` to `to`
+/// leaving `from`: the first outbound rule that takes it, in priority order (Azure's default rules AllowVnetOutBound,
+/// AllowInternetOutBound and DenyAllOutBound last).
+TraceHop east_west_outbound_hop(const model::Model& m, const AddressSpace& space, const Stage& stage,
+                                const FlowQuery& q, const IpAddress& to, const Destination& from) {
+  TraceHop h;
+  h.scope = stage.scope;
+  switch (stage.slot.state) {
+    case NsgSlot::State::kNone:
+      h.kind = K::kNoNsg;
+      h.resource_kind = stage.resource_kind;
+      h.resource = stage.resource;
+      h.passes = true;
+      h.why = no_nsg_reason();
+      return h;
+    case NsgSlot::State::kMissing:
+      h.kind = K::kNsg;
+      h.resource_kind = RK::kNetworkSecurityGroup;
+      h.passes = true;
+      h.why = missing_nsg_reason();
+      return h;
+    case NsgSlot::State::kPresent: break;
+  }
+  h.kind = K::kNsg;
+  h.resource_kind = RK::kNetworkSecurityGroup;
+  h.resource = stage.slot.index;
+  const auto& rules = m.nsgs[static_cast<std::size_t>(stage.slot.index)].rules;
+  for (std::size_t i = 0; i < rules.size(); ++i) {
+    const auto& r = rules[i];
+    if (r.direction != model::Direction::kOutbound || !east_west_outbound_matches(space, r, q, to, from)) continue;
+    h.rule = static_cast<int>(i);
+    h.passes = r.access == Access::kAllow;
+    h.why.code = ReasonCode::kNsgRule;
+    NsgRuleWhy& w = h.why.nsg;
+    w.nsg = stage.slot.index;
+    w.rule = h.rule;
+    w.outbound = true;
+    w.source = side_match_why(m, space, r.source, r.access, from.subnet, q.source);
+    w.to_side = side_match_why(m, space, r.destination, r.access, from.subnet, to);
+    w.address = q.source;
+    w.protocol = q.protocol;
+    w.source_port = q.source_port;
+    w.destination_port = q.destination_port;
+    w.destination = to;
+    w.subnet = from.subnet;
+    return h;
+  }
+  h.why = no_rule_reason();
+  return h;
+}
+
+/// Where the east-west walk is: the device the request crossed (a firewall, or an appliance's NIC) and its address.
+struct EastWestWalk {
+  int firewall{-1};
+  int appliance{-1};
+  std::optional<IpAddress> device;
+};
+
+/// The route hop of a "forward" stage: the route subnet `subnet` chooses for `to`, and where it leads.
+TraceHop east_west_route_hop(const model::Model& m, const Stage& stage, const FlowQuery& q, const IpAddress& to,
+                             int target_vnet, EastWestWalk& walk) {
+  TraceHop h;
+  h.kind = K::kRoute;
+  h.scope = stage.scope;
+  h.resource_kind = RK::kSubnet;
+  h.resource = stage.resource;
+  const int subnet = stage.resource;
+  const RouteChoice r = choose_route(m, subnet, to);
+  take_route(h, r);
+  Reason& why = h.why;
+  why.code = ReasonCode::kEastWestRoute;
+  why.subnet = subnet;
+  why.address = to;
+  why.route = r;
+  const int from_vnet = east_west_vnet(m, subnet);
+  why.vnet = from_vnet;
+  why.other_vnet = target_vnet;
+  // The packet's source is outside this VNet: forwarded by a firewall or appliance (allowForwardedTraffic decides).
+  why.forwarded = from_vnet >= 0 && !east_west_in_vnet(m, from_vnet, q.source);
+  // Whether the route's VNet reaches VNet `other` (the same, peered both ways and Connected, or joined by a hub).
+  auto connect = [&](int other, EastWestLeg leg) {
+    why.other_vnet = other;
+    const bool joined = from_vnet < 0 || other < 0 || peering_blocks(m, from_vnet, other, why.forwarded).empty() ||
+                        model::hub_between(m, from_vnet, other) >= 0;
+    why.leg = joined ? leg : EastWestLeg::kNotConnected;
+    h.passes = joined;
+  };
+  auto to_device = [&](const IpAddress& at) {
+    if (const int fw = firewall_at(m, at); fw >= 0) {
+      why.firewall = fw;
+      walk.firewall = fw;
+      walk.device = at;
+      connect(east_west_vnet(m, firewall_subnet(m.firewalls[static_cast<std::size_t>(fw)])), EastWestLeg::kToFirewall);
+      return true;
+    }
+    for (std::size_t n = 0; n < m.nics.size(); ++n) {
+      if (!m.nics[n].enable_ip_forwarding) continue;
+      for (const auto& c : m.nics[n].ip_configurations) {
+        if (c.private_ip != at) continue;
+        why.entry = EntryPoint{RK::kNetworkInterface, static_cast<int>(n)};
+        walk.appliance = static_cast<int>(n);
+        walk.device = at;
+        connect(east_west_vnet(m, c.subnet.index), EastWestLeg::kToAppliance);
+        return true;
+      }
+    }
+    return false;
+  };
+  switch (r.next_hop) {
+    case NextHopType::kVnetLocal: connect(target_vnet, EastWestLeg::kInVnet); break;
+    case NextHopType::kVnetPeering: connect(r.peer_vnet >= 0 ? r.peer_vnet : target_vnet, EastWestLeg::kPeered); break;
+    case NextHopType::kVirtualAppliance:
+      if (!r.next_hop_ip || !to_device(*r.next_hop_ip)) why.leg = EastWestLeg::kNoDevice;
+      break;
+    case NextHopType::kVirtualNetworkGateway:
+      if (r.next_hop_ip && firewall_at(m, *r.next_hop_ip) >= 0) {
+        to_device(*r.next_hop_ip);  // a secured virtual hub's firewall
+      } else if (r.hub >= 0 && from_vnet >= 0 && target_vnet >= 0 &&
+                 model::hub_between(m, from_vnet, target_vnet) >= 0) {
+        why.leg = EastWestLeg::kThroughHub;
+        h.passes = true;
+      } else {
+        why.leg = EastWestLeg::kGateway;
+      }
+      break;
+    case NextHopType::kNone: why.leg = EastWestLeg::kDropped; break;
+    default: why.leg = EastWestLeg::kToInternet; break;
+  }
+  return h;
+}
+
+/// The firewall hop: firewall `fw`'s network, then application rules for the packet (filter_through_firewall, as
+/// reach() applies them over packet sets): the rule that takes it first, or the default deny.
+TraceHop east_west_firewall_hop(const model::Model& m, int fw, const FlowQuery& q, const IpAddress& to) {
+  const auto& firewall = m.firewalls[static_cast<std::size_t>(fw)];
+  TraceHop h;
+  h.kind = K::kFirewall;
+  h.resource_kind = RK::kFirewall;
+  h.resource = fw;
+  h.scope = "default";
+  Reason& why = h.why;
+  why.code = ReasonCode::kEastWestFirewall;
+  why.firewall = fw;
+  why.address = to;
+  why.flow = FlowPacket{q.source, q.protocol, q.source_port, q.destination_port};
+  if (firewall.policy.set() && !firewall.policy.resolved()) {
+    h.scope = "network";
+    h.passes = true;
+    why.passes = true;
+    why.leg = EastWestLeg::kPolicyMissing;
+    return h;
+  }
+  const auto decisions = filter_through_firewall(m, firewall, east_west_packet(q, to));
+  if (decisions.empty() || decisions.front().position < 0) return h;  // no rule: default deny
+  const FirewallDecision& d = decisions.front();
+  h.rule = d.position;
+  h.passes = d.allow;
+  h.scope = rule_at(m, firewall, firewall.order[static_cast<std::size_t>(d.position)]).kind ==
+                    model::FirewallRuleKind::kNetwork
+                ? "network"
+                : "application";
+  why.rule = d.position;
+  why.passes = d.allow;
+  why.assumed = d.assumed;
+  return h;
+}
+
+/// The route of the reply from the target's subnet to the source: it must return the way the request came (through
+/// the same firewall or appliance, or directly when the request crossed none).
+TraceHop east_west_return_hop(const model::Model& m, const Stage& stage, const FlowQuery& q, const EastWestWalk& walk) {
+  TraceHop h;
+  h.kind = K::kRoute;
+  h.scope = stage.scope;
+  h.resource_kind = RK::kSubnet;
+  h.resource = stage.resource;
+  h.breaks = true;  // every filter may pass, the reply still not return: broken, as analyze's `broken`
+  const RouteChoice r = choose_route(m, stage.resource, q.source);
+  take_route(h, r);
+  Reason& why = h.why;
+  why.code = ReasonCode::kEastWestReturn;
+  why.subnet = stage.resource;
+  why.address = q.source;
+  why.route = r;
+  why.firewall = walk.firewall;
+  if (walk.appliance >= 0) why.entry = EntryPoint{RK::kNetworkInterface, walk.appliance};
+  const bool crossed = walk.device.has_value();
+  std::optional<IpAddress> device;  // where the reply goes, when to a firewall or appliance
+  switch (r.next_hop) {
+    case NextHopType::kNone: why.leg = EastWestLeg::kDropped; return h;
+    case NextHopType::kInternet: why.leg = EastWestLeg::kToInternet; return h;
+    case NextHopType::kVirtualAppliance: device = r.next_hop_ip; break;
+    case NextHopType::kVirtualNetworkGateway:
+      if (r.next_hop_ip && firewall_at(m, *r.next_hop_ip) >= 0) {
+        device = r.next_hop_ip;
+      } else if (r.hub < 0) {
+        why.leg = EastWestLeg::kGateway;
+        return h;
+      }
+      break;
+    default: break;
+  }
+  bool same = !crossed && !device;
+  if (crossed && device) {
+    same = *device == *walk.device || (walk.firewall >= 0 && firewall_at(m, *device) == walk.firewall);
+  }
+  why.leg = same ? EastWestLeg::kReturns : EastWestLeg::kAsymmetric;
+  h.passes = same;
+  why.passes = same;
+  return h;
+}
+
+}  // namespace
+
+bool explain_east_west(const model::Model& m, FlowTrace& t) {
+  FlowQuery& q = t.query;
+  if (q.via_bastion || q.via_appliance) return false;
+  std::set<EastWestEnd> targets = east_west_targets(m, q.target);
+  std::optional<EastWestEnd> from;
+  int from_subnet = -1;
+  if (!q.source_name.empty()) {
+    std::set<EastWestEnd> sources = east_west_named_configs(m, q.source_name);
+    if (sources.empty()) {
+      query_error(t, FlowTrace::Status::kUnknownTarget, QueryOption::kFrom, QueryErrorCode::kUnknownSource);
+      return true;
+    }
+    // A dual-stack source: the IP version the target has (when it has one).
+    std::optional<model::IpFamily> family;
+    for (const auto& e : targets) {
+      if (!family) {
+        family = e.address.family();
+      } else if (*family != e.address.family()) {
+        family.reset();
+        break;
+      }
+    }
+    east_west_narrow(m, sources, family);
+    if (sources.size() > 1) {
+      QueryError& e =
+          query_error(t, FlowTrace::Status::kAmbiguousTarget, QueryOption::kFrom, QueryErrorCode::kAmbiguousSource);
+      e.count = sources.size();
+      for (const auto& s : sources) e.candidates.push_back(east_west_candidate(s));
+      return true;
+    }
+    from = *sources.begin();
+    q.source = from->address;
+  } else {
+    // An internet client, or an address outside every VNet of the estate: today's trace (the source hop says why).
+    if (!east_west_in_vnets(m, q.source)) return false;
+    const std::set<EastWestEnd> at = east_west_configs_at(m, q.source);
+    if (at.size() > 1) {
+      QueryError& e =
+          query_error(t, FlowTrace::Status::kAmbiguousTarget, QueryOption::kFrom, QueryErrorCode::kAmbiguousSource);
+      e.count = at.size();
+      for (const auto& s : at) e.candidates.push_back(east_west_candidate(s));
+      return true;
+    }
+    if (at.size() == 1) {
+      from = *at.begin();
+    } else {
+      from_subnet = subnet_containing(m, q.source);
+      if (from_subnet < 0) return false;  // in a VNet's space but in none of its subnets: nothing sends it
+    }
+  }
+  if (targets.empty()) {
+    // A private source to a public address or an entry point: today's trace (not internet traffic), unless the
+    // source was named, which asks for an east-west flow.
+    if (q.source_name.empty()) return false;
+    query_error(t, FlowTrace::Status::kUnknownTarget, QueryOption::kTo, QueryErrorCode::kEastWestTarget);
+    return true;
+  }
+  east_west_narrow(m, targets, q.source.family());
+  if (targets.size() > 1) {
+    const bool by_address = IpAddress::parse(q.target).has_value();
+    QueryError& e = query_error(t, FlowTrace::Status::kAmbiguousTarget, QueryOption::kTo,
+                                by_address ? QueryErrorCode::kAmbiguousAddress : QueryErrorCode::kAmbiguousName);
+    e.count = targets.size();
+    for (const auto& x : targets) e.candidates.push_back(east_west_candidate(x));
+    return true;
+  }
+  if (reject_backend(t)) return true;
+  const EastWestEnd to = *targets.begin();
+
+  t.east_west = true;
+  t.internet_source = false;
+  const model::IpConfiguration* source_cfg = nullptr;
+  if (from) {
+    const auto& nic = m.nics[static_cast<std::size_t>(from->nic)];
+    source_cfg = &nic.ip_configurations[static_cast<std::size_t>(from->cfg)];
+    from_subnet = source_cfg->subnet.index;
+    t.source_nic = from->nic;
+    t.source_ip_configuration = from->cfg;
+    t.source_vm = nic.virtual_machine.index;
+  }
+  t.source_subnet = from_subnet;
+  int target_subnet = -1;
+  const std::vector<model::Ref>* target_asgs = nullptr;
+  if (to.endpoint >= 0) {
+    t.private_endpoint = to.endpoint;
+    target_subnet = m.private_endpoints[static_cast<std::size_t>(to.endpoint)].subnet.index;
+  } else {
+    const auto& nic = m.nics[static_cast<std::size_t>(to.nic)];
+    const auto& cfg = nic.ip_configurations[static_cast<std::size_t>(to.cfg)];
+    t.nic = to.nic;
+    t.ip_configuration = to.cfg;
+    t.vm = nic.virtual_machine.index;
+    target_subnet = cfg.subnet.index;
+    target_asgs = &cfg.asgs;
+  }
+  const int target_vnet = east_west_vnet(m, target_subnet);
+
+  model::Diagnostics scratch;  // findings about the estate are analyze's and reach's to report
+  const AddressSpace space(m, scratch);
+  EastWestEnds ends;
+  if (from) ends.from = model::IpConfigIndex{from->nic, from->cfg};
+  ends.from_subnet = from_subnet;
+  ends.to = to.address;
+  if (to.endpoint < 0) ends.x = model::IpConfigIndex{to.nic, to.cfg};
+  ends.endpoint = to.endpoint;
+  const std::vector<Stage> stages = east_west_path(m, ends);
+
+  const Destination from_end{q.source, from_subnet, source_cfg != nullptr ? &source_cfg->asgs : nullptr};
+  const Destination dst{to.address, target_subnet, target_asgs};
+  const PacketSet packet = east_west_packet(q, to.address);
+  EastWestWalk walk;
+  bool skip_nsgs = false;  // an AlwaysAllow security admin rule admitted the packet past the target's NSGs
+  for (const Stage& stage : stages) {
+    const std::string_view scope = stage.scope;
+    switch (stage.kind) {
+      case K::kSource: {
+        TraceHop h;
+        h.kind = K::kSource;
+        h.resource_kind = stage.resource_kind;
+        h.resource = stage.resource;
+        h.passes = true;
+        h.why.code = ReasonCode::kEastWestSource;
+        h.why.flow = FlowPacket{q.source, q.protocol, q.source_port, q.destination_port};
+        if (from) h.why.source = model::IpConfigIndex{from->nic, from->cfg};
+        h.why.subnet = from_subnet;
+        t.hops.push_back(h);
+        break;
+      }
+      case K::kNsg:
+      case K::kNoNsg:
+        if (scope.ends_with("-outbound")) {
+          t.hops.push_back(east_west_outbound_hop(m, space, stage, q, to.address, from_end));
+        } else if (!skip_nsgs) {
+          t.hops.push_back(packet_nsg_hop(m, space, stage, packet, dst, q));
+        }
+        break;
+      case K::kRoute:
+        t.hops.push_back(scope == "return" ? east_west_return_hop(m, stage, q, walk)
+                                           : east_west_route_hop(m, stage, q, to.address, target_vnet, walk));
+        break;
+      case K::kFirewall: t.hops.push_back(east_west_firewall_hop(m, stage.resource, q, to.address)); break;
+      case K::kAppliance: {
+        TraceHop h;
+        h.kind = K::kAppliance;
+        h.resource_kind = RK::kNetworkInterface;
+        h.resource = stage.resource;
+        h.passes = true;
+        h.why.code = ReasonCode::kEastWestAppliance;
+        h.why.entry = EntryPoint{RK::kNetworkInterface, stage.resource};
+        h.why.address = to.address;
+        h.why.flow = FlowPacket{q.source, q.protocol, q.source_port, q.destination_port};
+        t.hops.push_back(h);
+        break;
+      }
+      case K::kAdminRule: t.hops.push_back(packet_admin_hop(m, space, stage, packet, dst, skip_nsgs)); break;
+      default: break;  // kTarget: the verdict names the target
+    }
+  }
+  Reason allowed;
+  allowed.code = ReasonCode::kAllowedEastWest;
+  allowed.flow = FlowPacket{q.source, q.protocol, q.source_port, q.destination_port};
+  if (from) allowed.source = model::IpConfigIndex{from->nic, from->cfg};
+  allowed.subnet = from_subnet;
+  allowed.address = to.address;
+  allowed.private_endpoint = to.endpoint;
+  if (to.endpoint < 0) allowed.target = model::IpConfigIndex{to.nic, to.cfg};
+  if (t.hops.empty()) {
+    // No stage at all: east_west_path() knows no path between the ends (never on a validated model).
+    TraceHop h;
+    h.kind = K::kSource;
+    h.resource_kind = RK::kSubnet;
+    h.resource = from_subnet;
+    h.why.code = ReasonCode::kEastWestSource;
+    h.why.flow = allowed.flow;
+    h.why.source = allowed.source;
+    h.why.subnet = from_subnet;
+    t.hops.push_back(h);
+  }
+  finish_trace(t, std::move(allowed));
+  return true;
+}
+
+}  // namespace exposim::solver::explain_internal
