@@ -30,16 +30,16 @@ using RK = model::ResourceKind;
 namespace {
 
 /// An ip configuration a source or target text names.
-struct EastWestEnd {
+struct ExplainEwEnd {
   int nic{-1};
   int cfg{-1};
   int endpoint{-1};  // a private endpoint (nic -1)
   IpAddress address;
-  friend auto operator<=>(const EastWestEnd&, const EastWestEnd&) = default;
+  friend auto operator<=>(const ExplainEwEnd&, const ExplainEwEnd&) = default;
 };
 
 /// Is `a` inside the address space of a VNet of the estate?
-bool east_west_in_vnets(const model::Model& m, const IpAddress& a) {
+bool explain_ew_in_vnets(const model::Model& m, const IpAddress& a) {
   for (const auto& v : m.vnets) {
     for (const auto& p : v.address_space) {
       if (p.contains(a)) return true;
@@ -49,15 +49,15 @@ bool east_west_in_vnets(const model::Model& m, const IpAddress& a) {
 }
 
 /// Is `a` inside VNet `vnet`'s own address space?
-bool east_west_in_vnet(const model::Model& m, int vnet, const IpAddress& a) {
+bool explain_ew_in_vnet(const model::Model& m, int vnet, const IpAddress& a) {
   if (vnet < 0) return false;
   const auto& space = m.vnets[static_cast<std::size_t>(vnet)].address_space;
   return std::any_of(space.begin(), space.end(), [&](const model::IpPrefix& p) { return p.contains(a); });
 }
 
 /// The ip configurations (with a private address) a NIC, VM or ip configuration name or id names.
-std::set<EastWestEnd> east_west_named_configs(const model::Model& m, const std::string& text) {
-  std::set<EastWestEnd> out;
+std::set<ExplainEwEnd> explain_ew_named_configs(const model::Model& m, const std::string& text) {
+  std::set<ExplainEwEnd> out;
   const std::string canonical = model::canonical_id(text);
   const std::string lowered = lower(text);
   auto add_nic = [&](int n, int only) {
@@ -85,8 +85,8 @@ std::set<EastWestEnd> east_west_named_configs(const model::Model& m, const std::
 }
 
 /// The ip configurations whose private address is `a`.
-std::set<EastWestEnd> east_west_configs_at(const model::Model& m, const IpAddress& a) {
-  std::set<EastWestEnd> out;
+std::set<ExplainEwEnd> explain_ew_configs_at(const model::Model& m, const IpAddress& a) {
+  std::set<ExplainEwEnd> out;
   for (std::size_t n = 0; n < m.nics.size(); ++n) {
     const auto& cfgs = m.nics[n].ip_configurations;
     for (std::size_t c = 0; c < cfgs.size(); ++c) {
@@ -97,7 +97,7 @@ std::set<EastWestEnd> east_west_configs_at(const model::Model& m, const IpAddres
 }
 
 /// Is NIC `n` a private endpoint's own NIC (which the private endpoint stands for as a target)?
-bool east_west_endpoint_nic(const model::Model& m, int n) {
+bool explain_ew_endpoint_nic(const model::Model& m, int n) {
   for (const auto& pe : m.private_endpoints) {
     for (const auto& ref : pe.network_interfaces) {
       if (ref.index == n) return true;
@@ -109,12 +109,12 @@ bool east_west_endpoint_nic(const model::Model& m, int n) {
 /// What the --to text names as an east-west target: ip configurations (by private address, NIC, VM or ip
 /// configuration name or id) and private endpoints (by private address, name or id), a private endpoint's own NIC
 /// standing for the endpoint.
-std::set<EastWestEnd> east_west_targets(const model::Model& m, const std::string& text) {
-  std::set<EastWestEnd> out;
+std::set<ExplainEwEnd> explain_ew_targets(const model::Model& m, const std::string& text) {
+  std::set<ExplainEwEnd> out;
   const auto ip = IpAddress::parse(text);
-  const std::set<EastWestEnd> cfgs = ip ? east_west_configs_at(m, *ip) : east_west_named_configs(m, text);
+  const std::set<ExplainEwEnd> cfgs = ip ? explain_ew_configs_at(m, *ip) : explain_ew_named_configs(m, text);
   for (const auto& e : cfgs) {
-    if (!east_west_endpoint_nic(m, e.nic)) out.insert(e);
+    if (!explain_ew_endpoint_nic(m, e.nic)) out.insert(e);
   }
   const std::string canonical = model::canonical_id(text);
   const std::string lowered = lower(text);
@@ -129,29 +129,29 @@ std::set<EastWestEnd> east_west_targets(const model::Model& m, const std::string
 
 /// Narrows several ends to one: those of IP version `family` (when given), then the primary ip configurations, then
 /// a private endpoint's first address. Leaves `ends` as it is when none or more than one remains.
-void east_west_narrow(const model::Model& m, std::set<EastWestEnd>& ends, std::optional<model::IpFamily> family) {
+void explain_ew_narrow(const model::Model& m, std::set<ExplainEwEnd>& ends, std::optional<model::IpFamily> family) {
   auto keep = [&](auto pred) {
-    std::set<EastWestEnd> kept;
+    std::set<ExplainEwEnd> kept;
     for (const auto& e : ends) {
       if (pred(e)) kept.insert(e);
     }
     if (!kept.empty()) ends = std::move(kept);
   };
-  if (ends.size() > 1 && family) keep([&](const EastWestEnd& e) { return e.address.family() == *family; });
+  if (ends.size() > 1 && family) keep([&](const ExplainEwEnd& e) { return e.address.family() == *family; });
   if (ends.size() > 1) {
-    keep([&](const EastWestEnd& e) {
+    keep([&](const ExplainEwEnd& e) {
       return e.nic >= 0 &&
              m.nics[static_cast<std::size_t>(e.nic)].ip_configurations[static_cast<std::size_t>(e.cfg)].primary;
     });
   }
-  if (ends.size() > 1 && std::all_of(ends.begin(), ends.end(), [&](const EastWestEnd& e) {
+  if (ends.size() > 1 && std::all_of(ends.begin(), ends.end(), [&](const ExplainEwEnd& e) {
         return e.endpoint >= 0 && e.endpoint == ends.begin()->endpoint;
       })) {
     ends = {*ends.begin()};
   }
 }
 
-QueryCandidate east_west_candidate(const EastWestEnd& e) {
+QueryCandidate explain_ew_candidate(const ExplainEwEnd& e) {
   QueryCandidate c;
   if (e.endpoint >= 0) {
     c.kind = RK::kPrivateEndpoint;
@@ -166,12 +166,12 @@ QueryCandidate east_west_candidate(const EastWestEnd& e) {
 }
 
 /// The VNet of subnet `subnet`, or -1.
-int east_west_vnet(const model::Model& m, int subnet) {
+int explain_ew_vnet(const model::Model& m, int subnet) {
   return subnet >= 0 ? m.subnets[static_cast<std::size_t>(subnet)].vnet.index : -1;
 }
 
 /// The one packet as a packet set.
-PacketSet east_west_packet(const FlowQuery& q, const IpAddress& to) {
+PacketSet explain_ew_packet(const FlowQuery& q, const IpAddress& to) {
   const bool ported = model::has_ports(q.protocol);
   return PacketSet(Cube{model::to_set(q.source), model::to_set(to), model::bit(q.protocol),
                         ported ? PortSet::single(q.source_port) : PortSet::all(),
@@ -182,8 +182,8 @@ PacketSet east_west_packet(const FlowQuery& q, const IpAddress& to) {
 /// `subnet` that none holds)? The rule's source side holds the source (its ASGs by the source's membership, as
 /// destination_matches reads a target's), its destination side the target's address (the VirtualNetwork tag as
 /// the source subnet sees it), its protocols and ports the packet's.
-bool east_west_outbound_matches(const AddressSpace& space, const model::SecurityRule& r, const FlowQuery& q,
-                                const IpAddress& to, const Destination& from) {
+bool explain_ew_outbound_matches(const AddressSpace& space, const model::SecurityRule& r, const FlowQuery& q,
+                                 const IpAddress& to, const Destination& from) {
   if ((r.protocols & model::bit(q.protocol)) == 0) return false;
   if (model::has_ports(q.protocol) &&
       (!r.source_ports.contains(q.source_port) || !r.destination_ports.contains(q.destination_port))) {
@@ -198,8 +198,8 @@ bool east_west_outbound_matches(const AddressSpace& space, const model::Security
 /// The hop of outbound NSG stage `stage` (scope "nic-outbound" or "subnet-outbound") for the packet `q` to `to`
 /// leaving `from`: the first outbound rule that takes it, in priority order (Azure's default rules AllowVnetOutBound,
 /// AllowInternetOutBound and DenyAllOutBound last).
-TraceHop east_west_outbound_hop(const model::Model& m, const AddressSpace& space, const Stage& stage,
-                                const FlowQuery& q, const IpAddress& to, const Destination& from) {
+TraceHop explain_ew_outbound_hop(const model::Model& m, const AddressSpace& space, const Stage& stage,
+                                 const FlowQuery& q, const IpAddress& to, const Destination& from) {
   TraceHop h;
   h.scope = stage.scope;
   switch (stage.slot.state) {
@@ -224,7 +224,7 @@ TraceHop east_west_outbound_hop(const model::Model& m, const AddressSpace& space
   const auto& rules = m.nsgs[static_cast<std::size_t>(stage.slot.index)].rules;
   for (std::size_t i = 0; i < rules.size(); ++i) {
     const auto& r = rules[i];
-    if (r.direction != model::Direction::kOutbound || !east_west_outbound_matches(space, r, q, to, from)) continue;
+    if (r.direction != model::Direction::kOutbound || !explain_ew_outbound_matches(space, r, q, to, from)) continue;
     h.rule = static_cast<int>(i);
     h.passes = r.access == Access::kAllow;
     h.why.code = ReasonCode::kNsgRule;
@@ -247,15 +247,15 @@ TraceHop east_west_outbound_hop(const model::Model& m, const AddressSpace& space
 }
 
 /// Where the east-west walk is: the device the request crossed (a firewall, or an appliance's NIC) and its address.
-struct EastWestWalk {
+struct ExplainEwWalk {
   int firewall{-1};
   int appliance{-1};
   std::optional<IpAddress> device;
 };
 
 /// The route hop of a "forward" stage: the route subnet `subnet` chooses for `to`, and where it leads.
-TraceHop east_west_route_hop(const model::Model& m, const Stage& stage, const FlowQuery& q, const IpAddress& to,
-                             int target_vnet, EastWestWalk& walk) {
+TraceHop explain_ew_route_hop(const model::Model& m, const Stage& stage, const FlowQuery& q, const IpAddress& to,
+                              int target_vnet, ExplainEwWalk& walk) {
   TraceHop h;
   h.kind = K::kRoute;
   h.scope = stage.scope;
@@ -269,11 +269,11 @@ TraceHop east_west_route_hop(const model::Model& m, const Stage& stage, const Fl
   why.subnet = subnet;
   why.address = to;
   why.route = r;
-  const int from_vnet = east_west_vnet(m, subnet);
+  const int from_vnet = explain_ew_vnet(m, subnet);
   why.vnet = from_vnet;
   why.other_vnet = target_vnet;
   // The packet's source is outside this VNet: forwarded by a firewall or appliance (allowForwardedTraffic decides).
-  why.forwarded = from_vnet >= 0 && !east_west_in_vnet(m, from_vnet, q.source);
+  why.forwarded = from_vnet >= 0 && !explain_ew_in_vnet(m, from_vnet, q.source);
   // Whether the route's VNet reaches VNet `other` (the same, peered both ways and Connected, or joined by a hub).
   auto connect = [&](int other, EastWestLeg leg) {
     why.other_vnet = other;
@@ -287,7 +287,7 @@ TraceHop east_west_route_hop(const model::Model& m, const Stage& stage, const Fl
       why.firewall = fw;
       walk.firewall = fw;
       walk.device = at;
-      connect(east_west_vnet(m, firewall_subnet(m.firewalls[static_cast<std::size_t>(fw)])), EastWestLeg::kToFirewall);
+      connect(explain_ew_vnet(m, firewall_subnet(m.firewalls[static_cast<std::size_t>(fw)])), EastWestLeg::kToFirewall);
       return true;
     }
     for (std::size_t n = 0; n < m.nics.size(); ++n) {
@@ -297,7 +297,7 @@ TraceHop east_west_route_hop(const model::Model& m, const Stage& stage, const Fl
         why.entry = EntryPoint{RK::kNetworkInterface, static_cast<int>(n)};
         walk.appliance = static_cast<int>(n);
         walk.device = at;
-        connect(east_west_vnet(m, c.subnet.index), EastWestLeg::kToAppliance);
+        connect(explain_ew_vnet(m, c.subnet.index), EastWestLeg::kToAppliance);
         return true;
       }
     }
@@ -328,7 +328,7 @@ TraceHop east_west_route_hop(const model::Model& m, const Stage& stage, const Fl
 
 /// The firewall hop: firewall `fw`'s network, then application rules for the packet (filter_through_firewall, as
 /// reach() applies them over packet sets): the rule that takes it first, or the default deny.
-TraceHop east_west_firewall_hop(const model::Model& m, int fw, const FlowQuery& q, const IpAddress& to) {
+TraceHop explain_ew_firewall_hop(const model::Model& m, int fw, const FlowQuery& q, const IpAddress& to) {
   const auto& firewall = m.firewalls[static_cast<std::size_t>(fw)];
   TraceHop h;
   h.kind = K::kFirewall;
@@ -347,7 +347,7 @@ TraceHop east_west_firewall_hop(const model::Model& m, int fw, const FlowQuery& 
     why.leg = EastWestLeg::kPolicyMissing;
     return h;
   }
-  const auto decisions = filter_through_firewall(m, firewall, east_west_packet(q, to));
+  const auto decisions = filter_through_firewall(m, firewall, explain_ew_packet(q, to));
   if (decisions.empty() || decisions.front().position < 0) return h;  // no rule: default deny
   const FirewallDecision& d = decisions.front();
   h.rule = d.position;
@@ -364,7 +364,8 @@ TraceHop east_west_firewall_hop(const model::Model& m, int fw, const FlowQuery& 
 
 /// The route of the reply from the target's subnet to the source: it must return the way the request came (through
 /// the same firewall or appliance, or directly when the request crossed none).
-TraceHop east_west_return_hop(const model::Model& m, const Stage& stage, const FlowQuery& q, const EastWestWalk& walk) {
+TraceHop explain_ew_return_hop(const model::Model& m, const Stage& stage, const FlowQuery& q,
+                               const ExplainEwWalk& walk) {
   TraceHop h;
   h.kind = K::kRoute;
   h.scope = stage.scope;
@@ -411,11 +412,11 @@ TraceHop east_west_return_hop(const model::Model& m, const Stage& stage, const F
 bool explain_east_west(const model::Model& m, FlowTrace& t) {
   FlowQuery& q = t.query;
   if (q.via_bastion || q.via_appliance) return false;
-  std::set<EastWestEnd> targets = east_west_targets(m, q.target);
-  std::optional<EastWestEnd> from;
+  std::set<ExplainEwEnd> targets = explain_ew_targets(m, q.target);
+  std::optional<ExplainEwEnd> from;
   int from_subnet = -1;
   if (!q.source_name.empty()) {
-    std::set<EastWestEnd> sources = east_west_named_configs(m, q.source_name);
+    std::set<ExplainEwEnd> sources = explain_ew_named_configs(m, q.source_name);
     if (sources.empty()) {
       query_error(t, FlowTrace::Status::kUnknownTarget, QueryOption::kFrom, QueryErrorCode::kUnknownSource);
       return true;
@@ -430,25 +431,25 @@ bool explain_east_west(const model::Model& m, FlowTrace& t) {
         break;
       }
     }
-    east_west_narrow(m, sources, family);
+    explain_ew_narrow(m, sources, family);
     if (sources.size() > 1) {
       QueryError& e =
           query_error(t, FlowTrace::Status::kAmbiguousTarget, QueryOption::kFrom, QueryErrorCode::kAmbiguousSource);
       e.count = sources.size();
-      for (const auto& s : sources) e.candidates.push_back(east_west_candidate(s));
+      for (const auto& s : sources) e.candidates.push_back(explain_ew_candidate(s));
       return true;
     }
     from = *sources.begin();
     q.source = from->address;
   } else {
     // An internet client, or an address outside every VNet of the estate: today's trace (the source hop says why).
-    if (!east_west_in_vnets(m, q.source)) return false;
-    const std::set<EastWestEnd> at = east_west_configs_at(m, q.source);
+    if (!explain_ew_in_vnets(m, q.source)) return false;
+    const std::set<ExplainEwEnd> at = explain_ew_configs_at(m, q.source);
     if (at.size() > 1) {
       QueryError& e =
           query_error(t, FlowTrace::Status::kAmbiguousTarget, QueryOption::kFrom, QueryErrorCode::kAmbiguousSource);
       e.count = at.size();
-      for (const auto& s : at) e.candidates.push_back(east_west_candidate(s));
+      for (const auto& s : at) e.candidates.push_back(explain_ew_candidate(s));
       return true;
     }
     if (at.size() == 1) {
@@ -465,17 +466,17 @@ bool explain_east_west(const model::Model& m, FlowTrace& t) {
     query_error(t, FlowTrace::Status::kUnknownTarget, QueryOption::kTo, QueryErrorCode::kEastWestTarget);
     return true;
   }
-  east_west_narrow(m, targets, q.source.family());
+  explain_ew_narrow(m, targets, q.source.family());
   if (targets.size() > 1) {
     const bool by_address = IpAddress::parse(q.target).has_value();
     QueryError& e = query_error(t, FlowTrace::Status::kAmbiguousTarget, QueryOption::kTo,
                                 by_address ? QueryErrorCode::kAmbiguousAddress : QueryErrorCode::kAmbiguousName);
     e.count = targets.size();
-    for (const auto& x : targets) e.candidates.push_back(east_west_candidate(x));
+    for (const auto& x : targets) e.candidates.push_back(explain_ew_candidate(x));
     return true;
   }
   if (reject_backend(t)) return true;
-  const EastWestEnd to = *targets.begin();
+  const ExplainEwEnd to = *targets.begin();
 
   t.east_west = true;
   t.internet_source = false;
@@ -503,7 +504,7 @@ bool explain_east_west(const model::Model& m, FlowTrace& t) {
     target_subnet = cfg.subnet.index;
     target_asgs = &cfg.asgs;
   }
-  const int target_vnet = east_west_vnet(m, target_subnet);
+  const int target_vnet = explain_ew_vnet(m, target_subnet);
 
   model::Diagnostics scratch;  // findings about the estate are analyze's and reach's to report
   const AddressSpace space(m, scratch);
@@ -517,8 +518,8 @@ bool explain_east_west(const model::Model& m, FlowTrace& t) {
 
   const Destination from_end{q.source, from_subnet, source_cfg != nullptr ? &source_cfg->asgs : nullptr};
   const Destination dst{to.address, target_subnet, target_asgs};
-  const PacketSet packet = east_west_packet(q, to.address);
-  EastWestWalk walk;
+  const PacketSet packet = explain_ew_packet(q, to.address);
+  ExplainEwWalk walk;
   bool skip_nsgs = false;  // an AlwaysAllow security admin rule admitted the packet past the target's NSGs
   for (const Stage& stage : stages) {
     const std::string_view scope = stage.scope;
@@ -539,16 +540,16 @@ bool explain_east_west(const model::Model& m, FlowTrace& t) {
       case K::kNsg:
       case K::kNoNsg:
         if (scope.ends_with("-outbound")) {
-          t.hops.push_back(east_west_outbound_hop(m, space, stage, q, to.address, from_end));
+          t.hops.push_back(explain_ew_outbound_hop(m, space, stage, q, to.address, from_end));
         } else if (!skip_nsgs) {
           t.hops.push_back(packet_nsg_hop(m, space, stage, packet, dst, q));
         }
         break;
       case K::kRoute:
-        t.hops.push_back(scope == "return" ? east_west_return_hop(m, stage, q, walk)
-                                           : east_west_route_hop(m, stage, q, to.address, target_vnet, walk));
+        t.hops.push_back(scope == "return" ? explain_ew_return_hop(m, stage, q, walk)
+                                           : explain_ew_route_hop(m, stage, q, to.address, target_vnet, walk));
         break;
-      case K::kFirewall: t.hops.push_back(east_west_firewall_hop(m, stage.resource, q, to.address)); break;
+      case K::kFirewall: t.hops.push_back(explain_ew_firewall_hop(m, stage.resource, q, to.address)); break;
       case K::kAppliance: {
         TraceHop h;
         h.kind = K::kAppliance;
