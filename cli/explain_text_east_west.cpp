@@ -18,23 +18,23 @@ using solver::EastWestLeg;
 using solver::Reason;
 using solver::ReasonCode;
 
-std::string ew_vnet_name(const model::Model& m, int v) {
+std::string explain_ew_vnet_name(const model::Model& m, int v) {
   return v >= 0 ? fmt::format("VNet '{}'", m.vnets[static_cast<std::size_t>(v)].name) : "a VNet not in the input";
 }
 
-std::string ew_subnet_name(const model::Model& m, int s) {
+std::string explain_ew_subnet_name(const model::Model& m, int s) {
   return s >= 0 ? fmt::format("subnet '{}'", m.subnets[static_cast<std::size_t>(s)].name)
                 : std::string("a subnet not in the input");
 }
 
 /// The source as the allowed verdict names it: "vm-web (10.1.2.4)", or "10.1.2.9 in subnet 'snet-web'".
-std::string ew_source_name(const model::Model& m, const Reason& r) {
+std::string explain_ew_source_name(const model::Model& m, const Reason& r) {
   if (r.source.nic >= 0) return member_text(m, r.source);
-  return fmt::format("{} in {}", r.flow.source.to_string(), ew_subnet_name(m, r.subnet));
+  return fmt::format("{} in {}", r.flow.source.to_string(), explain_ew_subnet_name(m, r.subnet));
 }
 
 /// The source hop: which ip configuration (or subnet) holds the address the packet leaves from.
-std::string ew_source_text(const model::Model& m, const Reason& r) {
+std::string explain_ew_source_text(const model::Model& m, const Reason& r) {
   const std::string address = r.flow.source.to_string();
   if (r.source.nic >= 0) {
     const auto& nic = m.nics[static_cast<std::size_t>(r.source.nic)];
@@ -45,43 +45,44 @@ std::string ew_source_text(const model::Model& m, const Reason& r) {
         "{} is ip configuration '{}' of NIC '{}'{} in {} of {}: the packet leaves through its NIC's and "
         "subnet's outbound rules",
         address, cfg.name, nic.name, vm >= 0 ? fmt::format(" (VM '{}')", m.vms[static_cast<std::size_t>(vm)].name) : "",
-        ew_subnet_name(m, subnet), ew_vnet_name(m, subnet >= 0 ? m.subnets[subnet].vnet.index : -1));
+        explain_ew_subnet_name(m, subnet), explain_ew_vnet_name(m, subnet >= 0 ? m.subnets[subnet].vnet.index : -1));
   }
   return fmt::format(
       "{} is in {} of {}, held by no ip configuration in the input: the packet leaves through the subnet's outbound "
       "rules only",
-      address, ew_subnet_name(m, r.subnet),
-      ew_vnet_name(m, r.subnet >= 0 ? m.subnets[static_cast<std::size_t>(r.subnet)].vnet.index : -1));
+      address, explain_ew_subnet_name(m, r.subnet),
+      explain_ew_vnet_name(m, r.subnet >= 0 ? m.subnets[static_cast<std::size_t>(r.subnet)].vnet.index : -1));
 }
 
 /// Why two VNets are not connected, for a route that leaves the packet's VNet: "; virtual networks 'a' and 'b' are not
 /// peered (peering is not transitive)"; empty when they are, or the same.
-std::string ew_peering_note(const model::Model& m, const Reason& r) {
+std::string explain_ew_peering_note(const model::Model& m, const Reason& r) {
   if (r.vnet < 0 || r.other_vnet < 0 || r.vnet == r.other_vnet) return "";
   const std::string why = solver::peering_blocks(m, r.vnet, r.other_vnet, r.forwarded);
   return why.empty() ? "" : "; " + why;
 }
 
-std::string ew_route_text(const model::Model& m, const Reason& r) {
+std::string explain_ew_route_text(const model::Model& m, const Reason& r) {
   const std::string to = r.address ? r.address->to_string() : "";
   const std::string head = fmt::format("{} sends {} by {} (the longest prefix that holds it)",
-                                       ew_subnet_name(m, r.subnet), to, solver::describe(m, r.route));
+                                       explain_ew_subnet_name(m, r.subnet), to, solver::describe(m, r.route));
   switch (r.leg) {
-    case EastWestLeg::kInVnet: return fmt::format("{}: within {}", head, ew_vnet_name(m, r.vnet));
+    case EastWestLeg::kInVnet: return fmt::format("{}: within {}", head, explain_ew_vnet_name(m, r.vnet));
     case EastWestLeg::kPeered:
-      return fmt::format("{}: {} is peered with {}{}", head, ew_vnet_name(m, r.vnet), ew_vnet_name(m, r.other_vnet),
-                         r.forwarded ? ", which accepts forwarded traffic" : "");
+      return fmt::format("{}: {} is peered with {}{}", head, explain_ew_vnet_name(m, r.vnet),
+                         explain_ew_vnet_name(m, r.other_vnet), r.forwarded ? ", which accepts forwarded traffic" : "");
     case EastWestLeg::kToFirewall:
       return fmt::format("{}: to firewall '{}'", head, m.firewalls[static_cast<std::size_t>(r.firewall)].name);
     case EastWestLeg::kToAppliance:
       return fmt::format("{}: to {}, a NIC with IP forwarding", head, entry_point_text(m, r.entry));
     case EastWestLeg::kThroughHub:
-      return fmt::format("{}: the virtual hub connects {} and {}", head, ew_vnet_name(m, r.vnet),
-                         ew_vnet_name(m, r.other_vnet));
-    case EastWestLeg::kDropped: return fmt::format("{}: next hop None drops the packet{}", head, ew_peering_note(m, r));
+      return fmt::format("{}: the virtual hub connects {} and {}", head, explain_ew_vnet_name(m, r.vnet),
+                         explain_ew_vnet_name(m, r.other_vnet));
+    case EastWestLeg::kDropped:
+      return fmt::format("{}: next hop None drops the packet{}", head, explain_ew_peering_note(m, r));
     case EastWestLeg::kToInternet:
       return fmt::format("{}: the packet leaves for the internet and never reaches the private address {}{}", head, to,
-                         ew_peering_note(m, r));
+                         explain_ew_peering_note(m, r));
     case EastWestLeg::kNotConnected:
       return fmt::format("{}, but {}", head, solver::peering_blocks(m, r.vnet, r.other_vnet, r.forwarded));
     case EastWestLeg::kNoDevice:
@@ -98,16 +99,16 @@ std::string ew_route_text(const model::Model& m, const Reason& r) {
 }
 
 /// The device the request crossed, as the reply's route names it: "firewall 'fw-hub'", "appliance 'nva-nic'".
-std::string ew_device_text(const model::Model& m, const Reason& r) {
+std::string explain_ew_device_text(const model::Model& m, const Reason& r) {
   if (r.firewall >= 0) return fmt::format("firewall '{}'", m.firewalls[static_cast<std::size_t>(r.firewall)].name);
   if (r.entry.index >= 0) return entry_point_text(m, r.entry);
   return "";
 }
 
-std::string ew_return_text(const model::Model& m, const Reason& r) {
+std::string explain_ew_return_text(const model::Model& m, const Reason& r) {
   const std::string head =
       fmt::format("the reply to {} takes {}", r.address ? r.address->to_string() : "", solver::describe(m, r.route));
-  const std::string device = ew_device_text(m, r);
+  const std::string device = explain_ew_device_text(m, r);
   const bool to_device = r.route.next_hop == model::NextHopType::kVirtualAppliance || r.route.next_hop_ip.has_value();
   switch (r.leg) {
     case EastWestLeg::kReturns:
@@ -135,7 +136,7 @@ std::string ew_return_text(const model::Model& m, const Reason& r) {
   return head;
 }
 
-std::string ew_firewall_text(const model::Model& m, const Reason& r) {
+std::string explain_ew_firewall_text(const model::Model& m, const Reason& r) {
   const auto& fw = m.firewalls[static_cast<std::size_t>(r.firewall)];
   const std::string flow = flow_text(r.flow, r.address ? r.address->to_string() : "");
   if (r.leg == EastWestLeg::kPolicyMissing) {
@@ -150,7 +151,7 @@ std::string ew_firewall_text(const model::Model& m, const Reason& r) {
                      r.assumed ? fmt::format(" ({})", solver::kAssumedFqdnNote) : "");
 }
 
-std::string ew_target_text(const model::Model& m, const Reason& r) {
+std::string explain_ew_target_text(const model::Model& m, const Reason& r) {
   if (r.private_endpoint >= 0) {
     return fmt::format("private endpoint '{}' ({})",
                        m.private_endpoints[static_cast<std::size_t>(r.private_endpoint)].name,
@@ -163,18 +164,18 @@ std::string ew_target_text(const model::Model& m, const Reason& r) {
 
 std::string east_west_text(const model::Model& m, const Reason& r) {
   switch (r.code) {
-    case ReasonCode::kEastWestSource: return ew_source_text(m, r);
-    case ReasonCode::kEastWestRoute: return ew_route_text(m, r);
-    case ReasonCode::kEastWestFirewall: return ew_firewall_text(m, r);
+    case ReasonCode::kEastWestSource: return explain_ew_source_text(m, r);
+    case ReasonCode::kEastWestRoute: return explain_ew_route_text(m, r);
+    case ReasonCode::kEastWestFirewall: return explain_ew_firewall_text(m, r);
     case ReasonCode::kEastWestAppliance:
       return fmt::format("assumed: {} forwards {} to {}, keeping the source address; its own filtering is unknown",
                          entry_point_text(m, r.entry), flow_text(r.flow, r.address ? r.address->to_string() : ""),
                          r.address ? r.address->to_string() : "");
-    case ReasonCode::kEastWestReturn: return ew_return_text(m, r);
+    case ReasonCode::kEastWestReturn: return explain_ew_return_text(m, r);
     case ReasonCode::kAllowedEastWest:
       return fmt::format("allowed: {} from {} reaches {}, and replies return",
-                         flow_text(r.flow, r.address ? r.address->to_string() : ""), ew_source_name(m, r),
-                         ew_target_text(m, r));
+                         flow_text(r.flow, r.address ? r.address->to_string() : ""), explain_ew_source_name(m, r),
+                         explain_ew_target_text(m, r));
     default: break;
   }
   return r.text;
