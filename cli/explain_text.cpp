@@ -704,7 +704,9 @@ std::string one_clause(const model::Model& m, const Reason& r) {
   switch (r.code) {
     case ReasonCode::kText: return r.text;
     case ReasonCode::kForwardedLeg: return r.broken ? broken_text(m, *r.broken) : "";
-    case ReasonCode::kNoNsg: return "no NSG at this scope: nothing is filtered here";
+    case ReasonCode::kNoNsg:  // an east-west private endpoint's stage says why it has none
+      return *r.note ? fmt::format("no NSG at this scope: nothing is filtered here ({})", r.note)
+                     : "no NSG at this scope: nothing is filtered here";
     case ReasonCode::kNoNsgAtEntry: return fmt::format("no NSG on {}'s subnet: nothing is filtered here", what);
     case ReasonCode::kNoNsgStandard:
       return fmt::format("no NSG on the subnet or the NIC: a Standard {} admits nothing unless an NSG allows it",

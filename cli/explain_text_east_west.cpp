@@ -47,6 +47,11 @@ std::string explain_ew_source_text(const model::Model& m, const Reason& r) {
         address, cfg.name, nic.name, vm >= 0 ? fmt::format(" (VM '{}')", m.vms[static_cast<std::size_t>(vm)].name) : "",
         explain_ew_subnet_name(m, subnet), explain_ew_vnet_name(m, subnet >= 0 ? m.subnets[subnet].vnet.index : -1));
   }
+  if (*r.note) {  // an on-premises address arriving through the gateway subnet
+    return fmt::format(
+        "{} arrives through {} of {}: {}", address, explain_ew_subnet_name(m, r.subnet),
+        explain_ew_vnet_name(m, r.subnet >= 0 ? m.subnets[static_cast<std::size_t>(r.subnet)].vnet.index : -1), r.note);
+  }
   return fmt::format(
       "{} is in {} of {}, held by no ip configuration in the input: the packet leaves through the subnet's outbound "
       "rules only",
@@ -66,6 +71,7 @@ std::string explain_ew_route_text(const model::Model& m, const Reason& r) {
   const std::string to = r.address ? r.address->to_string() : "";
   const std::string head = fmt::format("{} sends {} by {} (the longest prefix that holds it)",
                                        explain_ew_subnet_name(m, r.subnet), to, solver::describe(m, r.route));
+  const std::string next = r.route.next_hop_ip ? r.route.next_hop_ip->to_string() : "its next hop";
   switch (r.leg) {
     case EastWestLeg::kInVnet: return fmt::format("{}: within {}", head, explain_ew_vnet_name(m, r.vnet));
     case EastWestLeg::kPeered:
@@ -75,24 +81,26 @@ std::string explain_ew_route_text(const model::Model& m, const Reason& r) {
       return fmt::format("{}: to firewall '{}'", head, m.firewalls[static_cast<std::size_t>(r.firewall)].name);
     case EastWestLeg::kToAppliance:
       return fmt::format("{}: to {}, a NIC with IP forwarding", head, entry_point_text(m, r.entry));
-    case EastWestLeg::kThroughHub:
-      return fmt::format("{}: the virtual hub connects {} and {}", head, explain_ew_vnet_name(m, r.vnet),
-                         explain_ew_vnet_name(m, r.other_vnet));
+    case EastWestLeg::kUnknownDevice:
+      return fmt::format("{}: to {}, which is not in the input: assumed to forward the packet to the target", head,
+                         next);
     case EastWestLeg::kDropped:
       return fmt::format("{}: next hop None drops the packet{}", head, explain_ew_peering_note(m, r));
     case EastWestLeg::kToInternet:
       return fmt::format("{}: the packet leaves for the internet and never reaches the private address {}{}", head, to,
                          explain_ew_peering_note(m, r));
-    case EastWestLeg::kNotConnected:
-      return fmt::format("{}, but {}", head, solver::peering_blocks(m, r.vnet, r.other_vnet, r.forwarded));
-    case EastWestLeg::kNoDevice:
-      return fmt::format(
-          "{}, but no firewall or appliance (a NIC with IP forwarding) in the input has the address {}: the packet "
-          "is lost",
-          head, r.route.next_hop_ip ? r.route.next_hop_ip->to_string() : "of the next hop");
+    case EastWestLeg::kNotConnected: {
+      std::string why = r.vnet >= 0 && r.other_vnet >= 0 && r.vnet != r.other_vnet
+                            ? solver::peering_blocks(m, r.vnet, r.other_vnet, r.forwarded)
+                            : std::string();
+      if (why.empty()) why = *r.note ? r.note : "the virtual networks are not connected";
+      return fmt::format("{}, but {}", head, why);
+    }
+    case EastWestLeg::kChainedAppliance:
+      return fmt::format("{}: to another appliance at {}; chains of appliances are not followed", head, next);
+    case EastWestLeg::kNoDevice: return fmt::format("{}, without a next hop address: the packet is lost", head);
     case EastWestLeg::kGateway:
-      return fmt::format(
-          "{}: towards a virtual network gateway (on-premises), which does not lead back into the estate", head);
+      return fmt::format("{}: towards a virtual network gateway, which east-west flows do not follow", head);
     default: break;
   }
   return head;
@@ -106,10 +114,14 @@ std::string explain_ew_device_text(const model::Model& m, const Reason& r) {
 }
 
 std::string explain_ew_return_text(const model::Model& m, const Reason& r) {
-  const std::string head =
-      fmt::format("the reply to {} takes {}", r.address ? r.address->to_string() : "", solver::describe(m, r.route));
-  const std::string device = explain_ew_device_text(m, r);
-  const bool to_device = r.route.next_hop == model::NextHopType::kVirtualAppliance || r.route.next_hop_ip.has_value();
+  const std::string head = fmt::format("the reply to {}{} takes {}", r.address ? r.address->to_string() : "",
+                                       r.forwarded ? " (the firewall's own address: its application rule translated "
+                                                     "the source)"
+                                                   : "",
+                                       solver::describe(m, r.route));
+  const std::string device = r.forwarded ? std::string() : explain_ew_device_text(m, r);
+  const bool to_device = r.route.next_hop == model::NextHopType::kVirtualAppliance;
+  const std::string next = r.route.next_hop_ip ? r.route.next_hop_ip->to_string() : "a next hop";
   switch (r.leg) {
     case EastWestLeg::kReturns:
       return device.empty() ? head + ": it returns the way the request came"
@@ -123,13 +135,14 @@ std::string explain_ew_return_text(const model::Model& m, const Reason& r) {
       if (device.empty()) {
         return fmt::format(
             "{}: asymmetric routing: the reply goes to {}, which the request did not cross, so the connection fails",
-            head, r.route.next_hop_ip ? r.route.next_hop_ip->to_string() : "a gateway");
+            head, next);
       }
       return fmt::format(
           "{}: asymmetric routing: the reply goes to {}, not to {} which the request crossed, so the connection fails",
-          head, r.route.next_hop_ip ? r.route.next_hop_ip->to_string() : "a gateway", device);
+          head, next, device);
     case EastWestLeg::kDropped: return head + ": next hop None drops the reply";
     case EastWestLeg::kToInternet: return head + ": the reply leaves for the internet and is lost";
+    case EastWestLeg::kNoDevice: return head + ", without a next hop address: the reply is lost";
     case EastWestLeg::kGateway: return head + ": the reply heads for a virtual network gateway and does not return";
     default: break;
   }
@@ -139,16 +152,15 @@ std::string explain_ew_return_text(const model::Model& m, const Reason& r) {
 std::string explain_ew_firewall_text(const model::Model& m, const Reason& r) {
   const auto& fw = m.firewalls[static_cast<std::size_t>(r.firewall)];
   const std::string flow = flow_text(r.flow, r.address ? r.address->to_string() : "");
-  if (r.leg == EastWestLeg::kPolicyMissing) {
-    return fmt::format("firewall '{}' filters {}, but its policy is not in the input: assumed to allow", fw.name, flow);
-  }
   if (r.rule < 0) {
     return fmt::format("no rule matched: default deny (no network or application rule of firewall '{}' takes {})",
                        fw.name, flow);
   }
-  return fmt::format("{} {} {}{}", firewall_rule_text(m, fw, fw.order[static_cast<std::size_t>(r.rule)]),
-                     r.passes ? "allows" : "denies", flow,
-                     r.assumed ? fmt::format(" ({})", solver::kAssumedFqdnNote) : "");
+  return fmt::format(
+      "{} {} {}{}{}", firewall_rule_text(m, fw, fw.order[static_cast<std::size_t>(r.rule)]),
+      r.passes ? "allows" : "denies", flow, r.assumed ? fmt::format(" ({})", solver::kAssumedFqdnNote) : "",
+      r.sources.empty() ? ""
+                        : fmt::format("; the source becomes the firewall's own address (SNAT, {})", cidrs(r.sources)));
 }
 
 std::string explain_ew_target_text(const model::Model& m, const Reason& r) {

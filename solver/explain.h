@@ -230,31 +230,32 @@ enum class ReasonCode : std::uint8_t {
   kEastWestFirewall,   // firewall `firewall` (crossed by routing) decides `flow` to `address` by network or application
                        // rule `rule` (position in its order; -1: no rule, default deny; `assumed`: the FQDN note);
                        // `leg` kPolicyMissing: its policy is not in the input, assumed to allow
-  kEastWestAppliance,  // assumed: appliance `entry` forwards `flow` to `address`, keeping its source address
+  kEastWestAppliance,  // assumed: appliance `entry` (index -1: next hop `destination` not in the input) forwards
+                       // `flow` to `address`, keeping its source address
   kEastWestReturn,     // the reply from subnet `subnet` to `address` takes `route`; the request crossed `firewall` or
-                       // appliance `entry` (both -1: neither); `leg`: whether it returns that way; `passes`
+                       // appliance `entry` (both -1: neither; `forwarded`: `address` is firewall `firewall`'s own,
+                       // which translated the source); `leg`: whether it returns that way; `passes`
   kAllowedEastWest,    // verdict: `flow` from `source` (or an address of subnet `subnet`) reaches `target` (or private
                        // endpoint `private_endpoint`) at `address`, and replies return
 };
 
-/// Where an east-west route hop leads the packet (ReasonCode::kEastWestRoute, kEastWestReturn,
-/// kEastWestFirewall).
+/// Where an east-west route hop leads the packet (ReasonCode::kEastWestRoute, kEastWestReturn).
 enum class EastWestLeg : std::uint8_t {
-  kInVnet,         // within the VNet (VnetLocal)
-  kPeered,         // to a peered VNet (VNetPeering, or a route to a peered VNet's address)
-  kToFirewall,     // to firewall `firewall` (VirtualAppliance at its private address, or a secured hub's)
-  kToAppliance,    // to appliance `entry` (VirtualAppliance at the private address of a NIC with IP forwarding)
-  kThroughHub,     // through Virtual WAN hub `route.hub`, which connects both VNets
-  kDropped,        // next hop None: dropped
-  kToInternet,     // next hop Internet: a private address is not reached that way
-  kNotConnected,   // the route leads out of VNet `vnet` but `vnet` and `other_vnet` are not connected (peering is
-                   // not transitive; peering_blocks() says why)
-  kNoDevice,       // VirtualAppliance at an address where no firewall or IP-forwarding NIC is in the input
-  kGateway,        // VirtualNetworkGateway: towards on-premises, not followed
-  kReturns,        // kEastWestReturn: the reply returns the way the request came
-  kAsymmetric,     // kEastWestReturn: the reply crosses `firewall` or `entry` and the request did not, or the other
-                   // way round, or another device: the connection fails
-  kPolicyMissing,  // kEastWestFirewall: the firewall's policy is not in the input, assumed to allow
+  kInVnet,            // within the VNet (VnetLocal)
+  kPeered,            // to a peered VNet (VNetPeering, or a private endpoint's /32 route there)
+  kToFirewall,        // to firewall `firewall` (VirtualAppliance at its private address)
+  kToAppliance,       // to appliance `entry` (VirtualAppliance at the private address of a NIC with IP forwarding)
+  kUnknownDevice,     // VirtualAppliance at an address nothing in the input holds: assumed to forward to the target
+  kDropped,           // next hop None: dropped
+  kToInternet,        // next hop Internet: a private address is not reached that way
+  kNotConnected,      // the route leads out of VNet `vnet` but it is not connected to `other_vnet` (peering is not
+                      // transitive; peering_blocks() says why; `note`: east_west_path()'s words)
+  kChainedAppliance,  // a firewall's or appliance's subnet sends the packet to another appliance: not followed
+  kNoDevice,          // VirtualAppliance without a next hop address
+  kGateway,           // VirtualNetworkGateway (on-premises, or a Virtual WAN hub): not followed
+  kReturns,           // kEastWestReturn: the reply returns the way the request came
+  kAsymmetric,        // kEastWestReturn: the reply crosses a firewall or appliance the request did not, or the other
+                      // way round: the connection fails
 };
 
 /// Which backend a load balancer's rule sends the packet to (Reason::members).

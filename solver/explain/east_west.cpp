@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "solver/east_west.h"
+#include "solver/east_west_internal.h"
 #include "solver/explain/internal.h"
 #include "solver/firewall.h"
 #include "solver/network.h"
@@ -178,28 +179,11 @@ PacketSet explain_ew_packet(const FlowQuery& q, const IpAddress& to) {
                         ported ? PortSet::single(q.destination_port) : PortSet::all()});
 }
 
-/// Does outbound rule `r` take the packet `q` to `to`, leaving ip configuration `from` (or an address of subnet
-/// `subnet` that none holds)? The rule's source side holds the source (its ASGs by the source's membership, as
-/// destination_matches reads a target's), its destination side the target's address (the VirtualNetwork tag as
-/// the source subnet sees it), its protocols and ports the packet's.
-bool explain_ew_outbound_matches(const AddressSpace& space, const model::SecurityRule& r, const FlowQuery& q,
-                                 const IpAddress& to, const Destination& from) {
-  if ((r.protocols & model::bit(q.protocol)) == 0) return false;
-  if (model::has_ports(q.protocol) &&
-      (!r.source_ports.contains(q.source_port) || !r.destination_ports.contains(q.destination_port))) {
-    return false;
-  }
-  model::SecurityRule mirrored = r;
-  mirrored.destination = r.source;
-  if (!destination_matches(mirrored, from, space)) return false;
-  return resolve_addresses(r.destination, r.access, from.subnet, space).contains(to.value);
-}
-
-/// The hop of outbound NSG stage `stage` (scope "nic-outbound" or "subnet-outbound") for the packet `q` to `to`
-/// leaving `from`: the first outbound rule that takes it, in priority order (Azure's default rules AllowVnetOutBound,
-/// AllowInternetOutBound and DenyAllOutBound last).
+/// The hop of outbound NSG stage `stage` (scope "nic-outbound" or "subnet-outbound") for the packet `q` to `to`: the
+/// first outbound rule that takes it, as reach() evaluates it (evaluate_nsg over the outbound rules, the target as
+/// the rules' destination side sees it: `to_end`, the VirtualNetwork tag the source subnet's).
 TraceHop explain_ew_outbound_hop(const model::Model& m, const AddressSpace& space, const Stage& stage,
-                                 const FlowQuery& q, const IpAddress& to, const Destination& from) {
+                                 const FlowQuery& q, const IpAddress& to, const Destination& to_end) {
   TraceHop h;
   h.scope = stage.scope;
   switch (stage.slot.state) {
@@ -221,114 +205,107 @@ TraceHop explain_ew_outbound_hop(const model::Model& m, const AddressSpace& spac
   h.kind = K::kNsg;
   h.resource_kind = RK::kNetworkSecurityGroup;
   h.resource = stage.slot.index;
-  const auto& rules = m.nsgs[static_cast<std::size_t>(stage.slot.index)].rules;
-  for (std::size_t i = 0; i < rules.size(); ++i) {
-    const auto& r = rules[i];
-    if (r.direction != model::Direction::kOutbound || !explain_ew_outbound_matches(space, r, q, to, from)) continue;
-    h.rule = static_cast<int>(i);
-    h.passes = r.access == Access::kAllow;
-    h.why.code = ReasonCode::kNsgRule;
-    NsgRuleWhy& w = h.why.nsg;
-    w.nsg = stage.slot.index;
-    w.rule = h.rule;
-    w.outbound = true;
-    w.source = side_match_why(m, space, r.source, r.access, from.subnet, q.source);
-    w.to_side = side_match_why(m, space, r.destination, r.access, from.subnet, to);
-    w.address = q.source;
-    w.protocol = q.protocol;
-    w.source_port = q.source_port;
-    w.destination_port = q.destination_port;
-    w.destination = to;
-    w.subnet = from.subnet;
+  const auto& nsg = m.nsgs[static_cast<std::size_t>(stage.slot.index)];
+  const auto decisions = evaluate_nsg(nsg, model::Direction::kOutbound, explain_ew_packet(q, to), to_end, space);
+  if (decisions.empty()) {
+    h.why = no_rule_reason();
     return h;
   }
-  h.why = no_rule_reason();
+  const auto& r = nsg.rules[static_cast<std::size_t>(decisions.front().rule)];
+  h.rule = decisions.front().rule;
+  h.passes = decisions.front().access == Access::kAllow;
+  h.why.code = ReasonCode::kNsgRule;
+  NsgRuleWhy& w = h.why.nsg;
+  w.nsg = stage.slot.index;
+  w.rule = h.rule;
+  w.outbound = true;
+  w.source = side_match_why(m, space, r.source, r.access, to_end.subnet, q.source);
+  w.to_side = side_match_why(m, space, r.destination, r.access, to_end.subnet, to);
+  w.address = q.source;
+  w.protocol = q.protocol;
+  w.source_port = q.source_port;
+  w.destination_port = q.destination_port;
+  w.destination = to;
+  w.subnet = to_end.subnet;
   return h;
 }
 
-/// Where the east-west walk is: the device the request crossed (a firewall, or an appliance's NIC) and its address.
+/// What the walk along the stages knows: the device the first forward route sends the request to (the reply must
+/// come back through it), and the firewall whose application rule translated the source (then the target sees the
+/// firewall's SNAT addresses, and replies go to the firewall's own address).
 struct ExplainEwWalk {
-  int firewall{-1};
-  int appliance{-1};
-  std::optional<IpAddress> device;
+  east_west_internal::Device request;
+  bool first_route{true};
+  int snat_firewall{-1};
 };
 
-/// The route hop of a "forward" stage: the route subnet `subnet` chooses for `to`, and where it leads.
-TraceHop explain_ew_route_hop(const model::Model& m, const Stage& stage, const FlowQuery& q, const IpAddress& to,
-                              int target_vnet, ExplainEwWalk& walk) {
+/// The route hop of a "forward" stage: the route the subnet takes to the target (forward_route(), as reach()) and
+/// where it leads. It passes when the path goes on after it (east_west_path() ends the list at a route that does not
+/// deliver, its note saying why).
+TraceHop explain_ew_route_hop(const model::Model& m, const Stage& stage, bool last, const FlowQuery& q,
+                              const IpAddress& to, int endpoint, int target_vnet, ExplainEwWalk& walk) {
+  using east_west_internal::Device;
   TraceHop h;
   h.kind = K::kRoute;
   h.scope = stage.scope;
   h.resource_kind = RK::kSubnet;
   h.resource = stage.resource;
+  h.passes = !last;
   const int subnet = stage.resource;
-  const RouteChoice r = choose_route(m, subnet, to);
+  const RouteChoice r = east_west_internal::forward_route(m, subnet, to, endpoint);
   take_route(h, r);
+  const Device device = east_west_internal::device_of(m, r);
+  if (walk.first_route) walk.request = device;
+  walk.first_route = false;
   Reason& why = h.why;
   why.code = ReasonCode::kEastWestRoute;
   why.subnet = subnet;
   why.address = to;
   why.route = r;
+  why.note = stage.note;
+  why.passes = h.passes;
   const int from_vnet = explain_ew_vnet(m, subnet);
   why.vnet = from_vnet;
   why.other_vnet = target_vnet;
-  // The packet's source is outside this VNet: forwarded by a firewall or appliance (allowForwardedTraffic decides).
+  // The packet's source is outside this VNet: a firewall or appliance forwarded it (allowForwardedTraffic decides).
   why.forwarded = from_vnet >= 0 && !explain_ew_in_vnet(m, from_vnet, q.source);
-  // Whether the route's VNet reaches VNet `other` (the same, peered both ways and Connected, or joined by a hub).
-  auto connect = [&](int other, EastWestLeg leg) {
-    why.other_vnet = other;
-    const bool joined = from_vnet < 0 || other < 0 || peering_blocks(m, from_vnet, other, why.forwarded).empty() ||
-                        model::hub_between(m, from_vnet, other) >= 0;
-    why.leg = joined ? leg : EastWestLeg::kNotConnected;
-    h.passes = joined;
-  };
-  auto to_device = [&](const IpAddress& at) {
-    if (const int fw = firewall_at(m, at); fw >= 0) {
-      why.firewall = fw;
-      walk.firewall = fw;
-      walk.device = at;
-      connect(explain_ew_vnet(m, firewall_subnet(m.firewalls[static_cast<std::size_t>(fw)])), EastWestLeg::kToFirewall);
-      return true;
-    }
-    for (std::size_t n = 0; n < m.nics.size(); ++n) {
-      if (!m.nics[n].enable_ip_forwarding) continue;
-      for (const auto& c : m.nics[n].ip_configurations) {
-        if (c.private_ip != at) continue;
-        why.entry = EntryPoint{RK::kNetworkInterface, static_cast<int>(n)};
-        walk.appliance = static_cast<int>(n);
-        walk.device = at;
-        connect(explain_ew_vnet(m, c.subnet.index), EastWestLeg::kToAppliance);
-        return true;
-      }
-    }
-    return false;
-  };
-  switch (r.next_hop) {
-    case NextHopType::kVnetLocal: connect(target_vnet, EastWestLeg::kInVnet); break;
-    case NextHopType::kVnetPeering: connect(r.peer_vnet >= 0 ? r.peer_vnet : target_vnet, EastWestLeg::kPeered); break;
-    case NextHopType::kVirtualAppliance:
-      if (!r.next_hop_ip || !to_device(*r.next_hop_ip)) why.leg = EastWestLeg::kNoDevice;
+  switch (device.kind) {
+    case Device::Kind::kNone:
+      why.leg = r.next_hop == NextHopType::kVnetLocal ? EastWestLeg::kInVnet : EastWestLeg::kPeered;
+      if (r.next_hop == NextHopType::kVnetPeering && r.peer_vnet >= 0) why.other_vnet = r.peer_vnet;
       break;
-    case NextHopType::kVirtualNetworkGateway:
-      if (r.next_hop_ip && firewall_at(m, *r.next_hop_ip) >= 0) {
-        to_device(*r.next_hop_ip);  // a secured virtual hub's firewall
-      } else if (r.hub >= 0 && from_vnet >= 0 && target_vnet >= 0 &&
-                 model::hub_between(m, from_vnet, target_vnet) >= 0) {
-        why.leg = EastWestLeg::kThroughHub;
-        h.passes = true;
-      } else {
-        why.leg = EastWestLeg::kGateway;
-      }
+    case Device::Kind::kFirewall:
+      why.leg = EastWestLeg::kToFirewall;
+      why.firewall = device.index;
+      why.other_vnet = explain_ew_vnet(m, firewall_side(m, m.firewalls[static_cast<std::size_t>(device.index)]).subnet);
       break;
-    case NextHopType::kNone: why.leg = EastWestLeg::kDropped; break;
-    default: why.leg = EastWestLeg::kToInternet; break;
+    case Device::Kind::kAppliance:
+      why.leg = EastWestLeg::kToAppliance;
+      why.entry = EntryPoint{RK::kNetworkInterface, device.index};
+      why.other_vnet = explain_ew_vnet(m, device.subnet);
+      break;
+    case Device::Kind::kUnknown: why.leg = EastWestLeg::kUnknownDevice; break;
+    case Device::Kind::kLost:
+      why.leg = r.next_hop == NextHopType::kNone               ? EastWestLeg::kDropped
+                : r.next_hop == NextHopType::kInternet         ? EastWestLeg::kToInternet
+                : r.next_hop == NextHopType::kVirtualAppliance ? EastWestLeg::kNoDevice
+                                                               : EastWestLeg::kGateway;
+      break;
+  }
+  // A route that leads somewhere yet ends the path: the VNets are not connected, or a second appliance.
+  if (!h.passes && why.leg != EastWestLeg::kDropped && why.leg != EastWestLeg::kToInternet &&
+      why.leg != EastWestLeg::kGateway && why.leg != EastWestLeg::kNoDevice) {
+    why.leg = std::string_view(stage.note) == east_west_internal::kChainedApplianceNote ? EastWestLeg::kChainedAppliance
+                                                                                        : EastWestLeg::kNotConnected;
   }
   return h;
 }
 
 /// The firewall hop: firewall `fw`'s network, then application rules for the packet (filter_through_firewall, as
-/// reach() applies them over packet sets): the rule that takes it first, or the default deny.
-TraceHop explain_ew_firewall_hop(const model::Model& m, int fw, const FlowQuery& q, const IpAddress& to) {
+/// reach() applies them): the rule that takes it first, or the default deny. An application rule translates the
+/// source to the firewall's own address (walk.snat_firewall).
+TraceHop explain_ew_firewall_hop(const model::Model& m, int fw, const FlowQuery& q, const IpAddress& to,
+                                 ExplainEwWalk& walk) {
   const auto& firewall = m.firewalls[static_cast<std::size_t>(fw)];
   TraceHop h;
   h.kind = K::kFirewall;
@@ -340,70 +317,119 @@ TraceHop explain_ew_firewall_hop(const model::Model& m, int fw, const FlowQuery&
   why.firewall = fw;
   why.address = to;
   why.flow = FlowPacket{q.source, q.protocol, q.source_port, q.destination_port};
-  if (firewall.policy.set() && !firewall.policy.resolved()) {
-    h.scope = "network";
-    h.passes = true;
-    why.passes = true;
-    why.leg = EastWestLeg::kPolicyMissing;
-    return h;
-  }
   const auto decisions = filter_through_firewall(m, firewall, explain_ew_packet(q, to));
   if (decisions.empty() || decisions.front().position < 0) return h;  // no rule: default deny
   const FirewallDecision& d = decisions.front();
   h.rule = d.position;
   h.passes = d.allow;
-  h.scope = rule_at(m, firewall, firewall.order[static_cast<std::size_t>(d.position)]).kind ==
-                    model::FirewallRuleKind::kNetwork
-                ? "network"
-                : "application";
+  const bool application = rule_at(m, firewall, firewall.order[static_cast<std::size_t>(d.position)]).kind ==
+                           model::FirewallRuleKind::kApplication;
+  h.scope = application ? "application" : "network";
   why.rule = d.position;
   why.passes = d.allow;
   why.assumed = d.assumed;
+  if (d.allow && application) {
+    walk.snat_firewall = fw;
+    why.sources = firewall_side(m, firewall).snat;  // the words name the SNAT addresses
+  }
   return h;
 }
 
-/// The route of the reply from the target's subnet to the source: it must return the way the request came (through
-/// the same firewall or appliance, or directly when the request crossed none).
-TraceHop explain_ew_return_hop(const model::Model& m, const Stage& stage, const FlowQuery& q,
+/// The packets that reach the target after a firewall's application rule translated the source: every SNAT address
+/// of the firewall, any source port (as reach() sees them).
+PacketSet explain_ew_snat_packet(const model::Model& m, int fw, const FlowQuery& q, const IpAddress& to) {
+  const bool ported = model::has_ports(q.protocol);
+  return PacketSet(Cube{firewall_side(m, m.firewalls[static_cast<std::size_t>(fw)]).snat, model::to_set(to),
+                        model::bit(q.protocol), PortSet::all(),
+                        ported ? PortSet::single(q.destination_port) : PortSet::all()});
+}
+
+/// An inbound NSG stage for the SNAT addresses `arriving` of firewall `fw`: the first rule that admits some of them
+/// (else the first that decides), the reason naming the SNAT addresses; `arriving` narrows to what it admits.
+TraceHop explain_ew_snat_nsg_hop(const model::Model& m, const AddressSpace& space, const Stage& stage, int fw,
+                                 PacketSet& arriving, const Destination& dst, const FlowQuery& q) {
+  if (stage.slot.state != NsgSlot::State::kPresent) return packet_nsg_hop(m, space, stage, arriving, dst, q);
+  TraceHop h;
+  h.kind = K::kNsg;
+  h.scope = stage.scope;
+  h.resource_kind = RK::kNetworkSecurityGroup;
+  h.resource = stage.slot.index;
+  const auto decisions = decide_inbound(m, stage.slot, arriving, dst, space);
+  const RuleDecision* decided = decisions.empty() ? nullptr : &decisions.front();
+  for (const auto& d : decisions) {
+    if (d.access == Access::kAllow) {
+      decided = &d;
+      break;
+    }
+  }
+  if (decided == nullptr) {
+    h.why = no_rule_reason();
+    return h;
+  }
+  h.rule = decided->rule;
+  h.passes = decided->access == Access::kAllow;
+  const FirewallSide side = firewall_side(m, m.firewalls[static_cast<std::size_t>(fw)]);
+  FlowQuery at = q;
+  const IpSet sources = sources_of(decided->packets);
+  if (side.address && sources.contains(side.address->value)) {
+    at.source = *side.address;
+  } else if (!sources.empty()) {
+    at.source = model::IpAddress{sources.intervals().front().lo};
+  }
+  h.why = rule_reason(m, stage.slot.index, h.rule, at, dst, space);
+  h.why.nsg.snat = side.snat;
+  if (h.passes) arriving = decided->packets;
+  return h;
+}
+
+/// The route of the reply from the target's subnet to the source (to the firewall's own address after SNAT): it must
+/// return through the device the request crossed, or directly when it crossed none (reach()'s broken flows).
+TraceHop explain_ew_return_hop(const model::Model& m, const Stage& stage, const FlowQuery& q, bool gateway_source,
                                const ExplainEwWalk& walk) {
+  using east_west_internal::Device;
   TraceHop h;
   h.kind = K::kRoute;
   h.scope = stage.scope;
   h.resource_kind = RK::kSubnet;
   h.resource = stage.resource;
-  h.breaks = true;  // every filter may pass, the reply still not return: broken, as analyze's `broken`
-  const RouteChoice r = choose_route(m, stage.resource, q.source);
-  take_route(h, r);
+  h.breaks = true;  // every filter may pass, the reply still not return: broken, as reach()'s broken flows
   Reason& why = h.why;
   why.code = ReasonCode::kEastWestReturn;
   why.subnet = stage.resource;
   why.address = q.source;
+  Device request = walk.request;
+  RouteChoice r;
+  r.next_hop = NextHopType::kNone;
+  if (walk.snat_firewall >= 0) {  // the replies go to the firewall's own address
+    const FirewallSide side = firewall_side(m, m.firewalls[static_cast<std::size_t>(walk.snat_firewall)]);
+    why.address = side.address;
+    why.firewall = walk.snat_firewall;
+    why.forwarded = true;  // the words: the reply goes to the firewall that translated the source
+    if (side.address) r = choose_route(m, stage.resource, *side.address);
+    request.kind = Device::Kind::kNone;
+  } else {
+    r = choose_route(m, stage.resource, q.source);
+    if (request.kind == Device::Kind::kFirewall) why.firewall = request.index;
+    if (request.kind == Device::Kind::kAppliance) why.entry = EntryPoint{RK::kNetworkInterface, request.index};
+  }
+  take_route(h, r);
   why.route = r;
-  why.firewall = walk.firewall;
-  if (walk.appliance >= 0) why.entry = EntryPoint{RK::kNetworkInterface, walk.appliance};
-  const bool crossed = walk.device.has_value();
-  std::optional<IpAddress> device;  // where the reply goes, when to a firewall or appliance
-  switch (r.next_hop) {
-    case NextHopType::kNone: why.leg = EastWestLeg::kDropped; return h;
-    case NextHopType::kInternet: why.leg = EastWestLeg::kToInternet; return h;
-    case NextHopType::kVirtualAppliance: device = r.next_hop_ip; break;
-    case NextHopType::kVirtualNetworkGateway:
-      if (r.next_hop_ip && firewall_at(m, *r.next_hop_ip) >= 0) {
-        device = r.next_hop_ip;
-      } else if (r.hub < 0) {
-        why.leg = EastWestLeg::kGateway;
-        return h;
-      }
-      break;
-    default: break;
+  Device reply = east_west_internal::device_of(m, r);
+  // Replies to on-premises addresses leave through the gateway (its BGP routes are not modelled).
+  if (gateway_source &&
+      (r.next_hop == NextHopType::kVirtualNetworkGateway || (!r.user && r.next_hop == NextHopType::kInternet))) {
+    reply.kind = Device::Kind::kNone;
   }
-  bool same = !crossed && !device;
-  if (crossed && device) {
-    same = *device == *walk.device || (walk.firewall >= 0 && firewall_at(m, *device) == walk.firewall);
+  if (reply.kind == Device::Kind::kLost) {
+    why.leg = r.next_hop == NextHopType::kNone               ? EastWestLeg::kDropped
+              : r.next_hop == NextHopType::kInternet         ? EastWestLeg::kToInternet
+              : r.next_hop == NextHopType::kVirtualAppliance ? EastWestLeg::kNoDevice
+                                                             : EastWestLeg::kGateway;
+    return h;
   }
-  why.leg = same ? EastWestLeg::kReturns : EastWestLeg::kAsymmetric;
-  h.passes = same;
-  why.passes = same;
+  h.passes = reply.same(request);
+  why.passes = h.passes;
+  why.leg = h.passes ? EastWestLeg::kReturns : EastWestLeg::kAsymmetric;
   return h;
 }
 
@@ -505,6 +531,7 @@ bool explain_east_west(const model::Model& m, FlowTrace& t) {
     target_asgs = &cfg.asgs;
   }
   const int target_vnet = explain_ew_vnet(m, target_subnet);
+  const bool gateway_source = !from && east_west_internal::is_gateway_subnet(m, from_subnet);
 
   model::Diagnostics scratch;  // findings about the estate are analyze's and reach's to report
   const AddressSpace space(m, scratch);
@@ -516,12 +543,16 @@ bool explain_east_west(const model::Model& m, FlowTrace& t) {
   ends.endpoint = to.endpoint;
   const std::vector<Stage> stages = east_west_path(m, ends);
 
-  const Destination from_end{q.source, from_subnet, source_cfg != nullptr ? &source_cfg->asgs : nullptr};
+  // The outbound rules see the target (its address, its ASGs) with the source subnet's VirtualNetwork tag; the
+  // inbound rules see it with its own.
+  const Destination to_end{to.address, from_subnet, target_asgs};
   const Destination dst{to.address, target_subnet, target_asgs};
-  const PacketSet packet = explain_ew_packet(q, to.address);
+  PacketSet packet = explain_ew_packet(q, to.address);
   ExplainEwWalk walk;
   bool skip_nsgs = false;  // an AlwaysAllow security admin rule admitted the packet past the target's NSGs
-  for (const Stage& stage : stages) {
+  for (std::size_t i = 0; i < stages.size(); ++i) {
+    const Stage& stage = stages[i];
+    const bool last = i + 1 == stages.size();
     const std::string_view scope = stage.scope;
     switch (stage.kind) {
       case K::kSource: {
@@ -534,22 +565,32 @@ bool explain_east_west(const model::Model& m, FlowTrace& t) {
         h.why.flow = FlowPacket{q.source, q.protocol, q.source_port, q.destination_port};
         if (from) h.why.source = model::IpConfigIndex{from->nic, from->cfg};
         h.why.subnet = from_subnet;
+        h.why.note = stage.note;
         t.hops.push_back(h);
         break;
       }
       case K::kNsg:
       case K::kNoNsg:
         if (scope.ends_with("-outbound")) {
-          t.hops.push_back(explain_ew_outbound_hop(m, space, stage, q, to.address, from_end));
+          t.hops.push_back(explain_ew_outbound_hop(m, space, stage, q, to.address, to_end));
         } else if (!skip_nsgs) {
-          t.hops.push_back(packet_nsg_hop(m, space, stage, packet, dst, q));
+          TraceHop h = walk.snat_firewall >= 0
+                           ? explain_ew_snat_nsg_hop(m, space, stage, walk.snat_firewall, packet, dst, q)
+                           : packet_nsg_hop(m, space, stage, packet, dst, q);
+          if (h.kind == K::kNoNsg) h.why.note = stage.note;
+          t.hops.push_back(h);
         }
         break;
       case K::kRoute:
-        t.hops.push_back(scope == "return" ? explain_ew_return_hop(m, stage, q, walk)
-                                           : explain_ew_route_hop(m, stage, q, to.address, target_vnet, walk));
+        t.hops.push_back(scope == "return"
+                             ? explain_ew_return_hop(m, stage, q, gateway_source, walk)
+                             : explain_ew_route_hop(m, stage, last, q, to.address, to.endpoint, target_vnet, walk));
         break;
-      case K::kFirewall: t.hops.push_back(explain_ew_firewall_hop(m, stage.resource, q, to.address)); break;
+      case K::kFirewall: {
+        t.hops.push_back(explain_ew_firewall_hop(m, stage.resource, q, to.address, walk));
+        if (walk.snat_firewall >= 0) packet = explain_ew_snat_packet(m, walk.snat_firewall, q, to.address);
+        break;
+      }
       case K::kAppliance: {
         TraceHop h;
         h.kind = K::kAppliance;
@@ -560,6 +601,9 @@ bool explain_east_west(const model::Model& m, FlowTrace& t) {
         h.why.entry = EntryPoint{RK::kNetworkInterface, stage.resource};
         h.why.address = to.address;
         h.why.flow = FlowPacket{q.source, q.protocol, q.source_port, q.destination_port};
+        if (walk.request.kind == east_west_internal::Device::Kind::kUnknown) {
+          h.why.destination = IpAddress{walk.request.address};  // the next hop not in the input
+        }
         t.hops.push_back(h);
         break;
       }
@@ -575,18 +619,6 @@ bool explain_east_west(const model::Model& m, FlowTrace& t) {
   allowed.address = to.address;
   allowed.private_endpoint = to.endpoint;
   if (to.endpoint < 0) allowed.target = model::IpConfigIndex{to.nic, to.cfg};
-  if (t.hops.empty()) {
-    // No stage at all: east_west_path() knows no path between the ends (never on a validated model).
-    TraceHop h;
-    h.kind = K::kSource;
-    h.resource_kind = RK::kSubnet;
-    h.resource = from_subnet;
-    h.why.code = ReasonCode::kEastWestSource;
-    h.why.flow = allowed.flow;
-    h.why.source = allowed.source;
-    h.why.subnet = from_subnet;
-    t.hops.push_back(h);
-  }
   finish_trace(t, std::move(allowed));
   return true;
 }
