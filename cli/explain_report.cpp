@@ -258,7 +258,9 @@ ordered_json explain_hop_v1_json(const model::Model& m, const FlowTrace& t, cons
       }
       break;
     }
-    case HopKind::kAppliance: add_resource_json(j, m.nics[h.resource]); break;  // the appliance's NIC
+    case HopKind::kAppliance:  // the appliance's NIC (none: an east-west next hop not in the input)
+      if (h.resource >= 0) add_resource_json(j, m.nics[h.resource]);
+      break;
     case HopKind::kAdminRule:
       if (const auto* r = h.resource >= 0 ? m.resource(model::GraphVertex{h.resource_kind, h.resource}) : nullptr) {
         add_resource_json(j, *r);

@@ -106,10 +106,12 @@ std::string explain_ew_route_text(const model::Model& m, const Reason& r) {
   return head;
 }
 
-/// The device the request crossed, as the reply's route names it: "firewall 'fw-hub'", "appliance 'nva-nic'".
+/// The device the request crossed, as the reply's route names it: "firewall 'fw-hub'", "appliance 'nva-nic'", the
+/// address of a next hop not in the input.
 std::string explain_ew_device_text(const model::Model& m, const Reason& r) {
   if (r.firewall >= 0) return fmt::format("firewall '{}'", m.firewalls[static_cast<std::size_t>(r.firewall)].name);
   if (r.entry.index >= 0) return entry_point_text(m, r.entry);
+  if (r.destination) return fmt::format("the next hop {}", r.destination->to_string());
   return "";
 }
 
@@ -179,10 +181,17 @@ std::string east_west_text(const model::Model& m, const Reason& r) {
     case ReasonCode::kEastWestSource: return explain_ew_source_text(m, r);
     case ReasonCode::kEastWestRoute: return explain_ew_route_text(m, r);
     case ReasonCode::kEastWestFirewall: return explain_ew_firewall_text(m, r);
-    case ReasonCode::kEastWestAppliance:
-      return fmt::format("assumed: {} forwards {} to {}, keeping the source address; its own filtering is unknown",
-                         entry_point_text(m, r.entry), flow_text(r.flow, r.address ? r.address->to_string() : ""),
-                         r.address ? r.address->to_string() : "");
+    case ReasonCode::kEastWestAppliance: {
+      const std::string flow = flow_text(r.flow, r.address ? r.address->to_string() : "");
+      if (r.entry.index < 0) {
+        return fmt::format("assumed: the next hop {}, which is not in the input, forwards {} unchanged to the target",
+                           r.destination ? r.destination->to_string() : "", flow);
+      }
+      return fmt::format(
+          "assumed: {} forwards {} unchanged, keeping the source address; its own filtering and address translation "
+          "are unknown",
+          entry_point_text(m, r.entry), flow);
+    }
     case ReasonCode::kEastWestReturn: return explain_ew_return_text(m, r);
     case ReasonCode::kAllowedEastWest:
       return fmt::format("allowed: {} from {} reaches {}, and replies return",

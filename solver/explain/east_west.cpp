@@ -411,6 +411,7 @@ TraceHop explain_ew_return_hop(const model::Model& m, const Stage& stage, const 
     r = choose_route(m, stage.resource, q.source);
     if (request.kind == Device::Kind::kFirewall) why.firewall = request.index;
     if (request.kind == Device::Kind::kAppliance) why.entry = EntryPoint{RK::kNetworkInterface, request.index};
+    if (request.kind == Device::Kind::kUnknown) why.destination = IpAddress{request.address};
   }
   take_route(h, r);
   why.route = r;
