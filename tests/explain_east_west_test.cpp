@@ -17,10 +17,12 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <sstream>
 #include <string>
 #include <vector>
 
 #include "cli/explain_query_text.h"
+#include "cli/explain_report.h"
 #include "cli/explain_text.h"
 #include "importers/inputs.h"
 #include "model/model.h"
@@ -195,6 +197,37 @@ TEST_CASE("explain east-west: within a VNet, from an address no ip configuration
   CHECK(cli::hop_text(m, t.hops.front()) ==
         "10.2.2.50 is in subnet 'snet-legacy' of VNet 'vnet-spoke2', held by no ip configuration in the input: the "
         "packet leaves through the subnet's outbound rules only");
+}
+
+TEST_CASE("explain east-west: a next hop that is not in the input is assumed to forward, both ways",
+          "[solver][explain][east-west]") {
+  auto m = east_west_hub();
+  // Both spokes' routes to a next hop 10.0.1.100 that no firewall or NIC holds: east_west_path() has an appliance
+  // stage without a resource (assumed to forward to the target, which never hides a flow), and the reply crosses the
+  // same unknown next hop, so it returns.
+  for (auto& rt : m.route_tables) {
+    for (auto& r : rt.routes) r.next_hop_ip = *model::IpAddress::parse("10.0.1.100");
+  }
+  const FlowTrace t = solver::explain(m, ew_query("vm-web", "vm-db", 1433));
+  REQUIRE(t.status == FlowTrace::Status::kOk);
+  const auto lines = trace_hop_lines(m, t);
+  REQUIRE(lines.size() == 8);
+  CHECK(lines[3] == "route(forward) pass to-spoke2");
+  CHECK(lines[4] == "appliance pass");
+  CHECK(t.hops[4].resource == -1);
+  CHECK(cli::hop_text(m, t.hops[4]) ==
+        "assumed: the next hop 10.0.1.100, which is not in the input, forwards tcp 10.1.1.4:49152 -> 10.2.1.4:1433 "
+        "unchanged to the target");
+  CHECK(lines[7] == "route(return) pass to-spoke1");
+  CHECK_THAT(cli::hop_text(m, t.hops[7]), Catch::EndsWith("back through the next hop 10.0.1.100, which the request "
+                                                          "crossed"));
+  CHECK(t.allowed);
+  // Both JSON versions write the hop without a resource.
+  for (int version : {1, 2}) {
+    std::ostringstream out;
+    cli::write_explain_json(out, m, t, {}, version);
+    CHECK_THAT(out.str(), Catch::Contains("\"hop\": \"appliance\""));
+  }
 }
 
 TEST_CASE("explain east-west: sources and targets it does not take", "[solver][explain][east-west]") {
