@@ -17,10 +17,12 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <sstream>
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
 #include "cli/explain_query_text.h"
 #include "cli/explain_report.h"
 #include "cli/explain_text.h"
@@ -40,16 +42,20 @@ using solver::HopKind;
 using solver::ReasonCode;
 using namespace exposim::testing;
 
-model::Model east_west_hub() {
+std::string east_west_hub_file() {
+  return (std::filesystem::path(EXPOSIM_SOURCE_DIR) / "tests" / "golden" / "inputs" / "east-west-hub.json").string();
+}
+
+model::Model east_west_input(const std::string& file) {
   model::Model m;
   model::Diagnostics diags;
-  const std::string file =
-      (std::filesystem::path(EXPOSIM_SOURCE_DIR) / "tests" / "golden" / "inputs" / "east-west-hub.json").string();
   const auto reports = importers::import_inputs({file}, {}, m, diags);
   model::validate(m, diags, model::ValidateOptions{importers::has_template(reports)});
   REQUIRE_FALSE(diags.has_errors());
   return m;
 }
+
+model::Model east_west_hub() { return east_west_input(east_west_hub_file()); }
 
 /// --from a name (a NIC or VM) when `from` is not an address.
 FlowQuery ew_query(const std::string& from, const std::string& to, int port, Protocol p = Protocol::kTcp) {
@@ -228,6 +234,43 @@ TEST_CASE("explain east-west: a next hop that is not in the input is assumed to 
     cli::write_explain_json(out, m, t, {}, version);
     CHECK_THAT(out.str(), Catch::Contains("\"hop\": \"appliance\""));
   }
+}
+
+TEST_CASE("explain east-west: an application rule translates the source, and the reply goes to the firewall",
+          "[solver][explain][east-west]") {
+  // east-west-hub with one more collection in rcg-east-west: https-out, an application rule for HTTPS 443 from
+  // 10.1.0.0/16 to *.contoso.com. For vm-web to vm-db on 443 no network rule matches; the application rule is
+  // allowed by its port (its FQDN cannot be checked for a connection addressed by IP). The firewall translates the
+  // source to its own address, so nsg-db sees 10.0.1.0/26: AllowVnetInBound (the hub is peered with spoke2). The reply
+  // goes to the firewall's address 10.0.1.4 by spoke2's peering route 10.0.0.0/16, straight to the firewall: it
+  // returns.
+  auto doc = nlohmann::json::parse(std::ifstream(east_west_hub_file()));
+  for (auto& r : doc["value"]) {
+    if (r["name"] != "rcg-east-west") continue;
+    r["properties"]["ruleCollections"].push_back(nlohmann::json::parse(R"({
+      "ruleCollectionType": "FirewallPolicyFilterRuleCollection", "name": "web-apps", "priority": 300,
+      "action": {"type": "Allow"},
+      "rules": [{"ruleType": "ApplicationRule", "name": "https-out", "sourceAddresses": ["10.1.0.0/16"],
+                 "protocols": [{"protocolType": "Https", "port": 443}], "targetFqdns": ["*.contoso.com"]}]})"));
+  }
+  const auto file = std::filesystem::temp_directory_path() / "exposim-east-west-app-rule.json";
+  std::ofstream(file) << doc.dump();
+  const auto m = east_west_input(file.string());
+  std::filesystem::remove(file);
+  const FlowTrace t = solver::explain(m, ew_query("vm-web", "vm-db", 443));
+  REQUIRE(t.status == FlowTrace::Status::kOk);
+  const auto lines = trace_hop_lines(m, t);
+  REQUIRE(lines.size() == 9);
+  CHECK(lines[4] == "firewall(application) pass fw-hub/https-out");
+  CHECK(lines[6] == "nsg(subnet) pass nsg-db/AllowVnetInBound");
+  CHECK_THAT(cli::hop_text(m, t.hops[6]),
+             Catch::Contains("contains 10.0.1.4") && Catch::EndsWith("(the source is the firewall's SNAT address in "
+                                                                     "10.0.1.0/26)"));
+  CHECK(lines[8] == "route(return) pass system");
+  CHECK(cli::hop_text(m, t.hops[8]) ==
+        "the reply to 10.0.1.4 (the firewall's own address: its application rule translated the source) takes "
+        "system route 10.0.0.0/16 -> VNetPeering: it returns the way the request came");
+  CHECK(t.allowed);
 }
 
 TEST_CASE("explain east-west: sources and targets it does not take", "[solver][explain][east-west]") {

@@ -406,6 +406,7 @@ TraceHop explain_ew_return_hop(const model::Model& m, const Stage& stage, const 
     why.firewall = walk.snat_firewall;
     why.forwarded = true;  // the words: the reply goes to the firewall that translated the source
     if (side.address) r = choose_route(m, stage.resource, *side.address);
+    request = Device{};  // the reply goes straight to the firewall: no device in between
     request.kind = Device::Kind::kNone;
   } else {
     r = choose_route(m, stage.resource, q.source);
