@@ -417,9 +417,10 @@ TraceHop explain_ew_return_hop(const model::Model& m, const Stage& stage, const 
   take_route(h, r);
   why.route = r;
   Device reply = east_west_internal::device_of(m, r);
-  // Replies to on-premises addresses leave through the gateway (its BGP routes are not modelled).
-  if (gateway_source &&
-      (r.next_hop == NextHopType::kVirtualNetworkGateway || (!r.user && r.next_hop == NextHopType::kInternet))) {
+  // Replies to on-premises addresses leave through the gateway: a system route to Internet or None stands for the
+  // routes the gateway learns by BGP, which are not modelled (as reach()).
+  if (gateway_source && (r.next_hop == NextHopType::kVirtualNetworkGateway ||
+                         (!r.user && (r.next_hop == NextHopType::kInternet || r.next_hop == NextHopType::kNone)))) {
     reply.kind = Device::Kind::kNone;
   }
   if (reply.kind == Device::Kind::kLost) {
