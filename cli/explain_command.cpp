@@ -65,12 +65,17 @@ struct Explain {
       return kExitUsage;
     }
     solver::FlowQuery q;
-    const auto source = model::IpAddress::parse(from);
-    if (!source) {
-      err << fmt::format("exposim: error: --from: '{}' is not an IP address\n", from);
+    // An IP address (the internet's, or a private one inside the estate), or a NIC, VM or ip configuration inside the
+    // estate by name or id: an east-west flow (solver/flow_query.h).
+    if (const auto source = model::IpAddress::parse(from)) {
+      q.source = *source;
+    } else if (from.empty() || !via.empty()) {
+      err << fmt::format("exposim: error: --from: '{}' is not an IP address{}\n", from,
+                         from.empty() ? "" : " (a resource name applies without --via)");
       return kExitUsage;
+    } else {
+      q.source_name = from;
     }
-    q.source = *source;
     q.target = to;
     q.backend = backend;
     if (!via.empty()) {
@@ -131,7 +136,11 @@ struct Explain {
 Command::Run explain_command(CLI::App& cmd) {
   auto c = std::make_shared<Explain>();
   add_input_options(cmd, c->input, kInputFilesHelp);
-  cmd.add_option("--from", c->from, "Source (client) IP address")->required();
+  cmd.add_option("--from", c->from,
+                 "Source: an IP address (an internet client, or a private address inside the estate), or the name or "
+                 "id of a NIC or VM (or an ip configuration id) inside the estate: a private source follows the "
+                 "east-west path hop by hop")
+      ->required();
   cmd.add_option("--to", c->to,
                  "Target: public or private IP address, or the name or id of a public IP, NIC, VM, firewall, "
                  "application gateway, Bastion host, private endpoint or PaaS service (or its host name)")

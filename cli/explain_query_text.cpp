@@ -247,6 +247,21 @@ std::string query_error_message(const model::Model& m, const QueryError& e) {
     case QE::kAppliancesFront:
       return fmt::format("--via appliance: {} appliances are in front of '{}'; choose one with --via appliance:NAME",
                          e.count, target);
+    case QE::kUnknownSource:
+      return fmt::format(
+          "unknown source '{}': expected an IP address, or the name or id of a network interface or virtual machine "
+          "(or an ip configuration id) with a private address in the input",
+          e.source);
+    case QE::kAmbiguousSource:
+      return fmt::format(
+          "ambiguous source '{}': it stands for {} ip configurations; give the private IP address or the ip "
+          "configuration id of one as --from",
+          e.source, e.count);
+    case QE::kEastWestTarget:
+      return fmt::format(
+          "target '{}' is not one an east-west flow from '{}' reaches: expected the private IP address, or the name "
+          "or id, of a network interface, virtual machine or private endpoint in the input",
+          target, e.source);
   }
   return "";
 }
@@ -256,6 +271,9 @@ std::string query_error_message(const model::Model& m, const QueryError& e) {
 std::string query_error_text(const model::Model& m, const solver::FlowTrace& t) {
   std::string message = query_error_message(m, t.error);
   if (t.status != solver::FlowTrace::Status::kUnknownTarget) return message;
+  if (t.error.code == QE::kUnknownSource)
+    return model::with_flow_target_suggestion(m, std::move(message), t.error.source, "");
+  if (t.error.code == QE::kEastWestTarget) return message;
   return model::with_flow_target_suggestion(m, std::move(message), t.error.target, t.error.via);
 }
 
@@ -266,6 +284,11 @@ std::vector<std::string> query_candidates_text(const model::Model& m, const solv
     switch (e.code) {
       case QE::kAmbiguousAddress:
       case QE::kAmbiguousName:
+      case QE::kAmbiguousSource:
+        // an east-west target may be a private endpoint's address
+        out.push_back(c.kind == model::ResourceKind::kPrivateEndpoint ? query_resource_label(m, c)
+                                                                      : query_ip_configuration_label(m, c));
+        break;
       case QE::kBackendNamesNone:
       case QE::kBackendFitsSeveral:
       case QE::kApplianceSeveral:

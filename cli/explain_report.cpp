@@ -74,6 +74,14 @@ std::string target_name(const model::Model& m, const FlowTrace& t) {
   return t.vm >= 0 ? m.vms[t.vm].name : m.nics[t.nic].name;
 }
 
+/// An east-west flow's source: its VM (else NIC) name, or the subnet its address is in.
+std::string source_name(const model::Model& m, const FlowTrace& t) {
+  if (t.source_nic >= 0) {
+    return t.source_vm >= 0 ? m.vms[t.source_vm].name : m.nics[t.source_nic].name;
+  }
+  return t.source_subnet >= 0 ? fmt::format("subnet '{}'", m.subnets[t.source_subnet].name) : std::string("-");
+}
+
 const char* result_text(const TraceHop& h) {
   if (h.reached) return h.passes ? "pass" : "stop";
   return h.passes ? "(would pass)" : "(would stop)";
@@ -250,7 +258,9 @@ ordered_json explain_hop_v1_json(const model::Model& m, const FlowTrace& t, cons
       }
       break;
     }
-    case HopKind::kAppliance: add_resource_json(j, m.nics[h.resource]); break;  // the appliance's NIC
+    case HopKind::kAppliance:  // the appliance's NIC (none: an east-west next hop not in the input)
+      if (h.resource >= 0) add_resource_json(j, m.nics[h.resource]);
+      break;
     case HopKind::kAdminRule:
       if (const auto* r = h.resource >= 0 ? m.resource(model::GraphVertex{h.resource_kind, h.resource}) : nullptr) {
         add_resource_json(j, *r);
@@ -333,6 +343,7 @@ void write_explain_table(std::ostream& out, const model::Model& m, const FlowTra
                ? fmt::format("{}:{}", flow, q.source_port)
                : fmt::format("flow: {} [{}]:{}", model::to_string(q.protocol), q.source.to_string(), q.source_port);
   }
+  if (t.east_west) flow += fmt::format(" ({})", source_name(m, t));
   if (q.via_bastion && t.bastion >= 0 && t.nic >= 0) {
     const auto& cfg = ip_config(m, t);
     flow += fmt::format(" -> {} ({})", target_name(m, t), cfg.private_ip ? cfg.private_ip->to_string() : "unallocated");
@@ -406,6 +417,11 @@ void write_explain_json(std::ostream& out, const model::Model& m, const FlowTrac
                    {"ip", dst.empty() ? ordered_json(nullptr) : ordered_json(dst)}};
   }
   doc["flow"] = flow;
+  if (t.east_west) {  // the source inside the estate: its ip configuration, or the subnet its address is in
+    doc["source"] = t.source_nic >= 0      ? target_json(m, t.source_nic, t.source_ip_configuration, t.source_vm)
+                    : t.source_subnet >= 0 ? target_json(m, model::ResourceKind::kSubnet, t.source_subnet)
+                                           : ordered_json(nullptr);
+  }
   // an ip configuration; else the entry point the trace ends at; null: a load balancer frontend that forwards the
   // packet nowhere
   const model::GraphVertex end = entry_point(t);

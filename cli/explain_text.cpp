@@ -2,6 +2,7 @@
 #include "cli/explain_text.h"
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <fmt/format.h>
@@ -79,7 +80,8 @@ std::string rule_head(const model::SecurityRule& r) {
 
 /// Which part of one side of a rule contains `a`.
 std::string address_text(const char* side, const model::AddressMatch& mt, const AddressMatchWhy& w,
-                         const model::IpAddress& a, const model::Model& m) {
+                         const model::IpAddress& a, const model::Model& m,
+                         const char* seen_from = "the target's subnet") {
   const std::string addr = a.to_string();
   switch (w.kind) {
     case AddressMatchKind::kAny: return fmt::format("{} '*'", side);
@@ -87,8 +89,7 @@ std::string address_text(const char* side, const model::AddressMatch& mt, const 
       return fmt::format("{} '{}' contains {}", side, mt.prefixes[static_cast<std::size_t>(w.index)].to_string(), addr);
     case AddressMatchKind::kInternet: return fmt::format("{} tag 'Internet' contains {}", side, addr);
     case AddressMatchKind::kVirtualNetwork: {
-      std::string out =
-          fmt::format("{} tag 'VirtualNetwork' (as seen from the target's subnet) contains {}", side, addr);
+      std::string out = fmt::format("{} tag 'VirtualNetwork' (as seen from {}) contains {}", side, seen_from, addr);
       if (w.route_table >= 0) {  // a user-defined route's prefix joins the tag: name the route
         const auto& rt = m.route_tables[static_cast<std::size_t>(w.route_table)];
         const auto& route = rt.routes[static_cast<std::size_t>(w.route)];
@@ -164,6 +165,30 @@ std::string packet_rule_text(const model::Model& m, const NsgRuleWhy& w) {
     parts.push_back(w.destination ? fmt::format("destination covers {}", w.destination->to_string())
                                   : "destination covers the target");
   }
+  return rule_head(r) + join(parts);
+}
+
+/// An outbound rule deciding one packet of an east-west flow: its source side (when not '*') holds the source's own
+/// address, its destination side the target's, and its ports and protocol the packet's.
+std::string outbound_rule_text(const model::Model& m, const NsgRuleWhy& w) {
+  const auto& r = m.nsgs[static_cast<std::size_t>(w.nsg)].rules[static_cast<std::size_t>(w.rule)];
+  std::vector<std::string> parts;
+  if (!r.source.any) parts.push_back(address_text("source", r.source, w.source, w.address, m, "the source's subnet"));
+  if (w.destination) {
+    parts.push_back(address_text("destination", r.destination, w.to_side, *w.destination, m, "the source's subnet"));
+  }
+  if (model::has_ports(w.protocol)) {
+    if (!r.source_ports.is_all()) {
+      parts.push_back(fmt::format("source port {} in '{}'", w.source_port, model::to_string(r.source_ports)));
+    }
+    parts.push_back(fmt::format("port {} in '{}'", w.destination_port,
+                                r.destination_ports.is_all() ? "*" : model::to_string(r.destination_ports)));
+  } else {
+    parts.push_back(fmt::format("{} has no ports", model::to_string(w.protocol)));
+  }
+  parts.push_back(r.protocols == model::kAllProtocols
+                      ? fmt::format("protocol '*' covers {}", model::to_string(w.protocol))
+                      : fmt::format("protocol {}", model::to_string(w.protocol)));
   return rule_head(r) + join(parts);
 }
 
@@ -305,6 +330,8 @@ std::string member_text(const model::Model& m, const model::IpConfigIndex& x) {
   if (nic.ip_configurations.size() > 1) name += "/" + cfg.name;
   return fmt::format("{} ({})", name, cfg.private_ip ? cfg.private_ip->to_string() : "unallocated");
 }
+
+std::string ip_configuration_text(const model::Model& m, const model::IpConfigIndex& x) { return cfg_text(m, x); }
 
 }  // namespace explain_words
 
@@ -677,7 +704,9 @@ std::string one_clause(const model::Model& m, const Reason& r) {
   switch (r.code) {
     case ReasonCode::kText: return r.text;
     case ReasonCode::kForwardedLeg: return r.broken ? broken_text(m, *r.broken) : "";
-    case ReasonCode::kNoNsg: return "no NSG at this scope: nothing is filtered here";
+    case ReasonCode::kNoNsg:  // an east-west private endpoint's stage says why it has none
+      return *r.note ? fmt::format("no NSG at this scope: nothing is filtered here ({})", r.note)
+                     : "no NSG at this scope: nothing is filtered here";
     case ReasonCode::kNoNsgAtEntry: return fmt::format("no NSG on {}'s subnet: nothing is filtered here", what);
     case ReasonCode::kNoNsgStandard:
       return fmt::format("no NSG on the subnet or the NIC: a Standard {} admits nothing unless an NSG allows it",
@@ -700,6 +729,7 @@ std::string one_clause(const model::Model& m, const Reason& r) {
                          effect);
     }
     case ReasonCode::kNsgRule: {
+      if (r.nsg.outbound) return outbound_rule_text(m, r.nsg);
       std::string out = packet_rule_text(m, r.nsg);
       if (!r.nsg.snat.empty()) {
         out += fmt::format(" (the source is the firewall's SNAT address in {})",
@@ -826,6 +856,12 @@ std::string one_clause(const model::Model& m, const Reason& r) {
     case ReasonCode::kAllowedAgBackend: return explain_words::gateway_text(m, r);
     case ReasonCode::kInternetSource:
     case ReasonCode::kNotInternetSource: return source_text(m, r);
+    case ReasonCode::kEastWestSource:
+    case ReasonCode::kEastWestRoute:
+    case ReasonCode::kEastWestFirewall:
+    case ReasonCode::kEastWestAppliance:
+    case ReasonCode::kEastWestReturn:
+    case ReasonCode::kAllowedEastWest: return explain_words::east_west_text(m, r);
     case ReasonCode::kAllowedThroughPublicIp:
       return fmt::format("allowed: {} reaches {} through its public IP, and replies return", packet_text(r.flow),
                          cfg_text(m, r.target));
@@ -864,6 +900,12 @@ std::string verdict_text(const model::Model& m, const Verdict& v) {
   if (v.allowed) return reason_text(m, v.why);
   std::string where = to_string(v.kind);
   if (*v.scope) where += fmt::format(" ({})", v.scope);
+  const std::string_view scope = v.scope;
+  if (v.kind == HopKind::kNsg && v.why.nsg.nsg >= 0 && (scope == "nic-outbound" || scope == "subnet-outbound")) {
+    // An east-west source's own NSG: "NSG 'nsg-web' (outbound, NIC)".
+    where = fmt::format("NSG '{}' (outbound, {})", m.nsgs[static_cast<std::size_t>(v.why.nsg.nsg)].name,
+                        scope == "nic-outbound" ? "NIC" : "subnet");
+  }
   std::string out = fmt::format("{} at {}: {}", v.broken ? "broken" : "denied", where, reason_text(m, v.why));
   if (v.kind == HopKind::kSource) out = "not internet traffic; " + out;
   return out;

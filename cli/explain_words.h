@@ -23,6 +23,11 @@ std::string firewall_rule_text(const model::Model& m, const model::Firewall& fw,
 
 /// A PaaS endpoint hop or verdict, or a private endpoint's (cli/explain_text_paas.cpp).
 std::string paas_text(const model::Model& m, const solver::Reason& r);
+/// An east-west hop or verdict: the source, a route, a firewall crossed by routing, an appliance, the reply's
+/// route (cli/explain_text_east_west.cpp).
+std::string east_west_text(const model::Model& m, const solver::Reason& r);
+/// "ip configuration 'ipconfig1' of NIC 'nic-web' (10.0.1.4)"
+std::string ip_configuration_text(const model::Model& m, const model::IpConfigIndex& x);
 /// An application gateway hop or verdict (cli/explain_text_application_gateway.cpp).
 std::string gateway_text(const model::Model& m, const solver::Reason& r);
 

@@ -78,6 +78,11 @@ struct NsgRuleWhy {
   IpSet matched;  // the sources the rule decides
   ForwardedSources who{ForwardedSources::kUnnamed};
   IpSet from;  // with `who`: the addresses it names
+  /// An outbound rule (scopes "nic-outbound", "subnet-outbound" of an east-west flow): the packet's source is the
+  /// source's own address (`source` says which part of the rule's source side holds it), and `to_side` which part
+  /// of the rule's destination side holds `destination`; the VirtualNetwork tag is the source subnet's (`subnet`).
+  bool outbound{false};
+  AddressMatchWhy to_side;
   /// A deny the subnet's VirtualNetwork tag explains: a peering (index into the peerings of subnet `subnet`'s VNet)
   /// without virtual network access leaves the sources out of the tag. -1: no such peering.
   int subnet{-1};
@@ -216,6 +221,41 @@ enum class ReasonCode : std::uint8_t {
   kAdminRule,    // admin rule `rule` (index into Model::admin_rules) matches first: Deny drops, AlwaysAllow admits
                  // past the NSGs, Allow hands the packet to the NSGs
   kAdminNoRule,  // no admin rule matches: the NSGs decide
+  // east-west flows: a source inside the estate (`source`, or nic -1: an address of `subnet` that no ip
+  // configuration holds) to an ip configuration or private endpoint (solver/explain/east_west.cpp)
+  kEastWestSource,     // `flow.source` is the address of `source` (or of subnet `subnet`)
+  kEastWestRoute,      // subnet `subnet` sends `address` by `route`; `leg` says where it leads (`vnet` to
+                       // `other_vnet`, `forwarded`: the packet's source is outside `vnet`; `firewall` or appliance
+                       // `entry`); `passes`
+  kEastWestFirewall,   // firewall `firewall` (crossed by routing) decides `flow` to `address` by network or application
+                       // rule `rule` (position in its order; -1: no rule, default deny; `assumed`: the FQDN note);
+                       // `leg` kPolicyMissing: its policy is not in the input, assumed to allow
+  kEastWestAppliance,  // assumed: appliance `entry` (index -1: next hop `destination` not in the input) forwards
+                       // `flow` to `address`, keeping its source address
+  kEastWestReturn,     // the reply from subnet `subnet` to `address` takes `route`; the request crossed `firewall` or
+                       // appliance `entry` (both -1: neither; `forwarded`: `address` is firewall `firewall`'s own,
+                       // which translated the source); `leg`: whether it returns that way; `passes`
+  kAllowedEastWest,    // verdict: `flow` from `source` (or an address of subnet `subnet`) reaches `target` (or private
+                       // endpoint `private_endpoint`) at `address`, and replies return
+};
+
+/// Where an east-west route hop leads the packet (ReasonCode::kEastWestRoute, kEastWestReturn).
+enum class EastWestLeg : std::uint8_t {
+  kInVnet,            // within the VNet (VnetLocal)
+  kPeered,            // to a peered VNet (VNetPeering, or a private endpoint's /32 route there)
+  kToFirewall,        // to firewall `firewall` (VirtualAppliance at its private address)
+  kToAppliance,       // to appliance `entry` (VirtualAppliance at the private address of a NIC with IP forwarding)
+  kUnknownDevice,     // VirtualAppliance at an address nothing in the input holds: assumed to forward to the target
+  kDropped,           // next hop None: dropped
+  kToInternet,        // next hop Internet: a private address is not reached that way
+  kNotConnected,      // the route leads out of VNet `vnet` but it is not connected to `other_vnet` (peering is not
+                      // transitive; peering_blocks() says why; `note`: east_west_path()'s words)
+  kChainedAppliance,  // a firewall's or appliance's subnet sends the packet to another appliance: not followed
+  kNoDevice,          // VirtualAppliance without a next hop address
+  kGateway,           // VirtualNetworkGateway (on-premises, or a Virtual WAN hub): not followed
+  kReturns,           // kEastWestReturn: the reply returns the way the request came
+  kAsymmetric,        // kEastWestReturn: the reply crosses a firewall or appliance the request did not, or the other
+                      // way round: the connection fails
 };
 
 /// Which backend a load balancer's rule sends the packet to (Reason::members).
@@ -302,6 +342,10 @@ struct Reason {
   bool assumed{false};  // the firewall rule's FQDN match is assumed (kAssumedFqdnNote)
   // network virtual appliances
   model::Protocol onward_protocol{model::Protocol::kTcp};  // kApplianceForwards: the protocol it forwards
+  // east-west
+  model::IpConfigIndex source;  // the source's ip configuration (nic -1: none)
+  EastWestLeg leg{EastWestLeg::kInVnet};
+  bool forwarded{false};
   // the source
   NotInternet not_internet{NotInternet::kNotPublic};
   model::IpPrefix prefix;
@@ -393,7 +437,7 @@ struct OtherEntry {
 };
 
 /// Which option of a query an error is about.
-enum class QueryOption : std::uint8_t { kTo, kBackend, kVia };
+enum class QueryOption : std::uint8_t { kTo, kBackend, kVia, kFrom };
 
 /// What failed in a query explain cannot answer. The comment names the fields of QueryError the code uses.
 enum class QueryErrorCode : std::uint8_t {
@@ -428,6 +472,11 @@ enum class QueryErrorCode : std::uint8_t {
   kApplianceSeveral,  // NAME names several (`candidates`)
   kNoAppliance,       // no appliance is in front of `target` (`candidates`: the appliances in the input)
   kAppliancesFront,   // `count` appliances are in front of `target` (`candidates`)
+  // --from a resource name (`source`: the user's text), or an east-west source's --to
+  kUnknownSource,    // names no NIC, VM or ip configuration with a private address
+  kAmbiguousSource,  // names `count` ip configurations (`candidates`), or the address belongs to `count`
+  kEastWestTarget,   // --to names no ip configuration or private endpoint by private address, name or id (an
+                     // east-west source reaches those)
 };
 
 /// Where --backend applies (QueryErrorCode::kBackendNotApplicable), as the error says it.
@@ -459,6 +508,7 @@ struct QueryError {
   std::string target;   // the query's --to
   std::string backend;  // its --backend
   std::string via;      // its --via bastion:NAME or appliance:NAME (the NAME)
+  std::string source;   // its --from (a name or an address)
   model::ResourceKind kind{model::ResourceKind::kInternet};
   int index{-1};
   int child{-1};
@@ -496,6 +546,14 @@ struct FlowTrace {
   int paas_service{-1};         // the target is this PaaS service's public endpoint
   bool scm{false};              // ... its App Service SCM (Kudu) site
   int private_endpoint{-1};     // the target is this private endpoint
+  /// An east-west flow (docs/model.md, "Explaining one flow"): the source is inside the estate, its ip
+  /// configuration (source_nic -1: an address of source_subnet that no ip configuration holds); the hops are the
+  /// stages of east_west_path() (solver/east_west.h) decided for the packet.
+  bool east_west{false};
+  int source_nic{-1};
+  int source_ip_configuration{-1};
+  int source_vm{-1};
+  int source_subnet{-1};
   std::vector<TraceHop> hops;
   bool allowed{false};
   bool broken{false};  // not allowed, and every hop that does not pass `breaks` (see TraceHop::breaks)

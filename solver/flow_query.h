@@ -16,7 +16,14 @@ namespace exposim::solver {
 /// NIC or a private endpoint), the name or id of a NIC, VM, firewall, application gateway, Bastion host, private
 /// endpoint or PaaS service, or a PaaS service's host name (names and ids case-insensitive).
 struct FlowQuery {
+  /// The client's address. A private address inside the estate's VNets makes the flow east-west (docs/model.md,
+  /// "Explaining one flow"): it leaves from the ip configuration holding it (or, when none does, from the subnet
+  /// whose prefix holds it) through that source's outbound NSGs and routes to the target.
   model::IpAddress source;
+  /// A source inside the estate by name: a NIC or VM name or id, or an ip configuration id (case-insensitive),
+  /// resolved to its ip configuration's private address (which then replaces `source`). Empty: `source` is the
+  /// client.
+  std::string source_name;
   std::string target;
   model::Protocol protocol{model::Protocol::kTcp};
   std::uint16_t source_port{49152};

@@ -412,7 +412,13 @@ TEST_CASE("explain prints one line per hop, then the verdict, exit 0 whatever th
   CHECK(k["hops"][3]["rule"]["name"] == "default-allow-ssh");
 
   // Usage errors exit 3; unknown targets exit 2 and say what was expected.
-  CHECK(run_exposim(args({"--from", "not-an-ip", "--to", "app", "--port", "22"})).code == exposim::cli::kExitUsage);
+  // --from takes a NIC or VM name too (an east-west source): a name in no input is bad input, and a name with --via
+  // a usage error.
+  r = run_exposim(args({"--from", "not-an-ip", "--to", "app", "--port", "22"}));
+  CHECK(r.code == exposim::cli::kExitBadInput);
+  CHECK_THAT(r.err, Catch::Contains("error: unknown source 'not-an-ip'"));
+  CHECK(run_exposim(args({"--from", "jumpbox", "--to", "app", "--port", "22", "--via", "bastion"})).code ==
+        exposim::cli::kExitUsage);
   CHECK(run_exposim(args({"--from", "52.10.20.30", "--to", "app", "--port", "70000"})).code ==
         exposim::cli::kExitUsage);
   CHECK(run_exposim(args({"--from", "52.10.20.30", "--to", "app", "--port", "22", "--protocol", "gre"})).code ==

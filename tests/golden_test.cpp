@@ -232,6 +232,23 @@ TEST_CASE("explain, whatif and bad input match their reviewed golden files", "[g
       {"explain-paas", {"serves TCP 443,445", "IP rule '52.10.0.0/16' admits 52.10.1.1", "verdict: allowed"}},
       // vwan-routing-intent: spoke1 has internet security on, so replies take the hub's 0.0.0.0/0: broken.
       {"explain-routing-intent-broken", {"allow-22 (100, allow)", "routing intent", "verdict: broken at route"}},
+      // east-west-hub (tests/explain_east_west_test.cpp): vm-web 10.1.1.4 to vm-db 10.2.1.4 crosses fw-hub by
+      // rt-spoke1's to-spoke2; web-to-sql allows 1433, nothing allows 22 (default deny); nsg-web-nic's deny-rdp-out
+      // stops 3389 at the source; spoke3 is peered with the hub only, so 10.0.0.0/8 -> None drops its packet.
+      {"explain-east-west-firewall",
+       {"flow: tcp 10.1.1.4:49152 (vm-web) -> vm-db (10.2.1.4) port 1433", "nsg (nic-outbound)     pass",
+        "firewall (network)     pass    fw-hub        network rule 'web-to-sql'", "allow-sql-from-spoke1 (100, allow)",
+        "back through firewall 'fw-hub', which the request crossed", "verdict: allowed"}},
+      {"explain-east-west-default-deny",
+       {"verdict: denied at firewall (default): no rule matched: default deny (no network or application rule of "
+        "firewall 'fw-hub' takes tcp 10.1.1.4:49152 -> 10.2.1.4:22)"}},
+      {"explain-east-west-nic-outbound",
+       {"verdict: denied at NSG 'nsg-web-nic' (outbound, NIC): deny-rdp-out (100, deny): destination tag "
+        "'VirtualNetwork' (as seen from the source's subnet) contains 10.2.1.4"}},
+      {"explain-east-west-not-peered",
+       {"route (forward)        stop", "10.0.0.0/8 -> None", "'vnet-spoke3' and 'vnet-spoke2' are not peered"}},
+      {"explain-east-west-firewall.v2.json", {"\"scope\": \"nic-outbound\"", "\"scope\": \"network\""}},
+      {"bad-explain-source", {"unknown source 'vm-wbe'", "did you mean 'vm-web'"}},
       // JSON version 2: the rule https (443 -> 8443) of lb-web is the same object in both documents, with its list
       // as `scope`; the entry is flat with its `type`; explain's decision fields come after the hop's own.
       {"explain-lb-rule.v2.json",

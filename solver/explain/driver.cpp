@@ -149,6 +149,7 @@ QueryError& query_error(FlowTrace& t, FlowTrace::Status status, QueryOption opti
   t.error.target = t.query.target;
   t.error.backend = t.query.backend;
   t.error.via = t.query.via_appliance ? t.query.appliance : t.query.bastion;
+  t.error.source = t.query.source_name.empty() ? t.query.source.to_string() : t.query.source_name;
   return t.error;
 }
 
@@ -162,6 +163,9 @@ FlowTrace explain(const model::Model& m, const FlowQuery& q, const Analysis* ana
   FlowTrace t;
   t.query = q;
   if (!model::has_ports(q.protocol)) t.query.destination_port = t.query.source_port = 0;
+  // A source inside the estate: the east-west path (an internet client, or a private address to a public target,
+  // keeps the trace below).
+  if (explain_east_west(m, t)) return t;
   if (q.via_bastion) {
     explain_via_bastion(m, t);
     return t;

@@ -28,6 +28,10 @@ TraceHop source_hop(const model::Model& m, const AddressSpace& space, const mode
 /// ReasonCode::kNsgRule: rule `rule` of NSG `nsg` decides the packet `q` to `dst`, and which of its fields match.
 Reason rule_reason(const model::Model& m, int nsg, int rule, const FlowQuery& q, const Destination& dst,
                    const AddressSpace& space);
+/// Which part of one side of an NSG rule (`side`, of a rule with `access`) holds `a`, the VirtualNetwork tag as
+/// subnet `subnet` sees it: what rule_reason says of the source side, for either side of an outbound rule.
+AddressMatchWhy side_match_why(const model::Model& m, const AddressSpace& space, const model::AddressMatch& side,
+                               model::Access access, int subnet, const model::IpAddress& a);
 Reason no_nsg_reason();       // kNoNsg
 Reason missing_nsg_reason();  // kNsgMissing
 Reason no_rule_reason();      // kNsgNoMatch
@@ -180,6 +184,11 @@ void explain_via_bastion(const model::Model& m, FlowTrace& t);
 /// Through a network virtual appliance (t.query.via_appliance) to the ip configuration t.query.target names;
 /// `analysis` as for explain() (the ports at which the appliance admits the client are analyze's).
 void explain_via_appliance(const model::Model& m, FlowTrace& t, const Analysis* analysis);
+/// An east-west flow (solver/explain/east_west.cpp): when the source is inside the estate (t.query.source_name, or
+/// an address inside a VNet's space that an ip configuration or subnet holds) and the target an ip configuration or
+/// private endpoint, traces the stages of east_west_path() for the packet (or sets t's error fields) and returns
+/// true; otherwise leaves `t` alone and returns false (an address source then gets today's trace).
+bool explain_east_west(const model::Model& m, FlowTrace& t);
 /// The packet `q` to an ip configuration, through its own public IP or the load balancer frontend q.target names
 /// (`t`: the trace so far, its query normalised); `analysis` as for explain().
 FlowTrace explain_ip_configuration(const model::Model& m, const FlowQuery& q, FlowTrace t, const Analysis* analysis);

@@ -139,6 +139,11 @@ Reason rule_reason(const model::Model& m, int nsg, int rule, const FlowQuery& q,
   return why;
 }
 
+AddressMatchWhy side_match_why(const model::Model& m, const AddressSpace& space, const model::AddressMatch& side,
+                               Access access, int subnet, const IpAddress& a) {
+  return address_why(side, access, subnet, a, m, space);
+}
+
 Reason no_nsg_reason() { return because(ReasonCode::kNoNsg); }
 Reason missing_nsg_reason() { return because(ReasonCode::kNsgMissing); }
 Reason no_rule_reason() { return because(ReasonCode::kNsgNoMatch); }
