@@ -17,11 +17,12 @@
 
 #include "cli/analyze_report.h"
 #include "model_builder.h"
+#include "reference_estates.h"
 #include "solver/address_space.h"
 #include "solver/exposure.h"
 #include "test_scale.h"
 
-namespace exposim {
+namespace exposim::reference {
 namespace {
 
 using model::Access;
@@ -35,43 +36,6 @@ using model::U128;
 using solver::Hop;
 using namespace exposim::testing;
 
-// ---------------------------------------------------------------------------------------------------------
-// Addresses, decided without any set algebra: a block is one CIDR as a closed range of the unified space.
-
-struct Block {
-  bool v6{false};
-  U128 lo{0};
-  U128 hi{0};
-  bool contains(const IpAddress& a) const {
-    return (a.family() == IpFamily::kV6) == v6 && a.value >= lo && a.value <= hi;
-  }
-};
-
-Block block_of(const std::string& text) {
-  const auto p = model::IpPrefix::parse(text);
-  REQUIRE(p.has_value());
-  const int len = p->length;
-  Block b;
-  if (p->address.family() == IpFamily::kV4) {
-    const std::uint32_t host = len == 0 ? 0xffffffffu : (len == 32 ? 0u : (0xffffffffu >> len));
-    const std::uint32_t bits = p->address.v4_bits();
-    b.lo = IpAddress::kV4Base | (bits & ~host);
-    b.hi = IpAddress::kV4Base | (bits | host);
-  } else {
-    const U128 host = len == 0 ? ~U128{0} : (len == 128 ? U128{0} : (~U128{0} >> len));
-    b.v6 = true;
-    b.lo = p->address.value & ~host;
-    b.hi = p->address.value | host;
-  }
-  return b;
-}
-
-IpAddress addr(const std::string& text) {
-  const auto a = IpAddress::parse(text);
-  REQUIRE(a.has_value());
-  return *a;
-}
-
 /// The internet as docs/model.md lists it, before the estate's own spaces are taken out.
 const std::vector<std::string> kNotInternetV4 = {
     "0.0.0.0/8",      "10.0.0.0/8",   "100.64.0.0/10",  "127.0.0.0/8",     "169.254.0.0/16", "172.16.0.0/12",
@@ -84,17 +48,6 @@ const std::string kPlatform = "168.63.129.16";
 // ---------------------------------------------------------------------------------------------------------
 // The generated estate, in a readable form the reference interprets on its own.
 
-struct RuleGen {
-  std::string name;
-  int priority{0};
-  Access access{Access::kDeny};
-  ProtocolMask protocols{0};
-  std::vector<std::string> sources, destinations, destination_ports, source_ports;
-};
-struct NsgGen {
-  std::string name;
-  std::vector<RuleGen> rules;
-};
 struct RouteGen {
   std::string prefix;
   NextHopType next_hop{NextHopType::kInternet};
@@ -132,18 +85,6 @@ struct EstateGen {
   std::vector<VmGen> vms;
 };
 
-const char* protocols_text(ProtocolMask p) {
-  if (p == model::kAllProtocols) return "*";
-  if (p == tcp()) return "Tcp";
-  if (p == udp()) return "Udp";
-  if (p == icmp()) return "Icmp";
-  return "?";
-}
-
-std::string reference_list(const std::vector<std::string>& v) {
-  return "[" + fmt::format("{}", fmt::join(v, ",")) + "]";
-}
-
 std::string describe(const EstateGen& e) {
   std::string s = fmt::format("estate seed {}: vnet v {}\n", e.seed, reference_list(e.vnet_space));
   for (const auto& p : e.peerings) {
@@ -175,18 +116,6 @@ std::string describe(const EstateGen& e) {
   }
   return s;
 }
-
-/// Small deterministic picks (mt19937's output sequence is fixed by the standard; distributions are not).
-struct Rng {
-  std::mt19937 g;
-  explicit Rng(std::uint32_t seed) : g(seed) {}
-  int pick(int n) { return static_cast<int>(g() % static_cast<std::uint32_t>(n)); }
-  bool chance(int one_in) { return pick(one_in) == 0; }
-  template <typename T>
-  const T& of(const std::vector<T>& v) {
-    return v[pick(static_cast<int>(v.size()))];
-  }
-};
 
 constexpr int kEstates = test::rounds(500);
 constexpr std::uint32_t kBaseSeed = 20240611;
@@ -330,16 +259,7 @@ model::Model build(const EstateGen& e, model::Diagnostics& diags) {
     peering.allow_virtual_network_access = p.allow_access;
     b.m.vnets.back().peerings.push_back(peering);
   }
-  for (const auto& g : e.nsgs) {
-    std::vector<RuleSpec> specs;
-    for (const auto& r : g.rules) {
-      RuleSpec s{r.name, r.priority, r.access, r.protocols, r.sources, r.destination_ports};
-      s.destinations = r.destinations;
-      s.source_ports = r.source_ports;
-      specs.push_back(s);
-    }
-    b.nsg(g.name, specs);
-  }
+  add_nsgs(b, e.nsgs);
   for (const auto& sn : e.subnets) {
     std::string rt;
     if (!sn.routes.empty()) {
@@ -412,17 +332,6 @@ struct ReferenceVerdict {
   friend bool operator==(const ReferenceVerdict&, const ReferenceVerdict&) = default;
 };
 
-/// One side of a rule as the reference reads it.
-struct Side {
-  bool any{false}, internet{false}, vnet{false}, platform{false}, unresolved{false};
-  std::vector<Block> blocks;
-  std::vector<std::string> asgs;
-};
-
-struct PortRange {
-  int lo, hi;
-};
-
 struct RefRule {
   int model_index{-1};
   int priority{0};
@@ -431,44 +340,6 @@ struct RefRule {
   Side source, destination;
   std::vector<PortRange> source_ports, destination_ports;
 };
-
-Side read_side(const std::vector<std::string>& tokens) {
-  Side s;
-  for (const auto& t : tokens) {
-    if (t == "*")
-      s.any = true;
-    else if (t == "Internet")
-      s.internet = true;
-    else if (t == "VirtualNetwork")
-      s.vnet = true;
-    else if (t == "AzureLoadBalancer")
-      s.platform = true;
-    else if (t == "AzureCloud")
-      s.unresolved = true;
-    else if (t.rfind("asg:", 0) == 0)
-      s.asgs.push_back(t.substr(4));
-    else
-      s.blocks.push_back(block_of(t));
-  }
-  return s;
-}
-
-std::vector<PortRange> read_ports(const std::vector<std::string>& tokens) {
-  std::vector<PortRange> out;
-  for (const auto& t : tokens) {
-    if (t == "*") return {{0, 65535}};
-    const auto dash = t.find('-');
-    if (dash == std::string::npos)
-      out.push_back({std::stoi(t), std::stoi(t)});
-    else
-      out.push_back({std::stoi(t.substr(0, dash)), std::stoi(t.substr(dash + 1))});
-  }
-  return out;
-}
-
-bool in_ports(const std::vector<PortRange>& ranges, int port) {
-  return std::any_of(ranges.begin(), ranges.end(), [port](const PortRange& r) { return port >= r.lo && port <= r.hi; });
-}
 
 struct RefRoute {
   Block block;
@@ -1115,4 +986,4 @@ TEST_CASE("reference: random small estates give the same analysis on 1, 2 and 7 
   CHECK(evaluations > static_cast<std::size_t>(kEstates / 5));
 }
 
-}  // namespace exposim
+}  // namespace exposim::reference

@@ -1,0 +1,981 @@
+// The brute-force reference for east-west traffic, kept in the tests only: one packet from an ip configuration of the
+// estate to another's private address, decided from Azure's documentation by walking the rules and routes literally
+// (docs/model.md: "Network security groups", "The VirtualNetwork tag", "Routing and peering", "Network virtual
+// appliances", "Broken flows"), and cross-checked against solver::reach() on random small estates of two or three
+// VNets. It uses no packet-set algebra and no solver function to decide; it shares with the solver only the generated
+// estate and the model built from it (to name the model's rules). The estates come from fixed seeds and are printed
+// in full on any disagreement.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <cstdint>
+#include <map>
+#include <set>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "model_builder.h"
+#include "reference_estates.h"
+#include "solver/east_west.h"
+#include "test_scale.h"
+
+namespace exposim::reference::east_west {
+namespace {
+
+using model::Access;
+using model::Direction;
+using model::IpAddress;
+using model::NextHopType;
+using model::Protocol;
+using model::ProtocolMask;
+using solver::Hop;
+using testing::any_protocol;
+using testing::icmp;
+using testing::tcp;
+using testing::udp;
+
+// ---------------------------------------------------------------------------------------------------------
+// The generated estate: VNets, peerings (one record per side), NSGs with inbound and outbound rules, subnets with
+// route tables, NICs (one ip configuration each), and at most one appliance: a NIC with IP forwarding in the first
+// VNet's subnet "nva", with no NSG on it or on its subnet, to which user-defined routes may send traffic.
+
+struct EwVnet {
+  std::string name;
+  std::string space;
+};
+struct EwPeering {
+  int from{0}, to{0};
+  bool connected{true}, access{true}, forwarded{false};
+};
+struct EwRoute {
+  std::string prefix;
+  NextHopType hop{NextHopType::kNone};  // kVirtualAppliance: to the appliance's address
+};
+struct EwSubnet {
+  std::string name;
+  int vnet{0};
+  std::string cidr;
+  int nsg{-1};
+  std::vector<EwRoute> routes;
+};
+struct EwNic {
+  std::string name;  // the VM's; the NIC is "<name>-nic"
+  int subnet{0};
+  int nsg{-1};
+  std::string ip;
+  std::vector<std::string> asgs;
+  bool forwarding{false};
+};
+struct EwEstate {
+  std::uint32_t seed{0};
+  std::vector<EwVnet> vnets;
+  std::vector<EwPeering> peerings;
+  std::vector<NsgGen> nsgs;
+  std::vector<EwSubnet> subnets;
+  std::vector<EwNic> nics;
+  int appliance{-1};  // index into nics
+};
+
+std::string ew_describe(const EwEstate& e) {
+  std::string s = fmt::format("east-west estate seed {}\n", e.seed);
+  for (const auto& v : e.vnets) s += fmt::format("  vnet {} {}\n", v.name, v.space);
+  for (const auto& p : e.peerings) {
+    s += fmt::format("  peering {} -> {} connected={} allowVirtualNetworkAccess={} allowForwardedTraffic={}\n",
+                     e.vnets[p.from].name, e.vnets[p.to].name, p.connected, p.access, p.forwarded);
+  }
+  for (const auto& g : e.nsgs) {
+    s += fmt::format("  nsg {}\n", g.name);
+    for (const auto& r : g.rules) s += "    " + describe_rule(r) + "\n";
+  }
+  for (const auto& sn : e.subnets) {
+    std::vector<std::string> routes;
+    for (const auto& rt : sn.routes) routes.push_back(rt.prefix + "->" + model::to_string(rt.hop));
+    s += fmt::format("  subnet {}/{} {} nsg={} routes {}\n", e.vnets[sn.vnet].name, sn.name, sn.cidr,
+                     sn.nsg < 0 ? "-" : e.nsgs[sn.nsg].name, reference_list(routes));
+  }
+  for (const auto& n : e.nics) {
+    s += fmt::format("  nic {} {} subnet {} nsg={} asgs {}{}\n", n.name, n.ip, e.subnets[n.subnet].name,
+                     n.nsg < 0 ? "-" : e.nsgs[n.nsg].name, reference_list(n.asgs),
+                     n.forwarding ? " ip-forwarding (the appliance)" : "");
+  }
+  return s;
+}
+
+constexpr int kEwEstates = test::rounds(150);
+constexpr std::uint32_t kEwBaseSeed = 20261207;
+
+EwEstate ew_generate(std::uint32_t seed) {
+  Rng r(seed);
+  EwEstate e;
+  e.seed = seed;
+  const int vnets = 2 + r.pick(2);
+  for (int i = 0; i < vnets; ++i) {
+    // The third VNet sometimes uses 172.20.0.0/16: another private range (unpeered, it falls in the system route
+    // 172.16.0.0/12 -> None).
+    const std::string space = (i == 2 && r.chance(2)) ? "172.20.0.0/16" : fmt::format("10.{}.0.0/16", i);
+    e.vnets.push_back({fmt::format("v{}", i), space});
+  }
+  for (int a = 0; a < vnets; ++a) {
+    for (int b = a + 1; b < vnets; ++b) {
+      if (r.chance(4)) continue;  // not peered
+      const bool one_sided = r.chance(8);
+      auto side = [&r](int from, int to) { return EwPeering{from, to, !r.chance(6), !r.chance(4), !r.chance(2)}; };
+      e.peerings.push_back(side(a, b));
+      if (!one_sided) e.peerings.push_back(side(b, a));
+    }
+  }
+  auto prefix_base = [&e](int vnet) {  // "10.1." or "172.20."
+    const std::string& s = e.vnets[vnet].space;
+    return s.substr(0, s.find('.', s.find('.') + 1) + 1);
+  };
+
+  const int nsgs = r.pick(5);
+  const bool appliance = r.chance(2);
+  for (int v = 0; v < vnets; ++v) {
+    const int subnets = 1 + r.pick(2);
+    for (int k = 0; k < subnets; ++k) {
+      EwSubnet sn;
+      sn.name = fmt::format("v{}s{}", v, k);
+      sn.vnet = v;
+      sn.cidr = fmt::format("{}{}.0/24", prefix_base(v), k + 1);
+      sn.nsg = r.pick(nsgs + 1) - 1;
+      e.subnets.push_back(sn);
+    }
+  }
+  if (appliance) {
+    e.subnets.push_back({"nva", 0, prefix_base(0) + "9.0/24", -1, {}});
+  }
+  for (std::size_t s = 0; s < e.subnets.size(); ++s) {
+    if (e.subnets[s].name == "nva") {
+      e.appliance = static_cast<int>(e.nics.size());
+      e.nics.push_back({"nva", static_cast<int>(s), -1, prefix_base(0) + "9.4", {}, true});
+      continue;
+    }
+    const int nics = 1 + r.pick(2);  // several NICs in one subnet
+    for (int j = 0; j < nics; ++j) {
+      EwNic n;
+      n.name = fmt::format("{}n{}", e.subnets[s].name, j);
+      n.subnet = static_cast<int>(s);
+      n.nsg = r.pick(nsgs + 1) - 1;
+      const std::string& cidr = e.subnets[s].cidr;
+      n.ip = cidr.substr(0, cidr.rfind('.') + 1) + std::to_string(4 + j);
+      if (r.chance(3)) n.asgs.push_back("asg-a");
+      if (r.chance(3)) n.asgs.push_back("asg-b");
+      e.nics.push_back(n);
+    }
+  }
+
+  // User-defined routes: the other VNets' spaces, a subnet, one NIC, the default route, 10.0.0.0/8.
+  std::vector<std::string> route_prefixes = {"0.0.0.0/0", "10.0.0.0/8"};
+  for (const auto& v : e.vnets) route_prefixes.push_back(v.space);
+  for (const auto& sn : e.subnets) route_prefixes.push_back(sn.cidr);
+  for (const auto& n : e.nics) route_prefixes.push_back(n.ip + "/32");
+  std::vector<NextHopType> hops = {NextHopType::kNone, NextHopType::kInternet};
+  if (appliance) hops.insert(hops.end(), 4, NextHopType::kVirtualAppliance);
+  for (auto& sn : e.subnets) {
+    if (sn.name == "nva" || !r.chance(2)) continue;
+    const int routes = 1 + r.pick(appliance ? 3 : 2);
+    for (int i = 0; i < routes; ++i) {
+      const std::string& p = r.of(route_prefixes);
+      const bool taken =
+          std::any_of(sn.routes.begin(), sn.routes.end(), [&p](const EwRoute& x) { return x.prefix == p; });
+      if (!taken) sn.routes.push_back({p, r.of(hops)});
+    }
+  }
+
+  // Rule pools: tags, the VNets' and subnets' prefixes, single addresses, ASGs.
+  std::vector<std::string> in_sources = {"*",         "*",         "VirtualNetwork", "VirtualNetwork",   "10.0.0.0/8",
+                                         "asg:asg-a", "asg:asg-b", "Internet",       "AzureLoadBalancer"};
+  std::vector<std::string> in_destinations = {"*", "*", "VirtualNetwork", "asg:asg-a", "asg:asg-b"};
+  std::vector<std::string> out_sources = {"*", "*", "*", "VirtualNetwork", "asg:asg-a", "10.0.0.0/8"};
+  std::vector<std::string> out_destinations = {"*",         "VirtualNetwork", "VirtualNetwork", "Internet",
+                                               "asg:asg-a", "asg:asg-b",      "10.0.0.0/8"};
+  for (const auto& v : e.vnets) {
+    in_sources.push_back(v.space);
+    out_destinations.push_back(v.space);
+  }
+  for (const auto& sn : e.subnets) {
+    in_sources.push_back(sn.cidr);
+    in_destinations.push_back(sn.cidr);
+    out_sources.push_back(sn.cidr);
+    out_destinations.push_back(sn.cidr);
+  }
+  for (const auto& n : e.nics) {
+    in_sources.push_back(n.ip);
+    in_destinations.push_back(n.ip);
+    out_destinations.push_back(n.ip);
+  }
+  const std::vector<std::vector<std::string>> dports = {{"*"},    {"*"},      {"22"},         {"80"},  {"443"},
+                                                        {"1433"}, {"80-443"}, {"22", "3389"}, {"8080"}};
+  const std::vector<ProtocolMask> protocols = {tcp(), tcp(), udp(), icmp(), any_protocol(), any_protocol()};
+  for (int g = 0; g < nsgs; ++g) {
+    NsgGen nsg;
+    nsg.name = fmt::format("nsg{}", g);
+    const int rules = r.pick(8);
+    std::set<std::pair<int, int>> used;  // (direction, priority)
+    for (int i = 0; i < rules; ++i) {
+      RuleGen rule;
+      rule.direction = r.chance(2) ? Direction::kInbound : Direction::kOutbound;
+      int priority = 0;
+      do priority = 100 + 10 * r.pick(40);
+      while (!used.insert({static_cast<int>(rule.direction), priority}).second);
+      const bool out = rule.direction == Direction::kOutbound;
+      rule.name = fmt::format("{}{}", out ? "out" : "in", i);
+      rule.priority = priority;
+      rule.access = r.chance(2) ? Access::kAllow : Access::kDeny;
+      rule.protocols = r.of(protocols);
+      rule.sources = {r.of(out ? out_sources : in_sources)};
+      rule.destinations = {r.of(out ? out_destinations : in_destinations)};
+      if (r.chance(6)) rule.destinations.push_back(r.of(out ? out_destinations : in_destinations));
+      rule.destination_ports = r.of(dports);
+      rule.source_ports = r.chance(5) ? std::vector<std::string>{"1024-65535"} : std::vector<std::string>{"*"};
+      nsg.rules.push_back(rule);
+    }
+    e.nsgs.push_back(nsg);
+  }
+  return e;
+}
+
+model::Model ew_build(const EwEstate& e, model::Diagnostics& diags) {
+  testing::EstateBuilder b;
+  for (const auto& v : e.vnets) b.vnet(v.name, {v.space});
+  b.asg("asg-a").asg("asg-b");
+  for (const auto& p : e.peerings) {
+    b.peering(e.vnets[p.from].name, e.vnets[p.to].name, {p.connected, p.access, p.forwarded});
+  }
+  add_nsgs(b, e.nsgs);
+  const std::string appliance_ip = e.appliance < 0 ? "" : e.nics[e.appliance].ip;
+  for (const auto& sn : e.subnets) {
+    const std::string rt = sn.routes.empty() ? "" : "rt-" + sn.name;
+    for (std::size_t i = 0; i < sn.routes.size(); ++i) {
+      const auto& route = sn.routes[i];
+      if (route.hop == NextHopType::kVirtualAppliance)
+        b.route_to_appliance(rt, route.prefix, appliance_ip);
+      else if (i == 0)
+        b.route_table(rt, route.prefix, route.hop);
+      else
+        b.route(rt, route.prefix, route.hop);
+    }
+    b.subnet(e.vnets[sn.vnet].name, sn.name, sn.cidr, sn.nsg < 0 ? "" : e.nsgs[sn.nsg].name, rt);
+  }
+  for (const auto& n : e.nics) {
+    b.vm(n.name, e.vnets[e.subnets[n.subnet].vnet].name, e.subnets[n.subnet].name, n.ip, "",
+         n.nsg < 0 ? "" : e.nsgs[n.nsg].name, n.asgs);
+    b.m.nics.back().enable_ip_forwarding = n.forwarding;
+  }
+  return b.done(&diags);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The oracle: one packet at a time.
+
+struct EwPacket {
+  int source{-1}, target{-1};  // indices into EwEstate::nics
+  Protocol protocol{Protocol::kTcp};
+  std::uint16_t source_port{0}, destination_port{0};
+};
+
+/// The deciding rule at each NSG of the path, as "<nsg>/<rule>"; empty when there is no NSG there or the packet
+/// did not get that far.
+struct EwRules {
+  std::string nic_out, subnet_out, subnet_in, nic_in;
+  friend bool operator==(const EwRules&, const EwRules&) = default;
+};
+
+struct EwVerdict {
+  enum class Kind { kDenied, kAllowed, kBroken };
+  Kind kind{Kind::kDenied};
+  EwRules rules;
+  bool via_appliance{false};
+  std::string why;  // for messages: what decided
+};
+
+const char* ew_kind_text(EwVerdict::Kind k) {
+  switch (k) {
+    case EwVerdict::Kind::kAllowed: return "allowed";
+    case EwVerdict::Kind::kBroken: return "broken";
+    case EwVerdict::Kind::kDenied: break;
+  }
+  return "denied";
+}
+
+std::string ew_describe(const EwVerdict& v) {
+  return fmt::format("{} ({}) nic-outbound:{} subnet-outbound:{} subnet:{} nic:{}{}", ew_kind_text(v.kind), v.why,
+                     v.rules.nic_out.empty() ? "-" : v.rules.nic_out,
+                     v.rules.subnet_out.empty() ? "-" : v.rules.subnet_out,
+                     v.rules.subnet_in.empty() ? "-" : v.rules.subnet_in, v.rules.nic_in.empty() ? "-" : v.rules.nic_in,
+                     v.via_appliance ? " via the appliance" : "");
+}
+
+struct EwRefRule {
+  std::string name;
+  int priority{0};
+  Access access{Access::kDeny};
+  ProtocolMask protocols{0};
+  Side source, destination;
+  std::vector<PortRange> source_ports, destination_ports;
+};
+
+struct EwChosenRoute {
+  NextHopType hop{NextHopType::kNone};
+  std::string what;  // "udr <prefix>" or "system <prefix>"
+};
+struct EwCandidate {
+  Block block;
+  int length{0};
+  EwChosenRoute route;
+};
+
+class EwOracle {
+ public:
+  explicit EwOracle(const EwEstate& e) : e_(e) {
+    for (const auto& v : e.vnets) space_.push_back(block_of(v.space));
+    // The VirtualNetwork tag of each subnet (Azure's service tag article and the peering article): the VNet's
+    // space, the space of each peer connected both ways whose peering on this side allows virtual network access,
+    // the platform's virtual IP 168.63.129.16, and the prefixes of the subnet's user-defined routes.
+    for (const auto& sn : e.subnets) {
+      std::vector<Block> tag = {space_[sn.vnet], block_of("168.63.129.16/32")};
+      for (const auto& p : e.peerings) {
+        if (p.from == sn.vnet && connected(p.from, p.to) && p.access) tag.push_back(space_[p.to]);
+      }
+      for (const auto& rt : sn.routes) tag.push_back(block_of(rt.prefix));
+      tag_.push_back(tag);
+    }
+    // The routes each subnet chooses among, in the order that breaks ties (Azure's "How Azure selects a route"):
+    // the user-defined routes, the VNet's space (VnetLocal), each peer connected both ways (VNetPeering), the
+    // reserved ranges 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, 100.64.0.0/10 (None), and 0.0.0.0/0 (Internet).
+    for (const auto& sn : e.subnets) {
+      std::vector<EwCandidate> c;
+      auto add = [&c](const std::string& prefix, NextHopType hop, const char* kind) {
+        c.push_back(
+            {block_of(prefix), model::IpPrefix::parse(prefix)->length, {hop, std::string(kind) + " " + prefix}});
+      };
+      for (const auto& rt : sn.routes) add(rt.prefix, rt.hop, "udr");
+      add(e.vnets[sn.vnet].space, NextHopType::kVnetLocal, "system");
+      for (std::size_t v = 0; v < e.vnets.size(); ++v) {
+        if (static_cast<int>(v) != sn.vnet && connected(sn.vnet, static_cast<int>(v)))
+          add(e.vnets[v].space, NextHopType::kVnetPeering, "system");
+      }
+      for (const char* p : {"10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10"})
+        add(p, NextHopType::kNone, "system");
+      add("0.0.0.0/0", NextHopType::kInternet, "system");
+      candidates_.push_back(c);
+    }
+    for (const auto& n : e.nics) ips_.push_back(addr(n.ip));
+    platform_ = addr("168.63.129.16");
+    // Each NSG's rules by direction, with Azure's default rules, sorted by priority.
+    for (const auto& g : e.nsgs) {
+      std::vector<RuleGen> all = g.rules;
+      auto add = [&all](const char* name, int priority, Access access, const char* source, const char* destination,
+                        Direction d) {
+        RuleGen r{name, priority, access, model::kAllProtocols, {source}, {destination}, {"*"}, {"*"}};
+        r.direction = d;
+        all.push_back(r);
+      };
+      add("AllowVnetInBound", 65000, Access::kAllow, "VirtualNetwork", "VirtualNetwork", Direction::kInbound);
+      add("AllowAzureLoadBalancerInBound", 65001, Access::kAllow, "AzureLoadBalancer", "*", Direction::kInbound);
+      add("DenyAllInBound", 65500, Access::kDeny, "*", "*", Direction::kInbound);
+      add("AllowVnetOutBound", 65000, Access::kAllow, "VirtualNetwork", "VirtualNetwork", Direction::kOutbound);
+      add("AllowInternetOutBound", 65001, Access::kAllow, "*", "Internet", Direction::kOutbound);
+      add("DenyAllOutBound", 65500, Access::kDeny, "*", "*", Direction::kOutbound);
+      std::vector<EwRefRule> in, out;
+      for (const auto& r : all) {
+        EwRefRule rr{g.name + "/" + r.name,
+                     r.priority,
+                     r.access,
+                     r.protocols,
+                     read_side(r.sources),
+                     read_side(r.destinations),
+                     read_ports(r.source_ports),
+                     read_ports(r.destination_ports)};
+        (r.direction == Direction::kInbound ? in : out).push_back(rr);
+      }
+      auto by_priority = [](const EwRefRule& a, const EwRefRule& b) { return a.priority < b.priority; };
+      std::sort(in.begin(), in.end(), by_priority);
+      std::sort(out.begin(), out.end(), by_priority);
+      inbound_.push_back(in);
+      outbound_.push_back(out);
+    }
+  }
+
+  /// Two VNets exchange traffic when they are one, or when each has a peering to the other, both Connected.
+  bool connected(int a, int b) const {
+    if (a == b) return true;
+    const EwPeering* ab = peering(a, b);
+    const EwPeering* ba = peering(b, a);
+    return ab && ba && ab->connected && ba->connected;
+  }
+
+  const EwPeering* peering(int from, int to) const {
+    for (const auto& p : e_.peerings) {
+      if (p.from == from && p.to == to) return &p;
+    }
+    return nullptr;
+  }
+
+  int vnet_of(const IpAddress& a) const {
+    for (std::size_t v = 0; v < space_.size(); ++v) {
+      if (space_[v].contains(a)) return static_cast<int>(v);
+    }
+    return -1;
+  }
+
+  /// The route subnet `subnet` takes to `a` (Azure's "How Azure selects a route"): longest prefix over the
+  /// user-defined routes and the system routes (the VNet's space: VnetLocal; each peer connected both ways:
+  /// VNetPeering; 0.0.0.0/0: Internet; 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, 100.64.0.0/10: None); on equal
+  /// prefixes a
+  /// user-defined route first, and the VNet's or a peer's space before the reserved ranges.
+  EwChosenRoute route(int subnet, const IpAddress& a) const {
+    int best = -1;
+    EwChosenRoute chosen;
+    for (const auto& c : candidates_[subnet]) {
+      if (c.block.contains(a) && c.length > best) {  // strictly longer: the earlier candidate wins a tie
+        best = c.length;
+        chosen = c.route;
+      }
+    }
+    return chosen;
+  }
+
+  /// Whether address `a` (of nic `holder`, -1 for none) matches a side of a rule seen from subnet `tag_subnet`.
+  bool matches(const Side& s, const IpAddress& a, int holder, int tag_subnet) const {
+    if (s.any) return true;
+    for (const auto& b : s.blocks) {
+      if (b.contains(a)) return true;
+    }
+    if (s.vnet) {
+      for (const auto& b : tag_[tag_subnet]) {
+        if (b.contains(a)) return true;
+      }
+    }
+    // Internet: public addresses outside the estate; every address here is private (RFC 1918). AzureLoadBalancer:
+    // 168.63.129.16 only.
+    if (s.platform && a == platform_) return true;
+    if (holder >= 0) {
+      for (const auto& name : s.asgs) {
+        const auto& asgs = e_.nics[holder].asgs;
+        if (std::find(asgs.begin(), asgs.end(), name) != asgs.end()) return true;
+      }
+    }
+    return false;
+  }
+
+  /// First match by priority among the NSG's rules of one direction; the defaults always decide.
+  const EwRefRule& decide_nsg(int nsg, Direction d, const EwPacket& p, int tag_subnet) const {
+    const auto& rules = d == Direction::kInbound ? inbound_[nsg] : outbound_[nsg];
+    const IpAddress& src = ips_[p.source];
+    const IpAddress& dst = ips_[p.target];
+    for (const auto& r : rules) {
+      if (!(r.protocols & model::bit(p.protocol))) continue;
+      if (model::has_ports(p.protocol)) {
+        if (!in_ports(r.source_ports, p.source_port) || !in_ports(r.destination_ports, p.destination_port)) continue;
+      }
+      if (!matches(r.source, src, p.source, tag_subnet)) continue;
+      if (!matches(r.destination, dst, p.target, tag_subnet)) continue;
+      return r;
+    }
+    FAIL("no rule decided");
+    return rules.back();
+  }
+
+  EwVerdict decide(const EwPacket& p) const {
+    EwVerdict v;
+    auto stop = [&v](std::string why) {
+      v.why = std::move(why);
+      return v;
+    };
+    const EwNic& s = e_.nics[p.source];
+    const EwNic& t = e_.nics[p.target];
+    const int s_vnet = e_.subnets[s.subnet].vnet;
+    const int t_vnet = e_.subnets[t.subnet].vnet;
+    const IpAddress& src = ips_[p.source];
+    const IpAddress& dst = ips_[p.target];
+    // 1. The source's outbound NSGs: the NIC's, then the subnet's; the VirtualNetwork tag is the source's.
+    if (s.nsg >= 0) {
+      const auto& r = decide_nsg(s.nsg, Direction::kOutbound, p, s.subnet);
+      v.rules.nic_out = r.name;
+      if (r.access == Access::kDeny) return stop("source NIC outbound");
+    }
+    const int s_subnet_nsg = e_.subnets[s.subnet].nsg;
+    if (s_subnet_nsg >= 0) {
+      const auto& r = decide_nsg(s_subnet_nsg, Direction::kOutbound, p, s.subnet);
+      v.rules.subnet_out = r.name;
+      if (r.access == Access::kDeny) return stop("source subnet outbound");
+    }
+    // 2. The source subnet's route to the target.
+    const EwChosenRoute forward = route(s.subnet, dst);
+    int appliance_vnet = -1;
+    switch (forward.hop) {
+      case NextHopType::kVnetLocal:
+      case NextHopType::kVnetPeering:
+        break;  // straight to the target's VNet (the route exists only when the VNets are one, or peered both ways)
+      case NextHopType::kVirtualAppliance: {
+        // To the appliance, which must be reachable from the source's VNet; it forwards whatever it receives (the
+        // worst case: its own filtering is not in the resource model) by its own subnet's routes.
+        const EwNic& a = e_.nics[e_.appliance];
+        appliance_vnet = e_.subnets[a.subnet].vnet;
+        if (!connected(s_vnet, appliance_vnet)) return stop("the appliance is not reachable: " + forward.what);
+        const EwChosenRoute on = route(a.subnet, dst);
+        if (on.hop != NextHopType::kVnetLocal && on.hop != NextHopType::kVnetPeering)
+          return stop("the appliance's route drops it: " + on.what);
+        // The appliance keeps the packet's source: across a peering, traffic that did not originate in the
+        // appliance's VNet is forwarded traffic, which the receiving side's peering must allow, else it is dropped.
+        if (t_vnet != appliance_vnet && !space_[appliance_vnet].contains(src) &&
+            !peering(t_vnet, appliance_vnet)->forwarded)
+          return stop("forwarded into the target's VNet without allowForwardedTraffic");
+        v.via_appliance = true;
+        break;
+      }
+      default: return stop("route " + forward.what + " -> " + model::to_string(forward.hop));
+    }
+    // 3. The target's inbound NSGs: the subnet's, then the NIC's; the VirtualNetwork tag is the target's.
+    const int t_subnet_nsg = e_.subnets[t.subnet].nsg;
+    if (t_subnet_nsg >= 0) {
+      const auto& r = decide_nsg(t_subnet_nsg, Direction::kInbound, p, t.subnet);
+      v.rules.subnet_in = r.name;
+      if (r.access == Access::kDeny) return stop("target subnet inbound");
+    }
+    if (t.nsg >= 0) {
+      const auto& r = decide_nsg(t.nsg, Direction::kInbound, p, t.subnet);
+      v.rules.nic_in = r.name;
+      if (r.access == Access::kDeny) return stop("target NIC inbound");
+    }
+    // 4. What passes every filter but cannot complete: a reply that does not come back the way the request went,
+    // or that an appliance forwards into the source's VNet across a peering that does not allow forwarded traffic.
+    v.kind = EwVerdict::Kind::kBroken;
+    const EwChosenRoute back = route(t.subnet, src);
+    if (v.via_appliance) {
+      if (back.hop != NextHopType::kVirtualAppliance)
+        return stop("asymmetric: the request crossed the appliance, the reply takes " + back.what);
+      if (s_vnet != appliance_vnet && !space_[appliance_vnet].contains(dst) &&
+          !peering(s_vnet, appliance_vnet)->forwarded)
+        return stop("the reply forwarded into the source's VNet without allowForwardedTraffic");
+    } else {
+      if (back.hop == NextHopType::kVirtualAppliance)
+        return stop("asymmetric: the reply crosses the appliance: " + back.what);
+      if (back.hop != NextHopType::kVnetLocal && back.hop != NextHopType::kVnetPeering)
+        return stop("the reply is dropped: " + back.what + " -> " + model::to_string(back.hop));
+    }
+    v.kind = EwVerdict::Kind::kAllowed;
+    v.why = v.via_appliance ? "through the appliance both ways" : "direct both ways";
+    return v;
+  }
+
+ private:
+  const EwEstate& e_;
+  std::vector<Block> space_;                                // per VNet
+  std::vector<std::vector<Block>> tag_;                     // per subnet
+  std::vector<std::vector<EwRefRule>> inbound_, outbound_;  // per NSG
+  std::vector<std::vector<EwCandidate>> candidates_;        // per subnet
+  std::vector<IpAddress> ips_;                              // per NIC
+  IpAddress platform_;
+};
+
+// ---------------------------------------------------------------------------------------------------------
+// The solver's side: the flow (or broken flow) of one source's reach that holds a packet, and its deciding rules.
+
+int ew_model_nic(const model::Model& m, const EwNic& n) {
+  for (std::size_t i = 0; i < m.nics.size(); ++i) {
+    if (m.nics[i].name == n.name + "-nic") return static_cast<int>(i);
+  }
+  FAIL("nic " << n.name << " not in the model");
+  return -1;
+}
+
+bool ew_holds(const solver::ReachFlow& f, int nic, const EwPacket& p, const IpAddress& src, const IpAddress& dst) {
+  if (f.target_kind != model::ResourceKind::kNetworkInterface || f.nic != nic || f.ip_configuration != 0) return false;
+  if (f.protocol != p.protocol || !f.sources.contains(src.value) || !f.destinations.contains(dst.value)) return false;
+  if (!model::has_ports(p.protocol)) return true;
+  return f.ports.contains(p.destination_port) && f.source_ports.contains(p.source_port);
+}
+
+EwRules ew_path_rules(const model::Model& m, const solver::ReachFlow& f) {
+  EwRules out;
+  auto name = [&m](const Hop& h) {
+    if (h.kind != Hop::Kind::kNsg) return std::string();
+    if (h.resource < 0 || h.rule < 0) return std::string("?");
+    return m.nsgs[h.resource].name + "/" + m.nsgs[h.resource].rules[h.rule].name;
+  };
+  bool nic_out = false, subnet_out = false;
+  for (const auto& h : f.path) {
+    const std::string_view scope = h.scope;
+    // The source's outbound NSGs are the first of their scopes; the target's inbound NSGs the last of theirs (an
+    // appliance's NSG hops, if any, come between).
+    if (scope == "nic-outbound" && !nic_out) out.nic_out = name(h), nic_out = true;
+    if (scope == "subnet-outbound" && !subnet_out) out.subnet_out = name(h), subnet_out = true;
+    if (scope == "subnet") out.subnet_in = name(h);
+    if (scope == "nic") out.nic_in = name(h);
+  }
+  return out;
+}
+
+std::string ew_describe(const model::Model& m, const solver::ReachFlow& f) {
+  std::string path;
+  for (const auto& h : f.path) {
+    path += fmt::format(" > {}", solver::to_string(h.kind));
+    if (h.kind == Hop::Kind::kNsg && h.resource >= 0 && h.rule >= 0)
+      path += fmt::format(":{}:{}/{}", h.scope, m.nsgs[h.resource].name, m.nsgs[h.resource].rules[h.rule].name);
+    else if (*h.scope)
+      path += fmt::format(":{}", h.scope);
+  }
+  const auto sources = model::to_cidr_strings(f.sources);
+  const auto destinations = model::to_cidr_strings(f.destinations);
+  return fmt::format("{} ports {} sports {} from {} to {}{}", model::to_string(f.protocol), model::to_string(f.ports),
+                     model::to_string(f.source_ports), reference_list(sources), reference_list(destinations), path);
+}
+
+std::string ew_describe(const EwEstate& e, const EwPacket& p) {
+  return fmt::format("{} {} sport {} -> {} {} dport {}", e.nics[p.source].name, e.nics[p.source].ip, p.source_port,
+                     e.nics[p.target].name, e.nics[p.target].ip, p.destination_port) +
+         " " + model::to_string(p.protocol);
+}
+
+struct EwTotals {
+  std::size_t estates{0}, sources{0}, probes{0}, allowed{0}, broken{0}, denied_outbound{0}, denied_route{0},
+      denied_inbound{0}, via_appliance{0}, allowed_peered{0}, reverse_samples{0};
+};
+
+constexpr Protocol kEwProtocols[] = {Protocol::kTcp, Protocol::kUdp, Protocol::kIcmp};
+constexpr std::uint16_t kEwDestinationPorts[] = {22, 80, 443, 1433, 3389, 8080};
+constexpr std::uint16_t kEwSourcePorts[] = {1023, 50000};
+
+/// Cross-checks one estate; returns the number of disagreements (each reported with the full context).
+int ew_cross_check(const EwEstate& e, EwTotals& totals) {
+  model::Diagnostics diags;
+  const model::Model m = ew_build(e, diags);
+  INFO(ew_describe(e));
+  REQUIRE_FALSE(diags.has_errors());
+  const EwOracle oracle(e);
+  int failures = 0;
+  auto fail = [&](const std::string& what) {
+    if (++failures <= 5) FAIL_CHECK(what);
+  };
+  std::vector<int> model_nic;
+  for (const auto& n : e.nics) model_nic.push_back(ew_model_nic(m, n));
+
+  for (std::size_t s = 0; s < e.nics.size(); ++s) {
+    ++totals.sources;
+    solver::ReachSource from;
+    from.kind = solver::ReachSource::Kind::kIpConfiguration;
+    from.ip_configuration = {model_nic[s], 0};
+    const solver::Reach reach = solver::reach(m, from, {});
+    std::string flows_text;
+    for (const auto& f : reach.flows) flows_text += "\n    " + ew_describe(m, f);
+    for (const auto& f : reach.broken) flows_text += "\n    broken: " + ew_describe(m, f);
+    const IpAddress src = addr(e.nics[s].ip);
+
+    auto compare = [&](const EwPacket& p) {
+      ++totals.probes;
+      const EwVerdict want = oracle.decide(p);
+      const IpAddress dst = addr(e.nics[p.target].ip);
+      const solver::ReachFlow* found = nullptr;
+      EwVerdict::Kind got = EwVerdict::Kind::kDenied;
+      for (const auto& f : reach.flows) {
+        if (ew_holds(f, model_nic[p.target], p, src, dst)) {
+          found = &f;
+          got = EwVerdict::Kind::kAllowed;
+          break;
+        }
+      }
+      for (const auto& f : reach.broken) {
+        if (!found && ew_holds(f, model_nic[p.target], p, src, dst)) {
+          found = &f;
+          got = EwVerdict::Kind::kBroken;
+        }
+      }
+      switch (want.kind) {
+        case EwVerdict::Kind::kAllowed:
+          ++totals.allowed;
+          if (want.via_appliance) ++totals.via_appliance;
+          if (e.subnets[e.nics[p.source].subnet].vnet != e.subnets[e.nics[p.target].subnet].vnet)
+            ++totals.allowed_peered;
+          break;
+        case EwVerdict::Kind::kBroken: ++totals.broken; break;
+        case EwVerdict::Kind::kDenied:
+          if (want.why.find("outbound") != std::string::npos)
+            ++totals.denied_outbound;
+          else if (want.why.find("inbound") != std::string::npos)
+            ++totals.denied_inbound;
+          else
+            ++totals.denied_route;
+          break;
+      }
+      const bool agree = got == want.kind && (!found || ew_path_rules(m, *found) == want.rules);
+      if (!agree) {
+        fail(fmt::format("packet {}\n  reference: {}\n  solver: {}\n  flows from the source:{}", ew_describe(e, p),
+                         ew_describe(want),
+                         found ? std::string(ew_kind_text(got)) + " by " + ew_describe(m, *found) : "denied",
+                         flows_text));
+      }
+    };
+
+    for (std::size_t t = 0; t < e.nics.size(); ++t) {
+      // The appliance is not a target: a packet to its own address is delivered to it whatever route names it.
+      if (t == s || static_cast<int>(t) == e.appliance) continue;
+      for (Protocol proto : kEwProtocols) {
+        if (!model::has_ports(proto)) {
+          compare(EwPacket{static_cast<int>(s), static_cast<int>(t), proto, 0, 0});
+          continue;
+        }
+        for (auto dp : kEwDestinationPorts) {
+          for (auto sp : kEwSourcePorts) compare(EwPacket{static_cast<int>(s), static_cast<int>(t), proto, sp, dp});
+        }
+      }
+    }
+
+    // Reverse direction: the corners of every flow the solver reports (allowed or broken) must get the same
+    // verdict from the reference, with the same deciding rules.
+    for (const auto* list : {&reach.flows, &reach.broken}) {
+      const auto kind = list == &reach.flows ? EwVerdict::Kind::kAllowed : EwVerdict::Kind::kBroken;
+      for (const auto& f : *list) {
+        if (f.target_kind != model::ResourceKind::kNetworkInterface) {
+          fail(fmt::format("a flow to something that is not a NIC: {}", ew_describe(m, f)));
+          continue;
+        }
+        const auto it = std::find(model_nic.begin(), model_nic.end(), f.nic);
+        if (it == model_nic.end()) continue;
+        const int t = static_cast<int>(it - model_nic.begin());
+        if (t == e.appliance) continue;
+        if (!f.sources.contains(src.value) || !f.destinations.contains(addr(e.nics[t].ip).value)) {
+          fail(fmt::format("a flow that holds neither the source's nor the target's address: {}", ew_describe(m, f)));
+          continue;
+        }
+        std::vector<std::uint16_t> dps, sps;
+        for (const auto& iv : f.ports.intervals()) dps.insert(dps.end(), {iv.lo, iv.hi});
+        for (const auto& iv : f.source_ports.intervals()) sps.insert(sps.end(), {iv.lo, iv.hi});
+        for (auto dp : dps) {
+          for (auto sp : sps) {
+            ++totals.reverse_samples;
+            const EwPacket p{static_cast<int>(s), t, f.protocol, model::has_ports(f.protocol) ? sp : std::uint16_t{0},
+                             model::has_ports(f.protocol) ? dp : std::uint16_t{0}};
+            const EwVerdict want = oracle.decide(p);
+            if (want.kind != kind || ew_path_rules(m, f) != want.rules) {
+              fail(fmt::format("packet {} (a corner of a reported {} flow)\n  reference: {}\n  solver: {}",
+                               ew_describe(e, p), ew_kind_text(kind), ew_describe(want), ew_describe(m, f)));
+            }
+          }
+        }
+      }
+    }
+  }
+  ++totals.estates;
+  CHECK(failures == 0);
+  return failures;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Hand-worked estates: the oracle's own reading checked against verdicts worked out from Azure's documentation.
+
+/// Hub v0 (10.0.0.0/16) with an appliance 10.0.9.4 in subnet "nva"; spokes v1 (10.1.0.0/16) and v2 (10.2.0.0/16),
+/// each with one subnet and one NIC (10.1.1.4 "a", 10.2.1.4 "b"); the hub has a NIC "h" at 10.0.1.4.
+EwEstate ew_hub_and_spokes() {
+  EwEstate e;
+  e.vnets = {{"v0", "10.0.0.0/16"}, {"v1", "10.1.0.0/16"}, {"v2", "10.2.0.0/16"}};
+  e.peerings = {{0, 1, true, true, true}, {1, 0, true, true, true}, {0, 2, true, true, true}, {2, 0, true, true, true}};
+  e.subnets = {{"hub", 0, "10.0.1.0/24", -1, {}},
+               {"a", 1, "10.1.1.0/24", -1, {}},
+               {"b", 2, "10.2.1.0/24", -1, {}},
+               {"nva", 0, "10.0.9.0/24", -1, {}}};
+  e.nics = {{"h", 0, -1, "10.0.1.4", {}, false},
+            {"a", 1, -1, "10.1.1.4", {}, false},
+            {"b", 2, -1, "10.2.1.4", {}, false},
+            {"nva", 3, -1, "10.0.9.4", {}, true}};
+  e.appliance = 3;
+  return e;
+}
+
+std::string ew_verdict_text(const EwEstate& e, int source, int target, Protocol proto, int dport) {
+  const EwOracle oracle(e);
+  const EwVerdict v = oracle.decide(
+      EwPacket{source, target, proto, static_cast<std::uint16_t>(50000), static_cast<std::uint16_t>(dport)});
+  return fmt::format("{} {} {} {} {}", ew_kind_text(v.kind), v.rules.nic_out.empty() ? "-" : v.rules.nic_out,
+                     v.rules.subnet_out.empty() ? "-" : v.rules.subnet_out,
+                     v.rules.subnet_in.empty() ? "-" : v.rules.subnet_in,
+                     v.rules.nic_in.empty() ? "-" : v.rules.nic_in);
+}
+
+RuleGen ew_rule(const char* name, int priority, Access access, ProtocolMask protocols, std::string source,
+                std::string destination, std::vector<std::string> dports, Direction d) {
+  RuleGen r{name, priority, access, protocols, {std::move(source)}, {std::move(destination)}, std::move(dports), {"*"}};
+  r.direction = d;
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE("reference east-west: outbound NSGs in Azure's order with the default rules", "[solver][reference]") {
+  // "How network security groups filter network traffic": outbound, the NIC's NSG first, then the subnet's; a
+  // deny at the NIC ends it. Defaults: AllowVnetOutBound (VirtualNetwork to VirtualNetwork), AllowInternetOutBound,
+  // DenyAllOutBound; inbound AllowVnetInBound, AllowAzureLoadBalancerInBound, DenyAllInBound.
+  EwEstate e = ew_hub_and_spokes();
+  e.nsgs = {{"nicnsg",
+             {ew_rule("deny-sql", 100, Access::kDeny, tcp(), "*", "*", {"1433"}, Direction::kOutbound),
+              ew_rule("allow-web", 110, Access::kAllow, tcp(), "*", "10.0.1.0/24", {"80"}, Direction::kOutbound)}},
+            {"subnsg",
+             {ew_rule("deny-web", 100, Access::kDeny, tcp(), "*", "*", {"80", "443"}, Direction::kOutbound),
+              ew_rule("deny-ssh-in", 100, Access::kDeny, tcp(), "10.1.0.0/16", "*", {"22"}, Direction::kInbound)}}};
+  e.nics[1].nsg = 0;     // a: the NIC NSG
+  e.subnets[1].nsg = 1;  // a's subnet: the subnet NSG
+  e.subnets[0].nsg = 1;  // the hub's subnet too (its inbound rule)
+  // a (10.1.1.4) to h (10.0.1.4) across the peering.
+  CHECK(ew_verdict_text(e, 1, 0, Protocol::kTcp, 1433) == "denied nicnsg/deny-sql - - -");
+  CHECK(ew_verdict_text(e, 1, 0, Protocol::kTcp, 80) == "denied nicnsg/allow-web subnsg/deny-web - -");
+  CHECK(ew_verdict_text(e, 1, 0, Protocol::kTcp, 443) == "denied nicnsg/AllowVnetOutBound subnsg/deny-web - -");
+  CHECK(ew_verdict_text(e, 1, 0, Protocol::kTcp, 22) ==
+        "denied nicnsg/AllowVnetOutBound subnsg/AllowVnetOutBound subnsg/deny-ssh-in -");
+  CHECK(ew_verdict_text(e, 1, 0, Protocol::kUdp, 53) ==
+        "allowed nicnsg/AllowVnetOutBound subnsg/AllowVnetOutBound subnsg/AllowVnetInBound -");
+  // The other way: h's subnet NSG denies web outbound; no NSG on h's NIC; a's subnet admits the hub by default.
+  CHECK(ew_verdict_text(e, 0, 1, Protocol::kTcp, 80) == "denied - subnsg/deny-web - -");
+  CHECK(ew_verdict_text(e, 0, 1, Protocol::kTcp, 22) ==
+        "allowed - subnsg/AllowVnetOutBound subnsg/AllowVnetInBound nicnsg/AllowVnetInBound");
+}
+
+TEST_CASE("reference east-west: allowVirtualNetworkAccess false takes the peer out of the tag only",
+          "[solver][reference]") {
+  // Peering article: with allowVirtualNetworkAccess false "traffic might still flow if explicitly allowed through a
+  // network security group rule": the peer leaves the VirtualNetwork tag on that side; the routes stay.
+  EwEstate e = ew_hub_and_spokes();
+  e.nsgs = {{"n", {ew_rule("sql-from-a", 100, Access::kAllow, tcp(), "10.1.1.4", "*", {"1433"}, Direction::kInbound)}}};
+  e.subnets[0].nsg = 0;          // the hub's subnet
+  e.subnets[1].nsg = 0;          // a's subnet (outbound: defaults only)
+  e.peerings[0].access = false;  // v0 -> v1: the hub's tag loses v1
+  CHECK(ew_verdict_text(e, 1, 0, Protocol::kTcp, 22) == "denied - n/AllowVnetOutBound n/DenyAllInBound -");
+  CHECK(ew_verdict_text(e, 1, 0, Protocol::kTcp, 1433) == "allowed - n/AllowVnetOutBound n/sql-from-a -");
+  // From the hub to a: the hub's outbound tag lacks v1, and 10.1.1.4 is not Internet: DenyAllOutBound.
+  CHECK(ew_verdict_text(e, 0, 1, Protocol::kTcp, 22) == "denied - n/DenyAllOutBound - -");
+  // No NSG at all on the way: the flow passes whatever the setting.
+  e.subnets[0].nsg = -1;
+  e.subnets[1].nsg = -1;
+  CHECK(ew_verdict_text(e, 0, 1, Protocol::kTcp, 22) == "allowed - - - -");
+}
+
+TEST_CASE("reference east-west: peering is not transitive and a route to None drops", "[solver][reference]") {
+  EwEstate e = ew_hub_and_spokes();
+  // Spoke to spoke without a route through the hub: 10.2.0.0/16 falls in the system route 10.0.0.0/8 -> None.
+  CHECK(ew_verdict_text(e, 1, 2, Protocol::kTcp, 443) == "denied - - - -");
+  CHECK(ew_verdict_text(e, 1, 0, Protocol::kTcp, 443) == "allowed - - - -");
+  // One side of the peering not Connected: no peering route either way.
+  e.peerings[3].connected = false;  // v2 -> v0
+  CHECK(ew_verdict_text(e, 0, 2, Protocol::kTcp, 443) == "denied - - - -");
+  CHECK(ew_verdict_text(e, 2, 0, Protocol::kTcp, 443) == "denied - - - -");
+  // A user-defined route to None beats the system route of the VNet's own space on a longer prefix.
+  e.subnets[1].routes = {{"10.0.1.0/24", NextHopType::kNone}};
+  CHECK(ew_verdict_text(e, 1, 0, Protocol::kTcp, 443) == "denied - - - -");
+  // An unpeered VNet in 172.16.0.0/12: Azure's system route for that range drops the packet (None), as for
+  // 10.0.0.0/8 ("Virtual network traffic routing", default system routes).
+  e.vnets[2].space = "172.20.0.0/16";
+  e.subnets[2].cidr = "172.20.1.0/24";
+  e.nics[2].ip = "172.20.1.4";
+  CHECK(EwOracle(e).route(0, addr("172.20.1.4")).hop == NextHopType::kNone);
+  CHECK(EwOracle(e).route(0, addr("172.32.0.1")).hop == NextHopType::kInternet);
+  CHECK(ew_verdict_text(e, 0, 2, Protocol::kTcp, 443) == "denied - - - -");
+}
+
+TEST_CASE("reference east-west: spoke to spoke through the hub's appliance", "[solver][reference]") {
+  // Both spokes send the other spoke to the appliance (VirtualAppliance, a NIC with IP forwarding); the appliance's
+  // subnet reaches both spokes by peering; the receiving side's peering must allow forwarded traffic.
+  EwEstate e = ew_hub_and_spokes();
+  e.subnets[1].routes = {{"10.2.0.0/16", NextHopType::kVirtualAppliance}};
+  e.subnets[2].routes = {{"10.1.0.0/16", NextHopType::kVirtualAppliance}};
+  e.nsgs = {{"n", {}}};
+  e.subnets[2].nsg = 0;
+  // b's tag holds 10.1.0.0/16 through its own route's prefix, so AllowVnetInBound admits a.
+  CHECK(ew_verdict_text(e, 1, 2, Protocol::kTcp, 1433) == "allowed - - n/AllowVnetInBound -");
+  CHECK(ew_verdict_text(e, 2, 1, Protocol::kTcp, 1433) == "allowed - n/AllowVnetOutBound - -");
+  e.peerings[3].forwarded = false;  // v2 -> v0: b's VNet refuses what the hub forwards
+  CHECK(ew_verdict_text(e, 1, 2, Protocol::kTcp, 1433) == "denied - - - -");
+  CHECK(ew_verdict_text(e, 2, 1, Protocol::kTcp, 1433) == "broken - n/AllowVnetOutBound - -");  // the reply
+  e.peerings[3].forwarded = true;
+  // The reply does not come back through the appliance: asymmetric.
+  e.subnets[2].routes.clear();
+  CHECK(ew_verdict_text(e, 1, 2, Protocol::kTcp, 1433) == "denied - - n/DenyAllInBound -");  // b's tag lost 10.1/16
+  e.nsgs[0].rules = {ew_rule("from-a", 100, Access::kAllow, tcp(), "10.1.1.4", "*", {"1433"}, Direction::kInbound)};
+  CHECK(ew_verdict_text(e, 1, 2, Protocol::kTcp, 1433) == "broken - - n/from-a -");
+  // The hub's own NIC to a spoke through the appliance: its address is the hub's own, so not forwarded traffic.
+  e.subnets[0].routes = {{"10.2.0.0/16", NextHopType::kVirtualAppliance}};
+  e.peerings[3].forwarded = false;
+  e.subnets[2].routes = {{"10.0.1.0/24", NextHopType::kVirtualAppliance}};
+  CHECK(ew_verdict_text(e, 0, 2, Protocol::kTcp, 1433) == "allowed - - n/AllowVnetInBound -");
+}
+
+TEST_CASE("reference east-west: ASG to ASG rules name ip configurations", "[solver][reference]") {
+  EwEstate e = ew_hub_and_spokes();
+  e.nics[0].asgs = {"asg-b"};
+  e.nics[1].asgs = {"asg-a"};
+  e.nsgs = {{"n",
+             {ew_rule("web-to-db", 100, Access::kAllow, tcp(), "asg:asg-a", "asg:asg-b", {"1433"}, Direction::kInbound),
+              ew_rule("deny-rest", 200, Access::kDeny, any_protocol(), "*", "*", {"*"}, Direction::kInbound),
+              ew_rule("to-db", 100, Access::kAllow, tcp(), "asg:asg-a", "asg:asg-b", {"1433"}, Direction::kOutbound),
+              ew_rule("deny-out", 200, Access::kDeny, any_protocol(), "*", "*", {"*"}, Direction::kOutbound)}}};
+  e.nics[0].nsg = 0;
+  e.nics[1].nsg = 0;
+  CHECK(ew_verdict_text(e, 1, 0, Protocol::kTcp, 1433) == "allowed n/to-db - - n/web-to-db");
+  CHECK(ew_verdict_text(e, 1, 0, Protocol::kTcp, 1434) == "denied n/deny-out - - -");
+  CHECK(ew_verdict_text(e, 0, 1, Protocol::kTcp, 1433) == "denied n/deny-out - - -");  // asg-b is not asg-a
+  e.nics[0].asgs.clear();
+  CHECK(ew_verdict_text(e, 1, 0, Protocol::kTcp, 1433) == "denied n/deny-out - - -");
+}
+
+TEST_CASE("reference east-west: a user-defined route for the VNet's own space applies inside the subnet",
+          "[solver][reference][!shouldfail]") {
+  // Found by the random cross-check (seeds 20261227, 20261237, 20261270). "How Azure selects a route": on equal
+  // prefixes a user-defined route beats the system route, with no exception for the source's own subnet, so
+  // 10.0.0.0/16 -> None in the hub's subnet drops what h (10.0.1.4) sends to h2 (10.0.1.5) in the same subnet.
+  // reach() delivers it (it follows the route to other subnets: 10.0.9.4 is dropped). Marked shouldfail until
+  // the engine follows the user-defined route inside a subnet: then this test passes, Catch2 reports it, and the
+  // tag goes.
+  EwEstate e = ew_hub_and_spokes();
+  e.appliance = -1;
+  e.nics[3].forwarding = false;
+  e.nics.push_back({"h2", 0, -1, "10.0.1.5", {}, false});
+  e.subnets[0].routes = {{"10.0.0.0/16", NextHopType::kNone}};
+  CHECK(ew_verdict_text(e, 0, 4, Protocol::kTcp, 22) == "denied - - - -");
+  CHECK(ew_verdict_text(e, 0, 3, Protocol::kTcp, 22) == "denied - - - -");
+  model::Diagnostics diags;
+  const model::Model m = ew_build(e, diags);
+  REQUIRE_FALSE(diags.has_errors());
+  solver::ReachSource from;
+  from.ip_configuration = {ew_model_nic(m, e.nics[0]), 0};
+  const solver::Reach r = solver::reach(m, from);
+  for (const int target : {ew_model_nic(m, e.nics[3]), ew_model_nic(m, e.nics[4])}) {
+    CAPTURE(target);
+    CHECK(
+        std::none_of(r.flows.begin(), r.flows.end(), [target](const solver::ReachFlow& f) { return f.nic == target; }));
+    CHECK(std::none_of(r.broken.begin(), r.broken.end(),
+                       [target](const solver::ReachFlow& f) { return f.nic == target; }));
+  }
+}
+
+TEST_CASE("reference east-west: random estates agree with reach packet by packet", "[solver][reference][!shouldfail]") {
+  // shouldfail: reach() disagrees with the reference on two counts (a user-defined route is not followed between
+  // two ip configurations of one subnet, the test above; a source whose VNet does not reach the appliance its route
+  // names is reported broken where the reference says denied). Remove the tag when they agree.
+  EwTotals totals;
+  int failing_estates = 0;
+  for (int i = 0; i < kEwEstates && failing_estates < 3; ++i) {
+    const EwEstate e = ew_generate(kEwBaseSeed + static_cast<std::uint32_t>(i));
+    CAPTURE(e.seed);
+    if (ew_cross_check(e, totals) > 0) ++failing_estates;
+  }
+  INFO(fmt::format(
+      "{} estates, {} sources, {} probes ({} allowed: {} across a peering, {} through the appliance; {} "
+      "broken; denied: {} outbound, {} by routing, {} inbound), {} reverse samples",
+      totals.estates, totals.sources, totals.probes, totals.allowed, totals.allowed_peered, totals.via_appliance,
+      totals.broken, totals.denied_outbound, totals.denied_route, totals.denied_inbound, totals.reverse_samples));
+  CHECK(totals.estates == static_cast<std::size_t>(kEwEstates));
+  // The generator must exercise every verdict substantially.
+  CHECK(totals.allowed > totals.probes / 20);
+  CHECK(totals.allowed_peered > totals.allowed / 20);
+  CHECK(totals.via_appliance > totals.allowed / 400);
+  CHECK(totals.broken > totals.probes / 200);
+  CHECK(totals.denied_outbound > totals.probes / 20);
+  CHECK(totals.denied_route > totals.probes / 20);
+  CHECK(totals.denied_inbound > totals.probes / 50);
+}
+
+}  // namespace exposim::reference::east_west
