@@ -119,11 +119,22 @@ RouteChoice choose_route(const model::Model& m, int subnet, const IpAddress& des
   if (subnet < 0) return best;
   const auto& s = m.subnets[subnet];
   if (v4) {
-    for (const char* reserved : {"10.0.0.0/8", "192.168.0.0/16", "100.64.0.0/10"}) {
+    for (const char* reserved : {"10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10"}) {
       offer(system(must_parse(reserved), NextHopType::kNone, "reserved"));
     }
   }
-  for (const auto& p : s.prefixes) offer(system(p, NextHopType::kVnetLocal, "virtual-network"));
+  // Azure creates no route for a subnet's own prefix, only for the VNet's address ranges: a user-defined route for
+  // the VNet's space applies inside the subnet too. The subnet's prefixes stand in only where the VNet's space does
+  // not hold them (the VNet is not in the input).
+  for (const auto& p : s.prefixes) {
+    bool in_vnet = false;
+    if (s.vnet.resolved()) {
+      for (const auto& space : m.vnets[s.vnet.index].address_space) {
+        in_vnet = in_vnet || (space.length <= p.length && space.contains(p.address));
+      }
+    }
+    if (!in_vnet) offer(system(p, NextHopType::kVnetLocal, "virtual-network"));
+  }
   if (v4) {
     for (const auto& c : hub_routes(m, s.vnet.index)) offer(c);  // solver/virtual_wan.h
   }
