@@ -73,7 +73,7 @@ int main(int argc, char** argv) {
   fmt::print(
       "matrix by {} jobs={}: {:.3f} s wall, {:.3f} s CPU; {} NICs, {} groups, {} cells, {} witnesses, {} source "
       "classes, {} target classes, {} evaluations\n",
-      by, jobs, wall, cpu, m.nics.size(), g.names.size(), s.cells.size(), witnesses, s.source_classes,
-      s.target_classes, s.evaluations);
+      by, jobs, wall, cpu, m.nics.size(), g.names.size(), s.cells.size(), witnesses, s.source_classes, s.target_classes,
+      s.evaluations);
   return 0;
 }

@@ -244,8 +244,7 @@ void write_matrix_dot(std::ostream& out, const MatrixReport& r) {
     return s;
   };
   out << "digraph matrix {\n"
-      << "  graph [fontname=\"Helvetica\", label=" << dot_string("segmentation matrix by " + r.by)
-      << ", labelloc=t];\n"
+      << "  graph [fontname=\"Helvetica\", label=" << dot_string("segmentation matrix by " + r.by) << ", labelloc=t];\n"
       << "  node [shape=plaintext, fontname=\"Helvetica\", fontsize=10];\n"
       << "  matrix [label=<<TABLE BORDER=\"0\" CELLBORDER=\"1\" CELLSPACING=\"0\" CELLPADDING=\"4\">\n";
   out << "    <TR><TD><B>from \\ to</B></TD>";

@@ -18,7 +18,8 @@ class GroupingBuilder {
  public:
   explicit GroupingBuilder(const model::Model& m) {
     g_.ip_configuration_group.resize(m.nics.size());
-    for (std::size_t n = 0; n < m.nics.size(); ++n) g_.ip_configuration_group[n].assign(m.nics[n].ip_configurations.size(), -1);
+    for (std::size_t n = 0; n < m.nics.size(); ++n)
+      g_.ip_configuration_group[n].assign(m.nics[n].ip_configurations.size(), -1);
     g_.private_endpoint_group.assign(m.private_endpoints.size(), -1);
   }
 

@@ -154,7 +154,7 @@ TEST_CASE("the matrix JSON has every non-empty cell with its ports and witness",
   CHECK(all["level"] == "everything");
   REQUIRE(all["protocols"].size() == 5);
   CHECK(all["protocols"][0]["ports"] == nlohmann::json::parse("[[0,65535]]"));
-  CHECK(all["protocols"][0]["witness"].is_null());  // the hand-made cell has none
+  CHECK(all["protocols"][0]["witness"].is_null());     // the hand-made cell has none
   CHECK_FALSE(all["protocols"][2].contains("ports"));  // ICMP has no ports
   const auto& web_app = j["cells"][1];
   CHECK(web_app["summary"] == "tcp:8080");
@@ -162,7 +162,7 @@ TEST_CASE("the matrix JSON has every non-empty cell with its ports and witness",
   REQUIRE(web_app["protocols"].size() == 1);
   const auto& w = web_app["protocols"][0]["witness"];
   CHECK(w["source"]["name"] == "web1");
-  CHECK(w["source"]["private_ip"] == "10.0.1.4");
+  CHECK(w["source"]["ip"] == "10.0.1.4");
   CHECK(w["target"]["name"] == "app1");
   CHECK(w["protocol"] == "tcp");
   CHECK(w["ports"] == nlohmann::json::parse("[[8080,8080]]"));
@@ -176,8 +176,8 @@ TEST_CASE("the matrix JSON has every non-empty cell with its ports and witness",
   CHECK(w["path"][1]["hop"] == "target");
   CHECK(j["cells"][2]["summary"] == "tcp:22,80-90 udp:53 icmp");
   CHECK(j["cells"][2]["level"] == "management");
-  CHECK(j["summary"] == nlohmann::json::parse(
-                            R"({"groups":2,"cells":3,"source_classes":2,"target_classes":2,"evaluations":4})"));
+  CHECK(j["summary"] ==
+        nlohmann::json::parse(R"({"groups":2,"cells":3,"source_classes":2,"target_classes":2,"evaluations":4})"));
   CHECK(j["diagnostics"] == nlohmann::json::array());
 }
 

@@ -169,10 +169,8 @@ TEST_CASE("the three-tier matrix by subnet worked out by hand", "[solver][segmen
   // From app: web (everything), app (deny-vnet: nothing), db (app-1433: TCP 1433).
   // From db: web (everything), app and db nothing.
   const CellMap expected{
-      {{"vnet/web", "vnet/web"}, everything()},
-      {{"vnet/web", "vnet/app"}, tcp_only(model::PortSet::single(8080))},
-      {{"vnet/app", "vnet/web"}, everything()},
-      {{"vnet/app", "vnet/db"}, tcp_only(model::PortSet::single(1433))},
+      {{"vnet/web", "vnet/web"}, everything()}, {{"vnet/web", "vnet/app"}, tcp_only(model::PortSet::single(8080))},
+      {{"vnet/app", "vnet/web"}, everything()}, {{"vnet/app", "vnet/db"}, tcp_only(model::PortSet::single(1433))},
       {{"vnet/db", "vnet/web"}, everything()},
   };
   CHECK(cell_map(g, s) == expected);
@@ -215,7 +213,10 @@ model::Model random_estate(std::mt19937_64& rng) {
       const int n = pick(4);
       for (int r = 0; r < n; ++r) {
         const auto protocols = pick(3) == 0 ? testing::any_protocol() : testing::tcp();
-        rules.push_back(RuleSpec{"r" + std::to_string(r), 100 + 10 * r, pick(3) == 0 ? kDeny : kAllow, protocols,
+        rules.push_back(RuleSpec{"r" + std::to_string(r),
+                                 100 + 10 * r,
+                                 pick(3) == 0 ? kDeny : kAllow,
+                                 protocols,
                                  {sources[pick(static_cast<int>(sources.size()))]},
                                  {port_pool[pick(static_cast<int>(port_pool.size()))]}});
       }
@@ -226,9 +227,8 @@ model::Model random_estate(std::mt19937_64& rng) {
         std::vector<std::string> asgs;
         if (pick(2) == 0) asgs.push_back("red");
         if (pick(3) == 0) asgs.push_back("blue");
-        b.vm("vm" + std::to_string(vm++), vnet, name, "10." + std::to_string(v) + "." + std::to_string(s) + "." +
-                                                           std::to_string(4 + k),
-             "", "", asgs);
+        b.vm("vm" + std::to_string(vm++), vnet, name,
+             "10." + std::to_string(v) + "." + std::to_string(s) + "." + std::to_string(4 + k), "", "", asgs);
       }
     }
   }
@@ -289,9 +289,9 @@ TEST_CASE("the matrix of random estates is the union of reach from every ip conf
           CHECK(c.ports[static_cast<std::size_t>(w.protocol)].contains(w.ports));
           const int from = g.ip_configuration_group[w.source.nic][w.source.ip_configuration];
           const auto extra = g.extra_groups.find(w.source);
-          CHECK((from == c.from || (extra != g.extra_groups.end() &&
-                                    std::find(extra->second.begin(), extra->second.end(), c.from) !=
-                                        extra->second.end())));
+          CHECK((from == c.from ||
+                 (extra != g.extra_groups.end() &&
+                  std::find(extra->second.begin(), extra->second.end(), c.from) != extra->second.end())));
         }
       }
     }
