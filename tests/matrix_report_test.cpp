@@ -19,13 +19,13 @@ namespace {
 using testing::EstateBuilder;
 
 /// Two subnets, one VM each, and the grouping by subnet written by hand: 0 "vnet/app", 1 "vnet/web".
-struct HandMatrix {
+struct MatrixReportHand {
   model::Model m;
   solver::Grouping g;
   solver::Segmentation s;
 };
 
-HandMatrix hand_matrix() {
+MatrixReportHand matrix_report_hand() {
   EstateBuilder b;
   b.vnet("vnet", {"10.0.0.0/16"})
       .nsg("app-nsg", {testing::RuleSpec{"web-8080", 100, testing::kAllow, testing::tcp(), {"10.0.1.0/24"}, {"8080"}}})
@@ -33,7 +33,7 @@ HandMatrix hand_matrix() {
       .subnet("vnet", "app", "10.0.2.0/24", "app-nsg")
       .vm("web1", "vnet", "web", "10.0.1.4")
       .vm("app1", "vnet", "app", "10.0.2.4");
-  HandMatrix h{b.done(), {}, {}};
+  MatrixReportHand h{b.done(), {}, {}};
   h.g.names = {"vnet/app", "vnet/web"};
   h.g.ip_configuration_group = {{1}, {0}};  // web1-nic: web; app1-nic: app
   // web -> app: TCP 8080 (witness: web1 to app1 through app-nsg's web-8080).
@@ -111,7 +111,7 @@ TEST_CASE("a matrix cell's summary and level", "[cli][matrix]") {
 }
 
 TEST_CASE("the matrix table has a row per source group and a column per target group", "[cli][matrix]") {
-  const HandMatrix h = hand_matrix();
+  const MatrixReportHand h = matrix_report_hand();
   std::ostringstream out;
   cli::write_matrix_table(out, cli::MatrixReport{h.m, h.g, h.s, "subnet"});
   CHECK(out.str() ==
@@ -121,7 +121,7 @@ TEST_CASE("the matrix table has a row per source group and a column per target g
 }
 
 TEST_CASE("the matrix CSV has a row per cell and protocol", "[cli][matrix]") {
-  const HandMatrix h = hand_matrix();
+  const MatrixReportHand h = matrix_report_hand();
   std::ostringstream out;
   cli::write_matrix_csv(out, cli::MatrixReport{h.m, h.g, h.s, "subnet"});
   CHECK(out.str() ==
@@ -138,7 +138,7 @@ TEST_CASE("the matrix CSV has a row per cell and protocol", "[cli][matrix]") {
 }
 
 TEST_CASE("the matrix JSON has every non-empty cell with its ports and witness", "[cli][matrix]") {
-  const HandMatrix h = hand_matrix();
+  const MatrixReportHand h = matrix_report_hand();
   std::ostringstream out;
   cli::write_matrix_json(out, cli::MatrixReport{h.m, h.g, h.s, "subnet"}, {});
   const auto j = nlohmann::json::parse(out.str());
@@ -182,7 +182,7 @@ TEST_CASE("the matrix JSON has every non-empty cell with its ports and witness",
 }
 
 TEST_CASE("the matrix heat map is one HTML-like table coloured by level", "[cli][matrix]") {
-  HandMatrix h = hand_matrix();
+  MatrixReportHand h = matrix_report_hand();
   h.g.names[0] = "vnet/<app>&";  // names are escaped for the HTML-like label
   std::ostringstream out;
   cli::write_matrix_dot(out, cli::MatrixReport{h.m, h.g, h.s, "subnet"});

@@ -25,7 +25,7 @@ using testing::kDeny;
 using testing::RuleSpec;
 
 /// The name of the group of ip configuration 0 of the NIC of VM `vm` ("web1" -> NIC "web1-nic").
-std::string group_of(const model::Model& m, const solver::Grouping& g, const std::string& vm) {
+std::string segmentation_group_of(const model::Model& m, const solver::Grouping& g, const std::string& vm) {
   for (std::size_t n = 0; n < m.nics.size(); ++n) {
     if (m.nics[n].name == vm + "-nic") {
       const int id = g.ip_configuration_group[n][0];
@@ -38,7 +38,7 @@ std::string group_of(const model::Model& m, const solver::Grouping& g, const std
 /// web, app and db subnets of one VNet, two VMs each. app admits TCP 8080 from the web subnet and denies the rest
 /// of the VNet; db admits TCP 1433 from the app subnet and denies everything else; web keeps the default rules
 /// (AllowVnetInBound). Outbound everything keeps AllowVnetOutBound.
-model::Model three_tier() {
+model::Model segmentation_three_tier() {
   EstateBuilder b;
   b.vnet("vnet", {"10.0.0.0/16"})
       .nsg("app-nsg", {RuleSpec{"web-8080", 100, kAllow, testing::tcp(), {"10.0.1.0/24"}, {"8080"}},
@@ -58,21 +58,22 @@ model::Model three_tier() {
 }
 
 /// The matrix as (from name, to name) -> ports by protocol.
-using CellMap = std::map<std::pair<std::string, std::string>, std::array<model::PortSet, model::kProtocolCount>>;
+using SegmentationCells =
+    std::map<std::pair<std::string, std::string>, std::array<model::PortSet, model::kProtocolCount>>;
 
-CellMap cell_map(const solver::Grouping& g, const solver::Segmentation& s) {
-  CellMap out;
+SegmentationCells segmentation_cells(const solver::Grouping& g, const solver::Segmentation& s) {
+  SegmentationCells out;
   for (const auto& c : s.cells) out[{g.names[c.from], g.names[c.to]}] = c.ports;
   return out;
 }
 
-std::array<model::PortSet, model::kProtocolCount> tcp_only(model::PortSet p) {
+std::array<model::PortSet, model::kProtocolCount> segmentation_tcp_only(model::PortSet p) {
   std::array<model::PortSet, model::kProtocolCount> a;
   a[0] = std::move(p);
   return a;
 }
 
-std::array<model::PortSet, model::kProtocolCount> everything() {
+std::array<model::PortSet, model::kProtocolCount> segmentation_everything() {
   std::array<model::PortSet, model::kProtocolCount> a;
   for (auto& p : a) p = model::PortSet::all();
   return a;
@@ -81,16 +82,16 @@ std::array<model::PortSet, model::kProtocolCount> everything() {
 }  // namespace
 
 TEST_CASE("grouping by subnet and by VNet names VNET/SUBNET and the VNet in name order", "[solver][segmentation]") {
-  const model::Model m = three_tier();
+  const model::Model m = segmentation_three_tier();
   const auto by_subnet = solver::group_by_subnet(m);
   CHECK(by_subnet.names == std::vector<std::string>{"vnet/app", "vnet/db", "vnet/web"});
-  CHECK(group_of(m, by_subnet, "web1") == "vnet/web");
-  CHECK(group_of(m, by_subnet, "app2") == "vnet/app");
-  CHECK(group_of(m, by_subnet, "db1") == "vnet/db");
+  CHECK(segmentation_group_of(m, by_subnet, "web1") == "vnet/web");
+  CHECK(segmentation_group_of(m, by_subnet, "app2") == "vnet/app");
+  CHECK(segmentation_group_of(m, by_subnet, "db1") == "vnet/db");
   CHECK(by_subnet.extra_groups.empty());
   const auto by_vnet = solver::group_by_vnet(m);
   CHECK(by_vnet.names == std::vector<std::string>{"vnet"});
-  CHECK(group_of(m, by_vnet, "db2") == "vnet");
+  CHECK(segmentation_group_of(m, by_vnet, "db2") == "vnet");
 }
 
 TEST_CASE("grouping by ASG counts an ip configuration in each of its ASGs", "[solver][segmentation]") {
@@ -106,10 +107,10 @@ TEST_CASE("grouping by ASG counts an ip configuration in each of its ASGs", "[so
   const auto g = solver::group_by_asg(m);
   // Names in order, the parenthesised group last.
   REQUIRE(g.names == std::vector<std::string>{"mgmt", "web", "(no asg)"});
-  CHECK(group_of(m, g, "a") == "web");
-  CHECK(group_of(m, g, "c") == "(no asg)");
+  CHECK(segmentation_group_of(m, g, "a") == "web");
+  CHECK(segmentation_group_of(m, g, "c") == "(no asg)");
   // b is in mgmt (0) and web (1): the first in ip_configuration_group, the other in extra_groups.
-  CHECK(group_of(m, g, "b") == "mgmt");
+  CHECK(segmentation_group_of(m, g, "b") == "mgmt");
   REQUIRE(g.extra_groups.size() == 1);
   CHECK(g.extra_groups.begin()->first == model::IpConfigIndex{1, 0});
   CHECK(g.extra_groups.begin()->second == std::vector<int>{1});
@@ -131,10 +132,10 @@ TEST_CASE("grouping by tag takes the VM's value before the NIC's and names the r
   const model::Model m = b.done();
   const auto g = solver::group_by_tag(m, "tier");
   REQUIRE(g.names == std::vector<std::string>{"db", "web", "(empty)", "(untagged)"});
-  CHECK(group_of(m, g, "a") == "web");
-  CHECK(group_of(m, g, "b") == "db");
-  CHECK(group_of(m, g, "c") == "(untagged)");
-  CHECK(group_of(m, g, "d") == "(empty)");
+  CHECK(segmentation_group_of(m, g, "a") == "web");
+  CHECK(segmentation_group_of(m, g, "b") == "db");
+  CHECK(segmentation_group_of(m, g, "c") == "(untagged)");
+  CHECK(segmentation_group_of(m, g, "d") == "(empty)");
 }
 
 TEST_CASE("a private endpoint is grouped by its subnet or VNet, and apart by ASG or tag", "[solver][segmentation]") {
@@ -162,18 +163,20 @@ TEST_CASE("a private endpoint is grouped by its subnet or VNet, and apart by ASG
 }
 
 TEST_CASE("the three-tier matrix by subnet worked out by hand", "[solver][segmentation][east-west]") {
-  const model::Model m = three_tier();
+  const model::Model m = segmentation_three_tier();
   const auto g = solver::group_by_subnet(m);
   const auto s = solver::segmentation(m, g);
   // From web: web (AllowVnetInBound: everything), app (web-8080: TCP 8080), db (deny-all: nothing).
   // From app: web (everything), app (deny-vnet: nothing), db (app-1433: TCP 1433).
   // From db: web (everything), app and db nothing.
-  const CellMap expected{
-      {{"vnet/web", "vnet/web"}, everything()}, {{"vnet/web", "vnet/app"}, tcp_only(model::PortSet::single(8080))},
-      {{"vnet/app", "vnet/web"}, everything()}, {{"vnet/app", "vnet/db"}, tcp_only(model::PortSet::single(1433))},
-      {{"vnet/db", "vnet/web"}, everything()},
+  const SegmentationCells expected{
+      {{"vnet/web", "vnet/web"}, segmentation_everything()},
+      {{"vnet/web", "vnet/app"}, segmentation_tcp_only(model::PortSet::single(8080))},
+      {{"vnet/app", "vnet/web"}, segmentation_everything()},
+      {{"vnet/app", "vnet/db"}, segmentation_tcp_only(model::PortSet::single(1433))},
+      {{"vnet/db", "vnet/web"}, segmentation_everything()},
   };
-  CHECK(cell_map(g, s) == expected);
+  CHECK(segmentation_cells(g, s) == expected);
   // The witness of app -> db on TCP is a flow from an app VM to a db VM whose last NSG hop is db-nsg's app-1433.
   for (const auto& c : s.cells) {
     if (g.names[c.from] != "vnet/app" || g.names[c.to] != "vnet/db") continue;
@@ -194,7 +197,7 @@ namespace {
 
 /// A random estate: two VNets (peered or not), two or three subnets each with an NSG drawn from a small pool of
 /// rules (sources: prefixes of either VNet, VirtualNetwork, ASGs), one to three VMs per subnet in random ASGs.
-model::Model random_estate(std::mt19937_64& rng) {
+model::Model segmentation_random_estate(std::mt19937_64& rng) {
   const auto pick = [&](int n) { return static_cast<int>(rng() % static_cast<std::uint64_t>(n)); };
   EstateBuilder b;
   b.vnet("v0", {"10.0.0.0/16"}).vnet("v1", {"10.1.0.0/16"}).asg("red").asg("blue");
@@ -236,7 +239,7 @@ model::Model random_estate(std::mt19937_64& rng) {
 }
 
 /// The matrix folded, independently of segmentation(), from reach() of every ip configuration on its own.
-CellMap reference_matrix(const model::Model& m, const solver::Grouping& g) {
+SegmentationCells segmentation_reference(const model::Model& m, const solver::Grouping& g) {
   const auto groups = [&](int nic, int cfg) {
     std::vector<int> out;
     if (g.ip_configuration_group[nic][cfg] >= 0) out.push_back(g.ip_configuration_group[nic][cfg]);
@@ -245,7 +248,7 @@ CellMap reference_matrix(const model::Model& m, const solver::Grouping& g) {
     }
     return out;
   };
-  CellMap out;
+  SegmentationCells out;
   for (std::size_t n = 0; n < m.nics.size(); ++n) {
     for (std::size_t c = 0; c < m.nics[n].ip_configurations.size(); ++c) {
       solver::ReachSource from;
@@ -277,11 +280,11 @@ TEST_CASE("the matrix of random estates is the union of reach from every ip conf
           "[solver][segmentation][east-west]") {
   std::mt19937_64 rng(20261207);
   for (int round = 0; round < 40; ++round) {
-    const model::Model m = random_estate(rng);
+    const model::Model m = segmentation_random_estate(rng);
     for (const auto& g : {solver::group_by_subnet(m), solver::group_by_asg(m)}) {
       const auto s = solver::segmentation(m, g);
       INFO("round " << round);
-      CHECK(cell_map(g, s) == reference_matrix(m, g));
+      CHECK(segmentation_cells(g, s) == segmentation_reference(m, g));
       // Every witness is a flow of its cell: from a member of the row to a member of the column, on its protocol,
       // on ports of the cell.
       for (const auto& c : s.cells) {
