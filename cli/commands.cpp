@@ -28,6 +28,10 @@ const std::vector<Command>& commands() {
        "Compare the exposure after a change (or a second version of the estate) with the exposure now; exit 1 when "
        "it grew",
        whatif_command},
+      {"matrix",
+       "Segmentation matrix: which protocols and ports pass between every pair of subnets, VNets, ASGs or tag "
+       "values (table, JSON, CSV, or a heat map in DOT or SVG)",
+       matrix_command},
       {"report", "Write one self-contained HTML page for a design review: summary, exposures, recommendations, diagram",
        report_command},
   };

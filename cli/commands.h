@@ -34,6 +34,7 @@ Command::Run check_command(CLI::App& cmd);
 Command::Run recommend_command(CLI::App& cmd);
 Command::Run whatif_command(CLI::App& cmd);
 Command::Run report_command(CLI::App& cmd);
+Command::Run matrix_command(CLI::App& cmd);
 
 /// Runs exposim with `args` (without the program name); returns the process exit code (cli/exit_codes.h).
 /// Writes reports to `out` (or the -o file) and diagnostics to `err`. Never throws.
