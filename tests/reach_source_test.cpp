@@ -90,7 +90,7 @@ TEST_CASE("reach --from subnet and vnet forms and ids", "[reach_source][solver]"
   const auto m = reach_fixture();
   const int db = subnet_of(m, "vnet-data", "db");
   const int data = index_named(m.vnets, "vnet-data");
-  for (const std::string text :
+  for (const std::string& text :
        {std::string("subnet:db"), std::string("SUBNET:DB"), std::string("subnet:vnet-data/db"), m.subnets[db].id}) {
     INFO(text);
     const auto r = solver::resolve_reach_source(m, text);
@@ -100,7 +100,7 @@ TEST_CASE("reach --from subnet and vnet forms and ids", "[reach_source][solver]"
     CHECK(r.sources[0].subnet == db);
     CHECK(r.sources[0].vnet == data);
   }
-  for (const std::string text : {std::string("vnet:vnet-data"), std::string("vnet:VNET-DATA"), m.vnets[data].id}) {
+  for (const std::string& text : {std::string("vnet:vnet-data"), std::string("vnet:VNET-DATA"), m.vnets[data].id}) {
     INFO(text);
     const auto r = solver::resolve_reach_source(m, text);
     REQUIRE_FALSE(r.error);
