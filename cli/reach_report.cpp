@@ -40,6 +40,8 @@ std::string reach_target_ip(const model::Model& m, const ReachFlow& f) {
         m.nics[static_cast<std::size_t>(f.nic)].ip_configurations[static_cast<std::size_t>(f.ip_configuration)];
     if (cfg.private_ip) return cfg.private_ip->to_string();
   }
+  const auto& iv = f.destinations.intervals();
+  if (iv.size() == 1 && iv.front().lo == iv.front().hi) return model::IpAddress{iv.front().lo}.to_string();
   return cidr_list(f.destinations, 0);
 }
 
@@ -78,7 +80,11 @@ ordered_json reach_source_json(const model::Model& m, const ReachFlow& f) {
 }
 
 ordered_json reach_target_json(const model::Model& m, const ReachFlow& f) {
-  if (f.target_kind == RK::kPrivateEndpoint) return target_json(m, f.target_kind, f.target);
+  if (f.target_kind == RK::kPrivateEndpoint) {
+    ordered_json j = target_json(m, f.target_kind, f.target);
+    j["ip"] = reach_target_ip(m, f);  // the endpoint's address the flow reaches
+    return j;
+  }
   return target_json(m, f.nic, f.ip_configuration, f.vm);
 }
 
@@ -145,6 +151,28 @@ std::vector<std::string> reach_row(const model::Model& m, const ReachFlow& f) {
           reach_ports_text(f),     cidr_list(f.sources, 3), reach_rules_text(m, f)};
 }
 
+/// Rows of portless protocols (ICMP, ESP, AH) that differ in nothing else become one row ("icmp,esp,ah"), as in
+/// analyze's table.
+std::vector<std::vector<std::string>> merge_portless(std::vector<std::vector<std::string>> rows) {
+  constexpr std::size_t kProto = 3;
+  constexpr std::size_t kPorts = 4;
+  std::vector<std::vector<std::string>> out;
+  for (auto& row : rows) {
+    if (!out.empty() && row[kPorts] == "-" && out.back()[kPorts] == "-") {
+      auto a = out.back();
+      auto b = row;
+      a[kProto].clear();
+      b[kProto].clear();
+      if (a == b) {
+        out.back()[kProto] += "," + row[kProto];
+        continue;
+      }
+    }
+    out.push_back(std::move(row));
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string reach_flow_source(const model::Model& m, const ReachFlow& f) {
@@ -173,8 +201,21 @@ std::string reach_rules_text(const model::Model& m, const ReachFlow& f) {
   };
   for (const auto& h : f.path) {
     switch (h.kind) {
-      case HopKind::kNsg:
-      case HopKind::kNoNsg: add(std::string(h.scope) + ": " + describe_hop(m, h)); break;
+      case HopKind::kNsg: add(std::string(h.scope) + ": " + describe_hop(m, h)); break;
+      case HopKind::kNoNsg: {
+        // A private endpoint's subnet NSG that its network policies leave out: named, as not applied.
+        const int subnet = f.target_kind == RK::kPrivateEndpoint
+                               ? m.private_endpoints[static_cast<std::size_t>(f.target)].subnet.index
+                               : -1;
+        const int nsg = subnet >= 0 ? m.subnets[static_cast<std::size_t>(subnet)].nsg.index : -1;
+        if (h.kind == HopKind::kNoNsg && std::string_view(h.scope) == "subnet" && nsg >= 0) {
+          add("subnet: " + m.nsgs[static_cast<std::size_t>(nsg)].name +
+              " not applied (private endpoint network policies)");
+          break;
+        }
+        add(std::string(h.scope) + ": " + describe_hop(m, h));
+        break;
+      }
       case HopKind::kFirewall: add("fw: " + describe_hop(m, h)); break;
       case HopKind::kAdminRule: add("admin: " + describe_hop(m, h)); break;
       case HopKind::kAppliance: add("appliance: " + describe_hop(m, h)); break;
@@ -203,6 +244,7 @@ std::size_t write_reach_table(std::ostream& out, const model::Model& m, const Re
   if (rows.empty()) {
     out << "nothing reachable\n";
   } else {
+    rows = merge_portless(std::move(rows));
     write_text_table(out, {"  SOURCE", "TARGET", "IP", "PROTO", "PORTS", "SOURCES", "RULES"}, rows);
     const std::size_t targets = reach_target_count(flows);
     out << fmt::format("{} flow{} to {} target{}\n", flows.size(), flows.size() == 1 ? "" : "s", targets,
@@ -219,9 +261,10 @@ std::size_t write_reach_table(std::ostream& out, const model::Model& m, const Re
       row.back() = f.broken ? broken_text(m, *f.broken) : "";
       lines.push_back(std::move(row));
     }
-    write_text_table(out, {"  SOURCE", "TARGET", "IP", "PROTO", "PORTS", "SOURCES", "WHY"}, lines);
+    write_text_table(out, {"  SOURCE", "TARGET", "IP", "PROTO", "PORTS", "SOURCES", "WHY"},
+                     merge_portless(std::move(lines)));
   }
-  return rows.size() + broken.size();
+  return flows.size() + broken.size();
 }
 
 void write_reach_json(std::ostream& out, const model::Model& m, const ReachReport& r,
