@@ -78,13 +78,19 @@ std::string reach_candidate_line(const model::Model& m, const solver::ReachCandi
 /// The "did you mean" of an unknown name: the `subnet:`/`vnet:` forms of the subnets and VNets of exactly that
 /// name first, else the nearest names.
 std::string reach_unknown_text(const model::Model& m, const ReachQueryError& e, std::string message) {
+  std::vector<std::string> names = e.suggestions;
   if (!e.candidates.empty()) {
-    std::vector<std::string> forms;
-    for (const auto& c : e.candidates) forms.push_back(reach_network_form(m, c));
-    return message + "; " + model::did_you_mean(forms.front(), forms);
+    names.clear();
+    for (const auto& c : e.candidates) names.push_back(reach_network_form(m, c));
   }
-  if (e.suggestions.empty()) return message;
-  return message + "; " + model::did_you_mean(e.suggestions.front(), e.suggestions);
+  if (names.empty()) return message;
+  // "did you mean 'a'?", "'a' or 'b'?", "'a', 'b' or 'c'?", as model::did_you_mean() words its own.
+  message += "; did you mean ";
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    if (i > 0) message += i + 1 == names.size() ? " or " : ", ";
+    message += "'" + names[i] + "'";
+  }
+  return message + "?";
 }
 
 }  // namespace

@@ -26,7 +26,9 @@ using Kind = solver::ReachSource::Kind;
 model::Model reach_fixture() {
   model::Model m;
   model::Diagnostics diags;
-  importers::import_inputs({std::string(EXPOSIM_SOURCE_DIR) + "/tests/data/reach/estate.json"}, {}, m, diags);
+  std::string path = EXPOSIM_SOURCE_DIR;  // appended piecewise: GCC 12 warns falsely on the concatenation inlined
+  path.append("/tests/data/reach/estate.json");
+  importers::import_inputs({path}, {}, m, diags);
   model::validate(m, diags, {});
   REQUIRE_FALSE(diags.has_errors());
   return m;
@@ -217,7 +219,7 @@ TEST_CASE("reach --from unknown names suggest the nearest names or the subnet fo
   CHECK(typo.error->suggestions.at(0) == "vm-web");
   CHECK(cli::reach_error_text(m, *typo.error).find("--from: unknown source 'vm-wbe': expected a private IP address") ==
         0);
-  CHECK(cli::reach_error_text(m, *typo.error).ends_with("; did you mean 'vm-web'?"));
+  CHECK(cli::reach_error_text(m, *typo.error).ends_with("; did you mean 'vm-web' or 'vm-db'?"));
   const auto bare = solver::resolve_reach_source(m, "db");
   REQUIRE(bare.error);
   CHECK(bare.error->candidates == std::vector<ReachCandidate>{{RK::kSubnet, subnet_of(m, "vnet-data", "db"), -1}});
@@ -325,7 +327,7 @@ TEST_CASE("reach --to names ip configurations and private endpoints", "[reach_so
   CHECK(unknown.error->option == ReachOption::kTo);
   CHECK(unknown.error->code == ReachErrorCode::kUnknown);
   CHECK(cli::reach_error_text(m, *unknown.error).starts_with("--to: unknown target 'vm-dbb'"));
-  CHECK(cli::reach_error_text(m, *unknown.error).ends_with("did you mean 'vm-db'?"));
+  CHECK(cli::reach_error_text(m, *unknown.error).ends_with("did you mean 'vm-db' or 'vm-web'?"));
 }
 
 }  // namespace
