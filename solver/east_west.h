@@ -3,10 +3,10 @@
 // gateway subnet) reaches on the estate's ip configurations and private endpoints, exactly over packet sets, with the
 // path taken and the deciding rule at every filter: the source's outbound NSGs (NIC, then subnet), the source
 // subnet's route (system, user-defined, peering, None), an Azure Firewall's network and application rules or an
-// appliance on the way, peering, the security admin rules of both VNets, the target's inbound NSGs (subnet, then NIC;
-// a private endpoint's subnet NSG only when its network policies say so) and the route of the reply.
-// The internet as a source is analyze() (solver/exposure.h). reach() answers one source; segmentation()
-// (solver/segmentation.h) every pair of groups of an estate.
+// appliance on the way, peering, the security admin rules of the target's VNet (outbound ones are not modelled), the
+// target's inbound NSGs (subnet, then NIC; a private endpoint's subnet NSG only when its network policies say so) and
+// the route of the reply. The internet as a source is analyze() (solver/exposure.h). reach() answers one source;
+// segmentation() (solver/segmentation.h) every pair of groups of an estate.
 #pragma once
 
 #include <cstddef>
@@ -96,6 +96,12 @@ struct ReachOptions {
   /// Progress, as AnalyzeOptions::progress (solver/exposure.h).
   std::function<void(std::string_view stage, std::size_t done, std::size_t total)> progress;
   int jobs{1};
+  /// One flow per source class instead of per source, for summaries (a segmentation matrix): a flow's `source` is
+  /// then {-1, -1} and source_vm -1, `source_subnet` the class's subnet, `sources` the addresses of the class's
+  /// sources its packets come from, and its path's kSource hop (and a "nic-outbound" kNoNsg hop) names the class's
+  /// first source. A class is the sources of one subnet behind the same NIC NSG (Reach::source_classes). The same
+  /// packets as without it, in fewer flows.
+  bool merge_sources{false};
 };
 
 /// Every flow from `from` to the estate's ip configurations and private endpoints. Pure; never throws on a validated

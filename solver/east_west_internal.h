@@ -4,6 +4,8 @@
 
 #include <array>
 #include <cstdint>
+#include <map>
+#include <vector>
 
 #include "model/model.h"
 #include "solver/path.h"
@@ -24,15 +26,30 @@ struct Device {
   model::U128 address{0};  // kUnknown: the next hop's address
   bool same(const Device& o) const {
     if (kind != o.kind) return false;
+    if (kind == Kind::kNone || kind == Kind::kLost) return true;
     if (kind == Kind::kUnknown) return address == o.address;
     return index == o.index;
   }
 };
 
-/// The device at a VirtualAppliance next hop `address`.
-Device device_at(const model::Model& m, const model::IpAddress& address);
+/// The devices of a model by address, for reach(), which looks up one per (source, target): device_at() of every
+/// address a firewall or an appliance holds, computed once.
+class DeviceIndex {
+ public:
+  explicit DeviceIndex(const model::Model& m);
+  /// The device at `address`, or nullptr when there is none (an address exposim does not know).
+  const Device* find(const model::IpAddress& address) const;
+
+ private:
+  std::map<model::U128, Device> at_;
+};
+
+/// The device at a VirtualAppliance next hop `address` (through `index` when given, else by a scan of the model).
+Device device_at(const model::Model& m, const model::IpAddress& address, const DeviceIndex* index = nullptr);
 /// The device route `r` sends packets through.
-Device device_of(const model::Model& m, const RouteChoice& r);
+Device device_of(const model::Model& m, const RouteChoice& r, const DeviceIndex* index = nullptr);
+/// east_west_path(), with devices looked up in `index` (nullptr: by a scan of the model).
+std::vector<Stage> east_west_stages(const model::Model& m, const EastWestEnds& ends, const DeviceIndex* index);
 /// The route subnet `subnet` takes to `to`, an address of private endpoint `endpoint` (-1: of an ip configuration):
 /// choose_route(), except that a private endpoint's /32 system route (system "private-endpoint"), which Azure adds to
 /// its VNet and to the peered VNets, beats a less specific route, unless the endpoint's subnet enables route tables

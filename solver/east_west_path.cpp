@@ -6,6 +6,7 @@
 #include <cctype>
 #include <string_view>
 
+#include "model/virtual_wan.h"
 #include "solver/east_west_internal.h"
 #include "solver/firewall.h"
 #include "solver/network.h"
@@ -55,7 +56,41 @@ bool is_gateway_subnet(const model::Model& m, int subnet) {
          });
 }
 
-Device device_at(const model::Model& m, const model::IpAddress& address) {
+DeviceIndex::DeviceIndex(const model::Model& m) {
+  std::vector<model::IpAddress> candidates;
+  for (std::size_t f = 0; f < m.firewalls.size(); ++f) {
+    for (const auto& c : m.firewalls[f].ip_configurations) {
+      if (c.private_ip) candidates.push_back(*c.private_ip);
+    }
+    if (auto hub = model::hub_firewall_address(m, static_cast<int>(f))) candidates.push_back(*hub);
+    if (auto side = firewall_side(m, m.firewalls[f]).address) candidates.push_back(*side);
+  }
+  for (const auto& nic : m.nics) {
+    if (!nic.enable_ip_forwarding) continue;
+    for (const auto& c : nic.ip_configurations) {
+      if (c.private_ip) candidates.push_back(*c.private_ip);
+    }
+  }
+  for (const auto& a : candidates) {
+    if (at_.count(a.value) != 0) continue;
+    const Device d = device_at(m, a);
+    if (d.kind != Device::Kind::kUnknown) at_.emplace(a.value, d);
+  }
+}
+
+const Device* DeviceIndex::find(const model::IpAddress& address) const {
+  auto it = at_.find(address.value);
+  return it != at_.end() ? &it->second : nullptr;
+}
+
+Device device_at(const model::Model& m, const model::IpAddress& address, const DeviceIndex* index) {
+  if (index != nullptr) {
+    if (const Device* d = index->find(address)) return *d;
+    Device unknown;
+    unknown.kind = Device::Kind::kUnknown;
+    unknown.address = address.value;
+    return unknown;
+  }
   Device d;
   d.address = address.value;
   if (const int fw = firewall_at(m, address); fw >= 0) {
@@ -87,13 +122,13 @@ Device device_at(const model::Model& m, const model::IpAddress& address) {
   return d;
 }
 
-Device device_of(const model::Model& m, const RouteChoice& r) {
+Device device_of(const model::Model& m, const RouteChoice& r, const DeviceIndex* index) {
   Device d;
   switch (r.next_hop) {
     case model::NextHopType::kVnetLocal:
     case model::NextHopType::kVnetPeering: d.kind = Device::Kind::kNone; return d;
     case model::NextHopType::kVirtualAppliance:
-      if (r.next_hop_ip) return device_at(m, *r.next_hop_ip);
+      if (r.next_hop_ip) return device_at(m, *r.next_hop_ip, index);
       d.kind = Device::Kind::kLost;
       return d;
     default: d.kind = Device::Kind::kLost; return d;
@@ -155,7 +190,11 @@ std::array<Stage, 2> target_nsg_stages(const model::Model& m, const EastWestEnds
 }  // namespace east_west_internal
 
 std::vector<Stage> east_west_path(const model::Model& m, const EastWestEnds& ends) {
-  using namespace east_west_internal;
+  return east_west_internal::east_west_stages(m, ends, nullptr);
+}
+
+std::vector<Stage> east_west_internal::east_west_stages(const model::Model& m, const EastWestEnds& ends,
+                                                        const DeviceIndex* index) {
   std::vector<Stage> path;
   path.reserve(12);
   const bool from_nic = ends.from.nic >= 0;
@@ -191,7 +230,7 @@ std::vector<Stage> east_west_path(const model::Model& m, const EastWestEnds& end
   bool forwarded = false;
   RouteChoice last = first;
   if (first.next_hop == model::NextHopType::kVirtualAppliance) {
-    const Device d = first.next_hop_ip ? device_at(m, *first.next_hop_ip) : Device{};
+    const Device d = first.next_hop_ip ? device_at(m, *first.next_hop_ip, index) : Device{};
     int device_subnet = -1;
     if (d.kind == Device::Kind::kFirewall) {
       device_subnet = firewall_side(m, m.firewalls[d.index]).subnet;

@@ -2,8 +2,10 @@
 // hand, each on a small estate built in code.
 #include <catch2/catch.hpp>
 
+#include <map>
 #include <set>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include <fmt/format.h>
@@ -11,6 +13,7 @@
 
 #include "model/model.h"
 #include "solver/east_west.h"
+#include "solver/firewall.h"
 #include "tests/model_builder.h"
 
 using namespace exposim;
@@ -169,8 +172,9 @@ TEST_CASE("east-west: an outbound deny at the source NIC stops that port only", 
 namespace {
 
 /// Azure Firewall `fw` at 10.0.1.4 in hub's AzureFirewallSubnet, with one network rule collection "net" (Allow,
-/// priority 100) holding TCP rule "sql" from 10.1.0.0/16 to 10.2.0.0/16 on 1433 (none when `rule` is false).
-void hub_firewall(EstateBuilder& b, bool rule = true) {
+/// priority 100) holding TCP rule "sql" from `from` to `to` on `port` (none when `rule` is false).
+void hub_firewall(EstateBuilder& b, bool rule = true, const std::string& from = "10.1.0.0/16",
+                  const std::string& to = "10.2.0.0/16", const std::string& port = "1433") {
   model::Firewall fw;
   fw.name = "fw";
   fw.id = rid("Microsoft.Network/azureFirewalls", "fw");
@@ -190,9 +194,9 @@ void hub_firewall(EstateBuilder& b, bool rule = true) {
     r.name = "sql";
     r.kind = model::FirewallRuleKind::kNetwork;
     r.protocols = tcp();
-    r.sources.prefixes.push_back(prefix("10.1.0.0/16"));
-    r.destinations.prefixes.push_back(prefix("10.2.0.0/16"));
-    r.destination_ports = ports({"1433"});
+    r.sources.prefixes.push_back(prefix(from));
+    r.destinations.prefixes.push_back(prefix(to));
+    r.destination_ports = ports({port});
     c.rules.push_back(r);
   }
   fw.classic.push_back(c);
@@ -237,6 +241,19 @@ TEST_CASE("east-west: spoke to spoke through the hub firewall passes its network
         "route(forward):route-10.2.0.0/16 fw(network):sql route(forward):peering no-nsg(subnet) no-nsg(nic) "
         "route(return):route-10.1.0.0/16 to:b-nic");
   CHECK(r.broken.empty());
+  // The one path explain follows for a packet a -> b: source, outbound NSGs, the spoke's route, the firewall, its
+  // subnet's route, b's NSGs, the reply's route and b.
+  solver::EastWestEnds ends;
+  ends.from = model::IpConfigIndex{nic_of(m, "a"), 0};
+  ends.to = *model::IpAddress::parse("10.2.1.4");
+  ends.x = model::IpConfigIndex{nic_of(m, "b"), 0};
+  std::vector<std::string> stages;
+  for (const auto& st : solver::east_west_path(m, ends)) {
+    stages.push_back(std::string(solver::to_string(st.kind)) + "(" + st.scope + ")");
+  }
+  CHECK(stages == std::vector<std::string>{"source()", "no-nsg(nic-outbound)", "no-nsg(subnet-outbound)",
+                                           "route(forward)", "firewall()", "route(forward)", "no-nsg(subnet)",
+                                           "no-nsg(nic)", "route(return)", "target()"});
   // Without the rule the firewall denies everything: nothing is reached.
   auto closed = hub_and_spokes(true, true, false, false).done();
   CHECK(solver::reach(closed, from_vm(closed, "a")).flows.empty());
@@ -463,4 +480,170 @@ TEST_CASE("east-west: the result does not depend on the number of jobs", "[solve
     CHECK(to_b == 8 * 8);
     CHECK(r1.flows.size() == 8 * 8 + 8 * 7 * 5);
   }
+}
+
+TEST_CASE("east-west: merged sources carry the same packets in fewer flows", "[solver][east-west]") {
+  // The subnet web of one_vnet with web2 and web3: per source, and merged per class (web and web3 share nsg-web):
+  // for every target and protocol, each port set is reached from the same addresses.
+  auto b = one_vnet(true);
+  b.vm("web2", "vnet", "web", "10.0.1.5").vm("web3", "vnet", "web", "10.0.1.6", "", "nsg-web");
+  auto m = b.done();
+  ReachSource web;
+  web.kind = ReachSource::Kind::kSubnet;
+  web.subnet = subnet_of(m, "web");
+  solver::ReachOptions merged;
+  merged.merge_sources = true;
+  const auto one = solver::reach(m, web);
+  const auto all = solver::reach(m, web, merged);
+  using Key = std::tuple<int, int, std::string>;  // target NIC, protocol, ports
+  auto summary = [](const std::vector<solver::ReachFlow>& flows) {
+    std::map<Key, model::IpSet> out;
+    for (const auto& f : flows) {
+      auto& s = out[Key{f.nic, static_cast<int>(f.protocol), model::to_string(f.ports)}];
+      s = s.unite(f.sources);
+    }
+    return out;
+  };
+  CHECK(summary(one.flows) == summary(all.flows));
+  CHECK(all.flows.size() < one.flows.size());
+  for (const auto& f : all.flows) {
+    CHECK(f.source.nic == -1);
+    CHECK(f.source_subnet == web.subnet);
+  }
+  // db on TCP: 80 from all three, 22 from web2 only (web and web3 deny it on the way out).
+  const auto& db = summary(all.flows);
+  const int n = nic_of(m, "db");
+  CHECK(db.at(Key{n, 0, "22"}) == model::to_set(*model::IpAddress::parse("10.0.1.5")));
+  CHECK(db.at(Key{n, 0, "80"}) == model::to_set(prefix("10.0.1.4/31")).unite(model::to_set(prefix("10.0.1.6/32"))));
+}
+
+TEST_CASE("east-west: on-premises addresses through the gateway subnet and the hub firewall", "[solver][east-west]") {
+  // hub 10.0.0.0/16 with GatewaySubnet 10.0.255.0/27 whose rt-gw sends 10.1.0.0/16 to the firewall 10.0.1.4, whose
+  // network rule allows TCP 192.168.0.0/16 -> 10.1.0.0/16 on 443; spoke-a (vm a 10.1.1.4) peered with the hub
+  // (forwarded traffic allowed). On-premises 192.168.10.0/24 arriving through the hub: no outbound NSG on the
+  // GatewaySubnet; its route to the firewall, the network rule (443 only), the firewall subnet's peering route.
+  // The reply: rt-a's 192.168.0.0/16 to the firewall: the same firewall, so a is reached on TCP 443 from the prefix.
+  // Without rt-a's route the reply takes the system route 192.168.0.0/16 (None), which stands for the routes the
+  // gateway learns by BGP (not modelled): back through the gateway, not the firewall the request crossed, so the
+  // flow is broken (asymmetric).
+  for (const bool reply_through_firewall : {true, false}) {
+    EstateBuilder b;
+    b.vnet("hub", {"10.0.0.0/16"})
+        .vnet("spoke-a", {"10.1.0.0/16"})
+        .subnet("hub", "AzureFirewallSubnet", "10.0.1.0/26")
+        .subnet("hub", "GatewaySubnet", "10.0.255.0/27", "", "rt-gw")
+        .subnet("spoke-a", "app", "10.1.1.0/24", "", reply_through_firewall ? "rt-a" : "")
+        .peer("hub", "spoke-a", {true, true, true})
+        .vm("a", "spoke-a", "app", "10.1.1.4");
+    b.route_to_appliance("rt-gw", "10.1.0.0/16", "10.0.1.4");
+    if (reply_through_firewall) b.route_to_appliance("rt-a", "192.168.0.0/16", "10.0.1.4");
+    hub_firewall(b, true, "192.168.0.0/16", "10.1.0.0/16", "443");
+    auto m = b.done();
+    ReachSource onprem;
+    onprem.kind = ReachSource::Kind::kPrefix;
+    onprem.vnet = 0;
+    onprem.prefix = model::to_set(prefix("192.168.10.0/24"));
+    const auto r = solver::reach(m, onprem);
+    CAPTURE(lines(m, r.flows), lines(m, r.broken));
+    if (reply_through_firewall) {
+      REQUIRE(r.flows.size() == 1);
+      CHECK(flow_line(m, r.flows[0]) ==
+            "- -> a-nic tcp 443 from 192.168.10.0/24 | from:GatewaySubnet route(forward):route-10.1.0.0/16 "
+            "fw(network):sql route(forward):peering no-nsg(subnet) no-nsg(nic) route(return):route-192.168.0.0/16 "
+            "to:a-nic");
+      CHECK(r.broken.empty());
+    } else {
+      CHECK(r.flows.empty());
+      REQUIRE(r.broken.size() == 1);
+      CHECK(r.broken[0].broken->code == solver::BrokenCode::kEastWestAsymmetric);
+      CHECK(r.broken[0].broken->firewall == 0);
+    }
+  }
+}
+
+TEST_CASE("east-west: an appliance with IP forwarding is assumed to forward everything", "[solver][east-west]") {
+  // As the hub firewall estate, but the spokes route to nva (10.0.2.4 in hub/nva, IP forwarding on) instead: the
+  // appliance's filtering is unknown, so a reaches b on every port and protocol, through the appliance both ways.
+  EstateBuilder b;
+  b.vnet("hub", {"10.0.0.0/16"})
+      .vnet("spoke-a", {"10.1.0.0/16"})
+      .vnet("spoke-b", {"10.2.0.0/16"})
+      .subnet("hub", "nva", "10.0.2.0/24")
+      .subnet("spoke-a", "app", "10.1.1.0/24", "", "rt-a")
+      .subnet("spoke-b", "db", "10.2.1.0/24", "", "rt-b")
+      .peer("hub", "spoke-a", {true, true, true})
+      .peer("hub", "spoke-b", {true, true, true})
+      .vm("nva", "hub", "nva", "10.0.2.4")
+      .vm("a", "spoke-a", "app", "10.1.1.4")
+      .vm("b", "spoke-b", "db", "10.2.1.4");
+  b.m.nics[0].enable_ip_forwarding = true;
+  b.route_to_appliance("rt-a", "10.2.0.0/16", "10.0.2.4").route_to_appliance("rt-b", "10.1.0.0/16", "10.0.2.4");
+  auto m = b.done();
+  const auto r = solver::reach(m, from_vm(m, "a"));
+  std::vector<std::string> to_b;
+  for (const auto& f : r.flows) {
+    if (f.nic == nic_of(m, "b")) to_b.push_back(flow_line(m, f));
+  }
+  REQUIRE(to_b.size() == 5);
+  CHECK(to_b[0] ==
+        "a-nic -> b-nic tcp 0-65535 from 10.1.1.4/32 | from:a-nic no-nsg(nic-outbound) no-nsg(subnet-outbound) "
+        "route(forward):route-10.2.0.0/16 appliance:nva-nic route(forward):peering no-nsg(subnet) no-nsg(nic) "
+        "route(return):route-10.1.0.0/16 to:b-nic");
+  CHECK(r.broken.empty());
+  // Without allowForwardedTraffic on spoke-b's side, the appliance's packets (sources outside the hub) are refused.
+  for (auto& v : b.m.vnets) {
+    for (auto& p : v.peerings) {
+      if (v.name == "spoke-b") p.allow_forwarded_traffic = false;
+    }
+  }
+  auto refused = b.done();
+  const auto none = solver::reach(refused, from_vm(refused, "a"));
+  CHECK(targets_reached(refused, none) == std::set<std::string>{"nva-nic"});
+}
+
+TEST_CASE("east-west: a firewall application rule translates the source to the firewall", "[solver][east-west]") {
+  // The hub-and-spoke estate with an application rule collection "app" (Allow, priority 200, after the network
+  // rules) holding rule "web": TCP 443 from any source to *.contoso.com, and no network rule. b's NIC NSG nsg-b admits
+  // TCP 443 from the firewall subnet 10.0.1.0/26 only (allow-fw 100, deny-all 200). Application rules always translate
+  // the source to the firewall's address, so nsg-b sees 10.0.1.0/26: a reaches b on 443, decided by allow-fw; the reply
+  // goes to the firewall's address 10.0.1.4 by spoke-b's peering route (direct, as it must).
+  EstateBuilder b;
+  b.vnet("hub", {"10.0.0.0/16"})
+      .vnet("spoke-a", {"10.1.0.0/16"})
+      .vnet("spoke-b", {"10.2.0.0/16"})
+      .subnet("hub", "AzureFirewallSubnet", "10.0.1.0/26")
+      .subnet("spoke-a", "app", "10.1.1.0/24", "", "rt-a")
+      .subnet("spoke-b", "db", "10.2.1.0/24", "", "rt-b")
+      .peer("hub", "spoke-a", {true, true, true})
+      .peer("hub", "spoke-b", {true, true, true})
+      .nsg("nsg-b", {{"allow-fw", 100, kAllow, tcp(), {"10.0.1.0/26"}, {"443"}},
+                     {"deny-all", 200, kDeny, any_protocol(), {"*"}, {"*"}}})
+      .vm("a", "spoke-a", "app", "10.1.1.4")
+      .vm("b", "spoke-b", "db", "10.2.1.4", "", "nsg-b");
+  b.route_to_appliance("rt-a", "10.2.0.0/16", "10.0.1.4").route_to_appliance("rt-b", "10.1.0.0/16", "10.0.1.4");
+  hub_firewall(b, false);
+  model::FirewallRuleCollection app;
+  app.name = "app";
+  app.priority = 200;
+  app.kind = model::FirewallRuleKind::kApplication;
+  app.action = model::FirewallAction::kAllow;
+  model::FirewallRule web;
+  web.name = "web";
+  web.kind = model::FirewallRuleKind::kApplication;
+  web.protocols = tcp();
+  web.sources.any = true;
+  web.destination_ports = ports({"443"});
+  web.destination_fqdns.push_back("*.contoso.com");
+  app.rules.push_back(web);
+  b.m.firewalls[0].classic.push_back(app);
+  auto m = b.done();
+  const auto r = solver::reach(m, from_vm(m, "a"));
+  CAPTURE(lines(m, r.flows), lines(m, r.broken));
+  REQUIRE(r.flows.size() == 1);
+  CHECK(flow_line(m, r.flows[0]) ==
+        "a-nic -> b-nic tcp 443 from 10.1.1.4/32 | from:a-nic no-nsg(nic-outbound) no-nsg(subnet-outbound) "
+        "route(forward):route-10.2.0.0/16 fw(application):web route(forward):peering no-nsg(subnet) "
+        "nsg(nic):nsg-b/allow-fw route(return):peering to:b-nic");
+  CHECK(std::string(r.flows[0].path[4].note) == solver::kAssumedFqdnNote);
+  CHECK(r.broken.empty());
 }

@@ -1,0 +1,187 @@
+// The east-west engine's state (solver/east_west.h, reach()): the sources in classes, the targets, the distinct
+// evaluations and their results. Internal to the solver: solver/east_west.cpp plans and evaluates, solver/
+// east_west_flows.cpp turns the results into flows.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <map>
+#include <optional>
+#include <string>
+#include <tuple>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "model/model.h"
+#include "solver/address_space.h"
+#include "solver/east_west.h"
+#include "solver/east_west_internal.h"
+#include "solver/exposure.h"
+#include "solver/nsg.h"
+#include "solver/packet_set.h"
+
+namespace exposim::solver::east_west_internal {
+
+/// One source of a class: an ip configuration (or, nic -1, addresses no ip configuration holds) and its addresses.
+struct EwMember {
+  model::IpConfigIndex x;
+  int subnet{-1};
+  int vm{-1};
+  IpSet addresses;
+};
+
+/// Sources with identical outbound treatment: the same subnet, the same NIC NSG, the same kind of source.
+struct EwClass {
+  int subnet{-1};
+  EwMember rep;
+  std::vector<EwMember> members;
+  IpSet addresses;
+  /// The members by address: those with one address (address, index into members), sorted; the others (an address
+  /// not allocated yet: their subnet's prefix); and the addresses of each NIC's members.
+  std::vector<std::pair<model::U128, std::size_t>> singles;
+  std::vector<std::size_t> wide;
+  std::unordered_map<int, IpSet> by_nic;
+};
+
+struct EwTarget {
+  model::ResourceKind kind{model::ResourceKind::kNetworkInterface};
+  int index{-1};
+  model::IpConfigIndex x;
+  int endpoint{-1};
+  int vm{-1};
+  model::IpAddress route_to;           // the address routes are chosen for
+  std::optional<model::IpAddress> ip;  // as NSG rules see it (absent: not allocated)
+  IpSet addresses;
+  int subnet{-1};
+  const std::vector<model::Ref>* asgs{nullptr};
+  model::IpFamily family{model::IpFamily::kV4};
+};
+
+/// Packets on their way, with the hops that decided them so far.
+struct EwShare {
+  PacketSet packets;
+  std::vector<Hop> hops;
+  bool skip_nsgs{false};  // an AlwaysAllow admin rule admitted them past the NSGs
+  int snat_firewall{-1};  // an application rule: the firewall translated the source to its own addresses
+  PacketSet original;     // ... and these are the packets before it did
+};
+
+struct EwOutbound {
+  const EwClass* cls{nullptr};
+  std::vector<Stage> stages;
+  Destination dst;
+  std::vector<EwShare> result;
+};
+
+struct EwEvaluation {
+  std::size_t outbound{0};
+  std::vector<Stage> stages;
+  const EwTarget* target{nullptr};
+  Destination dst;
+  Device request;
+  std::vector<EwShare> result;
+};
+
+struct EwReturnPart {
+  IpSet sources;
+  RouteChoice route;
+  Device device;
+};
+
+/// What every flow of one (evaluation, replies' routes) shares, per share of the evaluation and part of the replies'
+/// routes: the packets split by protocol and port set (split_by_ports), and whether the reply breaks them.
+struct EwSplitPart {
+  std::size_t share{0};
+  EwReturnPart part;
+  Device request;  // what the request crossed
+  bool lost{false};
+  bool asymmetric{false};
+  model::U128 first_source{0};
+  IpSet destinations;
+  std::array<std::vector<PortsAndSources>, model::kProtocolCount> pieces;
+};
+
+struct EwJob {
+  std::size_t cls{0};
+  std::size_t target{0};
+  std::size_t evaluation{0};
+  std::size_t returns{0};  // index into the return partitions
+  std::size_t split{0};    // index into the splits
+  Hop source_hop;
+  Hop target_hop;
+  Hop nic_nsg_hop;  // the target's NIC NSG hop (its owner differs between targets of one class)
+};
+
+/// The hop of stage `s`, decided by NSG rule `rule` (-1: none).
+inline Hop ew_hop(const Stage& s, int rule = -1) {
+  const char* note = rule == kNsgOverApproximated ? kNsgOverApproximatedNote : s.note;
+  return Hop{s.kind, s.resource_kind, s.resource, s.scope, rule, note};
+}
+
+/// The hop of route `r` at `scope` ("forward", "return"): the route table and route, or the system route's name.
+inline Hop ew_route_hop(const RouteChoice& r, const char* scope) {
+  return Hop{HopKind::kRoute,
+             model::ResourceKind::kRouteTable,
+             r.user ? r.route_table : -1,
+             scope,
+             r.user ? r.route : -1,
+             r.user ? "" : r.system};
+}
+
+/// What identifies a route for the memo keys.
+std::string ew_route_key(const RouteChoice& r);
+
+/// One reach() run over one model.
+class EastWest {
+ public:
+  EastWest(const model::Model& m, const ReachOptions& options, Reach& out)
+      : m_(m), options_(options), out_(out), space_(m, findings_), devices_(m) {}
+  /// Every flow from `from`, into the Reach given at construction.
+  void run(const ReachSource& from);
+
+ private:
+  void add_member(const EwMember& member, bool gateway);
+  bool endpoint_nic(int n) const;
+  void subnet_sources(int subnet);
+  EwMember config_member(const model::IpConfigIndex& x) const;
+  void sources(const ReachSource& from);
+  void targets();
+  /// The target's addresses and the address its routes are chosen for; false when it has none at all.
+  bool place(EwTarget& t) const;
+  static std::size_t first_after_outbound(const std::vector<Stage>& stages);
+  std::string nsg_bits(const NsgSlot& slot, model::Direction direction, const Destination& dst) const;
+  void plan();
+  /// The sources of class `c` partitioned by the route the target subnet's replies to them take (memoised).
+  std::size_t return_partition(int subnet, std::size_t c);
+  void outbound(EwOutbound& o) const;
+  void evaluation(EwEvaluation& e) const;
+  void evaluate();
+  void split(std::size_t evaluation, std::size_t returns, std::vector<EwSplitPart>& out) const;
+  void flows_of(const EwJob& job, std::vector<ReachFlow>& flows, std::vector<ReachFlow>& broken) const;
+  static bool hop_less(const Hop& a, const Hop& b);
+  static bool flow_less(const ReachFlow& a, const ReachFlow& b);
+  void assemble();
+
+  const model::Model& m_;
+  const ReachOptions& options_;
+  Reach& out_;
+  model::Diagnostics findings_;
+  AddressSpace space_;
+  DeviceIndex devices_;
+  std::vector<char> endpoint_nics_;
+  std::vector<EwClass> classes_;
+  std::map<std::tuple<int, int, int, bool, bool>, std::size_t> class_of_;
+  std::vector<EwTarget> targets_;
+  std::vector<EwOutbound> outbounds_;
+  std::unordered_map<std::string, std::size_t> outbound_of_;
+  std::unordered_map<std::string, std::size_t> target_class_of_;
+  std::vector<EwEvaluation> evaluations_;
+  std::unordered_map<std::string, std::size_t> evaluation_of_;
+  std::vector<std::vector<EwReturnPart>> returns_;
+  std::map<std::pair<int, std::size_t>, std::size_t> return_of_;
+  std::vector<EwJob> jobs_;
+  std::vector<std::vector<EwSplitPart>> splits_;
+};
+
+}  // namespace exposim::solver::east_west_internal
