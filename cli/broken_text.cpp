@@ -20,6 +20,13 @@ std::string broken_entry_point(const model::Model& m, const solver::Broken& b) {
 
 std::string broken_address(const std::optional<model::IpAddress>& a) { return a ? a->to_string() : ""; }
 
+/// What an east-west request crossed: "firewall 'fw'", "appliance 'nva-nic'", "no firewall or appliance".
+std::string broken_crossing(const model::Model& m, const solver::Broken& b) {
+  if (b.firewall >= 0) return fmt::format("firewall '{}'", m.firewalls[static_cast<std::size_t>(b.firewall)].name);
+  if (b.appliance >= 0) return fmt::format("appliance '{}'", m.nics[static_cast<std::size_t>(b.appliance)].name);
+  return "no firewall or appliance";
+}
+
 }  // namespace
 
 std::string broken_text(const model::Model& m, const solver::Broken& b) {
@@ -68,6 +75,13 @@ std::string broken_text(const model::Model& m, const solver::Broken& b) {
           broken_address(b.from), describe(m, b.route));
     case C::kFirewallReplyLost:
       return fmt::format("replies to the firewall's address {} take {} and are lost", broken_address(b.from),
+                         describe(m, b.route));
+    case C::kEastWestAsymmetric:
+      return fmt::format(
+          "asymmetric routing: requests from {} to {} cross {}, but replies take {}, so the connection fails",
+          broken_address(b.from), broken_address(b.to), broken_crossing(m, b), describe(m, b.route));
+    case C::kEastWestReplyLost:
+      return fmt::format("replies from {} to {} take {} and are lost", broken_address(b.to), broken_address(b.from),
                          describe(m, b.route));
   }
   return "";

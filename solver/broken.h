@@ -33,6 +33,10 @@ enum class BrokenCode : std::uint8_t {
   kFirewallForwardLost,      // the firewall subnet sends `to` by `route`, which does not reach the target
   kFirewallReplyAsymmetric,  // replies to the firewall's address `from` take user route `route`
   kFirewallReplyLost,        // replies to the firewall's address `from` take system route `route` and are lost
+  // An east-west flow (solver/east_west.h) from source address `from` to `to` (ip configuration `target`, or a
+  // private endpoint: target.nic -1), whose request crossed firewall `firewall`, appliance `appliance` or neither.
+  kEastWestAsymmetric,  // the replies take `route` (from the target's `subnet`), which crosses something else
+  kEastWestReplyLost,   // the replies take `route`, whose next hop (None, Internet, a gateway) does not lead back
 };
 
 /// Why a flow cannot work: the code, and the model indexes, addresses and route it rests on (never a copied name:

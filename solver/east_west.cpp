@@ -1,11 +1,763 @@
-// East-west reachability (solver/east_west.h). A placeholder that finds nothing, until the engine lands: the API is the
-// contract the commands and tests build against.
+// East-west reachability (solver/east_west.h): the stages of east_west_path() evaluated over packet sets, for every
+// (source class, target) pair. Sources with identical outbound treatment form a class, evaluated once; the inbound
+// evaluations of targets with identical inbound treatment are shared (docs/model.md, "East-west reachability").
 #include "solver/east_west.h"
+
+#include <algorithm>
+#include <iterator>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <tuple>
+#include <unordered_map>
+
+#include <fmt/format.h>
+
+#include "model/parallel.h"
+#include "solver/address_space.h"
+#include "solver/analyzer.h"
+#include "solver/east_west_internal.h"
+#include "solver/exposure.h"
+#include "solver/firewall.h"
+#include "solver/network.h"
+#include "solver/network_manager.h"
+#include "solver/nsg.h"
+#include "solver/virtual_wan.h"
 
 namespace exposim::solver {
 
-Reach reach(const model::Model&, const ReachSource&, const ReachOptions&) { return {}; }
+using K = HopKind;
+using RK = model::ResourceKind;
 
-std::vector<Stage> east_west_path(const model::Model&, const EastWestEnds&) { return {}; }
+namespace east_west_internal {
+namespace {
+
+/// One source of a class: an ip configuration (or, nic -1, addresses no ip configuration holds) and its addresses.
+struct EwMember {
+  model::IpConfigIndex x;
+  int subnet{-1};
+  int vm{-1};
+  IpSet addresses;
+};
+
+/// Sources with identical outbound treatment: the same subnet, the same NIC NSG, the same kind of source.
+struct EwClass {
+  int subnet{-1};
+  EwMember rep;
+  std::vector<EwMember> members;
+  IpSet addresses;
+};
+
+struct EwTarget {
+  RK kind{RK::kNetworkInterface};
+  int index{-1};
+  model::IpConfigIndex x;
+  int endpoint{-1};
+  int vm{-1};
+  model::IpAddress route_to;           // the address routes are chosen for
+  std::optional<model::IpAddress> ip;  // as NSG rules see it (absent: not allocated)
+  IpSet addresses;
+  int subnet{-1};
+  const std::vector<model::Ref>* asgs{nullptr};
+  model::IpFamily family{model::IpFamily::kV4};
+};
+
+/// Packets on their way, with the hops that decided them so far.
+struct EwShare {
+  PacketSet packets;
+  std::vector<Hop> hops;
+  bool skip_nsgs{false};  // an AlwaysAllow admin rule admitted them past the NSGs
+  int snat_firewall{-1};  // an application rule: the firewall translated the source to its own addresses
+  PacketSet original;     // ... and these are the packets before it did
+};
+
+struct EwOutbound {
+  const EwClass* cls{nullptr};
+  std::vector<Stage> stages;
+  Destination dst;
+  std::vector<EwShare> result;
+};
+
+struct EwEvaluation {
+  std::size_t outbound{0};
+  std::vector<Stage> stages;
+  const EwTarget* target{nullptr};
+  Destination dst;
+  Device request;
+  std::vector<EwShare> result;
+};
+
+struct EwReturnPart {
+  IpSet sources;
+  RouteChoice route;
+  Device device;
+};
+
+struct EwJob {
+  std::size_t cls{0};
+  std::size_t target{0};
+  std::size_t evaluation{0};
+  std::size_t returns{0};  // index into the return partitions
+  Hop source_hop;
+  Hop target_hop;
+  Hop nic_nsg_hop;  // the target's NIC NSG hop (its owner differs between targets of one class)
+};
+
+IpSet ew_family_space(model::IpFamily f) { return f == model::IpFamily::kV4 ? model::all_v4() : model::all_v6(); }
+
+Hop ew_hop(const Stage& s, int rule = -1) {
+  const char* note = rule == kNsgOverApproximated ? kNsgOverApproximatedNote : s.note;
+  return Hop{s.kind, s.resource_kind, s.resource, s.scope, rule, note};
+}
+
+Hop ew_route_hop(const RouteChoice& r, const char* scope) {
+  return Hop{K::kRoute, RK::kRouteTable,       r.user ? r.route_table : -1,
+             scope,     r.user ? r.route : -1, r.user ? "" : r.system};
+}
+
+/// What identifies a route for the memo keys.
+std::string ew_route_key(const RouteChoice& r) {
+  return fmt::format("{}:{}:{}:{}:{}:{}:{}", static_cast<int>(r.next_hop), r.user, r.route_table, r.route, r.system,
+                     r.peer_vnet, r.hub);
+}
+
+/// Decides the NSG stage `s` for every share, keeping what it allows (a share an AlwaysAllow admin rule admitted skips
+/// the target's NSGs).
+void ew_apply_nsg(const model::Model& m, const Stage& s, model::Direction direction, const Destination& dst,
+                  const AddressSpace& space, std::vector<EwShare>& shares) {
+  std::vector<EwShare> out;
+  for (auto& sh : shares) {
+    if (sh.skip_nsgs) {
+      out.push_back(std::move(sh));
+      continue;
+    }
+    std::vector<RuleDecision> decisions;
+    if (s.slot.state == NsgSlot::State::kPresent) {
+      decisions = evaluate_nsg(m.nsgs[s.slot.index], direction, sh.packets, dst, space, nullptr, PastBudget::kAdmitAll);
+    } else {
+      decisions.push_back(RuleDecision{-1, model::Access::kAllow, sh.packets});
+    }
+    for (auto& d : decisions) {
+      if (d.access != model::Access::kAllow) continue;
+      EwShare n;
+      n.packets = std::move(d.packets);
+      n.hops = sh.hops;
+      n.hops.push_back(ew_hop(s, s.kind == K::kNsg && s.resource >= 0 ? d.rule : -1));
+      n.snat_firewall = sh.snat_firewall;
+      n.original = sh.original;
+      out.push_back(std::move(n));
+    }
+  }
+  shares = std::move(out);
+}
+
+/// The packets after SNAT by firewall `fw`: every source becomes one of its addresses, with any source port.
+PacketSet ew_snat(const model::Model& m, int fw, const PacketSet& p) {
+  const IpSet snat = firewall_side(m, m.firewalls[fw]).snat;
+  PacketSet out;
+  for (const auto& c : p.cubes())
+    out = out.unite(PacketSet(Cube{snat, c.dst, c.protocols, PortSet::all(), c.dst_ports}));
+  return out;
+}
+
+/// The original packets of an SNAT share whose translation `after` passed: those with a protocol, destination and
+/// port that passed for some firewall address (any instance may carry the flow).
+PacketSet ew_unsnat(const PacketSet& original, const PacketSet& after) {
+  PacketSet passed;
+  for (const auto& c : after.cubes()) {
+    passed = passed.unite(PacketSet(Cube{IpSet::all(), c.dst, c.protocols, PortSet::all(), c.dst_ports}));
+  }
+  return original.intersect(passed);
+}
+
+class EastWest {
+ public:
+  EastWest(const model::Model& m, const ReachOptions& options, Reach& out)
+      : m_(m), options_(options), out_(out), space_(m, findings_) {}
+
+  void run(const ReachSource& from) {
+    sources(from);
+    targets();
+    plan();
+    evaluate();
+    assemble();
+  }
+
+ private:
+  // --- sources -------------------------------------------------------------------------------------------------
+  void add_member(const EwMember& member, bool gateway) {
+    const NsgSlot nic_slot = member.x.nic >= 0 ? nsg_slot(m_.nics[member.x.nic].nsg) : NsgSlot{};
+    const auto key =
+        std::make_tuple(member.subnet, static_cast<int>(nic_slot.state), nic_slot.index, member.x.nic >= 0, gateway);
+    auto [it, fresh] = class_of_.try_emplace(key, classes_.size());
+    if (fresh) {
+      EwClass c;
+      c.subnet = member.subnet;
+      c.rep = member;
+      classes_.push_back(std::move(c));
+    }
+    EwClass& c = classes_[it->second];
+    c.members.push_back(member);
+    c.addresses = c.addresses.unite(member.addresses);
+  }
+
+  bool endpoint_nic(int n) const {
+    if (endpoint_nics_.empty()) return false;
+    return endpoint_nics_[static_cast<std::size_t>(n)] != 0;
+  }
+
+  void subnet_sources(int subnet) {
+    bool any = false;
+    for (std::size_t n = 0; n < m_.nics.size(); ++n) {
+      if (endpoint_nic(static_cast<int>(n))) continue;
+      const auto& nic = m_.nics[n];
+      for (std::size_t c = 0; c < nic.ip_configurations.size(); ++c) {
+        if (nic.ip_configurations[c].subnet.index != subnet) continue;
+        any = true;
+        add_member(config_member(model::IpConfigIndex{static_cast<int>(n), static_cast<int>(c)}), false);
+      }
+    }
+    if (!any) {  // no ip configuration: the whole prefix, behind the subnet's NSG only
+      EwMember member;
+      member.subnet = subnet;
+      member.addresses = model::to_set(m_.subnets[subnet].prefixes);
+      if (!member.addresses.empty()) add_member(member, false);
+    }
+  }
+
+  EwMember config_member(const model::IpConfigIndex& x) const {
+    const auto& nic = m_.nics[x.nic];
+    const auto& cfg = nic.ip_configurations[x.ip_configuration];
+    EwMember member;
+    member.x = x;
+    member.subnet = cfg.subnet.index;
+    member.vm = nic.virtual_machine.index;
+    if (cfg.private_ip) {
+      member.addresses = model::to_set(*cfg.private_ip);
+    } else if (member.subnet >= 0) {  // not allocated yet: any address of its subnet
+      member.addresses = model::to_set(m_.subnets[member.subnet].prefixes);
+    }
+    return member;
+  }
+
+  void sources(const ReachSource& from) {
+    endpoint_nics_.assign(m_.nics.size(), 0);
+    for (const auto& pe : m_.private_endpoints) {
+      for (const auto& r : pe.network_interfaces) {
+        if (r.resolved()) endpoint_nics_[static_cast<std::size_t>(r.index)] = 1;
+      }
+    }
+    switch (from.kind) {
+      case ReachSource::Kind::kIpConfiguration: {
+        const auto& x = from.ip_configuration;
+        if (x.nic < 0 || x.nic >= static_cast<int>(m_.nics.size()) || x.ip_configuration < 0 ||
+            x.ip_configuration >= static_cast<int>(m_.nics[x.nic].ip_configurations.size())) {
+          return;
+        }
+        add_member(config_member(x), false);
+        break;
+      }
+      case ReachSource::Kind::kSubnet:
+        if (from.subnet >= 0 && from.subnet < static_cast<int>(m_.subnets.size())) subnet_sources(from.subnet);
+        break;
+      case ReachSource::Kind::kVirtualNetwork:
+        if (from.vnet < 0 || from.vnet >= static_cast<int>(m_.vnets.size())) return;
+        for (const auto& s : m_.vnets[from.vnet].subnets) {
+          if (s.resolved()) subnet_sources(s.index);
+        }
+        break;
+      case ReachSource::Kind::kPrefix: {
+        if (from.vnet < 0 || from.vnet >= static_cast<int>(m_.vnets.size()) || from.prefix.empty()) return;
+        int gateway = -1;
+        for (const auto& s : m_.vnets[from.vnet].subnets) {
+          if (s.resolved() && is_gateway_subnet(m_, s.index)) gateway = s.index;
+        }
+        if (gateway < 0) {
+          findings_.warning("reach-no-gateway-subnet", m_.vnets[from.vnet].where,
+                            fmt::format("virtual network '{}' has no GatewaySubnet in the input: on-premises "
+                                        "addresses cannot arrive through it, so they reach nothing",
+                                        m_.vnets[from.vnet].name));
+          return;
+        }
+        EwMember member;
+        member.subnet = gateway;
+        member.addresses = from.prefix;
+        add_member(member, true);
+        break;
+      }
+    }
+    out_.source_classes = classes_.size();
+  }
+
+  // --- targets -------------------------------------------------------------------------------------------------
+  void targets() {
+    const bool all = !options_.targets;
+    for (std::size_t n = 0; n < m_.nics.size(); ++n) {
+      if (endpoint_nic(static_cast<int>(n))) continue;
+      if (!all && !options_.targets(RK::kNetworkInterface, static_cast<int>(n))) continue;
+      const auto& nic = m_.nics[n];
+      for (std::size_t c = 0; c < nic.ip_configurations.size(); ++c) {
+        const auto& cfg = nic.ip_configurations[c];
+        EwTarget t;
+        t.kind = RK::kNetworkInterface;
+        t.index = static_cast<int>(n);
+        t.x = model::IpConfigIndex{static_cast<int>(n), static_cast<int>(c)};
+        t.vm = nic.virtual_machine.index;
+        t.subnet = cfg.subnet.index;
+        t.asgs = &cfg.asgs;
+        t.family = cfg.family;
+        t.ip = cfg.private_ip;
+        if (!place(t)) continue;
+        targets_.push_back(t);
+      }
+    }
+    for (std::size_t p = 0; p < m_.private_endpoints.size(); ++p) {
+      if (!all && !options_.targets(RK::kPrivateEndpoint, static_cast<int>(p))) continue;
+      const auto& pe = m_.private_endpoints[p];
+      for (const auto& a : pe.private_ips) {
+        EwTarget t;
+        t.kind = RK::kPrivateEndpoint;
+        t.index = static_cast<int>(p);
+        t.endpoint = static_cast<int>(p);
+        t.subnet = pe.subnet.index;
+        t.family = a.family();
+        t.ip = a;
+        if (!place(t)) continue;
+        targets_.push_back(t);
+      }
+    }
+  }
+
+  /// The target's addresses and the address its routes are chosen for; false when it has none at all.
+  bool place(EwTarget& t) const {
+    if (t.ip) {
+      t.route_to = *t.ip;
+      t.addresses = model::to_set(*t.ip);
+      return true;
+    }
+    if (t.subnet < 0 || m_.subnets[t.subnet].prefixes.empty()) return false;
+    for (const auto& p : m_.subnets[t.subnet].prefixes) {  // not allocated yet: any address of its subnet
+      if (p.family() == t.family) {
+        t.route_to = p.address;
+        t.addresses = model::to_set(p);
+        return true;
+      }
+    }
+    return false;
+  }
+
+  // --- plan: the distinct evaluations ----------------------------------------------------------------------------
+  static std::size_t first_after_outbound(const std::vector<Stage>& stages) {
+    std::size_t i = 1;
+    while (i < stages.size() && (stages[i].kind == K::kNsg || stages[i].kind == K::kNoNsg)) ++i;
+    return i;
+  }
+
+  std::string nsg_bits(const NsgSlot& slot, model::Direction direction, const Destination& dst) const {
+    std::string bits;
+    if (slot.state != NsgSlot::State::kPresent) return bits;
+    for (const auto& rule : m_.nsgs[slot.index].rules) {
+      if (rule.direction == direction) bits += destination_matches(rule, dst, space_) ? '1' : '0';
+    }
+    return bits;
+  }
+
+  void plan() {
+    for (std::size_t c = 0; c < classes_.size(); ++c) {
+      const EwClass& cls = classes_[c];
+      for (std::size_t t = 0; t < targets_.size(); ++t) {
+        const EwTarget& target = targets_[t];
+        if (!cls.addresses.intersects(ew_family_space(target.family))) continue;
+        if (cls.members.size() == 1 && cls.rep.x.nic >= 0 && cls.rep.x.nic == target.x.nic) continue;
+        EastWestEnds ends;
+        ends.from = cls.rep.x;
+        ends.from_subnet = cls.subnet;
+        ends.to = target.route_to;
+        ends.x = target.kind == RK::kNetworkInterface ? target.x : model::IpConfigIndex{};
+        ends.endpoint = target.endpoint;
+        std::vector<Stage> stages = east_west_path(m_, ends);
+        if (stages.back().kind != K::kTarget) continue;  // not delivered
+        const std::size_t mid = first_after_outbound(stages);
+        // The outbound evaluation: the class and how its NSGs' outbound rules see the target.
+        const Destination dst_out{target.ip, cls.subnet, target.asgs};
+        std::string out_key = std::to_string(c);
+        for (std::size_t i = 1; i < mid; ++i) {
+          out_key += '|';
+          out_key += nsg_bits(stages[i].slot, model::Direction::kOutbound, dst_out);
+        }
+        auto [ot, ofresh] = outbound_of_.try_emplace(out_key, outbounds_.size());
+        if (ofresh) {
+          EwOutbound o;
+          o.cls = &cls;
+          o.stages.assign(stages.begin(), stages.begin() + static_cast<std::ptrdiff_t>(mid));
+          o.dst = dst_out;
+          outbounds_.push_back(std::move(o));
+        }
+        // The target's class: how its admin rules and NSGs see it.
+        const Destination dst_in{target.ip, target.subnet, target.asgs};
+        const auto nsgs = nsg_stages(stages);
+        std::string target_key = fmt::format("{}|{}", target.kind == RK::kPrivateEndpoint, target.subnet);
+        for (const Stage* s : nsgs) {
+          target_key +=
+              fmt::format("|{}:{}:{}:", static_cast<int>(s->kind), static_cast<int>(s->slot.state), s->slot.index);
+          target_key += nsg_bits(s->slot, model::Direction::kInbound, dst_in);
+        }
+        target_key += admin_stage_key(m_, admin_rules_vnet(m_, target.subnet), dst_in, space_);
+        auto tc = target_class_of_.try_emplace(target_key, target_class_of_.size()).first->second;
+        // The way between them: the routes chosen, the devices crossed (a firewall's rules see the target's
+        // address).
+        std::string key = fmt::format("{}|{}|", ot->second, tc);
+        Device request;
+        request.kind = Device::Kind::kNone;
+        for (std::size_t i = mid; i < stages.size(); ++i) {
+          const Stage& s = stages[i];
+          if (s.kind == K::kRoute && std::string_view(s.scope) == "forward") {
+            const RouteChoice r = forward_route(m_, s.resource, target.route_to, target.endpoint);
+            if (i == mid) request = device_of(m_, r);
+            key += ew_route_key(r);
+          } else if (s.kind == K::kFirewall) {
+            key += fmt::format("fw{}@{}", s.resource, target.route_to.to_string());
+          } else if (s.kind == K::kAppliance) {
+            key += fmt::format("ap{}", s.resource);
+          }
+          key += ';';
+        }
+        auto [et, efresh] = evaluation_of_.try_emplace(key, evaluations_.size());
+        if (efresh) {
+          EwEvaluation e;
+          e.outbound = ot->second;
+          e.stages = stages;
+          e.target = &target;
+          e.dst = dst_in;
+          e.request = request;
+          evaluations_.push_back(std::move(e));
+        }
+        EwJob job;
+        job.cls = c;
+        job.target = t;
+        job.evaluation = et->second;
+        job.returns = return_partition(target.subnet, c);
+        job.source_hop = ew_hop(stages.front());
+        job.target_hop = ew_hop(stages.back());
+        job.nic_nsg_hop = ew_hop(*nsgs[1]);
+        jobs_.push_back(job);
+      }
+    }
+    out_.target_classes = target_class_of_.size();
+    out_.evaluations = evaluations_.size();
+  }
+
+  /// The sources of class `c` partitioned by the route the target subnet's replies to them take (memoised).
+  std::size_t return_partition(int subnet, std::size_t c) {
+    auto [it, fresh] = return_of_.try_emplace({subnet, c}, returns_.size());
+    if (!fresh) return it->second;
+    const EwClass& cls = classes_[c];
+    const bool gateway_source = cls.rep.x.nic < 0 && is_gateway_subnet(m_, cls.subnet);
+    // Every prefix a route of the subnet may name cuts the sources: between cuts, one route answers them all.
+    std::vector<model::U128> cuts;
+    auto cut = [&](const model::IpPrefix& p) {
+      cuts.push_back(p.first());
+      if (p.last() != IpSet::kMax) cuts.push_back(p.last() + 1);
+    };
+    cuts.push_back(model::IpAddress::kV4Base);
+    cuts.push_back(model::IpAddress::kV4Base + 0x100000000ULL);
+    for (const char* reserved : {"10.0.0.0/8", "192.168.0.0/16", "100.64.0.0/10"})
+      cut(*model::IpPrefix::parse(reserved));
+    if (subnet >= 0) {
+      const auto& s = m_.subnets[subnet];
+      for (const auto& p : s.prefixes) cut(p);
+      for (const auto& v : m_.vnets) {
+        for (const auto& p : v.address_space) cut(p);
+        for (const auto& peering : v.peerings) {
+          for (const auto& p : peering.remote_address_space) cut(p);
+        }
+      }
+      if (s.route_table.resolved()) {
+        for (const auto& r : m_.route_tables[s.route_table.index].routes) {
+          if (r.prefix) cut(*r.prefix);
+        }
+      }
+      for (const auto& r : hub_routes(m_, s.vnet.index)) cut(r.prefix);
+    }
+    std::sort(cuts.begin(), cuts.end());
+    cuts.erase(std::unique(cuts.begin(), cuts.end()), cuts.end());
+    std::vector<EwReturnPart> parts;
+    std::map<std::string, std::size_t> part_of;
+    for (const auto& iv : cls.addresses.intervals()) {
+      model::U128 lo = iv.lo;
+      auto next = std::upper_bound(cuts.begin(), cuts.end(), lo);
+      while (true) {
+        const model::U128 hi = next != cuts.end() && *next - 1 < iv.hi ? *next - 1 : iv.hi;
+        model::IpAddress a;
+        a.value = lo;
+        RouteChoice r = choose_route(m_, subnet, a);
+        Device d = device_of(m_, r);
+        // Replies to on-premises addresses leave through the gateway: a system route to Internet stands for the
+        // routes the gateway learns by BGP, which are not modelled.
+        if (gateway_source && (r.next_hop == model::NextHopType::kVirtualNetworkGateway ||
+                               (!r.user && r.next_hop == model::NextHopType::kInternet))) {
+          d.kind = Device::Kind::kNone;
+        }
+        const std::string key = ew_route_key(r);
+        auto [pt, pfresh] = part_of.try_emplace(key, parts.size());
+        if (pfresh) parts.push_back(EwReturnPart{IpSet{}, r, d});
+        parts[pt->second].sources.add(lo, hi);
+        if (hi == iv.hi) break;
+        lo = hi + 1;
+        ++next;
+      }
+    }
+    returns_.push_back(std::move(parts));
+    return it->second;
+  }
+
+  // --- evaluate ------------------------------------------------------------------------------------------------
+  void outbound(EwOutbound& o) const {
+    std::vector<EwShare> shares;
+    EwShare start;
+    start.packets =
+        PacketSet(Cube{o.cls->addresses, IpSet::all(), model::kAllProtocols, PortSet::all(), PortSet::all()});
+    shares.push_back(std::move(start));
+    for (std::size_t i = 1; i < o.stages.size(); ++i) {
+      ew_apply_nsg(m_, o.stages[i], model::Direction::kOutbound, o.dst, space_, shares);
+    }
+    o.result = std::move(shares);
+  }
+
+  void evaluation(EwEvaluation& e) const {
+    std::vector<EwShare> shares = outbounds_[e.outbound].result;
+    const EwTarget& target = *e.target;
+    for (std::size_t i = first_after_outbound(e.stages); i < e.stages.size() && !shares.empty(); ++i) {
+      const Stage& s = e.stages[i];
+      switch (s.kind) {
+        case K::kRoute:
+          if (std::string_view(s.scope) == "forward") {
+            const Hop h = ew_route_hop(forward_route(m_, s.resource, target.route_to, target.endpoint), "forward");
+            for (auto& sh : shares) sh.hops.push_back(h);
+          }
+          break;
+        case K::kFirewall: {
+          std::vector<EwShare> out;
+          const auto& fw = m_.firewalls[s.resource];
+          const PacketSet to(
+              Cube{IpSet::all(), target.addresses, model::kAllProtocols, PortSet::all(), PortSet::all()});
+          for (auto& sh : shares) {
+            for (auto& d : filter_through_firewall(m_, fw, sh.packets.intersect(to))) {
+              if (!d.allow) continue;
+              const auto& rule = rule_at(m_, fw, fw.order[d.position]);
+              const bool application = rule.kind == model::FirewallRuleKind::kApplication;
+              EwShare n;
+              n.hops = sh.hops;
+              n.hops.push_back(Hop{K::kFirewall, RK::kFirewall, s.resource, application ? "application" : "network",
+                                   d.position, d.assumed ? kAssumedFqdnNote : ""});
+              if (application) {
+                n.original = d.packets;
+                n.packets = ew_snat(m_, s.resource, d.packets);
+                n.snat_firewall = s.resource;
+              } else {
+                n.packets = std::move(d.packets);
+              }
+              out.push_back(std::move(n));
+            }
+          }
+          shares = std::move(out);
+          break;
+        }
+        case K::kAppliance:
+          for (auto& sh : shares) sh.hops.push_back(ew_hop(s));
+          break;
+        case K::kAdminRule: {
+          std::vector<EwShare> out;
+          for (auto& sh : shares) {
+            for (auto& a : decide_admin(m_, s.resource, sh.packets, e.dst, space_)) {
+              if (a.access == model::AdminAccess::kDeny) continue;
+              EwShare n;
+              n.packets = std::move(a.packets);
+              n.hops = sh.hops;
+              n.hops.push_back(admin_hop(s.resource, a.rule));
+              n.skip_nsgs = a.access == model::AdminAccess::kAlwaysAllow;
+              n.snat_firewall = sh.snat_firewall;
+              n.original = sh.original;
+              out.push_back(std::move(n));
+            }
+          }
+          shares = std::move(out);
+          break;
+        }
+        case K::kNsg:
+        case K::kNoNsg: ew_apply_nsg(m_, s, model::Direction::kInbound, e.dst, space_, shares); break;
+        default: break;
+      }
+    }
+    e.result = std::move(shares);
+  }
+
+  void evaluate() {
+    const int jobs = std::max(1, options_.jobs);
+    model::parallel_for(outbounds_.size(), jobs, [&](std::size_t i) { outbound(outbounds_[i]); });
+    const auto progress = [&](std::size_t done) {
+      if (options_.progress) options_.progress("east-west evaluations", done, evaluations_.size());
+    };
+    model::parallel_for(
+        evaluations_.size(), jobs, [&](std::size_t i) { evaluation(evaluations_[i]); }, progress);
+  }
+
+  // --- assemble ------------------------------------------------------------------------------------------------
+  void flows_of(const EwJob& job, std::vector<ReachFlow>& flows, std::vector<ReachFlow>& broken) const {
+    const EwClass& cls = classes_[job.cls];
+    const EwTarget& target = targets_[job.target];
+    const EwEvaluation& e = evaluations_[job.evaluation];
+    const PacketSet to(Cube{IpSet::all(), target.addresses, model::kAllProtocols, PortSet::all(), PortSet::all()});
+    for (const EwShare& sh : e.result) {
+      PacketSet reached = sh.snat_firewall >= 0 ? ew_unsnat(sh.original, sh.packets) : sh.packets;
+      reached = reached.intersect(to);
+      if (reached.empty()) continue;
+      std::vector<EwReturnPart> snat_parts;
+      const std::vector<EwReturnPart>* parts = &returns_[job.returns];
+      Device request = e.request;
+      if (sh.snat_firewall >= 0) {  // the replies go to the firewall's own address
+        const FirewallSide side = firewall_side(m_, m_.firewalls[sh.snat_firewall]);
+        RouteChoice r;
+        r.next_hop = model::NextHopType::kNone;
+        if (side.address) r = choose_route(m_, target.subnet, *side.address);
+        snat_parts.push_back(EwReturnPart{IpSet::all(), r, device_of(m_, r)});
+        parts = &snat_parts;
+        request.kind = Device::Kind::kNone;
+      }
+      for (const auto& part : *parts) {
+        const PacketSet answered = reached.intersect(
+            PacketSet(Cube{part.sources, IpSet::all(), model::kAllProtocols, PortSet::all(), PortSet::all()}));
+        if (answered.empty()) continue;
+        std::shared_ptr<const Broken> why;
+        if (part.device.kind == Device::Kind::kLost || !part.device.same(request)) {
+          auto b = std::make_shared<Broken>();
+          b->code = part.device.kind == Device::Kind::kLost ? BrokenCode::kEastWestReplyLost
+                                                            : BrokenCode::kEastWestAsymmetric;
+          b->target = target.x;
+          b->subnet = target.subnet;
+          if (request.kind == Device::Kind::kFirewall) b->firewall = request.index;
+          if (request.kind == Device::Kind::kAppliance) b->appliance = request.index;
+          model::IpAddress from;
+          from.value = answered.sources().intervals().front().lo;
+          b->from = from;
+          b->to = target.route_to;
+          b->route = part.route;
+          why = std::move(b);
+        }
+        for (const EwMember& member : cls.members) {
+          if (member.x.nic >= 0 && member.x.nic == target.x.nic) continue;  // a NIC does not reach itself
+          const PacketSet mine = answered.intersect(
+              PacketSet(Cube{member.addresses, IpSet::all(), model::kAllProtocols, PortSet::all(), PortSet::all()}));
+          if (mine.empty()) continue;
+          std::vector<Hop> path;
+          path.reserve(sh.hops.size() + 3);
+          Hop source = job.source_hop;
+          if (member.x.nic >= 0) source.resource = member.x.nic;
+          path.push_back(source);
+          for (Hop h : sh.hops) {
+            if (h.kind == K::kNoNsg && std::string_view(h.scope) == "nic-outbound") h.resource = member.x.nic;
+            if (h.kind == K::kNoNsg && std::string_view(h.scope) == "nic") h = job.nic_nsg_hop;
+            path.push_back(h);
+          }
+          path.push_back(ew_route_hop(part.route, "return"));
+          path.push_back(job.target_hop);
+          for (int p = 0; p < model::kProtocolCount; ++p) {
+            const auto protocol = static_cast<model::Protocol>(p);
+            for (auto& f : split_by_ports(mine, protocol)) {
+              ReachFlow flow;
+              flow.source = member.x;
+              flow.source_vm = member.vm;
+              flow.source_subnet = member.subnet;
+              flow.target_kind = target.kind;
+              flow.target = target.index;
+              flow.nic = target.x.nic;
+              flow.ip_configuration = target.x.ip_configuration;
+              flow.vm = target.vm;
+              flow.protocol = protocol;
+              flow.ports = std::move(f.ports);
+              flow.source_ports = std::move(f.source_ports);
+              flow.sources = std::move(f.sources);
+              flow.destinations = target.addresses.intersect(mine.destinations());
+              flow.path = path;
+              flow.broken = why;
+              (why ? broken : flows).push_back(std::move(flow));
+            }
+          }
+        }
+      }
+    }
+  }
+
+  static bool hop_less(const Hop& a, const Hop& b) {
+    return std::make_tuple(static_cast<int>(a.kind), static_cast<int>(a.resource_kind), a.resource, a.rule,
+                           std::string_view(a.scope)) < std::make_tuple(static_cast<int>(b.kind),
+                                                                        static_cast<int>(b.resource_kind), b.resource,
+                                                                        b.rule, std::string_view(b.scope));
+  }
+
+  static bool flow_less(const ReachFlow& a, const ReachFlow& b) {
+    const auto ka = std::make_tuple(a.source, a.source_subnet, static_cast<int>(a.target_kind), a.target,
+                                    a.ip_configuration, a.destinations, static_cast<int>(a.protocol));
+    const auto kb = std::make_tuple(b.source, b.source_subnet, static_cast<int>(b.target_kind), b.target,
+                                    b.ip_configuration, b.destinations, static_cast<int>(b.protocol));
+    if (ka != kb) return ka < kb;
+    if (std::lexicographical_compare(a.path.begin(), a.path.end(), b.path.begin(), b.path.end(), hop_less)) return true;
+    if (std::lexicographical_compare(b.path.begin(), b.path.end(), a.path.begin(), a.path.end(), hop_less)) {
+      return false;
+    }
+    return std::tie(a.ports, a.source_ports, a.sources) < std::tie(b.ports, b.source_ports, b.sources);
+  }
+
+  void assemble() {
+    std::vector<std::vector<ReachFlow>> flows(jobs_.size());
+    std::vector<std::vector<ReachFlow>> broken(jobs_.size());
+    model::parallel_for(jobs_.size(), std::max(1, options_.jobs),
+                        [&](std::size_t i) { flows_of(jobs_[i], flows[i], broken[i]); });
+    for (auto& f : flows) std::move(f.begin(), f.end(), std::back_inserter(out_.flows));
+    for (auto& f : broken) std::move(f.begin(), f.end(), std::back_inserter(out_.broken));
+    std::sort(out_.flows.begin(), out_.flows.end(), flow_less);
+    std::sort(out_.broken.begin(), out_.broken.end(), flow_less);
+    std::set<int> nsgs;
+    for (const auto* list : {&out_.flows, &out_.broken}) {
+      for (const auto& f : *list) {
+        for (const auto& h : f.path) {
+          if (h.kind == K::kNsg && h.resource >= 0 && h.rule == kNsgOverApproximated) nsgs.insert(h.resource);
+        }
+      }
+    }
+    analysis_internal::warn_over_approximated(m_, nsgs, findings_);
+    for (const auto& d : findings_.items()) out_.findings.add(d);
+  }
+
+  const model::Model& m_;
+  const ReachOptions& options_;
+  Reach& out_;
+  model::Diagnostics findings_;
+  AddressSpace space_;
+  std::vector<char> endpoint_nics_;
+  std::vector<EwClass> classes_;
+  std::map<std::tuple<int, int, int, bool, bool>, std::size_t> class_of_;
+  std::vector<EwTarget> targets_;
+  std::vector<EwOutbound> outbounds_;
+  std::unordered_map<std::string, std::size_t> outbound_of_;
+  std::unordered_map<std::string, std::size_t> target_class_of_;
+  std::vector<EwEvaluation> evaluations_;
+  std::unordered_map<std::string, std::size_t> evaluation_of_;
+  std::vector<std::vector<EwReturnPart>> returns_;
+  std::map<std::pair<int, std::size_t>, std::size_t> return_of_;
+  std::vector<EwJob> jobs_;
+};
+
+}  // namespace
+}  // namespace east_west_internal
+
+Reach reach(const model::Model& m, const ReachSource& from, const ReachOptions& options) {
+  Reach out;
+  east_west_internal::EastWest engine(m, options, out);
+  engine.run(from);
+  return out;
+}
 
 }  // namespace exposim::solver

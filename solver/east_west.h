@@ -67,6 +67,14 @@ struct ReachFlow {
   /// scope "forward"), a firewall (kFirewall, its network or application rule) or appliance (kAppliance) and its
   /// subnet's route on, the admin rules (kAdminRule), the target's inbound NSGs (scope "subnet", then "nic"), the
   /// reply's route (kRoute, scope "return") and the target (kTarget).
+  /// Scopes, all of them: kNsg/kNoNsg "nic-outbound" (the source NIC's NSG; kNoNsg with resource -1 for a source
+  /// that is no ip configuration), "subnet-outbound" (the source subnet's NSG), "subnet" and "nic" (the target's:
+  /// a private endpoint's "nic" stage is kNoNsg on the kPrivateEndpoint); kRoute "forward" (a route toward the
+  /// target: the source subnet's, then a firewall's or appliance's subnet's) and "return" (the target subnet's route
+  /// to the source); kFirewall "network" or "application" (the kind of the deciding rule; its east_west_path()
+  /// stage has scope ""); kSource, kAppliance, kAdminRule and kTarget have none. A route hop is as analyze's: resource
+  /// the route table and rule the route (-1: a system route, whose name is the note: "virtual-network", "peering",
+  /// "private-endpoint", ...).
   std::vector<Hop> path;
   /// Set for flows that pass every filter but cannot work (the reply does not return the way the request came).
   std::shared_ptr<const Broken> broken;
@@ -78,7 +86,7 @@ struct Reach {
   model::Diagnostics findings;
   std::size_t source_classes{0};  // sources grouped by identical outbound treatment
   std::size_t target_classes{0};  // targets grouped by identical inbound treatment
-  std::size_t evaluations{0};     // distinct (source class, target class) evaluations
+  std::size_t evaluations{0};     // distinct (source class, route, target class) evaluations
 };
 
 struct ReachOptions {
@@ -98,7 +106,10 @@ Reach reach(const model::Model& m, const ReachSource& from, const ReachOptions& 
 /// that no ip configuration holds; an on-premises address arriving through a gateway subnet) to target address `to`
 /// of ip configuration `x` (or of private endpoint `endpoint`, x.nic -1), in the order the packet meets them (see
 /// ReachFlow::path). The one definition of that path, which reach() evaluates over packet sets and explain() for
-/// one packet (solver/explain/east_west.cpp).
+/// one packet (solver/explain/east_west.cpp). When the route does not deliver the packet (next hop None, Internet,
+/// a gateway; VNets not connected; a chain of appliances), the list ends at that route stage, whose note says why;
+/// a delivered path ends with kTarget. Stage scopes are those of ReachFlow::path, but the kFirewall stage's is ""
+/// (the deciding rule's kind is known once decided).
 struct EastWestEnds {
   model::IpConfigIndex from;
   int from_subnet{-1};

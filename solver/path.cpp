@@ -26,32 +26,6 @@ Stage stage(K kind, RK resource_kind, int resource = -1, const char* scope = "",
   return s;
 }
 
-/// The stage of an NSG at `scope` of a path: the NSG, one referenced but not in the input, or none on `owner`.
-Stage nsg_stage(const NsgSlot& slot, const char* scope, RK owner_kind, int owner, const char* open_note) {
-  Stage s;
-  s.scope = scope;
-  s.slot = slot;
-  switch (slot.state) {
-    case NsgSlot::State::kPresent:
-      s.kind = K::kNsg;
-      s.resource_kind = RK::kNetworkSecurityGroup;
-      s.resource = slot.index;
-      break;
-    case NsgSlot::State::kMissing:
-      s.kind = K::kNsg;
-      s.resource_kind = RK::kNetworkSecurityGroup;
-      s.note = "not in the input: assumed to admit everything";
-      break;
-    case NsgSlot::State::kNone:
-      s.kind = K::kNoNsg;
-      s.resource_kind = owner_kind;
-      s.resource = owner;
-      s.note = open_note;
-      break;
-  }
-  return s;
-}
-
 /// A Bastion session's stages after the source: the entry (its public IP; a Bastion without one, such as a Developer
 /// Bastion, shared and reached through the portal, is its own entry), its subnet's NSG on 443 (with a public IP), the
 /// session, and the route from its subnet to the target.
@@ -137,6 +111,31 @@ Stage entry_stage(const PathEntry& e) {
 }
 
 }  // namespace
+
+Stage nsg_stage(const NsgSlot& slot, const char* scope, RK owner_kind, int owner, const char* open_note) {
+  Stage s;
+  s.scope = scope;
+  s.slot = slot;
+  switch (slot.state) {
+    case NsgSlot::State::kPresent:
+      s.kind = K::kNsg;
+      s.resource_kind = RK::kNetworkSecurityGroup;
+      s.resource = slot.index;
+      break;
+    case NsgSlot::State::kMissing:
+      s.kind = K::kNsg;
+      s.resource_kind = RK::kNetworkSecurityGroup;
+      s.note = "not in the input: assumed to admit everything";
+      break;
+    case NsgSlot::State::kNone:
+      s.kind = K::kNoNsg;
+      s.resource_kind = owner_kind;
+      s.resource = owner;
+      s.note = open_note;
+      break;
+  }
+  return s;
+}
 
 std::vector<Stage> gateway_head_path(const model::Model& m, const PathEntry& e) {
   std::vector<Stage> path = {stage(K::kSource, RK::kInternet), entry_stage(e)};

@@ -93,6 +93,11 @@ std::vector<Stage> entry_point_path(const model::Model& m, model::ResourceKind k
 /// or default action names it when evaluated); and the target.
 std::vector<Stage> paas_path(const model::Model& m, int service, bool scm);
 
+/// The stage of an NSG at `scope` of a path: the NSG (kNsg), one referenced but not in the input (kNsg, resource -1,
+/// assumed to admit everything), or none (kNoNsg on `owner`, with `open_note`).
+Stage nsg_stage(const NsgSlot& slot, const char* scope, model::ResourceKind owner_kind, int owner,
+                const char* open_note);
+
 /// The stage as a hop of analyze's path: what evaluating it decides (an NSG's rule, a firewall rule's note) is left
 /// to the caller.
 Hop hop_of(const Stage& s);

@@ -1,0 +1,69 @@
+// What the east-west path (solver/east_west_path.cpp) and its evaluation (solver/east_west.cpp) share: the device a
+// route's next hop stands for, the target's NSG stages and the notes of the path's stages. Internal to the solver.
+#pragma once
+
+#include <array>
+#include <cstdint>
+
+#include "model/model.h"
+#include "solver/path.h"
+#include "solver/route_choice.h"
+
+namespace exposim::solver {
+
+struct EastWestEnds;
+
+namespace east_west_internal {
+
+/// What a route sends packets through: nothing (VnetLocal, VNetPeering), an Azure Firewall, an appliance NIC with IP
+/// forwarding, a VirtualAppliance next hop exposim does not know, or nowhere (None, Internet, gateway).
+struct Device {
+  enum class Kind : std::uint8_t { kNone, kFirewall, kAppliance, kUnknown, kLost } kind{Kind::kLost};
+  int index{-1};           // the firewall, or the appliance's NIC
+  int subnet{-1};          // the appliance's subnet
+  model::U128 address{0};  // kUnknown: the next hop's address
+  bool same(const Device& o) const {
+    if (kind != o.kind) return false;
+    if (kind == Kind::kUnknown) return address == o.address;
+    return index == o.index;
+  }
+};
+
+/// The device at a VirtualAppliance next hop `address`.
+Device device_at(const model::Model& m, const model::IpAddress& address);
+/// The device route `r` sends packets through.
+Device device_of(const model::Model& m, const RouteChoice& r);
+/// The route subnet `subnet` takes to `to`, an address of private endpoint `endpoint` (-1: of an ip configuration):
+/// choose_route(), except that a private endpoint's /32 system route (system "private-endpoint"), which Azure adds to
+/// its VNet and to the peered VNets, beats a less specific route, unless the endpoint's subnet enables route tables
+/// in its network policies and the route is a user-defined one no more specific than the endpoint VNet's space.
+RouteChoice forward_route(const model::Model& m, int subnet, const model::IpAddress& to, int endpoint);
+/// Whether subnet `subnet` is a virtual network gateway's subnet (named GatewaySubnet, any case).
+bool is_gateway_subnet(const model::Model& m, int subnet);
+/// The target's NSG stages (the subnet's, then the NIC's; a private endpoint's subnet NSG only when its network
+/// policies apply, and no NIC NSG), and its subnet (`subnet`).
+std::array<Stage, 2> target_nsg_stages(const model::Model& m, const EastWestEnds& ends, int& subnet);
+
+inline constexpr const char* kGatewaySourceNote =
+    "on-premises addresses arriving through the virtual network gateway: no outbound NSG applies (NSGs are not "
+    "supported on the GatewaySubnet); the gateway subnet's routes are used";
+inline constexpr const char* kApplianceForwardsNote =
+    "assumed: the appliance forwards every packet unchanged (its own filtering and address translation are unknown)";
+inline constexpr const char* kUnknownApplianceNote =
+    "next hop not in the input: assumed to forward every packet unchanged to the target";
+inline constexpr const char* kDeviceUnreachableNote =
+    "the next hop's virtual network is not connected to the source's (peering is not transitive)";
+inline constexpr const char* kNotConnectedNote =
+    "the virtual networks are not connected: not peered (peering is not transitive), peered on one side only, not "
+    "Connected, or the receiving side does not allow forwarded traffic";
+inline constexpr const char* kChainedApplianceNote =
+    "the next hop sends the packet to another appliance: chains of appliances are not followed";
+inline constexpr const char* kEndpointPoliciesOffNote =
+    "private endpoint network policies are disabled on the subnet: its NSG does not apply to the private endpoint";
+inline constexpr const char* kEndpointNoNicNsgNote = "a private endpoint has no NIC NSG";
+inline constexpr const char* kApplicationSnatNote =
+    "application rule: the firewall translates the source to its own address (SNAT); the target's NSGs see the "
+    "firewall subnet";
+
+}  // namespace east_west_internal
+}  // namespace exposim::solver

@@ -1,0 +1,466 @@
+// East-west reachability (solver/east_west.h, docs/model.md "East-west reachability"): scenario tests worked out by
+// hand, each on a small estate built in code.
+#include <catch2/catch.hpp>
+
+#include <set>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "model/model.h"
+#include "solver/east_west.h"
+#include "tests/model_builder.h"
+
+using namespace exposim;
+using namespace exposim::testing;
+using solver::HopKind;
+using solver::ReachSource;
+
+namespace {
+
+/// Makes every rule of NSG `nsg` whose name starts with "out-" an outbound rule (the builder writes inbound ones).
+void make_outbound(EstateBuilder& b, const std::string& nsg) {
+  for (auto& g : b.m.nsgs) {
+    if (g.name != nsg) continue;
+    for (auto& r : g.rules) {
+      if (r.name.rfind("out-", 0) == 0) r.direction = model::Direction::kOutbound;
+    }
+  }
+}
+
+int nic_of(const model::Model& m, const std::string& vm) {
+  for (std::size_t n = 0; n < m.nics.size(); ++n) {
+    if (m.nics[n].name == vm + "-nic") return static_cast<int>(n);
+  }
+  FAIL("no NIC for " << vm);
+  return -1;
+}
+
+int subnet_of(const model::Model& m, const std::string& name) {
+  for (std::size_t s = 0; s < m.subnets.size(); ++s) {
+    if (m.subnets[s].name == name) return static_cast<int>(s);
+  }
+  FAIL("no subnet " << name);
+  return -1;
+}
+
+ReachSource from_vm(const model::Model& m, const std::string& vm) {
+  ReachSource s;
+  s.kind = ReachSource::Kind::kIpConfiguration;
+  s.ip_configuration = model::IpConfigIndex{nic_of(m, vm), 0};
+  return s;
+}
+
+/// A hop, briefly: the NSG rule, route, firewall rule or admin rule that decided it.
+std::string ew_hop_text(const model::Model& m, const solver::Hop& h) {
+  switch (h.kind) {
+    case HopKind::kSource:
+      return h.resource_kind == model::ResourceKind::kNetworkInterface
+                 ? "from:" + m.nics[h.resource].name
+                 : "from:" + (h.resource >= 0 ? m.subnets[h.resource].name : std::string("?"));
+    case HopKind::kNsg: {
+      std::string s = std::string("nsg(") + h.scope + "):";
+      if (h.resource < 0) return s + "missing";
+      return s + m.nsgs[h.resource].name + "/" + (h.rule >= 0 ? m.nsgs[h.resource].rules[h.rule].name : "?");
+    }
+    case HopKind::kNoNsg: return std::string("no-nsg(") + h.scope + ")";
+    case HopKind::kRoute: {
+      const std::string what = h.resource >= 0 ? m.route_tables[h.resource].routes[h.rule].name : h.note;
+      return std::string("route(") + h.scope + "):" + what;
+    }
+    case HopKind::kFirewall: {
+      const auto& fw = m.firewalls[h.resource];
+      if (h.rule < 0) return "fw:" + fw.name;
+      const auto& at = fw.order[h.rule];
+      return std::string("fw(") + h.scope + "):" + fw.classic[at.collection].rules[at.rule].name;
+    }
+    case HopKind::kAppliance: return "appliance:" + (h.resource >= 0 ? m.nics[h.resource].name : std::string("?"));
+    case HopKind::kAdminRule: return "admin:" + std::to_string(h.rule);
+    case HopKind::kTarget:
+      return h.resource_kind == model::ResourceKind::kPrivateEndpoint ? "to:" + m.private_endpoints[h.resource].name
+                                                                      : "to:" + m.nics[h.resource].name;
+    default: return "?";
+  }
+}
+
+/// One flow per line: source NIC -> target, protocol, ports, sources, path.
+std::string flow_line(const model::Model& m, const solver::ReachFlow& f) {
+  const std::string target =
+      f.target_kind == model::ResourceKind::kPrivateEndpoint ? m.private_endpoints[f.target].name : m.nics[f.nic].name;
+  std::string s = fmt::format("{} -> {} {} {} from {} |", f.source.nic >= 0 ? m.nics[f.source.nic].name : "-", target,
+                              model::to_string(f.protocol), model::to_string(f.ports),
+                              fmt::join(model::to_cidr_strings(f.sources), ","));
+  for (const auto& h : f.path) s += " " + ew_hop_text(m, h);
+  return s;
+}
+
+std::vector<std::string> lines(const model::Model& m, const std::vector<solver::ReachFlow>& flows) {
+  std::vector<std::string> out;
+  for (const auto& f : flows) out.push_back(flow_line(m, f));
+  return out;
+}
+
+/// The TCP ports that source `vm` reaches at target NIC `target` (its flows' union).
+std::string tcp_ports(const model::Model& m, const solver::Reach& r, const std::string& target) {
+  model::PortSet ports;
+  for (const auto& f : r.flows) {
+    if (f.nic >= 0 && m.nics[f.nic].name == target + "-nic" && f.protocol == model::Protocol::kTcp) {
+      ports = ports.unite(f.ports);
+    }
+  }
+  return model::to_string(ports);
+}
+
+std::set<std::string> targets_reached(const model::Model& m, const solver::Reach& r) {
+  std::set<std::string> out;
+  for (const auto& f : r.flows) {
+    out.insert(f.target_kind == model::ResourceKind::kPrivateEndpoint ? m.private_endpoints[f.target].name
+                                                                      : m.nics[f.nic].name);
+  }
+  return out;
+}
+
+/// vnet 10.0.0.0/16: web 10.0.1.0/24 (vm web 10.0.1.4, NIC NSG nsg-web), db 10.0.2.0/24 (vm db 10.0.2.4, NIC NSG
+/// nsg-db admitting 22 and 80 from VirtualNetwork, denying the rest).
+EstateBuilder one_vnet(bool deny_ssh_out) {
+  EstateBuilder b;
+  b.vnet("vnet", {"10.0.0.0/16"})
+      .subnet("vnet", "web", "10.0.1.0/24")
+      .subnet("vnet", "db", "10.0.2.0/24")
+      .nsg("nsg-web", deny_ssh_out ? std::vector<RuleSpec>{{"out-deny-ssh", 100, kDeny, tcp(), {"*"}, {"22"}}}
+                                   : std::vector<RuleSpec>{})
+      .nsg("nsg-db", {{"allow-ssh", 100, kAllow, tcp(), {"VirtualNetwork"}, {"22"}},
+                      {"allow-http", 110, kAllow, tcp(), {"VirtualNetwork"}, {"80"}},
+                      {"deny-all", 4000, kDeny, any_protocol(), {"*"}, {"*"}}})
+      .vm("web", "vnet", "web", "10.0.1.4", "", "nsg-web")
+      .vm("db", "vnet", "db", "10.0.2.4", "", "nsg-db");
+  make_outbound(b, "nsg-web");
+  return b;
+}
+
+}  // namespace
+
+TEST_CASE("east-west: an outbound deny at the source NIC stops that port only", "[solver][east-west]") {
+  // web -> db: nsg-web's outbound out-deny-ssh (100) denies TCP 22 to anywhere; the rest of web's packets go out by
+  // AllowVnetOutBound (10.0.2.4 is in the VNet), the system route 10.0.0.0/16 -> VnetLocal delivers them, and
+  // nsg-db admits TCP 22 and 80 from VirtualNetwork. So web reaches db on TCP 80 only (22 is stopped on the way out).
+  auto m = one_vnet(true).done();
+  const auto r = solver::reach(m, from_vm(m, "web"));
+  CHECK(tcp_ports(m, r, "db") == "80");
+  REQUIRE(r.flows.size() == 1);
+  CHECK(flow_line(m, r.flows[0]) ==
+        "web-nic -> db-nic tcp 80 from 10.0.1.4/32 | from:web-nic nsg(nic-outbound):nsg-web/AllowVnetOutBound "
+        "no-nsg(subnet-outbound) route(forward):virtual-network no-nsg(subnet) nsg(nic):nsg-db/allow-http "
+        "route(return):virtual-network to:db-nic");
+  CHECK(r.broken.empty());
+  CHECK(r.source_classes == 1);
+  // Without the outbound rule, 22 passes as well (22 and 80 by their own inbound rules).
+  auto open = one_vnet(false).done();
+  const auto o = solver::reach(open, from_vm(open, "web"));
+  CHECK(tcp_ports(open, o, "db") == "22,80");
+  // db reaches web on everything: web's NSG has only the default rules, and AllowVnetInBound admits 10.0.2.4.
+  const auto back = solver::reach(m, from_vm(m, "db"));
+  REQUIRE_FALSE(back.flows.empty());
+  CHECK(tcp_ports(m, back, "web") == "0-65535");
+}
+
+namespace {
+
+/// Azure Firewall `fw` at 10.0.1.4 in hub's AzureFirewallSubnet, with one network rule collection "net" (Allow,
+/// priority 100) holding TCP rule "sql" from 10.1.0.0/16 to 10.2.0.0/16 on 1433 (none when `rule` is false).
+void hub_firewall(EstateBuilder& b, bool rule = true) {
+  model::Firewall fw;
+  fw.name = "fw";
+  fw.id = rid("Microsoft.Network/azureFirewalls", "fw");
+  fw.key = model::canonical_id(fw.id);
+  model::FirewallIpConfiguration ipc;
+  ipc.name = "ipc";
+  ipc.subnet.id = model::canonical_id(rid("Microsoft.Network/virtualNetworks", "hub") + "/subnets/AzureFirewallSubnet");
+  ipc.private_ip = model::IpAddress::parse("10.0.1.4");
+  fw.ip_configurations.push_back(ipc);
+  model::FirewallRuleCollection c;
+  c.name = "net";
+  c.priority = 100;
+  c.kind = model::FirewallRuleKind::kNetwork;
+  c.action = model::FirewallAction::kAllow;
+  if (rule) {
+    model::FirewallRule r;
+    r.name = "sql";
+    r.kind = model::FirewallRuleKind::kNetwork;
+    r.protocols = tcp();
+    r.sources.prefixes.push_back(prefix("10.1.0.0/16"));
+    r.destinations.prefixes.push_back(prefix("10.2.0.0/16"));
+    r.destination_ports = ports({"1433"});
+    c.rules.push_back(r);
+  }
+  fw.classic.push_back(c);
+  b.m.firewalls.push_back(fw);
+}
+
+/// Hub 10.0.0.0/16 (AzureFirewallSubnet 10.0.1.0/26, firewall 10.0.1.4) peered with spoke-a 10.1.0.0/16 (vm a
+/// 10.1.1.4) and spoke-b 10.2.0.0/16 (vm b 10.2.1.4), both peerings allowing forwarded traffic; no NSG anywhere.
+/// `udr_a`: spoke-a's subnet sends 10.2.0.0/16 to the firewall; `udr_b`: spoke-b's sends 10.1.0.0/16 to it;
+/// `direct`: the spokes are also peered with each other.
+EstateBuilder hub_and_spokes(bool udr_a, bool udr_b, bool direct = false, bool rule = true) {
+  EstateBuilder b;
+  b.vnet("hub", {"10.0.0.0/16"})
+      .vnet("spoke-a", {"10.1.0.0/16"})
+      .vnet("spoke-b", {"10.2.0.0/16"})
+      .subnet("hub", "AzureFirewallSubnet", "10.0.1.0/26")
+      .subnet("spoke-a", "app", "10.1.1.0/24", "", udr_a ? "rt-a" : "")
+      .subnet("spoke-b", "db", "10.2.1.0/24", "", udr_b ? "rt-b" : "")
+      .peer("hub", "spoke-a", {true, true, true})
+      .peer("hub", "spoke-b", {true, true, true})
+      .vm("a", "spoke-a", "app", "10.1.1.4")
+      .vm("b", "spoke-b", "db", "10.2.1.4");
+  if (udr_a) b.route_to_appliance("rt-a", "10.2.0.0/16", "10.0.1.4");
+  if (udr_b) b.route_to_appliance("rt-b", "10.1.0.0/16", "10.0.1.4");
+  if (direct) b.peer("spoke-a", "spoke-b");
+  hub_firewall(b, rule);
+  return b;
+}
+
+}  // namespace
+
+TEST_CASE("east-west: spoke to spoke through the hub firewall passes its network rule only", "[solver][east-west]") {
+  // a (10.1.1.4) -> b (10.2.1.4): rt-a sends 10.2.0.0/16 to the firewall 10.0.1.4 (spoke-a is peered with the hub,
+  // where it is); the firewall's network rule sql allows TCP 10.1.0.0/16 -> 10.2.0.0/16 on 1433, and denies the rest
+  // by default; the firewall subnet's system peering route delivers to spoke-b, whose peering accepts forwarded
+  // traffic; no NSG; b's reply takes rt-b's 10.1.0.0/16 back to the same firewall. So: TCP 1433 only.
+  auto m = hub_and_spokes(true, true).done();
+  const auto r = solver::reach(m, from_vm(m, "a"));
+  REQUIRE(r.flows.size() == 1);
+  CHECK(flow_line(m, r.flows[0]) ==
+        "a-nic -> b-nic tcp 1433 from 10.1.1.4/32 | from:a-nic no-nsg(nic-outbound) no-nsg(subnet-outbound) "
+        "route(forward):route-10.2.0.0/16 fw(network):sql route(forward):peering no-nsg(subnet) no-nsg(nic) "
+        "route(return):route-10.1.0.0/16 to:b-nic");
+  CHECK(r.broken.empty());
+  // Without the rule the firewall denies everything: nothing is reached.
+  auto closed = hub_and_spokes(true, true, false, false).done();
+  CHECK(solver::reach(closed, from_vm(closed, "a")).flows.empty());
+}
+
+TEST_CASE("east-west: peering is not transitive: spoke to spoke without a hub route reaches nothing",
+          "[solver][east-west]") {
+  // a -> b without a route: spoke-a knows 10.0.0.0/16 (hub, peering) and its own space; 10.2.1.4 falls in the
+  // reserved 10.0.0.0/8 system route, next hop None: dropped. The hub has no NIC, so a reaches nothing at all.
+  auto m = hub_and_spokes(false, false).done();
+  const auto r = solver::reach(m, from_vm(m, "a"));
+  CHECK(r.flows.empty());
+  CHECK(r.broken.empty());
+  // The path stops at the route, which says why.
+  solver::EastWestEnds ends;
+  ends.from = model::IpConfigIndex{nic_of(m, "a"), 0};
+  ends.to = *model::IpAddress::parse("10.2.1.4");
+  ends.x = model::IpConfigIndex{nic_of(m, "b"), 0};
+  const auto path = solver::east_west_path(m, ends);
+  REQUIRE_FALSE(path.empty());
+  CHECK(path.back().kind == HopKind::kRoute);
+  CHECK(std::string(path.back().note) == "next hop None: the packet is dropped");
+}
+
+TEST_CASE("east-west: a request through the firewall whose reply comes straight back is broken",
+          "[solver][east-west]") {
+  // The spokes are peered directly too. a's subnet has no route: 10.2.1.4 goes by the direct peering; b's rt-b
+  // sends replies to 10.1.0.0/16 to the firewall. The request crossed nothing, the reply a firewall: asymmetric, so
+  // every flow a -> b is broken, and none is reported as working.
+  auto m = hub_and_spokes(false, true, true).done();
+  const auto r = solver::reach(m, from_vm(m, "a"));
+  CHECK(r.flows.empty());
+  REQUIRE_FALSE(r.broken.empty());
+  for (const auto& f : r.broken) {
+    REQUIRE(f.broken);
+    CHECK(f.broken->code == solver::BrokenCode::kEastWestAsymmetric);
+    CHECK(f.broken->firewall == -1);
+    CHECK(f.nic == nic_of(m, "b"));
+  }
+  // With both routes through the firewall the same estate works (on 1433).
+  auto sym = hub_and_spokes(true, true, true).done();
+  const auto s = solver::reach(sym, from_vm(sym, "a"));
+  CHECK(s.broken.empty());
+  CHECK(tcp_ports(sym, s, "b") == "1433");
+}
+
+TEST_CASE("east-west: a private endpoint's subnet NSG applies only with network policies enabled",
+          "[solver][east-west]") {
+  // vnet 10.0.0.0/16: app 10.0.1.0/24 (vm app 10.0.1.4), pe 10.0.3.0/24 whose NSG nsg-pe denies everything inbound
+  // (priority 100). Private endpoint pe-sql at 10.0.3.5. Policies Disabled: the NSG does not apply, app reaches the
+  // endpoint on every port and protocol. Enabled: nsg-pe's deny-all decides: nothing.
+  for (const auto policy : {model::PrivateEndpointPolicy::kDisabled, model::PrivateEndpointPolicy::kEnabled}) {
+    EstateBuilder b;
+    b.vnet("vnet", {"10.0.0.0/16"})
+        .subnet("vnet", "app", "10.0.1.0/24")
+        .subnet("vnet", "pe", "10.0.3.0/24", "nsg-pe")
+        .nsg("nsg-pe", {{"deny-all", 100, kDeny, any_protocol(), {"*"}, {"*"}}})
+        .vm("app", "vnet", "app", "10.0.1.4");
+    b.m.subnets.back().private_endpoint_policies = policy;
+    model::PrivateEndpoint pe;
+    pe.name = "pe-sql";
+    pe.id = rid("Microsoft.Network/privateEndpoints", "pe-sql");
+    pe.key = model::canonical_id(pe.id);
+    pe.subnet.id = model::canonical_id(rid("Microsoft.Network/virtualNetworks", "vnet") + "/subnets/pe");
+    pe.private_ips.push_back(*model::IpAddress::parse("10.0.3.5"));
+    b.m.private_endpoints.push_back(pe);
+    auto m = b.done();
+    const auto r = solver::reach(m, from_vm(m, "app"));
+    if (policy == model::PrivateEndpointPolicy::kDisabled) {
+      CAPTURE(lines(m, r.flows));
+      REQUIRE(r.flows.size() == 5);  // tcp, udp, icmp, esp, ah
+      CHECK(flow_line(m, r.flows[0]) ==
+            "app-nic -> pe-sql tcp 0-65535 from 10.0.1.4/32 | from:app-nic no-nsg(nic-outbound) "
+            "no-nsg(subnet-outbound) route(forward):private-endpoint no-nsg(subnet) no-nsg(nic) "
+            "route(return):virtual-network to:pe-sql");
+      CHECK(r.flows[0].target_kind == model::ResourceKind::kPrivateEndpoint);
+      CHECK(r.flows[0].destinations == model::to_set(*model::IpAddress::parse("10.0.3.5")));
+    } else {
+      CHECK(r.flows.empty());
+    }
+  }
+}
+
+TEST_CASE("east-west: an ASG-to-ASG rule admits the source ASG's members only", "[solver][east-west]") {
+  // db's subnet NSG: allow-sql (100) TCP 1433 from ASG web to ASG db, deny-all (200). web1 (10.0.1.4) is in ASG
+  // web, web2 (10.0.1.5) is not; db (10.0.2.4) is in ASG db. web1 reaches db on TCP 1433 only, web2 nothing.
+  EstateBuilder b;
+  b.vnet("vnet", {"10.0.0.0/16"})
+      .subnet("vnet", "web", "10.0.1.0/24")
+      .subnet("vnet", "db", "10.0.2.0/24", "nsg-db")
+      .asg("web")
+      .asg("db")
+      .nsg("nsg-db", {{"allow-sql", 100, kAllow, tcp(), {"asg:web"}, {"1433"}, {"asg:db"}},
+                      {"deny-all", 200, kDeny, any_protocol(), {"*"}, {"*"}}})
+      .vm("web1", "vnet", "web", "10.0.1.4", "", "", {"web"})
+      .vm("web2", "vnet", "web", "10.0.1.5")
+      .vm("db", "vnet", "db", "10.0.2.4", "", "", {"db"});
+  auto m = b.done();
+  const auto r1 = solver::reach(m, from_vm(m, "web1"));
+  CHECK(tcp_ports(m, r1, "db") == "1433");
+  std::size_t to_db = 0;
+  for (const auto& f : r1.flows) {
+    if (f.nic != nic_of(m, "db")) continue;
+    ++to_db;
+    CHECK(flow_line(m, f) ==
+          "web1-nic -> db-nic tcp 1433 from 10.0.1.4/32 | from:web1-nic no-nsg(nic-outbound) no-nsg(subnet-outbound) "
+          "route(forward):virtual-network nsg(subnet):nsg-db/allow-sql no-nsg(nic) route(return):virtual-network "
+          "to:db-nic");
+  }
+  CHECK(to_db == 1);
+  const auto r2 = solver::reach(m, from_vm(m, "web2"));
+  CHECK(tcp_ports(m, r2, "db") == "");
+  CHECK(targets_reached(m, r2) == std::set<std::string>{"web1-nic"});
+  // The subnet as a source: both NICs in one class (same subnet, no NIC NSG), the ASG rule still tells them apart.
+  ReachSource web;
+  web.kind = ReachSource::Kind::kSubnet;
+  web.subnet = subnet_of(m, "web");
+  const auto rs = solver::reach(m, web);
+  CHECK(rs.source_classes == 1);
+  model::IpSet to_db_sources;
+  for (const auto& f : rs.flows) {
+    if (f.nic == nic_of(m, "db")) to_db_sources = to_db_sources.unite(f.sources);
+  }
+  CHECK(to_db_sources == model::to_set(*model::IpAddress::parse("10.0.1.4")));
+}
+
+TEST_CASE("east-west: the VirtualNetwork tag covers a peer only with allowVirtualNetworkAccess",
+          "[solver][east-west]") {
+  // a 10.1.0.0/16 (vm src 10.1.1.4) peered with b 10.2.0.0/16 (vm dst 10.2.1.4, NIC NSG nsg-dst with the default
+  // rules only; vm dst2 10.2.1.5 whose nsg-dst2 adds allow-https (100) TCP 443 from 10.1.0.0/16).
+  // Access allowed: 10.1.0.0/16 is in b's VirtualNetwork tag, AllowVnetInBound admits everything to dst (and to
+  // dst2). Access not allowed (both sides): the peering still carries traffic, but the tag leaves a's space out:
+  // DenyAllInBound stops everything to dst; dst2's explicit prefix rule still admits 443.
+  for (const bool access : {true, false}) {
+    EstateBuilder b;
+    b.vnet("a", {"10.1.0.0/16"})
+        .vnet("b", {"10.2.0.0/16"})
+        .subnet("a", "sa", "10.1.1.0/24")
+        .subnet("b", "sb", "10.2.1.0/24")
+        .peer("a", "b", {true, access, false})
+        .nsg("nsg-dst", {})
+        .nsg("nsg-dst2", {{"allow-https", 100, kAllow, tcp(), {"10.1.0.0/16"}, {"443"}}})
+        .vm("src", "a", "sa", "10.1.1.4")
+        .vm("dst", "b", "sb", "10.2.1.4", "", "nsg-dst")
+        .vm("dst2", "b", "sb", "10.2.1.5", "", "nsg-dst2");
+    auto m = b.done();
+    const auto r = solver::reach(m, from_vm(m, "src"));
+    CAPTURE(access, lines(m, r.flows));
+    if (access) {
+      CHECK(tcp_ports(m, r, "dst") == "0-65535");
+      CHECK(tcp_ports(m, r, "dst2") == "0-65535");
+    } else {
+      CHECK(tcp_ports(m, r, "dst") == "");
+      CHECK(tcp_ports(m, r, "dst2") == "443");
+      CHECK(targets_reached(m, r) == std::set<std::string>{"dst2-nic"});
+    }
+  }
+}
+
+TEST_CASE("east-west: a subnet or VNet source gives the union of its ip configurations' flows", "[solver][east-west]") {
+  // one_vnet plus web2 (10.0.1.5, no NIC NSG) and web3 (10.0.1.6, nsg-web) in web: the subnet's flows are those of
+  // reach() from web, web2 and web3 one by one (the order is by source first); web and web3 share a class.
+  auto b = one_vnet(true);
+  b.vm("web2", "vnet", "web", "10.0.1.5").vm("web3", "vnet", "web", "10.0.1.6", "", "nsg-web");
+  auto m = b.done();
+  ReachSource web;
+  web.kind = ReachSource::Kind::kSubnet;
+  web.subnet = subnet_of(m, "web");
+  const auto rs = solver::reach(m, web);
+  CHECK(rs.source_classes == 2);
+  std::vector<std::string> one_by_one;
+  for (const char* vm : {"web", "db", "web2", "web3"}) {
+    if (std::string(vm) == "db") continue;
+    for (auto& l : lines(m, solver::reach(m, from_vm(m, vm)).flows)) one_by_one.push_back(l);
+  }
+  CHECK(lines(m, rs.flows) == one_by_one);
+  // web3 is limited like web: its 22 to db is denied on the way out.
+  CHECK(tcp_ports(m, solver::reach(m, from_vm(m, "web3")), "db") == "80");
+  // The VNet: every NIC of both subnets.
+  ReachSource vnet;
+  vnet.kind = ReachSource::Kind::kVirtualNetwork;
+  vnet.vnet = 0;
+  std::vector<std::string> all;
+  for (std::size_t n = 0; n < m.nics.size(); ++n) {
+    for (auto& l : lines(m, solver::reach(m, from_vm(m, m.nics[n].name.substr(0, m.nics[n].name.size() - 4))).flows)) {
+      all.push_back(l);
+    }
+  }
+  const auto rv = solver::reach(m, vnet);
+  CHECK(rv.source_classes == 3);
+  CHECK(lines(m, rv.flows) == all);
+}
+
+TEST_CASE("east-west: the result does not depend on the number of jobs", "[solver][east-west]") {
+  // Every VNet of the hub-and-spoke estate (with more VMs) as a source, with 1 and 3 workers: the same flows.
+  auto b = hub_and_spokes(true, true, true);
+  for (int i = 5; i < 12; ++i) {
+    b.vm(fmt::format("a{}", i), "spoke-a", "app", fmt::format("10.1.1.{}", i));
+    b.vm(fmt::format("b{}", i), "spoke-b", "db", fmt::format("10.2.1.{}", i));
+  }
+  auto m = b.done();
+  for (int v = 0; v < 3; ++v) {
+    ReachSource s;
+    s.kind = ReachSource::Kind::kVirtualNetwork;
+    s.vnet = v;
+    solver::ReachOptions one;
+    one.jobs = 1;
+    solver::ReachOptions three;
+    three.jobs = 3;
+    const auto r1 = solver::reach(m, s, one);
+    const auto r3 = solver::reach(m, s, three);
+    CHECK(lines(m, r1.flows) == lines(m, r3.flows));
+    CHECK(lines(m, r1.broken) == lines(m, r3.broken));
+    CHECK(r1.evaluations == r3.evaluations);
+    if (v != 1) continue;
+    // From spoke-a: every a* to every b* on TCP 1433 through the firewall; within spoke-a, everything.
+    std::size_t to_b = 0;
+    for (const auto& f : r1.flows) {
+      if (m.nics[f.nic].name[0] == 'b') {
+        ++to_b;
+        CHECK(model::to_string(f.ports) == "1433");
+      }
+    }
+    CHECK(to_b == 8 * 8);
+    CHECK(r1.flows.size() == 8 * 8 + 8 * 7 * 5);
+  }
+}
