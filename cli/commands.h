@@ -29,6 +29,7 @@ const std::vector<Command>& commands();
 /// The options of each command, and what it runs (cli/<name>_command.cpp).
 Command::Run analyze_command(CLI::App& cmd);
 Command::Run explain_command(CLI::App& cmd);
+Command::Run reach_command(CLI::App& cmd);
 Command::Run graph_command(CLI::App& cmd);
 Command::Run check_command(CLI::App& cmd);
 Command::Run recommend_command(CLI::App& cmd);
