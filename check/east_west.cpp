@@ -157,7 +157,8 @@ AssertionResult evaluate_reach(const Assertion& as, const model::Model& m) {
                   ? fmt::format("{} from {} to {}: none passes more than allowed", east_west_plural(flows, "flow"),
                                 east_west_plural(sources.size(), "source"),
                                 east_west_plural(target_configs.size() + target_endpoints.size(), "target"))
-                  : fmt::format("{} of {} violate it", r.findings.size(), east_west_plural(flows, "flow"));
+                  : fmt::format("{} of {} violate{} it", r.findings.size(), east_west_plural(flows, "flow"),
+                                r.findings.size() == 1 ? "s" : "");
   r.passed = r.findings.empty();
   return r;
 }
