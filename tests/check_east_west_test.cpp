@@ -126,7 +126,8 @@ TEST_CASE("check reach: a flow beyond what is allowed is a violation at the targ
 
   const auto& typo = c.results[2];
   CHECK_FALSE(typo.passed);
-  CHECK(typo.summary == "the 'from' selector matches no ip configuration; subnet 'snet-wbe': did you mean 'snet-web'?");
+  CHECK(typo.summary ==
+        "the 'from' selector matches no ip configuration; subnet 'snet-wbe': did you mean 'snet-web' or 'snet-db'?");
 }
 
 TEST_CASE("check segmentation: pairs passing more than allowed, and a pair that names no group", "[check][east-west]") {
@@ -180,8 +181,8 @@ TEST_CASE("check reach and segmentation specs: bad keys and values are errors at
   CHECK(east_west_spec_errors(R"([{"name": "a", "kind": "segmentation", "by": "asg", "within-group": "no",
         "allow": [{"from": "x", "ports": "abc", "proto": "tcp"}, 3]}])") ==
         std::vector<std::string>{
-            "spec.json: /assertions/0/allow/0/ports: error: port range 'abc' is not a port or range "
-            "[spec-invalid-value]",
+            "spec.json: /assertions/0/allow/0/ports: error: 'abc' is not a port or port range, expected e.g. 443 or "
+            "'8000-8080' [spec-invalid-value]",
             "spec.json: /assertions/0/allow/0/proto: error: unknown key 'proto' in an allowed pair; expected from, "
             "to, protocols, ports [spec-unknown-key]",
             "spec.json: /assertions/0/allow/0: error: allowed pair has no 'to' [spec-missing-key]",
