@@ -88,6 +88,8 @@ ordered_json reach_target_json(const model::Model& m, const ReachFlow& f) {
   return target_json(m, f.nic, f.ip_configuration, f.vm);
 }
 
+}  // namespace
+
 ordered_json reach_flow_json(const model::Model& m, const ReachFlow& f) {
   ordered_json j;
   j["source"] = reach_source_json(m, f);
@@ -105,6 +107,8 @@ ordered_json reach_flow_json(const model::Model& m, const ReachFlow& f) {
   j["path"] = std::move(path);
   return j;
 }
+
+namespace {
 
 ordered_json reach_query_source_json(const model::Model& m, const solver::ReachSource& s) {
   using K = solver::ReachSource::Kind;

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "model/diagnostic.h"
 #include "model/model.h"
 #include "solver/east_west.h"
@@ -31,6 +33,10 @@ std::string reach_flow_target(const model::Model& m, const solver::ReachFlow& f)
 /// subnet: nsg-db/allow-sql-from-web (100) > nic: no NSG"; a user-defined route, a firewall's rule, an appliance and
 /// security admin rules where the path meets them.
 std::string reach_rules_text(const model::Model& m, const solver::ReachFlow& f);
+
+/// One flow as the JSON document writes it: source, target, protocol, ports, sources, destinations, broken, path
+/// (check's evidence writes the same object).
+nlohmann::ordered_json reach_flow_json(const model::Model& m, const solver::ReachFlow& f);
 
 /// The table: a header line naming the sources, one row per flow (SOURCE, TARGET, IP, PROTO, PORTS, SOURCES, RULES),
 /// the counts, then the broken flows apart with why. Returns the number of rows.
