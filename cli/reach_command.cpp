@@ -29,11 +29,12 @@ struct ReachCommand {
   std::string format = "table";
   std::string output;
 
-  /// Prints the error of a --from, --to or --gateway that names nothing usable, and its candidates.
+  /// Prints the error of a --from, --to or --gateway that names nothing usable in the input, and its candidates: exit
+  /// 2, as explain's unknown target and source (the answer depends on what the input holds).
   static int query_error(const model::Model& m, const solver::ReachQueryError& e, std::ostream& err) {
     err << "exposim: error: " << terminal_cell(reach_error_text(m, e)) << '\n';
     for (const auto& c : reach_candidates_text(m, e)) err << "exposim: note: candidate: " << terminal_cell(c) << '\n';
-    return kExitUsage;
+    return kExitBadInput;
   }
 
   int run(std::ostream& out, std::ostream& err) const {

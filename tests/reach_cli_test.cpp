@@ -28,17 +28,17 @@ std::string reach_estate_path() {
   return path;
 }
 
-TEST_CASE("reach with an unknown source exits 3 and suggests the nearest name", "[cli][reach]") {
+TEST_CASE("reach with an unknown source exits 2 and suggests the nearest name", "[cli][reach]") {
   const auto r = run_exposim({"reach", reach_estate_path(), "--from", "vm-wbe", "--quiet"});
-  CHECK(r.code == cli::kExitUsage);
+  CHECK(r.code == cli::kExitBadInput);
   CHECK(r.out.empty());
   CHECK(r.err.starts_with("exposim: error: --from: unknown source 'vm-wbe': expected a private IP address"));
   CHECK(r.err.ends_with("; did you mean 'vm-web' or 'vm-db'?\n"));
 }
 
-TEST_CASE("reach with an ambiguous subnet lists the candidates as notes and exits 3", "[cli][reach]") {
+TEST_CASE("reach with an ambiguous subnet lists the candidates as notes and exits 2", "[cli][reach]") {
   const auto r = run_exposim({"reach", reach_estate_path(), "--from", "subnet:app", "--quiet"});
-  CHECK(r.code == cli::kExitUsage);
+  CHECK(r.code == cli::kExitBadInput);
   const std::string sub = "/subscriptions/00000000-0000-0000-0000-00000000ab21/resourceGroups/";
   CHECK(r.err ==
         "exposim: error: --from: 'subnet:app' names 2 resources; give one of them by its id, or as subnet:VNET/NAME\n"
@@ -49,18 +49,18 @@ TEST_CASE("reach with an ambiguous subnet lists the candidates as notes and exit
             sub + "rg-data/providers/Microsoft.Network/virtualNetworks/vnet-data/subnets/app)\n");
 }
 
-TEST_CASE("reach query errors about --to and --gateway exit 3", "[cli][reach]") {
+TEST_CASE("reach query errors about --to and --gateway exit 2 and a missing --from 3", "[cli][reach]") {
   const auto to = run_exposim({"reach", reach_estate_path(), "--from", "vm-web", "--to", "10.99.0.1", "--quiet"});
-  CHECK(to.code == cli::kExitUsage);
+  CHECK(to.code == cli::kExitBadInput);
   CHECK(to.err.starts_with("exposim: error: --to: unknown target '10.99.0.1'"));
   const auto gateway =
       run_exposim({"reach", reach_estate_path(), "--from", "vm-web", "--gateway", "vnet-front", "--quiet"});
-  CHECK(gateway.code == cli::kExitUsage);
+  CHECK(gateway.code == cli::kExitBadInput);
   CHECK(gateway.err ==
         "exposim: error: --gateway applies only to an on-premises --from (an address or prefix outside every virtual "
         "network)\n");
   const auto unheld = run_exposim({"reach", reach_estate_path(), "--from", "10.10.1.99", "--quiet"});
-  CHECK(unheld.code == cli::kExitUsage);
+  CHECK(unheld.code == cli::kExitBadInput);
   CHECK(
       unheld.err.starts_with("exposim: error: --from: no ip configuration holds 10.10.1.99 in subnet "
                              "'vnet-front/web'; --from subnet:vnet-front/web reaches from the whole subnet\n"));
