@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "check/east_west.h"
 #include "model/ascii.h"
 #include "model/placement.h"
 #include "model/suggest.h"
@@ -83,26 +84,6 @@ Attributes attributes(const model::Model& m, const Subject& s) {
 /// A pattern starting with '/' matches the id, any other the name.
 bool name_or_id(std::string_view pattern, const model::ResourceBase& r) {
   return glob_match(pattern, pattern.starts_with('/') ? std::string_view(r.id) : std::string_view(r.name));
-}
-
-/// "; name 'vm-webb': did you mean 'vm-web'?" for the first literal name, subnet or VNet pattern of `sel` (no '*'
-/// or '?', not an id) that names no resource of its kind while some name is near it; "" otherwise.
-std::string selector_suggestion(const model::Model& m, const Selector& sel) {
-  const std::vector<std::string> all = model::resource_names(m);
-  const std::vector<std::string> subnets = model::names_of(m.subnets);
-  const std::vector<std::string> vnets = model::names_of(m.vnets);
-  const std::tuple<const char*, const std::vector<std::string>*, const std::vector<std::string>*> keys[] = {
-      {"name", &sel.names, &all}, {"subnet", &sel.subnets, &subnets}, {"vnet", &sel.vnets, &vnets}};
-  for (const auto& [key, patterns, names] : keys) {
-    for (const auto& p : *patterns) {
-      if (p.empty() || p.starts_with('/') || p.find_first_of("*?") != std::string::npos) continue;
-      if (std::any_of(names->begin(), names->end(), [&](const std::string& n) { return glob_match(p, n); })) continue;
-      if (const std::string hint = model::did_you_mean(p, *names); !hint.empty()) {
-        return fmt::format("; {} '{}': {}", key, p, hint);
-      }
-    }
-  }
-  return "";
 }
 
 template <typename Pred>
@@ -184,10 +165,14 @@ class Evaluator {
     if (as.kind == AssertionKind::kRecommendation) {
       return evaluate_recommendation(as, m_, solver::recommend(m_, a_, as.recommend_options));
     }
+    if (as.kind == AssertionKind::kReach) return evaluate_reach(as, m_);
+    if (as.kind == AssertionKind::kSegmentation) return evaluate_segmentation(as, m_);
     AssertionResult r;
     r.assertion = &as;
     switch (as.kind) {
-      case AssertionKind::kRecommendation: break;
+      case AssertionKind::kRecommendation:
+      case AssertionKind::kReach:
+      case AssertionKind::kSegmentation: break;
       case AssertionKind::kNotExposed:
       case AssertionKind::kNoManagementPorts: forbidden(as, r); break;
       case AssertionKind::kExposedOnly: exposed_only(as, r); break;
@@ -463,6 +448,26 @@ class Evaluator {
 };
 
 }  // namespace
+
+/// "; name 'vm-webb': did you mean 'vm-web'?" for the first literal name, subnet or VNet pattern of `sel` (no '*'
+/// or '?', not an id) that names no resource of its kind while some name is near it; "" otherwise.
+std::string selector_suggestion(const model::Model& m, const Selector& sel) {
+  const std::vector<std::string> all = model::resource_names(m);
+  const std::vector<std::string> subnets = model::names_of(m.subnets);
+  const std::vector<std::string> vnets = model::names_of(m.vnets);
+  const std::tuple<const char*, const std::vector<std::string>*, const std::vector<std::string>*> keys[] = {
+      {"name", &sel.names, &all}, {"subnet", &sel.subnets, &subnets}, {"vnet", &sel.vnets, &vnets}};
+  for (const auto& [key, patterns, names] : keys) {
+    for (const auto& p : *patterns) {
+      if (p.empty() || p.starts_with('/') || p.find_first_of("*?") != std::string::npos) continue;
+      if (std::any_of(names->begin(), names->end(), [&](const std::string& n) { return glob_match(p, n); })) continue;
+      if (const std::string hint = model::did_you_mean(p, *names); !hint.empty()) {
+        return fmt::format("; {} '{}': {}", key, p, hint);
+      }
+    }
+  }
+  return "";
+}
 
 Subject subject_of(const Exposure& e) {
   if (e.nic >= 0) return {ResourceKind::kNetworkInterface, e.nic, e.ip_configuration};

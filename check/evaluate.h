@@ -10,6 +10,7 @@
 #include "check/spec.h"
 #include "model/model.h"
 #include "solver/analysis.h"
+#include "solver/east_west.h"
 #include "solver/explain.h"
 #include "solver/recommendation.h"
 
@@ -26,6 +27,10 @@ struct Subject {
 
 /// True when `s` has every attribute `sel` asks for (an empty selector matches everything).
 bool matches(const model::Model& m, const Selector& sel, const Subject& s);
+
+/// "; name 'vm-webb': did you mean 'vm-web'?" for the first literal name, subnet or VNet pattern of `sel` (no '*'
+/// or '?', not an id) that names no resource of its kind while some name is near it; "" otherwise.
+std::string selector_suggestion(const model::Model& m, const Selector& sel);
 
 /// The subject an exposure reaches.
 Subject subject_of(const solver::Exposure& e);
@@ -53,6 +58,9 @@ struct Finding {
   /// A flow assertion whose query explain cannot answer (the trace's status is not kOk): the report words the
   /// trace's QueryError as the reason (cli/explain_query_text.h); `reason` is empty.
   bool query_error{false};
+  /// reach and segmentation: the offending part of an east-west flow (ports narrowed to what violates the
+  /// assertion; path and rules as reach() found them).
+  std::optional<solver::ReachFlow> flow{};
 };
 
 struct AssertionResult {

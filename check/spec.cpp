@@ -44,6 +44,8 @@ constexpr std::pair<AssertionKind, const char*> kAssertionKinds[] = {
     {AssertionKind::kEverySubnetHasNsg, "every-subnet-has-nsg"},
     {AssertionKind::kFlow, "flow"},
     {AssertionKind::kRecommendation, "recommendation"},
+    {AssertionKind::kReach, "reach"},
+    {AssertionKind::kSegmentation, "segmentation"},
 };
 
 }  // namespace

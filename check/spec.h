@@ -57,10 +57,12 @@ enum class AssertionKind {
   kMaxEntryPoints,
   kEverySubnetHasNsg,
   kFlow,
-  kRecommendation
+  kRecommendation,
+  kReach,
+  kSegmentation
 };
 /// "not-exposed", "exposed-only", "no-management-ports", "max-entry-points", "every-subnet-has-nsg", "flow",
-/// "recommendation".
+/// "recommendation", "reach", "segmentation".
 const char* to_string(AssertionKind k);
 /// Every kind's name as to_string() gives it, in declaration order: what a spec may write as `kind`.
 const std::vector<std::string_view>& assertion_kind_names();
@@ -81,6 +83,19 @@ struct PacketFilter {
 model::PortSet default_management_ports();
 /// Subnets exempt from every-subnet-has-nsg by default: Azure rejects or discourages an NSG on them.
 const std::vector<std::string>& default_nsg_exemptions();
+
+/// How a segmentation assertion groups the estate: by subnet, or by virtual network.
+enum class GroupBy { kSubnet, kVirtualNetwork };
+
+/// One pair of groups a segmentation assertion allows: globs over the groups' names (or ids, when the pattern starts
+/// with '/'), and what may pass from the first to the second (absent: any protocol, any port).
+struct AllowedPair {
+  std::string from;
+  std::string to;
+  std::optional<model::ProtocolMask> protocols;
+  std::optional<model::PortSet> ports;
+  model::SourceLocation where;
+};
 
 struct Assertion {
   std::string name;
@@ -110,6 +125,18 @@ struct Assertion {
   /// flow: the security admin rule expected to decide the packet (a glob over its name or id), or "none": no admin
   /// rule matches it (none apply to the target's VNet, or none of those that apply matches).
   std::optional<std::string> admin_rule;
+
+  /// reach: the sources (ip configurations) and the targets (ip configurations and private endpoints) the assertion is
+  /// about, and what may pass between them: `filter`'s protocols and ports (absent: any), or nothing (`never`).
+  Selector from;
+  Selector to;
+  bool never{false};
+
+  /// segmentation: the grouping, the pairs allowed (everything else between two groups must be denied), and whether
+  /// traffic within one group is judged too (by default it is allowed).
+  GroupBy group_by{GroupBy::kSubnet};
+  std::vector<AllowedPair> allow;
+  bool judge_within{false};
 
   /// recommendation: globs over recommendation ids (empty: every id), the least severity that counts (findings
   /// of a lower severity are not judged), the statuses a judged finding may have (empty: any but unhealthy), and

@@ -33,6 +33,8 @@ std::vector<std::string_view> keys_of(AssertionKind k) {
       return {"from", "to", "port", "protocol", "source-port", "backend", "expect", "admin-rule"};
     case AssertionKind::kRecommendation:
       return {"select", "ids", "severity", "status", "management-ports", "risky-ports"};
+    case AssertionKind::kReach: return {"from", "to", "protocols", "ports", "never"};
+    case AssertionKind::kSegmentation: return {"by", "allow", "within-group"};
   }
   return {};
 }
@@ -283,14 +285,15 @@ class Parser {
     return out;
   }
 
-  void selector(const json& v, const std::string& at, bool subnets, bool any_kind, Selector& s) {
+  void selector(const json& v, const std::string& at, bool subnets, bool any_kind, Selector& s,
+                std::string_view name = "select") {
     s.given = true;
     if (!v.is_object()) {
-      error(at, "spec-shape", fmt::format("'select' is {}, expected an object", type_name(v)));
+      error(at, "spec-shape", fmt::format("'{}' is {}, expected an object", name, type_name(v)));
       return;
     }
     if (v.empty()) {
-      error(at, "spec-invalid-value", "'select' is empty; leave it out to select everything");
+      error(at, "spec-invalid-value", fmt::format("'{}' is empty; leave it out to select everything", name));
       return;
     }
     for (const auto& [key, value] : v.items()) {
@@ -408,6 +411,30 @@ class Parser {
         for (auto& [text, tp] : strings_of(value, p, key)) a.exempt.push_back(std::move(text));
       } else if (key == "default-exempt") {
         default_exempt = bool_of(value, p, key).value_or(true);
+      } else if ((key == "from" || key == "to") && a.kind == AssertionKind::kReach) {
+        selector(value, p, false, true, key == "from" ? a.from : a.to, key);
+      } else if (key == "never") {
+        a.never = bool_of(value, p, key).value_or(false);
+      } else if (key == "by") {
+        if (auto s = string_of(value, p, key)) {
+          if (lower(*s) == "subnet") {
+            a.group_by = GroupBy::kSubnet;
+          } else if (lower(*s) == "vnet") {
+            a.group_by = GroupBy::kVirtualNetwork;
+          } else {
+            error(p, "spec-invalid-value", fmt::format("'by' is '{}', expected subnet or vnet", *s));
+          }
+        }
+      } else if (key == "within-group") {
+        if (auto s = string_of(value, p, key)) {
+          if (lower(*s) == "allowed" || lower(*s) == "judged") {
+            a.judge_within = lower(*s) == "judged";
+          } else {
+            error(p, "spec-invalid-value", fmt::format("'within-group' is '{}', expected allowed or judged", *s));
+          }
+        }
+      } else if (key == "allow") {
+        allowed_pairs(value, p, a.allow);
       } else if (key == "from") {
         if (auto s = string_of(value, p, key)) {
           if (auto ip = model::IpAddress::parse(*s)) {
@@ -500,6 +527,42 @@ class Parser {
     return a;
   }
 
+  /// A segmentation assertion's `allow`: a list of {from, to, protocols, ports}.
+  void allowed_pairs(const json& v, const std::string& at, std::vector<AllowedPair>& out) {
+    if (!v.is_array()) {
+      error(at, "spec-shape",
+            fmt::format("'allow' is {}, expected a list of {{from, to, protocols, ports}}", type_name(v)));
+      return;
+    }
+    for (std::size_t i = 0; i < v.size(); ++i) {
+      const std::string p = fmt::format("{}/{}", at, i);
+      const json& e = v[i];
+      if (!e.is_object()) {
+        error(p, "spec-shape", fmt::format("allowed pair is {}, expected an object with from and to", type_name(e)));
+        continue;
+      }
+      AllowedPair pair;
+      pair.where = doc_.at(p);
+      for (const auto& [key, value] : e.items()) {
+        const std::string kp = p + "/" + escape_token(key);
+        if (key == "from" || key == "to") {
+          if (auto s = string_of(value, kp, key)) (key == "from" ? pair.from : pair.to) = *s;
+        } else if (key == "protocols") {
+          pair.protocols = protocols_of(value, kp, key);
+        } else if (key == "ports") {
+          pair.ports = ports_of(value, kp, key);
+        } else {
+          error(kp, "spec-unknown-key",
+                fmt::format("unknown key '{}' in an allowed pair; expected from, to, protocols, ports", key));
+        }
+      }
+      for (const char* key : {"from", "to"}) {
+        if (!e.contains(key)) error(p, "spec-missing-key", fmt::format("allowed pair has no '{}'", key));
+      }
+      out.push_back(std::move(pair));
+    }
+  }
+
   void required_keys(const json& v, const std::string& at, const Assertion& a) {
     auto need = [&](std::string_view key) {
       if (!v.contains(std::string(key))) {
@@ -514,6 +577,20 @@ class Parser {
         need("expect");
         if (model::has_ports(a.flow.protocol)) need("port");
         break;
+      case AssertionKind::kReach:
+        need("from");
+        need("to");
+        if (a.never && (v.contains("protocols") || v.contains("ports"))) {
+          error(at, "spec-invalid-value",
+                fmt::format("reach assertion '{}' says never and also allows protocols or ports; give one", a.name));
+        } else if (!a.never && !v.contains("protocols") && !v.contains("ports")) {
+          error(at, "spec-missing-key",
+                fmt::format("reach assertion '{}' allows everything; give protocols or ports that may pass, or "
+                            "never: true",
+                            a.name));
+        }
+        break;
+      case AssertionKind::kSegmentation: need("allow"); break;
       case AssertionKind::kExposedOnly:
         if (!v.contains("protocols") && !v.contains("ports") && !v.contains("entry-ports") && !v.contains("sources") &&
             !v.contains("via")) {

@@ -12,7 +12,9 @@
 #include "cli/explain_query_text.h"
 #include "cli/explain_report.h"
 #include "cli/explain_text.h"
+#include "cli/exposure_cells.h"
 #include "cli/json_parts.h"
+#include "cli/reach_report.h"
 #include "cli/sarif.h"
 #include "cli/terminal.h"
 
@@ -74,9 +76,25 @@ std::string target_label(const CheckReport& r, const solver::Exposure& e) {
   return c[1].empty() ? c[0] : fmt::format("{} ({})", c[0], c[1]);
 }
 
+/// "tcp 22 from vm-web-1 (10.1.1.4/32) to vm-db-1 10.1.3.4; rules: ..." for an east-west flow.
+std::string reach_flow_line(const model::Model& m, const solver::ReachFlow& f) {
+  const std::string ports = model::has_ports(f.protocol) ? " " + model::to_string(f.ports) : "";
+  std::string line =
+      fmt::format("{}{} from {} ({}) to {} ({})", model::to_string(f.protocol), ports, reach_flow_source(m, f),
+                  cidr_list(f.sources), reach_flow_target(m, f), cidr_list(f.destinations));
+  if (const std::string rules = reach_rules_text(m, f); !rules.empty()) line += "; rules: " + rules;
+  return line;
+}
+
 /// The evidence of one finding as lines (without indentation).
 std::vector<std::string> evidence_lines(const CheckReport& r, const AssertionResult& res, const check::Finding& f) {
   std::vector<std::string> lines;
+  if (f.flow) {
+    const std::string label = resource_label(r.model, f);
+    lines.push_back(label.empty() ? f.reason : fmt::format("{}: {}", label, f.reason));
+    lines.push_back("  " + reach_flow_line(r.model, *f.flow));
+    return lines;
+  }
   if (f.exposure) {
     lines.push_back(fmt::format("{}: {}", target_label(r, *f.exposure), f.reason));
     lines.push_back("  " + exposure_line(r, *f.exposure));
@@ -186,6 +204,7 @@ void write_check_json(std::ostream& out, const CheckReport& r, const std::vector
       fj["resource"] = resource_json(r.model, f);
       fj["reason"] = finding_reason(r.model, res, f);
       if (f.exposure) fj["exposure"] = exposure_json(r.model, *f.exposure);
+      if (f.flow) fj["flow"] = reach_flow_json(r.model, *f.flow);
       if (!f.entries.empty()) {
         ordered_json entries = ordered_json::array();
         for (int e : f.entries) entries.push_back(exposure_json(r.model, r.analysis.exposures[e]));

@@ -18,6 +18,8 @@ const std::vector<Command>& commands() {
   static const std::vector<Command> kCommands = {
       {"analyze", "Report everything the internet can reach, with paths and rules", analyze_command},
       {"explain", "Follow one packet hop by hop: what each hop decides and why", explain_command},
+      {"reach", "Report what a source inside the estate (a VM, subnet, VNet or on-premises prefix) can reach",
+       reach_command},
       {"graph", "Draw the estate and every exposed path (DOT, SVG, PNG or JSON)", graph_command},
       {"recommend",
        "Defender-style recommendations decided from exact reachability and resource properties (table, JSON or "
@@ -28,6 +30,10 @@ const std::vector<Command>& commands() {
        "Compare the exposure after a change (or a second version of the estate) with the exposure now; exit 1 when "
        "it grew",
        whatif_command},
+      {"matrix",
+       "Segmentation matrix: which protocols and ports pass between every pair of subnets, VNets, ASGs or tag "
+       "values (table, JSON, CSV, or a heat map in DOT or SVG)",
+       matrix_command},
       {"report", "Write one self-contained HTML page for a design review: summary, exposures, recommendations, diagram",
        report_command},
   };

@@ -29,11 +29,13 @@ const std::vector<Command>& commands();
 /// The options of each command, and what it runs (cli/<name>_command.cpp).
 Command::Run analyze_command(CLI::App& cmd);
 Command::Run explain_command(CLI::App& cmd);
+Command::Run reach_command(CLI::App& cmd);
 Command::Run graph_command(CLI::App& cmd);
 Command::Run check_command(CLI::App& cmd);
 Command::Run recommend_command(CLI::App& cmd);
 Command::Run whatif_command(CLI::App& cmd);
 Command::Run report_command(CLI::App& cmd);
+Command::Run matrix_command(CLI::App& cmd);
 
 /// Runs exposim with `args` (without the program name); returns the process exit code (cli/exit_codes.h).
 /// Writes reports to `out` (or the -o file) and diagnostics to `err`. Never throws.

@@ -1,6 +1,4 @@
 // `exposim graph`: builds the diagram, writes DOT or JSON, or renders SVG/PNG through Graphviz's `dot`.
-#include <cerrno>
-#include <cstring>
 #include <memory>
 #include <sstream>
 
@@ -8,13 +6,13 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/commands.h"
+#include "cli/dot_render.h"
 #include "cli/exit_codes.h"
 #include "cli/graph_diagram.h"
 #include "cli/graph_report.h"
 #include "cli/input_options.h"
 #include "cli/output.h"
 #include "cli/pipeline.h"
-#include "cli/process.h"
 #include "cli/timing.h"
 #include "solver/analysis.h"
 
@@ -35,15 +33,6 @@ std::string extension_format(const std::string& path) {
   if (ext == "svg" || ext == "png" || ext == "json" || ext == "dot") return ext;
   if (ext == "gv") return "dot";
   return "";
-}
-
-/// The last non-empty lines of a child's stderr, for an error message.
-std::string tail_lines(const std::string& text) {
-  constexpr std::size_t kMax = 600;
-  std::string t = text;
-  while (!t.empty() && (t.back() == '\n' || t.back() == '\r')) t.pop_back();
-  if (t.size() > kMax) t = "..." + t.substr(t.size() - kMax);
-  return t;
 }
 
 /// Draws an analysed model. Returns an exit code (cli/exit_codes.h): 0; 2 for an unknown or ambiguous --focus;
@@ -68,27 +57,7 @@ int run_graph(const model::Model& m, const solver::Analysis& a, const GraphOptio
   } else {
     std::ostringstream text;
     write_dot(text, d.diagram);
-    const ProcessResult p = run_process({"dot", "-T" + format}, text.str());
-    if (p.spawn_error == ENOENT) {
-      err << fmt::format(
-          "exposim: error: --format {} needs Graphviz: the program 'dot' was not found on PATH (install Graphviz, or "
-          "write --format dot and render it elsewhere); nothing was written\n",
-          format);
-      return kExitOutputError;
-    }
-    if (p.spawn_error != 0) {
-      err << fmt::format("exposim: error: cannot run Graphviz 'dot': {}; nothing was written\n",
-                         std::strerror(p.spawn_error));
-      return kExitOutputError;
-    }
-    if (p.exit_status != 0 || p.out.empty()) {
-      err << fmt::format(
-          "exposim: error: Graphviz 'dot -T{}' failed ({}){}{}; nothing was written\n", format,
-          p.exit_status < 0 ? std::string("killed by a signal") : fmt::format("exit status {}", p.exit_status),
-          p.err.empty() ? "" : ": ", tail_lines(p.err));
-      return kExitOutputError;
-    }
-    rendered = p.out;
+    if (const int rc = render_with_dot(format, text.str(), rendered, err); rc != kExitOk) return rc;
     write = [&](std::ostream& o) { o.write(rendered.data(), static_cast<std::streamsize>(rendered.size())); };
   }
   return write_output(options.output, write, out, err);

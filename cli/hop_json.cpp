@@ -244,7 +244,14 @@ void write_hop_json(JsonWriter& w, const model::Model& m, const solver::Hop& h, 
   // An nsg hop always has its scope (write_nsg_hop_fields), the other kinds when they name one.
   if (*h.scope && h.kind != K::kNsg) w.field("scope", h.scope);
   switch (h.kind) {
-    case K::kSource: break;
+    case K::kSource:
+      // An east-west source (solver/east_west.h): the NIC, subnet or VNet the flow leaves from; the internet has no
+      // resource.
+      if (const auto* r = resource_of(m, h.resource_kind, h.resource)) {
+        write_resource_fields(w, *r);
+        w.field("type", model::to_string(h.resource_kind));
+      }
+      break;
     case K::kEntry:
       if (h.resource < 0) break;
       if (h.resource_kind == model::ResourceKind::kPublicIp) {

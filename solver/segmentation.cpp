@@ -1,8 +1,288 @@
-// The segmentation matrix (solver/segmentation.h). A placeholder that finds nothing, until the engine lands.
+// The segmentation matrix (solver/segmentation.h): the flows of reach() from every subnet that holds a grouped ip
+// configuration, one per class of sources (ReachOptions::merge_sources), folded into the cells of (source group,
+// target group) by the members each flow's addresses belong to (docs/model.md, "Segmentation matrix").
 #include "solver/segmentation.h"
 
-namespace exposim::solver {
+#include <algorithm>
+#include <map>
+#include <set>
+#include <string>
+#include <string_view>
+#include <tuple>
+#include <utility>
 
-Segmentation segmentation(const model::Model&, const Grouping&, const ReachOptions&) { return {}; }
+namespace exposim::solver {
+namespace {
+
+/// The groups an ip configuration is in (none when -1).
+std::vector<int> segmentation_groups_of(const Grouping& g, model::IpConfigIndex x) {
+  std::vector<int> out;
+  if (x.nic < 0 || static_cast<std::size_t>(x.nic) >= g.ip_configuration_group.size()) return out;
+  const auto& nic = g.ip_configuration_group[x.nic];
+  if (x.ip_configuration < 0 || static_cast<std::size_t>(x.ip_configuration) >= nic.size()) return out;
+  if (nic[x.ip_configuration] >= 0) out.push_back(nic[x.ip_configuration]);
+  if (const auto it = g.extra_groups.find(x); it != g.extra_groups.end()) {
+    out.insert(out.end(), it->second.begin(), it->second.end());
+  }
+  return out;
+}
+
+/// The groups a flow's target is in.
+std::vector<int> segmentation_target_groups(const Grouping& g, const ReachFlow& f) {
+  if (f.target_kind == model::ResourceKind::kPrivateEndpoint) {
+    if (f.target < 0 || static_cast<std::size_t>(f.target) >= g.private_endpoint_group.size()) return {};
+    const int id = g.private_endpoint_group[f.target];
+    return id >= 0 ? std::vector<int>{id} : std::vector<int>{};
+  }
+  return segmentation_groups_of(g, model::IpConfigIndex{f.nic, f.ip_configuration});
+}
+
+/// Which flow is a cell's witness for its protocol: the smallest (source, target) in this order, then the first in
+/// reach()'s order; so the witness does not depend on the order in which sources are evaluated.
+auto segmentation_witness_key(const ReachFlow& f) {
+  return std::tuple{f.source, static_cast<int>(f.target_kind), f.target, f.ip_configuration};
+}
+
+/// The grouped ip configurations of one subnet, by the class reach() puts them in (their NIC's NSG: -2 none, else
+/// the NSG's index, -1 one not in the input) and address, to tell which of them a flow merged by class
+/// (ReachOptions::merge_sources) comes from.
+class SubnetMembers {
+ public:
+  struct Member {
+    model::IpConfigIndex x;
+    IpSet addresses;  // its private address; its subnet's prefixes when not allocated yet
+  };
+
+  SubnetMembers(const model::Model& m, const Grouping& g, int subnet) {
+    for (std::size_t n = 0; n < m.nics.size(); ++n) {
+      const auto& nic = m.nics[n];
+      for (std::size_t c = 0; c < nic.ip_configurations.size(); ++c) {
+        const auto& cfg = nic.ip_configurations[c];
+        const model::IpConfigIndex x{static_cast<int>(n), static_cast<int>(c)};
+        if (cfg.subnet.index != subnet || segmentation_groups_of(g, x).empty()) continue;
+        const int key = nic.nsg.set() ? nic.nsg.index : -2;
+        auto& cls = classes_[key];
+        if (cfg.private_ip) {
+          cls.singles.emplace_back(cfg.private_ip->value, cls.members.size());
+          cls.members.push_back({x, model::to_set(*cfg.private_ip)});
+        } else {
+          cls.wide.push_back(cls.members.size());
+          cls.members.push_back({x, model::to_set(m.subnets[subnet].prefixes)});
+        }
+      }
+    }
+    for (auto& [key, cls] : classes_) std::sort(cls.singles.begin(), cls.singles.end());
+  }
+
+  /// The members a merged flow's packets come from, in ip configuration order: those of its class whose addresses
+  /// meet its sources.
+  const std::vector<const Member*>& of(const ReachFlow& f) {
+    const auto hop = std::find_if(f.path.begin(), f.path.end(),
+                                  [](const Hop& h) { return std::string_view(h.scope) == "nic-outbound"; });
+    const int wanted = hop == f.path.end() ? -3 : hop->kind == HopKind::kNsg ? hop->resource : -2;
+    const auto [at, added] = cache_.try_emplace({wanted, f.sources});
+    std::vector<const Member*>& out = at->second;
+    if (!added) return out;
+    for (const auto& [key, cls] : classes_) {
+      if (wanted != -3 && key != wanted) continue;
+      for (const auto& iv : f.sources.intervals()) {
+        auto it = std::lower_bound(cls.singles.begin(), cls.singles.end(), std::make_pair(iv.lo, std::size_t{0}));
+        for (; it != cls.singles.end() && it->first <= iv.hi; ++it) out.push_back(&cls.members[it->second]);
+      }
+      for (const std::size_t w : cls.wide) {
+        if (f.sources.intersects(cls.members[w].addresses)) out.push_back(&cls.members[w]);
+      }
+    }
+    std::sort(out.begin(), out.end(), [](const Member* a, const Member* b) { return a->x < b->x; });
+    return out;
+  }
+
+ private:
+  struct Class {
+    std::vector<Member> members;
+    std::vector<std::pair<model::U128, std::size_t>> singles;  // (address, member), sorted
+    std::vector<std::size_t> wide;
+  };
+  std::map<int, Class> classes_;
+  std::map<std::pair<int, IpSet>, std::vector<const Member*>> cache_;  // by (class, sources): flows repeat them
+};
+
+/// The cells as flows arrive.
+class MatrixCells {
+ public:
+  MatrixCells(const model::Model& m, const Grouping& g) : m_(m), g_(g) {}
+
+  /// A flow of one source (`source` set).
+  void add(const ReachFlow& f) {
+    const auto from = segmentation_groups_of(g_, f.source);
+    if (from.empty()) return;
+    const auto to = segmentation_target_groups(g_, f);
+    for (const int a : from) {
+      for (const int b : to) add_to(a, b, f, nullptr);
+    }
+  }
+
+  /// A flow merged by class (ReachOptions::merge_sources): its packets come from `members`, and each group of theirs
+  /// gets its ports; the witness is the flow as the group's first member sends it.
+  void add(const ReachFlow& f, const std::vector<const SubnetMembers::Member*>& members) {
+    const auto to = segmentation_target_groups(g_, f);
+    if (to.empty()) return;
+    std::vector<int> done;
+    for (const auto* member : members) {
+      if (f.nic >= 0 && member->x.nic == f.nic) continue;  // a NIC to itself
+      for (const int a : segmentation_groups_of(g_, member->x)) {
+        if (std::find(done.begin(), done.end(), a) != done.end()) continue;
+        done.push_back(a);
+        for (const int b : to) add_to(a, b, f, member);
+      }
+    }
+  }
+
+  std::vector<MatrixCell> take() && {
+    std::vector<MatrixCell> out;
+    out.reserve(cells_.size());
+    for (auto& [key, c] : cells_) {
+      std::sort(c.witnesses.begin(), c.witnesses.end(),
+                [](const ReachFlow& a, const ReachFlow& b) { return a.protocol < b.protocol; });
+      out.push_back(std::move(c));
+    }
+    return out;
+  }
+
+ private:
+  /// Adds `f`'s ports to cell (a, b); makes it the witness when it is the first or comes from a smaller source or
+  /// goes to a smaller target. A merged flow's witness is made `member`'s own.
+  void add_to(int a, int b, const ReachFlow& f, const SubnetMembers::Member* member) {
+    MatrixCell& c = cells_[{a, b}];
+    c.from = a;
+    c.to = b;
+    const auto p = static_cast<std::size_t>(f.protocol);
+    c.ports[p] = c.ports[p].unite(f.ports);
+    const auto key = std::tuple{member != nullptr ? member->x : f.source, static_cast<int>(f.target_kind), f.target,
+                                f.ip_configuration};
+    const auto w = std::find_if(c.witnesses.begin(), c.witnesses.end(),
+                                [&](const ReachFlow& x) { return x.protocol == f.protocol; });
+    if (w != c.witnesses.end() && !(key < segmentation_witness_key(*w))) return;
+    ReachFlow witness = f;
+    if (member != nullptr) {
+      witness.source = member->x;
+      witness.source_vm = m_.nics[member->x.nic].virtual_machine.index;
+      witness.sources = f.sources.intersect(member->addresses);
+      if (!witness.path.empty() && witness.path.front().kind == HopKind::kSource) {
+        witness.path.front().resource = member->x.nic;
+      }
+      for (auto& h : witness.path) {
+        if (h.kind == HopKind::kNoNsg && std::string_view(h.scope) == "nic-outbound") h.resource = member->x.nic;
+      }
+    }
+    if (w == c.witnesses.end()) {
+      c.witnesses.push_back(std::move(witness));
+    } else {
+      *w = std::move(witness);
+    }
+  }
+
+  const model::Model& m_;
+  const Grouping& g_;
+  std::map<std::pair<int, int>, MatrixCell> cells_;  // ordered: the result is sorted by (from, to)
+};
+
+bool segmentation_grouped(const Grouping& g, model::IpConfigIndex x) { return !segmentation_groups_of(g, x).empty(); }
+
+}  // namespace
+
+Segmentation segmentation(const model::Model& m, const Grouping& groups, const ReachOptions& options) {
+  // The sources: every subnet that holds a grouped ip configuration, each evaluated by reach() (which classes its ip
+  // configurations by outbound treatment); the targets: grouped NICs and private endpoints only, in chunks small
+  // enough that one call's flows (up to sources x targets x protocols) stay bounded in memory.
+  constexpr std::size_t kPairsPerCall = 250000;
+  std::vector<std::size_t> subnet_sources(m.subnets.size(), 0);
+  std::vector<char> nic_grouped(m.nics.size(), 0);
+  std::size_t targets = 0;
+  for (std::size_t n = 0; n < m.nics.size(); ++n) {
+    const auto& cfgs = m.nics[n].ip_configurations;
+    for (std::size_t c = 0; c < cfgs.size(); ++c) {
+      if (!segmentation_grouped(groups, {static_cast<int>(n), static_cast<int>(c)})) continue;
+      nic_grouped[n] = 1;
+      ++targets;
+      if (cfgs[c].subnet.index >= 0) ++subnet_sources[cfgs[c].subnet.index];
+    }
+  }
+  for (const int g : groups.private_endpoint_group) targets += g >= 0 ? 1 : 0;
+  std::vector<int> subnets;
+  for (std::size_t s = 0; s < subnet_sources.size(); ++s) {
+    if (subnet_sources[s] > 0) subnets.push_back(static_cast<int>(s));
+  }
+
+  // Which chunk a target is in, for a given number of chunks: NICs then private endpoints, in index order, cut into
+  // `chunks` runs of about the same number of targets.
+  std::vector<int> nic_chunk(m.nics.size(), -1);
+  std::vector<int> endpoint_chunk(groups.private_endpoint_group.size(), -1);
+  int chunks_now = 0;
+  const auto cut = [&](int chunks) {
+    if (chunks == chunks_now) return;
+    chunks_now = chunks;
+    const std::size_t per = std::max<std::size_t>(1, (targets + static_cast<std::size_t>(chunks) - 1) / chunks);
+    std::size_t seen = 0;
+    for (std::size_t n = 0; n < m.nics.size(); ++n) {
+      if (!nic_grouped[n]) continue;
+      nic_chunk[n] = static_cast<int>(seen / per);
+      seen += m.nics[n].ip_configurations.size();
+    }
+    for (std::size_t e = 0; e < endpoint_chunk.size(); ++e) {
+      if (groups.private_endpoint_group[e] < 0) continue;
+      endpoint_chunk[e] = static_cast<int>(seen / per);
+      ++seen;
+    }
+  };
+  int chunk = 0;
+  ReachOptions inner;
+  inner.jobs = options.jobs;
+  inner.merge_sources = true;
+  inner.targets = [&](model::ResourceKind kind, int index) {
+    if (index < 0) return false;
+    if (kind == model::ResourceKind::kPrivateEndpoint) {
+      if (static_cast<std::size_t>(index) >= endpoint_chunk.size() || endpoint_chunk[index] != chunk) return false;
+    } else if (static_cast<std::size_t>(index) >= nic_chunk.size() || nic_chunk[index] != chunk) {
+      return false;
+    }
+    return !options.targets || options.targets(kind, index);
+  };
+
+  Segmentation out;
+  MatrixCells cells(m, groups);
+  std::set<std::string> seen;  // findings already kept: every call to reach() may repeat one
+  for (std::size_t k = 0; k < subnets.size(); ++k) {
+    if (options.progress) options.progress("matrix", k, subnets.size());
+    const std::size_t pairs = subnet_sources[subnets[k]] * targets;
+    const int chunks = static_cast<int>(std::max<std::size_t>(1, (pairs + kPairsPerCall - 1) / kPairsPerCall));
+    cut(chunks);
+    SubnetMembers members(m, groups, subnets[k]);
+    ReachSource from;
+    from.kind = ReachSource::Kind::kSubnet;
+    from.subnet = subnets[k];
+    std::size_t subnet_target_classes = 0;
+    for (chunk = 0; chunk < chunks; ++chunk) {
+      const Reach r = reach(m, from, inner);
+      for (const auto& f : r.flows) {
+        if (f.source.nic >= 0) {
+          cells.add(f);
+        } else {
+          cells.add(f, members.of(f));
+        }
+      }
+      for (const auto& d : r.findings.items()) {
+        if (seen.insert(model::to_string(d)).second) out.findings.add(d);
+      }
+      if (chunk == 0) out.source_classes += r.source_classes;
+      subnet_target_classes += r.target_classes;
+      out.evaluations += r.evaluations;
+    }
+    out.target_classes = std::max(out.target_classes, subnet_target_classes);
+  }
+  if (options.progress) options.progress("matrix", subnets.size(), subnets.size());
+  out.cells = std::move(cells).take();
+  return out;
+}
 
 }  // namespace exposim::solver

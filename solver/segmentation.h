@@ -6,6 +6,7 @@
 
 #include <array>
 #include <cstddef>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -16,11 +17,15 @@
 namespace exposim::solver {
 
 /// A grouping of the estate for the segmentation matrix: group ids by ip configuration and by private endpoint (-1:
-/// in no group), and the groups' names.
+/// in no group), and the groups' names. solver/grouping.h builds the usual ones (subnet, VNet, ASG, tag).
 struct Grouping {
   std::vector<std::vector<int>> ip_configuration_group;  // [nic][ip_configuration]
   std::vector<int> private_endpoint_group;               // [private endpoint]
   std::vector<std::string> names;
+  /// The further groups of an ip configuration that belongs to more than one (an ip configuration in several ASGs
+  /// is counted in each): ip configuration -> groups besides ip_configuration_group's, ascending. Most estates have
+  /// none, so it is sparse.
+  std::map<model::IpConfigIndex, std::vector<int>> extra_groups;
 };
 
 /// What passes from one group to another: the union of the flows' packets by protocol, and one witness flow per
@@ -35,9 +40,9 @@ struct MatrixCell {
 struct Segmentation {
   std::vector<MatrixCell> cells;  // non-empty cells only, sorted by (from, to)
   model::Diagnostics findings;
-  std::size_t source_classes{0};
-  std::size_t target_classes{0};
-  std::size_t evaluations{0};
+  std::size_t source_classes{0};  // the sum over the sources' subnets of reach()'s source classes
+  std::size_t target_classes{0};  // the most target classes one subnet's sources met
+  std::size_t evaluations{0};     // reach()'s distinct evaluations, summed
 };
 
 /// Every pair of groups: what passes from any member of one to any member of the other (a group to itself included),
