@@ -95,6 +95,44 @@ TEST_CASE("routing: a user route for the firewall subnet beats the peering route
   CHECK(r2.next_hop == NextHopType::kNone);
 }
 
+TEST_CASE("routing: a user route for the VNet's space applies inside one subnet, which has no route of its own",
+          "[routing]") {
+  // Azure's table of a subnet's routes has the VNet's address ranges, not the subnet's prefix ("Virtual network
+  // traffic routing", default routes): a user route 10.1.0.0/16 -> appliance ties with the VNet's system route and
+  // wins, for the subnet's own addresses too; a route for the subnet's prefix to VnetLocal keeps them local.
+  auto b = hub_and_spokes();
+  b.route_to_appliance("rt-spoke1", "10.1.0.0/16", "10.0.1.4");
+  const auto m = b.done();
+  const auto inside = choose_route(m, 1, ip("10.1.1.5"));
+  CHECK(inside.user);
+  CHECK(inside.next_hop == NextHopType::kVirtualAppliance);
+  CHECK(inside.prefix.to_string() == "10.1.0.0/16");
+
+  auto b2 = hub_and_spokes();
+  b2.route_to_appliance("rt-spoke1", "10.1.0.0/16", "10.0.1.4")
+      .route("rt-spoke1", "10.1.1.0/24", NextHopType::kVnetLocal);
+  const auto m2 = b2.done();
+  const auto local = choose_route(m2, 1, ip("10.1.1.5"));
+  CHECK(local.user);
+  CHECK(local.next_hop == NextHopType::kVnetLocal);
+  CHECK(choose_route(m2, 1, ip("10.1.2.5")).next_hop == NextHopType::kVirtualAppliance);
+
+  // Without a user route the VNet's range keeps the subnet's traffic local.
+  const auto plain = hub_and_spokes().done();
+  const auto r = choose_route(plain, 1, ip("10.1.1.5"));
+  CHECK_FALSE(r.user);
+  CHECK(r.next_hop == NextHopType::kVnetLocal);
+  CHECK(r.prefix.to_string() == "10.1.0.0/16");
+}
+
+TEST_CASE("routing: 172.16.0.0/12 is among the reserved ranges routed to None", "[routing]") {
+  const auto m = hub_and_spokes().done();
+  const auto r = choose_route(m, 2, ip("172.20.0.4"));  // spoke2/workload, no route table
+  CHECK(r.next_hop == NextHopType::kNone);
+  CHECK(std::string(r.system) == "reserved");
+  CHECK(r.prefix.to_string() == "172.16.0.0/12");
+}
+
 TEST_CASE("routing: a VNet whose space is inside a reserved range keeps its own route", "[routing]") {
   EstateBuilder b;
   b.vnet("big", {"10.0.0.0/8"}).subnet("big", "s", "10.5.0.0/24");

@@ -922,13 +922,12 @@ TEST_CASE("reference east-west: ASG to ASG rules name ip configurations", "[solv
 }
 
 TEST_CASE("reference east-west: a user-defined route for the VNet's own space applies inside the subnet",
-          "[solver][reference][!shouldfail]") {
+          "[solver][reference]") {
   // Found by the random cross-check (seeds 20261227, 20261237, 20261270). "How Azure selects a route": on equal
-  // prefixes a user-defined route beats the system route, with no exception for the source's own subnet, so
-  // 10.0.0.0/16 -> None in the hub's subnet drops what h (10.0.1.4) sends to h2 (10.0.1.5) in the same subnet.
-  // reach() delivers it (it follows the route to other subnets: 10.0.9.4 is dropped). Marked shouldfail until
-  // the engine follows the user-defined route inside a subnet: then this test passes, Catch2 reports it, and the
-  // tag goes.
+  // prefixes a user-defined route beats the system route, and Azure creates no route for a subnet's own prefix, so
+  // 10.0.0.0/16 -> None in the hub's subnet drops what h (10.0.1.4) sends to h2 (10.0.1.5) in the same subnet, as
+  // it drops what h sends to 10.0.9.4 in another subnet. (reach() used to deliver the first: routing offered the
+  // subnet's prefix as a system route.)
   EwEstate e = ew_hub_and_spokes();
   e.appliance = -1;
   e.nics[3].forwarding = false;
@@ -951,10 +950,7 @@ TEST_CASE("reference east-west: a user-defined route for the VNet's own space ap
   }
 }
 
-TEST_CASE("reference east-west: random estates agree with reach packet by packet", "[solver][reference][!shouldfail]") {
-  // shouldfail: reach() disagrees with the reference on two counts (a user-defined route is not followed between
-  // two ip configurations of one subnet, the test above; a source whose VNet does not reach the appliance its route
-  // names is reported broken where the reference says denied). Remove the tag when they agree.
+TEST_CASE("reference east-west: random estates agree with reach packet by packet", "[solver][reference]") {
   EwTotals totals;
   int failing_estates = 0;
   for (int i = 0; i < kEwEstates && failing_estates < 3; ++i) {
