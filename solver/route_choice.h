@@ -17,11 +17,11 @@ struct RouteChoice {
   int route_table{-1};  // user routes: the table and the route's index in it
   int route{-1};
   /// System routes: "virtual-network", "peering", "default" (0.0.0.0/0 or ::/0 to Internet), or
-  /// "reserved" (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, 100.64.0.0/10 to None, where no VNet route is as specific), or
-  /// "virtual-hub" (learned from a Virtual WAN hub: its 0.0.0.0/0 to VirtualNetworkGateway, the hub's prefix
-  /// like a peering, other spokes to VirtualNetworkGateway; `next_hop_ip` is the hub firewall's address when
-  /// the route leads to it, or "private-endpoint" (the /32 route of a private endpoint's address in its VNet and the
-  /// peered VNets, which east-west reachability follows: solver/east_west.h).
+  /// "reserved" (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, 100.64.0.0/10 to None, where no VNet route is as specific),
+  /// or "virtual-hub" (learned from a Virtual WAN hub: its 0.0.0.0/0 to VirtualNetworkGateway, the hub's prefix like a
+  /// peering, other spokes to VirtualNetworkGateway; `next_hop_ip` is the hub firewall's address when the route leads
+  /// to it, or "private-endpoint" (the /32 route of a private endpoint's address in its VNet and the peered VNets,
+  /// which east-west reachability follows: solver/east_west.h).
   const char* system{""};
   std::optional<model::IpAddress> next_hop_ip;  // VirtualAppliance
   model::IpPrefix prefix;
