@@ -370,7 +370,8 @@ TEST_CASE("bad specs are rejected with the file, the JSON pointer and what was e
   const std::vector<Case> cases = {
       {R"({"assertions": [{"name": "a", "kind": "not-exposd"}]})",
        "spec.json: /assertions/0/kind: error: unknown assertion kind 'not-exposd'; expected one of not-exposed, "
-       "exposed-only, no-management-ports, max-entry-points, every-subnet-has-nsg, flow, recommendation, reach, segmentation "
+       "exposed-only, no-management-ports, max-entry-points, every-subnet-has-nsg, flow, recommendation, reach, "
+       "segmentation "
        "[spec-unknown-kind]"},
       {R"({"assertions": [{"name": "a", "kind": "not-exposed", "selector": {}}]})",
        "spec.json: /assertions/0/selector: error: unknown key 'selector' for a not-exposed assertion; expected select, "
@@ -456,7 +457,8 @@ TEST_CASE("YAML specs: errors name the line as well as the pointer", "[check]") 
   REQUIRE(diags.size() == 1);
   CHECK(model::to_string(diags.items()[0]) ==
         "spec.yaml:8:11: /assertions/1/kind: error: unknown assertion kind 'nope'; expected one of not-exposed, "
-        "exposed-only, no-management-ports, max-entry-points, every-subnet-has-nsg, flow, recommendation, reach, segmentation "
+        "exposed-only, no-management-ports, max-entry-points, every-subnet-has-nsg, flow, recommendation, reach, "
+        "segmentation "
         "[spec-unknown-kind]");
 
   model::Diagnostics ok_diags;
