@@ -184,27 +184,8 @@ PacketSet explain_ew_packet(const FlowQuery& q, const IpAddress& to) {
 /// the rules' destination side sees it: `to_end`, the VirtualNetwork tag the source subnet's).
 TraceHop explain_ew_outbound_hop(const model::Model& m, const AddressSpace& space, const Stage& stage,
                                  const FlowQuery& q, const IpAddress& to, const Destination& to_end) {
-  TraceHop h;
-  h.scope = stage.scope;
-  switch (stage.slot.state) {
-    case NsgSlot::State::kNone:
-      h.kind = K::kNoNsg;
-      h.resource_kind = stage.resource_kind;
-      h.resource = stage.resource;
-      h.passes = true;
-      h.why = no_nsg_reason();
-      return h;
-    case NsgSlot::State::kMissing:
-      h.kind = K::kNsg;
-      h.resource_kind = RK::kNetworkSecurityGroup;
-      h.passes = true;
-      h.why = missing_nsg_reason();
-      return h;
-    case NsgSlot::State::kPresent: break;
-  }
-  h.kind = K::kNsg;
-  h.resource_kind = RK::kNetworkSecurityGroup;
-  h.resource = stage.slot.index;
+  TraceHop h = nsg_stage_hop(stage);
+  if (stage.slot.state != NsgSlot::State::kPresent) return h;
   const auto& nsg = m.nsgs[static_cast<std::size_t>(stage.slot.index)];
   const auto decisions = evaluate_nsg(nsg, model::Direction::kOutbound, explain_ew_packet(q, to), to_end, space);
   if (decisions.empty()) {

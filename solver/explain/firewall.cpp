@@ -312,24 +312,8 @@ void explain_dnat(const model::Model& m, FlowTrace& t, const FirewallAddress& at
                           ported ? PortSet::single(port) : PortSet::all()});
   auto nsg_hop = [&](const Stage& stage) {
     const NsgSlot& s = stage.slot;
-    TraceHop h;
-    h.scope = stage.scope;
-    if (s.state == NsgSlot::State::kNone) {
-      h.kind = HopKind::kNoNsg;
-      h.resource_kind = stage.resource_kind;
-      h.resource = stage.resource;
-      h.passes = true;
-      h.why = no_nsg_reason();
-      return h;
-    }
-    h.kind = HopKind::kNsg;
-    h.resource_kind = model::ResourceKind::kNetworkSecurityGroup;
-    if (s.state == NsgSlot::State::kMissing) {
-      h.passes = true;
-      h.why = missing_nsg_reason();
-      return h;
-    }
-    h.resource = s.index;
+    TraceHop h = nsg_stage_hop(stage);
+    if (s.state != NsgSlot::State::kPresent) return h;
     const auto decisions = decide_inbound(m, s, arriving, dst, space);
     const RuleDecision* decided = decisions.empty() ? nullptr : &decisions.front();
     for (const auto& d : decisions) {

@@ -35,6 +35,10 @@ AddressMatchWhy side_match_why(const model::Model& m, const AddressSpace& space,
 Reason no_nsg_reason();       // kNoNsg
 Reason missing_nsg_reason();  // kNsgMissing
 Reason no_rule_reason();      // kNsgNoMatch
+/// The hop of NSG stage `stage` before its NSG decides: no NSG there (kNoNsg on the stage's owner) or one not in the
+/// input (kNsg, assumed to admit everything): the finished hop, which passes; an NSG present: kind, scope and the
+/// NSG set, its decision (rule, passes, why) left to the caller.
+TraceHop nsg_stage_hop(const Stage& stage);
 /// For a denied NSG hop at a target in `subnet` whose sources are `sources`: the peering (index into the peerings of
 /// the subnet's VNet) whose allowVirtualNetworkAccess false keeps them out of the subnet's VirtualNetwork tag; -1
 /// when none explains it (NsgRuleWhy::excluding_peering).

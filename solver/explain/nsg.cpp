@@ -148,6 +148,31 @@ Reason no_nsg_reason() { return because(ReasonCode::kNoNsg); }
 Reason missing_nsg_reason() { return because(ReasonCode::kNsgMissing); }
 Reason no_rule_reason() { return because(ReasonCode::kNsgNoMatch); }
 
+TraceHop nsg_stage_hop(const Stage& stage) {
+  TraceHop h;
+  h.scope = stage.scope;
+  switch (stage.slot.state) {
+    case NsgSlot::State::kNone:
+      h.kind = HopKind::kNoNsg;
+      h.resource_kind = stage.resource_kind;
+      h.resource = stage.resource;
+      h.passes = true;
+      h.why = no_nsg_reason();
+      return h;
+    case NsgSlot::State::kMissing:
+      h.kind = HopKind::kNsg;
+      h.resource_kind = RK::kNetworkSecurityGroup;
+      h.passes = true;
+      h.why = missing_nsg_reason();
+      return h;
+    case NsgSlot::State::kPresent: break;
+  }
+  h.kind = HopKind::kNsg;
+  h.resource_kind = RK::kNetworkSecurityGroup;
+  h.resource = stage.slot.index;
+  return h;
+}
+
 TraceHop packet_nsg_hop(const model::Model& m, const AddressSpace& space, const Stage& stage, const PacketSet& packet,
                         const Destination& dst, const FlowQuery& at) {
   const NsgSlot& s = stage.slot;
@@ -321,27 +346,8 @@ void forwarded_nsg_hops(const model::Model& m, const AddressSpace& space, Via vi
   }
   auto hop = [&](const Stage& stage, const std::optional<RuleDecision>& d) {
     const NsgSlot& s = stage.slot;
-    TraceHop h;
-    h.scope = stage.scope;
-    switch (s.state) {
-      case NsgSlot::State::kNone:
-        h.kind = K::kNoNsg;
-        h.resource_kind = stage.resource_kind;
-        h.resource = stage.resource;
-        h.passes = true;
-        h.why = no_nsg_reason();
-        return h;
-      case NsgSlot::State::kMissing:
-        h.kind = K::kNsg;
-        h.resource_kind = RK::kNetworkSecurityGroup;
-        h.passes = true;
-        h.why = missing_nsg_reason();
-        return h;
-      case NsgSlot::State::kPresent: break;
-    }
-    h.kind = K::kNsg;
-    h.resource_kind = RK::kNetworkSecurityGroup;
-    h.resource = s.index;
+    TraceHop h = nsg_stage_hop(stage);
+    if (s.state != NsgSlot::State::kPresent) return h;
     if (!d) {
       h.why = no_rule_reason();
       return h;
