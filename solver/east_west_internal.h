@@ -53,7 +53,8 @@ std::vector<Stage> east_west_stages(const model::Model& m, const EastWestEnds& e
 /// The route subnet `subnet` takes to `to`, an address of private endpoint `endpoint` (-1: of an ip configuration):
 /// choose_route(), except that a private endpoint's /32 system route (system "private-endpoint"), which Azure adds to
 /// its VNet and to the peered VNets, beats a less specific route, unless the endpoint's subnet enables route tables
-/// in its network policies and the route is a user-defined one no more specific than the endpoint VNet's space.
+/// in its network policies and the route is a user-defined one whose prefix length is at least that of the endpoint
+/// VNet's space holding it (Azure: "equal to or larger than the virtual network address space prefix length").
 RouteChoice forward_route(const model::Model& m, int subnet, const model::IpAddress& to, int endpoint);
 /// Whether subnet `subnet` is a virtual network gateway's subnet (named GatewaySubnet, any case).
 bool is_gateway_subnet(const model::Model& m, int subnet);

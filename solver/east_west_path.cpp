@@ -156,7 +156,7 @@ RouteChoice forward_route(const model::Model& m, int subnet, const model::IpAddr
     for (const auto& p : m.vnets[pe_vnet].address_space) {
       if (p.contains(to)) space = std::max(space, p.length);
     }
-    if (space >= 0 && r.prefix.length <= space) return r;
+    if (space >= 0 && r.prefix.length >= space) return r;
   }
   RouteChoice pe;
   pe.next_hop = vnet == pe_vnet ? model::NextHopType::kVnetLocal : model::NextHopType::kVnetPeering;

@@ -647,3 +647,69 @@ TEST_CASE("east-west: a firewall application rule translates the source to the f
   CHECK(std::string(r.flows[0].path[4].note) == solver::kAssumedFqdnNote);
   CHECK(r.broken.empty());
 }
+
+TEST_CASE(
+    "east-west: a user-defined route overrides a private endpoint's route only when its prefix is as long as the "
+    "VNet's",
+    "[solver][east-west]") {
+  // hub 10.0.0.0/16: AzureFirewallSubnet 10.0.1.0/26 (firewall 10.0.1.4, network rule sql: TCP 10.0.2.0/24 ->
+  // 10.0.3.0/24 on 1433), app 10.0.2.0/24 (vm app 10.0.2.4, route table rt-app with one route to the firewall),
+  // pe 10.0.3.0/24 (private endpoint pe-sql 10.0.3.5, no route table). Azure gives the endpoint a /32 system route;
+  // with route tables enabled in the endpoint subnet's network policies, a user-defined route invalidates it only
+  // when its prefix length is equal to or larger than the VNet's (/16): 10.0.0.0/16 and 10.0.3.0/24 do, 0.0.0.0/0
+  // does not ("a user-defined routes default route (0.0.0.0/0) doesn't invalidate private endpoint routes",
+  // https://learn.microsoft.com/azure/private-link/disable-private-endpoint-network-policy). Through the firewall
+  // only TCP 1433 passes, and the endpoint's reply comes straight back (its subnet has no route): broken. Direct,
+  // every protocol and port arrives (5 flows: tcp, udp, icmp, esp, ah).
+  using P = model::PrivateEndpointPolicy;
+  struct Case {
+    const char* prefix;
+    P policy;
+    bool through_firewall;
+  };
+  const Case cases[] = {
+      {"0.0.0.0/0", P::kEnabled, false},        {"10.0.0.0/16", P::kEnabled, true},
+      {"10.0.3.0/24", P::kEnabled, true},       {"10.0.3.0/24", P::kRouteTableOnly, true},
+      {"10.0.3.0/24", P::kDisabled, false},     {"10.0.3.0/24", P::kNsgOnly, false},
+      {"0.0.0.0/0", P::kRouteTableOnly, false}, {"10.0.0.0/8", P::kEnabled, false},
+  };
+  for (const auto& c : cases) {
+    CAPTURE(c.prefix, static_cast<int>(c.policy));
+    EstateBuilder b;
+    b.vnet("hub", {"10.0.0.0/16"})
+        .subnet("hub", "AzureFirewallSubnet", "10.0.1.0/26")
+        .subnet("hub", "app", "10.0.2.0/24", "", "rt-app")
+        .subnet("hub", "pe", "10.0.3.0/24")
+        .route_to_appliance("rt-app", c.prefix, "10.0.1.4")
+        .vm("app", "hub", "app", "10.0.2.4");
+    for (auto& s : b.m.subnets) {
+      if (s.name == "pe") s.private_endpoint_policies = c.policy;
+    }
+    hub_firewall(b, true, "10.0.2.0/24", "10.0.3.0/24", "1433");
+    model::PrivateEndpoint pe;
+    pe.name = "pe-sql";
+    pe.id = rid("Microsoft.Network/privateEndpoints", "pe-sql");
+    pe.key = model::canonical_id(pe.id);
+    pe.subnet.id = model::canonical_id(rid("Microsoft.Network/virtualNetworks", "hub") + "/subnets/pe");
+    pe.private_ips.push_back(*model::IpAddress::parse("10.0.3.5"));
+    b.m.private_endpoints.push_back(pe);
+    auto m = b.done();
+    const auto r = solver::reach(m, from_vm(m, "app"));
+    CAPTURE(lines(m, r.flows), lines(m, r.broken));
+    if (c.through_firewall) {
+      CHECK(r.flows.empty());
+      REQUIRE(r.broken.size() == 1);
+      CHECK(r.broken[0].protocol == model::Protocol::kTcp);
+      CHECK(model::to_string(r.broken[0].ports) == "1433");
+      REQUIRE(r.broken[0].broken);
+      CHECK(r.broken[0].broken->code == solver::BrokenCode::kEastWestAsymmetric);
+    } else {
+      CHECK(r.broken.empty());
+      REQUIRE(r.flows.size() == 5);
+      CHECK(flow_line(m, r.flows[0]) ==
+            "app-nic -> pe-sql tcp 0-65535 from 10.0.2.4/32 | from:app-nic no-nsg(nic-outbound) "
+            "no-nsg(subnet-outbound) route(forward):private-endpoint no-nsg(subnet) no-nsg(nic) "
+            "route(return):virtual-network to:pe-sql");
+    }
+  }
+}
