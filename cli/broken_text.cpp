@@ -83,6 +83,10 @@ std::string broken_text(const model::Model& m, const solver::Broken& b) {
     case C::kEastWestReplyLost:
       return fmt::format("replies from {} to {} take {} and are lost", broken_address(b.to), broken_address(b.from),
                          describe(m, b.route));
+    case C::kEastWestReplyNotForwarded:
+      return fmt::format("replies from {} to {} cross {} as the requests did, but it cannot forward them: {}",
+                         broken_address(b.to), broken_address(b.from), broken_crossing(m, b),
+                         solver::peering_blocks(m, b.from_vnet, b.to_vnet, b.forwarded));
   }
   return "";
 }

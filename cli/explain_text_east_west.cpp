@@ -142,6 +142,9 @@ std::string explain_ew_return_text(const model::Model& m, const Reason& r) {
       return fmt::format(
           "{}: asymmetric routing: the reply goes to {}, not to {} which the request crossed, so the connection fails",
           head, next, device);
+    case EastWestLeg::kNotForwarded:
+      return fmt::format("{}: back through {}, which the request crossed, but it cannot forward the reply: {}", head,
+                         device, solver::peering_blocks(m, r.vnet, r.other_vnet, true));
     case EastWestLeg::kDropped: return head + ": next hop None drops the reply";
     case EastWestLeg::kToInternet: return head + ": the reply leaves for the internet and is lost";
     case EastWestLeg::kNoDevice: return head + ", without a next hop address: the reply is lost";

@@ -37,6 +37,9 @@ enum class BrokenCode : std::uint8_t {
   // private endpoint: target.nic -1), whose request crossed firewall `firewall`, appliance `appliance` or neither.
   kEastWestAsymmetric,  // the replies take `route` (from the target's `subnet`), which crosses something else
   kEastWestReplyLost,   // the replies take `route`, whose next hop (None, Internet, a gateway) does not lead back
+  /// The replies cross the request's firewall or appliance, in VNet `from_vnet`, which forwards them into the
+  /// source's VNet `to_vnet` across a peering that does not accept forwarded traffic (`forwarded`: peering_blocks).
+  kEastWestReplyNotForwarded,
 };
 
 /// Why a flow cannot work: the code, and the model indexes, addresses and route it rests on (never a copied name:

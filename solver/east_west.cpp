@@ -353,7 +353,7 @@ void EastWest::plan() {
       job.cls = c;
       job.target = t;
       job.evaluation = et->second;
-      job.returns = return_partition(target.subnet, c);
+      job.returns = return_partition(target.subnet, c, east_west_internal::endpoint_user_routes(m_, target.endpoint));
       job.source_hop = ew_hop(stages.front());
       job.target_hop = ew_hop(stages.back());
       job.nic_nsg_hop = ew_hop(*nsgs[1]);

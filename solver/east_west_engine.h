@@ -153,7 +153,8 @@ class EastWest {
   std::string nsg_bits(const NsgSlot& slot, model::Direction direction, const Destination& dst) const;
   void plan();
   /// The sources of class `c` partitioned by the route the target subnet's replies to them take (memoised).
-  std::size_t return_partition(int subnet, std::size_t c);
+  /// `user_routes` false: without the subnet's user-defined routes (a private endpoint's replies, by its policies).
+  std::size_t return_partition(int subnet, std::size_t c, bool user_routes);
   void outbound(EwOutbound& o) const;
   void evaluation(EwEvaluation& e) const;
   void evaluate();
@@ -179,7 +180,7 @@ class EastWest {
   std::vector<EwEvaluation> evaluations_;
   std::unordered_map<std::string, std::size_t> evaluation_of_;
   std::vector<std::vector<EwReturnPart>> returns_;
-  std::map<std::pair<int, std::size_t>, std::size_t> return_of_;
+  std::map<std::tuple<int, std::size_t, bool>, std::size_t> return_of_;
   std::vector<EwJob> jobs_;
   std::vector<std::vector<EwSplitPart>> splits_;
 };

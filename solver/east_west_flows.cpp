@@ -36,8 +36,8 @@ PacketSet ew_unsnat(const PacketSet& original, const PacketSet& after) {
 }  // namespace
 
 /// The sources of class `c` partitioned by the route the target subnet's replies to them take (memoised).
-std::size_t EastWest::return_partition(int subnet, std::size_t c) {
-  auto [it, fresh] = return_of_.try_emplace({subnet, c}, returns_.size());
+std::size_t EastWest::return_partition(int subnet, std::size_t c, bool user_routes) {
+  auto [it, fresh] = return_of_.try_emplace({subnet, c, user_routes}, returns_.size());
   if (!fresh) return it->second;
   const EwClass& cls = classes_[c];
   const bool gateway_source = cls.rep.x.nic < 0 && is_gateway_subnet(m_, cls.subnet);
@@ -59,7 +59,7 @@ std::size_t EastWest::return_partition(int subnet, std::size_t c) {
         for (const auto& p : peering.remote_address_space) cut(p);
       }
     }
-    if (s.route_table.resolved()) {
+    if (user_routes && s.route_table.resolved()) {
       for (const auto& r : m_.route_tables[s.route_table.index].routes) {
         if (r.prefix) cut(*r.prefix);
       }
@@ -77,7 +77,7 @@ std::size_t EastWest::return_partition(int subnet, std::size_t c) {
       const model::U128 hi = next != cuts.end() && *next - 1 < iv.hi ? *next - 1 : iv.hi;
       model::IpAddress a;
       a.value = lo;
-      RouteChoice r = choose_route(m_, subnet, a);
+      RouteChoice r = choose_route(m_, subnet, a, user_routes);
       Device d = device_of(m_, r, &devices_);
       // Replies to on-premises addresses leave through the gateway: a system route to Internet or None (the default
       // route, a reserved range) stands for the routes the gateway learns by BGP, which are not modelled.
@@ -114,7 +114,7 @@ void EastWest::split(std::size_t evaluation, std::size_t returns, std::vector<Ew
       const FirewallSide side = firewall_side(m_, m_.firewalls[sh.snat_firewall]);
       RouteChoice r;
       r.next_hop = model::NextHopType::kNone;
-      if (side.address) r = choose_route(m_, target.subnet, *side.address);
+      if (side.address) r = choose_route(m_, target.subnet, *side.address, endpoint_user_routes(m_, target.endpoint));
       parts.push_back(EwReturnPart{IpSet::all(), r, device_of(m_, r, &devices_)});
       request.kind = Device::Kind::kNone;
     } else {
@@ -152,9 +152,20 @@ void EastWest::flows_of(const EwJob& job, std::vector<ReachFlow>& flows, std::ve
   for (const EwSplitPart& sp : splits_[job.split]) {
     const EwShare& sh = e.result[sp.share];
     std::shared_ptr<const Broken> why;
-    if (sp.lost || sp.asymmetric) {
+    int device_vnet = -1;
+    const int source_vnet = cls.subnet >= 0 ? m_.subnets[cls.subnet].vnet.index : -1;
+    const bool not_forwarded =
+        !sp.lost && !sp.asymmetric && reply_not_forwarded(m_, sp.request, source_vnet, target.route_to, device_vnet);
+    if (sp.lost || sp.asymmetric || not_forwarded) {
       auto b = std::make_shared<Broken>();
-      b->code = sp.lost ? BrokenCode::kEastWestReplyLost : BrokenCode::kEastWestAsymmetric;
+      b->code = sp.lost         ? BrokenCode::kEastWestReplyLost
+                : not_forwarded ? BrokenCode::kEastWestReplyNotForwarded
+                                : BrokenCode::kEastWestAsymmetric;
+      if (not_forwarded) {
+        b->from_vnet = device_vnet;
+        b->to_vnet = source_vnet;
+        b->forwarded = true;
+      }
       b->target = target.x;
       b->subnet = target.subnet;
       if (sp.request.kind == Device::Kind::kFirewall) b->firewall = sp.request.index;

@@ -56,6 +56,16 @@ std::vector<Stage> east_west_stages(const model::Model& m, const EastWestEnds& e
 /// in its network policies and the route is a user-defined one whose prefix length is at least that of the endpoint
 /// VNet's space holding it (Azure: "equal to or larger than the virtual network address space prefix length").
 RouteChoice forward_route(const model::Model& m, int subnet, const model::IpAddress& to, int endpoint);
+/// Whether the firewall or appliance `request` (the device the request crossed, which the reply crosses too) cannot
+/// forward the reply from target address `target` into the source's VNet `source_vnet`: the reply keeps the
+/// target's address, so when that lies outside the device's VNet it is forwarded traffic, which the source VNet's
+/// peering with the device's must accept (allowForwardedTraffic). Sets `device_vnet` to the device's VNet.
+bool reply_not_forwarded(const model::Model& m, const Device& request, int source_vnet, const model::IpAddress& target,
+                         int& device_vnet);
+/// Whether its subnet's user-defined routes apply to private endpoint `endpoint`'s own traffic (its replies): only
+/// when the subnet's privateEndpointNetworkPolicies enable route tables (`Enabled`, `RouteTableEnabled`); true for
+/// -1 (an ip configuration).
+bool endpoint_user_routes(const model::Model& m, int endpoint);
 /// Whether subnet `subnet` is a virtual network gateway's subnet (named GatewaySubnet, any case).
 bool is_gateway_subnet(const model::Model& m, int subnet);
 /// The target's NSG stages (the subnet's, then the NIC's; a private endpoint's subnet NSG only when its network

@@ -166,6 +166,28 @@ RouteChoice forward_route(const model::Model& m, int subnet, const model::IpAddr
   return pe;
 }
 
+bool reply_not_forwarded(const model::Model& m, const Device& request, int source_vnet, const model::IpAddress& target,
+                         int& device_vnet) {
+  device_vnet = -1;
+  int subnet = -1;
+  if (request.kind == Device::Kind::kFirewall) subnet = firewall_side(m, m.firewalls[request.index]).subnet;
+  if (request.kind == Device::Kind::kAppliance) subnet = request.subnet;
+  device_vnet = ew_vnet_of(m, subnet);
+  if (device_vnet < 0 || source_vnet < 0 || device_vnet == source_vnet) return false;
+  for (const auto& p : m.vnets[device_vnet].address_space) {
+    if (p.contains(target)) return false;  // the reply comes from the device's own VNet: not forwarded traffic
+  }
+  return !peering_blocks(m, device_vnet, source_vnet, true).empty();
+}
+
+bool endpoint_user_routes(const model::Model& m, int endpoint) {
+  if (endpoint < 0) return true;
+  const int subnet = m.private_endpoints[endpoint].subnet.index;
+  if (subnet < 0) return true;
+  const auto policy = m.subnets[subnet].private_endpoint_policies;
+  return policy == model::PrivateEndpointPolicy::kEnabled || policy == model::PrivateEndpointPolicy::kRouteTableOnly;
+}
+
 std::array<Stage, 2> target_nsg_stages(const model::Model& m, const EastWestEnds& ends, int& subnet) {
   if (ends.x.nic >= 0) {
     const auto nsgs = inbound_nsg_stages(m, ends.x);

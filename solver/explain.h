@@ -256,6 +256,8 @@ enum class EastWestLeg : std::uint8_t {
   kReturns,           // kEastWestReturn: the reply returns the way the request came
   kAsymmetric,        // kEastWestReturn: the reply crosses a firewall or appliance the request did not, or the other
                       // way round: the connection fails
+  kNotForwarded,      // kEastWestReturn: the reply crosses the request's firewall or appliance in VNet `vnet`, which
+                      // cannot forward it into the source's VNet `other_vnet` (peering_blocks(), forwarded)
 };
 
 /// Which backend a load balancer's rule sends the packet to (Reason::members).

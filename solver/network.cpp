@@ -92,7 +92,7 @@ int subnet_containing(const model::Model& m, const IpAddress& address) {
   return best;
 }
 
-RouteChoice choose_route(const model::Model& m, int subnet, const IpAddress& destination) {
+RouteChoice choose_route(const model::Model& m, int subnet, const IpAddress& destination, bool user_routes) {
   RouteChoice best;
   bool have = false;
   // Candidates are offered in listing order; a later one wins only when strictly better, so among user
@@ -150,7 +150,7 @@ RouteChoice choose_route(const model::Model& m, int subnet, const IpAddress& des
       for (const auto& p : space) offer(system(p, NextHopType::kVnetPeering, "peering", remote));
     }
   }
-  if (s.route_table.resolved()) {
+  if (user_routes && s.route_table.resolved()) {
     const int rt = s.route_table.index;
     const auto& routes = m.route_tables[rt].routes;
     for (std::size_t i = 0; i < routes.size(); ++i) {

@@ -14,8 +14,10 @@ namespace exposim::solver {
 /// The route chosen by subnet `subnet` (index into model.subnets; -1 = unknown subnet: system default only)
 /// for `destination`: longest prefix; on equal prefixes a user-defined route beats a system route, and
 /// among user routes the first listed wins. BGP routes are not modelled (docs/model.md). User routes
-/// naming a service tag are ignored (their ranges are not known).
-RouteChoice choose_route(const model::Model& m, int subnet, const model::IpAddress& destination);
+/// naming a service tag are ignored (their ranges are not known). `user_routes` false: without the subnet's
+/// user-defined routes (a private endpoint whose subnet's network policies leave route tables off).
+RouteChoice choose_route(const model::Model& m, int subnet, const model::IpAddress& destination,
+                         bool user_routes = true);
 
 /// The route of the reply from subnet `subnet` (index into model.subnets; -1 = unknown subnet) to internet client
 /// `client` (docs/model.md#return-routing): the subnet's user-defined routes (longest prefix; among equal prefixes

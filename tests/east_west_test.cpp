@@ -13,6 +13,7 @@
 
 #include "model/model.h"
 #include "solver/east_west.h"
+#include "solver/explain.h"
 #include "solver/firewall.h"
 #include "tests/model_builder.h"
 
@@ -712,4 +713,90 @@ TEST_CASE(
             "route(return):virtual-network to:pe-sql");
     }
   }
+}
+
+TEST_CASE("east-west: a private endpoint's replies follow its subnet's routes only with route tables enabled",
+          "[solver][east-west]") {
+  // vnet 10.0.0.0/16: app 10.0.1.0/24 (vm app 10.0.1.4), nva 10.0.2.0/24 (appliance 10.0.2.4, IP forwarding), pe
+  // 10.0.3.0/24 (private endpoint pe-sql 10.0.3.5) whose route table rt-pe sends 10.0.1.0/24 to the appliance. The
+  // request takes the endpoint's /32 route, directly. Azure applies a subnet's user-defined routes to its private
+  // endpoints only when the subnet's network policies enable route tables
+  // (https://learn.microsoft.com/azure/private-link/disable-private-endpoint-network-policy): Disabled, the reply
+  // comes straight back and every protocol and port works (5 flows); RouteTableEnabled, the reply goes to the
+  // appliance, which the request did not cross: asymmetric, every flow broken.
+  for (const auto policy : {model::PrivateEndpointPolicy::kDisabled, model::PrivateEndpointPolicy::kRouteTableOnly}) {
+    CAPTURE(static_cast<int>(policy));
+    EstateBuilder b;
+    b.vnet("vnet", {"10.0.0.0/16"})
+        .subnet("vnet", "app", "10.0.1.0/24")
+        .subnet("vnet", "nva", "10.0.2.0/24")
+        .subnet("vnet", "pe", "10.0.3.0/24", "", "rt-pe")
+        .route_to_appliance("rt-pe", "10.0.1.0/24", "10.0.2.4")
+        .vm("app", "vnet", "app", "10.0.1.4")
+        .vm("nva", "vnet", "nva", "10.0.2.4");
+    b.m.nics.back().enable_ip_forwarding = true;
+    for (auto& s : b.m.subnets) {
+      if (s.name == "pe") s.private_endpoint_policies = policy;
+    }
+    model::PrivateEndpoint pe;
+    pe.name = "pe-sql";
+    pe.id = rid("Microsoft.Network/privateEndpoints", "pe-sql");
+    pe.key = model::canonical_id(pe.id);
+    pe.subnet.id = model::canonical_id(rid("Microsoft.Network/virtualNetworks", "vnet") + "/subnets/pe");
+    pe.private_ips.push_back(*model::IpAddress::parse("10.0.3.5"));
+    b.m.private_endpoints.push_back(pe);
+    auto m = b.done();
+    solver::ReachOptions only_pe;
+    only_pe.targets = [](model::ResourceKind kind, int) { return kind == model::ResourceKind::kPrivateEndpoint; };
+    const auto r = solver::reach(m, from_vm(m, "app"), only_pe);
+    if (policy == model::PrivateEndpointPolicy::kDisabled) {
+      CHECK(r.broken.empty());
+      REQUIRE(r.flows.size() == 5);
+      CHECK(flow_line(m, r.flows[0]) ==
+            "app-nic -> pe-sql tcp 0-65535 from 10.0.1.4/32 | from:app-nic no-nsg(nic-outbound) "
+            "no-nsg(subnet-outbound) route(forward):private-endpoint no-nsg(subnet) no-nsg(nic) "
+            "route(return):virtual-network to:pe-sql");
+    } else {
+      CHECK(r.flows.empty());
+      REQUIRE(r.broken.size() == 5);
+      REQUIRE(r.broken[0].broken);
+      CHECK(r.broken[0].broken->code == solver::BrokenCode::kEastWestAsymmetric);
+    }
+  }
+}
+
+TEST_CASE("east-west: replies through the hub firewall need the source spoke to accept forwarded traffic",
+          "[solver][east-west]") {
+  // hub_and_spokes with both UDRs: a -> b crosses the firewall (network rule sql, TCP 1433), and so does the reply.
+  // The firewall keeps the addresses, so the reply from b (10.2.1.4, outside the hub) enters spoke-a as forwarded
+  // traffic: spoke-a's peering with the hub must allow forwarded traffic
+  // (https://learn.microsoft.com/azure/virtual-network/virtual-network-peering-overview). With it off, the request
+  // still reaches b (spoke-b accepts forwarded traffic) but the reply is dropped: broken.
+  auto b = hub_and_spokes(true, true);
+  for (auto& v : b.m.vnets) {
+    if (v.name != "spoke-a") continue;
+    for (auto& p : v.peerings) p.allow_forwarded_traffic = false;
+  }
+  auto m = b.done();
+  const auto r = solver::reach(m, from_vm(m, "a"));
+  CHECK(r.flows.empty());
+  REQUIRE(r.broken.size() == 1);
+  CHECK(r.broken[0].protocol == model::Protocol::kTcp);
+  CHECK(model::to_string(r.broken[0].ports) == "1433");
+  REQUIRE(r.broken[0].broken);
+  CHECK(r.broken[0].broken->code == solver::BrokenCode::kEastWestReplyNotForwarded);
+  CHECK(r.broken[0].broken->to_vnet == m.subnets[subnet_of(m, "app")].vnet.index);
+  // explain follows the same packet to the same end: every hop passes but the reply's route.
+  solver::FlowQuery q;
+  q.source_name = "a";
+  q.target = "b";
+  q.protocol = model::Protocol::kTcp;
+  q.destination_port = 1433;
+  const solver::FlowTrace t = solver::explain(m, q);
+  REQUIRE_FALSE(t.hops.empty());
+  std::string failed;
+  for (const auto& h : t.hops) {
+    if (!h.passes) failed += std::string(solver::to_string(h.kind)) + "(" + h.scope + ") ";
+  }
+  CHECK(failed == "route(return) ");
 }

@@ -366,7 +366,9 @@ TraceHop explain_ew_snat_nsg_hop(const model::Model& m, const AddressSpace& spac
 /// The route of the reply from the target's subnet to the source (to the firewall's own address after SNAT): it must
 /// return through the device the request crossed, or directly when it crossed none (reach()'s broken flows).
 TraceHop explain_ew_return_hop(const model::Model& m, const Stage& stage, const FlowQuery& q, bool gateway_source,
-                               const ExplainEwWalk& walk) {
+                               const ExplainEwWalk& walk, int endpoint, int source_vnet, const IpAddress& to) {
+  // A private endpoint's replies follow its subnet's user-defined routes only when its network policies say so.
+  const bool user_routes = east_west_internal::endpoint_user_routes(m, endpoint);
   using east_west_internal::Device;
   TraceHop h;
   h.kind = K::kRoute;
@@ -386,11 +388,11 @@ TraceHop explain_ew_return_hop(const model::Model& m, const Stage& stage, const 
     why.address = side.address;
     why.firewall = walk.snat_firewall;
     why.forwarded = true;  // the words: the reply goes to the firewall that translated the source
-    if (side.address) r = choose_route(m, stage.resource, *side.address);
+    if (side.address) r = choose_route(m, stage.resource, *side.address, user_routes);
     request = Device{};  // the reply goes straight to the firewall: no device in between
     request.kind = Device::Kind::kNone;
   } else {
-    r = choose_route(m, stage.resource, q.source);
+    r = choose_route(m, stage.resource, q.source, user_routes);
     if (request.kind == Device::Kind::kFirewall) why.firewall = request.index;
     if (request.kind == Device::Kind::kAppliance) why.entry = EntryPoint{RK::kNetworkInterface, request.index};
     if (request.kind == Device::Kind::kUnknown) why.destination = IpAddress{request.address};
@@ -412,8 +414,15 @@ TraceHop explain_ew_return_hop(const model::Model& m, const Stage& stage, const 
     return h;
   }
   h.passes = reply.same(request);
-  why.passes = h.passes;
   why.leg = h.passes ? EastWestLeg::kReturns : EastWestLeg::kAsymmetric;
+  int device_vnet = -1;
+  if (h.passes && east_west_internal::reply_not_forwarded(m, request, source_vnet, to, device_vnet)) {
+    h.passes = false;
+    why.leg = EastWestLeg::kNotForwarded;
+    why.vnet = device_vnet;
+    why.other_vnet = source_vnet;
+  }
+  why.passes = h.passes;
   return h;
 }
 
@@ -567,7 +576,8 @@ bool explain_east_west(const model::Model& m, FlowTrace& t) {
         break;
       case K::kRoute:
         t.hops.push_back(scope == "return"
-                             ? explain_ew_return_hop(m, stage, q, gateway_source, walk)
+                             ? explain_ew_return_hop(m, stage, q, gateway_source, walk, to.endpoint,
+                                                     explain_ew_vnet(m, from_subnet), to.address)
                              : explain_ew_route_hop(m, stage, last, q, to.address, to.endpoint, target_vnet, walk));
         break;
       case K::kFirewall: {
