@@ -2,7 +2,9 @@
 // estate to another's private address, decided from Azure's documentation by walking the rules and routes literally
 // (docs/model.md: "Network security groups", "The VirtualNetwork tag", "Routing and peering", "Network virtual
 // appliances", "Broken flows"), and cross-checked against solver::reach() on random small estates of two or three
-// VNets. It uses no packet-set algebra and no solver function to decide; it shares with the solver only the generated
+// VNets, with an appliance or an Azure Firewall (classic network rules) in the first, private endpoints (their
+// /32 routes and network policies) as targets, and subnets without NICs as sources (their whole prefix). It uses no
+// packet-set algebra and no solver function to decide; it shares with the solver only the generated
 // estate and the model built from it (to name the model's rules). The estates come from fixed seeds and are printed
 // in full on any disagreement.
 #include <catch2/catch.hpp>
@@ -40,8 +42,11 @@ using testing::udp;
 
 // ---------------------------------------------------------------------------------------------------------
 // The generated estate: VNets, peerings (one record per side), NSGs with inbound and outbound rules, subnets with
-// route tables, NICs (one ip configuration each), and at most one appliance: a NIC with IP forwarding in the first
-// VNet's subnet "nva", with no NSG on it or on its subnet, to which user-defined routes may send traffic.
+// route tables, NICs (one ip configuration each), and at most one device to which user-defined routes may send
+// traffic: an appliance (a NIC with IP forwarding in the first VNet's subnet "nva", with no NSG on it or on its
+// subnet) or an Azure Firewall (in the first VNet's AzureFirewallSubnet, at its fourth address, with classic network
+// rule collections). Private endpoints sit in a subnet of their own with its network policies; a subnet may have
+// no NIC (a source standing for its whole prefix).
 
 struct EwVnet {
   std::string name;
@@ -61,6 +66,7 @@ struct EwSubnet {
   std::string cidr;
   int nsg{-1};
   std::vector<EwRoute> routes;
+  model::PrivateEndpointPolicy policy{model::PrivateEndpointPolicy::kDisabled};  // privateEndpointNetworkPolicies
 };
 struct EwNic {
   std::string name;  // the VM's; the NIC is "<name>-nic"
@@ -70,6 +76,23 @@ struct EwNic {
   std::vector<std::string> asgs;
   bool forwarding{false};
 };
+/// A classic network rule of the firewall: address tokens "*" or CIDRs; ports as NSG rules write them.
+struct EwFwRule {
+  std::string name;
+  ProtocolMask protocols{0};
+  std::vector<std::string> sources, destinations, ports;
+};
+struct EwFwCollection {
+  std::string name;
+  int priority{0};
+  bool allow{true};
+  std::vector<EwFwRule> rules;
+};
+struct EwEndpoint {
+  std::string name;
+  int subnet{0};
+  std::string ip;
+};
 struct EwEstate {
   std::uint32_t seed{0};
   std::vector<EwVnet> vnets;
@@ -77,8 +100,30 @@ struct EwEstate {
   std::vector<NsgGen> nsgs;
   std::vector<EwSubnet> subnets;
   std::vector<EwNic> nics;
-  int appliance{-1};  // index into nics
+  int appliance{-1};                        // index into nics
+  bool firewall{false};                     // the device is an Azure Firewall in subnet `device_subnet`, at `device_ip`
+  int device_subnet{-1};                    // the appliance's or the firewall's subnet
+  std::string device_ip;                    // where routes to VirtualAppliance lead
+  std::vector<EwFwCollection> collections;  // the firewall's network rule collections
+  std::vector<EwEndpoint> endpoints;
 };
+
+const char* ew_policy_text(model::PrivateEndpointPolicy p) {
+  switch (p) {
+    case model::PrivateEndpointPolicy::kEnabled: return "Enabled";
+    case model::PrivateEndpointPolicy::kNsgOnly: return "NetworkSecurityGroupEnabled";
+    case model::PrivateEndpointPolicy::kRouteTableOnly: return "RouteTableEnabled";
+    case model::PrivateEndpointPolicy::kDisabled: break;
+  }
+  return "Disabled";
+}
+
+/// Whether the subnet's network policies let its route table (`routes`) or its NSG (`!routes`) apply to its
+/// private endpoints.
+bool ew_policy_applies(model::PrivateEndpointPolicy p, bool routes) {
+  using P = model::PrivateEndpointPolicy;
+  return p == P::kEnabled || p == (routes ? P::kRouteTableOnly : P::kNsgOnly);
+}
 
 std::string ew_describe(const EwEstate& e) {
   std::string s = fmt::format("east-west estate seed {}\n", e.seed);
@@ -94,8 +139,20 @@ std::string ew_describe(const EwEstate& e) {
   for (const auto& sn : e.subnets) {
     std::vector<std::string> routes;
     for (const auto& rt : sn.routes) routes.push_back(rt.prefix + "->" + model::to_string(rt.hop));
-    s += fmt::format("  subnet {}/{} {} nsg={} routes {}\n", e.vnets[sn.vnet].name, sn.name, sn.cidr,
-                     sn.nsg < 0 ? "-" : e.nsgs[sn.nsg].name, reference_list(routes));
+    s += fmt::format("  subnet {}/{} {} nsg={} routes {} privateEndpointNetworkPolicies={}\n", e.vnets[sn.vnet].name,
+                     sn.name, sn.cidr, sn.nsg < 0 ? "-" : e.nsgs[sn.nsg].name, reference_list(routes),
+                     ew_policy_text(sn.policy));
+  }
+  if (e.firewall) s += fmt::format("  azure firewall at {} (classic network rules)\n", e.device_ip);
+  for (const auto& c : e.collections) {
+    s += fmt::format("    collection {} priority {} {}\n", c.name, c.priority, c.allow ? "Allow" : "Deny");
+    for (const auto& r : c.rules) {
+      s += fmt::format("      {} {} src {} dst {} dport {}\n", r.name, protocols_text(r.protocols),
+                       reference_list(r.sources), reference_list(r.destinations), reference_list(r.ports));
+    }
+  }
+  for (const auto& pe : e.endpoints) {
+    s += fmt::format("  private endpoint {} {} subnet {}\n", pe.name, pe.ip, e.subnets[pe.subnet].name);
   }
   for (const auto& n : e.nics) {
     s += fmt::format("  nic {} {} subnet {} nsg={} asgs {}{}\n", n.name, n.ip, e.subnets[n.subnet].name,
@@ -152,6 +209,8 @@ EwEstate ew_generate(std::uint32_t seed) {
   for (std::size_t s = 0; s < e.subnets.size(); ++s) {
     if (e.subnets[s].name == "nva") {
       e.appliance = static_cast<int>(e.nics.size());
+      e.device_subnet = static_cast<int>(s);
+      e.device_ip = prefix_base(0) + "9.4";
       e.nics.push_back({"nva", static_cast<int>(s), -1, prefix_base(0) + "9.4", {}, true});
       continue;
     }
@@ -237,6 +296,77 @@ EwEstate ew_generate(std::uint32_t seed) {
     }
     e.nsgs.push_back(nsg);
   }
+
+  // What came later, drawn from a second stream so that the estates above stay as they were: the device as an
+  // Azure Firewall, private endpoints, a subnet without NICs, and routes for their prefixes.
+  Rng r2(seed * 2654435761u + 17u);
+  if (appliance && r2.chance(2)) {
+    REQUIRE(e.appliance == static_cast<int>(e.nics.size()) - 1);  // the appliance's NIC is the last one
+    e.nics.pop_back();
+    e.appliance = -1;
+    e.firewall = true;
+    e.subnets[e.device_subnet].name = "AzureFirewallSubnet";
+    e.subnets[e.device_subnet].cidr = prefix_base(0) + "9.0/26";
+    std::vector<std::string> pool = {"*", "*", "*", "10.0.0.0/8"};
+    for (const auto& v : e.vnets) pool.push_back(v.space);
+    for (const auto& sn : e.subnets) pool.push_back(sn.cidr);
+    for (const auto& n : e.nics) pool.push_back(n.ip + "/32");
+    const std::vector<std::vector<std::string>> fw_ports = {{"*"}, {"*"}, {"1433"}, {"22"}, {"80-443"}, {"8080", "22"}};
+    const std::vector<ProtocolMask> fw_protocols = {tcp(), tcp(), udp(), icmp(),
+                                                    static_cast<ProtocolMask>(tcp() | udp() | icmp())};
+    std::vector<int> priorities = {100, 200, 300, 400};
+    std::shuffle(priorities.begin(), priorities.end(), r2.g);
+    const int collections = 1 + r2.pick(3);
+    for (int c = 0; c < collections; ++c) {
+      EwFwCollection col{fmt::format("col{}", c), priorities[c], !r2.chance(4), {}};
+      const int rules = 1 + r2.pick(3);
+      for (int k = 0; k < rules; ++k) {
+        EwFwRule rule{fmt::format("c{}r{}", c, k), r2.of(fw_protocols), {r2.of(pool)}, {r2.of(pool)}, r2.of(fw_ports)};
+        if (r2.chance(3)) rule.sources.push_back(r2.of(pool));
+        if (r2.chance(3)) rule.destinations.push_back(r2.of(pool));
+        col.rules.push_back(rule);
+      }
+      e.collections.push_back(col);
+    }
+  }
+  if (r2.chance(2)) {  // private endpoints in a subnet of their own
+    const int v = r2.pick(vnets);
+    const std::vector<model::PrivateEndpointPolicy> policies = {
+        model::PrivateEndpointPolicy::kDisabled, model::PrivateEndpointPolicy::kEnabled,
+        model::PrivateEndpointPolicy::kNsgOnly, model::PrivateEndpointPolicy::kRouteTableOnly};
+    EwSubnet sn{fmt::format("v{}pe", v), v, prefix_base(v) + "8.0/24", r2.pick(nsgs + 1) - 1, {}, r2.of(policies)};
+    e.subnets.push_back(sn);
+    const int subnet = static_cast<int>(e.subnets.size()) - 1;
+    e.endpoints.push_back({fmt::format("pe{}a", v), subnet, prefix_base(v) + "8.5"});
+    if (r2.chance(2)) e.endpoints.push_back({fmt::format("pe{}b", v), subnet, prefix_base(v) + "8.6"});
+  }
+  std::vector<std::string> late_prefixes = {"0.0.0.0/0"};
+  if (r2.chance(2)) {  // a subnet without NICs: as a source, its whole prefix
+    const int v = r2.pick(vnets);
+    e.subnets.push_back({fmt::format("v{}e", v), v, prefix_base(v) + "7.0/24", r2.pick(nsgs + 1) - 1, {}});
+    late_prefixes.push_back(e.subnets.back().cidr);
+  }
+  for (const auto& v : e.vnets) late_prefixes.push_back(v.space);
+  for (const auto& pe : e.endpoints) {
+    late_prefixes.push_back(pe.ip + "/32");
+    late_prefixes.push_back(e.subnets[pe.subnet].cidr);
+    late_prefixes.push_back(e.subnets[pe.subnet].cidr);
+  }
+  // With a device: hub and spoke, 10.0.0.0/8 to the device (spoke to spoke through the hub), and routes that send
+  // the endpoints' prefixes to it (and the replies back).
+  std::vector<NextHopType> late_hops = {NextHopType::kNone, NextHopType::kInternet};
+  if (appliance) late_hops.insert(late_hops.end(), 6, NextHopType::kVirtualAppliance);
+  for (std::size_t k = 0; k < e.subnets.size(); ++k) {
+    auto& sn = e.subnets[k];
+    if (static_cast<int>(k) == e.device_subnet) continue;
+    auto add = [&sn](const std::string& p, NextHopType hop) {
+      const bool taken =
+          std::any_of(sn.routes.begin(), sn.routes.end(), [&p](const EwRoute& x) { return x.prefix == p; });
+      if (!taken) sn.routes.push_back({p, hop});
+    };
+    if (appliance && !r2.chance(4)) add("10.0.0.0/8", NextHopType::kVirtualAppliance);
+    if (r2.chance(2)) add(r2.of(late_prefixes), r2.of(late_hops));
+  }
   return e;
 }
 
@@ -248,7 +378,7 @@ model::Model ew_build(const EwEstate& e, model::Diagnostics& diags) {
     b.peering(e.vnets[p.from].name, e.vnets[p.to].name, {p.connected, p.access, p.forwarded});
   }
   add_nsgs(b, e.nsgs);
-  const std::string appliance_ip = e.appliance < 0 ? "" : e.nics[e.appliance].ip;
+  const std::string appliance_ip = e.device_ip;
   for (const auto& sn : e.subnets) {
     const std::string rt = sn.routes.empty() ? "" : "rt-" + sn.name;
     for (std::size_t i = 0; i < sn.routes.size(); ++i) {
@@ -261,6 +391,59 @@ model::Model ew_build(const EwEstate& e, model::Diagnostics& diags) {
         b.route(rt, route.prefix, route.hop);
     }
     b.subnet(e.vnets[sn.vnet].name, sn.name, sn.cidr, sn.nsg < 0 ? "" : e.nsgs[sn.nsg].name, rt);
+    b.m.subnets.back().private_endpoint_policies = sn.policy;
+  }
+  if (e.firewall) {
+    model::Firewall fw;
+    fw.name = "fw";
+    fw.id = testing::rid("Microsoft.Network/azureFirewalls", "fw");
+    fw.key = model::canonical_id(fw.id);
+    model::FirewallIpConfiguration ipc;
+    ipc.name = "ipc";
+    ipc.subnet.id = model::canonical_id(testing::rid("Microsoft.Network/virtualNetworks", e.vnets[0].name) +
+                                        "/subnets/AzureFirewallSubnet");
+    ipc.private_ip = addr(e.device_ip);
+    fw.ip_configurations.push_back(ipc);
+    auto addresses = [](const std::vector<std::string>& tokens) {
+      model::FirewallAddresses a;
+      for (const auto& t : tokens) {
+        if (t == "*")
+          a.any = true;
+        else
+          a.prefixes.push_back(testing::prefix(t));
+      }
+      return a;
+    };
+    for (const auto& c : e.collections) {
+      model::FirewallRuleCollection col;
+      col.name = c.name;
+      col.priority = c.priority;
+      col.kind = model::FirewallRuleKind::kNetwork;
+      col.action = c.allow ? model::FirewallAction::kAllow : model::FirewallAction::kDeny;
+      for (const auto& r : c.rules) {
+        model::FirewallRule rule;
+        rule.name = r.name;
+        rule.kind = model::FirewallRuleKind::kNetwork;
+        rule.protocols = r.protocols;
+        rule.sources = addresses(r.sources);
+        rule.destinations = addresses(r.destinations);
+        rule.destination_ports = testing::ports(r.ports);
+        col.rules.push_back(rule);
+      }
+      fw.classic.push_back(col);
+    }
+    b.m.firewalls.push_back(fw);
+  }
+  for (const auto& pe : e.endpoints) {
+    model::PrivateEndpoint x;
+    x.name = pe.name;
+    x.id = testing::rid("Microsoft.Network/privateEndpoints", pe.name);
+    x.key = model::canonical_id(x.id);
+    const EwSubnet& sn = e.subnets[pe.subnet];
+    x.subnet.id = model::canonical_id(testing::rid("Microsoft.Network/virtualNetworks", e.vnets[sn.vnet].name) +
+                                      "/subnets/" + sn.name);
+    x.private_ips.push_back(addr(pe.ip));
+    b.m.private_endpoints.push_back(x);
   }
   for (const auto& n : e.nics) {
     b.vm(n.name, e.vnets[e.subnets[n.subnet].vnet].name, e.subnets[n.subnet].name, n.ip, "",
@@ -274,15 +457,19 @@ model::Model ew_build(const EwEstate& e, model::Diagnostics& diags) {
 // The oracle: one packet at a time.
 
 struct EwPacket {
-  int source{-1}, target{-1};  // indices into EwEstate::nics
+  int source{-1}, target{-1};  // indices into EwEstate::nics; -1: see below
   Protocol protocol{Protocol::kTcp};
   std::uint16_t source_port{0}, destination_port{0};
+  int endpoint{-1};       // target -1: private endpoint `endpoint` (index into EwEstate::endpoints)
+  int source_subnet{-1};  // source -1: `source_address`, an address of this subnet that no NIC holds
+  IpAddress source_address;
 };
 
 /// The deciding rule at each NSG of the path, as "<nsg>/<rule>"; empty when there is no NSG there or the packet
 /// did not get that far.
 struct EwRules {
   std::string nic_out, subnet_out, subnet_in, nic_in;
+  std::string firewall;  // "<collection>/<rule>" of the firewall's deciding network rule
   friend bool operator==(const EwRules&, const EwRules&) = default;
 };
 
@@ -304,11 +491,11 @@ const char* ew_kind_text(EwVerdict::Kind k) {
 }
 
 std::string ew_describe(const EwVerdict& v) {
-  return fmt::format("{} ({}) nic-outbound:{} subnet-outbound:{} subnet:{} nic:{}{}", ew_kind_text(v.kind), v.why,
-                     v.rules.nic_out.empty() ? "-" : v.rules.nic_out,
-                     v.rules.subnet_out.empty() ? "-" : v.rules.subnet_out,
-                     v.rules.subnet_in.empty() ? "-" : v.rules.subnet_in, v.rules.nic_in.empty() ? "-" : v.rules.nic_in,
-                     v.via_appliance ? " via the appliance" : "");
+  return fmt::format(
+      "{} ({}) nic-outbound:{} subnet-outbound:{} subnet:{} nic:{}{}{}", ew_kind_text(v.kind), v.why,
+      v.rules.nic_out.empty() ? "-" : v.rules.nic_out, v.rules.subnet_out.empty() ? "-" : v.rules.subnet_out,
+      v.rules.subnet_in.empty() ? "-" : v.rules.subnet_in, v.rules.nic_in.empty() ? "-" : v.rules.nic_in,
+      v.via_appliance ? " via the device" : "", v.rules.firewall.empty() ? "" : " firewall rule " + v.rules.firewall);
 }
 
 struct EwRefRule {
@@ -328,6 +515,7 @@ struct EwCandidate {
   Block block;
   int length{0};
   EwChosenRoute route;
+  bool user{false};
 };
 
 class EwOracle {
@@ -351,8 +539,10 @@ class EwOracle {
     for (const auto& sn : e.subnets) {
       std::vector<EwCandidate> c;
       auto add = [&c](const std::string& prefix, NextHopType hop, const char* kind) {
-        c.push_back(
-            {block_of(prefix), model::IpPrefix::parse(prefix)->length, {hop, std::string(kind) + " " + prefix}});
+        c.push_back({block_of(prefix),
+                     model::IpPrefix::parse(prefix)->length,
+                     {hop, std::string(kind) + " " + prefix},
+                     std::string_view(kind) == "udr"});
       };
       for (const auto& rt : sn.routes) add(rt.prefix, rt.hop, "udr");
       add(e.vnets[sn.vnet].space, NextHopType::kVnetLocal, "system");
@@ -366,6 +556,7 @@ class EwOracle {
       candidates_.push_back(c);
     }
     for (const auto& n : e.nics) ips_.push_back(addr(n.ip));
+    for (const auto& pe : e.endpoints) pe_ips_.push_back(addr(pe.ip));
     platform_ = addr("168.63.129.16");
     // Each NSG's rules by direction, with Azure's default rules, sorted by priority.
     for (const auto& g : e.nsgs) {
@@ -427,18 +618,43 @@ class EwOracle {
   /// The route subnet `subnet` takes to `a` (Azure's "How Azure selects a route"): longest prefix over the
   /// user-defined routes and the system routes (the VNet's space: VnetLocal; each peer connected both ways:
   /// VNetPeering; 0.0.0.0/0: Internet; 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, 100.64.0.0/10: None); on equal
-  /// prefixes a
-  /// user-defined route first, and the VNet's or a peer's space before the reserved ranges.
-  EwChosenRoute route(int subnet, const IpAddress& a) const {
+  /// prefixes a user-defined route first, and the VNet's or a peer's space before the reserved ranges. `a` an address
+  /// of private endpoint `endpoint` (-1: none): its /32 route where it applies (endpoint_route()). `user_routes`
+  /// false: the subnet's route table does not apply (the replies of a private endpoint whose subnet's network
+  /// policies leave route tables off).
+  EwChosenRoute route(int subnet, const IpAddress& a, int endpoint = -1, bool user_routes = true) const {
     int best = -1;
     EwChosenRoute chosen;
     for (const auto& c : candidates_[subnet]) {
+      if (c.user && !user_routes) continue;
       if (c.block.contains(a) && c.length > best) {  // strictly longer: the earlier candidate wins a tie
         best = c.length;
         chosen = c.route;
       }
     }
+    // A user-defined route for the address itself (/32) wins the tie with the endpoint's system route.
+    if (endpoint >= 0 && best < 32 && endpoint_route(subnet, endpoint)) {
+      const bool same = e_.subnets[subnet].vnet == e_.subnets[e_.endpoints[endpoint].subnet].vnet;
+      chosen = {same ? NextHopType::kVnetLocal : NextHopType::kVnetPeering, "system private-endpoint"};
+    }
     return chosen;
+  }
+
+  /// Whether subnet `subnet` has private endpoint `endpoint`'s /32 system route ("Manage network policies for
+  /// private endpoints"): Azure adds it to the endpoint's VNet and the VNets peered with it; when the endpoint's
+  /// subnet enables route tables in its network policies, a user-defined route of this subnet for the endpoint's
+  /// address whose prefix length is equal to or larger than the endpoint VNet's address space's invalidates it (a
+  /// default route 0.0.0.0/0 does not).
+  bool endpoint_route(int subnet, int endpoint) const {
+    const EwSubnet& at = e_.subnets[e_.endpoints[endpoint].subnet];
+    if (!connected(e_.subnets[subnet].vnet, at.vnet)) return false;
+    if (!ew_policy_applies(at.policy, true)) return true;
+    const int space = model::IpPrefix::parse(e_.vnets[at.vnet].space)->length;
+    for (const auto& rt : e_.subnets[subnet].routes) {
+      const auto p = model::IpPrefix::parse(rt.prefix);
+      if (block_of(rt.prefix).contains(pe_ips_[endpoint]) && p->length >= space) return false;
+    }
+    return true;
   }
 
   /// Whether address `a` (of nic `holder`, -1 for none) matches a side of a rule seen from subnet `tag_subnet`.
@@ -464,11 +680,18 @@ class EwOracle {
     return false;
   }
 
+  IpAddress source_ip(const EwPacket& p) const { return p.source >= 0 ? ips_[p.source] : p.source_address; }
+  IpAddress target_ip(const EwPacket& p) const { return p.target >= 0 ? ips_[p.target] : pe_ips_[p.endpoint]; }
+  int source_subnet(const EwPacket& p) const { return p.source >= 0 ? e_.nics[p.source].subnet : p.source_subnet; }
+  int target_subnet(const EwPacket& p) const {
+    return p.target >= 0 ? e_.nics[p.target].subnet : e_.endpoints[p.endpoint].subnet;
+  }
+
   /// First match by priority among the NSG's rules of one direction; the defaults always decide.
   const EwRefRule& decide_nsg(int nsg, Direction d, const EwPacket& p, int tag_subnet) const {
     const auto& rules = d == Direction::kInbound ? inbound_[nsg] : outbound_[nsg];
-    const IpAddress& src = ips_[p.source];
-    const IpAddress& dst = ips_[p.target];
+    const IpAddress src = source_ip(p);
+    const IpAddress dst = target_ip(p);
     for (const auto& r : rules) {
       if (!(r.protocols & model::bit(p.protocol))) continue;
       if (model::has_ports(p.protocol)) {
@@ -482,86 +705,119 @@ class EwOracle {
     return rules.back();
   }
 
+  /// The firewall's network rules ("Azure Firewall rule processing logic"): collections by priority, the first
+  /// whose rule matches decides by its action (a rule matches on protocol, a source and a destination address, and
+  /// for TCP and UDP a destination port; ICMP has none); no match: denied. The rule is "" for the default deny.
+  std::pair<bool, std::string> decide_firewall(const EwPacket& p) const {
+    std::vector<const EwFwCollection*> order;
+    for (const auto& c : e_.collections) order.push_back(&c);
+    std::sort(order.begin(), order.end(),
+              [](const EwFwCollection* a, const EwFwCollection* b) { return a->priority < b->priority; });
+    const IpAddress src = source_ip(p);
+    const IpAddress dst = target_ip(p);
+    auto holds = [](const std::vector<std::string>& tokens, const IpAddress& a) {
+      return std::any_of(tokens.begin(), tokens.end(),
+                         [&a](const std::string& t) { return t == "*" || block_of(t).contains(a); });
+    };
+    for (const auto* c : order) {
+      for (const auto& r : c->rules) {
+        if (!(r.protocols & model::bit(p.protocol))) continue;
+        if (model::has_ports(p.protocol) && !in_ports(read_ports(r.ports), p.destination_port)) continue;
+        if (!holds(r.sources, src) || !holds(r.destinations, dst)) continue;
+        return {c->allow, c->name + "/" + r.name};
+      }
+    }
+    return {false, ""};
+  }
+
   EwVerdict decide(const EwPacket& p) const {
     EwVerdict v;
     auto stop = [&v](std::string why) {
       v.why = std::move(why);
       return v;
     };
-    const EwNic& s = e_.nics[p.source];
-    const EwNic& t = e_.nics[p.target];
-    const int s_vnet = e_.subnets[s.subnet].vnet;
-    const int t_vnet = e_.subnets[t.subnet].vnet;
-    const IpAddress& src = ips_[p.source];
-    const IpAddress& dst = ips_[p.target];
-    // 1. The source's outbound NSGs: the NIC's, then the subnet's; the VirtualNetwork tag is the source's.
-    if (s.nsg >= 0) {
-      const auto& r = decide_nsg(s.nsg, Direction::kOutbound, p, s.subnet);
+    const int s_subnet = source_subnet(p);
+    const int t_subnet = target_subnet(p);
+    const int s_vnet = e_.subnets[s_subnet].vnet;
+    const int t_vnet = e_.subnets[t_subnet].vnet;
+    const IpAddress src = source_ip(p);
+    const IpAddress dst = target_ip(p);
+    // 1. The source's outbound NSGs: the NIC's, then the subnet's; the VirtualNetwork tag is the source's. An address
+    // that no NIC holds has the subnet's only.
+    if (p.source >= 0 && e_.nics[p.source].nsg >= 0) {
+      const auto& r = decide_nsg(e_.nics[p.source].nsg, Direction::kOutbound, p, s_subnet);
       v.rules.nic_out = r.name;
       if (r.access == Access::kDeny) return stop("source NIC outbound");
     }
-    const int s_subnet_nsg = e_.subnets[s.subnet].nsg;
+    const int s_subnet_nsg = e_.subnets[s_subnet].nsg;
     if (s_subnet_nsg >= 0) {
-      const auto& r = decide_nsg(s_subnet_nsg, Direction::kOutbound, p, s.subnet);
+      const auto& r = decide_nsg(s_subnet_nsg, Direction::kOutbound, p, s_subnet);
       v.rules.subnet_out = r.name;
       if (r.access == Access::kDeny) return stop("source subnet outbound");
     }
     // 2. The source subnet's route to the target.
-    const EwChosenRoute forward = route(s.subnet, dst);
-    int appliance_vnet = -1;
+    const EwChosenRoute forward = route(s_subnet, dst, p.endpoint);
+    int device_vnet = -1;
     switch (forward.hop) {
       case NextHopType::kVnetLocal:
       case NextHopType::kVnetPeering:
         break;  // straight to the target's VNet (the route exists only when the VNets are one, or peered both ways)
       case NextHopType::kVirtualAppliance: {
-        // To the appliance, which must be reachable from the source's VNet; it forwards whatever it receives (the
-        // worst case: its own filtering is not in the resource model) by its own subnet's routes.
-        const EwNic& a = e_.nics[e_.appliance];
-        appliance_vnet = e_.subnets[a.subnet].vnet;
-        if (!connected(s_vnet, appliance_vnet)) return stop("the appliance is not reachable: " + forward.what);
-        const EwChosenRoute on = route(a.subnet, dst);
+        // To the device, which must be reachable from the source's VNet. An appliance forwards whatever it receives
+        // (the worst case: its own filtering is not in the resource model); an Azure Firewall applies its network
+        // rules and keeps the source address for a private destination. Then the device's subnet routes it on.
+        device_vnet = e_.subnets[e_.device_subnet].vnet;
+        if (!connected(s_vnet, device_vnet)) return stop("the device is not reachable: " + forward.what);
+        if (e_.firewall) {
+          const auto [allow, rule] = decide_firewall(p);
+          v.rules.firewall = rule;
+          if (!allow) return stop(rule.empty() ? "the firewall denies by default" : "firewall rule " + rule);
+        }
+        const EwChosenRoute on = route(e_.device_subnet, dst, p.endpoint);
         if (on.hop != NextHopType::kVnetLocal && on.hop != NextHopType::kVnetPeering)
-          return stop("the appliance's route drops it: " + on.what);
-        // The appliance keeps the packet's source: across a peering, traffic that did not originate in the
-        // appliance's VNet is forwarded traffic, which the receiving side's peering must allow, else it is dropped.
-        if (t_vnet != appliance_vnet && !space_[appliance_vnet].contains(src) &&
-            !peering(t_vnet, appliance_vnet)->forwarded)
+          return stop("the device's route drops it: " + on.what);
+        // Across a peering, traffic that did not originate in the device's VNet is forwarded traffic, which the
+        // receiving side's peering must allow, else it is dropped.
+        if (t_vnet != device_vnet && !space_[device_vnet].contains(src) && !peering(t_vnet, device_vnet)->forwarded)
           return stop("forwarded into the target's VNet without allowForwardedTraffic");
         v.via_appliance = true;
         break;
       }
       default: return stop("route " + forward.what + " -> " + model::to_string(forward.hop));
     }
-    // 3. The target's inbound NSGs: the subnet's, then the NIC's; the VirtualNetwork tag is the target's.
-    const int t_subnet_nsg = e_.subnets[t.subnet].nsg;
-    if (t_subnet_nsg >= 0) {
-      const auto& r = decide_nsg(t_subnet_nsg, Direction::kInbound, p, t.subnet);
+    // 3. The target's inbound NSGs: the subnet's, then the NIC's; the VirtualNetwork tag is the target's. A private
+    // endpoint: its subnet's NSG only when the subnet's network policies enable NSGs; it has no NIC NSG.
+    const int t_subnet_nsg = e_.subnets[t_subnet].nsg;
+    const bool endpoint = p.target < 0;
+    if (t_subnet_nsg >= 0 && (!endpoint || ew_policy_applies(e_.subnets[t_subnet].policy, false))) {
+      const auto& r = decide_nsg(t_subnet_nsg, Direction::kInbound, p, t_subnet);
       v.rules.subnet_in = r.name;
       if (r.access == Access::kDeny) return stop("target subnet inbound");
     }
-    if (t.nsg >= 0) {
-      const auto& r = decide_nsg(t.nsg, Direction::kInbound, p, t.subnet);
+    if (!endpoint && e_.nics[p.target].nsg >= 0) {
+      const auto& r = decide_nsg(e_.nics[p.target].nsg, Direction::kInbound, p, t_subnet);
       v.rules.nic_in = r.name;
       if (r.access == Access::kDeny) return stop("target NIC inbound");
     }
     // 4. What passes every filter but cannot complete: a reply that does not come back the way the request went,
-    // or that an appliance forwards into the source's VNet across a peering that does not allow forwarded traffic.
+    // or that a device forwards into the source's VNet across a peering that does not allow forwarded traffic. A
+    // private endpoint's replies follow its subnet's route table only when the network policies enable it.
     v.kind = EwVerdict::Kind::kBroken;
-    const EwChosenRoute back = route(t.subnet, src);
+    const EwChosenRoute back =
+        route(t_subnet, src, -1, !endpoint || ew_policy_applies(e_.subnets[t_subnet].policy, true));
     if (v.via_appliance) {
       if (back.hop != NextHopType::kVirtualAppliance)
-        return stop("asymmetric: the request crossed the appliance, the reply takes " + back.what);
-      if (s_vnet != appliance_vnet && !space_[appliance_vnet].contains(dst) &&
-          !peering(s_vnet, appliance_vnet)->forwarded)
+        return stop("asymmetric: the request crossed the device, the reply takes " + back.what);
+      if (s_vnet != device_vnet && !space_[device_vnet].contains(dst) && !peering(s_vnet, device_vnet)->forwarded)
         return stop("the reply forwarded into the source's VNet without allowForwardedTraffic");
     } else {
       if (back.hop == NextHopType::kVirtualAppliance)
-        return stop("asymmetric: the reply crosses the appliance: " + back.what);
+        return stop("asymmetric: the reply crosses the device: " + back.what);
       if (back.hop != NextHopType::kVnetLocal && back.hop != NextHopType::kVnetPeering)
         return stop("the reply is dropped: " + back.what + " -> " + model::to_string(back.hop));
     }
     v.kind = EwVerdict::Kind::kAllowed;
-    v.why = v.via_appliance ? "through the appliance both ways" : "direct both ways";
+    v.why = v.via_appliance ? "through the device both ways" : "direct both ways";
     return v;
   }
 
@@ -572,6 +828,7 @@ class EwOracle {
   std::vector<std::vector<EwRefRule>> inbound_, outbound_;  // per NSG
   std::vector<std::vector<EwCandidate>> candidates_;        // per subnet
   std::vector<IpAddress> ips_;                              // per NIC
+  std::vector<IpAddress> pe_ips_;                           // per private endpoint
   IpAddress platform_;
 };
 
@@ -586,8 +843,20 @@ int ew_model_nic(const model::Model& m, const EwNic& n) {
   return -1;
 }
 
-bool ew_holds(const solver::ReachFlow& f, int nic, const EwPacket& p, const IpAddress& src, const IpAddress& dst) {
-  if (f.target_kind != model::ResourceKind::kNetworkInterface || f.nic != nic || f.ip_configuration != 0) return false;
+int ew_model_index(const std::vector<std::string>& names, const std::string& name) {
+  const auto it = std::find(names.begin(), names.end(), name);
+  REQUIRE(it != names.end());
+  return static_cast<int>(it - names.begin());
+}
+
+/// Whether flow `f` holds packet `p` from `src` to `dst`, at model NIC `nic` (or model private endpoint `endpoint`).
+bool ew_holds(const solver::ReachFlow& f, int nic, int endpoint, const EwPacket& p, const IpAddress& src,
+              const IpAddress& dst) {
+  if (endpoint >= 0) {
+    if (f.target_kind != model::ResourceKind::kPrivateEndpoint || f.target != endpoint) return false;
+  } else if (f.target_kind != model::ResourceKind::kNetworkInterface || f.nic != nic || f.ip_configuration != 0) {
+    return false;
+  }
   if (f.protocol != p.protocol || !f.sources.contains(src.value) || !f.destinations.contains(dst.value)) return false;
   if (!model::has_ports(p.protocol)) return true;
   return f.ports.contains(p.destination_port) && f.source_ports.contains(p.source_port);
@@ -609,6 +878,15 @@ EwRules ew_path_rules(const model::Model& m, const solver::ReachFlow& f) {
     if (scope == "subnet-outbound" && !subnet_out) out.subnet_out = name(h), subnet_out = true;
     if (scope == "subnet") out.subnet_in = name(h);
     if (scope == "nic") out.nic_in = name(h);
+    if (h.kind == Hop::Kind::kFirewall && h.resource >= 0) {
+      const auto& fw = m.firewalls[h.resource];
+      if (h.rule < 0) {
+        out.firewall = "?";
+      } else {
+        const auto& at = fw.order[h.rule];
+        out.firewall = fw.classic[at.collection].name + "/" + fw.classic[at.collection].rules[at.rule].name;
+      }
+    }
   }
   return out;
 }
@@ -629,14 +907,21 @@ std::string ew_describe(const model::Model& m, const solver::ReachFlow& f) {
 }
 
 std::string ew_describe(const EwEstate& e, const EwPacket& p) {
-  return fmt::format("{} {} sport {} -> {} {} dport {}", e.nics[p.source].name, e.nics[p.source].ip, p.source_port,
-                     e.nics[p.target].name, e.nics[p.target].ip, p.destination_port) +
-         " " + model::to_string(p.protocol);
+  const std::string from = p.source >= 0 ? fmt::format("{} {}", e.nics[p.source].name, e.nics[p.source].ip)
+                                         : fmt::format("subnet {} address {}", e.subnets[p.source_subnet].name,
+                                                       p.source_address.to_string());
+  const std::string to =
+      p.target >= 0 ? fmt::format("{} {}", e.nics[p.target].name, e.nics[p.target].ip)
+                    : fmt::format("private endpoint {} {}", e.endpoints[p.endpoint].name, e.endpoints[p.endpoint].ip);
+  return fmt::format("{} sport {} -> {} dport {} {}", from, p.source_port, to, p.destination_port,
+                     model::to_string(p.protocol));
 }
 
 struct EwTotals {
   std::size_t estates{0}, sources{0}, probes{0}, allowed{0}, broken{0}, denied_outbound{0}, denied_route{0},
-      denied_inbound{0}, via_appliance{0}, allowed_peered{0}, reverse_samples{0};
+      denied_inbound{0}, via_appliance{0}, via_firewall{0}, denied_firewall{0}, allowed_peered{0}, reverse_samples{0},
+      endpoint_probes{0}, endpoint_allowed{0}, endpoint_via_device{0}, endpoint_broken{0}, subnet_sources{0},
+      subnet_source_allowed{0};
 };
 
 constexpr Protocol kEwProtocols[] = {Protocol::kTcp, Protocol::kUdp, Protocol::kIcmp};
@@ -656,47 +941,94 @@ int ew_cross_check(const EwEstate& e, EwTotals& totals) {
   };
   std::vector<int> model_nic;
   for (const auto& n : e.nics) model_nic.push_back(ew_model_nic(m, n));
+  std::vector<std::string> names;
+  for (const auto& pe : m.private_endpoints) names.push_back(pe.name);
+  std::vector<int> model_endpoint;
+  for (const auto& pe : e.endpoints) model_endpoint.push_back(ew_model_index(names, pe.name));
+  names.clear();
+  for (const auto& sn : m.subnets) names.push_back(sn.name);
+  std::vector<int> model_subnet;
+  for (const auto& sn : e.subnets) model_subnet.push_back(ew_model_index(names, sn.name));
 
+  // The sources: every NIC but the appliance's, and each subnet without NICs (its whole prefix; probed from its
+  // fourth and its 250th address).
+  struct Source {
+    int nic{-1};
+    int subnet{-1};
+    std::vector<IpAddress> probes;
+  };
+  std::vector<Source> sources;
   for (std::size_t s = 0; s < e.nics.size(); ++s) {
+    if (static_cast<int>(s) != e.appliance) sources.push_back({static_cast<int>(s), -1, {addr(e.nics[s].ip)}});
+  }
+  for (std::size_t k = 0; k < e.subnets.size(); ++k) {
+    const bool has_nic =
+        std::any_of(e.nics.begin(), e.nics.end(), [k](const EwNic& n) { return n.subnet == static_cast<int>(k); });
+    const bool has_endpoint = std::any_of(e.endpoints.begin(), e.endpoints.end(),
+                                          [k](const EwEndpoint& pe) { return pe.subnet == static_cast<int>(k); });
+    if (has_nic || has_endpoint || static_cast<int>(k) == e.device_subnet) continue;
+    const std::string& cidr = e.subnets[k].cidr;
+    const std::string base = cidr.substr(0, cidr.rfind('.') + 1);
+    sources.push_back({-1, static_cast<int>(k), {addr(base + "4"), addr(base + "250")}});
+  }
+
+  for (const Source& source : sources) {
     ++totals.sources;
+    if (source.nic < 0) ++totals.subnet_sources;
     solver::ReachSource from;
-    from.kind = solver::ReachSource::Kind::kIpConfiguration;
-    from.ip_configuration = {model_nic[s], 0};
+    if (source.nic >= 0) {
+      from.kind = solver::ReachSource::Kind::kIpConfiguration;
+      from.ip_configuration = {model_nic[source.nic], 0};
+    } else {
+      from.kind = solver::ReachSource::Kind::kSubnet;
+      from.subnet = model_subnet[source.subnet];
+    }
     const solver::Reach reach = solver::reach(m, from, {});
     std::string flows_text;
     for (const auto& f : reach.flows) flows_text += "\n    " + ew_describe(m, f);
     for (const auto& f : reach.broken) flows_text += "\n    broken: " + ew_describe(m, f);
-    const IpAddress src = addr(e.nics[s].ip);
 
     auto compare = [&](const EwPacket& p) {
       ++totals.probes;
       const EwVerdict want = oracle.decide(p);
-      const IpAddress dst = addr(e.nics[p.target].ip);
+      const IpAddress src = oracle.source_ip(p);
+      const IpAddress dst = oracle.target_ip(p);
+      const int nic = p.target >= 0 ? model_nic[p.target] : -1;
+      const int endpoint = p.target >= 0 ? -1 : model_endpoint[p.endpoint];
       const solver::ReachFlow* found = nullptr;
       EwVerdict::Kind got = EwVerdict::Kind::kDenied;
       for (const auto& f : reach.flows) {
-        if (ew_holds(f, model_nic[p.target], p, src, dst)) {
+        if (ew_holds(f, nic, endpoint, p, src, dst)) {
           found = &f;
           got = EwVerdict::Kind::kAllowed;
           break;
         }
       }
       for (const auto& f : reach.broken) {
-        if (!found && ew_holds(f, model_nic[p.target], p, src, dst)) {
+        if (!found && ew_holds(f, nic, endpoint, p, src, dst)) {
           found = &f;
           got = EwVerdict::Kind::kBroken;
         }
       }
+      if (p.target < 0) ++totals.endpoint_probes;
       switch (want.kind) {
         case EwVerdict::Kind::kAllowed:
           ++totals.allowed;
-          if (want.via_appliance) ++totals.via_appliance;
-          if (e.subnets[e.nics[p.source].subnet].vnet != e.subnets[e.nics[p.target].subnet].vnet)
+          if (want.via_appliance) ++(e.firewall ? totals.via_firewall : totals.via_appliance);
+          if (p.target < 0) ++totals.endpoint_allowed;
+          if (p.target < 0 && want.via_appliance) ++totals.endpoint_via_device;
+          if (p.source < 0) ++totals.subnet_source_allowed;
+          if (e.subnets[oracle.source_subnet(p)].vnet != e.subnets[oracle.target_subnet(p)].vnet)
             ++totals.allowed_peered;
           break;
-        case EwVerdict::Kind::kBroken: ++totals.broken; break;
+        case EwVerdict::Kind::kBroken:
+          ++totals.broken;
+          if (p.target < 0) ++totals.endpoint_broken;
+          break;
         case EwVerdict::Kind::kDenied:
-          if (want.why.find("outbound") != std::string::npos)
+          if (want.why.find("firewall") != std::string::npos)
+            ++totals.denied_firewall;
+          else if (want.why.find("outbound") != std::string::npos)
             ++totals.denied_outbound;
           else if (want.why.find("inbound") != std::string::npos)
             ++totals.denied_inbound;
@@ -712,50 +1044,91 @@ int ew_cross_check(const EwEstate& e, EwTotals& totals) {
                          flows_text));
       }
     };
-
-    for (std::size_t t = 0; t < e.nics.size(); ++t) {
-      // The appliance is not a target: a packet to its own address is delivered to it whatever route names it.
-      if (t == s || static_cast<int>(t) == e.appliance) continue;
-      for (Protocol proto : kEwProtocols) {
-        if (!model::has_ports(proto)) {
-          compare(EwPacket{static_cast<int>(s), static_cast<int>(t), proto, 0, 0});
-          continue;
-        }
-        for (auto dp : kEwDestinationPorts) {
-          for (auto sp : kEwSourcePorts) compare(EwPacket{static_cast<int>(s), static_cast<int>(t), proto, sp, dp});
+    // One packet from each probe address of the source to target NIC `t` (or private endpoint `pe`).
+    auto probe = [&](int t, int pe) {
+      for (const IpAddress& a : source.probes) {
+        for (Protocol proto : kEwProtocols) {
+          EwPacket p{source.nic, t, proto, 0, 0, pe, source.subnet, a};
+          if (!model::has_ports(proto)) {
+            compare(p);
+            continue;
+          }
+          for (auto dp : kEwDestinationPorts) {
+            for (auto sp : kEwSourcePorts) {
+              p.source_port = sp;
+              p.destination_port = dp;
+              compare(p);
+            }
+          }
         }
       }
+    };
+    for (std::size_t t = 0; t < e.nics.size(); ++t) {
+      // The appliance is not a target: a packet to its own address is delivered to it whatever route names it.
+      if (static_cast<int>(t) == source.nic || static_cast<int>(t) == e.appliance) continue;
+      probe(static_cast<int>(t), -1);
     }
+    for (std::size_t pe = 0; pe < e.endpoints.size(); ++pe) probe(-1, static_cast<int>(pe));
 
     // Reverse direction: the corners of every flow the solver reports (allowed or broken) must get the same
     // verdict from the reference, with the same deciding rules.
     for (const auto* list : {&reach.flows, &reach.broken}) {
       const auto kind = list == &reach.flows ? EwVerdict::Kind::kAllowed : EwVerdict::Kind::kBroken;
       for (const auto& f : *list) {
-        if (f.target_kind != model::ResourceKind::kNetworkInterface) {
-          fail(fmt::format("a flow to something that is not a NIC: {}", ew_describe(m, f)));
+        int t = -1, pe = -1;
+        IpAddress dst;
+        if (f.target_kind == model::ResourceKind::kNetworkInterface) {
+          const auto it = std::find(model_nic.begin(), model_nic.end(), f.nic);
+          if (it == model_nic.end()) continue;
+          t = static_cast<int>(it - model_nic.begin());
+          if (t == e.appliance) continue;
+          dst = addr(e.nics[t].ip);
+        } else if (f.target_kind == model::ResourceKind::kPrivateEndpoint) {
+          const auto it = std::find(model_endpoint.begin(), model_endpoint.end(), f.target);
+          if (it == model_endpoint.end()) continue;
+          pe = static_cast<int>(it - model_endpoint.begin());
+          dst = addr(e.endpoints[pe].ip);
+        } else {
+          fail(fmt::format("a flow to something that is neither a NIC nor a private endpoint: {}", ew_describe(m, f)));
           continue;
         }
-        const auto it = std::find(model_nic.begin(), model_nic.end(), f.nic);
-        if (it == model_nic.end()) continue;
-        const int t = static_cast<int>(it - model_nic.begin());
-        if (t == e.appliance) continue;
-        if (!f.sources.contains(src.value) || !f.destinations.contains(addr(e.nics[t].ip).value)) {
-          fail(fmt::format("a flow that holds neither the source's nor the target's address: {}", ew_describe(m, f)));
+        if (!f.destinations.contains(dst.value)) {
+          fail(fmt::format("a flow that does not hold the target's address: {}", ew_describe(m, f)));
           continue;
+        }
+        // The source addresses to sample: the NIC's own, or the ends of the flow's address ranges.
+        std::vector<IpAddress> srcs;
+        if (source.nic >= 0) {
+          srcs = source.probes;
+          if (!f.sources.contains(srcs[0].value)) {
+            fail(fmt::format("a flow that does not hold the source's address: {}", ew_describe(m, f)));
+            continue;
+          }
+        } else {
+          for (const auto& iv : f.sources.intervals()) {
+            for (const auto v : {iv.lo, iv.hi}) {
+              IpAddress a;
+              a.value = v;
+              srcs.push_back(a);
+            }
+          }
         }
         std::vector<std::uint16_t> dps, sps;
         for (const auto& iv : f.ports.intervals()) dps.insert(dps.end(), {iv.lo, iv.hi});
         for (const auto& iv : f.source_ports.intervals()) sps.insert(sps.end(), {iv.lo, iv.hi});
-        for (auto dp : dps) {
-          for (auto sp : sps) {
-            ++totals.reverse_samples;
-            const EwPacket p{static_cast<int>(s), t, f.protocol, model::has_ports(f.protocol) ? sp : std::uint16_t{0},
-                             model::has_ports(f.protocol) ? dp : std::uint16_t{0}};
-            const EwVerdict want = oracle.decide(p);
-            if (want.kind != kind || ew_path_rules(m, f) != want.rules) {
-              fail(fmt::format("packet {} (a corner of a reported {} flow)\n  reference: {}\n  solver: {}",
-                               ew_describe(e, p), ew_kind_text(kind), ew_describe(want), ew_describe(m, f)));
+        for (const IpAddress& a : srcs) {
+          for (auto dp : dps) {
+            for (auto sp : sps) {
+              ++totals.reverse_samples;
+              const bool ports = model::has_ports(f.protocol);
+              const EwPacket p{
+                  source.nic,    t, f.protocol, ports ? sp : std::uint16_t{0}, ports ? dp : std::uint16_t{0}, pe,
+                  source.subnet, a};
+              const EwVerdict want = oracle.decide(p);
+              if (want.kind != kind || ew_path_rules(m, f) != want.rules) {
+                fail(fmt::format("packet {} (a corner of a reported {} flow)\n  reference: {}\n  solver: {}",
+                                 ew_describe(e, p), ew_kind_text(kind), ew_describe(want), ew_describe(m, f)));
+              }
             }
           }
         }
@@ -785,17 +1158,38 @@ EwEstate ew_hub_and_spokes() {
             {"b", 2, -1, "10.2.1.4", {}, false},
             {"nva", 3, -1, "10.0.9.4", {}, true}};
   e.appliance = 3;
+  e.device_subnet = 3;
+  e.device_ip = "10.0.9.4";
+  return e;
+}
+
+/// The same with an Azure Firewall at 10.0.9.4 in the hub's AzureFirewallSubnet 10.0.9.0/26 instead of the appliance.
+EwEstate ew_hub_and_spokes_firewall() {
+  EwEstate e = ew_hub_and_spokes();
+  e.nics.pop_back();
+  e.appliance = -1;
+  e.firewall = true;
+  e.subnets[3] = {"AzureFirewallSubnet", 0, "10.0.9.0/26", -1, {}};
   return e;
 }
 
 std::string ew_verdict_text(const EwEstate& e, int source, int target, Protocol proto, int dport) {
   const EwOracle oracle(e);
-  const EwVerdict v = oracle.decide(
-      EwPacket{source, target, proto, static_cast<std::uint16_t>(50000), static_cast<std::uint16_t>(dport)});
-  return fmt::format("{} {} {} {} {}", ew_kind_text(v.kind), v.rules.nic_out.empty() ? "-" : v.rules.nic_out,
+  const EwVerdict v = oracle.decide(EwPacket{
+      source, target, proto, static_cast<std::uint16_t>(50000), static_cast<std::uint16_t>(dport), -1, -1, {}});
+  return fmt::format("{} {} {} {} {}{}", ew_kind_text(v.kind), v.rules.nic_out.empty() ? "-" : v.rules.nic_out,
                      v.rules.subnet_out.empty() ? "-" : v.rules.subnet_out,
-                     v.rules.subnet_in.empty() ? "-" : v.rules.subnet_in,
-                     v.rules.nic_in.empty() ? "-" : v.rules.nic_in);
+                     v.rules.subnet_in.empty() ? "-" : v.rules.subnet_in, v.rules.nic_in.empty() ? "-" : v.rules.nic_in,
+                     v.rules.firewall.empty() ? "" : " fw:" + v.rules.firewall);
+}
+
+/// The reference's verdict for a packet from NIC `source` to private endpoint `endpoint`.
+std::string ew_endpoint_verdict(const EwEstate& e, int source, int endpoint, Protocol proto, int dport) {
+  const EwOracle oracle(e);
+  EwPacket p{source, -1, proto, static_cast<std::uint16_t>(50000), static_cast<std::uint16_t>(dport), endpoint, -1, {}};
+  const EwVerdict v = oracle.decide(p);
+  return fmt::format("{} ({}){}", ew_kind_text(v.kind), v.why,
+                     v.rules.subnet_in.empty() ? "" : " subnet-nsg:" + v.rules.subnet_in);
 }
 
 RuleGen ew_rule(const char* name, int priority, Access access, ProtocolMask protocols, std::string source,
@@ -930,6 +1324,8 @@ TEST_CASE("reference east-west: a user-defined route for the VNet's own space ap
   // subnet's prefix as a system route.)
   EwEstate e = ew_hub_and_spokes();
   e.appliance = -1;
+  e.device_subnet = -1;
+  e.device_ip.clear();
   e.nics[3].forwarding = false;
   e.nics.push_back({"h2", 0, -1, "10.0.1.5", {}, false});
   e.subnets[0].routes = {{"10.0.0.0/16", NextHopType::kNone}};
@@ -950,6 +1346,70 @@ TEST_CASE("reference east-west: a user-defined route for the VNet's own space ap
   }
 }
 
+TEST_CASE("reference east-west: spoke to spoke through the hub's Azure Firewall", "[solver][reference]") {
+  // "Azure Firewall rule processing logic": network rule collections by priority, the first matching rule's
+  // collection action decides, and what no rule allows is denied. The firewall keeps the source address for a
+  // private destination, so the peering into the target's VNet must allow forwarded traffic, and the reply must
+  // come back through the firewall.
+  EwEstate e = ew_hub_and_spokes_firewall();
+  e.subnets[1].routes = {{"10.2.0.0/16", NextHopType::kVirtualAppliance}};
+  e.subnets[2].routes = {{"10.1.0.0/16", NextHopType::kVirtualAppliance}};
+  e.collections = {{"deny-ssh", 100, false, {{"ssh", tcp(), {"*"}, {"10.2.0.0/16"}, {"22"}}}},
+                   {"allow",
+                    200,
+                    true,
+                    {{"sql", tcp(), {"10.1.0.0/16"}, {"10.2.1.0/24"}, {"1433", "22"}},
+                     {"ping", icmp(), {"10.1.1.4/32"}, {"*"}, {"1"}}}}};
+  CHECK(ew_verdict_text(e, 1, 2, Protocol::kTcp, 1433) == "allowed - - - - fw:allow/sql");
+  CHECK(ew_verdict_text(e, 1, 2, Protocol::kTcp, 22) == "denied - - - - fw:deny-ssh/ssh");  // priority 100 first
+  CHECK(ew_verdict_text(e, 1, 2, Protocol::kUdp, 1433) == "denied - - - -");                // no rule: denied
+  CHECK(ew_verdict_text(e, 1, 2, Protocol::kIcmp, 0) == "allowed - - - - fw:allow/ping");   // ICMP has no port
+  CHECK(ew_verdict_text(e, 2, 1, Protocol::kTcp, 1433) == "denied - - - -");  // b -> a: no rule from 10.2/16
+  e.peerings[3].forwarded = false;                                            // v2 -> v0
+  CHECK(ew_verdict_text(e, 1, 2, Protocol::kTcp, 1433) == "denied - - - - fw:allow/sql");
+  e.peerings[3].forwarded = true;
+  e.subnets[2].routes.clear();  // the reply goes straight back by... nothing: spoke to spoke has no route
+  CHECK(ew_verdict_text(e, 1, 2, Protocol::kTcp, 1433) == "broken - - - - fw:allow/sql");
+}
+
+TEST_CASE("reference east-west: private endpoints, their /32 route and their network policies", "[solver][reference]") {
+  // "Manage network policies for private endpoints": the endpoint's /32 route beats a less specific user-defined
+  // route unless the endpoint's subnet enables route tables and the route's prefix length is at least the VNet's;
+  // its subnet's NSG applies only when the policies enable NSGs; its replies follow its subnet's route table only
+  // when they enable route tables.
+  EwEstate e = ew_hub_and_spokes();
+  e.subnets.push_back({"pe", 2, "10.2.8.0/24", -1, {}, model::PrivateEndpointPolicy::kDisabled});
+  e.endpoints = {{"pe-sql", 4, "10.2.8.5"}};
+  e.nsgs = {{"deny-all", {ew_rule("deny", 100, Access::kDeny, any_protocol(), "*", "*", {"*"}, Direction::kInbound)}}};
+  e.subnets[4].nsg = 0;
+  // From b (same VNet): direct; the NSG is not applied with policies Disabled.
+  CHECK(ew_endpoint_verdict(e, 2, 0, Protocol::kTcp, 1433) == "allowed (direct both ways)");
+  e.subnets[4].policy = model::PrivateEndpointPolicy::kNsgOnly;
+  CHECK(ew_endpoint_verdict(e, 2, 0, Protocol::kTcp, 1433) ==
+        "denied (target subnet inbound) subnet-nsg:deny-all/deny");
+  e.subnets[4].nsg = -1;
+  // From h (the hub, peered with v2): the /32 route reaches the peered VNet.
+  CHECK(ew_endpoint_verdict(e, 0, 0, Protocol::kTcp, 1433) == "allowed (direct both ways)");
+  // b's subnet sends the endpoint's subnet to the appliance: the /32 route wins while route tables are off...
+  e.subnets[2].routes = {{"10.2.8.0/24", NextHopType::kVirtualAppliance}};
+  CHECK(ew_endpoint_verdict(e, 2, 0, Protocol::kTcp, 1433) == "allowed (direct both ways)");
+  // ... and with them on, a /24 (at least the VNet's /16) invalidates it: through the appliance, whose reply comes
+  // straight back from the endpoint's subnet: broken.
+  e.subnets[4].policy = model::PrivateEndpointPolicy::kRouteTableOnly;
+  CHECK(ew_endpoint_verdict(e, 2, 0, Protocol::kTcp, 1433) ==
+        "broken (asymmetric: the request crossed the device, the reply takes system 10.2.0.0/16)");
+  // A default route does not invalidate it.
+  e.subnets[2].routes = {{"0.0.0.0/0", NextHopType::kVirtualAppliance}};
+  CHECK(ew_endpoint_verdict(e, 2, 0, Protocol::kTcp, 1433) == "allowed (direct both ways)");
+  // The endpoint's subnet sends replies to b's subnet to the appliance: applied only with route tables on.
+  e.subnets[2].routes.clear();
+  e.subnets[4].routes = {{"10.2.1.0/24", NextHopType::kVirtualAppliance}};
+  CHECK(ew_endpoint_verdict(e, 2, 0, Protocol::kTcp, 1433) ==
+        "broken (asymmetric: the reply crosses the device: udr 10.2.1.0/24)");
+  e.subnets[4].policy = model::PrivateEndpointPolicy::kNsgOnly;
+  CHECK(ew_endpoint_verdict(e, 2, 0, Protocol::kTcp, 1433) == "allowed (direct both ways)");
+}
+
 TEST_CASE("reference east-west: random estates agree with reach packet by packet", "[solver][reference]") {
   EwTotals totals;
   int failing_estates = 0;
@@ -959,10 +1419,14 @@ TEST_CASE("reference east-west: random estates agree with reach packet by packet
     if (ew_cross_check(e, totals) > 0) ++failing_estates;
   }
   INFO(fmt::format(
-      "{} estates, {} sources, {} probes ({} allowed: {} across a peering, {} through the appliance; {} "
-      "broken; denied: {} outbound, {} by routing, {} inbound), {} reverse samples",
-      totals.estates, totals.sources, totals.probes, totals.allowed, totals.allowed_peered, totals.via_appliance,
-      totals.broken, totals.denied_outbound, totals.denied_route, totals.denied_inbound, totals.reverse_samples));
+      "{} estates, {} sources ({} subnets without NICs), {} probes ({} allowed: {} across a peering, {} through the "
+      "appliance, {} through the firewall, {} from subnets without NICs; {} broken; denied: {} outbound, {} by "
+      "routing, {} by the firewall, {} inbound), {} to private endpoints ({} allowed, {} through a device, {} "
+      "broken), {} reverse samples",
+      totals.estates, totals.sources, totals.subnet_sources, totals.probes, totals.allowed, totals.allowed_peered,
+      totals.via_appliance, totals.via_firewall, totals.subnet_source_allowed, totals.broken, totals.denied_outbound,
+      totals.denied_route, totals.denied_firewall, totals.denied_inbound, totals.endpoint_probes,
+      totals.endpoint_allowed, totals.endpoint_via_device, totals.endpoint_broken, totals.reverse_samples));
   CHECK(totals.estates == static_cast<std::size_t>(kEwEstates));
   // The generator must exercise every verdict substantially.
   CHECK(totals.allowed > totals.probes / 20);
@@ -972,6 +1436,12 @@ TEST_CASE("reference east-west: random estates agree with reach packet by packet
   CHECK(totals.denied_outbound > totals.probes / 20);
   CHECK(totals.denied_route > totals.probes / 20);
   CHECK(totals.denied_inbound > totals.probes / 50);
+  CHECK(totals.via_firewall > totals.allowed / 1000);
+  CHECK(totals.denied_firewall > totals.probes / 1000);
+  CHECK(totals.endpoint_allowed > totals.endpoint_probes / 20);
+  CHECK(totals.endpoint_broken > 0);
+  CHECK(totals.endpoint_via_device > 0);
+  CHECK(totals.subnet_source_allowed > totals.allowed / 100);
 }
 
 }  // namespace exposim::reference::east_west
