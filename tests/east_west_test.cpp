@@ -57,6 +57,18 @@ ReachSource from_vm(const model::Model& m, const std::string& vm) {
   return s;
 }
 
+/// Private endpoint `name` at `ip` in subnet `subnet` of VNet `vnet`.
+void add_endpoint(EstateBuilder& b, const std::string& name, const std::string& vnet, const std::string& subnet,
+                  const std::string& ip) {
+  model::PrivateEndpoint pe;
+  pe.name = name;
+  pe.id = rid("Microsoft.Network/privateEndpoints", name);
+  pe.key = model::canonical_id(pe.id);
+  pe.subnet.id = model::canonical_id(rid("Microsoft.Network/virtualNetworks", vnet) + "/subnets/" + subnet);
+  pe.private_ips.push_back(*model::IpAddress::parse(ip));
+  b.m.private_endpoints.push_back(pe);
+}
+
 /// A hop, briefly: the NSG rule, route, firewall rule or admin rule that decided it.
 std::string ew_hop_text(const model::Model& m, const solver::Hop& h) {
   switch (h.kind) {
@@ -314,13 +326,7 @@ TEST_CASE("east-west: a private endpoint's subnet NSG applies only with network 
         .nsg("nsg-pe", {{"deny-all", 100, kDeny, any_protocol(), {"*"}, {"*"}}})
         .vm("app", "vnet", "app", "10.0.1.4");
     b.m.subnets.back().private_endpoint_policies = policy;
-    model::PrivateEndpoint pe;
-    pe.name = "pe-sql";
-    pe.id = rid("Microsoft.Network/privateEndpoints", "pe-sql");
-    pe.key = model::canonical_id(pe.id);
-    pe.subnet.id = model::canonical_id(rid("Microsoft.Network/virtualNetworks", "vnet") + "/subnets/pe");
-    pe.private_ips.push_back(*model::IpAddress::parse("10.0.3.5"));
-    b.m.private_endpoints.push_back(pe);
+    add_endpoint(b, "pe-sql", "vnet", "pe", "10.0.3.5");
     auto m = b.done();
     const auto r = solver::reach(m, from_vm(m, "app"));
     if (policy == model::PrivateEndpointPolicy::kDisabled) {
@@ -687,13 +693,7 @@ TEST_CASE(
       if (s.name == "pe") s.private_endpoint_policies = c.policy;
     }
     hub_firewall(b, true, "10.0.2.0/24", "10.0.3.0/24", "1433");
-    model::PrivateEndpoint pe;
-    pe.name = "pe-sql";
-    pe.id = rid("Microsoft.Network/privateEndpoints", "pe-sql");
-    pe.key = model::canonical_id(pe.id);
-    pe.subnet.id = model::canonical_id(rid("Microsoft.Network/virtualNetworks", "hub") + "/subnets/pe");
-    pe.private_ips.push_back(*model::IpAddress::parse("10.0.3.5"));
-    b.m.private_endpoints.push_back(pe);
+    add_endpoint(b, "pe-sql", "hub", "pe", "10.0.3.5");
     auto m = b.done();
     const auto r = solver::reach(m, from_vm(m, "app"));
     CAPTURE(lines(m, r.flows), lines(m, r.broken));
@@ -738,13 +738,7 @@ TEST_CASE("east-west: a private endpoint's replies follow its subnet's routes on
     for (auto& s : b.m.subnets) {
       if (s.name == "pe") s.private_endpoint_policies = policy;
     }
-    model::PrivateEndpoint pe;
-    pe.name = "pe-sql";
-    pe.id = rid("Microsoft.Network/privateEndpoints", "pe-sql");
-    pe.key = model::canonical_id(pe.id);
-    pe.subnet.id = model::canonical_id(rid("Microsoft.Network/virtualNetworks", "vnet") + "/subnets/pe");
-    pe.private_ips.push_back(*model::IpAddress::parse("10.0.3.5"));
-    b.m.private_endpoints.push_back(pe);
+    add_endpoint(b, "pe-sql", "vnet", "pe", "10.0.3.5");
     auto m = b.done();
     solver::ReachOptions only_pe;
     only_pe.targets = [](model::ResourceKind kind, int) { return kind == model::ResourceKind::kPrivateEndpoint; };
