@@ -236,6 +236,25 @@ std::string ewwi_open_estate() {
   return ewwi_file("open-estate.json", doc.dump(1));
 }
 
+/// The three-tier estate with a second app VM, vm-app-2 (10.1.2.5 in snet-app), as a second export of it.
+std::string ewwi_second_app_estate() {
+  auto doc = nlohmann::json::parse(exposim::testing::read_file(ewwi_estate()));
+  nlohmann::json added = nlohmann::json::array();
+  for (const auto& r : doc["value"]) {
+    if (r["name"] != "vm-app-1" && r["name"] != "vm-app-1-nic") continue;
+    std::string text = r.dump();
+    for (std::size_t at = text.find("vm-app-1"); at != std::string::npos; at = text.find("vm-app-1", at)) {
+      text.replace(at, 8, "vm-app-2");
+    }
+    const std::size_t ip = text.find("10.1.2.4");
+    if (ip != std::string::npos) text.replace(ip, 8, "10.1.2.5");
+    added.push_back(nlohmann::json::parse(text));
+  }
+  REQUIRE(added.size() == 2);
+  for (auto& r : added) doc["value"].push_back(std::move(r));
+  return ewwi_file("second-app-estate.json", doc.dump(1));
+}
+
 }  // namespace
 
 TEST_CASE("whatif --east-west: the table lists the opened flows with the new rule and exits 1",
@@ -347,6 +366,31 @@ TEST_CASE("whatif --from a subnet: a renamed deciding rule is one rerouted line"
                    "nsg-db/allow-sql-from-app (100), now subnet: nsg-db/sql-from-app-v2 (110)\n") != std::string::npos);
   CHECK(r.out.find("east-west: 0 opened, 0 closed, 0 changed, 1 rerouted (1 flow before, 1 after): reach did not "
                    "grow\n") != std::string::npos);
+}
+
+TEST_CASE("whatif --after: a VM only the after estate has is a source there and widens its subnet's flows",
+          "[cli][whatif][east-west]") {
+  using exposim::testing::run_exposim;
+  const std::string after = ewwi_second_app_estate();
+  // vm-app-2 (10.1.2.5) is unknown before: everything it reaches is opened. Hand-worked: to vm-db-1 through the
+  // firewall's app-to-db (TCP 1433 only) and nsg-db/allow-sql-from-app; vm-app-1 (same subnet, local) is denied by
+  // nsg-app/deny-vnet-inbound, the web tier by the firewall (no rule from the app subnet to it).
+  const auto r = run_exposim({"whatif", ewwi_estate(), "--after", after, "--from", "vm-app-2"});
+  INFO(r.err);
+  CHECK(r.code == 1);
+  CHECK(r.out.find("\neast-west from vm-app-2 (10.1.2.5):\n") != std::string::npos);
+  CHECK(r.out.find("\n+ opened  vm-app-2  vm-db-1  10.1.3.4  tcp    1433   10.1.2.5/32  ") != std::string::npos);
+  CHECK(r.out.find("east-west: 1 opened, 0 closed, 0 changed, 0 rerouted (0 flows before, 1 after): reach GREW\n") !=
+        std::string::npos);
+  // Every subnet: snet-app's flow to vm-db-1 gains the new source (changed, + more), and snet-web reaches the new
+  // target on TCP 8080 (the firewall's web-to-app, nsg-app/allow-8080-from-web).
+  const auto all = run_exposim({"whatif", ewwi_estate(), "--after", after, "--east-west"});
+  CHECK(all.code == 1);
+  CHECK(all.out.find("\n+ more    vnet-app/snet-app  vm-db-1   10.1.3.4  tcp    1433   10.1.2.5/32  ") !=
+        std::string::npos);
+  CHECK(all.out.find("\n+ opened  vnet-app/snet-web  vm-app-2  10.1.2.5  tcp    8080   10.1.1.4/31  ") !=
+        std::string::npos);
+  CHECK(all.out.find("east-west: 1 opened, 0 closed, 1 changed, 0 rerouted (") != std::string::npos);
 }
 
 TEST_CASE("whatif --from errors: an unknown source exits 2 and --from with --east-west 3", "[cli][whatif][east-west]") {
