@@ -169,9 +169,11 @@ int run_east_west_whatif(const model::Model& before, const model::Model& after, 
     for (const auto& text : q.from) {
       const auto b = solver::resolve_reach_source(before, text, q.gateway);
       const auto a = solver::resolve_reach_source(after, text, q.gateway);
-      // A name only one side has: the source is absent from the other (no flows there).
+      // A name only one side has, or an address only one side's ip configurations hold: the source is absent from
+      // the other (no flows there).
       const auto absent = [](const solver::ResolvedReachSource& r) {
-        return r.error && r.error->code == solver::ReachErrorCode::kUnknown;
+        return r.error && (r.error->code == solver::ReachErrorCode::kUnknown ||
+                           r.error->code == solver::ReachErrorCode::kUnheldAddress);
       };
       if (b.error && a.error && absent(b) && absent(a)) {
         whatif_ew_error(before, *b.error, "", err);

@@ -39,9 +39,9 @@ struct EastWestWhatif {
 };
 
 /// Resolves the query in both models and compares what its sources reach. A --from that names nothing in one model
-/// (a VM the change adds or removes) has no flows there; one that names nothing in either model, or that is an
-/// error of another kind in one of them (ambiguous, an address no ip configuration holds), is printed on `err` with
-/// its candidates: the result is then kExitBadInput, else kExitOk.
+/// (a VM the change adds or removes, an address only one side's ip configurations hold) has no flows there; one
+/// that names nothing in either model, or that is an error of another kind in one of them (ambiguous, a prefix
+/// inside a VNet), is printed on `err` with its candidates: the result is then kExitBadInput, else kExitOk.
 int run_east_west_whatif(const model::Model& before, const model::Model& after, const EastWestQuery& q,
                          EastWestWhatif& out, std::ostream& err);
 

@@ -382,6 +382,10 @@ TEST_CASE("whatif --after: a VM only the after estate has is a source there and 
   CHECK(r.out.find("\n+ opened  vm-app-2  vm-db-1  10.1.3.4  tcp    1433   10.1.2.5/32  ") != std::string::npos);
   CHECK(r.out.find("east-west: 1 opened, 0 closed, 0 changed, 0 rerouted (0 flows before, 1 after): reach GREW\n") !=
         std::string::npos);
+  // Its address, which no ip configuration holds before: the same.
+  const auto by_address = run_exposim({"whatif", ewwi_estate(), "--after", after, "--from", "10.1.2.5"});
+  CHECK(by_address.code == 1);
+  CHECK(by_address.out == r.out);
   // Every subnet: snet-app's flow to vm-db-1 gains the new source (changed, + more), and snet-web reaches the new
   // target on TCP 8080 (the firewall's web-to-app, nsg-app/allow-8080-from-web).
   const auto all = run_exposim({"whatif", ewwi_estate(), "--after", after, "--east-west"});
