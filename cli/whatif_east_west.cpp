@@ -1,6 +1,8 @@
 // whatif's east-west section (cli/whatif_east_west.h).
 #include "cli/whatif_east_west.h"
 
+#include <algorithm>
+#include <map>
 #include <utility>
 
 #include <fmt/format.h>
@@ -150,55 +152,81 @@ int run_east_west_whatif(const model::Model& before, const model::Model& after, 
                          EastWestWhatif& out, std::ostream& err) {
   out.from = q.from;
   out.every_subnet = q.every_subnet;
-  std::vector<solver::ReachSource> sources_before;
-  std::vector<solver::ReachSource> sources_after;
-  if (q.every_subnet) {
-    // Every subnet, as `reach --from subnet:NAME` (one without ip configurations: its whole prefix); the flows of a
-    // subnet's sources of one class merged (ReachOptions::merge_sources), keyed by the subnet.
-    for (const auto* side : {&before, &after}) {
-      auto& list = side == &before ? sources_before : sources_after;
-      for (std::size_t s = 0; s < side->subnets.size(); ++s) {
-        solver::ReachSource x;
-        x.kind = solver::ReachSource::Kind::kSubnet;
-        x.subnet = static_cast<int>(s);
-        list.push_back(x);
-      }
-    }
-    out.sources = "every subnet";
-  } else {
-    for (const auto& text : q.from) {
-      const auto b = solver::resolve_reach_source(before, text, q.gateway);
-      const auto a = solver::resolve_reach_source(after, text, q.gateway);
-      // A name only one side has, or an address only one side's ip configurations hold: the source is absent from
-      // the other (no flows there).
-      const auto absent = [](const solver::ResolvedReachSource& r) {
-        return r.error && (r.error->code == solver::ReachErrorCode::kUnknown ||
-                           r.error->code == solver::ReachErrorCode::kUnheldAddress);
-      };
-      if (b.error && a.error && absent(b) && absent(a)) {
-        whatif_ew_error(before, *b.error, "", err);
-        return kExitBadInput;
-      }
-      if (b.error && !absent(b)) {
-        whatif_ew_error(before, *b.error, a.error ? "" : "before the change", err);
-        return kExitBadInput;
-      }
-      if (a.error && !absent(a)) {
-        whatif_ew_error(after, *a.error, "after the change", err);
-        return kExitBadInput;
-      }
-      sources_before.insert(sources_before.end(), b.sources.begin(), b.sources.end());
-      sources_after.insert(sources_after.end(), a.sources.begin(), a.sources.end());
-      // In words as the after model has them (the before model's for a source the change removes).
-      const model::Model& m = a.error ? before : after;
-      for (const auto& s : a.error ? b.sources : a.sources) {
-        out.sources += (out.sources.empty() ? "" : ", ") + reach_source_text(m, s);
-      }
-    }
-  }
   solver::ReachOptions options;
   options.jobs = q.jobs;
   options.merge_sources = q.every_subnet;
+  if (q.every_subnet) {
+    // Every subnet, as `reach --from subnet:NAME` (one without ip configurations: its whole prefix); the flows of a
+    // subnet's sources of one class merged (ReachOptions::merge_sources), keyed by the subnet. A subnet's keys are
+    // its own, so that the subnets are compared one at a time (matched by canonical id): only one subnet's flows
+    // are held at once, with the differences found so far.
+    std::map<std::string, std::pair<int, int>> subnets;  // canonical id -> (index before, index after)
+    for (std::size_t s = 0; s < before.subnets.size(); ++s) {
+      subnets.emplace(before.subnets[s].key, std::pair{static_cast<int>(s), -1});
+    }
+    for (std::size_t s = 0; s < after.subnets.size(); ++s) {
+      subnets.try_emplace(after.subnets[s].key, std::pair{-1, -1}).first->second.second = static_cast<int>(s);
+    }
+    std::size_t done = 0;
+    for (const auto& [key, at] : subnets) {
+      if (q.progress) q.progress("east-west", done++, subnets.size());
+      std::vector<ReachFlow> flows[2];
+      for (const int side : {0, 1}) {
+        const int s = side == 0 ? at.first : at.second;
+        if (s < 0) continue;
+        solver::ReachSource x;
+        x.kind = solver::ReachSource::Kind::kSubnet;
+        x.subnet = s;
+        flows[side] = whatif_ew_flows(side == 0 ? before : after, {x}, options,
+                                      side == 0 ? out.findings_before : out.findings_after);
+        ++out.reach_calls;
+      }
+      solver::EastWestDiff d = solver::diff_reach(before, flows[0], after, flows[1]);
+      out.diff.grew = out.diff.grew || d.grew;
+      out.diff.before_flows += d.before_flows;
+      out.diff.after_flows += d.after_flows;
+      for (auto& x : d.deltas) out.diff.deltas.push_back(std::move(x));
+    }
+    if (q.progress) q.progress("east-west", subnets.size(), subnets.size());
+    // Sorted by key, as diff_reach() sorts one comparison's.
+    std::stable_sort(out.diff.deltas.begin(), out.diff.deltas.end(),
+                     [](const solver::EastWestDelta& a, const solver::EastWestDelta& b) { return a.key < b.key; });
+    model::name_source_instances(before, out.findings_before);
+    model::name_source_instances(after, out.findings_after);
+    out.sources = "every subnet";
+    return kExitOk;
+  }
+  std::vector<solver::ReachSource> sources_before;
+  std::vector<solver::ReachSource> sources_after;
+  for (const auto& text : q.from) {
+    const auto b = solver::resolve_reach_source(before, text, q.gateway);
+    const auto a = solver::resolve_reach_source(after, text, q.gateway);
+    // A name only one side has, or an address only one side's ip configurations hold: the source is absent from
+    // the other (no flows there).
+    const auto absent = [](const solver::ResolvedReachSource& r) {
+      return r.error && (r.error->code == solver::ReachErrorCode::kUnknown ||
+                         r.error->code == solver::ReachErrorCode::kUnheldAddress);
+    };
+    if (b.error && a.error && absent(b) && absent(a)) {
+      whatif_ew_error(before, *b.error, "", err);
+      return kExitBadInput;
+    }
+    if (b.error && !absent(b)) {
+      whatif_ew_error(before, *b.error, a.error ? "" : "before the change", err);
+      return kExitBadInput;
+    }
+    if (a.error && !absent(a)) {
+      whatif_ew_error(after, *a.error, "after the change", err);
+      return kExitBadInput;
+    }
+    sources_before.insert(sources_before.end(), b.sources.begin(), b.sources.end());
+    sources_after.insert(sources_after.end(), a.sources.begin(), a.sources.end());
+    // In words as the after model has them (the before model's for a source the change removes).
+    const model::Model& m = a.error ? before : after;
+    for (const auto& s : a.error ? b.sources : a.sources) {
+      out.sources += (out.sources.empty() ? "" : ", ") + reach_source_text(m, s);
+    }
+  }
   options.progress = q.progress;
   const auto flows_before = whatif_ew_flows(before, sources_before, options, out.findings_before);
   const auto flows_after = whatif_ew_flows(after, sources_after, options, out.findings_after);
