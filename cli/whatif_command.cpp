@@ -326,7 +326,8 @@ Command::Run whatif_command(CLI::App& cmd) {
                "Exit 1 also when the change adds or widens a rule that admits the internet but reaches nothing yet");
   cmd.add_option("--from", o.from,
                  "Also compare what this source reaches east-west (as exposim reach --from: a private IP address, a "
-                 "NIC or VM, subnet:NAME, vnet:NAME, an id, an on-premises prefix); repeatable");
+                 "NIC or VM, subnet:NAME, vnet:NAME, an id, an on-premises prefix); repeatable")
+      ->allow_extra_args(false);  // one source per --from: what follows is an input file
   cmd.add_option("--gateway", o.gateway,
                  "An on-premises --from: the VNet whose GatewaySubnet it arrives through (default: the only one)");
   cmd.add_flag("--east-west", o.east_west,

@@ -337,7 +337,8 @@ TEST_CASE("whatif --east-west JSON and Markdown: the section only when asked", "
 TEST_CASE("whatif --after with --from: opened one way, closed the other", "[cli][whatif][east-west]") {
   using exposim::testing::run_exposim;
   const std::string open = ewwi_open_estate();
-  const auto r = run_exposim({"whatif", ewwi_estate(), "--after", open, "--from", "vm-web-1", "--from", "vm-app-1"});
+  // One source per --from: the estate after it is an input.
+  const auto r = run_exposim({"whatif", "--from", "vm-web-1", ewwi_estate(), "--after", open, "--from", "vm-app-1"});
   INFO(r.err);
   CHECK(r.code == 1);
   CHECK(r.out.find("\neast-west from vm-web-1 (10.1.1.4), vm-app-1 (10.1.2.4):\n") != std::string::npos);
