@@ -150,11 +150,6 @@ std::size_t reach_target_count(const std::vector<ReachFlow>& flows) {
   return out.size();
 }
 
-std::vector<std::string> reach_row(const model::Model& m, const ReachFlow& f) {
-  return {reach_flow_source(m, f), reach_flow_target(m, f), reach_target_ip(m, f), model::to_string(f.protocol),
-          reach_ports_text(f),     cidr_list(f.sources, 3), reach_rules_text(m, f)};
-}
-
 /// Rows of portless protocols (ICMP, ESP, AH) that differ in nothing else become one row ("icmp,esp,ah"), as in
 /// analyze's table.
 std::vector<std::vector<std::string>> merge_portless(std::vector<std::vector<std::string>> rows) {
@@ -178,6 +173,11 @@ std::vector<std::vector<std::string>> merge_portless(std::vector<std::vector<std
 }
 
 }  // namespace
+
+std::vector<std::string> reach_row(const model::Model& m, const ReachFlow& f) {
+  return {reach_flow_source(m, f), reach_flow_target(m, f), reach_target_ip(m, f), model::to_string(f.protocol),
+          reach_ports_text(f),     cidr_list(f.sources, 3), reach_rules_text(m, f)};
+}
 
 std::string reach_flow_source(const model::Model& m, const ReachFlow& f) {
   if (f.source.nic >= 0) {

@@ -34,6 +34,9 @@ std::string reach_flow_target(const model::Model& m, const solver::ReachFlow& f)
 /// security admin rules where the path meets them.
 std::string reach_rules_text(const model::Model& m, const solver::ReachFlow& f);
 
+/// One flow as a row of the table: SOURCE, TARGET, IP, PROTO, PORTS, SOURCES, RULES (reach_rules_text).
+std::vector<std::string> reach_row(const model::Model& m, const solver::ReachFlow& f);
+
 /// One flow as the JSON document writes it: source, target, protocol, ports, sources, destinations, broken, path
 /// (check's evidence writes the same object).
 nlohmann::ordered_json reach_flow_json(const model::Model& m, const solver::ReachFlow& f);

@@ -6,6 +6,7 @@
 #include <memory>
 #include <optional>
 #include <set>
+#include <sstream>
 
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
@@ -17,6 +18,7 @@
 #include "cli/progress.h"
 #include "cli/terminal.h"
 #include "cli/timing.h"
+#include "cli/whatif_east_west.h"
 #include "cli/whatif_report.h"
 #include "importers/azure/resource_writer.h"
 #include "importers/change.h"
@@ -63,6 +65,9 @@ struct Whatif {
   std::string write;
   bool full{false};
   bool fail_on_latent{false};
+  std::vector<std::string> from;  // east-west sources (--from), as `exposim reach --from`
+  std::string gateway;
+  bool east_west{false};  // every subnet as an east-west source
 
   int run(std::ostream& out, std::ostream& err) const {
     const Whatif& o = *this;
@@ -83,6 +88,14 @@ struct Whatif {
                            terminal_cell(plan));
         return kExitUsage;
       }
+    }
+    if (o.east_west && !o.from.empty()) {
+      err << "exposim: error: --east-west compares every subnet; --from names some sources: give one of them\n";
+      return kExitUsage;
+    }
+    if (!o.gateway.empty() && o.from.empty()) {
+      err << "exposim: error: --gateway is for an on-premises --from\n";
+      return kExitUsage;
     }
     if (!o.write.empty() && o.changes.empty()) {
       err << fmt::format("exposim: error: --write writes what --change changed; with {} there is nothing to write\n",
@@ -214,8 +227,40 @@ struct Whatif {
     const solver::WhatifDiff diff = scope ? solver::diff_scoped(before, a_before, after, a_after, *scope)
                                           : solver::diff_analyses(before, a_before, after, a_after);
     if (in.timings) err << fmt::format("exposim: timing: compare {:.3f} s\n", seconds_since(t0));
+    // East-west, when asked: reach() from the same sources in both models, compared (cli/whatif_east_west.h).
+    std::optional<EastWestWhatif> east_west;
+    if (o.east_west || !o.from.empty()) {
+      t0 = Clock::now();
+      EastWestQuery q;
+      q.from = o.from;
+      q.gateway = o.gateway;
+      q.every_subnet = o.east_west;
+      q.jobs = in.jobs;
+      if (progress.enabled()) {
+        q.progress = [&progress](std::string_view stage, std::size_t done, std::size_t total) {
+          progress.update(solve_progress_text(fmt::format("{} (east-west)", stage), done, total));
+        };
+      }
+      east_west.emplace();
+      std::ostringstream query_error;  // printed after the inputs' diagnostics, as `reach` does
+      const int ew_rc = run_east_west_whatif(before, after, q, *east_west, query_error);
+      progress.clear();
+      if (ew_rc != kExitOk) {
+        print_diagnostics(err, all.sorted(), in.verbose);
+        err << query_error.str();
+        return ew_rc;
+      }
+      if (in.timings) {
+        err << fmt::format("exposim: timing: east-west {:.3f} s ({} reach calls)\n", seconds_since(t0),
+                           east_west->reach_calls);
+      }
+    }
     model::Diagnostics findings_before = a_before.findings;
     model::Diagnostics findings_after = a_after.findings;
+    if (east_west) {  // reach()'s findings (an NSG past its work budget) join the analyses' (printed once)
+      findings_before.append(east_west->findings_before);
+      findings_after.append(east_west->findings_after);
+    }
     policy->apply_to_findings(findings_before);
     policy->apply_to_findings(findings_after);
     all.append(findings_before);
@@ -237,7 +282,8 @@ struct Whatif {
     const std::vector<solver::LatentRule> latent =
         solver::latent_rules(before, a_before, after, a_after, o.changes.empty() ? nullptr : &changed);
     if (in.timings) err << fmt::format("exposim: timing: latent rules {:.3f} s\n", seconds_since(t0));
-    const WhatifResult result{before, a_before, after, a_after, diff, changed, latent};
+    const WhatifResult result{before, a_before, after,  a_after,
+                              diff,   changed,  latent, east_west ? &*east_west : nullptr};
     auto write = [&](std::ostream& s) {
       if (o.format == "json") {
         write_whatif_json(s, result, sorted);
@@ -248,7 +294,8 @@ struct Whatif {
       }
     };
     if (const int rc = write_output(o.output, write, out, err); rc != kExitOk) return rc;
-    return diff.grew || (o.fail_on_latent && !latent.empty()) ? kExitFindings : kExitOk;
+    const bool grew = diff.grew || (east_west && east_west->diff.grew);  // east-west openings count when asked
+    return grew || (o.fail_on_latent && !latent.empty()) ? kExitFindings : kExitOk;
   }
 };
 
@@ -277,6 +324,14 @@ Command::Run whatif_command(CLI::App& cmd) {
                "Solve the changed estate completely instead of only what the change can affect (same result, slower)");
   cmd.add_flag("--fail-on-latent", o.fail_on_latent,
                "Exit 1 also when the change adds or widens a rule that admits the internet but reaches nothing yet");
+  cmd.add_option("--from", o.from,
+                 "Also compare what this source reaches east-west (as exposim reach --from: a private IP address, a "
+                 "NIC or VM, subnet:NAME, vnet:NAME, an id, an on-premises prefix); repeatable")
+      ->allow_extra_args(false);  // one source per --from: what follows is an input file
+  cmd.add_option("--gateway", o.gateway,
+                 "An on-premises --from: the VNet whose GatewaySubnet it arrives through (default: the only one)");
+  cmd.add_flag("--east-west", o.east_west,
+               "Also compare what every subnet reaches east-west (the segmentation by subnet)");
   return [c](std::ostream& out, std::ostream& err) { return c->run(out, err); };
 }
 

@@ -16,6 +16,8 @@ struct Analysis;  // solver/analysis.h
 
 namespace exposim::cli {
 
+struct EastWestWhatif;  // cli/whatif_east_west.h
+
 /// What a what-if compared: the two models and analyses, their difference, and the resources the change
 /// documents changed (empty for --after).
 struct WhatifResult {
@@ -27,6 +29,8 @@ struct WhatifResult {
   const std::vector<model::Changed>& changed;
   /// Rules the change added or widened that admit the internet but reach nothing yet (solver::latent_rules).
   const std::vector<solver::LatentRule>& latent;
+  /// The east-west comparison (--from, --east-west), or none when not asked for: the reports are then as before.
+  const EastWestWhatif* east_west{nullptr};
 };
 
 /// What moved in one rerouted piece: the hops of the two paths that differ (the common hops at both ends left

@@ -66,21 +66,26 @@ PacketSet exposure_packets(const Exposure& e) {
                         ports ? e.ports : PortSet::all()});
 }
 
+std::string hop_signature(const model::Model& m, const Hop& h) {
+  std::string s = fmt::format("{}:{}:{}:", static_cast<int>(h.kind), key_of(m, h.resource_kind, h.resource), h.scope);
+  if (h.kind == HopKind::kNsg && h.resource >= 0 && h.rule >= 0) {
+    s += m.nsgs[h.resource].rules[h.rule].name;
+  } else if (h.kind == HopKind::kFirewall && h.resource >= 0 && h.rule >= 0) {
+    const auto& fw = m.firewalls[h.resource];
+    s += rule_at(m, fw, fw.order[h.rule]).name;
+  } else if (h.kind == HopKind::kRoute && h.resource >= 0 && h.rule >= 0) {
+    s += m.route_tables[h.resource].routes[h.rule].name;
+  } else {
+    s += std::to_string(h.rule);
+  }
+  return s + fmt::format(":{}", h.port);
+}
+
 std::string path_signature(const model::Model& m, const Exposure& e) {
   std::string s = fmt::format("{}|{}", to_string(e.via), model::to_string(e.protocol));
   for (const auto& h : e.path) {
-    s += fmt::format("|{}:{}:{}:", static_cast<int>(h.kind), key_of(m, h.resource_kind, h.resource), h.scope);
-    if (h.kind == HopKind::kNsg && h.resource >= 0 && h.rule >= 0) {
-      s += m.nsgs[h.resource].rules[h.rule].name;
-    } else if (h.kind == HopKind::kFirewall && h.resource >= 0 && h.rule >= 0) {
-      const auto& fw = m.firewalls[h.resource];
-      s += rule_at(m, fw, fw.order[h.rule]).name;
-    } else if (h.kind == HopKind::kRoute && h.resource >= 0 && h.rule >= 0) {
-      s += m.route_tables[h.resource].routes[h.rule].name;
-    } else {
-      s += std::to_string(h.rule);
-    }
-    s += fmt::format(":{}", h.port);
+    s += '|';
+    s += hop_signature(m, h);
   }
   return s;
 }

@@ -24,6 +24,9 @@ PacketSet exposure_packets(const Exposure& e);
 /// The rules an exposure's path passes, by identity (kind, resource id, scope, rule name), to tell a path
 /// that changed from one that did not when the packets are the same.
 std::string path_signature(const model::Model& m, const Exposure& e);
+/// One hop of path_signature(): its kind, resource (canonical id), scope, deciding rule (by name where it has one)
+/// and port.
+std::string hop_signature(const model::Model& m, const Hop& h);
 
 /// One piece of a rerouted exposure: the same packets (protocol, ports, sources) reach the target before and after,
 /// through paths that differ in some hop or deciding rule. `before` is the before exposure and `after` the after

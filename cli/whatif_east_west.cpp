@@ -1,0 +1,311 @@
+// whatif's east-west section (cli/whatif_east_west.h).
+#include "cli/whatif_east_west.h"
+
+#include <algorithm>
+#include <map>
+#include <utility>
+
+#include <fmt/format.h>
+
+#include "cli/exit_codes.h"
+#include "cli/markdown.h"
+#include "cli/reach_query_text.h"
+#include "cli/reach_report.h"
+#include "cli/terminal.h"
+#include "cli/text_table.h"
+#include "solver/reach_source.h"
+
+namespace exposim::cli {
+
+using nlohmann::ordered_json;
+using solver::EastWestDelta;
+using solver::ReachFlow;
+using solver::WhatifDelta;
+
+namespace {
+
+/// The error of a --from on one side, and its candidates, as `exposim reach` prints them; `side` says which model
+/// ("before the change", "after the change") when the other side resolved it.
+void whatif_ew_error(const model::Model& m, const solver::ReachQueryError& e, std::string_view side,
+                     std::ostream& err) {
+  err << "exposim: error: " << terminal_cell(reach_error_text(m, e));
+  if (!side.empty()) err << " (" << side << ")";
+  err << '\n';
+  for (const auto& c : reach_candidates_text(m, e)) err << "exposim: note: candidate: " << terminal_cell(c) << '\n';
+}
+
+/// The flows of one side: reach() from every source (broken flows are left out: a flow that breaks is closed).
+std::vector<ReachFlow> whatif_ew_flows(const model::Model& m, const std::vector<solver::ReachSource>& sources,
+                                       const solver::ReachOptions& options, model::Diagnostics& findings) {
+  std::vector<ReachFlow> out;
+  for (const auto& s : sources) {
+    solver::Reach r = solver::reach(m, s, options);
+    for (auto& f : r.flows) out.push_back(std::move(f));
+    findings.append(r.findings);
+  }
+  return out;
+}
+
+struct WhatifEwCounts {
+  std::size_t opened{0};
+  std::size_t closed{0};
+  std::size_t changed{0};
+  std::size_t rerouted{0};
+};
+
+WhatifEwCounts whatif_ew_count(const solver::EastWestDiff& d) {
+  WhatifEwCounts c;
+  for (const auto& x : d.deltas) {
+    switch (x.kind) {
+      case WhatifDelta::Kind::kOpened: ++c.opened; break;
+      case WhatifDelta::Kind::kClosed: ++c.closed; break;
+      case WhatifDelta::Kind::kChanged: ++c.changed; break;
+      case WhatifDelta::Kind::kRerouted: ++c.rerouted; break;
+    }
+  }
+  return c;
+}
+
+std::string whatif_ew_counts_text(const EastWestWhatif& ew) {
+  const WhatifEwCounts c = whatif_ew_count(ew.diff);
+  return fmt::format("{} opened, {} closed, {} changed, {} rerouted ({} flow{} before, {} after)", c.opened, c.closed,
+                     c.changed, c.rerouted, ew.diff.before_flows, ew.diff.before_flows == 1 ? "" : "s",
+                     ew.diff.after_flows);
+}
+
+/// The deciding hops of a flow's path, one string each (reach_rules_text's parts).
+std::vector<std::string> whatif_ew_rule_parts(const model::Model& m, const ReachFlow& f) {
+  const std::string text = reach_rules_text(m, f);
+  std::vector<std::string> out;
+  std::size_t b = 0;
+  while (b <= text.size() && !text.empty()) {
+    const std::size_t e = text.find(" > ", b);
+    out.push_back(text.substr(b, e == std::string::npos ? std::string::npos : e - b));
+    if (e == std::string::npos) break;
+    b = e + 3;
+  }
+  return out;
+}
+
+std::string whatif_ew_join(const std::vector<std::string>& parts, std::size_t head, std::size_t tail) {
+  std::string out;
+  for (std::size_t i = head; i + tail < parts.size(); ++i) out += (out.empty() ? "" : " > ") + parts[i];
+  return out;
+}
+
+/// The deciding hops that differ between the two paths of a rerouted piece, was and now (the common hops at both
+/// ends left out, one kept when a side would be empty); both whole when none of them differs (a system route's).
+std::pair<std::string, std::string> whatif_ew_reroute_text(const model::Model& before, const model::Model& after,
+                                                           const solver::EastWestReroute& x) {
+  const auto was = whatif_ew_rule_parts(before, x.before);
+  const auto now = whatif_ew_rule_parts(after, x.after);
+  std::size_t head = 0;
+  while (head < was.size() && head < now.size() && was[head] == now[head]) ++head;
+  std::size_t tail = 0;
+  while (tail < was.size() - head && tail < now.size() - head &&
+         was[was.size() - 1 - tail] == now[now.size() - 1 - tail]) {
+    ++tail;
+  }
+  if (head == was.size() && head == now.size()) {
+    return {whatif_ew_join(was, 0, 0), whatif_ew_join(now, 0, 0)};
+  }
+  if (head + tail == was.size() || head + tail == now.size()) {
+    if (head > 0) {
+      --head;
+    } else if (tail > 0) {
+      --tail;
+    }
+  }
+  return {whatif_ew_join(was, head, tail), whatif_ew_join(now, head, tail)};
+}
+
+/// Every row of the section: change, then reach's columns (rules: "was ..., now ..." for a rerouted piece).
+std::vector<std::vector<std::string>> whatif_ew_rows(const model::Model& before, const model::Model& after,
+                                                     const EastWestWhatif& ew) {
+  std::vector<std::vector<std::string>> rows;
+  const auto add = [&](const char* what, std::vector<std::string> row) {
+    row.insert(row.begin(), what);
+    rows.push_back(std::move(row));
+  };
+  for (const auto& d : ew.diff.deltas) {
+    if (d.kind == WhatifDelta::Kind::kRerouted) {
+      for (const auto& x : d.reroutes) {
+        auto row = reach_row(after, x.after);
+        const auto [was, now] = whatif_ew_reroute_text(before, after, x);
+        row.back() = fmt::format("was {}, now {}", was, now);
+        add("rerouted", std::move(row));
+      }
+      continue;
+    }
+    for (const auto& f : d.opened)
+      add(d.kind == WhatifDelta::Kind::kOpened ? "+ opened" : "+ more", reach_row(after, f));
+    for (const auto& f : d.closed) {
+      add(d.kind == WhatifDelta::Kind::kClosed ? "- closed" : "- less", reach_row(before, f));
+    }
+  }
+  return rows;
+}
+
+}  // namespace
+
+int run_east_west_whatif(const model::Model& before, const model::Model& after, const EastWestQuery& q,
+                         EastWestWhatif& out, std::ostream& err) {
+  out.from = q.from;
+  out.every_subnet = q.every_subnet;
+  solver::ReachOptions options;
+  options.jobs = q.jobs;
+  options.merge_sources = q.every_subnet;
+  if (q.every_subnet) {
+    // Every subnet, as `reach --from subnet:NAME` (one without ip configurations: its whole prefix); the flows of a
+    // subnet's sources of one class merged (ReachOptions::merge_sources), keyed by the subnet. A subnet's keys are
+    // its own, so that the subnets are compared one at a time (matched by canonical id): only one subnet's flows
+    // are held at once, with the differences found so far.
+    std::map<std::string, std::pair<int, int>> subnets;  // canonical id -> (index before, index after)
+    for (std::size_t s = 0; s < before.subnets.size(); ++s) {
+      subnets.emplace(before.subnets[s].key, std::pair{static_cast<int>(s), -1});
+    }
+    for (std::size_t s = 0; s < after.subnets.size(); ++s) {
+      subnets.try_emplace(after.subnets[s].key, std::pair{-1, -1}).first->second.second = static_cast<int>(s);
+    }
+    std::size_t done = 0;
+    for (const auto& [key, at] : subnets) {
+      if (q.progress) q.progress("east-west", done++, subnets.size());
+      std::vector<ReachFlow> flows[2];
+      for (const int side : {0, 1}) {
+        const int s = side == 0 ? at.first : at.second;
+        if (s < 0) continue;
+        solver::ReachSource x;
+        x.kind = solver::ReachSource::Kind::kSubnet;
+        x.subnet = s;
+        flows[side] = whatif_ew_flows(side == 0 ? before : after, {x}, options,
+                                      side == 0 ? out.findings_before : out.findings_after);
+        ++out.reach_calls;
+      }
+      solver::EastWestDiff d = solver::diff_reach(before, flows[0], after, flows[1]);
+      out.diff.grew = out.diff.grew || d.grew;
+      out.diff.before_flows += d.before_flows;
+      out.diff.after_flows += d.after_flows;
+      for (auto& x : d.deltas) out.diff.deltas.push_back(std::move(x));
+    }
+    if (q.progress) q.progress("east-west", subnets.size(), subnets.size());
+    // Sorted by key, as diff_reach() sorts one comparison's.
+    std::stable_sort(out.diff.deltas.begin(), out.diff.deltas.end(),
+                     [](const solver::EastWestDelta& a, const solver::EastWestDelta& b) { return a.key < b.key; });
+    model::name_source_instances(before, out.findings_before);
+    model::name_source_instances(after, out.findings_after);
+    out.sources = "every subnet";
+    return kExitOk;
+  }
+  std::vector<solver::ReachSource> sources_before;
+  std::vector<solver::ReachSource> sources_after;
+  for (const auto& text : q.from) {
+    const auto b = solver::resolve_reach_source(before, text, q.gateway);
+    const auto a = solver::resolve_reach_source(after, text, q.gateway);
+    // A name only one side has, or an address only one side's ip configurations hold: the source is absent from
+    // the other (no flows there).
+    const auto absent = [](const solver::ResolvedReachSource& r) {
+      return r.error && (r.error->code == solver::ReachErrorCode::kUnknown ||
+                         r.error->code == solver::ReachErrorCode::kUnheldAddress);
+    };
+    if (b.error && a.error && absent(b) && absent(a)) {
+      whatif_ew_error(before, *b.error, "", err);
+      return kExitBadInput;
+    }
+    if (b.error && !absent(b)) {
+      whatif_ew_error(before, *b.error, a.error ? "" : "before the change", err);
+      return kExitBadInput;
+    }
+    if (a.error && !absent(a)) {
+      whatif_ew_error(after, *a.error, "after the change", err);
+      return kExitBadInput;
+    }
+    sources_before.insert(sources_before.end(), b.sources.begin(), b.sources.end());
+    sources_after.insert(sources_after.end(), a.sources.begin(), a.sources.end());
+    // In words as the after model has them (the before model's for a source the change removes).
+    const model::Model& m = a.error ? before : after;
+    for (const auto& s : a.error ? b.sources : a.sources) {
+      out.sources += (out.sources.empty() ? "" : ", ") + reach_source_text(m, s);
+    }
+  }
+  options.progress = q.progress;
+  const auto flows_before = whatif_ew_flows(before, sources_before, options, out.findings_before);
+  const auto flows_after = whatif_ew_flows(after, sources_after, options, out.findings_after);
+  model::name_source_instances(before, out.findings_before);  // as `exposim reach` names them
+  model::name_source_instances(after, out.findings_after);
+  out.reach_calls = sources_before.size() + sources_after.size();
+  out.diff = solver::diff_reach(before, flows_before, after, flows_after);
+  return kExitOk;
+}
+
+void write_east_west_table(std::ostream& out, const model::Model& before, const model::Model& after,
+                           const EastWestWhatif& ew) {
+  out << "\neast-west from " << ew.sources << ":\n";
+  const auto rows = whatif_ew_rows(before, after, ew);
+  if (!rows.empty()) {
+    write_text_table(out, {"CHANGE", "SOURCE", "TARGET", "IP", "PROTO", "PORTS", "SOURCES", "RULES"}, rows);
+  }
+  out << fmt::format("east-west: {}: reach {}\n", whatif_ew_counts_text(ew), ew.diff.grew ? "GREW" : "did not grow");
+}
+
+ordered_json east_west_json(const model::Model& before, const model::Model& after, const EastWestWhatif& ew) {
+  ordered_json j;
+  j["from"] = ew.every_subnet ? ordered_json(nullptr) : ordered_json(ew.from);
+  j["every_subnet"] = ew.every_subnet;
+  j["sources"] = ew.sources;
+  const WhatifEwCounts c = whatif_ew_count(ew.diff);
+  j["summary"] = {{"grew", ew.diff.grew},
+                  {"opened", c.opened},
+                  {"closed", c.closed},
+                  {"changed", c.changed},
+                  {"rerouted", c.rerouted},
+                  {"flows_before", ew.diff.before_flows},
+                  {"flows_after", ew.diff.after_flows}};
+  const auto list = [](const model::Model& m, const std::vector<ReachFlow>& flows) {
+    ordered_json a = ordered_json::array();
+    for (const auto& f : flows) a.push_back(reach_flow_json(m, f));
+    return a;
+  };
+  ordered_json deltas = ordered_json::array();
+  for (const EastWestDelta& d : ew.diff.deltas) {
+    ordered_json x;
+    x["change"] = solver::to_string(d.kind);
+    x["key"] = d.key;
+    if (d.kind == WhatifDelta::Kind::kRerouted) {
+      x["before"] = list(before, d.before);
+      x["after"] = list(after, d.after);
+      ordered_json moved = ordered_json::array();
+      for (const auto& r : d.reroutes) {
+        const auto [was, now] = whatif_ew_reroute_text(before, after, r);
+        moved.push_back({{"was", was},
+                         {"now", now},
+                         {"before", reach_flow_json(before, r.before)},
+                         {"after", reach_flow_json(after, r.after)}});
+      }
+      x["reroutes"] = std::move(moved);
+    } else {
+      x["opened"] = list(after, d.opened);
+      x["closed"] = list(before, d.closed);
+    }
+    deltas.push_back(std::move(x));
+  }
+  j["differences"] = std::move(deltas);
+  return j;
+}
+
+std::string east_west_markdown_summary(const EastWestWhatif& ew) {
+  return fmt::format("**East-west: reach {}.** {}, from {}.\n", ew.diff.grew ? "grew" : "did not grow",
+                     whatif_ew_counts_text(ew), md_cell(ew.sources));
+}
+
+void write_east_west_markdown(std::ostream& out, const model::Model& before, const model::Model& after,
+                              const EastWestWhatif& ew, std::size_t& budget) {
+  out << "\n### East-west\n\n";
+  const auto rows = whatif_ew_rows(before, after, ew);
+  if (rows.empty()) {
+    out << "No difference east-west.\n";
+    return;
+  }
+  md_table(out, {"change", "source", "target", "IP", "proto", "ports", "sources", "rules"}, rows, budget);
+}
+
+}  // namespace exposim::cli
