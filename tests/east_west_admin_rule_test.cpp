@@ -11,6 +11,7 @@
 #include <fmt/ranges.h>
 
 #include "cli/explain_text.h"
+#include "cli/reach_report.h"
 #include "model/model.h"
 #include "solver/east_west.h"
 #include "solver/explain.h"
@@ -273,4 +274,28 @@ TEST_CASE("east-west admin rules: an undeployed outbound rule applies as Allow o
   }
   CHECK(undecided == 1);
   CHECK(ewa_tcp_ports(m, ewa_reach(m, "web"), "db") == "22,80");
+}
+
+TEST_CASE("east-west admin rules: reach's table and JSON name the outbound admin rule", "[cli][reach]") {
+  // The AlwaysAllow estate above: web -> db on 22 through always-ops, past nsg-web's out-deny.
+  auto b = ewa_one_vnet({{"out-deny", 100, kDeny, tcp(), {"*"}, {"22"}}});
+  b.admin_rule("vnet", "always-ops", 10, AdminAccess::kAlwaysAllow, Direction::kOutbound, tcp(), {"*"}, {"10.0.0.0/16"},
+               {"22"});
+  const auto m = b.done();
+  const auto r = ewa_reach(m, "web");
+  const solver::ReachFlow* ssh = nullptr;
+  for (const auto& f : r.flows) {
+    if (f.nic >= 0 && m.nics[f.nic].name == "db-nic" && f.protocol == model::Protocol::kTcp && f.ports.contains(22)) {
+      ssh = &f;
+    }
+  }
+  REQUIRE(ssh != nullptr);
+  CHECK(cli::reach_rules_text(m, *ssh) ==
+        "admin-outbound: always-ops (10, AlwaysAllow) > subnet: no NSG > nic: nsg-db/allow-ssh (100)");
+  const auto j = cli::reach_flow_json(m, *ssh);
+  REQUIRE(j["path"].size() >= 2);
+  CHECK(j["path"][1]["hop"] == "admin-rule");
+  CHECK(j["path"][1]["scope"] == "outbound");
+  CHECK(j["path"][1]["name"] == "always-ops");
+  CHECK(j["path"][1]["rule"]["access"] == "AlwaysAllow");
 }
