@@ -299,3 +299,28 @@ TEST_CASE("east-west admin rules: reach's table and JSON name the outbound admin
   CHECK(j["path"][1]["name"] == "always-ops");
   CHECK(j["path"][1]["rule"]["access"] == "AlwaysAllow");
 }
+
+TEST_CASE("east-west admin rules: a source in a subnet Azure exempts meets no outbound admin rule",
+          "[solver][east-west]") {
+  // Azure does not apply security admin rules to an AzureBastionSubnet (non-application at subnet level). With an
+  // outbound Deny of every TCP port on the VNet, web reaches nothing on TCP, while the Bastion subnet's prefix (no ip
+  // configuration in it: the whole 10.0.9.0/26 behind its NSG, none here) still reaches db on 22 and 80.
+  auto b = ewa_one_vnet({});
+  b.subnet("vnet", "AzureBastionSubnet", "10.0.9.0/26");
+  b.admin_rule("vnet", "deny-tcp-out", 10, AdminAccess::kDeny, Direction::kOutbound, tcp(), {"*"}, {"*"}, {"*"});
+  const auto m = b.done();
+  CHECK(ewa_tcp_ports(m, ewa_reach(m, "web"), "db") == "");
+  int bastion = -1;
+  for (std::size_t s = 0; s < m.subnets.size(); ++s) {
+    if (m.subnets[s].name == "AzureBastionSubnet") bastion = static_cast<int>(s);
+  }
+  REQUIRE(bastion >= 0);
+  solver::ReachSource from;
+  from.kind = solver::ReachSource::Kind::kSubnet;
+  from.subnet = bastion;
+  const auto r = solver::reach(m, from);
+  CHECK(ewa_tcp_ports(m, r, "db") == "22,80");
+  for (const auto& f : r.flows) {
+    for (const auto& h : f.path) CHECK(h.kind != HopKind::kAdminRule);
+  }
+}
