@@ -5,6 +5,7 @@
 #include <cctype>
 #include <map>
 #include <set>
+#include <string_view>
 #include <tuple>
 
 #include <fmt/format.h>
@@ -427,7 +428,8 @@ class Evaluator {
     int rule = -1;
     bool staged = false;
     for (const auto& h : t.hops) {
-      if (h.kind != solver::HopKind::kAdminRule) continue;
+      // The target's virtual network's rules (an east-west source's outbound ones, scope "outbound", are not).
+      if (h.kind != solver::HopKind::kAdminRule || std::string_view(h.scope) == "outbound") continue;
       staged = true;
       if (h.resource_kind == ResourceKind::kAdminRule) rule = h.resource;
     }

@@ -262,6 +262,7 @@ ordered_json explain_hop_v1_json(const model::Model& m, const FlowTrace& t, cons
       if (h.resource >= 0) add_resource_json(j, m.nics[h.resource]);
       break;
     case HopKind::kAdminRule:
+      if (*h.scope) j["scope"] = h.scope;  // "outbound": an east-west source's VNet's outbound rules
       if (const auto* r = h.resource >= 0 ? m.resource(model::GraphVertex{h.resource_kind, h.resource}) : nullptr) {
         add_resource_json(j, *r);
       }

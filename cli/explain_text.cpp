@@ -717,16 +717,23 @@ std::string one_clause(const model::Model& m, const Reason& r) {
     case ReasonCode::kNsgMissing: return "NSG referenced but not in the input: assumed to admit everything";
     case ReasonCode::kNsgNoMatch: return "no inbound rule matches: denied";
     case ReasonCode::kAdminNoRule:
+      if (r.outbound) {
+        return fmt::format("no outbound security admin rule of {} matches: the source's outbound NSGs decide",
+                           m.vnets[static_cast<std::size_t>(r.vnet)].name);
+      }
       return fmt::format("no security admin rule of {} matches: the NSGs decide",
                          m.vnets[static_cast<std::size_t>(r.vnet)].name);
     case ReasonCode::kAdminRule: {
       const auto& a = m.admin_rules[static_cast<std::size_t>(r.rule)];
-      const char* effect = a.access == model::AdminAccess::kDeny          ? "drops the packet whatever the NSGs say"
-                           : a.access == model::AdminAccess::kAlwaysAllow ? "admits the packet and skips the NSGs"
-                                                                          : "hands the packet to the NSGs";
-      return fmt::format("security admin rule '{}' (priority {}, {}) of {} matches first: it {}", a.name,
-                         a.rule.priority, model::to_string(a.access), m.vnets[static_cast<std::size_t>(r.vnet)].name,
-                         effect);
+      const char* effect =
+          a.access == model::AdminAccess::kDeny ? "drops the packet whatever the NSGs say"
+          : a.access == model::AdminAccess::kAlwaysAllow
+              ? (r.outbound ? "admits the packet past the source's outbound NSGs"
+                            : "admits the packet and skips the NSGs")
+              : (r.outbound ? "hands the packet to the source's outbound NSGs" : "hands the packet to the NSGs");
+      return fmt::format("{}security admin rule '{}' (priority {}, {}) of {} matches first: it {}",
+                         r.outbound ? "outbound " : "", a.name, a.rule.priority, model::to_string(a.access),
+                         m.vnets[static_cast<std::size_t>(r.vnet)].name, effect);
     }
     case ReasonCode::kNsgRule: {
       if (r.nsg.outbound) return outbound_rule_text(m, r.nsg);

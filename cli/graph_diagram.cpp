@@ -300,14 +300,19 @@ class Builder {
       }
     }
     // Security admin rules: their collection to each VNet where they apply, labelled with each rule's access, name
-    // and priority (a Deny rule whose membership or deployment is undecided is not applied: not drawn either).
+    // and priority, and "outbound" for an outbound rule (a Deny rule whose membership or deployment is undecided is
+    // not applied: not drawn either).
     for (std::size_t v = 0; v < m_.vnets.size(); ++v) {
-      for (int r : m_.vnets[v].admin_rules) {
-        const auto& rule = m_.admin_rules[r];
-        if (rule.collection.index < 0) continue;
-        edge(node(ResourceKind::kAdminRuleCollection, rule.collection.index),
-             node(ResourceKind::kVirtualNetwork, int(v)), "admin-rules",
-             fmt::format("{} {} ({})", model::to_string(rule.access), clean_label(rule.name), rule.rule.priority));
+      for (const auto* list : {&m_.vnets[v].admin_rules, &m_.vnets[v].admin_rules_outbound}) {
+        const bool outbound = list == &m_.vnets[v].admin_rules_outbound;
+        for (int r : *list) {
+          const auto& rule = m_.admin_rules[r];
+          if (rule.collection.index < 0) continue;
+          edge(node(ResourceKind::kAdminRuleCollection, rule.collection.index),
+               node(ResourceKind::kVirtualNetwork, int(v)), "admin-rules",
+               fmt::format("{} {} ({}{})", model::to_string(rule.access), clean_label(rule.name), rule.rule.priority,
+                           outbound ? ", outbound" : ""));
+        }
       }
     }
     // Peerings: one edge per pair of VNets; "one-way" when only one side has a peering, "not connected" when a

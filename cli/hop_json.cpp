@@ -58,6 +58,7 @@ void write_nsg_hop_fields(JsonWriter& w, const model::Model& m, const char* scop
 }
 
 void write_admin_hop_fields(JsonWriter& w, const model::Model& m, const solver::Hop& h) {
+  if (*h.scope != '\0') w.field("scope", h.scope);  // "outbound": an east-west source's VNet's outbound rules
   if (h.resource < 0) return;
   if (h.resource_kind != model::ResourceKind::kAdminRule) {  // no admin rule matched: the VNet whose rules apply
     write_resource_fields(w, m.vnets[static_cast<std::size_t>(h.resource)]);

@@ -221,7 +221,9 @@ std::string reach_rules_text(const model::Model& m, const ReachFlow& f) {
         break;
       }
       case HopKind::kFirewall: add("fw: " + describe_hop(m, h)); break;
-      case HopKind::kAdminRule: add("admin: " + describe_hop(m, h)); break;
+      case HopKind::kAdminRule:
+        add(std::string(std::string_view(h.scope) == "outbound" ? "admin-outbound: " : "admin: ") + describe_hop(m, h));
+        break;
       case HopKind::kAppliance: add("appliance: " + describe_hop(m, h)); break;
       case HopKind::kRoute:
         // A user-defined route on the way decides where the flow goes; system routes are the default.

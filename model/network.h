@@ -52,6 +52,9 @@ struct VirtualNetwork : ResourceBase {
   /// Filled by validation (model/network_manager.cpp): the inbound security admin rules applied to it, indices into
   /// Model::admin_rules in the order Azure evaluates them (docs/model.md, "Security admin rules").
   std::vector<int> admin_rules;
+  /// The same for its outbound security admin rules, which east-west reachability applies at a source in it before
+  /// the source's outbound NSGs (docs/model.md, "East-west reachability").
+  std::vector<int> admin_rules_outbound;
 };
 
 enum class PrivateEndpointPolicy { kDisabled, kEnabled, kNsgOnly, kRouteTableOnly };

@@ -116,7 +116,8 @@ void apply_intent_policy_exemption(Model& m, const std::vector<std::vector<Inten
                                    std::map<std::string, AdminCause>& causes, Diagnostics& diags) {
   const auto services = admin_intent_services(m);
   for (std::size_t v = 0; v < m.vnets.size(); ++v) {
-    auto& rules = m.vnets[v].admin_rules;
+    auto& inbound = m.vnets[v].admin_rules;
+    auto& outbound = m.vnets[v].admin_rules_outbound;
     const auto& service = services[v];
     if (service.fact == AdminFact::kNo || settings[v].empty()) continue;
     const auto& s = settings[v];
@@ -127,18 +128,21 @@ void apply_intent_policy_exemption(Model& m, const std::vector<std::vector<Inten
     const bool uniform = std::all_of(
         s.begin(), s.end(), [&](IntentPolicyApply a) { return a == s.front() && a != IntentPolicyApply::kUnknown; });
     const bool keep_allows = allows || service.fact == AdminFact::kUnknown;
-    const std::size_t before = rules.size();
-    std::erase_if(rules, [&](int ri) { return m.admin_rules[ri].access == AdminAccess::kDeny || !keep_allows; });
+    const std::size_t before = inbound.size() + outbound.size();
+    const auto exempt = [&](int ri) { return m.admin_rules[ri].access == AdminAccess::kDeny || !keep_allows; };
+    std::erase_if(inbound, exempt);
+    std::erase_if(outbound, exempt);
     if (service.fact == AdminFact::kYes && uniform) {
-      if (rules.size() == before) continue;
+      if (inbound.size() + outbound.size() == before) continue;
       diags.add({Severity::kNote, "admin-rules-exempt", m.vnets[v].where,
                  fmt::format("virtual network '{}' holds {}, a service with network intent policies, and the "
                              "security admin configurations that apply to it set "
                              "applyOnNetworkIntentPolicyBasedServices to {}: {}",
                              m.vnets[v].name, service.what, to_string(s.front()),
-                             rules.empty() ? "none of their rules apply to it"
-                                           : "only their Allow and AlwaysAllow rules apply to it, not their Deny "
-                                             "rules")});
+                             inbound.empty() && outbound.empty()
+                                 ? "none of their rules apply to it"
+                                 : "only their Allow and AlwaysAllow rules apply to it, not their Deny "
+                                   "rules")});
       continue;
     }
     std::string why =
@@ -182,7 +186,10 @@ const char* to_string(IntentPolicyApply a) {
 
 void resolve_network_managers(Resolver& rs) {
   Model& m = rs.model;
-  for (auto& v : m.vnets) v.admin_rules.clear();
+  for (auto& v : m.vnets) {
+    v.admin_rules.clear();
+    v.admin_rules_outbound.clear();
+  }
   if (m.admin_rules.empty()) return;  // the common case costs nothing
   // Groups: their static members and whether a condition chooses members.
   for (auto& g : m.network_groups) {
@@ -270,7 +277,7 @@ void resolve_network_managers(Resolver& rs) {
   for (std::size_t ri = 0; ri < m.admin_rules.size(); ++ri) {
     auto& r = m.admin_rules[ri];
     r.collection.index = admin_index_of(m, r.collection.id, ResourceKind::kAdminRuleCollection);
-    if (r.rule.direction == Direction::kInbound) order.push_back(static_cast<int>(ri));
+    order.push_back(static_cast<int>(ri));  // both directions: each to its own list of the VNet
   }
   std::stable_sort(order.begin(), order.end(), [&](int a, int b) {
     const auto& x = m.admin_rules[a];
@@ -289,7 +296,9 @@ void resolve_network_managers(Resolver& rs) {
     if (config >= 0) manager = m.security_admin_configurations[config].network_manager.id;
     const IntentPolicyApply setting =
         config >= 0 ? m.security_admin_configurations[config].on_intent_policy_services : IntentPolicyApply::kUnknown;
+    const bool inbound = r.rule.direction == Direction::kInbound;
     for (std::size_t v = 0; v < n; ++v) {
+      auto& applied = inbound ? m.vnets[v].admin_rules : m.vnets[v].admin_rules_outbound;
       AdminFact member = ci >= 0 ? membership[ci][v] : AdminFact::kUnknown;
       if (member == AdminFact::kNo) continue;
       const std::string region = admin_region_key(m.vnets[v].location);
@@ -304,7 +313,7 @@ void resolve_network_managers(Resolver& rs) {
       if (deployed == AdminFact::kNo) continue;
       settings[v].push_back(setting);
       if (member == AdminFact::kYes && deployed == AdminFact::kYes) {
-        m.vnets[v].admin_rules.push_back(ri);
+        applied.push_back(ri);
         continue;
       }
       // Not known to apply: an Allow or AlwaysAllow rule is applied, a Deny rule is not.
@@ -325,7 +334,7 @@ void resolve_network_managers(Resolver& rs) {
       auto& cause = causes[why];
       cause.text = why;
       cause.vnets.push_back(static_cast<int>(v));
-      if (r.access != AdminAccess::kDeny) m.vnets[v].admin_rules.push_back(ri);
+      if (r.access != AdminAccess::kDeny) applied.push_back(ri);
     }
   }
   apply_intent_policy_exemption(m, settings, causes, rs.diags);

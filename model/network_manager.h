@@ -1,7 +1,7 @@
 // Azure Virtual Network Manager (docs/model.md, "Security admin rules"): network managers, network groups and their
 // members, security admin configurations, their rule collections and rules, and the deployments (commits) that
 // put configurations into regions. Validation (model/network_manager.cpp) decides which admin rules apply to each
-// virtual network, in the order Azure evaluates them, before its NSGs.
+// virtual network, inbound and outbound, in the order Azure evaluates them, before its NSGs.
 #pragma once
 
 #include <cstdint>

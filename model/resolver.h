@@ -113,8 +113,9 @@ void resolve_peerings(Resolver& rs);
 /// Each entry's virtual machine; one not in the input is kept unresolved, with a note.
 void resolve_jit_policies(Resolver& rs);
 // model/network_manager.cpp
-/// Network groups' members, the admin rules' parents and deployments, and each virtual network's inbound security
-/// admin rules in evaluation order (VirtualNetwork::admin_rules); `admin-rules-undecided` warnings.
+/// Network groups' members, the admin rules' parents and deployments, and each virtual network's inbound and
+/// outbound security admin rules in evaluation order (VirtualNetwork::admin_rules, admin_rules_outbound);
+/// `admin-rules-undecided` warnings.
 void resolve_network_managers(Resolver& rs);
 // model/nat_gateway.cpp
 /// Subnets' NAT gateways, NAT gateways' public IPs, prefixes and subnets (merged both ways: NatGateway::subnets),

@@ -266,7 +266,10 @@ bool EastWest::place(EwTarget& t) const {
 
 std::size_t EastWest::first_after_outbound(const std::vector<Stage>& stages) {
   std::size_t i = 1;
-  while (i < stages.size() && (stages[i].kind == K::kNsg || stages[i].kind == K::kNoNsg)) ++i;
+  while (i < stages.size() && (stages[i].kind == K::kNsg || stages[i].kind == K::kNoNsg ||
+                               (stages[i].kind == K::kAdminRule && std::string_view(stages[i].scope) == "outbound"))) {
+    ++i;
+  }
   return i;
 }
 
@@ -299,6 +302,10 @@ void EastWest::plan() {
       const Destination dst_out{target.ip, cls.subnet, target.asgs};
       std::string out_key = std::to_string(c);
       for (std::size_t i = 1; i < mid; ++i) {
+        if (stages[i].kind == K::kAdminRule) {  // the source VNet's outbound admin rules
+          out_key += admin_stage_key(m_, stages[i].resource, dst_out, space_, model::Direction::kOutbound);
+          continue;
+        }
         out_key += '|';
         out_key += nsg_bits(stages[i].slot, model::Direction::kOutbound, dst_out);
       }
@@ -370,8 +377,29 @@ void EastWest::outbound(EwOutbound& o) const {
   start.packets = PacketSet(Cube{o.cls->addresses, IpSet::all(), model::kAllProtocols, PortSet::all(), PortSet::all()});
   shares.push_back(std::move(start));
   for (std::size_t i = 1; i < o.stages.size(); ++i) {
-    ew_apply_nsg(m_, o.stages[i], model::Direction::kOutbound, o.dst, space_, shares);
+    const Stage& s = o.stages[i];
+    if (s.kind != K::kAdminRule) {
+      ew_apply_nsg(m_, s, model::Direction::kOutbound, o.dst, space_, shares);
+      continue;
+    }
+    // The source VNet's outbound admin rules: Deny drops, AlwaysAllow skips the source's outbound NSGs, Allow (or no
+    // rule) hands the packets to them.
+    std::vector<EwShare> out;
+    for (auto& sh : shares) {
+      for (auto& a : decide_admin(m_, s.resource, sh.packets, o.dst, space_, model::Direction::kOutbound)) {
+        if (a.access == model::AdminAccess::kDeny) continue;
+        EwShare n;
+        n.packets = std::move(a.packets);
+        n.hops = sh.hops;
+        n.hops.push_back(admin_hop(s.resource, a.rule, s.scope));
+        n.skip_nsgs = a.access == model::AdminAccess::kAlwaysAllow;
+        out.push_back(std::move(n));
+      }
+    }
+    shares = std::move(out);
   }
+  // What skipped the source's NSGs still meets the target's (the inbound admin rules decide that afresh).
+  for (auto& sh : shares) sh.skip_nsgs = false;
   o.result = std::move(shares);
 }
 

@@ -1,12 +1,12 @@
 // East-west reachability (docs/model.md, "East-west reachability"): what a source inside the estate (an ip
 // configuration, every ip configuration of a subnet or VNet, or an on-premises prefix arriving through a VNet's
 // gateway subnet) reaches on the estate's ip configurations and private endpoints, exactly over packet sets, with the
-// path taken and the deciding rule at every filter: the source's outbound NSGs (NIC, then subnet), the source
-// subnet's route (system, user-defined, peering, None), an Azure Firewall's network and application rules or an
-// appliance on the way, peering, the security admin rules of the target's VNet (outbound ones are not modelled), the
-// target's inbound NSGs (subnet, then NIC; a private endpoint's subnet NSG only when its network policies say so) and
-// the route of the reply. The internet as a source is analyze() (solver/exposure.h). reach() answers one source;
-// segmentation() (solver/segmentation.h) every pair of groups of an estate.
+// path taken and the deciding rule at every filter: the outbound security admin rules of the source's VNet, the
+// source's outbound NSGs (NIC, then subnet), the source subnet's route (system, user-defined, peering, None), an Azure
+// Firewall's network and application rules or an appliance on the way, peering, the inbound security admin rules of
+// the target's VNet, the target's inbound NSGs (subnet, then NIC; a private endpoint's subnet NSG only when its network
+// policies say so) and the route of the reply. The internet as a source is analyze() (solver/exposure.h). reach()
+// answers one source; segmentation() (solver/segmentation.h) every pair of groups of an estate.
 #pragma once
 
 #include <cstddef>
@@ -62,17 +62,19 @@ struct ReachFlow {
   model::PortSet source_ports;  // almost always full
   IpSet sources;                // source addresses
   IpSet destinations;           // the target's addresses reached
-  /// The witness: kSource (the source: resource_kind kNetworkInterface, kSubnet or kVirtualNetwork), the source's
-  /// outbound NSGs (kNsg/kNoNsg, scope "nic-outbound" then "subnet-outbound"), the source subnet's route (kRoute,
-  /// scope "forward"), a firewall (kFirewall, its network or application rule) or appliance (kAppliance) and its
-  /// subnet's route on, the admin rules (kAdminRule), the target's inbound NSGs (scope "subnet", then "nic"), the
-  /// reply's route (kRoute, scope "return") and the target (kTarget).
+  /// The witness: kSource (the source: resource_kind kNetworkInterface, kSubnet or kVirtualNetwork), the source VNet's
+  /// outbound admin rules (kAdminRule, scope "outbound", when any apply to it), the source's outbound NSGs
+  /// (kNsg/kNoNsg, scope "nic-outbound" then "subnet-outbound"; none after an outbound AlwaysAllow admin rule), the
+  /// source subnet's route (kRoute, scope "forward"), a firewall (kFirewall, its network or application rule) or
+  /// appliance (kAppliance) and its subnet's route on, the target VNet's admin rules (kAdminRule), the target's
+  /// inbound NSGs (scope "subnet", then "nic"), the reply's route (kRoute, scope "return") and the target (kTarget).
   /// Scopes, all of them: kNsg/kNoNsg "nic-outbound" (the source NIC's NSG; kNoNsg with resource -1 for a source
   /// that is no ip configuration), "subnet-outbound" (the source subnet's NSG), "subnet" and "nic" (the target's:
   /// a private endpoint's "nic" stage is kNoNsg on the kPrivateEndpoint); kRoute "forward" (a route toward the
   /// target: the source subnet's, then a firewall's or appliance's subnet's) and "return" (the target subnet's route
   /// to the source); kFirewall "network" or "application" (the kind of the deciding rule; its east_west_path()
-  /// stage has scope ""); kSource, kAppliance, kAdminRule and kTarget have none. A route hop is as analyze's: resource
+  /// stage has scope ""); kAdminRule "outbound" (the source VNet's outbound rules) or none (the target VNet's inbound
+  /// rules); kSource, kAppliance and kTarget have none. A route hop is as analyze's: resource
   /// the route table and rule the route (-1: a system route, whose name is the note: "virtual-network", "peering",
   /// "private-endpoint", ...).
   std::vector<Hop> path;

@@ -6,6 +6,7 @@
 #include <cctype>
 #include <string_view>
 
+#include "model/ascii.h"
 #include "model/virtual_wan.h"
 #include "solver/east_west_internal.h"
 #include "solver/firewall.h"
@@ -43,6 +44,20 @@ const char* ew_lost_note(model::NextHopType hop) {
       return "next hop VirtualNetworkGateway: the packet leaves for on-premises, not to the target";
     default: return "the route does not lead to the target's virtual network";
   }
+}
+
+/// Whether subnet `subnet` is one Azure does not apply security admin rules to: the subnets of Azure Firewall,
+/// Azure Bastion, Route Server and the virtual network gateways
+/// (https://learn.microsoft.com/azure/virtual-network-manager/concept-security-admins, non-application at subnet
+/// level). Only a source with no ip configuration (the subnet's prefix) can be in one.
+bool ew_admin_exempt(const model::Model& m, int subnet) {
+  if (subnet < 0) return false;
+  const std::string_view name = m.subnets[subnet].name;
+  for (const std::string_view reserved : {"GatewaySubnet", "AzureFirewallSubnet", "AzureFirewallManagementSubnet",
+                                          "AzureBastionSubnet", "RouteServerSubnet"}) {
+    if (model::ascii::iequals(name, reserved)) return true;
+  }
+  return false;
 }
 
 }  // namespace
@@ -233,6 +248,10 @@ std::vector<Stage> east_west_internal::east_west_stages(const model::Model& m, c
   if (!from_nic && is_gateway_subnet(m, from_subnet)) {
     path.back().note = kGatewaySourceNote;
   } else {
+    // The source VNet's outbound security admin rules, before its outbound NSGs (not on the subnets Azure exempts).
+    if (const int vnet = admin_rules_outbound_vnet(m, from_subnet); vnet >= 0 && !ew_admin_exempt(m, from_subnet)) {
+      path.push_back(ew_stage(K::kAdminRule, RK::kVirtualNetwork, vnet, "outbound"));
+    }
     const NsgSlot nic_slot = from_nic ? nsg_slot(m.nics[ends.from.nic].nsg) : NsgSlot{};
     path.push_back(nsg_stage(nic_slot, "nic-outbound", RK::kNetworkInterface, ends.from.nic, ""));
     const NsgSlot subnet_slot =

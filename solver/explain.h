@@ -217,7 +217,8 @@ enum class ReasonCode : std::uint8_t {
   kApplianceReturn,          // the reply to `address` (the client) from the target's `subnet` takes `route`: back to
                              // the appliance (`passes`) or not
   kAllowedThroughAppliance,  // verdict: `flow` reaches `target` through the appliance (`entry`, at `public_ip`)
-  // security admin rules of the target's VNet (`vnet`; `flow`: the packet)
+  // security admin rules of the target's VNet (`vnet`; `flow`: the packet), or (`outbound`) the outbound rules of an
+  // east-west source's VNet, before the source's outbound NSGs
   kAdminRule,    // admin rule `rule` (index into Model::admin_rules) matches first: Deny drops, AlwaysAllow admits
                  // past the NSGs, Allow hands the packet to the NSGs
   kAdminNoRule,  // no admin rule matches: the NSGs decide
@@ -346,6 +347,7 @@ struct Reason {
   model::Protocol onward_protocol{model::Protocol::kTcp};  // kApplianceForwards: the protocol it forwards
   // east-west
   model::IpConfigIndex source;  // the source's ip configuration (nic -1: none)
+  bool outbound{false};         // kAdminRule, kAdminNoRule: the source VNet's outbound rules
   EastWestLeg leg{EastWestLeg::kInVnet};
   bool forwarded{false};
   // the source

@@ -25,7 +25,8 @@ enum class HopKind : std::uint8_t {
   kAppliance,           // resource = a network virtual appliance's NIC
   kTarget,              // resource = what is reached (analyze's last hop)
   kAdminRule,           // security admin rules of the target's VNet: resource = the deciding admin rule
-                        // (resource_kind kAdminRule), or the VNet (kVirtualNetwork) when none matches
+                        // (resource_kind kAdminRule), or the VNet (kVirtualNetwork) when none matches; scope
+                        // "outbound": the outbound rules of an east-west source's VNet
 };
 
 /// The kind's name as explain writes it ("source", "entry", "load-balancer", "nsg", "no-nsg", "route", ...).
@@ -61,7 +62,8 @@ struct Hop {
   // kBastion (resource = Bastion host); kApplicationGateway (resource = application gateway; rule = listener
   // index); kPaas (resource = PaaS service; scope = the deciding setting; rule = index of an IP rule); kAppliance
   // (resource = the appliance's NIC); kAdminRule (resource = the deciding security admin rule, resource_kind
-  // kAdminRule; or the target's VNet, resource_kind kVirtualNetwork, when no admin rule matches).
+  // kAdminRule; or the target's VNet, resource_kind kVirtualNetwork, when no admin rule matches; scope "outbound":
+  // an east-west source's VNet's outbound rules, before its outbound NSGs).
   Kind kind{Kind::kSource};
   model::ResourceKind resource_kind{model::ResourceKind::kInternet};
   int resource{-1};

@@ -13,12 +13,26 @@ int admin_rules_vnet(const model::Model& m, int subnet) {
   return vnet >= 0 && !m.vnets[vnet].admin_rules.empty() ? vnet : -1;
 }
 
+int admin_rules_outbound_vnet(const model::Model& m, int subnet) {
+  if (subnet < 0 || m.admin_rules.empty()) return -1;
+  const int vnet = m.subnets[subnet].vnet.index;
+  return vnet >= 0 && !m.vnets[vnet].admin_rules_outbound.empty() ? vnet : -1;
+}
+
+namespace {
+
+const std::vector<int>& admin_rules_of(const model::Model& m, int vnet, model::Direction direction) {
+  return direction == model::Direction::kInbound ? m.vnets[vnet].admin_rules : m.vnets[vnet].admin_rules_outbound;
+}
+
+}  // namespace
+
 std::vector<AdminDecision> decide_admin(const model::Model& m, int vnet, const PacketSet& arriving,
-                                        const Destination& dst, const AddressSpace& space) {
+                                        const Destination& dst, const AddressSpace& space, model::Direction direction) {
   std::vector<AdminDecision> out;
   PacketSet rest = arriving;
   if (vnet >= 0) {
-    for (int i : m.vnets[vnet].admin_rules) {
+    for (int i : admin_rules_of(m, vnet, direction)) {
       if (rest.empty()) break;
       const auto& a = m.admin_rules[i];
       if (!destination_matches(a.rule, dst, space)) continue;
@@ -76,10 +90,13 @@ bool admin_always_allow_at_entry(const model::Model& m, int vnet, int subnet, co
   return false;
 }
 
-std::string admin_stage_key(const model::Model& m, int vnet, const Destination& dst, const AddressSpace& space) {
+std::string admin_stage_key(const model::Model& m, int vnet, const Destination& dst, const AddressSpace& space,
+                            model::Direction direction) {
   if (vnet < 0) return {};
-  std::string key = "|admin" + std::to_string(vnet) + ':';
-  for (int i : m.vnets[vnet].admin_rules) key += destination_matches(m.admin_rules[i].rule, dst, space) ? '1' : '0';
+  std::string key = (direction == model::Direction::kInbound ? "|admin" : "|admin-out") + std::to_string(vnet) + ':';
+  for (int i : admin_rules_of(m, vnet, direction)) {
+    key += destination_matches(m.admin_rules[i].rule, dst, space) ? '1' : '0';
+  }
   return key;
 }
 
@@ -98,9 +115,10 @@ std::vector<char> admin_changed_vnets(const model::Model& before, const model::M
   return out;
 }
 
-Hop admin_hop(int vnet, int rule) {
+Hop admin_hop(int vnet, int rule, const char* scope) {
   Hop h;
   h.kind = HopKind::kAdminRule;
+  h.scope = scope;
   h.resource_kind = rule >= 0 ? model::ResourceKind::kAdminRule : model::ResourceKind::kVirtualNetwork;
   h.resource = rule >= 0 ? rule : vnet;
   h.rule = rule;  // also here, so that exposures sort by their deciding admin rule like by their NSG rules

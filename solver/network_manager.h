@@ -1,6 +1,7 @@
 // Security admin rules (Azure Virtual Network Manager) as a stage of an inbound path: evaluated before the subnet's
-// NSG, over packet sets for analyze and over one packet for explain (docs/model.md, "Security admin rules"). Which
-// rules apply to a virtual network, and in which order, is validation's (VirtualNetwork::admin_rules).
+// NSG, over packet sets for analyze and over one packet for explain (docs/model.md, "Security admin rules"); and,
+// outbound, at an east-west source before its outbound NSGs (reach(), explain --from). Which rules apply to a virtual
+// network, and in which order, is validation's (VirtualNetwork::admin_rules, admin_rules_outbound).
 #pragma once
 
 #include <string>
@@ -15,6 +16,9 @@ namespace exposim::solver {
 
 /// The virtual network of subnet `subnet` when security admin rules apply to it; else -1.
 int admin_rules_vnet(const model::Model& m, int subnet);
+/// The same for outbound security admin rules: the virtual network of subnet `subnet` when outbound rules apply to
+/// it, else -1.
+int admin_rules_outbound_vnet(const model::Model& m, int subnet);
 
 /// One admin rule's share of the traffic: the packets it was the first to match. `rule` -1: the packets no admin
 /// rule matched, which go on to the NSGs like those an Allow rule matched.
@@ -27,8 +31,11 @@ struct AdminDecision {
 /// How the admin rules of virtual network `vnet` decide inbound `arriving` to `dst`: a partition of `arriving`, in
 /// rule order (first match wins), then what no rule matched. Service tags resolve as in NSG rules (resolve_addresses):
 /// a tag exposim cannot resolve is the whole internet in an Allow or AlwaysAllow rule, nothing in a Deny rule.
+/// `direction` kOutbound: its outbound rules decide packets leaving a source in `vnet` for `dst` (whose `subnet` is
+/// then the source's, for the VirtualNetwork tag, as for outbound NSG rules).
 std::vector<AdminDecision> decide_admin(const model::Model& m, int vnet, const PacketSet& arriving,
-                                        const Destination& dst, const AddressSpace& space);
+                                        const Destination& dst, const AddressSpace& space,
+                                        model::Direction direction = model::Direction::kInbound);
 
 /// The same for an entry point whose instance address is not known, somewhere in subnet `subnet` or at one of
 /// `frontends` (a SQL managed instance's public data endpoint, an application gateway's listener), read so that it
@@ -44,8 +51,9 @@ bool admin_always_allow_at_entry(const model::Model& m, int vnet, int subnet, co
                                  const PortSet& ports);
 
 /// What analyze's evaluation key needs of the admin stage of `vnet` for `dst`: the VNet and which of its rules'
-/// destinations cover `dst` (empty when `vnet` is -1).
-std::string admin_stage_key(const model::Model& m, int vnet, const Destination& dst, const AddressSpace& space);
+/// destinations cover `dst` (empty when `vnet` is -1); of its outbound rules for `direction` kOutbound.
+std::string admin_stage_key(const model::Model& m, int vnet, const Destination& dst, const AddressSpace& space,
+                            model::Direction direction = model::Direction::kInbound);
 
 /// What a change of security admin rule `key` (added, removed or modified) may change, between two validated
 /// models of one estate (the same virtual networks at the same indices): flags, indexed like Model::vnets, of the
@@ -55,7 +63,7 @@ std::string admin_stage_key(const model::Model& m, int vnet, const Destination& 
 std::vector<char> admin_changed_vnets(const model::Model& before, const model::Model& after, const std::string& key);
 
 /// The hop of the admin stage: the deciding rule (`resource` and `rule`), or the VNet when no rule matches (`rule`
-/// -1).
-Hop admin_hop(int vnet, int rule);
+/// -1). `scope`: "" for the inbound stage, "outbound" for an east-west source's outbound stage.
+Hop admin_hop(int vnet, int rule, const char* scope = "");
 
 }  // namespace exposim::solver

@@ -312,6 +312,91 @@ class EstateBuilder {
     return *this;
   }
 
+  /// A security admin rule (Azure Virtual Network Manager) applied to virtual network `vnet` and deployed there:
+  /// network manager "nm", network group "g-<vnet>" with `vnet` as its static member, configuration "cfg", rule
+  /// collection "rc-<vnet>", and a Deployed commit of "cfg" to region "westeurope" (given to `vnet` when it has
+  /// none). Sources and destinations as for NSG rules (`add_address`).
+  EstateBuilder& admin_rule(const std::string& vnet, const std::string& name, int priority, model::AdminAccess access,
+                            model::Direction direction, model::ProtocolMask protocols,
+                            const std::vector<std::string>& sources, const std::vector<std::string>& destinations,
+                            const std::vector<std::string>& destination_ports) {
+    const std::string nm = rid("Microsoft.Network/networkManagers", "nm");
+    const std::string config = nm + "/securityAdminConfigurations/cfg";
+    const std::string group = nm + "/networkGroups/g-" + vnet;
+    const std::string collection = config + "/ruleCollections/rc-" + vnet;
+    const auto named = [](const auto& list, const std::string& id) {
+      for (const auto& r : list) {
+        if (r.key == model::canonical_id(id)) return true;
+      }
+      return false;
+    };
+    if (!named(m.network_managers, nm)) {
+      model::NetworkManager x;
+      x.id = nm;
+      x.key = model::canonical_id(nm);
+      x.name = "nm";
+      m.network_managers.push_back(x);
+      model::SecurityAdminConfiguration c;
+      c.id = config;
+      c.key = model::canonical_id(config);
+      c.name = "cfg";
+      c.network_manager.id = x.key;
+      m.security_admin_configurations.push_back(c);
+      model::AdminDeployment d;
+      d.id = nm + "/commit/westeurope";
+      d.key = model::canonical_id(d.id);
+      d.name = "westeurope";
+      d.region = "westeurope";
+      d.deployed = true;
+      d.configurations.push_back(model::Ref{c.key, -1});
+      m.admin_deployments.push_back(d);
+    }
+    if (!named(m.network_groups, group)) {
+      for (auto& v : m.vnets) {
+        if (v.name == vnet && v.location.empty()) v.location = "westeurope";
+      }
+      model::NetworkGroup g;
+      g.id = group;
+      g.key = model::canonical_id(group);
+      g.name = "g-" + vnet;
+      g.network_manager.id = model::canonical_id(nm);
+      g.member_type = "VirtualNetwork";
+      m.network_groups.push_back(g);
+      model::NetworkGroupMember member;
+      member.id = group + "/staticMembers/" + vnet;
+      member.key = model::canonical_id(member.id);
+      member.name = vnet;
+      member.group.id = g.key;
+      member.vnet.id = model::canonical_id(rid("Microsoft.Network/virtualNetworks", vnet));
+      m.network_group_members.push_back(member);
+      model::AdminRuleCollection rc;
+      rc.id = collection;
+      rc.key = model::canonical_id(collection);
+      rc.name = "rc-" + vnet;
+      rc.configuration.id = model::canonical_id(config);
+      rc.applies_to_groups.push_back(model::Ref{g.key, -1});
+      m.admin_rule_collections.push_back(rc);
+    }
+    model::AdminRule a;
+    a.id = collection + "/rules/" + name;
+    a.key = model::canonical_id(a.id);
+    a.name = name;
+    a.collection.id = model::canonical_id(collection);
+    a.access = access;
+    a.rule.name = name;
+    a.rule.id = a.id;
+    a.rule.priority = priority;
+    a.rule.direction = direction;
+    a.rule.access = access == model::AdminAccess::kDeny ? model::Access::kDeny : model::Access::kAllow;
+    a.rule.protocols = protocols;
+    for (const auto& x : sources) add_address(a.rule.source, x);
+    for (const auto& x : destinations) add_address(a.rule.destination, x);
+    a.rule.source_ports = model::PortSet::all();
+    a.rule.destination_ports = ports(destination_ports);
+    m.admin_rules.push_back(a);
+    return *this;
+  }
+
   model::Model done(model::Diagnostics* diags_out = nullptr) {
     model::Diagnostics diags;
     model::validate(m, diags);

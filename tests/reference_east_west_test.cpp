@@ -15,6 +15,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -93,6 +94,18 @@ struct EwEndpoint {
   int subnet{0};
   std::string ip;
 };
+/// A security admin rule (Azure Virtual Network Manager) applied to one VNet (deployed there); priorities are
+/// unique per (VNet, direction), so that the order between rules is Azure's documented one.
+struct EwAdmin {
+  std::string name;
+  int vnet{0};
+  Direction direction{Direction::kOutbound};
+  model::AdminAccess access{model::AdminAccess::kDeny};
+  int priority{0};
+  ProtocolMask protocols{0};
+  std::string source, destination;
+  std::vector<std::string> destination_ports;
+};
 struct EwEstate {
   std::uint32_t seed{0};
   std::vector<EwVnet> vnets;
@@ -106,6 +119,7 @@ struct EwEstate {
   std::string device_ip;                    // where routes to VirtualAppliance lead
   std::vector<EwFwCollection> collections;  // the firewall's network rule collections
   std::vector<EwEndpoint> endpoints;
+  std::vector<EwAdmin> admins;
 };
 
 const char* ew_policy_text(model::PrivateEndpointPolicy p) {
@@ -158,6 +172,12 @@ std::string ew_describe(const EwEstate& e) {
     s += fmt::format("  nic {} {} subnet {} nsg={} asgs {}{}\n", n.name, n.ip, e.subnets[n.subnet].name,
                      n.nsg < 0 ? "-" : e.nsgs[n.nsg].name, reference_list(n.asgs),
                      n.forwarding ? " ip-forwarding (the appliance)" : "");
+  }
+  for (const auto& a : e.admins) {
+    s += fmt::format("  admin rule {} of {}: {} {} priority {} {} from {} to {} ports {}\n", a.name,
+                     e.vnets[a.vnet].name, a.direction == Direction::kInbound ? "in" : "out",
+                     model::to_string(a.access), a.priority, protocols_text(a.protocols), a.source, a.destination,
+                     reference_list(a.destination_ports));
   }
   return s;
 }
@@ -295,6 +315,36 @@ EwEstate ew_generate(std::uint32_t seed) {
       nsg.rules.push_back(rule);
     }
     e.nsgs.push_back(nsg);
+  }
+
+  // Security admin rules, drawn last so that the rest of each estate is what it was without them: in about two thirds
+  // of the estates, mostly outbound (a source VNet's, before its outbound NSGs), some inbound (a target VNet's).
+  if (!r.chance(3)) {
+    const std::vector<std::string> admin_addresses = [&e] {
+      std::vector<std::string> out = {"*", "*", "VirtualNetwork", "10.0.0.0/8"};
+      for (const auto& v : e.vnets) out.push_back(v.space);
+      for (const auto& sn : e.subnets) out.push_back(sn.cidr);
+      for (const auto& n : e.nics) out.push_back(n.ip);
+      return out;
+    }();
+    const std::vector<model::AdminAccess> accesses = {model::AdminAccess::kDeny, model::AdminAccess::kAllow,
+                                                      model::AdminAccess::kAlwaysAllow};
+    const int count = 2 + r.pick(4);
+    std::set<std::tuple<int, int, int>> used;  // (vnet, direction, priority)
+    for (int i = 0; i < count; ++i) {
+      EwAdmin a;
+      a.name = fmt::format("admin{}", i);
+      a.vnet = r.pick(vnets);
+      a.direction = r.pick(3) == 0 ? Direction::kInbound : Direction::kOutbound;
+      do a.priority = 10 + 10 * r.pick(20);
+      while (!used.insert({a.vnet, static_cast<int>(a.direction), a.priority}).second);
+      a.access = r.of(accesses);
+      a.protocols = r.of(protocols);
+      a.source = r.of(admin_addresses);
+      a.destination = r.of(admin_addresses);
+      a.destination_ports = r.of(dports);
+      e.admins.push_back(a);
+    }
   }
 
   // What came later, drawn from a second stream so that the estates above stay as they were: the device as an
@@ -450,6 +500,10 @@ model::Model ew_build(const EwEstate& e, model::Diagnostics& diags) {
          n.nsg < 0 ? "" : e.nsgs[n.nsg].name, n.asgs);
     b.m.nics.back().enable_ip_forwarding = n.forwarding;
   }
+  for (const auto& a : e.admins) {
+    b.admin_rule(e.vnets[a.vnet].name, a.name, a.priority, a.access, a.direction, a.protocols, {a.source},
+                 {a.destination}, a.destination_ports);
+  }
   return b.done(&diags);
 }
 
@@ -470,6 +524,9 @@ struct EwPacket {
 struct EwRules {
   std::string nic_out, subnet_out, subnet_in, nic_in;
   std::string firewall;  // "<collection>/<rule>" of the firewall's deciding network rule
+  /// The deciding security admin rule of the source VNet's outbound rules and of the target VNet's inbound ones, by
+  /// name; "none" when the VNet has such rules and none matches; empty when it has none (no stage).
+  std::string admin_out, admin_in;
   friend bool operator==(const EwRules&, const EwRules&) = default;
 };
 
@@ -492,10 +549,12 @@ const char* ew_kind_text(EwVerdict::Kind k) {
 
 std::string ew_describe(const EwVerdict& v) {
   return fmt::format(
-      "{} ({}) nic-outbound:{} subnet-outbound:{} subnet:{} nic:{}{}{}", ew_kind_text(v.kind), v.why,
+      "{} ({}) admin-outbound:{} nic-outbound:{} subnet-outbound:{} admin:{} subnet:{} nic:{}{}{}",
+      ew_kind_text(v.kind), v.why, v.rules.admin_out.empty() ? "-" : v.rules.admin_out,
       v.rules.nic_out.empty() ? "-" : v.rules.nic_out, v.rules.subnet_out.empty() ? "-" : v.rules.subnet_out,
-      v.rules.subnet_in.empty() ? "-" : v.rules.subnet_in, v.rules.nic_in.empty() ? "-" : v.rules.nic_in,
-      v.via_appliance ? " via the device" : "", v.rules.firewall.empty() ? "" : " firewall rule " + v.rules.firewall);
+      v.rules.admin_in.empty() ? "-" : v.rules.admin_in, v.rules.subnet_in.empty() ? "-" : v.rules.subnet_in,
+      v.rules.nic_in.empty() ? "-" : v.rules.nic_in, v.via_appliance ? " via the device" : "",
+      v.rules.firewall.empty() ? "" : " firewall rule " + v.rules.firewall);
 }
 
 struct EwRefRule {
@@ -505,6 +564,16 @@ struct EwRefRule {
   ProtocolMask protocols{0};
   Side source, destination;
   std::vector<PortRange> source_ports, destination_ports;
+};
+
+/// A security admin rule as the oracle reads it.
+struct EwRefAdmin {
+  std::string name;
+  int priority{0};
+  model::AdminAccess access{model::AdminAccess::kDeny};
+  ProtocolMask protocols{0};
+  Side source, destination;
+  std::vector<PortRange> destination_ports;
 };
 
 struct EwChosenRoute {
@@ -591,6 +660,39 @@ class EwOracle {
       inbound_.push_back(in);
       outbound_.push_back(out);
     }
+    // Each VNet's security admin rules by direction, sorted by priority (Azure's security admin rules article:
+    // evaluated before the NSGs, lower priority first, for inbound and outbound traffic alike).
+    admin_in_.resize(e.vnets.size());
+    admin_out_.resize(e.vnets.size());
+    for (const auto& a : e.admins) {
+      EwRefAdmin ra{a.name,
+                    a.priority,
+                    a.access,
+                    a.protocols,
+                    read_side({a.source}),
+                    read_side({a.destination}),
+                    read_ports(a.destination_ports)};
+      (a.direction == Direction::kInbound ? admin_in_ : admin_out_)[a.vnet].push_back(ra);
+    }
+    for (auto* lists : {&admin_in_, &admin_out_}) {
+      for (auto& l : *lists) {
+        std::sort(l.begin(), l.end(), [](const EwRefAdmin& a, const EwRefAdmin& b) { return a.priority < b.priority; });
+      }
+    }
+  }
+
+  /// The first admin rule of `rules` (one VNet's, one direction) that takes the packet, or nullptr. The
+  /// VirtualNetwork tag is seen from `tag_subnet`, as for NSG rules (the source's subnet outbound, the target's
+  /// inbound).
+  const EwRefAdmin* decide_admin(const std::vector<EwRefAdmin>& rules, const EwPacket& p, int tag_subnet) const {
+    for (const auto& r : rules) {
+      if (!(r.protocols & model::bit(p.protocol))) continue;
+      if (model::has_ports(p.protocol) && !in_ports(r.destination_ports, p.destination_port)) continue;
+      if (!matches(r.source, source_ip(p), -1, tag_subnet)) continue;
+      if (!matches(r.destination, target_ip(p), -1, tag_subnet)) continue;
+      return &r;
+    }
+    return nullptr;
   }
 
   /// Two VNets exchange traffic when they are one, or when each has a peering to the other, both Connected.
@@ -742,15 +844,24 @@ class EwOracle {
     const int t_vnet = e_.subnets[t_subnet].vnet;
     const IpAddress src = source_ip(p);
     const IpAddress dst = target_ip(p);
+    // 0. The source VNet's outbound security admin rules: Deny drops, AlwaysAllow skips the outbound NSGs, Allow (or
+    // no rule) hands the packet to them.
+    bool skip_outbound = false;
+    if (!admin_out_[s_vnet].empty()) {
+      const EwRefAdmin* a = decide_admin(admin_out_[s_vnet], p, s_subnet);
+      v.rules.admin_out = a ? a->name : "none";
+      if (a && a->access == model::AdminAccess::kDeny) return stop("source VNet's admin rule outbound");
+      skip_outbound = a && a->access == model::AdminAccess::kAlwaysAllow;
+    }
     // 1. The source's outbound NSGs: the NIC's, then the subnet's; the VirtualNetwork tag is the source's. An address
     // that no NIC holds has the subnet's only.
-    if (p.source >= 0 && e_.nics[p.source].nsg >= 0) {
+    if (p.source >= 0 && e_.nics[p.source].nsg >= 0 && !skip_outbound) {
       const auto& r = decide_nsg(e_.nics[p.source].nsg, Direction::kOutbound, p, s_subnet);
       v.rules.nic_out = r.name;
       if (r.access == Access::kDeny) return stop("source NIC outbound");
     }
     const int s_subnet_nsg = e_.subnets[s_subnet].nsg;
-    if (s_subnet_nsg >= 0) {
+    if (s_subnet_nsg >= 0 && !skip_outbound) {
       const auto& r = decide_nsg(s_subnet_nsg, Direction::kOutbound, p, s_subnet);
       v.rules.subnet_out = r.name;
       if (r.access == Access::kDeny) return stop("source subnet outbound");
@@ -785,16 +896,24 @@ class EwOracle {
       }
       default: return stop("route " + forward.what + " -> " + model::to_string(forward.hop));
     }
-    // 3. The target's inbound NSGs: the subnet's, then the NIC's; the VirtualNetwork tag is the target's. A private
+    // 3. The target VNet's inbound security admin rules (Deny drops, AlwaysAllow skips the target's NSGs), then the
+    // target's inbound NSGs: the subnet's, then the NIC's; the VirtualNetwork tag is the target's. A private
     // endpoint: its subnet's NSG only when the subnet's network policies enable NSGs; it has no NIC NSG.
-    const int t_subnet_nsg = e_.subnets[t_subnet].nsg;
+    bool skip_inbound = false;
+    if (!admin_in_[t_vnet].empty()) {
+      const EwRefAdmin* a = decide_admin(admin_in_[t_vnet], p, t_subnet);
+      v.rules.admin_in = a ? a->name : "none";
+      if (a && a->access == model::AdminAccess::kDeny) return stop("target VNet's admin rule inbound");
+      skip_inbound = a && a->access == model::AdminAccess::kAlwaysAllow;
+    }
+    const int t_subnet_nsg = skip_inbound ? -1 : e_.subnets[t_subnet].nsg;
     const bool endpoint = p.target < 0;
     if (t_subnet_nsg >= 0 && (!endpoint || ew_policy_applies(e_.subnets[t_subnet].policy, false))) {
       const auto& r = decide_nsg(t_subnet_nsg, Direction::kInbound, p, t_subnet);
       v.rules.subnet_in = r.name;
       if (r.access == Access::kDeny) return stop("target subnet inbound");
     }
-    if (!endpoint && e_.nics[p.target].nsg >= 0) {
+    if (!endpoint && e_.nics[p.target].nsg >= 0 && !skip_inbound) {
       const auto& r = decide_nsg(e_.nics[p.target].nsg, Direction::kInbound, p, t_subnet);
       v.rules.nic_in = r.name;
       if (r.access == Access::kDeny) return stop("target NIC inbound");
@@ -823,12 +942,13 @@ class EwOracle {
 
  private:
   const EwEstate& e_;
-  std::vector<Block> space_;                                // per VNet
-  std::vector<std::vector<Block>> tag_;                     // per subnet
-  std::vector<std::vector<EwRefRule>> inbound_, outbound_;  // per NSG
-  std::vector<std::vector<EwCandidate>> candidates_;        // per subnet
-  std::vector<IpAddress> ips_;                              // per NIC
-  std::vector<IpAddress> pe_ips_;                           // per private endpoint
+  std::vector<Block> space_;                                   // per VNet
+  std::vector<std::vector<Block>> tag_;                        // per subnet
+  std::vector<std::vector<EwRefRule>> inbound_, outbound_;     // per NSG
+  std::vector<std::vector<EwRefAdmin>> admin_in_, admin_out_;  // per VNet
+  std::vector<std::vector<EwCandidate>> candidates_;           // per subnet
+  std::vector<IpAddress> ips_;                                 // per NIC
+  std::vector<IpAddress> pe_ips_;                              // per private endpoint
   IpAddress platform_;
 };
 
@@ -872,6 +992,12 @@ EwRules ew_path_rules(const model::Model& m, const solver::ReachFlow& f) {
   bool nic_out = false, subnet_out = false;
   for (const auto& h : f.path) {
     const std::string_view scope = h.scope;
+    if (h.kind == Hop::Kind::kAdminRule) {
+      const std::string admin =
+          h.resource_kind == model::ResourceKind::kAdminRule ? m.admin_rules[h.resource].name : "none";
+      (scope == "outbound" ? out.admin_out : out.admin_in) = admin;
+      continue;
+    }
     // The source's outbound NSGs are the first of their scopes; the target's inbound NSGs the last of theirs (an
     // appliance's NSG hops, if any, come between).
     if (scope == "nic-outbound" && !nic_out) out.nic_out = name(h), nic_out = true;
@@ -921,7 +1047,7 @@ struct EwTotals {
   std::size_t estates{0}, sources{0}, probes{0}, allowed{0}, broken{0}, denied_outbound{0}, denied_route{0},
       denied_inbound{0}, via_appliance{0}, via_firewall{0}, denied_firewall{0}, allowed_peered{0}, reverse_samples{0},
       endpoint_probes{0}, endpoint_allowed{0}, endpoint_via_device{0}, endpoint_broken{0}, subnet_sources{0},
-      subnet_source_allowed{0};
+      subnet_source_allowed{0}, admin_outbound{0}, admin_inbound{0}, admin_denied{0}, admin_always{0};
 };
 
 constexpr Protocol kEwProtocols[] = {Protocol::kTcp, Protocol::kUdp, Protocol::kIcmp};
@@ -995,6 +1121,14 @@ int ew_cross_check(const EwEstate& e, EwTotals& totals) {
       const IpAddress dst = oracle.target_ip(p);
       const int nic = p.target >= 0 ? model_nic[p.target] : -1;
       const int endpoint = p.target >= 0 ? -1 : model_endpoint[p.endpoint];
+      if (!want.rules.admin_out.empty() && want.rules.admin_out != "none") ++totals.admin_outbound;
+      if (!want.rules.admin_in.empty() && want.rules.admin_in != "none") ++totals.admin_inbound;
+      if (want.why.find("admin rule") != std::string::npos) ++totals.admin_denied;
+      if (!want.rules.admin_out.empty() && want.rules.admin_out != "none" && want.rules.nic_out.empty() &&
+          want.rules.subnet_out.empty() &&
+          ((p.source >= 0 && e.nics[p.source].nsg >= 0) || e.subnets[oracle.source_subnet(p)].nsg >= 0)) {
+        ++totals.admin_always;  // an outbound AlwaysAllow rule took the packet past the source's NSGs
+      }
       const solver::ReachFlow* found = nullptr;
       EwVerdict::Kind got = EwVerdict::Kind::kDenied;
       for (const auto& f : reach.flows) {
@@ -1410,6 +1544,60 @@ TEST_CASE("reference east-west: private endpoints, their /32 route and their net
   CHECK(ew_endpoint_verdict(e, 2, 0, Protocol::kTcp, 1433) == "allowed (direct both ways)");
 }
 
+TEST_CASE("reference east-west: the source VNet's outbound admin rules come before its outbound NSGs",
+          "[solver][reference]") {
+  // Azure's security admin rules article: admin rules are evaluated before the NSGs, for inbound and outbound
+  // traffic; Deny drops, AlwaysAllow skips the NSGs, Allow hands the packet to them. a (10.1.1.4, spoke v1) sends to
+  // h (10.0.1.4, hub v0) across the peering; a's NIC NSG denies TCP 22 and 1433 outbound.
+  EwEstate e = ew_hub_and_spokes();
+  e.nsgs = {{"n",
+             {ew_rule("deny-out", 100, Access::kDeny, tcp(), "*", "*", {"22", "1433"}, Direction::kOutbound),
+              ew_rule("deny-in", 100, Access::kDeny, tcp(), "*", "*", {"8080"}, Direction::kInbound)}}};
+  e.nics[1].nsg = 0;
+  e.nics[0].nsg = 0;
+  e.admins = {{"always-ssh",
+               1,
+               Direction::kOutbound,
+               model::AdminAccess::kAlwaysAllow,
+               10,
+               tcp(),
+               "*",
+               "10.0.0.0/16",
+               {"22", "8080"}},
+              {"deny-web", 1, Direction::kOutbound, model::AdminAccess::kDeny, 20, tcp(), "*", "*", {"80"}},
+              {"allow-sql", 1, Direction::kOutbound, model::AdminAccess::kAllow, 30, tcp(), "*", "*", {"1433"}},
+              {"deny-in-443", 1, Direction::kInbound, model::AdminAccess::kDeny, 10, tcp(), "*", "*", {"443"}}};
+  const EwOracle oracle(e);
+  auto verdict = [&](int source, int target, int port) {
+    return ew_describe(
+        oracle.decide(EwPacket{source, target, Protocol::kTcp, 50000, static_cast<std::uint16_t>(port), -1, -1, {}}));
+  };
+  // 22: AlwaysAllow past a's NSG deny; h's NSG admits it (AllowVnetInBound).
+  CHECK(verdict(1, 0, 22) ==
+        "allowed (direct both ways) admin-outbound:always-ssh nic-outbound:- subnet-outbound:- admin:- subnet:- "
+        "nic:n/AllowVnetInBound");
+  // 8080: the outbound AlwaysAllow does not skip the target's inbound NSG.
+  CHECK(verdict(1, 0, 8080) ==
+        "denied (target NIC inbound) admin-outbound:always-ssh nic-outbound:- subnet-outbound:- admin:- subnet:- "
+        "nic:n/deny-in");
+  // 80: the Deny admin rule drops what AllowVnetOutBound would let out.
+  CHECK(verdict(1, 0, 80) ==
+        "denied (source VNet's admin rule outbound) admin-outbound:deny-web nic-outbound:- subnet-outbound:- admin:- "
+        "subnet:- nic:-");
+  // 1433: the Allow rule hands it to a's NSG, which denies it.
+  CHECK(verdict(1, 0, 1433) ==
+        "denied (source NIC outbound) admin-outbound:allow-sql nic-outbound:n/deny-out subnet-outbound:- admin:- "
+        "subnet:- nic:-");
+  // 443: no outbound rule matches ("none"); the inbound Deny is v1's, so it does not act on what a sends...
+  CHECK(verdict(1, 0, 443) ==
+        "allowed (direct both ways) admin-outbound:none nic-outbound:n/AllowVnetOutBound subnet-outbound:- admin:- "
+        "subnet:- nic:n/AllowVnetInBound");
+  // ... but on what h sends to a, before a's NSGs; v0 has no outbound admin rule (no stage).
+  CHECK(verdict(0, 1, 443) ==
+        "denied (target VNet's admin rule inbound) admin-outbound:- nic-outbound:n/AllowVnetOutBound subnet-outbound:- "
+        "admin:deny-in-443 subnet:- nic:-");
+}
+
 TEST_CASE("reference east-west: random estates agree with reach packet by packet", "[solver][reference]") {
   EwTotals totals;
   int failing_estates = 0;
@@ -1422,11 +1610,13 @@ TEST_CASE("reference east-west: random estates agree with reach packet by packet
       "{} estates, {} sources ({} subnets without NICs), {} probes ({} allowed: {} across a peering, {} through the "
       "appliance, {} through the firewall, {} from subnets without NICs; {} broken; denied: {} outbound, {} by "
       "routing, {} by the firewall, {} inbound), {} to private endpoints ({} allowed, {} through a device, {} "
-      "broken), {} reverse samples",
+      "broken), {} reverse samples; admin rules decided {} outbound ({} AlwaysAllow past the source's NSGs) and {} "
+      "inbound, {} denied by one",
       totals.estates, totals.sources, totals.subnet_sources, totals.probes, totals.allowed, totals.allowed_peered,
       totals.via_appliance, totals.via_firewall, totals.subnet_source_allowed, totals.broken, totals.denied_outbound,
       totals.denied_route, totals.denied_firewall, totals.denied_inbound, totals.endpoint_probes,
-      totals.endpoint_allowed, totals.endpoint_via_device, totals.endpoint_broken, totals.reverse_samples));
+      totals.endpoint_allowed, totals.endpoint_via_device, totals.endpoint_broken, totals.reverse_samples,
+      totals.admin_outbound, totals.admin_always, totals.admin_inbound, totals.admin_denied));
   CHECK(totals.estates == static_cast<std::size_t>(kEwEstates));
   // The generator must exercise every verdict substantially.
   CHECK(totals.allowed > totals.probes / 20);
@@ -1442,6 +1632,10 @@ TEST_CASE("reference east-west: random estates agree with reach packet by packet
   CHECK(totals.endpoint_broken > 0);
   CHECK(totals.endpoint_via_device > 0);
   CHECK(totals.subnet_source_allowed > totals.allowed / 100);
+  CHECK(totals.admin_outbound > totals.probes / 50);
+  CHECK(totals.admin_always > totals.probes / 200);
+  CHECK(totals.admin_inbound > totals.probes / 400);
+  CHECK(totals.admin_denied > totals.probes / 200);
 }
 
 }  // namespace exposim::reference::east_west

@@ -1,9 +1,10 @@
 // explain() of an east-west flow: a source inside the estate (a private address, or a NIC, VM or ip configuration by
 // name or id) to an ip configuration or private endpoint, hop by hop. The stages are east_west_path()'s
 // (solver/east_west.h), the one definition of the path that reach() evaluates over packet sets; each is decided here
-// for the one packet: the source's outbound NSGs (NIC, then subnet), the route chosen (and where it leads), an Azure
-// Firewall's network or application rule or an appliance's assumption, the admin rules and the target's inbound
-// NSGs, and the route of the reply. Data only: cli/explain_text.cpp writes the words.
+// for the one packet: the source VNet's outbound security admin rules, the source's outbound NSGs (NIC, then
+// subnet), the route chosen (and where it leads), an Azure Firewall's network or application rule or an appliance's
+// assumption, the target VNet's admin rules and the target's inbound NSGs, and the route of the reply. Data only:
+// cli/explain_text.cpp writes the words.
 #include <algorithm>
 #include <optional>
 #include <set>
@@ -542,7 +543,8 @@ bool explain_east_west(const model::Model& m, FlowTrace& t) {
   const Destination dst{to.address, target_subnet, target_asgs};
   PacketSet packet = explain_ew_packet(q, to.address);
   ExplainEwWalk walk;
-  bool skip_nsgs = false;  // an AlwaysAllow security admin rule admitted the packet past the target's NSGs
+  bool skip_nsgs = false;      // an AlwaysAllow security admin rule admitted the packet past the target's NSGs
+  bool skip_outbound = false;  // ... an outbound one past the source's outbound NSGs
   for (std::size_t i = 0; i < stages.size(); ++i) {
     const Stage& stage = stages[i];
     const bool last = i + 1 == stages.size();
@@ -565,7 +567,7 @@ bool explain_east_west(const model::Model& m, FlowTrace& t) {
       case K::kNsg:
       case K::kNoNsg:
         if (scope.ends_with("-outbound")) {
-          t.hops.push_back(explain_ew_outbound_hop(m, space, stage, q, to.address, to_end));
+          if (!skip_outbound) t.hops.push_back(explain_ew_outbound_hop(m, space, stage, q, to.address, to_end));
         } else if (!skip_nsgs) {
           TraceHop h = walk.snat_firewall >= 0
                            ? explain_ew_snat_nsg_hop(m, space, stage, walk.snat_firewall, packet, dst, q)
@@ -601,7 +603,14 @@ bool explain_east_west(const model::Model& m, FlowTrace& t) {
         t.hops.push_back(h);
         break;
       }
-      case K::kAdminRule: t.hops.push_back(packet_admin_hop(m, space, stage, packet, dst, skip_nsgs)); break;
+      case K::kAdminRule:
+        if (scope == "outbound") {  // the source VNet's outbound rules see the packet as its outbound NSGs do
+          t.hops.push_back(
+              packet_outbound_admin_hop(m, space, stage, explain_ew_packet(q, to.address), to_end, skip_outbound));
+        } else {
+          t.hops.push_back(packet_admin_hop(m, space, stage, packet, dst, skip_nsgs));
+        }
+        break;
       default: break;  // kTarget: the verdict names the target
     }
   }

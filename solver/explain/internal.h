@@ -79,6 +79,12 @@ TraceHop entry_hop(const model::Model& m, int pip, const FlowQuery& q, const Ent
 TraceHop packet_admin_hop(const model::Model& m, const AddressSpace& space, const Stage& stage, const PacketSet& packet,
                           const Destination& dst, bool& skip_nsgs);
 
+/// An east-west source's outbound admin stage (kind kAdminRule, scope "outbound") for one packet leaving for `dst`
+/// (whose `subnet` is the source's, as for outbound NSG rules): the deciding outbound admin rule of the source's
+/// VNet, or none. `skip_nsgs` is set when an AlwaysAllow rule admits the packet past the source's outbound NSGs.
+TraceHop packet_outbound_admin_hop(const model::Model& m, const AddressSpace& space, const Stage& stage,
+                                   const PacketSet& packet, const Destination& dst, bool& skip_nsgs);
+
 /// The admin stage of an entry point whose address in subnet `subnet` is not known (a SQL managed instance's public
 /// data endpoint, an application gateway's listener) for the packet of `q` to `port`, decided as analyze decides it
 /// (decide_admin_at_entry; `allows_only`: Deny rules not applied). `skip_nsgs` as for packet_admin_hop.

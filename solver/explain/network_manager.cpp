@@ -1,5 +1,5 @@
-// explain's admin stage: the security admin rule that decides one packet before the target's NSGs
-// (solver/network_manager.h).
+// explain's admin stage: the security admin rule that decides one packet before the target's NSGs, or before an
+// east-west source's outbound NSGs (solver/network_manager.h).
 #include "solver/network_manager.h"
 #include "solver/explain/internal.h"
 
@@ -37,6 +37,15 @@ TraceHop admin_trace_hop(int vnet, const std::vector<AdminDecision>& decisions, 
 TraceHop packet_admin_hop(const model::Model& m, const AddressSpace& space, const Stage& stage, const PacketSet& packet,
                           const Destination& dst, bool& skip_nsgs) {
   return admin_trace_hop(stage.resource, decide_admin(m, stage.resource, packet, dst, space), skip_nsgs);
+}
+
+TraceHop packet_outbound_admin_hop(const model::Model& m, const AddressSpace& space, const Stage& stage,
+                                   const PacketSet& packet, const Destination& dst, bool& skip_nsgs) {
+  TraceHop h = admin_trace_hop(
+      stage.resource, decide_admin(m, stage.resource, packet, dst, space, model::Direction::kOutbound), skip_nsgs);
+  h.scope = stage.scope;
+  h.why.outbound = true;
+  return h;
 }
 
 TraceHop packet_entry_admin_hop(const model::Model& m, const AddressSpace& space, int vnet, const FlowQuery& q,
