@@ -61,7 +61,25 @@ struct Analyze {
       }
     }
     AnalyzedInputs in;
-    if (const int rc = analyze_inputs(input, SolveTiming::kDurationAndCounts, err, in); rc != kExitOk) return rc;
+    // The attack paths are computed before the diagnostics are printed, so that reach()'s findings are among them.
+    std::optional<solver::AttackPaths> paths;
+    AfterSolve after_solve;
+    if (attack.enabled) {
+      after_solve = [&](const model::Model& m, const solver::Analysis& a) {
+        const auto ta = Clock::now();
+        paths = compute_attack_paths(m, a, attack, input.jobs, err);
+        if (!paths) return model::Diagnostics{};
+        if (input.timings) {
+          err << fmt::format("exposim: timing: attack paths {:.3f} s ({} reach sources)\n", seconds_since(ta),
+                             paths->sources);
+        }
+        return paths->findings;
+      };
+    }
+    if (const int rc = analyze_inputs(input, SolveTiming::kDurationAndCounts, err, in, after_solve); rc != kExitOk) {
+      return rc;
+    }
+    if (attack.enabled && !paths) return kExitUsage;
     const model::Model& m = in.model;
     const solver::Analysis& a = in.analysis;
     // JSON Lines streams one record at a time and --summary writes aggregates: neither grows with the exposures.
@@ -71,16 +89,6 @@ struct Analyze {
           "aggregates, --format jsonl streams them, --max-exposures N raises the limit (0: none)\n",
           with_thousands(a.exposures.size()), with_thousands(max_exposures));
       return kExitBadInput;
-    }
-    std::optional<solver::AttackPaths> paths;
-    if (attack.enabled) {
-      const auto ta = Clock::now();
-      paths = compute_attack_paths(m, a, attack, input.jobs, err);
-      if (!paths) return kExitUsage;
-      if (input.timings) {
-        err << fmt::format("exposim: timing: attack paths {:.3f} s ({} reach sources)\n", seconds_since(ta),
-                           paths->sources);
-      }
     }
     const auto t0 = Clock::now();
     std::size_t rows = 0;

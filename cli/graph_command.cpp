@@ -84,15 +84,19 @@ struct Graph {
       }
     }
     AnalyzedInputs in;
-    if (const int rc = analyze_inputs(input, SolveTiming::kDuration, err, in); rc != kExitOk) return rc;
-    const auto t0 = Clock::now();
     std::optional<solver::AttackPaths> paths;
-    GraphOptions drawn = options;
+    AfterSolve after_solve;
     if (attack.enabled) {
-      paths = compute_attack_paths(in.model, in.analysis, attack, input.jobs, err);
-      if (!paths) return kExitUsage;
-      drawn.diagram.attack_paths = &*paths;
+      after_solve = [&](const model::Model& m, const solver::Analysis& a) {
+        paths = compute_attack_paths(m, a, attack, input.jobs, err);
+        return paths ? paths->findings : model::Diagnostics{};
+      };
     }
+    if (const int rc = analyze_inputs(input, SolveTiming::kDuration, err, in, after_solve); rc != kExitOk) return rc;
+    if (attack.enabled && !paths) return kExitUsage;
+    const auto t0 = Clock::now();
+    GraphOptions drawn = options;
+    if (paths) drawn.diagram.attack_paths = &*paths;
     const int rc = run_graph(in.model, in.analysis, drawn, out, err);
     if (input.timings) err << fmt::format("exposim: timing: graph {:.3f} s\n", seconds_since(t0));
     return rc;

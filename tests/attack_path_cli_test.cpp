@@ -59,8 +59,9 @@ TEST_CASE("analyze --attack-paths without a critical VM has the one step to the 
   REQUIRE(r.code == cli::kExitOk);
   const auto at = r.out.find("\nattack paths: ");
   REQUIRE(at != std::string::npos);
-  CHECK(r.out.substr(at).starts_with("\nattack paths: 1 from 1 exposed ip configuration\n"
-                                     "1. vm: internet -> vm-web-1 -> vm-app-1\n"));
+  CHECK(
+      r.out.substr(at).starts_with("\nattack paths: 1 from 1 exposed ip configuration\n"
+                                   "1. vm: internet -> vm-web-1 -> vm-app-1\n"));
 }
 
 TEST_CASE("analyze --attack-paths JSON: the attack_paths array, the rest of the document unchanged",
@@ -97,10 +98,10 @@ TEST_CASE("analyze --attack-paths JSON: the attack_paths array, the rest of the 
   CHECK(paths[1]["steps"].size() == 1);
 
   // A step's flows are exactly what `exposim reach` gives for that source and target.
-  const auto web = run_exposim(
-      {"reach", attack_three_tier_path(), "--from", "vm-web-1", "--to", "vm-app-1", "--format", "json"});
-  const auto app = run_exposim(
-      {"reach", attack_three_tier_path(), "--from", "vm-app-1", "--to", "vm-db-1", "--format", "json"});
+  const auto web =
+      run_exposim({"reach", attack_three_tier_path(), "--from", "vm-web-1", "--to", "vm-app-1", "--format", "json"});
+  const auto app =
+      run_exposim({"reach", attack_three_tier_path(), "--from", "vm-app-1", "--to", "vm-db-1", "--format", "json"});
   REQUIRE(web.code == cli::kExitOk);
   REQUIRE(app.code == cli::kExitOk);
   CHECK(paths[0]["steps"][0]["flows"] == nlohmann::ordered_json::parse(web.out)["flows"]);
@@ -141,8 +142,7 @@ TEST_CASE("analyze --critical that selects nothing warns with the nearest name",
 }
 
 TEST_CASE("analyze --critical by subnet selects the database tier", "[cli][attack-paths]") {
-  const auto r =
-      run_exposim({"analyze", attack_three_tier_path(), "--attack-paths", "--critical", "subnet:snet-db"});
+  const auto r = run_exposim({"analyze", attack_three_tier_path(), "--attack-paths", "--critical", "subnet:snet-db"});
   REQUIRE(r.code == cli::kExitOk);
   CHECK(r.out.find("1. critical: internet -> vm-web-1 -> vm-app-1 -> vm-db-1\n") != std::string::npos);
 }
@@ -179,3 +179,5 @@ TEST_CASE("graph --attack-paths draws the chains as attack-path edges with their
   const auto dot_plain = run_exposim({"graph", attack_three_tier_path()});
   CHECK(dot_plain.out.find("attack path") == std::string::npos);
 }
+
+}  // namespace exposim
