@@ -1,11 +1,14 @@
 // `exposim analyze`: everything the internet can reach, as a table, JSON or CSV (cli/analyze_report.h).
 #include <memory>
+#include <optional>
 
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
 #include "cli/analyze_jsonl.h"
 #include "cli/analyze_report.h"
+#include "cli/attack_path_options.h"
+#include "cli/attack_path_report.h"
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
 #include "cli/input_options.h"
@@ -35,14 +38,48 @@ struct Analyze {
   int json_version = 1;
   std::size_t max_sources = kDefaultMaxSources;
   std::size_t max_exposures = kMaxExposures;  // 0: no limit
+  AttackPathFlags attack;
 
   int run(std::ostream& out, std::ostream& err) const {
     if (json_version != 1 && format != "json" && format != "jsonl") {
       err << fmt::format("exposim: --json-version applies to --format json and jsonl, not {}\n", format);
       return kExitUsage;
     }
+    if (!attack.critical.empty() && !attack.enabled) {
+      err << "exposim: --critical applies with --attack-paths\n";
+      return kExitUsage;
+    }
+    if (attack.enabled && (format == "csv" || format == "jsonl" || (format == "json" && summary))) {
+      err << fmt::format("exposim: --attack-paths applies to --format table and json (without --summary), not {}\n",
+                         format == "json" ? "the summary document" : format);
+      return kExitUsage;
+    }
+    for (const auto& text : attack.critical) {
+      if (const auto c = parse_critical_selector(text); !c.error.empty()) {
+        err << "exposim: " << terminal_cell(c.error) << '\n';
+        return kExitUsage;
+      }
+    }
     AnalyzedInputs in;
-    if (const int rc = analyze_inputs(input, SolveTiming::kDurationAndCounts, err, in); rc != kExitOk) return rc;
+    // The attack paths are computed before the diagnostics are printed, so that reach()'s findings are among them.
+    std::optional<solver::AttackPaths> paths;
+    AfterSolve after_solve;
+    if (attack.enabled) {
+      after_solve = [&](const model::Model& m, const solver::Analysis& a) {
+        const auto ta = Clock::now();
+        paths = compute_attack_paths(m, a, attack, input.jobs, err);
+        if (!paths) return model::Diagnostics{};
+        if (input.timings) {
+          err << fmt::format("exposim: timing: attack paths {:.3f} s ({} reach sources)\n", seconds_since(ta),
+                             paths->sources);
+        }
+        return paths->findings;
+      };
+    }
+    if (const int rc = analyze_inputs(input, SolveTiming::kDurationAndCounts, err, in, after_solve); rc != kExitOk) {
+      return rc;
+    }
+    if (attack.enabled && !paths) return kExitUsage;
     const model::Model& m = in.model;
     const solver::Analysis& a = in.analysis;
     // JSON Lines streams one record at a time and --summary writes aggregates: neither grows with the exposures.
@@ -59,7 +96,8 @@ struct Analyze {
         output,
         [&](std::ostream& o) {
           if (format == "json") {
-            write_json(o, m, a, in.diagnostics, JsonOptions{json_version, summary, input.jobs, &input.directories});
+            write_json(o, m, a, in.diagnostics,
+                       JsonOptions{json_version, summary, input.jobs, &input.directories, paths ? &*paths : nullptr});
           } else if (format == "jsonl") {
             write_json_lines(o, m, a, in.diagnostics, JsonOptions{json_version, summary, input.jobs});
           } else if (format == "csv") {
@@ -78,6 +116,7 @@ struct Analyze {
             } else {
               write_terminal_safe(o, [&](std::ostream& safe) { rows = write_table(safe, m, a, t); });
             }
+            if (paths) write_attack_paths_text(o, m, a, *paths);
           }
         },
         out, err);
@@ -112,6 +151,7 @@ Command::Run analyze_command(CLI::App& cmd) {
                  "Table, JSON and CSV: stop with exit 2 when the report would hold more than N exposures; --summary "
                  "and jsonl are not limited (0: no limit)")
       ->check(CLI::NonNegativeNumber);
+  add_attack_path_options(cmd, c->attack);
   cmd.add_option("--width", c->width,
                  "Table: fit N columns (0: unlimited); default the terminal's width on a terminal, else unlimited")
       ->check(CLI::NonNegativeNumber);

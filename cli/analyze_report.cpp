@@ -2,6 +2,7 @@
 #include "cli/analyze_report.h"
 #include "cli/analyze_counts.h"
 #include "cli/analyze_source_sets.h"
+#include "cli/attack_path_report.h"
 #include "cli/broken_text.h"
 #include "cli/exposure_cells.h"
 #include "cli/hop_json.h"
@@ -576,6 +577,12 @@ void write_json(std::ostream& out, const model::Model& m, const solver::Analysis
     out << ",\n  \"broken\": [";
     write_list(a.broken);
     out << "\n  ]";
+  }
+  if (options.attack_paths != nullptr) {
+    const ordered_json paths = attack_paths_json(m, *options.attack_paths);
+    out << ",\n  \"attack_paths\": [";
+    for (std::size_t i = 0; i < paths.size(); ++i) out << (i ? ",\n    " : "\n    ") << paths[i].dump();
+    out << (paths.empty() ? "]" : "\n  ]");
   }
   out << ",\n  \"diagnostics\": [";
   for (std::size_t i = 0; i < diagnostics.size(); ++i) {

@@ -15,6 +15,7 @@
 namespace exposim::solver {
 struct Analysis;  // solver/analysis.h
 struct Exposure;
+struct AttackPaths;  // solver/attack_path.h
 }  // namespace exposim::solver
 
 namespace exposim::cli {
@@ -39,6 +40,9 @@ struct JsonOptions {
   /// The directories given as inputs and what each held (cli/input_directories.h): written as `directories` when
   /// there is one, so that runs on files alone keep their shape exactly. Version 1 and 2 alike.
   const std::vector<DirectoryInputs>* directories{nullptr};
+  /// analyze --attack-paths: written as `attack_paths` (cli/attack_path_report.h), before the diagnostics; absent
+  /// otherwise, so that other runs keep their shape exactly. Version 1 and 2 alike.
+  const solver::AttackPaths* attack_paths{nullptr};
 };
 
 /// The JSON document of `options`: version 1 (as write_json above), version 2, or the summary document.

@@ -1,10 +1,12 @@
 // `exposim graph`: builds the diagram, writes DOT or JSON, or renders SVG/PNG through Graphviz's `dot`.
 #include <memory>
+#include <optional>
 #include <sstream>
 
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
+#include "cli/attack_path_options.h"
 #include "cli/commands.h"
 #include "cli/dot_render.h"
 #include "cli/exit_codes.h"
@@ -13,8 +15,10 @@
 #include "cli/input_options.h"
 #include "cli/output.h"
 #include "cli/pipeline.h"
+#include "cli/terminal.h"
 #include "cli/timing.h"
 #include "solver/analysis.h"
+#include "solver/attack_path.h"
 
 namespace exposim::cli {
 namespace {
@@ -66,12 +70,34 @@ int run_graph(const model::Model& m, const solver::Analysis& a, const GraphOptio
 struct Graph {
   InputOptions input;
   GraphOptions options;
+  AttackPathFlags attack;
 
   int run(std::ostream& out, std::ostream& err) const {
+    if (!attack.critical.empty() && !attack.enabled) {
+      err << "exposim: --critical applies with --attack-paths\n";
+      return kExitUsage;
+    }
+    for (const auto& text : attack.critical) {
+      if (const auto c = parse_critical_selector(text); !c.error.empty()) {
+        err << "exposim: " << terminal_cell(c.error) << '\n';
+        return kExitUsage;
+      }
+    }
     AnalyzedInputs in;
-    if (const int rc = analyze_inputs(input, SolveTiming::kDuration, err, in); rc != kExitOk) return rc;
+    std::optional<solver::AttackPaths> paths;
+    AfterSolve after_solve;
+    if (attack.enabled) {
+      after_solve = [&](const model::Model& m, const solver::Analysis& a) {
+        paths = compute_attack_paths(m, a, attack, input.jobs, err);
+        return paths ? paths->findings : model::Diagnostics{};
+      };
+    }
+    if (const int rc = analyze_inputs(input, SolveTiming::kDuration, err, in, after_solve); rc != kExitOk) return rc;
+    if (attack.enabled && !paths) return kExitUsage;
     const auto t0 = Clock::now();
-    const int rc = run_graph(in.model, in.analysis, options, out, err);
+    GraphOptions drawn = options;
+    if (paths) drawn.diagram.attack_paths = &*paths;
+    const int rc = run_graph(in.model, in.analysis, drawn, out, err);
     if (input.timings) err << fmt::format("exposim: timing: graph {:.3f} s\n", seconds_since(t0));
     return rc;
   }
@@ -91,6 +117,7 @@ Command::Run graph_command(CLI::App& cmd) {
                  "Draw one resource (name or id) with its neighbourhood and the exposed paths touching it");
   cmd.add_flag("--exposed-only", c->options.diagram.exposed_only, "Draw only what lies on exposed paths");
   cmd.add_flag("--expand-all", c->options.diagram.expand_all, "Never collapse private NICs into one node per subnet");
+  add_attack_path_options(cmd, c->attack);
   return [c](std::ostream& out, std::ostream& err) { return c->run(out, err); };
 }
 

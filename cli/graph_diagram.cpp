@@ -18,6 +18,7 @@
 #include "cli/graph_paths.h"
 #include "cli/terminal.h"
 #include "model/topology.h"
+#include "solver/attack_path.h"
 
 namespace exposim::cli {
 namespace {
@@ -79,6 +80,61 @@ class Builder {
         if (kind_of(v) == ResourceKind::kNetworkInterface) on_path_nics_.insert(v.second);
       }
     }
+    // --attack-paths: every NIC of a chain keeps its own node, as an exposed one does.
+    if (o_.attack_paths != nullptr) {
+      for (const auto& p : o_.attack_paths->paths) {
+        on_path_nics_.insert(p.entry.nic);
+        for (const auto& step : p.steps) {
+          if (step.flows.front().nic >= 0) on_path_nics_.insert(step.flows.front().nic);
+        }
+      }
+    }
+  }
+
+  // ---- attack paths ----
+
+  /// The node of a step's target: its NIC's, or its private endpoint's.
+  std::string attack_node(const solver::ReachFlow& f) const {
+    return f.target_kind == ResourceKind::kPrivateEndpoint ? node(ResourceKind::kPrivateEndpoint, f.target)
+                                                           : node(ResourceKind::kNetworkInterface, f.nic);
+  }
+
+  /// Each step of the attack paths as one (from, to) node pair, in the paths' order (the first time met), with its
+  /// protocols and ports, one per line ("tcp 8080").
+  std::vector<std::pair<std::pair<std::string, std::string>, std::vector<std::string>>> attack_steps() const {
+    std::vector<std::pair<std::pair<std::string, std::string>, std::vector<std::string>>> out;
+    if (o_.attack_paths == nullptr) return out;
+    for (const auto& p : o_.attack_paths->paths) {
+      std::string from = node(ResourceKind::kNetworkInterface, p.entry.nic);
+      for (const auto& step : p.steps) {
+        const std::string to = attack_node(step.flows.front());
+        const std::pair<std::string, std::string> key{from, to};
+        from = to;
+        if (key.first.empty() || key.second.empty() || key.first == key.second) continue;
+        if (std::any_of(out.begin(), out.end(), [&](const auto& o) { return o.first == key; })) continue;
+        // Each protocol once, its ports united over the step's flows (paths differ, not what passes).
+        std::vector<std::pair<model::Protocol, model::PortSet>> by_protocol;
+        for (const auto& f : step.flows) {
+          auto it = std::find_if(by_protocol.begin(), by_protocol.end(),
+                                 [&](const auto& bp) { return bp.first == f.protocol; });
+          if (it == by_protocol.end()) {
+            by_protocol.emplace_back(f.protocol, f.ports);
+          } else {
+            it->second = it->second.unite(f.ports);
+          }
+        }
+        std::vector<std::string> ports;
+        for (const auto& [protocol, set] : by_protocol) {
+          std::string text = model::to_string(protocol);
+          if (model::has_ports(protocol)) {
+            text.append(" ").append(set.is_all() ? std::string("all") : model::to_string(set));
+          }
+          ports.push_back(std::move(text));
+        }
+        out.emplace_back(key, std::move(ports));
+      }
+    }
+    return out;
   }
 
   // ---- clusters and placement ----
@@ -468,6 +524,14 @@ class Builder {
       }
       d.paths.push_back(std::move(p));
     }
+    // Attack paths: drawn whole, except that --focus keeps those of its neighbourhood only.
+    const auto attacks = attack_steps();
+    if (!focus) {
+      for (const auto& [ends, ports] : attacks) {
+        keep.insert(ends.first);
+        keep.insert(ends.second);
+      }
+    }
     // Nodes and the frames holding them.
     std::set<std::string> frames;
     for (auto& [id, n] : nodes_) {
@@ -497,6 +561,17 @@ class Builder {
       }
     }
     add_path_edges(d);
+    for (const auto& [ends, ports] : attacks) {
+      if (select && (!keep.count(ends.first) || !keep.count(ends.second))) continue;
+      DiagramEdge e;
+      e.from = ends.first;
+      e.to = ends.second;
+      e.kind = "attack-path";
+      e.label = join(ports, "\n");
+      e.color = structure_colour(e.kind);
+      e.style = structure_style(e.kind);
+      d.edges.push_back(std::move(e));
+    }
     // A public IP's attachment drawn as a path step already needs no second arrow.
     std::set<std::pair<std::string, std::string>> steps;
     for (const auto& e : d.edges) {

@@ -9,7 +9,8 @@
 #include "model/model.h"
 
 namespace exposim::solver {
-struct Analysis;  // solver/analysis.h
+struct Analysis;     // solver/analysis.h
+struct AttackPaths;  // solver/attack_path.h
 }  // namespace exposim::solver
 
 namespace exposim::cli {
@@ -44,7 +45,8 @@ struct DiagramNode {
 /// One arrow. `kind` is "path" for exposed paths and broken flows, else structural: "secured-by",
 /// "routed-by", "route", "peering", "attached", "management" (a firewall's management public IP), "balances-to",
 /// "private-link", "connected-to", "admin-rules" (a security admin rule collection to a VNet where its rules apply,
-/// labelled with their names).
+/// labelled with their names), "attack-path" (graph --attack-paths: an exposed ip configuration's node, or an
+/// intermediate's, to what it reaches east-west, labelled with the protocols and ports; after the path edges).
 struct DiagramEdge {
   std::string from;
   std::string to;
@@ -77,6 +79,8 @@ struct DiagramOptions {
   std::string focus;         // a resource name or id; "" draws everything
   bool exposed_only{false};  // only what lies on exposed paths (no broken flows, no structure)
   bool expand_all{false};    // never collapse private NICs
+  /// graph --attack-paths: the chains drawn as "attack-path" edges (their NICs never collapsed); nullptr: none.
+  const solver::AttackPaths* attack_paths{nullptr};
 };
 
 /// A diagram, or why it could not be drawn (an unknown or ambiguous --focus; `candidates` lists the ids of an

@@ -11,9 +11,9 @@ namespace exposim::cli {
 namespace {
 
 // Structural edges in the legend's order.
-constexpr std::array<std::string_view, 12> kEdgeKinds{"attached",  "management",  "balances-to",  "private-link",
-                                                      "route",     "peering",     "connected-to", "secured-by",
-                                                      "routed-by", "admin-rules", "outbound",     "allocated"};
+constexpr std::array<std::string_view, 13> kEdgeKinds{
+    "attack-path",  "attached",   "management", "balances-to", "private-link", "route",    "peering",
+    "connected-to", "secured-by", "routed-by",  "admin-rules", "outbound",     "allocated"};
 
 /// A line style as text: solid, dashed, dotted.
 std::string line_sample(std::string_view style) {

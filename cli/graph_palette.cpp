@@ -207,11 +207,12 @@ const char* path_label_prefix(std::string_view path_class) {
 }
 
 const char* structure_colour(std::string_view kind) {
-  return kind == "peering" || kind == "connected-to" ? "#4a6fa5"
-         : kind == "route"                           ? "#1f4e79"
-         : kind == "private-link"                    ? "#6a3d9a"
-         : kind == "admin-rules"                     ? "#8c564b"
-                                                     : kStructureColor;
+  return kind == "attack-path"                         ? "#c2185b"
+         : kind == "peering" || kind == "connected-to" ? "#4a6fa5"
+         : kind == "route"                             ? "#1f4e79"
+         : kind == "private-link"                      ? "#6a3d9a"
+         : kind == "admin-rules"                       ? "#8c564b"
+                                                       : kStructureColor;
 }
 
 const char* structure_style(std::string_view kind) {
@@ -222,7 +223,8 @@ const char* structure_style(std::string_view kind) {
 }
 
 const char* structure_legend(std::string_view kind) {
-  return kind == "secured-by"     ? "NSG of a subnet or NIC"
+  return kind == "attack-path"    ? "attack path: an exposed target reaches it east-west (ports)"
+         : kind == "secured-by"   ? "NSG of a subnet or NIC"
          : kind == "routed-by"    ? "route table of a subnet"
          : kind == "route"        ? "route: its prefixes to the next hop"
          : kind == "peering"      ? "VNet peering"

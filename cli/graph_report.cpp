@@ -54,9 +54,9 @@ std::string edge_line(const DiagramEdge& e) {
   std::vector<std::string> a{attr("color", e.color), attr("style", e.style)};
   if (!e.label.empty()) {
     a.push_back(attr("label", e.label));
-    a.push_back(attr("fontcolor", e.kind == "path" ? e.color : std::string("#555555")));
+    a.push_back(attr("fontcolor", e.kind == "path" || e.kind == "attack-path" ? e.color : std::string("#555555")));
   }
-  if (e.kind == "path") {
+  if (e.kind == "path" || e.kind == "attack-path") {
     a.push_back(attr("penwidth", "2"));
   } else if (e.kind == "peering") {
     a.push_back(attr("dir", "both"));

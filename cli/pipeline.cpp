@@ -45,7 +45,8 @@ int finish_diagnostics(const InputOptions& o, const DiagnosticPolicy& policy, mo
   return diags.has_errors() ? kExitBadInput : kExitOk;
 }
 
-int analyze_inputs(const InputOptions& o, SolveTiming timing, std::ostream& err, AnalyzedInputs& out) {
+int analyze_inputs(const InputOptions& o, SolveTiming timing, std::ostream& err, AnalyzedInputs& out,
+                   const AfterSolve& after_solve) {
   model::Diagnostics diags;
   std::optional<DiagnosticPolicy> policy;
   Progress progress(err, progress_wanted(err, o.quiet));
@@ -66,6 +67,7 @@ int analyze_inputs(const InputOptions& o, SolveTiming timing, std::ostream& err,
     err << fmt::format("exposim: timing: solve {:.3f} s ({} targets, {} distinct evaluations)\n", seconds_since(t0),
                        out.analysis.targets_evaluated, out.analysis.distinct_evaluations);
   }
+  if (after_solve) out.analysis.findings.append(after_solve(out.model, out.analysis));
   model::name_source_instances(out.model, out.analysis.findings);
   return finish_diagnostics(o, *policy, diags, std::move(out.analysis.findings), err, out.diagnostics);
 }

@@ -3,6 +3,7 @@
 // two analyze, graph and check analyse the estate (analyze_inputs()), explain follows one packet.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <ostream>
 #include <vector>
@@ -42,6 +43,10 @@ struct AnalyzedInputs {
 /// prints every diagnostic once (finish_diagnostics()), saying the phases' times with --timings and showing the
 /// import's and the solve's progress on a terminal (cli/progress.h). Returns kExitOk
 /// with `out` filled, or the exit code of bad inputs or options after printing the diagnostics.
-int analyze_inputs(const InputOptions& o, SolveTiming timing, std::ostream& err, AnalyzedInputs& out);
+/// Work on the analysed model before the diagnostics are finished (analyze and graph --attack-paths): the findings it
+/// returns join the analysis's, under the same policy, printed with them.
+using AfterSolve = std::function<model::Diagnostics(const model::Model& m, const solver::Analysis& a)>;
+int analyze_inputs(const InputOptions& o, SolveTiming timing, std::ostream& err, AnalyzedInputs& out,
+                   const AfterSolve& after_solve = {});
 
 }  // namespace exposim::cli
