@@ -135,14 +135,9 @@ bool EastWest::endpoint_nic(int n) const {
 
 void EastWest::subnet_sources(int subnet) {
   bool any = false;
-  for (std::size_t n = 0; n < m_.nics.size(); ++n) {
-    if (endpoint_nic(static_cast<int>(n))) continue;
-    const auto& nic = m_.nics[n];
-    for (std::size_t c = 0; c < nic.ip_configurations.size(); ++c) {
-      if (nic.ip_configurations[c].subnet.index != subnet) continue;
-      any = true;
-      add_member(config_member(model::IpConfigIndex{static_cast<int>(n), static_cast<int>(c)}), false);
-    }
+  for (const auto& x : context_.subnet_configs[static_cast<std::size_t>(subnet)]) {
+    any = true;
+    add_member(config_member(x), false);
   }
   if (!any) {  // no ip configuration: the whole prefix, behind the subnet's NSG only
     EwMember member;
@@ -252,11 +247,16 @@ EwContext::EwContext(const model::Model& model) : m(model), space(model, finding
       if (r.resolved()) endpoint_nics[static_cast<std::size_t>(r.index)] = 1;
     }
   }
+  subnet_configs.resize(m.subnets.size());
   for (std::size_t n = 0; n < m.nics.size(); ++n) {
     if (endpoint_nics[n] != 0) continue;
     const auto& nic = m.nics[n];
     for (std::size_t c = 0; c < nic.ip_configurations.size(); ++c) {
       const auto& cfg = nic.ip_configurations[c];
+      if (cfg.subnet.index >= 0 && static_cast<std::size_t>(cfg.subnet.index) < subnet_configs.size()) {
+        subnet_configs[static_cast<std::size_t>(cfg.subnet.index)].push_back(
+            model::IpConfigIndex{static_cast<int>(n), static_cast<int>(c)});
+      }
       EwTarget t;
       t.kind = RK::kNetworkInterface;
       t.index = static_cast<int>(n);

@@ -83,7 +83,8 @@ struct EwContext {
   AddressSpace space;
   DeviceIndex devices;
   std::vector<char> endpoint_nics;  // [nic]: a private endpoint's NIC (never a source nor a target)
-  std::vector<EwTarget> targets;    // every target: the ip configurations by NIC, then the private endpoints
+  std::vector<std::vector<model::IpConfigIndex>> subnet_configs;  // [subnet]: its ip configurations (no endpoint's)
+  std::vector<EwTarget> targets;  // every target: the ip configurations by NIC, then the private endpoints
   /// [target]: its class (identical inbound treatment: kind, subnet, NSG stages and how their inbound rules and the
   /// admin rules see it) and its NSG stages (subnet, then NIC).
   std::vector<std::size_t> target_class;

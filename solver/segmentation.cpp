@@ -75,6 +75,9 @@ class SubnetMembers {
     for (auto& [key, cls] : classes_) std::sort(cls.singles.begin(), cls.singles.end());
   }
 
+  /// How many classes the members are in.
+  std::size_t classes() const { return classes_.size(); }
+
   /// The members a merged flow's packets come from, in ip configuration order: those of its class whose addresses
   /// meet its sources.
   const std::vector<const Member*>& of(const ReachFlow& f) {
@@ -227,8 +230,7 @@ Segmentation segmentation(const model::Model& m, const Grouping& groups, const R
                           const SegmentationExcess& excess) {
   // The sources: every subnet that holds a grouped ip configuration, each evaluated by reach() (which classes its ip
   // configurations by outbound treatment); the targets: grouped NICs and private endpoints only, in chunks small
-  // enough that one call's jobs and flows (up to sources x targets, fewer with classes and merged targets) stay
-  // bounded in memory.
+  // enough that one call's jobs, evaluations and flows (up to source classes x targets) stay bounded in memory.
   constexpr std::size_t kPairsPerCall = 1000000;
   std::vector<std::size_t> subnet_sources(m.subnets.size(), 0);
   std::vector<char> nic_grouped(m.nics.size(), 0);
@@ -325,10 +327,10 @@ Segmentation segmentation(const model::Model& m, const Grouping& groups, const R
   std::set<std::string> seen;     // findings already kept: every call to reach() may repeat one
   for (std::size_t k = 0; k < subnets.size(); ++k) {
     if (options.progress) options.progress("matrix", k, subnets.size());
-    const std::size_t pairs = std::max<std::size_t>(1, subnet_sources[subnets[k]]) * targets;
+    SubnetMembers members(m, groups, subnets[k]);
+    const std::size_t pairs = std::max<std::size_t>(1, members.classes()) * targets;
     const int chunks = static_cast<int>(std::max<std::size_t>(1, (pairs + kPairsPerCall - 1) / kPairsPerCall));
     cut(chunks);
-    SubnetMembers members(m, groups, subnets[k]);
     ReachSource from;
     from.kind = ReachSource::Kind::kSubnet;
     from.subnet = subnets[k];
