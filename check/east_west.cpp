@@ -12,6 +12,7 @@
 
 #include "model/suggest.h"
 #include "solver/east_west.h"
+#include "solver/segmentation.h"
 
 namespace exposim::check {
 namespace {
@@ -212,68 +213,65 @@ AssertionResult evaluate_segmentation(const Assertion& as, const model::Model& m
     }
   }
 
-  // What passes between groups that no pair allows: by (from, to, protocol), the ports and the first witness.
-  struct Excess {
-    model::PortSet ports;
-    solver::ReachFlow witness;
-  };
-  std::map<std::tuple<int, int, int>, Excess> excess;
-  std::size_t flows = 0;
-  for (std::size_t s = 0; s < m.subnets.size(); ++s) {
-    const int from = group_of_subnet(m, by, static_cast<int>(s));
-    if (from < 0) continue;
-    solver::ReachSource source;
-    source.kind = solver::ReachSource::Kind::kSubnet;
-    source.subnet = static_cast<int>(s);
-    const solver::Reach reach = solver::reach(m, source);
-    for (const auto& flow : reach.flows) {
-      int to_subnet = -1;
-      if (flow.target_kind == ResourceKind::kPrivateEndpoint) {
-        const auto& ref = m.private_endpoints[flow.target].subnet;
-        to_subnet = ref.resolved() ? ref.index : -1;
-      } else if (flow.nic >= 0) {
-        to_subnet = subnet_of(m, {flow.nic, flow.ip_configuration});
-      }
-      const int to = group_of_subnet(m, by, to_subnet);
-      if (to < 0 || (to == from && !as.judge_within)) continue;
-      ++flows;
-      // The union of what the pairs that match (from, to) allow for this protocol.
-      model::PortSet bad = flow.ports;
-      for (const auto& pair : as.allow) {
-        if (bad.empty()) break;
-        if (!group_matches(m, by, pair.from, from) || !group_matches(m, by, pair.to, to)) continue;
-        solver::ReachFlow rest = flow;
-        rest.ports = bad;
-        bad = disallowed_ports(rest, pair.protocols, pair.ports);
-      }
-      if (bad.empty()) continue;
-      const auto key = std::make_tuple(from, to, static_cast<int>(flow.protocol));
-      auto it = excess.find(key);
-      if (it == excess.end()) {
-        Excess e{bad, flow};
-        e.witness.ports = bad;
-        excess.emplace(key, std::move(e));
-      } else {
-        it->second.ports = it->second.ports.unite(bad);
-      }
+  // The matrix of the groups (solver::segmentation(), as `exposim matrix` computes it), with what passes beyond
+  // the allowed pairs: a pair's ports are judged unless it is a group to itself and the within-group pairs are not.
+  solver::Grouping grouping;
+  grouping.names = names;
+  std::vector<char> endpoint_nic(m.nics.size(), 0);
+  for (std::size_t e = 0; e < m.private_endpoints.size(); ++e) {
+    for (const auto& ref : m.private_endpoints[e].network_interfaces) {
+      if (ref.resolved()) endpoint_nic[static_cast<std::size_t>(ref.index)] = 1;
+    }
+    const auto& ref = m.private_endpoints[e].subnet;
+    grouping.private_endpoint_group.push_back(group_of_subnet(m, by, ref.resolved() ? ref.index : -1));
+  }
+  grouping.ip_configuration_group.resize(m.nics.size());
+  for (std::size_t n = 0; n < m.nics.size(); ++n) {
+    for (std::size_t c = 0; c < m.nics[n].ip_configurations.size(); ++c) {
+      grouping.ip_configuration_group[n].push_back(
+          endpoint_nic[n] ? -1 : group_of_subnet(m, by, subnet_of(m, {static_cast<int>(n), static_cast<int>(c)})));
     }
   }
-  for (const auto& [key, e] : excess) {
-    const auto [from, to, protocol] = key;
-    Finding f;
-    f.kind = by == GroupBy::kSubnet ? ResourceKind::kSubnet : ResourceKind::kVirtualNetwork;
-    f.index = to;
-    f.flow = e.witness;
-    f.reason = fmt::format("{} passes from {} '{}' to {} '{}'; no allowed pair admits it",
-                           protocol_ports(static_cast<model::Protocol>(protocol), e.ports), noun,
-                           group_resource(m, by, from).name, noun, group_resource(m, by, to).name);
-    r.findings.push_back(std::move(f));
+  for (std::size_t s = 0; s < m.subnets.size(); ++s) {
+    grouping.subnet_group.push_back(group_of_subnet(m, by, static_cast<int>(s)));
+  }
+  const auto judged = [&](int from, int to) { return from != to || as.judge_within; };
+  const solver::SegmentationExcess beyond = [&](int from, int to, const solver::ReachFlow& flow) {
+    if (!judged(from, to)) return model::PortSet{};
+    // What the pairs that match (from, to) do not allow of this flow's protocol.
+    model::PortSet bad = flow.ports;
+    for (const auto& pair : as.allow) {
+      if (bad.empty()) break;
+      if (!group_matches(m, by, pair.from, from) || !group_matches(m, by, pair.to, to)) continue;
+      solver::ReachFlow rest = flow;
+      rest.ports = bad;
+      bad = disallowed_ports(rest, pair.protocols, pair.ports);
+    }
+    return bad;
+  };
+  const solver::Segmentation matrix = solver::segmentation(m, grouping, {}, beyond);
+  std::size_t flows = 0;
+  std::size_t excess = 0;
+  for (const auto& cell : matrix.cells) {
+    if (judged(cell.from, cell.to)) flows += cell.flows;
+    for (const auto& witness : cell.excess) {
+      ++excess;
+      Finding f;
+      f.kind = by == GroupBy::kSubnet ? ResourceKind::kSubnet : ResourceKind::kVirtualNetwork;
+      f.index = cell.to;
+      f.flow = witness;
+      f.reason =
+          fmt::format("{} passes from {} '{}' to {} '{}'; no allowed pair admits it",
+                      protocol_ports(witness.protocol, cell.excess_ports[static_cast<std::size_t>(witness.protocol)]),
+                      noun, group_resource(m, by, cell.from).name, noun, group_resource(m, by, cell.to).name);
+      r.findings.push_back(std::move(f));
+    }
   }
   r.summary =
       r.findings.empty()
           ? fmt::format("{} between {}: all allowed", east_west_plural(flows, "flow"), east_west_plural(groups, noun))
           : fmt::format("{} violate it ({} passing more than allowed)", east_west_plural(r.findings.size(), "finding"),
-                        east_west_plural(excess.size(), "group pair"));
+                        east_west_plural(excess, "group pair"));
   r.passed = r.findings.empty();
   return r;
 }

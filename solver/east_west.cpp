@@ -67,6 +67,26 @@ void ew_apply_nsg(const model::Model& m, const Stage& s, model::Direction direct
   shares = std::move(out);
 }
 
+/// Decides the admin rules of VNet `vnet` for every share, keeping what they do not deny (AlwaysAllow: past the NSGs).
+void ew_apply_admin(const model::Model& m, int vnet, const Destination& dst, const AddressSpace& space,
+                    std::vector<EwShare>& shares) {
+  std::vector<EwShare> out;
+  for (auto& sh : shares) {
+    for (auto& a : decide_admin(m, vnet, sh.packets, dst, space)) {
+      if (a.access == model::AdminAccess::kDeny) continue;
+      EwShare n;
+      n.packets = std::move(a.packets);
+      n.hops = sh.hops;
+      n.hops.push_back(admin_hop(vnet, a.rule));
+      n.skip_nsgs = a.access == model::AdminAccess::kAlwaysAllow;
+      n.snat_firewall = sh.snat_firewall;
+      n.original = sh.original;
+      out.push_back(std::move(n));
+    }
+  }
+  shares = std::move(out);
+}
+
 /// The packets after SNAT by firewall `fw`: every source becomes one of its addresses, with any source port.
 PacketSet ew_snat(const model::Model& m, int fw, const PacketSet& p) {
   const IpSet snat = firewall_side(m, m.firewalls[fw]).snat;
@@ -84,6 +104,7 @@ std::string ew_route_key(const RouteChoice& r) {
 }
 
 void EastWest::run(const ReachSource& from) {
+  for (const auto& d : context_.findings.items()) findings_.add(d);
   sources(from);
   targets();
   plan();
@@ -114,14 +135,9 @@ bool EastWest::endpoint_nic(int n) const {
 
 void EastWest::subnet_sources(int subnet) {
   bool any = false;
-  for (std::size_t n = 0; n < m_.nics.size(); ++n) {
-    if (endpoint_nic(static_cast<int>(n))) continue;
-    const auto& nic = m_.nics[n];
-    for (std::size_t c = 0; c < nic.ip_configurations.size(); ++c) {
-      if (nic.ip_configurations[c].subnet.index != subnet) continue;
-      any = true;
-      add_member(config_member(model::IpConfigIndex{static_cast<int>(n), static_cast<int>(c)}), false);
-    }
+  for (const auto& x : context_.subnet_configs[static_cast<std::size_t>(subnet)]) {
+    any = true;
+    add_member(config_member(x), false);
   }
   if (!any) {  // no ip configuration: the whole prefix, behind the subnet's NSG only
     EwMember member;
@@ -147,12 +163,6 @@ EwMember EastWest::config_member(const model::IpConfigIndex& x) const {
 }
 
 void EastWest::sources(const ReachSource& from) {
-  endpoint_nics_.assign(m_.nics.size(), 0);
-  for (const auto& pe : m_.private_endpoints) {
-    for (const auto& r : pe.network_interfaces) {
-      if (r.resolved()) endpoint_nics_[static_cast<std::size_t>(r.index)] = 1;
-    }
-  }
   switch (from.kind) {
     case ReachSource::Kind::kIpConfiguration: {
       const auto& x = from.ip_configuration;
@@ -208,14 +218,45 @@ void EastWest::sources(const ReachSource& from) {
   out_.source_classes = classes_.size();
 }
 
-void EastWest::targets() {
-  const bool all = !options_.targets;
-  for (std::size_t n = 0; n < m_.nics.size(); ++n) {
-    if (endpoint_nic(static_cast<int>(n))) continue;
-    if (!all && !options_.targets(RK::kNetworkInterface, static_cast<int>(n))) continue;
-    const auto& nic = m_.nics[n];
+namespace {
+
+/// The target's addresses and the address its routes are chosen for; false when it has none at all.
+bool ew_place(const model::Model& m, EwTarget& t) {
+  if (t.ip) {
+    t.route_to = *t.ip;
+    t.addresses = model::to_set(*t.ip);
+    return true;
+  }
+  if (t.subnet < 0 || m.subnets[t.subnet].prefixes.empty()) return false;
+  for (const auto& p : m.subnets[t.subnet].prefixes) {  // not allocated yet: any address of its subnet
+    if (p.family() == t.family) {
+      t.route_to = p.address;
+      t.addresses = model::to_set(p);
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+EwContext::EwContext(const model::Model& model) : m(model), space(model, findings), devices(model) {
+  endpoint_nics.assign(m.nics.size(), 0);
+  for (const auto& pe : m.private_endpoints) {
+    for (const auto& r : pe.network_interfaces) {
+      if (r.resolved()) endpoint_nics[static_cast<std::size_t>(r.index)] = 1;
+    }
+  }
+  subnet_configs.resize(m.subnets.size());
+  for (std::size_t n = 0; n < m.nics.size(); ++n) {
+    if (endpoint_nics[n] != 0) continue;
+    const auto& nic = m.nics[n];
     for (std::size_t c = 0; c < nic.ip_configurations.size(); ++c) {
       const auto& cfg = nic.ip_configurations[c];
+      if (cfg.subnet.index >= 0 && static_cast<std::size_t>(cfg.subnet.index) < subnet_configs.size()) {
+        subnet_configs[static_cast<std::size_t>(cfg.subnet.index)].push_back(
+            model::IpConfigIndex{static_cast<int>(n), static_cast<int>(c)});
+      }
       EwTarget t;
       t.kind = RK::kNetworkInterface;
       t.index = static_cast<int>(n);
@@ -225,13 +266,11 @@ void EastWest::targets() {
       t.asgs = &cfg.asgs;
       t.family = cfg.family;
       t.ip = cfg.private_ip;
-      if (!place(t)) continue;
-      targets_.push_back(t);
+      if (ew_place(m, t)) targets.push_back(t);
     }
   }
-  for (std::size_t p = 0; p < m_.private_endpoints.size(); ++p) {
-    if (!all && !options_.targets(RK::kPrivateEndpoint, static_cast<int>(p))) continue;
-    const auto& pe = m_.private_endpoints[p];
+  for (std::size_t p = 0; p < m.private_endpoints.size(); ++p) {
+    const auto& pe = m.private_endpoints[p];
     for (const auto& a : pe.private_ips) {
       EwTarget t;
       t.kind = RK::kPrivateEndpoint;
@@ -240,28 +279,68 @@ void EastWest::targets() {
       t.subnet = pe.subnet.index;
       t.family = a.family();
       t.ip = a;
-      if (!place(t)) continue;
-      targets_.push_back(t);
+      if (ew_place(m, t)) targets.push_back(t);
     }
+  }
+  // The targets' classes: how their admin rules and NSGs see them.
+  std::unordered_map<std::string, std::size_t> class_of;
+  target_class.reserve(targets.size());
+  target_nsgs.reserve(targets.size());
+  for (const auto& t : targets) {
+    EastWestEnds ends;
+    ends.x = t.kind == RK::kNetworkInterface ? t.x : model::IpConfigIndex{};
+    ends.endpoint = t.endpoint;
+    int subnet = -1;
+    target_nsgs.push_back(target_nsg_stages(m, ends, subnet));
+    const Destination dst_in{t.ip, t.subnet, t.asgs};
+    std::string key = fmt::format("{}|{}", t.kind == RK::kPrivateEndpoint, t.subnet);
+    for (const Stage& s : target_nsgs.back()) {
+      key += fmt::format("|{}:{}:{}:", static_cast<int>(s.kind), static_cast<int>(s.slot.state), s.slot.index);
+      if (s.slot.state == NsgSlot::State::kPresent) {
+        for (const auto& rule : m.nsgs[s.slot.index].rules) {
+          if (rule.direction == model::Direction::kInbound) key += destination_matches(rule, dst_in, space) ? '1' : '0';
+        }
+      }
+    }
+    key += admin_stage_key(m, admin_rules_vnet(m, t.subnet), dst_in, space);
+    const auto [it, fresh] = class_of.try_emplace(key, class_of.size());
+    target_class.push_back(it->second);
+    if (!fresh) continue;
+    // The class's inbound filters over every packet (EwInbound), as evaluation() meets them.
+    EwInbound in;
+    EwShare all;
+    all.packets = PacketSet(Cube{IpSet::all(), IpSet::all(), model::kAllProtocols, PortSet::all(), PortSet::all()});
+    in.pieces.push_back(std::move(all));
+    if (const int vnet = admin_rules_vnet(m, t.subnet); vnet >= 0) ew_apply_admin(m, vnet, dst_in, space, in.pieces);
+    for (const Stage& s : target_nsgs.back()) ew_apply_nsg(m, s, model::Direction::kInbound, dst_in, space, in.pieces);
+    in.exact = std::none_of(in.pieces.begin(), in.pieces.end(), [](const EwShare& p) {
+      return std::any_of(p.hops.begin(), p.hops.end(), [](const Hop& h) { return h.rule == kNsgOverApproximated; });
+    });
+    if (!in.exact) in.pieces.clear();
+    inbound.push_back(std::move(in));
   }
 }
 
-/// The target's addresses and the address its routes are chosen for; false when it has none at all.
-bool EastWest::place(EwTarget& t) const {
-  if (t.ip) {
-    t.route_to = *t.ip;
-    t.addresses = model::to_set(*t.ip);
-    return true;
-  }
-  if (t.subnet < 0 || m_.subnets[t.subnet].prefixes.empty()) return false;
-  for (const auto& p : m_.subnets[t.subnet].prefixes) {  // not allocated yet: any address of its subnet
-    if (p.family() == t.family) {
-      t.route_to = p.address;
-      t.addresses = model::to_set(p);
-      return true;
+void EastWest::targets() {
+  targets_.reset(context_.targets);
+  const bool all = !options_.targets;
+  int nic = -1;
+  bool chosen = false;
+  for (std::size_t i = 0; i < context_.targets.size(); ++i) {
+    const EwTarget& t = context_.targets[i];
+    if (!all) {
+      if (t.kind == RK::kNetworkInterface) {
+        if (t.index != nic) {  // asked once per NIC
+          nic = t.index;
+          chosen = options_.targets(RK::kNetworkInterface, t.index);
+        }
+        if (!chosen) continue;
+      } else if (!options_.targets(RK::kPrivateEndpoint, t.index)) {
+        continue;
+      }
     }
+    targets_.add(i);
   }
-  return false;
 }
 
 std::size_t EastWest::first_after_outbound(const std::vector<Stage>& stages) {
@@ -282,22 +361,135 @@ std::string EastWest::nsg_bits(const NsgSlot& slot, model::Direction direction, 
   return bits;
 }
 
+const std::vector<int>& EastWest::route_signatures(int subnet) {
+  auto [it, fresh] = route_signatures_.try_emplace(subnet);
+  if (!fresh) return it->second;
+  // What the stages of the path take from the target's address: the route from the source subnet, and when it leads
+  // to a firewall or an appliance, the device's subnet's route on (east_west_stages()). The private endpoints' routes
+  // depend on more (forward_route()): they have no signature (-1) and are planned one by one.
+  std::vector<int>& out = it->second;
+  out.assign(targets_.size(), -1);
+  std::unordered_map<std::string, int> ids;
+  std::map<model::U128, int> device_subnet;
+  const auto route_text = [](const RouteChoice& r) {
+    return fmt::format("{}/{}", ew_route_key(r), r.next_hop_ip ? r.next_hop_ip->to_string() : "");
+  };
+  for (std::size_t t = 0; t < targets_.size(); ++t) {
+    const EwTarget& target = targets_[t];
+    if (target.kind != RK::kNetworkInterface) continue;
+    const RouteChoice first = forward_route(m_, subnet, target.route_to, -1);
+    std::string key = fmt::format("{}|{}", target.subnet, route_text(first));
+    if (first.next_hop == model::NextHopType::kVirtualAppliance && first.next_hop_ip) {
+      auto [dt, dfresh] = device_subnet.try_emplace(first.next_hop_ip->value, -2);
+      if (dfresh) {
+        const Device d = device_at(m_, *first.next_hop_ip, &devices_);
+        if (d.kind == Device::Kind::kFirewall) dt->second = firewall_side(m_, m_.firewalls[d.index]).subnet;
+        if (d.kind == Device::Kind::kAppliance) dt->second = d.subnet;
+      }
+      if (dt->second >= -1) key += "|" + route_text(forward_route(m_, dt->second, target.route_to, -1));
+    }
+    out[t] = ids.try_emplace(key, static_cast<int>(ids.size())).first->second;
+  }
+  auto& groups = signature_groups_[subnet];
+  groups.assign(ids.size(), {});
+  for (std::size_t t = 0; t < out.size(); ++t) {
+    if (out[t] >= 0) groups[static_cast<std::size_t>(out[t])].push_back(t);
+  }
+  return out;
+}
+
 void EastWest::plan() {
+  target_class_met_.assign(context_.targets.size(), 0);
+  std::size_t target_classes = 0;
+  // What one class's targets of one route signature share: the stages (those of the first such target), or none
+  // when the route does not deliver the packet.
+  struct Planned {
+    std::vector<Stage> stages;
+    std::size_t mid{0};
+    std::string routes;  // the routes chosen and the appliance crossed, for the evaluation key
+    Device request;
+    bool firewall{false};
+  };
+  const auto plan_to = [&](const EwClass& cls, const EwTarget& target) -> std::optional<Planned> {
+    EastWestEnds ends;
+    ends.from = cls.rep.x;
+    ends.from_subnet = cls.subnet;
+    ends.to = target.route_to;
+    ends.x = target.kind == RK::kNetworkInterface ? target.x : model::IpConfigIndex{};
+    ends.endpoint = target.endpoint;
+    std::vector<Stage> stages = east_west_stages(m_, ends, &devices_);
+    if (stages.back().kind != K::kTarget) return std::nullopt;  // not delivered
+    Planned n;
+    n.mid = first_after_outbound(stages);
+    n.request.kind = Device::Kind::kNone;
+    // The way to the target: the routes chosen, the devices crossed (a firewall's rules see the target's address).
+    for (std::size_t i = n.mid; i < stages.size(); ++i) {
+      const Stage& s = stages[i];
+      if (s.kind == K::kRoute && std::string_view(s.scope) == "forward") {
+        const RouteChoice r = forward_route(m_, s.resource, target.route_to, target.endpoint);
+        if (i == n.mid) n.request = device_of(m_, r, &devices_);
+        n.routes += ew_route_key(r);
+      } else if (s.kind == K::kFirewall) {
+        n.firewall = true;
+        n.routes += fmt::format("fw{}", s.resource);
+      } else if (s.kind == K::kAppliance) {
+        n.routes += fmt::format("ap{}", s.resource);
+      }
+      n.routes += ';';
+    }
+    n.stages = std::move(stages);
+    return n;
+  };
   for (std::size_t c = 0; c < classes_.size(); ++c) {
     const EwClass& cls = classes_[c];
+    const std::vector<int>& signatures = route_signatures(cls.subnet);
+    const auto eligible = [&](const EwTarget& target) {
+      if (!cls.addresses.intersects(ew_family_space(target.family))) return false;
+      return !(cls.members.size() == 1 && cls.rep.x.nic >= 0 && cls.rep.x.nic == target.x.nic);
+    };
+    // The targets the class's packets are delivered to, in order: those of each route signature planned once (its
+    // first eligible target's stages stand for the others'), the others one by one.
+    std::unordered_map<int, std::optional<Planned>> planned;
+    std::vector<std::size_t> order;
+    for (const auto& group : signature_groups_[cls.subnet]) {
+      std::size_t k = 0;
+      while (k < group.size() && !eligible(targets_[group[k]])) ++k;
+      if (k == group.size()) continue;
+      auto& p = planned[signatures[group[k]]];
+      p = plan_to(cls, targets_[group[k]]);
+      if (!p) continue;
+      for (; k < group.size(); ++k) {
+        if (eligible(targets_[group[k]])) order.push_back(group[k]);
+      }
+    }
     for (std::size_t t = 0; t < targets_.size(); ++t) {
+      if (signatures[t] < 0 && eligible(targets_[t])) order.push_back(t);
+    }
+    std::sort(order.begin(), order.end());
+    for (const std::size_t t : order) {
       const EwTarget& target = targets_[t];
-      if (!cls.addresses.intersects(ew_family_space(target.family))) continue;
-      if (cls.members.size() == 1 && cls.rep.x.nic >= 0 && cls.rep.x.nic == target.x.nic) continue;
-      EastWestEnds ends;
-      ends.from = cls.rep.x;
-      ends.from_subnet = cls.subnet;
-      ends.to = target.route_to;
-      ends.x = target.kind == RK::kNetworkInterface ? target.x : model::IpConfigIndex{};
-      ends.endpoint = target.endpoint;
-      std::vector<Stage> stages = east_west_stages(m_, ends, &devices_);
-      if (stages.back().kind != K::kTarget) continue;  // not delivered
-      const std::size_t mid = first_after_outbound(stages);
+      const std::size_t at = targets_.index(t);
+      const auto& target_nsgs = context_.target_nsgs[at];
+      const int signature = signatures[t];
+      std::optional<Planned> single;
+      const std::optional<Planned>* p = &single;
+      const bool reuse = signature >= 0;
+      if (reuse) {
+        p = &planned[signature];
+      } else {
+        single = plan_to(cls, target);
+        if (!single) continue;
+      }
+      const Planned& plan = **p;
+      // The stages to this target: the planned ones with its own NSG stages and its own kTarget.
+      std::vector<Stage> stages = plan.stages;
+      if (reuse) {
+        const std::size_t n = stages.size();
+        stages[n - 4] = target_nsgs[0];
+        stages[n - 3] = target_nsgs[1];
+        stages[n - 1].resource = target.x.nic;
+      }
+      const std::size_t mid = plan.mid;
       // The outbound evaluation: the class and how its NSGs' outbound rules see the target.
       const Destination dst_out{target.ip, cls.subnet, target.asgs};
       std::string out_key = std::to_string(c);
@@ -317,43 +509,26 @@ void EastWest::plan() {
         o.dst = dst_out;
         outbounds_.push_back(std::move(o));
       }
-      // The target's class: how its admin rules and NSGs see it.
-      const Destination dst_in{target.ip, target.subnet, target.asgs};
-      const auto nsgs = nsg_stages(stages);
-      std::string target_key = fmt::format("{}|{}", target.kind == RK::kPrivateEndpoint, target.subnet);
-      for (const Stage* s : nsgs) {
-        target_key +=
-            fmt::format("|{}:{}:{}:", static_cast<int>(s->kind), static_cast<int>(s->slot.state), s->slot.index);
-        target_key += nsg_bits(s->slot, model::Direction::kInbound, dst_in);
+      // The target's class (EwContext): how its admin rules and NSGs see it.
+      const std::size_t tc = context_.target_class[at];
+      if (!target_class_met_[tc]) {
+        target_class_met_[tc] = 1;
+        ++target_classes;
       }
-      target_key += admin_stage_key(m_, admin_rules_vnet(m_, target.subnet), dst_in, space_);
-      auto tc = target_class_of_.try_emplace(target_key, target_class_of_.size()).first->second;
-      // The way between them: the routes chosen, the devices crossed (a firewall's rules see the target's
-      // address).
-      std::string key = fmt::format("{}|{}|", ot->second, tc);
-      Device request;
-      request.kind = Device::Kind::kNone;
-      for (std::size_t i = mid; i < stages.size(); ++i) {
-        const Stage& s = stages[i];
-        if (s.kind == K::kRoute && std::string_view(s.scope) == "forward") {
-          const RouteChoice r = forward_route(m_, s.resource, target.route_to, target.endpoint);
-          if (i == mid) request = device_of(m_, r, &devices_);
-          key += ew_route_key(r);
-        } else if (s.kind == K::kFirewall) {
-          key += fmt::format("fw{}@{}", s.resource, target.route_to.to_string());
-        } else if (s.kind == K::kAppliance) {
-          key += fmt::format("ap{}", s.resource);
-        }
-        key += ';';
+      std::string key = fmt::format("{}|{}|{}", ot->second, tc, plan.routes);
+      if (plan.firewall) {
+        key += '@';
+        key += target.route_to.to_string();
       }
       auto [et, efresh] = evaluation_of_.try_emplace(key, evaluations_.size());
       if (efresh) {
         EwEvaluation e;
         e.outbound = ot->second;
+        e.target_class = tc;
         e.stages = stages;
         e.target = &target;
-        e.dst = dst_in;
-        e.request = request;
+        e.dst = Destination{target.ip, target.subnet, target.asgs};
+        e.request = plan.request;
         evaluations_.push_back(std::move(e));
       }
       EwJob job;
@@ -363,12 +538,45 @@ void EastWest::plan() {
       job.returns = return_partition(target.subnet, c, east_west_internal::endpoint_user_routes(m_, target.endpoint));
       job.source_hop = ew_hop(stages.front());
       job.target_hop = ew_hop(stages.back());
-      job.nic_nsg_hop = ew_hop(*nsgs[1]);
+      job.nic_nsg_hop = ew_hop(stages[stages.size() - 3]);
       jobs_.push_back(job);
     }
   }
-  out_.target_classes = target_class_of_.size();
+  out_.target_classes = target_classes;
   out_.evaluations = evaluations_.size();
+}
+
+void EastWest::merge_targets() {
+  if (!options_.merge_sources || !options_.target_group) return;
+  // Jobs of one class, one evaluation and replies' routes (one split), targets of one group, whose split parts meet
+  // the target's addresses alike, give the same flows but for the target: the first job stands for the others.
+  std::map<std::tuple<std::size_t, std::size_t, int, std::uint64_t>, std::size_t> first;
+  std::vector<EwJob> kept;
+  kept.reserve(jobs_.size());
+  for (const EwJob& job : jobs_) {
+    const EwTarget& target = targets_[job.target];
+    const auto& parts = splits_[job.split];
+    int group = -1;
+    if (target.kind == RK::kNetworkInterface && parts.size() <= 64 &&
+        classes_[job.cls].by_nic.count(target.x.nic) == 0) {
+      group = options_.target_group(target.x.nic, target.x.ip_configuration);
+    }
+    if (group < 0) {
+      kept.push_back(job);
+      continue;
+    }
+    std::uint64_t mask = 0;
+    for (std::size_t i = 0; i < parts.size(); ++i) {
+      if (target.addresses.intersects(parts[i].destinations)) mask |= std::uint64_t{1} << i;
+    }
+    auto [it, fresh] = first.try_emplace(std::make_tuple(job.cls, job.split, group, mask), kept.size());
+    if (fresh) {
+      kept.push_back(job);
+    } else {
+      ++kept[it->second].targets;
+    }
+  }
+  jobs_ = std::move(kept);
 }
 
 void EastWest::outbound(EwOutbound& o) const {
@@ -406,8 +614,29 @@ void EastWest::outbound(EwOutbound& o) const {
 void EastWest::evaluation(EwEvaluation& e) const {
   std::vector<EwShare> shares = outbounds_[e.outbound].result;
   const EwTarget& target = *e.target;
+  const EwInbound& inbound = context_.inbound[e.target_class];
   for (std::size_t i = first_after_outbound(e.stages); i < e.stages.size() && !shares.empty(); ++i) {
     const Stage& s = e.stages[i];
+    if (inbound.exact && (s.kind == K::kAdminRule || s.kind == K::kNsg || s.kind == K::kNoNsg)) {
+      // The target's inbound filters, decided once for its class (EwInbound).
+      std::vector<EwShare> out;
+      for (const auto& sh : shares) {
+        for (const auto& piece : inbound.pieces) {
+          PacketSet p = sh.packets.intersect(piece.packets);
+          if (p.empty()) continue;
+          EwShare n;
+          n.packets = std::move(p);
+          n.hops = sh.hops;
+          n.hops.insert(n.hops.end(), piece.hops.begin(), piece.hops.end());
+          n.skip_nsgs = piece.skip_nsgs;
+          n.snat_firewall = sh.snat_firewall;
+          n.original = sh.original;
+          out.push_back(std::move(n));
+        }
+      }
+      shares = std::move(out);
+      break;
+    }
     switch (s.kind) {
       case K::kRoute:
         if (std::string_view(s.scope) == "forward") {
@@ -444,24 +673,7 @@ void EastWest::evaluation(EwEvaluation& e) const {
       case K::kAppliance:
         for (auto& sh : shares) sh.hops.push_back(ew_hop(s));
         break;
-      case K::kAdminRule: {
-        std::vector<EwShare> out;
-        for (auto& sh : shares) {
-          for (auto& a : decide_admin(m_, s.resource, sh.packets, e.dst, space_)) {
-            if (a.access == model::AdminAccess::kDeny) continue;
-            EwShare n;
-            n.packets = std::move(a.packets);
-            n.hops = sh.hops;
-            n.hops.push_back(admin_hop(s.resource, a.rule));
-            n.skip_nsgs = a.access == model::AdminAccess::kAlwaysAllow;
-            n.snat_firewall = sh.snat_firewall;
-            n.original = sh.original;
-            out.push_back(std::move(n));
-          }
-        }
-        shares = std::move(out);
-        break;
-      }
+      case K::kAdminRule: ew_apply_admin(m_, s.resource, e.dst, space_, shares); break;
       case K::kNsg:
       case K::kNoNsg: ew_apply_nsg(m_, s, model::Direction::kInbound, e.dst, space_, shares); break;
       default: break;
@@ -482,9 +694,18 @@ void EastWest::evaluate() {
 
 }  // namespace east_west_internal
 
+ReachContext::ReachContext(const model::Model& m) : impl_(std::make_unique<east_west_internal::EwContext>(m)) {}
+ReachContext::~ReachContext() = default;
+
 Reach reach(const model::Model& m, const ReachSource& from, const ReachOptions& options) {
+  const ReachContext context(m);
+  return reach(m, from, options, context);
+}
+
+Reach reach(const model::Model& /*m*/, const ReachSource& from, const ReachOptions& options,
+            const ReachContext& context) {
   Reach out;
-  east_west_internal::EastWest engine(m, options, out);
+  east_west_internal::EastWest engine(context.internal(), options, out);
   engine.run(from);
   return out;
 }

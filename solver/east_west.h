@@ -80,6 +80,9 @@ struct ReachFlow {
   std::vector<Hop> path;
   /// Set for flows that pass every filter but cannot work (the reply does not return the way the request came).
   std::shared_ptr<const Broken> broken;
+  /// How many targets this flow stands for: 1, or more with ReachOptions::target_group (the flow of the group's first
+  /// target, whose twins were left out).
+  std::size_t targets{1};
 };
 
 struct Reach {
@@ -104,11 +107,39 @@ struct ReachOptions {
   /// first source. A class is the sources of one subnet behind the same NIC NSG (Reach::source_classes). The same
   /// packets as without it, in fewer flows.
   bool merge_sources{false};
+  /// With merge_sources, for summaries: a group id of each ip configuration target (-1: none). Among the targets of
+  /// one group that a class of sources reaches through the same evaluation (the same packets, the same path but the
+  /// target's own NSG hops, the same reply routes), none of whose addresses are the class's own, only the first
+  /// target's flows are returned, each with ReachFlow::targets counting the targets it stands for: the same ports
+  /// from the same sources as the left-out targets' flows. Private endpoints are never merged.
+  std::function<int(int nic, int ip_configuration)> target_group;
+};
+
+namespace east_west_internal {
+struct EwContext;
+}
+
+/// What reach() computes from the model alone, whatever the source: the address space, the devices by address, every
+/// target with its class (identical inbound treatment) and its path's target stages. Built once and passed to many
+/// reach() calls on the same model (segmentation() does), it saves redoing that work per call; the results are the
+/// same as without it. The model must outlive it and stay unchanged.
+class ReachContext {
+ public:
+  explicit ReachContext(const model::Model& m);
+  ~ReachContext();
+  ReachContext(const ReachContext&) = delete;
+  ReachContext& operator=(const ReachContext&) = delete;
+  const east_west_internal::EwContext& internal() const { return *impl_; }
+
+ private:
+  std::unique_ptr<east_west_internal::EwContext> impl_;
 };
 
 /// Every flow from `from` to the estate's ip configurations and private endpoints. Pure; never throws on a validated
 /// model (an NSG past its work budget is read as admitting everything, with a finding, as analyze does).
 Reach reach(const model::Model& m, const ReachSource& from, const ReachOptions& options = {});
+/// reach(), with the estate-level work taken from `context` (built from the same model).
+Reach reach(const model::Model& m, const ReachSource& from, const ReachOptions& options, const ReachContext& context);
 
 /// The stages of the east-west path from ip configuration `from` (or, nic -1, an address of subnet `from_subnet`
 /// that no ip configuration holds; an on-premises address arriving through a gateway subnet) to target address `to`

@@ -67,6 +67,48 @@ struct EwShare {
   PacketSet original;     // ... and these are the packets before it did
 };
 
+/// A target class's inbound filters (its VNet's admin rules, its subnet's and NIC's NSGs) decided once over every
+/// packet: the packets each sequence of deciding rules allows, in the order the stages meet them. As the filters
+/// decide packet by packet, what they allow of any arriving share is the share's intersection with each piece.
+struct EwInbound {
+  bool exact{false};  // false: decided share by share (an NSG past its work budget over every packet)
+  std::vector<EwShare> pieces;
+};
+
+/// The estate-level part of reach() (ReachContext): what does not depend on the source.
+struct EwContext {
+  explicit EwContext(const model::Model& model);
+  const model::Model& m;
+  model::Diagnostics findings;  // the address space's
+  AddressSpace space;
+  DeviceIndex devices;
+  std::vector<char> endpoint_nics;  // [nic]: a private endpoint's NIC (never a source nor a target)
+  std::vector<std::vector<model::IpConfigIndex>> subnet_configs;  // [subnet]: its ip configurations (no endpoint's)
+  std::vector<EwTarget> targets;  // every target: the ip configurations by NIC, then the private endpoints
+  /// [target]: its class (identical inbound treatment: kind, subnet, NSG stages and how their inbound rules and the
+  /// admin rules see it) and its NSG stages (subnet, then NIC).
+  std::vector<std::size_t> target_class;
+  std::vector<std::array<Stage, 2>> target_nsgs;
+  std::vector<EwInbound> inbound;  // [target class]
+};
+
+/// The targets of one reach() run: those of the context its options select.
+class EwTargets {
+ public:
+  const EwTarget& operator[](std::size_t i) const { return (*all_)[chosen_[i]]; }
+  std::size_t size() const { return chosen_.size(); }
+  std::size_t index(std::size_t i) const { return chosen_[i]; }  // into EwContext::targets
+  void reset(const std::vector<EwTarget>& all) {
+    all_ = &all;
+    chosen_.clear();
+  }
+  void add(std::size_t i) { chosen_.push_back(i); }
+
+ private:
+  const std::vector<EwTarget>* all_{nullptr};
+  std::vector<std::size_t> chosen_;
+};
+
 struct EwOutbound {
   const EwClass* cls{nullptr};
   std::vector<Stage> stages;
@@ -76,6 +118,7 @@ struct EwOutbound {
 
 struct EwEvaluation {
   std::size_t outbound{0};
+  std::size_t target_class{0};
   std::vector<Stage> stages;
   const EwTarget* target{nullptr};
   Destination dst;
@@ -110,7 +153,8 @@ struct EwJob {
   std::size_t split{0};    // index into the splits
   Hop source_hop;
   Hop target_hop;
-  Hop nic_nsg_hop;  // the target's NIC NSG hop (its owner differs between targets of one class)
+  Hop nic_nsg_hop;         // the target's NIC NSG hop (its owner differs between targets of one class)
+  std::size_t targets{1};  // the targets its flows stand for (ReachOptions::target_group)
 };
 
 /// The hop of stage `s`, decided by NSG rule `rule` (-1: none).
@@ -135,8 +179,14 @@ std::string ew_route_key(const RouteChoice& r);
 /// One reach() run over one model.
 class EastWest {
  public:
-  EastWest(const model::Model& m, const ReachOptions& options, Reach& out)
-      : m_(m), options_(options), out_(out), space_(m, findings_), devices_(m) {}
+  EastWest(const EwContext& context, const ReachOptions& options, Reach& out)
+      : m_(context.m),
+        options_(options),
+        out_(out),
+        context_(context),
+        space_(context.space),
+        devices_(context.devices),
+        endpoint_nics_(context.endpoint_nics) {}
   /// Every flow from `from`, into the Reach given at construction.
   void run(const ReachSource& from);
 
@@ -147,9 +197,12 @@ class EastWest {
   EwMember config_member(const model::IpConfigIndex& x) const;
   void sources(const ReachSource& from);
   void targets();
-  /// The target's addresses and the address its routes are chosen for; false when it has none at all.
-  bool place(EwTarget& t) const;
   static std::size_t first_after_outbound(const std::vector<Stage>& stages);
+  /// The routes from subnet `subnet` to every ip configuration target, as ids: targets with the same id in the same
+  /// subnet meet the same route stages (memoised per subnet).
+  const std::vector<int>& route_signatures(int subnet);
+  /// Drops the jobs whose flows repeat those of an earlier job's target (ReachOptions::target_group).
+  void merge_targets();
   std::string nsg_bits(const NsgSlot& slot, model::Direction direction, const Destination& dst) const;
   void plan();
   /// The sources of class `c` partitioned by the route the target subnet's replies to them take (memoised).
@@ -167,16 +220,19 @@ class EastWest {
   const model::Model& m_;
   const ReachOptions& options_;
   Reach& out_;
+  const EwContext& context_;
   model::Diagnostics findings_;
-  AddressSpace space_;
-  DeviceIndex devices_;
-  std::vector<char> endpoint_nics_;
+  const AddressSpace& space_;
+  const DeviceIndex& devices_;
+  const std::vector<char>& endpoint_nics_;
   std::vector<EwClass> classes_;
   std::map<std::tuple<int, int, int, bool, bool>, std::size_t> class_of_;
-  std::vector<EwTarget> targets_;
+  EwTargets targets_;
+  std::unordered_map<int, std::vector<int>> route_signatures_;
+  std::unordered_map<int, std::vector<std::vector<std::size_t>>> signature_groups_;  // the targets by signature
   std::vector<EwOutbound> outbounds_;
   std::unordered_map<std::string, std::size_t> outbound_of_;
-  std::unordered_map<std::string, std::size_t> target_class_of_;
+  std::vector<char> target_class_met_;  // [target class]: met by this run
   std::vector<EwEvaluation> evaluations_;
   std::unordered_map<std::string, std::size_t> evaluation_of_;
   std::vector<std::vector<EwReturnPart>> returns_;

@@ -214,6 +214,7 @@ void EastWest::flows_of(const EwJob& job, std::vector<ReachFlow>& flows, std::ve
         if (nic_outbound > 0) flow.path[nic_outbound].resource = member->x.nic;
       }
       flow.broken = why;
+      flow.targets = job.targets;
       (why ? broken : flows).push_back(std::move(flow));
     };
     for (int k = 0; k < model::kProtocolCount; ++k) {
@@ -308,6 +309,7 @@ void EastWest::assemble() {
   splits_.assign(keys.size(), {});
   model::parallel_for(keys.size(), std::max(1, options_.jobs),
                       [&](std::size_t i) { split(keys[i].first, keys[i].second, splits_[i]); });
+  merge_targets();
   std::vector<std::vector<ReachFlow>> flows(jobs_.size());
   std::vector<std::vector<ReachFlow>> broken(jobs_.size());
   model::parallel_for(jobs_.size(), std::max(1, options_.jobs),

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <tuple>
 #include <utility>
+#include <vector>
 
 namespace exposim::solver {
 namespace {
@@ -74,6 +75,9 @@ class SubnetMembers {
     for (auto& [key, cls] : classes_) std::sort(cls.singles.begin(), cls.singles.end());
   }
 
+  /// How many classes the members are in.
+  std::size_t classes() const { return classes_.size(); }
+
   /// The members a merged flow's packets come from, in ip configuration order: those of its class whose addresses
   /// meet its sources.
   const std::vector<const Member*>& of(const ReachFlow& f) {
@@ -110,15 +114,24 @@ class SubnetMembers {
 /// The cells as flows arrive.
 class MatrixCells {
  public:
-  MatrixCells(const model::Model& m, const Grouping& g) : m_(m), g_(g) {}
+  MatrixCells(const model::Model& m, const Grouping& g, const SegmentationExcess& excess)
+      : m_(m), g_(g), excess_(excess) {}
 
-  /// A flow of one source (`source` set).
+  /// A flow of one source (`source` set), or of a subnet's own addresses (Grouping::subnet_group).
   void add(const ReachFlow& f) {
-    const auto from = segmentation_groups_of(g_, f.source);
+    std::vector<int> from = segmentation_groups_of(g_, f.source);
+    if (f.source.nic < 0 && !f.path.empty() && f.path.front().resource_kind == model::ResourceKind::kSubnet &&
+        f.source_subnet >= 0 && static_cast<std::size_t>(f.source_subnet) < g_.subnet_group.size() &&
+        g_.subnet_group[f.source_subnet] >= 0) {
+      from.push_back(g_.subnet_group[f.source_subnet]);
+    }
     if (from.empty()) return;
     const auto to = segmentation_target_groups(g_, f);
     for (const int a : from) {
-      for (const int b : to) add_to(a, b, f, nullptr);
+      for (const int b : to) {
+        cells_[{a, b}].flows += f.targets;
+        add_to(a, b, f, nullptr);
+      }
     }
   }
 
@@ -131,6 +144,7 @@ class MatrixCells {
     for (const auto* member : members) {
       if (f.nic >= 0 && member->x.nic == f.nic) continue;  // a NIC to itself
       for (const int a : segmentation_groups_of(g_, member->x)) {
+        for (const int b : to) cells_[{a, b}].flows += f.targets;  // one flow per source without merge_sources
         if (std::find(done.begin(), done.end(), a) != done.end()) continue;
         done.push_back(a);
         for (const int b : to) add_to(a, b, f, member);
@@ -143,6 +157,8 @@ class MatrixCells {
     out.reserve(cells_.size());
     for (auto& [key, c] : cells_) {
       std::sort(c.witnesses.begin(), c.witnesses.end(),
+                [](const ReachFlow& a, const ReachFlow& b) { return a.protocol < b.protocol; });
+      std::sort(c.excess.begin(), c.excess.end(),
                 [](const ReachFlow& a, const ReachFlow& b) { return a.protocol < b.protocol; });
       out.push_back(std::move(c));
     }
@@ -160,9 +176,22 @@ class MatrixCells {
     c.ports[p] = c.ports[p].unite(f.ports);
     const auto key = std::tuple{member != nullptr ? member->x : f.source, static_cast<int>(f.target_kind), f.target,
                                 f.ip_configuration};
-    const auto w = std::find_if(c.witnesses.begin(), c.witnesses.end(),
-                                [&](const ReachFlow& x) { return x.protocol == f.protocol; });
-    if (w != c.witnesses.end() && !(key < segmentation_witness_key(*w))) return;
+    offer(c.witnesses, key, f, member, nullptr);
+    if (!excess_) return;
+    const model::PortSet bad = excess_(a, b, f);
+    if (bad.empty()) return;
+    c.excess_ports[p] = c.excess_ports[p].unite(bad);
+    offer(c.excess, key, f, member, &bad);
+  }
+
+  /// Makes `f` the witness of its protocol in `witnesses` when it is the first or comes from a smaller source or goes
+  /// to a smaller target; a merged flow's witness is made `member`'s own, and given `ports` when set.
+  template <typename Key>
+  void offer(std::vector<ReachFlow>& witnesses, const Key& key, const ReachFlow& f, const SubnetMembers::Member* member,
+             const model::PortSet* ports) {
+    const auto w =
+        std::find_if(witnesses.begin(), witnesses.end(), [&](const ReachFlow& x) { return x.protocol == f.protocol; });
+    if (w != witnesses.end() && !(key < segmentation_witness_key(*w))) return;
     ReachFlow witness = f;
     if (member != nullptr) {
       witness.source = member->x;
@@ -175,8 +204,9 @@ class MatrixCells {
         if (h.kind == HopKind::kNoNsg && std::string_view(h.scope) == "nic-outbound") h.resource = member->x.nic;
       }
     }
-    if (w == c.witnesses.end()) {
-      c.witnesses.push_back(std::move(witness));
+    if (ports != nullptr) witness.ports = *ports;
+    if (w == witnesses.end()) {
+      witnesses.push_back(std::move(witness));
     } else {
       *w = std::move(witness);
     }
@@ -184,6 +214,7 @@ class MatrixCells {
 
   const model::Model& m_;
   const Grouping& g_;
+  const SegmentationExcess& excess_;
   std::map<std::pair<int, int>, MatrixCell> cells_;  // ordered: the result is sorted by (from, to)
 };
 
@@ -192,10 +223,15 @@ bool segmentation_grouped(const Grouping& g, model::IpConfigIndex x) { return !s
 }  // namespace
 
 Segmentation segmentation(const model::Model& m, const Grouping& groups, const ReachOptions& options) {
+  return segmentation(m, groups, options, nullptr);
+}
+
+Segmentation segmentation(const model::Model& m, const Grouping& groups, const ReachOptions& options,
+                          const SegmentationExcess& excess) {
   // The sources: every subnet that holds a grouped ip configuration, each evaluated by reach() (which classes its ip
   // configurations by outbound treatment); the targets: grouped NICs and private endpoints only, in chunks small
-  // enough that one call's flows (up to sources x targets x protocols) stay bounded in memory.
-  constexpr std::size_t kPairsPerCall = 250000;
+  // enough that one call's jobs, evaluations and flows (up to source classes x targets) stay bounded in memory.
+  constexpr std::size_t kPairsPerCall = 1000000;
   std::vector<std::size_t> subnet_sources(m.subnets.size(), 0);
   std::vector<char> nic_grouped(m.nics.size(), 0);
   std::size_t targets = 0;
@@ -209,9 +245,25 @@ Segmentation segmentation(const model::Model& m, const Grouping& groups, const R
     }
   }
   for (const int g : groups.private_endpoint_group) targets += g >= 0 ? 1 : 0;
+  // A subnet without any ip configuration (a private endpoint's NIC is none: reach() takes no source there) is a
+  // source of its own addresses when its group is given.
+  std::vector<char> endpoint_nic(m.nics.size(), 0);
+  for (const auto& pe : m.private_endpoints) {
+    for (const auto& r : pe.network_interfaces) {
+      if (r.resolved()) endpoint_nic[static_cast<std::size_t>(r.index)] = 1;
+    }
+  }
+  std::vector<char> holds_configs(m.subnets.size(), 0);
+  for (std::size_t n = 0; n < m.nics.size(); ++n) {
+    if (endpoint_nic[n]) continue;
+    for (const auto& cfg : m.nics[n].ip_configurations) {
+      if (cfg.subnet.index >= 0) holds_configs[cfg.subnet.index] = 1;
+    }
+  }
   std::vector<int> subnets;
   for (std::size_t s = 0; s < subnet_sources.size(); ++s) {
-    if (subnet_sources[s] > 0) subnets.push_back(static_cast<int>(s));
+    const bool own = s < groups.subnet_group.size() && groups.subnet_group[s] >= 0 && !holds_configs[s];
+    if (subnet_sources[s] > 0 || own) subnets.push_back(static_cast<int>(s));
   }
 
   // Which chunk a target is in, for a given number of chunks: NICs then private endpoints, in index order, cut into
@@ -235,10 +287,30 @@ Segmentation segmentation(const model::Model& m, const Grouping& groups, const R
       ++seen;
     }
   };
+  // Targets with the same groups reached alike by a class count once (ReachOptions::target_group): an id per list of
+  // groups.
+  std::vector<std::vector<int>> target_group(m.nics.size());
+  std::map<std::vector<int>, int> group_ids;
+  for (std::size_t n = 0; n < m.nics.size(); ++n) {
+    if (!nic_grouped[n]) continue;
+    const auto& cfgs = m.nics[n].ip_configurations;
+    target_group[n].assign(cfgs.size(), -1);
+    for (std::size_t c = 0; c < cfgs.size(); ++c) {
+      auto list = segmentation_groups_of(groups, {static_cast<int>(n), static_cast<int>(c)});
+      if (list.empty()) continue;
+      target_group[n][c] = group_ids.try_emplace(std::move(list), static_cast<int>(group_ids.size())).first->second;
+    }
+  }
   int chunk = 0;
   ReachOptions inner;
   inner.jobs = options.jobs;
   inner.merge_sources = true;
+  inner.target_group = [&](int nic, int ip_configuration) {
+    if (nic < 0 || static_cast<std::size_t>(nic) >= target_group.size()) return -1;
+    const auto& cfgs = target_group[nic];
+    return ip_configuration >= 0 && static_cast<std::size_t>(ip_configuration) < cfgs.size() ? cfgs[ip_configuration]
+                                                                                             : -1;
+  };
   inner.targets = [&](model::ResourceKind kind, int index) {
     if (index < 0) return false;
     if (kind == model::ResourceKind::kPrivateEndpoint) {
@@ -250,22 +322,27 @@ Segmentation segmentation(const model::Model& m, const Grouping& groups, const R
   };
 
   Segmentation out;
-  MatrixCells cells(m, groups);
-  std::set<std::string> seen;  // findings already kept: every call to reach() may repeat one
+  MatrixCells cells(m, groups, excess);
+  const ReachContext context(m);  // the estate-level work, done once for every subnet's calls
+  std::set<std::string> seen;     // findings already kept: every call to reach() may repeat one
   for (std::size_t k = 0; k < subnets.size(); ++k) {
     if (options.progress) options.progress("matrix", k, subnets.size());
-    const std::size_t pairs = subnet_sources[subnets[k]] * targets;
+    SubnetMembers members(m, groups, subnets[k]);
+    const std::size_t pairs = std::max<std::size_t>(1, members.classes()) * targets;
     const int chunks = static_cast<int>(std::max<std::size_t>(1, (pairs + kPairsPerCall - 1) / kPairsPerCall));
     cut(chunks);
-    SubnetMembers members(m, groups, subnets[k]);
     ReachSource from;
     from.kind = ReachSource::Kind::kSubnet;
     from.subnet = subnets[k];
     std::size_t subnet_target_classes = 0;
     for (chunk = 0; chunk < chunks; ++chunk) {
-      const Reach r = reach(m, from, inner);
+      const Reach r = reach(m, from, inner, context);
       for (const auto& f : r.flows) {
-        if (f.source.nic >= 0) {
+        const bool own = !f.path.empty() && f.path.front().resource_kind == model::ResourceKind::kSubnet &&
+                         f.source_subnet >= 0 &&
+                         static_cast<std::size_t>(f.source_subnet) < groups.subnet_group.size() &&
+                         groups.subnet_group[f.source_subnet] >= 0;
+        if (f.source.nic >= 0 || own) {
           cells.add(f);
         } else {
           cells.add(f, members.of(f));

@@ -6,6 +6,7 @@
 
 #include <array>
 #include <cstddef>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -26,6 +27,10 @@ struct Grouping {
   /// is counted in each): ip configuration -> groups besides ip_configuration_group's, ascending. Most estates have
   /// none, so it is sparse.
   std::map<model::IpConfigIndex, std::vector<int>> extra_groups;
+  /// [subnet]: the group of the subnet's own addresses when it holds no ip configuration (reach() then takes its
+  /// whole prefix as the source, behind the subnet's NSG only, as for a firewall's subnet); -1 or absent: none. The
+  /// usual groupings leave it empty; check's segmentation assertion fills it.
+  std::vector<int> subnet_group;
 };
 
 /// What passes from one group to another: the union of the flows' packets by protocol, and one witness flow per
@@ -35,7 +40,17 @@ struct MatrixCell {
   int to{-1};
   std::array<model::PortSet, model::kProtocolCount> ports;  // destination ports that pass, by protocol
   std::vector<ReachFlow> witnesses;
+  /// The flows reach() gives without merge_sources (one per source) from a member of `from` to a member of `to`.
+  std::size_t flows{0};
+  /// With a SegmentationExcess: the ports beyond what the cell allows, by protocol, and per protocol with some, the
+  /// witness among the flows that carry them (chosen as `witnesses` are), its ports those beyond.
+  std::array<model::PortSet, model::kProtocolCount> excess_ports;
+  std::vector<ReachFlow> excess;
 };
+
+/// What a cell allows, for check's segmentation assertion: the ports of flow `f` from group `from` to group `to`
+/// beyond what may pass (empty: it passes only what is allowed).
+using SegmentationExcess = std::function<model::PortSet(int from, int to, const ReachFlow& f)>;
 
 struct Segmentation {
   std::vector<MatrixCell> cells;  // non-empty cells only, sorted by (from, to)
@@ -48,5 +63,8 @@ struct Segmentation {
 /// Every pair of groups: what passes from any member of one to any member of the other (a group to itself included),
 /// computed over classes of sources with identical outbound treatment and targets with identical inbound treatment.
 Segmentation segmentation(const model::Model& m, const Grouping& groups, const ReachOptions& options = {});
+/// segmentation(), with each cell's ports beyond what `excess` allows and their witnesses (MatrixCell::excess).
+Segmentation segmentation(const model::Model& m, const Grouping& groups, const ReachOptions& options,
+                          const SegmentationExcess& excess);
 
 }  // namespace exposim::solver

@@ -8,6 +8,7 @@
 #include <map>
 #include <random>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -299,6 +300,121 @@ TEST_CASE("the matrix of random estates is the union of reach from every ip conf
       }
     }
   }
+}
+
+namespace {
+
+/// Whether two flows are the same, field by field (but ReachFlow::targets, which only merged targets set).
+bool segmentation_same_flow(const solver::ReachFlow& a, const solver::ReachFlow& b) {
+  const auto hops = [](const solver::ReachFlow& f) {
+    std::vector<std::tuple<int, int, int, std::string, int, std::string>> out;
+    for (const auto& h : f.path) {
+      out.emplace_back(static_cast<int>(h.kind), static_cast<int>(h.resource_kind), h.resource, h.scope, h.rule,
+                       h.note);
+    }
+    return out;
+  };
+  return a.source == b.source && a.source_vm == b.source_vm && a.source_subnet == b.source_subnet &&
+         a.target_kind == b.target_kind && a.target == b.target && a.nic == b.nic &&
+         a.ip_configuration == b.ip_configuration && a.vm == b.vm && a.protocol == b.protocol && a.ports == b.ports &&
+         a.source_ports == b.source_ports && a.sources == b.sources && a.destinations == b.destinations &&
+         hops(a) == hops(b) && (a.broken == nullptr) == (b.broken == nullptr);
+}
+
+/// The matrix, witnesses included, folded from plain reach() calls (each with its own context, no merged sources or
+/// targets) from every subnet: a cell's witness for a protocol is the flow of the smallest (source, target), the first
+/// in reach()'s order among equals.
+std::map<std::pair<int, int>, std::map<int, solver::ReachFlow>> segmentation_plain_witnesses(const model::Model& m,
+                                                                                             const solver::Grouping& g,
+                                                                                             SegmentationCells& cells) {
+  const auto groups = [&](int nic, int cfg) {
+    std::vector<int> out;
+    if (g.ip_configuration_group[nic][cfg] >= 0) out.push_back(g.ip_configuration_group[nic][cfg]);
+    if (const auto it = g.extra_groups.find({nic, cfg}); it != g.extra_groups.end()) {
+      out.insert(out.end(), it->second.begin(), it->second.end());
+    }
+    return out;
+  };
+  std::map<std::pair<int, int>, std::map<int, solver::ReachFlow>> out;
+  for (std::size_t s = 0; s < m.subnets.size(); ++s) {
+    solver::ReachSource from;
+    from.kind = solver::ReachSource::Kind::kSubnet;
+    from.subnet = static_cast<int>(s);
+    for (const auto& f : solver::reach(m, from).flows) {
+      if (f.source.nic < 0) continue;
+      std::vector<int> to;
+      if (f.target_kind == model::ResourceKind::kPrivateEndpoint) {
+        if (g.private_endpoint_group[f.target] >= 0) to.push_back(g.private_endpoint_group[f.target]);
+      } else {
+        to = groups(f.nic, f.ip_configuration);
+      }
+      for (const int a : groups(f.source.nic, f.source.ip_configuration)) {
+        for (const int b : to) {
+          auto& ports = cells[{g.names[a], g.names[b]}][static_cast<std::size_t>(f.protocol)];
+          ports = ports.unite(f.ports);
+          auto& cell = out[{a, b}];
+          const auto key = [](const solver::ReachFlow& x) {
+            return std::tuple{x.source, static_cast<int>(x.target_kind), x.target, x.ip_configuration};
+          };
+          const auto w = cell.find(static_cast<int>(f.protocol));
+          if (w == cell.end()) {
+            cell.emplace(static_cast<int>(f.protocol), f);
+          } else if (key(f) < key(w->second)) {
+            w->second = f;
+          }
+        }
+      }
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("the matrix with the shared context and merged targets equals the one of plain reach calls",
+          "[solver][segmentation][east-west]") {
+  std::mt19937_64 rng(20261208);
+  int merged = 0;
+  for (int round = 0; round < 40; ++round) {
+    const model::Model m = segmentation_random_estate(rng);
+    INFO("round " << round);
+    // reach() with one context for every call gives what it gives with its own context per call.
+    const solver::ReachContext context(m);
+    for (std::size_t s = 0; s < m.subnets.size(); ++s) {
+      solver::ReachSource from;
+      from.kind = solver::ReachSource::Kind::kSubnet;
+      from.subnet = static_cast<int>(s);
+      const auto alone = solver::reach(m, from);
+      const auto shared = solver::reach(m, from, {}, context);
+      REQUIRE(alone.flows.size() == shared.flows.size());
+      REQUIRE(alone.broken.size() == shared.broken.size());
+      for (std::size_t i = 0; i < alone.flows.size(); ++i)
+        CHECK(segmentation_same_flow(alone.flows[i], shared.flows[i]));
+      for (std::size_t i = 0; i < alone.broken.size(); ++i) {
+        CHECK(segmentation_same_flow(alone.broken[i], shared.broken[i]));
+      }
+      CHECK(alone.evaluations == shared.evaluations);
+      CHECK(alone.target_classes == shared.target_classes);
+    }
+    // segmentation() (one context, sources merged by class, targets merged by group) against plain reach() calls.
+    for (const auto& g : {solver::group_by_subnet(m), solver::group_by_asg(m)}) {
+      SegmentationCells cells;
+      const auto witnesses = segmentation_plain_witnesses(m, g, cells);
+      const auto s = solver::segmentation(m, g);
+      CHECK(segmentation_cells(g, s) == cells);
+      REQUIRE(s.cells.size() == witnesses.size());
+      for (const auto& c : s.cells) {
+        const auto& expected = witnesses.at({c.from, c.to});
+        REQUIRE(c.witnesses.size() == expected.size());
+        for (const auto& w : c.witnesses) {
+          CHECK(segmentation_same_flow(w, expected.at(static_cast<int>(w.protocol))));
+          if (w.targets > 1) ++merged;
+        }
+      }
+    }
+  }
+  // The estates exercise the merging: some witnesses stand for several targets.
+  CHECK(merged > 10);
 }
 
 }  // namespace exposim
