@@ -2,12 +2,14 @@
 // reachability, worked out by hand on examples/three-tier (its README) and on small estates built in code.
 #include <catch2/catch.hpp>
 
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "importers/azure/resource_importer.h"
 #include "model/validate.h"
 #include "solver/attack_path.h"
+#include "solver/broken.h"
 #include "solver/exposure.h"
 #include "tests/model_builder.h"
 
@@ -241,4 +243,23 @@ TEST_CASE("attack paths: ranks of private endpoints follow their approved servic
   m.private_endpoints[1].connections[0].status = model::ConnectionStatus::kPending;
   CHECK(solver::attack_rank(m, model::ResourceKind::kPrivateEndpoint, 1, -1, o) == AttackRank::kPrivateEndpoint);
   CHECK(solver::attack_rank(m, model::ResourceKind::kNetworkInterface, 0, 0, o) == AttackRank::kVm);
+}
+
+TEST_CASE("attack paths: an exposure through a Bastion session or a broken one starts no chain",
+          "[solver][attack-paths]") {
+  // docs/model.md, "Attack paths": a Bastion session is authenticated access, and a broken flow does not work, so
+  // neither is an entry. The exposures of the estate above (web through pip-web on TCP 22) start three paths as
+  // they are; read as Bastion sessions, or as broken, they start none, and reach() is not run.
+  const auto m = attack_estate(true);
+  auto a = solver::analyze(m);
+  REQUIRE_FALSE(a.exposures.empty());
+  CHECK(solver::attack_paths(m, a).paths.size() == 3);
+  auto bastion = a;
+  for (auto& e : bastion.exposures) e.via = solver::Via::kBastion;
+  const auto none = solver::attack_paths(m, bastion);
+  CHECK(none.paths.empty());
+  CHECK(none.sources == 0);
+  auto broken = a;
+  for (auto& e : broken.exposures) e.broken = std::make_shared<solver::Broken>();
+  CHECK(solver::attack_paths(m, broken).paths.empty());
 }

@@ -1618,7 +1618,10 @@ TEST_CASE("reference east-west: random estates agree with reach packet by packet
       totals.endpoint_allowed, totals.endpoint_via_device, totals.endpoint_broken, totals.reverse_samples,
       totals.admin_outbound, totals.admin_always, totals.admin_inbound, totals.admin_denied));
   CHECK(totals.estates == static_cast<std::size_t>(kEwEstates));
-  // The generator must exercise every verdict substantially.
+  // The generator must exercise every verdict substantially: over the full rounds. The sanitized build runs a fifth
+  // of the estates (tests/test_scale.h), too few for these floors (30 estates held no endpoint reached through a
+  // device); there the test checks agreement only.
+  if (test::kRoundDivisor != 1) return;
   CHECK(totals.allowed > totals.probes / 20);
   CHECK(totals.allowed_peered > totals.allowed / 20);
   CHECK(totals.via_appliance > totals.allowed / 400);
