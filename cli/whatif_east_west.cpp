@@ -13,6 +13,7 @@
 #include "cli/reach_report.h"
 #include "cli/terminal.h"
 #include "cli/text_table.h"
+#include "cli/whatif_report.h"
 #include "solver/reach_source.h"
 
 namespace exposim::cli {
@@ -46,28 +47,8 @@ std::vector<ReachFlow> whatif_ew_flows(const model::Model& m, const std::vector<
   return out;
 }
 
-struct WhatifEwCounts {
-  std::size_t opened{0};
-  std::size_t closed{0};
-  std::size_t changed{0};
-  std::size_t rerouted{0};
-};
-
-WhatifEwCounts whatif_ew_count(const solver::EastWestDiff& d) {
-  WhatifEwCounts c;
-  for (const auto& x : d.deltas) {
-    switch (x.kind) {
-      case WhatifDelta::Kind::kOpened: ++c.opened; break;
-      case WhatifDelta::Kind::kClosed: ++c.closed; break;
-      case WhatifDelta::Kind::kChanged: ++c.changed; break;
-      case WhatifDelta::Kind::kRerouted: ++c.rerouted; break;
-    }
-  }
-  return c;
-}
-
 std::string whatif_ew_counts_text(const EastWestWhatif& ew) {
-  const WhatifEwCounts c = whatif_ew_count(ew.diff);
+  const DeltaCounts c = count_deltas(ew.diff.deltas);
   return fmt::format("{} opened, {} closed, {} changed, {} rerouted ({} flow{} before, {} after)", c.opened, c.closed,
                      c.changed, c.rerouted, ew.diff.before_flows, ew.diff.before_flows == 1 ? "" : "s",
                      ew.diff.after_flows);
@@ -252,7 +233,7 @@ ordered_json east_west_json(const model::Model& before, const model::Model& afte
   j["from"] = ew.every_subnet ? ordered_json(nullptr) : ordered_json(ew.from);
   j["every_subnet"] = ew.every_subnet;
   j["sources"] = ew.sources;
-  const WhatifEwCounts c = whatif_ew_count(ew.diff);
+  const DeltaCounts c = count_deltas(ew.diff.deltas);
   j["summary"] = {{"grew", ew.diff.grew},
                   {"opened", c.opened},
                   {"closed", c.closed},

@@ -24,26 +24,6 @@ using solver::HopKind;
 using solver::LatentRule;
 using solver::WhatifDelta;
 
-struct DeltaCounts {
-  std::size_t opened{0};
-  std::size_t closed{0};
-  std::size_t changed{0};
-  std::size_t rerouted{0};
-};
-
-DeltaCounts count(const solver::WhatifDiff& d) {
-  DeltaCounts c;
-  for (const auto& x : d.deltas) {
-    switch (x.kind) {
-      case WhatifDelta::Kind::kOpened: ++c.opened; break;
-      case WhatifDelta::Kind::kClosed: ++c.closed; break;
-      case WhatifDelta::Kind::kChanged: ++c.changed; break;
-      case WhatifDelta::Kind::kRerouted: ++c.rerouted; break;
-    }
-  }
-  return c;
-}
-
 /// A changed resource as the after model has it, else (removed: a security admin rule) as the before model had it.
 const model::ResourceBase* changed_resource(const WhatifResult& r, const model::Changed& c) {
   for (const model::Model* m : {&r.after_model, &r.before_model}) {
@@ -218,7 +198,7 @@ std::vector<std::vector<std::string>> latent_rows(const WhatifResult& r) {
 }
 
 std::string summary_text(const WhatifResult& r) {
-  const DeltaCounts c = count(r.diff);
+  const DeltaCounts c = count_deltas(r.diff.deltas);
   return fmt::format(
       "{} newly exposed, {} closed, {} changed, {} rerouted ({} exposures before, {} after): exposure {}", c.opened,
       c.closed, c.changed, c.rerouted, r.diff.before_exposures, r.diff.after_exposures,
@@ -303,7 +283,7 @@ void write_whatif_json(std::ostream& out, const WhatifResult& r, const std::vect
   ordered_json doc;
   doc["format"] = "exposim-whatif";
   doc["version"] = 1;
-  const DeltaCounts c = count(r.diff);
+  const DeltaCounts c = count_deltas(r.diff.deltas);
   doc["summary"] = {{"grew", r.diff.grew},
                     {"opened", c.opened},
                     {"closed", c.closed},
@@ -402,7 +382,7 @@ void write_whatif_json(std::ostream& out, const WhatifResult& r, const std::vect
 }
 
 void write_whatif_markdown(std::ostream& out, const WhatifResult& r, std::size_t budget) {
-  const DeltaCounts c = count(r.diff);
+  const DeltaCounts c = count_deltas(r.diff.deltas);
   out << fmt::format(
       "**exposim whatif: exposure {}.** {} newly exposed, {} closed, {} changed, {} rerouted, {} latent "
       "rule{} ({} exposures before, {} after).\n",

@@ -18,6 +18,27 @@ namespace exposim::cli {
 
 struct EastWestWhatif;  // cli/whatif_east_west.h
 
+/// How many deltas of each kind a diff holds (solver::WhatifDiff's and solver::EastWestDiff's, which share the kinds).
+struct DeltaCounts {
+  std::size_t opened{0};
+  std::size_t closed{0};
+  std::size_t changed{0};
+  std::size_t rerouted{0};
+};
+template <typename Delta>
+DeltaCounts count_deltas(const std::vector<Delta>& deltas) {
+  DeltaCounts c;
+  for (const auto& x : deltas) {
+    switch (x.kind) {
+      case solver::WhatifDelta::Kind::kOpened: ++c.opened; break;
+      case solver::WhatifDelta::Kind::kClosed: ++c.closed; break;
+      case solver::WhatifDelta::Kind::kChanged: ++c.changed; break;
+      case solver::WhatifDelta::Kind::kRerouted: ++c.rerouted; break;
+    }
+  }
+  return c;
+}
+
 /// What a what-if compared: the two models and analyses, their difference, and the resources the change
 /// documents changed (empty for --after).
 struct WhatifResult {
