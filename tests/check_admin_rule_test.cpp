@@ -12,40 +12,15 @@
 
 #include <nlohmann/json.hpp>
 
-#include "check/evaluate.h"
-#include "check/spec_parser.h"
 #include "cli/check_report.h"
-#include "importers/azure/resource_importer.h"
-#include "model/validate.h"
-#include "solver/exposure.h"
+#include "tests/check_support.h"
 
 namespace exposim::testing {
 namespace {
 
 const std::string kCheckAdminEstate = std::string(EXPOSIM_SOURCE_DIR) + "/examples/admin-rules/estate.json";
 
-struct AdminChecked {
-  model::Model m;
-  solver::Analysis a;
-  check::Spec spec;
-  std::vector<check::AssertionResult> results;
-};
-
-/// The admin-rules example analysed, and `assertions` (JSON array text) evaluated against it.
-AdminChecked check_admin(const std::string& assertions) {
-  AdminChecked c;
-  model::Diagnostics diags;
-  importers::azure::import_file(kCheckAdminEstate, c.m, diags);
-  model::validate(c.m, diags);
-  REQUIRE_FALSE(diags.has_errors());
-  c.a = solver::analyze(c.m);
-  auto spec = check::parse_spec(R"({"version": 1, "assertions": )" + assertions + "}", "spec.json", diags);
-  for (const auto& d : diags.items()) INFO(model::to_string(d));
-  REQUIRE(spec);
-  c.spec = std::move(*spec);
-  c.results = check::evaluate(c.spec, c.m, c.a);
-  return c;
-}
+CheckedEstate check_admin(const std::string& assertions) { return check_estate(kCheckAdminEstate, assertions); }
 
 std::string admin_flow(const std::string& name, const std::string& to, int port, const std::string& from,
                        const std::string& expect, const std::string& admin_rule) {

@@ -9,39 +9,15 @@
 #include <string>
 #include <vector>
 
-#include "check/evaluate.h"
-#include "check/spec_parser.h"
 #include "cli/check_report.h"
-#include "importers/azure/resource_importer.h"
-#include "model/validate.h"
-#include "solver/exposure.h"
+#include "tests/check_support.h"
 
 namespace exposim::testing {
 namespace {
 
 const std::string kThreeTierEstate = std::string(EXPOSIM_SOURCE_DIR) + "/examples/three-tier/estate.json";
 
-struct EastWestChecked {
-  model::Model m;
-  solver::Analysis a;
-  check::Spec spec;
-  std::vector<check::AssertionResult> results;
-};
-
-EastWestChecked check_three_tier(const std::string& assertions) {
-  EastWestChecked c;
-  model::Diagnostics diags;
-  importers::azure::import_file(kThreeTierEstate, c.m, diags);
-  model::validate(c.m, diags);
-  REQUIRE_FALSE(diags.has_errors());
-  c.a = solver::analyze(c.m);
-  auto spec = check::parse_spec(R"({"version": 1, "assertions": )" + assertions + "}", "spec.json", diags);
-  for (const auto& d : diags.items()) INFO(model::to_string(d));
-  REQUIRE(spec);
-  c.spec = std::move(*spec);
-  c.results = check::evaluate(c.spec, c.m, c.a);
-  return c;
-}
+CheckedEstate check_three_tier(const std::string& assertions) { return check_estate(kThreeTierEstate, assertions); }
 
 /// The errors parsing `assertions` gives, one line each.
 std::vector<std::string> east_west_spec_errors(const std::string& assertions) {
