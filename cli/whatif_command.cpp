@@ -66,6 +66,7 @@ struct Whatif {
   bool full{false};
   bool fail_on_latent{false};
   std::vector<std::string> from;  // east-west sources (--from), as `exposim reach --from`
+  std::string to;                 // east-west targets (--to), as `exposim reach --to`
   std::string gateway;
   bool east_west{false};  // every subnet as an east-west source
 
@@ -91,6 +92,10 @@ struct Whatif {
     }
     if (o.east_west && !o.from.empty()) {
       err << "exposim: error: --east-west compares every subnet; --from names some sources: give one of them\n";
+      return kExitUsage;
+    }
+    if (!o.to.empty() && o.from.empty() && !o.east_west) {
+      err << "exposim: error: --to chooses the targets of the east-west comparison: give --from or --east-west\n";
       return kExitUsage;
     }
     if (!o.gateway.empty() && o.from.empty()) {
@@ -233,6 +238,7 @@ struct Whatif {
       t0 = Clock::now();
       EastWestQuery q;
       q.from = o.from;
+      q.to = o.to;
       q.gateway = o.gateway;
       q.every_subnet = o.east_west;
       q.jobs = in.jobs;
@@ -328,6 +334,9 @@ Command::Run whatif_command(CLI::App& cmd) {
                  "Also compare what this source reaches east-west (as exposim reach --from: a private IP address, a "
                  "NIC or VM, subnet:NAME, vnet:NAME, an id, an on-premises prefix); repeatable")
       ->allow_extra_args(false);  // one source per --from: what follows is an input file
+  cmd.add_option("--to", o.to,
+                 "Only compare east-west flows to these targets (as exposim reach --to: a NIC, VM or private endpoint, "
+                 "a private IP address, subnet:NAME, vnet:NAME, an id)");
   cmd.add_option("--gateway", o.gateway,
                  "An on-premises --from: the VNet whose GatewaySubnet it arrives through (default: the only one)");
   cmd.add_flag("--east-west", o.east_west,

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <utility>
 
 #include <fmt/format.h>
@@ -35,13 +36,38 @@ void whatif_ew_error(const model::Model& m, const solver::ReachQueryError& e, st
   for (const auto& c : reach_candidates_text(m, e)) err << "exposim: note: candidate: " << terminal_cell(c) << '\n';
 }
 
-/// The flows of one side: reach() from every source (broken flows are left out: a flow that breaks is closed).
+/// Whether a --from or --to error only says that the text names nothing in this model: the source or target is then
+/// absent from this side (no flows there), as a VM the change adds or removes.
+bool whatif_ew_absent(const std::optional<solver::ReachQueryError>& e) {
+  return e && (e->code == solver::ReachErrorCode::kUnknown || e->code == solver::ReachErrorCode::kUnheldAddress);
+}
+
+/// One side's reach options: `options`, restricted to `targets` when given (a --to); a --to that names nothing on
+/// this side admits no target.
+solver::ReachOptions whatif_ew_side_options(const solver::ReachOptions& options,
+                                            const std::optional<solver::ResolvedReachTargets>& targets) {
+  solver::ReachOptions out = options;
+  if (targets) {
+    out.targets = [t = &targets->targets, none = targets->error.has_value()](model::ResourceKind kind, int index) {
+      return !none && t->admits(kind, index);
+    };
+  }
+  return out;
+}
+
+/// The flows of one side: reach() from every source (broken flows are left out: a flow that breaks is closed), only
+/// those to `targets` when given.
 std::vector<ReachFlow> whatif_ew_flows(const model::Model& m, const std::vector<solver::ReachSource>& sources,
-                                       const solver::ReachOptions& options, model::Diagnostics& findings) {
+                                       const solver::ReachOptions& options,
+                                       const std::optional<solver::ResolvedReachTargets>& targets,
+                                       model::Diagnostics& findings) {
   std::vector<ReachFlow> out;
+  const solver::ReachOptions side = whatif_ew_side_options(options, targets);
   for (const auto& s : sources) {
-    solver::Reach r = solver::reach(m, s, options);
-    for (auto& f : r.flows) out.push_back(std::move(f));
+    solver::Reach r = solver::reach(m, s, side);
+    for (auto& f : r.flows) {
+      if (!targets || (!targets->error && targets->targets.contains(f))) out.push_back(std::move(f));
+    }
     findings.append(r.findings);
   }
   return out;
@@ -133,6 +159,28 @@ int run_east_west_whatif(const model::Model& before, const model::Model& after, 
                          EastWestWhatif& out, std::ostream& err) {
   out.from = q.from;
   out.every_subnet = q.every_subnet;
+  out.to = q.to;
+  // --to, resolved on each side: a name only one side has, or an address only one side holds, is absent from the
+  // other (no target there); an error of another kind on either side, or nothing on both, is the command's error.
+  std::optional<solver::ResolvedReachTargets> targets[2];
+  if (!q.to.empty()) {
+    targets[0] = solver::resolve_reach_targets(before, q.to);
+    targets[1] = solver::resolve_reach_targets(after, q.to);
+    const auto& b = targets[0]->error;
+    const auto& a = targets[1]->error;
+    if (b && a && whatif_ew_absent(b) && whatif_ew_absent(a)) {
+      whatif_ew_error(before, *b, "", err);
+      return kExitBadInput;
+    }
+    if (b && !whatif_ew_absent(b)) {
+      whatif_ew_error(before, *b, a ? "" : "before the change", err);
+      return kExitBadInput;
+    }
+    if (a && !whatif_ew_absent(a)) {
+      whatif_ew_error(after, *a, "after the change", err);
+      return kExitBadInput;
+    }
+  }
   solver::ReachOptions options;
   options.jobs = q.jobs;
   options.merge_sources = q.every_subnet;
@@ -158,7 +206,7 @@ int run_east_west_whatif(const model::Model& before, const model::Model& after, 
         solver::ReachSource x;
         x.kind = solver::ReachSource::Kind::kSubnet;
         x.subnet = s;
-        flows[side] = whatif_ew_flows(side == 0 ? before : after, {x}, options,
+        flows[side] = whatif_ew_flows(side == 0 ? before : after, {x}, options, targets[side],
                                       side == 0 ? out.findings_before : out.findings_after);
         ++out.reach_calls;
       }
@@ -184,10 +232,7 @@ int run_east_west_whatif(const model::Model& before, const model::Model& after, 
     const auto a = solver::resolve_reach_source(after, text, q.gateway);
     // A name only one side has, or an address only one side's ip configurations hold: the source is absent from
     // the other (no flows there).
-    const auto absent = [](const solver::ResolvedReachSource& r) {
-      return r.error && (r.error->code == solver::ReachErrorCode::kUnknown ||
-                         r.error->code == solver::ReachErrorCode::kUnheldAddress);
-    };
+    const auto absent = [](const solver::ResolvedReachSource& r) { return whatif_ew_absent(r.error); };
     if (b.error && a.error && absent(b) && absent(a)) {
       whatif_ew_error(before, *b.error, "", err);
       return kExitBadInput;
@@ -209,8 +254,8 @@ int run_east_west_whatif(const model::Model& before, const model::Model& after, 
     }
   }
   options.progress = q.progress;
-  const auto flows_before = whatif_ew_flows(before, sources_before, options, out.findings_before);
-  const auto flows_after = whatif_ew_flows(after, sources_after, options, out.findings_after);
+  const auto flows_before = whatif_ew_flows(before, sources_before, options, targets[0], out.findings_before);
+  const auto flows_after = whatif_ew_flows(after, sources_after, options, targets[1], out.findings_after);
   model::name_source_instances(before, out.findings_before);  // as `exposim reach` names them
   model::name_source_instances(after, out.findings_after);
   out.reach_calls = sources_before.size() + sources_after.size();
@@ -220,7 +265,9 @@ int run_east_west_whatif(const model::Model& before, const model::Model& after, 
 
 void write_east_west_table(std::ostream& out, const model::Model& before, const model::Model& after,
                            const EastWestWhatif& ew) {
-  out << "\neast-west from " << ew.sources << ":\n";
+  out << "\neast-west from " << ew.sources;
+  if (!ew.to.empty()) out << " to " << terminal_cell(ew.to);
+  out << ":\n";
   const auto rows = whatif_ew_rows(before, after, ew);
   if (!rows.empty()) {
     write_text_table(out, {"CHANGE", "SOURCE", "TARGET", "IP", "PROTO", "PORTS", "SOURCES", "RULES"}, rows);
@@ -233,6 +280,7 @@ ordered_json east_west_json(const model::Model& before, const model::Model& afte
   j["from"] = ew.every_subnet ? ordered_json(nullptr) : ordered_json(ew.from);
   j["every_subnet"] = ew.every_subnet;
   j["sources"] = ew.sources;
+  j["to"] = ew.to.empty() ? ordered_json(nullptr) : ordered_json(ew.to);
   const DeltaCounts c = count_deltas(ew.diff.deltas);
   j["summary"] = {{"grew", ew.diff.grew},
                   {"opened", c.opened},
@@ -274,8 +322,9 @@ ordered_json east_west_json(const model::Model& before, const model::Model& afte
 }
 
 std::string east_west_markdown_summary(const EastWestWhatif& ew) {
-  return fmt::format("**East-west: reach {}.** {}, from {}.\n", ew.diff.grew ? "grew" : "did not grow",
-                     whatif_ew_counts_text(ew), md_cell(ew.sources));
+  return fmt::format("**East-west: reach {}.** {}, from {}{}.\n", ew.diff.grew ? "grew" : "did not grow",
+                     whatif_ew_counts_text(ew), md_cell(ew.sources),
+                     ew.to.empty() ? std::string() : " to " + md_cell(ew.to));
 }
 
 void write_east_west_markdown(std::ostream& out, const model::Model& before, const model::Model& after,

@@ -21,6 +21,7 @@ namespace exposim::cli {
 /// What the east-west section is asked for: the --from texts (each as `exposim reach --from`), or every subnet.
 struct EastWestQuery {
   std::vector<std::string> from;
+  std::string to;       // --to: only flows to these targets (as `exposim reach --to`); empty: every target
   std::string gateway;  // --gateway, for an on-premises --from
   bool every_subnet{false};
   int jobs{1};
@@ -31,6 +32,7 @@ struct EastWestQuery {
 struct EastWestWhatif {
   std::vector<std::string> from;  // as given; empty with every_subnet
   bool every_subnet{false};
+  std::string to;       // --to as given; empty: every target
   std::string sources;  // "vm-web-1 (10.1.1.4), subnet vnet-app/snet-db", or "every subnet"
   std::size_t reach_calls{0};
   solver::EastWestDiff diff;
@@ -38,10 +40,11 @@ struct EastWestWhatif {
   model::Diagnostics findings_after;
 };
 
-/// Resolves the query in both models and compares what its sources reach. A --from that names nothing in one model
-/// (a VM the change adds or removes, an address only one side's ip configurations hold) has no flows there; one
-/// that names nothing in either model, or that is an error of another kind in one of them (ambiguous, a prefix
-/// inside a VNet), is printed on `err` with its candidates: the result is then kExitBadInput, else kExitOk.
+/// Resolves the query in both models and compares what its sources reach (only at the --to targets, when given). A
+/// --from or --to that names nothing in one model (a VM the change adds or removes, an address only one side's ip
+/// configurations hold) has no flows there; one that names nothing in either model, or that is an error of another
+/// kind in one of them (ambiguous, a prefix inside a VNet), is printed on `err` with its candidates: the result is
+/// then kExitBadInput, else kExitOk.
 int run_east_west_whatif(const model::Model& before, const model::Model& after, const EastWestQuery& q,
                          EastWestWhatif& out, std::ostream& err);
 

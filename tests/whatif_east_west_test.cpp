@@ -410,3 +410,74 @@ TEST_CASE("whatif --from errors: an unknown source exits 2 and --from with --eas
   const auto gateway = run_exposim({"whatif", ewwi_estate(), "--change", change, "--gateway", "vnet-hub"});
   CHECK(gateway.code == 3);
 }
+
+TEST_CASE("whatif --to: only the flows to those targets are compared", "[cli][whatif][east-west]") {
+  using exposim::testing::run_exposim;
+  const std::string change = ewwi_file("open-db.json", kEwwiOpenDb);
+  // Every subnet to vm-db-1: the six openings of the change are all to vm-db-1 (web on TCP 22, the firewall subnet on
+  // every protocol), so the section is the same as without --to but for its heading.
+  const auto all = run_exposim({"whatif", ewwi_estate(), "--change", change, "--east-west"});
+  const auto db = run_exposim({"whatif", ewwi_estate(), "--change", change, "--east-west", "--to", "vm-db-1"});
+  INFO(db.err);
+  CHECK(db.code == 1);
+  REQUIRE(all.out.find("\neast-west from every subnet:\n") != std::string::npos);
+  std::string expected = all.out;
+  expected.replace(expected.find("\neast-west from every subnet:\n"), 30,
+                   "\neast-west from every subnet to vm-db-1:\n");
+  // The flows counted are only those to vm-db-1 on each side.
+  const auto counts = [](const std::string& out) {
+    const auto at = out.find("east-west: 6 opened, 0 closed, 0 changed, 0 rerouted (");
+    return at == std::string::npos ? std::string() : out.substr(at, out.find(')', at) - at);
+  };
+  CHECK_FALSE(counts(db.out).empty());
+  CHECK(counts(db.out) != counts(all.out));
+  const auto strip_counts = [&](std::string out) {
+    const auto c = counts(out);
+    if (!c.empty()) out.replace(out.find(c), c.size(), "");
+    return out;
+  };
+  CHECK(strip_counts(db.out) == strip_counts(expected));
+  // From vm-web-1 to vm-app-1: the change opens nothing there (the new rule is nsg-db's), so nothing is reported
+  // and the exit is 0; to the db subnet, the one opening on TCP 22.
+  const auto app = run_exposim({"whatif", ewwi_estate(), "--change", change, "--from", "vm-web-1", "--to", "vm-app-1"});
+  CHECK(app.code == 0);
+  CHECK(app.out.find("\neast-west from vm-web-1 (10.1.1.4) to vm-app-1:\n") != std::string::npos);
+  CHECK(app.out.find("east-west: 0 opened, 0 closed, 0 changed, 0 rerouted (1 flow before, 1 after): reach did not "
+                     "grow\n") != std::string::npos);
+  const auto snet =
+      run_exposim({"whatif", ewwi_estate(), "--change", change, "--from", "vm-web-1", "--to", "subnet:snet-db"});
+  CHECK(snet.code == 1);
+  CHECK(snet.out.find("+ opened  vm-web-1  vm-db-1  10.1.3.4  tcp    22     10.1.1.4/32") != std::string::npos);
+  CHECK(snet.out.find("east-west: 1 opened, 0 closed, 0 changed, 0 rerouted (0 flows before, 1 after): reach GREW\n") !=
+        std::string::npos);
+  // JSON names the targets; Markdown too.
+  const auto js = run_exposim(
+      {"whatif", ewwi_estate(), "--change", change, "--from", "vm-web-1", "--to", "vm-db-1", "--format", "json"});
+  CHECK(nlohmann::json::parse(js.out)["east_west"]["to"] == "vm-db-1");
+  const auto md = run_exposim(
+      {"whatif", ewwi_estate(), "--change", change, "--from", "vm-web-1", "--to", "vm-db-1", "--format", "markdown"});
+  CHECK(md.out.find(", from vm-web-1 (10.1.1.4) to vm-db-1.\n") != std::string::npos);
+}
+
+TEST_CASE("whatif --to errors: unknown on both sides exits 2 and without a source 3", "[cli][whatif][east-west]") {
+  using exposim::testing::run_exposim;
+  const std::string change = ewwi_file("open-db.json", kEwwiOpenDb);
+  const auto unknown =
+      run_exposim({"whatif", ewwi_estate(), "--change", change, "--from", "vm-web-1", "--to", "vm-bd-1"});
+  CHECK(unknown.code == 2);
+  CHECK(unknown.out.empty());
+  CHECK(unknown.err.find("exposim: error: --to: unknown target 'vm-bd-1'") != std::string::npos);
+  const auto alone = run_exposim({"whatif", ewwi_estate(), "--change", change, "--to", "vm-db-1"});
+  CHECK(alone.code == 3);
+  CHECK(alone.err.find("--to chooses the targets of the east-west comparison") != std::string::npos);
+  // A target only the after estate has: no flows to it before, so everything reaching it is opened (vm-app-2,
+  // 10.1.2.5: TCP 8080 from vm-web-1 through the firewall's web-to-app).
+  const auto added = run_exposim(
+      {"whatif", ewwi_estate(), "--after", ewwi_second_app_estate(), "--from", "vm-web-1", "--to", "vm-app-2"});
+  INFO(added.err);
+  CHECK(added.code == 1);
+  CHECK(added.out.find("\n+ opened  vm-web-1  vm-app-2  10.1.2.5  tcp    8080   10.1.1.4/32  ") != std::string::npos);
+  CHECK(
+      added.out.find("east-west: 1 opened, 0 closed, 0 changed, 0 rerouted (0 flows before, 1 after): reach GREW\n") !=
+      std::string::npos);
+}
