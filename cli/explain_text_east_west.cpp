@@ -77,6 +77,10 @@ std::string explain_ew_route_text(const model::Model& m, const Reason& r) {
     case EastWestLeg::kPeered:
       return fmt::format("{}: {} is peered with {}{}", head, explain_ew_vnet_name(m, r.vnet),
                          explain_ew_vnet_name(m, r.other_vnet), r.forwarded ? ", which accepts forwarded traffic" : "");
+    case EastWestLeg::kThroughHub:
+      return fmt::format("{}: through virtual hub '{}' to {}", head,
+                         m.virtual_hubs[static_cast<std::size_t>(r.route.hub)].name,
+                         explain_ew_vnet_name(m, r.other_vnet));
     case EastWestLeg::kToFirewall:
       return fmt::format("{}: to firewall '{}'", head, m.firewalls[static_cast<std::size_t>(r.firewall)].name);
     case EastWestLeg::kToAppliance:

@@ -46,7 +46,12 @@ class DeviceIndex {
 
 /// The device at a VirtualAppliance next hop `address` (through `index` when given, else by a scan of the model).
 Device device_at(const model::Model& m, const model::IpAddress& address, const DeviceIndex* index = nullptr);
-/// The device route `r` sends packets through.
+/// Whether route `r` carries the packet through a Virtual WAN hub to another VNet connected to it (or to another hub
+/// of its WAN): a route the hub gives for a connected VNet's space, or routing intent's private prefixes
+/// (docs/model.md, "Virtual WAN"); not the hub's 0.0.0.0/0.
+bool hub_transit(const RouteChoice& r);
+/// The device route `r` sends packets through: a hub transit route's is the hub's firewall (routing intent for private
+/// traffic) or none (the hub's router).
 Device device_of(const model::Model& m, const RouteChoice& r, const DeviceIndex* index = nullptr);
 /// east_west_path(), with devices looked up in `index` (nullptr: by a scan of the model).
 std::vector<Stage> east_west_stages(const model::Model& m, const EastWestEnds& ends, const DeviceIndex* index);
@@ -81,6 +86,9 @@ inline constexpr const char* kUnknownApplianceNote =
     "next hop not in the input: assumed to forward every packet unchanged to the target";
 inline constexpr const char* kDeviceUnreachableNote =
     "the next hop's virtual network is not connected to the source's (peering is not transitive)";
+inline constexpr const char* kHubNotConnectedNote =
+    "the virtual hub does not connect the target's virtual network (not connected to it, nor to another hub of its "
+    "virtual WAN)";
 inline constexpr const char* kNotConnectedNote =
     "the virtual networks are not connected: not peered (peering is not transitive), peered on one side only, not "
     "Connected, or the receiving side does not allow forwarded traffic";

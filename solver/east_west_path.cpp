@@ -137,8 +137,17 @@ Device device_at(const model::Model& m, const model::IpAddress& address, const D
   return d;
 }
 
+bool hub_transit(const RouteChoice& r) {
+  return r.hub >= 0 && r.next_hop == model::NextHopType::kVirtualNetworkGateway && r.prefix.length > 0;
+}
+
 Device device_of(const model::Model& m, const RouteChoice& r, const DeviceIndex* index) {
   Device d;
+  if (hub_transit(r)) {  // the hub's firewall (routing intent for private traffic), else its router: no device
+    if (r.next_hop_ip) return device_at(m, *r.next_hop_ip, index);
+    d.kind = Device::Kind::kNone;
+    return d;
+  }
   switch (r.next_hop) {
     case model::NextHopType::kVnetLocal:
     case model::NextHopType::kVnetPeering: d.kind = Device::Kind::kNone; return d;
@@ -270,7 +279,26 @@ std::vector<Stage> east_west_internal::east_west_stages(const model::Model& m, c
   int leg_vnet = from_vnet;  // where the packet is when the last route delivers it
   bool forwarded = false;
   RouteChoice last = first;
-  if (first.next_hop == model::NextHopType::kVirtualAppliance) {
+  bool through_hub = false;
+  if (hub_transit(first)) {
+    // Virtual WAN: the hub carries the packet to the VNets connected to it or to another hub of its WAN; with routing
+    // intent for private traffic, through the hub's firewall first (docs/model.md, "Virtual WAN").
+    const std::size_t route_at = path.size() - 1;
+    if (first.next_hop_ip) {
+      const Device d = device_at(m, *first.next_hop_ip, index);
+      if (d.kind == Device::Kind::kFirewall) {
+        path.push_back(ew_stage(K::kFirewall, RK::kFirewall, d.index));
+      } else {
+        path.push_back(ew_stage(K::kAppliance, RK::kNetworkInterface, -1, "", kUnknownApplianceNote));
+      }
+    }
+    if (to_vnet < 0 || !model::reaches_through_hub(m, first.hub, to_vnet)) {
+      path.resize(route_at + 1);
+      path.back().note = kHubNotConnectedNote;
+      return path;
+    }
+    through_hub = true;
+  } else if (first.next_hop == model::NextHopType::kVirtualAppliance) {
     const Device d = first.next_hop_ip ? device_at(m, *first.next_hop_ip, index) : Device{};
     int device_subnet = -1;
     if (d.kind == Device::Kind::kFirewall) {
@@ -303,10 +331,11 @@ std::vector<Stage> east_west_internal::east_west_stages(const model::Model& m, c
       leg_vnet = to_vnet;
     }
   }
-  const bool delivers = last.next_hop == model::NextHopType::kVnetLocal
-                            ? leg_vnet == to_vnet
-                            : last.next_hop == model::NextHopType::kVnetPeering && last.peer_vnet == to_vnet &&
-                                  peering_blocks(m, leg_vnet, to_vnet, forwarded).empty();
+  const bool delivers =
+      through_hub || (last.next_hop == model::NextHopType::kVnetLocal
+                          ? leg_vnet == to_vnet
+                          : last.next_hop == model::NextHopType::kVnetPeering && last.peer_vnet == to_vnet &&
+                                peering_blocks(m, leg_vnet, to_vnet, forwarded).empty());
   if (!delivers) {
     Stage& route = path.back();
     route.note = last.next_hop == model::NextHopType::kVnetLocal || last.next_hop == model::NextHopType::kVnetPeering

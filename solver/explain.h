@@ -244,6 +244,7 @@ enum class ReasonCode : std::uint8_t {
 enum class EastWestLeg : std::uint8_t {
   kInVnet,            // within the VNet (VnetLocal)
   kPeered,            // to a peered VNet (VNetPeering, or a private endpoint's /32 route there)
+  kThroughHub,        // through the Virtual WAN hub of `route` to VNet `other_vnet`, connected to it (no firewall)
   kToFirewall,        // to firewall `firewall` (VirtualAppliance at its private address)
   kToAppliance,       // to appliance `entry` (VirtualAppliance at the private address of a NIC with IP forwarding)
   kUnknownDevice,     // VirtualAppliance at an address nothing in the input holds: assumed to forward to the target

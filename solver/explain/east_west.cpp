@@ -253,6 +253,10 @@ TraceHop explain_ew_route_hop(const model::Model& m, const Stage& stage, bool la
   why.forwarded = from_vnet >= 0 && !explain_ew_in_vnet(m, from_vnet, q.source);
   switch (device.kind) {
     case Device::Kind::kNone:
+      if (east_west_internal::hub_transit(r)) {
+        why.leg = EastWestLeg::kThroughHub;
+        break;
+      }
       why.leg = r.next_hop == NextHopType::kVnetLocal ? EastWestLeg::kInVnet : EastWestLeg::kPeered;
       if (r.next_hop == NextHopType::kVnetPeering && r.peer_vnet >= 0) why.other_vnet = r.peer_vnet;
       break;
@@ -279,6 +283,7 @@ TraceHop explain_ew_route_hop(const model::Model& m, const Stage& stage, bool la
       why.leg != EastWestLeg::kGateway && why.leg != EastWestLeg::kNoDevice) {
     why.leg = std::string_view(stage.note) == east_west_internal::kChainedApplianceNote ? EastWestLeg::kChainedAppliance
                                                                                         : EastWestLeg::kNotConnected;
+    if (east_west_internal::hub_transit(r)) why.other_vnet = -1;  // the hub does not connect it: the note says so
   }
   return h;
 }
