@@ -100,8 +100,8 @@ std::string explain_ew_route_text(const model::Model& m, const Reason& r) {
       if (why.empty()) why = *r.note ? r.note : "the virtual networks are not connected";
       return fmt::format("{}, but {}", head, why);
     }
-    case EastWestLeg::kChainedAppliance:
-      return fmt::format("{}: to another appliance at {}; chains of appliances are not followed", head, next);
+    case EastWestLeg::kRoutingLoop:
+      return fmt::format("{}: back to the device at {}, which sent it: a routing loop drops the packet", head, next);
     case EastWestLeg::kNoDevice: return fmt::format("{}, without a next hop address: the packet is lost", head);
     case EastWestLeg::kGateway:
       return fmt::format("{}: towards a virtual network gateway, which east-west flows do not follow", head);

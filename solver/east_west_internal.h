@@ -93,7 +93,9 @@ inline constexpr const char* kNotConnectedNote =
     "the virtual networks are not connected: not peered (peering is not transitive), peered on one side only, not "
     "Connected, or the receiving side does not allow forwarded traffic";
 inline constexpr const char* kChainedApplianceNote =
-    "the next hop sends the packet to another appliance: chains of appliances are not followed";
+    "a second device on the way: an Azure Firewall's rules apply, an appliance is assumed to forward; then the packet "
+    "is assumed to reach the target (the second device's own route is not followed)";
+inline constexpr const char* kRoutingLoopNote = "the next hop sends the packet back to the device: a routing loop";
 inline constexpr const char* kEndpointPoliciesOffNote =
     "private endpoint network policies are disabled on the subnet: its NSG does not apply to the private endpoint";
 inline constexpr const char* kEndpointNoNicNsgNote = "a private endpoint has no NIC NSG";

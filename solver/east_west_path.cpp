@@ -301,8 +301,11 @@ std::vector<Stage> east_west_internal::east_west_stages(const model::Model& m, c
   } else if (first.next_hop == model::NextHopType::kVirtualAppliance) {
     const Device d = first.next_hop_ip ? device_at(m, *first.next_hop_ip, index) : Device{};
     int device_subnet = -1;
+    int device_hub = -1;
     if (d.kind == Device::Kind::kFirewall) {
-      device_subnet = firewall_side(m, m.firewalls[d.index]).subnet;
+      const FirewallSide side = firewall_side(m, m.firewalls[d.index]);
+      device_subnet = side.subnet;
+      device_hub = side.hub;
       path.push_back(ew_stage(K::kFirewall, RK::kFirewall, d.index));
     } else if (d.kind == Device::Kind::kAppliance) {
       device_subnet = d.subnet;
@@ -313,7 +316,17 @@ std::vector<Stage> east_west_internal::east_west_stages(const model::Model& m, c
       path.push_back(ew_stage(K::kAppliance, RK::kNetworkInterface, -1, "", kUnknownApplianceNote));
       device_subnet = -2;
     }
-    if (device_subnet >= -1) {
+    if (device_hub >= 0) {
+      // A secured hub's firewall named by a user route: the hub delivers to the VNets connected to it (or to another
+      // hub of its WAN), as for routing intent.
+      if (to_vnet < 0 || !model::reaches_through_hub(m, device_hub, to_vnet) ||
+          !model::reaches_through_hub(m, device_hub, from_vnet)) {
+        path.pop_back();
+        path.back().note = kHubNotConnectedNote;
+        return path;
+      }
+      through_hub = true;
+    } else if (device_subnet >= -1) {
       // The source's VNet must reach the device's; then the device's subnet routes the packet on, which keeps its
       // source: a peering it crosses must accept forwarded traffic.
       const int device_vnet = ew_vnet_of(m, device_subnet);
@@ -326,6 +339,23 @@ std::vector<Stage> east_west_internal::east_west_stages(const model::Model& m, c
       last = forward_route(m, device_subnet, ends.to, ends.endpoint);
       leg_vnet = device_vnet;
       forwarded = from_vnet != device_vnet || is_gateway_subnet(m, from_subnet);
+      if (last.next_hop == model::NextHopType::kVirtualAppliance && last.next_hop_ip) {
+        // The device's subnet sends the packet to a second device: an Azure Firewall's rules apply, an appliance is
+        // assumed to forward; then the packet is assumed to reach the target (the second device's own route is not
+        // followed), so that a chain never hides a flow. A device that sends the packet back to itself loops.
+        const Device next = device_at(m, *last.next_hop_ip, index);
+        if (!next.same(d)) {
+          if (next.kind == Device::Kind::kFirewall) {
+            path.push_back(ew_stage(K::kFirewall, RK::kFirewall, next.index, "", kChainedApplianceNote));
+          } else {
+            path.push_back(ew_stage(K::kAppliance, RK::kNetworkInterface,
+                                    next.kind == Device::Kind::kAppliance ? next.index : -1, "",
+                                    kChainedApplianceNote));
+          }
+          last.next_hop = model::NextHopType::kVnetLocal;
+          leg_vnet = to_vnet;
+        }
+      }
     } else {
       last.next_hop = model::NextHopType::kVnetLocal;  // assumed delivered
       leg_vnet = to_vnet;
@@ -340,8 +370,9 @@ std::vector<Stage> east_west_internal::east_west_stages(const model::Model& m, c
     Stage& route = path.back();
     route.note = last.next_hop == model::NextHopType::kVnetLocal || last.next_hop == model::NextHopType::kVnetPeering
                      ? kNotConnectedNote
-                 : last.next_hop == model::NextHopType::kVirtualAppliance ? kChainedApplianceNote
-                                                                          : ew_lost_note(last.next_hop);
+                 : last.next_hop == model::NextHopType::kVirtualAppliance && last.next_hop_ip
+                     ? kRoutingLoopNote
+                     : ew_lost_note(last.next_hop);
     return path;
   }
   // The target's VNet's security admin rules, then its NSGs (subnet, NIC), the reply's route and the target.

@@ -242,24 +242,24 @@ enum class ReasonCode : std::uint8_t {
 
 /// Where an east-west route hop leads the packet (ReasonCode::kEastWestRoute, kEastWestReturn).
 enum class EastWestLeg : std::uint8_t {
-  kInVnet,            // within the VNet (VnetLocal)
-  kPeered,            // to a peered VNet (VNetPeering, or a private endpoint's /32 route there)
-  kThroughHub,        // through the Virtual WAN hub of `route` to VNet `other_vnet`, connected to it (no firewall)
-  kToFirewall,        // to firewall `firewall` (VirtualAppliance at its private address)
-  kToAppliance,       // to appliance `entry` (VirtualAppliance at the private address of a NIC with IP forwarding)
-  kUnknownDevice,     // VirtualAppliance at an address nothing in the input holds: assumed to forward to the target
-  kDropped,           // next hop None: dropped
-  kToInternet,        // next hop Internet: a private address is not reached that way
-  kNotConnected,      // the route leads out of VNet `vnet` but it is not connected to `other_vnet` (peering is not
-                      // transitive; peering_blocks() says why; `note`: east_west_path()'s words)
-  kChainedAppliance,  // a firewall's or appliance's subnet sends the packet to another appliance: not followed
-  kNoDevice,          // VirtualAppliance without a next hop address
-  kGateway,           // VirtualNetworkGateway (on-premises, or a Virtual WAN hub): not followed
-  kReturns,           // kEastWestReturn: the reply returns the way the request came
-  kAsymmetric,        // kEastWestReturn: the reply crosses a firewall or appliance the request did not, or the other
-                      // way round: the connection fails
-  kNotForwarded,      // kEastWestReturn: the reply crosses the request's firewall or appliance in VNet `vnet`, which
-                      // cannot forward it into the source's VNet `other_vnet` (peering_blocks(), forwarded)
+  kInVnet,         // within the VNet (VnetLocal)
+  kPeered,         // to a peered VNet (VNetPeering, or a private endpoint's /32 route there)
+  kThroughHub,     // through the Virtual WAN hub of `route` to VNet `other_vnet`, connected to it (no firewall)
+  kToFirewall,     // to firewall `firewall` (VirtualAppliance at its private address)
+  kToAppliance,    // to appliance `entry` (VirtualAppliance at the private address of a NIC with IP forwarding)
+  kUnknownDevice,  // VirtualAppliance at an address nothing in the input holds: assumed to forward to the target
+  kDropped,        // next hop None: dropped
+  kToInternet,     // next hop Internet: a private address is not reached that way
+  kNotConnected,   // the route leads out of VNet `vnet` but it is not connected to `other_vnet` (peering is not
+                   // transitive; peering_blocks() says why; `note`: east_west_path()'s words)
+  kRoutingLoop,    // a firewall's or appliance's subnet sends the packet back to that device: a routing loop
+  kNoDevice,       // VirtualAppliance without a next hop address
+  kGateway,        // VirtualNetworkGateway (on-premises, or a Virtual WAN hub): not followed
+  kReturns,        // kEastWestReturn: the reply returns the way the request came
+  kAsymmetric,     // kEastWestReturn: the reply crosses a firewall or appliance the request did not, or the other
+                   // way round: the connection fails
+  kNotForwarded,   // kEastWestReturn: the reply crosses the request's firewall or appliance in VNet `vnet`, which
+                   // cannot forward it into the source's VNet `other_vnet` (peering_blocks(), forwarded)
 };
 
 /// Which backend a load balancer's rule sends the packet to (Reason::members).

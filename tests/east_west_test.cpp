@@ -794,3 +794,68 @@ TEST_CASE("east-west: replies through the hub firewall need the source spoke to 
   }
   CHECK(failed == "route(return) ");
 }
+
+TEST_CASE("east-west: a chain of two devices applies the second firewall's rules and delivers", "[solver][east-west]") {
+  // Hub 10.0.0.0/16 with an appliance nva (10.0.2.4, IP forwarding) in subnet nva, whose route table rt-nva sends
+  // spoke-b's 10.2.0.0/16 on to the hub firewall fw (10.0.1.4; network rule sql: TCP 1433 from 10.1.0.0/16 to
+  // 10.2.0.0/16). spoke-a's app subnet sends 10.2.0.0/16 to nva; spoke-b's db subnet sends 10.1.0.0/16 to nva (the
+  // reply crosses nva, the request's first device: symmetric). No NSG anywhere. So a reaches b on TCP 1433 only:
+  // through nva (assumed to forward), then fw's rule, then assumed delivered. Before chains were followed, the path
+  // ended at nva's route and a reached nothing in spoke-b.
+  EstateBuilder b;
+  b.vnet("hub", {"10.0.0.0/16"})
+      .vnet("spoke-a", {"10.1.0.0/16"})
+      .vnet("spoke-b", {"10.2.0.0/16"})
+      .subnet("hub", "AzureFirewallSubnet", "10.0.1.0/26")
+      .subnet("hub", "nva", "10.0.2.0/24", "", "rt-nva")
+      .subnet("spoke-a", "app", "10.1.1.0/24", "", "rt-a")
+      .subnet("spoke-b", "db", "10.2.1.0/24", "", "rt-b")
+      .peer("hub", "spoke-a", {true, true, true})
+      .peer("hub", "spoke-b", {true, true, true})
+      .vm("nva", "hub", "nva", "10.0.2.4")
+      .vm("a", "spoke-a", "app", "10.1.1.4")
+      .vm("b", "spoke-b", "db", "10.2.1.4");
+  b.m.nics[0].enable_ip_forwarding = true;
+  b.route_to_appliance("rt-a", "10.2.0.0/16", "10.0.2.4")
+      .route_to_appliance("rt-b", "10.1.0.0/16", "10.0.2.4")
+      .route_to_appliance("rt-nva", "10.2.0.0/16", "10.0.1.4");
+  hub_firewall(b);
+  auto m = b.done();
+  const auto r = solver::reach(m, from_vm(m, "a"));
+  std::vector<std::string> to_b;
+  for (const auto& f : r.flows) {
+    if (f.nic == nic_of(m, "b")) to_b.push_back(flow_line(m, f));
+  }
+  CAPTURE(lines(m, r.flows), lines(m, r.broken));
+  REQUIRE(to_b.size() == 1);
+  CHECK(to_b[0] ==
+        "a-nic -> b-nic tcp 1433 from 10.1.1.4/32 | from:a-nic no-nsg(nic-outbound) no-nsg(subnet-outbound) "
+        "route(forward):route-10.2.0.0/16 appliance:nva-nic route(forward):route-10.2.0.0/16 fw(network):sql "
+        "no-nsg(subnet) no-nsg(nic) route(return):route-10.1.0.0/16 to:b-nic");
+  CHECK(r.broken.empty());
+  // explain follows the same path for one packet: 1433 passes, 22 stops at the firewall's default deny.
+  const auto failed_hops = [&](const model::Model& mm, int port) {
+    solver::FlowQuery q;
+    q.source_name = "a";
+    q.target = "b";
+    q.protocol = model::Protocol::kTcp;
+    q.destination_port = port;
+    const solver::FlowTrace t = solver::explain(mm, q);
+    std::string failed = t.hops.empty() ? "no hops" : "";
+    for (const auto& h : t.hops) {
+      if (!h.passes) failed += std::string(solver::to_string(h.kind)) + "(" + h.scope + ") ";
+    }
+    return failed;
+  };
+  CHECK(failed_hops(m, 1433).empty());
+  CHECK(failed_hops(m, 22) == "firewall(default) ");
+
+  // nva's subnet sending the packet back to nva itself is a routing loop: nothing reaches spoke-b.
+  for (auto& t : b.m.route_tables) {
+    if (t.name == "rt-nva") t.routes[0].next_hop_ip = model::IpAddress::parse("10.0.2.4");
+  }
+  auto looped = b.done();
+  const auto none = solver::reach(looped, from_vm(looped, "a"));
+  CHECK(targets_reached(looped, none).count("b-nic") == 0);
+  CHECK(failed_hops(looped, 1433) == "route(forward) ");
+}

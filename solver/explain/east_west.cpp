@@ -217,6 +217,7 @@ TraceHop explain_ew_outbound_hop(const model::Model& m, const AddressSpace& spac
 /// firewall's SNAT addresses, and replies go to the firewall's own address).
 struct ExplainEwWalk {
   east_west_internal::Device request;
+  east_west_internal::Device last_device;  // the device the last forward route leads to
   bool first_route{true};
   int snat_firewall{-1};
 };
@@ -238,6 +239,7 @@ TraceHop explain_ew_route_hop(const model::Model& m, const Stage& stage, bool la
   take_route(h, r);
   const Device device = east_west_internal::device_of(m, r);
   if (walk.first_route) walk.request = device;
+  walk.last_device = device;
   walk.first_route = false;
   Reason& why = h.why;
   why.code = ReasonCode::kEastWestRoute;
@@ -281,8 +283,8 @@ TraceHop explain_ew_route_hop(const model::Model& m, const Stage& stage, bool la
   // A route that leads somewhere yet ends the path: the VNets are not connected, or a second appliance.
   if (!h.passes && why.leg != EastWestLeg::kDropped && why.leg != EastWestLeg::kToInternet &&
       why.leg != EastWestLeg::kGateway && why.leg != EastWestLeg::kNoDevice) {
-    why.leg = std::string_view(stage.note) == east_west_internal::kChainedApplianceNote ? EastWestLeg::kChainedAppliance
-                                                                                        : EastWestLeg::kNotConnected;
+    why.leg = std::string_view(stage.note) == east_west_internal::kRoutingLoopNote ? EastWestLeg::kRoutingLoop
+                                                                                   : EastWestLeg::kNotConnected;
     if (east_west_internal::hub_transit(r)) why.other_vnet = -1;  // the hub does not connect it: the note says so
   }
   return h;
@@ -602,8 +604,8 @@ bool explain_east_west(const model::Model& m, FlowTrace& t) {
         h.why.entry = EntryPoint{RK::kNetworkInterface, stage.resource};
         h.why.address = to.address;
         h.why.flow = FlowPacket{q.source, q.protocol, q.source_port, q.destination_port};
-        if (walk.request.kind == east_west_internal::Device::Kind::kUnknown) {
-          h.why.destination = IpAddress{walk.request.address};  // the next hop not in the input
+        if (walk.last_device.kind == east_west_internal::Device::Kind::kUnknown) {
+          h.why.destination = IpAddress{walk.last_device.address};  // the next hop not in the input
         }
         t.hops.push_back(h);
         break;
