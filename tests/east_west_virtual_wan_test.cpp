@@ -40,6 +40,32 @@ std::string ewvw_secured_with_rule(const std::filesystem::path& dir) {
   return path.string();
 }
 
+/// ewvw_secured_with_rule()'s estate without routing intent, spoke1's subnet sending 10.2.0.0/16 to the hub firewall's
+/// address 10.100.0.132 by a user route instead (route table rt-spoke1, route to-hub-fw): the classic secured hub.
+std::string ewvw_secured_by_user_route(const std::filesystem::path& dir) {
+  auto doc = nlohmann::ordered_json::parse(exposim::testing::read_file(ewvw_secured_with_rule(dir)));
+  const std::string base =
+      "/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg-vwan/providers/"
+      "Microsoft.Network/";
+  auto& list = doc["value"];
+  nlohmann::ordered_json kept = nlohmann::ordered_json::array();
+  for (auto& r : list) {
+    if (r["type"] == "Microsoft.Network/virtualHubs/routingIntent") continue;
+    if (r["type"] == "Microsoft.Network/virtualNetworks" && r["name"] == "vnet-spoke1") {
+      r["properties"]["subnets"][0]["properties"]["routeTable"] = {{"id", base + "routeTables/rt-spoke1"}};
+    }
+    kept.push_back(r);
+  }
+  kept.push_back(nlohmann::ordered_json::parse(R"({"id": ")" + base + R"(routeTables/rt-spoke1", "name": "rt-spoke1",
+    "type": "Microsoft.Network/routeTables", "location": "westeurope", "properties": {"routes": [{"name": "to-hub-fw",
+    "properties": {"addressPrefix": "10.2.0.0/16", "nextHopType": "VirtualAppliance",
+    "nextHopIpAddress": "10.100.0.132"}}]}})"));
+  doc["value"] = kept;
+  const auto path = dir / "user-route.json";
+  exposim::testing::write_file(path, doc.dump(1));
+  return path.string();
+}
+
 }  // namespace
 
 TEST_CASE("east-west through a Virtual WAN hub's router: spoke to spoke, the target's NSG decides",
@@ -117,4 +143,23 @@ TEST_CASE("east-west through a secured hub: routing intent sends spoke to spoke 
                              "hub 'hub-weu' (routing intent for private traffic) (the longest prefix that "
                              "holds it), but the virtual hub does not connect the target's virtual network "
                              "(not connected to it, nor to another hub of its virtual WAN)\n"));
+}
+
+TEST_CASE("east-west to a secured hub's firewall by a user route: the hub delivers and the reply is judged",
+          "[cli][east-west][virtual-wan]") {
+  // Without routing intent spoke2's reply to spoke1 takes the hub's route for a connected VNet (its router, not the
+  // firewall): the request crossed fw-hub (its network rule admits TCP 443), the reply does not, so the connection
+  // fails: one broken flow, nothing reachable.
+  const auto dir = exposim::testing::scratch_dir("east-west-virtual-wan-udr");
+  const auto r = run_exposim({"reach", ewvw_secured_by_user_route(dir), "--from", "nic-vm1"});
+  std::filesystem::remove_all(dir);
+  INFO(r.err);
+  CHECK(r.code == exposim::cli::kExitOk);
+  CHECK(r.out ==
+        "from nic-vm1 (10.1.1.4)\n\nnothing reachable\n\n"
+        "1 broken flow: it passes every filter but the reply cannot return (not reachable)\n"
+        "  SOURCE   TARGET   IP        PROTO  PORTS  SOURCES      WHY\n"
+        "  nic-vm1  nic-vm2  10.2.1.4  tcp    443    10.1.1.4/32  asymmetric routing: requests from 10.1.1.4 to "
+        "10.2.1.4 cross firewall 'fw-hub', but replies take route 10.1.0.0/16 -> VirtualNetworkGateway learned from "
+        "virtual hub 'hub-weu' (connected virtual network), so the connection fails\n");
 }
