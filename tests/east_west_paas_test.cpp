@@ -30,7 +30,8 @@ const std::string kPaasWeb = kPaasVnet + "/subnets/web";
 /// pip-web 52.1.1.1 when `public_ip`; storage account st (StorageV2: 443 and 445) with defaultAction Deny and a
 /// virtual network rule for web; SQL server sql (1433, 11000-11999) with one firewall rule for 52.1.1.1.
 struct PaasEstate {
-  bool endpoint{false};  // web has a Microsoft.Storage service endpoint
+  bool endpoint{false};           // web has a Microsoft.Storage service endpoint
+  bool endpoints_unknown{false};  // web's serviceEndpoints is a value only known at deployment
   bool public_ip{true};
   std::vector<std::string> st_ip_rules;
   std::string st_access{"Enabled"};
@@ -38,6 +39,7 @@ struct PaasEstate {
   bool vnet_rule{true};
   json nsg_rules = json::array();  // outbound rules of web-nic's NSG (none: no NSG)
   bool udr_to_firewall{false};     // web's route table: 0.0.0.0/0 to the firewall
+  json tag_route;                  // web's route table: this prefix (a service tag) to the firewall
   json fw_application = json::array();
   json fw_network = json::array();
   std::string sql_rule{"52.1.1.1"};  // the address SQL's firewall rule `web` admits
@@ -49,7 +51,9 @@ json paas_estate(const PaasEstate& e) {
   if (e.endpoint) {
     web["properties"]["serviceEndpoints"] = {{{"service", "Microsoft.Storage"}, {"locations", {"westeurope"}}}};
   }
-  if (e.udr_to_firewall) web["properties"]["routeTable"] = {{"id", kPaasRg + "Microsoft.Network/routeTables/rt"}};
+  if (e.endpoints_unknown) web["properties"]["serviceEndpoints"] = "\x01unknown:parameter endpoints";
+  const bool table = e.udr_to_firewall || !e.tag_route.is_null();
+  if (table) web["properties"]["routeTable"] = {{"id", kPaasRg + "Microsoft.Network/routeTables/rt"}};
   json out = json::array();
   out.push_back({{"id", kPaasVnet},
                  {"name", "v"},
@@ -87,18 +91,20 @@ json paas_estate(const PaasEstate& e) {
                    {"properties", {{"securityRules", e.nsg_rules}}}});
   }
   out.push_back(nic);
-  if (e.udr_to_firewall) {
+  if (table) {
+    json routes = json::array();
+    const auto to_fw = [](const std::string& name, const std::string& prefix) {
+      return json{{"name", name},
+                  {"properties",
+                   {{"addressPrefix", prefix}, {"nextHopType", "VirtualAppliance"}, {"nextHopIpAddress", "10.0.0.4"}}}};
+    };
+    if (e.udr_to_firewall) routes.push_back(to_fw("default-to-fw", "0.0.0.0/0"));
+    if (!e.tag_route.is_null()) routes.push_back(to_fw("tag-to-fw", e.tag_route.get<std::string>()));
     out.push_back({{"id", kPaasRg + "Microsoft.Network/routeTables/rt"},
                    {"name", "rt"},
                    {"type", "Microsoft.Network/routeTables"},
                    {"location", "westeurope"},
-                   {"properties",
-                    {{"routes",
-                      {{{"name", "default-to-fw"},
-                        {"properties",
-                         {{"addressPrefix", "0.0.0.0/0"},
-                          {"nextHopType", "VirtualAppliance"},
-                          {"nextHopIpAddress", "10.0.0.4"}}}}}}}}});
+                   {"properties", {{"routes", routes}}}});
   }
   out.push_back({{"id", kPaasRg + "Microsoft.Network/publicIPAddresses/pip-fw"},
                  {"name", "pip-fw"},
@@ -390,4 +396,49 @@ TEST_CASE("attack paths: an internet-exposed VM that reaches a storage account a
   e.pip_sku = "Standard";
   const model::Model closed = paas_model(paas_estate(e));
   CHECK(solver::attack_paths(closed, solver::analyze(closed)).paths.empty());
+}
+
+TEST_CASE("reach PaaS: service endpoints only known at deployment are read both ways", "[solver][east_west_paas]") {
+  // web's serviceEndpoints is unknown: with an endpoint the account admits web by its virtual network rule; without
+  // one it sees 52.1.1.1, which its ipRules hold. Both ways are listed, so that neither reading hides a path. SQL
+  // has no service endpoint of its own to lose: Microsoft.Sql may be in the list too, and through it SQL's firewall
+  // rules for public addresses do not match (no virtual network rules are read for SQL): only the internet way.
+  PaasEstate e;
+  e.endpoints_unknown = true;
+  e.st_ip_rules = {"52.1.1.1"};
+  CHECK(paas_lines(paas_estate(e)) ==
+        std::vector<std::string>{"st 443,445 | from:web-nic no-nsg(nic-outbound) no-nsg(subnet-outbound) "
+                                 "route:service-endpoint paas:virtual-network-rules to:st",
+                                 "st 443,445 | from:web-nic no-nsg(nic-outbound) no-nsg(subnet-outbound) "
+                                 "route:default paas:ip-rules:52.1.1.1 to:st",
+                                 kPaasSqlLine});
+}
+
+TEST_CASE("reach PaaS: a user-defined route to the service's tag wins over its service endpoint",
+          "[solver][east_west_paas]") {
+  // web has the storage service endpoint, and a route `Storage` to the firewall: the route names exactly the
+  // endpoint's prefixes and a user-defined route wins at an equal prefix, so storage goes through the firewall,
+  // whose application rule admits 443 to the blob host, SNAT to 20.1.1.1, which the account's ipRules hold (its
+  // virtual network rule no longer applies). SQL is not in the tag: the system default route, as before.
+  PaasEstate e;
+  e.endpoint = true;
+  e.tag_route = "Storage";
+  e.st_ip_rules = {"20.1.1.1"};
+  e.fw_application = {{{"name", "blob"},
+                       {"sourceAddresses", {"*"}},
+                       {"protocols", {{{"protocolType", "Https"}, {"port", 443}}}},
+                       {"targetFqdns", {"*.blob.core.windows.net"}}}};
+  CHECK(paas_lines(paas_estate(e)) ==
+        std::vector<std::string>{"st 443 | from:web-nic no-nsg(nic-outbound) no-nsg(subnet-outbound) "
+                                 "route:tag-to-fw fw(application):blob paas:ip-rules:20.1.1.1 to:st",
+                                 kPaasSqlLine});
+  SECTION("a route for a public prefix may hold the service's address: followed beside the service endpoint") {
+    e.tag_route = "52.0.0.0/8";
+    CHECK(paas_lines(paas_estate(e)) ==
+          std::vector<std::string>{"st 443,445 | from:web-nic no-nsg(nic-outbound) no-nsg(subnet-outbound) "
+                                   "route:service-endpoint paas:virtual-network-rules to:st",
+                                   "st 443 | from:web-nic no-nsg(nic-outbound) no-nsg(subnet-outbound) "
+                                   "route:tag-to-fw fw(application):blob paas:ip-rules:20.1.1.1 to:st",
+                                   kPaasSqlLine});
+  }
 }
