@@ -40,11 +40,28 @@ struct PaasEstate {
   json nsg_rules = json::array();  // outbound rules of web-nic's NSG (none: no NSG)
   bool udr_to_firewall{false};     // web's route table: 0.0.0.0/0 to the firewall
   json tag_route;                  // web's route table: this prefix (a service tag) to the firewall
+  std::string mi_source;           // a SQL managed instance mi in subnet mi-subnet (10.0.2.0/24) with its public data
+                                   // endpoint on, whose NSG admits 3342 from this address only (none: no instance)
   json fw_application = json::array();
   json fw_network = json::array();
   std::string sql_rule{"52.1.1.1"};  // the address SQL's firewall rule `web` admits
   std::string pip_sku{"Standard"};   // pip-web's SKU (Basic: open to the internet where no NSG applies)
 };
+
+/// An outbound NSG rule: `access` to `destination` on TCP `ports` at `priority`.
+json paas_out_rule(const std::string& name, int priority, const std::string& access, const std::string& destination,
+                   const std::string& ports = "*") {
+  return {{"name", name},
+          {"properties",
+           {{"priority", priority},
+            {"direction", "Outbound"},
+            {"access", access},
+            {"protocol", "Tcp"},
+            {"sourceAddressPrefix", "*"},
+            {"sourcePortRange", "*"},
+            {"destinationAddressPrefix", destination},
+            {"destinationPortRange", ports}}}};
+}
 
 json paas_estate(const PaasEstate& e) {
   json web = {{"id", kPaasWeb}, {"name", "web"}, {"properties", {{"addressPrefix", "10.0.1.0/24"}}}};
@@ -55,17 +72,37 @@ json paas_estate(const PaasEstate& e) {
   const bool table = e.udr_to_firewall || !e.tag_route.is_null();
   if (table) web["properties"]["routeTable"] = {{"id", kPaasRg + "Microsoft.Network/routeTables/rt"}};
   json out = json::array();
+  json subnets = {web,
+                  {{"id", kPaasVnet + "/subnets/AzureFirewallSubnet"},
+                   {"name", "AzureFirewallSubnet"},
+                   {"properties", {{"addressPrefix", "10.0.0.0/26"}}}}};
+  if (!e.mi_source.empty()) {
+    subnets.push_back(
+        {{"id", kPaasVnet + "/subnets/mi-subnet"},
+         {"name", "mi-subnet"},
+         {"properties",
+          {{"addressPrefix", "10.0.2.0/24"},
+           {"networkSecurityGroup", {{"id", kPaasRg + "Microsoft.Network/networkSecurityGroups/nsg-mi"}}}}}});
+    json allow = paas_out_rule("allow-3342", 100, "Allow", "*", "3342");
+    allow["properties"]["direction"] = "Inbound";
+    allow["properties"]["sourceAddressPrefix"] = e.mi_source;
+    out.push_back({{"id", kPaasRg + "Microsoft.Network/networkSecurityGroups/nsg-mi"},
+                   {"name", "nsg-mi"},
+                   {"type", "Microsoft.Network/networkSecurityGroups"},
+                   {"location", "westeurope"},
+                   {"properties", {{"securityRules", {allow}}}}});
+    out.push_back(
+        {{"id", kPaasRg + "Microsoft.Sql/managedInstances/mi"},
+         {"name", "mi"},
+         {"type", "Microsoft.Sql/managedInstances"},
+         {"location", "westeurope"},
+         {"properties", {{"subnetId", kPaasVnet + "/subnets/mi-subnet"}, {"publicDataEndpointEnabled", true}}}});
+  }
   out.push_back({{"id", kPaasVnet},
                  {"name", "v"},
                  {"type", "Microsoft.Network/virtualNetworks"},
                  {"location", "westeurope"},
-                 {"properties",
-                  {{"addressSpace", {{"addressPrefixes", {"10.0.0.0/16"}}}},
-                   {"subnets",
-                    {web,
-                     {{"id", kPaasVnet + "/subnets/AzureFirewallSubnet"},
-                      {"name", "AzureFirewallSubnet"},
-                      {"properties", {{"addressPrefix", "10.0.0.0/26"}}}}}}}}});
+                 {"properties", {{"addressSpace", {{"addressPrefixes", {"10.0.0.0/16"}}}}, {"subnets", subnets}}}});
   json cfg = {{"name", "ipconfig1"},
               {"properties", {{"privateIPAddress", "10.0.1.4"}, {"subnet", {{"id", kPaasWeb}}}}}};
   if (e.public_ip) {
@@ -156,21 +193,6 @@ json paas_estate(const PaasEstate& e) {
                  {"type", "Microsoft.Sql/servers/firewallRules"},
                  {"properties", {{"startIpAddress", e.sql_rule}, {"endIpAddress", e.sql_rule}}}});
   return out;
-}
-
-/// An outbound NSG rule: `access` to `destination` on TCP `ports` at `priority`.
-json paas_out_rule(const std::string& name, int priority, const std::string& access, const std::string& destination,
-                   const std::string& ports = "*") {
-  return {{"name", name},
-          {"properties",
-           {{"priority", priority},
-            {"direction", "Outbound"},
-            {"access", access},
-            {"protocol", "Tcp"},
-            {"sourceAddressPrefix", "*"},
-            {"sourcePortRange", "*"},
-            {"destinationAddressPrefix", destination},
-            {"destinationPortRange", ports}}}};
 }
 
 std::string paas_hop_text(const model::Model& m, const solver::Hop& h) {
@@ -441,4 +463,19 @@ TEST_CASE("reach PaaS: a user-defined route to the service's tag wins over its s
                                    "route:tag-to-fw fw(application):blob paas:ip-rules:20.1.1.1 to:st",
                                    kPaasSqlLine});
   }
+}
+
+TEST_CASE("reach PaaS: a SQL managed instance's public data endpoint is decided by its subnet's NSG on the egress",
+          "[solver][east_west_paas]") {
+  // mi's public data endpoint (3342) meets nsg-mi, which admits 3342 from one address. From web-nic by the internet
+  // route, the instance sees pip-web's 52.1.1.1: admitted by allow-3342 when it names that address, else denied.
+  // (The instance comes first in the input, so first among the targets.)
+  PaasEstate e;
+  e.mi_source = "52.1.1.1";
+  CHECK(paas_lines(paas_estate(e)) ==
+        std::vector<std::string>{"mi 3342 | from:web-nic no-nsg(nic-outbound) no-nsg(subnet-outbound) "
+                                 "route:default nsg(subnet):allow-3342 to:mi",
+                                 kPaasSqlLine});
+  e.mi_source = "52.9.9.9";
+  CHECK(paas_lines(paas_estate(e)) == std::vector<std::string>{kPaasSqlLine});
 }
