@@ -139,6 +139,9 @@ PaasMatch paas_firewall_destination(const model::FirewallRule& r, const model::P
     if (!d.ip_groups.empty()) out = paas_or(out, PaasMatch::kUnknown);
     for (const auto& text : d.unresolved) out = paas_or(out, paas_tag_match(s, text));
   }
+  // An application rule without target FQDNs names its targets in what exposim does not read (target URLs, web
+  // categories): it may name the service.
+  if (r.kind == model::FirewallRuleKind::kApplication && r.destination_fqdns.empty()) out = PaasMatch::kUnknown;
   for (const auto& fqdn : r.destination_fqdns) {
     if (s.host_name.empty()) {
       out = paas_or(out, PaasMatch::kUnknown);
@@ -540,8 +543,10 @@ std::vector<EwShare> EastWest::paas_firewall_rules(int fw, const model::PaasServ
       if (!paas_applies(paas_firewall_destination(rule, s, space_), allows)) continue;
       const bool application = rule.kind == model::FirewallRuleKind::kApplication;
       const model::ProtocolMask protocols = application ? model::bit(model::Protocol::kTcp) : rule.protocols;
-      const PacketSet match(
-          Cube{firewall_addresses(m_, rule.sources), IpSet::all(), protocols, PortSet::all(), rule.destination_ports});
+      bool unresolved = false;  // sources exposim cannot resolve: everything for an allow, nothing for a deny
+      const IpSet sources = firewall_addresses(m_, rule.sources, &unresolved);
+      if (unresolved && !allows) continue;
+      const PacketSet match(Cube{sources, IpSet::all(), protocols, PortSet::all(), rule.destination_ports});
       PacketSet taken = rest.intersect(match);
       if (taken.empty()) continue;
       rest = rest.subtract(taken);
