@@ -317,6 +317,15 @@ TEST_CASE("reach PaaS: a default route to Azure Firewall, with and without the s
           std::vector<std::string>{"st 443,445 | from:web-nic no-nsg(nic-outbound) no-nsg(subnet-outbound) "
                                    "route:service-endpoint paas:virtual-network-rules to:st"});
   }
+  SECTION("an application rule whose targets exposim does not read (URLs, web categories) may name the account") {
+    e.fw_application = {{{"name", "urls"},
+                         {"sourceAddresses", {"*"}},
+                         {"protocols", {{{"protocolType", "Https"}, {"port", 443}}}},
+                         {"targetUrls", {"www.contoso.com/path"}}}};
+    CHECK(paas_lines(paas_estate(e)) ==
+          std::vector<std::string>{"st 443 | from:web-nic no-nsg(nic-outbound) no-nsg(subnet-outbound) "
+                                   "route:default-to-fw fw(application):urls paas:ip-rules:20.1.1.1 to:st"});
+  }
   SECTION("a network rule to the Sql tag admits SQL on 1433 only") {
     e.fw_network = {{{"name", "sql-tag"},
                      {"protocols", {"TCP"}},
