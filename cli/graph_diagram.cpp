@@ -93,10 +93,12 @@ class Builder {
 
   // ---- attack paths ----
 
-  /// The node of a step's target: its NIC's, or its private endpoint's.
+  /// The node of a step's target: its NIC's, its private endpoint's, or its PaaS service's (a public endpoint).
   std::string attack_node(const solver::ReachFlow& f) const {
-    return f.target_kind == ResourceKind::kPrivateEndpoint ? node(ResourceKind::kPrivateEndpoint, f.target)
-                                                           : node(ResourceKind::kNetworkInterface, f.nic);
+    if (f.target_kind == ResourceKind::kPrivateEndpoint || f.target_kind == ResourceKind::kPaasService) {
+      return node(f.target_kind, f.target);
+    }
+    return node(ResourceKind::kNetworkInterface, f.nic);
   }
 
   /// Each step of the attack paths as one (from, to) node pair, in the paths' order (the first time met), with its

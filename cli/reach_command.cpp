@@ -64,6 +64,7 @@ struct ReachCommand {
     const auto t0 = Clock::now();
     solver::ReachOptions options;
     options.jobs = input.jobs;
+    options.paas = true;  // PaaS public endpoints are targets too (docs/model.md)
     if (targets) {
       options.targets = [t = &targets->targets](model::ResourceKind kind, int index) { return t->admits(kind, index); };
     }
@@ -129,7 +130,8 @@ Command::Run reach_command(CLI::App& cmd) {
       ->required();
   auto* to = cmd.add_option("--to", c->to,
                             "Only these targets: a NIC, VM or private endpoint name or id, a private IP address, "
-                            "subnet:NAME, subnet:VNET/NAME, vnet:NAME, or a subnet's or VNet's id");
+                            "subnet:NAME, subnet:VNET/NAME, vnet:NAME, a subnet's or VNet's id, or a PaaS service's "
+                            "name, id or host name (its public endpoint)");
   cmd.add_option("--gateway", c->gateway,
                  "An on-premises --from: the VNet (name or id) whose GatewaySubnet it arrives through; default: "
                  "the only VNet with a GatewaySubnet");

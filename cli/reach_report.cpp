@@ -35,6 +35,10 @@ std::string reach_subnet_name(const model::Model& m, int s) {
 
 /// The target's address reached: the ip configuration's private IP, else the addresses the flow reaches.
 std::string reach_target_ip(const model::Model& m, const ReachFlow& f) {
+  if (f.target_kind == RK::kPaasService) {  // a public endpoint: its host name (its address is Azure's to choose)
+    const auto& host = m.paas_services[static_cast<std::size_t>(f.target)].host_name;
+    return host.empty() ? "-" : host;
+  }
   if (f.nic >= 0) {
     const auto& cfg =
         m.nics[static_cast<std::size_t>(f.nic)].ip_configurations[static_cast<std::size_t>(f.ip_configuration)];
@@ -80,6 +84,7 @@ ordered_json reach_source_json(const model::Model& m, const ReachFlow& f) {
 }
 
 ordered_json reach_target_json(const model::Model& m, const ReachFlow& f) {
+  if (f.target_kind == RK::kPaasService) return target_json(m, f.target_kind, f.target);
   if (f.target_kind == RK::kPrivateEndpoint) {
     ordered_json j = target_json(m, f.target_kind, f.target);
     j["ip"] = reach_target_ip(m, f);  // the endpoint's address the flow reaches
@@ -193,6 +198,7 @@ std::string reach_flow_source(const model::Model& m, const ReachFlow& f) {
 
 std::string reach_flow_target(const model::Model& m, const ReachFlow& f) {
   if (f.target_kind == RK::kPrivateEndpoint) return m.private_endpoints[static_cast<std::size_t>(f.target)].name;
+  if (f.target_kind == RK::kPaasService) return m.paas_services[static_cast<std::size_t>(f.target)].name;
   if (f.vm >= 0) return m.vms[static_cast<std::size_t>(f.vm)].name;
   return f.nic >= 0 ? m.nics[static_cast<std::size_t>(f.nic)].name : "";
 }
@@ -226,9 +232,15 @@ std::string reach_rules_text(const model::Model& m, const ReachFlow& f) {
         break;
       case HopKind::kAppliance: add("appliance: " + describe_hop(m, h)); break;
       case HopKind::kRoute:
-        // A user-defined route on the way decides where the flow goes; system routes are the default.
-        if (h.resource >= 0 && std::string_view(h.scope) != "return") add("route: " + describe_hop(m, h));
+        // A user-defined route on the way decides where the flow goes; system routes are the default. Toward a PaaS
+        // public endpoint the system route is named too: the service endpoint's, or the one to the internet.
+        if (h.resource >= 0 && std::string_view(h.scope) != "return") {
+          add("route: " + describe_hop(m, h));
+        } else if (f.target_kind == RK::kPaasService && std::string_view(h.scope) == "forward") {
+          add(std::string("route: ") + (*h.note ? h.note : "system"));
+        }
         break;
+      case HopKind::kPaas: add("service: " + describe_hop(m, h)); break;
       default: break;
     }
   }
@@ -324,6 +336,9 @@ void write_reach_csv(std::ostream& out, const model::Model& m, const ReachReport
     std::string target_id;
     if (f.target_kind == RK::kPrivateEndpoint) {
       target_id = m.private_endpoints[static_cast<std::size_t>(f.target)].id;
+    } else if (f.target_kind == RK::kPaasService) {
+      target_type = model::to_string(f.target_kind);
+      target_id = m.paas_services[static_cast<std::size_t>(f.target)].id;
     } else {
       target_type = f.vm >= 0 ? "virtual-machine" : "network-interface";
       target_id = f.vm >= 0 ? m.vms[static_cast<std::size_t>(f.vm)].id : m.nics[static_cast<std::size_t>(f.nic)].id;

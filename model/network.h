@@ -59,6 +59,17 @@ struct VirtualNetwork : ResourceBase {
 
 enum class PrivateEndpointPolicy { kDisabled, kEnabled, kNsgOnly, kRouteTableOnly };
 
+/// One service endpoint of a subnet (`serviceEndpoints[]`, azurerm `service_endpoints`): traffic from the subnet to
+/// the service's public endpoint takes the backbone route `VirtualNetworkServiceEndpoint` and arrives with the
+/// subnet's private source address (docs/model.md, "PaaS public endpoints from inside the estate").
+struct ServiceEndpoint {
+  std::string service;                 // as written: "Microsoft.Storage", "Microsoft.Sql", ...; "" when `unknown`
+  std::vector<std::string> locations;  // `locations` as written ("westeurope", "*"); empty when absent
+  bool unknown{false};                 // the service is only known at deployment: it may be any service
+  bool locations_unknown{false};       // the locations are only known at deployment: they may cover any region
+  SourceLocation where;
+};
+
 struct Subnet : ResourceBase {
   Ref vnet;  // derived from the id (…/virtualNetworks/v/subnets/s)
   std::vector<IpPrefix> prefixes;
@@ -72,6 +83,10 @@ struct Subnet : ResourceBase {
   /// security admin rules (docs/model.md, "Security admin rules").
   std::vector<std::string> delegations;
   bool delegation_unknown{false};
+  /// `serviceEndpoints[]`, in input order. `service_endpoints_unknown`: the list itself is only known at deployment
+  /// (it may hold an endpoint for any service, in any region).
+  std::vector<ServiceEndpoint> service_endpoints;
+  bool service_endpoints_unknown{false};
 };
 
 }  // namespace exposim::model

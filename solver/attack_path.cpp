@@ -59,6 +59,7 @@ std::map<AttackTargetKey, AttackStep> attack_steps_by_target(const Reach& r) {
 
 AttackRank attack_rank(const model::Model& m, RK kind, int index, int ip_configuration,
                        const AttackPathOptions& options) {
+  if (kind == RK::kPaasService) return attack_service_rank(m.paas_services[static_cast<std::size_t>(index)].kind);
   if (kind == RK::kPrivateEndpoint) {
     AttackRank best = AttackRank::kPrivateEndpoint;
     for (const auto& c : m.private_endpoints[static_cast<std::size_t>(index)].connections) {
@@ -100,6 +101,7 @@ AttackPaths attack_paths(const model::Model& m, const Analysis& a, const AttackP
   // First steps: reach() from every entry, to every target.
   ReachOptions full;
   full.jobs = options.jobs;
+  full.paas = true;  // PaaS public endpoints reached from the entry (Defender's "can reach a storage account")
   std::map<model::IpConfigIndex, std::map<AttackTargetKey, AttackStep>> first;
   for (const auto& [entry, exposures] : entries) {
     first.emplace(entry, attack_steps_by_target(run(entry, full)));
@@ -118,10 +120,10 @@ AttackPaths attack_paths(const model::Model& m, const Analysis& a, const AttackP
       }
     }
   }
-  const bool second_steps = any_critical || !m.private_endpoints.empty();
+  const bool second_steps = any_critical || !m.private_endpoints.empty() || !m.paas_services.empty();
   ReachOptions valuable = full;
   valuable.targets = [&](RK kind, int index) {
-    if (kind == RK::kPrivateEndpoint) return true;
+    if (kind == RK::kPrivateEndpoint || kind == RK::kPaasService) return true;
     const auto& nic = m.nics[static_cast<std::size_t>(index)];
     for (std::size_t c = 0; c < nic.ip_configurations.size(); ++c) {
       if (attack_is_critical(options, index, static_cast<int>(c))) return true;

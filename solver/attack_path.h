@@ -19,11 +19,12 @@ namespace exposim::solver {
 
 /// What an attack path reaches, most valuable first (the order of AttackPath's ranking).
 enum class AttackRank : std::uint8_t {
-  kKeyVault,         // a private endpoint of a Key Vault
-  kDatabase,         // a private endpoint of a SQL server, SQL managed instance or Cosmos DB account
-  kStorage,          // a private endpoint of a storage account
+  kKeyVault,         // a Key Vault: a private endpoint of it, or its public endpoint (ReachOptions::paas)
+  kDatabase,         // a SQL server, SQL managed instance or Cosmos DB account, likewise
+  kStorage,          // a storage account, likewise
   kCritical,         // an ip configuration the caller's predicate selects (AttackPathOptions::critical)
-  kPrivateEndpoint,  // any other private endpoint (an App Service's, a service not in the input)
+  kPrivateEndpoint,  // any other private endpoint (an App Service's, a service not in the input), an App Service's
+                     // public endpoint
   kVm,               // any other ip configuration (a VM's, or a NIC's without a VM)
 };
 /// "key-vault", "database", "storage", "critical", "private-endpoint", "vm".
@@ -67,14 +68,16 @@ struct AttackPaths {
 };
 
 /// The attack paths of a validated model and its analysis `a` (analyze()'s exposures; broken flows are not entries).
-/// A first step goes to every ip configuration and private endpoint the entry reaches; a second step (entry -> A ->
-/// B, A an ip configuration of the first steps) only to a private endpoint or a critical ip configuration B that the
-/// entry does not reach in one step, and that is not the entry itself. reach() runs once per ip configuration (the
-/// exposed ones, then each intermediate once, its targets restricted to private endpoints and critical NICs).
+/// A first step goes to every ip configuration, private endpoint and PaaS public endpoint the entry reaches; a second
+/// step (entry -> A -> B, A an ip configuration of the first steps) only to a private endpoint, a PaaS public endpoint
+/// or a critical ip configuration B that the entry does not reach in one step, and that is not the entry itself.
+/// reach() runs once per ip configuration (the exposed ones, then each intermediate once, its targets restricted to
+/// private endpoints, PaaS public endpoints and critical NICs).
 AttackPaths attack_paths(const model::Model& m, const Analysis& a, const AttackPathOptions& options = {});
 
 /// The rank of reaching target `kind`/`index` (kNetworkInterface: the NIC, with ip configuration `ip_configuration`;
-/// kPrivateEndpoint: the endpoint, the best rank of the services it connects to).
+/// kPrivateEndpoint: the endpoint, the best rank of the services it connects to; kPaasService: the service's public
+/// endpoint, its kind's rank).
 AttackRank attack_rank(const model::Model& m, model::ResourceKind kind, int index, int ip_configuration,
                        const AttackPathOptions& options);
 

@@ -109,6 +109,7 @@ void EastWest::run(const ReachSource& from) {
   targets();
   plan();
   evaluate();
+  if (options_.paas) paas();
   assemble();
 }
 

@@ -50,8 +50,10 @@ struct ReachFlow {
   model::IpConfigIndex source;
   int source_vm{-1};
   int source_subnet{-1};
-  /// The target: an ip configuration (target_kind kNetworkInterface; target == nic) or a private endpoint
-  /// (kPrivateEndpoint, target: its index).
+  /// The target: an ip configuration (target_kind kNetworkInterface; target == nic), a private endpoint
+  /// (kPrivateEndpoint, target: its index) or, with ReachOptions::paas, a PaaS service's public endpoint
+  /// (kPaasService, target: its index; TCP only, `ports` within its tcp_ports, `destinations` empty: its public
+  /// address is only known at deployment).
   model::ResourceKind target_kind{model::ResourceKind::kNetworkInterface};
   int target{-1};
   int nic{-1};
@@ -77,6 +79,14 @@ struct ReachFlow {
   /// rules); kSource, kAppliance and kTarget have none. A route hop is as analyze's: resource
   /// the route table and rule the route (-1: a system route, whose name is the note: "virtual-network", "peering",
   /// "private-endpoint", ...).
+  /// A PaaS public endpoint's path (kPaasService): kSource, the outbound admin rules and NSGs as above (their rules
+  /// read with the service's public address as destination), the source subnet's route toward the service (kRoute
+  /// "forward": the system route "service-endpoint", a user-defined route, or the route to the internet), a
+  /// firewall (kFirewall "network"/"application") or appliance when that route leads to one, the service's own
+  /// firewall (kPaas, scope the deciding setting as analyze's: "default-action", "ip-rules", "firewall-rules",
+  /// "access-restrictions", "public-network-access", or "virtual-network-rules" for a service endpoint admitted by a
+  /// virtual network rule; a SQL managed instance: its subnet's NSG hop, scope "subnet") and kTarget. No "return"
+  /// route: the reply of a connection the service accepted comes back by the way it came (docs/model.md).
   std::vector<Hop> path;
   /// Set for flows that pass every filter but cannot work (the reply does not return the way the request came).
   std::shared_ptr<const Broken> broken;
@@ -113,6 +123,11 @@ struct ReachOptions {
   /// target's flows are returned, each with ReachFlow::targets counting the targets it stands for: the same ports
   /// from the same sources as the left-out targets' flows. Private endpoints are never merged.
   std::function<int(int nic, int ip_configuration)> target_group;
+  /// Also the public endpoints of the PaaS services (ReachFlow target_kind kPaasService; `targets` is then asked
+  /// with kPaasService and the service's index): docs/model.md, "PaaS public endpoints from inside the estate".
+  /// Off by default, so that summaries (segmentation(), with merge_sources, which never lists them) keep their
+  /// output; `exposim reach` and attack paths turn it on.
+  bool paas{false};
 };
 
 namespace east_west_internal {

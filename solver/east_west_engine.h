@@ -216,6 +216,11 @@ class EastWest {
   static bool hop_less(const Hop& a, const Hop& b);
   static bool flow_less(const ReachFlow& a, const ReachFlow& b);
   void assemble();
+  /// The flows to PaaS public endpoints (ReachOptions::paas; solver/east_west_paas.cpp) into paas_flows_.
+  void paas();
+  std::vector<EwShare> paas_outbound(const EwClass& cls, const model::PaasService& s, const PacketSet& packets) const;
+  std::vector<EwShare> paas_firewall_rules(int fw, const model::PaasService& s,
+                                           const std::vector<EwShare>& shares) const;
 
   const model::Model& m_;
   const ReachOptions& options_;
@@ -239,6 +244,7 @@ class EastWest {
   std::map<std::tuple<int, std::size_t, bool>, std::size_t> return_of_;
   std::vector<EwJob> jobs_;
   std::vector<std::vector<EwSplitPart>> splits_;
+  std::vector<ReachFlow> paas_flows_;
 };
 
 }  // namespace exposim::solver::east_west_internal

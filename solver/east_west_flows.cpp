@@ -322,6 +322,8 @@ void EastWest::assemble() {
     f = {};
   }
   for (auto& f : broken) std::move(f.begin(), f.end(), std::back_inserter(out_.broken));
+  std::move(paas_flows_.begin(), paas_flows_.end(), std::back_inserter(out_.flows));
+  paas_flows_.clear();
   ew_sort_flows(out_.flows, flow_less);
   ew_sort_flows(out_.broken, flow_less);
   std::set<int> nsgs;

@@ -71,6 +71,11 @@ bool reply_not_forwarded(const model::Model& m, const Device& request, int sourc
 /// when the subnet's privateEndpointNetworkPolicies enable route tables (`Enabled`, `RouteTableEnabled`); true for
 /// -1 (an ip configuration).
 bool endpoint_user_routes(const model::Model& m, int endpoint);
+/// Whether subnet `subnet` is one Azure does not apply security admin rules to: the subnets of Azure Firewall, Azure
+/// Bastion, Route Server and the virtual network gateways
+/// (https://learn.microsoft.com/azure/virtual-network-manager/concept-security-admins, non-application at subnet
+/// level). Only a source with no ip configuration (the subnet's prefix) can be in one.
+bool admin_exempt_subnet(const model::Model& m, int subnet);
 /// Whether subnet `subnet` is a virtual network gateway's subnet (named GatewaySubnet, any case).
 bool is_gateway_subnet(const model::Model& m, int subnet);
 /// The target's NSG stages (the subnet's, then the NIC's; a private endpoint's subnet NSG only when its network
@@ -99,6 +104,15 @@ inline constexpr const char* kRoutingLoopNote = "the next hop sends the packet b
 inline constexpr const char* kEndpointPoliciesOffNote =
     "private endpoint network policies are disabled on the subnet: its NSG does not apply to the private endpoint";
 inline constexpr const char* kEndpointNoNicNsgNote = "a private endpoint has no NIC NSG";
+/// The system route a subnet's service endpoint adds for the service's public prefixes (the route hop's note, as a
+/// system route's name is).
+inline constexpr const char* kPaasServiceEndpointRoute = "service-endpoint";
+inline constexpr const char* kPaasPerimeterNote =
+    "secured by a network security perimeter, whose rules are not modelled: assumed to admit the source";
+inline constexpr const char* kPaasUnknownVnetRuleNote =
+    "a virtual network rule only known at deployment: assumed to admit the source subnet";
+inline constexpr const char* kPaasUnresolvedThroughEndpointNote =
+    "an address rule the solver cannot resolve: taken as admitting every source, the subnet's too";
 inline constexpr const char* kApplicationSnatNote =
     "application rule: the firewall translates the source to its own address (SNAT); the target's NSGs see the "
     "firewall subnet";

@@ -46,11 +46,9 @@ const char* ew_lost_note(model::NextHopType hop) {
   }
 }
 
-/// Whether subnet `subnet` is one Azure does not apply security admin rules to: the subnets of Azure Firewall,
-/// Azure Bastion, Route Server and the virtual network gateways
-/// (https://learn.microsoft.com/azure/virtual-network-manager/concept-security-admins, non-application at subnet
-/// level). Only a source with no ip configuration (the subnet's prefix) can be in one.
-bool ew_admin_exempt(const model::Model& m, int subnet) {
+}  // namespace
+
+bool admin_exempt_subnet(const model::Model& m, int subnet) {
   if (subnet < 0) return false;
   const std::string_view name = m.subnets[subnet].name;
   for (const std::string_view reserved : {"GatewaySubnet", "AzureFirewallSubnet", "AzureFirewallManagementSubnet",
@@ -59,8 +57,6 @@ bool ew_admin_exempt(const model::Model& m, int subnet) {
   }
   return false;
 }
-
-}  // namespace
 
 bool is_gateway_subnet(const model::Model& m, int subnet) {
   if (subnet < 0) return false;
@@ -258,7 +254,7 @@ std::vector<Stage> east_west_internal::east_west_stages(const model::Model& m, c
     path.back().note = kGatewaySourceNote;
   } else {
     // The source VNet's outbound security admin rules, before its outbound NSGs (not on the subnets Azure exempts).
-    if (const int vnet = admin_rules_outbound_vnet(m, from_subnet); vnet >= 0 && !ew_admin_exempt(m, from_subnet)) {
+    if (const int vnet = admin_rules_outbound_vnet(m, from_subnet); vnet >= 0 && !admin_exempt_subnet(m, from_subnet)) {
       path.push_back(ew_stage(K::kAdminRule, RK::kVirtualNetwork, vnet, "outbound"));
     }
     const NsgSlot nic_slot = from_nic ? nsg_slot(m.nics[ends.from.nic].nsg) : NsgSlot{};

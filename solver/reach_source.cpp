@@ -436,6 +436,7 @@ ResolvedReachSource resolve_reach_source(const model::Model& m, std::string_view
 }
 
 bool ReachTargets::admits(model::ResourceKind kind, int index) const {
+  if (kind == RK::kPaasService) return std::binary_search(paas_services.begin(), paas_services.end(), index);
   if (kind == RK::kPrivateEndpoint)
     return std::binary_search(private_endpoints.begin(), private_endpoints.end(), index);
   if (kind != RK::kNetworkInterface) return false;
@@ -444,13 +445,33 @@ bool ReachTargets::admits(model::ResourceKind kind, int index) const {
 }
 
 bool ReachTargets::contains(const ReachFlow& f) const {
-  if (f.target_kind == RK::kPrivateEndpoint) return admits(f.target_kind, f.target);
+  if (f.target_kind == RK::kPrivateEndpoint || f.target_kind == RK::kPaasService) {
+    return admits(f.target_kind, f.target);
+  }
   return std::binary_search(ip_configurations.begin(), ip_configurations.end(),
                             IpConfigIndex{f.nic, f.ip_configuration});
 }
 
 ResolvedReachTargets resolve_reach_targets(const model::Model& m, std::string_view text) {
   ResolvedReachTargets out;
+  // A PaaS service's public endpoint, by name, id or host name; with a resource of the same name, both.
+  const std::string_view trimmed = text;
+  for (std::size_t i = 0; i < m.paas_services.size(); ++i) {
+    const auto& s = m.paas_services[i];
+    if (!trimmed.empty() && (model::ascii::iequals(s.name, trimmed) || model::ascii::iequals(s.id, trimmed) ||
+                             model::ascii::iequals(s.host_name, trimmed))) {
+      out.targets.paas_services.push_back(static_cast<int>(i));
+    }
+  }
+  if (!out.targets.paas_services.empty()) {
+    ReachQueryError ignored;
+    if (const auto c = reach_resolve_named(m, ReachOption::kTo, text, true, ignored)) {
+      const ReachSourceMembers members = reach_members_of(m, *c);
+      out.targets.ip_configurations.assign(members.ip_configurations.begin(), members.ip_configurations.end());
+      out.targets.private_endpoints.assign(members.private_endpoints.begin(), members.private_endpoints.end());
+    }
+    return out;
+  }
   std::optional<ReachCandidate> chosen;
   if (const auto address = IpAddress::parse(text)) {
     const std::vector<ReachCandidate> holders = reach_holders_of(m, *address, true);

@@ -78,8 +78,9 @@ ResolvedReachSource resolve_reach_source(const model::Model& m, std::string_view
 struct ReachTargets {
   std::vector<model::IpConfigIndex> ip_configurations;  // sorted, unique
   std::vector<int> private_endpoints;                   // sorted, unique
+  std::vector<int> paas_services;                       // public endpoints (ReachOptions::paas); sorted, unique
   /// Whether reach() should evaluate target `index` of `kind` (ReachOptions::targets: kNetworkInterface with a
-  /// NIC's index, kPrivateEndpoint).
+  /// NIC's index, kPrivateEndpoint, kPaasService).
   bool admits(model::ResourceKind kind, int index) const;
   /// Whether a flow of reach() ends at one of the targets (its ip configuration, or its private endpoint).
   bool contains(const ReachFlow& f) const;
@@ -93,7 +94,8 @@ struct ResolvedReachTargets {
 /// Resolves the text of --to: the name or id of a NIC, VM or private endpoint, an ip configuration's id (every ip
 /// configuration of the NIC, of the VM's NICs; a private endpoint), a private IP address (the ip configuration or
 /// private endpoint holding it), `subnet:NAME`/`subnet:VNET/NAME` or a subnet's id (every ip configuration and
-/// private endpoint in it), `vnet:NAME` or a VNet's id (those of its subnets).
+/// private endpoint in it), `vnet:NAME` or a VNet's id (those of its subnets); and the name, id or host name of a PaaS
+/// service (its public endpoint; with a NIC, VM or private endpoint of the same name, both).
 ResolvedReachTargets resolve_reach_targets(const model::Model& m, std::string_view text);
 
 }  // namespace exposim::solver

@@ -221,5 +221,46 @@ TEST_CASE("reach from an on-premises prefix through the only GatewaySubnet", "[c
             "5 flows to 1 target\n");
 }
 
+// tests/data/reach/paas.json: web-nic (10.0.1.4) in subnet web, which has a Microsoft.Storage service endpoint;
+// storage account st (StorageV2: 443 and 445) denies by default and admits web by a virtual network rule; Key Vault
+// kv has public network access disabled. The account's public endpoint is a target, named by its host name, with
+// the service endpoint's route and the account's deciding setting; the vault is never reached.
+TEST_CASE("reach lists PaaS public endpoints with their route and the service's deciding setting", "[cli][reach]") {
+  std::string path = EXPOSIM_SOURCE_DIR;
+  path.append("/tests/data/reach/paas.json");
+  const std::string rules =
+      "nic-outbound: no NSG > subnet-outbound: no NSG > route: service-endpoint > service: st/virtual-network-rules";
+  const auto r = run_exposim({"reach", path, "--from", "web-nic", "--quiet"});
+  REQUIRE(r.code == cli::kExitOk);
+  CHECK(r.out ==
+        "from web-nic (10.0.1.4)\n"
+        "\n"
+        "  SOURCE   TARGET  IP                        PROTO  PORTS    SOURCES      RULES\n"
+        "  web-nic  st      st.blob.core.windows.net  tcp    443,445  10.0.1.4/32  " +
+            rules +
+            "\n"
+            "1 flow to 1 target\n");
+  // --to by the host name, the name or the id keeps that flow; the vault's name keeps nothing.
+  for (const char* to : {"st.blob.core.windows.net", "ST",
+                         "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/st"}) {
+    const auto csv = run_exposim({"reach", path, "--from", "web-nic", "--to", to, "-f", "csv", "--quiet"});
+    REQUIRE(csv.code == cli::kExitOk);
+    CHECK(csv.out.find(",st,paas-service,/subscriptions/s/resourceGroups/rg/providers/Microsoft.Storage/"
+                       "storageAccounts/st,st.blob.core.windows.net,tcp,\"443,445\",10.0.1.4/32,false,,") !=
+          std::string::npos);
+  }
+  const auto kv = run_exposim({"reach", path, "--from", "web-nic", "--to", "kv", "--quiet"});
+  REQUIRE(kv.code == cli::kExitOk);
+  CHECK(kv.out == "from web-nic (10.0.1.4) to kv\n\nnothing reachable\n");
+  const auto j = nlohmann::json::parse(run_exposim({"reach", path, "--from", "web-nic", "-f", "json"}).out);
+  const auto& flow = j["flows"][0];
+  CHECK(flow["target"]["type"] == "paas-service");
+  CHECK(flow["target"]["host"] == "st.blob.core.windows.net");
+  CHECK(flow["destinations"] == nlohmann::json::array());
+  CHECK(flow["path"][3]["note"] == "service-endpoint");
+  CHECK(flow["path"][4]["hop"] == "paas");
+  CHECK(flow["path"][4]["scope"] == "virtual-network-rules");
+}
+
 }  // namespace
 }  // namespace exposim

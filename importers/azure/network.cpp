@@ -48,6 +48,44 @@ std::optional<model::NextHopType> parse_next_hop(std::string_view t) {
   return std::nullopt;
 }
 
+/// `serviceEndpoints[]` (`service`, `locations`) of a subnet's properties (docs/model.md, "PaaS public endpoints from
+/// inside the estate"). Whatever is only known at deployment is kept as unknown, which the solver reads as both
+/// with and without the endpoint (never hiding a path).
+void read_service_endpoints(ReaderContext& ctx, JsonObject props, model::Subnet& s) {
+  if (ctx.unknown_list(props, keys::kServiceEndpoints)) {
+    s.service_endpoints_unknown = true;
+    return;
+  }
+  ctx.for_each_object(
+      props, keys::kServiceEndpoints, "service endpoint",
+      [&](JsonObject e, std::size_t) {
+        model::ServiceEndpoint se;
+        se.where = ctx.here();
+        const auto service = ctx.get_string(e, keys::kService);
+        if (service.unknown) {
+          se.unknown = true;
+        } else if (service) {
+          se.service = std::string(trim(*service));
+        } else {
+          return;  // no service: nothing Azure would create (a missing field is Azure's error at deployment)
+        }
+        if (ctx.unknown_list(e, keys::kLocations)) {
+          se.locations_unknown = true;
+        } else {
+          ctx.for_each_text(e, "", keys::kLocations, [&](std::string_view text) {
+            if (is_unknown_value(text)) {
+              ctx.note_unknown(text);
+              se.locations_unknown = true;
+            } else {
+              se.locations.emplace_back(trim(text));
+            }
+          });
+        }
+        s.service_endpoints.push_back(std::move(se));
+      },
+      ReaderContext::NullElements::kSkip);
+}
+
 std::optional<model::Subnet> read_subnet(ReaderContext& ctx, JsonObject o, ChildIds ids,
                                          std::string_view vnet_key_hint) {
   model::Subnet s;
@@ -93,6 +131,7 @@ std::optional<model::Subnet> read_subnet(ReaderContext& ctx, JsonObject o, Child
       s.delegations.emplace_back(trim(*name));
     }
   });
+  read_service_endpoints(ctx, props, s);
   return s;
 }
 

@@ -41,6 +41,27 @@ void copy_subnet_delegations(Context& ctx, const Block& b, Synthesized& s, const
   }
 }
 
+/// `service_endpoints` (a list of service names) of a subnet block into `serviceEndpoints[].service` at `base` (docs/
+/// model.md, "PaaS public endpoints from inside the estate"). Unknown: the list is unknown, which the Azure reader
+/// reads as possibly holding any service.
+void copy_subnet_service_endpoints(Context& ctx, const Block& b, Synthesized& s, const std::string& base) {
+  switch (ctx.state(b, "service_endpoints")) {
+    case State::kAbsent: return;
+    case State::kUnknown:
+      s.set(base + "/serviceEndpoints", Context::unknown_text(b, "service_endpoints"),
+            b.attr_pointer("service_endpoints"));
+      return;
+    case State::kKnown: break;
+  }
+  const auto services = ctx.strings(b, "service_endpoints");
+  if (!services) return;
+  s.set(base + "/serviceEndpoints", json::array(), b.attr_pointer("service_endpoints"));
+  for (std::size_t k = 0; k < services->size(); ++k) {
+    s.set(fmt::format("{}/serviceEndpoints/{}/service", base, k), (*services)[k],
+          b.attr_pointer("service_endpoints") + "/" + std::to_string(k));
+  }
+}
+
 /// One route's attributes (the same names inline and in azurerm_route) into `properties` at `base`.
 void copy_route(Context& ctx, const Block& b, Synthesized& s, const std::string& base) {
   ctx.copy_string(b, "address_prefix", s, base + "/addressPrefix");
@@ -82,6 +103,7 @@ void translate_vnet(Context& ctx, const Instance& i, std::vector<Synthesized>& o
     s->doc[json::json_pointer(base + "/properties")] = json::object();
     copy_subnet_prefixes(ctx, sb, *s, base + "/properties");
     copy_subnet_delegations(ctx, sb, *s, base + "/properties");
+    copy_subnet_service_endpoints(ctx, sb, *s, base + "/properties");
     ctx.copy_ref(sb, "security_group", *s, base + "/properties/networkSecurityGroup");
     ctx.copy_ref(sb, "route_table_id", *s, base + "/properties/routeTable");  // azurerm 4.x
   }
@@ -92,6 +114,7 @@ void translate_subnet(Context& ctx, const Instance& i, std::vector<Synthesized>&
   if (s == nullptr) return;
   copy_subnet_prefixes(ctx, Context::top(i), *s, "/properties");
   copy_subnet_delegations(ctx, Context::top(i), *s, "/properties");
+  copy_subnet_service_endpoints(ctx, Context::top(i), *s, "/properties");
 }
 
 void translate_subnet_nsg_association(Context& ctx, const Instance& i, std::vector<Synthesized>& out) {
