@@ -740,13 +740,15 @@ bool cross_check(const model::Model& m, std::mt19937_64& rng, int probes) {
     CHECK(hit->public_ip == t.public_ip);
   }
   // Every estate with a public-IP exposure must see some allowed probes (hub-and-spoke has none: its one
-  // public IP is behind a route to the firewall).
+  // public IP is behind a route to the firewall). That floor over the full probes only: the sanitized build's fifth
+  // may miss an estate's few open ports (tests/test_scale.h); there an allowed probe still needs such an exposure.
   const bool any_public =
       std::any_of(analysis.exposures.begin(), analysis.exposures.end(), [](const solver::Exposure& e) {
         // An instance public IP: not a Bastion's or gateway's own (no NIC).
         return e.via == solver::Via::kPublicIp && e.nic >= 0;
       });
-  CHECK((allowed > 0) == any_public);
+  CHECK((allowed == 0 || any_public));
+  if (test::kRoundDivisor == 1) CHECK((allowed > 0) == any_public);
   return true;
 }
 
@@ -850,9 +852,11 @@ bool cross_check_lb(const model::Model& m, std::mt19937_64& rng, int probes) {
     }
     CHECK(got == want);
   }
-  CHECK(allowed > 0);
-  CHECK(nat > 0);
-  CHECK(stopped_at_lb > 0);
+  if (test::kRoundDivisor == 1) {  // the probes' coverage, over the full probes only (as in cross_check)
+    CHECK(allowed > 0);
+    CHECK(nat > 0);
+    CHECK(stopped_at_lb > 0);
+  }
   return true;
 }
 }  // namespace
@@ -2030,7 +2034,7 @@ bool cross_check_other_entries(const model::Model& m, std::mt19937_64& rng, int 
       CHECK(t.ip_configuration == c);
     }
   }
-  CHECK(allowed > 0);
+  if (test::kRoundDivisor == 1) CHECK(allowed > 0);  // over the full probes only (as in cross_check)
   return true;
 }
 
