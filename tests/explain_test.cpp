@@ -21,6 +21,7 @@
 #include "solver/exposure.h"
 #include "solver/firewall.h"
 #include "solver/paas.h"
+#include "test_scale.h"
 #include "tests/path_estates.h"
 #include "tests/trace_lines.h"
 
@@ -644,6 +645,8 @@ TEST_CASE("explain: Standard and Basic public IPs without any NSG", "[solver][ex
 
 namespace {
 
+/// The cross-checks below take `test::rounds(N)` probes: all N in Release, a fifth under the sanitizers, with the
+/// same seeds (tests/test_scale.h).
 /// For `probes` random packets to the ip configurations with a public IP: explain's verdict is membership
 /// in analyze()'s exposures, and the deciding rules at both NSG scopes are the exposure's path.
 /// Cross-checks the public-IP entries of `m` (load balancers: cross_check_lb); returns false
@@ -737,13 +740,15 @@ bool cross_check(const model::Model& m, std::mt19937_64& rng, int probes) {
     CHECK(hit->public_ip == t.public_ip);
   }
   // Every estate with a public-IP exposure must see some allowed probes (hub-and-spoke has none: its one
-  // public IP is behind a route to the firewall).
+  // public IP is behind a route to the firewall). That floor over the full probes only: the sanitized build's fifth
+  // may miss an estate's few open ports (tests/test_scale.h); there an allowed probe still needs such an exposure.
   const bool any_public =
       std::any_of(analysis.exposures.begin(), analysis.exposures.end(), [](const solver::Exposure& e) {
         // An instance public IP: not a Bastion's or gateway's own (no NIC).
         return e.via == solver::Via::kPublicIp && e.nic >= 0;
       });
-  CHECK((allowed > 0) == any_public);
+  CHECK((allowed == 0 || any_public));
+  if (test::kRoundDivisor == 1) CHECK((allowed > 0) == any_public);
   return true;
 }
 
@@ -847,9 +852,11 @@ bool cross_check_lb(const model::Model& m, std::mt19937_64& rng, int probes) {
     }
     CHECK(got == want);
   }
-  CHECK(allowed > 0);
-  CHECK(nat > 0);
-  CHECK(stopped_at_lb > 0);
+  if (test::kRoundDivisor == 1) {  // the probes' coverage, over the full probes only (as in cross_check)
+    CHECK(allowed > 0);
+    CHECK(nat > 0);
+    CHECK(stopped_at_lb > 0);
+  }
   return true;
 }
 }  // namespace
@@ -860,7 +867,7 @@ TEST_CASE("explain agrees with analyze on every example and on random packets", 
   for (const auto& e : fs::directory_iterator(fs::path(EXPOSIM_SOURCE_DIR) / "examples")) {
     if (!e.is_directory()) continue;
     INFO(e.path().filename().string());
-    checked += cross_check(load_example(e.path().filename().string()), rng, 400) ? 1 : 0;
+    checked += cross_check(load_example(e.path().filename().string()), rng, test::rounds(400)) ? 1 : 0;
   }
   CHECK(checked >= 3);
   EstateBuilder b;
@@ -875,7 +882,7 @@ TEST_CASE("explain agrees with analyze on every example and on random packets", 
       .public_ip("pip-basic", "20.0.0.2", Sku::kBasic)
       .vm("vm", "v", "s", "10.0.0.4", "pip")
       .vm("basic", "v", "open", "10.0.1.4", "pip-basic");
-  CHECK(cross_check(b.done(), rng, 400));
+  CHECK(cross_check(b.done(), rng, test::rounds(400)));
 
   // --allow-missing: NSGs, subnets and a public IP absent from the input are assumed to admit everything.
   const auto dir = fs::path(EXPOSIM_SOURCE_DIR) / "examples" / "open-management";
@@ -884,7 +891,7 @@ TEST_CASE("explain agrees with analyze on every example and on random packets", 
   importers::azure::import_files({(dir / "nics.json").string()}, partial, diags);
   model::validate(partial, diags, model::ValidateOptions{true});
   REQUIRE_FALSE(diags.has_errors());
-  CHECK(cross_check(partial, rng, 200));
+  CHECK(cross_check(partial, rng, test::rounds(200)));
   const auto t = solver::explain(partial, query("52.10.20.30", "jumpboxVMNic", 0, Protocol::kUdp));
   CHECK(trace_hop_lines(partial, t) == std::vector<std::string>{"source pass", "entry pass", "nsg(subnet) pass",
                                                                 "nsg(nic) pass", "route pass system"});
@@ -894,7 +901,7 @@ TEST_CASE("explain agrees with analyze on every example and on random packets", 
 
 TEST_CASE("explain agrees with analyze through load balancers", "[solver][explain]") {
   std::mt19937_64 rng(20261123);
-  CHECK(cross_check_lb(load_example("web-behind-lb"), rng, 600));
+  CHECK(cross_check_lb(load_example("web-behind-lb"), rng, test::rounds(600)));
   // Standard with NSGs (floating IP matched by a rule on the frontend's address, NAT v1 and v2), Basic without.
   EstateBuilder b;
   b.vnet("v", {"10.0.0.0/16"})
@@ -932,7 +939,7 @@ TEST_CASE("explain agrees with analyze through load balancers", "[solver][explai
       .lb_nat_rule("lb-basic", "ssh-d", tcp(), 50001, 22, "d")
       .lb_nat_range("lb-basic", "range", tcp(), 61000, 61004, 2200);
   const auto m = b.done();
-  CHECK(cross_check_lb(m, rng, 1500));
+  CHECK(cross_check_lb(m, rng, test::rounds(1500)));
 
   // Floating IP: allow-floating names the frontend's address, which the NSG sees as the destination.
   auto q = query("81.2.69.200", "20.0.0.1", 443);
@@ -2027,7 +2034,7 @@ bool cross_check_other_entries(const model::Model& m, std::mt19937_64& rng, int 
       CHECK(t.ip_configuration == c);
     }
   }
-  CHECK(allowed > 0);
+  if (test::kRoundDivisor == 1) CHECK(allowed > 0);  // over the full probes only (as in cross_check)
   return true;
 }
 
@@ -2040,7 +2047,7 @@ TEST_CASE("explain agrees with analyze for targets reached only through another 
   // (app-gateway-waf). vwan-secured-hub-dnat's DNAT target has a public IP of its own: not followed.
   for (const char* name : {"hub-and-spoke", "web-behind-lb", "app-gateway-waf"}) {
     INFO(name);
-    checked += cross_check_other_entries(load_example(name), rng, 150) ? 1 : 0;
+    checked += cross_check_other_entries(load_example(name), rng, test::rounds(150)) ? 1 : 0;
   }
   CHECK(checked == 3);
   CHECK_FALSE(cross_check_other_entries(load_example("vwan-secured-hub-dnat"), rng, 10));
@@ -2050,7 +2057,7 @@ TEST_CASE("explain agrees with analyze for targets reached only through another 
        {path_estates::dnat_to_internal_lb(), path_estates::gateway_to_internal_lb(), path_estates::dnat_to_gateway()}) {
     const auto r = gateway_estate::run(e.resources);
     REQUIRE_FALSE(r.diags.has_errors());
-    CHECK(cross_check_other_entries(r.m, rng, 100));
+    CHECK(cross_check_other_entries(r.m, rng, test::rounds(100)));
   }
 
   // nic-vm1 has a public IP of its own (20.90.1.1), where nsg-spoke1 denies 22 from the internet; ssh-vm1 DNATs

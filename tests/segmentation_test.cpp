@@ -16,6 +16,7 @@
 #include "solver/east_west.h"
 #include "solver/grouping.h"
 #include "solver/segmentation.h"
+#include "test_scale.h"
 
 namespace exposim {
 namespace {
@@ -280,7 +281,7 @@ SegmentationCells segmentation_reference(const model::Model& m, const solver::Gr
 TEST_CASE("the matrix of random estates is the union of reach from every ip configuration",
           "[solver][segmentation][east-west]") {
   std::mt19937_64 rng(20261207);
-  for (int round = 0; round < 40; ++round) {
+  for (int round = 0; round < test::rounds(40); ++round) {
     const model::Model m = segmentation_random_estate(rng);
     for (const auto& g : {solver::group_by_subnet(m), solver::group_by_asg(m)}) {
       const auto s = solver::segmentation(m, g);
@@ -375,7 +376,7 @@ TEST_CASE("the matrix with the shared context and merged targets equals the one 
           "[solver][segmentation][east-west]") {
   std::mt19937_64 rng(20261208);
   int merged = 0;
-  for (int round = 0; round < 40; ++round) {
+  for (int round = 0; round < test::rounds(40); ++round) {
     const model::Model m = segmentation_random_estate(rng);
     INFO("round " << round);
     // reach() with one context for every call gives what it gives with its own context per call.
@@ -413,8 +414,9 @@ TEST_CASE("the matrix with the shared context and merged targets equals the one 
       }
     }
   }
-  // The estates exercise the merging: some witnesses stand for several targets.
-  CHECK(merged > 10);
+  // The estates exercise the merging: some witnesses stand for several targets. Over the full rounds only: the
+  // sanitized build runs a fifth of them (tests/test_scale.h) and checks the agreement alone.
+  if (test::kRoundDivisor == 1) CHECK(merged > 10);
 }
 
 }  // namespace exposim

@@ -1,3 +1,4 @@
-// Catch2 entry point shared by the test binaries.
-#define CATCH_CONFIG_MAIN
-#include <catch2/catch.hpp>
+// Entry point of the unit test binary (Catch2's implementation: tests/catch_runner.cpp).
+#include "catch_runner.h"
+
+int main(int argc, char** argv) { return exposim::test::run_catch_session(argc, argv); }
