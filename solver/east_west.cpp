@@ -35,7 +35,37 @@ namespace east_west_internal {
 
 namespace {
 
-IpSet ew_family_space(model::IpFamily f) { return f == model::IpFamily::kV4 ? model::all_v4() : model::all_v6(); }
+const IpSet& ew_family_space(model::IpFamily f) {
+  static const IpSet v4 = model::all_v4();
+  static const IpSet v6 = model::all_v6();
+  return f == model::IpFamily::kV4 ? v4 : v6;
+}
+
+/// What identifies a route in a route signature: ew_route_key()'s fields and the next hop's address.
+struct EwSignatureRoute {
+  int next_hop{0};
+  bool user{false};
+  int route_table{-1};
+  int route{-1};
+  std::string_view system;
+  int peer_vnet{-1};
+  int hub{-1};
+  bool has_ip{false};
+  model::U128 ip{0};
+  friend auto operator<=>(const EwSignatureRoute&, const EwSignatureRoute&) = default;
+};
+
+EwSignatureRoute ew_signature_route(const RouteChoice& r) {
+  return EwSignatureRoute{static_cast<int>(r.next_hop),
+                          r.user,
+                          r.route_table,
+                          r.route,
+                          r.system,
+                          r.peer_vnet,
+                          r.hub,
+                          r.next_hop_ip.has_value(),
+                          r.next_hop_ip ? r.next_hop_ip->value : 0};
+}
 
 /// Decides the NSG stage `s` for every share, keeping what it allows (a share an AlwaysAllow admin rule admitted skips
 /// the target's NSGs).
@@ -368,16 +398,15 @@ const std::vector<int>& EastWest::route_signatures(int subnet) {
   // depend on more (forward_route()): they have no signature (-1) and are planned one by one.
   std::vector<int>& out = it->second;
   out.assign(targets_.size(), -1);
-  std::unordered_map<std::string, int> ids;
+  // The key: the target's subnet, the route from the source subnet and, behind a device, its subnet's route on.
+  using Key = std::tuple<int, EwSignatureRoute, bool, EwSignatureRoute>;
+  std::map<Key, int> ids;
   std::map<model::U128, int> device_subnet;
-  const auto route_text = [](const RouteChoice& r) {
-    return fmt::format("{}/{}", ew_route_key(r), r.next_hop_ip ? r.next_hop_ip->to_string() : "");
-  };
   for (std::size_t t = 0; t < targets_.size(); ++t) {
     const EwTarget& target = targets_[t];
     if (target.kind != RK::kNetworkInterface) continue;
     const RouteChoice first = forward_route(m_, subnet, target.route_to, -1);
-    std::string key = fmt::format("{}|{}", target.subnet, route_text(first));
+    Key key{target.subnet, ew_signature_route(first), false, EwSignatureRoute{}};
     if (first.next_hop == model::NextHopType::kVirtualAppliance && first.next_hop_ip) {
       auto [dt, dfresh] = device_subnet.try_emplace(first.next_hop_ip->value, -2);
       if (dfresh) {
@@ -385,7 +414,10 @@ const std::vector<int>& EastWest::route_signatures(int subnet) {
         if (d.kind == Device::Kind::kFirewall) dt->second = firewall_side(m_, m_.firewalls[d.index]).subnet;
         if (d.kind == Device::Kind::kAppliance) dt->second = d.subnet;
       }
-      if (dt->second >= -1) key += "|" + route_text(forward_route(m_, dt->second, target.route_to, -1));
+      if (dt->second >= -1) {
+        std::get<2>(key) = true;
+        std::get<3>(key) = ew_signature_route(forward_route(m_, dt->second, target.route_to, -1));
+      }
     }
     out[t] = ids.try_emplace(key, static_cast<int>(ids.size())).first->second;
   }
