@@ -58,13 +58,13 @@ int main(int argc, char** argv) {
   solver::ReachOptions options;
   options.jobs = jobs;
   const auto t0 = MatrixBenchClock::now();
+  const double c0 = matrix_bench_cpu();
   if (progress) {
     options.progress = [&](std::string_view stage, std::size_t done, std::size_t total) {
-      fmt::print(stderr, "{} {}/{} after {:.1f} s\n", stage, done, total,
-                 std::chrono::duration<double>(MatrixBenchClock::now() - t0).count());
+      fmt::print(stderr, "{} {}/{} after {:.1f} s wall, {:.1f} s CPU\n", stage, done, total,
+                 std::chrono::duration<double>(MatrixBenchClock::now() - t0).count(), matrix_bench_cpu() - c0);
     };
   }
-  const double c0 = matrix_bench_cpu();
   const solver::Segmentation s = solver::segmentation(m, g, options);
   const double wall = std::chrono::duration<double>(MatrixBenchClock::now() - t0).count();
   const double cpu = matrix_bench_cpu() - c0;

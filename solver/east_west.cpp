@@ -35,7 +35,37 @@ namespace east_west_internal {
 
 namespace {
 
-IpSet ew_family_space(model::IpFamily f) { return f == model::IpFamily::kV4 ? model::all_v4() : model::all_v6(); }
+const IpSet& ew_family_space(model::IpFamily f) {
+  static const IpSet v4 = model::all_v4();
+  static const IpSet v6 = model::all_v6();
+  return f == model::IpFamily::kV4 ? v4 : v6;
+}
+
+/// What identifies a route in a route signature: ew_route_key()'s fields and the next hop's address.
+struct EwSignatureRoute {
+  int next_hop{0};
+  bool user{false};
+  int route_table{-1};
+  int route{-1};
+  std::string_view system;
+  int peer_vnet{-1};
+  int hub{-1};
+  bool has_ip{false};
+  model::U128 ip{0};
+  friend auto operator<=>(const EwSignatureRoute&, const EwSignatureRoute&) = default;
+};
+
+EwSignatureRoute ew_signature_route(const RouteChoice& r) {
+  return EwSignatureRoute{static_cast<int>(r.next_hop),
+                          r.user,
+                          r.route_table,
+                          r.route,
+                          r.system,
+                          r.peer_vnet,
+                          r.hub,
+                          r.next_hop_ip.has_value(),
+                          r.next_hop_ip ? r.next_hop_ip->value : 0};
+}
 
 /// Decides the NSG stage `s` for every share, keeping what it allows (a share an AlwaysAllow admin rule admitted skips
 /// the target's NSGs).
@@ -353,13 +383,12 @@ std::size_t EastWest::first_after_outbound(const std::vector<Stage>& stages) {
   return i;
 }
 
-std::string EastWest::nsg_bits(const NsgSlot& slot, model::Direction direction, const Destination& dst) const {
-  std::string bits;
-  if (slot.state != NsgSlot::State::kPresent) return bits;
+void EastWest::nsg_bits(std::string& out, const NsgSlot& slot, model::Direction direction,
+                        const Destination& dst) const {
+  if (slot.state != NsgSlot::State::kPresent) return;
   for (const auto& rule : m_.nsgs[slot.index].rules) {
-    if (rule.direction == direction) bits += destination_matches(rule, dst, space_) ? '1' : '0';
+    if (rule.direction == direction) out += destination_matches(rule, dst, space_) ? '1' : '0';
   }
-  return bits;
 }
 
 const std::vector<int>& EastWest::route_signatures(int subnet) {
@@ -370,16 +399,15 @@ const std::vector<int>& EastWest::route_signatures(int subnet) {
   // depend on more (forward_route()): they have no signature (-1) and are planned one by one.
   std::vector<int>& out = it->second;
   out.assign(targets_.size(), -1);
-  std::unordered_map<std::string, int> ids;
+  // The key: the target's subnet, the route from the source subnet and, behind a device, its subnet's route on.
+  using Key = std::tuple<int, EwSignatureRoute, bool, EwSignatureRoute>;
+  std::map<Key, int> ids;
   std::map<model::U128, int> device_subnet;
-  const auto route_text = [](const RouteChoice& r) {
-    return fmt::format("{}/{}", ew_route_key(r), r.next_hop_ip ? r.next_hop_ip->to_string() : "");
-  };
   for (std::size_t t = 0; t < targets_.size(); ++t) {
     const EwTarget& target = targets_[t];
     if (target.kind != RK::kNetworkInterface) continue;
     const RouteChoice first = forward_route(m_, subnet, target.route_to, -1);
-    std::string key = fmt::format("{}|{}", target.subnet, route_text(first));
+    Key key{target.subnet, ew_signature_route(first), false, EwSignatureRoute{}};
     if (first.next_hop == model::NextHopType::kVirtualAppliance && first.next_hop_ip) {
       auto [dt, dfresh] = device_subnet.try_emplace(first.next_hop_ip->value, -2);
       if (dfresh) {
@@ -387,7 +415,10 @@ const std::vector<int>& EastWest::route_signatures(int subnet) {
         if (d.kind == Device::Kind::kFirewall) dt->second = firewall_side(m_, m_.firewalls[d.index]).subnet;
         if (d.kind == Device::Kind::kAppliance) dt->second = d.subnet;
       }
-      if (dt->second >= -1) key += "|" + route_text(forward_route(m_, dt->second, target.route_to, -1));
+      if (dt->second >= -1) {
+        std::get<2>(key) = true;
+        std::get<3>(key) = ew_signature_route(forward_route(m_, dt->second, target.route_to, -1));
+      }
     }
     out[t] = ids.try_emplace(key, static_cast<int>(ids.size())).first->second;
   }
@@ -407,10 +438,12 @@ void EastWest::plan() {
   struct Planned {
     std::vector<Stage> stages;
     std::size_t mid{0};
-    std::string routes;  // the routes chosen and the appliance crossed, for the evaluation key
+    std::size_t routes{0};  // the routes chosen and the appliance crossed (an id of their text), for the evaluation key
     Device request;
     bool firewall{false};
   };
+  std::unordered_map<std::string, std::size_t> route_ids;
+  std::string out_key;  // reused: one key per (class, target)
   const auto plan_to = [&](const EwClass& cls, const EwTarget& target) -> std::optional<Planned> {
     EastWestEnds ends;
     ends.from = cls.rep.x;
@@ -421,6 +454,7 @@ void EastWest::plan() {
     std::vector<Stage> stages = east_west_stages(m_, ends, &devices_);
     if (stages.back().kind != K::kTarget) return std::nullopt;  // not delivered
     Planned n;
+    std::string routes;
     n.mid = first_after_outbound(stages);
     n.request.kind = Device::Kind::kNone;
     // The way to the target: the routes chosen, the devices crossed (a firewall's rules see the target's address).
@@ -429,15 +463,16 @@ void EastWest::plan() {
       if (s.kind == K::kRoute && std::string_view(s.scope) == "forward") {
         const RouteChoice r = forward_route(m_, s.resource, target.route_to, target.endpoint);
         if (i == n.mid) n.request = device_of(m_, r, &devices_);
-        n.routes += ew_route_key(r);
+        routes += ew_route_key(r);
       } else if (s.kind == K::kFirewall) {
         n.firewall = true;
-        n.routes += fmt::format("fw{}", s.resource);
+        routes += fmt::format("fw{}", s.resource);
       } else if (s.kind == K::kAppliance) {
-        n.routes += fmt::format("ap{}", s.resource);
+        routes += fmt::format("ap{}", s.resource);
       }
-      n.routes += ';';
+      routes += ';';
     }
+    n.routes = route_ids.try_emplace(std::move(routes), route_ids.size()).first->second;
     n.stages = std::move(stages);
     return n;
   };
@@ -482,31 +517,36 @@ void EastWest::plan() {
         if (!single) continue;
       }
       const Planned& plan = **p;
-      // The stages to this target: the planned ones with its own NSG stages and its own kTarget.
-      std::vector<Stage> stages = plan.stages;
-      if (reuse) {
-        const std::size_t n = stages.size();
-        stages[n - 4] = target_nsgs[0];
-        stages[n - 3] = target_nsgs[1];
-        stages[n - 1].resource = target.x.nic;
-      }
+      // The stages to this target: the planned ones with its own NSG stages and its own kTarget (made only for a new
+      // evaluation; the outbound ones are the class's whatever the target).
+      const std::vector<Stage>& planned_stages = plan.stages;
+      const auto target_stages = [&] {
+        std::vector<Stage> stages = planned_stages;
+        if (reuse) {
+          const std::size_t n = stages.size();
+          stages[n - 4] = target_nsgs[0];
+          stages[n - 3] = target_nsgs[1];
+          stages[n - 1].resource = target.x.nic;
+        }
+        return stages;
+      };
       const std::size_t mid = plan.mid;
       // The outbound evaluation: the class and how its NSGs' outbound rules see the target.
       const Destination dst_out{target.ip, cls.subnet, target.asgs};
-      std::string out_key = std::to_string(c);
+      out_key = std::to_string(c);
       for (std::size_t i = 1; i < mid; ++i) {
-        if (stages[i].kind == K::kAdminRule) {  // the source VNet's outbound admin rules
-          out_key += admin_stage_key(m_, stages[i].resource, dst_out, space_, model::Direction::kOutbound);
+        if (planned_stages[i].kind == K::kAdminRule) {  // the source VNet's outbound admin rules
+          out_key += admin_stage_key(m_, planned_stages[i].resource, dst_out, space_, model::Direction::kOutbound);
           continue;
         }
         out_key += '|';
-        out_key += nsg_bits(stages[i].slot, model::Direction::kOutbound, dst_out);
+        nsg_bits(out_key, planned_stages[i].slot, model::Direction::kOutbound, dst_out);
       }
       auto [ot, ofresh] = outbound_of_.try_emplace(out_key, outbounds_.size());
       if (ofresh) {
         EwOutbound o;
         o.cls = &cls;
-        o.stages.assign(stages.begin(), stages.begin() + static_cast<std::ptrdiff_t>(mid));
+        o.stages.assign(planned_stages.begin(), planned_stages.begin() + static_cast<std::ptrdiff_t>(mid));
         o.dst = dst_out;
         outbounds_.push_back(std::move(o));
       }
@@ -516,17 +556,13 @@ void EastWest::plan() {
         target_class_met_[tc] = 1;
         ++target_classes;
       }
-      std::string key = fmt::format("{}|{}|{}", ot->second, tc, plan.routes);
-      if (plan.firewall) {
-        key += '@';
-        key += target.route_to.to_string();
-      }
+      EwEvaluationKey key{ot->second, tc, plan.routes, plan.firewall, plan.firewall ? target.route_to.value : 0};
       auto [et, efresh] = evaluation_of_.try_emplace(key, evaluations_.size());
       if (efresh) {
         EwEvaluation e;
         e.outbound = ot->second;
         e.target_class = tc;
-        e.stages = stages;
+        e.stages = target_stages();
         e.target = &target;
         e.dst = Destination{target.ip, target.subnet, target.asgs};
         e.request = plan.request;
@@ -537,9 +573,10 @@ void EastWest::plan() {
       job.target = t;
       job.evaluation = et->second;
       job.returns = return_partition(target.subnet, c, east_west_internal::endpoint_user_routes(m_, target.endpoint));
-      job.source_hop = ew_hop(stages.front());
-      job.target_hop = ew_hop(stages.back());
-      job.nic_nsg_hop = ew_hop(stages[stages.size() - 3]);
+      job.source_hop = ew_hop(planned_stages.front());
+      job.target_hop = ew_hop(planned_stages.back());
+      if (reuse) job.target_hop.resource = target.x.nic;
+      job.nic_nsg_hop = ew_hop(reuse ? target_nsgs[1] : planned_stages[planned_stages.size() - 3]);
       jobs_.push_back(job);
     }
   }
@@ -549,14 +586,16 @@ void EastWest::plan() {
 
 void EastWest::merge_targets() {
   if (!options_.merge_sources || !options_.target_group) return;
-  // Jobs of one class, one evaluation and replies' routes (one split), targets of one group, whose split parts meet
-  // the target's addresses alike, give the same flows but for the target: the first job stands for the others.
+  // Jobs of one class with the same split (the same packets share by share, the same replies' routes and device
+  // crossed), targets of one group, whose split parts meet the target's addresses alike, give flows with the same
+  // sources, protocols and ports, to their own targets (through their own evaluation's hops): the first job stands for
+  // the others.
   std::map<std::tuple<std::size_t, std::size_t, int, std::uint64_t>, std::size_t> first;
   std::vector<EwJob> kept;
   kept.reserve(jobs_.size());
   for (const EwJob& job : jobs_) {
     const EwTarget& target = targets_[job.target];
-    const auto& parts = splits_[job.split];
+    const auto& parts = splits_[split_made_[job.split]];
     int group = -1;
     if (target.kind == RK::kNetworkInterface && parts.size() <= 64 &&
         classes_[job.cls].by_nic.count(target.x.nic) == 0) {
@@ -570,7 +609,7 @@ void EastWest::merge_targets() {
     for (std::size_t i = 0; i < parts.size(); ++i) {
       if (target.addresses.intersects(parts[i].destinations)) mask |= std::uint64_t{1} << i;
     }
-    auto [it, fresh] = first.try_emplace(std::make_tuple(job.cls, job.split, group, mask), kept.size());
+    auto [it, fresh] = first.try_emplace(std::make_tuple(job.cls, split_made_[job.split], group, mask), kept.size());
     if (fresh) {
       kept.push_back(job);
     } else {

@@ -118,17 +118,26 @@ struct ReachOptions {
   /// packets as without it, in fewer flows.
   bool merge_sources{false};
   /// With merge_sources, for summaries: a group id of each ip configuration target (-1: none). Among the targets of
-  /// one group that a class of sources reaches through the same evaluation (the same packets, the same path but the
-  /// target's own NSG hops, the same reply routes), none of whose addresses are the class's own, only the first
-  /// target's flows are returned, each with ReachFlow::targets counting the targets it stands for: the same ports
-  /// from the same sources as the left-out targets' flows. Private endpoints are never merged.
+  /// one group that a class of sources reaches with the same packets (share by share of their evaluations, whatever
+  /// the rules that decided them), the same reply routes and the same device crossed, none of whose addresses are the
+  /// class's own, only the first target's flows are returned, each with ReachFlow::targets counting the targets it
+  /// stands for: the same ports from the same sources as the left-out targets' flows, whose paths may differ. Private
+  /// endpoints are never merged.
   std::function<int(int nic, int ip_configuration)> target_group;
   /// Also the public endpoints of the PaaS services (ReachFlow target_kind kPaasService; `targets` is then asked
   /// with kPaasService and the service's index): docs/model.md, "PaaS public endpoints from inside the estate".
   /// Off by default, so that summaries (segmentation(), with merge_sources, which never lists them) keep their
   /// output; `exposim reach` and attack paths turn it on.
   bool paas{false};
+  /// For summaries that fold flows as they come (a segmentation matrix): when set, each flow of Reach::flows is handed
+  /// to it, from the calling thread, instead of being kept (Reach::flows is then empty; Reach::broken is kept as
+  /// without it). The flows are the same; their order is not Reach::flows' (it is by source class and target, the same
+  /// whatever `jobs`), and at most a batch of them is held at once.
+  std::function<void(ReachFlow&& flow)> sink;
 };
+
+/// The order of Reach::flows: source, target, protocol, then path, ports and sources.
+bool reach_flow_less(const ReachFlow& a, const ReachFlow& b);
 
 namespace east_west_internal {
 struct EwContext;

@@ -116,6 +116,27 @@ struct EwOutbound {
   std::vector<EwShare> result;
 };
 
+/// What identifies an evaluation: the outbound evaluation, the target class, the routes and devices on the way (an id
+/// of their text) and, when a firewall decides, the target's address (its rules see it).
+struct EwEvaluationKey {
+  std::size_t outbound{0};
+  std::size_t target_class{0};
+  std::size_t routes{0};
+  bool firewall{false};
+  model::U128 address{0};
+  friend bool operator==(const EwEvaluationKey&, const EwEvaluationKey&) = default;
+};
+
+struct EwEvaluationKeyHash {
+  std::size_t operator()(const EwEvaluationKey& k) const {
+    std::size_t h = k.outbound * 0x9e3779b97f4a7c15ULL;
+    h ^= k.target_class + 0x7f4a7c159e3779b9ULL + (h << 6) + (h >> 2);
+    h ^= k.routes + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
+    h ^= static_cast<std::size_t>(k.address) ^ static_cast<std::size_t>(k.address >> 64) ^ (k.firewall ? 1U : 0U);
+    return h;
+  }
+};
+
 struct EwEvaluation {
   std::size_t outbound{0};
   std::size_t target_class{0};
@@ -203,7 +224,8 @@ class EastWest {
   const std::vector<int>& route_signatures(int subnet);
   /// Drops the jobs whose flows repeat those of an earlier job's target (ReachOptions::target_group).
   void merge_targets();
-  std::string nsg_bits(const NsgSlot& slot, model::Direction direction, const Destination& dst) const;
+  /// Appends to `out` how the rules of `direction` of the NSG in `slot` see `dst`: one '1' or '0' per rule.
+  void nsg_bits(std::string& out, const NsgSlot& slot, model::Direction direction, const Destination& dst) const;
   void plan();
   /// The sources of class `c` partitioned by the route the target subnet's replies to them take (memoised).
   /// `user_routes` false: without the subnet's user-defined routes (a private endpoint's replies, by its policies).
@@ -215,6 +237,7 @@ class EastWest {
   void flows_of(const EwJob& job, std::vector<ReachFlow>& flows, std::vector<ReachFlow>& broken) const;
   static bool hop_less(const Hop& a, const Hop& b);
   static bool flow_less(const ReachFlow& a, const ReachFlow& b);
+  friend bool exposim::solver::reach_flow_less(const ReachFlow& a, const ReachFlow& b);
   void assemble();
   /// The flows to PaaS public endpoints (ReachOptions::paas; solver/east_west_paas.cpp) into paas_flows_.
   void paas();
@@ -239,11 +262,12 @@ class EastWest {
   std::unordered_map<std::string, std::size_t> outbound_of_;
   std::vector<char> target_class_met_;  // [target class]: met by this run
   std::vector<EwEvaluation> evaluations_;
-  std::unordered_map<std::string, std::size_t> evaluation_of_;
+  std::unordered_map<EwEvaluationKey, std::size_t, EwEvaluationKeyHash> evaluation_of_;
   std::vector<std::vector<EwReturnPart>> returns_;
   std::map<std::tuple<int, std::size_t, bool>, std::size_t> return_of_;
   std::vector<EwJob> jobs_;
-  std::vector<std::vector<EwSplitPart>> splits_;
+  std::vector<std::vector<EwSplitPart>> splits_;  // the distinct splits
+  std::vector<std::size_t> split_made_;           // [split key (EwJob::split)]: its split in splits_
   std::vector<ReachFlow> paas_flows_;
 };
 

@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 #include <tuple>
+#include <unordered_map>
 
 #include "model/parallel.h"
 #include "solver/analyzer.h"
@@ -149,7 +150,7 @@ void EastWest::flows_of(const EwJob& job, std::vector<ReachFlow>& flows, std::ve
   if (target.x.nic >= 0) {
     if (auto it = cls.by_nic.find(target.x.nic); it != cls.by_nic.end()) self = it->second;
   }
-  for (const EwSplitPart& sp : splits_[job.split]) {
+  for (const EwSplitPart& sp : splits_[split_made_[job.split]]) {
     const EwShare& sh = e.result[sp.share];
     std::shared_ptr<const Broken> why;
     int device_vnet = -1;
@@ -306,36 +307,118 @@ void EastWest::assemble() {
     if (fresh) keys.emplace_back(job.evaluation, job.returns);
     job.split = it->second;
   }
-  splits_.assign(keys.size(), {});
-  model::parallel_for(keys.size(), std::max(1, options_.jobs),
-                      [&](std::size_t i) { split(keys[i].first, keys[i].second, splits_[i]); });
-  merge_targets();
-  std::vector<std::vector<ReachFlow>> flows(jobs_.size());
-  std::vector<std::vector<ReachFlow>> broken(jobs_.size());
-  model::parallel_for(jobs_.size(), std::max(1, options_.jobs),
-                      [&](std::size_t i) { flows_of(jobs_[i], flows[i], broken[i]); });
-  std::size_t total = 0;
-  for (const auto& f : flows) total += f.size();
-  out_.flows.reserve(total);
-  for (auto& f : flows) {
-    std::move(f.begin(), f.end(), std::back_inserter(out_.flows));
-    f = {};
-  }
-  for (auto& f : broken) std::move(f.begin(), f.end(), std::back_inserter(out_.broken));
-  std::move(paas_flows_.begin(), paas_flows_.end(), std::back_inserter(out_.flows));
-  paas_flows_.clear();
-  ew_sort_flows(out_.flows, flow_less);
-  ew_sort_flows(out_.broken, flow_less);
-  std::set<int> nsgs;
-  for (const auto* list : {&out_.flows, &out_.broken}) {
-    for (const auto& f : *list) {
-      for (const auto& h : f.path) {
-        if (h.kind == K::kNsg && h.resource >= 0 && h.rule == kNsgOverApproximated) nsgs.insert(h.resource);
+  // Keys whose evaluations give the same packets share by share, with the same replies' routes and the same device
+  // crossed, and no translation by a firewall (whose split depends on the target), have the same split: made once
+  // (each job's flows still take their hops from its own evaluation's shares).
+  std::vector<std::size_t> made;  // the first key of each distinct split
+  split_made_.assign(keys.size(), 0);
+  {
+    const auto same = [&](std::size_t a, std::size_t b) {
+      if (keys[a].second != keys[b].second) return false;
+      const EwEvaluation& ea = evaluations_[keys[a].first];
+      const EwEvaluation& eb = evaluations_[keys[b].first];
+      if (!ea.request.same(eb.request) || ea.request.kind != eb.request.kind) return false;
+      if (ea.result.size() != eb.result.size()) return false;
+      for (std::size_t i = 0; i < ea.result.size(); ++i) {
+        if (ea.result[i].snat_firewall >= 0 || eb.result[i].snat_firewall >= 0) return false;
+        if (ea.result[i].packets.cubes() != eb.result[i].packets.cubes()) return false;
       }
+      return true;
+    };
+    const auto mix = [](std::uint64_t h, std::uint64_t v) { return (h ^ v) * 0x100000001b3ULL + (h >> 29); };
+    std::unordered_map<std::uint64_t, std::vector<std::size_t>> by_hash;
+    for (std::size_t k = 0; k < keys.size(); ++k) {
+      const EwEvaluation& e = evaluations_[keys[k].first];
+      std::uint64_t h = mix(0xcbf29ce484222325ULL, keys[k].second);
+      for (const EwShare& sh : e.result) {
+        h = mix(h, sh.packets.cubes().size());
+        for (const Cube& c : sh.packets.cubes()) {
+          for (const IpSet* set : {&c.src, &c.dst}) {
+            for (const auto& iv : set->intervals()) {
+              h = mix(h, static_cast<std::uint64_t>(iv.lo) ^ static_cast<std::uint64_t>(iv.lo >> 64));
+              h = mix(h, static_cast<std::uint64_t>(iv.hi) ^ static_cast<std::uint64_t>(iv.hi >> 64));
+            }
+          }
+          h = mix(h, c.protocols);
+          for (const model::PortSet* set : {&c.src_ports, &c.dst_ports}) {
+            for (const auto& iv : set->intervals()) h = mix(h, (std::uint64_t{iv.lo} << 16) | iv.hi);
+          }
+        }
+      }
+      auto& candidates = by_hash[h];
+      const auto it =
+          std::find_if(candidates.begin(), candidates.end(), [&](std::size_t j) { return same(made[j], k); });
+      if (it != candidates.end()) {
+        split_made_[k] = *it;
+        continue;
+      }
+      split_made_[k] = made.size();
+      candidates.push_back(made.size());
+      made.push_back(k);
     }
   }
+  splits_.assign(made.size(), {});
+  model::parallel_for(made.size(), std::max(1, options_.jobs),
+                      [&](std::size_t i) { split(keys[made[i]].first, keys[made[i]].second, splits_[i]); });
+  merge_targets();
+  std::set<int> nsgs;
+  const auto over_approximated = [&](const ReachFlow& f) {
+    for (const auto& h : f.path) {
+      if (h.kind == K::kNsg && h.resource >= 0 && h.rule == kNsgOverApproximated) nsgs.insert(h.resource);
+    }
+  };
+  if (options_.sink) {
+    // The flows handed over job by job, a batch of jobs made on the workers at a time: never all of them at once.
+    constexpr std::size_t kBatch = 4096;
+    std::vector<std::vector<ReachFlow>> flows(std::min(kBatch, jobs_.size()));
+    std::vector<std::vector<ReachFlow>> broken(flows.size());
+    for (std::size_t at = 0; at < jobs_.size(); at += kBatch) {
+      const std::size_t n = std::min(kBatch, jobs_.size() - at);
+      model::parallel_for(n, std::max(1, options_.jobs),
+                          [&](std::size_t i) { flows_of(jobs_[at + i], flows[i], broken[i]); });
+      for (std::size_t i = 0; i < n; ++i) {
+        for (auto& f : flows[i]) {
+          over_approximated(f);
+          options_.sink(std::move(f));
+        }
+        flows[i].clear();
+        std::move(broken[i].begin(), broken[i].end(), std::back_inserter(out_.broken));
+        broken[i].clear();
+      }
+    }
+    for (auto& f : paas_flows_) {  // the PaaS public endpoints' flows (ReachOptions::paas), after the others
+      over_approximated(f);
+      options_.sink(std::move(f));
+    }
+    paas_flows_.clear();
+  } else {
+    std::vector<std::vector<ReachFlow>> flows(jobs_.size());
+    std::vector<std::vector<ReachFlow>> broken(jobs_.size());
+    model::parallel_for(jobs_.size(), std::max(1, options_.jobs),
+                        [&](std::size_t i) { flows_of(jobs_[i], flows[i], broken[i]); });
+    std::size_t total = 0;
+    for (const auto& f : flows) total += f.size();
+    out_.flows.reserve(total);
+    for (auto& f : flows) {
+      std::move(f.begin(), f.end(), std::back_inserter(out_.flows));
+      f = {};
+    }
+    for (auto& f : broken) std::move(f.begin(), f.end(), std::back_inserter(out_.broken));
+    std::move(paas_flows_.begin(), paas_flows_.end(), std::back_inserter(out_.flows));
+    paas_flows_.clear();
+    ew_sort_flows(out_.flows, flow_less);
+  }
+  ew_sort_flows(out_.broken, flow_less);
+  for (const auto& f : out_.flows) over_approximated(f);
+  for (const auto& f : out_.broken) over_approximated(f);
   analysis_internal::warn_over_approximated(m_, nsgs, findings_);
   for (const auto& d : findings_.items()) out_.findings.add(d);
 }
 
 }  // namespace exposim::solver::east_west_internal
+
+namespace exposim::solver {
+
+bool reach_flow_less(const ReachFlow& a, const ReachFlow& b) { return east_west_internal::EastWest::flow_less(a, b); }
+
+}  // namespace exposim::solver

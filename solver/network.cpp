@@ -1,6 +1,8 @@
 // Route selection and peering reachability (docs/model.md#routing-and-peering).
 #include "solver/network.h"
 
+#include <array>
+
 #include <fmt/format.h>
 
 #include "solver/virtual_wan.h"
@@ -115,13 +117,16 @@ RouteChoice choose_route(const model::Model& m, int subnet, const IpAddress& des
     return c;
   };
   const bool v4 = destination.family() == model::IpFamily::kV4;
-  offer(system(must_parse(v4 ? "0.0.0.0/0" : "::/0"), NextHopType::kInternet, "default"));
+  // Parsed once: reach() chooses a route per (source subnet, target).
+  static const IpPrefix kDefaultV4 = must_parse("0.0.0.0/0");
+  static const IpPrefix kDefaultV6 = must_parse("::/0");
+  static const std::array<IpPrefix, 4> kReserved{must_parse("10.0.0.0/8"), must_parse("172.16.0.0/12"),
+                                                 must_parse("192.168.0.0/16"), must_parse("100.64.0.0/10")};
+  offer(system(v4 ? kDefaultV4 : kDefaultV6, NextHopType::kInternet, "default"));
   if (subnet < 0) return best;
   const auto& s = m.subnets[subnet];
   if (v4) {
-    for (const char* reserved : {"10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10"}) {
-      offer(system(must_parse(reserved), NextHopType::kNone, "reserved"));
-    }
+    for (const IpPrefix& reserved : kReserved) offer(system(reserved, NextHopType::kNone, "reserved"));
   }
   // Azure creates no route for a subnet's own prefix, only for the VNet's address ranges: a user-defined route for
   // the VNet's space applies inside the subnet too. The subnet's prefixes stand in only where the VNet's space does

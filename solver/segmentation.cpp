@@ -78,15 +78,23 @@ class SubnetMembers {
   /// How many classes the members are in.
   std::size_t classes() const { return classes_.size(); }
 
+  /// The members of a merged flow and, by group, how many of them are in it and the first (in ip configuration
+  /// order).
+  struct Senders {
+    std::vector<const Member*> members;
+    std::vector<std::tuple<int, std::size_t, const Member*>> groups;  // (group, members in it, first member)
+  };
+
   /// The members a merged flow's packets come from, in ip configuration order: those of its class whose addresses
   /// meet its sources.
-  const std::vector<const Member*>& of(const ReachFlow& f) {
+  const Senders& of(const Grouping& g, const ReachFlow& f) {
     const auto hop = std::find_if(f.path.begin(), f.path.end(),
                                   [](const Hop& h) { return std::string_view(h.scope) == "nic-outbound"; });
     const int wanted = hop == f.path.end() ? -3 : hop->kind == HopKind::kNsg ? hop->resource : -2;
     const auto [at, added] = cache_.try_emplace({wanted, f.sources});
-    std::vector<const Member*>& out = at->second;
-    if (!added) return out;
+    Senders& senders = at->second;
+    if (!added) return senders;
+    std::vector<const Member*>& out = senders.members;
     for (const auto& [key, cls] : classes_) {
       if (wanted != -3 && key != wanted) continue;
       for (const auto& iv : f.sources.intervals()) {
@@ -98,7 +106,18 @@ class SubnetMembers {
       }
     }
     std::sort(out.begin(), out.end(), [](const Member* a, const Member* b) { return a->x < b->x; });
-    return out;
+    for (const Member* member : out) {
+      for (const int a : segmentation_groups_of(g, member->x)) {
+        const auto it = std::find_if(senders.groups.begin(), senders.groups.end(),
+                                     [&](const auto& e) { return std::get<0>(e) == a; });
+        if (it == senders.groups.end()) {
+          senders.groups.emplace_back(a, 1, member);
+        } else {
+          ++std::get<1>(*it);
+        }
+      }
+    }
+    return senders;
   }
 
  private:
@@ -108,7 +127,7 @@ class SubnetMembers {
     std::vector<std::size_t> wide;
   };
   std::map<int, Class> classes_;
-  std::map<std::pair<int, IpSet>, std::vector<const Member*>> cache_;  // by (class, sources): flows repeat them
+  std::map<std::pair<int, IpSet>, Senders> cache_;  // by (class, sources): flows repeat them
 };
 
 /// The cells as flows arrive.
@@ -129,7 +148,7 @@ class MatrixCells {
     const auto to = segmentation_target_groups(g_, f);
     for (const int a : from) {
       for (const int b : to) {
-        cells_[{a, b}].flows += f.targets;
+        cells_[{a, b}].cell.flows += f.targets;
         add_to(a, b, f, nullptr);
       }
     }
@@ -137,14 +156,24 @@ class MatrixCells {
 
   /// A flow merged by class (ReachOptions::merge_sources): its packets come from `members`, and each group of theirs
   /// gets its ports; the witness is the flow as the group's first member sends it.
-  void add(const ReachFlow& f, const std::vector<const SubnetMembers::Member*>& members) {
+  void add(const ReachFlow& f, const SubnetMembers::Senders& senders) {
     const auto to = segmentation_target_groups(g_, f);
     if (to.empty()) return;
+    const auto& members = senders.members;
+    const bool self = f.nic >= 0 && std::any_of(members.begin(), members.end(),
+                                                [&](const SubnetMembers::Member* x) { return x->x.nic == f.nic; });
+    if (!self) {  // the counts by group, as below
+      for (const auto& [a, count, member] : senders.groups) {
+        for (const int b : to) cells_[{a, b}].cell.flows += count * f.targets;
+        for (const int b : to) add_to(a, b, f, member);
+      }
+      return;
+    }
     std::vector<int> done;
     for (const auto* member : members) {
       if (f.nic >= 0 && member->x.nic == f.nic) continue;  // a NIC to itself
       for (const int a : segmentation_groups_of(g_, member->x)) {
-        for (const int b : to) cells_[{a, b}].flows += f.targets;  // one flow per source without merge_sources
+        for (const int b : to) cells_[{a, b}].cell.flows += f.targets;  // one flow per source without merge_sources
         if (std::find(done.begin(), done.end(), a) != done.end()) continue;
         done.push_back(a);
         for (const int b : to) add_to(a, b, f, member);
@@ -155,7 +184,8 @@ class MatrixCells {
   std::vector<MatrixCell> take() && {
     std::vector<MatrixCell> out;
     out.reserve(cells_.size());
-    for (auto& [key, c] : cells_) {
+    for (auto& [key, state] : cells_) {
+      MatrixCell& c = state.cell;
       std::sort(c.witnesses.begin(), c.witnesses.end(),
                 [](const ReachFlow& a, const ReachFlow& b) { return a.protocol < b.protocol; });
       std::sort(c.excess.begin(), c.excess.end(),
@@ -169,29 +199,36 @@ class MatrixCells {
   /// Adds `f`'s ports to cell (a, b); makes it the witness when it is the first or comes from a smaller source or
   /// goes to a smaller target. A merged flow's witness is made `member`'s own.
   void add_to(int a, int b, const ReachFlow& f, const SubnetMembers::Member* member) {
-    MatrixCell& c = cells_[{a, b}];
+    CellState& state = cells_[{a, b}];
+    MatrixCell& c = state.cell;
     c.from = a;
     c.to = b;
     const auto p = static_cast<std::size_t>(f.protocol);
     c.ports[p] = c.ports[p].unite(f.ports);
     const auto key = std::tuple{member != nullptr ? member->x : f.source, static_cast<int>(f.target_kind), f.target,
                                 f.ip_configuration};
-    offer(c.witnesses, key, f, member, nullptr);
+    offer(c.witnesses, state.witness_flows, key, f, member, nullptr);
     if (!excess_) return;
     const model::PortSet bad = excess_(a, b, f);
     if (bad.empty()) return;
     c.excess_ports[p] = c.excess_ports[p].unite(bad);
-    offer(c.excess, key, f, member, &bad);
+    offer(c.excess, state.excess_flows, key, f, member, &bad);
   }
 
   /// Makes `f` the witness of its protocol in `witnesses` when it is the first or comes from a smaller source or goes
-  /// to a smaller target; a merged flow's witness is made `member`'s own, and given `ports` when set.
+  /// to a smaller target, or from the same to the same and comes first in reach()'s order (reach_flow_less): so the
+  /// witness does not depend on the order flows are folded in. A merged flow's witness is made `member`'s own, and
+  /// given `ports` when set; `from` keeps, by witness, the flow it was made from.
   template <typename Key>
-  void offer(std::vector<ReachFlow>& witnesses, const Key& key, const ReachFlow& f, const SubnetMembers::Member* member,
-             const model::PortSet* ports) {
+  void offer(std::vector<ReachFlow>& witnesses, std::vector<ReachFlow>& from, const Key& key, const ReachFlow& f,
+             const SubnetMembers::Member* member, const model::PortSet* ports) {
     const auto w =
         std::find_if(witnesses.begin(), witnesses.end(), [&](const ReachFlow& x) { return x.protocol == f.protocol; });
-    if (w != witnesses.end() && !(key < segmentation_witness_key(*w))) return;
+    if (w != witnesses.end()) {
+      const auto old = segmentation_witness_key(*w);
+      if (old < key) return;
+      if (!(key < old) && !reach_flow_less(f, from[static_cast<std::size_t>(w - witnesses.begin())])) return;
+    }
     ReachFlow witness = f;
     if (member != nullptr) {
       witness.source = member->x;
@@ -207,15 +244,23 @@ class MatrixCells {
     if (ports != nullptr) witness.ports = *ports;
     if (w == witnesses.end()) {
       witnesses.push_back(std::move(witness));
+      from.push_back(f);
     } else {
+      from[static_cast<std::size_t>(w - witnesses.begin())] = f;
       *w = std::move(witness);
     }
   }
 
+  struct CellState {
+    MatrixCell cell;
+    std::vector<ReachFlow> witness_flows;  // [witness]: the flow it was made from
+    std::vector<ReachFlow> excess_flows;   // [excess witness]: the same
+  };
+
   const model::Model& m_;
   const Grouping& g_;
   const SegmentationExcess& excess_;
-  std::map<std::pair<int, int>, MatrixCell> cells_;  // ordered: the result is sorted by (from, to)
+  std::map<std::pair<int, int>, CellState> cells_;  // ordered: the result is sorted by (from, to)
 };
 
 bool segmentation_grouped(const Grouping& g, model::IpConfigIndex x) { return !segmentation_groups_of(g, x).empty(); }
@@ -323,12 +368,25 @@ Segmentation segmentation(const model::Model& m, const Grouping& groups, const R
 
   Segmentation out;
   MatrixCells cells(m, groups, excess);
+  SubnetMembers* members = nullptr;  // the current subnet's
+  // Each flow folded into its cells as reach() makes it: a call's flows are never held at once.
+  inner.sink = [&](ReachFlow&& f) {
+    const bool own = !f.path.empty() && f.path.front().resource_kind == model::ResourceKind::kSubnet &&
+                     f.source_subnet >= 0 && static_cast<std::size_t>(f.source_subnet) < groups.subnet_group.size() &&
+                     groups.subnet_group[f.source_subnet] >= 0;
+    if (f.source.nic >= 0 || own) {
+      cells.add(f);
+    } else {
+      cells.add(f, members->of(groups, f));
+    }
+  };
   const ReachContext context(m);  // the estate-level work, done once for every subnet's calls
   std::set<std::string> seen;     // findings already kept: every call to reach() may repeat one
   for (std::size_t k = 0; k < subnets.size(); ++k) {
     if (options.progress) options.progress("matrix", k, subnets.size());
-    SubnetMembers members(m, groups, subnets[k]);
-    const std::size_t pairs = std::max<std::size_t>(1, members.classes()) * targets;
+    SubnetMembers subnet_members(m, groups, subnets[k]);
+    members = &subnet_members;
+    const std::size_t pairs = std::max<std::size_t>(1, subnet_members.classes()) * targets;
     const int chunks = static_cast<int>(std::max<std::size_t>(1, (pairs + kPairsPerCall - 1) / kPairsPerCall));
     cut(chunks);
     ReachSource from;
@@ -337,17 +395,6 @@ Segmentation segmentation(const model::Model& m, const Grouping& groups, const R
     std::size_t subnet_target_classes = 0;
     for (chunk = 0; chunk < chunks; ++chunk) {
       const Reach r = reach(m, from, inner, context);
-      for (const auto& f : r.flows) {
-        const bool own = !f.path.empty() && f.path.front().resource_kind == model::ResourceKind::kSubnet &&
-                         f.source_subnet >= 0 &&
-                         static_cast<std::size_t>(f.source_subnet) < groups.subnet_group.size() &&
-                         groups.subnet_group[f.source_subnet] >= 0;
-        if (f.source.nic >= 0 || own) {
-          cells.add(f);
-        } else {
-          cells.add(f, members.of(f));
-        }
-      }
       for (const auto& d : r.findings.items()) {
         if (seen.insert(model::to_string(d)).second) out.findings.add(d);
       }
