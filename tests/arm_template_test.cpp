@@ -427,7 +427,8 @@ TEST_CASE("arm template: SQL virtual network rules nested in the server and at t
   const auto& rules = m.paas_services[0].virtual_network_rules;
   REQUIRE(rules.size() == 2);
   CHECK(rules[0].id ==
-        "/subscriptions/sub/resourcegroups/rg/providers/microsoft.network/virtualnetworks/vnet/subnets/work");
+        "/subscriptions/00000000-0000-0000-0000-000000000000/resourcegroups/resource-group/providers/"
+        "microsoft.network/virtualnetworks/vnet/subnets/work");
   CHECK(model::is_unknown(rules[1]));
   const auto* orphan = find(d, "dangling-parent");
   REQUIRE(orphan != nullptr);
@@ -435,8 +436,9 @@ TEST_CASE("arm template: SQL virtual network rules nested in the server and at t
   CHECK(orphan->where.pointer == "/resources/2");
   CHECK(orphan->message ==
         "virtual network rule 'orphan' has no parent in the input: SQL server "
-        "'/subscriptions/sub/resourceGroups/rg/providers/Microsoft.Sql/servers/other' is not declared (an existing "
-        "resource, or a name only known at deployment); the virtual network rule is not analysed");
+        "'/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/resource-group/providers/Microsoft.Sql/"
+        "servers/other' is not declared (an existing resource, or a name only known at deployment); the virtual "
+        "network rule is not analysed");
   const auto* unknown = find(d, "unknown-value");
   REQUIRE(unknown != nullptr);
   CHECK(unknown->where.pointer == "/resources/1/properties/virtualNetworkSubnetId");

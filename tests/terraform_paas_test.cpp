@@ -414,10 +414,11 @@ TEST_CASE("terraform PaaS: SQL virtual network rules join their server by server
     for (const auto& d : r.diags.items()) {
       if (d.code == "dangling-parent") orphans.push_back(fmt::format("{} {}", d.where.pointer, d.message));
     }
-    CHECK(orphans == Lines{"/planned_values/root_module/resources/12 virtual network rule 'orphan' has no parent in "
-                           "the input: SQL server '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/"
-                           "rg-data/providers/Microsoft.Sql/servers/elsewhere' is not declared (an existing resource, "
-                           "or a name only known at deployment); the virtual network rule is not analysed"});
+    CHECK(orphans == Lines{"/planned_values/root_module/resources/12 azurerm_mssql_virtual_network_rule.orphan: "
+                           "virtual network rule 'orphan' has no parent in the input: SQL server "
+                           "'/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-data/providers/"
+                           "Microsoft.Sql/servers/elsewhere' is not declared (an existing resource, or a name only "
+                           "known after apply); the virtual network rule is not analysed"});
   }
   SECTION("azurerm_sql_virtual_network_rule") {
     auto r = run_edited("paas_azurerm2.json", [&](nlohmann::json& doc) {
