@@ -389,6 +389,61 @@ TEST_CASE(
   CHECK_FALSE(solver::explain(m, q).allowed);
 }
 
+TEST_CASE("arm template: SQL virtual network rules nested in the server and at the top level", "[arm-template]") {
+  // A rule nested in the server's `resources` (type `virtualNetworkRules`) and one at the top level
+  // (`Microsoft.Sql/servers/virtualNetworkRules`, name `sql1/top`) whose subnet is a parameter without a value (only
+  // known at deployment: kept unknown, it may admit any subnet); a third names a server not in the template
+  // (`other`): a warning at that rule, and it is not analysed.
+  const json tmpl = {
+      {"$schema", kSchema},
+      {"parameters", {{"subnetId", {{"type", "string"}}}}},
+      {"resources",
+       {{{"type", "Microsoft.Sql/servers"},
+         {"name", "sql1"},
+         {"properties", json::object()},
+         {"resources",
+          {{{"type", "virtualNetworkRules"},
+            {"name", "nested"},
+            {"dependsOn", {"sql1"}},
+            {"properties",
+             {{"virtualNetworkSubnetId", "[resourceId('Microsoft.Network/virtualNetworks/subnets', 'vnet', 'work')]"},
+              {"ignoreMissingVnetServiceEndpoint", false}}}}}}},
+        {{"type", "Microsoft.Sql/servers/virtualNetworkRules"},
+         {"name", "sql1/top"},
+         {"properties", {{"virtualNetworkSubnetId", "[parameters('subnetId')]"}}}},
+        {{"type", "Microsoft.Sql/servers/virtualNetworkRules"},
+         {"name", "other/orphan"},
+         {"properties",
+          {{"virtualNetworkSubnetId",
+            "[resourceId('Microsoft.Network/virtualNetworks/subnets', 'vnet', 'work')]"}}}}}}};
+  const std::string path = write_temp("sql-vnet-rules.json", tmpl.dump(2));
+  model::Model m;
+  model::Diagnostics d;
+  const auto reports = importers::import_inputs({path}, importers::InputOptions{}, m, d);
+  REQUIRE_FALSE(d.has_errors());
+  REQUIRE(reports.size() == 1);
+  CHECK(reports[0].expanded == 4);
+  REQUIRE(m.paas_services.size() == 1);
+  const auto& rules = m.paas_services[0].virtual_network_rules;
+  REQUIRE(rules.size() == 2);
+  CHECK(rules[0].id ==
+        "/subscriptions/00000000-0000-0000-0000-000000000000/resourcegroups/resource-group/providers/"
+        "microsoft.network/virtualnetworks/vnet/subnets/work");
+  CHECK(model::is_unknown(rules[1]));
+  const auto* orphan = find(d, "dangling-parent");
+  REQUIRE(orphan != nullptr);
+  CHECK(orphan->severity == model::Severity::kWarning);
+  CHECK(orphan->where.pointer == "/resources/2");
+  CHECK(orphan->message ==
+        "virtual network rule 'orphan' has no parent in the input: SQL server "
+        "'/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/resource-group/providers/Microsoft.Sql/"
+        "servers/other' is not declared (an existing resource, or a name only known at deployment); the virtual "
+        "network rule is not analysed");
+  const auto* unknown = find(d, "unknown-value");
+  REQUIRE(unknown != nullptr);
+  CHECK(unknown->where.pointer == "/resources/1/properties/virtualNetworkSubnetId");
+}
+
 }  // namespace
 }  // namespace exposim::testing
 

@@ -46,6 +46,8 @@ struct PaasEstate {
   json fw_network = json::array();
   std::string sql_rule{"52.1.1.1"};  // the address SQL's firewall rule `web` admits
   std::string pip_sku{"Standard"};   // pip-web's SKU (Basic: open to the internet where no NSG applies)
+  bool sql_endpoint{false};          // web has a Microsoft.Sql service endpoint
+  std::string sql_vnet_rule;  // the subnet id of SQL's virtual network rule `web` (a separate resource); "": none
 };
 
 /// An outbound NSG rule: `access` to `destination` on TCP `ports` at `priority`.
@@ -65,8 +67,12 @@ json paas_out_rule(const std::string& name, int priority, const std::string& acc
 
 json paas_estate(const PaasEstate& e) {
   json web = {{"id", kPaasWeb}, {"name", "web"}, {"properties", {{"addressPrefix", "10.0.1.0/24"}}}};
+  if (e.endpoint || e.sql_endpoint) web["properties"]["serviceEndpoints"] = json::array();
   if (e.endpoint) {
-    web["properties"]["serviceEndpoints"] = {{{"service", "Microsoft.Storage"}, {"locations", {"westeurope"}}}};
+    web["properties"]["serviceEndpoints"].push_back({{"service", "Microsoft.Storage"}, {"locations", {"westeurope"}}});
+  }
+  if (e.sql_endpoint) {
+    web["properties"]["serviceEndpoints"].push_back({{"service", "Microsoft.Sql"}, {"locations", {"westeurope"}}});
   }
   if (e.endpoints_unknown) web["properties"]["serviceEndpoints"] = "\x01unknown:parameter endpoints";
   const bool table = e.udr_to_firewall || !e.tag_route.is_null();
@@ -192,6 +198,12 @@ json paas_estate(const PaasEstate& e) {
                  {"name", "web"},
                  {"type", "Microsoft.Sql/servers/firewallRules"},
                  {"properties", {{"startIpAddress", e.sql_rule}, {"endIpAddress", e.sql_rule}}}});
+  if (!e.sql_vnet_rule.empty()) {
+    out.push_back({{"id", kPaasRg + "Microsoft.Sql/servers/sql/virtualNetworkRules/web"},
+                   {"name", "web"},
+                   {"type", "Microsoft.Sql/servers/virtualNetworkRules"},
+                   {"properties", {{"virtualNetworkSubnetId", e.sql_vnet_rule}}}});
+  }
   return out;
 }
 
@@ -487,4 +499,46 @@ TEST_CASE("reach PaaS: a SQL managed instance's public data endpoint is decided 
                                  kPaasSqlLine});
   e.mi_source = "52.9.9.9";
   CHECK(paas_lines(paas_estate(e)) == std::vector<std::string>{kPaasSqlLine});
+}
+
+TEST_CASE("reach PaaS: a SQL server admits a subnet through its service endpoint by a virtual network rule",
+          "[solver][east_west_paas]") {
+  // web has a Microsoft.Sql service endpoint; SQL's only firewall rule admits 52.9.9.9, not web-nic's public IP
+  // 52.1.1.1. Through the endpoint the server sees the subnet: its virtual network rule (a separate
+  // Microsoft.Sql/servers/virtualNetworkRules resource) for web admits 1433 and the redirect ports 11000-11999; without
+  // the rule, or with the rule and no endpoint (the server then sees 52.1.1.1), nothing admits the VM.
+  // The storage account (no Microsoft.Storage endpoint, no ipRules) is not reached either way.
+  PaasEstate e;
+  e.sql_rule = "52.9.9.9";
+  const std::string reached =
+      "sql 1433,11000-11999 | from:web-nic no-nsg(nic-outbound) no-nsg(subnet-outbound) route:service-endpoint "
+      "paas:virtual-network-rules to:sql";
+  SECTION("the endpoint and a rule for web: reached") {
+    e.sql_endpoint = true;
+    e.sql_vnet_rule = kPaasWeb;
+    CHECK(paas_lines(paas_estate(e)) == std::vector<std::string>{reached});
+  }
+  SECTION("the rule's subnet id in another casing: the same subnet") {
+    e.sql_endpoint = true;
+    e.sql_vnet_rule = kPaasRg + "Microsoft.Network/virtualNetworks/V/subnets/WEB";
+    CHECK(paas_lines(paas_estate(e)) == std::vector<std::string>{reached});
+  }
+  SECTION("a subnet only known at deployment: may be web, reached") {
+    e.sql_endpoint = true;
+    e.sql_vnet_rule = "\x01unknown:output subnetId";
+    CHECK(paas_lines(paas_estate(e)) == std::vector<std::string>{reached});
+  }
+  SECTION("the endpoint and no rule: not reached") {
+    e.sql_endpoint = true;
+    CHECK(paas_lines(paas_estate(e)).empty());
+  }
+  SECTION("the endpoint and a rule for another subnet: not reached") {
+    e.sql_endpoint = true;
+    e.sql_vnet_rule = kPaasVnet + "/subnets/AzureFirewallSubnet";
+    CHECK(paas_lines(paas_estate(e)).empty());
+  }
+  SECTION("the rule and no endpoint: the server sees the public IP, not in its firewall rules: not reached") {
+    e.sql_vnet_rule = kPaasWeb;
+    CHECK(paas_lines(paas_estate(e)).empty());
+  }
 }

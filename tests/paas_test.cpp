@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "importers/azure/resource_importer.h"
+#include "model/unknown.h"
 #include "model/validate.h"
 #include "resource_json.h"
 #include "solver/exposure.h"
@@ -289,6 +290,65 @@ TEST_CASE("paas: SQL firewall rules are child resources, in this file or another
   CHECK(rules[1].name == "AllowAllWindowsAzureIps");
   CHECK(rules[1].unresolved);
   CHECK(rules[1].addresses.empty());
+}
+
+TEST_CASE("paas: SQL virtual network rules are child resources that admit their subnet", "[azure]") {
+  // Microsoft.Sql/servers/virtualNetworkRules: `virtualNetworkSubnetId` joins the server's virtual network rules
+  // (ids compared canonical, lowercase); the same subnet twice is kept once; a subnet only known at deployment is kept
+  // unknown (it may be any subnet).
+  const std::string sql = kRg + "/Microsoft.Sql/servers/sql1";
+  const std::string subnet =
+      "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/v/"
+      "subnets/Web";
+  auto r = import_and_validate(
+      list({
+          fmt::format(R"({{"id": "{}/virtualNetworkRules/web", "type": "Microsoft.Sql/servers/virtualNetworkRules",
+                      "properties": {{"virtualNetworkSubnetId": "{}", "ignoreMissingVnetServiceEndpoint": true}}}})",
+                      sql, subnet),
+          resource("Microsoft.Sql/servers", "sql1", "{}"),
+          fmt::format(R"({{"id": "{}/virtualNetworkRules/again", "type": "Microsoft.Sql/servers/virtualNetworkRules",
+                      "properties": {{"virtualNetworkSubnetId": "{}"}}}})",
+                      sql, model::canonical_id(subnet)),
+          fmt::format(R"({{"id": "{}/virtualNetworkRules/later", "type": "Microsoft.Sql/servers/virtualNetworkRules",
+                      "properties": {{"virtualNetworkSubnetId": "\u0001unknown:output of a linked deployment"}}}})",
+                      sql),
+      }),
+      false);
+  REQUIRE(r.model.paas_services.size() == 1);
+  const auto& rules = r.model.paas_services[0].virtual_network_rules;
+  REQUIRE(rules.size() == 2);
+  CHECK(rules[0].id == "/subscriptions/s/resourcegroups/rg/providers/microsoft.network/virtualnetworks/v/subnets/web");
+  CHECK_FALSE(model::is_unknown(rules[0]));
+  CHECK(model::is_unknown(rules[1]));
+  CHECK(r.model.paas_services[0].ip_rules.empty());
+}
+
+TEST_CASE("paas: a SQL virtual network rule without its server or its subnet is reported", "[azure]") {
+  const std::string sql = kRg + "/Microsoft.Sql/servers/sql1";
+  SECTION("no server: dangling, at the rule") {
+    auto r = import_and_validate(list({
+        resource("Microsoft.Storage/storageAccounts", "st1", "{}"),
+        fmt::format(R"({{"id": "{}/virtualNetworkRules/web", "type": "Microsoft.Sql/servers/virtualNetworkRules",
+                      "properties": {{"virtualNetworkSubnetId": "/subscriptions/s/x/subnets/y"}}}})",
+                    sql),
+    }));
+    CHECK(r.diags ==
+          std::vector<std::string>{"t.json: /1: error: virtual network rule 'web' has no parent: SQL server '" + sql +
+                                   "' is not in the input [dangling-parent]"});
+  }
+  SECTION("no subnet: missing field, and the rule is left out") {
+    auto r = import_and_validate(list({
+        resource("Microsoft.Sql/servers", "sql1", "{}"),
+        fmt::format(R"({{"id": "{}/virtualNetworkRules/web", "type": "Microsoft.Sql/servers/virtualNetworkRules",
+                      "properties": {{"ignoreMissingVnetServiceEndpoint": false}}}})",
+                    sql),
+    }));
+    CHECK(r.diags ==
+          std::vector<std::string>{
+              "t.json: /1: error: virtual network rule 'web' has no 'virtualNetworkSubnetId' [missing-field]"});
+    REQUIRE(r.model.paas_services.size() == 1);
+    CHECK(r.model.paas_services[0].virtual_network_rules.empty());
+  }
 }
 
 TEST_CASE("paas: App Service restrictions are sorted by priority, implicit deny when any exist", "[azure]") {

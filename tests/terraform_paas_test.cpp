@@ -17,6 +17,7 @@
 #include "cli/analyze_report.h"
 #include "importers/inputs.h"
 #include "importers/terraform/plan.h"
+#include "model/unknown.h"
 #include "model/validate.h"
 #include "solver/exposure.h"
 #include "terraform_support.h"
@@ -90,6 +91,41 @@ Lines paas_plan_diagnostics(const TerraformRun& r, model::Severity severity) {
     if (d.severity >= severity) out.push_back(fmt::format("{} {}: {}", d.code, d.where.pointer, d.message));
   }
   return out;
+}
+
+/// Adds resource `type`.`name` to a plan: its known `values`, the attributes in `unknown` (known after apply) and the
+/// configuration's `expressions`.
+void paas_plan_add(nlohmann::json& doc, const std::string& type, const std::string& name, const nlohmann::json& values,
+                   const nlohmann::json& unknown, const nlohmann::json& expressions) {
+  const std::string address = type + "." + name;
+  doc["planned_values"]["root_module"]["resources"].push_back(
+      {{"address", address},
+       {"mode", "managed"},
+       {"type", type},
+       {"name", name},
+       {"provider_name", "registry.terraform.io/hashicorp/azurerm"},
+       {"schema_version", 0},
+       {"values", values},
+       {"sensitive_values", nlohmann::json::object()}});
+  doc["resource_changes"].push_back({{"address", address},
+                                     {"mode", "managed"},
+                                     {"type", type},
+                                     {"name", name},
+                                     {"provider_name", "registry.terraform.io/hashicorp/azurerm"},
+                                     {"change",
+                                      {{"actions", {"create"}},
+                                       {"before", nullptr},
+                                       {"after", values},
+                                       {"after_unknown", unknown},
+                                       {"before_sensitive", false},
+                                       {"after_sensitive", nlohmann::json::object()}}}});
+  doc["configuration"]["root_module"]["resources"].push_back({{"address", address},
+                                                              {"mode", "managed"},
+                                                              {"type", type},
+                                                              {"name", name},
+                                                              {"provider_config_key", "azurerm"},
+                                                              {"expressions", expressions},
+                                                              {"schema_version", 0}});
 }
 
 bool admits(const solver::Exposure& e, const char* address) {
@@ -335,4 +371,74 @@ TEST_CASE("terraform web app restrictions by service tag with headers, and by su
   CHECK(app->ip_rules[0].has_headers);
   CHECK(app->ip_rules[1].subnet_only);
   CHECK(app->ip_rules[1].text == subnet);
+}
+
+TEST_CASE("terraform PaaS: SQL virtual network rules join their server by server_id or server_name", "[terraform]") {
+  // azurerm_mssql_virtual_network_rule names its server by `server_id` (known after apply, found through the
+  // configuration's reference), azurerm_sql_virtual_network_rule by `server_name` and `resource_group_name`;
+  // `subnet_id` becomes the rule's virtualNetworkSubnetId. A subnet id known after apply stays unknown (the rule may
+  // admit any subnet). A rule whose server is not in the plan: a warning at the rule, not analysed.
+  const std::string subnet =
+      "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-data/providers/"
+      "Microsoft.Network/virtualNetworks/vnet/subnets/app";
+  const nlohmann::json by_server = {{"references", {"azurerm_mssql_server.sql.id", "azurerm_mssql_server.sql"}}};
+  SECTION("azurerm_mssql_virtual_network_rule") {
+    auto r = run_edited("paas.json", [&](nlohmann::json& doc) {
+      paas_plan_add(doc, "azurerm_mssql_virtual_network_rule", "app",
+                    {{"name", "app"}, {"subnet_id", subnet}, {"ignore_missing_vnet_service_endpoint", false}},
+                    {{"id", true}, {"server_id", true}},
+                    {{"name", {{"constant_value", "app"}}},
+                     {"server_id", by_server},
+                     {"subnet_id", {{"constant_value", subnet}}}});
+      paas_plan_add(doc, "azurerm_mssql_virtual_network_rule", "later", {{"name", "later"}},
+                    {{"id", true}, {"server_id", true}, {"subnet_id", true}},
+                    {{"name", {{"constant_value", "later"}}},
+                     {"server_id", by_server},
+                     {"subnet_id", {{"references", {"azurerm_subnet.later.id", "azurerm_subnet.later"}}}}});
+      paas_plan_add(doc, "azurerm_mssql_virtual_network_rule", "orphan",
+                    {{"name", "orphan"},
+                     {"server_id",
+                      "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-data/providers/"
+                      "Microsoft.Sql/servers/elsewhere"},
+                     {"subnet_id", subnet}},
+                    {{"id", true}}, nlohmann::json::object());
+    });
+    CHECK_FALSE(r.diags.has_errors());
+    const auto sql = std::find_if(r.model.paas_services.begin(), r.model.paas_services.end(),
+                                  [](const auto& s) { return s.name == "sql-orders"; });
+    REQUIRE(sql != r.model.paas_services.end());
+    REQUIRE(sql->virtual_network_rules.size() == 2);
+    CHECK(sql->virtual_network_rules[0].id == model::canonical_id(subnet));
+    CHECK(model::is_unknown(sql->virtual_network_rules[1]));
+    Lines orphans;
+    for (const auto& d : r.diags.items()) {
+      if (d.code == "dangling-parent") orphans.push_back(fmt::format("{} {}", d.where.pointer, d.message));
+    }
+    CHECK(orphans == Lines{"/planned_values/root_module/resources/12 azurerm_mssql_virtual_network_rule.orphan: "
+                           "virtual network rule 'orphan' has no parent in the input: SQL server "
+                           "'/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-data/providers/"
+                           "Microsoft.Sql/servers/elsewhere' is not declared (an existing resource, or a name only "
+                           "known after apply); the virtual network rule is not analysed"});
+  }
+  SECTION("azurerm_sql_virtual_network_rule") {
+    auto r = run_edited("paas_azurerm2.json", [&](nlohmann::json& doc) {
+      paas_plan_add(
+          doc, "azurerm_sql_virtual_network_rule", "app",
+          {{"name", "app"}, {"server_name", "sql-legacy"}, {"resource_group_name", "rg-legacy"}, {"subnet_id", subnet}},
+          {{"id", true}},
+          {{"name", {{"constant_value", "app"}}},
+           {"server_name", {{"references", {"azurerm_sql_server.legacy.name", "azurerm_sql_server.legacy"}}}},
+           {"resource_group_name", {{"references", {"azurerm_resource_group.rg.name", "azurerm_resource_group.rg"}}}},
+           {"subnet_id", {{"constant_value", subnet}}}});
+    });
+    CHECK_FALSE(r.diags.has_errors());
+    REQUIRE(r.model.paas_services.size() >= 1);
+    const auto sql = std::find_if(r.model.paas_services.begin(), r.model.paas_services.end(),
+                                  [](const auto& s) { return s.name == "sql-legacy"; });
+    REQUIRE(sql != r.model.paas_services.end());
+    CHECK(sql->virtual_network_rules.size() == 1);
+    CHECK(sql->virtual_network_rules.at(0).id == model::canonical_id(subnet));
+    CHECK(std::none_of(r.diags.items().begin(), r.diags.items().end(),
+                       [](const auto& d) { return d.code == "dangling-parent"; }));
+  }
 }

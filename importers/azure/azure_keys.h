@@ -159,6 +159,7 @@ inline constexpr std::string_view kBlob = "blob";
 inline constexpr std::string_view kVaultUri = "vaulturi";
 inline constexpr std::string_view kFullyQualifiedDomainName = "fullyqualifieddomainname";
 inline constexpr std::string_view kStartIpAddress = "startipaddress";
+inline constexpr std::string_view kVirtualNetworkSubnetId = "virtualnetworksubnetid";
 inline constexpr std::string_view kEndIpAddress = "endipaddress";
 inline constexpr std::string_view kIpAddressOrRange = "ipaddressorrange";
 inline constexpr std::string_view kIpRangeFilter = "iprangefilter";
@@ -336,6 +337,7 @@ inline constexpr std::string_view kStorageAccount = "microsoft.storage/storageac
 inline constexpr std::string_view kKeyVault = "microsoft.keyvault/vaults";
 inline constexpr std::string_view kSqlServer = "microsoft.sql/servers";
 inline constexpr std::string_view kSqlFirewallRule = "microsoft.sql/servers/firewallrules";
+inline constexpr std::string_view kSqlVirtualNetworkRule = "microsoft.sql/servers/virtualnetworkrules";
 inline constexpr std::string_view kSqlConnectionPolicy = "microsoft.sql/servers/connectionpolicies";
 inline constexpr std::string_view kSqlManagedInstance = "microsoft.sql/managedinstances";
 inline constexpr std::string_view kBlobContainer = "microsoft.storage/storageaccounts/blobservices/containers";
@@ -418,7 +420,6 @@ inline constexpr std::string_view kInertTypes[] = {
     "microsoft.sql/servers/databases/auditingsettings",
     "microsoft.sql/servers/databases/securityalertpolicies",
     "microsoft.sql/servers/databases/backupshorttermretentionpolicies",
-    "microsoft.sql/servers/virtualnetworkrules",
     "microsoft.documentdb/databaseaccounts/sqldatabases",
     "microsoft.documentdb/databaseaccounts/sqldatabases/containers",
     "microsoft.documentdb/databaseaccounts/mongodbdatabases",
@@ -493,6 +494,7 @@ inline constexpr std::string_view kIpConfigurations = "/ipconfigurations/";
 inline constexpr std::string_view kLbInboundNatRules = "/inboundnatrules/";
 inline constexpr std::string_view kLbBackendAddressPools = "/backendaddresspools/";
 inline constexpr std::string_view kSqlFirewallRules = "/firewallrules/";
+inline constexpr std::string_view kSqlVirtualNetworkRules = "/virtualnetworkrules/";
 inline constexpr std::string_view kSqlConnectionPolicies = "/connectionpolicies/";
 inline constexpr std::string_view kBlobServices = "/blobservices/";
 inline constexpr std::string_view kWebSiteConfig = "/config/";

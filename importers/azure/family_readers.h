@@ -128,9 +128,11 @@ bool read_cosmos_account(ReaderContext& ctx, Resource& resource);
 bool read_web_site(ReaderContext& ctx, Resource& resource);
 bool read_private_endpoint(ReaderContext& ctx, Resource& resource);
 bool read_separate_sql_firewall_rule(ReaderContext& ctx, Resource& resource);
+bool read_separate_sql_vnet_rule(ReaderContext& ctx, Resource& resource);
 bool read_separate_sql_connection_policy(ReaderContext& ctx, Resource& resource);
 bool read_separate_site_config(ReaderContext& ctx, Resource& resource);
 void attach_sql_firewall_rules(ReaderContext& ctx);
+void attach_sql_vnet_rules(ReaderContext& ctx);
 void apply_sql_connection_policies(ReaderContext& ctx);
 void apply_site_configs(ReaderContext& ctx);
 

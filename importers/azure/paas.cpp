@@ -40,9 +40,18 @@ struct SqlConnectionPolicy {
   bool proxy{false};  // Proxy: every connection through the gateway on 1433; Default and Redirect also 11000-11999
 };
 
+/// A SQL server's virtual network rule (`Microsoft.Sql/servers/virtualNetworkRules`): the subnet it admits through
+/// the subnet's service endpoint.
+struct SqlVnetRule {
+  std::string name;
+  model::SourceLocation where;
+  model::Ref subnet;  // model::is_unknown() when only known at deployment: the rule may admit any subnet
+};
+
 /// What the PaaS family keeps across files until finish().
 struct PaasState {
   std::vector<PendingChild<model::PaasIpRule>> sql_rules;
+  std::vector<PendingChild<SqlVnetRule>> sql_vnet_rules;
   std::vector<PendingChild<SqlConnectionPolicy>> sql_policies;
   std::vector<PendingChild<SiteRestrictions>> site_configs;
   std::vector<PendingChild<model::BlobContainer>> containers;
@@ -822,6 +831,30 @@ bool read_separate_sql_firewall_rule(ReaderContext& ctx, Resource& resource) {
   return true;
 }
 
+bool read_separate_sql_vnet_rule(ReaderContext& ctx, Resource& resource) {
+  std::string parent_id = std::move(resource.parent_id);
+  SqlVnetRule r;
+  std::optional<PointerScope> scope;
+  const auto child = ctx.begin_child(resource.object, ChildIds{resource.base.id, resource.base.name}, r, scope);
+  if (!child.props) return false;
+  // `ignoreMissingVnetServiceEndpoint` only lets the rule exist before the subnet has its service endpoint; the
+  // rule admits the subnet's traffic only through that endpoint, which the solver checks on the subnet.
+  auto f = ctx.get_string(*child.props, keys::kVirtualNetworkSubnetId);
+  if (f.unknown) {
+    r.subnet = model::Ref{importers::unknown_value("the subnet of a SQL virtual network rule"), -1};
+  } else if (f && !trim(*f).empty()) {
+    r.subnet = model::Ref{model::canonical_id(trim(*f)), -1};
+  } else if (f || !f.present) {
+    ctx.report(Severity::kError, "missing-field", ctx.ptr.substr(0, child.mark),
+               fmt::format("virtual network rule '{}' has no 'virtualNetworkSubnetId'", r.name));
+  }
+  if (ctx.failed_since(child)) return false;
+  std::string key = lowercase(r.name);
+  ctx.state<PaasState>().sql_vnet_rules.push_back(
+      {model::canonical_id(parent_id), std::move(parent_id), std::move(key), std::move(r)});
+  return true;
+}
+
 bool read_separate_sql_connection_policy(ReaderContext& ctx, Resource& resource) {
   std::string parent_id = std::move(resource.parent_id);
   auto props_or = ctx.properties_of(resource.object);
@@ -864,6 +897,24 @@ void attach_sql_firewall_rules(ReaderContext& ctx) {
   ctx.attach(
       ctx.state<PaasState>().sql_rules, ctx.model.paas_services, [](auto& s) -> auto& { return s.ip_rules; },
       [](const model::PaasIpRule& r) { return lowercase(r.name); }, "firewall rule", "SQL server");
+}
+
+void attach_sql_vnet_rules(ReaderContext& ctx) {
+  auto& pending = ctx.state<PaasState>().sql_vnet_rules;
+  if (pending.empty()) return;
+  const auto servers = index_by_key(ctx.model.paas_services);
+  for (auto& p : pending) {
+    auto it = servers.find(p.parent_key);
+    if (it == servers.end() || ctx.model.paas_services[it->second].kind != model::PaasKind::kSqlServer) {
+      ctx.dangling(p.value.where, "virtual network rule", p.value.name, "SQL server", p.parent_id);
+      continue;
+    }
+    // Rules are a set of subnets: one listed twice (an export and a template of the same server) is kept once.
+    auto& rules = ctx.model.paas_services[it->second].virtual_network_rules;
+    const bool seen = std::any_of(rules.begin(), rules.end(), [&](const auto& r) { return r.id == p.value.subnet.id; });
+    if (!seen) rules.push_back(std::move(p.value.subnet));
+  }
+  pending.clear();
 }
 
 void apply_sql_connection_policies(ReaderContext& ctx) {

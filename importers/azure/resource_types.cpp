@@ -63,6 +63,8 @@ constexpr ResourceType kTypes[] = {
     {types::kSqlServer, read_sql_server, kTop, {}, {}, {}},
     {types::kSqlFirewallRule, read_separate_sql_firewall_rule, kSeparate, types::kSqlServer,
      segments::kSqlFirewallRules, "firewall rule"},
+    {types::kSqlVirtualNetworkRule, read_separate_sql_vnet_rule, kSeparate, types::kSqlServer,
+     segments::kSqlVirtualNetworkRules, "virtual network rule"},
     {types::kSqlConnectionPolicy, read_separate_sql_connection_policy, kSeparate, types::kSqlServer,
      segments::kSqlConnectionPolicies, "connection policy"},
     {types::kSqlManagedInstance, read_sql_managed_instance, kTop, {}, {}, {}},
@@ -120,6 +122,7 @@ constexpr FinishStep kFinishSteps[] = {
     attach_lb_backend_pools,
     attach_rule_collection_groups,
     attach_sql_firewall_rules,
+    attach_sql_vnet_rules,  // into virtual_network_rules, beside the inline ones of other services
     apply_sql_connection_policies,
     attach_blob_containers,
     apply_site_configs,

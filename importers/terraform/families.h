@@ -52,6 +52,7 @@ void translate_storage_container(Context& ctx, const Instance& i, std::vector<Sy
 void translate_key_vault(Context& ctx, const Instance& i, std::vector<Synthesized>& out);
 void translate_sql_server(Context& ctx, const Instance& i, std::vector<Synthesized>& out);
 void translate_sql_firewall_rule(Context& ctx, const Instance& i, std::vector<Synthesized>& out);
+void translate_sql_vnet_rule(Context& ctx, const Instance& i, std::vector<Synthesized>& out);
 void translate_sql_managed_instance(Context& ctx, const Instance& i, std::vector<Synthesized>& out);
 void translate_cosmos_account(Context& ctx, const Instance& i, std::vector<Synthesized>& out);
 void translate_web_app(Context& ctx, const Instance& i, std::vector<Synthesized>& out);

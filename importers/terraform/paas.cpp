@@ -1,7 +1,7 @@
 // azurerm PaaS services and their public endpoints: storage accounts and their network rules (inline
 // `network_rules` or azurerm_storage_account_network_rules) and blob containers, Key Vaults, SQL servers and their
-// firewall rules, SQL managed instances, Cosmos DB accounts, App Service sites and function apps and their access
-// restrictions.
+// firewall rules and virtual network rules, SQL managed instances, Cosmos DB accounts, App Service sites and
+// function apps and their access restrictions.
 #include <cstdint>
 #include <string>
 #include <utility>
@@ -323,6 +323,16 @@ void translate_sql_firewall_rule(Context& ctx, const Instance& i, std::vector<Sy
   const Block b = Context::top(i);
   ctx.copy_string(b, "start_ip_address", *s, "/properties/startIpAddress");
   ctx.copy_string(b, "end_ip_address", *s, "/properties/endIpAddress");
+}
+
+/// azurerm_mssql_virtual_network_rule (`server_id`) and azurerm_sql_virtual_network_rule (`server_name`): the
+/// subnet the server admits through its service endpoint. A subnet id known after apply stays unknown (the rule
+/// may admit any subnet).
+void translate_sql_vnet_rule(Context& ctx, const Instance& i, std::vector<Synthesized>& out) {
+  Synthesized* s = begin_resource(ctx, i, "Microsoft.Sql/servers/virtualNetworkRules", out);
+  if (s == nullptr) return;
+  const Block b = Context::top(i);
+  ctx.copy_string(b, "subnet_id", *s, "/properties/virtualNetworkSubnetId");
 }
 
 void translate_cosmos_account(Context& ctx, const Instance& i, std::vector<Synthesized>& out) {
