@@ -1,10 +1,10 @@
-// explain() of an east-west flow to a PaaS public endpoint: a source inside the estate (a private address, or a NIC,
-// VM or ip configuration by name or id) to a PaaS service named by name, id or host name, hop by hop. The stages and
-// their decisions are paas_packet_paths()'s (solver/east_west_paas.cpp), the deciding functions reach() applies over
-// packet sets (ReachOptions::paas): the port served, the source VNet's outbound admin rules, the source's outbound
-// NSGs, the route toward the service (a service endpoint, a user-defined route, the route to the internet), a
-// firewall's rules or an appliance's assumption, and the service's firewall as it sees the source. Data only:
-// cli/explain_text_east_west.cpp writes the words (reach()'s RULES column's, hop by hop).
+// explain() of an east-west flow to a PaaS public endpoint: a source inside the estate (an ip configuration by its
+// private address, or a NIC, VM or ip configuration by name or id) to a PaaS service named by name, id or host name,
+// hop by hop. The stages and their decisions are paas_packet_paths()'s (solver/east_west_paas.cpp), the deciding
+// functions reach() applies over packet sets (ReachOptions::paas): the port served, the source VNet's outbound admin
+// rules, the source's outbound NSGs, the route toward the service (a service endpoint, a user-defined route, the route
+// to the internet), a firewall's rules or an appliance's assumption, and the service's firewall as it sees the source.
+// Data only: cli/explain_text_east_west.cpp writes the words (reach()'s RULES column's, hop by hop).
 #include <string>
 #include <utility>
 #include <vector>
