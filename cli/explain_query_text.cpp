@@ -260,7 +260,8 @@ std::string query_error_message(const model::Model& m, const QueryError& e) {
     case QE::kEastWestTarget:
       return fmt::format(
           "target '{}' is not one an east-west flow from '{}' reaches: expected the private IP address, or the name "
-          "or id, of a network interface, virtual machine or private endpoint in the input",
+          "or id, of a network interface, virtual machine or private endpoint, or a PaaS service by name, id or host "
+          "name, in the input",
           target, e.source);
   }
   return "";

@@ -7,6 +7,7 @@
 #include "cli/json_parts.h"
 #include "cli/terminal.h"
 #include "cli/text_table.h"
+#include "solver/east_west.h"
 
 #include <algorithm>
 #include <string>
@@ -279,6 +280,14 @@ ordered_json explain_hop_v1_json(const model::Model& m, const FlowTrace& t, cons
                       {"route_table", {{"id", rt.id}, {"name", rt.name}}}};
       } else {
         j["route"] = nullptr;  // the system default route
+      }
+      if (h.why.code == solver::ReasonCode::kEastWestPaas && h.route_table < 0) {
+        // Toward a PaaS public endpoint: the system route by name ("service-endpoint", "default"; "no-route": none
+        // carries the packet); a service endpoint's next hop as Azure's effective routes show it.
+        j["system"] = h.note;
+        if (std::string_view(h.note) == solver::kPaasServiceEndpointRoute) {
+          j["next_hop"] = "VirtualNetworkServiceEndpoint";
+        }
       }
       break;
   }

@@ -868,7 +868,9 @@ std::string one_clause(const model::Model& m, const Reason& r) {
     case ReasonCode::kEastWestFirewall:
     case ReasonCode::kEastWestAppliance:
     case ReasonCode::kEastWestReturn:
-    case ReasonCode::kAllowedEastWest: return explain_words::east_west_text(m, r);
+    case ReasonCode::kAllowedEastWest:
+    case ReasonCode::kEastWestPaas:
+    case ReasonCode::kAllowedEastWestPaas: return explain_words::east_west_text(m, r);
     case ReasonCode::kAllowedThroughPublicIp:
       return fmt::format("allowed: {} reaches {} through its public IP, and replies return", packet_text(r.flow),
                          cfg_text(m, r.target));

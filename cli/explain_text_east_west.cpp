@@ -7,6 +7,7 @@
 
 #include "cli/explain_text.h"
 #include "cli/explain_words.h"
+#include "cli/reach_report.h"
 #include "solver/firewall.h"
 #include "solver/network.h"
 
@@ -181,6 +182,26 @@ std::string explain_ew_target_text(const model::Model& m, const Reason& r) {
   return ip_configuration_text(m, r.target);
 }
 
+/// A stage toward a PaaS public endpoint: reach()'s RULES words for it, and what it does to the packet.
+std::string explain_ew_paas_text(const model::Model& m, const Reason& r) {
+  const solver::Hop& h = r.hop;
+  const std::string_view note = h.note;
+  const char* verdict = r.passes ? "admits the packet" : "stops the packet";
+  if (h.kind == solver::HopKind::kRoute && note == solver::kPaasNoRouteNote) {
+    return "route: the subnet's routes carry nothing toward the service (a route to None, on-premises or within the "
+           "virtual network): stops the packet";
+  }
+  std::string words = reach_hop_words(m, model::ResourceKind::kPaasService, r.paas_service, h);
+  if (h.kind == solver::HopKind::kNsg && h.resource >= 0 && h.rule < 0) {
+    words += " (no outbound rule matches)";
+  } else if (h.kind == solver::HopKind::kFirewall && h.rule < 0) {
+    words += " (no rule matches: default deny)";
+  } else if (h.kind != solver::HopKind::kRoute && !note.empty()) {
+    words += fmt::format(" ({})", note);
+  }
+  return fmt::format("{}: {}", words, verdict);
+}
+
 }  // namespace
 
 std::string east_west_text(const model::Model& m, const Reason& r) {
@@ -204,6 +225,13 @@ std::string east_west_text(const model::Model& m, const Reason& r) {
       return fmt::format("allowed: {} from {} reaches {}, and replies return",
                          flow_text(r.flow, r.address ? r.address->to_string() : ""), explain_ew_source_name(m, r),
                          explain_ew_target_text(m, r));
+    case ReasonCode::kEastWestPaas: return explain_ew_paas_text(m, r);
+    case ReasonCode::kAllowedEastWestPaas: {
+      const auto& s = m.paas_services[static_cast<std::size_t>(r.paas_service)];
+      return fmt::format("allowed: {} from {} reaches the public endpoint of {} '{}'",
+                         flow_text(r.flow, s.host_name.empty() ? s.name : s.host_name), explain_ew_source_name(m, r),
+                         model::to_string(s.kind), s.name);
+    }
     default: break;
   }
   return r.text;

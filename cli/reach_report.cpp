@@ -203,46 +203,44 @@ std::string reach_flow_target(const model::Model& m, const ReachFlow& f) {
   return f.nic >= 0 ? m.nics[static_cast<std::size_t>(f.nic)].name : "";
 }
 
+std::string reach_hop_words(const model::Model& m, model::ResourceKind target_kind, int target, const solver::Hop& h) {
+  switch (h.kind) {
+    case HopKind::kNsg: return std::string(h.scope) + ": " + describe_hop(m, h);
+    case HopKind::kNoNsg: {
+      // A private endpoint's subnet NSG that its network policies leave out: named, as not applied.
+      const int subnet =
+          target_kind == RK::kPrivateEndpoint ? m.private_endpoints[static_cast<std::size_t>(target)].subnet.index : -1;
+      const int nsg = subnet >= 0 ? m.subnets[static_cast<std::size_t>(subnet)].nsg.index : -1;
+      if (h.kind == HopKind::kNoNsg && std::string_view(h.scope) == "subnet" && nsg >= 0) {
+        return "subnet: " + m.nsgs[static_cast<std::size_t>(nsg)].name +
+               " not applied (private endpoint network policies)";
+      }
+      return std::string(h.scope) + ": " + describe_hop(m, h);
+    }
+    case HopKind::kFirewall: return "fw: " + describe_hop(m, h);
+    case HopKind::kAdminRule:
+      return std::string(std::string_view(h.scope) == "outbound" ? "admin-outbound: " : "admin: ") + describe_hop(m, h);
+    case HopKind::kAppliance: return "appliance: " + describe_hop(m, h);
+    case HopKind::kRoute:
+      // A user-defined route on the way decides where the flow goes; system routes are the default. Toward a PaaS
+      // public endpoint the system route is named too: the service endpoint's, or the one to the internet.
+      if (h.resource >= 0 && std::string_view(h.scope) != "return") return "route: " + describe_hop(m, h);
+      if (target_kind == RK::kPaasService && std::string_view(h.scope) == "forward") {
+        return std::string("route: ") + (*h.note ? h.note : "system");
+      }
+      return "";
+    case HopKind::kPaas: return "service: " + describe_hop(m, h);
+    default: return "";
+  }
+}
+
 std::string reach_rules_text(const model::Model& m, const ReachFlow& f) {
   std::string out;
-  const auto add = [&](const std::string& part) {
+  for (const auto& h : f.path) {
+    const std::string part = reach_hop_words(m, f.target_kind, f.target, h);
+    if (part.empty()) continue;
     if (!out.empty()) out += " > ";
     out += part;
-  };
-  for (const auto& h : f.path) {
-    switch (h.kind) {
-      case HopKind::kNsg: add(std::string(h.scope) + ": " + describe_hop(m, h)); break;
-      case HopKind::kNoNsg: {
-        // A private endpoint's subnet NSG that its network policies leave out: named, as not applied.
-        const int subnet = f.target_kind == RK::kPrivateEndpoint
-                               ? m.private_endpoints[static_cast<std::size_t>(f.target)].subnet.index
-                               : -1;
-        const int nsg = subnet >= 0 ? m.subnets[static_cast<std::size_t>(subnet)].nsg.index : -1;
-        if (h.kind == HopKind::kNoNsg && std::string_view(h.scope) == "subnet" && nsg >= 0) {
-          add("subnet: " + m.nsgs[static_cast<std::size_t>(nsg)].name +
-              " not applied (private endpoint network policies)");
-          break;
-        }
-        add(std::string(h.scope) + ": " + describe_hop(m, h));
-        break;
-      }
-      case HopKind::kFirewall: add("fw: " + describe_hop(m, h)); break;
-      case HopKind::kAdminRule:
-        add(std::string(std::string_view(h.scope) == "outbound" ? "admin-outbound: " : "admin: ") + describe_hop(m, h));
-        break;
-      case HopKind::kAppliance: add("appliance: " + describe_hop(m, h)); break;
-      case HopKind::kRoute:
-        // A user-defined route on the way decides where the flow goes; system routes are the default. Toward a PaaS
-        // public endpoint the system route is named too: the service endpoint's, or the one to the internet.
-        if (h.resource >= 0 && std::string_view(h.scope) != "return") {
-          add("route: " + describe_hop(m, h));
-        } else if (f.target_kind == RK::kPaasService && std::string_view(h.scope) == "forward") {
-          add(std::string("route: ") + (*h.note ? h.note : "system"));
-        }
-        break;
-      case HopKind::kPaas: add("service: " + describe_hop(m, h)); break;
-      default: break;
-    }
   }
   return out;
 }

@@ -33,6 +33,10 @@ std::string reach_flow_target(const model::Model& m, const solver::ReachFlow& f)
 /// subnet: nsg-db/allow-sql-from-web (100) > nic: no NSG"; a user-defined route, a firewall's rule, an appliance and
 /// security admin rules where the path meets them.
 std::string reach_rules_text(const model::Model& m, const solver::ReachFlow& f);
+/// The words of one hop of a flow to `target` (of kind `target_kind`) in the RULES column ("nic-outbound:
+/// nsg-web/deny-storage (100)", "route: service-endpoint", "service: st/default-action"); empty for a hop the column
+/// leaves out.
+std::string reach_hop_words(const model::Model& m, model::ResourceKind target_kind, int target, const solver::Hop& h);
 
 /// One flow as a row of the table: SOURCE, TARGET, IP, PROTO, PORTS, SOURCES, RULES (reach_rules_text).
 std::vector<std::string> reach_row(const model::Model& m, const solver::ReachFlow& f);

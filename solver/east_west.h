@@ -26,6 +26,13 @@
 
 namespace exposim::solver {
 
+/// The system route a subnet's service endpoint adds for the service's public prefixes (the route hop's note toward
+/// a PaaS public endpoint, as a system route's name is).
+inline constexpr const char* kPaasServiceEndpointRoute = "service-endpoint";
+/// The note of explain's route hop toward a PaaS public endpoint that no route of the source subnet carries (a route
+/// to None, on-premises (forced tunnelling) or within the virtual network): reach() lists no flow.
+inline constexpr const char* kPaasNoRouteNote = "no-route";
+
 /// Where east-west traffic starts.
 struct ReachSource {
   enum class Kind : std::uint8_t {

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "model/model.h"
+#include "solver/address_space.h"
 #include "solver/path.h"
 #include "solver/route_choice.h"
 
@@ -104,15 +105,32 @@ inline constexpr const char* kRoutingLoopNote = "the next hop sends the packet b
 inline constexpr const char* kEndpointPoliciesOffNote =
     "private endpoint network policies are disabled on the subnet: its NSG does not apply to the private endpoint";
 inline constexpr const char* kEndpointNoNicNsgNote = "a private endpoint has no NIC NSG";
-/// The system route a subnet's service endpoint adds for the service's public prefixes (the route hop's note, as a
-/// system route's name is).
-inline constexpr const char* kPaasServiceEndpointRoute = "service-endpoint";
 inline constexpr const char* kPaasPerimeterNote =
     "secured by a network security perimeter, whose rules are not modelled: assumed to admit the source";
 inline constexpr const char* kPaasUnknownVnetRuleNote =
     "a virtual network rule only known at deployment: assumed to admit the source subnet";
 inline constexpr const char* kPaasUnresolvedThroughEndpointNote =
     "an address rule the solver cannot resolve: taken as admitting every source, the subnet's too";
+/// One stage of a PaaS public endpoint's path decided for one packet (explain): the hop as reach() writes it, and
+/// whether the packet goes on after it.
+struct PaasStep {
+  Hop hop;
+  bool passes{false};
+  model::NextHopType next_hop{model::NextHopType::kInternet};  // a route's (a service endpoint's: kInternet)
+};
+
+/// The stages of one TCP packet from `source` (source port `source_port`) of ip configuration `x` (nic -1: an address
+/// of subnet `subnet`) to the public endpoint of PaaS service `service` on `port`, decided as reach() decides them
+/// (ReachOptions::paas; the same deciding functions: the outbound admin rules and NSGs with the service as
+/// destination, the subnet's routes toward it, a firewall's rules, the service's firewall as it sees the source):
+/// one list per way reach() follows (each route alternative paas_routes() gives), up to the stage that stops the
+/// packet. reach() lists the port iff one list ends with a step that passes. One list of one failing step when the
+/// subnet's routes carry nothing toward the service.
+std::vector<std::vector<PaasStep>> paas_packet_paths(const model::Model& m, const AddressSpace& space,
+                                                     const DeviceIndex& devices, const model::IpConfigIndex& x,
+                                                     int subnet, const model::IpAddress& source, int source_port,
+                                                     int port, int service);
+
 inline constexpr const char* kApplicationSnatNote =
     "application rule: the firewall translates the source to its own address (SNAT); the target's NSGs see the "
     "firewall subnet";

@@ -210,7 +210,8 @@ struct PaasRoute {
   enum class Kind : std::uint8_t { kEndpoint, kInternet, kFirewall, kAppliance } kind{Kind::kInternet};
   Hop hop;
   int firewall{-1};
-  Hop device;  // kAppliance: the appliance hop
+  Hop device;                                                  // kAppliance: the appliance hop
+  model::NextHopType next_hop{model::NextHopType::kInternet};  // the route's (kEndpoint: none, left kInternet)
 };
 
 /// The route `r` of subnet `subnet` as a PaasRoute; none when it drops the packet (None), sends it on-premises
@@ -219,6 +220,7 @@ std::optional<PaasRoute> paas_route_of(const model::Model& m, int subnet, const 
                                        const DeviceIndex& devices) {
   PaasRoute out;
   out.hop = ew_route_hop(r, "forward");
+  out.next_hop = r.next_hop;
   if (r.next_hop == model::NextHopType::kInternet) {
     out.kind = PaasRoute::Kind::kInternet;
     return out;
@@ -640,6 +642,158 @@ void EastWest::paas() {
       }
     }
   }
+}
+
+}  // namespace exposim::solver::east_west_internal
+
+namespace exposim::solver::east_west_internal {
+
+namespace {
+
+/// The hop of the service's firewall that stops packets from sources it sees as `egress` (or, `endpoint`, from
+/// subnet `subnet` through a service endpoint) when paas_admits() admits none of them: the setting or rule that
+/// decides, as analyze names it.
+Hop paas_denial(const model::Model& m, int service, bool endpoint, int subnet, const IpSet& egress,
+                const AddressSpace& space) {
+  const auto& s = m.paas_services[service];
+  const auto hop = [&](const char* scope, int rule, const char* note) {
+    return Hop{K::kPaas, RK::kPaasService, service, scope, rule, note};
+  };
+  if (s.kind == PaasKind::kSqlManagedInstance) {
+    if (!data_endpoint_open(s)) return hop("public-data-endpoint", -1, "");
+    const NsgSlot slot = managed_instance_nsg(m, s);
+    const PacketSet arriving(
+        Cube{egress, IpSet::all(), model::bit(model::Protocol::kTcp), model::PortSet::all(), s.tcp_ports});
+    const auto decisions = managed_instance_decisions(m, space, s, arriving);
+    return Hop{
+        K::kNsg, RK::kNetworkSecurityGroup, slot.index, "subnet", decisions.empty() ? -1 : decisions.front().rule, ""};
+  }
+  if (s.public_network_access == model::PublicNetworkAccess::kDisabled) return hop("public-network-access", -1, "");
+  if (!endpoint) {
+    for (const auto& d : paas_firewall(s, s.ip_rules, s.default_action, egress)) {
+      return hop(d.rule >= 0 ? paas_rule_scope(s.kind) : "default-action", d.rule, d.note);
+    }
+    return hop("default-action", -1, "");
+  }
+  if (s.kind == PaasKind::kAppService) {
+    const std::string& key = m.subnets[subnet].key;
+    for (std::size_t i = 0; i < s.ip_rules.size(); ++i) {
+      const auto& r = s.ip_rules[i];
+      const bool hit = r.subnet_only ? model::canonical_id(r.text) == key || r.text.empty()
+                                     : r.unresolved && r.action == model::Access::kAllow;
+      if (hit) return hop("access-restrictions", static_cast<int>(i), "");
+    }
+  }
+  return hop("default-action", -1, "");
+}
+
+}  // namespace
+
+std::vector<std::vector<PaasStep>> paas_packet_paths(const model::Model& m, const AddressSpace& space,
+                                                     const DeviceIndex& devices, const model::IpConfigIndex& x,
+                                                     int subnet, const model::IpAddress& source, int source_port,
+                                                     int port, int service) {
+  const auto& s = m.paas_services[service];
+  const PacketSet packet(Cube{model::to_set(source), IpSet::all(), model::bit(model::Protocol::kTcp),
+                              PortSet::single(source_port), PortSet::single(port)});
+  std::vector<PaasStep> steps;
+  steps.push_back(
+      {x.nic >= 0 ? Hop{K::kSource, RK::kNetworkInterface, x.nic} : Hop{K::kSource, RK::kSubnet, subnet}, true});
+  const auto stopped = [&] { return std::vector<std::vector<PaasStep>>{steps}; };
+  // The source VNet's outbound admin rules (first match; Deny drops, AlwaysAllow skips the NSGs): paas_outbound().
+  bool skip_nsgs = false;
+  if (const int vnet = admin_rules_outbound_vnet(m, subnet); vnet >= 0 && !admin_exempt_subnet(m, subnet)) {
+    int decided = -1;
+    for (const int i : m.vnets[vnet].admin_rules_outbound) {
+      const auto& a = m.admin_rules[i];
+      if (!paas_applies(paas_rule_destination(a.rule, s, space), a.access != model::AdminAccess::kDeny)) continue;
+      if (packet.intersect(source_match(a.rule, subnet, space)).empty()) continue;
+      decided = i;
+      break;
+    }
+    const bool deny = decided >= 0 && m.admin_rules[decided].access == model::AdminAccess::kDeny;
+    steps.push_back({admin_hop(vnet, decided, "outbound"), !deny});
+    if (deny) return stopped();
+    skip_nsgs = decided >= 0 && m.admin_rules[decided].access == model::AdminAccess::kAlwaysAllow;
+  }
+  // The NIC's NSG, then the subnet's, outbound (first match by priority; none: dropped).
+  const bool from_nic = x.nic >= 0;
+  const NsgSlot nic_slot = from_nic ? nsg_slot(m.nics[x.nic].nsg) : NsgSlot{};
+  const NsgSlot subnet_slot = from_nic ? subnet_nsg_slot(m, m.nics[x.nic].ip_configurations[x.ip_configuration].subnet)
+                                       : nsg_slot(m.subnets[subnet].nsg);
+  const auto nsg = [&](const NsgSlot& slot, const char* scope, RK owner_kind, int owner) {
+    if (skip_nsgs) return true;
+    if (slot.state != NsgSlot::State::kPresent) {
+      steps.push_back({slot.state == NsgSlot::State::kNone ? Hop{K::kNoNsg, owner_kind, owner, scope, -1, ""}
+                                                           : Hop{K::kNsg, RK::kNetworkSecurityGroup, -1, scope},
+                       true});
+      return true;
+    }
+    const auto& rules = m.nsgs[slot.index].rules;
+    for (std::size_t i = 0; i < rules.size(); ++i) {
+      const auto& r = rules[i];
+      if (r.direction != model::Direction::kOutbound) continue;
+      if (!paas_applies(paas_rule_destination(r, s, space), r.access == model::Access::kAllow)) continue;
+      if (packet.intersect(source_match(r, subnet, space)).empty()) continue;
+      const bool allows = r.access == model::Access::kAllow;
+      steps.push_back({Hop{K::kNsg, RK::kNetworkSecurityGroup, slot.index, scope, static_cast<int>(i)}, allows});
+      return allows;
+    }
+    steps.push_back({Hop{K::kNsg, RK::kNetworkSecurityGroup, slot.index, scope, -1}, false});
+    return false;
+  };
+  if (!nsg(nic_slot, "nic-outbound", RK::kNetworkInterface, x.nic)) return stopped();
+  if (!nsg(subnet_slot, "subnet-outbound", RK::kSubnet, subnet)) return stopped();
+  // Each route reach() follows toward the service, then a firewall's rules or an appliance, then the service.
+  std::vector<std::vector<PaasStep>> out;
+  for (const PaasRoute& route : paas_routes(m, subnet, s, space, devices)) {
+    std::vector<PaasStep> path = steps;
+    path.push_back({route.hop, true, route.next_hop});
+    if (route.kind == PaasRoute::Kind::kFirewall) {
+      const auto& f = m.firewalls[route.firewall];
+      PaasStep decided{Hop{K::kFirewall, RK::kFirewall, route.firewall, "default", -1, ""}, false};
+      for (std::size_t p = 0; p < f.order.size(); ++p) {
+        const auto& rule = rule_at(m, f, f.order[p]);
+        if (rule.kind == model::FirewallRuleKind::kNat) continue;
+        const bool allows = collection_at(m, f, f.order[p]).action == model::FirewallAction::kAllow;
+        if (!paas_applies(paas_firewall_destination(rule, s, space), allows)) continue;
+        const bool application = rule.kind == model::FirewallRuleKind::kApplication;
+        const model::ProtocolMask protocols = application ? model::bit(model::Protocol::kTcp) : rule.protocols;
+        bool unresolved = false;
+        const IpSet sources = firewall_addresses(m, rule.sources, &unresolved);
+        if (unresolved && !allows) continue;
+        const PacketSet match(Cube{sources, IpSet::all(), protocols, PortSet::all(), rule.destination_ports});
+        if (packet.intersect(match).empty()) continue;
+        decided = {Hop{K::kFirewall, RK::kFirewall, route.firewall, application ? "application" : "network",
+                       static_cast<int>(p), ""},
+                   allows};
+        break;
+      }
+      path.push_back(decided);
+      if (!decided.passes) {
+        out.push_back(std::move(path));
+        continue;
+      }
+    }
+    if (route.kind == PaasRoute::Kind::kAppliance) path.push_back({route.device, true});
+    const bool endpoint = route.kind == PaasRoute::Kind::kEndpoint;
+    IpSet egress;
+    if (!endpoint) {
+      egress = route.kind == PaasRoute::Kind::kFirewall   ? paas_firewall_egress(m, route.firewall)
+               : route.kind == PaasRoute::Kind::kInternet ? paas_egress(m, x, subnet)
+                                                          : IpSet{};
+      if (egress.empty()) egress = space.internet(model::IpFamily::kV4);
+    }
+    const std::vector<Hop> admits = paas_admits(m, service, endpoint, subnet, egress, space);
+    path.push_back(admits.empty() ? PaasStep{paas_denial(m, service, endpoint, subnet, egress, space), false}
+                                  : PaasStep{admits.front(), true});
+    out.push_back(std::move(path));
+  }
+  if (out.empty()) {
+    steps.push_back({Hop{K::kRoute, RK::kRouteTable, -1, "forward", -1, solver::kPaasNoRouteNote}, false});
+    return stopped();
+  }
+  return out;
 }
 
 }  // namespace exposim::solver::east_west_internal

@@ -238,6 +238,11 @@ enum class ReasonCode : std::uint8_t {
                        // which translated the source); `leg`: whether it returns that way; `passes`
   kAllowedEastWest,    // verdict: `flow` from `source` (or an address of subnet `subnet`) reaches `target` (or private
                        // endpoint `private_endpoint`) at `address`, and replies return
+  // toward a PaaS public endpoint (`paas_service`, solver/explain/east_west_paas.cpp)
+  kEastWestPaas,         // stage `hop` of the path reach() follows (the hop as reach()'s RULES column names it) admits
+                         // the packet or stops it (`passes`)
+  kAllowedEastWestPaas,  // verdict: `flow` from `source` (or an address of subnet `subnet`) reaches the public
+                         // endpoint of `paas_service`
 };
 
 /// Where an east-west route hop leads the packet (ReasonCode::kEastWestRoute, kEastWestReturn).
@@ -336,6 +341,7 @@ struct Reason {
   bool scm{false};
   bool rules_apply{false};
   const char* note{""};  // kPaasRule: the assumption analyze takes for a rule it cannot resolve exactly (or "")
+  Hop hop;               // kEastWestPaas: the stage as reach() writes it
   // application gateways
   int listener{-1};
   model::WafMode waf_mode{model::WafMode::kOff};
@@ -480,8 +486,8 @@ enum class QueryErrorCode : std::uint8_t {
   // --from a resource name (`source`: the user's text), or an east-west source's --to
   kUnknownSource,    // names no NIC, VM or ip configuration with a private address
   kAmbiguousSource,  // names `count` ip configurations (`candidates`), or the address belongs to `count`
-  kEastWestTarget,   // --to names no ip configuration or private endpoint by private address, name or id (an
-                     // east-west source reaches those)
+  kEastWestTarget,   // --to names no ip configuration, private endpoint or PaaS service (by private address, name,
+                     // id or host name: an east-west source reaches those)
 };
 
 /// Where --backend applies (QueryErrorCode::kBackendNotApplicable), as the error says it.

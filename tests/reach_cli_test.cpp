@@ -262,5 +262,40 @@ TEST_CASE("reach lists PaaS public endpoints with their route and the service's 
   CHECK(flow["path"][4]["scope"] == "virtual-network-rules");
 }
 
+TEST_CASE("explain follows a VM's packet to a PaaS public endpoint hop by hop", "[cli][reach][explain]") {
+  std::string path = EXPOSIM_SOURCE_DIR;
+  path.append("/tests/data/reach/paas.json");
+  // The flow reach lists above (443 through the service endpoint, the virtual network rule admits web), one packet.
+  const auto r = run_exposim({"explain", path, "--from", "web-nic", "--to", "st", "--port", "443", "-f", "json"});
+  REQUIRE(r.code == cli::kExitOk);
+  const auto j = nlohmann::json::parse(r.out);
+  CHECK(j["flow"]["destination"] == "st.blob.core.windows.net");
+  CHECK(j["source"]["name"] == "web-nic");
+  CHECK(j["target"]["type"] == "paas-service");
+  const auto& hops = j["hops"];
+  REQUIRE(hops.size() == 6);
+  CHECK(hops[1]["hop"] == "paas");
+  CHECK(hops[1]["scope"] == "endpoint");
+  CHECK(hops[2]["scope"] == "nic-outbound");
+  CHECK(hops[2]["reason"] == "nic-outbound: no NSG: admits the packet");
+  CHECK(hops[4]["hop"] == "route");
+  CHECK(hops[4]["next_hop"] == "VirtualNetworkServiceEndpoint");
+  CHECK(hops[4]["system"] == "service-endpoint");
+  CHECK(hops[5]["scope"] == "virtual-network-rules");
+  CHECK(hops[5]["reason"] == "service: st/virtual-network-rules: admits the packet");
+  CHECK(j["verdict"]["allowed"] == true);
+  CHECK(j["verdict"]["reason"] ==
+        "allowed: tcp 10.0.1.4:49152 -> st.blob.core.windows.net:443 from web-nic (10.0.1.4) reaches the public "
+        "endpoint of storage 'st'");
+  // Key Vault kv: public network access Disabled stops it at the service, after the route to the internet.
+  const auto kv = nlohmann::json::parse(
+      run_exposim({"explain", path, "--from", "10.0.1.4", "--to", "kv", "--port", "443", "-f", "json"}).out);
+  CHECK(kv["verdict"]["allowed"] == false);
+  CHECK(kv["verdict"]["stopped_at"] == 5);
+  CHECK(kv["verdict"]["reason"] ==
+        "denied at paas (public-network-access): service: kv/public-network-access: stops the packet");
+  CHECK(kv["hops"][4]["system"] == "default");
+}
+
 }  // namespace
 }  // namespace exposim

@@ -487,6 +487,15 @@ bool explain_east_west(const model::Model& m, FlowTrace& t) {
     }
   }
   if (targets.empty()) {
+    // A PaaS service's public endpoint (by name, id or host name) from an ip configuration (by name or address):
+    // the stages reach() decides toward it. An address no ip configuration holds keeps today's trace.
+    if (from) {
+      const model::IpConfigIndex x{from->nic, from->cfg};
+      const int subnet = m.nics[static_cast<std::size_t>(from->nic)]
+                             .ip_configurations[static_cast<std::size_t>(from->cfg)]
+                             .subnet.index;
+      if (subnet >= 0 && explain_east_west_paas(m, t, x, subnet)) return true;
+    }
     // A private source to a public address or an entry point: today's trace (not internet traffic), unless the
     // source was named, which asks for an east-west flow.
     if (q.source_name.empty()) return false;

@@ -187,6 +187,8 @@ void explain_gateway_behind_dnat(const model::Model& m, FlowTrace& t, int gatewa
 bool explain_application_gateway_target(const model::Model& m, FlowTrace& t);
 bool explain_bastion_target(const model::Model& m, FlowTrace& t);
 bool explain_paas_target(const model::Model& m, FlowTrace& t);
+/// The PaaS services `text` names (name, id, or host name), each with whether its SCM host was named.
+std::vector<std::pair<int, bool>> paas_services_named(const model::Model& m, const std::string& text);
 bool explain_private_endpoint_target(const model::Model& m, FlowTrace& t);
 bool explain_firewall_target(const model::Model& m, FlowTrace& t);
 /// A Bastion session (t.query.via_bastion) to the ip configuration t.query.target names.
@@ -199,6 +201,10 @@ void explain_via_appliance(const model::Model& m, FlowTrace& t, const Analysis* 
 /// private endpoint, traces the stages of east_west_path() for the packet (or sets t's error fields) and returns
 /// true; otherwise leaves `t` alone and returns false (an address source then gets today's trace).
 bool explain_east_west(const model::Model& m, FlowTrace& t);
+/// An east-west flow to the PaaS service t.query.target names (solver/explain/east_west_paas.cpp), from ip
+/// configuration `from` (nic -1: an address of subnet `subnet`): traces the stages reach() decides toward its public
+/// endpoint (or sets t's error fields) and returns true; false when the target names no PaaS service.
+bool explain_east_west_paas(const model::Model& m, FlowTrace& t, const model::IpConfigIndex& from, int subnet);
 /// The packet `q` to an ip configuration, through its own public IP or the load balancer frontend q.target names
 /// (`t`: the trace so far, its query normalised); `analysis` as for explain().
 FlowTrace explain_ip_configuration(const model::Model& m, const FlowQuery& q, FlowTrace t, const Analysis* analysis);

@@ -24,10 +24,8 @@ using model::Protocol;
 using K = HopKind;
 using RK = model::ResourceKind;
 
-namespace {
-
 /// The PaaS services the target names (name, id, or host name), with whether the SCM host was named.
-std::vector<std::pair<int, bool>> services_named(const model::Model& m, const std::string& text) {
+std::vector<std::pair<int, bool>> paas_services_named(const model::Model& m, const std::string& text) {
   const std::string canonical = model::canonical_id(text);
   const std::string lowered = lower(text);
   std::vector<std::pair<int, bool>> out;
@@ -41,6 +39,8 @@ std::vector<std::pair<int, bool>> services_named(const model::Model& m, const st
   }
   return out;
 }
+
+namespace {
 
 void explain_paas(const model::Model& m, FlowTrace& t, int si, bool scm) {
   const FlowQuery& q = t.query;
@@ -223,7 +223,7 @@ void explain_private_endpoint(const model::Model& m, FlowTrace& t, int p) {
 /// sets t's error fields) and returns true; otherwise returns false.
 bool explain_paas_target(const model::Model& m, FlowTrace& t) {
   const FlowQuery& q = t.query;
-  if (const auto services = services_named(m, q.target); !services.empty()) {
+  if (const auto services = paas_services_named(m, q.target); !services.empty()) {
     if (services.size() > 1) {
       QueryError& e =
           query_error(t, FlowTrace::Status::kAmbiguousTarget, QueryOption::kTo, QueryErrorCode::kAmbiguousResources);
