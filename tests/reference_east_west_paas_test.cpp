@@ -828,10 +828,11 @@ struct PrTotals {
   std::size_t allowed{0}, denied{0}, endpoint{0}, firewall{0};
 };
 
-/// The number of disagreements between the reference and reach() on estate `e`.
-int pr_cross_check(const PrEstate& e, PrTotals& totals) {
+/// The disagreements between the reference and reach() on estate `e`, one a line, then the estate; empty when they
+/// agree.
+std::string pr_cross_check(const PrEstate& e, PrTotals& totals) {
   const model::Model m = pr_build(e);
-  int bad = 0;
+  std::string bad;
   for (const auto& n : e.nics) {
     int nic = -1;
     for (std::size_t i = 0; i < m.nics.size(); ++i) {
@@ -867,14 +868,13 @@ int pr_cross_check(const PrEstate& e, PrTotals& totals) {
         const bool expected = pr_reaches(e, n, *it, port);
         (expected ? totals.allowed : totals.denied) += 1;
         if (expected != listed) {
-          ++bad;
-          UNSCOPED_INFO(fmt::format("{} -> {} tcp/{}: reference {}, reach {}", n.name, ms.name, port,
-                                    expected ? "allows" : "denies", listed ? "lists it" : "does not"));
+          bad += fmt::format("{} -> {} tcp/{}: reference {}, reach {}\n", n.name, ms.name, port,
+                             expected ? "allows" : "denies", listed ? "lists it" : "does not");
         }
       }
     }
   }
-  if (bad > 0) UNSCOPED_INFO(pr_describe(e));
+  if (!bad.empty()) bad += pr_describe(e);
   return bad;
 }
 
@@ -910,7 +910,7 @@ TEST_CASE("reference PaaS east-west: hand-worked verdicts of the reference", "[s
   CHECK_FALSE(pr_reaches(e, e.nics[0], e.services[0], 443));
   // The same estate through reach(): both agree (the routes' None drop, every port).
   PrTotals totals;
-  CHECK(pr_cross_check(e, totals) == 0);
+  CHECK(pr_cross_check(e, totals).empty());
 }
 
 TEST_CASE("reference PaaS east-west: random estates agree with reach on every source service and port",
@@ -919,7 +919,11 @@ TEST_CASE("reference PaaS east-west: random estates agree with reach on every so
   int bad_estates = 0;
   for (int i = 0; i < kPrEstates; ++i) {
     const PrEstate e = pr_generate(kPrBaseSeed + static_cast<std::uint32_t>(i));
-    if (pr_cross_check(e, totals) > 0) ++bad_estates;
+    const std::string report = pr_cross_check(e, totals);
+    if (!report.empty()) {
+      ++bad_estates;
+      FAIL_CHECK(report);
+    }
     if (bad_estates >= 3) break;  // enough to read
   }
   CHECK(bad_estates == 0);
