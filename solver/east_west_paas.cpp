@@ -4,7 +4,9 @@
 // address as destination, the source subnet's route toward the service (a service endpoint, a user-defined route, the
 // default route to the internet or to an Azure Firewall or appliance), the firewall's network and application rules,
 // and the service's own firewall as it sees the source (the subnet through a service endpoint, else the source's
-// egress public address).
+// egress public address). The stages are listed once (paas_outbound_stages(), paas_ways()) and each is decided by
+// one function; reach() evaluates them over packet sets (EastWest::paas()), explain for one packet
+// (paas_packet_paths()).
 #include <algorithm>
 #include <optional>
 #include <string>
