@@ -241,9 +241,6 @@ class EastWest {
   void assemble();
   /// The flows to PaaS public endpoints (ReachOptions::paas; solver/east_west_paas.cpp) into paas_flows_.
   void paas();
-  std::vector<EwShare> paas_outbound(const EwClass& cls, const model::PaasService& s, const PacketSet& packets) const;
-  std::vector<EwShare> paas_firewall_rules(int fw, const model::PaasService& s,
-                                           const std::vector<EwShare>& shares) const;
 
   const model::Model& m_;
   const ReachOptions& options_;

@@ -120,12 +120,13 @@ struct PaasStep {
 };
 
 /// The stages of one TCP packet from `source` (source port `source_port`) of ip configuration `x` (nic -1: an address
-/// of subnet `subnet`) to the public endpoint of PaaS service `service` on `port`, decided as reach() decides them
-/// (ReachOptions::paas; the same deciding functions: the outbound admin rules and NSGs with the service as
-/// destination, the subnet's routes toward it, a firewall's rules, the service's firewall as it sees the source):
-/// one list per way reach() follows (each route alternative paas_routes() gives), up to the stage that stops the
-/// packet. reach() lists the port iff one list ends with a step that passes. One list of one failing step when the
-/// subnet's routes carry nothing toward the service.
+/// of subnet `subnet`) to the public endpoint of PaaS service `service` on `port`: the stages reach() evaluates over
+/// packet sets (ReachOptions::paas; the one list of solver/east_west_paas.cpp: the outbound admin rules and NSGs with
+/// the service as destination, the subnet's route toward it, a firewall's rules or an appliance, the service's
+/// firewall as it sees the source), each decided by the same function for a set of one packet: one list per way
+/// reach() follows (each route alternative toward the service), up to the stage that stops the packet. reach() lists
+/// the port iff one list ends with a step that passes. One list of one failing step when the subnet's routes carry
+/// nothing toward the service.
 std::vector<std::vector<PaasStep>> paas_packet_paths(const model::Model& m, const AddressSpace& space,
                                                      const DeviceIndex& devices, const model::IpConfigIndex& x,
                                                      int subnet, const model::IpAddress& source, int source_port,

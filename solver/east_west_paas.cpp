@@ -4,7 +4,9 @@
 // address as destination, the source subnet's route toward the service (a service endpoint, a user-defined route, the
 // default route to the internet or to an Azure Firewall or appliance), the firewall's network and application rules,
 // and the service's own firewall as it sees the source (the subnet through a service endpoint, else the source's
-// egress public address).
+// egress public address). The stages are listed once (paas_outbound_stages(), paas_ways()) and each is decided by
+// one function; reach() evaluates them over packet sets (EastWest::paas()), explain for one packet
+// (paas_packet_paths()).
 #include <algorithm>
 #include <optional>
 #include <string>
@@ -232,7 +234,7 @@ std::optional<PaasRoute> paas_route_of(const model::Model& m, int subnet, const 
   if (d.kind == Device::Kind::kFirewall) {
     const int fw_subnet = firewall_side(m, m.firewalls[d.index]).subnet;
     const int fw_vnet = fw_subnet >= 0 ? m.subnets[fw_subnet].vnet.index : -1;
-    if (fw_subnet >= 0 && !peering_blocks(m, vnet, fw_vnet).empty()) return std::nullopt;
+    if (fw_subnet >= 0 && !peering_connects(m, vnet, fw_vnet)) return std::nullopt;
     out.kind = PaasRoute::Kind::kFirewall;
     out.firewall = d.index;
     return out;
@@ -241,7 +243,7 @@ std::optional<PaasRoute> paas_route_of(const model::Model& m, int subnet, const 
   out.kind = PaasRoute::Kind::kAppliance;
   if (d.kind == Device::Kind::kAppliance) {
     const int ap_vnet = d.subnet >= 0 ? m.subnets[d.subnet].vnet.index : -1;
-    if (d.subnet >= 0 && !peering_blocks(m, vnet, ap_vnet).empty()) return std::nullopt;
+    if (d.subnet >= 0 && !peering_connects(m, vnet, ap_vnet)) return std::nullopt;
     out.device = Hop{K::kAppliance, RK::kNetworkInterface, d.index, "", -1, kApplianceForwardsNote};
   } else {
     out.device = Hop{K::kAppliance, RK::kNetworkInterface, -1, "", -1, kUnknownApplianceNote};
@@ -453,203 +455,6 @@ IpSet paas_firewall_egress(const model::Model& m, int fw) {
   return out;
 }
 
-}  // namespace
-
-/// The admin and NSG stages of a source class toward a service, decided over `packets` (TCP to the service's ports).
-std::vector<EwShare> EastWest::paas_outbound(const EwClass& cls, const model::PaasService& s,
-                                             const PacketSet& packets) const {
-  std::vector<EwShare> shares;
-  EwShare start;
-  start.packets = packets;
-  shares.push_back(std::move(start));
-  const int subnet = cls.subnet;
-  // The source VNet's outbound admin rules (first match; Deny drops, AlwaysAllow skips the NSGs).
-  if (const int vnet = admin_rules_outbound_vnet(m_, subnet); vnet >= 0 && !admin_exempt_subnet(m_, subnet)) {
-    std::vector<EwShare> out;
-    PacketSet rest = shares.front().packets;
-    for (const int i : m_.vnets[vnet].admin_rules_outbound) {
-      if (rest.empty()) break;
-      const auto& a = m_.admin_rules[i];
-      if (!paas_applies(paas_rule_destination(a.rule, s, space_), a.access != model::AdminAccess::kDeny)) continue;
-      PacketSet taken = rest.intersect(source_match(a.rule, subnet, space_));
-      if (taken.empty()) continue;
-      rest = rest.subtract(taken);
-      if (a.access == model::AdminAccess::kDeny) continue;
-      EwShare n;
-      n.packets = std::move(taken);
-      n.hops.push_back(admin_hop(vnet, i, "outbound"));
-      n.skip_nsgs = a.access == model::AdminAccess::kAlwaysAllow;
-      out.push_back(std::move(n));
-    }
-    if (!rest.empty()) {
-      EwShare n;
-      n.packets = std::move(rest);
-      n.hops.push_back(admin_hop(vnet, -1, "outbound"));
-      out.push_back(std::move(n));
-    }
-    shares = std::move(out);
-  }
-  // The NIC's NSG, then the subnet's, outbound (first match by priority).
-  const bool from_nic = cls.rep.x.nic >= 0;
-  const NsgSlot nic_slot = from_nic ? nsg_slot(m_.nics[cls.rep.x.nic].nsg) : NsgSlot{};
-  const NsgSlot subnet_slot =
-      from_nic ? subnet_nsg_slot(m_, m_.nics[cls.rep.x.nic].ip_configurations[cls.rep.x.ip_configuration].subnet)
-               : nsg_slot(m_.subnets[subnet].nsg);
-  const auto nsg = [&](const NsgSlot& slot, const char* scope, RK owner_kind, int owner) {
-    std::vector<EwShare> out;
-    for (auto& sh : shares) {
-      if (sh.skip_nsgs || slot.state != NsgSlot::State::kPresent) {
-        if (!sh.skip_nsgs) {
-          sh.hops.push_back(slot.state == NsgSlot::State::kNone ? Hop{K::kNoNsg, owner_kind, owner, scope, -1, ""}
-                                                                : Hop{K::kNsg, RK::kNetworkSecurityGroup, -1, scope});
-        }
-        out.push_back(std::move(sh));
-        continue;
-      }
-      PacketSet rest = sh.packets;
-      const auto& rules = m_.nsgs[slot.index].rules;
-      for (std::size_t i = 0; i < rules.size() && !rest.empty(); ++i) {
-        const auto& r = rules[i];
-        if (r.direction != model::Direction::kOutbound) continue;
-        if (!paas_applies(paas_rule_destination(r, s, space_), r.access == model::Access::kAllow)) continue;
-        PacketSet taken = rest.intersect(source_match(r, subnet, space_));
-        if (taken.empty()) continue;
-        rest = rest.subtract(taken);
-        if (r.access != model::Access::kAllow) continue;
-        EwShare n;
-        n.packets = std::move(taken);
-        n.hops = sh.hops;
-        n.hops.push_back(Hop{K::kNsg, RK::kNetworkSecurityGroup, slot.index, scope, static_cast<int>(i)});
-        out.push_back(std::move(n));
-      }
-    }
-    shares = std::move(out);
-  };
-  nsg(nic_slot, "nic-outbound", RK::kNetworkInterface, cls.rep.x.nic);
-  nsg(subnet_slot, "subnet-outbound", RK::kSubnet, subnet);
-  return shares;
-}
-
-/// An Azure Firewall's network rules, then its application rules, on packets to the service (first match, deny by
-/// default): the shares allowed, each with its firewall hop.
-std::vector<EwShare> EastWest::paas_firewall_rules(int fw, const model::PaasService& s,
-                                                   const std::vector<EwShare>& shares) const {
-  std::vector<EwShare> out;
-  const auto& f = m_.firewalls[fw];
-  for (const auto& sh : shares) {
-    PacketSet rest = sh.packets;
-    for (std::size_t p = 0; p < f.order.size() && !rest.empty(); ++p) {
-      const auto& rule = rule_at(m_, f, f.order[p]);
-      if (rule.kind == model::FirewallRuleKind::kNat) continue;
-      const bool allows = collection_at(m_, f, f.order[p]).action == model::FirewallAction::kAllow;
-      if (!paas_applies(paas_firewall_destination(rule, s, space_), allows)) continue;
-      const bool application = rule.kind == model::FirewallRuleKind::kApplication;
-      const model::ProtocolMask protocols = application ? model::bit(model::Protocol::kTcp) : rule.protocols;
-      bool unresolved = false;  // sources exposim cannot resolve: everything for an allow, nothing for a deny
-      const IpSet sources = firewall_addresses(m_, rule.sources, &unresolved);
-      if (unresolved && !allows) continue;
-      const PacketSet match(Cube{sources, IpSet::all(), protocols, PortSet::all(), rule.destination_ports});
-      PacketSet taken = rest.intersect(match);
-      if (taken.empty()) continue;
-      rest = rest.subtract(taken);
-      if (!allows) continue;
-      EwShare n;
-      n.packets = std::move(taken);
-      n.hops = sh.hops;
-      n.hops.push_back(
-          Hop{K::kFirewall, RK::kFirewall, fw, application ? "application" : "network", static_cast<int>(p), ""});
-      n.snat_firewall = fw;
-      out.push_back(std::move(n));
-    }
-  }
-  return out;
-}
-
-void EastWest::paas() {
-  if (options_.merge_sources) return;  // summaries leave PaaS out (ReachOptions::paas)
-  const IpSet v4 = model::all_v4();
-  for (std::size_t si = 0; si < m_.paas_services.size(); ++si) {
-    const auto& s = m_.paas_services[si];
-    const int service = static_cast<int>(si);
-    if (s.tcp_ports.empty()) continue;
-    if (options_.targets && !options_.targets(RK::kPaasService, service)) continue;
-    if (s.kind != PaasKind::kSqlManagedInstance && s.public_network_access == model::PublicNetworkAccess::kDisabled) {
-      continue;  // no public endpoint at all, whatever else
-    }
-    if (s.kind == PaasKind::kSqlManagedInstance && !data_endpoint_open(s)) continue;
-    for (const auto& cls : classes_) {
-      if (cls.subnet < 0 || (cls.rep.x.nic < 0 && is_gateway_subnet(m_, cls.subnet))) continue;
-      const IpSet from = cls.addresses.intersect(v4);
-      if (from.empty()) continue;
-      const PacketSet packets(Cube{from, IpSet::all(), model::bit(model::Protocol::kTcp), PortSet::all(), s.tcp_ports});
-      const std::vector<EwShare> outbound = paas_outbound(cls, s, packets);
-      if (outbound.empty()) continue;
-      for (const PaasRoute& route : paas_routes(m_, cls.subnet, s, space_, devices_)) {
-        std::vector<EwShare> shares = outbound;
-        for (auto& sh : shares) sh.hops.push_back(route.hop);
-        if (route.kind == PaasRoute::Kind::kFirewall) shares = paas_firewall_rules(route.firewall, s, shares);
-        if (route.kind == PaasRoute::Kind::kAppliance) {
-          for (auto& sh : shares) sh.hops.push_back(route.device);
-        }
-        const bool endpoint = route.kind == PaasRoute::Kind::kEndpoint;
-        const IpSet firewall_egress =
-            route.kind == PaasRoute::Kind::kFirewall ? paas_firewall_egress(m_, route.firewall) : IpSet{};
-        for (const auto& sh : shares) {
-          for (const auto& member : cls.members) {
-            const PacketSet mine = sh.packets.intersect(
-                PacketSet(Cube{member.addresses, IpSet::all(), model::kAllProtocols, PortSet::all(), PortSet::all()}));
-            if (mine.empty()) continue;
-            // What the service sees: the subnet (service endpoint), else a public address (the firewall's, the
-            // source's own; an appliance's or an unknown one: any).
-            IpSet egress;
-            if (!endpoint) {
-              egress = route.kind == PaasRoute::Kind::kFirewall   ? firewall_egress
-                       : route.kind == PaasRoute::Kind::kInternet ? paas_egress(m_, member.x, member.subnet)
-                                                                  : IpSet{};
-              if (egress.empty()) egress = space_.internet(model::IpFamily::kV4);
-            }
-            for (const Hop& decided : paas_admits(m_, service, endpoint, cls.subnet, egress, space_)) {
-              std::vector<Hop> path;
-              path.reserve(sh.hops.size() + 3);
-              Hop source = member.x.nic >= 0 ? Hop{K::kSource, RK::kNetworkInterface, member.x.nic}
-                                             : Hop{K::kSource, RK::kSubnet, cls.subnet};
-              path.push_back(source);
-              for (Hop h : sh.hops) {
-                if (h.kind == K::kNoNsg && std::string_view(h.scope) == "nic-outbound") h.resource = member.x.nic;
-                path.push_back(h);
-              }
-              path.push_back(decided);
-              path.push_back(Hop{K::kTarget, RK::kPaasService, service});
-              for (const auto& f : split_by_ports(mine, model::Protocol::kTcp)) {
-                ReachFlow flow;
-                if (member.x.nic >= 0) {
-                  flow.source = member.x;
-                  flow.source_vm = member.vm;
-                }
-                flow.source_subnet = cls.subnet;
-                flow.target_kind = RK::kPaasService;
-                flow.target = service;
-                flow.protocol = model::Protocol::kTcp;
-                flow.ports = f.ports;
-                flow.source_ports = f.source_ports;
-                flow.sources = f.sources;
-                flow.path = path;
-                paas_flows_.push_back(std::move(flow));
-              }
-            }
-          }
-        }
-      }
-    }
-  }
-}
-
-}  // namespace exposim::solver::east_west_internal
-
-namespace exposim::solver::east_west_internal {
-
-namespace {
-
 /// The hop of the service's firewall that stops packets from sources it sees as `egress` (or, `endpoint`, from
 /// subnet `subnet` through a service endpoint) when paas_admits() admits none of them: the setting or rule that
 /// decides, as analyze names it.
@@ -687,7 +492,289 @@ Hop paas_denial(const model::Model& m, int service, bool endpoint, int subnet, c
   return hop("default-action", -1, "");
 }
 
+// ---- The path toward a PaaS public endpoint: one list of stages (paas_outbound_stages(), paas_ways()), which reach()
+// evaluates over packet sets (EastWest::paas()) and explain for one packet (paas_packet_paths()), each stage decided
+// by one function (paas_pieces(), paas_service_sees(), paas_admits()) ----
+
+/// One stage of the path from a source inside the estate to the public endpoint of a PaaS service.
+struct PaasStage {
+  enum class Kind : std::uint8_t {
+    kSource,      // the source (hop)
+    kAdminRules,  // the source VNet's outbound security admin rules (vnet): first match; Deny drops, AlwaysAllow
+                  // skips the NSGs
+    kNsg,         // an outbound NSG (slot; hop: the stage's hop when none applies): first match by priority
+    kRoute,       // the source subnet's route toward the service (hop, next_hop)
+    kFirewall,    // an Azure Firewall's network, then application rules (firewall): first match, deny by default
+    kAppliance,   // an appliance, assumed to forward (hop)
+    kService,     // the service's firewall as it sees the source (route: which address it sees)
+  } kind{Kind::kSource};
+  Hop hop;
+  int vnet{-1};
+  NsgSlot slot;
+  model::NextHopType next_hop{model::NextHopType::kInternet};
+  int firewall{-1};
+  PaasRoute::Kind route{PaasRoute::Kind::kInternet};
+};
+
+/// The source's hop: ip configuration `x`'s NIC, or (nic -1) subnet `subnet`.
+Hop paas_source_hop(const model::IpConfigIndex& x, int subnet) {
+  return x.nic >= 0 ? Hop{K::kSource, RK::kNetworkInterface, x.nic} : Hop{K::kSource, RK::kSubnet, subnet};
+}
+
+PaasStage paas_stage(PaasStage::Kind kind, const Hop& hop) {
+  PaasStage s;
+  s.kind = kind;
+  s.hop = hop;
+  return s;
+}
+
+/// The stages before the route, of ip configuration `x` (nic -1: an address of subnet `subnet`): the source, its
+/// VNet's outbound admin rules (not on the subnets Azure exempts), the NIC's NSG, then the subnet's, outbound.
+std::vector<PaasStage> paas_outbound_stages(const model::Model& m, const model::IpConfigIndex& x, int subnet) {
+  std::vector<PaasStage> out;
+  const bool from_nic = x.nic >= 0;
+  out.push_back(paas_stage(PaasStage::Kind::kSource, paas_source_hop(x, subnet)));
+  if (const int vnet = admin_rules_outbound_vnet(m, subnet); vnet >= 0 && !admin_exempt_subnet(m, subnet)) {
+    PaasStage admin = paas_stage(PaasStage::Kind::kAdminRules, admin_hop(vnet, -1, "outbound"));
+    admin.vnet = vnet;
+    out.push_back(admin);
+  }
+  const NsgSlot nic_slot = from_nic ? nsg_slot(m.nics[x.nic].nsg) : NsgSlot{};
+  const NsgSlot subnet_slot = from_nic ? subnet_nsg_slot(m, m.nics[x.nic].ip_configurations[x.ip_configuration].subnet)
+                                       : nsg_slot(m.subnets[subnet].nsg);
+  const auto nsg = [&](const NsgSlot& slot, const char* scope, RK owner_kind, int owner) {
+    PaasStage st = paas_stage(PaasStage::Kind::kNsg, slot.state == NsgSlot::State::kNone
+                                                         ? Hop{K::kNoNsg, owner_kind, owner, scope, -1, ""}
+                                                         : Hop{K::kNsg, RK::kNetworkSecurityGroup, -1, scope});
+    st.slot = slot;
+    out.push_back(st);
+  };
+  nsg(nic_slot, "nic-outbound", RK::kNetworkInterface, x.nic);
+  nsg(subnet_slot, "subnet-outbound", RK::kSubnet, subnet);
+  return out;
+}
+
+/// The stages after the outbound ones, one list per route subnet `subnet` may take toward `s` (paas_routes()): the
+/// route, a firewall's rules or an appliance, and the service. None when the routes carry nothing toward it.
+std::vector<std::vector<PaasStage>> paas_ways(const model::Model& m, const AddressSpace& space,
+                                              const DeviceIndex& devices, int subnet, const model::PaasService& s) {
+  std::vector<std::vector<PaasStage>> out;
+  for (const PaasRoute& route : paas_routes(m, subnet, s, space, devices)) {
+    std::vector<PaasStage> way;
+    PaasStage r = paas_stage(PaasStage::Kind::kRoute, route.hop);
+    r.next_hop = route.next_hop;
+    way.push_back(r);
+    if (route.kind == PaasRoute::Kind::kFirewall) {
+      PaasStage f = paas_stage(PaasStage::Kind::kFirewall, Hop{K::kFirewall, RK::kFirewall, route.firewall, "default"});
+      f.firewall = route.firewall;
+      way.push_back(f);
+    }
+    if (route.kind == PaasRoute::Kind::kAppliance) way.push_back(paas_stage(PaasStage::Kind::kAppliance, route.device));
+    PaasStage service;
+    service.kind = PaasStage::Kind::kService;
+    service.route = route.kind;
+    service.firewall = route.firewall;
+    way.push_back(service);
+    out.push_back(std::move(way));
+  }
+  return out;
+}
+
+/// Packets one stage decided alike: the hop that decided them, whether they go on, and whether an AlwaysAllow admin
+/// rule admitted them past the NSGs.
+struct PaasPiece {
+  PacketSet packets;
+  Hop hop;
+  bool passes{false};
+  bool skip_nsgs{false};
+};
+
+/// What filter stage `st` (admin rules, NSG, firewall) decides of `packets` (TCP from a source of subnet `subnet`
+/// to `s`), in the order its rules take them: the pieces that go on and, `stopped`, those it drops too. An unknown
+/// destination match counts as a match for a rule that lets packets on, as none for one that drops them.
+std::vector<PaasPiece> paas_pieces(const model::Model& m, const AddressSpace& space, const PaasStage& st, int subnet,
+                                   const model::PaasService& s, const PacketSet& packets, bool stopped) {
+  std::vector<PaasPiece> out;
+  PacketSet rest = packets;
+  const auto take = [&](const PacketSet& match, const Hop& hop, bool passes, bool skip_nsgs = false) {
+    PacketSet taken = rest.intersect(match);
+    if (taken.empty()) return;
+    rest = rest.subtract(taken);
+    if (passes || stopped) out.push_back(PaasPiece{std::move(taken), hop, passes, skip_nsgs});
+  };
+  switch (st.kind) {
+    case PaasStage::Kind::kAdminRules:
+      for (const int i : m.vnets[st.vnet].admin_rules_outbound) {
+        if (rest.empty()) break;
+        const auto& a = m.admin_rules[i];
+        const bool allows = a.access != model::AdminAccess::kDeny;
+        if (!paas_applies(paas_rule_destination(a.rule, s, space), allows)) continue;
+        take(source_match(a.rule, subnet, space), admin_hop(st.vnet, i, "outbound"), allows,
+             a.access == model::AdminAccess::kAlwaysAllow);
+      }
+      if (!rest.empty()) out.push_back(PaasPiece{std::move(rest), st.hop, true, false});  // no rule: to the NSGs
+      return out;
+    case PaasStage::Kind::kNsg: {
+      if (st.slot.state != NsgSlot::State::kPresent) {
+        out.push_back(PaasPiece{rest, st.hop, true, false});
+        return out;
+      }
+      const auto& rules = m.nsgs[st.slot.index].rules;
+      for (std::size_t i = 0; i < rules.size() && !rest.empty(); ++i) {
+        const auto& r = rules[i];
+        if (r.direction != model::Direction::kOutbound) continue;
+        const bool allows = r.access == model::Access::kAllow;
+        if (!paas_applies(paas_rule_destination(r, s, space), allows)) continue;
+        take(source_match(r, subnet, space),
+             Hop{K::kNsg, RK::kNetworkSecurityGroup, st.slot.index, st.hop.scope, static_cast<int>(i)}, allows);
+      }
+      if (stopped && !rest.empty()) {
+        out.push_back(PaasPiece{
+            std::move(rest), Hop{K::kNsg, RK::kNetworkSecurityGroup, st.slot.index, st.hop.scope, -1}, false, false});
+      }
+      return out;
+    }
+    case PaasStage::Kind::kFirewall: {
+      const auto& f = m.firewalls[st.firewall];
+      for (std::size_t p = 0; p < f.order.size() && !rest.empty(); ++p) {
+        const auto& rule = rule_at(m, f, f.order[p]);
+        if (rule.kind == model::FirewallRuleKind::kNat) continue;
+        const bool allows = collection_at(m, f, f.order[p]).action == model::FirewallAction::kAllow;
+        if (!paas_applies(paas_firewall_destination(rule, s, space), allows)) continue;
+        const bool application = rule.kind == model::FirewallRuleKind::kApplication;
+        const model::ProtocolMask protocols = application ? model::bit(model::Protocol::kTcp) : rule.protocols;
+        bool unresolved = false;  // sources exposim cannot resolve: everything for an allow, nothing for a deny
+        const IpSet sources = firewall_addresses(m, rule.sources, &unresolved);
+        if (unresolved && !allows) continue;
+        take(PacketSet(Cube{sources, IpSet::all(), protocols, PortSet::all(), rule.destination_ports}),
+             Hop{K::kFirewall, RK::kFirewall, st.firewall, application ? "application" : "network", static_cast<int>(p),
+                 ""},
+             allows);
+      }
+      if (stopped && !rest.empty()) out.push_back(PaasPiece{std::move(rest), st.hop, false, false});  // by default
+      return out;
+    }
+    default: out.push_back(PaasPiece{rest, st.hop, true, false}); return out;  // source, route, appliance: on
+  }
+}
+
+/// The public addresses the service sees a source of ip configuration `x` (nic -1: of subnet `subnet`) come from
+/// at service stage `st`: none through a service endpoint (it sees the subnet), else the firewall's, the source's
+/// own (its NAT gateway's, its public IP's), or, when not known or after an appliance, any public address.
+IpSet paas_service_sees(const model::Model& m, const AddressSpace& space, const PaasStage& st,
+                        const model::IpConfigIndex& x, int subnet) {
+  if (st.route == PaasRoute::Kind::kEndpoint) return IpSet{};
+  IpSet egress = st.route == PaasRoute::Kind::kFirewall   ? paas_firewall_egress(m, st.firewall)
+                 : st.route == PaasRoute::Kind::kInternet ? paas_egress(m, x, subnet)
+                                                          : IpSet{};
+  if (egress.empty()) egress = space.internet(model::IpFamily::kV4);
+  return egress;
+}
+
+/// The shares of `shares` that go on past stage `st` (not the source's, nor the service's), each with the hop that
+/// decided it: reach()'s evaluation of a stage over packet sets.
+std::vector<EwShare> paas_shares(const model::Model& m, const AddressSpace& space, const PaasStage& st, int subnet,
+                                 const model::PaasService& s, std::vector<EwShare> shares) {
+  if (st.kind == PaasStage::Kind::kRoute || st.kind == PaasStage::Kind::kAppliance) {
+    for (auto& sh : shares) sh.hops.push_back(st.hop);
+    return shares;
+  }
+  std::vector<EwShare> out;
+  for (auto& sh : shares) {
+    if (st.kind == PaasStage::Kind::kNsg && sh.skip_nsgs) {
+      out.push_back(std::move(sh));
+      continue;
+    }
+    for (auto& piece : paas_pieces(m, space, st, subnet, s, sh.packets, false)) {
+      EwShare n;
+      n.packets = std::move(piece.packets);
+      n.hops = sh.hops;
+      n.hops.push_back(piece.hop);
+      n.skip_nsgs = sh.skip_nsgs || piece.skip_nsgs;
+      n.snat_firewall = st.kind == PaasStage::Kind::kFirewall ? st.firewall : sh.snat_firewall;
+      out.push_back(std::move(n));
+    }
+  }
+  return out;
+}
+
 }  // namespace
+
+void EastWest::paas() {
+  if (options_.merge_sources) return;  // summaries leave PaaS out (ReachOptions::paas)
+  const IpSet v4 = model::all_v4();
+  for (std::size_t si = 0; si < m_.paas_services.size(); ++si) {
+    const auto& s = m_.paas_services[si];
+    const int service = static_cast<int>(si);
+    if (s.tcp_ports.empty()) continue;
+    if (options_.targets && !options_.targets(RK::kPaasService, service)) continue;
+    if (s.kind != PaasKind::kSqlManagedInstance && s.public_network_access == model::PublicNetworkAccess::kDisabled) {
+      continue;  // no public endpoint at all, whatever else
+    }
+    if (s.kind == PaasKind::kSqlManagedInstance && !data_endpoint_open(s)) continue;
+    for (const auto& cls : classes_) {
+      if (cls.subnet < 0 || (cls.rep.x.nic < 0 && is_gateway_subnet(m_, cls.subnet))) continue;
+      const IpSet from = cls.addresses.intersect(v4);
+      if (from.empty()) continue;
+      // The outbound stages over the class's packets (its sources decide alike), then each way's.
+      std::vector<EwShare> outbound(1);
+      outbound.front().packets =
+          PacketSet(Cube{from, IpSet::all(), model::bit(model::Protocol::kTcp), PortSet::all(), s.tcp_ports});
+      for (const PaasStage& st : paas_outbound_stages(m_, cls.rep.x, cls.subnet)) {
+        if (st.kind != PaasStage::Kind::kSource)
+          outbound = paas_shares(m_, space_, st, cls.subnet, s, std::move(outbound));
+      }
+      if (outbound.empty()) continue;
+      for (const auto& way : paas_ways(m_, space_, devices_, cls.subnet, s)) {
+        std::vector<EwShare> shares = outbound;
+        for (std::size_t i = 0; i + 1 < way.size(); ++i) {
+          shares = paas_shares(m_, space_, way[i], cls.subnet, s, std::move(shares));
+        }
+        const PaasStage& at_service = way.back();
+        const bool endpoint = at_service.route == PaasRoute::Kind::kEndpoint;
+        // What the service sees: the subnet (service endpoint), else a public address (the firewall's, each source's
+        // own; an appliance's or an unknown one: any).
+        const bool per_member = at_service.route == PaasRoute::Kind::kInternet;
+        const IpSet seen = per_member ? IpSet{} : paas_service_sees(m_, space_, at_service, cls.rep.x, cls.subnet);
+        for (const auto& sh : shares) {
+          for (const auto& member : cls.members) {
+            const PacketSet mine = sh.packets.intersect(
+                PacketSet(Cube{member.addresses, IpSet::all(), model::kAllProtocols, PortSet::all(), PortSet::all()}));
+            if (mine.empty()) continue;
+            const IpSet egress = per_member ? paas_service_sees(m_, space_, at_service, member.x, member.subnet) : seen;
+            for (const Hop& decided : paas_admits(m_, service, endpoint, cls.subnet, egress, space_)) {
+              std::vector<Hop> path;
+              path.reserve(sh.hops.size() + 3);
+              path.push_back(paas_source_hop(member.x, cls.subnet));
+              for (Hop h : sh.hops) {
+                if (h.kind == K::kNoNsg && std::string_view(h.scope) == "nic-outbound") h.resource = member.x.nic;
+                path.push_back(h);
+              }
+              path.push_back(decided);
+              path.push_back(Hop{K::kTarget, RK::kPaasService, service});
+              for (const auto& f : split_by_ports(mine, model::Protocol::kTcp)) {
+                ReachFlow flow;
+                if (member.x.nic >= 0) {
+                  flow.source = member.x;
+                  flow.source_vm = member.vm;
+                }
+                flow.source_subnet = cls.subnet;
+                flow.target_kind = RK::kPaasService;
+                flow.target = service;
+                flow.protocol = model::Protocol::kTcp;
+                flow.ports = f.ports;
+                flow.source_ports = f.source_ports;
+                flow.sources = f.sources;
+                flow.path = path;
+                paas_flows_.push_back(std::move(flow));
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+}
 
 std::vector<std::vector<PaasStep>> paas_packet_paths(const model::Model& m, const AddressSpace& space,
                                                      const DeviceIndex& devices, const model::IpConfigIndex& x,
@@ -696,102 +783,40 @@ std::vector<std::vector<PaasStep>> paas_packet_paths(const model::Model& m, cons
   const auto& s = m.paas_services[service];
   const PacketSet packet(Cube{model::to_set(source), IpSet::all(), model::bit(model::Protocol::kTcp),
                               PortSet::single(source_port), PortSet::single(port)});
-  std::vector<PaasStep> steps;
-  steps.push_back(
-      {x.nic >= 0 ? Hop{K::kSource, RK::kNetworkInterface, x.nic} : Hop{K::kSource, RK::kSubnet, subnet}, true});
-  const auto stopped = [&] { return std::vector<std::vector<PaasStep>>{steps}; };
-  // The source VNet's outbound admin rules (first match; Deny drops, AlwaysAllow skips the NSGs): paas_outbound().
+  // The stage `st` decided for the packet: its step on `path`, and whether the packet goes on. An AlwaysAllow admin
+  // rule skips the NSGs.
   bool skip_nsgs = false;
-  if (const int vnet = admin_rules_outbound_vnet(m, subnet); vnet >= 0 && !admin_exempt_subnet(m, subnet)) {
-    int decided = -1;
-    for (const int i : m.vnets[vnet].admin_rules_outbound) {
-      const auto& a = m.admin_rules[i];
-      if (!paas_applies(paas_rule_destination(a.rule, s, space), a.access != model::AdminAccess::kDeny)) continue;
-      if (packet.intersect(source_match(a.rule, subnet, space)).empty()) continue;
-      decided = i;
-      break;
+  const auto decide = [&](std::vector<PaasStep>& path, const PaasStage& st) {
+    if (st.kind == PaasStage::Kind::kNsg && skip_nsgs) return true;
+    for (auto& piece : paas_pieces(m, space, st, subnet, s, packet, true)) {  // the one piece holding the packet
+      path.push_back({piece.hop, piece.passes, st.next_hop});
+      skip_nsgs = skip_nsgs || piece.skip_nsgs;
+      return piece.passes;
     }
-    const bool deny = decided >= 0 && m.admin_rules[decided].access == model::AdminAccess::kDeny;
-    steps.push_back({admin_hop(vnet, decided, "outbound"), !deny});
-    if (deny) return stopped();
-    skip_nsgs = decided >= 0 && m.admin_rules[decided].access == model::AdminAccess::kAlwaysAllow;
-  }
-  // The NIC's NSG, then the subnet's, outbound (first match by priority; none: dropped).
-  const bool from_nic = x.nic >= 0;
-  const NsgSlot nic_slot = from_nic ? nsg_slot(m.nics[x.nic].nsg) : NsgSlot{};
-  const NsgSlot subnet_slot = from_nic ? subnet_nsg_slot(m, m.nics[x.nic].ip_configurations[x.ip_configuration].subnet)
-                                       : nsg_slot(m.subnets[subnet].nsg);
-  const auto nsg = [&](const NsgSlot& slot, const char* scope, RK owner_kind, int owner) {
-    if (skip_nsgs) return true;
-    if (slot.state != NsgSlot::State::kPresent) {
-      steps.push_back({slot.state == NsgSlot::State::kNone ? Hop{K::kNoNsg, owner_kind, owner, scope, -1, ""}
-                                                           : Hop{K::kNsg, RK::kNetworkSecurityGroup, -1, scope},
-                       true});
-      return true;
-    }
-    const auto& rules = m.nsgs[slot.index].rules;
-    for (std::size_t i = 0; i < rules.size(); ++i) {
-      const auto& r = rules[i];
-      if (r.direction != model::Direction::kOutbound) continue;
-      if (!paas_applies(paas_rule_destination(r, s, space), r.access == model::Access::kAllow)) continue;
-      if (packet.intersect(source_match(r, subnet, space)).empty()) continue;
-      const bool allows = r.access == model::Access::kAllow;
-      steps.push_back({Hop{K::kNsg, RK::kNetworkSecurityGroup, slot.index, scope, static_cast<int>(i)}, allows});
-      return allows;
-    }
-    steps.push_back({Hop{K::kNsg, RK::kNetworkSecurityGroup, slot.index, scope, -1}, false});
     return false;
   };
-  if (!nsg(nic_slot, "nic-outbound", RK::kNetworkInterface, x.nic)) return stopped();
-  if (!nsg(subnet_slot, "subnet-outbound", RK::kSubnet, subnet)) return stopped();
-  // Each route reach() follows toward the service, then a firewall's rules or an appliance, then the service.
+  std::vector<PaasStep> steps;
+  for (const PaasStage& st : paas_outbound_stages(m, x, subnet)) {
+    if (!decide(steps, st)) return {steps};
+  }
   std::vector<std::vector<PaasStep>> out;
-  for (const PaasRoute& route : paas_routes(m, subnet, s, space, devices)) {
+  for (const auto& way : paas_ways(m, space, devices, subnet, s)) {
     std::vector<PaasStep> path = steps;
-    path.push_back({route.hop, true, route.next_hop});
-    if (route.kind == PaasRoute::Kind::kFirewall) {
-      const auto& f = m.firewalls[route.firewall];
-      PaasStep decided{Hop{K::kFirewall, RK::kFirewall, route.firewall, "default", -1, ""}, false};
-      for (std::size_t p = 0; p < f.order.size(); ++p) {
-        const auto& rule = rule_at(m, f, f.order[p]);
-        if (rule.kind == model::FirewallRuleKind::kNat) continue;
-        const bool allows = collection_at(m, f, f.order[p]).action == model::FirewallAction::kAllow;
-        if (!paas_applies(paas_firewall_destination(rule, s, space), allows)) continue;
-        const bool application = rule.kind == model::FirewallRuleKind::kApplication;
-        const model::ProtocolMask protocols = application ? model::bit(model::Protocol::kTcp) : rule.protocols;
-        bool unresolved = false;
-        const IpSet sources = firewall_addresses(m, rule.sources, &unresolved);
-        if (unresolved && !allows) continue;
-        const PacketSet match(Cube{sources, IpSet::all(), protocols, PortSet::all(), rule.destination_ports});
-        if (packet.intersect(match).empty()) continue;
-        decided = {Hop{K::kFirewall, RK::kFirewall, route.firewall, application ? "application" : "network",
-                       static_cast<int>(p), ""},
-                   allows};
-        break;
-      }
-      path.push_back(decided);
-      if (!decided.passes) {
-        out.push_back(std::move(path));
-        continue;
-      }
+    bool on = true;
+    for (std::size_t i = 0; on && i + 1 < way.size(); ++i) on = decide(path, way[i]);
+    if (on) {
+      const PaasStage& at_service = way.back();
+      const bool endpoint = at_service.route == PaasRoute::Kind::kEndpoint;
+      const IpSet egress = paas_service_sees(m, space, at_service, x, subnet);
+      const std::vector<Hop> admits = paas_admits(m, service, endpoint, subnet, egress, space);
+      path.push_back(admits.empty() ? PaasStep{paas_denial(m, service, endpoint, subnet, egress, space), false}
+                                    : PaasStep{admits.front(), true});
     }
-    if (route.kind == PaasRoute::Kind::kAppliance) path.push_back({route.device, true});
-    const bool endpoint = route.kind == PaasRoute::Kind::kEndpoint;
-    IpSet egress;
-    if (!endpoint) {
-      egress = route.kind == PaasRoute::Kind::kFirewall   ? paas_firewall_egress(m, route.firewall)
-               : route.kind == PaasRoute::Kind::kInternet ? paas_egress(m, x, subnet)
-                                                          : IpSet{};
-      if (egress.empty()) egress = space.internet(model::IpFamily::kV4);
-    }
-    const std::vector<Hop> admits = paas_admits(m, service, endpoint, subnet, egress, space);
-    path.push_back(admits.empty() ? PaasStep{paas_denial(m, service, endpoint, subnet, egress, space), false}
-                                  : PaasStep{admits.front(), true});
     out.push_back(std::move(path));
   }
   if (out.empty()) {
     steps.push_back({Hop{K::kRoute, RK::kRouteTable, -1, "forward", -1, solver::kPaasNoRouteNote}, false});
-    return stopped();
+    return {steps};
   }
   return out;
 }

@@ -197,7 +197,7 @@ bool reply_not_forwarded(const model::Model& m, const Device& request, int sourc
   for (const auto& p : m.vnets[device_vnet].address_space) {
     if (p.contains(target)) return false;  // the reply comes from the device's own VNet: not forwarded traffic
   }
-  return !peering_blocks(m, device_vnet, source_vnet, true).empty();
+  return !peering_connects(m, device_vnet, source_vnet, true);
 }
 
 bool endpoint_user_routes(const model::Model& m, int endpoint) {
@@ -326,7 +326,7 @@ std::vector<Stage> east_west_internal::east_west_stages(const model::Model& m, c
       // The source's VNet must reach the device's; then the device's subnet routes the packet on, which keeps its
       // source: a peering it crosses must accept forwarded traffic.
       const int device_vnet = ew_vnet_of(m, device_subnet);
-      if (!peering_blocks(m, from_vnet, device_vnet).empty()) {
+      if (!peering_connects(m, from_vnet, device_vnet)) {
         path[path.size() - 2].note = kDeviceUnreachableNote;
         path.pop_back();
         return path;
@@ -361,7 +361,7 @@ std::vector<Stage> east_west_internal::east_west_stages(const model::Model& m, c
       through_hub || (last.next_hop == model::NextHopType::kVnetLocal
                           ? leg_vnet == to_vnet
                           : last.next_hop == model::NextHopType::kVnetPeering && last.peer_vnet == to_vnet &&
-                                peering_blocks(m, leg_vnet, to_vnet, forwarded).empty());
+                                peering_connects(m, leg_vnet, to_vnet, forwarded));
   if (!delivers) {
     Stage& route = path.back();
     route.note = last.next_hop == model::NextHopType::kVnetLocal || last.next_hop == model::NextHopType::kVnetPeering

@@ -2,6 +2,7 @@
 #include "solver/network.h"
 
 #include <array>
+#include <cstdint>
 
 #include <fmt/format.h>
 
@@ -52,30 +53,57 @@ const model::Peering* find_peering(const model::Model& m, int from, int to) {
   return nullptr;
 }
 
-std::string peering_blocks(const model::Model& m, int from, int to, bool forwarded) {
-  if (from < 0 || to < 0) return "the virtual network is not in the input";
-  if (from == to) return "";
-  const auto& a = m.vnets[from];
-  const auto& b = m.vnets[to];
-  const model::Peering* ab = find_peering(m, from, to);
-  const model::Peering* ba = find_peering(m, to, from);
-  if (ab == nullptr && ba == nullptr) {
-    return fmt::format("virtual networks '{}' and '{}' are not peered (peering is not transitive)", a.name, b.name);
-  }
-  if (ab == nullptr || ba == nullptr) {
-    const auto& has = ab != nullptr ? a : b;
-    const auto& lacks = ab != nullptr ? b : a;
-    return fmt::format("only '{}' has a peering to '{}': both sides must exist", has.name, lacks.name);
-  }
-  if (!ab->connected || !ba->connected) {
-    const auto& p = !ab->connected ? *ab : *ba;
-    return fmt::format("peering '{}' is not Connected", p.name);
-  }
+namespace {
+
+/// What keeps traffic from passing between two VNets (peering_blocks(), peering_connects()).
+enum class PeeringBlock : std::uint8_t { kNone, kNotInInput, kNotPeered, kOneSided, kNotConnected, kNotForwarded };
+
+PeeringBlock peering_block(const model::Model& m, int from, int to, bool forwarded, const model::Peering*& ab,
+                           const model::Peering*& ba) {
+  ab = nullptr;
+  ba = nullptr;
+  if (from < 0 || to < 0) return PeeringBlock::kNotInInput;
+  if (from == to) return PeeringBlock::kNone;
+  ab = find_peering(m, from, to);
+  ba = find_peering(m, to, from);
+  if (ab == nullptr && ba == nullptr) return PeeringBlock::kNotPeered;
+  if (ab == nullptr || ba == nullptr) return PeeringBlock::kOneSided;
+  if (!ab->connected || !ba->connected) return PeeringBlock::kNotConnected;
   // allowVirtualNetworkAccess false does not block traffic: it only keeps the peer's space out of the
   // VirtualNetwork tag on that side (AddressSpace), so the NSGs decide (docs/model.md, "Routing and peering").
-  if (forwarded && !ba->allow_forwarded_traffic) {
-    return fmt::format("peering '{}' of '{}' does not allow forwarded traffic (allowForwardedTraffic is false)",
-                       ba->name, b.name);
+  if (forwarded && !ba->allow_forwarded_traffic) return PeeringBlock::kNotForwarded;
+  return PeeringBlock::kNone;
+}
+
+}  // namespace
+
+bool peering_connects(const model::Model& m, int from, int to, bool forwarded) {
+  const model::Peering* ab = nullptr;
+  const model::Peering* ba = nullptr;
+  return peering_block(m, from, to, forwarded, ab, ba) == PeeringBlock::kNone;
+}
+
+std::string peering_blocks(const model::Model& m, int from, int to, bool forwarded) {
+  const model::Peering* ab = nullptr;
+  const model::Peering* ba = nullptr;
+  switch (peering_block(m, from, to, forwarded, ab, ba)) {
+    case PeeringBlock::kNone: return "";
+    case PeeringBlock::kNotInInput: return "the virtual network is not in the input";
+    case PeeringBlock::kNotPeered:
+      return fmt::format("virtual networks '{}' and '{}' are not peered (peering is not transitive)",
+                         m.vnets[from].name, m.vnets[to].name);
+    case PeeringBlock::kOneSided: {
+      const auto& has = ab != nullptr ? m.vnets[from] : m.vnets[to];
+      const auto& lacks = ab != nullptr ? m.vnets[to] : m.vnets[from];
+      return fmt::format("only '{}' has a peering to '{}': both sides must exist", has.name, lacks.name);
+    }
+    case PeeringBlock::kNotConnected: {
+      const auto& p = !ab->connected ? *ab : *ba;
+      return fmt::format("peering '{}' is not Connected", p.name);
+    }
+    case PeeringBlock::kNotForwarded:
+      return fmt::format("peering '{}' of '{}' does not allow forwarded traffic (allowForwardedTraffic is false)",
+                         ba->name, m.vnets[to].name);
   }
   return "";
 }

@@ -37,6 +37,9 @@ const model::Peering* find_peering(const model::Model& m, int from, int to);
 /// `forwarded`: the packet's source is outside `from`'s address space (an appliance forwarded it), so the
 /// receiving side's peering must also allow forwarded traffic.
 std::string peering_blocks(const model::Model& m, int from, int to, bool forwarded = false);
+/// Whether traffic passes between two VNets: peering_blocks() is empty, without formatting its text (for the engine's
+/// loops, which only test it).
+bool peering_connects(const model::Model& m, int from, int to, bool forwarded = false);
 
 /// The subnet whose prefix contains `address` (the longest, when they nest), or -1.
 int subnet_containing(const model::Model& m, const model::IpAddress& address);

@@ -568,14 +568,18 @@ TEST_CASE("east-west: on-premises addresses through the gateway subnet and the h
   }
 }
 
-TEST_CASE("east-west: an appliance with IP forwarding is assumed to forward everything", "[solver][east-west]") {
-  // As the hub firewall estate, but the spokes route to nva (10.0.2.4 in hub/nva, IP forwarding on) instead: the
-  // appliance's filtering is unknown, so a reaches b on every port and protocol, through the appliance both ways.
+namespace {
+
+/// Hub 10.0.0.0/16 with appliance nva (10.0.2.4 in subnet nva, IP forwarding on), peered with spoke-a 10.1.0.0/16
+/// (vm a 10.1.1.4 in app) and spoke-b 10.2.0.0/16 (vm b 10.2.1.4 in db), both peerings allowing forwarded traffic;
+/// each spoke's subnet sends the other spoke's space to nva (rt-a, rt-b); no NSG anywhere. `chain`: the hub also
+/// has its firewall (AzureFirewallSubnet 10.0.1.0/26, fw 10.0.1.4, network rule sql: TCP 1433 from 10.1.0.0/16 to
+/// 10.2.0.0/16), and nva's subnet sends 10.2.0.0/16 on to it (route table rt-nva).
+EstateBuilder hub_spokes_appliance(bool chain) {
   EstateBuilder b;
-  b.vnet("hub", {"10.0.0.0/16"})
-      .vnet("spoke-a", {"10.1.0.0/16"})
-      .vnet("spoke-b", {"10.2.0.0/16"})
-      .subnet("hub", "nva", "10.0.2.0/24")
+  b.vnet("hub", {"10.0.0.0/16"}).vnet("spoke-a", {"10.1.0.0/16"}).vnet("spoke-b", {"10.2.0.0/16"});
+  if (chain) b.subnet("hub", "AzureFirewallSubnet", "10.0.1.0/26");
+  b.subnet("hub", "nva", "10.0.2.0/24", "", chain ? "rt-nva" : "")
       .subnet("spoke-a", "app", "10.1.1.0/24", "", "rt-a")
       .subnet("spoke-b", "db", "10.2.1.0/24", "", "rt-b")
       .peer("hub", "spoke-a", {true, true, true})
@@ -585,6 +589,19 @@ TEST_CASE("east-west: an appliance with IP forwarding is assumed to forward ever
       .vm("b", "spoke-b", "db", "10.2.1.4");
   b.m.nics[0].enable_ip_forwarding = true;
   b.route_to_appliance("rt-a", "10.2.0.0/16", "10.0.2.4").route_to_appliance("rt-b", "10.1.0.0/16", "10.0.2.4");
+  if (chain) {
+    b.route_to_appliance("rt-nva", "10.2.0.0/16", "10.0.1.4");
+    hub_firewall(b);
+  }
+  return b;
+}
+
+}  // namespace
+
+TEST_CASE("east-west: an appliance with IP forwarding is assumed to forward everything", "[solver][east-west]") {
+  // As the hub firewall estate, but the spokes route to nva (10.0.2.4 in hub/nva, IP forwarding on) instead: the
+  // appliance's filtering is unknown, so a reaches b on every port and protocol, through the appliance both ways.
+  EstateBuilder b = hub_spokes_appliance(false);
   auto m = b.done();
   const auto r = solver::reach(m, from_vm(m, "a"));
   std::vector<std::string> to_b;
@@ -802,24 +819,7 @@ TEST_CASE("east-west: a chain of two devices applies the second firewall's rules
   // reply crosses nva, the request's first device: symmetric). No NSG anywhere. So a reaches b on TCP 1433 only:
   // through nva (assumed to forward), then fw's rule, then assumed delivered. Before chains were followed, the path
   // ended at nva's route and a reached nothing in spoke-b.
-  EstateBuilder b;
-  b.vnet("hub", {"10.0.0.0/16"})
-      .vnet("spoke-a", {"10.1.0.0/16"})
-      .vnet("spoke-b", {"10.2.0.0/16"})
-      .subnet("hub", "AzureFirewallSubnet", "10.0.1.0/26")
-      .subnet("hub", "nva", "10.0.2.0/24", "", "rt-nva")
-      .subnet("spoke-a", "app", "10.1.1.0/24", "", "rt-a")
-      .subnet("spoke-b", "db", "10.2.1.0/24", "", "rt-b")
-      .peer("hub", "spoke-a", {true, true, true})
-      .peer("hub", "spoke-b", {true, true, true})
-      .vm("nva", "hub", "nva", "10.0.2.4")
-      .vm("a", "spoke-a", "app", "10.1.1.4")
-      .vm("b", "spoke-b", "db", "10.2.1.4");
-  b.m.nics[0].enable_ip_forwarding = true;
-  b.route_to_appliance("rt-a", "10.2.0.0/16", "10.0.2.4")
-      .route_to_appliance("rt-b", "10.1.0.0/16", "10.0.2.4")
-      .route_to_appliance("rt-nva", "10.2.0.0/16", "10.0.1.4");
-  hub_firewall(b);
+  EstateBuilder b = hub_spokes_appliance(true);
   auto m = b.done();
   const auto r = solver::reach(m, from_vm(m, "a"));
   std::vector<std::string> to_b;

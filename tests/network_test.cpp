@@ -154,12 +154,20 @@ TEST_CASE(
           "virtual networks 'spoke1' and 'spoke2' are not peered (peering is not transitive)");
     CHECK(peering_blocks(m, 0, 1, true) ==
           "peering 'spoke1-to-hub' of 'spoke1' does not allow forwarded traffic (allowForwardedTraffic is false)");
+    // The boolean form says the same without the text.
+    CHECK(peering_connects(m, 0, 1));
+    CHECK(peering_connects(m, 1, 1));
+    CHECK_FALSE(peering_connects(m, 1, 2));
+    CHECK_FALSE(peering_connects(m, 0, 1, true));
+    CHECK_FALSE(peering_connects(m, -1, 1));
   }
   SECTION("one side only") {
     EstateBuilder b;
     b.vnet("a", {"10.10.0.0/16"}).vnet("b", {"10.20.0.0/16"}).peering("a", "b", {});
     auto m = b.done();
     CHECK(peering_blocks(m, 0, 1) == "only 'a' has a peering to 'b': both sides must exist");
+    CHECK_FALSE(peering_connects(m, 0, 1));
+    CHECK_FALSE(peering_connects(m, 1, 0));
   }
   SECTION("not connected") {
     EstateBuilder b;
@@ -169,6 +177,7 @@ TEST_CASE(
         .peering("b", "a", {false, true, false});
     auto m = b.done();
     CHECK(peering_blocks(m, 0, 1) == "peering 'b-to-a' is not Connected");
+    CHECK_FALSE(peering_connects(m, 0, 1));
   }
   SECTION("access not allowed: traffic still passes, the route stays, only the VirtualNetwork tag shrinks") {
     // Azure: "Traffic might still flow if explicitly allowed through a network security group rule". a's side
@@ -183,6 +192,7 @@ TEST_CASE(
     auto m2 = c.done();
     CHECK(peering_blocks(m2, 1, 0).empty());
     CHECK(peering_blocks(m2, 0, 1).empty());
+    CHECK(peering_connects(m2, 0, 1));
     const int sa = subnet_index(m2, "sa");
     const int sb = subnet_index(m2, "sb");
     CHECK(choose_route(m2, sa, ip("10.20.1.4")).next_hop == NextHopType::kVnetPeering);
@@ -198,6 +208,7 @@ TEST_CASE(
     b.vnet("hub", {"10.0.0.0/16"}).vnet("spoke", {"10.1.0.0/16"}).peer("hub", "spoke", {true, true, true});
     auto m = b.done();
     CHECK(peering_blocks(m, 0, 1, true).empty());
+    CHECK(peering_connects(m, 0, 1, true));
   }
 }
 

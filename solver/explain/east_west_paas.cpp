@@ -34,7 +34,6 @@ bool explain_east_west_paas(const model::Model& m, FlowTrace& t, const model::Ip
   }
   if (reject_backend(t)) return true;
   const int si = services.front();
-  const auto& s = m.paas_services[static_cast<std::size_t>(si)];
   t.east_west = true;
   t.internet_source = false;
   t.paas_service = si;
@@ -56,20 +55,8 @@ bool explain_east_west_paas(const model::Model& m, FlowTrace& t, const model::Ip
   };
 
   // The port served (the service's endpoint, as the internet trace says it), then the stages reach() decides.
-  TraceHop endpoint;
-  endpoint.kind = K::kPaas;
-  endpoint.scope = "endpoint";
-  endpoint.resource_kind = RK::kPaasService;
-  endpoint.resource = si;
+  const TraceHop endpoint = paas_endpoint_hop(m, si, q, because(ReasonCode::kPaasServes));
   const bool v4 = q.source.family() == model::IpFamily::kV4;
-  if (!v4) {
-    endpoint.why = because(ReasonCode::kPaasIpv6Client);
-  } else if (q.protocol != model::Protocol::kTcp || !s.tcp_ports.contains(q.destination_port)) {
-    endpoint.why = because(ReasonCode::kPaasPortNotServed);
-  } else {
-    endpoint.passes = true;
-    endpoint.why = because(ReasonCode::kPaasServes);
-  }
   std::vector<east_west_internal::PaasStep> path;
   if (v4) {
     model::Diagnostics scratch;  // findings about the estate are analyze's and reach's to report

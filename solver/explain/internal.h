@@ -189,6 +189,10 @@ bool explain_bastion_target(const model::Model& m, FlowTrace& t);
 bool explain_paas_target(const model::Model& m, FlowTrace& t);
 /// The PaaS services `text` names (name, id, or host name), each with whether its SCM host was named.
 std::vector<std::pair<int, bool>> paas_services_named(const model::Model& m, const std::string& text);
+/// The `endpoint` hop of PaaS service `si` for packet `q` (the internet's trace and the east-west one): an IPv6
+/// client is not served, nor a port the service does not serve over TCP; else it passes. Its reason is `base` with
+/// the code that says which.
+TraceHop paas_endpoint_hop(const model::Model& m, int si, const FlowQuery& q, const Reason& base);
 bool explain_private_endpoint_target(const model::Model& m, FlowTrace& t);
 bool explain_firewall_target(const model::Model& m, FlowTrace& t);
 /// A Bastion session (t.query.via_bastion) to the ip configuration t.query.target names.

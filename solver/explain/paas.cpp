@@ -40,6 +40,25 @@ std::vector<std::pair<int, bool>> paas_services_named(const model::Model& m, con
   return out;
 }
 
+TraceHop paas_endpoint_hop(const model::Model& m, int si, const FlowQuery& q, const Reason& base) {
+  const auto& s = m.paas_services[si];
+  TraceHop endpoint;
+  endpoint.kind = K::kPaas;
+  endpoint.scope = "endpoint";
+  endpoint.resource_kind = RK::kPaasService;
+  endpoint.resource = si;
+  endpoint.why = base;
+  if (q.source.family() != model::IpFamily::kV4) {
+    endpoint.why.code = ReasonCode::kPaasIpv6Client;
+  } else if (q.protocol != Protocol::kTcp || !s.tcp_ports.contains(q.destination_port)) {
+    endpoint.why.code = ReasonCode::kPaasPortNotServed;
+  } else {
+    endpoint.passes = true;
+    endpoint.why.code = ReasonCode::kPaasServes;
+  }
+  return endpoint;
+}
+
 namespace {
 
 void explain_paas(const model::Model& m, FlowTrace& t, int si, bool scm) {
@@ -62,19 +81,7 @@ void explain_paas(const model::Model& m, FlowTrace& t, int si, bool scm) {
     return why;
   };
 
-  TraceHop endpoint;
-  endpoint.kind = K::kPaas;
-  endpoint.scope = "endpoint";
-  endpoint.resource_kind = RK::kPaasService;
-  endpoint.resource = si;
-  if (q.source.family() != model::IpFamily::kV4) {
-    endpoint.why = because(ReasonCode::kPaasIpv6Client);
-  } else if (q.protocol != Protocol::kTcp || !s.tcp_ports.contains(q.destination_port)) {
-    endpoint.why = because(ReasonCode::kPaasPortNotServed);
-  } else {
-    endpoint.passes = true;
-    endpoint.why = because(ReasonCode::kPaasServes);
-  }
+  const TraceHop endpoint = paas_endpoint_hop(m, si, q, because(ReasonCode::kPaasServes));
   // A SQL managed instance's admin stage (set before walking when its path has one), and whether an AlwaysAllow rule
   // admitted the packet past the subnet's NSG (which is then not on the trace, as in analyze's path).
   TraceHop admin;
