@@ -232,7 +232,9 @@ int run_east_west_whatif(const model::Model& before, const model::Model& after, 
   solver::ReachOptions options;
   options.jobs = q.jobs;
   options.merge_sources = q.every_subnet;
-  options.paas = true;  // PaaS public endpoints are targets (a merged reach() leaves them out: whatif_ew_paas_flows)
+  // PaaS public endpoints are targets: with --from, reach()'s own; with --east-west, whose reach() merges sources,
+  // whatif_ew_paas_flows() computes them per source and merges them alike.
+  options.paas = !q.every_subnet;
   if (q.every_subnet) {
     // Every subnet, as `reach --from subnet:NAME` (one without ip configurations: its whole prefix); the flows of a
     // subnet's sources of one class merged (ReachOptions::merge_sources), keyed by the subnet. A subnet's keys are

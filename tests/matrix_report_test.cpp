@@ -270,7 +270,7 @@ std::string matrix_paas_estate() {
 // itself; web reaches st on 443 and 445 through its service endpoint (the virtual network rule admits web); db has no
 // service endpoint, so st sees its egress address on the route to the internet, which no IP rule admits (default
 // Deny): nothing; kv admits every source on 443, from both subnets.
-TEST_CASE("exposim matrix --paas: a column per PaaS service, rows the groups", "[cli][matrix][paas]") {
+TEST_CASE("exposim matrix --paas: a column per PaaS service and the groups as rows", "[cli][matrix][paas]") {
   const std::string input = matrix_paas_estate();
   const auto plain = testing::run_exposim({"matrix", input, "--quiet"});
   REQUIRE(plain.code == cli::kExitOk);
