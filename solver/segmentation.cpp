@@ -385,8 +385,9 @@ Segmentation segmentation(const model::Model& m, const Grouping& groups, const R
       cells.add(f, members->of(groups, f));
     }
   };
-  // The PaaS services' public endpoints, when the grouping has them (Grouping::paas_service_group): folded as flows of
-  // one source.
+  // The PaaS services' public endpoints, when the grouping has them (Grouping::paas_service_group): folded as the other
+  // flows are (a flow of one source, or of a subnet's addresses no ip configuration holds: by its members, as a merged
+  // flow).
   const bool any_paas =
       std::any_of(groups.paas_service_group.begin(), groups.paas_service_group.end(), [](int g) { return g >= 0; });
   ReachOptions paas;
@@ -399,7 +400,7 @@ Segmentation segmentation(const model::Model& m, const Grouping& groups, const R
     }
     return !options.targets || options.targets(kind, index);
   };
-  paas.sink = [&](ReachFlow&& f) { cells.add(f); };
+  paas.sink = inner.sink;
   const ReachContext context(m);  // the estate-level work, done once for every subnet's calls
   std::set<std::string> seen;     // findings already kept: every call to reach() may repeat one
   for (std::size_t k = 0; k < subnets.size(); ++k) {
