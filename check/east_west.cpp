@@ -33,7 +33,7 @@ model::PortSet disallowed_ports(const solver::ReachFlow& flow, const std::option
   return flow.ports.subtract(*ports);
 }
 
-/// Where a violating flow is located: the target's VM, else its NIC, else the private endpoint.
+/// Where a violating flow is located: the target's VM, else its NIC, else the private endpoint or PaaS service.
 std::pair<ResourceKind, int> east_west_location(const solver::ReachFlow& f) {
   if (f.vm >= 0) return {ResourceKind::kVirtualMachine, f.vm};
   if (f.nic >= 0) return {ResourceKind::kNetworkInterface, f.nic};
@@ -77,6 +77,7 @@ AssertionResult evaluate_reach(const Assertion& as, const model::Model& m) {
   std::set<model::IpConfigIndex> sources;
   std::set<model::IpConfigIndex> target_configs;
   std::set<int> target_endpoints;
+  std::set<int> target_services;  // PaaS services: their public endpoints (ReachOptions::paas)
   for (std::size_t n = 0; n < m.nics.size(); ++n) {
     for (std::size_t c = 0; c < m.nics[n].ip_configurations.size(); ++c) {
       const Subject s{ResourceKind::kNetworkInterface, static_cast<int>(n), static_cast<int>(c)};
@@ -90,12 +91,17 @@ AssertionResult evaluate_reach(const Assertion& as, const model::Model& m) {
       target_endpoints.insert(static_cast<int>(e));
     }
   }
+  for (std::size_t p = 0; p < m.paas_services.size(); ++p) {
+    if (matches(m, as.to, Subject{ResourceKind::kPaasService, static_cast<int>(p), -1})) {
+      target_services.insert(static_cast<int>(p));
+    }
+  }
   r.selected = sources.size();
-  if (sources.empty() || (target_configs.empty() && target_endpoints.empty())) {
+  if (sources.empty() || (target_configs.empty() && target_endpoints.empty() && target_services.empty())) {
     // A typo in a selector must not pass silently.
     const bool from = sources.empty();
     r.summary = fmt::format("the '{}' selector matches no {}{}", from ? "from" : "to",
-                            from ? "ip configuration" : "ip configuration or private endpoint",
+                            from ? "ip configuration" : "ip configuration, private endpoint or PaaS service",
                             selector_suggestion(m, from ? as.from : as.to));
     r.findings.push_back(note_finding(r.summary));
     r.passed = false;
@@ -129,8 +135,12 @@ AssertionResult evaluate_reach(const Assertion& as, const model::Model& m) {
   }
 
   solver::ReachOptions options;
+  // A PaaS service chosen: its public endpoint is a target too (docs/model.md, "PaaS public endpoints from inside the
+  // estate"); reach() leaves them out otherwise.
+  options.paas = !target_services.empty();
   options.targets = [&](ResourceKind kind, int index) {
     if (kind == ResourceKind::kPrivateEndpoint) return target_endpoints.count(index) > 0;
+    if (kind == ResourceKind::kPaasService) return target_services.count(index) > 0;
     auto it = target_configs.lower_bound(model::IpConfigIndex{index, 0});
     return it != target_configs.end() && it->nic == index;
   };
@@ -143,7 +153,8 @@ AssertionResult evaluate_reach(const Assertion& as, const model::Model& m) {
                              target_configs.count(model::IpConfigIndex{flow.nic, flow.ip_configuration}) > 0;
       const bool to_endpoint =
           flow.target_kind == ResourceKind::kPrivateEndpoint && target_endpoints.count(flow.target) > 0;
-      if (!to_config && !to_endpoint) continue;
+      const bool to_service = flow.target_kind == ResourceKind::kPaasService && target_services.count(flow.target) > 0;
+      if (!to_config && !to_endpoint && !to_service) continue;
       ++flows;
       const model::PortSet bad = as.never ? flow.ports : disallowed_ports(flow, as.filter.protocols, as.filter.ports);
       if (bad.empty()) continue;
@@ -157,7 +168,8 @@ AssertionResult evaluate_reach(const Assertion& as, const model::Model& m) {
   r.summary = r.findings.empty()
                   ? fmt::format("{} from {} to {}: none passes more than allowed", east_west_plural(flows, "flow"),
                                 east_west_plural(sources.size(), "source"),
-                                east_west_plural(target_configs.size() + target_endpoints.size(), "target"))
+                                east_west_plural(
+                                    target_configs.size() + target_endpoints.size() + target_services.size(), "target"))
                   : fmt::format("{} of {} violate{} it", r.findings.size(), east_west_plural(flows, "flow"),
                                 r.findings.size() == 1 ? "s" : "");
   r.passed = r.findings.empty();
@@ -174,9 +186,23 @@ int group_of_subnet(const model::Model& m, GroupBy by, int subnet) {
   return v.resolved() ? v.index : -1;
 }
 
+/// How many groups of subnets or VNets there are: the PaaS services' groups (a segmentation with `paas`) follow them.
+std::size_t east_west_plain_groups(const model::Model& m, GroupBy by) {
+  return by == GroupBy::kSubnet ? m.subnets.size() : m.vnets.size();
+}
+
+/// The resource of group `g`: a subnet or VNet, or past them a PaaS service.
 const model::ResourceBase& group_resource(const model::Model& m, GroupBy by, int g) {
+  const std::size_t plain = east_west_plain_groups(m, by);
+  if (static_cast<std::size_t>(g) >= plain) return m.paas_services[static_cast<std::size_t>(g) - plain];
   if (by == GroupBy::kSubnet) return m.subnets[g];
   return m.vnets[g];
+}
+
+/// "subnet", "virtual network", or "PaaS service" for a service's group.
+const char* east_west_group_noun(const model::Model& m, GroupBy by, int g) {
+  if (static_cast<std::size_t>(g) >= east_west_plain_groups(m, by)) return "PaaS service";
+  return by == GroupBy::kSubnet ? "subnet" : "virtual network";
 }
 
 bool group_matches(const model::Model& m, GroupBy by, std::string_view pattern, int g) {
@@ -190,9 +216,11 @@ AssertionResult evaluate_segmentation(const Assertion& as, const model::Model& m
   AssertionResult r;
   r.assertion = &as;
   const GroupBy by = as.group_by;
-  const std::size_t groups = by == GroupBy::kSubnet ? m.subnets.size() : m.vnets.size();
+  const std::size_t plain = east_west_plain_groups(m, by);
+  // With `paas`, every PaaS service is a group too, after the subnets or VNets (a target only).
+  const std::size_t groups = plain + (as.paas ? m.paas_services.size() : 0);
   const char* noun = by == GroupBy::kSubnet ? "subnet" : "virtual network";
-  r.selected = groups;
+  r.selected = plain;
 
   // An allowed pair that names no group is a typo: it must not pass silently.
   std::vector<std::string> names;
@@ -206,8 +234,9 @@ AssertionResult evaluate_segmentation(const Assertion& as, const model::Model& m
       if (!pattern->starts_with('/') && pattern->find_first_of("*?") == std::string::npos) {
         if (const std::string h = model::did_you_mean(*pattern, names); !h.empty()) hint = ": " + h;
       }
-      Finding f = note_finding(fmt::format("allowed pair {} '{}' names no {}{}", pattern == &pair.from ? "from" : "to",
-                                           *pattern, noun, hint));
+      Finding f =
+          note_finding(fmt::format("allowed pair {} '{}' names no {}{}{}", pattern == &pair.from ? "from" : "to",
+                                   *pattern, noun, as.paas ? " or PaaS service" : "", hint));
       f.where = pair.where;
       r.findings.push_back(std::move(f));
     }
@@ -235,6 +264,10 @@ AssertionResult evaluate_segmentation(const Assertion& as, const model::Model& m
   for (std::size_t s = 0; s < m.subnets.size(); ++s) {
     grouping.subnet_group.push_back(group_of_subnet(m, by, static_cast<int>(s)));
   }
+  if (as.paas) {
+    for (std::size_t p = 0; p < m.paas_services.size(); ++p)
+      grouping.paas_service_group.push_back(static_cast<int>(plain + p));
+  }
   const auto judged = [&](int from, int to) { return from != to || as.judge_within; };
   const solver::SegmentationExcess beyond = [&](int from, int to, const solver::ReachFlow& flow) {
     if (!judged(from, to)) return model::PortSet{};
@@ -257,19 +290,24 @@ AssertionResult evaluate_segmentation(const Assertion& as, const model::Model& m
     for (const auto& witness : cell.excess) {
       ++excess;
       Finding f;
-      f.kind = by == GroupBy::kSubnet ? ResourceKind::kSubnet : ResourceKind::kVirtualNetwork;
-      f.index = cell.to;
+      const bool to_service = static_cast<std::size_t>(cell.to) >= plain;
+      f.kind = to_service               ? ResourceKind::kPaasService
+               : by == GroupBy::kSubnet ? ResourceKind::kSubnet
+                                        : ResourceKind::kVirtualNetwork;
+      f.index = to_service ? cell.to - static_cast<int>(plain) : cell.to;
       f.flow = witness;
       f.reason =
           fmt::format("{} passes from {} '{}' to {} '{}'; no allowed pair admits it",
                       protocol_ports(witness.protocol, cell.excess_ports[static_cast<std::size_t>(witness.protocol)]),
-                      noun, group_resource(m, by, cell.from).name, noun, group_resource(m, by, cell.to).name);
+                      noun, group_resource(m, by, cell.from).name, east_west_group_noun(m, by, cell.to),
+                      group_resource(m, by, cell.to).name);
       r.findings.push_back(std::move(f));
     }
   }
   r.summary =
       r.findings.empty()
-          ? fmt::format("{} between {}: all allowed", east_west_plural(flows, "flow"), east_west_plural(groups, noun))
+          ? fmt::format("{} between {}{}: all allowed", east_west_plural(flows, "flow"), east_west_plural(plain, noun),
+                        as.paas ? fmt::format(" and {}", east_west_plural(groups - plain, "PaaS service")) : "")
           : fmt::format("{} violate it ({} passing more than allowed)", east_west_plural(r.findings.size(), "finding"),
                         east_west_plural(excess, "group pair"));
   r.passed = r.findings.empty();

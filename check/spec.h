@@ -126,8 +126,9 @@ struct Assertion {
   /// rule matches it (none apply to the target's VNet, or none of those that apply matches).
   std::optional<std::string> admin_rule;
 
-  /// reach: the sources (ip configurations) and the targets (ip configurations and private endpoints) the assertion is
-  /// about, and what may pass between them: `filter`'s protocols and ports (absent: any), or nothing (`never`).
+  /// reach: the sources (ip configurations) and the targets (ip configurations, private endpoints and PaaS services'
+  /// public endpoints) the assertion is about, and what may pass between them: `filter`'s protocols and ports (absent:
+  /// any), or nothing (`never`).
   Selector from;
   Selector to;
   bool never{false};
@@ -137,6 +138,9 @@ struct Assertion {
   GroupBy group_by{GroupBy::kSubnet};
   std::vector<AllowedPair> allow;
   bool judge_within{false};
+  /// segmentation: the PaaS services' public endpoints are groups too, targets only (a pair's `to` may name a service
+  /// by name or id); off by default, so that a matrix keeps its meaning.
+  bool paas{false};
 
   /// recommendation: globs over recommendation ids (empty: every id), the least severity that counts (findings
   /// of a lower severity are not judged), the statuses a judged finding may have (empty: any but unhealthy), and

@@ -34,7 +34,7 @@ std::vector<std::string_view> keys_of(AssertionKind k) {
     case AssertionKind::kRecommendation:
       return {"select", "ids", "severity", "status", "management-ports", "risky-ports"};
     case AssertionKind::kReach: return {"from", "to", "protocols", "ports", "never"};
-    case AssertionKind::kSegmentation: return {"by", "allow", "within-group"};
+    case AssertionKind::kSegmentation: return {"by", "allow", "within-group", "paas"};
   }
   return {};
 }
@@ -435,6 +435,8 @@ class Parser {
         }
       } else if (key == "allow") {
         allowed_pairs(value, p, a.allow);
+      } else if (key == "paas") {
+        a.paas = bool_of(value, p, key).value_or(false);
       } else if (key == "from") {
         if (auto s = string_of(value, p, key)) {
           if (auto ip = model::IpAddress::parse(*s)) {

@@ -76,12 +76,15 @@ std::string target_label(const CheckReport& r, const solver::Exposure& e) {
   return c[1].empty() ? c[0] : fmt::format("{} ({})", c[0], c[1]);
 }
 
-/// "tcp 22 from vm-web-1 (10.1.1.4/32) to vm-db-1 10.1.3.4; rules: ..." for an east-west flow.
+/// "tcp 22 from vm-web-1 (10.1.1.4/32) to vm-db-1 (10.1.3.4/32); rules: ..." for an east-west flow; a PaaS public
+/// endpoint (no destination address: Azure chooses it) is named with its host name ("to st
+/// (st.blob.core.windows.net)").
 std::string reach_flow_line(const model::Model& m, const solver::ReachFlow& f) {
   const std::string ports = model::has_ports(f.protocol) ? " " + model::to_string(f.ports) : "";
-  std::string line =
-      fmt::format("{}{} from {} ({}) to {} ({})", model::to_string(f.protocol), ports, reach_flow_source(m, f),
-                  cidr_list(f.sources), reach_flow_target(m, f), cidr_list(f.destinations));
+  const std::string to =
+      f.target_kind == model::ResourceKind::kPaasService ? reach_target_ip(m, f) : cidr_list(f.destinations);
+  std::string line = fmt::format("{}{} from {} ({}) to {} ({})", model::to_string(f.protocol), ports,
+                                 reach_flow_source(m, f), cidr_list(f.sources), reach_flow_target(m, f), to);
   if (const std::string rules = reach_rules_text(m, f); !rules.empty()) line += "; rules: " + rules;
   return line;
 }

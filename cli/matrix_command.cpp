@@ -43,6 +43,7 @@ struct Matrix {
   std::string by{"subnet"};
   std::string format{"table"};
   std::string output;
+  bool paas{false};  // --paas: the PaaS services' public endpoints as target-only columns
 
   int run(std::ostream& out, std::ostream& err) const {
     if (!matrix_by_valid(by)) {
@@ -55,7 +56,8 @@ struct Matrix {
     Progress progress(err, progress_wanted(err, input.quiet));
     if (const int rc = load_inputs(input, err, m, diags, policy, &progress); rc != kExitOk) return rc;
     const auto t0 = Clock::now();
-    const solver::Grouping groups = matrix_grouping(m, by);
+    solver::Grouping groups = matrix_grouping(m, by);
+    if (paas) solver::add_paas_groups(m, groups);
     solver::ReachOptions options;
     options.jobs = input.jobs;
     if (progress.enabled()) {
@@ -109,6 +111,9 @@ Command::Run matrix_command(CLI::App& cmd) {
                  "from PATH)")
       ->check(CLI::IsMember({"table", "json", "csv", "dot", "svg"}));
   cmd.add_option("-o,--output", c->output, "Write the matrix to this file (atomically) instead of stdout");
+  cmd.add_flag("--paas", c->paas,
+               "Also the public endpoint of every PaaS service, as a column of its own (paas:NAME): what each group "
+               "reaches of it from inside the estate");
   return [c](std::ostream& out, std::ostream& err) { return c->run(out, err); };
 }
 

@@ -44,6 +44,16 @@ const std::string& matrix_group_name(const MatrixReport& r, int g) {
   return g >= 0 && static_cast<std::size_t>(g) < r.groups.names.size() ? r.groups.names[g] : kNone;
 }
 
+/// Whether each group is a row (a source group of --by) or only a column (a PaaS service's public endpoint,
+/// Grouping::paas_service_group).
+std::vector<char> matrix_rows(const solver::Grouping& g) {
+  std::vector<char> row(g.names.size(), 1);
+  for (const int p : g.paas_service_group) {
+    if (p >= 0 && static_cast<std::size_t>(p) < row.size()) row[static_cast<std::size_t>(p)] = 0;
+  }
+  return row;
+}
+
 void matrix_write_ranges(JsonWriter& w, const model::PortSet& ports) {
   w.begin_array();
   for (const auto& iv : ports.intervals()) w.begin_array().value(int{iv.lo}).value(int{iv.hi}).end_array();
@@ -141,7 +151,9 @@ void write_matrix_table(std::ostream& out, const MatrixReport& r) {
   for (const auto& n : names) header.push_back(terminal_cell(n));
   std::vector<std::vector<std::string>> rows;
   rows.reserve(names.size());
+  const auto is_row = matrix_rows(r.groups);
   for (std::size_t a = 0; a < names.size(); ++a) {
+    if (!is_row[a]) continue;
     auto& row = rows.emplace_back();
     row.push_back(names[a]);
     for (std::size_t b = 0; b < names.size(); ++b) {
@@ -180,9 +192,23 @@ void write_matrix_json(std::ostream& out, const MatrixReport& r, const std::vect
   std::string text;
   JsonWriter w(text);
   w.begin_object().field("format", "exposim-matrix").field("version", 1).field("by", r.by);
+  const auto is_row = matrix_rows(r.groups);
+  const bool paas = !r.groups.paas_service_group.empty();
+  std::size_t rows = 0;
   w.key("groups").begin_array();
-  for (const auto& n : r.groups.names) w.value(n);
+  for (std::size_t g = 0; g < r.groups.names.size(); ++g) {
+    if (!is_row[g]) continue;
+    w.value(r.groups.names[g]);
+    ++rows;
+  }
   w.end_array();
+  if (paas) {  // --paas: the PaaS services' columns (targets only)
+    w.key("paas_services").begin_array();
+    for (std::size_t g = 0; g < r.groups.names.size(); ++g) {
+      if (!is_row[g]) w.value(r.groups.names[g]);
+    }
+    w.end_array();
+  }
   w.key("cells").begin_array();
   for (const auto& c : r.segmentation.cells) {
     w.begin_object()
@@ -211,10 +237,9 @@ void write_matrix_json(std::ostream& out, const MatrixReport& r, const std::vect
     text.clear();
   }
   w.end_array();
-  w.key("summary")
-      .begin_object()
-      .field("groups", static_cast<std::uint64_t>(r.groups.names.size()))
-      .field("cells", static_cast<std::uint64_t>(r.segmentation.cells.size()))
+  w.key("summary").begin_object().field("groups", static_cast<std::uint64_t>(rows));
+  if (paas) w.field("paas_services", static_cast<std::uint64_t>(r.groups.names.size() - rows));
+  w.field("cells", static_cast<std::uint64_t>(r.segmentation.cells.size()))
       .field("source_classes", static_cast<std::uint64_t>(r.segmentation.source_classes))
       .field("target_classes", static_cast<std::uint64_t>(r.segmentation.target_classes))
       .field("evaluations", static_cast<std::uint64_t>(r.segmentation.evaluations))
@@ -250,7 +275,9 @@ void write_matrix_dot(std::ostream& out, const MatrixReport& r) {
   out << "    <TR><TD><B>from \\ to</B></TD>";
   for (const auto& n : names) out << "<TD><B>" << html(n) << "</B></TD>";
   out << "</TR>\n";
+  const auto is_row = matrix_rows(r.groups);
   for (std::size_t a = 0; a < names.size(); ++a) {
+    if (!is_row[a]) continue;
     out << "    <TR><TD ALIGN=\"LEFT\"><B>" << html(names[a]) << "</B></TD>";
     for (std::size_t b = 0; b < names.size(); ++b) {
       const auto it = cells.find({static_cast<int>(a), static_cast<int>(b)});

@@ -32,15 +32,17 @@ struct MatrixReport {
   std::string by;  // "subnet", "vnet", "asg", "tag:KEY"
 };
 
-/// Rows: the group traffic comes from; columns: the group it goes to; cells: matrix_cell_text().
+/// Rows: the group traffic comes from; columns: the group it goes to (the PaaS services' columns, --paas, after the
+/// groups': targets only, never a row); cells: matrix_cell_text().
 void write_matrix_table(std::ostream& out, const MatrixReport& r);
 
 /// RFC 4180 CSV, one row per non-empty cell and protocol: from, to, protocol, ports ("22;443-445", "*"; empty for a
 /// protocol without ports).
 void write_matrix_csv(std::ostream& out, const MatrixReport& r);
 
-/// {"format": "exposim-matrix", "version": 1, "by", "groups", "cells" (each protocol with its ports and its witness
-/// flow, hops as analyze's version 2 writes them), "summary", "diagnostics"}.
+/// {"format": "exposim-matrix", "version": 1, "by", "groups", "paas_services" (with --paas: the PaaS columns' names),
+/// "cells" (each protocol with its ports and its witness flow, hops as analyze's version 2 writes them), "summary",
+/// "diagnostics"}.
 void write_matrix_json(std::ostream& out, const MatrixReport& r, const std::vector<model::Diagnostic>& diagnostics);
 
 /// The heat map as a Graphviz graph: one HTML-like table, a row per source group and a column per target group,

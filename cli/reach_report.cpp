@@ -33,22 +33,6 @@ std::string reach_subnet_name(const model::Model& m, int s) {
   return m.vnets[static_cast<std::size_t>(subnet.vnet.index)].name + "/" + subnet.name;
 }
 
-/// The target's address reached: the ip configuration's private IP, else the addresses the flow reaches.
-std::string reach_target_ip(const model::Model& m, const ReachFlow& f) {
-  if (f.target_kind == RK::kPaasService) {  // a public endpoint: its host name (its address is Azure's to choose)
-    const auto& host = m.paas_services[static_cast<std::size_t>(f.target)].host_name;
-    return host.empty() ? "-" : host;
-  }
-  if (f.nic >= 0) {
-    const auto& cfg =
-        m.nics[static_cast<std::size_t>(f.nic)].ip_configurations[static_cast<std::size_t>(f.ip_configuration)];
-    if (cfg.private_ip) return cfg.private_ip->to_string();
-  }
-  const auto& iv = f.destinations.intervals();
-  if (iv.size() == 1 && iv.front().lo == iv.front().hi) return model::IpAddress{iv.front().lo}.to_string();
-  return cidr_list(f.destinations, 0);
-}
-
 std::string reach_ports_text(const ReachFlow& f) {
   if (!model::has_ports(f.protocol)) return "-";
   std::string p = f.ports.is_all() ? "all" : model::to_string(f.ports);
@@ -178,6 +162,21 @@ std::vector<std::vector<std::string>> merge_portless(std::vector<std::vector<std
 }
 
 }  // namespace
+
+std::string reach_target_ip(const model::Model& m, const ReachFlow& f) {
+  if (f.target_kind == RK::kPaasService) {  // a public endpoint: its host name (its address is Azure's to choose)
+    const auto& host = m.paas_services[static_cast<std::size_t>(f.target)].host_name;
+    return host.empty() ? "-" : host;
+  }
+  if (f.nic >= 0) {
+    const auto& cfg =
+        m.nics[static_cast<std::size_t>(f.nic)].ip_configurations[static_cast<std::size_t>(f.ip_configuration)];
+    if (cfg.private_ip) return cfg.private_ip->to_string();
+  }
+  const auto& iv = f.destinations.intervals();
+  if (iv.size() == 1 && iv.front().lo == iv.front().hi) return model::IpAddress{iv.front().lo}.to_string();
+  return cidr_list(f.destinations, 0);
+}
 
 std::vector<std::string> reach_row(const model::Model& m, const ReachFlow& f) {
   return {reach_flow_source(m, f), reach_flow_target(m, f), reach_target_ip(m, f), model::to_string(f.protocol),

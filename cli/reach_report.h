@@ -29,6 +29,9 @@ struct ReachReport {
 std::string reach_flow_source(const model::Model& m, const solver::ReachFlow& f);
 /// The target: the VM's (else the NIC's) name, or the private endpoint's.
 std::string reach_flow_target(const model::Model& m, const solver::ReachFlow& f);
+/// The target's address reached (the IP column): the ip configuration's private IP, else the addresses the flow
+/// reaches; a PaaS public endpoint's host name ("-" when unknown: its address is Azure's to choose).
+std::string reach_target_ip(const model::Model& m, const solver::ReachFlow& f);
 /// The deciding hops of a flow's path: "nic-outbound: no NSG > subnet-outbound: nsg-web/AllowVnetOutBound (65000) >
 /// subnet: nsg-db/allow-sql-from-web (100) > nic: no NSG"; a user-defined route, a firewall's rule, an appliance and
 /// security admin rules where the path meets them.

@@ -2,8 +2,10 @@
 #include "cli/whatif_east_west.h"
 
 #include <algorithm>
+#include <iterator>
 #include <map>
 #include <optional>
+#include <tuple>
 #include <utility>
 
 #include <fmt/format.h>
@@ -42,6 +44,30 @@ bool whatif_ew_absent(const std::optional<solver::ReachQueryError>& e) {
   return e && (e->code == solver::ReachErrorCode::kUnknown || e->code == solver::ReachErrorCode::kUnheldAddress);
 }
 
+/// Decides a --from's or --to's errors on the two sides (`before_error` resolved in `before`, `after_error` in
+/// `after`): absent on both sides, or an error of another kind on either, is printed on `err` with its candidates
+/// (the side named when only that side has it) and returns true: the command's error. Absent on one side only is no
+/// error (no flows there).
+bool whatif_ew_side_errors(const model::Model& before, const std::optional<solver::ReachQueryError>& before_error,
+                           const model::Model& after, const std::optional<solver::ReachQueryError>& after_error,
+                           std::ostream& err) {
+  const auto& b = before_error;
+  const auto& a = after_error;
+  if (b && a && whatif_ew_absent(b) && whatif_ew_absent(a)) {
+    whatif_ew_error(before, *b, "", err);
+    return true;
+  }
+  if (b && !whatif_ew_absent(b)) {
+    whatif_ew_error(before, *b, a ? "" : "before the change", err);
+    return true;
+  }
+  if (a && !whatif_ew_absent(a)) {
+    whatif_ew_error(after, *a, "after the change", err);
+    return true;
+  }
+  return false;
+}
+
 /// One side's reach options: `options`, restricted to `targets` when given (a --to); a --to that names nothing on
 /// this side admits no target.
 solver::ReachOptions whatif_ew_side_options(const solver::ReachOptions& options,
@@ -69,6 +95,41 @@ std::vector<ReachFlow> whatif_ew_flows(const model::Model& m, const std::vector<
       if (!targets || (!targets->error && targets->targets.contains(f))) out.push_back(std::move(f));
     }
     findings.append(r.findings);
+  }
+  return out;
+}
+
+/// The flows of subnet `x` to the PaaS public endpoints, for --east-west, whose reach() merges sources by class and
+/// so leaves them out (ReachOptions::paas): reach() from the subnet without merge_sources, PaaS targets only (those
+/// of `targets` when given), each flow then made a merged one (its source the subnet's addresses: no ip
+/// configuration) and the flows of one target, path, ports and source ports united into one, as a merged reach()
+/// unites a class's sources (the first flow's path kept, naming its first source).
+std::vector<ReachFlow> whatif_ew_paas_flows(const model::Model& m, const solver::ReachSource& x,
+                                            const solver::ReachOptions& options,
+                                            const std::optional<solver::ResolvedReachTargets>& targets,
+                                            model::Diagnostics& findings) {
+  solver::ReachOptions paas = whatif_ew_side_options(options, targets);
+  paas.merge_sources = false;
+  paas.paas = true;
+  paas.targets = [admits = paas.targets](model::ResourceKind kind, int index) {
+    return kind == model::ResourceKind::kPaasService && (!admits || admits(kind, index));
+  };
+  solver::Reach r = solver::reach(m, x, paas);
+  findings.append(r.findings);
+  std::vector<ReachFlow> out;
+  std::map<std::tuple<int, std::string, std::string, std::string>, std::size_t> at;
+  for (auto& f : r.flows) {
+    if (targets && (targets->error || !targets->targets.contains(f))) continue;
+    f.source = {-1, -1};
+    f.source_vm = -1;
+    const auto key = std::tuple{f.target, solver::reach_path_signature(m, f), model::to_string(f.ports),
+                                model::to_string(f.source_ports)};
+    const auto [it, added] = at.try_emplace(key, out.size());
+    if (added) {
+      out.push_back(std::move(f));
+    } else {
+      out[it->second].sources = out[it->second].sources.unite(f.sources);
+    }
   }
   return out;
 }
@@ -166,24 +227,14 @@ int run_east_west_whatif(const model::Model& before, const model::Model& after, 
   if (!q.to.empty()) {
     targets[0] = solver::resolve_reach_targets(before, q.to);
     targets[1] = solver::resolve_reach_targets(after, q.to);
-    const auto& b = targets[0]->error;
-    const auto& a = targets[1]->error;
-    if (b && a && whatif_ew_absent(b) && whatif_ew_absent(a)) {
-      whatif_ew_error(before, *b, "", err);
-      return kExitBadInput;
-    }
-    if (b && !whatif_ew_absent(b)) {
-      whatif_ew_error(before, *b, a ? "" : "before the change", err);
-      return kExitBadInput;
-    }
-    if (a && !whatif_ew_absent(a)) {
-      whatif_ew_error(after, *a, "after the change", err);
-      return kExitBadInput;
-    }
+    if (whatif_ew_side_errors(before, targets[0]->error, after, targets[1]->error, err)) return kExitBadInput;
   }
   solver::ReachOptions options;
   options.jobs = q.jobs;
   options.merge_sources = q.every_subnet;
+  // PaaS public endpoints are targets: with --from, reach()'s own; with --east-west, whose reach() merges sources,
+  // whatif_ew_paas_flows() computes them per source and merges them alike.
+  options.paas = !q.every_subnet;
   if (q.every_subnet) {
     // Every subnet, as `reach --from subnet:NAME` (one without ip configurations: its whole prefix); the flows of a
     // subnet's sources of one class merged (ReachOptions::merge_sources), keyed by the subnet. A subnet's keys are
@@ -206,9 +257,12 @@ int run_east_west_whatif(const model::Model& before, const model::Model& after, 
         solver::ReachSource x;
         x.kind = solver::ReachSource::Kind::kSubnet;
         x.subnet = s;
-        flows[side] = whatif_ew_flows(side == 0 ? before : after, {x}, options, targets[side],
-                                      side == 0 ? out.findings_before : out.findings_after);
-        ++out.reach_calls;
+        const model::Model& m = side == 0 ? before : after;
+        model::Diagnostics& findings = side == 0 ? out.findings_before : out.findings_after;
+        flows[side] = whatif_ew_flows(m, {x}, options, targets[side], findings);
+        auto paas = whatif_ew_paas_flows(m, x, options, targets[side], findings);
+        std::move(paas.begin(), paas.end(), std::back_inserter(flows[side]));
+        out.reach_calls += 2;
       }
       solver::EastWestDiff d = solver::diff_reach(before, flows[0], after, flows[1]);
       out.diff.grew = out.diff.grew || d.grew;
@@ -232,19 +286,7 @@ int run_east_west_whatif(const model::Model& before, const model::Model& after, 
     const auto a = solver::resolve_reach_source(after, text, q.gateway);
     // A name only one side has, or an address only one side's ip configurations hold: the source is absent from
     // the other (no flows there).
-    const auto absent = [](const solver::ResolvedReachSource& r) { return whatif_ew_absent(r.error); };
-    if (b.error && a.error && absent(b) && absent(a)) {
-      whatif_ew_error(before, *b.error, "", err);
-      return kExitBadInput;
-    }
-    if (b.error && !absent(b)) {
-      whatif_ew_error(before, *b.error, a.error ? "" : "before the change", err);
-      return kExitBadInput;
-    }
-    if (a.error && !absent(a)) {
-      whatif_ew_error(after, *a.error, "after the change", err);
-      return kExitBadInput;
-    }
+    if (whatif_ew_side_errors(before, b.error, after, a.error, err)) return kExitBadInput;
     sources_before.insert(sources_before.end(), b.sources.begin(), b.sources.end());
     sources_after.insert(sources_after.end(), a.sources.begin(), a.sources.end());
     // In words as the after model has them (the before model's for a source the change removes).

@@ -134,7 +134,8 @@ struct ReachOptions {
   /// Also the public endpoints of the PaaS services (ReachFlow target_kind kPaasService; `targets` is then asked
   /// with kPaasService and the service's index): docs/model.md, "PaaS public endpoints from inside the estate".
   /// Off by default, so that summaries (segmentation(), with merge_sources, which never lists them) keep their
-  /// output; `exposim reach` and attack paths turn it on.
+  /// output; `exposim reach`, attack paths, whatif's east-west section and check's reach assertion turn it on (a
+  /// segmentation with Grouping::paas_service_group, a further call per subnet without merge_sources).
   bool paas{false};
   /// For summaries that fold flows as they come (a segmentation matrix): when set, each flow of Reach::flows is handed
   /// to it, from the calling thread, instead of being kept (Reach::flows is then empty; Reach::broken is kept as

@@ -189,4 +189,17 @@ Grouping group_by_tag(const model::Model& m, std::string_view key) {
   return std::move(b).finish();
 }
 
+void add_paas_groups(const model::Model& m, Grouping& g) {
+  std::map<std::string, int> uses;  // by name, case-insensitively as Azure compares names
+  for (const auto& p : m.paas_services) ++uses[model::ascii::lower(p.name)];
+  g.paas_service_group.assign(m.paas_services.size(), -1);
+  for (std::size_t i = 0; i < m.paas_services.size(); ++i) {
+    const auto& p = m.paas_services[i];
+    std::string name = "paas:" + p.name;
+    if (uses[model::ascii::lower(p.name)] > 1) name += std::string(" (") + model::to_string(p.kind) + ")";
+    g.paas_service_group[i] = static_cast<int>(g.names.size());
+    g.names.push_back(std::move(name));
+  }
+}
+
 }  // namespace exposim::solver

@@ -25,4 +25,9 @@ Grouping group_by_asg(const model::Model& m);
 /// private endpoint is in "VNET/SUBNET (private endpoints)" of its subnet, as group_by_asg() places it.
 Grouping group_by_tag(const model::Model& m, std::string_view key);
 
+/// Appends one target-only group per PaaS service (Grouping::paas_service_group), named "paas:NAME" (with the
+/// service's kind, "paas:NAME (storage)", when several services share the name), in the services' order: its public
+/// endpoint becomes a column of the matrix.
+void add_paas_groups(const model::Model& m, Grouping& g);
+
 }  // namespace exposim::solver

@@ -35,6 +35,11 @@ std::vector<int> segmentation_target_groups(const Grouping& g, const ReachFlow& 
     const int id = g.private_endpoint_group[f.target];
     return id >= 0 ? std::vector<int>{id} : std::vector<int>{};
   }
+  if (f.target_kind == model::ResourceKind::kPaasService) {
+    if (f.target < 0 || static_cast<std::size_t>(f.target) >= g.paas_service_group.size()) return {};
+    const int id = g.paas_service_group[f.target];
+    return id >= 0 ? std::vector<int>{id} : std::vector<int>{};
+  }
   return segmentation_groups_of(g, model::IpConfigIndex{f.nic, f.ip_configuration});
 }
 
@@ -380,6 +385,22 @@ Segmentation segmentation(const model::Model& m, const Grouping& groups, const R
       cells.add(f, members->of(groups, f));
     }
   };
+  // The PaaS services' public endpoints, when the grouping has them (Grouping::paas_service_group): folded as the other
+  // flows are (a flow of one source, or of a subnet's addresses no ip configuration holds: by its members, as a merged
+  // flow).
+  const bool any_paas =
+      std::any_of(groups.paas_service_group.begin(), groups.paas_service_group.end(), [](int g) { return g >= 0; });
+  ReachOptions paas;
+  paas.jobs = options.jobs;
+  paas.paas = true;
+  paas.targets = [&](model::ResourceKind kind, int index) {
+    if (kind != model::ResourceKind::kPaasService || index < 0 ||
+        static_cast<std::size_t>(index) >= groups.paas_service_group.size() || groups.paas_service_group[index] < 0) {
+      return false;
+    }
+    return !options.targets || options.targets(kind, index);
+  };
+  paas.sink = inner.sink;
   const ReachContext context(m);  // the estate-level work, done once for every subnet's calls
   std::set<std::string> seen;     // findings already kept: every call to reach() may repeat one
   for (std::size_t k = 0; k < subnets.size(); ++k) {
@@ -403,6 +424,15 @@ Segmentation segmentation(const model::Model& m, const Grouping& groups, const R
       out.evaluations += r.evaluations;
     }
     out.target_classes = std::max(out.target_classes, subnet_target_classes);
+    if (any_paas) {
+      // The PaaS public endpoints: reach() leaves them out of flows merged by class, so the subnet's sources one by
+      // one (the flows of each member of a class; the same work as a merged call's), PaaS targets only.
+      const Reach r = reach(m, from, paas, context);
+      for (const auto& d : r.findings.items()) {
+        if (seen.insert(model::to_string(d)).second) out.findings.add(d);
+      }
+      out.evaluations += r.evaluations;
+    }
   }
   if (options.progress) options.progress("matrix", subnets.size(), subnets.size());
   out.cells = std::move(cells).take();

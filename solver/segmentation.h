@@ -31,6 +31,10 @@ struct Grouping {
   /// whole prefix as the source, behind the subnet's NSG only, as for a firewall's subnet); -1 or absent: none. The
   /// usual groupings leave it empty; check's segmentation assertion fills it.
   std::vector<int> subnet_group;
+  /// [PaaS service]: the group of a PaaS service's public endpoint, a target only (no group's source: a column of the
+  /// matrix, never a row); -1 or absent: not a target. Empty (the default) leaves PaaS services out, as reach()
+  /// without ReachOptions::paas does; add_paas_groups() (solver/grouping.h) gives each service its own group.
+  std::vector<int> paas_service_group;
 };
 
 /// What passes from one group to another: the union of the flows' packets by protocol, and one witness flow per
@@ -62,6 +66,8 @@ struct Segmentation {
 
 /// Every pair of groups: what passes from any member of one to any member of the other (a group to itself included),
 /// computed over classes of sources with identical outbound treatment and targets with identical inbound treatment.
+/// With Grouping::paas_service_group, also from every group to the PaaS services' public endpoints (a further reach()
+/// per source subnet with ReachOptions::paas, its flows one per source: docs/model.md, "Segmentation matrix").
 Segmentation segmentation(const model::Model& m, const Grouping& groups, const ReachOptions& options = {});
 /// segmentation(), with each cell's ports beyond what `excess` allows and their witnesses (MatrixCell::excess).
 Segmentation segmentation(const model::Model& m, const Grouping& groups, const ReachOptions& options,

@@ -33,9 +33,13 @@ std::string reach_flow_key(const model::Model& m, const ReachFlow& f) {
                         ? "ip-configuration|" + whatif_ew_ip_configuration(m, f.source.nic, f.source.ip_configuration)
                         : "subnet|" + whatif_ew_key_of(m, ResourceKind::kSubnet, f.source_subnet);
   key += " > ";
-  key += f.target_kind == ResourceKind::kPrivateEndpoint
-             ? "private-endpoint|" + whatif_ew_key_of(m, ResourceKind::kPrivateEndpoint, f.target)
-             : "ip-configuration|" + whatif_ew_ip_configuration(m, f.nic, f.ip_configuration);
+  if (f.target_kind == ResourceKind::kPrivateEndpoint) {
+    key += "private-endpoint|" + whatif_ew_key_of(m, ResourceKind::kPrivateEndpoint, f.target);
+  } else if (f.target_kind == ResourceKind::kPaasService) {
+    key += "paas-service|" + whatif_ew_key_of(m, ResourceKind::kPaasService, f.target);
+  } else {
+    key += "ip-configuration|" + whatif_ew_ip_configuration(m, f.nic, f.ip_configuration);
+  }
   return key + " | " + model::to_string(f.protocol);
 }
 

@@ -17,8 +17,9 @@ namespace exposim::solver {
 /// The stable key of an east-west flow: its source (an ip configuration: the NIC's canonical id and the ip
 /// configuration's name; else the canonical id of the subnet its addresses leave from: addresses no ip configuration
 /// holds, an on-premises prefix through a gateway subnet, or a class of sources merged by
-/// ReachOptions::merge_sources), its target (the NIC's canonical id and ip configuration name, or the private
-/// endpoint's canonical id) and its protocol. Two models of one estate give equal keys.
+/// ReachOptions::merge_sources), its target (the NIC's canonical id and ip configuration name, the private
+/// endpoint's canonical id, or a PaaS service's canonical id for its public endpoint, ReachOptions::paas) and its
+/// protocol. Two models of one estate give equal keys.
 std::string reach_flow_key(const model::Model& m, const ReachFlow& f);
 
 /// The packets of a flow: sources x source ports x destination ports, for its protocol (the destination address is

@@ -9,8 +9,11 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "cli/check_report.h"
 #include "tests/check_support.h"
+#include "tests/cli_support.h"
 
 namespace exposim::testing {
 namespace {
@@ -27,6 +30,20 @@ std::vector<std::string> east_west_spec_errors(const std::string& assertions) {
   std::vector<std::string> out;
   for (const auto& d : diags.items()) out.push_back(model::to_string(d));
   return out;
+}
+
+const std::string kPaasEstate = std::string(EXPOSIM_SOURCE_DIR) + "/tests/data/reach/paas.json";
+
+/// tests/data/reach/paas.json with Key Vault kv's public network access Enabled (and no network ACLs: every
+/// source admitted), written to a scratch file.
+std::string paas_estate_open_vault() {
+  auto doc = nlohmann::json::parse(read_file(kPaasEstate));
+  for (auto& r : doc) {
+    if (r["name"] == "kv") r["properties"]["publicNetworkAccess"] = "Enabled";
+  }
+  const auto path = scratch_dir("check-east-west") / "paas-open-vault.json";
+  write_file(path, doc.dump(1));
+  return path.string();
 }
 
 }  // namespace
@@ -167,6 +184,142 @@ TEST_CASE("check reach and segmentation specs: bad keys and values are errors at
             "spec.json: /assertions/0/by: error: 'by' is 'asg', expected subnet or vnet [spec-invalid-value]",
             "spec.json: /assertions/0/within-group: error: 'within-group' is 'no', expected allowed or judged "
             "[spec-invalid-value]"});
+}
+
+// tests/data/reach/paas.json: web-nic (10.0.1.4) in subnet web (a Microsoft.Storage service endpoint); storage
+// account st (StorageV2: TCP 443 and 445, docs/model.md) denies by default and admits web by a virtual network rule:
+// reach lists one flow web-nic -> st on 443 and 445 (tests/reach_cli_test.cpp). Key Vault kv has public network
+// access disabled: never reached.
+TEST_CASE("check reach: a PaaS service chosen by 'to' is a target through its public endpoint", "[check][east-west]") {
+  const auto c = check_estate(kPaasEstate, R"([
+    {"name": "web never reaches storage", "kind": "reach", "from": {"name": "web-nic"}, "to": {"name": "st*"},
+     "never": true},
+    {"name": "storage on 443 only", "kind": "reach", "from": {"subnet": "web"}, "to": {"type": "storage"},
+     "ports": [443]},
+    {"name": "storage on its two ports", "kind": "reach", "from": {"subnet": "web"}, "to": {"type": "storage"},
+     "protocols": "tcp", "ports": [443, 445]},
+    {"name": "web never reaches the vault", "kind": "reach", "from": {"name": "web-nic"}, "to": {"name": "kv"},
+     "never": true},
+    {"name": "typo", "kind": "reach", "from": {"name": "web-nic"}, "to": {"name": "stt"}, "never": true}
+  ])");
+  REQUIRE(c.results.size() == 5);
+  const auto& never = c.results[0];
+  CHECK_FALSE(never.passed);
+  CHECK(never.summary == "1 of 1 flow violates it");
+  REQUIRE(never.findings.size() == 1);
+  const auto& f = never.findings[0];
+  CHECK(f.reason == "tcp ports 443,445 passes; nothing may");
+  CHECK(f.kind == model::ResourceKind::kPaasService);
+  CHECK(c.m.paas_services[f.index].name == "st");
+  REQUIRE(f.flow);
+  CHECK(f.flow->target_kind == model::ResourceKind::kPaasService);
+  CHECK(f.flow->ports == model::PortSet::single(443).unite(model::PortSet::single(445)));
+  CHECK(c.m.nics[f.flow->source.nic].name == "web-nic");
+  CHECK(f.flow->destinations.empty());  // the public address is Azure's to choose
+
+  // 445 passes too (SMB, served by a StorageV2 account): ports [443] fails on it alone; [443, 445] passes.
+  const auto& only443 = c.results[1];
+  CHECK_FALSE(only443.passed);
+  REQUIRE(only443.findings.size() == 1);
+  CHECK(only443.findings[0].reason == "tcp port 445 is not allowed");
+  CHECK(only443.findings[0].flow->ports == model::PortSet::single(445));
+  CHECK(c.results[2].passed);
+  CHECK(c.results[2].summary == "1 flow from 1 source to 1 target: none passes more than allowed");
+
+  // The vault is chosen but never reached: 0 flows, passed.
+  CHECK(c.results[3].passed);
+  CHECK(c.results[3].summary == "0 flows from 1 source to 1 target: none passes more than allowed");
+
+  // A 'to' that chooses nothing names PaaS services among what it looked for.
+  CHECK_FALSE(c.results[4].passed);
+  CHECK(c.results[4].summary ==
+        "the 'to' selector matches no ip configuration, private endpoint or PaaS service; name 'stt': did you mean "
+        "'st'?");
+}
+
+TEST_CASE("check reach: a Key Vault reached on 443 only passes ports 443 and fails never", "[check][east-west]") {
+  // kv's public network access Enabled without network ACLs: every source admitted, on 443 (Key Vault's port).
+  const auto c = check_estate(paas_estate_open_vault(), R"([
+    {"name": "vault on https", "kind": "reach", "from": {"name": "web-nic"}, "to": {"type": "key-vault"},
+     "protocols": "tcp", "ports": [443]},
+    {"name": "vault never", "kind": "reach", "from": {"name": "web-nic"}, "to": {"type": "key-vault"}, "never": true}
+  ])");
+  REQUIRE(c.results.size() == 2);
+  CHECK(c.results[0].passed);
+  CHECK(c.results[0].summary == "1 flow from 1 source to 1 target: none passes more than allowed");
+  CHECK_FALSE(c.results[1].passed);
+  REQUIRE(c.results[1].findings.size() == 1);
+  CHECK(c.results[1].findings[0].reason == "tcp port 443 passes; nothing may");
+  CHECK(c.m.paas_services[c.results[1].findings[0].index].name == "kv");
+}
+
+TEST_CASE("check reach to a PaaS service: the evidence names the service and its host name in text JUnit and SARIF",
+          "[check][east-west][cli]") {
+  const auto dir = scratch_dir("check-east-west");
+  const auto spec = dir / "paas-spec.yaml";
+  write_file(spec,
+             "version: 1\nassertions:\n"
+             "  - name: web never reaches storage\n    kind: reach\n    from: {name: web-nic}\n"
+             "    to: {type: storage}\n    never: true\n");
+  const auto junit = dir / "paas.junit.xml";
+  const auto sarif = dir / "paas.sarif";
+  const auto r = run_exposim(
+      {"check", kPaasEstate, "--spec", spec.string(), "--junit", junit.string(), "--sarif", sarif.string()});
+  CHECK(r.code == 1);
+  const std::string evidence =
+      "tcp 443,445 from web-nic (10.0.1.4/32) to st (st.blob.core.windows.net); rules: nic-outbound: no NSG > "
+      "subnet-outbound: no NSG > route: service-endpoint > service: st/virtual-network-rules";
+  CHECK(r.out ==
+        "FAIL  web never reaches storage (reach): 1 of 1 flow violates it\n"
+        "      - st (paas-service): tcp ports 443,445 passes; nothing may\n"
+        "          " +
+            evidence +
+            "\n"
+            "1 assertion: 0 passed, 1 failed\n");
+  CHECK(read_file(junit).find(cli::xml_escape("- st (paas-service): tcp ports 443,445 passes; nothing may\n    " +
+                                              evidence)) != std::string::npos);
+  const auto s = nlohmann::json::parse(read_file(sarif));
+  const auto& result = s["runs"][0]["results"][0];
+  CHECK(result["message"]["text"] ==
+        "web never reaches storage: st (paas-service): tcp ports 443,445 passes; "
+        "nothing may\n  " +
+            evidence);
+  CHECK(result["locations"][0]["logicalLocations"][0]["fullyQualifiedName"] ==
+        "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/st");
+  const auto j =
+      nlohmann::json::parse(run_exposim({"check", kPaasEstate, "--spec", spec.string(), "--format", "json"}).out);
+  const auto& finding = j["assertions"][0]["findings"][0];
+  CHECK(finding["resource"]["type"] == "paas-service");
+  CHECK(finding["flow"]["target"]["host"] == "st.blob.core.windows.net");
+  CHECK(finding["flow"]["destinations"] == nlohmann::json::array());
+}
+
+TEST_CASE("check segmentation with paas: a PaaS service is a target group named by the service", "[check][east-west]") {
+  // One subnet (web) and its one NIC: nothing between subnets; with paas, web -> st on 443 and 445 (the service
+  // endpoint and the virtual network rule), kv (public network access disabled) never.
+  const auto c = check_estate(kPaasEstate, R"([
+    {"name": "no paas", "kind": "segmentation", "allow": []},
+    {"name": "paas denied", "kind": "segmentation", "paas": true, "allow": []},
+    {"name": "paas allowed", "kind": "segmentation", "paas": true, "allow": [
+      {"from": "web", "to": "st", "protocols": "tcp", "ports": [443, 445]}]},
+    {"name": "paas typo", "kind": "segmentation", "paas": true, "allow": [{"from": "web", "to": "sst"}]}
+  ])");
+  REQUIRE(c.results.size() == 4);
+  CHECK(c.results[0].passed);
+  CHECK(c.results[0].summary == "0 flows between 1 subnet: all allowed");
+  const auto& denied = c.results[1];
+  CHECK_FALSE(denied.passed);
+  REQUIRE(denied.findings.size() == 1);
+  CHECK(denied.findings[0].reason ==
+        "tcp ports 443,445 passes from subnet 'web' to PaaS service 'st'; no allowed pair admits it");
+  CHECK(denied.findings[0].kind == model::ResourceKind::kPaasService);
+  CHECK(c.m.paas_services[denied.findings[0].index].name == "st");
+  REQUIRE(denied.findings[0].flow);
+  CHECK(denied.findings[0].flow->target_kind == model::ResourceKind::kPaasService);
+  CHECK(c.results[2].passed);
+  CHECK(c.results[2].summary == "1 flow between 1 subnet and 2 PaaS services: all allowed");
+  CHECK_FALSE(c.results[3].passed);
+  CHECK(c.results[3].findings[0].reason == "allowed pair to 'sst' names no subnet or PaaS service: did you mean 'st'?");
 }
 
 }  // namespace exposim::testing

@@ -5,6 +5,8 @@
 #include <filesystem>
 #include <sstream>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -226,6 +228,90 @@ TEST_CASE("exposim matrix exit codes", "[cli][matrix]") {
   CHECK(j["format"] == "exposim-matrix");
   CHECK(j["by"] == "subnet");
   CHECK_FALSE(j["groups"].empty());
+}
+
+namespace {
+
+/// tests/data/reach/paas.json (subnet web 10.0.1.0/24 with a Microsoft.Storage service endpoint, web-nic 10.0.1.4;
+/// storage account st: TCP 443 and 445, default action Deny, a virtual network rule for web; Key Vault kv) with a
+/// second subnet db (10.0.2.0/24, no service endpoint) holding db-nic (10.0.2.4, no public IP), and kv's public
+/// network access Enabled without network ACLs (every source admitted on 443), in a scratch file.
+std::string matrix_paas_estate() {
+  auto doc = nlohmann::json::parse(testing::read_file(std::string(EXPOSIM_SOURCE_DIR) + "/tests/data/reach/paas.json"));
+  nlohmann::json db_nic;
+  for (auto& r : doc) {
+    if (r["name"] == "v") {
+      r["properties"]["subnets"].push_back(nlohmann::json::parse(R"({"id":
+        "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/v/subnets/db", "name": "db",
+        "properties": {"addressPrefix": "10.0.2.0/24"}})"));
+    }
+    if (r["name"] == "kv") r["properties"]["publicNetworkAccess"] = "Enabled";
+    if (r["name"] == "web-nic") {
+      std::string text = r.dump();
+      for (const auto& [from, to] : std::vector<std::pair<std::string, std::string>>{
+               {"web-nic", "db-nic"}, {"subnets/web", "subnets/db"}, {"10.0.1.4", "10.0.2.4"}}) {
+        for (auto at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) {
+          text.replace(at, from.size(), to);
+        }
+      }
+      db_nic = nlohmann::json::parse(text);
+      db_nic["properties"]["ipConfigurations"][0]["properties"].erase("publicIPAddress");
+    }
+  }
+  doc.push_back(db_nic);
+  const auto path = testing::scratch_dir("matrix") / "paas-matrix.json";
+  testing::write_file(path, doc.dump(1));
+  return path.string();
+}
+
+}  // namespace
+
+// Worked out by hand: web and db reach each other on everything (no NSG: AllowVnetInBound/OutBound), a NIC never
+// itself; web reaches st on 443 and 445 through its service endpoint (the virtual network rule admits web); db has no
+// service endpoint, so st sees its egress address on the route to the internet, which no IP rule admits (default
+// Deny): nothing; kv admits every source on 443, from both subnets.
+TEST_CASE("exposim matrix --paas: a column per PaaS service and the groups as rows", "[cli][matrix][paas]") {
+  const std::string input = matrix_paas_estate();
+  const auto plain = testing::run_exposim({"matrix", input, "--quiet"});
+  REQUIRE(plain.code == cli::kExitOk);
+  CHECK(plain.out ==
+        "from \\ to  v/db  v/web\n"
+        "v/db       -     all\n"
+        "v/web      all   -\n");
+  const auto r = testing::run_exposim({"matrix", input, "--paas", "--quiet"});
+  INFO(r.err);
+  REQUIRE(r.code == cli::kExitOk);
+  CHECK(r.out ==
+        "from \\ to  v/db  v/web  paas:st      paas:kv\n"
+        "v/db       -     all    -            tcp:443\n"
+        "v/web      all   -      tcp:443,445  tcp:443\n");
+  const auto csv = testing::run_exposim({"matrix", input, "--paas", "--format", "csv", "--quiet"});
+  CHECK(csv.out.find("v/web,paas:st,tcp,443;445\r\n") != std::string::npos);
+  CHECK(csv.out.find("v/db,paas:st,") == std::string::npos);
+  const auto j = nlohmann::json::parse(testing::run_exposim({"matrix", input, "--paas", "--format", "json"}).out);
+  CHECK(j["groups"] == nlohmann::json::parse(R"(["v/db", "v/web"])"));
+  CHECK(j["paas_services"] == nlohmann::json::parse(R"(["paas:st", "paas:kv"])"));
+  CHECK(j["summary"]["groups"] == 2);
+  CHECK(j["summary"]["paas_services"] == 2);
+  bool found = false;
+  for (const auto& c : j["cells"]) {
+    if (c["from"] != "v/web" || c["to"] != "paas:st") continue;
+    found = true;
+    CHECK(c["summary"] == "tcp:443,445");
+    const auto& w = c["protocols"][0]["witness"];
+    CHECK(w["source"]["name"] == "web-nic");
+    CHECK(w["target"]["type"] == "paas-service");
+    CHECK(w["target"]["host"] == "st.blob.core.windows.net");
+    CHECK(w["path"].back()["hop"] == "target");
+  }
+  CHECK(found);
+  // Without --paas the JSON has no PaaS key (byte for byte the matrix it was).
+  const auto without = nlohmann::json::parse(testing::run_exposim({"matrix", input, "--format", "json"}).out);
+  CHECK(without.count("paas_services") == 0);
+  CHECK(without["summary"].count("paas_services") == 0);
+  const auto dot = testing::run_exposim({"matrix", input, "--paas", "--format", "dot"}).out;
+  CHECK(dot.find("<TD><B>paas:st</B></TD>") != std::string::npos);
+  CHECK(dot.find("<TD ALIGN=\"LEFT\"><B>paas:st</B></TD>") == std::string::npos);  // a column, never a row
 }
 
 }  // namespace exposim

@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "example_model.h"
 #include "model_builder.h"
 #include "solver/east_west.h"
 #include "solver/grouping.h"
@@ -417,6 +418,54 @@ TEST_CASE("the matrix with the shared context and merged targets equals the one 
   // The estates exercise the merging: some witnesses stand for several targets. Over the full rounds only: the
   // sanitized build runs a fifth of them (tests/test_scale.h) and checks the agreement alone.
   if (test::kRoundDivisor == 1) CHECK(merged > 10);
+}
+
+TEST_CASE("the PaaS columns of the matrix are what reach from each subnet finds of each service",
+          "[solver][segmentation][paas]") {
+  // Cross-check: every subnet that has a group, reach() from the subnet with ReachOptions::paas (PaaS targets only,
+  // one flow per source), its ports by service united; the matrix's cell (subnet's group, paas:SERVICE) holds exactly
+  // those, and no other PaaS cell exists. examples/paas-private-link: its private-endpoints subnet holds private
+  // endpoints only, so reach() starts from its whole prefix, folded by its members as merged flows are.
+  for (const char* example : {"paas-private-link", "restricted-admin", "hub-and-spoke"}) {
+    INFO(example);
+    const model::Model m = testing::load_example(example);
+    solver::Grouping g = solver::group_by_subnet(m);
+    const std::size_t plain = g.names.size();
+    solver::add_paas_groups(m, g);
+    REQUIRE(g.names.size() == plain + m.paas_services.size());
+    const solver::Segmentation s = solver::segmentation(m, g);
+    std::map<std::pair<int, int>, model::PortSet> cells;
+    for (const auto& c : s.cells) {
+      if (static_cast<std::size_t>(c.to) < plain) continue;
+      CHECK(static_cast<std::size_t>(c.from) < plain);  // a service is never a row
+      for (std::size_t p = 0; p < model::kProtocolCount; ++p) {
+        if (p != static_cast<std::size_t>(model::Protocol::kTcp)) CHECK(c.ports[p].empty());
+      }
+      cells[{c.from, c.to}] = c.ports[static_cast<std::size_t>(model::Protocol::kTcp)];
+    }
+    std::map<std::pair<int, int>, model::PortSet> expected;
+    for (std::size_t sub = 0; sub < m.subnets.size(); ++sub) {
+      const auto& subnet = m.subnets[sub];
+      const std::string name =
+          (subnet.vnet.resolved() ? m.vnets[subnet.vnet.index].name + "/" : std::string()) + subnet.name;
+      const auto at = std::find(g.names.begin(), g.names.begin() + static_cast<std::ptrdiff_t>(plain), name);
+      if (at == g.names.begin() + static_cast<std::ptrdiff_t>(plain)) continue;
+      const int row = static_cast<int>(at - g.names.begin());
+      solver::ReachSource from;
+      from.kind = solver::ReachSource::Kind::kSubnet;
+      from.subnet = static_cast<int>(sub);
+      solver::ReachOptions options;
+      options.paas = true;
+      options.targets = [](model::ResourceKind kind, int) { return kind == model::ResourceKind::kPaasService; };
+      for (const auto& f : solver::reach(m, from, options).flows) {
+        REQUIRE(f.target_kind == model::ResourceKind::kPaasService);
+        auto& ports = expected[{row, g.paas_service_group[static_cast<std::size_t>(f.target)]}];
+        ports = ports.unite(f.ports);
+      }
+    }
+    CHECK(cells == expected);
+    if (std::string(example) == "paas-private-link") CHECK_FALSE(expected.empty());
+  }
 }
 
 }  // namespace exposim

@@ -481,3 +481,105 @@ TEST_CASE("whatif --to errors: unknown on both sides exits 2 and without a sourc
       added.out.find("east-west: 1 opened, 0 closed, 0 changed, 0 rerouted (0 flows before, 1 after): reach GREW\n") !=
       std::string::npos);
 }
+
+// PaaS public endpoints as east-west targets of whatif, on tests/data/reach/paas.json: web-nic (10.0.1.4, public IP
+// 52.1.1.1) in subnet web (10.0.1.0/24, a Microsoft.Storage service endpoint); storage account st (StorageV2: TCP 443
+// and 445) denies by default and admits web by a virtual network rule; Key Vault kv's public network access is
+// disabled. reach lists web-nic -> st on 443 and 445 (tests/reach_cli_test.cpp).
+namespace {
+
+/// tests/data/reach/paas.json with `edit` applied to each resource, written to a scratch file `name`.
+template <typename Edit>
+std::string ewwi_paas_estate(const std::string& name, Edit edit) {
+  auto doc = nlohmann::json::parse(
+      exposim::testing::read_file(std::string(EXPOSIM_SOURCE_DIR) + "/tests/data/reach/paas.json"));
+  for (auto& r : doc) edit(r);
+  return ewwi_file(name, doc.dump(1));
+}
+
+/// st without its virtual network rule: its default action Deny admits nothing from web.
+std::string ewwi_paas_closed_estate() {
+  return ewwi_paas_estate("paas-closed.json", [](nlohmann::json& r) {
+    if (r["name"] == "st") r["properties"]["networkAcls"]["virtualNetworkRules"] = nlohmann::json::array();
+  });
+}
+
+const char* const kEwwiPaasRules =
+    "nic-outbound: no NSG > subnet-outbound: no NSG > route: service-endpoint > service: st/virtual-network-rules";
+
+}  // namespace
+
+TEST_CASE("whatif --from: a virtual network rule added to a storage account opens it on 443 and 445",
+          "[cli][whatif][east-west][paas]") {
+  using exposim::testing::run_exposim;
+  const std::string before = ewwi_paas_closed_estate();
+  const std::string after = std::string(EXPOSIM_SOURCE_DIR) + "/tests/data/reach/paas.json";
+  const auto r = run_exposim({"whatif", before, "--after", after, "--from", "web-nic"});
+  INFO(r.err);
+  CHECK(r.code == 1);
+  CHECK(r.out.find(std::string("\n+ opened  web-nic  st      st.blob.core.windows.net  tcp    443,445  10.0.1.4/32  ") +
+                   kEwwiPaasRules + "\n") != std::string::npos);
+  CHECK(r.out.find("east-west: 1 opened, 0 closed, 0 changed, 0 rerouted (0 flows before, 1 after): reach GREW\n") !=
+        std::string::npos);
+  // --to the service by name, id or host name keeps it; --to the vault (never reached) keeps nothing.
+  for (const char* to : {"st", "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/st",
+                         "st.blob.core.windows.net"}) {
+    const auto only = run_exposim({"whatif", before, "--after", after, "--from", "web-nic", "--to", to});
+    CHECK(only.code == 1);
+    CHECK(only.out.find("east-west: 1 opened, 0 closed") != std::string::npos);
+  }
+  const auto kv = run_exposim({"whatif", before, "--after", after, "--from", "web-nic", "--to", "kv"});
+  CHECK(kv.code == 0);
+  CHECK(kv.out.find("east-west: 0 opened, 0 closed, 0 changed, 0 rerouted (0 flows before, 0 after): reach did not "
+                    "grow\n") != std::string::npos);
+  // The JSON key names the service by its canonical id.
+  const auto j = nlohmann::json::parse(
+      run_exposim({"whatif", before, "--after", after, "--from", "web-nic", "--format", "json"}).out);
+  const auto& d = j["east_west"]["differences"];
+  REQUIRE(d.size() == 1);
+  CHECK(d[0]["change"] == "opened");
+  CHECK(d[0]["key"].get<std::string>().find(
+            " > paas-service|/subscriptions/s/resourcegroups/rg/providers/microsoft.storage/storageaccounts/st | "
+            "tcp") != std::string::npos);
+  CHECK(d[0]["opened"][0]["target"]["host"] == "st.blob.core.windows.net");
+  CHECK(d[0]["opened"][0]["ports"] == nlohmann::json::parse("[[443, 443], [445, 445]]"));
+}
+
+TEST_CASE("whatif --east-west: a storage account's default action Allow opens it from the web subnet",
+          "[cli][whatif][east-west][paas]") {
+  using exposim::testing::run_exposim;
+  const std::string before = ewwi_paas_closed_estate();
+  const std::string after = ewwi_paas_estate("paas-allow.json", [](nlohmann::json& r) {
+    if (r["name"] == "st") {
+      r["properties"]["networkAcls"]["virtualNetworkRules"] = nlohmann::json::array();
+      r["properties"]["networkAcls"]["defaultAction"] = "Allow";
+    }
+  });
+  const auto r = run_exposim({"whatif", before, "--after", after, "--east-west"});
+  INFO(r.err);
+  CHECK(r.code == 1);
+  // Keyed by the subnet, as every --east-west flow: the subnet's sources of one path united.
+  CHECK(r.out.find("\n+ opened  v/web   st      st.blob.core.windows.net  tcp    443,445  10.0.1.4/32  "
+                   "nic-outbound: no NSG > subnet-outbound: no NSG > route: service-endpoint > service: "
+                   "st/default-action\n") != std::string::npos);
+  CHECK(r.out.find("east-west: 1 opened, 0 closed, 0 changed, 0 rerouted (0 flows before, 1 after): reach GREW\n") !=
+        std::string::npos);
+}
+
+TEST_CASE("whatif --from: removing the subnet's service endpoint closes the storage account",
+          "[cli][whatif][east-west][paas]") {
+  using exposim::testing::run_exposim;
+  // Without the service endpoint the packet takes the route to the internet and st sees web-nic's public IP
+  // 52.1.1.1, which no IP rule admits: its default action Deny closes both ports.
+  const std::string before = std::string(EXPOSIM_SOURCE_DIR) + "/tests/data/reach/paas.json";
+  const std::string after = ewwi_paas_estate("paas-no-endpoint.json", [](nlohmann::json& r) {
+    if (r["name"] == "v") r["properties"]["subnets"][0]["properties"].erase("serviceEndpoints");
+  });
+  const auto r = run_exposim({"whatif", before, "--after", after, "--from", "subnet:web"});
+  INFO(r.err);
+  CHECK(r.code == 0);
+  CHECK(r.out.find(std::string("\n- closed  web-nic  st      st.blob.core.windows.net  tcp    443,445  10.0.1.4/32  ") +
+                   kEwwiPaasRules + "\n") != std::string::npos);
+  CHECK(r.out.find("east-west: 0 opened, 1 closed, 0 changed, 0 rerouted (1 flow before, 0 after): reach did not "
+                   "grow\n") != std::string::npos);
+}
