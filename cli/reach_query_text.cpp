@@ -32,8 +32,9 @@ const char* reach_accepted(ReachOption o) {
              "of a network interface or virtual machine, subnet:NAME, subnet:VNET/NAME, vnet:NAME, or a subnet's or "
              "virtual network's id";
     case ReachOption::kTo:
-      return "a private IP address, the name or id of a network interface, virtual machine or private endpoint, "
-             "subnet:NAME, subnet:VNET/NAME, vnet:NAME, or a subnet's or virtual network's id";
+      return "a private IP address, the name or id of a network interface, virtual machine, private endpoint or "
+             "PaaS service, a PaaS service's host name, subnet:NAME, subnet:VNET/NAME, vnet:NAME, or a subnet's or "
+             "virtual network's id";
     case ReachOption::kGateway: return "the name or id of a virtual network with a GatewaySubnet";
   }
   return "";
