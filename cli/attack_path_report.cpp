@@ -11,6 +11,7 @@
 #include "cli/json_parts.h"
 #include "cli/reach_report.h"
 #include "cli/terminal.h"
+#include "solver/paas.h"
 
 namespace exposim::cli {
 
@@ -21,6 +22,13 @@ namespace {
 std::string attack_entry_name(const model::Model& m, const solver::AttackPath& p) {
   if (p.entry_vm >= 0) return m.vms[static_cast<std::size_t>(p.entry_vm)].name;
   return m.nics[static_cast<std::size_t>(p.entry.nic)].name;
+}
+
+/// A step's target as the chain names it: reach's TARGET, "(SCM site)" after an App Service's SCM site.
+std::string attack_target_name(const model::Model& m, const solver::ReachFlow& f) {
+  std::string name = reach_flow_target(m, f);
+  if (f.target_kind == model::ResourceKind::kPaasService && solver::scm_path(f.path)) name += " (SCM site)";
+  return name;
 }
 
 /// "tcp 8080", "udp all", "icmp": a flow's protocol and ports.
@@ -48,7 +56,7 @@ std::vector<std::string> attack_step_lines(const model::Model& m, const solver::
     parts.emplace_back(std::move(ports), std::move(rules));
   }
   const auto& front = step.flows.front();
-  const std::string ends = reach_flow_source(m, front) + " -> " + reach_flow_target(m, front);
+  const std::string ends = reach_flow_source(m, front) + " -> " + attack_target_name(m, front);
   std::vector<std::string> out;
   for (const auto& [ports, rules] : parts) out.push_back(ends + " " + ports + ": " + rules);
   return out;
@@ -64,7 +72,7 @@ ordered_json attack_ports_json(const model::PortSet& ports) {
 
 std::string attack_chain_text(const model::Model& m, const solver::AttackPath& p) {
   std::string s = "internet -> " + attack_entry_name(m, p);
-  for (const auto& step : p.steps) s += " -> " + reach_flow_target(m, step.flows.front());
+  for (const auto& step : p.steps) s += " -> " + attack_target_name(m, step.flows.front());
   return s;
 }
 

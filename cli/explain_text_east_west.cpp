@@ -228,9 +228,10 @@ std::string east_west_text(const model::Model& m, const Reason& r) {
     case ReasonCode::kEastWestPaas: return explain_ew_paas_text(m, r);
     case ReasonCode::kAllowedEastWestPaas: {
       const auto& s = m.paas_services[static_cast<std::size_t>(r.paas_service)];
-      return fmt::format("allowed: {} from {} reaches the public endpoint of {} '{}'",
-                         flow_text(r.flow, s.host_name.empty() ? s.name : s.host_name), explain_ew_source_name(m, r),
-                         model::to_string(s.kind), s.name);
+      const std::string& host = r.scm ? s.scm_host_name : s.host_name;
+      return fmt::format("allowed: {} from {} reaches the {} of {} '{}'",
+                         flow_text(r.flow, host.empty() ? s.name : host), explain_ew_source_name(m, r),
+                         r.scm ? "SCM site" : "public endpoint", model::to_string(s.kind), s.name);
     }
     default: break;
   }

@@ -128,10 +128,11 @@ Command::Run reach_command(CLI::App& cmd) {
                  "subnet:VNET/NAME, vnet:NAME, a subnet's or VNet's id, or an address prefix outside every VNet "
                  "(on-premises, arriving through a GatewaySubnet)")
       ->required();
-  auto* to = cmd.add_option("--to", c->to,
-                            "Only these targets: a NIC, VM or private endpoint name or id, a private IP address, "
-                            "subnet:NAME, subnet:VNET/NAME, vnet:NAME, a subnet's or VNet's id, or a PaaS service's "
-                            "name, id or host name (its public endpoint)");
+  auto* to =
+      cmd.add_option("--to", c->to,
+                     "Only these targets: a NIC, VM or private endpoint name or id, a private IP address, "
+                     "subnet:NAME, subnet:VNET/NAME, vnet:NAME, a subnet's or VNet's id, or a PaaS service's "
+                     "name, id or host name (its public endpoint; an App Service's SCM host name: its SCM site)");
   cmd.add_option("--gateway", c->gateway,
                  "An on-premises --from: the VNet (name or id) whose GatewaySubnet it arrives through; default: "
                  "the only VNet with a GatewaySubnet");

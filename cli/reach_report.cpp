@@ -16,6 +16,7 @@
 #include "cli/reach_query_text.h"
 #include "cli/text_table.h"
 #include "model/ascii.h"
+#include "solver/paas.h"
 
 namespace exposim::cli {
 
@@ -68,7 +69,15 @@ ordered_json reach_source_json(const model::Model& m, const ReachFlow& f) {
 }
 
 ordered_json reach_target_json(const model::Model& m, const ReachFlow& f) {
-  if (f.target_kind == RK::kPaasService) return target_json(m, f.target_kind, f.target);
+  if (f.target_kind == RK::kPaasService) {
+    ordered_json j = target_json(m, f.target_kind, f.target);
+    if (solver::scm_path(f.path)) {  // an App Service's SCM site: its host, and which site
+      const auto& host = m.paas_services[static_cast<std::size_t>(f.target)].scm_host_name;
+      j["host"] = host.empty() ? ordered_json(nullptr) : ordered_json(host);
+      j["site"] = "scm";
+    }
+    return j;
+  }
   if (f.target_kind == RK::kPrivateEndpoint) {
     ordered_json j = target_json(m, f.target_kind, f.target);
     j["ip"] = reach_target_ip(m, f);  // the endpoint's address the flow reaches
@@ -130,11 +139,12 @@ ordered_json reach_query_source_json(const model::Model& m, const solver::ReachS
   return j;
 }
 
-/// Distinct targets of flows: (kind, index, ip configuration).
+/// Distinct targets of flows: (kind, index, ip configuration); an App Service's SCM site is a target of its own.
 std::size_t reach_target_count(const std::vector<ReachFlow>& flows) {
   std::set<std::tuple<int, int, int>> out;
   for (const auto& f : flows) {
-    out.insert({static_cast<int>(f.target_kind), f.nic >= 0 ? f.nic : f.target, f.ip_configuration});
+    const int slot = f.target_kind == RK::kPaasService && solver::scm_path(f.path) ? -2 : f.ip_configuration;
+    out.insert({static_cast<int>(f.target_kind), f.nic >= 0 ? f.nic : f.target, slot});
   }
   return out.size();
 }
@@ -164,8 +174,10 @@ std::vector<std::vector<std::string>> merge_portless(std::vector<std::vector<std
 }  // namespace
 
 std::string reach_target_ip(const model::Model& m, const ReachFlow& f) {
-  if (f.target_kind == RK::kPaasService) {  // a public endpoint: its host name (its address is Azure's to choose)
-    const auto& host = m.paas_services[static_cast<std::size_t>(f.target)].host_name;
+  if (f.target_kind == RK::kPaasService) {
+    // A public endpoint: its host name (its address is Azure's to choose); an App Service's SCM site's for a flow to
+    // that site.
+    const auto& host = solver::entry_host(m.paas_services[static_cast<std::size_t>(f.target)], f.path);
     return host.empty() ? "-" : host;
   }
   if (f.nic >= 0) {

@@ -7,6 +7,8 @@
 #include <tuple>
 #include <utility>
 
+#include "solver/paas.h"
+
 namespace exposim::solver {
 
 using RK = model::ResourceKind;
@@ -25,10 +27,13 @@ const char* to_string(AttackRank r) {
 
 namespace {
 
-/// A step's target: (kind, index, ip configuration); -1 for a private endpoint's ip configuration.
+/// A step's target: (kind, index, ip configuration); -1 for a private endpoint's ip configuration and a PaaS service's
+/// public endpoint, 0 for an App Service's SCM site (a second public endpoint: a step, hence a path, of its own, after
+/// the main site's).
 using AttackTargetKey = std::tuple<int, int, int>;
 
 AttackTargetKey attack_target_key(const ReachFlow& f) {
+  if (f.target_kind == RK::kPaasService && scm_path(f.path)) return {static_cast<int>(f.target_kind), f.target, 0};
   return {static_cast<int>(f.target_kind), f.target, f.target_kind == RK::kNetworkInterface ? f.ip_configuration : -1};
 }
 

@@ -92,7 +92,9 @@ struct ReachFlow {
   /// firewall (kFirewall "network"/"application") or appliance when that route leads to one, the service's own
   /// firewall (kPaas, scope the deciding setting as analyze's: "default-action", "ip-rules", "firewall-rules",
   /// "access-restrictions", "public-network-access", or "virtual-network-rules" for a service endpoint admitted by a
-  /// virtual network rule; a SQL managed instance: its subnet's NSG hop, scope "subnet") and kTarget. No "return"
+  /// virtual network rule; an App Service's SCM site, a target of its own: "scm-default-action",
+  /// "scm-access-restrictions", "scm-public-network-access" (is_scm(), scm_path() in solver/paas.h); a SQL managed
+  /// instance: its subnet's NSG hop, scope "subnet") and kTarget. No "return"
   /// route: the reply of a connection the service accepted comes back by the way it came (docs/model.md).
   std::vector<Hop> path;
   /// Set for flows that pass every filter but cannot work (the reply does not return the way the request came).

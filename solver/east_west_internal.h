@@ -126,11 +126,11 @@ struct PaasStep {
 /// firewall as it sees the source), each decided by the same function for a set of one packet: one list per way
 /// reach() follows (each route alternative toward the service), up to the stage that stops the packet. reach() lists
 /// the port iff one list ends with a step that passes. One list of one failing step when the subnet's routes carry
-/// nothing toward the service.
+/// nothing toward the service. `scm`: toward an App Service's SCM (Kudu) site (its host name, its restrictions).
 std::vector<std::vector<PaasStep>> paas_packet_paths(const model::Model& m, const AddressSpace& space,
                                                      const DeviceIndex& devices, const model::IpConfigIndex& x,
                                                      int subnet, const model::IpAddress& source, int source_port,
-                                                     int port, int service);
+                                                     int port, int service, bool scm = false);
 
 inline constexpr const char* kApplicationSnatNote =
     "application rule: the firewall translates the source to its own address (SNAT); the target's NSGs see the "

@@ -4,9 +4,10 @@
 // address as destination, the source subnet's route toward the service (a service endpoint, a user-defined route, the
 // default route to the internet or to an Azure Firewall or appliance), the firewall's network and application rules,
 // and the service's own firewall as it sees the source (the subnet through a service endpoint, else the source's
-// egress public address). The stages are listed once (paas_outbound_stages(), paas_ways()) and each is decided by
-// one function; reach() evaluates them over packet sets (EastWest::paas()), explain for one packet
-// (paas_packet_paths()).
+// egress public address). An App Service's SCM (Kudu) site is a second endpoint of the service: the same ways, with
+// its own host name (a firewall's application rules) and restrictions (scopes "scm-..."). The stages are listed once
+// (paas_outbound_stages(), paas_ways()) and each is decided by one function; reach() evaluates them over packet sets
+// (EastWest::paas()), explain for one packet (paas_packet_paths()).
 #include <algorithm>
 #include <optional>
 #include <string>
@@ -128,10 +129,11 @@ bool paas_fqdn_matches(std::string_view pattern, std::string_view host) {
   return model::ascii::iequals(pattern, host);
 }
 
-/// Whether an Azure Firewall network or application rule's destination names the service: network rules by their
-/// addresses, service tags and FQDNs, application rules by their target FQDNs (the service's host name; unknown
-/// when the input does not give it).
-PaasMatch paas_firewall_destination(const model::FirewallRule& r, const model::PaasService& s,
+/// Whether an Azure Firewall network or application rule's destination names the service (`scm`: an App Service's
+/// SCM site): network rules by their addresses, service tags and FQDNs, application rules by their target FQDNs (the
+/// host name of the site the packet goes to; unknown when the input does not give it). A network rule's FQDN is
+/// resolved to addresses, and the other site of the same App Service may share its address: it may match (unknown).
+PaasMatch paas_firewall_destination(const model::FirewallRule& r, const model::PaasService& s, bool scm,
                                     const AddressSpace& space) {
   PaasMatch out = PaasMatch::kNo;
   if (r.kind == model::FirewallRuleKind::kNetwork) {
@@ -144,11 +146,15 @@ PaasMatch paas_firewall_destination(const model::FirewallRule& r, const model::P
   // An application rule without target FQDNs names its targets in what exposim does not read (target URLs, web
   // categories): it may name the service.
   if (r.kind == model::FirewallRuleKind::kApplication && r.destination_fqdns.empty()) out = PaasMatch::kUnknown;
+  const std::string_view host = scm ? s.scm_host_name : s.host_name;
+  const std::string_view other = !s.has_scm ? std::string_view() : scm ? s.host_name : s.scm_host_name;
   for (const auto& fqdn : r.destination_fqdns) {
-    if (s.host_name.empty()) {
+    if (host.empty()) {
       out = paas_or(out, PaasMatch::kUnknown);
-    } else if (paas_fqdn_matches(fqdn, s.host_name)) {
+    } else if (paas_fqdn_matches(fqdn, host)) {
       out = PaasMatch::kYes;
+    } else if (r.kind == model::FirewallRuleKind::kNetwork && !other.empty() && paas_fqdn_matches(fqdn, other)) {
+      out = paas_or(out, PaasMatch::kUnknown);
     }
   }
   if (r.unknown) out = paas_or(out, PaasMatch::kUnknown);
@@ -339,11 +345,29 @@ std::vector<PaasRoute> paas_routes(const model::Model& m, int subnet, const mode
   return out;
 }
 
-/// What the service's firewall decides of packets from sources it sees as `egress` (public addresses; the whole
-/// internet when they are not known), or, `endpoint`, from subnet `subnet` through a service endpoint: the hop of
-/// each decision that admits some of them.
-std::vector<Hop> paas_admits(const model::Model& m, int service, bool endpoint, int subnet, const IpSet& egress,
-                             const AddressSpace& space) {
+/// The firewall of the site a path goes to: a service's own (its rules, default action and the scopes analyze names
+/// them by), or (`scm`) an App Service's SCM (Kudu) site: its own restrictions, or the main site's with
+/// `scmIpSecurityRestrictionsUseMain`, under the `scm-` scopes.
+struct PaasSiteFirewall {
+  const std::vector<model::PaasIpRule>* rules{nullptr};
+  model::Access default_action{model::Access::kAllow};
+  const char* rule_scope{""};
+  const char* default_scope{"default-action"};
+  const char* access_scope{"public-network-access"};
+};
+
+PaasSiteFirewall paas_site_firewall(const model::PaasService& s, bool scm) {
+  if (!scm) return {&s.ip_rules, s.default_action, paas_rule_scope(s.kind), "default-action", "public-network-access"};
+  const bool main = s.scm_uses_main;
+  return {main ? &s.ip_rules : &s.scm_ip_rules, main ? s.default_action : s.scm_default_action,
+          "scm-access-restrictions", "scm-default-action", "scm-public-network-access"};
+}
+
+/// What the service's firewall (`scm`: an App Service's SCM site's) decides of packets from sources it sees as
+/// `egress` (public addresses; the whole internet when they are not known), or, `endpoint`, from subnet `subnet`
+/// through a service endpoint: the hop of each decision that admits some of them.
+std::vector<Hop> paas_admits(const model::Model& m, int service, bool scm, bool endpoint, int subnet,
+                             const IpSet& egress, const AddressSpace& space) {
   const auto& s = m.paas_services[service];
   std::vector<Hop> out;
   const auto hop = [&](const char* scope, int rule, const char* note) {
@@ -368,17 +392,18 @@ std::vector<Hop> paas_admits(const model::Model& m, int service, bool endpoint, 
     }
     return out;
   }
+  const PaasSiteFirewall site = paas_site_firewall(s, scm);
   switch (s.public_network_access) {
-    case model::PublicNetworkAccess::kDisabled: return out;
+    case model::PublicNetworkAccess::kDisabled: return out;  // both sites
     case model::PublicNetworkAccess::kSecuredByPerimeter:
-      out.push_back(hop("public-network-access", -1, kPaasPerimeterNote));
+      out.push_back(hop(site.access_scope, -1, kPaasPerimeterNote));
       return out;
     case model::PublicNetworkAccess::kEnabled: break;
   }
   if (!endpoint) {
-    for (const auto& d : paas_firewall(s, s.ip_rules, s.default_action, egress)) {
+    for (const auto& d : paas_firewall(s, *site.rules, site.default_action, egress)) {
       if (d.access == model::Access::kAllow) {
-        out.push_back(hop(d.rule >= 0 ? paas_rule_scope(s.kind) : "default-action", d.rule, d.note));
+        out.push_back(hop(d.rule >= 0 ? site.rule_scope : site.default_scope, d.rule, d.note));
       }
     }
     return out;
@@ -388,15 +413,15 @@ std::vector<Hop> paas_admits(const model::Model& m, int service, bool endpoint, 
   // that allow (read as every source).
   const std::string& key = m.subnets[subnet].key;
   if (s.kind == PaasKind::kAppService) {
-    for (std::size_t i = 0; i < s.ip_rules.size(); ++i) {
-      const auto& r = s.ip_rules[i];
+    for (std::size_t i = 0; i < site.rules->size(); ++i) {
+      const auto& r = (*site.rules)[i];
       const bool hit = r.subnet_only ? model::canonical_id(r.text) == key || r.text.empty()
                                      : r.unresolved && r.action == model::Access::kAllow;
       if (!hit) continue;
-      if (r.action == model::Access::kAllow) out.push_back(hop("access-restrictions", static_cast<int>(i), ""));
+      if (r.action == model::Access::kAllow) out.push_back(hop(site.rule_scope, static_cast<int>(i), ""));
       return out;
     }
-    if (s.default_action == model::Access::kAllow) out.push_back(hop("default-action", -1, ""));
+    if (site.default_action == model::Access::kAllow) out.push_back(hop(site.default_scope, -1, ""));
     return out;
   }
   if (s.default_action == model::Access::kAllow) {
@@ -455,10 +480,10 @@ IpSet paas_firewall_egress(const model::Model& m, int fw) {
   return out;
 }
 
-/// The hop of the service's firewall that stops packets from sources it sees as `egress` (or, `endpoint`, from
-/// subnet `subnet` through a service endpoint) when paas_admits() admits none of them: the setting or rule that
-/// decides, as analyze names it.
-Hop paas_denial(const model::Model& m, int service, bool endpoint, int subnet, const IpSet& egress,
+/// The hop of the service's firewall (`scm`: an App Service's SCM site's) that stops packets from sources it sees as
+/// `egress` (or, `endpoint`, from subnet `subnet` through a service endpoint) when paas_admits() admits none of them:
+/// the setting or rule that decides, as analyze names it.
+Hop paas_denial(const model::Model& m, int service, bool scm, bool endpoint, int subnet, const IpSet& egress,
                 const AddressSpace& space) {
   const auto& s = m.paas_services[service];
   const auto hop = [&](const char* scope, int rule, const char* note) {
@@ -473,23 +498,24 @@ Hop paas_denial(const model::Model& m, int service, bool endpoint, int subnet, c
     return Hop{
         K::kNsg, RK::kNetworkSecurityGroup, slot.index, "subnet", decisions.empty() ? -1 : decisions.front().rule, ""};
   }
-  if (s.public_network_access == model::PublicNetworkAccess::kDisabled) return hop("public-network-access", -1, "");
+  const PaasSiteFirewall site = paas_site_firewall(s, scm);
+  if (s.public_network_access == model::PublicNetworkAccess::kDisabled) return hop(site.access_scope, -1, "");
   if (!endpoint) {
-    for (const auto& d : paas_firewall(s, s.ip_rules, s.default_action, egress)) {
-      return hop(d.rule >= 0 ? paas_rule_scope(s.kind) : "default-action", d.rule, d.note);
+    for (const auto& d : paas_firewall(s, *site.rules, site.default_action, egress)) {
+      return hop(d.rule >= 0 ? site.rule_scope : site.default_scope, d.rule, d.note);
     }
-    return hop("default-action", -1, "");
+    return hop(site.default_scope, -1, "");
   }
   if (s.kind == PaasKind::kAppService) {
     const std::string& key = m.subnets[subnet].key;
-    for (std::size_t i = 0; i < s.ip_rules.size(); ++i) {
-      const auto& r = s.ip_rules[i];
+    for (std::size_t i = 0; i < site.rules->size(); ++i) {
+      const auto& r = (*site.rules)[i];
       const bool hit = r.subnet_only ? model::canonical_id(r.text) == key || r.text.empty()
                                      : r.unresolved && r.action == model::Access::kAllow;
-      if (hit) return hop("access-restrictions", static_cast<int>(i), "");
+      if (hit) return hop(site.rule_scope, static_cast<int>(i), "");
     }
   }
-  return hop("default-action", -1, "");
+  return hop(site.default_scope, -1, "");
 }
 
 // ---- The path toward a PaaS public endpoint: one list of stages (paas_outbound_stages(), paas_ways()), which reach()
@@ -509,6 +535,7 @@ struct PaasStage {
     kService,     // the service's firewall as it sees the source (route: which address it sees)
   } kind{Kind::kSource};
   Hop hop;
+  bool scm{false};  // kFirewall, kService: the way goes to an App Service's SCM (Kudu) site, not the main site
   int vnet{-1};
   NsgSlot slot;
   model::NextHopType next_hop{model::NextHopType::kInternet};
@@ -555,9 +582,12 @@ std::vector<PaasStage> paas_outbound_stages(const model::Model& m, const model::
 }
 
 /// The stages after the outbound ones, one list per route subnet `subnet` may take toward `s` (paas_routes()): the
-/// route, a firewall's rules or an appliance, and the service. None when the routes carry nothing toward it.
+/// route, a firewall's rules or an appliance, and the service; `scm`: toward an App Service's SCM (Kudu) site, whose
+/// address and routes are the main site's but whose host name (a firewall's application rules) and restrictions are
+/// its own. None when the routes carry nothing toward it.
 std::vector<std::vector<PaasStage>> paas_ways(const model::Model& m, const AddressSpace& space,
-                                              const DeviceIndex& devices, int subnet, const model::PaasService& s) {
+                                              const DeviceIndex& devices, int subnet, const model::PaasService& s,
+                                              bool scm) {
   std::vector<std::vector<PaasStage>> out;
   for (const PaasRoute& route : paas_routes(m, subnet, s, space, devices)) {
     std::vector<PaasStage> way;
@@ -567,6 +597,7 @@ std::vector<std::vector<PaasStage>> paas_ways(const model::Model& m, const Addre
     if (route.kind == PaasRoute::Kind::kFirewall) {
       PaasStage f = paas_stage(PaasStage::Kind::kFirewall, Hop{K::kFirewall, RK::kFirewall, route.firewall, "default"});
       f.firewall = route.firewall;
+      f.scm = scm;
       way.push_back(f);
     }
     if (route.kind == PaasRoute::Kind::kAppliance) way.push_back(paas_stage(PaasStage::Kind::kAppliance, route.device));
@@ -574,6 +605,7 @@ std::vector<std::vector<PaasStage>> paas_ways(const model::Model& m, const Addre
     service.kind = PaasStage::Kind::kService;
     service.route = route.kind;
     service.firewall = route.firewall;
+    service.scm = scm;
     way.push_back(service);
     out.push_back(std::move(way));
   }
@@ -640,7 +672,7 @@ std::vector<PaasPiece> paas_pieces(const model::Model& m, const AddressSpace& sp
         const auto& rule = rule_at(m, f, f.order[p]);
         if (rule.kind == model::FirewallRuleKind::kNat) continue;
         const bool allows = collection_at(m, f, f.order[p]).action == model::FirewallAction::kAllow;
-        if (!paas_applies(paas_firewall_destination(rule, s, space), allows)) continue;
+        if (!paas_applies(paas_firewall_destination(rule, s, st.scm, space), allows)) continue;
         const bool application = rule.kind == model::FirewallRuleKind::kApplication;
         const model::ProtocolMask protocols = application ? model::bit(model::Protocol::kTcp) : rule.protocols;
         bool unresolved = false;  // sources exposim cannot resolve: everything for an allow, nothing for a deny
@@ -725,7 +757,13 @@ void EastWest::paas() {
           outbound = paas_shares(m_, space_, st, cls.subnet, s, std::move(outbound));
       }
       if (outbound.empty()) continue;
-      for (const auto& way : paas_ways(m_, space_, devices_, cls.subnet, s)) {
+      // The main site's ways, then an App Service's SCM (Kudu) site's: a second public endpoint, with flows of its
+      // own (their kPaas hop in the scm- scopes).
+      std::vector<std::vector<PaasStage>> ways = paas_ways(m_, space_, devices_, cls.subnet, s, false);
+      if (s.has_scm) {
+        for (auto& way : paas_ways(m_, space_, devices_, cls.subnet, s, true)) ways.push_back(std::move(way));
+      }
+      for (const auto& way : ways) {
         std::vector<EwShare> shares = outbound;
         for (std::size_t i = 0; i + 1 < way.size(); ++i) {
           shares = paas_shares(m_, space_, way[i], cls.subnet, s, std::move(shares));
@@ -742,7 +780,7 @@ void EastWest::paas() {
                 PacketSet(Cube{member.addresses, IpSet::all(), model::kAllProtocols, PortSet::all(), PortSet::all()}));
             if (mine.empty()) continue;
             const IpSet egress = per_member ? paas_service_sees(m_, space_, at_service, member.x, member.subnet) : seen;
-            for (const Hop& decided : paas_admits(m_, service, endpoint, cls.subnet, egress, space_)) {
+            for (const Hop& decided : paas_admits(m_, service, at_service.scm, endpoint, cls.subnet, egress, space_)) {
               std::vector<Hop> path;
               path.reserve(sh.hops.size() + 3);
               path.push_back(paas_source_hop(member.x, cls.subnet));
@@ -779,7 +817,7 @@ void EastWest::paas() {
 std::vector<std::vector<PaasStep>> paas_packet_paths(const model::Model& m, const AddressSpace& space,
                                                      const DeviceIndex& devices, const model::IpConfigIndex& x,
                                                      int subnet, const model::IpAddress& source, int source_port,
-                                                     int port, int service) {
+                                                     int port, int service, bool scm) {
   const auto& s = m.paas_services[service];
   const PacketSet packet(Cube{model::to_set(source), IpSet::all(), model::bit(model::Protocol::kTcp),
                               PortSet::single(source_port), PortSet::single(port)});
@@ -800,7 +838,7 @@ std::vector<std::vector<PaasStep>> paas_packet_paths(const model::Model& m, cons
     if (!decide(steps, st)) return {steps};
   }
   std::vector<std::vector<PaasStep>> out;
-  for (const auto& way : paas_ways(m, space, devices, subnet, s)) {
+  for (const auto& way : paas_ways(m, space, devices, subnet, s, scm)) {
     std::vector<PaasStep> path = steps;
     bool on = true;
     for (std::size_t i = 0; on && i + 1 < way.size(); ++i) on = decide(path, way[i]);
@@ -808,8 +846,8 @@ std::vector<std::vector<PaasStep>> paas_packet_paths(const model::Model& m, cons
       const PaasStage& at_service = way.back();
       const bool endpoint = at_service.route == PaasRoute::Kind::kEndpoint;
       const IpSet egress = paas_service_sees(m, space, at_service, x, subnet);
-      const std::vector<Hop> admits = paas_admits(m, service, endpoint, subnet, egress, space);
-      path.push_back(admits.empty() ? PaasStep{paas_denial(m, service, endpoint, subnet, egress, space), false}
+      const std::vector<Hop> admits = paas_admits(m, service, scm, endpoint, subnet, egress, space);
+      path.push_back(admits.empty() ? PaasStep{paas_denial(m, service, scm, endpoint, subnet, egress, space), false}
                                     : PaasStep{admits.front(), true});
     }
     out.push_back(std::move(path));

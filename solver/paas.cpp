@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <string_view>
 
 #include "solver/forwarding.h"
@@ -172,11 +173,14 @@ const std::vector<model::PaasIpRule>& hop_rules(const model::PaasService& s, con
   return is_scm(h) && !s.scm_uses_main ? s.scm_ip_rules : s.ip_rules;
 }
 
-const std::string& entry_host(const model::PaasService& s, const Exposure& e) {
-  for (const auto& h : e.path) {
-    if (is_scm(h)) return s.scm_host_name;
-  }
-  return s.host_name;
+const std::string& entry_host(const model::PaasService& s, const Exposure& e) { return entry_host(s, e.path); }
+
+bool scm_path(const std::vector<Hop>& path) {
+  return std::any_of(path.begin(), path.end(), [](const Hop& h) { return is_scm(h); });
+}
+
+const std::string& entry_host(const model::PaasService& s, const std::vector<Hop>& path) {
+  return scm_path(path) ? s.scm_host_name : s.host_name;
 }
 
 void analyze_paas(const model::Model& m, const AddressSpace& space, Analysis& out) {

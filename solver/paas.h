@@ -72,5 +72,10 @@ bool is_scm(const Hop& h);
 const std::vector<model::PaasIpRule>& hop_rules(const model::PaasService& s, const Hop& h);
 /// The host name an exposure of service `s` enters at: the SCM site's for SCM exposures, else the service's.
 const std::string& entry_host(const model::PaasService& s, const Exposure& e);
+/// True when `path` (an exposure's, or a reach() flow's toward a PaaS public endpoint) goes to an App Service's SCM
+/// site: one of its hops decided on the SCM site.
+bool scm_path(const std::vector<Hop>& path);
+/// The host name a path to service `s` goes to: the SCM site's for an SCM path, else the service's.
+const std::string& entry_host(const model::PaasService& s, const std::vector<Hop>& path);
 
 }  // namespace exposim::solver

@@ -7,6 +7,7 @@
 
 #include "model/ascii.h"
 #include "model/suggest.h"
+#include "solver/paas.h"
 
 namespace exposim::solver {
 
@@ -445,22 +446,32 @@ bool ReachTargets::admits(model::ResourceKind kind, int index) const {
 }
 
 bool ReachTargets::contains(const ReachFlow& f) const {
-  if (f.target_kind == RK::kPrivateEndpoint || f.target_kind == RK::kPaasService) {
-    return admits(f.target_kind, f.target);
+  if (f.target_kind == RK::kPaasService) {
+    if (!admits(f.target_kind, f.target)) return false;
+    const auto& other_only = scm_path(f.path) ? paas_main_only : paas_scm_only;  // named by the other site's host
+    return !std::binary_search(other_only.begin(), other_only.end(), f.target);
   }
+  if (f.target_kind == RK::kPrivateEndpoint) return admits(f.target_kind, f.target);
   return std::binary_search(ip_configurations.begin(), ip_configurations.end(),
                             IpConfigIndex{f.nic, f.ip_configuration});
 }
 
 ResolvedReachTargets resolve_reach_targets(const model::Model& m, std::string_view text) {
   ResolvedReachTargets out;
-  // A PaaS service's public endpoint, by name, id or host name; with a resource of the same name, both.
+  // A PaaS service's public endpoint, by name, id or host name (an App Service's SCM host: its SCM site only); with
+  // a resource of the same name, both.
   const std::string_view trimmed = text;
-  for (std::size_t i = 0; i < m.paas_services.size(); ++i) {
+  for (std::size_t i = 0; i < m.paas_services.size() && !trimmed.empty(); ++i) {
     const auto& s = m.paas_services[i];
-    if (!trimmed.empty() && (model::ascii::iequals(s.name, trimmed) || model::ascii::iequals(s.id, trimmed) ||
-                             model::ascii::iequals(s.host_name, trimmed))) {
-      out.targets.paas_services.push_back(static_cast<int>(i));
+    const int index = static_cast<int>(i);
+    if (model::ascii::iequals(s.name, trimmed) || model::ascii::iequals(s.id, trimmed)) {
+      out.targets.paas_services.push_back(index);
+    } else if (model::ascii::iequals(s.host_name, trimmed)) {
+      out.targets.paas_services.push_back(index);
+      if (s.has_scm) out.targets.paas_main_only.push_back(index);
+    } else if (s.has_scm && !s.scm_host_name.empty() && model::ascii::iequals(s.scm_host_name, trimmed)) {
+      out.targets.paas_services.push_back(index);
+      out.targets.paas_scm_only.push_back(index);
     }
   }
   if (!out.targets.paas_services.empty()) {

@@ -79,10 +79,16 @@ struct ReachTargets {
   std::vector<model::IpConfigIndex> ip_configurations;  // sorted, unique
   std::vector<int> private_endpoints;                   // sorted, unique
   std::vector<int> paas_services;                       // public endpoints (ReachOptions::paas); sorted, unique
+  /// Of `paas_services`, those named by the host name of one of their sites, whose flows to the other site are left
+  /// out: an App Service's main site by its host name (`paas_main_only`), its SCM (Kudu) site by the SCM host name
+  /// (`paas_scm_only`). A service named by its name or id keeps both sites' flows. Sorted, unique.
+  std::vector<int> paas_main_only;
+  std::vector<int> paas_scm_only;
   /// Whether reach() should evaluate target `index` of `kind` (ReachOptions::targets: kNetworkInterface with a
   /// NIC's index, kPrivateEndpoint, kPaasService).
   bool admits(model::ResourceKind kind, int index) const;
-  /// Whether a flow of reach() ends at one of the targets (its ip configuration, or its private endpoint).
+  /// Whether a flow of reach() ends at one of the targets (its ip configuration, its private endpoint, or the site of
+  /// a PaaS service named).
   bool contains(const ReachFlow& f) const;
 };
 
@@ -95,7 +101,8 @@ struct ResolvedReachTargets {
 /// configuration of the NIC, of the VM's NICs; a private endpoint), a private IP address (the ip configuration or
 /// private endpoint holding it), `subnet:NAME`/`subnet:VNET/NAME` or a subnet's id (every ip configuration and
 /// private endpoint in it), `vnet:NAME` or a VNet's id (those of its subnets); and the name, id or host name of a PaaS
-/// service (its public endpoint; with a NIC, VM or private endpoint of the same name, both).
+/// service (its public endpoint; with a NIC, VM or private endpoint of the same name, both), or an App Service's SCM
+/// host name (its SCM site only).
 ResolvedReachTargets resolve_reach_targets(const model::Model& m, std::string_view text);
 
 }  // namespace exposim::solver

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "solver/exposure.h"
+#include "solver/paas.h"
 
 namespace exposim::solver {
 
@@ -37,6 +38,7 @@ std::string reach_flow_key(const model::Model& m, const ReachFlow& f) {
     key += "private-endpoint|" + whatif_ew_key_of(m, ResourceKind::kPrivateEndpoint, f.target);
   } else if (f.target_kind == ResourceKind::kPaasService) {
     key += "paas-service|" + whatif_ew_key_of(m, ResourceKind::kPaasService, f.target);
+    if (scm_path(f.path)) key += "|scm";  // an App Service's SCM (Kudu) site: an endpoint of its own
   } else {
     key += "ip-configuration|" + whatif_ew_ip_configuration(m, f.nic, f.ip_configuration);
   }

@@ -1,10 +1,11 @@
 // explain() of an east-west flow to a PaaS public endpoint: a source inside the estate (an ip configuration by its
-// private address, or a NIC, VM or ip configuration by name or id) to a PaaS service named by name, id or host name,
-// hop by hop. The stages and their decisions are paas_packet_paths()'s (solver/east_west_paas.cpp), the deciding
-// functions reach() applies over packet sets (ReachOptions::paas): the port served, the source VNet's outbound admin
-// rules, the source's outbound NSGs, the route toward the service (a service endpoint, a user-defined route, the route
-// to the internet), a firewall's rules or an appliance's assumption, and the service's firewall as it sees the source.
-// Data only: cli/explain_text_east_west.cpp writes the words (reach()'s RULES column's, hop by hop).
+// private address, or a NIC, VM or ip configuration by name or id) to a PaaS service named by name, id or host name
+// (an App Service's SCM host: its SCM site), hop by hop. The stages and their decisions are paas_packet_paths()'s
+// (solver/east_west_paas.cpp), the deciding functions reach() applies over packet sets (ReachOptions::paas): the port
+// served, the source VNet's outbound admin rules, the source's outbound NSGs, the route toward the service (a service
+// endpoint, a user-defined route, the route to the internet), a firewall's rules or an appliance's assumption, and the
+// service's firewall as it sees the source. Data only: cli/explain_text_east_west.cpp writes the words (reach()'s RULES
+// column's, hop by hop).
 #include <string>
 #include <utility>
 #include <vector>
@@ -19,9 +20,12 @@ using RK = model::ResourceKind;
 
 bool explain_east_west_paas(const model::Model& m, FlowTrace& t, const model::IpConfigIndex& from, int subnet) {
   const FlowQuery& q = t.query;
+  // The service's main site by its name, id or host name; an App Service's SCM site by its SCM host name.
   std::vector<int> services;
-  for (const auto& [s, scm] : paas_services_named(m, q.target)) {
-    if (!scm) services.push_back(s);  // an SCM site from inside the estate: not followed (reach() does not either)
+  bool scm = false;
+  for (const auto& [s, named_scm] : paas_services_named(m, q.target)) {
+    services.push_back(s);
+    scm = named_scm;
   }
   if (services.empty()) return false;
   if (services.size() > 1) {
@@ -37,6 +41,7 @@ bool explain_east_west_paas(const model::Model& m, FlowTrace& t, const model::Ip
   t.east_west = true;
   t.internet_source = false;
   t.paas_service = si;
+  t.scm = scm;
   if (from.nic >= 0) {
     t.source_nic = from.nic;
     t.source_ip_configuration = from.ip_configuration;
@@ -48,6 +53,7 @@ bool explain_east_west_paas(const model::Model& m, FlowTrace& t, const model::Ip
     Reason why;
     why.code = code;
     why.paas_service = si;
+    why.scm = scm;
     why.flow = flow;
     if (from.nic >= 0) why.source = from;
     why.subnet = subnet;
@@ -62,8 +68,9 @@ bool explain_east_west_paas(const model::Model& m, FlowTrace& t, const model::Ip
     model::Diagnostics scratch;  // findings about the estate are analyze's and reach's to report
     const AddressSpace space(m, scratch);
     const east_west_internal::DeviceIndex devices(m);
-    const auto paths = east_west_internal::paas_packet_paths(m, space, devices, from, subnet, q.source, q.source_port,
-                                                             model::has_ports(q.protocol) ? q.destination_port : 0, si);
+    const auto paths =
+        east_west_internal::paas_packet_paths(m, space, devices, from, subnet, q.source, q.source_port,
+                                              model::has_ports(q.protocol) ? q.destination_port : 0, si, scm);
     // The way reach() lists the port on (the first that admits the packet), else the first way.
     path = paths.front();
     for (const auto& p : paths) {
