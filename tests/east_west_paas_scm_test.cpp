@@ -29,6 +29,7 @@
 #include "solver/explain.h"
 #include "solver/exposure.h"
 #include "solver/paas.h"
+#include "solver/whatif_east_west.h"
 
 namespace {
 
@@ -490,4 +491,26 @@ TEST_CASE("explain follows a VM's packet to an App Service's SCM site", "[cli][r
   CHECK(main["flow"]["destination"] == "app.azurewebsites.net");
   CHECK(main["verdict"]["allowed"] == false);
   CHECK(main["verdict"]["reason"] == "denied at paas (default-action): service: app/default-action: stops the packet");
+}
+
+TEST_CASE("whatif's east-west key tells an App Service's SCM site from its main site", "[solver][whatif]") {
+  // Both sites admit web-nic (the main site's office rule names 52.1.1.1, the SCM site takes it with UseMain): two
+  // flows to one service, whose keys must differ, or a change that closes one site and opens the other would be
+  // read as one key whose packets did not change.
+  json e = scm_fixture();
+  scm_site_config(e)["ipSecurityRestrictions"][0]["ipAddress"] = "52.1.1.1/32";
+  scm_site_config(e)["scmIpSecurityRestrictionsUseMain"] = true;
+  const model::Model m = scm_model(e);
+  solver::ReachSource from;
+  from.ip_configuration = model::IpConfigIndex{0, 0};
+  solver::ReachOptions options;
+  options.paas = true;
+  std::vector<std::string> keys;
+  for (const auto& f : solver::reach(m, from, options).flows) {
+    if (f.target_kind == model::ResourceKind::kPaasService) keys.push_back(solver::reach_flow_key(m, f));
+  }
+  const std::string app = "paas-service|/subscriptions/s/resourcegroups/rg/providers/microsoft.web/sites/app";
+  REQUIRE(keys.size() == 2);
+  CHECK(keys[0].find(app + " | tcp") != std::string::npos);
+  CHECK(keys[1].find(app + "|scm | tcp") != std::string::npos);
 }
