@@ -97,19 +97,33 @@ std::size_t invalid_utf8_at(std::string_view text) {
   return std::string_view::npos;
 }
 
+/// The nodes a YAML document of `text_bytes` may expand to: max_nodes_per_byte per byte, at least min_alias_nodes,
+/// at most max_nodes.
+std::size_t node_budget(const DocumentLimits& limits, std::size_t text_bytes) {
+  const std::size_t per_byte = std::max<std::size_t>(1, limits.max_nodes_per_byte);
+  const std::size_t scaled = text_bytes > limits.max_nodes / per_byte ? limits.max_nodes : text_bytes * per_byte;
+  return std::min(limits.max_nodes, std::max(limits.min_alias_nodes, scaled));
+}
+
 class YamlConverter {
  public:
-  YamlConverter(Document& doc, model::Diagnostics& diags, const DocumentLimits& limits)
-      : doc_(doc), diags_(diags), limits_(limits) {}
+  /// `text_bytes`: the size of the document's text, which bounds how far aliases may expand it.
+  YamlConverter(Document& doc, model::Diagnostics& diags, const DocumentLimits& limits, std::size_t text_bytes)
+      : doc_(doc), diags_(diags), limits_(limits), max_nodes_(node_budget(limits, text_bytes)) {}
 
   bool convert(const YAML::Node& node, json& out, const std::string& pointer, std::size_t depth) {
     // An alias bomb is refused before anything is built: converting a million nodes costs about a second (a
     // minute under the sanitizers) for a few hundred bytes of input (tests/fuzz_regressions/whatif_change).
-    if (depth == 0 && expanded_nodes(node, 0) > limits_.max_nodes) nodes_ = limits_.max_nodes;
-    if (++nodes_ > limits_.max_nodes || depth > limits_.max_depth) {
+    if (depth == 0 && expanded_nodes(node, 0) > max_nodes_) nodes_ = max_nodes_;
+    if (++nodes_ > max_nodes_ || depth > limits_.max_depth) {
       fail("document-too-large", node,
-           fmt::format("the document has more than {} nodes or is nested deeper than {} (after aliases are expanded)",
-                       limits_.max_nodes, limits_.max_depth));
+           max_nodes_ < limits_.max_nodes
+               ? fmt::format("the document has more than {} nodes after aliases are expanded ({} per byte of its "
+                             "text, at least {}) or is nested deeper than {}",
+                             max_nodes_, limits_.max_nodes_per_byte, limits_.min_alias_nodes, limits_.max_depth)
+               : fmt::format(
+                     "the document has more than {} nodes or is nested deeper than {} (after aliases are expanded)",
+                     max_nodes_, limits_.max_depth));
       return false;
     }
     const YAML::Mark mark = node.Mark();
@@ -172,7 +186,7 @@ class YamlConverter {
   }
 
   /// The nodes convert() would visit under `node`, aliases expanded, counted once per distinct collection (an alias
-  /// is the node it names: same mark, type and size) and saturated past max_nodes; what lies deeper than max_depth is
+  /// is the node it names: same mark, type and size) and saturated past max_nodes_; what lies deeper than max_depth is
   /// not counted (convert() refuses it anyway).
   std::size_t expanded_nodes(const YAML::Node& node, std::size_t depth) {
     if (!node.IsSequence() && !node.IsMap()) return 1;
@@ -181,10 +195,10 @@ class YamlConverter {
     const auto key = std::tuple{mark.pos, mark.line, mark.column, node.IsMap(), node.size()};
     if (const auto it = expanded_.find(key); it != expanded_.end()) return it->second;
     std::size_t n = 1;
-    for (auto it = node.begin(); it != node.end() && n <= limits_.max_nodes; ++it) {
+    for (auto it = node.begin(); it != node.end() && n <= max_nodes_; ++it) {
       n += expanded_nodes(node.IsMap() ? it->second : static_cast<const YAML::Node&>(*it), depth + 1);
     }
-    n = std::min(n, limits_.max_nodes + 1);
+    n = std::min(n, max_nodes_ + 1);
     expanded_.emplace(key, n);
     return n;
   }
@@ -192,6 +206,7 @@ class YamlConverter {
   Document& doc_;
   model::Diagnostics& diags_;
   const DocumentLimits& limits_;
+  std::size_t max_nodes_;  // max_nodes, or less for a short text (max_nodes_per_byte)
   std::size_t nodes_{0};
   std::map<std::tuple<int, int, int, bool, std::size_t>, std::size_t> expanded_;
 };
@@ -240,7 +255,7 @@ std::optional<Document> parse_document(std::string_view text, const std::string&
           Document shadow;
           json shadow_value;
           model::Diagnostics ignored;
-          YamlConverter converter(shadow, ignored, limits);
+          YamlConverter converter(shadow, ignored, limits, text.size());
           if (converter.convert(YAML::Load(std::string(text)), shadow_value, "", 0)) {
             doc.positions = std::move(shadow.positions);
           }
@@ -280,7 +295,7 @@ std::optional<Document> parse_document(std::string_view text, const std::string&
   }
   try {
     const YAML::Node root = YAML::Load(std::string(text));
-    YamlConverter converter(doc, diags, limits);
+    YamlConverter converter(doc, diags, limits, text.size());
     if (!converter.convert(root, tree->json, "", 0)) return std::nullopt;
     return doc;
   } catch (const YAML::Exception& e) {

@@ -32,6 +32,12 @@ struct Document {
 struct DocumentLimits {
   std::uint64_t max_bytes = std::uint64_t{16} << 20;
   std::size_t max_nodes = 1'000'000;  // after YAML aliases are expanded (guards against "billion laughs")
+  /// YAML aliases may expand a document to at most this many nodes per byte of its text (or to
+  /// `min_alias_nodes`, whichever is more; never past max_nodes). Without aliases a document has fewer nodes than
+  /// bytes, so only an alias-heavy document meets this bound: a few hundred bytes that expand to a million nodes
+  /// cost a second to convert, a minute under the sanitizers (tests/fuzz_regressions/whatif_change).
+  std::size_t max_nodes_per_byte = 16;
+  std::size_t min_alias_nodes = 10'000;
   std::size_t max_depth = 200;
   /// Also record positions for a JSON document (by reading it once more as YAML, which JSON without comments
   /// is), so that errors in a small JSON file name the line too.

@@ -142,6 +142,48 @@ TEST_CASE("Bad documents are errors at the file and line, never exceptions", "[d
     CHECK_FALSE(parse_document(bomb, "bomb.yaml", diags));
     CHECK(diags.items()[0].code == "document-too-large");
   }
+  SECTION("alias expansion bounded by the text's size: at the limit and one past it") {
+    // 12 + 10m nodes: the root, a's list of 9 (10), b's list (1) holding m copies of a's.
+    DocumentLimits limits;
+    limits.max_nodes_per_byte = 1;
+    limits.min_alias_nodes = 1002;
+    const auto doc = [](int m) {
+      std::string text = "a: &a [x, x, x, x, x, x, x, x, x]\nb: [";
+      for (int i = 0; i < m; ++i) text += i ? ", *a" : "*a";
+      return text + "]\n";
+    };
+    REQUIRE(doc(100).size() < 1002);  // so that the budget is min_alias_nodes
+    exposim::model::Diagnostics at;
+    CHECK(parse_document(doc(99), "at.yaml", at, limits));
+    CHECK(at.items().empty());
+    exposim::model::Diagnostics past;
+    CHECK_FALSE(parse_document(doc(100), "past.yaml", past, limits));
+    REQUIRE(past.size() == 1);
+    CHECK(past.items()[0].code == "document-too-large");
+    CHECK(past.items()[0].message ==
+          "the document has more than 1002 nodes after aliases are expanded (1 per byte of its text, at least 1002) "
+          "or is nested deeper than 200");
+  }
+  SECTION("a few hundred bytes expanding to just under a million nodes (found by fuzzing)") {
+    // The root and a to f: 1 + 9 + 73 + 585 + 4,681 + 37,449 + 299,593 = 342,391 nodes, under max_nodes, from 231
+    // bytes, which may expand to 10,000 nodes (16 per byte would be 3,696).
+    std::string text = "a: &a [x, x, x, x, x, x, x, x]\n";
+    char prev = 'a';
+    for (char c = 'b'; c <= 'f'; ++c) {
+      text += fmt::format("{}: &{} [*{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}]\n", c, c, fmt::arg("p", prev));
+      prev = c;
+    }
+    exposim::model::Diagnostics diags;
+    CHECK_FALSE(parse_document(text, "bomb.yaml", diags));
+    REQUIRE(diags.size() == 1);
+    CHECK(diags.items()[0].message ==
+          "the document has more than 10000 nodes after aliases are expanded (16 per byte of its text, at least "
+          "10000) or is nested deeper than 200");
+    // The same anchors used a little: a shared list referenced three times is fine.
+    exposim::model::Diagnostics none;
+    CHECK(parse_document("ports: &p [22, 3389, 443]\nweb: *p\napp: *p\ndb: *p\n", "ok.yaml", none));
+    CHECK(none.items().empty());
+  }
   SECTION("deep nesting, both syntaxes") {
     DocumentLimits limits;
     limits.max_depth = 50;
