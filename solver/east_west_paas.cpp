@@ -363,6 +363,20 @@ PaasSiteFirewall paas_site_firewall(const model::PaasService& s, bool scm) {
           "scm-access-restrictions", "scm-default-action", "scm-public-network-access"};
 }
 
+/// The first of an App Service site's access restrictions that decides a request arriving through a service endpoint
+/// from the subnet whose canonical id is `subnet_key` (a subnet restriction naming that subnet, or one the solver
+/// could not read; an address rule that allows and could not be resolved, read as every source), or -1: the site's
+/// default action decides.
+int paas_site_endpoint_rule(const PaasSiteFirewall& site, const std::string& subnet_key) {
+  for (std::size_t i = 0; i < site.rules->size(); ++i) {
+    const auto& r = (*site.rules)[i];
+    const bool hit = r.subnet_only ? model::canonical_id(r.text) == subnet_key || r.text.empty()
+                                   : r.unresolved && r.action == model::Access::kAllow;
+    if (hit) return static_cast<int>(i);
+  }
+  return -1;
+}
+
 /// What the service's firewall (`scm`: an App Service's SCM site's) decides of packets from sources it sees as
 /// `egress` (public addresses; the whole internet when they are not known), or, `endpoint`, from subnet `subnet`
 /// through a service endpoint: the hop of each decision that admits some of them.
@@ -413,15 +427,11 @@ std::vector<Hop> paas_admits(const model::Model& m, int service, bool scm, bool 
   // that allow (read as every source).
   const std::string& key = m.subnets[subnet].key;
   if (s.kind == PaasKind::kAppService) {
-    for (std::size_t i = 0; i < site.rules->size(); ++i) {
-      const auto& r = (*site.rules)[i];
-      const bool hit = r.subnet_only ? model::canonical_id(r.text) == key || r.text.empty()
-                                     : r.unresolved && r.action == model::Access::kAllow;
-      if (!hit) continue;
-      if (r.action == model::Access::kAllow) out.push_back(hop(site.rule_scope, static_cast<int>(i), ""));
-      return out;
+    if (const int i = paas_site_endpoint_rule(site, key); i >= 0) {
+      if ((*site.rules)[i].action == model::Access::kAllow) out.push_back(hop(site.rule_scope, i, ""));
+    } else if (site.default_action == model::Access::kAllow) {
+      out.push_back(hop(site.default_scope, -1, ""));
     }
-    if (site.default_action == model::Access::kAllow) out.push_back(hop(site.default_scope, -1, ""));
     return out;
   }
   if (s.default_action == model::Access::kAllow) {
@@ -507,13 +517,7 @@ Hop paas_denial(const model::Model& m, int service, bool scm, bool endpoint, int
     return hop(site.default_scope, -1, "");
   }
   if (s.kind == PaasKind::kAppService) {
-    const std::string& key = m.subnets[subnet].key;
-    for (std::size_t i = 0; i < site.rules->size(); ++i) {
-      const auto& r = (*site.rules)[i];
-      const bool hit = r.subnet_only ? model::canonical_id(r.text) == key || r.text.empty()
-                                     : r.unresolved && r.action == model::Access::kAllow;
-      if (hit) return hop(site.rule_scope, static_cast<int>(i), "");
-    }
+    if (const int i = paas_site_endpoint_rule(site, m.subnets[subnet].key); i >= 0) return hop(site.rule_scope, i, "");
   }
   return hop(site.default_scope, -1, "");
 }

@@ -263,22 +263,9 @@ Result parse(std::string_view expression, std::size_t begin, std::size_t end, st
 }  // namespace detail
 
 using detail::Node;
+using detail::type_name;
 
 namespace {
-
-const char* type_name(const Json& v) {
-  switch (v.type()) {
-    case Json::value_t::null: return "null";
-    case Json::value_t::boolean: return "bool";
-    case Json::value_t::string: return "string";
-    case Json::value_t::array: return "array";
-    case Json::value_t::object: return "object";
-    case Json::value_t::number_integer:
-    case Json::value_t::number_unsigned: return "int";
-    case Json::value_t::number_float: return "float";
-    default: return "value";
-  }
-}
 
 std::string quote_arg(const Json& v) {
   if (v.is_string()) return fmt::format("'{}'", v.get_ref<const std::string&>());

@@ -169,6 +169,8 @@ std::array<std::uint8_t, 20> sha1(std::string_view data);
 /// ARM's text of a value for concat/format/string(): strings as is, integers in decimal, booleans "True" and
 /// "False", null empty, arrays and objects compact JSON.
 std::string to_text(const Json& v);
+/// The type of a value as error messages name it: null, bool, string, array, object, int, float.
+const char* type_name(const Json& v);
 /// Approximate size of a value (characters plus nodes), counted up to `cap`.
 std::size_t value_size(const Json& v, std::size_t cap);
 using model::ascii::lower;

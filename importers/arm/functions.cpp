@@ -130,6 +130,20 @@ const FunctionSpec* find_builtin(std::string_view lower_name) {
   return &*it;
 }
 
+const char* type_name(const Json& v) {
+  switch (v.type()) {
+    case Json::value_t::null: return "null";
+    case Json::value_t::boolean: return "bool";
+    case Json::value_t::string: return "string";
+    case Json::value_t::array: return "array";
+    case Json::value_t::object: return "object";
+    case Json::value_t::number_integer:
+    case Json::value_t::number_unsigned: return "int";
+    case Json::value_t::number_float: return "float";
+    default: return "value";
+  }
+}
+
 std::string to_text(const Json& v) {
   switch (v.type()) {
     case Json::value_t::string: return v.get<std::string>();

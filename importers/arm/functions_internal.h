@@ -13,20 +13,6 @@
 
 namespace exposim::importers::arm::detail::builtins {
 
-inline const char* type_name(const Json& v) {
-  switch (v.type()) {
-    case Json::value_t::null: return "null";
-    case Json::value_t::boolean: return "bool";
-    case Json::value_t::string: return "string";
-    case Json::value_t::array: return "array";
-    case Json::value_t::object: return "object";
-    case Json::value_t::number_integer:
-    case Json::value_t::number_unsigned: return "int";
-    case Json::value_t::number_float: return "float";
-    default: return "value";
-  }
-}
-
 inline std::string shown(const Json& v) {
   std::string t = v.is_string() ? fmt::format("'{}'", v.get_ref<const std::string&>()) : to_text(v);
   if (t.size() > 60) t = fmt::format("{}...", t.substr(0, 57));
