@@ -11,7 +11,7 @@
 #include "cli/explain_words.h"
 #include "model/service_tags.h"
 #include "solver/firewall.h"
-#include "solver/network.h"
+#include "solver/words.h"
 
 namespace exposim::cli {
 
@@ -19,7 +19,6 @@ namespace exposim::cli {
 using solver::AddressMatchKind;
 using solver::AddressMatchWhy;
 using solver::collection_at;
-using solver::describe;
 using solver::EntryPoint;
 using solver::FlowPacket;
 using solver::ForwardedSources;
@@ -29,10 +28,10 @@ using solver::kAssumedFqdnNote;
 using solver::LbBackend;
 using solver::NotInternet;
 using solver::NsgRuleWhy;
-using solver::peering_blocks;
 using solver::Reason;
 using solver::ReasonCode;
 using solver::RepliesThrough;
+using solver::route_text;
 using solver::RouteChoice;
 using solver::rule_at;
 using solver::to_string;
@@ -247,7 +246,7 @@ std::string reply_route_text(const model::Model& m, const Reason& why) {
   const std::string to = why.address ? why.address->to_string() : "";
   std::string out;
   if (r.user) {
-    out = fmt::format("the reply to {} takes {}", to, describe(m, r));
+    out = fmt::format("the reply to {} takes {}", to, route_text(m, r));
   } else if (r.hub >= 0) {
     out = fmt::format("the reply to {} takes route {} -> {} learned from virtual hub '{}' ({})", to,
                       r.prefix.to_string(), model::to_string(r.next_hop), m.virtual_hubs[r.hub].name, r.hub_reason);
@@ -487,11 +486,11 @@ std::string explain_appliance_text(const model::Model& m, const Reason& r) {
       const std::string via = fmt::format("{} ({})", what, explain_appliance_private_text(m, r));
       const std::string client = r.address ? r.address->to_string() : "";
       return r.passes ? fmt::format("the reply to {} takes {}: back through {}, which answers the client", client,
-                                    describe(m, r.route), via)
+                                    route_text(m, r.route), via)
                       : fmt::format(
                             "the reply to {} takes {}, not {}: the appliance never sees the answer, so the "
                             "connection through it fails",
-                            client, describe(m, r.route), via);
+                            client, route_text(m, r.route), via);
     }
     case ReasonCode::kAllowedThroughAppliance:
       return fmt::format("allowed: {} reaches {} through {} ({}), assumed to forward it, and replies return through it",
@@ -555,7 +554,8 @@ std::string bastion_text(const model::Model& m, const Reason& r) {
       return fmt::format("{} (Developer SKU) reaches its own VNet '{}' only, not VNet '{}'", what, vnet(r.other_vnet),
                          vnet(r.vnet));
     case ReasonCode::kBastionCannotReach:
-      return fmt::format("{} cannot reach {}: {}", what, target, peering_blocks(m, r.other_vnet, r.vnet));
+      return fmt::format("{} cannot reach {}: {}", what, target,
+                         solver::peering_text(m, solver::peering_gap(m, r.other_vnet, r.vnet)));
     case ReasonCode::kBastionSubnetUnknown:
       return "the Bastion subnet is not in the input (or has no prefix): the address its sessions come from is "
              "unknown (analyze reports none)";
@@ -639,17 +639,17 @@ std::string dnat_text(const model::Model& m, const Reason& r) {
                          firewall_rule_text(m, fw, fw.order[static_cast<std::size_t>(r.rule)]), address,
                          r.flow.destination_port, to());
     case ReasonCode::kFirewallForward:
-      return fmt::format("the firewall reaches {} by {}", address, describe(m, r.route));
+      return fmt::format("the firewall reaches {} by {}", address, route_text(m, r.route));
     case ReasonCode::kFirewallReturn:
       return r.passes ? fmt::format("the reply to the firewall's address {} takes {}: it returns to the firewall",
-                                    address, describe(m, r.route))
+                                    address, route_text(m, r.route))
              : r.route.user
                  ? fmt::format(
                        "asymmetric routing: the reply to the firewall's address {} takes {}, not the firewall "
                        "instance directly, so the connection fails",
-                       address, describe(m, r.route))
+                       address, route_text(m, r.route))
                  : fmt::format("the reply to the firewall's address {} takes {} and is lost", address,
-                               describe(m, r.route));
+                               route_text(m, r.route));
     case ReasonCode::kFirewallAddressUnknown: return "the firewall's address is unknown";
     case ReasonCode::kAllowedDnatOutside:
       return fmt::format("allowed: {} is accepted by firewall '{}' and sent to {}, which is not in the input", flow,
@@ -760,11 +760,11 @@ std::string one_clause(const model::Model& m, const Reason& r) {
     }
     case ReasonCode::kNsgRuleForSources: return sources_rule_text(m, r.nsg) + peering_note(m, r.nsg);
     case ReasonCode::kReplyRoute: return reply_route_text(m, r);
-    case ReasonCode::kForwardRoute: return fmt::format("{} reaches {} by {}", what, to, describe(m, r.route));
+    case ReasonCode::kForwardRoute: return fmt::format("{} reaches {} by {}", what, to, route_text(m, r.route));
     case ReasonCode::kForwardInVnet: return fmt::format("{} reaches {} in its VNet", what, to);
     case ReasonCode::kReturnRoute:
       return fmt::format("the reply to the subnet of {} ({}) takes {}: it returns the way the connection came", what,
-                         to, describe(m, r.route));
+                         to, route_text(m, r.route));
     case ReasonCode::kReturnInEstate: return fmt::format("the reply returns to {} within the estate", what);
     case ReasonCode::kReturnNotEvaluated: return "not evaluated: the VNets are not connected";
     case ReasonCode::kOwnedPublicIp:

@@ -9,7 +9,7 @@
 #include "cli/explain_words.h"
 #include "cli/reach_report.h"
 #include "solver/firewall.h"
-#include "solver/network.h"
+#include "solver/words.h"
 
 namespace exposim::cli::explain_words {
 
@@ -64,14 +64,14 @@ std::string explain_ew_source_text(const model::Model& m, const Reason& r) {
 /// peered (peering is not transitive)"; empty when they are, or the same.
 std::string explain_ew_peering_note(const model::Model& m, const Reason& r) {
   if (r.vnet < 0 || r.other_vnet < 0 || r.vnet == r.other_vnet) return "";
-  const std::string why = solver::peering_blocks(m, r.vnet, r.other_vnet, r.forwarded);
+  const std::string why = solver::peering_text(m, solver::peering_gap(m, r.vnet, r.other_vnet, r.forwarded));
   return why.empty() ? "" : "; " + why;
 }
 
 std::string explain_ew_route_text(const model::Model& m, const Reason& r) {
   const std::string to = r.address ? r.address->to_string() : "";
   const std::string head = fmt::format("{} sends {} by {} (the longest prefix that holds it)",
-                                       explain_ew_subnet_name(m, r.subnet), to, solver::describe(m, r.route));
+                                       explain_ew_subnet_name(m, r.subnet), to, solver::route_text(m, r.route));
   const std::string next = r.route.next_hop_ip ? r.route.next_hop_ip->to_string() : "its next hop";
   switch (r.leg) {
     case EastWestLeg::kInVnet: return fmt::format("{}: within {}", head, explain_ew_vnet_name(m, r.vnet));
@@ -96,7 +96,7 @@ std::string explain_ew_route_text(const model::Model& m, const Reason& r) {
                          explain_ew_peering_note(m, r));
     case EastWestLeg::kNotConnected: {
       std::string why = r.vnet >= 0 && r.other_vnet >= 0 && r.vnet != r.other_vnet
-                            ? solver::peering_blocks(m, r.vnet, r.other_vnet, r.forwarded)
+                            ? solver::peering_text(m, solver::peering_gap(m, r.vnet, r.other_vnet, r.forwarded))
                             : std::string();
       if (why.empty()) why = *r.note ? r.note : "the virtual networks are not connected";
       return fmt::format("{}, but {}", head, why);
@@ -125,7 +125,7 @@ std::string explain_ew_return_text(const model::Model& m, const Reason& r) {
                                        r.forwarded ? " (the firewall's own address: its application rule translated "
                                                      "the source)"
                                                    : "",
-                                       solver::describe(m, r.route));
+                                       solver::route_text(m, r.route));
   const std::string device = r.forwarded ? std::string() : explain_ew_device_text(m, r);
   const bool to_device = r.route.next_hop == model::NextHopType::kVirtualAppliance;
   const std::string next = r.route.next_hop_ip ? r.route.next_hop_ip->to_string() : "a next hop";
@@ -149,7 +149,7 @@ std::string explain_ew_return_text(const model::Model& m, const Reason& r) {
           head, next, device);
     case EastWestLeg::kNotForwarded:
       return fmt::format("{}: back through {}, which the request crossed, but it cannot forward the reply: {}", head,
-                         device, solver::peering_blocks(m, r.vnet, r.other_vnet, true));
+                         device, solver::peering_text(m, solver::peering_gap(m, r.vnet, r.other_vnet, true)));
     case EastWestLeg::kDropped: return head + ": next hop None drops the reply";
     case EastWestLeg::kToInternet: return head + ": the reply leaves for the internet and is lost";
     case EastWestLeg::kNoDevice: return head + ", without a next hop address: the reply is lost";

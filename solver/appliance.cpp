@@ -15,7 +15,7 @@ namespace exposim::solver {
 
 std::shared_ptr<const Broken> appliance_forward_blocks(const model::Model& m, int appliance, int from_vnet, int to_vnet,
                                                        const model::IpConfigIndex& target) {
-  if (from_vnet < 0 || to_vnet < 0 || peering_blocks(m, from_vnet, to_vnet, true).empty()) return nullptr;
+  if (from_vnet < 0 || to_vnet < 0 || peering_connects(m, from_vnet, to_vnet, true)) return nullptr;
   auto b = std::make_shared<Broken>();
   b->code = BrokenCode::kApplianceCannotForward;
   b->appliance = appliance;

@@ -24,6 +24,7 @@
 #include "solver/nsg.h"
 #include "solver/paas.h"
 #include "solver/path.h"
+#include "solver/words.h"
 
 namespace exposim::solver {
 namespace forwarding_internal {
@@ -110,7 +111,7 @@ void Builder::dnat_arrivals(const model::ApplicationGateway& g, const model::IpA
             "dnat-target-unreachable", rule.where,
             fmt::format("firewall '{}': DNAT rule '{}' translates to application gateway '{}' ({}), but "
                         "{}: not reported through the gateway",
-                        fw.name, rule.name, g.name, address.to_string(), dnat_forward_blocks_text(m_, *blocked)));
+                        fw.name, rule.name, g.name, address.to_string(), dnat_forward_text(m_, *blocked)));
         continue;
       }
       const PortSet ports = rule.translated_port != 0 ? single(rule.translated_port) : listen;
@@ -427,7 +428,7 @@ PoolBackends pool_backends(const model::Model& m, const model::ApplicationGatewa
           const auto& cfg = nic.ip_configurations[c];
           if (!cfg.private_ip || *cfg.private_ip != *a.ip) continue;
           const int v = forwarding_internal::vnet_of(m, cfg.subnet);
-          if (gateway_vnet >= 0 && v >= 0 && !peering_blocks(m, gateway_vnet, v).empty() &&
+          if (gateway_vnet >= 0 && v >= 0 && !peering_connects(m, gateway_vnet, v) &&
               model::hub_between(m, gateway_vnet, v) < 0) {
             continue;
           }

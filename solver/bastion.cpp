@@ -115,7 +115,7 @@ std::set<int> bastion_vnets(const model::Model& m, const model::BastionHost& b) 
   if (vnet < 0) return vnets;
   vnets.insert(vnet);
   for (std::size_t v = 0; v < m.vnets.size(); ++v) {
-    if (peering_blocks(m, vnet, static_cast<int>(v)).empty()) vnets.insert(static_cast<int>(v));
+    if (peering_connects(m, vnet, static_cast<int>(v))) vnets.insert(static_cast<int>(v));
   }
   return vnets;
 }

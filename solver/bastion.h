@@ -29,7 +29,7 @@ model::PortSet bastion_ports(const model::BastionHost& b);
 const model::BastionIpConfiguration* bastion_entry(const model::BastionHost& b);
 /// The VNets whose ip configurations a Bastion host's sessions reach: its own (a Developer SKU's
 /// `virtualNetwork`) and, except for Developer, every VNet peered with it both ways (routing.h,
-/// peering_blocks). Empty when its VNet is not in the input.
+/// peering_gap). Empty when its VNet is not in the input.
 std::set<int> bastion_vnets(const model::Model& m, const model::BastionHost& b);
 /// The ip configurations a Bastion host's sessions reach: every IPv4 ip configuration in `vnets`.
 std::vector<model::IpConfigIndex> ip_configurations_in(const model::Model& m, const std::set<int>& vnets);

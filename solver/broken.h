@@ -38,7 +38,7 @@ enum class BrokenCode : std::uint8_t {
   kEastWestAsymmetric,  // the replies take `route` (from the target's `subnet`), which crosses something else
   kEastWestReplyLost,   // the replies take `route`, whose next hop (None, Internet, a gateway) does not lead back
   /// The replies cross the request's firewall or appliance, in VNet `from_vnet`, which forwards them into the
-  /// source's VNet `to_vnet` across a peering that does not accept forwarded traffic (`forwarded`: peering_blocks).
+  /// source's VNet `to_vnet` across a peering that does not accept forwarded traffic (`forwarded`: peering_gap).
   kEastWestReplyNotForwarded,
 };
 
@@ -55,7 +55,7 @@ struct Broken {
   int subnet{-1};
   int from_vnet{-1};
   int to_vnet{-1};
-  bool forwarded{false};  // the peering must also allow forwarded traffic (peering_blocks)
+  bool forwarded{false};  // the peering must also allow forwarded traffic (peering_gap)
   std::optional<model::IpAddress> from;
   std::optional<model::IpAddress> to;
   RouteChoice route;

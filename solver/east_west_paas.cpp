@@ -563,25 +563,19 @@ PaasStage paas_stage(PaasStage::Kind kind, const Hop& hop) {
 /// VNet's outbound admin rules (not on the subnets Azure exempts), the NIC's NSG, then the subnet's, outbound.
 std::vector<PaasStage> paas_outbound_stages(const model::Model& m, const model::IpConfigIndex& x, int subnet) {
   std::vector<PaasStage> out;
-  const bool from_nic = x.nic >= 0;
   out.push_back(paas_stage(PaasStage::Kind::kSource, paas_source_hop(x, subnet)));
   if (const int vnet = admin_rules_outbound_vnet(m, subnet); vnet >= 0 && !admin_exempt_subnet(m, subnet)) {
     PaasStage admin = paas_stage(PaasStage::Kind::kAdminRules, admin_hop(vnet, -1, "outbound"));
     admin.vnet = vnet;
     out.push_back(admin);
   }
-  const NsgSlot nic_slot = from_nic ? nsg_slot(m.nics[x.nic].nsg) : NsgSlot{};
-  const NsgSlot subnet_slot = from_nic ? subnet_nsg_slot(m, m.nics[x.nic].ip_configurations[x.ip_configuration].subnet)
-                                       : nsg_slot(m.subnets[subnet].nsg);
-  const auto nsg = [&](const NsgSlot& slot, const char* scope, RK owner_kind, int owner) {
-    PaasStage st = paas_stage(PaasStage::Kind::kNsg, slot.state == NsgSlot::State::kNone
-                                                         ? Hop{K::kNoNsg, owner_kind, owner, scope, -1, ""}
-                                                         : Hop{K::kNsg, RK::kNetworkSecurityGroup, -1, scope});
-    st.slot = slot;
+  for (const NsgStage& n : outbound_nsg_stages(m, x, subnet)) {  // the NIC's, then the subnet's (solver/nsg.h)
+    PaasStage st = paas_stage(PaasStage::Kind::kNsg, n.slot.state == NsgSlot::State::kNone
+                                                         ? Hop{K::kNoNsg, n.owner_kind, n.owner, n.scope, -1, ""}
+                                                         : Hop{K::kNsg, RK::kNetworkSecurityGroup, -1, n.scope});
+    st.slot = n.slot;
     out.push_back(st);
-  };
-  nsg(nic_slot, "nic-outbound", RK::kNetworkInterface, x.nic);
-  nsg(subnet_slot, "subnet-outbound", RK::kSubnet, subnet);
+  }
   return out;
 }
 

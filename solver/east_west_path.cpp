@@ -257,13 +257,9 @@ std::vector<Stage> east_west_internal::east_west_stages(const model::Model& m, c
     if (const int vnet = admin_rules_outbound_vnet(m, from_subnet); vnet >= 0 && !admin_exempt_subnet(m, from_subnet)) {
       path.push_back(ew_stage(K::kAdminRule, RK::kVirtualNetwork, vnet, "outbound"));
     }
-    const NsgSlot nic_slot = from_nic ? nsg_slot(m.nics[ends.from.nic].nsg) : NsgSlot{};
-    path.push_back(nsg_stage(nic_slot, "nic-outbound", RK::kNetworkInterface, ends.from.nic, ""));
-    const NsgSlot subnet_slot =
-        from_nic ? subnet_nsg_slot(m, m.nics[ends.from.nic].ip_configurations[ends.from.ip_configuration].subnet)
-        : from_subnet >= 0 ? nsg_slot(m.subnets[from_subnet].nsg)
-                           : NsgSlot{};
-    path.push_back(nsg_stage(subnet_slot, "subnet-outbound", RK::kSubnet, from_subnet, ""));
+    for (const NsgStage& n : outbound_nsg_stages(m, ends.from, from_subnet)) {
+      path.push_back(nsg_stage(n.slot, n.scope, n.owner_kind, n.owner, ""));
+    }
   }
   int to_subnet = -1;
   const auto target_nsgs = target_nsg_stages(m, ends, to_subnet);

@@ -256,7 +256,7 @@ enum class EastWestLeg : std::uint8_t {
   kDropped,        // next hop None: dropped
   kToInternet,     // next hop Internet: a private address is not reached that way
   kNotConnected,   // the route leads out of VNet `vnet` but it is not connected to `other_vnet` (peering is not
-                   // transitive; peering_blocks() says why; `note`: east_west_path()'s words)
+                   // transitive; peering_gap() says why; `note`: east_west_path()'s words)
   kRoutingLoop,    // a firewall's or appliance's subnet sends the packet back to that device: a routing loop
   kNoDevice,       // VirtualAppliance without a next hop address
   kGateway,        // VirtualNetworkGateway (on-premises, or a Virtual WAN hub): not followed
@@ -264,7 +264,7 @@ enum class EastWestLeg : std::uint8_t {
   kAsymmetric,     // kEastWestReturn: the reply crosses a firewall or appliance the request did not, or the other
                    // way round: the connection fails
   kNotForwarded,   // kEastWestReturn: the reply crosses the request's firewall or appliance in VNet `vnet`, which
-                   // cannot forward it into the source's VNet `other_vnet` (peering_blocks(), forwarded)
+                   // cannot forward it into the source's VNet `other_vnet` (peering_gap(), forwarded)
 };
 
 /// Which backend a load balancer's rule sends the packet to (Reason::members).

@@ -241,7 +241,7 @@ std::shared_ptr<const Broken> dnat_forward_blocks(const model::Model& m, const m
   }
   if (!side.address) return broken(BrokenCode::kFirewallUnplaced);
   const int fw_vnet = side.subnet >= 0 ? m.subnets[side.subnet].vnet.index : -1;
-  if (fw_vnet >= 0 && vnet >= 0 && !peering_blocks(m, fw_vnet, vnet).empty()) {
+  if (fw_vnet >= 0 && vnet >= 0 && !peering_connects(m, fw_vnet, vnet)) {
     auto b = broken(BrokenCode::kFirewallCannotReach);
     b->from_vnet = fw_vnet;
     return b;
@@ -253,33 +253,6 @@ std::shared_ptr<const Broken> dnat_forward_blocks(const model::Model& m, const m
     return b;
   }
   return nullptr;
-}
-
-std::string dnat_forward_blocks_text(const model::Model& m, const Broken& b) {
-  const std::string& fw = m.firewalls[static_cast<std::size_t>(b.firewall)].name;
-  const std::string to = b.to ? b.to->to_string() : "";
-  switch (b.code) {
-    case BrokenCode::kHubFirewallCannotReach:
-      return fmt::format(
-          "firewall '{}' of virtual hub '{}' cannot reach {}: its virtual network is not connected to "
-          "a hub of the virtual WAN",
-          fw, m.virtual_hubs[static_cast<std::size_t>(b.hub)].name, to);
-    case BrokenCode::kHubFirewallUnplaced:
-      return fmt::format(
-          "firewall '{}' of virtual hub '{}': neither its private address nor the hub's prefix is in "
-          "the input, so its path to the target is unknown",
-          fw, m.virtual_hubs[static_cast<std::size_t>(b.hub)].name);
-    case BrokenCode::kFirewallUnplaced:
-      return fmt::format("firewall '{}' has no subnet or private IP in the input: its path to the target is unknown",
-                         fw);
-    case BrokenCode::kFirewallCannotReach:
-      return fmt::format("firewall '{}' cannot reach {}: {}", fw, to, peering_blocks(m, b.from_vnet, b.to_vnet));
-    case BrokenCode::kFirewallForwardLost:
-      return fmt::format("the firewall subnet sends {} by {}: the translated packet does not reach the target", to,
-                         describe(m, b.route));
-    default: break;
-  }
-  return "";
 }
 
 namespace analysis_internal {

@@ -101,14 +101,10 @@ int firewall_subnet(const model::Firewall& fw);
 /// Why translated packets from the firewall cannot reach `target` (an address in subnet `target_subnet`),
 /// null when they can (BrokenCode kHubFirewallCannotReach ... kFirewallForwardLost): the VNets must be peered (or the
 /// same), and the firewall subnet's route to the target must be VnetLocal or VNetPeering; a hub firewall's target must
-/// be in a VNet connected to its hub (or to a hub of the same virtual WAN). `forward` receives that route.
+/// be in a VNet connected to its hub (or to a hub of the same virtual WAN). `forward` receives that route. Its words:
+/// dnat_forward_text() (solver/words.h).
 std::shared_ptr<const Broken> dnat_forward_blocks(const model::Model& m, const model::Firewall& fw,
                                                   const FirewallSide& side, const model::IpAddress& target,
                                                   int target_subnet, RouteChoice& forward);
-
-/// The words of what dnat_forward_blocks() returns, one line: a diagnostic's message (`dnat-target-unreachable`)
-/// quotes them, so they are written here, in the diagnostics' vocabulary; cli/broken_text.cpp uses them for the same
-/// codes, so that a broken flow and the diagnostic say the same thing.
-std::string dnat_forward_blocks_text(const model::Model& m, const Broken& b);
 
 }  // namespace exposim::solver

@@ -136,7 +136,7 @@ Leg path_breaks(const model::Model& m, RK entry_kind, int entry, int from_vnet,
     return b;
   };
   if (from_vnet >= 0 && vnet >= 0) {
-    if (!peering_blocks(m, from_vnet, vnet).empty() && model::hub_between(m, from_vnet, vnet) < 0) {
+    if (!peering_connects(m, from_vnet, vnet) && model::hub_between(m, from_vnet, vnet) < 0) {
       leg.broken = broken(BrokenCode::kEntryCannotReach);
       return leg;
     }

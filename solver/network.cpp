@@ -4,8 +4,6 @@
 #include <array>
 #include <cstdint>
 
-#include <fmt/format.h>
-
 #include "solver/virtual_wan.h"
 
 namespace exposim::solver {
@@ -53,59 +51,40 @@ const model::Peering* find_peering(const model::Model& m, int from, int to) {
   return nullptr;
 }
 
-namespace {
-
-/// What keeps traffic from passing between two VNets (peering_blocks(), peering_connects()).
-enum class PeeringBlock : std::uint8_t { kNone, kNotInInput, kNotPeered, kOneSided, kNotConnected, kNotForwarded };
-
-PeeringBlock peering_block(const model::Model& m, int from, int to, bool forwarded, const model::Peering*& ab,
-                           const model::Peering*& ba) {
-  ab = nullptr;
-  ba = nullptr;
-  if (from < 0 || to < 0) return PeeringBlock::kNotInInput;
-  if (from == to) return PeeringBlock::kNone;
-  ab = find_peering(m, from, to);
-  ba = find_peering(m, to, from);
-  if (ab == nullptr && ba == nullptr) return PeeringBlock::kNotPeered;
-  if (ab == nullptr || ba == nullptr) return PeeringBlock::kOneSided;
-  if (!ab->connected || !ba->connected) return PeeringBlock::kNotConnected;
+PeeringGap peering_gap(const model::Model& m, int from, int to, bool forwarded) {
+  PeeringGap g;
+  g.from = from;
+  g.to = to;
+  // A peering of VNet `vnet` (a pointer into its peerings), as the gap names it.
+  auto naming = [&](PeeringBlock block, int vnet, const model::Peering* p) {
+    g.block = block;
+    g.vnet = vnet;
+    g.peering = static_cast<int>(p - m.vnets[vnet].peerings.data());
+    return g;
+  };
+  if (from < 0 || to < 0) {
+    g.block = PeeringBlock::kNotInInput;
+    return g;
+  }
+  if (from == to) return g;
+  const model::Peering* ab = find_peering(m, from, to);
+  const model::Peering* ba = find_peering(m, to, from);
+  if (ab == nullptr && ba == nullptr) {
+    g.block = PeeringBlock::kNotPeered;
+    return g;
+  }
+  if (ab == nullptr) return naming(PeeringBlock::kOneSided, to, ba);
+  if (ba == nullptr) return naming(PeeringBlock::kOneSided, from, ab);
+  if (!ab->connected) return naming(PeeringBlock::kNotConnected, from, ab);
+  if (!ba->connected) return naming(PeeringBlock::kNotConnected, to, ba);
   // allowVirtualNetworkAccess false does not block traffic: it only keeps the peer's space out of the
   // VirtualNetwork tag on that side (AddressSpace), so the NSGs decide (docs/model.md, "Routing and peering").
-  if (forwarded && !ba->allow_forwarded_traffic) return PeeringBlock::kNotForwarded;
-  return PeeringBlock::kNone;
+  if (forwarded && !ba->allow_forwarded_traffic) return naming(PeeringBlock::kNotForwarded, to, ba);
+  return g;
 }
-
-}  // namespace
 
 bool peering_connects(const model::Model& m, int from, int to, bool forwarded) {
-  const model::Peering* ab = nullptr;
-  const model::Peering* ba = nullptr;
-  return peering_block(m, from, to, forwarded, ab, ba) == PeeringBlock::kNone;
-}
-
-std::string peering_blocks(const model::Model& m, int from, int to, bool forwarded) {
-  const model::Peering* ab = nullptr;
-  const model::Peering* ba = nullptr;
-  switch (peering_block(m, from, to, forwarded, ab, ba)) {
-    case PeeringBlock::kNone: return "";
-    case PeeringBlock::kNotInInput: return "the virtual network is not in the input";
-    case PeeringBlock::kNotPeered:
-      return fmt::format("virtual networks '{}' and '{}' are not peered (peering is not transitive)",
-                         m.vnets[from].name, m.vnets[to].name);
-    case PeeringBlock::kOneSided: {
-      const auto& has = ab != nullptr ? m.vnets[from] : m.vnets[to];
-      const auto& lacks = ab != nullptr ? m.vnets[to] : m.vnets[from];
-      return fmt::format("only '{}' has a peering to '{}': both sides must exist", has.name, lacks.name);
-    }
-    case PeeringBlock::kNotConnected: {
-      const auto& p = !ab->connected ? *ab : *ba;
-      return fmt::format("peering '{}' is not Connected", p.name);
-    }
-    case PeeringBlock::kNotForwarded:
-      return fmt::format("peering '{}' of '{}' does not allow forwarded traffic (allowForwardedTraffic is false)",
-                         ba->name, m.vnets[to].name);
-  }
-  return "";
+  return peering_gap(m, from, to, forwarded).block == PeeringBlock::kNone;
 }
 
 int subnet_containing(const model::Model& m, const IpAddress& address) {
@@ -217,21 +196,6 @@ RouteChoice reply_route(const model::Model& m, int subnet, const IpAddress& clie
   c.system = "default";
   c.prefix = must_parse(v4 ? "0.0.0.0/0" : "::/0");
   return c;
-}
-
-std::string describe(const model::Model& m, const RouteChoice& r) {
-  const std::string hop = r.next_hop_ip ? fmt::format("{} {}", model::to_string(r.next_hop), r.next_hop_ip->to_string())
-                                        : std::string(model::to_string(r.next_hop));
-  if (r.user) {
-    const auto& rt = m.route_tables[r.route_table];
-    return fmt::format("route '{}' ({} -> {}) of route table '{}'", rt.routes[r.route].name, r.prefix.to_string(), hop,
-                       rt.name);
-  }
-  if (r.hub >= 0) {
-    return fmt::format("route {} -> {} learned from virtual hub '{}' ({})", r.prefix.to_string(), hop,
-                       m.virtual_hubs[r.hub].name, r.hub_reason);
-  }
-  return fmt::format("system route {} -> {}", r.prefix.to_string(), hop);
 }
 
 }  // namespace exposim::solver

@@ -3,8 +3,8 @@
 // (docs/model.md#routing-and-peering).
 #pragma once
 
+#include <cstdint>
 #include <optional>
-#include <string>
 
 #include "model/model.h"
 #include "solver/route_choice.h"
@@ -30,22 +30,32 @@ RouteChoice reply_route(const model::Model& m, int subnet, const model::IpAddres
 /// The peering of VNet `from` whose remote is VNet `to`, or nullptr.
 const model::Peering* find_peering(const model::Model& m, int from, int to);
 
-/// Why traffic cannot pass between two VNets (empty when it can): the same VNet, or peered with both
-/// sides present and Connected. Peering is not transitive. `allowVirtualNetworkAccess` false is not a block:
-/// it only takes the peer's space out of the VirtualNetwork tag on that side (AddressSpace::virtual_network),
-/// so the NSGs decide.
-/// `forwarded`: the packet's source is outside `from`'s address space (an appliance forwarded it), so the
-/// receiving side's peering must also allow forwarded traffic.
-std::string peering_blocks(const model::Model& m, int from, int to, bool forwarded = false);
-/// Whether traffic passes between two VNets: peering_blocks() is empty, without formatting its text (for the engine's
-/// loops, which only test it).
+/// What keeps traffic from passing between two VNets (peering_gap()): nothing (the same VNet, or peered with both
+/// sides present and Connected), a VNet not in the input, no peering (peering is not transitive), a peering on one
+/// side only, a peering not Connected, or a receiving side that does not allow forwarded traffic.
+enum class PeeringBlock : std::uint8_t { kNone, kNotInInput, kNotPeered, kOneSided, kNotConnected, kNotForwarded };
+
+/// Why traffic cannot pass from VNet `from` to VNet `to`, as data (its words: peering_text(), solver/words.h).
+struct PeeringGap {
+  PeeringBlock block{PeeringBlock::kNone};
+  int from{-1};
+  int to{-1};
+  // kOneSided: the VNet whose peering to the other exists (peering: its index there); kNotConnected: the VNet whose
+  // peering is not Connected; kNotForwarded: `to`, whose peering to `from` does not allow forwarded traffic.
+  int vnet{-1};
+  int peering{-1};  // index into m.vnets[vnet].peerings
+};
+
+/// Why traffic cannot pass between two VNets (block kNone when it can): the same VNet, or peered with both sides
+/// present and Connected. Peering is not transitive. `allowVirtualNetworkAccess` false is not a block: it only takes
+/// the peer's space out of the VirtualNetwork tag on that side (AddressSpace::virtual_network), so the NSGs decide.
+/// `forwarded`: the packet's source is outside `from`'s address space (an appliance forwarded it), so the receiving
+/// side's peering must also allow forwarded traffic.
+PeeringGap peering_gap(const model::Model& m, int from, int to, bool forwarded = false);
+/// Whether traffic passes between two VNets: peering_gap() finds no block.
 bool peering_connects(const model::Model& m, int from, int to, bool forwarded = false);
 
 /// The subnet whose prefix contains `address` (the longest, when they nest), or -1.
 int subnet_containing(const model::Model& m, const model::IpAddress& address);
-
-/// One line for messages: "route 'to-fw' (0.0.0.0/0 -> VirtualAppliance 10.0.1.4) of route table 'rt'",
-/// "system route 10.1.0.0/16 -> VNetPeering".
-std::string describe(const model::Model& m, const RouteChoice& r);
 
 }  // namespace exposim::solver

@@ -182,6 +182,16 @@ std::array<NsgStage, 2> inbound_nsg_stages(const model::Model& m, int subnet) {
           NsgStage{NsgSlot{}, "nic", model::ResourceKind::kNetworkInterface, -1}};
 }
 
+std::array<NsgStage, 2> outbound_nsg_stages(const model::Model& m, const model::IpConfigIndex& x, int subnet) {
+  const bool from_nic = x.nic >= 0;
+  const NsgSlot nic = from_nic ? nsg_slot(m.nics[x.nic].nsg) : NsgSlot{};
+  const NsgSlot own = from_nic      ? subnet_nsg_slot(m, m.nics[x.nic].ip_configurations[x.ip_configuration].subnet)
+                      : subnet >= 0 ? nsg_slot(m.subnets[subnet].nsg)
+                                    : NsgSlot{};
+  return {NsgStage{nic, "nic-outbound", model::ResourceKind::kNetworkInterface, x.nic},
+          NsgStage{own, "subnet-outbound", model::ResourceKind::kSubnet, subnet}};
+}
+
 std::vector<RuleDecision> decide_inbound(const model::Model& m, const NsgSlot& s, const PacketSet& arriving,
                                          const Destination& dst, const AddressSpace& space, const RuleSources* sources,
                                          PastBudget past, std::uint64_t budget) {

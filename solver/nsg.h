@@ -1,5 +1,6 @@
-// Exact NSG evaluation: which packets each rule of an NSG decides, first match wins by priority; and the NSG chain
-// of an ip configuration's inbound path (the subnet's NSG, then the NIC's), one definition for analyze and explain.
+// Exact NSG evaluation: which packets each rule of an NSG decides, first match wins by priority; and the NSG chains
+// of an ip configuration's inbound path (the subnet's NSG, then the NIC's) and of a source's outbound path (the NIC's,
+// then the subnet's), one definition each for analyze, reach and explain.
 #pragma once
 
 #include <array>
@@ -62,6 +63,12 @@ std::array<NsgStage, 2> inbound_nsg_stages(const model::Model& m, const model::I
 /// The same chain to an address of subnet `subnet` (an index into model.subnets) that no ip configuration of the
 /// input holds (an entry point's subnet, or NICs not exported): the subnet's NSG, then no NIC NSG.
 std::array<NsgStage, 2> inbound_nsg_stages(const model::Model& m, int subnet);
+/// The NSG filters of the outbound path from a source, in the order Azure applies them to what it sends: the NIC's,
+/// then its subnet's (scopes "nic-outbound" and "subnet-outbound"; docs/model.md#network-security-groups). `x`: the
+/// source ip configuration, or (nic -1) an address of subnet `subnet` that no ip configuration of the input holds (no
+/// NIC NSG then); `subnet`: the source's subnet (index into model.subnets, -1: unknown), which the subnet stage names
+/// as its owner. The one definition of that chain, for the east-west paths to ip configurations and to PaaS services.
+std::array<NsgStage, 2> outbound_nsg_stages(const model::Model& m, const model::IpConfigIndex& x, int subnet);
 
 /// One rule's share of the traffic: the packets it was the first to match.
 struct RuleDecision {

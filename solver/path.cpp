@@ -29,13 +29,23 @@ Stage stage(K kind, RK resource_kind, int resource = -1, const char* scope = "",
 /// A Bastion session's stages after the source: the entry (its public IP; a Bastion without one, such as a Developer
 /// Bastion, shared and reached through the portal, is its own entry), its subnet's NSG on 443 (with a public IP), the
 /// session, and the route from its subnet to the target.
+/// A Bastion host's ip configuration on its path: the one bastion_entry() picks (none for a Developer Bastion, shared).
+const model::BastionIpConfiguration* bastion_path_config(const model::BastionHost& b) {
+  return b.sku == model::BastionSku::kDeveloper ? nullptr : bastion_entry(b);
+}
+
+/// Whether Bastion `b` (its ip configuration `cfg`, bastion_path_config()) is its own entry: without a public IP
+/// (Developer; none; private only) the host is the entry, and no NSG admits clients.
+bool bastion_own_entry(const model::BastionHost& b, const model::BastionIpConfiguration* cfg) {
+  return cfg == nullptr || !cfg->public_ip.set() || b.enable_private_only;
+}
+
 void bastion_stages(const model::Model& m, const PathEntry& e, Stage entry, std::vector<Stage>& path) {
   const auto& b = m.bastion_hosts[e.gateway];
   const bool developer = b.sku == model::BastionSku::kDeveloper;
-  const model::BastionIpConfiguration* cfg = developer ? nullptr : bastion_entry(b);
+  const model::BastionIpConfiguration* cfg = bastion_path_config(b);
   const int subnet = cfg != nullptr ? cfg->subnet.index : -1;
-  // Without a public IP (Developer; none; private only) the host is the entry, and no NSG admits clients.
-  const bool own_entry = cfg == nullptr || !cfg->public_ip.set() || b.enable_private_only;
+  const bool own_entry = bastion_own_entry(b, cfg);
   if (own_entry) entry = stage(K::kEntry, RK::kBastionHost, e.gateway);
   path.push_back(entry);
   if (!own_entry) {
@@ -213,9 +223,13 @@ std::vector<Stage> entry_point_path(const model::Model& m, RK kind, const PathEn
   switch (kind) {
     case RK::kFirewall: path.push_back(stage(K::kFirewall, RK::kFirewall, e.gateway, "dnat", e.gateway_rule)); break;
     case RK::kBastionHost: {
-      const model::BastionIpConfiguration* cfg = bastion_entry(m.bastion_hosts[e.gateway]);
-      const model::Ref subnet = cfg != nullptr ? cfg->subnet : model::Ref{};
-      path.push_back(nsg_stage(subnet_nsg_slot(m, subnet), "subnet", RK::kSubnet, subnet.index, ""));
+      const auto& b = m.bastion_hosts[e.gateway];
+      const model::BastionIpConfiguration* cfg = bastion_path_config(b);
+      if (bastion_own_entry(b, cfg)) {  // no public IP: the host is the entry (analyze reports no exposure of it)
+        path.back() = stage(K::kEntry, RK::kBastionHost, e.gateway);
+      } else {
+        path.push_back(nsg_stage(subnet_nsg_slot(m, cfg->subnet), "subnet", RK::kSubnet, cfg->subnet.index, ""));
+      }
       path.push_back(stage(K::kBastion, RK::kBastionHost, e.gateway, "host"));
       break;
     }

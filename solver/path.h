@@ -80,9 +80,12 @@ std::vector<Stage> load_balancer_head_path(const PathEntry& e);
 /// the frontend ("forward"), `dnat_firewall` and `dnat_rule`), for an application gateway its admin stage where
 /// gateway_admin_vnet() puts one for the listener's kind of frontend (kAdminRule, scope "gateway-subnet"), its
 /// subnet's NSG (scope "subnet"), the entry point (a Bastion host's "host", an application gateway's "listener"
-/// `gateway_rule` on `frontend_port`) and the target; a
-/// firewall's own public IP: the source, the entry, the DNAT rule (`gateway_rule`) and the target. `kind`:
-/// kBastionHost, kApplicationGateway or kFirewall, `e.gateway` the resource.
+/// `gateway_rule` on `frontend_port`) and the target (a Bastion host without a public IP, which analyze reports no
+/// exposure of but explain traces: the source, the host as its own entry, "host" and the target); a firewall's own
+/// public IP: the source, the entry, the DNAT rule (`gateway_rule`) and the target. `kind`: kBastionHost,
+/// kApplicationGateway or kFirewall, `e.gateway` the resource. explain walks these stages for a packet to a Bastion
+/// host or a firewall's public address (solver/explain/bastion.cpp, firewall.cpp: the firewall's are the head of its
+/// DNAT traces).
 std::vector<Stage> entry_point_path(const model::Model& m, model::ResourceKind kind, const PathEntry& e);
 
 /// The public endpoint of PaaS service `service` (its SCM site's when `scm`): the source, the endpoint (scope

@@ -1026,6 +1026,13 @@ void cross_check_dnat(const model::Model& m, int f, const std::vector<std::strin
     const auto* own = dnat_hit(analysis.exposures, -1, q);
     CHECK((own != nullptr) == (t.firewall_rule >= 0));
     if (own != nullptr) CHECK(dnat_rule_of(*own) == t.firewall_rule);
+    if (own != nullptr) {  // the firewall's own stages (source, entry, DNAT rule) are the head of the trace
+      REQUIRE(t.hops.size() >= 3);
+      REQUIRE(own->path.size() >= 3);
+      for (std::size_t k = 0; k < 3; ++k) CHECK(t.hops[k].kind == own->path[k].kind);
+      CHECK(t.hops[2].rule == own->path[2].rule);
+      CHECK(t.hops[2].passes);
+    }
     if (t.nic < 0) {
       ++denied;
       continue;
@@ -1579,6 +1586,118 @@ TEST_CASE("explain: Bastion's own 443, and sessions through it by SKU port rules
   CHECK_FALSE(t.broken);
   CHECK(t.stopped_at == 4);
   CHECK(trace_hop_lines(m, t)[4] == "route(forward) stop system");
+}
+
+namespace {
+
+/// Random probes to the Bastion hosts of `m` (by name, or by their public IP's address or name): explain's verdict on
+/// a host's own 443 is membership in analyze's own exposure of the host (its own path, entry_point_path()), and the
+/// rule that decides at the host subnet's NSG is the exposure's.
+void cross_check_bastion_hosts(const model::Model& m, std::mt19937_64& rng, int probes, int& allowed, int& denied) {
+  const auto analysis = solver::analyze(m);
+  REQUIRE_FALSE(m.bastion_hosts.empty());
+  const std::vector<const char*> pool = {"81.2.69.200", "52.233.10.7", "52.30.1.1",   "203.0.113.7",
+                                         "10.0.2.4",    "52.1.2.3",    "2a01:111::1", "20.1.2.3"};
+  for (int i = 0; i < probes; ++i) {
+    const int bi = static_cast<int>(rng() % m.bastion_hosts.size());
+    const auto& b = m.bastion_hosts[bi];
+    std::vector<std::string> names = {b.name};
+    for (const auto& c : b.ip_configurations) {
+      if (!c.public_ip.resolved()) continue;
+      const auto& pip = m.public_ips[c.public_ip.index];
+      names.push_back(pip.name);
+      if (pip.address) names.push_back(pip.address->to_string());
+    }
+    FlowQuery q;
+    q.source = rng() % 4 == 0 ? model::IpAddress::v4(static_cast<std::uint32_t>(rng()))
+                              : *model::IpAddress::parse(pool[rng() % pool.size()]);
+    q.target = names[rng() % names.size()];
+    q.protocol = rng() % 5 == 0 ? Protocol::kUdp : Protocol::kTcp;
+    q.destination_port = static_cast<std::uint16_t>(rng() % 3 == 0 ? rng() % 65536 : rng() % 4 == 0 ? 22 : 443);
+    q.source_port = static_cast<std::uint16_t>(rng() % 4 == 0 ? rng() % 65536 : 49152);
+    const auto t = solver::explain(m, q);
+    INFO(q.source.to_string() << " -> " << q.target << " port " << q.destination_port << ": "
+                              << cli::verdict_text(m, t));
+    REQUIRE(t.status == FlowTrace::Status::kOk);
+    REQUIRE(t.bastion == bi);
+    const solver::Exposure* hit = nullptr;
+    for (const auto& e : analysis.exposures) {
+      if (e.target_kind != model::ResourceKind::kBastionHost || e.target != bi || e.protocol != q.protocol) continue;
+      if (!e.sources.contains(q.source.value) || !e.ports.contains(q.destination_port)) continue;
+      if (!e.source_ports.contains(q.source_port)) continue;
+      REQUIRE(hit == nullptr);  // a packet lies in at most one exposure
+      hit = &e;
+    }
+    CHECK(t.allowed == (hit != nullptr));
+    if (hit == nullptr) {
+      ++denied;
+      continue;
+    }
+    ++allowed;
+    // The same stages, and the same deciding rule at the subnet's NSG.
+    std::vector<std::pair<int, int>> want, got;
+    for (const auto& h : hit->path) {
+      if (h.kind == solver::HopKind::kNsg || h.kind == solver::HopKind::kNoNsg) {
+        want.emplace_back(h.kind == solver::HopKind::kNsg ? h.resource : -2, h.rule);
+      }
+    }
+    for (const auto& h : t.hops) {
+      if (h.kind == solver::HopKind::kNsg || h.kind == solver::HopKind::kNoNsg) {
+        got.emplace_back(h.kind == solver::HopKind::kNsg ? h.resource : -2, h.rule);
+      }
+    }
+    CHECK(got == want);
+    REQUIRE(t.hops.size() + 1 == hit->path.size());  // explain has no target hop
+    for (std::size_t k = 0; k < t.hops.size(); ++k) CHECK(t.hops[k].kind == hit->path[k].kind);
+  }
+}
+
+/// An estate with one Bastion host (SKU `sku`) in hub's AzureBastionSubnet: public IP pip-bastion (20.0.0.10) unless
+/// `pip` is false, its subnet's NSG `nsg` when not empty; `extra`: the host's properties.
+gateway_estate::Run bastion_estate(const std::string& sku, bool pip, const std::string& nsg,
+                                   nlohmann::json extra = nlohmann::json::object()) {
+  using gateway_estate::Estate;
+  Estate e;
+  e.vnet("hub", "10.0.0.0/16", {{"AzureBastionSubnet", "10.0.1.0/26", nsg}, {"work", "10.0.2.0/24", ""}})
+      .nsg("nsg-bastion", {{"deny-office", 100, "Deny", "52.233.10.0/24", "443", "Tcp"},
+                           {"allow-partners", 110, "Allow", "52.0.0.0/8", "443", "Tcp"},
+                           {"allow-udp", 120, "Allow", "Internet", "*", "Udp"},
+                           {"allow-all-ports", 130, "Allow", "81.2.69.0/24", "*"}})
+      .pip("pip-bastion", "20.0.0.10")
+      .bastion(sku, "hub", pip ? "pip-bastion" : "", std::move(extra))
+      .nic("nic-work", "hub", "work", "10.0.2.4");
+  auto r = gateway_estate::run(e.resources);
+  REQUIRE_FALSE(r.diags.has_errors());
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE("explain agrees with analyze on a Bastion host's own 443", "[solver][explain][bastion]") {
+  std::mt19937_64 rng(20261207);
+  int allowed = 0;
+  int denied = 0;
+  cross_check_bastion_hosts(load_example("app-gateway-waf"), rng, test::rounds(200), allowed, denied);
+  cross_check_bastion_hosts(load_example("hub-and-spoke"), rng, test::rounds(200), allowed, denied);
+  cross_check_bastion_hosts(bastion_estate("Standard", true, "nsg-bastion").m, rng, test::rounds(300), allowed, denied);
+  cross_check_bastion_hosts(bastion_estate("Basic", true, "").m, rng, test::rounds(100), allowed, denied);
+  if (test::kRoundDivisor == 1) CHECK(allowed > 0);
+  CHECK(denied > 0);
+  // Without a public IP (none, private only, a Developer Bastion) the host is its own entry, no NSG stage: analyze
+  // reports no exposure of it, and explain stops at the entry.
+  int never = 0;
+  const auto developer =
+      bastion_estate("Developer", false, "",
+                     {{"virtualNetwork", gateway_estate::id_ref(gateway_estate::kS + "/virtualNetworks/hub")}});
+  const auto none = bastion_estate("Standard", false, "nsg-bastion");
+  const auto private_only = bastion_estate("Premium", true, "nsg-bastion", {{"enablePrivateOnlyBastion", true}});
+  for (const auto* r : {&none, &private_only, &developer}) {
+    cross_check_bastion_hosts(r->m, rng, test::rounds(50), never, denied);
+    const auto t = solver::explain(r->m, query("81.2.69.200", "bastion", 443));
+    CHECK(trace_hop_lines(r->m, t) ==
+          std::vector<std::string>{"source pass", "entry stop", "bastion(host) pass (unreached)"});
+  }
+  CHECK(never == 0);
 }
 
 TEST_CASE("explain: PaaS public endpoints by publicNetworkAccess and IP rules, private endpoints",

@@ -5,6 +5,7 @@
 
 #include "solver/address_space.h"
 #include "solver/network.h"
+#include "solver/words.h"
 #include "tests/model_builder.h"
 
 namespace exposim::testing {
@@ -48,7 +49,7 @@ TEST_CASE("routing: longest prefix over system and user routes", "[routing]") {
     CHECK(r.user);
     CHECK(r.next_hop == NextHopType::kVirtualAppliance);
     CHECK(r.next_hop_ip->to_string() == "10.0.1.4");
-    CHECK(describe(m, r) ==
+    CHECK(route_text(m, r) ==
           "route 'route-0.0.0.0/0' (0.0.0.0/0 -> VirtualAppliance 10.0.1.4) of route table 'rt-spoke1'");
   }
   SECTION("the hub's space is reached over the peering (/16 beats the user /0)") {
@@ -56,7 +57,7 @@ TEST_CASE("routing: longest prefix over system and user routes", "[routing]") {
     CHECK_FALSE(r.user);
     CHECK(r.next_hop == NextHopType::kVnetPeering);
     CHECK(r.peer_vnet == 0);
-    CHECK(describe(m, r) == "system route 10.0.0.0/16 -> VNetPeering");
+    CHECK(route_text(m, r) == "system route 10.0.0.0/16 -> VNetPeering");
   }
   SECTION("the VNet's own space is local") {
     CHECK(choose_route(m, s1, ip("10.1.200.9")).next_hop == NextHopType::kVnetLocal);
@@ -145,14 +146,26 @@ TEST_CASE(
     "peering: both sides and Connected, allowVirtualNetworkAccess does not block, forwarded traffic needs its "
     "own flag",
     "[routing]") {
+  // The gap's words (solver/words.h), from the data peering_gap() returns.
+  auto gap_text = [](const model::Model& m, int from, int to, bool forwarded = false) {
+    return peering_text(m, peering_gap(m, from, to, forwarded));
+  };
   SECTION("two-sided and connected") {
     auto m = hub_and_spokes().done();
-    CHECK(peering_blocks(m, 0, 1).empty());
-    CHECK(peering_blocks(m, 1, 0).empty());
-    CHECK(peering_blocks(m, 1, 1).empty());
-    CHECK(peering_blocks(m, 1, 2) ==
-          "virtual networks 'spoke1' and 'spoke2' are not peered (peering is not transitive)");
-    CHECK(peering_blocks(m, 0, 1, true) ==
+    CHECK(peering_gap(m, 0, 1).block == PeeringBlock::kNone);
+    CHECK(peering_gap(m, 1, 2).block == PeeringBlock::kNotPeered);
+    CHECK(peering_gap(m, -1, 1).block == PeeringBlock::kNotInInput);
+    CHECK(gap_text(m, -1, 1) == "the virtual network is not in the input");
+    // Forwarded traffic: spoke1's side of the peering (spoke1-to-hub) must allow it.
+    const PeeringGap forwarded = peering_gap(m, 0, 1, true);
+    CHECK(forwarded.block == PeeringBlock::kNotForwarded);
+    CHECK(forwarded.vnet == 1);
+    CHECK(m.vnets[1].peerings[forwarded.peering].name == "spoke1-to-hub");
+    CHECK(gap_text(m, 0, 1).empty());
+    CHECK(gap_text(m, 1, 0).empty());
+    CHECK(gap_text(m, 1, 1).empty());
+    CHECK(gap_text(m, 1, 2) == "virtual networks 'spoke1' and 'spoke2' are not peered (peering is not transitive)");
+    CHECK(gap_text(m, 0, 1, true) ==
           "peering 'spoke1-to-hub' of 'spoke1' does not allow forwarded traffic (allowForwardedTraffic is false)");
     // The boolean form says the same without the text.
     CHECK(peering_connects(m, 0, 1));
@@ -165,7 +178,12 @@ TEST_CASE(
     EstateBuilder b;
     b.vnet("a", {"10.10.0.0/16"}).vnet("b", {"10.20.0.0/16"}).peering("a", "b", {});
     auto m = b.done();
-    CHECK(peering_blocks(m, 0, 1) == "only 'a' has a peering to 'b': both sides must exist");
+    CHECK(gap_text(m, 0, 1) == "only 'a' has a peering to 'b': both sides must exist");
+    CHECK(gap_text(m, 1, 0) == "only 'a' has a peering to 'b': both sides must exist");
+    const PeeringGap gap = peering_gap(m, 1, 0);
+    CHECK(gap.block == PeeringBlock::kOneSided);
+    CHECK(gap.vnet == 0);  // a: the side that has its peering
+    CHECK(m.vnets[0].peerings[gap.peering].name == "a-to-b");
     CHECK_FALSE(peering_connects(m, 0, 1));
     CHECK_FALSE(peering_connects(m, 1, 0));
   }
@@ -176,7 +194,9 @@ TEST_CASE(
         .peering("a", "b", {})
         .peering("b", "a", {false, true, false});
     auto m = b.done();
-    CHECK(peering_blocks(m, 0, 1) == "peering 'b-to-a' is not Connected");
+    CHECK(gap_text(m, 0, 1) == "peering 'b-to-a' is not Connected");
+    CHECK(peering_gap(m, 0, 1).block == PeeringBlock::kNotConnected);
+    CHECK(peering_gap(m, 0, 1).vnet == 1);
     CHECK_FALSE(peering_connects(m, 0, 1));
   }
   SECTION("access not allowed: traffic still passes, the route stays, only the VirtualNetwork tag shrinks") {
@@ -190,8 +210,8 @@ TEST_CASE(
         .peering("a", "b", {true, false, false})
         .peering("b", "a", {});
     auto m2 = c.done();
-    CHECK(peering_blocks(m2, 1, 0).empty());
-    CHECK(peering_blocks(m2, 0, 1).empty());
+    CHECK(gap_text(m2, 1, 0).empty());
+    CHECK(gap_text(m2, 0, 1).empty());
     CHECK(peering_connects(m2, 0, 1));
     const int sa = subnet_index(m2, "sa");
     const int sb = subnet_index(m2, "sb");
@@ -207,7 +227,7 @@ TEST_CASE(
     EstateBuilder b;
     b.vnet("hub", {"10.0.0.0/16"}).vnet("spoke", {"10.1.0.0/16"}).peer("hub", "spoke", {true, true, true});
     auto m = b.done();
-    CHECK(peering_blocks(m, 0, 1, true).empty());
+    CHECK(gap_text(m, 0, 1, true).empty());
     CHECK(peering_connects(m, 0, 1, true));
   }
 }

@@ -8,8 +8,6 @@
 #include <utility>
 #include <vector>
 
-#include <fmt/format.h>
-
 #include "solver/application_gateway.h"
 #include "solver/explain/internal.h"
 #include "solver/exposure.h"

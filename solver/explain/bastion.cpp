@@ -9,8 +9,6 @@
 #include <utility>
 #include <vector>
 
-#include <fmt/format.h>
-
 #include "solver/bastion.h"
 #include "solver/explain/internal.h"
 #include "solver/forwarding.h"
@@ -105,13 +103,9 @@ void bastion_nsg_hop(const model::Model& m, const AddressSpace& space, FlowTrace
       entry_nsg_hop(m, space, at, cfg->subnet, frontends, port, "bastion-subnet", EntryPoint{RK::kBastionHost, bi}));
 }
 
-void explain_bastion(const model::Model& m, FlowTrace& t, int bi) {
+/// The host hop of Bastion `bi`: it listens on TCP 443.
+void bastion_host_hop(FlowTrace& t, int bi) {
   const FlowQuery& q = t.query;
-  t.bastion = bi;
-  model::Diagnostics scratch;
-  const AddressSpace space(m, scratch);
-  t.hops.push_back(source_hop(m, space, q.source, t));
-  if (bastion_entry_hop(m, t, bi)) bastion_nsg_hop(m, space, t, bi, q.destination_port);
   TraceHop host;
   host.kind = K::kBastion;
   host.scope = "host";
@@ -121,6 +115,30 @@ void explain_bastion(const model::Model& m, FlowTrace& t, int bi) {
   host.why = bastion_reason(ReasonCode::kBastionHost, bi, q);
   host.why.passes = host.passes;
   t.hops.push_back(host);
+}
+
+void explain_bastion(const model::Model& m, FlowTrace& t, int bi) {
+  const FlowQuery& q = t.query;
+  t.bastion = bi;
+  model::Diagnostics scratch;
+  const AddressSpace space(m, scratch);
+  const auto& b = m.bastion_hosts[bi];
+  const auto* cfg = b.sku == model::BastionSku::kDeveloper ? nullptr : bastion_entry(b);
+  PathEntry how;
+  how.via = Via::kBastion;
+  how.gateway = bi;
+  how.public_ip = cfg != nullptr ? cfg->public_ip.index : -1;
+  // The host's own stages (solver/path.h), as analyze lists them for its own exposure, each decided for the packet.
+  for (const Stage& stage : entry_point_path(m, RK::kBastionHost, how)) {
+    switch (stage.kind) {
+      case K::kSource: t.hops.push_back(source_hop(m, space, q.source, t)); break;
+      case K::kEntry: bastion_entry_hop(m, t, bi); break;
+      case K::kNsg:
+      case K::kNoNsg: bastion_nsg_hop(m, space, t, bi, q.destination_port); break;  // its subnet's, on the port
+      case K::kBastion: bastion_host_hop(t, bi); break;
+      default: break;  // kTarget: analyze's last hop (explain names the target in its verdict)
+    }
+  }
   Reason allowed = bastion_reason(ReasonCode::kAllowedToBastionHost, bi, q);
   allowed.public_ip = t.public_ip;
   finish_trace(t, std::move(allowed));

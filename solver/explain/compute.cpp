@@ -9,8 +9,6 @@
 #include <utility>
 #include <vector>
 
-#include <fmt/format.h>
-
 #include "solver/compute.h"
 #include "solver/explain/internal.h"
 #include "solver/exposure.h"

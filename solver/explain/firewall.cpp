@@ -8,8 +8,6 @@
 #include <utility>
 #include <vector>
 
-#include <fmt/format.h>
-
 #include "solver/application_gateway.h"
 #include "solver/explain/internal.h"
 #include "solver/firewall.h"
@@ -79,13 +77,7 @@ void explain_dnat(const model::Model& m, FlowTrace& t, const FirewallAddress& at
   model::Diagnostics scratch;
   const AddressSpace space(m, scratch);
   const IpAddress& src = q.source;
-  const TraceHop source = source_hop(m, space, src, t);
   const model::IpFamily family = at.unknown ? m.public_ips[pip].family : at.address.family();
-  TraceHop entry;
-  entry.kind = HopKind::kEntry;
-  entry.resource_kind = model::ResourceKind::kPublicIp;
-  entry.resource = pip;
-  entry.passes = src.family() == family;
   // The reason `code` about this firewall, the packet and the address it was sent to.
   auto because = [&](ReasonCode code) {
     Reason why;
@@ -96,39 +88,70 @@ void explain_dnat(const model::Model& m, FlowTrace& t, const FirewallAddress& at
     why.flow = FlowPacket{src, q.protocol, q.source_port, q.destination_port};
     return why;
   };
-  entry.why = because(ReasonCode::kFirewallEntry);
-  entry.why.versions_differ = !entry.passes;
-
+  // entry: only clients of the address's own IP version reach it.
+  auto entry_of = [&]() {
+    TraceHop entry;
+    entry.kind = HopKind::kEntry;
+    entry.resource_kind = model::ResourceKind::kPublicIp;
+    entry.resource = pip;
+    entry.passes = src.family() == family;
+    entry.why = because(ReasonCode::kFirewallEntry);
+    entry.why.versions_differ = !entry.passes;
+    return entry;
+  };
   // firewall: the first DNAT rule (in Azure's order) whose share of the internet holds the packet.
-  TraceHop hop;
-  hop.kind = HopKind::kFirewall;
-  hop.resource_kind = model::ResourceKind::kFirewall;
-  hop.resource = f;
-  const Packet packet{src.value, at.address.value, q.protocol, ported ? q.source_port : std::uint16_t{0},
-                      ported ? q.destination_port : std::uint16_t{0}};
-  // A public IP of unknown address: the first rule that takes the packet at some address it could have (as
-  // analyze, which reports every rule that could).
-  const PacketSet could =
-      at.unknown ? PacketSet(Cube{model::to_set(src), unknown_public_ip_addresses(m, fw, pip), model::bit(q.protocol),
-                                  PortSet::single(packet.src_port), PortSet::single(packet.dst_port)})
-                 : PacketSet{};
   const model::FirewallRule* rule = nullptr;
-  for (const auto& match : dnat_matches(m, fw, space.internet(family))) {
-    if (at.unknown ? match.packets.intersect(could).empty() : !match.packets.contains(packet)) continue;
-    t.firewall_rule = hop.rule = match.position;
-    rule = &rule_at(m, fw, fw.order[match.position]);
-    break;
+  auto dnat_of = [&]() {
+    TraceHop hop;
+    hop.kind = HopKind::kFirewall;
+    hop.resource_kind = model::ResourceKind::kFirewall;
+    hop.resource = f;
+    const Packet packet{src.value, at.address.value, q.protocol, ported ? q.source_port : std::uint16_t{0},
+                        ported ? q.destination_port : std::uint16_t{0}};
+    // A public IP of unknown address: the first rule that takes the packet at some address it could have (as
+    // analyze, which reports every rule that could).
+    const PacketSet could =
+        at.unknown ? PacketSet(Cube{model::to_set(src), unknown_public_ip_addresses(m, fw, pip), model::bit(q.protocol),
+                                    PortSet::single(packet.src_port), PortSet::single(packet.dst_port)})
+                   : PacketSet{};
+    for (const auto& match : dnat_matches(m, fw, space.internet(family))) {
+      if (at.unknown ? match.packets.intersect(could).empty() : !match.packets.contains(packet)) continue;
+      t.firewall_rule = hop.rule = match.position;
+      rule = &rule_at(m, fw, fw.order[match.position]);
+      break;
+    }
+    hop.why = because(rule == nullptr ? ReasonCode::kDnatNoRule : ReasonCode::kDnatRule);
+    if (rule != nullptr) {
+      hop.passes = true;
+      hop.why.rule = hop.rule;
+    }
+    return hop;
+  };
+  // The firewall's own stages (solver/path.h, entry_point_path: the source, its public address, the DNAT rule), as
+  // analyze lists them for the firewall's own exposures, each decided for the packet: the whole trace when the rule's
+  // target is not in the input, else the head of the target's.
+  PathEntry own;
+  own.via = Via::kFirewallDnat;
+  own.public_ip = pip;
+  own.hub_address = pip < 0;
+  own.gateway = f;
+  std::vector<TraceHop> head;
+  TraceHop source;
+  TraceHop entry;
+  TraceHop hop;
+  for (const Stage& stage : entry_point_path(m, model::ResourceKind::kFirewall, own)) {
+    switch (stage.kind) {
+      case HopKind::kSource: head.push_back(source = source_hop(m, space, src, t)); break;
+      case HopKind::kEntry: head.push_back(entry = entry_of()); break;
+      case HopKind::kFirewall: head.push_back(hop = dnat_of()); break;
+      default: break;  // kTarget: analyze's last hop (explain names the target in its verdict)
+    }
   }
   std::optional<IpAddress> translated;
   std::uint16_t port = q.destination_port;
-  if (rule == nullptr) {
-    hop.why = because(ReasonCode::kDnatNoRule);
-  } else {
-    hop.passes = true;
+  if (rule != nullptr) {
     translated = rule->translated_address;
     if (rule->translated_port != 0) port = rule->translated_port;
-    hop.why = because(ReasonCode::kDnatRule);
-    hop.why.rule = hop.rule;
   }
 
   const FirewallSide side = firewall_side(m, fw);
@@ -273,14 +296,15 @@ void explain_dnat(const model::Model& m, FlowTrace& t, const FirewallAddress& at
       if (pick < members.size()) target = std::make_pair(members[pick].nic, members[pick].ip_configuration);
     }
     if (!target) {  // no rule takes the packet, or its pools are empty: the trace ends at the load balancer
-      t.hops.insert(t.hops.end(), {source, entry, hop, lb_hop});
+      t.hops.insert(t.hops.end(), head.begin(), head.end());
+      t.hops.push_back(lb_hop);
       finish_trace(t, Reason{});
       return;
     }
     port = backend_port;
   }
-  if (!target) {
-    t.hops.insert(t.hops.end(), {source, entry, hop});
+  if (!target) {  // the firewall's own stages only
+    t.hops.insert(t.hops.end(), head.begin(), head.end());
     Reason allowed;
     if (rule != nullptr) {
       allowed = because(ReasonCode::kAllowedDnatOutside);

@@ -8,8 +8,6 @@
 #include <utility>
 #include <vector>
 
-#include <fmt/format.h>
-
 #include "solver/explain/internal.h"
 #include "solver/forwarding.h"
 #include "solver/network.h"
@@ -71,15 +69,15 @@ std::pair<TraceHop, TraceHop> forwarded_route_hops(const model::Model& m, const 
   if (appliance != nullptr) *appliance = leg.appliance;
   const int vnet = vnet_of(m, cfg.subnet);
   // Not connected: not peered both ways, and no Virtual WAN hub joins the VNets (as forwarded_leg decides).
-  std::string peering = from_vnet >= 0 && vnet >= 0 ? peering_blocks(m, from_vnet, vnet) : "";
-  if (!peering.empty() && model::hub_between(m, from_vnet, vnet) >= 0) peering.clear();
+  const bool connected =
+      from_vnet < 0 || vnet < 0 || peering_connects(m, from_vnet, vnet) || model::hub_between(m, from_vnet, vnet) >= 0;
   TraceHop forward;
   forward.kind = K::kRoute;
   forward.scope = "forward";
   forward.resource_kind = RK::kSubnet;
   forward.resource = from_subnet;
   forward.breaks = unreachable_breaks;
-  forward.passes = peering.empty();
+  forward.passes = connected;
   const std::optional<IpAddress> address = to ? to : cfg.private_ip;
   forward.why.entry = what;
   forward.why.address = address;
@@ -101,9 +99,9 @@ std::pair<TraceHop, TraceHop> forwarded_route_hops(const model::Model& m, const 
   back.resource_kind = RK::kSubnet;
   back.resource = cfg.subnet.index;
   back.breaks = true;
-  back.passes = breaks == nullptr || !peering.empty();
+  back.passes = breaks == nullptr || !connected;
   back.why.entry = what;
-  if (!peering.empty()) {
+  if (!connected) {
     back.why.code = ReasonCode::kReturnNotEvaluated;
   } else if (breaks) {
     take_route(back, *reply);

@@ -8,8 +8,6 @@
 #include <utility>
 #include <vector>
 
-#include <fmt/format.h>
-
 #include "solver/explain/internal.h"
 #include "solver/network_manager.h"
 #include "solver/paas.h"

@@ -13,6 +13,7 @@
 #include "model/ascii.h"
 #include "solver/firewall.h"
 #include "solver/load_balancer.h"
+#include "solver/words.h"
 
 namespace exposim::solver::recommendations {
 
@@ -223,7 +224,7 @@ DefaultRoute default_route(const model::Model& m, int subnet) {
   static const auto kInternetAddress = *model::IpAddress::parse("8.8.8.8");
   DefaultRoute d;
   d.route = choose_route(m, subnet, kInternetAddress);
-  d.text = describe(m, d.route);
+  d.text = route_text(m, d.route);
   const bool to_appliance =
       d.route.next_hop == model::NextHopType::kVirtualAppliance || std::string_view(d.route.system) == "virtual-hub";
   if (!to_appliance || !d.route.next_hop_ip) return d;
@@ -236,7 +237,7 @@ DefaultRoute default_route(const model::Model& m, int subnet) {
   const int from = subnet >= 0 ? m.subnets[subnet].vnet.index : -1;
   const int fw_subnet = firewall_subnet(m.firewalls[fw]);
   const int to = fw_subnet >= 0 ? m.subnets[fw_subnet].vnet.index : -1;
-  if (from >= 0 && to >= 0 && (from == to || peering_blocks(m, from, to, true).empty())) d.firewall = fw;
+  if (from >= 0 && to >= 0 && (from == to || peering_connects(m, from, to, true))) d.firewall = fw;
   return d;
 }
 

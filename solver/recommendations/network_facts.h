@@ -79,7 +79,7 @@ std::string join_limited(const std::vector<std::string>& lines, std::size_t limi
 struct DefaultRoute {
   RouteChoice route;
   int firewall{-1};
-  std::string text;  // describe(route)
+  std::string text;  // route_text(route)
 };
 DefaultRoute default_route(const model::Model& m, int subnet);
 
