@@ -48,7 +48,7 @@ std::string_view paas_trim(std::string_view t) {
 std::string paas_region(std::string_view text) {
   std::string out;
   for (const char c : text) {
-    if (c != ' ') out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (c != ' ') out += model::ascii::lower(c);
   }
   return out;
 }
