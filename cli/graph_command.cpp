@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
+#include "cli/analyzed_inputs.h"
 #include "cli/attack_path_options.h"
 #include "cli/commands.h"
 #include "cli/dot_render.h"
@@ -14,7 +15,6 @@
 #include "cli/graph_report.h"
 #include "cli/input_options.h"
 #include "cli/output.h"
-#include "cli/pipeline.h"
 #include "cli/terminal.h"
 #include "cli/timing.h"
 #include "model/ascii.h"

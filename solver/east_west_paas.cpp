@@ -20,7 +20,6 @@
 #include "model/unknown.h"
 #include "solver/address_space.h"
 #include "solver/east_west_engine.h"
-#include "solver/exposure.h"
 #include "solver/firewall.h"
 #include "solver/network.h"
 #include "solver/network_manager.h"
