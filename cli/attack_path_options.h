@@ -10,7 +10,6 @@
 
 #include "check/spec.h"
 #include "model/model.h"
-#include "solver/analysis.h"
 #include "solver/attack_path.h"
 
 namespace CLI {

@@ -11,6 +11,7 @@
 #include "cli/json_parts.h"
 #include "cli/reach_report.h"
 #include "cli/terminal.h"
+#include "solver/analysis.h"
 #include "solver/paas.h"
 
 namespace exposim::cli {

@@ -9,7 +9,6 @@
 #include <nlohmann/json.hpp>
 
 #include "model/model.h"
-#include "solver/analysis.h"
 #include "solver/attack_path.h"
 
 namespace exposim::cli {

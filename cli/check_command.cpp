@@ -8,12 +8,12 @@
 
 #include "check/evaluate.h"
 #include "check/spec_parser.h"
+#include "cli/analyzed_inputs.h"
 #include "cli/check_report.h"
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
 #include "cli/input_options.h"
 #include "cli/output.h"
-#include "cli/pipeline.h"
 #include "cli/terminal.h"
 #include "solver/analysis.h"
 

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
+#include "cli/analyzed_inputs.h"
 #include "cli/attack_path_options.h"
 #include "cli/commands.h"
 #include "cli/dot_render.h"
@@ -14,9 +15,9 @@
 #include "cli/graph_report.h"
 #include "cli/input_options.h"
 #include "cli/output.h"
-#include "cli/pipeline.h"
 #include "cli/terminal.h"
 #include "cli/timing.h"
+#include "model/ascii.h"
 #include "solver/analysis.h"
 #include "solver/attack_path.h"
 
@@ -32,8 +33,7 @@ struct GraphOptions {
 std::string extension_format(const std::string& path) {
   const auto dot = path.rfind('.');
   if (dot == std::string::npos) return "";
-  std::string ext = path.substr(dot + 1);
-  for (auto& c : ext) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
+  const std::string ext = model::ascii::lower(std::string_view(path).substr(dot + 1));
   if (ext == "svg" || ext == "png" || ext == "json" || ext == "dot") return ext;
   if (ext == "gv") return "dot";
   return "";

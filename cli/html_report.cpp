@@ -3,7 +3,6 @@
 #include "cli/html_report.h"
 
 #include <algorithm>
-#include <cctype>
 #include <map>
 #include <set>
 #include <tuple>
@@ -11,6 +10,7 @@
 
 #include "cli/analyze_report.h"
 #include "cli/json_parts.h"
+#include "model/ascii.h"
 #include "solver/analysis.h"
 #include "solver/paas.h"
 
@@ -18,12 +18,6 @@ namespace exposim::cli {
 namespace {
 
 using nlohmann::ordered_json;
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 ordered_json ranges_json(const model::PortSet& ports) {
   ordered_json a = ordered_json::array();
@@ -474,7 +468,7 @@ std::string inline_svg(std::string_view svg) {
     }
     out += body[i++];
   }
-  const std::string l = lower(out);
+  const std::string l = model::ascii::lower(out);
   for (const char* active : {"<script", "<foreignobject", "javascript:", "<iframe", "<embed", "<object"}) {
     if (l.find(active) != std::string::npos) return "";
   }

@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include "model/ascii.h"
+
 namespace exposim::cli {
 
 /// A Markdown table cell: `|` escaped, line breaks as spaces; `<` as an entity and `[`, `]` escaped, so that a name
@@ -15,7 +17,7 @@ namespace exposim::cli {
 /// the `:` of `://` and inside `www.` (bare URLs), so that they show as written and link nowhere.
 std::string md_cell(const std::string& s) {
   const auto digit_at = [&s](std::size_t i) { return i < s.size() && s[i] >= '0' && s[i] <= '9'; };
-  const auto lower_at = [&s](std::size_t i) { return static_cast<char>(s[i] | 0x20); };  // ASCII letters only
+  const auto lower_at = [&s](std::size_t i) { return model::ascii::lower(s[i]); };
   std::string out;
   for (std::size_t i = 0; i < s.size(); ++i) {
     const char ch = s[i];

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "cli/analyzed_inputs.h"
 #include "cli/exit_codes.h"
 #include "cli/timing.h"
 #include "importers/inputs.h"

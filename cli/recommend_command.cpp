@@ -8,11 +8,11 @@
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
+#include "cli/analyzed_inputs.h"
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
 #include "cli/input_options.h"
 #include "cli/output.h"
-#include "cli/pipeline.h"
 #include "cli/recommend_options.h"
 #include "cli/recommend_report.h"
 #include "cli/terminal.h"

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
+#include "cli/analyzed_inputs.h"
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
 #include "cli/graph_diagram.h"
@@ -15,7 +16,6 @@
 #include "cli/html_report.h"
 #include "cli/input_options.h"
 #include "cli/output.h"
-#include "cli/pipeline.h"
 #include "cli/process.h"
 #include "cli/timing.h"
 #include "solver/recommendation.h"

@@ -13,8 +13,9 @@
 #include "cli/text_table.h"
 #include "cli/whatif_east_west.h"
 #include "model/service_tags.h"
-#include "solver/exposure.h"
+#include "solver/analysis.h"
 #include "solver/firewall.h"
+#include "solver/ports_and_sources.h"
 
 namespace exposim::cli {
 namespace {

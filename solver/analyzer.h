@@ -18,14 +18,25 @@
 
 #include "model/model.h"
 #include "solver/address_space.h"
-#include "solver/exposure.h"
 #include "solver/firewall.h"
 #include "solver/forwarding.h"
-#include "solver/incremental.h"
 #include "solver/nsg.h"
 #include "solver/nsg_sources.h"
 #include "solver/path.h"
+#include "solver/ports_and_sources.h"
 #include "solver/route_choice.h"
+
+namespace exposim::solver {
+// Named by reference or pointer only: the result (solver/analysis.h), analyze()'s options (solver/exposure.h), an
+// incremental analysis's scope, previous exposures and trace (solver/incremental.h). The family files that fill an
+// Analysis include analysis.h themselves.
+struct Analysis;
+struct AnalysisScope;
+struct AnalysisTrace;
+struct AnalyzeOptions;
+struct Exposure;
+class TargetExposures;
+}  // namespace exposim::solver
 
 namespace exposim::solver::analysis_internal {
 
@@ -159,12 +170,10 @@ struct Placement {
 
 class Analyzer {
  public:
-  Analyzer(const model::Model& m, Analysis& out, AnalysisTrace* trace = nullptr)
-      : m_(m), out_(out), own_space_(std::in_place, m, out.findings), space_(*own_space_), trace_(trace) {}
+  Analyzer(const model::Model& m, Analysis& out, AnalysisTrace* trace = nullptr);
   /// Only what `scope` covers (solver/incremental.h); `previous` supplies what lies outside it.
   Analyzer(const model::Model& m, Analysis& out, const AddressSpace& space, const AnalysisScope& scope,
-           const TargetExposures& previous, AnalysisTrace* trace)
-      : m_(m), out_(out), space_(space), scope_(&scope), previous_(&previous), trace_(trace) {}
+           const TargetExposures& previous, AnalysisTrace* trace);
 
   void run();
   /// The options of analyze() (`options` must outlive run()).
@@ -256,7 +265,7 @@ class Analyzer {
   bool is_jit(const NsgSlot& s, int rule) const;
 
   /// AnalyzeOptions::share_nsg_work (on without options).
-  bool share_nsg_work() const { return options_ == nullptr || options_->share_nsg_work; }
+  bool share_nsg_work() const;
 
   /// The packets entering the target's NSGs for an evaluation (after the entry's translation and return route).
   PacketSet arriving(model::IpFamily family, int subnet, const Entry& entry) const;
@@ -285,9 +294,7 @@ class Analyzer {
   void sort(std::vector<Exposure>& exposures) const;
 
   /// Reports progress through the options' callback, when there is one.
-  void progress(std::string_view stage, std::size_t done, std::size_t total) const {
-    if (options_ != nullptr && options_->progress) options_->progress(stage, done, total);
-  }
+  void progress(std::string_view stage, std::size_t done, std::size_t total) const;
 
   const model::Model& m_;
   Analysis& out_;

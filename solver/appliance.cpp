@@ -8,7 +8,9 @@
 
 #include "solver/appliance.h"
 
+#include "solver/analysis.h"
 #include "solver/analyzer.h"
+#include "solver/incremental.h"
 #include "solver/network.h"
 
 namespace exposim::solver {

@@ -15,7 +15,7 @@
 #include <fmt/format.h>
 
 #include "model/ascii.h"
-#include "solver/exposure.h"
+#include "solver/analysis.h"
 #include "solver/firewall.h"
 #include "solver/gateway_flows.h"
 #include "solver/load_balancer.h"
@@ -24,6 +24,7 @@
 #include "solver/nsg.h"
 #include "solver/paas.h"
 #include "solver/path.h"
+#include "solver/ports_and_sources.h"
 #include "solver/words.h"
 
 namespace exposim::solver {

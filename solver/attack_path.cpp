@@ -7,6 +7,7 @@
 #include <tuple>
 #include <utility>
 
+#include "solver/analysis.h"
 #include "solver/paas.h"
 
 namespace exposim::solver {

@@ -12,10 +12,11 @@
 
 #include "model/diagnostic.h"
 #include "model/model.h"
-#include "solver/analysis.h"
 #include "solver/east_west.h"
 
 namespace exposim::solver {
+
+struct Analysis;  // solver/analysis.h
 
 /// What an attack path reaches, most valuable first (the order of AttackPath's ranking).
 enum class AttackRank : std::uint8_t {

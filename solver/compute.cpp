@@ -4,6 +4,7 @@
 
 #include <cstddef>
 
+#include "solver/analysis_scope.h"
 #include "solver/analyzer.h"
 
 namespace exposim::solver {

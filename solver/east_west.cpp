@@ -19,7 +19,6 @@
 #include "solver/address_space.h"
 #include "solver/analyzer.h"
 #include "solver/east_west_engine.h"
-#include "solver/exposure.h"
 #include "solver/firewall.h"
 #include "solver/network.h"
 #include "solver/network_manager.h"

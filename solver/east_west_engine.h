@@ -17,9 +17,9 @@
 #include "solver/address_space.h"
 #include "solver/east_west.h"
 #include "solver/east_west_internal.h"
-#include "solver/exposure.h"
 #include "solver/nsg.h"
 #include "solver/packet_set.h"
+#include "solver/ports_and_sources.h"
 
 namespace exposim::solver::east_west_internal {
 

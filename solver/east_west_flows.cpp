@@ -13,9 +13,9 @@
 #include "model/parallel.h"
 #include "solver/analyzer.h"
 #include "solver/east_west_engine.h"
-#include "solver/exposure.h"
 #include "solver/firewall.h"
 #include "solver/network.h"
+#include "solver/ports_and_sources.h"
 #include "solver/virtual_wan.h"
 
 namespace exposim::solver::east_west_internal {

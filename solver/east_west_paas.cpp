@@ -20,7 +20,6 @@
 #include "model/unknown.h"
 #include "solver/address_space.h"
 #include "solver/east_west_engine.h"
-#include "solver/exposure.h"
 #include "solver/firewall.h"
 #include "solver/network.h"
 #include "solver/network_manager.h"
@@ -48,7 +47,7 @@ std::string_view paas_trim(std::string_view t) {
 std::string paas_region(std::string_view text) {
   std::string out;
   for (const char c : text) {
-    if (c != ' ') out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (c != ' ') out += model::ascii::lower(c);
   }
   return out;
 }

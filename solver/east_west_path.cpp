@@ -3,7 +3,6 @@
 #include "solver/east_west.h"
 
 #include <algorithm>
-#include <cctype>
 #include <string_view>
 
 #include "model/ascii.h"
@@ -60,11 +59,7 @@ bool admin_exempt_subnet(const model::Model& m, int subnet) {
 
 bool is_gateway_subnet(const model::Model& m, int subnet) {
   if (subnet < 0) return false;
-  const std::string_view name = m.subnets[subnet].name;
-  constexpr std::string_view kGateway = "GatewaySubnet";
-  return name.size() == kGateway.size() && std::equal(name.begin(), name.end(), kGateway.begin(), [](char a, char b) {
-           return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
-         });
+  return model::ascii::iequals(m.subnets[subnet].name, "GatewaySubnet");
 }
 
 DeviceIndex::DeviceIndex(const model::Model& m) {

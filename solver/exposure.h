@@ -10,7 +10,7 @@
 
 #include "model/model.h"
 #include "solver/analysis.h"
-#include "solver/packet_set.h"
+#include "solver/ports_and_sources.h"  // split_by_ports(): solver/explain/application_gateway.cpp takes it from here
 
 namespace exposim::solver {
 
@@ -31,14 +31,5 @@ struct AnalyzeOptions {
 
 /// Computes every exposure of a validated model.
 Analysis analyze(const model::Model& m, const AnalyzeOptions& options = {});
-
-/// Splits the packets reaching one target into exposures for one protocol: sources grouped by the exact
-/// port sets they reach, so that every exposure is a product (sources x source ports x ports).
-struct PortsAndSources {
-  model::PortSet ports;
-  model::PortSet source_ports;
-  IpSet sources;
-};
-std::vector<PortsAndSources> split_by_ports(const PacketSet& packets, model::Protocol protocol);
 
 }  // namespace exposim::solver

@@ -11,9 +11,12 @@
 #include <fmt/format.h>
 
 #include "model/service_tags.h"
+#include "solver/analysis.h"
 #include "solver/analyzer.h"
+#include "solver/incremental.h"
 #include "solver/network.h"
 #include "solver/path.h"
+#include "solver/ports_and_sources.h"
 
 namespace exposim::solver {
 

@@ -3,8 +3,9 @@
 // the whole subnet: an allow rule applies when its destination meets the subnet (or a frontend address), a deny rule
 // only when it covers the subnet. Neither choice hides an exposure.
 #include "solver/address_space.h"
-#include "solver/exposure.h"
+#include "solver/analysis.h"
 #include "solver/gateway_flows.h"
+#include "solver/ports_and_sources.h"
 
 #include <memory>
 #include <optional>

@@ -15,6 +15,7 @@
 #include "model/model.h"
 #include "solver/address_space.h"
 #include "solver/analysis.h"
+#include "solver/analysis_scope.h"
 #include "solver/target_exposures.h"
 
 namespace exposim::solver {
@@ -22,24 +23,6 @@ namespace exposim::solver {
 namespace analysis_internal {
 struct SolveMemo;  // solver/analyzer.h: what an incremental analysis's Analyzer keeps from one run to the next
 }  // namespace analysis_internal
-
-/// What a re-analysis covers: every entry to the ip configurations of the NICs flagged in `nics`, the own
-/// entries of the flagged firewalls (DNAT) and PaaS services, and (with `gateways`) of every Bastion host and
-/// application gateway. Vectors are indexed like the Model's; shorter vectors mean "not flagged".
-struct AnalysisScope {
-  std::vector<char> nics;
-  std::vector<char> firewalls;
-  std::vector<char> paas;
-  bool gateways{false};
-  /// The change touched routes: the address space (internet-answerable sources per subnet) is rebuilt.
-  bool routes{false};
-
-  bool nic(int n) const { return n >= 0 && static_cast<std::size_t>(n) < nics.size() && nics[n] != 0; }
-  bool firewall(int f) const { return f >= 0 && static_cast<std::size_t>(f) < firewalls.size() && firewalls[f] != 0; }
-  bool paas_service(int s) const { return s >= 0 && static_cast<std::size_t>(s) < paas.size() && paas[s] != 0; }
-  /// True when an exposure of this target is covered (NIC, firewall, Bastion / gateway, PaaS service).
-  bool covers(const Exposure& e) const;
-};
 
 /// What an incremental analysis keeps beside an Analysis, filled by analyze_traced() and analyze_scope().
 struct AnalysisTrace {

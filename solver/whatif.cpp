@@ -1,6 +1,7 @@
 // The difference between two analyses (solver/whatif.h).
 #include "solver/whatif.h"
-#include "solver/exposure.h"
+#include "solver/analysis.h"
+#include "solver/ports_and_sources.h"
 
 #include <algorithm>
 #include <map>

@@ -7,8 +7,8 @@
 
 #include <fmt/format.h>
 
-#include "solver/exposure.h"
 #include "solver/paas.h"
+#include "solver/ports_and_sources.h"
 
 namespace exposim::solver {
 

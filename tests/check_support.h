@@ -12,7 +12,7 @@
 #include "check/spec_parser.h"
 #include "importers/azure/resource_importer.h"
 #include "model/validate.h"
-#include "solver/exposure.h"
+#include "solver/analysis.h"
 
 namespace exposim::testing {
 
@@ -24,19 +24,6 @@ struct CheckedEstate {
 };
 
 /// Resource JSON `estate` (a path) imported, validated and analysed, and `assertions` (a JSON array) evaluated.
-inline CheckedEstate check_estate(const std::string& estate, const std::string& assertions) {
-  CheckedEstate c;
-  model::Diagnostics diags;
-  importers::azure::import_file(estate, c.m, diags);
-  model::validate(c.m, diags);
-  REQUIRE_FALSE(diags.has_errors());
-  c.a = solver::analyze(c.m);
-  auto spec = check::parse_spec(R"({"version": 1, "assertions": )" + assertions + "}", "spec.json", diags);
-  for (const auto& d : diags.items()) INFO(model::to_string(d));
-  REQUIRE(spec);
-  c.spec = std::move(*spec);
-  c.results = check::evaluate(c.spec, c.m, c.a);
-  return c;
-}
+CheckedEstate check_estate(const std::string& estate, const std::string& assertions);
 
 }  // namespace exposim::testing

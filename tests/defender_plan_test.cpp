@@ -19,7 +19,7 @@
 #include "importers/inputs.h"
 #include "model/validate.h"
 #include "resource_json.h"
-#include "terraform_support.h"
+#include "terraform_fixture.h"
 
 namespace {
 
@@ -142,7 +142,7 @@ TEST_CASE("defender plan: azurerm_security_center_subscription_pricing", "[terra
   // resource_type SqlServers), storage (tier only known after apply, resource_type StorageAccounts) and pending
   // (resource_type, the plan's name, only known after apply: not analysed). A plan's id is only known after apply:
   // it is composed as Azure's, in the placeholder subscription.
-  auto r = terraform_support::run_terraform("defender_plan.json");
+  auto r = terraform_support::import_terraform("defender_plan.json");
   REQUIRE(r.model.defender_plans.size() == 3);
   auto at = [](int k, const std::string& attr) {
     return fmt::format("/planned_values/root_module/resources/{}/values/{}", k, attr);

@@ -22,6 +22,7 @@
 #include "solver/firewall.h"
 #include "solver/paas.h"
 #include "test_scale.h"
+#include "tests/gateway_estate.h"
 #include "tests/path_estates.h"
 #include "tests/trace_lines.h"
 

@@ -15,7 +15,7 @@
 #include "importers/azure/resource_importer.h"
 #include "importers/inputs.h"
 #include "model/model.h"
-#include "terraform_support.h"
+#include "terraform_fixture.h"
 
 namespace {
 
@@ -306,7 +306,7 @@ TEST_CASE("machine posture: extensions are not modelled types for templates", "[
 }
 
 TEST_CASE("machine posture: a Terraform plan", "[posture][terraform]") {
-  auto r = terraform_support::run_terraform("machine_posture.json");
+  auto r = terraform_support::import_terraform("machine_posture.json");
   const std::string file = terraform_support::terraform_data("machine_posture.json");
   const std::string res = "/planned_values/root_module/resources";
 

@@ -23,7 +23,7 @@
 #include "importers/inputs.h"
 #include "model/validate.h"
 #include "resource_json.h"
-#include "terraform_support.h"
+#include "terraform_fixture.h"
 
 namespace {
 
@@ -293,7 +293,7 @@ TEST_CASE("network posture: each attribute of a Terraform plan and its place in 
   //   default, as a plan prints it); 5 pip-legacy: no ddos_protection_mode (azurerm 2.x)
   //   6 nic-nva: ip_forwarding_enabled = true; 7 nic-web: false
   //   8 agw-waf: waf_configuration block; 9 agw-policy: firewall_policy_id known after apply; 10 agw-open: neither
-  auto r = terraform_support::run_terraform("network_posture.json");
+  auto r = terraform_support::import_terraform("network_posture.json");
   auto at = [](int k, const std::string& attr) {
     return fmt::format("/planned_values/root_module/resources/{}{}", k, attr.empty() ? "" : "/values/" + attr);
   };

@@ -15,7 +15,7 @@
 #include "importers/inputs.h"
 #include "model/validate.h"
 #include "resource_json.h"
-#include "terraform_support.h"
+#include "terraform_fixture.h"
 
 namespace {
 
@@ -220,7 +220,7 @@ TEST_CASE("paas posture: from an ARM template with nested containers and unknown
 // ---- Terraform plan ----
 
 TEST_CASE("paas posture: from a Terraform plan", "[terraform][posture]") {
-  const auto r = terraform_support::run_terraform("paas_posture.json");
+  const auto r = terraform_support::import_terraform("paas_posture.json");
   const std::string at = "/planned_values/root_module/resources/";
   const auto& st = service(r.model, "stposture");
   CHECK(setting(st.allow_blob_public_access) == "false@" + at + "0/values/allow_nested_items_to_be_public");

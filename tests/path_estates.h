@@ -2,7 +2,7 @@
 // behind an application gateway, a firewall's DNAT rule to an internal load balancer's frontend or to an application
 // gateway's private frontend, and a Bastion session whose replies a route sends through an Azure Firewall. Shared by
 // tests/path_follow_test.cpp (hop by hop, worked out by hand) and tests/explain_test.cpp (the random cross-check of
-// explain against analyze). Built on the resource JSON fixture of tests/gateway_estate.h.
+// explain against analyze). Built on the resource JSON fixture of tests/gateway_fixture.h.
 #pragma once
 
 #include <string>
@@ -11,7 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "tests/gateway_estate.h"
+#include "tests/gateway_fixture.h"
 
 namespace exposim::testing::path_estates {
 

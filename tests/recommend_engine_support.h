@@ -10,7 +10,7 @@
 
 #include "model/model.h"
 #include "model/validate.h"
-#include "solver/exposure.h"
+#include "solver/analysis.h"
 #include "solver/recommendation.h"
 
 namespace recommend_engine {
@@ -28,15 +28,7 @@ struct EngineRun {
 };
 
 /// Validates `m`, analyses it and evaluates every recommendation.
-inline EngineRun run_engine(model::Model m, const solver::RecommendOptions& options = {}) {
-  EngineRun r;
-  model::Diagnostics d;
-  model::validate(m, d);
-  r.m = std::move(m);
-  r.analysis = solver::analyze(r.m);
-  r.recs = solver::recommend(r.m, r.analysis, options);
-  return r;
-}
+EngineRun run_engine(model::Model m, const solver::RecommendOptions& options = {});
 
 /// The one finding of recommendation `id` about the resource named `name` (fails the test unless exactly one).
 inline const solver::Finding& finding(const EngineRun& r, std::string_view id, std::string_view name) {

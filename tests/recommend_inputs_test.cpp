@@ -12,7 +12,7 @@
 
 #include "cli/exit_codes.h"
 #include "cli_support.h"
-#include "recommend_support.h"
+#include "recommend_fixture.h"
 
 using namespace exposim::testing;
 

@@ -12,7 +12,7 @@
 #include "cli/exit_codes.h"
 #include "cli/sarif.h"
 #include "cli_support.h"
-#include "recommend_support.h"
+#include "recommend_fixture.h"
 
 namespace {
 

@@ -19,6 +19,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli_support.h"
+#include "solver/exposure.h"
 #include "terraform_support.h"
 
 namespace {

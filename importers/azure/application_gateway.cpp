@@ -36,9 +36,9 @@ bool read_ag_protocol(ReaderContext& ctx, JsonObject props, std::string_view wha
     }
     return false;
   }
-  if (iequals(trim(*f), "http")) {
+  if (ascii::equals_lower(trim(*f), "http")) {
     out = model::AgProtocol::kHttp;
-  } else if (iequals(trim(*f), "https")) {
+  } else if (ascii::equals_lower(trim(*f), "https")) {
     out = model::AgProtocol::kHttps;
   } else {
     ctx.error_at(f.key, "invalid-value", fmt::format("protocol '{}' is not Http or Https", *f));
@@ -61,8 +61,8 @@ model::AgBackendTarget read_ag_target(ReaderContext& ctx, JsonObject props, std:
 std::optional<model::WafMode> read_waf_mode(ReaderContext& ctx, JsonObject o, std::string_view key) {
   auto f = ctx.get_string(o, key);
   if (!f) return f.present ? std::nullopt : std::optional(model::WafMode::kUnknown);
-  if (iequals(trim(*f), "detection")) return model::WafMode::kDetection;
-  if (iequals(trim(*f), "prevention")) return model::WafMode::kPrevention;
+  if (ascii::equals_lower(trim(*f), "detection")) return model::WafMode::kDetection;
+  if (ascii::equals_lower(trim(*f), "prevention")) return model::WafMode::kPrevention;
   ctx.error_at(f.key, "invalid-value", fmt::format("WAF mode '{}' is not Detection or Prevention", *f));
   return std::nullopt;
 }
@@ -81,10 +81,10 @@ bool read_application_gateway(ReaderContext& ctx, Resource& resource) {
   if (!sku.name && !sku.tier) sku = ctx.read_sku(res, res_mark);
   if (sku.name) g.sku_name = std::string(*sku.name);
   if (sku.tier) g.tier = std::string(*sku.tier);
-  auto ends_v2 = [](std::string_view s) { return s.size() >= 3 && iequals(s.substr(s.size() - 3), "_v2"); };
+  auto ends_v2 = [](std::string_view s) { return s.size() >= 3 && ascii::equals_lower(s.substr(s.size() - 3), "_v2"); };
   // v1 SKUs are Standard_Small/Medium/Large and WAF_Medium/Large (tier Standard or WAF); anything else is v2.
-  const bool v1_name = !g.sku_name.empty() && !ends_v2(g.sku_name) && !iequals(g.sku_name, "basic");
-  const bool v1_tier = !g.tier.empty() && !ends_v2(g.tier) && !iequals(g.tier, "basic");
+  const bool v1_name = !g.sku_name.empty() && !ends_v2(g.sku_name) && !ascii::equals_lower(g.sku_name, "basic");
+  const bool v1_tier = !g.tier.empty() && !ends_v2(g.tier) && !ascii::equals_lower(g.tier, "basic");
   g.v2 = !(v1_name || v1_tier);
   const std::string gw = g.name;
 
@@ -158,7 +158,7 @@ bool read_application_gateway(ReaderContext& ctx, Resource& resource) {
                        l.frontend_port = ctx.get_ref(p, keys::kFrontendPort);
                        for (auto [field, ref] : {std::pair{"frontendIPConfiguration", &l.frontend},
                                                  std::pair{"frontendPort", &l.frontend_port}}) {
-                         if (!ref->set() && !find_field(p, lowercase(field))) {
+                         if (!ref->set() && !find_field(p, ascii::lower(field))) {
                            ctx.report(Severity::kError, "missing-field", ctx.ptr.substr(0, mark),
                                       fmt::format("HTTP listener '{}' has no '{}'", l.name, field));
                            ok = false;
@@ -186,7 +186,7 @@ bool read_application_gateway(ReaderContext& ctx, Resource& resource) {
           auto deployed = [&](std::string_view field) {
             auto f = find_field(a, field);
             std::string_view text;
-            if (f && f->value.get(text) && istarts_with(unknown_reason(text), "reference(")) {
+            if (f && f->value.get(text) && ascii::starts_with_lower(unknown_reason(text), "reference(")) {
               return std::string(unknown_reason(text));
             }
             return std::string("(only known at deployment)");
@@ -297,9 +297,9 @@ bool read_waf_policy(ReaderContext& ctx, Resource& resource) {
       mode = model::WafMode::kUnknown;
     }
     if (auto st = ctx.get_string(*settings, keys::kState)) {
-      if (iequals(trim(*st), "disabled")) {
+      if (ascii::equals_lower(trim(*st), "disabled")) {
         mode = model::WafMode::kOff;
-      } else if (!iequals(trim(*st), "enabled")) {
+      } else if (!ascii::equals_lower(trim(*st), "enabled")) {
         ctx.error_at(st.key, "invalid-value", fmt::format("WAF policy state '{}' is not Enabled or Disabled", *st));
       }
     }

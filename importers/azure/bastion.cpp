@@ -28,13 +28,13 @@ bool read_bastion(ReaderContext& ctx, Resource& resource) {
   const ReaderContext::SkuFields sku = ctx.read_sku(res, res_mark);
   if (sku.name) {
     const std::string_view n = *sku.name;
-    if (iequals(n, "developer"))
+    if (ascii::equals_lower(n, "developer"))
       b.sku = BastionSku::kDeveloper;
-    else if (iequals(n, "basic"))
+    else if (ascii::equals_lower(n, "basic"))
       b.sku = BastionSku::kBasic;
-    else if (iequals(n, "standard"))
+    else if (ascii::equals_lower(n, "standard"))
       b.sku = BastionSku::kStandard;
-    else if (iequals(n, "premium"))
+    else if (ascii::equals_lower(n, "premium"))
       b.sku = BastionSku::kPremium;
     else
       ctx.report(Severity::kError, "invalid-value", sku.name_ptr,

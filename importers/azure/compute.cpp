@@ -105,9 +105,9 @@ bool read_public_ip(ReaderContext& ctx, Resource& resource) {
       PointerScope s(ctx.ptr, sku.key);
       if (auto name = ctx.get_string(*sku, keys::kName)) {
         // An unknown SKU is Basic: open without an NSG, the SKU that exposes more (docs/model.md).
-        if (iequals(trim(*name), "basic")) {
+        if (ascii::equals_lower(trim(*name), "basic")) {
           p.sku = model::Sku::kBasic;
-        } else if (iequals(trim(*name), "standard")) {
+        } else if (ascii::equals_lower(trim(*name), "standard")) {
           p.sku = model::Sku::kStandard;
         } else if (is_unknown_value(*name)) {
           PointerScope at(ctx.ptr, name.key);
@@ -121,9 +121,9 @@ bool read_public_ip(ReaderContext& ctx, Resource& resource) {
   }
   p.family = ctx.read_address(props, keys::kPublicIpAddressVersion, keys::kIpAddress, "IP address", p.address);
   if (auto f = ctx.get_string(props, keys::kPublicIpAllocationMethod)) {
-    if (iequals(trim(*f), "static")) {
+    if (ascii::equals_lower(trim(*f), "static")) {
       p.static_allocation = true;
-    } else if (!iequals(trim(*f), "dynamic")) {
+    } else if (!ascii::equals_lower(trim(*f), "dynamic")) {
       ctx.invalid_value_at(f.key, *f, fmt::format("allocation method '{}' is not Static or Dynamic", *f));
     }
   }

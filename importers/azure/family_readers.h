@@ -101,6 +101,13 @@ bool read_admin_rule(ReaderContext& ctx, Resource& resource);
 /// `deploymentStatus` and `configurationIds`, not a resource. False when `o` is not one.
 bool read_admin_deployment_status(ReaderContext& ctx, JsonObject o);
 
+// front_door.cpp: Front Door (classic) and CDN profiles, not modelled: each reported as an internet entry point.
+/// Notes a Front Door, a CDN profile or a profile's child (its backend or origin host names) for the
+/// `unmodelled-entry-point` warning; false for every other type (`lower_type`, lowercase), which is left alone.
+bool note_front_door(ReaderContext& ctx, std::string_view lower_type, JsonObject res);
+/// One `unmodelled-entry-point` warning per Front Door or CDN profile noted since the last call (the end of a file).
+void report_front_doors(ReaderContext& ctx);
+
 // defender_plan.cpp: Defender for Cloud plans.
 bool read_defender_plan(ReaderContext& ctx, Resource& resource);
 

@@ -27,9 +27,9 @@ model::ThreatIntelMode read_threat_intel(ReaderContext& ctx, JsonObject props, m
   auto f = ctx.get_string(props, keys::kThreatIntelMode);
   if (!f) return fallback;
   const std::string_view t = trim(*f);
-  if (iequals(t, "alert")) return model::ThreatIntelMode::kAlert;
-  if (iequals(t, "deny")) return model::ThreatIntelMode::kDeny;
-  if (iequals(t, "off")) return model::ThreatIntelMode::kOff;
+  if (ascii::equals_lower(t, "alert")) return model::ThreatIntelMode::kAlert;
+  if (ascii::equals_lower(t, "deny")) return model::ThreatIntelMode::kDeny;
+  if (ascii::equals_lower(t, "off")) return model::ThreatIntelMode::kOff;
   ctx.error_at(f.key, "invalid-value", fmt::format("threat intelligence mode '{}' is not Alert, Deny or Off", *f));
   return fallback;
 }
@@ -105,11 +105,11 @@ void read_fw_addresses(ReaderContext& ctx, JsonObject o, std::string_view field,
 model::ProtocolMask fw_protocol(ReaderContext& ctx, std::string_view raw) {
   using model::Protocol;
   const std::string_view t = trim(raw);
-  if (iequals(t, "tcp")) return model::bit(Protocol::kTcp);
-  if (iequals(t, "udp")) return model::bit(Protocol::kUdp);
-  if (iequals(t, "icmp")) return model::bit(Protocol::kIcmp);
+  if (ascii::equals_lower(t, "tcp")) return model::bit(Protocol::kTcp);
+  if (ascii::equals_lower(t, "udp")) return model::bit(Protocol::kUdp);
+  if (ascii::equals_lower(t, "icmp")) return model::bit(Protocol::kIcmp);
   const model::ProtocolMask any = model::bit(Protocol::kTcp) | model::bit(Protocol::kUdp) | model::bit(Protocol::kIcmp);
-  if (iequals(t, "any")) return any;
+  if (ascii::equals_lower(t, "any")) return any;
   // From a template, a value ARM would reject is unknown: Any (the rule is then widened or dropped).
   if (ctx.invalid_value(raw, fmt::format("protocol '{}' is not TCP, UDP, ICMP or Any", raw))) return any;
   return 0;
@@ -193,11 +193,11 @@ std::optional<model::FirewallRule> read_fw_rule(ReaderContext& ctx, JsonObject o
   // Policy rules say their own type; it must agree with the collection.
   if (auto type = ctx.get_string(o, keys::kRuleType)) {
     const std::string_view t = trim(*type);
-    if (iequals(t, "natrule")) {
+    if (ascii::equals_lower(t, "natrule")) {
       r.kind = model::FirewallRuleKind::kNat;
-    } else if (iequals(t, "networkrule")) {
+    } else if (ascii::equals_lower(t, "networkrule")) {
       r.kind = model::FirewallRuleKind::kNetwork;
-    } else if (iequals(t, "applicationrule")) {
+    } else if (ascii::equals_lower(t, "applicationrule")) {
       r.kind = model::FirewallRuleKind::kApplication;
     } else {
       ctx.error_at(type.key, "invalid-value",
@@ -283,11 +283,11 @@ std::optional<model::FirewallRuleCollection> read_fw_collection(ReaderContext& c
     PointerScope s(ctx.ptr, action.key);
     if (auto type = ctx.get_string(*action, keys::kType)) action_text = std::string(trim(*type));
   }
-  if (iequals(action_text, "dnat")) {
+  if (ascii::equals_lower(action_text, "dnat")) {
     c.action = model::FirewallAction::kDnat;
-  } else if (iequals(action_text, "allow")) {
+  } else if (ascii::equals_lower(action_text, "allow")) {
     c.action = model::FirewallAction::kAllow;
-  } else if (iequals(action_text, "deny")) {
+  } else if (ascii::equals_lower(action_text, "deny")) {
     c.action = model::FirewallAction::kDeny;
   } else {
     ctx.error("invalid-value",
@@ -297,8 +297,8 @@ std::optional<model::FirewallRuleCollection> read_fw_collection(ReaderContext& c
   if (kind) {
     c.kind = *kind;
   } else if (auto type = ctx.get_string(props, keys::kRuleCollectionType)) {
-    c.kind = iequals(trim(*type), "firewallpolicynatrulecollection") ? model::FirewallRuleKind::kNat
-                                                                     : model::FirewallRuleKind::kNetwork;
+    c.kind = ascii::equals_lower(trim(*type), "firewallpolicynatrulecollection") ? model::FirewallRuleKind::kNat
+                                                                                 : model::FirewallRuleKind::kNetwork;
   }
   if ((c.kind == model::FirewallRuleKind::kNat) != (c.action == model::FirewallAction::kDnat)) {
     ctx.error("invalid-value", fmt::format("rule collection '{}': action '{}' does not fit a {} collection", c.name,
@@ -411,9 +411,9 @@ std::optional<model::FirewallRule> read_legacy_fw_condition(ReaderContext& ctx, 
   }
   const std::string_view t = trim(*type);
   model::FirewallRuleKind kind = model::FirewallRuleKind::kNetwork;
-  if (iequals(t, "applicationrulecondition") && !nat) {
+  if (ascii::equals_lower(t, "applicationrulecondition") && !nat) {
     kind = model::FirewallRuleKind::kApplication;
-  } else if (!iequals(t, "networkrulecondition")) {
+  } else if (!ascii::equals_lower(t, "networkrulecondition")) {
     ctx.error_at(type.key, "invalid-value",
                  fmt::format("rule condition type '{}' is not {}", *type,
                              nat ? "NetworkRuleCondition (a NAT rule's condition)"
@@ -438,8 +438,8 @@ std::optional<model::FirewallRuleCollection> read_legacy_fw_rule(ReaderContext& 
     return std::nullopt;
   }
   const std::string_view t = trim(*type);
-  const bool nat = iequals(t, "firewallpolicynatrule");
-  if (!nat && !iequals(t, "firewallpolicyfilterrule")) {
+  const bool nat = ascii::equals_lower(t, "firewallpolicynatrule");
+  if (!nat && !ascii::equals_lower(t, "firewallpolicyfilterrule")) {
     ctx.error_at(type.key, "invalid-value",
                  fmt::format("rule type '{}' is not FirewallPolicyNatRule or FirewallPolicyFilterRule", *type));
     return std::nullopt;
@@ -452,12 +452,12 @@ std::optional<model::FirewallRuleCollection> read_legacy_fw_rule(ReaderContext& 
   }
   if (nat) {
     c.kind = model::FirewallRuleKind::kNat;
-    if (iequals(action, "snat")) {
+    if (ascii::equals_lower(action, "snat")) {
       ctx.warning("unmodelled-feature",
                   fmt::format("firewall policy rule '{}': SNAT rules do not admit inbound traffic; ignored", c.name));
       return std::nullopt;
     }
-    if (!iequals(action, "dnat")) {
+    if (!ascii::equals_lower(action, "dnat")) {
       ctx.error("invalid-value", fmt::format("NAT rule '{}': action '{}' is not DNAT or SNAT", c.name, action));
       return std::nullopt;
     }
@@ -479,11 +479,11 @@ std::optional<model::FirewallRuleCollection> read_legacy_fw_rule(ReaderContext& 
     c.rules.push_back(std::move(*rule));
     return c;
   }
-  if (iequals(action, "allow")) {
+  if (ascii::equals_lower(action, "allow")) {
     c.action = model::FirewallAction::kAllow;
-  } else if (iequals(action, "deny")) {
+  } else if (ascii::equals_lower(action, "deny")) {
     c.action = model::FirewallAction::kDeny;
-  } else if (iequals(action, "alert")) {
+  } else if (ascii::equals_lower(action, "alert")) {
     // The preview schema's third filter action: traffic passes and is logged, so it counts as Allow.
     c.action = model::FirewallAction::kAllow;
     ctx.warning(

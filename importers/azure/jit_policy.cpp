@@ -27,7 +27,7 @@ std::optional<model::JitPort> read_jit_port(ReaderContext& ctx, JsonObject o) {
   if (auto protocol = ctx.get_string(o, keys::kProtocol)) {
     const std::string_view t = trim(*protocol);
     for (std::string_view known : kProtocols) {
-      if (iequals(t, lowercase(known))) p.protocol = std::string(known);
+      if (ascii::equals_lower(t, ascii::lower(known))) p.protocol = std::string(known);
     }
     if (p.protocol.empty()) {
       ctx.invalid_value_at(protocol.key, *protocol, fmt::format("protocol '{}' is not TCP, UDP or *", *protocol));

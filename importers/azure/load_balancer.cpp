@@ -44,11 +44,11 @@ void read_lb_protocol(ReaderContext& ctx, JsonObject props, std::string_view wha
   const model::ProtocolMask all = model::bit(Protocol::kTcp) | model::bit(Protocol::kUdp);
   if (auto f = ctx.get_string(props, keys::kProtocol)) {
     const std::string_view t = trim(*f);
-    if (iequals(t, "tcp")) {
+    if (ascii::equals_lower(t, "tcp")) {
       out = model::bit(Protocol::kTcp);
-    } else if (iequals(t, "udp")) {
+    } else if (ascii::equals_lower(t, "udp")) {
       out = model::bit(Protocol::kUdp);
-    } else if (iequals(t, "all")) {
+    } else if (ascii::equals_lower(t, "all")) {
       out = all;
     } else if (ctx.invalid_value_at(f.key, *f, fmt::format("protocol '{}' is not Tcp, Udp or All", *f))) {
       out = all;  // unknown: All (docs/model.md, "Unknown values")
@@ -235,11 +235,11 @@ bool read_load_balancer(ReaderContext& ctx, Resource& resource) {
   model::LoadBalancer lb;
   static_cast<model::ResourceBase&>(lb) = std::move(base);
   if (auto sku = read_sku_name(ctx, res, res_mark)) {
-    if (iequals(*sku, "basic")) {
+    if (ascii::equals_lower(*sku, "basic")) {
       lb.sku = model::Sku::kBasic;
-    } else if (iequals(*sku, "standard")) {
+    } else if (ascii::equals_lower(*sku, "standard")) {
       lb.sku = model::Sku::kStandard;
-    } else if (iequals(*sku, "gateway")) {
+    } else if (ascii::equals_lower(*sku, "gateway")) {
       const std::string saved = ctx.ptr;
       ctx.ptr.resize(res_mark);
       ctx.warning(

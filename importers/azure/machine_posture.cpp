@@ -84,8 +84,9 @@ model::Setting<bool> bool_setting(const ReaderContext& ctx, JsonObject o, const 
   std::string_view text;
   if (w.value->get(b)) {
     s.value = b;
-  } else if (w.value->get(text) && (iequals(trim(text), "true") || iequals(trim(text), "false"))) {
-    s.value = iequals(trim(text), "true");  // ARM converts such a string
+  } else if (w.value->get(text) &&
+             (ascii::equals_lower(trim(text), "true") || ascii::equals_lower(trim(text), "false"))) {
+    s.value = ascii::equals_lower(trim(text), "true");  // ARM converts such a string
   } else {
     s.unknown = true;
   }
@@ -119,7 +120,7 @@ void canonical_spelling(model::Setting<std::string>& s, std::initializer_list<st
   auto squeeze = [](std::string_view t) {
     std::string out;
     for (char c : t) {
-      if (c != ' ') out += lower_ascii(c);
+      if (c != ' ') out += ascii::lower(c);
     }
     return out;
   };
@@ -157,12 +158,12 @@ model::OsType os_of_publisher(std::string_view publisher, std::string_view offer
       {"almalinux", model::OsType::kLinux},
       {"microsoftcblmariner", model::OsType::kLinux},
   };
-  const std::string p = lowercase(trim(publisher));
+  const std::string p = ascii::lower(trim(publisher));
   auto it = kPublishers.find(p);
   if (it == kPublishers.end()) return model::OsType::kUnknown;
   if (p == "microsoftsqlserver") {
     // SQL Server also comes on Linux images: their offers name the distribution ("sql2019-ubuntu2004").
-    const std::string o = lowercase(offer);
+    const std::string o = ascii::lower(offer);
     for (const std::string_view distribution : {"ubuntu", "rhel", "sles"}) {
       if (o.find(distribution) != std::string::npos) return model::OsType::kLinux;
     }
@@ -178,12 +179,12 @@ void read_os(const ReaderContext& ctx, JsonObject props, const std::string& poin
   p.os_where = absent;
   const auto os_type =
       string_setting(ctx, props, pointer, {keys::kStorageProfile, keys::kOsDisk, keys::kOsType}, absent);
-  if (os_type.value && iequals(*os_type.value, "linux")) {
+  if (os_type.value && ascii::equals_lower(*os_type.value, "linux")) {
     p.os = model::OsType::kLinux;
     p.os_where = os_type.where;
     return;
   }
-  if (os_type.value && iequals(*os_type.value, "windows")) {
+  if (os_type.value && ascii::equals_lower(*os_type.value, "windows")) {
     p.os = model::OsType::kWindows;
     p.os_where = os_type.where;
     return;
@@ -243,9 +244,9 @@ model::VmExtension read_extension(const ReaderContext& ctx, JsonObject o, const 
 /// Adds `e` to `list` unless an extension of that name is there already (the same extension given twice: in
 /// `resources` and as a separate resource).
 void add_extension(std::vector<model::VmExtension>& list, model::VmExtension e) {
-  const std::string name = lowercase(e.name);
+  const std::string name = ascii::lower(e.name);
   const bool seen = !name.empty() && std::any_of(list.begin(), list.end(), [&](const model::VmExtension& x) {
-    return lowercase(x.name) == name;
+    return ascii::lower(x.name) == name;
   });
   if (!seen) list.push_back(std::move(e));
 }
@@ -264,7 +265,7 @@ void read_extension_list(const ReaderContext& ctx, JsonObject o, std::string poi
     const std::string at = fmt::format("{}/{}", pointer, i++);
     if (!e.get(element)) continue;
     if (extensions_only) {
-      const std::string type = lowercase(quiet_text(ctx, element, keys::kType));
+      const std::string type = ascii::lower(quiet_text(ctx, element, keys::kType));
       if (!type.empty() && type != types::kVmExtension && type != "extensions") continue;
     }
     add_extension(out, read_extension(ctx, element, {ctx.file, at, 0, 0}));

@@ -31,9 +31,9 @@ bool read_public_ip_prefix(ReaderContext& ctx, Resource& resource) {
   static_cast<model::ResourceBase&>(p) = std::move(resource.base);
   const JsonObject props = resource.props;
   if (auto sku = ctx.read_sku(resource.object, resource.mark); sku.name) {
-    if (iequals(*sku.name, "basic")) {
+    if (ascii::equals_lower(*sku.name, "basic")) {
       p.sku = model::Sku::kBasic;
-    } else if (!iequals(*sku.name, "standard")) {
+    } else if (!ascii::equals_lower(*sku.name, "standard")) {
       const std::string saved = ctx.ptr;
       ctx.ptr = sku.name_ptr;
       ctx.invalid_value(*sku.name, fmt::format("SKU '{}' is not Basic or Standard", *sku.name));

@@ -40,11 +40,11 @@ struct NetworkState {
 
 std::optional<model::NextHopType> parse_next_hop(std::string_view t) {
   using model::NextHopType;
-  if (iequals(t, "virtualnetworkgateway")) return NextHopType::kVirtualNetworkGateway;
-  if (iequals(t, "vnetlocal")) return NextHopType::kVnetLocal;
-  if (iequals(t, "internet")) return NextHopType::kInternet;
-  if (iequals(t, "virtualappliance")) return NextHopType::kVirtualAppliance;
-  if (iequals(t, "none")) return NextHopType::kNone;
+  if (ascii::equals_lower(t, "virtualnetworkgateway")) return NextHopType::kVirtualNetworkGateway;
+  if (ascii::equals_lower(t, "vnetlocal")) return NextHopType::kVnetLocal;
+  if (ascii::equals_lower(t, "internet")) return NextHopType::kInternet;
+  if (ascii::equals_lower(t, "virtualappliance")) return NextHopType::kVirtualAppliance;
+  if (ascii::equals_lower(t, "none")) return NextHopType::kNone;
   return std::nullopt;
 }
 
@@ -103,13 +103,13 @@ std::optional<model::Subnet> read_subnet(ReaderContext& ctx, JsonObject o, Child
   if (auto f = ctx.get_string(props, keys::kPrivateEndpointNetworkPolicies)) {
     const std::string_view t = trim(*f);
     using model::PrivateEndpointPolicy;
-    if (iequals(t, "disabled")) {
+    if (ascii::equals_lower(t, "disabled")) {
       s.private_endpoint_policies = PrivateEndpointPolicy::kDisabled;
-    } else if (iequals(t, "enabled")) {
+    } else if (ascii::equals_lower(t, "enabled")) {
       s.private_endpoint_policies = PrivateEndpointPolicy::kEnabled;
-    } else if (iequals(t, "networksecuritygroupenabled")) {
+    } else if (ascii::equals_lower(t, "networksecuritygroupenabled")) {
       s.private_endpoint_policies = PrivateEndpointPolicy::kNsgOnly;
-    } else if (iequals(t, "routetableenabled")) {
+    } else if (ascii::equals_lower(t, "routetableenabled")) {
       s.private_endpoint_policies = PrivateEndpointPolicy::kRouteTableOnly;
     } else {
       ctx.error_at(f.key, "invalid-value",
@@ -161,7 +161,7 @@ std::optional<model::Peering> read_peering(ReaderContext& ctx, JsonObject o, Chi
   // Templates never carry `peeringState` (Azure computes it): absent, the peering counts as Connected once
   // both sides exist, which routing checks (docs/model.md). Exports carry it and it is honoured.
   p.connected = true;
-  if (auto st = ctx.get_string(props, keys::kPeeringState)) p.connected = iequals(trim(*st), "connected");
+  if (auto st = ctx.get_string(props, keys::kPeeringState)) p.connected = ascii::equals_lower(trim(*st), "connected");
   return p;
 }
 
@@ -310,7 +310,7 @@ bool read_separate_peering(ReaderContext& ctx, Resource& resource) {
 bool read_separate_route(ReaderContext& ctx, Resource& resource) {
   auto r = read_route(ctx, resource.object, ChildIds{resource.base.id, resource.base.name});
   if (!r) return false;
-  std::string key = lowercase(r->name);
+  std::string key = ascii::lower(r->name);
   std::string parent_id = std::move(resource.parent_id);
   ctx.state<NetworkState>().routes.push_back(
       {model::canonical_id(parent_id), std::move(parent_id), std::move(key), std::move(*r)});
@@ -377,7 +377,7 @@ void attach_peerings(ReaderContext& ctx) {
 void attach_routes(ReaderContext& ctx) {
   ctx.attach(
       ctx.state<NetworkState>().routes, ctx.model.route_tables, [](auto& t) -> auto& { return t.routes; },
-      [](const model::Route& r) { return lowercase(r.name); }, "route", "route table");
+      [](const model::Route& r) { return ascii::lower(r.name); }, "route", "route table");
 }
 
 }  // namespace exposim::importers::azure

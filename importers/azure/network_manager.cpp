@@ -65,7 +65,7 @@ void read_admin_addresses(ReaderContext& ctx, JsonObject props, std::string_view
     std::string type;
     if (auto ty = find_field(o, kAdminAddressPrefixType)) {
       std::string_view text;
-      if (ty->value.get(text)) type = lowercase(trim(text));
+      if (ty->value.get(text)) type = ascii::lower(trim(text));
     }
     if (type == "networkgroup") {
       ctx.warning("unresolved-network-group-address",
@@ -129,11 +129,11 @@ bool read_security_admin_configuration(ReaderContext& ctx, Resource& resource) {
   bool unknown = false;
   ctx.for_each_text(resource.props, "", kAdminApplyOnIntent, [&](std::string_view raw) {
     const std::string_view t = trim(raw);
-    if (iequals(t, "all")) {
+    if (ascii::equals_lower(t, "all")) {
       all = true;
-    } else if (iequals(t, "allowrulesonly")) {
+    } else if (ascii::equals_lower(t, "allowrulesonly")) {
       allow_rules_only = true;
-    } else if (iequals(t, "none")) {
+    } else if (ascii::equals_lower(t, "none")) {
       // Azure's default
     } else if (is_unknown_value(t)) {
       ctx.note_unknown(t);
@@ -181,7 +181,7 @@ bool read_admin_rule(ReaderContext& ctx, Resource& resource) {
   r.name = a.name;
   r.id = a.id;
   r.where = a.where;
-  if (auto kind = ctx.get_string(resource.object, keys::kKind); kind && iequals(trim(*kind), "default")) {
+  if (auto kind = ctx.get_string(resource.object, keys::kKind); kind && ascii::equals_lower(trim(*kind), "default")) {
     ctx.warning("unmodelled-admin-rule",
                 fmt::format("security admin rule '{}' is of kind Default (a rule Azure defines): not applied", a.name));
     return true;
@@ -193,11 +193,11 @@ bool read_admin_rule(ReaderContext& ctx, Resource& resource) {
   bool unknown_access = false, unknown_protocol = false, unknown_direction = false;
   if (auto f = ctx.get_string(props, keys::kAccess)) {
     const std::string_view t = trim(*f);
-    if (iequals(t, "allow")) {
+    if (ascii::equals_lower(t, "allow")) {
       a.access = model::AdminAccess::kAllow;
-    } else if (iequals(t, "deny")) {
+    } else if (ascii::equals_lower(t, "deny")) {
       a.access = model::AdminAccess::kDeny;
-    } else if (iequals(t, "alwaysallow")) {
+    } else if (ascii::equals_lower(t, "alwaysallow")) {
       a.access = model::AdminAccess::kAlwaysAllow;
     } else {
       unknown_access =
@@ -221,9 +221,9 @@ bool read_admin_rule(ReaderContext& ctx, Resource& resource) {
     missing("protocol");
   }
   if (auto f = ctx.get_string(props, keys::kDirection)) {
-    if (iequals(trim(*f), "inbound")) {
+    if (ascii::equals_lower(trim(*f), "inbound")) {
       r.direction = model::Direction::kInbound;
-    } else if (iequals(trim(*f), "outbound")) {
+    } else if (ascii::equals_lower(trim(*f), "outbound")) {
       r.direction = model::Direction::kOutbound;
     } else {
       unknown_direction = ctx.invalid_value_at(f.key, *f, fmt::format("direction '{}' is not Inbound or Outbound", *f));
@@ -274,7 +274,8 @@ bool read_admin_deployment_status(ReaderContext& ctx, JsonObject o) {
   if (!find_field(o, kAdminDeploymentStatus) || !find_field(o, kAdminConfigurationIds)) return false;
   if (auto type = find_field(o, kAdminDeploymentType)) {
     std::string_view t;
-    if (type->value.get(t) && !iequals(trim(t), "securityadmin")) return true;  // connectivity, routing: not read
+    if (type->value.get(t) && !ascii::equals_lower(trim(t), "securityadmin"))
+      return true;  // connectivity, routing: not read
   }
   model::AdminDeployment d;
   d.where = ctx.here();
@@ -283,7 +284,8 @@ bool read_admin_deployment_status(ReaderContext& ctx, JsonObject o) {
       if (c != ' ') d.region += model::ascii::lower(c);
     }
   }
-  if (auto status = ctx.get_string(o, kAdminDeploymentStatus)) d.deployed = iequals(trim(*status), "deployed");
+  if (auto status = ctx.get_string(o, kAdminDeploymentStatus))
+    d.deployed = ascii::equals_lower(trim(*status), "deployed");
   ctx.for_each_text(o, "", kAdminConfigurationIds, [&](std::string_view t) {
     if (!trim(t).empty()) d.configurations.push_back(Ref{model::canonical_id(trim(t)), -1});
   });

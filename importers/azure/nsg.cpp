@@ -64,7 +64,7 @@ RuleRead read_rule(ReaderContext& ctx, JsonObject o, ChildIds ids, bool is_defau
   std::optional<PointerScope> props_scope;
   const auto child = ctx.begin_child(o, std::move(ids), r, props_scope);
   r.is_default = is_default;
-  r.is_jit = istarts_with(r.name, "securitycenter-jitrule");
+  r.is_jit = ascii::starts_with_lower(r.name, "securitycenter-jitrule");
   if (!child.props) return RuleRead::kError;
   const JsonObject props = *child.props;
   const std::size_t rule_mark = child.mark;  // the rule's own pointer is ptr.substr(0, rule_mark)
@@ -92,9 +92,9 @@ RuleRead read_rule(ReaderContext& ctx, JsonObject o, ChildIds ids, bool is_defau
   auto read_choice = [&](std::string_view key, std::string_view field, std::string_view a, auto value_a,
                          std::string_view b, auto value_b, auto& out, std::string_view expected, bool& unknown) {
     if (auto f = ctx.get_string(props, key)) {
-      if (iequals(trim(*f), a)) {
+      if (ascii::equals_lower(trim(*f), a)) {
         out = value_a;
-      } else if (iequals(trim(*f), b)) {
+      } else if (ascii::equals_lower(trim(*f), b)) {
         out = value_b;
       } else {
         unknown = ctx.invalid_value_at(f.key, *f, fmt::format("{} '{}' is not {}", field, *f, expected));
@@ -190,19 +190,19 @@ bool read_separate_rule(ReaderContext& ctx, Resource& resource, bool is_default)
 
 std::optional<model::ProtocolMask> security_rule_protocol(std::string_view t) {
   using model::Protocol;
-  if (t == "*" || iequals(t, "any")) return model::kAllProtocols;
-  if (iequals(t, "tcp")) return model::bit(Protocol::kTcp);
-  if (iequals(t, "udp")) return model::bit(Protocol::kUdp);
-  if (iequals(t, "icmp")) return model::bit(Protocol::kIcmp);
-  if (iequals(t, "esp")) return model::bit(Protocol::kEsp);
-  if (iequals(t, "ah")) return model::bit(Protocol::kAh);
+  if (t == "*" || ascii::equals_lower(t, "any")) return model::kAllProtocols;
+  if (ascii::equals_lower(t, "tcp")) return model::bit(Protocol::kTcp);
+  if (ascii::equals_lower(t, "udp")) return model::bit(Protocol::kUdp);
+  if (ascii::equals_lower(t, "icmp")) return model::bit(Protocol::kIcmp);
+  if (ascii::equals_lower(t, "esp")) return model::bit(Protocol::kEsp);
+  if (ascii::equals_lower(t, "ah")) return model::bit(Protocol::kAh);
   return std::nullopt;
 }
 
 void read_address_entry(ReaderContext& ctx, std::string_view raw, model::AddressMatch& out, bool& unknown,
                         bool outbound, std::string (*unresolved_message)(std::string_view tag)) {
   const std::string_view t = trim(raw);
-  if (t == "*" || iequals(t, "any")) {
+  if (t == "*" || ascii::equals_lower(t, "any")) {
     out.any = true;
     return;
   }

@@ -86,7 +86,7 @@ std::string host_of_url(std::string_view url) {
   std::string_view t = trim(url);
   if (auto scheme = t.find("://"); scheme != std::string_view::npos) t.remove_prefix(scheme + 3);
   t = t.substr(0, t.find_first_of("/:?#"));
-  return lowercase(t);
+  return ascii::lower(t);
 }
 
 /// `publicNetworkAccess` of a PaaS resource (absent: Enabled).
@@ -96,11 +96,11 @@ void read_public_network_access(ReaderContext& ctx, JsonObject props, model::Paa
   s.public_network_access_where = f.present ? field_location(ctx, f.key) : s.where;
   if (!f) return;
   const std::string_view t = trim(*f);
-  if (iequals(t, "enabled")) {
+  if (ascii::equals_lower(t, "enabled")) {
     s.public_network_access = PublicNetworkAccess::kEnabled;
-  } else if (iequals(t, "disabled")) {
+  } else if (ascii::equals_lower(t, "disabled")) {
     s.public_network_access = PublicNetworkAccess::kDisabled;
-  } else if (iequals(t, "securedbyperimeter")) {
+  } else if (ascii::equals_lower(t, "securedbyperimeter")) {
     s.public_network_access = PublicNetworkAccess::kSecuredByPerimeter;
     PointerScope at(ctx.ptr, f.key);
     ctx.warning("unmodelled-feature",
@@ -121,9 +121,9 @@ void read_paas_action(ReaderContext& ctx, JsonObject o, std::string_view key, st
   auto f = ctx.get_string(o, key);
   if (f.unknown) out = model::Access::kAllow;
   if (!f) return;
-  if (iequals(trim(*f), "allow")) {
+  if (ascii::equals_lower(trim(*f), "allow")) {
     out = model::Access::kAllow;
-  } else if (iequals(trim(*f), "deny")) {
+  } else if (ascii::equals_lower(trim(*f), "deny")) {
     out = model::Access::kDeny;
   } else if (ctx.invalid_value_at(f.key, *f, fmt::format("{} '{}' is not Allow or Deny", field, *f))) {
     out = model::Access::kAllow;
@@ -166,7 +166,7 @@ void read_service_tag_restriction(ReaderContext& ctx, model::PaasIpRule& r) {
 /// address (reported).
 bool add_ip_rule_text(ReaderContext& ctx, std::string_view raw, model::PaasIpRule& rule) {
   const std::string_view t = trim(raw);
-  if (t == "*" || iequals(t, "any")) {
+  if (t == "*" || ascii::equals_lower(t, "any")) {
     rule.addresses = rule.addresses.unite(model::all_v4().unite(model::all_v6()));
     return true;
   }
@@ -342,7 +342,8 @@ std::string cosmos_api(ReaderContext& ctx, JsonObject res, JsonObject props, std
   {
     const std::string saved = ctx.ptr;
     ctx.ptr.resize(res_mark);
-    if (auto kind = ctx.get_string(res, keys::kKind); kind && iequals(trim(*kind), "mongodb")) api = "mongo";
+    if (auto kind = ctx.get_string(res, keys::kKind); kind && ascii::equals_lower(trim(*kind), "mongodb"))
+      api = "mongo";
     ctx.ptr = saved;
   }
   if (auto caps = ctx.get_array(props, keys::kCapabilities)) {
@@ -353,10 +354,10 @@ std::string cosmos_api(ReaderContext& ctx, JsonObject res, JsonObject props, std
       auto n = find_field(o, keys::kName);
       if (!n || !n->value.get(name)) continue;
       name = trim(name);
-      if (iequals(name, "enablemongo")) api = "mongo";
-      if (iequals(name, "enablecassandra")) api = "cassandra";
-      if (iequals(name, "enabletable")) api = "table";
-      if (iequals(name, "enablegremlin")) api = "gremlin";
+      if (ascii::equals_lower(name, "enablemongo")) api = "mongo";
+      if (ascii::equals_lower(name, "enablecassandra")) api = "cassandra";
+      if (ascii::equals_lower(name, "enabletable")) api = "table";
+      if (ascii::equals_lower(name, "enablegremlin")) api = "gremlin";
     }
   }
   return api;
@@ -383,9 +384,9 @@ std::optional<model::PaasIpRule> read_site_restriction(ReaderContext& ctx, JsonO
   bool service_tag = false;
   if (auto tag = ctx.get_string(o, keys::kTag)) {
     const std::string_view t = trim(*tag);
-    if (iequals(t, "servicetag")) {
+    if (ascii::equals_lower(t, "servicetag")) {
       service_tag = true;
-    } else if (!iequals(t, "default") && !iequals(t, "xffproxy")) {
+    } else if (!ascii::equals_lower(t, "default") && !ascii::equals_lower(t, "xffproxy")) {
       ctx.error_at(tag.key, "invalid-value", fmt::format("tag '{}' is not Default, XffProxy or ServiceTag", *tag));
     }
   }
@@ -447,7 +448,7 @@ SiteRestrictions read_restriction_set(ReaderContext& ctx, JsonObject config, std
   }
   model::Access action = model::Access::kAllow;
   auto d = ctx.get_string(config, default_key);
-  if (d && (iequals(trim(*d), "allow") || iequals(trim(*d), "deny"))) {
+  if (d && (ascii::equals_lower(trim(*d), "allow") || ascii::equals_lower(trim(*d), "deny"))) {
     read_paas_action(ctx, config, default_key, "default action", action);
     out.default_action = action;
     out.present = true;
@@ -516,13 +517,13 @@ std::optional<model::PrivateLinkConnection> read_pe_connection(ReaderContext& ct
     if (auto st = ctx.get_string(*state, keys::kStatus)) {
       const std::string_view t = trim(*st);
       using model::ConnectionStatus;
-      if (iequals(t, "approved")) {
+      if (ascii::equals_lower(t, "approved")) {
         c.status = ConnectionStatus::kApproved;
-      } else if (iequals(t, "pending")) {
+      } else if (ascii::equals_lower(t, "pending")) {
         c.status = ConnectionStatus::kPending;
-      } else if (iequals(t, "rejected")) {
+      } else if (ascii::equals_lower(t, "rejected")) {
         c.status = ConnectionStatus::kRejected;
-      } else if (iequals(t, "disconnected")) {
+      } else if (ascii::equals_lower(t, "disconnected")) {
         c.status = ConnectionStatus::kDisconnected;
       } else {
         ctx.error_at(st.key, "invalid-value",
@@ -566,7 +567,7 @@ bool read_storage_account(ReaderContext& ctx, Resource& resource) {
     const std::string saved = ctx.ptr;
     ctx.ptr.resize(res_mark);
     if (auto kind = ctx.get_string(res, keys::kKind)) {
-      files = !iequals(trim(*kind), "blobstorage") && !iequals(trim(*kind), "blockblobstorage");
+      files = !ascii::equals_lower(trim(*kind), "blobstorage") && !ascii::equals_lower(trim(*kind), "blockblobstorage");
     }
     ctx.ptr = saved;
   }
@@ -658,11 +659,11 @@ bool read_separate_blob_container(ReaderContext& ctx, Resource& resource) {
     c.public_access.clear();
   } else if (f) {
     const std::string_view t = trim(*f);
-    if (iequals(t, "none")) {
+    if (ascii::equals_lower(t, "none")) {
       c.public_access = "None";
-    } else if (iequals(t, "blob")) {
+    } else if (ascii::equals_lower(t, "blob")) {
       c.public_access = "Blob";
-    } else if (iequals(t, "container")) {
+    } else if (ascii::equals_lower(t, "container")) {
       c.public_access = "Container";
     } else if (ctx.invalid_value_at(f.key, *f, fmt::format("public access '{}' is not None, Blob or Container", *f))) {
       c.unknown = true;
@@ -671,7 +672,7 @@ bool read_separate_blob_container(ReaderContext& ctx, Resource& resource) {
       return false;
     }
   }
-  std::string key = lowercase(c.name);
+  std::string key = ascii::lower(c.name);
   ctx.state<PaasState>().containers.push_back(
       {model::canonical_id(parent_id), std::move(parent_id), std::move(key), std::move(c)});
   return true;
@@ -680,7 +681,7 @@ bool read_separate_blob_container(ReaderContext& ctx, Resource& resource) {
 void attach_blob_containers(ReaderContext& ctx) {
   ctx.attach(
       ctx.state<PaasState>().containers, ctx.model.paas_services, [](auto& s) -> auto& { return s.containers; },
-      [](const model::BlobContainer& c) { return lowercase(c.name); }, "blob container", "storage account");
+      [](const model::BlobContainer& c) { return ascii::lower(c.name); }, "blob container", "storage account");
 }
 
 bool read_cosmos_account(ReaderContext& ctx, Resource& resource) {
@@ -825,7 +826,7 @@ bool read_separate_sql_firewall_rule(ReaderContext& ctx, Resource& resource) {
   std::string parent_id = std::move(resource.parent_id);
   auto r = read_sql_firewall_rule(ctx, resource.object, ChildIds{resource.base.id, resource.base.name});
   if (!r) return false;
-  std::string key = lowercase(r->name);
+  std::string key = ascii::lower(r->name);
   ctx.state<PaasState>().sql_rules.push_back(
       {model::canonical_id(parent_id), std::move(parent_id), std::move(key), std::move(*r)});
   return true;
@@ -849,7 +850,7 @@ bool read_separate_sql_vnet_rule(ReaderContext& ctx, Resource& resource) {
                fmt::format("virtual network rule '{}' has no 'virtualNetworkSubnetId'", r.name));
   }
   if (ctx.failed_since(child)) return false;
-  std::string key = lowercase(r.name);
+  std::string key = ascii::lower(r.name);
   ctx.state<PaasState>().sql_vnet_rules.push_back(
       {model::canonical_id(parent_id), std::move(parent_id), std::move(key), std::move(r)});
   return true;
@@ -864,9 +865,9 @@ bool read_separate_sql_connection_policy(ReaderContext& ctx, Resource& resource)
   SqlConnectionPolicy policy{resource.base.name, resource.base.where, false};
   if (auto t = ctx.get_string(props_or->first, keys::kConnectionType)) {
     const std::string_view v = trim(*t);
-    if (iequals(v, "proxy")) {
+    if (ascii::equals_lower(v, "proxy")) {
       policy.proxy = true;
-    } else if (!iequals(v, "default") && !iequals(v, "redirect")) {
+    } else if (!ascii::equals_lower(v, "default") && !ascii::equals_lower(v, "redirect")) {
       ctx.error_at(t.key, "invalid-value", fmt::format("connection type '{}' is not Default, Redirect or Proxy", *t));
       return false;
     }
@@ -879,7 +880,7 @@ bool read_separate_sql_connection_policy(ReaderContext& ctx, Resource& resource)
 bool read_separate_site_config(ReaderContext& ctx, Resource& resource) {
   std::string parent_id = std::move(resource.parent_id);
   // Only the `web` configuration holds access restrictions (others: appsettings, logs, ...).
-  if (!iequals(last_segment(resource.base.id), "web")) return true;
+  if (!ascii::equals_lower(last_segment(resource.base.id), "web")) return true;
   auto props_or = ctx.properties_of(resource.object);
   if (!props_or) return false;
   std::optional<PointerScope> scope;
@@ -896,7 +897,7 @@ bool read_separate_site_config(ReaderContext& ctx, Resource& resource) {
 void attach_sql_firewall_rules(ReaderContext& ctx) {
   ctx.attach(
       ctx.state<PaasState>().sql_rules, ctx.model.paas_services, [](auto& s) -> auto& { return s.ip_rules; },
-      [](const model::PaasIpRule& r) { return lowercase(r.name); }, "firewall rule", "SQL server");
+      [](const model::PaasIpRule& r) { return ascii::lower(r.name); }, "firewall rule", "SQL server");
 }
 
 void attach_sql_vnet_rules(ReaderContext& ctx) {

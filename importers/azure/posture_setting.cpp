@@ -47,7 +47,7 @@ model::Setting<std::string> read_enum_setting(ReaderContext& ctx, JsonObject o, 
   if (!got) return s;  // reported
   const std::string_view text = trim(*got);
   for (std::string_view a : allowed) {
-    if (iequals(text, lowercase(a))) {
+    if (ascii::equals_lower(text, ascii::lower(a))) {
       s.value = std::string(a);
       return s;
     }

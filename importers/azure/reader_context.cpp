@@ -10,21 +10,13 @@
 
 namespace exposim::importers::azure {
 
-bool iequals(std::string_view text, std::string_view lower) { return model::ascii::equals_lower(text, lower); }
-
-bool istarts_with(std::string_view text, std::string_view lower) {
-  return model::ascii::starts_with_lower(text, lower);
-}
-
 std::size_t irfind(std::string_view text, std::string_view lower) {
   if (lower.size() > text.size()) return std::string_view::npos;
   for (std::size_t i = text.size() - lower.size() + 1; i-- > 0;) {
-    if (iequals(text.substr(i, lower.size()), lower)) return i;
+    if (ascii::equals_lower(text.substr(i, lower.size()), lower)) return i;
   }
   return std::string_view::npos;
 }
-
-std::string lowercase(std::string_view s) { return model::ascii::lower(s); }
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
@@ -44,8 +36,8 @@ bool looks_like_ip(std::string_view t) {
 }
 
 std::optional<IpFamily> parse_ip_version(std::string_view t) {
-  if (iequals(t, "ipv4")) return IpFamily::kV4;
-  if (iequals(t, "ipv6")) return IpFamily::kV6;
+  if (ascii::equals_lower(t, "ipv4")) return IpFamily::kV4;
+  if (ascii::equals_lower(t, "ipv6")) return IpFamily::kV6;
   return std::nullopt;
 }
 
@@ -55,7 +47,7 @@ bool looks_like_placeholder(std::string_view raw) {
   if (t.find('<') != std::string_view::npos && t.find('>') != std::string_view::npos) return true;
   bool letter = false, separator = false;
   for (char c : t) {
-    const char l = lower_ascii(c);
+    const char l = ascii::lower(c);
     if (l == 'x' || l == 'y' || l == 'z' || l == 'n') {
       letter = true;
     } else if (c == '.' || c == ':' || c == '/') {
@@ -71,7 +63,7 @@ std::string_view parameter_of(std::string_view text) {
   text = trim(text);
   if (text.size() > 2 && text.front() == '<' && text.back() == '>') return text.substr(1, text.size() - 2);
   constexpr std::string_view kCall = "parameters('";
-  if (istarts_with(text, kCall) && text.size() > kCall.size() + 2 && text.substr(text.size() - 2) == "')") {
+  if (ascii::starts_with_lower(text, kCall) && text.size() > kCall.size() + 2 && text.substr(text.size() - 2) == "')") {
     const std::string_view name = text.substr(kCall.size(), text.size() - kCall.size() - 2);
     if (name.find('\'') == std::string_view::npos) return name;
   }
@@ -80,7 +72,7 @@ std::string_view parameter_of(std::string_view text) {
 
 std::optional<Field> find_field(JsonObject o, std::string_view lower) {
   for (dom::key_value_pair kv : dom_of(o)) {
-    if (iequals(kv.key, lower)) {
+    if (ascii::equals_lower(kv.key, lower)) {
       if (kv.value.is_null()) return std::nullopt;
       return Field{json_of(kv.value), kv.key};
     }
@@ -94,6 +86,20 @@ std::size_t array_size(JsonObject o, std::string_view lower) {
   if (!f || !f->value.get(a)) return 0;
   return a.size();
 }
+
+std::string_view quiet_string(JsonObject o, std::string_view lower) {
+  std::string_view v;
+  if (auto f = find_field(o, lower); f && !f->value.get(v)) v = {};
+  return v;
+}
+
+std::optional<JsonObject> quiet_object(JsonObject o, std::string_view lower) {
+  JsonObject v;
+  if (auto f = find_field(o, lower); f && f->value.get(v)) return v;
+  return std::nullopt;
+}
+
+JsonObject quiet_properties(JsonObject res) { return quiet_object(res, keys::kProperties).value_or(res); }
 
 void ReaderContext::report(Severity severity, std::string_view code, std::string pointer, std::string message) {
   if (severity == Severity::kError) ++errors;
@@ -111,14 +117,14 @@ void ReaderContext::error_at(std::string_view key, std::string_view code, std::s
 
 bool ReaderContext::is_valueless(std::string_view parameter) const {
   return std::any_of(options.valueless_parameters.begin(), options.valueless_parameters.end(),
-                     [&](const std::string& p) { return iequals(p, lowercase(parameter)); });
+                     [&](const std::string& p) { return ascii::equals_lower(p, ascii::lower(parameter)); });
 }
 
 void ReaderContext::note_unknown(std::string_view text) {
   if (is_unknown_value(text)) {
     const std::string_view reason = unknown_reason(text);
     if (auto param = parameter_of(reason); !param.empty()) {
-      add_unknown("parameter " + lowercase(param), fmt::format("parameter '{}' has no value", param));
+      add_unknown("parameter " + ascii::lower(param), fmt::format("parameter '{}' has no value", param));
     } else {
       add_unknown("expression " + std::string(reason), fmt::format("'{}' is only known at deployment", reason));
     }
@@ -126,7 +132,7 @@ void ReaderContext::note_unknown(std::string_view text) {
   }
   const std::string_view t = trim(text);
   if (auto param = parameter_of(t); !param.empty() && is_valueless(param)) {
-    add_unknown("parameter " + lowercase(param), fmt::format("parameter '{}' has no value", param));
+    add_unknown("parameter " + ascii::lower(param), fmt::format("parameter '{}' has no value", param));
   } else {
     add_unknown("placeholder " + std::string(t), fmt::format("'{}' is a placeholder", t));
   }
@@ -202,9 +208,9 @@ Got<bool> ReaderContext::get_bool(JsonObject o, std::string_view name) {
   std::string_view s;
   if (!f->value.get(s)) return wrong_type<bool>(*f, "a boolean");
   const std::string_view t = trim(s);
-  if (iequals(t, "true") || iequals(t, "false")) {
-    coerced(f->key, s, iequals(t, "true") ? "true" : "false");
-    return {iequals(t, "true"), f->key, true, true};
+  if (ascii::equals_lower(t, "true") || ascii::equals_lower(t, "false")) {
+    coerced(f->key, s, ascii::equals_lower(t, "true") ? "true" : "false");
+    return {ascii::equals_lower(t, "true"), f->key, true, true};
   }
   if (is_unknown_value(s) || (options.from_template && looks_like_placeholder(s))) {
     return unknown_field<bool>(*f, s);
@@ -410,7 +416,7 @@ bool ReaderContext::add_port(JsonValue e, model::PortSet& out, std::string_view 
   if (e.get(text)) {
     const std::string_view t = trim(text);
     if (t.empty()) return false;
-    if (t == "*" || iequals(t, "any")) {
+    if (t == "*" || ascii::equals_lower(t, "any")) {
       out = model::PortSet::all();
       return true;
     }

@@ -36,17 +36,12 @@ using model::Severity;
 
 // ---- text helpers ----
 
-inline char lower_ascii(char c) { return model::ascii::lower(c); }
+// Case folding is model/ascii.h's (`ascii::equals_lower(text, "literal")` for a key or an enum value against its
+// lowercase spelling, `ascii::lower()`); what it lacks is here.
+namespace ascii = model::ascii;
 
-/// `text` equals `lower` (lowercase ASCII) ignoring ASCII case.
-bool iequals(std::string_view text, std::string_view lower);
-
-bool istarts_with(std::string_view text, std::string_view lower);
-
-/// Last position of `lower` in `text` ignoring ASCII case, or npos.
+/// Last position of `lower` (lowercase ASCII) in `text` ignoring ASCII case, or npos.
 std::size_t irfind(std::string_view text, std::string_view lower);
-
-std::string lowercase(std::string_view s);
 
 std::string_view trim(std::string_view s);
 
@@ -82,6 +77,15 @@ std::optional<Field> find_field(JsonObject o, std::string_view lower);
 
 /// Number of items of array field `lower` (0 when absent or not an array; nothing reported).
 std::size_t array_size(JsonObject o, std::string_view lower);
+
+// Quiet reads, reporting nothing: the envelope of a type not modelled or read for the recommendations only (types
+// not modelled are not validated).
+/// A string field, or "" when absent or not a string.
+std::string_view quiet_string(JsonObject o, std::string_view lower);
+/// An object field, or nothing when absent or not an object.
+std::optional<JsonObject> quiet_object(JsonObject o, std::string_view lower);
+/// The `properties` of a resource, or the resource itself when flattened.
+JsonObject quiet_properties(JsonObject res);
 
 /// A typed field: `present` when the key is there (not null), true (operator bool) when also well typed.
 template <typename T>

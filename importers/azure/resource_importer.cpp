@@ -26,7 +26,6 @@
 #include "importers/azure/reader_context.h"
 #include "importers/azure/resource_types.h"
 #include "importers/azure/service_tags.h"
-#include "importers/unknown_value.h"
 #include "model/json_pointer.h"
 #include "model/unknown.h"
 
@@ -74,132 +73,11 @@ struct Importer::Impl : ReaderContext {
 
   // ---- types not modelled ----
 
-  /// A Front Door or CDN profile of the file, with what its resources say about its backends.
-  struct UnmodelledEntry {
-    std::string name;
-    std::string pointer;  // of the Front Door or profile itself when in the file, else its first child
-    bool front_door_classic{false};
-    bool front_door{false};        // an Azure Front Door (Standard/Premium) profile: its SKU or an AFD endpoint
-    std::set<std::string> hosts;   // backend and origin host names the input states
-    std::size_t unknown_hosts{0};  // host names only known at deployment
-  };
-  std::map<std::string, UnmodelledEntry> entries_;  // canonical id of the Front Door or profile -> entry
-
-  /// A string field read without reporting anything (types not modelled are not validated).
-  static std::string_view quiet_string(JsonObject o, std::string_view lower) {
-    std::string_view v;
-    if (auto f = find_field(o, lower); f && !f->value.get(v)) v = {};
-    return v;
-  }
-  static std::optional<JsonObject> quiet_object(JsonObject o, std::string_view lower) {
-    JsonObject v;
-    if (auto f = find_field(o, lower); f && f->value.get(v)) return v;
-    return std::nullopt;
-  }
-  /// The `properties` of a resource, or the resource itself when flattened.
-  static JsonObject quiet_properties(JsonObject res) { return quiet_object(res, keys::kProperties).value_or(res); }
-  template <typename Fn>
-  static void quiet_each_object(JsonObject o, std::string_view lower, Fn&& fn) {
-    JsonArray a;
-    if (auto f = find_field(o, lower); !f || !f->value.get(a)) return;
-    for (JsonValue e : a) {
-      JsonObject item;
-      if (e.get(item)) fn(item);
-    }
-  }
-
-  void add_host(UnmodelledEntry& e, std::string_view host) {
-    host = trim(host);
-    if (host.empty()) return;
-    if (is_unknown_value(host)) {
-      ++e.unknown_hosts;
-    } else {
-      e.hosts.emplace(host);
-    }
-  }
-
-  /// Records a Front Door (classic) or a CDN profile resource or child (Azure Front Door Standard/Premium, classic
-  /// CDN) for the `unmodelled-entry-point` warning; false for every other type.
-  bool note_entry_point(std::string_view lower_type, JsonObject res) {
-    const bool classic = lower_type == types::kFrontDoor;
-    const bool profile = lower_type == types::kCdnProfile;
-    if (!classic && !profile &&
-        lower_type.substr(0, types::kCdnProfileChildPrefix.size()) != types::kCdnProfileChildPrefix) {
-      return false;
-    }
-    // The entry is the Front Door or profile: from the id, else from the name ("profile/child" in templates).
-    const std::string_view marker =
-        classic ? "/providers/microsoft.network/frontdoors/" : "/providers/microsoft.cdn/profiles/";
-    const std::string_view id = quiet_string(res, keys::kId);
-    const std::string lower_id = lowercase(id);
-    std::string key, name;
-    if (const auto at = lower_id.find(marker); at != std::string::npos) {
-      const auto end = lower_id.find('/', at + marker.size());
-      key = lower_id.substr(0, end);
-      name =
-          std::string(id.substr(at + marker.size(), (end == std::string::npos ? id.size() : end) - at - marker.size()));
-    } else {
-      const std::string_view n = quiet_string(res, keys::kName);
-      name = std::string(n.substr(0, n.find('/')));
-      key = std::string(marker) + lowercase(name);
-    }
-    auto& e = entries_[key];
-    if (e.pointer.empty() || classic || profile) {
-      e.pointer = ptr;
-      e.name = name;
-    }
-    const JsonObject props = quiet_properties(res);
-    if (classic) {
-      e.front_door_classic = true;
-      quiet_each_object(props, "backendpools", [&](JsonObject pool) {
-        quiet_each_object(quiet_properties(pool), "backends",
-                          [&](JsonObject b) { add_host(e, quiet_string(b, keys::kAddress)); });
-      });
-    } else if (profile) {
-      if (auto sku = quiet_object(res, keys::kSku)) {
-        e.front_door =
-            e.front_door || lowercase(quiet_string(*sku, keys::kName)).find("azurefrontdoor") != std::string::npos;
-      }
-    } else if (lower_type == types::kCdnAfdEndpoint) {
-      e.front_door = true;
-    } else if (lower_type == types::kCdnOrigin) {
-      add_host(e, quiet_string(props, keys::kHostName));
-    } else if (lower_type == types::kCdnEndpoint) {
-      quiet_each_object(props, "origins",
-                        [&](JsonObject o) { add_host(e, quiet_string(quiet_properties(o), keys::kHostName)); });
-    }
-    return true;
-  }
-
-  /// Types not modelled, at the end of a file: one `unmodelled-entry-point` warning per Front Door or CDN profile,
-  /// one `unmodelled-types` warning listing the types that could change the answer, one `inert-types` note
-  /// listing those that cannot (azure_keys.h).
+  /// Types not modelled, at the end of a file: one `unmodelled-entry-point` warning per Front Door or CDN profile
+  /// (front_door.cpp), one `unmodelled-types` warning listing the types that could change the answer, one
+  /// `inert-types` note listing those that cannot (azure_keys.h).
   void report_unmodelled(const std::map<std::string, std::size_t>& skipped) {
-    for (const auto& [key, e] : entries_) {
-      const char* what = e.front_door_classic ? "Front Door"
-                         : e.front_door       ? "Azure Front Door profile"
-                                              : "CDN profile";
-      std::string hosts;
-      constexpr std::size_t kListed = 8;
-      std::size_t i = 0;
-      for (const auto& h : e.hosts) {
-        if (i == kListed) {
-          hosts += fmt::format(" and {} more", e.hosts.size() - kListed);
-          break;
-        }
-        hosts += fmt::format("{}'{}'", i++ == 0 ? "" : ", ", h);
-      }
-      std::string backends =
-          hosts.empty() ? "backends the input does not name" : fmt::format("backend host names {}", hosts);
-      if (!hosts.empty() && e.unknown_hosts > 0) {
-        backends += fmt::format(" (and {} only known at deployment)", e.unknown_hosts);
-      }
-      diags.warning("unmodelled-entry-point", {file, e.pointer, 0, 0},
-                    fmt::format("{} '{}' is an internet entry point in front of {}: exposim does not model it as an "
-                                "entry yet, so what it forwards to is not reported through it",
-                                what, e.name, backends));
-    }
-    entries_.clear();
+    report_front_doors(*this);
     auto inert = [](std::string_view type) {
       for (const auto t : types::kInertTypes) {
         if (type == t) return true;
@@ -324,10 +202,10 @@ struct Importer::Impl : ReaderContext {
       }
       return;
     }
-    std::string lower_type = lowercase(trim(*type));
+    std::string lower_type = ascii::lower(trim(*type));
     const ResourceType* row = find_resource_type(lower_type);
     if (row == nullptr) {
-      if (!note_entry_point(lower_type, res)) ++stats->skipped_types[std::move(lower_type)];
+      if (!note_front_door(*this, lower_type, res)) ++stats->skipped_types[std::move(lower_type)];
       return;
     }
     if (row->shape == Shape::kPostureChild) {
@@ -415,7 +293,7 @@ struct Importer::Impl : ReaderContext {
       }
     } else {
       message = std::string("cannot parse: ") + simdjson::error_message(code);
-      if (message.size() > 14) message[14] = lower_ascii(message[14]);
+      if (message.size() > 14) message[14] = ascii::lower(message[14]);
     }
     const TextPosition p = stream.position(offset);
     diags.error("json-syntax", {file, "", p.line, p.column}, std::move(message));

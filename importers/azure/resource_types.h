@@ -3,6 +3,7 @@
 // adds a row here and a reader in its family's file (family_readers.h).
 #pragma once
 
+#include <optional>
 #include <span>
 #include <string_view>
 
@@ -37,12 +38,19 @@ enum class Shape {
 
 struct ResourceType {
   std::string_view type;  // lowercase: "microsoft.network/virtualnetworks/subnets"
+  /// The model kind (model/resource_kinds.h) a resource of this type becomes; none for a type read into a resource
+  /// of another kind (a child folded into its parent: a security rule, a route; a WAF policy applied to gateways).
+  /// Checked when this file compiles: every kind is the kind of some row (resource_types.cpp).
+  std::optional<model::ResourceKind> kind;
   ReadResource read;
   Shape shape{Shape::kTopLevel};
   std::string_view parent;   // child resources: the parent's type
   std::string_view segment;  // child resources: the id segment before the child's name ("/subnets/")
   std::string_view what;     // child resources: what the child is called in messages ("subnet")
 };
+
+/// Every row of the type table.
+std::span<const ResourceType> resource_types();
 
 /// The row of a lowercase Azure type; nullptr for types not modelled.
 const ResourceType* find_resource_type(std::string_view lower_type);

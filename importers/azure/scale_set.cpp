@@ -24,8 +24,8 @@ model::Sku read_basic_or_standard(ReaderContext& ctx, JsonObject o, model::Sku f
   PointerScope s(ctx.ptr, sku.key);
   auto name = ctx.get_string(*sku, keys::kName);
   if (!name) return fallback;
-  if (iequals(trim(*name), "basic")) return model::Sku::kBasic;
-  if (iequals(trim(*name), "standard")) return model::Sku::kStandard;
+  if (ascii::equals_lower(trim(*name), "basic")) return model::Sku::kBasic;
+  if (ascii::equals_lower(trim(*name), "standard")) return model::Sku::kStandard;
   ctx.error_at(name.key, "invalid-value", fmt::format("SKU '{}' is not Basic or Standard", *name));
   return fallback;
 }
@@ -90,7 +90,7 @@ std::optional<model::ScaleSetNicConfig> read_scale_set_nic_config(ReaderContext&
   std::unordered_set<std::string> names;
   ctx.for_each_child(props, keys::kIpConfigurations, nic_id, segments::kIpConfigurationsAsWritten, "ip configuration",
                      [&](JsonObject c, ChildIds cids) {
-                       if (!names.insert(lowercase(cids.name)).second) {
+                       if (!names.insert(ascii::lower(cids.name)).second) {
                          ctx.error("invalid-value", fmt::format("ip configuration name '{}' is used twice", cids.name));
                          return;
                        }
@@ -142,7 +142,7 @@ bool read_scale_set(ReaderContext& ctx, Resource& resource) {
     ctx.ptr = saved;
   }
   if (auto mode = ctx.get_string(props, keys::kOrchestrationMode)) {
-    if (iequals(trim(*mode), "flexible")) s.flexible = true;
+    if (ascii::equals_lower(trim(*mode), "flexible")) s.flexible = true;
   }
   auto profile = ctx.get_object(props, keys::kVirtualMachineProfile);
   if (!profile) read_machine_posture(ctx, resource, s.where, nullptr, s.posture);
@@ -155,7 +155,7 @@ bool read_scale_set(ReaderContext& ctx, Resource& resource) {
       std::unordered_set<std::string> names;
       ctx.for_each_child(*net, keys::kNetworkInterfaceConfigurations, s.id, segments::kNicConfigurationsAsWritten,
                          "network interface configuration", [&](JsonObject c, ChildIds ids) {
-                           if (!names.insert(lowercase(ids.name)).second) {
+                           if (!names.insert(ascii::lower(ids.name)).second) {
                              ctx.error(
                                  "invalid-value",
                                  fmt::format("network interface configuration name '{}' is used twice", ids.name));

@@ -119,9 +119,9 @@ bool read_hub_routing_intent(ReaderContext& ctx, Resource& resource) {
     if (auto n = ctx.get_string(o, keys::kName)) p.name = std::string(*n);
     const std::size_t errors_before = ctx.errors;
     ctx.for_each_text(o, "", keys::kDestinations, [&](std::string_view t) {
-      if (iequals(trim(t), "internet")) {
+      if (ascii::equals_lower(trim(t), "internet")) {
         p.internet = true;
-      } else if (iequals(trim(t), "privatetraffic")) {
+      } else if (ascii::equals_lower(trim(t), "privatetraffic")) {
         p.private_traffic = true;
       } else {
         ctx.error("invalid-value", fmt::format("routing policy destination '{}' is not Internet or PrivateTraffic", t));
@@ -150,7 +150,7 @@ bool read_hub_route_table(ReaderContext& ctx, Resource& resource) {
     if (auto n = ctx.get_string(o, keys::kName)) r.name = std::string(*n);
     // `destinationType` CIDR (the default) lists prefixes; ResourceId and Service list other things.
     bool cidr = true;
-    if (auto dt = ctx.get_string(o, keys::kDestinationType)) cidr = iequals(trim(*dt), "cidr");
+    if (auto dt = ctx.get_string(o, keys::kDestinationType)) cidr = ascii::equals_lower(trim(*dt), "cidr");
     if (cidr) {
       r.destinations = ctx.get_prefixes(o, "", keys::kDestinations);
     } else {
