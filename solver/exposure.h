@@ -10,7 +10,7 @@
 
 #include "model/model.h"
 #include "solver/analysis.h"
-#include "solver/ports_and_sources.h"  // split_by_ports(): solver/explain/application_gateway.cpp takes it from here
+#include "solver/ports_and_sources.h"
 
 namespace exposim::solver {
 

@@ -10,12 +10,12 @@
 
 #include "solver/application_gateway.h"
 #include "solver/explain/internal.h"
-#include "solver/exposure.h"
 #include "solver/firewall.h"
 #include "solver/forwarding.h"
 #include "solver/load_balancer.h"
 #include "solver/network.h"
 #include "solver/path.h"
+#include "solver/ports_and_sources.h"
 
 namespace exposim::solver::explain_internal {
 

@@ -90,8 +90,6 @@ void not_internet_because(const model::Model& m, const IpAddress& a, Reason& why
 
 }  // namespace
 
-std::string lower(std::string_view s) { return model::ascii::lower(s); }
-
 bool named(const model::ResourceBase& r, const std::string& canonical, const std::string& lowered) {
   return r.key == canonical || lower(r.name) == lowered;
 }

@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "model/ascii.h"
 #include "model/model.h"
 #include "solver/address_space.h"
 #include "solver/explain.h"
@@ -20,7 +21,7 @@
 
 namespace exposim::solver::explain_internal {
 
-std::string lower(std::string_view s);
+using model::ascii::lower;
 /// True when `r`'s canonical id is `canonical` or its lowercased name is `lowered`.
 bool named(const model::ResourceBase& r, const std::string& canonical, const std::string& lowered);
 /// Is the client an internet address? Sets t.internet_source.
