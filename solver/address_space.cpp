@@ -122,12 +122,19 @@ void relying_rules(const model::Model& m, const AddressSpace& space, const IpSet
 /// where that matters: the route can answer internet clients (internet_clients_answered), and an NSG rule on
 /// the way to something in the subnet admits some of those addresses only through the tag (the default
 /// AllowVnetInBound included, unless an earlier rule decides them). The warning lists the subnets and rules.
-void warn_internet_in_vnet_tag(const model::Model& m, const AddressSpace& space, model::Diagnostics& findings) {
+/// Each route table's warnings go to `findings[t]`; only the tables flagged in `tables` (all when null) are looked at.
+void warn_internet_in_vnet_tag(const model::Model& m, const AddressSpace& space, const std::vector<char>* tables,
+                               std::vector<model::Diagnostics>& findings) {
+  findings.resize(m.route_tables.size());
   std::vector<std::vector<int>> subnets_of(m.route_tables.size());
+  std::vector<char> routed(m.subnets.size(), 0);
   for (std::size_t s = 0; s < m.subnets.size(); ++s) {
     const auto& subnet = m.subnets[s];
-    if (subnet.route_table.resolved() && !nsg_free_subnet(subnet)) {
-      subnets_of[subnet.route_table.index].push_back(static_cast<int>(s));
+    const int t = subnet.route_table.index;
+    if (subnet.route_table.resolved() && !nsg_free_subnet(subnet) &&
+        (tables == nullptr || (static_cast<std::size_t>(t) < tables->size() && (*tables)[t] != 0))) {
+      subnets_of[t].push_back(static_cast<int>(s));
+      routed[s] = 1;
     }
   }
   // The ip configurations of each subnet.
@@ -138,7 +145,7 @@ void warn_internet_in_vnet_tag(const model::Model& m, const AddressSpace& space,
   for (std::size_t n = 0; n < m.nics.size(); ++n) {
     const auto& cfgs = m.nics[n].ip_configurations;
     for (std::size_t c = 0; c < cfgs.size(); ++c) {
-      if (cfgs[c].subnet.resolved()) {
+      if (cfgs[c].subnet.resolved() && routed[cfgs[c].subnet.index] != 0) {
         configs[cfgs[c].subnet.index].push_back(model::IpConfigIndex{static_cast<int>(n), static_cast<int>(c)});
       }
     }
@@ -211,7 +218,7 @@ void warn_internet_in_vnet_tag(const model::Model& m, const AddressSpace& space,
       for (const auto& r : rules) {
         named.push_back(fmt::format("'{}' of '{}'", m.nsgs[r.nsg].rules[r.rule].name, m.nsgs[r.nsg].name));
       }
-      findings.warning(
+      findings[t].warning(
           "vnet-tag-includes-internet", route.where,
           fmt::format("route '{}' ({} -> {}) of route table '{}' puts internet addresses into the "
                       "VirtualNetwork service tag of {} {}: {} {} {} those internet sources only "
@@ -339,7 +346,19 @@ AddressSpace::AddressSpace(const model::Model& m, model::Diagnostics& findings) 
     }
   }
 
-  warn_internet_in_vnet_tag(m, *this, findings);
+  warn_internet_in_vnet_tag(m, *this, nullptr, table_findings_);
+  for (const auto& table : table_findings_) findings.append(table);
+}
+
+model::Diagnostics AddressSpace::rewarn(const model::Model& m, const std::vector<char>& tables) {
+  std::vector<model::Diagnostics> fresh;
+  warn_internet_in_vnet_tag(m, *this, &tables, fresh);
+  model::Diagnostics out;
+  for (std::size_t t = 0; t < table_findings_.size() && t < fresh.size(); ++t) {
+    if (tables.size() > t && tables[t] != 0) table_findings_[t] = std::move(fresh[t]);
+    out.append(table_findings_[t]);
+  }
+  return out;
 }
 
 IpSet AddressSpace::internet(model::IpFamily f) const {

@@ -60,6 +60,13 @@ class AddressSpace {
   /// `sources` outside the tag); nullptr when there is none.
   const model::Peering* tag_excluding_peering(const model::Model& m, int subnet, const IpSet& sources) const;
 
+  /// The findings of construction again for the route tables flagged in `tables` (indexed like Model::route_tables),
+  /// now read in `m`: a model whose routes, route tables' subnets and addresses are those this space was built from,
+  /// whose NSG rules or NSG attachments changed (solver/incremental.cpp). A route's warning names the NSG rules that
+  /// admit internet sources only through the tag: it changes with them. Returns every table's findings, in the
+  /// order construction records them.
+  model::Diagnostics rewarn(const model::Model& m, const std::vector<char>& tables);
+
  private:
   IpSet internet_;
   IpSet unknown_subnet_vnet_;
@@ -68,6 +75,7 @@ class AddressSpace {
   std::vector<IpSet> asg_members_;
   std::vector<IpSet> answerable_;  // per subnet
   std::shared_ptr<const model::ServiceTagTable> service_tags_;
+  std::vector<model::Diagnostics> table_findings_;  // per route table: the findings construction recorded
 };
 
 /// The internet clients of `family` whose replies subnet `subnet` (-1: none) does not send straight back to the
