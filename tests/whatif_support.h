@@ -87,6 +87,13 @@ inline const solver::WhatifDelta& delta(const WhatifRun& r, const std::string& w
   return *found;
 }
 
+/// An exposure in analyze's JSON form (cli::exposure_json's object, path included), written directly.
+inline std::string exposure_text(const model::Model& m, const solver::Exposure& e) {
+  std::string out;
+  cli::append_exposure_json(out, m, e, cli::sources_list_json(e.sources));
+  return out;
+}
+
 /// How an incremental result differs from a full analysis of the same model ("" when it does not): exposures and
 /// broken flows item by item (in their JSON form, path included), findings in order, targets_evaluated and the
 /// internet. The first difference found.
@@ -108,8 +115,8 @@ inline std::string analysis_difference(const model::Model& m, const solver::Anal
     const char* what = list == &a.exposures ? "exposures" : "broken flows";
     const auto& want = list == &a.exposures ? full.exposures : full.broken;
     for (std::size_t i = 0; i < std::max(list->size(), want.size()); ++i) {
-      const std::string got = i < list->size() ? cli::exposure_json(m, (*list)[i]).dump() : "none";
-      const std::string expected = i < want.size() ? cli::exposure_json(m, want[i]).dump() : "none";
+      const std::string got = i < list->size() ? exposure_text(m, (*list)[i]) : "none";
+      const std::string expected = i < want.size() ? exposure_text(m, want[i]) : "none";
       if (got != expected) {
         return fmt::format("{} ({} against {}), item {}: {}\n  full analysis: {}", what, list->size(), want.size(), i,
                            got, expected);
@@ -130,7 +137,7 @@ inline std::string diff_difference(const model::Model& mb, const model::Model& m
   }
   const auto json = [](const model::Model& m, const std::vector<solver::Exposure>& xs) {
     std::string out;
-    for (const auto& e : xs) out += cli::exposure_json(m, e).dump() + "\n";
+    for (const auto& e : xs) out += exposure_text(m, e) + "\n";
     return out;
   };
   for (std::size_t i = 0; i < std::max(x.deltas.size(), y.deltas.size()); ++i) {
