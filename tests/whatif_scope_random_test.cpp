@@ -286,6 +286,36 @@ Estate generate(std::uint32_t seed) {
     s.nsg = maybe(70, e.nsgs);
     e.subnets.push_back(s);
   }
+  // An application gateway whose flows cross the firewall both ways at times: its subnet routes the workload subnets
+  // to the firewall (a /23 per VNet, longer than the VNet's and the peerings' /16), and the workload subnets (without
+  // a route table of their own) route the gateway subnet to it.
+  if (gateway && e.firewall && p.percent(60)) {
+    const auto table = [&](const std::string& name, const std::vector<std::string>& prefixes) {
+      json routes = json::array();
+      for (std::size_t i = 0; i < prefixes.size(); ++i) {
+        const std::string rname = fmt::format("via-fw-{}", i);
+        routes.push_back({{"name", rname},
+                          {"properties",
+                           {{"addressPrefix", prefixes[i]},
+                            {"nextHopType", "VirtualAppliance"},
+                            {"nextHopIpAddress", kFwAddress}}}});
+        e.routes[name].push_back(rname);
+      }
+      e.resources.push_back({{"id", kNet + "/routeTables/" + name},
+                             {"name", name},
+                             {"type", "Microsoft.Network/routeTables"},
+                             {"location", "westeurope"},
+                             {"properties", {{"routes", routes}}}});
+    };
+    std::vector<std::string> workloads;
+    for (std::size_t v = 0; v < vnets.size(); ++v) workloads.push_back(fmt::format("10.{}.10.0/23", v));
+    table("rt-agw", workloads);
+    table("rt-back", {"10.0.3.0/24"});
+    for (auto& s : e.subnets) {
+      if (s.name == "agw") s.route_table = "rt-agw";
+      if (s.workload && s.route_table.empty() && p.percent(70)) s.route_table = "rt-back";
+    }
+  }
   // The VNets, with their subnets and peerings (hub and spoke, both ways mostly, one way or disconnected at times;
   // the spokes with each other at times).
   std::map<std::string, std::vector<std::string>> peers;
@@ -853,6 +883,7 @@ struct Totals {
   int not_applied{0};  // the change or the changed estate is not valid (a duplicate priority, ...)
   int incremental{0};  // took the incremental path
   int differing{0};    // whose after analysis differs from the before one
+  int crossing{0};     // application gateway flows across the firewall, in the estates before any change
   std::map<std::string, int> applied_by_op;
   std::map<std::string, int> incremental_by_op;
 };
@@ -872,6 +903,14 @@ int check_estate(std::uint32_t seed, int changes, Totals& totals) {
   REQUIRE_FALSE(diags.has_errors());
   ++totals.estates;
   const solver::Analysis a_before = solver::analyze(before);
+  for (const auto* list : {&a_before.exposures, &a_before.broken}) {
+    for (const auto& x : *list) {
+      const bool crossing = std::any_of(x.path.begin(), x.path.end(), [](const solver::Hop& h) {
+        return h.kind == solver::HopKind::kFirewall && std::string(h.scope) != "dnat";
+      });
+      if (x.via == solver::Via::kApplicationGateway && crossing) ++totals.crossing;
+    }
+  }
   const solver::IncrementalAnalysis kept(before);
   Pick p(seed * 7919u + 1u);
   int failures = 0;
@@ -933,8 +972,10 @@ TEST_CASE("whatif random estates: the incremental analysis equals a full analysi
     by_op += fmt::format(" {} {}/{}", op, totals.incremental_by_op[op], totals.applied_by_op[op]);
   }
   INFO(
-      fmt::format("{} estates, {} changes ({} not applied, {} incremental, {} differing); incremental/applied by op:{}",
-                  totals.estates, totals.changes, totals.not_applied, totals.incremental, totals.differing, by_op));
+      fmt::format("{} estates ({} gateway flows across the firewall), {} changes ({} not applied, {} incremental, "
+                  "{} differing); incremental/applied by op:{}",
+                  totals.estates, totals.crossing, totals.changes, totals.not_applied, totals.incremental,
+                  totals.differing, by_op));
   CHECK(failing == 0);
   // The estates and changes must exercise every operation, mostly on the incremental path, and change the exposure.
   CHECK(totals.estates == estates);
@@ -945,6 +986,7 @@ TEST_CASE("whatif random estates: the incremental analysis equals a full analysi
   }
   CHECK(totals.incremental > totals.changes / 2);
   CHECK(totals.differing > totals.changes / 5);
+  CHECK(totals.crossing > 0);
 }
 
 }  // namespace exposim::testing::whatif_random
