@@ -345,21 +345,19 @@ class ScopeBuilder {
   AnalysisScope scope_;
 };
 
-/// The route tables whose `vnet-tag-includes-internet` warnings (the address space's findings, solver/address_space.h)
-/// a change that leaves the routes alone may still alter: a warning names the NSG rules that admit internet sources
-/// only through the tag, in the subnets of its route table. Those of the subnets of the NICs in `scope` (every NIC
-/// whose NSG changed, or that uses a changed NSG), of the changed subnets and of the subnets whose NSG changed, in
-/// either model; every table when what changed is not known (`changed` null).
-std::vector<char> vnet_tag_tables(const model::Model& before, const model::Model& after, const AnalysisScope& scope,
-                                  const std::vector<model::Changed>* changed) {
-  std::vector<char> tables(after.route_tables.size(), changed == nullptr ? 1 : 0);
-  if (changed == nullptr) return tables;
+/// The subnets whose part in the `vnet-tag-includes-internet` warnings (the address space's findings,
+/// solver/address_space.h) a change that leaves the routes alone may still alter: a warning names the NSG rules that
+/// admit internet sources only through the tag, in the subnets of its route table. The subnets of the NICs in `scope`
+/// (every NIC whose NSG changed, or that uses a changed NSG), the changed subnets and the subnets whose NSG changed,
+/// in either model; every subnet when what changed is not known (`changed` null).
+std::vector<char> vnet_tag_subnets(const model::Model& before, const model::Model& after, const AnalysisScope& scope,
+                                   const std::vector<model::Changed>* changed) {
+  std::vector<char> subnets(after.subnets.size(), changed == nullptr ? 1 : 0);
+  if (changed == nullptr) return subnets;
+  const auto flag = [&](int subnet) {
+    if (subnet >= 0 && static_cast<std::size_t>(subnet) < subnets.size()) subnets[subnet] = 1;
+  };
   for (const model::Model* m : {&before, &after}) {
-    const auto flag = [&](int subnet) {
-      if (subnet < 0) return;
-      const auto& rt = m->subnets[subnet].route_table;
-      if (rt.resolved() && static_cast<std::size_t>(rt.index) < tables.size()) tables[rt.index] = 1;
-    };
     for (std::size_t n = 0; n < scope.nics.size() && n < m->nics.size(); ++n) {
       if (scope.nics[n] == 0) continue;
       for (const auto& c : m->nics[n].ip_configurations) flag(c.subnet.index);
@@ -374,7 +372,7 @@ std::vector<char> vnet_tag_tables(const model::Model& before, const model::Model
       }
     }
   }
-  return tables;
+  return subnets;
 }
 
 /// Forgets, in `targets`, the items of every target `scope` covers in `m`.
@@ -538,9 +536,9 @@ void IncrementalAnalysis::update_scope(const model::Model& before, const model::
     space_.reset();
     space_findings_ = model::Diagnostics{};
     space_.emplace(after, space_findings_);
-  } else if (const auto tables = vnet_tag_tables(before, after, scope, changed);
-             std::find(tables.begin(), tables.end(), 1) != tables.end()) {
-    space_findings_ = space_->rewarn(after, tables);  // the routes are the same: their warnings' rules may not be
+  } else if (const auto subnets = vnet_tag_subnets(before, after, scope, changed);
+             std::find(subnets.begin(), subnets.end(), 1) != subnets.end()) {
+    space_findings_ = space_->rewarn(after, subnets);  // the routes are the same: their warnings' rules may not be
   }
   AnalysisTrace part;
   Analysis fresh = analyze_scope(after, *space_, scope, targets_, &part, memo_.get());
