@@ -122,13 +122,31 @@ void relying_rules(const model::Model& m, const AddressSpace& space, const IpSet
 /// where that matters: the route can answer internet clients (internet_clients_answered), and an NSG rule on
 /// the way to something in the subnet admits some of those addresses only through the tag (the default
 /// AllowVnetInBound included, unless an earlier rule decides them). The warning lists the subnets and rules.
-void warn_internet_in_vnet_tag(const model::Model& m, const AddressSpace& space, model::Diagnostics& findings) {
+/// Each route table's warnings go to `findings[t]`, what each of its routes found in each of its subnets to
+/// `reliance[t]` (route by route, subnet by subnet in model order). With `again` (indexed like Model::subnets), only
+/// the flagged subnets are evaluated, the others' findings taken from `reliance`, and only the tables of flagged
+/// subnets written; without, everything.
+void warn_internet_in_vnet_tag(const model::Model& m, const AddressSpace& space, const std::vector<char>* again,
+                               std::vector<std::vector<std::vector<AddressSpace::VnetTagReliance>>>& reliance,
+                               std::vector<model::Diagnostics>& findings) {
+  findings.resize(m.route_tables.size());
+  reliance.resize(m.route_tables.size());
+  const auto flagged = [again](std::size_t s) { return again == nullptr || (s < again->size() && (*again)[s] != 0); };
   std::vector<std::vector<int>> subnets_of(m.route_tables.size());
+  std::vector<char> routed(m.subnets.size(), 0);  // evaluated now
+  std::vector<char> tables(m.route_tables.size(), again == nullptr ? 1 : 0);
   for (std::size_t s = 0; s < m.subnets.size(); ++s) {
     const auto& subnet = m.subnets[s];
     if (subnet.route_table.resolved() && !nsg_free_subnet(subnet)) {
       subnets_of[subnet.route_table.index].push_back(static_cast<int>(s));
+      if (flagged(s)) {
+        routed[s] = 1;
+        tables[subnet.route_table.index] = 1;
+      }
     }
+  }
+  for (std::size_t t = 0; t < tables.size(); ++t) {
+    if (tables[t] == 0) subnets_of[t].clear();  // its warnings stay as they are
   }
   // The ip configurations of each subnet.
   std::map<int, std::vector<model::IpConfigIndex>> configs;
@@ -138,7 +156,7 @@ void warn_internet_in_vnet_tag(const model::Model& m, const AddressSpace& space,
   for (std::size_t n = 0; n < m.nics.size(); ++n) {
     const auto& cfgs = m.nics[n].ip_configurations;
     for (std::size_t c = 0; c < cfgs.size(); ++c) {
-      if (cfgs[c].subnet.resolved()) {
+      if (cfgs[c].subnet.resolved() && routed[cfgs[c].subnet.index] != 0) {
         configs[cfgs[c].subnet.index].push_back(model::IpConfigIndex{static_cast<int>(n), static_cast<int>(c)});
       }
     }
@@ -164,18 +182,26 @@ void warn_internet_in_vnet_tag(const model::Model& m, const AddressSpace& space,
   }
   for (std::size_t t = 0; t < m.route_tables.size(); ++t) {
     if (subnets_of[t].empty()) continue;
+    findings[t] = model::Diagnostics{};
     const auto& rt = m.route_tables[t];
-    for (const auto& route : rt.routes) {
+    auto& kept = reliance[t];
+    kept.resize(rt.routes.size());
+    for (std::size_t i = 0; i < rt.routes.size(); ++i) {
+      const auto& route = rt.routes[i];
       if (!route.prefix) continue;
       const IpSet added = model::to_set(*route.prefix).intersect(space.internet());
       if (added.empty() || !internet_clients_answered(m, route)) continue;
       std::vector<std::string> subnets;
       std::set<RelyingRule> rules;
-      for (const int s : subnets_of[t]) {
+      kept[i].resize(subnets_of[t].size());
+      for (std::size_t k = 0; k < subnets_of[t].size(); ++k) {
+        const int s = subnets_of[t][k];
         const auto& subnet = m.subnets[s];
         std::set<RelyingRule> found;
         const auto it = configs.find(s);
-        if (it == configs.end()) {
+        if (routed[s] == 0) {  // not evaluated again: what it found before
+          for (const auto& [nsg, rule] : kept[i][k].rules) found.insert(RelyingRule{nsg, rule});
+        } else if (it == configs.end()) {
           // Nothing addressable in the input (an entry point's subnet, or NICs not exported): the subnet NSG
           // as it applies to any address of the subnet.
           const auto stages = inbound_nsg_stages(m, s);
@@ -195,6 +221,10 @@ void warn_internet_in_vnet_tag(const model::Model& m, const AddressSpace& space,
             relying_rules(m, space, added, stages, Destination{cfg.private_ip, s, &cfg.asgs}, found);
           }
         }
+        if (routed[s] != 0) {
+          kept[i][k].rules.clear();
+          for (const auto& r : found) kept[i][k].rules.emplace_back(r.nsg, r.rule);
+        }
         if (found.empty()) continue;
         subnets.push_back("'" + subnet.name + "'");
         rules.insert(found.begin(), found.end());
@@ -211,7 +241,7 @@ void warn_internet_in_vnet_tag(const model::Model& m, const AddressSpace& space,
       for (const auto& r : rules) {
         named.push_back(fmt::format("'{}' of '{}'", m.nsgs[r.nsg].rules[r.rule].name, m.nsgs[r.nsg].name));
       }
-      findings.warning(
+      findings[t].warning(
           "vnet-tag-includes-internet", route.where,
           fmt::format("route '{}' ({} -> {}) of route table '{}' puts internet addresses into the "
                       "VirtualNetwork service tag of {} {}: {} {} {} those internet sources only "
@@ -339,7 +369,15 @@ AddressSpace::AddressSpace(const model::Model& m, model::Diagnostics& findings) 
     }
   }
 
-  warn_internet_in_vnet_tag(m, *this, findings);
+  warn_internet_in_vnet_tag(m, *this, nullptr, reliance_, table_findings_);
+  for (const auto& table : table_findings_) findings.append(table);
+}
+
+model::Diagnostics AddressSpace::rewarn(const model::Model& m, const std::vector<char>& subnets) {
+  warn_internet_in_vnet_tag(m, *this, &subnets, reliance_, table_findings_);
+  model::Diagnostics out;
+  for (const auto& table : table_findings_) out.append(table);
+  return out;
 }
 
 IpSet AddressSpace::internet(model::IpFamily f) const {

@@ -60,6 +60,19 @@ class AddressSpace {
   /// `sources` outside the tag); nullptr when there is none.
   const model::Peering* tag_excluding_peering(const model::Model& m, int subnet, const IpSet& sources) const;
 
+  /// The findings of construction again, the subnets flagged in `subnets` (indexed like Model::subnets) evaluated
+  /// again in `m`, the others' kept: `m` is a model whose routes, route tables' subnets and addresses are those this
+  /// space was built from, and whose NSG rules or NSG attachments changed only in the flagged subnets
+  /// (solver/incremental.cpp). A route's warning names the NSG rules that admit internet sources only through the
+  /// tag: it changes with them. Returns every route table's findings, in the order construction records them.
+  model::Diagnostics rewarn(const model::Model& m, const std::vector<char>& subnets);
+
+  /// What a route found in one subnet of its route table: the NSG rules (NSG, rule index) that admit the internet
+  /// addresses the route puts into the VirtualNetwork tag only through the tag.
+  struct VnetTagReliance {
+    std::vector<std::pair<int, int>> rules;
+  };
+
  private:
   IpSet internet_;
   IpSet unknown_subnet_vnet_;
@@ -68,6 +81,8 @@ class AddressSpace {
   std::vector<IpSet> asg_members_;
   std::vector<IpSet> answerable_;  // per subnet
   std::shared_ptr<const model::ServiceTagTable> service_tags_;
+  std::vector<model::Diagnostics> table_findings_;  // per route table: the findings construction recorded
+  std::vector<std::vector<std::vector<VnetTagReliance>>> reliance_;  // per route table, route, subnet of the table
 };
 
 /// The internet clients of `family` whose replies subnet `subnet` (-1: none) does not send straight back to the

@@ -345,6 +345,36 @@ class ScopeBuilder {
   AnalysisScope scope_;
 };
 
+/// The subnets whose part in the `vnet-tag-includes-internet` warnings (the address space's findings,
+/// solver/address_space.h) a change that leaves the routes alone may still alter: a warning names the NSG rules that
+/// admit internet sources only through the tag, in the subnets of its route table. The subnets of the NICs in `scope`
+/// (every NIC whose NSG changed, or that uses a changed NSG), the changed subnets and the subnets whose NSG changed,
+/// in either model; every subnet when what changed is not known (`changed` null).
+std::vector<char> vnet_tag_subnets(const model::Model& before, const model::Model& after, const AnalysisScope& scope,
+                                   const std::vector<model::Changed>* changed) {
+  std::vector<char> subnets(after.subnets.size(), changed == nullptr ? 1 : 0);
+  if (changed == nullptr) return subnets;
+  const auto flag = [&](int subnet) {
+    if (subnet >= 0 && static_cast<std::size_t>(subnet) < subnets.size()) subnets[subnet] = 1;
+  };
+  for (const model::Model* m : {&before, &after}) {
+    for (std::size_t n = 0; n < scope.nics.size() && n < m->nics.size(); ++n) {
+      if (scope.nics[n] == 0) continue;
+      for (const auto& c : m->nics[n].ip_configurations) flag(c.subnet.index);
+    }
+    for (const auto& c : *changed) {
+      const auto v = m->find(c.key);
+      if (!v) continue;
+      if (c.kind == model::ResourceKind::kSubnet) flag(v->index);
+      if (c.kind != model::ResourceKind::kNetworkSecurityGroup) continue;
+      for (std::size_t s = 0; s < m->subnets.size(); ++s) {
+        if (m->subnets[s].nsg.index == v->index) flag(static_cast<int>(s));
+      }
+    }
+  }
+  return subnets;
+}
+
 /// Forgets, in `targets`, the items of every target `scope` covers in `m`.
 void erase_covered_targets(const model::Model& m, const AnalysisScope& scope, TargetExposures& targets) {
   using K = model::ResourceKind;
@@ -506,6 +536,9 @@ void IncrementalAnalysis::update_scope(const model::Model& before, const model::
     space_.reset();
     space_findings_ = model::Diagnostics{};
     space_.emplace(after, space_findings_);
+  } else if (const auto subnets = vnet_tag_subnets(before, after, scope, changed);
+             std::find(subnets.begin(), subnets.end(), 1) != subnets.end()) {
+    space_findings_ = space_->rewarn(after, subnets);  // the routes are the same: their warnings' rules may not be
   }
   AnalysisTrace part;
   Analysis fresh = analyze_scope(after, *space_, scope, targets_, &part, memo_.get());
