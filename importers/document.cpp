@@ -4,7 +4,6 @@
 #include <charconv>
 #include <fstream>
 #include <map>
-#include <regex>
 #include <set>
 #include <tuple>
 
@@ -24,13 +23,49 @@ namespace {
 std::string escape_token(std::string_view token) { return model::escape_pointer_token(token); }
 
 /// A plain (unquoted) scalar typed by the YAML 1.2 core schema.
+/// The length of the run of ASCII digits at the start of `s`.
+std::size_t digit_run(std::string_view s) {
+  std::size_t n = 0;
+  while (n < s.size() && s[n] >= '0' && s[n] <= '9') ++n;
+  return n;
+}
+
+/// YAML 1.2 core schema integer: [-+]?[0-9]+.
+bool core_int(std::string_view s) {
+  if (!s.empty() && (s[0] == '-' || s[0] == '+')) s.remove_prefix(1);
+  return !s.empty() && digit_run(s) == s.size();
+}
+
+/// YAML 1.2 core schema float (without .inf and .nan): [-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?.
+/// Hand-written: std::regex recurses once per character, so a scalar of a few hundred thousand digits overflowed
+/// the stack (found while reading a whatif_change fuzz timeout).
+bool core_float(std::string_view s) {
+  if (!s.empty() && (s[0] == '-' || s[0] == '+')) s.remove_prefix(1);
+  const std::size_t whole = digit_run(s);
+  s.remove_prefix(whole);
+  std::size_t fraction = 0;
+  const bool dot = !s.empty() && s[0] == '.';
+  if (dot) {
+    s.remove_prefix(1);
+    fraction = digit_run(s);
+    s.remove_prefix(fraction);
+  }
+  if (whole == 0 && fraction == 0) return false;
+  if (!s.empty() && (s[0] == 'e' || s[0] == 'E')) {
+    s.remove_prefix(1);
+    if (!s.empty() && (s[0] == '-' || s[0] == '+')) s.remove_prefix(1);
+    const std::size_t exponent = digit_run(s);
+    if (exponent == 0) return false;
+    s.remove_prefix(exponent);
+  }
+  return s.empty();
+}
+
 json plain_scalar(const std::string& s) {
-  static const std::regex kInt(R"([-+]?[0-9]+)");
-  static const std::regex kFloat(R"([-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?)");
   if (s.empty() || s == "~" || s == "null" || s == "Null" || s == "NULL") return nullptr;
   if (s == "true" || s == "True" || s == "TRUE") return true;
   if (s == "false" || s == "False" || s == "FALSE") return false;
-  if (std::regex_match(s, kInt)) {
+  if (core_int(s)) {
     const char* begin = s.data() + (s[0] == '+' ? 1 : 0);
     std::int64_t v = 0;
     if (auto [end, ec] = std::from_chars(begin, s.data() + s.size(), v);
@@ -48,7 +83,7 @@ json plain_scalar(const std::string& s) {
     }
     return s;
   }
-  if (std::regex_match(s, kFloat)) {
+  if (core_float(s)) {
     try {
       return std::stod(s);
     } catch (const std::exception&) {

@@ -43,6 +43,38 @@ TEST_CASE("YAML scalars are typed by the core schema and quoted ones stay string
   CHECK(json_of(*doc) == expected);
 }
 
+TEST_CASE("YAML core schema numbers: the forms that are numbers and the near misses that stay text", "[document]") {
+  const auto value = [](const std::string& scalar) {
+    exposim::model::Diagnostics diags;
+    const auto doc = parse_document("v: " + scalar + "\n", "n.yaml", diags);
+    REQUIRE(doc);
+    return json_of(*doc)["v"];
+  };
+  CHECK(value("+7") == 7);
+  CHECK(value("-0") == 0);
+  CHECK(value("0o17") == 15);
+  CHECK(value(".5") == 0.5);
+  CHECK(value("5.") == 5.0);
+  CHECK(value("-2.5e-1") == -0.25);
+  CHECK(value("1E3") == 1000.0);
+  CHECK(value("1e3").is_number_float());
+  for (const char* text : {".", "1e", "e5", "1.2.3", "+", "-.", "1e+", "1_000", "12a", "0x", ".e1"}) {
+    INFO(text);
+    CHECK(value(text) == json(text));
+  }
+}
+
+TEST_CASE("A YAML scalar of two million digits is text, not a stack overflow", "[document]") {
+  // std::regex (which typed plain scalars before) recursed once per character: this crashed with SIGSEGV.
+  const std::string digits(2'000'000, '1');
+  exposim::model::Diagnostics diags;
+  const auto doc = parse_document("a: " + digits + "\nb: 1." + digits + "e" + digits + "\n", "long.yaml", diags);
+  REQUIRE(doc);
+  CHECK(diags.size() == 0);
+  CHECK(json_of(*doc)["a"] == digits);    // past int64: left as text for the reader to reject with its own message
+  CHECK(json_of(*doc)["b"].is_string());  // past a double's range
+}
+
 TEST_CASE("YAML sequences, nested maps and positions by JSON pointer", "[document]") {
   exposim::model::Diagnostics diags;
   const auto doc = parse_document(
