@@ -964,7 +964,9 @@ TEST_CASE("whatif random estates: the incremental analysis equals a full analysi
   const int estates = test::rounds(60);
   Totals totals;
   int failing = 0;
-  for (int i = 0; i < estates && failing < 3; ++i) {
+  // With fewer rounds (the sanitizer build runs a fifth), more estates follow until one has a gateway flow across
+  // the firewall, so that every run covers that case.
+  for (int i = 0; (i < estates || (totals.crossing == 0 && i < 60)) && failing < 3; ++i) {
     if (check_estate(kBaseSeed + static_cast<std::uint32_t>(i), 12, totals) > 0) ++failing;
   }
   std::string by_op;
@@ -978,7 +980,7 @@ TEST_CASE("whatif random estates: the incremental analysis equals a full analysi
                   totals.differing, by_op));
   CHECK(failing == 0);
   // The estates and changes must exercise every operation, mostly on the incremental path, and change the exposure.
-  CHECK(totals.estates == estates);
+  CHECK(totals.estates >= estates);
   for (const auto& op : kOps) {
     CAPTURE(op);
     CHECK(totals.applied_by_op[op] > 0);
