@@ -383,11 +383,7 @@ void explain_dnat(const model::Model& m, FlowTrace& t, const FirewallAddress& at
   };
 
   // The target's path (solver/path.h), the stages analyze evaluates, decided here for the one packet.
-  PathEntry how;
-  how.via = Via::kFirewallDnat;
-  how.public_ip = pip;
-  how.hub_address = pip < 0;
-  how.gateway = f;
+  PathEntry how = own;
   how.gateway_rule = hop.rule;
   how.load_balancer = ilb;
   how.rule = ilb_rule;
