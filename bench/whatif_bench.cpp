@@ -71,6 +71,9 @@ int main(int argc, char** argv) {
   solver::IncrementalAnalysis baseline(before);
   fmt::print("full analysis of the estate: {:.0f} ms, {} exposures, {} broken\n", ms_since(t0),
              baseline.exposure_count(), baseline.broken_count());
+  fmt::print("the index of the scope (built with it): {} targets, {} (target, resource) pairs, about {:.1f} MB\n",
+             baseline.scope_index().target_count(), baseline.scope_index().pair_count(),
+             static_cast<double>(baseline.scope_index().memory_bytes()) / 1e6);
 
   // The NSG: that of the first NIC with a public IP (its own, else its subnet's) whose scope the incremental path
   // covers, so that the change is visible.
@@ -85,7 +88,7 @@ int main(int argc, char** argv) {
     if (i < 0) continue;
     ++tried;
     const std::vector<model::Changed> changed{{model::ResourceKind::kNetworkSecurityGroup, before.nsgs[i].key}};
-    if (solver::scope_of_change(before, before, changed)) {
+    if (solver::scope_of_change(before, before, changed, baseline.scope_index())) {
       chosen = i;
       chosen_nic = static_cast<int>(n);
     }
@@ -116,7 +119,7 @@ int main(int argc, char** argv) {
       return 2;
     }
     model::validate(after, diags);
-    const auto scope = solver::scope_of_change(before, after, changed);
+    const auto scope = solver::scope_of_change(before, after, changed, baseline.scope_index());
     std::size_t scoped = 0;
     for (std::size_t n = 0; n < after.nics.size(); ++n) scoped += scope && scope->nic(static_cast<int>(n)) ? 1 : 0;
     fmt::print("change: {}: {} NICs in scope of {}\n", label, scoped, after.nics.size());

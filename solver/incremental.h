@@ -16,6 +16,7 @@
 #include "solver/address_space.h"
 #include "solver/analysis.h"
 #include "solver/analysis_scope.h"
+#include "solver/scope_index.h"
 #include "solver/target_exposures.h"
 
 namespace exposim::solver {
@@ -33,6 +34,9 @@ struct AnalysisTrace {
   /// (`paas_solved`: always in a full analysis, in a scoped one when a PaaS service is in the scope).
   model::Diagnostics paas_findings;
   bool paas_solved{false};
+  /// Set: every path to an ip configuration that the analysis builds (Analyzer::target, the one place where every
+  /// entry analyze enumerates reaches its target) is recorded there, under its NIC.
+  ScopeIndex* index{nullptr};
 };
 
 /// analyze(), also filling `trace`; with `memo`, keeping there what the next analyze_scope can take from it.
@@ -59,7 +63,14 @@ Analysis analyze_scope(const model::Model& m, const AddressSpace& space, const A
 /// resource kind other than NSGs, subnets, NICs, public IPs, route tables, firewalls, firewall policies and PaaS
 /// services): analyse fully then.
 std::optional<AnalysisScope> scope_of_change(const model::Model& before, const model::Model& after,
+                                             const std::vector<model::Changed>& changed, const ScopeIndex& index);
+/// The same with the index of `before` built first (scope_index_of: a full analysis of `before`).
+std::optional<AnalysisScope> scope_of_change(const model::Model& before, const model::Model& after,
                                              const std::vector<model::Changed>& changed);
+
+/// The index of what-if's scope for `m` (solver/scope_index.h): the paths of a full analysis of `m`, and the own paths
+/// of its entry points and PaaS services. IncrementalAnalysis builds it with its full analysis instead.
+ScopeIndex scope_index_of(const model::Model& m);
 
 /// Where the time of the last update went (milliseconds), for bench/whatif_bench.cpp.
 struct UpdateTimes {
@@ -103,6 +114,8 @@ class IncrementalAnalysis {
   /// The scope of the last update from a change (nullopt when it fell back to a full analysis): what diff_scoped
   /// (solver/whatif.h) compares.
   const std::optional<AnalysisScope>& last_scope() const { return last_scope_; }
+  /// The index of what-if's scope (solver/scope_index.h) of the model analysed so far.
+  const ScopeIndex& scope_index() const { return index_; }
 
  private:
   void analyze_fully(const model::Model& m);
@@ -119,6 +132,7 @@ class IncrementalAnalysis {
   TargetExposures targets_;
   std::unique_ptr<analysis_internal::SolveMemo> memo_;
   AnalysisTrace trace_;
+  ScopeIndex index_;  // of the model analysed so far
   UpdateTimes times_;
   std::optional<AnalysisScope> last_scope_;
 };
