@@ -48,8 +48,17 @@ class ScopeBuilder {
       case K::kNetworkSecurityGroup:
       case K::kSubnet: return read_by(c);
       case K::kRouteTable:
-        scope_.routes = true;  // the address space is built again
-        return read_by(c);
+        // The address space is built again. And a route can begin a path no stage read before: replies routed to a
+        // network virtual appliance make it an entry to every ip configuration of the subnet (solver/appliance.cpp),
+        // also one without an entry of its own: the subnets' NICs, and what an entry point in them reaches.
+        scope_.routes = true;
+        return read_by(c) && each_model([&](const model::Model& m) {
+                 const int i = index_of(m, c.key);
+                 if (i < 0) return true;
+                 std::vector<char> subnets(m.subnets.size(), 0);
+                 for (std::size_t s = 0; s < m.subnets.size(); ++s) subnets[s] = m.subnets[s].route_table.index == i;
+                 return nics_of(m, subnets);
+               });
       case K::kNetworkInterface:
         // The NIC itself in the model after the change too: a public IP attached, an NSG attached, begin paths
         // that did not exist before.
@@ -158,8 +167,8 @@ class ScopeBuilder {
   }
 
   /// The NICs with an ip configuration in a flagged subnet, and what an entry point in a flagged subnet reaches
-  /// (a security admin rule change: the VNets' subnets). The subnets' NICs are found through the graph (NIC ->
-  /// subnet edges), not by a pass over every NIC.
+  /// (a route table's subnets; a security admin rule's VNets' subnets). The subnets' NICs are found through the graph
+  /// (NIC -> subnet edges), not by a pass over every NIC.
   bool nics_of(const model::Model& m, const std::vector<char>& subnets) {
     auto flagged = [&](const model::Ref& r) { return r.index >= 0 && subnets[r.index] != 0; };
     for (std::size_t f = 0; f < m.firewalls.size(); ++f) {

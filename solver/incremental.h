@@ -55,13 +55,18 @@ Analysis analyze_scope(const model::Model& m, const AddressSpace& space, const A
                        const TargetExposures& previous, AnalysisTrace* trace = nullptr,
                        analysis_internal::SolveMemo* memo = nullptr);
 
-/// The scope a change can affect, from the resources it changed (model/edit.h), looked up in the models before
-/// and after it (validated, with the same resources at the same indices; new resources at the end). A change to
-/// the subnet (its NSG, route table) or public IP of a firewall, Bastion host or application gateway, or to a load
-/// balancer frontend's public IP, brings in what that entry point reaches (docs/whatif.md). nullopt when the
-/// change reaches something the incremental path does not cover (a possible network virtual appliance, a
-/// resource kind other than NSGs, subnets, NICs, public IPs, route tables, firewalls, firewall policies and PaaS
-/// services): analyse fully then.
+/// The scope a change can affect, from the resources it changed (model/edit.h), in the models before and after it
+/// (validated, with the same resources at the same indices; new resources at the end). `index` is the index of
+/// `before` (solver/scope_index.h): a changed NSG, subnet, route table, NIC or public IP re-solves every target whose
+/// paths' stages read it there. What the index cannot know is a path that begins with the change, at a changed entry:
+/// a changed NIC is re-solved itself, a public IP brings in what its users (a load balancer frontend, a firewall, a
+/// Bastion host, an application gateway) reach, a firewall or policy its DNAT targets and the application gateways'
+/// backends, an entry point whose own path read the change what it reaches, in both models. Each of the rest maps by
+/// one rule: a route table rebuilds the address space (`routes`), a security admin rule re-solves the ip
+/// configurations of the VNets whose admin stage may differ, a PaaS service its endpoint (docs/whatif.md). nullopt
+/// when the change reaches something the incremental path does not cover (a possible network virtual appliance, a
+/// resource kind other than NSGs, subnets, NICs, public IPs, route tables, firewalls, firewall policies, PaaS
+/// services and admin rules): analyse fully then.
 std::optional<AnalysisScope> scope_of_change(const model::Model& before, const model::Model& after,
                                              const std::vector<model::Changed>& changed, const ScopeIndex& index);
 /// The same with the index of `before` built first (scope_index_of: a full analysis of `before`).
@@ -83,6 +88,10 @@ struct UpdateTimes {
 /// exposures and broken flows are kept per target (TargetExposures): the splice costs what the change touches,
 /// a lookup per covered target and the items it replaces, whether or not the number of exposures changes. The
 /// flat Analysis is built only when asked for (snapshot(), take()), which costs a pass over every exposure.
+///
+/// The index of what-if's scope (solver/scope_index.h) is built with the full analysis and kept: after an update,
+/// the targets of its scope are recorded again with their paths in the changed model (the scoped analysis records its
+/// NICs' paths as it builds them), so that it is always the index of the model analysed so far.
 ///
 /// The subnet stages of every evaluation (what the subnet's NSG admits, solver/analyzer.h) are kept too, so that
 /// the scoped solve evaluates only the NSGs the change touched: the stages of a changed NSG are forgotten, and all
