@@ -436,8 +436,9 @@ void add_covered_entry_points(const model::Model& m, const AnalysisScope& scope,
     if (scope.paas[s] != 0) index.add_entry_point(m, {K::kPaasService, static_cast<int>(s)});
   }
   if (!scope.gateways) return;
-  for (std::size_t b = 0; b < m.bastion_hosts.size(); ++b)
+  for (std::size_t b = 0; b < m.bastion_hosts.size(); ++b) {
     index.add_entry_point(m, {K::kBastionHost, static_cast<int>(b)});
+  }
   for (std::size_t g = 0; g < m.application_gateways.size(); ++g) {
     index.add_entry_point(m, {K::kApplicationGateway, static_cast<int>(g)});
   }
