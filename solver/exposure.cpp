@@ -247,6 +247,9 @@ void Analyzer::target(int n, int c, const Entry& entry) {
   const int subnet = cfg.subnet.index;
   // The target's path (solver/path.h); its NSG stages are evaluated here (unknown subnet: an NSG admitting all).
   std::vector<Stage> stages = inbound_path(m_, path_entry(entry), model::IpConfigIndex{n, c});
+  if (trace_ != nullptr && trace_->index != nullptr) {
+    trace_->index->add(m_, ScopeTarget{model::ResourceKind::kNetworkInterface, n}, stages);
+  }
   const auto nsgs = nsg_stages(stages);
   // Copies: `stages` moves into the placement queue, which a flush (in the recursion below) empties.
   const NsgSlot subnet_nsg = nsgs[0]->slot;

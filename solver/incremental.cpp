@@ -15,6 +15,7 @@
 #include "solver/forwarding.h"
 #include "solver/load_balancer.h"
 #include "solver/network_manager.h"
+#include "solver/scope_index.h"
 
 namespace exposim::solver {
 
@@ -31,10 +32,11 @@ bool AnalysisScope::covers(const Exposure& e) const {
 
 namespace {
 
-/// Scope building over the two models of a change.
+/// Scope building over the two models of a change, from the index of the model before it (solver/scope_index.h).
 class ScopeBuilder {
  public:
-  ScopeBuilder(const model::Model& before, const model::Model& after) : b_(before), a_(after) {
+  ScopeBuilder(const model::Model& before, const model::Model& after, const ScopeIndex& index)
+      : b_(before), a_(after), index_(index) {
     scope_.nics.assign(after.nics.size(), 0);
     scope_.firewalls.assign(after.firewalls.size(), 0);
     scope_.paas.assign(after.paas_services.size(), 0);
@@ -44,47 +46,28 @@ class ScopeBuilder {
     using K = model::ResourceKind;
     switch (c.kind) {
       case K::kNetworkSecurityGroup:
-        return each_model([&](const model::Model& m) {
-          const int i = index_of(m, c.key);
-          if (i < 0) return true;
-          std::vector<char> subnets(m.subnets.size(), 0);
-          for (std::size_t s = 0; s < m.subnets.size(); ++s) subnets[s] = m.subnets[s].nsg.index == i ? 1 : 0;
-          managed_instances(m, subnets);
-          // NICs with the NSG on their own: NIC -> NSG edges.
-          return nics_of(m, subnets, [&](const model::Model& mm) {
-            auto v = mm.by_key.find(mm.nsgs[i].key);
-            if (v == mm.by_key.end()) return true;
-            const auto& graph = mm.topology().graph;
-            for (auto [e, end] = boost::in_edges(v->second, graph); e != end; ++e) {
-              const auto& from = graph[boost::source(*e, graph)];
-              if (from.kind == model::ResourceKind::kNetworkInterface && !nic(mm, from.index)) return false;
-            }
-            return true;
-          });
-        });
-      case K::kSubnet:
-        return each_model([&](const model::Model& m) {
-          const int i = index_of(m, c.key);
-          if (i < 0) return true;
-          std::vector<char> subnets(m.subnets.size(), 0);
-          subnets[i] = 1;
-          managed_instances(m, subnets);
-          return nics_of(m, subnets, [](const model::Model&) { return true; });
-        });
-      case K::kNetworkInterface: return each_model([&](const model::Model& m) { return nic(m, index_of(m, c.key)); });
+      case K::kSubnet: return read_by(c);
+      case K::kRouteTable:
+        // The address space is built again. And a route can begin a path no stage read before: replies routed to a
+        // network virtual appliance make it an entry to every ip configuration of the subnet (solver/appliance.cpp),
+        // also one without an entry of its own: the subnets' NICs, and what an entry point in them reaches.
+        scope_.routes = true;
+        return read_by(c) && each_model([&](const model::Model& m) {
+                 const int i = index_of(m, c.key);
+                 if (i < 0) return true;
+                 std::vector<char> subnets(m.subnets.size(), 0);
+                 for (std::size_t s = 0; s < m.subnets.size(); ++s) subnets[s] = m.subnets[s].route_table.index == i;
+                 return nics_of(m, subnets);
+               });
+      case K::kNetworkInterface:
+        // The NIC itself in the model after the change too: a public IP attached, an NSG attached, begin paths
+        // that did not exist before.
+        return each_model([&](const model::Model& m) { return nic(m, index_of(m, c.key)); }) && read_by(c);
       case K::kPublicIp:
         // The NICs using it are changed resources too; a load balancer frontend, firewall, Bastion host or
-        // application gateway using it brings in what it reaches (public_ip_users).
-        return each_model([&](const model::Model& m) { return public_ip_users(m, c.key); });
-      case K::kRouteTable:
-        scope_.routes = true;
-        return each_model([&](const model::Model& m) {
-          const int i = index_of(m, c.key);
-          if (i < 0) return true;
-          std::vector<char> subnets(m.subnets.size(), 0);
-          for (std::size_t s = 0; s < m.subnets.size(); ++s) subnets[s] = m.subnets[s].route_table.index == i ? 1 : 0;
-          return nics_of(m, subnets, [](const model::Model&) { return true; });
-        });
+        // application gateway using it brings in what it reaches (public_ip_users), also where no path read it
+        // before (a frontend of the other IP version than its backends).
+        return read_by(c) && each_model([&](const model::Model& m) { return public_ip_users(m, c.key); });
       case K::kFirewallPolicy:
       case K::kFirewall:
         return each_model([&](const model::Model& m) {
@@ -105,16 +88,20 @@ class ScopeBuilder {
       }
       case K::kAdminRule: {
         // Every ip configuration in a VNet whose admin stage may differ, and what reaches it (a load balancer's,
-        // a firewall's DNAT, Bastion and application gateway flows are the NICs' own exposures). Only ip
-        // configurations have an admin stage (solver/path.cpp).
+        // a firewall's DNAT, Bastion and application gateway flows are the NICs' own exposures): a VNet where the
+        // rules begin to apply had no admin stage to read it before. And what read those VNets' admin stages (a
+        // managed instance's, an application gateway's).
         const std::vector<char> vnets = admin_changed_vnets(b_, a_, c.key);
+        for (std::size_t v = 0; v < vnets.size() && v < b_.vnets.size(); ++v) {
+          if (vnets[v] != 0 && !read_by(ResourceRef{K::kVirtualNetwork, static_cast<int>(v)})) return false;
+        }
         return each_model([&](const model::Model& m) {
           std::vector<char> subnets(m.subnets.size(), 0);
           for (std::size_t s = 0; s < m.subnets.size(); ++s) {
             const int v = m.subnets[s].vnet.index;
             subnets[s] = v >= 0 && static_cast<std::size_t>(v) < vnets.size() && vnets[v] != 0 ? 1 : 0;
           }
-          return nics_of(m, subnets, [](const model::Model&) { return true; });
+          return nics_of(m, subnets);
         });
       }
       default: return false;
@@ -124,14 +111,35 @@ class ScopeBuilder {
   AnalysisScope take() { return std::move(scope_); }
 
  private:
-  /// Brings in the SQL managed instances of `m` in the marked subnets: their public data endpoint passes the
-  /// subnet's NSG.
-  void managed_instances(const model::Model& m, const std::vector<char>& subnets) {
-    for (const auto& s : m.paas_services) {
-      if (s.kind != model::PaasKind::kSqlManagedInstance || !s.subnet.resolved() || subnets[s.subnet.index] == 0) {
-        continue;
-      }
-      if (const int i = index_of(a_, s.key); i >= 0) scope_.paas[i] = 1;
+  /// Every target whose paths' stages read the changed resource in the model before the change (the index; the
+  /// resource has the same index after it). A resource new with the change was read by no path; the resources
+  /// that refer to it after the change are changed too.
+  bool read_by(const model::Changed& c) {
+    const int i = index_of(b_, c.key);
+    return i < 0 || read_by(ResourceRef{c.kind, i});
+  }
+
+  bool read_by(ResourceRef r) {
+    for (const ScopeTarget& t : index_.readers(r)) {
+      if (!take(t)) return false;
+    }
+    return true;
+  }
+
+  /// A target of the index: a NIC; an entry point with what it reaches, in both models (its own path read the
+  /// change: its subnet, its NSG, its routes, its public IP, a firewall's rules); a PaaS service.
+  bool take(const ScopeTarget& t) {
+    using K = model::ResourceKind;
+    switch (t.kind) {
+      case K::kNetworkInterface: return nic(b_, t.index) && nic(a_, t.index);
+      case K::kFirewall: return each_model([&](const model::Model& m) { return firewall_reach(m, t.index); });
+      case K::kBastionHost:
+        return each_model([&](const model::Model& m) { return bastion(m, m.bastion_hosts[t.index]); });
+      case K::kApplicationGateway: return each_model([&](const model::Model& m) { return application_gateways(m); });
+      case K::kPaasService:
+        if (static_cast<std::size_t>(t.index) < scope_.paas.size()) scope_.paas[t.index] = 1;
+        return true;
+      default: return true;
     }
   }
 
@@ -142,7 +150,7 @@ class ScopeBuilder {
 
   /// A NIC: covered unless it may be a network virtual appliance (its exposures decide what it forwards).
   bool nic(const model::Model& m, int n) {
-    if (n < 0) return true;
+    if (n < 0 || static_cast<std::size_t>(n) >= m.nics.size()) return true;
     const auto& x = m.nics[n];
     if (x.enable_ip_forwarding) {
       for (const auto& c : x.ip_configurations) {
@@ -158,14 +166,10 @@ class ScopeBuilder {
     return v ? v->index : -1;
   }
 
-  /// The NICs with an ip configuration in a flagged subnet, or for which `also` holds, and what an entry point in
-  /// a flagged subnet reaches: a firewall's DNAT (its subnet's prefix is the SNAT source its targets' NSGs see,
-  /// its routes carry the translated packets: dnat_forward_blocks), a Bastion host's sessions (its subnet's NSG
-  /// admits the clients, its prefix is the source the targets see), an application gateway's listeners and
-  /// backends (its subnet's NSG, prefix and routes). The subnets' NICs are found through the graph (NIC -> subnet
-  /// edges), not by a pass over every NIC.
-  template <typename Also>
-  bool nics_of(const model::Model& m, const std::vector<char>& subnets, Also also) {
+  /// The NICs with an ip configuration in a flagged subnet, and what an entry point in a flagged subnet reaches
+  /// (a route table's subnets; a security admin rule's VNets' subnets). The subnets' NICs are found through the graph
+  /// (NIC -> subnet edges), not by a pass over every NIC.
+  bool nics_of(const model::Model& m, const std::vector<char>& subnets) {
     auto flagged = [&](const model::Ref& r) { return r.index >= 0 && subnets[r.index] != 0; };
     for (std::size_t f = 0; f < m.firewalls.size(); ++f) {
       const auto& cs = m.firewalls[f].ip_configurations;
@@ -200,7 +204,7 @@ class ScopeBuilder {
         }
       }
     }
-    return also(m);
+    return true;
   }
 
   /// A public IP's users other than NICs, with what each reaches. A load balancer frontend: the members of its
@@ -342,6 +346,7 @@ class ScopeBuilder {
 
   const model::Model& b_;
   const model::Model& a_;
+  const ScopeIndex& index_;
   AnalysisScope scope_;
 };
 
@@ -397,15 +402,71 @@ void erase_covered_targets(const model::Model& m, const AnalysisScope& scope, Ta
   }
 }
 
+/// Forgets, in `index`, what the paths of every target `scope` covers read (in either model: `after` may have more
+/// resources).
+void erase_covered_paths(const model::Model& before, const model::Model& after, const AnalysisScope& scope,
+                         ScopeIndex& index) {
+  using K = model::ResourceKind;
+  for (std::size_t n = 0; n < scope.nics.size(); ++n) {
+    if (scope.nics[n] != 0) index.erase({K::kNetworkInterface, static_cast<int>(n)});
+  }
+  for (std::size_t f = 0; f < scope.firewalls.size(); ++f) {
+    if (scope.firewalls[f] != 0) index.erase({K::kFirewall, static_cast<int>(f)});
+  }
+  for (std::size_t s = 0; s < scope.paas.size(); ++s) {
+    if (scope.paas[s] != 0) index.erase({K::kPaasService, static_cast<int>(s)});
+  }
+  if (!scope.gateways) return;
+  for (const model::Model* m : {&before, &after}) {
+    for (std::size_t b = 0; b < m->bastion_hosts.size(); ++b) index.erase({K::kBastionHost, static_cast<int>(b)});
+    for (std::size_t g = 0; g < m->application_gateways.size(); ++g) {
+      index.erase({K::kApplicationGateway, static_cast<int>(g)});
+    }
+  }
+}
+
+/// Records, in `index`, the own paths in `m` of the entry points and PaaS services `scope` covers (its NICs' paths
+/// are recorded by the scoped analysis).
+void add_covered_entry_points(const model::Model& m, const AnalysisScope& scope, ScopeIndex& index) {
+  using K = model::ResourceKind;
+  for (std::size_t f = 0; f < scope.firewalls.size() && f < m.firewalls.size(); ++f) {
+    if (scope.firewalls[f] != 0) index.add_entry_point(m, {K::kFirewall, static_cast<int>(f)});
+  }
+  for (std::size_t s = 0; s < scope.paas.size() && s < m.paas_services.size(); ++s) {
+    if (scope.paas[s] != 0) index.add_entry_point(m, {K::kPaasService, static_cast<int>(s)});
+  }
+  if (!scope.gateways) return;
+  for (std::size_t b = 0; b < m.bastion_hosts.size(); ++b) {
+    index.add_entry_point(m, {K::kBastionHost, static_cast<int>(b)});
+  }
+  for (std::size_t g = 0; g < m.application_gateways.size(); ++g) {
+    index.add_entry_point(m, {K::kApplicationGateway, static_cast<int>(g)});
+  }
+}
+
 }  // namespace
 
 std::optional<AnalysisScope> scope_of_change(const model::Model& before, const model::Model& after,
-                                             const std::vector<model::Changed>& changed) {
-  ScopeBuilder b(before, after);
+                                             const std::vector<model::Changed>& changed, const ScopeIndex& index) {
+  ScopeBuilder b(before, after, index);
   for (const auto& c : changed) {
     if (!b.add(c)) return std::nullopt;
   }
   return b.take();
+}
+
+std::optional<AnalysisScope> scope_of_change(const model::Model& before, const model::Model& after,
+                                             const std::vector<model::Changed>& changed) {
+  return scope_of_change(before, after, changed, scope_index_of(before));
+}
+
+ScopeIndex scope_index_of(const model::Model& m) {
+  ScopeIndex index;
+  AnalysisTrace trace;
+  trace.index = &index;
+  analyze_traced(m, trace);
+  index.add_entry_points(m);
+  return index;
 }
 
 IncrementalAnalysis::IncrementalAnalysis(const model::Model& m) { analyze_fully(m); }
@@ -417,6 +478,7 @@ IncrementalAnalysis::IncrementalAnalysis(const IncrementalAnalysis& other)
       targets_(other.targets_),
       memo_(other.memo_ ? std::make_unique<analysis_internal::SolveMemo>(*other.memo_) : nullptr),
       trace_(other.trace_),
+      index_(other.index_),
       times_(other.times_),
       last_scope_(other.last_scope_) {}
 
@@ -448,7 +510,11 @@ Analysis IncrementalAnalysis::take() {
 
 void IncrementalAnalysis::analyze_fully(const model::Model& m) {
   memo_ = std::make_unique<analysis_internal::SolveMemo>();
+  index_ = ScopeIndex{};
+  trace_.index = &index_;
   analysis_ = analyze_traced(m, trace_, memo_.get());
+  trace_.index = nullptr;
+  index_.add_entry_points(m);
   targets_.assign(m, std::move(analysis_.exposures), std::move(analysis_.broken));
   analysis_.exposures = {};
   analysis_.broken = {};
@@ -460,7 +526,7 @@ void IncrementalAnalysis::analyze_fully(const model::Model& m) {
 bool IncrementalAnalysis::update(const model::Model& before, const model::Model& after,
                                  const std::vector<model::Changed>& changed) {
   const auto t0 = std::chrono::steady_clock::now();
-  auto scope = scope_of_change(before, after, changed);
+  auto scope = scope_of_change(before, after, changed, index_);
   const double scope_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
   if (!scope) {
     analyze_fully(after);
@@ -540,8 +606,13 @@ void IncrementalAnalysis::update_scope(const model::Model& before, const model::
              std::find(subnets.begin(), subnets.end(), 1) != subnets.end()) {
     space_findings_ = space_->rewarn(after, subnets);  // the routes are the same: their warnings' rules may not be
   }
+  // The covered targets' paths are recorded again, as they are in the changed model: the index stays the index of
+  // the model analysed so far.
+  erase_covered_paths(before, after, scope, index_);
   AnalysisTrace part;
+  part.index = &index_;
   Analysis fresh = analyze_scope(after, *space_, scope, targets_, &part, memo_.get());
+  add_covered_entry_points(after, scope, index_);
   times_.solve = ms(t0);
   t0 = Clock::now();
   // The covered targets' items are replaced by the fresh ones; no other target's move. (A target is looked up by

@@ -16,6 +16,7 @@
 #include "solver/address_space.h"
 #include "solver/analysis.h"
 #include "solver/analysis_scope.h"
+#include "solver/scope_index.h"
 #include "solver/target_exposures.h"
 
 namespace exposim::solver {
@@ -33,6 +34,9 @@ struct AnalysisTrace {
   /// (`paas_solved`: always in a full analysis, in a scoped one when a PaaS service is in the scope).
   model::Diagnostics paas_findings;
   bool paas_solved{false};
+  /// Set: every path to an ip configuration that the analysis builds (Analyzer::target, the one place where every
+  /// entry analyze enumerates reaches its target) is recorded there, under its NIC.
+  ScopeIndex* index{nullptr};
 };
 
 /// analyze(), also filling `trace`; with `memo`, keeping there what the next analyze_scope can take from it.
@@ -51,15 +55,27 @@ Analysis analyze_scope(const model::Model& m, const AddressSpace& space, const A
                        const TargetExposures& previous, AnalysisTrace* trace = nullptr,
                        analysis_internal::SolveMemo* memo = nullptr);
 
-/// The scope a change can affect, from the resources it changed (model/edit.h), looked up in the models before
-/// and after it (validated, with the same resources at the same indices; new resources at the end). A change to
-/// the subnet (its NSG, route table) or public IP of a firewall, Bastion host or application gateway, or to a load
-/// balancer frontend's public IP, brings in what that entry point reaches (docs/whatif.md). nullopt when the
-/// change reaches something the incremental path does not cover (a possible network virtual appliance, a
-/// resource kind other than NSGs, subnets, NICs, public IPs, route tables, firewalls, firewall policies and PaaS
-/// services): analyse fully then.
+/// The scope a change can affect, from the resources it changed (model/edit.h), in the models before and after it
+/// (validated, with the same resources at the same indices; new resources at the end). `index` is the index of
+/// `before` (solver/scope_index.h): a changed NSG, subnet, route table, NIC or public IP re-solves every target whose
+/// paths' stages read it there. What the index cannot know is a path that begins with the change, at a changed entry:
+/// a changed NIC is re-solved itself, a public IP brings in what its users (a load balancer frontend, a firewall, a
+/// Bastion host, an application gateway) reach, a firewall or policy its DNAT targets and the application gateways'
+/// backends, an entry point whose own path read the change what it reaches, in both models. Each of the rest maps by
+/// one rule: a route table rebuilds the address space (`routes`), a security admin rule re-solves the ip
+/// configurations of the VNets whose admin stage may differ, a PaaS service its endpoint (docs/whatif.md). nullopt
+/// when the change reaches something the incremental path does not cover (a possible network virtual appliance, a
+/// resource kind other than NSGs, subnets, NICs, public IPs, route tables, firewalls, firewall policies, PaaS
+/// services and admin rules): analyse fully then.
+std::optional<AnalysisScope> scope_of_change(const model::Model& before, const model::Model& after,
+                                             const std::vector<model::Changed>& changed, const ScopeIndex& index);
+/// The same with the index of `before` built first (scope_index_of: a full analysis of `before`).
 std::optional<AnalysisScope> scope_of_change(const model::Model& before, const model::Model& after,
                                              const std::vector<model::Changed>& changed);
+
+/// The index of what-if's scope for `m` (solver/scope_index.h): the paths of a full analysis of `m`, and the own paths
+/// of its entry points and PaaS services. IncrementalAnalysis builds it with its full analysis instead.
+ScopeIndex scope_index_of(const model::Model& m);
 
 /// Where the time of the last update went (milliseconds), for bench/whatif_bench.cpp.
 struct UpdateTimes {
@@ -72,6 +88,10 @@ struct UpdateTimes {
 /// exposures and broken flows are kept per target (TargetExposures): the splice costs what the change touches,
 /// a lookup per covered target and the items it replaces, whether or not the number of exposures changes. The
 /// flat Analysis is built only when asked for (snapshot(), take()), which costs a pass over every exposure.
+///
+/// The index of what-if's scope (solver/scope_index.h) is built with the full analysis and kept: after an update,
+/// the targets of its scope are recorded again with their paths in the changed model (the scoped analysis records its
+/// NICs' paths as it builds them), so that it is always the index of the model analysed so far.
 ///
 /// The subnet stages of every evaluation (what the subnet's NSG admits, solver/analyzer.h) are kept too, so that
 /// the scoped solve evaluates only the NSGs the change touched: the stages of a changed NSG are forgotten, and all
@@ -103,6 +123,8 @@ class IncrementalAnalysis {
   /// The scope of the last update from a change (nullopt when it fell back to a full analysis): what diff_scoped
   /// (solver/whatif.h) compares.
   const std::optional<AnalysisScope>& last_scope() const { return last_scope_; }
+  /// The index of what-if's scope (solver/scope_index.h) of the model analysed so far.
+  const ScopeIndex& scope_index() const { return index_; }
 
  private:
   void analyze_fully(const model::Model& m);
@@ -119,6 +141,7 @@ class IncrementalAnalysis {
   TargetExposures targets_;
   std::unique_ptr<analysis_internal::SolveMemo> memo_;
   AnalysisTrace trace_;
+  ScopeIndex index_;  // of the model analysed so far
   UpdateTimes times_;
   std::optional<AnalysisScope> last_scope_;
 };

@@ -1,6 +1,8 @@
 // The path engine (solver/path.h): the one function that lists the stages of a flow to an ip configuration.
 #include "solver/path.h"
 
+#include <algorithm>
+
 #include "solver/analyzer.h"
 #include "solver/application_gateway.h"
 #include "solver/bastion.h"
@@ -128,6 +130,8 @@ Stage nsg_stage(const NsgSlot& slot, const char* scope, RK owner_kind, int owner
   Stage s;
   s.scope = scope;
   s.slot = slot;
+  s.owner_kind = owner_kind;
+  s.owner = owner;
   switch (slot.state) {
     case NsgSlot::State::kPresent:
       s.kind = K::kNsg;
@@ -271,6 +275,37 @@ std::vector<Stage> paas_path(const model::Model& m, int service, bool scm) {
   }
   path.push_back(stage(K::kTarget, RK::kPaasService, service));
   return path;
+}
+
+void stage_reads(const model::Model& m, const Stage& s, std::vector<ResourceRef>& out) {
+  const auto add = [&out](RK kind, int index) {
+    if (index >= 0) out.push_back(ResourceRef{kind, index});
+  };
+  switch (s.kind) {
+    case K::kSource: break;
+    case K::kNsg:
+    case K::kNoNsg:
+      if (s.slot.state == NsgSlot::State::kPresent) add(RK::kNetworkSecurityGroup, s.slot.index);
+      add(s.owner_kind, s.owner);
+      break;
+    case K::kRoute:
+      add(RK::kSubnet, s.resource);
+      if (s.resource >= 0) add(RK::kRouteTable, m.subnets[s.resource].route_table.index);
+      break;
+    case K::kFirewall: {
+      add(RK::kFirewall, s.resource);
+      if (s.resource < 0) break;
+      // The policy and its base policies (a chain; a cycle, which validation reports, is followed once).
+      std::vector<int> seen;
+      for (int p = m.firewalls[s.resource].policy.index; p >= 0 && std::find(seen.begin(), seen.end(), p) == seen.end();
+           p = m.firewall_policies[p].base_policy.index) {
+        seen.push_back(p);
+        add(RK::kFirewallPolicy, p);
+      }
+      break;
+    }
+    default: add(s.resource_kind, s.resource); break;  // entry, load balancer, admin, gateway, appliance, PaaS, target
+  }
 }
 
 Hop hop_of(const Stage& s) {

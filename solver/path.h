@@ -49,8 +49,28 @@ struct Stage {
   int rule{-1};           // kLoadBalancer: the entry's rule; kFirewall: the DNAT rule
   int port{-1};           // kLoadBalancer: the frontend port (-1: every port)
   NsgSlot slot;           // kNsg, kNoNsg
-  const char* note{""};   // an assumption taken at this stage, if any (static string)
+  model::ResourceKind owner_kind{model::ResourceKind::kSubnet};  // kNsg, kNoNsg: what carries the slot ...
+  int owner{-1};                                                 // ... (the subnet or NIC; -1: not in the input)
+  const char* note{""};  // an assumption taken at this stage, if any (static string)
 };
+
+/// A resource of the model, by kind and index (an index into the Model vector of that kind).
+struct ResourceRef {
+  model::ResourceKind kind{model::ResourceKind::kInternet};
+  int index{-1};
+  friend bool operator==(const ResourceRef&, const ResourceRef&) = default;
+};
+
+/// What stage `s` reads: the resources whose content decides it (what its evaluation, for a packet set or one
+/// packet, looks at), appended to `out`. An entry: its public IP (a Bastion host that is its own entry: the host); a
+/// load balancer's stage: the load balancer; a firewall's: the firewall, its policy and the policy's base policies; an
+/// NSG stage: the NSG of its slot (when in the input) and the subnet or NIC that carries the slot (kNoNsg: that
+/// owner); a route stage: the subnet whose routes decide it and that subnet's route table; an admin stage: the virtual
+/// network whose security admin rules it evaluates (the admin rules themselves are found by the virtual networks they
+/// apply to, admin_changed_vnets() in solver/network_manager.h); a Bastion, application gateway, appliance or PaaS
+/// stage: that resource; the target: the target itself. The source reads nothing. The index of what-if's scope
+/// (solver/scope_index.h) is built from it.
+void stage_reads(const model::Model& m, const Stage& s, std::vector<ResourceRef>& out);
 
 /// The stages from the internet to ip configuration `x` entered through `e`, in the order the packet meets them:
 /// the source, the entry (the public IP), the translation (the firewall's DNAT rule, its route to the target and an
