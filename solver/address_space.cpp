@@ -375,9 +375,12 @@ void AddressSpace::warn_vnet_tag(const model::Model& m, const std::vector<char>*
       }
     }
   }
-  // Forget what the NICs evaluated again found before.
+  std::vector<std::size_t> redo;  // the NICs evaluated again, in order
   for (std::size_t n = 0; n < again.size(); ++n) {
-    if (again[n] == 0) continue;
+    if (again[n] != 0) redo.push_back(n);
+  }
+  // Forget what they found before.
+  for (const std::size_t n : redo) {
     for (const auto& c : config_reliance_[n]) {
       if (c.subnet < 0) continue;
       touched[c.subnet] = 1;
@@ -400,8 +403,8 @@ void AddressSpace::warn_vnet_tag(const model::Model& m, const std::vector<char>*
     return blind[nsg] != 0;
   };
   std::map<std::pair<int, int>, std::vector<std::vector<std::pair<int, int>>>> shared;
-  for (std::size_t n = 0; n < m.nics.size(); ++n) {
-    if (again[n] == 0) continue;
+  for (const std::size_t n : redo) {
+    if (n >= m.nics.size()) continue;
     const auto& cfgs = m.nics[n].ip_configurations;
     auto& kept = config_reliance_[n];
     kept.resize(cfgs.size());
