@@ -343,6 +343,14 @@ void AddressSpace::warn_vnet_tag(const model::Model& m, const std::vector<char>*
     subnet_alone_.clear();
   }
   subnet_table_ = std::move(subnet_table);
+  if (tag_routes_.empty()) {  // no route can warn: nothing to evaluate or keep (a route that can starts over)
+    config_reliance_.clear();
+    subnet_configs_.clear();
+    rule_counts_.clear();
+    subnet_alone_.clear();
+    table_findings_.assign(m.route_tables.size(), model::Diagnostics{});
+    return;
+  }
   const std::size_t nsub = m.subnets.size();
   subnet_configs_.resize(nsub, 0);
   rule_counts_.resize(nsub);

@@ -143,9 +143,8 @@ struct SolveMemo {
   };
   std::unordered_map<std::string, KeptStage> subnet_stages;  // node-based: a stage does not move while kept
   /// The ip configurations that may be network virtual appliances (a NIC with IP forwarding, a public IP and a private
-  /// address: Analyzer::appliances), found by the first run that looks for them. A scope never holds such a NIC
-  /// (scope_of_change falls back to a full analysis), so the NICs outside the scope keep their part; a scoped run
-  /// checks the NICs of its scope again.
+  /// address: Analyzer::appliances), found by the first run that looks for them. The NICs outside a scope do not
+  /// change (analyze_scope's contract), so their part stays right; a scoped run checks the NICs of its scope again.
   std::optional<std::vector<model::IpConfigIndex>> appliance_candidates;
 
   /// Forgets the stages decided by NSG `nsg`.
