@@ -790,6 +790,57 @@ TEST_CASE(
   check_same_analysis(open, got, full_open);
 }
 
+TEST_CASE("whatif incremental appliances: a scoped solve enters through an appliance found by the analysis before",
+          "[whatif]") {
+  // vm-nva (10.0.0.4, subnet hub, no NSG) forwards IP and has a Basic public IP: a possible network virtual appliance,
+  // which admits every internet source. Subnet s1 (NSG web: TCP 80 from any, then deny-rest at 4000 before
+  // AllowVnetInBound, whose VirtualNetwork tag the route fills with the internet) sends 0.0.0.0/0 to 10.0.0.4, so
+  // vm-app's replies to internet clients go to the appliance, and vm-app is reached through it (via appliance): TCP 80
+  // from any. web's rule moved to 443 changes only vm-app (the scope): the scoped solve takes the appliance from the
+  // ones the first analysis found (solver/analyzer.h, SolveMemo) and gives TCP 443 from any through it, as a full
+  // analysis does; moving it back gives 80 again.
+  const auto estate = [](const std::string& port) {
+    EstateBuilder b;
+    b.vnet("v", {"10.0.0.0/16"})
+        .nsg("web",
+             {{"http", 100, kAllow, tcp(), {"*"}, {port}}, {"deny-rest", 4000, kDeny, any_protocol(), {"*"}, {"*"}}})
+        .route_to_appliance("rt", "0.0.0.0/0", "10.0.0.4")
+        .subnet("v", "hub", "10.0.0.0/24")
+        .subnet("v", "s1", "10.0.1.0/24", "web", "rt")
+        .public_ip("pip-nva", "20.0.0.1", model::Sku::kBasic)
+        .vm("vm-nva", "v", "hub", "10.0.0.4", "pip-nva")
+        .vm("vm-app", "v", "s1", "10.0.1.4");
+    model::Diagnostics diags;
+    model::Model m = b.done(&diags);
+    REQUIRE_FALSE(diags.has_errors());
+    for (auto& n : m.nics) n.enable_ip_forwarding = n.name == "vm-nva-nic";
+    return m;
+  };
+  const auto through_appliance = [](const model::Model& m, const solver::Analysis& a) {
+    std::vector<std::string> out;
+    for (const auto& e : a.exposures) {
+      if (e.via == solver::Via::kAppliance) out.push_back(m.vms[e.vm].name + " " + flow(e));
+    }
+    return out;
+  };
+  const model::Model before = estate("80");
+  const model::Model after = estate("443");
+  const auto full_before = solver::analyze(before);
+  const auto full_after = solver::analyze(after);
+  REQUIRE(through_appliance(before, full_before) == std::vector<std::string>{"vm-app tcp 80 any"});
+  REQUIRE(through_appliance(after, full_after) == std::vector<std::string>{"vm-app tcp 443 any"});
+  const std::vector<model::Changed> changed{{model::ResourceKind::kNetworkSecurityGroup, before.nsgs[0].key}};
+  solver::IncrementalAnalysis inc(before);
+  REQUIRE(inc.update(before, after, changed));
+  auto got = inc.snapshot();
+  CHECK(through_appliance(after, got) == std::vector<std::string>{"vm-app tcp 443 any"});
+  check_same_analysis(after, got, full_after);
+  REQUIRE(inc.update(after, before, changed));
+  got = inc.snapshot();
+  CHECK(through_appliance(before, got) == std::vector<std::string>{"vm-app tcp 80 any"});
+  check_same_analysis(before, got, full_before);
+}
+
 TEST_CASE("whatif incremental splice: targets gaining and losing exposures around untouched ones", "[whatif]") {
   // Subnet s1 (NSG shared: web allows TCP 80 and 443 from any) holds a-vm (NIC NSG: ssh allows 22), c-vm (NIC NSG:
   // http 80, https 443) and e-vm (no NIC NSG); s2 (NSG other: allows 80) holds b-vm and d-vm. All have Standard
