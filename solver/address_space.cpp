@@ -118,139 +118,51 @@ void relying_rules(const model::Model& m, const AddressSpace& space, const IpSet
   }
 }
 
-/// One warning per user-defined route that puts internet addresses into the VirtualNetwork tag of subnets
-/// where that matters: the route can answer internet clients (internet_clients_answered), and an NSG rule on
-/// the way to something in the subnet admits some of those addresses only through the tag (the default
-/// AllowVnetInBound included, unless an earlier rule decides them). The warning lists the subnets and rules.
-/// Each route table's warnings go to `findings[t]`, what each of its routes found in each of its subnets to
-/// `reliance[t]` (route by route, subnet by subnet in model order). With `again` (indexed like Model::subnets), only
-/// the flagged subnets are evaluated, the others' findings taken from `reliance`, and only the tables of flagged
-/// subnets written; without, everything.
-void warn_internet_in_vnet_tag(const model::Model& m, const AddressSpace& space, const std::vector<char>* again,
-                               std::vector<std::vector<std::vector<AddressSpace::VnetTagReliance>>>& reliance,
-                               std::vector<model::Diagnostics>& findings) {
-  findings.resize(m.route_tables.size());
-  reliance.resize(m.route_tables.size());
-  const auto flagged = [again](std::size_t s) { return again == nullptr || (s < again->size() && (*again)[s] != 0); };
-  std::vector<std::vector<int>> subnets_of(m.route_tables.size());
-  std::vector<char> routed(m.subnets.size(), 0);  // evaluated now
-  std::vector<char> tables(m.route_tables.size(), again == nullptr ? 1 : 0);
-  for (std::size_t s = 0; s < m.subnets.size(); ++s) {
-    const auto& subnet = m.subnets[s];
-    if (subnet.route_table.resolved() && !nsg_free_subnet(subnet)) {
-      subnets_of[subnet.route_table.index].push_back(static_cast<int>(s));
-      if (flagged(s)) {
-        routed[s] = 1;
-        tables[subnet.route_table.index] = 1;
-      }
-    }
+/// Whether NSG `nsg`'s inbound rules match every address of a subnet alike (destination `*`, VirtualNetwork, an
+/// unresolved tag): the default rules' kind, and most NSGs' besides. The NSGs of an ip configuration that are all
+/// such decide every ip configuration of the subnet with the same NSGs alike.
+bool vnet_tag_address_blind(const model::NetworkSecurityGroup& nsg, const AddressSpace& space) {
+  for (const auto& r : nsg.rules) {
+    const auto& d = r.destination;
+    if (r.direction != model::Direction::kInbound || d.any) continue;
+    const bool blind = d.prefixes.empty() && d.asgs.empty() &&
+                       std::all_of(d.tags.begin(), d.tags.end(),
+                                   [](model::ServiceTag t) { return t == model::ServiceTag::kVirtualNetwork; }) &&
+                       std::none_of(d.other_tags.begin(), d.other_tags.end(),
+                                    [&](const std::string& t) { return space.service_tag(t) != nullptr; });
+    if (!blind) return false;
   }
-  for (std::size_t t = 0; t < tables.size(); ++t) {
-    if (tables[t] == 0) subnets_of[t].clear();  // its warnings stay as they are
-  }
-  // The ip configurations of each subnet.
-  std::map<int, std::vector<model::IpConfigIndex>> configs;
-  bool any_route = false;
-  for (const auto& list : subnets_of) any_route = any_route || !list.empty();
-  if (!any_route) return;
-  for (std::size_t n = 0; n < m.nics.size(); ++n) {
-    const auto& cfgs = m.nics[n].ip_configurations;
-    for (std::size_t c = 0; c < cfgs.size(); ++c) {
-      if (cfgs[c].subnet.resolved() && routed[cfgs[c].subnet.index] != 0) {
-        configs[cfgs[c].subnet.index].push_back(model::IpConfigIndex{static_cast<int>(n), static_cast<int>(c)});
-      }
-    }
-  }
-  // The index of the NSG a stage holds when it is in the input, else -1 (no NSG, or one that admits everything).
-  auto present = [](const NsgStage& stage) {
-    return stage.slot.state == NsgSlot::State::kPresent ? stage.slot.index : -1;
+  return true;
+}
+
+/// The index of the NSG a stage holds when it is in the input, else -1 (no NSG, or one that admits everything).
+int vnet_tag_present_nsg(const NsgStage& stage) {
+  return stage.slot.state == NsgSlot::State::kPresent ? stage.slot.index : -1;
+}
+
+/// The warning of route `route` of route table `rt`, when `subnets` (quoted names) have rules in `rules`.
+void vnet_tag_warning(const model::Model& m, const model::RouteTable& rt, const model::Route& route,
+                      const std::vector<std::string>& subnets, const std::set<RelyingRule>& rules,
+                      model::Diagnostics& findings) {
+  constexpr std::size_t kListed = 5;
+  auto list = [&](const std::vector<std::string>& items) {
+    std::string out;
+    for (std::size_t i = 0; i < items.size() && i < kListed; ++i) out += (i == 0 ? "" : ", ") + items[i];
+    if (items.size() > kListed) out += fmt::format(" and {} more", items.size() - kListed);
+    return out;
   };
-  // NSGs whose inbound rules match every address of a subnet alike (destination `*`, VirtualNetwork, an
-  // unresolved tag): the default rules' kind, and most NSGs' besides.
-  std::vector<bool> address_blind(m.nsgs.size(), true);
-  for (std::size_t n = 0; n < m.nsgs.size(); ++n) {
-    for (const auto& r : m.nsgs[n].rules) {
-      const auto& d = r.destination;
-      if (r.direction != model::Direction::kInbound || d.any) continue;
-      const bool blind = d.prefixes.empty() && d.asgs.empty() &&
-                         std::all_of(d.tags.begin(), d.tags.end(),
-                                     [](model::ServiceTag t) { return t == model::ServiceTag::kVirtualNetwork; }) &&
-                         std::none_of(d.other_tags.begin(), d.other_tags.end(),
-                                      [&](const std::string& t) { return space.service_tag(t) != nullptr; });
-      if (!blind) address_blind[n] = false;
-    }
+  std::vector<std::string> named;
+  for (const auto& r : rules) {
+    named.push_back(fmt::format("'{}' of '{}'", m.nsgs[r.nsg].rules[r.rule].name, m.nsgs[r.nsg].name));
   }
-  for (std::size_t t = 0; t < m.route_tables.size(); ++t) {
-    if (subnets_of[t].empty()) continue;
-    findings[t] = model::Diagnostics{};
-    const auto& rt = m.route_tables[t];
-    auto& kept = reliance[t];
-    kept.resize(rt.routes.size());
-    for (std::size_t i = 0; i < rt.routes.size(); ++i) {
-      const auto& route = rt.routes[i];
-      if (!route.prefix) continue;
-      const IpSet added = model::to_set(*route.prefix).intersect(space.internet());
-      if (added.empty() || !internet_clients_answered(m, route)) continue;
-      std::vector<std::string> subnets;
-      std::set<RelyingRule> rules;
-      kept[i].resize(subnets_of[t].size());
-      for (std::size_t k = 0; k < subnets_of[t].size(); ++k) {
-        const int s = subnets_of[t][k];
-        const auto& subnet = m.subnets[s];
-        std::set<RelyingRule> found;
-        const auto it = configs.find(s);
-        if (routed[s] == 0) {  // not evaluated again: what it found before
-          for (const auto& [nsg, rule] : kept[i][k].rules) found.insert(RelyingRule{nsg, rule});
-        } else if (it == configs.end()) {
-          // Nothing addressable in the input (an entry point's subnet, or NICs not exported): the subnet NSG
-          // as it applies to any address of the subnet.
-          const auto stages = inbound_nsg_stages(m, s);
-          if (present(stages[0]) >= 0)
-            relying_rules(m, space, added, stages, Destination{std::nullopt, s, nullptr}, found);
-        } else {
-          // NSGs whose inbound rules do not look at the destination address decide every ip configuration of
-          // the subnet alike: one evaluation per (subnet NSG, NIC NSG) pair then (large estates repeat them).
-          std::set<int> done;
-          for (const auto& x : it->second) {
-            const auto stages = inbound_nsg_stages(m, x);
-            const int subnet_nsg = present(stages[0]);
-            const int nic_nsg = present(stages[1]);
-            const bool same_for_all = subnet_nsg < 0 || address_blind[subnet_nsg];
-            if (same_for_all && (nic_nsg < 0 || address_blind[nic_nsg]) && !done.insert(nic_nsg).second) continue;
-            const auto& cfg = m.nics[x.nic].ip_configurations[x.ip_configuration];
-            relying_rules(m, space, added, stages, Destination{cfg.private_ip, s, &cfg.asgs}, found);
-          }
-        }
-        if (routed[s] != 0) {
-          kept[i][k].rules.clear();
-          for (const auto& r : found) kept[i][k].rules.emplace_back(r.nsg, r.rule);
-        }
-        if (found.empty()) continue;
-        subnets.push_back("'" + subnet.name + "'");
-        rules.insert(found.begin(), found.end());
-      }
-      if (subnets.empty()) continue;
-      constexpr std::size_t kListed = 5;
-      auto list = [&](const std::vector<std::string>& items) {
-        std::string out;
-        for (std::size_t i = 0; i < items.size() && i < kListed; ++i) out += (i == 0 ? "" : ", ") + items[i];
-        if (items.size() > kListed) out += fmt::format(" and {} more", items.size() - kListed);
-        return out;
-      };
-      std::vector<std::string> named;
-      for (const auto& r : rules) {
-        named.push_back(fmt::format("'{}' of '{}'", m.nsgs[r.nsg].rules[r.rule].name, m.nsgs[r.nsg].name));
-      }
-      findings[t].warning(
-          "vnet-tag-includes-internet", route.where,
-          fmt::format("route '{}' ({} -> {}) of route table '{}' puts internet addresses into the "
-                      "VirtualNetwork service tag of {} {}: {} {} {} those internet sources only "
-                      "through the tag",
-                      route.name, route.prefix->to_string(), model::to_string(route.next_hop), rt.name,
-                      subnets.size() == 1 ? "subnet" : "subnets", list(subnets), named.size() == 1 ? "rule" : "rules",
-                      list(named), named.size() == 1 ? "admits" : "admit"));
-    }
-  }
+  findings.warning(
+      "vnet-tag-includes-internet", route.where,
+      fmt::format("route '{}' ({} -> {}) of route table '{}' puts internet addresses into the "
+                  "VirtualNetwork service tag of {} {}: {} {} {} those internet sources only "
+                  "through the tag",
+                  route.name, route.prefix->to_string(), model::to_string(route.next_hop), rt.name,
+                  subnets.size() == 1 ? "subnet" : "subnets", list(subnets), named.size() == 1 ? "rule" : "rules",
+                  list(named), named.size() == 1 ? "admits" : "admit"));
 }
 
 }  // namespace
@@ -369,15 +281,218 @@ AddressSpace::AddressSpace(const model::Model& m, model::Diagnostics& findings) 
     }
   }
 
-  warn_internet_in_vnet_tag(m, *this, nullptr, reliance_, table_findings_);
+  warn_vnet_tag(m, nullptr, nullptr);
   for (const auto& table : table_findings_) findings.append(table);
 }
 
-model::Diagnostics AddressSpace::rewarn(const model::Model& m, const std::vector<char>& subnets) {
-  warn_internet_in_vnet_tag(m, *this, &subnets, reliance_, table_findings_);
+model::Diagnostics AddressSpace::rewarn(const model::Model& m, const std::vector<char>& subnets,
+                                        const std::vector<char>& nics) {
+  warn_vnet_tag(m, &subnets, &nics);
   model::Diagnostics out;
   for (const auto& table : table_findings_) out.append(table);
   return out;
+}
+
+/// One warning per user-defined route that puts internet addresses into the VirtualNetwork tag of subnets where that
+/// matters: the route can answer internet clients (internet_clients_answered), and an NSG rule on the way to something
+/// in the subnet admits some of those addresses only through the tag (the default AllowVnetInBound included, unless an
+/// earlier rule decides them). The warning lists the subnets and rules. Each ip configuration of a subnet with a route
+/// table is evaluated (relying_rules) and what it found kept (config_reliance_) and counted per subnet (rule_counts_),
+/// so that a change evaluates again only the ip configurations it reaches; a subnet without ip configurations in the
+/// input is evaluated through its NSG alone, for any address of the subnet.
+void AddressSpace::warn_vnet_tag(const model::Model& m, const std::vector<char>* subnets,
+                                 const std::vector<char>* nics) {
+  // The routes that can warn, and the subnets each route table's warnings look at.
+  std::vector<TagRoute> tag_routes;
+  std::vector<std::vector<int>> table_tag_routes(m.route_tables.size());
+  for (std::size_t t = 0; t < m.route_tables.size(); ++t) {
+    const auto& routes = m.route_tables[t].routes;
+    for (std::size_t i = 0; i < routes.size(); ++i) {
+      if (!routes[i].prefix) continue;
+      IpSet added = model::to_set(*routes[i].prefix).intersect(internet());
+      if (added.empty() || !internet_clients_answered(m, routes[i])) continue;
+      table_tag_routes[t].push_back(static_cast<int>(tag_routes.size()));
+      tag_routes.push_back(TagRoute{static_cast<int>(t), static_cast<int>(i), std::move(added)});
+    }
+  }
+  std::vector<int> subnet_table(m.subnets.size(), -1);
+  for (std::size_t s = 0; s < m.subnets.size(); ++s) {
+    const auto& subnet = m.subnets[s];
+    if (subnet.route_table.resolved() && !nsg_free_subnet(subnet)) subnet_table[s] = subnet.route_table.index;
+  }
+  const auto same_routes = [&] {
+    if (tag_routes.size() != tag_routes_.size()) return false;
+    for (std::size_t r = 0; r < tag_routes.size(); ++r) {
+      const auto& x = tag_routes[r];
+      const auto& y = tag_routes_[r];
+      if (x.table != y.table || x.route != y.route || !(x.added == y.added)) return false;
+    }
+    return true;
+  };
+  // Subnets added since (at the end) take no part yet; a subnet that changed route table starts over.
+  bool all = subnets == nullptr || nics == nullptr || !same_routes() ||
+             !std::equal(subnet_table_.begin(), subnet_table_.end(), subnet_table.begin(),
+                         subnet_table.begin() +
+                             static_cast<std::ptrdiff_t>(std::min(subnet_table_.size(), subnet_table.size())));
+  if (all) {
+    tag_routes_ = std::move(tag_routes);
+    table_tag_routes_ = std::move(table_tag_routes);
+    config_reliance_.clear();
+    subnet_configs_.clear();
+    rule_counts_.clear();
+    subnet_alone_.clear();
+  }
+  subnet_table_ = std::move(subnet_table);
+  if (tag_routes_.empty()) {  // no route can warn: nothing to evaluate or keep (a route that can starts over)
+    config_reliance_.clear();
+    subnet_configs_.clear();
+    rule_counts_.clear();
+    subnet_alone_.clear();
+    table_findings_.assign(m.route_tables.size(), model::Diagnostics{});
+    return;
+  }
+  const std::size_t nsub = m.subnets.size();
+  subnet_configs_.resize(nsub, 0);
+  rule_counts_.resize(nsub);
+  subnet_alone_.resize(nsub);
+  for (std::size_t s = 0; s < nsub; ++s) {
+    const int t = subnet_table_[s];
+    const std::size_t routes = t < 0 ? 0 : table_tag_routes_[t].size();
+    if (rule_counts_[s].size() != routes) rule_counts_[s].assign(routes, {});
+  }
+  config_reliance_.resize(std::max(config_reliance_.size(), m.nics.size()));
+  table_findings_.resize(m.route_tables.size());
+
+  // What is evaluated again: the flagged NICs' ip configurations, and every ip configuration counted in a flagged
+  // subnet. The route tables whose warnings are written again: those of the subnets that are touched.
+  const auto subnet_flagged = [&](std::size_t s) { return all || s >= subnets->size() || (*subnets)[s] != 0; };
+  std::vector<char> again(config_reliance_.size(), all ? 1 : 0);
+  std::vector<char> touched(nsub, all ? 1 : 0);
+  if (!all) {
+    for (std::size_t n = 0; n < again.size(); ++n) again[n] = n >= nics->size() || (*nics)[n] != 0 ? 1 : 0;
+    bool any_subnet = false;
+    for (std::size_t s = 0; s < nsub; ++s) {
+      if (subnet_flagged(s)) touched[s] = 1;
+      any_subnet = any_subnet || (touched[s] != 0 && subnet_table_[s] >= 0);
+    }
+    if (any_subnet) {  // a pass over the kept ip configurations, to find those of the flagged subnets
+      for (std::size_t n = 0; n < config_reliance_.size(); ++n) {
+        for (const auto& c : config_reliance_[n]) {
+          if (c.subnet >= 0 && touched[c.subnet] != 0) again[n] = 1;
+        }
+      }
+    }
+  }
+  std::vector<std::size_t> redo;  // the NICs evaluated again, in order
+  for (std::size_t n = 0; n < again.size(); ++n) {
+    if (again[n] != 0) redo.push_back(n);
+  }
+  // Forget what they found before.
+  for (const std::size_t n : redo) {
+    for (const auto& c : config_reliance_[n]) {
+      if (c.subnet < 0) continue;
+      touched[c.subnet] = 1;
+      --subnet_configs_[c.subnet];
+      for (std::size_t j = 0; j < c.rules.size(); ++j) {
+        auto& counts = rule_counts_[c.subnet][j];
+        for (const auto& r : c.rules[j]) {
+          if (--counts[r] == 0) counts.erase(r);
+        }
+      }
+    }
+    config_reliance_[n].clear();
+  }
+  // Evaluate them. Ip configurations whose NSGs do not look at the destination address share one evaluation per
+  // (subnet, NIC NSG): large estates repeat them.
+  std::vector<signed char> blind(m.nsgs.size(), -1);  // per NSG, when asked: vnet_tag_address_blind
+  const auto address_blind = [&](int nsg) {
+    if (nsg < 0) return true;
+    if (blind[nsg] < 0) blind[nsg] = vnet_tag_address_blind(m.nsgs[nsg], *this) ? 1 : 0;
+    return blind[nsg] != 0;
+  };
+  std::map<std::pair<int, int>, std::vector<std::vector<std::pair<int, int>>>> shared;
+  for (const std::size_t n : redo) {
+    if (n >= m.nics.size()) continue;
+    const auto& cfgs = m.nics[n].ip_configurations;
+    auto& kept = config_reliance_[n];
+    kept.resize(cfgs.size());
+    for (std::size_t c = 0; c < cfgs.size(); ++c) {
+      const int s = cfgs[c].subnet.resolved() ? cfgs[c].subnet.index : -1;
+      if (s < 0 || subnet_table_[s] < 0) continue;
+      const auto& routes = table_tag_routes_[subnet_table_[s]];
+      const model::IpConfigIndex x{static_cast<int>(n), static_cast<int>(c)};
+      const auto stages = inbound_nsg_stages(m, x);
+      const int subnet_nsg = vnet_tag_present_nsg(stages[0]);
+      const int nic_nsg = vnet_tag_present_nsg(stages[1]);
+      const bool same_for_all = address_blind(subnet_nsg) && address_blind(nic_nsg);
+      auto& found = kept[c];
+      found.subnet = s;
+      if (const auto it = shared.find({s, nic_nsg}); same_for_all && it != shared.end()) {
+        found.rules = it->second;
+      } else {
+        found.rules.resize(routes.size());
+        for (std::size_t j = 0; j < routes.size(); ++j) {
+          std::set<RelyingRule> rules;
+          relying_rules(m, *this, tag_routes_[routes[j]].added, stages,
+                        Destination{cfgs[c].private_ip, s, &cfgs[c].asgs}, rules);
+          for (const auto& r : rules) found.rules[j].emplace_back(r.nsg, r.rule);
+        }
+        if (same_for_all) shared.emplace(std::make_pair(s, nic_nsg), found.rules);
+      }
+      touched[s] = 1;
+      ++subnet_configs_[s];
+      for (std::size_t j = 0; j < found.rules.size(); ++j) {
+        for (const auto& r : found.rules[j]) ++rule_counts_[s][j][r];
+      }
+    }
+  }
+  // The touched subnets without ip configurations: their NSG alone, for any address of the subnet.
+  std::vector<char> tables(m.route_tables.size(), all ? 1 : 0);
+  for (std::size_t s = 0; s < nsub; ++s) {
+    if (touched[s] == 0 || subnet_table_[s] < 0) continue;
+    tables[subnet_table_[s]] = 1;
+    subnet_alone_[s].clear();
+    if (subnet_configs_[s] != 0) continue;
+    const auto stages = inbound_nsg_stages(m, static_cast<int>(s));
+    if (vnet_tag_present_nsg(stages[0]) < 0) continue;
+    const auto& routes = table_tag_routes_[subnet_table_[s]];
+    subnet_alone_[s].resize(routes.size());
+    for (std::size_t j = 0; j < routes.size(); ++j) {
+      std::set<RelyingRule> rules;
+      relying_rules(m, *this, tag_routes_[routes[j]].added, stages,
+                    Destination{std::nullopt, static_cast<int>(s), nullptr}, rules);
+      for (const auto& r : rules) subnet_alone_[s][j].emplace_back(r.nsg, r.rule);
+    }
+  }
+  // The warnings of the touched route tables, route by route, their subnets in model order.
+  for (std::size_t t = 0; t < m.route_tables.size(); ++t) {
+    if (tables[t] == 0) continue;
+    table_findings_[t] = model::Diagnostics{};
+    const auto& rt = m.route_tables[t];
+    for (std::size_t j = 0; j < table_tag_routes_[t].size(); ++j) {
+      std::vector<std::string> names;
+      std::set<RelyingRule> rules;
+      for (std::size_t s = 0; s < nsub; ++s) {
+        if (subnet_table_[s] != static_cast<int>(t)) continue;
+        bool found = false;
+        if (subnet_configs_[s] != 0) {
+          for (const auto& [r, count] : rule_counts_[s][j]) {
+            rules.insert(RelyingRule{r.first, r.second});
+            found = true;
+          }
+        } else if (j < subnet_alone_[s].size()) {
+          for (const auto& r : subnet_alone_[s][j]) {
+            rules.insert(RelyingRule{r.first, r.second});
+            found = true;
+          }
+        }
+        if (found) names.push_back("'" + m.subnets[s].name + "'");
+      }
+      if (names.empty()) continue;
+      const auto& route = rt.routes[tag_routes_[table_tag_routes_[t][j]].route];
+      vnet_tag_warning(m, rt, route, names, rules, table_findings_[t]);
+    }
+  }
 }
 
 IpSet AddressSpace::internet(model::IpFamily f) const {

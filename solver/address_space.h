@@ -1,6 +1,7 @@
 // What addresses the service tags and ASGs stand for, and what "the internet" is (docs/model.md).
 #pragma once
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <string_view>
@@ -60,18 +61,16 @@ class AddressSpace {
   /// `sources` outside the tag); nullptr when there is none.
   const model::Peering* tag_excluding_peering(const model::Model& m, int subnet, const IpSet& sources) const;
 
-  /// The findings of construction again, the subnets flagged in `subnets` (indexed like Model::subnets) evaluated
-  /// again in `m`, the others' kept: `m` is a model whose routes, route tables' subnets and addresses are those this
-  /// space was built from, and whose NSG rules or NSG attachments changed only in the flagged subnets
-  /// (solver/incremental.cpp). A route's warning names the NSG rules that admit internet sources only through the
-  /// tag: it changes with them. Returns every route table's findings, in the order construction records them.
-  model::Diagnostics rewarn(const model::Model& m, const std::vector<char>& subnets);
-
-  /// What a route found in one subnet of its route table: the NSG rules (NSG, rule index) that admit the internet
-  /// addresses the route puts into the VirtualNetwork tag only through the tag.
-  struct VnetTagReliance {
-    std::vector<std::pair<int, int>> rules;
-  };
+  /// The findings of construction again, for a model `m` whose routes, route tables' subnets and addresses are those
+  /// this space was built from, and whose NSG rules or NSG attachments changed (solver/incremental.cpp). A route's
+  /// `vnet-tag-includes-internet` warning names the NSG rules that admit internet sources only through the tag: it
+  /// changes with them. What each ip configuration's evaluation found is kept, so that only these are evaluated
+  /// again: every ip configuration of the subnets flagged in `subnets` (indexed like Model::subnets: the subnets whose
+  /// NSG, or whose NSG's rules, changed), and those of the NICs flagged in `nics` (indexed like Model::nics: every NIC
+  /// that changed or whose NSG's rules changed; NICs past its end are taken as flagged). Should the routes that warn
+  /// or the subnets of the route tables differ from those kept, everything is evaluated again. Returns every route
+  /// table's findings, in the order construction records them.
+  model::Diagnostics rewarn(const model::Model& m, const std::vector<char>& subnets, const std::vector<char>& nics);
 
  private:
   IpSet internet_;
@@ -82,7 +81,35 @@ class AddressSpace {
   std::vector<IpSet> answerable_;  // per subnet
   std::shared_ptr<const model::ServiceTagTable> service_tags_;
   std::vector<model::Diagnostics> table_findings_;  // per route table: the findings construction recorded
-  std::vector<std::vector<std::vector<VnetTagReliance>>> reliance_;  // per route table, route, subnet of the table
+
+  // What the `vnet-tag-includes-internet` warnings are made of (solver/address_space.cpp), kept for rewarn.
+  /// A user-defined route that puts internet addresses (`added`) into the VirtualNetwork tag and can answer internet
+  /// clients from them: the routes that can warn.
+  struct TagRoute {
+    int table{-1};
+    int route{-1};
+    IpSet added;
+  };
+  /// What the evaluation of one ip configuration found: per tag route of its subnet's route table (in order), the NSG
+  /// rules (NSG, rule index) that admit the route's internet addresses only through the tag. `subnet` -1: not
+  /// counted (its subnet takes no route table, or its NSGs do not filter).
+  struct ConfigReliance {
+    int subnet{-1};
+    std::vector<std::vector<std::pair<int, int>>> rules;
+  };
+  /// Evaluates the warnings of the flagged subnets and NICs (nullptr: every one, from nothing kept) and writes the
+  /// findings of the route tables they touch.
+  void warn_vnet_tag(const model::Model& m, const std::vector<char>* subnets, const std::vector<char>* nics);
+  std::vector<TagRoute> tag_routes_;
+  std::vector<std::vector<int>> table_tag_routes_;  // per route table: its tag routes (indices into tag_routes_)
+  std::vector<int> subnet_table_;  // per subnet: its route table when its NSGs filter what the tag admits, else -1
+  std::vector<std::vector<ConfigReliance>> config_reliance_;  // per NIC, per ip configuration
+  std::vector<int> subnet_configs_;  // per subnet: how many ip configurations are counted in rule_counts_
+  /// Per subnet, per tag route of its table: how many of the subnet's ip configurations found each rule.
+  std::vector<std::vector<std::map<std::pair<int, int>, int>>> rule_counts_;
+  /// Per subnet without a counted ip configuration, per tag route of its table: what its NSG found for any address
+  /// of the subnet.
+  std::vector<std::vector<std::vector<std::pair<int, int>>>> subnet_alone_;
 };
 
 /// The internet clients of `family` whose replies subnet `subnet` (-1: none) does not send straight back to the

@@ -142,6 +142,10 @@ struct SolveMemo {
     int admin_vnet{-1};  // the VNet whose security admin rules the stage evaluated first, or -1
   };
   std::unordered_map<std::string, KeptStage> subnet_stages;  // node-based: a stage does not move while kept
+  /// The ip configurations that may be network virtual appliances (a NIC with IP forwarding, a public IP and a private
+  /// address: Analyzer::appliances), found by the first run that looks for them. The NICs outside a scope do not
+  /// change (analyze_scope's contract), so their part stays right; a scoped run checks the NICs of its scope again.
+  std::optional<std::vector<model::IpConfigIndex>> appliance_candidates;
 
   /// Forgets the stages decided by NSG `nsg`.
   void forget_nsg(int nsg) {

@@ -1,6 +1,7 @@
 // Network virtual appliances in the analysis (docs/model.md#network-virtual-appliances): a NIC with IP forwarding and a
 // public IP that other subnets' routes send their internet-bound replies to is assumed to forward what reaches its
 // public IP.
+#include <algorithm>
 #include <map>
 #include <memory>
 #include <string>
@@ -42,14 +43,32 @@ void Analyzer::appliances() {
   };
   std::vector<Appliance> found;
   std::map<model::IpConfigIndex, std::size_t> candidate;  // ip configuration -> index into found
-  for (std::size_t n = 0; n < m_.nics.size(); ++n) {
+  const auto consider = [&](int n) {
     const auto& nic = m_.nics[n];
-    if (!nic.enable_ip_forwarding) continue;
+    if (!nic.enable_ip_forwarding) return;
     for (std::size_t c = 0; c < nic.ip_configurations.size(); ++c) {
       const auto& cfg = nic.ip_configurations[c];
       if (!cfg.public_ip.set() || !cfg.private_ip) continue;
-      candidate.emplace(model::IpConfigIndex{static_cast<int>(n), static_cast<int>(c)}, found.size());
-      found.push_back({static_cast<int>(n), static_cast<int>(c), cfg.public_ip.index, IpSet{}});
+      candidate.emplace(model::IpConfigIndex{n, static_cast<int>(c)}, found.size());
+      found.push_back({n, static_cast<int>(c), cfg.public_ip.index, IpSet{}});
+    }
+  };
+  if (memo_ != nullptr && memo_->appliance_candidates && scope_ != nullptr) {
+    // The kept candidates outside the scope (unchanged), and the NICs of the scope checked again: in NIC order.
+    std::vector<int> nics;
+    for (const auto& x : *memo_->appliance_candidates) {
+      if (!scope_->nic(x.nic) && (nics.empty() || nics.back() != x.nic)) nics.push_back(x.nic);
+    }
+    for (std::size_t n = 0; n < scope_->nics.size() && n < m_.nics.size(); ++n) {
+      if (scope_->nics[n] != 0) nics.push_back(static_cast<int>(n));
+    }
+    std::sort(nics.begin(), nics.end());
+    for (const int n : nics) consider(n);
+  } else {
+    for (std::size_t n = 0; n < m_.nics.size(); ++n) consider(static_cast<int>(n));
+    if (memo_ != nullptr) {
+      memo_->appliance_candidates.emplace();
+      for (const auto& a : found) memo_->appliance_candidates->push_back(model::IpConfigIndex{a.nic, a.cfg});
     }
   }
   if (found.empty()) return;

@@ -350,12 +350,12 @@ class ScopeBuilder {
   AnalysisScope scope_;
 };
 
-/// The subnets whose part in the `vnet-tag-includes-internet` warnings (the address space's findings,
-/// solver/address_space.h) a change that leaves the routes alone may still alter: a warning names the NSG rules that
-/// admit internet sources only through the tag, in the subnets of its route table. The subnets of the NICs in `scope`
-/// (every NIC whose NSG changed, or that uses a changed NSG), the changed subnets and the subnets whose NSG changed,
-/// in either model; every subnet when what changed is not known (`changed` null).
-std::vector<char> vnet_tag_subnets(const model::Model& before, const model::Model& after, const AnalysisScope& scope,
+/// The subnets whose ip configurations a change that leaves the routes alone evaluates again for the
+/// `vnet-tag-includes-internet` warnings (the address space's findings, solver/address_space.h: a warning names the NSG
+/// rules that admit internet sources only through the tag): the changed subnets and the subnets whose NSG changed, in
+/// either model; every subnet when what changed is not known (`changed` null). The NICs whose ip configurations it
+/// evaluates again are those of the scope (every NIC that changed, or whose NSG changed).
+std::vector<char> vnet_tag_subnets(const model::Model& before, const model::Model& after,
                                    const std::vector<model::Changed>* changed) {
   std::vector<char> subnets(after.subnets.size(), changed == nullptr ? 1 : 0);
   if (changed == nullptr) return subnets;
@@ -363,10 +363,6 @@ std::vector<char> vnet_tag_subnets(const model::Model& before, const model::Mode
     if (subnet >= 0 && static_cast<std::size_t>(subnet) < subnets.size()) subnets[subnet] = 1;
   };
   for (const model::Model* m : {&before, &after}) {
-    for (std::size_t n = 0; n < scope.nics.size() && n < m->nics.size(); ++n) {
-      if (scope.nics[n] == 0) continue;
-      for (const auto& c : m->nics[n].ip_configurations) flag(c.subnet.index);
-    }
     for (const auto& c : *changed) {
       const auto v = m->find(c.key);
       if (!v) continue;
@@ -380,24 +376,41 @@ std::vector<char> vnet_tag_subnets(const model::Model& before, const model::Mode
   return subnets;
 }
 
-/// Forgets, in `targets`, the items of every target `scope` covers in `m`.
-void erase_covered_targets(const model::Model& m, const AnalysisScope& scope, TargetExposures& targets) {
+/// Adds `sign` (1 or -1) to the count of every NSG an NSG hop of `e` reads as admitting everything (the hops
+/// analysis_internal::over_approximated_nsgs finds), forgetting the NSGs whose count reaches zero.
+void count_over_approximated(const Exposure& e, int sign, std::map<int, std::size_t>& counts) {
+  for (const auto& h : e.path) {
+    if (h.kind != HopKind::kNsg || h.resource < 0 || h.rule != kNsgOverApproximated) continue;
+    auto& n = counts[h.resource];
+    n = sign > 0 ? n + 1 : n - 1;
+    if (n == 0) counts.erase(h.resource);
+  }
+}
+
+/// Forgets, in `targets`, the items of every target `scope` covers in `m`, and their part in `over_approximated`.
+void erase_covered_targets(const model::Model& m, const AnalysisScope& scope, TargetExposures& targets,
+                           std::map<int, std::size_t>& over_approximated) {
   using K = model::ResourceKind;
+  const auto erase = [&](const TargetId& id) {
+    const auto* items = targets.find(id);
+    if (items == nullptr) return;
+    for (const auto& e : items->exposures) count_over_approximated(e, -1, over_approximated);
+    for (const auto& e : items->broken) count_over_approximated(e, -1, over_approximated);
+    targets.erase(id);
+  };
   for (std::size_t n = 0; n < scope.nics.size() && n < m.nics.size(); ++n) {
-    if (scope.nics[n] != 0) targets.erase(target_id(m, K::kNetworkInterface, static_cast<int>(n)));
+    if (scope.nics[n] != 0) erase(target_id(m, K::kNetworkInterface, static_cast<int>(n)));
   }
   for (std::size_t f = 0; f < scope.firewalls.size() && f < m.firewalls.size(); ++f) {
-    if (scope.firewalls[f] != 0) targets.erase(target_id(m, K::kFirewall, static_cast<int>(f)));
+    if (scope.firewalls[f] != 0) erase(target_id(m, K::kFirewall, static_cast<int>(f)));
   }
   for (std::size_t s = 0; s < scope.paas.size() && s < m.paas_services.size(); ++s) {
-    if (scope.paas[s] != 0) targets.erase(target_id(m, K::kPaasService, static_cast<int>(s)));
+    if (scope.paas[s] != 0) erase(target_id(m, K::kPaasService, static_cast<int>(s)));
   }
   if (scope.gateways) {
-    for (std::size_t b = 0; b < m.bastion_hosts.size(); ++b) {
-      targets.erase(target_id(m, K::kBastionHost, static_cast<int>(b)));
-    }
+    for (std::size_t b = 0; b < m.bastion_hosts.size(); ++b) erase(target_id(m, K::kBastionHost, static_cast<int>(b)));
     for (std::size_t g = 0; g < m.application_gateways.size(); ++g) {
-      targets.erase(target_id(m, K::kApplicationGateway, static_cast<int>(g)));
+      erase(target_id(m, K::kApplicationGateway, static_cast<int>(g)));
     }
   }
 }
@@ -480,7 +493,8 @@ IncrementalAnalysis::IncrementalAnalysis(const IncrementalAnalysis& other)
       trace_(other.trace_),
       index_(other.index_),
       times_(other.times_),
-      last_scope_(other.last_scope_) {}
+      last_scope_(other.last_scope_),
+      over_approximated_(other.over_approximated_) {}
 
 IncrementalAnalysis& IncrementalAnalysis::operator=(const IncrementalAnalysis& other) {
   if (this != &other) *this = IncrementalAnalysis(other);
@@ -518,6 +532,8 @@ void IncrementalAnalysis::analyze_fully(const model::Model& m) {
   targets_.assign(m, std::move(analysis_.exposures), std::move(analysis_.broken));
   analysis_.exposures = {};
   analysis_.broken = {};
+  over_approximated_.clear();
+  targets_.for_each([this](const Exposure& e) { count_over_approximated(e, 1, over_approximated_); });
   space_.reset();
   space_findings_ = model::Diagnostics{};
   space_.emplace(m, space_findings_);
@@ -602,9 +618,15 @@ void IncrementalAnalysis::update_scope(const model::Model& before, const model::
     space_.reset();
     space_findings_ = model::Diagnostics{};
     space_.emplace(after, space_findings_);
-  } else if (const auto subnets = vnet_tag_subnets(before, after, scope, changed);
-             std::find(subnets.begin(), subnets.end(), 1) != subnets.end()) {
-    space_findings_ = space_->rewarn(after, subnets);  // the routes are the same: their warnings' rules may not be
+  } else {  // the routes are the same: their warnings' rules may not be
+    const auto subnets = vnet_tag_subnets(before, after, changed);
+    std::vector<char> nics(after.nics.size(), changed == nullptr ? 1 : 0);
+    for (std::size_t n = 0; changed != nullptr && n < scope.nics.size() && n < nics.size(); ++n)
+      nics[n] = scope.nics[n];
+    if (std::find(subnets.begin(), subnets.end(), 1) != subnets.end() ||
+        std::find(nics.begin(), nics.end(), 1) != nics.end()) {
+      space_findings_ = space_->rewarn(after, subnets, nics);
+    }
   }
   // The covered targets' paths are recorded again, as they are in the changed model: the index stays the index of
   // the model analysed so far.
@@ -617,8 +639,10 @@ void IncrementalAnalysis::update_scope(const model::Model& before, const model::
   t0 = Clock::now();
   // The covered targets' items are replaced by the fresh ones; no other target's move. (A target is looked up by
   // its id in both models, should the change have renamed it.)
-  erase_covered_targets(before, scope, targets_);
-  erase_covered_targets(after, scope, targets_);
+  erase_covered_targets(before, scope, targets_, over_approximated_);
+  erase_covered_targets(after, scope, targets_, over_approximated_);
+  for (const auto& e : fresh.exposures) count_over_approximated(e, 1, over_approximated_);
+  for (const auto& e : fresh.broken) count_over_approximated(e, 1, over_approximated_);
   targets_.append(after, std::move(fresh.exposures), std::move(fresh.broken));
   // targets_evaluated: the covered NICs' counts before, replaced by theirs after (new NICs count 0 before).
   trace_.evaluated.resize(after.nics.size(), 0);
@@ -635,8 +659,8 @@ void IncrementalAnalysis::update_scope(const model::Model& before, const model::
   analysis_.findings = space_findings_;
   analysis_.findings.append(fresh.findings);
   analysis_.findings.append(trace_.paas_findings);
-  std::set<int> nsgs;  // over every target, as analyze() warns after its other findings
-  targets_.for_each([&nsgs](const Exposure& e) { analysis_internal::over_approximated_nsgs(e, nsgs); });
+  std::set<int> nsgs;  // over every target (counted as they come and go), as analyze() warns after its other findings
+  for (const auto& [nsg, hops] : over_approximated_) nsgs.insert(nsg);
   analysis_internal::warn_over_approximated(after, nsgs, analysis_.findings);
   times_.splice = ms(t0);
 }

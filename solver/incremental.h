@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string_view>
@@ -144,6 +145,10 @@ class IncrementalAnalysis {
   ScopeIndex index_;  // of the model analysed so far
   UpdateTimes times_;
   std::optional<AnalysisScope> last_scope_;
+  /// Per NSG (index), how many NSG hops of the kept exposures and broken flows read it as admitting everything
+  /// (analysis_internal::over_approximated_nsgs): its `nsg-over-approximated` warning stands while the count is not
+  /// zero. Kept up to date by the splice, so that the warnings cost what the change touches.
+  std::map<int, std::size_t> over_approximated_;
 };
 
 }  // namespace exposim::solver

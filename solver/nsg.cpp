@@ -120,6 +120,25 @@ namespace {
 /// are cheaper. Past this many undecided cubes, the subtraction gives up.
 constexpr std::size_t kNsgSubtractionCubeBudget = 24;
 
+/// Whether rule `r`, whose sources are `src`, matches some packet of `remaining`: source_match(r, src).intersects(
+/// remaining), without building the rule's packets (most rules of a large NSG meet nothing of what is left
+/// undecided). The rule's packets go to every destination, and the cubes of a set are never empty.
+bool nsg_rule_meets(const model::SecurityRule& r, const IpSet& src, const PacketSet& remaining) {
+  if (src.empty()) return false;
+  constexpr model::ProtocolMask kPorted = model::bit(model::Protocol::kTcp) | model::bit(model::Protocol::kUdp);
+  const auto ported = static_cast<model::ProtocolMask>(r.protocols & kPorted);
+  const auto portless = static_cast<model::ProtocolMask>(r.protocols & ~kPorted);
+  for (const auto& c : remaining.cubes()) {
+    if (!c.src.intersects(src)) continue;
+    if ((c.protocols & portless) != 0) return true;  // any port
+    if ((c.protocols & ported) != 0 && c.src_ports.intersects(r.source_ports) &&
+        c.dst_ports.intersects(r.destination_ports)) {
+      return true;
+    }
+  }
+  return false;
+}
+
 /// evaluate_nsg_by_subtraction, or nothing when the undecided rest grows past `budget` cubes (0: no limit).
 std::optional<std::vector<RuleDecision>> nsg_decide_by_subtraction(const model::NetworkSecurityGroup& nsg,
                                                                    model::Direction direction,
@@ -131,9 +150,15 @@ std::optional<std::vector<RuleDecision>> nsg_decide_by_subtraction(const model::
   for (std::size_t i = 0; i < nsg.rules.size() && !remaining.empty(); ++i) {
     const auto& rule = nsg.rules[i];
     if (rule.direction != direction || !destination_matches(rule, dst, space)) continue;
-    const PacketSet match =
-        sources != nullptr ? source_match(rule, (*sources)[i]) : source_match(rule, dst.subnet, space);
-    if (!match.intersects(remaining)) continue;
+    IpSet resolved;
+    const IpSet* src = &resolved;
+    if (sources != nullptr) {
+      src = &(*sources)[i];
+    } else {
+      resolved = resolve_addresses(rule.source, rule.access, dst.subnet, space);
+    }
+    if (!nsg_rule_meets(rule, *src, remaining)) continue;
+    const PacketSet match = source_match(rule, *src);
     PacketSet decided = remaining.intersect(match);
     remaining = remaining.subtract(match);
     if (budget > 0 && remaining.cubes().size() > budget) return std::nullopt;

@@ -727,6 +727,120 @@ TEST_CASE("whatif incremental findings: an NSG attached or detached changes the 
   check_incremental(denied);
 }
 
+TEST_CASE(
+    "whatif incremental findings: one NIC's NSG changed in a subnet of several NICs changes only its rules in "
+    "the tag warning",
+    "[whatif]") {
+  // Subnet s1 (no subnet NSG) takes route table rt, whose route 52.40.1.0/24 -> Internet puts those internet
+  // addresses into s1's VirtualNetwork tag and answers them. Three NICs in s1: vm-a's NSG nic-a allows TCP 80 from
+  // VirtualNetwork to its own address 10.0.1.4 (the NSG looks at the destination: vm-a is evaluated on its own),
+  // vm-b's NSG nic-b has the default rules only, vm-c has no NSG. By hand: 52.40.1.0/24 reaches vm-a's port 80 through
+  // allow-web and its other packets through nic-a's AllowVnetInBound (65000), vm-b's through nic-b's
+  // AllowVnetInBound; vm-c has no NSG, so no rule. The warning names those three rules, in NSG order then rule order.
+  // Adding to nic-b a deny of 52.40.1.0/24 at 100 takes nic-b's rule out of the warning and leaves nic-a's two; the
+  // change reaches only vm-b. Going back brings it back.
+  const auto estate = [](bool deny) {
+    EstateBuilder b;
+    std::vector<RuleSpec> nic_b;
+    if (deny) nic_b.push_back({"deny-partner", 100, kDeny, any_protocol(), {"52.40.1.0/24"}, {"*"}});
+    b.vnet("v", {"10.0.0.0/16"})
+        .route_table("rt", "52.40.1.0/24", model::NextHopType::kInternet)
+        .subnet("v", "s1", "10.0.1.0/24", "", "rt")
+        .nsg("nic-a", {{"allow-web", 200, kAllow, tcp(), {"VirtualNetwork"}, {"80"}, {"10.0.1.4"}}})
+        .nsg("nic-b", nic_b)
+        .vm("vm-a", "v", "s1", "10.0.1.4", "", "nic-a")
+        .vm("vm-b", "v", "s1", "10.0.1.5", "", "nic-b")
+        .vm("vm-c", "v", "s1", "10.0.1.6");
+    model::Diagnostics diags;
+    model::Model m = b.done(&diags);
+    REQUIRE_FALSE(diags.has_errors());
+    return m;
+  };
+  const auto tag_warning = [](const solver::Analysis& a) {
+    std::string out;
+    for (const auto& d : a.findings.items()) {
+      if (d.code == "vnet-tag-includes-internet") out += d.message;
+    }
+    return out;
+  };
+  const std::string kPrefix =
+      "route 'route-52.40.1.0/24' (52.40.1.0/24 -> Internet) of route table 'rt' puts internet addresses into the "
+      "VirtualNetwork service tag of subnet 's1': ";
+  const model::Model open = estate(false);
+  const model::Model closed = estate(true);
+  const auto full_open = solver::analyze(open);
+  const auto full_closed = solver::analyze(closed);
+  REQUIRE(tag_warning(full_open) == kPrefix +
+                                        "rules 'allow-web' of 'nic-a', 'AllowVnetInBound' of 'nic-a', "
+                                        "'AllowVnetInBound' of 'nic-b' admit those internet sources only through "
+                                        "the tag");
+  REQUIRE(tag_warning(full_closed) == kPrefix +
+                                          "rules 'allow-web' of 'nic-a', 'AllowVnetInBound' of 'nic-a' admit those "
+                                          "internet sources only through the tag");
+  const std::vector<model::Changed> changed{{model::ResourceKind::kNetworkSecurityGroup, open.nsgs[1].key}};
+  REQUIRE(open.nsgs[1].name == "nic-b");
+  solver::IncrementalAnalysis inc(open);
+  REQUIRE(inc.update(open, closed, changed));
+  auto got = inc.snapshot();
+  CHECK(tag_warning(got) == tag_warning(full_closed));
+  check_same_analysis(closed, got, full_closed);
+  REQUIRE(inc.update(closed, open, changed));
+  got = inc.snapshot();
+  CHECK(tag_warning(got) == tag_warning(full_open));
+  check_same_analysis(open, got, full_open);
+}
+
+TEST_CASE("whatif incremental appliances: a scoped solve enters through an appliance found by the analysis before",
+          "[whatif]") {
+  // vm-nva (10.0.0.4, subnet hub, no NSG) forwards IP and has a Basic public IP: a possible network virtual appliance,
+  // which admits every internet source. Subnet s1 (NSG web: TCP 80 from any, then deny-rest at 4000 before
+  // AllowVnetInBound, whose VirtualNetwork tag the route fills with the internet) sends 0.0.0.0/0 to 10.0.0.4, so
+  // vm-app's replies to internet clients go to the appliance, and vm-app is reached through it (via appliance): TCP 80
+  // from any. web's rule moved to 443 changes only vm-app (the scope): the scoped solve takes the appliance from the
+  // ones the first analysis found (solver/analyzer.h, SolveMemo) and gives TCP 443 from any through it, as a full
+  // analysis does; moving it back gives 80 again.
+  const auto estate = [](const std::string& port) {
+    EstateBuilder b;
+    b.vnet("v", {"10.0.0.0/16"})
+        .nsg("web",
+             {{"http", 100, kAllow, tcp(), {"*"}, {port}}, {"deny-rest", 4000, kDeny, any_protocol(), {"*"}, {"*"}}})
+        .route_to_appliance("rt", "0.0.0.0/0", "10.0.0.4")
+        .subnet("v", "hub", "10.0.0.0/24")
+        .subnet("v", "s1", "10.0.1.0/24", "web", "rt")
+        .public_ip("pip-nva", "20.0.0.1", model::Sku::kBasic)
+        .vm("vm-nva", "v", "hub", "10.0.0.4", "pip-nva")
+        .vm("vm-app", "v", "s1", "10.0.1.4");
+    model::Diagnostics diags;
+    model::Model m = b.done(&diags);
+    REQUIRE_FALSE(diags.has_errors());
+    for (auto& n : m.nics) n.enable_ip_forwarding = n.name == "vm-nva-nic";
+    return m;
+  };
+  const auto through_appliance = [](const model::Model& m, const solver::Analysis& a) {
+    std::vector<std::string> out;
+    for (const auto& e : a.exposures) {
+      if (e.via == solver::Via::kAppliance) out.push_back(m.vms[e.vm].name + " " + flow(e));
+    }
+    return out;
+  };
+  const model::Model before = estate("80");
+  const model::Model after = estate("443");
+  const auto full_before = solver::analyze(before);
+  const auto full_after = solver::analyze(after);
+  REQUIRE(through_appliance(before, full_before) == std::vector<std::string>{"vm-app tcp 80 any"});
+  REQUIRE(through_appliance(after, full_after) == std::vector<std::string>{"vm-app tcp 443 any"});
+  const std::vector<model::Changed> changed{{model::ResourceKind::kNetworkSecurityGroup, before.nsgs[0].key}};
+  solver::IncrementalAnalysis inc(before);
+  REQUIRE(inc.update(before, after, changed));
+  auto got = inc.snapshot();
+  CHECK(through_appliance(after, got) == std::vector<std::string>{"vm-app tcp 443 any"});
+  check_same_analysis(after, got, full_after);
+  REQUIRE(inc.update(after, before, changed));
+  got = inc.snapshot();
+  CHECK(through_appliance(before, got) == std::vector<std::string>{"vm-app tcp 80 any"});
+  check_same_analysis(before, got, full_before);
+}
+
 TEST_CASE("whatif incremental splice: targets gaining and losing exposures around untouched ones", "[whatif]") {
   // Subnet s1 (NSG shared: web allows TCP 80 and 443 from any) holds a-vm (NIC NSG: ssh allows 22), c-vm (NIC NSG:
   // http 80, https 443) and e-vm (no NIC NSG); s2 (NSG other: allows 80) holds b-vm and d-vm. All have Standard
