@@ -376,6 +376,38 @@ std::vector<char> vnet_tag_subnets(const model::Model& before, const model::Mode
   return subnets;
 }
 
+/// The NICs whose ip configurations a change that leaves the routes alone evaluates again for the
+/// `vnet-tag-includes-internet` warnings: those of the scope, the changed NICs and the NICs whose own NSG changed, in
+/// either model (the warning looks at every ip configuration of a subnet with a route table, with an entry from the
+/// internet or not, where the scope holds only the NICs whose paths read the change); every NIC when what changed is
+/// not known (`changed` null).
+std::vector<char> vnet_tag_nics(const model::Model& before, const model::Model& after, const AnalysisScope& scope,
+                                const std::vector<model::Changed>* changed) {
+  std::vector<char> nics(after.nics.size(), changed == nullptr ? 1 : 0);
+  if (changed == nullptr) return nics;
+  for (std::size_t n = 0; n < scope.nics.size() && n < nics.size(); ++n) nics[n] = scope.nics[n];
+  const auto flag = [&](std::size_t n) {
+    if (n < nics.size()) nics[n] = 1;
+  };
+  for (const model::Model* m : {&before, &after}) {
+    for (const auto& c : *changed) {
+      const auto v = m->find(c.key);
+      if (!v) continue;
+      if (c.kind == model::ResourceKind::kNetworkInterface) flag(static_cast<std::size_t>(v->index));
+      if (c.kind != model::ResourceKind::kNetworkSecurityGroup) continue;
+      // NICs with the NSG on their own: NIC -> NSG edges of the graph, not a pass over every NIC.
+      auto vertex = m->by_key.find(m->nsgs[v->index].key);
+      if (vertex == m->by_key.end()) continue;
+      const auto& graph = m->topology().graph;
+      for (auto [e, end] = boost::in_edges(vertex->second, graph); e != end; ++e) {
+        const auto& from = graph[boost::source(*e, graph)];
+        if (from.kind == model::ResourceKind::kNetworkInterface) flag(static_cast<std::size_t>(from.index));
+      }
+    }
+  }
+  return nics;
+}
+
 /// Adds `sign` (1 or -1) to the count of every NSG an NSG hop of `e` reads as admitting everything (the hops
 /// analysis_internal::over_approximated_nsgs finds), forgetting the NSGs whose count reaches zero.
 void count_over_approximated(const Exposure& e, int sign, std::map<int, std::size_t>& counts) {
@@ -620,9 +652,7 @@ void IncrementalAnalysis::update_scope(const model::Model& before, const model::
     space_.emplace(after, space_findings_);
   } else {  // the routes are the same: their warnings' rules may not be
     const auto subnets = vnet_tag_subnets(before, after, changed);
-    std::vector<char> nics(after.nics.size(), changed == nullptr ? 1 : 0);
-    for (std::size_t n = 0; changed != nullptr && n < scope.nics.size() && n < nics.size(); ++n)
-      nics[n] = scope.nics[n];
+    const auto nics = vnet_tag_nics(before, after, scope, changed);
     if (std::find(subnets.begin(), subnets.end(), 1) != subnets.end() ||
         std::find(nics.begin(), nics.end(), 1) != nics.end()) {
       space_findings_ = space_->rewarn(after, subnets, nics);
