@@ -452,22 +452,23 @@ void erase_covered_targets(const model::Model& m, const AnalysisScope& scope, Ta
 void erase_covered_paths(const model::Model& before, const model::Model& after, const AnalysisScope& scope,
                          ScopeIndex& index) {
   using K = model::ResourceKind;
+  std::vector<ScopeTarget> ts;
   for (std::size_t n = 0; n < scope.nics.size(); ++n) {
-    if (scope.nics[n] != 0) index.erase({K::kNetworkInterface, static_cast<int>(n)});
+    if (scope.nics[n] != 0) ts.push_back({K::kNetworkInterface, static_cast<int>(n)});
   }
   for (std::size_t f = 0; f < scope.firewalls.size(); ++f) {
-    if (scope.firewalls[f] != 0) index.erase({K::kFirewall, static_cast<int>(f)});
+    if (scope.firewalls[f] != 0) ts.push_back({K::kFirewall, static_cast<int>(f)});
   }
   for (std::size_t s = 0; s < scope.paas.size(); ++s) {
-    if (scope.paas[s] != 0) index.erase({K::kPaasService, static_cast<int>(s)});
+    if (scope.paas[s] != 0) ts.push_back({K::kPaasService, static_cast<int>(s)});
   }
-  if (!scope.gateways) return;
-  for (const model::Model* m : {&before, &after}) {
-    for (std::size_t b = 0; b < m->bastion_hosts.size(); ++b) index.erase({K::kBastionHost, static_cast<int>(b)});
-    for (std::size_t g = 0; g < m->application_gateways.size(); ++g) {
-      index.erase({K::kApplicationGateway, static_cast<int>(g)});
-    }
+  if (scope.gateways) {
+    const std::size_t bastions = std::max(before.bastion_hosts.size(), after.bastion_hosts.size());
+    const std::size_t gateways = std::max(before.application_gateways.size(), after.application_gateways.size());
+    for (std::size_t b = 0; b < bastions; ++b) ts.push_back({K::kBastionHost, static_cast<int>(b)});
+    for (std::size_t g = 0; g < gateways; ++g) ts.push_back({K::kApplicationGateway, static_cast<int>(g)});
   }
+  index.erase(ts);
 }
 
 /// Records, in `index`, the own paths in `m` of the entry points and PaaS services `scope` covers (its NICs' paths

@@ -2,6 +2,7 @@
 #include "solver/scope_index.h"
 
 #include <algorithm>
+#include <unordered_set>
 
 #include "solver/application_gateway.h"
 #include "solver/bastion.h"
@@ -105,21 +106,22 @@ void ScopeIndex::add_reads(ScopeTarget t, const std::vector<ResourceRef>& reads)
   }
 }
 
-void ScopeIndex::erase(ScopeTarget t) {
-  const auto it = reads_.find(key(t.kind, t.index));
-  if (it == reads_.end()) return;
-  for (const ResourceRef& r : it->second) {
-    const auto rd = readers_.find(key(r.kind, r.index));
-    if (rd == readers_.end()) continue;
-    auto& ts = rd->second;
-    if (const auto at = std::find(ts.begin(), ts.end(), t); at != ts.end()) {
-      *at = ts.back();
-      ts.pop_back();
-      --pairs_;
-    }
-    if (ts.empty()) readers_.erase(rd);
+void ScopeIndex::erase(const std::vector<ScopeTarget>& ts) {
+  std::unordered_set<std::uint64_t> gone;      // the targets erased
+  std::unordered_set<std::uint64_t> affected;  // the resources they read
+  for (const ScopeTarget& t : ts) {
+    const auto it = reads_.find(key(t.kind, t.index));
+    if (it == reads_.end()) continue;
+    gone.insert(it->first);
+    for (const ResourceRef& r : it->second) affected.insert(key(r.kind, r.index));
+    reads_.erase(it);
   }
-  reads_.erase(it);
+  for (const std::uint64_t r : affected) {
+    const auto rd = readers_.find(r);
+    if (rd == readers_.end()) continue;
+    pairs_ -= std::erase_if(rd->second, [&](const ScopeTarget& t) { return gone.count(key(t.kind, t.index)) != 0; });
+    if (rd->second.empty()) readers_.erase(rd);
+  }
 }
 
 std::size_t ScopeIndex::memory_bytes() const {

@@ -36,7 +36,12 @@ class ScopeIndex {
   /// Records the own paths of every firewall, Bastion host, application gateway and PaaS service of `m`.
   void add_entry_points(const model::Model& m);
   /// Forgets what `t`'s paths read.
-  void erase(ScopeTarget t);
+  void erase(ScopeTarget t) { erase(std::vector<ScopeTarget>{t}); }
+  /// Forgets what the paths of every target of `ts` read, in one pass over the reader list of each resource they
+  /// read: linear in what they read and in those lists, where erasing them one by one costs a search of a list per
+  /// (target, resource), quadratic when a change re-solves every reader of a resource shared by many (a route table
+  /// on every subnet).
+  void erase(const std::vector<ScopeTarget>& ts);
   /// The targets whose paths read resource `r` (none when `r` is not in the index), each once.
   const std::vector<ScopeTarget>& readers(ResourceRef r) const;
   /// How many targets, and (target, resource) pairs, the index holds.

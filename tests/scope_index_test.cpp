@@ -132,6 +132,29 @@ TEST_CASE("scope index: a path's reads index its target once and erase forgets t
   CHECK(index.readers({RK::kSubnet, 1}).empty());
 }
 
+TEST_CASE("scope index: erasing several targets at once keeps the others' reads", "[solver]") {
+  // Three targets recorded with the same path (the index does not check which NIC a path ends at): each of the six
+  // resources has the three as readers. Erasing two at once, one of them twice and one target never recorded, leaves
+  // the third with its six reads; erasing it empties the index.
+  const model::Model m = si_lb_estate();
+  const auto path = solver::inbound_path(m, si_lb_entry(), model::IpConfigIndex{1, 0});
+  solver::ScopeIndex index;
+  const ScopeTarget a{RK::kNetworkInterface, 1};
+  const ScopeTarget b{RK::kNetworkInterface, 0};
+  const ScopeTarget c{RK::kFirewall, 0};
+  for (const auto& t : {a, b, c}) index.add(m, t, path);
+  REQUIRE(index.pair_count() == 18);
+  index.erase(std::vector<ScopeTarget>{a, c, a, {RK::kPaasService, 7}});
+  CHECK(index.target_count() == 1);
+  CHECK(index.pair_count() == 6);
+  CHECK(index.readers({RK::kNetworkSecurityGroup, 1}) == std::vector<ScopeTarget>{b});
+  CHECK(index.readers({RK::kLoadBalancer, 1}) == std::vector<ScopeTarget>{b});
+  index.erase(std::vector<ScopeTarget>{b});
+  CHECK(index.target_count() == 0);
+  CHECK(index.pair_count() == 0);
+  CHECK(index.readers({RK::kRouteTable, 0}).empty());
+}
+
 namespace {
 
 const std::string kScopeIndexExamples = std::string(EXPOSIM_SOURCE_DIR) + "/examples/";
