@@ -32,6 +32,21 @@ bool AnalysisScope::covers(const Exposure& e) const {
 
 namespace {
 
+/// Calls `f` with the index of every NIC that has an edge (of kind `kind`, when given) to resource `key` in `m`'s graph
+/// (a subnet's NICs, an NSG's NICs), not a pass over every NIC; stops, returning false, when `f` does.
+template <typename F>
+bool incremental_nics_into(const model::Model& m, const std::string& key, std::optional<model::EdgeKind> kind, F f) {
+  const auto v = m.by_key.find(key);
+  if (v == m.by_key.end()) return true;
+  const auto& graph = m.topology().graph;
+  for (auto [e, end] = boost::in_edges(v->second, graph); e != end; ++e) {
+    const auto& from = graph[boost::source(*e, graph)];
+    if (from.kind != model::ResourceKind::kNetworkInterface || (kind && graph[*e].kind != *kind)) continue;
+    if (!f(from.index)) return false;
+  }
+  return true;
+}
+
 /// Scope building over the two models of a change, from the index of the model before it (solver/scope_index.h).
 class ScopeBuilder {
  public:
@@ -192,16 +207,9 @@ class ScopeBuilder {
       }
     }
     for (std::size_t s = 0; s < subnets.size(); ++s) {
-      if (subnets[s] == 0) continue;
-      auto v = m.by_key.find(m.subnets[s].key);
-      if (v == m.by_key.end()) continue;
-      const auto& graph = m.topology().graph;
-      for (auto [e, end] = boost::in_edges(v->second, graph); e != end; ++e) {
-        const auto& from = graph[boost::source(*e, graph)];
-        if (graph[*e].kind == model::EdgeKind::kAttachedTo && from.kind == model::ResourceKind::kNetworkInterface &&
-            !nic(m, from.index)) {
-          return false;
-        }
+      if (subnets[s] != 0 &&
+          !incremental_nics_into(m, m.subnets[s].key, model::EdgeKind::kAttachedTo, [&](int n) { return nic(m, n); })) {
+        return false;
       }
     }
     return true;
@@ -350,62 +358,47 @@ class ScopeBuilder {
   AnalysisScope scope_;
 };
 
-/// The subnets whose ip configurations a change that leaves the routes alone evaluates again for the
+/// The subnets and NICs whose ip configurations a change that leaves the routes alone evaluates again for the
 /// `vnet-tag-includes-internet` warnings (the address space's findings, solver/address_space.h: a warning names the NSG
-/// rules that admit internet sources only through the tag): the changed subnets and the subnets whose NSG changed, in
-/// either model; every subnet when what changed is not known (`changed` null). The NICs whose ip configurations it
-/// evaluates again are those of the scope (every NIC that changed, or whose NSG changed).
-std::vector<char> vnet_tag_subnets(const model::Model& before, const model::Model& after,
-                                   const std::vector<model::Changed>* changed) {
-  std::vector<char> subnets(after.subnets.size(), changed == nullptr ? 1 : 0);
-  if (changed == nullptr) return subnets;
-  const auto flag = [&](int subnet) {
-    if (subnet >= 0 && static_cast<std::size_t>(subnet) < subnets.size()) subnets[subnet] = 1;
+/// rules that admit internet sources only through the tag): the changed subnets and the subnets whose NSG changed; the
+/// NICs of the scope, the changed NICs and the NICs whose own NSG changed (the warning looks at every ip configuration
+/// of a subnet with a route table, with an entry from the internet or not, where the scope holds only the NICs whose
+/// paths read the change); in either model. Everything when what changed is not known (`changed` null).
+struct VnetTagReach {
+  std::vector<char> subnets;
+  std::vector<char> nics;
+  bool any() const {
+    return std::find(subnets.begin(), subnets.end(), 1) != subnets.end() ||
+           std::find(nics.begin(), nics.end(), 1) != nics.end();
+  }
+};
+
+VnetTagReach vnet_tag_reach(const model::Model& before, const model::Model& after, const AnalysisScope& scope,
+                            const std::vector<model::Changed>* changed) {
+  const char all = changed == nullptr ? 1 : 0;
+  VnetTagReach out{std::vector<char>(after.subnets.size(), all), std::vector<char>(after.nics.size(), all)};
+  if (changed == nullptr) return out;
+  for (std::size_t n = 0; n < scope.nics.size() && n < out.nics.size(); ++n) out.nics[n] = scope.nics[n];
+  const auto flag = [](std::vector<char>& v, int i) {
+    if (i >= 0 && static_cast<std::size_t>(i) < v.size()) v[i] = 1;
   };
   for (const model::Model* m : {&before, &after}) {
     for (const auto& c : *changed) {
       const auto v = m->find(c.key);
       if (!v) continue;
-      if (c.kind == model::ResourceKind::kSubnet) flag(v->index);
+      if (c.kind == model::ResourceKind::kSubnet) flag(out.subnets, v->index);
+      if (c.kind == model::ResourceKind::kNetworkInterface) flag(out.nics, v->index);
       if (c.kind != model::ResourceKind::kNetworkSecurityGroup) continue;
       for (std::size_t s = 0; s < m->subnets.size(); ++s) {
-        if (m->subnets[s].nsg.index == v->index) flag(static_cast<int>(s));
+        if (m->subnets[s].nsg.index == v->index) flag(out.subnets, static_cast<int>(s));
       }
+      incremental_nics_into(*m, m->nsgs[v->index].key, std::nullopt, [&](int n) {  // the NICs with the NSG on their own
+        flag(out.nics, n);
+        return true;
+      });
     }
   }
-  return subnets;
-}
-
-/// The NICs whose ip configurations a change that leaves the routes alone evaluates again for the
-/// `vnet-tag-includes-internet` warnings: those of the scope, the changed NICs and the NICs whose own NSG changed, in
-/// either model (the warning looks at every ip configuration of a subnet with a route table, with an entry from the
-/// internet or not, where the scope holds only the NICs whose paths read the change); every NIC when what changed is
-/// not known (`changed` null).
-std::vector<char> vnet_tag_nics(const model::Model& before, const model::Model& after, const AnalysisScope& scope,
-                                const std::vector<model::Changed>* changed) {
-  std::vector<char> nics(after.nics.size(), changed == nullptr ? 1 : 0);
-  if (changed == nullptr) return nics;
-  for (std::size_t n = 0; n < scope.nics.size() && n < nics.size(); ++n) nics[n] = scope.nics[n];
-  const auto flag = [&](std::size_t n) {
-    if (n < nics.size()) nics[n] = 1;
-  };
-  for (const model::Model* m : {&before, &after}) {
-    for (const auto& c : *changed) {
-      const auto v = m->find(c.key);
-      if (!v) continue;
-      if (c.kind == model::ResourceKind::kNetworkInterface) flag(static_cast<std::size_t>(v->index));
-      if (c.kind != model::ResourceKind::kNetworkSecurityGroup) continue;
-      // NICs with the NSG on their own: NIC -> NSG edges of the graph, not a pass over every NIC.
-      auto vertex = m->by_key.find(m->nsgs[v->index].key);
-      if (vertex == m->by_key.end()) continue;
-      const auto& graph = m->topology().graph;
-      for (auto [e, end] = boost::in_edges(vertex->second, graph); e != end; ++e) {
-        const auto& from = graph[boost::source(*e, graph)];
-        if (from.kind == model::ResourceKind::kNetworkInterface) flag(static_cast<std::size_t>(from.index));
-      }
-    }
-  }
-  return nics;
+  return out;
 }
 
 /// Adds `sign` (1 or -1) to the count of every NSG an NSG hop of `e` reads as admitting everything (the hops
@@ -652,11 +645,8 @@ void IncrementalAnalysis::update_scope(const model::Model& before, const model::
     space_findings_ = model::Diagnostics{};
     space_.emplace(after, space_findings_);
   } else {  // the routes are the same: their warnings' rules may not be
-    const auto subnets = vnet_tag_subnets(before, after, changed);
-    const auto nics = vnet_tag_nics(before, after, scope, changed);
-    if (std::find(subnets.begin(), subnets.end(), 1) != subnets.end() ||
-        std::find(nics.begin(), nics.end(), 1) != nics.end()) {
-      space_findings_ = space_->rewarn(after, subnets, nics);
+    if (const VnetTagReach reach = vnet_tag_reach(before, after, scope, changed); reach.any()) {
+      space_findings_ = space_->rewarn(after, reach.subnets, reach.nics);
     }
   }
   // The covered targets' paths are recorded again, as they are in the changed model: the index stays the index of
