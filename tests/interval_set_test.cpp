@@ -250,13 +250,14 @@ namespace {
 template <typename T, std::size_t N>
 struct Window {
   T base;
+  std::size_t pieces = 6;  // at most this many add() calls per set
 
   T value(std::size_t i) const { return static_cast<T>(base + static_cast<T>(i)); }
 
   void random(std::mt19937& rng, IntervalSet<T>& set, std::bitset<N>& ref) const {
     set = IntervalSet<T>();
     ref.reset();
-    std::uniform_int_distribution<std::size_t> count(0, 6), pos(0, N - 1), len(0, 3), coin(0, 3);
+    std::uniform_int_distribution<std::size_t> count(0, pieces), pos(0, N - 1), len(0, 3), coin(0, pieces > 6 ? 60 : 3);
     for (std::size_t n = count(rng); n > 0; --n) {
       const std::size_t a = pos(rng);
       // Mostly short pieces (so adjacency and holes are common), sometimes long ones.
@@ -285,8 +286,8 @@ struct Window {
 };
 
 template <typename T, std::size_t N>
-void check_against_bitset(T base, std::uint32_t seed, int rounds) {
-  const Window<T, N> w{base};
+void check_against_bitset(T base, std::uint32_t seed, int rounds, std::size_t pieces = 6) {
+  const Window<T, N> w{base, pieces};
   const T top = w.value(N - 1);
   std::mt19937 rng(seed);
   IntervalSet<T> a, b;
@@ -339,4 +340,9 @@ TEST_CASE("IntervalSet operations agree with std::bitset on random sets", "[mode
   SECTION("uint16_t, values 65472..65535") { check_against_bitset<std::uint16_t, 64>(65472, 7u, 2000); }
   SECTION("uint8_t, the whole domain") { check_against_bitset<std::uint8_t, 256>(0, 11u, 2000); }
   SECTION("U128, the top 64 values") { check_against_bitset<U128, 64>(kMax128 - 63, 13u, 2000); }
+  // Sets of 0 to 300 pieces in 1,024 values: a few intervals against hundreds, where the merges skip runs of the
+  // larger set (IntervalSet::first_reaching) instead of stepping through them.
+  SECTION("U128, 1,024 values, sets of very different sizes") {
+    check_against_bitset<U128, 1024>(U128{0x0a000000}, 17u, 400, 300);
+  }
 }
