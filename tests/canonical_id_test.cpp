@@ -51,7 +51,7 @@ TEST_CASE("the empty canonical id holds no block", "[model]") {
   CHECK(CanonicalId("").shares(none));  // both hold no block
 }
 
-TEST_CASE("copies of a canonical id share its block, and a string assigned gets one of its own", "[model]") {
+TEST_CASE("copies of a canonical id share its block and a string assigned gets one of its own", "[model]") {
   CanonicalId a("/x/a");
   CanonicalId b = a;
   CHECK(b.shares(a));
