@@ -335,7 +335,7 @@ void write_recommend_sarif(std::ostream& out, const RecommendReport& r) {
       result.resource_name = res->name;
       result.resource_id = res->id;
     }
-    const std::string key = fmt::format("{}|{}|{}|{}", rec.id, res != nullptr ? res->key : std::string(),
+    const std::string key = fmt::format("{}|{}|{}|{}", rec.id, res != nullptr ? res->key.str() : std::string(),
                                         model::to_string(f.tcp_ports), model::to_string(f.udp_ports));
     result.fingerprints["exposimFinding/v1"] = fmt::format("{:016x}", fnv1a(key));
     result.properties = {{"status", solver::to_string(f.status)}, {"exposed", f.exposed}};

@@ -194,7 +194,7 @@ class Editor {
       const auto slash = key.find('/');
       if (slash == std::string::npos || key.find('/', slash + 1) != std::string::npos) return false;
       const std::string tail = "/virtualnetworks/" + key.substr(0, slash) + "/subnets/" + key.substr(slash + 1);
-      return s.key.size() >= tail.size() && s.key.compare(s.key.size() - tail.size(), tail.size(), tail) == 0;
+      return s.key.ends_with(tail);
     });
   }
   int find_nic(const std::string& name) { return find_in(m_.nics, name, "network interface", e_.where, diags_); }

@@ -28,7 +28,7 @@ void warn_inbound_on_prefix_frontend(Resolver& rs, const LoadBalancer& lb, const
                                "IP prefix '{}': Azure uses a prefix for outbound rules only, so nothing inbound is "
                                "reported through it",
                                lb.name, what, name, fe.name,
-                               prefix.resolved() ? rs.model.public_ip_prefixes[prefix.index].name : prefix.id));
+                               prefix.resolved() ? rs.model.public_ip_prefixes[prefix.index].name : prefix.id.str()));
 }
 
 }  // namespace

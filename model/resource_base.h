@@ -8,13 +8,14 @@
 #include <utility>
 #include <vector>
 
+#include "model/canonical_id.h"
 #include "model/diagnostic.h"
 
 namespace exposim::model {
 
 /// A reference by canonical id; `index` is -1 until resolved (or when the target is absent).
 struct Ref {
-  std::string id;  // canonical: lowercase, no trailing '/'
+  CanonicalId id;  // canonical: lowercase, no trailing '/'; importers share it with the target's `key`
   int index{-1};
   /// For a reference to a child of a resource (a load balancer's frontend, backend pool or inbound NAT
   /// rule): `index` is the parent's and `child` the child's position within it; -1 otherwise.
@@ -50,10 +51,11 @@ class Tags {
   std::shared_ptr<const List> list_;
 };
 
-/// What every resource has. `id` keeps the input's casing for output; `key` is the canonical id.
+/// What every resource has. `id` keeps the input's casing for output; `key` is the canonical id (shared with the
+/// references to the resource when the importer interned both).
 struct ResourceBase {
   std::string id;
-  std::string key;
+  CanonicalId key;
   std::string name;
   std::string location;
   Tags tags;              // string values only

@@ -211,7 +211,7 @@ void resolve_virtual_wans(Resolver& rs) {
     std::string intent;
     for (int r : hub.routing_intents) {
       for (const auto& p : m.hub_routing_intents[r].policies) {
-        const std::string hop = p.next_hop.resolved() ? m.firewalls[p.next_hop.index].name : p.next_hop.id;
+        const std::string hop = p.next_hop.resolved() ? m.firewalls[p.next_hop.index].name : p.next_hop.id.str();
         if (p.internet) intent += fmt::format("; routing intent sends internet traffic to '{}'", hop);
         if (p.private_traffic) intent += fmt::format("; routing intent sends private traffic to '{}'", hop);
       }

@@ -94,8 +94,8 @@ std::optional<model::Subnet> read_subnet(ReaderContext& ctx, JsonObject o, Child
   if (!child.props) return std::nullopt;
   const JsonObject props = *child.props;
   const auto cut = irfind(s.id, segments::kSubnets);
-  s.vnet.id = cut != std::string::npos ? model::canonical_id(std::string_view(s.id).substr(0, cut))
-                                       : std::string(vnet_key_hint);
+  s.vnet.id =
+      cut != std::string::npos ? ctx.canonical(std::string_view(s.id).substr(0, cut)) : ctx.canonical(vnet_key_hint);
   s.prefixes = ctx.get_prefixes(props, keys::kAddressPrefix, keys::kAddressPrefixes);
   s.nsg = ctx.get_ref(props, keys::kNetworkSecurityGroup);
   s.route_table = ctx.get_ref(props, keys::kRouteTable);

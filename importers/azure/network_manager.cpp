@@ -290,7 +290,8 @@ bool read_admin_deployment_status(ReaderContext& ctx, JsonObject o) {
     if (!trim(t).empty()) d.configurations.push_back(Ref{model::canonical_id(trim(t)), -1});
   });
   // Not a resource: named after its first configuration's network manager and its region.
-  std::string manager = d.configurations.empty() ? std::string("(no configuration)") : d.configurations.front().id;
+  std::string manager =
+      d.configurations.empty() ? std::string("(no configuration)") : d.configurations.front().id.str();
   if (auto cut = manager.find("/securityadminconfigurations/"); cut != std::string::npos) manager.resize(cut);
   d.id = fmt::format("{}/commit/{}", manager, d.region);
   d.key = model::canonical_id(d.id);

@@ -328,7 +328,7 @@ std::optional<Ref> ReaderContext::ref_value(JsonValue value, std::string_view wh
     note_unknown(*id);
     return Ref{placeholder ? importers::unknown_value(*id) : std::string(*id), -1};
   }
-  return Ref{model::canonical_id(*id), -1};
+  return Ref{canonical(*id), -1};
 }
 
 Ref ReaderContext::get_ref(JsonObject o, std::string_view name) {
@@ -561,7 +561,7 @@ bool ReaderContext::split_child_id(std::string_view id, std::string_view segment
 Ref ReaderContext::get_ref_id(JsonObject o, std::string_view name) {
   auto f = get_string(o, name);
   if (!f || trim(*f).empty()) return {};
-  return Ref{model::canonical_id(trim(*f)), -1};
+  return Ref{canonical(trim(*f)), -1};
 }
 void ReaderContext::dangling(const model::SourceLocation& where, std::string_view child, std::string_view name,
                              std::string_view parent, std::string_view parent_id) {

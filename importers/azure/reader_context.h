@@ -172,6 +172,9 @@ class ReaderContext {
 
   model::SourceLocation here() const { return {file, ptr, 0, 0}; }
 
+  /// The canonical form of resource id `id`, interned: a resource's key and every reference to it share one string.
+  model::CanonicalId canonical(std::string_view id) { return ids_.intern(model::canonical_id(id)); }
+
   void report(Severity severity, std::string_view code, std::string pointer, std::string message);
 
   void error(std::string_view code, std::string message) { report(Severity::kError, code, ptr, std::move(message)); }
@@ -345,7 +348,7 @@ class ReaderContext {
   template <typename T>
   ChildStart begin_child(JsonObject o, ChildIds ids, T& child, std::optional<PointerScope>& scope) {
     ChildStart start{errors, ptr.size(), std::nullopt};
-    if constexpr (requires { child.key; }) child.key = model::canonical_id(ids.id);
+    if constexpr (requires { child.key; }) child.key = canonical(ids.id);
     if constexpr (requires { child.id; }) child.id = std::move(ids.id);
     child.name = std::move(ids.name);
     child.where = here();
@@ -476,6 +479,8 @@ class ReaderContext {
     out.unknown = true;
     return out;
   }
+
+  model::CanonicalIdPool ids_;  // canonical()
 };
 
 }  // namespace exposim::importers::azure

@@ -169,7 +169,7 @@ struct Importer::Impl : ReaderContext {
   void read_posture_child(const ResourceType& row, JsonObject res) {
     Resource resource;
     resource.base.id = std::string(trim(quiet_string(res, keys::kId)));
-    resource.base.key = model::canonical_id(resource.base.id);
+    resource.base.key = canonical(resource.base.id);
     resource.base.name = std::string(trim(quiet_string(res, keys::kName)));
     resource.base.location = std::string(quiet_string(res, keys::kLocation));
     resource.base.where = here();
@@ -220,7 +220,7 @@ struct Importer::Impl : ReaderContext {
     }
     model::ResourceBase base;
     base.id = std::string(trim(*id));
-    base.key = model::canonical_id(base.id);
+    base.key = canonical(base.id);
     if (auto name = get_string(res, keys::kName)) {
       base.name = std::string(*name);
     } else {

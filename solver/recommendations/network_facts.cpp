@@ -46,7 +46,7 @@ std::vector<std::vector<std::string>> ingress_reasons(const model::Model& m) {
     for (std::size_t c = 0; c < nic.ip_configurations.size(); ++c) {
       const auto& pip = nic.ip_configurations[c].public_ip;
       if (!pip.set()) continue;
-      const std::string name = pip.resolved() ? m.public_ips[pip.index].name : pip.id;
+      const std::string name = pip.resolved() ? m.public_ips[pip.index].name : pip.id.str();
       const std::string sku = pip.resolved() ? fmt::format(" ({} SKU)", model::to_string(m.public_ips[pip.index].sku))
                                              : std::string(" (not in the input)");
       note({static_cast<int>(n), static_cast<int>(c)}, "public IP " + quoted(name) + sku);

@@ -119,7 +119,8 @@ void evaluate_subnet_nsgs(Context& ctx) {
     const std::size_t count = reached[si].size();
     f.exposed = count > 0;
     if (s.nsg.set()) {
-      f.summary = "network security group " + quoted(s.nsg.resolved() ? ctx.model.nsgs[s.nsg.index].name : s.nsg.id);
+      f.summary =
+          "network security group " + quoted(s.nsg.resolved() ? ctx.model.nsgs[s.nsg.index].name : s.nsg.id.str());
       continue;
     }
     f.exposures = by_subnet[si];
@@ -309,7 +310,8 @@ void evaluate_nic_public_ips(Context& ctx, const NetworkFacts& facts) {
       any = true;
       auto& f = ctx.add("EXP-NET-012", FindingStatus::kUnhealthy, ResourceKind::kNetworkInterface, index);
       f.where = located(cfg.where, nic.where);
-      const std::string pip = cfg.public_ip.resolved() ? m.public_ips[cfg.public_ip.index].name : cfg.public_ip.id;
+      const std::string pip =
+          cfg.public_ip.resolved() ? m.public_ips[cfg.public_ip.index].name : cfg.public_ip.id.str();
       f.properties.push_back(
           {"properties.ipConfigurations[].properties.publicIPAddress.id", cfg.public_ip.id, f.where});
       for (std::size_t i : facts.nic_exposures(index)) {
