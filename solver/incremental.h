@@ -29,8 +29,10 @@ struct SolveMemo;  // solver/analyzer.h: what an incremental analysis's Analyzer
 /// What an incremental analysis keeps beside an Analysis, filled by analyze_traced() and analyze_scope().
 struct AnalysisTrace {
   /// Per NIC (indexed like Model::nics): how many of its ip configurations have an entry. Their sum is
-  /// Analysis::targets_evaluated; a scoped analysis counts only the NICs of its scope.
+  /// Analysis::targets_evaluated. A scoped analysis leaves it empty and counts only the NICs of its scope, in
+  /// `scope_evaluated`: per NIC of AnalysisScope::nics.list(), in that order.
   std::vector<std::uint32_t> evaluated;
+  std::vector<std::uint32_t> scope_evaluated;
   /// The findings of the PaaS services (the last part of Analysis::findings), when they were solved
   /// (`paas_solved`: always in a full analysis, in a scoped one when a PaaS service is in the scope).
   model::Diagnostics paas_findings;
