@@ -285,9 +285,11 @@ AddressSpace::AddressSpace(const model::Model& m, model::Diagnostics& findings) 
   for (const auto& table : table_findings_) findings.append(table);
 }
 
-model::Diagnostics AddressSpace::rewarn(const model::Model& m, const std::vector<int>& subnets,
-                                        const std::vector<int>& nics) {
+void AddressSpace::rewarn(const model::Model& m, const std::vector<int>& subnets, const std::vector<int>& nics) {
   warn_vnet_tag(m, &subnets, &nics);
+}
+
+model::Diagnostics AddressSpace::findings() const {
   model::Diagnostics out;
   for (const auto& table : table_findings_) out.append(table);
   return out;

@@ -69,8 +69,11 @@ class AddressSpace {
   /// NSG, or whose NSG's rules, changed), and those of the NICs listed in `nics` (indices into Model::nics: every NIC
   /// that changed or whose NSG's rules changed); what it costs follows the lists, not the estate. Should the routes
   /// that warn or the subnets of the route tables differ from those kept, everything is evaluated again. Returns every
-  /// route table's findings, in the order construction records them.
-  model::Diagnostics rewarn(const model::Model& m, const std::vector<int>& subnets, const std::vector<int>& nics);
+  /// route table's findings afterwards (findings()).
+  void rewarn(const model::Model& m, const std::vector<int>& subnets, const std::vector<int>& nics);
+  /// Every route table's findings, in the order construction records them: what construction added, or the last
+  /// rewarn() left.
+  model::Diagnostics findings() const;
 
  private:
   IpSet internet_;

@@ -519,8 +519,10 @@ IncrementalAnalysis::IncrementalAnalysis(const model::Model& m) { analyze_fully(
 
 IncrementalAnalysis::IncrementalAnalysis(const IncrementalAnalysis& other)
     : space_(other.space_),
-      space_findings_(other.space_findings_),
       analysis_(other.analysis_),
+      findings_in_parts_(other.findings_in_parts_),
+      scoped_findings_(other.scoped_findings_),
+      over_findings_(other.over_findings_),
       targets_(other.targets_),
       memo_(other.memo_ ? std::make_unique<analysis_internal::SolveMemo>(*other.memo_) : nullptr),
       trace_(other.trace_),
@@ -541,7 +543,7 @@ IncrementalAnalysis::~IncrementalAnalysis() = default;
 Analysis IncrementalAnalysis::snapshot() const {
   Analysis out;
   targets_.copy_to(out.exposures, out.broken);
-  out.findings = analysis_.findings;
+  out.findings = findings();
   out.internet = analysis_.internet;
   out.targets_evaluated = analysis_.targets_evaluated;
   out.distinct_evaluations = analysis_.distinct_evaluations;
@@ -550,8 +552,19 @@ Analysis IncrementalAnalysis::snapshot() const {
 }
 
 Analysis IncrementalAnalysis::take() {
+  model::Diagnostics all = findings();
   Analysis out = std::move(analysis_);
+  out.findings = std::move(all);
   targets_.move_to(out.exposures, out.broken);
+  return out;
+}
+
+model::Diagnostics IncrementalAnalysis::findings() const {
+  if (!findings_in_parts_) return analysis_.findings;
+  model::Diagnostics out = space_->findings();
+  out.append(scoped_findings_);
+  out.append(trace_.paas_findings);
+  out.append(over_findings_);
   return out;
 }
 
@@ -568,8 +581,11 @@ void IncrementalAnalysis::analyze_fully(const model::Model& m) {
   over_approximated_.clear();
   targets_.for_each([this](const Exposure& e) { count_over_approximated(e, 1, over_approximated_); });
   space_.reset();
-  space_findings_ = model::Diagnostics{};
-  space_.emplace(m, space_findings_);
+  model::Diagnostics space_findings;  // analysis_.findings begin with them
+  space_.emplace(m, space_findings);
+  findings_in_parts_ = false;
+  scoped_findings_ = model::Diagnostics{};
+  over_findings_ = model::Diagnostics{};
 }
 
 bool IncrementalAnalysis::update(const model::Model& before, const model::Model& after,
@@ -649,11 +665,11 @@ void IncrementalAnalysis::update_scope(const model::Model& before, const model::
   if (scope.routes || memberships) {
     memo_->forget_stages();  // every stage read the address space
     space_.reset();
-    space_findings_ = model::Diagnostics{};
-    space_.emplace(after, space_findings_);
+    model::Diagnostics space_findings;  // kept by the space (findings())
+    space_.emplace(after, space_findings);
   } else {  // the routes are the same: their warnings' rules may not be
     if (const VnetTagReach reach = vnet_tag_reach(before, after, scope, changed); reach.any()) {
-      space_findings_ = space_->rewarn(after, reach.subnets, reach.nics);
+      space_->rewarn(after, reach.subnets, reach.nics);
     }
   }
   // The covered targets' paths are recorded again, as they are in the changed model: the index stays the index of
@@ -686,12 +702,14 @@ void IncrementalAnalysis::update_scope(const model::Model& before, const model::
   // Findings in analyze()'s order: the address space's, the firewalls' and gateways' (solved whole by
   // analyze_scope), the PaaS services' (solved again only when one is in the scope).
   if (part.paas_solved) trace_.paas_findings = std::move(part.paas_findings);
-  analysis_.findings = space_findings_;
-  analysis_.findings.append(fresh.findings);
-  analysis_.findings.append(trace_.paas_findings);
+  // (Put together by findings(), when asked for.)
+  findings_in_parts_ = true;
+  analysis_.findings = model::Diagnostics{};
+  scoped_findings_ = std::move(fresh.findings);
+  over_findings_ = model::Diagnostics{};
   std::set<int> nsgs;  // over every target (counted as they come and go), as analyze() warns after its other findings
   for (const auto& [nsg, hops] : over_approximated_) nsgs.insert(nsg);
-  analysis_internal::warn_over_approximated(after, nsgs, analysis_.findings);
+  analysis_internal::warn_over_approximated(after, nsgs, over_findings_);
   times_.splice = ms(t0);
 }
 
