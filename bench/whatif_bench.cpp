@@ -7,7 +7,15 @@
 // which leaves out the time a loaded machine makes it wait; the flat analysis (IncrementalAnalysis::take) is timed
 // apart, since the update does not build it.
 //
-//   exposim_whatif_bench ESTATE.json [--runs N]
+// With `--loop N`, each change is then undone and made again N times on one incremental analysis (2N + 1 updates
+// after the measured runs, the last one making the change): the median and the 90th percentile of those updates' CPU
+// time, each way, from more samples than the runs give and without copying the analysis between them, which is also
+// the loop to profile (`perf record`). The analysis the loop ends with is checked against the full one too.
+//
+// With `--full-once`, the full re-analysis runs after the last update only (many runs of the update, each on a fresh
+// copy of the analysis, cost the copies then, not a full analysis each).
+//
+//   exposim_whatif_bench ESTATE.json [--runs N] [--loop N] [--full-once]
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
@@ -56,13 +64,16 @@ double median(std::vector<double> v) {
 int main(int argc, char** argv) {
   using namespace exposim;
   if (argc < 2) {
-    fmt::print(stderr, "usage: exposim_whatif_bench ESTATE.json [--runs N]\n");
+    fmt::print(stderr, "usage: exposim_whatif_bench ESTATE.json [--runs N] [--loop N] [--full-once]\n");
     return 3;
   }
   int runs = 5;
+  int loop = 0;
   for (int i = 2; i + 1 < argc; ++i) {
     if (std::string(argv[i]) == "--runs") runs = std::max(1, std::atoi(argv[i + 1]));
+    if (std::string(argv[i]) == "--loop") loop = std::max(0, std::atoi(argv[i + 1]));
   }
+  const bool full_once = std::find(argv + 2, argv + argc, std::string("--full-once")) != argv + argc;
   auto t0 = Clock::now();
   model::Model raw;
   model::Diagnostics diags;
@@ -174,6 +185,7 @@ int main(int argc, char** argv) {
       solver::Analysis taken = inc.take();
       flat.push_back(ms_since(t0));
       inc_result = std::move(taken);  // (freeing the previous run's result: not timed)
+      if (full_once && r + 1 < runs) continue;
       t0 = Clock::now();
       full_result = solver::analyze(after);
       full.push_back(ms_since(t0));
@@ -210,10 +222,12 @@ int main(int argc, char** argv) {
       }
       return true;
     };
-    const bool same =
-        same_items(inc_result.exposures, full_result.exposures) && same_items(inc_result.broken, full_result.broken) &&
-        inc_result.targets_evaluated == full_result.targets_evaluated &&
-        inc_result.findings.items() == full_result.findings.items() && inc_result.internet == full_result.internet;
+    const auto equals_full = [&](const solver::Analysis& inc) {
+      return same_items(inc.exposures, full_result.exposures) && same_items(inc.broken, full_result.broken) &&
+             inc.targets_evaluated == full_result.targets_evaluated &&
+             inc.findings.items() == full_result.findings.items() && inc.internet == full_result.internet;
+    };
+    bool same = equals_full(inc_result);
     fmt::print(
         "incremental update: {:.2f} ms (median of {}): scope of the change {:.2f} ms, scoped solve {:.2f} ms, "
         "splice {:.2f} ms\n",
@@ -221,10 +235,36 @@ int main(int argc, char** argv) {
     fmt::print("incremental update, CPU time of the thread: {:.2f} ms (median of {})\n", median(incremental_cpu), runs);
     fmt::print("the flat analysis after it (IncrementalAnalysis::take, not part of the update): {:.2f} ms\n",
                median(flat));
-    fmt::print("full re-analysis:   {:.0f} ms (median of {})\n", median(full), runs);
+    fmt::print("full re-analysis:   {:.0f} ms (median of {})\n", median(full), full.size());
     fmt::print("after the change: {} exposures, {} broken, {} findings; incremental {} full analysis\n",
                inc_result.exposures.size(), inc_result.broken.size(), inc_result.findings.size(),
                same ? "equals the" : "DIFFERS FROM the");
+    if (loop > 0) {
+      // The change undone and made again on one analysis: every update is a one-change update of the model it holds.
+      solver::IncrementalAnalysis inc = baseline;
+      std::vector<double> made;
+      std::vector<double> undone;
+      for (int i = 0; i < 2 * loop + 1; ++i) {
+        const bool make = i % 2 == 0;
+        const double cpu0 = thread_cpu_ms();
+        if (!(make ? inc.update(before, after, changed) : inc.update(after, before, changed))) {
+          fmt::print(stderr, "the change fell back to a full analysis\n");
+          return 1;
+        }
+        (make ? made : undone).push_back(thread_cpu_ms() - cpu0);
+      }
+      const auto p90 = [](std::vector<double> v) {
+        std::sort(v.begin(), v.end());
+        return v[v.size() * 9 / 10];
+      };
+      const bool loop_same = equals_full(inc.take());
+      fmt::print(
+          "loop of {} updates, CPU time of the thread: the change {:.3f} ms (median; 90th percentile {:.3f} ms), "
+          "undone {:.3f} ms ({:.3f} ms); the analysis after it {} full analysis\n",
+          made.size() + undone.size(), median(made), p90(made), median(undone), p90(undone),
+          loop_same ? "equals the" : "DIFFERS FROM the");
+      same = same && loop_same;
+    }
     return same ? 0 : 1;
   };
   int status = measure(fmt::format("add rule 'bench-open-ssh' (priority {}) to NSG '{}'", priority, nsg.name), change);

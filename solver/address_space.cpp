@@ -285,9 +285,11 @@ AddressSpace::AddressSpace(const model::Model& m, model::Diagnostics& findings) 
   for (const auto& table : table_findings_) findings.append(table);
 }
 
-model::Diagnostics AddressSpace::rewarn(const model::Model& m, const std::vector<char>& subnets,
-                                        const std::vector<char>& nics) {
+void AddressSpace::rewarn(const model::Model& m, const std::vector<int>& subnets, const std::vector<int>& nics) {
   warn_vnet_tag(m, &subnets, &nics);
+}
+
+model::Diagnostics AddressSpace::findings() const {
   model::Diagnostics out;
   for (const auto& table : table_findings_) out.append(table);
   return out;
@@ -300,8 +302,7 @@ model::Diagnostics AddressSpace::rewarn(const model::Model& m, const std::vector
 /// table is evaluated (relying_rules) and what it found kept (config_reliance_) and counted per subnet (rule_counts_),
 /// so that a change evaluates again only the ip configurations it reaches; a subnet without ip configurations in the
 /// input is evaluated through its NSG alone, for any address of the subnet.
-void AddressSpace::warn_vnet_tag(const model::Model& m, const std::vector<char>* subnets,
-                                 const std::vector<char>* nics) {
+void AddressSpace::warn_vnet_tag(const model::Model& m, const std::vector<int>* subnets, const std::vector<int>* nics) {
   // The routes that can warn, and the subnets each route table's warnings look at.
   std::vector<TagRoute> tag_routes;
   std::vector<std::vector<int>> table_tag_routes(m.route_tables.size());
@@ -339,6 +340,7 @@ void AddressSpace::warn_vnet_tag(const model::Model& m, const std::vector<char>*
     table_tag_routes_ = std::move(table_tag_routes);
     config_reliance_.clear();
     subnet_configs_.clear();
+    subnet_nics_.clear();
     rule_counts_.clear();
     subnet_alone_.clear();
   }
@@ -346,6 +348,7 @@ void AddressSpace::warn_vnet_tag(const model::Model& m, const std::vector<char>*
   if (tag_routes_.empty()) {  // no route can warn: nothing to evaluate or keep (a route that can starts over)
     config_reliance_.clear();
     subnet_configs_.clear();
+    subnet_nics_.clear();
     rule_counts_.clear();
     subnet_alone_.clear();
     table_findings_.assign(m.route_tables.size(), model::Diagnostics{});
@@ -353,6 +356,7 @@ void AddressSpace::warn_vnet_tag(const model::Model& m, const std::vector<char>*
   }
   const std::size_t nsub = m.subnets.size();
   subnet_configs_.resize(nsub, 0);
+  subnet_nics_.resize(nsub);
   rule_counts_.resize(nsub);
   subnet_alone_.resize(nsub);
   for (std::size_t s = 0; s < nsub; ++s) {
@@ -365,32 +369,33 @@ void AddressSpace::warn_vnet_tag(const model::Model& m, const std::vector<char>*
 
   // What is evaluated again: the flagged NICs' ip configurations, and every ip configuration counted in a flagged
   // subnet. The route tables whose warnings are written again: those of the subnets that are touched.
-  const auto subnet_flagged = [&](std::size_t s) { return all || s >= subnets->size() || (*subnets)[s] != 0; };
-  std::vector<char> again(config_reliance_.size(), all ? 1 : 0);
+  // Lists, not passes over every NIC: what the change reaches costs what it reaches.
   std::vector<char> touched(nsub, all ? 1 : 0);
-  if (!all) {
-    for (std::size_t n = 0; n < again.size(); ++n) again[n] = n >= nics->size() || (*nics)[n] != 0 ? 1 : 0;
-    bool any_subnet = false;
-    for (std::size_t s = 0; s < nsub; ++s) {
-      if (subnet_flagged(s)) touched[s] = 1;
-      any_subnet = any_subnet || (touched[s] != 0 && subnet_table_[s] >= 0);
-    }
-    if (any_subnet) {  // a pass over the kept ip configurations, to find those of the flagged subnets
-      for (std::size_t n = 0; n < config_reliance_.size(); ++n) {
-        for (const auto& c : config_reliance_[n]) {
-          if (c.subnet >= 0 && touched[c.subnet] != 0) again[n] = 1;
-        }
-      }
-    }
-  }
   std::vector<std::size_t> redo;  // the NICs evaluated again, in order
-  for (std::size_t n = 0; n < again.size(); ++n) {
-    if (again[n] != 0) redo.push_back(n);
+  if (all) {
+    redo.resize(config_reliance_.size());
+    for (std::size_t n = 0; n < redo.size(); ++n) redo[n] = n;
+  } else {
+    for (const int n : *nics) {
+      if (n >= 0 && static_cast<std::size_t>(n) < config_reliance_.size()) redo.push_back(static_cast<std::size_t>(n));
+    }
+    // NICs kept from a model with more of them than `m` (past its end): forgotten.
+    for (std::size_t n = m.nics.size(); n < config_reliance_.size(); ++n) redo.push_back(n);
+    for (const int s : *subnets) {
+      if (s < 0 || static_cast<std::size_t>(s) >= nsub) continue;
+      touched[s] = 1;
+      // The ip configurations counted in a flagged subnet (subnet_nics_: not a pass over the kept ones).
+      if (subnet_table_[s] >= 0) redo.insert(redo.end(), subnet_nics_[s].begin(), subnet_nics_[s].end());
+    }
+    std::sort(redo.begin(), redo.end());
+    redo.erase(std::unique(redo.begin(), redo.end()), redo.end());
   }
   // Forget what they found before.
+  std::vector<int> recounted;  // the subnets whose counted NICs lose some of the redone ones
   for (const std::size_t n : redo) {
     for (const auto& c : config_reliance_[n]) {
       if (c.subnet < 0) continue;
+      if (recounted.empty() || recounted.back() != c.subnet) recounted.push_back(c.subnet);
       touched[c.subnet] = 1;
       --subnet_configs_[c.subnet];
       for (std::size_t j = 0; j < c.rules.size(); ++j) {
@@ -401,6 +406,12 @@ void AddressSpace::warn_vnet_tag(const model::Model& m, const std::vector<char>*
       }
     }
     config_reliance_[n].clear();
+  }
+  std::sort(recounted.begin(), recounted.end());
+  recounted.erase(std::unique(recounted.begin(), recounted.end()), recounted.end());
+  for (const int s : recounted) {
+    std::erase_if(subnet_nics_[s],
+                  [&](int n) { return std::binary_search(redo.begin(), redo.end(), static_cast<std::size_t>(n)); });
   }
   // Evaluate them. Ip configurations whose NSGs do not look at the destination address share one evaluation per
   // (subnet, NIC NSG): large estates repeat them.
@@ -441,6 +452,9 @@ void AddressSpace::warn_vnet_tag(const model::Model& m, const std::vector<char>*
       }
       touched[s] = 1;
       ++subnet_configs_[s];
+      if (subnet_nics_[s].empty() || subnet_nics_[s].back() != static_cast<int>(n)) {
+        subnet_nics_[s].push_back(static_cast<int>(n));
+      }
       for (std::size_t j = 0; j < found.rules.size(); ++j) {
         for (const auto& r : found.rules[j]) ++rule_counts_[s][j][r];
       }

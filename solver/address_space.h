@@ -65,12 +65,15 @@ class AddressSpace {
   /// this space was built from, and whose NSG rules or NSG attachments changed (solver/incremental.cpp). A route's
   /// `vnet-tag-includes-internet` warning names the NSG rules that admit internet sources only through the tag: it
   /// changes with them. What each ip configuration's evaluation found is kept, so that only these are evaluated
-  /// again: every ip configuration of the subnets flagged in `subnets` (indexed like Model::subnets: the subnets whose
-  /// NSG, or whose NSG's rules, changed), and those of the NICs flagged in `nics` (indexed like Model::nics: every NIC
-  /// that changed or whose NSG's rules changed; NICs past its end are taken as flagged). Should the routes that warn
-  /// or the subnets of the route tables differ from those kept, everything is evaluated again. Returns every route
-  /// table's findings, in the order construction records them.
-  model::Diagnostics rewarn(const model::Model& m, const std::vector<char>& subnets, const std::vector<char>& nics);
+  /// again: every ip configuration of the subnets listed in `subnets` (indices into Model::subnets: the subnets whose
+  /// NSG, or whose NSG's rules, changed), and those of the NICs listed in `nics` (indices into Model::nics: every NIC
+  /// that changed or whose NSG's rules changed); what it costs follows the lists, not the estate. Should the routes
+  /// that warn or the subnets of the route tables differ from those kept, everything is evaluated again. Returns every
+  /// route table's findings afterwards (findings()).
+  void rewarn(const model::Model& m, const std::vector<int>& subnets, const std::vector<int>& nics);
+  /// Every route table's findings, in the order construction records them: what construction added, or the last
+  /// rewarn() left.
+  model::Diagnostics findings() const;
 
  private:
   IpSet internet_;
@@ -99,12 +102,13 @@ class AddressSpace {
   };
   /// Evaluates the warnings of the flagged subnets and NICs (nullptr: every one, from nothing kept) and writes the
   /// findings of the route tables they touch.
-  void warn_vnet_tag(const model::Model& m, const std::vector<char>* subnets, const std::vector<char>* nics);
+  void warn_vnet_tag(const model::Model& m, const std::vector<int>* subnets, const std::vector<int>* nics);
   std::vector<TagRoute> tag_routes_;
   std::vector<std::vector<int>> table_tag_routes_;  // per route table: its tag routes (indices into tag_routes_)
   std::vector<int> subnet_table_;  // per subnet: its route table when its NSGs filter what the tag admits, else -1
   std::vector<std::vector<ConfigReliance>> config_reliance_;  // per NIC, per ip configuration
-  std::vector<int> subnet_configs_;  // per subnet: how many ip configurations are counted in rule_counts_
+  std::vector<int> subnet_configs_;            // per subnet: how many ip configurations are counted in rule_counts_
+  std::vector<std::vector<int>> subnet_nics_;  // per subnet: the NICs with an ip configuration counted there
   /// Per subnet, per tag route of its table: how many of the subnet's ip configurations found each rule.
   std::vector<std::vector<std::map<std::pair<int, int>, int>>> rule_counts_;
   /// Per subnet without a counted ip configuration, per tag route of its table: what its NSG found for any address

@@ -142,14 +142,38 @@ struct SolveMemo {
     int admin_vnet{-1};  // the VNet whose security admin rules the stage evaluated first, or -1
   };
   std::unordered_map<std::string, KeptStage> subnet_stages;  // node-based: a stage does not move while kept
-  /// The ip configurations that may be network virtual appliances (a NIC with IP forwarding, a public IP and a private
-  /// address: Analyzer::appliances), found by the first run that looks for them. The NICs outside a scope do not
-  /// change (analyze_scope's contract), so their part stays right; a scoped run checks the NICs of its scope again.
-  std::optional<std::vector<model::IpConfigIndex>> appliance_candidates;
+  /// Per NSG, the keys of the kept stages it decided (some perhaps forgotten since): forget_nsg costs its own stages,
+  /// not a pass over every kept one.
+  std::unordered_map<int, std::vector<std::string>> stage_keys_by_nsg;
+  /// An ip configuration that may be a network virtual appliance (a NIC with IP forwarding, a public IP and a private
+  /// address: Analyzer::appliances), and the internet sources its own exposures through its public IP admit, when
+  /// known.
+  struct ApplianceCandidate {
+    model::IpConfigIndex x;
+    std::optional<IpSet> admitted;
+  };
+  /// The appliance candidates, found by the first run that looks for them. The NICs outside a scope do not change
+  /// (analyze_scope's contract), nor do their exposures, so their part stays right, sources admitted included; a
+  /// scoped run checks the NICs of its scope again and takes their sources from its own exposures (forgetting them
+  /// when it does not look for appliances).
+  std::optional<std::vector<ApplianceCandidate>> appliance_candidates;
 
+  /// Keeps `stage` under `key` (nothing when a stage is kept there already).
+  void keep_stage(const std::string& key, KeptStage stage) {
+    const auto [it, fresh] = subnet_stages.try_emplace(key, std::move(stage));
+    if (fresh) stage_keys_by_nsg[it->second.nsg].push_back(key);
+  }
+  /// Forgets every kept stage.
+  void forget_stages() {
+    subnet_stages.clear();
+    stage_keys_by_nsg.clear();
+  }
   /// Forgets the stages decided by NSG `nsg`.
   void forget_nsg(int nsg) {
-    std::erase_if(subnet_stages, [nsg](const auto& kept) { return kept.second.nsg == nsg; });
+    const auto it = stage_keys_by_nsg.find(nsg);
+    if (it == stage_keys_by_nsg.end()) return;
+    for (const auto& key : it->second) subnet_stages.erase(key);
+    stage_keys_by_nsg.erase(it);
   }
   /// Forgets the stages that evaluated the admin rules of a flagged VNet (`vnets` indexed like Model::vnets).
   void forget_admin_vnets(const std::vector<char>& vnets) {
@@ -157,6 +181,8 @@ struct SolveMemo {
       const int v = kept.second.admin_vnet;
       return v >= 0 && (static_cast<std::size_t>(v) >= vnets.size() || vnets[v] != 0);
     });
+    stage_keys_by_nsg.clear();  // listed again from what is left
+    for (const auto& [key, kept] : subnet_stages) stage_keys_by_nsg[kept.nsg].push_back(key);
   }
 };
 

@@ -18,8 +18,7 @@ model::Sku instance_public_ip_sku(const model::Model& m, const model::IpConfigur
 namespace exposim::solver::analysis_internal {
 
 void Analyzer::instance_public_ips() {
-  for (std::size_t n = 0; n < m_.nics.size(); ++n) {
-    if (scope_ != nullptr && !scope_->nic(static_cast<int>(n))) continue;
+  const auto each = [&](std::size_t n) {
     progress("network interfaces", n, m_.nics.size());
     const auto& nic = m_.nics[n];
     for (std::size_t c = 0; c < nic.ip_configurations.size(); ++c) {
@@ -30,7 +29,14 @@ void Analyzer::instance_public_ips() {
       entry.sku = instance_public_ip_sku(m_, cfg);
       target(static_cast<int>(n), static_cast<int>(c), entry);
     }
+  };
+  if (scope_ != nullptr) {  // the scope's NICs, in order: not a pass over every NIC
+    for (const int n : scope_->nics.list()) {
+      if (static_cast<std::size_t>(n) < m_.nics.size()) each(static_cast<std::size_t>(n));
+    }
+    return;
   }
+  for (std::size_t n = 0; n < m_.nics.size(); ++n) each(n);
 }
 
 }  // namespace exposim::solver::analysis_internal

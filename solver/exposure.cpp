@@ -107,11 +107,19 @@ void Analyzer::run() {
   progress("gateways", 0, 1);
   gateways();
   out_.targets_evaluated = evaluated_.size();
-  if (trace_ != nullptr) {
+  if (trace_ != nullptr && scope_ == nullptr) {
     trace_->evaluated.assign(m_.nics.size(), 0);
     for (const auto& x : evaluated_) ++trace_->evaluated[x.nic];
-    trace_->paas_solved = false;
+  } else if (trace_ != nullptr) {  // per NIC of the scope, not a vector as long as the model's NICs
+    const auto& nics = scope_->nics.list();
+    trace_->evaluated.clear();
+    trace_->scope_evaluated.assign(nics.size(), 0);
+    for (const auto& x : evaluated_) {
+      const auto at = std::lower_bound(nics.begin(), nics.end(), x.nic);
+      if (at != nics.end() && *at == x.nic) ++trace_->scope_evaluated[static_cast<std::size_t>(at - nics.begin())];
+    }
   }
+  if (trace_ != nullptr) trace_->paas_solved = false;
   if (scope_ == nullptr) {
     progress("PaaS services", 0, m_.paas_services.size());
     const std::size_t from = out_.findings.size();
@@ -441,7 +449,7 @@ void Analyzer::flush() {
       const Evaluation& d = pending_[subnet_stage_of_[i]];
       if (d.entry.snat_sources != nullptr || d.entry.forwarded != nullptr) continue;
       const int nsg = d.subnet_nsg.state == NsgSlot::State::kPresent ? d.subnet_nsg.index : -1;
-      memo_->subnet_stages.try_emplace(key, SolveMemo::KeptStage{nsg, std::move(subnet_stages[i]), d.admin_vnet});
+      memo_->keep_stage(key, SolveMemo::KeptStage{nsg, std::move(subnet_stages[i]), d.admin_vnet});
     }
   }
   subnet_stage_keys_.clear();

@@ -52,7 +52,7 @@ class ScopeBuilder {
  public:
   ScopeBuilder(const model::Model& before, const model::Model& after, const ScopeIndex& index)
       : b_(before), a_(after), index_(index) {
-    scope_.nics.assign(after.nics.size(), 0);
+    scope_.nics.assign(after.nics.size());
     scope_.firewalls.assign(after.firewalls.size(), 0);
     scope_.paas.assign(after.paas_services.size(), 0);
   }
@@ -123,7 +123,10 @@ class ScopeBuilder {
     }
   }
 
-  AnalysisScope take() { return std::move(scope_); }
+  AnalysisScope take() {
+    (void)scope_.nics.list();  // sorted here, before any reader
+    return std::move(scope_);
+  }
 
  private:
   /// Every target whose paths' stages read the changed resource in the model before the change (the index; the
@@ -172,7 +175,7 @@ class ScopeBuilder {
         if (c.public_ip.set()) return false;
       }
     }
-    if (static_cast<std::size_t>(n) < scope_.nics.size()) scope_.nics[n] = 1;
+    scope_.nics.set(n);
     return true;
   }
 
@@ -365,38 +368,44 @@ class ScopeBuilder {
 /// of a subnet with a route table, with an entry from the internet or not, where the scope holds only the NICs whose
 /// paths read the change); in either model. Everything when what changed is not known (`changed` null).
 struct VnetTagReach {
-  std::vector<char> subnets;
-  std::vector<char> nics;
-  bool any() const {
-    return std::find(subnets.begin(), subnets.end(), 1) != subnets.end() ||
-           std::find(nics.begin(), nics.end(), 1) != nics.end();
-  }
+  std::vector<int> subnets;  // indices, sorted, each once
+  std::vector<int> nics;
+  bool any() const { return !subnets.empty() || !nics.empty(); }
 };
 
 VnetTagReach vnet_tag_reach(const model::Model& before, const model::Model& after, const AnalysisScope& scope,
                             const std::vector<model::Changed>* changed) {
-  const char all = changed == nullptr ? 1 : 0;
-  VnetTagReach out{std::vector<char>(after.subnets.size(), all), std::vector<char>(after.nics.size(), all)};
-  if (changed == nullptr) return out;
-  for (std::size_t n = 0; n < scope.nics.size() && n < out.nics.size(); ++n) out.nics[n] = scope.nics[n];
-  const auto flag = [](std::vector<char>& v, int i) {
-    if (i >= 0 && static_cast<std::size_t>(i) < v.size()) v[i] = 1;
+  VnetTagReach out;
+  if (changed == nullptr) {
+    out.subnets.resize(after.subnets.size());
+    out.nics.resize(after.nics.size());
+    for (std::size_t s = 0; s < out.subnets.size(); ++s) out.subnets[s] = static_cast<int>(s);
+    for (std::size_t n = 0; n < out.nics.size(); ++n) out.nics[n] = static_cast<int>(n);
+    return out;
+  }
+  out.nics = scope.nics.list();
+  const auto flag = [](std::vector<int>& v, int i, std::size_t size) {
+    if (i >= 0 && static_cast<std::size_t>(i) < size) v.push_back(i);
   };
   for (const model::Model* m : {&before, &after}) {
     for (const auto& c : *changed) {
       const auto v = m->find(c.key);
       if (!v) continue;
-      if (c.kind == model::ResourceKind::kSubnet) flag(out.subnets, v->index);
-      if (c.kind == model::ResourceKind::kNetworkInterface) flag(out.nics, v->index);
+      if (c.kind == model::ResourceKind::kSubnet) flag(out.subnets, v->index, after.subnets.size());
+      if (c.kind == model::ResourceKind::kNetworkInterface) flag(out.nics, v->index, after.nics.size());
       if (c.kind != model::ResourceKind::kNetworkSecurityGroup) continue;
       for (std::size_t s = 0; s < m->subnets.size(); ++s) {
-        if (m->subnets[s].nsg.index == v->index) flag(out.subnets, static_cast<int>(s));
+        if (m->subnets[s].nsg.index == v->index) flag(out.subnets, static_cast<int>(s), after.subnets.size());
       }
       incremental_nics_into(*m, m->nsgs[v->index].key, std::nullopt, [&](int n) {  // the NICs with the NSG on their own
-        flag(out.nics, n);
+        flag(out.nics, n, after.nics.size());
         return true;
       });
     }
+  }
+  for (auto* v : {&out.subnets, &out.nics}) {
+    std::sort(v->begin(), v->end());
+    v->erase(std::unique(v->begin(), v->end()), v->end());
   }
   return out;
 }
@@ -423,8 +432,8 @@ void erase_covered_targets(const model::Model& m, const AnalysisScope& scope, Ta
     for (const auto& e : items->broken) count_over_approximated(e, -1, over_approximated);
     targets.erase(id);
   };
-  for (std::size_t n = 0; n < scope.nics.size() && n < m.nics.size(); ++n) {
-    if (scope.nics[n] != 0) erase(target_id(m, K::kNetworkInterface, static_cast<int>(n)));
+  for (const int n : scope.nics.list()) {
+    if (static_cast<std::size_t>(n) < m.nics.size()) erase(target_id(m, K::kNetworkInterface, n));
   }
   for (std::size_t f = 0; f < scope.firewalls.size() && f < m.firewalls.size(); ++f) {
     if (scope.firewalls[f] != 0) erase(target_id(m, K::kFirewall, static_cast<int>(f)));
@@ -446,9 +455,7 @@ void erase_covered_paths(const model::Model& before, const model::Model& after, 
                          ScopeIndex& index) {
   using K = model::ResourceKind;
   std::vector<ScopeTarget> ts;
-  for (std::size_t n = 0; n < scope.nics.size(); ++n) {
-    if (scope.nics[n] != 0) ts.push_back({K::kNetworkInterface, static_cast<int>(n)});
-  }
+  for (const int n : scope.nics.list()) ts.push_back({K::kNetworkInterface, n});
   for (std::size_t f = 0; f < scope.firewalls.size(); ++f) {
     if (scope.firewalls[f] != 0) ts.push_back({K::kFirewall, static_cast<int>(f)});
   }
@@ -512,8 +519,10 @@ IncrementalAnalysis::IncrementalAnalysis(const model::Model& m) { analyze_fully(
 
 IncrementalAnalysis::IncrementalAnalysis(const IncrementalAnalysis& other)
     : space_(other.space_),
-      space_findings_(other.space_findings_),
       analysis_(other.analysis_),
+      findings_in_parts_(other.findings_in_parts_),
+      scoped_findings_(other.scoped_findings_),
+      over_findings_(other.over_findings_),
       targets_(other.targets_),
       memo_(other.memo_ ? std::make_unique<analysis_internal::SolveMemo>(*other.memo_) : nullptr),
       trace_(other.trace_),
@@ -534,7 +543,7 @@ IncrementalAnalysis::~IncrementalAnalysis() = default;
 Analysis IncrementalAnalysis::snapshot() const {
   Analysis out;
   targets_.copy_to(out.exposures, out.broken);
-  out.findings = analysis_.findings;
+  out.findings = findings();
   out.internet = analysis_.internet;
   out.targets_evaluated = analysis_.targets_evaluated;
   out.distinct_evaluations = analysis_.distinct_evaluations;
@@ -543,8 +552,19 @@ Analysis IncrementalAnalysis::snapshot() const {
 }
 
 Analysis IncrementalAnalysis::take() {
+  model::Diagnostics all = findings();
   Analysis out = std::move(analysis_);
+  out.findings = std::move(all);
   targets_.move_to(out.exposures, out.broken);
+  return out;
+}
+
+model::Diagnostics IncrementalAnalysis::findings() const {
+  if (!findings_in_parts_) return analysis_.findings;
+  model::Diagnostics out = space_->findings();
+  out.append(scoped_findings_);
+  out.append(trace_.paas_findings);
+  out.append(over_findings_);
   return out;
 }
 
@@ -561,8 +581,11 @@ void IncrementalAnalysis::analyze_fully(const model::Model& m) {
   over_approximated_.clear();
   targets_.for_each([this](const Exposure& e) { count_over_approximated(e, 1, over_approximated_); });
   space_.reset();
-  space_findings_ = model::Diagnostics{};
-  space_.emplace(m, space_findings_);
+  model::Diagnostics space_findings;  // analysis_.findings begin with them
+  space_.emplace(m, space_findings);
+  findings_in_parts_ = false;
+  scoped_findings_ = model::Diagnostics{};
+  over_findings_ = model::Diagnostics{};
 }
 
 bool IncrementalAnalysis::update(const model::Model& before, const model::Model& after,
@@ -589,7 +612,7 @@ void IncrementalAnalysis::update(const model::Model& before, const model::Model&
 bool IncrementalAnalysis::forget_stages(const model::Model& before, const model::Model& after,
                                         const std::vector<model::Changed>* changed) {
   if (changed == nullptr) {
-    memo_->subnet_stages.clear();
+    memo_->forget_stages();
     return false;
   }
   bool memberships = false;
@@ -626,7 +649,7 @@ bool IncrementalAnalysis::forget_stages(const model::Model& before, const model:
       default: break;  // the other kinds change no NSG's rules and no address the stages read
     }
   }
-  if (memberships) memo_->subnet_stages.clear();
+  if (memberships) memo_->forget_stages();
   return memberships;
 }
 
@@ -640,13 +663,13 @@ void IncrementalAnalysis::update_scope(const model::Model& before, const model::
   auto t0 = Clock::now();
   const bool memberships = forget_stages(before, after, changed);
   if (scope.routes || memberships) {
-    memo_->subnet_stages.clear();  // every stage read the address space
+    memo_->forget_stages();  // every stage read the address space
     space_.reset();
-    space_findings_ = model::Diagnostics{};
-    space_.emplace(after, space_findings_);
+    model::Diagnostics space_findings;  // kept by the space (findings())
+    space_.emplace(after, space_findings);
   } else {  // the routes are the same: their warnings' rules may not be
     if (const VnetTagReach reach = vnet_tag_reach(before, after, scope, changed); reach.any()) {
-      space_findings_ = space_->rewarn(after, reach.subnets, reach.nics);
+      space_->rewarn(after, reach.subnets, reach.nics);
     }
   }
   // The covered targets' paths are recorded again, as they are in the changed model: the index stays the index of
@@ -667,22 +690,26 @@ void IncrementalAnalysis::update_scope(const model::Model& before, const model::
   targets_.append(after, std::move(fresh.exposures), std::move(fresh.broken));
   // targets_evaluated: the covered NICs' counts before, replaced by theirs after (new NICs count 0 before).
   trace_.evaluated.resize(after.nics.size(), 0);
-  for (std::size_t n = 0; n < scope.nics.size() && n < after.nics.size(); ++n) {
-    if (scope.nics[n] == 0) continue;
-    analysis_.targets_evaluated = analysis_.targets_evaluated - trace_.evaluated[n] + part.evaluated[n];
-    trace_.evaluated[n] = part.evaluated[n];
+  const auto& nics = scope.nics.list();
+  for (std::size_t i = 0; i < nics.size(); ++i) {
+    const auto n = static_cast<std::size_t>(nics[i]);
+    if (n >= after.nics.size()) continue;
+    analysis_.targets_evaluated = analysis_.targets_evaluated - trace_.evaluated[n] + part.scope_evaluated[i];
+    trace_.evaluated[n] = part.scope_evaluated[i];
   }
   analysis_.distinct_evaluations += fresh.distinct_evaluations;
   analysis_.internet = space_->internet();
   // Findings in analyze()'s order: the address space's, the firewalls' and gateways' (solved whole by
   // analyze_scope), the PaaS services' (solved again only when one is in the scope).
   if (part.paas_solved) trace_.paas_findings = std::move(part.paas_findings);
-  analysis_.findings = space_findings_;
-  analysis_.findings.append(fresh.findings);
-  analysis_.findings.append(trace_.paas_findings);
+  // (Put together by findings(), when asked for.)
+  findings_in_parts_ = true;
+  analysis_.findings = model::Diagnostics{};
+  scoped_findings_ = std::move(fresh.findings);
+  over_findings_ = model::Diagnostics{};
   std::set<int> nsgs;  // over every target (counted as they come and go), as analyze() warns after its other findings
   for (const auto& [nsg, hops] : over_approximated_) nsgs.insert(nsg);
-  analysis_internal::warn_over_approximated(after, nsgs, analysis_.findings);
+  analysis_internal::warn_over_approximated(after, nsgs, over_findings_);
   times_.splice = ms(t0);
 }
 

@@ -29,8 +29,10 @@ struct SolveMemo;  // solver/analyzer.h: what an incremental analysis's Analyzer
 /// What an incremental analysis keeps beside an Analysis, filled by analyze_traced() and analyze_scope().
 struct AnalysisTrace {
   /// Per NIC (indexed like Model::nics): how many of its ip configurations have an entry. Their sum is
-  /// Analysis::targets_evaluated; a scoped analysis counts only the NICs of its scope.
+  /// Analysis::targets_evaluated. A scoped analysis leaves it empty and counts only the NICs of its scope, in
+  /// `scope_evaluated`: per NIC of AnalysisScope::nics.list(), in that order.
   std::vector<std::uint32_t> evaluated;
+  std::vector<std::uint32_t> scope_evaluated;
   /// The findings of the PaaS services (the last part of Analysis::findings), when they were solved
   /// (`paas_solved`: always in a full analysis, in a scoped one when a PaaS service is in the scope).
   model::Diagnostics paas_findings;
@@ -136,9 +138,18 @@ class IncrementalAnalysis {
   /// must be built again (a NIC's ASG memberships changed).
   bool forget_stages(const model::Model& before, const model::Model& after, const std::vector<model::Changed>* changed);
 
+  /// The findings of the analysis so far, which snapshot() and take() put together: analysis_.findings after a full
+  /// analysis; after an update, the address space's (AddressSpace::findings), then the scoped analysis's
+  /// (`scoped_findings_`: the firewalls' and gateways', solved whole), the PaaS services' (`trace_`) and the
+  /// `nsg-over-approximated` warnings (`over_findings_`), as analyze() orders them. Kept in parts, an update copies
+  /// none of them.
+  model::Diagnostics findings() const;
+
   std::optional<AddressSpace> space_;
-  model::Diagnostics space_findings_;
-  Analysis analysis_;  // every part but the exposures and broken flows, which targets_ holds
+  Analysis analysis_;  // every part but the exposures and broken flows, which targets_ holds; findings: findings()
+  bool findings_in_parts_{false};
+  model::Diagnostics scoped_findings_;
+  model::Diagnostics over_findings_;
   TargetExposures targets_;
   std::unique_ptr<analysis_internal::SolveMemo> memo_;
   AnalysisTrace trace_;

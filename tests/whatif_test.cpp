@@ -841,6 +841,73 @@ TEST_CASE("whatif incremental appliances: a scoped solve enters through an appli
   check_same_analysis(before, got, full_before);
 }
 
+TEST_CASE("whatif incremental appliances: the kept sources of an appliance are taken again when it is in the scope",
+          "[whatif]") {
+  // vm-nva (10.0.0.4, subnet hub with NSG nva) forwards IP and has a Basic public IP; nva admits only SOURCE, so the
+  // appliance forwards SOURCE: vm-app (s1, whose route sends 0.0.0.0/0 to 10.0.0.4, NSG web: TCP 80 from any, then
+  // deny-rest before AllowVnetInBound, whose VirtualNetwork tag the route fills with the internet) is
+  // reached through it on TCP 80 from SOURCE. The incremental analysis keeps each appliance's admitted sources across
+  // updates (SolveMemo::appliance_candidates), which are right only while the appliance's own exposures are. Changing
+  // nva from 1.0.0.0/8 to 2.0.0.0/8 with the scope given (the appliance and vm-app): the appliance is in the scope, its
+  // sources are taken from its new exposures (kept ones would still hold 1.0.0.0/8). Then a scope of the appliance
+  // alone (no NIC of it routes to an appliance: the search is skipped, and its kept sources are forgotten), followed
+  // by one of vm-app alone, which must take the appliance's sources from its exposures as they are now.
+  const auto estate = [](const std::string& source) {
+    EstateBuilder b;
+    b.vnet("v", {"10.0.0.0/16"})
+        .nsg("nva", {{"in", 100, kAllow, any_protocol(), {source}, {"*"}}})
+        .nsg("web",
+             {{"http", 100, kAllow, tcp(), {"*"}, {"80"}}, {"deny-rest", 4000, kDeny, any_protocol(), {"*"}, {"*"}}})
+        .route_to_appliance("rt", "0.0.0.0/0", "10.0.0.4")
+        .subnet("v", "hub", "10.0.0.0/24", "nva")
+        .subnet("v", "s1", "10.0.1.0/24", "web", "rt")
+        .public_ip("pip-nva", "20.0.0.1", model::Sku::kBasic)
+        .vm("vm-nva", "v", "hub", "10.0.0.4", "pip-nva")
+        .vm("vm-app", "v", "s1", "10.0.1.4");
+    model::Diagnostics diags;
+    model::Model m = b.done(&diags);
+    REQUIRE_FALSE(diags.has_errors());
+    for (auto& n : m.nics) n.enable_ip_forwarding = n.name == "vm-nva-nic";
+    return m;
+  };
+  const auto through_appliance = [](const model::Model& m, const solver::Analysis& a) {
+    std::vector<std::string> out;
+    for (const auto& e : a.exposures) {
+      if (e.via == solver::Via::kAppliance) out.push_back(m.vms[e.vm].name + " " + flow(e));
+    }
+    return out;
+  };
+  const auto scope_of = [](const model::Model& m, const std::vector<std::string>& nics) {
+    solver::AnalysisScope scope;
+    scope.nics.assign(m.nics.size());
+    for (std::size_t n = 0; n < m.nics.size(); ++n) {
+      if (std::find(nics.begin(), nics.end(), m.nics[n].name) != nics.end()) scope.nics.set(static_cast<int>(n));
+    }
+    REQUIRE(scope.nics.list().size() == nics.size());
+    return scope;
+  };
+  const model::Model before = estate("1.0.0.0/8");
+  const model::Model after = estate("2.0.0.0/8");
+  const auto full_after = solver::analyze(after);
+  REQUIRE(through_appliance(before, solver::analyze(before)) == std::vector<std::string>{"vm-app tcp 80 1.0.0.0/8"});
+  REQUIRE(through_appliance(after, full_after) == std::vector<std::string>{"vm-app tcp 80 2.0.0.0/8"});
+  {
+    solver::IncrementalAnalysis inc(before);
+    inc.update(before, after, scope_of(after, {"vm-nva-nic", "vm-app-nic"}));
+    const auto got = inc.snapshot();
+    CHECK(through_appliance(after, got) == std::vector<std::string>{"vm-app tcp 80 2.0.0.0/8"});
+    check_same_analysis(after, got, full_after);
+  }
+  {
+    solver::IncrementalAnalysis inc(before);
+    inc.update(before, after, scope_of(after, {"vm-nva-nic"}));
+    inc.update(after, after, scope_of(after, {"vm-app-nic"}));
+    const auto got = inc.snapshot();
+    CHECK(through_appliance(after, got) == std::vector<std::string>{"vm-app tcp 80 2.0.0.0/8"});
+    check_same_analysis(after, got, full_after);
+  }
+}
+
 TEST_CASE("whatif incremental splice: targets gaining and losing exposures around untouched ones", "[whatif]") {
   // Subnet s1 (NSG shared: web allows TCP 80 and 443 from any) holds a-vm (NIC NSG: ssh allows 22), c-vm (NIC NSG:
   // http 80, https 443) and e-vm (no NIC NSG); s2 (NSG other: allows 80) holds b-vm and d-vm. All have Standard
