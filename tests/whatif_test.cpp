@@ -790,6 +790,28 @@ TEST_CASE(
   check_same_analysis(open, got, full_open);
 }
 
+namespace {
+
+/// The model `b` builds, with IP forwarding on vm-nva's NIC (the appliance of the tests below).
+model::Model with_appliance(EstateBuilder& b) {
+  model::Diagnostics diags;
+  model::Model m = b.done(&diags);
+  REQUIRE_FALSE(diags.has_errors());
+  for (auto& n : m.nics) n.enable_ip_forwarding = n.name == "vm-nva-nic";
+  return m;
+}
+
+/// The exposures of `a` reached through an appliance, as "VM FLOW".
+std::vector<std::string> through_appliance(const model::Model& m, const solver::Analysis& a) {
+  std::vector<std::string> out;
+  for (const auto& e : a.exposures) {
+    if (e.via == solver::Via::kAppliance) out.push_back(m.vms[e.vm].name + " " + flow(e));
+  }
+  return out;
+}
+
+}  // namespace
+
 TEST_CASE("whatif incremental appliances: a scoped solve enters through an appliance found by the analysis before",
           "[whatif]") {
   // vm-nva (10.0.0.4, subnet hub, no NSG) forwards IP and has a Basic public IP: a possible network virtual appliance,
@@ -810,18 +832,7 @@ TEST_CASE("whatif incremental appliances: a scoped solve enters through an appli
         .public_ip("pip-nva", "20.0.0.1", model::Sku::kBasic)
         .vm("vm-nva", "v", "hub", "10.0.0.4", "pip-nva")
         .vm("vm-app", "v", "s1", "10.0.1.4");
-    model::Diagnostics diags;
-    model::Model m = b.done(&diags);
-    REQUIRE_FALSE(diags.has_errors());
-    for (auto& n : m.nics) n.enable_ip_forwarding = n.name == "vm-nva-nic";
-    return m;
-  };
-  const auto through_appliance = [](const model::Model& m, const solver::Analysis& a) {
-    std::vector<std::string> out;
-    for (const auto& e : a.exposures) {
-      if (e.via == solver::Via::kAppliance) out.push_back(m.vms[e.vm].name + " " + flow(e));
-    }
-    return out;
+    return with_appliance(b);
   };
   const model::Model before = estate("80");
   const model::Model after = estate("443");
@@ -864,18 +875,7 @@ TEST_CASE("whatif incremental appliances: the kept sources of an appliance are t
         .public_ip("pip-nva", "20.0.0.1", model::Sku::kBasic)
         .vm("vm-nva", "v", "hub", "10.0.0.4", "pip-nva")
         .vm("vm-app", "v", "s1", "10.0.1.4");
-    model::Diagnostics diags;
-    model::Model m = b.done(&diags);
-    REQUIRE_FALSE(diags.has_errors());
-    for (auto& n : m.nics) n.enable_ip_forwarding = n.name == "vm-nva-nic";
-    return m;
-  };
-  const auto through_appliance = [](const model::Model& m, const solver::Analysis& a) {
-    std::vector<std::string> out;
-    for (const auto& e : a.exposures) {
-      if (e.via == solver::Via::kAppliance) out.push_back(m.vms[e.vm].name + " " + flow(e));
-    }
-    return out;
+    return with_appliance(b);
   };
   const auto scope_of = [](const model::Model& m, const std::vector<std::string>& nics) {
     solver::AnalysisScope scope;
