@@ -14,7 +14,7 @@
 #include "model/ascii.h"
 #include "model/placement.h"
 #include "model/suggest.h"
-#include "solver/paas.h"
+#include "solver/paas_hop.h"
 
 namespace exposim::check {
 namespace {

@@ -28,7 +28,7 @@
 #include "model/service_tags.h"
 #include "solver/analysis.h"
 #include "solver/nsg.h"
-#include "solver/paas.h"
+#include "solver/paas_hop.h"
 
 namespace exposim::cli {
 namespace {

@@ -12,7 +12,7 @@
 #include "cli/reach_report.h"
 #include "cli/terminal.h"
 #include "solver/analysis.h"
-#include "solver/paas.h"
+#include "solver/paas_hop.h"
 
 namespace exposim::cli {
 

@@ -8,7 +8,7 @@
 #include "cli/analyze_report.h"
 #include "cli/json_parts.h"
 #include "solver/analysis.h"
-#include "solver/paas.h"
+#include "solver/paas_hop.h"
 
 namespace exposim::cli {
 

@@ -8,6 +8,7 @@
 #include "cli/json_parts.h"
 #include "cli/json_writer.h"
 #include "solver/paas.h"
+#include "solver/paas_hop.h"
 
 namespace exposim::cli {
 

@@ -12,7 +12,7 @@
 #include "cli/json_parts.h"
 #include "model/ascii.h"
 #include "solver/analysis.h"
-#include "solver/paas.h"
+#include "solver/paas_hop.h"
 
 namespace exposim::cli {
 namespace {

@@ -16,7 +16,7 @@
 #include "cli/reach_query_text.h"
 #include "cli/text_table.h"
 #include "model/ascii.h"
-#include "solver/paas.h"
+#include "solver/paas_hop.h"
 
 namespace exposim::cli {
 

@@ -8,7 +8,7 @@
 #include <utility>
 
 #include "solver/analysis.h"
-#include "solver/paas.h"
+#include "solver/paas_hop.h"
 
 namespace exposim::solver {
 

@@ -22,7 +22,7 @@
 #include "solver/broken.h"
 #include "solver/hop.h"
 #include "solver/packet_set.h"
-#include "solver/path.h"
+#include "solver/stage.h"
 
 namespace exposim::solver {
 
@@ -93,7 +93,7 @@ struct ReachFlow {
   /// firewall (kPaas, scope the deciding setting as analyze's: "default-action", "ip-rules", "firewall-rules",
   /// "access-restrictions", "public-network-access", or "virtual-network-rules" for a service endpoint admitted by a
   /// virtual network rule; an App Service's SCM site, a target of its own: "scm-default-action",
-  /// "scm-access-restrictions", "scm-public-network-access" (is_scm(), scm_path() in solver/paas.h); a SQL managed
+  /// "scm-access-restrictions", "scm-public-network-access" (is_scm(), scm_path() in solver/paas_hop.h); a SQL managed
   /// instance: its subnet's NSG hop, scope "subnet") and kTarget. No "return"
   /// route: the reply of a connection the service accepted comes back by the way it came (docs/model.md).
   std::vector<Hop> path;

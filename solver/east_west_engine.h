@@ -17,7 +17,7 @@
 #include "solver/address_space.h"
 #include "solver/east_west.h"
 #include "solver/east_west_internal.h"
-#include "solver/nsg.h"
+#include "solver/nsg_stage.h"
 #include "solver/packet_set.h"
 #include "solver/ports_and_sources.h"
 

@@ -25,6 +25,8 @@
 #include "solver/network_manager.h"
 #include "solver/nsg.h"
 #include "solver/paas.h"
+#include "solver/paas_hop.h"
+#include "solver/ports_and_sources.h"
 
 namespace exposim::solver::east_west_internal {
 
@@ -568,7 +570,7 @@ std::vector<PaasStage> paas_outbound_stages(const model::Model& m, const model::
     admin.vnet = vnet;
     out.push_back(admin);
   }
-  for (const NsgStage& n : outbound_nsg_stages(m, x, subnet)) {  // the NIC's, then the subnet's (solver/nsg.h)
+  for (const NsgStage& n : outbound_nsg_stages(m, x, subnet)) {  // the NIC's, then the subnet's (solver/nsg_stage.h)
     PaasStage st = paas_stage(PaasStage::Kind::kNsg, n.slot.state == NsgSlot::State::kNone
                                                          ? Hop{K::kNoNsg, n.owner_kind, n.owner, n.scope, -1, ""}
                                                          : Hop{K::kNsg, RK::kNetworkSecurityGroup, -1, n.scope});

@@ -11,6 +11,7 @@
 #include "solver/firewall.h"
 #include "solver/network.h"
 #include "solver/network_manager.h"
+#include "solver/path.h"
 
 namespace exposim::solver {
 

@@ -10,7 +10,6 @@
 
 #include "model/model.h"
 #include "solver/analysis.h"
-#include "solver/ports_and_sources.h"
 
 namespace exposim::solver {
 

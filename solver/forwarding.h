@@ -14,7 +14,7 @@
 #include "model/model.h"
 #include "solver/broken.h"
 #include "solver/hop.h"
-#include "solver/nsg.h"
+#include "solver/nsg_stage.h"
 #include "solver/packet_set.h"
 #include "solver/route_choice.h"
 

@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "solver/address_space.h"
+#include "solver/nsg.h"
 
 namespace exposim::solver {
 

@@ -9,10 +9,12 @@
 
 #include "model/model.h"
 #include "solver/hop.h"
-#include "solver/nsg.h"
+#include "solver/nsg_stage.h"
 #include "solver/packet_set.h"
 
 namespace exposim::solver {
+
+class AddressSpace;  // solver/address_space.h
 
 /// The virtual network of subnet `subnet` when security admin rules apply to it; else -1.
 int admin_rules_vnet(const model::Model& m, int subnet);

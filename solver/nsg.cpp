@@ -13,18 +13,6 @@ namespace exposim::solver {
 using model::Access;
 using model::ServiceTag;
 
-NsgSlot nsg_slot(const model::Ref& ref) {
-  if (!ref.set()) return {};
-  if (ref.resolved()) return {NsgSlot::State::kPresent, ref.index};
-  return {NsgSlot::State::kMissing, -1};
-}
-
-NsgSlot subnet_nsg_slot(const model::Model& m, const model::Ref& subnet) {
-  if (subnet.set() && !subnet.resolved()) return {NsgSlot::State::kMissing, -1};
-  if (subnet.resolved()) return nsg_slot(m.subnets[subnet.index].nsg);
-  return {};
-}
-
 IpSet resolve_addresses(const model::AddressMatch& m, Access access, int subnet, const AddressSpace& space) {
   if (m.any) return IpSet::all();
   IpSet s;
@@ -193,28 +181,6 @@ std::vector<RuleDecision> evaluate_nsg_by_subtraction(const model::NetworkSecuri
                                                       model::Direction direction, const PacketSet& arriving,
                                                       const Destination& dst, const AddressSpace& space) {
   return std::move(*nsg_decide_by_subtraction(nsg, direction, arriving, dst, space, 0, nullptr));
-}
-
-std::array<NsgStage, 2> inbound_nsg_stages(const model::Model& m, const model::IpConfigIndex& x) {
-  const auto& nic = m.nics[x.nic];
-  const auto& cfg = nic.ip_configurations[x.ip_configuration];
-  return {NsgStage{subnet_nsg_slot(m, cfg.subnet), "subnet", model::ResourceKind::kSubnet, cfg.subnet.index},
-          NsgStage{nsg_slot(nic.nsg), "nic", model::ResourceKind::kNetworkInterface, x.nic}};
-}
-
-std::array<NsgStage, 2> inbound_nsg_stages(const model::Model& m, int subnet) {
-  return {NsgStage{nsg_slot(m.subnets[subnet].nsg), "subnet", model::ResourceKind::kSubnet, subnet},
-          NsgStage{NsgSlot{}, "nic", model::ResourceKind::kNetworkInterface, -1}};
-}
-
-std::array<NsgStage, 2> outbound_nsg_stages(const model::Model& m, const model::IpConfigIndex& x, int subnet) {
-  const bool from_nic = x.nic >= 0;
-  const NsgSlot nic = from_nic ? nsg_slot(m.nics[x.nic].nsg) : NsgSlot{};
-  const NsgSlot own = from_nic      ? subnet_nsg_slot(m, m.nics[x.nic].ip_configurations[x.ip_configuration].subnet)
-                      : subnet >= 0 ? nsg_slot(m.subnets[subnet].nsg)
-                                    : NsgSlot{};
-  return {NsgStage{nic, "nic-outbound", model::ResourceKind::kNetworkInterface, x.nic},
-          NsgStage{own, "subnet-outbound", model::ResourceKind::kSubnet, subnet}};
 }
 
 std::vector<RuleDecision> decide_inbound(const model::Model& m, const NsgSlot& s, const PacketSet& arriving,

@@ -5,6 +5,7 @@
 // order, that matches it. Cells are merged back into cubes for the result.
 #include "solver/nsg_cells.h"
 #include "solver/address_space.h"
+#include "solver/nsg.h"
 #include "solver/nsg_sources.h"
 
 #include <algorithm>

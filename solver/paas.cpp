@@ -10,6 +10,7 @@
 
 #include "solver/forwarding.h"
 #include "solver/network_manager.h"
+#include "solver/paas_hop.h"
 #include "solver/path.h"
 
 namespace exposim::solver {
@@ -21,18 +22,6 @@ using model::PublicNetworkAccess;
 using RK = model::ResourceKind;
 
 }  // namespace
-
-const char* paas_rule_scope(PaasKind k) {
-  switch (k) {
-    case PaasKind::kSqlServer: return "firewall-rules";
-    case PaasKind::kAppService: return "access-restrictions";
-    case PaasKind::kSqlManagedInstance: return "nsg";
-    case PaasKind::kStorage:
-    case PaasKind::kKeyVault:
-    case PaasKind::kCosmosDb: break;
-  }
-  return "ip-rules";
-}
 
 namespace {
 
@@ -165,22 +154,6 @@ std::size_t approved_private_endpoints(const model::Model& m, int service) {
     }
   }
   return n;
-}
-
-bool is_scm(const Hop& h) { return h.kind == HopKind::kPaas && std::string_view(h.scope).rfind("scm-", 0) == 0; }
-
-const std::vector<model::PaasIpRule>& hop_rules(const model::PaasService& s, const Hop& h) {
-  return is_scm(h) && !s.scm_uses_main ? s.scm_ip_rules : s.ip_rules;
-}
-
-const std::string& entry_host(const model::PaasService& s, const Exposure& e) { return entry_host(s, e.path); }
-
-bool scm_path(const std::vector<Hop>& path) {
-  return std::any_of(path.begin(), path.end(), [](const Hop& h) { return is_scm(h); });
-}
-
-const std::string& entry_host(const model::PaasService& s, const std::vector<Hop>& path) {
-  return scm_path(path) ? s.scm_host_name : s.host_name;
 }
 
 void analyze_paas(const model::Model& m, const AddressSpace& space, Analysis& out) {

@@ -10,7 +10,7 @@
 
 #include "model/model.h"
 #include "solver/hop.h"
-#include "solver/nsg.h"
+#include "solver/nsg_stage.h"
 #include "solver/packet_set.h"
 
 namespace exposim::solver {
@@ -58,24 +58,8 @@ struct PaasDecision {
 std::vector<PaasDecision> paas_firewall(const model::PaasService& s, const std::vector<model::PaasIpRule>& rules,
                                         model::Access default_action, const IpSet& universe);
 
-/// The scope a rule of a service of kind `k` is reported under: "ip-rules", "firewall-rules" (SQL) or
-/// "access-restrictions" (App Service).
-const char* paas_rule_scope(model::PaasKind k);
-
 /// The private endpoints of PaaS service `service` (index into Model::paas_services) with an Approved
 /// connection to it: the only ones that pass traffic (docs/model.md#private-endpoints-and-paas-public-endpoints).
 std::size_t approved_private_endpoints(const model::Model& m, int service);
-
-/// True for a PaaS hop that decided on an App Service's SCM (Kudu) site (scope "scm-...").
-bool is_scm(const Hop& h);
-/// The rules a PaaS hop's `rule` indexes: the SCM site's own, or the main site's.
-const std::vector<model::PaasIpRule>& hop_rules(const model::PaasService& s, const Hop& h);
-/// The host name an exposure of service `s` enters at: the SCM site's for SCM exposures, else the service's.
-const std::string& entry_host(const model::PaasService& s, const Exposure& e);
-/// True when `path` (an exposure's, or a reach() flow's toward a PaaS public endpoint) goes to an App Service's SCM
-/// site: one of its hops decided on the SCM site.
-bool scm_path(const std::vector<Hop>& path);
-/// The host name a path to service `s` goes to: the SCM site's for an SCM path, else the service's.
-const std::string& entry_host(const model::PaasService& s, const std::vector<Hop>& path);
 
 }  // namespace exposim::solver

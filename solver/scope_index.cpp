@@ -7,6 +7,7 @@
 #include "solver/application_gateway.h"
 #include "solver/bastion.h"
 #include "solver/firewall.h"
+#include "solver/path.h"
 
 namespace exposim::solver {
 

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "model/model.h"
-#include "solver/path.h"
+#include "solver/stage.h"
 
 namespace exposim::solver {
 

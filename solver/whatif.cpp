@@ -1,6 +1,7 @@
 // The difference between two analyses (solver/whatif.h).
 #include "solver/whatif.h"
 #include "solver/analysis.h"
+#include "solver/nsg.h"
 #include "solver/ports_and_sources.h"
 
 #include <algorithm>
@@ -13,7 +14,7 @@
 #include "model/service_tags.h"
 #include "solver/firewall.h"
 #include "solver/incremental.h"
-#include "solver/paas.h"
+#include "solver/paas_hop.h"
 
 namespace exposim::solver {
 

@@ -7,7 +7,7 @@
 
 #include <fmt/format.h>
 
-#include "solver/paas.h"
+#include "solver/paas_hop.h"
 #include "solver/ports_and_sources.h"
 
 namespace exposim::solver {

@@ -28,7 +28,7 @@
 #include "solver/east_west.h"
 #include "solver/explain.h"
 #include "solver/exposure.h"
-#include "solver/paas.h"
+#include "solver/paas_hop.h"
 #include "solver/whatif_east_west.h"
 
 namespace {

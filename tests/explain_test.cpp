@@ -20,7 +20,7 @@
 #include "solver/explain.h"
 #include "solver/exposure.h"
 #include "solver/firewall.h"
-#include "solver/paas.h"
+#include "solver/paas_hop.h"
 #include "test_scale.h"
 #include "tests/gateway_estate.h"
 #include "tests/path_estates.h"

@@ -15,7 +15,7 @@
 #include "model/validate.h"
 #include "resource_json.h"
 #include "solver/exposure.h"
-#include "solver/paas.h"
+#include "solver/paas_hop.h"
 
 namespace {
 

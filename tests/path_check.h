@@ -20,7 +20,7 @@
 #include "model/model.h"
 #include "solver/analysis.h"
 #include "solver/explain.h"
-#include "solver/paas.h"
+#include "solver/paas_hop.h"
 #include "solver/path.h"
 
 namespace exposim::testing::path_check {

@@ -20,6 +20,7 @@
 #include "reference_estates.h"
 #include "solver/address_space.h"
 #include "solver/exposure.h"
+#include "solver/nsg.h"
 #include "test_scale.h"
 
 namespace exposim::reference {

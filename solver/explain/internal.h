@@ -15,7 +15,7 @@
 #include "solver/address_space.h"
 #include "solver/explain.h"
 #include "solver/hop.h"
-#include "solver/nsg.h"
+#include "solver/nsg_stage.h"
 #include "solver/packet_set.h"
 #include "solver/path.h"
 

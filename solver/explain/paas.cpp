@@ -11,6 +11,7 @@
 #include "solver/explain/internal.h"
 #include "solver/network_manager.h"
 #include "solver/paas.h"
+#include "solver/paas_hop.h"
 #include "solver/path.h"
 
 namespace exposim::solver::explain_internal {

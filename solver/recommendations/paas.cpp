@@ -11,6 +11,7 @@
 #include "model/ascii.h"
 #include "solver/analysis.h"
 #include "solver/paas.h"
+#include "solver/paas_hop.h"
 #include "solver/recommendations/context.h"
 
 namespace exposim::solver::recommendations {
