@@ -3,6 +3,7 @@
 
 #include <arpa/inet.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cstring>
 
@@ -105,33 +106,64 @@ IpSet to_set(const std::vector<IpPrefix>& prefixes) {
 IpSet all_v4() { return IpSet(IpAddress::kV4Base, IpAddress::kV4Base | 0xffffffffu); }
 IpSet all_v6() { return all_v4().complement(); }
 
-std::vector<IpPrefix> to_prefixes(const IpSet& s) {
-  std::vector<IpPrefix> out;
+namespace {
+
+/// Trailing zero bits of `v` (128 for 0).
+int trailing_zeros(U128 v) {
+  const auto low = static_cast<std::uint64_t>(v);
+  if (low != 0) return __builtin_ctzll(low);
+  const auto high = static_cast<std::uint64_t>(v >> 64);
+  return high != 0 ? 64 + __builtin_ctzll(high) : 128;
+}
+
+/// floor(log2(v)) for v > 0.
+int floor_log2(U128 v) {
+  const auto high = static_cast<std::uint64_t>(v >> 64);
+  if (high != 0) return 127 - __builtin_clzll(high);
+  return 63 - __builtin_clzll(static_cast<std::uint64_t>(v));
+}
+
+/// Calls f(lo, host_bits) for each prefix of to_prefixes(s), in its order: every interval of each family split into
+/// the largest aligned blocks that fit, a block at `lo` holding 2^host_bits addresses.
+template <class F>
+void for_each_prefix(const IpSet& s, F f) {
   // IPv4 first, then IPv6, so that no prefix straddles the two families.
   const IpSet parts[2] = {s.intersect(all_v4()), s.intersect(all_v6())};
   for (const auto& part : parts)
     for (const auto& iv : part.intervals()) {
-      // Split [lo, hi] into aligned blocks; IPv4-mapped parts are expressed as IPv4 prefixes.
       U128 lo = iv.lo;
       for (;;) {
-        int bits = 0;  // largest aligned block at lo that fits in [lo, hi]
-        while (bits < 128) {
-          const U128 size_mask = mask_of(bits + 1);
-          if ((lo & size_mask) != 0) break;
-          if (lo + size_mask > iv.hi || lo + size_mask < lo) break;
-          ++bits;
-        }
-        IpPrefix p;
-        p.address = IpAddress{lo};
-        const bool v4 = p.address.family() == IpFamily::kV4;
-        p.length = (v4 ? 32 : 128) - bits;
-        out.push_back(p);
+        // The largest aligned block at lo that fits in [lo, hi]: lo's trailing zeros, and the largest power of two
+        // not above hi - lo + 1 (2^128 when the interval is every address).
+        const U128 span = iv.hi - lo;
+        const int fits = span == ~static_cast<U128>(0) ? 128 : floor_log2(span + 1);
+        const int bits = std::min(trailing_zeros(lo), fits);
+        f(lo, bits);
         const U128 end = lo + mask_of(bits);
         if (end >= iv.hi) break;
         lo = end + 1;
       }
     }
+}
+
+}  // namespace
+
+std::vector<IpPrefix> to_prefixes(const IpSet& s) {
+  std::vector<IpPrefix> out;
+  for_each_prefix(s, [&](U128 lo, int bits) {
+    // IPv4-mapped blocks are expressed as IPv4 prefixes.
+    IpPrefix p;
+    p.address = IpAddress{lo};
+    p.length = (p.address.family() == IpFamily::kV4 ? 32 : 128) - bits;
+    out.push_back(p);
+  });
   return out;
+}
+
+std::size_t prefix_count(const IpSet& s) {
+  std::size_t n = 0;
+  for_each_prefix(s, [&](U128, int) { ++n; });
+  return n;
 }
 
 std::vector<std::string> to_cidr_strings(const IpSet& s) {

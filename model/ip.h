@@ -71,6 +71,8 @@ IpSet all_v6();
 
 /// The smallest list of CIDR prefixes whose union is `s`: IPv4 prefixes first, then IPv6, each in address order.
 std::vector<IpPrefix> to_prefixes(const IpSet& s);
+/// to_prefixes(s).size(), without building the prefixes.
+std::size_t prefix_count(const IpSet& s);
 /// Comma-free list of CIDR strings for `s` (host prefixes keep their /32 or /128).
 std::vector<std::string> to_cidr_strings(const IpSet& s);
 

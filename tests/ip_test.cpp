@@ -305,6 +305,7 @@ TEST_CASE("to_prefixes splits a set spanning both families, IPv4 first", "[model
   // The whole space: 0.0.0.0/0, then [::, ::fffe:ffff:ffff] as /81../96 and [::1:0:0:0, max] as /80../1.
   const auto all = to_prefixes(IpSet::all());
   REQUIRE(all.size() == 1 + 16 + 80);
+  CHECK(exposim::model::prefix_count(IpSet::all()) == 1 + 16 + 80);
   CHECK(all[0].to_string() == "0.0.0.0/0");
   for (int i = 0; i < 16; ++i) {
     INFO("low IPv6 block " << i);
@@ -324,6 +325,8 @@ TEST_CASE("to_prefixes splits a set spanning both families, IPv4 first", "[model
   CHECK(all[33].to_string() == "0:0:0:1::/64");
   CHECK(all.back().to_string() == "8000::/1");
   CHECK(to_prefixes(all_v6()).size() == 96);
+  CHECK(exposim::model::prefix_count(all_v6()) == 96);
+  CHECK(exposim::model::prefix_count(IpSet()) == 0);
 }
 
 TEST_CASE("to_prefixes covers random sets exactly with aligned, minimal prefixes", "[model]") {
@@ -349,6 +352,7 @@ TEST_CASE("to_prefixes covers random sets exactly with aligned, minimal prefixes
     const auto ps = to_prefixes(s);
     const auto texts = to_cidr_strings(s);
     REQUIRE(texts == strings(ps));
+    CHECK(exposim::model::prefix_count(s) == ps.size());
 
     IpSet covered;
     bool seen_v6 = false;
