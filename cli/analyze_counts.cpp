@@ -27,9 +27,19 @@ struct CountsTally {
   std::size_t exposures{0};
   std::set<std::tuple<int, int, int>> targets;
 
+  std::tuple<int, int, int> last{-2, -2, -2};  // the target added last: an analysis lists a target's exposures together
+
   void add(const solver::Exposure& e) {
     ++exposures;
-    targets.insert(target_key(e));
+    const auto key = target_key(e);
+    if (key == last) return;
+    last = key;
+    targets.insert(key);
+  }
+  void add(const CountsTally& other) {
+    exposures += other.exposures;
+    targets.insert(other.targets.begin(), other.targets.end());
+    last = {-2, -2, -2};
   }
   ordered_json json(ordered_json j) const {
     j["exposures"] = exposures;
@@ -41,6 +51,14 @@ struct CountsTally {
 /// Source sets by value, through pointers into the analysis.
 struct CountsSetLess {
   bool operator()(const model::IpSet* x, const model::IpSet* y) const { return *x < *y; }
+};
+/// (protocol, port set) by value, through pointers into the analysis.
+struct CountsPortsLess {
+  bool operator()(const std::pair<model::Protocol, const model::PortSet*>& x,
+                  const std::pair<model::Protocol, const model::PortSet*>& y) const {
+    if (x.first != y.first) return x.first < y.first;
+    return *x.second < *y.second;
+  }
 };
 
 const char* severity_name(Risk r) {
@@ -71,25 +89,31 @@ void write_counts_array(std::ostream& out, const char* name, const ordered_json&
 
 ordered_json summary_counts_json(const solver::Analysis& a) {
   CountsTally severities[3];
+  // Tallied by the exposure's own values, then named (below): no string built per exposure.
+  std::map<solver::Via, CountsTally> by_via;
+  std::map<std::pair<model::Protocol, const model::PortSet*>, CountsTally, CountsPortsLess> by_ports;
+  static const model::PortSet no_ports;
+  // Whether the SOURCES cell says "from any": decided once per distinct set, as the table does.
+  std::map<const model::IpSet*, bool, CountsSetLess> from_any;
+  for (const auto& e : a.exposures) {
+    bool any = true;
+    if (!e.any_source) {
+      auto [it, added] = from_any.try_emplace(&e.sources);
+      if (added) it->second = sources_text_is_any(e, a.internet);
+      any = it->second;
+    }
+    severities[static_cast<int>(risk_of(e, any ? "any" : ""))].add(e);
+    by_via[e.via].add(e);
+    by_ports[{e.protocol, model::has_ports(e.protocol) ? &e.ports : &no_ports}].add(e);
+  }
   std::map<std::string, CountsTally> vias;
+  for (const auto& [via, tally] : by_via) vias[solver::to_string(via)].add(tally);
   // (protocol, port ranges): the exact port set, in numeric order.
   std::map<std::pair<std::string, std::vector<std::pair<int, int>>>, CountsTally> ports;
-  // The SOURCES cell decides "from any": computed once per distinct set, as the table does.
-  std::map<const model::IpSet*, std::string, CountsSetLess> cells;
-  for (const auto& e : a.exposures) {
-    std::string cell = "any";
-    if (!e.any_source) {
-      auto [it, added] = cells.try_emplace(&e.sources);
-      if (added) it->second = sources_text(e, a.internet, 1);
-      cell = it->second;
-    }
-    severities[static_cast<int>(risk_of(e, cell))].add(e);
-    vias[solver::to_string(e.via)].add(e);
+  for (const auto& [key, tally] : by_ports) {
     std::vector<std::pair<int, int>> ranges;
-    if (model::has_ports(e.protocol)) {
-      for (const auto& iv : e.ports.intervals()) ranges.emplace_back(iv.lo, iv.hi);
-    }
-    ports[{model::to_string(e.protocol), std::move(ranges)}].add(e);
+    for (const auto& iv : key.second->intervals()) ranges.emplace_back(iv.lo, iv.hi);
+    ports[{model::to_string(key.first), std::move(ranges)}].add(tally);
   }
   ordered_json out;
   ordered_json by_severity = ordered_json::array();

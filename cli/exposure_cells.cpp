@@ -1,6 +1,7 @@
 // The shared cells of an exposure (cli/exposure_cells.h).
 #include "cli/exposure_cells.h"
 
+#include <optional>
 #include <set>
 
 #include <fmt/format.h>
@@ -90,20 +91,33 @@ std::string cidr_list(const IpSet& s, std::size_t shown) {
   return out;
 }
 
-std::string sources_text(const Exposure& e, const IpSet& internet, std::size_t shown) {
-  if (e.any_source) return "any";
+namespace {
+
+/// The internet sources of the family of `e`'s sources that they lack, when listing those is the shorter way to write
+/// the sources ("any except ..."); else nothing.
+std::optional<IpSet> sources_missing(const Exposure& e, const IpSet& internet) {
   static const IpSet all_v4 = model::to_set(*model::IpPrefix::parse("0.0.0.0/0"));
   const IpSet family = e.sources.empty() ? IpSet{}
                        : model::IpAddress{e.sources.intervals().front().lo}.family() == model::IpFamily::kV4
                            ? internet.intersect(all_v4)
                            : internet.subtract(all_v4);
-  if (e.sources.subtract(family).empty()) {
-    const IpSet missing = family.subtract(e.sources);
-    if (model::to_prefixes(missing).size() < model::to_prefixes(e.sources).size()) {
-      return "any except " + cidr_list(missing, shown);
-    }
-  }
+  if (!e.sources.subtract(family).empty()) return std::nullopt;
+  IpSet missing = family.subtract(e.sources);
+  if (model::prefix_count(missing) < model::prefix_count(e.sources)) return missing;
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::string sources_text(const Exposure& e, const IpSet& internet, std::size_t shown) {
+  if (e.any_source) return "any";
+  if (const auto missing = sources_missing(e, internet)) return "any except " + cidr_list(*missing, shown);
   return cidr_list(e.sources, shown);
+}
+
+bool sources_text_is_any(const Exposure& e, const IpSet& internet) {
+  // A CIDR list begins with a digit or (IPv6) a hexadecimal digit, never with "any".
+  return e.any_source || sources_missing(e, internet).has_value();
 }
 
 std::string ports_text(const Exposure& e) {

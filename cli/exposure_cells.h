@@ -33,6 +33,9 @@ std::string cidr_list(const model::IpSet& s, std::size_t shown = 3);
 /// "any", "52.10.0.0/16", or "any except 52.40.0.0/16" when that is shorter; at most `shown` CIDRs (0: all)
 /// as cidr_list().
 std::string sources_text(const solver::Exposure& e, const model::IpSet& internet, std::size_t shown = 3);
+/// Whether sources_text(e, internet, ...) begins with "any" ("any", "any except ..."), which is what risk_of reads of
+/// the cell, without writing it.
+bool sources_text_is_any(const solver::Exposure& e, const model::IpSet& internet);
 /// "22", "all", "-" for a portless protocol, with "(from source ports ...)" when restricted.
 std::string ports_text(const solver::Exposure& e);
 /// Every deciding hop of the path, "fw: ... > subnet: ... > nic: ...".

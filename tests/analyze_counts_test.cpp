@@ -3,15 +3,18 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <random>
 #include <sstream>
 #include <string>
 #include <vector>
 
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "cli/analyze_counts.h"
 #include "cli/analyze_jsonl.h"
 #include "cli/analyze_report.h"
+#include "cli/exposure_cells.h"
 #include "cli_support.h"
 #include "model_builder.h"
 #include "solver/exposure.h"
@@ -59,6 +62,65 @@ TEST_CASE("json summary: counts by severity - via and port - for two VMs worked 
                                     R"({"protocol":"tcp","ports":[[443,443]],"exposures":2,"targets":2},)"
                                     R"({"protocol":"tcp","ports":[[3389,3389]],"exposures":2,"targets":2},)"
                                     R"({"protocol":"tcp","ports":[[80,80]],"exposures":1,"targets":1}])");
+}
+
+TEST_CASE("json summary: sources that are the internet less a few prefixes count as from any", "[cli][json]") {
+  // One VM behind nsg-x: SSH denied from 203.0.113.0/24 and then allowed from `*` (the sources are the internet less
+  // one /24: the table writes "any except 203.0.113.0/24", a management port from any); HTTPS from two /16s
+  // (restricted); 8080 from the internet less two /24s (from any).
+  EstateBuilder b;
+  b.vnet("v", {"10.0.0.0/16"})
+      .nsg("nsg-x", {{"deny-ssh-doc", 100, kDeny, tcp(), {"203.0.113.0/24"}, {"22"}},
+                     {"allow-ssh", 110, kAllow, tcp(), {"*"}, {"22"}},
+                     {"allow-https", 120, kAllow, tcp(), {"52.10.0.0/16", "52.20.0.0/16"}, {"443"}},
+                     {"deny-alt", 130, kDeny, tcp(), {"198.51.100.0/24", "192.0.2.0/24"}, {"8080"}},
+                     {"allow-alt", 140, kAllow, tcp(), {"Internet"}, {"8080"}}})
+      .subnet("v", "s", "10.0.0.0/24", "nsg-x")
+      .public_ip("pip", "20.0.0.1", model::Sku::kStandard)
+      .vm("vm", "v", "s", "10.0.0.4", "pip");
+  model::Diagnostics diags;
+  const auto m = b.done(&diags);
+  REQUIRE_FALSE(diags.has_errors());
+  const auto a = solver::analyze(m);
+  REQUIRE(a.exposures.size() == 3);
+  for (const auto& e : a.exposures) {
+    INFO(cli::sources_text(e, a.internet));
+    CHECK(cli::sources_text_is_any(e, a.internet) == (cli::sources_text(e, a.internet).rfind("any", 0) == 0));
+  }
+  const auto counts = cli::summary_counts_json(a);
+  CHECK(counts["by_severity"].dump() == R"([{"severity":"management-from-any","exposures":1,"targets":1},)"
+                                        R"({"severity":"from-any","exposures":1,"targets":1},)"
+                                        R"({"severity":"restricted","exposures":1,"targets":1}])");
+}
+
+TEST_CASE("sources_text_is_any agrees with the SOURCES cell on random source sets", "[cli]") {
+  // The internet of an analysis, less or holding random prefixes of both families: whether the cell begins with
+  // "any" (the internet less a few prefixes) or lists CIDRs, the test and the text agree.
+  const auto a = solver::analyze(two_vm_estate());
+  std::mt19937_64 rng(1808);
+  solver::Exposure e;
+  for (int round = 0; round < 400; ++round) {
+    model::IpSet picked;
+    for (int n = static_cast<int>(rng() % 40); n > 0; --n) {
+      const bool v6 = rng() % 4 == 0;
+      const int length = static_cast<int>(rng() % 17) + (v6 ? 16 : 8);
+      const auto text = v6 ? fmt::format("2{:03x}:{:x}::/{}", rng() % 0x1000, rng() % 0x10000, length)
+                           : fmt::format("{}.{}.{}.0/{}", 1 + rng() % 223, rng() % 256, rng() % 256, length);
+      const auto p = model::IpPrefix::parse(text);
+      REQUIRE(p);
+      picked = picked.unite(model::to_set(*p));  // host bits cleared by parse
+    }
+    // Mostly one family (the cell's "any except" is within the family of the set's first address), sometimes both.
+    const int family = static_cast<int>(rng() % 3);
+    const model::IpSet within = family == 0   ? a.internet.intersect(model::all_v4())
+                                : family == 1 ? a.internet.intersect(model::all_v6())
+                                              : a.internet;
+    e.sources = rng() % 2 ? within.subtract(picked) : within.intersect(picked);
+    e.any_source = false;
+    const std::string cell = cli::sources_text(e, a.internet);
+    INFO("round " << round << ": " << cell);
+    CHECK(cli::sources_text_is_any(e, a.internet) == (cell.rfind("any", 0) == 0));
+  }
 }
 
 TEST_CASE("json summary: the document has no exposure records - json lines give it as the header", "[cli][json]") {
