@@ -70,8 +70,9 @@ void NsgSourceCache::prepare(const std::vector<std::pair<int, int>>& wanted, int
     // The subnet's class of equal VirtualNetwork tags, the first time a subnet is wanted: what a scoped solve pays
     // follows its evaluations' subnets, not every subnet of the estate.
     int& context = context_[context_slot(subnet)];
-    if (context < 0)
+    if (context < 0) {
       context = classes_.try_emplace(space_.virtual_network(subnet), static_cast<int>(classes_.size())).first->second;
+    }
     const auto [it, fresh] = slots_.try_emplace(key(nsg, context), entries_.size());
     if (!fresh) continue;
     entries_.emplace_back();
