@@ -534,9 +534,10 @@ std::vector<Piece> Analyzer::evaluate(const Evaluation& e, const SubnetStage& af
   const Destination& dst = e.dst;
   std::vector<Piece> out;
   auto add_pieces = [&](const PacketSet& allowed, int r1, int r2, int admin, bool skip) {
+    auto split = split_by_ports_each(allowed);
     for (int p = 0; p < model::kProtocolCount; ++p) {
       const auto protocol = static_cast<Protocol>(p);
-      for (auto& flows : split_by_ports(allowed, protocol)) {
+      for (auto& flows : split[static_cast<std::size_t>(p)]) {
         const bool any = flows.sources == internet;
         out.push_back(Piece{protocol, std::move(flows), r1, r2, any, admin, skip});
       }

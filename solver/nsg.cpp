@@ -2,7 +2,9 @@
 #include "solver/nsg.h"
 #include "solver/address_space.h"
 
+#include <array>
 #include <optional>
+#include <utility>
 
 #include "model/unknown.h"
 #include "solver/nsg_cells.h"
@@ -127,7 +129,78 @@ bool nsg_rule_meets(const model::SecurityRule& r, const IpSet& src, const Packet
   return false;
 }
 
+/// One cube of the packets a rule matches (source_match): its sources, protocols and ports, to every destination;
+/// views of the rule's own sets, so that deciding a rule copies none of them.
+struct NsgRuleCube {
+  const IpSet* src{nullptr};
+  model::ProtocolMask protocols{0};
+  const PortSet* src_ports{nullptr};
+  const PortSet* dst_ports{nullptr};
+};
+
+/// The cubes of source_match(r, src), in its order and decomposition (the ported cube, then the portless one, as one
+/// cube when the rule's ports are all ports); returns how many (0 to 2).
+std::size_t nsg_rule_cubes(const model::SecurityRule& r, const IpSet& src, std::array<NsgRuleCube, 2>& out) {
+  static const PortSet kAllPorts = PortSet::all();
+  if (src.empty()) return 0;
+  constexpr model::ProtocolMask kPorted = model::bit(model::Protocol::kTcp) | model::bit(model::Protocol::kUdp);
+  const auto ported = static_cast<model::ProtocolMask>(r.protocols & kPorted);
+  const auto portless = static_cast<model::ProtocolMask>(r.protocols & ~kPorted);
+  std::size_t n = 0;
+  if (ported != 0 && !r.source_ports.empty() && !r.destination_ports.empty()) {
+    out[n++] = NsgRuleCube{&src, ported, &r.source_ports, &r.destination_ports};
+  }
+  if (portless != 0) {
+    // PacketSet::compact merges the two when they differ in their protocols only.
+    if (n == 1 && r.source_ports.is_all() && r.destination_ports.is_all()) {
+      out[0].protocols = static_cast<model::ProtocolMask>(ported | portless);
+    } else {
+      out[n++] = NsgRuleCube{&src, portless, &kAllPorts, &kAllPorts};
+    }
+  }
+  return n;
+}
+
+/// Cube::intersects(a, b) for a rule's cube b.
+bool nsg_cube_meets(const Cube& a, const NsgRuleCube& b) {
+  return (a.protocols & b.protocols) != 0 && a.src.intersects(*b.src) && a.src_ports.intersects(*b.src_ports) &&
+         a.dst_ports.intersects(*b.dst_ports);
+}
+
+/// Appends the pieces of a \ b to `out`, the same pieces in the same order as PacketSet::subtract cuts them, taking `a`
+/// (moved when b does not meet it). When b meets a and `both` is given, a ∩ b goes there. Returns whether b met a.
+bool nsg_cube_subtract(Cube&& a, const NsgRuleCube& b, std::vector<Cube>& out, Cube* both) {
+  if (!nsg_cube_meets(a, b)) {
+    out.push_back(std::move(a));
+    return false;
+  }
+  Cube& rest = a;
+  if (IpSet outside = rest.src.subtract(*b.src); !outside.empty()) {
+    out.push_back(Cube{std::move(outside), rest.dst, rest.protocols, rest.src_ports, rest.dst_ports});
+  }
+  rest.src = rest.src.intersect(*b.src);
+  // The rule's cube holds every destination: nothing of rest's lies outside it.
+  if (const auto other = static_cast<model::ProtocolMask>(rest.protocols & ~b.protocols); other != 0) {
+    out.push_back(Cube{rest.src, rest.dst, other, rest.src_ports, rest.dst_ports});
+  }
+  rest.protocols = static_cast<model::ProtocolMask>(rest.protocols & b.protocols);
+  if (PortSet outside = rest.src_ports.subtract(*b.src_ports); !outside.empty()) {
+    out.push_back(Cube{rest.src, rest.dst, rest.protocols, std::move(outside), rest.dst_ports});
+  }
+  rest.src_ports = rest.src_ports.intersect(*b.src_ports);
+  if (PortSet outside = rest.dst_ports.subtract(*b.dst_ports); !outside.empty()) {
+    out.push_back(Cube{rest.src, rest.dst, rest.protocols, rest.src_ports, std::move(outside)});
+  }
+  if (both != nullptr) {
+    rest.dst_ports = rest.dst_ports.intersect(*b.dst_ports);
+    *both = std::move(rest);
+  }
+  return true;
+}
+
 /// evaluate_nsg_by_subtraction, or nothing when the undecided rest grows past `budget` cubes (0: no limit).
+/// Each rule that meets the rest takes (remaining.intersect(match)) and leaves (remaining.subtract(match)) exactly the
+/// cubes those would, in one pass that moves the cubes the rule does not meet instead of copying them.
 std::optional<std::vector<RuleDecision>> nsg_decide_by_subtraction(const model::NetworkSecurityGroup& nsg,
                                                                    model::Direction direction,
                                                                    const PacketSet& arriving, const Destination& dst,
@@ -135,6 +208,10 @@ std::optional<std::vector<RuleDecision>> nsg_decide_by_subtraction(const model::
                                                                    const RuleSources* sources) {
   std::vector<RuleDecision> out;
   PacketSet remaining = arriving;
+  std::array<NsgRuleCube, 2> match{};
+  std::vector<Cube> left;  // what the rule leaves undecided (its buffer reused from one rule to the next)
+  std::vector<Cube> pieces;
+  std::vector<Cube> next;
   for (std::size_t i = 0; i < nsg.rules.size() && !remaining.empty(); ++i) {
     const auto& rule = nsg.rules[i];
     if (rule.direction != direction || !destination_matches(rule, dst, space)) continue;
@@ -146,11 +223,30 @@ std::optional<std::vector<RuleDecision>> nsg_decide_by_subtraction(const model::
       resolved = resolve_addresses(rule.source, rule.access, dst.subnet, space);
     }
     if (!nsg_rule_meets(rule, *src, remaining)) continue;
-    const PacketSet match = source_match(rule, *src);
-    PacketSet decided = remaining.intersect(match);
-    remaining = remaining.subtract(match);
+    const std::size_t n = nsg_rule_cubes(rule, *src, match);
+    std::vector<Cube> cubes = remaining.release();
+    std::vector<Cube> taken;
+    left.clear();
+    for (Cube& a : cubes) {
+      // a minus the rule's first cube, those pieces minus its second. The rule's cubes differ in their protocols:
+      // only the piece of a outside the first cube's protocols can meet the second, so that each cube of the rule
+      // meets one piece at most, and what it meets is a ∩ that cube (what remaining.intersect(match) takes).
+      pieces.clear();
+      pieces.push_back(std::move(a));
+      for (std::size_t k = 0; k < n && !pieces.empty(); ++k) {
+        next.clear();
+        for (Cube& c : pieces) {
+          Cube both;
+          if (nsg_cube_subtract(std::move(c), match[k], next, &both)) taken.push_back(std::move(both));
+        }
+        pieces.swap(next);
+      }
+      for (Cube& c : pieces) left.push_back(std::move(c));
+    }
+    remaining = PacketSet::from_disjoint(std::move(left));
+    left = std::move(cubes);  // emptied of its cubes: its capacity serves the next rule
     if (budget > 0 && remaining.cubes().size() > budget) return std::nullopt;
-    out.push_back(RuleDecision{static_cast<int>(i), rule.access, std::move(decided)});
+    out.push_back(RuleDecision{static_cast<int>(i), rule.access, PacketSet::from_disjoint(std::move(taken))});
   }
   return out;
 }

@@ -53,25 +53,27 @@ std::size_t RuleSources::owned_intervals() const {
   return n;
 }
 
-NsgSourceCache::NsgSourceCache(const model::Model& m, const AddressSpace& space) : m_(m), space_(space) {
-  // Subnets whose VirtualNetwork tags are the same set resolve every rule to the same addresses.
-  std::map<IpSet, int> classes;
-  context_.reserve(m.subnets.size() + 1);
-  for (int s = 0; s < static_cast<int>(m.subnets.size()); ++s) {
-    context_.push_back(classes.try_emplace(space.virtual_network(s), static_cast<int>(classes.size())).first->second);
-  }
-  context_.push_back(classes.try_emplace(space.virtual_network(-1), static_cast<int>(classes.size())).first->second);
+NsgSourceCache::NsgSourceCache(const model::Model& m, const AddressSpace& space)
+    : m_(m), space_(space), context_(m.subnets.size() + 1, -1) {}
+
+std::size_t NsgSourceCache::context_slot(int subnet) const {
+  return subnet >= 0 ? static_cast<std::size_t>(subnet) : context_.size() - 1;
 }
 
-std::uint64_t NsgSourceCache::key(int nsg, int subnet) const {
-  const int context = context_[subnet >= 0 ? static_cast<std::size_t>(subnet) : context_.size() - 1];
+std::uint64_t NsgSourceCache::key(int nsg, int context) {
   return (static_cast<std::uint64_t>(static_cast<std::uint32_t>(nsg)) << 32) | static_cast<std::uint32_t>(context);
 }
 
 void NsgSourceCache::prepare(const std::vector<std::pair<int, int>>& wanted, int jobs) {
   std::vector<std::pair<int, int>> todo;  // (nsg, subnet) of each new entry, in the order of entries_
   for (const auto& [nsg, subnet] : wanted) {
-    const auto [it, fresh] = slots_.try_emplace(key(nsg, subnet), entries_.size());
+    // The subnet's class of equal VirtualNetwork tags, the first time a subnet is wanted: what a scoped solve pays
+    // follows its evaluations' subnets, not every subnet of the estate.
+    int& context = context_[context_slot(subnet)];
+    if (context < 0) {
+      context = classes_.try_emplace(space_.virtual_network(subnet), static_cast<int>(classes_.size())).first->second;
+    }
+    const auto [it, fresh] = slots_.try_emplace(key(nsg, context), entries_.size());
     if (!fresh) continue;
     entries_.emplace_back();
     todo.emplace_back(nsg, subnet);
@@ -85,7 +87,9 @@ void NsgSourceCache::prepare(const std::vector<std::pair<int, int>>& wanted, int
 }
 
 const RuleSources* NsgSourceCache::find(int nsg, int subnet) const {
-  const auto it = slots_.find(key(nsg, subnet));
+  const int context = context_[context_slot(subnet)];
+  if (context < 0) return nullptr;  // no prepare() wanted this subnet
+  const auto it = slots_.find(key(nsg, context));
   return it == slots_.end() ? nullptr : &entries_[it->second];
 }
 

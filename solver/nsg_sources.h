@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <map>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -67,11 +68,16 @@ class NsgSourceCache {
   void clear();
 
  private:
-  std::uint64_t key(int nsg, int subnet) const;
+  /// The position of subnet `subnet` (-1: unknown) in context_.
+  std::size_t context_slot(int subnet) const;
+  static std::uint64_t key(int nsg, int context);
 
   const model::Model& m_;
   const AddressSpace& space_;
-  std::vector<int> context_;  // per subnet: its class of equal VirtualNetwork tags; the last is subnet -1's
+  /// Per subnet, its class of equal VirtualNetwork tags, or -1 until prepare() meets the subnet; the last is subnet
+  /// -1's. Subnets whose tags are the same set resolve every rule to the same addresses.
+  std::vector<int> context_;
+  std::map<IpSet, int> classes_;  // the tags met so far -> their class
   std::unordered_map<std::uint64_t, std::size_t> slots_;
   std::deque<RuleSources> entries_;  // stable addresses
   std::size_t intervals_{0};

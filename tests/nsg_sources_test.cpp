@@ -155,6 +155,12 @@ TEST_CASE("nsg sources: each rule's sources as resolve_addresses gives them, sha
   const solver::AddressSpace space(m, findings);
   solver::NsgSourceCache cache(m, space);
   CHECK(cache.find(0, 0) == nullptr);
+  // A subnet's class of equal tags is found when a prepare() first wants the subnet: until then its NSGs' sources
+  // are not found, though another subnet of its class has them.
+  cache.prepare({{0, 0}}, 1);
+  const std::size_t one = cache.intervals();
+  CHECK(cache.find(0, 0) != nullptr);
+  CHECK(cache.find(0, 1) == nullptr);
   cache.prepare({{0, 0}, {0, 1}, {0, 2}, {0, 3}, {0, 0}}, 2);
   const solver::RuleSources* s0 = cache.find(0, 0);
   REQUIRE(s0 != nullptr);
@@ -194,6 +200,7 @@ TEST_CASE("nsg sources: each rule's sources as resolve_addresses gives them, sha
   // VirtualNetwork tag alone (rule 0, AllowVnetInBound) is the address space's set.
   CHECK(&(*s0)[at("vnet")] == &space.virtual_network(0));
   CHECK(cache.intervals() == 8);
+  CHECK(one == 4);  // v0's context alone: subnets 1 and 2 resolved nothing again
   cache.clear();
   CHECK(cache.find(0, 0) == nullptr);
   CHECK(cache.intervals() == 0);
