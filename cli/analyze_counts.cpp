@@ -79,7 +79,7 @@ ordered_json summary_counts_json(const solver::Analysis& a) {
   for (const auto& e : a.exposures) {
     std::string cell = "any";
     if (!e.any_source) {
-      auto [it, added] = cells.try_emplace(&e.sources);
+      auto [it, added] = cells.try_emplace(&e.sources.get());
       if (added) it->second = sources_text(e, a.internet, 1);
       cell = it->second;
     }

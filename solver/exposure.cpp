@@ -12,6 +12,7 @@
 #include <set>
 #include <tuple>
 #include <unordered_map>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -362,6 +363,15 @@ void Analyzer::place(const Placement& pl) {
   const auto nsgs = nsg_stages(stages);
   const NsgSlot& subnet_nsg = nsgs[0]->slot;
   const NsgSlot& nic_nsg = nsgs[1]->slot;
+  // The pieces decided by the same rules (one per protocol and port set) have the same path: built once, shared.
+  std::vector<std::pair<std::tuple<int, int, int, bool>, SharedValue<std::vector<Hop>>>> paths;
+  auto shared_path = [&](const Piece& p) -> const SharedValue<std::vector<Hop>>& {
+    const std::tuple<int, int, int, bool> rules{p.subnet_rule, p.nic_rule, p.admin_rule, p.skip_nsgs};
+    for (const auto& [k, hops] : paths) {
+      if (k == rules) return hops;
+    }
+    return paths.emplace_back(rules, path(entry, stages, p.subnet_rule, p.nic_rule, p.admin_rule, p.skip_nsgs)).second;
+  };
   for (const Piece& p : pieces) {
     Exposure e;
     e.target = n;
@@ -386,9 +396,9 @@ void Analyzer::place(const Placement& pl) {
       e.entry_ports = p.flows.ports;
     }
     e.source_ports = p.flows.source_ports;
-    e.sources = p.flows.sources;
+    e.sources = p.sources;
     e.any_source = p.any_source;
-    e.path = path(entry, stages, p.subnet_rule, p.nic_rule, p.admin_rule, p.skip_nsgs);
+    e.path = shared_path(p);
     e.jit = is_jit(subnet_nsg, p.subnet_rule) || is_jit(nic_nsg, p.nic_rule);
     if (entry.snat_sources != nullptr && entry.translated) {
       // NSGs saw the firewall's address; the exposure is to the internet sources the DNAT rule admits.
@@ -538,7 +548,8 @@ std::vector<Piece> Analyzer::evaluate(const Evaluation& e, const SubnetStage& af
       const auto protocol = static_cast<Protocol>(p);
       for (auto& flows : split_by_ports(allowed, protocol)) {
         const bool any = flows.sources == internet;
-        out.push_back(Piece{protocol, std::move(flows), r1, r2, any, admin, skip});
+        SharedValue<IpSet> sources = source_sets_.intern(std::exchange(flows.sources, IpSet()));
+        out.push_back(Piece{protocol, std::move(flows), r1, r2, any, admin, skip, std::move(sources)});
       }
     }
   };
