@@ -225,21 +225,35 @@ void write_entry_json(JsonWriter& w, const model::Model& m, const Exposure& e) {
   w.end_object();
 }
 
-/// Serialised source lists, computed once per distinct set (most exposures share "the whole internet"). Lists
-/// are added on the calling thread (prepare()) and may then be read from any thread.
+/// Serialised source lists of one list of exposures, computed once per distinct set (most exposures share "the whole
+/// internet") and dropped once the round of their last use is written, so that the cache holds the lists still to
+/// come rather than every list of the report (on the fragmented 100k estate, 4 million CIDRs of text). Lists are
+/// added on the calling thread (prepare()) and may then be read from any thread until the next prepare().
 class SourcesCache {
  public:
+  explicit SourcesCache(const std::vector<Exposure>& exposures) : exposures_(exposures) {
+    for (std::size_t i = 0; i < exposures.size(); ++i) cache_[&exposures[i].sources.get()].last = i;
+    expiring_.reserve(cache_.size());
+    for (const auto& [set, list] : cache_) expiring_.emplace_back(list.last, set);
+    std::sort(expiring_.begin(), expiring_.end());
+  }
+
   /// Makes sure the lists of `exposures[first, last)` are cached, formatting the new ones on `jobs` workers, and
-  /// returns them in that order (pointers into the cache, stable until it is destroyed).
-  std::vector<const std::string*> prepare(const std::vector<Exposure>& exposures, std::size_t first, std::size_t last,
-                                          int jobs) {
+  /// returns them in that order (pointers into the cache, stable until the next call). Rounds come in order: the lists
+  /// no exposure from `first` on uses are dropped.
+  std::vector<const std::string*> prepare(std::size_t first, std::size_t last, int jobs) {
+    for (; expired_ < expiring_.size() && expiring_[expired_].first < first; ++expired_) {
+      cache_.erase(expiring_[expired_].second);
+    }
     std::vector<const std::string*> lists;
     std::vector<std::pair<const IpSet*, std::string*>> missing;
     for (std::size_t i = first; i < last; ++i) {
-      const IpSet& s = exposures[i].sources;
-      auto [it, added] = cache_.try_emplace(s);
-      if (added) missing.emplace_back(&it->first, &it->second);
-      lists.push_back(&it->second);
+      const auto it = cache_.find(&exposures_[i].sources.get());
+      if (!it->second.formatted) {
+        it->second.formatted = true;
+        missing.emplace_back(it->first, &it->second.text);
+      }
+      lists.push_back(&it->second.text);
     }
     model::parallel_for(missing.size(), jobs,
                         [&](std::size_t k) { append_cidr_list(*missing[k].second, *missing[k].first); });
@@ -247,7 +261,19 @@ class SourcesCache {
   }
 
  private:
-  std::map<IpSet, std::string> cache_;
+  struct ByValue {
+    bool operator()(const IpSet* a, const IpSet* b) const { return a != b && *a < *b; }
+  };
+  struct List {
+    std::string text;
+    std::size_t last{0};  // the last exposure that uses it
+    bool formatted{false};
+  };
+  const std::vector<Exposure>& exposures_;
+  // Keyed by the exposures' own sets (they outlive the cache), compared by value: no copy of a set.
+  std::map<const IpSet*, List, ByValue> cache_;
+  std::vector<std::pair<std::size_t, const IpSet*>> expiring_;  // (last use, set), in order of last use
+  std::size_t expired_{0};                                      // expiring_[0, expired_) are dropped
 };
 
 }  // namespace
@@ -533,8 +559,9 @@ void write_json(std::ostream& out, const model::Model& m, const solver::Analysis
     });
     out << (shared->size() == 0 ? "]" : "\n  ]");
   }
-  SourcesCache cache;
   const auto write_list = [&](const std::vector<Exposure>& list) {
+    std::optional<SourcesCache> cache;
+    if (!shared) cache.emplace(list);
     std::vector<const std::string*> lists;  // the round's `sources` values, from `first`
     std::size_t first = 0;
     write_records_in_order(
@@ -545,7 +572,7 @@ void write_json(std::ostream& out, const model::Model& m, const solver::Analysis
             lists.clear();
             for (std::size_t i = from; i < to; ++i) lists.push_back(&shared->reference(list[i].sources));
           } else {
-            lists = cache.prepare(list, from, to, jobs);
+            lists = cache->prepare(from, to, jobs);
           }
         },
         [&](std::size_t i, std::string& text) {
