@@ -5,11 +5,13 @@
 #include "solver/exposure.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <deque>
 #include <iterator>
 #include <map>
 #include <optional>
 #include <set>
+#include <string_view>
 #include <tuple>
 #include <unordered_map>
 #include <utility>
@@ -107,6 +109,11 @@ void Analyzer::run() {
   appliances();
   progress("gateways", 0, 1);
   gateways();
+  // Every placement is made: the evaluations' results and keys, and the table of their source sets, are done with
+  // (the exposures hold what they share); freed before the sort below, whose keys are the peak of the solve.
+  results_ = {};
+  cache_ = {};
+  source_sets_.clear();
   out_.targets_evaluated = evaluated_.size();
   if (trace_ != nullptr && scope_ == nullptr) {
     trace_->evaluated.assign(m_.nics.size(), 0);
@@ -692,10 +699,42 @@ void Analyzer::sort() {
 
 void Analyzer::sort(std::vector<Exposure>& exposures) const {
   // Keys are computed once: comparisons then copy nothing; the paths' deciding rules are compared in place.
-  // Input order breaks remaining ties.
-  std::vector<std::pair<TargetKey, std::size_t>> keys;
+  // Input order breaks remaining ties. The three names that lead a key (target_key) are those of the exposure's
+  // target (a NIC's ip configuration, or another target): they are ranked once per target, and an exposure's key
+  // holds the rank (equal names, equal rank): 24 bytes a key instead of 72 (on the fragmented 100k estate the keys of
+  // 474k exposures were the peak of the solve).
+  using Target = std::pair<int, int>;  // (NIC, ip configuration), or (-1 - target kind, target)
+  const auto target_of = [](const Exposure& e) {
+    return e.nic >= 0 ? Target{e.nic, e.ip_configuration} : Target{-1 - static_cast<int>(e.target_kind), e.target};
+  };
+  std::map<Target, std::uint32_t> ranks;  // first the index of an exposure of the target, then the target's rank
+  for (std::size_t i = 0; i < exposures.size(); ++i) {
+    ranks.try_emplace(target_of(exposures[i]), static_cast<std::uint32_t>(i));
+  }
+  {
+    using Names = std::tuple<std::string_view, std::string_view, std::string_view>;
+    std::vector<std::pair<Names, std::uint32_t*>> names;
+    names.reserve(ranks.size());
+    for (auto& [target, rank] : ranks) {
+      const TargetKey k = target_key(m_, exposures[rank]);
+      names.emplace_back(Names{std::get<0>(k), std::get<1>(k), std::get<2>(k)}, &rank);
+    }
+    std::sort(names.begin(), names.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    std::uint32_t rank = 0;
+    for (std::size_t i = 0; i < names.size(); ++i) {
+      if (i > 0 && names[i].first != names[i - 1].first) ++rank;
+      *names[i].second = rank;
+    }
+  }
+  using Key = std::tuple<std::uint32_t, int, int, int>;  // the target's rank, public IP, via, protocol (target_key)
+  std::vector<std::pair<Key, std::size_t>> keys;
   keys.reserve(exposures.size());
-  for (std::size_t i = 0; i < exposures.size(); ++i) keys.emplace_back(target_key(m_, exposures[i]), i);
+  for (std::size_t i = 0; i < exposures.size(); ++i) {
+    const Exposure& e = exposures[i];
+    keys.emplace_back(Key{ranks.at(target_of(e)), e.public_ip, static_cast<int>(e.via), static_cast<int>(e.protocol)},
+                      i);
+  }
+  ranks = {};
   const auto by_rules = [&](std::size_t a, std::size_t b) { return rules_before(exposures[a], exposures[b]); };
   // Input order as the last key makes the order total: std::sort then gives stable_sort's order without
   // its buffer of half the keys.
