@@ -11,10 +11,10 @@
 #include "cli/json_parts.h"
 #include "cli/json_writer.h"
 #include "cli/ordered_records.h"
+#include "cli/source_lists.h"
 #include "cli/text_table.h"
 
 #include <algorithm>
-#include <map>
 #include <optional>
 #include <set>
 #include <sstream>
@@ -24,7 +24,6 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "model/parallel.h"
 #include "model/service_tags.h"
 #include "solver/analysis.h"
 #include "solver/nsg.h"
@@ -224,57 +223,6 @@ void write_entry_json(JsonWriter& w, const model::Model& m, const Exposure& e) {
   }
   w.end_object();
 }
-
-/// Serialised source lists of one list of exposures, computed once per distinct set (most exposures share "the whole
-/// internet") and dropped once the round of their last use is written, so that the cache holds the lists still to
-/// come rather than every list of the report (on the fragmented 100k estate, 4 million CIDRs of text). Lists are
-/// added on the calling thread (prepare()) and may then be read from any thread until the next prepare().
-class SourcesCache {
- public:
-  explicit SourcesCache(const std::vector<Exposure>& exposures) : exposures_(exposures) {
-    for (std::size_t i = 0; i < exposures.size(); ++i) cache_[&exposures[i].sources.get()].last = i;
-    expiring_.reserve(cache_.size());
-    for (const auto& [set, list] : cache_) expiring_.emplace_back(list.last, set);
-    std::sort(expiring_.begin(), expiring_.end());
-  }
-
-  /// Makes sure the lists of `exposures[first, last)` are cached, formatting the new ones on `jobs` workers, and
-  /// returns them in that order (pointers into the cache, stable until the next call). Rounds come in order: the lists
-  /// no exposure from `first` on uses are dropped.
-  std::vector<const std::string*> prepare(std::size_t first, std::size_t last, int jobs) {
-    for (; expired_ < expiring_.size() && expiring_[expired_].first < first; ++expired_) {
-      cache_.erase(expiring_[expired_].second);
-    }
-    std::vector<const std::string*> lists;
-    std::vector<std::pair<const IpSet*, std::string*>> missing;
-    for (std::size_t i = first; i < last; ++i) {
-      const auto it = cache_.find(&exposures_[i].sources.get());
-      if (!it->second.formatted) {
-        it->second.formatted = true;
-        missing.emplace_back(it->first, &it->second.text);
-      }
-      lists.push_back(&it->second.text);
-    }
-    model::parallel_for(missing.size(), jobs,
-                        [&](std::size_t k) { append_cidr_list(*missing[k].second, *missing[k].first); });
-    return lists;
-  }
-
- private:
-  struct ByValue {
-    bool operator()(const IpSet* a, const IpSet* b) const { return a != b && *a < *b; }
-  };
-  struct List {
-    std::string text;
-    std::size_t last{0};  // the last exposure that uses it
-    bool formatted{false};
-  };
-  const std::vector<Exposure>& exposures_;
-  // Keyed by the exposures' own sets (they outlive the cache), compared by value: no copy of a set.
-  std::map<const IpSet*, List, ByValue> cache_;
-  std::vector<std::pair<std::size_t, const IpSet*>> expiring_;  // (last use, set), in order of last use
-  std::size_t expired_{0};                                      // expiring_[0, expired_) are dropped
-};
 
 }  // namespace
 
@@ -560,8 +508,8 @@ void write_json(std::ostream& out, const model::Model& m, const solver::Analysis
     out << (shared->size() == 0 ? "]" : "\n  ]");
   }
   const auto write_list = [&](const std::vector<Exposure>& list) {
-    std::optional<SourcesCache> cache;
-    if (!shared) cache.emplace(list);
+    std::optional<SourceLists> cache;
+    if (!shared) cache.emplace(list.size(), [&](std::size_t i) -> const Exposure& { return list[i]; });
     std::vector<const std::string*> lists;  // the round's `sources` values, from `first`
     std::size_t first = 0;
     write_records_in_order(
