@@ -98,7 +98,7 @@ ordered_json summary_counts_json(const solver::Analysis& a) {
   for (const auto& e : a.exposures) {
     bool any = true;
     if (!e.any_source) {
-      auto [it, added] = from_any.try_emplace(&e.sources);
+      auto [it, added] = from_any.try_emplace(&e.sources.get());
       if (added) it->second = sources_text_is_any(e, a.internet);
       any = it->second;
     }

@@ -2,7 +2,6 @@
 #include "cli/analyze_jsonl.h"
 
 #include <algorithm>
-#include <map>
 #include <optional>
 #include <string>
 #include <utility>
@@ -15,7 +14,7 @@
 #include "cli/json_parts.h"
 #include "cli/json_writer.h"
 #include "cli/ordered_records.h"
-#include "model/parallel.h"
+#include "cli/source_lists.h"
 #include "solver/analysis.h"
 
 namespace exposim::cli {
@@ -43,8 +42,9 @@ void write_json_lines(std::ostream& out, const model::Model& m, const solver::An
     const auto record = [&](std::size_t i) -> const solver::Exposure& {
       return i < exposures ? a.exposures[i] : a.broken[i - exposures];
     };
-    // Version 1: each distinct `sources` list once (std::map keyed by the set), formatted where first needed.
-    std::map<model::IpSet, std::string> lists;
+    // Version 1: each distinct `sources` list formatted once, where first needed, and dropped after its last use.
+    std::optional<SourceLists> lists;
+    if (!shared) lists.emplace(exposures + a.broken.size(), record);
     std::size_t next_set = 0;  // version 2: the first set not yet written, since ids follow first use
     struct Round {
       std::size_t first{0};
@@ -57,23 +57,18 @@ void write_json_lines(std::ostream& out, const model::Model& m, const solver::An
           round.first = first;
           round.sources.clear();
           round.sets_before.clear();
-          std::vector<std::pair<const model::IpSet*, std::string*>> missing;
+          if (!shared) {
+            round.sources = lists->prepare(first, last, jobs);
+            return;
+          }
           for (std::size_t i = first; i < last; ++i) {
             const model::IpSet& s = record(i).sources;
-            if (shared) {
-              const std::size_t id = shared->id(s);
-              const std::size_t from = next_set;
-              next_set = std::max(next_set, id + 1);
-              round.sets_before.emplace_back(from, next_set);
-              round.sources.push_back(&shared->reference(s));
-            } else {
-              auto [it, added] = lists.try_emplace(s);
-              if (added) missing.emplace_back(&it->first, &it->second);
-              round.sources.push_back(&it->second);
-            }
+            const std::size_t id = shared->id(s);
+            const std::size_t from = next_set;
+            next_set = std::max(next_set, id + 1);
+            round.sets_before.emplace_back(from, next_set);
+            round.sources.push_back(&shared->reference(s));
           }
-          model::parallel_for(missing.size(), jobs,
-                              [&](std::size_t k) { append_cidr_list(*missing[k].second, *missing[k].first); });
         },
         [&](std::size_t i, std::string& text) {
           const std::size_t k = i - round.first;

@@ -11,10 +11,10 @@
 #include "cli/json_parts.h"
 #include "cli/json_writer.h"
 #include "cli/ordered_records.h"
+#include "cli/source_lists.h"
 #include "cli/text_table.h"
 
 #include <algorithm>
-#include <map>
 #include <optional>
 #include <set>
 #include <sstream>
@@ -24,7 +24,6 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "model/parallel.h"
 #include "model/service_tags.h"
 #include "solver/analysis.h"
 #include "solver/nsg.h"
@@ -224,31 +223,6 @@ void write_entry_json(JsonWriter& w, const model::Model& m, const Exposure& e) {
   }
   w.end_object();
 }
-
-/// Serialised source lists, computed once per distinct set (most exposures share "the whole internet"). Lists
-/// are added on the calling thread (prepare()) and may then be read from any thread.
-class SourcesCache {
- public:
-  /// Makes sure the lists of `exposures[first, last)` are cached, formatting the new ones on `jobs` workers, and
-  /// returns them in that order (pointers into the cache, stable until it is destroyed).
-  std::vector<const std::string*> prepare(const std::vector<Exposure>& exposures, std::size_t first, std::size_t last,
-                                          int jobs) {
-    std::vector<const std::string*> lists;
-    std::vector<std::pair<const IpSet*, std::string*>> missing;
-    for (std::size_t i = first; i < last; ++i) {
-      const IpSet& s = exposures[i].sources;
-      auto [it, added] = cache_.try_emplace(s);
-      if (added) missing.emplace_back(&it->first, &it->second);
-      lists.push_back(&it->second);
-    }
-    model::parallel_for(missing.size(), jobs,
-                        [&](std::size_t k) { append_cidr_list(*missing[k].second, *missing[k].first); });
-    return lists;
-  }
-
- private:
-  std::map<IpSet, std::string> cache_;
-};
 
 }  // namespace
 
@@ -533,8 +507,9 @@ void write_json(std::ostream& out, const model::Model& m, const solver::Analysis
     });
     out << (shared->size() == 0 ? "]" : "\n  ]");
   }
-  SourcesCache cache;
   const auto write_list = [&](const std::vector<Exposure>& list) {
+    std::optional<SourceLists> cache;
+    if (!shared) cache.emplace(list.size(), [&](std::size_t i) -> const Exposure& { return list[i]; });
     std::vector<const std::string*> lists;  // the round's `sources` values, from `first`
     std::size_t first = 0;
     write_records_in_order(
@@ -545,7 +520,7 @@ void write_json(std::ostream& out, const model::Model& m, const solver::Analysis
             lists.clear();
             for (std::size_t i = from; i < to; ++i) lists.push_back(&shared->reference(list[i].sources));
           } else {
-            lists = cache.prepare(list, from, to, jobs);
+            lists = cache->prepare(from, to, jobs);
           }
         },
         [&](std::size_t i, std::string& text) {

@@ -11,9 +11,9 @@ namespace exposim::cli {
 SourceSets::SourceSets(const solver::Analysis& a) {
   for (const auto* list : {&a.exposures, &a.broken}) {
     for (const auto& e : *list) {
-      const auto [it, added] = ids_.try_emplace(&e.sources, sets_.size());
+      const auto [it, added] = ids_.try_emplace(&e.sources.get(), sets_.size());
       if (added) {
-        sets_.push_back(&e.sources);
+        sets_.push_back(&e.sources.get());
         references_.push_back(0);
         texts_.push_back(std::to_string(it->second));
       }

@@ -13,6 +13,7 @@
 #include "solver/broken.h"
 #include "solver/hop.h"
 #include "solver/packet_set.h"
+#include "solver/shared_value.h"
 
 namespace exposim::solver {
 
@@ -39,10 +40,12 @@ struct Exposure {
   model::Protocol protocol{model::Protocol::kTcp};
   model::PortSet ports;         // destination ports at the target (full for portless protocols)
   model::PortSet source_ports;  // almost always full
-  IpSet sources;
+  /// Shared by every exposure of one evaluation result that admits the same sources (solver/shared_value.h).
+  SharedValue<IpSet> sources;
   bool any_source{false};  // sources == the whole internet of the entry's family
   bool jit{false};         // a rule on the path was written by just-in-time access
-  std::vector<Hop> path;
+  /// Shared by the exposures whose paths are equal (the pieces of one target with the same deciding rules).
+  SharedValue<std::vector<Hop>> path;
   /// Set for flows that enter but cannot work (Analysis::broken): why (cli/broken_text.h writes it as one line).
   std::shared_ptr<const Broken> broken;
 };

@@ -25,6 +25,7 @@
 #include "solver/path.h"
 #include "solver/ports_and_sources.h"
 #include "solver/route_choice.h"
+#include "solver/shared_value.h"
 
 namespace exposim::solver {
 // Named by reference or pointer only: the result (solver/analysis.h), analyze()'s options (solver/exposure.h), an
@@ -58,12 +59,14 @@ void warn_over_approximated(const model::Model& m, const std::set<int>& nsgs, mo
 /// What one evaluation yields before it is placed on a concrete target.
 struct Piece {
   model::Protocol protocol{model::Protocol::kTcp};
-  PortsAndSources flows;
+  PortsAndSources flows;  // but for its sources, moved to `sources`
   int subnet_rule{-1};
   int nic_rule{-1};
   bool any_source{false};
   int admin_rule{-1};     // the security admin rule that decided (-1: none, or no admin rules apply)
   bool skip_nsgs{false};  // an AlwaysAllow admin rule admitted the packets: the NSGs were not evaluated
+  /// One handle for every piece, of any evaluation, with these sources (Analyzer::source_sets_).
+  SharedValue<IpSet> sources;
 };
 
 /// How the flows to one ip configuration enter: the public IP, and for load balancers the rule and ports.
@@ -347,6 +350,9 @@ class Analyzer {
   std::map<model::U128, model::IpConfigIndex> by_private_ip_;
   std::deque<IpSet> snat_sets_;  // stable addresses: entries point at them
   std::map<std::pair<int, model::IpFamily>, std::optional<std::pair<IpSet, RouteChoice>>> diversion_;
+  /// The pieces' source sets, each distinct set held once however many evaluations find it (the workers intern
+  /// theirs): the exposures placed from them share it (docs/performance.md, "Exposures that share what they share").
+  mutable SharedValuePool<IpSet> source_sets_;
 };
 
 }  // namespace exposim::solver::analysis_internal

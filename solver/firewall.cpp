@@ -508,7 +508,7 @@ void Analyzer::firewall(int f) {
           for (const Stage& s : entry_point_path(m_, model::ResourceKind::kFirewall, how)) {
             Hop h = hop_of(s);
             if (s.kind == HopKind::kFirewall) h.note = match.unresolved_source ? kUnresolvedSourceNote : "";
-            e.path.push_back(h);
+            e.path.edit().push_back(h);
           }
           if (scope_ == nullptr || scope_->firewall(f)) out_.exposures.push_back(e);
           for (const auto& [l, fe] : balancers) {

@@ -328,14 +328,15 @@ TEST_CASE("whatif reroute text: a hop only one side has is shown with a common n
   route.kind = solver::HopKind::kRoute;
   route.resource_kind = model::ResourceKind::kRouteTable;
   route.scope = "return";
-  x.after.path.insert(x.after.path.begin() + 2, route);
+  auto& after = x.after.path.edit();  // a path of its own: `web`'s stays as it was
+  after.insert(after.begin() + 2, route);
   Report rep(r);
   auto t = cli::reroute_text(rep.result, x);
   CHECK(t.was == "entry: pip-web");
   CHECK(t.now == "entry: pip-web > route (return): system route");
   // Nothing a cell names differs: both whole paths.
   x.after = *web;
-  x.after.path[2].port = 443;
+  x.after.path.edit()[2].port = 443;
   t = cli::reroute_text(rep.result, x);
   CHECK(t.was == "internet > entry: pip-web > subnet: nsg-web/allow-https (100) > nic: no NSG > target: nic-web");
   CHECK(t.now == t.was);
