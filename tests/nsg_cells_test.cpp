@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "model_builder.h"
+#include "seeded_picks.h"
 #include "solver/address_space.h"
 #include "solver/nsg.h"
 #include "solver/nsg_cells.h"
@@ -37,17 +38,6 @@ std::vector<std::string> cells_rule_names(const model::NetworkSecurityGroup& nsg
   for (const auto& d : ds) out.push_back(nsg.rules[static_cast<std::size_t>(d.rule)].name);
   return out;
 }
-
-/// Small deterministic picks (mt19937's sequence is fixed by the standard; distributions are not).
-struct CellsRandom {
-  std::mt19937 g;
-  explicit CellsRandom(std::uint32_t seed) : g(seed) {}
-  std::uint32_t below(std::uint32_t n) { return static_cast<std::uint32_t>(g() % n); }
-  template <typename C>
-  const auto& pick(const C& c) {
-    return c[below(static_cast<std::uint32_t>(c.size()))];
-  }
-};
 
 }  // namespace
 
@@ -139,7 +129,7 @@ TEST_CASE("nsg cells: the same decisions as subtraction on random NSGs and arriv
                                                   "2a00:1::/32", "20.0.3.0/24",   "0.0.0.0/1"};
   const int kRounds = exposim::test::rounds(400);
   for (int round = 0; round < kRounds; ++round) {
-    CellsRandom r(static_cast<std::uint32_t>(round) * 7919u + 17u);
+    SeededPicks r(static_cast<std::uint32_t>(round) * 7919u + 17u);
     std::vector<RuleSpec> specs;
     const std::uint32_t n = 1 + r.below(round % 10 == 0 ? 90 : 25);  // sometimes more than 64 rules
     std::vector<bool> used(4097, false);

@@ -13,6 +13,7 @@
 
 #include "cli/analyze_report.h"
 #include "model_builder.h"
+#include "seeded_picks.h"
 #include "solver/address_space.h"
 #include "solver/exposure.h"
 #include "solver/nsg.h"
@@ -24,21 +25,10 @@ namespace {
 
 using namespace exposim::testing;
 
-/// Small deterministic picks (mt19937's sequence is fixed by the standard; distributions are not).
-struct SourcesRandom {
-  std::mt19937 g;
-  explicit SourcesRandom(std::uint32_t seed) : g(seed) {}
-  std::uint32_t below(std::uint32_t n) { return static_cast<std::uint32_t>(g() % n); }
-  template <typename C>
-  const auto& pick(const C& c) {
-    return c[below(static_cast<std::uint32_t>(c.size()))];
-  }
-};
-
 /// A random estate of the fragmented shape: `vnets` VNets 10.<v>.0.0/16 peered in a chain, each with three subnets
 /// whose NSGs come from a pool, NICs with public IPs (Standard or Basic), ASGs and sometimes NSGs of their own.
 model::Model sources_fragmented_estate(std::uint32_t seed, model::Diagnostics& diags) {
-  SourcesRandom r(seed);
+  SeededPicks r(seed);
   const std::vector<std::vector<std::string>> port_choices{{"22"},
                                                            {"3389"},
                                                            {"80"},

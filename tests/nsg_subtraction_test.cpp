@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "model_builder.h"
+#include "seeded_picks.h"
 #include "solver/address_space.h"
 #include "solver/nsg.h"
 #include "solver/nsg_sources.h"
@@ -55,16 +56,6 @@ void subtraction_same_cubes(const std::vector<solver::RuleDecision>& got,
   }
 }
 
-struct SubtractionRandom {
-  std::mt19937 g;
-  explicit SubtractionRandom(std::uint32_t seed) : g(seed) {}
-  std::uint32_t below(std::uint32_t n) { return static_cast<std::uint32_t>(g() % n); }
-  template <typename C>
-  const auto& pick(const C& c) {
-    return c[below(static_cast<std::uint32_t>(c.size()))];
-  }
-};
-
 }  // namespace
 
 TEST_CASE("nsg subtraction: each rule takes and leaves the cubes of the packet-set definition on random NSGs",
@@ -89,7 +80,7 @@ TEST_CASE("nsg subtraction: each rule takes and leaves the cubes of the packet-s
   std::size_t two_cube_rules = 0;
   const int kRounds = exposim::test::rounds(300);
   for (int round = 0; round < kRounds; ++round) {
-    SubtractionRandom r(static_cast<std::uint32_t>(round) * 6007u + 5u);
+    SeededPicks r(static_cast<std::uint32_t>(round) * 6007u + 5u);
     std::vector<RuleSpec> specs;
     const std::uint32_t n = 1 + r.below(40);
     std::vector<bool> used(4097, false);
