@@ -45,6 +45,20 @@ model::Model two_vm_estate() {
   return m;
 }
 
+/// One VM (10.0.0.4, Standard public IP 20.0.0.1) in subnet s of VNet v, whose NSG has `rules`.
+model::Model one_vm_estate(const std::vector<RuleSpec>& rules) {
+  EstateBuilder b;
+  b.vnet("v", {"10.0.0.0/16"})
+      .nsg("nsg", rules)
+      .subnet("v", "s", "10.0.0.0/24", "nsg")
+      .public_ip("pip", "20.0.0.1", model::Sku::kStandard)
+      .vm("vm", "v", "s", "10.0.0.4", "pip");
+  model::Diagnostics diags;
+  auto m = b.done(&diags);
+  REQUIRE_FALSE(diags.has_errors());
+  return m;
+}
+
 TEST_CASE("json summary: counts by severity - via and port - for two VMs worked out by hand", "[cli][json]") {
   // vm-a: 22 from any (management), 443 from 52.10.0.0/16 (restricted), 80 from any, 3389 from any (management):
   // 4 exposures. vm-b: the same but 80, which its NIC NSG denies: 3.
@@ -65,23 +79,15 @@ TEST_CASE("json summary: counts by severity - via and port - for two VMs worked 
 }
 
 TEST_CASE("json summary: sources that are the internet less a few prefixes count as from any", "[cli][json]") {
-  // One VM behind nsg-x: SSH denied from 203.0.113.0/24 and then allowed from `*` (the sources are the internet less
+  // One VM behind an NSG: SSH denied from 203.0.113.0/24 and then allowed from `*` (the sources are the internet less
   // one /24: the table writes "any except 203.0.113.0/24", a management port from any); HTTPS from two /16s
   // (restricted); 8080 from the internet less two /24s (from any).
-  EstateBuilder b;
-  b.vnet("v", {"10.0.0.0/16"})
-      .nsg("nsg-x", {{"deny-ssh-doc", 100, kDeny, tcp(), {"203.0.113.0/24"}, {"22"}},
-                     {"allow-ssh", 110, kAllow, tcp(), {"*"}, {"22"}},
-                     {"allow-https", 120, kAllow, tcp(), {"52.10.0.0/16", "52.20.0.0/16"}, {"443"}},
-                     {"deny-alt", 130, kDeny, tcp(), {"198.51.100.0/24", "192.0.2.0/24"}, {"8080"}},
-                     {"allow-alt", 140, kAllow, tcp(), {"Internet"}, {"8080"}}})
-      .subnet("v", "s", "10.0.0.0/24", "nsg-x")
-      .public_ip("pip", "20.0.0.1", model::Sku::kStandard)
-      .vm("vm", "v", "s", "10.0.0.4", "pip");
-  model::Diagnostics diags;
-  const auto m = b.done(&diags);
-  REQUIRE_FALSE(diags.has_errors());
-  const auto a = solver::analyze(m);
+  const auto a =
+      solver::analyze(one_vm_estate({{"deny-ssh-doc", 100, kDeny, tcp(), {"203.0.113.0/24"}, {"22"}},
+                                     {"allow-ssh", 110, kAllow, tcp(), {"*"}, {"22"}},
+                                     {"allow-https", 120, kAllow, tcp(), {"52.10.0.0/16", "52.20.0.0/16"}, {"443"}},
+                                     {"deny-alt", 130, kDeny, tcp(), {"198.51.100.0/24", "192.0.2.0/24"}, {"8080"}},
+                                     {"allow-alt", 140, kAllow, tcp(), {"Internet"}, {"8080"}}}));
   REQUIRE(a.exposures.size() == 3);
   for (const auto& e : a.exposures) {
     INFO(cli::sources_text(e, a.internet));
@@ -169,16 +175,7 @@ TEST_CASE("json summary: by_port lists 50 port sets - the rest are counted in by
   for (int i = 0; i <= 50; ++i) {
     rules.push_back({"allow-" + std::to_string(1000 + i), 100 + i, kAllow, tcp(), {"*"}, {std::to_string(1000 + i)}});
   }
-  EstateBuilder b;
-  b.vnet("v", {"10.0.0.0/16"})
-      .nsg("nsg-many", rules)
-      .subnet("v", "s", "10.0.0.0/24", "nsg-many")
-      .public_ip("pip", "20.0.0.1", model::Sku::kStandard)
-      .vm("vm", "v", "s", "10.0.0.4", "pip");
-  model::Diagnostics diags;
-  const auto m = b.done(&diags);
-  REQUIRE_FALSE(diags.has_errors());
-  const auto a = solver::analyze(m);
+  const auto a = solver::analyze(one_vm_estate(rules));
   REQUIRE(a.exposures.size() == 51);
   const auto counts = cli::summary_counts_json(a);
   REQUIRE(counts["by_port"].size() == 50);
